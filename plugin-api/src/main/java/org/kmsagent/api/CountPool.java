@@ -1,0 +1,28 @@
+package org.kmsagent.api;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A pool of client machine ids that a KMS host counts together. A KMS host keeps one table per licensing
+ * application (kms-facts.md §1.4): Windows client and server share one, Office 2010 and Office 2013 each have
+ * their own.
+ *
+ * @param id stable kebab-case id, e.g. {@code windows}, {@code office2013}
+ * @param displayName a name for people
+ * @param applicationId the licensing application id whose requests this pool counts
+ */
+public record CountPool(String id, String displayName, UUID applicationId) {
+  /** Windows (client and server counted together). */
+  public static final CountPool WINDOWS =
+      new CountPool("windows", "Windows", UUID.fromString("55c92734-d682-4d71-983e-d6ec3f16059f"));
+
+  public CountPool {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(displayName, "displayName");
+    Objects.requireNonNull(applicationId, "applicationId");
+    if (!id.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+      throw new IllegalArgumentException("count pool id must be kebab-case: '" + id + "'");
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package org.kmsagent.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Windows HRESULT with the symbolic name and the meaning that slmgr shows for it.
+ *
+ * <p>The table is Microsoft's public error list (slerror.h and the activation error-code article, gathered in
+ * kms-facts.md §5). An unknown code keeps its hex and says it is unknown.
+ *
+ * @param code the 32-bit HRESULT (failure codes are negative as a Java int)
+ * @param name the symbolic name, e.g. {@code SL_E_VL_NOT_ENOUGH_COUNT}
+ * @param meaning what it means, in the words an administrator meets
+ */
+public record HResult(int code, String name, String meaning) {
+  private static final Map<Integer, HResult> KNOWN = new LinkedHashMap<>();
+
+  public static final HResult S_OK = known(0x00000000, "S_OK", "The operation completed successfully.");
+  public static final HResult SL_E_VL_NOT_ENOUGH_COUNT = known(0xC004F038, "SL_E_VL_NOT_ENOUGH_COUNT",
+      "The count reported by your Key Management Service (KMS) is insufficient.");
+  public static final HResult SL_E_VL_NOT_ENABLED = known(0xC004F039, "SL_E_VL_NOT_ENABLED",
+      "The Key Management Service (KMS) is not enabled.");
+  public static final HResult SL_E_VL_MACHINE_NOT_BOUND = known(0xC004F041, "SL_E_VL_MACHINE_NOT_BOUND",
+      "The Key Management Service (KMS) host is not activated.");
+  public static final HResult SL_E_VL_INVALID_PRODUCT = known(0xC004F042, "SL_E_VL_INVALID_PRODUCT",
+      "The specified Key Management Service (KMS) cannot be used.");
+  public static final HResult SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED = known(0xC004F074,
+      "SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED",
+      "No Key Management Service (KMS) could be contacted.");
+  public static final HResult SL_E_VL_BAD_TIMESTAMP = known(0xC004F06C, "SL_E_VL_BAD_TIMESTAMP",
+      "The request timestamp is invalid (client and KMS host clocks differ by more than four hours).");
+  public static final HResult SL_E_PRODUCT_KEY_BLOCKED = known(0xC004C003, "SL_E_PRODUCT_KEY_BLOCKED",
+      "The activation server determined the specified product key is blocked.");
+  public static final HResult SL_E_KEY_EXCEEDED_UNLOCK_LIMIT = known(0xC004C008, "SL_E_KEY_EXCEEDED_UNLOCK_LIMIT",
+      "The activation server reported that the product key has exceeded its unlock limit.");
+  public static final HResult SL_E_VL_NO_QUALIFYING_OS = known(0xC004F035, "SL_E_VL_NO_QUALIFYING_OS",
+      "The computer could not be activated with a Volume license product key.");
+  public static final HResult SL_E_INVALID_PRODUCT_KEY = known(0xC004F050, "SL_E_INVALID_PRODUCT_KEY",
+      "The Software Licensing Service reported that the product key is invalid.");
+  public static final HResult DNS_ERROR_RCODE_NAME_ERROR = known(0x8007232B, "DNS_ERROR_RCODE_NAME_ERROR",
+      "DNS name does not exist.");
+  public static final HResult DNS_ERROR_RCODE_SERVER_FAILURE = known(0x8007232A, "DNS_ERROR_RCODE_SERVER_FAILURE",
+      "DNS server failure.");
+  public static final HResult RPC_S_SERVER_UNAVAILABLE = known(0x800706BA, "RPC_S_SERVER_UNAVAILABLE",
+      "The RPC server is unavailable.");
+  public static final HResult DNS_INFO_NO_RECORDS = known(0x8007251D, "DNS_INFO_NO_RECORDS",
+      "No records found for DNS query.");
+  public static final HResult ERROR_INVALID_NAME = known(0x8007007B, "ERROR_INVALID_NAME",
+      "DNS name does not exist (no KMS SRV records found).");
+  public static final HResult SL_E_GRACE_TIME_EXPIRED = known(0xC004F009, "SL_E_GRACE_TIME_EXPIRED",
+      "The grace period expired; the system is in the Notifications state.");
+  public static final HResult SL_E_PKEY_NOT_INSTALLED = known(0xC004F014, "SL_E_PKEY_NOT_INSTALLED",
+      "The product key is not available (no key installed).");
+  public static final HResult SL_E_LICENSE_EVALUATION_FAILED = known(0xC004E003, "SL_E_LICENSE_EVALUATION_FAILED",
+      "The Software Licensing Service reported that license evaluation failed.");
+  public static final HResult SL_E_SKU_NOT_FOUND = known(0xC004F066, "SL_E_DEPENDENT_PROPERTY_NOT_SET",
+      "The product SKU was not found (slmgr's wording; slerror.h names this a dependent property not set).");
+  public static final HResult SL_E_LUA_ACCESSDENIED = known(0xC004F025, "SL_E_LUA_ACCESSDENIED",
+      "Access denied: the requested action requires elevated privileges.");
+  public static final HResult E_ACCESSDENIED = known(0x80070005, "E_ACCESSDENIED", "Access is denied.");
+  public static final HResult E_INVALIDARG = known(0x80070057, "E_INVALIDARG", "The parameter is incorrect.");
+  public static final HResult SL_E_NOT_SUPPORTED = known(0xC004F016, "SL_E_NOT_SUPPORTED",
+      "The request is not supported.");
+  public static final HResult SL_E_MAK_ACTIVATIONS_EXHAUSTED = known(0xC004C020, "SL_E_MAK_TOO_MANY_ACTIVATIONS",
+      "The activation server reported that the Multiple Activation Key has exceeded its limit.");
+  public static final HResult SL_I_OOB_GRACE_PERIOD = known(0x4004F00C, "SL_I_OOB_GRACE_PERIOD",
+      "The application is running within the valid grace period.");
+  public static final HResult SL_I_OOT_GRACE_PERIOD = known(0x4004F00D, "SL_I_OOT_GRACE_PERIOD",
+      "The application is running within the valid out of tolerance grace period.");
+  public static final HResult SL_I_NONGENUINE_GRACE_PERIOD = known(0x4004F065, "SL_I_NONGENUINE_GRACE_PERIOD",
+      "The application is running within the valid non-genuine period.");
+  public static final HResult SL_I_EXTENDED_GRACE_PERIOD = known(0x4004FC06, "SL_I_EXTENDED_GRACE_PERIOD",
+      "The application is running within the valid extended grace period.");
+
+  private static HResult known(int code, String name, String meaning) {
+    HResult h = new HResult(code, name, meaning);
+    KNOWN.put(code, h);
+    return h;
+  }
+
+  /** The known HRESULT with that code, or one named by its hex that says it is not known. */
+  public static HResult of(int code) {
+    HResult h = KNOWN.get(code);
+    return h != null ? h : new HResult(code, hex(code), "Unknown error code " + hex(code) + ".");
+  }
+
+  /** The known HRESULT with that code, if the table has it. */
+  public static Optional<HResult> lookup(int code) {
+    return Optional.ofNullable(KNOWN.get(code));
+  }
+
+  /** Every code in the table, in declaration order. */
+  public static java.util.Collection<HResult> known() {
+    return java.util.Collections.unmodifiableCollection(KNOWN.values());
+  }
+
+  /** {@code 0xC004F038} form. */
+  public static String hex(int code) {
+    return String.format("0x%08X", code);
+  }
+
+  /** The code in {@code 0xC004F038} form. */
+  public String hex() {
+    return hex(code);
+  }
+
+  /** Success codes have the severity bit clear. */
+  public boolean succeeded() {
+    return code >= 0;
+  }
+
+  /** Whether the table knows this code. */
+  public boolean isKnown() {
+    return KNOWN.containsKey(code);
+  }
+
+  @Override
+  public String toString() {
+    return hex() + " " + name;
+  }
+}

@@ -1,0 +1,78 @@
+package org.kmsagent.agent.plugin;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.kmsagent.api.ActivationHandler;
+import org.kmsagent.api.CountPool;
+import org.kmsagent.api.ProductFamily;
+import org.kmsagent.api.SkuCatalog;
+
+/**
+ * A product family the core has loaded and validated: the plugin's extension, its catalog, and where it came from.
+ *
+ * <p>The core never calls the extension or its handler directly: {@link #call(PluginCall)} switches the thread's
+ * context class loader to the plugin's and turns anything the plugin throws (a {@link LinkageError} included) into
+ * a {@link PluginFailure} naming the family, so one faulty plugin cannot stop the others.
+ *
+ * @param extension the plugin's {@link ProductFamily}
+ * @param catalog its validated catalog
+ * @param displayName the family's display name, read once at load
+ * @param applicationId the licensing application id, read once at load
+ * @param countPool the count pool, read once at load
+ * @param pluginId the PF4J plugin id (equal to the family id)
+ * @param pluginVersion the plugin's version
+ * @param source the jar it was loaded from, if it came from one (tests may build families in code)
+ */
+public record LoadedFamily(
+    ProductFamily extension,
+    SkuCatalog catalog,
+    String displayName,
+    UUID applicationId,
+    CountPool countPool,
+    String pluginId,
+    String pluginVersion,
+    Optional<Path> source) {
+
+  public LoadedFamily {
+    Objects.requireNonNull(extension, "extension");
+    Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(displayName, "displayName");
+    Objects.requireNonNull(applicationId, "applicationId");
+    Objects.requireNonNull(countPool, "countPool");
+    Objects.requireNonNull(pluginId, "pluginId");
+    Objects.requireNonNull(pluginVersion, "pluginVersion");
+    Objects.requireNonNull(source, "source");
+  }
+
+  /** The family id, cached at load time (calling the plugin again is not needed). */
+  public String id() {
+    return catalog.familyId();
+  }
+
+  /** A call into plugin code. */
+  @FunctionalInterface
+  public interface PluginCall<T> {
+    T call(ProductFamily family, ActivationHandler handler) throws Exception;
+  }
+
+  /**
+   * Runs plugin code with the plugin's class loader as context class loader; a {@link org.kmsagent.api
+   * .LicensingException} passes through unchanged, anything else becomes a {@link PluginFailure}.
+   */
+  public <T> T call(PluginCall<T> body) throws org.kmsagent.api.LicensingException {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(extension.getClass().getClassLoader());
+    try {
+      return body.call(extension, extension.activationHandler());
+    } catch (org.kmsagent.api.LicensingException e) {
+      throw e;
+    } catch (Exception | LinkageError e) {
+      throw new PluginFailure(id(), e);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+}

@@ -1,8 +1,15 @@
 package org.kmsagent.agent.cli;
 
+import com.google.inject.Guice;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.kmsagent.agent.core.AgentModule;
+import org.kmsagent.agent.core.Installation;
+import org.kmsagent.agent.plugin.PluginHost;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The root {@code kms-agent} command. Each subcommand is one class in this package; add it to
@@ -22,6 +29,25 @@ import picocli.CommandLine.Command;
 public final class KmsAgentCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--plugins-dir",
+      paramLabel = "DIR",
+      scope = ScopeType.INHERIT,
+      description = "Directory of product-family plugin jars (default: plugins/ beside the installation).")
+  Path pluginsDir;
+
+  /** The plugins directory in force. */
+  public Path pluginsDirectory() {
+    return pluginsDir != null ? pluginsDir : Installation.defaultPluginsDirectory();
+  }
+
+  /** A plugin host over the plugins directory, with every jar in it loaded (problems are kept, not thrown). */
+  public PluginHost loadPlugins() {
+    PluginHost host = Guice.createInjector(new AgentModule(pluginsDirectory())).getInstance(PluginHost.class);
+    host.rescan();
+    return host;
+  }
 
   @Override
   public void run() {

@@ -1,0 +1,251 @@
+package org.kmsagent.agent.plugin;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.kmsagent.api.CountPool;
+import org.kmsagent.api.ProductFamily;
+import org.kmsagent.api.SkuCatalog;
+import org.pf4j.JarPluginManager;
+import org.pf4j.PluginManager;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads product-family plugins from a directory of jars with PF4J, validates each, and admits the good ones to the
+ * {@link FamilyRegistry}.
+ *
+ * <p>Every step that runs plugin code or reads a plugin file is guarded: a corrupt jar, a missing extension, an
+ * invalid catalog, a duplicate id or an exception while starting becomes a {@link PluginProblem} naming the jar and
+ * the reason, the plugin is unloaded again, and the others load. {@link #rescan()} picks up jars added (or
+ * changed, after a failed load) since the last scan.
+ *
+ * <p>Blocking (file IO, class loading): call it off the event loop. Methods are synchronized: one load at a time.
+ */
+@Singleton
+public final class PluginHost implements AutoCloseable {
+  /**
+   * The plugin-API version this agent offers; PF4J checks each plugin's {@code Plugin-Requires} against it.
+   * Bump it with every change to {@code plugin-api}.
+   */
+  public static final String API_VERSION = "0.1.0";
+
+  private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
+
+  private final Path directory;
+  private final FamilyRegistry registry;
+  private final CatalogReader catalogReader;
+  private final PluginManager manager;
+  private final Map<Path, FileTime> scanned = new HashMap<>();
+  private final Map<Path, PluginProblem> problems = new HashMap<>();
+  private final Map<String, Path> loadedFrom = new HashMap<>();
+
+  @Inject
+  public PluginHost(@PluginsDirectory Path directory, FamilyRegistry registry, CatalogReader catalogReader) {
+    this.directory = directory.toAbsolutePath().normalize();
+    this.registry = registry;
+    this.catalogReader = catalogReader;
+    JarPluginManager jars = new JarPluginManager(this.directory);
+    jars.setSystemVersion(API_VERSION);
+    this.manager = jars;
+  }
+
+  /** The directory plugins are loaded from. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The registry the loaded families are admitted to. */
+  public FamilyRegistry registry() {
+    return registry;
+  }
+
+  /** Problems of the jars that failed, latest attempt per jar, ordered by file name. */
+  public synchronized List<PluginProblem> problems() {
+    List<PluginProblem> list = new ArrayList<>(problems.values());
+    list.sort((a, b) -> a.jar().getFileName().toString().compareTo(b.jar().getFileName().toString()));
+    return list;
+  }
+
+  /**
+   * Loads every jar in the directory that was not scanned yet, or that changed since it last failed. The first
+   * call loads everything.
+   *
+   * @return the families admitted by this scan
+   */
+  public synchronized List<LoadedFamily> rescan() {
+    List<LoadedFamily> admitted = new ArrayList<>();
+    if (!Files.isDirectory(directory)) {
+      log.warn("plugins directory {} does not exist; no product family is loaded", directory);
+      return admitted;
+    }
+    List<Path> jars;
+    try (Stream<Path> files = Files.list(directory)) {
+      jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      log.error("cannot list plugins directory {}: {}", directory, e.toString());
+      return admitted;
+    }
+    for (Path jar : jars) {
+      FileTime modified = modifiedTime(jar);
+      FileTime seen = scanned.get(jar);
+      boolean loaded = loadedFrom.containsValue(jar);
+      if (loaded || (seen != null && seen.equals(modified))) {
+        continue;
+      }
+      scanned.put(jar, modified);
+      load(jar).ifPresent(admitted::add);
+    }
+    return admitted;
+  }
+
+  /**
+   * Loads one jar (it need not be in the plugins directory).
+   *
+   * @return the admitted family, or empty when the jar failed (see {@link #problems()})
+   */
+  public synchronized Optional<LoadedFamily> load(Path jar) {
+    Path path = jar.toAbsolutePath().normalize();
+    problems.remove(path);
+    String pluginId = null;
+    try {
+      pluginId = manager.loadPlugin(path);
+      LoadedFamily family = start(pluginId, path);
+      registry.admit(family);
+      loadedFrom.put(family.id(), path);
+      log.info("loaded plugin {} {} from {}: {} editions", family.id(), family.pluginVersion(),
+          path.getFileName(), family.catalog().skus().size());
+      return Optional.of(family);
+    } catch (Exception | LinkageError e) {
+      PluginProblem problem = new PluginProblem(path, Optional.ofNullable(pluginId), reason(e));
+      problems.put(path, problem);
+      log.error("plugin not loaded: {}", problem.message());
+      if (pluginId != null && !loadedFrom.containsKey(pluginId)) {
+        unloadQuietly(pluginId);
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** Stops and unloads a family's plugin. Returns whether it was loaded. */
+  public synchronized boolean unload(String familyId) {
+    Path path = loadedFrom.remove(familyId);
+    if (path == null) {
+      return false;
+    }
+    registry.remove(familyId);
+    unloadQuietly(familyId);
+    scanned.remove(path);
+    log.info("unloaded plugin {}", familyId);
+    return true;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (String id : List.copyOf(loadedFrom.keySet())) {
+      unload(id);
+    }
+  }
+
+  private LoadedFamily start(String pluginId, Path path) throws CatalogException {
+    PluginWrapper wrapper = manager.getPlugin(pluginId);
+    if (wrapper.getPluginState() == PluginState.DISABLED || !manager.getResolvedPlugins().contains(wrapper)) {
+      throw new CatalogException("requires plugin API " + wrapper.getDescriptor().getRequires()
+          + " but this agent offers " + API_VERSION);
+    }
+    PluginState state = manager.startPlugin(pluginId);
+    if (state != PluginState.STARTED) {
+      Throwable cause = wrapper.getFailedException();
+      throw new CatalogException("failed to start" + (cause != null ? ": " + cause : " (state " + state + ")"));
+    }
+    List<ProductFamily> extensions = manager.getExtensions(ProductFamily.class, pluginId);
+    if (extensions.isEmpty()) {
+      throw new CatalogException("contributes no ProductFamily extension (is META-INF/extensions.idx missing, "
+          + "or does its class fail to load?)");
+    }
+    if (extensions.size() > 1) {
+      throw new CatalogException("contributes " + extensions.size() + " ProductFamily extensions; a plugin "
+          + "contributes exactly one family");
+    }
+    ProductFamily extension = extensions.get(0);
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(extension.getClass().getClassLoader());
+    try {
+      String id = extension.id();
+      if (!pluginId.equals(id)) {
+        throw new CatalogException("family id '" + id + "' must equal the plugin id '" + pluginId + "'");
+      }
+      String displayName = require(extension.displayName(), "displayName()");
+      UUID applicationId = require(extension.applicationId(), "applicationId()");
+      CountPool pool = require(extension.countPool(), "countPool()");
+      if (!pool.applicationId().equals(applicationId)) {
+        throw new CatalogException("count pool '" + pool.id() + "' counts application " + pool.applicationId()
+            + " but the family's application id is " + applicationId);
+      }
+      require(extension.activationHandler(), "activationHandler()");
+      URL catalogUrl = extension.catalogResource();
+      SkuCatalog catalog = catalogReader.read(id, catalogUrl);
+      return new LoadedFamily(extension, catalog, displayName, applicationId, pool, pluginId,
+          wrapper.getDescriptor().getVersion(), Optional.of(path));
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  private static <T> T require(T value, String what) throws CatalogException {
+    if (value == null) {
+      throw new CatalogException(what + " returned null");
+    }
+    return value;
+  }
+
+  private void unloadQuietly(String pluginId) {
+    try {
+      if (manager.getPlugin(pluginId) != null) {
+        manager.stopPlugin(pluginId);
+        manager.unloadPlugin(pluginId);
+      }
+    } catch (Exception | LinkageError e) {
+      log.warn("plugin {} did not unload cleanly: {}", pluginId, e.toString());
+    }
+  }
+
+  private static String reason(Throwable e) {
+    if (e instanceof CatalogException) {
+      return e.getMessage();
+    }
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (text.length() > 0) {
+        text.append(": ");
+      }
+      text.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return text.toString();
+  }
+
+  private static FileTime modifiedTime(Path jar) {
+    try {
+      return Files.getLastModifiedTime(jar);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
+  }
+}

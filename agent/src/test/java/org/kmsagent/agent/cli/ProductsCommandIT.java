@@ -1,0 +1,110 @@
+package org.kmsagent.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.plugin.CatalogReader;
+import org.kmsagent.agent.plugin.FamilyRegistry;
+import org.kmsagent.agent.plugin.PluginHost;
+import org.kmsagent.agent.plugin.PluginJars;
+import org.kmsagent.api.Sku;
+
+/** {@code kms-agent products} and {@code gvlk} against the plugin jars the build produced. */
+class ProductsCommandIT {
+  private static String plugins;
+  private static List<Sku> allSkus;
+
+  @BeforeAll
+  static void builtPlugins() {
+    plugins = PluginJars.builtPlugins().toString();
+    try (PluginHost host = new PluginHost(Path.of(plugins), new FamilyRegistry(), new CatalogReader())) {
+      host.rescan();
+      allSkus = host.registry().families().stream().flatMap(f -> f.catalog().skus().stream()).toList();
+    }
+  }
+
+  @Test
+  void productsJsonListsTheFourFamiliesWithTheirApplicationIds() throws Exception {
+    CliRun run = CliRun.of("products", "--json", "--plugins-dir", plugins);
+
+    assertThat(run.exitCode()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(run.out());
+    Map<String, String> appIds = new HashMap<>();
+    doc.get("families").forEach(f -> appIds.put(f.get("id").asText(), f.get("applicationId").asText()));
+    assertThat(appIds).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "windows-client", "55c92734-d682-4d71-983e-d6ec3f16059f",
+        "windows-server", "55c92734-d682-4d71-983e-d6ec3f16059f",
+        "office2010", "59a52881-a989-479d-af46-f275c6370663",
+        "office2013", "0ff1ce15-a989-479d-af46-f275c6370663"));
+    JsonNode client = find(doc.get("families"), "windows-client");
+    assertThat(client.get("pool").get("id").asText()).isEqualTo("windows");
+    assertThat(client.get("thresholdClasses").get(0).get("minimumCount").asInt()).isEqualTo(25);
+    assertThat(client.get("editionCount").asInt()).isEqualTo(50);
+    assertThat(doc.get("problems")).isEmpty();
+  }
+
+  @Test
+  void productsTablePrintsOneLinePerFamily() {
+    CliRun run = CliRun.of("--plugins-dir", plugins, "products");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out().lines()).hasSize(5).first().asString().startsWith("FAMILY");
+    assertThat(run.out()).contains("windows-server  Windows Server").contains("server 5");
+  }
+
+  @Test
+  void noWholeKeyIsPrintedByProductsInAnyForm() {
+    StringBuilder everything = new StringBuilder();
+    for (String family : List.of("windows-client", "windows-server", "office2010", "office2013")) {
+      CliRun table = CliRun.of("products", "--plugins-dir", plugins, "--family", family);
+      CliRun json = CliRun.of("products", "--plugins-dir", plugins, "--family", family, "--json");
+      assertThat(table.exitCode()).isZero();
+      assertThat(json.exitCode()).isZero();
+      everything.append(table.out()).append(table.err()).append(json.out()).append(json.err());
+    }
+    String printed = everything.toString();
+    for (Sku sku : allSkus) {
+      assertThat(printed).doesNotContain(sku.gvlk().value()).contains(sku.gvlk().masked());
+    }
+  }
+
+  @Test
+  void gvlkPrintsTheWholeKeyOfAnEditionIgnoringCase() {
+    CliRun run = CliRun.of("gvlk", "--plugins-dir", plugins, "windows server 2022 datacenter");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out().strip()).isEqualTo("WX4NM-KYWYW-QJJR4-XV3QB-6VM33");
+  }
+
+  @Test
+  void gvlkSuggestsTheClosestEditionWhenTheNameIsNotFound() {
+    CliRun run = CliRun.of("gvlk", "--plugins-dir", plugins, "Windows Server 2022 Datacentre");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("no edition named 'Windows Server 2022 Datacentre'")
+        .contains("did you mean 'Windows Server 2022 Datacenter'");
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() {
+    assertThat(CliRun.of("products", "--no-such-flag").exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("gvlk").exitCode()).isEqualTo(2);
+    CliRun unknown = CliRun.of("products", "--plugins-dir", plugins, "--family", "office2016");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("no family 'office2016' is loaded");
+  }
+
+  private static JsonNode find(JsonNode families, String id) {
+    for (JsonNode f : families) {
+      if (f.get("id").asText().equals(id)) {
+        return f;
+      }
+    }
+    throw new AssertionError(id + " not listed");
+  }
+}

@@ -1,0 +1,20 @@
+@echo off
+rem kms-agent launcher for Windows. Needs a Java 17 or newer runtime on PATH or in JAVA_HOME.
+rem JVM flags: see docs/operations.md; KMSAGENT_JAVA_OPTS adds or overrides flags.
+setlocal
+set "KMSAGENT_HOME=%~dp0.."
+if defined JAVA_HOME if exist "%JAVA_HOME%\bin\java.exe" (set "JAVA=%JAVA_HOME%\bin\java.exe") else (set "JAVA=java.exe")
+if not defined JAVA set "JAVA=java.exe"
+"%JAVA%" -version >nul 2>&1
+if errorlevel 1 (
+  echo kms-agent: no Java runtime found. Install Java 17 or newer, or set JAVA_HOME. 1>&2
+  exit /b 1
+)
+for /f "tokens=3" %%v in ('"%JAVA%" -version 2^>^&1 ^| findstr /i "version"') do set "JVER=%%~v"
+for /f "delims=." %%m in ("%JVER%") do set "JMAJOR=%%m"
+if %JMAJOR% LSS 17 (
+  echo kms-agent: Java 17 or newer is needed; found version %JVER%. 1>&2
+  exit /b 1
+)
+"%JAVA%" -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx128m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -Dkmsagent.home="%KMSAGENT_HOME%" %KMSAGENT_JAVA_OPTS% -cp "%KMSAGENT_HOME%\lib\*" org.kmsagent.agent.cli.Main %*
+exit /b %ERRORLEVEL%

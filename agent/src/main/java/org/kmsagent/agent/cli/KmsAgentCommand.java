@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       ProductsCommand.class,
       GvlkCommand.class,
+      BenchCommand.class,
     })
 public final class KmsAgentCommand implements Runnable {
 

@@ -1,13 +1,36 @@
 #!/usr/bin/env bash
-# Smoke test of the assembled installation, run by `mvn verify` (distribution module, integration-test phase):
-# the commands a user types first, through the real bin/kms-agent script, from an unrelated working directory.
+# Smoke test of the release archive, run by `mvn verify` (distribution module, integration-test phase): the
+# tar.gz unpacked into an empty folder, and the commands a user types first run through its bin/kms-agent from an
+# unrelated working directory. Argument: the distribution module's target folder.
 set -euo pipefail
-home=$(cd "$1" && pwd)
+target=$(cd "$1" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/kms-agent-smoke.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cd "$work"
-agent="$home/bin/kms-agent"
 fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
+
+archive=$(ls "$target"/kms-agent-*.tar.gz | head -n 1)
+[ -f "$archive" ] || fail "no kms-agent-<version>.tar.gz in $target"
+mkdir "$work/unpacked"
+tar -xzf "$archive" -C "$work/unpacked"
+home=$(ls -d "$work"/unpacked/kms-agent-*)
+for path in bin/kms-agent bin/kms-agent.cmd lib plugins scenarios docs LICENSE README.md; do
+  [ -e "$home/$path" ] || fail "the archive lacks $path"
+done
+[ "$(ls "$home"/plugins/*.jar | wc -l)" -eq 4 ] || fail "the archive does not hold the four plugins"
+zip=${archive%.tar.gz}.zip
+[ -f "$zip" ] || fail "no .zip beside the .tar.gz"
+
+mkdir "$work/cwd"
+cd "$work/cwd"
+agent="$home/bin/kms-agent"
+
+# Without a usable Java the launcher says so, instead of a shell error.
+mkdir "$work/nojava"
+for tool in sh dirname ls sed head; do ln -s "$(command -v "$tool")" "$work/nojava/$tool"; done
+if JAVA_HOME=/nonexistent PATH="$work/nojava" "$agent" products > /dev/null 2> nojava.err; then
+  fail "the launcher ran without Java"
+fi
+grep -q "Java" nojava.err || fail "the launcher's no-Java message does not say what is missing"
 
 # products --json on the built tree prints the four families with their application ids.
 "$agent" products --json > products.json

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ProductsCommand.class,
       GvlkCommand.class,
+      StatusCommand.class,
+      DoctorCommand.class,
     })
 public final class KmsAgentCommand implements Runnable {
 

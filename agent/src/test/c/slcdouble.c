@@ -274,7 +274,7 @@ EXPORT int double_set_malformed(const char* fn, int mode) {
  * SZ takes text (UTF-8); MULTI_SZ takes text with '|' between the strings; DWORD takes dword; BINARY takes a GUID
  * string in text (stored as its 16 bytes).
  */
-EXPORT int double_set_value(int scope, const char* id, const char* name, int type, const char* text, uint32_t dword) {
+static int set_value(int scope, const char* id, const char* name, int type, const char* text, uint32_t dword) {
   GUID g;
   memset(&g, 0, sizeof(g));
   if (scope != SCOPE_SERVICE && !parse_guid(id, &g)) return 0;
@@ -321,6 +321,13 @@ EXPORT int double_set_value(int scope, const char* id, const char* name, int typ
   return 1;
 }
 
+/* The exported setter. Internal callers use set_value(): libslc.so and libosppc.so export the same names, and a
+ * call through an exported symbol could bind to the other library's copy (ELF interposition) and script the wrong
+ * state. */
+EXPORT int double_set_value(int scope, const char* id, const char* name, int type, const char* text, uint32_t dword) {
+  return set_value(scope, id, name, type, text, dword);
+}
+
 /* Adds an installed SKU of an application with its Name and Description. Returns 0 on a bad GUID or a full table. */
 EXPORT int double_add_sku(const char* app, const char* sku, const char* name, const char* description) {
   if (sku_count == MAX_SKUS) return 0;
@@ -328,8 +335,8 @@ EXPORT int double_add_sku(const char* app, const char* sku, const char* name, co
   memset(&s, 0, sizeof(s));
   if (!parse_guid(app, &s.app) || !parse_guid(sku, &s.sku)) return 0;
   skus[sku_count++] = s;
-  return double_set_value(SCOPE_SKU, sku, "Name", SL_DATA_SZ, name, 0)
-      && double_set_value(SCOPE_SKU, sku, "Description", SL_DATA_SZ, description, 0);
+  return set_value(SCOPE_SKU, sku, "Name", SL_DATA_SZ, name, 0)
+      && set_value(SCOPE_SKU, sku, "Description", SL_DATA_SZ, description, 0);
 }
 
 /* Installs a product key on a SKU: its id, partial key and channel become the key's values. */
@@ -339,10 +346,10 @@ EXPORT int double_set_key(const char* sku, const char* pkey, const char* partial
   Sku* s = find_sku(&g);
   if (s == NULL || !parse_guid(pkey, &s->pkey)) return 0;
   s->has_key = 1;
-  return double_set_value(SCOPE_PKEY, pkey, "PartialProductKey", SL_DATA_SZ, partial, 0)
-      && double_set_value(SCOPE_PKEY, pkey, "Channel", SL_DATA_SZ, channel, 0)
-      && double_set_value(SCOPE_PKEY, pkey, "ProductSkuId", SL_DATA_BINARY, sku, 0)
-      && double_set_value(SCOPE_SKU, sku, "pkeyId", SL_DATA_SZ, pkey, 0);
+  return set_value(SCOPE_PKEY, pkey, "PartialProductKey", SL_DATA_SZ, partial, 0)
+      && set_value(SCOPE_PKEY, pkey, "Channel", SL_DATA_SZ, channel, 0)
+      && set_value(SCOPE_PKEY, pkey, "ProductSkuId", SL_DATA_BINARY, sku, 0)
+      && set_value(SCOPE_SKU, sku, "pkeyId", SL_DATA_SZ, pkey, 0);
 }
 
 /* Sets a SKU's licensing status record. */

@@ -1,7 +1,6 @@
 package org.kmsagent.agent.licensing.slc;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,10 +51,5 @@ final class Utf16 {
       start = i + 1;
     }
     return out;
-  }
-
-  /** Convenience for reading a native buffer. */
-  static byte[] bytes(Pointer p, int cb) {
-    return p.getByteArray(0, cb);
   }
 }

@@ -51,7 +51,7 @@ _Static_assert(sizeof(SL_LICENSING_STATUS) == 40, "SL_LICENSING_STATUS is 40 byt
 
 enum { SL_DATA_NONE = 0, SL_DATA_SZ = 1, SL_DATA_BINARY = 3, SL_DATA_DWORD = 4, SL_DATA_MULTI_SZ = 7 };
 enum { SL_ID_APPLICATION = 0, SL_ID_PRODUCT_SKU = 1, SL_ID_PKEY = 4 };
-enum { SCOPE_SKU = 0, SCOPE_PKEY = 1, SCOPE_APP = 2, SCOPE_SERVICE = 3 };
+enum { SCOPE_SKU = 0, SCOPE_PKEY = 1, SCOPE_APP = 2, SCOPE_SERVICE = 3, SCOPE_GENUINE = 4 };
 enum { MALFORMED_NONE = 0, MALFORMED_NULL_POINTER = 1, MALFORMED_ZERO_COUNT = 2, MALFORMED_TRUNCATED = 3 };
 
 #define MAX_SKUS 64
@@ -270,7 +270,8 @@ EXPORT int double_set_malformed(const char* fn, int mode) {
 }
 
 /*
- * Stores a value. scope: 0 SKU, 1 product key, 2 application, 3 service (id ignored). type: SL_DATA_*.
+ * Stores a value. scope: 0 SKU, 1 product key, 2 application, 3 service (id ignored), 4 genuine information
+ * (by SKU id). type: SL_DATA_*.
  * SZ takes text (UTF-8); MULTI_SZ takes text with '|' between the strings; DWORD takes dword; BINARY takes a GUID
  * string in text (stored as its 16 bytes).
  */
@@ -568,6 +569,14 @@ EXPORT HRESULT SLGetApplicationInformation(void* hSLC, const GUID* pApplicationI
                                            int32_t* peDataType, uint32_t* pcbValue, uint8_t** ppbValue) {
   if (!valid_handle(hSLC) || pApplicationId == NULL) return E_INVALIDARG;
   return answer_value("SLGetApplicationInformation", SCOPE_APP, pApplicationId, pwszValueName, peDataType, pcbValue,
+                      ppbValue);
+}
+
+/* No handle: asked with a SKU id; values are scripted with scope 4 (genuine information). */
+EXPORT HRESULT SLGetGenuineInformation(const GUID* pQueryId, const WCHAR* pwszValueName, int32_t* peDataType,
+                                       uint32_t* pcbValue, uint8_t** ppbValue) {
+  if (pQueryId == NULL) return E_INVALIDARG;
+  return answer_value("SLGetGenuineInformation", SCOPE_GENUINE, pQueryId, pwszValueName, peDataType, pcbValue,
                       ppbValue);
 }
 

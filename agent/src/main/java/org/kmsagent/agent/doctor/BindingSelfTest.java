@@ -101,6 +101,10 @@ public final class BindingSelfTest {
             l -> l.size() + " key id(s)");
         step(steps, lib, "SLGetLicensingStatusInformation", () -> s.licensingStatus(null, theSku),
             l -> l.stream().map(BindingSelfTest::describe).toList().toString());
+        step(steps, lib, "SLGetGenuineInformation", () -> optional(() -> s.genuineInformation(theSku,
+            "SL_LAST_ACT_ATTEMPT_HRESULT")), v -> "SL_LAST_ACT_ATTEMPT_HRESULT = "
+            + v.map(x -> x instanceof SlValue.Dword d ? HResult.of(d.value()).toString() : x.toString())
+                .orElse("(absent)"));
       }
       if (pkey != null) {
         UUID theKey = pkey;
@@ -151,7 +155,7 @@ public final class BindingSelfTest {
       T value = body.run();
       steps.add(new SelfTestStep(lib, call, SelfTestStep.Outcome.PASS, describe.apply(value)));
       return Optional.of(value);
-    } catch (LicensingException | RuntimeException e) {
+    } catch (LicensingException | RuntimeException | UnsatisfiedLinkError e) {
       steps.add(new SelfTestStep(lib, call, SelfTestStep.Outcome.FAIL, e.getMessage()));
       return Optional.empty();
     }

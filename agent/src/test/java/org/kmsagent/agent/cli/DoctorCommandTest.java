@@ -170,6 +170,20 @@ class DoctorCommandTest {
   }
 
   @Test
+  void explainsTheServicesLastActivationAttempt() {
+    dbl.control().double_set_status(pro.toString(), 2, 40_000, 30, HResult.SL_I_OOB_GRACE_PERIOD.code(), 0);
+    dbl.lastAttempt(pro, HResult.SL_E_VL_NOT_ENOUGH_COUNT);
+    dns.srv("_vlmcs._tcp.corp.test", new SrvRecord(0, 0, listening.getLocalPort(), "127.0.0.1"));
+
+    int exit = run("--domain", "corp.test");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("the last activation failed: 0xC004F038 SL_E_VL_NOT_ENOUGH_COUNT")
+        .contains("fix: Fewer unique clients than the threshold (25 client / 5 server / 5 Office)");
+  }
+
+  @Test
   void aRefusedTimestampTurnsTheClockCheckIntoAFailure() {
     dbl.control().double_set_status(pro.toString(), 2, 100, 30, HResult.SL_E_VL_BAD_TIMESTAMP.code(), 0);
 
@@ -198,6 +212,7 @@ class DoctorCommandTest {
         .contains("PASS slc SLGetLicensingStatusInformation")
         .contains("PASS slc SLGetApplicationInformation IsKeyManagementService = 0")
         .contains("PASS slc SLGetServiceInformation Version = 10.0.19041.1")
+        .contains("PASS slc SLGetGenuineInformation SL_LAST_ACT_ATTEMPT_HRESULT = (absent)")
         .contains("PASS slc SLClose")
         .contains("PASS osppc SLOpen")
         .contains("Self-test passed.");

@@ -51,6 +51,13 @@ public interface SlcLibrary extends Library {
   int SLGetApplicationInformation(Pointer hSLC, Guid.GUID pApplicationId, Pointer pwszValueName,
       IntByReference peDataType, IntByReference pcbValue, PointerByReference ppbValue);
 
+  /**
+   * {@code HRESULT SLGetGenuineInformation(const SLID *pQueryId, PCWSTR, SLDATATYPE*, UINT*, BYTE**)}: no handle;
+   * asked with a SKU id for {@code SL_LAST_ACT_ATTEMPT_HRESULT} (slc-api.md §1, §2).
+   */
+  int SLGetGenuineInformation(Guid.GUID pQueryId, Pointer pwszValueName, IntByReference peDataType,
+      IntByReference pcbValue, PointerByReference ppbValue);
+
   /** {@code HRESULT SLGetServiceInformation(HSLC, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
   int SLGetServiceInformation(Pointer hSLC, Pointer pwszValueName, IntByReference peDataType,
       IntByReference pcbValue, PointerByReference ppbValue);

@@ -147,8 +147,38 @@ public final class SlcLicensingStack implements LicensingStack {
           ? Duration.ofMinutes(renewalMinutes.getAsInt()) : DEFAULT_RENEWAL_INTERVAL;
       return new LicenseState(skuId, SlStatusMapping.toLicenseStatus(rec.status(), rec.reason()),
           Duration.ofMinutes(rec.graceMinutes()), HResult.of(rec.reason()), rec.validUntil(), endpoint, hostInUse,
-          activationInterval, renewalInterval, Optional.ofNullable(lastResults.get(skuId)));
+          activationInterval, renewalInterval, lastResult(s, skuId));
     }
+  }
+
+  /**
+   * The last activation result: the one this process made, else the service's {@code SL_LAST_ACT_ATTEMPT_HRESULT}
+   * (which records attempts made by anyone, slmgr included).
+   */
+  private Optional<ActivationResult> lastResult(SlcSession s, UUID skuId) throws LicensingException {
+    ActivationResult mine = lastResults.get(skuId);
+    if (mine != null) {
+      return Optional.of(mine);
+    }
+    Optional<SlValue> v;
+    try {
+      v = SlcSession.ifPresent(() -> s.genuineInformation(skuId, "SL_LAST_ACT_ATTEMPT_HRESULT"));
+    } catch (UnsatisfiedLinkError e) {
+      return Optional.empty(); // a client library without SLGetGenuineInformation: nothing recorded to show
+    }
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    if (v.get() instanceof SlValue.Dword d) {
+      return Optional.of(ActivationResult.of(HResult.of(d.value())));
+    }
+    byte[] b = v.get() instanceof SlValue.Binary bin ? bin.bytes() : new byte[0];
+    if (b.length != 4) {
+      throw SlcSession.malformed(s.library(), "SLGetGenuineInformation(" + skuId + ", SL_LAST_ACT_ATTEMPT_HRESULT)",
+          "expected a 4-byte HRESULT, got " + v.get().getClass().getSimpleName() + " of " + b.length + " bytes");
+    }
+    int code = (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
+    return Optional.of(ActivationResult.of(HResult.of(code)));
   }
 
   /** The KMS host counters of an application on this machine ({@code slmgr /dli} on a host). */

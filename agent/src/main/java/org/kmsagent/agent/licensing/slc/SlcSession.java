@@ -136,6 +136,18 @@ public final class SlcSession implements AutoCloseable {
     return readValue("SLGetServiceInformation(" + name + ")", hr, r);
   }
 
+  /**
+   * {@code SLGetGenuineInformation} for a SKU (it takes no handle, but is read in a session like the others).
+   *
+   * @throws UnsatisfiedLinkError if the library does not export it (not every OSPP build is known to)
+   */
+  public SlValue genuineInformation(UUID skuId, String name) throws LicensingException {
+    live();
+    Reply r = new Reply();
+    int hr = lib.SLGetGenuineInformation(Guids.toGuid(skuId), Utf16.of(name), r.type, r.cb, r.out);
+    return readValue("SLGetGenuineInformation(" + skuId + ", " + name + ")", hr, r);
+  }
+
   /** A read that answers empty where SLC says {@code SL_E_VALUE_NOT_FOUND}. */
   @FunctionalInterface
   public interface ValueRead {

@@ -122,6 +122,15 @@ class SlcBindingsTest {
   }
 
   @Test
+  void readsTheLastActivationAttemptThroughGenuineInformation() throws Exception {
+    dbl.lastAttempt(sku, HResult.SL_E_VL_NOT_ENOUGH_COUNT);
+    try (SlcSession s = dbl.client().open()) {
+      assertThat(s.genuineInformation(sku, "SL_LAST_ACT_ATTEMPT_HRESULT"))
+          .isEqualTo(new SlValue.Dword(0xC004F038));
+    }
+  }
+
+  @Test
   void anUnknownValueIsSlValueNotFoundAndIfPresentMakesItEmpty() throws Exception {
     try (SlcSession s = dbl.client().open()) {
       assertThatThrownBy(() -> s.skuInformation(sku, "NoSuchValue"))
@@ -163,7 +172,7 @@ class SlcBindingsTest {
   @ParameterizedTest
   @ValueSource(strings = {"SLGetSLIDList", "SLGetInstalledProductKeyIds", "SLGetLicensingStatusInformation",
       "SLGetProductSkuInformation", "SLGetPKeyInformation", "SLGetApplicationInformation",
-      "SLGetServiceInformation"})
+      "SLGetServiceInformation", "SLGetGenuineInformation"})
   void eachReadReportsItsScriptedError(String fn) throws Exception {
     ctl.double_set_error(fn, 0x8004ABCD);
     try (SlcSession s = dbl.client().open()) {
@@ -179,7 +188,7 @@ class SlcBindingsTest {
   @ParameterizedTest
   @ValueSource(strings = {"SLGetSLIDList", "SLGetInstalledProductKeyIds", "SLGetLicensingStatusInformation",
       "SLGetProductSkuInformation", "SLGetPKeyInformation", "SLGetApplicationInformation",
-      "SLGetServiceInformation"})
+      "SLGetServiceInformation", "SLGetGenuineInformation"})
   void aNullBufferWithSuccessIsAMalformedAnswerNotACrash(String fn) throws Exception {
     ctl.double_set_malformed(fn, SlcDoubleControl.MALFORMED_NULL_POINTER);
     try (SlcSession s = dbl.client().open()) {
@@ -190,7 +199,7 @@ class SlcBindingsTest {
   @ParameterizedTest
   @ValueSource(strings = {"SLGetSLIDList", "SLGetInstalledProductKeyIds", "SLGetLicensingStatusInformation",
       "SLGetProductSkuInformation", "SLGetPKeyInformation", "SLGetApplicationInformation",
-      "SLGetServiceInformation"})
+      "SLGetServiceInformation", "SLGetGenuineInformation"})
   void aTruncatedAnswerIsAMalformedAnswerNotACrash(String fn) throws Exception {
     ctl.double_set_malformed(fn, SlcDoubleControl.MALFORMED_TRUNCATED);
     try (SlcSession s = dbl.client().open()) {
@@ -246,6 +255,7 @@ class SlcBindingsTest {
     ctl.double_set_value(SlcDoubleControl.SCOPE_APP, SlcDouble.WINDOWS_APP.toString(), "IsKeyManagementService",
         SlcDoubleControl.SL_DATA_DWORD, "", 0);
     ctl.double_set_value(SlcDoubleControl.SCOPE_SERVICE, null, "Version", SlcDoubleControl.SL_DATA_SZ, "6.1", 0);
+    dbl.lastAttempt(sku, HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED);
     switch (fn) {
       case "SLGetSLIDList" -> s.skuIds(SlcDouble.WINDOWS_APP);
       case "SLGetInstalledProductKeyIds" -> s.installedProductKeyIds(sku);
@@ -254,6 +264,7 @@ class SlcBindingsTest {
       case "SLGetPKeyInformation" -> s.pkeyInformation(pkey, "Channel");
       case "SLGetApplicationInformation" -> s.applicationInformation(SlcDouble.WINDOWS_APP, "IsKeyManagementService");
       case "SLGetServiceInformation" -> s.serviceInformation("Version");
+      case "SLGetGenuineInformation" -> s.genuineInformation(sku, "SL_LAST_ACT_ATTEMPT_HRESULT");
       default -> throw new IllegalArgumentException(fn);
     }
   }

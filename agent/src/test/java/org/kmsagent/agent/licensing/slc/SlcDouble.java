@@ -87,6 +87,12 @@ public final class SlcDouble {
         SlcDoubleControl.SL_DATA_DWORD, "", value), "set_value");
   }
 
+  /** Records {@code hr} as the SKU's last activation attempt ({@code SL_LAST_ACT_ATTEMPT_HRESULT}). */
+  public void lastAttempt(UUID sku, HResult hr) {
+    check(control.double_set_value(SlcDoubleControl.SCOPE_GENUINE, sku.toString(), "SL_LAST_ACT_ATTEMPT_HRESULT",
+        SlcDoubleControl.SL_DATA_DWORD, "", hr.code()), "set_value");
+  }
+
   private static void check(int ok, String what) {
     if (ok == 0) {
       throw new IllegalStateException("double_" + what + " refused its arguments");

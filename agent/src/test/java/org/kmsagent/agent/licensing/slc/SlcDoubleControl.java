@@ -8,6 +8,7 @@ public interface SlcDoubleControl extends Library {
   int SCOPE_PKEY = 1;
   int SCOPE_APP = 2;
   int SCOPE_SERVICE = 3;
+  int SCOPE_GENUINE = 4;
 
   int SL_DATA_SZ = 1;
   int SL_DATA_BINARY = 3;

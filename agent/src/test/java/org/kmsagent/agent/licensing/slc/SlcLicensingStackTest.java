@@ -221,6 +221,15 @@ class SlcLicensingStackTest {
   }
 
   @Test
+  void withoutAnActivationHereTheServicesLastAttemptIsTheLastResult() throws Exception {
+    dbl.lastAttempt(pro, HResult.SL_E_VL_NOT_ENOUGH_COUNT);
+
+    LicenseState state = stack.licenseState(LicensingService.SPP, pro);
+
+    assertThat(state.lastResult()).contains(ActivationResult.of(HResult.SL_E_VL_NOT_ENOUGH_COUNT));
+  }
+
+  @Test
   void anActivationWithoutRightsThrows() {
     writer.failWith("activate", HResult.SL_E_LUA_ACCESSDENIED);
     assertThatThrownBy(() -> stack.activate(LicensingService.SPP, pro))

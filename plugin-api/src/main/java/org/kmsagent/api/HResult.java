@@ -74,6 +74,52 @@ public record HResult(int code, String name, String meaning) {
   public static final HResult SL_I_EXTENDED_GRACE_PERIOD = known(0x4004FC06, "SL_I_EXTENDED_GRACE_PERIOD",
       "The application is running within the valid extended grace period.");
 
+  // Added for the SLC stack and doctor (slc-api.md §4, kms-facts.md §5): codes met in KMS/MAK activation that the
+  // table above lacked, plus RPC_X_BAD_STUB_DATA, which the agent reports for a malformed native answer.
+  public static final HResult SL_E_VL_INFO_PRODUCT_USER_RIGHT = known(0x4004F040, "SL_E_VL_INFO_PRODUCT_USER_RIGHT",
+      "The product was activated, but the owner should verify the Product Use Rights.");
+  public static final HResult SL_E_CHPA_PRODUCT_KEY_OUT_OF_RANGE = known(0xC004C001,
+      "SL_E_CHPA_PRODUCT_KEY_OUT_OF_RANGE", "The activation server determined the specified product key is invalid.");
+  public static final HResult SL_E_CHPA_INVALID_PRODUCT_KEY = known(0xC004C004, "SL_E_CHPA_INVALID_PRODUCT_KEY",
+      "The activation server determined the specified product key is invalid.");
+  public static final HResult SL_E_CHPA_DMAK_EXTENSION_LIMIT_EXCEEDED = known(0xC004C021,
+      "SL_E_CHPA_DMAK_EXTENSION_LIMIT_EXCEEDED",
+      "The activation server reported that the Multiple Activation Key extension limit has been exceeded.");
+  public static final HResult SL_E_PKEY_INVALID_CONFIG = known(0xC004E016, "SL_E_PKEY_INVALID_CONFIG",
+      "The Software Licensing Service reported that the product key configuration is invalid.");
+  public static final HResult SL_E_PKEY_INVALID_ALGORITHM = known(0xC004E018, "SL_E_PKEY_INVALID_ALGORITHM",
+      "The Software Licensing Service reported that the product key algorithm is invalid.");
+  public static final HResult SL_E_OUT_OF_TOLERANCE = known(0xC004F00F, "SL_E_OUT_OF_TOLERANCE",
+      "The hardware is out of tolerance; for a KMS client, the KMS license has expired.");
+  public static final HResult SL_E_INVALID_PKEY = known(0xC004F010, "SL_E_INVALID_PKEY",
+      "The Software Licensing Service reported that the product key is invalid.");
+  public static final HResult SL_E_VALUE_NOT_FOUND = known(0xC004F012, "SL_E_VALUE_NOT_FOUND",
+      "The licensing store has no value of that name.");
+  public static final HResult SL_E_PRODUCT_SKU_NOT_INSTALLED = known(0xC004F015, "SL_E_PRODUCT_SKU_NOT_INSTALLED",
+      "The license for this product SKU is not installed.");
+  public static final HResult SL_E_BLOCKED_PRODUCT_KEY = known(0xC004F051, "SL_E_BLOCKED_PRODUCT_KEY",
+      "The Software Licensing Service reported that the product key is blocked.");
+  public static final HResult SL_E_PKEY_INVALID_UPGRADE = known(0xC004F061, "SL_E_PKEY_INVALID_UPGRADE",
+      "The product key is only valid as an upgrade key.");
+  public static final HResult SL_E_RIGHT_NOT_CONSUMED = known(0xC004F073, "SL_E_RIGHT_NOT_CONSUMED",
+      "No license right has been consumed yet.");
+  public static final HResult SL_E_NOT_GENUINE = known(0xC004F200, "SL_E_NOT_GENUINE",
+      "The current state is not genuine.");
+  public static final HResult SL_I_TIMEBASED_VALIDITY_PERIOD = known(0x4004FC04, "SL_I_TIMEBASED_VALIDITY_PERIOD",
+      "The application is running within the timebased validity period.");
+  public static final HResult SL_I_PERPETUAL_OOB_GRACE_PERIOD = known(0x4004FC05, "SL_I_PERPETUAL_OOB_GRACE_PERIOD",
+      "The application has a perpetual grace period.");
+  public static final HResult DNS_NAME_NOT_FOUND = known(0x80092328, "DNS_NAME_DOES_NOT_EXIST",
+      "DNS name does not exist (no KMS SRV records found).");
+  public static final HResult ERROR_SERVICE_DISABLED = known(0x80070422, "ERROR_SERVICE_DISABLED",
+      "The service cannot be started because it is disabled (sppsvc or osppsvc).");
+  public static final HResult ERROR_SERVICE_NOT_ACTIVE = known(0x80070426, "ERROR_SERVICE_NOT_ACTIVE",
+      "The service has not been started.");
+  public static final HResult ERROR_INVALID_DATA = known(0x8007000D, "ERROR_INVALID_DATA",
+      "The data is invalid (a KMS host too old for this product).");
+  public static final HResult RPC_X_BAD_STUB_DATA = known(0x800706F7, "RPC_X_BAD_STUB_DATA",
+      "The licensing library returned a malformed answer.");
+
   private static HResult known(int code, String name, String meaning) {
     HResult h = new HResult(code, name, meaning);
     KNOWN.put(code, h);

@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       ProductsCommand.class,
       GvlkCommand.class,
+      StatusCommand.class,
+      DoctorCommand.class,
       BenchCommand.class,
     })
 public final class KmsAgentCommand implements Runnable {
@@ -57,7 +59,12 @@ public final class KmsAgentCommand implements Runnable {
 
   /** A configured command line: usage errors exit 2, failures print their message (no stack trace) and exit 1. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new KmsAgentCommand());
+    return commandLine(CommandLine.defaultFactory());
+  }
+
+  /** The same command line, its subcommands built by {@code factory} (tests hand commands their services). */
+  public static CommandLine commandLine(CommandLine.IFactory factory) {
+    CommandLine cl = new CommandLine(new KmsAgentCommand(), factory);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       err.println("kms-agent: " + ex.getMessage());

@@ -1,0 +1,21 @@
+package org.kmsagent.agent.cli;
+
+import java.util.List;
+import org.kmsagent.agent.licensing.LicensingStacks;
+import org.kmsagent.agent.plugin.LoadedFamily;
+
+/**
+ * What the {@code status} and {@code doctor} commands need from the rest of the agent: the loaded families and
+ * the licensing-stack chooser. Tests pass their own; {@link DefaultCliServices} is the real wiring.
+ */
+public interface CliServices {
+
+  /** The families loaded from the plugins directory. */
+  List<LoadedFamily> families();
+
+  /** Chooses the licensing stack for {@code --licensing}. */
+  LicensingStacks stacks();
+
+  /** Whether this JVM runs on Windows (the self-test's precondition). */
+  boolean windows();
+}

@@ -1,0 +1,38 @@
+package org.kmsagent.agent.doctor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * Whether a KMS host's port accepts a TCP connection. It connects and closes: nothing is sent, so no KMS
+ * protocol is spoken (the project's boundary).
+ */
+public final class PortProbe {
+  private final Duration timeout;
+
+  public PortProbe(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /** The outcome of one connect. */
+  public record Outcome(boolean open, String detail) {}
+
+  /** Connects to {@code host:port} and closes at once. */
+  public Outcome probe(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+      return new Outcome(true, "TCP " + host + ":" + port + " accepts connections");
+    } catch (UnknownHostException e) {
+      return new Outcome(false, "host " + host + " does not resolve");
+    } catch (SocketTimeoutException e) {
+      return new Outcome(false, "TCP " + host + ":" + port + " did not answer within " + timeout.toMillis()
+          + " ms (filtered by a firewall?)");
+    } catch (IOException e) {
+      return new Outcome(false, "TCP " + host + ":" + port + " refused the connection (" + e.getMessage() + ")");
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.kmsagent.agent.licensing.slc;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.Kernel32;
+
+/**
+ * Frees a buffer the licensing library allocated. SLC documents {@code LocalFree} for every output
+ * (slc-api.md §2); on Windows that is kernel32's, elsewhere (the test double) the client library exports a
+ * {@code LocalFree} of its own, so the same Java code path runs on both.
+ */
+@FunctionalInterface
+public interface NativeMemory {
+
+  /** Frees {@code p}; a null pointer is ignored. */
+  void free(Pointer p);
+
+  /** The freer for buffers of {@code library}: kernel32 on Windows, the library's own export elsewhere. */
+  static NativeMemory forLibrary(String library) {
+    if (Platform.isWindows()) {
+      return p -> {
+        if (p != null) {
+          Kernel32.INSTANCE.LocalFree(p);
+        }
+      };
+    }
+    LocalFreeExport export = Native.load(library, LocalFreeExport.class);
+    return p -> {
+      if (p != null) {
+        export.LocalFree(p);
+      }
+    };
+  }
+
+  /** A library's own {@code HLOCAL LocalFree(HLOCAL)}. */
+  interface LocalFreeExport extends Library {
+    Pointer LocalFree(Pointer p);
+  }
+}

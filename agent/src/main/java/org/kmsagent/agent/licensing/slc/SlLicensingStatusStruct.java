@@ -1,0 +1,38 @@
+package org.kmsagent.agent.licensing.slc;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.platform.win32.Guid;
+
+/**
+ * The native layout of {@code SL_LICENSING_STATUS}: 40 bytes, 8-byte aligned, no padding (slc-api.md §3).
+ * Field names follow the C struct, as JNA maps them by {@link Structure.FieldOrder}.
+ */
+@Structure.FieldOrder({"SkuId", "eStatus", "dwGraceTime", "dwTotalGraceDays", "hrReason", "qwValidityExpiration"})
+public final class SlLicensingStatusStruct extends Structure {
+  /** {@code sizeof(SL_LICENSING_STATUS)} on x86 and x64. */
+  public static final int SIZE = 40;
+
+  public Guid.GUID SkuId;
+  public int eStatus;
+  public int dwGraceTime;
+  public int dwTotalGraceDays;
+  public int hrReason;
+  public long qwValidityExpiration;
+
+  public SlLicensingStatusStruct() {
+    super();
+  }
+
+  /** Reads the record at {@code p}. */
+  public SlLicensingStatusStruct(Pointer p) {
+    super(p);
+    read();
+  }
+
+  /** Copies the record into a Java value. */
+  public SlLicensingStatus toValue() {
+    return new SlLicensingStatus(Guids.toUuid(SkuId), eStatus, Integer.toUnsignedLong(dwGraceTime),
+        Integer.toUnsignedLong(dwTotalGraceDays), hrReason, qwValidityExpiration);
+  }
+}

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         + " the KMS host configured or found by DNS (_vlmcs._tcp SRV), whether its port accepts a TCP connection.",
         "--self-test exercises every SLC binding read-only (Windows)."})
 public final class DoctorCommand implements Callable<Integer> {
-  private final CliServices services;
+  private CliServices services;
   private final Clock clock;
 
   @Mixin LicensingOption licensing;
@@ -60,12 +60,20 @@ public final class DoctorCommand implements Callable<Integer> {
   @CommandLine.ParentCommand KmsAgentCommand root;
 
   public DoctorCommand() {
-    this(new DefaultCliServices(() -> root), Clock.systemUTC());
+    this(null, Clock.systemUTC());
   }
 
   public DoctorCommand(CliServices services, Clock clock) {
     this.services = services;
     this.clock = clock;
+  }
+
+  /** The services given to the constructor, or the real wiring (which needs the parsed root options). */
+  private CliServices services() {
+    if (services == null) {
+      services = new DefaultCliServices(() -> root);
+    }
+    return services;
   }
 
   @Override
@@ -79,7 +87,7 @@ public final class DoctorCommand implements Callable<Integer> {
     }
     LicensingStacks.Choice choice;
     try {
-      choice = services.stacks().select(licensing.mode);
+      choice = services().stacks().select(licensing.mode);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -87,7 +95,7 @@ public final class DoctorCommand implements Callable<Integer> {
     KmsDoctor doctor = new KmsDoctor(choice.stack(), new KmsSrvLookup(parseServer(), timeoutMillis),
         new PortProbe(Duration.ofMillis(timeoutMillis)),
         () -> domainOverride.isPresent() ? domainOverride : MachineDomain.current(), clock);
-    DoctorReport report = doctor.diagnose(services.families(), choice.statusLine());
+    DoctorReport report = doctor.diagnose(services().families(), choice.statusLine());
     out.print(json ? DoctorFormat.json(report) + "\n" : DoctorFormat.text(report));
     out.flush();
     return report.failed() ? 1 : 0;
@@ -95,7 +103,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
   private int selfTest(PrintWriter out) {
     String path = System.getProperty("jna.library.path");
-    if (!services.windows() && (path == null || path.isBlank())) {
+    if (!services().windows() && (path == null || path.isBlank())) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("kms-agent: doctor --self-test exercises Windows' slc.dll and needs Windows; on "
           + System.getProperty("os.name") + " point it at a test double with -Djna.library.path=DIR");

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Shows each installed product's license status, as slmgr /dlv does, for every loaded family.")
 public final class StatusCommand implements Callable<Integer> {
-  private final CliServices services;
+  private CliServices services;
 
   @Mixin LicensingOption licensing;
 
@@ -30,22 +30,30 @@ public final class StatusCommand implements Callable<Integer> {
   @CommandLine.ParentCommand KmsAgentCommand root;
 
   public StatusCommand() {
-    this(new DefaultCliServices(() -> root));
+    this(null);
   }
 
   public StatusCommand(CliServices services) {
     this.services = services;
   }
 
+  /** The services given to the constructor, or the real wiring (which needs the parsed root options). */
+  private CliServices services() {
+    if (services == null) {
+      services = new DefaultCliServices(() -> root);
+    }
+    return services;
+  }
+
   @Override
   public Integer call() throws Exception {
     LicensingStacks.Choice choice;
     try {
-      choice = services.stacks().select(licensing.mode);
+      choice = services().stacks().select(licensing.mode);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    StatusReport report = new StatusReader(choice.stack()).read(services.families(), choice.reason());
+    StatusReport report = new StatusReader(choice.stack()).read(services().families(), choice.reason());
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? StatusFormat.json(report) + "\n" : StatusFormat.text(report));
     out.flush();

@@ -116,7 +116,15 @@ public final class H2ActivationLedger implements ActivationLedger {
     return new H2ActivationLedger(fileUrl(base), base + ".mv.db", true);
   }
 
-  /** The JDBC URL the durable ledger uses for {@code base} (path without {@code .mv.db}); the benchmark reuses it. */
+  /**
+   * The JDBC URL the durable ledger uses for {@code file}, with the same settings; for tools that read the ledger or,
+   * like the ledger benchmark, write beside it in the same database.
+   */
+  public static String jdbcUrl(Path file) {
+    String base = file.toAbsolutePath().normalize().toString();
+    return fileUrl(base.endsWith(".mv.db") ? base.substring(0, base.length() - ".mv.db".length()) : base);
+  }
+
   static String fileUrl(String base) {
     // WRITE_DELAY=0: H2 keeps no redo log; with its default delay a commit reaches the file up to 500 ms later and
     // would be lost by kill -9. With 0 the commit is written before commit() returns.

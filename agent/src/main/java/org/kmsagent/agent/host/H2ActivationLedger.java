@@ -21,8 +21,8 @@ import org.kmsagent.api.HResult;
  * The activation ledger in an embedded H2 database, over one JDBC connection.
  *
  * <ul>
- *   <li>{@link #openFile(Path)}: durable. Every {@link #apply} is one transaction committed to the file before it
- *       returns ({@code WRITE_DELAY=0}, so H2 writes the commit at once rather than up to 500 ms later): an
+ *   <li>{@link #openFile(Path)}: durable. Every {@link #apply} is one transaction, committed and written to the file
+ *       ({@code CHECKPOINT}) before it returns, rather than by H2's background writer up to 500 ms later: an
  *       acknowledged request survives {@code kill -9}. Reopening the file keeps everything.
  *   <li>{@link #inMemory()}: for simulations. Nothing survives the process; updates are gathered and written in
  *       batches of {@value #MEMORY_BATCH} requests (each batch one transaction), and every read writes the pending
@@ -59,6 +59,7 @@ public final class H2ActivationLedger implements ActivationLedger {
   private final PreparedStatement deleteEntry;
   private final PreparedStatement mergePoolState;
   private final PreparedStatement insertHistory;
+  private final PreparedStatement checkpoint;
 
   // In-memory mode only: what the next batch writes. Entry changes are coalesced per (pool, cmid), the last one
   // wins (empty = delete), so that the batch order of deletes and merges cannot matter.
@@ -84,6 +85,7 @@ public final class H2ActivationLedger implements ActivationLedger {
       deleteEntry = connection.prepareStatement(DELETE_ENTRY);
       mergePoolState = connection.prepareStatement(MERGE_POOL_STATE);
       insertHistory = connection.prepareStatement(INSERT_HISTORY);
+      checkpoint = connection.prepareStatement("CHECKPOINT");
     } catch (SQLException | RuntimeException e) {
       closeQuietly();
       if (e instanceof LedgerException le) {
@@ -126,9 +128,12 @@ public final class H2ActivationLedger implements ActivationLedger {
   }
 
   static String fileUrl(String base) {
-    // WRITE_DELAY=0: H2 keeps no redo log; with its default delay a commit reaches the file up to 500 ms later and
-    // would be lost by kill -9. With 0 the commit is written before commit() returns.
-    return "jdbc:h2:file:" + base + ";WRITE_DELAY=0";
+    // H2 keeps no redo log: a commit reaches the file when its background writer next stores (WRITE_DELAY, 500 ms),
+    // so kill -9 would lose it; apply() therefore stores it itself with CHECKPOINT. Each store writes a new chunk,
+    // and old chunks are only reused after RETENTION_TIME (default 45 s, i.e. gigabytes at a thousand commits a
+    // second); 1 s keeps the file small. Not 0: H2 can then reuse blocks a chunk map still lists (h2database#2752).
+    // WRITE_DELAY stays above 0 because its background thread also frees and compacts old chunks.
+    return "jdbc:h2:file:" + base + ";RETENTION_TIME=1000";
   }
 
   /** A fresh, private in-memory ledger (nothing survives the process). */
@@ -192,8 +197,10 @@ public final class H2ActivationLedger implements ActivationLedger {
     checkOpen();
     try {
       if (durable) {
+        // one transaction, then stored in the file before we return (see fileUrl for why CHECKPOINT)
         writeNow(update);
         connection.commit();
+        checkpoint.execute();
       } else {
         queue(update);
         if (pendingHistory >= MEMORY_BATCH) {

@@ -56,7 +56,7 @@ public final class LedgerBenchmark implements Benchmark {
 
   @Override
   public List<BenchFigure> run(boolean quick) throws Exception {
-    Duration phase = quick ? Duration.ofMillis(400) : Duration.ofSeconds(5);
+    Duration phase = quick ? Duration.ofMillis(200) : Duration.ofSeconds(5);
     List<BenchFigure> figures = new ArrayList<>();
     Path dir = Files.createTempDirectory("kms-ledger-bench");
     try {

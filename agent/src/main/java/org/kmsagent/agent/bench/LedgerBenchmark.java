@@ -24,6 +24,7 @@ import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.HostConfig;
 import org.kmsagent.agent.host.KmsRequest;
 import org.kmsagent.agent.host.LedgerKmsHost;
+import org.kmsagent.agent.host.MemoryActivationLedger;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicenseStatus;
 import org.kmsagent.api.ProductGroup;
@@ -93,7 +94,15 @@ public final class LedgerBenchmark implements Benchmark {
         Workload workload = new Workload(new LedgerKmsHost(host(), memory), BASE_MACHINES * 100);
         workload.run(phase.dividedBy(2));
         double rate = workload.run(phase.multipliedBy(2)).perSecond();
-        figures.add(new BenchFigure(name(), "in-memory ledger requests/s, " + BASE_MACHINES * 100 + " machines",
+        figures.add(new BenchFigure(name(), "H2 in-memory ledger requests/s, " + BASE_MACHINES * 100 + " machines",
+            rate, "req/s", "durable ledger requests/s, " + BASE_MACHINES + " machines", ledgerRate, true,
+            OptionalDouble.empty()));
+      }
+      try (MemoryActivationLedger memory = new MemoryActivationLedger()) {
+        Workload workload = new Workload(new LedgerKmsHost(host(), memory), BASE_MACHINES * 100);
+        workload.run(phase.dividedBy(2));
+        double rate = workload.run(phase.multipliedBy(2)).perSecond();
+        figures.add(new BenchFigure(name(), "plain-memory ledger requests/s, " + BASE_MACHINES * 100 + " machines",
             rate, "req/s", "durable ledger requests/s, " + BASE_MACHINES + " machines", ledgerRate, true,
             OptionalDouble.empty()));
       }

@@ -67,8 +67,8 @@ public final class LedgerBenchmark implements Benchmark {
           Connection raw = DriverManager.getConnection(H2ActivationLedger.jdbcUrl(file), "sa", "")) {
         Workload workload = new Workload(new LedgerKmsHost(host(), ledger), BASE_MACHINES);
         RawInserts inserts = new RawInserts(raw);
-        inserts.run(phase.dividedBy(2));
-        workload.run(phase.dividedBy(2));
+        inserts.run(phase);
+        workload.run(phase);
         Rate rawRate = new Rate();
         Rate ledgerMeasured = new Rate();
         for (int round = 0; round < 2; round++) {

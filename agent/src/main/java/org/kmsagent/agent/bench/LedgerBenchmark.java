@@ -33,8 +33,9 @@ import org.kmsagent.api.ThresholdClass;
 /**
  * Durable ledger requests per second through {@link LedgerKmsHost} (every request one transaction, committed and
  * stored in an H2 file before it is answered), beside raw single-row inserts into the same database, each committed and
- * stored the same way, without the ledger logic (issue 3: target at least half). Also the cost per request as the fleet grows 10x and 100x (it should stay flat: a pool's
- * table is capped at 50), and the in-memory ledger the simulation uses.
+ * stored the same way, without the ledger logic (issue 3: target at least half). Also the cost per request as the
+ * fleet grows 10x and 100x (it should stay flat: a pool's table is capped at 50), and the in-memory ledgers a
+ * simulation can use.
  *
  * <p>Phases alternate (raw, ledger, raw, ledger) after a warm-up, so that drift of this shared machine hits both.
  */

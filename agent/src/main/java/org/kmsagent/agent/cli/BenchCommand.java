@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.kmsagent.agent.bench.BenchFigure;
 import org.kmsagent.agent.bench.BenchReport;
 import org.kmsagent.agent.bench.Benchmark;
+import org.kmsagent.agent.bench.LedgerBenchmark;
 import org.kmsagent.agent.bench.PluginLoadBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Every benchmark, in the order the table shows them. */
   private List<Benchmark> benchmarks() {
-    return List.of(new PluginLoadBenchmark(root.pluginsDirectory()));
+    return List.of(new PluginLoadBenchmark(root.pluginsDirectory()), new LedgerBenchmark());
   }
 
   @Override

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ProductsCommand.class,
       GvlkCommand.class,
+      org.kmsagent.agent.ctl.CtlCommand.class,
+      org.kmsagent.agent.daemon.RunCommand.class,
     })
 public final class KmsAgentCommand implements Runnable {
 

@@ -188,7 +188,7 @@ public final class CtlCommand implements Runnable {
           reply.getJsonArray("products", new JsonArray()).forEach(o -> {
             JsonObject p = (JsonObject) o;
             t.row(p.getString("family"), p.getString("product"),
-                p.getString("partialKey") == null ? null : "*****-" + p.getString("partialKey"),
+                p.getString("partialKey") == null ? null : "XXXXX-XXXXX-XXXXX-XXXXX-" + p.getString("partialKey"),
                 p.getString("status"), p.getString("kms"), p.getString("validUntil"), p.getString("nextAttempt"),
                 p.getString("lastResult"));
           });

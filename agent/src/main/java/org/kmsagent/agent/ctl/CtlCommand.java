@@ -63,6 +63,13 @@ public final class CtlCommand implements Runnable {
   @Option(names = "--ca", paramLabel = "FILE", description = "PEM file of the CA that issued the agent's certificate.")
   Path ca;
 
+  @Option(names = "--cert", paramLabel = "FILE",
+      description = "PEM client certificate, for agents that require mutual TLS (with --cert-key).")
+  Path cert;
+
+  @Option(names = "--cert-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key for --cert.")
+  Path key;
+
   @Option(names = "--json", description = "Print the agent's replies as JSON.")
   boolean json;
 
@@ -95,6 +102,9 @@ public final class CtlCommand implements Runnable {
       port = colon < 0 ? BridgeConfig.DEFAULT_PORT : Integer.parseInt(agent.substring(colon + 1));
       serverTrust = trust(sub);
       secret = token(sub);
+      if ((cert == null) != (key == null)) {
+        throw new IllegalArgumentException("--cert and --cert-key go together");
+      }
     } catch (NumberFormatException e) {
       err.println("kms-agent ctl: --agent: expected HOST:PORT, got " + agent);
       return USAGE;
@@ -102,8 +112,8 @@ public final class CtlCommand implements Runnable {
       err.println("kms-agent ctl: " + e.getMessage());
       return USAGE;
     }
-    try (BridgeClient client = BridgeClient.connect(host, port, serverTrust, secret,
-        Duration.ofSeconds(timeoutSeconds))) {
+    try (BridgeClient client = BridgeClient.connect(host, port, serverTrust,
+        cert == null ? null : new ClientIdentity(cert, key), secret, Duration.ofSeconds(timeoutSeconds))) {
       int code = action.run(client, out);
       out.flush();
       return code;

@@ -153,7 +153,7 @@ final class BridgeConnection {
       } else if (ar.cause() instanceof ReplyException re) {
         int code = switch (re.failureType()) {
           case TIMEOUT -> BusCodes.TIMEOUT;
-          case NO_HANDLERS -> BusCodes.INTERNAL;
+          case NO_HANDLERS -> BusCodes.UNAVAILABLE;
           default -> re.failureCode();
         };
         write(Frames.failure(address, replyAddress, code, re.failureType().name(), re.getMessage()));

@@ -27,6 +27,11 @@ final class BridgeConnection {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
   /** A client that has not sent one authenticated frame by then is dropped, so idle sockets cannot hold slots. */
   private static final long AUTH_DEADLINE_MS = 10_000;
+  /**
+   * Requests one connection may have waiting for the agent; beyond it the bridge stops reading from that client
+   * until replies have gone out, so a client that pipelines without reading cannot make the agent queue without bound.
+   */
+  static final int MAX_IN_FLIGHT = 32;
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -36,6 +41,8 @@ final class BridgeConnection {
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final Runnable onClosed;
   private boolean authenticated;
+  private int inFlight;
+  private boolean paused;
   private boolean closed;
 
   BridgeConnection(Vertx vertx, NetSocket socket, BridgeAccess access, BridgeConfig config, Runnable onClosed) {
@@ -81,6 +88,20 @@ final class BridgeConnection {
         return;
       }
       handle(frame);
+    }
+    applyBackPressure();
+  }
+
+  /** Stops reading while too many requests are open or the client is not reading its replies. */
+  private void applyBackPressure() {
+    boolean shouldPause = inFlight >= MAX_IN_FLIGHT || socket.writeQueueFull();
+    if (shouldPause && !paused) {
+      paused = true;
+      socket.pause();
+      socket.drainHandler(v -> applyBackPressure());
+    } else if (!shouldPause && paused && !closed) {
+      paused = false;
+      socket.resume();
     }
   }
 
@@ -145,7 +166,10 @@ final class BridgeConnection {
       vertx.eventBus().send(address, body, options);
       return;
     }
+    inFlight++;
     vertx.eventBus().request(address, body, options).onComplete(ar -> {
+      inFlight--;
+      applyBackPressure();
       if (ar.succeeded()) {
         Message<Object> reply = ar.result();
         write(new JsonObject().put("type", "message").put("address", replyAddress)

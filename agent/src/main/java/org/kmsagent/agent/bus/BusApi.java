@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The control API on the event bus: one consumer per {@link BusAddresses} address, each checking its request body,
  * calling {@link AgentControl} on a worker thread and replying JSON, or failing with a {@link BusCodes} code. Changes
- * are run one at a time (on a single worker thread), and each successful change is published on {@link BusAddresses#EVENTS}. Roles are
+ * are run one at a time (on a single worker thread), and each successful change is published on
+ * {@link BusAddresses#EVENTS}. Roles are
  * not checked here: in-process callers are trusted, and the bridge checks remote ones.
  */
 public final class BusApi {

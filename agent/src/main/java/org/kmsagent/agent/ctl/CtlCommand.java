@@ -23,6 +23,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(
     name = "ctl",
+    mixinStandardHelpOptions = true,
     description = "Controls a running agent over its TLS event-bus bridge.",
     subcommands = {
       CtlCommand.Status.class,
@@ -44,7 +45,7 @@ public final class CtlCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--agent", paramLabel = "HOST:PORT", description = "The agent's bridge (default 127.0.0.1:${DEFAULT-VALUE}).",
+  @Option(names = "--agent", paramLabel = "HOST:PORT", description = "The agent's bridge (default ${DEFAULT-VALUE}).",
       defaultValue = "127.0.0.1:" + BridgeConfig.DEFAULT_PORT)
   String agent;
 
@@ -184,7 +185,8 @@ public final class CtlCommand implements Runnable {
     return allOk ? 0 : ANSWERED_ERROR;
   }
 
-  @Command(name = "status", description = "This machine's products and their activation state.")
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "This machine's products and their activation state.")
   static final class Status implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -209,7 +211,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "host", description = "The KMS host model: counts per pool against thresholds, and its ledger.")
+  @Command(name = "host", mixinStandardHelpOptions = true,
+      description = "The KMS host model: counts per pool against thresholds, and its ledger.")
   static final class Host implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -249,7 +252,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "activate", description = "Activates now, one family or all.")
+  @Command(name = "activate", mixinStandardHelpOptions = true,
+      description = "Activates now, one family or all.")
   static final class Activate implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -264,7 +268,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "install-gvlk", description = "Installs the GVLK matching the installed edition, or a given key.")
+  @Command(name = "install-gvlk", mixinStandardHelpOptions = true,
+      description = "Installs the GVLK matching the installed edition, or a given key.")
   static final class InstallGvlk implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -287,7 +292,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "set-kms", description = "Pins a KMS host (HOST[:PORT]) or switches to DNS discovery (--dns).")
+  @Command(name = "set-kms", mixinStandardHelpOptions = true,
+      description = "Pins a KMS host (HOST[:PORT]) or switches to DNS discovery (--dns).")
   static final class SetKms implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -328,7 +334,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "clear-kms", description = "Forgets the KMS endpoint (back to discovery in the machine's domain).")
+  @Command(name = "clear-kms", mixinStandardHelpOptions = true,
+      description = "Forgets the KMS endpoint (back to discovery in the machine's domain).")
   static final class ClearKms implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -348,7 +355,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "plugins", description = "Lists, loads, unloads or rescans plugins.")
+  @Command(name = "plugins", mixinStandardHelpOptions = true,
+      description = "Lists, loads, unloads or rescans plugins.")
   static final class Plugins implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -404,7 +412,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "watch", description = "Prints every event the agent publishes (activations, state changes).")
+  @Command(name = "watch", mixinStandardHelpOptions = true,
+      description = "Prints every event the agent publishes (activations, state changes).")
   static final class Watch implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -34,7 +34,8 @@ public final class DaemonWiring {
   /** Answers every request with 503 "not wired": this build has no renewal loop, host or plugin host bound yet. */
   static final class Unwired implements AgentControl {
     private static ControlException unavailable() {
-      return new ControlException(BusCodes.UNAVAILABLE, "this build of the agent has no renewal loop, host model or plugin host "
+      return new ControlException(BusCodes.UNAVAILABLE,
+          "this build of the agent has no renewal loop, host model or plugin host "
           + "bound to the control API yet");
     }
 

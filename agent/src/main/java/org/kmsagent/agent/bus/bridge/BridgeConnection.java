@@ -119,7 +119,7 @@ final class BridgeConnection {
         rawToken == null || rawToken instanceof String ? access.authenticate((String) rawToken) : Optional.empty();
     if (client.isEmpty()) {
       // Refuse and hang up: a guesser must reconnect (TLS handshake included) for every try.
-      LOG.warn("bridge: {} from {} refused: {}", type, socket.remoteAddress(),
+      LOG.warn("bridge: {} from {} refused: {}", printable(type), socket.remoteAddress(),
           rawToken == null ? "no token" : "unknown token");
       if (replyAddress != null) {
         write(Frames.failure(address, replyAddress, BusCodes.UNAUTHORIZED, "RECIPIENT_FAILURE", "not_authorised"));
@@ -145,7 +145,7 @@ final class BridgeConnection {
       JsonObject headers) {
     Optional<Role> needed = access.sendRole(address);
     if (needed.isEmpty() || !client.role().covers(needed.get())) {
-      LOG.warn("bridge: client '{}' ({}) refused on {}", client.name(), client.role().id(), address);
+      LOG.warn("bridge: client '{}' ({}) refused on {}", client.name(), client.role().id(), printable(address));
       if (replyAddress != null) {
         write(Frames.failure(address, replyAddress, BusCodes.FORBIDDEN, "RECIPIENT_FAILURE",
             needed.isEmpty() ? "access_denied: " + address + " is not reachable over the bridge"
@@ -218,6 +218,15 @@ final class BridgeConnection {
     } else {
       consumer.unregister();
     }
+  }
+
+  /** A client-chosen string made safe for one log line: no control characters, at most 80 characters. */
+  static String printable(String text) {
+    if (text == null) {
+      return "(none)";
+    }
+    String clean = text.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
   }
 
   private void write(JsonObject frame) {

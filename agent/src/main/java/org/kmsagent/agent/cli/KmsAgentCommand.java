@@ -27,6 +27,8 @@ import picocli.CommandLine.ScopeType;
       GvlkCommand.class,
       StatusCommand.class,
       DoctorCommand.class,
+      org.kmsagent.agent.daemon.RunCommand.class,
+      org.kmsagent.agent.ctl.CtlCommand.class,
       BenchCommand.class,
     })
 public final class KmsAgentCommand implements Runnable {

@@ -20,22 +20,25 @@ public record HResult(int code, String name, String meaning) {
   public static final HResult S_OK = known(0x00000000, "S_OK", "The operation completed successfully.");
   public static final HResult SL_E_VL_NOT_ENOUGH_COUNT = known(0xC004F038, "SL_E_VL_NOT_ENOUGH_COUNT",
       "The count reported by your Key Management Service (KMS) is insufficient.");
-  public static final HResult SL_E_VL_NOT_ENABLED = known(0xC004F039, "SL_E_VL_NOT_ENABLED",
+  public static final HResult SL_E_VL_BINDING_SERVICE_NOT_ENABLED = known(0xC004F039,
+      "SL_E_VL_BINDING_SERVICE_NOT_ENABLED",
       "The Key Management Service (KMS) is not enabled.");
-  public static final HResult SL_E_VL_MACHINE_NOT_BOUND = known(0xC004F041, "SL_E_VL_MACHINE_NOT_BOUND",
-      "The Key Management Service (KMS) host is not activated.");
-  public static final HResult SL_E_VL_INVALID_PRODUCT = known(0xC004F042, "SL_E_VL_INVALID_PRODUCT",
-      "The specified Key Management Service (KMS) cannot be used.");
-  public static final HResult SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED = known(0xC004F074,
+  public static final HResult SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED = known(0xC004F041,
       "SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED",
+      "The Key Management Service (KMS) host is not activated.");
+  public static final HResult SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH = known(0xC004F042,
+      "SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH",
+      "The specified Key Management Service (KMS) cannot be used.");
+  public static final HResult SL_E_VL_BINDING_SERVICE_UNAVAILABLE = known(0xC004F074,
+      "SL_E_VL_BINDING_SERVICE_UNAVAILABLE",
       "No Key Management Service (KMS) could be contacted.");
-  public static final HResult SL_E_VL_BAD_TIMESTAMP = known(0xC004F06C, "SL_E_VL_BAD_TIMESTAMP",
+  public static final HResult SL_E_VL_INVALID_TIMESTAMP = known(0xC004F06C, "SL_E_VL_INVALID_TIMESTAMP",
       "The request timestamp is invalid (client and KMS host clocks differ by more than four hours).");
-  public static final HResult SL_E_PRODUCT_KEY_BLOCKED = known(0xC004C003, "SL_E_PRODUCT_KEY_BLOCKED",
+  public static final HResult SL_E_CHPA_PRODUCT_KEY_BLOCKED = known(0xC004C003, "SL_E_CHPA_PRODUCT_KEY_BLOCKED",
       "The activation server determined the specified product key is blocked.");
-  public static final HResult SL_E_KEY_EXCEEDED_UNLOCK_LIMIT = known(0xC004C008, "SL_E_KEY_EXCEEDED_UNLOCK_LIMIT",
+  public static final HResult SL_E_CHPA_MAXIMUM_UNLOCK_EXCEEDED = known(0xC004C008, "SL_E_CHPA_MAXIMUM_UNLOCK_EXCEEDED",
       "The activation server reported that the product key has exceeded its unlock limit.");
-  public static final HResult SL_E_VL_NO_QUALIFYING_OS = known(0xC004F035, "SL_E_VL_NO_QUALIFYING_OS",
+  public static final HResult SL_E_VL_NOT_WINDOWS_SLP = known(0xC004F035, "SL_E_VL_NOT_WINDOWS_SLP",
       "The computer could not be activated with a Volume license product key.");
   public static final HResult SL_E_INVALID_PRODUCT_KEY = known(0xC004F050, "SL_E_INVALID_PRODUCT_KEY",
       "The Software Licensing Service reported that the product key is invalid.");
@@ -53,7 +56,7 @@ public record HResult(int code, String name, String meaning) {
       "The grace period expired; the system is in the Notifications state.");
   public static final HResult SL_E_PKEY_NOT_INSTALLED = known(0xC004F014, "SL_E_PKEY_NOT_INSTALLED",
       "The product key is not available (no key installed).");
-  public static final HResult SL_E_LICENSE_EVALUATION_FAILED = known(0xC004E003, "SL_E_LICENSE_EVALUATION_FAILED",
+  public static final HResult SL_E_EVALUATION_FAILED = known(0xC004E003, "SL_E_EVALUATION_FAILED",
       "The Software Licensing Service reported that license evaluation failed.");
   public static final HResult SL_E_SKU_NOT_FOUND = known(0xC004F066, "SL_E_DEPENDENT_PROPERTY_NOT_SET",
       "The product SKU was not found (slmgr's wording; slerror.h names this a dependent property not set).");
@@ -63,7 +66,7 @@ public record HResult(int code, String name, String meaning) {
   public static final HResult E_INVALIDARG = known(0x80070057, "E_INVALIDARG", "The parameter is incorrect.");
   public static final HResult SL_E_NOT_SUPPORTED = known(0xC004F016, "SL_E_NOT_SUPPORTED",
       "The request is not supported.");
-  public static final HResult SL_E_MAK_ACTIVATIONS_EXHAUSTED = known(0xC004C020, "SL_E_MAK_TOO_MANY_ACTIVATIONS",
+  public static final HResult SL_E_CHPA_DMAK_LIMIT_EXCEEDED = known(0xC004C020, "SL_E_CHPA_DMAK_LIMIT_EXCEEDED",
       "The activation server reported that the Multiple Activation Key has exceeded its limit.");
   public static final HResult SL_I_OOB_GRACE_PERIOD = known(0x4004F00C, "SL_I_OOB_GRACE_PERIOD",
       "The application is running within the valid grace period.");

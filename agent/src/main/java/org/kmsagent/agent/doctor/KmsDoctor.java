@@ -86,14 +86,15 @@ public final class KmsDoctor {
         }
         out.add(status(subject, state));
         state.lastResult().ifPresent(r -> out.add(lastResult(subject, r)));
-        clockRefused |= state.reason().code() == HResult.SL_E_VL_BAD_TIMESTAMP.code()
-            || state.lastResult().filter(r -> r.hresult().code() == HResult.SL_E_VL_BAD_TIMESTAMP.code()).isPresent();
+        clockRefused |= state.reason().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()
+            || state.lastResult()
+                .filter(r -> r.hresult().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()).isPresent();
         host(subject, state, out, checked);
       }
     }
     out.add(clockRefused
         ? Finding.fail("machine", "clock", "a KMS host refused this machine's request timestamp; local UTC time is "
-            + clock.instant(), KmsFixes.fixFor(HResult.SL_E_VL_BAD_TIMESTAMP).orElse(null))
+            + clock.instant(), KmsFixes.fixFor(HResult.SL_E_VL_INVALID_TIMESTAMP).orElse(null))
         : Finding.info("machine", "clock", "local UTC time is " + clock.instant() + "; the host's clock is not known"
             + " here (kms-agent sends nothing to a KMS host). A host refuses clients more than 4 hours off"
             + " (kms-facts.md §2.4)."));
@@ -180,7 +181,7 @@ public final class KmsDoctor {
     out.add(o.open()
         ? Finding.ok(subject, "kms-port", o.detail() + " (connect only, nothing sent)")
         : Finding.fail(subject, "kms-port", o.detail() + "; a KMS client would fail with "
-            + HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED + " or " + HResult.RPC_S_SERVER_UNAVAILABLE,
+            + HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE + " or " + HResult.RPC_S_SERVER_UNAVAILABLE,
             "open TCP " + port + " in the host's firewall and check that the host's Software Protection service"
                 + " runs; if the name came from DNS, check that the SRV record is not stale"));
   }

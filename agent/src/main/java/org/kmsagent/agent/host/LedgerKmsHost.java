@@ -116,12 +116,12 @@ public final class LedgerKmsHost implements KmsHost {
   private Optional<HResult> refusalBeforeCounting(KmsRequest request, Instant now) {
     // kms-facts.md §2.4: more than 4 hours between client and host time (exactly 4 hours is accepted).
     if (Duration.between(request.clientTime(), now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
-      return Optional.of(HResult.SL_E_VL_BAD_TIMESTAMP);
+      return Optional.of(HResult.SL_E_VL_INVALID_TIMESTAMP);
     }
     // kms-facts.md §1.1, §3.1-§3.3: the host grants by the product group (KMS id); no usable host key activates it
     // (key too old or for another product, or the Office license pack is missing).
     if (!config.serves(request.group())) {
-      return Optional.of(HResult.SL_E_VL_INVALID_PRODUCT);
+      return Optional.of(HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH);
     }
     return Optional.empty();
   }

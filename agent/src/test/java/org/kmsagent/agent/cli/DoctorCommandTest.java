@@ -156,7 +156,7 @@ class DoctorCommandTest {
 
   @Test
   void explainsTheLastResultAndItsUsualFix() throws Exception {
-    dbl.control().double_set_status(pro.toString(), 3, 0, 30, HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED
+    dbl.control().double_set_status(pro.toString(), 3, 0, 30, HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE
         .code(), 0);
     dns.srv("_vlmcs._tcp.corp.test", new SrvRecord(0, 0, listening.getLocalPort(), "127.0.0.1"));
 
@@ -185,7 +185,7 @@ class DoctorCommandTest {
 
   @Test
   void aRefusedTimestampTurnsTheClockCheckIntoAFailure() {
-    dbl.control().double_set_status(pro.toString(), 2, 100, 30, HResult.SL_E_VL_BAD_TIMESTAMP.code(), 0);
+    dbl.control().double_set_status(pro.toString(), 2, 100, 30, HResult.SL_E_VL_INVALID_TIMESTAMP.code(), 0);
 
     run("--domain", "corp.test");
 

@@ -73,13 +73,14 @@ abstract class ActivationLedgerContract {
   @Test
   void historyIsPagedNewestFirstWithIncreasingSequence() {
     for (int m = 1; m <= 5; m++) {
-      ledger.apply(LedgerUpdate.historyOnly(record(m, T0.plusSeconds(m), "windows", HResult.SL_E_VL_BAD_TIMESTAMP, 0)));
+      ledger.apply(LedgerUpdate.historyOnly(
+          record(m, T0.plusSeconds(m), "windows", HResult.SL_E_VL_INVALID_TIMESTAMP, 0)));
     }
 
     List<HistoryRecord> all = ledger.historyNewestFirst(0, 10);
     assertThat(all).extracting(HistoryRecord::machineName).containsExactly("pc-5", "pc-4", "pc-3", "pc-2", "pc-1");
     assertThat(all).extracting(HistoryRecord::sequence).isSortedAccordingTo((a, b) -> Long.compare(b, a));
-    assertThat(all.get(0).result()).isEqualTo(HResult.SL_E_VL_BAD_TIMESTAMP);
+    assertThat(all.get(0).result()).isEqualTo(HResult.SL_E_VL_INVALID_TIMESTAMP);
     assertThat(ledger.historyNewestFirst(2, 2)).extracting(HistoryRecord::machineName).containsExactly("pc-3", "pc-2");
     assertThat(ledger.historyNewestFirst(5, 2)).isEmpty();
     assertThat(ledger.historySize()).isEqualTo(5);
@@ -103,7 +104,7 @@ abstract class ActivationLedgerContract {
     Instant at = T0.plusNanos(123_456_789);
     HistoryRecord written = new HistoryRecord(0, at, at.minusSeconds(30), UUID.randomUUID(), "ws-ünïcode-01",
         "office2013", "Office Professional Plus 2013", "office2013", "Office 2013", 5,
-        HResult.SL_E_VL_INVALID_PRODUCT, 0);
+        HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH, 0);
     ledger.apply(LedgerUpdate.historyOnly(written));
 
     HistoryRecord read = ledger.historyNewestFirst(0, 1).get(0);

@@ -255,7 +255,7 @@ class LedgerKmsHostTest {
     KmsResponse behind = host.handle(windows7(1, T0.minus(overFour)), T0);
     KmsResponse ahead = host.handle(server(2, T0.plus(overFour)), T0);
 
-    assertThat(behind.result()).isEqualTo(HResult.SL_E_VL_BAD_TIMESTAMP);
+    assertThat(behind.result()).isEqualTo(HResult.SL_E_VL_INVALID_TIMESTAMP);
     assertThat(ahead.result().hex()).isEqualTo("0xC004F06C");
     assertThat(behind.count()).isZero();
     assertThat(host.count("windows", T0)).isZero();
@@ -281,7 +281,7 @@ class LedgerKmsHostTest {
   void clientHostKeyDoesNotServeServers() {
     LedgerKmsHost host = host(HostConfig.of("client-kms", List.of(WINDOWS_7_CLIENT_KEY), Set.of()));
 
-    assertThat(host.handle(server(1, T0), T0).result()).isEqualTo(HResult.SL_E_VL_INVALID_PRODUCT);
+    assertThat(host.handle(server(1, T0), T0).result()).isEqualTo(HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH);
     assertThat(host.handle(windows7(2, T0), T0).result()).isEqualTo(HResult.SL_E_VL_NOT_ENOUGH_COUNT);
   }
 
@@ -294,7 +294,7 @@ class LedgerKmsHostTest {
     KmsResponse office13 = host.handle(office2013(1, T0), T0);
     KmsResponse office10 = host.handle(office2010(2, T0), T0);
 
-    assertThat(office13.result()).isEqualTo(HResult.SL_E_VL_INVALID_PRODUCT);
+    assertThat(office13.result()).isEqualTo(HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH);
     assertThat(office13.count()).isZero();
     assertThat(host.count("office2013", T0)).isZero();
     assertThat(office10.count()).isEqualTo(1);

@@ -255,7 +255,7 @@ class SlcBindingsTest {
     ctl.double_set_value(SlcDoubleControl.SCOPE_APP, SlcDouble.WINDOWS_APP.toString(), "IsKeyManagementService",
         SlcDoubleControl.SL_DATA_DWORD, "", 0);
     ctl.double_set_value(SlcDoubleControl.SCOPE_SERVICE, null, "Version", SlcDoubleControl.SL_DATA_SZ, "6.1", 0);
-    dbl.lastAttempt(sku, HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED);
+    dbl.lastAttempt(sku, HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE);
     switch (fn) {
       case "SLGetSLIDList" -> s.skuIds(SlcDouble.WINDOWS_APP);
       case "SLGetInstalledProductKeyIds" -> s.installedProductKeyIds(sku);

@@ -211,7 +211,7 @@ class SlcLicensingStackTest {
 
   @Test
   void aRefusedActivationIsAResultWithItsCodeNotAnException() throws Exception {
-    writer.failWith("activate", HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED);
+    writer.failWith("activate", HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE);
 
     ActivationResult result = stack.activate(LicensingService.SPP, pro);
 

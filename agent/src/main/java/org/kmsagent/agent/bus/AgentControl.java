@@ -1,0 +1,66 @@
+package org.kmsagent.agent.bus;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.kmsagent.agent.bus.view.ActionResult;
+import org.kmsagent.agent.bus.view.HostSettings;
+import org.kmsagent.agent.bus.view.HostView;
+import org.kmsagent.agent.bus.view.PluginView;
+import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.api.KmsEndpoint;
+import org.kmsagent.api.ProductKey;
+
+/**
+ * What the control API can ask of the agent. The daemon binds it to the renewal loop, the host model and the plugin
+ * host; {@link BusApi} turns requests into these calls and the returned views into JSON, so no plugin or domain type
+ * travels on the bus.
+ *
+ * <p>Threading: every method is called on a Vert.x worker thread and may block (licensing calls go through JNA).
+ * Changing methods are called one at a time. Failure: throw {@link ControlException} with a {@link BusCodes} code for
+ * what the caller should see (unknown family: 404, refused by state: 409); {@link IllegalArgumentException} becomes a
+ * 400 with its message; anything else a 500 with a generic message (the cause is logged). A method that throws must
+ * leave the agent's state as it was.
+ */
+public interface AgentControl {
+
+  /** This machine's products. */
+  List<ProductView> products();
+
+  /** The host model's pools and ledger; {@code enabled=false} and empty lists when the host role is off. */
+  HostView host();
+
+  /** Activates now: one family, or every family when empty. One result per product tried. */
+  List<ActionResult> activate(Optional<String> family);
+
+  /**
+   * Installs the GVLK matching each installed edition of the family (every family when empty), or the given key.
+   *
+   * @param key a key to install instead of the catalog's GVLK; only with a family
+   */
+  List<ActionResult> installGvlk(Optional<String> family, Optional<ProductKey> key);
+
+  /** Points one family (every family when empty) at a KMS endpoint; returns what is now set. */
+  KmsEndpoint setKms(Optional<String> family, KmsEndpoint endpoint);
+
+  /** Forgets the KMS endpoint of one family (every family when empty). */
+  void clearKms(Optional<String> family);
+
+  /** The host role's settings. */
+  HostSettings hostSettings();
+
+  /** Replaces the host role's settings (already range-checked by {@link HostSettings}); returns them. */
+  HostSettings updateHostSettings(HostSettings settings);
+
+  /** The plugins known to the plugin host. */
+  List<PluginView> plugins();
+
+  /** Loads one plugin jar. */
+  PluginView loadPlugin(Path jar);
+
+  /** Unloads one plugin by id. */
+  void unloadPlugin(String pluginId);
+
+  /** Rescans the plugins directory; returns the plugins afterwards. */
+  List<PluginView> rescanPlugins();
+}

@@ -1,0 +1,89 @@
+package org.kmsagent.agent.bus.bridge;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.config.Role;
+import org.kmsagent.agent.config.TokenConfig;
+
+/**
+ * Who may do what over the bridge: tokens to roles, and the address rules. {@code read} may send to the query
+ * addresses and register on the events topic; {@code admin} may also send to the changing addresses. The configured
+ * inbound and outbound allow-lists narrow this further; they can never widen it (nothing outside the control API is
+ * reachable, and no client may publish on the events topic).
+ */
+final class BridgeAccess {
+  private final List<Map.Entry<byte[], TokenConfig>> byDigest;
+  private final Role anonymous;
+  private final List<String> inbound;
+  private final List<String> outbound;
+
+  BridgeAccess(BridgeConfig config, List<TokenConfig> tokens) {
+    this.byDigest = tokens.stream().map(t -> Map.entry(digest(t.token()), t)).toList();
+    this.anonymous = config.anonymous();
+    this.inbound = config.inbound();
+    this.outbound = config.outbound();
+  }
+
+  /**
+   * The client a token names, or empty for an unknown token. A missing token gets the anonymous role ({@code none}
+   * unless configured). Tokens are compared by digest in constant time, so timing tells nothing of their text.
+   */
+  Optional<Client> authenticate(String token) {
+    if (token == null) {
+      return anonymous == Role.NONE ? Optional.empty() : Optional.of(new Client("anonymous", anonymous));
+    }
+    byte[] presented = digest(token);
+    TokenConfig found = null;
+    for (Map.Entry<byte[], TokenConfig> e : byDigest) {
+      if (MessageDigest.isEqual(presented, e.getKey())) {
+        found = e.getValue();
+      }
+    }
+    return Optional.ofNullable(found).map(t -> new Client(t.name(), t.role()));
+  }
+
+  /** The role an address needs for sending, or empty when no client may send to it. */
+  Optional<Role> sendRole(String address) {
+    if (!matches(inbound, address)) {
+      return Optional.empty();
+    }
+    if (BusAddresses.QUERIES.contains(address)) {
+      return Optional.of(Role.READ);
+    }
+    if (BusAddresses.CHANGES.contains(address)) {
+      return Optional.of(Role.ADMIN);
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a client may register (receive) on an address: only the events topic, if the outbound list allows. */
+  boolean mayRegister(String address) {
+    return BusAddresses.EVENTS.equals(address) && matches(outbound, address);
+  }
+
+  static boolean matches(List<String> patterns, String address) {
+    for (String p : patterns) {
+      if (p.endsWith("*") ? address.startsWith(p.substring(0, p.length() - 1)) : p.equals(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] digest(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An authenticated client: its token's name (never the token) and role. */
+  record Client(String name, Role role) {}
+}

@@ -1,0 +1,223 @@
+package org.kmsagent.agent.bus.bridge;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.kmsagent.agent.bus.BusCodes;
+import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.config.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Runs on the socket's event loop only. A frame that cannot be parsed, or a client that fails
+ * to authenticate, gets an error frame and the connection is closed; the agent carries on. Frame contents are never
+ * logged (they may hold a token).
+ */
+final class BridgeConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
+  /** A client that has not sent one authenticated frame by then is dropped, so idle sockets cannot hold slots. */
+  private static final long AUTH_DEADLINE_MS = 10_000;
+
+  private final Vertx vertx;
+  private final NetSocket socket;
+  private final BridgeAccess access;
+  private final BridgeConfig config;
+  private final FrameDecoder decoder;
+  private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
+  private final Runnable onClosed;
+  private boolean authenticated;
+  private boolean closed;
+
+  BridgeConnection(Vertx vertx, NetSocket socket, BridgeAccess access, BridgeConfig config, Runnable onClosed) {
+    this.onClosed = onClosed;
+    this.vertx = vertx;
+    this.socket = socket;
+    this.access = access;
+    this.config = config;
+    this.decoder = new FrameDecoder(config.maxFrameBytes());
+  }
+
+  void start() {
+    socket.handler(this::received);
+    socket.exceptionHandler(t -> {
+      LOG.debug("bridge: connection {} failed: {}", socket.remoteAddress(), t.toString());
+      close();
+    });
+    socket.closeHandler(v -> {
+      cleanUp();
+      onClosed.run();
+    });
+    vertx.setTimer(AUTH_DEADLINE_MS, id -> {
+      if (!authenticated && !closed) {
+        closeWith("auth_timeout");
+      }
+    });
+  }
+
+  private void received(Buffer data) {
+    if (closed) {
+      return;
+    }
+    List<JsonObject> frames;
+    try {
+      frames = decoder.feed(data);
+    } catch (FrameDecoder.FrameException e) {
+      LOG.warn("bridge: closing {}: {}", socket.remoteAddress(), e.getMessage());
+      closeWith(e.getMessage());
+      return;
+    }
+    for (JsonObject frame : frames) {
+      if (closed) {
+        return;
+      }
+      handle(frame);
+    }
+  }
+
+  private void handle(JsonObject frame) {
+    String type = frame.getValue("type") instanceof String s ? s : null;
+    if ("ping".equals(type)) {
+      write(new JsonObject().put("type", "pong"));
+      return;
+    }
+    String address = frame.getValue("address") instanceof String s ? s : null;
+    String replyAddress = frame.getValue("replyAddress") instanceof String s ? s : null;
+    JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
+    Object rawToken = headers.getValue("token");
+    Optional<BridgeAccess.Client> client =
+        rawToken == null || rawToken instanceof String ? access.authenticate((String) rawToken) : Optional.empty();
+    if (client.isEmpty()) {
+      // Refuse and hang up: a guesser must reconnect (TLS handshake included) for every try.
+      LOG.warn("bridge: {} from {} refused: {}", type, socket.remoteAddress(),
+          rawToken == null ? "no token" : "unknown token");
+      if (replyAddress != null) {
+        write(Frames.failure(address, replyAddress, BusCodes.UNAUTHORIZED, "RECIPIENT_FAILURE", "not_authorised"));
+      }
+      closeWith("not_authorised");
+      return;
+    }
+    authenticated = true;
+    if (address == null) {
+      write(Frames.error("missing_address"));
+      return;
+    }
+    switch (type == null ? "" : type) {
+      case "send" -> send(client.get(), address, replyAddress, frame.getValue("body"), headers);
+      case "register" -> register(client.get(), address);
+      case "unregister" -> unregister(address);
+      case "publish" -> write(Frames.error("access_denied"));
+      default -> write(Frames.error("unknown_type"));
+    }
+  }
+
+  private void send(BridgeAccess.Client client, String address, String replyAddress, Object body,
+      JsonObject headers) {
+    Optional<Role> needed = access.sendRole(address);
+    if (needed.isEmpty() || !client.role().covers(needed.get())) {
+      LOG.warn("bridge: client '{}' ({}) refused on {}", client.name(), client.role().id(), address);
+      if (replyAddress != null) {
+        write(Frames.failure(address, replyAddress, BusCodes.FORBIDDEN, "RECIPIENT_FAILURE",
+            needed.isEmpty() ? "access_denied: " + address + " is not reachable over the bridge"
+                : "forbidden: " + address + " needs role " + needed.get().id()));
+      } else {
+        write(Frames.error("access_denied"));
+      }
+      return;
+    }
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.requestTimeoutSeconds() * 1000L)
+        .addHeader("client", client.name()).addHeader("role", client.role().id());
+    headers.forEach(e -> {
+      if (!"token".equals(e.getKey()) && e.getValue() instanceof String v) {
+        options.addHeader(e.getKey(), v);
+      }
+    });
+    if (replyAddress == null) {
+      vertx.eventBus().send(address, body, options);
+      return;
+    }
+    vertx.eventBus().request(address, body, options).onComplete(ar -> {
+      if (ar.succeeded()) {
+        Message<Object> reply = ar.result();
+        write(new JsonObject().put("type", "message").put("address", replyAddress)
+            .put("headers", new JsonObject()).put("body", reply.body()).put("send", true));
+      } else if (ar.cause() instanceof ReplyException re) {
+        int code = switch (re.failureType()) {
+          case TIMEOUT -> BusCodes.TIMEOUT;
+          case NO_HANDLERS -> BusCodes.INTERNAL;
+          default -> re.failureCode();
+        };
+        write(Frames.failure(address, replyAddress, code, re.failureType().name(), re.getMessage()));
+      } else {
+        write(Frames.failure(address, replyAddress, BusCodes.INTERNAL, "RECIPIENT_FAILURE", "internal error"));
+      }
+    });
+  }
+
+  private void register(BridgeAccess.Client client, String address) {
+    if (!access.mayRegister(address) || !client.role().covers(Role.READ)) {
+      write(Frames.error("access_denied"));
+      return;
+    }
+    if (registrations.containsKey(address)) {
+      write(new JsonObject().put("type", "registered").put("address", address));
+      return;
+    }
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, msg -> {
+      if (socket.writeQueueFull()) {
+        // A client that does not read its events must not make the agent hold them without bound.
+        LOG.warn("bridge: client '{}' does not keep up with {}; closing", client.name(), address);
+        closeWith("slow_consumer");
+        return;
+      }
+      write(new JsonObject().put("type", "message").put("address", msg.address()).put("headers", new JsonObject())
+          .put("body", msg.body()).put("send", msg.isSend()));
+    });
+    registrations.put(address, consumer);
+    // An extension of the stock protocol: tells the client its registration is live, so no event is missed.
+    consumer.completion().onSuccess(v -> write(new JsonObject().put("type", "registered").put("address", address)));
+  }
+
+  private void unregister(String address) {
+    MessageConsumer<Object> consumer = registrations.remove(address);
+    if (consumer == null) {
+      write(Frames.error("unknown_address"));
+    } else {
+      consumer.unregister();
+    }
+  }
+
+  private void write(JsonObject frame) {
+    if (!closed) {
+      socket.write(Frames.encode(frame));
+    }
+  }
+
+  private void closeWith(String message) {
+    write(Frames.error(message));
+    close();
+  }
+
+  private void close() {
+    if (!closed) {
+      closed = true;
+      cleanUp();
+      socket.end();
+    }
+  }
+
+  private void cleanUp() {
+    closed = true;
+    registrations.values().forEach(MessageConsumer::unregister);
+    registrations.clear();
+  }
+}

@@ -1,0 +1,107 @@
+package org.kmsagent.agent.bus.bridge;
+
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.kmsagent.agent.config.TlsConfig;
+
+/**
+ * The bridge's certificate and key: the configured PEM files, or a self-signed pair made at first start and kept in
+ * {@code <dataDir>/tls/} so that its fingerprint stays the same across restarts (clients pin it).
+ *
+ * @param certFile the PEM certificate
+ * @param keyFile the PEM private key
+ * @param fingerprint SHA-256 of the certificate's DER encoding, upper-case hex pairs joined by colons
+ * @param selfSigned whether it was made by the agent
+ */
+public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boolean selfSigned) {
+
+  /** Loads the configured files, or loads (making it first, if needed) the self-signed pair in the data dir. */
+  public static TlsMaterial load(TlsConfig tls, Path dataDir) {
+    if (tls.certFile() != null) {
+      Path cert = Path.of(tls.certFile());
+      return new TlsMaterial(cert, Path.of(tls.keyFile()), fingerprint(cert), false);
+    }
+    Path dir = dataDir.resolve("tls");
+    Path cert = dir.resolve("agent-cert.pem");
+    Path key = dir.resolve("agent-key.pem");
+    if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
+      generate(dir, cert, key);
+    }
+    return new TlsMaterial(cert, key, fingerprint(cert), true);
+  }
+
+  /** Options for a Vert.x server. */
+  public PemKeyCertOptions keyCertOptions() {
+    return new PemKeyCertOptions().setCertPath(certFile.toString()).setKeyPath(keyFile.toString());
+  }
+
+  private static void generate(Path dir, Path cert, Path key) {
+    // Netty makes the pair with the JDK when BouncyCastle is absent (stack-notes "TCP event-bus bridge with TLS").
+    SelfSignedCertificate made = SelfSignedCertificate.create("localhost");
+    try {
+      Files.createDirectories(dir);
+      Path keyTmp = dir.resolve("agent-key.pem.tmp");
+      Files.deleteIfExists(keyTmp);
+      try {
+        Files.createFile(keyTmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(keyTmp); // not POSIX (Windows): the data dir's own ACL protects it
+      }
+      Files.write(keyTmp, Files.readAllBytes(Path.of(made.privateKeyPath())));
+      Files.copy(Path.of(made.certificatePath()), dir.resolve("agent-cert.pem.tmp"),
+          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(keyTmp, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(dir.resolve("agent-cert.pem.tmp"), cert, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the bridge's TLS certificate into " + dir, e);
+    } finally {
+      made.delete();
+    }
+  }
+
+  /** The SHA-256 fingerprint of the first certificate in a PEM file. */
+  public static String fingerprint(Path pemCert) {
+    try (InputStream in = Files.newInputStream(pemCert)) {
+      X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return fingerprint(c);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read certificate " + pemCert, e);
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("not a PEM certificate: " + pemCert, e);
+    }
+  }
+
+  /** The SHA-256 fingerprint of a certificate: upper-case hex pairs joined by colons. */
+  public static String fingerprint(X509Certificate cert) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+      return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+    } catch (NoSuchAlgorithmException | CertificateException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A fingerprint as given by a person (any case, with or without colons), in canonical form; null if malformed. */
+  public static String normalise(String text) {
+    String hex = text.replace(":", "").replace(" ", "").toUpperCase(Locale.ROOT);
+    if (!hex.matches("[0-9A-F]{64}")) {
+      return null;
+    }
+    return HexFormat.ofDelimiter(":").withUpperCase().formatHex(HexFormat.of().parseHex(hex));
+  }
+}

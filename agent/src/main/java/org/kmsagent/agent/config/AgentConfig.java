@@ -1,0 +1,39 @@
+package org.kmsagent.agent.config;
+
+import java.util.Objects;
+
+/**
+ * The whole agent configuration, as read from one YAML file (see {@code docs/configuration.md}, which documents every
+ * key; {@code ConfigDocTest} keeps the two in step). Every component is an immutable record whose compact constructor
+ * fills in the default of a key the file leaves out; range checks happen in {@link ConfigValidator} so that all
+ * errors are reported together, each naming its key path.
+ *
+ * @param pluginsDir directory scanned for product-family plugin jars
+ * @param licensing which licensing stack drives activation
+ * @param dataDir directory for the agent's own state (renewal state, host ledger, generated TLS material)
+ * @param host the KMS host role (an in-process model only; it never listens on a port)
+ * @param bridge the TLS TCP event-bus bridge that {@code kms-agent ctl} talks to
+ * @param renewal how this machine's products are kept activated
+ */
+public record AgentConfig(
+    String pluginsDir,
+    Licensing licensing,
+    String dataDir,
+    HostConfig host,
+    BridgeConfig bridge,
+    RenewalConfig renewal) {
+
+  public AgentConfig {
+    pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
+    licensing = Objects.requireNonNullElse(licensing, Licensing.AUTO);
+    dataDir = Objects.requireNonNullElse(dataDir, "data");
+    host = Objects.requireNonNullElseGet(host, () -> new HostConfig(null, null, null, null, null));
+    bridge = Objects.requireNonNullElseGet(bridge, BridgeConfig::defaults);
+    renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null));
+  }
+
+  /** Every default. */
+  public static AgentConfig defaults() {
+    return new AgentConfig(null, null, null, null, null, null);
+  }
+}

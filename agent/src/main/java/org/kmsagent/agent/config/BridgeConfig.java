@@ -1,0 +1,54 @@
+package org.kmsagent.agent.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The TLS TCP event-bus bridge.
+ *
+ * @param enabled whether the bridge listens at all
+ * @param host the address it binds; loopback unless an administrator deliberately opens it
+ * @param port the TCP port
+ * @param tls the certificate, or where the self-signed one made at first start is kept
+ * @param tokens the clients' tokens, each with a role
+ * @param anonymous the role a client without a token gets; {@code none} refuses it (allowed only on loopback)
+ * @param inbound addresses clients may send to (also limited by role); {@code *} at the end matches any suffix
+ * @param outbound addresses clients may register on (receive from)
+ * @param maxFrameBytes the largest frame a client may send; a larger one is answered with an error and closed
+ * @param maxConnections how many clients may be connected at once; more are closed at once
+ * @param requestTimeoutSeconds how long the bridge waits for the agent to answer one request
+ */
+public record BridgeConfig(
+    Boolean enabled,
+    String host,
+    Integer port,
+    TlsConfig tls,
+    List<TokenConfig> tokens,
+    Role anonymous,
+    List<String> inbound,
+    List<String> outbound,
+    Integer maxFrameBytes,
+    Integer maxConnections,
+    Integer requestTimeoutSeconds) {
+
+  /** The port when none is configured. */
+  public static final int DEFAULT_PORT = 7688;
+
+  public BridgeConfig {
+    enabled = Objects.requireNonNullElse(enabled, true);
+    host = Objects.requireNonNullElse(host, "127.0.0.1");
+    port = Objects.requireNonNullElse(port, DEFAULT_PORT);
+    tls = Objects.requireNonNullElseGet(tls, () -> new TlsConfig(null, null, null));
+    tokens = tokens == null ? List.of() : List.copyOf(tokens);
+    anonymous = Objects.requireNonNullElse(anonymous, Role.NONE);
+    inbound = inbound == null ? List.of("kmsagent.*") : List.copyOf(inbound);
+    outbound = outbound == null ? List.of("kmsagent.events") : List.copyOf(outbound);
+    maxFrameBytes = Objects.requireNonNullElse(maxFrameBytes, 65_536);
+    maxConnections = Objects.requireNonNullElse(maxConnections, 64);
+    requestTimeoutSeconds = Objects.requireNonNullElse(requestTimeoutSeconds, 60);
+  }
+
+  static BridgeConfig defaults() {
+    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null);
+  }
+}

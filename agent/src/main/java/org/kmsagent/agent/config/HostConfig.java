@@ -1,0 +1,31 @@
+package org.kmsagent.agent.config;
+
+import java.util.Objects;
+
+/**
+ * The KMS host role. The host is an in-process model of a KMS host's counting (never a network listener); these are
+ * the settings an administrator would give a real host with {@code slmgr}.
+ *
+ * @param enabled whether this agent plays the KMS host role at all
+ * @param activationIntervalMinutes retry interval handed to unactivated clients (kms-facts.md §2.1: default 120,
+ *     15-43200)
+ * @param renewalIntervalMinutes renewal interval handed to activated clients (kms-facts.md §2.1: default 10080,
+ *     15-43200)
+ * @param port the port the modelled host advertises (kms-facts.md §2.5: default 1688); nothing listens on it
+ * @param publishDns whether the modelled host publishes its {@code _vlmcs._tcp} SRV record (kms-facts.md §2.6)
+ */
+public record HostConfig(
+    Boolean enabled,
+    Integer activationIntervalMinutes,
+    Integer renewalIntervalMinutes,
+    Integer port,
+    Boolean publishDns) {
+
+  public HostConfig {
+    enabled = Objects.requireNonNullElse(enabled, false);
+    activationIntervalMinutes = Objects.requireNonNullElse(activationIntervalMinutes, 120);
+    renewalIntervalMinutes = Objects.requireNonNullElse(renewalIntervalMinutes, 10_080);
+    port = Objects.requireNonNullElse(port, 1688);
+    publishDns = Objects.requireNonNullElse(publishDns, true);
+  }
+}

@@ -1,0 +1,32 @@
+package org.kmsagent.agent.config;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How this machine's products are kept activated.
+ *
+ * @param kms the KMS host for every family without its own: {@code host}, {@code host:port}, {@code dns} or
+ *     {@code dns:domain}; empty means leave Windows' own setting alone
+ * @param makFallback what to do when KMS cannot be reached for a family without its own policy
+ * @param families per-family overrides, keyed by family id (e.g. {@code office2013})
+ */
+public record RenewalConfig(String kms, MakFallback makFallback, Map<String, FamilyRenewalConfig> families) {
+  public RenewalConfig {
+    kms = Objects.requireNonNullElse(kms, "");
+    makFallback = Objects.requireNonNullElse(makFallback, MakFallback.NEVER);
+    families = families == null ? Map.of() : Map.copyOf(families);
+  }
+
+  /** The policy for one family: its own, else the global one. */
+  public MakFallback makFallbackFor(String family) {
+    FamilyRenewalConfig f = families.get(family);
+    return f != null && f.makFallback() != null ? f.makFallback() : makFallback;
+  }
+
+  /** The KMS endpoint text for one family: its own, else the global one (may be empty). */
+  public String kmsFor(String family) {
+    FamilyRenewalConfig f = families.get(family);
+    return f != null && f.kms() != null && !f.kms().isEmpty() ? f.kms() : kms;
+  }
+}

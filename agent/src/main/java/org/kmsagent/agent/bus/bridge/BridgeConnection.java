@@ -122,7 +122,7 @@ final class BridgeConnection {
 
   private void send(BridgeAccess.Client client, String address, String replyAddress, Object body,
       JsonObject headers) {
-    Optional<Role> needed = access.sendRole(address);
+    Optional<Role> needed = access.sendRole(client, address);
     if (needed.isEmpty() || !client.role().covers(needed.get())) {
       LOG.warn("bridge: client '{}' ({}) refused on {}", client.name(), client.role().id(), address);
       if (replyAddress != null) {
@@ -164,7 +164,7 @@ final class BridgeConnection {
   }
 
   private void register(BridgeAccess.Client client, String address) {
-    if (!access.mayRegister(address) || !client.role().covers(Role.READ)) {
+    if (!access.mayRegister(client, address) || !client.role().covers(Role.READ)) {
       write(Frames.error("access_denied"));
       return;
     }

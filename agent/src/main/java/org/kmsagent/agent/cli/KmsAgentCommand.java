@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       ProductsCommand.class,
       GvlkCommand.class,
+      org.kmsagent.agent.ctl.CtlCommand.class,
+      org.kmsagent.agent.daemon.RunCommand.class,
     })
 public final class KmsAgentCommand implements Runnable {
 

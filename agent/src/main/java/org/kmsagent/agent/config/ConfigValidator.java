@@ -32,7 +32,7 @@ final class ConfigValidator {
 
     BridgeConfig b = c.bridge();
     notBlank(errors, "bridge.host", b.host());
-    range(errors, "bridge.port", b.port(), 1, 65_535);
+    range(errors, "bridge.port", b.port(), 0, 65_535); // 0: any free port (printed at start)
     range(errors, "bridge.maxFrameBytes", b.maxFrameBytes(), 256, 16 * 1024 * 1024);
     range(errors, "bridge.maxConnections", b.maxConnections(), 1, 10_000);
     range(errors, "bridge.requestTimeoutSeconds", b.requestTimeoutSeconds(), 1, 3_600);

@@ -1,0 +1,152 @@
+package org.kmsagent.agent.ctl;
+
+import io.vertx.core.json.JsonObject;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A blocking client of the agent's TLS bridge: the 4-byte-length + JSON framing over an {@link SSLSocket}. One
+ * request at a time; not thread-safe. The token goes in every frame's headers (the bridge checks each frame).
+ */
+public final class BridgeClient implements AutoCloseable {
+  /** Largest frame the client accepts from the agent. */
+  private static final int MAX_REPLY_BYTES = 16 * 1024 * 1024;
+
+  private final SSLSocket socket;
+  private final DataInputStream in;
+  private final DataOutputStream out;
+  private final String token;
+  private long nextReply;
+
+  private BridgeClient(SSLSocket socket, String token) throws IOException {
+    this.socket = socket;
+    this.in = new DataInputStream(socket.getInputStream());
+    this.out = new DataOutputStream(socket.getOutputStream());
+    this.token = token;
+  }
+
+  /**
+   * Connects and completes the TLS handshake.
+   *
+   * @param token the client's token, or null to connect anonymously
+   * @param timeout connect and read timeout
+   * @throws IOException cannot connect, or the agent's certificate is not trusted
+   */
+  public static BridgeClient connect(String host, int port, ServerTrust trust, String token, Duration timeout)
+      throws IOException {
+    SSLSocket socket;
+    try {
+      socket = (SSLSocket) trust.context().getSocketFactory().createSocket();
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+    }
+    try {
+      socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+      socket.setSoTimeout((int) timeout.toMillis());
+      trust.configure(socket);
+      socket.startHandshake();
+      return new BridgeClient(socket, token);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Sends a request and waits for its reply.
+   *
+   * @return the reply body (an empty object when the agent replied none)
+   * @throws BridgeFailure the agent answered with a failure
+   * @throws IOException the connection broke
+   */
+  public JsonObject request(String address, JsonObject body) throws BridgeFailure, IOException {
+    String replyAddress = "ctl.reply." + nextReply++;
+    write(new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress)
+        .put("headers", headers()).put("body", body));
+    while (true) {
+      JsonObject frame = read();
+      if ("err".equals(frame.getString("type"))) {
+        Integer code = frame.getInteger("failureCode");
+        String message = frame.getString("message", "error");
+        if (code == null && "not_authorised".equals(message)) {
+          code = 401;
+        }
+        throw new BridgeFailure(code == null ? 500 : code, message);
+      }
+      if (replyAddress.equals(frame.getString("address"))) {
+        Object reply = frame.getValue("body");
+        return reply instanceof JsonObject o ? o : new JsonObject();
+      }
+    }
+  }
+
+  /** Registers on an address and waits until the agent says the registration is live. */
+  public void register(String address) throws BridgeFailure, IOException {
+    write(new JsonObject().put("type", "register").put("address", address).put("headers", headers()));
+    while (true) {
+      JsonObject frame = read();
+      if ("err".equals(frame.getString("type"))) {
+        String message = frame.getString("message", "error");
+        throw new BridgeFailure(message.startsWith("not_authorised") ? 401 : 403, message);
+      }
+      if ("registered".equals(frame.getString("type")) && address.equals(frame.getString("address"))) {
+        return;
+      }
+    }
+  }
+
+  /** The next message delivered on a registered address; blocks without timeout. */
+  public JsonObject nextMessage() throws BridgeFailure, IOException {
+    socket.setSoTimeout(0);
+    while (true) {
+      JsonObject frame = read();
+      if ("err".equals(frame.getString("type"))) {
+        throw new BridgeFailure(500, frame.getString("message", "error"));
+      }
+      if ("message".equals(frame.getString("type"))) {
+        return frame;
+      }
+    }
+  }
+
+  private JsonObject headers() {
+    return token == null ? new JsonObject() : new JsonObject().put("token", token);
+  }
+
+  private void write(JsonObject frame) throws IOException {
+    byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
+    out.writeInt(data.length);
+    out.write(data);
+    out.flush();
+  }
+
+  private JsonObject read() throws IOException {
+    int length;
+    try {
+      length = in.readInt();
+    } catch (EOFException e) {
+      throw new EOFException("the agent closed the connection");
+    } catch (SocketTimeoutException e) {
+      throw new SocketTimeoutException("the agent did not answer in time");
+    }
+    if (length < 0 || length > MAX_REPLY_BYTES) {
+      throw new IOException("the agent sent a frame of " + Integer.toUnsignedString(length) + " bytes");
+    }
+    byte[] data = new byte[length];
+    in.readFully(data);
+    return new JsonObject(new String(data, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

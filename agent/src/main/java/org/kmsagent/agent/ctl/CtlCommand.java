@@ -1,0 +1,436 @@
+package org.kmsagent.agent.ctl;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.api.KmsEndpoint;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code kms-agent ctl}: remote control of a running agent over its TLS bridge. Exit codes: 0 done, 1 the agent
+ * answered with an error (or an action failed on some product), 2 usage, 3 cannot connect or not authorised.
+ */
+@Command(
+    name = "ctl",
+    description = "Controls a running agent over its TLS event-bus bridge.",
+    subcommands = {
+      CtlCommand.Status.class,
+      CtlCommand.Host.class,
+      CtlCommand.Activate.class,
+      CtlCommand.SetKms.class,
+      CtlCommand.ClearKms.class,
+      CtlCommand.InstallGvlk.class,
+      CtlCommand.Plugins.class,
+      CtlCommand.Watch.class,
+    })
+public final class CtlCommand implements Runnable {
+  /** Exit code: the agent answered with an error. */
+  public static final int ANSWERED_ERROR = 1;
+  /** Exit code: wrong usage. */
+  public static final int USAGE = 2;
+  /** Exit code: cannot connect, or not authorised. */
+  public static final int NO_ACCESS = 3;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--agent", paramLabel = "HOST:PORT", description = "The agent's bridge (default 127.0.0.1:${DEFAULT-VALUE}).",
+      defaultValue = "127.0.0.1:" + BridgeConfig.DEFAULT_PORT)
+  String agent;
+
+  @Option(names = "--token", description = "The client token (prefer the KMSAGENT_TOKEN variable or --token-file: "
+      + "a command line is visible to other users).")
+  String token;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding the token, e.g. the agent's "
+      + "generated <dataDir>/admin.token.")
+  Path tokenFile;
+
+  @Option(names = "--trust", paramLabel = "FINGERPRINT",
+      description = "The agent certificate's SHA-256 fingerprint, as 'kms-agent run' prints it (or KMSAGENT_TRUST).")
+  String trust;
+
+  @Option(names = "--ca", paramLabel = "FILE", description = "PEM file of the CA that issued the agent's certificate.")
+  Path ca;
+
+  @Option(names = "--json", description = "Print the agent's replies as JSON.")
+  boolean json;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+      description = "Connect and reply timeout (default ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a ctl command; see 'kms-agent ctl --help'.");
+  }
+
+  /** What a ctl subcommand does once connected. */
+  @FunctionalInterface
+  interface Action {
+    int run(BridgeClient client, PrintWriter out) throws BridgeFailure, IOException;
+  }
+
+  /** Connects, runs the action, and maps every outcome to the documented exit code. */
+  int execute(CommandLine sub, Action action) {
+    PrintWriter out = sub.getOut();
+    PrintWriter err = sub.getErr();
+    String host;
+    int port;
+    ServerTrust serverTrust;
+    String secret;
+    try {
+      int colon = agent.lastIndexOf(':');
+      host = colon < 0 ? agent : agent.substring(0, colon);
+      port = colon < 0 ? BridgeConfig.DEFAULT_PORT : Integer.parseInt(agent.substring(colon + 1));
+      serverTrust = trust(sub);
+      secret = token(sub);
+    } catch (NumberFormatException e) {
+      err.println("kms-agent ctl: --agent: expected HOST:PORT, got " + agent);
+      return USAGE;
+    } catch (IllegalArgumentException e) {
+      err.println("kms-agent ctl: " + e.getMessage());
+      return USAGE;
+    }
+    try (BridgeClient client = BridgeClient.connect(host, port, serverTrust, secret,
+        Duration.ofSeconds(timeoutSeconds))) {
+      int code = action.run(client, out);
+      out.flush();
+      return code;
+    } catch (BridgeFailure f) {
+      err.println("kms-agent ctl: the agent refused: " + f.getMessage() + " (code " + f.code() + ")");
+      return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
+    } catch (IOException e) {
+      err.println("kms-agent ctl: cannot talk to the agent at " + agent + ": " + e.getMessage());
+      return NO_ACCESS;
+    } finally {
+      err.flush();
+    }
+  }
+
+  private ServerTrust trust(CommandLine sub) {
+    String fingerprint = trust != null ? trust : System.getenv("KMSAGENT_TRUST");
+    if (fingerprint != null && ca != null) {
+      throw new IllegalArgumentException("give --trust or --ca, not both");
+    }
+    if (ca != null) {
+      return new ServerTrust.CaFile(ca);
+    }
+    if (fingerprint == null) {
+      throw new IllegalArgumentException("how to trust the agent is missing: give --trust FINGERPRINT (printed by "
+          + "'kms-agent run') or --ca FILE");
+    }
+    return new ServerTrust.Pinned(fingerprint);
+  }
+
+  private String token(CommandLine sub) {
+    if (token != null) {
+      return token;
+    }
+    if (tokenFile != null) {
+      try {
+        return Files.readString(tokenFile).strip();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--token-file: cannot read " + tokenFile);
+      }
+    }
+    return System.getenv("KMSAGENT_TOKEN");
+  }
+
+  /** Prints a reply as JSON, when --json asked for it. */
+  boolean printedJson(PrintWriter out, JsonObject reply) {
+    if (json) {
+      out.println(reply.encodePrettily());
+    }
+    return json;
+  }
+
+  /** Prints action results; 1 when any failed. */
+  int results(PrintWriter out, JsonObject reply) {
+    JsonArray results = reply.getJsonArray("results", new JsonArray());
+    boolean allOk = results.stream().allMatch(r -> ((JsonObject) r).getBoolean("ok", false));
+    if (!printedJson(out, reply)) {
+      Table t = new Table("FAMILY", "PRODUCT", "RESULT", "HRESULT", "MESSAGE");
+      results.forEach(o -> {
+        JsonObject r = (JsonObject) o;
+        t.row(r.getString("family"), r.getString("product"), r.getBoolean("ok", false) ? "ok" : "FAILED",
+            r.getString("hresult"), r.getString("message"));
+      });
+      t.print(out);
+      if (results.isEmpty()) {
+        out.println("(no product matched)");
+      }
+    }
+    return allOk ? 0 : ANSWERED_ERROR;
+  }
+
+  @Command(name = "status", description = "This machine's products and their activation state.")
+  static final class Status implements Callable<Integer> {
+    @ParentCommand CtlCommand ctl;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(BusAddresses.STATUS, new JsonObject());
+        if (!ctl.printedJson(out, reply)) {
+          Table t = new Table("FAMILY", "PRODUCT", "KEY", "STATUS", "KMS", "VALID UNTIL", "NEXT ATTEMPT", "LAST");
+          reply.getJsonArray("products", new JsonArray()).forEach(o -> {
+            JsonObject p = (JsonObject) o;
+            t.row(p.getString("family"), p.getString("product"),
+                p.getString("partialKey") == null ? null : "XXXXX-XXXXX-XXXXX-XXXXX-" + p.getString("partialKey"),
+                p.getString("status"), p.getString("kms"), p.getString("validUntil"), p.getString("nextAttempt"),
+                p.getString("lastResult"));
+          });
+          t.print(out);
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "host", description = "The KMS host model: counts per pool against thresholds, and its ledger.")
+  static final class Host implements Callable<Integer> {
+    @ParentCommand CtlCommand ctl;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(BusAddresses.HOST_STATUS, new JsonObject());
+        if (!ctl.printedJson(out, reply)) {
+          out.println("host role: " + (reply.getBoolean("enabled", false) ? "on" : "off"));
+          Table pools = new Table("APPLICATION", "FAMILY", "COUNT", "THRESHOLDS");
+          reply.getJsonArray("pools", new JsonArray()).forEach(o -> {
+            JsonObject p = (JsonObject) o;
+            StringBuilder th = new StringBuilder();
+            p.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
+              JsonObject c = (JsonObject) x;
+              th.append(th.isEmpty() ? "" : ", ").append(c.getString("thresholdClass")).append(' ')
+                  .append(c.getInteger("required")).append(c.getBoolean("met", false) ? " met" : " not met");
+            });
+            pools.row(p.getString("applicationId"), p.getString("family"), p.getInteger("count"), th);
+          });
+          pools.print(out);
+          JsonArray ledger = reply.getJsonArray("ledger", new JsonArray());
+          out.println("ledger: " + ledger.size() + " client(s)");
+          Table t = new Table("CLIENT", "APPLICATION", "SKU", "LAST SEEN");
+          ledger.forEach(o -> {
+            JsonObject e = (JsonObject) o;
+            t.row(e.getString("clientMachineId"), e.getString("applicationId"), e.getString("skuId"),
+                e.getString("lastSeen"));
+          });
+          if (!ledger.isEmpty()) {
+            t.print(out);
+          }
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "activate", description = "Activates now, one family or all.")
+  static final class Activate implements Callable<Integer> {
+    @ParentCommand CtlCommand ctl;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--family", description = "Only this family (e.g. office2013).")
+    String family;
+
+    @Override
+    public Integer call() {
+      return ctl.execute(spec.commandLine(), (client, out) ->
+          ctl.results(out, client.request(BusAddresses.ACTIVATE, new JsonObject().put("family", family))));
+    }
+  }
+
+  @Command(name = "install-gvlk", description = "Installs the GVLK matching the installed edition, or a given key.")
+  static final class InstallGvlk implements Callable<Integer> {
+    @ParentCommand CtlCommand ctl;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--family", description = "Only this family (required with --key).")
+    String family;
+
+    @Option(names = "--key", description = "Install this key instead of the catalog's GVLK.")
+    String key;
+
+    @Override
+    public Integer call() {
+      if (key != null && family == null) {
+        spec.commandLine().getErr().println("kms-agent ctl install-gvlk: --key needs --family");
+        spec.commandLine().getErr().flush();
+        return USAGE;
+      }
+      return ctl.execute(spec.commandLine(), (client, out) -> ctl.results(out,
+          client.request(BusAddresses.INSTALL_GVLK, new JsonObject().put("family", family).put("key", key))));
+    }
+  }
+
+  @Command(name = "set-kms", description = "Pins a KMS host (HOST[:PORT]) or switches to DNS discovery (--dns).")
+  static final class SetKms implements Callable<Integer> {
+    @ParentCommand CtlCommand ctl;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--family", description = "Only this family.")
+    String family;
+
+    @Option(names = "--dns", description = "Use DNS discovery (in DOMAIN, if given).")
+    boolean dns;
+
+    @Parameters(arity = "0..1", paramLabel = "HOST[:PORT] | DOMAIN")
+    String target;
+
+    @Override
+    public Integer call() {
+      JsonObject body = new JsonObject().put("family", family);
+      if (dns) {
+        body.put("dns", true).put("domain", target);
+      } else {
+        if (target == null) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "give HOST[:PORT], or --dns [DOMAIN]");
+        }
+        try {
+          KmsEndpoint.Pinned pinned = (KmsEndpoint.Pinned) KmsEndpoint.parse(target);
+          body.put("host", pinned.host()).put("port", pinned.port());
+        } catch (IllegalArgumentException | ClassCastException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(),
+              e instanceof ClassCastException ? "use --dns for DNS discovery" : e.getMessage());
+        }
+      }
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(BusAddresses.KMS_SET, body);
+        if (!ctl.printedJson(out, reply)) {
+          out.println("KMS for " + (family == null ? "all families" : family) + ": " + reply.getString("kms"));
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "clear-kms", description = "Forgets the KMS endpoint (back to discovery in the machine's domain).")
+  static final class ClearKms implements Callable<Integer> {
+    @ParentCommand CtlCommand ctl;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--family", description = "Only this family.")
+    String family;
+
+    @Override
+    public Integer call() {
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(BusAddresses.KMS_CLEAR, new JsonObject().put("family", family));
+        if (!ctl.printedJson(out, reply)) {
+          out.println("KMS for " + (family == null ? "all families" : family) + ": cleared");
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "plugins", description = "Lists, loads, unloads or rescans plugins.")
+  static final class Plugins implements Callable<Integer> {
+    @ParentCommand CtlCommand ctl;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "list|load|unload|rescan")
+    String verb;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "JAR|ID")
+    String argument;
+
+    @Override
+    public Integer call() {
+      String address;
+      JsonObject body = new JsonObject();
+      switch (verb) {
+        case "list" -> address = BusAddresses.PLUGINS_LIST;
+        case "rescan" -> address = BusAddresses.PLUGINS_RESCAN;
+        case "load" -> {
+          address = BusAddresses.PLUGINS_LOAD;
+          body.put("path", required("JAR") == null ? null : Path.of(argument).toAbsolutePath().toString());
+        }
+        case "unload" -> {
+          address = BusAddresses.PLUGINS_UNLOAD;
+          body.put("id", required("ID"));
+        }
+        default -> throw new CommandLine.ParameterException(spec.commandLine(),
+            "unknown plugins command '" + verb + "': expected list, load, unload or rescan");
+      }
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(address, body);
+        if (!ctl.printedJson(out, reply)) {
+          JsonArray list = reply.containsKey("plugins") ? reply.getJsonArray("plugins")
+              : new JsonArray().add(reply);
+          Table t = new Table("ID", "VERSION", "STATE", "FAMILIES", "FAILURE");
+          list.forEach(o -> {
+            JsonObject p = (JsonObject) o;
+            JsonArray fams = p.getJsonArray("families", new JsonArray());
+            t.row(p.getString("id"), p.getString("version"), p.getString("state"),
+                fams.isEmpty() ? null : String.join(",", fams.stream().map(String::valueOf).toList()),
+                p.getString("failure"));
+          });
+          t.print(out);
+        }
+        return 0;
+      });
+    }
+
+    private String required(String what) {
+      if (argument == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "plugins " + verb + " needs " + what);
+      }
+      return argument;
+    }
+  }
+
+  @Command(name = "watch", description = "Prints every event the agent publishes (activations, state changes).")
+  static final class Watch implements Callable<Integer> {
+    @ParentCommand CtlCommand ctl;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N events (default: until interrupted).")
+    Integer count;
+
+    @Override
+    public Integer call() {
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        client.register(BusAddresses.EVENTS);
+        spec.commandLine().getErr().println("watching " + BusAddresses.EVENTS + " on " + ctl.agent);
+        spec.commandLine().getErr().flush();
+        for (int seen = 0; count == null || seen < count; seen++) {
+          JsonObject event = client.nextMessage().getJsonObject("body", new JsonObject());
+          if (ctl.json) {
+            out.println(event.encode());
+          } else {
+            JsonObject data = event.getValue("data") instanceof JsonObject d ? d : new JsonObject();
+            out.println(event.getString("at") + "  " + event.getString("type") + "  " + summary(data));
+          }
+          out.flush();
+        }
+        return 0;
+      });
+    }
+
+    private static String summary(JsonObject data) {
+      StringBuilder sb = new StringBuilder();
+      for (String f : data.fieldNames()) {
+        Object v = data.getValue(f);
+        if (v != null && !(v instanceof JsonArray) && !(v instanceof JsonObject)) {
+          sb.append(sb.isEmpty() ? "" : " ").append(f).append('=').append(v);
+        }
+      }
+      return sb.toString();
+    }
+  }
+}

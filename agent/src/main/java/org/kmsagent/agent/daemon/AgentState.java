@@ -1,0 +1,42 @@
+package org.kmsagent.agent.daemon;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The daemon's durable state: each product's schedule, keyed {@code <family>/<skuId>}. Immutable; change it with
+ * {@link #with} and save the result.
+ *
+ * @param revision increases by one on every save (lets an operator, and the kill-safety test, see which write won)
+ * @param products the schedules
+ */
+public record AgentState(long revision, Map<String, ProductSchedule> products) {
+  public AgentState {
+    products = Map.copyOf(Objects.requireNonNullElse(products, Map.of()));
+  }
+
+  /** Nothing stored yet. */
+  public static AgentState empty() {
+    return new AgentState(0, Map.of());
+  }
+
+  /** The key of a product. */
+  public static String key(String family, String skuId) {
+    return family + "/" + skuId;
+  }
+
+  /** A copy with one product's schedule replaced. */
+  public AgentState with(String key, ProductSchedule schedule) {
+    Map<String, ProductSchedule> next = new TreeMap<>(products);
+    next.put(key, schedule);
+    return new AgentState(revision, next);
+  }
+
+  /** A copy without one product. */
+  public AgentState without(String key) {
+    Map<String, ProductSchedule> next = new TreeMap<>(products);
+    next.remove(key);
+    return new AgentState(revision, next);
+  }
+}

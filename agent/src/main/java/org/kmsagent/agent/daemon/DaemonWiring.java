@@ -1,0 +1,100 @@
+package org.kmsagent.agent.daemon;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.kmsagent.agent.bus.AgentControl;
+import org.kmsagent.agent.bus.ControlException;
+import org.kmsagent.agent.bus.view.ActionResult;
+import org.kmsagent.agent.bus.view.HostSettings;
+import org.kmsagent.agent.bus.view.HostView;
+import org.kmsagent.agent.bus.view.PluginView;
+import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.api.KmsEndpoint;
+import org.kmsagent.api.ProductKey;
+
+/**
+ * THE place where {@code kms-agent run} binds the control API to the real components.
+ *
+ * <p>TODO(lead, at merge): replace {@link #production()} with a binding that builds the plugin host
+ * ({@code PluginHost}/{@code FamilyRegistry} from {@code config.pluginsDir()}), the licensing stack
+ * ({@code config.licensing()}), the renewal loop (resuming from {@code context.state()}), and the host model when
+ * {@code config.host().enabled()}, and adapts them to {@link AgentControl}. Until then the daemon starts, serves the
+ * bridge and answers every request with 503, saying so, rather than pretending.
+ */
+public final class DaemonWiring {
+  private DaemonWiring() {}
+
+  /** The binding {@code kms-agent run} uses. */
+  public static ControlBinding production() {
+    return context -> new Unwired();
+  }
+
+  /** Answers every request with 503 "not wired": this build has no renewal loop, host or plugin host bound yet. */
+  static final class Unwired implements AgentControl {
+    private static ControlException unavailable() {
+      return new ControlException(503, "this build of the agent has no renewal loop, host model or plugin host "
+          + "bound to the control API yet");
+    }
+
+    @Override
+    public List<ProductView> products() {
+      throw unavailable();
+    }
+
+    @Override
+    public HostView host() {
+      throw unavailable();
+    }
+
+    @Override
+    public List<ActionResult> activate(Optional<String> family) {
+      throw unavailable();
+    }
+
+    @Override
+    public List<ActionResult> installGvlk(Optional<String> family, Optional<ProductKey> key) {
+      throw unavailable();
+    }
+
+    @Override
+    public KmsEndpoint setKms(Optional<String> family, KmsEndpoint endpoint) {
+      throw unavailable();
+    }
+
+    @Override
+    public void clearKms(Optional<String> family) {
+      throw unavailable();
+    }
+
+    @Override
+    public HostSettings hostSettings() {
+      throw unavailable();
+    }
+
+    @Override
+    public HostSettings updateHostSettings(HostSettings settings) {
+      throw unavailable();
+    }
+
+    @Override
+    public List<PluginView> plugins() {
+      throw unavailable();
+    }
+
+    @Override
+    public PluginView loadPlugin(Path jar) {
+      throw unavailable();
+    }
+
+    @Override
+    public void unloadPlugin(String pluginId) {
+      throw unavailable();
+    }
+
+    @Override
+    public List<PluginView> rescanPlugins() {
+      throw unavailable();
+    }
+  }
+}

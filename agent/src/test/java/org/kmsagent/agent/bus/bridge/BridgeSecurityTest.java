@@ -1,0 +1,208 @@
+package org.kmsagent.agent.bus.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.daemon.AgentFixture;
+import org.kmsagent.agent.daemon.AgentFixture.Result;
+
+/**
+ * The bridge as a security boundary: every client authenticated, roles enforced, and hostile or broken input answered
+ * and cut off while the agent goes on serving others. A refused change must leave the agent's state as it was.
+ */
+class BridgeSecurityTest {
+  private static final int MAX_CONNECTIONS = 16;
+
+  @TempDir static Path dir;
+  static AgentFixture fixture;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fixture = AgentFixture.start(dir.resolve("data"), "bridge.maxConnections=" + MAX_CONNECTIONS,
+        "bridge.maxFrameBytes=4096");
+  }
+
+  @AfterAll
+  static void stop() {
+    fixture.close();
+  }
+
+  private RawBridgeClient raw() throws Exception {
+    return new RawBridgeClient(fixture.daemon.bridgePort(), fixture.daemon.fingerprint());
+  }
+
+  private static void assertServing() {
+    Result r = fixture.ctl(AgentFixture.READ_TOKEN, "status");
+    assertThat(r.exit()).as(r.toString()).isZero();
+  }
+
+  @Test
+  void aChangeWithoutTokenIsRefusedAndChangesNothing() {
+    int before = fixture.agent.changes();
+    Result r = fixture.ctl(null, "set-kms", "evil.example");
+    assertThat(r.exit()).isEqualTo(3);
+    assertThat(r.err()).contains("not_authorised");
+    assertThat(fixture.agent.changes()).isEqualTo(before);
+    assertThat(fixture.agent.kms("*")).isEmpty();
+  }
+
+  @Test
+  void aQueryWithoutTokenIsRefusedToo() {
+    Result r = fixture.ctl(null, "status");
+    assertThat(r.exit()).isEqualTo(3);
+  }
+
+  @Test
+  void aWrongTokenIsRefusedAndChangesNothing() {
+    int before = fixture.agent.changes();
+    Result r = fixture.ctl("wrong-0123456789abcdef", "install-gvlk");
+    assertThat(r.exit()).isEqualTo(3);
+    assertThat(fixture.agent.changes()).isEqualTo(before);
+    assertThat(fixture.agent.product("office2013").partialKey).isNull();
+  }
+
+  @Test
+  void aReadClientMayQueryButNotChange() {
+    assertServing();
+    int before = fixture.agent.changes();
+    Result r = fixture.ctl(AgentFixture.READ_TOKEN, "activate");
+    assertThat(r.exit()).isEqualTo(3);
+    assertThat(r.err()).contains("forbidden", "needs role admin", "code 403");
+    Result unload = fixture.ctl(AgentFixture.READ_TOKEN, "plugins", "unload", "office2013");
+    assertThat(unload.exit()).isEqualTo(3);
+    assertThat(fixture.agent.changes()).isEqualTo(before);
+    assertThat(fixture.agent.plugins()).hasSize(2);
+  }
+
+  @Test
+  void aClientCanNeitherPublishEventsNorReachAddressesOutsideTheApi() throws Exception {
+    try (RawBridgeClient c = raw()) {
+      c.sendFrame(new JsonObject().put("type", "publish").put("address", BusAddresses.EVENTS)
+          .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)).put("body", new JsonObject()));
+      assertThat(c.readFrame().getString("message")).isEqualTo("access_denied");
+      c.sendFrame(new JsonObject().put("type", "send").put("address", "vertx.internal").put("replyAddress", "r1")
+          .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)).put("body", new JsonObject()));
+      JsonObject refused = c.readFrame();
+      assertThat(refused.getInteger("failureCode")).isEqualTo(403);
+      assertThat(refused.getString("address")).isEqualTo("r1");
+      c.sendFrame(new JsonObject().put("type", "register").put("address", BusAddresses.STATUS)
+          .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)));
+      assertThat(c.readFrame().getString("message")).isEqualTo("access_denied");
+    }
+  }
+
+  @Test
+  void aMalformedBodyIsA400NamingTheField() throws Exception {
+    try (RawBridgeClient c = raw()) {
+      c.sendFrame(new JsonObject().put("type", "send").put("address", BusAddresses.KMS_SET).put("replyAddress", "r")
+          .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN))
+          .put("body", new JsonObject().put("host", "kms.example").put("port", "sixteen-eighty-eight")));
+      JsonObject reply = c.readFrame();
+      assertThat(reply.getInteger("failureCode")).isEqualTo(400);
+      assertThat(reply.getString("message")).isEqualTo("port: expected a whole number");
+      c.sendFrame(new JsonObject().put("type", "send").put("address", BusAddresses.ACTIVATE).put("replyAddress", "r")
+          .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN))
+          .put("body", new JsonObject().put("famliy", "office2013")));
+      assertThat(c.readFrame().getString("message")).startsWith("famliy: unknown field");
+    }
+    assertThat(fixture.agent.kms("*")).isEmpty();
+  }
+
+  @Test
+  void malformedJsonGetsAnErrorAndTheConnectionIsClosed() throws Exception {
+    try (RawBridgeClient c = raw()) {
+      byte[] junk = ("{\"type\":\"send\",\"headers\":{\"token\":\"" + AgentFixture.ADMIN_TOKEN + "\"},")
+          .getBytes(StandardCharsets.UTF_8);
+      c.writeLength(junk.length);
+      c.writeRaw(junk);
+      assertThat(c.readFrame().getString("message")).isEqualTo("malformed_frame: not valid JSON");
+      assertThat(c.closedByAgent()).isTrue();
+    }
+    assertServing();
+  }
+
+  @Test
+  void anOversizedFrameIsRefusedFromItsLengthAloneAndTheConnectionClosed() throws Exception {
+    try (RawBridgeClient c = raw()) {
+      c.writeLength(64 * 1024 * 1024); // declares 64 MiB, sends none of it
+      assertThat(c.readFrame().getString("message")).startsWith("frame_too_large: declared 67108864 bytes");
+      assertThat(c.closedByAgent()).isTrue();
+    }
+    try (RawBridgeClient c = raw()) {
+      c.writeLength(-1);
+      assertThat(c.readFrame().getString("message")).startsWith("frame_too_large");
+    }
+    assertServing();
+  }
+
+  @Test
+  void aTruncatedFrameHurtsNoOne() throws Exception {
+    try (RawBridgeClient c = raw()) {
+      c.writeLength(300);
+      c.writeRaw("{\"type\":\"send\",\"addr".getBytes(StandardCharsets.UTF_8));
+    } // closed mid-frame
+    assertServing();
+  }
+
+  @Test
+  void aFloodOfConnectionsIsBoundedAndTheAgentServesAfterwards() throws Exception {
+    int flood = 200;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<RawBridgeClient> held = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger turnedAway = new AtomicInteger();
+    try {
+      List<Future<?>> attempts = new ArrayList<>();
+      for (int i = 0; i < flood; i++) {
+        attempts.add(pool.submit(() -> {
+          RawBridgeClient c = raw();
+          held.add(c);
+          c.sendFrame(new JsonObject().put("type", "ping"));
+          JsonObject first = c.readFrameOrEnd().orElse(new JsonObject().put("message", "closed"));
+          if ("too_many_connections".equals(first.getString("message"))) {
+            turnedAway.incrementAndGet();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : attempts) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          turnedAway.incrementAndGet(); // reset while writing the ping: also turned away
+        }
+      }
+      assertThat(fixture.daemon.bridge().connectionCount()).isLessThanOrEqualTo(MAX_CONNECTIONS);
+      assertThat(turnedAway.get()).isGreaterThanOrEqualTo(flood - MAX_CONNECTIONS);
+    } finally {
+      pool.shutdownNow();
+      for (RawBridgeClient c : held) {
+        c.close();
+      }
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> fixture.daemon.bridge().connectionCount() == 0);
+    assertServing();
+  }
+
+  @Test
+  void pingIsAnsweredWithoutAToken() throws Exception {
+    try (RawBridgeClient c = raw()) {
+      c.sendFrame(new JsonObject().put("type", "ping"));
+      assertThat(c.readFrame().getString("type")).isEqualTo("pong");
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package org.kmsagent.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateStoreTest {
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+
+  @Test
+  void aSavedStateIsLoadedBackWithTheNextRevision() throws Exception {
+    StateStore store = new StateStore(dir.resolve("state.json"), CLOCK);
+    assertThat(store.load()).isEqualTo(AgentState.empty());
+    ProductSchedule s = new ProductSchedule(Instant.parse("2026-12-05T12:00:00Z"),
+        Instant.parse("2027-05-27T12:00:00Z"), Instant.parse("2026-11-28T12:00:00Z"), "0x0 ok");
+    AgentState saved = store.save(AgentState.empty().with("office2013/b322da9c", s));
+    assertThat(saved.revision()).isEqualTo(1);
+    assertThat(new StateStore(dir.resolve("state.json"), CLOCK).load()).isEqualTo(saved);
+    assertThat(Files.exists(dir.resolve("state.json.tmp"))).isFalse();
+  }
+
+  @Test
+  void aDamagedFileIsMovedAsideNotLost() throws Exception {
+    Path file = Files.writeString(dir.resolve("state.json"), "{\"revision\": 4, \"products\": {");
+    StateStore store = new StateStore(file, CLOCK);
+    assertThatThrownBy(store::load).isInstanceOf(IOException.class)
+        .hasMessageContaining("is damaged").hasMessageContaining("state.json.damaged-20261128T120000");
+    assertThat(Files.readString(dir.resolve("state.json.damaged-20261128T120000")))
+        .isEqualTo("{\"revision\": 4, \"products\": {");
+    assertThat(store.load()).isEqualTo(AgentState.empty());
+  }
+
+  @Test
+  void aWriterKilledWithSigkillLeavesAWholeStateThatTheNextOneResumes() throws Exception {
+    Path file = dir.resolve("state.json");
+    StateStore reader = new StateStore(file, CLOCK);
+    long previous = 0;
+    for (int round = 0; round < 3; round++) {
+      Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), "-XX:-UsePerfData",
+          StateWriterMain.class.getName(), file.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("writer-" + round + ".log").toFile()).start();
+      long floor = previous;
+      try {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+            .until(() -> reader.load().revision() >= floor + 20);
+      } finally {
+        writer.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+        writer.waitFor(30, TimeUnit.SECONDS);
+      }
+      AgentState after = reader.load(); // must parse: the old or the new file, never a torn one
+      assertThat(after.revision()).isGreaterThanOrEqualTo(floor + 20);
+      assertThat(after.products()).hasSize(2);
+      // Each write moved the schedule to its own revision: the state is one whole write, not a mix.
+      assertThat(after.products().get("windows-client/ae2ee509-1b34-41c0-acb7-6d4650168915").nextDue())
+          .isEqualTo(Instant.parse("2026-11-28T00:00:00Z").plus(Duration.ofMinutes(after.revision() - 1)));
+      previous = after.revision();
+    }
+  }
+}

@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       GvlkCommand.class,
       org.kmsagent.agent.ctl.CtlCommand.class,
       org.kmsagent.agent.daemon.RunCommand.class,
+      org.kmsagent.agent.fleet.HubCommand.class,
     })
 public final class KmsAgentCommand implements Runnable {
 

@@ -46,7 +46,7 @@ public final class FleetLink {
   private final Clock clock;
   private final NetClient client;
   private HubConnection connection;
-  private String hub;
+  private volatile String hub;
   private int hubIndex;
   private int failures;
   private long heartbeatTimer = -1;

@@ -73,12 +73,12 @@ class FleetIT {
     a1 = agent("a1", List.of(atA, atB), null);
     agent("a2", List.of(atB, atA), "cmid-cloned-0001");
     agent("a3", List.of(atB, atA), "cmid-cloned-0001");
-    processAgent = ChildJvm.start(FleetAgentMain.class.getName(), List.of("p1", atB + "," + atA, AGENT_TOKEN,
-        fingerprint, dir.resolve("p1").toString()), "started", dir.resolve("p1.log"), SLOW);
+    processAgent = ChildJvm.start(SimulatedAgents.class.getName(), List.of("fleet", "1", "p", atB + "," + atA,
+        AGENT_TOKEN, fingerprint, dir.resolve("p").toString()), "ready", dir.resolve("p1.log"), SLOW);
   }
 
   private FleetLink agent(String id, List<String> hubs, String cmid) {
-    FleetLink link = TestAgent.link(vertx, id, hubs, AGENT_TOKEN, fingerprint, cmid, dir.resolve(id), 1_000);
+    FleetLink link = SimulatedAgent.link(vertx, id, hubs, AGENT_TOKEN, fingerprint, cmid, dir.resolve(id), 1_000);
     links.add(link);
     link.start();
     return link;

@@ -15,13 +15,14 @@ import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.BusCodes;
 
 /**
- * A fleet agent for tests and the benchmark: a real {@link FleetLink} with a real outbox, whose control API answers
- * {@code kmsagent.status} with one Windows product (as an agent on a simulated machine would) and refuses the rest.
+ * A lightweight fleet agent for the fleet benchmark and tests: a real {@link FleetLink} with a real outbox, whose
+ * control API answers {@code kmsagent.status} with one Windows product (as an agent on a simulated machine would)
+ * and refuses the rest with 404. Many of them share one Vert.x, each with its own TLS connection.
  */
-public final class TestAgent {
-  private TestAgent() {}
+public final class SimulatedAgent {
+  private SimulatedAgent() {}
 
-  /** The product a test agent reports. */
+  /** The product a simulated agent reports. */
   public static JsonObject product(String agentId) {
     return new JsonObject().put("family", "windows-client").put("product", "Windows 10 Enterprise")
         .put("skuId", "73111121-5638-40f6-bc11-f1d7b0d64300").put("partialKey", "T83GX").put("status", "LICENSED")
@@ -29,15 +30,15 @@ public final class TestAgent {
             + agentId);
   }
 
-  /** Answers what a test agent's control API answers. */
+  /** Answers what a simulated agent's control API answers. */
   public static CommandHandler commands(String agentId) {
     return (address, body) -> BusAddresses.STATUS.equals(address)
         ? Future.succeededFuture(new JsonObject().put("products", new JsonArray().add(product(agentId))))
         : Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusCodes.NOT_FOUND,
-            "test agent has no " + address));
+            "simulated agent has no " + address));
   }
 
-  /** A link for one test agent (not started). */
+  /** A link for one simulated agent (not started); its outbox lives in {@code dataDir}. */
   public static FleetLink link(Vertx vertx, String agentId, List<String> hubs, String token, String fingerprint,
       String cmid, Path dataDir, long heartbeatMs) {
     NetClientOptions tls = FleetLink.clientOptions(List.of(fingerprint), null);

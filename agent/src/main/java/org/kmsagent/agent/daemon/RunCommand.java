@@ -47,7 +47,11 @@ public final class RunCommand implements Callable<Integer> {
     AgentDaemon daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      out.println("kms-agent: stopping");
+      out.flush();
       daemon.close();
+      out.println("kms-agent: stopped");
+      out.flush();
       stopped.countDown();
     }, "kms-agent-shutdown"));
     daemon.banner().forEach(out::println);

@@ -278,12 +278,17 @@ public final class FleetHub extends VerticleBase {
             + " in the fleet"));
       }
       Set<String> expected = target != null ? Set.of(target) : new TreeSet<>(all.keySet());
+      // Agents already known gone are reported at once instead of holding every fan-out to its deadline; an answer
+      // from one of them still counts if it comes.
+      Instant now = clock.instant();
+      Set<String> awaited = new TreeSet<>();
+      expected.stream().filter(id -> AgentRecords.connected(all.get(id), now)).forEach(awaited::add);
       String requestId = UUID.randomUUID().toString();
-      FanOut fanOut = new FanOut(expected);
+      FanOut fanOut = new FanOut(expected, awaited);
       fanOuts.put(requestId, fanOut);
       JsonObject command = new JsonObject().put("requestId", requestId).put("replyTo", replyAddress)
           .put("address", address).put("body", request);
-      if (expected.isEmpty()) {
+      if (awaited.isEmpty()) {
         fanOut.done.tryComplete();
       } else if (target != null) {
         vertx.eventBus().publish(FleetAddresses.agent(target), command);
@@ -309,18 +314,20 @@ public final class FleetHub extends VerticleBase {
   /** One fan-out in flight: who is expected, who answered. Used on this verticle's event loop only. */
   private static final class FanOut {
     final Set<String> expected;
+    final Set<String> awaited;
     final Map<String, JsonObject> answers = new LinkedHashMap<>();
     final Promise<Void> done = Promise.promise();
 
-    FanOut(Set<String> expected) {
+    FanOut(Set<String> expected, Set<String> awaited) {
       this.expected = expected;
+      this.awaited = awaited;
     }
 
     void answer(JsonObject reply) {
       String id = reply.getString("agentId");
       if (id != null && expected.contains(id)) {
         answers.putIfAbsent(id, reply);
-        if (answers.size() == expected.size()) {
+        if (answers.keySet().containsAll(awaited)) {
           done.tryComplete();
         }
       }

@@ -59,14 +59,19 @@ public final class FleetBenchmark implements Benchmark {
       }
       awaitConnections(hub, 0);
       long heapEmpty = heapAfterGc();
+      long directEmpty = directMemory();
       double idleBytes;
+      double idleDirect;
       try (Child idle = Child.start("idle", agents, at, hub.fingerprint(), dir.resolve("idle"))) {
         idleBytes = (heapAfterGc() - heapEmpty) / (double) agents;
+        idleDirect = (directMemory() - directEmpty) / (double) agents;
       }
       awaitConnections(hub, 0);
       long heapBefore = heapAfterGc();
+      long directBefore = directMemory();
       try (Child fleet = Child.start("fleet", agents, at, hub.fingerprint(), dir.resolve("agents"))) {
         double agentBytes = (heapAfterGc() - heapBefore) / (double) agents;
+        double agentDirect = (directMemory() - directBefore) / (double) agents;
         ServerTrust trust = new ServerTrust.Pinned(hub.fingerprint());
         try (BridgeClient ctl = BridgeClient.connect("127.0.0.1", hub.port(), trust, OPS_TOKEN,
             Duration.ofSeconds(60))) {
@@ -84,6 +89,9 @@ public final class FleetBenchmark implements Benchmark {
                   OptionalDouble.empty()),
               new BenchFigure(name(), "hub heap per connected agent (target < 50 KB)", agentBytes / 1024, "KB",
                   "hub heap per bare authenticated TLS bridge connection", idleBytes / 1024, false,
+                  OptionalDouble.empty()),
+              new BenchFigure(name(), "hub direct (off-heap) buffer memory per connected agent",
+                  agentDirect / 1024, "KB", "per bare authenticated TLS bridge connection", idleDirect / 1024, false,
                   OptionalDouble.empty()));
         }
       }
@@ -141,6 +149,17 @@ public final class FleetBenchmark implements Benchmark {
       best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
     return best;
+  }
+
+  /**
+   * Direct buffers in use: the JDK's (allocated with a cleaner) plus Netty's own count of the ones it allocates
+   * without (-1 when it does not track them). Pools grow in chunks, so this is coarse for few agents.
+   */
+  private static long directMemory() {
+    long jdk = ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+        .filter(b -> b.getName().equals("direct")).mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+        .sum();
+    return jdk + Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
   }
 
   private static void awaitConnections(HubServer hub, int count) {

@@ -182,11 +182,13 @@ public final class FleetHub extends VerticleBase {
       Future<Void> appended = applied.accepted().isEmpty() ? Future.succeededFuture()
           : history.get(id).compose(h -> {
             JsonArray all = h == null ? new JsonArray() : h.copy();
-            applied.accepted().forEach(all::add);
+            long last = all.isEmpty() ? 0 : all.getJsonObject(all.size() - 1).getLong("seq", 0L);
+            // Idempotent too: if the record write below failed last time, the agent re-sends what is already here.
+            applied.accepted().stream().filter(e -> e.getLong("seq") > last).forEach(all::add);
             return history.put(id, all);
           });
-      // History first: if the hub dies in between, the agent re-sends and the record's lastSeq still says "not
-      // yet", so the history may hold a duplicate only if the record write is what failed; seq identifies it.
+      // History first, then the record whose lastSeq acknowledges: a hub dying in between makes the agent re-send,
+      // and both steps drop what they already hold.
       return appended.compose(v -> agents.put(id, applied.record()))
           .map(v -> new JsonObject().put("acked", applied.record().getLong("lastSeq")));
     }));

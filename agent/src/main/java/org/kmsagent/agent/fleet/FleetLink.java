@@ -12,6 +12,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,6 +36,12 @@ public final class FleetLink {
   /** The first reconnection delay; it doubles per failed round up to {@code reconnectMaxSeconds}. */
   static final long FIRST_BACKOFF_MS = 250;
   private static final int BATCH = 100;
+  /**
+   * A batch stays well under the hubs' default {@code bridge.maxFrameBytes} (64 KiB), which closes the connection
+   * on a larger frame; an event alone may not exceed {@link #MAX_EVENT_BYTES}, so every event can be delivered.
+   */
+  static final int MAX_BATCH_BYTES = 32 * 1024;
+  static final int MAX_EVENT_BYTES = 16 * 1024;
 
   private final Vertx vertx;
   private final Context context;
@@ -50,6 +57,8 @@ public final class FleetLink {
   private int hubIndex;
   private int failures;
   private long heartbeatTimer = -1;
+  private long attempt;
+  private boolean retrying;
   private boolean flushing;
   private boolean stopped;
 
@@ -119,6 +128,11 @@ public final class FleetLink {
    * @return the event's sequence number, once it is on disk
    */
   public Future<Long> publish(String type, Object data) {
+    int size = new JsonObject().put("data", data).encode().length();
+    if (size > MAX_EVENT_BYTES) {
+      return Future.failedFuture(new IllegalArgumentException("fleet event '" + type + "' is " + size
+          + " bytes; at most " + MAX_EVENT_BYTES + " can be delivered to a hub"));
+    }
     Promise<Long> p = Promise.promise();
     context.runOnContext(v -> context.<JsonObject>executeBlocking(
             () -> outbox.append(type, clock.instant().toString(), data), true)
@@ -154,6 +168,8 @@ public final class FleetLink {
     if (stopped) {
       return;
     }
+    retrying = false;
+    long mine = ++attempt;
     String target = settings.hubs().get(hubIndex);
     int colon = target.lastIndexOf(':');
     String host = target.substring(0, colon);
@@ -170,7 +186,7 @@ public final class FleetLink {
               .map(reply -> reply.getLong("lastSeq", 0L));
         })
         .compose(lastSeq -> context.executeBlocking(() -> {
-          outbox.acknowledge(lastSeq);
+          outbox.registered(lastSeq);
           return lastSeq;
         }, true))
         .onSuccess(lastSeq -> {
@@ -185,9 +201,12 @@ public final class FleetLink {
           flush();
         })
         .onFailure(t -> {
-          LOG.info("fleet: {} cannot use hub {}: {}", me.agentId(), target, t.getMessage());
+          if (mine != attempt) {
+            return; // a later attempt is already under way
+          }
+          LOG.warn("fleet: {} cannot use hub {}: {}", me.agentId(), target, t.getMessage());
           if (connection != null) {
-            connection.close();
+            connection.close(); // its close handler retries
           } else {
             retry();
           }
@@ -209,9 +228,10 @@ public final class FleetLink {
   }
 
   private void retry() {
-    if (stopped) {
+    if (stopped || retrying) {
       return;
     }
+    retrying = true;
     hubIndex = (hubIndex + 1) % settings.hubs().size();
     failures++;
     vertx.setTimer(backoff(failures, settings.hubs().size(), settings.reconnectMaxMs()), t -> dial());
@@ -249,7 +269,16 @@ public final class FleetLink {
       return;
     }
     flushing = true;
-    List<JsonObject> batch = outbox.pending(BATCH);
+    List<JsonObject> batch = new ArrayList<>();
+    int bytes = 0;
+    for (JsonObject e : outbox.pending(BATCH)) {
+      int size = e.encode().length();
+      if (!batch.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
+        break;
+      }
+      batch.add(e);
+      bytes += size;
+    }
     c.request(FleetAddresses.EVENTS, new JsonObject().put("agentId", me.agentId()).put("events",
             new JsonArray(List.copyOf(batch))), settings.requestTimeoutMs())
         .compose(reply -> context.executeBlocking(() -> {

@@ -124,6 +124,37 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes a hub's {@code lastSeq} at registration. Normally it is at most what this outbox wrote, and acknowledges
+   * up to it. If it is higher, the fleet view knows this agent from an outbox that is gone (a wiped or restored data
+   * directory): the hub would drop new events as already seen, so the pending ones are renumbered after its
+   * {@code lastSeq} and numbering goes on from there.
+   */
+  public synchronized void registered(long hubLastSeq) {
+    if (hubLastSeq < nextSeq) {
+      acknowledge(hubLastSeq);
+      return;
+    }
+    long seq = hubLastSeq;
+    List<JsonObject> renumbered = new ArrayList<>();
+    for (JsonObject e : pending) {
+      renumbered.add(e.copy().put("seq", ++seq));
+    }
+    pending.clear();
+    pending.addAll(renumbered);
+    nextSeq = seq + 1;
+    try {
+      // The log first: if the process dies between the two writes, the old acknowledgement only re-sends events.
+      rewrite();
+      acked = hubLastSeq;
+      Path tmp = ackFile.resolveSibling(ackFile.getFileName() + ".tmp");
+      Files.writeString(tmp, Long.toString(acked));
+      Files.move(tmp, ackFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot renumber the fleet outbox " + log, e);
+    }
+  }
+
   /** Rewrites the log with only the pending events (dropping acknowledged ones and any torn line). */
   private void rewrite() throws IOException {
     if (channel != null) {

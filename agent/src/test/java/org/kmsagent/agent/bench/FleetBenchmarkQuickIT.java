@@ -11,8 +11,9 @@ class FleetBenchmarkQuickIT {
   void quickRunMeasuresFanOutAndHubMemoryAgainstTheirBaselines() throws Exception {
     List<BenchFigure> figures = new FleetBenchmark().run(true);
 
-    assertThat(figures).hasSize(2).allSatisfy(f -> {
-      assertThat(f.benchmark()).isEqualTo("fleet");
+    assertThat(figures).hasSize(3).allSatisfy(f -> assertThat(f.benchmark()).isEqualTo("fleet"));
+    // Times and heap always grow; direct-buffer pools grow in chunks, so 50 agents may fit in one already there.
+    assertThat(figures.subList(0, 2)).allSatisfy(f -> {
       assertThat(f.value()).isPositive();
       assertThat(f.baseline()).isPositive();
     });

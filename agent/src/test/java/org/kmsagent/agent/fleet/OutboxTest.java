@@ -53,4 +53,30 @@ class OutboxTest {
       assertThat(o.append("b", "2026-03-01T00:00:01Z", null).getLong("seq")).isEqualTo(2L);
     }
   }
+
+  @Test
+  void aHubThatKnowsHigherSequenceNumbersGetsThePendingEventsRenumberedAfterThem() {
+    // The agent's data directory was wiped: its new outbox starts at 1, but the fleet view has seen up to 57.
+    try (Outbox o = new Outbox(dir)) {
+      o.append("a", "2026-03-01T00:00:00Z", null);
+      o.append("b", "2026-03-01T00:00:01Z", null);
+      o.registered(57);
+      assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(58L, 59L);
+      assertThat(o.append("c", "2026-03-01T00:00:02Z", null).getLong("seq")).isEqualTo(60L);
+    }
+    try (Outbox o = new Outbox(dir)) {
+      assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("a", "b", "c");
+      assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(58L, 59L, 60L);
+    }
+  }
+
+  @Test
+  void aHubThatHasPartOfTheOutboxAcknowledgesIt() {
+    try (Outbox o = new Outbox(dir)) {
+      o.append("a", "2026-03-01T00:00:00Z", null);
+      o.append("b", "2026-03-01T00:00:01Z", null);
+      o.registered(1);
+      assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(2L);
+    }
+  }
 }

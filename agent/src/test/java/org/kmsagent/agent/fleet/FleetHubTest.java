@@ -83,6 +83,21 @@ class FleetHubTest {
   }
 
   @Test
+  void theFleetViewListsEveryAgentWithItsHubConnectionAndProductStates() {
+    agent("pc-1", new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("pc-1"))));
+    agent("pc-2", new JsonObject());
+
+    CliRun run = ctl(LocalHub.READ_TOKEN, "fleet");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out().lines().filter(l -> l.startsWith("pc-1"))).singleElement().asString()
+        .contains("PC-1", "server", "hub-local", "yes", "1 LICENSED");
+    assertThat(run.out().lines().filter(l -> l.startsWith("pc-2"))).singleElement().asString()
+        .contains("none reported");
+    assertThat(run.out()).contains("2 agent(s)");
+  }
+
+  @Test
   void poolsShowEachThresholdWithItsForecast() {
     agent("kms1", kmsHost());
 

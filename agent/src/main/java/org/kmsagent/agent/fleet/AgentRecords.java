@@ -27,6 +27,17 @@ public final class AgentRecords {
   /** Renewal-event kinds that are a failed attempt. */
   private static final Set<String> FAILURE = Set.of("ACTIVATION_FAILED", "RENEWAL_FAILED", "MAK_FAILED");
 
+  /** Event type carrying the agent's current products ({@code {products: [...]}}): state, not history. */
+  public static final String PRODUCTS = "products";
+  /** Event type carrying the agent's KMS host model ({@code HostView}): state, not history. */
+  public static final String HOST = "host";
+
+  /** Whether an event belongs in the machine's activation history (state snapshots do not). */
+  public static boolean historic(JsonObject event) {
+    String type = event.getString("type", "");
+    return !PRODUCTS.equals(type) && !HOST.equals(type);
+  }
+
   /** The fields an agent's registration may set. */
   private static final List<String> REGISTERED = List.of(
       "hostName", "osClass", "families", "versions", "cmids", "heartbeatSeconds", "products", "host");
@@ -73,9 +84,9 @@ public final class AgentRecords {
       accepted.add(e);
       JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();
       String type = e.getString("type", "");
-      if ("products".equals(type)) {
+      if (PRODUCTS.equals(type)) {
         r.put("products", data.getJsonArray("products", new JsonArray()));
-      } else if ("host".equals(type)) {
+      } else if (HOST.equals(type)) {
         r.put("host", data);
         noteArrivals(r, now);
       }

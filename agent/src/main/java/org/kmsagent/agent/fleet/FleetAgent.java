@@ -44,9 +44,11 @@ public final class FleetAgent implements AutoCloseable {
     long timeout = config.bridge().requestTimeoutSeconds() * 1000L;
     FleetLink link = new FleetLink(vertx, FleetLink.Settings.of(f), me, outbox, new LocalBusCommands(vertx, timeout),
         () -> snapshot(vertx, timeout), clock);
+    StateRefresh refresh = new StateRefresh(vertx, link, timeout);
     MessageConsumer<Object> events = vertx.eventBus().consumer(BusAddresses.EVENTS, m -> {
       if (m.body() instanceof JsonObject e) {
         link.publish(e.getString("type", "event"), e.getValue("data"));
+        refresh.soon();
       }
     });
     link.start();
@@ -57,6 +59,44 @@ public final class FleetAgent implements AutoCloseable {
   public FleetLink link() {
     return link;
   }
+
+  /**
+   * After events, sends the agent's products and host model again (at most once per {@link #REFRESH_MS}), so the
+   * fleet view shows states as they are now, not as they were at registration. They travel through the outbox
+   * like any event; hubs keep them as state, not as history.
+   */
+  private static final class StateRefresh {
+    private final Vertx vertx;
+    private final FleetLink link;
+    private final long timeoutMs;
+    private boolean scheduled;
+
+    StateRefresh(Vertx vertx, FleetLink link, long timeoutMs) {
+      this.vertx = vertx;
+      this.link = link;
+      this.timeoutMs = timeoutMs;
+    }
+
+    /** Called on the event loop of the events consumer. */
+    void soon() {
+      if (scheduled) {
+        return;
+      }
+      scheduled = true;
+      vertx.setTimer(REFRESH_MS, t -> {
+        scheduled = false;
+        LocalBusCommands local = new LocalBusCommands(vertx, timeoutMs);
+        local.handle(BusAddresses.STATUS, new JsonObject())
+            .onSuccess(status -> link.publish(AgentRecords.PRODUCTS,
+                new JsonObject().put("products", status.getJsonArray("products", new JsonArray()))));
+        local.handle(BusAddresses.HOST_STATUS, new JsonObject())
+            .onSuccess(host -> link.publish(AgentRecords.HOST, host));
+      });
+    }
+  }
+
+  /** How long state refreshes wait after an event, so that a burst of events sends one. */
+  static final long REFRESH_MS = 2_000;
 
   /** The agent's products, host model and plugins from its own control API; what fails is left out. */
   static Future<JsonObject> snapshot(Vertx vertx, long timeoutMs) {

@@ -184,7 +184,8 @@ public final class FleetHub extends VerticleBase {
             JsonArray all = h == null ? new JsonArray() : h.copy();
             long last = all.isEmpty() ? 0 : all.getJsonObject(all.size() - 1).getLong("seq", 0L);
             // Idempotent too: if the record write below failed last time, the agent re-sends what is already here.
-            applied.accepted().stream().filter(e -> e.getLong("seq") > last).forEach(all::add);
+            applied.accepted().stream().filter(e -> e.getLong("seq") > last).filter(AgentRecords::historic)
+                .forEach(all::add);
             return history.put(id, all);
           });
       // History first, then the record whose lastSeq acknowledges: a hub dying in between makes the agent re-send,

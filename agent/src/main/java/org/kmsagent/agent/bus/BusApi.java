@@ -2,6 +2,7 @@ package org.kmsagent.agent.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The control API on the event bus: one consumer per {@link BusAddresses} address, each checking its request body,
  * calling {@link AgentControl} on a worker thread and replying JSON, or failing with a {@link BusCodes} code. Changes
- * are run one at a time (ordered), and each successful change is published on {@link BusAddresses#EVENTS}. Roles are
+ * are run one at a time (on a single worker thread), and each successful change is published on
+ * {@link BusAddresses#EVENTS}. Roles are
  * not checked here: in-process callers are trusted, and the bridge checks remote ones.
  */
 public final class BusApi {
@@ -31,11 +33,14 @@ public final class BusApi {
   private final AgentControl control;
   private final EventPublisher events;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  /** One thread for every change: changes never interleave, whichever address or event loop they came from. */
+  private final WorkerExecutor changes;
 
   public BusApi(Vertx vertx, AgentControl control, EventPublisher events) {
     this.vertx = vertx;
     this.control = control;
     this.events = events;
+    this.changes = vertx.createSharedWorkerExecutor("kmsagent-changes", 1);
   }
 
   /** Registers every address; completes when all registrations are in place. */
@@ -118,7 +123,8 @@ public final class BusApi {
 
   /** Unregisters every address. */
   public Future<Void> unregister() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .eventually(changes::close).mapEmpty();
   }
 
   private void query(String address, Set<String> fields, Function<RequestBody, JsonObject> work) {
@@ -129,7 +135,7 @@ public final class BusApi {
     consume(address, fields, work, true);
   }
 
-  private void consume(String address, Set<String> fields, Function<RequestBody, JsonObject> work, boolean ordered) {
+  private void consume(String address, Set<String> fields, Function<RequestBody, JsonObject> work, boolean change) {
     consumers.add(vertx.eventBus().consumer(address, (Message<Object> msg) -> {
       RequestBody body;
       try {
@@ -139,7 +145,8 @@ public final class BusApi {
         return;
       }
       Callable<JsonObject> call = () -> work.apply(body);
-      vertx.executeBlocking(call, ordered).onComplete(ar -> {
+      // Queries run in parallel on the shared worker pool; changes one at a time on their own thread.
+      (change ? changes.executeBlocking(call, true) : vertx.executeBlocking(call, false)).onComplete(ar -> {
         if (ar.succeeded()) {
           msg.reply(ar.result());
         } else {

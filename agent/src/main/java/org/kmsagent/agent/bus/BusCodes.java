@@ -19,6 +19,8 @@ public final class BusCodes {
   public static final int CONFLICT = 409;
   /** The agent failed; details are in its log. */
   public static final int INTERNAL = 500;
+  /** The component behind the address is not available (e.g. not bound in this build). */
+  public static final int UNAVAILABLE = 503;
   /** Over the bridge: the agent did not answer in time. */
   public static final int TIMEOUT = 504;
 }

@@ -55,9 +55,20 @@ public final class BridgeClient implements AutoCloseable {
    */
   public static BridgeClient connect(String host, int port, ServerTrust trust, String token, Duration timeout)
       throws IOException {
+    return connect(host, port, trust, null, token, timeout);
+  }
+
+  /**
+   * Connects presenting a client certificate (for agents that require mutual TLS).
+   *
+   * @param identity the client certificate, or null for none
+   */
+  public static BridgeClient connect(String host, int port, ServerTrust trust, ClientIdentity identity,
+      String token, Duration timeout) throws IOException {
     SSLSocket socket;
     try {
-      socket = (SSLSocket) trust.context().getSocketFactory().createSocket();
+      socket = (SSLSocket) trust.context(identity == null ? null : identity.keyManagers()).getSocketFactory()
+          .createSocket();
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }

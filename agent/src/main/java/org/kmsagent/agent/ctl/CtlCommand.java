@@ -23,6 +23,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(
     name = "ctl",
+    mixinStandardHelpOptions = true,
     description = "Controls a running agent over its TLS event-bus bridge.",
     subcommands = {
       CtlCommand.Status.class,
@@ -46,7 +47,7 @@ public final class CtlCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"--agent", "--hub"}, paramLabel = "HOST:PORT",
-      description = "The agent's bridge, or a fleet hub's (default 127.0.0.1:" + BridgeConfig.DEFAULT_PORT + ").",
+      description = "The agent's bridge, or a fleet hub's (default ${DEFAULT-VALUE}).",
       defaultValue = "127.0.0.1:" + BridgeConfig.DEFAULT_PORT)
   String agent;
 
@@ -64,6 +65,13 @@ public final class CtlCommand implements Runnable {
 
   @Option(names = "--ca", paramLabel = "FILE", description = "PEM file of the CA that issued the agent's certificate.")
   Path ca;
+
+  @Option(names = "--cert", paramLabel = "FILE",
+      description = "PEM client certificate, for agents that require mutual TLS (with --cert-key).")
+  Path cert;
+
+  @Option(names = "--cert-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key for --cert.")
+  Path key;
 
   @Option(names = "--json", description = "Print the agent's replies as JSON.")
   boolean json;
@@ -109,6 +117,9 @@ public final class CtlCommand implements Runnable {
       port = colon < 0 ? BridgeConfig.DEFAULT_PORT : Integer.parseInt(agent.substring(colon + 1));
       serverTrust = trust(sub);
       secret = token(sub);
+      if ((cert == null) != (key == null)) {
+        throw new IllegalArgumentException("--cert and --cert-key go together");
+      }
     } catch (NumberFormatException e) {
       err.println("kms-agent ctl: --agent: expected HOST:PORT, got " + agent);
       return USAGE;
@@ -116,8 +127,8 @@ public final class CtlCommand implements Runnable {
       err.println("kms-agent ctl: " + e.getMessage());
       return USAGE;
     }
-    try (BridgeClient client = BridgeClient.connect(host, port, serverTrust, secret,
-        Duration.ofSeconds(timeoutSeconds))) {
+    try (BridgeClient client = BridgeClient.connect(host, port, serverTrust,
+        cert == null ? null : new ClientIdentity(cert, key), secret, Duration.ofSeconds(timeoutSeconds))) {
       int code = target != null || allAgents
           ? FleetRouting.run(this, client, action, out, err)
           : action.run(client, out);
@@ -190,7 +201,8 @@ public final class CtlCommand implements Runnable {
     return allOk ? 0 : ANSWERED_ERROR;
   }
 
-  @Command(name = "status", description = "This machine's products and their activation state.")
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "This machine's products and their activation state.")
   static final class Status implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -215,7 +227,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "host", description = "The KMS host model: counts per pool against thresholds, and its ledger.")
+  @Command(name = "host", mixinStandardHelpOptions = true,
+      description = "The KMS host model: counts per pool against thresholds, and its ledger.")
   static final class Host implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -255,7 +268,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "activate", description = "Activates now, one family or all.")
+  @Command(name = "activate", mixinStandardHelpOptions = true,
+      description = "Activates now, one family or all.")
   static final class Activate implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -270,7 +284,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "install-gvlk", description = "Installs the GVLK matching the installed edition, or a given key.")
+  @Command(name = "install-gvlk", mixinStandardHelpOptions = true,
+      description = "Installs the GVLK matching the installed edition, or a given key.")
   static final class InstallGvlk implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -293,7 +308,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "set-kms", description = "Pins a KMS host (HOST[:PORT]) or switches to DNS discovery (--dns).")
+  @Command(name = "set-kms", mixinStandardHelpOptions = true,
+      description = "Pins a KMS host (HOST[:PORT]) or switches to DNS discovery (--dns).")
   static final class SetKms implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -334,7 +350,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "clear-kms", description = "Forgets the KMS endpoint (back to discovery in the machine's domain).")
+  @Command(name = "clear-kms", mixinStandardHelpOptions = true,
+      description = "Forgets the KMS endpoint (back to discovery in the machine's domain).")
   static final class ClearKms implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -354,7 +371,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "plugins", description = "Lists, loads, unloads or rescans plugins.")
+  @Command(name = "plugins", mixinStandardHelpOptions = true,
+      description = "Lists, loads, unloads or rescans plugins.")
   static final class Plugins implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -410,7 +428,8 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "watch", description = "Prints every event the agent publishes (activations, state changes).")
+  @Command(name = "watch", mixinStandardHelpOptions = true,
+      description = "Prints every event the agent publishes (activations, state changes).")
   static final class Watch implements Callable<Integer> {
     @ParentCommand CtlCommand ctl;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

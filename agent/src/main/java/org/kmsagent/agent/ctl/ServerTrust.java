@@ -9,6 +9,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -24,8 +25,13 @@ import org.kmsagent.agent.bus.bridge.TlsMaterial;
  */
 public sealed interface ServerTrust {
 
-  /** A context for the client socket. */
-  SSLContext context() throws GeneralSecurityException, IOException;
+  /** A context for the client socket, presenting the given client key managers (null: none). */
+  SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException, IOException;
+
+  /** A context that presents no client certificate. */
+  default SSLContext context() throws GeneralSecurityException, IOException {
+    return context(null);
+  }
 
   /** Adjusts the socket before the handshake. */
   default void configure(SSLSocket socket) {}
@@ -41,9 +47,9 @@ public sealed interface ServerTrust {
     }
 
     @Override
-    public SSLContext context() throws GeneralSecurityException {
+    public SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException {
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new PinningTrustManager(fingerprint)}, null);
+      ctx.init(clientKeys, new TrustManager[] {new PinningTrustManager(fingerprint)}, null);
       return ctx;
     }
   }
@@ -51,7 +57,7 @@ public sealed interface ServerTrust {
   /** Trust certificates issued by the CAs in a PEM file, for the host name connected to. */
   record CaFile(Path file) implements ServerTrust {
     @Override
-    public SSLContext context() throws GeneralSecurityException, IOException {
+    public SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException, IOException {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       try (InputStream in = Files.newInputStream(file)) {
@@ -63,7 +69,7 @@ public sealed interface ServerTrust {
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(store);
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
+      ctx.init(clientKeys, tmf.getTrustManagers(), null);
       return ctx;
     }
 

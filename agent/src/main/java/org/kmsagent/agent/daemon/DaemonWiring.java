@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.kmsagent.agent.bus.AgentControl;
+import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.view.ActionResult;
 import org.kmsagent.agent.bus.view.HostSettings;
@@ -33,7 +34,8 @@ public final class DaemonWiring {
   /** Answers every request with 503 "not wired": this build has no renewal loop, host or plugin host bound yet. */
   static final class Unwired implements AgentControl {
     private static ControlException unavailable() {
-      return new ControlException(503, "this build of the agent has no renewal loop, host model or plugin host "
+      return new ControlException(BusCodes.UNAVAILABLE,
+          "this build of the agent has no renewal loop, host model or plugin host "
           + "bound to the control API yet");
     }
 

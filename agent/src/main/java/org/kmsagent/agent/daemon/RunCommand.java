@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
  * {@code kms-agent run}: the daemon. Runs until SIGTERM or Ctrl-C, then shuts down gracefully (a JVM shutdown hook).
  * Exit codes: 0 stopped, 1 failed to start, 2 bad configuration or usage.
  */
-@Command(name = "run", description = "Runs the agent: renewal, the optional KMS host role, and the TLS control bridge.")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Runs the agent: renewal, the optional KMS host role, and the TLS control bridge.")
 public final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -56,7 +56,8 @@ public final class StateStore {
       Path aside = file.resolveSibling(file.getFileName() + ".damaged-"
           + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(clock.instant()));
       Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-      throw new IOException("state file " + file + " is damaged (" + e.getMessage().lines().findFirst().orElse("") + "); moved to " + aside
+      String why = e.getMessage().lines().findFirst().orElse("");
+      throw new IOException("state file " + file + " is damaged (" + why + "); moved to " + aside
           + " and starting without stored state", e);
     }
   }

@@ -63,7 +63,8 @@ class CtlEndToEndTest {
   void installGvlkThenActivateLicensesTheFamily() {
     Result install = fixture.ctlAdmin("install-gvlk", "--family", "windows-client");
     assertThat(install.exit()).as(install.toString()).isZero();
-    assertThat(install.out()).contains("windows-client", "ok", "XXXXX-XXXXX-XXXXX-XXXXX-HVTHH").doesNotContain("33PXH-7Y6KF");
+    assertThat(install.out()).contains("windows-client", "ok", "XXXXX-XXXXX-XXXXX-XXXXX-HVTHH")
+        .doesNotContain("33PXH-7Y6KF");
     assertThat(fixture.agent.product("windows-client").partialKey).isEqualTo("HVTHH");
 
     Result activate = fixture.ctlAdmin("activate", "--family", "windows-client");

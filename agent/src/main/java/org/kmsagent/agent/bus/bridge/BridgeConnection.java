@@ -27,6 +27,11 @@ final class BridgeConnection {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
   /** A client that has not sent one authenticated frame by then is dropped, so idle sockets cannot hold slots. */
   private static final long AUTH_DEADLINE_MS = 10_000;
+  /**
+   * Requests one connection may have waiting for the agent; beyond it the bridge stops reading from that client
+   * until replies have gone out, so a client that pipelines without reading cannot make the agent queue without bound.
+   */
+  static final int MAX_IN_FLIGHT = 32;
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -36,6 +41,8 @@ final class BridgeConnection {
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final Runnable onClosed;
   private boolean authenticated;
+  private int inFlight;
+  private boolean paused;
   private boolean closed;
 
   BridgeConnection(Vertx vertx, NetSocket socket, BridgeAccess access, BridgeConfig config, Runnable onClosed) {
@@ -82,6 +89,20 @@ final class BridgeConnection {
       }
       handle(frame);
     }
+    applyBackPressure();
+  }
+
+  /** Stops reading while too many requests are open or the client is not reading its replies. */
+  private void applyBackPressure() {
+    boolean shouldPause = inFlight >= MAX_IN_FLIGHT || socket.writeQueueFull();
+    if (shouldPause && !paused) {
+      paused = true;
+      socket.pause();
+      socket.drainHandler(v -> applyBackPressure());
+    } else if (!shouldPause && paused && !closed) {
+      paused = false;
+      socket.resume();
+    }
   }
 
   private void handle(JsonObject frame) {
@@ -98,7 +119,7 @@ final class BridgeConnection {
         rawToken == null || rawToken instanceof String ? access.authenticate((String) rawToken) : Optional.empty();
     if (client.isEmpty()) {
       // Refuse and hang up: a guesser must reconnect (TLS handshake included) for every try.
-      LOG.warn("bridge: {} from {} refused: {}", type, socket.remoteAddress(),
+      LOG.warn("bridge: {} from {} refused: {}", printable(type), socket.remoteAddress(),
           rawToken == null ? "no token" : "unknown token");
       if (replyAddress != null) {
         write(Frames.failure(address, replyAddress, BusCodes.UNAUTHORIZED, "RECIPIENT_FAILURE", "not_authorised"));
@@ -124,7 +145,7 @@ final class BridgeConnection {
       JsonObject headers) {
     Optional<Role> needed = access.sendRole(client, address);
     if (needed.isEmpty() || !client.role().covers(needed.get())) {
-      LOG.warn("bridge: client '{}' ({}) refused on {}", client.name(), client.role().id(), address);
+      LOG.warn("bridge: client '{}' ({}) refused on {}", client.name(), client.role().id(), printable(address));
       if (replyAddress != null) {
         write(Frames.failure(address, replyAddress, BusCodes.FORBIDDEN, "RECIPIENT_FAILURE",
             needed.isEmpty() ? "access_denied: " + address + " is not reachable over the bridge"
@@ -145,7 +166,10 @@ final class BridgeConnection {
       vertx.eventBus().send(address, body, options);
       return;
     }
+    inFlight++;
     vertx.eventBus().request(address, body, options).onComplete(ar -> {
+      inFlight--;
+      applyBackPressure();
       if (ar.succeeded()) {
         Message<Object> reply = ar.result();
         write(new JsonObject().put("type", "message").put("address", replyAddress)
@@ -153,7 +177,7 @@ final class BridgeConnection {
       } else if (ar.cause() instanceof ReplyException re) {
         int code = switch (re.failureType()) {
           case TIMEOUT -> BusCodes.TIMEOUT;
-          case NO_HANDLERS -> BusCodes.INTERNAL;
+          case NO_HANDLERS -> BusCodes.UNAVAILABLE;
           default -> re.failureCode();
         };
         write(Frames.failure(address, replyAddress, code, re.failureType().name(), re.getMessage()));
@@ -194,6 +218,15 @@ final class BridgeConnection {
     } else {
       consumer.unregister();
     }
+  }
+
+  /** A client-chosen string made safe for one log line: no control characters, at most 80 characters. */
+  static String printable(String text) {
+    if (text == null) {
+      return "(none)";
+    }
+    String clean = text.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
   }
 
   private void write(JsonObject frame) {

@@ -199,6 +199,35 @@ class BridgeSecurityTest {
   }
 
   @Test
+  void aClientThatPipelinesRequestsIsThrottledButEveryRequestIsAnswered() throws Exception {
+    int requests = 500;
+    try (RawBridgeClient c = raw()) {
+      ExecutorService writer = Executors.newSingleThreadExecutor();
+      try {
+        // Written from another thread: once the bridge stops reading, TCP back-pressure blocks this writer.
+        Future<?> sent = writer.submit(() -> {
+          for (int i = 0; i < requests; i++) {
+            c.sendFrame(new JsonObject().put("type", "send").put("address", BusAddresses.STATUS)
+                .put("replyAddress", "r" + i).put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN)));
+          }
+          return null;
+        });
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        for (int i = 0; i < requests; i++) {
+          JsonObject reply = c.readFrame();
+          assertThat(reply.getString("type")).isEqualTo("message");
+          answered.add(reply.getString("address"));
+        }
+        sent.get();
+        assertThat(answered).hasSize(requests);
+      } finally {
+        writer.shutdownNow();
+      }
+    }
+    assertServing();
+  }
+
+  @Test
   void pingIsAnsweredWithoutAToken() throws Exception {
     try (RawBridgeClient c = raw()) {
       c.sendFrame(new JsonObject().put("type", "ping"));

@@ -45,4 +45,11 @@ class FrameDecoderTest {
     byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     return Buffer.buffer().appendInt(b.length).appendBytes(b);
   }
+
+  @Test
+  void clientChosenTextIsMadeSafeForOneLogLine() {
+    assertThat(BridgeConnection.printable("kmsagent.status\nFAKE LOG LINE")).isEqualTo("kmsagent.status?FAKE LOG LINE");
+    assertThat(BridgeConnection.printable("a".repeat(200))).hasSize(83);
+    assertThat(BridgeConnection.printable(null)).isEqualTo("(none)");
+  }
 }

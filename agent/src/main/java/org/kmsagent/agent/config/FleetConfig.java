@@ -74,6 +74,15 @@ public record FleetConfig(
         errors.add("fleet.hubs[" + i + "]: expected host:port, got '" + h + "'");
       }
     }
+    for (int i = 0; i < trust.size(); i++) {
+      String t = trust.get(i);
+      if (t == null || !t.replace(":", "").replace(" ", "").matches("[0-9A-Fa-f]{64}")) {
+        errors.add("fleet.trust[" + i + "]: expected a SHA-256 fingerprint (64 hex digits, colons optional)");
+      }
+    }
+    if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
+      errors.add("fleet.caFile: cannot read file " + caFile);
+    }
     if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
       errors.add("fleet.trust: give the hubs' certificate fingerprints (or fleet.caFile) when fleet.hubs is set");
     }

@@ -181,7 +181,8 @@ public final class FleetBenchmark implements Benchmark {
   private record Child(Process process) implements AutoCloseable {
     static Child start(String mode, int count, String hubAt, String fingerprint, Path dataDir) throws Exception {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx512m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+          "-Xmx512m", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+          "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
           "-cp", System.getProperty("java.class.path"), SimulatedAgents.class.getName(), mode,
           Integer.toString(count), "a", hubAt, AGENT_TOKEN, fingerprint, dataDir.toString()));
       Files.createDirectories(dataDir);

@@ -26,7 +26,8 @@ public record AgentDescription(String agentId, String hostName, String osClass, 
 
   JsonObject toJson() {
     return new JsonObject().put("agentId", agentId).put("hostName", hostName).put("osClass", osClass)
-        .put("families", new JsonArray(families)).put("versions", new JsonObject(new java.util.HashMap<String, Object>(versions)))
+        .put("families", new JsonArray(families))
+        .put("versions", new JsonObject(new java.util.HashMap<String, Object>(versions)))
         .put("cmids", new JsonArray(cmids)).put("heartbeatSeconds", heartbeatSeconds);
   }
 }

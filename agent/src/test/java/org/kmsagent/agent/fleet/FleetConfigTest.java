@@ -46,4 +46,12 @@ class FleetConfigTest {
     assertThat(c.fleet().hubs()).containsExactly("a:1", "b:2");
     assertThat(c.fleet().heartbeatSeconds()).isEqualTo(5);
   }
+
+  @Test
+  void aHubWithoutTokensRefusesToStartAndSaysWhatIsMissing(@org.junit.jupiter.api.io.TempDir Path dir) {
+    var run = org.kmsagent.agent.cli.CliRun.of("hub", "--set", "dataDir=" + dir);
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("bridge.tokens: a hub needs tokens");
+  }
 }

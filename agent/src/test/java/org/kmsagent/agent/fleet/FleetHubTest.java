@@ -171,7 +171,8 @@ class FleetHubTest {
     CliRun run = ctl(LocalHub.OPS_TOKEN, "--all-agents", "activate");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains("== pc-1 (PC-1)", "pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
+    assertThat(run.out()).contains("== pc-1 (PC-1)",
+        "pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
   }
 
   @Test

@@ -113,13 +113,28 @@ public final class AgentRecords {
       JsonObject diagnosis = data.getValue("diagnosis") instanceof JsonObject d ? d : new JsonObject();
       fam.put("failure", new JsonObject()
           .put("at", when)
-          .put("hresult", data.getValue("hresult") instanceof String h ? h : null)
+          .put("hresult", hresult(data.getValue("hresult")))
           .put("cause", diagnosis.getString("cause"))
           .put("detail", diagnosis.getString("detail"))
           .put("failures", before == null ? 1 : before.getInteger("failures", 0) + 1));
     }
     renewals.put(family, fam);
     r.put("renewals", renewals);
+  }
+
+  /**
+   * An HRESULT as {@code 0x...} text: events carry it as text, or as the {@code HResult} record ({@code code, name,
+   * meaning}) when a component publishes the record itself.
+   */
+  static String hresult(Object value) {
+    if (value instanceof String s) {
+      return s;
+    }
+    if (value instanceof JsonObject h && h.getValue("code") instanceof Number code) {
+      String hex = String.format("0x%08X", code.intValue());
+      return h.getString("name") == null ? hex : hex + " " + h.getString("name");
+    }
+    return null;
   }
 
   /** Records when each counted client of the agent's KMS host model was first seen (for arrival rates). */

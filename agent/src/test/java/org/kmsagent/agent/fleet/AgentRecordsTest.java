@@ -78,4 +78,11 @@ class AgentRecordsTest {
     assertThat(AgentRecords.connected(r, T0.plusSeconds(29))).isTrue();
     assertThat(AgentRecords.connected(r, T0.plusSeconds(30))).isFalse();
   }
+
+  @Test
+  void anHResultRecordInAnEventReadsAsItsHexCodeAndName() {
+    assertThat(AgentRecords.hresult(new JsonObject().put("code", 0xC004F074).put("name", "SL_E_AUTHN_CANT_BE_VERIFIED")
+        .put("meaning", "..."))).isEqualTo("0xC004F074 SL_E_AUTHN_CANT_BE_VERIFIED");
+    assertThat(AgentRecords.hresult("0xC004F038")).isEqualTo("0xC004F038");
+  }
 }

@@ -163,7 +163,7 @@ class FleetIT {
   void aKilledAgentIsNamedAsNotAnsweringWhileTheOthersAnswerWithinTheDeadline() throws Exception {
     processAgent.kill();
 
-    CliRun run = ctl(bridgeA, "--all-agents", "--deadline", "1.5", "status");
+    CliRun run = ctl(bridgeA, "--all-agents", "--deadline", "5", "status");
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).contains("== a1 (A1)", "== a2 (A2)", "== a3 (A3)").contains("NOT ANSWERED: p1 (P1)")

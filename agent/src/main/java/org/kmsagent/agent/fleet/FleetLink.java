@@ -115,6 +115,19 @@ public final class FleetLink {
     this.snapshot = snapshot;
     this.clock = clock;
     this.client = vertx.createNetClient(settings.clientOptions());
+    warmUpTls();
+  }
+
+  /**
+   * Initialises the JDK's TLS provider on the calling thread: done lazily at the first connection instead, it takes
+   * seconds on a slow machine and would block the event loop (Vert.x then logs blocked-thread warnings).
+   */
+  private static void warmUpTls() {
+    try {
+      javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this Java runtime has no TLS", e);
+    }
   }
 
   /** Starts dialling out. */

@@ -16,8 +16,8 @@ import org.kmsagent.agent.fleet.forecast.ExpiryForecast;
  * registrations and events make on it. Keeping the record JSON keeps it serialisable across hubs without a codec.
  *
  * <p>Fields: {@code agentId, hostName, osClass, families, versions, cmids, heartbeatSeconds, hub, registeredAt,
- * lastSeen, lastSeq, products, host, firstSeen {applicationId: {cmid: instant}}, renewals {family: {lastSuccess,
- * failure}}}.
+ * lastSeen, lastSeq, stateSeq, products, host, firstSeen {applicationId: {cmid: instant}}, renewals {family:
+ * {lastSuccess, failure}}}.
  */
 public final class AgentRecords {
   private AgentRecords() {}
@@ -52,6 +52,8 @@ public final class AgentRecords {
         r.put(f, registration.getValue(f));
       }
     }
+    // State refreshes the agent numbered before this registration are older than the snapshot it just sent.
+    r.put("stateSeq", registration.getLong("writtenSeq", 0L));
     r.put("hub", hub).put("registeredAt", now.toString()).put("lastSeen", now.toString());
     noteArrivals(r, now);
     return r;
@@ -84,6 +86,10 @@ public final class AgentRecords {
       accepted.add(e);
       JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();
       String type = e.getString("type", "");
+      boolean stale = seq <= r.getLong("stateSeq", 0L);
+      if (stale && (PRODUCTS.equals(type) || HOST.equals(type))) {
+        continue; // delivered late (from the outbox, or again after a lost view): the registration is newer
+      }
       if (PRODUCTS.equals(type)) {
         r.put("products", data.getJsonArray("products", new JsonArray()));
       } else if (HOST.equals(type)) {

@@ -192,10 +192,12 @@ public final class FleetLink {
           connection = c;
           c.onMessage(this::command);
           c.closed().onComplete(x -> lost(c, target));
+          // Read before the snapshot is taken: state refreshes numbered up to here are older than the snapshot.
+          long written = outbox.written();
           return Future.all(c.register(FleetAddresses.ALL_AGENTS), c.register(FleetAddresses.agent(me.agentId())))
               .compose(x -> snapshot.get().recover(t -> Future.succeededFuture(new JsonObject())))
-              .compose(snap -> c.request(FleetAddresses.REGISTER, me.toJson().mergeIn(snap),
-                  settings.requestTimeoutMs()))
+              .compose(snap -> c.request(FleetAddresses.REGISTER, me.toJson().mergeIn(snap)
+                  .put("writtenSeq", written), settings.requestTimeoutMs()))
               .map(reply -> reply.getLong("lastSeq", 0L));
         })
         .compose(lastSeq -> context.executeBlocking(() -> {

@@ -85,4 +85,25 @@ class AgentRecordsTest {
         .put("meaning", "..."))).isEqualTo("0xC004F074 SL_E_AUTHN_CANT_BE_VERIFIED");
     assertThat(AgentRecords.hresult("0xC004F038")).isEqualTo("0xC004F038");
   }
+
+  @Test
+  void aStateRefreshOlderThanTheRegistrationSnapshotDoesNotOverwriteIt() {
+    // The agent wrote events up to 7 (a products refresh among them) while offline, then registered with a fresh
+    // snapshot; the outbox delivers 6-8 afterwards.
+    JsonObject r = AgentRecords.register(null, new JsonObject().put("agentId", "pc-1").put("writtenSeq", 7L)
+        .put("products", new JsonArray().add(new JsonObject().put("status", "LICENSED"))), "hub-a", T0);
+    JsonObject stale = new JsonObject().put("products", new JsonArray().add(new JsonObject()
+        .put("status", "OOB_GRACE")));
+    JsonObject fresh = new JsonObject().put("products", new JsonArray().add(new JsonObject()
+        .put("status", "OOT_GRACE")));
+
+    JsonObject afterStale = AgentRecords.apply(r, new JsonArray().add(event(6, AgentRecords.PRODUCTS, stale)), T0)
+        .record();
+    JsonObject afterFresh = AgentRecords.apply(afterStale, new JsonArray().add(event(8, AgentRecords.PRODUCTS,
+        fresh)), T0).record();
+
+    assertThat(afterStale.getJsonArray("products").getJsonObject(0).getString("status")).isEqualTo("LICENSED");
+    assertThat(afterStale.getLong("lastSeq")).isEqualTo(6L);
+    assertThat(afterFresh.getJsonArray("products").getJsonObject(0).getString("status")).isEqualTo("OOT_GRACE");
+  }
 }

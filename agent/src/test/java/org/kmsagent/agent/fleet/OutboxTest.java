@@ -79,4 +79,20 @@ class OutboxTest {
       assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(2L);
     }
   }
+
+  @Test
+  void aHubThatLostItsViewGetsTheAcknowledgedEventsAgainInOrder() {
+    try (Outbox o = new Outbox(dir)) {
+      o.append("a", "2026-03-01T00:00:00Z", null);
+      o.append("b", "2026-03-01T00:00:01Z", null);
+      o.append("c", "2026-03-01T00:00:02Z", null);
+      o.acknowledge(3);
+    }
+    try (Outbox o = new Outbox(dir)) {
+      assertThat(o.size()).isZero();
+      o.registered(0); // every hub was lost: the new view knows nothing of this agent
+      assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("a", "b", "c");
+      assertThat(o.written()).isEqualTo(3L);
+    }
+  }
 }

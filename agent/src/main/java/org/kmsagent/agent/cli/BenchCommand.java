@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.kmsagent.agent.bench.BenchFigure;
 import org.kmsagent.agent.bench.BenchReport;
 import org.kmsagent.agent.bench.BridgeBenchmark;
+import org.kmsagent.agent.bench.FleetBenchmark;
 import org.kmsagent.agent.bench.Benchmark;
 import org.kmsagent.agent.bench.LedgerBenchmark;
 import org.kmsagent.agent.bench.PluginLoadBenchmark;
@@ -36,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Every benchmark, in the order the table shows them. */
   private List<Benchmark> benchmarks() {
-    return List.of(new PluginLoadBenchmark(root.pluginsDirectory()), new LedgerBenchmark(), new BridgeBenchmark());
+    return List.of(new PluginLoadBenchmark(root.pluginsDirectory()), new LedgerBenchmark(), new BridgeBenchmark(), new FleetBenchmark());
   }
 
   @Override

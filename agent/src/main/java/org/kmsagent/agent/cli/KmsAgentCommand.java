@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
       DoctorCommand.class,
       org.kmsagent.agent.daemon.RunCommand.class,
       org.kmsagent.agent.ctl.CtlCommand.class,
+      org.kmsagent.agent.fleet.HubCommand.class,
       BenchCommand.class,
     })
 public final class KmsAgentCommand implements Runnable {

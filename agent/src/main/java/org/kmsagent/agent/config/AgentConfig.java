@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param host the KMS host role (an in-process model only; it never listens on a port)
  * @param bridge the TLS TCP event-bus bridge that {@code kms-agent ctl} talks to
  * @param renewal how this machine's products are kept activated
+ * @param fleet the hubs this agent reports to, or a hub's cluster settings
  */
 public record AgentConfig(
     String pluginsDir,
@@ -21,7 +22,8 @@ public record AgentConfig(
     String dataDir,
     HostConfig host,
     BridgeConfig bridge,
-    RenewalConfig renewal) {
+    RenewalConfig renewal,
+    FleetConfig fleet) {
 
   public AgentConfig {
     pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
@@ -30,10 +32,11 @@ public record AgentConfig(
     host = Objects.requireNonNullElseGet(host, () -> new HostConfig(null, null, null, null, null));
     bridge = Objects.requireNonNullElseGet(bridge, BridgeConfig::defaults);
     renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null));
+    fleet = Objects.requireNonNullElseGet(fleet, FleetConfig::defaults);
   }
 
   /** Every default. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null);
   }
 }

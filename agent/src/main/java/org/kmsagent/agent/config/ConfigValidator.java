@@ -80,6 +80,7 @@ final class ConfigValidator {
         endpoint(errors, p + ".kms", e.getValue().kms());
       }
     }
+    errors.addAll(c.fleet().problems());
     return errors;
   }
 

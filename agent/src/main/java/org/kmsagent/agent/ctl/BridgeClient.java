@@ -25,6 +25,19 @@ public final class BridgeClient implements AutoCloseable {
   private final DataOutputStream out;
   private final String token;
   private long nextReply;
+  /** Answers requests in place of the connection while set (ctl's routing through a hub, {@link FleetRouting}). */
+  private Requests routing;
+
+  /** Something that answers a request as the agent would. */
+  @FunctionalInterface
+  interface Requests {
+    JsonObject request(String address, JsonObject body) throws BridgeFailure, IOException;
+  }
+
+  /** Sends requests through {@code routing} instead of the connection, or directly again with null. */
+  void route(Requests routing) {
+    this.routing = routing;
+  }
 
   private BridgeClient(SSLSocket socket, String token) throws IOException {
     this.socket = socket;
@@ -80,6 +93,9 @@ public final class BridgeClient implements AutoCloseable {
    * @throws IOException the connection broke
    */
   public JsonObject request(String address, JsonObject body) throws BridgeFailure, IOException {
+    if (routing != null) {
+      return routing.request(address, body);
+    }
     String replyAddress = "ctl.reply." + nextReply++;
     write(new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress)
         .put("headers", headers()).put("body", body));
@@ -102,6 +118,9 @@ public final class BridgeClient implements AutoCloseable {
 
   /** Registers on an address and waits until the agent says the registration is live. */
   public void register(String address) throws BridgeFailure, IOException {
+    if (routing != null) {
+      throw new BridgeFailure(400, "registering (watch) cannot be routed through a hub to an agent");
+    }
     write(new JsonObject().put("type", "register").put("address", address).put("headers", headers()));
     while (true) {
       JsonObject frame = read();

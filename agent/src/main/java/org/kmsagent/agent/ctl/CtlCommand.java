@@ -34,6 +34,7 @@ import picocli.CommandLine.ParentCommand;
       CtlCommand.InstallGvlk.class,
       CtlCommand.Plugins.class,
       CtlCommand.Watch.class,
+      FleetCommands.class,
     })
 public final class CtlCommand implements Runnable {
   /** Exit code: the agent answered with an error. */
@@ -45,7 +46,8 @@ public final class CtlCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--agent", paramLabel = "HOST:PORT", description = "The agent's bridge (default ${DEFAULT-VALUE}).",
+  @Option(names = {"--agent", "--hub"}, paramLabel = "HOST:PORT",
+      description = "The agent's bridge, or a fleet hub's (default ${DEFAULT-VALUE}).",
       defaultValue = "127.0.0.1:" + BridgeConfig.DEFAULT_PORT)
   String agent;
 
@@ -77,6 +79,18 @@ public final class CtlCommand implements Runnable {
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
       description = "Connect and reply timeout (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
+
+  @Option(names = "--target", paramLabel = "AGENT_ID", description = "With --hub: route the command through the hub "
+      + "to this agent of the fleet.")
+  String target;
+
+  @Option(names = "--all-agents", description = "With --hub: route the command to every agent of the fleet; prints "
+      + "each answer and names the agents that did not answer by the deadline.")
+  boolean allAgents;
+
+  @Option(names = "--deadline", paramLabel = "SECONDS", defaultValue = "5",
+      description = "With --target/--all-agents: how long the hub waits for agents (default ${DEFAULT-VALUE}).")
+  double deadlineSeconds;
 
   @Override
   public void run() {
@@ -115,7 +129,9 @@ public final class CtlCommand implements Runnable {
     }
     try (BridgeClient client = BridgeClient.connect(host, port, serverTrust,
         cert == null ? null : new ClientIdentity(cert, key), secret, Duration.ofSeconds(timeoutSeconds))) {
-      int code = action.run(client, out);
+      int code = target != null || allAgents
+          ? FleetRouting.run(this, client, action, out, err)
+          : action.run(client, out);
       out.flush();
       return code;
     } catch (BridgeFailure f) {

@@ -31,6 +31,7 @@ public final class AgentDaemon implements AutoCloseable {
   private final AgentControl control;
   private final DaemonContext context;
   private final Path adminTokenFile;
+  private org.kmsagent.agent.fleet.FleetAgent fleet;
   private boolean closed;
 
   private AgentDaemon(Vertx vertx, BusApi api, AgentBridge bridge, AgentControl control, DaemonContext context,
@@ -70,7 +71,12 @@ public final class AgentDaemon implements AutoCloseable {
         TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
         bridge = new AgentBridge(vertx, config.bridge(), tls, tokens).listen().await(30, TimeUnit.SECONDS);
       }
-      return new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
+      AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
+      if (!config.fleet().hubs().isEmpty()) {
+        // The agent dials out to its hubs (docs/fleet.md); nothing here listens for them.
+        daemon.fleet = org.kmsagent.agent.fleet.FleetAgent.start(vertx, config, dataDir, clock);
+      }
+      return daemon;
     } catch (Exception e) {
       vertx.close().await(30, TimeUnit.SECONDS);
       throw e;
@@ -124,6 +130,9 @@ public final class AgentDaemon implements AutoCloseable {
       return;
     }
     closed = true;
+    if (fleet != null) {
+      fleet.close();
+    }
     Future<Void> bridgeClosed = bridge == null ? Future.succeededFuture() : bridge.close();
     try {
       bridgeClosed.eventually(api::unregister).await(30, TimeUnit.SECONDS);

@@ -35,10 +35,20 @@ public final class AgentBridge {
    * @param tokens the effective tokens (the configured ones, or the generated admin token)
    */
   public AgentBridge(Vertx vertx, BridgeConfig config, TlsMaterial tls, List<TokenConfig> tokens) {
+    this(vertx, config, tls, tokens, BridgeRoutes.NONE);
+  }
+
+  /**
+   * A bridge that also serves extra addresses (the fleet hub's).
+   *
+   * @param routes who may send to, and register on, addresses outside the control API
+   */
+  public AgentBridge(Vertx vertx, BridgeConfig config, TlsMaterial tls, List<TokenConfig> tokens,
+      BridgeRoutes routes) {
     this.vertx = vertx;
     this.config = config;
     this.tls = tls;
-    this.access = new BridgeAccess(config, tokens);
+    this.access = new BridgeAccess(config, tokens, routes);
   }
 
   /** Starts listening on {@code bridge.host:bridge.port}; port 0 picks a free one (see {@link #port()}). */

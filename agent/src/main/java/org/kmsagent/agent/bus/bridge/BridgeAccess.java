@@ -22,8 +22,14 @@ final class BridgeAccess {
   private final Role anonymous;
   private final List<String> inbound;
   private final List<String> outbound;
+  private final BridgeRoutes routes;
 
   BridgeAccess(BridgeConfig config, List<TokenConfig> tokens) {
+    this(config, tokens, BridgeRoutes.NONE);
+  }
+
+  BridgeAccess(BridgeConfig config, List<TokenConfig> tokens, BridgeRoutes routes) {
+    this.routes = routes;
     this.byDigest = tokens.stream().map(t -> Map.entry(digest(t.token()), t)).toList();
     this.anonymous = config.anonymous();
     this.inbound = config.inbound();
@@ -60,6 +66,21 @@ final class BridgeAccess {
       return Optional.of(Role.ADMIN);
     }
     return Optional.empty();
+  }
+
+  /** {@link #sendRole(String)}, then the extra routes for an address the control API does not know. */
+  Optional<Role> sendRole(Client client, String address) {
+    Optional<Role> control = sendRole(address);
+    if (control.isPresent() || !matches(inbound, address)) {
+      return control;
+    }
+    return routes.sendRole(client.name(), address);
+  }
+
+  /** {@link #mayRegister(String)}, or the extra routes allow it (within the outbound list). */
+  boolean mayRegister(Client client, String address) {
+    return mayRegister(address)
+        || (matches(outbound, address) && routes.mayRegister(client.name(), client.role(), address));
   }
 
   /** Whether a client may register (receive) on an address: only the events topic, if the outbound list allows. */

@@ -143,7 +143,7 @@ final class BridgeConnection {
 
   private void send(BridgeAccess.Client client, String address, String replyAddress, Object body,
       JsonObject headers) {
-    Optional<Role> needed = access.sendRole(address);
+    Optional<Role> needed = access.sendRole(client, address);
     if (needed.isEmpty() || !client.role().covers(needed.get())) {
       LOG.warn("bridge: client '{}' ({}) refused on {}", client.name(), client.role().id(), printable(address));
       if (replyAddress != null) {
@@ -188,7 +188,7 @@ final class BridgeConnection {
   }
 
   private void register(BridgeAccess.Client client, String address) {
-    if (!access.mayRegister(address) || !client.role().covers(Role.READ)) {
+    if (!access.mayRegister(client, address) || !client.role().covers(Role.READ)) {
       write(Frames.error("access_denied"));
       return;
     }

@@ -16,10 +16,10 @@ import java.util.List;
  * a declared length over the limit, or below zero, is refused as soon as its 4 bytes arrive, before the body is read.
  * Not thread-safe: one per connection, fed from its event loop.
  */
-final class FrameDecoder {
+public final class FrameDecoder {
 
   /** A frame the connection cannot go on after; the message is safe to send back and log (no frame content). */
-  static final class FrameException extends Exception {
+  public static final class FrameException extends Exception {
     private static final long serialVersionUID = 1L;
 
     FrameException(String message) {
@@ -30,12 +30,12 @@ final class FrameDecoder {
   private final int maxFrameBytes;
   private Buffer pending = Buffer.buffer();
 
-  FrameDecoder(int maxFrameBytes) {
+  public FrameDecoder(int maxFrameBytes) {
     this.maxFrameBytes = maxFrameBytes;
   }
 
   /** Appends received bytes; returns the frames now complete, in order. */
-  List<JsonObject> feed(Buffer data) throws FrameException {
+  public List<JsonObject> feed(Buffer data) throws FrameException {
     pending.appendBuffer(data);
     List<JsonObject> frames = new ArrayList<>();
     int offset = 0;

@@ -5,10 +5,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 
 /** Encodes bridge frames (4-byte big-endian length + UTF-8 JSON) and builds the standard frame shapes. */
-final class Frames {
+public final class Frames {
   private Frames() {}
 
-  static Buffer encode(JsonObject frame) {
+  public static Buffer encode(JsonObject frame) {
     byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
     return Buffer.buffer(4 + data.length).appendInt(data.length).appendBytes(data);
   }

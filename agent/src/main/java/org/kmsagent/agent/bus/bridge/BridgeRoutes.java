@@ -1,0 +1,31 @@
+package org.kmsagent.agent.bus.bridge;
+
+import java.util.Optional;
+import org.kmsagent.agent.config.Role;
+
+/**
+ * Addresses a bridge serves beyond the agent's control API, for a component that runs the bridge for another
+ * purpose (the fleet hub). Consulted only for addresses the control API does not know, and still narrowed by the
+ * configured inbound and outbound allow-lists. Implementations are called on event loops and must not block.
+ */
+public interface BridgeRoutes {
+
+  /** No extra addresses: the plain agent bridge. */
+  BridgeRoutes NONE = new BridgeRoutes() {
+    @Override
+    public Optional<Role> sendRole(String clientName, String address) {
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean mayRegister(String clientName, Role role, String address) {
+      return false;
+    }
+  };
+
+  /** The role a client (by token name) needs to send to the address, or empty when it may not send there. */
+  Optional<Role> sendRole(String clientName, String address);
+
+  /** Whether a client (by token name and role) may register on (receive from) the address. */
+  boolean mayRegister(String clientName, Role role, String address);
+}

@@ -1,0 +1,103 @@
+package org.kmsagent.agent.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Fleet membership: for an agent, the hubs it dials out to; for a hub ({@code kms-agent hub}), how it clusters with
+ * the other hubs. See {@code docs/fleet.md}.
+ *
+ * @param hubs the hubs' bridges as {@code host:port}, tried in order; empty means the agent stays alone
+ * @param agentId this agent's id in the fleet; defaults to the machine's host name
+ * @param token the agent's token on the hubs (a {@code read} token named in the hubs' {@code fleet.agentTokens});
+ *     write {@code ${ENV_NAME}} to keep it out of the file
+ * @param trust the hubs' certificate SHA-256 fingerprints (any one matches), or empty when {@code caFile} is used
+ * @param caFile PEM file of the CA that issued the hubs' certificates, or null
+ * @param heartbeatSeconds how often the agent tells its hub it is alive; a hub counts an agent gone after three
+ * @param reconnectMaxSeconds the longest wait between two reconnection attempts (backoff doubles up to it)
+ * @param agentTokens on a hub: the token names that may act as agents (register, report events, receive commands)
+ * @param cluster on a hub: how hubs find one another
+ */
+public record FleetConfig(
+    List<String> hubs,
+    String agentId,
+    String token,
+    List<String> trust,
+    String caFile,
+    Integer heartbeatSeconds,
+    Integer reconnectMaxSeconds,
+    List<String> agentTokens,
+    ClusterConfig cluster) {
+
+  public FleetConfig {
+    hubs = hubs == null ? List.of() : List.copyOf(hubs);
+    trust = trust == null ? List.of() : List.copyOf(trust);
+    heartbeatSeconds = Objects.requireNonNullElse(heartbeatSeconds, 10);
+    reconnectMaxSeconds = Objects.requireNonNullElse(reconnectMaxSeconds, 60);
+    agentTokens = agentTokens == null ? List.of("agents") : List.copyOf(agentTokens);
+    cluster = Objects.requireNonNullElseGet(cluster, () -> new ClusterConfig(null, null, null, null, null));
+  }
+
+  static FleetConfig defaults() {
+    return new FleetConfig(null, null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * How a hub joins the others (Hazelcast TCP-IP join; multicast is never used).
+   *
+   * @param name the cluster name; hubs with another name never merge (use one per fleet)
+   * @param members the other hubs' Hazelcast addresses, {@code host} or {@code host:port}
+   * @param interfaces the local interfaces Hazelcast may bind, e.g. {@code 10.1.2.*}
+   * @param port the Hazelcast member port (the next free one above it when taken)
+   * @param publicHost the address other hubs reach this one's event bus at
+   */
+  public record ClusterConfig(String name, List<String> members, List<String> interfaces, Integer port,
+      String publicHost) {
+    public ClusterConfig {
+      name = Objects.requireNonNullElse(name, "kms-agent-fleet");
+      members = members == null ? List.of("127.0.0.1") : List.copyOf(members);
+      interfaces = interfaces == null ? List.of("127.0.0.1") : List.copyOf(interfaces);
+      port = Objects.requireNonNullElse(port, 5701);
+      publicHost = Objects.requireNonNullElse(publicHost, "127.0.0.1");
+    }
+  }
+
+  /** Range and consistency problems, each naming its key path. */
+  List<String> problems() {
+    List<String> errors = new ArrayList<>();
+    for (int i = 0; i < hubs.size(); i++) {
+      String h = hubs.get(i);
+      int colon = h == null ? -1 : h.lastIndexOf(':');
+      if (colon <= 0 || !h.substring(colon + 1).matches("[0-9]{1,5}")
+          || Integer.parseInt(h.substring(colon + 1)) > 65_535) {
+        errors.add("fleet.hubs[" + i + "]: expected host:port, got '" + h + "'");
+      }
+    }
+    for (int i = 0; i < trust.size(); i++) {
+      String t = trust.get(i);
+      if (t == null || !t.replace(":", "").replace(" ", "").matches("[0-9A-Fa-f]{64}")) {
+        errors.add("fleet.trust[" + i + "]: expected a SHA-256 fingerprint (64 hex digits, colons optional)");
+      }
+    }
+    if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
+      errors.add("fleet.caFile: cannot read file " + caFile);
+    }
+    if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
+      errors.add("fleet.trust: give the hubs' certificate fingerprints (or fleet.caFile) when fleet.hubs is set");
+    }
+    if (heartbeatSeconds < 1 || heartbeatSeconds > 3_600) {
+      errors.add("fleet.heartbeatSeconds: must be 1-3600, got " + heartbeatSeconds);
+    }
+    if (reconnectMaxSeconds < 1 || reconnectMaxSeconds > 3_600) {
+      errors.add("fleet.reconnectMaxSeconds: must be 1-3600, got " + reconnectMaxSeconds);
+    }
+    if (cluster.port() < 1 || cluster.port() > 65_535) {
+      errors.add("fleet.cluster.port: must be 1-65535, got " + cluster.port());
+    }
+    if (cluster.name().isBlank()) {
+      errors.add("fleet.cluster.name: must not be empty");
+    }
+    return errors;
+  }
+}

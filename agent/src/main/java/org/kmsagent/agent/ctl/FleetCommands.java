@@ -1,0 +1,202 @@
+package org.kmsagent.agent.ctl;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.kmsagent.agent.fleet.FleetAddresses;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code kms-agent ctl --hub HOST:PORT fleet}: the fleet view a hub keeps (every agent, its products and state), and
+ * its forecasts. Subcommands: {@code expiring}, {@code pools}, {@code duplicates}, {@code history}. Exit codes as
+ * for ctl.
+ */
+@Command(name = "fleet", description = "The fleet view of a hub (--hub): agents, expiring activations, pools, "
+    + "duplicated CMIDs, histories.",
+    subcommands = {
+      FleetCommands.Expiring.class,
+      FleetCommands.Pools.class,
+      FleetCommands.Duplicates.class,
+      FleetCommands.History.class,
+    })
+final class FleetCommands implements Callable<Integer> {
+  @ParentCommand CtlCommand ctl;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--json", description = "Print the hub's reply as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    ctl.json |= json;
+    return ctl.execute(spec.commandLine(), (client, out) -> {
+      JsonObject reply = client.request(FleetAddresses.VIEW, new JsonObject());
+      if (!ctl.printedJson(out, reply)) {
+        Table t = new Table("AGENT", "HOST", "OS", "HUB", "CONNECTED", "LAST SEEN", "PRODUCTS");
+        JsonArray agents = reply.getJsonArray("agents", new JsonArray());
+        agents.forEach(o -> {
+          JsonObject a = (JsonObject) o;
+          t.row(a.getString("agentId"), a.getString("hostName"), a.getString("osClass"), a.getString("hub"),
+              a.getBoolean("connected", false) ? "yes" : "NO", a.getString("lastSeen"),
+              products(a.getJsonArray("products", new JsonArray())));
+        });
+        t.print(out);
+        out.println(agents.size() + " agent(s)");
+      }
+      return 0;
+    });
+  }
+
+  /** "2 LICENSED, 1 OOB_GRACE". */
+  private static String products(JsonArray products) {
+    Map<String, Integer> byStatus = new TreeMap<>();
+    products.forEach(p -> byStatus.merge(((JsonObject) p).getString("status", "?"), 1, Integer::sum));
+    List<String> parts = new ArrayList<>();
+    byStatus.forEach((s, n) -> parts.add(n + " " + s));
+    return parts.isEmpty() ? "none reported" : String.join(", ", parts);
+  }
+
+  /** Shared by the subcommands: the ctl root and --json. */
+  abstract static class Sub implements Callable<Integer> {
+    @ParentCommand FleetCommands fleet;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the hub's reply as JSON.")
+    boolean json;
+
+    CtlCommand ctl() {
+      fleet.ctl.json |= json || fleet.json;
+      return fleet.ctl;
+    }
+  }
+
+  @Command(name = "expiring", description = "Machines whose activation runs out within --days, with the cause of "
+      + "their failed renewals.")
+  static final class Expiring extends Sub {
+    @Option(names = "--days", defaultValue = "30", description = "The window in days (default ${DEFAULT-VALUE}).")
+    int days;
+
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(FleetAddresses.EXPIRING, new JsonObject().put("days", days));
+        if (!ctl.printedJson(out, reply)) {
+          Table t = new Table("AGENT", "HOST", "FAMILY", "PRODUCT", "VALID UNTIL", "DAYS LEFT", "CAUSE");
+          JsonArray list = reply.getJsonArray("expiring", new JsonArray());
+          list.forEach(o -> {
+            JsonObject e = (JsonObject) o;
+            t.row(e.getString("agentId"), e.getString("hostName"), e.getString("family"), e.getString("product"),
+                e.getString("validUntil"), e.getValue("daysLeft"), e.getString("cause"));
+          });
+          t.print(out);
+          out.println(list.size() + " product(s) expire within " + days + " days");
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "pools", description = "Each KMS host's pools against their thresholds, and when each is "
+      + "projected to cross its threshold.")
+  static final class Pools extends Sub {
+    @Option(names = "--horizon-days", defaultValue = "90", description = "How far to project (default "
+        + "${DEFAULT-VALUE}).")
+    int horizonDays;
+
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(FleetAddresses.POOLS, new JsonObject().put("horizonDays", horizonDays));
+        if (!ctl.printedJson(out, reply)) {
+          Table t = new Table("HOST", "APPLICATION", "FAMILY", "COUNT", "CLASS", "NEEDS", "MET", "ARRIVALS/DAY",
+              "FORECAST");
+          reply.getJsonArray("hosts", new JsonArray()).forEach(h -> {
+            JsonObject host = (JsonObject) h;
+            host.getJsonArray("pools", new JsonArray()).forEach(p -> {
+              JsonObject pool = (JsonObject) p;
+              pool.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
+                JsonObject f = (JsonObject) x;
+                boolean met = f.getBoolean("met", false);
+                String at = f.getString("crossesAt");
+                t.row(host.getString("agentId"), pool.getString("applicationId"), pool.getString("family"),
+                    f.getInteger("count"), f.getString("thresholdClass"), f.getInteger("required"),
+                    met ? "yes" : "NO", String.format("%.2f", f.getDouble("arrivalsPerDay", 0.0)),
+                    at == null ? (met ? "stays met for " + horizonDays + " days" : "not reached in " + horizonDays
+                        + " days at the arrivals seen") : (met ? "drops below on " : "reaches it on ") + at);
+              });
+            });
+          });
+          t.print(out);
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "duplicates", description = "Machines sharing one CMID (cloned without sysprep /generalize).")
+  static final class Duplicates extends Sub {
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(FleetAddresses.DUPLICATES, new JsonObject());
+        if (!ctl.printedJson(out, reply)) {
+          Table t = new Table("CMID", "MACHINES");
+          JsonArray list = reply.getJsonArray("duplicates", new JsonArray());
+          list.forEach(o -> {
+            JsonObject d = (JsonObject) o;
+            t.row(d.getString("cmid"), String.join(", ", d.getJsonArray("machines").stream()
+                .map(String::valueOf).toList()));
+          });
+          t.print(out);
+          out.println(list.size() + " shared CMID(s)");
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "history", description = "One machine's activation history, oldest first.")
+  static final class History extends Sub {
+    @Option(names = "--target", required = true, paramLabel = "AGENT_ID", description = "The agent.")
+    String target;
+
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(FleetAddresses.HISTORY, new JsonObject().put("target", target));
+        if (!ctl.printedJson(out, reply)) {
+          Table t = new Table("SEQ", "AT", "TYPE", "WHAT");
+          reply.getJsonArray("history", new JsonArray()).forEach(o -> {
+            JsonObject e = (JsonObject) o;
+            JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();
+            t.row(e.getValue("seq"), e.getString("at"), e.getString("type"), summary(data));
+          });
+          t.print(out);
+        }
+        return 0;
+      });
+    }
+
+    private static String summary(JsonObject data) {
+      StringBuilder sb = new StringBuilder();
+      for (String f : data.fieldNames()) {
+        Object v = data.getValue(f);
+        if (v != null && !(v instanceof JsonArray) && !(v instanceof JsonObject)) {
+          sb.append(sb.isEmpty() ? "" : " ").append(f).append('=').append(v);
+        }
+      }
+      return sb.toString();
+    }
+  }
+}

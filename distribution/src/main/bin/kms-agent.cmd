@@ -1,6 +1,6 @@
 @echo off
 rem kms-agent launcher for Windows. Needs a Java 17 or newer runtime on PATH or in JAVA_HOME.
-rem JVM flags: see docs/operations.md; KMSAGENT_JAVA_OPTS adds or overrides flags.
+rem JVM flags: see docs/performance.md (run gets a small heap; other commands the JVM's default); KMSAGENT_JAVA_OPTS adds or overrides flags.
 setlocal
 set "KMSAGENT_HOME=%~dp0.."
 if defined JAVA_HOME if exist "%JAVA_HOME%\bin\java.exe" (set "JAVA=%JAVA_HOME%\bin\java.exe") else (set "JAVA=java.exe")
@@ -16,5 +16,7 @@ if %JMAJOR% LSS 17 (
   echo kms-agent: Java 17 or newer is needed; found version %JVER%. 1>&2
   exit /b 1
 )
-"%JAVA%" -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx128m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -Dkmsagent.home="%KMSAGENT_HOME%" %KMSAGENT_JAVA_OPTS% -cp "%KMSAGENT_HOME%\lib\*" org.kmsagent.agent.cli.Main %*
+set "FLAGS=-XX:+UseSerialGC -XX:-UsePerfData"
+if /i "%~1"=="run" set "FLAGS=%FLAGS% -Xss512k -XX:TieredStopAtLevel=1 -Xms8m -Xmx64m -XX:ReservedCodeCacheSize=16m"
+"%JAVA%" %FLAGS% --enable-native-access=ALL-UNNAMED -Dkmsagent.home="%KMSAGENT_HOME%" %KMSAGENT_JAVA_OPTS% -cp "%KMSAGENT_HOME%\lib\*" org.kmsagent.agent.cli.Main %*
 exit /b %ERRORLEVEL%

@@ -11,6 +11,7 @@ import org.kmsagent.agent.bench.FleetBenchmark;
 import org.kmsagent.agent.bench.Benchmark;
 import org.kmsagent.agent.bench.LedgerBenchmark;
 import org.kmsagent.agent.bench.PluginLoadBenchmark;
+import org.kmsagent.agent.bench.StartupBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -37,7 +38,8 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Every benchmark, in the order the table shows them. */
   private List<Benchmark> benchmarks() {
-    return List.of(new PluginLoadBenchmark(root.pluginsDirectory()), new LedgerBenchmark(), new BridgeBenchmark(), new FleetBenchmark());
+    return List.of(new PluginLoadBenchmark(root.pluginsDirectory()), new LedgerBenchmark(), new BridgeBenchmark(), new FleetBenchmark(),
+        new StartupBenchmark(org.kmsagent.agent.core.Installation.home()));
   }
 
   @Override

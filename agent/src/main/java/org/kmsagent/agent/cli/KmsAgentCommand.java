@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ProductsCommand.class,
       GvlkCommand.class,
+      org.kmsagent.agent.simulate.SimulateCommand.class,
     })
 public final class KmsAgentCommand implements Runnable {
 

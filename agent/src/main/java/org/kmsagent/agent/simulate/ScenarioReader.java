@@ -118,7 +118,8 @@ public final class ScenarioReader {
     return b.toString();
   }
 
-  private Scenario validate(String source, ScenarioFile f) throws ScenarioException {
+  /** Validates a scenario given as values (the command-line flags build one). */
+  Scenario validate(String source, ScenarioFile f) throws ScenarioException {
     List<String> problems = new ArrayList<>();
     long seed = f.seed() == null ? 1L : f.seed();
     int days = f.days() == null ? 90 : f.days();

@@ -1,0 +1,41 @@
+package org.kmsagent.agent.testsupport;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.kmsagent.agent.simulate.HostFactory;
+import org.kmsagent.agent.simulate.SimulateCommand;
+import picocli.CommandLine;
+
+/** Runs the simulate command in-process with the test families and the rule-following test host. */
+public final class LabFixtures {
+  private LabFixtures() {}
+
+  /** The lab host for tests. */
+  public static final HostFactory TEST_HOST = plan -> new RuleFollowingTestHost(plan.name(), plan.hostKeys(),
+      plan.licensePacks(), plan.activationInterval(), plan.renewalInterval());
+
+  /** A shipped scenario file. */
+  public static Path scenario(String name) {
+    return Path.of("..", "scenarios", name);
+  }
+
+  /** What one run of {@code kms-agent simulate args} printed and returned. */
+  public record Run(int exitCode, String out, String err) {
+    public List<String> lines() {
+      return new ArrayList<>(out.lines().toList());
+    }
+  }
+
+  public static Run simulate(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new SimulateCommand(dir -> TestFamilies.all(), TEST_HOST));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+}

@@ -14,7 +14,8 @@ import java.util.Map;
 public record LabSummary(List<Row> rows, Map<String, Integer> lastCount, long events, int machines) {
   public LabSummary {
     rows = List.copyOf(rows);
-    lastCount = Map.copyOf(lastCount);
+    // Kept in the given (sorted) order: the printed summary must be the same on every run.
+    lastCount = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastCount));
   }
 
   /**
@@ -47,7 +48,7 @@ public record LabSummary(List<Row> rows, Map<String, Integer> lastCount, long ev
       long failures,
       Map<String, Long> failuresByCause) {
     public Row {
-      failuresByCause = Map.copyOf(failuresByCause);
+      failuresByCause = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failuresByCause));
     }
   }
 

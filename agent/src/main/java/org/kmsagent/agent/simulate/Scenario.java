@@ -43,7 +43,8 @@ public record Scenario(
     Objects.requireNonNull(length, "length");
     Objects.requireNonNull(host, "host");
     groups = List.copyOf(groups);
-    makFallback = Map.copyOf(makFallback);
+    // Declaration order is kept (Map.copyOf's order varies between runs; output must not).
+    makFallback = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(makFallback));
   }
 
   /** The scenario with another seed and/or length (command-line overrides). */

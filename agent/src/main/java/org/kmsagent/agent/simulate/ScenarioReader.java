@@ -82,7 +82,7 @@ public final class ScenarioReader {
     try {
       f = mapper.readValue(text, ScenarioFile.class);
     } catch (JsonProcessingException e) {
-      throw new ScenarioException(source, List.of(describe(e)));
+      throw new ScenarioException(source, List.of(describe(e, text)));
     }
     if (f == null) {
       throw new ScenarioException(source, List.of("the file is empty"));
@@ -90,9 +90,17 @@ public final class ScenarioReader {
     return validate(source, f);
   }
 
-  private static String describe(JsonProcessingException e) {
+  private static String describe(JsonProcessingException e, String text) {
     JsonLocation at = e.getLocation();
     String where = at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
+    if (e instanceof UnrecognizedPropertyException u) {
+      // Records are built after their whole mapping is read, so Jackson's location is the mapping's end; the line
+      // that holds the unknown key is what the user needs.
+      int line = lineOfKey(text, u.getPropertyName());
+      if (line > 0) {
+        where = "line " + line;
+      }
+    }
     String path = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? path(m) : "";
     String what;
     if (e instanceof UnrecognizedPropertyException u) {
@@ -104,6 +112,20 @@ public final class ScenarioReader {
           .replace("java.lang.", "");
     }
     return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
+  }
+
+  /** The first line where {@code key} is written as a YAML or JSON key, or 0. */
+  private static int lineOfKey(String text, String key) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+        "^\\s*(-\\s+)?(\"" + java.util.regex.Pattern.quote(key) + "\"|'" + java.util.regex.Pattern.quote(key) + "'|"
+            + java.util.regex.Pattern.quote(key) + ")\\s*:");
+    List<String> lines = text.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (p.matcher(lines.get(i)).find()) {
+        return i + 1;
+      }
+    }
+    return 0;
   }
 
   private static String path(JsonMappingException m) {

@@ -46,9 +46,12 @@ public record LabEvent(
     Objects.requireNonNull(pool, "pool");
   }
 
+  private static final String[] KIND_NAMES = java.util.Arrays.stream(RenewalEvent.Kind.values())
+      .map(k -> kebab(k.name())).toArray(String[]::new);
+
   /** The lab form of a renewal-loop event. */
   static LabEvent of(RenewalEvent e) {
-    return new LabEvent(e.time(), kebab(e.kind().name()), e.machine(), e.family(), e.sku(), e.hresult(), e.pool(),
+    return new LabEvent(e.time(), KIND_NAMES[e.kind().ordinal()], e.machine(), e.family(), e.sku(), e.hresult(), e.pool(),
         e.count(), e.required(), e.host(), e.diagnosis());
   }
 

@@ -57,6 +57,7 @@ public final class SimulationLab {
     RenewalLoop loop;
     boolean gone;
     boolean viaMak;
+    Tally tally;
 
     Member(String machineName, Scenario.ProductPlan product) {
       this.machineName = machineName;
@@ -189,6 +190,7 @@ public final class SimulationLab {
         throw new IllegalStateException("setting up " + name + ": " + e.getMessage(), e);
       }
       m.machine = machine;
+      m.tally = tallies.get(f.countPool().id() + "\u0000" + f.id());
       Scenario.MakPlan mak = scenario.makFallback().get(f.id());
       m.loop = new RenewalLoop(scheduler, f, machine, product.skuId(),
           mak == null ? MakFallbackPolicy.OFF : mak.policy(), e -> onEvent(m, e));
@@ -214,7 +216,7 @@ public final class SimulationLab {
       return;
     }
     sink.accept(LabEvent.of(e));
-    Tally t = tallies.get(e.pool() + "\u0000" + e.family());
+    Tally t = m.tally;
     switch (e.kind()) {
       case ACTIVATED -> t.activations++;
       case RENEWED -> t.renewals++;

@@ -63,8 +63,13 @@ public final class RuleFollowingTestHost implements KmsHost {
     if (Math.abs(r.clientTime().toEpochMilli() - t) > SKEW) {
       return answer(HResult.SL_E_VL_BAD_TIMESTAMP, 0, needed);
     }
-    boolean served = keys.stream().anyMatch(k -> k.activates(r.group())
-        && k.licensePack().map(packs::contains).orElse(true));
+    boolean served = false;
+    for (HostKey k : keys) {
+      if (k.activates(r.group()) && (k.licensePack().isEmpty() || packs.contains(k.licensePack().get()))) {
+        served = true;
+        break;
+      }
+    }
     if (!served) {
       return answer(HResult.SL_E_VL_INVALID_PRODUCT, 0, needed);
     }

@@ -368,15 +368,22 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
   }
 
   private KmsRequest request(Slot s, long now) {
-    LicenseStatus status;
-    try {
-      status = licenseState(s.product.service(), s.product.skuId()).status();
-    } catch (LicensingException e) {
-      throw new IllegalStateException(e);
-    }
     return new KmsRequest(Instant.ofEpochMilli(now).plus(clockOffset), cmid, name, s.product.familyId(),
         s.product.poolId(), s.product.applicationId(), s.product.sku().name(), s.product.sku().group(),
-        s.product.sku().thresholdClass(), status);
+        s.product.sku().thresholdClass(), statusAt(s, now));
+  }
+
+  /** The status alone, as {@link #licenseState} computes it (for the request, without building the whole state). */
+  private static LicenseStatus statusAt(Slot s, long now) {
+    long grace = s.product.gracePeriod().toMillis();
+    if (s.validUntilMillis == PERMANENT || now < s.validUntilMillis) {
+      return LicenseStatus.LICENSED;
+    }
+    long end = s.validUntilMillis > 0 ? s.validUntilMillis + grace : s.installedMillis + grace;
+    if (now >= end) {
+      return LicenseStatus.NOTIFICATION;
+    }
+    return s.validUntilMillis > 0 ? LicenseStatus.ADDITIONAL_GRACE : LicenseStatus.INITIAL_GRACE;
   }
 
   private ActivationResult answered(Slot s, SimulatedNetwork.HostEntry host, KmsResponse resp, long now) {

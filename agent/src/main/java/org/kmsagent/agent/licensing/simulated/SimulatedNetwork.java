@@ -45,18 +45,26 @@ public final class SimulatedNetwork {
   /** Puts a host on the network. */
   public void attach(HostEntry entry) {
     hosts.put(key(entry.name()), entry);
+    hosts.put(entry.name(), entry);
   }
 
   /** The host cannot be reached from {@code from} (inclusive) to {@code to} (exclusive). */
   public void addOutage(String hostName, Instant from, Instant to) {
-    outages.computeIfAbsent(key(hostName), h -> new ArrayList<>())
-        .add(new Outage(from.toEpochMilli(), to.toEpochMilli()));
+    Outage o = new Outage(from.toEpochMilli(), to.toEpochMilli());
+    outages.computeIfAbsent(key(hostName), h -> new ArrayList<>()).add(o);
+    if (!hostName.equals(key(hostName))) {
+      outages.computeIfAbsent(hostName, h -> new ArrayList<>()).add(o);
+    }
   }
 
   /** The host at that name and port if it exists and is reachable at that moment. */
   public Optional<HostEntry> reach(String hostName, int port, long nowMillis) {
-    String k = key(hostName);
+    String k = hostName;
     HostEntry e = hosts.get(k);
+    if (e == null) {
+      k = key(hostName);
+      e = hosts.get(k);
+    }
     if (e == null || e.port() != port) {
       return Optional.empty();
     }

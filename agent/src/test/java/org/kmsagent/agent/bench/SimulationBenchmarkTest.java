@@ -1,0 +1,34 @@
+package org.kmsagent.agent.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.testsupport.LabFixtures;
+import org.kmsagent.agent.testsupport.TestFamilies;
+
+/** The benchmark runs and reports its figure beside a baseline (its speed is measured by running it, not here). */
+class SimulationBenchmarkTest {
+
+  @Test
+  void quickRunReportsSimulatedEventsBesideTheBareLoop() throws Exception {
+    List<BenchFigure> figures = new SimulationBenchmark(TestFamilies::all, LabFixtures.TEST_HOST).run(true);
+    assertThat(figures).hasSize(1);
+    BenchFigure f = figures.get(0);
+    assertThat(f.figure()).contains("2,000 machines x 365 days");
+    assertThat(f.value()).isPositive();
+    assertThat(f.baseline()).isPositive();
+    assertThat(f.targetRatio()).hasValue(0.5);
+  }
+
+  /** Runs the benchmark by hand: {@code -Dtest=SimulationBenchmarkTest -Dbench.full=true}; prints the figures. */
+  @Test
+  void fullRunWhenAsked() throws Exception {
+    boolean full = Boolean.getBoolean("bench.full");
+    for (BenchFigure f : new SimulationBenchmark(TestFamilies::all, LabFixtures.TEST_HOST).run(!full)) {
+      System.out.printf("%s: %.0f %s vs %s %.0f -> ratio %.3f%s%n", f.figure(), f.value(), f.unit(),
+          f.baselineName(), f.baseline(), f.ratio(), f.targetRatio().isPresent()
+              ? (f.meetsTarget() ? " (meets target " : " (BELOW target ") + f.targetRatio().getAsDouble() + ")" : "");
+    }
+  }
+}

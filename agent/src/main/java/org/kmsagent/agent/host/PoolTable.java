@@ -1,0 +1,95 @@
+package org.kmsagent.agent.host;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The in-memory index of one count pool: its entries by CMID and by last-seen order, and its highest threshold. It
+ * mirrors what the ledger stores (the host changes it only after the ledger has stored the change) and holds no
+ * rules: {@link LedgerKmsHost} decides what expires and what is evicted. Not thread-safe (the host serializes).
+ */
+final class PoolTable {
+  private static final Comparator<PoolEntry> LEAST_RECENT_FIRST =
+      Comparator.comparing(PoolEntry::lastSeen).thenComparing(PoolEntry::cmid);
+
+  private final String poolId;
+  private final Map<UUID, PoolEntry> byCmid = new HashMap<>();
+  private final TreeSet<PoolEntry> byLastSeen = new TreeSet<>(LEAST_RECENT_FIRST);
+  private int highestThreshold;
+
+  PoolTable(String poolId) {
+    this.poolId = poolId;
+  }
+
+  String poolId() {
+    return poolId;
+  }
+
+  int size() {
+    return byCmid.size();
+  }
+
+  boolean contains(UUID cmid) {
+    return byCmid.containsKey(cmid);
+  }
+
+  int highestThreshold() {
+    return highestThreshold;
+  }
+
+  void setHighestThreshold(int threshold) {
+    highestThreshold = threshold;
+  }
+
+  /** Entries, least recently seen first (a live iterator: do not change the table while iterating). */
+  Iterator<PoolEntry> leastRecentFirst() {
+    return byLastSeen.iterator();
+  }
+
+  List<PoolEntry> entries() {
+    return new ArrayList<>(byLastSeen);
+  }
+
+  /** Entries last seen at or before {@code t}, oldest first. */
+  List<PoolEntry> seenAtOrBefore(Instant t) {
+    List<PoolEntry> old = new ArrayList<>();
+    for (PoolEntry e : byLastSeen) {
+      if (e.lastSeen().isAfter(t)) {
+        break;
+      }
+      old.add(e);
+    }
+    return old;
+  }
+
+  void remove(UUID cmid) {
+    PoolEntry old = byCmid.remove(cmid);
+    if (old != null) {
+      byLastSeen.remove(old);
+    }
+  }
+
+  void put(PoolEntry entry) {
+    remove(entry.cmid());
+    byCmid.put(entry.cmid(), entry);
+    byLastSeen.add(entry);
+  }
+
+  /** Number of entries last seen strictly after {@code t}. */
+  int countSeenAfter(Instant t) {
+    return byLastSeen.tailSet(new PoolEntry(poolId, new UUID(Long.MAX_VALUE, Long.MAX_VALUE), "", t), false).size();
+  }
+
+  /** Entries last seen strictly after {@code t}, oldest first. */
+  List<PoolEntry> seenAfter(Instant t) {
+    return new ArrayList<>(byLastSeen.tailSet(new PoolEntry(poolId, new UUID(Long.MAX_VALUE, Long.MAX_VALUE), "", t),
+        false));
+  }
+}

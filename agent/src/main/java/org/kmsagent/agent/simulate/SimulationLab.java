@@ -88,14 +88,22 @@ public final class SimulationLab {
 
   /** Runs the whole scenario and returns its summary. */
   public LabSummary run(Progress progress) throws Exception {
-    setUp();
-    long days = scenario.length().toDays();
-    Instant start = scenario.start();
-    for (long d = 1; d <= days; d++) {
-      scheduler.runUntil(start.plus(Duration.ofDays(d)));
-      progress.day(d, days, scheduler.executed());
+    KmsHost host = setUp();
+    try {
+      long days = scenario.length().toDays();
+      Instant start = scenario.start();
+      for (long d = 1; d <= days; d++) {
+        scheduler.runUntil(start.plus(Duration.ofDays(d)));
+        progress.day(d, days, scheduler.executed());
+      }
+      return summary();
+    } finally {
+      if (host instanceof org.kmsagent.agent.host.LedgerKmsHost ledgerHost) {
+        ledgerHost.ledger().close();
+      } else if (host instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
     }
-    return summary();
   }
 
   /** The lab's scheduler (tests drive it step by step). */
@@ -103,7 +111,7 @@ public final class SimulationLab {
     return scheduler;
   }
 
-  private void setUp() throws Exception {
+  private KmsHost setUp() throws Exception {
     Scenario.HostPlan plan = scenario.host();
     KmsHost host = hosts.create(plan);
     world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, plan.hostKeys(),
@@ -162,6 +170,7 @@ public final class SimulationLab {
         g.leave().ifPresent(l -> scheduler.schedule(scenario.start().plus(l), () -> leave(name, mine)));
       }
     }
+    return host;
   }
 
   private static UUID randomCmid(SplittableRandom rng) {

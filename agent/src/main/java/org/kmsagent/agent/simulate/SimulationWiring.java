@@ -7,7 +7,7 @@ import org.kmsagent.agent.plugin.LoadedFamily;
  * Where {@code kms-agent simulate} gets its families and its KMS host from when run from the command line.
  *
  * <p>LEAD: WIRE HERE. Replace {@link #families} with the plugin host's {@code FamilyRegistry.families()} (loaded
- * from the root {@code --plugins-dir}) and {@link #host} with the ledger host (in-memory H2) once both are merged.
+ * from the root {@code --plugins-dir}) once it is merged. The host is the ledger host on an in-memory H2 ledger.
  * Tests pass their own values to {@code SimulateCommand}'s constructor and never come here.
  */
 public final class SimulationWiring {
@@ -26,10 +26,8 @@ public final class SimulationWiring {
     };
   }
 
-  /** The lab host: not yet wired to the ledger host on this branch. */
+  /** The lab host: the KMS host model on an in-memory ledger. */
   public static HostFactory host() {
-    return plan -> {
-      throw new IllegalStateException("the KMS host model is not wired into 'simulate' yet (SimulationWiring)");
-    };
+    return LabHosts.ledgerInMemory();
   }
 }

@@ -20,15 +20,4 @@ class SimulationBenchmarkTest {
     assertThat(f.baseline()).isPositive();
     assertThat(f.targetRatio()).hasValue(0.5);
   }
-
-  /** Runs the benchmark by hand: {@code -Dtest=SimulationBenchmarkTest -Dbench.full=true}; prints the figures. */
-  @Test
-  void fullRunWhenAsked() throws Exception {
-    boolean full = Boolean.getBoolean("bench.full");
-    for (BenchFigure f : new SimulationBenchmark(TestFamilies::all, LabFixtures.TEST_HOST).run(!full)) {
-      System.out.printf("%s: %.0f %s vs %s %.0f -> ratio %.3f%s%n", f.figure(), f.value(), f.unit(),
-          f.baselineName(), f.baseline(), f.ratio(), f.targetRatio().isPresent()
-              ? (f.meetsTarget() ? " (meets target " : " (BELOW target ") + f.targetRatio().getAsDouble() + ")" : "");
-    }
-  }
 }

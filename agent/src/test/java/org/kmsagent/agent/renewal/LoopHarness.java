@@ -16,7 +16,10 @@ import org.kmsagent.agent.licensing.simulated.SimulatedProduct;
 import org.kmsagent.agent.licensing.simulated.SimulatedWorld;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.scheduler.VirtualClockScheduler;
-import org.kmsagent.agent.testsupport.RuleFollowingTestHost;
+import org.kmsagent.agent.host.H2ActivationLedger;
+import org.kmsagent.agent.host.HostConfig;
+import org.kmsagent.agent.host.HostSettings;
+import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.testsupport.TestFamilies;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.KmsEndpoint;
@@ -26,14 +29,17 @@ import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.Sku;
 import org.kmsagent.api.WindowsVersion;
 
-/** A small world for exact timelines: one host, a few machines, each with one loop, on a virtual clock. */
+/**
+ * A small world for exact timelines: the real host model (in-memory ledger), a few machines, each with one loop, on
+ * a virtual clock.
+ */
 final class LoopHarness {
   static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
   static final String HOST = "kms1.corp.example";
 
   final VirtualClockScheduler scheduler = new VirtualClockScheduler(T0);
   final SimulatedWorld world = new SimulatedWorld(scheduler);
-  final RuleFollowingTestHost host;
+  final LedgerKmsHost host;
   final List<RenewalEvent> events = new ArrayList<>();
   final java.util.Map<String, SimulatedMachine> machines = new java.util.HashMap<>();
   private final SplittableRandom rng = new SplittableRandom(1);
@@ -46,7 +52,8 @@ final class LoopHarness {
     List<HostKey> keys = new ArrayList<>();
     TestFamilies.all().forEach(f -> keys.addAll(f.catalog().hostKeys()));
     Set<String> packs = Set.of("Office 2010 KMS Host License Pack", "Office 2013 Volume License Pack");
-    host = new RuleFollowingTestHost(HOST, keys, packs, activationInterval, renewalInterval);
+    host = new LedgerKmsHost(new HostConfig(HOST, keys, packs,
+        new HostSettings(activationInterval, renewalInterval, 1688, publishDns)), H2ActivationLedger.inMemory());
     world.network().attach(new SimulatedNetwork.HostEntry(HOST, 1688, host, keys, packs));
     if (publishDns) {
       world.dns().publish("corp.example", new SimulatedDns.SrvRecord(HOST, 1688, 0, 0));

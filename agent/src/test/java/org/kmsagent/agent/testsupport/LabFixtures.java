@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.kmsagent.agent.simulate.HostFactory;
+import org.kmsagent.agent.simulate.LabHosts;
 import org.kmsagent.agent.simulate.SimulateCommand;
 import picocli.CommandLine;
 
@@ -13,9 +14,8 @@ import picocli.CommandLine;
 public final class LabFixtures {
   private LabFixtures() {}
 
-  /** The lab host for tests. */
-  public static final HostFactory TEST_HOST = plan -> new RuleFollowingTestHost(plan.name(), plan.hostKeys(),
-      plan.licensePacks(), plan.activationInterval(), plan.renewalInterval());
+  /** The lab host for tests: the real host model on an in-memory ledger, as the command uses. */
+  public static final HostFactory TEST_HOST = LabHosts.ledgerInMemory();
 
   /** A shipped scenario file. */
   public static Path scenario(String name) {

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
 import org.kmsagent.agent.scheduler.VirtualClockScheduler;
-import org.kmsagent.agent.testsupport.RuleFollowingTestHost;
+import org.kmsagent.agent.host.H2ActivationLedger;
+import org.kmsagent.agent.host.HostConfig;
+import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.testsupport.TestFamilies;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HostKey;
@@ -45,9 +47,8 @@ class SimulatedMachineTest {
     keys = TestFamilies.byId("windows-server").catalog().hostKeys();
   }
 
-  private RuleFollowingTestHost host(String name) {
-    RuleFollowingTestHost h = new RuleFollowingTestHost(name, keys, Set.of(), Duration.ofHours(2),
-        Duration.ofDays(7));
+  private LedgerKmsHost host(String name) {
+    LedgerKmsHost h = new LedgerKmsHost(HostConfig.of(name, keys, Set.of()), H2ActivationLedger.inMemory());
     world.network().attach(new SimulatedNetwork.HostEntry(name, 1688, h, keys, Set.of()));
     return h;
   }
@@ -122,8 +123,8 @@ class SimulatedMachineTest {
 
   @Test
   void discoveryTriesLowerPriorityFirstFallsBackWhenItIsDownAndThenCachesTheHostThatAnswered() throws Exception {
-    RuleFollowingTestHost primary = host("kms-a.corp.example");
-    RuleFollowingTestHost backup = host("kms-b.corp.example");
+    LedgerKmsHost primary = host("kms-a.corp.example");
+    LedgerKmsHost backup = host("kms-b.corp.example");
     world.dns().publish("corp.example", new SimulatedDns.SrvRecord("kms-b.corp.example", 1688, 10, 0));
     world.dns().publish("corp.example", new SimulatedDns.SrvRecord("kms-a.corp.example", 1688, 0, 0));
     world.network().addOutage("kms-a.corp.example", T0, T0.plus(Duration.ofHours(1)));
@@ -135,8 +136,8 @@ class SimulatedMachineTest {
     clock.runUntil(T0.plus(Duration.ofHours(2)));
     // kms-a is back, but host caching keeps the client on kms-b (kms-facts.md §2.5).
     assertThat(m.activate(LicensingService.SPP, id("Windows 10 Enterprise")).kmsHost()).contains("kms-b.corp.example");
-    assertThat(primary.requests()).isZero();
-    assertThat(backup.requests()).isEqualTo(2);
+    assertThat(primary.historySize()).isZero();
+    assertThat(backup.historySize()).isEqualTo(2);
 
     SimulatedMachine noCache = machine("pc2");
     noCache.setHostCaching(false);

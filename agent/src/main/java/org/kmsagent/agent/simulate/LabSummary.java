@@ -33,6 +33,8 @@ public record LabSummary(List<Row> rows, Map<String, Integer> lastCount, long ev
    * @param renewals successful renewals
    * @param failures failed attempts
    * @param failuresByCause failed attempts by diagnosed cause
+   * @param lastProblems for products not licensed at the end, their last refusal (code and diagnosis) and how many
+   *     share it
    */
   public record Row(
       String pool,
@@ -46,9 +48,11 @@ public record LabSummary(List<Row> rows, Map<String, Integer> lastCount, long ev
       long activations,
       long renewals,
       long failures,
-      Map<String, Long> failuresByCause) {
+      Map<String, Long> failuresByCause,
+      Map<String, Integer> lastProblems) {
     public Row {
       failuresByCause = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failuresByCause));
+      lastProblems = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(lastProblems));
     }
   }
 

@@ -58,6 +58,7 @@ public final class SimulationLab {
     boolean gone;
     boolean viaMak;
     Tally tally;
+    String lastProblem;
 
     Member(String machineName, Scenario.ProductPlan product) {
       this.machineName = machineName;
@@ -234,6 +235,9 @@ public final class SimulationLab {
         m.viaMak = true;
       }
       case ACTIVATION_FAILED, RENEWAL_FAILED, MAK_FAILED -> {
+        m.lastProblem = e.hresult().map(h -> h.hex() + " ").orElse("")
+            + e.diagnosis().map(d -> d.cause() == org.kmsagent.agent.renewal.Diagnosis.Cause.COUNT_BELOW_THRESHOLD
+                ? d.detail() : d.toString()).orElse("");
         t.failures++;
         String cause = e.diagnosis().map(d -> d.cause().name()).orElse("OTHER");
         t.byCause.merge(cause, 1L, Long::sum);
@@ -262,6 +266,7 @@ public final class SimulationLab {
   }
 
   private LabSummary summary() throws LicensingException {
+    Map<String, Map<String, Integer>> problems = new LinkedHashMap<>();
     Map<String, int[]> states = new LinkedHashMap<>();
     tallies.keySet().forEach(k -> states.put(k, new int[6]));
     Set<String> machines = new HashSet<>();
@@ -289,6 +294,9 @@ public final class SimulationLab {
       } else if (st == LicenseStatus.NOTIFICATION) {
         s[4]++;
       }
+      if (st != LicenseStatus.LICENSED && m.lastProblem != null) {
+        problems.computeIfAbsent(key, k -> new TreeMap<>()).merge(m.lastProblem, 1, Integer::sum);
+      }
     }
     List<LabSummary.Row> rows = new ArrayList<>();
     for (Map.Entry<String, Tally> e : tallies.entrySet()) {
@@ -296,7 +304,7 @@ public final class SimulationLab {
       int[] s = states.get(e.getKey());
       Tally t = e.getValue();
       rows.add(new LabSummary.Row(k[0], k[1], s[0], s[1], s[2], s[3], s[4], s[5], t.activations, t.renewals,
-          t.failures, t.byCause));
+          t.failures, t.byCause, problems.getOrDefault(e.getKey(), Map.of())));
     }
     return new LabSummary(rows, lastCount, scheduler.executed(), machines.size());
   }

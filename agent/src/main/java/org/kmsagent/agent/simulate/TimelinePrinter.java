@@ -200,6 +200,15 @@ final class TimelinePrinter implements Consumer<LabEvent> {
             .collect(Collectors.joining(", ")));
       }
     }
+    List<LabSummary.Row> unlicensed = summary.rows().stream().filter(r -> !r.lastProblems().isEmpty()).toList();
+    if (!unlicensed.isEmpty()) {
+      out.println("Not licensed at the end, by last refusal:");
+      for (LabSummary.Row r : unlicensed) {
+        r.lastProblems().entrySet().stream()
+            .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+            .forEach(x -> out.printf(Locale.ROOT, "  %-16s %,6d x %s%n", r.family(), x.getValue(), x.getKey()));
+      }
+    }
     if (!summary.lastCount().isEmpty()) {
       out.println("Last count reported per pool: " + summary.lastCount().entrySet().stream()
           .map(x -> x.getKey() + " " + x.getValue()).collect(Collectors.joining(", ")));
@@ -208,7 +217,7 @@ final class TimelinePrinter implements Consumer<LabEvent> {
   }
 
   private void line(LabEvent e, String machine, String sku, String what) {
-    out.printf(Locale.ROOT, "%-13s  %-12s %-30s %s%n", stamp(e.time()), machine, sku, what);
+    out.printf(Locale.ROOT, "%-13s  %-12s %-32s %s%n", stamp(e.time()), machine, sku, what);
   }
 
   /** {@code day  12 14:00}, counted from the start. */

@@ -78,6 +78,9 @@ public final class ScenarioReader {
     ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
     mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    if (text.isBlank()) {
+      throw new ScenarioException(source, List.of("the file is empty"));
+    }
     ScenarioFile f;
     try {
       f = mapper.readValue(text, ScenarioFile.class);
@@ -106,12 +109,32 @@ public final class ScenarioReader {
     if (e instanceof UnrecognizedPropertyException u) {
       what = "unknown field '" + u.getPropertyName() + "' (allowed here: "
           + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+    } else if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+        && mi.getTargetType() != null) {
+      what = expected(mi.getTargetType());
     } else {
       what = e.getOriginalMessage().lines().findFirst().orElse("invalid").replaceAll(" \\(class [^)]*\\)", "");
       what = what.replaceAll("`org\\.kmsagent\\.agent\\.simulate\\.ScenarioFile\\$?(\\w*)`", "$1")
           .replace("java.lang.", "");
     }
     return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
+  }
+
+  /** What a field of that type needs, in the words of a scenario file. */
+  private static String expected(Class<?> type) {
+    if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+      return "expected a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "expected true or false";
+    }
+    if (type == String.class) {
+      return "expected text (a single value)";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "expected a list (lines starting with '- ')";
+    }
+    return "expected a mapping (lines of 'field: value')";
   }
 
   /** The first line where {@code key} is written as a YAML or JSON key, or 0. */

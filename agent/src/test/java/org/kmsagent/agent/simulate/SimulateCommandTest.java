@@ -88,6 +88,18 @@ class SimulateCommandTest {
   }
 
   @Test
+  void wrongTypeSaysWhatWasExpectedWhereAndEmptyFileIsNamed() throws Exception {
+    Path f = write("types.yaml", "name: x\nmachines:\n  - name: a\n    count: many\n");
+    Run r = LabFixtures.simulate(f.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("types.yaml: line 4, column").contains("field 'machines[0].count': expected a whole number");
+
+    Run empty = LabFixtures.simulate(write("empty.yaml", "\n").toString());
+    assertThat(empty.exitCode()).isEqualTo(2);
+    assertThat(empty.err()).contains("empty.yaml: the file is empty");
+  }
+
+  @Test
   void everyWrongValueIsReportedByFieldPathAtOnce() throws Exception {
     Path f = write("values.yaml", """
         name: x

@@ -69,6 +69,7 @@ public record HostConfig(String name, List<HostKey> hostKeys, Set<String> licens
           + "' that host key '" + packless.get().name() + "' needs to serve " + group.name());
     }
     return Optional.of("no host key on host " + name + " activates " + group.name()
-        + (hostKeys.isEmpty() ? " (it holds none)" : " (it holds " + hostKeys.stream().map(HostKey::name).toList() + ")"));
+        + (hostKeys.isEmpty() ? " (it holds none)"
+            : " (it holds " + hostKeys.stream().map(HostKey::name).toList() + ")"));
   }
 }

@@ -67,7 +67,8 @@ public record HostSettings(Duration activationInterval, Duration renewalInterval
   private static void checkInterval(String field, Duration interval) {
     Objects.requireNonNull(interval, "host setting " + field);
     if (interval.toSecondsPart() != 0 || interval.toNanosPart() != 0 || interval.isNegative()) {
-      throw new IllegalArgumentException("host setting " + field + ": " + interval + " is not a whole number of minutes");
+      throw new IllegalArgumentException(
+          "host setting " + field + ": " + interval + " is not a whole number of minutes");
     }
     long minutes = interval.toMinutes();
     if (minutes < MIN_INTERVAL_MINUTES || minutes > MAX_INTERVAL_MINUTES) {

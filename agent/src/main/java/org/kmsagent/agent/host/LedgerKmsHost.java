@@ -69,7 +69,7 @@ public final class LedgerKmsHost implements KmsHost {
 
     Optional<HResult> refusal = refusalBeforeCounting(request, now);
     if (refusal.isPresent()) {
-      // kms-facts.md §1.2: failed requests do not build the count (nor raise the table's cap); only history keeps them.
+      // kms-facts.md §1.2: failed requests do not build the count (nor raise the table's cap); history keeps them.
       ledger.apply(LedgerUpdate.historyOnly(history(request, now, refusal.get(), 0)));
       return response(refusal.get(), 0, required);
     }

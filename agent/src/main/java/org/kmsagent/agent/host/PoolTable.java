@@ -53,10 +53,6 @@ final class PoolTable {
     return byLastSeen.iterator();
   }
 
-  List<PoolEntry> entries() {
-    return new ArrayList<>(byLastSeen);
-  }
-
   /** Entries last seen at or before {@code t}, oldest first. */
   List<PoolEntry> seenAtOrBefore(Instant t) {
     List<PoolEntry> old = new ArrayList<>();

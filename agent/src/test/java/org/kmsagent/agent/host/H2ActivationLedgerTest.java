@@ -83,15 +83,18 @@ class H2ActivationLedgerTest {
   }
 
   @Test
-  void inMemoryAndFileLedgersGiveTheSameAnswersOverManyBatches() {
+  void inMemoryFileAndPlainMemoryLedgersGiveTheSameAnswersOverManyBatches() {
     // more requests than one in-memory batch, with renewals, expiry, eviction and refusals mixed in
     Random random = new Random(7);
     List<String> memoryAnswers = new ArrayList<>();
     List<String> fileAnswers = new ArrayList<>();
+    List<String> plainAnswers = new ArrayList<>();
     try (H2ActivationLedger memory = H2ActivationLedger.inMemory();
-        H2ActivationLedger onFile = H2ActivationLedger.openFile(dir.resolve("same"))) {
+        H2ActivationLedger onFile = H2ActivationLedger.openFile(dir.resolve("same"));
+        MemoryActivationLedger plain = new MemoryActivationLedger()) {
       LedgerKmsHost a = new LedgerKmsHost(fullHost(), memory);
       LedgerKmsHost b = new LedgerKmsHost(fullHost(), onFile);
+      LedgerKmsHost c = new LedgerKmsHost(fullHost(), plain);
       Instant now = T0;
       int requests = H2ActivationLedger.MEMORY_BATCH * 2 + 100;
       for (int i = 0; i < requests; i++) {
@@ -106,10 +109,13 @@ class H2ActivationLedgerTest {
         };
         KmsResponse x = a.handle(r, now);
         KmsResponse y = b.handle(r, now);
+        KmsResponse z = c.handle(r, now);
         memoryAnswers.add(x.result().hex() + "/" + x.count());
         fileAnswers.add(y.result().hex() + "/" + y.count());
+        plainAnswers.add(z.result().hex() + "/" + z.count());
       }
-      assertThat(memoryAnswers).isEqualTo(fileAnswers);
+      assertThat(memoryAnswers).isEqualTo(fileAnswers).isEqualTo(plainAnswers);
+      assertThat(plain.historyNewestFirst(0, 50)).isEqualTo(onFile.historyNewestFirst(0, 50));
       assertThat(memoryAnswers).contains("0x00000000/50", "0xC004F06C/0");
       assertThat(memory.historySize()).isEqualTo(requests);
       assertThat(memory.storedEntries()).isEqualTo(onFile.storedEntries());

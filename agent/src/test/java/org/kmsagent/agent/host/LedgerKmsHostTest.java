@@ -347,4 +347,18 @@ class LedgerKmsHostTest {
         .containsExactly("pc-2", "pc-3");
     assertThat(host.historySize()).isEqualTo(4);
   }
+
+  @Test
+  void requestTheLedgerCouldNotStoreIsNeitherAnsweredNorCounted() {
+    MemoryActivationLedger ledger = new MemoryActivationLedger();
+    LedgerKmsHost host = new LedgerKmsHost(fullHost(), ledger);
+    host.handle(server(1, T0), T0);
+    ledger.close();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> host.handle(server(2, minutes(1)), minutes(1)))
+        .isInstanceOf(LedgerException.class);
+
+    assertThat(host.count("windows", minutes(1))).isEqualTo(1);
+    assertThat(host.entries("windows", minutes(1))).extracting(PoolEntry::cmid).containsExactly(cmid(1));
+  }
 }

@@ -9,6 +9,7 @@ import java.util.PriorityQueue;
 import java.util.function.Supplier;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.simulate.HostFactory;
+import org.kmsagent.agent.simulate.LabHosts;
 import org.kmsagent.agent.simulate.LabSummary;
 import org.kmsagent.agent.simulate.Scenario;
 import org.kmsagent.agent.simulate.ScenarioReader;
@@ -56,18 +57,23 @@ public final class SimulationBenchmark implements Benchmark {
     List<LoadedFamily> fams = families.get();
     int machines = quick ? 2_000 : 100_000;
     // Warm-up so the JIT has compiled both loops before either is measured.
-    simulate(fams, Math.max(200, machines / 50), 60);
+    simulate(fams, Math.max(200, machines / 50), 60, host);
+    simulate(fams, Math.max(200, machines / 50), 60, LabHosts.ledgerInPlainMemory());
     bare(Math.max(200, machines / 50), 200_000);
 
-    Measured sim = simulate(fams, machines, DAYS);
+    Measured sim = simulate(fams, machines, DAYS, host);
     double bareRate = bare(machines, sim.events).rate();
     List<BenchFigure> out = new ArrayList<>();
-    out.add(new BenchFigure(name(), String.format("simulated events/s, %,d machines x %d days (%,d events)",
+    out.add(new BenchFigure(name(), String.format("simulated events/s, %,d machines x %d days (%,d events), H2 ledger",
         machines, DAYS, sim.events), sim.rate(), "events/s", "bare priority-queue loop, same events and timers",
         bareRate, true, OptionalDouble.of(0.5)));
+    Measured plain = simulate(fams, machines, DAYS, LabHosts.ledgerInPlainMemory());
+    out.add(new BenchFigure(name(), String.format("simulated events/s, %,d machines x %d days, plain-memory ledger",
+        machines, DAYS), plain.rate(), "events/s", "bare priority-queue loop, same events and timers",
+        bare(machines, plain.events).rate(), true, OptionalDouble.of(0.5)));
     if (!quick) {
       for (int smaller : new int[] {machines / 100, machines / 10}) {
-        Measured m = simulate(fams, smaller, DAYS);
+        Measured m = simulate(fams, smaller, DAYS, host);
         out.add(new BenchFigure(name(), String.format("growth: events/s at %,d machines vs at %,d", machines,
             smaller), sim.rate(), "events/s", String.format("simulation at %,d machines", smaller), m.rate(), true,
             OptionalDouble.empty()));
@@ -111,7 +117,7 @@ public final class SimulationBenchmark implements Benchmark {
    * A fleet like a mid-size company: 70% Windows clients, 10% servers, 20% PCs with Office 2013, arriving over the
    * first 10 days, on the default host.
    */
-  private Measured simulate(List<LoadedFamily> fams, int machines, int days) throws Exception {
+  private Measured simulate(List<LoadedFamily> fams, int machines, int days, HostFactory host) throws Exception {
     int servers = Math.max(1, machines / 10);
     int office = machines / 5;
     int clients = machines - servers - office;

@@ -4,6 +4,7 @@ import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.HostConfig;
 import org.kmsagent.agent.host.HostSettings;
 import org.kmsagent.agent.host.LedgerKmsHost;
+import org.kmsagent.agent.host.MemoryActivationLedger;
 
 /** The hosts a lab can run. */
 public final class LabHosts {
@@ -21,5 +22,13 @@ public final class LabHosts {
    */
   public static HostFactory ledgerInMemory() {
     return plan -> new LedgerKmsHost(config(plan), H2ActivationLedger.inMemory());
+  }
+
+  /**
+   * The same host model over the plain-Java ledger: the same decisions and history, several times faster than H2 for
+   * large fleets ({@code simulate --ledger memory}).
+   */
+  public static HostFactory ledgerInPlainMemory() {
+    return plan -> new LedgerKmsHost(config(plan), new MemoryActivationLedger());
   }
 }

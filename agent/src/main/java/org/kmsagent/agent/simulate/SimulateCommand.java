@@ -56,6 +56,13 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per event per line instead of the timeline.")
   boolean json;
 
+  /** Which store the lab host's ledger uses. */
+  enum Ledger { h2, memory }
+
+  @Option(names = "--ledger", paramLabel = "h2|memory", defaultValue = "h2",
+      description = "The host's ledger: h2 (in-memory H2, default) or memory (plain Java, faster for large fleets).")
+  Ledger ledger;
+
   @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins", hidden = true,
       description = "Where the family plugins are (the root option; here until the plugin host is wired).")
   Path pluginsDir;
@@ -90,7 +97,8 @@ public final class SimulateCommand implements Callable<Integer> {
     PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
     TimelinePrinter timeline = json ? null : new TimelinePrinter(out, scenario);
     Consumer<LabEvent> sink = json ? new JsonEventWriter(out, scenario.start()) : timeline;
-    SimulationLab lab = new SimulationLab(scenario, hostFactory, sink);
+    SimulationLab lab = new SimulationLab(scenario,
+        ledger == Ledger.memory ? LabHosts.ledgerInPlainMemory() : hostFactory, sink);
     long began = System.nanoTime();
     long[] lastReport = {began};
     LabSummary summary = lab.run((day, total, events) -> {

@@ -33,6 +33,14 @@ class SimulateCommandTest {
   }
 
   @Test
+  void plainMemoryLedgerGivesTheSameEventStreamAsH2() {
+    Run h2 = LabFixtures.simulate(WORKED, "--json");
+    Run memory = LabFixtures.simulate(WORKED, "--json", "--ledger", "memory");
+    assertThat(memory.exitCode()).isZero();
+    assertThat(memory.out()).isEqualTo(h2.out());
+  }
+
+  @Test
   void jsonModeWritesOneObjectPerEventWithTheDocumentedFields() throws Exception {
     Run r = LabFixtures.simulate(WORKED, "--json");
     ObjectMapper m = new ObjectMapper();

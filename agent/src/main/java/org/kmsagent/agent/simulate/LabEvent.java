@@ -51,8 +51,8 @@ public record LabEvent(
 
   /** The lab form of a renewal-loop event. */
   static LabEvent of(RenewalEvent e) {
-    return new LabEvent(e.time(), KIND_NAMES[e.kind().ordinal()], e.machine(), e.family(), e.sku(), e.hresult(), e.pool(),
-        e.count(), e.required(), e.host(), e.diagnosis());
+    return new LabEvent(e.time(), KIND_NAMES[e.kind().ordinal()], e.machine(), e.family(), e.sku(), e.hresult(),
+        e.pool(), e.count(), e.required(), e.host(), e.diagnosis());
   }
 
   /** A lab event without an attempt. */

@@ -391,7 +391,8 @@ public final class ScenarioReader {
         continue;
       }
       if (sku.get().skuId().isEmpty()) {
-        problems.add("field '" + pf + ".edition': " + sku.get().name() + " has no known SKU id and cannot be simulated");
+        problems.add("field '" + pf + ".edition': " + sku.get().name()
+            + " has no known SKU id and cannot be simulated");
         continue;
       }
       if (products.stream().anyMatch(x -> x.sku().equals(sku.get()))) {

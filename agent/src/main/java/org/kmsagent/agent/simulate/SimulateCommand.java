@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
       "by flags. Nothing touches the network or this machine's licensing."
     })
 public final class SimulateCommand implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "Scenario file (.yaml, .yml or .json).")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
+      description = "Scenario file (.yaml, .yml or .json).")
   Path scenarioFile;
 
   @Option(names = "--clients", paramLabel = "N", description = "Windows client machines (fleet by flags).")

@@ -100,7 +100,8 @@ class SimulateCommandTest {
     Path f = write("types.yaml", "name: x\nmachines:\n  - name: a\n    count: many\n");
     Run r = LabFixtures.simulate(f.toString());
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("types.yaml: line 4, column").contains("field 'machines[0].count': expected a whole number");
+    assertThat(r.err()).contains("types.yaml: line 4, column")
+        .contains("field 'machines[0].count': expected a whole number");
 
     Run empty = LabFixtures.simulate(write("empty.yaml", "\n").toString());
     assertThat(empty.exitCode()).isEqualTo(2);

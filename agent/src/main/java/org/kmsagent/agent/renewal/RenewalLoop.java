@@ -44,7 +44,7 @@ public final class RenewalLoop implements Runnable {
   private final LoadedFamily family;
   private final LicensingStack stack;
   private final UUID skuId;
-  private final String skuName;
+  private String skuName;
   private final MakFallbackPolicy makPolicy;
   private final RenewalListener listener;
 
@@ -151,6 +151,9 @@ public final class RenewalLoop implements Runnable {
       failAndFinish(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
       return false;
     }
+    // The name the licensing service reports: editions that share a SKU id (Windows 11 reuses Windows 10's,
+    // kms-facts.md §4) are told apart by it.
+    skuName = product.name();
     return true;
   }
 

@@ -395,8 +395,11 @@ public final class ScenarioReader {
             + " has no known SKU id and cannot be simulated");
         continue;
       }
-      if (products.stream().anyMatch(x -> x.sku().equals(sku.get()))) {
-        problems.add("field '" + pf + ".edition': " + sku.get().name() + " is listed twice");
+      Optional<Scenario.ProductPlan> same = products.stream()
+          .filter(x -> x.sku().skuId().equals(sku.get().skuId())).findFirst();
+      if (same.isPresent()) {
+        problems.add("field '" + pf + ".edition': " + sku.get().name() + " has the same SKU id as "
+            + same.get().sku().name() + " (one machine holds one of them)");
         continue;
       }
       products.add(new Scenario.ProductPlan(fam.get(), sku.get()));

@@ -17,7 +17,8 @@ import org.kmsagent.api.HostKey;
  * The human timeline: what changed, when. Each machine's first attempt and every change of outcome (a new result
  * or a new cause) get a line; threshold crossings, host outages, expiries and MAK fallbacks always do. Repeats
  * (renewals, the same refusal again) are counted and summarized every 30 days. Fleets over
- * {@value #MACHINE_LINES_LIMIT} machines get no per-machine lines, only the digests.
+ * {@value #MACHINE_LINES_LIMIT} machines get one line for the first of each kind of event per family (first
+ * activation, first refusal of each cause, first expiry), the rest only in the digests.
  */
 final class TimelinePrinter implements Consumer<LabEvent> {
   static final int MACHINE_LINES_LIMIT = 200;
@@ -27,6 +28,7 @@ final class TimelinePrinter implements Consumer<LabEvent> {
   private final Instant start;
   private final boolean perMachine;
   private final Map<String, String> lastSignature = new HashMap<>();
+  private final java.util.Set<String> firstPerFamily = new java.util.HashSet<>();
   private final Map<String, Long> suppressed = new TreeMap<>();
   private Instant nextDigest;
   private Instant digestFrom;
@@ -112,6 +114,12 @@ final class TimelinePrinter implements Consumer<LabEvent> {
       default -> false;
     };
     if (!perMachine) {
+      // Large fleets: the first of each notable event per family gets a line, the rest are counted.
+      boolean notable = always || e.event().equals("activated") || e.event().endsWith("-failed");
+      if (notable && firstPerFamily.add(e.family() + "|" + e.event() + "|"
+          + e.diagnosis().map(d -> d.cause().name()).orElse(""))) {
+        line(e, e.machine(), e.sku(), "first of " + e.family() + ": " + describe(e));
+      }
       count(e.event().equals("renewed") ? "renewals" : e.event());
       return;
     }

@@ -211,6 +211,38 @@ class RenewalLoopTest {
     assertThat(h.of("leaver", RenewalEvent.Kind.STOPPED)).hasSize(1);
   }
 
+  @Test
+  void aFailingPluginIsReportedAndRetriedWhileTheMachinesOtherProductsCarryOn() {
+    LoopHarness h = new LoopHarness();
+    var server = org.kmsagent.agent.testsupport.TestFamilies.byId("windows-server");
+    var faulty = org.kmsagent.agent.testsupport.TestFamilies.withHandler(server,
+        new org.kmsagent.api.ActivationHandler() {
+          @Override
+          public org.kmsagent.api.LicensingService licensingService(org.kmsagent.api.WindowsVersion w) {
+            return org.kmsagent.api.LicensingService.SPP;
+          }
+
+          @Override
+          public org.kmsagent.api.ActivationResult activate(org.kmsagent.api.LicensingStack stack,
+              org.kmsagent.api.InstalledProduct product) {
+            throw new IllegalStateException("bug in the plugin");
+          }
+        });
+    SimulatedMachine m = h.machine("both", Duration.ZERO);
+    var sku = server.catalog().byName(SERVER).orElseThrow();
+    m.install(LoopHarness.product(faulty, sku, m), java.util.Optional.of(sku.gvlk()));
+    new RenewalLoop(h.scheduler, faulty, m, sku.skuId().orElseThrow(), MakFallbackPolicy.OFF, h.events::add).start();
+    h.start(m, "windows-client", "Windows 10 Enterprise", MakFallbackPolicy.OFF);
+    h.runUntil(hours(3));
+
+    var failures = h.where(e -> e.family().equals("windows-server"));
+    assertThat(failures).extracting(e -> Duration.between(T0, e.time())).containsExactly(Duration.ZERO, hours(2));
+    assertThat(failures.get(0).diagnosis().orElseThrow().cause()).isEqualTo(Cause.PLUGIN_FAILED);
+    assertThat(failures.get(0).diagnosis().orElseThrow().detail()).contains("windows-server", "bug in the plugin");
+    assertThat(h.where(e -> e.family().equals("windows-client"))).hasSize(2)
+        .allSatisfy(e -> assertThat(e.count()).hasValue(1));
+  }
+
   private static LicenseState stateOf(LoopHarness h, int n) throws Exception {
     return LoopHarness.state(h.machines.get("srv-" + n), "windows-server", SERVER);
   }

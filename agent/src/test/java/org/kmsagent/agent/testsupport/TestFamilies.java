@@ -69,10 +69,20 @@ public final class TestFamilies {
   /** A family whose handler is the API's default flow. */
   public static LoadedFamily family(String id, String displayName, UUID app, CountPool pool, String pkg,
       Function<WindowsVersion, LicensingService> service) {
+    return withCatalog(id, displayName, app, pool, pkg, (ActivationHandler) service::apply);
+  }
+
+  /** The same family as {@code base} (catalog, pool) with another handler, e.g. a faulty one. */
+  public static LoadedFamily withHandler(LoadedFamily base, ActivationHandler handler) {
+    String pkg = base.id().replace("-", "");
+    return withCatalog(base.id(), base.displayName(), base.applicationId(), base.countPool(), pkg, handler);
+  }
+
+  private static LoadedFamily withCatalog(String id, String displayName, UUID app, CountPool pool, String pkg,
+      ActivationHandler handler) {
     Path catalogPath = Path.of("..", "plugins", id, "src", "main", "resources", "org", "kmsagent", "plugins", pkg,
         "catalog.json");
     SkuCatalog catalog = readCatalog(catalogPath);
-    ActivationHandler handler = service::apply;
     ProductFamily ext = new ProductFamily() {
       @Override
       public String id() {

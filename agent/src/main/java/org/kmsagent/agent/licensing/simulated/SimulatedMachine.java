@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -59,7 +57,9 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
   private final Duration clockOffset;
   private final SimulatedWorld world;
   private final SplittableRandom rng;
-  private final Map<UUID, Slot> slots = new LinkedHashMap<>();
+  // A machine holds one or two products: a list scanned by identity first is cheaper than a map (the SKU id the
+  // loop passes is the catalog's own UUID instance), and keeps installation order.
+  private final List<Slot> slots = new ArrayList<>(2);
   private boolean hostCaching = true;
 
   /** Per installed SKU: key, KMS client settings and license clock. */
@@ -117,7 +117,8 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
       s.key = k;
       s.channel = world.microsoft().knows(k) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK;
     });
-    slots.put(product.skuId(), s);
+    slots.removeIf(x -> x.product.skuId().equals(product.skuId()));
+    slots.add(s);
   }
 
   /** Turns KMS host caching on or off ({@code slmgr /skhc}, {@code /ckhc}; on by default, kms-facts.md §2.5). */
@@ -156,7 +157,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
   @Override
   public List<InstalledProduct> installedProducts(LicensingService service, UUID applicationId) {
     List<InstalledProduct> out = new ArrayList<>(2);
-    for (Slot s : slots.values()) {
+    for (Slot s : slots) {
       if (s.product.service() == service && s.product.applicationId().equals(applicationId) && s.key != null) {
         out.add(describe(s));
       }
@@ -211,7 +212,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
   @Override
   public void installProductKey(LicensingService service, ProductKey key) throws LicensingException {
     Optional<UUID> gvlkSku = world.gvlkSku(key);
-    for (Slot s : slots.values()) {
+    for (Slot s : slots) {
       if (s.product.service() != service) {
         continue;
       }
@@ -262,7 +263,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
 
   @Override
   public Optional<Diagnosis> lastDiagnosis(UUID skuId) {
-    Slot s = slots.get(skuId);
+    Slot s = find(skuId);
     return s == null ? Optional.empty() : Optional.ofNullable(s.lastDiagnosis);
   }
 
@@ -430,8 +431,19 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
     return sign + (m / 60) + "h" + (m % 60 == 0 ? "" : String.format("%02dm", m % 60));
   }
 
+  private Slot find(UUID skuId) {
+    for (int i = 0; i < slots.size(); i++) {
+      Slot s = slots.get(i);
+      UUID id = s.product.sku().skuId().get();
+      if (id == skuId || id.equals(skuId)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
   private Slot slot(LicensingService service, UUID skuId) throws LicensingException {
-    Slot s = slots.get(skuId);
+    Slot s = find(skuId);
     if (s == null || s.product.service() != service) {
       throw new LicensingException(HResult.SL_E_SKU_NOT_FOUND, "SKU " + skuId + " is not installed on " + name);
     }

@@ -31,17 +31,10 @@ public final class SimulationBenchmark implements Benchmark {
   private final Supplier<List<LoadedFamily>> families;
   private final HostFactory host;
 
-  /** The benchmark with the CLI's families and host (see {@link SimulationWiring}). */
-  public SimulationBenchmark() {
-    this(() -> {
-      try {
-        return SimulationWiring.families().families(java.nio.file.Path.of("plugins"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      }
-    }, SimulationWiring.host());
-  }
-
+  /**
+   * The benchmark over the loaded families and a lab host. {@code kms-agent bench} passes the plugin host's
+   * {@code registry()::families} (kept open for the run) and {@link SimulationWiring#host()}.
+   */
   public SimulationBenchmark(Supplier<List<LoadedFamily>> families, HostFactory host) {
     this.families = Objects.requireNonNull(families, "families");
     this.host = Objects.requireNonNull(host, "host");

@@ -64,10 +64,6 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "The host's ledger: h2 (in-memory H2, default) or memory (plain Java, faster for large fleets).")
   Ledger ledger;
 
-  @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins", hidden = true,
-      description = "Where the family plugins are (the root option; here until the plugin host is wired).")
-  Path pluginsDir;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final SimulationWiring.FamilySource familySource;
@@ -87,14 +83,20 @@ public final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    Scenario scenario;
-    try {
-      scenario = scenario(familySource.families(pluginsDir));
-    } catch (ScenarioException e) {
-      err.println("kms-agent simulate: " + e.getMessage());
-      err.flush();
-      return 2;
+    try (SimulationWiring.FamilyLease families = familySource.families(spec)) {
+      Scenario scenario;
+      try {
+        scenario = scenario(families.families());
+      } catch (ScenarioException e) {
+        err.println("kms-agent simulate: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
+      return run(scenario, err);
     }
+  }
+
+  private int run(Scenario scenario, PrintWriter err) throws Exception {
     PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
     TimelinePrinter timeline = json ? null : new TimelinePrinter(out, scenario);
     Consumer<LabEvent> sink = json ? new JsonEventWriter(out, scenario.start()) : timeline;

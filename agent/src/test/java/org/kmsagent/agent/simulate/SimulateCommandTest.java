@@ -18,6 +18,16 @@ class SimulateCommandTest {
   @TempDir Path dir;
 
   @Test
+  void rootCommandOffersSimulateWithItsOptions() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cl = org.kmsagent.agent.cli.KmsAgentCommand.commandLine();
+    cl.setOut(new java.io.PrintWriter(out));
+    assertThat(cl.execute("simulate", "--help")).isZero();
+    assertThat(out.toString()).contains("--clients", "--servers", "--office2013", "--days", "--seed", "--json",
+        "--ledger", "SCENARIO");
+  }
+
+  @Test
   void sameSeedGivesTheSameOutputByteForByte() {
     Run a = LabFixtures.simulate(WORKED, "--json");
     Run b = LabFixtures.simulate(WORKED, "--json");

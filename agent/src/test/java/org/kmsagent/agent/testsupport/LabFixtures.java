@@ -8,6 +8,7 @@ import java.util.List;
 import org.kmsagent.agent.simulate.HostFactory;
 import org.kmsagent.agent.simulate.LabHosts;
 import org.kmsagent.agent.simulate.SimulateCommand;
+import org.kmsagent.agent.simulate.SimulationWiring;
 import picocli.CommandLine;
 
 /** Runs the simulate command in-process with the test families and the rule-following test host. */
@@ -32,7 +33,7 @@ public final class LabFixtures {
   public static Run simulate(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new SimulateCommand(dir -> TestFamilies.all(), TEST_HOST));
+    CommandLine cl = new CommandLine(new SimulateCommand(spec -> SimulationWiring.FamilyLease.of(TestFamilies.all()), TEST_HOST));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);

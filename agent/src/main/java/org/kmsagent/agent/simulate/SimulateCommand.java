@@ -104,14 +104,25 @@ public final class SimulateCommand implements Callable<Integer> {
         ledger == Ledger.memory ? LabHosts.ledgerInPlainMemory() : hostFactory, sink);
     long began = System.nanoTime();
     long[] lastReport = {began};
-    LabSummary summary = lab.run((day, total, events) -> {
-      long now = System.nanoTime();
-      if (now - lastReport[0] > 1_000_000_000L) {
-        lastReport[0] = now;
-        err.printf(Locale.ROOT, "simulate: day %d of %d, %,d events%n", day, total, events);
-        err.flush();
-      }
-    });
+    LabSummary summary;
+    try {
+      summary = lab.run((day, total, events) -> {
+        long now = System.nanoTime();
+        if (now - lastReport[0] > 1_000_000_000L) {
+          lastReport[0] = now;
+          err.printf(Locale.ROOT, "simulate: day %d of %d, %,d events%n", day, total, events);
+          err.flush();
+        }
+      });
+    } catch (OutOfMemoryError e) {
+      lab = null;
+      out.flush();
+      err.printf(Locale.ROOT, "kms-agent simulate: the simulation ran out of memory (heap limit %,d MB). Give it more"
+          + " with KMSAGENT_JAVA_OPTS=-Xmx2g, use --ledger memory, or simulate fewer machines or days.%n",
+          Runtime.getRuntime().maxMemory() >> 20);
+      err.flush();
+      return 1;
+    }
     if (timeline != null) {
       timeline.finish(summary, scenario.start().plus(scenario.length()));
     }
@@ -160,20 +171,23 @@ public final class SimulateCommand implements Callable<Integer> {
       }
     }
     if (n(clients) > 0) {
-      groups.add(group("client-{n}", n(clients), "2m", new ProductFile("windows-client", clientEdition)));
+      groups.add(group("client-{n}", n(clients), spacing(n(clients)),
+          new ProductFile("windows-client", clientEdition)));
     }
     if (n(servers) > 0) {
       String e = edition(families, "windows-server", "--servers", servers, problems, "Windows Server 2022 Standard");
-      groups.add(group("server-{n}", n(servers), "10m", new ProductFile("windows-server", e)));
+      groups.add(group("server-{n}", n(servers), spacing(n(servers)), new ProductFile("windows-server", e)));
     }
     if (n(office2010) > 0) {
       String e = edition(families, "office2010", "--office2010", office2010, problems, "Office 2010 Professional Plus");
-      groups.add(group("o2010-pc-{n}", n(office2010), "3m", new ProductFile("windows-client", clientEdition),
+      groups.add(group("o2010-pc-{n}", n(office2010), spacing(n(office2010)),
+          new ProductFile("windows-client", clientEdition),
           new ProductFile("office2010", e)));
     }
     if (n(office2013) > 0) {
       String e = edition(families, "office2013", "--office2013", office2013, problems, "Office 2013 Professional Plus");
-      groups.add(group("o2013-pc-{n}", n(office2013), "3m", new ProductFile("windows-client", clientEdition),
+      groups.add(group("o2013-pc-{n}", n(office2013), spacing(n(office2013)),
+          new ProductFile("windows-client", clientEdition),
           new ProductFile("office2013", e)));
     }
     if (!problems.isEmpty()) {
@@ -182,6 +196,11 @@ public final class SimulateCommand implements Callable<Integer> {
     String fleet = String.format(Locale.ROOT, "%d clients, %d servers, %d Office 2010 PCs, %d Office 2013 PCs",
         n(clients), n(servers), n(office2010), n(office2013));
     return new ScenarioFile("Fleet from flags", fleet, seed, days, null, null, groups, null);
+  }
+
+  /** Each group of a fleet by flags arrives within one 8-hour working day, evenly spaced (at least 1 s apart). */
+  private static String spacing(int count) {
+    return Math.max(1, 8 * 3600 / Math.max(1, count)) + "s";
   }
 
   private static GroupFile group(String name, int count, String every, ProductFile... products) {

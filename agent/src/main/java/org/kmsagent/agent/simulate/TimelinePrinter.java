@@ -27,6 +27,7 @@ final class TimelinePrinter implements Consumer<LabEvent> {
   private final PrintWriter out;
   private final Instant start;
   private final boolean perMachine;
+  private final String lineFormat;
   private final Map<String, String> lastSignature = new HashMap<>();
   private final java.util.Set<String> firstPerFamily = new java.util.HashSet<>();
   private final Map<String, Long> suppressed = new TreeMap<>();
@@ -37,6 +38,12 @@ final class TimelinePrinter implements Consumer<LabEvent> {
     this.out = out;
     this.start = s.start();
     this.perMachine = s.groups().stream().mapToLong(Scenario.MachineGroup::count).sum() <= MACHINE_LINES_LIMIT;
+    int nameWidth = s.groups().stream().mapToInt(g -> Math.max(g.machineName(0).length(),
+        g.machineName(g.count() - 1).length())).max().orElse(12);
+    int skuWidth = s.groups().stream().flatMap(g -> g.products().stream()).mapToInt(p -> p.sku().name().length())
+        .max().orElse(30);
+    this.lineFormat = "%-13s  %-" + Math.min(24, Math.max(12, nameWidth)) + "s %-" + Math.min(40, Math.max(24,
+        skuWidth + 1)) + "s %s%n";
     this.nextDigest = start.plus(DIGEST);
     this.digestFrom = start;
     header(s);
@@ -225,7 +232,7 @@ final class TimelinePrinter implements Consumer<LabEvent> {
   }
 
   private void line(LabEvent e, String machine, String sku, String what) {
-    out.printf(Locale.ROOT, "%-13s  %-12s %-32s %s%n", stamp(e.time()), machine, sku, what);
+    out.printf(Locale.ROOT, lineFormat, stamp(e.time()), machine, sku, what);
   }
 
   /** {@code day  12 14:00}, counted from the start. */

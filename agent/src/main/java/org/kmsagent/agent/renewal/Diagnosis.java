@@ -79,18 +79,18 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
         && result.reportedCount().isPresent() && result.requiredCount().isPresent()) {
       return countBelow(result.reportedCount().getAsInt(), result.requiredCount().getAsInt());
     }
-    if (code == HResult.SL_E_VL_BAD_TIMESTAMP.code()) {
+    if (code == HResult.SL_E_VL_INVALID_TIMESTAMP.code()) {
       return of(Cause.CLOCK_SKEW, "the host rejected the request's timestamp");
     }
     if (code == HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED.code()
-        || code == HResult.RPC_S_SERVER_UNAVAILABLE.code() || code == HResult.SL_E_VL_NOT_ENABLED.code()) {
+        || code == HResult.RPC_S_SERVER_UNAVAILABLE.code() || code == HResult.SL_E_VL_BINDING_SERVICE_NOT_ENABLED.code()) {
       return of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted");
     }
     if (code == HResult.DNS_ERROR_RCODE_NAME_ERROR.code() || code == HResult.DNS_INFO_NO_RECORDS.code()
         || code == HResult.ERROR_INVALID_NAME.code()) {
       return of(Cause.NO_SRV_RECORD, "DNS has no _vlmcs._tcp record");
     }
-    if (code == HResult.SL_E_VL_INVALID_PRODUCT.code()) {
+    if (code == HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH.code()) {
       return of(Cause.HOST_KEY_TOO_OLD, "the host cannot activate this product group");
     }
     if (code == HResult.SL_E_INVALID_PRODUCT_KEY.code()) {
@@ -99,7 +99,7 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
     if (code == HResult.SL_E_PKEY_NOT_INSTALLED.code()) {
       return of(Cause.NO_KEY_INSTALLED, "no product key is installed");
     }
-    if (code == HResult.SL_E_MAK_ACTIVATIONS_EXHAUSTED.code()) {
+    if (code == HResult.SL_E_CHPA_DMAK_LIMIT_EXCEEDED.code()) {
       return of(Cause.MAK_EXHAUSTED, "the MAK has exceeded its activation limit");
     }
     return of(Cause.OTHER, result.hresult().toString());

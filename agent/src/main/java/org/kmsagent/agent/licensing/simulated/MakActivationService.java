@@ -59,7 +59,7 @@ public final class MakActivationService {
       return HResult.S_OK;
     }
     if (m.activated.size() >= m.limit) {
-      return HResult.SL_E_MAK_ACTIVATIONS_EXHAUSTED;
+      return HResult.SL_E_CHPA_DMAK_LIMIT_EXCEEDED;
     }
     m.activated.add(cmid);
     return HResult.S_OK;

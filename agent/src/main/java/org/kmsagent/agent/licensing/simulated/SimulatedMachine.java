@@ -304,7 +304,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
         }
         SimulatedNetwork.HostEntry host = reached.get();
         KmsResponse resp = host.host().handle(request(s, now), Instant.ofEpochMilli(now));
-        if (resp.result().code() == HResult.SL_E_VL_BAD_TIMESTAMP.code()) {
+        if (resp.result().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()) {
           // The host refuses a request whose time is more than 4 h off; the client then tries the next host and
           // finally reports 0xC004F074 (kms-facts.md §2.4).
           why = Diagnosis.of(Cause.CLOCK_SKEW, "clock " + describeOffset() + " against " + host.name()
@@ -407,7 +407,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
     Diagnosis d;
     if (resp.result().code() == HResult.SL_E_VL_NOT_ENOUGH_COUNT.code()) {
       d = Diagnosis.countBelow(resp.count(), resp.requiredCount());
-    } else if (resp.result().code() == HResult.SL_E_VL_INVALID_PRODUCT.code()) {
+    } else if (resp.result().code() == HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH.code()) {
       d = s.product.licensePack().filter(p -> !host.licensePacks().contains(p))
           .map(p -> Diagnosis.of(Cause.LICENSE_PACK_MISSING, host.name() + " lacks the " + p))
           .orElseGet(() -> Diagnosis.of(Cause.HOST_KEY_TOO_OLD, host.name() + "'s host key does not activate "

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.report.ReportCollector;
+import org.kmsagent.agent.report.SimulationReport;
 import org.kmsagent.agent.simulate.ScenarioFile.GroupFile;
 import org.kmsagent.agent.simulate.ScenarioFile.ProductFile;
 import org.kmsagent.api.Sku;
@@ -64,6 +66,11 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "The host's ledger: h2 (in-memory H2, default) or memory (plain Java, faster for large fleets).")
   Ledger ledger;
 
+  @Option(names = "--report", paramLabel = "FILE", description = "Also write a self-contained HTML report to FILE: "
+      + "per pool, the count against its thresholds, activations and renewals, products by state, and the notable "
+      + "moments.")
+  Path report;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final SimulationWiring.FamilySource familySource;
@@ -92,6 +99,12 @@ public final class SimulateCommand implements Callable<Integer> {
         err.flush();
         return 2;
       }
+      if (report != null && !java.nio.file.Files.isDirectory(report.toAbsolutePath().getParent())) {
+        err.println("kms-agent simulate: --report " + report + ": directory " + report.toAbsolutePath().getParent()
+            + " does not exist");
+        err.flush();
+        return 2;
+      }
       return run(scenario, err);
     }
   }
@@ -100,6 +113,10 @@ public final class SimulateCommand implements Callable<Integer> {
     PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
     TimelinePrinter timeline = json ? null : new TimelinePrinter(out, scenario);
     Consumer<LabEvent> sink = json ? new JsonEventWriter(out, scenario.start()) : timeline;
+    ReportCollector collector = report == null ? null : new ReportCollector(scenario);
+    if (collector != null) {
+      sink = sink.andThen(collector);
+    }
     SimulationLab lab = new SimulationLab(scenario,
         ledger == Ledger.memory ? LabHosts.ledgerInPlainMemory() : hostFactory, sink);
     long began = System.nanoTime();
@@ -127,6 +144,18 @@ public final class SimulateCommand implements Callable<Integer> {
       timeline.finish(summary, scenario.start().plus(scenario.length()));
     }
     out.flush();
+    if (collector != null) {
+      collector.finish(scenario.start().plus(scenario.length()));
+      try {
+        SimulationReport.write(report, scenario, collector, summary);
+      } catch (java.io.IOException e) {
+        err.println("kms-agent simulate: --report " + report + ": cannot write: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      err.println("simulate: report written to " + report);
+      err.flush();
+    }
     if (System.nanoTime() - began > 1_000_000_000L) {
       err.printf(Locale.ROOT, "simulate: done, %,d events in %.1f s%n", summary.events(),
           (System.nanoTime() - began) / 1e9);

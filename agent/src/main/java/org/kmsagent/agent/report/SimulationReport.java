@@ -159,7 +159,7 @@ public final class SimulationReport {
         any |= e.getValue()[i] > 0;
       }
       if (any) {
-        s.band(lower, upper, bucket, "state state-" + e.getKey(), "data-state=\"" + e.getKey() + "\" data-last=\""
+        s.band(lower, upper, bucket, "state state-" + e.getKey(), "state", "data-state=\"" + e.getKey() + "\" data-last=\""
             + e.getValue()[n - 1] + "\"");
         legends.add(legend("state-" + e.getKey(), e.getKey()));
       }

@@ -113,7 +113,7 @@ final class Svg {
   }
 
   /** A stacked band between {@code lower} and {@code upper}, sampled at each bucket's end. */
-  Svg band(double[] lower, double[] upper, double bucketMinutes, String series, String attrs) {
+  Svg band(double[] lower, double[] upper, double bucketMinutes, String cssClass, String series, String attrs) {
     StringBuilder d = new StringBuilder();
     for (int i = 0; i < upper.length; i++) {
       d.append(i == 0 ? "M" : " L").append(n(x(Math.min(minutes, (i + 1) * bucketMinutes)))).append(' ')
@@ -122,7 +122,7 @@ final class Svg {
     for (int i = lower.length - 1; i >= 0; i--) {
       d.append(" L").append(n(x(Math.min(minutes, (i + 1) * bucketMinutes)))).append(' ').append(n(y(lower[i])));
     }
-    out.append("<path class=\"").append(series).append("\" data-series=\"").append(series).append("\" ")
+    out.append("<path class=\"").append(cssClass).append("\" data-series=\"").append(series).append("\" ")
         .append(attrs).append(" d=\"").append(d).append(" Z\"/>\n");
     return this;
   }

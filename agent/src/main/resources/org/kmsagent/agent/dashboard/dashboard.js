@@ -80,7 +80,7 @@
       return;
     }
     const known = ['LICENSED', 'OOB_GRACE', 'OOT_GRACE', 'EXTENDED_GRACE', 'NOTIFICATION', 'UNLICENSED'];
-    const W = 640, ROW = 26, LABEL = 130;
+    const W = 720, ROW = 26, LABEL = 190;
     const chart = svg('svg', { id: 'states-chart', class: 'chart states-chart', width: W,
       height: families.length * ROW + 4, viewBox: '0 0 ' + W + ' ' + (families.length * ROW + 4), role: 'img',
       'aria-label': 'machines by state' });

@@ -59,7 +59,9 @@ public final class DashboardServer {
       rc.next();
     });
     Buffer login = resource("login.html");
-    router.get("/login").handler(rc -> html(rc, login));
+    Buffer loginFailed = Buffer.buffer(login.toString().replace("<!--message-->",
+        "<p class=\"error\" id=\"login-error\">That token is not one of this hub's. Try again.</p>"));
+    router.get("/login").handler(rc -> html(rc, rc.request().getParam("failed") != null ? loginFailed : login));
     router.post("/login").handler(BodyHandler.create().setBodyLimit(4096).setHandleFileUploads(false));
     router.post("/login").handler(rc -> {
       Optional<TokenConfig> t = auth.token(rc.request().getFormAttribute("token"));

@@ -82,7 +82,7 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
     if (code == HResult.SL_E_VL_INVALID_TIMESTAMP.code()) {
       return of(Cause.CLOCK_SKEW, "the host rejected the request's timestamp");
     }
-    if (code == HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED.code()
+    if (code == HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE.code()
         || code == HResult.RPC_S_SERVER_UNAVAILABLE.code() || code == HResult.SL_E_VL_BINDING_SERVICE_NOT_ENABLED.code()) {
       return of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted");
     }

@@ -219,6 +219,8 @@ class DashboardBrowserIT {
     assertThat(login.cookies()).singleElement().asString().startsWith("kmsagent_session=")
         .containsIgnoringCase("; HttpOnly").contains("; Secure", "SameSite=Strict").doesNotContain(READ_TOKEN);
     assertThat(call(HttpMethod.POST, "/login", null, "token=nope").location()).isEqualTo("/login?failed=1");
+    assertThat(call(HttpMethod.GET, "/login?failed=1", null, null).body()).contains("not one of this hub's");
+    assertThat(call(HttpMethod.GET, "/login", null, null).body()).doesNotContain("not one of this hub's");
 
     Reply bad = call(HttpMethod.GET, "/api/expiring?sort=colour", READ_TOKEN, null);
     assertThat(bad.status()).isEqualTo(400);

@@ -328,7 +328,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
       }
     }
     s.hostInUse = null;
-    return fail(s, HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED,
+    return fail(s, HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE,
         why != null ? why : Diagnosis.of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted"));
   }
 

@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
       org.kmsagent.agent.ctl.CtlCommand.class,
       org.kmsagent.agent.fleet.HubCommand.class,
       BenchCommand.class,
+      org.kmsagent.agent.simulate.SimulateCommand.class,
     })
 public final class KmsAgentCommand implements Runnable {
 

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param bridge the TLS TCP event-bus bridge that {@code kms-agent ctl} talks to
  * @param renewal how this machine's products are kept activated
  * @param fleet the hubs this agent reports to, or a hub's cluster settings
+ * @param metrics the Prometheus endpoint (agents and hubs)
+ * @param dashboard a hub's web dashboard
  */
 public record AgentConfig(
     String pluginsDir,
@@ -23,7 +25,9 @@ public record AgentConfig(
     HostConfig host,
     BridgeConfig bridge,
     RenewalConfig renewal,
-    FleetConfig fleet) {
+    FleetConfig fleet,
+    MetricsConfig metrics,
+    DashboardConfig dashboard) {
 
   public AgentConfig {
     pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
@@ -33,10 +37,12 @@ public record AgentConfig(
     bridge = Objects.requireNonNullElseGet(bridge, BridgeConfig::defaults);
     renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null));
     fleet = Objects.requireNonNullElseGet(fleet, FleetConfig::defaults);
+    metrics = Objects.requireNonNullElseGet(metrics, MetricsConfig::defaults);
+    dashboard = Objects.requireNonNullElseGet(dashboard, DashboardConfig::defaults);
   }
 
   /** Every default. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null, null);
   }
 }

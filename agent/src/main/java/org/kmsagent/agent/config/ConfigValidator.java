@@ -81,6 +81,14 @@ final class ConfigValidator {
       }
     }
     errors.addAll(c.fleet().problems());
+    notBlank(errors, "metrics.host", c.metrics().host());
+    range(errors, "metrics.port", c.metrics().port(), 0, 65_535);
+    notBlank(errors, "dashboard.host", c.dashboard().host());
+    range(errors, "dashboard.port", c.dashboard().port(), 0, 65_535);
+    if (c.metrics().enabled() && c.dashboard().enabled() && c.metrics().port() != 0
+        && c.metrics().port().equals(c.dashboard().port())) {
+      errors.add("metrics.port: " + c.metrics().port() + " is also dashboard.port; give each its own");
+    }
     return errors;
   }
 

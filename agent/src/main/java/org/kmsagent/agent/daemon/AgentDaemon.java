@@ -2,9 +2,11 @@ package org.kmsagent.agent.daemon;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.kmsagent.agent.bus.AgentControl;
@@ -15,6 +17,9 @@ import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.metrics.AgentMetrics;
+import org.kmsagent.agent.metrics.Figures;
+import org.kmsagent.agent.metrics.MetricsEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,8 @@ public final class AgentDaemon implements AutoCloseable {
   private final DaemonContext context;
   private final Path adminTokenFile;
   private org.kmsagent.agent.fleet.FleetAgent fleet;
+  private AgentMetrics metrics;
+  private MetricsEndpoint metricsEndpoint;
   private boolean closed;
 
   private AgentDaemon(Vertx vertx, BusApi api, AgentBridge bridge, AgentControl control, DaemonContext context,
@@ -52,7 +59,8 @@ public final class AgentDaemon implements AutoCloseable {
   public static AgentDaemon start(AgentConfig config, ControlBinding binding, Clock clock) throws Exception {
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
     Files.createDirectories(dataDir);
-    Vertx vertx = Vertx.vertx();
+    Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
+    Vertx vertx = Figures.instrument(Vertx.builder(), new VertxOptions(), figures).build();
     try {
       EventPublisher events = new BusEvents(vertx.eventBus(), clock);
       DaemonContext context = new DaemonContext(vertx, config, dataDir, events,
@@ -72,6 +80,13 @@ public final class AgentDaemon implements AutoCloseable {
         bridge = new AgentBridge(vertx, config.bridge(), tls, tokens).listen().await(30, TimeUnit.SECONDS);
       }
       AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
+      if (figures != null) {
+        AgentBridge b = bridge;
+        daemon.metrics = new AgentMetrics(vertx, figures, clock, () -> b == null ? 0 : b.connectionCount());
+        daemon.metrics.start().await(30, TimeUnit.SECONDS);
+        daemon.metricsEndpoint = MetricsEndpoint.start(vertx, config.metrics(), figures, daemon.metrics::refresh)
+            .await(30, TimeUnit.SECONDS);
+      }
       if (!config.fleet().hubs().isEmpty()) {
         // The agent dials out to its hubs (docs/fleet.md); nothing here listens for them.
         daemon.fleet = org.kmsagent.agent.fleet.FleetAgent.start(vertx, config, dataDir, clock);
@@ -108,8 +123,22 @@ public final class AgentDaemon implements AutoCloseable {
     return context;
   }
 
+  /** The metrics endpoint's port, or -1 when {@code metrics.enabled} is false. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
   /** Lines to print at start: where the bridge is and how to trust it (never a secret). */
   public List<String> banner() {
+    List<String> lines = new ArrayList<>(bridgeBanner());
+    if (metricsEndpoint != null) {
+      lines.add("kms-agent: Prometheus metrics at http://" + context.config().metrics().host() + ":"
+          + metricsEndpoint.port() + "/metrics");
+    }
+    return lines;
+  }
+
+  private List<String> bridgeBanner() {
     if (bridge == null) {
       return List.of("kms-agent: bridge disabled (bridge.enabled=false)");
     }
@@ -132,6 +161,13 @@ public final class AgentDaemon implements AutoCloseable {
     closed = true;
     if (fleet != null) {
       fleet.close();
+    }
+    if (metricsEndpoint != null) {
+      try {
+        metricsEndpoint.close().eventually(metrics::close).await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("shutdown: the metrics endpoint did not stop cleanly: {}", e.toString());
+      }
     }
     Future<Void> bridgeClosed = bridge == null ? Future.succeededFuture() : bridge.close();
     try {

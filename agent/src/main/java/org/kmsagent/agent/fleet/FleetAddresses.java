@@ -44,6 +44,13 @@ public final class FleetAddresses {
   /** A control-API change routed to one agent or all (admin only). */
   public static final String ROUTE_CHANGE = "kmsagent.fleet.route.change";
 
+  /**
+   * Published (clustered) by the hub that applied them: every event an agent delivered, once, as
+   * {@code {agentId, hostName, hub, seq, type, at, data}}. Hub-internal (dashboards and metrics); the bridge never
+   * lets a client register on it.
+   */
+  public static final String LIVE = "kmsagent.fleet.live";
+
   /** What agents send. */
   public static final List<String> AGENT_SENDS = List.of(REGISTER, HEARTBEAT, EVENTS);
 

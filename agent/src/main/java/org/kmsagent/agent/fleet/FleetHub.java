@@ -191,8 +191,21 @@ public final class FleetHub extends VerticleBase {
       // History first, then the record whose lastSeq acknowledges: a hub dying in between makes the agent re-send,
       // and both steps drop what they already hold.
       return appended.compose(v -> agents.put(id, applied.record()))
-          .map(v -> new JsonObject().put("acked", applied.record().getLong("lastSeq")));
+          .map(v -> {
+            announce(applied.record(), applied.accepted());
+            return new JsonObject().put("acked", applied.record().getLong("lastSeq"));
+          });
     }));
+  }
+
+  /** Publishes newly applied history events on {@link FleetAddresses#LIVE} for dashboards and metrics. */
+  private void announce(JsonObject record, List<JsonObject> accepted) {
+    for (JsonObject e : accepted) {
+      if (AgentRecords.historic(e)) {
+        vertx.eventBus().publish(FleetAddresses.LIVE, e.copy().put("agentId", record.getString("agentId"))
+            .put("hostName", record.getString("hostName")).put("hub", hubName));
+      }
+    }
   }
 
   private Future<Map<String, JsonObject>> records() {

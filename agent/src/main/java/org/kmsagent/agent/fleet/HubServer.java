@@ -12,6 +12,10 @@ import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.dashboard.DashboardServer;
+import org.kmsagent.agent.metrics.Figures;
+import org.kmsagent.agent.metrics.FleetMetrics;
+import org.kmsagent.agent.metrics.MetricsEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +30,10 @@ public final class HubServer implements AutoCloseable {
   private final AgentBridge bridge;
   private final FleetHub hub;
   private final String bridgeAt;
+  private MetricsEndpoint metrics;
+  private String metricsAt;
+  private DashboardServer dashboard;
+  private String dashboardAt;
   private boolean closed;
 
   private HubServer(Vertx vertx, AgentBridge bridge, FleetHub hub, String bridgeAt) {
@@ -50,7 +58,8 @@ public final class HubServer implements AutoCloseable {
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
     Files.createDirectories(dataDir);
     TlsMaterial tls = TlsMaterial.load(b.tls(), dataDir);
-    Vertx vertx = FleetCluster.start(config.fleet().cluster()).await(120, TimeUnit.SECONDS);
+    Figures figures = config.metrics().enabled() ? new Figures("kmsagent.fleet") : null;
+    Vertx vertx = FleetCluster.start(config.fleet().cluster(), figures).await(120, TimeUnit.SECONDS);
     try {
       // Agents register on their command addresses; the allow-list must let them (the routes still check who).
       List<String> outbound = new ArrayList<>(b.outbound());
@@ -64,7 +73,20 @@ public final class HubServer implements AutoCloseable {
       String at = b.host() + ":" + bridge.port();
       FleetHub hub = new FleetHub(name != null ? name : at, clock);
       vertx.deployVerticle(hub).await(30, TimeUnit.SECONDS);
-      return new HubServer(vertx, bridge, hub, at);
+      HubServer server = new HubServer(vertx, bridge, hub, at);
+      if (figures != null) {
+        FleetMetrics metrics = new FleetMetrics(vertx, figures, hub.name(), bridge::connectionCount);
+        metrics.start().await(30, TimeUnit.SECONDS);
+        server.metrics = MetricsEndpoint.start(vertx, config.metrics(), figures, metrics::refresh)
+            .await(30, TimeUnit.SECONDS);
+        server.metricsAt = config.metrics().host() + ":" + server.metrics.port();
+      }
+      if (config.dashboard().enabled()) {
+        server.dashboard = DashboardServer.start(vertx, config.dashboard(), tls, b.tokens(), clock)
+            .await(30, TimeUnit.SECONDS);
+        server.dashboardAt = config.dashboard().host() + ":" + server.dashboard.port();
+      }
+      return server;
     } catch (Exception e) {
       vertx.close().await(30, TimeUnit.SECONDS);
       throw e;
@@ -101,10 +123,28 @@ public final class HubServer implements AutoCloseable {
     return vertx;
   }
 
+  /** The metrics endpoint's port, or -1 when {@code metrics.enabled} is false. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
+  }
+
+  /** The dashboard's port, or -1 when {@code dashboard.enabled} is false. */
+  public int dashboardPort() {
+    return dashboard == null ? -1 : dashboard.port();
+  }
+
   /** Lines to print at start (never a secret). */
   public List<String> banner() {
-    return List.of("kms-agent hub " + hub.name() + ": bridge listening on " + bridgeAt + " (TLS)",
-        "kms-agent hub: bridge certificate SHA-256 " + bridge.fingerprint());
+    List<String> lines = new ArrayList<>(List.of(
+        "kms-agent hub " + hub.name() + ": bridge listening on " + bridgeAt + " (TLS)",
+        "kms-agent hub: bridge certificate SHA-256 " + bridge.fingerprint()));
+    if (dashboard != null) {
+      lines.add("kms-agent hub: dashboard at https://" + dashboardAt + "/ (the bridge's certificate and tokens)");
+    }
+    if (metrics != null) {
+      lines.add("kms-agent hub: Prometheus metrics at http://" + metricsAt + "/metrics");
+    }
+    return lines;
   }
 
   @Override
@@ -114,6 +154,12 @@ public final class HubServer implements AutoCloseable {
     }
     closed = true;
     try {
+      if (dashboard != null) {
+        dashboard.close().await(30, TimeUnit.SECONDS);
+      }
+      if (metrics != null) {
+        metrics.close().await(30, TimeUnit.SECONDS);
+      }
       bridge.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("hub shutdown: the bridge did not stop cleanly: {}", e.toString());

@@ -1,0 +1,76 @@
+package org.kmsagent.agent.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The registry of one agent or hub and the figures both kinds share. Gauges are {@link MultiGauge}s whose rows are
+ * replaced as a whole at each refresh, so a pool or family that disappears disappears from the scrape too.
+ * Thread-safe (Micrometer's meters are).
+ */
+public final class Figures {
+  /** Windows of {@code *_products_expiring}: already lapsed products count in each. */
+  public static final List<Integer> EXPIRY_WINDOWS_DAYS = List.of(7, 14, 30);
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, MultiGauge> gauges = new HashMap<>();
+  private final String prefix;
+
+  /** @param prefix {@code kmsagent} for an agent's own figures, {@code kmsagent.fleet} for a hub's fleet figures */
+  public Figures(String prefix) {
+    this.prefix = prefix;
+  }
+
+  /** The registry (Vert.x's own meters go here too). */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Sets the builder's options, with Vert.x's own meters recorded in {@code figures} when it is not null
+   * (stack-notes: Vert.x 5 takes the registry through {@code withMetrics}, not the options).
+   */
+  public static VertxBuilder instrument(VertxBuilder builder, VertxOptions options, Figures figures) {
+    if (figures == null) {
+      return builder.with(options);
+    }
+    return builder.with(options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(figures.registry));
+  }
+
+  /** The text a scrape returns. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Counts one activation or renewal outcome. */
+  public void count(EventOutcome o) {
+    Counter.builder(prefix + (o.renewal() ? ".renewals" : ".activations"))
+        .description(o.renewal() ? "Renewals, by family and result (ok or the HRESULT)"
+            : "Activations (KMS or MAK), by family and result (ok or the HRESULT)")
+        .tags("family", o.family(), "result", o.result())
+        .register(registry).increment();
+  }
+
+  /** Replaces every row of one gauge (its full name, e.g. {@code kmsagent.pool.count}). */
+  public synchronized void set(String name, String description, Map<Tags, ? extends Number> rows) {
+    MultiGauge g = gauges.computeIfAbsent(name, n -> MultiGauge.builder(n).description(description)
+        .register(registry));
+    g.register(rows.entrySet().stream().map(e -> MultiGauge.Row.of(e.getKey(), e.getValue())).toList(), true);
+  }
+
+  /** Replaces a gauge with one untagged value. */
+  public void set(String name, String description, Number value) {
+    set(name, description, Map.of(Tags.empty(), value));
+  }
+}

@@ -1,0 +1,253 @@
+package org.kmsagent.agent.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.kmsagent.agent.simulate.LabEvent;
+import org.kmsagent.agent.simulate.Scenario;
+
+/**
+ * Reduces a simulation's event stream to what the report draws, as the events arrive (a year of a large fleet is
+ * millions of events; only per-bucket figures are kept): per count pool, the count the host reported, activations
+ * and renewals, and how many products are in each state, sampled at the end of each time bucket (an hour for runs
+ * of up to 30 days, else a day); and the notable moments. Deterministic: it depends on the events only.
+ */
+public final class ReportCollector implements Consumer<LabEvent> {
+  /** Product states, bottom to top of the stacked chart. */
+  public static final List<String> STATES = List.of("licensed", "grace", "out-of-tolerance", "notification", "gone");
+  /** The moments table stops here (a flapping count could otherwise fill pages). */
+  static final int MAX_MOMENTS = 250;
+
+  private final Instant start;
+  private final Duration bucket;
+  private final int buckets;
+  private final Map<String, PoolSeries> pools = new LinkedHashMap<>();
+  private final Map<String, String> poolOfFamily = new HashMap<>();
+  private final Map<String, List<String>> familiesOfMachine = new HashMap<>();
+  private final Map<String, String> stateOf = new HashMap<>();
+  private final List<Moment> moments = new ArrayList<>();
+  private final List<Instant[]> outages = new ArrayList<>();
+  private Instant downSince;
+  private int momentsLeftOut;
+  private int flushed;
+  private long events;
+
+  /** One pool's series. Arrays are indexed by bucket; {@code count[i]} is -1 before the host reported any. */
+  public static final class PoolSeries {
+    final String id;
+    final String displayName;
+    final TreeMap<Integer, TreeSet<String>> thresholds = new TreeMap<>();
+    final int[] count;
+    final long[] activations;
+    final long[] renewals;
+    final Map<String, int[]> states = new LinkedHashMap<>();
+    final Map<String, Integer> now = new LinkedHashMap<>();
+    final java.util.Set<String> firsts = new java.util.HashSet<>();
+    int lastCount = -1;
+    long totalActivations;
+    long totalRenewals;
+    int products;
+
+    PoolSeries(String id, String displayName, int buckets) {
+      this.id = id;
+      this.displayName = displayName;
+      count = new int[buckets];
+      activations = new long[buckets];
+      renewals = new long[buckets];
+      STATES.forEach(s -> {
+        states.put(s, new int[buckets]);
+        now.put(s, 0);
+      });
+    }
+  }
+
+  /**
+   * A row of the notable-moments table.
+   *
+   * @param time when
+   * @param pool the pool concerned, or empty for the host
+   * @param what a short name, e.g. {@code threshold reached}
+   * @param detail the figures, in words
+   */
+  public record Moment(Instant time, String pool, String what, String detail) {}
+
+  public ReportCollector(Scenario scenario) {
+    this.start = scenario.start();
+    this.bucket = scenario.length().compareTo(Duration.ofDays(30)) <= 0 ? Duration.ofHours(1) : Duration.ofDays(1);
+    this.buckets = (int) Math.max(1, (scenario.length().toMinutes() + bucket.toMinutes() - 1) / bucket.toMinutes());
+    for (Scenario.MachineGroup g : scenario.groups()) {
+      List<String> families = new ArrayList<>();
+      for (Scenario.ProductPlan p : g.products()) {
+        var pool = p.family().countPool();
+        PoolSeries s = pools.computeIfAbsent(pool.id(), id -> new PoolSeries(id, pool.displayName(), buckets));
+        s.thresholds.computeIfAbsent(p.sku().thresholdClass().minimumCount(), k -> new TreeSet<>())
+            .add(p.sku().thresholdClass().name());
+        s.products += g.count();
+        poolOfFamily.put(p.family().id(), pool.id());
+        families.add(p.family().id());
+      }
+      for (int i = 0; i < g.count(); i++) {
+        familiesOfMachine.put(g.machineName(i), families);
+      }
+    }
+  }
+
+  @Override
+  public void accept(LabEvent e) {
+    events++;
+    int b = index(e.time());
+    flushUpTo(b);
+    String pool = !e.pool().isEmpty() ? e.pool() : poolOfFamily.getOrDefault(e.family(), "");
+    PoolSeries s = pools.get(pool);
+    switch (e.event()) {
+      case "machine-arrived" -> familiesOfMachine.getOrDefault(e.machine(), List.of())
+          .forEach(f -> move(e.machine(), f, "grace"));
+      case "machine-left" -> familiesOfMachine.getOrDefault(e.machine(), List.of())
+          .forEach(f -> move(e.machine(), f, "gone"));
+      case "activated", "mak-activated" -> {
+        move(e.machine(), e.family(), "licensed");
+        if (s != null) {
+          s.activations[b]++;
+          s.totalActivations++;
+          first(s, e, e.event().equals("activated") ? "first activation" : "first MAK activation",
+              e.machine() + " (" + e.sku() + ")");
+        }
+      }
+      case "renewed" -> {
+        move(e.machine(), e.family(), "licensed");
+        if (s != null) {
+          s.renewals[b]++;
+          s.totalRenewals++;
+        }
+      }
+      case "expired" -> {
+        move(e.machine(), e.family(), "out-of-tolerance");
+        if (s != null) {
+          first(s, e, "first expiry", e.machine() + " (" + e.sku() + "): 180 days without renewal");
+        }
+      }
+      case "grace-expired" -> {
+        move(e.machine(), e.family(), "notification");
+        if (s != null) {
+          first(s, e, "first notification", e.machine() + " (" + e.sku() + "): grace over");
+        }
+      }
+      case "mak-failed" -> {
+        if (s != null) {
+          first(s, e, "first MAK refusal", e.machine() + e.hresult().map(h -> " " + h.hex()).orElse(""));
+        }
+      }
+      case "threshold-reached", "below-threshold" -> moment(e.time(), pool,
+          e.event().equals("threshold-reached") ? "threshold reached" : "fell below threshold",
+          "count " + e.count().orElse(0) + ", threshold " + e.required().orElse(0));
+      case "host-down" -> {
+        downSince = e.time();
+        moment(e.time(), "", "host outage begins", e.host().orElse("the KMS host") + " unreachable");
+      }
+      case "host-up" -> {
+        if (downSince != null) {
+          outages.add(new Instant[] {downSince, e.time()});
+          downSince = null;
+        }
+        moment(e.time(), "", "host outage ends", e.host().orElse("the KMS host") + " reachable again");
+      }
+      default -> { }
+    }
+    if (s != null && e.count().isPresent()) {
+      s.lastCount = e.count().getAsInt();
+    }
+  }
+
+  private void first(PoolSeries s, LabEvent e, String what, String detail) {
+    if (s.firsts.add(what)) {
+      moment(e.time(), s.id, what, detail);
+    }
+  }
+
+  private void moment(Instant time, String pool, String what, String detail) {
+    if (moments.size() < MAX_MOMENTS) {
+      moments.add(new Moment(time, pool, what, detail));
+    } else {
+      momentsLeftOut++;
+    }
+  }
+
+  private void move(String machine, String family, String state) {
+    String pool = poolOfFamily.get(family);
+    PoolSeries s = pool == null ? null : pools.get(pool);
+    if (s == null) {
+      return;
+    }
+    String before = stateOf.put(machine + "\u0000" + family, state);
+    if (before != null) {
+      s.now.merge(before, -1, Integer::sum);
+    }
+    s.now.merge(state, 1, Integer::sum);
+  }
+
+  private int index(Instant t) {
+    long minutes = Duration.between(start, t).toMinutes();
+    return (int) Math.min(buckets - 1, Math.max(0, minutes / bucket.toMinutes()));
+  }
+
+  /** Snapshots the buckets before {@code b}: the state at each one's end. */
+  private void flushUpTo(int b) {
+    while (flushed < b) {
+      for (PoolSeries s : pools.values()) {
+        s.count[flushed] = s.lastCount;
+        for (String st : STATES) {
+          s.states.get(st)[flushed] = s.now.get(st);
+        }
+      }
+      flushed++;
+    }
+  }
+
+  /** Closes the series at the end of the run (an outage still going on ends there). */
+  public void finish(Instant end) {
+    flushUpTo(buckets);
+    if (downSince != null) {
+      outages.add(new Instant[] {downSince, end});
+      downSince = null;
+    }
+  }
+
+  Instant start() {
+    return start;
+  }
+
+  Duration bucket() {
+    return bucket;
+  }
+
+  int buckets() {
+    return buckets;
+  }
+
+  Map<String, PoolSeries> pools() {
+    return pools;
+  }
+
+  List<Moment> moments() {
+    return moments;
+  }
+
+  int momentsLeftOut() {
+    return momentsLeftOut;
+  }
+
+  List<Instant[]> outages() {
+    return outages;
+  }
+
+  long events() {
+    return events;
+  }
+}

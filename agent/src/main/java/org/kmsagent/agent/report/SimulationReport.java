@@ -1,0 +1,242 @@
+package org.kmsagent.agent.report;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.kmsagent.agent.report.ReportCollector.Moment;
+import org.kmsagent.agent.report.ReportCollector.PoolSeries;
+import org.kmsagent.agent.simulate.LabSummary;
+import org.kmsagent.agent.simulate.Scenario;
+
+/**
+ * {@code kms-agent simulate … --report FILE}: one self-contained HTML file (inline SVG and CSS, no script, nothing
+ * fetched) with, per count pool, the count against each threshold, activations and renewals, and products by state
+ * over time, then the notable moments and the closing figures. The same scenario and seed give the same bytes.
+ *
+ * <p>Stable hooks for readers and tests: each pool is {@code section.pool[data-pool=ID]}; its charts are
+ * {@code svg#count-ID.count-chart}, {@code svg#activity-ID.activity-chart} and {@code svg#states-ID.states-chart};
+ * series carry {@code data-series} ({@code count}, {@code threshold} with {@code data-threshold}, {@code outage},
+ * {@code activations}, {@code renewals}, {@code state} with {@code data-state}); the moments are
+ * {@code table#moments}.
+ */
+public final class SimulationReport {
+  private SimulationReport() {}
+
+  /** Writes the report atomically (a reader never sees half a file). */
+  public static void write(Path file, Scenario scenario, ReportCollector data, LabSummary summary)
+      throws IOException {
+    String html = render(scenario, data, summary);
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, ".report-", ".html.tmp");
+    try {
+      Files.writeString(tmp, html, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  static String render(Scenario scenario, ReportCollector data, LabSummary summary) {
+    StringBuilder h = new StringBuilder(64 * 1024);
+    String title = scenario.name();
+    h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("<meta name=\"generator\" content=\"kms-agent simulate\">\n")
+        .append("<title>").append(Html.escape(title)).append(" — kms-agent simulation</title>\n<style>\n")
+        .append(css()).append("</style>\n</head>\n<body>\n<header>\n<h1>").append(Html.escape(title))
+        .append("</h1>\n");
+    if (!scenario.description().isBlank()) {
+      h.append("<p class=\"description\">").append(Html.escape(scenario.description())).append("</p>\n");
+    }
+    long days = scenario.length().toDays();
+    h.append("<dl class=\"facts\" id=\"facts\">")
+        .append(fact("start", scenario.start().toString()))
+        .append(fact("days", String.valueOf(days)))
+        .append(fact("seed", String.valueOf(scenario.seed())))
+        .append(fact("machines", String.format(Locale.ROOT, "%,d", summary.machines())))
+        .append(fact("events", String.format(Locale.ROOT, "%,d", summary.events())))
+        .append(fact("KMS host", scenario.host().name()))
+        .append("</dl>\n<p class=\"hint\">A simulation on a virtual clock (kms-agent simulate): no network, no real "
+            + "licensing. Times are days from the start. Charts are sampled every ")
+        .append(data.bucket().toHours() == 1 ? "hour" : "day").append(".</p>\n</header>\n<main>\n");
+    h.append("<nav class=\"toc\"><ul>");
+    data.pools().values().forEach(p -> h.append("<li><a href=\"#pool-").append(Html.escape(p.id)).append("\">")
+        .append(Html.escape(p.displayName)).append("</a></li>"));
+    h.append("<li><a href=\"#moments-section\">Notable moments</a></li>")
+        .append("<li><a href=\"#closing\">At the end</a></li></ul></nav>\n");
+    for (PoolSeries p : data.pools().values()) {
+      pool(h, data, p, scenario.length());
+    }
+    moments(h, data);
+    closing(h, summary);
+    h.append("</main>\n</body>\n</html>\n");
+    return h.toString();
+  }
+
+  private static String fact(String name, String value) {
+    return "<div><dt>" + Html.escape(name) + "</dt><dd>" + Html.escape(value) + "</dd></div>";
+  }
+
+  private static void pool(StringBuilder h, ReportCollector data, PoolSeries p, Duration length) {
+    String id = p.id;
+    double minutes = length.toMinutes();
+    double bucket = data.bucket().toMinutes();
+    h.append("<section class=\"pool\" id=\"pool-").append(Html.escape(id)).append("\" data-pool=\"")
+        .append(Html.escape(id)).append("\">\n<h2>").append(Html.escape(p.displayName)).append(" pool</h2>\n")
+        .append("<p class=\"hint\">").append(String.format(Locale.ROOT, "%,d", p.products))
+        .append(" products count in this pool; ").append(String.format(Locale.ROOT, "%,d", p.totalActivations))
+        .append(" activations and ").append(String.format(Locale.ROOT, "%,d", p.totalRenewals))
+        .append(" renewals over the run.</p>\n");
+
+    // 1. The count against each threshold.
+    double[] count = new double[p.count.length];
+    int highest = 0;
+    for (int i = 0; i < count.length; i++) {
+      count[i] = p.count[i];
+      highest = Math.max(highest, p.count[i]);
+    }
+    int top = Math.max(highest, p.thresholds.isEmpty() ? 1 : p.thresholds.lastKey());
+    Svg c = new Svg("count-" + id, "count-chart", id, p.displayName + ": count against thresholds", minutes, top);
+    for (Instant[] o : data.outages()) {
+      c.span(minutesFrom(data.start(), o[0]), minutesFrom(data.start(), o[1]), "outage",
+          "host outage: day " + day(data.start(), o[0]) + " to day " + day(data.start(), o[1]));
+    }
+    c.steps(count, bucket, "count", "");
+    // Thresholds over the count, so a count sitting on its threshold still shows the dashed line.
+    p.thresholds.forEach((required, classes) -> c.level(required, "threshold",
+        "data-threshold=\"" + required + "\" data-threshold-class=\"" + Html.escape(String.join(" ", classes)) + "\"",
+        String.join(", ", classes) + " threshold " + required));
+    figure(h, c.end(), "Count reported by the KMS host", List.of(
+        legend("count", "count the host reported"), legend("threshold", "threshold (activations granted at or "
+            + "above it)"), data.outages().isEmpty() ? "" : legend("outage", "host unreachable")));
+
+    // 2. Activations and renewals per bucket.
+    double[] act = new double[p.activations.length];
+    double[] ren = new double[p.renewals.length];
+    double most = 0;
+    for (int i = 0; i < act.length; i++) {
+      act[i] = p.activations[i];
+      ren[i] = p.renewals[i];
+      most = Math.max(most, Math.max(act[i], ren[i]));
+    }
+    String per = data.bucket().toHours() == 1 ? "hour" : "day";
+    Svg a = new Svg("activity-" + id, "activity-chart", id, p.displayName + ": activations and renewals per " + per,
+        minutes, most);
+    a.steps(act, bucket, "activations", "data-total=\"" + p.totalActivations + "\"");
+    a.steps(ren, bucket, "renewals", "data-total=\"" + p.totalRenewals + "\"");
+    figure(h, a.end(), "Activations and renewals per " + per, List.of(legend("activations", "activations"),
+        legend("renewals", "renewals")));
+
+    // 3. Products by state, stacked.
+    int n = p.count.length;
+    double[] lower = new double[n];
+    double peak = 0;
+    for (int i = 0; i < n; i++) {
+      int sum = 0;
+      for (int[] s : p.states.values()) {
+        sum += s[i];
+      }
+      peak = Math.max(peak, sum);
+    }
+    Svg s = new Svg("states-" + id, "states-chart", id, p.displayName + ": products by state", minutes, peak);
+    List<String> legends = new ArrayList<>();
+    for (Map.Entry<String, int[]> e : p.states.entrySet()) {
+      double[] upper = new double[n];
+      boolean any = false;
+      for (int i = 0; i < n; i++) {
+        upper[i] = lower[i] + e.getValue()[i];
+        any |= e.getValue()[i] > 0;
+      }
+      if (any) {
+        s.band(lower, upper, bucket, "state state-" + e.getKey(), "state", "data-state=\"" + e.getKey() + "\" data-last=\""
+            + e.getValue()[n - 1] + "\"");
+        legends.add(legend("state-" + e.getKey(), e.getKey()));
+      }
+      lower = upper;
+    }
+    figure(h, s.end(), "Products by state (stacked)", legends);
+    h.append("</section>\n");
+  }
+
+  private static String legend(String cls, String text) {
+    return "<span class=\"key " + cls + "\">" + Html.escape(text) + "</span>";
+  }
+
+  private static void figure(StringBuilder h, String svg, String caption, List<String> legend) {
+    h.append("<figure>\n").append(svg).append("\n<figcaption>").append(Html.escape(caption))
+        .append(" <span class=\"legend\">").append(String.join(" ", legend)).append("</span></figcaption>\n")
+        .append("</figure>\n");
+  }
+
+  private static void moments(StringBuilder h, ReportCollector data) {
+    h.append("<section id=\"moments-section\">\n<h2>Notable moments</h2>\n<table id=\"moments\">\n<thead><tr>")
+        .append("<th>when</th><th>time (UTC)</th><th>pool</th><th>what</th><th>detail</th></tr></thead>\n<tbody>\n");
+    for (Moment m : data.moments()) {
+      h.append("<tr data-what=\"").append(Html.escape(m.what())).append("\"><td>day ")
+          .append(day(data.start(), m.time())).append("</td><td>").append(m.time()).append("</td><td>")
+          .append(Html.escape(m.pool())).append("</td><td>").append(Html.escape(m.what())).append("</td><td>")
+          .append(Html.escape(m.detail())).append("</td></tr>\n");
+    }
+    if (data.moments().isEmpty()) {
+      h.append("<tr><td colspan=\"5\">Nothing notable: no threshold crossed, no outage, no expiry.</td></tr>\n");
+    }
+    h.append("</tbody>\n</table>\n");
+    if (data.momentsLeftOut() > 0) {
+      h.append("<p class=\"hint\">").append(data.momentsLeftOut()).append(" more moments are left out; run with "
+          + "--json for every event.</p>\n");
+    }
+    h.append("</section>\n");
+  }
+
+  private static void closing(StringBuilder h, LabSummary summary) {
+    h.append("<section id=\"closing\">\n<h2>At the end</h2>\n<table id=\"closing-table\">\n<thead><tr>")
+        .append("<th>pool</th><th>family</th><th>products</th><th>licensed</th><th>of which MAK</th>")
+        .append("<th>grace</th><th>notification</th><th>gone</th><th>activations</th><th>renewals</th>")
+        .append("<th>failed attempts</th></tr></thead>\n<tbody>\n");
+    for (LabSummary.Row r : summary.rows()) {
+      h.append("<tr><td>").append(Html.escape(r.pool())).append("</td><td>").append(Html.escape(r.family()));
+      for (long v : new long[] {r.products(), r.licensed(), r.viaMak(), r.grace(), r.notification(), r.gone(),
+          r.activations(), r.renewals(), r.failures()}) {
+        h.append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%,d", v));
+      }
+      h.append("</td></tr>\n");
+      TreeSet<String> causes = new TreeSet<>(r.failuresByCause().keySet());
+      if (!causes.isEmpty()) {
+        StringBuilder c = new StringBuilder();
+        r.failuresByCause().forEach((k, v) -> c.append(c.length() == 0 ? "" : ", ").append(k).append(' ')
+            .append(String.format(Locale.ROOT, "%,d", v)));
+        h.append("<tr class=\"causes\"><td></td><td colspan=\"10\">failed attempts by cause: ")
+            .append(Html.escape(c.toString())).append("</td></tr>\n");
+      }
+    }
+    h.append("</tbody>\n</table>\n</section>\n");
+  }
+
+  private static double minutesFrom(Instant start, Instant t) {
+    return Duration.between(start, t).toMinutes();
+  }
+
+  private static String day(Instant start, Instant t) {
+    long m = Duration.between(start, t).toMinutes();
+    return String.format(Locale.ROOT, "%d %02d:%02d", Math.floorDiv(m, 1440), (m % 1440) / 60, m % 60);
+  }
+
+  private static String css() {
+    try (InputStream in = SimulationReport.class.getResourceAsStream("report.css")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package org.kmsagent.agent.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/** How an event of the agent's topic counts in the metrics. */
+class EventOutcomeTest {
+  private static JsonObject event(String type, JsonObject data) {
+    return new JsonObject().put("type", type).put("at", "2026-03-01T00:00:00Z").put("data", data);
+  }
+
+  @Test
+  void renewalLoopEventsCountByKindWithTheirCodeInEitherShape() {
+    assertThat(EventOutcome.of(event("renewal", new JsonObject().put("kind", "RENEWED").put("family", "office2013"))))
+        .contains(new EventOutcome(true, "office2013", "ok"));
+    assertThat(EventOutcome.of(event("renewal", new JsonObject().put("kind", "RENEWAL_FAILED")
+        .put("family", "windows-client").put("hresult", "0xc004f074"))))
+        .contains(new EventOutcome(true, "windows-client", "0xC004F074"));
+    // The HResult record as JSON: its code is a signed int.
+    assertThat(EventOutcome.of(event("renewal", new JsonObject().put("kind", "ACTIVATION_FAILED")
+        .put("family", "windows-client").put("hresult", new JsonObject().put("code", 0xC004F038)
+            .put("name", "SL_E_VL_NOT_ENOUGH_COUNT")))))
+        .contains(new EventOutcome(false, "windows-client", "0xC004F038"));
+    assertThat(EventOutcome.of(event("renewal", new JsonObject().put("kind", "MAK_ACTIVATED").put("family", "x"))))
+        .contains(new EventOutcome(false, "x", "ok"));
+  }
+
+  @Test
+  void controlApiActivationsCountAndOtherEventsDoNot() {
+    assertThat(EventOutcome.of(event("activation", new JsonObject().put("family", "office2013").put("ok", false)
+        .put("hresult", "0xC004F014")))).contains(new EventOutcome(false, "office2013", "0xC004F014"));
+    assertThat(EventOutcome.of(event("key-installed", new JsonObject().put("family", "office2013").put("ok", true))))
+        .isEmpty();
+    assertThat(EventOutcome.of(event("renewal", new JsonObject().put("kind", "STOPPED")))).isEmpty();
+    assertThat(EventOutcome.of(new JsonObject().put("type", "activation"))).isEmpty();
+  }
+}

@@ -1,0 +1,101 @@
+package org.kmsagent.agent.metrics;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A scrape as Prometheus reads it: samples keyed by name and labels, e.g.
+ * {@code kmsagent_pool_count{family="windows-client",pool="55c9…"}} (labels sorted by name). Parses the text
+ * exposition format's sample lines and checks every {@code # TYPE} line names a known type.
+ */
+public final class PrometheusText {
+  private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)( \\d+)?");
+  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
+
+  public final Map<String, Double> samples = new LinkedHashMap<>();
+  public final String contentType;
+
+  private PrometheusText(String text, String contentType) {
+    this.contentType = contentType;
+    for (String line : text.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      if (line.startsWith("# TYPE ")) {
+        String type = line.substring(line.lastIndexOf(' ') + 1);
+        if (!type.matches("counter|gauge|histogram|summary|untyped")) {
+          throw new IllegalArgumentException("unknown type in: " + line);
+        }
+        continue;
+      }
+      if (line.startsWith("#")) {
+        continue;
+      }
+      Matcher m = SAMPLE.matcher(line);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("not a sample line: " + line);
+      }
+      Map<String, String> labels = new TreeMap<>();
+      if (m.group(3) != null) {
+        Matcher l = LABEL.matcher(m.group(3));
+        int end = 0;
+        while (l.find()) {
+          labels.put(l.group(1), l.group(2));
+          end = l.end();
+        }
+        if (end != m.group(3).length()) {
+          throw new IllegalArgumentException("malformed labels in: " + line);
+        }
+      }
+      samples.put(key(m.group(1), labels), Double.parseDouble(m.group(4)));
+    }
+  }
+
+  /** {@code GET http://127.0.0.1:port/metrics}. */
+  public static PrometheusText scrape(int port) throws IOException, InterruptedException {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("scrape answered " + r.statusCode() + ": " + r.body());
+    }
+    return new PrometheusText(r.body(), r.headers().firstValue("Content-Type").orElse(""));
+  }
+
+  /** The sample's value, or null when absent. Labels given as name, value, name, value … in any order. */
+  public Double get(String name, String... labels) {
+    Map<String, String> l = new TreeMap<>();
+    for (int i = 0; i < labels.length; i += 2) {
+      l.put(labels[i], labels[i + 1]);
+    }
+    return samples.get(key(name, l));
+  }
+
+  /** Samples whose name is exactly {@code name}, whatever their labels. */
+  public Map<String, Double> named(String name) {
+    Map<String, Double> out = new TreeMap<>();
+    samples.forEach((k, v) -> {
+      if (k.equals(name) || k.startsWith(name + "{")) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  private static String key(String name, Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return name;
+    }
+    StringBuilder s = new StringBuilder(name).append('{');
+    labels.forEach((k, v) -> s.append(k).append("=\"").append(v).append("\","));
+    s.setLength(s.length() - 1);
+    return s.append('}').toString();
+  }
+}

@@ -1,0 +1,100 @@
+package org.kmsagent.agent.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.testsupport.LabFixtures;
+import org.kmsagent.agent.testsupport.LabFixtures.Run;
+
+/** {@code kms-agent simulate … --report FILE}: what a reader of the HTML file sees, checked in its markup. */
+class SimulationReportTest {
+  @TempDir Path dir;
+
+  private String report(String scenario, String... more) throws Exception {
+    Path file = dir.resolve(scenario.replace(".yaml", ".html"));
+    String[] args = new String[more.length + 3];
+    args[0] = LabFixtures.scenario(scenario).toString();
+    args[1] = "--report";
+    args[2] = file.toString();
+    System.arraycopy(more, 0, args, 3, more.length);
+    Run run = LabFixtures.simulate(args);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).contains("report written to " + file);
+    return Files.readString(file);
+  }
+
+  private static String element(String html, String regex) {
+    Matcher m = Pattern.compile(regex, Pattern.DOTALL).matcher(html);
+    assertThat(m.find()).as("the report has %s", regex).isTrue();
+    return m.group();
+  }
+
+  @Test
+  void anOutageShowsAsASpanTheLapsesAsStatesAndTheMomentsInTheTable() throws Exception {
+    String html = report("host-outage-over-180-days.yaml");
+
+    String count = element(html, "<svg[^>]*id=\"count-windows\".*?</svg>");
+    assertThat(count).contains("class=\"chart count-chart\"", "data-series=\"threshold\" data-threshold=\"5\"",
+        "data-series=\"outage\"", "day 20 00:00 to day 220 00:00");
+    // The count line is drawn (five servers: count 5 on the first day).
+    assertThat(Integer.parseInt(element(count, "data-series=\"count\"  data-points=\"(\\d+)\"")
+        .replaceAll("\\D", ""))).isGreaterThan(200);
+    String activity = element(html, "<svg[^>]*id=\"activity-windows\".*?</svg>");
+    // 5 activations on day 0, 5 more when the host is back on day 220.
+    assertThat(activity).contains("data-series=\"activations\" data-total=\"10\"", "data-series=\"renewals\"");
+    String states = element(html, "<svg[^>]*id=\"states-windows\".*?</svg>");
+    // Lapsed at day ~200, back at day 220: out-of-tolerance grace (30 days) never ran out into notification.
+    assertThat(states).contains("data-state=\"licensed\"", "data-state=\"out-of-tolerance\"")
+        .doesNotContain("data-state=\"notification\"");
+    // At the end they are all licensed again.
+    assertThat(states).contains("data-state=\"licensed\" data-last=\"5\"");
+
+    String moments = element(html, "<table id=\"moments\">.*?</table>");
+    assertThat(moments).contains("host outage begins", "host outage ends", "first expiry", "threshold reached")
+        .doesNotContain("first notification");
+    assertThat(moments.indexOf("host outage begins")).isLessThan(moments.indexOf("first expiry"));
+  }
+
+  @Test
+  void aPoolThatNeverReachesItsThresholdShowsTheLineAboveTheCountAndNoCrossing() throws Exception {
+    String html = report("small-site-under-threshold.yaml");
+
+    String count = element(html, "<svg[^>]*id=\"count-windows\".*?</svg>");
+    assertThat(count).contains("data-threshold=\"25\"").doesNotContain("data-series=\"outage\"");
+    assertThat(element(html, "<table id=\"moments\">.*?</table>")).doesNotContain("threshold reached")
+        .contains("first notification");
+  }
+
+  @Test
+  void theFileIsSelfContainedPrintableAndTheSameForTheSameSeed() throws Exception {
+    String a = report("worked-example.yaml");
+    Files.move(dir.resolve("worked-example.html"), dir.resolve("first.html"));
+    String b = report("worked-example.yaml");
+
+    assertThat(b).isEqualTo(a);
+    // Nothing to fetch: no script, no external stylesheet, image or font; the only URL is SVG's namespace.
+    assertThat(a).doesNotContain("<script", "<link", "<img", "@import", "url(");
+    assertThat(Pattern.compile("https?://[^\"\\s<]+").matcher(a).results().map(r -> r.group()).distinct().toList())
+        .isEqualTo(List.of("http://www.w3.org/2000/svg"));
+    assertThat(a).contains("@media print", "break-before: page");
+
+    String other = report("worked-example.yaml", "--seed", "99");
+    assertThat(other).contains("<dd>99</dd>");
+  }
+
+  @Test
+  void aReportIntoAMissingDirectoryIsAUsageErrorBeforeAnythingRuns() {
+    Run run = LabFixtures.simulate(LabFixtures.scenario("worked-example.yaml").toString(), "--report",
+        dir.resolve("nosuch/report.html").toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--report", "does not exist");
+    assertThat(run.out()).isEmpty();
+  }
+}

@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       ProductsCommand.class,
       GvlkCommand.class,
+      org.kmsagent.agent.simulate.SimulateCommand.class,
       StatusCommand.class,
       DoctorCommand.class,
       org.kmsagent.agent.daemon.RunCommand.class,

@@ -1,0 +1,53 @@
+package org.kmsagent.agent.licensing.simulated;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.kmsagent.agent.scheduler.Scheduler;
+import org.kmsagent.api.ProductKey;
+import org.kmsagent.api.Sku;
+
+/**
+ * What every simulated machine shares: the clock, the network, DNS, Microsoft's MAK activation service, and the
+ * product-key configuration the licensing service recognises keys by (on Windows, the pkeyconfig data: a key
+ * names its SKU).
+ */
+public final class SimulatedWorld {
+  private final Scheduler scheduler;
+  private final SimulatedNetwork network = new SimulatedNetwork();
+  private final SimulatedDns dns = new SimulatedDns();
+  private final MakActivationService microsoft = new MakActivationService();
+  private final Map<String, UUID> gvlkSkus = new HashMap<>();
+
+  public SimulatedWorld(Scheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  public SimulatedNetwork network() {
+    return network;
+  }
+
+  public SimulatedDns dns() {
+    return dns;
+  }
+
+  public MakActivationService microsoft() {
+    return microsoft;
+  }
+
+  /** Makes an edition's GVLK known to every machine's licensing service. */
+  public void registerGvlk(Sku sku) {
+    sku.skuId().ifPresent(id -> gvlkSkus.put(sku.gvlk().value(), id));
+  }
+
+  /** The SKU a GVLK belongs to, if it is one. */
+  public Optional<UUID> gvlkSku(ProductKey key) {
+    return Optional.ofNullable(gvlkSkus.get(key.value()));
+  }
+}

@@ -1,0 +1,301 @@
+package org.kmsagent.agent.renewal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginFailure;
+import org.kmsagent.agent.renewal.Diagnosis.Cause;
+import org.kmsagent.agent.renewal.RenewalEvent.Kind;
+import org.kmsagent.agent.scheduler.Scheduler;
+import org.kmsagent.api.ActivationResult;
+import org.kmsagent.api.HResult;
+import org.kmsagent.api.InstalledProduct;
+import org.kmsagent.api.KeyChannel;
+import org.kmsagent.api.LicenseState;
+import org.kmsagent.api.LicenseStatus;
+import org.kmsagent.api.LicensingException;
+import org.kmsagent.api.LicensingStack;
+
+/**
+ * The schedule Windows follows for one installed product on one machine (kms-facts.md §2.3), driven through the
+ * product family's activation handler only ({@link LoadedFamily#call}); it never looks at which family it serves.
+ *
+ * <ul>
+ *   <li>Not activated: try at once, then every activation interval, in grace and after it (notification).
+ *   <li>Activated: renew every renewal interval; each success restarts the 180 days (the licensing stack keeps
+ *       that clock). A failed renewal keeps the old validity and retries every activation interval (§2.1, 2 h by
+ *       default).
+ *   <li>The intervals are the ones the stack reports, i.e. the host's once one answered (§2.1).
+ *   <li>180 days without renewal: the loop reports the lapse at that exact moment, and the end of each grace.
+ *   <li>Optional MAK fallback ({@link MakFallbackPolicy}).
+ * </ul>
+ *
+ * <p>One timer is pending per loop at any time: the earlier of the next attempt and the next license-state
+ * boundary. Runs on the scheduler's thread; handler calls may block, so a live loop runs on a worker context.
+ */
+public final class RenewalLoop implements Runnable {
+  private static final HResult PLUGIN_FAILED = HResult.of(0x80004005);
+
+  private final Scheduler scheduler;
+  private final LoadedFamily family;
+  private final LicensingStack stack;
+  private final UUID skuId;
+  private String skuName;
+  private final MakFallbackPolicy makPolicy;
+  private final RenewalListener listener;
+
+  private InstalledProduct product;
+  private LicenseStatus lastStatus;
+  private long nextAttemptMillis;
+  private long countRefusedSinceMillis = -1;
+  private boolean makTried;
+  private boolean finished;
+  private Scheduler.Timer timer;
+  private int attempts;
+
+  public RenewalLoop(Scheduler scheduler, LoadedFamily family, LicensingStack stack, UUID skuId,
+      MakFallbackPolicy makPolicy, RenewalListener listener) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.family = Objects.requireNonNull(family, "family");
+    this.stack = Objects.requireNonNull(stack, "stack");
+    this.skuId = Objects.requireNonNull(skuId, "skuId");
+    this.makPolicy = Objects.requireNonNull(makPolicy, "makPolicy");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.skuName = family.catalog().bySkuId(skuId).map(s -> s.name()).orElse(skuId.toString());
+  }
+
+  /** Starts the loop: the first attempt is due now. */
+  public void start() {
+    nextAttemptMillis = scheduler.nowMillis();
+    timer = scheduler.schedule(scheduler.now(), this);
+  }
+
+  /** Stops the loop (the machine left); no attempt runs after this. */
+  public void stop() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (timer != null) {
+      scheduler.cancel(timer);
+      timer = null;
+    }
+    emit(Kind.STOPPED, Optional.empty(), ActivationResult.of(HResult.S_OK), Optional.empty());
+  }
+
+  /** How many activation or renewal attempts the loop has made. */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** Whether the loop has nothing more to do (stopped, or activated permanently by MAK). */
+  public boolean finished() {
+    return finished;
+  }
+
+  @Override
+  public void run() {
+    timer = null;
+    if (finished) {
+      return;
+    }
+    long now = scheduler.nowMillis();
+    if (product == null && !setUp()) {
+      return;
+    }
+    LicenseState state = state();
+    if (state == null) {
+      return;
+    }
+    reportTransition(state.status());
+    boolean attempted = false;
+    boolean succeeded = false;
+    if (now >= nextAttemptMillis) {
+      attempted = true;
+      succeeded = attempt(state.status() == LicenseStatus.LICENSED);
+      if (finished) {
+        return;
+      }
+      state = state();
+      if (state == null) {
+        return;
+      }
+      lastStatus = state.status();
+      // A success schedules the renewal; any failure (a failed renewal included) retries at the activation
+      // interval (kms-facts.md §2.1 "failed renewal retry every 2 h").
+      nextAttemptMillis = now + (succeeded ? state.renewalInterval() : state.activationInterval()).toMillis();
+    }
+    scheduleNext(now, state);
+  }
+
+  private boolean setUp() {
+    try {
+      product = family.call((f, h) -> {
+        List<InstalledProduct> installed = h.findInstalled(stack, f, family.catalog());
+        InstalledProduct p = installed.stream().filter(i -> i.skuId().equals(skuId)).findFirst().orElse(null);
+        if (p != null && p.channel() != KeyChannel.VOLUME_MAK && h.installGvlk(stack, p, family.catalog())) {
+          emit(Kind.GVLK_INSTALLED, Optional.empty(), ActivationResult.of(HResult.S_OK), Optional.empty());
+          p = refind(h, f);
+        }
+        return p;
+      });
+    } catch (LicensingException | PluginFailure e) {
+      failAndFinish(e);
+      return false;
+    }
+    if (product == null) {
+      failAndFinish(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
+      return false;
+    }
+    // The name the licensing service reports: editions that share a SKU id (Windows 11 reuses Windows 10's,
+    // kms-facts.md §4) are told apart by it.
+    skuName = product.name();
+    return true;
+  }
+
+  private InstalledProduct refind(org.kmsagent.api.ActivationHandler h, org.kmsagent.api.ProductFamily f)
+      throws LicensingException {
+    return h.findInstalled(stack, f, family.catalog()).stream().filter(i -> i.skuId().equals(skuId)).findFirst()
+        .orElse(null);
+  }
+
+  private LicenseState state() {
+    try {
+      return family.call((f, h) -> h.status(stack, product));
+    } catch (LicensingException | PluginFailure e) {
+      failAndFinish(e);
+      return null;
+    }
+  }
+
+  /** Reports the lapse of an activation (§2.3) and the end of a grace period (§2.2) when the clock crosses them. */
+  private void reportTransition(LicenseStatus status) {
+    if (lastStatus != null && status != lastStatus) {
+      if (lastStatus == LicenseStatus.LICENSED && status != LicenseStatus.LICENSED) {
+        emit(Kind.EXPIRED, Optional.of(status == LicenseStatus.NOTIFICATION
+            ? HResult.SL_E_GRACE_TIME_EXPIRED : HResult.SL_I_OOT_GRACE_PERIOD), ActivationResult.of(HResult.S_OK),
+            Optional.empty());
+      }
+      if (status == LicenseStatus.NOTIFICATION) {
+        emit(Kind.GRACE_EXPIRED, Optional.of(HResult.SL_E_GRACE_TIME_EXPIRED), ActivationResult.of(HResult.S_OK),
+            Optional.empty());
+      }
+    }
+    lastStatus = status;
+  }
+
+  private boolean attempt(boolean licensed) {
+    attempts++;
+    ActivationResult r;
+    try {
+      r = family.call((f, h) -> licensed ? h.renew(stack, product) : h.activate(stack, product));
+    } catch (LicensingException e) {
+      r = ActivationResult.of(e.hresult());
+    } catch (PluginFailure e) {
+      emit(licensed ? Kind.RENEWAL_FAILED : Kind.ACTIVATION_FAILED, Optional.of(PLUGIN_FAILED),
+          ActivationResult.of(PLUGIN_FAILED), Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, e.getMessage())));
+      return false;
+    }
+    if (r.activated()) {
+      countRefusedSinceMillis = -1;
+      emit(licensed ? Kind.RENEWED : Kind.ACTIVATED, Optional.of(r.hresult()), r, Optional.empty());
+      return true;
+    }
+    Diagnosis d = diagnose(r);
+    emit(licensed ? Kind.RENEWAL_FAILED : Kind.ACTIVATION_FAILED, Optional.of(r.hresult()), r, Optional.of(d));
+    long now = scheduler.nowMillis();
+    if (d.cause() == Cause.COUNT_BELOW_THRESHOLD && countRefusedSinceMillis < 0) {
+      countRefusedSinceMillis = now;
+    }
+    if (!licensed && makPolicy.enabled() && !makTried && countRefusedSinceMillis >= 0
+        && now - countRefusedSinceMillis >= makPolicy.after().toMillis()) {
+      return fallBackToMak();
+    }
+    return false;
+  }
+
+  /** Installs the administrator's MAK and activates it online; on failure goes back to the GVLK and KMS. */
+  private boolean fallBackToMak() {
+    makTried = true;
+    ActivationResult r;
+    try {
+      r = family.call((f, h) -> {
+        h.installKey(stack, product, makPolicy.mak().orElseThrow());
+        product = refind(h, f);
+        return h.activate(stack, product);
+      });
+    } catch (LicensingException e) {
+      r = ActivationResult.of(e.hresult());
+    } catch (PluginFailure e) {
+      emit(Kind.MAK_FAILED, Optional.of(PLUGIN_FAILED), ActivationResult.of(PLUGIN_FAILED),
+          Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, e.getMessage())));
+      return false;
+    }
+    if (r.activated()) {
+      emit(Kind.MAK_ACTIVATED, Optional.of(r.hresult()), r, Optional.empty());
+      // A MAK activation is permanent: nothing left to renew.
+      finished = true;
+      lastStatus = LicenseStatus.LICENSED;
+      return true;
+    }
+    emit(Kind.MAK_FAILED, Optional.of(r.hresult()), r, Optional.of(diagnose(r)));
+    try {
+      family.call((f, h) -> {
+        h.installGvlk(stack, product, family.catalog());
+        product = refind(h, f);
+        return null;
+      });
+    } catch (LicensingException | PluginFailure e) {
+      failAndFinish(e);
+    }
+    return false;
+  }
+
+  private Diagnosis diagnose(ActivationResult r) {
+    if (stack instanceof DiagnosableStack d) {
+      Optional<Diagnosis> known = d.lastDiagnosis(skuId);
+      if (known.isPresent()) {
+        return known.get();
+      }
+    }
+    return Diagnosis.fromResult(r);
+  }
+
+  private void scheduleNext(long now, LicenseState state) {
+    long wake = nextAttemptMillis;
+    long boundary = -1;
+    if (state.status() == LicenseStatus.LICENSED && state.validUntil().isPresent()) {
+      boundary = state.validUntil().get().toEpochMilli();
+    } else if (state.status().isGrace()) {
+      boundary = now + state.graceRemaining().toMillis();
+    } else if (state.status() == LicenseStatus.LICENSED) {
+      return; // permanently licensed (MAK): nothing to renew
+    }
+    if (boundary > now && boundary < wake) {
+      wake = boundary;
+    }
+    timer = scheduler.schedule(Instant.ofEpochMilli(wake), this);
+  }
+
+  private void failAndFinish(Exception e) {
+    HResult h = e instanceof LicensingException le ? le.hresult() : PLUGIN_FAILED;
+    Cause c = e instanceof LicensingException ? Diagnosis.fromResult(ActivationResult.of(h)).cause()
+        : Cause.PLUGIN_FAILED;
+    emit(Kind.ACTIVATION_FAILED, Optional.of(h), ActivationResult.of(h), Optional.of(Diagnosis.of(c,
+        e.getMessage())));
+    finished = true;
+  }
+
+  private void emit(Kind kind, Optional<HResult> h, ActivationResult r, Optional<Diagnosis> d) {
+    OptionalInt required = r.requiredCount();
+    if (required.isEmpty() && d.isPresent()) {
+      required = d.get().required();
+    }
+    listener.onEvent(new RenewalEvent(scheduler.now(), stack.machineName(), family.id(), skuName, kind, h,
+        family.countPool().id(), r.reportedCount(), required, r.kmsHost(), d));
+  }
+}

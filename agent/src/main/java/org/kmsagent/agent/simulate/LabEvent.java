@@ -1,0 +1,67 @@
+package org.kmsagent.agent.simulate;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.kmsagent.agent.renewal.Diagnosis;
+import org.kmsagent.agent.renewal.RenewalEvent;
+import org.kmsagent.api.HResult;
+
+/**
+ * One line of the lab's event stream: a renewal-loop event, or something the lab itself did (a machine arrived or
+ * left, the host went down or came back, a pool's count crossed a threshold). docs/simulate.md has the schema.
+ *
+ * @param time virtual time
+ * @param event the kind, kebab-case (e.g. {@code activation-failed}, {@code threshold-reached})
+ * @param machine the machine, or empty for host and pool events
+ * @param family the family id, or empty
+ * @param sku the edition, or empty
+ * @param hresult the code, for attempts
+ * @param pool the count pool, or empty
+ * @param count the count reported (or reached)
+ * @param required the threshold concerned
+ * @param host the KMS host concerned
+ * @param diagnosis why an attempt failed
+ */
+public record LabEvent(
+    Instant time,
+    String event,
+    String machine,
+    String family,
+    String sku,
+    Optional<HResult> hresult,
+    String pool,
+    OptionalInt count,
+    OptionalInt required,
+    Optional<String> host,
+    Optional<Diagnosis> diagnosis) {
+  public LabEvent {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(machine, "machine");
+    Objects.requireNonNull(family, "family");
+    Objects.requireNonNull(sku, "sku");
+    Objects.requireNonNull(pool, "pool");
+  }
+
+  private static final String[] KIND_NAMES = java.util.Arrays.stream(RenewalEvent.Kind.values())
+      .map(k -> kebab(k.name())).toArray(String[]::new);
+
+  /** The lab form of a renewal-loop event. */
+  static LabEvent of(RenewalEvent e) {
+    return new LabEvent(e.time(), KIND_NAMES[e.kind().ordinal()], e.machine(), e.family(), e.sku(), e.hresult(),
+        e.pool(), e.count(), e.required(), e.host(), e.diagnosis());
+  }
+
+  /** A lab event without an attempt. */
+  static LabEvent lab(Instant time, String event, String machine, String pool, OptionalInt count,
+      OptionalInt required, Optional<String> host) {
+    return new LabEvent(time, event, machine, "", "", Optional.empty(), pool, count, required, host, Optional.empty());
+  }
+
+  static String kebab(String enumName) {
+    return enumName.toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}

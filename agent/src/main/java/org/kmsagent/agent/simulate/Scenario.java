@@ -1,0 +1,136 @@
+package org.kmsagent.agent.simulate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.renewal.MakFallbackPolicy;
+import org.kmsagent.api.HostKey;
+import org.kmsagent.api.KmsEndpoint;
+import org.kmsagent.api.Sku;
+import org.kmsagent.api.WindowsVersion;
+
+/**
+ * A validated lab: one KMS host and a fleet, on a virtual clock. Built from a scenario file by
+ * {@link ScenarioReader} or from command-line flags; everything in it has been checked against the loaded families.
+ *
+ * @param name a title
+ * @param description what the scenario shows
+ * @param seed the random seed (CMIDs, SRV picks): the same seed gives the same run
+ * @param start when the virtual clock starts
+ * @param length how long the lab runs
+ * @param host the KMS host
+ * @param groups the fleet, in declaration order
+ * @param makFallback per family id, the MAK fallback policy and the MAK's activation limit
+ */
+public record Scenario(
+    String name,
+    String description,
+    long seed,
+    Instant start,
+    Duration length,
+    HostPlan host,
+    List<MachineGroup> groups,
+    Map<String, MakPlan> makFallback) {
+  public Scenario {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(length, "length");
+    Objects.requireNonNull(host, "host");
+    groups = List.copyOf(groups);
+    // Declaration order is kept (Map.copyOf's order varies between runs; output must not).
+    makFallback = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(makFallback));
+  }
+
+  /** The scenario with another seed and/or length (command-line overrides). */
+  public Scenario with(Optional<Long> seed, Optional<Duration> length) {
+    return new Scenario(name, description, seed.orElse(this.seed), start, length.orElse(this.length), host, groups,
+        makFallback);
+  }
+
+  /**
+   * The KMS host.
+   *
+   * @param name its name (FQDN)
+   * @param domain the DNS domain it publishes its SRV record in
+   * @param port its port
+   * @param publishDns whether it publishes {@code _vlmcs._tcp} (kms-facts.md §2.6)
+   * @param hostKeys the host keys installed
+   * @param licensePacks the license packs installed
+   * @param activationInterval the retry interval it hands clients (§2.1)
+   * @param renewalInterval the renewal interval it hands clients (§2.1)
+   * @param outages when it cannot be reached
+   */
+  public record HostPlan(
+      String name,
+      String domain,
+      int port,
+      boolean publishDns,
+      List<HostKey> hostKeys,
+      Set<String> licensePacks,
+      Duration activationInterval,
+      Duration renewalInterval,
+      List<Outage> outages) {
+    public HostPlan {
+      hostKeys = List.copyOf(hostKeys);
+      licensePacks = Set.copyOf(licensePacks);
+      outages = List.copyOf(outages);
+    }
+  }
+
+  /** The host is unreachable from {@code from} to {@code to}, both counted from the start. */
+  public record Outage(Duration from, Duration to) {}
+
+  /** One product a group's machines have installed. */
+  public record ProductPlan(LoadedFamily family, Sku sku) {}
+
+  /**
+   * Identical machines arriving one after another.
+   *
+   * @param namePattern machine names; {@code {n}} is replaced by the machine's number in the group
+   * @param count how many
+   * @param products what each has installed
+   * @param arrive when the first arrives
+   * @param every the spacing between arrivals
+   * @param leave when they all leave, if they do
+   * @param clockSkew how far their clocks are off (positive: ahead)
+   * @param endpoint their KMS client setting
+   * @param hostCaching whether KMS host caching is on (default on, §2.5)
+   * @param cloned whether they were cloned from one image without generalization (they share one CMID, §1.2)
+   * @param windows their Windows version
+   * @param domain their DNS domain
+   */
+  public record MachineGroup(
+      String namePattern,
+      int count,
+      List<ProductPlan> products,
+      Duration arrive,
+      Duration every,
+      Optional<Duration> leave,
+      Duration clockSkew,
+      KmsEndpoint endpoint,
+      boolean hostCaching,
+      boolean cloned,
+      WindowsVersion windows,
+      String domain) {
+    public MachineGroup {
+      products = List.copyOf(products);
+    }
+
+    /** The i-th machine's name (0-based). */
+    public String machineName(int i) {
+      int width = Math.max(2, String.valueOf(count).length());
+      String n = String.format("%0" + width + "d", i + 1);
+      return namePattern.contains("{n}") ? namePattern.replace("{n}", n)
+          : count == 1 ? namePattern : namePattern + "-" + n;
+    }
+  }
+
+  /** A family's MAK fallback and how many activations its MAK allows at the simulated Microsoft service. */
+  public record MakPlan(MakFallbackPolicy policy, int activations) {}
+}

@@ -1,0 +1,52 @@
+package org.kmsagent.agent.simulate;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scenario file as written (YAML or JSON), before validation; docs/simulate.md documents every field. Absent
+ * fields are null here and get their defaults in {@link ScenarioReader}.
+ */
+record ScenarioFile(
+    String name,
+    String description,
+    Long seed,
+    Integer days,
+    String start,
+    HostFile host,
+    List<GroupFile> machines,
+    Map<String, MakFile> makFallback) {
+
+  record HostFile(
+      String name,
+      String domain,
+      Integer port,
+      Boolean publishDns,
+      List<String> hostKeys,
+      List<String> licensePacks,
+      String activationInterval,
+      String renewalInterval,
+      List<OutageFile> outages) {}
+
+  record OutageFile(String from, String to) {}
+
+  record GroupFile(
+      String name,
+      Integer count,
+      String family,
+      String edition,
+      List<ProductFile> products,
+      String arrive,
+      String every,
+      String leave,
+      String clockSkew,
+      String kms,
+      Boolean hostCaching,
+      Boolean cloned,
+      String windows,
+      String domain) {}
+
+  record ProductFile(String family, String edition) {}
+
+  record MakFile(String after, String key, Integer activations) {}
+}

@@ -1,0 +1,234 @@
+package org.kmsagent.agent.simulate;
+
+import java.io.BufferedWriter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.simulate.ScenarioFile.GroupFile;
+import org.kmsagent.agent.simulate.ScenarioFile.ProductFile;
+import org.kmsagent.api.Sku;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kms-agent simulate}: runs a lab of one KMS host and a fleet on a virtual clock and prints what happens.
+ * Exit codes: 0 done, 1 failed, 2 bad scenario or flags (nothing has run).
+ */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Simulates a KMS host and a fleet of machines on a virtual clock: counts, thresholds, activations, renewals,",
+      "expiries and errors with their causes. Give a scenario file (YAML or JSON, see docs/simulate.md) or a fleet",
+      "by flags. Nothing touches the network or this machine's licensing."
+    })
+public final class SimulateCommand implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
+      description = "Scenario file (.yaml, .yml or .json).")
+  Path scenarioFile;
+
+  @Option(names = "--clients", paramLabel = "N", description = "Windows client machines (fleet by flags).")
+  Integer clients;
+
+  @Option(names = "--servers", paramLabel = "N", description = "Windows Server machines (fleet by flags).")
+  Integer servers;
+
+  @Option(names = "--office2010", paramLabel = "N", description = "More client PCs with Office 2010 Professional Plus.")
+  Integer office2010;
+
+  @Option(names = "--office2013", paramLabel = "N", description = "More client PCs with Office 2013 Professional Plus.")
+  Integer office2013;
+
+  @Option(names = "--days", paramLabel = "DAYS", description = "How many days to simulate (overrides the scenario).")
+  Integer days;
+
+  @Option(names = "--seed", paramLabel = "SEED", description = "Random seed (overrides the scenario; default 1).")
+  Long seed;
+
+  @Option(names = "--json", description = "One JSON object per event per line instead of the timeline.")
+  boolean json;
+
+  /** Which store the lab host's ledger uses. */
+  enum Ledger { h2, memory }
+
+  @Option(names = "--ledger", paramLabel = "h2|memory", defaultValue = "h2",
+      description = "The host's ledger: h2 (in-memory H2, default) or memory (plain Java, faster for large fleets).")
+  Ledger ledger;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final SimulationWiring.FamilySource familySource;
+  private final HostFactory hostFactory;
+
+  /** The command as the CLI runs it (see {@link SimulationWiring}). */
+  public SimulateCommand() {
+    this(SimulationWiring.families(), SimulationWiring.host());
+  }
+
+  /** The command with given families and host (tests). */
+  public SimulateCommand(SimulationWiring.FamilySource families, HostFactory hosts) {
+    this.familySource = families;
+    this.hostFactory = hosts;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    try (SimulationWiring.FamilyLease families = familySource.families(spec)) {
+      Scenario scenario;
+      try {
+        scenario = scenario(families.families());
+      } catch (ScenarioException e) {
+        err.println("kms-agent simulate: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
+      return run(scenario, err);
+    }
+  }
+
+  private int run(Scenario scenario, PrintWriter err) throws Exception {
+    PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
+    TimelinePrinter timeline = json ? null : new TimelinePrinter(out, scenario);
+    Consumer<LabEvent> sink = json ? new JsonEventWriter(out, scenario.start()) : timeline;
+    SimulationLab lab = new SimulationLab(scenario,
+        ledger == Ledger.memory ? LabHosts.ledgerInPlainMemory() : hostFactory, sink);
+    long began = System.nanoTime();
+    long[] lastReport = {began};
+    LabSummary summary;
+    try {
+      summary = lab.run((day, total, events) -> {
+        long now = System.nanoTime();
+        if (now - lastReport[0] > 1_000_000_000L) {
+          lastReport[0] = now;
+          err.printf(Locale.ROOT, "simulate: day %d of %d, %,d events%n", day, total, events);
+          err.flush();
+        }
+      });
+    } catch (OutOfMemoryError e) {
+      lab = null;
+      out.flush();
+      err.printf(Locale.ROOT, "kms-agent simulate: the simulation ran out of memory (heap limit %,d MB). Give it more"
+          + " with KMSAGENT_JAVA_OPTS=-Xmx2g, use --ledger memory, or simulate fewer machines or days.%n",
+          Runtime.getRuntime().maxMemory() >> 20);
+      err.flush();
+      return 1;
+    }
+    if (timeline != null) {
+      timeline.finish(summary, scenario.start().plus(scenario.length()));
+    }
+    out.flush();
+    if (System.nanoTime() - began > 1_000_000_000L) {
+      err.printf(Locale.ROOT, "simulate: done, %,d events in %.1f s%n", summary.events(),
+          (System.nanoTime() - began) / 1e9);
+      err.flush();
+    }
+    return 0;
+  }
+
+  /** The scenario from the file or the flags, fully validated; overrides applied. */
+  Scenario scenario(List<LoadedFamily> families) throws ScenarioException {
+    ScenarioReader reader = new ScenarioReader(families);
+    boolean fleetFlags = clients != null || servers != null || office2010 != null || office2013 != null;
+    List<String> problems = new ArrayList<>();
+    if (days != null && (days < 1 || days > 3650)) {
+      problems.add("--days must be 1 to 3650, got " + days);
+    }
+    if (scenarioFile != null && fleetFlags) {
+      problems.add("give either a scenario file or fleet flags (--clients, --servers, --office2010, --office2013), "
+          + "not both");
+    }
+    if (scenarioFile == null && !fleetFlags) {
+      problems.add("give a scenario file (e.g. scenarios/worked-example.yaml) or a fleet, e.g. --clients 30 "
+          + "--servers 6");
+    }
+    if (!problems.isEmpty()) {
+      throw new ScenarioException("simulate", problems);
+    }
+    Scenario s = scenarioFile != null ? reader.read(scenarioFile) : reader.validate("command line", flags(families));
+    return s.with(Optional.ofNullable(seed), Optional.ofNullable(days).map(d -> Duration.ofDays(d)));
+  }
+
+  private ScenarioFile flags(List<LoadedFamily> families) throws ScenarioException {
+    List<String> problems = new ArrayList<>();
+    List<GroupFile> groups = new ArrayList<>();
+    String clientEdition = edition(families, "windows-client", "--clients", clients, problems,
+        "Windows 11 Enterprise", "Windows 10 Enterprise");
+    int[] counts = {n(clients), n(servers), n(office2010), n(office2013)};
+    String[] flags = {"--clients", "--servers", "--office2010", "--office2013"};
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] < 0) {
+        problems.add(flags[i] + " must be 0 or more, got " + counts[i]);
+      }
+    }
+    if (n(clients) > 0) {
+      groups.add(group("client-{n}", n(clients), spacing(n(clients)),
+          new ProductFile("windows-client", clientEdition)));
+    }
+    if (n(servers) > 0) {
+      String e = edition(families, "windows-server", "--servers", servers, problems, "Windows Server 2022 Standard");
+      groups.add(group("server-{n}", n(servers), spacing(n(servers)), new ProductFile("windows-server", e)));
+    }
+    if (n(office2010) > 0) {
+      String e = edition(families, "office2010", "--office2010", office2010, problems, "Office 2010 Professional Plus");
+      groups.add(group("o2010-pc-{n}", n(office2010), spacing(n(office2010)),
+          new ProductFile("windows-client", clientEdition),
+          new ProductFile("office2010", e)));
+    }
+    if (n(office2013) > 0) {
+      String e = edition(families, "office2013", "--office2013", office2013, problems, "Office 2013 Professional Plus");
+      groups.add(group("o2013-pc-{n}", n(office2013), spacing(n(office2013)),
+          new ProductFile("windows-client", clientEdition),
+          new ProductFile("office2013", e)));
+    }
+    if (!problems.isEmpty()) {
+      throw new ScenarioException("command line", problems);
+    }
+    String fleet = String.format(Locale.ROOT, "%d clients, %d servers, %d Office 2010 PCs, %d Office 2013 PCs",
+        n(clients), n(servers), n(office2010), n(office2013));
+    return new ScenarioFile("Fleet from flags", fleet, seed, days, null, null, groups, null);
+  }
+
+  /** Each group of a fleet by flags arrives within one 8-hour working day, evenly spaced (at least 1 s apart). */
+  private static String spacing(int count) {
+    return Math.max(1, 8 * 3600 / Math.max(1, count)) + "s";
+  }
+
+  private static GroupFile group(String name, int count, String every, ProductFile... products) {
+    return new GroupFile(name, count, null, null, List.of(products), "0", every, null, null, null, null, null, null,
+        null);
+  }
+
+  private static String edition(List<LoadedFamily> families, String familyId, String flag, Integer count,
+      List<String> problems, String... preferred) {
+    if (count == null || count <= 0) {
+      return null;
+    }
+    Optional<LoadedFamily> f = families.stream().filter(x -> x.id().equals(familyId)).findFirst();
+    if (f.isEmpty()) {
+      problems.add(flag + ": the " + familyId + " plugin is not loaded");
+      return null;
+    }
+    for (String p : preferred) {
+      Optional<Sku> s = f.get().catalog().byName(p);
+      if (s.isPresent() && s.get().skuId().isPresent()) {
+        return s.get().name();
+      }
+    }
+    return f.get().catalog().skus().stream().filter(s -> s.skuId().isPresent()).map(Sku::name).findFirst()
+        .orElse(null);
+  }
+
+  private static int n(Integer v) {
+    return v == null ? 0 : v;
+  }
+}

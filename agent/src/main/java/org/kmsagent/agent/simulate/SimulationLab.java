@@ -1,0 +1,315 @@
+package org.kmsagent.agent.simulate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.kmsagent.agent.host.KmsHost;
+import org.kmsagent.agent.licensing.simulated.SimulatedDns;
+import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
+import org.kmsagent.agent.licensing.simulated.SimulatedNetwork;
+import org.kmsagent.agent.licensing.simulated.SimulatedProduct;
+import org.kmsagent.agent.licensing.simulated.SimulatedWorld;
+import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.renewal.MakFallbackPolicy;
+import org.kmsagent.agent.renewal.RenewalEvent;
+import org.kmsagent.agent.renewal.RenewalLoop;
+import org.kmsagent.agent.scheduler.VirtualClockScheduler;
+import org.kmsagent.api.LicenseStatus;
+import org.kmsagent.api.LicensingException;
+import org.kmsagent.api.Sku;
+
+/**
+ * The lab behind {@code kms-agent simulate}: one KMS host, a simulated network and DNS, and a fleet of simulated
+ * machines each running a {@link RenewalLoop} per installed product, all on one {@link VirtualClockScheduler}.
+ *
+ * <p>Deterministic: every random draw comes from one {@link SplittableRandom} seeded by the scenario, drawn in
+ * declaration order before the clock starts, and the scheduler breaks ties by scheduling order; so the same
+ * scenario and seed give the same event stream.
+ */
+public final class SimulationLab {
+  private final Scenario scenario;
+  private final HostFactory hosts;
+  private final Consumer<LabEvent> sink;
+  private final VirtualClockScheduler scheduler;
+  private final SimulatedWorld world;
+  private final List<Member> members = new ArrayList<>();
+  private final Map<String, int[]> poolThresholds = new LinkedHashMap<>();
+  private final Map<String, Integer> lastCount = new TreeMap<>();
+  private final Map<String, Tally> tallies = new LinkedHashMap<>();
+
+  /** One machine × product and its loop. */
+  private static final class Member {
+    final String machineName;
+    final Scenario.ProductPlan product;
+    SimulatedMachine machine;
+    RenewalLoop loop;
+    boolean gone;
+    boolean viaMak;
+    Tally tally;
+    String lastProblem;
+
+    Member(String machineName, Scenario.ProductPlan product) {
+      this.machineName = machineName;
+      this.product = product;
+    }
+  }
+
+  private static final class Tally {
+    long activations;
+    long renewals;
+    long failures;
+    final Map<String, Long> byCause = new TreeMap<>();
+  }
+
+  /** Progress of a long run (for stderr). */
+  @FunctionalInterface
+  public interface Progress {
+    void day(long day, long days, long events);
+  }
+
+  public SimulationLab(Scenario scenario, HostFactory hosts, Consumer<LabEvent> sink) {
+    this.scenario = scenario;
+    this.hosts = hosts;
+    this.sink = sink;
+    this.scheduler = new VirtualClockScheduler(scenario.start());
+    this.world = new SimulatedWorld(scheduler);
+  }
+
+  /** Runs the whole scenario and returns its summary. */
+  public LabSummary run(Progress progress) throws Exception {
+    KmsHost host = setUp();
+    try {
+      long days = scenario.length().toDays();
+      Instant start = scenario.start();
+      for (long d = 1; d <= days; d++) {
+        scheduler.runUntil(start.plus(Duration.ofDays(d)));
+        progress.day(d, days, scheduler.executed());
+      }
+      return summary();
+    } finally {
+      if (host instanceof org.kmsagent.agent.host.LedgerKmsHost ledgerHost) {
+        ledgerHost.ledger().close();
+      } else if (host instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
+    }
+  }
+
+  /** The lab's scheduler (tests drive it step by step). */
+  VirtualClockScheduler scheduler() {
+    return scheduler;
+  }
+
+  private KmsHost setUp() throws Exception {
+    Scenario.HostPlan plan = scenario.host();
+    KmsHost host = hosts.create(plan);
+    world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, plan.hostKeys(),
+        plan.licensePacks()));
+    if (plan.publishDns()) {
+      // Manual/dynamic record: _vlmcs._tcp, priority 0, weight 0 (kms-facts.md §2.6).
+      world.dns().publish(plan.domain(), new SimulatedDns.SrvRecord(plan.name(), plan.port(), 0, 0));
+    }
+    for (Scenario.Outage o : plan.outages()) {
+      Instant from = scenario.start().plus(o.from());
+      Instant to = scenario.start().plus(o.to());
+      world.network().addOutage(plan.name(), from, to);
+      scheduler.schedule(from, () -> sink.accept(LabEvent.lab(from, "host-down", "", "", OptionalInt.empty(),
+          OptionalInt.empty(), Optional.of(plan.name()))));
+      scheduler.schedule(to, () -> sink.accept(LabEvent.lab(to, "host-up", "", "", OptionalInt.empty(),
+          OptionalInt.empty(), Optional.of(plan.name()))));
+    }
+    Set<LoadedFamily> used = new java.util.LinkedHashSet<>();
+    scenario.groups().forEach(g -> g.products().forEach(p -> used.add(p.family())));
+    for (LoadedFamily f : used) {
+      f.catalog().skus().forEach(world::registerGvlk);
+      int[] thresholds = poolThresholds.get(f.countPool().id());
+      TreeSet<Integer> all = new TreeSet<>();
+      if (thresholds != null) {
+        for (int t : thresholds) {
+          all.add(t);
+        }
+      }
+      f.catalog().skus().forEach(s -> all.add(s.thresholdClass().minimumCount()));
+      poolThresholds.put(f.countPool().id(), all.stream().mapToInt(Integer::intValue).toArray());
+      tallies.put(f.countPool().id() + "\u0000" + f.id(), new Tally());
+    }
+    for (Map.Entry<String, Scenario.MakPlan> e : scenario.makFallback().entrySet()) {
+      scenario.groups().stream().flatMap(g -> g.products().stream()).map(Scenario.ProductPlan::family)
+          .filter(f -> f.id().equals(e.getKey())).findFirst().ifPresent(f -> {
+            Set<UUID> skus = new HashSet<>();
+            f.catalog().skus().forEach(s -> s.skuId().ifPresent(skus::add));
+            world.microsoft().register(e.getValue().policy().mak().orElseThrow(), skus, e.getValue().activations());
+          });
+    }
+    SplittableRandom rng = new SplittableRandom(scenario.seed());
+    for (Scenario.MachineGroup g : scenario.groups()) {
+      UUID shared = randomCmid(rng);
+      for (int i = 0; i < g.count(); i++) {
+        UUID cmid = g.cloned() ? shared : randomCmid(rng);
+        SplittableRandom own = rng.split();
+        String name = g.machineName(i);
+        Instant arrival = scenario.start().plus(g.arrive()).plus(g.every().multipliedBy(i));
+        List<Member> mine = new ArrayList<>();
+        for (Scenario.ProductPlan p : g.products()) {
+          Member m = new Member(name, p);
+          mine.add(m);
+          members.add(m);
+        }
+        scheduler.schedule(arrival, () -> arrive(g, name, cmid, own, mine));
+        g.leave().ifPresent(l -> scheduler.schedule(scenario.start().plus(l), () -> leave(name, mine)));
+      }
+    }
+    return host;
+  }
+
+  private static UUID randomCmid(SplittableRandom rng) {
+    // A random (version 4) UUID from the seeded source.
+    long hi = (rng.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (rng.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(hi, lo);
+  }
+
+  private void arrive(Scenario.MachineGroup g, String name, UUID cmid, SplittableRandom rng, List<Member> mine) {
+    SimulatedMachine machine = new SimulatedMachine(name, g.domain(), g.windows(), cmid, g.clockSkew(), world, rng);
+    machine.setHostCaching(g.hostCaching());
+    sink.accept(new LabEvent(scheduler.now(), "machine-arrived", name, "", "", Optional.empty(), "",
+        OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty()));
+    for (Member m : mine) {
+      LoadedFamily f = m.product.family();
+      Sku sku = m.product.sku();
+      SimulatedProduct product;
+      try {
+        product = new SimulatedProduct(
+            f.call((ext, h) -> h.licensingService(g.windows())), f.applicationId(), f.id(), f.countPool().id(), sku,
+            f.catalog().gracePeriod(), f.catalog().licensePack().map(p -> p.name()));
+        machine.install(product, Optional.of(sku.gvlk()));
+        machine.setKmsEndpoint(product.service(), product.skuId(), g.endpoint());
+      } catch (LicensingException e) {
+        throw new IllegalStateException("setting up " + name + ": " + e.getMessage(), e);
+      }
+      m.machine = machine;
+      m.tally = tallies.get(f.countPool().id() + "\u0000" + f.id());
+      Scenario.MakPlan mak = scenario.makFallback().get(f.id());
+      m.loop = new RenewalLoop(scheduler, f, machine, product.skuId(),
+          mak == null ? MakFallbackPolicy.OFF : mak.policy(), e -> onEvent(m, e));
+    }
+    for (Member m : mine) {
+      m.loop.start();
+    }
+  }
+
+  private void leave(String name, List<Member> mine) {
+    sink.accept(new LabEvent(scheduler.now(), "machine-left", name, "", "", Optional.empty(), "",
+        OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty()));
+    for (Member m : mine) {
+      m.gone = true;
+      if (m.loop != null) {
+        m.loop.stop();
+      }
+    }
+  }
+
+  private void onEvent(Member m, RenewalEvent e) {
+    if (e.kind() == RenewalEvent.Kind.STOPPED) {
+      return;
+    }
+    sink.accept(LabEvent.of(e));
+    Tally t = m.tally;
+    switch (e.kind()) {
+      case ACTIVATED -> t.activations++;
+      case RENEWED -> t.renewals++;
+      case MAK_ACTIVATED -> {
+        t.activations++;
+        m.viaMak = true;
+      }
+      case ACTIVATION_FAILED, RENEWAL_FAILED, MAK_FAILED -> {
+        m.lastProblem = e.hresult().map(h -> h.hex() + " ").orElse("")
+            + e.diagnosis().map(d -> d.cause() == org.kmsagent.agent.renewal.Diagnosis.Cause.COUNT_BELOW_THRESHOLD
+                ? d.detail() : d.toString()).orElse("");
+        t.failures++;
+        String cause = e.diagnosis().map(d -> d.cause().name()).orElse("OTHER");
+        t.byCause.merge(cause, 1L, Long::sum);
+      }
+      default -> { }
+    }
+    if (e.count().isPresent()) {
+      observeCount(e.time(), e.pool(), e.count().getAsInt(), e.host());
+    }
+  }
+
+  /** Reports a pool's count crossing one of its thresholds, up or down, as the host reported it. */
+  private void observeCount(Instant time, String pool, int count, Optional<String> host) {
+    Integer before = lastCount.put(pool, count);
+    int prev = before == null ? 0 : before;
+    int[] thresholds = poolThresholds.getOrDefault(pool, new int[0]);
+    for (int t : thresholds) {
+      if (prev < t && count >= t) {
+        sink.accept(LabEvent.lab(time, "threshold-reached", "", pool, OptionalInt.of(count), OptionalInt.of(t),
+            host));
+      } else if (prev >= t && count < t) {
+        sink.accept(LabEvent.lab(time, "below-threshold", "", pool, OptionalInt.of(count), OptionalInt.of(t),
+            host));
+      }
+    }
+  }
+
+  private LabSummary summary() throws LicensingException {
+    Map<String, Map<String, Integer>> problems = new LinkedHashMap<>();
+    Map<String, int[]> states = new LinkedHashMap<>();
+    tallies.keySet().forEach(k -> states.put(k, new int[6]));
+    Set<String> machines = new HashSet<>();
+    for (Member m : members) {
+      String key = m.product.family().countPool().id() + "\u0000" + m.product.family().id();
+      int[] s = states.get(key);
+      s[0]++;
+      machines.add(m.machineName);
+      if (m.gone) {
+        s[5]++;
+        continue;
+      }
+      if (m.machine == null) {
+        continue;
+      }
+      UUID sku = m.product.sku().skuId().orElseThrow();
+      LicenseStatus st = m.machine.licenseState(serviceOf(m), sku).status();
+      if (st == LicenseStatus.LICENSED) {
+        s[1]++;
+        if (m.viaMak) {
+          s[2]++;
+        }
+      } else if (st.isGrace()) {
+        s[3]++;
+      } else if (st == LicenseStatus.NOTIFICATION) {
+        s[4]++;
+      }
+      if (st != LicenseStatus.LICENSED && m.lastProblem != null) {
+        problems.computeIfAbsent(key, k -> new TreeMap<>()).merge(m.lastProblem, 1, Integer::sum);
+      }
+    }
+    List<LabSummary.Row> rows = new ArrayList<>();
+    for (Map.Entry<String, Tally> e : tallies.entrySet()) {
+      String[] k = e.getKey().split("\u0000");
+      int[] s = states.get(e.getKey());
+      Tally t = e.getValue();
+      rows.add(new LabSummary.Row(k[0], k[1], s[0], s[1], s[2], s[3], s[4], s[5], t.activations, t.renewals,
+          t.failures, t.byCause, problems.getOrDefault(e.getKey(), Map.of())));
+    }
+    return new LabSummary(rows, lastCount, scheduler.executed(), machines.size());
+  }
+
+  private static org.kmsagent.api.LicensingService serviceOf(Member m) throws LicensingException {
+    return m.product.family().call((f, h) -> h.licensingService(m.machine.windowsVersion()));
+  }
+}

@@ -1,0 +1,171 @@
+package org.kmsagent.agent.licensing.simulated;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.renewal.Diagnosis.Cause;
+import org.kmsagent.agent.scheduler.VirtualClockScheduler;
+import org.kmsagent.agent.host.H2ActivationLedger;
+import org.kmsagent.agent.host.HostConfig;
+import org.kmsagent.agent.host.LedgerKmsHost;
+import org.kmsagent.agent.testsupport.TestFamilies;
+import org.kmsagent.api.ActivationResult;
+import org.kmsagent.api.HostKey;
+import org.kmsagent.api.KeyChannel;
+import org.kmsagent.api.KmsEndpoint;
+import org.kmsagent.api.LicenseStatus;
+import org.kmsagent.api.LicensingException;
+import org.kmsagent.api.LicensingService;
+import org.kmsagent.api.ProductKey;
+import org.kmsagent.api.Sku;
+import org.kmsagent.api.WindowsVersion;
+
+/** The simulated licensing service answers as Windows does: keys, channels, discovery, caching, codes. */
+class SimulatedMachineTest {
+  private static final Instant T0 = Instant.parse("2026-05-04T10:00:00Z");
+  private static final LoadedFamily CLIENT = TestFamilies.byId("windows-client");
+
+  private VirtualClockScheduler clock;
+  private SimulatedWorld world;
+  private List<HostKey> keys;
+
+  @BeforeEach
+  void setUp() {
+    clock = new VirtualClockScheduler(T0);
+    world = new SimulatedWorld(clock);
+    CLIENT.catalog().skus().forEach(world::registerGvlk);
+    keys = TestFamilies.byId("windows-server").catalog().hostKeys();
+  }
+
+  private LedgerKmsHost host(String name) {
+    LedgerKmsHost h = new LedgerKmsHost(HostConfig.of(name, keys, Set.of()), H2ActivationLedger.inMemory());
+    world.network().attach(new SimulatedNetwork.HostEntry(name, 1688, h, keys, Set.of()));
+    return h;
+  }
+
+  private SimulatedMachine machine(String name) {
+    return new SimulatedMachine(name, "corp.example", WindowsVersion.WINDOWS_10, UUID.randomUUID(), Duration.ZERO,
+        world, new SplittableRandom(3));
+  }
+
+  private static Sku sku(String edition) {
+    return CLIENT.catalog().byName(edition).orElseThrow();
+  }
+
+  private static SimulatedProduct product(String edition) {
+    return new SimulatedProduct(LicensingService.SPP, CLIENT.applicationId(), CLIENT.id(), "windows", sku(edition),
+        Duration.ofDays(30), Optional.empty());
+  }
+
+  private static UUID id(String edition) {
+    return sku(edition).skuId().orElseThrow();
+  }
+
+  @Test
+  void anotherEditionsKeyIsReportedAsWrongKeyAndItsOwnGvlkFixesIt() throws Exception {
+    host("kms1");
+    world.dns().publish("corp.example", new SimulatedDns.SrvRecord("kms1", 1688, 0, 0));
+    SimulatedMachine m = machine("pc");
+    m.install(product("Windows 10 Enterprise"), Optional.of(sku("Windows 10 Pro").gvlk()));
+
+    ActivationResult r = m.activate(LicensingService.SPP, id("Windows 10 Enterprise"));
+    assertThat(r.hresult().hex()).isEqualTo("0xC004F050");
+    assertThat(m.lastDiagnosis(id("Windows 10 Enterprise")).orElseThrow().cause())
+        .isEqualTo(Cause.WRONG_KEY_FOR_EDITION);
+
+    m.installProductKey(LicensingService.SPP, sku("Windows 10 Enterprise").gvlk());
+    assertThat(m.activate(LicensingService.SPP, id("Windows 10 Enterprise")).reportedCount()).hasValue(1);
+    assertThat(m.installedProducts(LicensingService.SPP, CLIENT.applicationId()).get(0).partialProductKey())
+        .contains(sku("Windows 10 Enterprise").gvlk().lastFive());
+  }
+
+  @Test
+  void unknownKeyIsInvalidAndNoKeyMeansNotInstalled() {
+    SimulatedMachine m = machine("pc");
+    m.install(product("Windows 10 Enterprise"), Optional.empty());
+    assertThatThrownBy(() -> m.installProductKey(LicensingService.SPP,
+        ProductKey.parse("BCDFG-HJKMP-QRTVW-XY234-6789B")))
+        .isInstanceOf(LicensingException.class)
+        .hasMessageContaining("0xC004F050")
+        .hasMessageNotContaining("BCDFG-HJKMP");
+    assertThat(m.installedProducts(LicensingService.SPP, CLIENT.applicationId())).isEmpty();
+  }
+
+  @Test
+  void installingAMakSwitchesTheChannelAndActivatesOnlineWhileActivationsLast() throws Exception {
+    ProductKey mak = ProductKey.parse("BCDFG-HJKMP-QRTVW-XY234-6789B");
+    world.microsoft().register(mak, Set.of(id("Windows 10 Enterprise")), 1);
+    SimulatedMachine a = machine("a");
+    SimulatedMachine b = machine("b");
+    for (SimulatedMachine m : List.of(a, b)) {
+      m.install(product("Windows 10 Enterprise"), Optional.of(sku("Windows 10 Enterprise").gvlk()));
+      m.installProductKey(LicensingService.SPP, mak);
+      assertThat(m.installedProducts(LicensingService.SPP, CLIENT.applicationId()).get(0).channel())
+          .isEqualTo(KeyChannel.VOLUME_MAK);
+    }
+    assertThat(a.activate(LicensingService.SPP, id("Windows 10 Enterprise")).activated()).isTrue();
+    clock.runUntil(T0.plus(Duration.ofDays(400)));
+    assertThat(a.licenseState(LicensingService.SPP, id("Windows 10 Enterprise")).status())
+        .as("a MAK activation does not expire").isEqualTo(LicenseStatus.LICENSED);
+    assertThat(b.activate(LicensingService.SPP, id("Windows 10 Enterprise")).hresult().hex())
+        .isEqualTo("0xC004C020");
+  }
+
+  @Test
+  void discoveryTriesLowerPriorityFirstFallsBackWhenItIsDownAndThenCachesTheHostThatAnswered() throws Exception {
+    LedgerKmsHost primary = host("kms-a.corp.example");
+    LedgerKmsHost backup = host("kms-b.corp.example");
+    world.dns().publish("corp.example", new SimulatedDns.SrvRecord("kms-b.corp.example", 1688, 10, 0));
+    world.dns().publish("corp.example", new SimulatedDns.SrvRecord("kms-a.corp.example", 1688, 0, 0));
+    world.network().addOutage("kms-a.corp.example", T0, T0.plus(Duration.ofHours(1)));
+    SimulatedMachine m = machine("pc");
+    m.install(product("Windows 10 Enterprise"), Optional.of(sku("Windows 10 Enterprise").gvlk()));
+
+    ActivationResult first = m.activate(LicensingService.SPP, id("Windows 10 Enterprise"));
+    assertThat(first.kmsHost()).contains("kms-b.corp.example");
+    clock.runUntil(T0.plus(Duration.ofHours(2)));
+    // kms-a is back, but host caching keeps the client on kms-b (kms-facts.md §2.5).
+    assertThat(m.activate(LicensingService.SPP, id("Windows 10 Enterprise")).kmsHost()).contains("kms-b.corp.example");
+    assertThat(primary.historySize()).isZero();
+    assertThat(backup.historySize()).isEqualTo(2);
+
+    SimulatedMachine noCache = machine("pc2");
+    noCache.setHostCaching(false);
+    noCache.install(product("Windows 10 Enterprise"), Optional.of(sku("Windows 10 Enterprise").gvlk()));
+    assertThat(noCache.activate(LicensingService.SPP, id("Windows 10 Enterprise")).kmsHost())
+        .contains("kms-a.corp.example");
+  }
+
+  @Test
+  void lookupDomainIsHonouredAndAPinnedHostSkipsDns() throws Exception {
+    host("kms.branch.example");
+    world.dns().publish("branch.example", new SimulatedDns.SrvRecord("kms.branch.example", 1688, 0, 0));
+    SimulatedMachine m = machine("pc");
+    m.install(product("Windows 10 Enterprise"), Optional.of(sku("Windows 10 Enterprise").gvlk()));
+
+    assertThat(m.activate(LicensingService.SPP, id("Windows 10 Enterprise")).hresult().hex())
+        .as("nothing published in the machine's own domain").isEqualTo("0x8007232B");
+    m.setKmsEndpoint(LicensingService.SPP, id("Windows 10 Enterprise"), KmsEndpoint.discovery("branch.example"));
+    assertThat(m.activate(LicensingService.SPP, id("Windows 10 Enterprise")).kmsHost()).contains("kms.branch.example");
+    m.setKmsEndpoint(LicensingService.SPP, id("Windows 10 Enterprise"), KmsEndpoint.host("kms.branch.example", 1700));
+    assertThat(m.activate(LicensingService.SPP, id("Windows 10 Enterprise")).hresult().hex())
+        .as("wrong port: nothing answers").isEqualTo("0xC004F074");
+  }
+
+  @Test
+  void unknownSkuIsAnExceptionNotAResult() {
+    SimulatedMachine m = machine("pc");
+    assertThatThrownBy(() -> m.activate(LicensingService.SPP, UUID.randomUUID()))
+        .isInstanceOf(LicensingException.class).hasMessageContaining("not installed on pc");
+  }
+}

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param bridge the TLS TCP event-bus bridge that {@code kms-agent ctl} talks to
  * @param renewal how this machine's products are kept activated
  * @param fleet the hubs this agent reports to, or a hub's cluster settings
+ * @param simulated the simulated machine the agent drives when the licensing stack is the simulated one
  */
 public record AgentConfig(
     String pluginsDir,
@@ -23,20 +24,28 @@ public record AgentConfig(
     HostConfig host,
     BridgeConfig bridge,
     RenewalConfig renewal,
-    FleetConfig fleet) {
+    FleetConfig fleet,
+    SimulatedConfig simulated) {
 
   public AgentConfig {
     pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
     licensing = Objects.requireNonNullElse(licensing, Licensing.AUTO);
     dataDir = Objects.requireNonNullElse(dataDir, "data");
-    host = Objects.requireNonNullElseGet(host, () -> new HostConfig(null, null, null, null, null));
+    host = Objects.requireNonNullElseGet(host, () -> new HostConfig(null, null, null, null, null, null, null));
     bridge = Objects.requireNonNullElseGet(bridge, BridgeConfig::defaults);
     renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null));
     fleet = Objects.requireNonNullElseGet(fleet, FleetConfig::defaults);
+    simulated = Objects.requireNonNullElseGet(simulated, () -> new SimulatedConfig(null));
+  }
+
+  /** The same configuration with other fleet settings (keeps callers that predate later keys short). */
+  public AgentConfig(String pluginsDir, Licensing licensing, String dataDir, HostConfig host, BridgeConfig bridge,
+      RenewalConfig renewal, FleetConfig fleet) {
+    this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, null);
   }
 
   /** Every default. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null);
   }
 }

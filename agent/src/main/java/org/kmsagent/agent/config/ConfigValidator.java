@@ -81,6 +81,13 @@ final class ConfigValidator {
       }
     }
     errors.addAll(c.fleet().problems());
+    List<String> editions = c.simulated().editions();
+    for (int i = 0; i < editions.size(); i++) {
+      notBlank(errors, "simulated.editions[" + i + "]", editions.get(i));
+    }
+    for (int i = 0; i < h.hostKeys().size(); i++) {
+      notBlank(errors, "host.hostKeys[" + i + "]", h.hostKeys().get(i));
+    }
     return errors;
   }
 

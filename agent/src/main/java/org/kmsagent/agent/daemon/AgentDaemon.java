@@ -56,7 +56,7 @@ public final class AgentDaemon implements AutoCloseable {
     try {
       EventPublisher events = new BusEvents(vertx.eventBus(), clock);
       DaemonContext context = new DaemonContext(vertx, config, dataDir, events,
-          new StateStore(dataDir.resolve("state.json"), clock));
+          new StateStore(dataDir.resolve("state.json"), clock), clock);
       AgentControl control = binding.bind(context);
       BusApi api = new BusApi(vertx, control, events);
       api.register().await(30, TimeUnit.SECONDS);
@@ -110,6 +110,14 @@ public final class AgentDaemon implements AutoCloseable {
 
   /** Lines to print at start: where the bridge is and how to trust it (never a secret). */
   public List<String> banner() {
+    List<String> lines = new java.util.ArrayList<>(bridgeBanner());
+    if (control instanceof DaemonBanner b) {
+      lines.addAll(b.banner());
+    }
+    return lines;
+  }
+
+  private List<String> bridgeBanner() {
     if (bridge == null) {
       return List.of("kms-agent: bridge disabled (bridge.enabled=false)");
     }

@@ -10,15 +10,26 @@ import java.util.TreeMap;
  *
  * @param revision increases by one on every save (lets an operator, and the kill-safety test, see which write won)
  * @param products the schedules
+ * @param machine the simulated machine's licensing store, when the agent drives the simulated stack; else null
  */
-public record AgentState(long revision, Map<String, ProductSchedule> products) {
+public record AgentState(long revision, Map<String, ProductSchedule> products, StoredMachine machine) {
   public AgentState {
     products = Map.copyOf(Objects.requireNonNullElse(products, Map.of()));
+  }
+
+  /** A state without a simulated machine. */
+  public AgentState(long revision, Map<String, ProductSchedule> products) {
+    this(revision, products, null);
   }
 
   /** Nothing stored yet. */
   public static AgentState empty() {
     return new AgentState(0, Map.of());
+  }
+
+  /** A copy with the simulated machine's store replaced. */
+  public AgentState withMachine(StoredMachine stored) {
+    return new AgentState(revision, products, stored);
   }
 
   /** The key of a product. */
@@ -30,13 +41,13 @@ public record AgentState(long revision, Map<String, ProductSchedule> products) {
   public AgentState with(String key, ProductSchedule schedule) {
     Map<String, ProductSchedule> next = new TreeMap<>(products);
     next.put(key, schedule);
-    return new AgentState(revision, next);
+    return new AgentState(revision, next, machine);
   }
 
   /** A copy without one product. */
   public AgentState without(String key) {
     Map<String, ProductSchedule> next = new TreeMap<>(products);
     next.remove(key);
-    return new AgentState(revision, next);
+    return new AgentState(revision, next, machine);
   }
 }

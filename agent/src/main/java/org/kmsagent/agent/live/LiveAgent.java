@@ -4,7 +4,6 @@ import com.google.inject.Guice;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.kmsagent.agent.bus.AgentControl;
@@ -121,6 +123,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private final Map<String, Tracked> tracked = new LinkedHashMap<>();
   private final Map<String, ProductView> published = new HashMap<>();
   private boolean closed;
+  private boolean stopping;
 
   /** One product's loop and what the agent remembers of it. */
   private static final class Tracked {
@@ -129,6 +132,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     RenewalLoop loop;
     RenewalEvent lastAttempt;
     Instant lastAttemptAt;
+    Instant graceEnd;
 
     Tracked(LoadedFamily family, UUID skuId) {
       this.family = family;
@@ -262,6 +266,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
 
   /** Brings the loops in line with the registry: loops for admitted families, none for removed ones. */
   private void reconcile(FamilyRegistry registry) {
+    if (stopping) {
+      return; // the plugins are closing at shutdown: the loops are already stopped and their state saved
+    }
     if (!onMachineThread()) {
       onMachine(() -> {
         reconcile(registry);
@@ -495,8 +502,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         }
       }
       Instant validUntil = ls.flatMap(x -> x.validUntil().isPresent() ? x.validUntil()
-          : x.status().isGrace() || x.status() == LicenseStatus.NOTIFICATION
-              ? Optional.of(now.plus(x.graceRemaining())) : Optional.empty()).orElse(null);
+          : x.status().isGrace() ? Optional.of(graceEnd(t, now.plus(x.graceRemaining()))) : Optional.empty())
+          .orElse(null);
       out.add(new ProductView(t.family.id(), p != null ? p.name() : name(t), t.skuId.toString(),
           p == null ? null : p.partialProductKey().orElse(null),
           ls.map(x -> x.status().name()).orElse("UNKNOWN"),
@@ -506,6 +513,17 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
           t.lastAttempt != null ? resultText(t.lastAttempt) : s == null ? null : s.lastResult()));
     }
     return out;
+  }
+
+  /**
+   * The end of a grace period, which the licensing service reports only as time remaining: kept from one reading to
+   * the next while it agrees within a few seconds, so that reading the status twice shows the same instant.
+   */
+  private static Instant graceEnd(Tracked t, Instant computed) {
+    if (t.graceEnd == null || Duration.between(t.graceEnd, computed).abs().compareTo(Duration.ofSeconds(5)) > 0) {
+      t.graceEnd = computed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    }
+    return t.graceEnd;
   }
 
   private List<InstalledProduct> find(LoadedFamily f) {
@@ -774,18 +792,24 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     if (onMachineThread()) {
       return body.call();
     }
-    Promise<T> promise = Promise.promise();
+    // A plain future: the callers are Vert.x worker threads, where Vert.x's own Future.await is refused.
+    CompletableFuture<T> result = new CompletableFuture<>();
     machineContext.runOnContext(v -> {
       try {
-        promise.complete(body.call());
+        result.complete(body.call());
       } catch (Throwable e) {
-        promise.fail(e);
+        result.completeExceptionally(e);
       }
     });
     try {
-      return promise.future().await(WAIT_SECONDS, TimeUnit.SECONDS);
+      return result.get(WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new ControlException(BusCodes.TIMEOUT, "the agent did not finish within " + WAIT_SECONDS + " s");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 
@@ -804,6 +828,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     try {
       onMachineUnchecked(() -> {
         persist();
+        stopping = true;
         for (Tracked t : tracked.values()) {
           t.loop.stop();
         }
@@ -823,7 +848,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       closed = true;
       if (deploymentId != null) {
         try {
-          vertx.undeploy(deploymentId).await(30, TimeUnit.SECONDS);
+          vertx.undeploy(deploymentId).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
           LOG.debug("undeploy at shutdown: {}", e.toString());
         }

@@ -95,6 +95,10 @@ public final class SimulatedSite {
       SimulatedProduct product = new SimulatedProduct(service, family.applicationId(), family.id(),
           family.countPool().id(), sku.get(), family.catalog().gracePeriod(),
           family.catalog().licensePack().map(p -> p.name()));
+      if (machine.stored().stream().anyMatch(p -> p.skuId().equals(product.skuId()))) {
+        installed.add(sku.get()); // still installed (its plugin was unloaded and loaded again): keep it as it is
+        continue;
+      }
       Optional<SimulatedMachine.StoredProduct> before = stored.stream()
           .filter(p -> p.skuId().equals(product.skuId())).findFirst();
       if (before.isPresent()) {

@@ -31,7 +31,7 @@ import org.kmsagent.api.Sku;
  * A real {@link LiveAgent} in this JVM over the four built plugin jars, a data directory and its own Vert.x; the
  * events it publishes are recorded.
  */
-final class LiveFixture implements AutoCloseable {
+public final class LiveFixture implements AutoCloseable {
   final Path dataDir;
   final LiveAgent agent;
 
@@ -89,7 +89,7 @@ final class LiveFixture implements AutoCloseable {
    * Puts {@code others} other clients of the windows pool in the ledger the agent's host role will open, seen now,
    * as a site with that many machines would have (so the agent's own machine is counted on top of them).
    */
-  static void seedLedger(Path dataDir, int others) {
+  public static void seedLedger(Path dataDir, int others) {
     LoadedFamily windows = TestFamilies.byId("windows-client");
     Sku sku = windows.catalog().byName("Windows 11 Enterprise").orElseThrow();
     try (H2ActivationLedger ledger = H2ActivationLedger.openFile(dataDir.resolve("ledger"))) {

@@ -97,7 +97,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseable {
   /** Event type of renewal-loop events on {@code kmsagent.events}. */
-  public static final String RENEWAL = "renewal";
+  public static final String RENEWAL = EventPublisher.RENEWAL;
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveAgent.class);
   private static final long WAIT_SECONDS = 120;

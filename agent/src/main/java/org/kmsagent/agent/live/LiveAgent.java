@@ -122,7 +122,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private AgentState saved;
   private final Map<String, Tracked> tracked = new LinkedHashMap<>();
   private final Map<String, ProductView> published = new HashMap<>();
-  private boolean closed;
+  private volatile boolean closed;
   private boolean stopping;
 
   /** One product's loop and what the agent remembers of it. */
@@ -213,6 +213,12 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     } else {
       banner.add("kms-agent: KMS host role off (host.enabled=false)"
           + (site != null ? "; the simulated machine has no reachable KMS host" : ""));
+    }
+    if (config.renewal().makFallback() != org.kmsagent.agent.config.MakFallback.NEVER
+        || config.renewal().families().values().stream().anyMatch(f -> f != null && f.makFallback() != null
+            && f.makFallback() != org.kmsagent.agent.config.MakFallback.NEVER)) {
+      // The configuration has no key for a MAK yet, and the agent never installs a MAK it was not given.
+      banner.add("kms-agent: renewal.makFallback: no MAK can be configured in this build; the fallback stays off");
     }
     Path dir = pluginsDirectory();
     plugins = Guice.createInjector(new AgentModule(dir)).getInstance(PluginHost.class);

@@ -129,14 +129,17 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private static final class Tracked {
     final LoadedFamily family;
     final UUID skuId;
+    /** The edition's name as the licensing service reports it (editions may share a SKU id, kms-facts.md §4). */
+    final String name;
     RenewalLoop loop;
     RenewalEvent lastAttempt;
     Instant lastAttemptAt;
     Instant graceEnd;
 
-    Tracked(LoadedFamily family, UUID skuId) {
+    Tracked(LoadedFamily family, UUID skuId, String name) {
       this.family = family;
       this.skuId = skuId;
+      this.name = name;
     }
   }
 
@@ -334,7 +337,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       return;
     }
     for (InstalledProduct p : installed) {
-      Tracked t = new Tracked(f, p.skuId());
+      Tracked t = new Tracked(f, p.skuId(), p.name());
       // kms-facts.md §2.3: each product follows its own schedule; the MAK fallback needs a MAK the administrator
       // gave, which this build has no key for yet, so it stays off.
       t.loop = new RenewalLoop(scheduler, f, choice.stack(), p.skuId(), MakFallbackPolicy.OFF, e -> onEvent(t, e));
@@ -761,7 +764,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   }
 
   private static String name(Tracked t) {
-    return t.family.catalog().bySkuId(t.skuId).map(s -> s.name()).orElse(t.skuId.toString());
+    return t.name;
   }
 
   // ---- the machine context ----

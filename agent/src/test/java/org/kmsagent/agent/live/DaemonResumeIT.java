@@ -63,7 +63,8 @@ class DaemonResumeIT {
     Child second = Child.start(config, dir.resolve("second.log"));
     try {
       String nextDue = before.path("products").path(PRODUCT).path("nextDue").asText();
-      assertThat(second.output()).contains("resumed, next attempt " + nextDue);
+      assertThat(second.output()).contains("renewal windows-client Windows 11 Enterprise: resumed, next attempt "
+          + nextDue);
       // In the first seconds after the restart no product is attempted again: their stored attempts are unchanged.
       await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> {
         JsonNode now = stored(data);

@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.host.ActivationLedger;
 import org.kmsagent.agent.host.HostConfig;
 import org.kmsagent.agent.host.HostSettings;
@@ -14,8 +16,10 @@ import org.kmsagent.agent.host.KmsHost;
 import org.kmsagent.agent.host.KmsRequest;
 import org.kmsagent.agent.host.KmsResponse;
 import org.kmsagent.agent.host.LedgerKmsHost;
+import org.kmsagent.agent.host.PoolEntry;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.api.HostKey;
+import org.kmsagent.api.ThresholdClass;
 
 /**
  * This agent's KMS host role: the {@link LedgerKmsHost} model over the durable ledger in the data directory, under
@@ -85,6 +89,41 @@ final class HostRole implements KmsHost, AutoCloseable {
   /** The model in force (for queries). */
   LedgerKmsHost model() {
     return host;
+  }
+
+  /**
+   * The host's state for the control API: every loaded family's count pool (and any other pool the ledger holds)
+   * with its count now against the threshold classes of the families that use it (kms-facts.md §1.4, §1.5), and the
+   * clients counted now. The ledger keeps CMIDs per pool, not per SKU, so entries carry no SKU id.
+   */
+  HostView view(List<LoadedFamily> families, Instant now) {
+    LedgerKmsHost model = host;
+    Map<String, List<LoadedFamily>> byPool = new TreeMap<>();
+    for (LoadedFamily f : families) {
+      byPool.computeIfAbsent(f.countPool().id(), k -> new ArrayList<>()).add(f);
+    }
+    model.poolIds().forEach(p -> byPool.computeIfAbsent(p, k -> new ArrayList<>()));
+    List<HostView.Pool> pools = new ArrayList<>();
+    List<HostView.LedgerEntry> ledger = new ArrayList<>();
+    for (Map.Entry<String, List<LoadedFamily>> e : byPool.entrySet()) {
+      int count = model.count(e.getKey(), now);
+      Map<String, Integer> classes = new TreeMap<>();
+      for (LoadedFamily f : e.getValue()) {
+        for (ThresholdClass c : f.catalog().thresholdClasses()) {
+          classes.putIfAbsent(c.name(), c.minimumCount());
+        }
+      }
+      List<HostView.Threshold> thresholds = classes.entrySet().stream()
+          .map(c -> new HostView.Threshold(c.getKey(), c.getValue(), count >= c.getValue())).toList();
+      String app = e.getValue().isEmpty() ? null : e.getValue().get(0).applicationId().toString();
+      String family = e.getValue().isEmpty() ? e.getKey()
+          : String.join(",", e.getValue().stream().map(LoadedFamily::id).toList());
+      pools.add(new HostView.Pool(app, family, count, thresholds));
+      for (PoolEntry pe : model.entries(e.getKey(), now)) {
+        ledger.add(new HostView.LedgerEntry(pe.cmid().toString(), app, null, pe.lastSeen()));
+      }
+    }
+    return new HostView(true, pools, ledger);
   }
 
   @Override

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,7 +46,6 @@ import org.kmsagent.agent.daemon.StateStore;
 import org.kmsagent.agent.daemon.StoredMachine;
 import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.LedgerKmsHost;
-import org.kmsagent.agent.host.PoolEntry;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.WindowsMachine;
 import org.kmsagent.agent.licensing.slc.SlcClient;
@@ -71,7 +69,6 @@ import org.kmsagent.api.LicenseStatus;
 import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingStack;
 import org.kmsagent.api.ProductKey;
-import org.kmsagent.api.ThresholdClass;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -549,35 +546,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       if (hostRole == null) {
         return new HostView(false, List.of(), List.of());
       }
-      LedgerKmsHost model = hostRole.model();
-      Instant now = scheduler.now();
-      List<LoadedFamily> families = plugins.registry().families();
-      Map<String, List<LoadedFamily>> byPool = new TreeMap<>();
-      for (LoadedFamily f : families) {
-        byPool.computeIfAbsent(f.countPool().id(), k -> new ArrayList<>()).add(f);
-      }
-      model.poolIds().forEach(p -> byPool.computeIfAbsent(p, k -> new ArrayList<>()));
-      List<HostView.Pool> pools = new ArrayList<>();
-      List<HostView.LedgerEntry> ledger = new ArrayList<>();
-      for (Map.Entry<String, List<LoadedFamily>> e : byPool.entrySet()) {
-        int count = model.count(e.getKey(), now);
-        Map<String, Integer> classes = new TreeMap<>();
-        for (LoadedFamily f : e.getValue()) {
-          for (ThresholdClass c : f.catalog().thresholdClasses()) {
-            classes.putIfAbsent(c.name(), c.minimumCount());
-          }
-        }
-        List<HostView.Threshold> thresholds = classes.entrySet().stream()
-            .map(c -> new HostView.Threshold(c.getKey(), c.getValue(), count >= c.getValue())).toList();
-        String app = e.getValue().isEmpty() ? null : e.getValue().get(0).applicationId().toString();
-        String family = e.getValue().isEmpty() ? e.getKey()
-            : String.join(",", e.getValue().stream().map(LoadedFamily::id).toList());
-        pools.add(new HostView.Pool(app, family, count, thresholds));
-        for (PoolEntry pe : model.entries(e.getKey(), now)) {
-          ledger.add(new HostView.LedgerEntry(pe.cmid().toString(), app, null, pe.lastSeen()));
-        }
-      }
-      return new HostView(true, pools, ledger);
+      return hostRole.view(plugins.registry().families(), scheduler.now());
     });
   }
 

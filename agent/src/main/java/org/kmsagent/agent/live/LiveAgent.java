@@ -1,10 +1,6 @@
 package org.kmsagent.agent.live;
 
 import com.google.inject.Guice;
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -22,10 +18,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.kmsagent.agent.bus.AgentControl;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.ControlException;
@@ -107,8 +99,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private final Path dataDir;
   private final List<String> banner = new ArrayList<>();
 
-  private Context machineContext;
-  private String deploymentId;
+  private MachineThread machine;
   private Scheduler scheduler;
   private PluginHost plugins;
   private LicensingStacks.Choice choice;
@@ -167,16 +158,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   }
 
   private void startComponents() throws Exception {
-    AtomicReference<Context> ctx = new AtomicReference<>();
-    deploymentId = vertx.deployVerticle(new AbstractVerticle() {
-      @Override
-      public void start() {
-        ctx.set(context);
-      }
-    }, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName("kmsagent-machine")
-        .setWorkerPoolSize(1)).await(WAIT_SECONDS, TimeUnit.SECONDS);
-    machineContext = ctx.get();
-    Scheduler live = new VertxScheduler(vertx, clock, machineContext);
+    machine = MachineThread.deploy(vertx, "kmsagent-machine", WAIT_SECONDS);
+    Scheduler live = new VertxScheduler(vertx, clock, machine.context());
     scheduler = new PersistingScheduler(live);
     onMachine(() -> {
       startOnMachine();
@@ -738,18 +721,12 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
 
   // ---- the machine context ----
 
-  /** A call on the machine context. */
-  @FunctionalInterface
-  private interface MachineCall<T> {
-    T call() throws Exception;
-  }
-
   private boolean onMachineThread() {
-    return machineContext != null && Vertx.currentContext() == machineContext;
+    return machine != null && machine.isCurrent();
   }
 
-  /** Runs {@code body} on the machine context and waits; runs it at once when already there. */
-  private <T> T onMachine(MachineCall<T> body) {
+  /** Runs {@code body} on the machine context and waits, mapping failures to what the control API reports. */
+  private <T> T onMachine(MachineThread.Call<T> body) {
     try {
       return onMachineUnchecked(body);
     } catch (ControlException | IllegalArgumentException e) {
@@ -758,37 +735,18 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       throw new ControlException(BusCodes.CONFLICT, e.getMessage());
     } catch (RuntimeException e) {
       throw e;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new ControlException(BusCodes.TIMEOUT, "the agent did not finish within " + WAIT_SECONDS + " s");
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private <T> T onMachineUnchecked(MachineCall<T> body) throws Exception {
+  private <T> T onMachineUnchecked(MachineThread.Call<T> body) throws Exception {
     if (closed) {
       throw new ControlException(BusCodes.UNAVAILABLE, "the agent is stopping");
     }
-    if (onMachineThread()) {
-      return body.call();
-    }
-    // A plain future: the callers are Vert.x worker threads, where Vert.x's own Future.await is refused.
-    CompletableFuture<T> result = new CompletableFuture<>();
-    machineContext.runOnContext(v -> {
-      try {
-        result.complete(body.call());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    });
-    try {
-      return result.get(WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new ControlException(BusCodes.TIMEOUT, "the agent did not finish within " + WAIT_SECONDS + " s");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    }
+    return machine.call(body, WAIT_SECONDS);
   }
 
   @Override
@@ -799,7 +757,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   /** Stops the loops (their state saved), the plugins and the host ledger. Idempotent. */
   @Override
   public void close() {
-    if (closed || machineContext == null) {
+    if (closed || machine == null) {
       closed = true;
       return;
     }
@@ -824,12 +782,10 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       LOG.warn("shutdown: the renewal loops or the host ledger did not stop cleanly", e);
     } finally {
       closed = true;
-      if (deploymentId != null) {
-        try {
-          vertx.undeploy(deploymentId).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          LOG.debug("undeploy at shutdown: {}", e.toString());
-        }
+      try {
+        machine.close();
+      } catch (Exception e) {
+        LOG.debug("machine context at shutdown: {}", e.toString());
       }
     }
   }

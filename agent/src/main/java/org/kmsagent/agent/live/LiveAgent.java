@@ -369,8 +369,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         .put("count", e.count().isPresent() ? e.count().getAsInt() : null)
         .put("required", e.required().isPresent() ? e.required().getAsInt() : null)
         .put("host", e.host().orElse(null));
-    e.diagnosis().ifPresent(d -> j.put("diagnosis", new JsonObject().put("cause", d.cause().name())
-        .put("detail", d.detail()).put("summary", d.toString())));
+    // "why" repeats the diagnosis as one line, for readers that show only flat fields (ctl watch's text).
+    e.diagnosis().ifPresent(d -> j.put("why", d.toString()).put("diagnosis", new JsonObject()
+        .put("cause", d.cause().name()).put("detail", d.detail()).put("summary", d.toString())));
     return j;
   }
 

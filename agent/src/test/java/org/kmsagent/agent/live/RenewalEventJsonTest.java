@@ -28,6 +28,8 @@ class RenewalEventJsonTest {
         RenewalEvent.Kind.ACTIVATION_FAILED, Optional.of(HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE), "windows",
         OptionalInt.empty(), OptionalInt.of(25), Optional.empty(),
         Optional.of(Diagnosis.of(Diagnosis.Cause.HOST_UNREACHABLE, "kms.corp.example:1688 did not answer")));
+    assertThat(LiveAgent.renewalJson(failed).getString("why"))
+        .isEqualTo("no KMS host answered: kms.corp.example:1688 did not answer");
     JsonObject record = new JsonObject().put("lastSeq", 0L);
     record = AgentRecords.apply(record, new JsonArray().add(event(1, failed)), T).record();
     JsonObject failure = record.getJsonObject("renewals").getJsonObject("windows-client").getJsonObject("failure");

@@ -177,8 +177,17 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     }
     saved = state;
     var h = config.host();
-    hostSettings = new HostSettings(h.activationIntervalMinutes(), h.renewalIntervalMinutes(), h.port(),
+    HostSettings configured = new HostSettings(h.activationIntervalMinutes(), h.renewalIntervalMinutes(), h.port(),
         h.publishDns());
+    hostSettings = configured;
+    AgentState.StoredHostSettings changed = state.hostSettings();
+    if (changed != null && configured.equals(changed.configured())) {
+      hostSettings = changed.set();
+      banner.add("kms-agent: host settings as last set through ctl: " + hostSettings);
+    } else if (changed != null) {
+      // The configuration was edited since the settings were set through ctl: the file wins.
+      state = state.withHostSettings(null);
+    }
     LicensingStacks stacks = new LicensingStacks(LiveAgent::slcStack, this::simulatedStack,
         System.getProperty("os.name", "unknown"));
     choice = stacks.select(config.licensing().id());
@@ -418,7 +427,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   }
 
   private static boolean sameContent(AgentState a, AgentState b) {
-    return b != null && a.products().equals(b.products()) && Objects.equals(a.machine(), b.machine());
+    return b != null && a.products().equals(b.products()) && Objects.equals(a.machine(), b.machine())
+        && Objects.equals(a.hostSettings(), b.hostSettings());
   }
 
   private Optional<LicenseState> licenseState(Tracked t) {
@@ -636,6 +646,19 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   @Override
   public HostSettings updateHostSettings(HostSettings settings) {
     return onMachine(() -> {
+      var h = config.host();
+      HostSettings configured = new HostSettings(h.activationIntervalMinutes(), h.renewalIntervalMinutes(),
+          h.port(), h.publishDns());
+      AgentState next = state.withHostSettings(settings.equals(configured) ? null
+          : new AgentState.StoredHostSettings(configured, settings));
+      try {
+        saved = store.save(next);
+        state = saved;
+      } catch (IOException e) {
+        // Refused as a whole: the settings in force stay as they were.
+        LOG.error("host settings could not be saved to {}: {}", store.file(), e.toString());
+        throw new ControlException(BusCodes.INTERNAL, "the settings could not be stored; nothing was changed");
+      }
       hostSettings = settings;
       if (hostRole != null) {
         hostRole.settings(toModel(settings));

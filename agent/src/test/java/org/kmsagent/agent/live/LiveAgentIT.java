@@ -137,4 +137,20 @@ class LiveAgentIT {
       assertThat(f.renewals("ACTIVATION_FAILED")).hasSize(1);
     }
   }
+
+  @Test
+  void hostSettingsSetThroughTheApiSurviveARestartUnlessTheConfigurationChanged() throws Exception {
+    Path data = dir.resolve("data");
+    org.kmsagent.agent.bus.view.HostSettings set = new org.kmsagent.agent.bus.view.HostSettings(30, 1440, 1700, false);
+    try (LiveFixture f = LiveFixture.start(data, "host.enabled=true")) {
+      f.agent.updateHostSettings(set);
+    }
+    try (LiveFixture again = LiveFixture.start(data, "host.enabled=true")) {
+      assertThat(again.agent.hostSettings()).isEqualTo(set);
+    }
+    try (LiveFixture edited = LiveFixture.start(data, "host.enabled=true", "host.renewalIntervalMinutes=720")) {
+      assertThat(edited.agent.hostSettings())
+          .isEqualTo(new org.kmsagent.agent.bus.view.HostSettings(120, 720, 1688, true));
+    }
+  }
 }

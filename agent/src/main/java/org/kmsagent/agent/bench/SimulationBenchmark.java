@@ -7,6 +7,9 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.PriorityQueue;
 import java.util.function.Supplier;
+import org.kmsagent.agent.host.KmsHost;
+import org.kmsagent.agent.host.KmsRequest;
+import org.kmsagent.agent.host.KmsResponse;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.simulate.HostFactory;
 import org.kmsagent.agent.simulate.LabHosts;
@@ -64,6 +67,25 @@ public final class SimulationBenchmark implements Benchmark {
     out.add(new BenchFigure(name(), String.format("simulated events/s, %,d machines x %d days, plain-memory ledger",
         machines, DAYS), plain.rate(), "events/s", "bare priority-queue loop, same events and timers",
         bare(machines, plain.events).rate(), true, OptionalDouble.of(0.5)));
+    // The engine alone (scheduler, loops, plugin calls, licensing model, events) with a host that grants at once
+    // without counting: shows how much of the cost is the host model and its ledger.
+    HostFactory instant = plan -> new KmsHost() {
+      @Override
+      public String name() {
+        return plan.name();
+      }
+
+      @Override
+      public KmsResponse handle(KmsRequest r, java.time.Instant now) {
+        int n = r.thresholdClass().minimumCount();
+        return new KmsResponse(org.kmsagent.api.HResult.S_OK, n, n, plan.activationInterval(),
+            plan.renewalInterval(), plan.name());
+      }
+    };
+    Measured engine = simulate(fams, machines, DAYS, instant);
+    out.add(new BenchFigure(name(), String.format("engine only (host grants at once), %,d machines x %d days",
+        machines, DAYS), engine.rate(), "events/s", "bare priority-queue loop, same events and timers",
+        bare(machines, engine.events).rate(), true, OptionalDouble.empty()));
     if (!quick) {
       for (int smaller : new int[] {machines / 100, machines / 10}) {
         Measured m = simulate(fams, smaller, DAYS, host);

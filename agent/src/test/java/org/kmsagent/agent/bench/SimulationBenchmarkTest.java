@@ -13,7 +13,7 @@ class SimulationBenchmarkTest {
   @Test
   void quickRunReportsSimulatedEventsBesideTheBareLoop() throws Exception {
     List<BenchFigure> figures = new SimulationBenchmark(TestFamilies::all, LabFixtures.TEST_HOST).run(true);
-    assertThat(figures).hasSize(2);
+    assertThat(figures).hasSize(3);
     BenchFigure f = figures.get(0);
     assertThat(f.figure()).contains("2,000 machines x 365 days");
     assertThat(f.value()).isPositive();

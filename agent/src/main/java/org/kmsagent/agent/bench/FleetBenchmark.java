@@ -114,8 +114,7 @@ public final class FleetBenchmark implements Benchmark {
     FleetConfig fleet = new FleetConfig(null, null, null, null, null, null, null, null,
         new FleetConfig.ClusterConfig("fleet-bench-" + UUID.randomUUID(), List.of("127.0.0.1:" + hz),
             List.of("127.0.0.1"), hz, "127.0.0.1"));
-    AgentConfig config = new AgentConfig(null, null, dir.resolve("hub").toString(), null, bridge, null, fleet,
-        null, null);
+    AgentConfig config = new AgentConfig(null, null, dir.resolve("hub").toString(), null, bridge, null, fleet);
     return HubServer.start(config, "bench-hub", Clock.systemUTC());
   }
 

@@ -13,6 +13,8 @@ public interface EventPublisher {
   String HOST_SETTINGS_CHANGED = "host-settings-changed";
   String PLUGINS_CHANGED = "plugins-changed";
   String STATE_CHANGED = "state-changed";
+  /** A renewal-loop event ({@code RenewalEvent} as JSON: kind, family, product, time, hresult, diagnosis...). */
+  String RENEWAL = "renewal";
 
   /** Publishes {@code {"type": type, "at": now, "data": data-as-json}}. */
   void publish(String type, Object data);

@@ -49,6 +49,11 @@ public final class KmsAgentCommand implements Runnable {
     return pluginsDir != null ? pluginsDir : Installation.defaultPluginsDirectory();
   }
 
+  /** The {@code --plugins-dir} given on the command line, if one was. */
+  public java.util.Optional<Path> pluginsDirOption() {
+    return java.util.Optional.ofNullable(pluginsDir);
+  }
+
   /** A plugin host over the plugins directory, with every jar in it loaded (problems are kept, not thrown). */
   public PluginHost loadPlugins() {
     PluginHost host = Guice.createInjector(new AgentModule(pluginsDirectory())).getInstance(PluginHost.class);

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param fleet the hubs this agent reports to, or a hub's cluster settings
  * @param metrics the Prometheus endpoint (agents and hubs)
  * @param dashboard a hub's web dashboard
+ * @param simulated the simulated machine the agent drives when the licensing stack is the simulated one
  */
 public record AgentConfig(
     String pluginsDir,
@@ -27,22 +28,30 @@ public record AgentConfig(
     RenewalConfig renewal,
     FleetConfig fleet,
     MetricsConfig metrics,
-    DashboardConfig dashboard) {
+    DashboardConfig dashboard,
+    SimulatedConfig simulated) {
 
   public AgentConfig {
     pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
     licensing = Objects.requireNonNullElse(licensing, Licensing.AUTO);
     dataDir = Objects.requireNonNullElse(dataDir, "data");
-    host = Objects.requireNonNullElseGet(host, () -> new HostConfig(null, null, null, null, null));
+    host = Objects.requireNonNullElseGet(host, () -> new HostConfig(null, null, null, null, null, null, null));
     bridge = Objects.requireNonNullElseGet(bridge, BridgeConfig::defaults);
     renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null));
     fleet = Objects.requireNonNullElseGet(fleet, FleetConfig::defaults);
     metrics = Objects.requireNonNullElseGet(metrics, MetricsConfig::defaults);
     dashboard = Objects.requireNonNullElseGet(dashboard, DashboardConfig::defaults);
+    simulated = Objects.requireNonNullElseGet(simulated, () -> new SimulatedConfig(null));
+  }
+
+  /** The same configuration with other fleet settings (keeps callers that predate later keys short). */
+  public AgentConfig(String pluginsDir, Licensing licensing, String dataDir, HostConfig host, BridgeConfig bridge,
+      RenewalConfig renewal, FleetConfig fleet) {
+    this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, null, null, null);
   }
 
   /** Every default. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -89,6 +89,13 @@ final class ConfigValidator {
         && c.metrics().port().equals(c.dashboard().port())) {
       errors.add("metrics.port: " + c.metrics().port() + " is also dashboard.port; give each its own");
     }
+    List<String> editions = c.simulated().editions();
+    for (int i = 0; i < editions.size(); i++) {
+      notBlank(errors, "simulated.editions[" + i + "]", editions.get(i));
+    }
+    for (int i = 0; i < h.hostKeys().size(); i++) {
+      notBlank(errors, "host.hostKeys[" + i + "]", h.hostKeys().get(i));
+    }
     return errors;
   }
 

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.config;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,13 +14,19 @@ import java.util.Objects;
  *     15-43200)
  * @param port the port the modelled host advertises (kms-facts.md §2.5: default 1688); nothing listens on it
  * @param publishDns whether the modelled host publishes its {@code _vlmcs._tcp} SRV record (kms-facts.md §2.6)
+ * @param hostKeys names of the host keys (CSVLKs) the modelled host holds, from the loaded families' catalogs; empty:
+ *     every host key the loaded families declare
+ * @param licensePacks names of the Office license packs the modelled host holds; empty: every pack the loaded
+ *     families declare
  */
 public record HostConfig(
     Boolean enabled,
     Integer activationIntervalMinutes,
     Integer renewalIntervalMinutes,
     Integer port,
-    Boolean publishDns) {
+    Boolean publishDns,
+    List<String> hostKeys,
+    List<String> licensePacks) {
 
   public HostConfig {
     enabled = Objects.requireNonNullElse(enabled, false);
@@ -27,5 +34,7 @@ public record HostConfig(
     renewalIntervalMinutes = Objects.requireNonNullElse(renewalIntervalMinutes, 10_080);
     port = Objects.requireNonNullElse(port, 1688);
     publishDns = Objects.requireNonNullElse(publishDns, true);
+    hostKeys = hostKeys == null ? List.of() : List.copyOf(hostKeys);
+    licensePacks = licensePacks == null ? List.of() : List.copyOf(licensePacks);
   }
 }

@@ -64,7 +64,7 @@ public final class AgentDaemon implements AutoCloseable {
     try {
       EventPublisher events = new BusEvents(vertx.eventBus(), clock);
       DaemonContext context = new DaemonContext(vertx, config, dataDir, events,
-          new StateStore(dataDir.resolve("state.json"), clock));
+          new StateStore(dataDir.resolve("state.json"), clock), clock);
       AgentControl control = binding.bind(context);
       BusApi api = new BusApi(vertx, control, events);
       api.register().await(30, TimeUnit.SECONDS);
@@ -134,6 +134,9 @@ public final class AgentDaemon implements AutoCloseable {
     if (metricsEndpoint != null) {
       lines.add("kms-agent: Prometheus metrics at http://" + context.config().metrics().host() + ":"
           + metricsEndpoint.port() + "/metrics");
+    }
+    if (control instanceof DaemonBanner b) {
+      lines.addAll(b.banner());
     }
     return lines;
   }

@@ -15,20 +15,17 @@ import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
 
 /**
- * THE place where {@code kms-agent run} binds the control API to the real components.
- *
- * <p>TODO(lead, at merge): replace {@link #production()} with a binding that builds the plugin host
- * ({@code PluginHost}/{@code FamilyRegistry} from {@code config.pluginsDir()}), the licensing stack
- * ({@code config.licensing()}), the renewal loop (resuming from {@code context.state()}), and the host model when
- * {@code config.host().enabled()}, and adapts them to {@link AgentControl}. Until then the daemon starts, serves the
- * bridge and answers every request with 503, saying so, rather than pretending.
+ * THE place where {@code kms-agent run} binds the control API to the real components: {@link #production()} is the
+ * {@link org.kmsagent.agent.live.LiveAgent} (plugin host, licensing stack, renewal loops resumed from the stored
+ * state, the host role when configured). {@link Unwired} remains for builds and tests that want the API without
+ * components: it answers every request with 503, saying so.
  */
 public final class DaemonWiring {
   private DaemonWiring() {}
 
   /** The binding {@code kms-agent run} uses. */
   public static ControlBinding production() {
-    return context -> new Unwired();
+    return org.kmsagent.agent.live.LiveAgent::start;
   }
 
   /** Answers every request with 503 "not wired": this build has no renewal loop, host or plugin host bound yet. */

@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.ParentCommand org.kmsagent.agent.cli.KmsAgentCommand root;
+
   @Option(names = "--config", paramLabel = "FILE", description = "The YAML configuration (default: KMSAGENT_CONFIG, "
       + "else built-in defaults; see docs/configuration.md).")
   Path config;
@@ -41,7 +43,13 @@ public final class RunCommand implements Callable<Integer> {
         .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
     AgentConfig agentConfig;
     try {
-      agentConfig = new ConfigLoader(System.getenv()).load(file, sets);
+      List<String> overrides = new ArrayList<>();
+      // kms-agent --plugins-dir DIR run: the root option, as --set pluginsDir=DIR (an explicit --set still wins).
+      if (root != null) {
+        root.pluginsDirOption().ifPresent(d -> overrides.add("pluginsDir=" + d.toAbsolutePath()));
+      }
+      overrides.addAll(sets);
+      agentConfig = new ConfigLoader(System.getenv()).load(file, overrides);
     } catch (ConfigException e) {
       err.println("kms-agent run: " + e.getMessage());
       err.flush();

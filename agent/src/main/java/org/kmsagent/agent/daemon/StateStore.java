@@ -64,7 +64,8 @@ public final class StateStore {
 
   /** Saves the state with the next revision number, atomically; returns what was saved. */
   public synchronized AgentState save(AgentState state) throws IOException {
-    AgentState next = new AgentState(state.revision() + 1, state.products());
+    AgentState next = new AgentState(state.revision() + 1, state.products(), state.machine(),
+        state.hostSettings());
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve(file.getFileName() + ".tmp");

@@ -74,6 +74,52 @@ public final class RenewalLoop implements Runnable {
     timer = scheduler.schedule(scheduler.now(), this);
   }
 
+  /**
+   * Starts the loop where a stored schedule left it (a restarted agent): the product is looked up and watched at
+   * once, but its next activation or renewal attempt is at {@code nextAttempt}, not now. A time already past is due
+   * at once, as a missed attempt would be.
+   */
+  public void resume(Instant nextAttempt) {
+    Objects.requireNonNull(nextAttempt, "nextAttempt");
+    nextAttemptMillis = nextAttempt.toEpochMilli();
+    timer = scheduler.schedule(scheduler.now(), this);
+  }
+
+  /**
+   * Attempts now (an administrator's "activate now"), whatever the schedule said, then schedules from the result as
+   * any attempt does. Call on the scheduler's thread.
+   *
+   * @return whether an attempt was made (false when the loop has finished)
+   */
+  public boolean attemptNow() {
+    if (finished) {
+      return false;
+    }
+    if (timer != null) {
+      scheduler.cancel(timer);
+      timer = null;
+    }
+    int before = attempts;
+    nextAttemptMillis = scheduler.nowMillis();
+    run();
+    return attempts > before;
+  }
+
+  /** When the next activation or renewal attempt is due (meaningful once started). */
+  public Instant nextAttempt() {
+    return Instant.ofEpochMilli(nextAttemptMillis);
+  }
+
+  /** The installed product the loop drives, once it has found it (null before its first run or if missing). */
+  public InstalledProduct product() {
+    return product;
+  }
+
+  /** The SKU id the loop drives. */
+  public UUID skuId() {
+    return skuId;
+  }
+
   /** Stops the loop (the machine left); no attempt runs after this. */
   public void stop() {
     if (finished) {

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.scheduler;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,13 +8,15 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The live scheduler: Vert.x timers on the system clock (or a given clock, for tests). Tasks run on the Vert.x
- * context that scheduled them (an event loop), so a task must not block: blocking licensing calls go through
- * {@code executeBlocking} in the caller.
+ * The live scheduler: Vert.x timers on the system clock (or a given clock, for tests). Without a context, tasks run
+ * on the Vert.x context that scheduled them (an event loop), so a task must not block. With a context (the daemon
+ * gives a worker context of its own, whose tasks may block on licensing calls), every task runs on that context;
+ * tasks and cancellations made there never race, so a cancelled task never runs.
  */
 public final class VertxScheduler implements Scheduler {
   private final Vertx vertx;
   private final Clock clock;
+  private final Context runOn;
 
   public VertxScheduler(Vertx vertx) {
     this(vertx, Clock.systemUTC());
@@ -22,6 +25,14 @@ public final class VertxScheduler implements Scheduler {
   public VertxScheduler(Vertx vertx, Clock clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.runOn = null;
+  }
+
+  /** Tasks run on {@code runOn} (e.g. a worker context, where they may block). */
+  public VertxScheduler(Vertx vertx, Clock clock, Context runOn) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.runOn = Objects.requireNonNull(runOn, "runOn");
   }
 
   @Override
@@ -35,10 +46,20 @@ public final class VertxScheduler implements Scheduler {
     // Vert.x timers need a delay of at least 1 ms.
     long delay = Math.max(1, Duration.between(now(), at).toMillis());
     VertxTimer timer = new VertxTimer(at);
-    timer.id = vertx.setTimer(delay, id -> {
-      timer.done = true;
-      task.run();
-    });
+    if (runOn == null) {
+      timer.id = vertx.setTimer(delay, id -> {
+        timer.done = true;
+        task.run();
+      });
+    } else {
+      timer.id = vertx.setTimer(delay, id -> runOn.runOnContext(v -> {
+        // Cancelled after the Vert.x timer fired but before this ran: cancel() already answered true.
+        if (!timer.done) {
+          timer.done = true;
+          task.run();
+        }
+      }));
+    }
     return timer;
   }
 
@@ -48,7 +69,9 @@ public final class VertxScheduler implements Scheduler {
       return false;
     }
     t.done = true;
-    return vertx.cancelTimer(t.id);
+    boolean cancelled = vertx.cancelTimer(t.id);
+    // On a context, the done flag alone decides: a task whose Vert.x timer already fired is still stopped.
+    return runOn != null || cancelled;
   }
 
   private static final class VertxTimer implements Timer {

@@ -50,4 +50,29 @@ class VertxSchedulerTest {
     await().atMost(Duration.ofSeconds(5)).untilTrue(laterRan);
     assertThat(cancelledRan).isFalse();
   }
+
+  @Test
+  void onAGivenWorkerContextTasksRunThereAndACancelledOneNever() throws Exception {
+    AtomicReference<io.vertx.core.Context> worker = new AtomicReference<>();
+    vertx.deployVerticle(new io.vertx.core.AbstractVerticle() {
+      @Override
+      public void start() {
+        worker.set(context);
+      }
+    }, new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER)).await();
+    VertxScheduler s = new VertxScheduler(vertx, java.time.Clock.systemUTC(), worker.get());
+    AtomicReference<Boolean> onWorker = new AtomicReference<>();
+    AtomicBoolean cancelledRan = new AtomicBoolean();
+    Scheduler.Timer cancelled = s.scheduleAfter(Duration.ofMillis(500), () -> cancelledRan.set(true));
+    s.scheduleAfter(Duration.ofMillis(1), () -> {
+      onWorker.set(io.vertx.core.Context.isOnWorkerThread() && vertx.getOrCreateContext() == worker.get());
+      s.cancel(cancelled);
+    });
+    AtomicBoolean later = new AtomicBoolean();
+    s.scheduleAfter(Duration.ofMillis(1000), () -> later.set(true));
+
+    await().atMost(Duration.ofSeconds(5)).untilTrue(later);
+    assertThat(onWorker.get()).isTrue();
+    assertThat(cancelledRan).isFalse();
+  }
 }

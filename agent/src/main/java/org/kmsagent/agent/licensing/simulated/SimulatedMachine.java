@@ -121,6 +121,66 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
     slots.add(s);
   }
 
+  /**
+   * What the licensing service keeps on disk about one installed product, so that a daemon driving this machine
+   * resumes with the same keys, KMS settings and license clocks after a restart (on Windows the licensing store does
+   * this). Times are epoch-based instants; a null {@code validUntil} means never activated.
+   *
+   * @param skuId the SKU
+   * @param installedAt when it was installed (out-of-box grace counts from here)
+   * @param key the installed key (a GVLK, or a key the administrator installed), or null for none
+   * @param kms the KMS endpoint, as {@link KmsEndpoint#parse} reads it ({@code host:port}, {@code dns},
+   *     {@code dns:domain})
+   * @param activationIntervalMillis the retry interval in force
+   * @param renewalIntervalMillis the renewal interval in force
+   * @param validUntil when the current activation ends, or null if never activated
+   * @param permanent whether it is activated for good (MAK)
+   * @param hostInUse the host that answered last, or null
+   * @param lastResult the last activation attempt's HRESULT, or null
+   */
+  public record StoredProduct(UUID skuId, Instant installedAt, String key, String kms, long activationIntervalMillis,
+      long renewalIntervalMillis, Instant validUntil, boolean permanent, String hostInUse, Integer lastResult) {}
+
+  /** The stored form of every installed product, in installation order. */
+  public List<StoredProduct> stored() {
+    List<StoredProduct> out = new ArrayList<>(slots.size());
+    for (Slot s : slots) {
+      String kms = s.endpoint instanceof KmsEndpoint.Discovery d ? d.lookupDomain().map(x -> "dns:" + x).orElse("dns")
+          : s.endpoint.toString();
+      out.add(new StoredProduct(s.product.skuId(), Instant.ofEpochMilli(s.installedMillis),
+          s.key == null ? null : s.key.value(), kms, s.activationInterval.toMillis(), s.renewalInterval.toMillis(),
+          s.validUntilMillis > 0 && s.validUntilMillis != PERMANENT ? Instant.ofEpochMilli(s.validUntilMillis) : null,
+          s.validUntilMillis == PERMANENT, s.hostInUse,
+          s.lastResult == null ? null : s.lastResult.hresult().code()));
+    }
+    return out;
+  }
+
+  /**
+   * Installs an edition as it was stored (see {@link #stored()}), replacing any slot of the same SKU.
+   *
+   * @throws IllegalArgumentException the stored record is not of that product, or its key or endpoint is malformed
+   */
+  public void restore(SimulatedProduct product, StoredProduct stored) {
+    if (!product.skuId().equals(stored.skuId())) {
+      throw new IllegalArgumentException("stored product " + stored.skuId() + " is not " + product.sku().name());
+    }
+    Slot s = new Slot(product, stored.installedAt().toEpochMilli());
+    if (stored.key() != null) {
+      s.key = ProductKey.parse(stored.key());
+      s.channel = world.microsoft().knows(s.key) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK;
+    }
+    s.endpoint = KmsEndpoint.parse(stored.kms());
+    s.activationInterval = Duration.ofMillis(stored.activationIntervalMillis());
+    s.renewalInterval = Duration.ofMillis(stored.renewalIntervalMillis());
+    s.validUntilMillis = stored.permanent() ? PERMANENT
+        : stored.validUntil() == null ? 0 : stored.validUntil().toEpochMilli();
+    s.hostInUse = stored.hostInUse();
+    s.lastResult = stored.lastResult() == null ? null : ActivationResult.of(HResult.of(stored.lastResult()));
+    slots.removeIf(x -> x.product.skuId().equals(product.skuId()));
+    slots.add(s);
+  }
+
   /** Turns KMS host caching on or off ({@code slmgr /skhc}, {@code /ckhc}; on by default, kms-facts.md §2.5). */
   public void setHostCaching(boolean on) {
     this.hostCaching = on;

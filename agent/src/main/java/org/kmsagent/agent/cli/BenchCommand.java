@@ -11,7 +11,11 @@ import org.kmsagent.agent.bench.FleetBenchmark;
 import org.kmsagent.agent.bench.Benchmark;
 import org.kmsagent.agent.bench.LedgerBenchmark;
 import org.kmsagent.agent.bench.PluginLoadBenchmark;
+import org.kmsagent.agent.bench.SimulationBenchmark;
 import org.kmsagent.agent.bench.StartupBenchmark;
+import org.kmsagent.agent.core.Installation;
+import org.kmsagent.agent.plugin.PluginHost;
+import org.kmsagent.agent.simulate.SimulationWiring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -36,10 +40,25 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--only", paramLabel = "NAME", description = "Run only these benchmarks.", split = ",")
   List<String> only;
 
+  private PluginHost plugins;
+
+  /** The plugins directory's families, loaded once for the benchmarks that need them. */
+  private PluginHost plugins() {
+    if (plugins == null) {
+      plugins = root.loadPlugins();
+    }
+    return plugins;
+  }
+
   /** Every benchmark, in the order the table shows them. */
   private List<Benchmark> benchmarks() {
-    return List.of(new PluginLoadBenchmark(root.pluginsDirectory()), new LedgerBenchmark(), new BridgeBenchmark(), new FleetBenchmark(),
-        new StartupBenchmark(org.kmsagent.agent.core.Installation.home()));
+    return List.of(
+        new PluginLoadBenchmark(root.pluginsDirectory()),
+        new LedgerBenchmark(),
+        new SimulationBenchmark(() -> plugins().registry().families(), SimulationWiring.host()),
+        new BridgeBenchmark(),
+        new FleetBenchmark(),
+        new StartupBenchmark(Installation.home()));
   }
 
   @Override
@@ -59,6 +78,9 @@ final class BenchCommand implements Callable<Integer> {
       } catch (Exception e) {
         failed.add(b.name() + ": " + e);
       }
+    }
+    if (plugins != null) {
+      plugins.close();
     }
     BenchReport.print(figures, out);
     failed.forEach(f -> err.println("benchmark failed: " + f));

@@ -1,25 +1,20 @@
 package org.kmsagent.agent.simulate;
 
+
 import java.util.List;
 import java.util.Objects;
+import org.kmsagent.agent.cli.KmsAgentCommand;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginHost;
 import picocli.CommandLine;
 
 /**
  * Where {@code kms-agent simulate} (and the simulation benchmark) get their families and their KMS host from when
  * run from the command line. Tests hand {@code SimulateCommand} their own and never come here.
  *
- * <p>LEAD: WIRE HERE, the one place. On main the root command has the inherited {@code --plugins-dir} and
- * {@code loadPlugins()}; {@link #families()} becomes:
- *
- * <pre>{@code
- * return spec -> {
- *   PluginHost host = ((KmsAgentCommand) spec.root().userObject()).loadPlugins();
- *   return new FamilyLease(host.registry().families(), host::close);
- * };
- * }</pre>
- *
- * The host is already wired: the ledger host on an in-memory H2 ledger ({@link LabHosts}).
+ * <p>Families come from the plugins directory of the root command's inherited {@code --plugins-dir}; the plugin
+ * host stays open for the run (plugin classes must stay loadable) and closes with the lease. The KMS host is the
+ * ledger host on an in-memory H2 ledger ({@link LabHosts}).
  */
 public final class SimulationWiring {
   private SimulationWiring() {}
@@ -51,7 +46,9 @@ public final class SimulationWiring {
   /** The families: not yet wired to the plugin host on this branch (see the class comment). */
   public static FamilySource families() {
     return spec -> {
-      throw new IllegalStateException("the plugin host is not wired into 'simulate' yet (SimulationWiring)");
+      PluginHost host = ((KmsAgentCommand) spec.root().userObject()).loadPlugins();
+      host.problems().forEach(p -> spec.commandLine().getErr().println("warning: plugin not loaded: " + p.message()));
+      return new FamilyLease(host.registry().families(), host::close);
     };
   }
 

@@ -47,4 +47,32 @@ if "$agent" products --family no-such-family >/dev/null 2>&1; then fail "unknown
 "$agent" bench --quick > bench.txt 2> bench.err || { cat bench.err >&2; fail "bench --quick"; }
 grep -q "^BENCHMARK" bench.txt || fail "bench printed no table"
 
+# The main job on a shipped scenario: the worked example's counts and the server's activation.
+"$agent" simulate "$home/scenarios/worked-example.yaml" > simulate.txt 2> simulate.err || { cat simulate.err >&2; fail "simulate"; }
+grep -q "count 13 of 25" simulate.txt || fail "simulate: the worked example does not reach count 13"
+grep -q "Windows Server 2008 R2 Standard  ACTIVATED" simulate.txt || fail "simulate: the server never activated"
+if "$agent" simulate "$home/scenarios/no-such-file.yaml" > /dev/null 2>&1; then fail "simulate accepted a missing file"; fi
+
+# The daemon, and ctl status against it over the TLS bridge.
+"$agent" run --set dataDir="$work/data" --set bridge.port=0 > run.out 2> run.err &
+daemon=$!
+trap 'kill $daemon 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 120); do
+  grep -q "bridge certificate SHA-256" run.out 2>/dev/null && break
+  kill -0 $daemon 2>/dev/null || { cat run.err >&2; fail "run exited"; }
+  sleep 0.5
+done
+port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' run.out)
+fingerprint=$(sed -n 's/.*certificate SHA-256 \(.*\)/\1/p' run.out)
+[ -n "$port" ] && [ -n "$fingerprint" ] || { cat run.out run.err >&2; fail "run printed no bridge address"; }
+"$agent" ctl --agent "127.0.0.1:$port" --trust "$fingerprint" --token-file "$work/data/admin.token" status \
+  > status.txt || { cat status.txt >&2; fail "ctl status"; }
+grep -q "windows-client" status.txt || fail "ctl status does not list the simulated machine's product"
+if "$agent" ctl --agent "127.0.0.1:$port" --trust "$fingerprint" status > /dev/null 2>&1; then
+  fail "ctl without a token was let in"
+fi
+kill -TERM $daemon
+wait $daemon || true
+grep -q "kms-agent: stopped" run.out || fail "run did not stop gracefully on SIGTERM"
+
 echo "smoke: passed"

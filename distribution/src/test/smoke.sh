@@ -56,7 +56,7 @@ if "$agent" simulate "$home/scenarios/no-such-file.yaml" > /dev/null 2>&1; then 
 # The daemon, and ctl status against it over the TLS bridge.
 "$agent" run --set dataDir="$work/data" --set bridge.port=0 > run.out 2> run.err &
 daemon=$!
-trap 'kill $daemon 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do
   grep -q "bridge certificate SHA-256" run.out 2>/dev/null && break
   kill -0 $daemon 2>/dev/null || { cat run.err >&2; fail "run exited"; }

@@ -78,7 +78,8 @@ public final class StartupBenchmark implements Benchmark {
 
   private List<String> bareCommand(int seconds) {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xmx128m", "-XX:-UsePerfData",
+    return List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xms8m", "-Xmx64m",
+        "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData",
         "-cp", home.resolve("lib").toString() + "/*", Hello.class.getName(), Integer.toString(seconds));
   }
 

@@ -18,7 +18,8 @@ import picocli.CommandLine.ParentCommand;
  * its forecasts. Subcommands: {@code expiring}, {@code pools}, {@code duplicates}, {@code history}. Exit codes as
  * for ctl.
  */
-@Command(name = "fleet", description = "The fleet view of a hub (--hub): agents, expiring activations, pools, "
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+    description = "The fleet view of a hub (--hub): agents, expiring activations, pools, "
     + "duplicated CMIDs, histories.",
     subcommands = {
       FleetCommands.Expiring.class,
@@ -77,7 +78,8 @@ final class FleetCommands implements Callable<Integer> {
     }
   }
 
-  @Command(name = "expiring", description = "Machines whose activation runs out within --days, with the cause of "
+  @Command(name = "expiring", mixinStandardHelpOptions = true,
+    description = "Machines whose activation runs out within --days, with the cause of "
       + "their failed renewals.")
   static final class Expiring extends Sub {
     @Option(names = "--days", defaultValue = "30", description = "The window in days (default ${DEFAULT-VALUE}).")
@@ -104,7 +106,8 @@ final class FleetCommands implements Callable<Integer> {
     }
   }
 
-  @Command(name = "pools", description = "Each KMS host's pools against their thresholds, and when each is "
+  @Command(name = "pools", mixinStandardHelpOptions = true,
+    description = "Each KMS host's pools against their thresholds, and when each is "
       + "projected to cross its threshold.")
   static final class Pools extends Sub {
     @Option(names = "--horizon-days", defaultValue = "90", description = "How far to project (default "
@@ -142,7 +145,8 @@ final class FleetCommands implements Callable<Integer> {
     }
   }
 
-  @Command(name = "duplicates", description = "Machines sharing one CMID (cloned without sysprep /generalize).")
+  @Command(name = "duplicates", mixinStandardHelpOptions = true,
+      description = "Machines sharing one CMID (cloned without sysprep /generalize).")
   static final class Duplicates extends Sub {
     @Override
     public Integer call() {
@@ -165,7 +169,8 @@ final class FleetCommands implements Callable<Integer> {
     }
   }
 
-  @Command(name = "history", description = "One machine's activation history, oldest first.")
+  @Command(name = "history", mixinStandardHelpOptions = true,
+    description = "One machine's activation history, oldest first.")
   static final class History extends Sub {
     @Option(names = "--target", required = true, paramLabel = "AGENT_ID", description = "The agent.")
     String target;

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * ({@code bridge.*}) takes agents dialling out and ctl clients. Runs until SIGTERM or Ctrl-C. Exit codes: 0 stopped,
  * 1 failed to start, 2 bad configuration or usage.
  */
-@Command(name = "hub", description = "Runs a fleet hub: agents dial out to it; hubs cluster with one another.")
+@Command(name = "hub", mixinStandardHelpOptions = true,
+    description = "Runs a fleet hub: agents dial out to it; hubs cluster with one another.")
 public final class HubCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

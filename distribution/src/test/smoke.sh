@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Smoke test of the release archive, run by `mvn verify` (distribution module, integration-test phase): the
+# Smoke test of the two release archives, run by `mvn verify` (distribution module, integration-test phase): each
 # tar.gz unpacked into an empty folder, and the commands a user types first run through its bin/kms-agent from an
-# unrelated working directory. Argument: the distribution module's target folder.
+# unrelated working directory. The full install first (simulate, bench, hub), then the machine agent (no hub,
+# simulator or benchmarks inside; run, ctl, status, doctor, products, gvlk). Argument: the module's target folder.
 set -euo pipefail
 target=$(cd "$1" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/kms-agent-smoke.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
 
-archive=$(ls "$target"/kms-agent-*.tar.gz | head -n 1)
+archive=$(ls "$target"/kms-agent-[0-9]*.tar.gz | head -n 1)
 [ -f "$archive" ] || fail "no kms-agent-<version>.tar.gz in $target"
 mkdir "$work/unpacked"
 tar -xzf "$archive" -C "$work/unpacked"
@@ -52,6 +53,35 @@ grep -q "^BENCHMARK" bench.txt || fail "bench printed no table"
 grep -q "count 13 of 25" simulate.txt || fail "simulate: the worked example does not reach count 13"
 grep -q "Windows Server 2008 R2 Standard  ACTIVATED" simulate.txt || fail "simulate: the server never activated"
 if "$agent" simulate "$home/scenarios/no-such-file.yaml" > /dev/null 2>&1; then fail "simulate accepted a missing file"; fi
+
+# --- The machine agent ---------------------------------------------------------------------------------------
+marchive=$(ls "$target"/kms-agent-machine-*.tar.gz | head -n 1)
+[ -f "$marchive" ] || fail "no kms-agent-machine-<version>.tar.gz in $target"
+mkdir "$work/machine"
+tar -xzf "$marchive" -C "$work/machine"
+home=$(ls -d "$work"/machine/kms-agent-machine-*)
+for path in bin/kms-agent bin/kms-agent.cmd lib plugins conf/agent.yaml docs LICENSE README.md; do
+  [ -e "$home/$path" ] || fail "the machine archive lacks $path"
+done
+# What the machine agent must not carry: the hub and its cluster, the dashboard's web stack, the simulator and
+# the benchmarks.
+for jar in hazelcast vertx-hazelcast vertx-web hub simulator bench; do
+  if ls "$home"/lib/ | grep -q "^$jar-[0-9]"; then fail "the machine agent's lib/ holds $jar"; fi
+done
+if ls "$home"/lib/ | grep -q "^tests-"; then fail "the machine agent's lib/ holds the tests"; fi
+libkb=$(du -sk "$home/lib" | cut -f1)
+echo "smoke: machine agent lib/ is ${libkb} KB in $(ls "$home"/lib | wc -l) jars"
+agent="$home/bin/kms-agent"
+"$agent" products --json > mproducts.json || fail "machine agent: products"
+grep -q '"id" : "office2013"' mproducts.json || fail "machine agent: products does not list office2013"
+[ "$("$agent" gvlk "Windows Server 2022 Datacenter")" = "WX4NM-KYWYW-QJJR4-XV3QB-6VM33" ] || fail "machine agent: gvlk"
+"$agent" status > mstatus.txt 2>&1 || { cat mstatus.txt >&2; fail "machine agent: status"; }
+"$agent" doctor > mdoctor.txt 2>&1 || [ $? -le 1 ] || { cat mdoctor.txt >&2; fail "machine agent: doctor"; }
+[ -s mdoctor.txt ] || fail "machine agent: doctor printed nothing"
+for cmd in simulate hub bench; do
+  set +e; "$agent" $cmd --help > /dev/null 2> mcmd.err; rc=$?; set -e
+  [ $rc -eq 2 ] || fail "machine agent: '$cmd' should be an unknown command (exit 2), got $rc"
+done
 
 # The daemon, and ctl status against it over the TLS bridge.
 "$agent" run --set dataDir="$work/data" --set bridge.port=0 > run.out 2> run.err &

@@ -1,0 +1,82 @@
+package org.kmsagent.agent.bench;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.kmsagent.agent.core.GlobalOptions;
+import org.kmsagent.agent.core.Installation;
+import org.kmsagent.agent.plugin.PluginHost;
+import org.kmsagent.agent.simulate.SimulationWiring;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code kms-agent bench [--quick] [--only NAME]}: runs every benchmark and prints one table of figures beside the
+ * baselines measured in the same run (docs/performance.md).
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Run the benchmarks and print figures with ratios against baselines measured in the same run.")
+public final class BenchCommand implements Callable<Integer> {
+  @ParentCommand GlobalOptions root;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--quick", description = "A few seconds in all: small sizes (CI runs this).")
+  boolean quick;
+
+  @Option(names = "--only", paramLabel = "NAME", description = "Run only these benchmarks.", split = ",")
+  List<String> only;
+
+  private PluginHost plugins;
+
+  /** The plugins directory's families, loaded once for the benchmarks that need them. */
+  private PluginHost plugins() {
+    if (plugins == null) {
+      plugins = root.loadPlugins();
+    }
+    return plugins;
+  }
+
+  /** Every benchmark, in the order the table shows them. */
+  private List<Benchmark> benchmarks() {
+    return List.of(
+        new PluginLoadBenchmark(root.pluginsDirectory()),
+        new LedgerBenchmark(),
+        new SimulationBenchmark(() -> plugins().registry().families(), SimulationWiring.host()),
+        new BridgeBenchmark(),
+        new FleetBenchmark(),
+        new StartupBenchmark(Installation.home()));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<BenchFigure> figures = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (Benchmark b : benchmarks()) {
+      if (only != null && !only.contains(b.name())) {
+        continue;
+      }
+      err.println("running " + b.name() + (quick ? " (quick)" : "") + " ...");
+      err.flush();
+      try {
+        figures.addAll(b.run(quick));
+      } catch (Exception e) {
+        failed.add(b.name() + ": " + e);
+      }
+    }
+    if (plugins != null) {
+      plugins.close();
+    }
+    BenchReport.print(figures, out);
+    failed.forEach(f -> err.println("benchmark failed: " + f));
+    err.flush();
+    return failed.isEmpty() ? 0 : 1;
+  }
+}

@@ -1,0 +1,76 @@
+package org.kmsagent.agent.cli;
+
+import org.kmsagent.agent.daemon.AgentDaemon;
+import org.kmsagent.agent.daemon.DaemonWiring;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.ConfigException;
+import org.kmsagent.agent.config.ConfigLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kms-agent run}: the daemon. Runs until SIGTERM or Ctrl-C, then shuts down gracefully (a JVM shutdown hook).
+ * Exit codes: 0 stopped, 1 failed to start, 2 bad configuration or usage.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Runs the agent: renewal, the optional KMS host role, and the TLS control bridge.")
+public final class RunCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.ParentCommand org.kmsagent.agent.cli.KmsAgentCommand root;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "The YAML configuration (default: KMSAGENT_CONFIG, "
+      + "else built-in defaults; see docs/configuration.md).")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set bridge.port=9999.")
+  List<String> sets = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<Path> file = Optional.ofNullable(config)
+        .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
+    AgentConfig agentConfig;
+    try {
+      List<String> overrides = new ArrayList<>();
+      // kms-agent --plugins-dir DIR run: the root option, as --set pluginsDir=DIR (an explicit --set still wins).
+      if (root != null) {
+        root.pluginsDirOption().ifPresent(d -> overrides.add("pluginsDir=" + d.toAbsolutePath()));
+      }
+      overrides.addAll(sets);
+      agentConfig = new ConfigLoader(System.getenv()).load(file, overrides);
+    } catch (ConfigException e) {
+      err.println("kms-agent run: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    AgentDaemon daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      out.println("kms-agent: stopping");
+      out.flush();
+      daemon.close();
+      out.println("kms-agent: stopped");
+      out.flush();
+      stopped.countDown();
+    }, "kms-agent-shutdown"));
+    daemon.banner().forEach(out::println);
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,149 @@
+package org.kmsagent.agent.config;
+
+import org.kmsagent.agent.core.KmsRules;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.kmsagent.api.KmsEndpoint;
+
+/** The range and consistency rules of {@link AgentConfig}; each error names its key path. */
+final class ConfigValidator {
+  private static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  private static final Pattern ADDRESS_PATTERN = Pattern.compile("[a-z0-9][a-z0-9.-]*\\*?|\\*");
+  /** A token shorter than this is too easy to guess to guard a machine's activation. */
+  static final int MIN_TOKEN_LENGTH = 16;
+
+  private ConfigValidator() {}
+
+  static List<String> validate(AgentConfig c) {
+    List<String> errors = new ArrayList<>();
+    notBlank(errors, "pluginsDir", c.pluginsDir());
+    notBlank(errors, "dataDir", c.dataDir());
+
+    HostConfig h = c.host();
+    // kms-facts.md §2.1: both intervals range 15 min - 30 days.
+    range(errors, "host.activationIntervalMinutes", h.activationIntervalMinutes(), KmsRules.MIN_INTERVAL_MINUTES,
+        KmsRules.MAX_INTERVAL_MINUTES);
+    range(errors, "host.renewalIntervalMinutes", h.renewalIntervalMinutes(), KmsRules.MIN_INTERVAL_MINUTES,
+        KmsRules.MAX_INTERVAL_MINUTES);
+    range(errors, "host.port", h.port(), 1, 65_535);
+
+    BridgeConfig b = c.bridge();
+    notBlank(errors, "bridge.host", b.host());
+    range(errors, "bridge.port", b.port(), 0, 65_535); // 0: any free port (printed at start)
+    range(errors, "bridge.maxFrameBytes", b.maxFrameBytes(), 256, 16 * 1024 * 1024);
+    range(errors, "bridge.maxConnections", b.maxConnections(), 1, 10_000);
+    range(errors, "bridge.requestTimeoutSeconds", b.requestTimeoutSeconds(), 1, 3_600);
+    TlsConfig tls = b.tls();
+    if ((tls.certFile() == null) != (tls.keyFile() == null)) {
+      errors.add("bridge.tls: certFile and keyFile must be given together (or neither, for a self-signed one)");
+    }
+    readable(errors, "bridge.tls.certFile", tls.certFile());
+    readable(errors, "bridge.tls.keyFile", tls.keyFile());
+    readable(errors, "bridge.tls.clientCaFile", tls.clientCaFile());
+    if (b.anonymous() != Role.NONE && !isLoopback(b.host())) {
+      errors.add("bridge.anonymous: may only be '" + b.anonymous().id()
+          + "' when bridge.host is a loopback address, got " + b.host());
+    }
+    Set<String> names = new HashSet<>();
+    Set<String> secrets = new HashSet<>();
+    for (int i = 0; i < b.tokens().size(); i++) {
+      TokenConfig t = b.tokens().get(i);
+      String p = "bridge.tokens[" + i + "]";
+      if (t.name() == null || t.name().isBlank()) {
+        errors.add(p + ".name: must be given");
+      } else if (!names.add(t.name())) {
+        errors.add(p + ".name: '" + t.name() + "' is used twice");
+      }
+      if (t.token() == null || t.token().length() < MIN_TOKEN_LENGTH) {
+        errors.add(p + ".token: must be at least " + MIN_TOKEN_LENGTH + " characters");
+      } else if (!secrets.add(t.token())) {
+        errors.add(p + ".token: the same token is given twice");
+      }
+      if (t.role() == null || t.role() == Role.NONE) {
+        errors.add(p + ".role: must be read or admin");
+      }
+    }
+    addresses(errors, "bridge.inbound", b.inbound());
+    addresses(errors, "bridge.outbound", b.outbound());
+
+    RenewalConfig r = c.renewal();
+    endpoint(errors, "renewal.kms", r.kms());
+    for (Map.Entry<String, FamilyRenewalConfig> e : r.families().entrySet()) {
+      String p = "renewal.families." + e.getKey();
+      if (!FAMILY_ID.matcher(e.getKey()).matches()) {
+        errors.add(p + ": a family id is lower-case kebab-case, e.g. office2013");
+      }
+      if (e.getValue() != null) {
+        endpoint(errors, p + ".kms", e.getValue().kms());
+      }
+    }
+    errors.addAll(c.fleet().problems());
+    notBlank(errors, "metrics.host", c.metrics().host());
+    range(errors, "metrics.port", c.metrics().port(), 0, 65_535);
+    notBlank(errors, "dashboard.host", c.dashboard().host());
+    range(errors, "dashboard.port", c.dashboard().port(), 0, 65_535);
+    if (c.metrics().enabled() && c.dashboard().enabled() && c.metrics().port() != 0
+        && c.metrics().port().equals(c.dashboard().port())) {
+      errors.add("metrics.port: " + c.metrics().port() + " is also dashboard.port; give each its own");
+    }
+    List<String> editions = c.simulated().editions();
+    for (int i = 0; i < editions.size(); i++) {
+      notBlank(errors, "simulated.editions[" + i + "]", editions.get(i));
+    }
+    for (int i = 0; i < h.hostKeys().size(); i++) {
+      notBlank(errors, "host.hostKeys[" + i + "]", h.hostKeys().get(i));
+    }
+    return errors;
+  }
+
+  /** Only literal loopback names count: resolving a name here would make the check depend on DNS. */
+  static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+  }
+
+  private static void notBlank(List<String> errors, String key, String value) {
+    if (value == null || value.isBlank()) {
+      errors.add(key + ": must not be empty");
+    }
+  }
+
+  private static void range(List<String> errors, String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      errors.add(key + ": must be " + min + "-" + max + ", got " + value);
+    }
+  }
+
+  private static void readable(List<String> errors, String key, String file) {
+    if (file != null && !Files.isReadable(Path.of(file))) {
+      errors.add(key + ": cannot read file " + file);
+    }
+  }
+
+  private static void addresses(List<String> errors, String key, List<String> list) {
+    for (int i = 0; i < list.size(); i++) {
+      String a = list.get(i);
+      if (a == null || !ADDRESS_PATTERN.matcher(a).matches()) {
+        errors.add(key + "[" + i + "]: expected a dotted lower-case address, optionally ending in *, got '" + a
+            + "'");
+      }
+    }
+  }
+
+  private static void endpoint(List<String> errors, String key, String text) {
+    if (text == null || text.isEmpty()) {
+      return;
+    }
+    try {
+      KmsEndpoint.parse(text);
+    } catch (IllegalArgumentException e) {
+      errors.add(key + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package org.kmsagent.agent.core;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.kmsagent.agent.plugin.PluginHost;
+
+/**
+ * The options every {@code kms-agent} subcommand inherits from the root command, as subcommands of any module see
+ * them ({@code @ParentCommand GlobalOptions root}): the root command lives in the cli module, which the modules
+ * contributing subcommands (hub, simulator, bench) do not depend on.
+ */
+public interface GlobalOptions {
+  /** The plugins directory in force: {@code --plugins-dir}, or {@code plugins/} beside the installation. */
+  Path pluginsDirectory();
+
+  /** The {@code --plugins-dir} given on the command line, if one was. */
+  Optional<Path> pluginsDirOption();
+
+  /** A plugin host over the plugins directory, with every jar in it loaded (problems are kept, not thrown). */
+  PluginHost loadPlugins();
+}

@@ -1,0 +1,23 @@
+package org.kmsagent.agent.core;
+
+import com.google.inject.AbstractModule;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.kmsagent.agent.plugin.PluginsDirectory;
+
+/**
+ * Binds the core's settings. Only bindings here: no IO and no branching (style.md, Guice); components are
+ * constructor-injected and their classes say {@code @Singleton} where there must be one.
+ */
+public final class PluginHostModule extends AbstractModule {
+  private final Path pluginsDirectory;
+
+  public PluginHostModule(Path pluginsDirectory) {
+    this.pluginsDirectory = Objects.requireNonNull(pluginsDirectory, "pluginsDirectory");
+  }
+
+  @Override
+  protected void configure() {
+    bind(Path.class).annotatedWith(PluginsDirectory.class).toInstance(pluginsDirectory);
+  }
+}

@@ -1,0 +1,216 @@
+package org.kmsagent.agent.host;
+
+import org.kmsagent.agent.core.KmsRules;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.kmsagent.api.HResult;
+
+/**
+ * The KMS host model: decides each request by the rules of a Windows KMS host and stores the outcome in an
+ * {@link ActivationLedger}. Each rule lives in one method or constant below, citing kms-facts.md.
+ *
+ * <p>The host keeps an in-memory index of every pool's entries, rebuilt from the ledger when it is constructed, so
+ * that counting never reads the database. The index is changed only after the ledger has stored the change: when
+ * {@link #handle} returns, the request is acknowledged (committed, for a durable ledger).
+ *
+ * <p>Thread-safe: requests are handled one at a time. It never listens on a network port (see package docs).
+ */
+public final class LedgerKmsHost implements KmsHost {
+  /** kms-facts.md §1.2: an entry lives 30 days from the client's latest counted contact. */
+  public static final Duration ENTRY_LIFETIME = KmsRules.COUNT_WINDOW;
+  /** kms-facts.md §2.4: the host refuses a client whose clock differs from its own by more than 4 hours. */
+  public static final Duration MAX_CLOCK_SKEW = KmsRules.MAX_CLOCK_SKEW;
+
+  private final HostConfig config;
+  private final ActivationLedger ledger;
+  private final Map<String, PoolTable> pools = new HashMap<>();
+
+  /** A host over that ledger; the pools' index is rebuilt from what the ledger has stored. */
+  public LedgerKmsHost(HostConfig config, ActivationLedger ledger) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    for (Map.Entry<String, Integer> t : ledger.storedHighestThresholds().entrySet()) {
+      pool(t.getKey()).setHighestThreshold(t.getValue());
+    }
+    for (PoolEntry e : ledger.storedEntries()) {
+      pool(e.poolId()).put(e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return config.name();
+  }
+
+  public HostConfig config() {
+    return config;
+  }
+
+  public ActivationLedger ledger() {
+    return ledger;
+  }
+
+  @Override
+  public synchronized KmsResponse handle(KmsRequest request, Instant now) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(now, "now");
+    int required = request.thresholdClass().minimumCount();
+
+    Optional<HResult> refusal = refusalBeforeCounting(request, now);
+    if (refusal.isPresent()) {
+      // kms-facts.md §1.2: failed requests do not build the count (nor raise the table's cap); history keeps them.
+      ledger.apply(LedgerUpdate.historyOnly(history(request, now, refusal.get(), 0)));
+      return response(refusal.get(), 0, required);
+    }
+
+    PoolTable pool = pool(request.poolId());
+    int highest = Math.max(pool.highestThreshold(), required);
+    int capacity = capacityFor(highest);
+    UUID cmid = request.cmid();
+
+    // Entries that expired by now go first; then the requester is registered (or its entry rewritten), then the
+    // least recently seen others are evicted while the table is over its capacity.
+    Set<UUID> dropped = new LinkedHashSet<>();
+    for (PoolEntry e : pool.seenAtOrBefore(expiredAtOrBefore(now))) {
+      dropped.add(e.cmid());
+    }
+    boolean present = pool.contains(cmid) && !dropped.contains(cmid);
+    int size = pool.size() - dropped.size() + (present ? 0 : 1);
+    for (Iterator<PoolEntry> lru = pool.leastRecentFirst(); size > capacity && lru.hasNext(); ) {
+      PoolEntry e = lru.next();
+      if (!e.cmid().equals(cmid) && !dropped.contains(e.cmid())) {
+        dropped.add(e.cmid()); // kms-facts.md §1.3: when full, the least recently seen entry is evicted
+        size--;
+      }
+    }
+    int count = size; // kms-facts.md §1.2: the requester is registered first, so the count includes it
+    HResult result = activates(count, required) ? HResult.S_OK : HResult.SL_E_VL_NOT_ENOUGH_COUNT;
+
+    PoolEntry registered = new PoolEntry(pool.poolId(), cmid, request.machineName(), now);
+    OptionalInt raised = highest > pool.highestThreshold() ? OptionalInt.of(highest) : OptionalInt.empty();
+    ledger.apply(new LedgerUpdate(history(request, now, result, count), List.copyOf(dropped), Optional.of(registered),
+        raised));
+
+    // Stored: now mirror it in the index.
+    dropped.forEach(pool::remove);
+    pool.put(registered);
+    pool.setHighestThreshold(highest);
+    return response(result, count, required);
+  }
+
+  /**
+   * The refusals decided before the request is counted, in the order a host checks them; empty when the request is
+   * to be counted.
+   */
+  private Optional<HResult> refusalBeforeCounting(KmsRequest request, Instant now) {
+    // kms-facts.md §2.4: more than 4 hours between client and host time (exactly 4 hours is accepted).
+    if (Duration.between(request.clientTime(), now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+      return Optional.of(HResult.SL_E_VL_INVALID_TIMESTAMP);
+    }
+    // kms-facts.md §1.1, §3.1-§3.3: the host grants by the product group (KMS id); no usable host key activates it
+    // (key too old or for another product, or the Office license pack is missing).
+    if (!config.serves(request.group())) {
+      return Optional.of(HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * kms-facts.md §1.2: an entry lives 30 days from its latest contact. An entry last seen at or before the returned
+   * instant is gone at {@code now}: exactly 30 days after its last contact it no longer counts.
+   */
+  static Instant expiredAtOrBefore(Instant now) {
+    return now.minus(ENTRY_LIFETIME);
+  }
+
+  /** kms-facts.md §1.3: the table holds twice the highest threshold it has been asked for (10, or 50 for clients). */
+  static int capacityFor(int highestThreshold) {
+    return 2 * highestThreshold;
+  }
+
+  /** kms-facts.md §1.5: a client activates when the returned count reaches its own class minimum. */
+  static boolean activates(int count, int requiredCount) {
+    return count >= requiredCount;
+  }
+
+  private KmsResponse response(HResult result, int count, int required) {
+    HostSettings s = config.settings();
+    return new KmsResponse(result, count, required, s.activationInterval(), s.renewalInterval(), config.name());
+  }
+
+  private static HistoryRecord history(KmsRequest r, Instant now, HResult result, int count) {
+    return new HistoryRecord(0, now, r.clientTime(), r.cmid(), r.machineName(), r.familyId(), r.skuName(),
+        r.poolId(), r.group().name(), r.thresholdClass().minimumCount(), result, count);
+  }
+
+  private PoolTable pool(String poolId) {
+    return pools.computeIfAbsent(poolId, PoolTable::new);
+  }
+
+  // ---- queries for the daemon and the fleet view ----
+
+  /**
+   * The count the pool holds at {@code at}: its entries still within their 30 days. Meant for the present or the
+   * future (what a host would report if asked now); entries already evicted or expired are not reconstructed.
+   */
+  public synchronized int count(String poolId, Instant at) {
+    PoolTable pool = pools.get(poolId);
+    return pool == null ? 0 : pool.countSeenAfter(expiredAtOrBefore(at));
+  }
+
+  /** The pool's entries still live at {@code at}, least recently seen first. */
+  public synchronized List<PoolEntry> entries(String poolId, Instant at) {
+    PoolTable pool = pools.get(poolId);
+    return pool == null ? List.of() : Collections.unmodifiableList(pool.seenAfter(expiredAtOrBefore(at)));
+  }
+
+  /** Each pool's highest threshold asked for so far, by pool id. */
+  public synchronized Map<String, Integer> highestThresholds() {
+    Map<String, Integer> result = new TreeMap<>();
+    pools.forEach((id, pool) -> {
+      if (pool.highestThreshold() > 0) {
+        result.put(id, pool.highestThreshold());
+      }
+    });
+    return result;
+  }
+
+  /** How many entries the pool's table holds at most now (2 x its highest threshold; 0 before any request). */
+  public synchronized int capacity(String poolId) {
+    PoolTable pool = pools.get(poolId);
+    return pool == null ? 0 : capacityFor(pool.highestThreshold());
+  }
+
+  /** The pools that have counted at least one request. */
+  public synchronized Set<String> poolIds() {
+    return new java.util.TreeSet<>(highestThresholds().keySet());
+  }
+
+  /** History, newest first: {@code limit} records after skipping {@code offset}. */
+  public List<HistoryRecord> history(long offset, int limit) {
+    return ledger.historyNewestFirst(offset, limit);
+  }
+
+  /** History with host time in {@code [from, to)}, oldest first, at most {@code limit} records. */
+  public List<HistoryRecord> history(Instant from, Instant to, int limit) {
+    return ledger.historyBetween(from, to, limit);
+  }
+
+  /** How many requests the history holds. */
+  public long historySize() {
+    return ledger.historySize();
+  }
+}

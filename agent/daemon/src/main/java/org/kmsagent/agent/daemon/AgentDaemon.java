@@ -1,0 +1,194 @@
+package org.kmsagent.agent.daemon;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.kmsagent.agent.bus.AgentControl;
+import org.kmsagent.agent.bus.BusApi;
+import org.kmsagent.agent.bus.BusEvents;
+import org.kmsagent.agent.bus.EventPublisher;
+import org.kmsagent.agent.bus.bridge.AgentBridge;
+import org.kmsagent.agent.bus.bridge.TlsMaterial;
+import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.metrics.AgentMetrics;
+import org.kmsagent.agent.metrics.Figures;
+import org.kmsagent.agent.metrics.MetricsEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running agent: Vert.x, the control API on the bus, the TLS bridge, and whatever {@link ControlBinding} bound
+ * behind them. {@link #close()} stops them in reverse order (bridge first, so no request arrives mid-shutdown).
+ */
+public final class AgentDaemon implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentDaemon.class);
+
+  private final Vertx vertx;
+  private final BusApi api;
+  private final AgentBridge bridge;
+  private final AgentControl control;
+  private final DaemonContext context;
+  private final Path adminTokenFile;
+  private org.kmsagent.agent.link.FleetAgent fleet;
+  private AgentMetrics metrics;
+  private MetricsEndpoint metricsEndpoint;
+  private boolean closed;
+
+  private AgentDaemon(Vertx vertx, BusApi api, AgentBridge bridge, AgentControl control, DaemonContext context,
+      Path adminTokenFile) {
+    this.vertx = vertx;
+    this.api = api;
+    this.bridge = bridge;
+    this.control = control;
+    this.context = context;
+    this.adminTokenFile = adminTokenFile;
+  }
+
+  /**
+   * Starts the agent and waits until it serves. Call from a non-Vert.x thread.
+   *
+   * @throws Exception it could not start; whatever had started is stopped again
+   */
+  public static AgentDaemon start(AgentConfig config, ControlBinding binding, Clock clock) throws Exception {
+    Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
+    Files.createDirectories(dataDir);
+    Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
+    Vertx vertx = Figures.instrument(Vertx.builder(), new VertxOptions(), figures).build();
+    try {
+      EventPublisher events = new BusEvents(vertx.eventBus(), clock);
+      DaemonContext context = new DaemonContext(vertx, config, dataDir, events,
+          new StateStore(dataDir.resolve("state.json"), clock), clock);
+      AgentControl control = binding.bind(context);
+      BusApi api = new BusApi(vertx, control, events);
+      api.register().await(30, TimeUnit.SECONDS);
+      AgentBridge bridge = null;
+      Path adminTokenFile = null;
+      if (config.bridge().enabled()) {
+        List<TokenConfig> tokens = config.bridge().tokens();
+        if (tokens.isEmpty()) {
+          tokens = List.of(AdminToken.ensure(dataDir));
+          adminTokenFile = AdminToken.file(dataDir);
+        }
+        TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
+        bridge = new AgentBridge(vertx, config.bridge(), tls, tokens).listen().await(30, TimeUnit.SECONDS);
+      }
+      AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
+      if (figures != null) {
+        AgentBridge b = bridge;
+        daemon.metrics = new AgentMetrics(vertx, figures, clock, () -> b == null ? 0 : b.connectionCount());
+        daemon.metrics.start().await(30, TimeUnit.SECONDS);
+        daemon.metricsEndpoint = MetricsEndpoint.start(vertx, config.metrics(), figures, daemon.metrics::refresh)
+            .await(30, TimeUnit.SECONDS);
+      }
+      if (!config.fleet().hubs().isEmpty()) {
+        // The agent dials out to its hubs (docs/fleet.md); nothing here listens for them.
+        daemon.fleet = org.kmsagent.agent.link.FleetAgent.start(vertx, config, dataDir, clock);
+      }
+      return daemon;
+    } catch (Exception e) {
+      vertx.close().await(30, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** The bridge's port, or -1 when the bridge is off. */
+  public int bridgePort() {
+    return bridge == null ? -1 : bridge.port();
+  }
+
+  /** The bridge certificate's SHA-256 fingerprint, or null when the bridge is off. */
+  public String fingerprint() {
+    return bridge == null ? null : bridge.fingerprint();
+  }
+
+  /** The generated admin token's file, or null when the configuration names tokens. */
+  public Path adminTokenFile() {
+    return adminTokenFile;
+  }
+
+  /** The bridge, or null when off. */
+  public AgentBridge bridge() {
+    return bridge;
+  }
+
+  /** What the daemon handed to its components. */
+  public DaemonContext context() {
+    return context;
+  }
+
+  /** The metrics endpoint's port, or -1 when {@code metrics.enabled} is false. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
+  /** Lines to print at start: where the bridge is and how to trust it (never a secret). */
+  public List<String> banner() {
+    List<String> lines = new ArrayList<>(bridgeBanner());
+    if (metricsEndpoint != null) {
+      lines.add("kms-agent: Prometheus metrics at http://" + context.config().metrics().host() + ":"
+          + metricsEndpoint.port() + "/metrics");
+    }
+    if (control instanceof DaemonBanner b) {
+      lines.addAll(b.banner());
+    }
+    return lines;
+  }
+
+  private List<String> bridgeBanner() {
+    if (bridge == null) {
+      return List.of("kms-agent: bridge disabled (bridge.enabled=false)");
+    }
+    String at = context.config().bridge().host() + ":" + bridge.port();
+    return adminTokenFile == null
+        ? List.of("kms-agent: bridge listening on " + at + " (TLS)",
+            "kms-agent: bridge certificate SHA-256 " + bridge.fingerprint())
+        : List.of("kms-agent: bridge listening on " + at + " (TLS)",
+            "kms-agent: bridge certificate SHA-256 " + bridge.fingerprint(),
+            "kms-agent: no bridge.tokens configured; admin token in " + adminTokenFile
+                + " (use ctl --token-file)");
+  }
+
+  /** Stops the bridge, the API, the bound components and Vert.x; waits up to 30 s. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (fleet != null) {
+      fleet.close();
+    }
+    if (metricsEndpoint != null) {
+      try {
+        metricsEndpoint.close().eventually(metrics::close).await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("shutdown: the metrics endpoint did not stop cleanly: {}", e.toString());
+      }
+    }
+    Future<Void> bridgeClosed = bridge == null ? Future.succeededFuture() : bridge.close();
+    try {
+      bridgeClosed.eventually(api::unregister).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("shutdown: bridge or API did not stop cleanly: {}", e.toString());
+    }
+    if (control instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("shutdown: the bound components did not stop cleanly", e);
+      }
+    }
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("shutdown: Vert.x did not stop cleanly: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package org.kmsagent.agent.link;
+
+import org.kmsagent.agent.fleet.FleetAddresses;
+
+import org.kmsagent.agent.fleet.AgentDescription;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.FleetConfig;
+
+/**
+ * What {@code kms-agent run} starts when {@code fleet.hubs} is set: a {@link FleetLink} whose commands go to the
+ * agent's own control API, whose registration snapshot is the agent's products and host model, and whose outbox
+ * receives every event the agent publishes on {@link BusAddresses#EVENTS}.
+ */
+public final class FleetAgent implements AutoCloseable {
+  private final FleetLink link;
+  private final MessageConsumer<Object> events;
+  private final Outbox outbox;
+
+  private FleetAgent(FleetLink link, MessageConsumer<Object> events, Outbox outbox) {
+    this.link = link;
+    this.events = events;
+    this.outbox = outbox;
+  }
+
+  /** Starts the link (it dials out in the background). */
+  public static FleetAgent start(Vertx vertx, AgentConfig config, Path dataDir, Clock clock) {
+    FleetConfig f = config.fleet();
+    String hostName = hostName();
+    String agentId = f.agentId() != null ? f.agentId() : hostName.replaceAll("[^A-Za-z0-9._-]", "-");
+    AgentDescription me = new AgentDescription(agentId, hostName, osClass(), List.of(),
+        Map.of("agent", version()), List.of(), f.heartbeatSeconds());
+    Outbox outbox = new Outbox(dataDir.resolve("fleet"));
+    long timeout = config.bridge().requestTimeoutSeconds() * 1000L;
+    FleetLink link = new FleetLink(vertx, FleetLink.Settings.of(f), me, outbox, new LocalBusCommands(vertx, timeout),
+        () -> snapshot(vertx, timeout), clock);
+    StateRefresh refresh = new StateRefresh(vertx, link, timeout);
+    MessageConsumer<Object> events = vertx.eventBus().consumer(BusAddresses.EVENTS, m -> {
+      if (m.body() instanceof JsonObject e) {
+        link.publish(e.getString("type", "event"), e.getValue("data"));
+        refresh.soon();
+      }
+    });
+    link.start();
+    return new FleetAgent(link, events, outbox);
+  }
+
+  /** The link, for status. */
+  public FleetLink link() {
+    return link;
+  }
+
+  /**
+   * After events, sends the agent's products and host model again (at most once per {@link #REFRESH_MS}), so the
+   * fleet view shows states as they are now, not as they were at registration. They travel through the outbox
+   * like any event; hubs keep them as state, not as history.
+   */
+  private static final class StateRefresh {
+    private final Vertx vertx;
+    private final FleetLink link;
+    private final long timeoutMs;
+    private boolean scheduled;
+
+    StateRefresh(Vertx vertx, FleetLink link, long timeoutMs) {
+      this.vertx = vertx;
+      this.link = link;
+      this.timeoutMs = timeoutMs;
+    }
+
+    /** Called on the event loop of the events consumer. */
+    void soon() {
+      if (scheduled) {
+        return;
+      }
+      scheduled = true;
+      vertx.setTimer(REFRESH_MS, t -> {
+        scheduled = false;
+        LocalBusCommands local = new LocalBusCommands(vertx, timeoutMs);
+        local.handle(BusAddresses.STATUS, new JsonObject())
+            .onSuccess(status -> link.publish(FleetAddresses.EVENT_PRODUCTS,
+                new JsonObject().put("products", status.getJsonArray("products", new JsonArray()))));
+        local.handle(BusAddresses.HOST_STATUS, new JsonObject())
+            .onSuccess(host -> link.publish(FleetAddresses.EVENT_HOST, host));
+      });
+    }
+  }
+
+  /** How long state refreshes wait after an event, so that a burst of events sends one. */
+  static final long REFRESH_MS = 2_000;
+
+  /** The agent's products, host model and plugins from its own control API; what fails is left out. */
+  static Future<JsonObject> snapshot(Vertx vertx, long timeoutMs) {
+    LocalBusCommands local = new LocalBusCommands(vertx, timeoutMs);
+    Future<JsonObject> status = local.handle(BusAddresses.STATUS, new JsonObject());
+    Future<JsonObject> host = local.handle(BusAddresses.HOST_STATUS, new JsonObject());
+    Future<JsonObject> plugins = local.handle(BusAddresses.PLUGINS_LIST, new JsonObject());
+    return Future.join(status, host, plugins).transform(x -> {
+      JsonObject snap = new JsonObject();
+      if (status.succeeded()) {
+        JsonArray products = status.result().getJsonArray("products", new JsonArray());
+        snap.put("products", products);
+        Set<String> families = new LinkedHashSet<>();
+        products.forEach(p -> families.add(((JsonObject) p).getString("family")));
+        snap.put("families", new JsonArray(List.copyOf(families)));
+        if (families.contains("windows-server")) {
+          snap.put("osClass", "server");
+        }
+      }
+      if (host.succeeded()) {
+        snap.put("host", host.result());
+      }
+      if (plugins.succeeded()) {
+        JsonObject versions = new JsonObject().put("agent", version());
+        plugins.result().getJsonArray("plugins", new JsonArray()).forEach(o -> {
+          JsonObject p = (JsonObject) o;
+          versions.put(p.getString("id"), p.getString("version"));
+        });
+        snap.put("versions", versions);
+      }
+      return Future.succeededFuture(snap);
+    });
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return System.getenv().getOrDefault("COMPUTERNAME", "unknown-host");
+    }
+  }
+
+  private static String osClass() {
+    return System.getProperty("os.name", "").contains("Server") ? "server" : "client";
+  }
+
+  private static String version() {
+    String v = FleetAgent.class.getPackage().getImplementationVersion();
+    return v != null ? v : "dev";
+  }
+
+  @Override
+  public void close() {
+    events.unregister();
+    try {
+      link.stop().await(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Stopping only closes a socket; the outbox keeps whatever was not delivered.
+    }
+    outbox.close();
+  }
+}

@@ -1,0 +1,210 @@
+package org.kmsagent.agent.link;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The agent's fleet events, kept durably so that none is lost while no hub is reachable, the agent restarts, or the
+ * hubs lose their view. An append-only file of JSON lines {@code {seq, type, at, data}} (each line forced to disk
+ * before {@link #append} returns) plus a small file holding the highest sequence number a hub acknowledged.
+ * Sequence numbers start at 1 and never repeat, so a hub drops what it already has (dedup by agent id and seq).
+ *
+ * <p>Acknowledged events are kept too (the latest {@link #RETAINED}): the agent is the durable source of its own
+ * history, and when a hub's view knows less than was acknowledged (every hub was lost at once) they are delivered
+ * again ({@link #registered}).
+ *
+ * <p>Thread-safe (synchronized). {@link #append}, {@link #acknowledge} and {@link #registered} do file IO: call them
+ * off the event loop; the other methods only read memory.
+ */
+public final class Outbox implements AutoCloseable {
+  /** How many events the agent keeps for a hub that lost its view; older acknowledged ones are dropped. */
+  static final int RETAINED = 10_000;
+
+  private final Path log;
+  private final Path ackFile;
+  /** The retained events, ascending by seq: acknowledged ones, then pending ones. */
+  private final List<JsonObject> events = new ArrayList<>();
+  private FileChannel channel;
+  private long nextSeq;
+  private long acked;
+
+  /** Opens (creating if needed) the outbox in the directory; a torn last line from a crash is dropped. */
+  public Outbox(Path dir) {
+    this.log = dir.resolve("fleet-outbox.jsonl");
+    this.ackFile = dir.resolve("fleet-outbox.acked");
+    try {
+      Files.createDirectories(dir);
+      acked = Files.isRegularFile(ackFile) ? Long.parseLong(Files.readString(ackFile).trim()) : 0;
+      long last = 0;
+      if (Files.isRegularFile(log)) {
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+          JsonObject e = parse(line);
+          if (e != null && e.getLong("seq") > last) {
+            last = e.getLong("seq");
+            events.add(e);
+          }
+        }
+      }
+      nextSeq = Math.max(last, acked) + 1;
+      rewrite();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the fleet outbox in " + dir, e);
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("fleet outbox: " + ackFile + " does not hold a sequence number", e);
+    }
+  }
+
+  private static JsonObject parse(String line) {
+    if (line.isBlank()) {
+      return null;
+    }
+    try {
+      JsonObject e = new JsonObject(line);
+      return e.getValue("seq") instanceof Number ? e : null;
+    } catch (DecodeException e) {
+      return null; // a line torn by a crash while it was written: it was never reported as produced
+    }
+  }
+
+  /** Appends an event and forces it to disk; returns it with its sequence number. */
+  public synchronized JsonObject append(String type, String at, Object data) {
+    JsonObject e = new JsonObject().put("seq", nextSeq).put("type", type).put("at", at).put("data", data);
+    try {
+      channel.write(ByteBuffer.wrap((e.encode() + "\n").getBytes(StandardCharsets.UTF_8)));
+      channel.force(false);
+      nextSeq++;
+      events.add(e);
+      if (events.size() > RETAINED + RETAINED / 10) {
+        int drop = 0;
+        while (events.size() - drop > RETAINED && events.get(drop).getLong("seq") <= acked) {
+          drop++;
+        }
+        events.subList(0, drop).clear();
+        rewrite();
+      }
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot append to the fleet outbox " + log, ex);
+    }
+    return e;
+  }
+
+  /** Up to {@code max} unacknowledged events, oldest first. */
+  public synchronized List<JsonObject> pending(int max) {
+    List<JsonObject> out = new ArrayList<>();
+    for (int i = firstPending(); i < events.size() && out.size() < max; i++) {
+      out.add(events.get(i));
+    }
+    return out;
+  }
+
+  /** How many events wait for a hub. */
+  public synchronized int size() {
+    return events.size() - firstPending();
+  }
+
+  private int firstPending() {
+    int i = events.size();
+    while (i > 0 && events.get(i - 1).getLong("seq") > acked) {
+      i--;
+    }
+    return i;
+  }
+
+  /** The highest sequence number a hub acknowledged. */
+  public synchronized long acknowledged() {
+    return acked;
+  }
+
+  /** The highest sequence number written (0 before the first event). */
+  public synchronized long written() {
+    return nextSeq - 1;
+  }
+
+  /** Records that a hub has every event up to {@code seq}. */
+  public synchronized void acknowledge(long seq) {
+    if (seq > acked) {
+      writeAcked(Math.min(seq, nextSeq - 1));
+    }
+  }
+
+  /**
+   * Takes a hub's {@code lastSeq} at registration:
+   * <ul>
+   *   <li>as much as was acknowledged, or more of what was written: acknowledges up to it;
+   *   <li>less than was acknowledged (the hubs lost their view, or a cluster merge went back): the retained events
+   *       after it are pending again, so the hub gets them once more (it drops any it has);
+   *   <li>more than was ever written (the view knows this agent from an outbox that is gone, e.g. a wiped data
+   *       directory): the hub would drop new events as already seen, so the pending ones are renumbered after its
+   *       {@code lastSeq} and numbering goes on from there.
+   * </ul>
+   */
+  public synchronized void registered(long hubLastSeq) {
+    try {
+      if (hubLastSeq >= nextSeq) {
+        long seq = hubLastSeq;
+        List<JsonObject> renumbered = new ArrayList<>();
+        for (JsonObject e : pending(Integer.MAX_VALUE)) {
+          renumbered.add(e.copy().put("seq", ++seq));
+        }
+        events.clear();
+        events.addAll(renumbered);
+        nextSeq = seq + 1;
+        // The log first: if the process dies between the two writes, the old acknowledgement only re-sends events.
+        rewrite();
+        writeAcked(hubLastSeq);
+      } else if (hubLastSeq < acked) {
+        writeAcked(hubLastSeq);
+      } else {
+        acknowledge(hubLastSeq);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite the fleet outbox " + log, e);
+    }
+  }
+
+  private void writeAcked(long seq) {
+    try {
+      Path tmp = ackFile.resolveSibling(ackFile.getFileName() + ".tmp");
+      Files.writeString(tmp, Long.toString(seq));
+      Files.move(tmp, ackFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      acked = seq;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record the fleet outbox acknowledgement in " + ackFile, e);
+    }
+  }
+
+  /** Rewrites the log with the retained events (dropping a torn line, or events beyond retention). */
+  private void rewrite() throws IOException {
+    if (channel != null) {
+      channel.close();
+    }
+    Path tmp = log.resolveSibling(log.getFileName() + ".tmp");
+    StringBuilder text = new StringBuilder();
+    for (JsonObject e : events) {
+      text.append(e.encode()).append('\n');
+    }
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    channel = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package org.kmsagent.agent.hub;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.kmsagent.agent.config.FleetConfig;
+import org.kmsagent.agent.metrics.Figures;
+
+/**
+ * Builds a hub's clustered Vert.x on Hazelcast from {@link FleetConfig.ClusterConfig}: TCP-IP join only (no
+ * multicast, no auto-detection), bound to the configured interfaces, phone-home off. The event bus binds the public
+ * host on a free port. See {@code docs/fleet.md} for a real-network configuration and why member-to-member TLS is
+ * not offered (Hazelcast open source refuses it).
+ */
+public final class FleetCluster {
+  private FleetCluster() {}
+
+  /** The Hazelcast configuration for a hub. */
+  public static Config hazelcastConfig(FleetConfig.ClusterConfig c) {
+    // Start from vertx-hazelcast's default-cluster.xml: it defines the maps the event bus needs (stack-notes).
+    Config cfg = ConfigUtil.loadConfig();
+    cfg.setClusterName(c.name());
+    cfg.setProperty("hazelcast.phone.home.enabled", "false");
+    cfg.setProperty("hazelcast.logging.type", "slf4j");
+    cfg.setProperty("hazelcast.socket.bind.any", "false");
+    cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
+    cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A hub that dies must leave the cluster in seconds, not the default minute, so that its agents' failover
+    // finds the fleet view answering (its partitions' backups are promoted on the survivors).
+    cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    NetworkConfig net = cfg.getNetworkConfig();
+    net.setPort(c.port()).setPortAutoIncrement(true).setPortCount(50);
+    net.setPublicAddress(null);
+    net.getInterfaces().setEnabled(true).setInterfaces(c.interfaces());
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(c.members()).setConnectionTimeoutSeconds(2);
+    return cfg;
+  }
+
+  /** Starts a clustered Vert.x for a hub; completes once it has joined (or formed) the cluster. */
+  public static Future<Vertx> start(FleetConfig.ClusterConfig c) {
+    return start(c, null);
+  }
+
+  /** The same, with Vert.x's own meters (HTTP, event bus, pools) in {@code figures} when it is not null. */
+  public static Future<Vertx> start(FleetConfig.ClusterConfig c, Figures figures) {
+    EventBusOptions bus = new EventBusOptions().setHost(c.publicHost()).setPort(0)
+        .setClusterPublicHost(c.publicHost());
+    return Figures.instrument(Vertx.builder(), new VertxOptions().setEventBusOptions(bus), figures)
+        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(c)))
+        .buildClustered();
+  }
+}

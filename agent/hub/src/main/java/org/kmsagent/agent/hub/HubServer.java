@@ -1,0 +1,174 @@
+package org.kmsagent.agent.hub;
+
+import org.kmsagent.agent.fleet.FleetAddresses;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.kmsagent.agent.bus.bridge.AgentBridge;
+import org.kmsagent.agent.bus.bridge.TlsMaterial;
+import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.hub.dashboard.DashboardServer;
+import org.kmsagent.agent.metrics.Figures;
+import org.kmsagent.agent.metrics.MetricsEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running hub: the clustered Vert.x, the {@link FleetHub} service and the TLS bridge that agents and ctl clients
+ * connect to. {@link #close()} stops the bridge first, then leaves the cluster.
+ */
+public final class HubServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
+
+  private final Vertx vertx;
+  private final AgentBridge bridge;
+  private final FleetHub hub;
+  private final String bridgeAt;
+  private MetricsEndpoint metrics;
+  private String metricsAt;
+  private DashboardServer dashboard;
+  private String dashboardAt;
+  private boolean closed;
+
+  private HubServer(Vertx vertx, AgentBridge bridge, FleetHub hub, String bridgeAt) {
+    this.vertx = vertx;
+    this.bridge = bridge;
+    this.hub = hub;
+    this.bridgeAt = bridgeAt;
+  }
+
+  /**
+   * Joins (or forms) the cluster, deploys the fleet service and opens the bridge. Call from a non-Vert.x thread.
+   *
+   * @param name the hub's name in the fleet view, or null for {@code bridge host:port}
+   * @throws IllegalArgumentException the configuration names no bridge tokens (a hub has no local admin)
+   */
+  public static HubServer start(AgentConfig config, String name, Clock clock) throws Exception {
+    BridgeConfig b = config.bridge();
+    if (b.tokens().isEmpty()) {
+      throw new IllegalArgumentException("bridge.tokens: a hub needs tokens (an agent token named in "
+          + "fleet.agentTokens, and ctl tokens)");
+    }
+    Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
+    Files.createDirectories(dataDir);
+    TlsMaterial tls = TlsMaterial.load(b.tls(), dataDir);
+    Figures figures = config.metrics().enabled() ? new Figures("kmsagent.fleet") : null;
+    Vertx vertx = FleetCluster.start(config.fleet().cluster(), figures).await(120, TimeUnit.SECONDS);
+    try {
+      // Agents register on their command addresses; the allow-list must let them (the routes still check who).
+      List<String> outbound = new ArrayList<>(b.outbound());
+      outbound.add(FleetAddresses.ALL_AGENTS);
+      outbound.add(FleetAddresses.AGENT_PREFIX + "*");
+      BridgeConfig hubBridge = new BridgeConfig(b.enabled(), b.host(), b.port(), b.tls(), b.tokens(), b.anonymous(),
+          b.inbound(), outbound, b.maxFrameBytes(), b.maxConnections(), b.requestTimeoutSeconds());
+      AgentBridge bridge = new AgentBridge(vertx, hubBridge, tls, b.tokens(),
+          new HubRoutes(new HashSet<>(config.fleet().agentTokens())));
+      bridge.listen().await(30, TimeUnit.SECONDS);
+      String at = b.host() + ":" + bridge.port();
+      FleetHub hub = new FleetHub(name != null ? name : at, clock);
+      vertx.deployVerticle(hub).await(30, TimeUnit.SECONDS);
+      HubServer server = new HubServer(vertx, bridge, hub, at);
+      if (figures != null) {
+        FleetMetrics metrics = new FleetMetrics(vertx, figures, hub.name(), bridge::connectionCount);
+        metrics.start().await(30, TimeUnit.SECONDS);
+        server.metrics = MetricsEndpoint.start(vertx, config.metrics(), figures, metrics::refresh)
+            .await(30, TimeUnit.SECONDS);
+        server.metricsAt = config.metrics().host() + ":" + server.metrics.port();
+      }
+      if (config.dashboard().enabled()) {
+        server.dashboard = DashboardServer.start(vertx, config.dashboard(), tls, b.tokens(), clock)
+            .await(30, TimeUnit.SECONDS);
+        server.dashboardAt = config.dashboard().host() + ":" + server.dashboard.port();
+      }
+      return server;
+    } catch (Exception e) {
+      vertx.close().await(30, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** The bridge's {@code host:port}. */
+  public String bridgeAt() {
+    return bridgeAt;
+  }
+
+  /** The bridge's port. */
+  public int port() {
+    return bridge.port();
+  }
+
+  /** The bridge certificate's SHA-256 fingerprint, for agents' {@code fleet.trust}. */
+  public String fingerprint() {
+    return bridge.fingerprint();
+  }
+
+  /** The hub's name in the fleet view. */
+  public String name() {
+    return hub.name();
+  }
+
+  /** Agents and ctl clients connected now. */
+  public int connections() {
+    return bridge.connectionCount();
+  }
+
+  /** The clustered Vert.x (tests and the benchmark look at the cluster through it). */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The metrics endpoint's port, or -1 when {@code metrics.enabled} is false. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
+  }
+
+  /** The dashboard's port, or -1 when {@code dashboard.enabled} is false. */
+  public int dashboardPort() {
+    return dashboard == null ? -1 : dashboard.port();
+  }
+
+  /** Lines to print at start (never a secret). */
+  public List<String> banner() {
+    List<String> lines = new ArrayList<>(List.of(
+        "kms-agent hub " + hub.name() + ": bridge listening on " + bridgeAt + " (TLS)",
+        "kms-agent hub: bridge certificate SHA-256 " + bridge.fingerprint()));
+    if (dashboard != null) {
+      lines.add("kms-agent hub: dashboard at https://" + dashboardAt + "/ (the bridge's certificate and tokens)");
+    }
+    if (metrics != null) {
+      lines.add("kms-agent hub: Prometheus metrics at http://" + metricsAt + "/metrics");
+    }
+    return lines;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (dashboard != null) {
+        dashboard.close().await(30, TimeUnit.SECONDS);
+      }
+      if (metrics != null) {
+        metrics.close().await(30, TimeUnit.SECONDS);
+      }
+      bridge.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("hub shutdown: the bridge did not stop cleanly: {}", e.toString());
+    }
+    try {
+      vertx.close().await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("hub shutdown: leaving the cluster did not finish cleanly: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package org.kmsagent.agent.hub.dashboard;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.kmsagent.agent.bus.bridge.TlsMaterial;
+import org.kmsagent.agent.config.DashboardConfig;
+import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.fleet.FleetAddresses;
+
+/**
+ * A hub's dashboard over HTTPS (the bridge's certificate, the bridge's tokens): the page and its script and style
+ * (resources of this package; nothing is fetched from elsewhere), a JSON API whose aggregates and table pages are
+ * computed here ({@link FleetQueries}), so the browser never holds the whole fleet, and a Server-Sent Events stream
+ * of the events hubs apply ({@link FleetAddresses#LIVE}).
+ */
+public final class DashboardServer {
+  /** Nothing but this hub: no external script, style, image or frame. */
+  static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+      + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+  private final HttpServer server;
+  private final MessageConsumer<Object> live;
+
+  private DashboardServer(HttpServer server, MessageConsumer<Object> live) {
+    this.server = server;
+    this.live = live;
+  }
+
+  /** Listens on {@code config.host():config.port()} with TLS. */
+  public static Future<DashboardServer> start(Vertx vertx, DashboardConfig config, TlsMaterial tls,
+      List<TokenConfig> tokens, Clock clock) {
+    DashboardAuth auth = new DashboardAuth(tokens, clock);
+    FleetQueries queries = new FleetQueries(vertx);
+    Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
+    Router router = Router.router(vertx);
+    router.route().handler(rc -> {
+      HttpServerResponse r = rc.response();
+      r.putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Referrer-Policy", "no-referrer").putHeader("Cache-Control", "no-store");
+      rc.next();
+    });
+    Buffer login = resource("login.html");
+    Buffer loginFailed = Buffer.buffer(login.toString().replace("<!--message-->",
+        "<p class=\"error\" id=\"login-error\">That token is not one of this hub's. Try again.</p>"));
+    router.get("/login").handler(rc -> html(rc, rc.request().getParam("failed") != null ? loginFailed : login));
+    router.post("/login").handler(BodyHandler.create().setBodyLimit(4096).setHandleFileUploads(false));
+    router.post("/login").handler(rc -> {
+      Optional<TokenConfig> t = auth.token(rc.request().getFormAttribute("token"));
+      if (t.isEmpty()) {
+        rc.response().setStatusCode(303).putHeader("Location", "/login?failed=1").end();
+        return;
+      }
+      rc.response().addCookie(Cookie.cookie(DashboardAuth.COOKIE, auth.open(t.get())).setPath("/")
+          .setHttpOnly(true).setSecure(true).setSameSite(CookieSameSite.STRICT)
+          .setMaxAge(DashboardAuth.SESSION.toSeconds()));
+      rc.response().setStatusCode(303).putHeader("Location", "/").end();
+    });
+    router.post("/logout").handler(rc -> {
+      Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
+      auth.close(c == null ? null : c.getValue());
+      rc.response().addCookie(Cookie.cookie(DashboardAuth.COOKIE, "").setPath("/").setMaxAge(0))
+          .setStatusCode(303).putHeader("Location", "/login").end();
+    });
+    router.get("/dashboard.css").handler(rc -> asset(rc, "text/css; charset=utf-8", "dashboard.css"));
+    // Everything below needs a token holder.
+    router.route().handler(rc -> {
+      if (signedIn(auth, rc)) {
+        rc.next();
+      } else if (rc.request().path().startsWith("/api/")) {
+        rc.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"kms-agent hub\"")
+            .end("{\"error\":\"not signed in: send Authorization: Bearer <token> or sign in at /login\"}");
+      } else {
+        rc.response().setStatusCode(303).putHeader("Location", "/login").end();
+      }
+    });
+    Buffer index = resource("index.html");
+    router.get("/").handler(rc -> html(rc, index));
+    router.get("/dashboard.js").handler(rc -> asset(rc, "text/javascript; charset=utf-8", "dashboard.js"));
+    router.get("/api/summary").handler(rc -> json(rc, queries.summary()));
+    router.get("/api/expiring").handler(rc -> {
+      ExpiringPage.Request req;
+      try {
+        req = ExpiringPage.Request.parse(rc.request().params());
+      } catch (IllegalArgumentException e) {
+        rc.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", e.getMessage()).encode());
+        return;
+      }
+      json(rc, queries.expiring(req));
+    });
+    router.get("/api/events").handler(rc -> {
+      HttpServerResponse r = rc.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
+          .putHeader("X-Accel-Buffering", "no");
+      r.write(": kms-agent hub events\nretry: 2000\n\n");
+      streams.add(r);
+      long ping = vertx.setPeriodic(15_000, id -> r.write(": ping\n\n"));
+      r.closeHandler(v -> {
+        streams.remove(r);
+        vertx.cancelTimer(ping);
+      });
+    });
+    MessageConsumer<Object> live = vertx.eventBus().consumer(FleetAddresses.LIVE, m -> {
+      if (m.body() instanceof JsonObject e) {
+        String frame = "event: fleet\ndata: " + e.encode() + "\n\n";
+        for (HttpServerResponse r : streams) {
+          // A browser that stops reading misses events rather than growing this hub's memory.
+          if (!r.writeQueueFull()) {
+            r.write(frame);
+          }
+        }
+      }
+    });
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+        .setKeyCertOptions(tls.keyCertOptions()));
+    return live.completion().compose(v -> server.requestHandler(router).listen(config.port(), config.host()))
+        .map(s -> new DashboardServer(s, live));
+  }
+
+  private static boolean signedIn(DashboardAuth auth, RoutingContext rc) {
+    String header = rc.request().getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.token(header.substring(7).trim()).isPresent();
+    }
+    Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
+    return c != null && auth.session(c.getValue()).isPresent();
+  }
+
+  private static void html(RoutingContext rc, Buffer page) {
+    rc.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("X-Frame-Options", "DENY")
+        .end(page);
+  }
+
+  private static void asset(RoutingContext rc, String type, String name) {
+    rc.response().putHeader("Content-Type", type).end(resource(name));
+  }
+
+  private static void json(RoutingContext rc, Future<JsonObject> reply) {
+    reply.onComplete(ar -> {
+      if (ar.succeeded()) {
+        rc.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
+      } else {
+        rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", "the fleet view did not answer: " + ar.cause().getMessage())
+                .encode());
+      }
+    });
+  }
+
+  static Buffer resource(String name) {
+    try (InputStream in = DashboardServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("dashboard resource missing from the build: " + name);
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Stops listening and closes the event streams. */
+  public Future<Void> close() {
+    return live.unregister().eventually(server::close);
+  }
+}

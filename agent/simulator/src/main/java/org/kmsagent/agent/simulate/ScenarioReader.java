@@ -1,0 +1,497 @@
+package org.kmsagent.agent.simulate;
+
+import org.kmsagent.agent.core.KmsRules;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.renewal.MakFallbackPolicy;
+import org.kmsagent.agent.simulate.ScenarioFile.GroupFile;
+import org.kmsagent.agent.simulate.ScenarioFile.HostFile;
+import org.kmsagent.agent.simulate.ScenarioFile.MakFile;
+import org.kmsagent.agent.simulate.ScenarioFile.OutageFile;
+import org.kmsagent.agent.simulate.ScenarioFile.ProductFile;
+import org.kmsagent.api.HostKey;
+import org.kmsagent.api.KmsEndpoint;
+import org.kmsagent.api.ProductKey;
+import org.kmsagent.api.Sku;
+import org.kmsagent.api.WindowsVersion;
+
+/**
+ * Reads and fully validates a scenario file against the loaded families before anything runs: a syntax error names
+ * the line and column, a wrong value names its field path ({@code machines[2].edition}); every problem found is
+ * reported at once.
+ */
+public final class ScenarioReader {
+  /** When the virtual clock starts unless a scenario says otherwise. */
+  public static final Instant DEFAULT_START = Instant.parse("2026-01-05T08:00:00Z");
+  /** The host's intervals by default (kms-facts.md §2.1). */
+  static final Duration DEFAULT_ACTIVATION = KmsRules.ACTIVATION_INTERVAL;
+  static final Duration DEFAULT_RENEWAL = KmsRules.RENEWAL_INTERVAL;
+  /** The allowed range for both host intervals (kms-facts.md §2.1: 15 min to 30 days). */
+  static final Duration MIN_INTERVAL = Duration.ofMinutes(15);
+  static final Duration MAX_INTERVAL = Duration.ofMinutes(KmsRules.MAX_INTERVAL_MINUTES);
+  static final int MAX_MACHINES = 1_000_000;
+
+  private final List<LoadedFamily> families;
+
+  public ScenarioReader(List<LoadedFamily> families) {
+    this.families = List.copyOf(families);
+  }
+
+  /** Reads and validates a scenario file. */
+  public Scenario read(Path file) throws ScenarioException {
+    String source = file.toString();
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ScenarioException(source, List.of("no such file"));
+    } catch (IOException e) {
+      throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
+    }
+    return parse(source, text, !file.toString().toLowerCase(Locale.ROOT).endsWith(".json"));
+  }
+
+  /** Parses and validates scenario text (YAML, or JSON when {@code yaml} is false). */
+  public Scenario parse(String source, String text, boolean yaml) throws ScenarioException {
+    ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+    mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    if (text.isBlank()) {
+      throw new ScenarioException(source, List.of("the file is empty"));
+    }
+    ScenarioFile f;
+    try {
+      f = mapper.readValue(text, ScenarioFile.class);
+    } catch (JsonProcessingException e) {
+      throw new ScenarioException(source, List.of(describe(e, text)));
+    }
+    if (f == null) {
+      throw new ScenarioException(source, List.of("the file is empty"));
+    }
+    return validate(source, f);
+  }
+
+  private static String describe(JsonProcessingException e, String text) {
+    JsonLocation at = e.getLocation();
+    String where = at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
+    if (e instanceof UnrecognizedPropertyException u) {
+      // Records are built after their whole mapping is read, so Jackson's location is the mapping's end; the line
+      // that holds the unknown key is what the user needs.
+      int line = lineOfKey(text, u.getPropertyName());
+      if (line > 0) {
+        where = "line " + line;
+      }
+    }
+    String path = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? path(m) : "";
+    String what;
+    if (e instanceof UnrecognizedPropertyException u) {
+      what = "unknown field '" + u.getPropertyName() + "' (allowed here: "
+          + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+    } else if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+        && mi.getTargetType() != null) {
+      what = expected(mi.getTargetType());
+    } else {
+      what = e.getOriginalMessage().lines().findFirst().orElse("invalid").replaceAll(" \\(class [^)]*\\)", "");
+      what = what.replaceAll("`org\\.kmsagent\\.agent\\.simulate\\.ScenarioFile\\$?(\\w*)`", "$1")
+          .replace("java.lang.", "");
+    }
+    return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
+  }
+
+  /** What a field of that type needs, in the words of a scenario file. */
+  private static String expected(Class<?> type) {
+    if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+      return "expected a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "expected true or false";
+    }
+    if (type == String.class) {
+      return "expected text (a single value)";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "expected a list (lines starting with '- ')";
+    }
+    return "expected a mapping (lines of 'field: value')";
+  }
+
+  /** The first line where {@code key} is written as a YAML or JSON key, or 0. */
+  private static int lineOfKey(String text, String key) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+        "^\\s*(-\\s+)?(\"" + java.util.regex.Pattern.quote(key) + "\"|'" + java.util.regex.Pattern.quote(key) + "'|"
+            + java.util.regex.Pattern.quote(key) + ")\\s*:");
+    List<String> lines = text.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (p.matcher(lines.get(i)).find()) {
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+
+  private static String path(JsonMappingException m) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : m.getPath()) {
+      if (r.getIndex() >= 0) {
+        b.append('[').append(r.getIndex()).append(']');
+      } else if (r.getFieldName() != null) {
+        b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
+      }
+    }
+    return b.toString();
+  }
+
+  /** Validates a scenario given as values (the command-line flags build one). */
+  Scenario validate(String source, ScenarioFile f) throws ScenarioException {
+    List<String> problems = new ArrayList<>();
+    long seed = f.seed() == null ? 1L : f.seed();
+    int days = f.days() == null ? 90 : f.days();
+    if (days < 1 || days > 3650) {
+      problems.add("field 'days': must be 1 to 3650, got " + days);
+    }
+    Instant start = DEFAULT_START;
+    if (f.start() != null) {
+      try {
+        start = Instant.parse(f.start());
+      } catch (DateTimeParseException e) {
+        problems.add("field 'start': '" + f.start() + "' is not a UTC time like 2026-01-05T08:00:00Z");
+      }
+    }
+    Scenario.HostPlan host = host(f.host() == null ? emptyHost() : f.host(), problems);
+    List<Scenario.MachineGroup> groups = new ArrayList<>();
+    if (f.machines() == null || f.machines().isEmpty()) {
+      problems.add("field 'machines': the fleet is empty; list at least one group of machines");
+    } else {
+      long total = 0;
+      Set<String> names = new LinkedHashSet<>();
+      for (int i = 0; i < f.machines().size(); i++) {
+        GroupFile g = f.machines().get(i);
+        if (g == null) {
+          problems.add("field 'machines[" + i + "]': empty entry");
+          continue;
+        }
+        Scenario.MachineGroup mg = group("machines[" + i + "]", g, host, problems);
+        if (mg != null) {
+          groups.add(mg);
+          total += mg.count();
+          if (!names.add(mg.namePattern())) {
+            problems.add("field 'machines[" + i + "].name': '" + mg.namePattern()
+                + "' is used by an earlier group; machine names must be unique");
+          }
+        }
+      }
+      if (total > MAX_MACHINES) {
+        problems.add("field 'machines': " + total + " machines is more than the limit of " + MAX_MACHINES);
+      }
+    }
+    Map<String, Scenario.MakPlan> mak = new LinkedHashMap<>();
+    if (f.makFallback() != null) {
+      for (Map.Entry<String, MakFile> e : f.makFallback().entrySet()) {
+        String field = "makFallback." + e.getKey();
+        if (family(e.getKey()).isEmpty()) {
+          problems.add("field '" + field + "': no loaded family '" + e.getKey() + "' (loaded: " + familyIds() + ")");
+          continue;
+        }
+        MakFile m = e.getValue();
+        if (m == null || m.key() == null) {
+          problems.add("field '" + field + ".key': the administrator's MAK is required");
+          continue;
+        }
+        ProductKey key;
+        try {
+          key = ProductKey.parse(m.key());
+        } catch (IllegalArgumentException ex) {
+          problems.add("field '" + field + ".key': " + ex.getMessage());
+          continue;
+        }
+        if (families.stream().flatMap(fam -> fam.catalog().skus().stream()).anyMatch(s -> s.gvlk().equals(key))) {
+          problems.add("field '" + field + ".key': " + key + " is a public GVLK, not a MAK");
+          continue;
+        }
+        Duration after = duration(field + ".after", m.after() == null ? "30d" : m.after(), problems);
+        int activations = m.activations() == null ? 10 : m.activations();
+        if (activations < 0) {
+          problems.add("field '" + field + ".activations': must be 0 or more, got " + activations);
+        }
+        if (after != null && !after.isNegative()) {
+          mak.put(e.getKey(), new Scenario.MakPlan(MakFallbackPolicy.after(after, key), activations));
+        } else if (after != null) {
+          problems.add("field '" + field + ".after': must not be negative");
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ScenarioException(source, problems);
+    }
+    return new Scenario(f.name() == null ? source : f.name(), f.description() == null ? "" : f.description().strip(),
+        seed, start, Duration.ofDays(days), host, groups, mak);
+  }
+
+  private static HostFile emptyHost() {
+    return new HostFile(null, null, null, null, null, null, null, null, null);
+  }
+
+  private Scenario.HostPlan host(HostFile h, List<String> problems) {
+    String name = h.name() == null ? "kms01.corp.example" : h.name();
+    String domain = h.domain() == null ? domainOf(name) : h.domain();
+    int port = h.port() == null ? KmsEndpoint.DEFAULT_PORT : h.port();
+    if (port < 1 || port > 65535) {
+      problems.add("field 'host.port': must be 1-65535, got " + port);
+    }
+    Set<String> allPacks = new LinkedHashSet<>();
+    families.forEach(f -> f.catalog().licensePack().ifPresent(p -> allPacks.add(p.name())));
+    Set<String> packs = new LinkedHashSet<>();
+    if (h.licensePacks() == null) {
+      packs.addAll(allPacks);
+    } else {
+      for (int i = 0; i < h.licensePacks().size(); i++) {
+        String p = h.licensePacks().get(i);
+        if (!allPacks.contains(p)) {
+          problems.add("field 'host.licensePacks[" + i + "]': unknown license pack '" + p + "' (known: "
+              + String.join(", ", allPacks) + ")");
+        } else {
+          packs.add(p);
+        }
+      }
+    }
+    List<HostKey> keys = new ArrayList<>();
+    if (h.hostKeys() == null) {
+      keys.addAll(defaultHostKeys(packs));
+    } else {
+      for (int i = 0; i < h.hostKeys().size(); i++) {
+        String k = h.hostKeys().get(i);
+        Optional<HostKey> key = allHostKeys().stream().filter(x -> x.name().equalsIgnoreCase(k)).findFirst();
+        if (key.isEmpty()) {
+          problems.add("field 'host.hostKeys[" + i + "]': unknown host key '" + k + "' (known: "
+              + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")");
+        } else {
+          keys.add(key.get());
+        }
+      }
+    }
+    Duration ai = interval("host.activationInterval", h.activationInterval(), DEFAULT_ACTIVATION, problems);
+    Duration ri = interval("host.renewalInterval", h.renewalInterval(), DEFAULT_RENEWAL, problems);
+    List<Scenario.Outage> outages = new ArrayList<>();
+    if (h.outages() != null) {
+      for (int i = 0; i < h.outages().size(); i++) {
+        OutageFile o = h.outages().get(i);
+        String field = "host.outages[" + i + "]";
+        if (o == null || o.from() == null || o.to() == null) {
+          problems.add("field '" + field + "': needs both 'from' and 'to'");
+          continue;
+        }
+        Duration from = duration(field + ".from", o.from(), problems);
+        Duration to = duration(field + ".to", o.to(), problems);
+        if (from != null && to != null) {
+          if (from.isNegative() || to.compareTo(from) <= 0) {
+            problems.add("field '" + field + "': 'to' (" + o.to() + ") must come after 'from' (" + o.from()
+                + ") and neither may be negative");
+          } else {
+            outages.add(new Scenario.Outage(from, to));
+          }
+        }
+      }
+    }
+    return new Scenario.HostPlan(name, domain, port, h.publishDns() == null || h.publishDns(), keys, packs,
+        ai == null ? DEFAULT_ACTIVATION : ai, ri == null ? DEFAULT_RENEWAL : ri, outages);
+  }
+
+  /** All host keys the loaded families declare. */
+  List<HostKey> allHostKeys() {
+    return families.stream().flatMap(f -> f.catalog().hostKeys().stream()).toList();
+  }
+
+  /**
+   * What a lab host holds unless the scenario says otherwise: per count pool the newest key by generation that
+   * needs no license pack (for Windows that is the newest Windows Server CSVLK), and the keys of every held pack.
+   */
+  List<HostKey> defaultHostKeys(Set<String> packs) {
+    List<HostKey> out = new ArrayList<>();
+    Map<String, List<LoadedFamily>> byPool = new LinkedHashMap<>();
+    families.forEach(f -> byPool.computeIfAbsent(f.countPool().id(), p -> new ArrayList<>()).add(f));
+    for (List<LoadedFamily> pool : byPool.values()) {
+      pool.stream().flatMap(f -> f.catalog().hostKeys().stream())
+          .filter(k -> k.licensePack().isEmpty())
+          .max(Comparator.comparingInt(HostKey::generation).thenComparingInt(k -> k.activates().size()))
+          .ifPresent(out::add);
+      pool.stream().flatMap(f -> f.catalog().hostKeys().stream())
+          .filter(k -> k.licensePack().filter(packs::contains).isPresent())
+          .max(Comparator.comparingInt(HostKey::generation))
+          .ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private Scenario.MachineGroup group(String field, GroupFile g, Scenario.HostPlan host, List<String> problems) {
+    int before = problems.size();
+    String name = g.name();
+    if (name == null || name.isBlank()) {
+      problems.add("field '" + field + ".name': every group needs a name (use {n} for the machine number)");
+    } else if (!name.matches("[A-Za-z0-9{}][A-Za-z0-9{}._-]*")) {
+      problems.add("field '" + field + ".name': '" + name + "' is not a machine name (letters, digits, '-', '.')");
+    }
+    int count = g.count() == null ? 1 : g.count();
+    if (count < 1) {
+      problems.add("field '" + field + ".count': must be at least 1, got " + count);
+    }
+    List<ProductFile> productFiles = new ArrayList<>();
+    if (g.family() != null || g.edition() != null) {
+      productFiles.add(new ProductFile(g.family(), g.edition()));
+    }
+    if (g.products() != null) {
+      productFiles.addAll(g.products());
+    }
+    if (productFiles.isEmpty()) {
+      problems.add("field '" + field + "': give 'family' and 'edition', or a 'products' list");
+    }
+    List<Scenario.ProductPlan> products = new ArrayList<>();
+    for (int i = 0; i < productFiles.size(); i++) {
+      ProductFile p = productFiles.get(i);
+      String pf = g.products() != null && (g.family() == null && g.edition() == null) ? field + ".products[" + i + "]"
+          : i == 0 && (g.family() != null || g.edition() != null) ? field : field + ".products[" + (i - 1) + "]";
+      if (p == null || p.family() == null) {
+        problems.add("field '" + pf + ".family': required (loaded: " + familyIds() + ")");
+        continue;
+      }
+      Optional<LoadedFamily> fam = family(p.family());
+      if (fam.isEmpty()) {
+        problems.add("field '" + pf + ".family': no loaded family '" + p.family() + "' (loaded: " + familyIds() + ")");
+        continue;
+      }
+      if (p.edition() == null) {
+        problems.add("field '" + pf + ".edition': required, e.g. '" + fam.get().catalog().skus().get(0).name() + "'");
+        continue;
+      }
+      Optional<Sku> sku = fam.get().catalog().byName(p.edition());
+      if (sku.isEmpty()) {
+        problems.add("field '" + pf + ".edition': '" + p.edition() + "' is not an edition of " + fam.get().id()
+            + suggestion(fam.get(), p.edition()));
+        continue;
+      }
+      if (sku.get().skuId().isEmpty()) {
+        problems.add("field '" + pf + ".edition': " + sku.get().name()
+            + " has no known SKU id and cannot be simulated");
+        continue;
+      }
+      Optional<Scenario.ProductPlan> same = products.stream()
+          .filter(x -> x.sku().skuId().equals(sku.get().skuId())).findFirst();
+      if (same.isPresent()) {
+        problems.add("field '" + pf + ".edition': " + sku.get().name() + " has the same SKU id as "
+            + same.get().sku().name() + " (one machine holds one of them)");
+        continue;
+      }
+      products.add(new Scenario.ProductPlan(fam.get(), sku.get()));
+    }
+    Duration arrive = duration(field + ".arrive", g.arrive() == null ? "0" : g.arrive(), problems);
+    Duration every = duration(field + ".every", g.every() == null ? "0" : g.every(), problems);
+    Duration leave = g.leave() == null ? null : duration(field + ".leave", g.leave(), problems);
+    Duration skew = duration(field + ".clockSkew", g.clockSkew() == null ? "0" : g.clockSkew(), problems);
+    if (arrive != null && arrive.isNegative()) {
+      problems.add("field '" + field + ".arrive': must not be negative");
+    }
+    if (every != null && every.isNegative()) {
+      problems.add("field '" + field + ".every': must not be negative");
+    }
+    if (leave != null && arrive != null && every != null && count >= 1
+        && leave.compareTo(arrive.plus(every.multipliedBy(count - 1))) <= 0) {
+      problems.add("field '" + field + ".leave': " + g.leave() + " is not after the last machine's arrival");
+    }
+    KmsEndpoint endpoint = KmsEndpoint.discovery();
+    if (g.kms() != null) {
+      try {
+        endpoint = KmsEndpoint.parse(g.kms());
+      } catch (IllegalArgumentException e) {
+        problems.add("field '" + field + ".kms': " + e.getMessage() + " (write dns, dns:domain or host[:port])");
+      }
+    }
+    WindowsVersion windows = WindowsVersion.WINDOWS_10;
+    if (g.windows() != null) {
+      String[] parts = g.windows().strip().split("\\.");
+      try {
+        windows = switch (g.windows().strip()) {
+          case "7" -> WindowsVersion.WINDOWS_7;
+          case "8" -> WindowsVersion.WINDOWS_8;
+          case "10", "11" -> WindowsVersion.WINDOWS_10;
+          default -> new WindowsVersion(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
+              parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
+        };
+      } catch (RuntimeException e) {
+        problems.add("field '" + field + ".windows': '" + g.windows() + "' is not a version (7, 8, 10 or 6.1.7601)");
+      }
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    return new Scenario.MachineGroup(name, count, products, arrive, every, Optional.ofNullable(leave), skew,
+        endpoint, g.hostCaching() == null || g.hostCaching(), Boolean.TRUE.equals(g.cloned()), windows,
+        g.domain() == null ? host.domain() : g.domain());
+  }
+
+  private static String suggestion(LoadedFamily f, String edition) {
+    String e = edition.toLowerCase(Locale.ROOT);
+    List<String> close = f.catalog().skus().stream().map(Sku::name)
+        .filter(n -> n.toLowerCase(Locale.ROOT).contains(e) || e.contains(n.toLowerCase(Locale.ROOT))
+            || n.toLowerCase(Locale.ROOT).startsWith(e.split(" ")[0]))
+        .limit(5).toList();
+    return close.isEmpty() ? " (see 'kms-agent products')" : " (did you mean: " + String.join(", ", close) + "?)";
+  }
+
+  private static Duration interval(String field, String text, Duration dflt, List<String> problems) {
+    if (text == null) {
+      return dflt;
+    }
+    Duration d = duration(field, text, problems);
+    if (d != null && (d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0)) {
+      // kms-facts.md §2.1: both intervals range from 15 minutes to 30 days.
+      problems.add("field '" + field + "': " + text + " is outside the allowed 15m to 30d");
+      return null;
+    }
+    return d;
+  }
+
+  private static Duration duration(String field, String text, List<String> problems) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      problems.add("field '" + field + "': " + e.getMessage());
+      return null;
+    }
+  }
+
+  private Optional<LoadedFamily> family(String id) {
+    return families.stream().filter(f -> f.id().equals(id)).findFirst();
+  }
+
+  private String familyIds() {
+    return families.stream().map(LoadedFamily::id).collect(Collectors.joining(", "));
+  }
+
+  private static String domainOf(String host) {
+    int dot = host.indexOf('.');
+    return dot > 0 ? host.substring(dot + 1) : "corp.example";
+  }
+}

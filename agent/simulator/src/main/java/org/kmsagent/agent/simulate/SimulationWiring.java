@@ -1,0 +1,59 @@
+package org.kmsagent.agent.simulate;
+
+
+import java.util.List;
+import java.util.Objects;
+import org.kmsagent.agent.core.GlobalOptions;
+import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginHost;
+import picocli.CommandLine;
+
+/**
+ * Where {@code kms-agent simulate} (and the simulation benchmark) get their families and their KMS host from when
+ * run from the command line. Tests hand {@code SimulateCommand} their own and never come here.
+ *
+ * <p>Families come from the plugins directory of the root command's inherited {@code --plugins-dir}; the plugin
+ * host stays open for the run (plugin classes must stay loadable) and closes with the lease. The KMS host is the
+ * ledger host on an in-memory H2 ledger ({@link LabHosts}).
+ */
+public final class SimulationWiring {
+  private SimulationWiring() {}
+
+  /** The loaded families, kept usable until the lease is closed (the plugin host that loaded them stays open). */
+  public record FamilyLease(List<LoadedFamily> families, AutoCloseable onClose) implements AutoCloseable {
+    public FamilyLease {
+      families = List.copyOf(families);
+      Objects.requireNonNull(onClose, "onClose");
+    }
+
+    /** Families that need no closing (built in code). */
+    public static FamilyLease of(List<LoadedFamily> families) {
+      return new FamilyLease(families, () -> { });
+    }
+
+    @Override
+    public void close() throws Exception {
+      onClose.close();
+    }
+  }
+
+  /** Loads the families for a command run (the spec gives access to the root command and its options). */
+  @FunctionalInterface
+  public interface FamilySource {
+    FamilyLease families(CommandLine.Model.CommandSpec spec) throws Exception;
+  }
+
+  /** The families: not yet wired to the plugin host on this branch (see the class comment). */
+  public static FamilySource families() {
+    return spec -> {
+      PluginHost host = ((GlobalOptions) spec.root().userObject()).loadPlugins();
+      host.problems().forEach(p -> spec.commandLine().getErr().println("warning: plugin not loaded: " + p.message()));
+      return new FamilyLease(host.registry().families(), host::close);
+    };
+  }
+
+  /** The lab host: the KMS host model on an in-memory ledger. */
+  public static HostFactory host() {
+    return LabHosts.ledgerInMemory();
+  }
+}

@@ -1,0 +1,30 @@
+package org.kmsagent.agent.hub;
+
+import org.kmsagent.agent.fleet.FleetAddresses;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.config.Role;
+
+class HubRoutesTest {
+  private final HubRoutes routes = new HubRoutes(Set.of("agents"));
+
+  @Test
+  void onlyAgentTokensMayReportAndReceiveCommands() {
+    assertThat(routes.sendRole("agents", FleetAddresses.EVENTS)).contains(Role.READ);
+    assertThat(routes.sendRole("agents", FleetAddresses.REPLY_PREFIX + "hub-1")).contains(Role.READ);
+    assertThat(routes.sendRole("ops", FleetAddresses.REGISTER)).isEmpty();
+    assertThat(routes.mayRegister("agents", Role.READ, FleetAddresses.agent("pc-1"))).isTrue();
+    assertThat(routes.mayRegister("ops", Role.ADMIN, FleetAddresses.ALL_AGENTS)).isFalse();
+  }
+
+  @Test
+  void queriesNeedReadAndRoutedChangesNeedAdmin() {
+    assertThat(routes.sendRole("monitoring", FleetAddresses.VIEW)).contains(Role.READ);
+    assertThat(routes.sendRole("monitoring", FleetAddresses.ROUTE_QUERY)).contains(Role.READ);
+    assertThat(routes.sendRole("monitoring", FleetAddresses.ROUTE_CHANGE)).contains(Role.ADMIN);
+    assertThat(routes.sendRole("monitoring", "kmsagent.fleet.unknown")).isEmpty();
+  }
+}

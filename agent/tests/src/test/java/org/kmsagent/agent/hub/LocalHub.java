@@ -1,0 +1,51 @@
+package org.kmsagent.agent.hub;
+
+import org.kmsagent.agent.fleet.FleetAddresses;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.kmsagent.agent.bus.bridge.AgentBridge;
+import org.kmsagent.agent.bus.bridge.TlsMaterial;
+import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.config.Role;
+import org.kmsagent.agent.config.TlsConfig;
+import org.kmsagent.agent.config.TokenConfig;
+
+/**
+ * One hub without a cluster, for fast tests: the real {@link FleetHub} and the real TLS bridge with
+ * {@link HubRoutes}, on a plain Vert.x (its shared maps are then local). {@code FleetIT} runs the clustered ones.
+ */
+public final class LocalHub implements AutoCloseable {
+  public static final String AGENT_TOKEN = "agent-token-0123456789";
+  public static final String OPS_TOKEN = "ops-token-0123456789ab";
+  static final String READ_TOKEN = "read-token-0123456789a";
+
+  final Vertx vertx = Vertx.vertx();
+  final AgentBridge bridge;
+  public final String fingerprint;
+
+  public LocalHub(Path dir, Clock clock) throws Exception {
+    TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir);
+    fingerprint = tls.fingerprint();
+    List<TokenConfig> tokens = List.of(new TokenConfig("agents", AGENT_TOKEN, Role.READ),
+        new TokenConfig("ops", OPS_TOKEN, Role.ADMIN), new TokenConfig("monitoring", READ_TOKEN, Role.READ));
+    BridgeConfig config = new BridgeConfig(true, "127.0.0.1", 0, null, tokens, Role.NONE, null,
+        List.of("kmsagent.events", FleetAddresses.ALL_AGENTS, FleetAddresses.AGENT_PREFIX + "*"), null, null, 30);
+    bridge = new AgentBridge(vertx, config, tls, tokens, new HubRoutes(Set.of("agents"))).listen()
+        .await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(new FleetHub("hub-local", clock)).await(30, TimeUnit.SECONDS);
+  }
+
+  public String at() {
+    return "127.0.0.1:" + bridge.port();
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+}

@@ -7,7 +7,7 @@ import java.util.List;
  *
  * <p>The default methods implement the KMS client flow that every Microsoft volume product follows (find the
  * installed SKU in the catalog, install its GVLK, point at a host or DNS, activate, renew, read status); a family
- * overrides only what differs, at least {@link #licensingService(WindowsVersion)}.
+ * overrides only what differs, which for Microsoft's products so far is nothing ({@link #STANDARD}).
  *
  * <p>Handlers are stateless: one instance serves every machine, and the {@link LicensingStack} passed in is the
  * machine. Calls may block and are made off the event loop. Exceptions other than {@link LicensingException} are
@@ -15,17 +15,22 @@ import java.util.List;
  */
 public interface ActivationHandler {
 
-  /** Which service holds this family's licenses on the given Windows version (slc-api.md §1). */
-  LicensingService licensingService(WindowsVersion windows);
+  /** The standard KMS client flow, which every bundled family uses. */
+  ActivationHandler STANDARD = new ActivationHandler() {};
+
+  /** Which service holds this family's licenses on the given Windows version: the catalog's declaration. */
+  default LicensingService licensingService(SkuCatalog catalog, WindowsVersion windows) {
+    return catalog.licensingServices().on(windows);
+  }
 
   /**
    * The family's products installed on the machine: SKUs of the family's application that hold a key and are
    * editions of this catalog (another family may share the application id, as Windows client and server do).
    */
-  default List<InstalledProduct> findInstalled(LicensingStack stack, ProductFamily family, SkuCatalog catalog)
+  default List<InstalledProduct> findInstalled(LicensingStack stack, SkuCatalog catalog)
       throws LicensingException {
-    LicensingService service = licensingService(stack.windowsVersion());
-    return stack.installedProducts(service, family.applicationId()).stream()
+    LicensingService service = licensingService(catalog, stack.windowsVersion());
+    return stack.installedProducts(service, catalog.applicationId()).stream()
         .filter(p -> catalog.bySkuId(p.skuId()).isPresent())
         .toList();
   }

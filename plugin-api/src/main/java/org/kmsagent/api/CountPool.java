@@ -5,18 +5,15 @@ import java.util.UUID;
 
 /**
  * A pool of client machine ids that a KMS host counts together. A KMS host keeps one table per licensing
- * application (kms-facts.md §1.4): Windows client and server share one, Office 2010 and Office 2013 each have
- * their own.
+ * application (docs/kms-rules.md §1.4): Windows client and server share one, Office 2013 and every later Office
+ * release share another, Office 2010 has its own. The core derives a family's pool from its catalog's application
+ * id; plugins never declare one.
  *
  * @param id stable kebab-case id, e.g. {@code windows}, {@code office2013}
  * @param displayName a name for people
  * @param applicationId the licensing application id whose requests this pool counts
  */
 public record CountPool(String id, String displayName, UUID applicationId) {
-  /** Windows (client and server counted together). */
-  public static final CountPool WINDOWS =
-      new CountPool("windows", "Windows", UUID.fromString("55c92734-d682-4d71-983e-d6ec3f16059f"));
-
   public CountPool {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(displayName, "displayName");

@@ -1,5 +1,6 @@
 package org.kmsagent.api;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -9,10 +10,12 @@ import java.util.UUID;
  *
  * @param name e.g. "Office 2013 Volume License Pack"
  * @param hostActivationId the activation id of the host SKU the pack installs ({@code slmgr /dlv <id>})
+ * @param hostOperatingSystems the Windows versions the pack installs on, as Microsoft lists them (may be empty)
  */
-public record LicensePack(String name, UUID hostActivationId) {
+public record LicensePack(String name, UUID hostActivationId, List<String> hostOperatingSystems) {
   public LicensePack {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(hostActivationId, "hostActivationId");
+    hostOperatingSystems = List.copyOf(hostOperatingSystems);
   }
 }

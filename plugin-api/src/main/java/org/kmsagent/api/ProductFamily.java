@@ -1,15 +1,15 @@
 package org.kmsagent.api;
 
 import java.net.URL;
-import java.util.UUID;
 import org.pf4j.ExtensionPoint;
 
 /**
  * A product family that kms-agent keeps activated: Windows client, Windows Server, Office 2010, ...
  *
- * <p>One plugin contributes one family. The core calls these methods once, when the plugin is loaded, from a
- * thread that is not an event loop; implementations must be cheap and must not block. An exception thrown here
- * marks the plugin failed (with the cause reported) and the core carries on with the other plugins.
+ * <p>A family is its id plus its catalog; extend {@link CatalogFamily} rather than implementing this directly. One
+ * plugin contributes one family. The core calls these methods when the plugin is loaded, from a thread that is not
+ * an event loop; implementations must be cheap and must not block. An exception thrown here marks the plugin failed
+ * (with the cause reported) and the core carries on with the other plugins.
  */
 public interface ProductFamily extends ExtensionPoint {
 
@@ -20,21 +20,6 @@ public interface ProductFamily extends ExtensionPoint {
    */
   String id();
 
-  /** A name for people, e.g. "Windows Server". */
-  String displayName();
-
-  /**
-   * The licensing application id the family's SKUs belong to (Windows
-   * {@code 55c92734-d682-4d71-983e-d6ec3f16059f}; kms-facts.md §1.1).
-   */
-  UUID applicationId();
-
-  /**
-   * The count pool that a KMS host counts this family's requests in. Families sharing an application id share a
-   * pool (Windows client and server are counted together; kms-facts.md §1.4).
-   */
-  CountPool countPool();
-
   /**
    * The family's catalog document: JSON in the format of {@code docs/plugin-guide.md}, usually a resource inside
    * the plugin jar. The core reads it with its own JSON mapper and validates it into a {@link SkuCatalog}; an
@@ -42,6 +27,12 @@ public interface ProductFamily extends ExtensionPoint {
    */
   URL catalogResource();
 
-  /** The handler the renewal loop calls to bring this family's installed product to licensed and keep it there. */
-  ActivationHandler activationHandler();
+  /**
+   * The handler the renewal loop calls to bring this family's installed product to licensed and keep it there.
+   * Every Microsoft volume product follows the standard KMS client flow; a family overrides this only when its
+   * products behave differently.
+   */
+  default ActivationHandler activationHandler() {
+    return ActivationHandler.STANDARD;
+  }
 }

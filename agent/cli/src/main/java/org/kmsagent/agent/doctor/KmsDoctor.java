@@ -62,7 +62,7 @@ public final class KmsDoctor {
     for (LoadedFamily family : families) {
       List<InstalledProduct> installed;
       try {
-        installed = family.call((ext, h) -> h.findInstalled(stack, ext, family.catalog()));
+        installed = family.findInstalled(stack);
       } catch (LicensingException e) {
         out.add(Finding.fail(family.id(), "installed-products", e.getMessage(),
             KmsFixes.fixFor(e.hresult()).orElse(null)));

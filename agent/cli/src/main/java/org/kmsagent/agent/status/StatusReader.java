@@ -29,7 +29,7 @@ public final class StatusReader {
     for (LoadedFamily family : families) {
       List<InstalledProduct> installed;
       try {
-        installed = family.call((ext, handler) -> handler.findInstalled(stack, ext, family.catalog()));
+        installed = family.findInstalled(stack);
       } catch (LicensingException | PluginFailure e) {
         out.add(new FamilyStatus(family.id(), family.displayName(), List.of(), Optional.of(e.getMessage())));
         continue;

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicensePack;
+import org.kmsagent.api.LicensingServices;
 import org.kmsagent.api.ProductGroup;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.Sku;
@@ -56,10 +57,10 @@ public final class CatalogReader {
   }
 
   SkuCatalog validate(String familyId, CatalogDocument doc) throws CatalogException {
-    if (!familyId.equals(doc.family())) {
-      throw new CatalogException("catalog family: '" + doc.family() + "' does not match the plugin's family id '"
-          + familyId + "'");
+    if (doc.displayName().isBlank()) {
+      throw new CatalogException("catalog displayName: must not be blank");
     }
+    UUID applicationId = uuid("catalog applicationId", doc.applicationId());
     if (doc.gracePeriodDays() < 1) {
       throw new CatalogException("catalog gracePeriodDays: must be at least 1, got " + doc.gracePeriodDays());
     }
@@ -105,9 +106,14 @@ public final class CatalogReader {
     Optional<LicensePack> pack = Optional.empty();
     if (doc.licensePack() != null) {
       UUID hostId = uuid("catalog licensePack.hostActivationId", doc.licensePack().hostActivationId());
-      pack = Optional.of(new LicensePack(doc.licensePack().name(), hostId));
+      List<String> hostSystems = doc.licensePack().hostOperatingSystems();
+      pack = Optional.of(new LicensePack(doc.licensePack().name(), hostId,
+          hostSystems == null ? List.of() : hostSystems));
     }
-    return new SkuCatalog(familyId, skus, hostKeys(doc, groups), pack, Duration.ofDays(doc.gracePeriodDays()));
+    LicensingServices services = new LicensingServices(doc.licensingService().windows7AndOlder(),
+        doc.licensingService().windows8AndLater());
+    return new SkuCatalog(familyId, doc.displayName(), applicationId, services, skus, hostKeys(doc, groups), pack,
+        Duration.ofDays(doc.gracePeriodDays()));
   }
 
   private static Map<String, ThresholdClass> thresholdClasses(CatalogDocument doc) throws CatalogException {

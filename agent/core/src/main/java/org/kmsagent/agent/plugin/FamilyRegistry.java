@@ -69,9 +69,6 @@ public final class FamilyRegistry {
       throw new CatalogException("family id '" + c.id() + "' is already loaded"
           + o.source().map(p -> " from " + p.getFileName()).orElse(""));
     }
-    if (c.countPool().id().equals(o.countPool().id()) && !c.countPool().equals(o.countPool())) {
-      throw new CatalogException("count pool '" + c.countPool().id() + "' is declared differently" + against);
-    }
     for (Sku s : c.catalog().skus()) {
       for (Sku t : o.catalog().skus()) {
         if (s.gvlk().equals(t.gvlk()) && !KeySharing.sameSku(s, t)) {

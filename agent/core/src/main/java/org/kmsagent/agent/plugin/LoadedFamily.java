@@ -20,7 +20,7 @@ import org.kmsagent.api.SkuCatalog;
  * @param catalog its validated catalog
  * @param displayName the family's display name, read once at load
  * @param applicationId the licensing application id, read once at load
- * @param countPool the count pool, read once at load
+ * @param countPool the count pool, derived from the application id
  * @param pluginId the PF4J plugin id (equal to the family id)
  * @param pluginVersion the plugin's version
  * @param source the jar it was loaded from, if it came from one (tests may build families in code)
@@ -44,6 +44,28 @@ public record LoadedFamily(
     Objects.requireNonNull(pluginId, "pluginId");
     Objects.requireNonNull(pluginVersion, "pluginVersion");
     Objects.requireNonNull(source, "source");
+  }
+
+  /**
+   * A loaded family whose display name and application id come from its catalog and whose count pool follows
+   * from the application id ({@link CountPools}): no plugin chooses its pool.
+   */
+  public static LoadedFamily of(ProductFamily extension, SkuCatalog catalog, String pluginId, String pluginVersion,
+      Optional<Path> source) {
+    return new LoadedFamily(extension, catalog, catalog.displayName(), catalog.applicationId(),
+        CountPools.forApplication(catalog.applicationId()), pluginId, pluginVersion, source);
+  }
+
+  /** Which licensing service holds this family's licenses on that Windows version (the handler may override). */
+  public org.kmsagent.api.LicensingService licensingService(org.kmsagent.api.WindowsVersion windows)
+      throws org.kmsagent.api.LicensingException {
+    return call((f, h) -> h.licensingService(catalog, windows));
+  }
+
+  /** The family's products installed on the machine behind {@code stack}. */
+  public java.util.List<org.kmsagent.api.InstalledProduct> findInstalled(org.kmsagent.api.LicensingStack stack)
+      throws org.kmsagent.api.LicensingException {
+    return call((f, h) -> h.findInstalled(stack, catalog));
   }
 
   /** The family id, cached at load time (calling the plugin again is not needed). */

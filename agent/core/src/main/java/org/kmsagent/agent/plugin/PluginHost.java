@@ -189,18 +189,10 @@ public final class PluginHost implements AutoCloseable {
       if (!pluginId.equals(id)) {
         throw new CatalogException("family id '" + id + "' must equal the plugin id '" + pluginId + "'");
       }
-      String displayName = require(extension.displayName(), "displayName()");
-      UUID applicationId = require(extension.applicationId(), "applicationId()");
-      CountPool pool = require(extension.countPool(), "countPool()");
-      if (!pool.applicationId().equals(applicationId)) {
-        throw new CatalogException("count pool '" + pool.id() + "' counts application " + pool.applicationId()
-            + " but the family's application id is " + applicationId);
-      }
       require(extension.activationHandler(), "activationHandler()");
       URL catalogUrl = extension.catalogResource();
       SkuCatalog catalog = catalogReader.read(id, catalogUrl);
-      return new LoadedFamily(extension, catalog, displayName, applicationId, pool, pluginId,
-          wrapper.getDescriptor().getVersion(), Optional.of(path));
+      return LoadedFamily.of(extension, catalog, pluginId, wrapper.getDescriptor().getVersion(), Optional.of(path));
     } finally {
       thread.setContextClassLoader(previous);
     }

@@ -181,7 +181,7 @@ public final class RenewalLoop implements Runnable {
   private boolean setUp() {
     try {
       product = family.call((f, h) -> {
-        List<InstalledProduct> installed = h.findInstalled(stack, f, family.catalog());
+        List<InstalledProduct> installed = h.findInstalled(stack, family.catalog());
         InstalledProduct p = installed.stream().filter(i -> i.skuId().equals(skuId)).findFirst().orElse(null);
         if (p != null && p.channel() != KeyChannel.VOLUME_MAK && h.installGvlk(stack, p, family.catalog())) {
           emit(Kind.GVLK_INSTALLED, Optional.empty(), ActivationResult.of(HResult.S_OK), Optional.empty());
@@ -205,7 +205,7 @@ public final class RenewalLoop implements Runnable {
 
   private InstalledProduct refind(org.kmsagent.api.ActivationHandler h, org.kmsagent.api.ProductFamily f)
       throws LicensingException {
-    return h.findInstalled(stack, f, family.catalog()).stream().filter(i -> i.skuId().equals(skuId)).findFirst()
+    return h.findInstalled(stack, family.catalog()).stream().filter(i -> i.skuId().equals(skuId)).findFirst()
         .orElse(null);
   }
 

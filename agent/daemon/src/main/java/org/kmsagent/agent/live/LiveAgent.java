@@ -310,7 +310,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       if (site != null) {
         site.install(f);
       }
-      installed = f.call((ext, h) -> h.findInstalled(choice.stack(), ext, f.catalog()));
+      installed = f.findInstalled(choice.stack());
       String kms = config.renewal().kmsFor(f.id());
       if (!kms.isEmpty()) {
         KmsEndpoint endpoint = KmsEndpoint.parse(kms);
@@ -528,7 +528,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
 
   private List<InstalledProduct> find(LoadedFamily f) {
     try {
-      return f.call((ext, h) -> h.findInstalled(choice.stack(), ext, f.catalog()));
+      return f.findInstalled(choice.stack());
     } catch (LicensingException | PluginFailure e) {
       return List.of();
     }

@@ -91,7 +91,7 @@ public final class SimulatedSite {
       if (sku.isEmpty() || sku.get().skuId().isEmpty()) {
         continue;
       }
-      LicensingService service = family.call((f, h) -> h.licensingService(WINDOWS));
+      LicensingService service = family.licensingService(WINDOWS);
       SimulatedProduct product = new SimulatedProduct(service, family.applicationId(), family.id(),
           family.countPool().id(), sku.get(), family.catalog().gracePeriod(),
           family.catalog().licensePack().map(p -> p.name()));

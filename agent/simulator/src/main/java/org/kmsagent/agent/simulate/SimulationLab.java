@@ -192,7 +192,7 @@ public final class SimulationLab {
       SimulatedProduct product;
       try {
         product = new SimulatedProduct(
-            f.call((ext, h) -> h.licensingService(g.windows())), f.applicationId(), f.id(), f.countPool().id(), sku,
+            f.licensingService(g.windows()), f.applicationId(), f.id(), f.countPool().id(), sku,
             f.catalog().gracePeriod(), f.catalog().licensePack().map(p -> p.name()));
         machine.install(product, Optional.of(sku.gvlk()));
         machine.setKmsEndpoint(product.service(), product.skuId(), g.endpoint());
@@ -310,6 +310,6 @@ public final class SimulationLab {
   }
 
   private static org.kmsagent.api.LicensingService serviceOf(Member m) throws LicensingException {
-    return m.product.family().call((f, h) -> h.licensingService(m.machine.windowsVersion()));
+    return m.product.family().licensingService(m.machine.windowsVersion());
   }
 }

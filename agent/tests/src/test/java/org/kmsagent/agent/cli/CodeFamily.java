@@ -6,16 +6,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.kmsagent.agent.plugin.LoadedFamily;
-import org.kmsagent.api.ActivationHandler;
-import org.kmsagent.api.CountPool;
 import org.kmsagent.api.LicensingService;
+import org.kmsagent.api.LicensingServices;
 import org.kmsagent.api.ProductFamily;
 import org.kmsagent.api.ProductGroup;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.Sku;
 import org.kmsagent.api.SkuCatalog;
 import org.kmsagent.api.ThresholdClass;
-import org.kmsagent.api.WindowsVersion;
 
 /** A product family built in code (no plugin jar), with the standard handler, for command tests. */
 final class CodeFamily implements ProductFamily {
@@ -38,9 +36,10 @@ final class CodeFamily implements ProductFamily {
           ProductKey.parse(i == 0 ? "W269N-WFGWX-YVC9B-4J6C9-T83GX" : "NPPR9-FWDCX-D2C8J-H872K-2YT43"), group,
           ThresholdClass.CLIENT));
     }
-    SkuCatalog catalog = new SkuCatalog("windows-client", skus, List.of(), Optional.empty(), Duration.ofDays(30));
-    return new LoadedFamily(family, catalog, "Windows client", applicationId, CountPool.WINDOWS, "windows-client",
-        "0.1.0", Optional.empty());
+    SkuCatalog catalog = new SkuCatalog("windows-client", "Windows client", applicationId,
+        new LicensingServices(LicensingService.SPP, LicensingService.SPP), skus, List.of(), Optional.empty(),
+        Duration.ofDays(30));
+    return LoadedFamily.of(family, catalog, "windows-client", "0.1.0", Optional.empty());
   }
 
   @Override
@@ -49,27 +48,7 @@ final class CodeFamily implements ProductFamily {
   }
 
   @Override
-  public String displayName() {
-    return "Windows client";
-  }
-
-  @Override
-  public UUID applicationId() {
-    return applicationId;
-  }
-
-  @Override
-  public CountPool countPool() {
-    return CountPool.WINDOWS;
-  }
-
-  @Override
   public URL catalogResource() {
     return null;
-  }
-
-  @Override
-  public ActivationHandler activationHandler() {
-    return (WindowsVersion windows) -> LicensingService.SPP;
   }
 }

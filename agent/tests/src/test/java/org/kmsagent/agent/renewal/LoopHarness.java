@@ -79,7 +79,7 @@ final class LoopHarness {
 
   static SimulatedProduct product(LoadedFamily f, Sku sku, SimulatedMachine m) {
     try {
-      return new SimulatedProduct(f.call((x, h) -> h.licensingService(m.windowsVersion())), f.applicationId(),
+      return new SimulatedProduct(f.licensingService(m.windowsVersion()), f.applicationId(),
           f.id(), f.countPool().id(), sku, f.catalog().gracePeriod(), f.catalog().licensePack().map(l -> l.name()));
     } catch (LicensingException e) {
       throw new IllegalStateException(e);

@@ -218,11 +218,6 @@ class RenewalLoopTest {
     var faulty = org.kmsagent.agent.testsupport.TestFamilies.withHandler(server,
         new org.kmsagent.api.ActivationHandler() {
           @Override
-          public org.kmsagent.api.LicensingService licensingService(org.kmsagent.api.WindowsVersion w) {
-            return org.kmsagent.api.LicensingService.SPP;
-          }
-
-          @Override
           public org.kmsagent.api.ActivationResult activate(org.kmsagent.api.LicensingStack stack,
               org.kmsagent.api.InstalledProduct product) {
             throw new IllegalStateException("bug in the plugin");

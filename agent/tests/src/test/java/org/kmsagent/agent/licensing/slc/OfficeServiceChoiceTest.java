@@ -9,12 +9,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.kmsagent.api.ActivationHandler;
-import org.kmsagent.api.CountPool;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.InstalledProduct;
 import org.kmsagent.api.LicenseStatus;
 import org.kmsagent.api.LicensingService;
-import org.kmsagent.api.ProductFamily;
+import org.kmsagent.api.LicensingServices;
 import org.kmsagent.api.ProductGroup;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.Sku;
@@ -23,14 +22,13 @@ import org.kmsagent.api.ThresholdClass;
 import org.kmsagent.api.WindowsVersion;
 
 /**
- * The handler's {@code licensingService(WindowsVersion)} decides which library the same bindings load: Office
- * 2013 is in OSPP ({@code osppc}) on Windows 7 and in SPP ({@code slc}) on Windows 8 and later.
+ * The catalog's licensing service per Windows version decides which library the same bindings load: Office 2013
+ * is in OSPP ({@code osppc}) on Windows 7 and in SPP ({@code slc}) on Windows 8 and later.
  */
 @ExtendWith(NoNativeLeaks.class)
 class OfficeServiceChoiceTest {
   private static final UUID OFFICE_APP = UUID.fromString("0ff1ce15-a989-479d-af46-f275c6370663");
-  private static final ActivationHandler OFFICE2013 =
-      windows -> windows.isWindows7OrOlder() ? LicensingService.OSPP : LicensingService.SPP;
+  private static final ActivationHandler OFFICE2013 = ActivationHandler.STANDARD;
 
   @Test
   void office2013IsReadFromOsppOnWindows7AndFromSppLater() throws Exception {
@@ -43,13 +41,14 @@ class OfficeServiceChoiceTest {
       d.control().double_set_key(sku.toString(), UUID.randomUUID().toString(), "YC7DK", "Volume:GVLK");
     }
     ospp.control().double_set_status(sku.toString(), 1, 100, 30, HResult.S_OK.code(), 0);
-    SkuCatalog catalog = new SkuCatalog("office2013", List.of(new Sku("Office Professional Plus 2013",
+    SkuCatalog catalog = new SkuCatalog("office2013", "Office 2013", OFFICE_APP,
+        new LicensingServices(LicensingService.OSPP, LicensingService.SPP), List.of(new Sku("Office Professional Plus 2013",
         "Office 2013", "Professional Plus", Optional.of(sku), ProductKey.parse("YC7DK-G2NP3-2QQC3-J6H88-GVGXT"),
         new ProductGroup("Office 2013", UUID.randomUUID()), ThresholdClass.OFFICE)), List.of(), Optional.empty(),
         Duration.ofDays(30));
 
-    List<InstalledProduct> onWin7 = OFFICE2013.findInstalled(stack(WindowsVersion.WINDOWS_7), family(), catalog);
-    List<InstalledProduct> onWin10 = OFFICE2013.findInstalled(stack(WindowsVersion.WINDOWS_10), family(), catalog);
+    List<InstalledProduct> onWin7 = OFFICE2013.findInstalled(stack(WindowsVersion.WINDOWS_7), catalog);
+    List<InstalledProduct> onWin10 = OFFICE2013.findInstalled(stack(WindowsVersion.WINDOWS_10), catalog);
 
     assertThat(onWin7).singleElement().satisfies(p -> {
       assertThat(p.service()).isEqualTo(LicensingService.OSPP);
@@ -67,37 +66,4 @@ class OfficeServiceChoiceTest {
     return new SlcLicensingStack(SlcClient::forService, new RecordingLicensingWriter(), "PC", version);
   }
 
-  private static ProductFamily family() {
-    return new ProductFamily() {
-      @Override
-      public String id() {
-        return "office2013";
-      }
-
-      @Override
-      public String displayName() {
-        return "Office 2013";
-      }
-
-      @Override
-      public UUID applicationId() {
-        return OFFICE_APP;
-      }
-
-      @Override
-      public CountPool countPool() {
-        return new CountPool("office2013", "Office 2013", OFFICE_APP);
-      }
-
-      @Override
-      public java.net.URL catalogResource() {
-        return null;
-      }
-
-      @Override
-      public ActivationHandler activationHandler() {
-        return OFFICE2013;
-      }
-    };
-  }
 }

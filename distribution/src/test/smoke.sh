@@ -17,7 +17,7 @@ home=$(ls -d "$work"/unpacked/kms-agent-*)
 for path in bin/kms-agent bin/kms-agent.cmd lib plugins scenarios docs LICENSE README.md; do
   [ -e "$home/$path" ] || fail "the archive lacks $path"
 done
-[ "$(ls "$home"/plugins/*.jar | wc -l)" -eq 4 ] || fail "the archive does not hold the four plugins"
+[ "$(ls "$home"/plugins/*.jar | wc -l)" -eq 8 ] || fail "the archive does not hold the eight bundled plugins"
 zip=${archive%.tar.gz}.zip
 [ -f "$zip" ] || fail "no .zip beside the .tar.gz"
 

@@ -22,9 +22,9 @@ if defined JAVA_HOME if exist "%JAVA_HOME%\bin\server\jvm.dll" set "JVM=%JAVA_HO
   --Startup=auto --ServiceUser=LocalSystem --Jvm="%JVM%" ^
   --Classpath="%KMSAGENT_HOME%\lib\*" ^
   --JvmOptions="-Dkmsagent.home=%KMSAGENT_HOME%;-XX:+UseSerialGC;-Xss512k;-XX:TieredStopAtLevel=1;-Xms8m;-Xmx64m;-XX:ReservedCodeCacheSize=16m;-XX:-UsePerfData;--enable-native-access=ALL-UNNAMED" ^
-  --StartMode=jvm --StartClass=org.kmsagent.agent.daemon.WindowsService --StartMethod=start ^
+  --StartMode=jvm --StartClass=org.kmsagent.agent.live.WindowsService --StartMethod=start ^
   --StartParams="%CONFIG%" ^
-  --StopMode=jvm --StopClass=org.kmsagent.agent.daemon.WindowsService --StopMethod=stop --StopTimeout=45 ^
+  --StopMode=jvm --StopClass=org.kmsagent.agent.live.WindowsService --StopMethod=stop --StopTimeout=45 ^
   --LogPath="%KMSAGENT_HOME%\logs" --LogPrefix=kms-agent-service --StdOutput=auto --StdError=auto
 if errorlevel 1 (
   echo install-service: procrun could not install the service ^(is this prompt elevated?^) 1>&2

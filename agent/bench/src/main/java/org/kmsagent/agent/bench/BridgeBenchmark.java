@@ -30,7 +30,7 @@ import org.kmsagent.agent.bus.BusEvents;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.bus.view.ActionResult;
-import org.kmsagent.agent.bus.view.HostSettings;
+import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
@@ -203,12 +203,12 @@ public final class BridgeBenchmark implements Benchmark {
     }
 
     @Override
-    public HostSettings hostSettings() {
-      return new HostSettings(120, 10_080, 1688, true);
+    public HostSettingsView hostSettings() {
+      return new HostSettingsView(120, 10_080, 1688, true);
     }
 
     @Override
-    public HostSettings updateHostSettings(HostSettings settings) {
+    public HostSettingsView updateHostSettings(HostSettingsView settings) {
       throw new UnsupportedOperationException("read-only benchmark");
     }
 

@@ -1,5 +1,7 @@
 package org.kmsagent.agent.cli;
 
+import org.kmsagent.agent.cli.text.Table;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

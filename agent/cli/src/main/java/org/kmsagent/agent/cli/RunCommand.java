@@ -1,7 +1,7 @@
 package org.kmsagent.agent.cli;
 
 import org.kmsagent.agent.daemon.AgentDaemon;
-import org.kmsagent.agent.daemon.DaemonWiring;
+import org.kmsagent.agent.live.DaemonWiring;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

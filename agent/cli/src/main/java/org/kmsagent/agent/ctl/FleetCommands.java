@@ -1,5 +1,7 @@
 package org.kmsagent.agent.ctl;
 
+import org.kmsagent.agent.cli.text.Table;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

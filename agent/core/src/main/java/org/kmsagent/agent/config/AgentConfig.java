@@ -23,7 +23,7 @@ public record AgentConfig(
     String pluginsDir,
     Licensing licensing,
     String dataDir,
-    HostConfig host,
+    HostRoleConfig host,
     BridgeConfig bridge,
     RenewalConfig renewal,
     FleetConfig fleet,
@@ -35,7 +35,7 @@ public record AgentConfig(
     pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
     licensing = Objects.requireNonNullElse(licensing, Licensing.AUTO);
     dataDir = Objects.requireNonNullElse(dataDir, "data");
-    host = Objects.requireNonNullElseGet(host, () -> new HostConfig(null, null, null, null, null, null, null));
+    host = Objects.requireNonNullElseGet(host, () -> new HostRoleConfig(null, null, null, null, null, null, null));
     bridge = Objects.requireNonNullElseGet(bridge, BridgeConfig::defaults);
     renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null));
     fleet = Objects.requireNonNullElseGet(fleet, FleetConfig::defaults);
@@ -45,7 +45,7 @@ public record AgentConfig(
   }
 
   /** The same configuration with other fleet settings (keeps callers that predate later keys short). */
-  public AgentConfig(String pluginsDir, Licensing licensing, String dataDir, HostConfig host, BridgeConfig bridge,
+  public AgentConfig(String pluginsDir, Licensing licensing, String dataDir, HostRoleConfig host, BridgeConfig bridge,
       RenewalConfig renewal, FleetConfig fleet) {
     this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, null, null, null);
   }

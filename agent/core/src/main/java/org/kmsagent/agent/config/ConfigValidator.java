@@ -1,6 +1,6 @@
 package org.kmsagent.agent.config;
 
-import org.kmsagent.agent.core.KmsRules;
+import org.kmsagent.agent.rules.KmsRules;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ final class ConfigValidator {
     notBlank(errors, "pluginsDir", c.pluginsDir());
     notBlank(errors, "dataDir", c.dataDir());
 
-    HostConfig h = c.host();
+    HostRoleConfig h = c.host();
     // kms-facts.md §2.1: both intervals range 15 min - 30 days.
     range(errors, "host.activationIntervalMinutes", h.activationIntervalMinutes(), KmsRules.MIN_INTERVAL_MINUTES,
         KmsRules.MAX_INTERVAL_MINUTES);

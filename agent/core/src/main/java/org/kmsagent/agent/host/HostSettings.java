@@ -1,6 +1,6 @@
 package org.kmsagent.agent.host;
 
-import org.kmsagent.agent.core.KmsRules;
+import org.kmsagent.agent.rules.KmsRules;
 
 import java.time.Duration;
 import java.util.Objects;

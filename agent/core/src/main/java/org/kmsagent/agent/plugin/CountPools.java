@@ -2,7 +2,7 @@ package org.kmsagent.agent.plugin;
 
 import java.util.Locale;
 import java.util.UUID;
-import org.kmsagent.agent.core.KmsRules;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.CountPool;
 
 /**

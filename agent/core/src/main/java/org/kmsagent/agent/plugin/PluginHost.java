@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class PluginHost implements AutoCloseable {
   /**
-   * The plugin-API version this agent offers; PF4J checks each plugin's {@code Plugin-Requires} against it.
-   * Bump it with every change to {@code plugin-api}.
+   * The plugin-API version this agent offers; PF4J checks each plugin's {@code Plugin-Requires} against it. It is
+   * the root pom's {@code kmsagent.api.version}: bump that with every change to {@code plugin-api}.
    */
-  public static final String API_VERSION = "0.1.0";
+  public static final String API_VERSION = org.kmsagent.api.PluginApi.VERSION;
 
   private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
 

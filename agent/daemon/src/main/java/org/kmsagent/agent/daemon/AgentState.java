@@ -24,8 +24,8 @@ public record AgentState(long revision, Map<String, ProductSchedule> products, S
    * @param configured the settings the configuration gave when these were set
    * @param set the settings set
    */
-  public record StoredHostSettings(org.kmsagent.agent.bus.view.HostSettings configured,
-      org.kmsagent.agent.bus.view.HostSettings set) {}
+  public record StoredHostSettings(org.kmsagent.agent.bus.view.HostSettingsView configured,
+      org.kmsagent.agent.bus.view.HostSettingsView set) {}
 
   public AgentState {
     products = Map.copyOf(Objects.requireNonNullElse(products, Map.of()));

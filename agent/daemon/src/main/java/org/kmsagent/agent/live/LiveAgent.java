@@ -23,7 +23,7 @@ import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.EventPublisher;
 import org.kmsagent.agent.bus.view.ActionResult;
-import org.kmsagent.agent.bus.view.HostSettings;
+import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
@@ -105,7 +105,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private LicensingStacks.Choice choice;
   private SimulatedSite site;
   private HostRole hostRole;
-  private HostSettings hostSettings;
+  private HostSettingsView hostSettings;
   private AgentState state;
   private AgentState saved;
   private final Map<String, Tracked> tracked = new LinkedHashMap<>();
@@ -177,7 +177,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     }
     saved = state;
     var h = config.host();
-    HostSettings configured = new HostSettings(h.activationIntervalMinutes(), h.renewalIntervalMinutes(), h.port(),
+    HostSettingsView configured = new HostSettingsView(h.activationIntervalMinutes(), h.renewalIntervalMinutes(), h.port(),
         h.publishDns());
     hostSettings = configured;
     AgentState.StoredHostSettings changed = state.hostSettings();
@@ -639,15 +639,15 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   }
 
   @Override
-  public HostSettings hostSettings() {
+  public HostSettingsView hostSettings() {
     return onMachine(() -> hostSettings);
   }
 
   @Override
-  public HostSettings updateHostSettings(HostSettings settings) {
+  public HostSettingsView updateHostSettings(HostSettingsView settings) {
     return onMachine(() -> {
       var h = config.host();
-      HostSettings configured = new HostSettings(h.activationIntervalMinutes(), h.renewalIntervalMinutes(),
+      HostSettingsView configured = new HostSettingsView(h.activationIntervalMinutes(), h.renewalIntervalMinutes(),
           h.port(), h.publishDns());
       AgentState next = state.withHostSettings(settings.equals(configured) ? null
           : new AgentState.StoredHostSettings(configured, settings));
@@ -670,7 +670,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     });
   }
 
-  private static org.kmsagent.agent.host.HostSettings toModel(HostSettings s) {
+  private static org.kmsagent.agent.host.HostSettings toModel(HostSettingsView s) {
     return org.kmsagent.agent.host.HostSettings.ofMinutes(s.activationIntervalMinutes(), s.renewalIntervalMinutes(),
         s.port(), s.publishDns());
   }

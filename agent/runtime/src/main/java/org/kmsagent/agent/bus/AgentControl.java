@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.kmsagent.agent.bus.view.ActionResult;
-import org.kmsagent.agent.bus.view.HostSettings;
+import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
@@ -47,10 +47,10 @@ public interface AgentControl {
   void clearKms(Optional<String> family);
 
   /** The host role's settings. */
-  HostSettings hostSettings();
+  HostSettingsView hostSettings();
 
-  /** Replaces the host role's settings (already range-checked by {@link HostSettings}); returns them. */
-  HostSettings updateHostSettings(HostSettings settings);
+  /** Replaces the host role's settings (already range-checked by {@link HostSettingsView}); returns them. */
+  HostSettingsView updateHostSettings(HostSettingsView settings);
 
   /** The plugins known to the plugin host. */
   List<PluginView> plugins();

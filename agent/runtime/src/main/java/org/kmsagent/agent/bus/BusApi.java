@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.kmsagent.agent.bus.view.HostSettings;
+import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
 import org.slf4j.Logger;
@@ -82,10 +82,10 @@ public final class BusApi {
     });
     change(BusAddresses.HOST_SETTINGS_SET,
         Set.of("activationIntervalMinutes", "renewalIntervalMinutes", "port", "publishDns"), b -> {
-          HostSettings now = control.hostSettings();
-          HostSettings wanted;
+          HostSettingsView now = control.hostSettings();
+          HostSettingsView wanted;
           try {
-            wanted = new HostSettings(
+            wanted = new HostSettingsView(
                 b.integer("activationIntervalMinutes").orElse(now.activationIntervalMinutes()),
                 b.integer("renewalIntervalMinutes").orElse(now.renewalIntervalMinutes()),
                 b.integer("port").orElse(now.port()),
@@ -93,7 +93,7 @@ public final class BusApi {
           } catch (IllegalArgumentException e) {
             throw RequestBody.bad(e.getMessage());
           }
-          HostSettings set = control.updateHostSettings(wanted);
+          HostSettingsView set = control.updateHostSettings(wanted);
           events.publish(EventPublisher.HOST_SETTINGS_CHANGED, set);
           return BusJson.object(set);
         });

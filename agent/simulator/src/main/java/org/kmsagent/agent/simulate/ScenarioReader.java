@@ -1,6 +1,6 @@
 package org.kmsagent.agent.simulate;
 
-import org.kmsagent.agent.core.KmsRules;
+import org.kmsagent.agent.rules.KmsRules;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -326,22 +326,23 @@ public final class ScenarioReader {
   }
 
   /**
-   * What a lab host holds unless the scenario says otherwise: per count pool the newest key by generation that
-   * needs no license pack (for Windows that is the newest Windows Server CSVLK), and the keys of every held pack.
+   * What a lab host holds unless the scenario says otherwise: per count pool the newest key that needs no license
+   * pack (a Windows host holds one CSVLK, and the newest Windows Server CSVLK activates every older group), plus,
+   * for every license pack the host holds, the newest key that needs that pack (Office host keys live side by side,
+   * one per release, each activating its own release: docs/kms-rules.md §3.4).
    */
   List<HostKey> defaultHostKeys(Set<String> packs) {
     List<HostKey> out = new ArrayList<>();
     Map<String, List<LoadedFamily>> byPool = new LinkedHashMap<>();
     families.forEach(f -> byPool.computeIfAbsent(f.countPool().id(), p -> new ArrayList<>()).add(f));
+    Comparator<HostKey> newest = Comparator.comparingInt(HostKey::generation)
+        .thenComparingInt(k -> k.activates().size());
     for (List<LoadedFamily> pool : byPool.values()) {
-      pool.stream().flatMap(f -> f.catalog().hostKeys().stream())
-          .filter(k -> k.licensePack().isEmpty())
-          .max(Comparator.comparingInt(HostKey::generation).thenComparingInt(k -> k.activates().size()))
-          .ifPresent(out::add);
-      pool.stream().flatMap(f -> f.catalog().hostKeys().stream())
-          .filter(k -> k.licensePack().filter(packs::contains).isPresent())
-          .max(Comparator.comparingInt(HostKey::generation))
-          .ifPresent(out::add);
+      List<HostKey> keys = pool.stream().flatMap(f -> f.catalog().hostKeys().stream()).distinct().toList();
+      keys.stream().filter(k -> k.licensePack().isEmpty()).max(newest).ifPresent(out::add);
+      keys.stream().map(k -> k.licensePack().orElse(null)).filter(p -> p != null && packs.contains(p)).distinct()
+          .forEach(pack -> keys.stream().filter(k -> k.licensePack().filter(pack::equals).isPresent()).max(newest)
+              .ifPresent(out::add));
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.simulate;
 
+
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.simulate;
 
 
+
 import java.util.List;
 import java.util.Objects;
 import org.kmsagent.agent.core.GlobalOptions;

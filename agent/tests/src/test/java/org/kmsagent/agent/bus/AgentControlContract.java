@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.kmsagent.agent.bus.view.HostSettings;
+import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.ProductView;
 import org.kmsagent.api.KmsEndpoint;
 
@@ -76,7 +76,7 @@ public abstract class AgentControlContract {
 
   @Test
   void hostSettingsReadBackWhatWasSet() {
-    HostSettings wanted = new HostSettings(60, 1440, 1688, false);
+    HostSettingsView wanted = new HostSettingsView(60, 1440, 1688, false);
     assertThat(control.updateHostSettings(wanted)).isEqualTo(wanted);
     assertThat(control.hostSettings()).isEqualTo(wanted);
   }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.kmsagent.agent.bus.view.HostSettings;
+import org.kmsagent.agent.bus.view.HostSettingsView;
 
 /** The bus API in-process: request checking, replies, failure codes and events. */
 class BusApiTest {
@@ -51,7 +51,7 @@ class BusApiTest {
     JsonObject set = request(BusAddresses.HOST_SETTINGS_SET, new JsonObject().put("renewalIntervalMinutes", 1440));
     assertThat(set.getInteger("renewalIntervalMinutes")).isEqualTo(1440);
     assertThat(set.getInteger("activationIntervalMinutes")).isEqualTo(120);
-    assertThat(agent.hostSettings()).isEqualTo(new HostSettings(120, 1440, 1688, true));
+    assertThat(agent.hostSettings()).isEqualTo(new HostSettingsView(120, 1440, 1688, true));
     assertThat(request(BusAddresses.HOST_SETTINGS_GET, null).getInteger("renewalIntervalMinutes")).isEqualTo(1440);
     org.awaitility.Awaitility.await().until(() -> !events.isEmpty());
     assertThat(events.get(0).getString("type")).isEqualTo("host-settings-changed");

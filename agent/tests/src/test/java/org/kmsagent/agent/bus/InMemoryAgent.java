@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.bus.view.ActionResult;
-import org.kmsagent.agent.bus.view.HostSettings;
+import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
@@ -46,7 +46,7 @@ public final class InMemoryAgent implements AgentControl {
   private final Map<String, Product> products = new LinkedHashMap<>();
   private final Map<String, KmsEndpoint> kms = new LinkedHashMap<>();
   private final Map<String, PluginView> plugins = new LinkedHashMap<>();
-  private HostSettings settings = new HostSettings(120, 10_080, 1688, true);
+  private HostSettingsView settings = new HostSettingsView(120, 10_080, 1688, true);
   private int changes;
 
   public InMemoryAgent(Clock clock) {
@@ -137,12 +137,12 @@ public final class InMemoryAgent implements AgentControl {
   }
 
   @Override
-  public synchronized HostSettings hostSettings() {
+  public synchronized HostSettingsView hostSettings() {
     return settings;
   }
 
   @Override
-  public synchronized HostSettings updateHostSettings(HostSettings s) {
+  public synchronized HostSettingsView updateHostSettings(HostSettingsView s) {
     settings = s;
     changes++;
     return s;

@@ -94,9 +94,9 @@ class ProductsCommandIT {
   void usageErrorsExitWithTwo() {
     assertThat(CliRun.of("products", "--no-such-flag").exitCode()).isEqualTo(2);
     assertThat(CliRun.of("gvlk").exitCode()).isEqualTo(2);
-    CliRun unknown = CliRun.of("products", "--plugins-dir", plugins, "--family", "office2016");
+    CliRun unknown = CliRun.of("products", "--plugins-dir", plugins, "--family", "office2030");
     assertThat(unknown.exitCode()).isEqualTo(2);
-    assertThat(unknown.err()).contains("no family 'office2016' is loaded");
+    assertThat(unknown.err()).contains("no family 'office2030' is loaded");
   }
 
   private static JsonNode find(JsonNode families, String id) {

@@ -25,7 +25,6 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.AgentFixture;
-import org.kmsagent.agent.daemon.DaemonWiring;
 import org.kmsagent.agent.plugin.PluginJars;
 
 /**

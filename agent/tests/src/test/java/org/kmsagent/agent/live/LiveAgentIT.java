@@ -141,7 +141,7 @@ class LiveAgentIT {
   @Test
   void hostSettingsSetThroughTheApiSurviveARestartUnlessTheConfigurationChanged() throws Exception {
     Path data = dir.resolve("data");
-    org.kmsagent.agent.bus.view.HostSettings set = new org.kmsagent.agent.bus.view.HostSettings(30, 1440, 1700, false);
+    org.kmsagent.agent.bus.view.HostSettingsView set = new org.kmsagent.agent.bus.view.HostSettingsView(30, 1440, 1700, false);
     try (LiveFixture f = LiveFixture.start(data, "host.enabled=true")) {
       f.agent.updateHostSettings(set);
     }
@@ -150,7 +150,7 @@ class LiveAgentIT {
     }
     try (LiveFixture edited = LiveFixture.start(data, "host.enabled=true", "host.renewalIntervalMinutes=720")) {
       assertThat(edited.agent.hostSettings())
-          .isEqualTo(new org.kmsagent.agent.bus.view.HostSettings(120, 720, 1688, true));
+          .isEqualTo(new org.kmsagent.agent.bus.view.HostSettingsView(120, 720, 1688, true));
     }
   }
 }

@@ -11,39 +11,39 @@ import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.api.ThresholdClass;
 
 /**
- * The Office 2016 example of docs/examples, built by the reactor against plugin-api alone, dropped into the
- * plugins directory of an agent that is already serving the four bundled families.
+ * The Windows Server Semi-Annual Channel example of docs/examples, built by the reactor against plugin-api alone,
+ * dropped into the plugins directory of an agent that is already serving bundled families.
  */
 class ThirdPartyPluginIT {
   @TempDir Path plugins;
 
   static Path exampleJar() throws Exception {
     try (Stream<Path> files = Files.list(Path.of(System.getProperty("kmsagent.test.examplePlugins")))) {
-      return files.filter(p -> p.getFileName().toString().startsWith("office2016-plugin")).findFirst().orElseThrow();
+      return files.filter(p -> p.getFileName().toString().startsWith("windows-server-sac-plugin")).findFirst().orElseThrow();
     }
   }
 
   @Test
-  void aDroppedInOffice2016PluginIsServedAfterARescanWithoutARestart() throws Exception {
+  void aDroppedInPluginIsServedAfterARescanWithoutARestartAndSharesThePoolOfItsApplication() throws Exception {
     PluginJars.copyBuilt(plugins, "windows-client", "windows-server", "office2010", "office2013");
     try (PluginHost host = new PluginHost(plugins, new FamilyRegistry(), new CatalogReader())) {
       host.rescan();
-      assertThat(host.registry().family("office2016")).isEmpty();
+      assertThat(host.registry().family("windows-server-sac")).isEmpty();
 
-      Files.copy(exampleJar(), plugins.resolve("office2016-plugin-1.0.0.jar"));
-      assertThat(host.rescan()).extracting(LoadedFamily::id).containsExactly("office2016");
+      Files.copy(exampleJar(), plugins.resolve("windows-server-sac-plugin-1.0.0.jar"));
+      assertThat(host.rescan()).extracting(LoadedFamily::id).containsExactly("windows-server-sac");
 
-      LoadedFamily office2016 = host.registry().family("office2016").orElseThrow();
-      assertThat(office2016.countPool().id()).isEqualTo("office2016");
-      assertThat(office2016.countPool()).isNotEqualTo(host.registry().family("office2013").get().countPool());
-      assertThat(office2016.catalog().thresholdClasses()).containsExactly(new ThresholdClass("office2016", 5));
-      assertThat(office2016.catalog().licensePack().get().name()).isEqualTo("Office 2016 Volume License Pack");
+      LoadedFamily sac = host.registry().family("windows-server-sac").orElseThrow();
+      // No plugin declares a pool: the shared application id puts it in the Windows pool.
+      assertThat(sac.countPool()).isEqualTo(host.registry().family("windows-server").get().countPool());
+      assertThat(sac.countPool().id()).isEqualTo("windows");
+      assertThat(sac.catalog().thresholdClasses()).containsExactly(ThresholdClass.SERVER);
       assertThat(host.registry().families()).hasSize(5);
     }
 
     CliRun products = CliRun.of("products", "--plugins-dir", plugins.toString());
-    assertThat(products.out()).contains("office2016      Office 2016").contains("office2016 5");
-    assertThat(CliRun.of("gvlk", "--plugins-dir", plugins.toString(), "Office 2016 Professional Plus").out().strip())
-        .isEqualTo("XQNVK-8JYDB-WJ9W3-YJ8YR-WFG99");
+    assertThat(products.out()).contains("windows-server-sac").contains("Windows Server Semi-Annual Channel");
+    assertThat(CliRun.of("gvlk", "--plugins-dir", plugins.toString(), "Windows Server, version 1809 Datacenter")
+        .out().strip()).isEqualTo("6NMRW-2C8FM-D24W7-TQWMY-CWH2D");
   }
 }

@@ -17,10 +17,12 @@ class ScenarioReaderTest {
   @Test
   void defaultHostHoldsTheNewestWindowsKeyAndEveryLoadedPackWithItsOfficeKey() throws Exception {
     Scenario s = new ScenarioReader(TestFamilies.all()).parse("t", FLEET, true);
-    assertThat(s.host().hostKeys()).extracting(HostKey::name)
-        .containsExactly("Windows Server 2025 CSVLK", "Office 2010 KMS host key", "Office 2013 KMS host key");
-    assertThat(s.host().licensePacks())
-        .containsExactlyInAnyOrder("Office 2010 KMS Host License Pack", "Office 2013 Volume License Pack");
+    assertThat(s.host().hostKeys()).extracting(HostKey::name).containsExactlyInAnyOrder("Windows Server 2025 CSVLK",
+        "Office 2010 KMS host key", "Office 2013 KMS host key", "Office 2016 KMS host key", "Office 2019 KMS host key",
+        "Office LTSC 2021 KMS host key", "Office LTSC 2024 KMS host key");
+    assertThat(s.host().licensePacks()).containsExactlyInAnyOrder("Office 2010 KMS Host License Pack",
+        "Office 2013 Volume License Pack", "Office 2016 Volume License Pack", "Office 2019 Volume License Pack",
+        "Office LTSC 2021 Volume License Pack", "Office LTSC 2024 Volume License Pack");
     assertThat(s.host().activationInterval()).isEqualTo(Duration.ofMinutes(120));
     assertThat(s.host().renewalInterval()).isEqualTo(Duration.ofMinutes(10_080));
     assertThat(s.host().port()).isEqualTo(1688);

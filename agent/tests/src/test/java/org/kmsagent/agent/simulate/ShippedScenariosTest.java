@@ -42,6 +42,35 @@ class ShippedScenariosTest {
   }
 
   @Test
+  void officeReleasesOnOneHostShareOneCountAndReachTheThresholdTogether() throws Exception {
+    Result r = run("office-mixed-releases.yaml");
+
+    // The fifth distinct Office machine is the second LTSC 2021 PC: it activates at count 5, although only two
+    // of the five are Office LTSC 2021 and three are Office 2013 (one application id, one count).
+    LabEvent fifth = r.where(machine("o21-pc-02").and(event("activated"))).get(0);
+    assertThat(fifth.count()).hasValue(5);
+    assertThat(r.where(e -> e.machine().startsWith("o13-pc") && e.event().equals("activation-failed")))
+        .allSatisfy(e -> assertThat(e.count().getAsInt()).isLessThan(5));
+    assertThat(r.summary().row("office", "office2013").licensed()).isEqualTo(3);
+    assertThat(r.summary().row("office", "office2021").licensed()).isEqualTo(2);
+    assertThat(r.summary().row("office", "office2016").licensed()).isEqualTo(2);
+    assertThat(r.summary().lastCount()).containsEntry("office", 7);
+  }
+
+  @Test
+  void aHostWhoseNewestOfficeKeyIs2019ServesOffice2019AndRefusesLtsc2021AsHostKeyTooOld() throws Exception {
+    Result r = run("office-host-key-2019-refuses-ltsc2021.yaml");
+
+    assertThat(r.summary().row("office", "office2019").licensed()).isEqualTo(5);
+    assertThat(r.summary().row("office", "office2021").licensed()).isZero();
+    List<LabEvent> refusals = r.where(e -> e.machine().startsWith("o21-pc") && e.event().equals("activation-failed"));
+    assertThat(refusals).isNotEmpty().allSatisfy(e -> {
+      assertThat(e.hresult().orElseThrow().hex()).isEqualTo("0xC004F042");
+      assertThat(e.diagnosis().orElseThrow().cause()).isEqualTo(Cause.HOST_KEY_TOO_OLD);
+    });
+  }
+
+  @Test
   void workedExampleCountsTwoThreeThirteenAndOnlyTheServerActivatesAtItsNextContact() throws Exception {
     Result r = run("worked-example.yaml");
 
@@ -176,7 +205,7 @@ class ShippedScenariosTest {
     assertThat(exhausted.machine()).isEqualTo("pc-04");
     assertThat(exhausted.hresult().orElseThrow().hex()).isEqualTo("0xC004C020");
     assertThat(exhausted.diagnosis().orElseThrow().cause()).isEqualTo(Cause.MAK_EXHAUSTED);
-    assertThat(r.summary().row("office2013", "office2013").viaMak()).isEqualTo(3);
+    assertThat(r.summary().row("office", "office2013").viaMak()).isEqualTo(3);
     // Windows has no policy: it never falls back.
     assertThat(r.where(e -> e.family().equals("windows-client") && e.event().startsWith("mak"))).isEmpty();
   }

@@ -180,8 +180,43 @@ class SimulateCommandTest {
         .orElseThrow();
     // 30 clients + 10 Office PCs + 6 servers = 46 machines in the Windows pool, above 25: every client activates.
     assertThat(windowsClientRow).matches("windows\\s+windows-client\\s+40\\s+40\\s+.*");
-    assertThat(r.out()).contains("office2013   office2013             10       10");
-    assertThat(r.out()).contains("Last count reported per pool: office2013 10, windows 46");
+    assertThat(r.out()).contains("office       office2013             10       10");
+    assertThat(r.out()).contains("Last count reported per pool: office 10, windows 46");
+  }
+
+  @Test
+  void threeOffice2013AndTwoOffice2016MachinesReachTheOfficeThresholdTogether() throws Exception {
+    Path scenario = write("office-2013-and-2016.yaml", """
+        name: Office 2013 and Office 2016 on one host
+        seed: 5
+        days: 1
+        machines:
+          - name: o13-{n}
+            count: 3
+            windows: 10
+            family: office2013
+            edition: Office 2013 Professional Plus
+            every: 10m
+          - name: o16-{n}
+            count: 2
+            windows: 10
+            family: office2016
+            edition: Office Professional Plus 2016
+            arrive: 40m
+            every: 10m
+        """);
+    Run r = LabFixtures.simulate(scenario.toString(), "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    ObjectMapper m = new ObjectMapper();
+    List<JsonNode> activated = r.out().lines().map(l -> read(m, l))
+        .filter(e -> e.path("event").asText().equals("activated")).toList();
+    // One pool for both releases: the fifth machine (the second Office 2016 PC) brings the count to 5 and
+    // activates; the Office 2013 PCs activate at their next retry.
+    assertThat(activated).extracting(e -> e.path("pool").asText()).containsOnly("office");
+    assertThat(activated).extracting(e -> e.path("machine").asText())
+        .containsExactlyInAnyOrder("o13-01", "o13-02", "o13-03", "o16-01", "o16-02");
+    assertThat(activated.stream().filter(e -> e.path("machine").asText().equals("o16-02")).findFirst().orElseThrow()
+        .path("count").asInt()).isEqualTo(5);
   }
 
   @Test

@@ -32,7 +32,7 @@ public final class TestFamilies {
     if (all == null) {
       List<LoadedFamily> list = new ArrayList<>();
       try (Stream<Path> dirs = Files.list(PLUGINS)) {
-        for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+        for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).sorted().toList()) {
           list.add(load(dir.getFileName().toString(), ActivationHandler.STANDARD));
         }
       } catch (IOException e) {

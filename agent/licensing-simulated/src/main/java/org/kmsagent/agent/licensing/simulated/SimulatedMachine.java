@@ -1,6 +1,6 @@
 package org.kmsagent.agent.licensing.simulated;
 
-import org.kmsagent.agent.core.KmsRules;
+import org.kmsagent.agent.rules.KmsRules;
 
 import java.time.Duration;
 import java.time.Instant;

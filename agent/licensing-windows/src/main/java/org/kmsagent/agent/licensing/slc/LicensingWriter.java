@@ -8,7 +8,7 @@ import org.kmsagent.api.ProductKey;
 /**
  * The write path SLC does not offer publicly (slc-api.md §1, §6): installing a key so it becomes current,
  * setting the KMS host, port, lookup domain and host caching, activating, refreshing. On Windows it is
- * {@link org.kmsagent.agent.licensing.wmi.WmiLicensingWriter} (WMI methods through COM); tests use a recording
+ * {@code licensing.wmi.WmiLicensingWriter} (WMI methods through COM); tests use a recording
  * fake.
  *
  * <p>Every method either succeeds or throws a {@link LicensingException} carrying the HRESULT the service gave

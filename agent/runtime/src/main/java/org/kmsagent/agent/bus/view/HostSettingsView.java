@@ -1,0 +1,28 @@
+package org.kmsagent.agent.bus.view;
+
+import org.kmsagent.agent.rules.KmsRules;
+
+/**
+ * The host role's settings, as an administrator sets them with {@code slmgr} on a real host.
+ *
+ * @param activationIntervalMinutes kms-facts.md §2.1: 15-43200
+ * @param renewalIntervalMinutes kms-facts.md §2.1: 15-43200
+ * @param port the advertised port (nothing listens on it), 1-65535
+ * @param publishDns whether the modelled host publishes its SRV record (kms-facts.md §2.6)
+ * @throws IllegalArgumentException naming the field that is out of range
+ */
+public record HostSettingsView(int activationIntervalMinutes, int renewalIntervalMinutes, int port, boolean publishDns) {
+  public HostSettingsView {
+    check("activationIntervalMinutes", activationIntervalMinutes, KmsRules.MIN_INTERVAL_MINUTES,
+        KmsRules.MAX_INTERVAL_MINUTES);
+    check("renewalIntervalMinutes", renewalIntervalMinutes, KmsRules.MIN_INTERVAL_MINUTES,
+        KmsRules.MAX_INTERVAL_MINUTES);
+    check("port", port, 1, 65_535);
+  }
+
+  private static void check(String field, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(field + ": must be " + min + "-" + max + ", got " + value);
+    }
+  }
+}

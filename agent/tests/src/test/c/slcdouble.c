@@ -1,9 +1,9 @@
 /*
  * A test double of the Software Licensing Client (slc.dll / osppc.dll) for Linux.
  *
- * It exports the SL* functions the agent binds, with the prototypes of slc-api.md §2 and the memory behaviour of the
+ * It exports the SL* functions the agent binds, with the prototypes of docs/kms-rules.md §8.2 and the memory behaviour of the
  * real library: every output buffer or array is allocated here and the caller frees it with LocalFree, strings are
- * UTF-16LE, GUIDs are passed by pointer, status records are 40-byte SL_LICENSING_STATUS structs (slc-api.md §3).
+ * UTF-16LE, GUIDs are passed by pointer, status records are 40-byte SL_LICENSING_STATUS structs (docs/kms-rules.md §8.3).
  *
  * A test scripts its state through the double_* functions: products, values, an error per function, malformed
  * answers. Allocations and frees are counted so that tests can assert nothing leaks.
@@ -426,7 +426,7 @@ static HRESULT answer_guids(const char* fn, const GUID* ids, uint32_t n, uint32_
     memcpy(out, ids, n * sizeof(GUID));
   }
   *pn = n;
-  *pp = out; /* SLGetSLIDList answers *pn = 0 when nothing matches (slc-api.md §2) */
+  *pp = out; /* SLGetSLIDList answers *pn = 0 when nothing matches (docs/kms-rules.md §8.2) */
   return S_OK;
 }
 

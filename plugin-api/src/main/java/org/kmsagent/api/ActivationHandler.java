@@ -69,7 +69,7 @@ public interface ActivationHandler {
     return stack.activate(product.service(), product.skuId());
   }
 
-  /** Renews a KMS activation; for KMS clients this is the same request as activating (kms-facts.md §2.3). */
+  /** Renews a KMS activation; for KMS clients this is the same request as activating (docs/kms-rules.md §2.3). */
   default ActivationResult renew(LicensingStack stack, InstalledProduct product) throws LicensingException {
     return activate(stack, product);
   }

@@ -9,7 +9,7 @@ import java.util.OptionalInt;
  *
  * @param hresult what Windows reports ({@link HResult#S_OK} when activated)
  * @param kmsHost the host that answered, if one did
- * @param reportedCount the count the host reported back, if it answered (kms-facts.md §1.1)
+ * @param reportedCount the count the host reported back, if it answered (docs/kms-rules.md §1.1)
  * @param requiredCount the threshold this product needed, when known
  */
 public record ActivationResult(

@@ -8,7 +8,7 @@ import java.util.Optional;
  * A Windows HRESULT with the symbolic name and the meaning that slmgr shows for it.
  *
  * <p>The table is Microsoft's public error list (slerror.h and the activation error-code article, gathered in
- * kms-facts.md §5). An unknown code keeps its hex and says it is unknown.
+ * docs/kms-rules.md §5). An unknown code keeps its hex and says it is unknown.
  *
  * @param code the 32-bit HRESULT (failure codes are negative as a Java int)
  * @param name the symbolic name, e.g. {@code SL_E_VL_NOT_ENOUGH_COUNT}
@@ -77,7 +77,7 @@ public record HResult(int code, String name, String meaning) {
   public static final HResult SL_I_EXTENDED_GRACE_PERIOD = known(0x4004FC06, "SL_I_EXTENDED_GRACE_PERIOD",
       "The application is running within the valid extended grace period.");
 
-  // Added for the SLC stack and doctor (slc-api.md §4, kms-facts.md §5): codes met in KMS/MAK activation that the
+  // Added for the SLC stack and doctor (docs/kms-rules.md §8.4, docs/kms-rules.md §5): codes met in KMS/MAK activation that the
   // table above lacked, plus RPC_X_BAD_STUB_DATA, which the agent reports for a malformed native answer.
   public static final HResult SL_E_VL_INFO_PRODUCT_USER_RIGHT = known(0x4004F040, "SL_E_VL_INFO_PRODUCT_USER_RIGHT",
       "The product was activated, but the owner should verify the Product Use Rights.");

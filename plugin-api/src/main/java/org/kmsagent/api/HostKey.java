@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * A kind of KMS host key (CSVLK) and the product groups it activates. Newer host keys also activate older
- * products (kms-facts.md §3.1, §3.2): a host refuses a request whose product group none of its keys activates,
+ * products (docs/kms-rules.md §3.1, §3.2): a host refuses a request whose product group none of its keys activates,
  * with {@code 0xC004F042}.
  *
  * @param name a name for people and for configuration, unique across loaded plugins, e.g.

@@ -1,6 +1,6 @@
 package org.kmsagent.api;
 
-/** The channel of an installed product key, as SLC's {@code Channel} value names it (slc-api.md §1). */
+/** The channel of an installed product key, as SLC's {@code Channel} value names it (docs/kms-rules.md §8.1). */
 public enum KeyChannel {
   /** Volume: KMS client setup key; activates against a KMS host. */
   VOLUME_GVLK("Volume:GVLK"),

@@ -6,10 +6,10 @@ import java.util.Optional;
 /**
  * Where a KMS client looks for its host: a pinned host and port ({@code slmgr /skms host:port}) or DNS discovery
  * of {@code _vlmcs._tcp} SRV records, in the machine's own domain or a given lookup domain
- * ({@code slmgr /ckms}, {@code /skms-domain}; kms-facts.md §2.5).
+ * ({@code slmgr /ckms}, {@code /skms-domain}; docs/kms-rules.md §2.5).
  */
 public sealed interface KmsEndpoint {
-  /** The KMS port when none is given (kms-facts.md §2.5). */
+  /** The KMS port when none is given (docs/kms-rules.md §2.5). */
   int DEFAULT_PORT = 1688;
 
   /** A pinned host. */

@@ -15,7 +15,7 @@ import java.util.UUID;
  * @param graceRemaining grace left in the current grace or notification state; for a KMS-activated product the
  *     time until its activation expires
  * @param reason the status reason HRESULT ({@code SL_I_*} for grace kinds; the last error otherwise)
- * @param validUntil when a KMS activation expires (180 days after the last success, kms-facts.md §2.1)
+ * @param validUntil when a KMS activation expires (180 days after the last success, docs/kms-rules.md §2.1)
  * @param kmsEndpoint the KMS host setting in force
  * @param kmsHostInUse the host that answered last (pinned or discovered through DNS), if any
  * @param activationInterval how often an unactivated client retries (the host's value once it answered)

@@ -2,7 +2,7 @@ package org.kmsagent.api;
 
 /**
  * The license states Windows reports for a product, with WMI's {@code LicenseStatus} numbers
- * (kms-facts.md §2.2; slc-api.md §1 "SL status → WMI LicenseStatus").
+ * (docs/kms-rules.md §2.2; docs/kms-rules.md §8.1 "SL status → WMI LicenseStatus").
  */
 public enum LicenseStatus {
   UNLICENSED(0, "Unlicensed"),

@@ -1,7 +1,7 @@
 package org.kmsagent.api;
 
 /**
- * Which Windows service holds a product's licenses (slc-api.md §1 "Where the license store is").
+ * Which Windows service holds a product's licenses (docs/kms-rules.md §8.1 "Where the license store is").
  */
 public enum LicensingService {
   /** Windows' Software Protection Platform (sppsvc, slc.dll): Windows, and Office 2013+ on Windows 8 and later. */

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * A 25-character product key (GVLK, MAK, retail), written as five groups of five.
  *
- * <p>Validation follows kms-facts.md §6: the 24-symbol alphabet {@code BCDFGHJKMPQRTVWXY2346789} plus at most
+ * <p>Validation follows docs/kms-rules.md §6: the 24-symbol alphabet {@code BCDFGHJKMPQRTVWXY2346789} plus at most
  * one {@code N} (keys of the Windows 8 generation and later carry exactly one). Input is upper-cased and may
  * omit the hyphens.
  *

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The activation threshold of a class of products: a KMS host activates a requesting SKU only when its count,
- * the requester included, has reached the SKU's class minimum (kms-facts.md §1.5). The host's table holds twice
+ * the requester included, has reached the SKU's class minimum (docs/kms-rules.md §1.5). The host's table holds twice
  * the highest minimum it has been asked for (§1.3).
  *
  * <p>The three Microsoft classes are constants here; a future plugin may declare its own in its catalog.
@@ -15,11 +15,11 @@ import java.util.Optional;
  * @param minimumCount the count a host must report before it activates such a product; at least 1
  */
 public record ThresholdClass(String name, int minimumCount) {
-  /** Windows client volume editions: 25 (kms-facts.md §1.5). */
+  /** Windows client volume editions: 25 (docs/kms-rules.md §1.5). */
   public static final ThresholdClass CLIENT = new ThresholdClass("client", 25);
-  /** Windows Server volume editions: 5 (kms-facts.md §1.5). */
+  /** Windows Server volume editions: 5 (docs/kms-rules.md §1.5). */
   public static final ThresholdClass SERVER = new ThresholdClass("server", 5);
-  /** Office 2010 and 2013 volume products: 5 (kms-facts.md §1.5). */
+  /** Office 2010 and 2013 volume products: 5 (docs/kms-rules.md §1.5). */
   public static final ThresholdClass OFFICE = new ThresholdClass("office", 5);
 
   /** The classes every core knows without a plugin declaring them. */

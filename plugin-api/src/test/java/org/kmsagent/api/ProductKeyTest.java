@@ -32,7 +32,7 @@ class ProductKeyTest {
 
   @Test
   void rejectsCharactersOutsideTheAlphabetNamingThePosition() {
-    // 'A' (a vowel) and '0','1','5' are not in the 24-symbol alphabet (kms-facts.md §6).
+    // 'A' (a vowel) and '0','1','5' are not in the 24-symbol alphabet (docs/kms-rules.md §6).
     assertThatThrownBy(() -> new ProductKey("33PXA-7Y6KF-2VJC9-XBBR8-HVTHH"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("position 5")

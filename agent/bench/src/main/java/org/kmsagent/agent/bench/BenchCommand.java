@@ -32,6 +32,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--only", paramLabel = "NAME", description = "Run only these benchmarks.", split = ",")
   List<String> only;
 
+  @Option(names = "--home", paramLabel = "DIR",
+      description = "The installation the startup benchmark measures (default: this one), e.g. the machine agent's.")
+  java.nio.file.Path home;
+
   private PluginHost plugins;
 
   /** The plugins directory's families, loaded once for the benchmarks that need them. */
@@ -50,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
         new SimulationBenchmark(() -> plugins().registry().families(), SimulationWiring.host()),
         new BridgeBenchmark(),
         new FleetBenchmark(),
-        new StartupBenchmark(Installation.home()));
+        new StartupBenchmark(home != null ? home.toAbsolutePath() : Installation.home()));
   }
 
   @Override

@@ -21,7 +21,7 @@ import org.kmsagent.api.LicensingService;
  * skipped, not failed.
  */
 public final class BindingSelfTest {
-  /** The application ids each service is asked about (slc-api.md §1). */
+  /** The application ids each service is asked about (docs/kms-rules.md §8.1). */
   private static final List<UUID> SPP_APPS = List.of(UUID.fromString("55c92734-d682-4d71-983e-d6ec3f16059f"),
       UUID.fromString("0ff1ce15-a989-479d-af46-f275c6370663"));
 

@@ -97,7 +97,7 @@ public final class KmsDoctor {
             + clock.instant(), KmsFixes.fixFor(HResult.SL_E_VL_INVALID_TIMESTAMP).orElse(null))
         : Finding.info("machine", "clock", "local UTC time is " + clock.instant() + "; the host's clock is not known"
             + " here (kms-agent sends nothing to a KMS host). A host refuses clients more than 4 hours off"
-            + " (kms-facts.md §2.4)."));
+            + " (docs/kms-rules.md §2.4)."));
     return new DoctorReport(stackLine, out);
   }
 

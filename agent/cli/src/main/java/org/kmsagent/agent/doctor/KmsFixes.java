@@ -5,7 +5,7 @@ import java.util.Optional;
 import org.kmsagent.api.HResult;
 
 /**
- * The usual cause of each activation error and its fix, as kms-facts.md §5 ("usual cause → fix") gives them.
+ * The usual cause of each activation error and its fix, as docs/kms-rules.md §5 ("usual cause → fix") gives them.
  * The one place that table lives in code.
  */
 public final class KmsFixes {

@@ -17,11 +17,11 @@ import org.kmsagent.api.HResult;
 
 /**
  * A real DNS SRV lookup of {@code _vlmcs._tcp.<domain>}, as a KMS client does for auto-discovery
- * (kms-facts.md §2.5), through the JDK's DNS provider ({@code com.sun.jndi.dns}). The system's resolvers are
+ * (docs/kms-rules.md §2.5), through the JDK's DNS provider ({@code com.sun.jndi.dns}). The system's resolvers are
  * used unless a server is given ({@code --dns-server 127.0.0.1:5353}).
  */
 public final class KmsSrvLookup {
-  /** The SRV owner-name prefix KMS hosts publish under (kms-facts.md §2.6). */
+  /** The SRV owner-name prefix KMS hosts publish under (docs/kms-rules.md §2.6). */
   public static final String PREFIX = "_vlmcs._tcp.";
 
   private final Optional<InetSocketAddress> server;

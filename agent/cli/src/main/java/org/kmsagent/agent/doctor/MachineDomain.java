@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The machine's DNS domain, where a KMS client looks for {@code _vlmcs._tcp} when no lookup domain is set
- * (kms-facts.md §2.5): {@code USERDNSDOMAIN} on a domain-joined Windows machine, else the suffix of the
+ * (docs/kms-rules.md §2.5): {@code USERDNSDOMAIN} on a domain-joined Windows machine, else the suffix of the
  * canonical host name, else the first {@code search}/{@code domain} of {@code /etc/resolv.conf}.
  */
 public final class MachineDomain {

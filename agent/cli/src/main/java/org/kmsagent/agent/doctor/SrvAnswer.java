@@ -9,7 +9,7 @@ import org.kmsagent.api.HResult;
  *
  * @param name the name asked for, {@code _vlmcs._tcp.<domain>}
  * @param records the records found, by priority then weight (empty on error)
- * @param error the Windows code a KMS client would log for this failure (kms-facts.md §5), if it failed
+ * @param error the Windows code a KMS client would log for this failure (docs/kms-rules.md §5), if it failed
  * @param detail what the resolver said
  */
 public record SrvAnswer(String name, List<SrvRecord> records, Optional<HResult> error, String detail) {

@@ -1,7 +1,7 @@
 package org.kmsagent.agent.doctor;
 
 /**
- * One {@code _vlmcs._tcp} SRV record: where a KMS host publishes itself (kms-facts.md §2.5, §2.6).
+ * One {@code _vlmcs._tcp} SRV record: where a KMS host publishes itself (docs/kms-rules.md §2.5, §2.6).
  *
  * @param priority lower is tried first
  * @param weight among equal priorities, the share of clients

@@ -27,7 +27,7 @@ final class ConfigValidator {
     notBlank(errors, "dataDir", c.dataDir());
 
     HostRoleConfig h = c.host();
-    // kms-facts.md §2.1: both intervals range 15 min - 30 days.
+    // docs/kms-rules.md §2.1: both intervals range 15 min - 30 days.
     range(errors, "host.activationIntervalMinutes", h.activationIntervalMinutes(), KmsRules.MIN_INTERVAL_MINUTES,
         KmsRules.MAX_INTERVAL_MINUTES);
     range(errors, "host.renewalIntervalMinutes", h.renewalIntervalMinutes(), KmsRules.MIN_INTERVAL_MINUTES,

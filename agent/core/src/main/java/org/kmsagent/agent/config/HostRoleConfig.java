@@ -10,12 +10,12 @@ import java.util.Objects;
  * the settings an administrator would give a real host with {@code slmgr}.
  *
  * @param enabled whether this agent plays the KMS host role at all
- * @param activationIntervalMinutes retry interval handed to unactivated clients (kms-facts.md §2.1: default 120,
+ * @param activationIntervalMinutes retry interval handed to unactivated clients (docs/kms-rules.md §2.1: default 120,
  *     15-43200)
- * @param renewalIntervalMinutes renewal interval handed to activated clients (kms-facts.md §2.1: default 10080,
+ * @param renewalIntervalMinutes renewal interval handed to activated clients (docs/kms-rules.md §2.1: default 10080,
  *     15-43200)
- * @param port the port the modelled host advertises (kms-facts.md §2.5: default 1688); nothing listens on it
- * @param publishDns whether the modelled host publishes its {@code _vlmcs._tcp} SRV record (kms-facts.md §2.6)
+ * @param port the port the modelled host advertises (docs/kms-rules.md §2.5: default 1688); nothing listens on it
+ * @param publishDns whether the modelled host publishes its {@code _vlmcs._tcp} SRV record (docs/kms-rules.md §2.6)
  * @param hostKeys names of the host keys (CSVLKs) the modelled host holds, from the loaded families' catalogs; empty:
  *     every host key the loaded families declare
  * @param licensePacks names of the Office license packs the modelled host holds; empty: every pack the loaded

@@ -12,7 +12,7 @@ import org.kmsagent.api.ProductGroup;
  * and its settings.
  *
  * @param name the host's name, as clients record it
- * @param hostKeys the host keys it holds; together they decide which product groups it serves (kms-facts.md §3)
+ * @param hostKeys the host keys it holds; together they decide which product groups it serves (docs/kms-rules.md §3)
  * @param licensePacks names of the license packs it holds ({@link org.kmsagent.api.LicensePack#name()})
  * @param settings intervals, port and DNS publishing
  */
@@ -38,13 +38,13 @@ public record HostConfig(String name, List<HostKey> hostKeys, Set<String> licens
 
   /**
    * Whether the host can use that key: an Office host key can only be installed once its license pack is on the host
-   * (kms-facts.md §3.3); Windows host keys need no pack.
+   * (docs/kms-rules.md §3.3); Windows host keys need no pack.
    */
   public boolean canUse(HostKey key) {
     return key.licensePack().map(licensePacks::contains).orElse(true);
   }
 
-  /** Whether some usable host key activates that product group (kms-facts.md §3.1, §3.2, §3.3). */
+  /** Whether some usable host key activates that product group (docs/kms-rules.md §3.1, §3.2, §3.3). */
   public boolean serves(ProductGroup group) {
     for (HostKey key : hostKeys) {
       if (key.activates(group) && canUse(key)) {

@@ -6,15 +6,15 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The settings a KMS host hands to its clients and publishes (kms-facts.md §2.1, §2.5, §2.6).
+ * The settings a KMS host hands to its clients and publishes (docs/kms-rules.md §2.1, §2.5, §2.6).
  *
  * <p>The port and DNS publishing are kept as a host's settings for the simulated network and DNS zone to read; the
  * host model itself never listens on any port.
  *
  * @param activationInterval how often a not-yet-activated client retries ({@code slmgr /sai}); whole minutes in
- *     15..43200, default 120 (kms-facts.md §2.1)
+ *     15..43200, default 120 (docs/kms-rules.md §2.1)
  * @param renewalInterval how often an activated client renews ({@code slmgr /sri}); whole minutes in 15..43200,
- *     default 10080 (kms-facts.md §2.1)
+ *     default 10080 (docs/kms-rules.md §2.1)
  * @param port the TCP port the host tells clients and publishes in its SRV record, 1..65535, default 1688 (§2.5)
  * @param dnsPublishing whether the host publishes its {@code _vlmcs._tcp} SRV record, default on (§2.6)
  */
@@ -55,7 +55,7 @@ public record HostSettings(Duration activationInterval, Duration renewalInterval
     return new HostSettings(activationInterval, renewalInterval, port, publish);
   }
 
-  // kms-facts.md §2.1: both intervals are whole minutes from 15 minutes to 30 days.
+  // docs/kms-rules.md §2.1: both intervals are whole minutes from 15 minutes to 30 days.
   private static void checkInterval(String field, Duration interval) {
     Objects.requireNonNull(interval, "host setting " + field);
     if (interval.toSecondsPart() != 0 || interval.toNanosPart() != 0 || interval.isNegative()) {
@@ -65,7 +65,7 @@ public record HostSettings(Duration activationInterval, Duration renewalInterval
     long minutes = interval.toMinutes();
     if (minutes < KmsRules.MIN_INTERVAL_MINUTES || minutes > KmsRules.MAX_INTERVAL_MINUTES) {
       throw new IllegalArgumentException("host setting " + field + ": " + minutes + " minutes is outside the allowed "
-          + KmsRules.MIN_INTERVAL_MINUTES + ".." + KmsRules.MAX_INTERVAL_MINUTES + " minutes (kms-facts.md §2.1)");
+          + KmsRules.MIN_INTERVAL_MINUTES + ".." + KmsRules.MAX_INTERVAL_MINUTES + " minutes (docs/kms-rules.md §2.1)");
     }
   }
 }

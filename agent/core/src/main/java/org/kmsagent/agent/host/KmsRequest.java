@@ -8,7 +8,7 @@ import org.kmsagent.api.ProductGroup;
 import org.kmsagent.api.ThresholdClass;
 
 /**
- * One activation or renewal request as a KMS host sees it (the fields of kms-facts.md §1.1 that the model uses).
+ * One activation or renewal request as a KMS host sees it (the fields of docs/kms-rules.md §1.1 that the model uses).
  *
  * @param clientTime the client's clock when it sent the request (UTC); checked against the host's (§2.4)
  * @param cmid the client machine id, the unit that is counted

@@ -20,7 +20,7 @@ import org.kmsagent.api.HResult;
 
 /**
  * The KMS host model: decides each request by the rules of a Windows KMS host and stores the outcome in an
- * {@link ActivationLedger}. Each rule lives in one method or constant below, citing kms-facts.md.
+ * {@link ActivationLedger}. Each rule lives in one method or constant below, citing docs/kms-rules.md.
  *
  * <p>The host keeps an in-memory index of every pool's entries, rebuilt from the ledger when it is constructed, so
  * that counting never reads the database. The index is changed only after the ledger has stored the change: when
@@ -29,9 +29,9 @@ import org.kmsagent.api.HResult;
  * <p>Thread-safe: requests are handled one at a time. It never listens on a network port (see package docs).
  */
 public final class LedgerKmsHost implements KmsHost {
-  /** kms-facts.md §1.2: an entry lives 30 days from the client's latest counted contact. */
+  /** docs/kms-rules.md §1.2: an entry lives 30 days from the client's latest counted contact. */
   public static final Duration ENTRY_LIFETIME = KmsRules.COUNT_WINDOW;
-  /** kms-facts.md §2.4: the host refuses a client whose clock differs from its own by more than 4 hours. */
+  /** docs/kms-rules.md §2.4: the host refuses a client whose clock differs from its own by more than 4 hours. */
   public static final Duration MAX_CLOCK_SKEW = KmsRules.MAX_CLOCK_SKEW;
 
   private final HostConfig config;
@@ -71,7 +71,7 @@ public final class LedgerKmsHost implements KmsHost {
 
     Optional<HResult> refusal = refusalBeforeCounting(request, now);
     if (refusal.isPresent()) {
-      // kms-facts.md §1.2: failed requests do not build the count (nor raise the table's cap); history keeps them.
+      // docs/kms-rules.md §1.2: failed requests do not build the count (nor raise the table's cap); history keeps them.
       ledger.apply(LedgerUpdate.historyOnly(history(request, now, refusal.get(), 0)));
       return response(refusal.get(), 0, required);
     }
@@ -92,11 +92,11 @@ public final class LedgerKmsHost implements KmsHost {
     for (Iterator<PoolEntry> lru = pool.leastRecentFirst(); size > capacity && lru.hasNext(); ) {
       PoolEntry e = lru.next();
       if (!e.cmid().equals(cmid) && !dropped.contains(e.cmid())) {
-        dropped.add(e.cmid()); // kms-facts.md §1.3: when full, the least recently seen entry is evicted
+        dropped.add(e.cmid()); // docs/kms-rules.md §1.3: when full, the least recently seen entry is evicted
         size--;
       }
     }
-    int count = size; // kms-facts.md §1.2: the requester is registered first, so the count includes it
+    int count = size; // docs/kms-rules.md §1.2: the requester is registered first, so the count includes it
     HResult result = activates(count, required) ? HResult.S_OK : HResult.SL_E_VL_NOT_ENOUGH_COUNT;
 
     PoolEntry registered = new PoolEntry(pool.poolId(), cmid, request.machineName(), now);
@@ -116,11 +116,11 @@ public final class LedgerKmsHost implements KmsHost {
    * to be counted.
    */
   private Optional<HResult> refusalBeforeCounting(KmsRequest request, Instant now) {
-    // kms-facts.md §2.4: more than 4 hours between client and host time (exactly 4 hours is accepted).
+    // docs/kms-rules.md §2.4: more than 4 hours between client and host time (exactly 4 hours is accepted).
     if (Duration.between(request.clientTime(), now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
       return Optional.of(HResult.SL_E_VL_INVALID_TIMESTAMP);
     }
-    // kms-facts.md §1.1, §3.1-§3.3: the host grants by the product group (KMS id); no usable host key activates it
+    // docs/kms-rules.md §1.1, §3.1-§3.3: the host grants by the product group (KMS id); no usable host key activates it
     // (key too old or for another product, or the Office license pack is missing).
     if (!config.serves(request.group())) {
       return Optional.of(HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH);
@@ -129,19 +129,19 @@ public final class LedgerKmsHost implements KmsHost {
   }
 
   /**
-   * kms-facts.md §1.2: an entry lives 30 days from its latest contact. An entry last seen at or before the returned
+   * docs/kms-rules.md §1.2: an entry lives 30 days from its latest contact. An entry last seen at or before the returned
    * instant is gone at {@code now}: exactly 30 days after its last contact it no longer counts.
    */
   static Instant expiredAtOrBefore(Instant now) {
     return now.minus(ENTRY_LIFETIME);
   }
 
-  /** kms-facts.md §1.3: the table holds twice the highest threshold it has been asked for (10, or 50 for clients). */
+  /** docs/kms-rules.md §1.3: the table holds twice the highest threshold it has been asked for (10, or 50 for clients). */
   static int capacityFor(int highestThreshold) {
     return 2 * highestThreshold;
   }
 
-  /** kms-facts.md §1.5: a client activates when the returned count reaches its own class minimum. */
+  /** docs/kms-rules.md §1.5: a client activates when the returned count reaches its own class minimum. */
   static boolean activates(int count, int requiredCount) {
     return count >= requiredCount;
   }

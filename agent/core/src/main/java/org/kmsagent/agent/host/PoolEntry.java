@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * One client machine id in a count pool's table (kms-facts.md §1.2).
+ * One client machine id in a count pool's table (docs/kms-rules.md §1.2).
  *
  * @param poolId the count pool
  * @param cmid the client machine id

@@ -29,7 +29,7 @@ import org.kmsagent.api.ThresholdClass;
 
 /**
  * Reads a plugin's catalog document and validates everything about it that can be checked within one plugin: the
- * JSON shape, every key's format (kms-facts.md §6), unique names and keys, known or declared threshold classes,
+ * JSON shape, every key's format (docs/kms-rules.md §6), unique names and keys, known or declared threshold classes,
  * product-group references and ids. Checks across plugins are the registry's ({@link FamilyRegistry}).
  */
 public final class CatalogReader {

@@ -8,7 +8,7 @@ import org.kmsagent.api.HResult;
 /**
  * Why an activation attempt failed, in the terms an administrator acts on, not just the code Windows reports
  * (several causes share one code: a clock skew and an unreachable host both end in {@code 0xC004F074},
- * kms-facts.md §2.4, §5).
+ * docs/kms-rules.md §2.4, §5).
  *
  * @param cause the kind of cause
  * @param count the count the host reported, for {@link Cause#COUNT_BELOW_THRESHOLD}
@@ -56,7 +56,7 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
     return new Diagnosis(cause, OptionalInt.empty(), OptionalInt.empty(), detail);
   }
 
-  /** The count was below the threshold: kms-facts.md §1.5 (a client activates when count ≥ its N). */
+  /** The count was below the threshold: docs/kms-rules.md §1.5 (a client activates when count ≥ its N). */
   public static Diagnosis countBelow(int count, int required) {
     return new Diagnosis(Cause.COUNT_BELOW_THRESHOLD, OptionalInt.of(count), OptionalInt.of(required),
         "count " + count + " of " + required + ", needs " + Math.max(0, required - count) + " more");

@@ -21,7 +21,7 @@ import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingStack;
 
 /**
- * The schedule Windows follows for one installed product on one machine (kms-facts.md §2.3), driven through the
+ * The schedule Windows follows for one installed product on one machine (docs/kms-rules.md §2.3), driven through the
  * product family's activation handler only ({@link LoadedFamily#call}); it never looks at which family it serves.
  *
  * <ul>
@@ -172,7 +172,7 @@ public final class RenewalLoop implements Runnable {
       }
       lastStatus = state.status();
       // A success schedules the renewal; any failure (a failed renewal included) retries at the activation
-      // interval (kms-facts.md §2.1 "failed renewal retry every 2 h").
+      // interval (docs/kms-rules.md §2.1 "failed renewal retry every 2 h").
       nextAttemptMillis = now + (succeeded ? state.renewalInterval() : state.activationInterval()).toMillis();
     }
     scheduleNext(now, state);
@@ -198,7 +198,7 @@ public final class RenewalLoop implements Runnable {
       return false;
     }
     // The name the licensing service reports: editions that share a SKU id (Windows 11 reuses Windows 10's,
-    // kms-facts.md §4) are told apart by it.
+    // docs/kms-rules.md §4) are told apart by it.
     skuName = product.name();
     return true;
   }

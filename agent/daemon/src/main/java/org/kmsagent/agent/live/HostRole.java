@@ -93,7 +93,7 @@ final class HostRole implements KmsHost, AutoCloseable {
 
   /**
    * The host's state for the control API: every loaded family's count pool (and any other pool the ledger holds)
-   * with its count now against the threshold classes of the families that use it (kms-facts.md §1.4, §1.5), and the
+   * with its count now against the threshold classes of the families that use it (docs/kms-rules.md §1.4, §1.5), and the
    * clients counted now. The ledger keeps CMIDs per pool, not per SKU, so entries carry no SKU id.
    */
   HostView view(List<LoadedFamily> families, Instant now) {

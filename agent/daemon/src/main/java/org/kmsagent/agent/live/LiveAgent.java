@@ -117,7 +117,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private static final class Tracked {
     final LoadedFamily family;
     final UUID skuId;
-    /** The edition's name as the licensing service reports it (editions may share a SKU id, kms-facts.md §4). */
+    /** The edition's name as the licensing service reports it (editions may share a SKU id, docs/kms-rules.md §4). */
     final String name;
     RenewalLoop loop;
     RenewalEvent lastAttempt;
@@ -327,7 +327,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     }
     for (InstalledProduct p : installed) {
       Tracked t = new Tracked(f, p.skuId(), p.name());
-      // kms-facts.md §2.3: each product follows its own schedule; the MAK fallback needs a MAK the administrator
+      // docs/kms-rules.md §2.3: each product follows its own schedule; the MAK fallback needs a MAK the administrator
       // gave, which this build has no key for yet, so it stays off.
       t.loop = new RenewalLoop(scheduler, f, choice.stack(), p.skuId(), MakFallbackPolicy.OFF, e -> onEvent(t, e));
       tracked.put(key(t), t);
@@ -616,7 +616,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   @Override
   public void clearKms(Optional<String> family) {
     onMachine(() -> {
-      // slmgr /ckms: the product goes back to finding its host through DNS (kms-facts.md §2.5).
+      // slmgr /ckms: the product goes back to finding its host through DNS (docs/kms-rules.md §2.5).
       pointAll(select(family), KmsEndpoint.discovery());
       return null;
     });

@@ -34,7 +34,7 @@ import org.kmsagent.api.WindowsVersion;
  * <p>Not thread-safe: driven from the scheduler's single context, like the machine.
  */
 public final class SimulatedSite {
-  /** The DNS domain of the simulated machine (where it looks for {@code _vlmcs._tcp}, kms-facts.md §2.5). */
+  /** The DNS domain of the simulated machine (where it looks for {@code _vlmcs._tcp}, docs/kms-rules.md §2.5). */
   public static final String DOMAIN = "kms-agent.simulated";
   /** The Windows version the simulated machine runs (a current Windows 11 build). */
   public static final WindowsVersion WINDOWS = new WindowsVersion(10, 0, 26100);
@@ -125,7 +125,7 @@ public final class SimulatedSite {
   /**
    * Puts the agent's host model on the simulated network as {@code <machine name>:port}, replacing what was attached
    * under that name (new settings), and publishes its SRV record in the machine's domain when {@code publishDns}
-   * (kms-facts.md §2.6), withdrawing it otherwise.
+   * (docs/kms-rules.md §2.6), withdrawing it otherwise.
    */
   public void attachHost(KmsHost host, int port, boolean publishDns, List<HostKey> keys, Set<String> packs) {
     String name = machine.machineName();

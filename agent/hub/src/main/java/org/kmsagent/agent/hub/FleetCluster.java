@@ -23,7 +23,7 @@ public final class FleetCluster {
 
   /** The Hazelcast configuration for a hub. */
   public static Config hazelcastConfig(FleetConfig.ClusterConfig c) {
-    // Start from vertx-hazelcast's default-cluster.xml: it defines the maps the event bus needs (stack-notes).
+    // Start from vertx-hazelcast's default-cluster.xml: it defines the maps the event bus needs (docs/building.md).
     Config cfg = ConfigUtil.loadConfig();
     cfg.setClusterName(c.name());
     cfg.setProperty("hazelcast.phone.home.enabled", "false");

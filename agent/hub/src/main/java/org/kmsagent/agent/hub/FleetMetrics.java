@@ -110,8 +110,8 @@ public final class FleetMetrics {
         }
       }
     }
-    figures.set(PREFIX + ".pool.count", "Clients each KMS host pool counts now (kms-facts.md 1.2)", counts);
-    figures.set(PREFIX + ".pool.threshold", "The count a threshold class needs (kms-facts.md 1.5)", thresholds);
+    figures.set(PREFIX + ".pool.count", "Clients each KMS host pool counts now (docs/kms-rules.md §1.2)", counts);
+    figures.set(PREFIX + ".pool.threshold", "The count a threshold class needs (docs/kms-rules.md §1.5)", thresholds);
     figures.set(PREFIX + ".pool.crossing.days", "Days until the forecast says the pool reaches (or, at or above it, "
         + "drops below) the threshold; absent when it never does within the horizon", crossing);
   }

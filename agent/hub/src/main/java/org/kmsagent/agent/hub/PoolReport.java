@@ -45,7 +45,7 @@ final class PoolReport {
         for (Object t : thresholds) {
           largest = Math.max(largest, ((JsonObject) t).getInteger("required", 0));
         }
-        // kms-facts.md §1.3: the table holds twice the largest threshold asked for.
+        // docs/kms-rules.md §1.3: the table holds twice the largest threshold asked for.
         int capacity = Math.max(1, 2 * largest);
         JsonArray forecasts = new JsonArray();
         for (Object t : thresholds) {

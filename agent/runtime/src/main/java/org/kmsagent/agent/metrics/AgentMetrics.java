@@ -129,8 +129,8 @@ public final class AgentMetrics {
     Map<Tags, Integer> counts = new LinkedHashMap<>();
     Map<Tags, Integer> thresholds = new LinkedHashMap<>();
     addPools(counts, thresholds, base, pools);
-    figures.set(prefix + ".pool.count", "Clients a KMS host pool counts now (kms-facts.md 1.2)", counts);
-    figures.set(prefix + ".pool.threshold", "The count a threshold class needs (kms-facts.md 1.5)", thresholds);
+    figures.set(prefix + ".pool.count", "Clients a KMS host pool counts now (docs/kms-rules.md §1.2)", counts);
+    figures.set(prefix + ".pool.threshold", "The count a threshold class needs (docs/kms-rules.md §1.5)", thresholds);
   }
 
   public static void addPools(Map<Tags, Integer> counts, Map<Tags, Integer> thresholds, Map<String, String> base,

@@ -38,7 +38,7 @@ public final class Figures {
 
   /**
    * Sets the builder's options, with Vert.x's own meters recorded in {@code figures} when it is not null
-   * (stack-notes: Vert.x 5 takes the registry through {@code withMetrics}, not the options).
+   * (docs/building.md: Vert.x 5 takes the registry through {@code withMetrics}, not the options).
    */
   public static VertxBuilder instrument(VertxBuilder builder, VertxOptions options, Figures figures) {
     if (figures == null) {

@@ -59,7 +59,7 @@ public record Scenario(
    * @param name its name (FQDN)
    * @param domain the DNS domain it publishes its SRV record in
    * @param port its port
-   * @param publishDns whether it publishes {@code _vlmcs._tcp} (kms-facts.md §2.6)
+   * @param publishDns whether it publishes {@code _vlmcs._tcp} (docs/kms-rules.md §2.6)
    * @param hostKeys the host keys installed
    * @param licensePacks the license packs installed
    * @param activationInterval the retry interval it hands clients (§2.1)

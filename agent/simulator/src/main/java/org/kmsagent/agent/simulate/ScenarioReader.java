@@ -47,10 +47,10 @@ import org.kmsagent.api.WindowsVersion;
 public final class ScenarioReader {
   /** When the virtual clock starts unless a scenario says otherwise. */
   public static final Instant DEFAULT_START = Instant.parse("2026-01-05T08:00:00Z");
-  /** The host's intervals by default (kms-facts.md §2.1). */
+  /** The host's intervals by default (docs/kms-rules.md §2.1). */
   static final Duration DEFAULT_ACTIVATION = KmsRules.ACTIVATION_INTERVAL;
   static final Duration DEFAULT_RENEWAL = KmsRules.RENEWAL_INTERVAL;
-  /** The allowed range for both host intervals (kms-facts.md §2.1: 15 min to 30 days). */
+  /** The allowed range for both host intervals (docs/kms-rules.md §2.1: 15 min to 30 days). */
   static final Duration MIN_INTERVAL = Duration.ofMinutes(15);
   static final Duration MAX_INTERVAL = Duration.ofMinutes(KmsRules.MAX_INTERVAL_MINUTES);
   static final int MAX_MACHINES = 1_000_000;
@@ -467,7 +467,7 @@ public final class ScenarioReader {
     }
     Duration d = duration(field, text, problems);
     if (d != null && (d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0)) {
-      // kms-facts.md §2.1: both intervals range from 15 minutes to 30 days.
+      // docs/kms-rules.md §2.1: both intervals range from 15 minutes to 30 days.
       problems.add("field '" + field + "': " + text + " is outside the allowed 15m to 30d");
       return null;
     }

@@ -118,7 +118,7 @@ public final class SimulationLab {
     world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, plan.hostKeys(),
         plan.licensePacks()));
     if (plan.publishDns()) {
-      // Manual/dynamic record: _vlmcs._tcp, priority 0, weight 0 (kms-facts.md §2.6).
+      // Manual/dynamic record: _vlmcs._tcp, priority 0, weight 0 (docs/kms-rules.md §2.6).
       world.dns().publish(plan.domain(), new SimulatedDns.SrvRecord(plan.name(), plan.port(), 0, 0));
     }
     for (Scenario.Outage o : plan.outages()) {

@@ -100,7 +100,7 @@ public final class InMemoryAgent implements AgentControl {
         out.add(new ActionResult(p.family, p.name, false, "0xC004F014", "no product key installed"));
       } else {
         p.status = "LICENSED";
-        p.validUntil = clock.instant().plus(Duration.ofDays(180)); // kms-facts.md §2.3
+        p.validUntil = clock.instant().plus(Duration.ofDays(180)); // docs/kms-rules.md §2.3
         p.lastResult = "0x0 ok";
         out.add(new ActionResult(p.family, p.name, true, "0x00000000", "activated"));
       }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.kmsagent.api.HResult;
 
-/** The counting rules of kms-facts.md §1-§3 on small exact timelines (virtual time: every request passes its now). */
+/** The counting rules of docs/kms-rules.md §1-§3 on small exact timelines (virtual time: every request passes its now). */
 class LedgerKmsHostTest {
   private final List<ActivationLedger> opened = new ArrayList<>();
 
@@ -92,7 +92,7 @@ class LedgerKmsHostTest {
 
   @Test
   void workedExampleServerActivatesAtItsRetryOnceTenMoreClientsCame() {
-    // kms-facts.md §1.6: 2 x Windows 7 -> 1, 2; server -> 3 (refused); 10 x Windows 7 -> 4..13; server retry -> 13.
+    // docs/kms-rules.md §1.6: 2 x Windows 7 -> 1, 2; server -> 3 (refused); 10 x Windows 7 -> 4..13; server retry -> 13.
     LedgerKmsHost host = host(fullHost());
     assertThat(host.handle(windows7(1, T0), T0).count()).isEqualTo(1);
     assertThat(host.handle(windows7(2, minutes(1)), minutes(1)).count()).isEqualTo(2);

@@ -73,7 +73,7 @@ class FleetHubTest {
     return CliRun.of(all.toArray(String[]::new));
   }
 
-  /** A KMS host with 13 Windows clients last seen on Feb 20 (kms-facts.md §1.6's count of 13). */
+  /** A KMS host with 13 Windows clients last seen on Feb 20 (docs/kms-rules.md §1.6's count of 13). */
   private static JsonObject kmsHost() {
     JsonArray ledger = new JsonArray();
     for (int i = 0; i < 13; i++) {

@@ -33,7 +33,7 @@ class DaemonResumeIT {
   @Test
   void aDaemonKilledAfterActivatingResumesItsScheduleInsteadOfActivatingAgain() throws Exception {
     Path data = dir.resolve("data");
-    LiveFixture.seedLedger(data, 24); // a site of 24 other clients: this machine is the 25th (kms-facts.md §1.5)
+    LiveFixture.seedLedger(data, 24); // a site of 24 other clients: this machine is the 25th (docs/kms-rules.md §1.5)
     Path config = Files.writeString(dir.resolve("agent.yaml"), """
         licensing: simulated
         pluginsDir: %s

@@ -40,7 +40,7 @@ class LiveAgentIT {
       assertThat(p.product()).isEqualTo("Windows 11 Enterprise");
       assertThat(p.partialKey()).isEqualTo("2YT43");
       assertThat(p.lastResult()).startsWith("0x00000000");
-      // kms-facts.md §2.1: renewal a renewal interval (7 days by default) after the success; valid 180 days.
+      // docs/kms-rules.md §2.1: renewal a renewal interval (7 days by default) after the success; valid 180 days.
       assertThat(Duration.between(Instant.now(), p.nextAttempt())).isBetween(Duration.ofDays(7).minusMinutes(5),
           Duration.ofDays(7));
       assertThat(Duration.between(Instant.now(), p.validUntil())).isBetween(Duration.ofDays(180).minusMinutes(5),
@@ -94,7 +94,7 @@ class LiveAgentIT {
       ProductView p = windows(f);
       assertThat(p.status()).isEqualTo("INITIAL_GRACE");
       assertThat(p.kms()).isEqualTo("kms.corp.example:1688");
-      // kms-facts.md §2.1: an unactivated client retries every 2 hours.
+      // docs/kms-rules.md §2.1: an unactivated client retries every 2 hours.
       assertThat(Duration.between(Instant.now(), p.nextAttempt())).isBetween(Duration.ofMinutes(115),
           Duration.ofMinutes(120));
     }
@@ -104,7 +104,7 @@ class LiveAgentIT {
   void activateNowAndInstallingAGivenKeyGoThroughTheFamilyAndNeverShowTheWholeKey() throws Exception {
     try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "host.enabled=true")) {
       await().atMost(Duration.ofSeconds(30)).until(() -> !f.renewals("ACTIVATION_FAILED").isEmpty());
-      // One machine alone: count 1 of 25 (kms-facts.md §1.5).
+      // One machine alone: count 1 of 25 (docs/kms-rules.md §1.5).
       List<ActionResult> r = f.agent.activate(Optional.of("windows-client"));
       assertThat(r).singleElement().satisfies(a -> {
         assertThat(a.ok()).isFalse();

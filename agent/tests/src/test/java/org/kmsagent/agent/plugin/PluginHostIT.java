@@ -65,7 +65,7 @@ class PluginHostIT {
         .isEqualTo(UUID.fromString("59a52881-a989-479d-af46-f275c6370663"));
     assertThat(host.registry().family("office2013").get().applicationId())
         .isEqualTo(UUID.fromString("0ff1ce15-a989-479d-af46-f275c6370663"));
-    // Windows client and server share one pool; each Office version counts apart (kms-facts.md §1.4).
+    // Windows client and server share one pool; each Office version counts apart (docs/kms-rules.md §1.4).
     assertThat(host.registry().family("windows-server").get().countPool())
         .isEqualTo(host.registry().family("windows-client").get().countPool());
     assertThat(host.registry().family("office2010").get().countPool().id()).isEqualTo("office2010");
@@ -98,7 +98,7 @@ class PluginHostIT {
   void everyGvlkIsWellFormedAndBelongsToExactlyOneSkuAcrossAllPlugins() throws Exception {
     PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
     host().rescan();
-    // kms-facts.md §6: the 24-symbol alphabet plus at most one N, five groups of five.
+    // docs/kms-rules.md §6: the 24-symbol alphabet plus at most one N, five groups of five.
     Pattern format = Pattern.compile("^[B-DF-HJKMP-RTV-Y2-46-9N]{5}(-[B-DF-HJKMP-RTV-Y2-46-9N]{5}){4}$");
     Map<String, Set<Optional<UUID>>> skusPerKey = new HashMap<>();
     List<Sku> all = host.registry().families().stream().flatMap(f -> f.catalog().skus().stream()).toList();

@@ -17,7 +17,7 @@ import org.kmsagent.agent.testsupport.TestFamilies;
 class RenewalLoopResumeTest {
   private static final String SERVER = "Windows Server 2019 Standard";
 
-  /** Five servers activate at T0 (the fifth brings the count to the threshold, kms-facts.md §1.5). */
+  /** Five servers activate at T0 (the fifth brings the count to the threshold, docs/kms-rules.md §1.5). */
   private static LoopHarness fiveServersActivated() {
     LoopHarness h = new LoopHarness();
     for (int i = 0; i < 5; i++) {
@@ -77,7 +77,7 @@ class RenewalLoopResumeTest {
     assertThat(loop.attemptNow()).isTrue();
     assertThat(loop.attempts()).isEqualTo(1);
     Instant now = h.scheduler.now();
-    // A renewal succeeded: the next one is a renewal interval (7 days, kms-facts.md §2.1) from now, and the old
+    // A renewal succeeded: the next one is a renewal interval (7 days, docs/kms-rules.md §2.1) from now, and the old
     // timer is gone (no attempt at the previously stored time).
     assertThat(loop.nextAttempt()).isEqualTo(now.plus(Duration.ofMinutes(10_080)));
     h.runUntil(Duration.ofDays(8));

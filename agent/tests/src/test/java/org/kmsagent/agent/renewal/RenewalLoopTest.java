@@ -19,7 +19,7 @@ import org.kmsagent.agent.renewal.Diagnosis.Cause;
 import org.kmsagent.api.LicenseState;
 import org.kmsagent.api.LicenseStatus;
 
-/** The renewal rules of kms-facts.md §2.1–§2.4 on small exact timelines. */
+/** The renewal rules of docs/kms-rules.md §2.1–§2.4 on small exact timelines. */
 class RenewalLoopTest {
   private static final String SERVER = "Windows Server 2019 Standard";
 

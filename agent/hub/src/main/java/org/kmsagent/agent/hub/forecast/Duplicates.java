@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 /**
  * Machines that present the same CMID: images cloned without {@code sysprep /generalize}. A KMS host counts one
- * CMID once, so such machines add nothing to the count however many there are (kms-facts.md §1.2). Pure.
+ * CMID once, so such machines add nothing to the count however many there are (docs/kms-rules.md §1.2). Pure.
  */
 public final class Duplicates {
   private Duplicates() {}

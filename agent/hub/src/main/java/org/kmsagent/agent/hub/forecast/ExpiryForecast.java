@@ -14,7 +14,7 @@ import java.util.Optional;
  * renewals. Pure.
  */
 public final class ExpiryForecast {
-  /** An activation is valid for 180 days after the latest successful activation or renewal: kms-facts.md §2.1. */
+  /** An activation is valid for 180 days after the latest successful activation or renewal: docs/kms-rules.md §2.1. */
   public static final Duration VALIDITY = KmsRules.VALIDITY;
 
   private ExpiryForecast() {}

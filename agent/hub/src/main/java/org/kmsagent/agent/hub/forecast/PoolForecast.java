@@ -12,7 +12,7 @@ import java.util.Optional;
  * When one KMS host pool crosses one threshold, projected from the host's counted clients and the arrivals seen.
  * Pure: the same inputs always give the same answer.
  *
- * <p>The model (kms-facts.md §1.2, §1.3): each counted client stays in the table for 30 days after its latest
+ * <p>The model (docs/kms-rules.md §1.2, §1.3): each counted client stays in the table for 30 days after its latest
  * contact; new machines keep arriving at the rate seen over the last 30 days; the count never exceeds the table's
  * capacity (twice the largest threshold asked for). A pool that meets its threshold is projected to drop below it
  * if none of its counted clients contacts the host again, so {@code crossesAt} is the date by which renewals must
@@ -20,7 +20,7 @@ import java.util.Optional;
  * its threshold is projected to reach it through new arrivals only.
  *
  * @param thresholdClass the threshold class's name (e.g. {@code windows-client})
- * @param required the count it needs (kms-facts.md §1.5)
+ * @param required the count it needs (docs/kms-rules.md §1.5)
  * @param count the count now
  * @param met whether the count now reaches it
  * @param crossesAt when the projected count first drops below (if met) or reaches (if not) the threshold; empty when
@@ -31,7 +31,7 @@ public record PoolForecast(
     String thresholdClass, int required, int count, boolean met, Optional<Instant> crossesAt,
     double arrivalsPerDay) {
 
-  /** How long a client stays counted after its latest contact: kms-facts.md §1.2. */
+  /** How long a client stays counted after its latest contact: docs/kms-rules.md §1.2. */
   public static final Duration COUNT_WINDOW = KmsRules.COUNT_WINDOW;
 
   private static final double DAY_SECONDS = 86_400.0;
@@ -42,7 +42,7 @@ public record PoolForecast(
    * @param now the present
    * @param thresholdClass the class's name, copied into the result
    * @param required the count the class needs
-   * @param capacity the most the table holds (kms-facts.md §1.3: 2 × the largest threshold asked for)
+   * @param capacity the most the table holds (docs/kms-rules.md §1.3: 2 × the largest threshold asked for)
    * @param lastContacts each counted client's latest contact
    * @param firstSeen when each client of the pool was first seen (those older than 30 days are ignored)
    * @param horizon how far ahead to look

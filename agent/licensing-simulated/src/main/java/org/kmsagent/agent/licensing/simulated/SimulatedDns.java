@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A DNS zone holding {@code _vlmcs._tcp} SRV records per domain, as KMS hosts publish them (kms-facts.md §2.6) and
+ * A DNS zone holding {@code _vlmcs._tcp} SRV records per domain, as KMS hosts publish them (docs/kms-rules.md §2.6) and
  * clients look them up (§2.5).
  */
 public final class SimulatedDns {
-  /** The SRV name KMS clients query (kms-facts.md §2.5). */
+  /** The SRV name KMS clients query (docs/kms-rules.md §2.5). */
   public static final String KMS_SRV_NAME = "_vlmcs._tcp";
 
   /**

@@ -42,11 +42,11 @@ import org.kmsagent.api.WindowsVersion;
  * <p>Not thread-safe: the scheduler's single thread drives it.
  */
 public final class SimulatedMachine implements LicensingStack, DiagnosableStack {
-  /** A KMS activation is valid 180 days after the last success (kms-facts.md §2.1). */
+  /** A KMS activation is valid 180 days after the last success (docs/kms-rules.md §2.1). */
   public static final Duration KMS_VALIDITY = KmsRules.VALIDITY;
-  /** Client default retry interval before any host answered (kms-facts.md §2.1: 120 min). */
+  /** Client default retry interval before any host answered (docs/kms-rules.md §2.1: 120 min). */
   public static final Duration DEFAULT_ACTIVATION_INTERVAL = KmsRules.ACTIVATION_INTERVAL;
-  /** Client default renewal interval before any host answered (kms-facts.md §2.1: 10,080 min). */
+  /** Client default renewal interval before any host answered (docs/kms-rules.md §2.1: 10,080 min). */
   public static final Duration DEFAULT_RENEWAL_INTERVAL = KmsRules.RENEWAL_INTERVAL;
 
   private static final long VALIDITY_MILLIS = KMS_VALIDITY.toMillis();
@@ -111,7 +111,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
 
   /**
    * Installs an edition now, with {@code key} as its product key (usually its GVLK, as volume media ship; empty
-   * for none). Out-of-box grace starts now (kms-facts.md §2.2).
+   * for none). Out-of-box grace starts now (docs/kms-rules.md §2.2).
    */
   public void install(SimulatedProduct product, Optional<ProductKey> key) {
     Slot s = new Slot(product, world.scheduler().nowMillis());
@@ -183,7 +183,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
     slots.add(s);
   }
 
-  /** Turns KMS host caching on or off ({@code slmgr /skhc}, {@code /ckhc}; on by default, kms-facts.md §2.5). */
+  /** Turns KMS host caching on or off ({@code slmgr /skhc}, {@code /ckhc}; on by default, docs/kms-rules.md §2.5). */
   public void setHostCaching(boolean on) {
     this.hostCaching = on;
   }
@@ -248,7 +248,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
       reason = HResult.S_OK;
     } else if (s.validUntilMillis > 0) {
       // An activation lapsed after 180 days without renewal: out-of-tolerance grace, then notification
-      // (kms-facts.md §2.2, §2.3); modelled with the family's grace length.
+      // (docs/kms-rules.md §2.2, §2.3); modelled with the family's grace length.
       long end = s.validUntilMillis + grace;
       status = now < end ? LicenseStatus.ADDITIONAL_GRACE : LicenseStatus.NOTIFICATION;
       remaining = Math.max(0, end - now);
@@ -368,7 +368,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
         KmsResponse resp = host.host().handle(request(s, now), Instant.ofEpochMilli(now));
         if (resp.result().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()) {
           // The host refuses a request whose time is more than 4 h off; the client then tries the next host and
-          // finally reports 0xC004F074 (kms-facts.md §2.4).
+          // finally reports 0xC004F074 (docs/kms-rules.md §2.4).
           why = Diagnosis.of(Cause.CLOCK_SKEW, "clock " + describeOffset() + " against " + host.name()
               + " (limit 4 h)");
           continue;
@@ -379,7 +379,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
         String zone = d.lookupDomain().orElse(domain);
         List<SimulatedDns.SrvRecord> records = world.dns().lookup(zone);
         if (records.isEmpty()) {
-          // kms-facts.md §5: no _vlmcs._tcp record → 0x8007232B "DNS name does not exist".
+          // docs/kms-rules.md §5: no _vlmcs._tcp record → 0x8007232B "DNS name does not exist".
           s.hostInUse = null;
           return fail(s, HResult.DNS_ERROR_RCODE_NAME_ERROR,
               Diagnosis.of(Cause.NO_SRV_RECORD, "no " + SimulatedDns.KMS_SRV_NAME + " record in " + zone));
@@ -396,7 +396,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
 
   private record Target(String host, int port) {}
 
-  /** SRV records by priority, and within one priority a weighted random pick order (kms-facts.md §2.5). */
+  /** SRV records by priority, and within one priority a weighted random pick order (docs/kms-rules.md §2.5). */
   private List<Target> order(List<SimulatedDns.SrvRecord> records) {
     List<SimulatedDns.SrvRecord> left = new ArrayList<>(records);
     left.sort(Comparator.comparingInt(SimulatedDns.SrvRecord::priority));
@@ -450,7 +450,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
   }
 
   private ActivationResult answered(Slot s, SimulatedNetwork.HostEntry host, KmsResponse resp, long now) {
-    // The client adopts the host's intervals after its first response (kms-facts.md §2.1).
+    // The client adopts the host's intervals after its first response (docs/kms-rules.md §2.1).
     s.activationInterval = resp.activationInterval();
     s.renewalInterval = resp.renewalInterval();
     s.hostInUse = host.name();
@@ -461,7 +461,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
     ActivationResult r = new ActivationResult(resp.result(), Optional.of(host.name()),
         resp.count() > 0 ? OptionalInt.of(resp.count()) : OptionalInt.empty(), OptionalInt.of(resp.requiredCount()));
     if (resp.activated()) {
-      // Each success restarts the 180 days (kms-facts.md §2.1).
+      // Each success restarts the 180 days (docs/kms-rules.md §2.1).
       s.validUntilMillis = now + VALIDITY_MILLIS;
       s.lastDiagnosis = null;
       return r;

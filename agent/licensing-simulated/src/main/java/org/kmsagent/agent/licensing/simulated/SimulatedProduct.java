@@ -15,7 +15,7 @@ import org.kmsagent.api.Sku;
  * @param familyId the family id
  * @param poolId the count pool its requests are counted in
  * @param sku the edition (its group and threshold class go into the KMS request)
- * @param gracePeriod the out-of-box grace (the family catalog's {@code gracePeriod}, kms-facts.md §2.2)
+ * @param gracePeriod the out-of-box grace (the family catalog's {@code gracePeriod}, docs/kms-rules.md §2.2)
  * @param licensePack the license pack a host needs to serve it, if any (for diagnosis)
  */
 public record SimulatedProduct(

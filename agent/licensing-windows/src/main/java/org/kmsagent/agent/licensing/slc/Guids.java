@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /**
  * Conversions between {@link UUID} and the Windows {@code GUID} layout (Data1-3 little-endian in memory,
- * slc-api.md §3). Going through the text form keeps the byte order right on both sides.
+ * docs/kms-rules.md §8.3). Going through the text form keeps the byte order right on both sides.
  */
 public final class Guids {
   private Guids() {}
@@ -32,7 +32,7 @@ public final class Guids {
   /**
    * The UUID held by 16 bytes in Windows GUID memory layout (Data1-3 little-endian). Read through native memory:
    * jna-platform's {@code new GUID(byte[])} reads Data1-3 big-endian (UUID order), which the double's test showed
-   * swaps the first eight bytes of an SLC {@code ProductSkuId}, contrary to slc-api.md §5.
+   * swaps the first eight bytes of an SLC {@code ProductSkuId}, contrary to docs/kms-rules.md §8.5.
    */
   static UUID fromBytes(byte[] sixteen) {
     if (sixteen.length != 16) {

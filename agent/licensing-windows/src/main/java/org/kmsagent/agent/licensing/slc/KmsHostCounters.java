@@ -3,7 +3,7 @@ package org.kmsagent.agent.licensing.slc;
 import java.util.Map;
 
 /**
- * A KMS host's counters as {@code SLGetApplicationInformation} reports them (slc-api.md §1, "KMS host counters").
+ * A KMS host's counters as {@code SLGetApplicationInformation} reports them (docs/kms-rules.md §8.1, "KMS host counters").
  *
  * @param keyManagementService whether this machine is a KMS host for the application
  * @param currentCount the host's count; -1 when not a host or no request yet

@@ -6,15 +6,15 @@ import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.ProductKey;
 
 /**
- * The write path SLC does not offer publicly (slc-api.md §1, §6): installing a key so it becomes current,
+ * The write path SLC does not offer publicly (docs/kms-rules.md §8.1, §8.6): installing a key so it becomes current,
  * setting the KMS host, port, lookup domain and host caching, activating, refreshing. On Windows it is
  * {@code licensing.wmi.WmiLicensingWriter} (WMI methods through COM); tests use a recording
  * fake.
  *
  * <p>Every method either succeeds or throws a {@link LicensingException} carrying the HRESULT the service gave
- * (an SPP method fails as a whole with the SL error, slc-api.md §5). Per-SKU methods act on one product, as
+ * (an SPP method fails as a whole with the SL error, docs/kms-rules.md §8.5). Per-SKU methods act on one product, as
  * {@code slmgr /skms host:port <ActivationID>} does; the others on the service. Installing a key and changing
- * service settings need administrator rights (slc-api.md §6 pitfall 11).
+ * service settings need administrator rights (docs/kms-rules.md §8.6 pitfall 11).
  */
 public interface LicensingWriter {
 

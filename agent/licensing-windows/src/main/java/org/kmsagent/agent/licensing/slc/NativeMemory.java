@@ -8,7 +8,7 @@ import com.sun.jna.platform.win32.Kernel32;
 
 /**
  * Frees a buffer the licensing library allocated. SLC documents {@code LocalFree} for every output
- * (slc-api.md §2); on Windows that is kernel32's, elsewhere (the test double) the client library exports a
+ * (docs/kms-rules.md §8.2); on Windows that is kernel32's, elsewhere (the test double) the client library exports a
  * {@code LocalFree} of its own, so the same Java code path runs on both.
  */
 @FunctionalInterface

@@ -2,7 +2,7 @@ package org.kmsagent.agent.licensing.slc;
 
 import java.util.Optional;
 
-/** {@code SLDATATYPE}: how a value buffer is encoded (slc-api.md §3). */
+/** {@code SLDATATYPE}: how a value buffer is encoded (docs/kms-rules.md §8.3). */
 public enum SlDataType {
   NONE(0),
   SZ(1),

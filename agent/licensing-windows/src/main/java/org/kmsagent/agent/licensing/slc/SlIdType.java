@@ -1,6 +1,6 @@
 package org.kmsagent.agent.licensing.slc;
 
-/** {@code SLIDTYPE}: the kinds of id {@code SLGetSLIDList} maps between (slc-api.md §3). */
+/** {@code SLIDTYPE}: the kinds of id {@code SLGetSLIDList} maps between (docs/kms-rules.md §8.3). */
 public enum SlIdType {
   APPLICATION(0),
   PRODUCT_SKU(1),

@@ -5,14 +5,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One {@code SL_LICENSING_STATUS} record, copied out of native memory (slc-api.md §3).
+ * One {@code SL_LICENSING_STATUS} record, copied out of native memory (docs/kms-rules.md §8.3).
  *
  * @param skuId the SKU the record is about
  * @param status {@code SLLICENSINGSTATUS}: 0 unlicensed, 1 licensed, 2 in grace, 3 notification
  * @param graceMinutes {@code dwGraceTime}: remaining grace (or validity), minutes
  * @param totalGraceDays {@code dwTotalGraceDays}: grace days defined in the license
  * @param reason {@code hrReason}: the HRESULT behind the state
- * @param validityExpiration {@code qwValidityExpiration}, a UTC FILETIME (slc-api.md §3 [C]); 0 = none
+ * @param validityExpiration {@code qwValidityExpiration}, a UTC FILETIME (docs/kms-rules.md §8.3 [C]); 0 = none
  */
 public record SlLicensingStatus(
     UUID skuId, int status, long graceMinutes, long totalGraceDays, int reason, long validityExpiration) {

@@ -5,7 +5,7 @@ import com.sun.jna.Structure;
 import com.sun.jna.platform.win32.Guid;
 
 /**
- * The native layout of {@code SL_LICENSING_STATUS}: 40 bytes, 8-byte aligned, no padding (slc-api.md §3).
+ * The native layout of {@code SL_LICENSING_STATUS}: 40 bytes, 8-byte aligned, no padding (docs/kms-rules.md §8.3).
  * Field names follow the C struct, as JNA maps them by {@link Structure.FieldOrder}.
  */
 @Structure.FieldOrder({"SkuId", "eStatus", "dwGraceTime", "dwTotalGraceDays", "hrReason", "qwValidityExpiration"})

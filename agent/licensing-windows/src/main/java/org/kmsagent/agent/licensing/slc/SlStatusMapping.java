@@ -3,7 +3,7 @@ package org.kmsagent.agent.licensing.slc;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.LicenseStatus;
 
-/** SL status to WMI LicenseStatus, as slc-api.md §1 "SL status → WMI LicenseStatus" gives it. */
+/** SL status to WMI LicenseStatus, as docs/kms-rules.md §8.1 "SL status → WMI LicenseStatus" gives it. */
 final class SlStatusMapping {
   private SlStatusMapping() {}
 

@@ -8,9 +8,9 @@ import com.sun.jna.ptr.PointerByReference;
 
 /**
  * The read side of the Software Licensing Client, as exported by {@code slc.dll} (Windows' SPP) and
- * {@code osppc.dll} (Office's OSPP) with the same names and prototypes (slc-api.md §2).
+ * {@code osppc.dll} (Office's OSPP) with the same names and prototypes (docs/kms-rules.md §8.2).
  *
- * <p>Mapping (slc-api.md §5, stack-notes "JNA"): HRESULT is {@code int} (never {@code WinNT.HRESULT}, which is 8
+ * <p>Mapping (docs/kms-rules.md §8.5, docs/building.md §9 "JNA "): HRESULT is {@code int} (never {@code WinNT.HRESULT}, which is 8
  * bytes on Linux); {@code const SLID*} is a {@link Guid.GUID} passed by reference, {@code null} when optional; every
  * {@code PCWSTR} is a {@link Pointer} to UTF-16LE bytes made by {@link Utf16} (never {@code WString}, whose
  * {@code wchar_t} is 4 bytes on Linux); out pointers are {@link PointerByReference} and the buffers they receive
@@ -53,7 +53,7 @@ public interface SlcLibrary extends Library {
 
   /**
    * {@code HRESULT SLGetGenuineInformation(const SLID *pQueryId, PCWSTR, SLDATATYPE*, UINT*, BYTE**)}: no handle;
-   * asked with a SKU id for {@code SL_LAST_ACT_ATTEMPT_HRESULT} (slc-api.md §1, §2).
+   * asked with a SKU id for {@code SL_LAST_ACT_ATTEMPT_HRESULT} (docs/kms-rules.md §8.1, §8.2).
    */
   int SLGetGenuineInformation(Guid.GUID pQueryId, Pointer pwszValueName, IntByReference peDataType,
       IntByReference pcbValue, PointerByReference ppbValue);

@@ -33,7 +33,7 @@ import org.kmsagent.api.WindowsVersion;
  * handle open. Calls block (native and COM); the core makes them off the event loop.
  */
 public final class SlcLicensingStack implements LicensingStack {
-  /** KMS client defaults when the service reports none: 120 min retry, 7 days renewal (kms-facts.md §2.1). */
+  /** KMS client defaults when the service reports none: 120 min retry, 7 days renewal (docs/kms-rules.md §2.1). */
   static final Duration DEFAULT_ACTIVATION_INTERVAL = KmsRules.ACTIVATION_INTERVAL;
 
   static final Duration DEFAULT_RENEWAL_INTERVAL = KmsRules.RENEWAL_INTERVAL;
@@ -94,7 +94,7 @@ public final class SlcLicensingStack implements LicensingStack {
       for (UUID sku : s.skuIds(applicationId)) {
         List<UUID> keys = installedKeys(s, sku);
         if (keys.isEmpty()) {
-          continue; // most SKUs of an application are keyless licences (slc-api.md §1)
+          continue; // most SKUs of an application are keyless licences (docs/kms-rules.md §8.1)
         }
         UUID pkey = keys.get(0);
         String name = text(s.skuInformation(sku, "Name"));
@@ -124,7 +124,7 @@ public final class SlcLicensingStack implements LicensingStack {
   @Override
   public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
     try (SlcSession s = open(service)) {
-      // Several records may come back; match the SKU rather than taking the last (slc-api.md §6 pitfall 5).
+      // Several records may come back; match the SKU rather than taking the last (docs/kms-rules.md §8.6 pitfall 5).
       SlLicensingStatus rec = s.licensingStatus(null, skuId).stream()
           .filter(r -> r.skuId().equals(skuId))
           .reduce((first, second) -> second)
@@ -209,13 +209,13 @@ public final class SlcLicensingStack implements LicensingStack {
   @Override
   public void installProductKey(LicensingService service, ProductKey key) throws LicensingException {
     writer.installProductKey(service, key);
-    writer.refreshLicenseStatus(service); // as slmgr /ipk does (slc-api.md §1)
+    writer.refreshLicenseStatus(service); // as slmgr /ipk does (docs/kms-rules.md §8.1)
   }
 
   @Override
   public void setKmsEndpoint(LicensingService service, UUID skuId, KmsEndpoint endpoint) throws LicensingException {
     if (endpoint instanceof KmsEndpoint.Pinned p) {
-      // slmgr /skms host:port = set the machine, then set the port or clear it back to 1688 (slc-api.md §1)
+      // slmgr /skms host:port = set the machine, then set the port or clear it back to 1688 (docs/kms-rules.md §8.1)
       writer.setKmsMachine(service, skuId, p.host());
       if (p.port() == KmsEndpoint.DEFAULT_PORT) {
         writer.clearKmsPort(service, skuId);
@@ -252,7 +252,7 @@ public final class SlcLicensingStack implements LicensingStack {
       result = ActivationResult.of(e.hresult());
     }
     lastResults.put(skuId, result);
-    writer.refreshLicenseStatus(service); // as slmgr /ato does (slc-api.md §1)
+    writer.refreshLicenseStatus(service); // as slmgr /ato does (docs/kms-rules.md §8.1)
     return result;
   }
 

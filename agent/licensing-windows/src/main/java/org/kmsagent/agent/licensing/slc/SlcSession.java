@@ -19,9 +19,9 @@ import org.kmsagent.api.LicensingException;
  * an absurd count, a value shorter than its type, a status record with an undefined state) becomes a
  * {@link LicensingException} with {@link HResult#RPC_X_BAD_STUB_DATA} that says what was wrong. Native memory is
  * never read past what was announced, and every buffer the library handed out is freed exactly once, in
- * {@code finally}, also when the answer was rejected (slc-api.md §5: free only after success, only if non-null).
+ * {@code finally}, also when the answer was rejected (docs/kms-rules.md §8.5: free only after success, only if non-null).
  *
- * <p>Not thread-safe; open one session per operation (slc-api.md §6: handle lifetime is undocumented).
+ * <p>Not thread-safe; open one session per operation (docs/kms-rules.md §8.6: handle lifetime is undocumented).
  */
 public final class SlcSession implements AutoCloseable {
   /** More ids than any licence store holds: a count above this is a corrupt answer, not a big store. */
@@ -65,7 +65,7 @@ public final class SlcSession implements AutoCloseable {
     return readIds(call, hr, n, out);
   }
 
-  /** The SKUs of an application that hold licenses (most keyless; slc-api.md §1). */
+  /** The SKUs of an application that hold licenses (most keyless; docs/kms-rules.md §8.1). */
   public List<UUID> skuIds(UUID applicationId) throws LicensingException {
     return idList(SlIdType.APPLICATION, applicationId, SlIdType.PRODUCT_SKU);
   }

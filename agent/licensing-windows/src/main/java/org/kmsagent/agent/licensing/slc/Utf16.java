@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * UTF-16LE strings for SLC, which has no A/W variants. Built from bytes, never with {@code WString} or
- * {@code getWideString}: off Windows {@code wchar_t} is 4 bytes and those step by it (stack-notes "JNA").
+ * {@code getWideString}: off Windows {@code wchar_t} is 4 bytes and those step by it (docs/building.md §9 "JNA ").
  */
 final class Utf16 {
   private Utf16() {}

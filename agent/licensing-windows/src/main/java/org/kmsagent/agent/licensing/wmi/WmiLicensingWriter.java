@@ -24,10 +24,10 @@ import org.kmsagent.api.ProductKey;
 /**
  * The write path on Windows: WMI methods of {@code SoftwareLicensingService} / {@code SoftwareLicensingProduct}
  * (or OSPP's {@code OfficeSoftwareProtectionService} / {@code ...Product}) in {@code root\cimv2}, called
- * in-process through COM with {@code IWbemServices::ExecMethod} (slc-api.md §1, §5). Never slmgr.vbs, never its
+ * in-process through COM with {@code IWbemServices::ExecMethod} (docs/kms-rules.md §8.1, §8.5). Never slmgr.vbs, never its
  * localised text.
  *
- * <p>An SPP method fails as a whole with the SL HRESULT as the call's error (slc-api.md §5): that code is what
+ * <p>An SPP method fails as a whole with the SL HRESULT as the call's error (docs/kms-rules.md §8.5): that code is what
  * the {@link LicensingException} carries. Each call initialises COM on the calling thread (multi-threaded
  * apartment), connects, calls and releases everything before returning; calls block and run off the event loop.
  *
@@ -226,7 +226,7 @@ public final class WmiLicensingWriter implements LicensingWriter {
         WinNT.HRESULT hr = svc.ExecMethod(path, name, 0, null, inParams == null ? null : inParams.getPointer(), out,
             null);
         if (hr.intValue() < 0) {
-          // The SL error itself, e.g. 0xC004F074 from Activate (slc-api.md §5).
+          // The SL error itself, e.g. 0xC004F074 from Activate (docs/kms-rules.md §8.5).
           throw new LicensingException(HResult.of(hr.intValue()), "WMI " + cls + "." + method);
         }
       } finally {

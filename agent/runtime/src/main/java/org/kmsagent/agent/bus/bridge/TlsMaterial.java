@@ -50,7 +50,7 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
   }
 
   private static void generate(Path dir, Path cert, Path key) {
-    // Netty makes the pair with the JDK when BouncyCastle is absent (stack-notes "TCP event-bus bridge with TLS").
+    // Netty makes the pair with the JDK when BouncyCastle is absent (docs/building.md §10).
     SelfSignedCertificate made = SelfSignedCertificate.create("localhost");
     try {
       Files.createDirectories(dir);

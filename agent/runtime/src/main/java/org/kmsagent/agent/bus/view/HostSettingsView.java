@@ -5,10 +5,10 @@ import org.kmsagent.agent.rules.KmsRules;
 /**
  * The host role's settings, as an administrator sets them with {@code slmgr} on a real host.
  *
- * @param activationIntervalMinutes kms-facts.md §2.1: 15-43200
- * @param renewalIntervalMinutes kms-facts.md §2.1: 15-43200
+ * @param activationIntervalMinutes docs/kms-rules.md §2.1: 15-43200
+ * @param renewalIntervalMinutes docs/kms-rules.md §2.1: 15-43200
  * @param port the advertised port (nothing listens on it), 1-65535
- * @param publishDns whether the modelled host publishes its SRV record (kms-facts.md §2.6)
+ * @param publishDns whether the modelled host publishes its SRV record (docs/kms-rules.md §2.6)
  * @throws IllegalArgumentException naming the field that is out of range
  */
 public record HostSettingsView(int activationIntervalMinutes, int renewalIntervalMinutes, int port, boolean publishDns) {

@@ -16,7 +16,7 @@ public record HostView(boolean enabled, List<Pool> pools, List<LedgerEntry> ledg
     ledger = List.copyOf(ledger);
   }
 
-  /** A counting pool and its thresholds (kms-facts.md §1.4, §1.5). */
+  /** A counting pool and its thresholds (docs/kms-rules.md §1.4, §1.5). */
   public record Pool(String applicationId, String family, int count, List<Threshold> thresholds) {
     public Pool {
       thresholds = List.copyOf(thresholds);

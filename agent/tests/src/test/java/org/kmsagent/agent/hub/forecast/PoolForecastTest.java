@@ -53,7 +53,7 @@ class PoolForecastTest {
 
   @Test
   void poolBelowTheClientThresholdReachesItOnTheDayEnoughNewMachinesHaveArrived() {
-    // kms-facts.md §1.6: 13 counted, clients need 25. One new machine a day (30 in 30 days): the 12th arrives
+    // docs/kms-rules.md §1.6: 13 counted, clients need 25. One new machine a day (30 in 30 days): the 12th arrives
     // on Mar 13, before any of the 13 (last seen Feb 20) leaves on Mar 22.
     List<Instant> contacts = Collections.nCopies(13, day("2026-02-20"));
     List<Instant> firstSeen = times(day("2026-01-31"), 30, Duration.ofDays(1));
@@ -86,7 +86,7 @@ class PoolForecastTest {
 
   @Test
   void countIsCappedAtTheTableCapacity() {
-    // kms-facts.md §1.3: a host asked only for N=5 holds 10 entries.
+    // docs/kms-rules.md §1.3: a host asked only for N=5 holds 10 entries.
     PoolForecast f = PoolForecast.project(NOW, "office", 5, 10, Collections.nCopies(12, day("2026-02-25")),
         List.of(), HORIZON);
 

@@ -134,7 +134,7 @@ class SimulatedMachineTest {
     ActivationResult first = m.activate(LicensingService.SPP, id("Windows 10 Enterprise"));
     assertThat(first.kmsHost()).contains("kms-b.corp.example");
     clock.runUntil(T0.plus(Duration.ofHours(2)));
-    // kms-a is back, but host caching keeps the client on kms-b (kms-facts.md §2.5).
+    // kms-a is back, but host caching keeps the client on kms-b (docs/kms-rules.md §2.5).
     assertThat(m.activate(LicensingService.SPP, id("Windows 10 Enterprise")).kmsHost()).contains("kms-b.corp.example");
     assertThat(primary.historySize()).isZero();
     assertThat(backup.historySize()).isEqualTo(2);

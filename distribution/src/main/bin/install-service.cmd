@@ -1,34 +1,73 @@
 @echo off
-rem Installs kms-agent as the Windows service "kms-agent" with Apache procrun (docs/windows.md, "As a service").
-rem Needs: an elevated prompt; Java 17+ (JAVA_HOME or the JVM procrun finds); prunsrv.exe from Apache Commons
-rem Daemon's Windows binaries (amd64 build) copied to bin\kms-agent-service.exe.
+rem Installs kms-agent as the Windows service "kms-agent" (docs/windows.md, "As a service"): the service host
+rem bin\kms-agent-service.exe, started automatically as LocalSystem. It is the same service the MSI installs,
+rem for installations unpacked from the .zip.
+rem Needs: an elevated prompt; a 64-bit Java 17+ runtime (JAVA_HOME's, else the java.exe on PATH).
 rem Usage: install-service.cmd [path\to\agent.yaml]     (default: conf\agent.yaml)
+rem The service's environment (registry value Environment of the service) carries KMSAGENT_CONFIG, the
+rem configuration file, and JAVA_HOME, the runtime whose bin\server\jvm.dll the service host loads.
+rem Tested under Wine's cmd.exe (distribution/src/test, ServiceScriptsWineIT).
 setlocal
-set "KMSAGENT_HOME=%~dp0.."
-for %%i in ("%KMSAGENT_HOME%") do set "KMSAGENT_HOME=%%~fi"
+for %%i in ("%~dp0..") do set "KMSAGENT_HOME=%%~fi"
 set "SERVICE=%KMSAGENT_HOME%\bin\kms-agent-service.exe"
-if not exist "%SERVICE%" (
-  echo install-service: %SERVICE% not found. Copy prunsrv.exe ^(amd64^) from Apache Commons Daemon there. 1>&2
-  exit /b 1
-)
-set "CONFIG=%~1"
-if "%CONFIG%"=="" set "CONFIG=%KMSAGENT_HOME%\conf\agent.yaml"
-if not exist "%KMSAGENT_HOME%\logs" mkdir "%KMSAGENT_HOME%\logs"
-set "JVM=auto"
-if defined JAVA_HOME if exist "%JAVA_HOME%\bin\server\jvm.dll" set "JVM=%JAVA_HOME%\bin\server\jvm.dll"
+if not exist "%SERVICE%" goto noservice
 
-"%SERVICE%" //IS//kms-agent --DisplayName="kms-agent" ^
-  --Description="Keeps volume-licensed Windows and Office activated and renewed through KMS." ^
-  --Startup=auto --ServiceUser=LocalSystem --Jvm="%JVM%" ^
-  --Classpath="%KMSAGENT_HOME%\lib\*" ^
-  --JvmOptions="-Dkmsagent.home=%KMSAGENT_HOME%;-XX:+UseSerialGC;-Xss512k;-XX:TieredStopAtLevel=1;-Xms8m;-Xmx64m;-XX:ReservedCodeCacheSize=16m;-XX:-UsePerfData;--enable-native-access=ALL-UNNAMED" ^
-  --StartMode=jvm --StartClass=org.kmsagent.agent.live.WindowsService --StartMethod=start ^
-  --StartParams="%CONFIG%" ^
-  --StopMode=jvm --StopClass=org.kmsagent.agent.live.WindowsService --StopMethod=stop --StopTimeout=45 ^
-  --LogPath="%KMSAGENT_HOME%\logs" --LogPrefix=kms-agent-service --StdOutput=auto --StdError=auto
-if errorlevel 1 (
-  echo install-service: procrun could not install the service ^(is this prompt elevated?^) 1>&2
-  exit /b 1
-)
-echo Installed the service kms-agent. Start it with: sc.exe start kms-agent
+set "CONFIG=%~1"
+if not defined CONFIG set "CONFIG=%KMSAGENT_HOME%\conf\agent.yaml"
+for %%i in ("%CONFIG%") do set "CONFIG=%%~fi"
+if not exist "%CONFIG%" goto noconfig
+
+rem The runtime: JAVA_HOME when it holds bin\java.exe, else the folder above the java.exe on PATH.
+set "JAVA="
+if defined JAVA_HOME if exist "%JAVA_HOME%\bin\java.exe" set "JAVA=%JAVA_HOME%\bin\java.exe"
+if not defined JAVA for %%j in (java.exe) do set "JAVA=%%~$PATH:j"
+if not defined JAVA goto nojava
+for %%i in ("%JAVA%\..\..") do set "JHOME=%%~fi"
+set "JVER="
+for /f "tokens=1-3" %%a in ('call "%JAVA%" -version 2^>^&1') do if /i "%%b"=="version" if not defined JVER set "JVER=%%~c"
+set "JMAJOR=0"
+if defined JVER for /f "delims=.-+_ " %%m in ("%JVER%") do set "JMAJOR=%%m"
+if "%JMAJOR%"=="1" for /f "tokens=2 delims=.-+_ " %%m in ("%JVER%") do set "JMAJOR=%%m"
+set "JODD="
+for /f "delims=0123456789" %%x in ("%JMAJOR%") do set "JODD=%%x"
+if defined JODD set "JMAJOR=0"
+if not defined JVER set "JVER=unknown"
+if %JMAJOR% LSS 17 goto oldjava
+if not exist "%JHOME%\bin\server\jvm.dll" goto nojvm
+
+sc.exe query kms-agent >nul 2>&1
+if not errorlevel 1 goto exists
+sc.exe create kms-agent binPath= "\"%SERVICE%\"" start= auto DisplayName= "kms-agent" obj= LocalSystem >nul
+if errorlevel 1 goto notcreated
+sc.exe description kms-agent "Keeps volume-licensed Windows and Office activated and renewed through KMS." >nul
+reg.exe add "HKLM\SYSTEM\CurrentControlSet\Services\kms-agent" /v Environment /t REG_MULTI_SZ /s "|" /d "KMSAGENT_CONFIG=%CONFIG%|JAVA_HOME=%JHOME%" /f >nul
+if errorlevel 1 goto noenvironment
+echo Installed the service kms-agent (configuration %CONFIG%, Java %JVER% in %JHOME%).
+echo Start it with: sc.exe start kms-agent
 exit /b 0
+
+:noservice
+echo install-service: %SERVICE% not found; it is part of the kms-agent installation. 1>&2
+exit /b 1
+:noconfig
+echo install-service: configuration file %CONFIG% not found. 1>&2
+exit /b 1
+:nojava
+echo install-service: no Java runtime found. Install a 64-bit Java 17 or newer, or set JAVA_HOME. 1>&2
+exit /b 1
+:oldjava
+echo install-service: Java 17 or newer is needed; %JAVA% is version %JVER%. 1>&2
+exit /b 1
+:nojvm
+echo install-service: %JHOME%\bin\server\jvm.dll not found; the service needs a full 64-bit Java runtime there. 1>&2
+exit /b 1
+:exists
+echo install-service: the service kms-agent is already installed; remove it first with uninstall-service.cmd. 1>&2
+exit /b 1
+:notcreated
+echo install-service: could not create the service kms-agent (is this prompt elevated?) 1>&2
+exit /b 1
+:noenvironment
+echo install-service: could not write the service's environment (is this prompt elevated?); removing it again. 1>&2
+sc.exe delete kms-agent >nul 2>&1
+exit /b 1

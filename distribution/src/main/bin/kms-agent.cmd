@@ -1,23 +1,40 @@
 @echo off
-rem kms-agent launcher for Windows. Needs a Java 17 or newer runtime on PATH or in JAVA_HOME.
+rem kms-agent launcher for Windows. Needs a Java 17 or newer runtime: JAVA_HOME's, else java.exe on PATH.
 rem JVM flags: see docs/performance.md (run gets a small heap; other commands the JVM's default); KMSAGENT_JAVA_OPTS adds or overrides flags.
+rem Tested under Wine's cmd.exe with a stand-in java.exe (distribution/src/test, LauncherWineIT). Keep every path
+rem quoted where it is used and out of ( ) blocks: "C:\Program Files (x86)\..." would close a block early.
 setlocal
-set "KMSAGENT_HOME=%~dp0.."
-if defined JAVA_HOME if exist "%JAVA_HOME%\bin\java.exe" (set "JAVA=%JAVA_HOME%\bin\java.exe") else (set "JAVA=java.exe")
-if not defined JAVA set "JAVA=java.exe"
-"%JAVA%" -version >nul 2>&1
-if errorlevel 1 (
-  echo kms-agent: no Java runtime found. Install Java 17 or newer, or set JAVA_HOME. 1>&2
-  exit /b 1
-)
-for /f "tokens=3" %%v in ('"%JAVA%" -version 2^>^&1 ^| findstr /i "version"') do set "JVER=%%~v"
-for /f "delims=." %%m in ("%JVER%") do set "JMAJOR=%%m"
-if %JMAJOR% LSS 17 (
-  echo kms-agent: Java 17 or newer is needed; found version %JVER%. 1>&2
-  exit /b 1
-)
+for %%i in ("%~dp0..") do set "KMSAGENT_HOME=%%~fi"
+
+rem Which java.exe: JAVA_HOME's when it has one (as bin/kms-agent does), else the first on PATH.
+set "JAVA="
+if defined JAVA_HOME if exist "%JAVA_HOME%\bin\java.exe" set "JAVA=%JAVA_HOME%\bin\java.exe"
+if not defined JAVA for %%j in (java.exe) do set "JAVA=%%~$PATH:j"
+if not defined JAVA goto nojava
+
+rem The version from the line "openjdk version "17.0.2" ..." (or "java version "1.8.0_402""). The command starts
+rem with "call" so that cmd /c, which for /f runs it with, does not strip the quotes around a path with spaces.
+set "JVER="
+for /f "tokens=1-3" %%a in ('call "%JAVA%" -version 2^>^&1') do if /i "%%b"=="version" if not defined JVER set "JVER=%%~c"
+set "JMAJOR=0"
+if defined JVER for /f "delims=.-+_ " %%m in ("%JVER%") do set "JMAJOR=%%m"
+if "%JMAJOR%"=="1" for /f "tokens=2 delims=.-+_ " %%m in ("%JVER%") do set "JMAJOR=%%m"
+set "JODD="
+for /f "delims=0123456789" %%x in ("%JMAJOR%") do set "JODD=%%x"
+if defined JODD set "JMAJOR=0"
+if not defined JVER set "JVER=unknown"
+if %JMAJOR% LSS 17 goto oldjava
+
 set "FLAGS=-XX:+UseSerialGC -XX:-UsePerfData"
 if /i "%~1"=="run" set "FLAGS=%FLAGS% -Xss512k -XX:TieredStopAtLevel=1 -Xms8m -Xmx64m -XX:ReservedCodeCacheSize=16m"
 if /i "%~1"=="hub" set "FLAGS=%FLAGS% --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
-"%JAVA%" %FLAGS% --enable-native-access=ALL-UNNAMED -Dkmsagent.home="%KMSAGENT_HOME%" %KMSAGENT_JAVA_OPTS% -cp "%KMSAGENT_HOME%\lib\*" org.kmsagent.agent.cli.Main %*
+"%JAVA%" %FLAGS% --enable-native-access=ALL-UNNAMED "-Dkmsagent.home=%KMSAGENT_HOME%" %KMSAGENT_JAVA_OPTS% -cp "%KMSAGENT_HOME%\lib\*" org.kmsagent.agent.cli.Main %*
 exit /b %ERRORLEVEL%
+
+:nojava
+echo kms-agent: no Java runtime found. Install Java 17 or newer, or set JAVA_HOME. 1>&2
+exit /b 1
+
+:oldjava
+echo kms-agent: Java 17 or newer is needed; %JAVA% is version %JVER%. 1>&2
+exit /b 1

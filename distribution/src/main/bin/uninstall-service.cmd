@@ -1,17 +1,21 @@
 @echo off
-rem Stops and removes the Windows service "kms-agent" (docs/windows.md). Needs an elevated prompt.
-rem The data folder (ledger, state, TLS material) and logs are left in place.
+rem Stops and removes the Windows service "kms-agent" that install-service.cmd made (docs/windows.md). Needs an
+rem elevated prompt. The data folder (ledger, state, TLS material), the configuration and the logs are left in place.
+rem An MSI installation is removed with msiexec /x instead (or Apps and Features), which also removes the service.
+rem Tested under Wine's cmd.exe (distribution/src/test, ServiceScriptsWineIT).
 setlocal
-set "SERVICE=%~dp0kms-agent-service.exe"
-if not exist "%SERVICE%" (
-  echo uninstall-service: %SERVICE% not found 1>&2
-  exit /b 1
-)
-"%SERVICE%" //SS//kms-agent
-"%SERVICE%" //DS//kms-agent
-if errorlevel 1 (
-  echo uninstall-service: procrun could not remove the service ^(is this prompt elevated?^) 1>&2
-  exit /b 1
-)
+sc.exe query kms-agent >nul 2>&1
+if errorlevel 1 goto missing
+rem Stopping takes a few seconds (the daemon saves its state); a service that is not running answers with an error.
+sc.exe stop kms-agent >nul 2>&1
+sc.exe delete kms-agent >nul
+if errorlevel 1 goto notdeleted
 echo Removed the service kms-agent.
 exit /b 0
+
+:missing
+echo uninstall-service: there is no service kms-agent. 1>&2
+exit /b 1
+:notdeleted
+echo uninstall-service: could not remove the service kms-agent (is this prompt elevated?) 1>&2
+exit /b 1

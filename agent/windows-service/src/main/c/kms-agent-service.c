@@ -21,6 +21,9 @@
  * JVM flags: the agent's defaults below, then each line of <install>\conf\service-jvm.options (blank lines and
  * lines starting with # skipped), which therefore override them (the JVM takes the last of a repeated flag).
  *
+ * Output: started by the SCM, a process has no standard handles, so stdout and stderr (this program's and the JVM's,
+ * System.out/System.err and the agent's SLF4J lines) are appended to <install>\logs\kms-agent-service.log.
+ *
  * `kms-agent-service.exe --which-java` prints the runtime it would use (or where it looked) and exits.
  */
 #ifndef UNICODE
@@ -429,6 +432,30 @@ static int run_java(const wchar_t* java, int argc, wchar_t** argv) {
   return exit_code;
 }
 
+/*
+ * Without standard handles (as under the SCM), appends stdout and stderr to <install>\logs\kms-agent-service.log:
+ * the process's handles, which the JVM's System.out/err take when it starts, and this program's own stdio.
+ */
+static void redirect_output_if_detached(void) {
+  HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+  HANDLE err = GetStdHandle(STD_ERROR_HANDLE);
+  int detached = (out == NULL || out == INVALID_HANDLE_VALUE) && (err == NULL || err == INVALID_HANDLE_VALUE);
+  if (!detached) return;
+  wchar_t dir[PATH_CHARS], path[PATH_CHARS];
+  swprintf(dir, PATH_CHARS, L"%ls\\logs", g_home);
+  CreateDirectoryW(dir, NULL);
+  swprintf(path, PATH_CHARS, L"%ls\\kms-agent-service.log", dir);
+  SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+  HANDLE log = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, &sa,
+      OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+  if (log == INVALID_HANDLE_VALUE) return;
+  SetStdHandle(STD_OUTPUT_HANDLE, log);
+  SetStdHandle(STD_ERROR_HANDLE, log);
+  _wfreopen(path, L"a", stdout);
+  _wfreopen(path, L"a", stderr);
+  setvbuf(stderr, NULL, _IONBF, 0);
+}
+
 /* <install>: the folder above this exe's bin folder (or the exe's own folder if it is not in a bin folder). */
 static void find_home(void) {
   DWORD n = GetModuleFileNameW(NULL, g_home, PATH_CHARS);
@@ -446,6 +473,7 @@ int wmain(int argc, wchar_t** argv) {
   find_home();
   /* The SCM starts services in %SystemRoot%\System32; the agent's relative paths are relative to <install>. */
   SetCurrentDirectoryW(g_home);
+  redirect_output_if_detached();
   wchar_t java[PATH_CHARS];
   int found = find_java(java);
   if (argc > 1 && wcscmp(argv[1], L"--which-java") == 0) {

@@ -1,0 +1,492 @@
+/*
+ * kms-agent-service.exe: the program the Service Control Manager starts for the service kms-agent.
+ *
+ * It finds a 64-bit Java 17+ runtime, loads its jvm.dll into this process, creates the JVM with the agent's class
+ * path (<install>\lib\*.jar) and JVM flags, and calls org.kmsagent.agent.windows.service.ServiceMain.main on this
+ * thread. That Java code then calls StartServiceCtrlDispatcherW through JNA: the agent itself is the service, and
+ * this program holds no service logic of its own.
+ *
+ * Where it looks for Java, first hit wins for the first three, the newest major wins among the registry's:
+ *   1. <install>\runtime          (a runtime shipped inside the installation, if any)
+ *   2. %KMSAGENT_JAVA_HOME%        (machine-wide environment variable, or the service's Environment value)
+ *   3. %JAVA_HOME%
+ *   4. the registry keys the common JDK installers write (HKLM, 64-bit view): JavaSoft (Oracle and others),
+ *      Eclipse Adoptium (Temurin), AdoptOpenJDK, Microsoft, Azul Zulu.
+ * A candidate counts if it has bin\server\jvm.dll and its release file says JAVA_VERSION 17 or later.
+ *
+ * If none is found, or the JVM cannot be started, it says so on stderr, writes event 1010 or 1011 under the event
+ * source kms-agent (the message table is linked into this exe), and reports SERVICE_STOPPED to the SCM with
+ * ERROR_SERVICE_SPECIFIC_ERROR and code 10 or 11, so that `sc.exe query kms-agent` and the System log show why.
+ *
+ * JVM flags: the agent's defaults below, then each line of <install>\conf\service-jvm.options (blank lines and
+ * lines starting with # skipped), which therefore override them (the JVM takes the last of a repeated flag).
+ *
+ * Output: started by the SCM, a process has no standard handles, so stdout and stderr (this program's and the JVM's,
+ * System.out/System.err and the agent's SLF4J lines) are appended to <install>\logs\kms-agent-service.log.
+ *
+ * `kms-agent-service.exe --which-java` prints the runtime it would use (or where it looked) and exits.
+ */
+#ifndef UNICODE
+#define UNICODE
+#endif
+#ifndef _UNICODE
+#define _UNICODE
+#endif
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <jni.h>
+
+#include "kms-agent-messages.h"
+
+#define EVENT_SOURCE L"kms-agent"
+#define MAIN_CLASS "org/kmsagent/agent/windows/service/ServiceMain"
+#define MIN_JAVA_MAJOR 17
+#define EXIT_JAVA_NOT_FOUND 10
+#define EXIT_JVM_START_FAILED 11
+#define MAX_OPTIONS 128
+#define PATH_CHARS 1024
+#define TEXT_CHARS 8192
+
+typedef jint(JNICALL* CreateJavaVM_fn)(JavaVM**, void**, void*);
+
+/* The agent's JVM flags for a small, long-running agent (docs/performance.md). */
+static const char* const DEFAULT_FLAGS[] = {
+    "-XX:+UseSerialGC",
+    "-XX:TieredStopAtLevel=1",
+    "-Xms8m",
+    "-Xmx64m",
+    "-Xss512k",
+    "-XX:ReservedCodeCacheSize=16m",
+    "-XX:-UsePerfData",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dfile.encoding=UTF-8",
+};
+
+static wchar_t g_home[PATH_CHARS];
+static wchar_t g_looked[TEXT_CHARS];
+
+/* ---- small helpers ---- */
+
+static void append(wchar_t* dst, size_t cap, const wchar_t* s) {
+  size_t n = wcslen(dst);
+  if (n + 1 >= cap) return;
+  wcsncpy(dst + n, s, cap - n - 1);
+  dst[cap - 1] = 0;
+}
+
+static void looked_at(const wchar_t* where) {
+  if (g_looked[0] != 0) append(g_looked, TEXT_CHARS, L"; ");
+  append(g_looked, TEXT_CHARS, where);
+}
+
+static int file_exists(const wchar_t* path) {
+  DWORD a = GetFileAttributesW(path);
+  return a != INVALID_FILE_ATTRIBUTES && !(a & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+static void strip_trailing_slash(wchar_t* p) {
+  size_t n = wcslen(p);
+  while (n > 3 && (p[n - 1] == L'\\' || p[n - 1] == L'/')) p[--n] = 0;
+}
+
+/* The major version in <java>\release (JAVA_VERSION="17.0.9" -> 17, "1.8.0_392" -> 8), 0 if unknown. */
+static int java_major(const wchar_t* java) {
+  wchar_t path[PATH_CHARS];
+  swprintf(path, PATH_CHARS, L"%ls\\release", java);
+  FILE* f = _wfopen(path, L"r");
+  if (f == NULL) return 0;
+  char line[512];
+  int major = 0;
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (strncmp(line, "JAVA_VERSION=", 13) == 0) {
+      const char* p = line + 13;
+      if (*p == '"') p++;
+      major = atoi(p);
+      if (major == 1) {
+        const char* dot = strchr(p, '.');
+        major = dot != NULL ? atoi(dot + 1) : 0;
+      }
+      break;
+    }
+  }
+  fclose(f);
+  return major;
+}
+
+/* Whether java (a Java home) is usable: has bin\server\jvm.dll and is 17 or later. Returns its major, or 0. */
+static int usable(const wchar_t* java) {
+  wchar_t dll[PATH_CHARS];
+  swprintf(dll, PATH_CHARS, L"%ls\\bin\\server\\jvm.dll", java);
+  if (!file_exists(dll)) return 0;
+  int major = java_major(java);
+  return major >= MIN_JAVA_MAJOR ? major : 0;
+}
+
+/* Tries one explicit Java home; copies it to out and returns 1 if usable. */
+static int try_home(const wchar_t* label, const wchar_t* java, wchar_t* out) {
+  if (java == NULL || java[0] == 0) return 0;
+  wchar_t h[PATH_CHARS];
+  wcsncpy(h, java, PATH_CHARS - 1);
+  h[PATH_CHARS - 1] = 0;
+  strip_trailing_slash(h);
+  wchar_t note[PATH_CHARS + 64];
+  swprintf(note, PATH_CHARS + 64, L"%ls=%ls", label, h);
+  looked_at(note);
+  if (!usable(h)) return 0;
+  wcscpy(out, h);
+  return 1;
+}
+
+/* ---- the registry keys of JDK installers ---- */
+
+typedef struct {
+  const wchar_t* root;  /* under HKLM; one subkey per installed version */
+  const wchar_t* below; /* path below the version's subkey, or NULL */
+  const wchar_t* value; /* REG_SZ naming the Java home */
+} JavaKey;
+
+static const JavaKey JAVA_KEYS[] = {
+    {L"SOFTWARE\\JavaSoft\\JDK", NULL, L"JavaHome"},
+    {L"SOFTWARE\\JavaSoft\\JRE", NULL, L"JavaHome"},
+    {L"SOFTWARE\\Eclipse Adoptium\\JDK", L"hotspot\\MSI", L"Path"},
+    {L"SOFTWARE\\Eclipse Adoptium\\JRE", L"hotspot\\MSI", L"Path"},
+    {L"SOFTWARE\\AdoptOpenJDK\\JDK", L"hotspot\\MSI", L"Path"},
+    {L"SOFTWARE\\AdoptOpenJDK\\JRE", L"hotspot\\MSI", L"Path"},
+    {L"SOFTWARE\\Microsoft\\JDK", L"hotspot\\MSI", L"Path"},
+    {L"SOFTWARE\\Azul Systems\\Zulu", NULL, L"InstallationPath"},
+};
+
+/* The newest usable Java among the registry's; 1 and its home in out if one was found. */
+static int from_registry(wchar_t* out) {
+  int best = 0;
+  for (size_t k = 0; k < sizeof JAVA_KEYS / sizeof JAVA_KEYS[0]; k++) {
+    const JavaKey* jk = &JAVA_KEYS[k];
+    wchar_t note[PATH_CHARS];
+    swprintf(note, PATH_CHARS, L"HKLM\\%ls\\*%ls%ls (%ls)", jk->root, jk->below ? L"\\" : L"",
+        jk->below ? jk->below : L"", jk->value);
+    looked_at(note);
+    HKEY root;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, jk->root, 0, KEY_READ | KEY_WOW64_64KEY, &root) != ERROR_SUCCESS) {
+      continue;
+    }
+    for (DWORD i = 0;; i++) {
+      wchar_t version[256];
+      DWORD vlen = 256;
+      if (RegEnumKeyExW(root, i, version, &vlen, NULL, NULL, NULL, NULL) != ERROR_SUCCESS) break;
+      wchar_t sub[512];
+      if (jk->below != NULL) {
+        swprintf(sub, 512, L"%ls\\%ls", version, jk->below);
+      } else {
+        swprintf(sub, 512, L"%ls", version);
+      }
+      wchar_t java[PATH_CHARS];
+      DWORD size = sizeof java;
+      if (RegGetValueW(root, sub, jk->value, RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ, NULL, java, &size) !=
+          ERROR_SUCCESS) {
+        continue;
+      }
+      java[PATH_CHARS - 1] = 0;
+      strip_trailing_slash(java);
+      int major = usable(java);
+      if (major > best) {
+        best = major;
+        wcscpy(out, java);
+      }
+    }
+    RegCloseKey(root);
+  }
+  return best > 0;
+}
+
+static int find_java(wchar_t* out) {
+  wchar_t bundled[PATH_CHARS];
+  swprintf(bundled, PATH_CHARS, L"%ls\\runtime", g_home);
+  if (try_home(L"bundled", bundled, out)) return 1;
+  if (try_home(L"KMSAGENT_JAVA_HOME", _wgetenv(L"KMSAGENT_JAVA_HOME"), out)) return 1;
+  if (try_home(L"JAVA_HOME", _wgetenv(L"JAVA_HOME"), out)) return 1;
+  return from_registry(out);
+}
+
+/* ---- failures: stderr, Event Log, SCM ---- */
+
+static DWORD g_failure_code;
+
+static DWORD WINAPI failure_handler(DWORD control, DWORD type, LPVOID data, LPVOID context) {
+  (void)type;
+  (void)data;
+  (void)context;
+  return control == SERVICE_CONTROL_INTERROGATE ? NO_ERROR : ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+/* A ServiceMain that only tells the SCM why the service cannot run. */
+static void WINAPI failure_main(DWORD argc, LPWSTR* argv) {
+  (void)argc;
+  (void)argv;
+  /* For SERVICE_WIN32_OWN_PROCESS the name is not checked: there is one service in the process. */
+  SERVICE_STATUS_HANDLE h = RegisterServiceCtrlHandlerExW(EVENT_SOURCE, failure_handler, NULL);
+  if (h == NULL) return;
+  SERVICE_STATUS s;
+  memset(&s, 0, sizeof s);
+  s.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+  s.dwCurrentState = SERVICE_STOPPED;
+  s.dwWin32ExitCode = ERROR_SERVICE_SPECIFIC_ERROR;
+  s.dwServiceSpecificExitCode = g_failure_code;
+  SetServiceStatus(h, &s);
+}
+
+static void fail(DWORD event_id, DWORD exit_code, const wchar_t* s1, const wchar_t* s2) {
+  if (event_id == KMSAGENT_JAVA_NOT_FOUND) {
+    fwprintf(stderr,
+        L"kms-agent-service: no 64-bit Java %d or later runtime found. Looked in: %ls\n"
+        L"Install one (for example Eclipse Temurin %d x64 with its MSI), or set the machine-wide environment"
+        L" variable KMSAGENT_JAVA_HOME or JAVA_HOME to its folder, then start the service again.\n",
+        MIN_JAVA_MAJOR, s1, MIN_JAVA_MAJOR);
+  } else {
+    fwprintf(stderr, L"kms-agent-service: could not start the Java runtime at %ls: %ls\n", s1, s2 ? s2 : L"");
+  }
+  fflush(stderr);
+
+  HANDLE log = RegisterEventSourceW(NULL, EVENT_SOURCE);
+  if (log != NULL) {
+    LPCWSTR strings[2] = {s1, s2 != NULL ? s2 : L""};
+    ReportEventW(log, EVENTLOG_ERROR_TYPE, 0, event_id, NULL, event_id == KMSAGENT_JAVA_NOT_FOUND ? 1 : 2, 0,
+        strings, NULL);
+    DeregisterEventSource(log);
+  }
+
+  g_failure_code = exit_code;
+  SERVICE_TABLE_ENTRYW table[2];
+  memset(table, 0, sizeof table);
+  table[0].lpServiceName = (LPWSTR)EVENT_SOURCE;
+  table[0].lpServiceProc = failure_main;
+  /* From a console this fails at once with ERROR_FAILED_SERVICE_CONTROLLER_CONNECT: stderr said it all. */
+  StartServiceCtrlDispatcherW(table);
+}
+
+static void fail_win32(const wchar_t* java, const wchar_t* what, DWORD err) {
+  wchar_t text[PATH_CHARS];
+  wchar_t sys[512] = L"";
+  FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0, sys, 512, NULL);
+  swprintf(text, PATH_CHARS, L"%ls failed with Win32 error %lu: %ls", what, (unsigned long)err, sys);
+  fail(KMSAGENT_JVM_START_FAILED, EXIT_JVM_START_FAILED, java, text);
+}
+
+/* ---- the JVM ---- */
+
+/* A JVM option in the ANSI code page the JVM reads options in; NULL if the text does not fit it. */
+static char* ansi(const wchar_t* w) {
+  BOOL lossy = FALSE;
+  int n = WideCharToMultiByte(CP_ACP, WC_NO_BEST_FIT_CHARS, w, -1, NULL, 0, NULL, &lossy);
+  if (n <= 0 || lossy) return NULL;
+  char* s = malloc((size_t)n);
+  if (s == NULL) return NULL;
+  WideCharToMultiByte(CP_ACP, WC_NO_BEST_FIT_CHARS, w, -1, s, n, NULL, &lossy);
+  return lossy ? NULL : s;
+}
+
+/* -Djava.class.path= every <install>\lib\*.jar (the JVM does not expand wildcards for JNI_CreateJavaVM). */
+static wchar_t* class_path(void) {
+  size_t cap = 4096;
+  wchar_t* cp = malloc(cap * sizeof(wchar_t));
+  if (cp == NULL) return NULL;
+  wcscpy(cp, L"-Djava.class.path=");
+  wchar_t pattern[PATH_CHARS];
+  swprintf(pattern, PATH_CHARS, L"%ls\\lib\\*.jar", g_home);
+  WIN32_FIND_DATAW fd;
+  HANDLE find = FindFirstFileW(pattern, &fd);
+  int first = 1;
+  if (find != INVALID_HANDLE_VALUE) {
+    do {
+      size_t need = wcslen(cp) + wcslen(g_home) + wcslen(fd.cFileName) + 8;
+      if (need > cap) {
+        cap = need * 2;
+        wchar_t* bigger = realloc(cp, cap * sizeof(wchar_t));
+        if (bigger == NULL) {
+          free(cp);
+          FindClose(find);
+          return NULL;
+        }
+        cp = bigger;
+      }
+      if (!first) wcscat(cp, L";");
+      wcscat(cp, g_home);
+      wcscat(cp, L"\\lib\\");
+      wcscat(cp, fd.cFileName);
+      first = 0;
+    } while (FindNextFileW(find, &fd));
+    FindClose(find);
+  }
+  return cp;
+}
+
+static int add_option(JavaVMOption* options, int* n, char* text) {
+  if (text == NULL || *n >= MAX_OPTIONS) return 0;
+  options[*n].optionString = text;
+  options[*n].extraInfo = NULL;
+  (*n)++;
+  return 1;
+}
+
+/* Lines of <install>\conf\service-jvm.options (UTF-8 or ASCII). */
+static void file_options(JavaVMOption* options, int* n) {
+  wchar_t path[PATH_CHARS];
+  swprintf(path, PATH_CHARS, L"%ls\\conf\\service-jvm.options", g_home);
+  FILE* f = _wfopen(path, L"r");
+  if (f == NULL) return;
+  char line[2048];
+  while (fgets(line, sizeof line, f) != NULL) {
+    size_t len = strlen(line);
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ')) line[--len] = 0;
+    char* p = line;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == 0 || *p == '#') continue;
+    wchar_t w[2048];
+    if (MultiByteToWideChar(CP_UTF8, 0, p, -1, w, 2048) <= 0) continue;
+    add_option(options, n, ansi(w));
+  }
+  fclose(f);
+}
+
+static int run_java(const wchar_t* java, int argc, wchar_t** argv) {
+  wchar_t bin[PATH_CHARS], dll[PATH_CHARS];
+  swprintf(bin, PATH_CHARS, L"%ls\\bin", java);
+  swprintf(dll, PATH_CHARS, L"%ls\\bin\\server\\jvm.dll", java);
+  SetDllDirectoryW(bin); /* jvm.dll's own dependencies (the C runtime) sit in <java>\bin */
+  HMODULE jvm = LoadLibraryW(dll);
+  if (jvm == NULL) {
+    fail_win32(java, L"LoadLibrary(bin\\server\\jvm.dll)", GetLastError());
+    return EXIT_JVM_START_FAILED;
+  }
+  CreateJavaVM_fn create = (CreateJavaVM_fn)(void (*)(void))GetProcAddress(jvm, "JNI_CreateJavaVM");
+  if (create == NULL) {
+    fail_win32(java, L"GetProcAddress(JNI_CreateJavaVM)", GetLastError());
+    return EXIT_JVM_START_FAILED;
+  }
+
+  JavaVMOption options[MAX_OPTIONS];
+  int n = 0;
+  wchar_t* cp = class_path();
+  if (!add_option(options, &n, cp != NULL ? ansi(cp) : NULL)) {
+    fail(KMSAGENT_JVM_START_FAILED, EXIT_JVM_START_FAILED, java,
+        L"the class path (the jars of <install>\\lib) is not representable in the system code page: install"
+        L" kms-agent in a folder whose name uses only characters of that code page");
+    return EXIT_JVM_START_FAILED;
+  }
+  free(cp);
+  wchar_t prop[PATH_CHARS + 32];
+  swprintf(prop, PATH_CHARS + 32, L"-Dkmsagent.home=%ls", g_home);
+  add_option(options, &n, ansi(prop));
+  for (size_t i = 0; i < sizeof DEFAULT_FLAGS / sizeof DEFAULT_FLAGS[0]; i++) {
+    add_option(options, &n, _strdup(DEFAULT_FLAGS[i]));
+  }
+  file_options(options, &n);
+
+  JavaVMInitArgs init;
+  memset(&init, 0, sizeof init);
+  init.version = JNI_VERSION_1_8;
+  init.nOptions = n;
+  init.options = options;
+  init.ignoreUnrecognized = JNI_FALSE;
+
+  JavaVM* vm = NULL;
+  JNIEnv* env = NULL;
+  jint rc = create(&vm, (void**)&env, &init);
+  if (rc != JNI_OK) {
+    wchar_t text[256];
+    swprintf(text, 256, L"JNI_CreateJavaVM returned %ld (check the flags in conf\\service-jvm.options)", (long)rc);
+    fail(KMSAGENT_JVM_START_FAILED, EXIT_JVM_START_FAILED, java, text);
+    return EXIT_JVM_START_FAILED;
+  }
+
+  jclass main_class = (*env)->FindClass(env, MAIN_CLASS);
+  jmethodID main_method = main_class == NULL ? NULL
+      : (*env)->GetStaticMethodID(env, main_class, "main", "([Ljava/lang/String;)V");
+  if (main_method == NULL) {
+    (*env)->ExceptionDescribe(env);
+    fail(KMSAGENT_JVM_START_FAILED, EXIT_JVM_START_FAILED, java,
+        L"org.kmsagent.agent.windows.service.ServiceMain.main not found in <install>\\lib: the installation is"
+        L" incomplete");
+    return EXIT_JVM_START_FAILED;
+  }
+  jclass string_class = (*env)->FindClass(env, "java/lang/String");
+  jobjectArray args = (*env)->NewObjectArray(env, argc > 1 ? argc - 1 : 0, string_class, NULL);
+  for (int i = 1; i < argc && args != NULL; i++) {
+    jstring s = (*env)->NewString(env, (const jchar*)argv[i], (jsize)wcslen(argv[i]));
+    (*env)->SetObjectArrayElement(env, args, i - 1, s);
+  }
+  /* Returns only if Java returns: ServiceMain.main ends the process with System.exit once the service stopped. */
+  (*env)->CallStaticVoidMethod(env, main_class, main_method, args);
+  int exit_code = 0;
+  if ((*env)->ExceptionCheck(env)) {
+    (*env)->ExceptionDescribe(env);
+    fail(KMSAGENT_JVM_START_FAILED, EXIT_JVM_START_FAILED, java,
+        L"ServiceMain.main threw an exception (written to the service's stderr)");
+    exit_code = EXIT_JVM_START_FAILED;
+  }
+  (*vm)->DestroyJavaVM(vm);
+  return exit_code;
+}
+
+/*
+ * Without standard handles (as under the SCM), appends stdout and stderr to <install>\logs\kms-agent-service.log:
+ * the process's handles, which the JVM's System.out/err take when it starts, and this program's own stdio.
+ */
+static void redirect_output_if_detached(void) {
+  HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+  HANDLE err = GetStdHandle(STD_ERROR_HANDLE);
+  int detached = (out == NULL || out == INVALID_HANDLE_VALUE) && (err == NULL || err == INVALID_HANDLE_VALUE);
+  if (!detached) return;
+  wchar_t dir[PATH_CHARS], path[PATH_CHARS];
+  swprintf(dir, PATH_CHARS, L"%ls\\logs", g_home);
+  CreateDirectoryW(dir, NULL);
+  swprintf(path, PATH_CHARS, L"%ls\\kms-agent-service.log", dir);
+  SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+  HANDLE log = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, &sa,
+      OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+  if (log == INVALID_HANDLE_VALUE) return;
+  SetStdHandle(STD_OUTPUT_HANDLE, log);
+  SetStdHandle(STD_ERROR_HANDLE, log);
+  _wfreopen(path, L"a", stdout);
+  _wfreopen(path, L"a", stderr);
+  setvbuf(stderr, NULL, _IONBF, 0);
+}
+
+/* <install>: the folder above this exe's bin folder (or the exe's own folder if it is not in a bin folder). */
+static void find_home(void) {
+  DWORD n = GetModuleFileNameW(NULL, g_home, PATH_CHARS);
+  if (n == 0 || n >= PATH_CHARS) {
+    wcscpy(g_home, L".");
+    return;
+  }
+  wchar_t* slash = wcsrchr(g_home, L'\\');
+  if (slash != NULL) *slash = 0;
+  size_t len = wcslen(g_home);
+  if (len >= 4 && _wcsicmp(g_home + len - 4, L"\\bin") == 0) g_home[len - 4] = 0;
+}
+
+int wmain(int argc, wchar_t** argv) {
+  find_home();
+  /* The SCM starts services in %SystemRoot%\System32; the agent's relative paths are relative to <install>. */
+  SetCurrentDirectoryW(g_home);
+  redirect_output_if_detached();
+  wchar_t java[PATH_CHARS];
+  int found = find_java(java);
+  if (argc > 1 && wcscmp(argv[1], L"--which-java") == 0) {
+    if (found) {
+      wprintf(L"%ls (Java %d)\n", java, java_major(java));
+      return 0;
+    }
+    wprintf(L"no usable Java %d+ found; looked in: %ls\n", MIN_JAVA_MAJOR, g_looked);
+    return EXIT_JAVA_NOT_FOUND;
+  }
+  if (!found) {
+    fail(KMSAGENT_JAVA_NOT_FOUND, EXIT_JAVA_NOT_FOUND, g_looked, NULL);
+    return EXIT_JAVA_NOT_FOUND;
+  }
+  return run_java(java, argc, argv);
+}

@@ -42,6 +42,10 @@ if errorlevel 1 goto notcreated
 sc.exe description kms-agent "Keeps volume-licensed Windows and Office activated and renewed through KMS." >nul
 reg.exe add "HKLM\SYSTEM\CurrentControlSet\Services\kms-agent" /v Environment /t REG_MULTI_SZ /s "|" /d "KMSAGENT_CONFIG=%CONFIG%|JAVA_HOME=%JHOME%" /f >nul
 if errorlevel 1 goto noenvironment
+rem The agent's event source in the Application log: its message table is inside kms-agent-service.exe.
+set "SOURCE_KEY=HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\kms-agent"
+reg add "%SOURCE_KEY%" /v EventMessageFile /t REG_EXPAND_SZ /d "%SERVICE%" /f >nul
+reg add "%SOURCE_KEY%" /v TypesSupported /t REG_DWORD /d 7 /f >nul
 echo Installed the service kms-agent (configuration %CONFIG%, Java %JVER% in %JHOME%).
 echo Start it with: sc.exe start kms-agent
 exit /b 0

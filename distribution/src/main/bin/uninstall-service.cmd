@@ -10,6 +10,7 @@ rem Stopping takes a few seconds (the daemon saves its state); a service that is
 sc.exe stop kms-agent >nul 2>&1
 sc.exe delete kms-agent >nul
 if errorlevel 1 goto notdeleted
+reg delete "HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\kms-agent" /f >nul 2>&1
 echo Removed the service kms-agent.
 exit /b 0
 

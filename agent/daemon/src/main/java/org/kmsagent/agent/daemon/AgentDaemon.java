@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.kmsagent.agent.bus.AgentControl;
 import org.kmsagent.agent.bus.BusApi;
@@ -20,6 +21,8 @@ import org.kmsagent.agent.config.TokenConfig;
 import org.kmsagent.agent.metrics.AgentMetrics;
 import org.kmsagent.agent.metrics.Figures;
 import org.kmsagent.agent.metrics.MetricsEndpoint;
+import org.kmsagent.agent.windows.eventlog.AgentEvents;
+import org.kmsagent.agent.windows.eventlog.EventLogWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,8 @@ public final class AgentDaemon implements AutoCloseable {
   private AgentMetrics metrics;
   private MetricsEndpoint metricsEndpoint;
   private boolean closed;
+  private AgentEvents consoleEvents;
+  private long startedAt;
 
   private AgentDaemon(Vertx vertx, BusApi api, AgentBridge bridge, AgentControl control, DaemonContext context,
       Path adminTokenFile) {
@@ -57,11 +62,30 @@ public final class AgentDaemon implements AutoCloseable {
    * @throws Exception it could not start; whatever had started is stopped again
    */
   public static AgentDaemon start(AgentConfig config, ControlBinding binding, Clock clock) throws Exception {
+    // Run from a console (kms-agent run): the agent writes its own start and stop to the Event Log (a no-op off
+    // Windows); as a service, the service host writes them (start(..., events)).
+    AgentEvents events = new AgentEvents(EventLogWriter.open(EventLogWriter.SOURCE));
+    AgentDaemon daemon = start(config, binding, clock, events);
+    String version = Optional.ofNullable(AgentDaemon.class.getPackage().getImplementationVersion()).orElse("dev");
+    events.agentStarted(version, System.getProperty("java.vendor") + " " + Runtime.version(),
+        ProcessHandle.current().pid());
+    daemon.consoleEvents = events;
+    daemon.startedAt = System.nanoTime();
+    return daemon;
+  }
+
+  /**
+   * Starts the agent with the given Event Log writer (the service host's), relaying the renewal loop's events to it
+   * ({@link EventLogRelay}).
+   */
+  public static AgentDaemon start(AgentConfig config, ControlBinding binding, Clock clock, AgentEvents windowsEvents)
+      throws Exception {
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
     Files.createDirectories(dataDir);
     Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
     Vertx vertx = Figures.instrument(Vertx.builder(), new VertxOptions(), figures).build();
     try {
+      EventLogRelay.attach(vertx.eventBus(), windowsEvents);
       EventPublisher events = new BusEvents(vertx.eventBus(), clock);
       DaemonContext context = new DaemonContext(vertx, config, dataDir, events,
           new StateStore(dataDir.resolve("state.json"), clock), clock);
@@ -162,6 +186,9 @@ public final class AgentDaemon implements AutoCloseable {
       return;
     }
     closed = true;
+    if (consoleEvents != null) {
+      consoleEvents.agentStopped("kms-agent run stopped", java.time.Duration.ofNanos(System.nanoTime() - startedAt));
+    }
     if (fleet != null) {
       fleet.close();
     }

@@ -31,18 +31,22 @@ class ProductsCommandIT {
   }
 
   @Test
-  void productsJsonListsTheFourFamiliesWithTheirApplicationIds() throws Exception {
+  void productsJsonListsTheBundledFamiliesWithTheirApplicationIdsAndPools() throws Exception {
     CliRun run = CliRun.of("products", "--json", "--plugins-dir", plugins);
 
     assertThat(run.exitCode()).isZero();
     JsonNode doc = new ObjectMapper().readTree(run.out());
     Map<String, String> appIds = new HashMap<>();
     doc.get("families").forEach(f -> appIds.put(f.get("id").asText(), f.get("applicationId").asText()));
+    String office = "0ff1ce15-a989-479d-af46-f275c6370663";
     assertThat(appIds).containsExactlyInAnyOrderEntriesOf(Map.of(
         "windows-client", "55c92734-d682-4d71-983e-d6ec3f16059f",
         "windows-server", "55c92734-d682-4d71-983e-d6ec3f16059f",
         "office2010", "59a52881-a989-479d-af46-f275c6370663",
-        "office2013", "0ff1ce15-a989-479d-af46-f275c6370663"));
+        "office2013", office, "office2016", office, "office2019", office, "office2021", office, "office2024", office));
+    for (String release : List.of("office2013", "office2016", "office2019", "office2021", "office2024")) {
+      assertThat(find(doc.get("families"), release).get("pool").get("id").asText()).as(release).isEqualTo("office");
+    }
     JsonNode client = find(doc.get("families"), "windows-client");
     assertThat(client.get("pool").get("id").asText()).isEqualTo("windows");
     assertThat(client.get("thresholdClasses").get(0).get("minimumCount").asInt()).isEqualTo(25);
@@ -51,17 +55,32 @@ class ProductsCommandIT {
   }
 
   @Test
+  void office2021ListsEveryEditionWithItsMaskedKeyAndGvlkPrintsTheWholeKeyByMicrosoftsName() {
+    CliRun run = CliRun.of("products", "--plugins-dir", plugins, "--family", "office2021");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<Sku> office2021 = allSkus.stream().filter(s -> s.product().contains("2021")).toList();
+    assertThat(office2021).hasSize(13);
+    for (Sku sku : office2021) {
+      assertThat(run.out()).contains(sku.name()).contains(sku.gvlk().masked());
+    }
+    CliRun gvlk = CliRun.of("gvlk", "--plugins-dir", plugins, "Office LTSC Professional Plus 2021");
+    assertThat(gvlk.exitCode()).as(gvlk.err()).isZero();
+    assertThat(gvlk.out().strip()).isEqualTo("FXYTK-NJJ8C-GB6DW-3DYQT-6F7TH");
+  }
+
+  @Test
   void productsTablePrintsOneLinePerFamily() {
     CliRun run = CliRun.of("--plugins-dir", plugins, "products");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out().lines()).hasSize(5).first().asString().startsWith("FAMILY");
+    assertThat(run.out().lines()).hasSize(9).first().asString().startsWith("FAMILY");
     assertThat(run.out()).contains("windows-server  Windows Server").contains("server 5");
   }
 
   @Test
   void noWholeKeyIsPrintedByProductsInAnyForm() {
     StringBuilder everything = new StringBuilder();
-    for (String family : List.of("windows-client", "windows-server", "office2010", "office2013")) {
+    for (String family : List.of("windows-client", "windows-server", "office2010", "office2013", "office2016",
+        "office2019", "office2021", "office2024")) {
       CliRun table = CliRun.of("products", "--plugins-dir", plugins, "--family", family);
       CliRun json = CliRun.of("products", "--plugins-dir", plugins, "--family", family, "--json");
       assertThat(table.exitCode()).isZero();

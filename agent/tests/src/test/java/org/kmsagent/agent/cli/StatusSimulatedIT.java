@@ -22,7 +22,7 @@ class StatusSimulatedIT {
     assertThat(report.getString("stack")).isEqualTo("simulated");
     assertThat(report.getString("stackReason")).contains("simulated machine", "nothing on this computer");
     JsonArray families = report.getJsonArray("families");
-    assertThat(families).hasSize(4);
+    assertThat(families).hasSize(8);
     JsonObject windows = families.stream().map(JsonObject.class::cast)
         .filter(f -> f.getString("family").equals("windows-client")).findFirst().orElseThrow();
     JsonObject product = windows.getJsonArray("products").getJsonObject(0);

@@ -69,7 +69,7 @@ class PluginHostIT {
     assertThat(host.registry().family("windows-server").get().countPool())
         .isEqualTo(host.registry().family("windows-client").get().countPool());
     assertThat(host.registry().family("office2010").get().countPool().id()).isEqualTo("office2010");
-    assertThat(host.registry().family("office2013").get().countPool().id()).isEqualTo("office2013");
+    assertThat(host.registry().family("office2013").get().countPool().id()).isEqualTo("office");
   }
 
   @Test

@@ -79,9 +79,15 @@ grep -q '"id" : "office2013"' mproducts.json || fail "machine agent: products do
 "$agent" doctor > mdoctor.txt 2>&1 || [ $? -le 1 ] || { cat mdoctor.txt >&2; fail "machine agent: doctor"; }
 [ -s mdoctor.txt ] || fail "machine agent: doctor printed nothing"
 for cmd in simulate hub bench; do
-  set +e; "$agent" $cmd --help > /dev/null 2> mcmd.err; rc=$?; set -e
+  set +e; "$agent" $cmd run > /dev/null 2> mcmd.err; rc=$?; set -e
   [ $rc -eq 2 ] || fail "machine agent: '$cmd' should be an unknown command (exit 2), got $rc"
+  grep -q "Unmatched argument" mcmd.err || fail "machine agent: '$cmd' is not refused as an unknown command"
 done
+"$agent" --help > mhelp.txt
+for cmd in run status doctor ctl products gvlk; do
+  grep -q "^  $cmd " mhelp.txt || fail "machine agent: --help does not list $cmd"
+done
+if grep -qE "^  (simulate|hub|bench) " mhelp.txt; then fail "machine agent: --help lists a full-install command"; fi
 
 # The daemon, and ctl status against it over the TLS bridge.
 "$agent" run --set dataDir="$work/data" --set bridge.port=0 > run.out 2> run.err &

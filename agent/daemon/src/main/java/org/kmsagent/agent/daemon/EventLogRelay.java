@@ -28,7 +28,7 @@ final class EventLogRelay {
   private final AgentEvents events;
   private final Map<String, Validity> validity = new HashMap<>();
 
-  private EventLogRelay(AgentEvents events) {
+  EventLogRelay(AgentEvents events) {
     this.events = events;
   }
 

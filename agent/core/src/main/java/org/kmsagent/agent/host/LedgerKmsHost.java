@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.kmsagent.api.HResult;
+import org.kmsagent.api.ProductGroup;
 
 /**
  * The KMS host model: decides each request by the rules of a Windows KMS host and stores the outcome in an
@@ -37,6 +38,7 @@ public final class LedgerKmsHost implements KmsHost {
   private final HostConfig config;
   private final ActivationLedger ledger;
   private final Map<String, PoolTable> pools = new HashMap<>();
+  private final Map<ProductGroup, Boolean> served = new HashMap<>();
 
   /** A host over that ledger; the pools' index is rebuilt from what the ledger has stored. */
   public LedgerKmsHost(HostConfig config, ActivationLedger ledger) {
@@ -83,15 +85,22 @@ public final class LedgerKmsHost implements KmsHost {
 
     // Entries that expired by now go first; then the requester is registered (or its entry rewritten), then the
     // least recently seen others are evicted while the table is over its capacity.
-    Set<UUID> dropped = new LinkedHashSet<>();
+    Set<UUID> dropped = Set.of(); // made a LinkedHashSet only when something goes (most requests drop nothing)
     for (PoolEntry e : pool.seenAtOrBefore(expiredAtOrBefore(now))) {
+      if (dropped.isEmpty()) {
+        dropped = new LinkedHashSet<>();
+      }
       dropped.add(e.cmid());
     }
     boolean present = pool.contains(cmid) && !dropped.contains(cmid);
     int size = pool.size() - dropped.size() + (present ? 0 : 1);
-    for (Iterator<PoolEntry> lru = pool.leastRecentFirst(); size > capacity && lru.hasNext(); ) {
+    for (Iterator<PoolEntry> lru = size > capacity ? pool.leastRecentFirst() : null; size > capacity
+        && lru.hasNext(); ) {
       PoolEntry e = lru.next();
       if (!e.cmid().equals(cmid) && !dropped.contains(e.cmid())) {
+        if (dropped.isEmpty()) {
+          dropped = new LinkedHashSet<>();
+        }
         dropped.add(e.cmid()); // kms-facts.md §1.3: when full, the least recently seen entry is evicted
         size--;
       }
@@ -117,15 +126,43 @@ public final class LedgerKmsHost implements KmsHost {
    */
   private Optional<HResult> refusalBeforeCounting(KmsRequest request, Instant now) {
     // kms-facts.md §2.4: more than 4 hours between client and host time (exactly 4 hours is accepted).
-    if (Duration.between(request.clientTime(), now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+    if (skewAboveLimit(request.clientTime(), now)) {
       return Optional.of(HResult.SL_E_VL_INVALID_TIMESTAMP);
     }
     // kms-facts.md §1.1, §3.1-§3.3: the host grants by the product group (KMS id); no usable host key activates it
     // (key too old or for another product, or the Office license pack is missing).
-    if (!config.serves(request.group())) {
+    if (!serves(request.group())) {
       return Optional.of(HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH);
     }
     return Optional.empty();
+  }
+
+  private static final long MAX_SKEW_SECONDS = MAX_CLOCK_SKEW.getSeconds();
+
+  /**
+   * Whether client and host time are more than {@link #MAX_CLOCK_SKEW} apart (exactly the limit is accepted).
+   * Decided on seconds alone when they are clearly within or beyond it, so that the usual request builds no
+   * {@link Duration}.
+   */
+  static boolean skewAboveLimit(Instant client, Instant host) {
+    long seconds = Math.abs(host.getEpochSecond() - client.getEpochSecond());
+    if (seconds < MAX_SKEW_SECONDS - 1) {
+      return false;
+    }
+    if (seconds > MAX_SKEW_SECONDS + 1) {
+      return true;
+    }
+    return Duration.between(client, host).abs().compareTo(MAX_CLOCK_SKEW) > 0;
+  }
+
+  /** {@link HostConfig#serves}, remembered per product group (the config never changes). */
+  private boolean serves(ProductGroup group) {
+    Boolean known = served.get(group);
+    if (known == null) {
+      known = config.serves(group);
+      served.put(group, known);
+    }
+    return known;
   }
 
   /**

@@ -48,6 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
         new PluginLoadBenchmark(root.pluginsDirectory()),
         new LedgerBenchmark(),
         new SimulationBenchmark(() -> plugins().registry().families(), SimulationWiring.host()),
+        new MillionBenchmark(() -> plugins().registry().families()),
         new BridgeBenchmark(),
         new FleetBenchmark(),
         new StartupBenchmark(Installation.home()));

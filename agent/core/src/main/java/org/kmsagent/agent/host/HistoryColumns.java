@@ -40,6 +40,8 @@ final class HistoryColumns {
   private final List<Shape> shapes = new ArrayList<>();
   private final Map<Shape, Integer> shapeIndex = new HashMap<>();
   private final Map<Integer, HistoryRecord> irregular = new HashMap<>();
+  private final int[] recent = {-1, -1, -1, -1, -1, -1, -1, -1};
+  private int nextRecent;
   private int size;
 
   int size() {
@@ -62,11 +64,34 @@ final class HistoryColumns {
       c.clientMillis[i] = h.clientTime().toEpochMilli();
       c.cmid[i] = h.cmid();
       c.machine[i] = h.machineName();
-      c.shape[i] = shapeOf(new Shape(h.familyId(), h.skuName(), h.poolId(), h.productGroup(), h.requiredCount(),
-          h.result()));
+      c.shape[i] = shapeOf(h);
       c.count[i] = h.count();
     }
     size++;
+  }
+
+  /**
+   * The shape's index: first among the few shapes seen last, compared by identity (the host passes the same
+   * strings and results again and again), else through the map.
+   */
+  private int shapeOf(HistoryRecord h) {
+    for (int r = 0; r < recent.length; r++) {
+      int k = recent[r];
+      if (k < 0) {
+        break;
+      }
+      Shape s = shapes.get(k);
+      if (s.familyId() == h.familyId() && s.skuName() == h.skuName() && s.poolId() == h.poolId()
+          && s.productGroup() == h.productGroup() && s.requiredCount() == h.requiredCount()
+          && s.result() == h.result()) {
+        return k;
+      }
+    }
+    int k = shapeOf(new Shape(h.familyId(), h.skuName(), h.poolId(), h.productGroup(), h.requiredCount(),
+        h.result()));
+    recent[nextRecent] = k;
+    nextRecent = (nextRecent + 1) % recent.length;
+    return k;
   }
 
   private int shapeOf(Shape s) {

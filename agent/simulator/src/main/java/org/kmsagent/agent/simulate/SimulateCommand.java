@@ -112,6 +112,13 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  /** How many scheduler events the last run of this command executed (the million-machine benchmark reads it). */
+  public long lastEvents() {
+    return lastEvents;
+  }
+
+  private long lastEvents;
+
   private int run(Scenario scenario, PrintWriter err) throws Exception {
     PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
     TimelinePrinter timeline = json ? null : new TimelinePrinter(out, scenario);
@@ -131,7 +138,9 @@ public final class SimulateCommand implements Callable<Integer> {
         long now = System.nanoTime();
         if (now - lastReport[0] > 1_000_000_000L) {
           lastReport[0] = now;
-          err.printf(Locale.ROOT, "simulate: day %d of %d, %,d events%n", day, total, events);
+          Runtime rt = Runtime.getRuntime();
+          err.printf(Locale.ROOT, "simulate: day %d of %d, %,d events, heap %,d of %,d MB%n", day, total, events,
+              (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
           err.flush();
         }
       });
@@ -145,6 +154,7 @@ public final class SimulateCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
+    lastEvents = summary.events();
     if (timeline != null) {
       timeline.finish(summary, scenario.start().plus(scenario.length()));
     }

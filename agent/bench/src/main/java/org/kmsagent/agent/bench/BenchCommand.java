@@ -51,6 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
         new MillionBenchmark(() -> plugins().registry().families()),
         new BridgeBenchmark(),
         new FleetBenchmark(),
+        new FleetBenchmark("fleet-10k", 10_000),
         new StartupBenchmark(Installation.home()));
   }
 

@@ -39,15 +39,39 @@ public final class FleetBenchmark implements Benchmark {
   private static final String AGENT_TOKEN = "bench-agent-token-0123";
   private static final String OPS_TOKEN = "bench-ops-token-012345";
 
+  /** Agents per child process: each holds a socket and an outbox file per agent, under the usual 20,000 descriptors. */
+  private static final int PER_CHILD = 5_000;
+
+  private final String name;
+  private final int fullAgents;
+
+  /** The benchmark with 1,000 agents (50 when quick). */
+  public FleetBenchmark() {
+    this("fleet", 1_000);
+  }
+
+  /**
+   * The benchmark with {@code agents} agents in the full run, under another name; such a large run does nothing when
+   * quick (it takes minutes).
+   */
+  public FleetBenchmark(String name, int agents) {
+    this.name = name;
+    this.fullAgents = agents;
+  }
+
   @Override
   public String name() {
-    return "fleet";
+    return name;
   }
 
   @Override
   public List<BenchFigure> run(boolean quick) throws Exception {
-    int agents = quick ? 50 : 1_000;
+    if (quick && fullAgents > 1_000) {
+      return List.of();
+    }
+    int agents = quick ? 50 : fullAgents;
     int rounds = quick ? 3 : 7;
+    int baselineConnections = Math.min(agents, 1_000);
     Path dir = Files.createTempDirectory("kmsagent-fleet-bench");
     HubServer hub = startHub(dir, agents);
     try {
@@ -61,14 +85,16 @@ public final class FleetBenchmark implements Benchmark {
       long directEmpty = directMemory();
       double idleBytes;
       double idleDirect;
-      try (Child idle = Child.start("idle", agents, at, hub.fingerprint(), dir.resolve("idle"))) {
-        idleBytes = (heapAfterGc() - heapEmpty) / (double) agents;
-        idleDirect = (directMemory() - directEmpty) / (double) agents;
+      try (Child idle = Child.start("idle", baselineConnections, at, hub.fingerprint(), dir.resolve("idle"))) {
+        idleBytes = (heapAfterGc() - heapEmpty) / (double) baselineConnections;
+        idleDirect = (directMemory() - directEmpty) / (double) baselineConnections;
       }
       awaitConnections(hub, 0);
       long heapBefore = heapAfterGc();
       long directBefore = directMemory();
-      try (Child fleet = Child.start("fleet", agents, at, hub.fingerprint(), dir.resolve("agents"))) {
+      long connecting = System.nanoTime();
+      try (Children fleet = Children.start(agents, at, hub.fingerprint(), dir.resolve("agents"))) {
+        double connectSeconds = (System.nanoTime() - connecting) / 1e9;
         double agentBytes = (heapAfterGc() - heapBefore) / (double) agents;
         double agentDirect = (directMemory() - directBefore) / (double) agents;
         ServerTrust trust = new ServerTrust.Pinned(hub.fingerprint());
@@ -83,10 +109,13 @@ public final class FleetBenchmark implements Benchmark {
             one[i] = routed(ctl, "a" + (1 + i % agents), 1);
           }
           return List.of(
+              new BenchFigure(name(), String.format("%,d agents connected and registered, s", agents),
+                  connectSeconds, "s", "", Double.NaN, false, OptionalDouble.empty()),
               new BenchFigure(name(), "status fan-out to " + agents + " agents, median ms (target < 1000 ms)",
                   median(all), "ms", "same query routed to one agent", median(one), false,
                   OptionalDouble.empty()),
-              new BenchFigure(name(), "hub heap per connected agent (target < 50 KB)", agentBytes / 1024, "KB",
+              new BenchFigure(name(), "hub heap per connected agent (target < " + (agents > 1_000 ? 10 : 50)
+                  + " KB)", agentBytes / 1024, "KB",
                   "hub heap per bare authenticated TLS bridge connection", idleBytes / 1024, false,
                   OptionalDouble.empty()),
               new BenchFigure(name(), "hub direct (off-heap) buffer memory per connected agent",
@@ -176,14 +205,46 @@ public final class FleetBenchmark implements Benchmark {
     }
   }
 
+  /** The agents, {@value #PER_CHILD} per process at most, named a1.., b1.., and so on. */
+  private record Children(List<Child> children) implements AutoCloseable {
+    static Children start(int agents, String hubAt, String fingerprint, Path dataDir) throws Exception {
+      List<Child> started = new ArrayList<>();
+      try {
+        for (int first = 0, n = 0; first < agents; first += PER_CHILD, n++) {
+          String prefix = String.valueOf((char) ('a' + n));
+          started.add(Child.start("fleet", Math.min(PER_CHILD, agents - first), prefix, hubAt, fingerprint,
+              dataDir.resolve(prefix)));
+        }
+      } catch (Exception e) {
+        for (Child c : started) {
+          c.close();
+        }
+        throw e;
+      }
+      return new Children(started);
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (Child c : children) {
+        c.close();
+      }
+    }
+  }
+
   /** The agents' process. */
   private record Child(Process process) implements AutoCloseable {
     static Child start(String mode, int count, String hubAt, String fingerprint, Path dataDir) throws Exception {
+      return start(mode, count, "a", hubAt, fingerprint, dataDir);
+    }
+
+    static Child start(String mode, int count, String prefix, String hubAt, String fingerprint, Path dataDir)
+        throws Exception {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx512m", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+          "-Xmx" + Math.max(512, count / 8) + "m", "-XX:+UseSerialGC", "-XX:-UsePerfData",
           "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
           "-cp", System.getProperty("java.class.path"), SimulatedAgents.class.getName(), mode,
-          Integer.toString(count), "a", hubAt, AGENT_TOKEN, fingerprint, dataDir.toString()));
+          Integer.toString(count), prefix, hubAt, AGENT_TOKEN, fingerprint, dataDir.toString()));
       Files.createDirectories(dataDir);
       Path log = dataDir.resolve("process.log");
       Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();

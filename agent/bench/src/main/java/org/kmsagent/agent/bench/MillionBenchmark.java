@@ -75,17 +75,26 @@ public final class MillionBenchmark implements Benchmark {
       List<String> args = new ArrayList<>(List.of(FLEET));
       args.add("--report");
       args.add(report.toString());
+      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
       long began = System.nanoTime();
       int code = cl.execute(args.toArray(String[]::new));
       double wall = (System.nanoTime() - began) / 1e9;
+      double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
       if (code != 0) {
         throw new IllegalStateException("simulate exited with " + code);
       }
       long events = command.lastEvents();
       long began2 = System.nanoTime();
-      SimulationBenchmark.bare(PRODUCTS, events);
+      long bareCpu0 = os.getProcessCpuTime();
+      SimulationBenchmark.Measured bare = SimulationBenchmark.bare(PRODUCTS, events);
+      double bareCpu = (os.getProcessCpuTime() - bareCpu0) / 1e9;
       double bareWall = (System.nanoTime() - began2) / 1e9;
       List<BenchFigure> out = new ArrayList<>();
+      out.add(new BenchFigure(name(), "the same run, CPU seconds of the whole process (JIT and GC included)", cpu,
+          "s", "bare loop, CPU seconds of the whole process", bareCpu, false, OptionalDouble.empty()));
+      out.add(new BenchFigure(name(), "simulated events/s (CPU)", events / cpu, "events/s",
+          "bare loop events/s (thread CPU + GC)", bare.rate(), true, OptionalDouble.empty()));
       out.add(new BenchFigure(name(), String.format("simulate 1,000,000 machines x 365 days (%,d events), wall time"
           + " with timeline and report", events), wall, "s", "bare priority-queue loop, same events and timers",
           bareWall, false, OptionalDouble.empty()));

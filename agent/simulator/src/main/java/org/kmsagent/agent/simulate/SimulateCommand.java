@@ -122,7 +122,8 @@ public final class SimulateCommand implements Callable<Integer> {
   private int run(Scenario scenario, PrintWriter err) throws Exception {
     PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
     TimelinePrinter timeline = json ? null : new TimelinePrinter(out, scenario);
-    Consumer<LabEvent> sink = json ? new JsonEventWriter(out, scenario.start()) : timeline;
+    JsonEventWriter jsonWriter = json ? new JsonEventWriter(out, scenario.start()) : null;
+    Consumer<LabEvent> sink = json ? jsonWriter : timeline;
     ReportCollector collector = report == null ? null : new ReportCollector(scenario);
     if (collector != null) {
       sink = sink.andThen(collector);
@@ -146,6 +147,9 @@ public final class SimulateCommand implements Callable<Integer> {
       });
     } catch (OutOfMemoryError e) {
       lab = null;
+      if (jsonWriter != null) {
+        jsonWriter.flush();
+      }
       out.flush();
       err.printf(Locale.ROOT, "kms-agent simulate: the simulation ran out of memory (heap limit %,d MB). Give it more"
           + " with KMSAGENT_JAVA_OPTS=-Xmx2g (a million machines for a year need about -Xmx8g), or simulate fewer machines or"
@@ -157,6 +161,9 @@ public final class SimulateCommand implements Callable<Integer> {
     lastEvents = summary.events();
     if (timeline != null) {
       timeline.finish(summary, scenario.start().plus(scenario.length()));
+    }
+    if (jsonWriter != null) {
+      jsonWriter.flush();
     }
     out.flush();
     if (collector != null) {

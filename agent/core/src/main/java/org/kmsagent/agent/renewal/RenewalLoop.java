@@ -257,12 +257,31 @@ public final class RenewalLoop implements Runnable {
   private LicenseState state() {
     try {
       if (shape.defaultStatus()) {
-        return stack.licenseState(product.service(), product.skuId());
+        return direct(() -> stack.licenseState(product.service(), product.skuId()));
       }
       return family.call((f, h) -> h.status(stack, product));
     } catch (LicensingException | PluginFailure e) {
       failAndFinish(e);
       return null;
+    }
+  }
+
+  /** A licensing-stack call made without {@link LoadedFamily#call}. */
+  @FunctionalInterface
+  private interface StackCall<T> {
+    T call() throws LicensingException;
+  }
+
+  /**
+   * Runs a stack call the way {@link LoadedFamily#call} would have run the handler's default method around it: a
+   * {@link LicensingException} passes, anything else thrown becomes a {@link PluginFailure} of the family, so the
+   * loop fails the same way whichever path it took.
+   */
+  private <T> T direct(StackCall<T> call) throws LicensingException {
+    try {
+      return call.call();
+    } catch (RuntimeException | LinkageError e) {
+      throw new PluginFailure(familyId, e);
     }
   }
 
@@ -287,7 +306,7 @@ public final class RenewalLoop implements Runnable {
     ActivationResult r;
     try {
       if (licensed ? shape.defaultRenew() : shape.defaultActivate()) {
-        r = stack.activate(product.service(), product.skuId()); // what the default renew and activate do
+        r = direct(() -> stack.activate(product.service(), product.skuId())); // what the defaults do
       } else {
         r = family.call((f, h) -> licensed ? h.renew(stack, product) : h.activate(stack, product));
       }

@@ -52,8 +52,10 @@ public final class BenchCommand implements Callable<Integer> {
         new PluginLoadBenchmark(root.pluginsDirectory()),
         new LedgerBenchmark(),
         new SimulationBenchmark(() -> plugins().registry().families(), SimulationWiring.host()),
+        new MillionBenchmark(() -> plugins().registry().families()),
         new BridgeBenchmark(),
         new FleetBenchmark(),
+        new FleetBenchmark("fleet-10k", 10_000),
         new StartupBenchmark(home != null ? home.toAbsolutePath() : Installation.home()));
   }
 

@@ -4,10 +4,10 @@ import org.kmsagent.agent.rules.KmsRules;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.kmsagent.api.HResult;
+import org.kmsagent.api.ProductGroup;
 
 /**
  * The KMS host model: decides each request by the rules of a Windows KMS host and stores the outcome in an
@@ -37,6 +38,7 @@ public final class LedgerKmsHost implements KmsHost {
   private final HostConfig config;
   private final ActivationLedger ledger;
   private final Map<String, PoolTable> pools = new HashMap<>();
+  private final Map<ProductGroup, Boolean> served = new HashMap<>();
 
   /** A host over that ledger; the pools' index is rebuilt from what the ledger has stored. */
   public LedgerKmsHost(HostConfig config, ActivationLedger ledger) {
@@ -83,13 +85,16 @@ public final class LedgerKmsHost implements KmsHost {
 
     // Entries that expired by now go first; then the requester is registered (or its entry rewritten), then the
     // least recently seen others are evicted while the table is over its capacity.
-    Set<UUID> dropped = new LinkedHashSet<>();
+    // Dropped CMIDs in order. A list: the table holds at most twice the highest threshold (100), and at a large
+    // fleet's steady state every request evicts one entry, so a hash set per request would cost more than it saves.
+    List<UUID> dropped = new ArrayList<>(2);
     for (PoolEntry e : pool.seenAtOrBefore(expiredAtOrBefore(now))) {
       dropped.add(e.cmid());
     }
     boolean present = pool.contains(cmid) && !dropped.contains(cmid);
     int size = pool.size() - dropped.size() + (present ? 0 : 1);
-    for (Iterator<PoolEntry> lru = pool.leastRecentFirst(); size > capacity && lru.hasNext(); ) {
+    for (Iterator<PoolEntry> lru = size > capacity ? pool.leastRecentFirst() : null; size > capacity
+        && lru.hasNext(); ) {
       PoolEntry e = lru.next();
       if (!e.cmid().equals(cmid) && !dropped.contains(e.cmid())) {
         dropped.add(e.cmid()); // docs/kms-rules.md §1.3: when full, the least recently seen entry is evicted
@@ -101,11 +106,12 @@ public final class LedgerKmsHost implements KmsHost {
 
     PoolEntry registered = new PoolEntry(pool.poolId(), cmid, request.machineName(), now);
     OptionalInt raised = highest > pool.highestThreshold() ? OptionalInt.of(highest) : OptionalInt.empty();
-    ledger.apply(new LedgerUpdate(history(request, now, result, count), List.copyOf(dropped), Optional.of(registered),
-        raised));
+    ledger.apply(new LedgerUpdate(history(request, now, result, count), dropped, Optional.of(registered), raised));
 
     // Stored: now mirror it in the index.
-    dropped.forEach(pool::remove);
+    for (UUID d : dropped) {
+      pool.remove(d);
+    }
     pool.put(registered);
     pool.setHighestThreshold(highest);
     return response(result, count, required);
@@ -117,15 +123,43 @@ public final class LedgerKmsHost implements KmsHost {
    */
   private Optional<HResult> refusalBeforeCounting(KmsRequest request, Instant now) {
     // docs/kms-rules.md §2.4: more than 4 hours between client and host time (exactly 4 hours is accepted).
-    if (Duration.between(request.clientTime(), now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+    if (skewAboveLimit(request.clientTime(), now)) {
       return Optional.of(HResult.SL_E_VL_INVALID_TIMESTAMP);
     }
     // docs/kms-rules.md §1.1, §3.1-§3.3: the host grants by the product group (KMS id); no usable host key activates it
     // (key too old or for another product, or the Office license pack is missing).
-    if (!config.serves(request.group())) {
+    if (!serves(request.group())) {
       return Optional.of(HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH);
     }
     return Optional.empty();
+  }
+
+  private static final long MAX_SKEW_SECONDS = MAX_CLOCK_SKEW.getSeconds();
+
+  /**
+   * Whether client and host time are more than {@link #MAX_CLOCK_SKEW} apart (exactly the limit is accepted).
+   * Decided on seconds alone when they are clearly within or beyond it, so that the usual request builds no
+   * {@link Duration}.
+   */
+  static boolean skewAboveLimit(Instant client, Instant host) {
+    long seconds = Math.abs(host.getEpochSecond() - client.getEpochSecond());
+    if (seconds < MAX_SKEW_SECONDS - 1) {
+      return false;
+    }
+    if (seconds > MAX_SKEW_SECONDS + 1) {
+      return true;
+    }
+    return Duration.between(client, host).abs().compareTo(MAX_CLOCK_SKEW) > 0;
+  }
+
+  /** {@link HostConfig#serves}, remembered per product group (the config never changes). */
+  private boolean serves(ProductGroup group) {
+    Boolean known = served.get(group);
+    if (known == null) {
+      known = config.serves(group);
+      served.put(group, known);
+    }
+    return known;
   }
 
   /**

@@ -13,7 +13,7 @@ import java.util.UUID;
 /**
  * An activation ledger in plain Java collections, for simulations that need speed over everything else: no database,
  * nothing survives the process. It stores exactly what {@link H2ActivationLedger} stores (same contract tests), and
- * keeps the whole history in memory (about 100 bytes a request beyond the strings the caller already holds).
+ * keeps the whole history in memory, in columns of about 32 bytes a request ({@link HistoryColumns}).
  *
  * <p>Thread-safe: every method is synchronized on the ledger.
  */
@@ -21,15 +21,20 @@ public final class MemoryActivationLedger implements ActivationLedger {
   private final Map<String, Map<UUID, PoolEntry>> entries = new HashMap<>();
   private final Map<String, Integer> thresholds = new TreeMap<>();
   // Stored as the host made them (sequence 0); the sequence is the position + 1, set when read.
-  private final ArrayList<HistoryRecord> history = new ArrayList<>();
+  private final HistoryColumns history = new HistoryColumns();
   private boolean closed;
 
   @Override
   public synchronized void apply(LedgerUpdate update) {
     checkOpen();
     Map<UUID, PoolEntry> pool = entries.computeIfAbsent(update.poolId(), p -> new HashMap<>());
-    update.dropped().forEach(pool::remove);
-    update.registered().ifPresent(e -> pool.put(e.cmid(), e));
+    for (UUID d : update.dropped()) {
+      pool.remove(d);
+    }
+    if (update.registered().isPresent()) {
+      PoolEntry e = update.registered().get();
+      pool.put(e.cmid(), e);
+    }
     if (update.highestThreshold().isPresent()) {
       thresholds.put(update.poolId(), update.highestThreshold().getAsInt());
     }
@@ -74,7 +79,7 @@ public final class MemoryActivationLedger implements ActivationLedger {
     checkOpen();
     List<HistoryRecord> found = new ArrayList<>();
     for (int i = 0; i < history.size() && found.size() < limit; i++) {
-      Instant t = history.get(i).hostTime();
+      Instant t = history.hostTime(i);
       if (!t.isBefore(from) && t.isBefore(to)) {
         found.add(stored(i));
       }
@@ -89,9 +94,7 @@ public final class MemoryActivationLedger implements ActivationLedger {
   }
 
   private HistoryRecord stored(int index) {
-    HistoryRecord h = history.get(index);
-    return new HistoryRecord(index + 1L, h.hostTime(), h.clientTime(), h.cmid(), h.machineName(), h.familyId(),
-        h.skuName(), h.poolId(), h.productGroup(), h.requiredCount(), h.result(), h.count());
+    return history.get(index, index + 1L);
   }
 
   private void checkOpen() {

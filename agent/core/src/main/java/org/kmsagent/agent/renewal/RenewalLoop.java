@@ -11,6 +11,7 @@ import org.kmsagent.agent.plugin.PluginFailure;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
 import org.kmsagent.agent.renewal.RenewalEvent.Kind;
 import org.kmsagent.agent.scheduler.Scheduler;
+import org.kmsagent.api.ActivationHandler;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.InstalledProduct;
@@ -47,6 +48,12 @@ public final class RenewalLoop implements Runnable {
   private String skuName;
   private final MakFallbackPolicy makPolicy;
   private final RenewalListener listener;
+  // Per-SKU facts resolved once (not per event): the family and pool ids the events carry, and whether the
+  // handler's status/activate/renew are the API's defaults (then no plugin code runs in them, and the loop calls
+  // the licensing stack directly instead of through LoadedFamily.call and its class-loader switch).
+  private final String familyId;
+  private final String poolId;
+  private final HandlerShape shape;
 
   private InstalledProduct product;
   private LicenseStatus lastStatus;
@@ -66,6 +73,44 @@ public final class RenewalLoop implements Runnable {
     this.makPolicy = Objects.requireNonNull(makPolicy, "makPolicy");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.skuName = family.catalog().bySkuId(skuId).map(s -> s.name()).orElse(skuId.toString());
+    this.familyId = family.id();
+    this.poolId = family.countPool().id();
+    this.shape = HandlerShape.of(family);
+  }
+
+  /**
+   * Which of the handler's per-attempt methods are the {@link ActivationHandler} defaults, looked up once per handler
+   * class. A default method only forwards to the licensing stack, so calling the stack directly is the same call
+   * without entering plugin code.
+   */
+  private record HandlerShape(boolean defaultStatus, boolean defaultActivate, boolean defaultRenew) {
+    private static final HandlerShape PLUGIN_CODE = new HandlerShape(false, false, false);
+    private static final ClassValue<HandlerShape> BY_CLASS = new ClassValue<>() {
+      @Override
+      protected HandlerShape computeValue(Class<?> type) {
+        boolean status = isDefault(type, "status");
+        boolean activate = isDefault(type, "activate");
+        return new HandlerShape(status, activate, activate && isDefault(type, "renew"));
+      }
+    };
+
+    static HandlerShape of(LoadedFamily family) {
+      try {
+        ActivationHandler h = family.extension().activationHandler();
+        return h == null ? PLUGIN_CODE : BY_CLASS.get(h.getClass());
+      } catch (RuntimeException | LinkageError e) {
+        return PLUGIN_CODE; // the plugin fails when asked: every call goes through LoadedFamily.call, which says so
+      }
+    }
+
+    private static boolean isDefault(Class<?> type, String method) {
+      try {
+        return type.getMethod(method, LicensingStack.class, InstalledProduct.class).getDeclaringClass()
+            == ActivationHandler.class;
+      } catch (NoSuchMethodException | SecurityException e) {
+        return false;
+      }
+    }
   }
 
   /** Starts the loop: the first attempt is due now. */
@@ -211,10 +256,32 @@ public final class RenewalLoop implements Runnable {
 
   private LicenseState state() {
     try {
+      if (shape.defaultStatus()) {
+        return direct(() -> stack.licenseState(product.service(), product.skuId()));
+      }
       return family.call((f, h) -> h.status(stack, product));
     } catch (LicensingException | PluginFailure e) {
       failAndFinish(e);
       return null;
+    }
+  }
+
+  /** A licensing-stack call made without {@link LoadedFamily#call}. */
+  @FunctionalInterface
+  private interface StackCall<T> {
+    T call() throws LicensingException;
+  }
+
+  /**
+   * Runs a stack call the way {@link LoadedFamily#call} would have run the handler's default method around it: a
+   * {@link LicensingException} passes, anything else thrown becomes a {@link PluginFailure} of the family, so the
+   * loop fails the same way whichever path it took.
+   */
+  private <T> T direct(StackCall<T> call) throws LicensingException {
+    try {
+      return call.call();
+    } catch (RuntimeException | LinkageError e) {
+      throw new PluginFailure(familyId, e);
     }
   }
 
@@ -238,7 +305,11 @@ public final class RenewalLoop implements Runnable {
     attempts++;
     ActivationResult r;
     try {
-      r = family.call((f, h) -> licensed ? h.renew(stack, product) : h.activate(stack, product));
+      if (licensed ? shape.defaultRenew() : shape.defaultActivate()) {
+        r = direct(() -> stack.activate(product.service(), product.skuId())); // what the defaults do
+      } else {
+        r = family.call((f, h) -> licensed ? h.renew(stack, product) : h.activate(stack, product));
+      }
     } catch (LicensingException e) {
       r = ActivationResult.of(e.hresult());
     } catch (PluginFailure e) {
@@ -341,7 +412,7 @@ public final class RenewalLoop implements Runnable {
     if (required.isEmpty() && d.isPresent()) {
       required = d.get().required();
     }
-    listener.onEvent(new RenewalEvent(scheduler.now(), stack.machineName(), family.id(), skuName, kind, h,
-        family.countPool().id(), r.reportedCount(), required, r.kmsHost(), d));
+    listener.onEvent(new RenewalEvent(scheduler.now(), stack.machineName(), familyId, skuName, kind, h, poolId,
+        r.reportedCount(), required, r.kmsHost(), d));
   }
 }

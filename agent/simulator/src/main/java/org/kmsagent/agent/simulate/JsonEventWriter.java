@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,20 +13,38 @@ import java.util.function.Consumer;
  * Writes each lab event as one JSON object on one line, keys always present and in a fixed order (docs/simulate.md,
  * "JSON event schema"); absent values are {@code null}.
  */
-final class JsonEventWriter implements Consumer<LabEvent> {
-  private final PrintWriter out;
+final class JsonEventWriter implements Consumer<LabEvent>, java.io.Flushable {
+  private static final String NEWLINE = System.lineSeparator();
+
   private final Instant start;
-  private final JsonFactory json = new JsonFactory();
+  // One generator for the whole run, writing straight into the output (a year of a large fleet is tens of millions
+  // of lines: no string, writer or generator per line). Call flush() before flushing the output.
+  private final JsonGenerator g;
 
   JsonEventWriter(PrintWriter out, Instant start) {
-    this.out = out;
     this.start = start;
+    try {
+      JsonFactory factory = new JsonFactory();
+      factory.setRootValueSeparator(null); // lines are ended below, as println did
+      this.g = factory.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void flush() {
+    try {
+      g.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
   public void accept(LabEvent e) {
-    StringWriter line = new StringWriter(256);
-    try (JsonGenerator g = json.createGenerator(line)) {
+    try {
       g.writeStartObject();
       g.writeStringField("time", e.time().toString());
       g.writeNumberField("minute", Duration.between(start, e.time()).toMinutes());
@@ -64,10 +81,10 @@ final class JsonEventWriter implements Consumer<LabEvent> {
       field(g, "diagnosis", e.diagnosis().map(d -> d.cause().name()).orElse(""));
       field(g, "detail", e.diagnosis().map(d -> d.detail()).orElse(""));
       g.writeEndObject();
+      g.writeRaw(NEWLINE);
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
-    out.println(line);
   }
 
   private static void field(JsonGenerator g, String name, String value) throws IOException {

@@ -63,8 +63,11 @@ public final class SimulateCommand implements Callable<Integer> {
   /** Which store the lab host's ledger uses. */
   enum Ledger { h2, memory }
 
-  @Option(names = "--ledger", paramLabel = "h2|memory", defaultValue = "h2",
-      description = "The host's ledger: h2 (in-memory H2, default) or memory (plain Java, faster for large fleets).")
+  // No picocli default: without the option the command uses the host it was given (the CLI's is the plain-memory
+  // ledger, see SimulationWiring#host), so tests can hand in their own.
+  @Option(names = "--ledger", paramLabel = "h2|memory",
+      description = "The host's ledger: memory (plain Java, the default and the fastest) or h2 (an in-memory H2 "
+          + "database); both give the same output.")
   Ledger ledger;
 
   @Option(names = "--report", paramLabel = "FILE", description = "Also write a self-contained HTML report to FILE: "
@@ -110,16 +113,25 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  /** How many scheduler events the last run of this command executed (the million-machine benchmark reads it). */
+  public long lastEvents() {
+    return lastEvents;
+  }
+
+  private long lastEvents;
+
   private int run(Scenario scenario, PrintWriter err) throws Exception {
     PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
     TimelinePrinter timeline = json ? null : new TimelinePrinter(out, scenario);
-    Consumer<LabEvent> sink = json ? new JsonEventWriter(out, scenario.start()) : timeline;
+    JsonEventWriter jsonWriter = json ? new JsonEventWriter(out, scenario.start()) : null;
+    Consumer<LabEvent> sink = json ? jsonWriter : timeline;
     ReportCollector collector = report == null ? null : new ReportCollector(scenario);
     if (collector != null) {
       sink = sink.andThen(collector);
     }
-    SimulationLab lab = new SimulationLab(scenario,
-        ledger == Ledger.memory ? LabHosts.ledgerInPlainMemory() : hostFactory, sink);
+    HostFactory hosts = ledger == null ? hostFactory
+        : ledger == Ledger.memory ? LabHosts.ledgerInPlainMemory() : LabHosts.ledgerInMemory();
+    SimulationLab lab = new SimulationLab(scenario, hosts, sink);
     long began = System.nanoTime();
     long[] lastReport = {began};
     LabSummary summary;
@@ -128,21 +140,31 @@ public final class SimulateCommand implements Callable<Integer> {
         long now = System.nanoTime();
         if (now - lastReport[0] > 1_000_000_000L) {
           lastReport[0] = now;
-          err.printf(Locale.ROOT, "simulate: day %d of %d, %,d events%n", day, total, events);
+          Runtime rt = Runtime.getRuntime();
+          err.printf(Locale.ROOT, "simulate: day %d of %d, %,d events, heap %,d of %,d MB%n", day, total, events,
+              (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
           err.flush();
         }
       });
     } catch (OutOfMemoryError e) {
       lab = null;
+      if (jsonWriter != null) {
+        jsonWriter.flush();
+      }
       out.flush();
       err.printf(Locale.ROOT, "kms-agent simulate: the simulation ran out of memory (heap limit %,d MB). Give it more"
-          + " with KMSAGENT_JAVA_OPTS=-Xmx2g, use --ledger memory, or simulate fewer machines or days.%n",
+          + " with KMSAGENT_JAVA_OPTS=-Xmx2g (a million machines for a year need about -Xmx8g), or simulate fewer machines or"
+          + " days.%n",
           Runtime.getRuntime().maxMemory() >> 20);
       err.flush();
       return 1;
     }
+    lastEvents = summary.events();
     if (timeline != null) {
       timeline.finish(summary, scenario.start().plus(scenario.length()));
+    }
+    if (jsonWriter != null) {
+      jsonWriter.flush();
     }
     out.flush();
     if (collector != null) {

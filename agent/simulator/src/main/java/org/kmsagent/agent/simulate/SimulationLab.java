@@ -48,6 +48,23 @@ public final class SimulationLab {
   private final Map<String, int[]> poolThresholds = new LinkedHashMap<>();
   private final Map<String, Integer> lastCount = new TreeMap<>();
   private final Map<String, Tally> tallies = new LinkedHashMap<>();
+  // Per-family facts resolved once, not per machine or per event (each resolution through LoadedFamily.call switches
+  // the thread's context class loader): the tally, and which licensing service holds the family per Windows version.
+  private final Map<LoadedFamily, Tally> tallyOf = new java.util.IdentityHashMap<>();
+  private final Map<LoadedFamily, Map<org.kmsagent.api.WindowsVersion, org.kmsagent.api.LicensingService>> services =
+      new java.util.IdentityHashMap<>();
+  // Per pool: the last count reported and the thresholds, looked up by the pool id the events carry.
+  private final Map<String, PoolWatch> watches = new java.util.HashMap<>();
+
+  /** What the lab watches of one pool's count. */
+  private static final class PoolWatch {
+    final int[] thresholds;
+    int last;
+
+    PoolWatch(int[] thresholds) {
+      this.thresholds = thresholds;
+    }
+  }
 
   /** One machine × product and its loop. */
   private static final class Member {
@@ -143,7 +160,9 @@ public final class SimulationLab {
       }
       f.catalog().skus().forEach(s -> all.add(s.thresholdClass().minimumCount()));
       poolThresholds.put(f.countPool().id(), all.stream().mapToInt(Integer::intValue).toArray());
-      tallies.put(f.countPool().id() + "\u0000" + f.id(), new Tally());
+      Tally tally = new Tally();
+      tallies.put(f.countPool().id() + "\u0000" + f.id(), tally);
+      tallyOf.put(f, tally);
     }
     for (Map.Entry<String, Scenario.MakPlan> e : scenario.makFallback().entrySet()) {
       scenario.groups().stream().flatMap(g -> g.products().stream()).map(Scenario.ProductPlan::family)
@@ -192,7 +211,7 @@ public final class SimulationLab {
       SimulatedProduct product;
       try {
         product = new SimulatedProduct(
-            f.licensingService(g.windows()), f.applicationId(), f.id(), f.countPool().id(), sku,
+            serviceOf(f, g.windows()), f.applicationId(), f.id(), f.countPool().id(), sku,
             f.catalog().gracePeriod(), f.catalog().licensePack().map(p -> p.name()));
         machine.install(product, Optional.of(sku.gvlk()));
         machine.setKmsEndpoint(product.service(), product.skuId(), g.endpoint());
@@ -200,7 +219,7 @@ public final class SimulationLab {
         throw new IllegalStateException("setting up " + name + ": " + e.getMessage(), e);
       }
       m.machine = machine;
-      m.tally = tallies.get(f.countPool().id() + "\u0000" + f.id());
+      m.tally = tallyOf.get(f);
       Scenario.MakPlan mak = scenario.makFallback().get(f.id());
       m.loop = new RenewalLoop(scheduler, f, machine, product.skuId(),
           mak == null ? MakFallbackPolicy.OFF : mak.policy(), e -> onEvent(m, e));
@@ -251,10 +270,19 @@ public final class SimulationLab {
 
   /** Reports a pool's count crossing one of its thresholds, up or down, as the host reported it. */
   private void observeCount(Instant time, String pool, int count, Optional<String> host) {
-    Integer before = lastCount.put(pool, count);
-    int prev = before == null ? 0 : before;
-    int[] thresholds = poolThresholds.getOrDefault(pool, new int[0]);
-    for (int t : thresholds) {
+    PoolWatch w = watches.get(pool);
+    if (w == null) {
+      w = new PoolWatch(poolThresholds.getOrDefault(pool, new int[0]));
+      watches.put(pool, w);
+      lastCount.put(pool, count);
+    } else if (w.last == count) {
+      return; // unchanged: nothing crossed, and lastCount already holds it
+    } else {
+      lastCount.put(pool, count);
+    }
+    int prev = w.last;
+    w.last = count;
+    for (int t : w.thresholds) {
       if (prev < t && count >= t) {
         sink.accept(LabEvent.lab(time, "threshold-reached", "", pool, OptionalInt.of(count), OptionalInt.of(t),
             host));
@@ -309,7 +337,20 @@ public final class SimulationLab {
     return new LabSummary(rows, lastCount, scheduler.executed(), machines.size());
   }
 
-  private static org.kmsagent.api.LicensingService serviceOf(Member m) throws LicensingException {
-    return m.product.family().licensingService(m.machine.windowsVersion());
+  private org.kmsagent.api.LicensingService serviceOf(Member m) throws LicensingException {
+    return serviceOf(m.product.family(), m.machine.windowsVersion());
+  }
+
+  /** Which licensing service holds the family's licenses on that Windows version, asked of the plugin once. */
+  private org.kmsagent.api.LicensingService serviceOf(LoadedFamily f, org.kmsagent.api.WindowsVersion windows)
+      throws LicensingException {
+    Map<org.kmsagent.api.WindowsVersion, org.kmsagent.api.LicensingService> byWindows =
+        services.computeIfAbsent(f, k -> new java.util.HashMap<>());
+    org.kmsagent.api.LicensingService known = byWindows.get(windows);
+    if (known == null) {
+      known = f.licensingService(windows);
+      byWindows.put(windows, known);
+    }
+    return known;
   }
 }

@@ -30,7 +30,8 @@ final class TimelinePrinter implements Consumer<LabEvent> {
   private final String lineFormat;
   private final Map<String, String> lastSignature = new HashMap<>();
   private final java.util.Set<String> firstPerFamily = new java.util.HashSet<>();
-  private final Map<String, Long> suppressed = new TreeMap<>();
+  // Counters kept as long[1] so that counting a renewal boxes nothing; printed in key order.
+  private final Map<String, long[]> suppressed = new TreeMap<>();
   private Instant nextDigest;
   private Instant digestFrom;
 
@@ -169,7 +170,12 @@ final class TimelinePrinter implements Consumer<LabEvent> {
   }
 
   private void count(String what) {
-    suppressed.merge(what, 1L, Long::sum);
+    long[] n = suppressed.get(what);
+    if (n == null) {
+      suppressed.put(what, new long[] {1});
+    } else {
+      n[0]++;
+    }
   }
 
   private void digestUpTo(Instant t) {
@@ -186,7 +192,7 @@ final class TimelinePrinter implements Consumer<LabEvent> {
       return;
     }
     String what = suppressed.entrySet().stream()
-        .map(x -> String.format(Locale.ROOT, "%s %,d", x.getKey(), x.getValue()))
+        .map(x -> String.format(Locale.ROOT, "%s %,d", x.getKey(), x.getValue()[0]))
         .collect(Collectors.joining(", "));
     out.printf(Locale.ROOT, "%-13s  ... since %s: %s%n", stamp(at), stamp(digestFrom).strip(), what);
     suppressed.clear();

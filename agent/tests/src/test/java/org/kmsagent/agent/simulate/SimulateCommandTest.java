@@ -51,6 +51,16 @@ class SimulateCommandTest {
   }
 
   @Test
+  void h2LedgerOnRequestGivesTheSameEventStreamAsTheDefault() {
+    Run byDefault = LabFixtures.simulate("--clients", "40", "--servers", "6", "--office2013", "10", "--days", "60",
+        "--json");
+    Run h2 = LabFixtures.simulate("--clients", "40", "--servers", "6", "--office2013", "10", "--days", "60",
+        "--json", "--ledger", "h2");
+    assertThat(h2.exitCode()).isZero();
+    assertThat(h2.out()).isNotEmpty().isEqualTo(byDefault.out());
+  }
+
+  @Test
   void jsonModeWritesOneObjectPerEventWithTheDocumentedFields() throws Exception {
     Run r = LabFixtures.simulate(WORKED, "--json");
     ObjectMapper m = new ObjectMapper();

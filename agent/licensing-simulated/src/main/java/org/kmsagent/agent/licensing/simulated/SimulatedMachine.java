@@ -67,6 +67,8 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
   /** Per installed SKU: key, KMS client settings and license clock. */
   private static final class Slot {
     final SimulatedProduct product;
+    /** The product's SKU id, held here: every call finds its slot by it, without reaching into the catalog. */
+    final UUID skuId;
     final long installedMillis;
     ProductKey key;
     KeyChannel channel;
@@ -83,6 +85,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
 
     Slot(SimulatedProduct product, long installedMillis) {
       this.product = product;
+      this.skuId = product.skuId();
       this.installedMillis = installedMillis;
     }
   }
@@ -496,7 +499,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
   private Slot find(UUID skuId) {
     for (int i = 0; i < slots.size(); i++) {
       Slot s = slots.get(i);
-      UUID id = s.product.sku().skuId().get();
+      UUID id = s.skuId;
       if (id == skuId || id.equals(skuId)) {
         return s;
       }

@@ -41,7 +41,7 @@ public record AgentConfig(
     fleet = Objects.requireNonNullElseGet(fleet, FleetConfig::defaults);
     metrics = Objects.requireNonNullElseGet(metrics, MetricsConfig::defaults);
     dashboard = Objects.requireNonNullElseGet(dashboard, DashboardConfig::defaults);
-    simulated = Objects.requireNonNullElseGet(simulated, () -> new SimulatedConfig(null));
+    simulated = Objects.requireNonNullElseGet(simulated, () -> new SimulatedConfig(null, null));
   }
 
   /** The same configuration with other fleet settings (keeps callers that predate later keys short). */

@@ -38,7 +38,10 @@ import org.kmsagent.agent.daemon.StateStore;
 import org.kmsagent.agent.daemon.StoredMachine;
 import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.LedgerKmsHost;
+import org.kmsagent.agent.licensing.DeadlineStack;
 import org.kmsagent.agent.licensing.LicensingStacks;
+import org.kmsagent.agent.licensing.simulated.FaultyStack;
+import org.kmsagent.agent.config.SimulatedFaultsConfig;
 import org.kmsagent.agent.licensing.slc.WindowsMachine;
 import org.kmsagent.agent.licensing.slc.SlcClient;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
@@ -103,6 +106,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private Scheduler scheduler;
   private PluginHost plugins;
   private LicensingStacks.Choice choice;
+  private DeadlineStack deadlines;
+  private FaultyStack faulty;
   private SimulatedSite site;
   private HostRole hostRole;
   private HostSettings hostSettings;
@@ -192,6 +197,16 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         System.getProperty("os.name", "unknown"));
     choice = stacks.select(config.licensing().id());
     banner.add("kms-agent: " + choice.statusLine());
+    LicensingStack raw = choice.stack();
+    if (site != null && config.simulated().faults().enabled()) {
+      faulty = faultyStack(raw, config.simulated().faults());
+      raw = faulty;
+      banner.add("kms-agent: simulated.faults: " + faulty.plan());
+    }
+    // Every licensing call gets a deadline: a call that never returns is abandoned on its own thread and the
+    // machine thread carries on (docs/troubleshooting.md, "How the agent treats licensing failures").
+    deadlines = new DeadlineStack(raw);
+    choice = new LicensingStacks.Choice(deadlines, choice.mode(), choice.reason());
     if (site != null) {
       banner.add("kms-agent: " + site + " stands for this computer; editions from simulated.editions: "
           + config.simulated().editions());
@@ -253,6 +268,19 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private static LicensingStack slcStack() {
     return new SlcLicensingStack(SlcClient::forService, new WmiLicensingWriter(), WindowsMachine.name(),
         WindowsMachine.version());
+  }
+
+  private FaultyStack faultyStack(LicensingStack machineStack, SimulatedFaultsConfig f) {
+    Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
+    f.kinds().forEach(k -> kinds.add(FaultyStack.Kind.parse(k).orElseThrow()));
+    return new FaultyStack(machineStack, new FaultyStack.Plan(f.rate(), f.hangRate(), kinds, Optional.empty()),
+        new java.util.SplittableRandom(f.seed()), scheduler::now, FaultyStack.HangMode.BLOCK,
+        Duration.ofSeconds(f.hangSeconds()));
+  }
+
+  /** What the licensing-call deadlines caught since start (for status and doctor). */
+  public String licensingCalls() {
+    return deadlines == null ? "licensing calls: not started" : deadlines.describe();
   }
 
   private LicensingStack simulatedStack() {
@@ -350,13 +378,17 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       t.lastAttemptAt = e.time();
     }
     events.publish(RENEWAL, renewalJson(e));
+    if (e.kind() == RenewalEvent.Kind.CALL_TIMED_OUT) {
+      LOG.warn("{} {}: a licensing call did not return in time and was abandoned; {}", e.family(), e.sku(),
+          licensingCalls());
+    }
     LOG.info("{} {}: {}{}", e.family(), e.sku(), e.kind(),
         e.diagnosis().map(d -> " (" + e.hresult().map(HResult::hex).orElse("") + " " + d + ")").orElse(""));
   }
 
   private static boolean isAttempt(RenewalEvent.Kind k) {
     return switch (k) {
-      case ACTIVATED, ACTIVATION_FAILED, RENEWED, RENEWAL_FAILED, MAK_ACTIVATED, MAK_FAILED -> true;
+      case ACTIVATED, ACTIVATION_FAILED, RENEWED, RENEWAL_FAILED, MAK_ACTIVATED, MAK_FAILED, CALL_TIMED_OUT -> true;
       default -> false;
     };
   }
@@ -785,6 +817,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       closed = true;
       return;
     }
+    if (faulty != null) {
+      faulty.release(); // injected hangs end now rather than hold a thread through shutdown
+    }
     try {
       onMachineUnchecked(() -> {
         persist();
@@ -806,6 +841,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       LOG.warn("shutdown: the renewal loops or the host ledger did not stop cleanly", e);
     } finally {
       closed = true;
+      if (deadlines != null) {
+        deadlines.close();
+      }
       try {
         machine.close();
       } catch (Exception e) {

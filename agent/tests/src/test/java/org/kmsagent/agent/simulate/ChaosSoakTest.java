@@ -92,7 +92,6 @@ class ChaosSoakTest {
     // The faults were real: about 10% of the calls up to day 300 failed, 1% hung.
     assertThat(faults[1]).isGreaterThan(faults[0] / 20);
     assertThat(faults[2]).isGreaterThan(faults[0] / 400);
-    assertThat(timedOut[0]).isPositive();
     // No loop ended: no product was reported gone, and none finished.
     assertThat(ended).isEmpty();
     assertThat(endedAtFaultsEnd).isEmpty();
@@ -104,6 +103,8 @@ class ChaosSoakTest {
       assertThat(clients.licensed()).as("clients licensed").isEqualTo(800);
       assertThat(servers.licensed()).as("servers licensed").isEqualTo(200);
     }
+    // Hung calls were reported as such.
+    assertThat(timedOut[0]).isPositive();
     // Retries stay bounded: no product made more than 12 attempts in any one day (the fault-free rate of an
     // unactivated product, one per 2 h; measured: 6), and under 0.5 a day on average over the year (measured: 0.16).
     double perProductDay = attempts[0] / (1000.0 * 365);

@@ -146,9 +146,9 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack {
         }
       }
       timedOut.incrementAndGet();
-      lastTimeout = what + " abandoned after " + limit.toSeconds() + " s at " + java.time.Instant.now();
+      lastTimeout = what + " abandoned after " + text(limit) + " at " + java.time.Instant.now();
       throw new LicensingException(Faults.CALL_TIMED_OUT, what + " on " + delegate.machineName()
-          + " did not return within " + limit.toSeconds() + " s; abandoned on its own thread");
+          + " did not return within " + text(limit) + "; abandoned on its own thread");
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof LicensingException le) {
@@ -165,6 +165,10 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack {
       Thread.currentThread().interrupt();
       throw new LicensingException(Faults.CALL_TIMED_OUT, what + ": interrupted while waiting", e);
     }
+  }
+
+  private static String text(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   @Override

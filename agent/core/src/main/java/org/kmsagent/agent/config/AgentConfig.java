@@ -37,7 +37,7 @@ public record AgentConfig(
     dataDir = Objects.requireNonNullElse(dataDir, "data");
     host = Objects.requireNonNullElseGet(host, () -> new HostConfig(null, null, null, null, null, null, null));
     bridge = Objects.requireNonNullElseGet(bridge, BridgeConfig::defaults);
-    renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null));
+    renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null, null, null));
     fleet = Objects.requireNonNullElseGet(fleet, FleetConfig::defaults);
     metrics = Objects.requireNonNullElseGet(metrics, MetricsConfig::defaults);
     dashboard = Objects.requireNonNullElseGet(dashboard, DashboardConfig::defaults);

@@ -97,6 +97,9 @@ final class ConfigValidator {
     for (int i = 0; i < editions.size(); i++) {
       notBlank(errors, "simulated.editions[" + i + "]", editions.get(i));
     }
+    // Under the 120 s a control request waits for the machine thread, so a hung call never times a request out.
+    range(errors, "renewal.callDeadlineSeconds", c.renewal().callDeadlineSeconds(), 1, 110);
+    range(errors, "renewal.activationDeadlineSeconds", c.renewal().activationDeadlineSeconds(), 1, 110);
     SimulatedFaultsConfig faults = c.simulated().faults();
     if (!(faults.rate() >= 0 && faults.rate() <= 1)) {
       errors.add("simulated.faults.rate: must be between 0 and 1, got " + faults.rate());

@@ -39,6 +39,8 @@ import org.kmsagent.agent.daemon.StoredMachine;
 import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.licensing.DeadlineStack;
+import org.kmsagent.agent.renewal.Faults;
+import org.kmsagent.agent.core.KmsRules;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.config.SimulatedFaultsConfig;
@@ -107,6 +109,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private PluginHost plugins;
   private LicensingStacks.Choice choice;
   private DeadlineStack deadlines;
+  private final Map<String, Integer> familyRetries = new HashMap<>();
+  private Instant startedAt;
   private FaultyStack faulty;
   private SimulatedSite site;
   private HostRole hostRole;
@@ -166,6 +170,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     machine = MachineThread.deploy(vertx, "kmsagent-machine", WAIT_SECONDS);
     Scheduler live = new VertxScheduler(vertx, clock, machine.context());
     scheduler = new PersistingScheduler(live);
+    startedAt = scheduler.now();
     onMachine(() -> {
       startOnMachine();
       return null;
@@ -205,7 +210,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     }
     // Every licensing call gets a deadline: a call that never returns is abandoned on its own thread and the
     // machine thread carries on (docs/troubleshooting.md, "How the agent treats licensing failures").
-    deadlines = new DeadlineStack(raw);
+    deadlines = new DeadlineStack(raw, Duration.ofSeconds(config.renewal().callDeadlineSeconds()),
+        Duration.ofSeconds(config.renewal().activationDeadlineSeconds()));
     choice = new LicensingStacks.Choice(deadlines, choice.mode(), choice.reason());
     if (site != null) {
       banner.add("kms-agent: " + site + " stands for this computer; editions from simulated.editions: "
@@ -350,9 +356,10 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         }
       }
     } catch (LicensingException | PluginFailure e) {
-      LOG.error("family {}: its installed products could not be read: {}", f.id(), e.getMessage());
+      retryFamily(f, e);
       return;
     }
+    familyRetries.remove(f.id());
     for (InstalledProduct p : installed) {
       Tracked t = new Tracked(f, p.skuId(), p.name());
       // kms-facts.md §2.3: each product follows its own schedule; the MAK fallback needs a MAK the administrator
@@ -367,6 +374,27 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         t.loop.start();
       }
     }
+  }
+
+  /**
+   * The family's products could not be read: asked again later, as the renewal loop would (soon for a transient
+   * failure, at the activation interval otherwise), so a licensing service restarting at boot loses no product.
+   */
+  private void retryFamily(LoadedFamily f, Exception e) {
+    int n = familyRetries.merge(f.id(), 1, Integer::sum);
+    boolean transientFault = e instanceof LicensingException le
+        && Faults.classify(le, Duration.between(startedAt, scheduler.now()).compareTo(Faults.STARTUP_WINDOW) < 0)
+            == Faults.FaultClass.TRANSIENT;
+    Duration wait = transientFault ? Faults.backoff(n, KmsRules.ACTIVATION_INTERVAL) : KmsRules.ACTIVATION_INTERVAL;
+    LOG.warn("family {}: its installed products could not be read ({}); trying again in {} min", f.id(),
+        e.getMessage(), wait.toMinutes());
+    scheduler.scheduleAfter(wait, () -> {
+      if (stopping || plugins.registry().family(f.id()).orElse(null) != f
+          || tracked.values().stream().anyMatch(t -> t.family == f)) {
+        return; // unloaded, replaced or started meanwhile
+      }
+      startFamily(f);
+    });
   }
 
   private void onEvent(Tracked t, RenewalEvent e) {

@@ -117,6 +117,9 @@ final class ConfigValidator {
         errors.add("simulated.faults.kinds[" + i + "]: '" + k + "' is not a fault kind; use one of " + knownKinds);
       }
     }
+    if (faults.startAfterSeconds() < 0) {
+      errors.add("simulated.faults.startAfterSeconds: must be 0 or more, got " + faults.startAfterSeconds());
+    }
     if (faults.hangSeconds() < 1) {
       errors.add("simulated.faults.hangSeconds: must be at least 1, got " + faults.hangSeconds());
     }

@@ -279,7 +279,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private FaultyStack faultyStack(LicensingStack machineStack, SimulatedFaultsConfig f) {
     Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
     f.kinds().forEach(k -> kinds.add(FaultyStack.Kind.parse(k).orElseThrow()));
-    return new FaultyStack(machineStack, new FaultyStack.Plan(f.rate(), f.hangRate(), kinds, Optional.empty()),
+    Optional<Instant> from = f.startAfterSeconds() > 0
+        ? Optional.of(scheduler.now().plusSeconds(f.startAfterSeconds())) : Optional.empty();
+    return new FaultyStack(machineStack, new FaultyStack.Plan(f.rate(), f.hangRate(), kinds, Optional.empty(), from),
         new java.util.SplittableRandom(f.seed()), scheduler::now, FaultyStack.HangMode.BLOCK,
         Duration.ofSeconds(f.hangSeconds()));
   }

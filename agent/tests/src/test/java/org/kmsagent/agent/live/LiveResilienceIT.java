@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.view.ProductView;
@@ -23,10 +24,16 @@ class LiveResilienceIT {
 
   @Test
   void hungLicensingCallsAreAbandonedAtTheirDeadlineReportedAndControlRequestsStillAnswer() throws Exception {
-    // Seed 1: the first call (reading the installed products) goes through, the third hangs (FaultyStack draws).
-    try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "simulated.faults.hangRate=0.5",
-        "simulated.faults.hangSeconds=20", "renewal.callDeadlineSeconds=1", "renewal.activationDeadlineSeconds=1")) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> !f.renewals("CALL_TIMED_OUT").isEmpty());
+    // Every call hangs once the agent has been up 2 s: its start (reading the products, the first attempt) is done.
+    try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "simulated.faults.hangRate=1",
+        "simulated.faults.startAfterSeconds=2", "simulated.faults.hangSeconds=20", "renewal.callDeadlineSeconds=1",
+        "renewal.activationDeadlineSeconds=1")) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> windows(f).lastResult() != null);
+      // "Activate now" until the faults have begun: its license-state read hangs and is abandoned.
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        f.agent.activate(Optional.empty());
+        return !f.renewals("CALL_TIMED_OUT").isEmpty();
+      });
       JsonObject late = f.renewals("CALL_TIMED_OUT").get(0);
       assertThat(late.getString("hresult")).isEqualTo("0x800705B4");
       assertThat(late.getJsonObject("diagnosis").getString("cause")).isEqualTo("CALL_TIMED_OUT");

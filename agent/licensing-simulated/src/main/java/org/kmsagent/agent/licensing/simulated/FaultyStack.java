@@ -95,8 +95,9 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
    * @param hangRate a further fraction of calls that hang
    * @param kinds the kinds {@code rate} draws from (not empty when {@code rate} is above 0)
    * @param until faults stop at this time, if given
+   * @param from faults start at this time, if given
    */
-  public record Plan(double rate, double hangRate, Set<Kind> kinds, Optional<Instant> until) {
+  public record Plan(double rate, double hangRate, Set<Kind> kinds, Optional<Instant> until, Optional<Instant> from) {
     /** No faults. */
     public static final Plan NONE = new Plan(0, 0, EnumSet.allOf(Kind.class), Optional.empty());
 
@@ -107,6 +108,12 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
       }
       kinds = kinds == null || kinds.isEmpty() ? EnumSet.allOf(Kind.class) : EnumSet.copyOf(kinds);
       Objects.requireNonNull(until, "until");
+      Objects.requireNonNull(from, "from");
+    }
+
+    /** Faults from the start. */
+    public Plan(double rate, double hangRate, Set<Kind> kinds, Optional<Instant> until) {
+      this(rate, hangRate, kinds, until, Optional.empty());
     }
 
     /** {@code rate} of calls failing with every kind (hangs included), no extra hangs. */
@@ -121,7 +128,12 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
 
     /** The same plan, ending at {@code at}. */
     public Plan until(Instant at) {
-      return new Plan(rate, hangRate, kinds, Optional.of(at));
+      return new Plan(rate, hangRate, kinds, Optional.of(at), from);
+    }
+
+    /** The same plan, starting at {@code at}. */
+    public Plan from(Instant at) {
+      return new Plan(rate, hangRate, kinds, until, Optional.of(at));
     }
 
     /** E.g. {@code 10% of calls fail (rpc-unavailable, wmi-busy), 1% hang}. */
@@ -132,7 +144,7 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
       }
       return String.format(Locale.ROOT, "%s%% of licensing calls fail (%s), %s%% hang%s", pct(rate),
           String.join(", ", kinds.stream().map(Kind::id).toList()), pct(hangRate),
-          until.map(u -> ", until " + u).orElse(""));
+          from.map(u -> ", from " + u).orElse("") + until.map(u -> ", until " + u).orElse(""));
     }
 
     private static String pct(double r) {
@@ -209,7 +221,9 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
       draw = rng.nextDouble();
       pick = rng.nextInt(kinds.length);
     }
-    if (plan.until().isPresent() && !clock.get().isBefore(plan.until().get())) {
+    Instant now = clock.get();
+    if (plan.until().isPresent() && !now.isBefore(plan.until().get())
+        || plan.from().isPresent() && now.isBefore(plan.from().get())) {
       return;
     }
     Kind kind;

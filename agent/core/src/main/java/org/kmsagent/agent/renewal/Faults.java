@@ -1,7 +1,6 @@
 package org.kmsagent.agent.renewal;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.kmsagent.api.HResult;
@@ -81,11 +80,6 @@ public final class Faults {
   private static final Set<Integer> GONE = Set.of(
       HResult.SL_E_SKU_NOT_FOUND.code(), HResult.SL_E_PRODUCT_SKU_NOT_INSTALLED.code());
 
-  private static final Map<FaultClass, String> WHAT = Map.of(
-      FaultClass.TRANSIENT, "transient, retrying soon",
-      FaultClass.PERMANENT, "retrying at the activation interval",
-      FaultClass.GONE, "the product is no longer installed");
-
   /**
    * The class of a failed call's code.
    *
@@ -131,10 +125,5 @@ public final class Faults {
     int shift = Math.min(Math.max(failures, 1) - 1, 20);
     long millis = FIRST_RETRY.toMillis() << shift;
     return Duration.ofMillis(Math.min(millis, cap.toMillis()));
-  }
-
-  /** A few words for a log or an event: what the loop does next. */
-  public static String describe(FaultClass c) {
-    return WHAT.get(c);
   }
 }

@@ -418,7 +418,7 @@ public final class RenewalLoop implements Runnable {
   }
 
   /**
-   * A licensing call other than the attempt failed: reports it with its class (kms-rules: docs/troubleshooting.md
+   * A licensing call other than the attempt failed: reports it with its class ({@link Faults}; docs/troubleshooting.md
    * "How the agent treats licensing failures") and schedules the retry; only a product gone ends the loop.
    */
   private void callFailed(Exception e, String what) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.kmsagent.agent.plugin.PluginHost;
+import org.kmsagent.agent.licensing.DeadlineStack;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.slc.WindowsMachine;
 import org.kmsagent.agent.licensing.slc.SlcClient;
@@ -41,7 +42,9 @@ final class DefaultCliServices implements CliServices {
 
   @Override
   public LicensingStacks stacks() {
-    return new LicensingStacks(DefaultCliServices::slcStack, this::simulatedStack,
+    // A licensing call that never returns must not hang status or doctor: it is abandoned at its deadline and the
+    // report shows it (0x800705B4, "did not return within 30 s").
+    return new LicensingStacks(() -> new DeadlineStack(slcStack()), this::simulatedStack,
         System.getProperty("os.name", "unknown"));
   }
 

@@ -37,11 +37,11 @@ public record AgentConfig(
     dataDir = Objects.requireNonNullElse(dataDir, "data");
     host = Objects.requireNonNullElseGet(host, () -> new HostRoleConfig(null, null, null, null, null, null, null));
     bridge = Objects.requireNonNullElseGet(bridge, BridgeConfig::defaults);
-    renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null));
+    renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null, null, null));
     fleet = Objects.requireNonNullElseGet(fleet, FleetConfig::defaults);
     metrics = Objects.requireNonNullElseGet(metrics, MetricsConfig::defaults);
     dashboard = Objects.requireNonNullElseGet(dashboard, DashboardConfig::defaults);
-    simulated = Objects.requireNonNullElseGet(simulated, () -> new SimulatedConfig(null));
+    simulated = Objects.requireNonNullElseGet(simulated, () -> new SimulatedConfig(null, null));
   }
 
   /** The same configuration with other fleet settings (keeps callers that predate later keys short). */

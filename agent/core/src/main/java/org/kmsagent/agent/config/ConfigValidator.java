@@ -97,6 +97,32 @@ final class ConfigValidator {
     for (int i = 0; i < editions.size(); i++) {
       notBlank(errors, "simulated.editions[" + i + "]", editions.get(i));
     }
+    // Under the 120 s a control request waits for the machine thread, so a hung call never times a request out.
+    range(errors, "renewal.callDeadlineSeconds", c.renewal().callDeadlineSeconds(), 1, 110);
+    range(errors, "renewal.activationDeadlineSeconds", c.renewal().activationDeadlineSeconds(), 1, 110);
+    SimulatedFaultsConfig faults = c.simulated().faults();
+    if (!(faults.rate() >= 0 && faults.rate() <= 1)) {
+      errors.add("simulated.faults.rate: must be between 0 and 1, got " + faults.rate());
+    }
+    if (!(faults.hangRate() >= 0 && faults.hangRate() <= 1)) {
+      errors.add("simulated.faults.hangRate: must be between 0 and 1, got " + faults.hangRate());
+    } else if (faults.rate() + faults.hangRate() > 1) {
+      errors.add("simulated.faults: rate + hangRate must be at most 1, got " + (faults.rate() + faults.hangRate()));
+    }
+    List<String> knownKinds = List.of("service-not-running", "rpc-unavailable", "slopen-failed", "access-denied",
+        "wmi-busy", "hang");
+    for (int i = 0; i < faults.kinds().size(); i++) {
+      String k = faults.kinds().get(i);
+      if (k == null || !knownKinds.contains(k.strip().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))) {
+        errors.add("simulated.faults.kinds[" + i + "]: '" + k + "' is not a fault kind; use one of " + knownKinds);
+      }
+    }
+    if (faults.startAfterSeconds() < 0) {
+      errors.add("simulated.faults.startAfterSeconds: must be 0 or more, got " + faults.startAfterSeconds());
+    }
+    if (faults.hangSeconds() < 1) {
+      errors.add("simulated.faults.hangSeconds: must be at least 1, got " + faults.hangSeconds());
+    }
     for (int i = 0; i < h.hostKeys().size(); i++) {
       notBlank(errors, "host.hostKeys[" + i + "]", h.hostKeys().get(i));
     }

@@ -10,9 +10,21 @@ import java.util.Objects;
  *     {@code dns:domain}; empty means leave Windows' own setting alone
  * @param makFallback what to do when KMS cannot be reached for a family without its own policy
  * @param families per-family overrides, keyed by family id (e.g. {@code office2013})
+ * @param callDeadlineSeconds how long a licensing call (other than an activation) may take before the agent abandons
+ *     it and reports {@code CALL_TIMED_OUT} (default 30)
+ * @param activationDeadlineSeconds the same for an activation or renewal, which contacts a KMS host (default 90)
  */
-public record RenewalConfig(String kms, MakFallback makFallback, Map<String, FamilyRenewalConfig> families) {
+public record RenewalConfig(String kms, MakFallback makFallback, Map<String, FamilyRenewalConfig> families,
+    Integer callDeadlineSeconds, Integer activationDeadlineSeconds) {
+  /** The default {@link #callDeadlineSeconds}. */
+  public static final int DEFAULT_CALL_DEADLINE_SECONDS = 30;
+  /** The default {@link #activationDeadlineSeconds}. */
+  public static final int DEFAULT_ACTIVATION_DEADLINE_SECONDS = 90;
+
   public RenewalConfig {
+    callDeadlineSeconds = Objects.requireNonNullElse(callDeadlineSeconds, DEFAULT_CALL_DEADLINE_SECONDS);
+    activationDeadlineSeconds = Objects.requireNonNullElse(activationDeadlineSeconds,
+        DEFAULT_ACTIVATION_DEADLINE_SECONDS);
     kms = Objects.requireNonNullElse(kms, "");
     makFallback = Objects.requireNonNullElse(makFallback, MakFallback.NEVER);
     families = families == null ? Map.of() : Map.copyOf(families);

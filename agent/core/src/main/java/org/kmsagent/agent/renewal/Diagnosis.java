@@ -30,6 +30,9 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
     NO_KEY_INSTALLED("no product key installed"),
     MAK_EXHAUSTED("the MAK has no activations left"),
     PLUGIN_FAILED("the family's plugin failed"),
+    LICENSING_UNAVAILABLE("the licensing service did not answer (transient; retrying soon)"),
+    CALL_TIMED_OUT("a licensing call did not return before its deadline (abandoned; retrying soon)"),
+    PRODUCT_GONE("the product is no longer installed"),
     OTHER("activation refused");
 
     private final String summary;

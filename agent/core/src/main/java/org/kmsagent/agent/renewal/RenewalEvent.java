@@ -54,6 +54,15 @@ public record RenewalEvent(
     MAK_ACTIVATED,
     /** The MAK fallback could not activate (key rejected or used up); KMS attempts go on. */
     MAK_FAILED,
+    /**
+     * A licensing call other than the attempt itself (finding the product, reading its state, reinstalling its
+     * key) failed; the diagnosis says whether the loop retries soon (transient) or at the activation interval.
+     */
+    CALL_FAILED,
+    /** A licensing call did not return before its deadline: abandoned on its own thread, the loop retries soon. */
+    CALL_TIMED_OUT,
+    /** The product is no longer installed on the machine: the loop ends. */
+    PRODUCT_GONE,
     /** The loop stopped (the machine left). */
     STOPPED
   }

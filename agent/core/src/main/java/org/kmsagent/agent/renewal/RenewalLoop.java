@@ -1,14 +1,17 @@
 package org.kmsagent.agent.renewal;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginFailure;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
+import org.kmsagent.agent.renewal.Faults.FaultClass;
 import org.kmsagent.agent.renewal.RenewalEvent.Kind;
 import org.kmsagent.agent.scheduler.Scheduler;
 import org.kmsagent.api.ActivationHandler;
@@ -33,6 +36,10 @@ import org.kmsagent.api.LicensingStack;
  *   <li>The intervals are the ones the stack reports, i.e. the host's once one answered (§2.1).
  *   <li>180 days without renewal: the loop reports the lapse at that exact moment, and the end of each grace.
  *   <li>Optional MAK fallback ({@link MakFallbackPolicy}).
+ *   <li>A licensing call that fails is sorted by {@link Faults}: a transient failure (service restarting, WMI busy,
+ *       a call abandoned at its deadline) is retried with a backoff capped at the activation interval; any other
+ *       is reported and retried at the activation interval. The loop ends only when the product is gone from the
+ *       machine, when it is stopped, or after a permanent MAK activation.
  * </ul>
  *
  * <p>One timer is pending per loop at any time: the earlier of the next attempt and the next license-state
@@ -63,6 +70,13 @@ public final class RenewalLoop implements Runnable {
   private boolean finished;
   private Scheduler.Timer timer;
   private int attempts;
+  private long startedMillis;
+  private int transientFailures;
+  private boolean restoreGvlk;
+  private Duration activationInterval = KmsRules.ACTIVATION_INTERVAL;
+
+  /** What one activation or renewal attempt came to. */
+  private enum Outcome { SUCCEEDED, REFUSED, TRANSIENT }
 
   public RenewalLoop(Scheduler scheduler, LoadedFamily family, LicensingStack stack, UUID skuId,
       MakFallbackPolicy makPolicy, RenewalListener listener) {
@@ -116,6 +130,7 @@ public final class RenewalLoop implements Runnable {
   /** Starts the loop: the first attempt is due now. */
   public void start() {
     nextAttemptMillis = scheduler.nowMillis();
+    startedMillis = nextAttemptMillis;
     timer = scheduler.schedule(scheduler.now(), this);
   }
 
@@ -127,6 +142,7 @@ public final class RenewalLoop implements Runnable {
   public void resume(Instant nextAttempt) {
     Objects.requireNonNull(nextAttempt, "nextAttempt");
     nextAttemptMillis = nextAttempt.toEpochMilli();
+    startedMillis = scheduler.nowMillis();
     timer = scheduler.schedule(scheduler.now(), this);
   }
 
@@ -183,7 +199,12 @@ public final class RenewalLoop implements Runnable {
     return attempts;
   }
 
-  /** Whether the loop has nothing more to do (stopped, or activated permanently by MAK). */
+  /** How many transient failures in a row the loop has met (0 once a run went through). */
+  public int transientFailures() {
+    return transientFailures;
+  }
+
+  /** Whether the loop has nothing more to do (stopped, the product gone, or activated permanently by MAK). */
   public boolean finished() {
     return finished;
   }
@@ -198,27 +219,45 @@ public final class RenewalLoop implements Runnable {
     if (product == null && !setUp()) {
       return;
     }
+    if (restoreGvlk && !restoreGvlk()) {
+      return;
+    }
     LicenseState state = state();
     if (state == null) {
       return;
     }
+    activationInterval = state.activationInterval();
     reportTransition(state.status());
-    boolean attempted = false;
-    boolean succeeded = false;
     if (now >= nextAttemptMillis) {
-      attempted = true;
-      succeeded = attempt(state.status() == LicenseStatus.LICENSED);
+      Outcome outcome = attempt(state.status() == LicenseStatus.LICENSED);
       if (finished) {
         return;
       }
-      state = state();
-      if (state == null) {
+      // A success schedules the renewal; a refusal (a failed renewal included) retries at the activation interval
+      // (kms-rules §2.1 "failed renewal retry every 2 h"); a transient failure retries sooner, with a backoff.
+      nextAttemptMillis = switch (outcome) {
+        case SUCCEEDED -> now + state.renewalInterval().toMillis();
+        case REFUSED -> now + state.activationInterval().toMillis();
+        case TRANSIENT -> now + Faults.backoff(transientFailures, retryCap()).toMillis();
+      };
+      LicenseState after = state();
+      if (after == null) {
         return;
       }
+      state = after;
       lastStatus = state.status();
-      // A success schedules the renewal; any failure (a failed renewal included) retries at the activation
-      // interval (docs/kms-rules.md §2.1 "failed renewal retry every 2 h").
-      nextAttemptMillis = now + (succeeded ? state.renewalInterval() : state.activationInterval()).toMillis();
+      activationInterval = state.activationInterval();
+      // The intervals the host just gave, if one answered (kms-rules §2.1).
+      if (outcome == Outcome.SUCCEEDED) {
+        nextAttemptMillis = now + state.renewalInterval().toMillis();
+      } else if (outcome == Outcome.REFUSED) {
+        nextAttemptMillis = now + state.activationInterval().toMillis();
+      }
+      if (outcome != Outcome.TRANSIENT) {
+        transientFailures = 0;
+      }
+    } else {
+      transientFailures = 0;
     }
     scheduleNext(now, state);
   }
@@ -235,11 +274,11 @@ public final class RenewalLoop implements Runnable {
         return p;
       });
     } catch (LicensingException | PluginFailure e) {
-      failAndFinish(e);
+      callFailed(e, "finding " + skuName);
       return false;
     }
     if (product == null) {
-      failAndFinish(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
+      gone(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
       return false;
     }
     // The name the licensing service reports: editions that share a SKU id (Windows 11 reuses Windows 10's,
@@ -261,7 +300,7 @@ public final class RenewalLoop implements Runnable {
       }
       return family.call((f, h) -> h.status(stack, product));
     } catch (LicensingException | PluginFailure e) {
-      failAndFinish(e);
+      callFailed(e, "reading the license state of " + skuName);
       return null;
     }
   }
@@ -285,6 +324,25 @@ public final class RenewalLoop implements Runnable {
     }
   }
 
+  /** Puts the edition's GVLK back after a failed MAK fallback whose first try to do so failed. */
+  private boolean restoreGvlk() {
+    try {
+      product = family.call((f, h) -> {
+        h.installGvlk(stack, product, family.catalog());
+        return refind(h, f);
+      });
+    } catch (LicensingException | PluginFailure e) {
+      callFailed(e, "reinstalling the GVLK of " + skuName);
+      return false;
+    }
+    restoreGvlk = false;
+    if (product == null) {
+      gone(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
+      return false;
+    }
+    return true;
+  }
+
   /** Reports the lapse of an activation (§2.3) and the end of a grace period (§2.2) when the clock crosses them. */
   private void reportTransition(LicenseStatus status) {
     if (lastStatus != null && status != lastStatus) {
@@ -301,9 +359,10 @@ public final class RenewalLoop implements Runnable {
     lastStatus = status;
   }
 
-  private boolean attempt(boolean licensed) {
+  private Outcome attempt(boolean licensed) {
     attempts++;
     ActivationResult r;
+    Kind failed = licensed ? Kind.RENEWAL_FAILED : Kind.ACTIVATION_FAILED;
     try {
       if (licensed ? shape.defaultRenew() : shape.defaultActivate()) {
         r = direct(() -> stack.activate(product.service(), product.skuId())); // what the defaults do
@@ -311,28 +370,40 @@ public final class RenewalLoop implements Runnable {
         r = family.call((f, h) -> licensed ? h.renew(stack, product) : h.activate(stack, product));
       }
     } catch (LicensingException e) {
+      FaultClass c = Faults.classify(e, startingUp());
+      if (c == FaultClass.TRANSIENT) {
+        transientFailures++;
+        boolean late = Faults.timedOut(e.hresult());
+        emit(late ? Kind.CALL_TIMED_OUT : failed, Optional.of(e.hresult()), ActivationResult.of(e.hresult()),
+            Optional.of(Diagnosis.of(late ? Cause.CALL_TIMED_OUT : Cause.LICENSING_UNAVAILABLE, e.getMessage())));
+        return Outcome.TRANSIENT;
+      }
+      if (c == FaultClass.GONE) {
+        gone(e);
+        return Outcome.REFUSED;
+      }
       r = ActivationResult.of(e.hresult());
     } catch (PluginFailure e) {
-      emit(licensed ? Kind.RENEWAL_FAILED : Kind.ACTIVATION_FAILED, Optional.of(PLUGIN_FAILED),
+      emit(failed, Optional.of(PLUGIN_FAILED),
           ActivationResult.of(PLUGIN_FAILED), Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, e.getMessage())));
-      return false;
+      return Outcome.REFUSED;
     }
     if (r.activated()) {
       countRefusedSinceMillis = -1;
       emit(licensed ? Kind.RENEWED : Kind.ACTIVATED, Optional.of(r.hresult()), r, Optional.empty());
-      return true;
+      return Outcome.SUCCEEDED;
     }
     Diagnosis d = diagnose(r);
-    emit(licensed ? Kind.RENEWAL_FAILED : Kind.ACTIVATION_FAILED, Optional.of(r.hresult()), r, Optional.of(d));
+    emit(failed, Optional.of(r.hresult()), r, Optional.of(d));
     long now = scheduler.nowMillis();
     if (d.cause() == Cause.COUNT_BELOW_THRESHOLD && countRefusedSinceMillis < 0) {
       countRefusedSinceMillis = now;
     }
     if (!licensed && makPolicy.enabled() && !makTried && countRefusedSinceMillis >= 0
         && now - countRefusedSinceMillis >= makPolicy.after().toMillis()) {
-      return fallBackToMak();
+      return fallBackToMak() ? Outcome.SUCCEEDED : Outcome.REFUSED;
     }
-    return false;
+    return Outcome.REFUSED;
   }
 
   /** Installs the administrator's MAK and activates it online; on failure goes back to the GVLK and KMS. */
@@ -346,6 +417,9 @@ public final class RenewalLoop implements Runnable {
         return h.activate(stack, product);
       });
     } catch (LicensingException e) {
+      if (Faults.classify(e, startingUp()) == FaultClass.TRANSIENT) {
+        makTried = false; // the service was not there: the fallback is still owed a real try
+      }
       r = ActivationResult.of(e.hresult());
     } catch (PluginFailure e) {
       emit(Kind.MAK_FAILED, Optional.of(PLUGIN_FAILED), ActivationResult.of(PLUGIN_FAILED),
@@ -367,7 +441,9 @@ public final class RenewalLoop implements Runnable {
         return null;
       });
     } catch (LicensingException | PluginFailure e) {
-      failAndFinish(e);
+      // Left with the MAK installed and not activated: put the GVLK back on the next run.
+      restoreGvlk = true;
+      callFailed(e, "reinstalling the GVLK of " + skuName);
     }
     return false;
   }
@@ -383,6 +459,10 @@ public final class RenewalLoop implements Runnable {
   }
 
   private void scheduleNext(long now, LicenseState state) {
+    if (timer != null) {
+      scheduler.cancel(timer); // a retry a failed call in this run asked for: this schedule supersedes it
+      timer = null;
+    }
     long wake = nextAttemptMillis;
     long boundary = -1;
     if (state.status() == LicenseStatus.LICENSED && state.validUntil().isPresent()) {
@@ -398,13 +478,64 @@ public final class RenewalLoop implements Runnable {
     timer = scheduler.schedule(Instant.ofEpochMilli(wake), this);
   }
 
-  private void failAndFinish(Exception e) {
-    HResult h = e instanceof LicensingException le ? le.hresult() : PLUGIN_FAILED;
-    Cause c = e instanceof LicensingException ? Diagnosis.fromResult(ActivationResult.of(h)).cause()
-        : Cause.PLUGIN_FAILED;
-    emit(Kind.ACTIVATION_FAILED, Optional.of(h), ActivationResult.of(h), Optional.of(Diagnosis.of(c,
-        e.getMessage())));
+  private boolean startingUp() {
+    return scheduler.nowMillis() - startedMillis < Faults.STARTUP_WINDOW.toMillis();
+  }
+
+  /** Transient retries never wait longer than the activation interval (the host's, or the default 2 h). */
+  private Duration retryCap() {
+    return activationInterval.compareTo(KmsRules.ACTIVATION_INTERVAL) < 0 ? activationInterval
+        : KmsRules.ACTIVATION_INTERVAL;
+  }
+
+  /**
+   * A licensing call other than the attempt failed: reports it with its class ({@link Faults}; docs/troubleshooting.md
+   * "How the agent treats licensing failures") and schedules the retry; only a product gone ends the loop.
+   */
+  private void callFailed(Exception e, String what) {
+    if (timer != null) {
+      scheduler.cancel(timer);
+      timer = null;
+    }
+    long now = scheduler.nowMillis();
+    if (e instanceof PluginFailure) {
+      emit(Kind.CALL_FAILED, Optional.of(PLUGIN_FAILED), ActivationResult.of(PLUGIN_FAILED),
+          Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, what + ": " + e.getMessage())));
+      timer = scheduler.schedule(Instant.ofEpochMilli(now + activationInterval.toMillis()), this);
+      return;
+    }
+    LicensingException le = (LicensingException) e;
+    HResult h = le.hresult();
+    FaultClass c = Faults.classify(le, startingUp());
+    switch (c) {
+      case GONE -> gone(le);
+      case TRANSIENT -> {
+        transientFailures++;
+        boolean late = Faults.timedOut(h);
+        emit(late ? Kind.CALL_TIMED_OUT : Kind.CALL_FAILED, Optional.of(h), ActivationResult.of(h),
+            Optional.of(Diagnosis.of(late ? Cause.CALL_TIMED_OUT : Cause.LICENSING_UNAVAILABLE,
+                what + ": " + e.getMessage())));
+        timer = scheduler.schedule(
+            Instant.ofEpochMilli(now + Faults.backoff(transientFailures, retryCap()).toMillis()), this);
+      }
+      case PERMANENT -> {
+        emit(Kind.CALL_FAILED, Optional.of(h), ActivationResult.of(h), Optional.of(Diagnosis.of(
+            Diagnosis.fromResult(ActivationResult.of(h)).cause(), what + ": " + e.getMessage())));
+        timer = scheduler.schedule(Instant.ofEpochMilli(now + activationInterval.toMillis()), this);
+      }
+      default -> throw new IllegalStateException(c.name());
+    }
+  }
+
+  /** The product is no longer on the machine: the one failure that ends the loop. */
+  private void gone(LicensingException e) {
+    emit(Kind.PRODUCT_GONE, Optional.of(e.hresult()), ActivationResult.of(e.hresult()),
+        Optional.of(Diagnosis.of(Cause.PRODUCT_GONE, e.getMessage())));
     finished = true;
+    if (timer != null) {
+      scheduler.cancel(timer);
+      timer = null;
+    }
   }
 
   private void emit(Kind kind, Optional<HResult> h, ActivationResult r, Optional<Diagnosis> d) {

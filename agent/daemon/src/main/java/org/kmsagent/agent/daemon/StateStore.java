@@ -8,21 +8,30 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.util.Set;
 
 /**
  * The daemon's state file ({@code <dataDir>/state.json}), written so that a kill at any moment leaves either the old
  * or the new content, never a mix: write a temporary file, fsync it, rename it over the old one, fsync the directory.
- * A file that cannot be read is moved aside (never deleted) and reported, so nothing stored is lost silently.
+ * A file that cannot be read (empty, truncated, garbage, {@code null}) is moved aside, never deleted nor overwritten,
+ * and reported, so nothing stored is lost silently; the agent then rebuilds its schedules from the licensing
+ * service. Where the file system has POSIX permissions the file is created {@code 0600} (and a directory the store
+ * creates {@code 0700}).
  *
  * <p>Thread-safe (saves are serialised). Blocking: call off the event loop.
  */
 public final class StateStore {
+  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
   private final Path file;
   private final Clock clock;
   private final ObjectMapper mapper = new ObjectMapper()
@@ -50,16 +59,39 @@ public final class StateStore {
     if (!Files.exists(file)) {
       return AgentState.empty();
     }
+    String why;
+    Exception cause;
     try {
-      return mapper.readValue(file.toFile(), AgentState.class);
-    } catch (IOException e) {
-      Path aside = file.resolveSibling(file.getFileName() + ".damaged-"
-          + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(clock.instant()));
-      Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-      String why = e.getMessage().lines().findFirst().orElse("");
-      throw new IOException("state file " + file + " is damaged (" + why + "); moved to " + aside
-          + " and starting without stored state", e);
+      AgentState read = mapper.readValue(file.toFile(), AgentState.class);
+      if (read != null) {
+        return read;
+      }
+      why = "it holds null, not a state";
+      cause = null;
+    } catch (IOException | RuntimeException e) {
+      // Empty, truncated, garbage, or JSON of another shape.
+      why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+      cause = e;
     }
+    Path aside = asideName();
+    Files.move(file, aside);
+    IOException damaged = new IOException("state file " + file + " is damaged (" + why + "); moved to " + aside
+        + "; the schedules are rebuilt from the licensing service's own state");
+    if (cause != null) {
+      damaged.initCause(cause);
+    }
+    throw damaged;
+  }
+
+  /** {@code state.json.damaged-<UTC time>}, with {@code -2}, {@code -3}… when that name is taken: never overwritten. */
+  private Path asideName() {
+    String base = file.getFileName() + ".damaged-"
+        + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(clock.instant());
+    Path aside = file.resolveSibling(base);
+    for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
+      aside = file.resolveSibling(base + "-" + n);
+    }
+    return aside;
   }
 
   /** Saves the state with the next revision number, atomically; returns what was saved. */
@@ -67,11 +99,23 @@ public final class StateStore {
     AgentState next = new AgentState(state.revision() + 1, state.products(), state.machine(),
         state.hostSettings());
     Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    if (!Files.isDirectory(dir)) {
+      // The state holds the simulated machine's keys and the schedules: the owner's alone (0700 / 0600).
+      if (posix) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+      } else {
+        Files.createDirectories(dir);
+      }
+    }
     Path tmp = dir.resolve(file.getFileName() + ".tmp");
     byte[] bytes = mapper.writeValueAsBytes(next);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    Files.deleteIfExists(tmp); // a leftover of a killed save may have other permissions
+    java.nio.file.attribute.FileAttribute<?>[] attrs = posix
+        ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
+        : new java.nio.file.attribute.FileAttribute<?>[0];
+    try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE), attrs)) {
       ch.write(java.nio.ByteBuffer.wrap(bytes));
       ch.force(true);
     }

@@ -38,7 +38,12 @@ import org.kmsagent.agent.daemon.StateStore;
 import org.kmsagent.agent.daemon.StoredMachine;
 import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.LedgerKmsHost;
+import org.kmsagent.agent.licensing.DeadlineStack;
+import org.kmsagent.agent.renewal.Faults;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.licensing.LicensingStacks;
+import org.kmsagent.agent.licensing.simulated.FaultyStack;
+import org.kmsagent.agent.config.SimulatedFaultsConfig;
 import org.kmsagent.agent.licensing.slc.WindowsMachine;
 import org.kmsagent.agent.licensing.slc.SlcClient;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
@@ -103,6 +108,10 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private Scheduler scheduler;
   private PluginHost plugins;
   private LicensingStacks.Choice choice;
+  private DeadlineStack deadlines;
+  private final Map<String, Integer> familyRetries = new HashMap<>();
+  private Instant startedAt;
+  private FaultyStack faulty;
   private SimulatedSite site;
   private HostRole hostRole;
   private HostSettingsView hostSettings;
@@ -161,6 +170,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     machine = MachineThread.deploy(vertx, "kmsagent-machine", WAIT_SECONDS);
     Scheduler live = new VertxScheduler(vertx, clock, machine.context());
     scheduler = new PersistingScheduler(live);
+    startedAt = scheduler.now();
     onMachine(() -> {
       startOnMachine();
       return null;
@@ -192,6 +202,17 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         System.getProperty("os.name", "unknown"));
     choice = stacks.select(config.licensing().id());
     banner.add("kms-agent: " + choice.statusLine());
+    LicensingStack raw = choice.stack();
+    if (site != null && config.simulated().faults().enabled()) {
+      faulty = faultyStack(raw, config.simulated().faults());
+      raw = faulty;
+      banner.add("kms-agent: simulated.faults: " + faulty.plan());
+    }
+    // Every licensing call gets a deadline: a call that never returns is abandoned on its own thread and the
+    // machine thread carries on (docs/troubleshooting.md, "How the agent treats licensing failures").
+    deadlines = new DeadlineStack(raw, Duration.ofSeconds(config.renewal().callDeadlineSeconds()),
+        Duration.ofSeconds(config.renewal().activationDeadlineSeconds()));
+    choice = new LicensingStacks.Choice(deadlines, choice.mode(), choice.reason());
     if (site != null) {
       banner.add("kms-agent: " + site + " stands for this computer; editions from simulated.editions: "
           + config.simulated().editions());
@@ -253,6 +274,21 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private static LicensingStack slcStack() {
     return new SlcLicensingStack(SlcClient::forService, new WmiLicensingWriter(), WindowsMachine.name(),
         WindowsMachine.version());
+  }
+
+  private FaultyStack faultyStack(LicensingStack machineStack, SimulatedFaultsConfig f) {
+    Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
+    f.kinds().forEach(k -> kinds.add(FaultyStack.Kind.parse(k).orElseThrow()));
+    Optional<Instant> from = f.startAfterSeconds() > 0
+        ? Optional.of(scheduler.now().plusSeconds(f.startAfterSeconds())) : Optional.empty();
+    return new FaultyStack(machineStack, new FaultyStack.Plan(f.rate(), f.hangRate(), kinds, Optional.empty(), from),
+        new java.util.SplittableRandom(f.seed()), scheduler::now, FaultyStack.HangMode.BLOCK,
+        Duration.ofSeconds(f.hangSeconds()));
+  }
+
+  /** What the licensing-call deadlines caught since start (for status and doctor). */
+  public String licensingCalls() {
+    return deadlines == null ? "licensing calls: not started" : deadlines.describe();
   }
 
   private LicensingStack simulatedStack() {
@@ -322,9 +358,10 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         }
       }
     } catch (LicensingException | PluginFailure e) {
-      LOG.error("family {}: its installed products could not be read: {}", f.id(), e.getMessage());
+      retryFamily(f, e);
       return;
     }
+    familyRetries.remove(f.id());
     for (InstalledProduct p : installed) {
       Tracked t = new Tracked(f, p.skuId(), p.name());
       // docs/kms-rules.md §2.3: each product follows its own schedule; the MAK fallback needs a MAK the administrator
@@ -341,6 +378,27 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     }
   }
 
+  /**
+   * The family's products could not be read: asked again later, as the renewal loop would (soon for a transient
+   * failure, at the activation interval otherwise), so a licensing service restarting at boot loses no product.
+   */
+  private void retryFamily(LoadedFamily f, Exception e) {
+    int n = familyRetries.merge(f.id(), 1, Integer::sum);
+    boolean transientFault = e instanceof LicensingException le
+        && Faults.classify(le, Duration.between(startedAt, scheduler.now()).compareTo(Faults.STARTUP_WINDOW) < 0)
+            == Faults.FaultClass.TRANSIENT;
+    Duration wait = transientFault ? Faults.backoff(n, KmsRules.ACTIVATION_INTERVAL) : KmsRules.ACTIVATION_INTERVAL;
+    LOG.warn("family {}: its installed products could not be read ({}); trying again in {} min", f.id(),
+        e.getMessage(), wait.toMinutes());
+    scheduler.scheduleAfter(wait, () -> {
+      if (stopping || plugins.registry().family(f.id()).orElse(null) != f
+          || tracked.values().stream().anyMatch(t -> t.family == f)) {
+        return; // unloaded, replaced or started meanwhile
+      }
+      startFamily(f);
+    });
+  }
+
   private void onEvent(Tracked t, RenewalEvent e) {
     if (e.kind() == RenewalEvent.Kind.STOPPED) {
       return;
@@ -350,13 +408,17 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       t.lastAttemptAt = e.time();
     }
     events.publish(RENEWAL, renewalJson(e));
+    if (e.kind() == RenewalEvent.Kind.CALL_TIMED_OUT) {
+      LOG.warn("{} {}: a licensing call did not return in time and was abandoned; {}", e.family(), e.sku(),
+          licensingCalls());
+    }
     LOG.info("{} {}: {}{}", e.family(), e.sku(), e.kind(),
         e.diagnosis().map(d -> " (" + e.hresult().map(HResult::hex).orElse("") + " " + d + ")").orElse(""));
   }
 
   private static boolean isAttempt(RenewalEvent.Kind k) {
     return switch (k) {
-      case ACTIVATED, ACTIVATION_FAILED, RENEWED, RENEWAL_FAILED, MAK_ACTIVATED, MAK_FAILED -> true;
+      case ACTIVATED, ACTIVATION_FAILED, RENEWED, RENEWAL_FAILED, MAK_ACTIVATED, MAK_FAILED, CALL_TIMED_OUT -> true;
       default -> false;
     };
   }
@@ -785,6 +847,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       closed = true;
       return;
     }
+    if (faulty != null) {
+      faulty.release(); // injected hangs end now rather than hold a thread through shutdown
+    }
     try {
       onMachineUnchecked(() -> {
         persist();
@@ -806,6 +871,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       LOG.warn("shutdown: the renewal loops or the host ledger did not stop cleanly", e);
     } finally {
       closed = true;
+      if (deadlines != null) {
+        deadlines.close();
+      }
       try {
         machine.close();
       } catch (Exception e) {

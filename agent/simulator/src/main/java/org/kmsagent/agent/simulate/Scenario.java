@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.renewal.MakFallbackPolicy;
 import org.kmsagent.api.HostKey;
@@ -26,6 +27,7 @@ import org.kmsagent.api.WindowsVersion;
  * @param host the KMS host
  * @param groups the fleet, in declaration order
  * @param makFallback per family id, the MAK fallback policy and the MAK's activation limit
+ * @param faults the faults the machines' licensing services inject (times relative to the start are resolved)
  */
 public record Scenario(
     String name,
@@ -35,7 +37,8 @@ public record Scenario(
     Duration length,
     HostPlan host,
     List<MachineGroup> groups,
-    Map<String, MakPlan> makFallback) {
+    Map<String, MakPlan> makFallback,
+    FaultyStack.Plan faults) {
   public Scenario {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
@@ -45,12 +48,24 @@ public record Scenario(
     groups = List.copyOf(groups);
     // Declaration order is kept (Map.copyOf's order varies between runs; output must not).
     makFallback = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(makFallback));
+    faults = faults == null ? FaultyStack.Plan.NONE : faults;
+  }
+
+  /** Without faults. */
+  public Scenario(String name, String description, long seed, Instant start, Duration length, HostPlan host,
+      List<MachineGroup> groups, Map<String, MakPlan> makFallback) {
+    this(name, description, seed, start, length, host, groups, makFallback, FaultyStack.Plan.NONE);
+  }
+
+  /** The scenario with other faults ({@code --faults}). */
+  public Scenario withFaults(FaultyStack.Plan plan) {
+    return new Scenario(name, description, seed, start, length, host, groups, makFallback, plan);
   }
 
   /** The scenario with another seed and/or length (command-line overrides). */
   public Scenario with(Optional<Long> seed, Optional<Duration> length) {
     return new Scenario(name, description, seed.orElse(this.seed), start, length.orElse(this.length), host, groups,
-        makFallback);
+        makFallback, faults);
   }
 
   /**

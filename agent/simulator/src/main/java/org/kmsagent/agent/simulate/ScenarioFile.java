@@ -15,7 +15,10 @@ record ScenarioFile(
     String start,
     HostFile host,
     List<GroupFile> machines,
-    Map<String, MakFile> makFallback) {
+    Map<String, MakFile> makFallback,
+    FaultsFile faults) {
+
+  record FaultsFile(Double rate, Double hangRate, List<String> kinds, String until) {}
 
   record HostFile(
       String name,

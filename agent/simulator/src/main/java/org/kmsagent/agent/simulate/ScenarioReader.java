@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.renewal.MakFallbackPolicy;
+import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.simulate.ScenarioFile.GroupFile;
 import org.kmsagent.agent.simulate.ScenarioFile.HostFile;
 import org.kmsagent.agent.simulate.ScenarioFile.MakFile;
@@ -244,11 +245,57 @@ public final class ScenarioReader {
         }
       }
     }
+    FaultyStack.Plan faults = faults(f.faults(), start, problems);
     if (!problems.isEmpty()) {
       throw new ScenarioException(source, problems);
     }
     return new Scenario(f.name() == null ? source : f.name(), f.description() == null ? "" : f.description().strip(),
-        seed, start, Duration.ofDays(days), host, groups, mak);
+        seed, start, Duration.ofDays(days), host, groups, mak, faults);
+  }
+
+  /** The {@code faults:} section: rate, hangRate, kinds, until (docs/simulate.md). */
+  private FaultyStack.Plan faults(ScenarioFile.FaultsFile f, Instant start, List<String> problems) {
+    if (f == null) {
+      return FaultyStack.Plan.NONE;
+    }
+    double rate = f.rate() == null ? 0 : f.rate();
+    double hangRate = f.hangRate() == null ? 0 : f.hangRate();
+    boolean ok = true;
+    if (!(rate >= 0 && rate <= 1)) {
+      problems.add("field 'faults.rate': must be between 0 and 1, got " + rate);
+      ok = false;
+    }
+    if (!(hangRate >= 0 && hangRate <= 1)) {
+      problems.add("field 'faults.hangRate': must be between 0 and 1, got " + hangRate);
+      ok = false;
+    } else if (ok && rate + hangRate > 1) {
+      problems.add("field 'faults': rate + hangRate must be at most 1, got " + (rate + hangRate));
+      ok = false;
+    }
+    java.util.Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
+    if (f.kinds() != null) {
+      for (int i = 0; i < f.kinds().size(); i++) {
+        String k = f.kinds().get(i);
+        Optional<FaultyStack.Kind> kind = k == null ? Optional.empty() : FaultyStack.Kind.parse(k);
+        if (kind.isEmpty()) {
+          problems.add("field 'faults.kinds[" + i + "]': '" + k + "' is not a fault kind; use one of "
+              + FaultyStack.Kind.ids());
+          ok = false;
+        } else {
+          kinds.add(kind.get());
+        }
+      }
+    }
+    Optional<Instant> until = Optional.empty();
+    if (f.until() != null) {
+      Duration d = duration("faults.until", f.until(), problems);
+      if (d == null) {
+        ok = false;
+      } else {
+        until = Optional.of(start.plus(d));
+      }
+    }
+    return ok ? new FaultyStack.Plan(rate, hangRate, kinds, until) : FaultyStack.Plan.NONE;
   }
 
   private static HostFile emptyHost() {

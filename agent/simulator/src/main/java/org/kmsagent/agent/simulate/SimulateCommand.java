@@ -20,6 +20,7 @@ import org.kmsagent.api.Sku;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -56,6 +57,11 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--seed", paramLabel = "SEED", description = "Random seed (overrides the scenario; default 1).")
   Long seed;
+
+  @Option(names = "--faults", paramLabel = "RATE", description = "Fraction (0 to 1) of licensing calls that fail "
+      + "with transient faults of every kind (service not running, RPC unavailable, SLOpen failed, access denied, "
+      + "WMI busy, hung call), drawn from the seed (overrides the scenario's faults: rate).")
+  Double faults;
 
   @Option(names = "--json", description = "One JSON object per event per line instead of the timeline.")
   boolean json;
@@ -162,6 +168,11 @@ public final class SimulateCommand implements Callable<Integer> {
     lastEvents = summary.events();
     if (timeline != null) {
       timeline.finish(summary, scenario.start().plus(scenario.length()));
+      if (scenario.faults().enabled()) {
+        long[] fc = lab.faultCounts();
+        out.printf(Locale.ROOT, "Faults injected: %,d of %,d licensing calls failed, %,d hung (%s); loops ended: %d%n",
+            fc[1], fc[0], fc[2], scenario.faults(), lab.endedLoops().size());
+      }
     }
     if (jsonWriter != null) {
       jsonWriter.flush();
@@ -207,7 +218,14 @@ public final class SimulateCommand implements Callable<Integer> {
       throw new ScenarioException("simulate", problems);
     }
     Scenario s = scenarioFile != null ? reader.read(scenarioFile) : reader.validate("command line", flags(families));
-    return s.with(Optional.ofNullable(seed), Optional.ofNullable(days).map(d -> Duration.ofDays(d)));
+    s = s.with(Optional.ofNullable(seed), Optional.ofNullable(days).map(d -> Duration.ofDays(d)));
+    if (faults != null) {
+      if (!(faults >= 0 && faults <= 1)) {
+        throw new ScenarioException("--faults", List.of("must be between 0 and 1, got " + faults));
+      }
+      s = s.withFaults(FaultyStack.Plan.everyKind(faults));
+    }
+    return s;
   }
 
   private ScenarioFile flags(List<LoadedFamily> families) throws ScenarioException {
@@ -247,7 +265,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     String fleet = String.format(Locale.ROOT, "%d clients, %d servers, %d Office 2010 PCs, %d Office 2013 PCs",
         n(clients), n(servers), n(office2010), n(office2013));
-    return new ScenarioFile("Fleet from flags", fleet, seed, days, null, null, groups, null);
+    return new ScenarioFile("Fleet from flags", fleet, seed, days, null, null, groups, null, null);
   }
 
   /** Each group of a fleet by flags arrives within one 8-hour working day, evenly spaced (at least 1 s apart). */

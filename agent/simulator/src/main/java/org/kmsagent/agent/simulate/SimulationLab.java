@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.kmsagent.agent.host.KmsHost;
+import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.licensing.simulated.SimulatedDns;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.licensing.simulated.SimulatedNetwork;
@@ -28,6 +29,7 @@ import org.kmsagent.agent.renewal.RenewalLoop;
 import org.kmsagent.agent.scheduler.VirtualClockScheduler;
 import org.kmsagent.api.LicenseStatus;
 import org.kmsagent.api.LicensingException;
+import org.kmsagent.api.LicensingStack;
 import org.kmsagent.api.Sku;
 
 /**
@@ -65,6 +67,7 @@ public final class SimulationLab {
       this.thresholds = thresholds;
     }
   }
+  private final List<FaultyStack> faulty = new ArrayList<>();
 
   /** One machine × product and its loop. */
   private static final class Member {
@@ -124,6 +127,25 @@ public final class SimulationLab {
     }
   }
 
+  /** Licensing calls the loops made through the fault injector, and how many failed and hung (zeros without faults). */
+  public long[] faultCounts() {
+    long calls = 0;
+    long failed = 0;
+    long hung = 0;
+    for (FaultyStack f : faulty) {
+      calls += f.calls();
+      failed += f.failed();
+      hung += f.hung();
+    }
+    return new long[] {calls, failed, hung};
+  }
+
+  /** Every product loop that ended before the run did (its product gone), as machine/edition. */
+  public List<String> endedLoops() {
+    return members.stream().filter(m -> m.loop != null && m.loop.finished() && !m.gone && !m.viaMak)
+        .map(m -> m.machineName + "/" + m.product.sku().name()).toList();
+  }
+
   /** The lab's scheduler (tests drive it step by step). */
   VirtualClockScheduler scheduler() {
     return scheduler;
@@ -173,11 +195,14 @@ public final class SimulationLab {
           });
     }
     SplittableRandom rng = new SplittableRandom(scenario.seed());
+    // Faults draw from a source of their own, so that a run without faults is the same as before they existed.
+    SplittableRandom faultRng = new SplittableRandom(scenario.seed() ^ 0x6661756C7473L);
     for (Scenario.MachineGroup g : scenario.groups()) {
       UUID shared = randomCmid(rng);
       for (int i = 0; i < g.count(); i++) {
         UUID cmid = g.cloned() ? shared : randomCmid(rng);
         SplittableRandom own = rng.split();
+        SplittableRandom faultsOwn = scenario.faults().enabled() ? faultRng.split() : null;
         String name = g.machineName(i);
         Instant arrival = scenario.start().plus(g.arrive()).plus(g.every().multipliedBy(i));
         List<Member> mine = new ArrayList<>();
@@ -186,7 +211,7 @@ public final class SimulationLab {
           mine.add(m);
           members.add(m);
         }
-        scheduler.schedule(arrival, () -> arrive(g, name, cmid, own, mine));
+        scheduler.schedule(arrival, () -> arrive(g, name, cmid, own, faultsOwn, mine));
         g.leave().ifPresent(l -> scheduler.schedule(scenario.start().plus(l), () -> leave(name, mine)));
       }
     }
@@ -200,9 +225,19 @@ public final class SimulationLab {
     return new UUID(hi, lo);
   }
 
-  private void arrive(Scenario.MachineGroup g, String name, UUID cmid, SplittableRandom rng, List<Member> mine) {
+  private void arrive(Scenario.MachineGroup g, String name, UUID cmid, SplittableRandom rng,
+      SplittableRandom faultsRng, List<Member> mine) {
     SimulatedMachine machine = new SimulatedMachine(name, g.domain(), g.windows(), cmid, g.clockSkew(), world, rng);
     machine.setHostCaching(g.hostCaching());
+    // The loops drive the machine through the fault injector when the scenario has faults; the lab itself (set-up,
+    // summary) reads the machine directly.
+    LicensingStack loopStack = machine;
+    if (faultsRng != null) {
+      FaultyStack f = new FaultyStack(machine, scenario.faults(), faultsRng, scheduler::now,
+          FaultyStack.HangMode.TIMEOUT, Duration.ZERO);
+      faulty.add(f);
+      loopStack = f;
+    }
     sink.accept(new LabEvent(scheduler.now(), "machine-arrived", name, "", "", Optional.empty(), "",
         OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty()));
     for (Member m : mine) {
@@ -221,7 +256,7 @@ public final class SimulationLab {
       m.machine = machine;
       m.tally = tallyOf.get(f);
       Scenario.MakPlan mak = scenario.makFallback().get(f.id());
-      m.loop = new RenewalLoop(scheduler, f, machine, product.skuId(),
+      m.loop = new RenewalLoop(scheduler, f, loopStack, product.skuId(),
           mak == null ? MakFallbackPolicy.OFF : mak.policy(), e -> onEvent(m, e));
     }
     for (Member m : mine) {
@@ -293,7 +328,8 @@ public final class SimulationLab {
     }
   }
 
-  private LabSummary summary() throws LicensingException {
+  /** The summary as of now (the run returns it at the end; tests read it mid-run). */
+  LabSummary summary() throws LicensingException {
     Map<String, Map<String, Integer>> problems = new LinkedHashMap<>();
     Map<String, int[]> states = new LinkedHashMap<>();
     tallies.keySet().forEach(k -> states.put(k, new int[6]));

@@ -3,14 +3,17 @@ package org.kmsagent.agent.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +44,39 @@ class StateStoreTest {
     assertThat(Files.readString(dir.resolve("state.json.damaged-20261128T120000")))
         .isEqualTo("{\"revision\": 4, \"products\": {");
     assertThat(store.load()).isEqualTo(AgentState.empty());
+  }
+
+  @Test
+  void nullEmptyGarbageOrWrongShapedFilesAreMovedAsideUnderNamesNeverReused() throws Exception {
+    Path file = dir.resolve("state.json");
+    StateStore store = new StateStore(file, CLOCK);
+    List<String> contents = List.of("null", "", "\u0000\u0001garbage", "[1, 2]", "{\"products\": 7}");
+    for (int i = 0; i < contents.size(); i++) {
+      Files.writeString(file, contents.get(i));
+      String aside = "state.json.damaged-20261128T120000" + (i == 0 ? "" : "-" + (i + 1));
+      assertThatThrownBy(store::load).as(contents.get(i)).isInstanceOf(IOException.class)
+          .hasMessageStartingWith("state file " + file + " is damaged (")
+          .hasMessageEndingWith("moved to " + dir.resolve(aside)
+              + "; the schedules are rebuilt from the licensing service's own state");
+      assertThat(Files.readString(dir.resolve(aside))).isEqualTo(contents.get(i));
+      assertThat(Files.exists(file)).isFalse();
+      assertThat(store.load()).isEqualTo(AgentState.empty());
+    }
+  }
+
+  @Test
+  void theStateIsTheOwnersAloneWhereTheFileSystemHasPosixPermissions() throws Exception {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    Path file = dir.resolve("data").resolve("state.json");
+    StateStore store = new StateStore(file, CLOCK);
+    store.save(AgentState.empty());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+        .isEqualTo("rwx------");
+    // A file left readable by an older version is replaced by an owner-only one at the next save.
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    store.save(store.load());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
   }
 
   @Test

@@ -93,6 +93,7 @@ class DashboardBrowserIT {
         "    name: dashboard-it-" + UUID.randomUUID(),
         "    port: " + hz,
         "    members: ['127.0.0.1:" + hz + "']",
+        "    eventBusPort: 0",
         ""));
     AgentConfig agentConfig = new ConfigLoader(Map.of()).load(Optional.of(config), List.of());
     hub = HubServer.start(agentConfig, "hub-it", Clock.systemUTC());

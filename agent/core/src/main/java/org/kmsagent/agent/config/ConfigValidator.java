@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.kmsagent.api.KmsEndpoint;
 
@@ -90,13 +89,13 @@ final class ConfigValidator {
       String p = "renewal.families." + e.getKey();
       if (!FAMILY_ID.matcher(e.getKey()).matches()) {
         errors.add(p + ": a family id is lower-case kebab-case, e.g. office2013");
-      } else if (!knownFamilies.isEmpty() && !knownFamilies.contains(e.getKey())) {
-        errors.add(p + ": no loaded plugin provides this family (loaded: "
-            + String.join(", ", new TreeSet<>(knownFamilies)) + ")");
       }
       if (e.getValue() != null) {
         endpoint(errors, p + ".kms", e.getValue().kms());
       }
+    }
+    if (!knownFamilies.isEmpty()) {
+      errors.addAll(r.unknownFamilies(knownFamilies));
     }
     errors.addAll(c.fleet().problems());
     notBlank(errors, "metrics.host", c.metrics().host());

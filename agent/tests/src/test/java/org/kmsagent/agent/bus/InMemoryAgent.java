@@ -30,7 +30,7 @@ public final class InMemoryAgent implements AgentControl {
     final String skuId;
     final String gvlk;
     public String partialKey;
-    public String status = "OOB_GRACE";
+    public String status = "INITIAL_GRACE";
     public Instant validUntil;
     public String lastResult;
 

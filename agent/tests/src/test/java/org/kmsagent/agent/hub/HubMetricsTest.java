@@ -110,7 +110,7 @@ class HubMetricsTest {
     agent("kms1", kmsHost(13));
     agent("pc-1", machine("pc-1", "LICENSED", "2026-03-06T12:00:00Z"));   // 5 days left
     agent("pc-2", machine("pc-2", "LICENSED", "2026-03-11T12:00:00Z"));   // 10 days left
-    agent("pc-3", machine("pc-3", "OOT_GRACE", "2026-02-20T00:00:00Z"));  // lapsed
+    agent("pc-3", machine("pc-3", "ADDITIONAL_GRACE", "2026-02-20T00:00:00Z"));  // lapsed
     agent("pc-4", machine("pc-4", "LICENSED", "2026-03-25T00:00:00Z"));   // 24 days left
 
     PrometheusText scrape = PrometheusText.scrape(endpoint.port());
@@ -120,7 +120,7 @@ class HubMetricsTest {
         .isEqualTo((double) view.getJsonArray("agents").size()).isEqualTo(5.0);
     assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "LICENSED"))
         .isEqualTo(4.0);
-    assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "OOT_GRACE"))
+    assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "ADDITIONAL_GRACE"))
         .isEqualTo(1.0);
 
     JsonObject pools = new JsonObject(ctl("fleet", "pools").out());

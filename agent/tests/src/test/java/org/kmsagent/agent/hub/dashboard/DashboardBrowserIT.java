@@ -117,7 +117,7 @@ class DashboardBrowserIT {
       String id = String.format("pc-%05d", i);
       JsonObject product = SimulatedAgent.product(id)
           .put("validUntil", now.plus(Duration.ofDays(i % 40 - 5)).plus(Duration.ofHours(1)).toString())
-          .put("status", i % 40 < 5 ? "OOT_GRACE" : "LICENSED");
+          .put("status", i % 40 < 5 ? "ADDITIONAL_GRACE" : "LICENSED");
       JsonObject registration = new JsonObject().put("agentId", id).put("hostName", id.toUpperCase())
           .put("osClass", "client").put("families", new JsonArray().add("windows-client"))
           .put("heartbeatSeconds", 3600).put("products", new JsonArray().add(product));
@@ -236,7 +236,7 @@ class DashboardBrowserIT {
     assertThat(scrape.get("kmsagent_fleet_pool_count", "host", "kms1", "pool", WINDOWS)).isEqualTo(13.0);
     assertThat(scrape.get("kmsagent_fleet_products_expiring", "within_days", "14"))
         .isEqualTo(summary.getJsonObject("expiring").getLong("14").doubleValue());
-    assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "OOT_GRACE"))
+    assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "ADDITIONAL_GRACE"))
         .isEqualTo(MACHINES / 8.0);
   }
 
@@ -288,7 +288,7 @@ class DashboardBrowserIT {
         .asString().contains("needs 12 more");
     // Machines by state: the stacked segments add up to the fleet's products.
     assertThat(b.eval("[...document.querySelectorAll('#states-chart [data-series=state]')].map(r => r.dataset.status"
-        + " + '=' + r.dataset.count).sort().join(',')")).isEqualTo("LICENSED=8750,OOT_GRACE=1250");
+        + " + '=' + r.dataset.count).sort().join(',')")).isEqualTo("LICENSED=8750,ADDITIONAL_GRACE=1250");
     assertThat(b.eval("document.querySelector('#states-chart [data-status=LICENSED]').getBBox().width"))
         .asString().isNotEqualTo("0");
 

@@ -288,7 +288,7 @@ class DashboardBrowserIT {
         .asString().contains("needs 12 more");
     // Machines by state: the stacked segments add up to the fleet's products.
     assertThat(b.eval("[...document.querySelectorAll('#states-chart [data-series=state]')].map(r => r.dataset.status"
-        + " + '=' + r.dataset.count).sort().join(',')")).isEqualTo("LICENSED=8750,ADDITIONAL_GRACE=1250");
+        + " + '=' + r.dataset.count).sort().join(',')")).isEqualTo("ADDITIONAL_GRACE=1250,LICENSED=8750");
     assertThat(b.eval("document.querySelector('#states-chart [data-status=LICENSED]').getBBox().width"))
         .asString().isNotEqualTo("0");
 

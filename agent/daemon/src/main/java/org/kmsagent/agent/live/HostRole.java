@@ -73,7 +73,9 @@ final class HostRole implements KmsHost, AutoCloseable {
     }
     unknownKeys = List.copyOf(unknown);
     Set<String> held = wantedPacks.isEmpty() ? packs : new LinkedHashSet<>(wantedPacks);
-    host = new LedgerKmsHost(new HostConfig(name, keys, held, host.config().settings()), ledger);
+    java.util.Map<HostKey, String> catalogKeys = new java.util.LinkedHashMap<>();
+    families.forEach(f -> f.catalog().hostKeys().forEach(k -> catalogKeys.putIfAbsent(k, f.id())));
+    host = new LedgerKmsHost(new HostConfig(name, keys, held, host.config().settings(), catalogKeys), ledger);
   }
 
   /** Applies new settings (intervals handed to clients, advertised port, DNS publishing). */

@@ -89,6 +89,16 @@ for cmd in run status doctor ctl products gvlk; do
 done
 if grep -qE "^  (simulate|hub|bench) " mhelp.txt; then fail "machine agent: --help lists a full-install command"; fi
 
+# The class-data archive comes from a real run only: neither `run --help` nor a refused configuration makes it
+# (each loads a tenth of the agent's classes, and every later start would use that archive).
+jsa="$home/lib/kms-agent-run.jsa"
+"$agent" run --help > /dev/null
+if "$agent" run --set dataDir="$work/data" --set bridge.port=70000 > /dev/null 2>&1; then
+  fail "run accepted bridge.port=70000"
+fi
+"$agent" run --help > /dev/null
+[ ! -e "$jsa" ] || fail "run --help or a refused configuration made the class-data archive $jsa"
+
 # The daemon, and ctl status against it over the TLS bridge.
 "$agent" run --set dataDir="$work/data" --set bridge.port=0 > run.out 2> run.err &
 daemon=$!
@@ -110,5 +120,11 @@ fi
 kill -TERM $daemon
 wait $daemon || true
 grep -q "kms-agent: stopped" run.out || fail "run did not stop gracefully on SIGTERM"
+# That real run's archive is the one the next start uses.
+"$agent" run --help > /dev/null
+[ -f "$jsa" ] || fail "a real run left no class-data archive"
+jsakb=$(du -k "$jsa" | cut -f1)
+echo "smoke: class-data archive of a real run: ${jsakb} KB"
+[ "$jsakb" -gt 8000 ] || fail "the class-data archive is only ${jsakb} KB: not made by a real run?"
 
 echo "smoke: passed"

@@ -36,6 +36,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "The installation the startup benchmark measures (default: this one), e.g. the machine agent's.")
   java.nio.file.Path home;
 
+  @Option(names = "--json", description = "Print the figures as JSON ({figures: [...], failed: [...]}) instead of "
+      + "the table.")
+  boolean json;
+
   private PluginHost plugins;
 
   /** The plugins directory's families, loaded once for the benchmarks that need them. */
@@ -80,7 +84,19 @@ public final class BenchCommand implements Callable<Integer> {
     if (plugins != null) {
       plugins.close();
     }
-    BenchReport.print(figures, out);
+    if (json) {
+      io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
+      for (BenchFigure f : figures) {
+        rows.add(new io.vertx.core.json.JsonObject().put("benchmark", f.benchmark()).put("figure", f.figure())
+            .put("value", f.value()).put("unit", f.unit()).put("baseline", f.baselineName())
+            .put("baselineValue", f.baseline()).put("higherIsBetter", f.higherIsBetter())
+            .put("targetRatio", f.targetRatio().isPresent() ? f.targetRatio().getAsDouble() : null));
+      }
+      out.println(new io.vertx.core.json.JsonObject().put("figures", rows)
+          .put("failed", new io.vertx.core.json.JsonArray(failed)).encodePrettily());
+    } else {
+      BenchReport.print(figures, out);
+    }
     failed.forEach(f -> err.println("benchmark failed: " + f));
     err.flush();
     return failed.isEmpty() ? 0 : 1;

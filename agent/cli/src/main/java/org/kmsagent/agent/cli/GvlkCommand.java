@@ -30,6 +30,9 @@ final class GvlkCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "EDITION", description = "The edition, e.g. \"Windows 11 Enterprise\".")
   String edition;
 
+  @picocli.CommandLine.Option(names = "--json", description = "Print {edition, skuId, gvlk} as JSON.")
+  boolean json;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -38,7 +41,11 @@ final class GvlkCommand implements Callable<Integer> {
           .map(LoadedFamily::catalog).flatMap(c -> c.skus().stream()).toList();
       Optional<Sku> exact = all.stream().filter(s -> s.name().equalsIgnoreCase(edition.strip())).findFirst();
       if (exact.isPresent()) {
-        out.println(exact.get().gvlk().value());
+        Sku sku = exact.get();
+        out.println(json ? new io.vertx.core.json.JsonObject().put("edition", sku.name())
+            .put("skuId", sku.skuId().map(Object::toString).orElse(null)).put("gvlk", sku.gvlk().value())
+            .encodePrettily()
+            : sku.gvlk().value());
         out.flush();
         return 0;
       }

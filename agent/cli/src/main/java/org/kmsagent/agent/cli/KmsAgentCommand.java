@@ -86,6 +86,17 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
       return ex instanceof UsageException ? 2 : 1;
     });
     cl.setExitCodeExceptionMapper(ex -> ex instanceof CommandLine.ParameterException ? 2 : 1);
+    // With --help anywhere, picocli prints the root's help and exits 0 even when a word before it is no command
+    // (e.g. 'simulate --help' on the machine agent, which has no simulator): say it is unknown instead.
+    CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+    cl.setExecutionStrategy(parseResult -> {
+      for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+        if (!pr.unmatched().isEmpty()) {
+          throw new CommandLine.UnmatchedArgumentException(pr.commandSpec().commandLine(), pr.unmatched());
+        }
+      }
+      return runLast.execute(parseResult);
+    });
     return cl;
   }
 }

@@ -70,7 +70,24 @@ public final class RunCommand implements Callable<Integer> {
     }, "kms-agent-shutdown"));
     daemon.banner().forEach(out::println);
     out.flush();
+    markRealRun();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Tells the launcher that the class-data archive this JVM writes at exit comes from a real run (the agent
+   * started and served), so it may be kept: see bin/kms-agent. Without the launcher's property, nothing to do.
+   */
+  private static void markRealRun() {
+    String pending = System.getProperty("kmsagent.cds.pending");
+    if (pending == null || pending.isBlank()) {
+      return;
+    }
+    try {
+      java.nio.file.Files.writeString(Path.of(pending + ".real"), "");
+    } catch (java.io.IOException | RuntimeException e) {
+      // Without the mark the archive is dropped and made again by the next run: slower, never wrong.
+    }
   }
 }

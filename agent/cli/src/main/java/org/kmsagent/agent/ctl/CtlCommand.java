@@ -75,7 +75,9 @@ public final class CtlCommand implements Runnable {
   @Option(names = "--cert-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key for --cert.")
   Path key;
 
-  @Option(names = "--json", description = "Print the agent's replies as JSON.")
+  // Inherited: accepted before the subcommand (ctl --json status) and after it (ctl status --json) alike.
+  @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print the agent's (or hub's) replies as JSON.")
   boolean json;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
@@ -137,7 +139,8 @@ public final class CtlCommand implements Runnable {
       out.flush();
       return code;
     } catch (BridgeFailure f) {
-      err.println("kms-agent ctl: the agent refused: " + f.getMessage() + " (code " + f.code() + ")");
+      err.println("kms-agent ctl: the agent refused: " + f.getMessage() + " (code " + f.code() + ")"
+          + refusalHint(f.code(), secret));
       return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
     } catch (IOException e) {
       err.println("kms-agent ctl: cannot talk to the agent at " + agent + ": " + e.getMessage());
@@ -145,6 +148,21 @@ public final class CtlCommand implements Runnable {
     } finally {
       err.flush();
     }
+  }
+
+  /** What to do about a refused token: how to pass one, or which role the request needs. */
+  static String refusalHint(int code, String secret) {
+    if (code == 401) {
+      return secret == null || secret.isEmpty()
+          ? "; no token was given: pass it with --token-file FILE (e.g. the agent's <dataDir>/admin.token), the "
+              + "KMSAGENT_TOKEN environment variable, or --token TOKEN"
+          : "; the token was not accepted: check the one given (--token-file FILE, KMSAGENT_TOKEN or --token) "
+              + "against the agent's bridge.tokens or its <dataDir>/admin.token";
+    }
+    if (code == 403) {
+      return "; this token's role may not do this: changes need a token with role admin";
+    }
+    return "";
   }
 
   private ServerTrust trust(CommandLine sub) {

@@ -33,12 +33,8 @@ final class FleetCommands implements Callable<Integer> {
   @ParentCommand CtlCommand ctl;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--json", description = "Print the hub's reply as JSON.")
-  boolean json;
-
   @Override
   public Integer call() {
-    ctl.json |= json;
     return ctl.execute(spec.commandLine(), (client, out) -> {
       JsonObject reply = client.request(FleetAddresses.VIEW, new JsonObject());
       if (!ctl.printedJson(out, reply)) {
@@ -57,7 +53,7 @@ final class FleetCommands implements Callable<Integer> {
     });
   }
 
-  /** "2 LICENSED, 1 OOB_GRACE". */
+  /** "2 LICENSED, 1 INITIAL_GRACE". */
   private static String products(JsonArray products) {
     Map<String, Integer> byStatus = new TreeMap<>();
     products.forEach(p -> byStatus.merge(((JsonObject) p).getString("status", "?"), 1, Integer::sum));
@@ -66,16 +62,12 @@ final class FleetCommands implements Callable<Integer> {
     return parts.isEmpty() ? "none reported" : String.join(", ", parts);
   }
 
-  /** Shared by the subcommands: the ctl root and --json. */
+  /** Shared by the subcommands: the ctl root (whose --json every subcommand inherits). */
   abstract static class Sub implements Callable<Integer> {
     @ParentCommand FleetCommands fleet;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", description = "Print the hub's reply as JSON.")
-    boolean json;
-
     CtlCommand ctl() {
-      fleet.ctl.json |= json || fleet.json;
       return fleet.ctl;
     }
   }

@@ -1,6 +1,8 @@
 package org.kmsagent.agent.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,10 +19,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +34,8 @@ import java.util.regex.Pattern;
  * Reads the agent configuration: the YAML file (optional: every key has a default), then {@code KMSAGENT_*}
  * environment variables, then {@code --set key=value} arguments, each overriding the one before; then
  * {@code ${NAME}} references are replaced by environment variables, the result bound to {@link AgentConfig} and
- * validated. Every problem is reported together, each naming its key path. Secrets are never put in messages.
+ * validated. Every problem is reported together, each naming where it was written, its key path and what is allowed.
+ * Secrets are never put in messages.
  */
 public final class ConfigLoader {
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -37,26 +43,56 @@ public final class ConfigLoader {
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  /** Enough to take out every value of any real file one by one; a guard against a loop, never reached. */
+  private static final int MAX_BIND_ATTEMPTS = 200;
+
   private final Map<String, String> environment;
+  private final Set<String> knownFamilies;
+  private final boolean hub;
 
   /** A loader over the given environment (pass {@code System.getenv()} in production). */
   public ConfigLoader(Map<String, String> environment) {
+    this(environment, Set.of(), false);
+  }
+
+  private ConfigLoader(Map<String, String> environment, Set<String> knownFamilies, boolean hub) {
     this.environment = Map.copyOf(environment);
+    this.knownFamilies = Set.copyOf(knownFamilies);
+    this.hub = hub;
   }
 
   /**
-   * Loads and validates.
+   * The same loader that also refuses a {@code renewal.families.<family>} no loaded plugin provides.
+   *
+   * @param familyIds the ids of the families actually loaded (empty: not checked)
+   */
+  public ConfigLoader withKnownFamilies(Set<String> familyIds) {
+    return new ConfigLoader(environment, familyIds, hub);
+  }
+
+  /** The same loader for {@code kms-agent hub}: the cluster's ports count in the port-clash check too. */
+  public ConfigLoader forHub() {
+    return new ConfigLoader(environment, knownFamilies, true);
+  }
+
+  /**
+   * Loads and validates. Every problem found is reported at once, each line naming where the value came from
+   * ({@code file:line}, or the environment variable), its key path and what is allowed.
    *
    * @param file the YAML file, or empty for defaults plus overrides
    * @param sets {@code key=value} overrides from the command line, e.g. {@code bridge.port=9999}
    * @throws ConfigException listing every problem, each naming its key
    */
   public AgentConfig load(Optional<Path> file, List<String> sets) throws ConfigException {
-    ObjectNode root = read(file);
+    Map<String, String> origin = new HashMap<>();
+    ObjectNode root = read(file, origin);
     List<String> errors = new ArrayList<>();
     for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
       // Variables that are not config keys (KMSAGENT_TOKEN is ctl's) are not ours to judge.
-      ConfigKeys.forEnvironment(e.getKey()).ifPresent(key -> put(root, key, scalar(e.getValue())));
+      ConfigKeys.forEnvironment(e.getKey()).ifPresent(key -> {
+        put(root, key, scalar(e.getValue()));
+        origin.put(key, "environment variable " + e.getKey());
+      });
     }
     for (String set : sets) {
       int eq = set.indexOf('=');
@@ -66,21 +102,60 @@ public final class ConfigLoader {
         errors.add(set.substring(0, eq) + ": unknown key (from --set)");
       } else {
         put(root, set.substring(0, eq), scalar(set.substring(eq + 1)));
+        origin.remove(set.substring(0, eq)); // the command line needs no pointer back to itself
       }
     }
     resolveEnvironmentReferences(root, "", errors);
-    if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
+    // Binding stops at the first value that does not fit; take that value out and bind again, so that one run
+    // reports every misfit (each removal falls back to the key's default, which the validator then accepts).
+    AgentConfig config = null;
+    for (int attempt = 0; attempt < MAX_BIND_ATTEMPTS && config == null; attempt++) {
+      try {
+        config = yaml.treeToValue(root, AgentConfig.class);
+      } catch (JsonProcessingException e) {
+        errors.add(describe(e));
+        if (!(e instanceof JsonMappingException m) || !remove(root, m.getPath())) {
+          break;
+        }
+      }
     }
-    AgentConfig config = bind(root);
-    List<String> invalid = ConfigValidator.validate(config);
-    if (!invalid.isEmpty()) {
-      throw new ConfigException(invalid);
+    if (config != null) {
+      errors.addAll(ConfigValidator.validate(config, knownFamilies, hub));
+    }
+    if (!errors.isEmpty()) {
+      Set<String> reported = new HashSet<>();
+      List<String> located = new ArrayList<>();
+      for (String line : errors) {
+        if (reported.add(keyOf(line))) { // a value already refused (an unset ${VAR}, a wrong type) once only
+          located.add(locate(line, origin));
+        }
+      }
+      throw new ConfigException(located);
     }
     return config;
   }
 
-  private ObjectNode read(Optional<Path> file) throws ConfigException {
+  /** The key path an error line starts with ({@code bridge.port: must be ...} gives {@code bridge.port}). */
+  private static String keyOf(String line) {
+    int colon = line.indexOf(": ");
+    return colon < 0 ? line : line.substring(0, colon);
+  }
+
+  /** Prefixes an error with where its key was written: the file and line, or the environment variable. */
+  private static String locate(String line, Map<String, String> origin) {
+    String key = keyOf(line);
+    while (!key.isEmpty()) {
+      String where = origin.get(key);
+      if (where != null) {
+        return where + ": " + line;
+      }
+      int cut = Math.max(key.lastIndexOf('.'), key.lastIndexOf('['));
+      key = cut < 0 ? "" : key.substring(0, cut);
+    }
+    return line;
+  }
+
+  private ObjectNode read(Optional<Path> file, Map<String, String> origin) throws ConfigException {
     if (file.isEmpty()) {
       return yaml.createObjectNode();
     }
@@ -89,20 +164,66 @@ public final class ConfigLoader {
       throw new ConfigException(path + ": configuration file not found");
     }
     try {
-      JsonNode node = yaml.readTree(Files.readString(path));
+      String text = Files.readString(path);
+      JsonNode node = yaml.readTree(text);
       if (node == null || node.isNull() || node.isMissingNode()) {
         return yaml.createObjectNode();
       }
       if (!node.isObject()) {
         throw new ConfigException(path + ": expected a mapping of keys at the top level");
       }
+      try (JsonParser p = yaml.getFactory().createParser(text)) {
+        p.nextToken();
+        lines(p, "", path.toString(), origin);
+      }
       return (ObjectNode) node;
     } catch (JsonProcessingException e) {
-      throw new ConfigException(path + ": not valid YAML at line " + e.getLocation().getLineNr() + ": "
+      throw new ConfigException(path + ":" + e.getLocation().getLineNr() + ": not valid YAML: "
           + e.getOriginalMessage());
     } catch (IOException e) {
       throw new ConfigException(path + ": cannot read: " + e.getMessage());
     }
+  }
+
+  /** Records {@code file:line} of every key and list element below the parser's current token. */
+  private static void lines(JsonParser p, String path, String file, Map<String, String> origin)
+      throws IOException {
+    if (p.currentToken() == JsonToken.START_OBJECT) {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String child = path.isEmpty() ? p.currentName() : path + "." + p.currentName();
+        origin.put(child, file + ":" + p.currentTokenLocation().getLineNr());
+        p.nextToken();
+        lines(p, child, file, origin);
+      }
+    } else if (p.currentToken() == JsonToken.START_ARRAY) {
+      for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+        String child = path + "[" + i + "]";
+        origin.put(child, file + ":" + p.currentTokenLocation().getLineNr());
+        lines(p, child, file, origin);
+      }
+    }
+  }
+
+  /** Takes the value a binding error points at out of the tree; false when there is nothing to take out. */
+  private static boolean remove(ObjectNode root, List<JsonMappingException.Reference> path) {
+    if (path.isEmpty()) {
+      return false;
+    }
+    JsonNode at = root;
+    for (int i = 0; i < path.size() - 1 && at != null; i++) {
+      JsonMappingException.Reference r = path.get(i);
+      at = r.getFieldName() != null ? at.get(r.getFieldName()) : at.get(r.getIndex());
+    }
+    JsonMappingException.Reference last = path.get(path.size() - 1);
+    if (at instanceof ObjectNode obj && last.getFieldName() != null) {
+      return obj.remove(last.getFieldName()) != null;
+    }
+    if (at instanceof ArrayNode arr && last.getIndex() >= 0 && last.getIndex() < arr.size()
+        && !arr.get(last.getIndex()).isNull()) {
+      arr.set(last.getIndex(), NullNode.getInstance()); // keeps the later elements' indices as written
+      return true;
+    }
+    return false;
   }
 
   private JsonNode scalar(String text) {
@@ -170,28 +291,26 @@ public final class ConfigLoader {
     return Optional.of(out.toString());
   }
 
-  private AgentConfig bind(ObjectNode root) throws ConfigException {
-    try {
-      return yaml.treeToValue(root, AgentConfig.class);
-    } catch (UnrecognizedPropertyException e) {
+  /** One line for a binding error: its key path and what the key allows. */
+  private static String describe(JsonProcessingException error) {
+    if (error instanceof UnrecognizedPropertyException e) {
       List<String> known = new ArrayList<>();
       e.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
-      throw new ConfigException(pathOf(e) + ": unknown key (known here: " + String.join(", ", known) + ")");
-    } catch (InvalidFormatException e) {
-      throw new ConfigException(pathOf(e) + ": expected " + describe(e.getTargetType()) + ", got '"
-          + e.getValue() + "'");
-    } catch (ValueInstantiationException e) {
+      known.sort(null);
+      return pathOf(e) + ": unknown key (known here: " + String.join(", ", known) + ")";
+    } else if (error instanceof InvalidFormatException e) {
+      return pathOf(e) + ": expected " + describe(e.getTargetType()) + ", got '" + e.getValue() + "'";
+    } else if (error instanceof ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new ConfigException(pathOf(e) + ": " + cause.getMessage());
-    } catch (MismatchedInputException e) {
-      throw new ConfigException(pathOf(e) + ": expected " + describe(e.getTargetType()));
-    } catch (JsonMappingException e) {
+      return pathOf(e) + ": " + cause.getMessage();
+    } else if (error instanceof MismatchedInputException e) {
+      return pathOf(e) + ": expected " + describe(e.getTargetType());
+    } else if (error instanceof JsonMappingException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
       String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
-      throw new ConfigException(pathOf(e) + ": " + message);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException("configuration: " + e.getOriginalMessage());
+      return pathOf(e) + ": " + message;
     }
+    return "configuration: " + error.getOriginalMessage();
   }
 
   private static String pathOf(JsonMappingException e) {

@@ -22,6 +22,16 @@ final class ConfigValidator {
   private ConfigValidator() {}
 
   static List<String> validate(AgentConfig c) {
+    return validate(c, Set.of(), false);
+  }
+
+  /**
+   * Every problem of a bound configuration.
+   *
+   * @param knownFamilies the ids of the families the loaded plugins provide; empty: not checked
+   * @param hub whether it configures a hub, whose cluster ports must not clash with its other ports
+   */
+  static List<String> validate(AgentConfig c, Set<String> knownFamilies, boolean hub) {
     List<String> errors = new ArrayList<>();
     notBlank(errors, "pluginsDir", c.pluginsDir());
     notBlank(errors, "dataDir", c.dataDir());
@@ -84,15 +94,15 @@ final class ConfigValidator {
         endpoint(errors, p + ".kms", e.getValue().kms());
       }
     }
+    if (!knownFamilies.isEmpty()) {
+      errors.addAll(r.unknownFamilies(knownFamilies));
+    }
     errors.addAll(c.fleet().problems());
     notBlank(errors, "metrics.host", c.metrics().host());
     range(errors, "metrics.port", c.metrics().port(), 0, 65_535);
     notBlank(errors, "dashboard.host", c.dashboard().host());
     range(errors, "dashboard.port", c.dashboard().port(), 0, 65_535);
-    if (c.metrics().enabled() && c.dashboard().enabled() && c.metrics().port() != 0
-        && c.metrics().port().equals(c.dashboard().port())) {
-      errors.add("metrics.port: " + c.metrics().port() + " is also dashboard.port; give each its own");
-    }
+    errors.addAll(portClashes(c, hub));
     List<String> editions = c.simulated().editions();
     for (int i = 0; i < editions.size(); i++) {
       notBlank(errors, "simulated.editions[" + i + "]", editions.get(i));
@@ -127,6 +137,62 @@ final class ConfigValidator {
       notBlank(errors, "host.hostKeys[" + i + "]", h.hostKeys().get(i));
     }
     return errors;
+  }
+
+  /** A TCP port the process will listen on, named by its key. */
+  private record Listener(String key, String host, int port) {
+    boolean clashesWith(Listener other) {
+      return port != 0 && port == other.port && (host == null || other.host == null || host.equals(other.host)
+          || isWildcard(host) || isWildcard(other.host));
+    }
+  }
+
+  /**
+   * Two servers of one process on one port: the second never answers (or the process fails at start). Checked
+   * among the bridge, the dashboard, the metrics endpoint and, on a hub, the cluster's event-bus port and
+   * Hazelcast's member port range. Each clash is reported on the later key.
+   */
+  private static List<String> portClashes(AgentConfig c, boolean hub) {
+    List<Listener> listeners = new ArrayList<>();
+    if (c.bridge().enabled()) {
+      listeners.add(new Listener("bridge.port", c.bridge().host(), c.bridge().port()));
+    }
+    if (c.dashboard().enabled()) {
+      listeners.add(new Listener("dashboard.port", c.dashboard().host(), c.dashboard().port()));
+    }
+    if (c.metrics().enabled()) {
+      listeners.add(new Listener("metrics.port", c.metrics().host(), c.metrics().port()));
+    }
+    FleetConfig.ClusterConfig cluster = c.fleet().cluster();
+    if (hub) {
+      listeners.add(new Listener("fleet.cluster.eventBusPort", null, cluster.eventBusPort()));
+    }
+    List<String> errors = new ArrayList<>();
+    for (int i = 0; i < listeners.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (listeners.get(i).clashesWith(listeners.get(j))) {
+          errors.add(listeners.get(i).key() + ": " + listeners.get(i).port() + " is also " + listeners.get(j).key()
+              + "; give each its own port");
+          break;
+        }
+      }
+    }
+    if (hub) {
+      int first = cluster.port();
+      int last = first + FleetConfig.ClusterConfig.MEMBER_PORT_COUNT - 1;
+      for (Listener l : listeners) {
+        if (l.port() >= first && l.port() <= last) {
+          errors.add(l.key() + ": " + l.port() + " is in the cluster's member port range " + first + "-" + last
+              + " (fleet.cluster.port and the " + (FleetConfig.ClusterConfig.MEMBER_PORT_COUNT - 1)
+              + " after it); give it a port outside that range");
+        }
+      }
+    }
+    return errors;
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("*");
   }
 
   /** Only literal loopback names count: resolving a name here would make the check depend on DNS. */

@@ -36,7 +36,7 @@ public record FleetConfig(
     heartbeatSeconds = Objects.requireNonNullElse(heartbeatSeconds, 10);
     reconnectMaxSeconds = Objects.requireNonNullElse(reconnectMaxSeconds, 60);
     agentTokens = agentTokens == null ? List.of("agents") : List.copyOf(agentTokens);
-    cluster = Objects.requireNonNullElseGet(cluster, () -> new ClusterConfig(null, null, null, null, null));
+    cluster = Objects.requireNonNullElseGet(cluster, () -> new ClusterConfig(null, null, null, null, null, null));
   }
 
   static FleetConfig defaults() {
@@ -51,15 +51,23 @@ public record FleetConfig(
    * @param interfaces the local interfaces Hazelcast may bind, e.g. {@code 10.1.2.*}
    * @param port the Hazelcast member port (the next free one above it when taken)
    * @param publicHost the address other hubs reach this one's event bus at
+   * @param eventBusPort the TCP port of this hub's clustered event bus (routed commands and replies between hubs);
+   *     fixed so that a firewall rule can admit the other hubs to it; {@code 0} picks a free one (tests only)
    */
   public record ClusterConfig(String name, List<String> members, List<String> interfaces, Integer port,
-      String publicHost) {
+      String publicHost, Integer eventBusPort) {
+    /** Hazelcast tries this many member ports from {@code port} on when one is taken. */
+    public static final int MEMBER_PORT_COUNT = 50;
+    /** The default event-bus port: above Hazelcast's default member range (5701-5750). */
+    public static final int DEFAULT_EVENT_BUS_PORT = 5801;
+
     public ClusterConfig {
       name = Objects.requireNonNullElse(name, "kms-agent-fleet");
       members = members == null ? List.of("127.0.0.1") : List.copyOf(members);
       interfaces = interfaces == null ? List.of("127.0.0.1") : List.copyOf(interfaces);
       port = Objects.requireNonNullElse(port, 5701);
       publicHost = Objects.requireNonNullElse(publicHost, "127.0.0.1");
+      eventBusPort = Objects.requireNonNullElse(eventBusPort, DEFAULT_EVENT_BUS_PORT);
     }
   }
 
@@ -94,6 +102,9 @@ public record FleetConfig(
     }
     if (cluster.port() < 1 || cluster.port() > 65_535) {
       errors.add("fleet.cluster.port: must be 1-65535, got " + cluster.port());
+    }
+    if (cluster.eventBusPort() < 0 || cluster.eventBusPort() > 65_535) {
+      errors.add("fleet.cluster.eventBusPort: must be 0-65535, got " + cluster.eventBusPort());
     }
     if (cluster.name().isBlank()) {
       errors.add("fleet.cluster.name: must not be empty");

@@ -1,7 +1,11 @@
 package org.kmsagent.agent.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How this machine's products are kept activated.
@@ -34,6 +38,22 @@ public record RenewalConfig(String kms, MakFallback makFallback, Map<String, Fam
   public MakFallback makFallbackFor(String family) {
     FamilyRenewalConfig f = families.get(family);
     return f != null && f.makFallback() != null ? f.makFallback() : makFallback;
+  }
+
+  /**
+   * One line for each {@code renewal.families.<family>} that no loaded plugin provides (an override that would
+   * silently apply to nothing), e.g. {@code renewal.families.office2031: no loaded plugin provides this family
+   * (loaded: office2013, windows-client)}.
+   */
+  public List<String> unknownFamilies(Set<String> loaded) {
+    List<String> lines = new ArrayList<>();
+    for (String id : new TreeSet<>(families.keySet())) {
+      if (!loaded.contains(id)) {
+        lines.add("renewal.families." + id + ": no loaded plugin provides this family (loaded: "
+            + (loaded.isEmpty() ? "none" : String.join(", ", new TreeSet<>(loaded))) + ")");
+      }
+    }
+    return lines;
   }
 
   /** The KMS endpoint text for one family: its own, else the global one (may be empty). */

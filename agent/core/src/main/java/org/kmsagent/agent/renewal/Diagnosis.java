@@ -24,6 +24,8 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
     COUNT_BELOW_THRESHOLD("host count below the product's threshold"),
     CLOCK_SKEW("client and host clocks differ by more than 4 hours"),
     HOST_KEY_TOO_OLD("the host's key does not activate this product"),
+    /** The host holds keys of another class only (a client host key asked by a server): a newer one won't do. */
+    HOST_KEY_WRONG_CLASS("the host's keys are of the wrong class for this product (a server needs a server host key)"),
     LICENSE_PACK_MISSING("the host lacks the product's license pack"),
     WRONG_KEY_FOR_EDITION("the installed key belongs to another edition"),
     INVALID_KEY("the product key is not valid"),

@@ -84,11 +84,24 @@ public final class AgentDaemon implements AutoCloseable {
     Files.createDirectories(dataDir);
     Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
     Vertx vertx = Figures.instrument(Vertx.builder(), new VertxOptions(), figures).build();
+    org.kmsagent.agent.link.FleetAgent fleet = null;
     try {
       EventLogRelay.attach(vertx.eventBus(), windowsEvents);
       EventPublisher events = new BusEvents(vertx.eventBus(), clock);
       DaemonContext context = new DaemonContext(vertx, config, dataDir, events,
           new StateStore(dataDir.resolve("state.json"), clock), clock);
+      // The agent dials out to its hubs (docs/fleet.md); nothing here listens for them. Its outbox takes events
+      // from before the binding starts, so the renewal loops' first attempts reach the hubs as well.
+      fleet = config.fleet().hubs().isEmpty() ? null
+          : org.kmsagent.agent.link.FleetAgent.listen(vertx, config, dataDir, clock);
+      // The counters too listen before the renewal loops' first attempts.
+      var bridgeNow = new java.util.concurrent.atomic.AtomicReference<AgentBridge>();
+      AgentMetrics metrics = null;
+      if (figures != null) {
+        metrics = new AgentMetrics(vertx, figures, clock, () -> bridgeNow.get() == null ? 0
+            : bridgeNow.get().connectionCount());
+        metrics.start().await(30, TimeUnit.SECONDS);
+      }
       AgentControl control = binding.bind(context);
       BusApi api = new BusApi(vertx, control, events);
       api.register().await(30, TimeUnit.SECONDS);
@@ -102,21 +115,23 @@ public final class AgentDaemon implements AutoCloseable {
         }
         TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
         bridge = new AgentBridge(vertx, config.bridge(), tls, tokens).listen().await(30, TimeUnit.SECONDS);
+        bridgeNow.set(bridge);
       }
       AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
-      if (figures != null) {
-        AgentBridge b = bridge;
-        daemon.metrics = new AgentMetrics(vertx, figures, clock, () -> b == null ? 0 : b.connectionCount());
-        daemon.metrics.start().await(30, TimeUnit.SECONDS);
+      if (metrics != null) {
+        daemon.metrics = metrics;
         daemon.metricsEndpoint = MetricsEndpoint.start(vertx, config.metrics(), figures, daemon.metrics::refresh)
             .await(30, TimeUnit.SECONDS);
       }
-      if (!config.fleet().hubs().isEmpty()) {
-        // The agent dials out to its hubs (docs/fleet.md); nothing here listens for them.
-        daemon.fleet = org.kmsagent.agent.link.FleetAgent.start(vertx, config, dataDir, clock);
+      if (fleet != null) {
+        daemon.fleet = fleet;
+        fleet.dial();
       }
       return daemon;
     } catch (Exception e) {
+      if (fleet != null) {
+        fleet.close();
+      }
       vertx.close().await(30, TimeUnit.SECONDS);
       throw e;
     }

@@ -39,6 +39,18 @@ public final class FleetAgent implements AutoCloseable {
 
   /** Starts the link (it dials out in the background). */
   public static FleetAgent start(Vertx vertx, AgentConfig config, Path dataDir, Clock clock) {
+    FleetAgent agent = listen(vertx, config, dataDir, clock);
+    agent.dial();
+    return agent;
+  }
+
+  /**
+   * Puts every event the agent publishes from now on into the outbox, without dialling yet: the daemon calls it
+   * before its renewal loops start, so that their first attempts reach the hubs too (they were lost when the link
+   * only subscribed after the agent had started). {@link #dial()} once the control API answers (the registration
+   * snapshot is read from it).
+   */
+  public static FleetAgent listen(Vertx vertx, AgentConfig config, Path dataDir, Clock clock) {
     FleetConfig f = config.fleet();
     String hostName = hostName();
     String agentId = f.agentId() != null ? f.agentId() : hostName.replaceAll("[^A-Za-z0-9._-]", "-");
@@ -55,8 +67,17 @@ public final class FleetAgent implements AutoCloseable {
         refresh.soon();
       }
     });
-    link.start();
+    try {
+      events.completion().await(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("fleet: cannot listen to the agent's events", e);
+    }
     return new FleetAgent(link, events, outbox);
+  }
+
+  /** Starts dialling out to the hubs (in the background). */
+  public void dial() {
+    link.start();
   }
 
   /** The link, for status. */
@@ -113,6 +134,8 @@ public final class FleetAgent implements AutoCloseable {
       if (status.succeeded()) {
         JsonArray products = status.result().getJsonArray("products", new JsonArray());
         snap.put("products", products);
+        // The hubs find clones by these (fleet duplicates).
+        snap.put("cmids", status.result().getJsonArray("cmids", new JsonArray()));
         Set<String> families = new LinkedHashSet<>();
         products.forEach(p -> families.add(((JsonObject) p).getString("family")));
         snap.put("families", new JsonArray(List.copyOf(families)));

@@ -73,7 +73,9 @@ final class HostRole implements KmsHost, AutoCloseable {
     }
     unknownKeys = List.copyOf(unknown);
     Set<String> held = wantedPacks.isEmpty() ? packs : new LinkedHashSet<>(wantedPacks);
-    host = new LedgerKmsHost(new HostConfig(name, keys, held, host.config().settings()), ledger);
+    java.util.Map<HostKey, String> catalogKeys = new java.util.LinkedHashMap<>();
+    families.forEach(f -> f.catalog().hostKeys().forEach(k -> catalogKeys.putIfAbsent(k, org.kmsagent.agent.host.HostConfig.keyClass(f.catalog()))));
+    host = new LedgerKmsHost(new HostConfig(name, keys, held, host.config().settings(), catalogKeys), ledger);
   }
 
   /** Applies new settings (intervals handed to clients, advertised port, DNS publishing). */
@@ -116,9 +118,9 @@ final class HostRole implements KmsHost, AutoCloseable {
       List<HostView.Threshold> thresholds = classes.entrySet().stream()
           .map(c -> new HostView.Threshold(c.getKey(), c.getValue(), count >= c.getValue())).toList();
       String app = e.getValue().isEmpty() ? null : e.getValue().get(0).applicationId().toString();
-      String family = e.getValue().isEmpty() ? e.getKey()
-          : String.join(",", e.getValue().stream().map(LoadedFamily::id).toList());
-      pools.add(new HostView.Pool(app, family, count, thresholds));
+      List<String> ids = e.getValue().stream().map(LoadedFamily::id).toList();
+      String family = e.getValue().isEmpty() ? e.getKey() : String.join(",", ids);
+      pools.add(new HostView.Pool(app, family, count, thresholds, e.getKey(), ids));
       for (PoolEntry pe : model.entries(e.getKey(), now)) {
         ledger.add(new HostView.LedgerEntry(pe.cmid().toString(), app, null, pe.lastSeen()));
       }

@@ -252,6 +252,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         banner.add("kms-agent: simulated.editions: no loaded family has the edition '" + e + "'; skipped");
       }
     }
+    for (String line : config.renewal().unknownFamilies(java.util.Set.copyOf(ids))) {
+      banner.add("kms-agent: " + line + "; the override applies to nothing");
+    }
     if (hostRole != null && !hostRole.unknownKeys().isEmpty()) {
       banner.add("kms-agent: host.hostKeys: no loaded family declares " + hostRole.unknownKeys() + "; ignored");
     }
@@ -545,6 +548,13 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   @Override
   public List<ProductView> products() {
     return onMachine(this::productViews);
+  }
+
+  @Override
+  public List<String> clientMachineIds() {
+    // The simulated machine's CMID (stored with it, so a copied data directory is a clone). Reading Windows' own
+    // CMID (SoftwareLicensingService.ClientMachineID) is not wired yet: the real stack reports none.
+    return onMachine(() -> site != null ? List.of(site.machine().cmid().toString()) : List.<String>of());
   }
 
   private List<ProductView> productViews() {

@@ -184,7 +184,7 @@ public final class AgentRecords {
               f.getString("detail"), f.getInteger("failures", 1)));
       out.add(new ExpiryForecast.ProductState(r.getString("agentId"), r.getString("hostName"), family,
           p.getString("product", "?"), instant(p.getString("validUntil")), instant(fam.getString("lastSuccess")),
-          failure));
+          failure, Optional.ofNullable(p.getValue("lastResult") instanceof String s ? s : null)));
     }
     return out;
   }

@@ -36,7 +36,7 @@ public final class FleetCluster {
     cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
     NetworkConfig net = cfg.getNetworkConfig();
-    net.setPort(c.port()).setPortAutoIncrement(true).setPortCount(50);
+    net.setPort(c.port()).setPortAutoIncrement(true).setPortCount(FleetConfig.ClusterConfig.MEMBER_PORT_COUNT);
     net.setPublicAddress(null);
     net.getInterfaces().setEnabled(true).setInterfaces(c.interfaces());
     JoinConfig join = net.getJoin();
@@ -53,7 +53,7 @@ public final class FleetCluster {
 
   /** The same, with Vert.x's own meters (HTTP, event bus, pools) in {@code figures} when it is not null. */
   public static Future<Vertx> start(FleetConfig.ClusterConfig c, Figures figures) {
-    EventBusOptions bus = new EventBusOptions().setHost(c.publicHost()).setPort(0)
+    EventBusOptions bus = new EventBusOptions().setHost(c.publicHost()).setPort(c.eventBusPort())
         .setClusterPublicHost(c.publicHost());
     return Figures.instrument(Vertx.builder(), new VertxOptions().setEventBusOptions(bus), figures)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(c)))

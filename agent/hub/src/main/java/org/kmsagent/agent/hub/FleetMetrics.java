@@ -92,26 +92,26 @@ public final class FleetMetrics {
   private void pools(JsonObject reply) {
     Map<Tags, Integer> counts = new LinkedHashMap<>();
     Map<Tags, Integer> thresholds = new LinkedHashMap<>();
+    Map<Tags, Integer> info = new LinkedHashMap<>();
     Map<Tags, Long> crossing = new LinkedHashMap<>();
     Instant now = Instant.parse(reply.getString("at"));
     for (Object o : reply.getJsonArray("hosts", new JsonArray())) {
       JsonObject host = (JsonObject) o;
       JsonArray pools = host.getJsonArray("pools", new JsonArray());
-      AgentMetrics.addPools(counts, thresholds, Map.of("host", host.getString("agentId")), pools);
+      AgentMetrics.addPools(counts, thresholds, info, Map.of("host", host.getString("agentId")), pools);
       for (Object p : pools) {
         JsonObject pool = (JsonObject) p;
         for (Object t : pool.getJsonArray("thresholds", new JsonArray())) {
           JsonObject f = (JsonObject) t;
           if (f.getValue("crossesAt") instanceof String at) {
-            crossing.put(Tags.of("host", host.getString("agentId"), "pool", pool.getString("applicationId"),
-                "family", String.valueOf(pool.getValue("family")), "threshold_class", f.getString("thresholdClass")),
+            crossing.put(Tags.of("host", host.getString("agentId"), "pool", AgentMetrics.poolId(pool),
+                "threshold_class", f.getString("thresholdClass")),
                 Math.floorDiv(Duration.between(now, Instant.parse(at)).getSeconds(), 86_400L));
           }
         }
       }
     }
-    figures.set(PREFIX + ".pool.count", "Clients each KMS host pool counts now (docs/kms-rules.md §1.2)", counts);
-    figures.set(PREFIX + ".pool.threshold", "The count a threshold class needs (docs/kms-rules.md §1.5)", thresholds);
+    AgentMetrics.setPools(figures, PREFIX, counts, thresholds, info);
     figures.set(PREFIX + ".pool.crossing.days", "Days until the forecast says the pool reaches (or, at or above it, "
         + "drops below) the threshold; absent when it never does within the horizon", crossing);
   }

@@ -43,7 +43,7 @@ public final class HubCommand implements Callable<Integer> {
         .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
     AgentConfig agentConfig;
     try {
-      agentConfig = new ConfigLoader(System.getenv()).load(file, sets);
+      agentConfig = new ConfigLoader(System.getenv()).forHub().load(file, sets);
     } catch (ConfigException e) {
       err.println("kms-agent hub: " + e.getMessage());
       err.flush();

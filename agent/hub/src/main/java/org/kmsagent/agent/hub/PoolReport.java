@@ -54,6 +54,7 @@ final class PoolReport {
               th.getInteger("required"), capacity, contacts, arrivals, horizon)));
         }
         pools.add(new JsonObject().put("applicationId", app).put("family", pool.getString("family"))
+            .put("id", pool.getString("id", app)).put("families", pool.getJsonArray("families", new JsonArray()))
             .put("count", pool.getInteger("count")).put("thresholds", forecasts));
       }
       hosts.add(new JsonObject().put("agentId", r.getString("agentId")).put("hostName", r.getString("hostName"))

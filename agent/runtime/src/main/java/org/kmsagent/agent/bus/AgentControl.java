@@ -27,6 +27,15 @@ public interface AgentControl {
   /** This machine's products. */
   List<ProductView> products();
 
+  /**
+   * The client machine ids (CMIDs) this machine presents to KMS hosts: machines cloned without
+   * {@code sysprep /generalize} share one, and a host counts them as one client (kms-rules.md §1.2). Empty when
+   * the licensing stack cannot tell.
+   */
+  default List<String> clientMachineIds() {
+    return List.of();
+  }
+
   /** The host model's pools and ledger; {@code enabled=false} and empty lists when the host role is off. */
   HostView host();
 

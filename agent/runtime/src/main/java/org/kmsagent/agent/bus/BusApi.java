@@ -45,7 +45,8 @@ public final class BusApi {
 
   /** Registers every address; completes when all registrations are in place. */
   public Future<Void> register() {
-    query(BusAddresses.STATUS, Set.of(), b -> new JsonObject().put("products", BusJson.array(control.products())));
+    query(BusAddresses.STATUS, Set.of(), b -> new JsonObject().put("products", BusJson.array(control.products()))
+        .put("cmids", new io.vertx.core.json.JsonArray(control.clientMachineIds())));
     query(BusAddresses.HOST_STATUS, Set.of(), b -> BusJson.object(control.host()));
     query(BusAddresses.HOST_SETTINGS_GET, Set.of(), b -> BusJson.object(control.hostSettings()));
     query(BusAddresses.PLUGINS_LIST, Set.of(), b -> new JsonObject().put("plugins", BusJson.array(control.plugins())));

@@ -122,26 +122,41 @@ public final class AgentMetrics {
   }
 
   /**
-   * Sets {@code <prefix>.pool.count} and {@code <prefix>.pool.threshold} from {@code Pool} objects; {@code base}
-   * tags (e.g. the host agent on a hub) are added to every row.
+   * Sets {@code <prefix>.pool.count}, {@code <prefix>.pool.threshold} and {@code <prefix>.pool.info} from
+   * {@code Pool} objects; {@code base} tags (e.g. the host agent on a hub) are added to every row.
    */
   static void setPools(Figures figures, String prefix, Map<String, String> base, JsonArray pools) {
     Map<Tags, Integer> counts = new LinkedHashMap<>();
     Map<Tags, Integer> thresholds = new LinkedHashMap<>();
-    addPools(counts, thresholds, base, pools);
-    figures.set(prefix + ".pool.count", "Clients a KMS host pool counts now (docs/kms-rules.md §1.2)", counts);
-    figures.set(prefix + ".pool.threshold", "The count a threshold class needs (docs/kms-rules.md §1.5)", thresholds);
+    Map<Tags, Integer> info = new LinkedHashMap<>();
+    addPools(counts, thresholds, info, base, pools);
+    setPools(figures, prefix, counts, thresholds, info);
   }
 
-  public static void addPools(Map<Tags, Integer> counts, Map<Tags, Integer> thresholds, Map<String, String> base,
-      JsonArray pools) {
+  /** Sets the three pool gauges from rows {@link #addPools} collected. */
+  public static void setPools(Figures figures, String prefix, Map<Tags, Integer> counts, Map<Tags, Integer> thresholds,
+      Map<Tags, Integer> info) {
+    figures.set(prefix + ".pool.count", "Clients a KMS host pool counts now (kms-rules.md 1.2)", counts);
+    figures.set(prefix + ".pool.threshold", "The count a threshold class needs (kms-rules.md 1.5)", thresholds);
+    figures.set(prefix + ".pool.info", "Always 1: which families count in each pool, and its application id",
+        info);
+  }
+
+  /**
+   * Adds one row per pool: {@code pool} is the pool's readable id (e.g. {@code windows}, the application id only
+   * when the pool is known from the ledger alone). A pool serves several families (Windows clients and servers
+   * count in one), so the families are not a label of the count (one count, one series) but rows of
+   * {@code pool_info}, one per family: {@code pool_count * on (pool) group_right pool_info} joins them.
+   */
+  public static void addPools(Map<Tags, Integer> counts, Map<Tags, Integer> thresholds, Map<Tags, Integer> info,
+      Map<String, String> base, JsonArray pools) {
     Tags baseTags = Tags.of(base.entrySet().stream()
         .map(e -> io.micrometer.core.instrument.Tag.of(e.getKey(), e.getValue())).toList());
     for (Object o : pools) {
       if (!(o instanceof JsonObject pool)) {
         continue;
       }
-      Tags tags = baseTags.and("pool", text(pool.getValue("applicationId")), "family", text(pool.getValue("family")));
+      Tags tags = baseTags.and("pool", poolId(pool));
       counts.put(tags, pool.getInteger("count", 0));
       for (Object t : pool.getJsonArray("thresholds", new JsonArray())) {
         if (t instanceof JsonObject th) {
@@ -149,7 +164,26 @@ public final class AgentMetrics {
               th.getInteger("required", 0));
         }
       }
+      for (String family : families(pool)) {
+        info.put(tags.and("family", family, "application_id", text(pool.getValue("applicationId"))), 1);
+      }
     }
+  }
+
+  /** The pool's readable id: {@code id} when the view has one, else its application id. */
+  public static String poolId(JsonObject pool) {
+    return pool.getValue("id") instanceof String id ? id : text(pool.getValue("applicationId"));
+  }
+
+  /** The pool's families one by one ({@code families}, else the comma-separated {@code family}). */
+  public static java.util.List<String> families(JsonObject pool) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (pool.getValue("families") instanceof JsonArray list && !list.isEmpty()) {
+      list.forEach(f -> out.add(text(f)));
+    } else if (pool.getValue("family") instanceof String joined && !joined.isEmpty()) {
+      out.addAll(java.util.List.of(joined.split(",")));
+    }
+    return out;
   }
 
   private static String text(Object value) {

@@ -5,42 +5,51 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What one event of the agent's topic ({@code {type, at, data}}, docs/event-bus.md) says about activation: an
- * activation or a renewal, of which family, and with which result ({@code ok} or the HRESULT as {@code 0x…} text).
- * Both event shapes count: the control API's {@code activation} event (a {@code Result}) and the renewal loop's
- * events, whose {@code data} has a {@code kind} (docs/fleet.md, "What agents report").
+ * What one renewal-loop event of the agent's topic ({@code {type, at, data}} whose {@code data} has a {@code kind},
+ * docs/event-bus.md) says about activation: an activation or a renewal, of which family, and its outcome as three
+ * labels of low cardinality, so that one attempt is one increment of one series.
+ *
+ * <p>The control API's {@code activation} events are not counted: each reports an attempt the renewal loop already
+ * reported as an event of its own (ctl activate runs the loop's attempt), and counting both counted it twice.
  *
  * @param renewal true for a renewal, false for an activation (KMS or MAK)
  * @param family the family id, or {@code unknown}
- * @param result {@code ok}, or the failure's HRESULT (e.g. {@code 0xC004F038})
+ * @param result {@code ok} or {@code failed}
+ * @param code the HRESULT as {@code 0x…} upper-case hex ({@code 0x00000000} for a success)
+ * @param cause the diagnosed cause in lower case (e.g. {@code count_below_threshold}), else the HRESULT's name,
+ *     {@code none} for a success, {@code unknown} when nothing says
  */
-public record EventOutcome(boolean renewal, String family, String result) {
+public record EventOutcome(boolean renewal, String family, String result, String code, String cause) {
   /** The result label of a success. */
   public static final String OK = "ok";
+  /** The result label of a failure. */
+  public static final String FAILED = "failed";
 
   /** The outcome an event reports, or empty when it reports none (a key installed, a setting changed, …). */
   public static Optional<EventOutcome> of(JsonObject event) {
-    if (event == null || !(event.getValue("data") instanceof JsonObject data)) {
+    if (event == null || !(event.getValue("data") instanceof JsonObject data)
+        || !(data.getValue("kind") instanceof String kind)) {
       return Optional.empty();
     }
     String family = data.getValue("family") instanceof String f ? f : "unknown";
-    if (data.getValue("kind") instanceof String kind) {
-      return switch (kind) {
-        case "ACTIVATED", "MAK_ACTIVATED" -> Optional.of(new EventOutcome(false, family, OK));
-        case "ACTIVATION_FAILED", "MAK_FAILED" -> Optional.of(new EventOutcome(false, family, code(data)));
-        case "RENEWED" -> Optional.of(new EventOutcome(true, family, OK));
-        case "RENEWAL_FAILED" -> Optional.of(new EventOutcome(true, family, code(data)));
-        default -> Optional.empty();
-      };
-    }
-    if ("activation".equals(event.getString("type"))) {
-      boolean ok = Boolean.TRUE.equals(data.getValue("ok"));
-      return Optional.of(new EventOutcome(false, family, ok ? OK : code(data)));
-    }
-    return Optional.empty();
+    return switch (kind) {
+      case "ACTIVATED", "MAK_ACTIVATED" -> Optional.of(ok(false, family));
+      case "ACTIVATION_FAILED", "MAK_FAILED" -> Optional.of(failed(false, family, data));
+      case "RENEWED" -> Optional.of(ok(true, family));
+      case "RENEWAL_FAILED" -> Optional.of(failed(true, family, data));
+      default -> Optional.empty();
+    };
   }
 
-  /** The HRESULT as upper-case hex text, whether the event carries text or the {@code HResult} record's JSON. */
+  private static EventOutcome ok(boolean renewal, String family) {
+    return new EventOutcome(renewal, family, OK, "0x00000000", "none");
+  }
+
+  private static EventOutcome failed(boolean renewal, String family, JsonObject data) {
+    return new EventOutcome(renewal, family, FAILED, code(data), cause(data));
+  }
+
+  /** The HRESULT as upper-case hex, whether the event carries text ({@code 0xC004F038 SL_E_…}) or the record. */
   private static String code(JsonObject data) {
     Object h = data.getValue("hresult");
     if (h instanceof JsonObject o) {
@@ -50,8 +59,23 @@ public record EventOutcome(boolean renewal, String family, String result) {
       return String.format(Locale.ROOT, "0x%08X", n.intValue());
     }
     if (h instanceof String s && s.toLowerCase(Locale.ROOT).startsWith("0x")) {
-      return "0x" + s.substring(2).toUpperCase(Locale.ROOT);
+      String hex = s.split("\\s+", 2)[0];
+      return "0x" + hex.substring(2).toUpperCase(Locale.ROOT);
     }
-    return "failed";
+    return "unknown";
+  }
+
+  private static String cause(JsonObject data) {
+    if (data.getValue("diagnosis") instanceof JsonObject d && d.getValue("cause") instanceof String c) {
+      return c.toLowerCase(Locale.ROOT);
+    }
+    Object h = data.getValue("hresult");
+    if (h instanceof JsonObject o && o.getValue("name") instanceof String name) {
+      return name.toLowerCase(Locale.ROOT);
+    }
+    if (h instanceof String s && s.trim().contains(" ")) {
+      return s.trim().split("\\s+", 2)[1].toLowerCase(Locale.ROOT);
+    }
+    return "unknown";
   }
 }

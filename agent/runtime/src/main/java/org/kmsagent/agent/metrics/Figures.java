@@ -1,8 +1,14 @@
 package org.kmsagent.agent.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxBuilder;
@@ -25,10 +31,28 @@ public final class Figures {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, MultiGauge> gauges = new HashMap<>();
   private final String prefix;
+  private final JvmGcMetrics gc = new JvmGcMetrics();
 
-  /** @param prefix {@code kmsagent} for an agent's own figures, {@code kmsagent.fleet} for a hub's fleet figures */
+  /**
+   * A registry with {@code kmsagent_build_info} and the JVM and process meters Prometheus users expect
+   * ({@code jvm_memory_*}, {@code jvm_gc_*}, {@code jvm_threads_*}, {@code process_cpu_usage},
+   * {@code process_uptime_seconds}, {@code system_cpu_count}, …).
+   *
+   * @param prefix {@code kmsagent} for an agent's own figures, {@code kmsagent.fleet} for a hub's fleet figures
+   */
   public Figures(String prefix) {
     this.prefix = prefix;
+    String version = Figures.class.getPackage().getImplementationVersion();
+    Gauge.builder("kmsagent.build.info", () -> 1)
+        .description("Always 1; the labels say which build runs (version) on which Java, as which role")
+        .tags("version", version != null ? version : "dev", "java_version", System.getProperty("java.version", "?"),
+            "role", prefix.equals("kmsagent") ? "agent" : "hub")
+        .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
   }
 
   /** The registry (Vert.x's own meters go here too). */
@@ -53,13 +77,18 @@ public final class Figures {
     return registry.scrape();
   }
 
-  /** Counts one activation or renewal outcome. */
+  /** Counts one activation or renewal outcome: one series per family and outcome (result, code, cause). */
   public void count(EventOutcome o) {
     Counter.builder(prefix + (o.renewal() ? ".renewals" : ".activations"))
-        .description(o.renewal() ? "Renewals, by family and result (ok or the HRESULT)"
-            : "Activations (KMS or MAK), by family and result (ok or the HRESULT)")
-        .tags("family", o.family(), "result", o.result())
+        .description(o.renewal() ? "Renewals, by family and outcome (result ok/failed, HRESULT code, cause)"
+            : "Activations (KMS or MAK), by family and outcome (result ok/failed, HRESULT code, cause)")
+        .tags("family", o.family(), "result", o.result(), "code", o.code(), "cause", o.cause())
         .register(registry).increment();
+  }
+
+  /** Stops the JVM meters that listen to the JVM (garbage collection notifications). */
+  public void close() {
+    gc.close();
   }
 
   /** Replaces every row of one gauge (its full name, e.g. {@code kmsagent.pool.count}). */

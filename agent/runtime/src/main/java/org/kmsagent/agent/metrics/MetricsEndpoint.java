@@ -20,9 +20,11 @@ public final class MetricsEndpoint {
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
+  private final Figures figures;
 
-  private MetricsEndpoint(HttpServer server) {
+  private MetricsEndpoint(HttpServer server, Figures figures) {
     this.server = server;
+    this.figures = figures;
   }
 
   /**
@@ -49,7 +51,7 @@ public final class MetricsEndpoint {
         req.response().putHeader("Content-Type", CONTENT_TYPE).end(figures.scrape());
       });
     });
-    return server.listen(config.port(), config.host()).map(MetricsEndpoint::new);
+    return server.listen(config.port(), config.host()).map(s -> new MetricsEndpoint(s, figures));
   }
 
   /** The port it listens on (the one picked, when configured 0). */
@@ -57,8 +59,8 @@ public final class MetricsEndpoint {
     return server.actualPort();
   }
 
-  /** Stops listening. */
+  /** Stops listening, and the figures' JVM meters with it. */
   public Future<Void> close() {
-    return server.close();
+    return server.close().onComplete(x -> figures.close());
   }
 }

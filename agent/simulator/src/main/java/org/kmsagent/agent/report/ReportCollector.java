@@ -21,7 +21,8 @@ import org.kmsagent.agent.simulate.Scenario;
  */
 public final class ReportCollector implements Consumer<LabEvent> {
   /** Product states, bottom to top of the stacked chart. */
-  public static final List<String> STATES = List.of("licensed", "grace", "out-of-tolerance", "notification", "gone");
+  public static final List<String> STATES = List.of("licensed", "licensed-mak", "grace", "out-of-tolerance",
+      "notification", "gone");
   /** The moments table stops here (a flapping count could otherwise fill pages). */
   static final int MAX_MOMENTS = 250;
 
@@ -69,6 +70,15 @@ public final class ReportCollector implements Consumer<LabEvent> {
     long totalActivations;
     long totalRenewals;
     int products;
+    long refusals;
+    String lastRefusal;
+
+    /** Notes a refused attempt and, in words, its latest code and cause. */
+    void refusal(LabEvent e) {
+      refusals++;
+      lastRefusal = e.hresult().map(h -> h.hex() + (h.isKnown() ? " " + h.name() : "")).orElse("no code")
+          + e.diagnosis().map(d -> ": " + d).orElse("");
+    }
 
     PoolSeries(String id, String displayName, int buckets) {
       this.id = id;
@@ -126,7 +136,8 @@ public final class ReportCollector implements Consumer<LabEvent> {
       case "machine-arrived" -> familiesOf(e.machine()).forEach(f -> move(e.machine(), f, "grace"));
       case "machine-left" -> familiesOf(e.machine()).forEach(f -> move(e.machine(), f, "gone"));
       case "activated", "mak-activated" -> {
-        move(e.machine(), e.family(), "licensed");
+        // A MAK activation is not a KMS one: it needs no renewal and never counts in the pool.
+        move(e.machine(), e.family(), e.event().equals("activated") ? "licensed" : "licensed-mak");
         if (s != null) {
           s.activations[b]++;
           s.totalActivations++;
@@ -156,6 +167,12 @@ public final class ReportCollector implements Consumer<LabEvent> {
       case "mak-failed" -> {
         if (s != null) {
           first(s, e, "first MAK refusal", e.machine() + e.hresult().map(h -> " " + h.hex()).orElse(""));
+          s.refusal(e);
+        }
+      }
+      case "activation-failed", "renewal-failed" -> {
+        if (s != null) {
+          s.refusal(e);
         }
       }
       case "threshold-reached", "below-threshold" -> moment(e.time(), pool,

@@ -41,6 +41,10 @@ public final class SimulationReport {
     Path tmp = Files.createTempFile(dir, ".report-", ".html.tmp");
     try {
       Files.writeString(tmp, html, StandardCharsets.UTF_8);
+      // A temporary file is private (0600); a report is a document to share: rw-r--r-- like any file written.
+      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
@@ -98,6 +102,13 @@ public final class SimulationReport {
         .append(" products count in this pool; ").append(String.format(Locale.ROOT, "%,d", p.totalActivations))
         .append(" activations and ").append(String.format(Locale.ROOT, "%,d", p.totalRenewals))
         .append(" renewals over the run.</p>\n");
+    if (p.totalActivations == 0 && p.totalRenewals == 0 && p.refusals > 0) {
+      // Empty charts alone would read as "nothing happened"; say that everything was refused, and why.
+      h.append("<p class=\"note refused\" data-refusals=\"").append(p.refusals).append("\">This pool had no activation "
+          + "and no renewal: all ").append(String.format(Locale.ROOT, "%,d", p.refusals))
+          .append(" attempts were refused, the latest with ").append(Html.escape(p.lastRefusal))
+          .append(". A refused request does not count (the count stays at 0).</p>\n");
+    }
 
     // 1. The count against each threshold.
     double[] count = new double[p.count.length];
@@ -107,16 +118,18 @@ public final class SimulationReport {
       highest = Math.max(highest, p.count[i]);
     }
     int top = Math.max(highest, p.thresholds.isEmpty() ? 1 : p.thresholds.lastKey());
-    Svg c = new Svg("count-" + id, "count-chart", id, p.displayName + ": count against thresholds", minutes, top);
+    Svg c = new Svg("count-" + id, "count-chart", id, p.displayName + ": count against thresholds", minutes, top,
+        "machines counted");
     for (Instant[] o : data.outages()) {
       c.span(minutesFrom(data.start(), o[0]), minutesFrom(data.start(), o[1]), "outage",
           "host outage: day " + day(data.start(), o[0]) + " to day " + day(data.start(), o[1]));
     }
-    c.steps(count, bucket, "count", "");
-    // Thresholds over the count, so a count sitting on its threshold still shows the dashed line.
+    // The thresholds under the count: a count sitting on its threshold stays visible (a solid line over the wider,
+    // lighter dashed one, which shows on both sides of it).
     p.thresholds.forEach((required, classes) -> c.level(required, "threshold",
         "data-threshold=\"" + required + "\" data-threshold-class=\"" + Html.escape(String.join(" ", classes)) + "\"",
         String.join(", ", classes) + " threshold " + required));
+    c.steps(count, bucket, "count", "");
     figure(h, c.end(), "Count reported by the KMS host", List.of(
         legend("count", "count the host reported"), legend("threshold", "threshold (activations granted at or "
             + "above it)"), data.outages().isEmpty() ? "" : legend("outage", "host unreachable")));
@@ -132,7 +145,7 @@ public final class SimulationReport {
     }
     String per = data.bucket().toHours() == 1 ? "hour" : "day";
     Svg a = new Svg("activity-" + id, "activity-chart", id, p.displayName + ": activations and renewals per " + per,
-        minutes, most);
+        minutes, most, "per " + per);
     a.steps(act, bucket, "activations", "data-total=\"" + p.totalActivations + "\"");
     a.steps(ren, bucket, "renewals", "data-total=\"" + p.totalRenewals + "\"");
     figure(h, a.end(), "Activations and renewals per " + per, List.of(legend("activations", "activations"),
@@ -149,7 +162,8 @@ public final class SimulationReport {
       }
       peak = Math.max(peak, sum);
     }
-    Svg s = new Svg("states-" + id, "states-chart", id, p.displayName + ": products by state", minutes, peak);
+    Svg s = new Svg("states-" + id, "states-chart", id, p.displayName + ": products by state", minutes, peak,
+        "products");
     List<String> legends = new ArrayList<>();
     for (Map.Entry<String, int[]> e : p.states.entrySet()) {
       double[] upper = new double[n];
@@ -161,7 +175,8 @@ public final class SimulationReport {
       if (any) {
         s.band(lower, upper, bucket, "state state-" + e.getKey(), "state", "data-state=\"" + e.getKey() + "\" data-last=\""
             + e.getValue()[n - 1] + "\"");
-        legends.add(legend("state-" + e.getKey(), e.getKey()));
+        legends.add(legend("state-" + e.getKey(), e.getKey().equals("licensed-mak") ? "licensed by MAK"
+            : e.getKey().equals("licensed") ? "licensed by KMS" : e.getKey()));
       }
       lower = upper;
     }

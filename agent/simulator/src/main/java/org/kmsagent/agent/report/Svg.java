@@ -10,10 +10,10 @@ import java.util.Locale;
 final class Svg {
   static final int WIDTH = 760;
   static final int HEIGHT = 220;
-  static final int LEFT = 52;
+  static final int LEFT = 64;
   static final int RIGHT = 14;
   static final int TOP = 12;
-  static final int BOTTOM = 30;
+  static final int BOTTOM = 44;
 
   private final StringBuilder out = new StringBuilder();
   private final double minutes;
@@ -22,8 +22,9 @@ final class Svg {
   /**
    * @param minutes the run's length in minutes (the x axis)
    * @param highest the largest value drawn; the y axis is rounded up from it
+   * @param yTitle what the y axis counts, e.g. {@code machines counted}
    */
-  Svg(String id, String cssClass, String pool, String label, double minutes, double highest) {
+  Svg(String id, String cssClass, String pool, String label, double minutes, double highest, String yTitle) {
     this.minutes = Math.max(1, minutes);
     this.yMax = niceCeiling(Math.max(1, highest * 1.1));
     out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"").append(Html.escape(id)).append("\" class=\"chart ")
@@ -31,6 +32,12 @@ final class Svg {
         .append(WIDTH).append(' ').append(HEIGHT).append("\" role=\"img\" aria-label=\"").append(Html.escape(label))
         .append("\">\n");
     axes();
+    double midY = TOP + (HEIGHT - TOP - BOTTOM) / 2.0;
+    out.append("<text class=\"axis-title\" x=\"").append(n((LEFT + WIDTH - RIGHT) / 2.0)).append("\" y=\"")
+        .append(HEIGHT - 6).append("\" text-anchor=\"middle\">days from the start</text>\n")
+        .append("<text class=\"axis-title\" x=\"14\" y=\"").append(n(midY)).append("\" text-anchor=\"middle\" ")
+        .append("transform=\"rotate(-90 14 ").append(n(midY)).append(")\">").append(Html.escape(yTitle))
+        .append("</text>\n");
   }
 
   double x(double minute) {
@@ -58,10 +65,12 @@ final class Svg {
     double dayStep = days <= 2 ? 0.25 : niceStep(days / 8);
     for (double d = 0; d <= days + 1e-9; d += dayStep) {
       double xx = x(d * 1440);
+      // A label centred on the right edge would be cut in half by it: the last one ends there instead.
+      String anchor = xx > WIDTH - RIGHT - 24 ? "end" : "middle";
       out.append("<line class=\"axis\" x1=\"").append(n(xx)).append("\" x2=\"").append(n(xx)).append("\" y1=\"")
           .append(HEIGHT - BOTTOM).append("\" y2=\"").append(HEIGHT - BOTTOM + 4).append("\"/>")
           .append("<text class=\"tick\" x=\"").append(n(xx)).append("\" y=\"").append(HEIGHT - BOTTOM + 16)
-          .append("\" text-anchor=\"middle\">day ").append(d == Math.rint(d) ? String.valueOf((long) d)
+          .append("\" text-anchor=\"").append(anchor).append("\">day ").append(d == Math.rint(d) ? String.valueOf((long) d)
               : String.format(Locale.ROOT, "%.2f", d)).append("</text>\n");
     }
     out.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")

@@ -13,7 +13,8 @@ public final class LabHosts {
   /** The host config a scenario's host plan describes. */
   public static HostConfig config(Scenario.HostPlan plan) {
     return new HostConfig(plan.name(), plan.hostKeys(), plan.licensePacks(),
-        new HostSettings(plan.activationInterval(), plan.renewalInterval(), plan.port(), plan.publishDns()));
+        new HostSettings(plan.activationInterval(), plan.renewalInterval(), plan.port(), plan.publishDns()),
+        plan.catalogKeys());
   }
 
   /**

@@ -80,6 +80,7 @@ public record Scenario(
    * @param activationInterval the retry interval it hands clients (§2.1)
    * @param renewalInterval the renewal interval it hands clients (§2.1)
    * @param outages when it cannot be reached
+   * @param catalogKeys every host key the loaded families declare, with its family (for diagnosis)
    */
   public record HostPlan(
       String name,
@@ -90,8 +91,10 @@ public record Scenario(
       Set<String> licensePacks,
       Duration activationInterval,
       Duration renewalInterval,
-      List<Outage> outages) {
+      List<Outage> outages,
+      java.util.Map<HostKey, String> catalogKeys) {
     public HostPlan {
+      catalogKeys = catalogKeys == null ? java.util.Map.of() : java.util.Map.copyOf(catalogKeys);
       hostKeys = List.copyOf(hostKeys);
       licensePacks = Set.copyOf(licensePacks);
       outages = List.copyOf(outages);

@@ -364,7 +364,14 @@ public final class ScenarioReader {
       }
     }
     return new Scenario.HostPlan(name, domain, port, h.publishDns() == null || h.publishDns(), keys, packs,
-        ai == null ? DEFAULT_ACTIVATION : ai, ri == null ? DEFAULT_RENEWAL : ri, outages);
+        ai == null ? DEFAULT_ACTIVATION : ai, ri == null ? DEFAULT_RENEWAL : ri, outages, catalogKeys());
+  }
+
+  /** Every host key the loaded families declare, with the class of the family declaring it. */
+  java.util.Map<HostKey, String> catalogKeys() {
+    java.util.Map<HostKey, String> out = new java.util.LinkedHashMap<>();
+    families.forEach(f -> f.catalog().hostKeys().forEach(k -> out.putIfAbsent(k, org.kmsagent.agent.host.HostConfig.keyClass(f.catalog()))));
+    return out;
   }
 
   /** All host keys the loaded families declare. */

@@ -215,7 +215,8 @@ public final class SimulateCommand implements Callable<Integer> {
           + "--servers 6");
     }
     if (!problems.isEmpty()) {
-      throw new ScenarioException("simulate", problems);
+      // The command's own prefix ("kms-agent simulate: ") already names it; say where the problem is instead.
+      throw new ScenarioException("arguments", problems);
     }
     Scenario s = scenarioFile != null ? reader.read(scenarioFile) : reader.validate("command line", flags(families));
     s = s.with(Optional.ofNullable(seed), Optional.ofNullable(days).map(d -> Duration.ofDays(d)));

@@ -30,7 +30,7 @@ public final class InMemoryAgent implements AgentControl {
     final String skuId;
     final String gvlk;
     public String partialKey;
-    public String status = "OOB_GRACE";
+    public String status = "INITIAL_GRACE";
     public Instant validUntil;
     public String lastResult;
 
@@ -48,6 +48,13 @@ public final class InMemoryAgent implements AgentControl {
   private final Map<String, PluginView> plugins = new LinkedHashMap<>();
   private HostSettingsView settings = new HostSettingsView(120, 10_080, 1688, true);
   private int changes;
+  private EventPublisher attempts = (type, data) -> { };
+
+  /** Reports each activation attempt as a renewal-loop event, as the real agent's renewal loop does. */
+  public InMemoryAgent reportAttemptsTo(EventPublisher events) {
+    this.attempts = events;
+    return this;
+  }
 
   public InMemoryAgent(Clock clock) {
     this.clock = clock;
@@ -97,11 +104,16 @@ public final class InMemoryAgent implements AgentControl {
     for (Product p : select(family)) {
       if (p.partialKey == null) {
         p.lastResult = "0xC004F014 no product key";
+        attempts.publish(EventPublisher.RENEWAL, new io.vertx.core.json.JsonObject().put("kind", "ACTIVATION_FAILED")
+            .put("family", p.family).put("product", p.name).put("hresult", "0xC004F014 SL_E_PKEY_NOT_INSTALLED")
+            .put("diagnosis", new io.vertx.core.json.JsonObject().put("cause", "NO_KEY_INSTALLED")));
         out.add(new ActionResult(p.family, p.name, false, "0xC004F014", "no product key installed"));
       } else {
         p.status = "LICENSED";
-        p.validUntil = clock.instant().plus(Duration.ofDays(180)); // docs/kms-rules.md §2.3
+        p.validUntil = clock.instant().plus(Duration.ofDays(180)); // kms-rules.md §2.3
         p.lastResult = "0x0 ok";
+        attempts.publish(EventPublisher.RENEWAL, new io.vertx.core.json.JsonObject().put("kind", "ACTIVATED")
+            .put("family", p.family).put("product", p.name).put("hresult", "0x00000000"));
         out.add(new ActionResult(p.family, p.name, true, "0x00000000", "activated"));
       }
     }

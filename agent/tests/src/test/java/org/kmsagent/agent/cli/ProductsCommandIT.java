@@ -101,6 +101,15 @@ class ProductsCommandIT {
   }
 
   @Test
+  void gvlkPrintsJsonWhenAsked() {
+    CliRun run = CliRun.of("gvlk", "--plugins-dir", plugins, "Windows Server 2022 Datacenter", "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    io.vertx.core.json.JsonObject j = new io.vertx.core.json.JsonObject(run.out());
+    assertThat(j.getString("edition")).isEqualTo("Windows Server 2022 Datacenter");
+    assertThat(j.getString("gvlk")).isEqualTo("WX4NM-KYWYW-QJJR4-XV3QB-6VM33");
+  }
+
+  @Test
   void gvlkSuggestsTheClosestEditionWhenTheNameIsNotFound() {
     CliRun run = CliRun.of("gvlk", "--plugins-dir", plugins, "Windows Server 2022 Datacentre");
     assertThat(run.exitCode()).isEqualTo(1);

@@ -81,28 +81,35 @@ class ConfigLoaderTest {
 
   @Test
   void anOutOfRangeValueNamesItsKey() throws Exception {
-    assertThat(errors(Map.of(), Optional.of(yaml("bridge:\n  port: 70000\n"))))
-        .containsExactly("bridge.port: must be 0-65535, got 70000");
+    Path file = yaml("bridge:\n  port: 70000\n");
+    assertThat(errors(Map.of(), Optional.of(file)))
+        .containsExactly(file + ":2: bridge.port: must be 0-65535, got 70000");
   }
 
   @Test
   void anUnknownKeyIsAnErrorNamingIt() throws Exception {
-    assertThat(errors(Map.of(), Optional.of(yaml("bridge:\n  prot: 7000\n"))))
-        .singleElement().asString().startsWith("bridge.prot: unknown key").contains("port");
+    Path file = yaml("bridge:\n  prot: 7000\n");
+    assertThat(errors(Map.of(), Optional.of(file)))
+        .singleElement().asString().startsWith(file + ":2: bridge.prot: unknown key").contains("port");
   }
 
   @Test
   void aWrongTypeNamesItsKey() throws Exception {
-    assertThat(errors(Map.of(), Optional.of(yaml("bridge:\n  maxConnections: lots\n"))))
-        .containsExactly("bridge.maxConnections: expected a whole number, got 'lots'");
-    assertThat(errors(Map.of(), Optional.of(yaml("licensing: magic\n"))))
-        .containsExactly("licensing: must be one of slc|simulated|auto, got 'magic'");
-    assertThat(errors(Map.of(), Optional.of(yaml("bridge:\n  tokens:\n    - {name: a, token: x, role: root}\n"))))
-        .singleElement().asString().startsWith("bridge.tokens[0].role: must be one of none|read|admin");
+    Path file = yaml("bridge:\n  maxConnections: lots\n");
+    assertThat(errors(Map.of(), Optional.of(file)))
+        .containsExactly(file + ":2: bridge.maxConnections: expected a whole number, got 'lots'");
+    file = yaml("licensing: magic\n");
+    assertThat(errors(Map.of(), Optional.of(file)))
+        .containsExactly(file + ":1: licensing: must be one of slc|simulated|auto, got 'magic'");
+    Path tokens = yaml("bridge:\n  tokens:\n    - {name: a, token: x, role: root}\n");
+    assertThat(errors(Map.of(), Optional.of(tokens))).contains(tokens + ":3: bridge.tokens[0].token: must be at least "
+        + "16 characters").anySatisfy(e -> assertThat(e).startsWith(tokens + ":3: bridge.tokens[0].role: must be one "
+        + "of none|read|admin"));
   }
 
   @Test
   void everyProblemIsReportedTogether() throws Exception {
+    Path file = dir.resolve("agent.yaml");
     assertThat(errors(Map.of(), Optional.of(yaml("""
         host:
           activationIntervalMinutes: 5
@@ -113,10 +120,10 @@ class ConfigLoaderTest {
         renewal:
           kms: "kms.example:notaport"
         """)))).containsExactlyInAnyOrder(
-            "host.activationIntervalMinutes: must be 15-43200, got 5",
-            "bridge.maxFrameBytes: must be 256-16777216, got 10",
-            "bridge.tokens[0].token: must be at least 16 characters",
-            "renewal.kms: KMS endpoint 'kms.example:notaport': port is not a number");
+            file + ":2: host.activationIntervalMinutes: must be 15-43200, got 5",
+            file + ":4: bridge.maxFrameBytes: must be 256-16777216, got 10",
+            file + ":6: bridge.tokens[0].token: must be at least 16 characters",
+            file + ":8: renewal.kms: KMS endpoint 'kms.example:notaport': port is not a number");
   }
 
   @Test
@@ -146,9 +153,9 @@ class ConfigLoaderTest {
 
   @Test
   void aMissingEnvironmentReferenceNamesTheKeyNotTheValue() throws Exception {
-    assertThat(errors(Map.of(), Optional.of(yaml(
-        "bridge:\n  tokens:\n    - {name: ops, token: \"${NO_SUCH_VAR}\", role: admin}\n"))))
-        .containsExactly("bridge.tokens[0].token: environment variable NO_SUCH_VAR is not set");
+    Path file = yaml("bridge:\n  tokens:\n    - {name: ops, token: \"${NO_SUCH_VAR}\", role: admin}\n");
+    assertThat(errors(Map.of(), Optional.of(file)))
+        .containsExactly(file + ":3: bridge.tokens[0].token: environment variable NO_SUCH_VAR is not set");
   }
 
   @Test

@@ -35,6 +35,6 @@ class MetricsAndDashboardConfigTest {
         ConfigException.class).hasMessageContaining("metrics.port: must be 0-65535, got 70000")
         .hasMessageContaining("dashboard.port: must be 0-65535, got -1");
     assertThatThrownBy(() -> load(Map.of(), "metrics.enabled=true", "dashboard.enabled=true", "metrics.port=7689"))
-        .hasMessageContaining("metrics.port: 7689 is also dashboard.port; give each its own");
+        .hasMessageContaining("metrics.port: 7689 is also dashboard.port; give each its own port");
   }
 }

@@ -151,7 +151,8 @@ class CtlEndToEndTest {
         cl.setErr(new java.io.PrintWriter(err, true));
         var argv = new java.util.ArrayList<>(java.util.List.of("ctl"));
         argv.addAll(fixture.connection());
-        argv.addAll(java.util.List.of("--token", AgentFixture.READ_TOKEN, "watch", "--count", "2"));
+        // The key's event, then the attempt's renewal-loop event and its activation result (as the real agent).
+        argv.addAll(java.util.List.of("--token", AgentFixture.READ_TOKEN, "watch", "--count", "3"));
         return cl.execute(argv.toArray(String[]::new));
       });
       await().atMost(Duration.ofSeconds(20)).until(() -> err.toString().contains("watching kmsagent.events"));
@@ -160,7 +161,8 @@ class CtlEndToEndTest {
       fixture.ctlAdmin("activate", "--family", "office2013");
 
       assertThat(watch.get(20, TimeUnit.SECONDS)).as(err.toString()).isZero();
-      assertThat(out.toString()).contains("key-installed", "activation", "family=office2013", "ok=true");
+      assertThat(out.toString()).contains("key-installed", "kind=ACTIVATED", "activation", "family=office2013",
+          "ok=true");
     } finally {
       pool.shutdownNow();
     }

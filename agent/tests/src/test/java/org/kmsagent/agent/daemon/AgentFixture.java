@@ -39,7 +39,7 @@ public final class AgentFixture implements AutoCloseable {
         .load(java.util.Optional.of(tokensFile(dataDir)), all);
     Clock clock = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
     InMemoryAgent agent = new InMemoryAgent(clock);
-    return new AgentFixture(agent, AgentDaemon.start(config, ctx -> agent, clock));
+    return new AgentFixture(agent, AgentDaemon.start(config, ctx -> agent.reportAttemptsTo(ctx.events()), clock));
   }
 
   private static Path tokensFile(Path dataDir) throws java.io.IOException {

@@ -93,9 +93,9 @@ class AgentRecordsTest {
     JsonObject r = AgentRecords.register(null, new JsonObject().put("agentId", "pc-1").put("writtenSeq", 7L)
         .put("products", new JsonArray().add(new JsonObject().put("status", "LICENSED"))), "hub-a", T0);
     JsonObject stale = new JsonObject().put("products", new JsonArray().add(new JsonObject()
-        .put("status", "OOB_GRACE")));
+        .put("status", "INITIAL_GRACE")));
     JsonObject fresh = new JsonObject().put("products", new JsonArray().add(new JsonObject()
-        .put("status", "OOT_GRACE")));
+        .put("status", "ADDITIONAL_GRACE")));
 
     JsonObject afterStale = AgentRecords.apply(r, new JsonArray().add(event(6, org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS, stale)), T0)
         .record();
@@ -104,6 +104,6 @@ class AgentRecordsTest {
 
     assertThat(afterStale.getJsonArray("products").getJsonObject(0).getString("status")).isEqualTo("LICENSED");
     assertThat(afterStale.getLong("lastSeq")).isEqualTo(6L);
-    assertThat(afterFresh.getJsonArray("products").getJsonObject(0).getString("status")).isEqualTo("OOT_GRACE");
+    assertThat(afterFresh.getJsonArray("products").getJsonObject(0).getString("status")).isEqualTo("ADDITIONAL_GRACE");
   }
 }

@@ -108,11 +108,11 @@ class FleetHubTest {
   void aStateRefreshUpdatesTheViewWithoutEnteringTheHistory() throws Exception {
     FleetLink pc = agent("pc-1", new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("pc-1"))));
     pc.publish(org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS, new JsonObject().put("products", new JsonArray()
-        .add(SimulatedAgent.product("pc-1").put("status", "OOT_GRACE")))).toCompletionStage().toCompletableFuture()
+        .add(SimulatedAgent.product("pc-1").put("status", "ADDITIONAL_GRACE")))).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> pc.pending() == 0);
 
-    assertThat(ctl(LocalHub.READ_TOKEN, "fleet").out()).contains("1 OOT_GRACE").doesNotContain("LICENSED");
+    assertThat(ctl(LocalHub.READ_TOKEN, "fleet").out()).contains("1 ADDITIONAL_GRACE").doesNotContain("LICENSED");
     assertThat(new JsonObject(ctl(LocalHub.READ_TOKEN, "fleet", "history", "--target", "pc-1", "--json").out())
         .getJsonArray("history")).isEmpty();
   }

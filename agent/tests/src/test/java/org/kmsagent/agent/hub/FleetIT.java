@@ -108,6 +108,7 @@ class FleetIT {
         "    port: " + hzPort,
         "    members: ['127.0.0.1:" + hzPort + "', '127.0.0.1:" + otherHz + "']",
         "    interfaces: ['127.0.0.1']",
+        "    eventBusPort: 0", // two hubs on one machine: each takes a free one
         ""));
     return file;
   }

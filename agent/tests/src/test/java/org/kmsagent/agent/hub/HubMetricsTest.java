@@ -88,7 +88,8 @@ class HubMetricsTest {
       ledger.add(new JsonObject().put("clientMachineId", "cmid-" + i).put("applicationId", WINDOWS)
           .put("skuId", "sku").put("lastSeen", "2026-02-20T00:00:00Z"));
     }
-    JsonObject pool = new JsonObject().put("applicationId", WINDOWS).put("family", "windows-client")
+    JsonObject pool = new JsonObject().put("applicationId", WINDOWS).put("family", "windows-client,windows-server")
+        .put("id", "windows").put("families", new JsonArray().add("windows-client").add("windows-server"))
         .put("count", count).put("thresholds", new JsonArray()
             .add(new JsonObject().put("thresholdClass", "windows-client").put("required", 25).put("met", false))
             .add(new JsonObject().put("thresholdClass", "windows-server").put("required", 5).put("met", true)));
@@ -109,7 +110,7 @@ class HubMetricsTest {
     agent("kms1", kmsHost(13));
     agent("pc-1", machine("pc-1", "LICENSED", "2026-03-06T12:00:00Z"));   // 5 days left
     agent("pc-2", machine("pc-2", "LICENSED", "2026-03-11T12:00:00Z"));   // 10 days left
-    agent("pc-3", machine("pc-3", "OOT_GRACE", "2026-02-20T00:00:00Z"));  // lapsed
+    agent("pc-3", machine("pc-3", "ADDITIONAL_GRACE", "2026-02-20T00:00:00Z"));  // lapsed
     agent("pc-4", machine("pc-4", "LICENSED", "2026-03-25T00:00:00Z"));   // 24 days left
 
     PrometheusText scrape = PrometheusText.scrape(endpoint.port());
@@ -119,15 +120,21 @@ class HubMetricsTest {
         .isEqualTo((double) view.getJsonArray("agents").size()).isEqualTo(5.0);
     assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "LICENSED"))
         .isEqualTo(4.0);
-    assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "OOT_GRACE"))
+    assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "ADDITIONAL_GRACE"))
         .isEqualTo(1.0);
 
     JsonObject pools = new JsonObject(ctl("fleet", "pools").out());
     JsonObject pool = pools.getJsonArray("hosts").getJsonObject(0).getJsonArray("pools").getJsonObject(0);
-    assertThat(scrape.get("kmsagent_fleet_pool_count", "host", "kms1", "pool", WINDOWS, "family", "windows-client"))
+    // The pool by its readable id, one series; its families as rows of pool_info, one family each.
+    assertThat(scrape.get("kmsagent_fleet_pool_count", "host", "kms1", "pool", "windows"))
         .isEqualTo(pool.getInteger("count").doubleValue()).isEqualTo(13.0);
-    assertThat(scrape.get("kmsagent_fleet_pool_threshold", "host", "kms1", "pool", WINDOWS, "family",
-        "windows-client", "threshold_class", "windows-client")).isEqualTo(25.0);
+    assertThat(scrape.get("kmsagent_fleet_pool_threshold", "host", "kms1", "pool", "windows", "threshold_class",
+        "windows-client")).isEqualTo(25.0);
+    assertThat(scrape.named("kmsagent_fleet_pool_info")).containsOnlyKeys(
+        "kmsagent_fleet_pool_info{application_id=\"" + WINDOWS + "\",family=\"windows-client\",host=\"kms1\","
+            + "pool=\"windows\"}",
+        "kmsagent_fleet_pool_info{application_id=\"" + WINDOWS + "\",family=\"windows-server\",host=\"kms1\","
+            + "pool=\"windows\"}");
 
     JsonObject expiring14 = new JsonObject(ctl("fleet", "expiring", "--days", "14").out());
     JsonObject expiring30 = new JsonObject(ctl("fleet", "expiring", "--days", "30").out());
@@ -147,18 +154,23 @@ class HubMetricsTest {
         .put("hresult", "0x00000000"));
     pc.publish("renewal", new JsonObject().put("kind", "RENEWAL_FAILED").put("family", "windows-client")
         .put("hresult", "0xC004F074"));
+    // One attempt as LiveAgent reports it: the loop's event, then ctl's result of the same attempt.
+    pc.publish("renewal", new JsonObject().put("kind", "ACTIVATION_FAILED").put("family", "office2013")
+        .put("hresult", "0xC004F038 SL_E_VL_NOT_ENOUGH_COUNT")
+        .put("diagnosis", new JsonObject().put("cause", "COUNT_BELOW_THRESHOLD")));
     pc.publish("activation", new JsonObject().put("family", "office2013").put("ok", false)
         .put("hresult", "0xC004F038"));
     await().atMost(Duration.ofSeconds(10)).until(() -> pc.pending() == 0);
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       PrometheusText scrape = PrometheusText.scrape(endpoint.port());
-      assertThat(scrape.get("kmsagent_fleet_renewals_total", "family", "windows-client", "result", "ok"))
-          .isEqualTo(1.0);
-      assertThat(scrape.get("kmsagent_fleet_renewals_total", "family", "windows-client", "result", "0xC004F074"))
-          .isEqualTo(1.0);
-      assertThat(scrape.get("kmsagent_fleet_activations_total", "family", "office2013", "result", "0xC004F038"))
-          .isEqualTo(1.0);
+      assertThat(scrape.get("kmsagent_fleet_renewals_total", "family", "windows-client", "result", "ok", "code",
+          "0x00000000", "cause", "none")).isEqualTo(1.0);
+      assertThat(scrape.get("kmsagent_fleet_renewals_total", "family", "windows-client", "result", "failed", "code",
+          "0xC004F074", "cause", "unknown")).isEqualTo(1.0);
+      assertThat(scrape.named("kmsagent_fleet_activations_total")).containsOnlyKeys("kmsagent_fleet_activations_total"
+          + "{cause=\"count_below_threshold\",code=\"0xC004F038\",family=\"office2013\",result=\"failed\"}");
+      assertThat(scrape.sum("kmsagent_fleet_activations_total")).isEqualTo(1.0);
     });
   }
 }

@@ -28,7 +28,7 @@ class FleetAgentTest {
             "fleet.trust=[" + hub.fingerprint + "]", "fleet.token=" + LocalHub.AGENT_TOKEN, "fleet.agentId=pc-7",
             "fleet.heartbeatSeconds=1")) {
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-          assertThat(products(view(hub))).extracting(p -> p.getString("status")).containsOnly("OOB_GRACE")
+          assertThat(products(view(hub))).extracting(p -> p.getString("status")).containsOnly("INITIAL_GRACE")
               .isNotEmpty());
 
       // A change made on the agent itself reaches the fleet: its events as history, its new states in the view.

@@ -50,13 +50,18 @@ class CtlLiveIT {
           tokens:
             - {name: ops, token: "${ADMIN_T}", role: admin}
             - {name: dashboard, token: "${READ_T}", role: read}
+        renewal:
+          families:
+            office2031: {kms: dns}
         """);
     AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN, "READ_T", READ)).load(Optional.of(file),
         List.of("dataDir=" + data, "pluginsDir=" + PluginJars.builtPlugins()));
     try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
       List<String> connect = List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
       assertThat(daemon.banner()).anyMatch(l -> l.contains("licensing stack: simulated"))
-          .anyMatch(l -> l.contains("KMS host role on"));
+          .anyMatch(l -> l.contains("KMS host role on"))
+          .anyMatch(l -> l.startsWith("kms-agent: renewal.families.office2031: no loaded plugin provides this family "
+              + "(loaded: ") && l.contains("windows-client"));
 
       await().atMost(Duration.ofSeconds(30)).until(() -> ctl(connect, READ, "status").out().contains("LICENSED"));
       AgentFixture.Result status = ctl(connect, READ, "status");

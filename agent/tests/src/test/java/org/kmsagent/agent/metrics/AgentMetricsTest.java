@@ -32,11 +32,18 @@ class AgentMetricsTest {
 
     assertThat(scrape.contentType).startsWith("text/plain; version=0.0.4");
     // InMemoryAgent's host: one Windows pool counting 26, thresholds 25 (client) and 5 (server).
-    assertThat(scrape.get("kmsagent_pool_count", "pool", WINDOWS_POOL, "family", "windows-client")).isEqualTo(26.0);
-    assertThat(scrape.get("kmsagent_pool_threshold", "pool", WINDOWS_POOL, "family", "windows-client",
-        "threshold_class", "client")).isEqualTo(25.0);
-    assertThat(scrape.get("kmsagent_pool_threshold", "pool", WINDOWS_POOL, "family", "windows-client",
-        "threshold_class", "server")).isEqualTo(5.0);
+    // The double's pool has no readable id: its application id stands in.
+    assertThat(scrape.get("kmsagent_pool_count", "pool", WINDOWS_POOL)).isEqualTo(26.0);
+    assertThat(scrape.get("kmsagent_pool_threshold", "pool", WINDOWS_POOL, "threshold_class", "client"))
+        .isEqualTo(25.0);
+    assertThat(scrape.get("kmsagent_pool_threshold", "pool", WINDOWS_POOL, "threshold_class", "server"))
+        .isEqualTo(5.0);
+    assertThat(scrape.get("kmsagent_pool_info", "pool", WINDOWS_POOL, "family", "windows-client", "application_id",
+        WINDOWS_POOL)).isEqualTo(1.0);
+    assertThat(scrape.named("kmsagent_build_info")).hasSize(1);
+    assertThat(scrape.samples.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes{"))
+        .anyMatch(k -> k.startsWith("jvm_gc_")).anyMatch(k -> k.startsWith("process_uptime_seconds"))
+        .anyMatch(k -> k.startsWith("jvm_threads_live_threads")).anyMatch(k -> k.startsWith("system_cpu_count"));
     fixture.agent.products().forEach(p -> assertThat(scrape.get("kmsagent_products", "family", p.family(),
         "status", p.status())).as(p.family()).isEqualTo(1.0));
     assertThat(scrape.get("kmsagent_plugin_load_failures")).isZero();
@@ -55,12 +62,14 @@ class AgentMetricsTest {
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       PrometheusText scrape = PrometheusText.scrape(fixture.daemon.metricsPort());
-      assertThat(scrape.get("kmsagent_activations_total", "family", "windows-client", "result", "ok"))
-          .isEqualTo(1.0);
-      assertThat(scrape.get("kmsagent_activations_total", "family", "office2013", "result", "0xC004F014"))
-          .isEqualTo(1.0);
+      assertThat(scrape.get("kmsagent_activations_total", "family", "windows-client", "result", "ok", "code",
+          "0x00000000", "cause", "none")).isEqualTo(1.0);
+      assertThat(scrape.get("kmsagent_activations_total", "family", "office2013", "result", "failed", "code",
+          "0xC004F014", "cause", "no_key_installed")).isEqualTo(1.0);
     });
     PrometheusText scrape = PrometheusText.scrape(fixture.daemon.metricsPort());
+    // Two attempts, two increments: ctl's results of the same attempts do not count again.
+    assertThat(scrape.sum("kmsagent_activations_total")).isEqualTo(2.0);
     // Valid 180 days from the fixture's clock: not within 30 days.
     assertThat(scrape.get("kmsagent_products_expiring", "within_days", "30")).isZero();
     assertThat(scrape.get("kmsagent_products", "family", "windows-client", "status", "LICENSED")).isEqualTo(1.0);

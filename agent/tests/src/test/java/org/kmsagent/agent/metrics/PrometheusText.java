@@ -59,6 +59,24 @@ public final class PrometheusText {
     }
   }
 
+  /** Parses a scrape's text (e.g. a registry's own {@code scrape()}). */
+  public static PrometheusText parse(String text) {
+    return new PrometheusText(text, "");
+  }
+
+  /** The sum of every sample named exactly {@code name} whose labels include the given ones. */
+  public double sum(String name, String... labels) {
+    double total = 0;
+    for (Map.Entry<String, Double> e : named(name).entrySet()) {
+      boolean match = true;
+      for (int i = 0; i < labels.length && match; i += 2) {
+        match = e.getKey().contains(labels[i] + "=\"" + labels[i + 1] + "\"");
+      }
+      total += match ? e.getValue() : 0;
+    }
+    return total;
+  }
+
   /** {@code GET http://127.0.0.1:port/metrics}. */
   public static PrometheusText scrape(int port) throws IOException, InterruptedException {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -89,6 +89,43 @@ class SimulationReportTest {
   }
 
   @Test
+  void chartsNameTheirAxesKeepTheLastDayInsideAndDrawTheCountOverItsThreshold() throws Exception {
+    String count = element(report("worked-example.yaml"), "<svg[^>]*id=\"count-windows\".*?</svg>");
+    assertThat(count).contains("class=\"axis-title\"", "days from the start", "machines counted");
+    // The last day's label ends at the plot's right edge instead of being cut in half by it.
+    List<String> ticks = Pattern.compile("<text class=\"tick\"[^>]*>day [^<]*</text>").matcher(count).results()
+        .map(r -> r.group()).toList();
+    assertThat(ticks.get(ticks.size() - 1)).contains("text-anchor=\"end\"");
+    // A count equal to its threshold shows: the count is drawn after (over) the dashed threshold line.
+    assertThat(count.indexOf("data-series=\"count\"")).isGreaterThan(count.indexOf("data-series=\"threshold\""));
+  }
+
+  @Test
+  void aPoolThatRefusedEverythingSaysSoInsteadOfAnEmptyChart() throws Exception {
+    String html = report("office2013-missing-license-pack.yaml");
+    String refused = element(html, "<p class=\"note refused\"[^>]*>.*?</p>");
+    assertThat(refused).contains("no activation", "refused", "0xC004F042");
+  }
+
+  @Test
+  void makLicensedProductsAreDrawnApartFromKmsLicensedOnes() throws Exception {
+    String html = report("small-site-mak-fallback.yaml");
+    String states = element(html, "<svg[^>]*id=\"states-office[^\"]*\".*?</svg>");
+    assertThat(states).contains("data-state=\"licensed-mak\"");
+    assertThat(html).contains("class=\"key state-licensed-mak\"");
+  }
+
+  @Test
+  void theReportIsReadableByOthersLikeAnyDocument() throws Exception {
+    report("worked-example.yaml");
+    Path file = dir.resolve("worked-example.html");
+    if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-r--r--");
+    }
+  }
+
+  @Test
   void aReportIntoAMissingDirectoryIsAUsageErrorBeforeAnythingRuns() {
     Run run = LabFixtures.simulate(LabFixtures.scenario("worked-example.yaml").toString(), "--report",
         dir.resolve("nosuch/report.html").toString());

@@ -192,6 +192,22 @@ class ShippedScenariosTest {
   }
 
   @Test
+  void aServerAskingAHostWithOnlyAClientKeyIsToldItNeedsAServerKeyNotANewerOne() throws Exception {
+    Result r = run("client-host-key-asked-by-server.yaml");
+
+    List<LabEvent> server = r.where(e -> e.machine().startsWith("srv22-") && !e.event().startsWith("machine-"));
+    assertThat(server).isNotEmpty().allSatisfy(e -> {
+      assertThat(e.hresult().orElseThrow().hex()).isEqualTo("0xC004F042");
+      assertThat(e.diagnosis().orElseThrow().cause()).isEqualTo(Cause.HOST_KEY_WRONG_CLASS);
+      assertThat(e.diagnosis().orElseThrow().detail()).contains("holds only client host keys",
+          "needs a server host key", "Windows 10 client CSVLK");
+    });
+    // The clients are answered (their count builds), never refused for the key.
+    assertThat(r.where(e -> e.machine().startsWith("win10-") && e.hresult().isPresent()
+        && e.hresult().get().hex().equals("0xC004F042"))).isEmpty();
+  }
+
+  @Test
   void smallSiteFallsBackToMakAfterFourteenDaysOfCountRefusalsUntilTheMakIsUsedUp() throws Exception {
     Result r = run("small-site-mak-fallback.yaml");
 

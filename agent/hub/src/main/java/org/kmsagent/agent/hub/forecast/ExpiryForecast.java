@@ -29,9 +29,18 @@ public final class ExpiryForecast {
    * @param validUntil when the agent says the activation runs out, if it said
    * @param lastSuccess the latest successful activation or renewal seen in its events, if any
    * @param lastFailure the latest failed attempt after {@code lastSuccess}, if any
+   * @param lastResult the product's last result as the agent's status reports it (e.g. {@code 0xC004F074
+   *     SL_E_VL_KMS_SERVER_NOT_REACHABLE …}), if any: the cause when no failure event reached the hub
    */
   public record ProductState(String agentId, String hostName, String family, String product,
-      Optional<Instant> validUntil, Optional<Instant> lastSuccess, Optional<Failure> lastFailure) {}
+      Optional<Instant> validUntil, Optional<Instant> lastSuccess, Optional<Failure> lastFailure,
+      Optional<String> lastResult) {
+    /** A product whose status carries no last result. */
+    public ProductState(String agentId, String hostName, String family, String product, Optional<Instant> validUntil,
+        Optional<Instant> lastSuccess, Optional<Failure> lastFailure) {
+      this(agentId, hostName, family, product, validUntil, lastSuccess, lastFailure, Optional.empty());
+    }
+  }
 
   /**
    * A failed activation or renewal.
@@ -64,14 +73,21 @@ public final class ExpiryForecast {
       }
       long left = Math.floorDiv(Duration.between(now, until.get()).getSeconds(), 86_400L);
       out.add(new Expiring(p.agentId(), p.hostName(), p.family(), p.product(), until.get(), left,
-          cause(p.lastFailure())));
+          cause(p.lastFailure(), p.lastResult())));
     }
     out.sort(Comparator.comparing(Expiring::validUntil).thenComparing(Expiring::agentId));
     return out;
   }
 
-  static String cause(Optional<Failure> failure) {
+  static String cause(Optional<Failure> failure, Optional<String> lastResult) {
     if (failure.isEmpty()) {
+      // No failure event in the history (events lost, or an agent older than its outbox): the product's own last
+      // result still says why, and saying "has not tried" of a machine that has tried would send people astray.
+      Optional<String> failed = lastResult.map(String::trim)
+          .filter(r -> !r.isEmpty() && !r.endsWith(" ok") && !r.equals("ok"));
+      if (failed.isPresent()) {
+        return "last result the agent reports: " + failed.get();
+      }
       return "no failed renewal reported: the machine has not tried to renew (is the agent running?)";
     }
     Failure f = failure.get();

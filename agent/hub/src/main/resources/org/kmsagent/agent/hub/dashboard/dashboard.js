@@ -79,7 +79,9 @@
       box.append(el('p', { class: 'hint' }, 'No machine has reported products yet.'));
       return;
     }
-    const known = ['LICENSED', 'OOB_GRACE', 'OOT_GRACE', 'EXTENDED_GRACE', 'NOTIFICATION', 'UNLICENSED'];
+    // The agents' status names (LicenseStatus): grace periods first to last, then the states without activation.
+    const known = ['LICENSED', 'INITIAL_GRACE', 'ADDITIONAL_GRACE', 'EXTENDED_GRACE', 'NON_GENUINE_GRACE',
+      'NOTIFICATION', 'UNLICENSED'];
     const W = 720, ROW = 26, LABEL = 190;
     const chart = svg('svg', { id: 'states-chart', class: 'chart states-chart', width: W,
       height: families.length * ROW + 4, viewBox: '0 0 ' + W + ' ' + (families.length * ROW + 4), role: 'img',

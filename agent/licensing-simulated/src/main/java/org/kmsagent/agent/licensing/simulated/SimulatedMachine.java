@@ -475,6 +475,9 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
     } else if (resp.result().code() == HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH.code()) {
       d = s.product.licensePack().filter(p -> !host.licensePacks().contains(p))
           .map(p -> Diagnosis.of(Cause.LICENSE_PACK_MISSING, host.name() + " lacks the " + p))
+          .or(() -> host.host() instanceof org.kmsagent.agent.host.LedgerKmsHost l
+              ? l.config().wrongClass(s.product.sku().group()).map(w -> Diagnosis.of(Cause.HOST_KEY_WRONG_CLASS, w))
+              : Optional.empty())
           .orElseGet(() -> Diagnosis.of(Cause.HOST_KEY_TOO_OLD, host.name() + "'s host key does not activate "
               + s.product.sku().group().name()));
     } else {

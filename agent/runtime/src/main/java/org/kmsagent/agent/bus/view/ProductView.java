@@ -9,7 +9,7 @@ import java.time.Instant;
  * @param product the edition's display name
  * @param skuId the SKU (activation) id
  * @param partialKey the last five characters of the installed key, or null
- * @param status the licence status name (e.g. {@code LICENSED}, {@code OOB_GRACE})
+ * @param status the licence status name (e.g. {@code LICENSED}, {@code INITIAL_GRACE})
  * @param kms the KMS endpoint used ({@code host:port} or {@code DNS discovery}), or null
  * @param validUntil when the current activation or grace runs out, or null
  * @param nextAttempt when the agent next contacts KMS for it, or null

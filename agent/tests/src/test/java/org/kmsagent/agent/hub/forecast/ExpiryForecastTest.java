@@ -35,6 +35,21 @@ class ExpiryForecastTest {
   }
 
   @Test
+  void withoutAFailureEventTheProductsLastResultGivesTheCause() {
+    var tried = new ExpiryForecast.ProductState("pc-4", "PC-4", "windows-client", "Windows 11 Enterprise",
+        Optional.of(Instant.parse("2026-06-10T00:00:00Z")), Optional.empty(), Optional.empty(),
+        Optional.of("0xC004F074 SL_E_VL_KMS_SERVER_NOT_REACHABLE HOST_UNREACHABLE: no KMS host answered"));
+    var succeeded = new ExpiryForecast.ProductState("pc-5", "PC-5", "windows-client", "Windows 11 Enterprise",
+        Optional.of(Instant.parse("2026-06-11T00:00:00Z")), Optional.empty(), Optional.empty(),
+        Optional.of("0x00000000 ok"));
+
+    List<ExpiryForecast.Expiring> soon = ExpiryForecast.within(NOW, 30, List.of(tried, succeeded));
+
+    assertThat(soon.get(0).cause()).doesNotContain("has not tried").contains("0xC004F074", "HOST_UNREACHABLE");
+    assertThat(soon.get(1).cause()).contains("has not tried to renew");
+  }
+
+  @Test
   void alreadyLapsedActivationsAreListedWithNegativeDaysLeft() {
     var lapsed = new ExpiryForecast.ProductState("pc-9", "PC-9", "windows-client", "Windows 7 Enterprise",
         Optional.of(Instant.parse("2026-05-29T12:00:00Z")), Optional.empty(), Optional.empty());

@@ -1,0 +1,68 @@
+package org.kmsagent.agent.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The monitoring files shipped in docs/: Prometheus accepts the alert rules ({@code promtool check rules}), the
+ * Grafana dashboard is JSON, and both only name figures docs/operations.md documents (so a renamed metric cannot
+ * leave them silently empty).
+ */
+class MonitoringFilesTest {
+  private static final Path DOCS = Path.of("..", "..", "docs");
+  private static final Pattern METRIC = Pattern.compile("kmsagent_[a-z_]+");
+
+  @Test
+  void promtoolAcceptsTheAlertRules() throws Exception {
+    String promtool = onPath("promtool");
+    assertThat(promtool).as("promtool is not installed: .ci/run installs it (Debian package 'prometheus'); "
+        + "locally: apt-get install prometheus").isNotNull();
+    Process p = new ProcessBuilder(promtool, "check", "rules", DOCS.resolve("prometheus/kms-agent-rules.yml")
+        .toString()).redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("SUCCESS");
+  }
+
+  @Test
+  void theRulesAndTheDashboardNameOnlyDocumentedFigures() throws Exception {
+    String operations = Files.readString(DOCS.resolve("operations.md"));
+    String rules = Files.readString(DOCS.resolve("prometheus/kms-agent-rules.yml"));
+    String dashboard = Files.readString(DOCS.resolve("grafana/kms-agent.json"));
+    JsonObject parsed = new JsonObject(dashboard);
+    assertThat(parsed.getJsonArray("panels")).hasSizeGreaterThanOrEqualTo(4);
+    Set<String> named = new TreeSet<>();
+    for (String text : new String[] {rules, dashboard}) {
+      Matcher m = METRIC.matcher(text);
+      while (m.find()) {
+        named.add(m.group());
+      }
+    }
+    assertThat(named).contains("kmsagent_fleet_pool_count", "kmsagent_fleet_pool_threshold",
+        "kmsagent_fleet_products", "kmsagent_fleet_products_expiring", "kmsagent_fleet_renewals_total")
+        .allSatisfy(name -> assertThat(operations).as("docs/operations.md documents %s", name)
+            .contains("`" + name + "`"));
+  }
+
+  private static String onPath(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    return null;
+  }
+}

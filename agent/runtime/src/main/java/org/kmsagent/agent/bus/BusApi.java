@@ -47,6 +47,8 @@ public final class BusApi {
   public Future<Void> register() {
     query(BusAddresses.STATUS, Set.of(), b -> new JsonObject().put("products", BusJson.array(control.products())));
     query(BusAddresses.HOST_STATUS, Set.of(), b -> BusJson.object(control.host()));
+    query(BusAddresses.HOST_WATCHED, Set.of(), b -> control.watchedHost()
+        .map(v -> BusJson.object(v).put("watching", true)).orElseGet(() -> new JsonObject().put("watching", false)));
     query(BusAddresses.HOST_SETTINGS_GET, Set.of(), b -> BusJson.object(control.hostSettings()));
     query(BusAddresses.PLUGINS_LIST, Set.of(), b -> new JsonObject().put("plugins", BusJson.array(control.plugins())));
 

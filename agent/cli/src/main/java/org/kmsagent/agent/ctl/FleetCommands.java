@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code kms-agent ctl --hub HOST:PORT fleet}: the fleet view a hub keeps (every agent, its products and state), and
- * its forecasts. Subcommands: {@code expiring}, {@code pools}, {@code duplicates}, {@code history}. Exit codes as
+ * its forecasts. Subcommands: {@code expiring}, {@code pools}, {@code duplicates}, {@code history}, and for watched
+ * genuine KMS hosts {@code hosts} and {@code clients}. Exit codes as
  * for ctl.
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
@@ -26,6 +27,8 @@ import picocli.CommandLine.ParentCommand;
       FleetCommands.Pools.class,
       FleetCommands.Duplicates.class,
       FleetCommands.History.class,
+      FleetCommands.Hosts.class,
+      FleetCommands.Clients.class,
     })
 final class FleetCommands implements Callable<Integer> {
   @ParentCommand CtlCommand ctl;
@@ -203,5 +206,90 @@ final class FleetCommands implements Callable<Integer> {
       }
       return sb.toString();
     }
+  }
+
+  @Command(name = "hosts", mixinStandardHelpOptions = true,
+      description = "Each watched genuine KMS host: its counts against each threshold, the clients its log "
+      + "named, unmanaged clients, clones (one CMID, several names) and agents it never logged.")
+  static final class Hosts extends Sub {
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(FleetAddresses.HOSTS, new JsonObject());
+        if (!ctl.printedJson(out, reply)) {
+          JsonArray hosts = reply.getJsonArray("hosts", new JsonArray());
+          for (Object o : hosts) {
+            JsonObject h = (JsonObject) o;
+            out.println("host " + h.getString("host") + " (agent " + h.getString("agentId") + ", log read "
+                + h.getString("lastRead") + ", " + h.getLong("observedRequests", 0L) + " requests kept, "
+                + h.getLong("malformedEvents", 0L) + " malformed events skipped)");
+            if (h.getString("eventLogError") != null) {
+              out.println("  event log: " + h.getString("eventLogError"));
+            }
+            Table t = new Table("SOURCE", "APPLICATION", "COUNT", "NEEDS", "MET");
+            h.getJsonArray("applications", new JsonArray()).forEach(a -> {
+              JsonObject app = (JsonObject) a;
+              app.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
+                JsonObject th = (JsonObject) x;
+                t.row("service", app.getString("applicationId"), th.getLong("count"), th.getInteger("required"),
+                    th.getBoolean("met", false) ? "yes" : "NO");
+              });
+            });
+            h.getJsonArray("logCounts", new JsonArray()).forEach(x -> {
+              JsonObject th = (JsonObject) x;
+              t.row("log, 30 days", "clients asking for " + th.getInteger("required"), th.getLong("count"),
+                  th.getInteger("required"), th.getBoolean("met", false) ? "yes" : "NO");
+            });
+            t.print(out);
+            if (h.getString("countersError") != null) {
+              out.println("  service counters: " + h.getString("countersError"));
+            }
+            out.println("  " + h.getInteger("clients", 0) + " client(s) logged in 30 days; unmanaged: "
+                + names(h.getJsonArray("unmanaged", new JsonArray())));
+            h.getJsonArray("clones", new JsonArray()).forEach(c -> out.println("  clone: CMID "
+                + ((JsonObject) c).getString("cmid") + " logged as " + names(((JsonObject) c).getJsonArray("names"))));
+            h.getJsonArray("missing", new JsonArray()).forEach(m -> out.println("  never logged: "
+                + ((JsonObject) m).getString("hostName") + " (agent " + ((JsonObject) m).getString("agentId") + ") "
+                + ((JsonObject) m).getString("reason")));
+          }
+          out.println(hosts.size() + " watched host(s)");
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "clients", mixinStandardHelpOptions = true,
+      description = "Every client the watched KMS hosts logged in 30 days, with its agent if it has one.")
+  static final class Clients extends Sub {
+    @Option(names = "--unmanaged", description = "Only the clients with no agent.")
+    boolean unmanaged;
+
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", unmanaged));
+        if (!ctl.printedJson(out, reply)) {
+          Table t = new Table("HOST", "CLIENT", "CMID", "STATE", "LAST REQUEST", "NEEDS", "AGENT", "CLONE");
+          JsonArray list = reply.getJsonArray("clients", new JsonArray());
+          list.forEach(o -> {
+            JsonObject c = (JsonObject) o;
+            t.row(c.getString("host"), c.getString("name"), c.getString("cmid"), c.getString("licenseState"),
+                c.getString("lastRequest"), c.getInteger("requiredCount"),
+                c.getString("agentId") == null ? "none" : c.getString("agentId"),
+                c.getBoolean("clone", false) ? "yes" : "");
+          });
+          t.print(out);
+          out.println(list.size() + (unmanaged ? " unmanaged" : "") + " client(s)");
+        }
+        return 0;
+      });
+    }
+  }
+
+  private static String names(JsonArray names) {
+    return names == null || names.isEmpty() ? "none" : String.join(", ", names.stream().map(String::valueOf).toList());
   }
 }

@@ -12,8 +12,8 @@ import java.time.Instant;
  * The gcc-built Event Log double (libwevtapi.so in {@code jna.library.path}, from src/test/c/wevtapidouble.c) and
  * events in the shape a genuine KMS host logs them. Loading it skips the test with a message where gcc was absent.
  */
-final class WevtapiDouble {
-  interface Control extends Library {
+public final class WevtapiDouble {
+  public interface Control extends Library {
     void wevt_reset();
 
     int wevt_append(long recordId, String xmlUtf8);
@@ -23,13 +23,13 @@ final class WevtapiDouble {
     long wevt_open_handles();
   }
 
-  final Control control;
+  public final Control control;
 
   private WevtapiDouble(Control control) {
     this.control = control;
   }
 
-  static WevtapiDouble load() {
+  public static WevtapiDouble load() {
     String dir = System.getProperty("jna.library.path", "");
     Path file = Path.of(dir, "libwevtapi.so");
     assumeTrue(!dir.isEmpty() && Files.isRegularFile(file),
@@ -43,14 +43,14 @@ final class WevtapiDouble {
     return WevtapiChannel.forLibrary("wevtapi");
   }
 
-  void append(long recordId, String xml) {
+  public void append(long recordId, String xml) {
     if (control.wevt_append(recordId, xml) == 0) {
       throw new IllegalStateException("the double's channel is full");
     }
   }
 
   /** An event 12290 as the host's "Key Management Service" log renders it (EvtRenderEventXml). */
-  static String request(long recordId, Instant at, String fqdn, String cmid, int required, int licenseState,
+  public static String request(long recordId, Instant at, String fqdn, String cmid, int required, int licenseState,
       long minutesLeft, String skuId) {
     return "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
         + "<Provider Name='Microsoft-Windows-Security-Licensing-SLC' Guid='{e23b33b0-c8c9-472c-a5f9-f2bdfea0f156}'"

@@ -26,6 +26,9 @@ import org.kmsagent.api.WindowsVersion;
  * @param host the KMS host
  * @param groups the fleet, in declaration order
  * @param makFallback per family id, the MAK fallback policy and the MAK's activation limit
+ * @param hosts every KMS host, {@code host} first (clients find them through DNS by SRV priority and weight, or
+ *     pin one)
+ * @param snapshots how often the lab reports each host's counts ({@code host-status} events), if at all
  */
 public record Scenario(
     String name,
@@ -35,7 +38,16 @@ public record Scenario(
     Duration length,
     HostPlan host,
     List<MachineGroup> groups,
-    Map<String, MakPlan> makFallback) {
+    Map<String, MakPlan> makFallback,
+    List<HostPlan> hosts,
+    Optional<Duration> snapshots) {
+
+  /** One host, no snapshots. */
+  public Scenario(String name, String description, long seed, Instant start, Duration length, HostPlan host,
+      List<MachineGroup> groups, Map<String, MakPlan> makFallback) {
+    this(name, description, seed, start, length, host, groups, makFallback, List.of(host), Optional.empty());
+  }
+
   public Scenario {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
@@ -45,12 +57,14 @@ public record Scenario(
     groups = List.copyOf(groups);
     // Declaration order is kept (Map.copyOf's order varies between runs; output must not).
     makFallback = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(makFallback));
+    hosts = hosts == null || hosts.isEmpty() ? List.of(host) : List.copyOf(hosts);
+    snapshots = snapshots == null ? Optional.empty() : snapshots;
   }
 
   /** The scenario with another seed and/or length (command-line overrides). */
   public Scenario with(Optional<Long> seed, Optional<Duration> length) {
     return new Scenario(name, description, seed.orElse(this.seed), start, length.orElse(this.length), host, groups,
-        makFallback);
+        makFallback, hosts, snapshots);
   }
 
   /**
@@ -65,6 +79,9 @@ public record Scenario(
    * @param activationInterval the retry interval it hands clients (§2.1)
    * @param renewalInterval the renewal interval it hands clients (§2.1)
    * @param outages when it cannot be reached
+   * @param priority its SRV record's priority (lower is tried first, kms-rules.md §2.5)
+   * @param weight its SRV record's weight among hosts of one priority
+   * @param changes what is installed on it during the run, in time order
    */
   public record HostPlan(
       String name,
@@ -75,11 +92,32 @@ public record Scenario(
       Set<String> licensePacks,
       Duration activationInterval,
       Duration renewalInterval,
-      List<Outage> outages) {
+      List<Outage> outages,
+      int priority,
+      int weight,
+      List<HostChange> changes) {
     public HostPlan {
       hostKeys = List.copyOf(hostKeys);
       licensePacks = Set.copyOf(licensePacks);
       outages = List.copyOf(outages);
+      changes = List.copyOf(changes);
+    }
+
+    /** A host published with priority 0 and weight 0 that does not change. */
+    public HostPlan(String name, String domain, int port, boolean publishDns, List<HostKey> hostKeys,
+        Set<String> licensePacks, Duration activationInterval, Duration renewalInterval, List<Outage> outages) {
+      this(name, domain, port, publishDns, hostKeys, licensePacks, activationInterval, renewalInterval, outages, 0, 0,
+          List.of());
+    }
+  }
+
+  /**
+   * At {@code at} (from the start), the administrator installs these license packs and host keys on the host.
+   */
+  public record HostChange(Duration at, Set<String> addLicensePacks, List<HostKey> addHostKeys) {
+    public HostChange {
+      addLicensePacks = Set.copyOf(addLicensePacks);
+      addHostKeys = List.copyOf(addHostKeys);
     }
   }
 

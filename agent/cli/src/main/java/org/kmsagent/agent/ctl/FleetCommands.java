@@ -29,6 +29,7 @@ import picocli.CommandLine.ParentCommand;
       FleetCommands.History.class,
       FleetCommands.Hosts.class,
       FleetCommands.Clients.class,
+      FleetCommands.Snapshot.class,
     })
 final class FleetCommands implements Callable<Integer> {
   @ParentCommand CtlCommand ctl;
@@ -286,6 +287,57 @@ final class FleetCommands implements Callable<Integer> {
         }
         return 0;
       });
+    }
+  }
+
+  @Command(name = "snapshot", mixinStandardHelpOptions = true,
+      description = "Writes the fleet as a scenario file for 'kms-agent simulate' (what-if): every agent's machine "
+      + "with its products and KMS setting, every client a watched host logged without an agent, the watched "
+      + "hosts. Edit it (more machines, a host down, a pack missing) and simulate it.")
+  static final class Snapshot extends Sub {
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The scenario file to write (JSON).")
+    java.nio.file.Path out;
+
+    @Option(names = "--days", defaultValue = "90", description = "How long the scenario runs (default "
+        + "${DEFAULT-VALUE}).")
+    int days;
+
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, printer) -> {
+        JsonObject view = client.request(FleetAddresses.VIEW, new JsonObject());
+        JsonObject hosts = client.request(FleetAddresses.HOSTS, new JsonObject());
+        JsonObject unmanaged = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", true));
+        Map<String, String[]> bySku = skuNames(spec);
+        FleetSnapshot.Result r = FleetSnapshot.scenario(view, hosts, unmanaged, bySku, days);
+        java.nio.file.Files.writeString(out, r.scenario().encodePrettily() + System.lineSeparator());
+        printer.println("wrote " + out + ": " + r.machines() + " machine(s), " + r.hosts() + " host(s)"
+            + (r.skipped().isEmpty() ? "" : "; left out: " + String.join("; ", r.skipped())));
+        printer.println("run it with: kms-agent simulate " + out);
+        return 0;
+      });
+    }
+
+    /** SKU id (lower case) to {family id, edition name}, from the plugins loaded here; empty without plugins. */
+    private static Map<String, String[]> skuNames(CommandLine.Model.CommandSpec spec) {
+      Map<String, String[]> out = new java.util.HashMap<>();
+      if (!(spec.root().userObject() instanceof org.kmsagent.agent.core.GlobalOptions g)
+          || !java.nio.file.Files.isDirectory(g.pluginsDirectory())) {
+        return out;
+      }
+      try (var host = g.loadPlugins()) {
+        for (var f : host.registry().families()) {
+          for (var sku : f.catalog().skus()) {
+            sku.skuId().ifPresent(id -> out.putIfAbsent(id.toString().toLowerCase(java.util.Locale.ROOT),
+                new String[] {f.id(), sku.name()}));
+          }
+        }
+      } catch (Exception e) {
+        spec.commandLine().getErr().println("warning: plugins not read (" + e.getMessage() + "); clients without"
+            + " an agent are left out of the snapshot");
+      }
+      return out;
     }
   }
 

@@ -189,4 +189,27 @@ class WatchedHostFleetTest {
     assertThat(new JsonObject(ctl("fleet", "history", "--target", "kms01", "--json").out())
         .getJsonArray("history")).isEmpty();
   }
+
+  @Test
+  void aSnapshotOfTheFleetIsAScenarioTheSimulatorRuns() throws Exception {
+    fleet();
+    Path file = dir.resolve("fleet.json");
+
+    CliRun run = ctl("fleet", "snapshot", "--out", file.toString(), "--days", "30");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("5 machine(s), 1 host(s)", "client pc-c.contoso.com (SKU " + WIN11);
+    org.kmsagent.agent.simulate.Scenario s = new org.kmsagent.agent.simulate.ScenarioReader(
+        org.kmsagent.agent.testsupport.TestFamilies.all()).read(file);
+    assertThat(s.host().name()).as("the FQDN the agents pin").isEqualTo("kms01.contoso.com");
+    assertThat(s.groups()).extracting(org.kmsagent.agent.simulate.Scenario.MachineGroup::namePattern)
+        .containsExactly("KMS01", "PC-A", "PC-B", "PC-D", "PC-Z");
+    List<org.kmsagent.agent.simulate.LabEvent> events = new ArrayList<>();
+    new org.kmsagent.agent.simulate.SimulationLab(s, org.kmsagent.agent.testsupport.LabFixtures.TEST_HOST,
+        events::add).run((d, t, e) -> { });
+    // PC-A and PC-Z pin kms01.contoso.com and reach it; PC-B pins the short name 'kms01', which the lab does not know.
+    assertThat(events.stream().filter(e -> e.machine().equals("PC-A") && e.count().isPresent())).isNotEmpty();
+    assertThat(events.stream().filter(e -> e.machine().equals("PC-B")).map(e -> e.diagnosis()
+        .map(d -> d.cause().name()).orElse(""))).contains("HOST_UNREACHABLE");
+  }
 }

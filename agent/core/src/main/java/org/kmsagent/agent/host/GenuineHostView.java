@@ -74,25 +74,42 @@ public record GenuineHostView(String hostName, Instant at, List<Application> app
    */
   public static GenuineHostView of(String hostName, Instant now, List<ObservedRequest> window, List<Counters> counters,
       String countersError, long observedRequests, long malformedEvents, Instant lastRead, String eventLogError) {
-    Map<String, Client> byClient = new LinkedHashMap<>();
-    Map<Integer, Set<String>> cmidsByRequired = new TreeMap<>(Comparator.reverseOrder());
+    Map<String, ObservedRequest> latest = new LinkedHashMap<>();
     Map<String, Integer> requests = new HashMap<>();
+    Map<Integer, Set<String>> cmidsByRequired = new TreeMap<>(Comparator.reverseOrder());
     for (ObservedRequest r : window) {
       String key = r.clientName().toLowerCase(Locale.ROOT) + "|" + r.cmid().toLowerCase(Locale.ROOT);
-      int n = requests.merge(key, 1, Integer::sum);
-      byClient.put(key, new Client(r.clientName(), r.cmid().toLowerCase(Locale.ROOT), r.licenseStateName(),
-          r.hostTime(), r.requiredCount(), r.skuId(), n));
+      requests.merge(key, 1, Integer::sum);
+      latest.put(key, r);
       cmidsByRequired.computeIfAbsent(r.requiredCount(), k -> new TreeSet<>()).add(r.cmid().toLowerCase(Locale.ROOT));
     }
-    List<Client> clients = new ArrayList<>(byClient.values());
+    List<ObservedRequestLog.ClientSeen> seen = new ArrayList<>();
+    latest.forEach((k, r) -> seen.add(new ObservedRequestLog.ClientSeen(r, requests.get(k))));
+    Map<Integer, Long> counts = new TreeMap<>(Comparator.reverseOrder());
+    cmidsByRequired.forEach((required, cmids) -> counts.put(required, (long) cmids.size()));
+    return of(hostName, now, seen, counts, counters, countersError, observedRequests, malformedEvents, lastRead,
+        eventLogError);
+  }
+
+  /** The view from what the ledger summarised for the window ({@link ObservedRequestLog#clientsSince}). */
+  public static GenuineHostView of(String hostName, Instant now, List<ObservedRequestLog.ClientSeen> seen,
+      Map<Integer, Long> cmidsByRequired, List<Counters> counters, String countersError, long observedRequests,
+      long malformedEvents, Instant lastRead, String eventLogError) {
+    List<Client> clients = new ArrayList<>();
+    for (ObservedRequestLog.ClientSeen c : seen) {
+      ObservedRequest r = c.latest();
+      clients.add(new Client(r.clientName(), r.cmid().toLowerCase(Locale.ROOT), r.licenseStateName(), r.hostTime(),
+          r.requiredCount(), r.skuId(), c.requests()));
+    }
     clients.sort(Comparator.comparing(Client::lastRequest).reversed().thenComparing(Client::name));
     List<Threshold> logCounts = new ArrayList<>();
-    cmidsByRequired.forEach((required, cmids) -> logCounts.add(
-        new Threshold(required, cmids.size(), cmids.size() >= required)));
+    Map<Integer, Long> byRequired = new TreeMap<>(Comparator.reverseOrder());
+    byRequired.putAll(cmidsByRequired);
+    byRequired.forEach((required, n) -> logCounts.add(new Threshold(required, n, n >= required)));
     List<Application> apps = new ArrayList<>();
     for (Counters c : counters) {
       List<Threshold> thresholds = new ArrayList<>();
-      for (int required : thresholdsOf(c.applicationId(), cmidsByRequired.keySet())) {
+      for (int required : thresholdsOf(c.applicationId(), byRequired.keySet())) {
         thresholds.add(new Threshold(required, c.currentCount(), c.currentCount() >= required));
       }
       apps.add(new Application(c.applicationId(), c.currentCount(), c.totalRequests(), c.failedRequests(),

@@ -431,6 +431,29 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
   }
 
   @Override
+  public synchronized List<ClientSeen> clientsSince(Instant from) {
+    return read("SELECT o.record_id, o.host_time, o.host_name, o.result, o.required_count, o.client_name, o.cmid,"
+        + " o.client_time, o.license_state, o.minutes_to_expiry, o.sku_id, c.n FROM observed_request o JOIN"
+        + " (SELECT MAX(seq) AS latest, COUNT(*) AS n FROM observed_request WHERE host_time >= ?"
+        + " GROUP BY LOWER(client_name), LOWER(cmid)) c ON o.seq = c.latest ORDER BY o.host_time DESC, o.seq DESC",
+        ps -> ps.setObject(1, from), rs -> new ClientSeen(new ObservedRequest(rs.getLong(1),
+            rs.getObject(2, Instant.class), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6),
+            rs.getString(7), rs.getString(8), rs.getInt(9), rs.getLong(10), rs.getString(11)), rs.getInt(12)),
+        1024);
+  }
+
+  @Override
+  public synchronized Map<Integer, Long> distinctCmidsSince(Instant from) {
+    Map<Integer, Long> out = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+    for (Object[] row : read("SELECT required_count, COUNT(DISTINCT LOWER(cmid)) FROM observed_request"
+        + " WHERE host_time >= ? GROUP BY required_count", ps -> ps.setObject(1, from),
+        rs -> new Object[] {rs.getInt(1), rs.getLong(2)}, 16)) {
+      out.put((Integer) row[0], (Long) row[1]);
+    }
+    return out;
+  }
+
+  @Override
   public synchronized long observedCount() {
     return read("SELECT COUNT(*) FROM observed_request", ps -> { }, rs -> rs.getLong(1), 1).get(0);
   }

@@ -24,4 +24,21 @@ public interface ObservedRequestLog {
 
   /** How many observed requests are held. */
   long observedCount();
+
+  /**
+   * One per client name and CMID (case aside) with a request at or after {@code from}: its latest request and how
+   * many it sent since {@code from}. Computed by the store, so a large host's window is never loaded whole.
+   */
+  List<ClientSeen> clientsSince(Instant from);
+
+  /** Per minimum count asked for, the distinct CMIDs (case aside) with a request at or after {@code from}. */
+  java.util.Map<Integer, Long> distinctCmidsSince(Instant from);
+
+  /**
+   * A client as the host last logged it.
+   *
+   * @param latest its latest request
+   * @param requests its requests since the start of the window
+   */
+  record ClientSeen(ObservedRequest latest, int requests) {}
 }

@@ -206,6 +206,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       banner.add("kms-agent: KMS host role on: the host model " + hostRole.name() + " over the ledger "
           + ledgerFile + ".mv.db (in-process only; nothing listens on port " + h.port() + ")");
     } else {
+      if (h.mode() == org.kmsagent.agent.config.HostMode.WATCH) {
+        banner.add("kms-agent: host.mode: watch has no effect while host.enabled is false");
+      }
       banner.add("kms-agent: KMS host role off (host.enabled=false)"
           + (site != null ? "; the simulated machine has no reachable KMS host" : ""));
     }

@@ -114,9 +114,10 @@ final class WatchedHost implements AutoCloseable {
         }
       }
     }
-    return GenuineHostView.of(name, now, ledger.observedBetween(GenuineHostView.windowStart(now), now.plusSeconds(1),
-        100_000), counters, countersError, ledger.observedCount(), watcher == null ? 0 : watcher.malformedTotal(),
-        lastRead, eventLogError != null ? eventLogError : watcherError);
+    Instant from = GenuineHostView.windowStart(now);
+    return GenuineHostView.of(name, now, ledger.clientsSince(from), ledger.distinctCmidsSince(from), counters,
+        countersError, ledger.observedCount(), watcher == null ? 0 : watcher.malformedTotal(), lastRead,
+        eventLogError != null ? eventLogError : watcherError);
   }
 
   @Override

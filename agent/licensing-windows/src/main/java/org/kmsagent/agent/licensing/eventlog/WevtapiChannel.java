@@ -69,11 +69,14 @@ public final class WevtapiChannel implements EventChannel {
         if (api.EvtSeek(results, 0, target, 0, Wevtapi.EVT_SEEK_RELATIVE_TO_BOOKMARK | Wevtapi.EVT_SEEK_STRICT)) {
           return true;
         }
+        // ERROR_NOT_FOUND is the documented answer when the event is gone; any other failure to seek is treated
+        // the same way (read from the oldest event), which is always safe: stored events are not stored twice.
         int e = Native.getLastError();
-        if (e == Wevtapi.ERROR_NOT_FOUND || e == Wevtapi.ERROR_NO_MORE_ITEMS) {
-          return false;
+        if (e != Wevtapi.ERROR_NOT_FOUND && e != Wevtapi.ERROR_NO_MORE_ITEMS) {
+          org.slf4j.LoggerFactory.getLogger(WevtapiChannel.class).warn("EvtSeek to the bookmark in '{}' failed:"
+              + " {}; reading from the oldest event", channel, describe(e));
         }
-        throw new EventLogException("EvtSeek to the bookmark in '" + channel + "' failed: " + describe(e), e);
+        return false;
       } finally {
         api.EvtClose(target);
       }

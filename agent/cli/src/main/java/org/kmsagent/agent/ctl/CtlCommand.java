@@ -282,9 +282,53 @@ public final class CtlCommand implements Runnable {
           if (!ledger.isEmpty()) {
             t.print(out);
           }
+          watched(client, out);
         }
         return 0;
       });
+    }
+
+    /** With host.mode: watch, the genuine host this agent watches; nothing from an agent that watches none. */
+    private static void watched(BridgeClient client, PrintWriter out) throws IOException {
+      JsonObject w;
+      try {
+        w = client.request(BusAddresses.HOST_WATCHED, new JsonObject());
+      } catch (BridgeFailure e) {
+        return; // an agent without this address (older version)
+      }
+      if (!w.getBoolean("watching", false)) {
+        return;
+      }
+      out.println("watching the genuine KMS host " + w.getString("hostName") + " (log read " + w.getString("lastRead")
+          + ", " + w.getLong("observedRequests", 0L) + " requests kept, " + w.getLong("malformedEvents", 0L)
+          + " malformed events skipped)");
+      if (w.getString("eventLogError") != null) {
+        out.println("  event log: " + w.getString("eventLogError"));
+      }
+      if (w.getString("countersError") != null) {
+        out.println("  service counters: " + w.getString("countersError"));
+      }
+      Table counts = new Table("SOURCE", "APPLICATION", "COUNT", "NEEDS", "MET");
+      w.getJsonArray("applications", new JsonArray()).forEach(a -> ((JsonObject) a).getJsonArray("thresholds",
+          new JsonArray()).forEach(x -> counts.row("service", ((JsonObject) a).getString("applicationId"),
+          ((JsonObject) x).getLong("count"), ((JsonObject) x).getInteger("required"),
+          ((JsonObject) x).getBoolean("met", false) ? "yes" : "NO")));
+      w.getJsonArray("logCounts", new JsonArray()).forEach(x -> counts.row("log, 30 days", "clients asking for "
+          + ((JsonObject) x).getInteger("required"), ((JsonObject) x).getLong("count"),
+          ((JsonObject) x).getInteger("required"), ((JsonObject) x).getBoolean("met", false) ? "yes" : "NO"));
+      counts.print(out);
+      JsonArray clients = w.getJsonArray("clients", new JsonArray());
+      out.println("clients logged in 30 days: " + clients.size());
+      Table t = new Table("CLIENT", "CMID", "STATE", "LAST REQUEST", "NEEDS", "REQUESTS");
+      clients.forEach(o -> {
+        JsonObject c = (JsonObject) o;
+        t.row(c.getString("name"), c.getString("cmid"), c.getString("licenseState"), c.getString("lastRequest"),
+            c.getInteger("requiredCount"), c.getInteger("requests"));
+      });
+      if (!clients.isEmpty()) {
+        t.print(out);
+      }
+
     }
   }
 

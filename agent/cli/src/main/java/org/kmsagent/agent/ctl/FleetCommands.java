@@ -17,7 +17,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code kms-agent ctl --hub HOST:PORT fleet}: the fleet view a hub keeps (every agent, its products and state), and
- * its forecasts. Subcommands: {@code expiring}, {@code pools}, {@code duplicates}, {@code history}. Exit codes as
+ * its forecasts. Subcommands: {@code expiring}, {@code pools}, {@code duplicates}, {@code history}, and for watched
+ * genuine KMS hosts {@code hosts} and {@code clients}. Exit codes as
  * for ctl.
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
@@ -28,6 +29,9 @@ import picocli.CommandLine.ParentCommand;
       FleetCommands.Pools.class,
       FleetCommands.Duplicates.class,
       FleetCommands.History.class,
+      FleetCommands.Hosts.class,
+      FleetCommands.Clients.class,
+      FleetCommands.Snapshot.class,
     })
 final class FleetCommands implements Callable<Integer> {
   @ParentCommand CtlCommand ctl;
@@ -197,5 +201,141 @@ final class FleetCommands implements Callable<Integer> {
       }
       return sb.toString();
     }
+  }
+
+  @Command(name = "hosts", mixinStandardHelpOptions = true,
+      description = "Each watched genuine KMS host: its counts against each threshold, the clients its log "
+      + "named, unmanaged clients, clones (one CMID, several names) and agents it never logged.")
+  static final class Hosts extends Sub {
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(FleetAddresses.HOSTS, new JsonObject());
+        if (!ctl.printedJson(out, reply)) {
+          JsonArray hosts = reply.getJsonArray("hosts", new JsonArray());
+          for (Object o : hosts) {
+            JsonObject h = (JsonObject) o;
+            out.println("host " + h.getString("host") + " (agent " + h.getString("agentId") + ", log read "
+                + h.getString("lastRead") + ", " + h.getLong("observedRequests", 0L) + " requests kept, "
+                + h.getLong("malformedEvents", 0L) + " malformed events skipped)");
+            if (h.getString("eventLogError") != null) {
+              out.println("  event log: " + h.getString("eventLogError"));
+            }
+            Table t = new Table("SOURCE", "APPLICATION", "COUNT", "NEEDS", "MET");
+            h.getJsonArray("applications", new JsonArray()).forEach(a -> {
+              JsonObject app = (JsonObject) a;
+              app.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
+                JsonObject th = (JsonObject) x;
+                t.row("service", app.getString("applicationId"), th.getLong("count"), th.getInteger("required"),
+                    th.getBoolean("met", false) ? "yes" : "NO");
+              });
+            });
+            h.getJsonArray("logCounts", new JsonArray()).forEach(x -> {
+              JsonObject th = (JsonObject) x;
+              t.row("log, 30 days", "clients asking for " + th.getInteger("required"), th.getLong("count"),
+                  th.getInteger("required"), th.getBoolean("met", false) ? "yes" : "NO");
+            });
+            t.print(out);
+            if (h.getString("countersError") != null) {
+              out.println("  service counters: " + h.getString("countersError"));
+            }
+            out.println("  " + h.getInteger("clients", 0) + " client(s) logged in 30 days; unmanaged: "
+                + names(h.getJsonArray("unmanaged", new JsonArray())));
+            h.getJsonArray("clones", new JsonArray()).forEach(c -> out.println("  clone: CMID "
+                + ((JsonObject) c).getString("cmid") + " logged as " + names(((JsonObject) c).getJsonArray("names"))));
+            h.getJsonArray("missing", new JsonArray()).forEach(m -> out.println("  never logged: "
+                + ((JsonObject) m).getString("hostName") + " (agent " + ((JsonObject) m).getString("agentId") + ") "
+                + ((JsonObject) m).getString("reason")));
+          }
+          out.println(hosts.size() + " watched host(s)");
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "clients", mixinStandardHelpOptions = true,
+      description = "Every client the watched KMS hosts logged in 30 days, with its agent if it has one.")
+  static final class Clients extends Sub {
+    @Option(names = "--unmanaged", description = "Only the clients with no agent.")
+    boolean unmanaged;
+
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", unmanaged));
+        if (!ctl.printedJson(out, reply)) {
+          Table t = new Table("HOST", "CLIENT", "CMID", "STATE", "LAST REQUEST", "NEEDS", "AGENT", "CLONE");
+          JsonArray list = reply.getJsonArray("clients", new JsonArray());
+          list.forEach(o -> {
+            JsonObject c = (JsonObject) o;
+            t.row(c.getString("host"), c.getString("name"), c.getString("cmid"), c.getString("licenseState"),
+                c.getString("lastRequest"), c.getInteger("requiredCount"),
+                c.getString("agentId") == null ? "none" : c.getString("agentId"),
+                c.getBoolean("clone", false) ? "yes" : "");
+          });
+          t.print(out);
+          out.println(list.size() + (unmanaged ? " unmanaged" : "") + " client(s)");
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "snapshot", mixinStandardHelpOptions = true,
+      description = "Writes the fleet as a scenario file for 'kms-agent simulate' (what-if): every agent's machine "
+      + "with its products and KMS setting, every client a watched host logged without an agent, the watched "
+      + "hosts. Edit it (more machines, a host down, a pack missing) and simulate it.")
+  static final class Snapshot extends Sub {
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The scenario file to write (JSON).")
+    java.nio.file.Path out;
+
+    @Option(names = "--days", defaultValue = "90", description = "How long the scenario runs (default "
+        + "${DEFAULT-VALUE}).")
+    int days;
+
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, printer) -> {
+        JsonObject view = client.request(FleetAddresses.VIEW, new JsonObject());
+        JsonObject hosts = client.request(FleetAddresses.HOSTS, new JsonObject());
+        JsonObject unmanaged = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", true));
+        Map<String, String[]> bySku = skuNames(spec);
+        FleetSnapshot.Result r = FleetSnapshot.scenario(view, hosts, unmanaged, bySku, days);
+        java.nio.file.Files.writeString(out, r.scenario().encodePrettily() + System.lineSeparator());
+        printer.println("wrote " + out + ": " + r.machines() + " machine(s), " + r.hosts() + " host(s)"
+            + (r.skipped().isEmpty() ? "" : "; left out: " + String.join("; ", r.skipped())));
+        printer.println("run it with: kms-agent simulate " + out);
+        return 0;
+      });
+    }
+
+    /** SKU id (lower case) to {family id, edition name}, from the plugins loaded here; empty without plugins. */
+    private static Map<String, String[]> skuNames(CommandLine.Model.CommandSpec spec) {
+      Map<String, String[]> out = new java.util.HashMap<>();
+      if (!(spec.root().userObject() instanceof org.kmsagent.agent.core.GlobalOptions g)
+          || !java.nio.file.Files.isDirectory(g.pluginsDirectory())) {
+        return out;
+      }
+      try (var host = g.loadPlugins()) {
+        for (var f : host.registry().families()) {
+          for (var sku : f.catalog().skus()) {
+            sku.skuId().ifPresent(id -> out.putIfAbsent(id.toString().toLowerCase(java.util.Locale.ROOT),
+                new String[] {f.id(), sku.name()}));
+          }
+        }
+      } catch (Exception e) {
+        spec.commandLine().getErr().println("warning: plugins not read (" + e.getMessage() + "); clients without"
+            + " an agent are left out of the snapshot");
+      }
+      return out;
+    }
+  }
+
+  private static String names(JsonArray names) {
+    return names == null || names.isEmpty() ? "none" : String.join(", ", names.stream().map(String::valueOf).toList());
   }
 }

@@ -20,6 +20,8 @@ import java.util.Objects;
  *     every host key the loaded families declare
  * @param licensePacks names of the Office license packs the modelled host holds; empty: every pack the loaded
  *     families declare
+ * @param mode {@code model} (default): the in-process host model; {@code watch}: follow the genuine Windows KMS host
+ *     on this machine (its Key Management Service event log and licensing counters; docs/host.md)
  */
 public record HostRoleConfig(
     Boolean enabled,
@@ -28,7 +30,8 @@ public record HostRoleConfig(
     Integer port,
     Boolean publishDns,
     List<String> hostKeys,
-    List<String> licensePacks) {
+    List<String> licensePacks,
+    HostMode mode) {
 
   public HostRoleConfig {
     enabled = Objects.requireNonNullElse(enabled, false);
@@ -40,5 +43,12 @@ public record HostRoleConfig(
     publishDns = Objects.requireNonNullElse(publishDns, true);
     hostKeys = hostKeys == null ? List.of() : List.copyOf(hostKeys);
     licensePacks = licensePacks == null ? List.of() : List.copyOf(licensePacks);
+    mode = Objects.requireNonNullElse(mode, HostMode.MODEL);
+  }
+
+  /** The settings without a mode (the model). */
+  public HostRoleConfig(Boolean enabled, Integer activationIntervalMinutes, Integer renewalIntervalMinutes, Integer port,
+      Boolean publishDns, List<String> hostKeys, List<String> licensePacks) {
+    this(enabled, activationIntervalMinutes, renewalIntervalMinutes, port, publishDns, hostKeys, licensePacks, null);
   }
 }

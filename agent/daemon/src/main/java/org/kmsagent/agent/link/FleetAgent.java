@@ -116,6 +116,12 @@ public final class FleetAgent implements AutoCloseable {
                 new JsonObject().put("products", status.getJsonArray("products", new JsonArray()))));
         local.handle(BusAddresses.HOST_STATUS, new JsonObject())
             .onSuccess(host -> link.publish(FleetAddresses.EVENT_HOST, host));
+        local.handle(BusAddresses.HOST_WATCHED, new JsonObject())
+            .onSuccess(watched -> {
+              if (watched.getBoolean("watching", false)) {
+                link.publish(FleetAddresses.EVENT_WATCHED_HOST, watched);
+              }
+            });
       });
     }
   }
@@ -129,7 +135,8 @@ public final class FleetAgent implements AutoCloseable {
     Future<JsonObject> status = local.handle(BusAddresses.STATUS, new JsonObject());
     Future<JsonObject> host = local.handle(BusAddresses.HOST_STATUS, new JsonObject());
     Future<JsonObject> plugins = local.handle(BusAddresses.PLUGINS_LIST, new JsonObject());
-    return Future.join(status, host, plugins).transform(x -> {
+    Future<JsonObject> watched = local.handle(BusAddresses.HOST_WATCHED, new JsonObject());
+    return Future.join(status, host, plugins, watched).transform(x -> {
       JsonObject snap = new JsonObject();
       if (status.succeeded()) {
         JsonArray products = status.result().getJsonArray("products", new JsonArray());
@@ -145,6 +152,9 @@ public final class FleetAgent implements AutoCloseable {
       }
       if (host.succeeded()) {
         snap.put("host", host.result());
+      }
+      if (watched.succeeded() && watched.result().getBoolean("watching", false)) {
+        snap.put("watchedHost", watched.result());
       }
       if (plugins.succeeded()) {
         JsonObject versions = new JsonObject().put("agent", version());

@@ -114,6 +114,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   private FaultyStack faulty;
   private SimulatedSite site;
   private HostRole hostRole;
+  private WatchedHost watchedHost;
   private HostSettingsView hostSettings;
   private AgentState state;
   private AgentState saved;
@@ -217,13 +218,18 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       banner.add("kms-agent: " + site + " stands for this computer; editions from simulated.editions: "
           + config.simulated().editions());
     }
-    if (h.enabled()) {
+    if (h.enabled() && h.mode() == org.kmsagent.agent.config.HostMode.WATCH) {
+      watchedHost = watch(dataDir.resolve("ledger"));
+    } else if (h.enabled()) {
       Path ledgerFile = dataDir.resolve("ledger");
       hostRole = new HostRole(choice.stack().machineName(), H2ActivationLedger.openFile(ledgerFile), h.hostKeys(),
           h.licensePacks(), toModel(hostSettings));
       banner.add("kms-agent: KMS host role on: the host model " + hostRole.name() + " over the ledger "
           + ledgerFile + ".mv.db (in-process only; nothing listens on port " + h.port() + ")");
     } else {
+      if (h.mode() == org.kmsagent.agent.config.HostMode.WATCH) {
+        banner.add("kms-agent: host.mode: watch has no effect while host.enabled is false");
+      }
       banner.add("kms-agent: KMS host role off (host.enabled=false)"
           + (site != null ? "; the simulated machine has no reachable KMS host" : ""));
     }
@@ -272,6 +278,29 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       return Installation.defaultPluginsDirectory();
     }
     return p.toAbsolutePath();
+  }
+
+  /** host.mode: watch - follows the genuine host on this machine; nothing is modelled, nothing listens. */
+  private WatchedHost watch(Path ledgerFile) {
+    H2ActivationLedger ledger = H2ActivationLedger.openFile(ledgerFile);
+    org.kmsagent.agent.licensing.eventlog.KmsEventWatcher watcher = null;
+    String error = null;
+    String library = System.getProperty("kmsagent.eventlog.library", "wevtapi");
+    try {
+      watcher = new org.kmsagent.agent.licensing.eventlog.KmsEventWatcher(
+          org.kmsagent.agent.licensing.eventlog.WevtapiChannel.forLibrary(library), ledger,
+          dataDir.resolve("kms-eventlog.bookmark"), 100);
+    } catch (UnsatisfiedLinkError e) {
+      error = "the Windows Event Log API (" + library + ") cannot be loaded here: " + e.getMessage();
+    }
+    SlcLicensingStack slc = choice.stack() instanceof SlcLicensingStack s ? s : null;
+    WatchedHost w = new WatchedHost(choice.stack().machineName(), ledger, watcher, error, slc, scheduler, events);
+    w.start();
+    banner.add("kms-agent: KMS host role on, watching the genuine host " + w.name() + ": its '"
+        + org.kmsagent.agent.licensing.eventlog.KmsEventWatcher.CHANNEL + "' log into the ledger " + ledgerFile
+        + ".mv.db every " + WatchedHost.POLL.toMinutes() + " min" + (error == null ? "" : " - but " + error)
+        + (slc == null ? "; no service counters off Windows' licensing service" : ""));
+    return w;
   }
 
   private static LicensingStack slcStack() {
@@ -607,6 +636,12 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   }
 
   @Override
+  public Optional<org.kmsagent.agent.host.GenuineHostView> watchedHost() {
+    return onMachine(() -> watchedHost == null ? Optional.<org.kmsagent.agent.host.GenuineHostView>empty()
+        : Optional.of(watchedHost.view(scheduler.now())));
+  }
+
+  @Override
   public HostView host() {
     return onMachine(() -> {
       if (hostRole == null) {
@@ -874,6 +909,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         }
         if (hostRole != null) {
           hostRole.close();
+        }
+        if (watchedHost != null) {
+          watchedHost.close();
         }
         return null;
       });

@@ -30,16 +30,17 @@ public final class AgentRecords {
 
   private static final String PRODUCTS = FleetAddresses.EVENT_PRODUCTS;
   private static final String HOST = FleetAddresses.EVENT_HOST;
+  private static final String WATCHED = FleetAddresses.EVENT_WATCHED_HOST;
 
   /** Whether an event belongs in the machine's activation history (state snapshots do not). */
   public static boolean historic(JsonObject event) {
     String type = event.getString("type", "");
-    return !PRODUCTS.equals(type) && !HOST.equals(type);
+    return !PRODUCTS.equals(type) && !HOST.equals(type) && !WATCHED.equals(type);
   }
 
   /** The fields an agent's registration may set. */
   private static final List<String> REGISTERED = List.of(
-      "hostName", "osClass", "families", "versions", "cmids", "heartbeatSeconds", "products", "host");
+      "hostName", "osClass", "families", "versions", "cmids", "heartbeatSeconds", "products", "host", "watchedHost");
 
   /** The record after a registration through a hub at a time; what the hub already had (lastSeq, history) stays. */
   public static JsonObject register(JsonObject existing, JsonObject registration, String hub, Instant now) {
@@ -86,7 +87,7 @@ public final class AgentRecords {
       JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();
       String type = e.getString("type", "");
       boolean stale = seq <= r.getLong("stateSeq", 0L);
-      if (stale && (PRODUCTS.equals(type) || HOST.equals(type))) {
+      if (stale && (PRODUCTS.equals(type) || HOST.equals(type) || WATCHED.equals(type))) {
         continue; // delivered late (from the outbox, or again after a lost view): the registration is newer
       }
       if (PRODUCTS.equals(type)) {
@@ -94,6 +95,8 @@ public final class AgentRecords {
       } else if (HOST.equals(type)) {
         r.put("host", data);
         noteArrivals(r, now);
+      } else if (WATCHED.equals(type)) {
+        r.put("watchedHost", data);
       }
       if (data.getValue("kind") instanceof String kind) {
         renewal(r, kind, data, e.getString("at"));

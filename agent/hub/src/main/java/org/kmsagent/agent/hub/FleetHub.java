@@ -82,6 +82,8 @@ public final class FleetHub extends VerticleBase {
           local(FleetAddresses.EXPIRING, this::expiring);
           local(FleetAddresses.POOLS, this::pools);
           local(FleetAddresses.DUPLICATES, b -> duplicates());
+          local(FleetAddresses.HOSTS, b -> hosts());
+          local(FleetAddresses.CLIENTS, this::clients);
           local(FleetAddresses.HISTORY, this::history);
           local(FleetAddresses.ROUTE_QUERY, b -> route(b, BusAddresses.QUERIES));
           local(FleetAddresses.ROUTE_CHANGE, b -> route(b, BusAddresses.CHANGES));
@@ -260,6 +262,23 @@ public final class FleetHub extends VerticleBase {
   private Future<JsonObject> duplicates() {
     return records().map(all -> new JsonObject().put("duplicates",
         BusJson.array(Duplicates.find(sorted(all).stream().map(AgentRecords::machine).toList()))));
+  }
+
+  private Future<JsonObject> hosts() {
+    Instant now = clock.instant();
+    return records().map(all -> new JsonObject().put("at", now.toString())
+        .put("hosts", WatchedHosts.hosts(sorted(all))));
+  }
+
+  private Future<JsonObject> clients(JsonObject body) {
+    Object u = body.getValue("unmanaged");
+    if (u != null && !(u instanceof Boolean)) {
+      throw new FleetException(BusCodes.BAD_REQUEST, "unmanaged: expected true or false, got " + u);
+    }
+    boolean unmanaged = Boolean.TRUE.equals(u);
+    Instant now = clock.instant();
+    return records().map(all -> new JsonObject().put("at", now.toString()).put("unmanaged", unmanaged)
+        .put("clients", WatchedHosts.clients(sorted(all), unmanaged)));
   }
 
   private Future<JsonObject> history(JsonObject body) {

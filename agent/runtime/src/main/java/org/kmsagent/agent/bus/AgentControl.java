@@ -39,6 +39,13 @@ public interface AgentControl {
   /** The host model's pools and ledger; {@code enabled=false} and empty lists when the host role is off. */
   HostView host();
 
+  /**
+   * The genuine KMS host this agent watches (host.mode: watch); empty when it watches none. Default: none.
+   */
+  default Optional<org.kmsagent.agent.host.GenuineHostView> watchedHost() {
+    return Optional.empty();
+  }
+
   /** Activates now: one family, or every family when empty. One result per product tried. */
   List<ActionResult> activate(Optional<String> family);
 

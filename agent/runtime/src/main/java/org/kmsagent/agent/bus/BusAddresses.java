@@ -14,6 +14,11 @@ public final class BusAddresses {
   public static final String STATUS = "kmsagent.status";
   /** The KMS host model: count per pool against each threshold class, ledger entries. */
   public static final String HOST_STATUS = "kmsagent.host.status";
+  /**
+   * The genuine Windows KMS host this agent watches (host.mode: watch): the service's counters and the clients its
+   * event log named; {@code {watching:false}} otherwise.
+   */
+  public static final String HOST_WATCHED = "kmsagent.host.watched";
   /** The host role's settings (intervals, advertised port, DNS publishing). */
   public static final String HOST_SETTINGS_GET = "kmsagent.host.settings.get";
   /** Loaded plugins with their state. */
@@ -40,7 +45,8 @@ public final class BusAddresses {
   public static final String EVENTS = "kmsagent.events";
 
   /** Addresses that only read. */
-  public static final List<String> QUERIES = List.of(STATUS, HOST_STATUS, HOST_SETTINGS_GET, PLUGINS_LIST);
+  public static final List<String> QUERIES = List.of(STATUS, HOST_STATUS, HOST_WATCHED, HOST_SETTINGS_GET,
+      PLUGINS_LIST);
 
   /** Addresses that change something. */
   public static final List<String> CHANGES = List.of(

@@ -48,6 +48,8 @@ public final class BusApi {
     query(BusAddresses.STATUS, Set.of(), b -> new JsonObject().put("products", BusJson.array(control.products()))
         .put("cmids", new io.vertx.core.json.JsonArray(control.clientMachineIds())));
     query(BusAddresses.HOST_STATUS, Set.of(), b -> BusJson.object(control.host()));
+    query(BusAddresses.HOST_WATCHED, Set.of(), b -> control.watchedHost()
+        .map(v -> BusJson.object(v).put("watching", true)).orElseGet(() -> new JsonObject().put("watching", false)));
     query(BusAddresses.HOST_SETTINGS_GET, Set.of(), b -> BusJson.object(control.hostSettings()));
     query(BusAddresses.PLUGINS_LIST, Set.of(), b -> new JsonObject().put("plugins", BusJson.array(control.plugins())));
 

@@ -15,6 +15,11 @@ public interface EventPublisher {
   String STATE_CHANGED = "state-changed";
   /** A renewal-loop event ({@code RenewalEvent} as JSON: kind, family, product, time, hresult, diagnosis...). */
   String RENEWAL = "renewal";
+  /**
+   * The watched genuine KMS host's view after its event log brought new requests ({@code GenuineHostView}; the same
+   * type as the fleet's state event {@code watched-host}).
+   */
+  String WATCHED_HOST = "watched-host";
 
   /** Publishes {@code {"type": type, "at": now, "data": data-as-json}}. */
   void publish(String type, Object data);

@@ -27,6 +27,8 @@ public final class FleetAddresses {
   public static final String EVENT_PRODUCTS = "products";
   /** Event type carrying the agent's KMS host model ({@code HostView}). */
   public static final String EVENT_HOST = "host";
+  /** Event type carrying the genuine KMS host the agent watches ({@code GenuineHostView}, host.mode: watch). */
+  public static final String EVENT_WATCHED_HOST = "watched-host";
 
   // --- hub to agent (agents register on these over the bridge) ---
   /** Prefix of one agent's command address: {@code kmsagent.fleet.agent.<agentId>}. */
@@ -41,6 +43,10 @@ public final class FleetAddresses {
   public static final String EXPIRING = "kmsagent.fleet.expiring";
   /** Every KMS host's pools against their thresholds, with forecasts. */
   public static final String POOLS = "kmsagent.fleet.pools";
+  /** Every watched genuine KMS host: its counts against each threshold, clients seen, clones, missing agents. */
+  public static final String HOSTS = "kmsagent.fleet.hosts";
+  /** Every client the watched hosts logged, joined with the agents: {@code {unmanaged?}}. */
+  public static final String CLIENTS = "kmsagent.fleet.clients";
   /** Machines sharing one CMID. */
   public static final String DUPLICATES = "kmsagent.fleet.duplicates";
   /** One machine's activation history: {@code {target}}. */
@@ -61,7 +67,8 @@ public final class FleetAddresses {
   public static final List<String> AGENT_SENDS = List.of(REGISTER, HEARTBEAT, EVENTS);
 
   /** Read-only questions a ctl client asks. */
-  public static final List<String> QUERIES = List.of(VIEW, EXPIRING, POOLS, DUPLICATES, HISTORY, ROUTE_QUERY);
+  public static final List<String> QUERIES = List.of(VIEW, EXPIRING, POOLS, DUPLICATES, HISTORY, HOSTS, CLIENTS,
+      ROUTE_QUERY);
 
   /** One agent's command address. */
   public static String agent(String agentId) {

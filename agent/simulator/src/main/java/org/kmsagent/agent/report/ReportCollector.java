@@ -189,6 +189,8 @@ public final class ReportCollector implements Consumer<LabEvent> {
         }
         moment(e.time(), "", "host outage ends", e.host().orElse("the KMS host") + " reachable again");
       }
+      case "host-changed" -> moment(e.time(), "", "host changed", e.host().orElse("the KMS host")
+          + " gets what the scenario installs at this time");
       default -> { }
     }
     if (s != null && e.count().isPresent()) {

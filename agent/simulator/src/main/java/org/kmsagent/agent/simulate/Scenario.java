@@ -28,6 +28,9 @@ import org.kmsagent.api.WindowsVersion;
  * @param groups the fleet, in declaration order
  * @param makFallback per family id, the MAK fallback policy and the MAK's activation limit
  * @param faults the faults the machines' licensing services inject (times relative to the start are resolved)
+ * @param hosts every KMS host, {@code host} first (clients find them through DNS by SRV priority and weight, or
+ *     pin one)
+ * @param snapshots how often the lab reports each host's counts ({@code host-status} events), if at all
  */
 public record Scenario(
     String name,
@@ -38,7 +41,10 @@ public record Scenario(
     HostPlan host,
     List<MachineGroup> groups,
     Map<String, MakPlan> makFallback,
-    FaultyStack.Plan faults) {
+    FaultyStack.Plan faults,
+    List<HostPlan> hosts,
+    Optional<Duration> snapshots) {
+
   public Scenario {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
@@ -49,23 +55,33 @@ public record Scenario(
     // Declaration order is kept (Map.copyOf's order varies between runs; output must not).
     makFallback = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(makFallback));
     faults = faults == null ? FaultyStack.Plan.NONE : faults;
+    hosts = hosts == null || hosts.isEmpty() ? List.of(host) : List.copyOf(hosts);
+    snapshots = snapshots == null ? Optional.empty() : snapshots;
   }
 
-  /** Without faults. */
+  /** One host, no snapshots, no faults. */
   public Scenario(String name, String description, long seed, Instant start, Duration length, HostPlan host,
       List<MachineGroup> groups, Map<String, MakPlan> makFallback) {
-    this(name, description, seed, start, length, host, groups, makFallback, FaultyStack.Plan.NONE);
+    this(name, description, seed, start, length, host, groups, makFallback, FaultyStack.Plan.NONE, List.of(host),
+        Optional.empty());
+  }
+
+  /** Several hosts and snapshots, no faults. */
+  public Scenario(String name, String description, long seed, Instant start, Duration length, HostPlan host,
+      List<MachineGroup> groups, Map<String, MakPlan> makFallback, List<HostPlan> hosts,
+      Optional<Duration> snapshots) {
+    this(name, description, seed, start, length, host, groups, makFallback, FaultyStack.Plan.NONE, hosts, snapshots);
   }
 
   /** The scenario with other faults ({@code --faults}). */
   public Scenario withFaults(FaultyStack.Plan plan) {
-    return new Scenario(name, description, seed, start, length, host, groups, makFallback, plan);
+    return new Scenario(name, description, seed, start, length, host, groups, makFallback, plan, hosts, snapshots);
   }
 
   /** The scenario with another seed and/or length (command-line overrides). */
   public Scenario with(Optional<Long> seed, Optional<Duration> length) {
     return new Scenario(name, description, seed.orElse(this.seed), start, length.orElse(this.length), host, groups,
-        makFallback, faults);
+        makFallback, faults, hosts, snapshots);
   }
 
   /**
@@ -81,6 +97,9 @@ public record Scenario(
    * @param renewalInterval the renewal interval it hands clients (§2.1)
    * @param outages when it cannot be reached
    * @param catalogKeys every host key the loaded families declare, with its family (for diagnosis)
+   * @param priority its SRV record's priority (lower is tried first, kms-rules.md §2.5)
+   * @param weight its SRV record's weight among hosts of one priority
+   * @param changes what is installed on it during the run, in time order
    */
   public record HostPlan(
       String name,
@@ -92,12 +111,34 @@ public record Scenario(
       Duration activationInterval,
       Duration renewalInterval,
       List<Outage> outages,
-      java.util.Map<HostKey, String> catalogKeys) {
+      java.util.Map<HostKey, String> catalogKeys,
+      int priority,
+      int weight,
+      List<HostChange> changes) {
     public HostPlan {
       catalogKeys = catalogKeys == null ? java.util.Map.of() : java.util.Map.copyOf(catalogKeys);
       hostKeys = List.copyOf(hostKeys);
       licensePacks = Set.copyOf(licensePacks);
       outages = List.copyOf(outages);
+      changes = List.copyOf(changes);
+    }
+
+    /** A host published with priority 0 and weight 0 that does not change. */
+    public HostPlan(String name, String domain, int port, boolean publishDns, List<HostKey> hostKeys,
+        Set<String> licensePacks, Duration activationInterval, Duration renewalInterval, List<Outage> outages,
+        java.util.Map<HostKey, String> catalogKeys) {
+      this(name, domain, port, publishDns, hostKeys, licensePacks, activationInterval, renewalInterval, outages,
+          catalogKeys, 0, 0, List.of());
+    }
+  }
+
+  /**
+   * At {@code at} (from the start), the administrator installs these license packs and host keys on the host.
+   */
+  public record HostChange(Duration at, Set<String> addLicensePacks, List<HostKey> addHostKeys) {
+    public HostChange {
+      addLicensePacks = Set.copyOf(addLicensePacks);
+      addHostKeys = List.copyOf(addHostKeys);
     }
   }
 

@@ -16,9 +16,17 @@ record ScenarioFile(
     HostFile host,
     List<GroupFile> machines,
     Map<String, MakFile> makFallback,
-    FaultsFile faults) {
+    FaultsFile faults,
+    List<HostFile> hosts,
+    String snapshots) {
 
   record FaultsFile(Double rate, Double hangRate, List<String> kinds, String until) {}
+
+  /** Without faults, further hosts or snapshots. */
+  ScenarioFile(String name, String description, Long seed, Integer days, String start, HostFile host,
+      List<GroupFile> machines, Map<String, MakFile> makFallback) {
+    this(name, description, seed, days, start, host, machines, makFallback, null, null, null);
+  }
 
   record HostFile(
       String name,
@@ -29,7 +37,13 @@ record ScenarioFile(
       List<String> licensePacks,
       String activationInterval,
       String renewalInterval,
-      List<OutageFile> outages) {}
+      List<OutageFile> outages,
+      Integer priority,
+      Integer weight,
+      List<ChangeFile> changes) {}
+
+  /** What an administrator does to a host at a time: install license packs or host keys. */
+  record ChangeFile(String at, List<String> licensePacks, List<String> hostKeys) {}
 
   record OutageFile(String from, String to) {}
 

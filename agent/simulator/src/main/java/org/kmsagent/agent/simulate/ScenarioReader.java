@@ -182,7 +182,34 @@ public final class ScenarioReader {
         problems.add("field 'start': '" + f.start() + "' is not a UTC time like 2026-01-05T08:00:00Z");
       }
     }
-    Scenario.HostPlan host = host(f.host() == null ? emptyHost() : f.host(), problems);
+    Scenario.HostPlan host = host("host", f.host() == null ? emptyHost() : f.host(), problems);
+    List<Scenario.HostPlan> hosts = new ArrayList<>(List.of(host));
+    if (f.hosts() != null) {
+      Set<String> hostNames = new LinkedHashSet<>(List.of(host.name().toLowerCase(java.util.Locale.ROOT)));
+      for (int i = 0; i < f.hosts().size(); i++) {
+        HostFile h = f.hosts().get(i);
+        String field = "hosts[" + i + "]";
+        if (h == null || h.name() == null) {
+          problems.add("field '" + field + ".name': each further host needs a name");
+          continue;
+        }
+        Scenario.HostPlan plan = host(field, h, problems);
+        if (!hostNames.add(plan.name().toLowerCase(java.util.Locale.ROOT))) {
+          problems.add("field '" + field + ".name': '" + plan.name() + "' is already a host of this scenario");
+        } else {
+          hosts.add(plan);
+        }
+      }
+    }
+    Optional<Duration> snapshots = Optional.empty();
+    if (f.snapshots() != null) {
+      Duration every = duration("snapshots", f.snapshots(), problems);
+      if (every != null && every.compareTo(Duration.ofHours(1)) < 0) {
+        problems.add("field 'snapshots': must be at least 1h, got " + f.snapshots());
+      } else if (every != null) {
+        snapshots = Optional.of(every);
+      }
+    }
     List<Scenario.MachineGroup> groups = new ArrayList<>();
     if (f.machines() == null || f.machines().isEmpty()) {
       problems.add("field 'machines': the fleet is empty; list at least one group of machines");
@@ -250,7 +277,7 @@ public final class ScenarioReader {
       throw new ScenarioException(source, problems);
     }
     return new Scenario(f.name() == null ? source : f.name(), f.description() == null ? "" : f.description().strip(),
-        seed, start, Duration.ofDays(days), host, groups, mak, faults);
+        seed, start, Duration.ofDays(days), host, groups, mak, faults, hosts, snapshots);
   }
 
   /** The {@code faults:} section: rate, hangRate, kinds, until (docs/simulate.md). */
@@ -299,15 +326,15 @@ public final class ScenarioReader {
   }
 
   private static HostFile emptyHost() {
-    return new HostFile(null, null, null, null, null, null, null, null, null);
+    return new HostFile(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
-  private Scenario.HostPlan host(HostFile h, List<String> problems) {
+  private Scenario.HostPlan host(String at, HostFile h, List<String> problems) {
     String name = h.name() == null ? "kms01.corp.example" : h.name();
     String domain = h.domain() == null ? domainOf(name) : h.domain();
     int port = h.port() == null ? KmsEndpoint.DEFAULT_PORT : h.port();
     if (port < 1 || port > 65535) {
-      problems.add("field 'host.port': must be 1-65535, got " + port);
+      problems.add("field '" + at + ".port': must be 1-65535, got " + port);
     }
     Set<String> allPacks = new LinkedHashSet<>();
     families.forEach(f -> f.catalog().licensePack().ifPresent(p -> allPacks.add(p.name())));
@@ -318,7 +345,7 @@ public final class ScenarioReader {
       for (int i = 0; i < h.licensePacks().size(); i++) {
         String p = h.licensePacks().get(i);
         if (!allPacks.contains(p)) {
-          problems.add("field 'host.licensePacks[" + i + "]': unknown license pack '" + p + "' (known: "
+          problems.add("field '" + at + ".licensePacks[" + i + "]': unknown license pack '" + p + "' (known: "
               + String.join(", ", allPacks) + ")");
         } else {
           packs.add(p);
@@ -333,20 +360,20 @@ public final class ScenarioReader {
         String k = h.hostKeys().get(i);
         Optional<HostKey> key = allHostKeys().stream().filter(x -> x.name().equalsIgnoreCase(k)).findFirst();
         if (key.isEmpty()) {
-          problems.add("field 'host.hostKeys[" + i + "]': unknown host key '" + k + "' (known: "
+          problems.add("field '" + at + ".hostKeys[" + i + "]': unknown host key '" + k + "' (known: "
               + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")");
         } else {
           keys.add(key.get());
         }
       }
     }
-    Duration ai = interval("host.activationInterval", h.activationInterval(), DEFAULT_ACTIVATION, problems);
-    Duration ri = interval("host.renewalInterval", h.renewalInterval(), DEFAULT_RENEWAL, problems);
+    Duration ai = interval(at + ".activationInterval", h.activationInterval(), DEFAULT_ACTIVATION, problems);
+    Duration ri = interval(at + ".renewalInterval", h.renewalInterval(), DEFAULT_RENEWAL, problems);
     List<Scenario.Outage> outages = new ArrayList<>();
     if (h.outages() != null) {
       for (int i = 0; i < h.outages().size(); i++) {
         OutageFile o = h.outages().get(i);
-        String field = "host.outages[" + i + "]";
+        String field = at + ".outages[" + i + "]";
         if (o == null || o.from() == null || o.to() == null) {
           problems.add("field '" + field + "': needs both 'from' and 'to'");
           continue;
@@ -363,8 +390,70 @@ public final class ScenarioReader {
         }
       }
     }
+    int priority = h.priority() == null ? 0 : h.priority();
+    int weight = h.weight() == null ? 0 : h.weight();
+    if (priority < 0 || priority > 65535) {
+      problems.add("field '" + at + ".priority': must be 0-65535, got " + priority);
+    }
+    if (weight < 0 || weight > 65535) {
+      problems.add("field '" + at + ".weight': must be 0-65535, got " + weight);
+    }
+    List<Scenario.HostChange> changes = new ArrayList<>();
+    if (h.changes() != null) {
+      Duration last = Duration.ZERO;
+      for (int i = 0; i < h.changes().size(); i++) {
+        ScenarioFile.ChangeFile c = h.changes().get(i);
+        String field = at + ".changes[" + i + "]";
+        if (c == null || c.at() == null) {
+          problems.add("field '" + field + ".at': when the change happens is required (e.g. 10d)");
+          continue;
+        }
+        Duration when = duration(field + ".at", c.at(), problems);
+        if (when == null) {
+          continue;
+        }
+        if (when.compareTo(last) < 0) {
+          problems.add("field '" + field + ".at': changes must be listed in time order");
+        }
+        last = when;
+        Set<String> addPacks = new LinkedHashSet<>();
+        for (int j = 0; c.licensePacks() != null && j < c.licensePacks().size(); j++) {
+          String p = c.licensePacks().get(j);
+          if (!allPacks.contains(p)) {
+            problems.add("field '" + field + ".licensePacks[" + j + "]': unknown license pack '" + p + "' (known: "
+                + String.join(", ", allPacks) + ")");
+          } else {
+            addPacks.add(p);
+          }
+        }
+        List<HostKey> addKeys = new ArrayList<>();
+        for (int j = 0; c.hostKeys() != null && j < c.hostKeys().size(); j++) {
+          String k = c.hostKeys().get(j);
+          Optional<HostKey> key = allHostKeys().stream().filter(x -> x.name().equalsIgnoreCase(k)).findFirst();
+          if (key.isEmpty()) {
+            problems.add("field '" + field + ".hostKeys[" + j + "]': unknown host key '" + k + "' (known: "
+                + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")");
+          } else {
+            addKeys.add(key.get());
+          }
+        }
+        if (h.hostKeys() == null) {
+          // Keys left to the defaults: installing a pack brings the host key that needs it, as the administrator
+          // enters it right after the pack (the newest such key).
+          for (String p : addPacks) {
+            allHostKeys().stream().filter(k -> k.licensePack().filter(p::equals).isPresent())
+                .max(Comparator.comparingInt(HostKey::generation))
+                .filter(k -> !addKeys.contains(k) && !keys.contains(k)).ifPresent(addKeys::add);
+          }
+        }
+        if (addPacks.isEmpty() && addKeys.isEmpty()) {
+          problems.add("field '" + field + "': installs nothing; give licensePacks and/or hostKeys");
+        }
+        changes.add(new Scenario.HostChange(when, addPacks, addKeys));
+      }
+    }
     return new Scenario.HostPlan(name, domain, port, h.publishDns() == null || h.publishDns(), keys, packs,
-        ai == null ? DEFAULT_ACTIVATION : ai, ri == null ? DEFAULT_RENEWAL : ri, outages, catalogKeys());
+        ai == null ? DEFAULT_ACTIVATION : ai, ri == null ? DEFAULT_RENEWAL : ri, outages, catalogKeys(), priority, weight, changes);
   }
 
   /** Every host key the loaded families declare, with the class of the family declaring it. */

@@ -266,7 +266,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     String fleet = String.format(Locale.ROOT, "%d clients, %d servers, %d Office 2010 PCs, %d Office 2013 PCs",
         n(clients), n(servers), n(office2010), n(office2013));
-    return new ScenarioFile("Fleet from flags", fleet, seed, days, null, null, groups, null, null);
+    return new ScenarioFile("Fleet from flags", fleet, seed, days, null, null, groups, null, null, null, null);
   }
 
   /** Each group of a fleet by flags arrives within one 8-hour working day, evenly spaced (at least 1 s apart). */

@@ -30,6 +30,7 @@ import org.kmsagent.agent.scheduler.VirtualClockScheduler;
 import org.kmsagent.api.LicenseStatus;
 import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingStack;
+import org.kmsagent.api.HostKey;
 import org.kmsagent.api.Sku;
 
 /**
@@ -68,6 +69,7 @@ public final class SimulationLab {
     }
   }
   private final List<FaultyStack> faulty = new ArrayList<>();
+  private final Map<String, KmsHost> labHosts = new LinkedHashMap<>();
 
   /** One machine × product and its loop. */
   private static final class Member {
@@ -109,7 +111,7 @@ public final class SimulationLab {
 
   /** Runs the whole scenario and returns its summary. */
   public LabSummary run(Progress progress) throws Exception {
-    KmsHost host = setUp();
+    setUp();
     try {
       long days = scenario.length().toDays();
       Instant start = scenario.start();
@@ -119,10 +121,13 @@ public final class SimulationLab {
       }
       return summary();
     } finally {
-      if (host instanceof org.kmsagent.agent.host.LedgerKmsHost ledgerHost) {
-        ledgerHost.ledger().close();
-      } else if (host instanceof AutoCloseable closeable) {
-        closeable.close();
+      for (KmsHost host : labHosts.values()) {
+        KmsHost inner = host instanceof ChangingHost c ? c.current : host;
+        if (inner instanceof org.kmsagent.agent.host.LedgerKmsHost ledgerHost) {
+          ledgerHost.ledger().close();
+        } else if (inner instanceof AutoCloseable closeable) {
+          closeable.close();
+        }
       }
     }
   }
@@ -146,29 +151,38 @@ public final class SimulationLab {
         .map(m -> m.machineName + "/" + m.product.sku().name()).toList();
   }
 
+  /**
+   * A host whose configuration an administrator changes during the run (a license pack installed on day 10): the
+   * model is rebuilt over the same ledger, so every count it holds is kept (as {@code HostRole} does in the daemon).
+   */
+  private static final class ChangingHost implements KmsHost {
+    volatile KmsHost current;
+
+    ChangingHost(KmsHost current) {
+      this.current = current;
+    }
+
+    @Override
+    public String name() {
+      return current.name();
+    }
+
+    @Override
+    public org.kmsagent.agent.host.KmsResponse handle(org.kmsagent.agent.host.KmsRequest request, Instant now) {
+      return current.handle(request, now);
+    }
+  }
+
   /** The lab's scheduler (tests drive it step by step). */
   VirtualClockScheduler scheduler() {
     return scheduler;
   }
 
-  private KmsHost setUp() throws Exception {
-    Scenario.HostPlan plan = scenario.host();
-    KmsHost host = hosts.create(plan);
-    world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, plan.hostKeys(),
-        plan.licensePacks()));
-    if (plan.publishDns()) {
-      // Manual/dynamic record: _vlmcs._tcp, priority 0, weight 0 (docs/kms-rules.md §2.6).
-      world.dns().publish(plan.domain(), new SimulatedDns.SrvRecord(plan.name(), plan.port(), 0, 0));
+  private void setUp() throws Exception {
+    for (Scenario.HostPlan plan : scenario.hosts()) {
+      setUpHost(plan);
     }
-    for (Scenario.Outage o : plan.outages()) {
-      Instant from = scenario.start().plus(o.from());
-      Instant to = scenario.start().plus(o.to());
-      world.network().addOutage(plan.name(), from, to);
-      scheduler.schedule(from, () -> sink.accept(LabEvent.lab(from, "host-down", "", "", OptionalInt.empty(),
-          OptionalInt.empty(), Optional.of(plan.name()))));
-      scheduler.schedule(to, () -> sink.accept(LabEvent.lab(to, "host-up", "", "", OptionalInt.empty(),
-          OptionalInt.empty(), Optional.of(plan.name()))));
-    }
+    scenario.snapshots().ifPresent(every -> scheduleSnapshot(scenario.start().plus(every), every));
     Set<LoadedFamily> used = new java.util.LinkedHashSet<>();
     scenario.groups().forEach(g -> g.products().forEach(p -> used.add(p.family())));
     for (LoadedFamily f : used) {
@@ -215,7 +229,67 @@ public final class SimulationLab {
         g.leave().ifPresent(l -> scheduler.schedule(scenario.start().plus(l), () -> leave(name, mine)));
       }
     }
-    return host;
+  }
+
+  private void setUpHost(Scenario.HostPlan plan) throws Exception {
+    KmsHost created = hosts.create(plan);
+    KmsHost host = plan.changes().isEmpty() ? created : new ChangingHost(created);
+    labHosts.put(plan.name(), host);
+    world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, plan.hostKeys(),
+        plan.licensePacks()));
+    if (plan.publishDns()) {
+      // _vlmcs._tcp with the plan's priority and weight (0 and 0 unless set, kms-rules.md §2.6).
+      world.dns().publish(plan.domain(), new SimulatedDns.SrvRecord(plan.name(), plan.port(), plan.priority(),
+          plan.weight()));
+    }
+    for (Scenario.Outage o : plan.outages()) {
+      Instant from = scenario.start().plus(o.from());
+      Instant to = scenario.start().plus(o.to());
+      world.network().addOutage(plan.name(), from, to);
+      scheduler.schedule(from, () -> sink.accept(LabEvent.lab(from, "host-down", "", "", OptionalInt.empty(),
+          OptionalInt.empty(), Optional.of(plan.name()))));
+      scheduler.schedule(to, () -> sink.accept(LabEvent.lab(to, "host-up", "", "", OptionalInt.empty(),
+          OptionalInt.empty(), Optional.of(plan.name()))));
+    }
+    List<HostKey> keys = new ArrayList<>(plan.hostKeys());
+    Set<String> packs = new java.util.LinkedHashSet<>(plan.licensePacks());
+    for (Scenario.HostChange c : plan.changes()) {
+      Instant at = scenario.start().plus(c.at());
+      scheduler.schedule(at, () -> {
+        ChangingHost ch = (ChangingHost) host;
+        c.addHostKeys().stream().filter(k -> !keys.contains(k)).forEach(keys::add);
+        packs.addAll(c.addLicensePacks());
+        if (!(ch.current instanceof org.kmsagent.agent.host.LedgerKmsHost model)) {
+          throw new IllegalStateException("host " + plan.name() + " cannot change: it is not the host model");
+        }
+        ch.current = new org.kmsagent.agent.host.LedgerKmsHost(new org.kmsagent.agent.host.HostConfig(
+            plan.name(), List.copyOf(keys), Set.copyOf(packs), model.config().settings()), model.ledger());
+        world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, List.copyOf(keys),
+            Set.copyOf(packs)));
+        sink.accept(LabEvent.lab(at, "host-changed", "", "", OptionalInt.empty(), OptionalInt.empty(),
+            Optional.of(plan.name())));
+      });
+    }
+  }
+
+  /** Every {@code every}: each host model's count per pool, as {@code host-status} events (pool, count). */
+  private void scheduleSnapshot(Instant at, Duration every) {
+    scheduler.schedule(at, () -> {
+      for (Map.Entry<String, KmsHost> e : labHosts.entrySet()) {
+        KmsHost h = e.getValue() instanceof ChangingHost c ? c.current : e.getValue();
+        if (h instanceof org.kmsagent.agent.host.LedgerKmsHost model) {
+          for (String pool : new TreeSet<>(model.poolIds())) {
+            sink.accept(LabEvent.lab(at, "host-status", "", pool, OptionalInt.of(model.count(pool, at)),
+                OptionalInt.empty(), Optional.of(e.getKey())));
+          }
+        }
+      }
+      Instant next = at.plus(every);
+      if (next.isBefore(scenario.start().plus(scenario.length())) || next.equals(scenario.start()
+          .plus(scenario.length()))) {
+        scheduleSnapshot(next, every);
+      }
+    });
   }
 
   private static UUID randomCmid(SplittableRandom rng) {

@@ -55,17 +55,25 @@ final class TimelinePrinter implements Consumer<LabEvent> {
     if (!s.description().isEmpty()) {
       s.description().lines().forEach(l -> out.println("  " + l));
     }
-    Scenario.HostPlan h = s.host();
-    out.println("KMS host: " + h.name() + ":" + h.port() + (h.publishDns() ? ", SRV record in " + h.domain()
-        : ", no DNS publishing") + "; intervals: activation " + Durations.format(h.activationInterval())
-        + ", renewal " + Durations.format(h.renewalInterval()));
-    out.println("  host keys: " + (h.hostKeys().isEmpty() ? "none"
-        : h.hostKeys().stream().map(HostKey::name).collect(Collectors.joining(", "))));
-    out.println("  license packs: " + (h.licensePacks().isEmpty() ? "none"
-        : h.licensePacks().stream().sorted().collect(Collectors.joining(", "))));
-    for (Scenario.Outage o : h.outages()) {
-      out.println("  outage: " + stamp(start.plus(o.from())) + " to " + stamp(start.plus(o.to())));
+    for (Scenario.HostPlan h : s.hosts()) {
+      out.println("KMS host: " + h.name() + ":" + h.port() + (h.publishDns() ? ", SRV record in " + h.domain()
+          + (h.priority() != 0 || h.weight() != 0 ? " (priority " + h.priority() + ", weight " + h.weight() + ")"
+          : "") : ", no DNS publishing") + "; intervals: activation " + Durations.format(h.activationInterval())
+          + ", renewal " + Durations.format(h.renewalInterval()));
+      out.println("  host keys: " + (h.hostKeys().isEmpty() ? "none"
+          : h.hostKeys().stream().map(HostKey::name).collect(Collectors.joining(", "))));
+      out.println("  license packs: " + (h.licensePacks().isEmpty() ? "none"
+          : h.licensePacks().stream().sorted().collect(Collectors.joining(", "))));
+      for (Scenario.Outage o : h.outages()) {
+        out.println("  outage: " + stamp(start.plus(o.from())) + " to " + stamp(start.plus(o.to())));
+      }
+      for (Scenario.HostChange c : h.changes()) {
+        out.println("  " + stamp(start.plus(c.at())) + ": installs " + java.util.stream.Stream.concat(
+            c.addLicensePacks().stream().sorted(), c.addHostKeys().stream().map(HostKey::name))
+            .collect(Collectors.joining(", ")));
+      }
     }
+    s.snapshots().ifPresent(every -> out.println("Host status every " + Durations.format(every)));
     out.println("Fleet:");
     for (Scenario.MachineGroup g : s.groups()) {
       String names = g.count() == 1 ? g.machineName(0) : g.machineName(0) + " .. " + g.machineName(g.count() - 1);
@@ -100,6 +108,10 @@ final class TimelinePrinter implements Consumer<LabEvent> {
     switch (e.event()) {
       case "host-down" -> line(e, "", "", "KMS host " + e.host().orElse("") + " unreachable (outage starts)");
       case "host-up" -> line(e, "", "", "KMS host " + e.host().orElse("") + " reachable again");
+      case "host-changed" -> line(e, "", "", "KMS host " + e.host().orElse("") + ": the administrator installed what"
+          + " the scenario lists for this time (see the header)");
+      case "host-status" -> line(e, "", "", "KMS host " + e.host().orElse("") + " pool " + e.pool() + ": count "
+          + e.count().getAsInt());
       case "threshold-reached" -> line(e, "", "", "pool " + e.pool() + ": count " + e.count().getAsInt()
           + " reached threshold " + e.required().getAsInt());
       case "below-threshold" -> line(e, "", "", "pool " + e.pool() + ": count " + e.count().getAsInt()

@@ -62,13 +62,14 @@ class H2ActivationLedgerTest {
     H2ActivationLedger.openFile(file).close();
     try (Connection c = DriverManager.getConnection(H2ActivationLedger.fileUrl(file.toString()), "sa", "");
         Statement st = c.createStatement()) {
-      st.execute("INSERT INTO schema_version (version, applied_at) VALUES (2, CURRENT_TIMESTAMP)");
+      st.execute("INSERT INTO schema_version (version, applied_at) VALUES (" + (H2ActivationLedger.SCHEMA_VERSION + 1)
+          + ", CURRENT_TIMESTAMP)");
     }
 
     assertThatThrownBy(() -> H2ActivationLedger.openFile(file))
         .isInstanceOf(LedgerException.class)
         .hasMessageContaining("newer.mv.db")
-        .hasMessageContaining("schema version 2");
+        .hasMessageContaining("schema version " + (H2ActivationLedger.SCHEMA_VERSION + 1));
   }
 
   @Test

@@ -1,0 +1,62 @@
+package org.kmsagent.agent.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.host.GenuineHostView;
+import org.kmsagent.agent.licensing.eventlog.WevtapiDouble;
+
+/**
+ * A real agent with {@code host.mode: watch} over the gcc-built Event Log double: it reads the host's log at start,
+ * serves the clients in its view, publishes {@code watched-host}, and after a restart and a cleared log still holds
+ * every request it read.
+ */
+class WatchedHostIT {
+  private static final String WIN11 = "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c";
+  @TempDir Path dir;
+
+  private static String request(long id, Instant at, String fqdn, String cmid) {
+    return WevtapiDouble.request(id, at, fqdn, cmid, 25, 2, 43_000, WIN11);
+  }
+
+  private static GenuineHostView view(LiveFixture f) {
+    return f.agent.watchedHost().orElseThrow();
+  }
+
+  @Test
+  void theAgentFollowsTheHostsLogAcrossARestartAndAClearedLog() throws Exception {
+    WevtapiDouble log = WevtapiDouble.load();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    log.append(1, request(1, now.minus(Duration.ofDays(2)), "pc-a.contoso.com", "aaaaaaaa-0000-4000-8000-0000000000a1"));
+    log.append(2, request(2, now.minus(Duration.ofDays(1)), "pc-b.contoso.com", "bbbbbbbb-0000-4000-8000-0000000000b2"));
+    log.append(3, "<Event><System><EventRecordID>3</EventRecordID></System>"); // torn
+
+    try (LiveFixture f = LiveFixture.start(dir, "host.enabled=true", "host.mode=watch")) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> view(f).clients().size() == 2);
+      GenuineHostView v = view(f);
+      assertThat(v.clients()).extracting(GenuineHostView.Client::name)
+          .containsExactly("pc-b.contoso.com", "pc-a.contoso.com");
+      assertThat(v.malformedEvents()).isEqualTo(1);
+      assertThat(v.countersError()).as("no SLC with the simulated stack").contains("SLC");
+      assertThat(v.eventLogError()).isNull();
+      assertThat(f.agent.banner()).anyMatch(l -> l.contains("watching the genuine host"));
+      assertThat(f.agent.host().enabled()).as("nothing is modelled").isFalse();
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.events().stream()
+          .anyMatch(e -> e.getString("type").equals("watched-host")));
+    }
+
+    log.control.wevt_clear();
+    log.append(1, request(1, now.minus(Duration.ofHours(1)), "pc-c.contoso.com", "cccccccc-0000-4000-8000-0000000000c3"));
+    try (LiveFixture f = LiveFixture.start(dir, "host.enabled=true", "host.mode=watch")) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> view(f).clients().size() == 3);
+      assertThat(view(f).observedRequests()).as("each request once, the cleared ones kept").isEqualTo(3);
+    }
+    assertThat(log.control.wevt_open_handles()).isZero();
+  }
+}

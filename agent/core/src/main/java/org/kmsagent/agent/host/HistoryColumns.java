@@ -107,7 +107,10 @@ final class HistoryColumns {
   /** Host time of the record at {@code index} (0-based). */
   Instant hostTime(int index) {
     HistoryRecord odd = irregular.isEmpty() ? null : irregular.get(index);
-    return odd != null ? odd.hostTime() : Instant.ofEpochMilli(chunks.get(index >>> CHUNK_BITS).hostMillis[index & MASK]);
+    if (odd != null) {
+      return odd.hostTime();
+    }
+    return Instant.ofEpochMilli(chunks.get(index >>> CHUNK_BITS).hostMillis[index & MASK]);
   }
 
   /** The record at {@code index} (0-based), with the given sequence number. */

@@ -2,7 +2,10 @@ package org.kmsagent.agent.renewal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -22,7 +25,13 @@ import org.kmsagent.api.KeyChannel;
 import org.kmsagent.api.LicenseState;
 import org.kmsagent.api.LicenseStatus;
 import org.kmsagent.api.LicensingException;
+import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.LicensingStack;
+import org.kmsagent.api.ProductFamily;
+import org.kmsagent.api.ProductKey;
+import org.kmsagent.api.Sku;
+import org.kmsagent.api.SkuCatalog;
+import org.kmsagent.api.WindowsVersion;
 
 /**
  * The schedule Windows follows for one installed product on one machine (docs/kms-rules.md §2.3), driven through the
@@ -61,6 +70,8 @@ public final class RenewalLoop implements Runnable {
   private final String familyId;
   private final String poolId;
   private final HandlerShape shape;
+  private final ActivationHandler handler;
+  private final Sku sku;
 
   private InstalledProduct product;
   private LicenseStatus lastStatus;
@@ -86,10 +97,12 @@ public final class RenewalLoop implements Runnable {
     this.skuId = Objects.requireNonNull(skuId, "skuId");
     this.makPolicy = Objects.requireNonNull(makPolicy, "makPolicy");
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.skuName = family.catalog().bySkuId(skuId).map(s -> s.name()).orElse(skuId.toString());
+    this.sku = family.catalog().bySkuId(skuId).orElse(null);
+    this.skuName = sku != null ? sku.name() : skuId.toString();
     this.familyId = family.id();
     this.poolId = family.countPool().id();
-    this.shape = HandlerShape.of(family);
+    this.handler = handlerOf(family);
+    this.shape = HandlerShape.of(handler);
   }
 
   /**
@@ -97,30 +110,32 @@ public final class RenewalLoop implements Runnable {
    * class. A default method only forwards to the licensing stack, so calling the stack directly is the same call
    * without entering plugin code.
    */
-  private record HandlerShape(boolean defaultStatus, boolean defaultActivate, boolean defaultRenew) {
-    private static final HandlerShape PLUGIN_CODE = new HandlerShape(false, false, false);
+  private record HandlerShape(boolean defaultStatus, boolean defaultActivate, boolean defaultRenew,
+      boolean defaultSetUp) {
+    private static final HandlerShape PLUGIN_CODE = new HandlerShape(false, false, false, false);
     private static final ClassValue<HandlerShape> BY_CLASS = new ClassValue<>() {
       @Override
       protected HandlerShape computeValue(Class<?> type) {
         boolean status = isDefault(type, "status");
         boolean activate = isDefault(type, "activate");
-        return new HandlerShape(status, activate, activate && isDefault(type, "renew"));
+        boolean setUp = isDefault(type, "findInstalled", LicensingStack.class, ProductFamily.class, SkuCatalog.class)
+            && isDefault(type, "installGvlk", LicensingStack.class, InstalledProduct.class, SkuCatalog.class)
+            && isDefault(type, "installKey", LicensingStack.class, InstalledProduct.class, ProductKey.class);
+        return new HandlerShape(status, activate, activate && isDefault(type, "renew"), setUp);
       }
     };
 
-    static HandlerShape of(LoadedFamily family) {
-      try {
-        ActivationHandler h = family.extension().activationHandler();
-        return h == null ? PLUGIN_CODE : BY_CLASS.get(h.getClass());
-      } catch (RuntimeException | LinkageError e) {
-        return PLUGIN_CODE; // the plugin fails when asked: every call goes through LoadedFamily.call, which says so
-      }
+    static HandlerShape of(ActivationHandler h) {
+      return h == null ? PLUGIN_CODE : BY_CLASS.get(h.getClass());
     }
 
     private static boolean isDefault(Class<?> type, String method) {
+      return isDefault(type, method, LicensingStack.class, InstalledProduct.class);
+    }
+
+    private static boolean isDefault(Class<?> type, String method, Class<?>... parameters) {
       try {
-        return type.getMethod(method, LicensingStack.class, InstalledProduct.class).getDeclaringClass()
-            == ActivationHandler.class;
+        return type.getMethod(method, parameters).getDeclaringClass() == ActivationHandler.class;
       } catch (NoSuchMethodException | SecurityException e) {
         return false;
       }
@@ -264,7 +279,7 @@ public final class RenewalLoop implements Runnable {
 
   private boolean setUp() {
     try {
-      product = family.call((f, h) -> {
+      product = shape.defaultSetUp() ? setUpDirect() : family.call((f, h) -> {
         List<InstalledProduct> installed = h.findInstalled(stack, family.catalog());
         InstalledProduct p = installed.stream().filter(i -> i.skuId().equals(skuId)).findFirst().orElse(null);
         if (p != null && p.channel() != KeyChannel.VOLUME_MAK && h.installGvlk(stack, p, family.catalog())) {
@@ -285,6 +300,66 @@ public final class RenewalLoop implements Runnable {
     // docs/kms-rules.md §4) are told apart by it.
     skuName = product.name();
     return true;
+  }
+
+  /**
+   * What {@link #setUp} asks of the handler when its findInstalled, installGvlk and installKey are the API's
+   * defaults, done here against the SKU resolved at construction instead of scanning the catalog per call: find the
+   * product, and install its GVLK unless it holds it already (or a MAK). The one plugin call left, which licensing
+   * service holds the family, is made once per handler and Windows version.
+   */
+  private LicensingService service;
+
+  private InstalledProduct setUpDirect() throws LicensingException {
+    if (sku == null) {
+      return null; // not in the family's catalog: the default findInstalled finds nothing either
+    }
+    LicensingService service = serviceOf(family, stack.windowsVersion());
+    InstalledProduct p = direct(() -> findDirect(service));
+    if (p != null && p.channel() != KeyChannel.VOLUME_MAK) {
+      ProductKey gvlk = sku.gvlk();
+      boolean holdsIt = p.channel() == KeyChannel.VOLUME_GVLK
+          && p.partialProductKey().filter(gvlk.lastFive()::equals).isPresent();
+      if (!holdsIt) {
+        InstalledProduct target = p;
+        direct(() -> {
+          stack.installProductKey(target.service(), gvlk);
+          return null;
+        });
+        emit(Kind.GVLK_INSTALLED, Optional.empty(), ActivationResult.of(HResult.S_OK), Optional.empty());
+        p = direct(() -> findDirect(service));
+      }
+    }
+    return p;
+  }
+
+  private InstalledProduct findDirect(LicensingService service) throws LicensingException {
+    for (InstalledProduct i : stack.installedProducts(service, family.applicationId())) {
+      if (i.skuId().equals(skuId)) {
+        return i;
+      }
+    }
+    return null;
+  }
+
+  /** The family's handler, or null when the plugin fails to give one (then every call goes through call()). */
+  private static ActivationHandler handlerOf(LoadedFamily family) {
+    try {
+      return family.call((f, h) -> h);
+    } catch (LicensingException | PluginFailure e) {
+      return null; // LoadedFamily.call reports the plugin's failure on the loop's first call
+    }
+  }
+
+  /**
+   * Which licensing service holds the family on this machine's Windows version: a fact of the family's catalog (which
+   * the handler may override), asked once per loop, since a loop serves one product on one machine.
+   */
+  private LicensingService serviceOf(LoadedFamily family, WindowsVersion windows) throws LicensingException {
+    if (service == null) {
+      service = family.licensingService(windows);
+    }
+    return service;
   }
 
   private InstalledProduct refind(org.kmsagent.api.ActivationHandler h, org.kmsagent.api.ProductFamily f)

@@ -159,8 +159,8 @@ public final class SimulateCommand implements Callable<Integer> {
       }
       out.flush();
       err.printf(Locale.ROOT, "kms-agent simulate: the simulation ran out of memory (heap limit %,d MB). Give it more"
-          + " with KMSAGENT_JAVA_OPTS=-Xmx2g (a million machines for a year need about -Xmx8g), or simulate fewer machines or"
-          + " days.%n",
+          + " with KMSAGENT_JAVA_OPTS=-Xmx2g (a million machines for a year need about -Xmx8g), or simulate fewer"
+          + " machines or days.%n",
           Runtime.getRuntime().maxMemory() >> 20);
       err.flush();
       return 1;

@@ -112,7 +112,7 @@ public final class FleetBenchmark implements Benchmark {
         Role.NONE, null, null, null, agents + 16, 120);
     FleetConfig fleet = new FleetConfig(null, null, null, null, null, null, null, null,
         new FleetConfig.ClusterConfig("fleet-bench-" + UUID.randomUUID(), List.of("127.0.0.1:" + hz),
-            List.of("127.0.0.1"), hz, "127.0.0.1"));
+            List.of("127.0.0.1"), hz, "127.0.0.1"), true); // thousands of simulated agents share one token
     AgentConfig config = new AgentConfig(null, null, dir.resolve("hub").toString(), null, bridge, null, fleet);
     return HubServer.start(config, "bench-hub", Clock.systemUTC());
   }

@@ -103,6 +103,7 @@ class FleetIT {
         "    - {name: agents, token: " + AGENT_TOKEN + ", role: read}",
         "    - {name: ops, token: " + OPS_TOKEN + ", role: admin}",
         "fleet:",
+        "  allowSharedAgentTokens: true",
         "  cluster:",
         "    name: " + cluster,
         "    port: " + hzPort,

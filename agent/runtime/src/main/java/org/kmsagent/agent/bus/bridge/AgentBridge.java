@@ -29,6 +29,7 @@ public final class AgentBridge {
   private final TlsMaterial tls;
   private final BridgeAccess access;
   private final AtomicInteger connections = new AtomicInteger();
+  private final java.util.Set<BridgeConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private NetServer server;
 
   /**
@@ -71,7 +72,13 @@ public final class AgentBridge {
         socket.end(Frames.encode(Frames.error("too_many_connections")));
         return;
       }
-      new BridgeConnection(vertx, socket, access, config, connections::decrementAndGet).start();
+      BridgeConnection[] self = new BridgeConnection[1];
+      self[0] = new BridgeConnection(vertx, socket, access, config, () -> {
+        connections.decrementAndGet();
+        open.remove(self[0]);
+      });
+      open.add(self[0]);
+      self[0].start();
     });
     return server.listen().map(s -> this);
   }
@@ -89,6 +96,14 @@ public final class AgentBridge {
   /** Clients connected now. */
   public int connectionCount() {
     return connections.get();
+  }
+
+  /**
+   * Checks every connected agent's credential again; those no longer valid (revoked, re-issued) are closed. Call
+   * after the credentials changed.
+   */
+  public void revalidate() {
+    open.forEach(BridgeConnection::revalidate);
   }
 
   /** Stops listening and closes every connection. */

@@ -32,6 +32,8 @@ final class BridgeConnection {
    * until replies have gone out, so a client that pipelines without reading cannot make the agent queue without bound.
    */
   static final int MAX_IN_FLIGHT = 32;
+  private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of(BridgeCaller.HEADER_CLIENT,
+      BridgeCaller.HEADER_ROLE, BridgeCaller.HEADER_AGENT);
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -41,6 +43,11 @@ final class BridgeConnection {
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final Runnable onClosed;
   private boolean authenticated;
+  private io.vertx.core.Context context;
+  /** Who this connection authenticated as first; every later frame must be the same client. */
+  private BridgeCaller caller;
+  /** The credential it used, to check again before delivering to its registrations (a revoked agent hears no more). */
+  private String token;
   private int inFlight;
   private boolean paused;
   private boolean closed;
@@ -55,6 +62,7 @@ final class BridgeConnection {
   }
 
   void start() {
+    context = vertx.getOrCreateContext();
     socket.handler(this::received);
     socket.exceptionHandler(t -> {
       LOG.debug("bridge: connection {} failed: {}", socket.remoteAddress(), t.toString());
@@ -67,6 +75,25 @@ final class BridgeConnection {
     vertx.setTimer(AUTH_DEADLINE_MS, id -> {
       if (!authenticated && !closed) {
         closeWith("auth_timeout");
+      }
+    });
+  }
+
+  /**
+   * Checks the connection's credential again (from any thread): one that no longer authenticates as the same client
+   * (revoked, re-issued) closes the connection at once.
+   */
+  void revalidate() {
+    io.vertx.core.Context c = context;
+    if (c == null) {
+      return;
+    }
+    c.runOnContext(v -> {
+      if (!closed && caller != null && caller.isAgent()
+          && access.authenticate(token).filter(x -> x.name().equals(caller.name())).isEmpty()) {
+        LOG.warn("bridge: client '{}' from {}: credential no longer valid; closing", caller.name(),
+            socket.remoteAddress());
+        closeWith("not_authorised");
       }
     });
   }
@@ -115,8 +142,15 @@ final class BridgeConnection {
     String replyAddress = frame.getValue("replyAddress") instanceof String s ? s : null;
     JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
     Object rawToken = headers.getValue("token");
-    Optional<BridgeAccess.Client> client =
+    Optional<BridgeCaller> client =
         rawToken == null || rawToken instanceof String ? access.authenticate((String) rawToken) : Optional.empty();
+    if (client.isPresent() && caller != null && !caller.name().equals(client.get().name())) {
+      // One connection, one identity: a second credential on the same socket would blur who did what.
+      LOG.warn("bridge: {} from {} refused: connection authenticated as '{}' presented another credential ('{}')",
+          printable(type), socket.remoteAddress(), caller.name(), client.get().name());
+      closeWith("not_authorised");
+      return;
+    }
     if (client.isEmpty()) {
       // Refuse and hang up: a guesser must reconnect (TLS handshake included) for every try.
       LOG.warn("bridge: {} from {} refused: {}", printable(type), socket.remoteAddress(),
@@ -128,6 +162,10 @@ final class BridgeConnection {
       return;
     }
     authenticated = true;
+    if (caller == null) {
+      caller = client.get();
+      token = (String) rawToken;
+    }
     if (address == null) {
       write(Frames.error("missing_address"));
       return;
@@ -141,7 +179,7 @@ final class BridgeConnection {
     }
   }
 
-  private void send(BridgeAccess.Client client, String address, String replyAddress, Object body,
+  private void send(BridgeCaller client, String address, String replyAddress, Object body,
       JsonObject headers) {
     Optional<Role> needed = access.sendRole(client, address);
     if (needed.isEmpty() || !client.role().covers(needed.get())) {
@@ -156,9 +194,13 @@ final class BridgeConnection {
       return;
     }
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.requestTimeoutSeconds() * 1000L)
-        .addHeader("client", client.name()).addHeader("role", client.role().id());
+        .addHeader(BridgeCaller.HEADER_CLIENT, client.name()).addHeader(BridgeCaller.HEADER_ROLE, client.role().id());
+    if (client.isAgent()) {
+      options.addHeader(BridgeCaller.HEADER_AGENT, client.agentId());
+    }
     headers.forEach(e -> {
-      if (!"token".equals(e.getKey()) && e.getValue() instanceof String v) {
+      // Who the client is comes from its credential only: it cannot set these headers itself.
+      if (!"token".equals(e.getKey()) && !RESERVED_HEADERS.contains(e.getKey()) && e.getValue() instanceof String v) {
         options.addHeader(e.getKey(), v);
       }
     });
@@ -187,8 +229,10 @@ final class BridgeConnection {
     });
   }
 
-  private void register(BridgeAccess.Client client, String address) {
+  private void register(BridgeCaller client, String address) {
     if (!access.mayRegister(client, address) || !client.role().covers(Role.READ)) {
+      LOG.warn("bridge: client '{}' ({}) from {} refused registration on {}", client.name(), client.role().id(),
+          socket.remoteAddress(), printable(address));
       write(Frames.error("access_denied"));
       return;
     }
@@ -197,6 +241,13 @@ final class BridgeConnection {
       return;
     }
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, msg -> {
+      if (client.isAgent() && access.authenticate(token).filter(c -> c.name().equals(client.name())).isEmpty()) {
+        // The credential was revoked (or re-issued) since: this connection hears nothing more.
+        LOG.warn("bridge: client '{}' from {}: credential no longer valid; closing", client.name(),
+            socket.remoteAddress());
+        closeWith("not_authorised");
+        return;
+      }
       if (socket.writeQueueFull()) {
         // A client that does not read its events must not make the agent hold them without bound.
         LOG.warn("bridge: client '{}' does not keep up with {}; closing", client.name(), address);

@@ -89,6 +89,7 @@ class DashboardBrowserIT {
         "metrics: {enabled: true, port: 0}",
         "dashboard: {enabled: true, port: 0}",
         "fleet:",
+        "  allowSharedAgentTokens: true",
         "  cluster:",
         "    name: dashboard-it-" + UUID.randomUUID(),
         "    port: " + hz,

@@ -135,6 +135,11 @@ public final class CtlCommand implements Runnable {
       out.flush();
       return code;
     } catch (BridgeFailure f) {
+      if (f.capacity()) {
+        err.println("kms-agent ctl: " + agent + " has no connection free for this client (" + f.getMessage()
+            + "); try again later, or ask its operator about bridge.maxConnections*");
+        return NO_ACCESS;
+      }
       err.println("kms-agent ctl: the agent refused: " + f.getMessage() + " (code " + f.code() + ")");
       return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
     } catch (IOException e) {

@@ -68,7 +68,8 @@ public final class HubServer implements AutoCloseable {
       outbound.add(FleetAddresses.ALL_AGENTS);
       outbound.add(FleetAddresses.AGENT_PREFIX + "*");
       BridgeConfig hubBridge = new BridgeConfig(b.enabled(), b.host(), b.port(), b.tls(), b.tokens(), b.anonymous(),
-          b.inbound(), outbound, b.maxFrameBytes(), b.maxConnections(), b.requestTimeoutSeconds());
+          b.inbound(), outbound, b.maxFrameBytes(), b.maxConnections(), b.requestTimeoutSeconds(),
+          b.maxConnectionsPerToken(), b.maxConnectionsPerAddress(), b.idleTimeoutSeconds());
       AgentCredentials credentials = new AgentCredentials(dataDir.resolve("fleet-credentials.json"), clock);
       vertx.deployVerticle(credentials).await(30, TimeUnit.SECONDS);
       boolean shared = config.fleet().allowSharedAgentTokens();

@@ -42,6 +42,9 @@ final class BridgeConnection {
   private final FrameDecoder decoder;
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final Runnable onClosed;
+  private final ConnectionLimits limits;
+  /** Whether this connection holds a slot of its client's share (released when it closes). */
+  private boolean holdsClientSlot;
   private boolean authenticated;
   private io.vertx.core.Context context;
   /** Who this connection authenticated as first; every later frame must be the same client. */
@@ -52,7 +55,9 @@ final class BridgeConnection {
   private boolean paused;
   private boolean closed;
 
-  BridgeConnection(Vertx vertx, NetSocket socket, BridgeAccess access, BridgeConfig config, Runnable onClosed) {
+  BridgeConnection(Vertx vertx, NetSocket socket, BridgeAccess access, BridgeConfig config, ConnectionLimits limits,
+      Runnable onClosed) {
+    this.limits = limits;
     this.onClosed = onClosed;
     this.vertx = vertx;
     this.socket = socket;
@@ -69,6 +74,9 @@ final class BridgeConnection {
       close();
     });
     socket.closeHandler(v -> {
+      if (!closed && authenticated) {
+        LOG.debug("bridge: connection {} ('{}') closed", socket.remoteAddress(), caller == null ? "?" : caller.name());
+      }
       cleanUp();
       onClosed.run();
     });
@@ -163,6 +171,17 @@ final class BridgeConnection {
     }
     authenticated = true;
     if (caller == null) {
+      if (!limits.admitClient(client.get())) {
+        LOG.warn("bridge: refused client '{}' from {}: it holds its share of connections already "
+            + "(bridge.maxConnectionsPerToken)", client.get().name(), socket.remoteAddress());
+        if (replyAddress != null) {
+          write(Frames.failure(address, replyAddress, BusCodes.UNAVAILABLE, "RECIPIENT_FAILURE",
+              "too_many_connections_for_token"));
+        }
+        closeWith("too_many_connections_for_token");
+        return;
+      }
+      holdsClientSlot = true;
       caller = client.get();
       token = (String) rawToken;
     }
@@ -301,6 +320,10 @@ final class BridgeConnection {
 
   private void cleanUp() {
     closed = true;
+    if (holdsClientSlot) {
+      holdsClientSlot = false;
+      limits.releaseClient(caller);
+    }
     registrations.values().forEach(MessageConsumer::unregister);
     registrations.clear();
   }

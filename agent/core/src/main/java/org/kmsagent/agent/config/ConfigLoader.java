@@ -36,7 +36,13 @@ public final class ConfigLoader {
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // A key given twice, or 7688.9 for a port, is a mistake to report, not a value to guess.
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  /** The largest configuration file read (real ones are a few KiB). */
+  static final int MAX_FILE_BYTES = 1024 * 1024;
   private final Map<String, String> environment;
 
   /** A loader over the given environment (pass {@code System.getenv()} in production). */
@@ -89,7 +95,7 @@ public final class ConfigLoader {
       throw new ConfigException(path + ": configuration file not found");
     }
     try {
-      JsonNode node = yaml.readTree(Files.readString(path));
+      JsonNode node = yaml.readTree(org.kmsagent.agent.core.BoundedInput.readText(path, MAX_FILE_BYTES));
       if (node == null || node.isNull() || node.isMissingNode()) {
         return yaml.createObjectNode();
       }
@@ -99,7 +105,7 @@ public final class ConfigLoader {
       return (ObjectNode) node;
     } catch (JsonProcessingException e) {
       throw new ConfigException(path + ": not valid YAML at line " + e.getLocation().getLineNr() + ": "
-          + e.getOriginalMessage());
+          + org.kmsagent.agent.core.BoundedInput.shown(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ConfigException(path + ": cannot read: " + e.getMessage());
     }
@@ -179,7 +185,7 @@ public final class ConfigLoader {
       throw new ConfigException(pathOf(e) + ": unknown key (known here: " + String.join(", ", known) + ")");
     } catch (InvalidFormatException e) {
       throw new ConfigException(pathOf(e) + ": expected " + describe(e.getTargetType()) + ", got '"
-          + e.getValue() + "'");
+          + org.kmsagent.agent.core.BoundedInput.shown(String.valueOf(e.getValue())) + "'");
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new ConfigException(pathOf(e) + ": " + cause.getMessage());

@@ -91,6 +91,10 @@ public record FleetConfig(
     if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
       errors.add("fleet.trust: give the hubs' certificate fingerprints (or fleet.caFile) when fleet.hubs is set");
     }
+    if (agentId != null && !agentId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      errors.add("fleet.agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a letter or "
+          + "digit), got '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
+    }
     if (heartbeatSeconds < 1 || heartbeatSeconds > 3_600) {
       errors.add("fleet.heartbeatSeconds: must be 1-3600, got " + heartbeatSeconds);
     }

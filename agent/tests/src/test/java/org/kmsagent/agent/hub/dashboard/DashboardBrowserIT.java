@@ -177,6 +177,9 @@ class DashboardBrowserIT {
     if (form != null) {
       o.putHeader("Content-Type", "application/x-www-form-urlencoded");
     }
+    if (method == HttpMethod.POST) {
+      o.putHeader("Origin", "https://127.0.0.1:" + hub.dashboardPort()); // as the hub's own login page sends it
+    }
     return http.request(o).compose(req -> (form == null ? req.send() : req.send(Buffer.buffer(form)))
         .compose((HttpClientResponse r) -> r.body().map(b -> new Reply(r.statusCode(), b.toString(), r.cookies(),
             r.getHeader("Location"))))).await(30, TimeUnit.SECONDS);

@@ -410,7 +410,9 @@ public final class CtlCommand implements Runnable {
         case "rescan" -> address = BusAddresses.PLUGINS_RESCAN;
         case "load" -> {
           address = BusAddresses.PLUGINS_LOAD;
-          body.put("path", required("JAR") == null ? null : Path.of(argument).toAbsolutePath().toString());
+          // A bare file name is the agent's to find in its plugins directory; a path is made absolute here.
+          body.put("path", required("JAR") == null ? null : Path.of(argument).getParent() == null ? argument
+              : Path.of(argument).toAbsolutePath().toString());
         }
         case "unload" -> {
           address = BusAddresses.PLUGINS_UNLOAD;

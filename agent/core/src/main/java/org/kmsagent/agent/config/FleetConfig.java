@@ -95,6 +95,12 @@ public record FleetConfig(
       errors.add("fleet.agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a letter or "
           + "digit), got '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
     }
+    if (agentId != null && token != null && token.startsWith("kma1.") && token.lastIndexOf('.') > 5
+        && !token.substring(5, token.lastIndexOf('.')).equals(agentId)) {
+      errors.add("fleet.token: this credential was enrolled for agent '"
+          + org.kmsagent.agent.core.BoundedInput.shown(token.substring(5, token.lastIndexOf('.')))
+          + "', but fleet.agentId is '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
+    }
     if (heartbeatSeconds < 1 || heartbeatSeconds > 3_600) {
       errors.add("fleet.heartbeatSeconds: must be 1-3600, got " + heartbeatSeconds);
     }

@@ -94,6 +94,11 @@ class InputBoundsTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("bridge.port: expected a whole number");
     assertThatThrownBy(() -> loader.load(Optional.empty(), List.of("fleet.agentId=../../etc/passwd")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("fleet.agentId: expected letters, digits");
+    assertThatThrownBy(() -> loader.load(Optional.empty(), List.of("fleet.agentId=pc-1",
+        "fleet.token=kma1.pc-2.c2VjcmV0c2VjcmV0c2VjcmV0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("fleet.token: this credential was enrolled for agent 'pc-2', but fleet.agentId is 'pc-1'")
+        .hasMessageNotContaining("c2VjcmV0");
     Path twice = dir.resolve("twice.yaml");
     Files.writeString(twice, "bridge:\n  port: 7001\n  port: 7002\n");
     assertThatThrownBy(() -> loader.load(Optional.of(twice), List.of()))

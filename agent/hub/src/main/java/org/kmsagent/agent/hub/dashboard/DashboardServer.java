@@ -58,7 +58,9 @@ public final class DashboardServer {
     router.route().handler(rc -> {
       HttpServerResponse r = rc.response();
       r.putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff")
-          .putHeader("Referrer-Policy", "no-referrer").putHeader("Cache-Control", "no-store")
+          // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on the login form's POST,
+          // which the Origin check below must refuse. Other sites still get no referrer.
+          .putHeader("Referrer-Policy", "same-origin").putHeader("Cache-Control", "no-store")
           .putHeader("Strict-Transport-Security", HSTS).putHeader("X-Frame-Options", "DENY");
       rc.next();
     });

@@ -117,6 +117,8 @@ class DashboardSecurityTest {
     assertThat(page.response().getHeader("Strict-Transport-Security")).isEqualTo("max-age=31536000");
     assertThat(page.response().getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(page.response().getHeader("X-Frame-Options")).isEqualTo("DENY");
+    // Not no-referrer: under it browsers post the login form with "Origin: null", which is refused.
+    assertThat(page.response().getHeader("Referrer-Policy")).isEqualTo("same-origin");
 
     Reply in = login(OPS);
     assertThat(in.status()).isEqualTo(303);
@@ -133,6 +135,7 @@ class DashboardSecurityTest {
     assertThat(call(HttpMethod.POST, "/login", null, null, null, "token=" + OPS).status()).isEqualTo(403);
     assertThat(call(HttpMethod.POST, "/login", "https://evil.example", null, null, "token=" + OPS).status())
         .isEqualTo(403);
+    assertThat(call(HttpMethod.POST, "/login", "null", null, null, "token=" + OPS).status()).isEqualTo(403);
     String session = login(OPS).cookies().get(0).split(";")[0];
     Reply forged = call(HttpMethod.POST, "/logout", "https://evil.example", null, session, null);
     assertThat(forged.status()).isEqualTo(403);

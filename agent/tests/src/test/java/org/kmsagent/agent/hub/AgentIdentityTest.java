@@ -230,4 +230,21 @@ class AgentIdentityTest {
     assertThat(bad.exitCode()).isNotZero();
     assertThat(bad.err()).contains("agentId: expected letters, digits");
   }
+
+  @Test
+  void credentialsAndRevocationsOutliveAHubRestart() throws Exception {
+    String kept = enroll("pc-a");
+    String revoked = enroll("pc-b");
+    assertThat(ctl("fleet", "revoke", "pc-b").exitCode()).isZero();
+    hub.close();
+    hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC), false); // same data directory
+    net.close().await(10, TimeUnit.SECONDS);
+    net = agents.createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
+
+    assertThat(connect(kept).request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-a"), 5_000)
+        .await(10, TimeUnit.SECONDS).getLong("lastSeq")).isZero();
+    code(connect(revoked).request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-b"), 5_000));
+    assertThat(java.nio.file.Files.readString(dir.resolve("hub").resolve("fleet-credentials.json")))
+        .doesNotContain(kept, revoked, kept.substring(kept.lastIndexOf('.') + 1));
+  }
 }

@@ -32,8 +32,9 @@ final class BridgeConnection {
    * until replies have gone out, so a client that pipelines without reading cannot make the agent queue without bound.
    */
   static final int MAX_IN_FLIGHT = 32;
-  private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of(BridgeCaller.HEADER_CLIENT,
-      BridgeCaller.HEADER_ROLE, BridgeCaller.HEADER_AGENT);
+  /** Headers a client may not pass on, lower case: bus headers are case-insensitive ("AgentId" is "agentId"). */
+  private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("token", "client", "role",
+      "agentid");
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -219,7 +220,8 @@ final class BridgeConnection {
     }
     headers.forEach(e -> {
       // Who the client is comes from its credential only: it cannot set these headers itself.
-      if (!"token".equals(e.getKey()) && !RESERVED_HEADERS.contains(e.getKey()) && e.getValue() instanceof String v) {
+      String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+      if (!RESERVED_HEADERS.contains(name) && e.getValue() instanceof String v) {
         options.addHeader(e.getKey(), v);
       }
     });

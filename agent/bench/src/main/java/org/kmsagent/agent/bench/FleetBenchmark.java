@@ -182,10 +182,11 @@ public final class FleetBenchmark implements Benchmark {
     }
     BridgeConfig bridge = new BridgeConfig(true, "127.0.0.1", bridgePort, null, List.of(
         new TokenConfig("agents", AGENT_TOKEN, Role.READ), new TokenConfig("ops", OPS_TOKEN, Role.ADMIN)),
-        Role.NONE, null, null, null, agents + 16, 120);
+        Role.NONE, null, null, null, agents + 16, 120)
+        .withLimits(null, agents + 16, null); // every simulated agent connects from loopback
     FleetConfig fleet = new FleetConfig(null, null, null, null, null, null, null, null,
         new FleetConfig.ClusterConfig("fleet-bench-" + UUID.randomUUID(), List.of("127.0.0.1:" + hz),
-            List.of("127.0.0.1"), hz, "127.0.0.1", 0));
+            List.of("127.0.0.1"), hz, "127.0.0.1", 0), true); // thousands of simulated agents share one token
     AgentConfig config = new AgentConfig(null, null, dir.resolve("hub").toString(), null, bridge, null, fleet);
     return HubServer.start(config, "bench-hub", Clock.systemUTC());
   }

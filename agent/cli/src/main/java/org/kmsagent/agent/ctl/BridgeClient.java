@@ -107,6 +107,9 @@ public final class BridgeClient implements AutoCloseable {
         if (code == null && "not_authorised".equals(message)) {
           code = 401;
         }
+        if (code == null && BridgeFailure.isCapacity(message)) {
+          code = BridgeFailure.UNAVAILABLE;
+        }
         throw new BridgeFailure(code == null ? 500 : code, message);
       }
       if (replyAddress.equals(frame.getString("address"))) {
@@ -126,7 +129,8 @@ public final class BridgeClient implements AutoCloseable {
       JsonObject frame = read();
       if ("err".equals(frame.getString("type"))) {
         String message = frame.getString("message", "error");
-        throw new BridgeFailure(message.startsWith("not_authorised") ? 401 : 403, message);
+        throw new BridgeFailure(message.startsWith("not_authorised") ? 401
+            : BridgeFailure.isCapacity(message) ? BridgeFailure.UNAVAILABLE : 403, message);
       }
       if ("registered".equals(frame.getString("type")) && address.equals(frame.getString("address"))) {
         return;
@@ -137,10 +141,12 @@ public final class BridgeClient implements AutoCloseable {
   /** The next message delivered on a registered address; blocks without timeout. */
   public JsonObject nextMessage() throws BridgeFailure, IOException {
     socket.setSoTimeout(0);
+    keepAlive();
     while (true) {
       JsonObject frame = read();
       if ("err".equals(frame.getString("type"))) {
-        throw new BridgeFailure(500, frame.getString("message", "error"));
+        String message = frame.getString("message", "error");
+        throw new BridgeFailure(BridgeFailure.isCapacity(message) ? BridgeFailure.UNAVAILABLE : 500, message);
       }
       if ("message".equals(frame.getString("type"))) {
         return frame;
@@ -152,7 +158,32 @@ public final class BridgeClient implements AutoCloseable {
     return token == null ? new JsonObject() : new JsonObject().put("token", token);
   }
 
-  private void write(JsonObject frame) throws IOException {
+  /**
+   * While waiting for messages, pings every {@link #PING_MS} from a daemon thread, so the agent's idle timeout
+   * ({@code bridge.idleTimeoutSeconds}, at least 10 s) does not close a quiet watch.
+   */
+  private void keepAlive() {
+    if (pinger != null) {
+      return;
+    }
+    pinger = new Thread(() -> {
+      try {
+        while (!socket.isClosed()) {
+          Thread.sleep(PING_MS);
+          write(new JsonObject().put("type", "ping"));
+        }
+      } catch (InterruptedException | IOException e) {
+        // The connection is gone: the reader sees it.
+      }
+    }, "ctl-keepalive");
+    pinger.setDaemon(true);
+    pinger.start();
+  }
+
+  private static final long PING_MS = 5_000;
+  private Thread pinger;
+
+  private synchronized void write(JsonObject frame) throws IOException {
     byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
     // One write per frame: a separate 4-byte write would meet Nagle and delayed ACKs (40 ms per request).
     byte[] whole = java.nio.ByteBuffer.allocate(4 + data.length).putInt(data.length).put(data).array();
@@ -179,6 +210,9 @@ public final class BridgeClient implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (pinger != null) {
+      pinger.interrupt();
+    }
     socket.close();
   }
 }

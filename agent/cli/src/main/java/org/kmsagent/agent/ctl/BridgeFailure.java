@@ -15,6 +15,19 @@ public final class BridgeFailure extends Exception {
     return code;
   }
 
+  /** The code of a refusal for capacity (the agent or hub holds all the connections it may). */
+  public static final int UNAVAILABLE = 503;
+
+  /** Whether a bridge error message is a refusal for capacity ({@code too_many_connections...}). */
+  static boolean isCapacity(String message) {
+    return message != null && message.startsWith("too_many_connections");
+  }
+
+  /** Whether the agent refused for capacity rather than for what was asked. */
+  public boolean capacity() {
+    return code == UNAVAILABLE && isCapacity(getMessage());
+  }
+
   /** Whether the failure is about credentials (401) or role (403) rather than the request itself. */
   public boolean notAuthorised() {
     return code == 401 || code == 403;

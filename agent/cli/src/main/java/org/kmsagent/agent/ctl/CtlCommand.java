@@ -45,6 +45,8 @@ public final class CtlCommand implements Runnable {
   public static final int USAGE = 2;
   /** Exit code: cannot connect, or not authorised. */
   public static final int NO_ACCESS = 3;
+  /** The largest token file read: a token is tens of characters. */
+  static final int MAX_TOKEN_FILE_BYTES = 4096;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -139,6 +141,11 @@ public final class CtlCommand implements Runnable {
       out.flush();
       return code;
     } catch (BridgeFailure f) {
+      if (f.capacity()) {
+        err.println("kms-agent ctl: " + agent + " has no connection free for this client (" + f.getMessage()
+            + "); try again later, or ask its operator about bridge.maxConnections*");
+        return NO_ACCESS;
+      }
       err.println("kms-agent ctl: the agent refused: " + f.getMessage() + " (code " + f.code() + ")"
           + refusalHint(f.code(), secret));
       return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
@@ -186,9 +193,12 @@ public final class CtlCommand implements Runnable {
     }
     if (tokenFile != null) {
       try {
-        return Files.readString(tokenFile).strip();
+        return org.kmsagent.agent.core.BoundedInput.readText(tokenFile, MAX_TOKEN_FILE_BYTES).strip();
+      } catch (org.kmsagent.agent.core.BoundedInput.TooLargeException e) {
+        throw new IllegalArgumentException("--token-file: " + tokenFile + " is " + e.getMessage()
+            + " (a token file holds one token)");
       } catch (IOException e) {
-        throw new IllegalArgumentException("--token-file: cannot read " + tokenFile);
+        throw new IllegalArgumentException("--token-file: cannot read " + tokenFile + ": " + e.getMessage());
       }
     }
     return System.getenv("KMSAGENT_TOKEN");
@@ -396,12 +406,20 @@ public final class CtlCommand implements Runnable {
         if (target == null) {
           throw new CommandLine.ParameterException(spec.commandLine(), "give HOST[:PORT], or --dns [DOMAIN]");
         }
+        String t = target.strip();
+        if (!t.startsWith("[") && t.indexOf(':') != t.lastIndexOf(':')) {
+          // ::1:1688 is the address ::1 on port 1688, or the address ::1:1688 on the default port: refuse to guess.
+          throw new CommandLine.ParameterException(spec.commandLine(), "'" + org.kmsagent.agent.core.BoundedInput
+              .shown(t) + "' is ambiguous: write an IPv6 address in brackets, e.g. [::1]:1688 (address and port) "
+              + "or [::1] (default port " + KmsEndpoint.DEFAULT_PORT + ")");
+        }
         try {
-          KmsEndpoint.Pinned pinned = (KmsEndpoint.Pinned) KmsEndpoint.parse(target);
+          KmsEndpoint.Pinned pinned = (KmsEndpoint.Pinned) KmsEndpoint.parse(t);
           body.put("host", pinned.host()).put("port", pinned.port());
         } catch (IllegalArgumentException | ClassCastException e) {
           throw new CommandLine.ParameterException(spec.commandLine(),
-              e instanceof ClassCastException ? "use --dns for DNS discovery" : e.getMessage());
+              e instanceof ClassCastException ? "use --dns for DNS discovery"
+                  : org.kmsagent.agent.core.BoundedInput.shown(e.getMessage()));
         }
       }
       return ctl.execute(spec.commandLine(), (client, out) -> {
@@ -456,7 +474,9 @@ public final class CtlCommand implements Runnable {
         case "rescan" -> address = BusAddresses.PLUGINS_RESCAN;
         case "load" -> {
           address = BusAddresses.PLUGINS_LOAD;
-          body.put("path", required("JAR") == null ? null : Path.of(argument).toAbsolutePath().toString());
+          // A bare file name is the agent's to find in its plugins directory; a path is made absolute here.
+          body.put("path", required("JAR") == null ? null : Path.of(argument).getParent() == null ? argument
+              : Path.of(argument).toAbsolutePath().toString());
         }
         case "unload" -> {
           address = BusAddresses.PLUGINS_UNLOAD;

@@ -32,6 +32,8 @@ import picocli.CommandLine.ParentCommand;
       FleetCommands.Hosts.class,
       FleetCommands.Clients.class,
       FleetCommands.Snapshot.class,
+      FleetCommands.Enroll.class,
+      FleetCommands.Revoke.class,
     })
 final class FleetCommands implements Callable<Integer> {
   @ParentCommand CtlCommand ctl;
@@ -337,5 +339,47 @@ final class FleetCommands implements Callable<Integer> {
 
   private static String names(JsonArray names) {
     return names == null || names.isEmpty() ? "none" : String.join(", ", names.stream().map(String::valueOf).toList());
+  }
+
+  @Command(name = "enroll", mixinStandardHelpOptions = true,
+      description = "Issue an agent its own credential (admin token). The token is printed once: put it in that "
+      + "agent's fleet.token. Enrolling an agent again replaces its credential.")
+  static final class Enroll extends Sub {
+    @CommandLine.Parameters(paramLabel = "AGENT-ID", description = "The agent's id (its fleet.agentId).")
+    String agentId;
+
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(FleetAddresses.ENROLL, new JsonObject().put("agentId", agentId));
+        if (!ctl.printedJson(out, reply)) {
+          out.println(reply.getString("token"));
+          spec.commandLine().getErr().println("agent " + agentId + " enrolled"
+              + (reply.getBoolean("replaced", false) ? " (its previous credential no longer works)" : "")
+              + "; the token above is shown only now: set it as that agent's fleet.token");
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true,
+      description = "Revoke an agent's credential (admin token): it is disconnected and refused from then on.")
+  static final class Revoke extends Sub {
+    @CommandLine.Parameters(paramLabel = "AGENT-ID", description = "The agent's id.")
+    String agentId;
+
+    @Override
+    public Integer call() {
+      CtlCommand ctl = ctl();
+      return ctl.execute(spec.commandLine(), (client, out) -> {
+        JsonObject reply = client.request(FleetAddresses.REVOKE, new JsonObject().put("agentId", agentId));
+        if (!ctl.printedJson(out, reply)) {
+          out.println("agent " + agentId + " revoked: it can no longer connect to the hubs");
+        }
+        return 0;
+      });
+    }
   }
 }

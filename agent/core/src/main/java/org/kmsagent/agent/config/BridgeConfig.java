@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param maxFrameBytes the largest frame a client may send; a larger one is answered with an error and closed
  * @param maxConnections how many clients may be connected at once; more are closed at once
  * @param requestTimeoutSeconds how long the bridge waits for the agent to answer one request
+ * @param maxConnectionsPerToken how many connections one token (one client name) may hold at once, so that one
+ *     client cannot take every slot from the others
+ * @param maxConnectionsPerAddress how many connections one source address may hold at once
+ * @param idleTimeoutSeconds a connection that sends nothing (not even a ping) for this long is closed
  */
 public record BridgeConfig(
     Boolean enabled,
@@ -29,7 +33,10 @@ public record BridgeConfig(
     List<String> outbound,
     Integer maxFrameBytes,
     Integer maxConnections,
-    Integer requestTimeoutSeconds) {
+    Integer requestTimeoutSeconds,
+    Integer maxConnectionsPerToken,
+    Integer maxConnectionsPerAddress,
+    Integer idleTimeoutSeconds) {
 
   /** The port when none is configured. */
   public static final int DEFAULT_PORT = 7688;
@@ -46,9 +53,26 @@ public record BridgeConfig(
     maxFrameBytes = Objects.requireNonNullElse(maxFrameBytes, 65_536);
     maxConnections = Objects.requireNonNullElse(maxConnections, 64);
     requestTimeoutSeconds = Objects.requireNonNullElse(requestTimeoutSeconds, 60);
+    maxConnectionsPerToken = Objects.requireNonNullElse(maxConnectionsPerToken, 16);
+    maxConnectionsPerAddress = Objects.requireNonNullElse(maxConnectionsPerAddress, 32);
+    idleTimeoutSeconds = Objects.requireNonNullElse(idleTimeoutSeconds, 300);
+  }
+
+  /** With the default per-token, per-address and idle limits. */
+  public BridgeConfig(Boolean enabled, String host, Integer port, TlsConfig tls, List<TokenConfig> tokens,
+      Role anonymous, List<String> inbound, List<String> outbound, Integer maxFrameBytes, Integer maxConnections,
+      Integer requestTimeoutSeconds) {
+    this(enabled, host, port, tls, tokens, anonymous, inbound, outbound, maxFrameBytes, maxConnections,
+        requestTimeoutSeconds, null, null, null);
+  }
+
+  /** This configuration with other connection limits (null keeps a default). */
+  public BridgeConfig withLimits(Integer perToken, Integer perAddress, Integer idleSeconds) {
+    return new BridgeConfig(enabled, host, port, tls, tokens, anonymous, inbound, outbound, maxFrameBytes,
+        maxConnections, requestTimeoutSeconds, perToken, perAddress, idleSeconds);
   }
 
   static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -42,7 +42,13 @@ public final class ConfigLoader {
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // A key given twice, or 7688.9 for a port, is a mistake to report, not a value to guess.
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  /** The largest configuration file read (real ones are a few KiB). */
+  static final int MAX_FILE_BYTES = 1024 * 1024;
   /** Enough to take out every value of any real file one by one; a guard against a loop, never reached. */
   private static final int MAX_BIND_ATTEMPTS = 200;
 
@@ -164,7 +170,7 @@ public final class ConfigLoader {
       throw new ConfigException(path + ": configuration file not found");
     }
     try {
-      String text = Files.readString(path);
+      String text = org.kmsagent.agent.core.BoundedInput.readText(path, MAX_FILE_BYTES);
       JsonNode node = yaml.readTree(text);
       if (node == null || node.isNull() || node.isMissingNode()) {
         return yaml.createObjectNode();
@@ -179,7 +185,7 @@ public final class ConfigLoader {
       return (ObjectNode) node;
     } catch (JsonProcessingException e) {
       throw new ConfigException(path + ":" + e.getLocation().getLineNr() + ": not valid YAML: "
-          + e.getOriginalMessage());
+          + org.kmsagent.agent.core.BoundedInput.shown(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ConfigException(path + ": cannot read: " + e.getMessage());
     }
@@ -299,7 +305,8 @@ public final class ConfigLoader {
       known.sort(null);
       return pathOf(e) + ": unknown key (known here: " + String.join(", ", known) + ")";
     } else if (error instanceof InvalidFormatException e) {
-      return pathOf(e) + ": expected " + describe(e.getTargetType()) + ", got '" + e.getValue() + "'";
+      return pathOf(e) + ": expected " + describe(e.getTargetType()) + ", got '"
+          + org.kmsagent.agent.core.BoundedInput.shown(String.valueOf(e.getValue())) + "'";
     } else if (error instanceof ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       return pathOf(e) + ": " + cause.getMessage();

@@ -50,6 +50,9 @@ final class ConfigValidator {
     range(errors, "bridge.maxFrameBytes", b.maxFrameBytes(), 256, 16 * 1024 * 1024);
     range(errors, "bridge.maxConnections", b.maxConnections(), 1, 10_000);
     range(errors, "bridge.requestTimeoutSeconds", b.requestTimeoutSeconds(), 1, 3_600);
+    range(errors, "bridge.maxConnectionsPerToken", b.maxConnectionsPerToken(), 1, 10_000);
+    range(errors, "bridge.maxConnectionsPerAddress", b.maxConnectionsPerAddress(), 1, 10_000);
+    range(errors, "bridge.idleTimeoutSeconds", b.idleTimeoutSeconds(), 1, 86_400);
     TlsConfig tls = b.tls();
     if ((tls.certFile() == null) != (tls.keyFile() == null)) {
       errors.add("bridge.tls: certFile and keyFile must be given together (or neither, for a self-signed one)");

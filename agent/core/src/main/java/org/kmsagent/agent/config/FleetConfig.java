@@ -16,7 +16,10 @@ import java.util.Objects;
  * @param caFile PEM file of the CA that issued the hubs' certificates, or null
  * @param heartbeatSeconds how often the agent tells its hub it is alive; a hub counts an agent gone after three
  * @param reconnectMaxSeconds the longest wait between two reconnection attempts (backoff doubles up to it)
- * @param agentTokens on a hub: the token names that may act as agents (register, report events, receive commands)
+ * @param agentTokens on a hub: the shared token names that may act as agents (register, report events, receive
+ *     commands) — only when {@code allowSharedAgentTokens} is true
+ * @param allowSharedAgentTokens on a hub: whether the shared {@code agentTokens} still work (the migration mode; any
+ *     holder of such a token can speak as any agent). Off by default: each agent needs its own enrolled credential
  * @param cluster on a hub: how hubs find one another
  */
 public record FleetConfig(
@@ -28,7 +31,8 @@ public record FleetConfig(
     Integer heartbeatSeconds,
     Integer reconnectMaxSeconds,
     List<String> agentTokens,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    Boolean allowSharedAgentTokens) {
 
   public FleetConfig {
     hubs = hubs == null ? List.of() : List.copyOf(hubs);
@@ -37,10 +41,11 @@ public record FleetConfig(
     reconnectMaxSeconds = Objects.requireNonNullElse(reconnectMaxSeconds, 60);
     agentTokens = agentTokens == null ? List.of("agents") : List.copyOf(agentTokens);
     cluster = Objects.requireNonNullElseGet(cluster, () -> new ClusterConfig(null, null, null, null, null, null));
+    allowSharedAgentTokens = Objects.requireNonNullElse(allowSharedAgentTokens, false);
   }
 
   static FleetConfig defaults() {
-    return new FleetConfig(null, null, null, null, null, null, null, null, null);
+    return new FleetConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -93,6 +98,16 @@ public record FleetConfig(
     }
     if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
       errors.add("fleet.trust: give the hubs' certificate fingerprints (or fleet.caFile) when fleet.hubs is set");
+    }
+    if (agentId != null && !agentId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      errors.add("fleet.agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a letter or "
+          + "digit), got '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
+    }
+    if (agentId != null && token != null && token.startsWith("kma1.") && token.lastIndexOf('.') > 5
+        && !token.substring(5, token.lastIndexOf('.')).equals(agentId)) {
+      errors.add("fleet.token: this credential was enrolled for agent '"
+          + org.kmsagent.agent.core.BoundedInput.shown(token.substring(5, token.lastIndexOf('.')))
+          + "', but fleet.agentId is '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
     }
     if (heartbeatSeconds < 1 || heartbeatSeconds > 3_600) {
       errors.add("fleet.heartbeatSeconds: must be 1-3600, got " + heartbeatSeconds);

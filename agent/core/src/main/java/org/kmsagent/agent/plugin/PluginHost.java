@@ -120,10 +120,18 @@ public final class PluginHost implements AutoCloseable {
   public synchronized Optional<LoadedFamily> load(Path jar) {
     Path path = jar.toAbsolutePath().normalize();
     problems.remove(path);
+    java.util.concurrent.atomic.AtomicReference<String> loading = new java.util.concurrent.atomic.AtomicReference<>();
     String pluginId = null;
     try {
-      pluginId = manager.loadPlugin(path);
-      LoadedFamily family = start(pluginId, path);
+      LoadedFamily family;
+      try {
+        family = withinDeadline(path, () -> {
+          loading.set(manager.loadPlugin(path));
+          return start(loading.get(), path);
+        });
+      } finally {
+        pluginId = loading.get();
+      }
       registry.admit(family);
       loadedFrom.put(family.id(), path);
       log.info("loaded plugin {} {} from {}: {} editions", family.id(), family.pluginVersion(),
@@ -137,6 +145,41 @@ public final class PluginHost implements AutoCloseable {
         unloadQuietly(pluginId);
       }
       return Optional.empty();
+    }
+  }
+
+  /**
+   * How long loading and starting one plugin (its classes, its Plugin and ProductFamily constructors, start(), its
+   * catalog) may take. A plugin that hangs is reported and skipped; its thread is abandoned (a daemon).
+   */
+  static final java.time.Duration START_DEADLINE = java.time.Duration.ofSeconds(30);
+  private java.time.Duration startDeadline = START_DEADLINE;
+
+  /** For tests: another deadline. */
+  void startDeadline(java.time.Duration deadline) {
+    this.startDeadline = deadline;
+  }
+
+  private LoadedFamily withinDeadline(Path path, java.util.concurrent.Callable<LoadedFamily> work)
+      throws Exception {
+    java.util.concurrent.FutureTask<LoadedFamily> task = new java.util.concurrent.FutureTask<>(work);
+    Thread t = new Thread(task, "plugin-start-" + path.getFileName());
+    t.setDaemon(true);
+    t.start();
+    try {
+      return task.get(startDeadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      t.interrupt();
+      throw new CatalogException("did not load and start within " + startDeadline.toSeconds() + " s (a constructor "
+          + "or start() that never returns); skipped");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception x) {
+        throw x;
+      }
+      if (e.getCause() instanceof LinkageError le) {
+        throw le;
+      }
+      throw e;
     }
   }
 

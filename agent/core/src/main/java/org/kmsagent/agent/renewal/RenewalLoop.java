@@ -2,10 +2,8 @@ package org.kmsagent.agent.renewal;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;

@@ -53,7 +53,7 @@ public final class FleetAgent implements AutoCloseable {
   public static FleetAgent listen(Vertx vertx, AgentConfig config, Path dataDir, Clock clock) {
     FleetConfig f = config.fleet();
     String hostName = hostName();
-    String agentId = f.agentId() != null ? f.agentId() : hostName.replaceAll("[^A-Za-z0-9._-]", "-");
+    String agentId = agentId(f, hostName);
     AgentDescription me = new AgentDescription(agentId, hostName, osClass(), List.of(),
         Map.of("agent", version()), List.of(), f.heartbeatSeconds());
     Outbox outbox = new Outbox(dataDir.resolve("fleet"));
@@ -78,6 +78,24 @@ public final class FleetAgent implements AutoCloseable {
   /** Starts dialling out to the hubs (in the background). */
   public void dial() {
     link.start();
+  }
+
+  /**
+   * The agent's id: {@code fleet.agentId}, else the one its enrolled credential ({@code kma1.<id>.<secret>}) names,
+   * else the host name made safe. A credential for another id is refused here, before any hub sees it.
+   */
+  static String agentId(FleetConfig f, String hostName) {
+    String token = f.token();
+    String enrolled = token != null && token.startsWith("kma1.") && token.lastIndexOf('.') > 5
+        ? token.substring(5, token.lastIndexOf('.')) : null;
+    if (f.agentId() != null && enrolled != null && !f.agentId().equals(enrolled)) {
+      throw new IllegalArgumentException("fleet.token: this credential was enrolled for agent '" + enrolled
+          + "', but fleet.agentId is '" + f.agentId() + "'");
+    }
+    if (f.agentId() != null) {
+      return f.agentId();
+    }
+    return enrolled != null ? enrolled : hostName.replaceAll("[^A-Za-z0-9._-]", "-");
   }
 
   /** The link, for status. */

@@ -800,8 +800,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   }
 
   @Override
-  public PluginView loadPlugin(Path jar) {
+  public PluginView loadPlugin(Path requested) {
     return onMachine(() -> {
+      Path jar = inPluginsDirectory(plugins.directory(), requested);
       if (!Files.isRegularFile(jar)) {
         throw ControlException.notFound("no such plugin jar: " + jar);
       }
@@ -814,6 +815,22 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       }
       return new PluginView(f.get().pluginId(), f.get().pluginVersion(), "STARTED", List.of(f.get().id()), null);
     });
+  }
+
+  /**
+   * The jar a load request names, which must be a file directly in the plugins directory: a relative name is taken
+   * there, an absolute path elsewhere is refused (403), so an admin token cannot make the agent run code from any
+   * file it can read (a download folder, a share).
+   */
+  static Path inPluginsDirectory(Path directory, Path jar) {
+    Path dir = directory.toAbsolutePath().normalize();
+    Path path = (jar.isAbsolute() ? jar : dir.resolve(jar)).normalize();
+    if (!dir.equals(path.getParent())) {
+      throw new org.kmsagent.agent.bus.ControlException(org.kmsagent.agent.bus.BusCodes.FORBIDDEN, "path: "
+          + org.kmsagent.agent.core.BoundedInput.shown(jar.toString()) + " is not in the plugins directory " + dir
+          + "; copy the jar there, then load it by name or run 'plugins rescan'");
+    }
+    return path;
   }
 
   @Override

@@ -42,6 +42,12 @@ public final class AgentRecords {
   private static final List<String> REGISTERED = List.of(
       "hostName", "osClass", "families", "versions", "cmids", "heartbeatSeconds", "products", "host", "watchedHost");
 
+  /**
+   * The highest sequence number an agent may say it has written: one event a second for thirty years. A larger one is
+   * not an agent's outbox.
+   */
+  public static final long MAX_SEQ = 1_000_000_000L;
+
   /** The record after a registration through a hub at a time; what the hub already had (lastSeq, history) stays. */
   public static JsonObject register(JsonObject existing, JsonObject registration, String hub, Instant now) {
     JsonObject r = existing == null ? new JsonObject().put("lastSeq", 0L).put("firstSeen", new JsonObject())
@@ -81,6 +87,13 @@ public final class AgentRecords {
       long seq = n.longValue();
       if (seq <= last) {
         continue;
+      }
+      long next = Math.max(last, r.getLong("stateSeq", 0L)) + 1;
+      if (seq > next) {
+        // Numbers only grow by one per event written: a jump past what the agent had written when it registered
+        // (its outbox may hold a gap below that, never above) is not an event it wrote.
+        throw new IllegalArgumentException("events: seq " + seq + " is beyond what this agent has written (next "
+            + "expected at most " + next + ")");
       }
       last = seq;
       accepted.add(e);

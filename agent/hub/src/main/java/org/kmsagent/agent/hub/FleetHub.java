@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.BusJson;
+import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.hub.forecast.Duplicates;
 import org.kmsagent.agent.hub.forecast.ExpiryForecast;
 import org.slf4j.Logger;
@@ -88,7 +89,7 @@ public final class FleetHub extends VerticleBase {
           local(FleetAddresses.ROUTE_QUERY, b -> route(b, BusAddresses.QUERIES));
           local(FleetAddresses.ROUTE_CHANGE, b -> route(b, BusAddresses.CHANGES));
           // Clustered: agents on other hubs answer here.
-          MessageConsumer<JsonObject> replies = vertx.eventBus().consumer(replyAddress, m -> answered(m.body()));
+          MessageConsumer<Object> replies = vertx.eventBus().consumer(replyAddress, this::answered);
           consumers.add(replies);
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
@@ -102,10 +103,19 @@ public final class FleetHub extends VerticleBase {
   private void local(String address, Function<JsonObject, Future<JsonObject>> work) {
     consumers.add(vertx.eventBus().<Object>localConsumer(address, (Message<Object> msg) -> {
       JsonObject body = msg.body() instanceof JsonObject o ? o : new JsonObject();
+      String speaker = msg.headers().get(BridgeCaller.HEADER_AGENT);
+      if (speaker != null && !speaker.equals(body.getValue("agentId"))) {
+        // An enrolled agent's credential speaks for that agent only.
+        LOG.warn("fleet: refused {} from agent {} claiming to be agent {}", address, speaker,
+            printable(String.valueOf(body.getValue("agentId"))));
+        msg.fail(BusCodes.FORBIDDEN, "agentId: this credential belongs to agent " + speaker);
+        return;
+      }
       Future<JsonObject> result;
       try {
         result = work.apply(body);
       } catch (FleetException e) {
+        refused(address, msg, e);
         msg.fail(e.code(), e.getMessage());
         return;
       }
@@ -113,6 +123,7 @@ public final class FleetHub extends VerticleBase {
         if (ar.succeeded()) {
           msg.reply(ar.result());
         } else if (ar.cause() instanceof FleetException fe) {
+          refused(address, msg, fe);
           msg.fail(fe.code(), fe.getMessage());
         } else {
           LOG.error("fleet: {} failed", address, ar.cause());
@@ -120,6 +131,23 @@ public final class FleetHub extends VerticleBase {
         }
       });
     }));
+  }
+
+  /** Logs what an agent was refused (queries' bad requests are the client's business and not logged). */
+  private static void refused(String address, Message<Object> msg, FleetException e) {
+    if (FleetAddresses.AGENT_SENDS.contains(address)) {
+      LOG.warn("fleet: refused {} from client '{}': {}", address,
+          printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)), printable(e.getMessage()));
+    }
+  }
+
+  /** Text from a client made safe for one log line or error: control characters escaped, at most 80 characters. */
+  static String printable(String text) {
+    if (text == null) {
+      return "(none)";
+    }
+    String clean = text.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
   }
 
   /** Runs one update of an agent's record after the previous one finished (even if it failed). */
@@ -137,13 +165,20 @@ public final class FleetHub extends VerticleBase {
     Object id = body.getValue(field);
     if (!(id instanceof String s) || !AGENT_ID.matcher(s).matches()) {
       throw new FleetException(BusCodes.BAD_REQUEST,
-          field + ": expected an agent id (letters, digits, '.', '_', '-'; at most 64), got " + id);
+          field + ": expected an agent id (letters, digits, '.', '_', '-'; at most 64), got "
+          + printable(String.valueOf(id)));
     }
     return s;
   }
 
   private Future<JsonObject> register(JsonObject body) {
     String id = agentId(body, "agentId");
+    Object written = body.getValue("writtenSeq", 0L);
+    if (!(written instanceof Number n) || n.longValue() < 0 || n.longValue() > AgentRecords.MAX_SEQ
+        || n.doubleValue() != n.longValue()) {
+      throw new FleetException(BusCodes.BAD_REQUEST, "writtenSeq: expected a whole number 0-" + AgentRecords.MAX_SEQ
+          + ", got " + printable(String.valueOf(written)));
+    }
     Instant now = clock.instant();
     return serial(id, () -> agents.get(id).compose(existing -> {
       JsonObject record = AgentRecords.register(existing, body, hubName, now);
@@ -329,6 +364,10 @@ public final class FleetHub extends VerticleBase {
         fanOut.done.tryComplete();
       } else if (target != null) {
         vertx.eventBus().publish(FleetAddresses.agent(target), command);
+      } else if (BusAddresses.CHANGES.contains(address)) {
+        // A change may carry a product key: it goes to each agent's own address, which only that agent's
+        // credential can register on, never to the address every agent shares.
+        awaited.forEach(id -> vertx.eventBus().publish(FleetAddresses.agent(id), command));
       } else {
         vertx.eventBus().publish(FleetAddresses.ALL_AGENTS, command);
       }
@@ -341,7 +380,16 @@ public final class FleetHub extends VerticleBase {
     });
   }
 
-  private void answered(JsonObject reply) {
+  private void answered(Message<Object> msg) {
+    if (!(msg.body() instanceof JsonObject reply)) {
+      return;
+    }
+    String speaker = msg.headers().get(BridgeCaller.HEADER_AGENT);
+    if (speaker != null && !speaker.equals(reply.getValue("agentId"))) {
+      LOG.warn("fleet: refused an answer from agent {} in the name of agent {}", speaker,
+          printable(String.valueOf(reply.getValue("agentId"))));
+      return;
+    }
     FanOut f = fanOuts.get(reply.getString("requestId"));
     if (f != null) {
       f.answer(reply);

@@ -4,38 +4,85 @@ import org.kmsagent.agent.fleet.FleetAddresses;
 
 import java.util.Optional;
 import java.util.Set;
+import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.bus.bridge.BridgeRoutes;
 import org.kmsagent.agent.config.Role;
 
 /**
- * Who may use the fleet addresses on a hub's bridge. Only tokens named in {@code fleet.agentTokens} may act as agents
- * (register, report, receive routed commands, answer them), so a {@code read} ctl token cannot pose as a machine;
- * fleet queries and routed queries need {@code read}, routed changes {@code admin}.
+ * Who may use the fleet addresses on a hub's bridge. An enrolled agent's own credential ({@link AgentCredentials})
+ * may register, report and answer as that one agent, and receive commands on its own address only; it can do nothing
+ * else (no fleet queries, no control API). Shared agent tokens ({@code fleet.agentTokens}) act as agents only when
+ * {@code fleet.allowSharedAgentTokens} is true (the migration mode). Fleet queries and routed queries need
+ * {@code read}; routed changes, enrolment and revocation {@code admin}.
  */
 public final class HubRoutes implements BridgeRoutes {
   private final Set<String> agentTokens;
+  private final AgentCredentials credentials;
 
+  /** Shared-token mode only (no enrolled credentials): the given token names act as any agent. */
   public HubRoutes(Set<String> agentTokens) {
-    this.agentTokens = Set.copyOf(agentTokens);
+    this(agentTokens, null);
+  }
+
+  /**
+   * @param sharedAgentTokens token names that may act as any agent (empty unless the migration mode is allowed)
+   * @param credentials the enrolled agents' credentials, or null
+   */
+  public HubRoutes(Set<String> sharedAgentTokens, AgentCredentials credentials) {
+    this.agentTokens = Set.copyOf(sharedAgentTokens);
+    this.credentials = credentials;
+  }
+
+  @Override
+  public Optional<String> agentFor(String token) {
+    return credentials == null ? Optional.empty() : credentials.agentFor(token);
+  }
+
+  @Override
+  public Optional<Role> sendRole(BridgeCaller caller, String address) {
+    if (caller.isAgent()) {
+      // The hub checks that what it sends names this agent (FleetHub); the bridge lets it reach the agent addresses.
+      return agentAddress(address) ? Optional.of(Role.READ) : Optional.empty();
+    }
+    return sendRole(caller.name(), address);
   }
 
   @Override
   public Optional<Role> sendRole(String clientName, String address) {
-    if (FleetAddresses.AGENT_SENDS.contains(address) || address.startsWith(FleetAddresses.REPLY_PREFIX)) {
+    if (agentAddress(address)) {
       return agentTokens.contains(clientName) ? Optional.of(Role.READ) : Optional.empty();
     }
     if (FleetAddresses.QUERIES.contains(address)) {
       return Optional.of(Role.READ);
     }
-    if (FleetAddresses.ROUTE_CHANGE.equals(address)) {
+    if (FleetAddresses.ROUTE_CHANGE.equals(address) || FleetAddresses.ENROLL.equals(address)
+        || FleetAddresses.REVOKE.equals(address)) {
       return Optional.of(Role.ADMIN);
     }
     return Optional.empty();
+  }
+
+  private static boolean agentAddress(String address) {
+    return FleetAddresses.AGENT_SENDS.contains(address) || address.startsWith(FleetAddresses.REPLY_PREFIX);
+  }
+
+  @Override
+  public boolean mayRegister(BridgeCaller caller, String address) {
+    if (caller.isAgent()) {
+      return FleetAddresses.ALL_AGENTS.equals(address) || FleetAddresses.agent(caller.agentId()).equals(address);
+    }
+    return mayRegister(caller.name(), caller.role(), address);
   }
 
   @Override
   public boolean mayRegister(String clientName, Role role, String address) {
     return agentTokens.contains(clientName)
         && (FleetAddresses.ALL_AGENTS.equals(address) || address.startsWith(FleetAddresses.AGENT_PREFIX));
+  }
+
+  @Override
+  public int maxConnections(BridgeCaller caller, int configured) {
+    // A shared agent token is held by every agent of the fleet (migration mode): its connections are one per machine.
+    return agentTokens.contains(caller.name()) ? Integer.MAX_VALUE : configured;
   }
 }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
@@ -53,8 +54,8 @@ public final class HubServer implements AutoCloseable {
   public static HubServer start(AgentConfig config, String name, Clock clock) throws Exception {
     BridgeConfig b = config.bridge();
     if (b.tokens().isEmpty()) {
-      throw new IllegalArgumentException("bridge.tokens: a hub needs tokens (an agent token named in "
-          + "fleet.agentTokens, and ctl tokens)");
+      throw new IllegalArgumentException("bridge.tokens: a hub needs ctl tokens (an admin one enrols agents: "
+          + "ctl fleet enroll AGENT-ID)");
     }
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
     Files.createDirectories(dataDir);
@@ -67,9 +68,18 @@ public final class HubServer implements AutoCloseable {
       outbound.add(FleetAddresses.ALL_AGENTS);
       outbound.add(FleetAddresses.AGENT_PREFIX + "*");
       BridgeConfig hubBridge = new BridgeConfig(b.enabled(), b.host(), b.port(), b.tls(), b.tokens(), b.anonymous(),
-          b.inbound(), outbound, b.maxFrameBytes(), b.maxConnections(), b.requestTimeoutSeconds());
+          b.inbound(), outbound, b.maxFrameBytes(), b.maxConnections(), b.requestTimeoutSeconds(),
+          b.maxConnectionsPerToken(), b.maxConnectionsPerAddress(), b.idleTimeoutSeconds());
+      AgentCredentials credentials = new AgentCredentials(dataDir.resolve("fleet-credentials.json"), clock);
+      vertx.deployVerticle(credentials).await(30, TimeUnit.SECONDS);
+      boolean shared = config.fleet().allowSharedAgentTokens();
+      if (shared) {
+        LOG.warn("fleet.allowSharedAgentTokens is true: holders of the tokens {} can speak as any agent; enrol each "
+            + "agent (ctl fleet enroll) and turn it off", config.fleet().agentTokens());
+      }
       AgentBridge bridge = new AgentBridge(vertx, hubBridge, tls, b.tokens(),
-          new HubRoutes(new HashSet<>(config.fleet().agentTokens())));
+          new HubRoutes(shared ? new HashSet<>(config.fleet().agentTokens()) : Set.of(), credentials));
+      credentials.onChange(bridge::revalidate);
       bridge.listen().await(30, TimeUnit.SECONDS);
       String at = b.host() + ":" + bridge.port();
       FleetHub hub = new FleetHub(name != null ? name : at, clock);

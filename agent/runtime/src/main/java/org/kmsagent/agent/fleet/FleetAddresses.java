@@ -56,6 +56,13 @@ public final class FleetAddresses {
   /** A control-API change routed to one agent or all (admin only). */
   public static final String ROUTE_CHANGE = "kmsagent.fleet.route.change";
 
+  /** Issues an agent its own credential (admin only): {@code {agentId}} → {@code {agentId, token}}, shown once. */
+  public static final String ENROLL = "kmsagent.fleet.enroll";
+  /** Revokes an agent's credential (admin only): {@code {agentId}}; the agent is disconnected and refused. */
+  public static final String REVOKE = "kmsagent.fleet.revoke";
+  /** Published (clustered, hub-internal) when an agent's credential changed: {@code {agentId}}. */
+  public static final String CREDENTIALS_CHANGED = "kmsagent.fleet.credentials.changed";
+
   /**
    * Published (clustered) by the hub that applied them: every event an agent delivered, once, as
    * {@code {agentId, hostName, hub, seq, type, at, data}}. Hub-internal (dashboards and metrics); the bridge never

@@ -29,7 +29,8 @@ final class Durations {
         Duration d = Duration.parse(body.toUpperCase(Locale.ROOT));
         return negative ? d.negated() : d;
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("'" + text + "' is not an ISO-8601 duration");
+        throw new IllegalArgumentException("'" + org.kmsagent.agent.core.BoundedInput.shown(text)
+            + "' is not an ISO-8601 duration");
       }
     }
     Matcher m = PART.matcher(body);
@@ -40,18 +41,24 @@ final class Durations {
       if (!body.substring(end, m.start()).isBlank()) {
         break;
       }
-      long n = Long.parseLong(m.group(1));
-      d = d.plus(switch (m.group(2)) {
-        case "d" -> Duration.ofDays(n);
-        case "h" -> Duration.ofHours(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofSeconds(n);
-      });
+      try {
+        long n = Long.parseLong(m.group(1));
+        d = d.plus(switch (m.group(2)) {
+          case "d" -> Duration.ofDays(n);
+          case "h" -> Duration.ofHours(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofSeconds(n);
+        });
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw new IllegalArgumentException("'" + org.kmsagent.agent.core.BoundedInput.shown(text)
+            + "' is too long a duration (at most about 10^14 days; a simulation runs at most 3650 days)");
+      }
       end = m.end();
       any = true;
     }
     if (!any || !body.substring(end).isBlank()) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration: write e.g. 30d, 2h, 1d 6h 30m, 90s");
+      throw new IllegalArgumentException("'" + org.kmsagent.agent.core.BoundedInput.shown(text)
+          + "' is not a duration: write e.g. 30d, 2h, 1d 6h 30m, 90s");
     }
     return negative ? d.negated() : d;
   }

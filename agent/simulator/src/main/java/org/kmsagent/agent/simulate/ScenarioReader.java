@@ -1,5 +1,6 @@
 package org.kmsagent.agent.simulate;
 
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.rules.KmsRules;
 
 import com.fasterxml.jackson.core.JsonLocation;
@@ -55,6 +56,8 @@ public final class ScenarioReader {
   static final Duration MIN_INTERVAL = Duration.ofMinutes(15);
   static final Duration MAX_INTERVAL = Duration.ofMinutes(KmsRules.MAX_INTERVAL_MINUTES);
   static final int MAX_MACHINES = 1_000_000;
+  /** The largest scenario file read; real ones are a few KiB. */
+  static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
   private final List<LoadedFamily> families;
 
@@ -67,9 +70,11 @@ public final class ScenarioReader {
     String source = file.toString();
     String text;
     try {
-      text = Files.readString(file);
+      text = BoundedInput.readText(file, MAX_FILE_BYTES);
     } catch (NoSuchFileException e) {
       throw new ScenarioException(source, List.of("no such file"));
+    } catch (BoundedInput.TooLargeException e) {
+      throw new ScenarioException(source, List.of("the file is " + e.getMessage() + " (a scenario is a few KiB)"));
     } catch (IOException e) {
       throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
     }
@@ -81,6 +86,10 @@ public final class ScenarioReader {
     ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
     mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    // A key given twice, text after the document, and 2.5 where a count is meant are mistakes, not values to guess.
+    mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     if (text.isBlank()) {
       throw new ScenarioException(source, List.of("the file is empty"));
     }
@@ -112,11 +121,14 @@ public final class ScenarioReader {
     if (e instanceof UnrecognizedPropertyException u) {
       what = "unknown field '" + u.getPropertyName() + "' (allowed here: "
           + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+    } else if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token")) {
+      what = "trailing text after the end of the document (one scenario per file)";
     } else if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
         && mi.getTargetType() != null) {
       what = expected(mi.getTargetType());
     } else {
-      what = e.getOriginalMessage().lines().findFirst().orElse("invalid").replaceAll(" \\(class [^)]*\\)", "");
+      what = BoundedInput.shown(e.getOriginalMessage().lines().findFirst().orElse("invalid")
+          .replaceAll(" \\(class [^)]*\\)", ""));
       what = what.replaceAll("`org\\.kmsagent\\.agent\\.simulate\\.ScenarioFile\\$?(\\w*)`", "$1")
           .replace("java.lang.", "");
     }
@@ -179,7 +191,7 @@ public final class ScenarioReader {
       try {
         start = Instant.parse(f.start());
       } catch (DateTimeParseException e) {
-        problems.add("field 'start': '" + f.start() + "' is not a UTC time like 2026-01-05T08:00:00Z");
+        problems.add("field 'start': '" + BoundedInput.shown(f.start()) + "' is not a UTC time like 2026-01-05T08:00:00Z");
       }
     }
     Scenario.HostPlan host = host("host", f.host() == null ? emptyHost() : f.host(), problems);
@@ -227,7 +239,7 @@ public final class ScenarioReader {
           groups.add(mg);
           total += mg.count();
           if (!names.add(mg.namePattern())) {
-            problems.add("field 'machines[" + i + "].name': '" + mg.namePattern()
+            problems.add("field 'machines[" + i + "].name': '" + BoundedInput.shown(mg.namePattern())
                 + "' is used by an earlier group; machine names must be unique");
           }
         }
@@ -241,7 +253,7 @@ public final class ScenarioReader {
       for (Map.Entry<String, MakFile> e : f.makFallback().entrySet()) {
         String field = "makFallback." + e.getKey();
         if (family(e.getKey()).isEmpty()) {
-          problems.add("field '" + field + "': no loaded family '" + e.getKey() + "' (loaded: " + familyIds() + ")");
+          problems.add("field '" + BoundedInput.shown(field) + "': no loaded family '" + BoundedInput.shown(e.getKey()) + "' (loaded: " + familyIds() + ")");
           continue;
         }
         MakFile m = e.getValue();
@@ -253,7 +265,7 @@ public final class ScenarioReader {
         try {
           key = ProductKey.parse(m.key());
         } catch (IllegalArgumentException ex) {
-          problems.add("field '" + field + ".key': " + ex.getMessage());
+          problems.add("field '" + field + ".key': " + BoundedInput.shown(ex.getMessage()));
           continue;
         }
         if (families.stream().flatMap(fam -> fam.catalog().skus().stream()).anyMatch(s -> s.gvlk().equals(key))) {
@@ -345,7 +357,7 @@ public final class ScenarioReader {
       for (int i = 0; i < h.licensePacks().size(); i++) {
         String p = h.licensePacks().get(i);
         if (!allPacks.contains(p)) {
-          problems.add("field '" + at + ".licensePacks[" + i + "]': unknown license pack '" + p + "' (known: "
+          problems.add("field '" + at + ".licensePacks[" + i + "]': unknown license pack '" + BoundedInput.shown(p) + "' (known: "
               + String.join(", ", allPacks) + ")");
         } else {
           packs.add(p);
@@ -360,7 +372,7 @@ public final class ScenarioReader {
         String k = h.hostKeys().get(i);
         Optional<HostKey> key = allHostKeys().stream().filter(x -> x.name().equalsIgnoreCase(k)).findFirst();
         if (key.isEmpty()) {
-          problems.add("field '" + at + ".hostKeys[" + i + "]': unknown host key '" + k + "' (known: "
+          problems.add("field '" + at + ".hostKeys[" + i + "]': unknown host key '" + BoundedInput.shown(k) + "' (known: "
               + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")");
         } else {
           keys.add(key.get());
@@ -382,7 +394,8 @@ public final class ScenarioReader {
         Duration to = duration(field + ".to", o.to(), problems);
         if (from != null && to != null) {
           if (from.isNegative() || to.compareTo(from) <= 0) {
-            problems.add("field '" + field + "': 'to' (" + o.to() + ") must come after 'from' (" + o.from()
+            problems.add("field '" + field + "': 'to' (" + BoundedInput.shown(o.to()) + ") must come after 'from' ("
+                + BoundedInput.shown(o.from())
                 + ") and neither may be negative");
           } else {
             outages.add(new Scenario.Outage(from, to));
@@ -496,7 +509,7 @@ public final class ScenarioReader {
     if (name == null || name.isBlank()) {
       problems.add("field '" + field + ".name': every group needs a name (use {n} for the machine number)");
     } else if (!name.matches("[A-Za-z0-9{}][A-Za-z0-9{}._-]*")) {
-      problems.add("field '" + field + ".name': '" + name + "' is not a machine name (letters, digits, '-', '.')");
+      problems.add("field '" + field + ".name': '" + BoundedInput.shown(name) + "' is not a machine name (letters, digits, '-', '.')");
     }
     int count = g.count() == null ? 1 : g.count();
     if (count < 1) {
@@ -523,7 +536,7 @@ public final class ScenarioReader {
       }
       Optional<LoadedFamily> fam = family(p.family());
       if (fam.isEmpty()) {
-        problems.add("field '" + pf + ".family': no loaded family '" + p.family() + "' (loaded: " + familyIds() + ")");
+        problems.add("field '" + pf + ".family': no loaded family '" + BoundedInput.shown(p.family()) + "' (loaded: " + familyIds() + ")");
         continue;
       }
       if (p.edition() == null) {
@@ -532,7 +545,7 @@ public final class ScenarioReader {
       }
       Optional<Sku> sku = fam.get().catalog().byName(p.edition());
       if (sku.isEmpty()) {
-        problems.add("field '" + pf + ".edition': '" + p.edition() + "' is not an edition of " + fam.get().id()
+        problems.add("field '" + pf + ".edition': '" + BoundedInput.shown(p.edition()) + "' is not an edition of " + fam.get().id()
             + suggestion(fam.get(), p.edition()));
         continue;
       }
@@ -562,14 +575,14 @@ public final class ScenarioReader {
     }
     if (leave != null && arrive != null && every != null && count >= 1
         && leave.compareTo(arrive.plus(every.multipliedBy(count - 1))) <= 0) {
-      problems.add("field '" + field + ".leave': " + g.leave() + " is not after the last machine's arrival");
+      problems.add("field '" + field + ".leave': " + BoundedInput.shown(g.leave()) + " is not after the last machine's arrival");
     }
     KmsEndpoint endpoint = KmsEndpoint.discovery();
     if (g.kms() != null) {
       try {
         endpoint = KmsEndpoint.parse(g.kms());
       } catch (IllegalArgumentException e) {
-        problems.add("field '" + field + ".kms': " + e.getMessage() + " (write dns, dns:domain or host[:port])");
+        problems.add("field '" + field + ".kms': " + BoundedInput.shown(e.getMessage()) + " (write dns, dns:domain or host[:port])");
       }
     }
     WindowsVersion windows = WindowsVersion.WINDOWS_10;
@@ -584,7 +597,7 @@ public final class ScenarioReader {
               parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
         };
       } catch (RuntimeException e) {
-        problems.add("field '" + field + ".windows': '" + g.windows() + "' is not a version (7, 8, 10 or 6.1.7601)");
+        problems.add("field '" + field + ".windows': '" + BoundedInput.shown(g.windows()) + "' is not a version (7, 8, 10 or 6.1.7601)");
       }
     }
     if (problems.size() > before) {

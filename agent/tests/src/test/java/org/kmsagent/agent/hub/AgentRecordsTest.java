@@ -67,6 +67,20 @@ class AgentRecordsTest {
   }
 
   @Test
+  void aSequenceNumberBeyondWhatTheAgentHasWrittenIsRefused() {
+    JsonObject r = AgentRecords.register(null, new JsonObject().put("agentId", "pc-1").put("writtenSeq", 40L),
+        "hub-a", T0);
+    // An outbox may resend from below what it had written when it registered (the hubs lost their view) ...
+    var resent = AgentRecords.apply(r, new JsonArray().add(event(38, "a", new JsonObject()))
+        .add(event(39, "a", new JsonObject())).add(event(41, "a", new JsonObject())), T0);
+    assertThat(resent.record().getLong("lastSeq")).isEqualTo(41L);
+    // ... but never jump past it.
+    assertThatThrownBy(() -> AgentRecords.apply(resent.record(), new JsonArray().add(event(1_000_000_000_000L, "a",
+        new JsonObject())), T0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("events: seq 1000000000000 is beyond what this agent has written (next expected at most 42)");
+  }
+
+  @Test
   void anEventWithoutSequenceNumberIsRefusedNamingTheField() {
     assertThatThrownBy(() -> AgentRecords.apply(registered(), new JsonArray().add(new JsonObject()), T0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seq");

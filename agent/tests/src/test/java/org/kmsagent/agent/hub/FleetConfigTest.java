@@ -21,9 +21,9 @@ class FleetConfigTest {
     AgentConfig c = new ConfigLoader(ENV).load(Optional.of(Path.of("..", "..", "distribution", "src", "main", "conf",
         "hub.yaml")), List.of());
 
-    assertThat(c.fleet().agentTokens()).containsExactly("agents");
+    assertThat(c.fleet().allowSharedAgentTokens()).isFalse();
     assertThat(c.fleet().cluster().interfaces()).containsExactly("127.0.0.1");
-    assertThat(c.bridge().tokens()).extracting(t -> t.name()).containsExactly("agents", "ops");
+    assertThat(c.bridge().tokens()).extracting(t -> t.name()).containsExactly("ops");
   }
 
   @Test
@@ -52,6 +52,6 @@ class FleetConfigTest {
     var run = org.kmsagent.agent.cli.CliRun.of("hub", "--set", "dataDir=" + dir);
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("bridge.tokens: a hub needs tokens");
+    assertThat(run.err()).contains("bridge.tokens: a hub needs ctl tokens");
   }
 }

@@ -103,6 +103,7 @@ class FleetIT {
         "    - {name: agents, token: " + AGENT_TOKEN + ", role: read}",
         "    - {name: ops, token: " + OPS_TOKEN + ", role: admin}",
         "fleet:",
+        "  allowSharedAgentTokens: true",
         "  cluster:",
         "    name: " + cluster,
         "    port: " + hzPort,
@@ -230,6 +231,37 @@ class FleetIT {
     assertThat(expiring.getJsonArray("expiring").stream().map(o -> (JsonObject) o)
         .filter(e -> e.getString("agentId").equals("a1")).findFirst().orElseThrow().getString("cause"))
         .contains("HOST_UNREACHABLE", "offline event 3", "3 failed attempts");
+  }
+
+  @Test
+  @Order(5)
+  void anAgentEnrolledThroughOneHubIsKnownToTheOtherAndARevocationThroughEitherCutsItOff() throws Exception {
+    hubB = startHub("b", configB); // killed in @Order(3)
+    CliRun enrolled = ctl(bridgeA, "fleet", "enroll", "e1");
+    assertThat(enrolled.exitCode()).as(enrolled.err()).isZero();
+    String token = enrolled.out().strip();
+    // The credential was issued by hub A; the agent knows hub B only.
+    FleetLink e1 = SimulatedAgent.link(vertx, "e1", List.of("127.0.0.1:" + bridgeB), token, fingerprint, null,
+        dir.resolve("e1"), 1_000);
+    links.add(e1);
+    e1.start();
+    await().atMost(SLOW).until(() -> e1.hub().isPresent());
+
+    CliRun revoked = ctl(bridgeA, "fleet", "revoke", "e1");
+    assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+    // Hub B hears of it through the cluster and closes e1's connection; e1's retries are refused.
+    await().atMost(SLOW).until(() -> e1.hub().isEmpty());
+    await().atMost(SLOW).until(() -> latestLog("hub-b-").contains("client 'agent:e1' from")
+        && latestLog("hub-b-").contains("credential no longer valid; closing"));
+  }
+
+  private String latestLog(String prefix) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      Path newest = files.filter(f -> f.getFileName().toString().startsWith(prefix)
+          && f.getFileName().toString().endsWith(".log")).max(java.util.Comparator.comparing(Path::toString))
+          .orElseThrow();
+      return Files.readString(newest);
+    }
   }
 
   @AfterAll

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.config.Role;
 
 class HubRoutesTest {
@@ -18,6 +19,21 @@ class HubRoutesTest {
     assertThat(routes.sendRole("ops", FleetAddresses.REGISTER)).isEmpty();
     assertThat(routes.mayRegister("agents", Role.READ, FleetAddresses.agent("pc-1"))).isTrue();
     assertThat(routes.mayRegister("ops", Role.ADMIN, FleetAddresses.ALL_AGENTS)).isFalse();
+  }
+
+  @Test
+  void anEnrolledAgentReceivesOnItsOwnAddressOnlyAndAsksNothing() {
+    BridgeCaller pcB = new BridgeCaller("agent:pc-b", Role.READ, "pc-b");
+    HubRoutes strict = new HubRoutes(Set.of());
+    assertThat(strict.mayRegister(pcB, FleetAddresses.agent("pc-b"))).isTrue();
+    assertThat(strict.mayRegister(pcB, FleetAddresses.ALL_AGENTS)).isTrue();
+    assertThat(strict.mayRegister(pcB, FleetAddresses.agent("pc-a"))).isFalse();
+    assertThat(strict.sendRole(pcB, FleetAddresses.EVENTS)).contains(Role.READ);
+    assertThat(strict.sendRole(pcB, FleetAddresses.VIEW)).isEmpty();
+    assertThat(strict.sendRole(pcB, FleetAddresses.ENROLL)).isEmpty();
+    // Without the migration mode a shared token is nobody's agent.
+    assertThat(strict.sendRole("agents", FleetAddresses.REGISTER)).isEmpty();
+    assertThat(strict.sendRole("ops", FleetAddresses.ENROLL)).contains(Role.ADMIN);
   }
 
   @Test

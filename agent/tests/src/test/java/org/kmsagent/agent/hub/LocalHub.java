@@ -26,17 +26,31 @@ public final class LocalHub implements AutoCloseable {
 
   final Vertx vertx = Vertx.vertx();
   final AgentBridge bridge;
+  final AgentCredentials credentials;
   public final String fingerprint;
 
+  /** With the shared {@code agents} token allowed to act as any agent (the migration mode). */
   public LocalHub(Path dir, Clock clock) throws Exception {
+    this(dir, clock, true);
+  }
+
+  /**
+   * @param sharedAgentToken whether the shared {@code agents} token may act as agents ({@code
+   *     fleet.allowSharedAgentTokens}); enrolled agents' own credentials work either way
+   */
+  public LocalHub(Path dir, Clock clock, boolean sharedAgentToken) throws Exception {
     TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir);
     fingerprint = tls.fingerprint();
     List<TokenConfig> tokens = List.of(new TokenConfig("agents", AGENT_TOKEN, Role.READ),
         new TokenConfig("ops", OPS_TOKEN, Role.ADMIN), new TokenConfig("monitoring", READ_TOKEN, Role.READ));
     BridgeConfig config = new BridgeConfig(true, "127.0.0.1", 0, null, tokens, Role.NONE, null,
         List.of("kmsagent.events", FleetAddresses.ALL_AGENTS, FleetAddresses.AGENT_PREFIX + "*"), null, null, 30);
-    bridge = new AgentBridge(vertx, config, tls, tokens, new HubRoutes(Set.of("agents"))).listen()
+    credentials = new AgentCredentials(dir.resolve("fleet-credentials.json"), clock);
+    vertx.deployVerticle(credentials).await(30, TimeUnit.SECONDS);
+    bridge = new AgentBridge(vertx, config, tls, tokens,
+        new HubRoutes(sharedAgentToken ? Set.of("agents") : Set.of(), credentials)).listen()
         .await(30, TimeUnit.SECONDS);
+    credentials.onChange(bridge::revalidate);
     vertx.deployVerticle(new FleetHub("hub-local", clock)).await(30, TimeUnit.SECONDS);
   }
 

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +34,7 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  * of the events hubs apply ({@link FleetAddresses#LIVE}).
  */
 public final class DashboardServer {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DashboardServer.class);
   /** Nothing but this hub: no external script, style, image or frame. */
   static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
       + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
@@ -49,14 +51,29 @@ public final class DashboardServer {
   public static Future<DashboardServer> start(Vertx vertx, DashboardConfig config, TlsMaterial tls,
       List<TokenConfig> tokens, Clock clock) {
     DashboardAuth auth = new DashboardAuth(tokens, clock);
+    LoginThrottle throttle = new LoginThrottle(clock);
     FleetQueries queries = new FleetQueries(vertx);
     Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
     Router router = Router.router(vertx);
     router.route().handler(rc -> {
       HttpServerResponse r = rc.response();
       r.putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff")
-          .putHeader("Referrer-Policy", "no-referrer").putHeader("Cache-Control", "no-store");
+          // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on the login form's POST,
+          // which the Origin check below must refuse. Other sites still get no referrer.
+          .putHeader("Referrer-Policy", "same-origin").putHeader("Cache-Control", "no-store")
+          .putHeader("Strict-Transport-Security", HSTS).putHeader("X-Frame-Options", "DENY");
       rc.next();
+    });
+    // A state-changing request must come from a page of this hub, not from another site the user has open.
+    router.post().handler(rc -> {
+      if (sameOrigin(rc)) {
+        rc.next();
+      } else {
+        LOG.warn("dashboard: refused {} {} from {}: Origin {} is not this hub's", rc.request().method(),
+            rc.request().path(), source(rc), printable(origin(rc)));
+        rc.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end("cross-origin request refused: sign in from this hub's own page\n");
+      }
     });
     Buffer login = resource("login.html");
     Buffer loginFailed = Buffer.buffer(login.toString().replace("<!--message-->",
@@ -64,10 +81,23 @@ public final class DashboardServer {
     router.get("/login").handler(rc -> html(rc, rc.request().getParam("failed") != null ? loginFailed : login));
     router.post("/login").handler(BodyHandler.create().setBodyLimit(4096).setHandleFileUploads(false));
     router.post("/login").handler(rc -> {
+      String from = source(rc);
+      if (lockedOut(rc, throttle.sourceLocked(from), "too many wrong tokens from your address")) {
+        return;
+      }
       Optional<TokenConfig> t = auth.token(rc.request().getFormAttribute("token"));
       if (t.isEmpty()) {
+        wrongToken(throttle, from, "sign-in");
         rc.response().setStatusCode(303).putHeader("Location", "/login?failed=1").end();
         return;
+      }
+      if (lockedOut(rc, throttle.tokenLocked(t.get().name()), "too many sign-ins with this token")) {
+        return;
+      }
+      if (throttle.signedIn(from, t.get().name())) {
+        LOG.warn("dashboard: token '{}' opened {} sessions within {} min; its sign-ins are locked for {} min",
+            t.get().name(), LoginThrottle.MAX_SIGN_INS, LoginThrottle.WINDOW.toMinutes(),
+            LoginThrottle.LOCKOUT.toMinutes());
       }
       rc.response().addCookie(Cookie.cookie(DashboardAuth.COOKIE, auth.open(t.get())).setPath("/")
           .setHttpOnly(true).setSecure(true).setSameSite(CookieSameSite.STRICT)
@@ -77,12 +107,21 @@ public final class DashboardServer {
     router.post("/logout").handler(rc -> {
       Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
       auth.close(c == null ? null : c.getValue());
-      rc.response().addCookie(Cookie.cookie(DashboardAuth.COOKIE, "").setPath("/").setMaxAge(0))
+      rc.response().addCookie(Cookie.cookie(DashboardAuth.COOKIE, "").setPath("/").setMaxAge(0)
+              .setHttpOnly(true).setSecure(true).setSameSite(CookieSameSite.STRICT))
           .setStatusCode(303).putHeader("Location", "/login").end();
     });
     router.get("/dashboard.css").handler(rc -> asset(rc, "text/css; charset=utf-8", "dashboard.css"));
     // Everything below needs a token holder.
     router.route().handler(rc -> {
+      String header = rc.request().getHeader("Authorization");
+      boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+      if (bearer && lockedOut(rc, throttle.sourceLocked(source(rc)), "too many wrong tokens from your address")) {
+        return;
+      }
+      if (bearer && auth.token(header.substring(7).trim()).isEmpty()) {
+        wrongToken(throttle, source(rc), "Bearer token");
+      }
       if (signedIn(auth, rc)) {
         rc.next();
       } else if (rc.request().path().startsWith("/api/")) {
@@ -133,6 +172,58 @@ public final class DashboardServer {
         .setKeyCertOptions(tls.keyCertOptions()));
     return live.completion().compose(v -> server.requestHandler(router).listen(config.port(), config.host()))
         .map(s -> new DashboardServer(s, live));
+  }
+
+  /** HTTPS only, for a year: a browser that saw the dashboard never tries it over plain HTTP. */
+  static final String HSTS = "max-age=31536000";
+
+  private static String source(RoutingContext rc) {
+    return rc.request().remoteAddress() == null ? "?" : rc.request().remoteAddress().hostAddress();
+  }
+
+  private static String origin(RoutingContext rc) {
+    String origin = rc.request().getHeader("Origin");
+    if (origin != null) {
+      return origin;
+    }
+    String referer = rc.request().getHeader("Referer");
+    if (referer == null) {
+      return null;
+    }
+    int slash = referer.indexOf('/', referer.indexOf("//") + 2);
+    return slash < 0 ? referer : referer.substring(0, slash);
+  }
+
+  /** Whether the request's Origin (or, without one, its Referer) is this hub's own {@code https://host:port}. */
+  private static boolean sameOrigin(RoutingContext rc) {
+    String origin = origin(rc);
+    String host = rc.request().getHeader("Host");
+    return origin != null && host != null && origin.equalsIgnoreCase("https://" + host);
+  }
+
+  private static boolean lockedOut(RoutingContext rc, Optional<Duration> remaining, String why) {
+    if (remaining.isEmpty()) {
+      return false;
+    }
+    long minutes = Math.max(1, (remaining.get().toSeconds() + 59) / 60);
+    rc.response().setStatusCode(429).putHeader("Retry-After", Long.toString(remaining.get().toSeconds()))
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end(why + ": try again in " + minutes + " minute(s)\n");
+    return true;
+  }
+
+  private static void wrongToken(LoginThrottle throttle, String from, String how) {
+    if (throttle.failed(from)) {
+      LOG.warn("dashboard: {} wrong tokens from {} within {} min ({}); that address is locked out for {} min",
+          LoginThrottle.MAX_FAILURES, from, LoginThrottle.WINDOW.toMinutes(), how, LoginThrottle.LOCKOUT.toMinutes());
+    } else {
+      LOG.info("dashboard: wrong token from {} ({})", from, how);
+    }
+  }
+
+  /** Client text made safe for one log line. */
+  private static String printable(String text) {
+    return text == null ? "(none)" : org.kmsagent.agent.core.BoundedInput.shown(text);
   }
 
   private static boolean signedIn(DashboardAuth auth, RoutingContext rc) {

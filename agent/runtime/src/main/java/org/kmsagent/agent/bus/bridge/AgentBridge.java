@@ -28,7 +28,9 @@ public final class AgentBridge {
   private final BridgeConfig config;
   private final TlsMaterial tls;
   private final BridgeAccess access;
+  private final ConnectionLimits limits;
   private final AtomicInteger connections = new AtomicInteger();
+  private final java.util.Set<BridgeConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private NetServer server;
 
   /**
@@ -49,6 +51,7 @@ public final class AgentBridge {
     this.config = config;
     this.tls = tls;
     this.access = new BridgeAccess(config, tokens, routes);
+    this.limits = new ConnectionLimits(config, routes);
   }
 
   /** Starts listening on {@code bridge.host:bridge.port}; port 0 picks a free one (see {@link #port()}). */
@@ -57,7 +60,10 @@ public final class AgentBridge {
         .setHost(config.host())
         .setPort(config.port())
         .setSsl(true)
-        .setKeyCertOptions(tls.keyCertOptions());
+        .setKeyCertOptions(tls.keyCertOptions())
+        // A client that sends nothing (ctl and agents ping or heartbeat) gives its slot back.
+        .setReadIdleTimeout(config.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
     if (config.tls().clientCaFile() != null) {
       options.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(new PemTrustOptions().addCertPath(
           config.tls().clientCaFile()));
@@ -71,7 +77,22 @@ public final class AgentBridge {
         socket.end(Frames.encode(Frames.error("too_many_connections")));
         return;
       }
-      new BridgeConnection(vertx, socket, access, config, connections::decrementAndGet).start();
+      String source = socket.remoteAddress() == null ? "?" : socket.remoteAddress().hostAddress();
+      if (!limits.admitAddress(source)) {
+        connections.decrementAndGet();
+        LOG.warn("bridge: refused a connection from {}: it holds {} connections already "
+            + "(bridge.maxConnectionsPerAddress)", source, config.maxConnectionsPerAddress());
+        socket.end(Frames.encode(Frames.error("too_many_connections_from_address")));
+        return;
+      }
+      BridgeConnection[] self = new BridgeConnection[1];
+      self[0] = new BridgeConnection(vertx, socket, access, config, limits, () -> {
+        connections.decrementAndGet();
+        limits.releaseAddress(source);
+        open.remove(self[0]);
+      });
+      open.add(self[0]);
+      self[0].start();
     });
     return server.listen().map(s -> this);
   }
@@ -89,6 +110,14 @@ public final class AgentBridge {
   /** Clients connected now. */
   public int connectionCount() {
     return connections.get();
+  }
+
+  /**
+   * Checks every connected agent's credential again; those no longer valid (revoked, re-issued) are closed. Call
+   * after the credentials changed.
+   */
+  public void revalidate() {
+    open.forEach(BridgeConnection::revalidate);
   }
 
   /** Stops listening and closes every connection. */

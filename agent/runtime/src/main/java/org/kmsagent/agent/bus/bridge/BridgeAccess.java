@@ -40,9 +40,9 @@ final class BridgeAccess {
    * The client a token names, or empty for an unknown token. A missing token gets the anonymous role ({@code none}
    * unless configured). Tokens are compared by digest in constant time, so timing tells nothing of their text.
    */
-  Optional<Client> authenticate(String token) {
+  Optional<BridgeCaller> authenticate(String token) {
     if (token == null) {
-      return anonymous == Role.NONE ? Optional.empty() : Optional.of(new Client("anonymous", anonymous));
+      return anonymous == Role.NONE ? Optional.empty() : Optional.of(new BridgeCaller("anonymous", anonymous, null));
     }
     byte[] presented = digest(token);
     TokenConfig found = null;
@@ -51,8 +51,15 @@ final class BridgeAccess {
         found = e.getValue();
       }
     }
-    return Optional.ofNullable(found).map(t -> new Client(t.name(), t.role()));
+    if (found != null) {
+      return Optional.of(new BridgeCaller(found.name(), found.role(), null));
+    }
+    // An enrolled agent's own credential: it may act as that agent and nothing else (never the control API).
+    return routes.agentFor(token).map(id -> new BridgeCaller(AGENT_NAME_PREFIX + id, Role.READ, id));
   }
+
+  /** The name an enrolled agent's credential has in logs and headers. */
+  static final String AGENT_NAME_PREFIX = "agent:";
 
   /** The role an address needs for sending, or empty when no client may send to it. */
   Optional<Role> sendRole(String address) {
@@ -69,18 +76,23 @@ final class BridgeAccess {
   }
 
   /** {@link #sendRole(String)}, then the extra routes for an address the control API does not know. */
-  Optional<Role> sendRole(Client client, String address) {
+  Optional<Role> sendRole(BridgeCaller client, String address) {
+    if (client.isAgent()) {
+      return matches(inbound, address) ? routes.sendRole(client, address) : Optional.empty();
+    }
     Optional<Role> control = sendRole(address);
     if (control.isPresent() || !matches(inbound, address)) {
       return control;
     }
-    return routes.sendRole(client.name(), address);
+    return routes.sendRole(client, address);
   }
 
   /** {@link #mayRegister(String)}, or the extra routes allow it (within the outbound list). */
-  boolean mayRegister(Client client, String address) {
-    return mayRegister(address)
-        || (matches(outbound, address) && routes.mayRegister(client.name(), client.role(), address));
+  boolean mayRegister(BridgeCaller client, String address) {
+    if (client.isAgent()) {
+      return matches(outbound, address) && routes.mayRegister(client, address);
+    }
+    return mayRegister(address) || (matches(outbound, address) && routes.mayRegister(client, address));
   }
 
   /** Whether a client may register (receive) on an address: only the events topic, if the outbound list allows. */
@@ -104,7 +116,4 @@ final class BridgeAccess {
       throw new IllegalStateException(e);
     }
   }
-
-  /** An authenticated client: its token's name (never the token) and role. */
-  record Client(String name, Role role) {}
 }

@@ -32,6 +32,9 @@ final class BridgeConnection {
    * until replies have gone out, so a client that pipelines without reading cannot make the agent queue without bound.
    */
   static final int MAX_IN_FLIGHT = 32;
+  /** Headers a client may not pass on, lower case: bus headers are case-insensitive ("AgentId" is "agentId"). */
+  private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("token", "client", "role",
+      "agentid");
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -40,12 +43,22 @@ final class BridgeConnection {
   private final FrameDecoder decoder;
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final Runnable onClosed;
+  private final ConnectionLimits limits;
+  /** Whether this connection holds a slot of its client's share (released when it closes). */
+  private boolean holdsClientSlot;
   private boolean authenticated;
+  private io.vertx.core.Context context;
+  /** Who this connection authenticated as first; every later frame must be the same client. */
+  private BridgeCaller caller;
+  /** The credential it used, to check again before delivering to its registrations (a revoked agent hears no more). */
+  private String token;
   private int inFlight;
   private boolean paused;
   private boolean closed;
 
-  BridgeConnection(Vertx vertx, NetSocket socket, BridgeAccess access, BridgeConfig config, Runnable onClosed) {
+  BridgeConnection(Vertx vertx, NetSocket socket, BridgeAccess access, BridgeConfig config, ConnectionLimits limits,
+      Runnable onClosed) {
+    this.limits = limits;
     this.onClosed = onClosed;
     this.vertx = vertx;
     this.socket = socket;
@@ -55,18 +68,41 @@ final class BridgeConnection {
   }
 
   void start() {
+    context = vertx.getOrCreateContext();
     socket.handler(this::received);
     socket.exceptionHandler(t -> {
       LOG.debug("bridge: connection {} failed: {}", socket.remoteAddress(), t.toString());
       close();
     });
     socket.closeHandler(v -> {
+      if (!closed && authenticated) {
+        LOG.debug("bridge: connection {} ('{}') closed", socket.remoteAddress(), caller == null ? "?" : caller.name());
+      }
       cleanUp();
       onClosed.run();
     });
     vertx.setTimer(AUTH_DEADLINE_MS, id -> {
       if (!authenticated && !closed) {
         closeWith("auth_timeout");
+      }
+    });
+  }
+
+  /**
+   * Checks the connection's credential again (from any thread): one that no longer authenticates as the same client
+   * (revoked, re-issued) closes the connection at once.
+   */
+  void revalidate() {
+    io.vertx.core.Context c = context;
+    if (c == null) {
+      return;
+    }
+    c.runOnContext(v -> {
+      if (!closed && caller != null && caller.isAgent()
+          && access.authenticate(token).filter(x -> x.name().equals(caller.name())).isEmpty()) {
+        LOG.warn("bridge: client '{}' from {}: credential no longer valid; closing", caller.name(),
+            socket.remoteAddress());
+        closeWith("not_authorised");
       }
     });
   }
@@ -115,8 +151,15 @@ final class BridgeConnection {
     String replyAddress = frame.getValue("replyAddress") instanceof String s ? s : null;
     JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
     Object rawToken = headers.getValue("token");
-    Optional<BridgeAccess.Client> client =
+    Optional<BridgeCaller> client =
         rawToken == null || rawToken instanceof String ? access.authenticate((String) rawToken) : Optional.empty();
+    if (client.isPresent() && caller != null && !caller.name().equals(client.get().name())) {
+      // One connection, one identity: a second credential on the same socket would blur who did what.
+      LOG.warn("bridge: {} from {} refused: connection authenticated as '{}' presented another credential ('{}')",
+          printable(type), socket.remoteAddress(), caller.name(), client.get().name());
+      closeWith("not_authorised");
+      return;
+    }
     if (client.isEmpty()) {
       // Refuse and hang up: a guesser must reconnect (TLS handshake included) for every try.
       LOG.warn("bridge: {} from {} refused: {}", printable(type), socket.remoteAddress(),
@@ -128,6 +171,21 @@ final class BridgeConnection {
       return;
     }
     authenticated = true;
+    if (caller == null) {
+      if (!limits.admitClient(client.get())) {
+        LOG.warn("bridge: refused client '{}' from {}: it holds its share of connections already "
+            + "(bridge.maxConnectionsPerToken)", client.get().name(), socket.remoteAddress());
+        if (replyAddress != null) {
+          write(Frames.failure(address, replyAddress, BusCodes.UNAVAILABLE, "RECIPIENT_FAILURE",
+              "too_many_connections_for_token"));
+        }
+        closeWith("too_many_connections_for_token");
+        return;
+      }
+      holdsClientSlot = true;
+      caller = client.get();
+      token = (String) rawToken;
+    }
     if (address == null) {
       write(Frames.error("missing_address"));
       return;
@@ -141,7 +199,7 @@ final class BridgeConnection {
     }
   }
 
-  private void send(BridgeAccess.Client client, String address, String replyAddress, Object body,
+  private void send(BridgeCaller client, String address, String replyAddress, Object body,
       JsonObject headers) {
     Optional<Role> needed = access.sendRole(client, address);
     if (needed.isEmpty() || !client.role().covers(needed.get())) {
@@ -156,9 +214,14 @@ final class BridgeConnection {
       return;
     }
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.requestTimeoutSeconds() * 1000L)
-        .addHeader("client", client.name()).addHeader("role", client.role().id());
+        .addHeader(BridgeCaller.HEADER_CLIENT, client.name()).addHeader(BridgeCaller.HEADER_ROLE, client.role().id());
+    if (client.isAgent()) {
+      options.addHeader(BridgeCaller.HEADER_AGENT, client.agentId());
+    }
     headers.forEach(e -> {
-      if (!"token".equals(e.getKey()) && e.getValue() instanceof String v) {
+      // Who the client is comes from its credential only: it cannot set these headers itself.
+      String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+      if (!RESERVED_HEADERS.contains(name) && e.getValue() instanceof String v) {
         options.addHeader(e.getKey(), v);
       }
     });
@@ -187,8 +250,10 @@ final class BridgeConnection {
     });
   }
 
-  private void register(BridgeAccess.Client client, String address) {
+  private void register(BridgeCaller client, String address) {
     if (!access.mayRegister(client, address) || !client.role().covers(Role.READ)) {
+      LOG.warn("bridge: client '{}' ({}) from {} refused registration on {}", client.name(), client.role().id(),
+          socket.remoteAddress(), printable(address));
       write(Frames.error("access_denied"));
       return;
     }
@@ -197,6 +262,13 @@ final class BridgeConnection {
       return;
     }
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, msg -> {
+      if (client.isAgent() && access.authenticate(token).filter(c -> c.name().equals(client.name())).isEmpty()) {
+        // The credential was revoked (or re-issued) since: this connection hears nothing more.
+        LOG.warn("bridge: client '{}' from {}: credential no longer valid; closing", client.name(),
+            socket.remoteAddress());
+        closeWith("not_authorised");
+        return;
+      }
       if (socket.writeQueueFull()) {
         // A client that does not read its events must not make the agent hold them without bound.
         LOG.warn("bridge: client '{}' does not keep up with {}; closing", client.name(), address);
@@ -250,6 +322,10 @@ final class BridgeConnection {
 
   private void cleanUp() {
     closed = true;
+    if (holdsClientSlot) {
+      holdsClientSlot = false;
+      limits.releaseClient(caller);
+    }
     registrations.values().forEach(MessageConsumer::unregister);
     registrations.clear();
   }

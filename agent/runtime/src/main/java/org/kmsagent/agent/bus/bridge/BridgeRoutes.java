@@ -28,4 +28,27 @@ public interface BridgeRoutes {
 
   /** Whether a client (by token name and role) may register on (receive from) the address. */
   boolean mayRegister(String clientName, Role role, String address);
+
+  /**
+   * The agent a per-agent credential belongs to, or empty when the token is no such credential (or is revoked).
+   * Called on event loops for every frame that a configured token did not match: must not block.
+   */
+  default Optional<String> agentFor(String token) {
+    return Optional.empty();
+  }
+
+  /** {@link #sendRole(String, String)} for an authenticated caller (routes that know agents override it). */
+  default Optional<Role> sendRole(BridgeCaller caller, String address) {
+    return caller.isAgent() ? Optional.empty() : sendRole(caller.name(), address);
+  }
+
+  /** {@link #mayRegister(String, Role, String)} for an authenticated caller. */
+  default boolean mayRegister(BridgeCaller caller, String address) {
+    return !caller.isAgent() && mayRegister(caller.name(), caller.role(), address);
+  }
+
+  /** How many connections one caller may hold at once, given the configured per-token limit. */
+  default int maxConnections(BridgeCaller caller, int configured) {
+    return configured;
+  }
 }

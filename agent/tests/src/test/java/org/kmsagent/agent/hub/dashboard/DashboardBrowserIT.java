@@ -89,6 +89,7 @@ class DashboardBrowserIT {
         "metrics: {enabled: true, port: 0}",
         "dashboard: {enabled: true, port: 0}",
         "fleet:",
+        "  allowSharedAgentTokens: true",
         "  cluster:",
         "    name: dashboard-it-" + UUID.randomUUID(),
         "    port: " + hz,
@@ -176,6 +177,9 @@ class DashboardBrowserIT {
     }
     if (form != null) {
       o.putHeader("Content-Type", "application/x-www-form-urlencoded");
+    }
+    if (method == HttpMethod.POST) {
+      o.putHeader("Origin", "https://127.0.0.1:" + hub.dashboardPort()); // as the hub's own login page sends it
     }
     return http.request(o).compose(req -> (form == null ? req.send() : req.send(Buffer.buffer(form)))
         .compose((HttpClientResponse r) -> r.body().map(b -> new Reply(r.statusCode(), b.toString(), r.cookies(),

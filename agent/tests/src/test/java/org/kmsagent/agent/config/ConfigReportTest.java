@@ -90,8 +90,9 @@ class ConfigReportTest {
     assertThat(errors(new ConfigLoader(Map.of()), Optional.of(file))).containsExactlyInAnyOrder(
         f + ":1: licensing: must be one of slc|simulated|auto, got 'magic'",
         f + ":3: host.activationIntervalMinutes: must be 15-43200, got 5",
-        f + ":5: bridge.prot: unknown key (known here: anonymous, enabled, host, inbound, maxConnections, "
-            + "maxFrameBytes, outbound, port, requestTimeoutSeconds, tls, tokens)",
+        f + ":5: bridge.prot: unknown key (known here: anonymous, enabled, host, idleTimeoutSeconds, inbound, "
+            + "maxConnections, maxConnectionsPerAddress, maxConnectionsPerToken, maxFrameBytes, outbound, port, "
+            + "requestTimeoutSeconds, tls, tokens)",
         f + ":6: bridge.maxConnections: expected a whole number, got 'lots'",
         f + ":8: bridge.tokens[0].role: must be one of none|read|admin, got 'root'",
         f + ":10: renewal.kms: KMS endpoint 'kms.example:notaport': port is not a number",

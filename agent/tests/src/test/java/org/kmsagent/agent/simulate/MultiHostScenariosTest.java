@@ -101,8 +101,8 @@ class MultiHostScenariosTest {
     assertThat(activated.stream().map(LabEvent::machine).distinct()).hasSize(6);
     assertThat(activated).allSatisfy(e -> assertThat(r.at(e)).isBetween(installed,
         installed.plus(Duration.ofHours(4))));
-    assertThat(r.summary().row("office2013", "office2013").licensed()).isEqualTo(6);
-    assertThat(r.where(event("host-status").and(e -> e.pool().equals("office2013")))
+    assertThat(r.summary().row("office", "office2013").licensed()).isEqualTo(6);
+    assertThat(r.where(event("host-status").and(e -> e.pool().equals("office")))
         .stream().filter(e -> r.at(e).equals(Duration.ofDays(11)))).singleElement()
         .satisfies(e -> assertThat(e.count()).hasValue(6));
   }

@@ -58,6 +58,13 @@ public final class FleetHub extends VerticleBase {
   private final Map<String, Future<?>> chains = new HashMap<>();
   private final Map<String, FanOut> fanOuts = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Shared-token connections to the agent each speaks for; the oldest are forgotten past 100,000. */
+  private final Map<String, String> sharedConnections = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > 100_000;
+    }
+  };
   private AsyncMap<String, JsonObject> agents;
   private AsyncMap<String, JsonArray> history;
 
@@ -110,6 +117,18 @@ public final class FleetHub extends VerticleBase {
             printable(String.valueOf(body.getValue("agentId"))));
         msg.fail(BusCodes.FORBIDDEN, "agentId: this credential belongs to agent " + speaker);
         return;
+      }
+      String connection = msg.headers().get(BridgeCaller.HEADER_CONNECTION);
+      if (speaker == null && connection != null && FleetAddresses.AGENT_SENDS.contains(address)
+          && body.getValue("agentId") instanceof String claimed) {
+        // A shared agent token (migration mode) names no agent: then one connection speaks for one agent only.
+        String first = sharedConnections.putIfAbsent(connection, claimed);
+        if (first != null && !first.equals(claimed)) {
+          LOG.warn("fleet: refused {} from client '{}': its connection speaks for agent {}, not {}", address,
+              printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)), first, printable(claimed));
+          msg.fail(BusCodes.FORBIDDEN, "agentId: this connection speaks for agent " + first);
+          return;
+        }
       }
       Future<JsonObject> result;
       try {
@@ -182,6 +201,11 @@ public final class FleetHub extends VerticleBase {
     Instant now = clock.instant();
     return serial(id, () -> agents.get(id).compose(existing -> {
       JsonObject record = AgentRecords.register(existing, body, hubName, now);
+      if (existing != null && existing.getString("hostName") != null
+          && !existing.getString("hostName").equals(record.getString("hostName"))) {
+        LOG.warn("fleet: agent {} registered again under another host name: {} (was {})", id,
+            printable(record.getString("hostName")), printable(existing.getString("hostName")));
+      }
       if (existing == null || !hubName.equals(existing.getString("hub"))) {
         LOG.info("fleet: agent {} ({}) registered through {}", id, record.getString("hostName"), hubName);
       }

@@ -17,6 +17,8 @@ public record BridgeCaller(String name, Role role, String agentId) {
   public static final String HEADER_ROLE = "role";
   /** Header with the agent id of an enrolled agent's credential (absent for configured tokens). */
   public static final String HEADER_AGENT = "agentId";
+  /** Header naming the bridge connection a message came through (random, per connection). */
+  public static final String HEADER_CONNECTION = "connection";
 
   /** Whether this is an enrolled agent's own credential. */
   public boolean isAgent() {

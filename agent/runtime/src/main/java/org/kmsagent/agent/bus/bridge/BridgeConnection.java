@@ -34,7 +34,7 @@ final class BridgeConnection {
   static final int MAX_IN_FLIGHT = 32;
   /** Headers a client may not pass on, lower case: bus headers are case-insensitive ("AgentId" is "agentId"). */
   private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("token", "client", "role",
-      "agentid");
+      "agentid", "connection");
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -44,6 +44,8 @@ final class BridgeConnection {
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final Runnable onClosed;
   private final ConnectionLimits limits;
+  /** Names this connection on the bus (so a hub can tell two agents behind one shared token apart). */
+  private final String connectionId = java.util.UUID.randomUUID().toString();
   /** Whether this connection holds a slot of its client's share (released when it closes). */
   private boolean holdsClientSlot;
   private boolean authenticated;
@@ -218,6 +220,7 @@ final class BridgeConnection {
     if (client.isAgent()) {
       options.addHeader(BridgeCaller.HEADER_AGENT, client.agentId());
     }
+    options.addHeader(BridgeCaller.HEADER_CONNECTION, connectionId);
     headers.forEach(e -> {
       // Who the client is comes from its credential only: it cannot set these headers itself.
       String name = e.getKey().toLowerCase(java.util.Locale.ROOT);

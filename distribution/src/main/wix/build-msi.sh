@@ -31,7 +31,10 @@ mkdir -p "$stage/bin" "$stage/conf"
 # What the machine agent installs: the launcher, the libraries, the plugins and the reference configuration. The
 # service scripts are left out: the MSI installs and removes the service itself.
 cp "$source_dir/bin/kms-agent.cmd" "$stage/bin/"
-cp -r "$source_dir/lib" "$source_dir/plugins" "$stage/"
+# The jars only: not a class-data archive a run of the sh launcher may have left in lib/.
+mkdir -p "$stage/lib"
+cp "$source_dir"/lib/*.jar "$stage/lib/"
+cp -r "$source_dir/plugins" "$stage/"
 cp "$source_dir/conf/agent.yaml" "$stage/conf/"
 if [ -f "$source_dir/bin/kms-agent-service.exe" ]; then
   cp "$source_dir/bin/kms-agent-service.exe" "$stage/bin/"

@@ -106,8 +106,8 @@ class MsiTablesIT {
     List<String> names = files.stream().map(r -> r.get("FileName")).toList();
     List<String> expected = new ArrayList<>();
     for (String dir : List.of("lib", "plugins")) {
-      try (Stream<Path> s = Files.list(WineCmd.TARGET.resolve("kms-agent").resolve(dir))) {
-        s.map(p -> p.getFileName().toString()).forEach(expected::add);
+      try (Stream<Path> s = Files.list(WineCmd.TARGET.resolve("kms-agent-machine").resolve(dir))) {
+        s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).forEach(expected::add);
       }
     }
     assertThat(expected).isNotEmpty();
@@ -226,7 +226,7 @@ class MsiTablesIT {
   void theUpgradeCodeIsTheSameForAnotherVersionWhichUpgradesThisOne() {
     Path other = WineCmd.TARGET.resolve("msi-test/kms-agent-0.2.0.msi");
     run(300, "bash", Path.of(System.getProperty("kmsagent.basedir", ".")).resolve("src/main/wix/build-msi.sh").toString(),
-        WineCmd.TARGET.resolve("kms-agent").toString(), other.toString(), "0.2.0",
+        WineCmd.TARGET.resolve("kms-agent-machine").toString(), other.toString(), "0.2.0",
         WineCmd.TARGET.resolve("msi-test/work").toString());
     assertThat(property(msi, "UpgradeCode")).isEqualTo(UPGRADE_CODE);
     assertThat(property(other, "UpgradeCode")).isEqualTo(UPGRADE_CODE);

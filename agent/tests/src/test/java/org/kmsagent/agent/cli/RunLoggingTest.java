@@ -36,7 +36,8 @@ class RunLoggingTest {
         "--set", "logging.totalSizeCap=1MB")
         .redirectErrorStream(true).redirectOutput(console.toFile()).start();
     try {
-      await().atMost(Duration.ofSeconds(90)).until(() -> rolled(logFile).size() >= 1 || !p.isAlive());
+      await().atMost(Duration.ofSeconds(90)).until(() -> !p.isAlive() || rolled(logFile).size() >= 1
+          && Files.readString(console).contains("logging: "));
       assertThat(p.isAlive()).as(Files.readString(console)).isTrue();
       assertThat(Files.readString(console)).contains("logging: DEBUG to standard error and " + logFile);
       List<String> lines = Files.readAllLines(logFile);
@@ -45,7 +46,7 @@ class RunLoggingTest {
       assertThat(all).isNotEmpty().allSatisfy(l ->
           assertThat(LINE.matcher(l).matches() || l.startsWith("\t") || l.startsWith(" ")
               || l.startsWith("Caused by")).as(l).isTrue());
-      assertThat(all).anyMatch(l -> l.contains(" INFO  [main] o.k.agent.cli.RunCommand - kms-agent run starting"));
+      assertThat(all).anyMatch(l -> l.contains(" INFO  [main] org.kmsagent.agent.cli.RunCommand - kms-agent run starting"));
       for (Path r : rolled(logFile)) {
         assertThat(Files.size(r)).as(r.toString()).isLessThan(2048 + 4096); // rolled at the size, one event over
       }

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
-import org.kmsagent.agent.cli.logging.RunLogging;
+import org.kmsagent.agent.daemon.logging.RunLogging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.cli.logging;
+package org.kmsagent.agent.daemon.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -14,7 +14,7 @@ import org.kmsagent.agent.config.LoggingConfig;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log of {@code kms-agent run}, set up in code from {@code logging.*} (docs/operations.md, "Logs"): every line
+ * The log of {@code kms-agent run} and of the Windows service (AgentService), set up in code from {@code logging.*} (docs/operations.md, "Logs"): every line
  * {@code 2026-03-01T09:30:00.123+01:00 WARN  [thread] logger - message}, on standard error and, when
  * {@code logging.file} is set, in that file, which rolls over at {@code logging.maxFileSize} and at midnight into
  * {@code <file>.<date>.<n>}; rolled files older than {@code logging.maxHistoryDays}, or beyond
@@ -60,7 +60,7 @@ public final class RunLogging {
   }
 
   /** Resets {@code context} to standard error alone at {@code level}; returns the root logger. */
-  static Logger consoleOnly(LoggerContext context, String level) {
+  public static Logger consoleOnly(LoggerContext context, String level) {
     context.reset();
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(context);
@@ -69,8 +69,13 @@ public final class RunLogging {
     console.setEncoder(encoder(context));
     console.start();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(level, Level.INFO));
+    Level rootLevel = Level.toLevel(level, Level.INFO);
+    root.setLevel(rootLevel);
     root.addAppender(console);
+    if (rootLevel.isGreaterOrEqual(Level.INFO)) {
+      // PF4J logs what PluginHost already reports with the jar's name: keep only its errors unless debugging.
+      context.getLogger("org.pf4j").setLevel(Level.ERROR);
+    }
     return root;
   }
 

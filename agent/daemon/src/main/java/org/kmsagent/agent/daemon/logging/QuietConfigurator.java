@@ -1,4 +1,4 @@
-package org.kmsagent.agent.cli.logging;
+package org.kmsagent.agent.daemon.logging;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;

@@ -1,5 +1,7 @@
 package org.kmsagent.agent.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -78,10 +80,10 @@ public record LoggingConfig(String level, String file, String maxFileSize, Integ
       errors.add("logging.maxHistoryDays: must be 1-3650, got " + maxHistoryDays);
     }
     if (file != null) {
-      java.nio.file.Path parent = java.nio.file.Path.of(file).toAbsolutePath().getParent();
-      if (parent != null && java.nio.file.Files.exists(parent) && !java.nio.file.Files.isDirectory(parent)) {
+      Path parent = Path.of(file).toAbsolutePath().getParent();
+      if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
         errors.add("logging.file: " + parent + " is not a directory");
-      } else if (java.nio.file.Files.isDirectory(java.nio.file.Path.of(file))) {
+      } else if (Files.isDirectory(Path.of(file))) {
         errors.add("logging.file: " + file + " is a directory; name a file in it, e.g. " + file + "/kms-agent.log");
       }
     }

@@ -47,4 +47,10 @@ class LoggingConfigTest {
     assertThatThrownBy(() -> load(Map.of(), "logging.maxFileSize=10MB", "logging.totalSizeCap=1MB"))
         .hasMessageContaining("logging.totalSizeCap: 1MB is less than logging.maxFileSize 10MB");
   }
+
+  @Test
+  void aLogFileThatIsAFolderIsNamedByItsKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    assertThatThrownBy(() -> load(Map.of(), "logging.file=" + dir))
+        .hasMessageContaining("logging.file: " + dir + " is a directory");
+  }
 }

@@ -299,6 +299,17 @@ static int set_value(int scope, const char* id, const char* name, int type, cons
     v->cb = 4;
     v->data = malloc(4);
     memcpy(v->data, &dword, 4);
+  } else if (type == SL_DATA_BINARY && strncmp(text, "hex:", 4) == 0) {
+    /* Raw bytes as hex, e.g. an 8-byte FILETIME for TrustedTime: "hex:" then two digits per byte, in memory order. */
+    size_t digits = strlen(text + 4);
+    if (digits == 0 || digits % 2 != 0) return 0;
+    v->cb = (uint32_t)(digits / 2);
+    v->data = malloc(v->cb);
+    for (size_t i = 0; i < v->cb; i++) {
+      int hi = hexval(text[4 + 2 * i]), lo = hexval(text[5 + 2 * i]);
+      if (hi < 0 || lo < 0) return 0;
+      v->data[i] = (uint8_t)(hi << 4 | lo);
+    }
   } else if (type == SL_DATA_BINARY) {
     GUID bin;
     if (!parse_guid(text, &bin)) return 0;

@@ -14,6 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
+import org.kmsagent.agent.daemon.logging.RunLogging;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +30,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Runs the agent: renewal, the optional KMS host role, and the TLS control bridge.")
 public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @CommandLine.ParentCommand org.kmsagent.agent.cli.KmsAgentCommand root;
@@ -58,6 +63,9 @@ public final class RunCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    String logs = RunLogging.apply(agentConfig.logging());
+    LOG.info("kms-agent run starting: licensing {}, data in {}, logging {}", agentConfig.licensing(),
+        agentConfig.dataDir(), logs);
     AgentDaemon daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -69,6 +77,7 @@ public final class RunCommand implements Callable<Integer> {
       stopped.countDown();
     }, "kms-agent-shutdown"));
     daemon.banner().forEach(out::println);
+    out.println("logging: " + logs);
     out.flush();
     markRealRun();
     stopped.await();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.InstalledProduct;
@@ -74,6 +75,16 @@ public final class StatusFormat {
       m.put("renewalIntervalMinutes", s.renewalInterval().toMinutes());
       m.put("lastActivationResult", s.lastResult().map(StatusFormat::result).orElse(null));
     });
+    ps.details().ifPresent(d -> {
+      m.put("clientMachineId", d.clientMachineId().orElse(null));
+      m.put("applicationId", d.applicationId().map(Object::toString).orElse(p.applicationId().toString()));
+      m.put("extendedPid", d.extendedPid().orElse(null));
+      m.put("kmsHostCaching", d.kmsHostCaching().orElse(null));
+      m.put("kmsHostLastUsed", d.kmsHostUsed().orElse(null));
+      m.put("kmsPortLastUsed", d.kmsPortUsed().isPresent() ? d.kmsPortUsed().getAsInt() : null);
+      m.put("trustedTime", d.trustedTime().map(Object::toString).orElse(null));
+      m.put("remainingRearmCount", d.remainingRearmCount().isPresent() ? d.remainingRearmCount().getAsInt() : null);
+    });
     return m;
   }
 
@@ -138,6 +149,7 @@ public final class StatusFormat {
           line(b, "Error", ps.error().get());
         }
         ps.state().ifPresent(s -> state(b, s));
+        ps.details().ifPresent(d -> details(b, p, d));
         b.append('\n');
       }
     }
@@ -165,6 +177,22 @@ public final class StatusFormat {
         .map(r -> describe(r.hresult()) + r.kmsHost().map(h -> " from " + h).orElse(""))
         .orElse("(none recorded)"));
   }
+
+  /** In slmgr's words ({@code slmgr /dlv}; {@code ospp.vbs /dstatus} words the same fields alike). */
+  private static void details(StringBuilder b, InstalledProduct p, LicenseDetails.Details d) {
+    line(b, "Application ID", d.applicationId().orElse(p.applicationId()).toString());
+    line(b, "Extended PID", d.extendedPid().orElse(NOT_REPORTED));
+    line(b, "Client Machine ID (CMID)", d.clientMachineId().orElse(NOT_REPORTED));
+    line(b, "KMS machine name and port last used", d.kmsHostUsed()
+        .map(h -> h + (d.kmsPortUsed().isPresent() ? ":" + d.kmsPortUsed().getAsInt() : ""))
+        .orElse("(none yet)"));
+    line(b, "KMS host caching", d.kmsHostCaching().map(on -> on ? "enabled" : "disabled").orElse(NOT_REPORTED));
+    line(b, "Trusted time", d.trustedTime().map(Object::toString).orElse(NOT_REPORTED));
+    line(b, "Remaining rearm count", d.remainingRearmCount().isPresent()
+        ? Integer.toString(d.remainingRearmCount().getAsInt()) : NOT_REPORTED);
+  }
+
+  private static final String NOT_REPORTED = "(not reported)";
 
   private static String describe(HResult h) {
     return h.hex() + " " + h.name() + ": " + h.meaning();

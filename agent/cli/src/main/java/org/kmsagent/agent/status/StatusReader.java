@@ -3,12 +3,15 @@ package org.kmsagent.agent.status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginFailure;
 import org.kmsagent.api.InstalledProduct;
 import org.kmsagent.api.LicenseState;
 import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingStack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the status of every installed product of every loaded family through the family's own
@@ -17,6 +20,7 @@ import org.kmsagent.api.LicensingStack;
  * read. Blocking (native calls): run off the event loop.
  */
 public final class StatusReader {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusReader.class);
   private final LicensingStack stack;
 
   public StatusReader(LicensingStack stack) {
@@ -38,7 +42,7 @@ public final class StatusReader {
       for (InstalledProduct p : installed) {
         try {
           LicenseState state = family.call((ext, handler) -> handler.status(stack, p));
-          products.add(new ProductStatus(p, Optional.of(state), Optional.empty()));
+          products.add(new ProductStatus(p, Optional.of(state), Optional.empty(), details(p)));
         } catch (LicensingException | PluginFailure e) {
           products.add(new ProductStatus(p, Optional.empty(), Optional.of(e.getMessage())));
         }
@@ -46,5 +50,21 @@ public final class StatusReader {
       out.add(new FamilyStatus(family.id(), family.displayName(), products, Optional.empty()));
     }
     return new StatusReport(stack.name(), stackReason, stack.machineName(), stack.windowsVersion(), out);
+  }
+
+  /**
+   * The {@code slmgr /dlv} details, when the stack reads them. They add to the state, so a failure to read them
+   * leaves them out (with a warning) rather than failing the product.
+   */
+  private Optional<LicenseDetails.Details> details(InstalledProduct p) {
+    if (!(stack instanceof LicenseDetails d)) {
+      return Optional.empty();
+    }
+    try {
+      return d.licenseDetails(p);
+    } catch (LicensingException | RuntimeException e) {
+      LOG.warn("{}: the details slmgr /dlv shows could not be read: {}", p.name(), e.getMessage());
+      return Optional.empty();
+    }
   }
 }

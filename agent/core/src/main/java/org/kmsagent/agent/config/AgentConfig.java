@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param metrics the Prometheus endpoint (agents and hubs)
  * @param dashboard a hub's web dashboard
  * @param simulated the simulated machine the agent drives when the licensing stack is the simulated one
+ * @param logging the log of {@code kms-agent run}: level, optional rolling file
  */
 public record AgentConfig(
     String pluginsDir,
@@ -29,7 +30,8 @@ public record AgentConfig(
     FleetConfig fleet,
     MetricsConfig metrics,
     DashboardConfig dashboard,
-    SimulatedConfig simulated) {
+    SimulatedConfig simulated,
+    LoggingConfig logging) {
 
   public AgentConfig {
     pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
@@ -42,6 +44,14 @@ public record AgentConfig(
     metrics = Objects.requireNonNullElseGet(metrics, MetricsConfig::defaults);
     dashboard = Objects.requireNonNullElseGet(dashboard, DashboardConfig::defaults);
     simulated = Objects.requireNonNullElseGet(simulated, () -> new SimulatedConfig(null, null));
+    logging = Objects.requireNonNullElseGet(logging, LoggingConfig::defaults);
+  }
+
+  /** The same configuration with the default logging (keeps callers that predate the logging keys short). */
+  public AgentConfig(String pluginsDir, Licensing licensing, String dataDir, HostRoleConfig host, BridgeConfig bridge,
+      RenewalConfig renewal, FleetConfig fleet, MetricsConfig metrics, DashboardConfig dashboard,
+      SimulatedConfig simulated) {
+    this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, metrics, dashboard, simulated, null);
   }
 
   /** The same configuration with other fleet settings (keeps callers that predate later keys short). */
@@ -52,6 +62,6 @@ public record AgentConfig(
 
   /** Every default. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -136,6 +136,7 @@ final class ConfigValidator {
     if (faults.hangSeconds() < 1) {
       errors.add("simulated.faults.hangSeconds: must be at least 1, got " + faults.hangSeconds());
     }
+    c.logging().validate(errors);
     for (int i = 0; i < h.hostKeys().size(); i++) {
       notBlank(errors, "host.hostKeys[" + i + "]", h.hostKeys().get(i));
     }

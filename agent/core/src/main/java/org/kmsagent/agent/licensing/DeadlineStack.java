@@ -36,7 +36,7 @@ import org.kmsagent.api.WindowsVersion;
  * <p>At most {@link #MAX_ABANDONED} abandoned calls are left running; beyond that new calls fail at once rather than
  * pile threads up behind a licensing service that answers no one.
  */
-public final class DeadlineStack implements LicensingStack, DiagnosableStack {
+public final class DeadlineStack implements LicensingStack, DiagnosableStack, LicenseDetails {
   /** Reads (products, license state, keys, endpoints): the licensing service answers these in well under a second. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
   /** An activation contacts a KMS host (DNS, then RPC over TCP), which takes longer when hosts do not answer. */
@@ -195,6 +195,16 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack {
   @Override
   public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
     return call("licenseState", deadline, () -> delegate.licenseState(service, skuId));
+  }
+
+  /** The wrapped stack's details, within the read deadline; empty when it reads none. */
+  @Override
+  public Optional<Details> licenseDetails(InstalledProduct product)
+      throws LicensingException {
+    if (!(delegate instanceof LicenseDetails details)) {
+      return Optional.empty();
+    }
+    return call("licenseDetails", deadline, () -> details.licenseDetails(product));
   }
 
   @Override

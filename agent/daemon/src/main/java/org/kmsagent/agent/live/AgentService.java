@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
+import org.kmsagent.agent.daemon.logging.RunLogging;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.windows.eventlog.AgentEvents;
 import org.kmsagent.agent.windows.service.ServiceBody;
@@ -38,8 +39,10 @@ public final class AgentService implements ServiceBodyProvider {
           throw new ServiceStartException(ServiceExitCode.CONFIGURATION, e.getMessage(),
               "correct the configuration file, then start the service again");
         }
+        String logs = RunLogging.apply(config.logging());
         daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC(), events);
         daemon.banner().forEach(System.out::println);
+        System.out.println("logging: " + logs);
         System.out.flush();
       }
 

@@ -444,8 +444,21 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       LOG.warn("{} {}: a licensing call did not return in time and was abandoned; {}", e.family(), e.sku(),
           licensingCalls());
     }
-    LOG.info("{} {}: {}{}", e.family(), e.sku(), e.kind(),
-        e.diagnosis().map(d -> " (" + e.hresult().map(HResult::hex).orElse("") + " " + d + ")").orElse(""));
+    String detail = e.diagnosis().map(d -> " (" + e.hresult().map(HResult::hex).orElse("") + " " + d + ")")
+        .orElse("");
+    if (isFailure(e.kind())) {
+      LOG.warn("{} {}: {}{}", e.family(), e.sku(), e.kind(), detail);
+    } else {
+      LOG.info("{} {}: {}{}", e.family(), e.sku(), e.kind(), detail);
+    }
+  }
+
+  /** A failed attempt or call, or a lapse: logged at WARN so that a quiet log ({@code logging.level: WARN}) shows it. */
+  static boolean isFailure(RenewalEvent.Kind k) {
+    return switch (k) {
+      case ACTIVATION_FAILED, RENEWAL_FAILED, MAK_FAILED, CALL_FAILED, CALL_TIMED_OUT, EXPIRED, GRACE_EXPIRED -> true;
+      default -> false;
+    };
   }
 
   private static boolean isAttempt(RenewalEvent.Kind k) {

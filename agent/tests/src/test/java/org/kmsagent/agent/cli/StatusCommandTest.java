@@ -127,4 +127,39 @@ class StatusCommandTest {
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("licensing must be slc, simulated or auto; got 'wmi'");
   }
+
+  @Test
+  void statusSpeaksSlmgrDlvCmidExtendedPidHostCachingTrustedTimeAndRearms() throws Exception {
+    dbl.serviceValue("ClientMachineID", "6c4d2a5e-8f3b-4a51-9e0a-2b7f1c3d4e5f");
+    dbl.serviceDword("KeyManagementServiceHostCaching", 1);
+    dbl.keyValue(pro, "DigitalPID", "03612-00206-471-000000-03-1033-19041.0000-0012021");
+    dbl.skuValue(pro, "DiscoveredKeyManagementServiceMachineName", "kms.corp.test");
+    dbl.skuDword(pro, "DiscoveredKeyManagementServicePort", 1700);
+    dbl.skuBinary(pro, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putLong(Instant.parse("2026-11-30T08:15:30Z").getEpochSecond() * 10_000_000L + 116_444_736_000_000_000L)
+        .array());
+    dbl.skuDword(pro, "RemainingRearmCount", 1000);
+
+    assertThat(run("--licensing", "slc")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains(
+        "Application ID: " + SlcDouble.WINDOWS_APP,
+        "Extended PID: 03612-00206-471-000000-03-1033-19041.0000-0012021",
+        "Client Machine ID (CMID): 6c4d2a5e-8f3b-4a51-9e0a-2b7f1c3d4e5f",
+        "KMS machine name and port last used: kms.corp.test:1700",
+        "KMS host caching: enabled",
+        "Trusted time: 2026-11-30T08:15:30Z",
+        "Remaining rearm count: 1000");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("--licensing", "slc", "--json")).as(err.toString()).isZero();
+    JsonNode p = new ObjectMapper().readTree(out.toString()).path("families").get(0).path("products").get(0);
+    assertThat(p.path("clientMachineId").asText()).isEqualTo("6c4d2a5e-8f3b-4a51-9e0a-2b7f1c3d4e5f");
+    assertThat(p.path("applicationId").asText()).isEqualTo(SlcDouble.WINDOWS_APP.toString());
+    assertThat(p.path("extendedPid").asText()).startsWith("03612-00206-471");
+    assertThat(p.path("kmsHostCaching").asBoolean()).isTrue();
+    assertThat(p.path("kmsHostLastUsed").asText()).isEqualTo("kms.corp.test");
+    assertThat(p.path("kmsPortLastUsed").asInt()).isEqualTo(1700);
+    assertThat(p.path("trustedTime").asText()).isEqualTo("2026-11-30T08:15:30Z");
+    assertThat(p.path("remainingRearmCount").asInt()).isEqualTo(1000);
+  }
 }

@@ -29,6 +29,12 @@ class StatusSimulatedIT {
     assertThat(product.getString("edition")).isEqualTo("Windows 11 Enterprise");
     assertThat(product.getString("partialProductKey")).isEqualTo("2YT43");
     assertThat(product.getString("licenseStatus")).isEqualTo("Initial grace period");
+    // What slmgr /dlv shows beside the state, as the simulated machine answers it.
+    assertThat(product.getString("clientMachineId")).matches("[0-9a-f-]{36}");
+    assertThat(product.getString("extendedPid")).contains("-03-1033-");
+    assertThat(product.getBoolean("kmsHostCaching")).isTrue();
+    assertThat(product.getString("trustedTime")).isNotBlank();
+    assertThat(product.getInteger("remainingRearmCount")).isPositive();
     // The default configuration installs one client edition only: the other families have nothing installed.
     assertThat(families.stream().map(JsonObject.class::cast)
         .filter(f -> !f.getString("family").equals("windows-client"))
@@ -41,6 +47,7 @@ class StatusSimulatedIT {
     AgentFixture.Result r = AgentFixture.run("--plugins-dir", PluginJars.builtPlugins().toString(), "status");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out()).contains("Licensing stack: simulated", "is not Windows, so the simulated machine",
-        "Windows 11 Enterprise");
+        "Windows 11 Enterprise", "Client Machine ID (CMID): ", "Extended PID: ", "KMS host caching: enabled",
+        "Remaining rearm count: ");
   }
 }

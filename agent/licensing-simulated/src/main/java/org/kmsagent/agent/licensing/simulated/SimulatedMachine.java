@@ -20,6 +20,7 @@ import org.kmsagent.agent.renewal.Diagnosis.Cause;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.InstalledProduct;
+import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.api.KeyChannel;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.LicenseState;
@@ -41,7 +42,7 @@ import org.kmsagent.api.WindowsVersion;
  *
  * <p>Not thread-safe: the scheduler's single thread drives it.
  */
-public final class SimulatedMachine implements LicensingStack, DiagnosableStack {
+public final class SimulatedMachine implements LicensingStack, DiagnosableStack, LicenseDetails {
   /** A KMS activation is valid 180 days after the last success (docs/kms-rules.md §2.1). */
   public static final Duration KMS_VALIDITY = KmsRules.VALIDITY;
   /** Client default retry interval before any host answered (docs/kms-rules.md §2.1: 120 min). */
@@ -236,6 +237,30 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack 
         s.product.sku().name(), s.product.sku().product() + " edition, " + channelText, s.channel,
         Optional.of(s.key.lastFive()));
   }
+
+  /**
+   * The simulated machine's answers to {@code slmgr /dlv}: its CMID, the product's application id, an extended PID
+   * made from the SKU and the installation day (shaped like Windows' but not one), host caching, the host and port
+   * that answered last, its own clock as trusted time, and a fixed modelled rearm count ({@link #REARM_COUNT}).
+   */
+  @Override
+  public Optional<Details> licenseDetails(InstalledProduct product) throws LicensingException {
+    Slot s = slot(product.service(), product.skuId());
+    java.time.LocalDate day = Instant.ofEpochMilli(s.installedMillis).atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    long h = Math.floorMod(s.skuId.getMostSignificantBits() ^ s.skuId.getLeastSignificantBits(), 1_000_000_000L);
+    String extendedPid = String.format(java.util.Locale.ROOT, "%05d-%05d-%03d-%06d-03-1033-%d.0000-%03d%04d",
+        h % 100_000, (h / 100_000) % 100_000, 206, h % 1_000_000, windows.build(), day.getDayOfYear(),
+        day.getYear());
+    Optional<String> host = Optional.ofNullable(s.cachedHost != null ? s.cachedHost : s.hostInUse);
+    java.util.OptionalInt port = s.cachedHost != null ? java.util.OptionalInt.of(s.cachedPort)
+        : java.util.OptionalInt.empty();
+    return Optional.of(new Details(Optional.of(cmid.toString()), Optional.of(product.applicationId()),
+        Optional.of(extendedPid), Optional.of(hostCaching), host, port, Optional.of(localTime()),
+        java.util.OptionalInt.of(REARM_COUNT)));
+  }
+
+  /** The remaining rearm count the simulated machine reports: a modelled figure, never decremented. */
+  static final int REARM_COUNT = 1000;
 
   @Override
   public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {

@@ -3,6 +3,7 @@ package org.kmsagent.agent.licensing.slc;
 import org.kmsagent.agent.rules.KmsRules;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.kmsagent.api.LicenseState;
 import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.LicensingStack;
+import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.WindowsVersion;
 
@@ -32,7 +34,7 @@ import org.kmsagent.api.WindowsVersion;
  * <p>Each operation opens its own SLC session and closes it before returning, so a failed call never leaves a
  * handle open. Calls block (native and COM); the core makes them off the event loop.
  */
-public final class SlcLicensingStack implements LicensingStack {
+public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
   /** KMS client defaults when the service reports none: 120 min retry, 7 days renewal (docs/kms-rules.md §2.1). */
   static final Duration DEFAULT_ACTIVATION_INTERVAL = KmsRules.ACTIVATION_INTERVAL;
 
@@ -204,6 +206,66 @@ public final class SlcLicensingStack implements LicensingStack {
     try (SlcSession s = open(service)) {
       return SlcSession.ifPresent(() -> s.serviceInformation("ClientMachineID")).map(SlcLicensingStack::text);
     }
+  }
+
+  /**
+   * What {@code slmgr /dlv} shows beside the state (or {@code ospp.vbs /dstatus}, for a product of OSPP: the session
+   * is on the product's own client library). Value names per docs/kms-rules.md §8.1 and §8.2: the CMID and host
+   * caching from the service, the host last used, trusted time and rearm count from the SKU (then the application,
+   * then the service), the extended PID from the installed key's {@code DigitalPID}. A name the service does not
+   * hold answers empty.
+   */
+  @Override
+  public Optional<Details> licenseDetails(InstalledProduct product) throws LicensingException {
+    UUID sku = product.skuId();
+    try (SlcSession s = open(product.service())) {
+      Optional<String> cmid = SlcSession.ifPresent(() -> s.serviceInformation("ClientMachineID"))
+          .map(SlcLicensingStack::text).filter(t -> !t.isBlank());
+      Optional<Boolean> caching = SlcSession.ifPresent(() -> s.serviceInformation("KeyManagementServiceHostCaching"))
+          .map(v -> v instanceof SlValue.Dword d ? d.value() != 0 : Boolean.parseBoolean(text(v).strip()));
+      Optional<String> host = optionalText(s, sku, "DiscoveredKeyManagementServiceMachineName");
+      if (host.isEmpty()) {
+        host = optionalText(s, sku, "DiscoveredKeyManagementServiceName");
+      }
+      OptionalInt port = optionalInt(s, sku, "DiscoveredKeyManagementServicePort");
+      Optional<String> extendedPid = Optional.empty();
+      List<UUID> keys = installedKeys(s, sku);
+      if (!keys.isEmpty()) {
+        extendedPid = SlcSession.ifPresent(() -> s.pkeyInformation(keys.get(0), "DigitalPID"))
+            .map(SlcLicensingStack::text).filter(t -> !t.isBlank());
+      }
+      Optional<SlValue> trusted = SlcSession.ifPresent(() -> s.skuInformation(sku, "TrustedTime"));
+      if (trusted.isEmpty()) {
+        trusted = SlcSession.ifPresent(() -> s.serviceInformation("TrustedTime"));
+      }
+      Optional<Instant> trustedTime = trusted.isEmpty() ? Optional.empty()
+          : Optional.of(filetime(s, trusted.get()));
+      OptionalInt rearm = optionalInt(s, sku, "RemainingRearmCount");
+      if (rearm.isEmpty()) {
+        Optional<SlValue> app = SlcSession.ifPresent(
+            () -> s.applicationInformation(product.applicationId(), "RemainingRearmCount"));
+        rearm = app.isPresent() && app.get() instanceof SlValue.Dword d ? OptionalInt.of(d.value())
+            : OptionalInt.empty();
+      }
+      return Optional.of(new Details(cmid, Optional.of(product.applicationId()), extendedPid, caching,
+          host, port.isPresent() && port.getAsInt() == 0 ? OptionalInt.of(KmsEndpoint.DEFAULT_PORT)
+              : port, trustedTime, rearm));
+    }
+  }
+
+  /** {@code TrustedTime}: an 8-byte FILETIME, 100 ns since 1601-01-01 UTC (docs/kms-rules.md §8.5). */
+  private static Instant filetime(SlcSession s, SlValue v) throws LicensingException {
+    byte[] b = v instanceof SlValue.Binary bin ? bin.bytes() : new byte[0];
+    if (b.length != 8) {
+      throw SlcSession.malformed(s.library(), "TrustedTime", "expected an 8-byte FILETIME, got "
+          + v.getClass().getSimpleName() + " of " + b.length + " bytes");
+    }
+    long ticks = 0;
+    for (int i = 7; i >= 0; i--) {
+      ticks = ticks << 8 | (b[i] & 0xff);
+    }
+    long sinceUnix = ticks - 116_444_736_000_000_000L; // 1601-01-01 to 1970-01-01 in 100 ns
+    return Instant.ofEpochSecond(Math.floorDiv(sinceUnix, 10_000_000L), Math.floorMod(sinceUnix, 10_000_000L) * 100);
   }
 
   @Override

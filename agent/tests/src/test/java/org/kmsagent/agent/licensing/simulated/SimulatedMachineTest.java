@@ -168,4 +168,31 @@ class SimulatedMachineTest {
     assertThatThrownBy(() -> m.activate(LicensingService.SPP, UUID.randomUUID()))
         .isInstanceOf(LicensingException.class).hasMessageContaining("not installed on pc");
   }
+
+  @Test
+  void licenseDetailsAnswerWhatSlmgrDlvShows() throws Exception {
+    host("kms1");
+    world.dns().publish("corp.example", new SimulatedDns.SrvRecord("kms1", 1688, 0, 0));
+    UUID cmid = UUID.fromString("6c4d2a5e-8f3b-4a51-9e0a-2b7f1c3d4e5f");
+    SimulatedMachine m = new SimulatedMachine("pc", "corp.example", WindowsVersion.WINDOWS_10, cmid,
+        Duration.ofMinutes(3), world, new SplittableRandom(3));
+    m.install(product("Windows 10 Enterprise"), Optional.of(sku("Windows 10 Enterprise").gvlk()));
+    org.kmsagent.api.InstalledProduct p = m.installedProducts(LicensingService.SPP, CLIENT.applicationId()).get(0);
+
+    org.kmsagent.agent.licensing.LicenseDetails.Details before = m.licenseDetails(p).orElseThrow();
+    assertThat(before.clientMachineId()).contains(cmid.toString());
+    assertThat(before.applicationId()).contains(CLIENT.applicationId());
+    assertThat(before.extendedPid().orElseThrow()).matches("\\d{5}-\\d{5}-206-\\d{6}-03-1033-\\d+\\.0000-\\d{7}");
+    assertThat(before.kmsHostCaching()).contains(true);
+    assertThat(before.kmsHostUsed()).isEmpty();
+    assertThat(before.trustedTime()).contains(T0.plus(Duration.ofMinutes(3)));
+    assertThat(before.remainingRearmCount()).hasValue(SimulatedMachine.REARM_COUNT);
+
+    // Below the host's client threshold the attempt is refused, but the host answered: it is the one last used.
+    assertThat(m.activate(LicensingService.SPP, id("Windows 10 Enterprise")).reportedCount()).hasValue(1);
+    m.setHostCaching(false);
+    org.kmsagent.agent.licensing.LicenseDetails.Details after = m.licenseDetails(p).orElseThrow();
+    assertThat(after.kmsHostUsed()).contains("kms1");
+    assertThat(after.kmsHostCaching()).contains(false);
+  }
 }

@@ -26,6 +26,9 @@ public final class SlcDouble {
     this.control = control;
   }
 
+  /** The product key id {@link #addProduct} installed for each SKU. */
+  private final java.util.Map<UUID, UUID> pkeys = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Loads the double built as {@code lib<library>.so}, skipping the test if it was not built. */
   public static SlcDouble load(String library) {
     String dir = System.getProperty("jna.library.path", "");
@@ -61,7 +64,9 @@ public final class SlcDouble {
       LicenseStatus status, int graceMinutes, HResult reason) {
     UUID sku = UUID.randomUUID();
     check(control.double_add_sku(app.toString(), sku.toString(), name, description), "add_sku");
-    check(control.double_set_key(sku.toString(), UUID.randomUUID().toString(), partial, channel), "set_key");
+    UUID pkey = UUID.randomUUID();
+    check(control.double_set_key(sku.toString(), pkey.toString(), partial, channel), "set_key");
+    pkeys.put(sku, pkey);
     int eStatus = switch (status) {
       case UNLICENSED -> 0;
       case LICENSED -> 1;
@@ -85,6 +90,34 @@ public final class SlcDouble {
   public void appDword(UUID app, String name, int value) {
     check(control.double_set_value(SlcDoubleControl.SCOPE_APP, app.toString(), name,
         SlcDoubleControl.SL_DATA_DWORD, "", value), "set_value");
+  }
+
+  /** A text value of the product key {@link #addProduct} installed for {@code sku} (e.g. {@code DigitalPID}). */
+  public void keyValue(UUID sku, String name, String text) {
+    check(control.double_set_value(SlcDoubleControl.SCOPE_PKEY, pkeys.get(sku).toString(), name,
+        SlcDoubleControl.SL_DATA_SZ, text, 0), "set_value");
+  }
+
+  /** A text value of the licensing service ({@code SLGetServiceInformation}), e.g. {@code ClientMachineID}. */
+  public void serviceValue(String name, String text) {
+    check(control.double_set_value(SlcDoubleControl.SCOPE_SERVICE, null, name, SlcDoubleControl.SL_DATA_SZ, text,
+        0), "set_value");
+  }
+
+  /** A DWORD value of the licensing service. */
+  public void serviceDword(String name, int value) {
+    check(control.double_set_value(SlcDoubleControl.SCOPE_SERVICE, null, name, SlcDoubleControl.SL_DATA_DWORD, "",
+        value), "set_value");
+  }
+
+  /** An SL_DATA_BINARY value of a SKU given as bytes (e.g. an 8-byte FILETIME for {@code TrustedTime}). */
+  public void skuBinary(UUID sku, byte[] bytes) {
+    StringBuilder hex = new StringBuilder("hex:");
+    for (byte b : bytes) {
+      hex.append(String.format("%02x", b & 0xff));
+    }
+    check(control.double_set_value(SlcDoubleControl.SCOPE_SKU, sku.toString(), "TrustedTime",
+        SlcDoubleControl.SL_DATA_BINARY, hex.toString(), 0), "set_value");
   }
 
   /** Records {@code hr} as the SKU's last activation attempt ({@code SL_LAST_ACT_ATTEMPT_HRESULT}). */

@@ -137,4 +137,39 @@ class DamagedDataFilesIT {
       assertThat(key).exists();
     }
   }
+
+  @Test
+  void aTruncatedLedgerAndATruncatedCertificateDoNotStopTheAgent() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    try (AgentDaemon first = start(data)) {
+      awaitOwnProductsRenewed();
+    }
+    LiveFixture.seedLedger(data, 30);
+    Path ledger = data.resolve("ledger.mv.db");
+    Path cert = data.resolve("tls").resolve("agent-cert.pem");
+    truncate(ledger, Files.size(ledger) / 2);
+    truncate(cert, Files.size(cert) / 2);
+
+    try (AgentDaemon daemon = start(data)) {
+      List<String> banner = daemon.banner();
+      // H2 either recovers an older state of the truncated file (the host role runs on it) or refuses it (moved
+      // aside, a new ledger): in both cases the host role is on.
+      assertThat(banner).as(String.join("\n", banner)).anyMatch(l -> l.contains("KMS host role on"))
+          .anyMatch(l -> l.contains("TLS material was damaged") && l.contains("agent-cert.pem.damaged-"))
+          .anyMatch(l -> l.contains("bridge listening"));
+      if (banner.stream().anyMatch(l -> l.contains("the ledger " + ledger) && l.contains("was damaged"))) {
+        assertThat(aside(ledger)).exists();
+      }
+      assertThat(aside(cert)).exists();
+      awaitOwnProductsRenewed();
+      assertThat(control.get().host().enabled()).isTrue();
+    }
+  }
+
+  private static void truncate(Path file, long size) throws Exception {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(size);
+    }
+  }
 }

@@ -132,7 +132,7 @@ public final class H2ActivationLedger implements ActivationLedger {
     // so kill -9 would lose it; apply() therefore stores it itself with CHECKPOINT. H2's default RETENTION_TIME
     // (45 s) is kept on purpose: with it shortened (it was 1 s, to keep the file small) H2 reuses the space of
     // chunks that the file's header still leads to, and a kill -9 then lost acknowledged requests on reopening
-    // (host.CrashConsistencyTest found one in 17 kills; none in 200 with the default). docs/host.md, "Durability".
+    // (host.CrashConsistencyTest lost some within 11 and 17 kills; none in 200 with the default). docs/host.md.
     return "jdbc:h2:file:" + base;
   }
 

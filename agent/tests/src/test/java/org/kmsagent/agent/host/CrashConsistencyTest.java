@@ -32,7 +32,7 @@ import org.kmsagent.agent.daemon.StateStore;
  * ({@code -Dkmsagent.crash.seed} to vary it).
  */
 class CrashConsistencyTest {
-  private static final int DEFAULT_KILLS = 12;
+  private static final int DEFAULT_KILLS = 20;
   private static final int MAX_REQUESTS = 100_000;
 
   @TempDir Path dir;

@@ -45,6 +45,8 @@ public final class AgentDaemon implements AutoCloseable {
   private boolean closed;
   private AgentEvents consoleEvents;
   private long startedAt;
+  /** What went wrong at start but did not stop it (damaged TLS material), for the banner. */
+  private final List<String> startProblems = new ArrayList<>();
 
   private AgentDaemon(Vertx vertx, BusApi api, AgentBridge bridge, AgentControl control, DaemonContext context,
       Path adminTokenFile) {
@@ -87,6 +89,7 @@ public final class AgentDaemon implements AutoCloseable {
     org.kmsagent.agent.link.FleetAgent fleet = null;
     try {
       EventLogRelay.attach(vertx.eventBus(), windowsEvents);
+      List<String> startProblems = new ArrayList<>();
       EventPublisher events = new BusEvents(vertx.eventBus(), clock);
       DaemonContext context = new DaemonContext(vertx, config, dataDir, events,
           new StateStore(dataDir.resolve("state.json"), clock), clock);
@@ -113,11 +116,11 @@ public final class AgentDaemon implements AutoCloseable {
           tokens = List.of(AdminToken.ensure(dataDir));
           adminTokenFile = AdminToken.file(dataDir);
         }
-        TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
-        bridge = new AgentBridge(vertx, config.bridge(), tls, tokens).listen().await(30, TimeUnit.SECONDS);
+        bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems);
         bridgeNow.set(bridge);
       }
       AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
+      daemon.startProblems.addAll(startProblems);
       if (metrics != null) {
         daemon.metrics = metrics;
         daemon.metricsEndpoint = MetricsEndpoint.start(vertx, config.metrics(), figures, daemon.metrics::refresh)
@@ -135,6 +138,68 @@ public final class AgentDaemon implements AutoCloseable {
       vertx.close().await(30, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * Starts the bridge. Damaged TLS material the agent made itself ({@code <dataDir>/tls/}) is moved aside
+   * ({@link DamagedFiles}) and a new self-signed pair made (a new fingerprint: clients trust it again). Configured
+   * material that cannot be used, or a second failure, leaves the bridge off for this run, said in the banner;
+   * everything else (the renewal of this machine's products above all) starts regardless.
+   */
+  private static AgentBridge startBridge(Vertx vertx, AgentConfig config, Path dataDir, List<TokenConfig> tokens,
+      Clock clock, List<String> problems) {
+    try {
+      return listen(vertx, config, dataDir, tokens);
+    } catch (Exception e) {
+      String why = oneLine(e);
+      if (config.bridge().tls().certFile() != null) {
+        problems.add("kms-agent: bridge disabled: the configured TLS material cannot be used (" + why + ")");
+        LOG.error("bridge disabled: the configured TLS material cannot be used ({})", why);
+        return null;
+      }
+      Path dir = dataDir.resolve("tls");
+      List<String> moved = new ArrayList<>();
+      try {
+        for (String name : List.of("agent-cert.pem", "agent-key.pem")) {
+          Path f = dir.resolve(name);
+          if (Files.exists(f)) {
+            moved.add(f + " -> " + DamagedFiles.moveAside(f, clock).getFileName());
+          }
+        }
+      } catch (java.io.IOException io) {
+        problems.add("kms-agent: bridge disabled: the TLS material in " + dir + " is damaged (" + why
+            + ") and cannot be moved aside: " + io.getMessage());
+        LOG.error("bridge disabled: damaged TLS material in {} cannot be moved aside: {}", dir, io.getMessage());
+        return null;
+      }
+      problems.add("kms-agent: the bridge's TLS material was damaged (" + why + "); moved aside: "
+          + String.join(", ", moved) + "; a new self-signed pair was made: clients must trust its fingerprint again");
+      LOG.warn("the bridge's TLS material was damaged ({}); moved aside: {}", why, moved);
+      try {
+        return listen(vertx, config, dataDir, tokens);
+      } catch (Exception again) {
+        problems.add("kms-agent: bridge disabled: new TLS material cannot be made either (" + oneLine(again) + ")");
+        LOG.error("bridge disabled: new TLS material cannot be made either ({})", oneLine(again));
+        return null;
+      }
+    }
+  }
+
+  private static AgentBridge listen(Vertx vertx, AgentConfig config, Path dataDir, List<TokenConfig> tokens)
+      throws Exception {
+    TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
+    return new AgentBridge(vertx, config.bridge(), tls, tokens).listen().await(30, TimeUnit.SECONDS);
+  }
+
+  private static String oneLine(Throwable e) {
+    StringBuilder why = new StringBuilder(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
+      if (c.getMessage() != null && !why.toString().contains(c.getMessage())) {
+        why.append(": ").append(c.getMessage().lines().findFirst().orElse(""));
+        break;
+      }
+    }
+    return why.toString();
   }
 
   /** The bridge's port, or -1 when the bridge is off. */
@@ -182,8 +247,18 @@ public final class AgentDaemon implements AutoCloseable {
 
   private List<String> bridgeBanner() {
     if (bridge == null) {
-      return List.of("kms-agent: bridge disabled (bridge.enabled=false)");
+      return startProblems.isEmpty() ? List.of("kms-agent: bridge disabled (bridge.enabled=false)")
+          : List.copyOf(startProblems);
     }
+    if (!startProblems.isEmpty()) {
+      List<String> lines = new ArrayList<>(startProblems);
+      lines.addAll(listeningBanner());
+      return lines;
+    }
+    return listeningBanner();
+  }
+
+  private List<String> listeningBanner() {
     String at = context.config().bridge().host() + ":" + bridge.port();
     return adminTokenFile == null
         ? List.of("kms-agent: bridge listening on " + at + " (TLS)",

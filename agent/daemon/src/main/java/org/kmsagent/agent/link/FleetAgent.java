@@ -27,6 +27,7 @@ import org.kmsagent.agent.config.FleetConfig;
  * receives every event the agent publishes on {@link BusAddresses#EVENTS}.
  */
 public final class FleetAgent implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FleetAgent.class);
   private final FleetLink link;
   private final MessageConsumer<Object> events;
   private final Outbox outbox;
@@ -56,7 +57,8 @@ public final class FleetAgent implements AutoCloseable {
     String agentId = agentId(f, hostName);
     AgentDescription me = new AgentDescription(agentId, hostName, osClass(), List.of(),
         Map.of("agent", version()), List.of(), f.heartbeatSeconds());
-    Outbox outbox = new Outbox(dataDir.resolve("fleet"));
+    Outbox outbox = new Outbox(dataDir.resolve("fleet"), clock);
+    outbox.problems().forEach(p -> LOG.warn("{}", p));
     long timeout = config.bridge().requestTimeoutSeconds() * 1000L;
     FleetLink link = new FleetLink(vertx, FleetLink.Settings.of(f), me, outbox, new LocalBusCommands(vertx, timeout),
         () -> snapshot(vertx, timeout), clock);

@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.kmsagent.agent.daemon.DamagedFiles;
 
 /**
  * The agent's fleet events, kept durably so that none is lost while no hub is reachable, the agent restarts, or the
@@ -35,34 +37,83 @@ public final class Outbox implements AutoCloseable {
   private final Path ackFile;
   /** The retained events, ascending by seq: acknowledged ones, then pending ones. */
   private final List<JsonObject> events = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
   private FileChannel channel;
   private long nextSeq;
   private long acked;
 
   /** Opens (creating if needed) the outbox in the directory; a torn last line from a crash is dropped. */
   public Outbox(Path dir) {
+    this(dir, Clock.systemUTC());
+  }
+
+  /**
+   * Opens the outbox; {@code clock} names files moved aside. A torn last line (a kill while it was written, never
+   * reported as produced) is dropped quietly. Any other line that is not an event, or an acknowledgement file that
+   * holds no sequence number, is damage: the file is moved aside ({@link DamagedFiles}), the events that could be
+   * read are kept, and {@link #problems()} says what happened. Without a readable acknowledgement every kept event
+   * is pending again (a hub drops those it has).
+   */
+  public Outbox(Path dir, Clock clock) {
     this.log = dir.resolve("fleet-outbox.jsonl");
     this.ackFile = dir.resolve("fleet-outbox.acked");
     try {
       Files.createDirectories(dir);
-      acked = Files.isRegularFile(ackFile) ? Long.parseLong(Files.readString(ackFile).trim()) : 0;
+      acked = readAcked(clock);
       long last = 0;
       if (Files.isRegularFile(log)) {
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+        List<String> lines;
+        int bad = 0;
+        try {
+          lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException notText) {
+          lines = List.of();
+          bad = 1;
+        }
+        for (int i = 0; i < lines.size(); i++) {
+          String line = lines.get(i);
           JsonObject e = parse(line);
           if (e != null && e.getLong("seq") > last) {
             last = e.getLong("seq");
             events.add(e);
+          } else if (e == null && !line.isBlank() && i < lines.size() - 1) {
+            bad++;
           }
+        }
+        if (bad > 0) {
+          Path aside = DamagedFiles.moveAside(log, clock);
+          problems.add("fleet outbox " + log + " was damaged (" + bad + " unreadable line(s)); moved to " + aside
+              + "; the " + events.size() + " readable event(s) are kept");
         }
       }
       nextSeq = Math.max(last, acked) + 1;
       rewrite();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the fleet outbox in " + dir, e);
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException("fleet outbox: " + ackFile + " does not hold a sequence number", e);
     }
+  }
+
+  private long readAcked(Clock clock) throws IOException {
+    if (!Files.isRegularFile(ackFile)) {
+      return 0;
+    }
+    try {
+      long seq = Long.parseLong(Files.readString(ackFile).trim());
+      if (seq >= 0) {
+        return seq;
+      }
+    } catch (NumberFormatException | java.nio.charset.CharacterCodingException e) {
+      // damaged: below
+    }
+    Path aside = DamagedFiles.moveAside(ackFile, clock);
+    problems.add("fleet outbox acknowledgement " + ackFile + " was damaged (no sequence number); moved to " + aside
+        + "; every kept event is sent again (hubs drop what they have)");
+    return 0;
+  }
+
+  /** What was found damaged when the outbox was opened; empty when nothing was. */
+  public List<String> problems() {
+    return List.copyOf(problems);
   }
 
   private static JsonObject parse(String line) {

@@ -33,10 +33,12 @@ import org.kmsagent.agent.core.Installation;
 import org.kmsagent.agent.daemon.AgentState;
 import org.kmsagent.agent.daemon.DaemonBanner;
 import org.kmsagent.agent.daemon.DaemonContext;
+import org.kmsagent.agent.daemon.DamagedFiles;
 import org.kmsagent.agent.daemon.ProductSchedule;
 import org.kmsagent.agent.daemon.StateStore;
 import org.kmsagent.agent.daemon.StoredMachine;
 import org.kmsagent.agent.host.H2ActivationLedger;
+import org.kmsagent.agent.host.LedgerException;
 import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.licensing.DeadlineStack;
 import org.kmsagent.agent.renewal.Faults;
@@ -222,10 +224,13 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       watchedHost = watch(dataDir.resolve("ledger"));
     } else if (h.enabled()) {
       Path ledgerFile = dataDir.resolve("ledger");
-      hostRole = new HostRole(choice.stack().machineName(), H2ActivationLedger.openFile(ledgerFile), h.hostKeys(),
-          h.licensePacks(), toModel(hostSettings));
-      banner.add("kms-agent: KMS host role on: the host model " + hostRole.name() + " over the ledger "
-          + ledgerFile + ".mv.db (in-process only; nothing listens on port " + h.port() + ")");
+      H2ActivationLedger ledger = openLedger(ledgerFile);
+      if (ledger != null) {
+        hostRole = new HostRole(choice.stack().machineName(), ledger, h.hostKeys(), h.licensePacks(),
+            toModel(hostSettings));
+        banner.add("kms-agent: KMS host role on: the host model " + hostRole.name() + " over the ledger "
+            + ledgerFile + ".mv.db (in-process only; nothing listens on port " + h.port() + ")");
+      }
     } else {
       if (h.mode() == org.kmsagent.agent.config.HostMode.WATCH) {
         banner.add("kms-agent: host.mode: watch has no effect while host.enabled is false");
@@ -364,6 +369,61 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       }
     }
     persist();
+  }
+
+  /**
+   * Opens the host role's ledger. A damaged file (garbage, truncated, torn beyond H2's own recovery) is moved aside
+   * ({@link DamagedFiles}) and a new, empty ledger made in its place: the pool refills as clients renew. When even
+   * that fails, or the file is in use by another process or written by a newer version (not damage: left alone),
+   * the host role stays off for this run and the banner says why; the renewal of this machine's own products is
+   * not affected. Returns null when the host role is off.
+   */
+  private H2ActivationLedger openLedger(Path ledgerFile) {
+    Path file = ledgerFile.resolveSibling(ledgerFile.getFileName() + ".mv.db");
+    try {
+      return H2ActivationLedger.openFile(ledgerFile);
+    } catch (LedgerException e) {
+      String why = firstLine(e.getMessage());
+      if (!Files.isRegularFile(file) || !isDamage(e)) {
+        banner.add("kms-agent: KMS host role disabled: " + why);
+        return null;
+      }
+      Path aside;
+      try {
+        aside = DamagedFiles.moveAside(file, clock);
+      } catch (java.io.IOException io) {
+        banner.add("kms-agent: KMS host role disabled: the ledger " + file + " is damaged (" + why
+            + ") and cannot be moved aside: " + io.getMessage());
+        return null;
+      }
+      banner.add("kms-agent: the ledger " + file + " was damaged (" + why + "); moved to " + aside
+          + "; the host role starts with an empty ledger");
+      try {
+        return H2ActivationLedger.openFile(ledgerFile);
+      } catch (LedgerException again) {
+        banner.add("kms-agent: KMS host role disabled: a new ledger cannot be made either: "
+            + firstLine(again.getMessage()));
+        return null;
+      }
+    }
+  }
+
+  /** Whether opening the ledger failed for what is in the file, not because another process holds it. */
+  private static boolean isDamage(LedgerException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("has schema version")) {
+      return false; // a newer agent's ledger: not ours to move
+    }
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
+        return false; // DATABASE_ALREADY_OPEN: another process has it open
+      }
+    }
+    return true;
+  }
+
+  private static String firstLine(String text) {
+    return String.valueOf(text).lines().findFirst().orElse("").replaceAll(" \\[[0-9-]+]$", "");
   }
 
   private void attachHost() {

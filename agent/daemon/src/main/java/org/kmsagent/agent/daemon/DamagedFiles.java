@@ -1,0 +1,31 @@
+package org.kmsagent.agent.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Moves a damaged file of the data directory aside as {@code <name>.damaged-<UTC time>} (as {@link StateStore} does
+ * for state.json), with {@code -2}, {@code -3}… when that name is taken: never deleted, never overwritten, so that
+ * what it held can still be looked at. See docs/operations.md, "Damaged files in the data directory".
+ */
+public final class DamagedFiles {
+  private DamagedFiles() {
+  }
+
+  /** Moves {@code file} aside; returns where it went. */
+  public static Path moveAside(Path file, Clock clock) throws IOException {
+    String base = file.getFileName() + ".damaged-"
+        + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(clock.instant());
+    Path aside = file.resolveSibling(base);
+    for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
+      aside = file.resolveSibling(base + "-" + n);
+    }
+    Files.move(file, aside);
+    return aside;
+  }
+}

@@ -7,7 +7,6 @@ import io.vertx.core.net.NetServerOptions;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -148,17 +147,15 @@ public final class BridgeBenchmark implements Benchmark {
       s.startHandshake();
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
       DataInputStream in = new DataInputStream(s.getInputStream());
-      byte[] frame = new JsonObject().put("type", "send").put("address", BusAddresses.STATUS)
-          .put("replyAddress", "ctl.reply.0").put("headers", new JsonObject().put("token", TOKEN))
-          .put("body", new JsonObject()).encode().getBytes(StandardCharsets.UTF_8);
-      byte[] whole = java.nio.ByteBuffer.allocate(4 + frame.length).putInt(frame.length).put(frame).array();
+      byte[] whole = org.kmsagent.agent.bus.bridge.Frames.bytes(new JsonObject().put("type", "send")
+          .put("address", BusAddresses.STATUS).put("replyAddress", "ctl.reply.0")
+          .put("headers", new JsonObject().put("token", TOKEN)).put("body", new JsonObject()));
       long[] lat = new long[requests];
       for (int i = 0; i < warmup + requests; i++) {
         long t0 = System.nanoTime();
         out.write(whole);
         out.flush();
-        byte[] back = new byte[in.readInt()];
-        in.readFully(back);
+        org.kmsagent.agent.bus.bridge.Frames.read(in, Integer.MAX_VALUE);
         if (i >= warmup) {
           lat[i - warmup] = System.nanoTime() - t0;
         }

@@ -1,5 +1,7 @@
 package org.kmsagent.agent.ctl;
 
+import org.kmsagent.agent.bus.bridge.Frames;
+
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -7,7 +9,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import javax.net.ssl.SSLSocket;
@@ -184,28 +185,18 @@ public final class BridgeClient implements AutoCloseable {
   private Thread pinger;
 
   private synchronized void write(JsonObject frame) throws IOException {
-    byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
-    // One write per frame: a separate 4-byte write would meet Nagle and delayed ACKs (40 ms per request).
-    byte[] whole = java.nio.ByteBuffer.allocate(4 + data.length).putInt(data.length).put(data).array();
-    out.write(whole);
+    out.write(Frames.bytes(frame));
     out.flush();
   }
 
   private JsonObject read() throws IOException {
-    int length;
     try {
-      length = in.readInt();
+      return Frames.read(in, MAX_REPLY_BYTES);
     } catch (EOFException e) {
       throw new EOFException("the agent closed the connection");
     } catch (SocketTimeoutException e) {
       throw new SocketTimeoutException("the agent did not answer in time");
     }
-    if (length < 0 || length > MAX_REPLY_BYTES) {
-      throw new IOException("the agent sent a frame of " + Integer.toUnsignedString(length) + " bytes");
-    }
-    byte[] data = new byte[length];
-    in.readFully(data);
-    return new JsonObject(new String(data, StandardCharsets.UTF_8));
   }
 
   @Override

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import org.kmsagent.agent.ctl.ServerTrust;
@@ -28,9 +27,7 @@ final class RawBridgeClient implements AutoCloseable {
   }
 
   void sendFrame(JsonObject frame) throws IOException {
-    byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
-    writeLength(data.length);
-    out.write(data);
+    out.write(Frames.bytes(frame));
     out.flush();
   }
 
@@ -45,10 +42,7 @@ final class RawBridgeClient implements AutoCloseable {
   }
 
   JsonObject readFrame() throws IOException {
-    int length = in.readInt();
-    byte[] data = new byte[length];
-    in.readFully(data);
-    return new JsonObject(new String(data, StandardCharsets.UTF_8));
+    return Frames.read(in, Integer.MAX_VALUE);
   }
 
   /** Whether the agent has closed the connection (reads to end of stream). */

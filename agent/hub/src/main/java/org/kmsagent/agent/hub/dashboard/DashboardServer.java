@@ -64,6 +64,9 @@ public final class DashboardServer {
           .putHeader("Strict-Transport-Security", HSTS).putHeader("X-Frame-Options", "DENY");
       rc.next();
     });
+    // Every POST's (small) body is read before anything answers it, a refusal included: answering a request whose
+    // body the server never read left the client waiting on its upload now and then (seen on Java 25).
+    router.post().handler(BodyHandler.create().setBodyLimit(4096).setHandleFileUploads(false));
     // A state-changing request must come from a page of this hub, not from another site the user has open.
     router.post().handler(rc -> {
       if (sameOrigin(rc)) {
@@ -79,7 +82,6 @@ public final class DashboardServer {
     Buffer loginFailed = Buffer.buffer(login.toString().replace("<!--message-->",
         "<p class=\"error\" id=\"login-error\">That token is not one of this hub's. Try again.</p>"));
     router.get("/login").handler(rc -> html(rc, rc.request().getParam("failed") != null ? loginFailed : login));
-    router.post("/login").handler(BodyHandler.create().setBodyLimit(4096).setHandleFileUploads(false));
     router.post("/login").handler(rc -> {
       String from = source(rc);
       if (lockedOut(rc, throttle.sourceLocked(from), "too many wrong tokens from your address")) {

@@ -71,7 +71,9 @@ class DashboardSecurityTest {
     server = DashboardServer.start(vertx, new DashboardConfig(true, "127.0.0.1", 0), tls,
         List.of(new TokenConfig("ops", OPS, Role.ADMIN), new TokenConfig("monitoring", READ, Role.READ)), clock)
         .await(30, TimeUnit.SECONDS);
-    http = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(false)
+    // One connection per request: on Java 25 a request on a reused keep-alive connection was now and then left
+    // unanswered (2 runs in 3; not yet understood, and not seen with Chromium in DashboardBrowserIT).
+    http = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(false).setKeepAlive(false)
         .setTrustOptions(new PemTrustOptions().addCertPath(tls.certFile().toString())));
   }
 

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *       service-specific code, and writes SERVICE_START_FAILED to the Event Log.</li>
  *   <li>On STOP, SHUTDOWN or PRESHUTDOWN the handler reports STOP_PENDING and returns at once (the SCM allows a
  *       handler 30 seconds); a thread of the host runs {@link ServiceBody#stop} while checkpoints keep rising, then
- *       reports STOPPED with exit code 0. INTERROGATE answers NO_ERROR; other controls are not implemented.</li>
+ *       reports STOPPED with exit code 0. INTERROGATE answers NO_ERROR; other controls (pause, continue, ...) are
+ *       refused with ERROR_CALL_NOT_IMPLEMENTED, as Windows expects of a service that does not accept them.</li>
  *   <li>Once STOPPED is reported nothing more is: the SCM may end the process, and the dispatcher returns.</li>
  * </ol>
  * Event Log: AGENT_STARTED just before RUNNING, AGENT_STOPPED (or SERVICE_STOP_FAILED) just before STOPPED.

@@ -79,6 +79,7 @@ public final class SimulationLab {
     RenewalLoop loop;
     boolean gone;
     boolean viaMak;
+    Present.ProductStart start;
     Tally tally;
     String lastProblem;
 
@@ -214,10 +215,13 @@ public final class SimulationLab {
     for (Scenario.MachineGroup g : scenario.groups()) {
       UUID shared = randomCmid(rng);
       for (int i = 0; i < g.count(); i++) {
-        UUID cmid = g.cloned() ? shared : randomCmid(rng);
+        UUID drawn = g.cloned() ? shared : randomCmid(rng);
         SplittableRandom own = rng.split();
         SplittableRandom faultsOwn = scenario.faults().enabled() ? faultRng.split() : null;
         String name = g.machineName(i);
+        // The CMID the present names (the host's table knows the machine by it), drawn or not: the draws stay the same.
+        Present.MachineStart start = scenario.present().machines().get(name);
+        UUID cmid = start != null && start.cmid().isPresent() ? start.cmid().get() : drawn;
         Instant arrival = scenario.start().plus(g.arrive()).plus(g.every().multipliedBy(i));
         List<Member> mine = new ArrayList<>();
         for (Scenario.ProductPlan p : g.products()) {
@@ -232,7 +236,8 @@ public final class SimulationLab {
   }
 
   private void setUpHost(Scenario.HostPlan plan) throws Exception {
-    KmsHost created = hosts.create(plan);
+    KmsHost created = PresentLedger.seeded(hosts.create(plan),
+        scenario.present().ledgers().getOrDefault(plan.name(), List.of()), scenario.start());
     KmsHost host = plan.changes().isEmpty() ? created : new ChangingHost(created);
     labHosts.put(plan.name(), host);
     world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, plan.hostKeys(),
@@ -332,9 +337,18 @@ public final class SimulationLab {
       Scenario.MakPlan mak = scenario.makFallback().get(f.id());
       m.loop = new RenewalLoop(scheduler, f, loopStack, product.skuId(),
           mak == null ? MakFallbackPolicy.OFF : mak.policy(), e -> onEvent(m, e));
+      Present.MachineStart present = scenario.present().machines().get(name);
+      m.start = present == null ? null : present.products().get(sku.name());
+      if (m.start != null) {
+        PresentLedger.restore(machine, product, m.start, scheduler.now());
+      }
     }
     for (Member m : mine) {
-      m.loop.start();
+      if (m.start != null) {
+        m.loop.resume(m.start.nextAttempt()); // where the agent's own loop was, not a first attempt now
+      } else {
+        m.loop.start();
+      }
     }
   }
 

@@ -13,14 +13,17 @@ import java.util.UUID;
  *
  * @param machines per machine name, its CMID and its products' state
  * @param ledgers per host name, the entries its count pools hold at the start
+ * @param leftOut what of the snapshot the lab cannot model, in words (clients of a SKU no loaded plugin knows)
  */
-public record Present(Map<String, MachineStart> machines, Map<String, List<LedgerSeed>> ledgers) {
+public record Present(Map<String, MachineStart> machines, Map<String, List<LedgerSeed>> ledgers,
+    List<String> leftOut) {
   /** No present state: the lab as before. */
-  public static final Present NONE = new Present(Map.of(), Map.of());
+  public static final Present NONE = new Present(Map.of(), Map.of(), List.of());
 
   public Present {
     machines = Map.copyOf(machines);
     ledgers = Map.copyOf(ledgers);
+    leftOut = List.copyOf(leftOut);
   }
 
   public boolean isEmpty() {

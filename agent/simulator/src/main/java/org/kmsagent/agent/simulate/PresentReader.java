@@ -79,6 +79,7 @@ final class PresentReader {
       machines.put(m.name(), new Present.MachineStart(cmid, products));
     }
     Map<String, List<Present.LedgerSeed>> ledgers = new LinkedHashMap<>();
+    List<String> leftOut = new ArrayList<>();
     List<LedgerFile> ls = f.ledgers() == null ? List.of() : f.ledgers();
     for (int i = 0; i < ls.size(); i++) {
       String at = "present.ledgers[" + i + "]";
@@ -93,11 +94,19 @@ final class PresentReader {
       }
       List<Present.LedgerSeed> seeds = new ArrayList<>();
       List<LedgerClientFile> cs = l.clients() == null ? List.of() : l.clients();
+      java.util.Set<String> unknown = new java.util.TreeSet<>();
       for (int j = 0; j < cs.size(); j++) {
-        Present.LedgerSeed seed = client(at + ".clients[" + j + "]", cs.get(j), start, problems);
+        Present.LedgerSeed seed = client(at + ".clients[" + j + "]", cs.get(j), start, problems, unknown);
         if (seed != null) {
           seeds.add(seed);
         }
+      }
+      if (!unknown.isEmpty()) {
+        // A genuine host counts products no plugin here describes: which pool they are in is unknown, so they
+        // are left out of its table, and the what-if says so.
+        leftOut.add(cs.stream().filter(c -> c != null && c.family() == null && c.skuId() != null
+            && unknown.contains(c.skuId().toLowerCase(Locale.ROOT))).count() + " client(s) of " + host.get().name()
+            + " with a SKU no loaded plugin knows (" + String.join(", ", unknown) + ")");
       }
       ledgers.merge(host.get().name(), seeds, (a, b) -> {
         List<Present.LedgerSeed> all = new ArrayList<>(a);
@@ -105,7 +114,7 @@ final class PresentReader {
         return all;
       });
     }
-    return new Present(machines, ledgers);
+    return new Present(machines, ledgers, leftOut);
   }
 
   private static Present.ProductStart product(String at, PresentProductFile p, Instant start, List<String> problems) {
@@ -136,7 +145,8 @@ final class PresentReader {
         due.isBefore(start) ? start : due);
   }
 
-  private Present.LedgerSeed client(String at, LedgerClientFile c, Instant start, List<String> problems) {
+  private Present.LedgerSeed client(String at, LedgerClientFile c, Instant start, List<String> problems,
+      java.util.Set<String> unknown) {
     if (c == null || c.cmid() == null || c.lastRequest() == null) {
       problems.add("field '" + at + "': each client needs 'cmid' and 'lastRequest'");
       return null;
@@ -153,9 +163,12 @@ final class PresentReader {
     } else if (c.skuId() != null) {
       family = families.stream().filter(f -> f.catalog().skus().stream().anyMatch(s -> s.skuId()
           .map(id -> id.toString().equalsIgnoreCase(c.skuId())).orElse(false))).findFirst();
+      if (family.isEmpty() && !c.skuId().matches("[0-9a-fA-F-]{36}")) {
+        problems.add("field '" + at + ".skuId': '" + BoundedInput.shown(c.skuId()) + "' is not a SKU id (a GUID)");
+        return null;
+      }
       if (family.isEmpty()) {
-        problems.add("field '" + at + ".skuId': " + BoundedInput.shown(c.skuId()) + " is the SKU of no loaded plugin;"
-            + " give 'family' or remove the client");
+        unknown.add(c.skuId().toLowerCase(Locale.ROOT));
         return null;
       }
     } else {

@@ -165,7 +165,7 @@ public final class SimulateCommand implements Callable<Integer> {
         changes = whatIf(fetched);
         scenario = scenario(families.families(), fetched);
         if (changes != null) {
-          scenario = WhatIfWatch.reading(changes.applyTo(scenario));
+          scenario = WhatIfWatch.reading(changes.applyTo(scenario, families.families()));
         }
       } catch (ScenarioException e) {
         err.println("kms-agent simulate: " + e.getMessage());

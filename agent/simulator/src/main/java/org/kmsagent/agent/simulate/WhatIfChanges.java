@@ -255,7 +255,8 @@ public record WhatIfChanges(List<OutageChange> outages, List<Retire> retire, Lis
    *
    * @throws ScenarioException a host, machine pattern, host key or pack the scenario does not have
    */
-  public Scenario applyTo(Scenario s) throws ScenarioException {
+  public Scenario applyTo(Scenario s, List<org.kmsagent.agent.plugin.LoadedFamily> families)
+      throws ScenarioException {
     List<String> problems = new ArrayList<>();
     List<Scenario.HostPlan> hosts = new ArrayList<>(s.hosts());
     Duration length = s.length();
@@ -280,8 +281,12 @@ public record WhatIfChanges(List<OutageChange> outages, List<Retire> retire, Lis
       boolean found = false;
       for (int i = 0; i < hosts.size(); i++) {
         Scenario.HostPlan h = hosts.get(i);
+        // A family id names every host key its catalog declares.
+        Set<String> names = new java.util.HashSet<>();
+        families.stream().filter(f -> f.id().equalsIgnoreCase(k))
+            .forEach(f -> f.catalog().hostKeys().forEach(x -> names.add(x.name().toLowerCase(Locale.ROOT))));
         List<HostKey> keep = h.hostKeys().stream().filter(x -> !x.name().equalsIgnoreCase(k)
-            && !k.equalsIgnoreCase(h.catalogKeys().getOrDefault(x, ""))).toList();
+            && !names.contains(x.name().toLowerCase(Locale.ROOT))).toList();
         found |= keep.size() < h.hostKeys().size();
         hosts.set(i, host(h, keep, h.licensePacks(), h.outages()));
       }
@@ -359,7 +364,7 @@ public record WhatIfChanges(List<OutageChange> outages, List<Retire> retire, Lis
     if (!problems.isEmpty()) {
       throw new ScenarioException("changes", problems);
     }
-    return s.with(hosts, groups, new Present(machines, s.present().ledgers()));
+    return s.with(hosts, groups, new Present(machines, s.present().ledgers(), s.present().leftOut()));
   }
 
   /** The changes in words, one line each (the what-if report's header). */

@@ -156,6 +156,7 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
       out.println("  none (the fleet as it is)");
     }
     changes.forEach(c -> out.println("  " + c));
+    scenario.present().leftOut().forEach(l -> out.println("Left out: " + l));
     out.println();
     out.println("Pools (the host's count: distinct CMIDs of the last 30 days):");
     if (atStart.isEmpty()) {
@@ -169,7 +170,7 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
         if (c.host().equals(hp[0]) && c.pool().equals(hp[1])) {
           any = true;
           out.printf(Locale.ROOT, "    %s  %s threshold %d (count %d)%n", when(c.at()),
-              c.below() ? "falls below" : "back at   ", c.threshold(), c.count());
+              c.below() ? "falls below" : "back at", c.threshold(), c.count());
         }
       }
       if (!any) {
@@ -203,7 +204,7 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
           "licensedAgain", l.licensedAgain == null ? null : l.licensedAgain.toString()));
     }
     return object("start", scenario.start().toString(), "days", scenario.length().toDays(), "changes", changes,
-        "pools", pools, "lapses", ls);
+        "leftOut", scenario.present().leftOut(), "pools", pools, "lapses", ls);
   }
 
   private static Map<String, Object> object(Object... kv) {

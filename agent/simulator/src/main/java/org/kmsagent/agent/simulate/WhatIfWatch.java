@@ -215,7 +215,8 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
     return m;
   }
 
-  private double day(Instant t) {
-    return Math.floor(Duration.between(scenario.start(), t).toMinutes() / 14.4) / 100.0;
+  /** Whole days from the start. */
+  private long day(Instant t) {
+    return Duration.between(scenario.start(), t).toDays();
   }
 }

@@ -181,10 +181,13 @@ class WhatIfFromHubTest {
     assertThat(written.getString("start")).isEqualTo(NOW.toString());
     assertThat(written.getJsonObject("present").getJsonArray("ledgers").getJsonObject(0)
         .getJsonArray("clients")).hasSize(28);
+    assertThat(Files.readString(file)).as("the shipped example is this fleet's snapshot")
+        .isEqualTo(Files.readString(LabFixtures.scenario("what-if/fleet-snapshot.json")));
 
     LabFixtures.Run run = LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
+    // -Dwhatif.dump=FILE keeps the snapshot and the output (how scenarios/what-if/fleet-snapshot.json was made).
     if (System.getProperty("whatif.dump") != null) {
       Files.copy(file, Path.of(System.getProperty("whatif.dump")), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Files.writeString(Path.of(System.getProperty("whatif.dump") + ".out"), run.out());

@@ -70,6 +70,23 @@ class WhatIfChangesTest {
   }
 
   @Test
+  void theChangesFileOfTheDocsRunsEveryKindOfChange() throws Exception {
+    String doc = Files.readString(Path.of("..", "..", "docs", "simulate.md"));
+    int from = doc.indexOf("```yaml\noutages:");
+    Path changes = dir.resolve("all.yaml");
+    Files.writeString(changes, doc.substring(from + "```yaml\n".length(), doc.indexOf("```", from + 7)));
+    Path snapshot = dir.resolve("with-office.json");
+    // The example fleet has no Office: the pack is there to be removed all the same (the default host holds it).
+    Files.copy(Path.of(SNAPSHOT), snapshot);
+
+    Run r = LabFixtures.simulate("--snapshot", snapshot.toString(), "--changes", changes.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("machines matching SRV-5* retired on day 10", "2 machine(s) re-imaged on day 45",
+        "host key Windows Server 2025 CSVLK removed", "license pack Office 2013 Volume License Pack removed");
+  }
+
+  @Test
   void aBadChangesFileNamesTheLine() throws Exception {
     Path bad = dir.resolve("changes.yaml");
     Files.writeString(bad, "outages:\n  - from: 0\n    for: 40d\n    hots: kms01\n");

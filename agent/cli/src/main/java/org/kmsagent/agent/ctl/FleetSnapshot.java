@@ -169,8 +169,8 @@ final class FleetSnapshot {
     JsonArray products = new JsonArray();
     for (Object o : a.getJsonArray("products", new JsonArray())) {
       JsonObject p = (JsonObject) o;
-      if (p.getString("family") == null || p.getString("product") == null || p.getString("status") == null) {
-        continue;
+      if (p.getString("family") == null || p.getString("product") == null || !known(p)) {
+        continue; // a state the agent could not read (UNKNOWN): the product starts unactivated in the lab
       }
       JsonObject r = renewals.getJsonObject(p.getString("family"), new JsonObject());
       products.add(new JsonObject().put("edition", p.getString("product")).put("status", p.getString("status"))
@@ -178,6 +178,17 @@ final class FleetSnapshot {
           .put("lastSuccess", r.getString("lastSuccess")).put("host", r.getString("host")));
     }
     return m.put("products", products);
+  }
+
+  /** Whether a product's reported state is one the lab can start from (a status, and its end when it has one). */
+  private static boolean known(JsonObject p) {
+    org.kmsagent.api.LicenseStatus status;
+    try {
+      status = org.kmsagent.api.LicenseStatus.valueOf(String.valueOf(p.getString("status")));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return !(status == org.kmsagent.api.LicenseStatus.LICENSED || status.isGrace()) || p.getString("validUntil") != null;
   }
 
   /** A client without an agent as its host logged it: licensed at its last request, or new. */

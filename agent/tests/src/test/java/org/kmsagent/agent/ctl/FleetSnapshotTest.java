@@ -19,7 +19,9 @@ class FleetSnapshotTest {
                 .put("lastSuccess", "2026-11-26T12:00:00Z").put("host", "kms01.contoso.com")))
             .put("products", new JsonArray().add(new JsonObject().put("family", "windows-server")
                 .put("product", "Windows Server 2022 Standard").put("status", "LICENSED")
-                .put("validUntil", "2027-05-25T12:00:00Z").put("nextAttempt", "2026-12-03T12:00:00Z")))));
+                .put("validUntil", "2027-05-25T12:00:00Z").put("nextAttempt", "2026-12-03T12:00:00Z"))
+                .add(new JsonObject().put("family", "office2013").put("product", "Office 2013 Professional Plus")
+                    .put("status", "UNKNOWN")))));
     JsonObject hosts = new JsonObject().put("hosts", new JsonArray().add(new JsonObject().put("host", "KMS01")));
     JsonObject clients = new JsonObject().put("clients", new JsonArray()
         .add(client("srv-1.contoso.com", "logged", WIN11).put("host", "KMS01").put("agentId", "srv-1")
@@ -29,6 +31,7 @@ class FleetSnapshotTest {
 
     JsonObject srv = s.getJsonObject("present").getJsonArray("machines").getJsonObject(0);
     assertThat(srv.getString("cmid")).as("the CMID its host logged").isEqualTo("logged");
+    assertThat(srv.getJsonArray("products")).as("a state the agent could not read starts unactivated").hasSize(1);
     assertThat(srv.getJsonArray("products").getJsonObject(0)).isEqualTo(new JsonObject()
         .put("edition", "Windows Server 2022 Standard").put("status", "LICENSED")
         .put("validUntil", "2027-05-25T12:00:00Z").put("nextAttempt", "2026-12-03T12:00:00Z")

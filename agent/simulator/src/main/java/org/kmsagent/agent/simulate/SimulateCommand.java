@@ -159,6 +159,15 @@ public final class SimulateCommand implements Callable<Integer> {
       WhatIfChanges changes = null;
       Path fetched = null;
       try {
+        int given = (scenarioFile != null ? 1 : 0) + (snapshot != null ? 1 : 0) + (fromHub != null ? 1 : 0);
+        if (given > 1) {
+          throw new ScenarioException("arguments", List.of("give one of a scenario file, --snapshot FILE and "
+              + "--from-hub HOST:PORT"));
+        }
+        if (fromHub == null && (trust != null || ca != null || tokenFile != null || cert != null || certKey != null)) {
+          throw new ScenarioException("arguments", List.of("--trust, --ca, --token-file, --cert and --cert-key go "
+              + "with --from-hub HOST:PORT"));
+        }
         if (fromHub != null) {
           fetched = HubSnapshot.fetch(spec, this);
         }
@@ -295,11 +304,6 @@ public final class SimulateCommand implements Callable<Integer> {
   private Scenario scenario(List<LoadedFamily> families, Path fetched) throws ScenarioException {
     ScenarioReader reader = new ScenarioReader(families);
     Path scenarioFile = fetched != null ? fetched : snapshot != null ? snapshot : this.scenarioFile;
-    int given = (this.scenarioFile != null ? 1 : 0) + (snapshot != null ? 1 : 0) + (fromHub != null ? 1 : 0);
-    if (given > 1) {
-      throw new ScenarioException("arguments", List.of("give one of a scenario file, --snapshot FILE and --from-hub "
-          + "HOST:PORT"));
-    }
     boolean fleetFlags = clients != null || servers != null || office2010 != null || office2013 != null;
     List<String> problems = new ArrayList<>();
     if (days != null && (days < 1 || days > 3650)) {
@@ -317,7 +321,8 @@ public final class SimulateCommand implements Callable<Integer> {
       // The command's own prefix ("kms-agent simulate: ") already names it; say where the problem is instead.
       throw new ScenarioException("arguments", problems);
     }
-    Scenario s = scenarioFile != null ? reader.read(scenarioFile) : reader.validate("command line", flags(families));
+    Scenario s = fetched != null ? fromHub(reader, fetched)
+        : scenarioFile != null ? reader.read(scenarioFile) : reader.validate("command line", flags(families));
     s = s.with(Optional.ofNullable(seed), Optional.ofNullable(days).map(d -> Duration.ofDays(d)));
     if (faults != null) {
       if (!(faults >= 0 && faults <= 1)) {
@@ -326,6 +331,15 @@ public final class SimulateCommand implements Callable<Integer> {
       s = s.withFaults(FaultyStack.Plan.everyKind(faults));
     }
     return s;
+  }
+
+  /** The hub's snapshot, its problems named after the hub rather than the temporary file. */
+  private Scenario fromHub(ScenarioReader reader, Path fetched) throws ScenarioException {
+    try {
+      return reader.parse("the snapshot of " + fromHub, java.nio.file.Files.readString(fetched), false);
+    } catch (java.io.IOException e) {
+      throw new ScenarioException("the snapshot of " + fromHub, List.of("cannot read: " + e.getMessage()));
+    }
   }
 
   private ScenarioFile flags(List<LoadedFamily> families) throws ScenarioException {

@@ -79,7 +79,6 @@ public final class SimulationLab {
     RenewalLoop loop;
     boolean gone;
     boolean viaMak;
-    Present.ProductStart start;
     Tally tally;
     String lastProblem;
 
@@ -319,6 +318,9 @@ public final class SimulationLab {
     }
     sink.accept(new LabEvent(scheduler.now(), "machine-arrived", name, "", "", Optional.empty(), "",
         OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty()));
+    // The present's state of each product (a fleet snapshot's), or null for a product that starts new.
+    Present.MachineStart present = scenario.present().machines().get(name);
+    List<Present.ProductStart> starts = new ArrayList<>(mine.size());
     for (Member m : mine) {
       LoadedFamily f = m.product.family();
       Sku sku = m.product.sku();
@@ -337,17 +339,18 @@ public final class SimulationLab {
       Scenario.MakPlan mak = scenario.makFallback().get(f.id());
       m.loop = new RenewalLoop(scheduler, f, loopStack, product.skuId(),
           mak == null ? MakFallbackPolicy.OFF : mak.policy(), e -> onEvent(m, e));
-      Present.MachineStart present = scenario.present().machines().get(name);
-      m.start = present == null ? null : present.products().get(sku.name());
-      if (m.start != null) {
-        PresentLedger.restore(machine, product, m.start, scheduler.now());
+      Present.ProductStart start = present == null ? null : present.products().get(sku.name());
+      starts.add(start);
+      if (start != null) {
+        PresentLedger.restore(machine, product, start, scheduler.now());
       }
     }
-    for (Member m : mine) {
-      if (m.start != null) {
-        m.loop.resume(m.start.nextAttempt()); // where the agent's own loop was, not a first attempt now
+    for (int i = 0; i < mine.size(); i++) {
+      Present.ProductStart start = starts.get(i);
+      if (start != null) {
+        mine.get(i).loop.resume(start.nextAttempt()); // where the agent's own loop was, not a first attempt now
       } else {
-        m.loop.start();
+        mine.get(i).loop.start();
       }
     }
   }

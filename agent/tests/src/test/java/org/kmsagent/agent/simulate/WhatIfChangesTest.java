@@ -87,6 +87,18 @@ class WhatIfChangesTest {
   }
 
   @Test
+  void hubOptionsWithoutAHubAndTwoSourcesAreErrors() {
+    Run trust = LabFixtures.simulate("--snapshot", SNAPSHOT, "--trust", "AB:CD");
+    Run two = LabFixtures.simulate(SNAPSHOT, "--snapshot", SNAPSHOT);
+
+    assertThat(trust.exitCode()).isEqualTo(2);
+    assertThat(trust.err()).isEqualTo("kms-agent simulate: arguments: --trust, --ca, --token-file, --cert and "
+        + "--cert-key go with --from-hub HOST:PORT\n");
+    assertThat(two.exitCode()).isEqualTo(2);
+    assertThat(two.err()).contains("give one of a scenario file, --snapshot FILE and --from-hub HOST:PORT");
+  }
+
+  @Test
   void aBadChangesFileNamesTheLine() throws Exception {
     Path bad = dir.resolve("changes.yaml");
     Files.writeString(bad, "outages:\n  - from: 0\n    for: 40d\n    hots: kms01\n");

@@ -287,9 +287,10 @@ final class FleetCommands implements Callable<Integer> {
   }
 
   @Command(name = "snapshot", mixinStandardHelpOptions = true,
-      description = "Writes the fleet as a scenario file for 'kms-agent simulate' (what-if): every agent's machine "
-      + "with its products and KMS setting, every client a watched host logged without an agent, the watched "
-      + "hosts. Edit it (more machines, a host down, a pack missing) and simulate it.")
+      description = "Writes the fleet as it is now as a scenario file for 'kms-agent simulate' (what-if): every "
+      + "agent's machine with its products, their state and KMS setting, every client a watched host logged "
+      + "without an agent, the watched hosts and their tables. Run it forward with 'kms-agent simulate --snapshot "
+      + "FILE' and changes (--outage, --retire, ...).")
   static final class Snapshot extends Sub {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The scenario file to write (JSON).")
     java.nio.file.Path out;
@@ -305,12 +306,13 @@ final class FleetCommands implements Callable<Integer> {
         JsonObject view = client.request(FleetAddresses.VIEW, new JsonObject());
         JsonObject hosts = client.request(FleetAddresses.HOSTS, new JsonObject());
         JsonObject unmanaged = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", true));
+        JsonObject clients = client.request(FleetAddresses.CLIENTS, new JsonObject());
         Map<String, String[]> bySku = skuNames(spec);
-        FleetSnapshot.Result r = FleetSnapshot.scenario(view, hosts, unmanaged, bySku, days);
+        FleetSnapshot.Result r = FleetSnapshot.scenario(view, hosts, unmanaged, clients, bySku, days);
         java.nio.file.Files.writeString(out, r.scenario().encodePrettily() + System.lineSeparator());
         printer.println("wrote " + out + ": " + r.machines() + " machine(s), " + r.hosts() + " host(s)"
             + (r.skipped().isEmpty() ? "" : "; left out: " + String.join("; ", r.skipped())));
-        printer.println("run it with: kms-agent simulate " + out);
+        printer.println("run it with: kms-agent simulate --snapshot " + out + " (add changes, e.g. --outage 0+40)");
         return 0;
       });
     }

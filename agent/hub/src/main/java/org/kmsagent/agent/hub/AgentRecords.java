@@ -18,7 +18,7 @@ import org.kmsagent.agent.hub.forecast.ExpiryForecast;
  *
  * <p>Fields: {@code agentId, hostName, osClass, families, versions, cmids, heartbeatSeconds, hub, registeredAt,
  * lastSeen, lastSeq, stateSeq, products, host, firstSeen {applicationId: {cmid: instant}}, renewals {family:
- * {lastSuccess, failure}}}.
+ * {lastSuccess, host, failure}}}.
  */
 public final class AgentRecords {
   private AgentRecords() {}
@@ -128,7 +128,9 @@ public final class AgentRecords {
     JsonObject fam = renewals.getJsonObject(family, new JsonObject());
     String when = data.getValue("time") instanceof String t ? t : at;
     if (SUCCESS.contains(kind)) {
-      fam.put("lastSuccess", when).remove("failure");
+      // The host that answered, kept beside the time: a what-if snapshot starts each machine from both.
+      fam.put("lastSuccess", when).put("host", data.getValue("host") instanceof String h ? h : null)
+          .remove("failure");
     } else if (FAILURE.contains(kind)) {
       JsonObject before = fam.getJsonObject("failure");
       JsonObject diagnosis = data.getValue("diagnosis") instanceof JsonObject d ? d : new JsonObject();

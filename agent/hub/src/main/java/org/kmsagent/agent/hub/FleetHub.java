@@ -288,7 +288,11 @@ public final class FleetHub extends VerticleBase {
           .put("hub", r.getString("hub"))
           .put("connected", AgentRecords.connected(r, now))
           .put("lastSeen", r.getString("lastSeen"))
-          .put("products", r.getJsonArray("products", new JsonArray()))));
+          .put("products", r.getJsonArray("products", new JsonArray()))
+          // What a what-if snapshot needs to start each machine as it is: its CMIDs, and per family the last
+          // successful activation or renewal and the host that gave it.
+          .put("cmids", r.getJsonArray("cmids", new JsonArray()))
+          .put("renewals", r.getJsonObject("renewals", new JsonObject()))));
       return new JsonObject().put("at", now.toString()).put("agents", list);
     });
   }

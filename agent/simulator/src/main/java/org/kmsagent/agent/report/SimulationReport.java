@@ -36,7 +36,13 @@ public final class SimulationReport {
   /** Writes the report atomically (a reader never sees half a file). */
   public static void write(Path file, Scenario scenario, ReportCollector data, LabSummary summary)
       throws IOException {
-    String html = render(scenario, data, summary);
+    write(file, scenario, data, summary, "");
+  }
+
+  /** The report with one more section (HTML) after the closing figures: a what-if's findings. */
+  public static void write(Path file, Scenario scenario, ReportCollector data, LabSummary summary, String more)
+      throws IOException {
+    String html = render(scenario, data, summary).replace("</main>\n</body>", more + "</main>\n</body>");
     Path dir = file.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, ".report-", ".html.tmp");
     try {

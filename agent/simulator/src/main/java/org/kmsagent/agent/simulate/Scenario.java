@@ -31,6 +31,7 @@ import org.kmsagent.api.WindowsVersion;
  * @param hosts every KMS host, {@code host} first (clients find them through DNS by SRV priority and weight, or
  *     pin one)
  * @param snapshots how often the lab reports each host's counts ({@code host-status} events), if at all
+ * @param present the fleet's state at the start (a fleet snapshot's), or {@link Present#NONE}: every machine new
  */
 public record Scenario(
     String name,
@@ -43,7 +44,8 @@ public record Scenario(
     Map<String, MakPlan> makFallback,
     FaultyStack.Plan faults,
     List<HostPlan> hosts,
-    Optional<Duration> snapshots) {
+    Optional<Duration> snapshots,
+    Present present) {
 
   public Scenario {
     Objects.requireNonNull(name, "name");
@@ -57,31 +59,40 @@ public record Scenario(
     faults = faults == null ? FaultyStack.Plan.NONE : faults;
     hosts = hosts == null || hosts.isEmpty() ? List.of(host) : List.copyOf(hosts);
     snapshots = snapshots == null ? Optional.empty() : snapshots;
+    present = present == null ? Present.NONE : present;
   }
 
   /** One host, no snapshots, no faults. */
   public Scenario(String name, String description, long seed, Instant start, Duration length, HostPlan host,
       List<MachineGroup> groups, Map<String, MakPlan> makFallback) {
     this(name, description, seed, start, length, host, groups, makFallback, FaultyStack.Plan.NONE, List.of(host),
-        Optional.empty());
+        Optional.empty(), Present.NONE);
   }
 
   /** Several hosts and snapshots, no faults. */
   public Scenario(String name, String description, long seed, Instant start, Duration length, HostPlan host,
       List<MachineGroup> groups, Map<String, MakPlan> makFallback, List<HostPlan> hosts,
       Optional<Duration> snapshots) {
-    this(name, description, seed, start, length, host, groups, makFallback, FaultyStack.Plan.NONE, hosts, snapshots);
+    this(name, description, seed, start, length, host, groups, makFallback, FaultyStack.Plan.NONE, hosts, snapshots,
+        Present.NONE);
   }
 
   /** The scenario with other faults ({@code --faults}). */
   public Scenario withFaults(FaultyStack.Plan plan) {
-    return new Scenario(name, description, seed, start, length, host, groups, makFallback, plan, hosts, snapshots);
+    return new Scenario(name, description, seed, start, length, host, groups, makFallback, plan, hosts, snapshots,
+        present);
   }
 
   /** The scenario with another seed and/or length (command-line overrides). */
   public Scenario with(Optional<Long> seed, Optional<Duration> length) {
     return new Scenario(name, description, seed.orElse(this.seed), start, length.orElse(this.length), host, groups,
-        makFallback, faults, hosts, snapshots);
+        makFallback, faults, hosts, snapshots, present);
+  }
+
+  /** The scenario with other hosts and fleet (a what-if's changes, {@link WhatIfChanges}). */
+  public Scenario with(List<HostPlan> hosts, List<MachineGroup> groups, Present present) {
+    return new Scenario(name, description, seed, start, length, hosts.get(0), groups, makFallback, faults, hosts,
+        snapshots, present);
   }
 
   /**

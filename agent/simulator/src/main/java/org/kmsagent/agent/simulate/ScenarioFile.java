@@ -18,15 +18,32 @@ record ScenarioFile(
     Map<String, MakFile> makFallback,
     FaultsFile faults,
     List<HostFile> hosts,
-    String snapshots) {
+    String snapshots,
+    PresentFile present) {
 
   record FaultsFile(Double rate, Double hangRate, List<String> kinds, String until) {}
 
   /** Without faults, further hosts or snapshots. */
   ScenarioFile(String name, String description, Long seed, Integer days, String start, HostFile host,
       List<GroupFile> machines, Map<String, MakFile> makFallback) {
-    this(name, description, seed, days, start, host, machines, makFallback, null, null, null);
+    this(name, description, seed, days, start, host, machines, makFallback, null, null, null, null);
   }
+
+  /**
+   * The fleet as it is at {@code start} ({@code kms-agent ctl fleet snapshot} writes it): machines by name with their
+   * CMID and products' state, and each host's table.
+   */
+  record PresentFile(List<PresentMachineFile> machines, List<LedgerFile> ledgers) {}
+
+  record PresentMachineFile(String name, String cmid, List<PresentProductFile> products) {}
+
+  record PresentProductFile(String edition, String status, String validUntil, String lastSuccess, String host,
+      String nextAttempt) {}
+
+  record LedgerFile(String host, List<LedgerClientFile> clients) {}
+
+  record LedgerClientFile(String cmid, String skuId, String family, String name, String lastRequest,
+      Integer requiredCount) {}
 
   record HostFile(
       String name,

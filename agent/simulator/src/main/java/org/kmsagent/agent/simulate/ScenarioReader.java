@@ -105,7 +105,7 @@ public final class ScenarioReader {
     return validate(source, f);
   }
 
-  private static String describe(JsonProcessingException e, String text) {
+  static String describe(JsonProcessingException e, String text) {
     JsonLocation at = e.getLocation();
     String where = at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
     if (e instanceof UnrecognizedPropertyException u) {
@@ -285,11 +285,13 @@ public final class ScenarioReader {
       }
     }
     FaultyStack.Plan faults = faults(f.faults(), start, problems);
+    Present present = f.present() == null ? Present.NONE
+        : new PresentReader(families).read(f.present(), start, hosts, groups, problems);
     if (!problems.isEmpty()) {
       throw new ScenarioException(source, problems);
     }
     return new Scenario(f.name() == null ? source : f.name(), f.description() == null ? "" : f.description().strip(),
-        seed, start, Duration.ofDays(days), host, groups, mak, faults, hosts, snapshots);
+        seed, start, Duration.ofDays(days), host, groups, mak, faults, hosts, snapshots, present);
   }
 
   /** The {@code faults:} section: rate, hangRate, kinds, until (docs/simulate.md). */

@@ -81,6 +81,60 @@ public final class SimulateCommand implements Callable<Integer> {
       + "moments.")
   Path report;
 
+  @Option(names = "--snapshot", paramLabel = "FILE", description = "What-if from a fleet snapshot ('kms-agent ctl "
+      + "--hub HOST:PORT fleet snapshot --out FILE'): the fleet as it was, run forward with the changes given; prints "
+      + "when each pool falls below its thresholds and which machines lapse when.")
+  Path snapshot;
+
+  @Option(names = "--from-hub", paramLabel = "HOST:PORT", description = "What-if from the fleet a hub sees now: "
+      + "takes its snapshot (as 'ctl --hub HOST:PORT fleet snapshot' does, with --trust/--ca, --token-file, --cert "
+      + "and KMSAGENT_TOKEN) and runs it as --snapshot does.")
+  String fromHub;
+
+  @Option(names = "--trust", paramLabel = "FINGERPRINT", description = "With --from-hub: the hub certificate's "
+      + "SHA-256 fingerprint (or KMSAGENT_TRUST).")
+  String trust;
+
+  @Option(names = "--ca", paramLabel = "FILE", description = "With --from-hub: PEM file of the CA of the hub's "
+      + "certificate.")
+  Path ca;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "With --from-hub: a file holding a token "
+      + "(read role); or set KMSAGENT_TOKEN.")
+  Path tokenFile;
+
+  @Option(names = "--cert", paramLabel = "FILE", description = "With --from-hub: PEM client certificate (with "
+      + "--cert-key).")
+  Path cert;
+
+  @Option(names = "--cert-key", paramLabel = "FILE", description = "With --from-hub: PEM (PKCS#8) key for --cert.")
+  Path certKey;
+
+  @Option(names = "--changes", paramLabel = "FILE", description = "What-if changes from a YAML file (outages, "
+      + "retire, reimage, removeHostKeys, removeLicensePacks; docs/simulate.md).")
+  Path changesFile;
+
+  @Option(names = "--outage", paramLabel = "[HOST@]FROM+DURATION", description = "What-if: the host (the first "
+      + "when not named) is unreachable from FROM for DURATION, e.g. 0+40 or kms01.corp.example@5d+40d (days, or "
+      + "durations like 36h). Repeatable.")
+  List<String> outages = new ArrayList<>();
+
+  @Option(names = "--retire", paramLabel = "PATTERN[@AT]", description = "What-if: machines whose name matches "
+      + "PATTERN (* and ?, any case) leave the fleet at AT (default day 0). Repeatable.")
+  List<String> retire = new ArrayList<>();
+
+  @Option(names = "--reimage", paramLabel = "N[@AT]", description = "What-if: N machines (the first single machines "
+      + "of the fleet) re-imaged at AT from an image never generalized: unactivated, all with one CMID. Repeatable.")
+  List<String> reimage = new ArrayList<>();
+
+  @Option(names = "--remove-host-key", paramLabel = "NAME|FAMILY", description = "What-if: take this host key (or "
+      + "every host key of that family) off the hosts at the start. Repeatable.")
+  List<String> removeHostKeys = new ArrayList<>();
+
+  @Option(names = "--remove-license-pack", paramLabel = "NAME", description = "What-if: take this license pack off "
+      + "the hosts at the start. Repeatable.")
+  List<String> removeLicensePacks = new ArrayList<>();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final SimulationWiring.FamilySource familySource;
@@ -102,12 +156,38 @@ public final class SimulateCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (SimulationWiring.FamilyLease families = familySource.families(spec)) {
       Scenario scenario;
+      WhatIfChanges changes = null;
+      Path fetched = null;
       try {
-        scenario = scenario(families.families());
+        int given = (scenarioFile != null ? 1 : 0) + (snapshot != null ? 1 : 0) + (fromHub != null ? 1 : 0);
+        if (given > 1) {
+          throw new ScenarioException("arguments", List.of("give one of a scenario file, --snapshot FILE and "
+              + "--from-hub HOST:PORT"));
+        }
+        if (fromHub == null && (trust != null || ca != null || tokenFile != null || cert != null || certKey != null)) {
+          throw new ScenarioException("arguments", List.of("--trust, --ca, --token-file, --cert and --cert-key go "
+              + "with --from-hub HOST:PORT"));
+        }
+        if (fromHub != null) {
+          fetched = HubSnapshot.fetch(spec, this);
+        }
+        changes = whatIf(fetched);
+        scenario = scenario(families.families(), fetched);
+        if (changes != null) {
+          scenario = WhatIfWatch.reading(changes.applyTo(scenario, families.families()));
+        }
       } catch (ScenarioException e) {
         err.println("kms-agent simulate: " + e.getMessage());
         err.flush();
         return 2;
+      } catch (HubSnapshot.Failed e) {
+        err.println("kms-agent simulate: --from-hub " + fromHub + ": " + e.getMessage());
+        err.flush();
+        return e.code();
+      } finally {
+        if (fetched != null) {
+          java.nio.file.Files.deleteIfExists(fetched);
+        }
       }
       if (report != null && !java.nio.file.Files.isDirectory(report.toAbsolutePath().getParent())) {
         err.println("kms-agent simulate: --report " + report + ": directory " + report.toAbsolutePath().getParent()
@@ -115,8 +195,20 @@ public final class SimulateCommand implements Callable<Integer> {
         err.flush();
         return 2;
       }
-      return run(scenario, err);
+      return run(scenario, err, changes == null ? null : new WhatIfWatch(scenario, families.families()),
+          changes == null ? List.of() : changes.describe(scenario));
     }
+  }
+
+  /** The what-if's changes when this is a what-if (a snapshot, a hub, or changes given), else null. */
+  private WhatIfChanges whatIf(Path fetched) throws ScenarioException {
+    boolean flags = !outages.isEmpty() || !retire.isEmpty() || !reimage.isEmpty() || !removeHostKeys.isEmpty()
+        || !removeLicensePacks.isEmpty();
+    if (snapshot == null && fetched == null && changesFile == null && !flags) {
+      return null;
+    }
+    WhatIfChanges c = WhatIfChanges.ofFlags(outages, retire, reimage, removeHostKeys, removeLicensePacks);
+    return changesFile == null ? c : WhatIfChanges.read(changesFile).plus(c);
   }
 
   /** How many scheduler events the last run of this command executed (the million-machine benchmark reads it). */
@@ -126,11 +218,11 @@ public final class SimulateCommand implements Callable<Integer> {
 
   private long lastEvents;
 
-  private int run(Scenario scenario, PrintWriter err) throws Exception {
+  private int run(Scenario scenario, PrintWriter err, WhatIfWatch whatIf, List<String> changes) throws Exception {
     PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
-    TimelinePrinter timeline = json ? null : new TimelinePrinter(out, scenario);
-    JsonEventWriter jsonWriter = json ? new JsonEventWriter(out, scenario.start()) : null;
-    Consumer<LabEvent> sink = json ? jsonWriter : timeline;
+    TimelinePrinter timeline = json || whatIf != null ? null : new TimelinePrinter(out, scenario);
+    JsonEventWriter jsonWriter = json && whatIf == null ? new JsonEventWriter(out, scenario.start()) : null;
+    Consumer<LabEvent> sink = whatIf != null ? whatIf : json ? jsonWriter : timeline;
     ReportCollector collector = report == null ? null : new ReportCollector(scenario);
     if (collector != null) {
       sink = sink.andThen(collector);
@@ -177,11 +269,17 @@ public final class SimulateCommand implements Callable<Integer> {
     if (jsonWriter != null) {
       jsonWriter.flush();
     }
+    if (whatIf != null && json) {
+      out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(whatIf.json(changes)));
+    } else if (whatIf != null) {
+      whatIf.print(out, changes);
+    }
     out.flush();
     if (collector != null) {
       collector.finish(scenario.start().plus(scenario.length()));
       try {
-        SimulationReport.write(report, scenario, collector, summary);
+        SimulationReport.write(report, scenario, collector, summary,
+            whatIf == null ? "" : org.kmsagent.agent.report.WhatIfSection.html(whatIf, changes));
       } catch (java.io.IOException e) {
         err.println("kms-agent simulate: --report " + report + ": cannot write: " + e.getMessage());
         err.flush();
@@ -200,7 +298,12 @@ public final class SimulateCommand implements Callable<Integer> {
 
   /** The scenario from the file or the flags, fully validated; overrides applied. */
   Scenario scenario(List<LoadedFamily> families) throws ScenarioException {
+    return scenario(families, null);
+  }
+
+  private Scenario scenario(List<LoadedFamily> families, Path fetched) throws ScenarioException {
     ScenarioReader reader = new ScenarioReader(families);
+    Path scenarioFile = fetched != null ? fetched : snapshot != null ? snapshot : this.scenarioFile;
     boolean fleetFlags = clients != null || servers != null || office2010 != null || office2013 != null;
     List<String> problems = new ArrayList<>();
     if (days != null && (days < 1 || days > 3650)) {
@@ -218,7 +321,8 @@ public final class SimulateCommand implements Callable<Integer> {
       // The command's own prefix ("kms-agent simulate: ") already names it; say where the problem is instead.
       throw new ScenarioException("arguments", problems);
     }
-    Scenario s = scenarioFile != null ? reader.read(scenarioFile) : reader.validate("command line", flags(families));
+    Scenario s = fetched != null ? fromHub(reader, fetched)
+        : scenarioFile != null ? reader.read(scenarioFile) : reader.validate("command line", flags(families));
     s = s.with(Optional.ofNullable(seed), Optional.ofNullable(days).map(d -> Duration.ofDays(d)));
     if (faults != null) {
       if (!(faults >= 0 && faults <= 1)) {
@@ -227,6 +331,15 @@ public final class SimulateCommand implements Callable<Integer> {
       s = s.withFaults(FaultyStack.Plan.everyKind(faults));
     }
     return s;
+  }
+
+  /** The hub's snapshot, its problems named after the hub rather than the temporary file. */
+  private Scenario fromHub(ScenarioReader reader, Path fetched) throws ScenarioException {
+    try {
+      return reader.parse("the snapshot of " + fromHub, java.nio.file.Files.readString(fetched), false);
+    } catch (java.io.IOException e) {
+      throw new ScenarioException("the snapshot of " + fromHub, List.of("cannot read: " + e.getMessage()));
+    }
   }
 
   private ScenarioFile flags(List<LoadedFamily> families) throws ScenarioException {
@@ -266,7 +379,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     String fleet = String.format(Locale.ROOT, "%d clients, %d servers, %d Office 2010 PCs, %d Office 2013 PCs",
         n(clients), n(servers), n(office2010), n(office2013));
-    return new ScenarioFile("Fleet from flags", fleet, seed, days, null, null, groups, null, null, null, null);
+    return new ScenarioFile("Fleet from flags", fleet, seed, days, null, null, groups, null, null, null, null, null);
   }
 
   /** Each group of a fleet by flags arrives within one 8-hour working day, evenly spaced (at least 1 s apart). */

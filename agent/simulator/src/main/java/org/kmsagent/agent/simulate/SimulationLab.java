@@ -214,10 +214,13 @@ public final class SimulationLab {
     for (Scenario.MachineGroup g : scenario.groups()) {
       UUID shared = randomCmid(rng);
       for (int i = 0; i < g.count(); i++) {
-        UUID cmid = g.cloned() ? shared : randomCmid(rng);
+        UUID drawn = g.cloned() ? shared : randomCmid(rng);
         SplittableRandom own = rng.split();
         SplittableRandom faultsOwn = scenario.faults().enabled() ? faultRng.split() : null;
         String name = g.machineName(i);
+        // The CMID the present names (the host's table knows the machine by it), drawn or not: the draws stay the same.
+        Present.MachineStart start = scenario.present().machines().get(name);
+        UUID cmid = start != null && start.cmid().isPresent() ? start.cmid().get() : drawn;
         Instant arrival = scenario.start().plus(g.arrive()).plus(g.every().multipliedBy(i));
         List<Member> mine = new ArrayList<>();
         for (Scenario.ProductPlan p : g.products()) {
@@ -232,7 +235,8 @@ public final class SimulationLab {
   }
 
   private void setUpHost(Scenario.HostPlan plan) throws Exception {
-    KmsHost created = hosts.create(plan);
+    KmsHost created = PresentLedger.seeded(hosts.create(plan),
+        scenario.present().ledgers().getOrDefault(plan.name(), List.of()), scenario.start());
     KmsHost host = plan.changes().isEmpty() ? created : new ChangingHost(created);
     labHosts.put(plan.name(), host);
     world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, plan.hostKeys(),
@@ -314,6 +318,9 @@ public final class SimulationLab {
     }
     sink.accept(new LabEvent(scheduler.now(), "machine-arrived", name, "", "", Optional.empty(), "",
         OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty()));
+    // The present's state of each product (a fleet snapshot's), or null for a product that starts new.
+    Present.MachineStart present = scenario.present().machines().get(name);
+    List<Present.ProductStart> starts = new ArrayList<>(mine.size());
     for (Member m : mine) {
       LoadedFamily f = m.product.family();
       Sku sku = m.product.sku();
@@ -332,9 +339,19 @@ public final class SimulationLab {
       Scenario.MakPlan mak = scenario.makFallback().get(f.id());
       m.loop = new RenewalLoop(scheduler, f, loopStack, product.skuId(),
           mak == null ? MakFallbackPolicy.OFF : mak.policy(), e -> onEvent(m, e));
+      Present.ProductStart start = present == null ? null : present.products().get(sku.name());
+      starts.add(start);
+      if (start != null) {
+        PresentLedger.restore(machine, product, start, scheduler.now());
+      }
     }
-    for (Member m : mine) {
-      m.loop.start();
+    for (int i = 0; i < mine.size(); i++) {
+      Present.ProductStart start = starts.get(i);
+      if (start != null) {
+        mine.get(i).loop.resume(start.nextAttempt()); // where the agent's own loop was, not a first attempt now
+      } else {
+        mine.get(i).loop.start();
+      }
     }
   }
 

@@ -137,6 +137,7 @@ final class ConfigValidator {
       errors.add("simulated.faults.hangSeconds: must be at least 1, got " + faults.hangSeconds());
     }
     c.logging().validate(errors);
+    trustStore(errors, c.plugins());
     for (int i = 0; i < h.hostKeys().size(); i++) {
       notBlank(errors, "host.hostKeys[" + i + "]", h.hostKeys().get(i));
     }
@@ -219,6 +220,27 @@ final class ConfigValidator {
   private static void readable(List<String> errors, String key, String file) {
     if (file != null && !Files.isReadable(Path.of(file))) {
       errors.add(key + ": cannot read file " + file);
+    }
+  }
+
+  /** A configured plugin trust store must open with its password and hold a certificate, or no plugin would load. */
+  private static void trustStore(List<String> errors, PluginsConfig p) {
+    if (p.trustStore() == null) {
+      if (p.trustStorePassword() != null) {
+        errors.add("plugins.trustStorePassword: given without plugins.trustStore");
+      }
+      return;
+    }
+    if (p.trustStore().isBlank() || !Files.isReadable(Path.of(p.trustStore()))) {
+      errors.add("plugins.trustStore: cannot read file " + p.trustStore());
+      return;
+    }
+    try {
+      org.kmsagent.agent.plugin.PluginSignatures.trusting(Path.of(p.trustStore()),
+          p.trustStorePassword() == null ? null : p.trustStorePassword().toCharArray());
+    } catch (java.io.IOException e) {
+      errors.add("plugins.trustStore: " + p.trustStore() + ": " + e.getMessage()
+          + "; check the file and plugins.trustStorePassword");
     }
   }
 

@@ -245,7 +245,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       banner.add("kms-agent: renewal.makFallback: no MAK can be configured in this build; the fallback stays off");
     }
     Path dir = pluginsDirectory();
-    plugins = Guice.createInjector(new PluginHostModule(dir)).getInstance(PluginHost.class);
+    plugins = Guice.createInjector(new PluginHostModule(dir, org.kmsagent.agent.plugin.PluginSignatures.configured(
+        config.plugins().trustStore(), config.plugins().trustStorePassword()))).getInstance(PluginHost.class);
     plugins.registry().onChange(this::reconcile);
     plugins.rescan();
     if (plugins.registry().families().isEmpty()) {
@@ -255,6 +256,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     List<String> ids = plugins.registry().families().stream().map(LoadedFamily::id).toList();
     banner.add("kms-agent: plugins from " + plugins.directory() + ": " + ids.size() + " loaded " + ids
         + (plugins.problems().isEmpty() ? "" : ", " + plugins.problems().size() + " failed"));
+    banner.add("kms-agent: " + plugins.signatures().describe());
     for (PluginProblem p : plugins.problems()) {
       banner.add("kms-agent: plugin not loaded: " + p.message());
     }

@@ -16,8 +16,7 @@ import org.kmsagent.api.KmsEndpoint;
 final class ConfigValidator {
   private static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Pattern ADDRESS_PATTERN = Pattern.compile("[a-z0-9][a-z0-9.-]*\\*?|\\*");
-  /** A token shorter than this is too easy to guess to guard a machine's activation. */
-  static final int MIN_TOKEN_LENGTH = 16;
+  static final int MIN_TOKEN_LENGTH = TokenConfig.MIN_TOKEN_LENGTH;
 
   private ConfigValidator() {}
 
@@ -74,7 +73,16 @@ final class ConfigValidator {
       } else if (!names.add(t.name())) {
         errors.add(p + ".name: '" + t.name() + "' is used twice");
       }
-      if (t.token() == null || t.token().length() < MIN_TOKEN_LENGTH) {
+      if (t.hash() != null) {
+        if (t.token() != null) {
+          errors.add(p + ": give token or hash, not both");
+        }
+        try {
+          TokenHash.parse(t.hash());
+        } catch (IllegalArgumentException e) {
+          errors.add(p + ".hash: " + e.getMessage());
+        }
+      } else if (t.token() == null || t.token().length() < MIN_TOKEN_LENGTH) {
         errors.add(p + ".token: must be at least " + MIN_TOKEN_LENGTH + " characters");
       } else if (!secrets.add(t.token())) {
         errors.add(p + ".token: the same token is given twice");

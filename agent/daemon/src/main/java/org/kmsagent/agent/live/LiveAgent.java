@@ -214,7 +214,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     // Every licensing call gets a deadline: a call that never returns is abandoned on its own thread and the
     // machine thread carries on (docs/troubleshooting.md, "How the agent treats licensing failures").
     deadlines = new DeadlineStack(raw, Duration.ofSeconds(config.renewal().callDeadlineSeconds()),
-        Duration.ofSeconds(config.renewal().activationDeadlineSeconds()));
+        Duration.ofSeconds(config.renewal().activationDeadlineSeconds()), scheduler::now);
+    deadlines.onTimeout(this::recordTimeouts);
     choice = new LicensingStacks.Choice(deadlines, choice.mode(), choice.reason());
     if (site != null) {
       banner.add("kms-agent: " + site + " stands for this computer; editions from simulated.editions: "
@@ -323,6 +324,22 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     return new FaultyStack(machineStack, new FaultyStack.Plan(f.rate(), f.hangRate(), kinds, Optional.empty(), from),
         new java.util.SplittableRandom(f.seed()), scheduler::now, FaultyStack.HangMode.BLOCK,
         Duration.ofSeconds(f.hangSeconds()));
+  }
+
+  @Override
+  public Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
+    DeadlineStack d = deadlines;
+    return d == null ? Optional.empty()
+        : Optional.of(org.kmsagent.agent.bus.view.LicensingCallsView.of(d.timeouts()));
+  }
+
+  /** Keeps the counts where {@code kms-agent doctor} reads them; a failure to write is logged, never thrown. */
+  private void recordTimeouts(org.kmsagent.agent.licensing.CallTimeouts t) {
+    try {
+      org.kmsagent.agent.licensing.CallTimeoutsFile.write(dataDir, t);
+    } catch (java.io.IOException e) {
+      LOG.warn("cannot record the licensing-call timeouts in {}: {}", dataDir, e.getMessage());
+    }
   }
 
   /** What the licensing-call deadlines caught since start (for status and doctor). */

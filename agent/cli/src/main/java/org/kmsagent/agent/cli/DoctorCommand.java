@@ -108,7 +108,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
   /**
    * Adds what the agent recorded in its data directory (the configuration's {@code dataDir}; {@code data} in the
-   * working directory without one): the licensing calls it abandoned.
+   * working directory without one): the licensing calls it abandoned; and whether it checks plugin signatures.
    */
   private DoctorReport withAgentRecord(DoctorReport report) {
     java.util.Optional<java.nio.file.Path> file = java.util.Optional.ofNullable(config)
@@ -116,8 +116,10 @@ public final class DoctorCommand implements Callable<Integer> {
     java.util.List<org.kmsagent.agent.doctor.Finding> findings = new java.util.ArrayList<>(report.findings());
     java.nio.file.Path dataDir;
     try {
-      dataDir = java.nio.file.Path.of(new org.kmsagent.agent.config.ConfigLoader(System.getenv())
-          .load(file, java.util.List.of()).dataDir()).toAbsolutePath();
+      org.kmsagent.agent.config.AgentConfig agent = new org.kmsagent.agent.config.ConfigLoader(System.getenv())
+          .load(file, java.util.List.of());
+      dataDir = java.nio.file.Path.of(agent.dataDir()).toAbsolutePath();
+      findings.add(org.kmsagent.agent.doctor.PluginTrustCheck.finding(agent.plugins()));
     } catch (org.kmsagent.agent.config.ConfigException e) {
       throw new UsageException("--config: " + String.join("; ", e.errors()));
     }

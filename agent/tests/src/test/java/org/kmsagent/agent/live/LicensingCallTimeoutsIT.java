@@ -90,6 +90,7 @@ class LicensingCallTimeoutsIT {
       assertThat(finding.getString("verdict")).isEqualTo("WARN");
       assertThat(finding.getString("detail")).contains(" licensing call(s) at their deadline (1 s, activation 1 s)",
           "; last: ");
+      assertThat(doctor.out()).contains("plugin signatures not checked (plugins.trustStore is not set)");
       assertThat(AgentFixture.run("--plugins-dir", PluginJars.builtPlugins().toString(), "doctor", "--licensing",
           "simulated", "--config", file.toString()).out()).contains("WARN licensing-calls");
     }

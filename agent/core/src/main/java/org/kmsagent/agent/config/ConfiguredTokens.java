@@ -16,15 +16,37 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>A hashed token costs one PBKDF2 derivation until it is first presented correctly; then the digest of the secret
  * that matched is kept in memory and later frames and connections compare against it like a clear token. So PBKDF2
  * is paid at a token's first authentication, not on every frame, and an unknown token costs PBKDF2 only for the
- * hashed tokens not yet used since start. Thread-safe.
+ * hashed tokens not yet used since start.
+ *
+ * <p>Those checks run on the caller's thread (the bridge's event loop) and take about a tenth of a second each, so at
+ * most {@link #MAX_CHECKS_PER_SECOND} run per second: beyond that an unknown token is refused without being checked
+ * (a flood of guesses cannot hold the bridge up; a right token refused then is accepted on the client's next try).
+ * Thread-safe.
  */
 public final class ConfiguredTokens {
+  /** PBKDF2 checks allowed per second, all tokens together. */
+  public static final int MAX_CHECKS_PER_SECOND = 8;
+  private static final long SECOND_NANOS = 1_000_000_000L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfiguredTokens.class);
+
   private final List<TokenConfig> tokens;
   /** Per token: the digest of its secret, known from the start for a clear one, after first use for a hashed one. */
   private final AtomicReferenceArray<byte[]> digests;
   private final List<TokenHash> hashes;
 
+  private final java.util.function.LongSupplier nanos;
+  private long windowStart;
+  private int checksInWindow;
+  private boolean throttleLogged;
+
   public ConfiguredTokens(List<TokenConfig> tokens) {
+    this(tokens, System::nanoTime);
+  }
+
+  /** @param nanos a monotonic clock in nanoseconds (tests give their own) */
+  public ConfiguredTokens(List<TokenConfig> tokens, java.util.function.LongSupplier nanos) {
+    this.nanos = nanos;
+    this.windowStart = nanos.getAsLong();
     this.tokens = List.copyOf(tokens);
     this.digests = new AtomicReferenceArray<>(this.tokens.size());
     List<TokenHash> parsed = new ArrayList<>();
@@ -56,14 +78,34 @@ public final class ConfiguredTokens {
     if (found != null) {
       return Optional.of(found);
     }
-    for (int i = 0; i < tokens.size(); i++) {
+    for (int i = 0; i < tokens.size() && found == null; i++) {
       // A hashed token already used has one secret, and it is not this one: no derivation needed.
-      if (hashes.get(i) != null && digests.get(i) == null && hashes.get(i).matches(presented)) {
+      if (hashes.get(i) != null && digests.get(i) == null && mayCheck() && hashes.get(i).matches(presented)) {
         digests.set(i, d);
         found = tokens.get(i);
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /** Takes one PBKDF2 check from this second's allowance; false when it is spent. */
+  private synchronized boolean mayCheck() {
+    long now = nanos.getAsLong();
+    if (now - windowStart >= SECOND_NANOS) {
+      windowStart = now;
+      checksInWindow = 0;
+      throttleLogged = false;
+    }
+    if (checksInWindow >= MAX_CHECKS_PER_SECOND) {
+      if (!throttleLogged) {
+        throttleLogged = true;
+        LOG.warn("more than {} hashed-token checks in a second: unknown tokens are refused unchecked for the rest of "
+            + "it (a flood of guesses?)", MAX_CHECKS_PER_SECOND);
+      }
+      return false;
+    }
+    checksInWindow++;
+    return true;
   }
 
   private static byte[] digest(String token) {

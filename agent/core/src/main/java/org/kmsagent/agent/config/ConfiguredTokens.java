@@ -62,8 +62,11 @@ public final class ConfiguredTokens {
     this.hashes = java.util.Collections.unmodifiableList(parsed);
   }
 
-  /** The token a client presented, or empty when it matches none. */
-  public Optional<TokenConfig> match(String presented) {
+  /**
+   * The token a client presented among those whose digest is known (clear ones, hashed ones already used), without
+   * any PBKDF2 check: for callers that try other credentials before paying for one.
+   */
+  public Optional<TokenConfig> known(String presented) {
     if (presented == null) {
       return Optional.empty();
     }
@@ -75,9 +78,17 @@ public final class ConfiguredTokens {
         found = tokens.get(i);
       }
     }
-    if (found != null) {
-      return Optional.of(found);
+    return Optional.ofNullable(found);
+  }
+
+  /** The token a client presented, or empty when it matches none. */
+  public Optional<TokenConfig> match(String presented) {
+    Optional<TokenConfig> known = known(presented);
+    if (presented == null || known.isPresent()) {
+      return known;
     }
+    byte[] d = digest(presented);
+    TokenConfig found = null;
     for (int i = 0; i < tokens.size() && found == null; i++) {
       // A hashed token already used has one secret, and it is not this one: no derivation needed.
       if (hashes.get(i) != null && digests.get(i) == null && mayCheck() && hashes.get(i).matches(presented)) {

@@ -44,4 +44,14 @@ class ConfiguredTokensTest {
     nanos.addAndGet(1_000_000_000L);
     assertThat(tokens.match(READER)).map(TokenConfig::name).hasValue("reader");
   }
+
+  @Test
+  void knownMatchesAHashedTokenOnlyOnceItWasCheckedSoOtherCredentialsCanBeTriedFirstForFree() {
+    ConfiguredTokens tokens = new ConfiguredTokens(List.of(new TokenConfig("ops", null, Role.ADMIN, hash(OPS)),
+        new TokenConfig("reader", READER, Role.READ)));
+    assertThat(tokens.known(OPS)).isEmpty();
+    assertThat(tokens.known(READER)).map(TokenConfig::name).hasValue("reader");
+    assertThat(tokens.match(OPS)).isPresent();
+    assertThat(tokens.known(OPS)).map(TokenConfig::name).hasValue("ops");
+  }
 }

@@ -42,12 +42,18 @@ final class BridgeAccess {
     if (token == null) {
       return anonymous == Role.NONE ? Optional.empty() : Optional.of(new BridgeCaller("anonymous", anonymous, null));
     }
-    TokenConfig found = tokens.match(token).orElse(null);
-    if (found != null) {
-      return Optional.of(new BridgeCaller(found.name(), found.role(), null));
+    TokenConfig found = tokens.known(token).orElse(null);
+    if (found == null) {
+      // An enrolled agent's own credential: it may act as that agent and nothing else (never the control API).
+      // Tried before any hashed-token check, since a hub's agents present theirs on every frame.
+      Optional<BridgeCaller> agent = routes.agentFor(token)
+          .map(id -> new BridgeCaller(AGENT_NAME_PREFIX + id, Role.READ, id));
+      if (agent.isPresent()) {
+        return agent;
+      }
+      found = tokens.match(token).orElse(null);
     }
-    // An enrolled agent's own credential: it may act as that agent and nothing else (never the control API).
-    return routes.agentFor(token).map(id -> new BridgeCaller(AGENT_NAME_PREFIX + id, Role.READ, id));
+    return Optional.ofNullable(found).map(t -> new BridgeCaller(t.name(), t.role(), null));
   }
 
   /** The name an enrolled agent's credential has in logs and headers. */

@@ -16,5 +16,6 @@ final class CliModule extends AbstractModule {
     commands.addBinding("doctor").toInstance(DoctorCommand.class);
     commands.addBinding("run").toInstance(RunCommand.class);
     commands.addBinding("ctl").toInstance(CtlCommand.class);
+    commands.addBinding("token").toInstance(TokenCommand.class);
   }
 }

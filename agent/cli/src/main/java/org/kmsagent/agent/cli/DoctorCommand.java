@@ -55,6 +55,10 @@ public final class DoctorCommand implements Callable<Integer> {
       description = "Timeout of the DNS query and of each TCP connect. Default: ${DEFAULT-VALUE}.")
   int timeoutMillis;
 
+  @Option(names = "--config", paramLabel = "FILE", description = "The agent's configuration (default: "
+      + "KMSAGENT_CONFIG), to find its data directory and report the licensing calls the agent abandoned.")
+  java.nio.file.Path config;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @CommandLine.ParentCommand KmsAgentCommand root;
@@ -96,9 +100,31 @@ public final class DoctorCommand implements Callable<Integer> {
         new PortProbe(Duration.ofMillis(timeoutMillis)),
         () -> domainOverride.isPresent() ? domainOverride : MachineDomain.current(), clock);
     DoctorReport report = doctor.diagnose(services().families(), choice.statusLine());
+    report = withAgentRecord(report);
     out.print(json ? DoctorFormat.json(report) + "\n" : DoctorFormat.text(report));
     out.flush();
     return report.failed() ? 1 : 0;
+  }
+
+  /**
+   * Adds what the agent recorded in its data directory (the configuration's {@code dataDir}; {@code data} in the
+   * working directory without one): the licensing calls it abandoned; and whether it checks plugin signatures.
+   */
+  private DoctorReport withAgentRecord(DoctorReport report) {
+    java.util.Optional<java.nio.file.Path> file = java.util.Optional.ofNullable(config)
+        .or(() -> java.util.Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(java.nio.file.Path::of));
+    java.util.List<org.kmsagent.agent.doctor.Finding> findings = new java.util.ArrayList<>(report.findings());
+    java.nio.file.Path dataDir;
+    try {
+      org.kmsagent.agent.config.AgentConfig agent = new org.kmsagent.agent.config.ConfigLoader(System.getenv())
+          .load(file, java.util.List.of());
+      dataDir = java.nio.file.Path.of(agent.dataDir()).toAbsolutePath();
+      findings.add(org.kmsagent.agent.doctor.PluginTrustCheck.finding(agent.plugins()));
+    } catch (org.kmsagent.agent.config.ConfigException e) {
+      throw new UsageException("--config: " + String.join("; ", e.errors()));
+    }
+    org.kmsagent.agent.doctor.LicensingCallsCheck.check(dataDir, clock.instant()).ifPresent(findings::add);
+    return new DoctorReport(report.stackLine(), findings);
   }
 
   private int selfTest(PrintWriter out) {

@@ -251,10 +251,30 @@ public final class CtlCommand implements Runnable {
                 p.getString("lastResult"));
           });
           t.print(out);
+          licensingCalls(reply.getJsonObject("licensingCalls")).ifPresent(out::println);
         }
         return 0;
       });
     }
+  }
+
+  /**
+   * The status reply's {@code licensingCalls} as one line, when the agent abandoned a licensing call since start:
+   * how many, of which kind, how many still hang, the last one and when.
+   */
+  static java.util.Optional<String> licensingCalls(JsonObject calls) {
+    if (calls == null || (calls.getLong("timedOut", 0L) == 0 && calls.getInteger("stillHung", 0) == 0)) {
+      return java.util.Optional.empty();
+    }
+    JsonObject byCall = calls.getJsonObject("byCall", new JsonObject());
+    String kinds = byCall.fieldNames().stream().sorted((a, b) -> Long.compare(byCall.getLong(b), byCall.getLong(a)))
+        .map(k -> k + " " + byCall.getLong(k)).collect(java.util.stream.Collectors.joining(", "));
+    return java.util.Optional.of("licensing calls: " + calls.getLong("timedOut") + " abandoned at their deadline ("
+        + calls.getLong("deadlineSeconds") + " s, activation " + calls.getLong("activationDeadlineSeconds")
+        + " s) since " + calls.getString("since") + (kinds.isEmpty() ? "" : ": " + kinds) + "; "
+        + calls.getInteger("stillHung") + " still not returned"
+        + (calls.getString("lastCall") == null ? "" : "; last: " + calls.getString("lastCall") + " at "
+            + calls.getString("lastAt")));
   }
 
   @Command(name = "host", mixinStandardHelpOptions = true,

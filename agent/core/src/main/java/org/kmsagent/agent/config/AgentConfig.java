@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param dashboard a hub's web dashboard
  * @param simulated the simulated machine the agent drives when the licensing stack is the simulated one
  * @param logging the log of {@code kms-agent run}: level, optional rolling file
+ * @param plugins which plugin jars are accepted: the trust store their signatures are checked against
  */
 public record AgentConfig(
     String pluginsDir,
@@ -31,7 +32,8 @@ public record AgentConfig(
     MetricsConfig metrics,
     DashboardConfig dashboard,
     SimulatedConfig simulated,
-    LoggingConfig logging) {
+    LoggingConfig logging,
+    PluginsConfig plugins) {
 
   public AgentConfig {
     pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
@@ -45,13 +47,21 @@ public record AgentConfig(
     dashboard = Objects.requireNonNullElseGet(dashboard, DashboardConfig::defaults);
     simulated = Objects.requireNonNullElseGet(simulated, () -> new SimulatedConfig(null, null));
     logging = Objects.requireNonNullElseGet(logging, LoggingConfig::defaults);
+    plugins = Objects.requireNonNullElseGet(plugins, PluginsConfig::defaults);
+  }
+
+  /** The same configuration with the default plugin trust (keeps callers that predate the plugins keys short). */
+  public AgentConfig(String pluginsDir, Licensing licensing, String dataDir, HostRoleConfig host, BridgeConfig bridge,
+      RenewalConfig renewal, FleetConfig fleet, MetricsConfig metrics, DashboardConfig dashboard,
+      SimulatedConfig simulated, LoggingConfig logging) {
+    this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, metrics, dashboard, simulated, logging, null);
   }
 
   /** The same configuration with the default logging (keeps callers that predate the logging keys short). */
   public AgentConfig(String pluginsDir, Licensing licensing, String dataDir, HostRoleConfig host, BridgeConfig bridge,
       RenewalConfig renewal, FleetConfig fleet, MetricsConfig metrics, DashboardConfig dashboard,
       SimulatedConfig simulated) {
-    this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, metrics, dashboard, simulated, null);
+    this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, metrics, dashboard, simulated, null, null);
   }
 
   /** The same configuration with other fleet settings (keeps callers that predate later keys short). */
@@ -62,6 +72,6 @@ public record AgentConfig(
 
   /** Every default. */
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

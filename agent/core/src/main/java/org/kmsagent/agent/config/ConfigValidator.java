@@ -16,8 +16,7 @@ import org.kmsagent.api.KmsEndpoint;
 final class ConfigValidator {
   private static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Pattern ADDRESS_PATTERN = Pattern.compile("[a-z0-9][a-z0-9.-]*\\*?|\\*");
-  /** A token shorter than this is too easy to guess to guard a machine's activation. */
-  static final int MIN_TOKEN_LENGTH = 16;
+  static final int MIN_TOKEN_LENGTH = TokenConfig.MIN_TOKEN_LENGTH;
 
   private ConfigValidator() {}
 
@@ -74,7 +73,16 @@ final class ConfigValidator {
       } else if (!names.add(t.name())) {
         errors.add(p + ".name: '" + t.name() + "' is used twice");
       }
-      if (t.token() == null || t.token().length() < MIN_TOKEN_LENGTH) {
+      if (t.hash() != null) {
+        if (t.token() != null) {
+          errors.add(p + ": give token or hash, not both");
+        }
+        try {
+          TokenHash.parse(t.hash());
+        } catch (IllegalArgumentException e) {
+          errors.add(p + ".hash: " + e.getMessage());
+        }
+      } else if (t.token() == null || t.token().length() < MIN_TOKEN_LENGTH) {
         errors.add(p + ".token: must be at least " + MIN_TOKEN_LENGTH + " characters");
       } else if (!secrets.add(t.token())) {
         errors.add(p + ".token: the same token is given twice");
@@ -137,6 +145,7 @@ final class ConfigValidator {
       errors.add("simulated.faults.hangSeconds: must be at least 1, got " + faults.hangSeconds());
     }
     c.logging().validate(errors);
+    trustStore(errors, c.plugins());
     for (int i = 0; i < h.hostKeys().size(); i++) {
       notBlank(errors, "host.hostKeys[" + i + "]", h.hostKeys().get(i));
     }
@@ -219,6 +228,27 @@ final class ConfigValidator {
   private static void readable(List<String> errors, String key, String file) {
     if (file != null && !Files.isReadable(Path.of(file))) {
       errors.add(key + ": cannot read file " + file);
+    }
+  }
+
+  /** A configured plugin trust store must open with its password and hold a certificate, or no plugin would load. */
+  private static void trustStore(List<String> errors, PluginsConfig p) {
+    if (p.trustStore() == null) {
+      if (p.trustStorePassword() != null) {
+        errors.add("plugins.trustStorePassword: given without plugins.trustStore");
+      }
+      return;
+    }
+    if (p.trustStore().isBlank() || !Files.isReadable(Path.of(p.trustStore()))) {
+      errors.add("plugins.trustStore: cannot read file " + p.trustStore());
+      return;
+    }
+    try {
+      org.kmsagent.agent.plugin.PluginSignatures.trusting(Path.of(p.trustStore()),
+          p.trustStorePassword() == null ? null : p.trustStorePassword().toCharArray());
+    } catch (java.io.IOException e) {
+      errors.add("plugins.trustStore: " + p.trustStore() + ": " + e.getMessage()
+          + "; check the file and plugins.trustStorePassword");
     }
   }
 

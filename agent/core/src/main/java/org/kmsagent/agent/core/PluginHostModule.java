@@ -3,6 +3,7 @@ package org.kmsagent.agent.core;
 import com.google.inject.AbstractModule;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.plugin.PluginsDirectory;
 
 /**
@@ -11,13 +12,22 @@ import org.kmsagent.agent.plugin.PluginsDirectory;
  */
 public final class PluginHostModule extends AbstractModule {
   private final Path pluginsDirectory;
+  private final PluginSignatures signatures;
 
+  /** Plugins from a directory, their signatures not checked. */
   public PluginHostModule(Path pluginsDirectory) {
+    this(pluginsDirectory, PluginSignatures.notChecked());
+  }
+
+  /** Plugins from a directory, each jar first checked by {@code signatures}. */
+  public PluginHostModule(Path pluginsDirectory, PluginSignatures signatures) {
     this.pluginsDirectory = Objects.requireNonNull(pluginsDirectory, "pluginsDirectory");
+    this.signatures = Objects.requireNonNull(signatures, "signatures");
   }
 
   @Override
   protected void configure() {
     bind(Path.class).annotatedWith(PluginsDirectory.class).toInstance(pluginsDirectory);
+    bind(PluginSignatures.class).toInstance(signatures);
   }
 }

@@ -52,6 +52,12 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
   private final AtomicLong timedOut = new AtomicLong();
   private final AtomicInteger threadNumber = new AtomicInteger();
   private volatile String lastTimeout = "";
+  private final java.util.function.Supplier<java.time.Instant> clock;
+  private final java.time.Instant since;
+  private final java.util.Map<String, AtomicLong> byCall = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile String lastCall;
+  private volatile java.time.Instant lastAt;
+  private volatile java.util.function.Consumer<CallTimeouts> onTimeout = t -> {};
 
   /** With the default deadlines. */
   public DeadlineStack(LicensingStack delegate) {
@@ -59,6 +65,14 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
   }
 
   public DeadlineStack(LicensingStack delegate, Duration deadline, Duration activationDeadline) {
+    this(delegate, deadline, activationDeadline, java.time.Instant::now);
+  }
+
+  /** @param clock when a call is abandoned (the agent's clock) */
+  public DeadlineStack(LicensingStack delegate, Duration deadline, Duration activationDeadline,
+      java.util.function.Supplier<java.time.Instant> clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.since = clock.get();
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.deadline = Objects.requireNonNull(deadline, "deadline");
     this.activationDeadline = Objects.requireNonNull(activationDeadline, "activationDeadline");
@@ -99,6 +113,34 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
     return lastTimeout;
   }
 
+  /** What was abandoned since start, by call. */
+  public CallTimeouts timeouts() {
+    java.util.Map<String, Long> counts = new java.util.HashMap<>();
+    byCall.forEach((k, v) -> counts.put(k, v.get()));
+    return new CallTimeouts(since, deadline, activationDeadline, timedOut.get(), abandonedRunning.get(), counts,
+        Optional.ofNullable(lastCall), Optional.ofNullable(lastAt));
+  }
+
+  /**
+   * Tells {@code listener} after each call abandoned (on the caller's thread, after the counts are updated), e.g.
+   * to keep a record that {@code kms-agent doctor} reads. A listener that throws is ignored.
+   */
+  public void onTimeout(java.util.function.Consumer<CallTimeouts> listener) {
+    this.onTimeout = Objects.requireNonNull(listener, "listener");
+  }
+
+  private void count(String what) {
+    timedOut.incrementAndGet();
+    byCall.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    lastCall = what;
+    lastAt = clock.get();
+    try {
+      onTimeout.accept(timeouts());
+    } catch (RuntimeException e) {
+      // A record that cannot be kept must not turn a timeout into another failure.
+    }
+  }
+
   /** One line for status and doctor. */
   public String describe() {
     return "licensing calls: deadline " + deadline.toSeconds() + " s (activation " + activationDeadline.toSeconds()
@@ -114,7 +156,7 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
   private <T> T call(String what, Duration limit, Callable<T> body) throws LicensingException {
     int stuck = abandonedRunning.get();
     if (stuck >= MAX_ABANDONED) {
-      timedOut.incrementAndGet();
+      count(what);
       throw new LicensingException(Faults.CALL_TIMED_OUT, what + " not started: " + stuck
           + " earlier licensing calls still have not returned");
     }
@@ -145,8 +187,8 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
           abandonedRunning.incrementAndGet();
         }
       }
-      timedOut.incrementAndGet();
-      lastTimeout = what + " abandoned after " + text(limit) + " at " + java.time.Instant.now();
+      lastTimeout = what + " abandoned after " + text(limit) + " at " + clock.get();
+      count(what);
       throw new LicensingException(Faults.CALL_TIMED_OUT, what + " on " + delegate.machineName()
           + " did not return within " + text(limit) + "; abandoned on its own thread");
     } catch (ExecutionException e) {

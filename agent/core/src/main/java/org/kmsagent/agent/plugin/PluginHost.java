@@ -49,15 +49,24 @@ public final class PluginHost implements AutoCloseable {
   private final FamilyRegistry registry;
   private final CatalogReader catalogReader;
   private final PluginManager manager;
+  private final PluginSignatures signatures;
   private final Map<Path, FileTime> scanned = new HashMap<>();
   private final Map<Path, PluginProblem> problems = new HashMap<>();
   private final Map<String, Path> loadedFrom = new HashMap<>();
 
+  /** A host that does not check signatures. */
+  public PluginHost(Path directory, FamilyRegistry registry, CatalogReader catalogReader) {
+    this(directory, registry, catalogReader, PluginSignatures.notChecked());
+  }
+
+  /** A host that loads only the jars {@code signatures} accepts (every load and rescan asks it first). */
   @Inject
-  public PluginHost(@PluginsDirectory Path directory, FamilyRegistry registry, CatalogReader catalogReader) {
+  public PluginHost(@PluginsDirectory Path directory, FamilyRegistry registry, CatalogReader catalogReader,
+      PluginSignatures signatures) {
     this.directory = directory.toAbsolutePath().normalize();
     this.registry = registry;
     this.catalogReader = catalogReader;
+    this.signatures = signatures;
     JarPluginManager jars = new JarPluginManager(this.directory);
     jars.setSystemVersion(API_VERSION);
     this.manager = jars;
@@ -66,6 +75,11 @@ public final class PluginHost implements AutoCloseable {
   /** The directory plugins are loaded from. */
   public Path directory() {
     return directory;
+  }
+
+  /** What the host checks of a jar's signatures before loading it. */
+  public PluginSignatures signatures() {
+    return signatures;
   }
 
   /** The registry the loaded families are admitted to. */
@@ -123,6 +137,8 @@ public final class PluginHost implements AutoCloseable {
     java.util.concurrent.atomic.AtomicReference<String> loading = new java.util.concurrent.atomic.AtomicReference<>();
     String pluginId = null;
     try {
+      // Before PF4J opens the jar: a refused jar has none of its classes loaded.
+      signatures.verify(path);
       LoadedFamily family;
       try {
         family = withinDeadline(path, () -> {

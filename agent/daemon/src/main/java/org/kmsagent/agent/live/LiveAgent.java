@@ -214,7 +214,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     // Every licensing call gets a deadline: a call that never returns is abandoned on its own thread and the
     // machine thread carries on (docs/troubleshooting.md, "How the agent treats licensing failures").
     deadlines = new DeadlineStack(raw, Duration.ofSeconds(config.renewal().callDeadlineSeconds()),
-        Duration.ofSeconds(config.renewal().activationDeadlineSeconds()));
+        Duration.ofSeconds(config.renewal().activationDeadlineSeconds()), scheduler::now);
+    deadlines.onTimeout(this::recordTimeouts);
     choice = new LicensingStacks.Choice(deadlines, choice.mode(), choice.reason());
     if (site != null) {
       banner.add("kms-agent: " + site + " stands for this computer; editions from simulated.editions: "
@@ -245,7 +246,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       banner.add("kms-agent: renewal.makFallback: no MAK can be configured in this build; the fallback stays off");
     }
     Path dir = pluginsDirectory();
-    plugins = Guice.createInjector(new PluginHostModule(dir)).getInstance(PluginHost.class);
+    plugins = Guice.createInjector(new PluginHostModule(dir, org.kmsagent.agent.plugin.PluginSignatures.configured(
+        config.plugins().trustStore(), config.plugins().trustStorePassword()))).getInstance(PluginHost.class);
     plugins.registry().onChange(this::reconcile);
     plugins.rescan();
     if (plugins.registry().families().isEmpty()) {
@@ -255,6 +257,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     List<String> ids = plugins.registry().families().stream().map(LoadedFamily::id).toList();
     banner.add("kms-agent: plugins from " + plugins.directory() + ": " + ids.size() + " loaded " + ids
         + (plugins.problems().isEmpty() ? "" : ", " + plugins.problems().size() + " failed"));
+    banner.add("kms-agent: " + plugins.signatures().describe());
     for (PluginProblem p : plugins.problems()) {
       banner.add("kms-agent: plugin not loaded: " + p.message());
     }
@@ -321,6 +324,22 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     return new FaultyStack(machineStack, new FaultyStack.Plan(f.rate(), f.hangRate(), kinds, Optional.empty(), from),
         new java.util.SplittableRandom(f.seed()), scheduler::now, FaultyStack.HangMode.BLOCK,
         Duration.ofSeconds(f.hangSeconds()));
+  }
+
+  @Override
+  public Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
+    DeadlineStack d = deadlines;
+    return d == null ? Optional.empty()
+        : Optional.of(org.kmsagent.agent.bus.view.LicensingCallsView.of(d.timeouts()));
+  }
+
+  /** Keeps the counts where {@code kms-agent doctor} reads them; a failure to write is logged, never thrown. */
+  private void recordTimeouts(org.kmsagent.agent.licensing.CallTimeouts t) {
+    try {
+      org.kmsagent.agent.licensing.CallTimeoutsFile.write(dataDir, t);
+    } catch (java.io.IOException e) {
+      LOG.warn("cannot record the licensing-call timeouts in {}: {}", dataDir, e.getMessage());
+    }
   }
 
   /** What the licensing-call deadlines caught since start (for status and doctor). */

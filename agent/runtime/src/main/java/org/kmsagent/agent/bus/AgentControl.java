@@ -36,6 +36,14 @@ public interface AgentControl {
     return List.of();
   }
 
+  /**
+   * The licensing calls abandoned at their deadline since start; empty when this agent puts no deadline on them.
+   * Default: empty.
+   */
+  default Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
+    return Optional.empty();
+  }
+
   /** The host model's pools and ledger; {@code enabled=false} and empty lists when the host role is off. */
   HostView host();
 

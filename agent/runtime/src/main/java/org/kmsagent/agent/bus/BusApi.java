@@ -46,7 +46,8 @@ public final class BusApi {
   /** Registers every address; completes when all registrations are in place. */
   public Future<Void> register() {
     query(BusAddresses.STATUS, Set.of(), b -> new JsonObject().put("products", BusJson.array(control.products()))
-        .put("cmids", new io.vertx.core.json.JsonArray(control.clientMachineIds())));
+        .put("cmids", new io.vertx.core.json.JsonArray(control.clientMachineIds()))
+        .put("licensingCalls", control.licensingCallTimeouts().map(BusJson::object).orElse(null)));
     query(BusAddresses.HOST_STATUS, Set.of(), b -> BusJson.object(control.host()));
     query(BusAddresses.HOST_WATCHED, Set.of(), b -> control.watchedHost()
         .map(v -> BusJson.object(v).put("watching", true)).orElseGet(() -> new JsonObject().put("watching", false)));

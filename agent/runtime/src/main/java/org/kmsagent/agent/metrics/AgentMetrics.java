@@ -55,6 +55,7 @@ public final class AgentMetrics {
         bridgeConnections.getAsInt());
     Future<?> products = request(BusAddresses.STATUS).map(reply -> {
       setProducts(figures, "kmsagent", reply.getJsonArray("products", new JsonArray()), clock.instant());
+      setCallTimeouts(reply.getJsonObject("licensingCalls"));
       return null;
     }).otherwise(e -> {
       setProducts(figures, "kmsagent", new JsonArray(), clock.instant());
@@ -79,6 +80,34 @@ public final class AgentMetrics {
     });
     return Future.join(products, host, plugins).mapEmpty();
   }
+
+  /**
+   * {@code kmsagent_licensing_call_timeouts_total{call}}: licensing calls abandoned at their deadline since start,
+   * a counter per call name (registered when a call of that name first times out), and
+   * {@code kmsagent_licensing_calls_hung}: abandoned calls not returned yet.
+   */
+  private void setCallTimeouts(JsonObject calls) {
+    if (calls == null) {
+      return;
+    }
+    JsonObject byCall = calls.getJsonObject("byCall", new JsonObject());
+    for (String call : byCall.fieldNames()) {
+      callTimeouts.computeIfAbsent(call, c -> {
+        java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+        io.micrometer.core.instrument.FunctionCounter.builder("kmsagent.licensing.call.timeouts", count,
+                java.util.concurrent.atomic.AtomicLong::doubleValue)
+            .description("Licensing calls abandoned at their deadline since start (renewal.callDeadlineSeconds), "
+                + "by call")
+            .tags("call", c).register(figures.registry());
+        return count;
+      }).set(byCall.getLong(call, 0L));
+    }
+    figures.set("kmsagent.licensing.calls.hung", "Licensing calls abandoned at their deadline that have not "
+        + "returned yet", calls.getInteger("stillHung", 0));
+  }
+
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> callTimeouts =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Future<JsonObject> request(String address) {
     return vertx.eventBus().<Object>request(address, new JsonObject(), LOCAL)

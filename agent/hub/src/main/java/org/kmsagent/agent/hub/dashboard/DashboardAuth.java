@@ -1,8 +1,5 @@
 package org.kmsagent.agent.hub.dashboard;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.kmsagent.agent.config.ConfiguredTokens;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TokenConfig;
 
@@ -19,13 +17,14 @@ import org.kmsagent.agent.config.TokenConfig;
  * Who may see the dashboard: a holder of one of the bridge's tokens (any role), presented as
  * {@code Authorization: Bearer <token>} or once through the login form, which then sets a session cookie. The cookie
  * carries a random session id, never the token; sessions live 12 hours in this hub's memory. Tokens are compared by
- * SHA-256 digest in constant time, as the bridge does.
+ * SHA-256 digest in constant time, as the bridge does, and may be
+ * written hashed ({@link ConfiguredTokens}).
  */
 final class DashboardAuth {
   static final Duration SESSION = Duration.ofHours(12);
   static final String COOKIE = "kmsagent_session";
 
-  private final List<Map.Entry<byte[], TokenConfig>> byDigest;
+  private final ConfiguredTokens tokens;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
@@ -34,7 +33,7 @@ final class DashboardAuth {
   record Session(String tokenName, Role role, Instant expires) {}
 
   DashboardAuth(List<TokenConfig> tokens, Clock clock) {
-    this.byDigest = tokens.stream().map(t -> Map.entry(digest(t.token()), t)).toList();
+    this.tokens = new ConfiguredTokens(tokens);
     this.clock = clock;
   }
 
@@ -43,14 +42,7 @@ final class DashboardAuth {
     if (presented == null || presented.isEmpty()) {
       return Optional.empty();
     }
-    byte[] d = digest(presented);
-    TokenConfig found = null;
-    for (Map.Entry<byte[], TokenConfig> e : byDigest) {
-      if (MessageDigest.isEqual(d, e.getKey())) {
-        found = e.getValue();
-      }
-    }
-    return Optional.ofNullable(found).filter(t -> t.role() != Role.NONE);
+    return tokens.match(presented).filter(t -> t.role() != Role.NONE);
   }
 
   /** Opens a session for a token holder; returns its id. */
@@ -78,14 +70,6 @@ final class DashboardAuth {
   void close(String sid) {
     if (sid != null) {
       sessions.remove(sid);
-    }
-  }
-
-  private static byte[] digest(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 }

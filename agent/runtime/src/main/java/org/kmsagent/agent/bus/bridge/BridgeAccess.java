@@ -1,13 +1,10 @@
 package org.kmsagent.agent.bus.bridge;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.config.ConfiguredTokens;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TokenConfig;
 
@@ -18,7 +15,7 @@ import org.kmsagent.agent.config.TokenConfig;
  * reachable, and no client may publish on the events topic).
  */
 final class BridgeAccess {
-  private final List<Map.Entry<byte[], TokenConfig>> byDigest;
+  private final ConfiguredTokens tokens;
   private final Role anonymous;
   private final List<String> inbound;
   private final List<String> outbound;
@@ -30,7 +27,7 @@ final class BridgeAccess {
 
   BridgeAccess(BridgeConfig config, List<TokenConfig> tokens, BridgeRoutes routes) {
     this.routes = routes;
-    this.byDigest = tokens.stream().map(t -> Map.entry(digest(t.token()), t)).toList();
+    this.tokens = new ConfiguredTokens(tokens);
     this.anonymous = config.anonymous();
     this.inbound = config.inbound();
     this.outbound = config.outbound();
@@ -38,24 +35,25 @@ final class BridgeAccess {
 
   /**
    * The client a token names, or empty for an unknown token. A missing token gets the anonymous role ({@code none}
-   * unless configured). Tokens are compared by digest in constant time, so timing tells nothing of their text.
+   * unless configured). Tokens are compared by digest in constant time, so timing tells nothing of their text; a
+   * hashed token costs its PBKDF2 only until first presented ({@link ConfiguredTokens}).
    */
   Optional<BridgeCaller> authenticate(String token) {
     if (token == null) {
       return anonymous == Role.NONE ? Optional.empty() : Optional.of(new BridgeCaller("anonymous", anonymous, null));
     }
-    byte[] presented = digest(token);
-    TokenConfig found = null;
-    for (Map.Entry<byte[], TokenConfig> e : byDigest) {
-      if (MessageDigest.isEqual(presented, e.getKey())) {
-        found = e.getValue();
+    TokenConfig found = tokens.known(token).orElse(null);
+    if (found == null) {
+      // An enrolled agent's own credential: it may act as that agent and nothing else (never the control API).
+      // Tried before any hashed-token check, since a hub's agents present theirs on every frame.
+      Optional<BridgeCaller> agent = routes.agentFor(token)
+          .map(id -> new BridgeCaller(AGENT_NAME_PREFIX + id, Role.READ, id));
+      if (agent.isPresent()) {
+        return agent;
       }
+      found = tokens.match(token).orElse(null);
     }
-    if (found != null) {
-      return Optional.of(new BridgeCaller(found.name(), found.role(), null));
-    }
-    // An enrolled agent's own credential: it may act as that agent and nothing else (never the control API).
-    return routes.agentFor(token).map(id -> new BridgeCaller(AGENT_NAME_PREFIX + id, Role.READ, id));
+    return Optional.ofNullable(found).map(t -> new BridgeCaller(t.name(), t.role(), null));
   }
 
   /** The name an enrolled agent's credential has in logs and headers. */
@@ -107,13 +105,5 @@ final class BridgeAccess {
       }
     }
     return false;
-  }
-
-  private static byte[] digest(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

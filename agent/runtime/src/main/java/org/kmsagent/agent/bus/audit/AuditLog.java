@@ -127,17 +127,20 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     FileAttribute<?>[] attrs = posix && !Files.exists(file)
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
         : new FileAttribute<?>[0];
-    channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND, StandardOpenOption.READ), attrs);
-    long size = channel.size();
-    if (size > 0) {
-      ByteBuffer last = ByteBuffer.allocate(1);
-      channel.read(last, size - 1);
-      if (last.get(0) != '\n') {
-        // A write torn by a crash: the next record starts on a line of its own (the torn one is skipped on reading).
-        channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
-        channel.force(false);
+    boolean torn = false;
+    if (Files.exists(file) && Files.size(file) > 0) {
+      try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        ByteBuffer last = ByteBuffer.allocate(1);
+        in.read(last, in.size() - 1);
+        torn = last.get(0) != '\n';
       }
+    }
+    channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND), attrs);
+    if (torn) {
+      // A write torn by a crash: the next record starts on a line of its own (the torn one is skipped on reading).
+      channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+      channel.force(false);
     }
   }
 

@@ -101,7 +101,9 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
 
   @Override
   public void record(AuditRecord record) {
-    AuditRecord stamped = record.at() == null ? record.at(clock.instant()) : record;
+    // Milliseconds are enough to order what people did, and keep the lines short.
+    AuditRecord stamped = record.at() == null
+        ? record.at(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) : record;
     try {
       writer.execute(() -> write(stamped));
     } catch (java.util.concurrent.RejectedExecutionException closed) {

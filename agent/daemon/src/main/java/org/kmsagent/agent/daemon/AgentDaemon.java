@@ -99,7 +99,7 @@ public final class AgentDaemon implements AutoCloseable {
       // The agent dials out to its hubs (docs/fleet.md); nothing here listens for them. Its outbox takes events
       // from before the binding starts, so the renewal loops' first attempts reach the hubs as well.
       fleet = config.fleet().hubs().isEmpty() ? null
-          : org.kmsagent.agent.link.FleetAgent.listen(vertx, config, dataDir, clock, audit.log());
+          : org.kmsagent.agent.link.FleetAgent.listen(vertx, config, dataDir, clock, audit.trail());
       if (fleet != null) {
         audit.forwardTo(fleet);
       }
@@ -122,7 +122,7 @@ public final class AgentDaemon implements AutoCloseable {
           tokens = List.of(AdminToken.ensure(dataDir));
           adminTokenFile = AdminToken.file(dataDir);
         }
-        bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems, audit.log());
+        bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems, audit.trail());
         bridgeNow.set(bridge);
       }
       AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
@@ -247,6 +247,7 @@ public final class AgentDaemon implements AutoCloseable {
   /** Lines to print at start: where the bridge is and how to trust it (never a secret). */
   public List<String> banner() {
     List<String> lines = new ArrayList<>(bridgeBanner());
+    audit.problem().ifPresent(lines::add);
     if (metricsEndpoint != null) {
       lines.add("kms-agent: Prometheus metrics at http://" + context.config().metrics().host() + ":"
           + metricsEndpoint.port() + "/metrics");
@@ -324,8 +325,8 @@ public final class AgentDaemon implements AutoCloseable {
     }
   }
 
-  /** The audit log, for tests and status. */
+  /** The audit log's file, or null when it could not be opened. */
   public java.nio.file.Path auditFile() {
-    return audit.log().file();
+    return audit.file();
   }
 }

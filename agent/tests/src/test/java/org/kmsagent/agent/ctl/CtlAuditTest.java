@@ -107,6 +107,20 @@ class CtlAuditTest {
   }
 
   @Test
+  void anAuditLogThatCannotBeOpenedDoesNotStopTheAgent() throws Exception {
+    Path data = dir.resolve("data");
+    Files.createDirectories(data.resolve("audit.log")); // a directory where the file should be
+    try (AgentFixture agent = AgentFixture.start(data)) {
+      assertThat(agent.daemon.banner()).anyMatch(l -> l.startsWith("kms-agent: audit log disabled: cannot open the "
+          + "audit log"));
+      assertThat(agent.ctlAdmin("set-kms", "kms.corp.example").exit()).isZero();
+      Result audit = agent.ctlAdmin("audit");
+      assertThat(audit.exit()).isEqualTo(1);
+      assertThat(audit.err()).contains("code 503");
+    }
+  }
+
+  @Test
   void theLogIsAppendOnlyAcrossRestartsAndADamagedLineIsSkipped() throws Exception {
     Path data = dir.resolve("data");
     Path file;

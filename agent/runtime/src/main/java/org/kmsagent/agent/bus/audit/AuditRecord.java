@@ -36,14 +36,31 @@ public record AuditRecord(Instant at, String actor, String subject, String sourc
 
   /**
    * Why a successful reply still counts as failed: its {@code results} (activate, install-gvlk) name products that
-   * failed. Null when none did.
+   * failed, or a routed change ({@code fleet route.change}) failed on some agents or went unanswered. Null when
+   * nothing did.
    */
   public static String failedProducts(Object reply) {
-    if (reply instanceof JsonObject o && o.getValue("results") instanceof io.vertx.core.json.JsonArray results) {
-      long failed = results.stream().filter(r -> r instanceof JsonObject j && !j.getBoolean("ok", true)).count();
+    if (!(reply instanceof JsonObject o)) {
+      return null;
+    }
+    if (o.getValue("results") instanceof io.vertx.core.json.JsonArray results) {
+      long failed = failed(results);
       return failed == 0 ? null : failed + " of " + results.size() + " product(s) failed";
     }
+    if (o.getValue("answered") instanceof io.vertx.core.json.JsonArray answered) {
+      long failed = failed(answered);
+      int silent = o.getValue("notAnswered") instanceof io.vertx.core.json.JsonArray n ? n.size() : 0;
+      if (failed == 0 && silent == 0) {
+        return null;
+      }
+      return (failed > 0 ? failed + " agent(s) failed" : "") + (failed > 0 && silent > 0 ? ", " : "")
+          + (silent > 0 ? silent + " agent(s) did not answer" : "");
+    }
     return null;
+  }
+
+  private static long failed(io.vertx.core.json.JsonArray items) {
+    return items.stream().filter(r -> r instanceof JsonObject j && !j.getBoolean("ok", true)).count();
   }
 
   /** The same record at a time. */

@@ -102,6 +102,18 @@ class AuditLogTest {
   }
 
   @Test
+  void aReplyThatFailedOnSomeProductOrAgentCountsAsFailed() {
+    JsonObject results = new JsonObject().put("results", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("ok", true)).add(new JsonObject().put("ok", false)));
+    assertThat(AuditRecord.failedProducts(results)).isEqualTo("1 of 2 product(s) failed");
+    JsonObject routed = new JsonObject().put("answered", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("ok", true))).put("notAnswered", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("agentId", "pc-9")));
+    assertThat(AuditRecord.failedProducts(routed)).isEqualTo("1 agent(s) did not answer");
+    assertThat(AuditRecord.failedProducts(new JsonObject().put("kms", "kms.corp.example:1688"))).isNull();
+  }
+
+  @Test
   void keysAreMaskedToTheirLastFiveAndSecretsLeftOut() {
     JsonObject target = AuditTargets.of(new JsonObject().put("family", "office2013")
         .put("key", "YC7DK-G2NP3-2QQC3-J6H88-GVGXT").put("token", "kma1.pc-7.secret")

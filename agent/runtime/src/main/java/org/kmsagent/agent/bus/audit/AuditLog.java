@@ -31,14 +31,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The append-only audit log: {@code audit.log} in the data directory, one {@link AuditRecord} per line as JSON, each
- * line forced to disk before the next is written. Only ever appended to: a record is never changed or removed, except
+ * The append-only audit log: {@code audit.log} in the data directory, one {@link AuditRecord} per line as JSON, forced
+ * to disk as soon as written (records arriving together share one sync). Only ever appended to: a record is never changed or removed, except
  * that past {@link #MAX_FILE_BYTES} the file is rotated ({@code audit.log.1} … {@code audit.log.}{@link #KEPT_FILES},
  * the oldest dropped), so the log is bounded. Created owner-only ({@code 0600}) where the file system has POSIX
  * permissions, like {@code state.json}.
  *
- * <p>Threading: {@link #record} only stamps the time and queues; one thread of its own writes, in the order
- * recorded, so callers on event loops never wait for a disk. {@link #read} runs on that thread too, so it sees every
+ * <p>Threading: {@link #record} only stamps the time and queues (at most {@link #MAX_PENDING}); one thread of its own
+ * writes, in the order recorded, so callers on event loops never wait for a disk. {@link #read} runs on that thread too, so it sees every
  * record made before it was called. A write that fails is logged and the agent carries on; a line that cannot be read
  * back (a torn write, an edit) is skipped with a warning.
  */
@@ -50,6 +50,11 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
   public static final long MAX_FILE_BYTES = 10L * 1024 * 1024;
   /** Rotated files kept besides the current one: at most about 60 MiB in all. */
   public static final int KEPT_FILES = 5;
+  /**
+   * Records that may wait for the disk at once. Admin actions are rare; only a flood of refused requests comes near
+   * it, and then memory stays bounded: records beyond it are dropped, and counted in an ERROR line.
+   */
+  static final int MAX_PENDING = 10_000;
 
   private final Path file;
   private final Clock clock;
@@ -61,6 +66,12 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     return t;
   });
   private final List<Consumer<AuditRecord>> listeners = new CopyOnWriteArrayList<>();
+  /** Records waiting for the writer thread, at most {@link #MAX_PENDING}. */
+  private final java.util.Queue<AuditRecord> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger pendingCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean drainScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private FileChannel channel;
   private boolean failing;
 
@@ -104,11 +115,39 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     // Milliseconds are enough to order what people did, and keep the lines short.
     AuditRecord stamped = record.at() == null
         ? record.at(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) : record;
-    try {
-      writer.execute(() -> write(stamped));
-    } catch (java.util.concurrent.RejectedExecutionException closed) {
-      LOG.warn("audit: not recorded (the log is closed): {} {} by '{}'", stamped.action(), stamped.result(),
-          stamped.actor());
+    if (pendingCount.incrementAndGet() > MAX_PENDING) {
+      pendingCount.decrementAndGet();
+      dropped.incrementAndGet();
+      return;
+    }
+    pending.add(stamped);
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        writer.execute(this::drain);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        LOG.warn("audit: not recorded (the log is closed): {} {} by '{}'", stamped.action(), stamped.result(),
+            stamped.actor());
+      }
+    }
+  }
+
+  /**
+   * Writes every queued record, then forces them to disk together: one sync for a burst (a flood of refused
+   * requests) instead of one per line, so the queue drains as fast as they come.
+   */
+  private void drain() {
+    drainScheduled.set(false);
+    List<AuditRecord> batch = new ArrayList<>();
+    for (AuditRecord r = pending.poll(); r != null; r = pending.poll()) {
+      pendingCount.decrementAndGet();
+      batch.add(r);
+    }
+    long lost = dropped.getAndSet(0);
+    if (lost > 0) {
+      LOG.error("audit: {} record(s) dropped: more than {} were waiting for the disk", lost, MAX_PENDING);
+    }
+    if (!batch.isEmpty()) {
+      write(batch);
     }
   }
 
@@ -146,15 +185,18 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     }
   }
 
-  private void write(AuditRecord record) {
-    byte[] line = (record.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8);
+  private void write(List<AuditRecord> batch) {
     try {
-      if (channel.size() > 0 && channel.size() + line.length > maxFileBytes) {
-        rotate();
-      }
-      ByteBuffer buf = ByteBuffer.wrap(line);
-      while (buf.hasRemaining()) {
-        channel.write(buf);
+      for (AuditRecord record : batch) {
+        byte[] line = (record.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8);
+        if (channel.size() > 0 && channel.size() + line.length > maxFileBytes) {
+          channel.force(false);
+          rotate();
+        }
+        ByteBuffer buf = ByteBuffer.wrap(line);
+        while (buf.hasRemaining()) {
+          channel.write(buf);
+        }
       }
       channel.force(false);
       if (failing) {
@@ -166,14 +208,16 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         failing = true;
         LOG.error("audit: cannot write to {} ({}); records are logged here until it works again", file, e.toString());
       }
-      LOG.warn("audit: {}", record.toJson().encode());
+      batch.forEach(r -> LOG.warn("audit: {}", r.toJson().encode()));
       return;
     }
-    for (Consumer<AuditRecord> l : listeners) {
-      try {
-        l.accept(record);
-      } catch (RuntimeException e) {
-        LOG.warn("audit: forwarding a record failed: {}", e.toString());
+    for (AuditRecord record : batch) {
+      for (Consumer<AuditRecord> l : listeners) {
+        try {
+          l.accept(record);
+        } catch (RuntimeException e) {
+          LOG.warn("audit: forwarding a record failed: {}", e.toString());
+        }
       }
     }
   }

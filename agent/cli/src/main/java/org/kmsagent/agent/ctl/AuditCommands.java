@@ -45,7 +45,9 @@ final class AuditCommands {
       }
       JsonObject body = new JsonObject().put("limit", limit);
       if (since != null) {
-        body.put("since", since(cl, since.strip(), now).toString());
+        // Whole seconds: what a person asks for, and what the record of this read then shows.
+        body.put("since", since(cl, since.strip(), now).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString());
       }
       return body;
     }

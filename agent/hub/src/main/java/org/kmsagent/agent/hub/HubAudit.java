@@ -22,6 +22,7 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  * {@link FleetAddresses#AUDIT}. Each hub answers with its own log and every agent's records (docs/audit.md).
  */
 final class HubAudit {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubAudit.class);
   /** Forwarded records a hub keeps per agent; older ones stay in the agent's own audit.log. */
   static final int KEPT_PER_AGENT = 1_000;
 
@@ -56,8 +57,18 @@ final class HubAudit {
     return forwarded.get(agentId).compose(before -> {
       JsonArray all = before == null ? new JsonArray() : before.copy();
       long last = all.isEmpty() ? 0 : all.getJsonObject(all.size() - 1).getLong("seq", 0L);
-      records.stream().filter(e -> e.getLong("seq") > last)
-          .forEach(e -> all.add(e.getJsonObject("data").copy().put("seq", e.getLong("seq"))));
+      for (JsonObject e : records) {
+        if (e.getLong("seq") <= last) {
+          continue;
+        }
+        try {
+          // Kept as the hub reads it back: what is no audit record (an agent's bug, or worse) is not kept at all.
+          all.add(AuditRecord.fromJson(e.getJsonObject("data")).toJson().put("seq", e.getLong("seq")));
+        } catch (IllegalArgumentException | ClassCastException damaged) {
+          LOG.warn("fleet: agent {} forwarded an audit record that is none (seq {}); not kept", agentId,
+              e.getLong("seq"));
+        }
+      }
       while (all.size() > KEPT_PER_AGENT) {
         all.remove(0);
       }
@@ -91,7 +102,7 @@ final class HubAudit {
             if (q.since() == null || !AuditRecord.fromJson(r).at().isBefore(q.since())) {
               all.add(r.put("origin", e.getKey()));
             }
-          } catch (IllegalArgumentException damaged) {
+          } catch (IllegalArgumentException | ClassCastException damaged) {
             skipped++;
           }
         }

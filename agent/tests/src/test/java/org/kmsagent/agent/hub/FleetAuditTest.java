@@ -91,6 +91,30 @@ class FleetAuditTest {
     }
   }
 
+  @Test
+  void aForwardedRecordThatIsNoneIsNotKeptAndTheAuditStillAnswers() throws Exception {
+    try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
+      var bus = hub.vertx.eventBus();
+      bus.request(org.kmsagent.agent.fleet.FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-5")
+          .put("hostName", "pc-5")).await(30, java.util.concurrent.TimeUnit.SECONDS);
+      JsonObject good = new JsonObject().put("at", "2026-11-28T12:00:00Z").put("actor", "ops")
+          .put("source", "10.0.0.9").put("action", "kmsagent.kms.clear").put("target", new JsonObject())
+          .put("result", "ok");
+      bus.request(org.kmsagent.agent.fleet.FleetAddresses.EVENTS, new JsonObject().put("agentId", "pc-5")
+          .put("events", new io.vertx.core.json.JsonArray()
+              .add(new JsonObject().put("seq", 1).put("type", "audit").put("at", "2026-11-28T12:00:00Z")
+                  .put("data", good.copy().put("at", "not a time")))
+              .add(new JsonObject().put("seq", 2).put("type", "audit").put("at", "2026-11-28T12:00:00Z")
+                  .put("data", good))))
+          .await(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(forwarded(hub, "--agent", "pc-5")).extracting(r -> r.getString("action") + " " + r.getString("source"))
+          .containsExactly("kmsagent.kms.clear 10.0.0.9");
+      // Audit records are no activation history.
+      CliRun history = ctl(hub, LocalHub.OPS_TOKEN, "fleet", "history", "--target", "pc-5", "--json");
+      assertThat(new JsonObject(history.out()).getJsonArray("history")).isEmpty();
+    }
+  }
+
   private static List<JsonObject> forwarded(LocalHub hub, String... filter) {
     List<String> args = new ArrayList<>(List.of("fleet", "audit", "--json"));
     args.addAll(List.of(filter));

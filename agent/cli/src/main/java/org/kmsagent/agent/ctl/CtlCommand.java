@@ -36,6 +36,7 @@ import picocli.CommandLine.ParentCommand;
       CtlCommand.InstallGvlk.class,
       CtlCommand.Plugins.class,
       CtlCommand.Watch.class,
+      AuditCommands.Agent.class,
       FleetCommands.class,
     })
 public final class CtlCommand implements Runnable {

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code kms-agent ctl --hub HOST:PORT fleet}: the fleet view a hub keeps (every agent, its products and state), and
  * its forecasts. Subcommands: {@code expiring}, {@code pools}, {@code duplicates}, {@code history}, and for watched
- * genuine KMS hosts {@code hosts} and {@code clients}. Exit codes as
+ * genuine KMS hosts {@code hosts} and {@code clients}, and {@code audit}. Exit codes as
  * for ctl.
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
@@ -34,6 +34,7 @@ import picocli.CommandLine.ParentCommand;
       FleetCommands.Snapshot.class,
       FleetCommands.Enroll.class,
       FleetCommands.Revoke.class,
+      AuditCommands.Fleet.class,
     })
 final class FleetCommands implements Callable<Integer> {
   @ParentCommand CtlCommand ctl;

@@ -40,6 +40,7 @@ public final class AgentDaemon implements AutoCloseable {
   private final DaemonContext context;
   private final Path adminTokenFile;
   private org.kmsagent.agent.link.FleetAgent fleet;
+  private AgentAudit audit;
   private AgentMetrics metrics;
   private MetricsEndpoint metricsEndpoint;
   private boolean closed;
@@ -87,7 +88,9 @@ public final class AgentDaemon implements AutoCloseable {
     Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
     Vertx vertx = Figures.instrument(Vertx.builder(), new VertxOptions(), figures).build();
     org.kmsagent.agent.link.FleetAgent fleet = null;
+    AgentAudit audit = null;
     try {
+      audit = AgentAudit.start(vertx, dataDir, clock);
       EventLogRelay.attach(vertx.eventBus(), windowsEvents);
       List<String> startProblems = new ArrayList<>();
       EventPublisher events = new BusEvents(vertx.eventBus(), clock);
@@ -96,7 +99,10 @@ public final class AgentDaemon implements AutoCloseable {
       // The agent dials out to its hubs (docs/fleet.md); nothing here listens for them. Its outbox takes events
       // from before the binding starts, so the renewal loops' first attempts reach the hubs as well.
       fleet = config.fleet().hubs().isEmpty() ? null
-          : org.kmsagent.agent.link.FleetAgent.listen(vertx, config, dataDir, clock);
+          : org.kmsagent.agent.link.FleetAgent.listen(vertx, config, dataDir, clock, audit.trail());
+      if (fleet != null) {
+        audit.forwardTo(fleet);
+      }
       // The counters too listen before the renewal loops' first attempts.
       var bridgeNow = new java.util.concurrent.atomic.AtomicReference<AgentBridge>();
       AgentMetrics metrics = null;
@@ -116,11 +122,12 @@ public final class AgentDaemon implements AutoCloseable {
           tokens = List.of(AdminToken.ensure(dataDir));
           adminTokenFile = AdminToken.file(dataDir);
         }
-        bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems);
+        bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems, audit.trail());
         bridgeNow.set(bridge);
       }
       AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
       daemon.startProblems.addAll(startProblems);
+      daemon.audit = audit;
       if (metrics != null) {
         daemon.metrics = metrics;
         daemon.metricsEndpoint = MetricsEndpoint.start(vertx, config.metrics(), figures, daemon.metrics::refresh)
@@ -135,6 +142,9 @@ public final class AgentDaemon implements AutoCloseable {
       if (fleet != null) {
         fleet.close();
       }
+      if (audit != null) {
+        audit.close();
+      }
       vertx.close().await(30, TimeUnit.SECONDS);
       throw e;
     }
@@ -147,9 +157,9 @@ public final class AgentDaemon implements AutoCloseable {
    * everything else (the renewal of this machine's products above all) starts regardless.
    */
   private static AgentBridge startBridge(Vertx vertx, AgentConfig config, Path dataDir, List<TokenConfig> tokens,
-      Clock clock, List<String> problems) {
+      Clock clock, List<String> problems, org.kmsagent.agent.bus.audit.AuditTrail audit) {
     try {
-      return listen(vertx, config, dataDir, tokens);
+      return listen(vertx, config, dataDir, tokens, audit);
     } catch (Exception e) {
       String why = oneLine(e);
       if (config.bridge().tls().certFile() != null) {
@@ -176,7 +186,7 @@ public final class AgentDaemon implements AutoCloseable {
           + String.join(", ", moved) + "; a new self-signed pair was made: clients must trust its fingerprint again");
       LOG.warn("the bridge's TLS material was damaged ({}); moved aside: {}", why, moved);
       try {
-        return listen(vertx, config, dataDir, tokens);
+        return listen(vertx, config, dataDir, tokens, audit);
       } catch (Exception again) {
         problems.add("kms-agent: bridge disabled: new TLS material cannot be made either (" + oneLine(again) + ")");
         LOG.error("bridge disabled: new TLS material cannot be made either ({})", oneLine(again));
@@ -185,10 +195,12 @@ public final class AgentDaemon implements AutoCloseable {
     }
   }
 
-  private static AgentBridge listen(Vertx vertx, AgentConfig config, Path dataDir, List<TokenConfig> tokens)
-      throws Exception {
+  private static AgentBridge listen(Vertx vertx, AgentConfig config, Path dataDir, List<TokenConfig> tokens,
+      org.kmsagent.agent.bus.audit.AuditTrail audit) throws Exception {
     TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
-    return new AgentBridge(vertx, config.bridge(), tls, tokens).listen().await(30, TimeUnit.SECONDS);
+    // The bridge records admin actions and refusals (docs/audit.md); admin tokens may also read the audit.
+    return new AgentBridge(vertx, config.bridge(), tls, tokens, new org.kmsagent.agent.bus.audit.AuditRoutes())
+        .audited(audit).listen().await(30, TimeUnit.SECONDS);
   }
 
   private static String oneLine(Throwable e) {
@@ -235,6 +247,7 @@ public final class AgentDaemon implements AutoCloseable {
   /** Lines to print at start: where the bridge is and how to trust it (never a secret). */
   public List<String> banner() {
     List<String> lines = new ArrayList<>(bridgeBanner());
+    audit.problem().ifPresent(lines::add);
     if (metricsEndpoint != null) {
       lines.add("kms-agent: Prometheus metrics at http://" + context.config().metrics().host() + ":"
           + metricsEndpoint.port() + "/metrics");
@@ -302,10 +315,18 @@ public final class AgentDaemon implements AutoCloseable {
         LOG.warn("shutdown: the bound components did not stop cleanly", e);
       }
     }
+    if (audit != null) {
+      audit.close();
+    }
     try {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("shutdown: Vert.x did not stop cleanly: {}", e.toString());
     }
+  }
+
+  /** The audit log's file, or null when it could not be opened. */
+  public java.nio.file.Path auditFile() {
+    return audit.file();
   }
 }

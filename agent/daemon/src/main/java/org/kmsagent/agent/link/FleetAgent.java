@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.bus.audit.AuditRecord;
+import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.FleetConfig;
 
@@ -52,6 +54,11 @@ public final class FleetAgent implements AutoCloseable {
    * snapshot is read from it).
    */
   public static FleetAgent listen(Vertx vertx, AgentConfig config, Path dataDir, Clock clock) {
+    return listen(vertx, config, dataDir, clock, AuditTrail.NONE);
+  }
+
+  /** {@link #listen(Vertx, AgentConfig, Path, Clock)}, recording the changes hubs route here in the audit trail. */
+  public static FleetAgent listen(Vertx vertx, AgentConfig config, Path dataDir, Clock clock, AuditTrail audit) {
     FleetConfig f = config.fleet();
     String hostName = hostName();
     String agentId = agentId(f, hostName);
@@ -60,8 +67,12 @@ public final class FleetAgent implements AutoCloseable {
     Outbox outbox = new Outbox(dataDir.resolve("fleet"), clock);
     outbox.problems().forEach(p -> LOG.warn("{}", p));
     long timeout = config.bridge().requestTimeoutSeconds() * 1000L;
-    FleetLink link = new FleetLink(vertx, FleetLink.Settings.of(f), me, outbox, new LocalBusCommands(vertx, timeout),
+    java.util.concurrent.atomic.AtomicReference<FleetLink> self = new java.util.concurrent.atomic.AtomicReference<>();
+    CommandHandler commands = new AuditedCommands(new LocalBusCommands(vertx, timeout), audit,
+        () -> self.get() == null ? null : self.get().hub().orElse(null));
+    FleetLink link = new FleetLink(vertx, FleetLink.Settings.of(f), me, outbox, commands,
         () -> snapshot(vertx, timeout), clock);
+    self.set(link);
     StateRefresh refresh = new StateRefresh(vertx, link, timeout);
     MessageConsumer<Object> events = vertx.eventBus().consumer(BusAddresses.EVENTS, m -> {
       if (m.body() instanceof JsonObject e) {
@@ -98,6 +109,15 @@ public final class FleetAgent implements AutoCloseable {
       return f.agentId();
     }
     return enrolled != null ? enrolled : hostName.replaceAll("[^A-Za-z0-9._-]", "-");
+  }
+
+  /**
+   * Sends an audit record to the hubs through the durable outbox, so that records made while no hub is reachable
+   * arrive once one is.
+   */
+  public void forward(AuditRecord record) {
+    link.publish(FleetAddresses.EVENT_AUDIT, record.toJson()).onFailure(t ->
+        LOG.warn("fleet: an audit record could not be queued for the hubs: {}", t.getMessage()));
   }
 
   /** The link, for status. */

@@ -331,7 +331,7 @@ public final class FleetLink {
     JsonObject body = cmd.getValue("body") instanceof JsonObject b ? b : new JsonObject();
     Future<JsonObject> result;
     try {
-      result = commands.handle(address, body);
+      result = commands.handle(address, body, cmd.getValue("requestedBy") instanceof String by ? by : null);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

@@ -32,10 +32,11 @@ public final class AgentRecords {
   private static final String HOST = FleetAddresses.EVENT_HOST;
   private static final String WATCHED = FleetAddresses.EVENT_WATCHED_HOST;
 
-  /** Whether an event belongs in the machine's activation history (state snapshots do not). */
+  /** Whether an event belongs in the machine's activation history (state snapshots and audit records do not). */
   public static boolean historic(JsonObject event) {
     String type = event.getString("type", "");
-    return !PRODUCTS.equals(type) && !HOST.equals(type) && !WATCHED.equals(type);
+    return !PRODUCTS.equals(type) && !HOST.equals(type) && !WATCHED.equals(type)
+        && !FleetAddresses.EVENT_AUDIT.equals(type);
   }
 
   /** The fields an agent's registration may set. */

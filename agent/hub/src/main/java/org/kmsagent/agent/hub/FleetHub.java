@@ -67,21 +67,32 @@ public final class FleetHub extends VerticleBase {
   };
   private AsyncMap<String, JsonObject> agents;
   private AsyncMap<String, JsonArray> history;
+  private final HubAudit audit;
 
   /**
    * @param hubName how this hub is named in the fleet view (e.g. its bridge's host:port)
    * @param clock the time the view records
    */
   public FleetHub(String hubName, Clock clock) {
+    this(hubName, clock, null);
+  }
+
+  /**
+   * @param auditLog this hub's own audit log, answered with the agents' records on {@link FleetAddresses#AUDIT}
+   *     (null: only the agents')
+   */
+  public FleetHub(String hubName, Clock clock, org.kmsagent.agent.bus.audit.AuditLog auditLog) {
     this.hubName = hubName;
     this.clock = clock;
+    this.audit = new HubAudit(hubName, auditLog);
   }
 
   @Override
   public Future<?> start() {
     return Future.all(
             vertx.sharedData().<String, JsonObject>getAsyncMap("kmsagent.fleet.agents").onSuccess(m -> agents = m),
-            vertx.sharedData().<String, JsonArray>getAsyncMap("kmsagent.fleet.history").onSuccess(m -> history = m))
+            vertx.sharedData().<String, JsonArray>getAsyncMap("kmsagent.fleet.history").onSuccess(m -> history = m),
+            audit.start(vertx))
         .compose(v -> {
           local(FleetAddresses.REGISTER, this::register);
           local(FleetAddresses.HEARTBEAT, this::heartbeat);
@@ -95,6 +106,7 @@ public final class FleetHub extends VerticleBase {
           local(FleetAddresses.HISTORY, this::history);
           local(FleetAddresses.ROUTE_QUERY, b -> route(b, BusAddresses.QUERIES));
           local(FleetAddresses.ROUTE_CHANGE, b -> route(b, BusAddresses.CHANGES));
+          local(FleetAddresses.AUDIT, b -> audit.query(b, b.containsKey("agent") ? agentId(b, "agent") : null));
           // Clustered: agents on other hubs answer here.
           MessageConsumer<Object> replies = vertx.eventBus().consumer(replyAddress, this::answered);
           consumers.add(replies);
@@ -129,6 +141,10 @@ public final class FleetHub extends VerticleBase {
           msg.fail(BusCodes.FORBIDDEN, "agentId: this connection speaks for agent " + first);
           return;
         }
+      }
+      if (FleetAddresses.ROUTE_CHANGE.equals(address)) {
+        // Who asked, for the audit record each agent makes of the change (never the client's own say).
+        body.put("requestedBy", msg.headers().get(BridgeCaller.HEADER_CLIENT));
       }
       Future<JsonObject> result;
       try {
@@ -253,7 +269,8 @@ public final class FleetHub extends VerticleBase {
           });
       // History first, then the record whose lastSeq acknowledges: a hub dying in between makes the agent re-send,
       // and both steps drop what they already hold.
-      return appended.compose(v -> agents.put(id, applied.record()))
+      return appended.compose(v -> audit.store(id, applied.accepted()))
+          .compose(v -> agents.put(id, applied.record()))
           .map(v -> {
             announce(applied.record(), applied.accepted());
             return new JsonObject().put("acked", applied.record().getLong("lastSeq"));
@@ -388,6 +405,9 @@ public final class FleetHub extends VerticleBase {
       fanOuts.put(requestId, fanOut);
       JsonObject command = new JsonObject().put("requestId", requestId).put("replyTo", replyAddress)
           .put("address", address).put("body", request);
+      if (body.getValue("requestedBy") instanceof String by) {
+        command.put("requestedBy", by);
+      }
       if (awaited.isEmpty()) {
         fanOut.done.tryComplete();
       } else if (target != null) {

@@ -13,7 +13,7 @@ import org.kmsagent.agent.config.Role;
  * may register, report and answer as that one agent, and receive commands on its own address only; it can do nothing
  * else (no fleet queries, no control API). Shared agent tokens ({@code fleet.agentTokens}) act as agents only when
  * {@code fleet.allowSharedAgentTokens} is true (the migration mode). Fleet queries and routed queries need
- * {@code read}; routed changes, enrolment and revocation {@code admin}.
+ * {@code read}; routed changes, enrolment, revocation and the audit {@code admin}.
  */
 public final class HubRoutes implements BridgeRoutes {
   private final Set<String> agentTokens;
@@ -56,7 +56,7 @@ public final class HubRoutes implements BridgeRoutes {
       return Optional.of(Role.READ);
     }
     if (FleetAddresses.ROUTE_CHANGE.equals(address) || FleetAddresses.ENROLL.equals(address)
-        || FleetAddresses.REVOKE.equals(address)) {
+        || FleetAddresses.REVOKE.equals(address) || FleetAddresses.AUDIT.equals(address)) {
       return Optional.of(Role.ADMIN);
     }
     return Optional.empty();

@@ -37,6 +37,7 @@ public final class HubServer implements AutoCloseable {
   private DashboardServer dashboard;
   private String dashboardAt;
   private boolean closed;
+  private org.kmsagent.agent.bus.audit.AuditLog audit;
 
   private HubServer(Vertx vertx, AgentBridge bridge, FleetHub hub, String bridgeAt) {
     this.vertx = vertx;
@@ -61,7 +62,15 @@ public final class HubServer implements AutoCloseable {
     Files.createDirectories(dataDir);
     TlsMaterial tls = TlsMaterial.load(b.tls(), dataDir);
     Figures figures = config.metrics().enabled() ? new Figures("kmsagent.fleet") : null;
-    Vertx vertx = FleetCluster.start(config.fleet().cluster(), figures).await(120, TimeUnit.SECONDS);
+    // This hub's own admin actions: enrolments, revocations, routed changes, dashboard sign-ins (docs/audit.md).
+    org.kmsagent.agent.bus.audit.AuditLog audit = org.kmsagent.agent.bus.audit.AuditLog.in(dataDir, clock);
+    Vertx vertx;
+    try {
+      vertx = FleetCluster.start(config.fleet().cluster(), figures).await(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      audit.close();
+      throw e;
+    }
     try {
       // Agents register on their command addresses; the allow-list must let them (the routes still check who).
       List<String> outbound = new ArrayList<>(b.outbound());
@@ -79,12 +88,14 @@ public final class HubServer implements AutoCloseable {
       }
       AgentBridge bridge = new AgentBridge(vertx, hubBridge, tls, b.tokens(),
           new HubRoutes(shared ? new HashSet<>(config.fleet().agentTokens()) : Set.of(), credentials));
+      bridge.audited(audit);
       credentials.onChange(bridge::revalidate);
       bridge.listen().await(30, TimeUnit.SECONDS);
       String at = b.host() + ":" + bridge.port();
-      FleetHub hub = new FleetHub(name != null ? name : at, clock);
+      FleetHub hub = new FleetHub(name != null ? name : at, clock, audit);
       vertx.deployVerticle(hub).await(30, TimeUnit.SECONDS);
       HubServer server = new HubServer(vertx, bridge, hub, at);
+      server.audit = audit;
       if (figures != null) {
         FleetMetrics metrics = new FleetMetrics(vertx, figures, hub.name(), bridge::connectionCount);
         metrics.start().await(30, TimeUnit.SECONDS);
@@ -93,13 +104,14 @@ public final class HubServer implements AutoCloseable {
         server.metricsAt = config.metrics().host() + ":" + server.metrics.port();
       }
       if (config.dashboard().enabled()) {
-        server.dashboard = DashboardServer.start(vertx, config.dashboard(), tls, b.tokens(), clock)
+        server.dashboard = DashboardServer.start(vertx, config.dashboard(), tls, b.tokens(), clock, audit)
             .await(30, TimeUnit.SECONDS);
         server.dashboardAt = config.dashboard().host() + ":" + server.dashboard.port();
       }
       return server;
     } catch (Exception e) {
       vertx.close().await(30, TimeUnit.SECONDS);
+      audit.close();
       throw e;
     }
   }
@@ -180,5 +192,6 @@ public final class HubServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("hub shutdown: leaving the cluster did not finish cleanly: {}", e.toString());
     }
+    audit.close();
   }
 }

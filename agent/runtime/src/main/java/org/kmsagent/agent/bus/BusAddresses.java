@@ -41,6 +41,12 @@ public final class BusAddresses {
   /** Rescan the plugins directory. */
   public static final String PLUGINS_RESCAN = "kmsagent.plugins.rescan";
 
+  /**
+   * The audit log ({@code {since?, limit?}} → {@code {records, skipped}}): admin tokens only, and itself audited.
+   * Neither a query nor a change: the bridge grants it through {@code bus.audit.AuditRoutes}.
+   */
+  public static final String AUDIT = "kmsagent.audit";
+
   /** Topic: every activation result and state change is published here. */
   public static final String EVENTS = "kmsagent.events";
 

@@ -29,6 +29,11 @@ public final class FleetAddresses {
   public static final String EVENT_HOST = "host";
   /** Event type carrying the genuine KMS host the agent watches ({@code GenuineHostView}, host.mode: watch). */
   public static final String EVENT_WATCHED_HOST = "watched-host";
+  /**
+   * Event type carrying one of the agent's audit records ({@code AuditRecord} as JSON); hubs keep these apart from
+   * the activation history, for {@link #AUDIT}.
+   */
+  public static final String EVENT_AUDIT = "audit";
 
   // --- hub to agent (agents register on these over the bridge) ---
   /** Prefix of one agent's command address: {@code kmsagent.fleet.agent.<agentId>}. */
@@ -55,6 +60,12 @@ public final class FleetAddresses {
   public static final String ROUTE_QUERY = "kmsagent.fleet.route.query";
   /** A control-API change routed to one agent or all (admin only). */
   public static final String ROUTE_CHANGE = "kmsagent.fleet.route.change";
+
+  /**
+   * The audit (admin only, itself audited): {@code {agent?, since?, limit?}} → {@code {records: [...], skipped}},
+   * oldest first; each record names its {@code origin}: this hub ({@code hub:<name>}) or the agent that forwarded it.
+   */
+  public static final String AUDIT = "kmsagent.fleet.audit";
 
   /** Issues an agent its own credential (admin only): {@code {agentId}} → {@code {agentId, token}}, shown once. */
   public static final String ENROLL = "kmsagent.fleet.enroll";

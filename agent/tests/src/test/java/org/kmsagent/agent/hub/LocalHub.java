@@ -28,6 +28,8 @@ public final class LocalHub implements AutoCloseable {
   final AgentBridge bridge;
   final AgentCredentials credentials;
   public final String fingerprint;
+  /** The hub's own audit log ({@code <dir>/audit.log}), as HubServer keeps it. */
+  public final org.kmsagent.agent.bus.audit.AuditLog audit;
 
   /** With the shared {@code agents} token allowed to act as any agent (the migration mode). */
   public LocalHub(Path dir, Clock clock) throws Exception {
@@ -39,19 +41,27 @@ public final class LocalHub implements AutoCloseable {
    *     fleet.allowSharedAgentTokens}); enrolled agents' own credentials work either way
    */
   public LocalHub(Path dir, Clock clock, boolean sharedAgentToken) throws Exception {
+    this(dir, clock, sharedAgentToken, 0);
+  }
+
+  /**
+   * @param port the bridge's port (0: a free one), to bring a hub back where its agents look for it
+   */
+  public LocalHub(Path dir, Clock clock, boolean sharedAgentToken, int port) throws Exception {
+    audit = org.kmsagent.agent.bus.audit.AuditLog.in(dir, clock);
     TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir);
     fingerprint = tls.fingerprint();
     List<TokenConfig> tokens = List.of(new TokenConfig("agents", AGENT_TOKEN, Role.READ),
         new TokenConfig("ops", OPS_TOKEN, Role.ADMIN), new TokenConfig("monitoring", READ_TOKEN, Role.READ));
-    BridgeConfig config = new BridgeConfig(true, "127.0.0.1", 0, null, tokens, Role.NONE, null,
+    BridgeConfig config = new BridgeConfig(true, "127.0.0.1", port, null, tokens, Role.NONE, null,
         List.of("kmsagent.events", FleetAddresses.ALL_AGENTS, FleetAddresses.AGENT_PREFIX + "*"), null, null, 30);
     credentials = new AgentCredentials(dir.resolve("fleet-credentials.json"), clock);
     vertx.deployVerticle(credentials).await(30, TimeUnit.SECONDS);
     bridge = new AgentBridge(vertx, config, tls, tokens,
-        new HubRoutes(sharedAgentToken ? Set.of("agents") : Set.of(), credentials)).listen()
+        new HubRoutes(sharedAgentToken ? Set.of("agents") : Set.of(), credentials)).audited(audit).listen()
         .await(30, TimeUnit.SECONDS);
     credentials.onChange(bridge::revalidate);
-    vertx.deployVerticle(new FleetHub("hub-local", clock)).await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(new FleetHub("hub-local", clock, audit)).await(30, TimeUnit.SECONDS);
   }
 
   public String at() {
@@ -61,5 +71,6 @@ public final class LocalHub implements AutoCloseable {
   @Override
   public void close() throws Exception {
     vertx.close().await(30, TimeUnit.SECONDS);
+    audit.close();
   }
 }

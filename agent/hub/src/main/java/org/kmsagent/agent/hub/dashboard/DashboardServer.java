@@ -50,6 +50,13 @@ public final class DashboardServer {
   /** Listens on {@code config.host():config.port()} with TLS. */
   public static Future<DashboardServer> start(Vertx vertx, DashboardConfig config, TlsMaterial tls,
       List<TokenConfig> tokens, Clock clock) {
+    return start(vertx, config, tls, tokens, clock, org.kmsagent.agent.bus.audit.AuditTrail.NONE);
+  }
+
+  /** {@link #start(Vertx, DashboardConfig, TlsMaterial, List, Clock)}, recording sign-ins and refusals. */
+  public static Future<DashboardServer> start(Vertx vertx, DashboardConfig config, TlsMaterial tls,
+      List<TokenConfig> tokens, Clock clock, org.kmsagent.agent.bus.audit.AuditTrail trail) {
+    DashboardAudit audit = new DashboardAudit(trail);
     DashboardAuth auth = new DashboardAuth(tokens, clock);
     LoginThrottle throttle = new LoginThrottle(clock);
     FleetQueries queries = new FleetQueries(vertx);
@@ -66,6 +73,8 @@ public final class DashboardServer {
     });
     // Every POST's (small) body is read before anything answers it, a refusal included: answering a request whose
     // body the server never read left the client waiting on its upload now and then (seen on Java 25).
+    // Every POST is recorded in the audit log once answered (docs/audit.md).
+    router.post().handler(audit::track);
     router.post().handler(BodyHandler.create().setBodyLimit(4096).setHandleFileUploads(false));
     // A state-changing request must come from a page of this hub, not from another site the user has open.
     router.post().handler(rc -> {
@@ -89,10 +98,12 @@ public final class DashboardServer {
       }
       Optional<TokenConfig> t = auth.token(rc.request().getFormAttribute("token"));
       if (t.isEmpty()) {
+        DashboardAudit.refused(rc, "wrong token");
         wrongToken(throttle, from, "sign-in");
         rc.response().setStatusCode(303).putHeader("Location", "/login?failed=1").end();
         return;
       }
+      DashboardAudit.actor(rc, t.get().name());
       if (lockedOut(rc, throttle.tokenLocked(t.get().name()), "too many sign-ins with this token")) {
         return;
       }
@@ -108,6 +119,7 @@ public final class DashboardServer {
     });
     router.post("/logout").handler(rc -> {
       Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
+      auth.session(c == null ? null : c.getValue()).ifPresent(s -> DashboardAudit.actor(rc, s.tokenName()));
       auth.close(c == null ? null : c.getValue());
       rc.response().addCookie(Cookie.cookie(DashboardAuth.COOKIE, "").setPath("/").setMaxAge(0)
               .setHttpOnly(true).setSecure(true).setSameSite(CookieSameSite.STRICT))
@@ -122,6 +134,11 @@ public final class DashboardServer {
         return;
       }
       if (bearer && auth.token(header.substring(7).trim()).isEmpty()) {
+        if (rc.request().method() != io.vertx.core.http.HttpMethod.POST) {
+          audit.wrongBearer(rc); // a POST's refusal is recorded when it is answered
+        } else {
+          DashboardAudit.refused(rc, "wrong Bearer token");
+        }
         wrongToken(throttle, source(rc), "Bearer token");
       }
       if (signedIn(auth, rc)) {
@@ -221,6 +238,11 @@ public final class DashboardServer {
     } else {
       LOG.info("dashboard: wrong token from {} ({})", from, how);
     }
+  }
+
+  /** A request path made safe for a log line or audit record. */
+  static String printablePath(String path) {
+    return printable(path);
   }
 
   /** Client text made safe for one log line. */

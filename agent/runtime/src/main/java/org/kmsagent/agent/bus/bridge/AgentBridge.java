@@ -32,6 +32,8 @@ public final class AgentBridge {
   private final AtomicInteger connections = new AtomicInteger();
   private final java.util.Set<BridgeConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private NetServer server;
+  /** Where admin actions and refusals are recorded (docs/audit.md). */
+  private org.kmsagent.agent.bus.audit.AuditTrail audit = org.kmsagent.agent.bus.audit.AuditTrail.NONE;
 
   /**
    * @param tokens the effective tokens (the configured ones, or the generated admin token)
@@ -52,6 +54,15 @@ public final class AgentBridge {
     this.tls = tls;
     this.access = new BridgeAccess(config, tokens, routes);
     this.limits = new ConnectionLimits(config, routes);
+  }
+
+  /**
+   * Records every request that needs the {@code admin} role (with its outcome) and every refused one in the trail.
+   * Call before {@link #listen()}.
+   */
+  public AgentBridge audited(org.kmsagent.agent.bus.audit.AuditTrail trail) {
+    this.audit = trail;
+    return this;
   }
 
   /** Starts listening on {@code bridge.host:bridge.port}; port 0 picks a free one (see {@link #port()}). */
@@ -86,7 +97,7 @@ public final class AgentBridge {
         return;
       }
       BridgeConnection[] self = new BridgeConnection[1];
-      self[0] = new BridgeConnection(vertx, socket, access, config, limits, () -> {
+      self[0] = new BridgeConnection(vertx, socket, access, config, limits, audit, () -> {
         connections.decrementAndGet();
         limits.releaseAddress(source);
         open.remove(self[0]);

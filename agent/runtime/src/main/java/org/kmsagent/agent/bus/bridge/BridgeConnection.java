@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.bus.BusCodes;
+import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.Role;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ final class BridgeConnection {
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final Runnable onClosed;
   private final ConnectionLimits limits;
+  private final BridgeAudit audit;
   /** Names this connection on the bus (so a hub can tell two agents behind one shared token apart). */
   private final String connectionId = java.util.UUID.randomUUID().toString();
   /** Whether this connection holds a slot of its client's share (released when it closes). */
@@ -59,7 +61,8 @@ final class BridgeConnection {
   private boolean closed;
 
   BridgeConnection(Vertx vertx, NetSocket socket, BridgeAccess access, BridgeConfig config, ConnectionLimits limits,
-      Runnable onClosed) {
+      AuditTrail audit, Runnable onClosed) {
+    this.audit = new BridgeAudit(audit, socket);
     this.limits = limits;
     this.onClosed = onClosed;
     this.vertx = vertx;
@@ -159,12 +162,16 @@ final class BridgeConnection {
       // One connection, one identity: a second credential on the same socket would blur who did what.
       LOG.warn("bridge: {} from {} refused: connection authenticated as '{}' presented another credential ('{}')",
           printable(type), socket.remoteAddress(), caller.name(), client.get().name());
+      audit.refused(client.get().name(), address, frame.getValue("body"), BusCodes.UNAUTHORIZED,
+          "a second credential on a connection authenticated as '" + caller.name() + "'");
       closeWith("not_authorised");
       return;
     }
     if (client.isEmpty()) {
       // Refuse and hang up: a guesser must reconnect (TLS handshake included) for every try.
       LOG.warn("bridge: {} from {} refused: {}", printable(type), socket.remoteAddress(),
+          rawToken == null ? "no token" : "unknown token");
+      audit.refused(null, address, frame.getValue("body"), BusCodes.UNAUTHORIZED,
           rawToken == null ? "no token" : "unknown token");
       if (replyAddress != null) {
         write(Frames.failure(address, replyAddress, BusCodes.UNAUTHORIZED, "RECIPIENT_FAILURE", "not_authorised"));
@@ -206,6 +213,8 @@ final class BridgeConnection {
     Optional<Role> needed = access.sendRole(client, address);
     if (needed.isEmpty() || !client.role().covers(needed.get())) {
       LOG.warn("bridge: client '{}' ({}) refused on {}", client.name(), client.role().id(), printable(address));
+      audit.refused(client.name(), address, body, BusCodes.FORBIDDEN, needed.isEmpty()
+          ? "not reachable over the bridge" : "needs role " + needed.get().id() + ", token has " + client.role().id());
       if (replyAddress != null) {
         write(Frames.failure(address, replyAddress, BusCodes.FORBIDDEN, "RECIPIENT_FAILURE",
             needed.isEmpty() ? "access_denied: " + address + " is not reachable over the bridge"
@@ -228,14 +237,22 @@ final class BridgeConnection {
         options.addHeader(e.getKey(), v);
       }
     });
+    // Every request that needs the admin role is an admin action: recorded with its outcome (docs/audit.md).
+    boolean admin = needed.get() == Role.ADMIN;
     if (replyAddress == null) {
       vertx.eventBus().send(address, body, options);
+      if (admin) {
+        audit.done(client.name(), address, body, null);
+      }
       return;
     }
     inFlight++;
     vertx.eventBus().request(address, body, options).onComplete(ar -> {
       inFlight--;
       applyBackPressure();
+      if (admin || BridgeAudit.refusal(ar)) {
+        audit.done(client.name(), address, body, ar);
+      }
       if (ar.succeeded()) {
         Message<Object> reply = ar.result();
         write(new JsonObject().put("type", "message").put("address", replyAddress)
@@ -257,6 +274,7 @@ final class BridgeConnection {
     if (!access.mayRegister(client, address) || !client.role().covers(Role.READ)) {
       LOG.warn("bridge: client '{}' ({}) from {} refused registration on {}", client.name(), client.role().id(),
           socket.remoteAddress(), printable(address));
+      audit.refused(client.name(), address, null, BusCodes.FORBIDDEN, "registration refused");
       write(Frames.error("access_denied"));
       return;
     }

@@ -1,0 +1,54 @@
+package org.kmsagent.agent.bus.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.bus.BusCodes;
+
+/**
+ * Serves {@link BusAddresses#AUDIT} on an agent: {@code {since?, limit?}} → {@code {records: [...], skipped}}, oldest
+ * first. Over the bridge only an {@code admin} token reaches it ({@link AuditRoutes}), and the bridge records that
+ * read like any admin action.
+ */
+public final class AuditApi {
+  private final Vertx vertx;
+  private final AuditLog log;
+  private MessageConsumer<Object> consumer;
+
+  public AuditApi(Vertx vertx, AuditLog log) {
+    this.vertx = vertx;
+    this.log = log;
+  }
+
+  /** Registers the address. */
+  public Future<Void> register() {
+    consumer = vertx.eventBus().consumer(BusAddresses.AUDIT, msg -> {
+      AuditQuery query;
+      try {
+        query = AuditQuery.of(msg.body() instanceof JsonObject o ? o : new JsonObject());
+      } catch (IllegalArgumentException e) {
+        msg.fail(BusCodes.BAD_REQUEST, e.getMessage());
+        return;
+      }
+      Future.fromCompletionStage(log.read(query.since(), query.limit()), vertx.getOrCreateContext())
+          .onSuccess(page -> msg.reply(reply(page)))
+          .onFailure(t -> msg.fail(BusCodes.INTERNAL, "cannot read the audit log: " + t.getMessage()));
+    });
+    return consumer.completion();
+  }
+
+  /** A page as the reply object. */
+  public static JsonObject reply(AuditLog.Page page) {
+    JsonArray records = new JsonArray();
+    page.records().forEach(r -> records.add(r.toJson()));
+    return new JsonObject().put("records", records).put("skipped", page.skipped());
+  }
+
+  /** Unregisters the address. */
+  public Future<Void> unregister() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+}

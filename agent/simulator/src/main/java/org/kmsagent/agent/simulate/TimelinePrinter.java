@@ -116,6 +116,10 @@ final class TimelinePrinter implements Consumer<LabEvent> {
           + " reached threshold " + e.required().getAsInt());
       case "below-threshold" -> line(e, "", "", "pool " + e.pool() + ": count " + e.count().getAsInt()
           + " fell below threshold " + e.required().getAsInt());
+      case "aged-out" -> entryLeft(e, "aged out", "aged out of pool " + e.pool() + " on " + e.host().orElse("")
+          + ": CMID " + e.cmid() + ", last request 30 days ago");
+      case "pushed-out" -> entryLeft(e, "pushed out", "pushed out of pool " + e.pool() + " on "
+          + e.host().orElse("") + ": CMID " + e.cmid() + ", the table was full (least recently seen)");
       case "machine-arrived" -> count("arrivals");
       case "machine-left" -> {
         if (perMachine) {
@@ -125,6 +129,15 @@ final class TimelinePrinter implements Consumer<LabEvent> {
         }
       }
       default -> attempt(e);
+    }
+  }
+
+  /** A client's entry left a pool's count: a line per machine in small fleets, counted in the digests otherwise. */
+  private void entryLeft(LabEvent e, String counted, String what) {
+    if (perMachine) {
+      line(e, e.machine(), "", what);
+    } else {
+      count(counted);
     }
   }
 

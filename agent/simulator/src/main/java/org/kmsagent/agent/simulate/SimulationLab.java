@@ -288,13 +288,13 @@ public final class SimulationLab {
     return new org.kmsagent.agent.host.EntryListener() {
       @Override
       public void agedOut(org.kmsagent.agent.host.PoolEntry entry, Instant at) {
-        sink.accept(LabEvent.entryLeft(at, "aged-out", entry.machineName(), entry.cmid().toString(), entry.poolId(),
+        sink.accept(LabEvent.entryLeft(at, "aged-out", entry.machineName(), entry.cmid(), entry.poolId(),
             host));
       }
 
       @Override
       public void pushedOut(org.kmsagent.agent.host.PoolEntry entry, Instant at, UUID by) {
-        sink.accept(LabEvent.entryLeft(at, "pushed-out", entry.machineName(), entry.cmid().toString(),
+        sink.accept(LabEvent.entryLeft(at, "pushed-out", entry.machineName(), entry.cmid(),
             entry.poolId(), host));
       }
     };

@@ -288,6 +288,10 @@ public final class CtlCommand implements Runnable {
     public Integer call() {
       return ctl.execute(spec.commandLine(), (client, out) -> {
         JsonObject reply = client.request(BusAddresses.HOST_STATUS, new JsonObject());
+        if (ctl.json) {
+          // The watched genuine host too (settings, counters, host keys), as the text below shows it.
+          watchedView(client).ifPresent(w -> reply.put("watchedHost", w));
+        }
         if (!ctl.printedJson(out, reply)) {
           out.println("host role: " + (reply.getBoolean("enabled", false) ? "on" : "off"));
           Table pools = new Table("APPLICATION", "FAMILY", "COUNT", "THRESHOLDS");
@@ -320,16 +324,23 @@ public final class CtlCommand implements Runnable {
     }
 
     /** With host.mode: watch, the genuine host this agent watches; nothing from an agent that watches none. */
-    private static void watched(BridgeClient client, PrintWriter out) throws IOException {
+    /** The genuine host this agent watches (host.mode: watch), if it watches one. */
+    private static java.util.Optional<JsonObject> watchedView(BridgeClient client) throws IOException {
       JsonObject w;
       try {
         w = client.request(BusAddresses.HOST_WATCHED, new JsonObject());
       } catch (BridgeFailure e) {
-        return; // an agent without this address (older version)
+        return java.util.Optional.empty(); // an agent without this address (older version)
       }
-      if (!w.getBoolean("watching", false)) {
+      return w.getBoolean("watching", false) ? java.util.Optional.of(w) : java.util.Optional.empty();
+    }
+
+    private static void watched(BridgeClient client, PrintWriter out) throws IOException {
+      java.util.Optional<JsonObject> watching = watchedView(client);
+      if (watching.isEmpty()) {
         return;
       }
+      JsonObject w = watching.get();
       out.println("watching the genuine KMS host " + w.getString("hostName") + " (log read " + w.getString("lastRead")
           + ", " + w.getLong("observedRequests", 0L) + " requests kept, " + w.getLong("malformedEvents", 0L)
           + " malformed events skipped)");
@@ -348,6 +359,7 @@ public final class CtlCommand implements Runnable {
           + ((JsonObject) x).getInteger("required"), ((JsonObject) x).getLong("count"),
           ((JsonObject) x).getInteger("required"), ((JsonObject) x).getBoolean("met", false) ? "yes" : "NO"));
       counts.print(out);
+      GenuineServiceLines.print(w, out);
       JsonArray clients = w.getJsonArray("clients", new JsonArray());
       out.println("clients logged in 30 days: " + clients.size());
       Table t = new Table("CLIENT", "CMID", "STATE", "LAST REQUEST", "NEEDS", "REQUESTS");

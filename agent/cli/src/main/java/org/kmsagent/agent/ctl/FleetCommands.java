@@ -243,6 +243,7 @@ final class FleetCommands implements Callable<Integer> {
             if (h.getString("countersError") != null) {
               out.println("  service counters: " + h.getString("countersError"));
             }
+            GenuineServiceLines.print(h, out);
             out.println("  " + h.getInteger("clients", 0) + " client(s) logged in 30 days; unmanaged: "
                 + names(h.getJsonArray("unmanaged", new JsonArray())));
             h.getJsonArray("clones", new JsonArray()).forEach(c -> out.println("  clone: CMID "

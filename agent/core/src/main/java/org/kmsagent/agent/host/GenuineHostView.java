@@ -27,25 +27,36 @@ import org.kmsagent.agent.rules.KmsRules;
  * @param malformedEvents events skipped as unreadable since the agent started
  * @param lastRead when the log was last read, or null
  * @param eventLogError why the log could not be read at the last attempt, or null
+ * @param service the service's settings, host keys and license packs, or null if they could not be read at all
+ * @param serviceError why {@code service} is null, or null
  */
 public record GenuineHostView(String hostName, Instant at, List<Application> applications, String countersError,
     List<Client> clients, List<Threshold> logCounts, long observedRequests, long malformedEvents, Instant lastRead,
-    String eventLogError) {
+    String eventLogError, GenuineHostService service, String serviceError) {
   public GenuineHostView {
     applications = List.copyOf(applications);
     clients = List.copyOf(clients);
     logCounts = List.copyOf(logCounts);
   }
 
+  /** The same view with the service's settings, host keys and license packs (or why they could not be read). */
+  public GenuineHostView withService(GenuineHostService read, String error) {
+    return new GenuineHostView(hostName, at, applications, countersError, clients, logCounts, observedRequests,
+        malformedEvents, lastRead, eventLogError, read, error);
+  }
+
   /**
    * One application's counters as the service reports them ({@code slmgr /dli}).
    *
    * @param thresholds the current count against each threshold class the application's clients use
+   * @param requestsByStatus requests by the client's license status ({@code Licensed}, {@code OOBGrace}, ...), as
+   *     the service counts them; -1 where not reported
    */
   public record Application(String applicationId, long currentCount, long totalRequests, long failedRequests,
-      List<Threshold> thresholds) {
+      List<Threshold> thresholds, Map<String, Long> requestsByStatus) {
     public Application {
       thresholds = List.copyOf(thresholds);
+      requestsByStatus = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requestsByStatus));
     }
   }
 
@@ -67,7 +78,16 @@ public record GenuineHostView(String hostName, Instant at, List<Application> app
       String skuId, int requests) {}
 
   /** The service's counters for one application, as read (-1: not reported). */
-  public record Counters(String applicationId, long currentCount, long totalRequests, long failedRequests) {}
+  public record Counters(String applicationId, long currentCount, long totalRequests, long failedRequests,
+      Map<String, Long> requestsByStatus) {
+    public Counters {
+      requestsByStatus = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requestsByStatus));
+    }
+
+    public Counters(String applicationId, long currentCount, long totalRequests, long failedRequests) {
+      this(applicationId, currentCount, totalRequests, failedRequests, Map.of());
+    }
+  }
 
   /**
    * The view from the requests observed within the last 30 days before {@code now} (oldest first) and the counters.
@@ -113,10 +133,10 @@ public record GenuineHostView(String hostName, Instant at, List<Application> app
         thresholds.add(new Threshold(required, c.currentCount(), c.currentCount() >= required));
       }
       apps.add(new Application(c.applicationId(), c.currentCount(), c.totalRequests(), c.failedRequests(),
-          thresholds));
+          thresholds, c.requestsByStatus()));
     }
     return new GenuineHostView(hostName, now, apps, countersError, clients, logCounts, observedRequests,
-        malformedEvents, lastRead, eventLogError);
+        malformedEvents, lastRead, eventLogError, null, null);
   }
 
   /**

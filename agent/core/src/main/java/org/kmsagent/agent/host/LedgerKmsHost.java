@@ -37,13 +37,20 @@ public final class LedgerKmsHost implements KmsHost {
 
   private final HostConfig config;
   private final ActivationLedger ledger;
+  private final EntryListener listener;
   private final Map<String, PoolTable> pools = new HashMap<>();
   private final Map<ProductGroup, Boolean> served = new HashMap<>();
 
   /** A host over that ledger; the pools' index is rebuilt from what the ledger has stored. */
   public LedgerKmsHost(HostConfig config, ActivationLedger ledger) {
+    this(config, ledger, EntryListener.NONE);
+  }
+
+  /** A host that tells {@code listener} when an entry leaves a pool's count (aged out or pushed out). */
+  public LedgerKmsHost(HostConfig config, ActivationLedger ledger, EntryListener listener) {
     this.config = Objects.requireNonNull(config, "config");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.listener = Objects.requireNonNull(listener, "listener");
     for (Map.Entry<String, Integer> t : ledger.storedHighestThresholds().entrySet()) {
       pool(t.getKey()).setHighestThreshold(t.getValue());
     }
@@ -88,7 +95,9 @@ public final class LedgerKmsHost implements KmsHost {
     // Dropped CMIDs in order. A list: the table holds at most twice the highest threshold (100), and at a large
     // fleet's steady state every request evicts one entry, so a hash set per request would cost more than it saves.
     List<UUID> dropped = new ArrayList<>(2);
-    for (PoolEntry e : pool.seenAtOrBefore(expiredAtOrBefore(now))) {
+    Instant cutoff = expiredAtOrBefore(now);
+    List<PoolEntry> expired = pool.seenAtOrBefore(cutoff);
+    for (PoolEntry e : expired) {
       dropped.add(e.cmid());
     }
     boolean present = pool.contains(cmid) && !dropped.contains(cmid);
@@ -108,13 +117,71 @@ public final class LedgerKmsHost implements KmsHost {
     OptionalInt raised = highest > pool.highestThreshold() ? OptionalInt.of(highest) : OptionalInt.empty();
     ledger.apply(new LedgerUpdate(history(request, now, result, count), dropped, Optional.of(registered), raised));
 
-    // Stored: now mirror it in the index.
-    for (UUID d : dropped) {
-      pool.remove(d);
+    // Stored: now mirror it in the index, and tell the listener what left the count (aged out first: it happened
+    // earlier).
+    for (int i = 0; i < dropped.size(); i++) {
+      PoolEntry gone = pool.remove(dropped.get(i));
+      if (i >= expired.size() && gone != null) {
+        listener.pushedOut(gone, now, cmid);
+      }
+    }
+    if (!expired.isEmpty()) {
+      tellAgedOut(pool, expired, cutoff);
     }
     pool.put(registered);
     pool.setHighestThreshold(highest);
     return response(result, count, required);
+  }
+
+  /** Tells the listener of the entries aged out by {@code cutoff} it was not told of yet (oldest first). */
+  private void tellAgedOut(PoolTable pool, List<PoolEntry> expired, Instant cutoff) {
+    Instant told = pool.agedOutThrough();
+    for (PoolEntry e : expired) {
+      if (e.lastSeen().isAfter(told)) {
+        listener.agedOut(e, e.lastSeen().plus(ENTRY_LIFETIME));
+      }
+    }
+    pool.setAgedOutThrough(cutoff);
+  }
+
+  /**
+   * Tells the listener of every entry that aged out of its pool's count by {@code now} (docs/kms-rules.md §1.2) and
+   * that it was not told of yet; changes nothing the host decides (the entries are dropped from the ledger at the
+   * pool's next request, as before). Returns when the next entry will age out if nobody renews it, empty when no pool
+   * holds a live entry: a caller that reports again at that instant tells each entry at the time it leaves the count.
+   */
+  public synchronized Optional<Instant> reportAgedOut(Instant now) {
+    Instant cutoff = expiredAtOrBefore(now);
+    Instant next = null;
+    for (PoolTable pool : pools.values()) {
+      List<PoolEntry> expired = pool.seenAtOrBefore(cutoff);
+      if (!expired.isEmpty()) {
+        tellAgedOut(pool, expired, cutoff);
+      }
+      PoolEntry first = pool.firstSeenAfter(cutoff);
+      if (first != null) {
+        Instant at = first.lastSeen().plus(ENTRY_LIFETIME);
+        next = next == null || at.isBefore(next) ? at : next;
+      }
+    }
+    return Optional.ofNullable(next);
+  }
+
+  /**
+   * The same host with another configuration (a host key or license pack installed), over the same ledger and with
+   * the same listener: counts are kept, and what was already told as aged out is not told again.
+   */
+  public synchronized LedgerKmsHost reconfigured(HostConfig newConfig) {
+    LedgerKmsHost next = new LedgerKmsHost(newConfig, ledger, listener);
+    pools.forEach((id, pool) -> next.pool(id).setAgedOutThrough(pool.agedOutThrough()));
+    return next;
+  }
+
+  /** The same host, telling {@code newListener} what leaves the count; nothing else changes. */
+  public synchronized LedgerKmsHost listenedBy(EntryListener newListener) {
+    LedgerKmsHost next = new LedgerKmsHost(config, ledger, newListener);
+    pools.forEach((id, pool) -> next.pool(id).setAgedOutThrough(pool.agedOutThrough()));
+    return next;
   }
 
   /**

@@ -27,6 +27,9 @@ final class PoolTable {
   private final Map<UUID, PoolEntry> byCmid = new HashMap<>();
   private final TreeSet<PoolEntry> byLastSeen = new TreeSet<>(LEAST_RECENT_FIRST);
   private int highestThreshold;
+  // Entries last seen at or before this were already told as aged out (EntryListener): told once, whether found by a
+  // report or while a request drops them.
+  private Instant agedOutThrough = Instant.MIN;
 
   PoolTable(String poolId) {
     this.poolId = poolId;
@@ -72,11 +75,28 @@ final class PoolTable {
     return old;
   }
 
-  void remove(UUID cmid) {
+  /** Removes the CMID's entry; returns it, or null if it had none. */
+  PoolEntry remove(UUID cmid) {
     PoolEntry old = byCmid.remove(cmid);
     if (old != null) {
       byLastSeen.remove(old);
     }
+    return old;
+  }
+
+  Instant agedOutThrough() {
+    return agedOutThrough;
+  }
+
+  void setAgedOutThrough(Instant t) {
+    if (t.isAfter(agedOutThrough)) {
+      agedOutThrough = t;
+    }
+  }
+
+  /** The least recently seen entry last seen strictly after {@code t}, or null. */
+  PoolEntry firstSeenAfter(Instant t) {
+    return byLastSeen.higher(new PoolEntry(poolId, new UUID(Long.MAX_VALUE, Long.MAX_VALUE), "", t));
   }
 
   void put(PoolEntry entry) {

@@ -302,7 +302,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       error = "the Windows Event Log API (" + library + ") cannot be loaded here: " + e.getMessage();
     }
     SlcLicensingStack slc = choice.stack() instanceof SlcLicensingStack s ? s : null;
-    WatchedHost w = new WatchedHost(choice.stack().machineName(), ledger, watcher, error, slc, scheduler, events);
+    WatchedHost w = new WatchedHost(choice.stack().machineName(), ledger, watcher, error, slc,
+        org.kmsagent.agent.licensing.kmshost.GenuineHostServiceReader.forLibrary(
+            System.getProperty("kmsagent.registry.library", "advapi32"), slc), scheduler, events);
     w.start();
     banner.add("kms-agent: KMS host role on, watching the genuine host " + w.name() + ": its '"
         + org.kmsagent.agent.licensing.eventlog.KmsEventWatcher.CHANNEL + "' log into the ledger " + ledgerFile

@@ -10,6 +10,7 @@ import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.licensing.eventlog.KmsEventWatcher;
+import org.kmsagent.agent.licensing.kmshost.GenuineHostServiceReader;
 import org.kmsagent.agent.licensing.slc.KmsHostCounters;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
 import org.kmsagent.agent.scheduler.Scheduler;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The host role in {@code watch} mode: follows the genuine Windows KMS host service on this machine. Every minute
  * its "Key Management Service" event log is read into the durable ledger ({@link KmsEventWatcher}); the view joins
- * the requests of the last 30 days with the service's own counters read through SLC. Nothing listens on a port and
- * nothing is changed on the host. Runs on the agent's machine context (one poll at a time).
+ * the requests of the last 30 days with the service's own counters read through SLC, and its settings, host keys and
+ * license packs ({@link GenuineHostServiceReader}). Nothing listens on a port and nothing is changed on the host. Runs on the agent's machine context (one poll at a time).
  */
 final class WatchedHost implements AutoCloseable {
   static final Duration POLL = Duration.ofMinutes(1);
@@ -37,6 +38,7 @@ final class WatchedHost implements AutoCloseable {
   private final KmsEventWatcher watcher;
   private final String watcherError;
   private final SlcLicensingStack slc;
+  private final GenuineHostServiceReader service;
   private final Scheduler scheduler;
   private final EventPublisher events;
   private Scheduler.Timer next;
@@ -48,14 +50,16 @@ final class WatchedHost implements AutoCloseable {
    * @param watcher the event log reader, or null if the Event Log API could not be loaded ({@code watcherError} says
    *     why)
    * @param slc the licensing stack for the service's counters, or null off Windows
+   * @param service the reader of the service's settings, host keys and license packs
    */
   WatchedHost(String name, H2ActivationLedger ledger, KmsEventWatcher watcher, String watcherError,
-      SlcLicensingStack slc, Scheduler scheduler, EventPublisher events) {
+      SlcLicensingStack slc, GenuineHostServiceReader service, Scheduler scheduler, EventPublisher events) {
     this.name = name;
     this.ledger = ledger;
     this.watcher = watcher;
     this.watcherError = watcherError;
     this.slc = slc;
+    this.service = service;
     this.scheduler = scheduler;
     this.events = events;
     this.eventLogError = watcherError;
@@ -107,7 +111,7 @@ final class WatchedHost implements AutoCloseable {
           KmsHostCounters c = slc.kmsHostCounters(LicensingService.SPP, app);
           if (c.keyManagementService()) {
             counters.add(new GenuineHostView.Counters(app.toString(), c.currentCount(), c.totalRequests(),
-                c.failedRequests()));
+                c.failedRequests(), c.requestsByClientStatus()));
           }
         } catch (LicensingException e) {
           countersError = "application " + app + ": " + e.getMessage();
@@ -115,9 +119,19 @@ final class WatchedHost implements AutoCloseable {
       }
     }
     Instant from = GenuineHostView.windowStart(now);
-    return GenuineHostView.of(name, now, ledger.clientsSince(from), ledger.distinctCmidsSince(from), counters,
-        countersError, ledger.observedCount(), watcher == null ? 0 : watcher.malformedTotal(), lastRead,
+    GenuineHostView view = GenuineHostView.of(name, now, ledger.clientsSince(from), ledger.distinctCmidsSince(from),
+        counters, countersError, ledger.observedCount(), watcher == null ? 0 : watcher.malformedTotal(), lastRead,
         eventLogError != null ? eventLogError : watcherError);
+    if (!service.available()) {
+      return view.withService(null, service.unavailableReason());
+    }
+    try {
+      return view.withService(service.read(APPLICATIONS), null);
+    } catch (RuntimeException e) {
+      // A reader fault must not cost the view the log and the counters.
+      LOG.warn("host.mode watch: the service's settings could not be read: {}", e.toString());
+      return view.withService(null, "the service's settings could not be read: " + e);
+    }
   }
 
   @Override

@@ -46,6 +46,8 @@ final class WatchedHosts {
           .put("at", view.getString("at"))
           .put("applications", view.getJsonArray("applications", new JsonArray()))
           .put("countersError", view.getString("countersError"))
+          .put("service", view.getJsonObject("service"))
+          .put("serviceError", view.getString("serviceError"))
           .put("logCounts", view.getJsonArray("logCounts", new JsonArray()))
           .put("clients", clients.size())
           .put("unmanaged", unmanaged)

@@ -69,6 +69,8 @@ public final class ReportCollector implements Consumer<LabEvent> {
     int lastCount = -1;
     long totalActivations;
     long totalRenewals;
+    long agedOut;
+    long pushedOut;
     int products;
     long refusals;
     String lastRefusal;
@@ -173,6 +175,20 @@ public final class ReportCollector implements Consumer<LabEvent> {
       case "activation-failed", "renewal-failed" -> {
         if (s != null) {
           s.refusal(e);
+        }
+      }
+      case "aged-out" -> {
+        if (s != null) {
+          s.agedOut++;
+          first(s, e, "first entry aged out", e.machine() + " (CMID " + e.cmid() + "): no request for 30 days, it no"
+              + " longer counts");
+        }
+      }
+      case "pushed-out" -> {
+        if (s != null) {
+          s.pushedOut++;
+          first(s, e, "first entry pushed out", e.machine() + " (CMID " + e.cmid() + "): the table was full, the"
+              + " least recently seen entry made room");
         }
       }
       case "threshold-reached", "below-threshold" -> moment(e.time(), pool,

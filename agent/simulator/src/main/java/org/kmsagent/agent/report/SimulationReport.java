@@ -108,6 +108,12 @@ public final class SimulationReport {
         .append(" products count in this pool; ").append(String.format(Locale.ROOT, "%,d", p.totalActivations))
         .append(" activations and ").append(String.format(Locale.ROOT, "%,d", p.totalRenewals))
         .append(" renewals over the run.</p>\n");
+    if (p.agedOut > 0 || p.pushedOut > 0) {
+      h.append("<p class=\"hint entries-left\" data-aged-out=\"").append(p.agedOut).append("\" data-pushed-out=\"")
+          .append(p.pushedOut).append("\">Entries that left the host's count: ")
+          .append(String.format(Locale.ROOT, "%,d", p.agedOut)).append(" aged out (no request for 30 days), ")
+          .append(String.format(Locale.ROOT, "%,d", p.pushedOut)).append(" pushed out (the table was full).</p>\n");
+    }
     if (p.totalActivations == 0 && p.totalRenewals == 0 && p.refusals > 0) {
       // Empty charts alone would read as "nothing happened"; say that everything was refused, and why.
       h.append("<p class=\"note refused\" data-refusals=\"").append(p.refusals).append("\">This pool had no activation "

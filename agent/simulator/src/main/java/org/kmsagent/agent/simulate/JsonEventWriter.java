@@ -80,6 +80,7 @@ final class JsonEventWriter implements Consumer<LabEvent>, java.io.Flushable {
       field(g, "host", e.host().orElse(""));
       field(g, "diagnosis", e.diagnosis().map(d -> d.cause().name()).orElse(""));
       field(g, "detail", e.diagnosis().map(d -> d.detail()).orElse(""));
+      field(g, "cmid", e.cmid() == null ? "" : e.cmid().toString());
       g.writeEndObject();
       g.writeRaw(NEWLINE);
     } catch (IOException ex) {

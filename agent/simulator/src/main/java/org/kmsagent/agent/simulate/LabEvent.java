@@ -11,7 +11,8 @@ import org.kmsagent.api.HResult;
 
 /**
  * One line of the lab's event stream: a renewal-loop event, or something the lab itself did (a machine arrived or
- * left, the host went down or came back, a pool's count crossed a threshold). docs/simulate.md has the schema.
+ * left, the host went down or came back, a pool's count crossed a threshold, a client's entry left a pool's count).
+ * docs/simulate.md has the schema.
  *
  * @param time virtual time
  * @param event the kind, kebab-case (e.g. {@code activation-failed}, {@code threshold-reached})
@@ -24,6 +25,8 @@ import org.kmsagent.api.HResult;
  * @param required the threshold concerned
  * @param host the KMS host concerned
  * @param diagnosis why an attempt failed
+ * @param cmid the client machine id concerned (an entry that aged out or was pushed out), or null (kept as the UUID:
+ *     in a large fleet nearly every request pushes an entry out, and most of those events are only counted)
  */
 public record LabEvent(
     Instant time,
@@ -36,7 +39,8 @@ public record LabEvent(
     OptionalInt count,
     OptionalInt required,
     Optional<String> host,
-    Optional<Diagnosis> diagnosis) {
+    Optional<Diagnosis> diagnosis,
+    java.util.UUID cmid) {
   public LabEvent {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(event, "event");
@@ -44,6 +48,22 @@ public record LabEvent(
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(sku, "sku");
     Objects.requireNonNull(pool, "pool");
+  }
+
+  /** An event that names no CMID. */
+  public LabEvent(Instant time, String event, String machine, String family, String sku, Optional<HResult> hresult,
+      String pool, OptionalInt count, OptionalInt required, Optional<String> host, Optional<Diagnosis> diagnosis) {
+    this(time, event, machine, family, sku, hresult, pool, count, required, host, diagnosis, null);
+  }
+
+  /**
+   * docs/kms-rules.md §1.2, §1.3: a client's entry left a pool's count, {@code aged-out} (its last request 30 days
+   * old) or {@code pushed-out} (the table was full); {@code machine} is the name it last sent.
+   */
+  static LabEvent entryLeft(Instant time, String event, String machine, java.util.UUID cmid, String pool,
+      Optional<String> host) {
+    return new LabEvent(time, event, machine, "", "", Optional.empty(), pool, OptionalInt.empty(), OptionalInt.empty(),
+        host, Optional.empty(), cmid);
   }
 
   private static final String[] KIND_NAMES = java.util.Arrays.stream(RenewalEvent.Kind.values())

@@ -70,6 +70,8 @@ public final class SimulationLab {
   }
   private final List<FaultyStack> faulty = new ArrayList<>();
   private final Map<String, KmsHost> labHosts = new LinkedHashMap<>();
+  // Hosts with an age-out check scheduled (at the time their next entry ages out if nobody renews it).
+  private final Set<String> ageOutChecks = new HashSet<>();
 
   /** One machine × product and its loop. */
   private static final class Member {
@@ -117,6 +119,7 @@ public final class SimulationLab {
       Instant start = scenario.start();
       for (long d = 1; d <= days; d++) {
         scheduler.runUntil(start.plus(Duration.ofDays(d)));
+        watchAgeOuts();
         progress.day(d, days, scheduler.executed());
       }
       return summary();
@@ -237,6 +240,9 @@ public final class SimulationLab {
   private void setUpHost(Scenario.HostPlan plan) throws Exception {
     KmsHost created = PresentLedger.seeded(hosts.create(plan),
         scenario.present().ledgers().getOrDefault(plan.name(), List.of()), scenario.start());
+    if (created instanceof org.kmsagent.agent.host.LedgerKmsHost model) {
+      created = model.listenedBy(entriesLeaving(plan.name()));
+    }
     KmsHost host = plan.changes().isEmpty() ? created : new ChangingHost(created);
     labHosts.put(plan.name(), host);
     world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, plan.hostKeys(),
@@ -266,12 +272,63 @@ public final class SimulationLab {
         if (!(ch.current instanceof org.kmsagent.agent.host.LedgerKmsHost model)) {
           throw new IllegalStateException("host " + plan.name() + " cannot change: it is not the host model");
         }
-        ch.current = new org.kmsagent.agent.host.LedgerKmsHost(new org.kmsagent.agent.host.HostConfig(
-            plan.name(), List.copyOf(keys), Set.copyOf(packs), model.config().settings()), model.ledger());
+        ch.current = model.reconfigured(new org.kmsagent.agent.host.HostConfig(
+            plan.name(), List.copyOf(keys), Set.copyOf(packs), model.config().settings()));
         world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, List.copyOf(keys),
             Set.copyOf(packs)));
         sink.accept(LabEvent.lab(at, "host-changed", "", "", OptionalInt.empty(), OptionalInt.empty(),
             Optional.of(plan.name())));
+      });
+    }
+  }
+
+  /**
+   * docs/kms-rules.md §1.2, §1.3: an {@code aged-out} or {@code pushed-out} event when a client's entry leaves a pool's
+   * count, at the time it leaves: pushed out while the host registers another client, aged out 30 days after its last
+   * request (told by the host while it handles a later request, or by the check {@link #watchAgeOuts} schedules).
+   */
+  private org.kmsagent.agent.host.EntryListener entriesLeaving(String hostName) {
+    Optional<String> host = Optional.of(hostName);
+    return new org.kmsagent.agent.host.EntryListener() {
+      @Override
+      public void agedOut(org.kmsagent.agent.host.PoolEntry entry, Instant at) {
+        sink.accept(LabEvent.entryLeft(at, "aged-out", entry.machineName(), entry.cmid(), entry.poolId(),
+            host));
+      }
+
+      @Override
+      public void pushedOut(org.kmsagent.agent.host.PoolEntry entry, Instant at, UUID by) {
+        sink.accept(LabEvent.entryLeft(at, "pushed-out", entry.machineName(), entry.cmid(),
+            entry.poolId(), host));
+      }
+    };
+  }
+
+  /**
+   * Makes sure each host model has an age-out check scheduled for when its next entry ages out (called once a virtual
+   * day: an entry registered during the day ages out 30 days later, so no check comes late). A check tells what aged
+   * out by then and schedules the next; about one a month per host, whatever the fleet's size.
+   */
+  private void watchAgeOuts() {
+    for (String name : labHosts.keySet()) {
+      if (!ageOutChecks.contains(name)) {
+        checkAgeOuts(name);
+      }
+    }
+  }
+
+  private void checkAgeOuts(String name) {
+    KmsHost h = labHosts.get(name);
+    KmsHost inner = h instanceof ChangingHost c ? c.current : h;
+    if (!(inner instanceof org.kmsagent.agent.host.LedgerKmsHost model)) {
+      return;
+    }
+    Optional<Instant> next = model.reportAgedOut(scheduler.now());
+    if (next.isPresent()) {
+      ageOutChecks.add(name);
+      scheduler.schedule(next.get(), () -> {
+        ageOutChecks.remove(name);
+        checkAgeOuts(name);
       });
     }
   }

@@ -116,6 +116,8 @@ final class TimelinePrinter implements Consumer<LabEvent> {
           + " reached threshold " + e.required().getAsInt());
       case "below-threshold" -> line(e, "", "", "pool " + e.pool() + ": count " + e.count().getAsInt()
           + " fell below threshold " + e.required().getAsInt());
+      case "aged-out" -> entryLeft(e, "aged out", "last request 30 days ago");
+      case "pushed-out" -> entryLeft(e, "pushed out", "the table was full (least recently seen)");
       case "machine-arrived" -> count("arrivals");
       case "machine-left" -> {
         if (perMachine) {
@@ -125,6 +127,19 @@ final class TimelinePrinter implements Consumer<LabEvent> {
         }
       }
       default -> attempt(e);
+    }
+  }
+
+  /**
+   * A client's entry left a pool's count: a line per machine in small fleets, counted in the digests otherwise (in a
+   * fleet larger than the table nearly every request pushes one out, so no text is built for those).
+   */
+  private void entryLeft(LabEvent e, String counted, String why) {
+    if (perMachine) {
+      line(e, e.machine(), "", counted + " of pool " + e.pool() + " on " + e.host().orElse("") + ": CMID " + e.cmid()
+          + ", " + why);
+    } else {
+      count(counted);
     }
   }
 

@@ -91,8 +91,9 @@ class WatchedHostFleetTest {
         logged(5, 10, "pc-d.contoso.com", "dddddddd-0000-4000-8000-00000000000d", 25, 1),
         logged(6, 5, "pc-a.contoso.com", CLONED, 25, 2));
     GenuineHostView view = GenuineHostView.of("KMS01", NOW, log,
-        List.of(new GenuineHostView.Counters("55c92734-d682-4d71-983e-d6ec3f16059f", 4, 6, 0)), null, 6, 1,
-        NOW.minusSeconds(30), null);
+        List.of(new GenuineHostView.Counters("55c92734-d682-4d71-983e-d6ec3f16059f", 4, 6, 0,
+            java.util.Map.of("Licensed", 5L))), null, 6, 1, NOW.minusSeconds(30), null)
+        .withService(org.kmsagent.agent.testsupport.GenuineHostFixtures.SERVICE, null);
     return BusJson.object(view).put("watching", true);
   }
 
@@ -174,6 +175,29 @@ class WatchedHostFleetTest {
     CliRun table = ctl("fleet", "hosts");
     assertThat(table.out()).contains("host KMS01", "clone: CMID " + CLONED + " logged as pc-a.contoso.com,"
         + " pc-b.contoso.com", "never logged: PC-Z", "unmanaged: pc-c.contoso.com", "1 watched host(s)");
+  }
+
+  @Test
+  void hostsShowTheServicesPortPublishingIntervalsCountersAndMaskedHostKeys() {
+    fleet();
+
+    JsonObject host = new JsonObject(ctl("fleet", "hosts", "--json").out()).getJsonArray("hosts").getJsonObject(0);
+    JsonObject service = host.getJsonObject("service");
+    assertThat(service.getInteger("listeningPort")).isEqualTo(1700);
+    assertThat(service.getBoolean("dnsPublishing")).isFalse();
+    assertThat(service.getLong("activationIntervalMinutes")).isEqualTo(60);
+    assertThat(service.getLong("renewalIntervalMinutes")).isEqualTo(10_080);
+    assertThat(service.getJsonArray("hostKeys").stream().map(o -> ((JsonObject) o).getString("partialKey")))
+        .containsExactly("7QX4K", "RC2WM");
+    assertThat(host.getJsonArray("applications").getJsonObject(0).getJsonObject("requestsByStatus")
+        .getLong("Licensed")).isEqualTo(5);
+
+    CliRun table = ctl("fleet", "hosts");
+    assertThat(table.out()).contains("service: port 1700, DNS publishing off, priority normal, host caching on,"
+        + " intervals: activation 60 min, renewal 10080 min",
+        "host key: #####-#####-#####-#####-7QX4K Windows(R), ServerStandard edition (Volume:CSVLK",
+        "host key: #####-#####-#####-#####-RC2WM", "license pack: Office 21, Office21KMSHostVL_KMS_Host edition"
+        + " (host key installed)", "requests to 55c92734-d682-4d71-983e-d6ec3f16059f: total 6, failed 0, Licensed 5");
   }
 
   @Test

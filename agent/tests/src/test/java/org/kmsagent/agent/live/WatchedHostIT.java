@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.licensing.eventlog.WevtapiDouble;
+import org.kmsagent.agent.licensing.kmshost.RegistryDouble;
 
 /**
  * A real agent with {@code host.mode: watch} over the gcc-built Event Log double: it reads the host's log at start,
@@ -58,5 +59,35 @@ class WatchedHostIT {
       assertThat(view(f).observedRequests()).as("each request once, the cleared ones kept").isEqualTo(3);
     }
     assertThat(log.control.wevt_open_handles()).isZero();
+  }
+
+  @Test
+  void theViewCarriesTheHostsSettingsFromTheRegistryAndSaysWhatCouldNotBeRead() throws Exception {
+    WevtapiDouble log = WevtapiDouble.load();
+    RegistryDouble registry = RegistryDouble.load();
+    log.append(1, request(1, Instant.now().minus(Duration.ofHours(1)), "pc-a.contoso.com",
+        "aaaaaaaa-0000-4000-8000-0000000000a1"));
+    registry.double_reg_set_sz("KeyManagementServiceListeningPort", "1700");
+    registry.double_reg_set_dword("DisableDnsPublishing", 1);
+    registry.double_reg_set_error("VLRenewalInterval", 5);
+    String before = System.getProperty("kmsagent.registry.library");
+    System.setProperty("kmsagent.registry.library", RegistryDouble.LIBRARY);
+    try (LiveFixture f = LiveFixture.start(dir, "host.enabled=true", "host.mode=watch")) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> view(f).clients().size() == 1);
+      GenuineHostView v = view(f);
+      assertThat(v.serviceError()).isNull();
+      assertThat(v.service().listeningPort()).isEqualTo(1700);
+      assertThat(v.service().dnsPublishing()).isFalse();
+      assertThat(v.service().activationIntervalMinutes()).isEqualTo(120);
+      assertThat(v.service().renewalIntervalMinutes()).as("a failed read shows the default").isEqualTo(10_080);
+      assertThat(v.service().errors()).anySatisfy(e -> assertThat(e).contains("VLRenewalInterval", "error 5"))
+          .anySatisfy(e -> assertThat(e).contains("SLC"));
+    } finally {
+      if (before == null) {
+        System.clearProperty("kmsagent.registry.library");
+      } else {
+        System.setProperty("kmsagent.registry.library", before);
+      }
+    }
   }
 }

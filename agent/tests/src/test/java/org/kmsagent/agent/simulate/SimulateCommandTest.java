@@ -69,7 +69,7 @@ class SimulateCommandTest {
     for (String line : lines) {
       JsonNode n = m.readTree(line);
       assertThat(n.fieldNames()).toIterable().containsExactly("time", "minute", "event", "machine", "family", "sku",
-          "hresult", "hresultName", "pool", "count", "required", "host", "diagnosis", "detail");
+          "hresult", "hresultName", "pool", "count", "required", "host", "diagnosis", "detail", "cmid");
     }
     JsonNode serverActivated = lines.stream().map(l -> read(m, l))
         .filter(n -> n.get("event").asText().equals("activated")).findFirst().orElseThrow();

@@ -40,8 +40,13 @@ class SimulationLabTest {
     LabEvent failed = events.stream().filter(e -> e.event().equals("renewal-failed")).findFirst().orElseThrow();
     assertThat(failed.diagnosis().orElseThrow().cause()).isEqualTo(Cause.COUNT_BELOW_THRESHOLD);
     assertThat(failed.diagnosis().orElseThrow().missing()).hasValue(1);
+    // After leaving they make no request; the host's table tells when their entries aged out (the count fell then).
     assertThat(events.stream().filter(e -> e.machine().startsWith("gone-") && e.time().isAfter(s.start()
-        .plus(Duration.ofDays(3))))).allMatch(e -> e.event().equals("machine-left"));
+        .plus(Duration.ofDays(3))))).allMatch(e -> e.event().equals("machine-left") || e.event().equals("aged-out"));
+    assertThat(events.stream().filter(e -> e.event().equals("aged-out")).map(LabEvent::machine))
+        .containsExactly("gone-01", "gone-02");
+    assertThat(events.stream().filter(e -> e.event().equals("aged-out")).map(LabEvent::time))
+        .allMatch(t -> !t.isAfter(below.time()));
     // Still licensed at day 40: a failed renewal keeps the validity.
     assertThat(summary.row("windows", "windows-server").licensed()).isEqualTo(4);
     assertThat(summary.row("windows", "windows-server").gone()).isEqualTo(2);

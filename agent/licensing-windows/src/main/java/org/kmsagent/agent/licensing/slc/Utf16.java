@@ -9,11 +9,11 @@ import java.util.List;
  * UTF-16LE strings for SLC, which has no A/W variants. Built from bytes, never with {@code WString} or
  * {@code getWideString}: off Windows {@code wchar_t} is 4 bytes and those step by it (docs/building.md §9 "JNA ").
  */
-final class Utf16 {
+public final class Utf16 {
   private Utf16() {}
 
   /** A NUL-terminated UTF-16LE copy of {@code s} in native memory (JNA frees it when unreachable). */
-  static Memory of(String s) {
+  public static Memory of(String s) {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_16LE);
     Memory m = new Memory(bytes.length + 2L);
     m.write(0, bytes, 0, bytes.length);
@@ -22,7 +22,7 @@ final class Utf16 {
   }
 
   /** The code units of {@code bytes} up to the first NUL unit (or all of them, if no NUL). */
-  static String decode(byte[] bytes) {
+  public static String decode(byte[] bytes) {
     int units = bytes.length / 2;
     int end = units;
     for (int i = 0; i < units; i++) {
@@ -35,7 +35,7 @@ final class Utf16 {
   }
 
   /** A {@code MULTI_SZ} list: strings separated by NUL units, closed by an empty string. */
-  static List<String> decodeList(byte[] bytes) {
+  public static List<String> decodeList(byte[] bytes) {
     List<String> out = new ArrayList<>();
     int units = bytes.length / 2;
     int start = 0;

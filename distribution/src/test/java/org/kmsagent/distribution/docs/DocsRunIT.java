@@ -29,7 +29,7 @@ class DocsRunIT {
       Path.of(System.getProperty("kmsagent.basedir", ".")).toAbsolutePath().normalize().getParent();
   private static final String VERSION = System.getProperty("kmsagent.version", "0.1.0-SNAPSHOT");
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
-  private static final Duration BACKGROUND_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration BACKGROUND_TIMEOUT = Duration.ofSeconds(120);
 
   /** {@code kms-agent …} anywhere in a line, as DocsCommandsTest finds commands, Windows paths included. */
   private static final Pattern KMS_AGENT = Pattern.compile("(?:^|[\\s/\\\\])kms-agent(?:\\.cmd|\\.exe)?[ \\t]+(\\S.*)$");
@@ -156,7 +156,7 @@ class DocsRunIT {
       }
       String[] words = m.group(1).split("\\s+");
       boolean output = words[0].endsWith(":");
-      if (!output && !syntax(m.group(1))) {
+      if (!output && !syntax(line.text())) {
         problems.add(name + ":" + line.number() + ": `" + line.text().strip() + "` is neither run nor marked: "
             + "show it in a ```console block as `$ " + m.group(0).strip() + "` with the output it prints, or put "
             + "<!-- docs-run: skip (why) --> on the line before the block (line " + block.line() + ")");
@@ -164,11 +164,21 @@ class DocsRunIT {
     }
   }
 
-  /** Whether a command is written as syntax: a placeholder word before any comment, shell redirections aside. */
-  private static boolean syntax(String command) {
-    return Stream.of(command.strip().split("\\s+")).takeWhile(w -> !w.startsWith("#"))
-        .filter(w -> !w.matches("\\d?[<>]+&?\\d?"))
-        .anyMatch(w -> PLACEHOLDER.matcher(w).find());
+  /**
+   * Whether a kms-agent command is written as syntax: a placeholder among its arguments, which end at a pipe,
+   * redirection, chain or comment. The rest of a shell line ({@code printf '[%s]'}) is not kms-agent's syntax.
+   */
+  private static boolean syntax(String line) {
+    Matcher m = KMS_AGENT.matcher(line);
+    if (!m.find()) {
+      return false;
+    }
+    String args = m.group(1);
+    for (String cut : new String[] {" #", " |", " &&", " ;", ";", " >", " 2>", " <", " &"}) {
+      int at = args.indexOf(cut);
+      args = at >= 0 ? args.substring(0, at) : args;
+    }
+    return Stream.of(args.strip().split("\\s+")).anyMatch(w -> PLACEHOLDER.matcher(w).find());
   }
 
   /** What a command printed, for the failure message: its first and last 20 lines when it is long. */

@@ -39,6 +39,7 @@ class DocsRunIT {
 
   private final List<String> problems = new ArrayList<>();
   private final List<String> skipped = new ArrayList<>();
+  private final List<String> timings = new ArrayList<>();
   private int ran;
 
   @Test
@@ -48,10 +49,17 @@ class DocsRunIT {
     Files.createDirectories(work);
     long start = System.nanoTime();
     for (Path doc : documents()) {
+      long began = System.nanoTime();
+      int before = ran;
       runDocument(DocBlocks.read(doc), work);
+      if (ran > before) {
+        timings.add(SOURCE.relativize(doc) + " " + (ran - before) + " in "
+            + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began) + " s");
+      }
     }
-    System.out.printf("docs-run: %d commands run and compared in %d s; not run:%n  %s%n", ran,
-        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), String.join("\n  ", skipped));
+    System.out.printf("docs-run: %d commands run and compared in %d s (%s); not run:%n  %s%n", ran,
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), String.join(", ", timings),
+        String.join("\n  ", skipped));
     assertThat(problems)
         .as("Commands in the docs that print something else than the docs show, or that are neither run nor marked "
             + "(see docs/building.md, \"How the docs are tested\"; what each command printed is in "
@@ -112,13 +120,27 @@ class DocsRunIT {
     if (commands.isEmpty()) {
       problems.add(name + ":" + block.line() + ": a console block without a `$ ` or `> ` command line");
     }
+    block.lines().stream().filter(l -> !l.text().isBlank()).findFirst()
+        .filter(l -> !l.text().startsWith("$ ") && !l.text().startsWith("> "))
+        .ifPresent(l -> problems.add(name + ":" + l.number() + ": output before the block's first command (a command "
+            + "line starts with `$ `)"));
     for (int i = 0; i < commands.size(); i++) {
       DocBlocks.Command c = commands.get(i);
       String where = name + ":" + c.line() + ": `" + c.text() + "`";
+      if (block.lines().stream().anyMatch(l -> l.number() == c.line() && l.text().startsWith("> "))) {
+        problems.add(where + ": a Windows command (`> ` prompt) in a block that is run here; mark the block "
+            + "<!-- docs-run: skip (Windows only) -->");
+        continue;
+      }
       if (syntax(c.text())) {
         problems.add(where + ": a placeholder in a command to run; write concrete values, or mark the block "
             + "<!-- docs-run: skip (reference) -->");
         continue;
+      }
+      List<DocBlocks.Line> shown = c.output().stream().filter(l -> !l.text().isBlank()).toList();
+      if (c.background() && (shown.isEmpty() || shown.get(shown.size() - 1).text().strip().equals("…"))) {
+        problems.add(where + ": a job started with & must show its output up to its last line at start, with no "
+            + "`…` at the end: the test waits for that line, and a later one would be taken for the next command's");
       }
       OutputPattern expected = new OutputPattern(c.output());
       ShellSession.Result r = shell.run(c.text(), c.background() ? BACKGROUND_TIMEOUT : COMMAND_TIMEOUT,

@@ -95,7 +95,7 @@ class DocsRunIT {
         }
         ShellSession shell = sessions.get(install);
         if (shell == null) {
-          shell = new ShellSession(unpack(work.resolve(name.replace('/', '_')), install), Map.of());
+          shell = new ShellSession(unpack(work.resolve(name.replace('/', '_')), install));
           sessions.put(install, shell);
         }
         if (!runBlock(name, block, shell, transcript)) {
@@ -180,7 +180,7 @@ class DocsRunIT {
       boolean output = words[0].endsWith(":");
       if (!output && !syntax(line.text())) {
         problems.add(name + ":" + line.number() + ": `" + line.text().strip() + "` is neither run nor marked: "
-            + "show it in a ```console block as `$ " + m.group(0).strip() + "` with the output it prints, or put "
+            + "show it in a ```console block as `$ kms-agent " + m.group(1).strip() + "` with the output it prints, or put "
             + "<!-- docs-run: skip (why) --> on the line before the block (line " + block.line() + ")");
       }
     }

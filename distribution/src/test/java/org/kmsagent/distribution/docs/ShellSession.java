@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -29,10 +28,9 @@ final class ShellSession implements AutoCloseable {
   /** What one command printed, and its exit code (0 for a job started with {@code &}). */
   record Result(List<String> lines, int exit, boolean timedOut) {}
 
-  ShellSession(Path home, Map<String, String> env) throws IOException {
+  ShellSession(Path home) throws IOException {
     ProcessBuilder pb = new ProcessBuilder("bash", "--noprofile", "--norc").directory(home.toFile())
         .redirectErrorStream(true);
-    pb.environment().putAll(env);
     pb.environment().put("PATH", home.resolve("bin") + java.io.File.pathSeparator + System.getenv("PATH"));
     pb.environment().put("TERM", "dumb");
     bash = pb.start();

@@ -17,6 +17,7 @@ class LauncherWineIT {
   static final String PLAIN_HOME = "C:\\kms\\agent";
   static final String JDK17 = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.2.8-hotspot";
   static final String JDK21 = "C:\\Java\\jdk-21";
+  static final String JDK25 = "C:\\Java\\jdk-25.0.1";
   static final String JDK11 = "C:\\Program Files (x86)\\Java\\jdk-11";
   static final String JRE8 = "C:\\Program Files\\Java\\jre1.8.0_402";
   static final String NO_VERSION = "C:\\Java\\broken";
@@ -29,6 +30,7 @@ class LauncherWineIT {
     WineCmd.installation(PLAIN_HOME);
     WineCmd.javaHome(JDK17, "17.0.2");
     WineCmd.javaHome(JDK21, "21"); // a GA release reports just "21"
+    WineCmd.javaHome(JDK25, "25.0.1");
     WineCmd.javaHome(JDK11, "11.0.22");
     WineCmd.javaHome(JRE8, "1.8.0_402");
     WineCmd.javaHome(NO_VERSION, null);
@@ -113,6 +115,14 @@ class LauncherWineIT {
         "-XX:+UseSerialGC", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED",
         "-Dkmsagent.home=" + PLAIN_HOME, "-cp", PLAIN_HOME + "\\lib\\*", "org.kmsagent.agent.cli.Main",
         "status", "--json");
+  }
+
+  @Test
+  void java25IsToldToAllowGuavasUnsafeCallsQuietly() {
+    WineCmd.Result r = launch(PLAIN_HOME, env("JAVA_HOME", JDK25), "status");
+    assertThat(r.exit()).as(r.both()).isZero();
+    assertThat(args(r)).containsSubsequence("-XX:-UsePerfData", "--sun-misc-unsafe-memory-access=allow",
+        "--enable-native-access=ALL-UNNAMED");
   }
 
   @Test

@@ -50,7 +50,8 @@ final class GvlkCommand implements Callable<Integer> {
         return 0;
       }
       List<String> close = EditionNames.closest(edition, all.stream().map(Sku::name).toList(), 3);
-      throw new IllegalStateException("no edition named '" + edition + "'"
+      // A mistyped edition is bad input, as an unknown family is for products: exit 2.
+      throw new UsageException("no edition named '" + edition + "'"
           + (close.isEmpty() ? "; see 'kms-agent products --family ID' for the editions"
               : "; did you mean " + String.join(" or ", close.stream().map(n -> "'" + n + "'").toList()) + "?"));
     }

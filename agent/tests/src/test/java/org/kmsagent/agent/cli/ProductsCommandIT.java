@@ -112,7 +112,7 @@ class ProductsCommandIT {
   @Test
   void gvlkSuggestsTheClosestEditionWhenTheNameIsNotFound() {
     CliRun run = CliRun.of("gvlk", "--plugins-dir", plugins, "Windows Server 2022 Datacentre");
-    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.exitCode()).as("an unknown edition is bad input, like an unknown family").isEqualTo(2);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).contains("no edition named 'Windows Server 2022 Datacentre'")
         .contains("did you mean 'Windows Server 2022 Datacenter'");

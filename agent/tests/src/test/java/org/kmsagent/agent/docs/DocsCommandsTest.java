@@ -18,7 +18,8 @@ import picocli.CommandLine;
  * Keeps the commands in README.md and docs/ from rotting: every {@code kms-agent …} line in a fenced code block,
  * written with concrete values, must parse against the real command line (subcommands, options, their types).
  * Lines written as syntax, with placeholders ({@code HOST[:PORT]}, {@code <file>}, {@code …}), are reference and
- * skipped. The commands a user types first are also run for real, by the distribution's smoke test.
+ * skipped. Those shown in console blocks are also run for real, from the unpacked archives, and their output compared
+ * with the docs, by the distribution's DocsRunIT (docs/building.md §14).
  */
 class DocsCommandsTest {
   private static final Path ROOT = Path.of("..", "..").toAbsolutePath().normalize();
@@ -64,15 +65,24 @@ class DocsCommandsTest {
   static List<String> commandLines(Path doc) throws IOException {
     List<String> lines = new ArrayList<>();
     boolean inBlock = false;
+    boolean console = false;
     for (String raw : Files.readAllLines(doc)) {
       if (raw.strip().startsWith("```")) {
         inBlock = !inBlock;
+        console = inBlock && raw.strip().equals("```console");
         continue;
       }
       if (!inBlock) {
         continue;
       }
-      String line = raw;
+      String line = raw.strip();
+      if (console) {
+        // In a console block only the lines after a prompt are commands; the others are their output.
+        if (!line.startsWith("$ ") && !line.startsWith("> ")) {
+          continue;
+        }
+        line = line.substring(2);
+      }
       int chain = line.indexOf("&&");
       while (chain >= 0) {
         Matcher before = COMMAND.matcher(line.substring(0, chain));

@@ -100,7 +100,8 @@ fi
 [ ! -e "$jsa" ] || fail "run --help or a refused configuration made the class-data archive $jsa"
 
 # The daemon, and ctl status against it over the TLS bridge.
-"$agent" run --set dataDir="$work/data" --set bridge.port=0 > run.out 2> run.err &
+"$agent" run --set dataDir="$work/data" --set bridge.port=0 --set metrics.enabled=true --set metrics.port=0 \
+  > run.out 2> run.err &
 daemon=$!
 trap 'kill $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do
@@ -117,6 +118,15 @@ grep -q "windows-client" status.txt || fail "ctl status does not list the simula
 if "$agent" ctl --agent "127.0.0.1:$port" --trust "$fingerprint" status > /dev/null 2>&1; then
   fail "ctl without a token was let in"
 fi
+# The metrics endpoint answers from this install's lib/ (its HTTP server needs Netty codecs a trimmed lib/ could
+# lose: an empty reply is the symptom).
+mport=$(sed -n 's|.*metrics at http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' run.out)
+[ -n "$mport" ] || { cat run.out >&2; fail "run printed no metrics address"; }
+exec 3<>"/dev/tcp/127.0.0.1/$mport"
+printf 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
+cat <&3 > metrics.txt
+exec 3<&-
+grep -q "^kmsagent_" metrics.txt || { head -c 500 metrics.txt >&2; fail "the metrics endpoint served no kmsagent_ figures"; }
 kill -TERM $daemon
 wait $daemon || true
 grep -q "kms-agent: stopped" run.out || fail "run did not stop gracefully on SIGTERM"

@@ -63,6 +63,19 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     }
   }
 
+  /** The subcommand {@code args} name after the root's own options, or null if they name none or ask for help. */
+  static String namedSubcommand(String[] args, Map<String, Class<?>> subcommands) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--plugins-dir")) {
+        i++;
+      } else if (!a.startsWith("--plugins-dir=")) {
+        return subcommands.containsKey(a) ? a : null;
+      }
+    }
+    return null;
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command; see 'kms-agent --help'.");
@@ -75,10 +88,26 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
   /** The same command line, its subcommands built by {@code factory} (tests hand commands their services). */
   public static CommandLine commandLine(CommandLine.IFactory factory) {
+    return commandLine(factory, new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}: when they name a subcommand, only that one is built. Building one means
+   * picocli reflecting over it and its nested commands and loading what their fields name (ctl has a score of
+   * nested commands; run's logger starts the logging backend), which a short {@code kms-agent status} need not
+   * pay for. Anything else (no command, an unknown word, a root option such as {@code --help}) gets them all, so
+   * help and error messages are the same as ever.
+   */
+  public static CommandLine commandLine(CommandLine.IFactory factory, String[] args) {
     CommandLine cl = new CommandLine(new KmsAgentCommand(), factory);
     Map<String, Class<?>> subcommands = CliInjector.get().getInstance(Key.get(
         new TypeLiteral<Map<String, Class<?>>>() {}, Subcommands.class));
-    subcommands.forEach((name, type) -> cl.addSubcommand(name, factoryCreate(factory, type)));
+    String named = namedSubcommand(args, subcommands);
+    subcommands.forEach((name, type) -> {
+      if (named == null || named.equals(name)) {
+        cl.addSubcommand(name, factoryCreate(factory, type));
+      }
+    });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       err.println("kms-agent: " + ex.getMessage());

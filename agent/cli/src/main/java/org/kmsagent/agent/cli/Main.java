@@ -12,6 +12,6 @@ public final class Main {
 
   /** Runs the command line and returns its exit code: 0 done, 1 failed, 2 usage (picocli's own convention). */
   public static int run(String... args) {
-    return KmsAgentCommand.commandLine().execute(args);
+    return KmsAgentCommand.commandLine(CommandLine.defaultFactory(), args).execute(args);
   }
 }

@@ -86,7 +86,7 @@ public final class AgentDaemon implements AutoCloseable {
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
     Files.createDirectories(dataDir);
     Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
-    Vertx vertx = Figures.instrument(Vertx.builder(), new VertxOptions(), figures).build();
+    Vertx vertx = Figures.instrument(Vertx.builder(), vertxOptions(), figures).build();
     org.kmsagent.agent.link.FleetAgent fleet = null;
     AgentAudit audit = null;
     try {
@@ -148,6 +148,19 @@ public final class AgentDaemon implements AutoCloseable {
       vertx.close().await(30, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * Vert.x for one machine: two event loops whatever the core count (the bridge, the metrics endpoint and the fleet
+   * link are a handful of connections), and host names resolved by the JDK, as every other program on the machine
+   * resolves them (hosts file, the system's DNS client), rather than by Netty's own DNS resolver, which the machine
+   * agent does not ship (docs/performance.md).
+   */
+  private static VertxOptions vertxOptions() {
+    if (System.getProperty("vertx.disableDnsResolver") == null) {
+      System.setProperty("vertx.disableDnsResolver", "true");
+    }
+    return new VertxOptions().setEventLoopPoolSize(2);
   }
 
   /**

@@ -10,7 +10,8 @@ public record CliRun(int exitCode, String out, String err) {
   public static CliRun of(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = KmsAgentCommand.commandLine();
+    // As Main builds it: only the named subcommand, when the arguments name one.
+    CommandLine cl = KmsAgentCommand.commandLine(CommandLine.defaultFactory(), args);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.live;
 
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,7 +39,8 @@ final class HostRoleRunner {
   private WatchedHost watchedHost;
   private HostSettingsView hostSettings;
 
-  HostRoleRunner(AgentConfig config, Path dataDir, Clock clock, EventPublisher events, Scheduler scheduler,
+  @Inject
+  HostRoleRunner(AgentConfig config, @DataDirectory Path dataDir, Clock clock, EventPublisher events, Scheduler scheduler,
       MachineLicensing licensing, StartBanner banner) {
     this.config = config;
     this.dataDir = dataDir;

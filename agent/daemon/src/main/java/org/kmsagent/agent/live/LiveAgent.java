@@ -1,9 +1,15 @@
 package org.kmsagent.agent.live;
 
 import com.google.inject.Guice;
+import com.google.inject.Module;
+import com.google.inject.ProvisionException;
+import com.google.inject.Stage;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.kmsagent.agent.bus.AgentControl;
@@ -15,7 +21,6 @@ import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.core.Installation;
-import org.kmsagent.agent.core.PluginHostModule;
 import org.kmsagent.agent.daemon.DaemonBanner;
 import org.kmsagent.agent.daemon.DaemonContext;
 import org.kmsagent.agent.host.GenuineHostView;
@@ -24,8 +29,6 @@ import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginProblem;
 import org.kmsagent.agent.renewal.RenewalEvent;
 import org.kmsagent.agent.renewal.RenewalLoop;
-import org.kmsagent.agent.runtime.VertxScheduler;
-import org.kmsagent.agent.scheduler.Scheduler;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
 import org.slf4j.Logger;
@@ -46,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *       its stored schedule, saved after every run, its events published as {@value #RENEWAL};
  *   <li>{@link LiveControl}: the control API's requests.
  * </ul>
+ * The parts are built by injection ({@link DaemonModule} plus the Guice modules on the class path, which bring the
+ * licensing stacks), one injector per start.
  */
 public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseable {
   /** Event type of renewal-loop events on {@code kmsagent.events}. */
@@ -53,18 +58,27 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveAgent.class);
 
-  private final DaemonContext context;
-  private final StartBanner banner = new StartBanner();
-  private final MachineAccess machine = new MachineAccess();
-  private StatePersistence persistence;
-  private MachineLicensing licensing;
-  private HostRoleRunner hosts;
-  private ProductTracker tracker;
-  private LiveControl control;
+  private final StartBanner banner;
+  private final MachineAccess machine;
+  private final StatePersistence persistence;
+  private final MachineLicensing licensing;
+  private final HostRoleRunner hosts;
+  private final ProductTracker tracker;
+  private final LiveControl control;
+  private final Provider<PluginHost> pluginHost;
   private PluginHost plugins;
 
-  private LiveAgent(DaemonContext context) {
-    this.context = context;
+  @Inject
+  LiveAgent(StartBanner banner, MachineAccess machine, StatePersistence persistence, MachineLicensing licensing,
+      HostRoleRunner hosts, ProductTracker tracker, LiveControl control, Provider<PluginHost> pluginHost) {
+    this.banner = banner;
+    this.machine = machine;
+    this.persistence = persistence;
+    this.licensing = licensing;
+    this.hosts = hosts;
+    this.tracker = tracker;
+    this.control = control;
+    this.pluginHost = pluginHost;
   }
 
   /**
@@ -74,7 +88,25 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
    * @throws Exception it could not start; what had started is stopped
    */
   public static LiveAgent start(DaemonContext context) throws Exception {
-    LiveAgent agent = new LiveAgent(context);
+    return start(DaemonWiring.classPathModules(), context);
+  }
+
+  /**
+   * Builds the agent by injection from {@code modules} (the Guice modules on the class path) and the daemon's
+   * bindings over {@code context}, then starts it as {@link #start(DaemonContext)} does.
+   */
+  static LiveAgent start(List<Module> modules, DaemonContext context) throws Exception {
+    List<Module> all = new ArrayList<>(modules);
+    all.add(new DaemonModule(context, pluginsDirectory(context.config())));
+    LiveAgent agent;
+    try {
+      // DEVELOPMENT: the parts are made when the agent needs them, not all eagerly; the plugin host, for one, is
+      // made on the machine thread, where it always was.
+      agent = Guice.createInjector(Stage.DEVELOPMENT, all).getInstance(LiveAgent.class);
+    } catch (ProvisionException e) {
+      // A part that could not be made (the machine thread not deployed): its own failure, as before injection.
+      throw e.getErrorMessages().size() == 1 && e.getCause() instanceof Exception cause ? cause : e;
+    }
     try {
       agent.startComponents();
       return agent;
@@ -85,16 +117,6 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   }
 
   private void startComponents() throws Exception {
-    machine.deploy(context.vertx());
-    Scheduler live = new VertxScheduler(context.vertx(), context.clock(), machine.thread().context());
-    Scheduler scheduler = new PersistingScheduler(live, machine::closed, () -> tracker.persist());
-    AgentConfig config = context.config();
-    persistence = new StatePersistence(context.state(), banner);
-    licensing = new MachineLicensing(config, scheduler, banner);
-    hosts = new HostRoleRunner(config, context.dataDir(), context.clock(), context.events(), scheduler, licensing,
-        banner);
-    tracker = new ProductTracker(config, context.events(), scheduler, persistence, licensing, hosts, machine, banner);
-    control = new LiveControl(machine, scheduler, tracker, licensing, hosts, persistence);
     tracker.markStarted();
     machine.onMachine(() -> {
       startOnMachine();
@@ -108,9 +130,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     licensing.choose(Optional.ofNullable(persistence.state().machine()));
     hosts.start();
     tracker.reportSettings();
-    plugins = Guice.createInjector(new PluginHostModule(pluginsDirectory())).getInstance(PluginHost.class);
-    control.plugins(plugins);
-    tracker.follow(plugins);
+    plugins = pluginHost.get();
+    tracker.follow();
     List<String> ids = plugins.registry().families().stream().map(LoadedFamily::id).toList();
     banner.add("kms-agent: plugins from " + plugins.directory() + ": " + ids.size() + " loaded " + ids
         + (plugins.problems().isEmpty() ? "" : ", " + plugins.problems().size() + " failed"));
@@ -127,8 +148,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     tracker.reportLoops();
   }
 
-  private Path pluginsDirectory() {
-    AgentConfig config = context.config();
+  private static Path pluginsDirectory(AgentConfig config) {
     Path p = Path.of(config.pluginsDir());
     // The default "plugins" means plugins/ beside the installation, not beside the working directory.
     if (!p.isAbsolute() && config.pluginsDir().equals("plugins") && !Files.isDirectory(p)) {
@@ -139,7 +159,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
 
   /** What the licensing-call deadlines caught since start (for status and doctor). */
   public String licensingCalls() {
-    return licensing == null ? "licensing calls: not started" : licensing.licensingCalls();
+    return licensing.licensingCalls();
   }
 
   /** A renewal event as the fleet link and {@code ctl watch} read it (docs/event-bus.md, docs/fleet.md). */
@@ -237,13 +257,10 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
   /** Stops the loops (their state saved), the plugins and the host ledger. Idempotent. */
   @Override
   public void close() {
-    if (machine.closed() || machine.thread() == null) {
-      machine.markClosed();
+    if (machine.closed()) {
       return;
     }
-    if (licensing != null) {
-      licensing.releaseFaults(); // injected hangs end now rather than hold a thread through shutdown
-    }
+    licensing.releaseFaults(); // injected hangs end now rather than hold a thread through shutdown
     try {
       machine.onMachineUnchecked(() -> {
         tracker.stop();
@@ -258,9 +275,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
       LOG.warn("shutdown: the renewal loops or the host ledger did not stop cleanly", e);
     } finally {
       machine.markClosed();
-      if (licensing != null) {
-        licensing.close();
-      }
+      licensing.close();
       try {
         machine.thread().close();
       } catch (Exception e) {

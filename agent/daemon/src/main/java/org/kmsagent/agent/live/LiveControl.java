@@ -1,5 +1,7 @@
 package org.kmsagent.agent.live;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +46,12 @@ final class LiveControl implements AgentControl {
   private final MachineLicensing licensing;
   private final HostRoleRunner hosts;
   private final StatePersistence persistence;
-  private PluginHost plugins;
+  private final Provider<PluginHost> plugins;
 
+  @Inject
   LiveControl(MachineAccess machine, Scheduler scheduler, ProductTracker tracker, MachineLicensing licensing,
-      HostRoleRunner hosts, StatePersistence persistence) {
+      HostRoleRunner hosts, StatePersistence persistence, Provider<PluginHost> plugins) {
+    this.plugins = plugins;
     this.machine = machine;
     this.scheduler = scheduler;
     this.tracker = tracker;
@@ -56,9 +60,9 @@ final class LiveControl implements AgentControl {
     this.persistence = persistence;
   }
 
-  /** The plugin host the plugin requests act on (set once at start). */
-  void plugins(PluginHost plugins) {
-    this.plugins = plugins;
+  /** The plugin host the plugin requests act on (made at start, on the machine thread). */
+  private PluginHost pluginHost() {
+    return plugins.get();
   }
 
   @Override
@@ -81,7 +85,7 @@ final class LiveControl implements AgentControl {
 
   @Override
   public HostView host() {
-    return machine.onMachine(() -> hosts.view(plugins.registry().families(), scheduler.now()));
+    return machine.onMachine(() -> hosts.view(pluginHost().registry().families(), scheduler.now()));
   }
 
   @Override
@@ -190,10 +194,10 @@ final class LiveControl implements AgentControl {
 
   private List<PluginView> pluginViews() {
     List<PluginView> out = new ArrayList<>();
-    for (LoadedFamily f : plugins.registry().families()) {
+    for (LoadedFamily f : pluginHost().registry().families()) {
       out.add(new PluginView(f.pluginId(), f.pluginVersion(), "STARTED", List.of(f.id()), null));
     }
-    for (PluginProblem p : plugins.problems()) {
+    for (PluginProblem p : pluginHost().problems()) {
       out.add(new PluginView(p.pluginId().orElse(p.jar().getFileName().toString()), null, "FAILED", List.of(),
           p.message()));
     }
@@ -203,14 +207,14 @@ final class LiveControl implements AgentControl {
   @Override
   public PluginView loadPlugin(Path requested) {
     return machine.onMachine(() -> {
-      Path jar = inPluginsDirectory(plugins.directory(), requested);
+      Path jar = inPluginsDirectory(pluginHost().directory(), requested);
       if (!Files.isRegularFile(jar)) {
         throw ControlException.notFound("no such plugin jar: " + jar);
       }
-      Optional<LoadedFamily> f = plugins.load(jar);
+      Optional<LoadedFamily> f = pluginHost().load(jar);
       if (f.isEmpty()) {
         Path abs = jar.toAbsolutePath().normalize();
-        String why = plugins.problems().stream().filter(p -> p.jar().equals(abs)).map(PluginProblem::message)
+        String why = pluginHost().problems().stream().filter(p -> p.jar().equals(abs)).map(PluginProblem::message)
             .findFirst().orElse("not loaded");
         throw ControlException.conflict(why);
       }
@@ -237,7 +241,7 @@ final class LiveControl implements AgentControl {
   @Override
   public void unloadPlugin(String pluginId) {
     machine.onMachine(() -> {
-      if (!plugins.unload(pluginId)) {
+      if (!pluginHost().unload(pluginId)) {
         throw ControlException.notFound("no loaded plugin " + pluginId);
       }
       return null;
@@ -247,16 +251,16 @@ final class LiveControl implements AgentControl {
   @Override
   public List<PluginView> rescanPlugins() {
     return machine.onMachine(() -> {
-      plugins.rescan();
+      pluginHost().rescan();
       return pluginViews();
     });
   }
 
   private List<LoadedFamily> select(Optional<String> family) {
     if (family.isEmpty()) {
-      return plugins.registry().families();
+      return pluginHost().registry().families();
     }
-    return List.of(plugins.registry().family(family.get())
+    return List.of(pluginHost().registry().family(family.get())
         .orElseThrow(() -> ControlException.notFound("no loaded family " + family.get())));
   }
 }

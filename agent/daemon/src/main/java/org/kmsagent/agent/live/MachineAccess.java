@@ -1,6 +1,6 @@
 package org.kmsagent.agent.live;
 
-import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.api.LicensingException;
@@ -14,15 +14,15 @@ import org.kmsagent.api.LicensingException;
 final class MachineAccess {
   static final long WAIT_SECONDS = 120;
 
-  private MachineThread machine;
+  private final MachineThread machine;
   private volatile boolean closed;
 
-  /** Deploys the machine thread. Call once, from a non-Vert.x thread. */
-  void deploy(Vertx vertx) throws Exception {
-    machine = MachineThread.deploy(vertx, "kmsagent-machine", WAIT_SECONDS);
+  @Inject
+  MachineAccess(MachineThread machine) {
+    this.machine = machine;
   }
 
-  /** The machine thread, or null before {@link #deploy}. */
+  /** The machine thread. */
   MachineThread thread() {
     return machine;
   }

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.live;
 
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -10,21 +11,22 @@ import org.kmsagent.agent.daemon.StoredMachine;
 import org.kmsagent.agent.licensing.DeadlineStack;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
-import org.kmsagent.agent.licensing.slc.SlcClient;
-import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
-import org.kmsagent.agent.licensing.slc.WindowsMachine;
-import org.kmsagent.agent.licensing.wmi.WmiLicensingWriter;
+import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
+import org.kmsagent.agent.licensing.simulated.ThisComputer;
 import org.kmsagent.agent.scheduler.Scheduler;
 import org.kmsagent.api.LicensingStack;
 
 /**
  * The licensing stack the daemon drives: the one {@code licensing} selects (SLC on Windows; otherwise a
  * {@link SimulatedSite} standing for this computer), with the configured simulated faults, and every call under a
- * deadline. Chosen once at start, on the machine thread.
+ * deadline. Chosen once at start, on the machine thread, from the stacks the licensing modules contribute
+ * ({@link LicensingStacks}); the decoration (faults, deadlines) is done here, in one place, since the faults belong to
+ * licensing-simulated, which the core cannot see.
  */
-final class MachineLicensing {
+final class MachineLicensing implements ThisComputer {
   private final AgentConfig config;
   private final Scheduler scheduler;
+  private final LicensingStacks stacks;
   private final StartBanner banner;
 
   private LicensingStacks.Choice choice;
@@ -33,17 +35,17 @@ final class MachineLicensing {
   private SimulatedSite site;
   private Optional<StoredMachine> storedMachine = Optional.empty();
 
-  MachineLicensing(AgentConfig config, Scheduler scheduler, StartBanner banner) {
+  @Inject
+  MachineLicensing(AgentConfig config, Scheduler scheduler, LicensingStacks stacks, StartBanner banner) {
     this.config = config;
     this.scheduler = scheduler;
+    this.stacks = stacks;
     this.banner = banner;
   }
 
   /** Chooses and decorates the stack; a simulated machine is the stored one when there is one. */
   void choose(Optional<StoredMachine> stored) {
     this.storedMachine = stored;
-    LicensingStacks stacks = new LicensingStacks(MachineLicensing::slcStack, this::simulatedStack,
-        System.getProperty("os.name", "unknown"));
     choice = stacks.select(config.licensing().id());
     banner.add("kms-agent: " + choice.statusLine());
     LicensingStack raw = choice.stack();
@@ -92,11 +94,6 @@ final class MachineLicensing {
     }
   }
 
-  private static LicensingStack slcStack() {
-    return new SlcLicensingStack(SlcClient::forService, new WmiLicensingWriter(), WindowsMachine.name(),
-        WindowsMachine.version());
-  }
-
   private FaultyStack faultyStack(LicensingStack machineStack, SimulatedFaultsConfig f) {
     Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
     f.kinds().forEach(k -> kinds.add(FaultyStack.Kind.parse(k).orElseThrow()));
@@ -107,7 +104,9 @@ final class MachineLicensing {
         Duration.ofSeconds(f.hangSeconds()));
   }
 
-  private LicensingStack simulatedStack() {
+  /** {@code licensing: simulated} chosen: the site standing for this computer, its machine the stored one if any. */
+  @Override
+  public SimulatedMachine machine() {
     site = SimulatedSite.create(scheduler, config.simulated(), storedMachine);
     return site.machine();
   }

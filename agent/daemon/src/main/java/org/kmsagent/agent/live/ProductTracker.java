@@ -1,5 +1,7 @@
 package org.kmsagent.agent.live;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +56,7 @@ final class ProductTracker {
   private final HostRoleRunner hosts;
   private final MachineAccess machine;
   private final StartBanner banner;
+  private final Provider<PluginHost> pluginHost;
 
   private final Map<String, Integer> familyRetries = new HashMap<>();
   private final Map<String, Tracked> tracked = new LinkedHashMap<>();
@@ -80,8 +83,11 @@ final class ProductTracker {
     }
   }
 
+  @Inject
   ProductTracker(AgentConfig config, EventPublisher events, Scheduler scheduler, StatePersistence persistence,
-      MachineLicensing licensing, HostRoleRunner hosts, MachineAccess machine, StartBanner banner) {
+      MachineLicensing licensing, HostRoleRunner hosts, MachineAccess machine, StartBanner banner,
+      Provider<PluginHost> pluginHost) {
+    this.pluginHost = pluginHost;
     this.config = config;
     this.events = events;
     this.scheduler = scheduler;
@@ -107,9 +113,9 @@ final class ProductTracker {
     }
   }
 
-  /** Follows {@code plugins}' registry from now on, and tracks the families it has after a scan. */
-  void follow(PluginHost plugins) {
-    this.plugins = plugins;
+  /** Follows the plugin host's registry from now on, and tracks the families it has after a scan. */
+  void follow() {
+    this.plugins = pluginHost.get();
     plugins.registry().onChange(this::reconcile);
     plugins.rescan();
     if (plugins.registry().families().isEmpty()) {

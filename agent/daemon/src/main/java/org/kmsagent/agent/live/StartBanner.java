@@ -1,5 +1,6 @@
 package org.kmsagent.agent.live;
 
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +10,9 @@ import java.util.List;
  */
 final class StartBanner {
   private final List<String> lines = new ArrayList<>();
+
+  @Inject
+  StartBanner() {}
 
   synchronized void add(String line) {
     lines.add(line);

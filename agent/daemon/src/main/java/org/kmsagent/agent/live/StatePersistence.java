@@ -1,5 +1,6 @@
 package org.kmsagent.agent.live;
 
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -22,6 +23,7 @@ final class StatePersistence {
   private AgentState state;
   private AgentState saved;
 
+  @Inject
   StatePersistence(StateStore store, StartBanner banner) {
     this.store = store;
     this.banner = banner;

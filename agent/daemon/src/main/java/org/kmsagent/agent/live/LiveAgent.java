@@ -167,11 +167,6 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     return RenewalEvents.renewalJson(e);
   }
 
-  /** A failed attempt or call, or a lapse: logged at WARN. */
-  static boolean isFailure(RenewalEvent.Kind k) {
-    return RenewalEvents.isFailure(k);
-  }
-
   /** The jar a load request names, which must be a file directly in the plugins directory. */
   static Path inPluginsDirectory(Path directory, Path jar) {
     return LiveControl.inPluginsDirectory(directory, jar);

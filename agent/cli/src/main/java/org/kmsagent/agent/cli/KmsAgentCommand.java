@@ -50,7 +50,8 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
   @Override
   public PluginHost loadPlugins() {
-    PluginHost host = Guice.createInjector(new PluginHostModule(pluginsDirectory())).getInstance(PluginHost.class);
+    PluginHost host = Guice.createInjector(new PluginHostModule(pluginsDirectory(),
+        OfflinePluginTrust.fromEnvironment(System.getenv()))).getInstance(PluginHost.class);
     host.rescan();
     return host;
   }

@@ -1,0 +1,64 @@
+package org.kmsagent.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.plugin.CatalogReader;
+import org.kmsagent.agent.plugin.FamilyRegistry;
+import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginHost;
+import org.kmsagent.agent.plugin.PluginJars;
+import org.kmsagent.agent.plugin.PluginSignatures;
+import org.kmsagent.agent.plugin.SigningKeys;
+
+/**
+ * The commands that load plugins without the agent ({@code products}, {@code gvlk}, {@code status}, {@code doctor})
+ * check signatures with the trust store of the agent's own configuration, so an administrator's console never runs
+ * a jar the service refuses.
+ */
+class OfflinePluginTrustIT {
+  @TempDir Path dir;
+
+  @Test
+  void theAgentsConfigurationMakesOfflineCommandsRefuseAnUnsignedJarAndLoadTheSignedOne() throws Exception {
+    SigningKeys admins = SigningKeys.generate(dir, "Fleet Admins");
+    Path store = admins.trustStore(dir, "plugin-trust.p12");
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Path signed = Files.copy(PluginJars.built("office2013"), plugins.resolve("office2013.jar"));
+    admins.sign(signed);
+    Files.copy(PluginJars.built("windows-client"), plugins.resolve("windows-client.jar"));
+    Path config = Files.writeString(dir.resolve("agent.yaml"), "plugins:\n  trustStore: " + store
+        + "\n  trustStorePassword: ${PLUGIN_STORE_PASSWORD}\n");
+
+    PluginSignatures check = OfflinePluginTrust.fromEnvironment(
+        Map.of("KMSAGENT_CONFIG", config.toString(), "PLUGIN_STORE_PASSWORD", SigningKeys.PASSWORD));
+    try (PluginHost host = new PluginHost(plugins, new FamilyRegistry(), new CatalogReader(), check)) {
+      host.rescan();
+      assertThat(host.registry().families()).extracting(LoadedFamily::id).containsExactly("office2013");
+      assertThat(host.problems()).singleElement().satisfies(p -> {
+        assertThat(p.jar().getFileName().toString()).isEqualTo("windows-client.jar");
+        assertThat(p.message()).contains("not signed");
+      });
+    }
+  }
+
+  @Test
+  void withoutTheAgentsConfigurationJarsAreNotCheckedAsTheAgentDoesThen() {
+    assertThat(OfflinePluginTrust.fromEnvironment(Map.of()).describe()).contains("not checked");
+  }
+
+  @Test
+  void aConfigurationThatCannotBeReadIsAUsageErrorNamingTheVariable() throws Exception {
+    Path config = Files.writeString(dir.resolve("agent.yaml"), "plugins:\n  trustStore: " + dir.resolve("none.p12")
+        + "\n");
+    assertThatThrownBy(() -> OfflinePluginTrust.fromEnvironment(Map.of("KMSAGENT_CONFIG", config.toString())))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("KMSAGENT_CONFIG=" + config)
+        .hasMessageContaining("plugins.trustStore");
+  }
+}

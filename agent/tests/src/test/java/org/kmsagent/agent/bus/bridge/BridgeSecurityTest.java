@@ -171,7 +171,10 @@ class BridgeSecurityTest {
         attempts.add(pool.submit(() -> {
           RawBridgeClient c = raw();
           held.add(c);
-          c.sendFrame(new JsonObject().put("type", "ping"));
+          // An authenticated request, not a ping: a served connection then stays served (no authentication
+          // deadline closes it and frees its slot for a later one), however slowly the flood goes under load.
+          c.sendFrame(new JsonObject().put("type", "send").put("address", BusAddresses.STATUS)
+              .put("replyAddress", "flood").put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN)));
           JsonObject first = c.readFrameOrEnd().orElse(new JsonObject().put("message", "closed"));
           // Refused with the reason, or closed before an answer (under load an unauthenticated connection may be
           // dropped by the handshake deadline first): either way not served.

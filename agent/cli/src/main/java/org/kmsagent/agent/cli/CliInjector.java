@@ -27,6 +27,13 @@ final class CliInjector {
   static List<Module> modules() {
     List<Module> modules = new ArrayList<>();
     modules.add(new CliModule());
+    modules.addAll(classPathModules());
+    return modules;
+  }
+
+  /** The modules the class path declares in {@code META-INF/services/com.google.inject.Module}; nothing is scanned. */
+  static List<Module> classPathModules() {
+    List<Module> modules = new ArrayList<>();
     ServiceLoader.load(Module.class).forEach(modules::add);
     return modules;
   }

@@ -1,27 +1,19 @@
 package org.kmsagent.agent.cli;
 
+import com.google.inject.Guice;
+import com.google.inject.Module;
 import com.sun.jna.Platform;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
-import org.kmsagent.agent.plugin.PluginHost;
-import org.kmsagent.agent.licensing.DeadlineStack;
 import org.kmsagent.agent.licensing.LicensingStacks;
-import org.kmsagent.agent.licensing.slc.WindowsMachine;
-import org.kmsagent.agent.licensing.slc.SlcClient;
-import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
-import org.kmsagent.agent.licensing.wmi.WmiLicensingWriter;
 import org.kmsagent.agent.plugin.LoadedFamily;
-import org.kmsagent.api.LicensingException;
-import org.kmsagent.api.LicensingStack;
-import org.kmsagent.agent.config.AgentConfig;
-import org.kmsagent.agent.live.SimulatedSite;
-import org.kmsagent.agent.scheduler.VirtualClockScheduler;
+import org.kmsagent.agent.plugin.PluginHost;
 
 /**
- * The real wiring of {@link CliServices}.
- *
+ * The real wiring of {@link CliServices}: the families from the root command's plugins directory, the licensing
+ * stacks from the licensing modules on the class path (one injector per command, since the simulated machine holds
+ * that command's families).
  */
 final class DefaultCliServices implements CliServices {
   private final Supplier<KmsAgentCommand> root;
@@ -40,39 +32,16 @@ final class DefaultCliServices implements CliServices {
     return plugins.registry().families();
   }
 
+  /** The licensing modules' stacks, built by Guice with this command's {@link OfflineMachineModule}. */
   @Override
   public LicensingStacks stacks() {
-    // A licensing call that never returns must not hang status or doctor: it is abandoned at its deadline and the
-    // report shows it (0x800705B4, "did not return within 30 s").
-    return new LicensingStacks(() -> new DeadlineStack(slcStack()), this::simulatedStack,
-        System.getProperty("os.name", "unknown"));
+    List<Module> modules = new ArrayList<>(CliInjector.classPathModules());
+    modules.add(new OfflineMachineModule(this::families));
+    return Guice.createInjector(modules).getInstance(LicensingStacks.class);
   }
 
   @Override
   public boolean windows() {
     return Platform.isWindows();
-  }
-
-  static LicensingStack slcStack() {
-    return new SlcLicensingStack(SlcClient::forService, new WmiLicensingWriter(), WindowsMachine.name(),
-        WindowsMachine.version());
-  }
-
-  /**
-   * The simulated machine the daemon would drive from the default configuration ({@code simulated.editions}), with
-   * the loaded families' editions installed as fresh from volume media: its clock stands still at now, and nothing
-   * on this computer is read or changed. The status output says the stack is the simulated one.
-   */
-  LicensingStack simulatedStack() {
-    SimulatedSite site = SimulatedSite.create(new VirtualClockScheduler(Instant.now()),
-        AgentConfig.defaults().simulated(), Optional.empty());
-    for (LoadedFamily f : families()) {
-      try {
-        site.install(f);
-      } catch (LicensingException | RuntimeException e) {
-        // The status report names a family whose products cannot be read; installing is best effort here.
-      }
-    }
-    return site.machine();
   }
 }

@@ -1,5 +1,8 @@
 package org.kmsagent.agent.daemon;
 
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -12,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.kmsagent.agent.bus.AgentControl;
 import org.kmsagent.agent.bus.BusApi;
-import org.kmsagent.agent.bus.BusEvents;
 import org.kmsagent.agent.bus.EventPublisher;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
@@ -93,9 +95,10 @@ public final class AgentDaemon implements AutoCloseable {
       audit = AgentAudit.start(vertx, dataDir, clock);
       EventLogRelay.attach(vertx.eventBus(), windowsEvents);
       List<String> startProblems = new ArrayList<>();
-      EventPublisher events = new BusEvents(vertx.eventBus(), clock);
-      DaemonContext context = new DaemonContext(vertx, config, dataDir, events,
-          new StateStore(dataDir.resolve("state.json"), clock), clock);
+      Injector parts = Guice.createInjector(
+          new AgentDaemonModule(config, clock, dataDir, vertx, Optional.ofNullable(figures)));
+      DaemonContext context = parts.getInstance(DaemonContext.class);
+      EventPublisher events = context.events();
       // The agent dials out to its hubs (docs/fleet.md); nothing here listens for them. Its outbox takes events
       // from before the binding starts, so the renewal loops' first attempts reach the hubs as well.
       fleet = config.fleet().hubs().isEmpty() ? null
@@ -104,11 +107,8 @@ public final class AgentDaemon implements AutoCloseable {
         audit.forwardTo(fleet);
       }
       // The counters too listen before the renewal loops' first attempts.
-      var bridgeNow = new java.util.concurrent.atomic.AtomicReference<AgentBridge>();
-      AgentMetrics metrics = null;
-      if (figures != null) {
-        metrics = new AgentMetrics(vertx, figures, clock, () -> bridgeNow.get() == null ? 0
-            : bridgeNow.get().connectionCount());
+      AgentMetrics metrics = parts.getInstance(new Key<Optional<AgentMetrics>>() {}).orElse(null);
+      if (metrics != null) {
         metrics.start().await(30, TimeUnit.SECONDS);
       }
       AgentControl control = binding.bind(context);
@@ -123,7 +123,7 @@ public final class AgentDaemon implements AutoCloseable {
           adminTokenFile = AdminToken.file(dataDir);
         }
         bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems, audit.trail());
-        bridgeNow.set(bridge);
+        parts.getInstance(BridgeConnections.class).listening(bridge);
       }
       AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
       daemon.startProblems.addAll(startProblems);

@@ -1,16 +1,18 @@
 package org.kmsagent.agent.hub;
 
-import org.kmsagent.agent.fleet.FleetAddresses;
-
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.ProvisionException;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
@@ -37,7 +39,7 @@ public final class HubServer implements AutoCloseable {
   private DashboardServer dashboard;
   private String dashboardAt;
   private boolean closed;
-  private org.kmsagent.agent.bus.audit.AuditLog audit;
+  private AuditLog audit;
 
   private HubServer(Vertx vertx, AgentBridge bridge, FleetHub hub, String bridgeAt) {
     this.vertx = vertx;
@@ -48,6 +50,12 @@ public final class HubServer implements AutoCloseable {
 
   /**
    * Joins (or forms) the cluster, deploys the fleet service and opens the bridge. Call from a non-Vert.x thread.
+   *
+   * <p>The parts are built by Guice in three steps, each a child of the one before, because each waits on what the
+   * one before started: {@link HubServerModule} (no Vert.x yet), {@link ClusteredHubModule} once the cluster is
+   * joined, {@link NamedHubModule} once the bridge listens (the default name is its port). This method only orders
+   * them: credentials deployed before the bridge listens (the bridge asks them for every agent's token), the bridge
+   * before the fleet service, metrics and dashboard last.
    *
    * @param name the hub's name in the fleet view, or null for {@code bridge host:port}
    * @throws IllegalArgumentException the configuration names no bridge tokens (a hub has no local admin)
@@ -61,46 +69,39 @@ public final class HubServer implements AutoCloseable {
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
     Files.createDirectories(dataDir);
     TlsMaterial tls = TlsMaterial.load(b.tls(), dataDir);
-    Figures figures = config.metrics().enabled() ? new Figures("kmsagent.fleet") : null;
     // This hub's own admin actions: enrolments, revocations, routed changes, dashboard sign-ins (docs/audit.md).
-    org.kmsagent.agent.bus.audit.AuditLog audit = org.kmsagent.agent.bus.audit.AuditLog.in(dataDir, clock);
+    AuditLog audit = AuditLog.in(dataDir, clock);
     Vertx vertx;
+    Injector parts;
+    Optional<Figures> figures;
     try {
-      vertx = FleetCluster.start(config.fleet().cluster(), figures).await(120, TimeUnit.SECONDS);
+      parts = Guice.createInjector(new HubServerModule(config, clock, dataDir, tls, audit));
+      figures = part(parts, new Key<Optional<Figures>>() {});
+      vertx = FleetCluster.start(config.fleet().cluster(), figures.orElse(null)).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       audit.close();
       throw e;
     }
     try {
-      // Agents register on their command addresses; the allow-list must let them (the routes still check who).
-      List<String> outbound = new ArrayList<>(b.outbound());
-      outbound.add(FleetAddresses.ALL_AGENTS);
-      outbound.add(FleetAddresses.AGENT_PREFIX + "*");
-      BridgeConfig hubBridge = new BridgeConfig(b.enabled(), b.host(), b.port(), b.tls(), b.tokens(), b.anonymous(),
-          b.inbound(), outbound, b.maxFrameBytes(), b.maxConnections(), b.requestTimeoutSeconds(),
-          b.maxConnectionsPerToken(), b.maxConnectionsPerAddress(), b.idleTimeoutSeconds());
-      AgentCredentials credentials = new AgentCredentials(dataDir.resolve("fleet-credentials.json"), clock);
-      vertx.deployVerticle(credentials).await(30, TimeUnit.SECONDS);
-      boolean shared = config.fleet().allowSharedAgentTokens();
-      if (shared) {
+      Injector clustered = parts.createChildInjector(new ClusteredHubModule(vertx));
+      vertx.deployVerticle(part(clustered, Key.get(AgentCredentials.class))).await(30, TimeUnit.SECONDS);
+      if (config.fleet().allowSharedAgentTokens()) {
         LOG.warn("fleet.allowSharedAgentTokens is true: holders of the tokens {} can speak as any agent; enrol each "
             + "agent (ctl fleet enroll) and turn it off", config.fleet().agentTokens());
       }
-      AgentBridge bridge = new AgentBridge(vertx, hubBridge, tls, b.tokens(),
-          new HubRoutes(shared ? new HashSet<>(config.fleet().agentTokens()) : Set.of(), credentials));
-      bridge.audited(audit);
-      credentials.onChange(bridge::revalidate);
+      AgentBridge bridge = part(clustered, Key.get(AgentBridge.class));
       bridge.listen().await(30, TimeUnit.SECONDS);
       String at = b.host() + ":" + bridge.port();
-      FleetHub hub = new FleetHub(name != null ? name : at, clock, audit);
+      Injector named = clustered.createChildInjector(new NamedHubModule(name != null ? name : at));
+      FleetHub hub = part(named, Key.get(FleetHub.class));
       vertx.deployVerticle(hub).await(30, TimeUnit.SECONDS);
       HubServer server = new HubServer(vertx, bridge, hub, at);
       server.audit = audit;
-      if (figures != null) {
-        FleetMetrics metrics = new FleetMetrics(vertx, figures, hub.name(), bridge::connectionCount);
-        metrics.start().await(30, TimeUnit.SECONDS);
-        server.metrics = MetricsEndpoint.start(vertx, config.metrics(), figures, metrics::refresh)
-            .await(30, TimeUnit.SECONDS);
+      Optional<FleetMetrics> fleetMetrics = part(named, new Key<Optional<FleetMetrics>>() {});
+      if (fleetMetrics.isPresent()) {
+        fleetMetrics.get().start().await(30, TimeUnit.SECONDS);
+        server.metrics = MetricsEndpoint.start(vertx, config.metrics(), figures.orElseThrow(),
+            fleetMetrics.get()::refresh).await(30, TimeUnit.SECONDS);
         server.metricsAt = config.metrics().host() + ":" + server.metrics.port();
       }
       if (config.dashboard().enabled()) {
@@ -112,6 +113,18 @@ public final class HubServer implements AutoCloseable {
     } catch (Exception e) {
       vertx.close().await(30, TimeUnit.SECONDS);
       audit.close();
+      throw e;
+    }
+  }
+
+  /** One part from the injector; a part's own failure is thrown as itself, as it was before Guice built the parts. */
+  private static <T> T part(Injector injector, Key<T> key) {
+    try {
+      return injector.getInstance(key);
+    } catch (ProvisionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
       throw e;
     }
   }

@@ -1,0 +1,70 @@
+package org.kmsagent.agent.cli;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.multibindings.OptionalBinder;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.licensing.DeadlineStack;
+import org.kmsagent.agent.licensing.LicensingStackFactory;
+import org.kmsagent.agent.licensing.LicensingStacks;
+import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
+import org.kmsagent.agent.licensing.simulated.ThisComputer;
+import org.kmsagent.agent.live.SimulatedSite;
+import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.api.LicensingException;
+import org.kmsagent.agent.scheduler.VirtualClockScheduler;
+
+/**
+ * The bindings of the commands that read the machine once and exit ({@code status}, {@code doctor}), installed with
+ * the licensing modules on the class path: the simulated machine that stands for this computer when no daemon runs,
+ * and the stack chooser, every stack it builds given a deadline. Only bindings.
+ */
+final class OfflineMachineModule extends AbstractModule {
+  private final Supplier<List<LoadedFamily>> families;
+
+  /** {@code families} is asked for only when the simulated stack is chosen (it loads the plugins). */
+  OfflineMachineModule(Supplier<List<LoadedFamily>> families) {
+    this.families = families;
+  }
+
+  @Override
+  protected void configure() {
+    OptionalBinder.newOptionalBinder(binder(), ThisComputer.class).setBinding().toInstance(this::freshMachine);
+  }
+
+  /**
+   * The licensing modules' stacks, each call given a deadline: a licensing call that never returns must not hang
+   * status or doctor; it is abandoned at its deadline and the report shows it (0x800705B4, "did not return within
+   * 30 s").
+   */
+  @Provides
+  LicensingStacks stacks(Map<String, LicensingStackFactory> factories) {
+    Map<String, LicensingStackFactory> deadlined = new LinkedHashMap<>();
+    factories.forEach((mode, factory) -> deadlined.put(mode, () -> new DeadlineStack(factory.create())));
+    return new LicensingStacks(deadlined);
+  }
+
+  /**
+   * The simulated machine the daemon would drive from the default configuration ({@code simulated.editions}), with
+   * the loaded families' editions installed as fresh from volume media: its clock stands still at now, and nothing
+   * on this computer is read or changed. The status output says the stack is the simulated one.
+   */
+  private SimulatedMachine freshMachine() {
+    SimulatedSite site = SimulatedSite.create(new VirtualClockScheduler(Instant.now()),
+        AgentConfig.defaults().simulated(), Optional.empty());
+    for (LoadedFamily f : families.get()) {
+      try {
+        site.install(f);
+      } catch (LicensingException | RuntimeException e) {
+        // The status report names a family whose products cannot be read; installing is best effort here.
+      }
+    }
+    return site.machine();
+  }
+}

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import org.kmsagent.agent.core.GlobalOptions;
 import org.kmsagent.agent.core.Installation;
 import org.kmsagent.agent.plugin.PluginHost;
-import org.kmsagent.agent.simulate.SimulationWiring;
+import org.kmsagent.agent.simulate.command.SimulationWiring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

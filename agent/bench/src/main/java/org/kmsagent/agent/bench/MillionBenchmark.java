@@ -23,8 +23,8 @@ import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 import org.kmsagent.agent.plugin.LoadedFamily;
-import org.kmsagent.agent.simulate.SimulateCommand;
-import org.kmsagent.agent.simulate.SimulationWiring;
+import org.kmsagent.agent.simulate.command.SimulateCommand;
+import org.kmsagent.agent.simulate.command.SimulationWiring;
 import picocli.CommandLine;
 
 /**

@@ -17,7 +17,7 @@ import org.kmsagent.agent.simulate.LabSummary;
 import org.kmsagent.agent.simulate.Scenario;
 import org.kmsagent.agent.simulate.ScenarioReader;
 import org.kmsagent.agent.simulate.SimulationLab;
-import org.kmsagent.agent.simulate.SimulationWiring;
+import org.kmsagent.agent.simulate.command.SimulationWiring;
 
 /**
  * Simulated events per second for a fleet over 365 days (100,000 machines; 2,000 when quick), beside a bare

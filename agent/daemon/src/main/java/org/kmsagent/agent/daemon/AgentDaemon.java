@@ -20,6 +20,7 @@ import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.metrics.AgentMetrics;
 import org.kmsagent.agent.metrics.Figures;
 import org.kmsagent.agent.metrics.MetricsEndpoint;
@@ -212,7 +213,7 @@ public final class AgentDaemon implements AutoCloseable {
       org.kmsagent.agent.bus.audit.AuditTrail audit) throws Exception {
     TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
     // The bridge records admin actions and refusals (docs/audit.md); admin tokens may also read the audit.
-    return new AgentBridge(vertx, config.bridge(), tls, tokens, new org.kmsagent.agent.bus.audit.AuditRoutes())
+    return new AgentBridge(vertx, config.bridge(), tls, tokens, new org.kmsagent.agent.bus.bridge.AuditRoutes())
         .audited(audit).listen().await(30, TimeUnit.SECONDS);
   }
 

@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.kmsagent.agent.daemon.DamagedFiles;
+import org.kmsagent.agent.core.DamagedFiles;
 
 /**
  * The agent's fleet events, kept durably so that none is lost while no hub is reachable, the agent restarts, or the

@@ -12,7 +12,7 @@ import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.daemon.AgentState;
-import org.kmsagent.agent.daemon.DamagedFiles;
+import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.LedgerException;

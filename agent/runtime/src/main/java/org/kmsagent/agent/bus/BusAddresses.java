@@ -43,7 +43,7 @@ public final class BusAddresses {
 
   /**
    * The audit log ({@code {since?, limit?}} → {@code {records, skipped}}): admin tokens only, and itself audited.
-   * Neither a query nor a change: the bridge grants it through {@code bus.audit.AuditRoutes}.
+   * Neither a query nor a change: the bridge grants it through {@code bus.bridge.AuditRoutes}.
    */
   public static final String AUDIT = "kmsagent.audit";
 

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * Writes each lab event as one JSON object on one line, keys always present and in a fixed order (docs/simulate.md,
  * "JSON event schema"); absent values are {@code null}.
  */
-final class JsonEventWriter implements Consumer<LabEvent>, java.io.Flushable {
+public final class JsonEventWriter implements Consumer<LabEvent>, java.io.Flushable {
   private static final String NEWLINE = System.lineSeparator();
 
   private final Instant start;
@@ -21,7 +21,7 @@ final class JsonEventWriter implements Consumer<LabEvent>, java.io.Flushable {
   // of lines: no string, writer or generator per line). Call flush() before flushing the output.
   private final JsonGenerator g;
 
-  JsonEventWriter(PrintWriter out, Instant start) {
+  public JsonEventWriter(PrintWriter out, Instant start) {
     this.start = start;
     try {
       JsonFactory factory = new JsonFactory();

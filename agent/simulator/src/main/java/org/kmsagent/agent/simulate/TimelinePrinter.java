@@ -20,7 +20,7 @@ import org.kmsagent.api.HostKey;
  * {@value #MACHINE_LINES_LIMIT} machines get one line for the first of each kind of event per family (first
  * activation, first refusal of each cause, first expiry), the rest only in the digests.
  */
-final class TimelinePrinter implements Consumer<LabEvent> {
+public final class TimelinePrinter implements Consumer<LabEvent> {
   static final int MACHINE_LINES_LIMIT = 200;
   private static final Duration DIGEST = Duration.ofDays(30);
 
@@ -35,7 +35,7 @@ final class TimelinePrinter implements Consumer<LabEvent> {
   private Instant nextDigest;
   private Instant digestFrom;
 
-  TimelinePrinter(PrintWriter out, Scenario s) {
+  public TimelinePrinter(PrintWriter out, Scenario s) {
     this.out = out;
     this.start = s.start();
     this.perMachine = s.groups().stream().mapToLong(Scenario.MachineGroup::count).sum() <= MACHINE_LINES_LIMIT;
@@ -226,7 +226,7 @@ final class TimelinePrinter implements Consumer<LabEvent> {
   }
 
   /** Flushes the last digest and prints the summary. */
-  void finish(LabSummary summary, Instant end) {
+  public void finish(LabSummary summary, Instant end) {
     digest(end);
     out.println();
     out.printf(Locale.ROOT, "Summary after %s (%,d machines, %,d scheduler events)%n",

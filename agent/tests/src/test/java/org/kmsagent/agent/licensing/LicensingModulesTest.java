@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.licensing.simulated.ThisComputer;
-import org.kmsagent.agent.licensing.slc.SlcStackFactory;
+import org.kmsagent.agent.licensing.windows.SlcStackFactory;
 import org.kmsagent.agent.live.SimulatedSite;
 import org.kmsagent.agent.scheduler.VirtualClockScheduler;
 

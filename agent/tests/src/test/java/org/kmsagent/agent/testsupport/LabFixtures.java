@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kmsagent.agent.simulate.HostFactory;
 import org.kmsagent.agent.simulate.LabHosts;
-import org.kmsagent.agent.simulate.SimulateCommand;
-import org.kmsagent.agent.simulate.SimulationWiring;
+import org.kmsagent.agent.simulate.command.SimulateCommand;
+import org.kmsagent.agent.simulate.command.SimulationWiring;
 import picocli.CommandLine;
 
 /** Runs the simulate command in-process with the test families and the rule-following test host. */

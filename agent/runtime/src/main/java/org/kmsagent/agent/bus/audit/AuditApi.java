@@ -10,8 +10,8 @@ import org.kmsagent.agent.bus.BusCodes;
 
 /**
  * Serves {@link BusAddresses#AUDIT} on an agent: {@code {since?, limit?}} → {@code {records: [...], skipped}}, oldest
- * first. Over the bridge only an {@code admin} token reaches it ({@link AuditRoutes}), and the bridge records that
- * read like any admin action.
+ * first. Over the bridge only an {@code admin} token reaches it ({@code bus.bridge.AuditRoutes}), and the bridge
+ * records that read like any admin action.
  */
 public final class AuditApi {
   private final Vertx vertx;

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.simulate;
+package org.kmsagent.agent.simulate.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.simulate;
+package org.kmsagent.agent.simulate.command;
 
 import com.google.inject.AbstractModule;
 import org.kmsagent.agent.core.Subcommands;

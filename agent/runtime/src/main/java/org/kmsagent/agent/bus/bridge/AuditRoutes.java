@@ -1,8 +1,7 @@
-package org.kmsagent.agent.bus.audit;
+package org.kmsagent.agent.bus.bridge;
 
 import java.util.Optional;
 import org.kmsagent.agent.bus.BusAddresses;
-import org.kmsagent.agent.bus.bridge.BridgeRoutes;
 import org.kmsagent.agent.config.Role;
 
 /**

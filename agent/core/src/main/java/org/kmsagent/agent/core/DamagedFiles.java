@@ -1,4 +1,4 @@
-package org.kmsagent.agent.daemon;
+package org.kmsagent.agent.core;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,9 +9,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Moves a damaged file of the data directory aside as {@code <name>.damaged-<UTC time>} (as {@link StateStore} does
- * for state.json), with {@code -2}, {@code -3}… when that name is taken: never deleted, never overwritten, so that
- * what it held can still be looked at. See docs/operations.md, "Damaged files in the data directory".
+ * Moves a damaged file of the data directory aside as {@code <name>.damaged-<UTC time>} (as {@code daemon.StateStore}
+ * does for state.json), with {@code -2}, {@code -3}… when that name is taken: never deleted, never overwritten, so
+ * that what it held can still be looked at. See docs/operations.md, "Damaged files in the data directory". Here in
+ * core, below the daemon and its dial-out link, because both move files aside.
  */
 public final class DamagedFiles {
   private DamagedFiles() {

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.simulate;
+package org.kmsagent.agent.simulate.command;
 
 
 
@@ -7,6 +7,8 @@ import java.util.Objects;
 import org.kmsagent.agent.core.GlobalOptions;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
+import org.kmsagent.agent.simulate.HostFactory;
+import org.kmsagent.agent.simulate.LabHosts;
 import picocli.CommandLine;
 
 /**

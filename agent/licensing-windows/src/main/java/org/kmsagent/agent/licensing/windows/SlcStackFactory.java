@@ -1,6 +1,9 @@
-package org.kmsagent.agent.licensing.slc;
+package org.kmsagent.agent.licensing.windows;
 
 import org.kmsagent.agent.licensing.LicensingStackFactory;
+import org.kmsagent.agent.licensing.slc.SlcClient;
+import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
+import org.kmsagent.agent.licensing.slc.WindowsMachine;
 import org.kmsagent.agent.licensing.wmi.WmiLicensingWriter;
 import org.kmsagent.api.LicensingStack;
 

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.licensing.slc;
+package org.kmsagent.agent.licensing.windows;
 
 import com.google.inject.AbstractModule;
 import org.kmsagent.agent.licensing.LicensingStacks;

@@ -1,9 +1,12 @@
-package org.kmsagent.agent.simulate;
+package org.kmsagent.agent.simulate.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.simulate.LabSummary;
+import org.kmsagent.agent.simulate.Scenario;
+import org.kmsagent.agent.simulate.SimulationLab;
 import org.kmsagent.agent.testsupport.LabFixtures;
 import org.kmsagent.agent.testsupport.TestFamilies;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.simulate;
+package org.kmsagent.agent.simulate.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -13,160 +13,198 @@ import org.junit.jupiter.api.Test;
  * reports a chosen version and otherwise echoes its arguments (src/test/c/java-standin.c).
  */
 class LauncherWineIT {
-  static final String HOME = "C:\\Program Files\\kms-agent";
-  static final String PLAIN_HOME = "C:\\kms\\agent";
-  static final String JDK17 = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.2.8-hotspot";
-  static final String JDK21 = "C:\\Java\\jdk-21";
-  static final String JDK25 = "C:\\Java\\jdk-25.0.1";
-  static final String JDK11 = "C:\\Program Files (x86)\\Java\\jdk-11";
-  static final String JRE8 = "C:\\Program Files\\Java\\jre1.8.0_402";
-  static final String NO_VERSION = "C:\\Java\\broken";
-  static final String EMPTY = "C:\\Java\\empty";
+    static final String HOME = "C:\\Program Files\\kms-agent";
+    static final String PLAIN_HOME = "C:\\kms\\agent";
+    static final String JDK17 = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.2.8-hotspot";
+    static final String JDK21 = "C:\\Java\\jdk-21";
+    static final String JDK25 = "C:\\Java\\jdk-25.0.1";
+    static final String JDK11 = "C:\\Program Files (x86)\\Java\\jdk-11";
+    static final String JRE8 = "C:\\Program Files\\Java\\jre1.8.0_402";
+    static final String NO_VERSION = "C:\\Java\\broken";
+    static final String EMPTY = "C:\\Java\\empty";
 
-  @BeforeAll
-  static void layout() throws Exception {
-    WineCmd.ensurePrefix();
-    WineCmd.installation(HOME);
-    WineCmd.installation(PLAIN_HOME);
-    WineCmd.javaHome(JDK17, "17.0.2");
-    WineCmd.javaHome(JDK21, "21"); // a GA release reports just "21"
-    WineCmd.javaHome(JDK25, "25.0.1");
-    WineCmd.javaHome(JDK11, "11.0.22");
-    WineCmd.javaHome(JRE8, "1.8.0_402");
-    WineCmd.javaHome(NO_VERSION, null);
-    java.nio.file.Files.createDirectories(WineCmd.onC(EMPTY));
-  }
-
-  /** Runs {@code "<home>\\bin\\kms-agent.cmd" <args>} as typed at a prompt. */
-  private static WineCmd.Result launch(String home, Map<String, String> env, String args) {
-    return WineCmd.cmd(env, "\"" + home + "\\bin\\kms-agent.cmd\" " + args);
-  }
-
-  private static Map<String, String> env(String... kv) {
-    Map<String, String> m = new HashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
+    @BeforeAll
+    static void layout() throws Exception {
+        WineCmd.ensurePrefix();
+        WineCmd.installation(HOME);
+        WineCmd.installation(PLAIN_HOME);
+        WineCmd.javaHome(JDK17, "17.0.2");
+        WineCmd.javaHome(JDK21, "21"); // a GA release reports just "21"
+        WineCmd.javaHome(JDK25, "25.0.1");
+        WineCmd.javaHome(JDK11, "11.0.22");
+        WineCmd.javaHome(JRE8, "1.8.0_402");
+        WineCmd.javaHome(NO_VERSION, null);
+        java.nio.file.Files.createDirectories(WineCmd.onC(EMPTY));
     }
-    return m;
-  }
 
-  /** The stand-in's output as the list of arguments java.exe received. */
-  private static List<String> args(WineCmd.Result r) {
-    return r.out().lines().filter(l -> l.startsWith("arg[")).map(l -> l.substring(l.indexOf('=') + 1)).toList();
-  }
+    /** Runs {@code "<home>\\bin\\kms-agent.cmd" <args>} as typed at a prompt. */
+    private static WineCmd.Result launch(String home, Map<String, String> env, String args) {
+        return WineCmd.cmd(env, "\"" + home + "\\bin\\kms-agent.cmd\" " + args);
+    }
 
-  private static String standIn(WineCmd.Result r) {
-    return r.out().lines().filter(l -> l.startsWith("standin=")).findFirst().orElse("(java.exe not started)");
-  }
+    private static Map<String, String> env(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
 
-  @Test
-  void noJavaAnywhereIsRefusedWithWhatToInstall() {
-    WineCmd.Result r = launch(HOME, env(), "status");
-    assertThat(r.exit()).as(r.both()).isEqualTo(1);
-    assertThat(r.err()).as(r.both())
-        .contains("kms-agent: no Java runtime found. Install Java 17 or newer, or set JAVA_HOME.");
-    assertThat(r.out()).isEmpty();
-  }
+    /** The stand-in's output as the list of arguments java.exe received. */
+    private static List<String> args(WineCmd.Result r) {
+        return r.out()
+                .lines()
+                .filter(l -> l.startsWith("arg["))
+                .map(l -> l.substring(l.indexOf('=') + 1))
+                .toList();
+    }
 
-  @Test
-  void java11InJavaHomeUnderProgramFilesX86IsRefusedByPathAndVersion() {
-    WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK11), "status");
-    assertThat(r.exit()).as(r.both()).isEqualTo(1);
-    assertThat(r.err()).as(r.both()).contains(
-        "kms-agent: Java 17 or newer is needed; " + JDK11 + "\\bin\\java.exe is version 11.0.22.");
-    assertThat(r.err()).doesNotContain("Syntax error").doesNotContain("Can't recognize");
-  }
+    private static String standIn(WineCmd.Result r) {
+        return r.out().lines().filter(l -> l.startsWith("standin=")).findFirst().orElse("(java.exe not started)");
+    }
 
-  @Test
-  void java8OnPathIsRefusedAsVersion8() {
-    WineCmd.Result r = launch(HOME, env("WINEPATH", JRE8 + "\\bin"), "status");
-    assertThat(r.exit()).as(r.both()).isEqualTo(1);
-    assertThat(r.err()).as(r.both()).contains("is version 1.8.0_402.");
-  }
+    @Test
+    void noJavaAnywhereIsRefusedWithWhatToInstall() {
+        WineCmd.Result r = launch(HOME, env(), "status");
+        assertThat(r.exit()).as(r.both()).isEqualTo(1);
+        assertThat(r.err())
+                .as(r.both())
+                .contains("kms-agent: no Java runtime found. Install Java 17 or newer, or set JAVA_HOME.");
+        assertThat(r.out()).isEmpty();
+    }
 
-  @Test
-  void aJavaThatReportsNoVersionIsRefused() {
-    WineCmd.Result r = launch(HOME, env("JAVA_HOME", NO_VERSION), "status");
-    assertThat(r.exit()).as(r.both()).isEqualTo(1);
-    assertThat(r.err()).as(r.both()).contains("Java 17 or newer is needed; " + NO_VERSION
-        + "\\bin\\java.exe is version unknown.");
-  }
+    @Test
+    void java11InJavaHomeUnderProgramFilesX86IsRefusedByPathAndVersion() {
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK11), "status");
+        assertThat(r.exit()).as(r.both()).isEqualTo(1);
+        assertThat(r.err())
+                .as(r.both())
+                .contains("kms-agent: Java 17 or newer is needed; " + JDK11 + "\\bin\\java.exe is version 11.0.22.");
+        assertThat(r.err()).doesNotContain("Syntax error").doesNotContain("Can't recognize");
+    }
 
-  @Test
-  void java17InJavaHomeWithSpacesRunsTheAgentWithTheSmallHeapFlags() {
-    WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "run --config \"C:\\My Configs\\agent.yaml\"");
-    assertThat(r.exit()).as(r.both()).isZero();
-    assertThat(r.err()).as(r.both()).isEmpty();
-    assertThat(standIn(r)).isEqualTo("standin=" + JDK17 + "\\bin\\java.exe");
-    assertThat(args(r)).containsExactly(
-        "-XX:+UseSerialGC", "-XX:-UsePerfData",
-        "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xms8m", "-Xmx64m", "-XX:ReservedCodeCacheSize=16m",
-        "--enable-native-access=ALL-UNNAMED", "-Dkmsagent.home=" + HOME,
-        "-cp", HOME + "\\lib\\*", "org.kmsagent.agent.cli.Main",
-        "run", "--config", "C:\\My Configs\\agent.yaml");
-  }
+    @Test
+    void java8OnPathIsRefusedAsVersion8() {
+        WineCmd.Result r = launch(HOME, env("WINEPATH", JRE8 + "\\bin"), "status");
+        assertThat(r.exit()).as(r.both()).isEqualTo(1);
+        assertThat(r.err()).as(r.both()).contains("is version 1.8.0_402.");
+    }
 
-  @Test
-  void java21OnPathWithoutJavaHomeRunsOtherCommandsWithDefaultHeap() {
-    WineCmd.Result r = launch(PLAIN_HOME, env("WINEPATH", JDK21 + "\\bin"), "status --json");
-    assertThat(r.exit()).as(r.both()).isZero();
-    assertThat(standIn(r)).isEqualTo("standin=" + JDK21 + "\\bin\\java.exe");
-    assertThat(args(r)).containsExactly(
-        "-XX:+UseSerialGC", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED",
-        "-Dkmsagent.home=" + PLAIN_HOME, "-cp", PLAIN_HOME + "\\lib\\*", "org.kmsagent.agent.cli.Main",
-        "status", "--json");
-  }
+    @Test
+    void aJavaThatReportsNoVersionIsRefused() {
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", NO_VERSION), "status");
+        assertThat(r.exit()).as(r.both()).isEqualTo(1);
+        assertThat(r.err())
+                .as(r.both())
+                .contains("Java 17 or newer is needed; " + NO_VERSION + "\\bin\\java.exe is version unknown.");
+    }
 
-  @Test
-  void java25IsToldToAllowGuavasUnsafeCallsQuietly() {
-    WineCmd.Result r = launch(PLAIN_HOME, env("JAVA_HOME", JDK25), "status");
-    assertThat(r.exit()).as(r.both()).isZero();
-    assertThat(args(r)).containsSubsequence("-XX:-UsePerfData", "--sun-misc-unsafe-memory-access=allow",
-        "--enable-native-access=ALL-UNNAMED");
-  }
+    @Test
+    void java17InJavaHomeWithSpacesRunsTheAgentWithTheSmallHeapFlags() {
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "run --config \"C:\\My Configs\\agent.yaml\"");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(r.err()).as(r.both()).isEmpty();
+        assertThat(standIn(r)).isEqualTo("standin=" + JDK17 + "\\bin\\java.exe");
+        assertThat(args(r))
+                .containsExactly(
+                        "-XX:+UseSerialGC",
+                        "-XX:-UsePerfData",
+                        "-Xss512k",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Xms8m",
+                        "-Xmx64m",
+                        "-XX:ReservedCodeCacheSize=16m",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Dkmsagent.home=" + HOME,
+                        "-cp",
+                        HOME + "\\lib\\*",
+                        "org.kmsagent.agent.cli.Main",
+                        "run",
+                        "--config",
+                        "C:\\My Configs\\agent.yaml");
+    }
 
-  @Test
-  void javaHomeWinsOverPath() {
-    WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17, "WINEPATH", JDK11 + "\\bin"), "version");
-    assertThat(r.exit()).as(r.both()).isZero();
-    assertThat(standIn(r)).isEqualTo("standin=" + JDK17 + "\\bin\\java.exe");
-  }
+    @Test
+    void java21OnPathWithoutJavaHomeRunsOtherCommandsWithDefaultHeap() {
+        WineCmd.Result r = launch(PLAIN_HOME, env("WINEPATH", JDK21 + "\\bin"), "status --json");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(standIn(r)).isEqualTo("standin=" + JDK21 + "\\bin\\java.exe");
+        assertThat(args(r))
+                .containsExactly(
+                        "-XX:+UseSerialGC",
+                        "-XX:-UsePerfData",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Dkmsagent.home=" + PLAIN_HOME,
+                        "-cp",
+                        PLAIN_HOME + "\\lib\\*",
+                        "org.kmsagent.agent.cli.Main",
+                        "status",
+                        "--json");
+    }
 
-  @Test
-  void aJavaHomeWithoutJavaExeFallsBackToPath() {
-    WineCmd.Result r = launch(HOME, env("JAVA_HOME", EMPTY, "WINEPATH", JDK21 + "\\bin"), "version");
-    assertThat(r.exit()).as(r.both()).isZero();
-    assertThat(standIn(r)).isEqualTo("standin=" + JDK21 + "\\bin\\java.exe");
-  }
+    @Test
+    void java25IsToldToAllowGuavasUnsafeCallsQuietly() {
+        WineCmd.Result r = launch(PLAIN_HOME, env("JAVA_HOME", JDK25), "status");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(args(r))
+                .containsSubsequence(
+                        "-XX:-UsePerfData",
+                        "--sun-misc-unsafe-memory-access=allow",
+                        "--enable-native-access=ALL-UNNAMED");
+    }
 
-  @Test
-  void hubGetsTheFlagsHazelcastAsksFor() {
-    WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "hub");
-    assertThat(r.exit()).as(r.both()).isZero();
-    assertThat(args(r)).containsSubsequence("--add-modules", "java.se",
-        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-        "org.kmsagent.agent.cli.Main", "hub");
-    assertThat(args(r)).doesNotContain("-Xmx64m");
-  }
+    @Test
+    void javaHomeWinsOverPath() {
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17, "WINEPATH", JDK11 + "\\bin"), "version");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(standIn(r)).isEqualTo("standin=" + JDK17 + "\\bin\\java.exe");
+    }
 
-  @Test
-  void kmsAgentJavaOptsComeAfterTheDefaultsSoTheyOverrideThem() {
-    WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17,
-        "KMSAGENT_JAVA_OPTS", "-Xmx256m \"-Dkmsagent.note=two words\""), "run");
-    assertThat(r.exit()).as(r.both()).isZero();
-    List<String> a = args(r);
-    assertThat(a).contains("-Xmx256m", "-Dkmsagent.note=two words");
-    assertThat(a.indexOf("-Xmx256m")).isGreaterThan(a.indexOf("-Xmx64m"));
-    assertThat(a.indexOf("-Dkmsagent.note=two words")).isLessThan(a.indexOf("org.kmsagent.agent.cli.Main"));
-  }
+    @Test
+    void aJavaHomeWithoutJavaExeFallsBackToPath() {
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", EMPTY, "WINEPATH", JDK21 + "\\bin"), "version");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(standIn(r)).isEqualTo("standin=" + JDK21 + "\\bin\\java.exe");
+    }
 
-  @Test
-  void theExitCodeOfJavaIsTheLaunchersAndArgumentsKeepTheirSpaces() {
-    WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "ctl \"a b\" --standin-exit=3");
-    assertThat(r.exit()).as(r.both()).isEqualTo(3);
-    assertThat(args(r)).endsWith("ctl", "a b", "--standin-exit=3");
-  }
+    @Test
+    void hubGetsTheFlagsHazelcastAsksFor() {
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "hub");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(args(r))
+                .containsSubsequence(
+                        "--add-modules",
+                        "java.se",
+                        "--add-exports",
+                        "java.base/jdk.internal.ref=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.base/java.lang=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.base/sun.nio.ch=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.management/sun.management=ALL-UNNAMED",
+                        "--add-opens",
+                        "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                        "org.kmsagent.agent.cli.Main",
+                        "hub");
+        assertThat(args(r)).doesNotContain("-Xmx64m");
+    }
+
+    @Test
+    void kmsAgentJavaOptsComeAfterTheDefaultsSoTheyOverrideThem() {
+        WineCmd.Result r = launch(
+                HOME, env("JAVA_HOME", JDK17, "KMSAGENT_JAVA_OPTS", "-Xmx256m \"-Dkmsagent.note=two words\""), "run");
+        assertThat(r.exit()).as(r.both()).isZero();
+        List<String> a = args(r);
+        assertThat(a).contains("-Xmx256m", "-Dkmsagent.note=two words");
+        assertThat(a.indexOf("-Xmx256m")).isGreaterThan(a.indexOf("-Xmx64m"));
+        assertThat(a.indexOf("-Dkmsagent.note=two words")).isLessThan(a.indexOf("org.kmsagent.agent.cli.Main"));
+    }
+
+    @Test
+    void theExitCodeOfJavaIsTheLaunchersAndArgumentsKeepTheirSpaces() {
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "ctl \"a b\" --standin-exit=3");
+        assertThat(r.exit()).as(r.both()).isEqualTo(3);
+        assertThat(args(r)).endsWith("ctl", "a b", "--standin-exit=3");
+    }
 }

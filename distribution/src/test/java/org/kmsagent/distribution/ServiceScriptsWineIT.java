@@ -14,96 +14,100 @@ import org.junit.jupiter.api.Test;
  * bin\kms-agent-service.exe is an empty placeholder here.
  */
 class ServiceScriptsWineIT {
-  static final String HOME = "C:\\Program Files\\kms-agent";
-  static final String JDK17 = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.2.8-hotspot";
-  static final String JDK11 = "C:\\Program Files (x86)\\Java\\jdk-11";
-  static final String SERVICE_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\kms-agent";
+    static final String HOME = "C:\\Program Files\\kms-agent";
+    static final String JDK17 = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.2.8-hotspot";
+    static final String JDK11 = "C:\\Program Files (x86)\\Java\\jdk-11";
+    static final String SERVICE_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\kms-agent";
 
-  @BeforeAll
-  static void layout() throws Exception {
-    WineCmd.ensurePrefix();
-    WineCmd.installation(HOME);
-    WineCmd.javaHome(JDK17, "17.0.2");
-    WineCmd.javaHome(JDK11, "11.0.22");
-    // Placeholder for the service host another part of the build makes; sc.exe create does not open it.
-    var exe = WineCmd.onC(HOME + "\\bin\\kms-agent-service.exe");
-    if (!Files.exists(exe)) {
-      Files.createFile(exe);
+    @BeforeAll
+    static void layout() throws Exception {
+        WineCmd.ensurePrefix();
+        WineCmd.installation(HOME);
+        WineCmd.javaHome(JDK17, "17.0.2");
+        WineCmd.javaHome(JDK11, "11.0.22");
+        // Placeholder for the service host another part of the build makes; sc.exe create does not open it.
+        var exe = WineCmd.onC(HOME + "\\bin\\kms-agent-service.exe");
+        if (!Files.exists(exe)) {
+            Files.createFile(exe);
+        }
     }
-  }
 
-  @BeforeEach
-  void noService() {
-    WineCmd.cmd(Map.of(), "sc.exe delete kms-agent >nul 2>&1");
-  }
+    @BeforeEach
+    void noService() {
+        WineCmd.cmd(Map.of(), "sc.exe delete kms-agent >nul 2>&1");
+    }
 
-  private static WineCmd.Result script(String name, Map<String, String> env, String args) {
-    return WineCmd.cmd(env, "\"" + HOME + "\\bin\\" + name + "\" " + args);
-  }
+    private static WineCmd.Result script(String name, Map<String, String> env, String args) {
+        return WineCmd.cmd(env, "\"" + HOME + "\\bin\\" + name + "\" " + args);
+    }
 
-  private static String serviceKey() {
-    return WineCmd.cmd(Map.of(), "reg.exe query \"" + SERVICE_KEY + "\"").out();
-  }
+    private static String serviceKey() {
+        return WineCmd.cmd(Map.of(), "reg.exe query \"" + SERVICE_KEY + "\"").out();
+    }
 
-  @Test
-  void installsTheServiceHostAsAnAutomaticLocalSystemServiceWithItsEnvironment() {
-    WineCmd.Result r = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "");
-    assertThat(r.exit()).as(r.both()).isZero();
-    assertThat(r.out()).contains("Installed the service kms-agent (configuration " + HOME
-        + "\\conf\\agent.yaml, Java 17.0.2 in " + JDK17 + ")");
-    String key = serviceKey();
-    assertThat(key).as(key)
-        .containsPattern("ImagePath\\s+REG_SZ\\s+\"C:\\\\Program Files\\\\kms-agent\\\\bin\\\\kms-agent-service\\.exe\"")
-        .containsPattern("Start\\s+REG_DWORD\\s+0x2")
-        .containsPattern("ObjectName\\s+REG_SZ\\s+LocalSystem")
-        .containsPattern("DisplayName\\s+REG_SZ\\s+kms-agent")
-        .contains("Keeps volume-licensed Windows and Office activated")
-        .contains("KMSAGENT_CONFIG=" + HOME + "\\conf\\agent.yaml\\0JAVA_HOME=" + JDK17);
+    @Test
+    void installsTheServiceHostAsAnAutomaticLocalSystemServiceWithItsEnvironment() {
+        WineCmd.Result r = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(r.out())
+                .contains("Installed the service kms-agent (configuration " + HOME
+                        + "\\conf\\agent.yaml, Java 17.0.2 in " + JDK17 + ")");
+        String key = serviceKey();
+        assertThat(key)
+                .as(key)
+                .containsPattern(
+                        "ImagePath\\s+REG_SZ\\s+\"C:\\\\Program Files\\\\kms-agent\\\\bin\\\\kms-agent-service\\.exe\"")
+                .containsPattern("Start\\s+REG_DWORD\\s+0x2")
+                .containsPattern("ObjectName\\s+REG_SZ\\s+LocalSystem")
+                .containsPattern("DisplayName\\s+REG_SZ\\s+kms-agent")
+                .contains("Keeps volume-licensed Windows and Office activated")
+                .contains("KMSAGENT_CONFIG=" + HOME + "\\conf\\agent.yaml\\0JAVA_HOME=" + JDK17);
 
-    WineCmd.Result again = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "");
-    assertThat(again.exit()).as(again.both()).isEqualTo(1);
-    assertThat(again.err()).contains("already installed; remove it first with uninstall-service.cmd");
+        WineCmd.Result again = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "");
+        assertThat(again.exit()).as(again.both()).isEqualTo(1);
+        assertThat(again.err()).contains("already installed; remove it first with uninstall-service.cmd");
 
-    WineCmd.Result removed = script("uninstall-service.cmd", Map.of(), "");
-    assertThat(removed.exit()).as(removed.both()).isZero();
-    assertThat(removed.out()).contains("Removed the service kms-agent.");
-    assertThat(WineCmd.cmd(Map.of(), "sc.exe query kms-agent").exit()).isNotZero();
-  }
+        WineCmd.Result removed = script("uninstall-service.cmd", Map.of(), "");
+        assertThat(removed.exit()).as(removed.both()).isZero();
+        assertThat(removed.out()).contains("Removed the service kms-agent.");
+        assertThat(WineCmd.cmd(Map.of(), "sc.exe query kms-agent").exit()).isNotZero();
+    }
 
-  @Test
-  void aConfigurationGivenRelativeIsStoredAbsoluteAndJavaOnPathGivesTheHome() {
-    WineCmd.Result r = WineCmd.cmd(Map.of("WINEPATH", JDK17 + "\\bin"),
-        "cd /d \"" + HOME + "\" && bin\\install-service.cmd conf\\agent.yaml");
-    assertThat(r.exit()).as(r.both()).isZero();
-    assertThat(serviceKey()).contains("KMSAGENT_CONFIG=" + HOME + "\\conf\\agent.yaml\\0JAVA_HOME=" + JDK17);
-  }
+    @Test
+    void aConfigurationGivenRelativeIsStoredAbsoluteAndJavaOnPathGivesTheHome() {
+        WineCmd.Result r = WineCmd.cmd(
+                Map.of("WINEPATH", JDK17 + "\\bin"),
+                "cd /d \"" + HOME + "\" && bin\\install-service.cmd conf\\agent.yaml");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(serviceKey()).contains("KMSAGENT_CONFIG=" + HOME + "\\conf\\agent.yaml\\0JAVA_HOME=" + JDK17);
+    }
 
-  @Test
-  void refusesJava11AndNamesIt() {
-    WineCmd.Result r = script("install-service.cmd", Map.of("JAVA_HOME", JDK11), "");
-    assertThat(r.exit()).as(r.both()).isEqualTo(1);
-    assertThat(r.err()).contains("Java 17 or newer is needed; " + JDK11 + "\\bin\\java.exe is version 11.0.22.");
-    assertThat(WineCmd.cmd(Map.of(), "sc.exe query kms-agent").exit()).isNotZero();
-  }
+    @Test
+    void refusesJava11AndNamesIt() {
+        WineCmd.Result r = script("install-service.cmd", Map.of("JAVA_HOME", JDK11), "");
+        assertThat(r.exit()).as(r.both()).isEqualTo(1);
+        assertThat(r.err()).contains("Java 17 or newer is needed; " + JDK11 + "\\bin\\java.exe is version 11.0.22.");
+        assertThat(WineCmd.cmd(Map.of(), "sc.exe query kms-agent").exit()).isNotZero();
+    }
 
-  @Test
-  void refusesWithoutJava() {
-    WineCmd.Result r = script("install-service.cmd", Map.of(), "");
-    assertThat(r.exit()).as(r.both()).isEqualTo(1);
-    assertThat(r.err()).contains("no Java runtime found. Install a 64-bit Java 17 or newer, or set JAVA_HOME.");
-  }
+    @Test
+    void refusesWithoutJava() {
+        WineCmd.Result r = script("install-service.cmd", Map.of(), "");
+        assertThat(r.exit()).as(r.both()).isEqualTo(1);
+        assertThat(r.err()).contains("no Java runtime found. Install a 64-bit Java 17 or newer, or set JAVA_HOME.");
+    }
 
-  @Test
-  void refusesAMissingConfiguration() {
-    WineCmd.Result r = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "\"C:\\No Such\\agent.yaml\"");
-    assertThat(r.exit()).as(r.both()).isEqualTo(1);
-    assertThat(r.err()).contains("configuration file C:\\No Such\\agent.yaml not found.");
-  }
+    @Test
+    void refusesAMissingConfiguration() {
+        WineCmd.Result r = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "\"C:\\No Such\\agent.yaml\"");
+        assertThat(r.exit()).as(r.both()).isEqualTo(1);
+        assertThat(r.err()).contains("configuration file C:\\No Such\\agent.yaml not found.");
+    }
 
-  @Test
-  void uninstallWithoutAServiceSaysSo() {
-    WineCmd.Result r = script("uninstall-service.cmd", Map.of(), "");
-    assertThat(r.exit()).as(r.both()).isEqualTo(1);
-    assertThat(r.err()).contains("there is no service kms-agent.");
-  }
+    @Test
+    void uninstallWithoutAServiceSaysSo() {
+        WineCmd.Result r = script("uninstall-service.cmd", Map.of(), "");
+        assertThat(r.exit()).as(r.both()).isEqualTo(1);
+        assertThat(r.err()).contains("there is no service kms-agent.");
+    }
 }

@@ -21,222 +21,226 @@ import java.util.concurrent.TimeUnit;
  * Every call is bounded in time; a call that overruns is killed and fails its test.
  */
 final class WineCmd {
-  static final Path TARGET = Path.of(System.getProperty("kmsagent.target", "target")).toAbsolutePath();
-  static final Path PREFIX = TARGET.resolve("wine-prefix");
-  /** C:\ of the prefix. */
-  static final Path DRIVE_C = PREFIX.resolve("drive_c");
-  private static final long PREFIX_TIMEOUT_SECONDS = 240;
-  private static final long CALL_TIMEOUT_SECONDS = 60;
-  private static boolean ready;
+    static final Path TARGET =
+            Path.of(System.getProperty("kmsagent.target", "target")).toAbsolutePath();
+    static final Path PREFIX = TARGET.resolve("wine-prefix");
+    /** C:\ of the prefix. */
+    static final Path DRIVE_C = PREFIX.resolve("drive_c");
 
-  /** What a command printed and returned. */
-  record Result(int exit, String out, String err) {
-    String both() {
-      return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
+    private static final long PREFIX_TIMEOUT_SECONDS = 240;
+    private static final long CALL_TIMEOUT_SECONDS = 60;
+    private static boolean ready;
 
-  private WineCmd() {}
-
-  /** Fails the calling test, with what to install, when a tool is missing. */
-  static void requireTool(String tool, String debianPackage) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-        return;
-      }
-    }
-    fail(tool + " is not installed: these tests run the Windows scripts under Wine and need Debian's package "
-        + debianPackage + ". .ci/run installs it (apt-get install " + debianPackage + ").");
-  }
-
-  /** Makes the Wine prefix once per test JVM (the first start of Wine takes some seconds). */
-  static synchronized void ensurePrefix() {
-    if (ready) {
-      return;
-    }
-    requireTool("wine", "wine");
-    Result r = run(Map.of(), PREFIX_TIMEOUT_SECONDS, "cmd", "/c", "echo", "wine-ready");
-    if (r.exit() != 0 || !r.out().contains("wine-ready")) {
-      fail("Wine could not run cmd.exe in " + PREFIX + ":\n" + r.both());
-    }
-    ready = true;
-  }
-
-  /** Runs {@code wine <args>}; {@code env} adds variables, and a null value removes one. */
-  static Result run(Map<String, String> env, long timeoutSeconds, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add("wine");
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    Map<String, String> e = pb.environment();
-    e.put("WINEPREFIX", PREFIX.toString());
-    e.put("WINEDEBUG", "-all");
-    // No Mono or Gecko download prompts, no window: none of this needs them.
-    e.put("WINEDLLOVERRIDES", "mscoree,mshtml=");
-    e.remove("DISPLAY");
-    e.remove("WAYLAND_DISPLAY");
-    // The build's own Java must not leak into the Windows side's JAVA_HOME.
-    e.remove("JAVA_HOME");
-    e.remove("KMSAGENT_JAVA_OPTS");
-    e.remove("WINEPATH");
-    env.forEach((k, v) -> {
-      if (v == null) {
-        e.remove(k);
-      } else {
-        e.put(k, v);
-      }
-    });
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    try {
-      Process p = pb.start();
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      Thread o = pump(p.getInputStream(), out);
-      Thread r = pump(p.getErrorStream(), err);
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        fail("wine " + String.join(" ", args) + " did not finish within " + timeoutSeconds + " s");
-      }
-      o.join(5000);
-      r.join(5000);
-      return new Result(p.exitValue(), text(out), text(err));
-    } catch (IOException e1) {
-      throw new UncheckedIOException(e1);
-    } catch (InterruptedException e1) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e1);
-    }
-  }
-
-  /**
-   * Runs one command line the way a user types it at a Windows prompt: the line is written to a batch file on C:
-   * that {@code cmd /c} runs, so quoting is exactly a prompt's and not that of cmd /c's own command line. The line
-   * is the batch file's last, so a script it names hands its exit code to cmd (Wine 8's {@code call} turns a
-   * called script's {@code exit /b N} into 1; Windows' does not).
-   */
-  static Result cmd(Map<String, String> env, String commandLine) {
-    ensurePrefix();
-    Path driver = onC("C:\\kms-tests\\line-" + (++lines) + ".cmd");
-    try {
-      Files.createDirectories(driver.getParent());
-      Files.writeString(driver, "@echo off\r\n" + commandLine + "\r\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return run(env, CALL_TIMEOUT_SECONDS, "cmd", "/c", "C:\\kms-tests\\" + driver.getFileName());
-  }
-
-  private static int lines;
-
-  private static String text(ByteArrayOutputStream b) {
-    return b.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
-  }
-
-  private static Thread pump(InputStream in, ByteArrayOutputStream to) {
-    Thread t = new Thread(() -> {
-      try (in) {
-        in.transferTo(to);
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
-  /** The Unix path of a Windows path on C: of the prefix, e.g. {@code C:\Program Files\x}. */
-  static Path onC(String windowsPath) {
-    if (!windowsPath.regionMatches(true, 0, "C:\\", 0, 3)) {
-      throw new IllegalArgumentException(windowsPath);
-    }
-    Path p = DRIVE_C;
-    for (String part : windowsPath.substring(3).split("\\\\")) {
-      if (!part.isEmpty()) {
-        p = p.resolve(part);
-      }
-    }
-    return p;
-  }
-
-  /** The stand-in java.exe (src/test/c/java-standin.c), built with mingw-w64 once per test JVM. */
-  static synchronized Path standInJava() {
-    Path exe = TARGET.resolve("standin/java.exe");
-    if (Files.isRegularFile(exe)) {
-      return exe;
-    }
-    requireTool("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64");
-    Path source = Path.of(System.getProperty("kmsagent.basedir", ".")).resolve("src/test/c/java-standin.c");
-    try {
-      Files.createDirectories(exe.getParent());
-      Process p = new ProcessBuilder("x86_64-w64-mingw32-gcc", "-O2", "-s", "-o", exe.toString(), source.toString())
-          .redirectErrorStream(true).start();
-      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        fail("could not build the stand-in java.exe:\n" + log);
-      }
-      return exe;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /**
-   * A Java "installation" at {@code home} (a Windows path on C:) whose bin\java.exe is the stand-in reporting
-   * {@code version}; a null version makes one that reports none. It also gets an empty bin\server\jvm.dll, where the
-   * service host looks for the JVM. Returns the Unix path of its home.
-   */
-  static Path javaHome(String home, String version) {
-    Path dir = onC(home);
-    try {
-      Files.createDirectories(dir.resolve("bin/server"));
-      Files.copy(standInJava(), dir.resolve("bin/java.exe"), StandardCopyOption.REPLACE_EXISTING);
-      Path v = dir.resolve("bin/java-version.txt");
-      if (version == null) {
-        Files.deleteIfExists(v);
-      } else {
-        Files.writeString(v, version + "\r\n");
-      }
-      Path jvm = dir.resolve("bin/server/jvm.dll");
-      if (!Files.exists(jvm)) {
-        Files.createFile(jvm);
-      }
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * A copy of the assembled installation's bin\ (target/kms-agent/bin, the .cmd files as shipped, CRLF) at
-   * {@code home} on C:, with an empty lib\ and conf\agent.yaml. Returns the Unix path of its home.
-   */
-  static Path installation(String home) {
-    Path dir = onC(home);
-    Path bin = TARGET.resolve("kms-agent/bin");
-    if (!Files.isDirectory(bin)) {
-      fail(bin + " is missing: run the distribution module's package phase first");
-    }
-    try {
-      Files.createDirectories(dir.resolve("bin"));
-      Files.createDirectories(dir.resolve("lib"));
-      Files.createDirectories(dir.resolve("conf"));
-      try (var files = Files.list(bin)) {
-        for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".cmd"))::iterator) {
-          Files.copy(f, dir.resolve("bin").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    /** What a command printed and returned. */
+    record Result(int exit, String out, String err) {
+        String both() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
         }
-      }
-      Path conf = dir.resolve("conf/agent.yaml");
-      if (!Files.exists(conf)) {
-        Files.writeString(conf, "licensing: auto\r\n");
-      }
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-  }
+
+    private WineCmd() {}
+
+    /** Fails the calling test, with what to install, when a tool is missing. */
+    static void requireTool(String tool, String debianPackage) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+                return;
+            }
+        }
+        fail(tool + " is not installed: these tests run the Windows scripts under Wine and need Debian's package "
+                + debianPackage + ". .ci/run installs it (apt-get install " + debianPackage + ").");
+    }
+
+    /** Makes the Wine prefix once per test JVM (the first start of Wine takes some seconds). */
+    static synchronized void ensurePrefix() {
+        if (ready) {
+            return;
+        }
+        requireTool("wine", "wine");
+        Result r = run(Map.of(), PREFIX_TIMEOUT_SECONDS, "cmd", "/c", "echo", "wine-ready");
+        if (r.exit() != 0 || !r.out().contains("wine-ready")) {
+            fail("Wine could not run cmd.exe in " + PREFIX + ":\n" + r.both());
+        }
+        ready = true;
+    }
+
+    /** Runs {@code wine <args>}; {@code env} adds variables, and a null value removes one. */
+    static Result run(Map<String, String> env, long timeoutSeconds, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("wine");
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> e = pb.environment();
+        e.put("WINEPREFIX", PREFIX.toString());
+        e.put("WINEDEBUG", "-all");
+        // No Mono or Gecko download prompts, no window: none of this needs them.
+        e.put("WINEDLLOVERRIDES", "mscoree,mshtml=");
+        e.remove("DISPLAY");
+        e.remove("WAYLAND_DISPLAY");
+        // The build's own Java must not leak into the Windows side's JAVA_HOME.
+        e.remove("JAVA_HOME");
+        e.remove("KMSAGENT_JAVA_OPTS");
+        e.remove("WINEPATH");
+        env.forEach((k, v) -> {
+            if (v == null) {
+                e.remove(k);
+            } else {
+                e.put(k, v);
+            }
+        });
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        try {
+            Process p = pb.start();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread o = pump(p.getInputStream(), out);
+            Thread r = pump(p.getErrorStream(), err);
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                fail("wine " + String.join(" ", args) + " did not finish within " + timeoutSeconds + " s");
+            }
+            o.join(5000);
+            r.join(5000);
+            return new Result(p.exitValue(), text(out), text(err));
+        } catch (IOException e1) {
+            throw new UncheckedIOException(e1);
+        } catch (InterruptedException e1) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e1);
+        }
+    }
+
+    /**
+     * Runs one command line the way a user types it at a Windows prompt: the line is written to a batch file on C:
+     * that {@code cmd /c} runs, so quoting is exactly a prompt's and not that of cmd /c's own command line. The line
+     * is the batch file's last, so a script it names hands its exit code to cmd (Wine 8's {@code call} turns a
+     * called script's {@code exit /b N} into 1; Windows' does not).
+     */
+    static Result cmd(Map<String, String> env, String commandLine) {
+        ensurePrefix();
+        Path driver = onC("C:\\kms-tests\\line-" + (++lines) + ".cmd");
+        try {
+            Files.createDirectories(driver.getParent());
+            Files.writeString(driver, "@echo off\r\n" + commandLine + "\r\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return run(env, CALL_TIMEOUT_SECONDS, "cmd", "/c", "C:\\kms-tests\\" + driver.getFileName());
+    }
+
+    private static int lines;
+
+    private static String text(ByteArrayOutputStream b) {
+        return b.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
+    }
+
+    private static Thread pump(InputStream in, ByteArrayOutputStream to) {
+        Thread t = new Thread(() -> {
+            try (in) {
+                in.transferTo(to);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The Unix path of a Windows path on C: of the prefix, e.g. {@code C:\Program Files\x}. */
+    static Path onC(String windowsPath) {
+        if (!windowsPath.regionMatches(true, 0, "C:\\", 0, 3)) {
+            throw new IllegalArgumentException(windowsPath);
+        }
+        Path p = DRIVE_C;
+        for (String part : windowsPath.substring(3).split("\\\\")) {
+            if (!part.isEmpty()) {
+                p = p.resolve(part);
+            }
+        }
+        return p;
+    }
+
+    /** The stand-in java.exe (src/test/c/java-standin.c), built with mingw-w64 once per test JVM. */
+    static synchronized Path standInJava() {
+        Path exe = TARGET.resolve("standin/java.exe");
+        if (Files.isRegularFile(exe)) {
+            return exe;
+        }
+        requireTool("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64");
+        Path source = Path.of(System.getProperty("kmsagent.basedir", ".")).resolve("src/test/c/java-standin.c");
+        try {
+            Files.createDirectories(exe.getParent());
+            Process p = new ProcessBuilder(
+                            "x86_64-w64-mingw32-gcc", "-O2", "-s", "-o", exe.toString(), source.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                fail("could not build the stand-in java.exe:\n" + log);
+            }
+            return exe;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A Java "installation" at {@code home} (a Windows path on C:) whose bin\java.exe is the stand-in reporting
+     * {@code version}; a null version makes one that reports none. It also gets an empty bin\server\jvm.dll, where the
+     * service host looks for the JVM. Returns the Unix path of its home.
+     */
+    static Path javaHome(String home, String version) {
+        Path dir = onC(home);
+        try {
+            Files.createDirectories(dir.resolve("bin/server"));
+            Files.copy(standInJava(), dir.resolve("bin/java.exe"), StandardCopyOption.REPLACE_EXISTING);
+            Path v = dir.resolve("bin/java-version.txt");
+            if (version == null) {
+                Files.deleteIfExists(v);
+            } else {
+                Files.writeString(v, version + "\r\n");
+            }
+            Path jvm = dir.resolve("bin/server/jvm.dll");
+            if (!Files.exists(jvm)) {
+                Files.createFile(jvm);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A copy of the assembled installation's bin\ (target/kms-agent/bin, the .cmd files as shipped, CRLF) at
+     * {@code home} on C:, with an empty lib\ and conf\agent.yaml. Returns the Unix path of its home.
+     */
+    static Path installation(String home) {
+        Path dir = onC(home);
+        Path bin = TARGET.resolve("kms-agent/bin");
+        if (!Files.isDirectory(bin)) {
+            fail(bin + " is missing: run the distribution module's package phase first");
+        }
+        try {
+            Files.createDirectories(dir.resolve("bin"));
+            Files.createDirectories(dir.resolve("lib"));
+            Files.createDirectories(dir.resolve("conf"));
+            try (var files = Files.list(bin)) {
+                for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".cmd"))::iterator) {
+                    Files.copy(f, dir.resolve("bin").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Path conf = dir.resolve("conf/agent.yaml");
+            if (!Files.exists(conf)) {
+                Files.writeString(conf, "licensing: auto\r\n");
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -13,21 +13,21 @@ import java.util.OptionalInt;
  * @param requiredCount the threshold this product needed, when known
  */
 public record ActivationResult(
-    HResult hresult, Optional<String> kmsHost, OptionalInt reportedCount, OptionalInt requiredCount) {
-  public ActivationResult {
-    Objects.requireNonNull(hresult, "hresult");
-    Objects.requireNonNull(kmsHost, "kmsHost");
-    Objects.requireNonNull(reportedCount, "reportedCount");
-    Objects.requireNonNull(requiredCount, "requiredCount");
-  }
+        HResult hresult, Optional<String> kmsHost, OptionalInt reportedCount, OptionalInt requiredCount) {
+    public ActivationResult {
+        Objects.requireNonNull(hresult, "hresult");
+        Objects.requireNonNull(kmsHost, "kmsHost");
+        Objects.requireNonNull(reportedCount, "reportedCount");
+        Objects.requireNonNull(requiredCount, "requiredCount");
+    }
 
-  /** A result with only a code: no host answered. */
-  public static ActivationResult of(HResult hresult) {
-    return new ActivationResult(hresult, Optional.empty(), OptionalInt.empty(), OptionalInt.empty());
-  }
+    /** A result with only a code: no host answered. */
+    public static ActivationResult of(HResult hresult) {
+        return new ActivationResult(hresult, Optional.empty(), OptionalInt.empty(), OptionalInt.empty());
+    }
 
-  /** Whether the product is now activated. */
-  public boolean activated() {
-    return hresult.succeeded();
-  }
+    /** Whether the product is now activated. */
+    public boolean activated() {
+        return hresult.succeeded();
+    }
 }

@@ -22,21 +22,21 @@ import java.util.Objects;
  * sharing an application id share a pool, as a KMS host counts them (docs/kms-rules.md §1.4).
  */
 public abstract class CatalogFamily implements ProductFamily {
-  private final String id;
+    private final String id;
 
-  /** @param id the family's kebab-case id, equal to the plugin id */
-  protected CatalogFamily(String id) {
-    this.id = Objects.requireNonNull(id, "id");
-  }
+    /** @param id the family's kebab-case id, equal to the plugin id */
+    protected CatalogFamily(String id) {
+        this.id = Objects.requireNonNull(id, "id");
+    }
 
-  @Override
-  public final String id() {
-    return id;
-  }
+    @Override
+    public final String id() {
+        return id;
+    }
 
-  /** {@code catalog.json} in the subclass's package (inside the plugin jar). */
-  @Override
-  public URL catalogResource() {
-    return getClass().getResource("catalog.json");
-  }
+    /** {@code catalog.json} in the subclass's package (inside the plugin jar). */
+    @Override
+    public URL catalogResource() {
+        return getClass().getResource("catalog.json");
+    }
 }

@@ -14,12 +14,12 @@ import java.util.UUID;
  * @param applicationId the licensing application id whose requests this pool counts
  */
 public record CountPool(String id, String displayName, UUID applicationId) {
-  public CountPool {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(displayName, "displayName");
-    Objects.requireNonNull(applicationId, "applicationId");
-    if (!id.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
-      throw new IllegalArgumentException("count pool id must be kebab-case: '" + id + "'");
+    public CountPool {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(displayName, "displayName");
+        Objects.requireNonNull(applicationId, "applicationId");
+        if (!id.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+            throw new IllegalArgumentException("count pool id must be kebab-case: '" + id + "'");
+        }
     }
-  }
 }

@@ -17,14 +17,14 @@ import java.util.UUID;
  * @param generation orders keys of one count pool from oldest to newest; a higher number is a newer key
  */
 public record HostKey(String name, Set<UUID> activates, Optional<String> licensePack, int generation) {
-  public HostKey {
-    Objects.requireNonNull(name, "name");
-    activates = Set.copyOf(activates);
-    Objects.requireNonNull(licensePack, "licensePack");
-  }
+    public HostKey {
+        Objects.requireNonNull(name, "name");
+        activates = Set.copyOf(activates);
+        Objects.requireNonNull(licensePack, "licensePack");
+    }
 
-  /** Whether a host holding this key serves requests of that product group. */
-  public boolean activates(ProductGroup group) {
-    return activates.contains(group.kmsId());
-  }
+    /** Whether a host holding this key serves requests of that product group. */
+    public boolean activates(ProductGroup group) {
+        return activates.contains(group.kmsId());
+    }
 }

@@ -16,20 +16,20 @@ import java.util.UUID;
  * @param partialProductKey the last five characters of the installed key, if a key is installed
  */
 public record InstalledProduct(
-    LicensingService service,
-    UUID applicationId,
-    UUID skuId,
-    String name,
-    String description,
-    KeyChannel channel,
-    Optional<String> partialProductKey) {
-  public InstalledProduct {
-    Objects.requireNonNull(service, "service");
-    Objects.requireNonNull(applicationId, "applicationId");
-    Objects.requireNonNull(skuId, "skuId");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(description, "description");
-    Objects.requireNonNull(channel, "channel");
-    Objects.requireNonNull(partialProductKey, "partialProductKey");
-  }
+        LicensingService service,
+        UUID applicationId,
+        UUID skuId,
+        String name,
+        String description,
+        KeyChannel channel,
+        Optional<String> partialProductKey) {
+    public InstalledProduct {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(skuId, "skuId");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(partialProductKey, "partialProductKey");
+    }
 }

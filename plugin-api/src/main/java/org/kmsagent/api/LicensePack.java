@@ -13,9 +13,9 @@ import java.util.UUID;
  * @param hostOperatingSystems the Windows versions the pack installs on, as Microsoft lists them (may be empty)
  */
 public record LicensePack(String name, UUID hostActivationId, List<String> hostOperatingSystems) {
-  public LicensePack {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(hostActivationId, "hostActivationId");
-    hostOperatingSystems = List.copyOf(hostOperatingSystems);
-  }
+    public LicensePack {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(hostActivationId, "hostActivationId");
+        hostOperatingSystems = List.copyOf(hostOperatingSystems);
+    }
 }

@@ -23,26 +23,26 @@ import java.util.UUID;
  * @param lastResult the last activation attempt's result, if any
  */
 public record LicenseState(
-    UUID skuId,
-    LicenseStatus status,
-    Duration graceRemaining,
-    HResult reason,
-    Optional<Instant> validUntil,
-    KmsEndpoint kmsEndpoint,
-    Optional<String> kmsHostInUse,
-    Duration activationInterval,
-    Duration renewalInterval,
-    Optional<ActivationResult> lastResult) {
-  public LicenseState {
-    Objects.requireNonNull(skuId, "skuId");
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(graceRemaining, "graceRemaining");
-    Objects.requireNonNull(reason, "reason");
-    Objects.requireNonNull(validUntil, "validUntil");
-    Objects.requireNonNull(kmsEndpoint, "kmsEndpoint");
-    Objects.requireNonNull(kmsHostInUse, "kmsHostInUse");
-    Objects.requireNonNull(activationInterval, "activationInterval");
-    Objects.requireNonNull(renewalInterval, "renewalInterval");
-    Objects.requireNonNull(lastResult, "lastResult");
-  }
+        UUID skuId,
+        LicenseStatus status,
+        Duration graceRemaining,
+        HResult reason,
+        Optional<Instant> validUntil,
+        KmsEndpoint kmsEndpoint,
+        Optional<String> kmsHostInUse,
+        Duration activationInterval,
+        Duration renewalInterval,
+        Optional<ActivationResult> lastResult) {
+    public LicenseState {
+        Objects.requireNonNull(skuId, "skuId");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(graceRemaining, "graceRemaining");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(validUntil, "validUntil");
+        Objects.requireNonNull(kmsEndpoint, "kmsEndpoint");
+        Objects.requireNonNull(kmsHostInUse, "kmsHostInUse");
+        Objects.requireNonNull(activationInterval, "activationInterval");
+        Objects.requireNonNull(renewalInterval, "renewalInterval");
+        Objects.requireNonNull(lastResult, "lastResult");
+    }
 }

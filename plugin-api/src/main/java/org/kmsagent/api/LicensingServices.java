@@ -12,13 +12,13 @@ import java.util.Objects;
  * @param windows8AndLater the service on Windows 8 / Server 2012 (NT 6.2) and later
  */
 public record LicensingServices(LicensingService windows7AndOlder, LicensingService windows8AndLater) {
-  public LicensingServices {
-    Objects.requireNonNull(windows7AndOlder, "windows7AndOlder");
-    Objects.requireNonNull(windows8AndLater, "windows8AndLater");
-  }
+    public LicensingServices {
+        Objects.requireNonNull(windows7AndOlder, "windows7AndOlder");
+        Objects.requireNonNull(windows8AndLater, "windows8AndLater");
+    }
 
-  /** The service on that Windows version. */
-  public LicensingService on(WindowsVersion windows) {
-    return windows.isWindows7OrOlder() ? windows7AndOlder : windows8AndLater;
-  }
+    /** The service on that Windows version. */
+    public LicensingService on(WindowsVersion windows) {
+        return windows.isWindows7OrOlder() ? windows7AndOlder : windows8AndLater;
+    }
 }

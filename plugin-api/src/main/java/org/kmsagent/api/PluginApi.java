@@ -11,21 +11,21 @@ import java.util.Properties;
  * can never disagree about it.
  */
 public final class PluginApi {
-  private PluginApi() {}
+    private PluginApi() {}
 
-  /** e.g. {@code 0.1.0} */
-  public static final String VERSION = read();
+    /** e.g. {@code 0.1.0} */
+    public static final String VERSION = read();
 
-  private static String read() {
-    try (InputStream in = PluginApi.class.getResourceAsStream("plugin-api.properties")) {
-      if (in == null) {
-        throw new IllegalStateException("plugin-api.properties is missing from the plugin-api jar");
-      }
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private static String read() {
+        try (InputStream in = PluginApi.class.getResourceAsStream("plugin-api.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("plugin-api.properties is missing from the plugin-api jar");
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 }

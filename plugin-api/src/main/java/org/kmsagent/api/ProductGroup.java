@@ -11,8 +11,8 @@ import java.util.UUID;
  * @param kmsId the KMS id
  */
 public record ProductGroup(String name, UUID kmsId) {
-  public ProductGroup {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(kmsId, "kmsId");
-  }
+    public ProductGroup {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kmsId, "kmsId");
+    }
 }

@@ -18,80 +18,84 @@ import java.util.regex.Pattern;
  * @param value the whole key, canonical form {@code AAAAA-BBBBB-CCCCC-DDDDD-EEEEE}
  */
 public record ProductKey(String value) {
-  private static final String SYMBOLS = "BCDFGHJKMPQRTVWXY2346789N";
-  private static final Pattern FORMAT =
-      Pattern.compile("[" + SYMBOLS + "]{5}(-[" + SYMBOLS + "]{5}){4}");
+    private static final String SYMBOLS = "BCDFGHJKMPQRTVWXY2346789N";
+    private static final Pattern FORMAT = Pattern.compile("[" + SYMBOLS + "]{5}(-[" + SYMBOLS + "]{5}){4}");
 
-  public ProductKey {
-    Objects.requireNonNull(value, "product key");
-    String problem = problem(value);
-    if (problem != null) {
-      // The rejected text is not echoed whole: it may be a real key with a typo.
-      throw new IllegalArgumentException("malformed product key " + maskText(value) + ": " + problem);
-    }
-  }
-
-  /**
-   * Parses a key typed by a person: upper-cases it and adds the hyphens if it was given as 25 bare characters.
-   *
-   * @throws IllegalArgumentException naming what is wrong, without echoing the key whole
-   */
-  public static ProductKey parse(String text) {
-    Objects.requireNonNull(text, "product key");
-    String t = text.strip().toUpperCase(java.util.Locale.ROOT);
-    if (t.length() == 25 && t.indexOf('-') < 0) {
-      t = String.join("-", t.substring(0, 5), t.substring(5, 10), t.substring(10, 15), t.substring(15, 20),
-          t.substring(20));
-    }
-    return new ProductKey(t);
-  }
-
-  /** Why {@code text} is not a canonical product key, or {@code null} if it is one. */
-  public static String problem(String text) {
-    if (text.length() != 29) {
-      return "expected 29 characters (five groups of five joined by hyphens), got " + text.length();
-    }
-    if (!FORMAT.matcher(text).matches()) {
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        boolean hyphenSlot = i % 6 == 5;
-        if (hyphenSlot && c != '-') {
-          return "expected '-' at position " + (i + 1);
+    public ProductKey {
+        Objects.requireNonNull(value, "product key");
+        String problem = problem(value);
+        if (problem != null) {
+            // The rejected text is not echoed whole: it may be a real key with a typo.
+            throw new IllegalArgumentException("malformed product key " + maskText(value) + ": " + problem);
         }
-        if (!hyphenSlot && SYMBOLS.indexOf(c) < 0) {
-          return "character at position " + (i + 1)
-              + " is not in the product-key alphabet BCDFGHJKMPQRTVWXY2346789 (plus one N)";
+    }
+
+    /**
+     * Parses a key typed by a person: upper-cases it and adds the hyphens if it was given as 25 bare characters.
+     *
+     * @throws IllegalArgumentException naming what is wrong, without echoing the key whole
+     */
+    public static ProductKey parse(String text) {
+        Objects.requireNonNull(text, "product key");
+        String t = text.strip().toUpperCase(java.util.Locale.ROOT);
+        if (t.length() == 25 && t.indexOf('-') < 0) {
+            t = String.join(
+                    "-",
+                    t.substring(0, 5),
+                    t.substring(5, 10),
+                    t.substring(10, 15),
+                    t.substring(15, 20),
+                    t.substring(20));
         }
-      }
+        return new ProductKey(t);
     }
-    if (text.chars().filter(c -> c == 'N').count() > 1) {
-      return "more than one 'N' (a key holds at most one)";
+
+    /** Why {@code text} is not a canonical product key, or {@code null} if it is one. */
+    public static String problem(String text) {
+        if (text.length() != 29) {
+            return "expected 29 characters (five groups of five joined by hyphens), got " + text.length();
+        }
+        if (!FORMAT.matcher(text).matches()) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                boolean hyphenSlot = i % 6 == 5;
+                if (hyphenSlot && c != '-') {
+                    return "expected '-' at position " + (i + 1);
+                }
+                if (!hyphenSlot && SYMBOLS.indexOf(c) < 0) {
+                    return "character at position " + (i + 1)
+                            + " is not in the product-key alphabet BCDFGHJKMPQRTVWXY2346789 (plus one N)";
+                }
+            }
+        }
+        if (text.chars().filter(c -> c == 'N').count() > 1) {
+            return "more than one 'N' (a key holds at most one)";
+        }
+        return null;
     }
-    return null;
-  }
 
-  /** The last five characters, which Windows shows as the partial product key. */
-  public String lastFive() {
-    return value.substring(value.length() - 5);
-  }
+    /** The last five characters, which Windows shows as the partial product key. */
+    public String lastFive() {
+        return value.substring(value.length() - 5);
+    }
 
-  /** The key with all but the last five characters replaced by X: {@code XXXXX-XXXXX-XXXXX-XXXXX-HVTHH}. */
-  public String masked() {
-    return "XXXXX-XXXXX-XXXXX-XXXXX-" + lastFive();
-  }
+    /** The key with all but the last five characters replaced by X: {@code XXXXX-XXXXX-XXXXX-XXXXX-HVTHH}. */
+    public String masked() {
+        return "XXXXX-XXXXX-XXXXX-XXXXX-" + lastFive();
+    }
 
-  /** Whether the key carries the single {@code N} of the Windows 8 / Office 2013 generation and later. */
-  public boolean hasGenerationMarker() {
-    return value.indexOf('N') >= 0;
-  }
+    /** Whether the key carries the single {@code N} of the Windows 8 / Office 2013 generation and later. */
+    public boolean hasGenerationMarker() {
+        return value.indexOf('N') >= 0;
+    }
 
-  @Override
-  public String toString() {
-    return masked();
-  }
+    @Override
+    public String toString() {
+        return masked();
+    }
 
-  private static String maskText(String text) {
-    String t = text.strip();
-    return t.length() <= 5 ? "'" + "X".repeat(t.length()) + "'" : "ending '" + t.substring(t.length() - 5) + "'";
-  }
+    private static String maskText(String text) {
+        String t = text.strip();
+        return t.length() <= 5 ? "'" + "X".repeat(t.length()) + "'" : "ending '" + t.substring(t.length() - 5) + "'";
+    }
 }

@@ -16,20 +16,20 @@ import java.util.UUID;
  * @param thresholdClass the threshold the host's count must reach before it activates this SKU
  */
 public record Sku(
-    String name,
-    String product,
-    String edition,
-    Optional<UUID> skuId,
-    ProductKey gvlk,
-    ProductGroup group,
-    ThresholdClass thresholdClass) {
-  public Sku {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(product, "product");
-    Objects.requireNonNull(edition, "edition");
-    Objects.requireNonNull(skuId, "skuId");
-    Objects.requireNonNull(gvlk, "gvlk");
-    Objects.requireNonNull(group, "group");
-    Objects.requireNonNull(thresholdClass, "thresholdClass");
-  }
+        String name,
+        String product,
+        String edition,
+        Optional<UUID> skuId,
+        ProductKey gvlk,
+        ProductGroup group,
+        ThresholdClass thresholdClass) {
+    public Sku {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(product, "product");
+        Objects.requireNonNull(edition, "edition");
+        Objects.requireNonNull(skuId, "skuId");
+        Objects.requireNonNull(gvlk, "gvlk");
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(thresholdClass, "thresholdClass");
+    }
 }

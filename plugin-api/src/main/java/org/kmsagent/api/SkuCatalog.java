@@ -25,38 +25,42 @@ import java.util.UUID;
  * @param gracePeriod the out-of-box grace a freshly installed product has (30 days for Windows, docs/kms-rules.md §2.2)
  */
 public record SkuCatalog(
-    String familyId,
-    String displayName,
-    UUID applicationId,
-    LicensingServices licensingServices,
-    List<Sku> skus,
-    List<HostKey> hostKeys,
-    Optional<LicensePack> licensePack,
-    Duration gracePeriod) {
-  public SkuCatalog {
-    Objects.requireNonNull(familyId, "familyId");
-    Objects.requireNonNull(displayName, "displayName");
-    Objects.requireNonNull(applicationId, "applicationId");
-    Objects.requireNonNull(licensingServices, "licensingServices");
-    skus = List.copyOf(skus);
-    hostKeys = List.copyOf(hostKeys);
-    Objects.requireNonNull(licensePack, "licensePack");
-    Objects.requireNonNull(gracePeriod, "gracePeriod");
-  }
+        String familyId,
+        String displayName,
+        UUID applicationId,
+        LicensingServices licensingServices,
+        List<Sku> skus,
+        List<HostKey> hostKeys,
+        Optional<LicensePack> licensePack,
+        Duration gracePeriod) {
+    public SkuCatalog {
+        Objects.requireNonNull(familyId, "familyId");
+        Objects.requireNonNull(displayName, "displayName");
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(licensingServices, "licensingServices");
+        skus = List.copyOf(skus);
+        hostKeys = List.copyOf(hostKeys);
+        Objects.requireNonNull(licensePack, "licensePack");
+        Objects.requireNonNull(gracePeriod, "gracePeriod");
+    }
 
-  /** The edition of that exact name, ignoring case. */
-  public Optional<Sku> byName(String name) {
-    String wanted = name.strip().toLowerCase(Locale.ROOT);
-    return skus.stream().filter(s -> s.name().toLowerCase(Locale.ROOT).equals(wanted)).findFirst();
-  }
+    /** The edition of that exact name, ignoring case. */
+    public Optional<Sku> byName(String name) {
+        String wanted = name.strip().toLowerCase(Locale.ROOT);
+        return skus.stream()
+                .filter(s -> s.name().toLowerCase(Locale.ROOT).equals(wanted))
+                .findFirst();
+    }
 
-  /** The edition with that SKU id. */
-  public Optional<Sku> bySkuId(UUID skuId) {
-    return skus.stream().filter(s -> s.skuId().filter(skuId::equals).isPresent()).findFirst();
-  }
+    /** The edition with that SKU id. */
+    public Optional<Sku> bySkuId(UUID skuId) {
+        return skus.stream()
+                .filter(s -> s.skuId().filter(skuId::equals).isPresent())
+                .findFirst();
+    }
 
-  /** The threshold classes this catalog's editions use, in first-use order. */
-  public List<ThresholdClass> thresholdClasses() {
-    return skus.stream().map(Sku::thresholdClass).distinct().toList();
-  }
+    /** The threshold classes this catalog's editions use, in first-use order. */
+    public List<ThresholdClass> thresholdClasses() {
+        return skus.stream().map(Sku::thresholdClass).distinct().toList();
+    }
 }

@@ -15,28 +15,28 @@ import java.util.Optional;
  * @param minimumCount the count a host must report before it activates such a product; at least 1
  */
 public record ThresholdClass(String name, int minimumCount) {
-  /** Windows client volume editions: 25 (docs/kms-rules.md §1.5). */
-  public static final ThresholdClass CLIENT = new ThresholdClass("client", 25);
-  /** Windows Server volume editions: 5 (docs/kms-rules.md §1.5). */
-  public static final ThresholdClass SERVER = new ThresholdClass("server", 5);
-  /** Office 2010 and 2013 volume products: 5 (docs/kms-rules.md §1.5). */
-  public static final ThresholdClass OFFICE = new ThresholdClass("office", 5);
+    /** Windows client volume editions: 25 (docs/kms-rules.md §1.5). */
+    public static final ThresholdClass CLIENT = new ThresholdClass("client", 25);
+    /** Windows Server volume editions: 5 (docs/kms-rules.md §1.5). */
+    public static final ThresholdClass SERVER = new ThresholdClass("server", 5);
+    /** Office 2010 and 2013 volume products: 5 (docs/kms-rules.md §1.5). */
+    public static final ThresholdClass OFFICE = new ThresholdClass("office", 5);
 
-  /** The classes every core knows without a plugin declaring them. */
-  public static final List<ThresholdClass> WELL_KNOWN = List.of(CLIENT, SERVER, OFFICE);
+    /** The classes every core knows without a plugin declaring them. */
+    public static final List<ThresholdClass> WELL_KNOWN = List.of(CLIENT, SERVER, OFFICE);
 
-  public ThresholdClass {
-    Objects.requireNonNull(name, "name");
-    if (!name.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
-      throw new IllegalArgumentException("threshold class name must be kebab-case: '" + name + "'");
+    public ThresholdClass {
+        Objects.requireNonNull(name, "name");
+        if (!name.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+            throw new IllegalArgumentException("threshold class name must be kebab-case: '" + name + "'");
+        }
+        if (minimumCount < 1) {
+            throw new IllegalArgumentException("threshold class " + name + ": minimum count must be at least 1");
+        }
     }
-    if (minimumCount < 1) {
-      throw new IllegalArgumentException("threshold class " + name + ": minimum count must be at least 1");
-    }
-  }
 
-  /** The well-known class of that name, if any. */
-  public static Optional<ThresholdClass> wellKnown(String name) {
-    return WELL_KNOWN.stream().filter(c -> c.name.equals(name)).findFirst();
-  }
+    /** The well-known class of that name, if any. */
+    public static Optional<ThresholdClass> wellKnown(String name) {
+        return WELL_KNOWN.stream().filter(c -> c.name.equals(name)).findFirst();
+    }
 }

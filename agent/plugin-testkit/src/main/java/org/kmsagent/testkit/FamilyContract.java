@@ -29,84 +29,88 @@ import org.kmsagent.api.WindowsVersion;
  * <p>Surefire passes {@code kmsagent.plugin.id} (the module's {@code plugin.id}) and {@code basedir}.
  */
 public abstract class FamilyContract {
-  private static final List<String> README_HEADINGS =
-      List.of("## Editions", "## Keys", "## Threshold classes", "## Host requirements");
+    private static final List<String> README_HEADINGS =
+            List.of("## Editions", "## Keys", "## Threshold classes", "## Host requirements");
 
-  private final ProductFamily family;
+    private final ProductFamily family;
 
-  protected FamilyContract(ProductFamily family) {
-    this.family = family;
-  }
-
-  private SkuCatalog catalog() throws Exception {
-    return new CatalogReader().read(family.id(), family.catalogResource());
-  }
-
-  private static Path moduleDirectory() {
-    return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-  }
-
-  @Test
-  void theIdIsKebabCaseAndEqualsThePluginIdAndTheFolder() {
-    assertThat(family.id()).matches("[a-z0-9]+(-[a-z0-9]+)*");
-    assertThat(System.getProperty("kmsagent.plugin.id")).as("the module's plugin.id").isEqualTo(family.id());
-    assertThat(moduleDirectory().getFileName().toString()).as("the plugin's folder").isEqualTo(family.id());
-  }
-
-  @Test
-  void theCoreReadsTheCatalog() {
-    assertThatCode(this::catalog).doesNotThrowAnyException();
-  }
-
-  @Test
-  void theCountPoolFollowsTheApplicationId() throws Exception {
-    SkuCatalog catalog = catalog();
-    LoadedFamily loaded = LoadedFamily.of(family, catalog, family.id(), "test", Optional.empty());
-    assertThat(loaded.countPool()).isEqualTo(CountPools.forApplication(catalog.applicationId()));
-    assertThat(loaded.countPool().applicationId()).isEqualTo(catalog.applicationId());
-  }
-
-  @Test
-  void everyEditionCanBeFoundByNameAndItsKeyIsAPublicKmsClientKey() throws Exception {
-    SkuCatalog catalog = catalog();
-    assertThat(catalog.skus()).isNotEmpty();
-    for (Sku sku : catalog.skus()) {
-      assertThat(catalog.byName(sku.name())).contains(sku);
-      assertThat(sku.gvlk().value()).matches("([0-9A-Z]{5}-){4}[0-9A-Z]{5}");
+    protected FamilyContract(ProductFamily family) {
+        this.family = family;
     }
-  }
 
-  @Test
-  void theLicensingServiceOnEachWindowsGenerationIsTheCatalogs() throws Exception {
-    SkuCatalog catalog = catalog();
-    ActivationHandler handler = family.activationHandler();
-    assertThat(handler).isNotNull();
-    LicensingService onWindows7 = handler.licensingService(catalog, WindowsVersion.WINDOWS_7);
-    LicensingService onWindows10 = handler.licensingService(catalog, WindowsVersion.WINDOWS_10);
-    assertThat(onWindows7).isEqualTo(catalog.licensingServices().windows7AndOlder());
-    assertThat(onWindows10).isEqualTo(catalog.licensingServices().windows8AndLater());
-  }
-
-  @Test
-  void theReadmeHasTheFixedHeadingsAndNamesEveryEdition() throws Exception {
-    Path readme = moduleDirectory().resolve("README.md");
-    assertThat(readme).exists();
-    String text = readText(readme);
-    SkuCatalog catalog = catalog();
-    assertThat(text.lines().findFirst().orElse(""))
-        .isEqualTo("# " + catalog.displayName() + " (`" + family.id() + "`)");
-    int at = 0;
-    for (String heading : README_HEADINGS) {
-      int found = text.indexOf("\n" + heading + "\n", at);
-      assertThat(found).as("README heading '%s' in this order", heading).isGreaterThan(at);
-      at = found;
+    private SkuCatalog catalog() throws Exception {
+        return new CatalogReader().read(family.id(), family.catalogResource());
     }
-    for (Sku sku : catalog.skus()) {
-      assertThat(text).as("README names every edition").contains(sku.name());
-    }
-  }
 
-  private static String readText(Path file) throws IOException {
-    return Files.readString(file);
-  }
+    private static Path moduleDirectory() {
+        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+    }
+
+    @Test
+    void theIdIsKebabCaseAndEqualsThePluginIdAndTheFolder() {
+        assertThat(family.id()).matches("[a-z0-9]+(-[a-z0-9]+)*");
+        assertThat(System.getProperty("kmsagent.plugin.id"))
+                .as("the module's plugin.id")
+                .isEqualTo(family.id());
+        assertThat(moduleDirectory().getFileName().toString())
+                .as("the plugin's folder")
+                .isEqualTo(family.id());
+    }
+
+    @Test
+    void theCoreReadsTheCatalog() {
+        assertThatCode(this::catalog).doesNotThrowAnyException();
+    }
+
+    @Test
+    void theCountPoolFollowsTheApplicationId() throws Exception {
+        SkuCatalog catalog = catalog();
+        LoadedFamily loaded = LoadedFamily.of(family, catalog, family.id(), "test", Optional.empty());
+        assertThat(loaded.countPool()).isEqualTo(CountPools.forApplication(catalog.applicationId()));
+        assertThat(loaded.countPool().applicationId()).isEqualTo(catalog.applicationId());
+    }
+
+    @Test
+    void everyEditionCanBeFoundByNameAndItsKeyIsAPublicKmsClientKey() throws Exception {
+        SkuCatalog catalog = catalog();
+        assertThat(catalog.skus()).isNotEmpty();
+        for (Sku sku : catalog.skus()) {
+            assertThat(catalog.byName(sku.name())).contains(sku);
+            assertThat(sku.gvlk().value()).matches("([0-9A-Z]{5}-){4}[0-9A-Z]{5}");
+        }
+    }
+
+    @Test
+    void theLicensingServiceOnEachWindowsGenerationIsTheCatalogs() throws Exception {
+        SkuCatalog catalog = catalog();
+        ActivationHandler handler = family.activationHandler();
+        assertThat(handler).isNotNull();
+        LicensingService onWindows7 = handler.licensingService(catalog, WindowsVersion.WINDOWS_7);
+        LicensingService onWindows10 = handler.licensingService(catalog, WindowsVersion.WINDOWS_10);
+        assertThat(onWindows7).isEqualTo(catalog.licensingServices().windows7AndOlder());
+        assertThat(onWindows10).isEqualTo(catalog.licensingServices().windows8AndLater());
+    }
+
+    @Test
+    void theReadmeHasTheFixedHeadingsAndNamesEveryEdition() throws Exception {
+        Path readme = moduleDirectory().resolve("README.md");
+        assertThat(readme).exists();
+        String text = readText(readme);
+        SkuCatalog catalog = catalog();
+        assertThat(text.lines().findFirst().orElse(""))
+                .isEqualTo("# " + catalog.displayName() + " (`" + family.id() + "`)");
+        int at = 0;
+        for (String heading : README_HEADINGS) {
+            int found = text.indexOf("\n" + heading + "\n", at);
+            assertThat(found).as("README heading '%s' in this order", heading).isGreaterThan(at);
+            at = found;
+        }
+        for (Sku sku : catalog.skus()) {
+            assertThat(text).as("README names every edition").contains(sku.name());
+        }
+    }
+
+    private static String readText(Path file) throws IOException {
+        return Files.readString(file);
+    }
 }

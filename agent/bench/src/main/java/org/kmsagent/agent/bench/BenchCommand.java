@@ -9,96 +9,112 @@ import org.kmsagent.agent.core.Installation;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.simulate.command.SimulationWiring;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code kms-agent bench [--quick] [--only NAME]}: runs every benchmark and prints one table of figures beside the
  * baselines measured in the same run (docs/performance.md).
  */
 @Command(
-    name = "bench",
-    mixinStandardHelpOptions = true,
-    description = "Run the benchmarks and print figures with ratios against baselines measured in the same run.")
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Run the benchmarks and print figures with ratios against baselines measured in the same run.")
 public final class BenchCommand implements Callable<Integer> {
-  @ParentCommand GlobalOptions root;
-  @Spec CommandSpec spec;
+    @ParentCommand
+    GlobalOptions root;
 
-  @Option(names = "--quick", description = "A few seconds in all: small sizes (CI runs this).")
-  boolean quick;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--only", paramLabel = "NAME", description = "Run only these benchmarks.", split = ",")
-  List<String> only;
+    @Option(names = "--quick", description = "A few seconds in all: small sizes (CI runs this).")
+    boolean quick;
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "The installation the startup benchmark measures (default: this one), e.g. the machine agent's.")
-  java.nio.file.Path home;
+    @Option(names = "--only", paramLabel = "NAME", description = "Run only these benchmarks.", split = ",")
+    List<String> only;
 
-  @Option(names = "--json", description = "Print the figures as JSON ({figures: [...], failed: [...]}) instead of "
-      + "the table.")
-  boolean json;
+    @Option(
+            names = "--home",
+            paramLabel = "DIR",
+            description =
+                    "The installation the startup benchmark measures (default: this one), e.g. the machine agent's.")
+    java.nio.file.Path home;
 
-  private PluginHost plugins;
+    @Option(
+            names = "--json",
+            description = "Print the figures as JSON ({figures: [...], failed: [...]}) instead of " + "the table.")
+    boolean json;
 
-  /** The plugins directory's families, loaded once for the benchmarks that need them. */
-  private PluginHost plugins() {
-    if (plugins == null) {
-      plugins = root.loadPlugins();
+    private PluginHost plugins;
+
+    /** The plugins directory's families, loaded once for the benchmarks that need them. */
+    private PluginHost plugins() {
+        if (plugins == null) {
+            plugins = root.loadPlugins();
+        }
+        return plugins;
     }
-    return plugins;
-  }
 
-  /** Every benchmark, in the order the table shows them. */
-  private List<Benchmark> benchmarks() {
-    return List.of(
-        new PluginLoadBenchmark(root.pluginsDirectory()),
-        new LedgerBenchmark(),
-        new SimulationBenchmark(() -> plugins().registry().families(), SimulationWiring.host()),
-        new MillionBenchmark(() -> plugins().registry().families()),
-        new BridgeBenchmark(),
-        new FleetBenchmark(),
-        new FleetBenchmark("fleet-10k", 10_000),
-        new StartupBenchmark(home != null ? home.toAbsolutePath() : Installation.home()));
-  }
+    /** Every benchmark, in the order the table shows them. */
+    private List<Benchmark> benchmarks() {
+        return List.of(
+                new PluginLoadBenchmark(root.pluginsDirectory()),
+                new LedgerBenchmark(),
+                new SimulationBenchmark(() -> plugins().registry().families(), SimulationWiring.host()),
+                new MillionBenchmark(() -> plugins().registry().families()),
+                new BridgeBenchmark(),
+                new FleetBenchmark(),
+                new FleetBenchmark("fleet-10k", 10_000),
+                new StartupBenchmark(home != null ? home.toAbsolutePath() : Installation.home()));
+    }
 
-  @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    List<BenchFigure> figures = new ArrayList<>();
-    List<String> failed = new ArrayList<>();
-    for (Benchmark b : benchmarks()) {
-      if (only != null && !only.contains(b.name())) {
-        continue;
-      }
-      err.println("running " + b.name() + (quick ? " (quick)" : "") + " ...");
-      err.flush();
-      try {
-        figures.addAll(b.run(quick));
-      } catch (Exception e) {
-        failed.add(b.name() + ": " + e);
-      }
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<BenchFigure> figures = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (Benchmark b : benchmarks()) {
+            if (only != null && !only.contains(b.name())) {
+                continue;
+            }
+            err.println("running " + b.name() + (quick ? " (quick)" : "") + " ...");
+            err.flush();
+            try {
+                figures.addAll(b.run(quick));
+            } catch (Exception e) {
+                failed.add(b.name() + ": " + e);
+            }
+        }
+        if (plugins != null) {
+            plugins.close();
+        }
+        if (json) {
+            io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
+            for (BenchFigure f : figures) {
+                rows.add(new io.vertx.core.json.JsonObject()
+                        .put("benchmark", f.benchmark())
+                        .put("figure", f.figure())
+                        .put("value", f.value())
+                        .put("unit", f.unit())
+                        .put("baseline", f.baselineName())
+                        .put("baselineValue", f.baseline())
+                        .put("higherIsBetter", f.higherIsBetter())
+                        .put(
+                                "targetRatio",
+                                f.targetRatio().isPresent() ? f.targetRatio().getAsDouble() : null));
+            }
+            out.println(new io.vertx.core.json.JsonObject()
+                    .put("figures", rows)
+                    .put("failed", new io.vertx.core.json.JsonArray(failed))
+                    .encodePrettily());
+        } else {
+            BenchReport.print(figures, out);
+        }
+        failed.forEach(f -> err.println("benchmark failed: " + f));
+        err.flush();
+        return failed.isEmpty() ? 0 : 1;
     }
-    if (plugins != null) {
-      plugins.close();
-    }
-    if (json) {
-      io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
-      for (BenchFigure f : figures) {
-        rows.add(new io.vertx.core.json.JsonObject().put("benchmark", f.benchmark()).put("figure", f.figure())
-            .put("value", f.value()).put("unit", f.unit()).put("baseline", f.baselineName())
-            .put("baselineValue", f.baseline()).put("higherIsBetter", f.higherIsBetter())
-            .put("targetRatio", f.targetRatio().isPresent() ? f.targetRatio().getAsDouble() : null));
-      }
-      out.println(new io.vertx.core.json.JsonObject().put("figures", rows)
-          .put("failed", new io.vertx.core.json.JsonArray(failed)).encodePrettily());
-    } else {
-      BenchReport.print(figures, out);
-    }
-    failed.forEach(f -> err.println("benchmark failed: " + f));
-    err.flush();
-    return failed.isEmpty() ? 0 : 1;
-  }
 }

@@ -16,32 +16,32 @@ import java.util.OptionalDouble;
  * @param targetRatio the ratio value/baseline the target asks for, if any (e.g. 0.5 for "at least half")
  */
 public record BenchFigure(
-    String benchmark,
-    String figure,
-    double value,
-    String unit,
-    String baselineName,
-    double baseline,
-    boolean higherIsBetter,
-    OptionalDouble targetRatio) {
-  public BenchFigure {
-    Objects.requireNonNull(benchmark, "benchmark");
-    Objects.requireNonNull(figure, "figure");
-    Objects.requireNonNull(unit, "unit");
-    Objects.requireNonNull(baselineName, "baselineName");
-    Objects.requireNonNull(targetRatio, "targetRatio");
-  }
-
-  /** value / baseline. */
-  public double ratio() {
-    return baseline == 0 ? Double.NaN : value / baseline;
-  }
-
-  /** Whether the target is met; true when there is none. */
-  public boolean meetsTarget() {
-    if (targetRatio.isEmpty()) {
-      return true;
+        String benchmark,
+        String figure,
+        double value,
+        String unit,
+        String baselineName,
+        double baseline,
+        boolean higherIsBetter,
+        OptionalDouble targetRatio) {
+    public BenchFigure {
+        Objects.requireNonNull(benchmark, "benchmark");
+        Objects.requireNonNull(figure, "figure");
+        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(baselineName, "baselineName");
+        Objects.requireNonNull(targetRatio, "targetRatio");
     }
-    return higherIsBetter ? ratio() >= targetRatio.getAsDouble() : ratio() <= targetRatio.getAsDouble();
-  }
+
+    /** value / baseline. */
+    public double ratio() {
+        return baseline == 0 ? Double.NaN : value / baseline;
+    }
+
+    /** Whether the target is met; true when there is none. */
+    public boolean meetsTarget() {
+        if (targetRatio.isEmpty()) {
+            return true;
+        }
+        return higherIsBetter ? ratio() >= targetRatio.getAsDouble() : ratio() <= targetRatio.getAsDouble();
+    }
 }

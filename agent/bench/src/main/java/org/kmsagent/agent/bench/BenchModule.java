@@ -5,8 +5,8 @@ import org.kmsagent.agent.core.Subcommands;
 
 /** The bench module's contribution to the command line: {@code kms-agent bench}. Only bindings. */
 public final class BenchModule extends AbstractModule {
-  @Override
-  protected void configure() {
-    Subcommands.Binding.of(binder()).addBinding("bench").toInstance(BenchCommand.class);
-  }
+    @Override
+    protected void configure() {
+        Subcommands.Binding.of(binder()).addBinding("bench").toInstance(BenchCommand.class);
+    }
 }

@@ -8,12 +8,12 @@ import java.util.List;
  */
 public interface Benchmark {
 
-  /** A short kebab-case name, e.g. {@code ledger}. */
-  String name();
+    /** A short kebab-case name, e.g. {@code ledger}. */
+    String name();
 
-  /**
-   * Runs the benchmark. {@code quick} runs a few seconds at most (CI uses it so the harness cannot rot); the full
-   * run uses the sizes its issue asks for.
-   */
-  List<BenchFigure> run(boolean quick) throws Exception;
+    /**
+     * Runs the benchmark. {@code quick} runs a few seconds at most (CI uses it so the harness cannot rot); the full
+     * run uses the sizes its issue asks for.
+     */
+    List<BenchFigure> run(boolean quick) throws Exception;
 }

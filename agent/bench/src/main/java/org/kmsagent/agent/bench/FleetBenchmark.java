@@ -36,295 +36,390 @@ import org.kmsagent.agent.hub.HubServer;
  * process so that only the hub's side counts. Targets: under 1 s and under 50 KB per agent with 1,000 agents.
  */
 public final class FleetBenchmark implements Benchmark {
-  private static final String AGENT_TOKEN = "bench-agent-token-0123";
-  private static final String OPS_TOKEN = "bench-ops-token-012345";
+    private static final String AGENT_TOKEN = "bench-agent-token-0123";
+    private static final String OPS_TOKEN = "bench-ops-token-012345";
 
-  /** Agents per child process: each holds a socket and an outbox file per agent, under the usual 20,000 descriptors. */
-  private static final int PER_CHILD = 5_000;
+    /** Agents per child process: each holds a socket and an outbox file per agent, under the usual 20,000 descriptors. */
+    private static final int PER_CHILD = 5_000;
 
-  private final String name;
-  private final int fullAgents;
+    private final String name;
+    private final int fullAgents;
 
-  /** The benchmark with 1,000 agents (50 when quick). */
-  public FleetBenchmark() {
-    this("fleet", 1_000);
-  }
-
-  /**
-   * The benchmark with {@code agents} agents in the full run, under another name; such a large run does nothing when
-   * quick (it takes minutes).
-   */
-  public FleetBenchmark(String name, int agents) {
-    this.name = name;
-    this.fullAgents = agents;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public List<BenchFigure> run(boolean quick) throws Exception {
-    if (quick && fullAgents > 1_000) {
-      return List.of();
+    /** The benchmark with 1,000 agents (50 when quick). */
+    public FleetBenchmark() {
+        this("fleet", 1_000);
     }
-    int agents = quick ? 50 : fullAgents;
-    int rounds = quick ? 3 : 7;
-    int baselineConnections = Math.min(agents, 1_000);
-    Path dir = Files.createTempDirectory("kmsagent-fleet-bench");
-    HubServer[] hubs = {startHub(dir, agents, 0)};
-    HubServer hub = hubs[0];
-    try {
-      String at = "127.0.0.1:" + hub.port();
-      // Warm-up: the first connections initialise TLS, buffer pools and the bridge's classes once for all.
-      try (Child warm = Child.start("idle", 10, at, hub.fingerprint(), dir.resolve("warm"))) {
-        awaitConnections(hub, 10);
-      }
-      awaitConnections(hub, 0);
-      long heapEmpty = heapAfterGc();
-      long directEmpty = directMemory();
-      double idleBytes;
-      double idleDirect;
-      try (Child idle = Child.start("idle", baselineConnections, at, hub.fingerprint(), dir.resolve("idle"))) {
-        idleBytes = (heapAfterGc() - heapEmpty) / (double) baselineConnections;
-        idleDirect = (directMemory() - directEmpty) / (double) baselineConnections;
-      }
-      awaitConnections(hub, 0);
-      long heapBefore = heapAfterGc();
-      long directBefore = directMemory();
-      long connecting = System.nanoTime();
-      try (Children fleet = Children.start(agents, at, hub.fingerprint(), dir.resolve("agents"))) {
-        double connectSeconds = (System.nanoTime() - connecting) / 1e9;
-        double agentBytes = (heapAfterGc() - heapBefore) / (double) agents;
-        double agentDirect = (directMemory() - directBefore) / (double) agents;
-        System.err.printf("%s: %,d agents registered in %.1f s; hub heap %.1f KB and direct memory %.1f KB per agent"
-            + " (bare connection: %.1f KB, %.1f KB)%n", name, agents, connectSeconds, agentBytes / 1024,
-            agentDirect / 1024, idleBytes / 1024, idleDirect / 1024);
-        ServerTrust trust = new ServerTrust.Pinned(hub.fingerprint());
-        try (BridgeClient ctl = BridgeClient.connect("127.0.0.1", hub.port(), trust, OPS_TOKEN,
-            Duration.ofSeconds(60))) {
-          System.err.printf("%s: first fan-out to all %,d agents: %.0f ms%n", name, agents,
-              routed(ctl, null, agents)); // also the warm-up: first publish, JIT
-          routed(ctl, "a1", 1);
-          double[] all = new double[rounds];
-          double[] one = new double[rounds];
-          for (int i = 0; i < rounds; i++) {
-            all[i] = routed(ctl, null, agents);
-            one[i] = routed(ctl, "a" + (1 + i % agents), 1);
-          }
-          List<BenchFigure> figures = new ArrayList<>();
-          if (agents > 1_000) {
-            figures.add(new BenchFigure(name(), String.format("%,d agents connected and registered, s", agents),
-                connectSeconds, "s", "-", Double.NaN, false, OptionalDouble.empty()));
-            // Reconnection storm: the hub restarts (a new process would lose the cluster map the same way) on the
-            // same port and certificate; every agent must come back and register once more.
-            ctl.close();
-            int port = hub.port();
-            hub.close();
-            long restarted = System.nanoTime();
-            hubs[0] = startHub(dir, agents, port);
-            double storm = awaitRegistered(hubs[0], agents, TimeUnit.MINUTES.toNanos(5), restarted);
-            figures.add(new BenchFigure(name(), String.format("reconnection storm after a hub restart: all %,d agents"
-                + " back and registered once, s (target < 60 s)", agents), storm, "s",
-                "first connection of the same agents, s", connectSeconds, false, OptionalDouble.empty()));
-          }
-          figures.addAll(0, List.of(
-              new BenchFigure(name(), "status fan-out to " + agents + " agents, median ms (target < 1000 ms)",
-                  median(all), "ms", "same query routed to one agent", median(one), false,
-                  OptionalDouble.empty()),
-              new BenchFigure(name(), "hub heap per connected agent (target < " + (agents > 1_000 ? 10 : 50)
-                  + " KB)", agentBytes / 1024, "KB",
-                  "hub heap per bare authenticated TLS bridge connection", idleBytes / 1024, false,
-                  OptionalDouble.empty()),
-              new BenchFigure(name(), "hub direct (off-heap) buffer memory per connected agent",
-                  agentDirect / 1024, "KB", "per bare authenticated TLS bridge connection", idleDirect / 1024, false,
-                  OptionalDouble.empty())));
-          return figures;
-        }
-      }
-    } finally {
-      hubs[0].close();
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-  }
 
-  /**
-   * Waits until the hub holds {@code agents} connections and as many agent records (one per agent id: a second
-   * registration of one agent rewrites its record); returns the seconds since {@code since}.
-   */
-  private static double awaitRegistered(HubServer hub, int agents, long timeoutNanos, long since) throws Exception {
-    var records = hub.vertx().sharedData().<String, Object>getAsyncMap("kmsagent.fleet.agents")
-        .await(30, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + timeoutNanos;
-    while (true) {
-      int registered = records.size().await(30, TimeUnit.SECONDS);
-      if (hub.connections() == agents && registered == agents) {
-        return (System.nanoTime() - since) / 1e9;
-      }
-      if (registered > agents) {
-        throw new IllegalStateException("reconnection storm: " + registered + " records for " + agents + " agents");
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("reconnection storm: after " + timeoutNanos / 1_000_000_000L + " s, "
-            + hub.connections() + " connections and " + registered + " of " + agents + " agents registered");
-      }
-      Thread.sleep(200); // the benchmark's own thread polling the hub's figures
-    }
-  }
-
-  private static HubServer startHub(Path dir, int agents, int bridgePort) throws Exception {
-    int hz;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      hz = s.getLocalPort();
-    }
-    BridgeConfig bridge = new BridgeConfig(true, "127.0.0.1", bridgePort, null, List.of(
-        new TokenConfig("agents", AGENT_TOKEN, Role.READ), new TokenConfig("ops", OPS_TOKEN, Role.ADMIN)),
-        Role.NONE, null, null, null, agents + 16, 120)
-        .withLimits(null, agents + 16, null); // every simulated agent connects from loopback
-    FleetConfig fleet = new FleetConfig(null, null, null, null, null, null, null, null,
-        new FleetConfig.ClusterConfig("fleet-bench-" + UUID.randomUUID(), List.of("127.0.0.1:" + hz),
-            List.of("127.0.0.1"), hz, "127.0.0.1", 0), true); // thousands of simulated agents share one token
-    AgentConfig config = new AgentConfig(null, null, dir.resolve("hub").toString(), null, bridge, null, fleet);
-    return HubServer.start(config, "bench-hub", Clock.systemUTC());
-  }
-
-  /**
-   * One routed status query; returns its wall time in ms, after checking every expected agent answered. A query to
-   * one agent is tried up to three times: with thousands of agents on a loaded machine, the one asked may be between
-   * two connections (its link reconnects after a missed heartbeat).
-   */
-  private static double routed(BridgeClient ctl, String target, int expected) throws Exception {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return routedOnce(ctl, target, expected);
-      } catch (IllegalStateException e) {
-        if (target == null || attempt == 3) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private static double routedOnce(BridgeClient ctl, String target, int expected) throws Exception {
-    JsonObject body = new JsonObject().put("address", BusAddresses.STATUS).put("deadlineMs", 30_000);
-    if (target != null) {
-      body.put("target", target);
-    }
-    long t0 = System.nanoTime();
-    JsonObject report = ctl.request(FleetAddresses.ROUTE_QUERY, body);
-    double ms = (System.nanoTime() - t0) / 1e6;
-    int answered = report.getJsonArray("answered").size();
-    if (answered != expected) {
-      throw new IllegalStateException("fan-out: " + answered + " of " + expected + " agents answered; not answered: "
-          + report.getJsonArray("notAnswered").size());
-    }
-    return ms;
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    return v[v.length / 2];
-  }
-
-  /** Heap in use after full collections: the lowest of three, so a collection still finishing does not count. */
-  private static long heapAfterGc() {
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return best;
-  }
-
-  /**
-   * Direct buffers in use: the JDK's (allocated with a cleaner) plus Netty's own count of the ones it allocates
-   * without (-1 when it does not track them). Pools grow in chunks, so this is coarse for few agents.
-   */
-  private static long directMemory() {
-    long jdk = ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
-        .filter(b -> b.getName().equals("direct")).mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
-        .sum();
-    return jdk + Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
-  }
-
-  private static void awaitConnections(HubServer hub, int count) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (hub.connections() != count) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the hub still has " + hub.connections() + " connections");
-      }
-      try {
-        Thread.sleep(20); // the benchmark's own thread waiting for the hub to see closed sockets
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  /** The agents, {@value #PER_CHILD} per process at most, named a1.., b1.., and so on. */
-  private record Children(List<Child> children) implements AutoCloseable {
-    static Children start(int agents, String hubAt, String fingerprint, Path dataDir) throws Exception {
-      List<Child> started = new ArrayList<>();
-      try {
-        for (int first = 0, n = 0; first < agents; first += PER_CHILD, n++) {
-          String prefix = String.valueOf((char) ('a' + n));
-          started.add(Child.start("fleet", Math.min(PER_CHILD, agents - first), prefix, hubAt, fingerprint,
-              dataDir.resolve(prefix)));
-        }
-      } catch (Exception e) {
-        for (Child c : started) {
-          c.close();
-        }
-        throw e;
-      }
-      return new Children(started);
+    /**
+     * The benchmark with {@code agents} agents in the full run, under another name; such a large run does nothing when
+     * quick (it takes minutes).
+     */
+    public FleetBenchmark(String name, int agents) {
+        this.name = name;
+        this.fullAgents = agents;
     }
 
     @Override
-    public void close() throws Exception {
-      for (Child c : children) {
-        c.close();
-      }
-    }
-  }
-
-  /** The agents' process. */
-  private record Child(Process process) implements AutoCloseable {
-    static Child start(String mode, int count, String hubAt, String fingerprint, Path dataDir) throws Exception {
-      return start(mode, count, "a", hubAt, fingerprint, dataDir);
-    }
-
-    static Child start(String mode, int count, String prefix, String hubAt, String fingerprint, Path dataDir)
-        throws Exception {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx" + Math.max(512, count / 8) + "m", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-          "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-          "-cp", System.getProperty("java.class.path"), SimulatedAgents.class.getName(), mode,
-          Integer.toString(count), prefix, hubAt, AGENT_TOKEN, fingerprint, dataDir.toString()));
-      Files.createDirectories(dataDir);
-      Path log = dataDir.resolve("process.log");
-      Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      String line = out.readLine();
-      if (line == null || !line.startsWith("ready")) {
-        p.destroyForcibly();
-        throw new IllegalStateException("the agents' process did not get ready (it said " + line + "): "
-            + Files.readString(log));
-      }
-      return new Child(p);
+    public String name() {
+        return name;
     }
 
     @Override
-    public void close() throws Exception {
-      process.getOutputStream().close();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      }
+    public List<BenchFigure> run(boolean quick) throws Exception {
+        if (quick && fullAgents > 1_000) {
+            return List.of();
+        }
+        int agents = quick ? 50 : fullAgents;
+        int rounds = quick ? 3 : 7;
+        int baselineConnections = Math.min(agents, 1_000);
+        Path dir = Files.createTempDirectory("kmsagent-fleet-bench");
+        HubServer[] hubs = {startHub(dir, agents, 0)};
+        HubServer hub = hubs[0];
+        try {
+            String at = "127.0.0.1:" + hub.port();
+            // Warm-up: the first connections initialise TLS, buffer pools and the bridge's classes once for all.
+            try (Child warm = Child.start("idle", 10, at, hub.fingerprint(), dir.resolve("warm"))) {
+                awaitConnections(hub, 10);
+            }
+            awaitConnections(hub, 0);
+            long heapEmpty = heapAfterGc();
+            long directEmpty = directMemory();
+            double idleBytes;
+            double idleDirect;
+            try (Child idle = Child.start("idle", baselineConnections, at, hub.fingerprint(), dir.resolve("idle"))) {
+                idleBytes = (heapAfterGc() - heapEmpty) / (double) baselineConnections;
+                idleDirect = (directMemory() - directEmpty) / (double) baselineConnections;
+            }
+            awaitConnections(hub, 0);
+            long heapBefore = heapAfterGc();
+            long directBefore = directMemory();
+            long connecting = System.nanoTime();
+            try (Children fleet = Children.start(agents, at, hub.fingerprint(), dir.resolve("agents"))) {
+                double connectSeconds = (System.nanoTime() - connecting) / 1e9;
+                double agentBytes = (heapAfterGc() - heapBefore) / (double) agents;
+                double agentDirect = (directMemory() - directBefore) / (double) agents;
+                System.err.printf(
+                        "%s: %,d agents registered in %.1f s; hub heap %.1f KB and direct memory %.1f KB per agent"
+                                + " (bare connection: %.1f KB, %.1f KB)%n",
+                        name,
+                        agents,
+                        connectSeconds,
+                        agentBytes / 1024,
+                        agentDirect / 1024,
+                        idleBytes / 1024,
+                        idleDirect / 1024);
+                ServerTrust trust = new ServerTrust.Pinned(hub.fingerprint());
+                try (BridgeClient ctl =
+                        BridgeClient.connect("127.0.0.1", hub.port(), trust, OPS_TOKEN, Duration.ofSeconds(60))) {
+                    System.err.printf(
+                            "%s: first fan-out to all %,d agents: %.0f ms%n",
+                            name, agents, routed(ctl, null, agents)); // also the warm-up: first publish, JIT
+                    routed(ctl, "a1", 1);
+                    double[] all = new double[rounds];
+                    double[] one = new double[rounds];
+                    for (int i = 0; i < rounds; i++) {
+                        all[i] = routed(ctl, null, agents);
+                        one[i] = routed(ctl, "a" + (1 + i % agents), 1);
+                    }
+                    List<BenchFigure> figures = new ArrayList<>();
+                    if (agents > 1_000) {
+                        figures.add(new BenchFigure(
+                                name(),
+                                String.format("%,d agents connected and registered, s", agents),
+                                connectSeconds,
+                                "s",
+                                "-",
+                                Double.NaN,
+                                false,
+                                OptionalDouble.empty()));
+                        // Reconnection storm: the hub restarts (a new process would lose the cluster map the same way)
+                        // on the
+                        // same port and certificate; every agent must come back and register once more.
+                        ctl.close();
+                        int port = hub.port();
+                        hub.close();
+                        long restarted = System.nanoTime();
+                        hubs[0] = startHub(dir, agents, port);
+                        double storm = awaitRegistered(hubs[0], agents, TimeUnit.MINUTES.toNanos(5), restarted);
+                        figures.add(new BenchFigure(
+                                name(),
+                                String.format(
+                                        "reconnection storm after a hub restart: all %,d agents"
+                                                + " back and registered once, s (target < 60 s)",
+                                        agents),
+                                storm,
+                                "s",
+                                "first connection of the same agents, s",
+                                connectSeconds,
+                                false,
+                                OptionalDouble.empty()));
+                    }
+                    figures.addAll(
+                            0,
+                            List.of(
+                                    new BenchFigure(
+                                            name(),
+                                            "status fan-out to " + agents + " agents, median ms (target < 1000 ms)",
+                                            median(all),
+                                            "ms",
+                                            "same query routed to one agent",
+                                            median(one),
+                                            false,
+                                            OptionalDouble.empty()),
+                                    new BenchFigure(
+                                            name(),
+                                            "hub heap per connected agent (target < " + (agents > 1_000 ? 10 : 50)
+                                                    + " KB)",
+                                            agentBytes / 1024,
+                                            "KB",
+                                            "hub heap per bare authenticated TLS bridge connection",
+                                            idleBytes / 1024,
+                                            false,
+                                            OptionalDouble.empty()),
+                                    new BenchFigure(
+                                            name(),
+                                            "hub direct (off-heap) buffer memory per connected agent",
+                                            agentDirect / 1024,
+                                            "KB",
+                                            "per bare authenticated TLS bridge connection",
+                                            idleDirect / 1024,
+                                            false,
+                                            OptionalDouble.empty())));
+                    return figures;
+                }
+            }
+        } finally {
+            hubs[0].close();
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
     }
-  }
+
+    /**
+     * Waits until the hub holds {@code agents} connections and as many agent records (one per agent id: a second
+     * registration of one agent rewrites its record); returns the seconds since {@code since}.
+     */
+    private static double awaitRegistered(HubServer hub, int agents, long timeoutNanos, long since) throws Exception {
+        var records = hub.vertx()
+                .sharedData()
+                .<String, Object>getAsyncMap("kmsagent.fleet.agents")
+                .await(30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            int registered = records.size().await(30, TimeUnit.SECONDS);
+            if (hub.connections() == agents && registered == agents) {
+                return (System.nanoTime() - since) / 1e9;
+            }
+            if (registered > agents) {
+                throw new IllegalStateException(
+                        "reconnection storm: " + registered + " records for " + agents + " agents");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "reconnection storm: after " + timeoutNanos / 1_000_000_000L + " s, " + hub.connections()
+                                + " connections and " + registered + " of " + agents + " agents registered");
+            }
+            Thread.sleep(200); // the benchmark's own thread polling the hub's figures
+        }
+    }
+
+    private static HubServer startHub(Path dir, int agents, int bridgePort) throws Exception {
+        int hz;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            hz = s.getLocalPort();
+        }
+        BridgeConfig bridge = new BridgeConfig(
+                        true,
+                        "127.0.0.1",
+                        bridgePort,
+                        null,
+                        List.of(
+                                new TokenConfig("agents", AGENT_TOKEN, Role.READ),
+                                new TokenConfig("ops", OPS_TOKEN, Role.ADMIN)),
+                        Role.NONE,
+                        null,
+                        null,
+                        null,
+                        agents + 16,
+                        120)
+                .withLimits(null, agents + 16, null); // every simulated agent connects from loopback
+        FleetConfig fleet = new FleetConfig(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new FleetConfig.ClusterConfig(
+                        "fleet-bench-" + UUID.randomUUID(),
+                        List.of("127.0.0.1:" + hz),
+                        List.of("127.0.0.1"),
+                        hz,
+                        "127.0.0.1",
+                        0),
+                true); // thousands of simulated agents share one token
+        AgentConfig config = new AgentConfig(null, null, dir.resolve("hub").toString(), null, bridge, null, fleet);
+        return HubServer.start(config, "bench-hub", Clock.systemUTC());
+    }
+
+    /**
+     * One routed status query; returns its wall time in ms, after checking every expected agent answered. A query to
+     * one agent is tried up to three times: with thousands of agents on a loaded machine, the one asked may be between
+     * two connections (its link reconnects after a missed heartbeat).
+     */
+    private static double routed(BridgeClient ctl, String target, int expected) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return routedOnce(ctl, target, expected);
+            } catch (IllegalStateException e) {
+                if (target == null || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static double routedOnce(BridgeClient ctl, String target, int expected) throws Exception {
+        JsonObject body = new JsonObject().put("address", BusAddresses.STATUS).put("deadlineMs", 30_000);
+        if (target != null) {
+            body.put("target", target);
+        }
+        long t0 = System.nanoTime();
+        JsonObject report = ctl.request(FleetAddresses.ROUTE_QUERY, body);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        int answered = report.getJsonArray("answered").size();
+        if (answered != expected) {
+            throw new IllegalStateException(
+                    "fan-out: " + answered + " of " + expected + " agents answered; not answered: "
+                            + report.getJsonArray("notAnswered").size());
+        }
+        return ms;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v[v.length / 2];
+    }
+
+    /** Heap in use after full collections: the lowest of three, so a collection still finishing does not count. */
+    private static long heapAfterGc() {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            best = Math.min(
+                    best,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return best;
+    }
+
+    /**
+     * Direct buffers in use: the JDK's (allocated with a cleaner) plus Netty's own count of the ones it allocates
+     * without (-1 when it does not track them). Pools grow in chunks, so this is coarse for few agents.
+     */
+    private static long directMemory() {
+        long jdk = ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct"))
+                .mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+                .sum();
+        return jdk + Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
+    }
+
+    private static void awaitConnections(HubServer hub, int count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (hub.connections() != count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the hub still has " + hub.connections() + " connections");
+            }
+            try {
+                Thread.sleep(20); // the benchmark's own thread waiting for the hub to see closed sockets
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The agents, {@value #PER_CHILD} per process at most, named a1.., b1.., and so on. */
+    private record Children(List<Child> children) implements AutoCloseable {
+        static Children start(int agents, String hubAt, String fingerprint, Path dataDir) throws Exception {
+            List<Child> started = new ArrayList<>();
+            try {
+                for (int first = 0, n = 0; first < agents; first += PER_CHILD, n++) {
+                    String prefix = String.valueOf((char) ('a' + n));
+                    started.add(Child.start(
+                            "fleet",
+                            Math.min(PER_CHILD, agents - first),
+                            prefix,
+                            hubAt,
+                            fingerprint,
+                            dataDir.resolve(prefix)));
+                }
+            } catch (Exception e) {
+                for (Child c : started) {
+                    c.close();
+                }
+                throw e;
+            }
+            return new Children(started);
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (Child c : children) {
+                c.close();
+            }
+        }
+    }
+
+    /** The agents' process. */
+    private record Child(Process process) implements AutoCloseable {
+        static Child start(String mode, int count, String hubAt, String fingerprint, Path dataDir) throws Exception {
+            return start(mode, count, "a", hubAt, fingerprint, dataDir);
+        }
+
+        static Child start(String mode, int count, String prefix, String hubAt, String fingerprint, Path dataDir)
+                throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx" + Math.max(512, count / 8) + "m",
+                    "-XX:+UseSerialGC",
+                    "-XX:-UsePerfData",
+                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    SimulatedAgents.class.getName(),
+                    mode,
+                    Integer.toString(count),
+                    prefix,
+                    hubAt,
+                    AGENT_TOKEN,
+                    fingerprint,
+                    dataDir.toString()));
+            Files.createDirectories(dataDir);
+            Path log = dataDir.resolve("process.log");
+            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.startsWith("ready")) {
+                p.destroyForcibly();
+                throw new IllegalStateException(
+                        "the agents' process did not get ready (it said " + line + "): " + Files.readString(log));
+            }
+            return new Child(p);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.getOutputStream().close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
 }

@@ -5,13 +5,13 @@ package org.kmsagent.agent.bench;
  * so its resident memory and CPU can be read like the agent's).
  */
 public final class Hello {
-  private Hello() {}
+    private Hello() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    System.out.println("hello");
-    System.out.flush();
-    if (args.length > 0) {
-      Thread.sleep(Long.parseLong(args[0]) * 1000);
+    public static void main(String[] args) throws InterruptedException {
+        System.out.println("hello");
+        System.out.flush();
+        if (args.length > 0) {
+            Thread.sleep(Long.parseLong(args[0]) * 1000);
+        }
     }
-  }
 }

@@ -35,148 +35,197 @@ import picocli.CommandLine;
  * size. Not part of {@code --quick}: it takes minutes and wants {@code KMSAGENT_JAVA_OPTS=-Xmx8g}.
  */
 public final class MillionBenchmark implements Benchmark {
-  private static final String[] FLEET = {"--clients", "800000", "--servers", "50000", "--office2013", "150000",
-      "--days", "365"};
-  /** Products: every machine one Windows, the Office PCs one Office more. */
-  private static final int PRODUCTS = 800_000 + 50_000 + 150_000 * 2;
-  private static final long GIB = 1L << 30;
+    private static final String[] FLEET = {
+        "--clients", "800000", "--servers", "50000", "--office2013", "150000", "--days", "365"
+    };
+    /** Products: every machine one Windows, the Office PCs one Office more. */
+    private static final int PRODUCTS = 800_000 + 50_000 + 150_000 * 2;
 
-  private final Supplier<List<LoadedFamily>> families;
+    private static final long GIB = 1L << 30;
 
-  public MillionBenchmark(Supplier<List<LoadedFamily>> families) {
-    this.families = Objects.requireNonNull(families, "families");
-  }
+    private final Supplier<List<LoadedFamily>> families;
 
-  @Override
-  public String name() {
-    return "million";
-  }
-
-  @Override
-  public List<BenchFigure> run(boolean quick) throws Exception {
-    if (quick) {
-      return List.of(); // minutes long: only when asked for by name or in the full run
-    }
-    long max = Runtime.getRuntime().maxMemory();
-    if (max < 6 * GIB) {
-      System.err.printf("bench: million skipped: it needs a heap of 6 to 8 GB and this JVM may use %,d MB; run it"
-          + " with KMSAGENT_JAVA_OPTS=-Xmx8g%n", max >> 20);
-      return List.of();
-    }
-    List<LoadedFamily> fams = families.get();
-    Path report = Files.createTempFile("kms-agent-million-", ".html");
-    try (LiveHeapWatch watch = new LiveHeapWatch()) {
-      CountingStream timeline = new CountingStream();
-      SimulateCommand command = new SimulateCommand(spec -> SimulationWiring.FamilyLease.of(fams),
-          SimulationWiring.host());
-      CommandLine cl = new CommandLine(command);
-      cl.setOut(new PrintWriter(timeline, false, java.nio.charset.StandardCharsets.UTF_8));
-      cl.setErr(new PrintWriter(System.err, true));
-      List<String> args = new ArrayList<>(List.of(FLEET));
-      args.add("--report");
-      args.add(report.toString());
-      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-      long cpu0 = os.getProcessCpuTime();
-      long began = System.nanoTime();
-      int code = cl.execute(args.toArray(String[]::new));
-      double wall = (System.nanoTime() - began) / 1e9;
-      double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-      if (code != 0) {
-        throw new IllegalStateException("simulate exited with " + code);
-      }
-      long events = command.lastEvents();
-      long began2 = System.nanoTime();
-      long bareCpu0 = os.getProcessCpuTime();
-      SimulationBenchmark.Measured bare = SimulationBenchmark.bare(PRODUCTS, events);
-      double bareCpu = (os.getProcessCpuTime() - bareCpu0) / 1e9;
-      double bareWall = (System.nanoTime() - began2) / 1e9;
-      List<BenchFigure> out = new ArrayList<>();
-      out.add(new BenchFigure(name(), "the same run, CPU seconds of the whole process (JIT and GC included)", cpu,
-          "s", "bare loop, CPU seconds of the whole process", bareCpu, false, OptionalDouble.empty()));
-      out.add(new BenchFigure(name(), "simulated events/s (CPU)", events / cpu, "events/s",
-          "bare loop events/s (thread CPU + GC)", bare.rate(), true, OptionalDouble.empty()));
-      out.add(new BenchFigure(name(), String.format("simulate 1,000,000 machines x 365 days (%,d events), wall time"
-          + " with timeline and report", events), wall, "s", "bare priority-queue loop, same events and timers",
-          bareWall, false, OptionalDouble.empty()));
-      out.add(new BenchFigure(name(), "live heap, most left after any collection", watch.peak() / (double) (1 << 20),
-          "MB", "heap the JVM may use", max / (double) (1 << 20), false, OptionalDouble.of(1.0)));
-      out.add(new BenchFigure(name(), "live heap per simulated machine", watch.peak() / 1e6, "bytes",
-          "history alone (requests x 32 B) per machine", events * 32.0 / 1e6, false, OptionalDouble.empty()));
-      out.add(new BenchFigure(name(), "HTML report size", Files.size(report) / 1024.0, "KB", "timeline size",
-          timeline.bytes.get() / 1024.0, false, OptionalDouble.empty()));
-      return out;
-    } finally {
-      Files.deleteIfExists(report);
-    }
-  }
-
-  /** Counts what the timeline writes, keeps none of it. */
-  private static final class CountingStream extends OutputStream {
-    final AtomicLong bytes = new AtomicLong();
-
-    @Override
-    public void write(int b) {
-      bytes.incrementAndGet();
+    public MillionBenchmark(Supplier<List<LoadedFamily>> families) {
+        this.families = Objects.requireNonNull(families, "families");
     }
 
     @Override
-    public void write(byte[] b, int off, int len) {
-      bytes.addAndGet(len);
-    }
-  }
-
-  /**
-   * The most heap in use just after any garbage collection while it is open: the live set, not the garbage that
-   * happens to wait for the next collection.
-   */
-  static final class LiveHeapWatch implements AutoCloseable, NotificationListener {
-    private final Set<String> heapPools = new HashSet<>();
-    private final List<NotificationEmitter> emitters = new ArrayList<>();
-    private final AtomicLong peak = new AtomicLong();
-
-    LiveHeapWatch() {
-      for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (p.getType() == MemoryType.HEAP) {
-          heapPools.add(p.getName());
-        }
-      }
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        if (gc instanceof NotificationEmitter e) {
-          e.addNotificationListener(this, null, null);
-          emitters.add(e);
-        }
-      }
+    public String name() {
+        return "million";
     }
 
     @Override
-    public void handleNotification(Notification n, Object handback) {
-      if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-        return;
-      }
-      GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-      long used = 0;
-      for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-        if (heapPools.contains(e.getKey())) {
-          MemoryUsage u = e.getValue();
-          used += u.getUsed();
+    public List<BenchFigure> run(boolean quick) throws Exception {
+        if (quick) {
+            return List.of(); // minutes long: only when asked for by name or in the full run
         }
-      }
-      peak.accumulateAndGet(used, Math::max);
+        long max = Runtime.getRuntime().maxMemory();
+        if (max < 6 * GIB) {
+            System.err.printf(
+                    "bench: million skipped: it needs a heap of 6 to 8 GB and this JVM may use %,d MB; run it"
+                            + " with KMSAGENT_JAVA_OPTS=-Xmx8g%n",
+                    max >> 20);
+            return List.of();
+        }
+        List<LoadedFamily> fams = families.get();
+        Path report = Files.createTempFile("kms-agent-million-", ".html");
+        try (LiveHeapWatch watch = new LiveHeapWatch()) {
+            CountingStream timeline = new CountingStream();
+            SimulateCommand command =
+                    new SimulateCommand(spec -> SimulationWiring.FamilyLease.of(fams), SimulationWiring.host());
+            CommandLine cl = new CommandLine(command);
+            cl.setOut(new PrintWriter(timeline, false, java.nio.charset.StandardCharsets.UTF_8));
+            cl.setErr(new PrintWriter(System.err, true));
+            List<String> args = new ArrayList<>(List.of(FLEET));
+            args.add("--report");
+            args.add(report.toString());
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            long began = System.nanoTime();
+            int code = cl.execute(args.toArray(String[]::new));
+            double wall = (System.nanoTime() - began) / 1e9;
+            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+            if (code != 0) {
+                throw new IllegalStateException("simulate exited with " + code);
+            }
+            long events = command.lastEvents();
+            long began2 = System.nanoTime();
+            long bareCpu0 = os.getProcessCpuTime();
+            SimulationBenchmark.Measured bare = SimulationBenchmark.bare(PRODUCTS, events);
+            double bareCpu = (os.getProcessCpuTime() - bareCpu0) / 1e9;
+            double bareWall = (System.nanoTime() - began2) / 1e9;
+            List<BenchFigure> out = new ArrayList<>();
+            out.add(new BenchFigure(
+                    name(),
+                    "the same run, CPU seconds of the whole process (JIT and GC included)",
+                    cpu,
+                    "s",
+                    "bare loop, CPU seconds of the whole process",
+                    bareCpu,
+                    false,
+                    OptionalDouble.empty()));
+            out.add(new BenchFigure(
+                    name(),
+                    "simulated events/s (CPU)",
+                    events / cpu,
+                    "events/s",
+                    "bare loop events/s (thread CPU + GC)",
+                    bare.rate(),
+                    true,
+                    OptionalDouble.empty()));
+            out.add(new BenchFigure(
+                    name(),
+                    String.format(
+                            "simulate 1,000,000 machines x 365 days (%,d events), wall time"
+                                    + " with timeline and report",
+                            events),
+                    wall,
+                    "s",
+                    "bare priority-queue loop, same events and timers",
+                    bareWall,
+                    false,
+                    OptionalDouble.empty()));
+            out.add(new BenchFigure(
+                    name(),
+                    "live heap, most left after any collection",
+                    watch.peak() / (double) (1 << 20),
+                    "MB",
+                    "heap the JVM may use",
+                    max / (double) (1 << 20),
+                    false,
+                    OptionalDouble.of(1.0)));
+            out.add(new BenchFigure(
+                    name(),
+                    "live heap per simulated machine",
+                    watch.peak() / 1e6,
+                    "bytes",
+                    "history alone (requests x 32 B) per machine",
+                    events * 32.0 / 1e6,
+                    false,
+                    OptionalDouble.empty()));
+            out.add(new BenchFigure(
+                    name(),
+                    "HTML report size",
+                    Files.size(report) / 1024.0,
+                    "KB",
+                    "timeline size",
+                    timeline.bytes.get() / 1024.0,
+                    false,
+                    OptionalDouble.empty()));
+            return out;
+        } finally {
+            Files.deleteIfExists(report);
+        }
     }
 
-    long peak() {
-      return peak.get();
+    /** Counts what the timeline writes, keeps none of it. */
+    private static final class CountingStream extends OutputStream {
+        final AtomicLong bytes = new AtomicLong();
+
+        @Override
+        public void write(int b) {
+            bytes.incrementAndGet();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes.addAndGet(len);
+        }
     }
 
-    @Override
-    public void close() {
-      for (NotificationEmitter e : emitters) {
-        try {
-          e.removeNotificationListener(this);
-        } catch (javax.management.ListenerNotFoundException ignored) {
-          // never added: nothing to remove
+    /**
+     * The most heap in use just after any garbage collection while it is open: the live set, not the garbage that
+     * happens to wait for the next collection.
+     */
+    static final class LiveHeapWatch implements AutoCloseable, NotificationListener {
+        private final Set<String> heapPools = new HashSet<>();
+        private final List<NotificationEmitter> emitters = new ArrayList<>();
+        private final AtomicLong peak = new AtomicLong();
+
+        LiveHeapWatch() {
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == MemoryType.HEAP) {
+                    heapPools.add(p.getName());
+                }
+            }
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter e) {
+                    e.addNotificationListener(this, null, null);
+                    emitters.add(e);
+                }
+            }
         }
-      }
+
+        @Override
+        public void handleNotification(Notification n, Object handback) {
+            if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                return;
+            }
+            GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+            long used = 0;
+            for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                if (heapPools.contains(e.getKey())) {
+                    MemoryUsage u = e.getValue();
+                    used += u.getUsed();
+                }
+            }
+            peak.accumulateAndGet(used, Math::max);
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        @Override
+        public void close() {
+            for (NotificationEmitter e : emitters) {
+                try {
+                    e.removeNotificationListener(this);
+                } catch (javax.management.ListenerNotFoundException ignored) {
+                    // never added: nothing to remove
+                }
+            }
+        }
     }
-  }
 }

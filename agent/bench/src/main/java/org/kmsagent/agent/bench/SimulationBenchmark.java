@@ -31,132 +31,172 @@ import org.kmsagent.agent.simulate.command.SimulationWiring;
  * 0.8 of the 1,000-machine rate), to show how the rate holds as the fleet grows.
  */
 public final class SimulationBenchmark implements Benchmark {
-  private static final int DAYS = 365;
+    private static final int DAYS = 365;
 
-  private final Supplier<List<LoadedFamily>> families;
-  private final HostFactory host;
+    private final Supplier<List<LoadedFamily>> families;
+    private final HostFactory host;
 
-  /**
-   * The benchmark over the loaded families and a lab host. {@code kms-agent bench} passes the plugin host's
-   * {@code registry()::families} (kept open for the run) and {@link SimulationWiring#host()}.
-   */
-  public SimulationBenchmark(Supplier<List<LoadedFamily>> families, HostFactory host) {
-    this.families = Objects.requireNonNull(families, "families");
-    this.host = Objects.requireNonNull(host, "host");
-  }
-
-  @Override
-  public String name() {
-    return "simulation";
-  }
-
-  @Override
-  public List<BenchFigure> run(boolean quick) throws Exception {
-    List<LoadedFamily> fams = families.get();
-    int machines = quick ? 2_000 : 100_000;
-    // Warm-up so the JIT has compiled both loops before either is measured.
-    simulate(fams, Math.max(200, machines / 50), 60, host, false);
-    simulate(fams, Math.max(200, machines / 50), 60, LabHosts.ledgerInMemory(), false);
-    bare(Math.max(200, machines / 50), 200_000);
-
-    Measured sim = simulate(fams, machines, DAYS, host, true);
-    double bareRate = bare(machines, sim.events).rate();
-    List<BenchFigure> out = new ArrayList<>();
-    out.add(new BenchFigure(name(), String.format("simulated events/s, %,d machines x %d days (%,d events), "
-        + "default (memory) ledger", machines, DAYS, sim.events), sim.rate(), "events/s",
-        "bare priority-queue loop, same events and timers", bareRate, true, OptionalDouble.of(0.25)));
-    Measured h2 = simulate(fams, machines, DAYS, LabHosts.ledgerInMemory(), false);
-    out.add(new BenchFigure(name(), String.format("simulated events/s, %,d machines x %d days, --ledger h2",
-        machines, DAYS), h2.rate(), "events/s", "bare priority-queue loop, same events and timers",
-        bare(machines, h2.events).rate(), true, OptionalDouble.empty()));
-    // The engine alone (scheduler, loops, licensing model, events) with a host that grants at once without counting:
-    // shows how much of the cost is the host model and its ledger.
-    HostFactory instant = plan -> new KmsHost() {
-      @Override
-      public String name() {
-        return plan.name();
-      }
-
-      @Override
-      public KmsResponse handle(KmsRequest r, java.time.Instant now) {
-        int n = r.thresholdClass().minimumCount();
-        return new KmsResponse(org.kmsagent.api.HResult.S_OK, n, n, plan.activationInterval(),
-            plan.renewalInterval(), plan.name());
-      }
-    };
-    Measured engine = simulate(fams, machines, DAYS, instant, false);
-    out.add(new BenchFigure(name(), String.format("engine only (host grants at once), %,d machines x %d days",
-        machines, DAYS), engine.rate(), "events/s", "bare priority-queue loop, same events and timers",
-        bare(machines, engine.events).rate(), true, OptionalDouble.of(0.5)));
-    out.add(new BenchFigure(name(), String.format("live heap per simulated machine, day %d, host history included",
-        DAYS), sim.heapBytes / (double) machines, "bytes", "history alone (requests x 32 B) per machine",
-        sim.events * 32.0 / machines, false, OptionalDouble.empty()));
-    if (!quick) {
-      for (int smaller : new int[] {machines / 100, machines / 10}) {
-        Measured m = simulate(fams, smaller, DAYS, host, false);
-        out.add(new BenchFigure(name(), String.format("growth: events/s at %,d machines vs at %,d", machines,
-            smaller), sim.rate(), "events/s", String.format("simulation at %,d machines", smaller), m.rate(), true,
-            OptionalDouble.of(0.8)));
-      }
-    }
-    return out;
-  }
-
-  /**
-   * CPU time of this thread plus time spent in garbage collection: the machines these run on are shared (load far
-   * above the core count), so wall time measures the neighbours more than the code.
-   */
-  record Clock(long cpuNanos, long gcMillis) {
-    private static final java.lang.management.ThreadMXBean THREADS =
-        java.lang.management.ManagementFactory.getThreadMXBean();
-
-    static Clock start() {
-      return new Clock(THREADS.getCurrentThreadCpuTime(), totalGcMillis());
+    /**
+     * The benchmark over the loaded families and a lab host. {@code kms-agent bench} passes the plugin host's
+     * {@code registry()::families} (kept open for the run) and {@link SimulationWiring#host()}.
+     */
+    public SimulationBenchmark(Supplier<List<LoadedFamily>> families, HostFactory host) {
+        this.families = Objects.requireNonNull(families, "families");
+        this.host = Objects.requireNonNull(host, "host");
     }
 
-    double seconds() {
-      return (THREADS.getCurrentThreadCpuTime() - cpuNanos) / 1e9 + (totalGcMillis() - gcMillis) / 1e3;
+    @Override
+    public String name() {
+        return "simulation";
     }
 
-    private static long totalGcMillis() {
-      long total = 0;
-      for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-        total += Math.max(0, gc.getCollectionTime());
-      }
-      return total;
-    }
-  }
+    @Override
+    public List<BenchFigure> run(boolean quick) throws Exception {
+        List<LoadedFamily> fams = families.get();
+        int machines = quick ? 2_000 : 100_000;
+        // Warm-up so the JIT has compiled both loops before either is measured.
+        simulate(fams, Math.max(200, machines / 50), 60, host, false);
+        simulate(fams, Math.max(200, machines / 50), 60, LabHosts.ledgerInMemory(), false);
+        bare(Math.max(200, machines / 50), 200_000);
 
-  /** Events, CPU seconds, and the live heap the run held at its last day (0 when not measured). */
-  record Measured(long events, double seconds, long heapBytes) {
-    Measured(long events, double seconds) {
-      this(events, seconds, 0);
+        Measured sim = simulate(fams, machines, DAYS, host, true);
+        double bareRate = bare(machines, sim.events).rate();
+        List<BenchFigure> out = new ArrayList<>();
+        out.add(new BenchFigure(
+                name(),
+                String.format(
+                        "simulated events/s, %,d machines x %d days (%,d events), " + "default (memory) ledger",
+                        machines, DAYS, sim.events),
+                sim.rate(),
+                "events/s",
+                "bare priority-queue loop, same events and timers",
+                bareRate,
+                true,
+                OptionalDouble.of(0.25)));
+        Measured h2 = simulate(fams, machines, DAYS, LabHosts.ledgerInMemory(), false);
+        out.add(new BenchFigure(
+                name(),
+                String.format("simulated events/s, %,d machines x %d days, --ledger h2", machines, DAYS),
+                h2.rate(),
+                "events/s",
+                "bare priority-queue loop, same events and timers",
+                bare(machines, h2.events).rate(),
+                true,
+                OptionalDouble.empty()));
+        // The engine alone (scheduler, loops, licensing model, events) with a host that grants at once without
+        // counting:
+        // shows how much of the cost is the host model and its ledger.
+        HostFactory instant = plan -> new KmsHost() {
+            @Override
+            public String name() {
+                return plan.name();
+            }
+
+            @Override
+            public KmsResponse handle(KmsRequest r, java.time.Instant now) {
+                int n = r.thresholdClass().minimumCount();
+                return new KmsResponse(
+                        org.kmsagent.api.HResult.S_OK,
+                        n,
+                        n,
+                        plan.activationInterval(),
+                        plan.renewalInterval(),
+                        plan.name());
+            }
+        };
+        Measured engine = simulate(fams, machines, DAYS, instant, false);
+        out.add(new BenchFigure(
+                name(),
+                String.format("engine only (host grants at once), %,d machines x %d days", machines, DAYS),
+                engine.rate(),
+                "events/s",
+                "bare priority-queue loop, same events and timers",
+                bare(machines, engine.events).rate(),
+                true,
+                OptionalDouble.of(0.5)));
+        out.add(new BenchFigure(
+                name(),
+                String.format("live heap per simulated machine, day %d, host history included", DAYS),
+                sim.heapBytes / (double) machines,
+                "bytes",
+                "history alone (requests x 32 B) per machine",
+                sim.events * 32.0 / machines,
+                false,
+                OptionalDouble.empty()));
+        if (!quick) {
+            for (int smaller : new int[] {machines / 100, machines / 10}) {
+                Measured m = simulate(fams, smaller, DAYS, host, false);
+                out.add(new BenchFigure(
+                        name(),
+                        String.format("growth: events/s at %,d machines vs at %,d", machines, smaller),
+                        sim.rate(),
+                        "events/s",
+                        String.format("simulation at %,d machines", smaller),
+                        m.rate(),
+                        true,
+                        OptionalDouble.of(0.8)));
+            }
+        }
+        return out;
     }
 
-    double rate() {
-      return events / seconds;
-    }
-  }
+    /**
+     * CPU time of this thread plus time spent in garbage collection: the machines these run on are shared (load far
+     * above the core count), so wall time measures the neighbours more than the code.
+     */
+    record Clock(long cpuNanos, long gcMillis) {
+        private static final java.lang.management.ThreadMXBean THREADS =
+                java.lang.management.ManagementFactory.getThreadMXBean();
 
-  /** Heap in use after a full collection. */
-  static long liveHeap() {
-    for (int i = 0; i < 2; i++) {
-      System.gc();
-    }
-    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
+        static Clock start() {
+            return new Clock(THREADS.getCurrentThreadCpuTime(), totalGcMillis());
+        }
 
-  /**
-   * A fleet like a mid-size company: 70% Windows clients, 10% servers, 20% PCs with Office 2013, arriving over the
-   * first 10 days, on the default host.
-   */
-  private Measured simulate(List<LoadedFamily> fams, int machines, int days, HostFactory host, boolean heap)
-      throws Exception {
-    int servers = Math.max(1, machines / 10);
-    int office = machines / 5;
-    int clients = machines - servers - office;
-    String every = (10 * 24 * 60 * 60 / Math.max(1, machines)) + "s";
-    String yaml = String.format("""
+        double seconds() {
+            return (THREADS.getCurrentThreadCpuTime() - cpuNanos) / 1e9 + (totalGcMillis() - gcMillis) / 1e3;
+        }
+
+        private static long totalGcMillis() {
+            long total = 0;
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                total += Math.max(0, gc.getCollectionTime());
+            }
+            return total;
+        }
+    }
+
+    /** Events, CPU seconds, and the live heap the run held at its last day (0 when not measured). */
+    record Measured(long events, double seconds, long heapBytes) {
+        Measured(long events, double seconds) {
+            this(events, seconds, 0);
+        }
+
+        double rate() {
+            return events / seconds;
+        }
+    }
+
+    /** Heap in use after a full collection. */
+    static long liveHeap() {
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean()
+                .getHeapMemoryUsage()
+                .getUsed();
+    }
+
+    /**
+     * A fleet like a mid-size company: 70% Windows clients, 10% servers, 20% PCs with Office 2013, arriving over the
+     * first 10 days, on the default host.
+     */
+    private Measured simulate(List<LoadedFamily> fams, int machines, int days, HostFactory host, boolean heap)
+            throws Exception {
+        int servers = Math.max(1, machines / 10);
+        int office = machines / 5;
+        int clients = machines - servers - office;
+        String every = (10 * 24 * 60 * 60 / Math.max(1, machines)) + "s";
+        String yaml = String.format("""
         name: benchmark
         seed: 42
         days: %d
@@ -180,43 +220,43 @@ public final class SimulationBenchmark implements Benchmark {
                 edition: Office 2013 Professional Plus
             every: %s
         """, days, clients, every, servers, every, office, every);
-    Scenario s = new ScenarioReader(fams).parse("benchmark", yaml, true);
-    long[] seen = {0};
-    long before = heap ? liveHeap() : 0;
-    long[] atEnd = {0};
-    double[] excluded = {0};
-    Clock c = Clock.start();
-    LabSummary summary = new SimulationLab(s, host, e -> seen[0]++).run((d, total, events) -> {
-      if (heap && d == total) {
-        // Measured while the lab and its host are still live; the collections it forces are not timed.
-        Clock m = Clock.start();
-        atEnd[0] = liveHeap() - before;
-        excluded[0] = m.seconds();
-      }
-    });
-    return new Measured(summary.events(), c.seconds() - excluded[0], atEnd[0]);
-  }
+        Scenario s = new ScenarioReader(fams).parse("benchmark", yaml, true);
+        long[] seen = {0};
+        long before = heap ? liveHeap() : 0;
+        long[] atEnd = {0};
+        double[] excluded = {0};
+        Clock c = Clock.start();
+        LabSummary summary = new SimulationLab(s, host, e -> seen[0]++).run((d, total, events) -> {
+            if (heap && d == total) {
+                // Measured while the lab and its host are still live; the collections it forces are not timed.
+                Clock m = Clock.start();
+                atEnd[0] = liveHeap() - before;
+                excluded[0] = m.seconds();
+            }
+        });
+        return new Measured(summary.events(), c.seconds() - excluded[0], atEnd[0]);
+    }
 
-  /** The bare loop: pop the earliest timer, push it again a week later, nothing else. */
-  static Measured bare(int timers, long events) {
-    record Ev(long at, long seq) {}
-    PriorityQueue<Ev> q = new PriorityQueue<>(timers,
-        (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
-    long seq = 0;
-    long spread = Duration.ofDays(10).toMillis() / Math.max(1, timers);
-    for (int i = 0; i < timers; i++) {
-      q.add(new Ev(i * spread, seq++));
+    /** The bare loop: pop the earliest timer, push it again a week later, nothing else. */
+    static Measured bare(int timers, long events) {
+        record Ev(long at, long seq) {}
+        PriorityQueue<Ev> q = new PriorityQueue<>(
+                timers, (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+        long seq = 0;
+        long spread = Duration.ofDays(10).toMillis() / Math.max(1, timers);
+        for (int i = 0; i < timers; i++) {
+            q.add(new Ev(i * spread, seq++));
+        }
+        long week = Duration.ofDays(7).toMillis();
+        Clock c = Clock.start();
+        for (long n = 0; n < events; n++) {
+            Ev e = q.poll();
+            q.add(new Ev(e.at + week, seq++));
+        }
+        double seconds = c.seconds();
+        if (q.isEmpty()) {
+            throw new IllegalStateException("unreachable: keeps the loop from being optimized away");
+        }
+        return new Measured(events, seconds);
     }
-    long week = Duration.ofDays(7).toMillis();
-    Clock c = Clock.start();
-    for (long n = 0; n < events; n++) {
-      Ev e = q.poll();
-      q.add(new Ev(e.at + week, seq++));
-    }
-    double seconds = c.seconds();
-    if (q.isEmpty()) {
-      throw new IllegalStateException("unreachable: keeps the loop from being optimized away");
-    }
-    return new Measured(events, seconds);
-  }
 }

@@ -31,167 +31,221 @@ import java.util.concurrent.TimeUnit;
  * <p>Linux only (it reads /proc); elsewhere, or outside an installation, it says why and measures nothing.
  */
 public final class StartupBenchmark implements Benchmark {
-  private static final String READY = "kms-agent: bridge listening on";
-  private static final long RSS_TARGET_KB = 64 * 1024;
-  private static final double LIB_TARGET_MB = 20;
+    private static final String READY = "kms-agent: bridge listening on";
+    private static final long RSS_TARGET_KB = 64 * 1024;
+    private static final double LIB_TARGET_MB = 20;
 
-  private final Path home;
+    private final Path home;
 
-  public StartupBenchmark(Path installationHome) {
-    this.home = installationHome;
-  }
-
-  @Override
-  public String name() {
-    return "startup";
-  }
-
-  @Override
-  public List<BenchFigure> run(boolean quick) throws Exception {
-    Path launcher = home.resolve("bin/kms-agent");
-    if (!Files.isExecutable(launcher) || !Files.isDirectory(Path.of("/proc/self"))) {
-      throw new IllegalStateException("needs an installation (" + launcher + ") on Linux; run it from bin/kms-agent");
+    public StartupBenchmark(Path installationHome) {
+        this.home = installationHome;
     }
-    int rounds = quick ? 1 : 5;
-    int idleSeconds = quick ? 2 : 10;
-    // One data folder for every round, started once unmeasured: the first start of an installation makes its TLS
-    // certificate and ledger, which later starts only read.
-    Path data = Files.createTempDirectory("kms-agent-bench");
-    measure(agentCommand(launcher, data), READY, 0);
-    double[] agentStart = new double[rounds];
-    double[] bareStart = new double[rounds];
-    Sample agent = null;
-    Sample bare = null;
-    for (int i = 0; i < rounds; i++) {
-      bare = measure(bareCommand(idleSeconds + 5), "hello", idleSeconds);
-      agent = measure(agentCommand(launcher, data), READY, idleSeconds);
-      bareStart[i] = bare.startMillis;
-      agentStart[i] = agent.startMillis;
-    }
-    List<BenchFigure> figures = new ArrayList<>();
-    figures.add(new BenchFigure(name(), "agent cold start to ready", median(agentStart), "ms",
-        "bare JVM start to hello", median(bareStart), false, OptionalDouble.of(4.0)));
-    figures.add(new BenchFigure(name(), "agent resident memory, idle (target 64 MB)", agent.rssKb / 1024.0, "MB",
-        "bare JVM resident memory, idle", bare.rssKb / 1024.0, false,
-        OptionalDouble.of((double) RSS_TARGET_KB / bare.rssKb)));
-    figures.add(new BenchFigure(name(), "agent CPU while idle " + idleSeconds + " s", agent.idleCpuMillis, "ms",
-        "bare JVM CPU while idle", bare.idleCpuMillis, false, OptionalDouble.empty()));
-    figures.add(new BenchFigure(name(), "lib/ size (" + home.getFileName() + ")", libMegabytes(), "MB",
-        "target lib/ size", LIB_TARGET_MB, false, OptionalDouble.of(1.0)));
-    double[] status = new double[rounds];
-    double[] hello = new double[rounds];
-    for (int i = 0; i < rounds; i++) {
-      hello[i] = runToExit(bareCommand(0));
-      status[i] = runToExit(List.of(launcher.toString(), "status"));
-    }
-    figures.add(new BenchFigure(name(), "kms-agent status, start to exit", median(status), "ms",
-        "bare JVM hello, start to exit", median(hello), false, OptionalDouble.of(4.0)));
-    return figures;
-  }
 
-  private static List<String> agentCommand(Path launcher, Path data) {
-    return List.of(launcher.toString(), "run", "--set", "dataDir=" + data, "--set", "bridge.port=0");
-  }
-
-  /** The bare JVM: the agent's flags, and only the jar that holds {@link Hello} on its class path. */
-  private static List<String> bareCommand(int seconds) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    String helloJar = Path.of(Hello.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    return List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xms8m", "-Xmx64m",
-        "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData",
-        "-cp", helloJar, Hello.class.getName(), Integer.toString(seconds));
-  }
-
-  private double libMegabytes() throws IOException {
-    try (var files = Files.list(home.resolve("lib"))) {
-      long bytes = 0;
-      // The jars shipped; not the class-data archive the launcher writes beside them at the first run.
-      for (Path f : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
-        bytes += Files.size(f);
-      }
-      return bytes / (1024.0 * 1024.0);
+    @Override
+    public String name() {
+        return "startup";
     }
-  }
 
-  /** Milliseconds from starting the command to its exit (its output discarded); fails if it does not exit 0. */
-  private static double runToExit(List<String> command) throws Exception {
-    long start = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException(command.get(0) + " " + command.get(1) + " did not exit within 120 s");
-    }
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue());
-    }
-    return (System.nanoTime() - start) / 1e6;
-  }
-
-  /** Starts the command, waits for the ready line, lets it idle, reads RSS and CPU, and kills it. */
-  private static Sample measure(List<String> command, String readyLine, int idleSeconds) throws Exception {
-    long start = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      String line;
-      boolean ready = false;
-      StringBuilder seen = new StringBuilder();
-      while ((line = out.readLine()) != null) {
-        seen.append(line).append('\n');
-        if (line.startsWith(readyLine)) {
-          ready = true;
-          break;
+    @Override
+    public List<BenchFigure> run(boolean quick) throws Exception {
+        Path launcher = home.resolve("bin/kms-agent");
+        if (!Files.isExecutable(launcher) || !Files.isDirectory(Path.of("/proc/self"))) {
+            throw new IllegalStateException(
+                    "needs an installation (" + launcher + ") on Linux; run it from bin/kms-agent");
         }
-      }
-      if (!ready) {
-        throw new IllegalStateException(command.get(0) + " never printed '" + readyLine + "':\n" + seen);
-      }
-      double startMillis = (System.nanoTime() - start) / 1e6;
-      Thread drain = new Thread(() -> {
+        int rounds = quick ? 1 : 5;
+        int idleSeconds = quick ? 2 : 10;
+        // One data folder for every round, started once unmeasured: the first start of an installation makes its TLS
+        // certificate and ledger, which later starts only read.
+        Path data = Files.createTempDirectory("kms-agent-bench");
+        measure(agentCommand(launcher, data), READY, 0);
+        double[] agentStart = new double[rounds];
+        double[] bareStart = new double[rounds];
+        Sample agent = null;
+        Sample bare = null;
+        for (int i = 0; i < rounds; i++) {
+            bare = measure(bareCommand(idleSeconds + 5), "hello", idleSeconds);
+            agent = measure(agentCommand(launcher, data), READY, idleSeconds);
+            bareStart[i] = bare.startMillis;
+            agentStart[i] = agent.startMillis;
+        }
+        List<BenchFigure> figures = new ArrayList<>();
+        figures.add(new BenchFigure(
+                name(),
+                "agent cold start to ready",
+                median(agentStart),
+                "ms",
+                "bare JVM start to hello",
+                median(bareStart),
+                false,
+                OptionalDouble.of(4.0)));
+        figures.add(new BenchFigure(
+                name(),
+                "agent resident memory, idle (target 64 MB)",
+                agent.rssKb / 1024.0,
+                "MB",
+                "bare JVM resident memory, idle",
+                bare.rssKb / 1024.0,
+                false,
+                OptionalDouble.of((double) RSS_TARGET_KB / bare.rssKb)));
+        figures.add(new BenchFigure(
+                name(),
+                "agent CPU while idle " + idleSeconds + " s",
+                agent.idleCpuMillis,
+                "ms",
+                "bare JVM CPU while idle",
+                bare.idleCpuMillis,
+                false,
+                OptionalDouble.empty()));
+        figures.add(new BenchFigure(
+                name(),
+                "lib/ size (" + home.getFileName() + ")",
+                libMegabytes(),
+                "MB",
+                "target lib/ size",
+                LIB_TARGET_MB,
+                false,
+                OptionalDouble.of(1.0)));
+        double[] status = new double[rounds];
+        double[] hello = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            hello[i] = runToExit(bareCommand(0));
+            status[i] = runToExit(List.of(launcher.toString(), "status"));
+        }
+        figures.add(new BenchFigure(
+                name(),
+                "kms-agent status, start to exit",
+                median(status),
+                "ms",
+                "bare JVM hello, start to exit",
+                median(hello),
+                false,
+                OptionalDouble.of(4.0)));
+        return figures;
+    }
+
+    private static List<String> agentCommand(Path launcher, Path data) {
+        return List.of(launcher.toString(), "run", "--set", "dataDir=" + data, "--set", "bridge.port=0");
+    }
+
+    /** The bare JVM: the agent's flags, and only the jar that holds {@link Hello} on its class path. */
+    private static List<String> bareCommand(int seconds) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String helloJar = Path.of(Hello.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
+        return List.of(
+                java,
+                "-XX:+UseSerialGC",
+                "-Xss512k",
+                "-XX:TieredStopAtLevel=1",
+                "-Xms8m",
+                "-Xmx64m",
+                "-XX:ReservedCodeCacheSize=16m",
+                "-XX:-UsePerfData",
+                "-cp",
+                helloJar,
+                Hello.class.getName(),
+                Integer.toString(seconds));
+    }
+
+    private double libMegabytes() throws IOException {
+        try (var files = Files.list(home.resolve("lib"))) {
+            long bytes = 0;
+            // The jars shipped; not the class-data archive the launcher writes beside them at the first run.
+            for (Path f : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+                bytes += Files.size(f);
+            }
+            return bytes / (1024.0 * 1024.0);
+        }
+    }
+
+    /** Milliseconds from starting the command to its exit (its output discarded); fails if it does not exit 0. */
+    private static double runToExit(List<String> command) throws Exception {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(command.get(0) + " " + command.get(1) + " did not exit within 120 s");
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue());
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** Starts the command, waits for the ready line, lets it idle, reads RSS and CPU, and kills it. */
+    private static Sample measure(List<String> command, String readyLine, int idleSeconds) throws Exception {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
-          out.lines().forEach(l -> { });
-        } catch (java.io.UncheckedIOException closed) {
-          // the process was stopped: nothing more to read
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            boolean ready = false;
+            StringBuilder seen = new StringBuilder();
+            while ((line = out.readLine()) != null) {
+                seen.append(line).append('\n');
+                if (line.startsWith(readyLine)) {
+                    ready = true;
+                    break;
+                }
+            }
+            if (!ready) {
+                throw new IllegalStateException(command.get(0) + " never printed '" + readyLine + "':\n" + seen);
+            }
+            double startMillis = (System.nanoTime() - start) / 1e6;
+            Thread drain = new Thread(
+                    () -> {
+                        try {
+                            out.lines().forEach(l -> {});
+                        } catch (java.io.UncheckedIOException closed) {
+                            // the process was stopped: nothing more to read
+                        }
+                    },
+                    "bench-drain");
+            drain.setDaemon(true);
+            drain.start();
+            long cpuBefore = cpuMillis(p.pid());
+            // The idle window itself is what is measured: a process that polls uses CPU here.
+            p.waitFor(idleSeconds, TimeUnit.SECONDS);
+            long cpuAfter = cpuMillis(p.pid());
+            return new Sample(startMillis, rssKb(p.pid()), cpuAfter - cpuBefore);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
         }
-      }, "bench-drain");
-      drain.setDaemon(true);
-      drain.start();
-      long cpuBefore = cpuMillis(p.pid());
-      // The idle window itself is what is measured: a process that polls uses CPU here.
-      p.waitFor(idleSeconds, TimeUnit.SECONDS);
-      long cpuAfter = cpuMillis(p.pid());
-      return new Sample(startMillis, rssKb(p.pid()), cpuAfter - cpuBefore);
-    } finally {
-      p.destroy();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
     }
-  }
 
-  private static long rssKb(long pid) throws IOException {
-    for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (l.startsWith("VmRSS:")) {
-        return Long.parseLong(l.replaceAll("[^0-9]", ""));
-      }
+    private static long rssKb(long pid) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + pid);
     }
-    throw new IllegalStateException("no VmRSS for " + pid);
-  }
 
-  /** utime + stime of the process, from /proc/PID/stat, in milliseconds (clock ticks assumed 100 Hz, Linux's). */
-  private static long cpuMillis(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    return ticks * 10;
-  }
+    /** utime + stime of the process, from /proc/PID/stat, in milliseconds (clock ticks assumed 100 Hz, Linux's). */
+    private static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks * 10;
+    }
 
-  private static double median(double[] v) {
-    double[] c = v.clone();
-    Arrays.sort(c);
-    return c[c.length / 2];
-  }
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
 
-  private record Sample(double startMillis, long rssKb, long idleCpuMillis) {}
+    private record Sample(double startMillis, long rssKb, long idleCpuMillis) {}
 }

@@ -13,28 +13,28 @@ import java.util.ServiceLoader;
  * bench). Built once per process, on first use.
  */
 final class CliInjector {
-  private CliInjector() {}
+    private CliInjector() {}
 
-  private static final class Holder {
-    static final Injector INJECTOR = Guice.createInjector(modules());
-  }
+    private static final class Holder {
+        static final Injector INJECTOR = Guice.createInjector(modules());
+    }
 
-  static Injector get() {
-    return Holder.INJECTOR;
-  }
+    static Injector get() {
+        return Holder.INJECTOR;
+    }
 
-  /** The modules, the cli's first so that its subcommands come first in {@code --help}. */
-  static List<Module> modules() {
-    List<Module> modules = new ArrayList<>();
-    modules.add(new CliModule());
-    modules.addAll(classPathModules());
-    return modules;
-  }
+    /** The modules, the cli's first so that its subcommands come first in {@code --help}. */
+    static List<Module> modules() {
+        List<Module> modules = new ArrayList<>();
+        modules.add(new CliModule());
+        modules.addAll(classPathModules());
+        return modules;
+    }
 
-  /** The modules the class path declares in {@code META-INF/services/com.google.inject.Module}; nothing is scanned. */
-  static List<Module> classPathModules() {
-    List<Module> modules = new ArrayList<>();
-    ServiceLoader.load(Module.class).forEach(modules::add);
-    return modules;
-  }
+    /** The modules the class path declares in {@code META-INF/services/com.google.inject.Module}; nothing is scanned. */
+    static List<Module> classPathModules() {
+        List<Module> modules = new ArrayList<>();
+        ServiceLoader.load(Module.class).forEach(modules::add);
+        return modules;
+    }
 }

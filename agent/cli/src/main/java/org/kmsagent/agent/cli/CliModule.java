@@ -7,15 +7,15 @@ import org.kmsagent.agent.ctl.CtlCommand;
 
 /** The machine agent's subcommands. Only bindings. */
 final class CliModule extends AbstractModule {
-  @Override
-  protected void configure() {
-    MapBinder<String, Class<?>> commands = Subcommands.Binding.of(binder());
-    commands.addBinding("products").toInstance(ProductsCommand.class);
-    commands.addBinding("gvlk").toInstance(GvlkCommand.class);
-    commands.addBinding("status").toInstance(StatusCommand.class);
-    commands.addBinding("doctor").toInstance(DoctorCommand.class);
-    commands.addBinding("run").toInstance(RunCommand.class);
-    commands.addBinding("ctl").toInstance(CtlCommand.class);
-    commands.addBinding("token").toInstance(TokenCommand.class);
-  }
+    @Override
+    protected void configure() {
+        MapBinder<String, Class<?>> commands = Subcommands.Binding.of(binder());
+        commands.addBinding("products").toInstance(ProductsCommand.class);
+        commands.addBinding("gvlk").toInstance(GvlkCommand.class);
+        commands.addBinding("status").toInstance(StatusCommand.class);
+        commands.addBinding("doctor").toInstance(DoctorCommand.class);
+        commands.addBinding("run").toInstance(RunCommand.class);
+        commands.addBinding("ctl").toInstance(CtlCommand.class);
+        commands.addBinding("token").toInstance(TokenCommand.class);
+    }
 }

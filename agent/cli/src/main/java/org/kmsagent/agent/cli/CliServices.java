@@ -10,12 +10,12 @@ import org.kmsagent.agent.plugin.LoadedFamily;
  */
 public interface CliServices {
 
-  /** The families loaded from the plugins directory. */
-  List<LoadedFamily> families();
+    /** The families loaded from the plugins directory. */
+    List<LoadedFamily> families();
 
-  /** Chooses the licensing stack for {@code --licensing}. */
-  LicensingStacks stacks();
+    /** Chooses the licensing stack for {@code --licensing}. */
+    LicensingStacks stacks();
 
-  /** Whether this JVM runs on Windows (the self-test's precondition). */
-  boolean windows();
+    /** Whether this JVM runs on Windows (the self-test's precondition). */
+    boolean windows();
 }

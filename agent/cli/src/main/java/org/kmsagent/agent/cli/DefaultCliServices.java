@@ -16,32 +16,32 @@ import org.kmsagent.agent.plugin.PluginHost;
  * that command's families).
  */
 final class DefaultCliServices implements CliServices {
-  private final Supplier<KmsAgentCommand> root;
-  private PluginHost plugins;
+    private final Supplier<KmsAgentCommand> root;
+    private PluginHost plugins;
 
-  /** {@code root} is read when a family is first asked for, after picocli has parsed the options. */
-  DefaultCliServices(Supplier<KmsAgentCommand> root) {
-    this.root = root;
-  }
-
-  @Override
-  public synchronized List<LoadedFamily> families() {
-    if (plugins == null) {
-      plugins = root.get().loadPlugins();
+    /** {@code root} is read when a family is first asked for, after picocli has parsed the options. */
+    DefaultCliServices(Supplier<KmsAgentCommand> root) {
+        this.root = root;
     }
-    return plugins.registry().families();
-  }
 
-  /** The licensing modules' stacks, built by Guice with this command's {@link OfflineMachineModule}. */
-  @Override
-  public LicensingStacks stacks() {
-    List<Module> modules = new ArrayList<>(CliInjector.classPathModules());
-    modules.add(new OfflineMachineModule(this::families));
-    return Guice.createInjector(modules).getInstance(LicensingStacks.class);
-  }
+    @Override
+    public synchronized List<LoadedFamily> families() {
+        if (plugins == null) {
+            plugins = root.get().loadPlugins();
+        }
+        return plugins.registry().families();
+    }
 
-  @Override
-  public boolean windows() {
-    return Platform.isWindows();
-  }
+    /** The licensing modules' stacks, built by Guice with this command's {@link OfflineMachineModule}. */
+    @Override
+    public LicensingStacks stacks() {
+        List<Module> modules = new ArrayList<>(CliInjector.classPathModules());
+        modules.add(new OfflineMachineModule(this::families));
+        return Guice.createInjector(modules).getInstance(LicensingStacks.class);
+    }
+
+    @Override
+    public boolean windows() {
+        return Platform.isWindows();
+    }
 }

@@ -10,94 +10,117 @@ import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.api.Sku;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code kms-agent gvlk "Windows Server 2022 Datacenter"}: prints that edition's whole GVLK, the public KMS client
  * setup key an administrator passes to {@code slmgr /ipk}. The one place a whole key is printed.
  */
 @Command(
-    name = "gvlk",
-    mixinStandardHelpOptions = true,
-    description = "Print an edition's public KMS client setup key (GVLK), for slmgr /ipk.")
+        name = "gvlk",
+        mixinStandardHelpOptions = true,
+        description = "Print an edition's public KMS client setup key (GVLK), for slmgr /ipk.")
 final class GvlkCommand implements Callable<Integer> {
-  @ParentCommand KmsAgentCommand root;
-  @Spec CommandSpec spec;
+    @ParentCommand
+    KmsAgentCommand root;
 
-  @Parameters(index = "0", paramLabel = "EDITION", description = "The edition, e.g. \"Windows 11 Enterprise\".")
-  String edition;
+    @Spec
+    CommandSpec spec;
 
-  @picocli.CommandLine.Option(names = "--json", description = "Print {edition, skuId, gvlk} as JSON.")
-  boolean json;
+    @Parameters(index = "0", paramLabel = "EDITION", description = "The edition, e.g. \"Windows 11 Enterprise\".")
+    String edition;
 
-  @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    try (PluginHost host = root.loadPlugins()) {
-      List<Sku> all = host.registry().families().stream()
-          .map(LoadedFamily::catalog).flatMap(c -> c.skus().stream()).toList();
-      Optional<Sku> exact = all.stream().filter(s -> s.name().equalsIgnoreCase(edition.strip())).findFirst();
-      if (exact.isPresent()) {
-        Sku sku = exact.get();
-        out.println(json ? new io.vertx.core.json.JsonObject().put("edition", sku.name())
-            .put("skuId", sku.skuId().map(Object::toString).orElse(null)).put("gvlk", sku.gvlk().value())
-            .encodePrettily()
-            : sku.gvlk().value());
-        out.flush();
-        return 0;
-      }
-      List<String> close = EditionNames.closest(edition, all.stream().map(Sku::name).toList(), 3);
-      // A mistyped edition is bad input, as an unknown family is for products: exit 2.
-      throw new UsageException("no edition named '" + edition + "'"
-          + (close.isEmpty() ? "; see 'kms-agent products --family ID' for the editions"
-              : "; did you mean " + String.join(" or ", close.stream().map(n -> "'" + n + "'").toList()) + "?"));
-    }
-  }
+    @picocli.CommandLine.Option(names = "--json", description = "Print {edition, skuId, gvlk} as JSON.")
+    boolean json;
 
-  /** Close-match suggestions for a mistyped edition name. */
-  static final class EditionNames {
-    private EditionNames() {}
-
-    /** Up to {@code max} names nearest to {@code wanted}, nearest first; none if nothing is reasonably close. */
-    static List<String> closest(String wanted, List<String> names, int max) {
-      String w = normalise(wanted);
-      return names.stream()
-          .map(n -> new Object() {
-            final String name = n;
-            final double score = distance(w, normalise(n)) / (double) Math.max(1, Math.max(w.length(), n.length()));
-          })
-          .filter(c -> c.score <= 0.4 || normalise(c.name).contains(w))
-          .sorted(Comparator.comparingDouble(c -> c.score))
-          .limit(max)
-          .map(c -> c.name)
-          .toList();
-    }
-
-    private static String normalise(String s) {
-      return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").strip();
-    }
-
-    /** Levenshtein distance. */
-    private static int distance(String a, String b) {
-      int[] prev = new int[b.length() + 1];
-      int[] cur = new int[b.length() + 1];
-      for (int j = 0; j <= b.length(); j++) {
-        prev[j] = j;
-      }
-      for (int i = 1; i <= a.length(); i++) {
-        cur[0] = i;
-        for (int j = 1; j <= b.length(); j++) {
-          int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-          cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (PluginHost host = root.loadPlugins()) {
+            List<Sku> all = host.registry().families().stream()
+                    .map(LoadedFamily::catalog)
+                    .flatMap(c -> c.skus().stream())
+                    .toList();
+            Optional<Sku> exact = all.stream()
+                    .filter(s -> s.name().equalsIgnoreCase(edition.strip()))
+                    .findFirst();
+            if (exact.isPresent()) {
+                Sku sku = exact.get();
+                out.println(
+                        json
+                                ? new io.vertx.core.json.JsonObject()
+                                        .put("edition", sku.name())
+                                        .put(
+                                                "skuId",
+                                                sku.skuId()
+                                                        .map(Object::toString)
+                                                        .orElse(null))
+                                        .put("gvlk", sku.gvlk().value())
+                                        .encodePrettily()
+                                : sku.gvlk().value());
+                out.flush();
+                return 0;
+            }
+            List<String> close =
+                    EditionNames.closest(edition, all.stream().map(Sku::name).toList(), 3);
+            // A mistyped edition is bad input, as an unknown family is for products: exit 2.
+            throw new UsageException("no edition named '" + edition + "'"
+                    + (close.isEmpty()
+                            ? "; see 'kms-agent products --family ID' for the editions"
+                            : "; did you mean "
+                                    + String.join(
+                                            " or ",
+                                            close.stream()
+                                                    .map(n -> "'" + n + "'")
+                                                    .toList()) + "?"));
         }
-        int[] t = prev;
-        prev = cur;
-        cur = t;
-      }
-      return prev[b.length()];
     }
-  }
+
+    /** Close-match suggestions for a mistyped edition name. */
+    static final class EditionNames {
+        private EditionNames() {}
+
+        /** Up to {@code max} names nearest to {@code wanted}, nearest first; none if nothing is reasonably close. */
+        static List<String> closest(String wanted, List<String> names, int max) {
+            String w = normalise(wanted);
+            return names.stream()
+                    .map(n -> new Object() {
+                        final String name = n;
+                        final double score =
+                                distance(w, normalise(n)) / (double) Math.max(1, Math.max(w.length(), n.length()));
+                    })
+                    .filter(c -> c.score <= 0.4 || normalise(c.name).contains(w))
+                    .sorted(Comparator.comparingDouble(c -> c.score))
+                    .limit(max)
+                    .map(c -> c.name)
+                    .toList();
+        }
+
+        private static String normalise(String s) {
+            return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").strip();
+        }
+
+        /** Levenshtein distance. */
+        private static int distance(String a, String b) {
+            int[] prev = new int[b.length() + 1];
+            int[] cur = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) {
+                prev[j] = j;
+            }
+            for (int i = 1; i <= a.length(); i++) {
+                cur[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                }
+                int[] t = prev;
+                prev = cur;
+                cur = t;
+            }
+            return prev[b.length()];
+        }
+    }
 }

@@ -8,16 +8,16 @@ import java.io.UncheckedIOException;
 
 /** The commands' JSON output: pretty-printed, stable key order (documents are built as ordered maps). */
 final class Json {
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private Json() {}
+    private Json() {}
 
-  static void print(PrintWriter out, Object document) {
-    try {
-      out.println(MAPPER.writeValueAsString(document));
-      out.flush();
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+    static void print(PrintWriter out, Object document) {
+        try {
+            out.println(MAPPER.writeValueAsString(document));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 }

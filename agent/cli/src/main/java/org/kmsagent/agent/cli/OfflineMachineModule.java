@@ -17,8 +17,8 @@ import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.licensing.simulated.ThisComputer;
 import org.kmsagent.agent.live.SimulatedSite;
 import org.kmsagent.agent.plugin.LoadedFamily;
-import org.kmsagent.api.LicensingException;
 import org.kmsagent.agent.scheduler.VirtualClockScheduler;
+import org.kmsagent.api.LicensingException;
 
 /**
  * The bindings of the commands that read the machine once and exit ({@code status}, {@code doctor}), installed with
@@ -26,45 +26,47 @@ import org.kmsagent.agent.scheduler.VirtualClockScheduler;
  * and the stack chooser, every stack it builds given a deadline. Only bindings.
  */
 final class OfflineMachineModule extends AbstractModule {
-  private final Supplier<List<LoadedFamily>> families;
+    private final Supplier<List<LoadedFamily>> families;
 
-  /** {@code families} is asked for only when the simulated stack is chosen (it loads the plugins). */
-  OfflineMachineModule(Supplier<List<LoadedFamily>> families) {
-    this.families = families;
-  }
-
-  @Override
-  protected void configure() {
-    OptionalBinder.newOptionalBinder(binder(), ThisComputer.class).setBinding().toInstance(this::freshMachine);
-  }
-
-  /**
-   * The licensing modules' stacks, each call given a deadline: a licensing call that never returns must not hang
-   * status or doctor; it is abandoned at its deadline and the report shows it (0x800705B4, "did not return within
-   * 30 s").
-   */
-  @Provides
-  LicensingStacks stacks(Map<String, LicensingStackFactory> factories) {
-    Map<String, LicensingStackFactory> deadlined = new LinkedHashMap<>();
-    factories.forEach((mode, factory) -> deadlined.put(mode, () -> new DeadlineStack(factory.create())));
-    return new LicensingStacks(deadlined);
-  }
-
-  /**
-   * The simulated machine the daemon would drive from the default configuration ({@code simulated.editions}), with
-   * the loaded families' editions installed as fresh from volume media: its clock stands still at now, and nothing
-   * on this computer is read or changed. The status output says the stack is the simulated one.
-   */
-  private SimulatedMachine freshMachine() {
-    SimulatedSite site = SimulatedSite.create(new VirtualClockScheduler(Instant.now()),
-        AgentConfig.defaults().simulated(), Optional.empty());
-    for (LoadedFamily f : families.get()) {
-      try {
-        site.install(f);
-      } catch (LicensingException | RuntimeException e) {
-        // The status report names a family whose products cannot be read; installing is best effort here.
-      }
+    /** {@code families} is asked for only when the simulated stack is chosen (it loads the plugins). */
+    OfflineMachineModule(Supplier<List<LoadedFamily>> families) {
+        this.families = families;
     }
-    return site.machine();
-  }
+
+    @Override
+    protected void configure() {
+        OptionalBinder.newOptionalBinder(binder(), ThisComputer.class)
+                .setBinding()
+                .toInstance(this::freshMachine);
+    }
+
+    /**
+     * The licensing modules' stacks, each call given a deadline: a licensing call that never returns must not hang
+     * status or doctor; it is abandoned at its deadline and the report shows it (0x800705B4, "did not return within
+     * 30 s").
+     */
+    @Provides
+    LicensingStacks stacks(Map<String, LicensingStackFactory> factories) {
+        Map<String, LicensingStackFactory> deadlined = new LinkedHashMap<>();
+        factories.forEach((mode, factory) -> deadlined.put(mode, () -> new DeadlineStack(factory.create())));
+        return new LicensingStacks(deadlined);
+    }
+
+    /**
+     * The simulated machine the daemon would drive from the default configuration ({@code simulated.editions}), with
+     * the loaded families' editions installed as fresh from volume media: its clock stands still at now, and nothing
+     * on this computer is read or changed. The status output says the stack is the simulated one.
+     */
+    private SimulatedMachine freshMachine() {
+        SimulatedSite site = SimulatedSite.create(
+                new VirtualClockScheduler(Instant.now()), AgentConfig.defaults().simulated(), Optional.empty());
+        for (LoadedFamily f : families.get()) {
+            try {
+                site.install(f);
+            } catch (LicensingException | RuntimeException e) {
+                // The status report names a family whose products cannot be read; installing is best effort here.
+            }
+        }
+        return site.machine();
+    }
 }

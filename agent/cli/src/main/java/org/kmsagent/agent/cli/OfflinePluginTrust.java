@@ -17,24 +17,26 @@ import org.kmsagent.agent.plugin.PluginSignatures;
  * With no configuration and no override, jars are not checked, as the agent does then.
  */
 final class OfflinePluginTrust {
-  private OfflinePluginTrust() {}
+    private OfflinePluginTrust() {}
 
-  /**
-   * The check the agent's configuration asks for.
-   *
-   * @throws UsageException naming {@code KMSAGENT_CONFIG} and each problem when that configuration cannot be read
-   */
-  static PluginSignatures fromEnvironment(Map<String, String> environment) {
-    Optional<Path> file = Optional.ofNullable(environment.get("KMSAGENT_CONFIG"))
-        .filter(s -> !s.isBlank()).map(Path::of);
-    PluginsConfig plugins;
-    try {
-      plugins = new ConfigLoader(environment).load(file, List.of()).plugins();
-    } catch (ConfigException e) {
-      throw new UsageException("the agent's configuration"
-          + file.map(f -> " (KMSAGENT_CONFIG=" + f + ")").orElse("") + " cannot be read, so the plugins' trust store"
-          + " is not known: " + String.join("; ", e.errors()));
+    /**
+     * The check the agent's configuration asks for.
+     *
+     * @throws UsageException naming {@code KMSAGENT_CONFIG} and each problem when that configuration cannot be read
+     */
+    static PluginSignatures fromEnvironment(Map<String, String> environment) {
+        Optional<Path> file = Optional.ofNullable(environment.get("KMSAGENT_CONFIG"))
+                .filter(s -> !s.isBlank())
+                .map(Path::of);
+        PluginsConfig plugins;
+        try {
+            plugins = new ConfigLoader(environment).load(file, List.of()).plugins();
+        } catch (ConfigException e) {
+            throw new UsageException("the agent's configuration"
+                    + file.map(f -> " (KMSAGENT_CONFIG=" + f + ")").orElse("")
+                    + " cannot be read, so the plugins' trust store"
+                    + " is not known: " + String.join("; ", e.errors()));
+        }
+        return PluginSignatures.configured(plugins.trustStore(), plugins.trustStorePassword());
     }
-    return PluginSignatures.configured(plugins.trustStore(), plugins.trustStorePassword());
-  }
 }

@@ -1,8 +1,5 @@
 package org.kmsagent.agent.cli;
 
-import org.kmsagent.agent.daemon.AgentDaemon;
-import org.kmsagent.agent.live.DaemonWiring;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,7 +11,9 @@ import java.util.concurrent.CountDownLatch;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
+import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.logging.RunLogging;
+import org.kmsagent.agent.live.DaemonWiring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -26,77 +25,88 @@ import picocli.CommandLine.Option;
  * Exit codes: 0 stopped, 1 failed to start, 2 bad configuration or usage.
  */
 @Command(
-    name = "run",
-    mixinStandardHelpOptions = true,
-    description = "Runs the agent: renewal, the optional KMS host role, and the TLS control bridge.")
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Runs the agent: renewal, the optional KMS host role, and the TLS control bridge.")
 public final class RunCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.ParentCommand org.kmsagent.agent.cli.KmsAgentCommand root;
+    @CommandLine.ParentCommand
+    org.kmsagent.agent.cli.KmsAgentCommand root;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "The YAML configuration (default: KMSAGENT_CONFIG, "
-      + "else built-in defaults; see docs/configuration.md).")
-  Path config;
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "The YAML configuration (default: KMSAGENT_CONFIG, "
+                    + "else built-in defaults; see docs/configuration.md).")
+    Path config;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set bridge.port=9999.")
-  List<String> sets = new ArrayList<>();
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set bridge.port=9999.")
+    List<String> sets = new ArrayList<>();
 
-  @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    Optional<Path> file = Optional.ofNullable(config)
-        .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
-    AgentConfig agentConfig;
-    try {
-      List<String> overrides = new ArrayList<>();
-      // kms-agent --plugins-dir DIR run: the root option, as --set pluginsDir=DIR (an explicit --set still wins).
-      if (root != null) {
-        root.pluginsDirOption().ifPresent(d -> overrides.add("pluginsDir=" + d.toAbsolutePath()));
-      }
-      overrides.addAll(sets);
-      agentConfig = new ConfigLoader(System.getenv()).load(file, overrides);
-    } catch (ConfigException e) {
-      err.println("kms-agent run: " + e.getMessage());
-      err.flush();
-      return 2;
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Path> file = Optional.ofNullable(config)
+                .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
+        AgentConfig agentConfig;
+        try {
+            List<String> overrides = new ArrayList<>();
+            // kms-agent --plugins-dir DIR run: the root option, as --set pluginsDir=DIR (an explicit --set still wins).
+            if (root != null) {
+                root.pluginsDirOption().ifPresent(d -> overrides.add("pluginsDir=" + d.toAbsolutePath()));
+            }
+            overrides.addAll(sets);
+            agentConfig = new ConfigLoader(System.getenv()).load(file, overrides);
+        } catch (ConfigException e) {
+            err.println("kms-agent run: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        String logs = RunLogging.apply(agentConfig.logging());
+        LOG.info(
+                "kms-agent run starting: licensing {}, data in {}, logging {}",
+                agentConfig.licensing(),
+                agentConfig.dataDir(),
+                logs);
+        AgentDaemon daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            out.println("kms-agent: stopping");
+                            out.flush();
+                            daemon.close();
+                            out.println("kms-agent: stopped");
+                            out.flush();
+                            stopped.countDown();
+                        },
+                        "kms-agent-shutdown"));
+        daemon.banner().forEach(out::println);
+        out.println("logging: " + logs);
+        out.flush();
+        markRealRun();
+        stopped.await();
+        return 0;
     }
-    String logs = RunLogging.apply(agentConfig.logging());
-    LOG.info("kms-agent run starting: licensing {}, data in {}, logging {}", agentConfig.licensing(),
-        agentConfig.dataDir(), logs);
-    AgentDaemon daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      out.println("kms-agent: stopping");
-      out.flush();
-      daemon.close();
-      out.println("kms-agent: stopped");
-      out.flush();
-      stopped.countDown();
-    }, "kms-agent-shutdown"));
-    daemon.banner().forEach(out::println);
-    out.println("logging: " + logs);
-    out.flush();
-    markRealRun();
-    stopped.await();
-    return 0;
-  }
 
-  /**
-   * Tells the launcher that the class-data archive this JVM writes at exit comes from a real run (the agent
-   * started and served), so it may be kept: see bin/kms-agent. Without the launcher's property, nothing to do.
-   */
-  private static void markRealRun() {
-    String pending = System.getProperty("kmsagent.cds.pending");
-    if (pending == null || pending.isBlank()) {
-      return;
+    /**
+     * Tells the launcher that the class-data archive this JVM writes at exit comes from a real run (the agent
+     * started and served), so it may be kept: see bin/kms-agent. Without the launcher's property, nothing to do.
+     */
+    private static void markRealRun() {
+        String pending = System.getProperty("kmsagent.cds.pending");
+        if (pending == null || pending.isBlank()) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(Path.of(pending + ".real"), "");
+        } catch (java.io.IOException | RuntimeException e) {
+            // Without the mark the archive is dropped and made again by the next run: slower, never wrong.
+        }
     }
-    try {
-      java.nio.file.Files.writeString(Path.of(pending + ".real"), "");
-    } catch (java.io.IOException | RuntimeException e) {
-      // Without the mark the archive is dropped and made again by the next run: slower, never wrong.
-    }
-  }
 }

@@ -23,161 +23,187 @@ import picocli.CommandLine.Option;
  * {@code kms-agent token hash|new}: the hash line to write in {@code bridge.tokens[].hash} instead of a token in
  * clear, and a fresh random token with its hash. Works offline; nothing is stored.
  */
-@Command(name = "token", mixinStandardHelpOptions = true,
-    description = "Makes bridge tokens and their hashes for bridge.tokens[].hash (docs/configuration.md).",
-    subcommands = {TokenCommand.Hash.class, TokenCommand.New.class})
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        description = "Makes bridge tokens and their hashes for bridge.tokens[].hash (docs/configuration.md).",
+        subcommands = {TokenCommand.Hash.class, TokenCommand.New.class})
 public final class TokenCommand implements Runnable {
-  /** The longest token line read from standard input. */
-  static final int MAX_TOKEN_CHARS = 4096;
+    /** The longest token line read from standard input. */
+    static final int MAX_TOKEN_CHARS = 4096;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a token command: hash or new.");
-  }
-
-  static void checkIterations(int iterations) {
-    if (iterations < TokenHash.MIN_ITERATIONS || iterations > TokenHash.MAX_ITERATIONS) {
-      throw new UsageException("--iterations must be " + TokenHash.MIN_ITERATIONS + "-" + TokenHash.MAX_ITERATIONS
-          + ", got " + iterations);
-    }
-  }
-
-  @Command(name = "hash", mixinStandardHelpOptions = true,
-      description = {"Prints the hash of a token, to write as bridge.tokens[].hash instead of the token.",
-          "Reads the token from standard input (its first line), or asks for it without echo at a console."})
-  static final class Hash implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--json", description = "Print JSON instead of text.")
-    boolean json;
-
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "" + TokenHash.DEFAULT_ITERATIONS,
-        description = "PBKDF2 iterations (default ${DEFAULT-VALUE}).")
-    int iterations;
-
-    /** Where the token is read from when there is no console (tests give their own). */
-    InputStream in = System.in;
-    /** The console to ask at, or null. */
-    Console console = System.console();
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
-      checkIterations(iterations);
-      String token = read();
-      if (token.length() < TokenConfig.MIN_TOKEN_LENGTH) {
-        throw new UsageException("the token must be at least "
-            + TokenConfig.MIN_TOKEN_LENGTH + " characters, got "
-            + token.length());
-      }
-      String line = TokenHash.of(token, iterations, new SecureRandom()).format();
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("hash", line);
-        doc.put("iterations", iterations);
-        Json.print(out, doc);
-      } else {
-        out.println(line);
-        out.flush();
-      }
-      return 0;
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a token command: hash or new.");
     }
 
-    /** Whether to ask at the console: Java 22+ has a console object even when standard input is redirected. */
-    private static boolean interactive(Console c) {
-      if (c == null) {
-        return false;
-      }
-      try {
-        return (Boolean) Console.class.getMethod("isTerminal").invoke(c);
-      } catch (ReflectiveOperationException e) {
-        return true; // before Java 22 there is a console only at a terminal
-      }
-    }
-
-    private String read() throws IOException {
-      if (interactive(console) && in == System.in) {
-        char[] typed = console.readPassword("token: ");
-        if (typed == null) {
-          throw new UsageException("no token was typed");
+    static void checkIterations(int iterations) {
+        if (iterations < TokenHash.MIN_ITERATIONS || iterations > TokenHash.MAX_ITERATIONS) {
+            throw new UsageException("--iterations must be " + TokenHash.MIN_ITERATIONS + "-" + TokenHash.MAX_ITERATIONS
+                    + ", got " + iterations);
         }
-        return new String(typed).strip();
-      }
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      char[] buffer = new char[MAX_TOKEN_CHARS + 1];
-      int n = 0;
-      int c;
-      while (n < buffer.length && (c = reader.read()) >= 0 && c != '\n') {
-        buffer[n++] = (char) c;
-      }
-      if (n > MAX_TOKEN_CHARS) {
-        throw new UsageException("the token on standard input is longer than " + MAX_TOKEN_CHARS + " characters");
-      }
-      String token = new String(buffer, 0, n).strip();
-      if (token.isEmpty()) {
-        throw new UsageException("no token on standard input: give it as the first line, e.g. from a file with "
-            + "< token.txt");
-      }
-      return token;
     }
-  }
 
-  @Command(name = "new", mixinStandardHelpOptions = true,
-      description = {"Makes a random token and its hash: give the token to the client (ctl, the dashboard) and "
-          + "write the hash in the configuration."})
-  static final class New implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Command(
+            name = "hash",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Prints the hash of a token, to write as bridge.tokens[].hash instead of the token.",
+                "Reads the token from standard input (its first line), or asks for it without echo at a console."
+            })
+    static final class Hash implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
-    boolean json;
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "operator",
-        description = "The token's name in the configuration line printed (default ${DEFAULT-VALUE}).")
-    String name;
+        @Option(
+                names = "--iterations",
+                paramLabel = "N",
+                defaultValue = "" + TokenHash.DEFAULT_ITERATIONS,
+                description = "PBKDF2 iterations (default ${DEFAULT-VALUE}).")
+        int iterations;
 
-    @Option(names = "--role", paramLabel = "ROLE", defaultValue = "read",
-        description = "read or admin, for the configuration line printed (default ${DEFAULT-VALUE}).")
-    String role;
+        /** Where the token is read from when there is no console (tests give their own). */
+        InputStream in = System.in;
+        /** The console to ask at, or null. */
+        Console console = System.console();
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "" + TokenHash.DEFAULT_ITERATIONS,
-        description = "PBKDF2 iterations (default ${DEFAULT-VALUE}).")
-    int iterations;
+        @Override
+        public Integer call() throws IOException {
+            checkIterations(iterations);
+            String token = read();
+            if (token.length() < TokenConfig.MIN_TOKEN_LENGTH) {
+                throw new UsageException("the token must be at least "
+                        + TokenConfig.MIN_TOKEN_LENGTH + " characters, got "
+                        + token.length());
+            }
+            String line = TokenHash.of(token, iterations, new SecureRandom()).format();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("hash", line);
+                doc.put("iterations", iterations);
+                Json.print(out, doc);
+            } else {
+                out.println(line);
+                out.flush();
+            }
+            return 0;
+        }
 
-    @Override
-    public Integer call() {
-      checkIterations(iterations);
-      Role r;
-      try {
-        r = Role.of(role);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("--role: " + e.getMessage());
-      }
-      if (r == Role.NONE) {
-        throw new UsageException("--role must be read or admin");
-      }
-      SecureRandom random = new SecureRandom();
-      byte[] secret = new byte[32];
-      random.nextBytes(secret);
-      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-      String hash = TokenHash.of(token, iterations, random).format();
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("name", name);
-        doc.put("role", r.id());
-        doc.put("token", token);
-        doc.put("hash", hash);
-        Json.print(out, doc);
-      } else {
-        out.println("token: " + token);
-        out.println("hash:  " + hash);
-        out.println("In bridge.tokens of the configuration (the token itself goes to the client only):");
-        out.println("  - {name: " + name + ", role: " + r.id() + ", hash: \"" + hash + "\"}");
-        out.flush();
-      }
-      return 0;
+        /** Whether to ask at the console: Java 22+ has a console object even when standard input is redirected. */
+        private static boolean interactive(Console c) {
+            if (c == null) {
+                return false;
+            }
+            try {
+                return (Boolean) Console.class.getMethod("isTerminal").invoke(c);
+            } catch (ReflectiveOperationException e) {
+                return true; // before Java 22 there is a console only at a terminal
+            }
+        }
+
+        private String read() throws IOException {
+            if (interactive(console) && in == System.in) {
+                char[] typed = console.readPassword("token: ");
+                if (typed == null) {
+                    throw new UsageException("no token was typed");
+                }
+                return new String(typed).strip();
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            char[] buffer = new char[MAX_TOKEN_CHARS + 1];
+            int n = 0;
+            int c;
+            while (n < buffer.length && (c = reader.read()) >= 0 && c != '\n') {
+                buffer[n++] = (char) c;
+            }
+            if (n > MAX_TOKEN_CHARS) {
+                throw new UsageException(
+                        "the token on standard input is longer than " + MAX_TOKEN_CHARS + " characters");
+            }
+            String token = new String(buffer, 0, n).strip();
+            if (token.isEmpty()) {
+                throw new UsageException("no token on standard input: give it as the first line, e.g. from a file with "
+                        + "< token.txt");
+            }
+            return token;
+        }
     }
-  }
+
+    @Command(
+            name = "new",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Makes a random token and its hash: give the token to the client (ctl, the dashboard) and "
+                        + "write the hash in the configuration."
+            })
+    static final class New implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
+
+        @Option(
+                names = "--name",
+                paramLabel = "NAME",
+                defaultValue = "operator",
+                description = "The token's name in the configuration line printed (default ${DEFAULT-VALUE}).")
+        String name;
+
+        @Option(
+                names = "--role",
+                paramLabel = "ROLE",
+                defaultValue = "read",
+                description = "read or admin, for the configuration line printed (default ${DEFAULT-VALUE}).")
+        String role;
+
+        @Option(
+                names = "--iterations",
+                paramLabel = "N",
+                defaultValue = "" + TokenHash.DEFAULT_ITERATIONS,
+                description = "PBKDF2 iterations (default ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Override
+        public Integer call() {
+            checkIterations(iterations);
+            Role r;
+            try {
+                r = Role.of(role);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--role: " + e.getMessage());
+            }
+            if (r == Role.NONE) {
+                throw new UsageException("--role must be read or admin");
+            }
+            SecureRandom random = new SecureRandom();
+            byte[] secret = new byte[32];
+            random.nextBytes(secret);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            String hash = TokenHash.of(token, iterations, random).format();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("name", name);
+                doc.put("role", r.id());
+                doc.put("token", token);
+                doc.put("hash", hash);
+                Json.print(out, doc);
+            } else {
+                out.println("token: " + token);
+                out.println("hash:  " + hash);
+                out.println("In bridge.tokens of the configuration (the token itself goes to the client only):");
+                out.println("  - {name: " + name + ", role: " + r.id() + ", hash: \"" + hash + "\"}");
+                out.flush();
+            }
+            return 0;
+        }
+    }
 }

@@ -1,7 +1,5 @@
 package org.kmsagent.agent.ctl;
 
-import org.kmsagent.agent.cli.text.Table;
-
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -13,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.cli.text.Table;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,129 +23,165 @@ import picocli.CommandLine.ParentCommand;
  * forwarded records). Both need an admin token, and reading is itself recorded. See {@code docs/audit.md}.
  */
 final class AuditCommands {
-  private AuditCommands() {}
+    private AuditCommands() {}
 
-  private static final Pattern SHORT = Pattern.compile("(\\d{1,6})([smhd])");
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,6})([smhd])");
 
-  /** The options both commands take. */
-  static final class Window {
-    @Option(names = "--since", paramLabel = "DURATION|TIME",
-        description = "Only records from this long ago (30m, 24h, 7d) or since this time (2026-11-28T12:00:00Z).")
-    String since;
+    /** The options both commands take. */
+    static final class Window {
+        @Option(
+                names = "--since",
+                paramLabel = "DURATION|TIME",
+                description =
+                        "Only records from this long ago (30m, 24h, 7d) or since this time (2026-11-28T12:00:00Z).")
+        String since;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
-        description = "At most the N newest records (1-10000, default ${DEFAULT-VALUE}).")
-    int limit;
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
+                defaultValue = "100",
+                description = "At most the N newest records (1-10000, default ${DEFAULT-VALUE}).")
+        int limit;
 
-    /** The request body, or a usage error naming the option. */
-    JsonObject body(CommandLine cl, Instant now) {
-      if (limit < 1 || limit > 10_000) {
-        throw new CommandLine.ParameterException(cl, "--limit: expected 1-10000, got " + limit);
-      }
-      JsonObject body = new JsonObject().put("limit", limit);
-      if (since != null) {
-        // Whole seconds: what a person asks for, and what the record of this read then shows.
-        body.put("since", since(cl, since.strip(), now).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-            .toString());
-      }
-      return body;
-    }
-
-    private static Instant since(CommandLine cl, String text, Instant now) {
-      Matcher m = SHORT.matcher(text.toLowerCase(Locale.ROOT));
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-        return now.minus(d);
-      }
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeParseException e) {
-        throw new CommandLine.ParameterException(cl, "--since: expected a duration (30m, 24h, 7d) or a time "
-            + "(2026-11-28T12:00:00Z), got '" + org.kmsagent.agent.core.BoundedInput.shown(text) + "'");
-      }
-    }
-  }
-
-  @Command(name = "audit", mixinStandardHelpOptions = true,
-      description = "The agent's audit log: who did what, from where, when, and how it ended (admin token).")
-  static final class Agent implements Callable<Integer> {
-    @ParentCommand CtlCommand ctl;
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin Window window;
-
-    @Override
-    public Integer call() {
-      JsonObject body = window.body(spec.commandLine(), Instant.now());
-      return ctl.execute(spec.commandLine(), (client, out) -> {
-        JsonObject reply = client.request(BusAddresses.AUDIT, body);
-        if (!ctl.printedJson(out, reply)) {
-          print(out, reply, false);
+        /** The request body, or a usage error naming the option. */
+        JsonObject body(CommandLine cl, Instant now) {
+            if (limit < 1 || limit > 10_000) {
+                throw new CommandLine.ParameterException(cl, "--limit: expected 1-10000, got " + limit);
+            }
+            JsonObject body = new JsonObject().put("limit", limit);
+            if (since != null) {
+                // Whole seconds: what a person asks for, and what the record of this read then shows.
+                body.put(
+                        "since",
+                        since(cl, since.strip(), now)
+                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                .toString());
+            }
+            return body;
         }
-        return 0;
-      });
-    }
-  }
 
-  @Command(name = "audit", mixinStandardHelpOptions = true,
-      description = "The hub's audit log and the records its agents forwarded (admin token).")
-  static final class Fleet extends FleetCommands.Sub {
-    @CommandLine.Mixin Window window;
-
-    @Option(names = "--agent", paramLabel = "AGENT_ID", description = "Only the records this agent forwarded.")
-    String agent;
-
-    @Override
-    public Integer call() {
-      CtlCommand ctl = ctl();
-      JsonObject body = window.body(spec.commandLine(), Instant.now());
-      if (agent != null) {
-        body.put("agent", agent);
-      }
-      return ctl.execute(spec.commandLine(), (client, out) -> {
-        JsonObject reply = client.request(FleetAddresses.AUDIT, body);
-        if (!ctl.printedJson(out, reply)) {
-          print(out, reply, true);
+        private static Instant since(CommandLine cl, String text, Instant now) {
+            Matcher m = SHORT.matcher(text.toLowerCase(Locale.ROOT));
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                Duration d = switch (m.group(2)) {
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+                return now.minus(d);
+            }
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.ParameterException(
+                        cl,
+                        "--since: expected a duration (30m, 24h, 7d) or a time " + "(2026-11-28T12:00:00Z), got '"
+                                + org.kmsagent.agent.core.BoundedInput.shown(text) + "'");
+            }
         }
-        return 0;
-      });
     }
-  }
 
-  static void print(PrintWriter out, JsonObject reply, boolean origin) {
-    Table t = origin ? new Table("ORIGIN", "AT", "ACTOR", "SOURCE", "ACTION", "TARGET", "RESULT")
-        : new Table("AT", "ACTOR", "SOURCE", "ACTION", "TARGET", "RESULT");
-    JsonArray records = reply.getJsonArray("records", new JsonArray());
-    records.forEach(o -> {
-      JsonObject r = (JsonObject) o;
-      String result = r.getString("result") + (r.getString("reason") == null ? "" : ": " + r.getString("reason"))
-          + (r.getValue("code") == null ? "" : " (" + r.getValue("code") + ")");
-      String actor = r.getString("actor") + (r.getString("subject") == null || r.getString("subject")
-          .equals(r.getString("actor")) ? "" : " [" + r.getString("subject") + "]");
-      Object[] cells = {r.getString("at"), actor, r.getString("source"), r.getString("action"),
-          target(r.getJsonObject("target", new JsonObject())), result};
-      if (origin) {
-        Object[] withOrigin = new Object[cells.length + 1];
-        withOrigin[0] = r.getString("origin");
-        System.arraycopy(cells, 0, withOrigin, 1, cells.length);
-        t.row(withOrigin);
-      } else {
-        t.row(cells);
-      }
-    });
-    t.print(out);
-    out.println(records.size() + " record(s)" + (reply.getInteger("skipped", 0) > 0
-        ? "; " + reply.getInteger("skipped") + " damaged line(s) skipped" : ""));
-  }
+    @Command(
+            name = "audit",
+            mixinStandardHelpOptions = true,
+            description = "The agent's audit log: who did what, from where, when, and how it ended (admin token).")
+    static final class Agent implements Callable<Integer> {
+        @ParentCommand
+        CtlCommand ctl;
 
-  private static String target(JsonObject target) {
-    StringBuilder sb = new StringBuilder();
-    target.forEach(e -> sb.append(sb.isEmpty() ? "" : " ").append(e.getKey()).append('=').append(e.getValue()));
-    return sb.toString();
-  }
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        Window window;
+
+        @Override
+        public Integer call() {
+            JsonObject body = window.body(spec.commandLine(), Instant.now());
+            return ctl.execute(spec.commandLine(), (client, out) -> {
+                JsonObject reply = client.request(BusAddresses.AUDIT, body);
+                if (!ctl.printedJson(out, reply)) {
+                    print(out, reply, false);
+                }
+                return 0;
+            });
+        }
+    }
+
+    @Command(
+            name = "audit",
+            mixinStandardHelpOptions = true,
+            description = "The hub's audit log and the records its agents forwarded (admin token).")
+    static final class Fleet extends FleetCommands.Sub {
+        @CommandLine.Mixin
+        Window window;
+
+        @Option(names = "--agent", paramLabel = "AGENT_ID", description = "Only the records this agent forwarded.")
+        String agent;
+
+        @Override
+        public Integer call() {
+            CtlCommand ctl = ctl();
+            JsonObject body = window.body(spec.commandLine(), Instant.now());
+            if (agent != null) {
+                body.put("agent", agent);
+            }
+            return ctl.execute(spec.commandLine(), (client, out) -> {
+                JsonObject reply = client.request(FleetAddresses.AUDIT, body);
+                if (!ctl.printedJson(out, reply)) {
+                    print(out, reply, true);
+                }
+                return 0;
+            });
+        }
+    }
+
+    static void print(PrintWriter out, JsonObject reply, boolean origin) {
+        Table t = origin
+                ? new Table("ORIGIN", "AT", "ACTOR", "SOURCE", "ACTION", "TARGET", "RESULT")
+                : new Table("AT", "ACTOR", "SOURCE", "ACTION", "TARGET", "RESULT");
+        JsonArray records = reply.getJsonArray("records", new JsonArray());
+        records.forEach(o -> {
+            JsonObject r = (JsonObject) o;
+            String result = r.getString("result")
+                    + (r.getString("reason") == null ? "" : ": " + r.getString("reason"))
+                    + (r.getValue("code") == null ? "" : " (" + r.getValue("code") + ")");
+            String actor = r.getString("actor")
+                    + (r.getString("subject") == null || r.getString("subject").equals(r.getString("actor"))
+                            ? ""
+                            : " [" + r.getString("subject") + "]");
+            Object[] cells = {
+                r.getString("at"),
+                actor,
+                r.getString("source"),
+                r.getString("action"),
+                target(r.getJsonObject("target", new JsonObject())),
+                result
+            };
+            if (origin) {
+                Object[] withOrigin = new Object[cells.length + 1];
+                withOrigin[0] = r.getString("origin");
+                System.arraycopy(cells, 0, withOrigin, 1, cells.length);
+                t.row(withOrigin);
+            } else {
+                t.row(cells);
+            }
+        });
+        t.print(out);
+        out.println(records.size() + " record(s)"
+                + (reply.getInteger("skipped", 0) > 0
+                        ? "; " + reply.getInteger("skipped") + " damaged line(s) skipped"
+                        : ""));
+    }
+
+    private static String target(JsonObject target) {
+        StringBuilder sb = new StringBuilder();
+        target.forEach(e -> sb.append(sb.isEmpty() ? "" : " ")
+                .append(e.getKey())
+                .append('=')
+                .append(e.getValue()));
+        return sb.toString();
+    }
 }

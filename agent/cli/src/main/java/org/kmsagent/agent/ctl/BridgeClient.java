@@ -1,7 +1,5 @@
 package org.kmsagent.agent.ctl;
 
-import org.kmsagent.agent.bus.bridge.Frames;
-
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,198 +10,210 @@ import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import javax.net.ssl.SSLSocket;
+import org.kmsagent.agent.bus.bridge.Frames;
 
 /**
  * A blocking client of the agent's TLS bridge: the 4-byte-length + JSON framing over an {@link SSLSocket}. One
  * request at a time; not thread-safe. The token goes in every frame's headers (the bridge checks each frame).
  */
 public final class BridgeClient implements AutoCloseable {
-  /** Largest frame the client accepts from the agent. */
-  private static final int MAX_REPLY_BYTES = 16 * 1024 * 1024;
+    /** Largest frame the client accepts from the agent. */
+    private static final int MAX_REPLY_BYTES = 16 * 1024 * 1024;
 
-  private final SSLSocket socket;
-  private final DataInputStream in;
-  private final DataOutputStream out;
-  private final String token;
-  private long nextReply;
-  /** Answers requests in place of the connection while set (ctl's routing through a hub, {@link FleetRouting}). */
-  private Requests routing;
+    private final SSLSocket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final String token;
+    private long nextReply;
+    /** Answers requests in place of the connection while set (ctl's routing through a hub, {@link FleetRouting}). */
+    private Requests routing;
 
-  /** Something that answers a request as the agent would. */
-  @FunctionalInterface
-  interface Requests {
-    JsonObject request(String address, JsonObject body) throws BridgeFailure, IOException;
-  }
-
-  /** Sends requests through {@code routing} instead of the connection, or directly again with null. */
-  void route(Requests routing) {
-    this.routing = routing;
-  }
-
-  private BridgeClient(SSLSocket socket, String token) throws IOException {
-    this.socket = socket;
-    this.in = new DataInputStream(socket.getInputStream());
-    this.out = new DataOutputStream(socket.getOutputStream());
-    this.token = token;
-  }
-
-  /**
-   * Connects and completes the TLS handshake.
-   *
-   * @param token the client's token, or null to connect anonymously
-   * @param timeout connect and read timeout
-   * @throws IOException cannot connect, or the agent's certificate is not trusted
-   */
-  public static BridgeClient connect(String host, int port, ServerTrust trust, String token, Duration timeout)
-      throws IOException {
-    return connect(host, port, trust, null, token, timeout);
-  }
-
-  /**
-   * Connects presenting a client certificate (for agents that require mutual TLS).
-   *
-   * @param identity the client certificate, or null for none
-   */
-  public static BridgeClient connect(String host, int port, ServerTrust trust, ClientIdentity identity,
-      String token, Duration timeout) throws IOException {
-    SSLSocket socket;
-    try {
-      socket = (SSLSocket) trust.context(identity == null ? null : identity.keyManagers()).getSocketFactory()
-          .createSocket();
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+    /** Something that answers a request as the agent would. */
+    @FunctionalInterface
+    interface Requests {
+        JsonObject request(String address, JsonObject body) throws BridgeFailure, IOException;
     }
-    try {
-      socket.setTcpNoDelay(true);
-      socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-      socket.setSoTimeout((int) timeout.toMillis());
-      trust.configure(socket);
-      socket.startHandshake();
-      return new BridgeClient(socket, token);
-    } catch (IOException e) {
-      socket.close();
-      throw e;
-    }
-  }
 
-  /**
-   * Sends a request and waits for its reply.
-   *
-   * @return the reply body (an empty object when the agent replied none)
-   * @throws BridgeFailure the agent answered with a failure
-   * @throws IOException the connection broke
-   */
-  public JsonObject request(String address, JsonObject body) throws BridgeFailure, IOException {
-    if (routing != null) {
-      return routing.request(address, body);
+    /** Sends requests through {@code routing} instead of the connection, or directly again with null. */
+    void route(Requests routing) {
+        this.routing = routing;
     }
-    String replyAddress = "ctl.reply." + nextReply++;
-    write(new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress)
-        .put("headers", headers()).put("body", body));
-    while (true) {
-      JsonObject frame = read();
-      if ("err".equals(frame.getString("type"))) {
-        Integer code = frame.getInteger("failureCode");
-        String message = frame.getString("message", "error");
-        if (code == null && "not_authorised".equals(message)) {
-          code = 401;
+
+    private BridgeClient(SSLSocket socket, String token) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = new DataOutputStream(socket.getOutputStream());
+        this.token = token;
+    }
+
+    /**
+     * Connects and completes the TLS handshake.
+     *
+     * @param token the client's token, or null to connect anonymously
+     * @param timeout connect and read timeout
+     * @throws IOException cannot connect, or the agent's certificate is not trusted
+     */
+    public static BridgeClient connect(String host, int port, ServerTrust trust, String token, Duration timeout)
+            throws IOException {
+        return connect(host, port, trust, null, token, timeout);
+    }
+
+    /**
+     * Connects presenting a client certificate (for agents that require mutual TLS).
+     *
+     * @param identity the client certificate, or null for none
+     */
+    public static BridgeClient connect(
+            String host, int port, ServerTrust trust, ClientIdentity identity, String token, Duration timeout)
+            throws IOException {
+        SSLSocket socket;
+        try {
+            socket = (SSLSocket) trust.context(identity == null ? null : identity.keyManagers())
+                    .getSocketFactory()
+                    .createSocket();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
-        if (code == null && BridgeFailure.isCapacity(message)) {
-          code = BridgeFailure.UNAVAILABLE;
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            trust.configure(socket);
+            socket.startHandshake();
+            return new BridgeClient(socket, token);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
         }
-        throw new BridgeFailure(code == null ? 500 : code, message);
-      }
-      if (replyAddress.equals(frame.getString("address"))) {
-        Object reply = frame.getValue("body");
-        return reply instanceof JsonObject o ? o : new JsonObject();
-      }
     }
-  }
 
-  /** Registers on an address and waits until the agent says the registration is live. */
-  public void register(String address) throws BridgeFailure, IOException {
-    if (routing != null) {
-      throw new BridgeFailure(400, "registering (watch) cannot be routed through a hub to an agent");
-    }
-    write(new JsonObject().put("type", "register").put("address", address).put("headers", headers()));
-    while (true) {
-      JsonObject frame = read();
-      if ("err".equals(frame.getString("type"))) {
-        String message = frame.getString("message", "error");
-        throw new BridgeFailure(message.startsWith("not_authorised") ? 401
-            : BridgeFailure.isCapacity(message) ? BridgeFailure.UNAVAILABLE : 403, message);
-      }
-      if ("registered".equals(frame.getString("type")) && address.equals(frame.getString("address"))) {
-        return;
-      }
-    }
-  }
-
-  /** The next message delivered on a registered address; blocks without timeout. */
-  public JsonObject nextMessage() throws BridgeFailure, IOException {
-    socket.setSoTimeout(0);
-    keepAlive();
-    while (true) {
-      JsonObject frame = read();
-      if ("err".equals(frame.getString("type"))) {
-        String message = frame.getString("message", "error");
-        throw new BridgeFailure(BridgeFailure.isCapacity(message) ? BridgeFailure.UNAVAILABLE : 500, message);
-      }
-      if ("message".equals(frame.getString("type"))) {
-        return frame;
-      }
-    }
-  }
-
-  private JsonObject headers() {
-    return token == null ? new JsonObject() : new JsonObject().put("token", token);
-  }
-
-  /**
-   * While waiting for messages, pings every {@link #PING_MS} from a daemon thread, so the agent's idle timeout
-   * ({@code bridge.idleTimeoutSeconds}, at least 10 s) does not close a quiet watch.
-   */
-  private void keepAlive() {
-    if (pinger != null) {
-      return;
-    }
-    pinger = new Thread(() -> {
-      try {
-        while (!socket.isClosed()) {
-          Thread.sleep(PING_MS);
-          write(new JsonObject().put("type", "ping"));
+    /**
+     * Sends a request and waits for its reply.
+     *
+     * @return the reply body (an empty object when the agent replied none)
+     * @throws BridgeFailure the agent answered with a failure
+     * @throws IOException the connection broke
+     */
+    public JsonObject request(String address, JsonObject body) throws BridgeFailure, IOException {
+        if (routing != null) {
+            return routing.request(address, body);
         }
-      } catch (InterruptedException | IOException e) {
-        // The connection is gone: the reader sees it.
-      }
-    }, "ctl-keepalive");
-    pinger.setDaemon(true);
-    pinger.start();
-  }
-
-  private static final long PING_MS = 5_000;
-  private Thread pinger;
-
-  private synchronized void write(JsonObject frame) throws IOException {
-    out.write(Frames.bytes(frame));
-    out.flush();
-  }
-
-  private JsonObject read() throws IOException {
-    try {
-      return Frames.read(in, MAX_REPLY_BYTES);
-    } catch (EOFException e) {
-      throw new EOFException("the agent closed the connection");
-    } catch (SocketTimeoutException e) {
-      throw new SocketTimeoutException("the agent did not answer in time");
+        String replyAddress = "ctl.reply." + nextReply++;
+        write(new JsonObject()
+                .put("type", "send")
+                .put("address", address)
+                .put("replyAddress", replyAddress)
+                .put("headers", headers())
+                .put("body", body));
+        while (true) {
+            JsonObject frame = read();
+            if ("err".equals(frame.getString("type"))) {
+                Integer code = frame.getInteger("failureCode");
+                String message = frame.getString("message", "error");
+                if (code == null && "not_authorised".equals(message)) {
+                    code = 401;
+                }
+                if (code == null && BridgeFailure.isCapacity(message)) {
+                    code = BridgeFailure.UNAVAILABLE;
+                }
+                throw new BridgeFailure(code == null ? 500 : code, message);
+            }
+            if (replyAddress.equals(frame.getString("address"))) {
+                Object reply = frame.getValue("body");
+                return reply instanceof JsonObject o ? o : new JsonObject();
+            }
+        }
     }
-  }
 
-  @Override
-  public void close() throws IOException {
-    if (pinger != null) {
-      pinger.interrupt();
+    /** Registers on an address and waits until the agent says the registration is live. */
+    public void register(String address) throws BridgeFailure, IOException {
+        if (routing != null) {
+            throw new BridgeFailure(400, "registering (watch) cannot be routed through a hub to an agent");
+        }
+        write(new JsonObject().put("type", "register").put("address", address).put("headers", headers()));
+        while (true) {
+            JsonObject frame = read();
+            if ("err".equals(frame.getString("type"))) {
+                String message = frame.getString("message", "error");
+                throw new BridgeFailure(
+                        message.startsWith("not_authorised")
+                                ? 401
+                                : BridgeFailure.isCapacity(message) ? BridgeFailure.UNAVAILABLE : 403,
+                        message);
+            }
+            if ("registered".equals(frame.getString("type")) && address.equals(frame.getString("address"))) {
+                return;
+            }
+        }
     }
-    socket.close();
-  }
+
+    /** The next message delivered on a registered address; blocks without timeout. */
+    public JsonObject nextMessage() throws BridgeFailure, IOException {
+        socket.setSoTimeout(0);
+        keepAlive();
+        while (true) {
+            JsonObject frame = read();
+            if ("err".equals(frame.getString("type"))) {
+                String message = frame.getString("message", "error");
+                throw new BridgeFailure(BridgeFailure.isCapacity(message) ? BridgeFailure.UNAVAILABLE : 500, message);
+            }
+            if ("message".equals(frame.getString("type"))) {
+                return frame;
+            }
+        }
+    }
+
+    private JsonObject headers() {
+        return token == null ? new JsonObject() : new JsonObject().put("token", token);
+    }
+
+    /**
+     * While waiting for messages, pings every {@link #PING_MS} from a daemon thread, so the agent's idle timeout
+     * ({@code bridge.idleTimeoutSeconds}, at least 10 s) does not close a quiet watch.
+     */
+    private void keepAlive() {
+        if (pinger != null) {
+            return;
+        }
+        pinger = new Thread(
+                () -> {
+                    try {
+                        while (!socket.isClosed()) {
+                            Thread.sleep(PING_MS);
+                            write(new JsonObject().put("type", "ping"));
+                        }
+                    } catch (InterruptedException | IOException e) {
+                        // The connection is gone: the reader sees it.
+                    }
+                },
+                "ctl-keepalive");
+        pinger.setDaemon(true);
+        pinger.start();
+    }
+
+    private static final long PING_MS = 5_000;
+    private Thread pinger;
+
+    private synchronized void write(JsonObject frame) throws IOException {
+        out.write(Frames.bytes(frame));
+        out.flush();
+    }
+
+    private JsonObject read() throws IOException {
+        try {
+            return Frames.read(in, MAX_REPLY_BYTES);
+        } catch (EOFException e) {
+            throw new EOFException("the agent closed the connection");
+        } catch (SocketTimeoutException e) {
+            throw new SocketTimeoutException("the agent did not answer in time");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (pinger != null) {
+            pinger.interrupt();
+        }
+        socket.close();
+    }
 }

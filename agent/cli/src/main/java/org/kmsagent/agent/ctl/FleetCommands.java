@@ -1,7 +1,5 @@
 package org.kmsagent.agent.ctl;
 
-import org.kmsagent.agent.cli.text.Table;
-
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -9,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.kmsagent.agent.cli.text.Table;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,369 +20,466 @@ import picocli.CommandLine.ParentCommand;
  * genuine KMS hosts {@code hosts} and {@code clients}, and {@code audit}. Exit codes as
  * for ctl.
  */
-@Command(name = "fleet", mixinStandardHelpOptions = true,
-    description = "The fleet view of a hub (--hub): agents, expiring activations, pools, "
-    + "duplicated CMIDs, histories.",
-    subcommands = {
-      FleetCommands.Expiring.class,
-      FleetCommands.Pools.class,
-      FleetCommands.Duplicates.class,
-      FleetCommands.History.class,
-      FleetCommands.Hosts.class,
-      FleetCommands.Clients.class,
-      FleetCommands.Snapshot.class,
-      FleetCommands.Enroll.class,
-      FleetCommands.Revoke.class,
-      AuditCommands.Fleet.class,
-    })
+@Command(
+        name = "fleet",
+        mixinStandardHelpOptions = true,
+        description = "The fleet view of a hub (--hub): agents, expiring activations, pools, "
+                + "duplicated CMIDs, histories.",
+        subcommands = {
+            FleetCommands.Expiring.class,
+            FleetCommands.Pools.class,
+            FleetCommands.Duplicates.class,
+            FleetCommands.History.class,
+            FleetCommands.Hosts.class,
+            FleetCommands.Clients.class,
+            FleetCommands.Snapshot.class,
+            FleetCommands.Enroll.class,
+            FleetCommands.Revoke.class,
+            AuditCommands.Fleet.class,
+        })
 final class FleetCommands implements Callable<Integer> {
-  @ParentCommand CtlCommand ctl;
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @ParentCommand
+    CtlCommand ctl;
 
-  @Override
-  public Integer call() {
-    return ctl.execute(spec.commandLine(), (client, out) -> {
-      JsonObject reply = client.request(FleetAddresses.VIEW, new JsonObject());
-      if (!ctl.printedJson(out, reply)) {
-        Table t = new Table("AGENT", "HOST", "OS", "HUB", "CONNECTED", "LAST SEEN", "PRODUCTS");
-        JsonArray agents = reply.getJsonArray("agents", new JsonArray());
-        agents.forEach(o -> {
-          JsonObject a = (JsonObject) o;
-          t.row(a.getString("agentId"), a.getString("hostName"), a.getString("osClass"), a.getString("hub"),
-              a.getBoolean("connected", false) ? "yes" : "NO", a.getString("lastSeen"),
-              products(a.getJsonArray("products", new JsonArray())));
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return ctl.execute(spec.commandLine(), (client, out) -> {
+            JsonObject reply = client.request(FleetAddresses.VIEW, new JsonObject());
+            if (!ctl.printedJson(out, reply)) {
+                Table t = new Table("AGENT", "HOST", "OS", "HUB", "CONNECTED", "LAST SEEN", "PRODUCTS");
+                JsonArray agents = reply.getJsonArray("agents", new JsonArray());
+                agents.forEach(o -> {
+                    JsonObject a = (JsonObject) o;
+                    t.row(
+                            a.getString("agentId"),
+                            a.getString("hostName"),
+                            a.getString("osClass"),
+                            a.getString("hub"),
+                            a.getBoolean("connected", false) ? "yes" : "NO",
+                            a.getString("lastSeen"),
+                            products(a.getJsonArray("products", new JsonArray())));
+                });
+                t.print(out);
+                out.println(agents.size() + " agent(s)");
+            }
+            return 0;
         });
-        t.print(out);
-        out.println(agents.size() + " agent(s)");
-      }
-      return 0;
-    });
-  }
-
-  /** "2 LICENSED, 1 INITIAL_GRACE". */
-  private static String products(JsonArray products) {
-    Map<String, Integer> byStatus = new TreeMap<>();
-    products.forEach(p -> byStatus.merge(((JsonObject) p).getString("status", "?"), 1, Integer::sum));
-    List<String> parts = new ArrayList<>();
-    byStatus.forEach((s, n) -> parts.add(n + " " + s));
-    return parts.isEmpty() ? "none reported" : String.join(", ", parts);
-  }
-
-  /** Shared by the subcommands: the ctl root (whose --json every subcommand inherits). */
-  abstract static class Sub implements Callable<Integer> {
-    @ParentCommand FleetCommands fleet;
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    CtlCommand ctl() {
-      return fleet.ctl;
     }
-  }
 
-  @Command(name = "expiring", mixinStandardHelpOptions = true,
-    description = "Machines whose activation runs out within --days, with the cause of "
-      + "their failed renewals.")
-  static final class Expiring extends Sub {
-    @Option(names = "--days", defaultValue = "30", description = "The window in days (default ${DEFAULT-VALUE}).")
-    int days;
+    /** "2 LICENSED, 1 INITIAL_GRACE". */
+    private static String products(JsonArray products) {
+        Map<String, Integer> byStatus = new TreeMap<>();
+        products.forEach(p -> byStatus.merge(((JsonObject) p).getString("status", "?"), 1, Integer::sum));
+        List<String> parts = new ArrayList<>();
+        byStatus.forEach((s, n) -> parts.add(n + " " + s));
+        return parts.isEmpty() ? "none reported" : String.join(", ", parts);
+    }
 
-    @Override
-    public Integer call() {
-      CtlCommand ctl = ctl();
-      return ctl.execute(spec.commandLine(), (client, out) -> {
-        JsonObject reply = client.request(FleetAddresses.EXPIRING, new JsonObject().put("days", days));
-        if (!ctl.printedJson(out, reply)) {
-          Table t = new Table("AGENT", "HOST", "FAMILY", "PRODUCT", "VALID UNTIL", "DAYS LEFT", "CAUSE");
-          JsonArray list = reply.getJsonArray("expiring", new JsonArray());
-          list.forEach(o -> {
-            JsonObject e = (JsonObject) o;
-            t.row(e.getString("agentId"), e.getString("hostName"), e.getString("family"), e.getString("product"),
-                e.getString("validUntil"), e.getValue("daysLeft"), e.getString("cause"));
-          });
-          t.print(out);
-          out.println(list.size() + " product(s) expire within " + days + " days");
+    /** Shared by the subcommands: the ctl root (whose --json every subcommand inherits). */
+    abstract static class Sub implements Callable<Integer> {
+        @ParentCommand
+        FleetCommands fleet;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        CtlCommand ctl() {
+            return fleet.ctl;
         }
-        return 0;
-      });
     }
-  }
 
-  @Command(name = "pools", mixinStandardHelpOptions = true,
-    description = "Each KMS host's pools against their thresholds, and when each is "
-      + "projected to cross its threshold.")
-  static final class Pools extends Sub {
-    @Option(names = "--horizon-days", defaultValue = "90", description = "How far to project (default "
-        + "${DEFAULT-VALUE}).")
-    int horizonDays;
+    @Command(
+            name = "expiring",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Machines whose activation runs out within --days, with the cause of " + "their failed renewals.")
+    static final class Expiring extends Sub {
+        @Option(names = "--days", defaultValue = "30", description = "The window in days (default ${DEFAULT-VALUE}).")
+        int days;
 
-    @Override
-    public Integer call() {
-      CtlCommand ctl = ctl();
-      return ctl.execute(spec.commandLine(), (client, out) -> {
-        JsonObject reply = client.request(FleetAddresses.POOLS, new JsonObject().put("horizonDays", horizonDays));
-        if (!ctl.printedJson(out, reply)) {
-          Table t = new Table("HOST", "APPLICATION", "FAMILY", "COUNT", "CLASS", "NEEDS", "MET", "ARRIVALS/DAY",
-              "FORECAST");
-          reply.getJsonArray("hosts", new JsonArray()).forEach(h -> {
-            JsonObject host = (JsonObject) h;
-            host.getJsonArray("pools", new JsonArray()).forEach(p -> {
-              JsonObject pool = (JsonObject) p;
-              pool.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
-                JsonObject f = (JsonObject) x;
-                boolean met = f.getBoolean("met", false);
-                String at = f.getString("crossesAt");
-                t.row(host.getString("agentId"), pool.getString("applicationId"), pool.getString("family"),
-                    f.getInteger("count"), f.getString("thresholdClass"), f.getInteger("required"),
-                    met ? "yes" : "NO", String.format("%.2f", f.getDouble("arrivalsPerDay", 0.0)),
-                    at == null ? (met ? "stays met for " + horizonDays + " days" : "not reached in " + horizonDays
-                        + " days at the arrivals seen") : (met ? "drops below on " : "reaches it on ") + at);
-              });
+        @Override
+        public Integer call() {
+            CtlCommand ctl = ctl();
+            return ctl.execute(spec.commandLine(), (client, out) -> {
+                JsonObject reply = client.request(FleetAddresses.EXPIRING, new JsonObject().put("days", days));
+                if (!ctl.printedJson(out, reply)) {
+                    Table t = new Table("AGENT", "HOST", "FAMILY", "PRODUCT", "VALID UNTIL", "DAYS LEFT", "CAUSE");
+                    JsonArray list = reply.getJsonArray("expiring", new JsonArray());
+                    list.forEach(o -> {
+                        JsonObject e = (JsonObject) o;
+                        t.row(
+                                e.getString("agentId"),
+                                e.getString("hostName"),
+                                e.getString("family"),
+                                e.getString("product"),
+                                e.getString("validUntil"),
+                                e.getValue("daysLeft"),
+                                e.getString("cause"));
+                    });
+                    t.print(out);
+                    out.println(list.size() + " product(s) expire within " + days + " days");
+                }
+                return 0;
             });
-          });
-          t.print(out);
         }
-        return 0;
-      });
-    }
-  }
-
-  @Command(name = "duplicates", mixinStandardHelpOptions = true,
-      description = "Machines sharing one CMID (cloned without sysprep /generalize).")
-  static final class Duplicates extends Sub {
-    @Override
-    public Integer call() {
-      CtlCommand ctl = ctl();
-      return ctl.execute(spec.commandLine(), (client, out) -> {
-        JsonObject reply = client.request(FleetAddresses.DUPLICATES, new JsonObject());
-        if (!ctl.printedJson(out, reply)) {
-          Table t = new Table("CMID", "MACHINES");
-          JsonArray list = reply.getJsonArray("duplicates", new JsonArray());
-          list.forEach(o -> {
-            JsonObject d = (JsonObject) o;
-            t.row(d.getString("cmid"), String.join(", ", d.getJsonArray("machines").stream()
-                .map(String::valueOf).toList()));
-          });
-          t.print(out);
-          out.println(list.size() + " shared CMID(s)");
-        }
-        return 0;
-      });
-    }
-  }
-
-  @Command(name = "history", mixinStandardHelpOptions = true,
-    description = "One machine's activation history, oldest first.")
-  static final class History extends Sub {
-    @Option(names = "--target", required = true, paramLabel = "AGENT_ID", description = "The agent.")
-    String target;
-
-    @Override
-    public Integer call() {
-      CtlCommand ctl = ctl();
-      return ctl.execute(spec.commandLine(), (client, out) -> {
-        JsonObject reply = client.request(FleetAddresses.HISTORY, new JsonObject().put("target", target));
-        if (!ctl.printedJson(out, reply)) {
-          Table t = new Table("SEQ", "AT", "TYPE", "WHAT");
-          reply.getJsonArray("history", new JsonArray()).forEach(o -> {
-            JsonObject e = (JsonObject) o;
-            JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();
-            t.row(e.getValue("seq"), e.getString("at"), e.getString("type"), summary(data));
-          });
-          t.print(out);
-        }
-        return 0;
-      });
     }
 
-    private static String summary(JsonObject data) {
-      StringBuilder sb = new StringBuilder();
-      for (String f : data.fieldNames()) {
-        Object v = data.getValue(f);
-        if (v != null && !(v instanceof JsonArray) && !(v instanceof JsonObject)) {
-          sb.append(sb.isEmpty() ? "" : " ").append(f).append('=').append(v);
-        }
-      }
-      return sb.toString();
-    }
-  }
+    @Command(
+            name = "pools",
+            mixinStandardHelpOptions = true,
+            description = "Each KMS host's pools against their thresholds, and when each is "
+                    + "projected to cross its threshold.")
+    static final class Pools extends Sub {
+        @Option(
+                names = "--horizon-days",
+                defaultValue = "90",
+                description = "How far to project (default " + "${DEFAULT-VALUE}).")
+        int horizonDays;
 
-  @Command(name = "hosts", mixinStandardHelpOptions = true,
-      description = "Each watched genuine KMS host: its counts against each threshold, the clients its log "
-      + "named, unmanaged clients, clones (one CMID, several names) and agents it never logged.")
-  static final class Hosts extends Sub {
-    @Override
-    public Integer call() {
-      CtlCommand ctl = ctl();
-      return ctl.execute(spec.commandLine(), (client, out) -> {
-        JsonObject reply = client.request(FleetAddresses.HOSTS, new JsonObject());
-        if (!ctl.printedJson(out, reply)) {
-          JsonArray hosts = reply.getJsonArray("hosts", new JsonArray());
-          for (Object o : hosts) {
-            JsonObject h = (JsonObject) o;
-            out.println("host " + h.getString("host") + " (agent " + h.getString("agentId") + ", log read "
-                + h.getString("lastRead") + ", " + h.getLong("observedRequests", 0L) + " requests kept, "
-                + h.getLong("malformedEvents", 0L) + " malformed events skipped)");
-            if (h.getString("eventLogError") != null) {
-              out.println("  event log: " + h.getString("eventLogError"));
+        @Override
+        public Integer call() {
+            CtlCommand ctl = ctl();
+            return ctl.execute(spec.commandLine(), (client, out) -> {
+                JsonObject reply =
+                        client.request(FleetAddresses.POOLS, new JsonObject().put("horizonDays", horizonDays));
+                if (!ctl.printedJson(out, reply)) {
+                    Table t = new Table(
+                            "HOST",
+                            "APPLICATION",
+                            "FAMILY",
+                            "COUNT",
+                            "CLASS",
+                            "NEEDS",
+                            "MET",
+                            "ARRIVALS/DAY",
+                            "FORECAST");
+                    reply.getJsonArray("hosts", new JsonArray()).forEach(h -> {
+                        JsonObject host = (JsonObject) h;
+                        host.getJsonArray("pools", new JsonArray()).forEach(p -> {
+                            JsonObject pool = (JsonObject) p;
+                            pool.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
+                                JsonObject f = (JsonObject) x;
+                                boolean met = f.getBoolean("met", false);
+                                String at = f.getString("crossesAt");
+                                t.row(
+                                        host.getString("agentId"),
+                                        pool.getString("applicationId"),
+                                        pool.getString("family"),
+                                        f.getInteger("count"),
+                                        f.getString("thresholdClass"),
+                                        f.getInteger("required"),
+                                        met ? "yes" : "NO",
+                                        String.format("%.2f", f.getDouble("arrivalsPerDay", 0.0)),
+                                        at == null
+                                                ? (met
+                                                        ? "stays met for " + horizonDays + " days"
+                                                        : "not reached in " + horizonDays
+                                                                + " days at the arrivals seen")
+                                                : (met ? "drops below on " : "reaches it on ") + at);
+                            });
+                        });
+                    });
+                    t.print(out);
+                }
+                return 0;
+            });
+        }
+    }
+
+    @Command(
+            name = "duplicates",
+            mixinStandardHelpOptions = true,
+            description = "Machines sharing one CMID (cloned without sysprep /generalize).")
+    static final class Duplicates extends Sub {
+        @Override
+        public Integer call() {
+            CtlCommand ctl = ctl();
+            return ctl.execute(spec.commandLine(), (client, out) -> {
+                JsonObject reply = client.request(FleetAddresses.DUPLICATES, new JsonObject());
+                if (!ctl.printedJson(out, reply)) {
+                    Table t = new Table("CMID", "MACHINES");
+                    JsonArray list = reply.getJsonArray("duplicates", new JsonArray());
+                    list.forEach(o -> {
+                        JsonObject d = (JsonObject) o;
+                        t.row(
+                                d.getString("cmid"),
+                                String.join(
+                                        ", ",
+                                        d.getJsonArray("machines").stream()
+                                                .map(String::valueOf)
+                                                .toList()));
+                    });
+                    t.print(out);
+                    out.println(list.size() + " shared CMID(s)");
+                }
+                return 0;
+            });
+        }
+    }
+
+    @Command(
+            name = "history",
+            mixinStandardHelpOptions = true,
+            description = "One machine's activation history, oldest first.")
+    static final class History extends Sub {
+        @Option(names = "--target", required = true, paramLabel = "AGENT_ID", description = "The agent.")
+        String target;
+
+        @Override
+        public Integer call() {
+            CtlCommand ctl = ctl();
+            return ctl.execute(spec.commandLine(), (client, out) -> {
+                JsonObject reply = client.request(FleetAddresses.HISTORY, new JsonObject().put("target", target));
+                if (!ctl.printedJson(out, reply)) {
+                    Table t = new Table("SEQ", "AT", "TYPE", "WHAT");
+                    reply.getJsonArray("history", new JsonArray()).forEach(o -> {
+                        JsonObject e = (JsonObject) o;
+                        JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();
+                        t.row(e.getValue("seq"), e.getString("at"), e.getString("type"), summary(data));
+                    });
+                    t.print(out);
+                }
+                return 0;
+            });
+        }
+
+        private static String summary(JsonObject data) {
+            StringBuilder sb = new StringBuilder();
+            for (String f : data.fieldNames()) {
+                Object v = data.getValue(f);
+                if (v != null && !(v instanceof JsonArray) && !(v instanceof JsonObject)) {
+                    sb.append(sb.isEmpty() ? "" : " ").append(f).append('=').append(v);
+                }
             }
-            Table t = new Table("SOURCE", "APPLICATION", "COUNT", "NEEDS", "MET");
-            h.getJsonArray("applications", new JsonArray()).forEach(a -> {
-              JsonObject app = (JsonObject) a;
-              app.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
-                JsonObject th = (JsonObject) x;
-                t.row("service", app.getString("applicationId"), th.getLong("count"), th.getInteger("required"),
-                    th.getBoolean("met", false) ? "yes" : "NO");
-              });
+            return sb.toString();
+        }
+    }
+
+    @Command(
+            name = "hosts",
+            mixinStandardHelpOptions = true,
+            description = "Each watched genuine KMS host: its counts against each threshold, the clients its log "
+                    + "named, unmanaged clients, clones (one CMID, several names) and agents it never logged.")
+    static final class Hosts extends Sub {
+        @Override
+        public Integer call() {
+            CtlCommand ctl = ctl();
+            return ctl.execute(spec.commandLine(), (client, out) -> {
+                JsonObject reply = client.request(FleetAddresses.HOSTS, new JsonObject());
+                if (!ctl.printedJson(out, reply)) {
+                    JsonArray hosts = reply.getJsonArray("hosts", new JsonArray());
+                    for (Object o : hosts) {
+                        JsonObject h = (JsonObject) o;
+                        out.println("host " + h.getString("host") + " (agent " + h.getString("agentId") + ", log read "
+                                + h.getString("lastRead") + ", " + h.getLong("observedRequests", 0L)
+                                + " requests kept, "
+                                + h.getLong("malformedEvents", 0L) + " malformed events skipped)");
+                        if (h.getString("eventLogError") != null) {
+                            out.println("  event log: " + h.getString("eventLogError"));
+                        }
+                        Table t = new Table("SOURCE", "APPLICATION", "COUNT", "NEEDS", "MET");
+                        h.getJsonArray("applications", new JsonArray()).forEach(a -> {
+                            JsonObject app = (JsonObject) a;
+                            app.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
+                                JsonObject th = (JsonObject) x;
+                                t.row(
+                                        "service",
+                                        app.getString("applicationId"),
+                                        th.getLong("count"),
+                                        th.getInteger("required"),
+                                        th.getBoolean("met", false) ? "yes" : "NO");
+                            });
+                        });
+                        h.getJsonArray("logCounts", new JsonArray()).forEach(x -> {
+                            JsonObject th = (JsonObject) x;
+                            t.row(
+                                    "log, 30 days",
+                                    "clients asking for " + th.getInteger("required"),
+                                    th.getLong("count"),
+                                    th.getInteger("required"),
+                                    th.getBoolean("met", false) ? "yes" : "NO");
+                        });
+                        t.print(out);
+                        if (h.getString("countersError") != null) {
+                            out.println("  service counters: " + h.getString("countersError"));
+                        }
+                        GenuineServiceLines.print(h, out);
+                        out.println("  " + h.getInteger("clients", 0) + " client(s) logged in 30 days; unmanaged: "
+                                + names(h.getJsonArray("unmanaged", new JsonArray())));
+                        h.getJsonArray("clones", new JsonArray())
+                                .forEach(c -> out.println("  clone: CMID " + ((JsonObject) c).getString("cmid")
+                                        + " logged as " + names(((JsonObject) c).getJsonArray("names"))));
+                        h.getJsonArray("missing", new JsonArray())
+                                .forEach(m -> out.println("  never logged: "
+                                        + ((JsonObject) m).getString("hostName") + " (agent "
+                                        + ((JsonObject) m).getString("agentId") + ") "
+                                        + ((JsonObject) m).getString("reason")));
+                    }
+                    out.println(hosts.size() + " watched host(s)");
+                }
+                return 0;
             });
-            h.getJsonArray("logCounts", new JsonArray()).forEach(x -> {
-              JsonObject th = (JsonObject) x;
-              t.row("log, 30 days", "clients asking for " + th.getInteger("required"), th.getLong("count"),
-                  th.getInteger("required"), th.getBoolean("met", false) ? "yes" : "NO");
+        }
+    }
+
+    @Command(
+            name = "clients",
+            mixinStandardHelpOptions = true,
+            description = "Every client the watched KMS hosts logged in 30 days, with its agent if it has one.")
+    static final class Clients extends Sub {
+        @Option(names = "--unmanaged", description = "Only the clients with no agent.")
+        boolean unmanaged;
+
+        @Override
+        public Integer call() {
+            CtlCommand ctl = ctl();
+            return ctl.execute(spec.commandLine(), (client, out) -> {
+                JsonObject reply = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", unmanaged));
+                if (!ctl.printedJson(out, reply)) {
+                    Table t = new Table("HOST", "CLIENT", "CMID", "STATE", "LAST REQUEST", "NEEDS", "AGENT", "CLONE");
+                    JsonArray list = reply.getJsonArray("clients", new JsonArray());
+                    list.forEach(o -> {
+                        JsonObject c = (JsonObject) o;
+                        t.row(
+                                c.getString("host"),
+                                c.getString("name"),
+                                c.getString("cmid"),
+                                c.getString("licenseState"),
+                                c.getString("lastRequest"),
+                                c.getInteger("requiredCount"),
+                                c.getString("agentId") == null ? "none" : c.getString("agentId"),
+                                c.getBoolean("clone", false) ? "yes" : "");
+                    });
+                    t.print(out);
+                    out.println(list.size() + (unmanaged ? " unmanaged" : "") + " client(s)");
+                }
+                return 0;
             });
-            t.print(out);
-            if (h.getString("countersError") != null) {
-              out.println("  service counters: " + h.getString("countersError"));
+        }
+    }
+
+    @Command(
+            name = "snapshot",
+            mixinStandardHelpOptions = true,
+            description = "Writes the fleet as it is now as a scenario file for 'kms-agent simulate' (what-if): every "
+                    + "agent's machine with its products, their state and KMS setting, every client a watched host logged "
+                    + "without an agent, the watched hosts and their tables. Run it forward with 'kms-agent simulate --snapshot "
+                    + "FILE' and changes (--outage, --retire, ...).")
+    static final class Snapshot extends Sub {
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "FILE",
+                description = "The scenario file to write (JSON).")
+        java.nio.file.Path out;
+
+        @Option(
+                names = "--days",
+                defaultValue = "90",
+                description = "How long the scenario runs (default " + "${DEFAULT-VALUE}).")
+        int days;
+
+        @Override
+        public Integer call() {
+            CtlCommand ctl = ctl();
+            return ctl.execute(spec.commandLine(), (client, printer) -> {
+                JsonObject view = client.request(FleetAddresses.VIEW, new JsonObject());
+                JsonObject hosts = client.request(FleetAddresses.HOSTS, new JsonObject());
+                JsonObject unmanaged = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", true));
+                JsonObject clients = client.request(FleetAddresses.CLIENTS, new JsonObject());
+                Map<String, String[]> bySku = skuNames(spec);
+                FleetSnapshot.Result r = FleetSnapshot.scenario(view, hosts, unmanaged, clients, bySku, days);
+                java.nio.file.Files.writeString(out, r.scenario().encodePrettily() + System.lineSeparator());
+                printer.println("wrote " + out + ": " + r.machines() + " machine(s), " + r.hosts() + " host(s)"
+                        + (r.skipped().isEmpty() ? "" : "; left out: " + String.join("; ", r.skipped())));
+                printer.println(
+                        "run it with: kms-agent simulate --snapshot " + out + " (add changes, e.g. --outage 0+40)");
+                return 0;
+            });
+        }
+
+        /** SKU id (lower case) to {family id, edition name}, from the plugins loaded here; empty without plugins. */
+        private static Map<String, String[]> skuNames(CommandLine.Model.CommandSpec spec) {
+            Map<String, String[]> out = new java.util.HashMap<>();
+            if (!(spec.root().userObject() instanceof org.kmsagent.agent.core.GlobalOptions g)
+                    || !java.nio.file.Files.isDirectory(g.pluginsDirectory())) {
+                return out;
             }
-            GenuineServiceLines.print(h, out);
-            out.println("  " + h.getInteger("clients", 0) + " client(s) logged in 30 days; unmanaged: "
-                + names(h.getJsonArray("unmanaged", new JsonArray())));
-            h.getJsonArray("clones", new JsonArray()).forEach(c -> out.println("  clone: CMID "
-                + ((JsonObject) c).getString("cmid") + " logged as " + names(((JsonObject) c).getJsonArray("names"))));
-            h.getJsonArray("missing", new JsonArray()).forEach(m -> out.println("  never logged: "
-                + ((JsonObject) m).getString("hostName") + " (agent " + ((JsonObject) m).getString("agentId") + ") "
-                + ((JsonObject) m).getString("reason")));
-          }
-          out.println(hosts.size() + " watched host(s)");
+            try (var host = g.loadPlugins()) {
+                for (var f : host.registry().families()) {
+                    for (var sku : f.catalog().skus()) {
+                        sku.skuId()
+                                .ifPresent(id -> out.putIfAbsent(
+                                        id.toString().toLowerCase(java.util.Locale.ROOT),
+                                        new String[] {f.id(), sku.name()}));
+                    }
+                }
+            } catch (Exception e) {
+                spec.commandLine()
+                        .getErr()
+                        .println("warning: plugins not read (" + e.getMessage() + "); clients without"
+                                + " an agent are left out of the snapshot");
+            }
+            return out;
         }
-        return 0;
-      });
     }
-  }
 
-  @Command(name = "clients", mixinStandardHelpOptions = true,
-      description = "Every client the watched KMS hosts logged in 30 days, with its agent if it has one.")
-  static final class Clients extends Sub {
-    @Option(names = "--unmanaged", description = "Only the clients with no agent.")
-    boolean unmanaged;
+    private static String names(JsonArray names) {
+        return names == null || names.isEmpty()
+                ? "none"
+                : String.join(", ", names.stream().map(String::valueOf).toList());
+    }
 
-    @Override
-    public Integer call() {
-      CtlCommand ctl = ctl();
-      return ctl.execute(spec.commandLine(), (client, out) -> {
-        JsonObject reply = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", unmanaged));
-        if (!ctl.printedJson(out, reply)) {
-          Table t = new Table("HOST", "CLIENT", "CMID", "STATE", "LAST REQUEST", "NEEDS", "AGENT", "CLONE");
-          JsonArray list = reply.getJsonArray("clients", new JsonArray());
-          list.forEach(o -> {
-            JsonObject c = (JsonObject) o;
-            t.row(c.getString("host"), c.getString("name"), c.getString("cmid"), c.getString("licenseState"),
-                c.getString("lastRequest"), c.getInteger("requiredCount"),
-                c.getString("agentId") == null ? "none" : c.getString("agentId"),
-                c.getBoolean("clone", false) ? "yes" : "");
-          });
-          t.print(out);
-          out.println(list.size() + (unmanaged ? " unmanaged" : "") + " client(s)");
+    @Command(
+            name = "enroll",
+            mixinStandardHelpOptions = true,
+            description = "Issue an agent its own credential (admin token). The token is printed once: put it in that "
+                    + "agent's fleet.token. Enrolling an agent again replaces its credential.")
+    static final class Enroll extends Sub {
+        @CommandLine.Parameters(paramLabel = "AGENT-ID", description = "The agent's id (its fleet.agentId).")
+        String agentId;
+
+        @Override
+        public Integer call() {
+            CtlCommand ctl = ctl();
+            return ctl.execute(spec.commandLine(), (client, out) -> {
+                JsonObject reply = client.request(FleetAddresses.ENROLL, new JsonObject().put("agentId", agentId));
+                if (!ctl.printedJson(out, reply)) {
+                    out.println(reply.getString("token"));
+                    spec.commandLine()
+                            .getErr()
+                            .println("agent " + agentId + " enrolled"
+                                    + (reply.getBoolean("replaced", false)
+                                            ? " (its previous credential no longer works)"
+                                            : "")
+                                    + "; the token above is shown only now: set it as that agent's fleet.token");
+                }
+                return 0;
+            });
         }
-        return 0;
-      });
-    }
-  }
-
-  @Command(name = "snapshot", mixinStandardHelpOptions = true,
-      description = "Writes the fleet as it is now as a scenario file for 'kms-agent simulate' (what-if): every "
-      + "agent's machine with its products, their state and KMS setting, every client a watched host logged "
-      + "without an agent, the watched hosts and their tables. Run it forward with 'kms-agent simulate --snapshot "
-      + "FILE' and changes (--outage, --retire, ...).")
-  static final class Snapshot extends Sub {
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The scenario file to write (JSON).")
-    java.nio.file.Path out;
-
-    @Option(names = "--days", defaultValue = "90", description = "How long the scenario runs (default "
-        + "${DEFAULT-VALUE}).")
-    int days;
-
-    @Override
-    public Integer call() {
-      CtlCommand ctl = ctl();
-      return ctl.execute(spec.commandLine(), (client, printer) -> {
-        JsonObject view = client.request(FleetAddresses.VIEW, new JsonObject());
-        JsonObject hosts = client.request(FleetAddresses.HOSTS, new JsonObject());
-        JsonObject unmanaged = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", true));
-        JsonObject clients = client.request(FleetAddresses.CLIENTS, new JsonObject());
-        Map<String, String[]> bySku = skuNames(spec);
-        FleetSnapshot.Result r = FleetSnapshot.scenario(view, hosts, unmanaged, clients, bySku, days);
-        java.nio.file.Files.writeString(out, r.scenario().encodePrettily() + System.lineSeparator());
-        printer.println("wrote " + out + ": " + r.machines() + " machine(s), " + r.hosts() + " host(s)"
-            + (r.skipped().isEmpty() ? "" : "; left out: " + String.join("; ", r.skipped())));
-        printer.println("run it with: kms-agent simulate --snapshot " + out + " (add changes, e.g. --outage 0+40)");
-        return 0;
-      });
     }
 
-    /** SKU id (lower case) to {family id, edition name}, from the plugins loaded here; empty without plugins. */
-    private static Map<String, String[]> skuNames(CommandLine.Model.CommandSpec spec) {
-      Map<String, String[]> out = new java.util.HashMap<>();
-      if (!(spec.root().userObject() instanceof org.kmsagent.agent.core.GlobalOptions g)
-          || !java.nio.file.Files.isDirectory(g.pluginsDirectory())) {
-        return out;
-      }
-      try (var host = g.loadPlugins()) {
-        for (var f : host.registry().families()) {
-          for (var sku : f.catalog().skus()) {
-            sku.skuId().ifPresent(id -> out.putIfAbsent(id.toString().toLowerCase(java.util.Locale.ROOT),
-                new String[] {f.id(), sku.name()}));
-          }
+    @Command(
+            name = "revoke",
+            mixinStandardHelpOptions = true,
+            description = "Revoke an agent's credential (admin token): it is disconnected and refused from then on.")
+    static final class Revoke extends Sub {
+        @CommandLine.Parameters(paramLabel = "AGENT-ID", description = "The agent's id.")
+        String agentId;
+
+        @Override
+        public Integer call() {
+            CtlCommand ctl = ctl();
+            return ctl.execute(spec.commandLine(), (client, out) -> {
+                JsonObject reply = client.request(FleetAddresses.REVOKE, new JsonObject().put("agentId", agentId));
+                if (!ctl.printedJson(out, reply)) {
+                    out.println("agent " + agentId + " revoked: it can no longer connect to the hubs");
+                }
+                return 0;
+            });
         }
-      } catch (Exception e) {
-        spec.commandLine().getErr().println("warning: plugins not read (" + e.getMessage() + "); clients without"
-            + " an agent are left out of the snapshot");
-      }
-      return out;
     }
-  }
-
-  private static String names(JsonArray names) {
-    return names == null || names.isEmpty() ? "none" : String.join(", ", names.stream().map(String::valueOf).toList());
-  }
-
-  @Command(name = "enroll", mixinStandardHelpOptions = true,
-      description = "Issue an agent its own credential (admin token). The token is printed once: put it in that "
-      + "agent's fleet.token. Enrolling an agent again replaces its credential.")
-  static final class Enroll extends Sub {
-    @CommandLine.Parameters(paramLabel = "AGENT-ID", description = "The agent's id (its fleet.agentId).")
-    String agentId;
-
-    @Override
-    public Integer call() {
-      CtlCommand ctl = ctl();
-      return ctl.execute(spec.commandLine(), (client, out) -> {
-        JsonObject reply = client.request(FleetAddresses.ENROLL, new JsonObject().put("agentId", agentId));
-        if (!ctl.printedJson(out, reply)) {
-          out.println(reply.getString("token"));
-          spec.commandLine().getErr().println("agent " + agentId + " enrolled"
-              + (reply.getBoolean("replaced", false) ? " (its previous credential no longer works)" : "")
-              + "; the token above is shown only now: set it as that agent's fleet.token");
-        }
-        return 0;
-      });
-    }
-  }
-
-  @Command(name = "revoke", mixinStandardHelpOptions = true,
-      description = "Revoke an agent's credential (admin token): it is disconnected and refused from then on.")
-  static final class Revoke extends Sub {
-    @CommandLine.Parameters(paramLabel = "AGENT-ID", description = "The agent's id.")
-    String agentId;
-
-    @Override
-    public Integer call() {
-      CtlCommand ctl = ctl();
-      return ctl.execute(spec.commandLine(), (client, out) -> {
-        JsonObject reply = client.request(FleetAddresses.REVOKE, new JsonObject().put("agentId", agentId));
-        if (!ctl.printedJson(out, reply)) {
-          out.println("agent " + agentId + " revoked: it can no longer connect to the hubs");
-        }
-        return 0;
-      });
-    }
-  }
 }

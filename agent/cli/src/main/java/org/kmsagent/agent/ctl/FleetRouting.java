@@ -15,79 +15,82 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  * not answer by the deadline are named; the exit code is then 1.
  */
 final class FleetRouting {
-  private FleetRouting() {}
+    private FleetRouting() {}
 
-  /** The request a command made in its dry run. */
-  private static final class Captured extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final String address;
-    final transient JsonObject body;
+    /** The request a command made in its dry run. */
+    private static final class Captured extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String address;
+        final transient JsonObject body;
 
-    Captured(String address, JsonObject body) {
-      super(null, null, false, false);
-      this.address = address;
-      this.body = body;
-    }
-  }
-
-  static int run(CtlCommand ctl, BridgeClient client, CtlCommand.Action action, PrintWriter out, PrintWriter err)
-      throws BridgeFailure, IOException {
-    if (ctl.target != null && ctl.allAgents) {
-      err.println("kms-agent ctl: give --target or --all-agents, not both");
-      return CtlCommand.USAGE;
-    }
-    Captured request;
-    try {
-      client.route((address, body) -> {
-        throw new Captured(address, body);
-      });
-      return action.run(client, new PrintWriter(Writer.nullWriter()));
-    } catch (Captured c) {
-      request = c;
-    } finally {
-      client.route(null);
-    }
-    String via = BusAddresses.CHANGES.contains(request.address) ? FleetAddresses.ROUTE_CHANGE
-        : FleetAddresses.ROUTE_QUERY;
-    JsonObject routed = new JsonObject().put("address", request.address).put("body", request.body)
-        .put("deadlineMs", Math.round(ctl.deadlineSeconds * 1000));
-    if (ctl.target != null) {
-      routed.put("target", ctl.target);
-    }
-    JsonObject report = client.request(via, routed);
-    if (ctl.allAgents && ctl.printedJson(out, report)) {
-      return report.getJsonArray("notAnswered", new JsonArray()).isEmpty() ? 0 : CtlCommand.ANSWERED_ERROR;
-    }
-    int worst = 0;
-    for (Object o : report.getJsonArray("answered", new JsonArray())) {
-      JsonObject a = (JsonObject) o;
-      if (ctl.allAgents) {
-        out.println("== " + a.getString("agentId") + " (" + a.getString("hostName") + ")");
-      }
-      client.route((address, body) -> {
-        if (a.getBoolean("ok", false)) {
-          return a.getJsonObject("reply", new JsonObject());
+        Captured(String address, JsonObject body) {
+            super(null, null, false, false);
+            this.address = address;
+            this.body = body;
         }
-        throw new BridgeFailure(a.getInteger("code", 500), a.getString("message", "failed"));
-      });
-      try {
-        worst = Math.max(worst, action.run(client, out));
-      } catch (BridgeFailure f) {
-        out.println(a.getString("agentId") + ": refused: " + f.getMessage() + " (code " + f.code() + ")");
-        worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);
-      } finally {
-        client.route(null);
-      }
     }
-    JsonArray silent = report.getJsonArray("notAnswered", new JsonArray());
-    for (Object o : silent) {
-      JsonObject s = (JsonObject) o;
-      out.println("NOT ANSWERED: " + s.getString("agentId") + " (" + s.getString("hostName") + "): "
-          + s.getString("reason"));
+
+    static int run(CtlCommand ctl, BridgeClient client, CtlCommand.Action action, PrintWriter out, PrintWriter err)
+            throws BridgeFailure, IOException {
+        if (ctl.target != null && ctl.allAgents) {
+            err.println("kms-agent ctl: give --target or --all-agents, not both");
+            return CtlCommand.USAGE;
+        }
+        Captured request;
+        try {
+            client.route((address, body) -> {
+                throw new Captured(address, body);
+            });
+            return action.run(client, new PrintWriter(Writer.nullWriter()));
+        } catch (Captured c) {
+            request = c;
+        } finally {
+            client.route(null);
+        }
+        String via = BusAddresses.CHANGES.contains(request.address)
+                ? FleetAddresses.ROUTE_CHANGE
+                : FleetAddresses.ROUTE_QUERY;
+        JsonObject routed = new JsonObject()
+                .put("address", request.address)
+                .put("body", request.body)
+                .put("deadlineMs", Math.round(ctl.deadlineSeconds * 1000));
+        if (ctl.target != null) {
+            routed.put("target", ctl.target);
+        }
+        JsonObject report = client.request(via, routed);
+        if (ctl.allAgents && ctl.printedJson(out, report)) {
+            return report.getJsonArray("notAnswered", new JsonArray()).isEmpty() ? 0 : CtlCommand.ANSWERED_ERROR;
+        }
+        int worst = 0;
+        for (Object o : report.getJsonArray("answered", new JsonArray())) {
+            JsonObject a = (JsonObject) o;
+            if (ctl.allAgents) {
+                out.println("== " + a.getString("agentId") + " (" + a.getString("hostName") + ")");
+            }
+            client.route((address, body) -> {
+                if (a.getBoolean("ok", false)) {
+                    return a.getJsonObject("reply", new JsonObject());
+                }
+                throw new BridgeFailure(a.getInteger("code", 500), a.getString("message", "failed"));
+            });
+            try {
+                worst = Math.max(worst, action.run(client, out));
+            } catch (BridgeFailure f) {
+                out.println(a.getString("agentId") + ": refused: " + f.getMessage() + " (code " + f.code() + ")");
+                worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);
+            } finally {
+                client.route(null);
+            }
+        }
+        JsonArray silent = report.getJsonArray("notAnswered", new JsonArray());
+        for (Object o : silent) {
+            JsonObject s = (JsonObject) o;
+            out.println("NOT ANSWERED: " + s.getString("agentId") + " (" + s.getString("hostName") + "): "
+                    + s.getString("reason"));
+        }
+        if (!silent.isEmpty()) {
+            worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);
+        }
+        return worst;
     }
-    if (!silent.isEmpty()) {
-      worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);
-    }
-    return worst;
-  }
 }

@@ -28,216 +28,250 @@ import java.util.Map;
  * </ul>
  */
 final class FleetSnapshot {
-  private FleetSnapshot() {}
+    private FleetSnapshot() {}
 
-  /** The scenario, how many machines and hosts it has, and what was left out (with why). */
-  record Result(JsonObject scenario, int machines, int hosts, List<String> skipped) {}
+    /** The scenario, how many machines and hosts it has, and what was left out (with why). */
+    record Result(JsonObject scenario, int machines, int hosts, List<String> skipped) {}
 
-  static Result scenario(JsonObject view, JsonObject hostsReply, JsonObject unmanagedReply,
-      Map<String, String[]> bySku, int days) {
-    return scenario(view, hostsReply, unmanagedReply, new JsonObject(), bySku, days);
-  }
-
-  static Result scenario(JsonObject view, JsonObject hostsReply, JsonObject unmanagedReply, JsonObject clientsReply,
-      Map<String, String[]> bySku, int days) {
-    List<String> skipped = new ArrayList<>();
-    JsonObject scenario = new JsonObject()
-        .put("name", "Fleet snapshot of " + view.getString("at"))
-        .put("description", "The fleet a hub saw at " + view.getString("at") + " (kms-agent ctl fleet snapshot):"
-            + " its machines and hosts as they were then (day 0).")
-        .put("seed", seed(view))
-        .put("start", view.getString("at"))
-        .put("days", days);
-    JsonArray present = new JsonArray();
-    Map<String, String> cmidOfAgent = new java.util.HashMap<>();
-    for (Object o : clientsReply.getJsonArray("clients", new JsonArray())) {
-      JsonObject c = (JsonObject) o;
-      if (c.getString("agentId") != null && c.getString("cmid") != null) {
-        cmidOfAgent.putIfAbsent(c.getString("agentId"), c.getString("cmid"));
-      }
+    static Result scenario(
+            JsonObject view, JsonObject hostsReply, JsonObject unmanagedReply, Map<String, String[]> bySku, int days) {
+        return scenario(view, hostsReply, unmanagedReply, new JsonObject(), bySku, days);
     }
-    JsonArray watched = hostsReply.getJsonArray("hosts", new JsonArray());
-    for (int i = 0; i < watched.size(); i++) {
-      JsonObject h = new JsonObject().put("name", fullName(watched.getJsonObject(i).getString("host"), view));
-      if (i == 0) {
-        scenario.put("host", h);
-      } else {
-        scenario.put("hosts", scenario.getJsonArray("hosts", new JsonArray()).add(h));
-      }
-    }
-    JsonArray machines = new JsonArray();
-    int count = 0;
-    for (Object o : view.getJsonArray("agents", new JsonArray())) {
-      JsonObject a = (JsonObject) o;
-      JsonArray products = new JsonArray();
-      String kms = null;
-      for (Object p : a.getJsonArray("products", new JsonArray())) {
-        JsonObject prod = (JsonObject) p;
-        if (prod.getString("family") == null || prod.getString("product") == null) {
-          continue;
+
+    static Result scenario(
+            JsonObject view,
+            JsonObject hostsReply,
+            JsonObject unmanagedReply,
+            JsonObject clientsReply,
+            Map<String, String[]> bySku,
+            int days) {
+        List<String> skipped = new ArrayList<>();
+        JsonObject scenario = new JsonObject()
+                .put("name", "Fleet snapshot of " + view.getString("at"))
+                .put(
+                        "description",
+                        "The fleet a hub saw at " + view.getString("at") + " (kms-agent ctl fleet snapshot):"
+                                + " its machines and hosts as they were then (day 0).")
+                .put("seed", seed(view))
+                .put("start", view.getString("at"))
+                .put("days", days);
+        JsonArray present = new JsonArray();
+        Map<String, String> cmidOfAgent = new java.util.HashMap<>();
+        for (Object o : clientsReply.getJsonArray("clients", new JsonArray())) {
+            JsonObject c = (JsonObject) o;
+            if (c.getString("agentId") != null && c.getString("cmid") != null) {
+                cmidOfAgent.putIfAbsent(c.getString("agentId"), c.getString("cmid"));
+            }
         }
-        products.add(new JsonObject().put("family", prod.getString("family")).put("edition", prod.getString("product")));
-        String k = prod.getString("kms");
-        if (k != null && !k.isBlank() && !k.toLowerCase(Locale.ROOT).startsWith("dns")) {
-          kms = k;
+        JsonArray watched = hostsReply.getJsonArray("hosts", new JsonArray());
+        for (int i = 0; i < watched.size(); i++) {
+            JsonObject h = new JsonObject()
+                    .put("name", fullName(watched.getJsonObject(i).getString("host"), view));
+            if (i == 0) {
+                scenario.put("host", h);
+            } else {
+                scenario.put(
+                        "hosts", scenario.getJsonArray("hosts", new JsonArray()).add(h));
+            }
         }
-      }
-      if (products.isEmpty()) {
-        skipped.add("agent " + a.getString("agentId") + " (no products reported)");
-        continue;
-      }
-      String name = safeName(a.getString("hostName", a.getString("agentId")));
-      JsonObject group = new JsonObject().put("name", name).put("products", products);
-      if (kms != null) {
-        group.put("kms", kms);
-      }
-      machines.add(group);
-      count++;
-      present.add(presentAgent(a, name, cmidOfAgent.get(a.getString("agentId"))));
-    }
-    Map<String, List<JsonObject>> byCmidAndSku = new LinkedHashMap<>();
-    for (Object o : unmanagedReply.getJsonArray("clients", new JsonArray())) {
-      JsonObject c = (JsonObject) o;
-      byCmidAndSku.computeIfAbsent(c.getString("cmid", "") + "|" + c.getString("skuId", "").toLowerCase(Locale.ROOT),
-          k -> new ArrayList<>()).add(c);
-    }
-    for (List<JsonObject> same : byCmidAndSku.values()) {
-      JsonObject first = same.get(0);
-      String[] product = bySku.get(first.getString("skuId", "").toLowerCase(Locale.ROOT));
-      if (product == null) {
-        skipped.add("client " + first.getString("name") + " (SKU " + first.getString("skuId")
-            + " is in no plugin loaded here; give --plugins-dir)");
-        continue;
-      }
-      JsonObject group = new JsonObject().put("family", product[0]).put("edition", product[1]);
-      List<String> names = new ArrayList<>();
-      if (same.size() == 1) {
-        group.put("name", safeName(first.getString("name")));
-        names.add(safeName(first.getString("name")));
-      } else {
-        group.put("name", safeName(first.getString("name")) + "-clone-{n}").put("count", same.size())
-            .put("cloned", true);
-        int width = Math.max(2, String.valueOf(same.size()).length());
-        for (int i = 1; i <= same.size(); i++) {
-          names.add(safeName(first.getString("name")) + "-clone-" + String.format("%0" + width + "d", i));
+        JsonArray machines = new JsonArray();
+        int count = 0;
+        for (Object o : view.getJsonArray("agents", new JsonArray())) {
+            JsonObject a = (JsonObject) o;
+            JsonArray products = new JsonArray();
+            String kms = null;
+            for (Object p : a.getJsonArray("products", new JsonArray())) {
+                JsonObject prod = (JsonObject) p;
+                if (prod.getString("family") == null || prod.getString("product") == null) {
+                    continue;
+                }
+                products.add(new JsonObject()
+                        .put("family", prod.getString("family"))
+                        .put("edition", prod.getString("product")));
+                String k = prod.getString("kms");
+                if (k != null && !k.isBlank() && !k.toLowerCase(Locale.ROOT).startsWith("dns")) {
+                    kms = k;
+                }
+            }
+            if (products.isEmpty()) {
+                skipped.add("agent " + a.getString("agentId") + " (no products reported)");
+                continue;
+            }
+            String name = safeName(a.getString("hostName", a.getString("agentId")));
+            JsonObject group = new JsonObject().put("name", name).put("products", products);
+            if (kms != null) {
+                group.put("kms", kms);
+            }
+            machines.add(group);
+            count++;
+            present.add(presentAgent(a, name, cmidOfAgent.get(a.getString("agentId"))));
         }
-      }
-      machines.add(group);
-      count += same.size();
-      for (String n : names) {
-        present.add(presentClient(first, n, product[1], fullName(first.getString("host", ""), view)));
-      }
-    }
-    scenario.put("machines", machines);
-    JsonArray ledgers = new JsonArray();
-    Map<String, JsonArray> byHost = new LinkedHashMap<>();
-    for (int i = 0; i < watched.size(); i++) {
-      byHost.put(watched.getJsonObject(i).getString("host"), new JsonArray());
-    }
-    for (Object o : clientsReply.getJsonArray("clients", new JsonArray())) {
-      JsonObject c = (JsonObject) o;
-      JsonArray into = byHost.get(c.getString("host"));
-      if (into == null || c.getString("cmid") == null || c.getString("lastRequest") == null) {
-        continue;
-      }
-      String[] product = bySku.get(c.getString("skuId", "").toLowerCase(Locale.ROOT));
-      JsonObject entry = new JsonObject().put("cmid", c.getString("cmid")).put("skuId", c.getString("skuId"));
-      if (product != null) {
-        entry.put("family", product[0]);
-      }
-      into.add(entry.put("name", c.getString("name")).put("lastRequest", c.getString("lastRequest"))
-          .put("requiredCount", c.getInteger("requiredCount")));
-    }
-    byHost.forEach((h, clients) -> {
-      if (!clients.isEmpty()) {
-        ledgers.add(new JsonObject().put("host", fullName(h, view)).put("clients", clients));
-      }
-    });
-    scenario.put("present", new JsonObject().put("machines", present).put("ledgers", ledgers));
-    return new Result(scenario, count, Math.max(1, watched.size()), skipped);
-  }
-
-  /** An agent's machine as it is: its CMID and each product's state (docs/simulate.md, "The present"). */
-  private static JsonObject presentAgent(JsonObject a, String name, String loggedCmid) {
-    JsonObject m = new JsonObject().put("name", name);
-    String cmid = loggedCmid != null ? loggedCmid : a.getJsonArray("cmids", new JsonArray()).stream()
-        .filter(String.class::isInstance).map(String.class::cast).findFirst().orElse(null);
-    if (cmid != null) {
-      m.put("cmid", cmid);
-    }
-    JsonObject renewals = a.getJsonObject("renewals", new JsonObject());
-    JsonArray products = new JsonArray();
-    for (Object o : a.getJsonArray("products", new JsonArray())) {
-      JsonObject p = (JsonObject) o;
-      if (p.getString("family") == null || p.getString("product") == null || !known(p)) {
-        continue; // a state the agent could not read (UNKNOWN): the product starts unactivated in the lab
-      }
-      JsonObject r = renewals.getJsonObject(p.getString("family"), new JsonObject());
-      products.add(new JsonObject().put("edition", p.getString("product")).put("status", p.getString("status"))
-          .put("validUntil", p.getValue("validUntil")).put("nextAttempt", p.getValue("nextAttempt"))
-          .put("lastSuccess", r.getString("lastSuccess")).put("host", r.getString("host")));
-    }
-    return m.put("products", products);
-  }
-
-  /** Whether a product's reported state is one the lab can start from (a status, and its end when it has one). */
-  private static boolean known(JsonObject p) {
-    org.kmsagent.api.LicenseStatus status;
-    try {
-      status = org.kmsagent.api.LicenseStatus.valueOf(String.valueOf(p.getString("status")));
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    return !(status == org.kmsagent.api.LicenseStatus.LICENSED || status.isGrace()) || p.getString("validUntil") != null;
-  }
-
-  /** A client without an agent as its host logged it: licensed at its last request, or new. */
-  private static JsonObject presentClient(JsonObject c, String name, String edition, String host) {
-    JsonObject m = new JsonObject().put("name", name).put("cmid", c.getString("cmid"));
-    JsonArray products = new JsonArray();
-    if ("licensed".equals(c.getString("licenseState")) && c.getString("lastRequest") != null) {
-      java.time.Instant last = java.time.Instant.parse(c.getString("lastRequest"));
-      products.add(new JsonObject().put("edition", edition).put("status", "LICENSED")
-          .put("validUntil", last.plus(org.kmsagent.agent.rules.KmsRules.VALIDITY).toString())
-          .put("lastSuccess", last.toString()).put("host", host));
-    }
-    return m.put("products", products);
-  }
-
-  /** The scenario's seed, from what the snapshot holds (the same snapshot, the same seed; no clock, no chance). */
-  private static long seed(JsonObject view) {
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(String.valueOf(view.getString("at")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    for (Object o : view.getJsonArray("agents", new JsonArray())) {
-      crc.update(String.valueOf(((JsonObject) o).getString("agentId")).getBytes(
-          java.nio.charset.StandardCharsets.UTF_8));
-    }
-    return crc.getValue();
-  }
-
-  /**
-   * The host's FQDN as the agents pin it ({@code kms01.contoso.com:1688} for host {@code KMS01}), so that pinned
-   * machines reach it in the lab; the name as reported otherwise.
-   */
-  private static String fullName(String host, JsonObject view) {
-    String shortName = host.toLowerCase(Locale.ROOT).split("\\.")[0];
-    for (Object o : view.getJsonArray("agents", new JsonArray())) {
-      for (Object p : ((JsonObject) o).getJsonArray("products", new JsonArray())) {
-        String kms = ((JsonObject) p).getString("kms");
-        if (kms == null) {
-          continue;
+        Map<String, List<JsonObject>> byCmidAndSku = new LinkedHashMap<>();
+        for (Object o : unmanagedReply.getJsonArray("clients", new JsonArray())) {
+            JsonObject c = (JsonObject) o;
+            byCmidAndSku
+                    .computeIfAbsent(
+                            c.getString("cmid", "") + "|"
+                                    + c.getString("skuId", "").toLowerCase(Locale.ROOT),
+                            k -> new ArrayList<>())
+                    .add(c);
         }
-        String name = kms.contains(":") ? kms.substring(0, kms.lastIndexOf(':')) : kms;
-        if (name.contains(".") && name.toLowerCase(Locale.ROOT).split("\\.")[0].equals(shortName)) {
-          return name.toLowerCase(Locale.ROOT);
+        for (List<JsonObject> same : byCmidAndSku.values()) {
+            JsonObject first = same.get(0);
+            String[] product = bySku.get(first.getString("skuId", "").toLowerCase(Locale.ROOT));
+            if (product == null) {
+                skipped.add("client " + first.getString("name") + " (SKU " + first.getString("skuId")
+                        + " is in no plugin loaded here; give --plugins-dir)");
+                continue;
+            }
+            JsonObject group = new JsonObject().put("family", product[0]).put("edition", product[1]);
+            List<String> names = new ArrayList<>();
+            if (same.size() == 1) {
+                group.put("name", safeName(first.getString("name")));
+                names.add(safeName(first.getString("name")));
+            } else {
+                group.put("name", safeName(first.getString("name")) + "-clone-{n}")
+                        .put("count", same.size())
+                        .put("cloned", true);
+                int width = Math.max(2, String.valueOf(same.size()).length());
+                for (int i = 1; i <= same.size(); i++) {
+                    names.add(safeName(first.getString("name")) + "-clone-" + String.format("%0" + width + "d", i));
+                }
+            }
+            machines.add(group);
+            count += same.size();
+            for (String n : names) {
+                present.add(presentClient(first, n, product[1], fullName(first.getString("host", ""), view)));
+            }
         }
-      }
+        scenario.put("machines", machines);
+        JsonArray ledgers = new JsonArray();
+        Map<String, JsonArray> byHost = new LinkedHashMap<>();
+        for (int i = 0; i < watched.size(); i++) {
+            byHost.put(watched.getJsonObject(i).getString("host"), new JsonArray());
+        }
+        for (Object o : clientsReply.getJsonArray("clients", new JsonArray())) {
+            JsonObject c = (JsonObject) o;
+            JsonArray into = byHost.get(c.getString("host"));
+            if (into == null || c.getString("cmid") == null || c.getString("lastRequest") == null) {
+                continue;
+            }
+            String[] product = bySku.get(c.getString("skuId", "").toLowerCase(Locale.ROOT));
+            JsonObject entry = new JsonObject().put("cmid", c.getString("cmid")).put("skuId", c.getString("skuId"));
+            if (product != null) {
+                entry.put("family", product[0]);
+            }
+            into.add(entry.put("name", c.getString("name"))
+                    .put("lastRequest", c.getString("lastRequest"))
+                    .put("requiredCount", c.getInteger("requiredCount")));
+        }
+        byHost.forEach((h, clients) -> {
+            if (!clients.isEmpty()) {
+                ledgers.add(new JsonObject().put("host", fullName(h, view)).put("clients", clients));
+            }
+        });
+        scenario.put("present", new JsonObject().put("machines", present).put("ledgers", ledgers));
+        return new Result(scenario, count, Math.max(1, watched.size()), skipped);
     }
-    return host;
-  }
 
-  /** A machine name as a scenario takes it (no braces). */
-  private static String safeName(String name) {
-    return name == null ? "machine" : name.replace("{", "").replace("}", "");
-  }
+    /** An agent's machine as it is: its CMID and each product's state (docs/simulate.md, "The present"). */
+    private static JsonObject presentAgent(JsonObject a, String name, String loggedCmid) {
+        JsonObject m = new JsonObject().put("name", name);
+        String cmid = loggedCmid != null
+                ? loggedCmid
+                : a.getJsonArray("cmids", new JsonArray()).stream()
+                        .filter(String.class::isInstance)
+                        .map(String.class::cast)
+                        .findFirst()
+                        .orElse(null);
+        if (cmid != null) {
+            m.put("cmid", cmid);
+        }
+        JsonObject renewals = a.getJsonObject("renewals", new JsonObject());
+        JsonArray products = new JsonArray();
+        for (Object o : a.getJsonArray("products", new JsonArray())) {
+            JsonObject p = (JsonObject) o;
+            if (p.getString("family") == null || p.getString("product") == null || !known(p)) {
+                continue; // a state the agent could not read (UNKNOWN): the product starts unactivated in the lab
+            }
+            JsonObject r = renewals.getJsonObject(p.getString("family"), new JsonObject());
+            products.add(new JsonObject()
+                    .put("edition", p.getString("product"))
+                    .put("status", p.getString("status"))
+                    .put("validUntil", p.getValue("validUntil"))
+                    .put("nextAttempt", p.getValue("nextAttempt"))
+                    .put("lastSuccess", r.getString("lastSuccess"))
+                    .put("host", r.getString("host")));
+        }
+        return m.put("products", products);
+    }
+
+    /** Whether a product's reported state is one the lab can start from (a status, and its end when it has one). */
+    private static boolean known(JsonObject p) {
+        org.kmsagent.api.LicenseStatus status;
+        try {
+            status = org.kmsagent.api.LicenseStatus.valueOf(String.valueOf(p.getString("status")));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return !(status == org.kmsagent.api.LicenseStatus.LICENSED || status.isGrace())
+                || p.getString("validUntil") != null;
+    }
+
+    /** A client without an agent as its host logged it: licensed at its last request, or new. */
+    private static JsonObject presentClient(JsonObject c, String name, String edition, String host) {
+        JsonObject m = new JsonObject().put("name", name).put("cmid", c.getString("cmid"));
+        JsonArray products = new JsonArray();
+        if ("licensed".equals(c.getString("licenseState")) && c.getString("lastRequest") != null) {
+            java.time.Instant last = java.time.Instant.parse(c.getString("lastRequest"));
+            products.add(new JsonObject()
+                    .put("edition", edition)
+                    .put("status", "LICENSED")
+                    .put(
+                            "validUntil",
+                            last.plus(org.kmsagent.agent.rules.KmsRules.VALIDITY)
+                                    .toString())
+                    .put("lastSuccess", last.toString())
+                    .put("host", host));
+        }
+        return m.put("products", products);
+    }
+
+    /** The scenario's seed, from what the snapshot holds (the same snapshot, the same seed; no clock, no chance). */
+    private static long seed(JsonObject view) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(String.valueOf(view.getString("at")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (Object o : view.getJsonArray("agents", new JsonArray())) {
+            crc.update(String.valueOf(((JsonObject) o).getString("agentId"))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return crc.getValue();
+    }
+
+    /**
+     * The host's FQDN as the agents pin it ({@code kms01.contoso.com:1688} for host {@code KMS01}), so that pinned
+     * machines reach it in the lab; the name as reported otherwise.
+     */
+    private static String fullName(String host, JsonObject view) {
+        String shortName = host.toLowerCase(Locale.ROOT).split("\\.")[0];
+        for (Object o : view.getJsonArray("agents", new JsonArray())) {
+            for (Object p : ((JsonObject) o).getJsonArray("products", new JsonArray())) {
+                String kms = ((JsonObject) p).getString("kms");
+                if (kms == null) {
+                    continue;
+                }
+                String name = kms.contains(":") ? kms.substring(0, kms.lastIndexOf(':')) : kms;
+                if (name.contains(".")
+                        && name.toLowerCase(Locale.ROOT).split("\\.")[0].equals(shortName)) {
+                    return name.toLowerCase(Locale.ROOT);
+                }
+            }
+        }
+        return host;
+    }
+
+    /** A machine name as a scenario takes it (no braces). */
+    private static String safeName(String name) {
+        return name == null ? "machine" : name.replace("{", "").replace("}", "");
+    }
 }

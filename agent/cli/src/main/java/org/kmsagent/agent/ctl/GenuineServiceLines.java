@@ -11,57 +11,59 @@ import java.util.List;
  * {@code ctl host} and {@code ctl fleet hosts} print them (the view's {@code service} and {@code applications}).
  */
 final class GenuineServiceLines {
-  private GenuineServiceLines() {}
+    private GenuineServiceLines() {}
 
-  static void print(JsonObject view, PrintWriter out) {
-    view.getJsonArray("applications", new JsonArray()).forEach(o -> {
-      JsonObject a = (JsonObject) o;
-      StringBuilder b = new StringBuilder("  requests to " + a.getString("applicationId") + ": total "
-          + counter(a.getLong("totalRequests")) + ", failed " + counter(a.getLong("failedRequests")));
-      JsonObject byStatus = a.getJsonObject("requestsByStatus", new JsonObject());
-      byStatus.forEach(e -> b.append(", ").append(e.getKey()).append(' ').append(counter(e.getValue())));
-      out.println(b);
-    });
-    JsonObject s = view.getJsonObject("service");
-    if (s == null) {
-      if (view.getString("serviceError") != null) {
-        out.println("  service settings: " + view.getString("serviceError"));
-      }
-      return;
+    static void print(JsonObject view, PrintWriter out) {
+        view.getJsonArray("applications", new JsonArray()).forEach(o -> {
+            JsonObject a = (JsonObject) o;
+            StringBuilder b = new StringBuilder("  requests to " + a.getString("applicationId") + ": total "
+                    + counter(a.getLong("totalRequests")) + ", failed " + counter(a.getLong("failedRequests")));
+            JsonObject byStatus = a.getJsonObject("requestsByStatus", new JsonObject());
+            byStatus.forEach(e -> b.append(", ").append(e.getKey()).append(' ').append(counter(e.getValue())));
+            out.println(b);
+        });
+        JsonObject s = view.getJsonObject("service");
+        if (s == null) {
+            if (view.getString("serviceError") != null) {
+                out.println("  service settings: " + view.getString("serviceError"));
+            }
+            return;
+        }
+        List<String> defaulted = new ArrayList<>();
+        s.getJsonArray("defaulted", new JsonArray()).forEach(d -> defaulted.add(String.valueOf(d)));
+        out.println("  service: port " + s.getInteger("listeningPort") + ", DNS publishing "
+                + (s.getBoolean("dnsPublishing", true) ? "on" : "off") + ", priority "
+                + (s.getBoolean("lowPriority", false) ? "low" : "normal") + ", host caching "
+                + (s.getBoolean("hostCaching", true) ? "on" : "off") + ", intervals: activation "
+                + s.getLong("activationIntervalMinutes") + " min, renewal " + s.getLong("renewalIntervalMinutes")
+                + " min"
+                + (defaulted.isEmpty() ? "" : " (Windows' default for " + String.join(", ", defaulted) + ")"));
+        s.getJsonArray("publishedDomains", new JsonArray()).forEach(o -> {
+            JsonObject d = (JsonObject) o;
+            out.println("  also published in " + d.getString("domain") + " (priority " + d.getInteger("priority")
+                    + ", weight " + d.getInteger("weight") + ")");
+        });
+        JsonArray keys = s.getJsonArray("hostKeys", new JsonArray());
+        if (keys.isEmpty()) {
+            out.println("  host keys: none read");
+        }
+        keys.forEach(o -> {
+            JsonObject k = (JsonObject) o;
+            String partial = k.getString("partialKey", "");
+            out.println("  host key: #####-#####-#####-#####-" + (partial.isEmpty() ? "?????" : partial) + " "
+                    + k.getString("name") + " (" + k.getString("channel") + ", application "
+                    + k.getString("applicationId")
+                    + ")");
+        });
+        s.getJsonArray("licensePacks", new JsonArray()).forEach(o -> {
+            JsonObject p = (JsonObject) o;
+            out.println("  license pack: " + p.getString("name")
+                    + (p.getBoolean("hostKeyInstalled", false) ? " (host key installed)" : " (no host key installed)"));
+        });
+        s.getJsonArray("errors", new JsonArray()).forEach(e -> out.println("  service settings: " + e));
     }
-    List<String> defaulted = new ArrayList<>();
-    s.getJsonArray("defaulted", new JsonArray()).forEach(d -> defaulted.add(String.valueOf(d)));
-    out.println("  service: port " + s.getInteger("listeningPort") + ", DNS publishing "
-        + (s.getBoolean("dnsPublishing", true) ? "on" : "off") + ", priority "
-        + (s.getBoolean("lowPriority", false) ? "low" : "normal") + ", host caching "
-        + (s.getBoolean("hostCaching", true) ? "on" : "off") + ", intervals: activation "
-        + s.getLong("activationIntervalMinutes") + " min, renewal " + s.getLong("renewalIntervalMinutes") + " min"
-        + (defaulted.isEmpty() ? "" : " (Windows' default for " + String.join(", ", defaulted) + ")"));
-    s.getJsonArray("publishedDomains", new JsonArray()).forEach(o -> {
-      JsonObject d = (JsonObject) o;
-      out.println("  also published in " + d.getString("domain") + " (priority " + d.getInteger("priority")
-          + ", weight " + d.getInteger("weight") + ")");
-    });
-    JsonArray keys = s.getJsonArray("hostKeys", new JsonArray());
-    if (keys.isEmpty()) {
-      out.println("  host keys: none read");
-    }
-    keys.forEach(o -> {
-      JsonObject k = (JsonObject) o;
-      String partial = k.getString("partialKey", "");
-      out.println("  host key: #####-#####-#####-#####-" + (partial.isEmpty() ? "?????" : partial) + " "
-          + k.getString("name") + " (" + k.getString("channel") + ", application " + k.getString("applicationId")
-          + ")");
-    });
-    s.getJsonArray("licensePacks", new JsonArray()).forEach(o -> {
-      JsonObject p = (JsonObject) o;
-      out.println("  license pack: " + p.getString("name") + (p.getBoolean("hostKeyInstalled", false)
-          ? " (host key installed)" : " (no host key installed)"));
-    });
-    s.getJsonArray("errors", new JsonArray()).forEach(e -> out.println("  service settings: " + e));
-  }
 
-  private static String counter(Object value) {
-    return value instanceof Number n && n.longValue() >= 0 ? String.valueOf(n.longValue()) : "n/a";
-  }
+    private static String counter(Object value) {
+        return value instanceof Number n && n.longValue() >= 0 ? String.valueOf(n.longValue()) : "n/a";
+    }
 }

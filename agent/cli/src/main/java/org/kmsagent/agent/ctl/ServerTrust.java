@@ -25,90 +25,91 @@ import org.kmsagent.agent.bus.bridge.TlsMaterial;
  */
 public sealed interface ServerTrust {
 
-  /** A context for the client socket, presenting the given client key managers (null: none). */
-  SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException, IOException;
+    /** A context for the client socket, presenting the given client key managers (null: none). */
+    SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException, IOException;
 
-  /** A context that presents no client certificate. */
-  default SSLContext context() throws GeneralSecurityException, IOException {
-    return context(null);
-  }
-
-  /** Adjusts the socket before the handshake. */
-  default void configure(SSLSocket socket) {}
-
-  /** Trust exactly the certificate with this fingerprint. */
-  record Pinned(String fingerprint) implements ServerTrust {
-    public Pinned {
-      String canonical = TlsMaterial.normalise(fingerprint);
-      if (canonical == null) {
-        throw new IllegalArgumentException("--trust: expected a SHA-256 fingerprint (64 hex digits, colons optional)");
-      }
-      fingerprint = canonical;
+    /** A context that presents no client certificate. */
+    default SSLContext context() throws GeneralSecurityException, IOException {
+        return context(null);
     }
 
-    @Override
-    public SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(clientKeys, new TrustManager[] {new PinningTrustManager(fingerprint)}, null);
-      return ctx;
-    }
-  }
+    /** Adjusts the socket before the handshake. */
+    default void configure(SSLSocket socket) {}
 
-  /** Trust certificates issued by the CAs in a PEM file, for the host name connected to. */
-  record CaFile(Path file) implements ServerTrust {
-    @Override
-    public SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException, IOException {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      try (InputStream in = Files.newInputStream(file)) {
-        int i = 0;
-        for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          store.setCertificateEntry("ca-" + i++, cert);
+    /** Trust exactly the certificate with this fingerprint. */
+    record Pinned(String fingerprint) implements ServerTrust {
+        public Pinned {
+            String canonical = TlsMaterial.normalise(fingerprint);
+            if (canonical == null) {
+                throw new IllegalArgumentException(
+                        "--trust: expected a SHA-256 fingerprint (64 hex digits, colons optional)");
+            }
+            fingerprint = canonical;
         }
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(clientKeys, tmf.getTrustManagers(), null);
-      return ctx;
+
+        @Override
+        public SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(clientKeys, new TrustManager[] {new PinningTrustManager(fingerprint)}, null);
+            return ctx;
+        }
     }
 
-    @Override
-    public void configure(SSLSocket socket) {
-      SSLParameters p = socket.getSSLParameters();
-      p.setEndpointIdentificationAlgorithm("HTTPS");
-      socket.setSSLParameters(p);
-    }
-  }
+    /** Trust certificates issued by the CAs in a PEM file, for the host name connected to. */
+    record CaFile(Path file) implements ServerTrust {
+        @Override
+        public SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException, IOException {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            try (InputStream in = Files.newInputStream(file)) {
+                int i = 0;
+                for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    store.setCertificateEntry("ca-" + i++, cert);
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(clientKeys, tmf.getTrustManagers(), null);
+            return ctx;
+        }
 
-  /** Accepts exactly one leaf certificate, by fingerprint; the chain and host name do not matter once pinned. */
-  final class PinningTrustManager implements X509TrustManager {
-    private final String fingerprint;
-
-    PinningTrustManager(String fingerprint) {
-      this.fingerprint = fingerprint;
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      if (chain == null || chain.length == 0) {
-        throw new CertificateException("the agent sent no certificate");
-      }
-      String seen = TlsMaterial.fingerprint(chain[0]);
-      if (!seen.equals(fingerprint)) {
-        throw new CertificateException("the agent's certificate fingerprint is " + seen + ", not the pinned "
-            + fingerprint);
-      }
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      throw new CertificateException("client side only");
+        @Override
+        public void configure(SSLSocket socket) {
+            SSLParameters p = socket.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(p);
+        }
     }
 
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
+    /** Accepts exactly one leaf certificate, by fingerprint; the chain and host name do not matter once pinned. */
+    final class PinningTrustManager implements X509TrustManager {
+        private final String fingerprint;
+
+        PinningTrustManager(String fingerprint) {
+            this.fingerprint = fingerprint;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            if (chain == null || chain.length == 0) {
+                throw new CertificateException("the agent sent no certificate");
+            }
+            String seen = TlsMaterial.fingerprint(chain[0]);
+            if (!seen.equals(fingerprint)) {
+                throw new CertificateException(
+                        "the agent's certificate fingerprint is " + seen + ", not the pinned " + fingerprint);
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("client side only");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
-  }
 }

@@ -10,67 +10,67 @@ import java.util.Map;
 
 /** Renders a diagnosis or a self-test as text or JSON. */
 public final class DoctorFormat {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private DoctorFormat() {}
+    private DoctorFormat() {}
 
-  /** One line per finding, the fix indented under it. */
-  public static String text(DoctorReport report) {
-    StringBuilder b = new StringBuilder(report.stackLine()).append('\n');
-    for (Finding f : report.findings()) {
-      b.append(String.format("%-4s %-18s %s: %s%n", f.verdict(), f.check(), f.subject(), f.detail()));
-      f.fix().ifPresent(fix -> b.append("     fix: ").append(fix).append('\n'));
+    /** One line per finding, the fix indented under it. */
+    public static String text(DoctorReport report) {
+        StringBuilder b = new StringBuilder(report.stackLine()).append('\n');
+        for (Finding f : report.findings()) {
+            b.append(String.format("%-4s %-18s %s: %s%n", f.verdict(), f.check(), f.subject(), f.detail()));
+            f.fix().ifPresent(fix -> b.append("     fix: ").append(fix).append('\n'));
+        }
+        b.append(report.failed() ? "Problems found.\n" : "No problem found.\n");
+        return b.toString();
     }
-    b.append(report.failed() ? "Problems found.\n" : "No problem found.\n");
-    return b.toString();
-  }
 
-  public static String json(DoctorReport report) {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("stack", report.stackLine());
-    root.put("failed", report.failed());
-    List<Object> findings = new ArrayList<>();
-    for (Finding f : report.findings()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("subject", f.subject());
-      m.put("check", f.check());
-      m.put("verdict", f.verdict().name());
-      m.put("detail", f.detail());
-      m.put("fix", f.fix().orElse(null));
-      findings.add(m);
+    public static String json(DoctorReport report) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("stack", report.stackLine());
+        root.put("failed", report.failed());
+        List<Object> findings = new ArrayList<>();
+        for (Finding f : report.findings()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("subject", f.subject());
+            m.put("check", f.check());
+            m.put("verdict", f.verdict().name());
+            m.put("detail", f.detail());
+            m.put("fix", f.fix().orElse(null));
+            findings.add(m);
+        }
+        root.put("findings", findings);
+        return write(root);
     }
-    root.put("findings", findings);
-    return write(root);
-  }
 
-  public static String selfTestText(List<SelfTestStep> steps) {
-    StringBuilder b = new StringBuilder();
-    steps.forEach(s -> b.append(s).append('\n'));
-    b.append(BindingSelfTest.passed(steps) ? "Self-test passed.\n" : "Self-test FAILED.\n");
-    return b.toString();
-  }
-
-  public static String selfTestJson(List<SelfTestStep> steps) {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("passed", BindingSelfTest.passed(steps));
-    List<Object> out = new ArrayList<>();
-    for (SelfTestStep s : steps) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("library", s.library());
-      m.put("call", s.call());
-      m.put("outcome", s.outcome().name());
-      m.put("detail", s.detail());
-      out.add(m);
+    public static String selfTestText(List<SelfTestStep> steps) {
+        StringBuilder b = new StringBuilder();
+        steps.forEach(s -> b.append(s).append('\n'));
+        b.append(BindingSelfTest.passed(steps) ? "Self-test passed.\n" : "Self-test FAILED.\n");
+        return b.toString();
     }
-    root.put("steps", out);
-    return write(root);
-  }
 
-  private static String write(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("doctor JSON", e);
+    public static String selfTestJson(List<SelfTestStep> steps) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("passed", BindingSelfTest.passed(steps));
+        List<Object> out = new ArrayList<>();
+        for (SelfTestStep s : steps) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("library", s.library());
+            m.put("call", s.call());
+            m.put("outcome", s.outcome().name());
+            m.put("detail", s.detail());
+            out.add(m);
+        }
+        root.put("steps", out);
+        return write(root);
     }
-  }
+
+    private static String write(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("doctor JSON", e);
+        }
+    }
 }

@@ -9,12 +9,12 @@ import java.util.List;
  * @param findings the findings
  */
 public record DoctorReport(String stackLine, List<Finding> findings) {
-  public DoctorReport {
-    findings = List.copyOf(findings);
-  }
+    public DoctorReport {
+        findings = List.copyOf(findings);
+    }
 
-  /** Whether any check failed. */
-  public boolean failed() {
-    return findings.stream().anyMatch(f -> f.verdict() == Verdict.FAIL);
-  }
+    /** Whether any check failed. */
+    public boolean failed() {
+        return findings.stream().anyMatch(f -> f.verdict() == Verdict.FAIL);
+    }
 }

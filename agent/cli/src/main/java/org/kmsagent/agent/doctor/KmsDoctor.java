@@ -28,165 +28,232 @@ import org.kmsagent.api.Sku;
  * <p>Each DNS name and each host:port is checked once per run, however many products use it. Blocking.
  */
 public final class KmsDoctor {
-  private final LicensingStack stack;
-  private final KmsSrvLookup dns;
-  private final PortProbe probe;
-  private final Supplier<Optional<String>> machineDomain;
-  private final Clock clock;
+    private final LicensingStack stack;
+    private final KmsSrvLookup dns;
+    private final PortProbe probe;
+    private final Supplier<Optional<String>> machineDomain;
+    private final Clock clock;
 
-  /**
-   * @param stack the licensing stack to read
-   * @param dns the SRV lookup
-   * @param probe the TCP probe
-   * @param machineDomain the machine's DNS domain ({@link MachineDomain#current()}, or {@code --domain})
-   * @param clock the local clock
-   */
-  public KmsDoctor(LicensingStack stack, KmsSrvLookup dns, PortProbe probe, Supplier<Optional<String>> machineDomain,
-      Clock clock) {
-    this.stack = stack;
-    this.dns = dns;
-    this.probe = probe;
-    this.machineDomain = machineDomain;
-    this.clock = clock;
-  }
-
-  /** Diagnoses every family's installed products. */
-  public DoctorReport diagnose(List<LoadedFamily> families, String stackLine) {
-    List<Finding> out = new ArrayList<>();
-    Set<String> checked = new HashSet<>();
-    boolean clockRefused = false;
-    if (families.isEmpty()) {
-      out.add(Finding.warn("agent", "families", "no product family is loaded, so no product was checked",
-          "check the plugins directory"));
+    /**
+     * @param stack the licensing stack to read
+     * @param dns the SRV lookup
+     * @param probe the TCP probe
+     * @param machineDomain the machine's DNS domain ({@link MachineDomain#current()}, or {@code --domain})
+     * @param clock the local clock
+     */
+    public KmsDoctor(
+            LicensingStack stack,
+            KmsSrvLookup dns,
+            PortProbe probe,
+            Supplier<Optional<String>> machineDomain,
+            Clock clock) {
+        this.stack = stack;
+        this.dns = dns;
+        this.probe = probe;
+        this.machineDomain = machineDomain;
+        this.clock = clock;
     }
-    for (LoadedFamily family : families) {
-      List<InstalledProduct> installed;
-      try {
-        installed = family.findInstalled(stack);
-      } catch (LicensingException e) {
-        out.add(Finding.fail(family.id(), "installed-products", e.getMessage(),
-            KmsFixes.fixFor(e.hresult()).orElse(null)));
-        continue;
-      } catch (PluginFailure e) {
-        out.add(Finding.fail(family.id(), "installed-products", e.getMessage(), "report it to the plugin's authors"));
-        continue;
-      }
-      if (installed.isEmpty()) {
-        out.add(Finding.info(family.id(), "installed-products", "no installed product of this family"));
-      }
-      for (InstalledProduct p : installed) {
-        String subject = family.id() + ": " + p.name();
-        out.add(channel(subject, p, family.catalog().bySkuId(p.skuId())));
-        LicenseState state;
-        try {
-          state = family.call((ext, h) -> h.status(stack, p));
-        } catch (LicensingException | PluginFailure e) {
-          out.add(Finding.fail(subject, "license-state", e.getMessage(), null));
-          continue;
+
+    /** Diagnoses every family's installed products. */
+    public DoctorReport diagnose(List<LoadedFamily> families, String stackLine) {
+        List<Finding> out = new ArrayList<>();
+        Set<String> checked = new HashSet<>();
+        boolean clockRefused = false;
+        if (families.isEmpty()) {
+            out.add(Finding.warn(
+                    "agent",
+                    "families",
+                    "no product family is loaded, so no product was checked",
+                    "check the plugins directory"));
         }
-        out.add(status(subject, state));
-        state.lastResult().ifPresent(r -> out.add(lastResult(subject, r)));
-        clockRefused |= state.reason().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()
-            || state.lastResult()
-                .filter(r -> r.hresult().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()).isPresent();
-        host(subject, state, out, checked);
-      }
+        for (LoadedFamily family : families) {
+            List<InstalledProduct> installed;
+            try {
+                installed = family.findInstalled(stack);
+            } catch (LicensingException e) {
+                out.add(Finding.fail(
+                        family.id(),
+                        "installed-products",
+                        e.getMessage(),
+                        KmsFixes.fixFor(e.hresult()).orElse(null)));
+                continue;
+            } catch (PluginFailure e) {
+                out.add(Finding.fail(
+                        family.id(), "installed-products", e.getMessage(), "report it to the plugin's authors"));
+                continue;
+            }
+            if (installed.isEmpty()) {
+                out.add(Finding.info(family.id(), "installed-products", "no installed product of this family"));
+            }
+            for (InstalledProduct p : installed) {
+                String subject = family.id() + ": " + p.name();
+                out.add(channel(subject, p, family.catalog().bySkuId(p.skuId())));
+                LicenseState state;
+                try {
+                    state = family.call((ext, h) -> h.status(stack, p));
+                } catch (LicensingException | PluginFailure e) {
+                    out.add(Finding.fail(subject, "license-state", e.getMessage(), null));
+                    continue;
+                }
+                out.add(status(subject, state));
+                state.lastResult().ifPresent(r -> out.add(lastResult(subject, r)));
+                clockRefused |= state.reason().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()
+                        || state.lastResult()
+                                .filter(r -> r.hresult().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code())
+                                .isPresent();
+                host(subject, state, out, checked);
+            }
+        }
+        out.add(
+                clockRefused
+                        ? Finding.fail(
+                                "machine",
+                                "clock",
+                                "a KMS host refused this machine's request timestamp; local UTC time is "
+                                        + clock.instant(),
+                                KmsFixes.fixFor(HResult.SL_E_VL_INVALID_TIMESTAMP)
+                                        .orElse(null))
+                        : Finding.info(
+                                "machine",
+                                "clock",
+                                "local UTC time is " + clock.instant() + "; the host's clock is not known"
+                                        + " here (kms-agent sends nothing to a KMS host). A host refuses clients more than 4 hours off"
+                                        + " (docs/kms-rules.md §2.4)."));
+        return new DoctorReport(stackLine, out);
     }
-    out.add(clockRefused
-        ? Finding.fail("machine", "clock", "a KMS host refused this machine's request timestamp; local UTC time is "
-            + clock.instant(), KmsFixes.fixFor(HResult.SL_E_VL_INVALID_TIMESTAMP).orElse(null))
-        : Finding.info("machine", "clock", "local UTC time is " + clock.instant() + "; the host's clock is not known"
-            + " here (kms-agent sends nothing to a KMS host). A host refuses clients more than 4 hours off"
-            + " (docs/kms-rules.md §2.4)."));
-    return new DoctorReport(stackLine, out);
-  }
 
-  private static Finding channel(String subject, InstalledProduct p, Optional<Sku> sku) {
-    String key = p.partialProductKey().map(k -> "key ending " + k).orElse("no key");
-    String gvlk = sku.map(s -> "the edition's GVLK " + s.gvlk().masked()).orElse("the edition's GVLK");
-    return switch (p.channel()) {
-      case VOLUME_GVLK -> Finding.ok(subject, "key-channel", "Volume:GVLK (" + key + "): a KMS client");
-      case VOLUME_MAK -> Finding.fail(subject, "key-channel", "a MAK is installed (Volume:MAK, " + key
-          + ") where KMS activation needs a GVLK; a MAK activates online with Microsoft, never through KMS",
-          "install " + gvlk + " (kms-agent installs it; or slmgr /ipk), then activate");
-      case VOLUME_CSVLK -> Finding.info(subject, "key-channel", "a KMS host key is installed (Volume:CSVLK, " + key
-          + "): this machine is a KMS host for it");
-      case RETAIL, OEM -> Finding.fail(subject, "key-channel", "a " + p.channel().slcName() + " key is installed ("
-          + key + "); only a GVLK activates through KMS", "install " + gvlk + " if this machine is volume licensed");
-      case UNKNOWN -> Finding.warn(subject, "key-channel", "the key's channel is not reported (" + key + ")",
-          "check with slmgr /dlv that a GVLK is installed");
-    };
-  }
+    private static Finding channel(String subject, InstalledProduct p, Optional<Sku> sku) {
+        String key = p.partialProductKey().map(k -> "key ending " + k).orElse("no key");
+        String gvlk = sku.map(s -> "the edition's GVLK " + s.gvlk().masked()).orElse("the edition's GVLK");
+        return switch (p.channel()) {
+            case VOLUME_GVLK -> Finding.ok(subject, "key-channel", "Volume:GVLK (" + key + "): a KMS client");
+            case VOLUME_MAK ->
+                Finding.fail(
+                        subject,
+                        "key-channel",
+                        "a MAK is installed (Volume:MAK, " + key
+                                + ") where KMS activation needs a GVLK; a MAK activates online with Microsoft, never through KMS",
+                        "install " + gvlk + " (kms-agent installs it; or slmgr /ipk), then activate");
+            case VOLUME_CSVLK ->
+                Finding.info(
+                        subject,
+                        "key-channel",
+                        "a KMS host key is installed (Volume:CSVLK, " + key + "): this machine is a KMS host for it");
+            case RETAIL, OEM ->
+                Finding.fail(
+                        subject,
+                        "key-channel",
+                        "a " + p.channel().slcName() + " key is installed (" + key
+                                + "); only a GVLK activates through KMS",
+                        "install " + gvlk + " if this machine is volume licensed");
+            case UNKNOWN ->
+                Finding.warn(
+                        subject,
+                        "key-channel",
+                        "the key's channel is not reported (" + key + ")",
+                        "check with slmgr /dlv that a GVLK is installed");
+        };
+    }
 
-  private static Finding status(String subject, LicenseState s) {
-    long minutes = s.graceRemaining().toMinutes();
-    String reason = describe(s.reason());
-    if (s.status() == LicenseStatus.LICENSED) {
-      return Finding.ok(subject, "license-status", "Licensed" + (minutes > 0 ? ", " + minutes + " minute(s) ("
-          + minutes / 1440 + " day(s)) of validity left" : ""));
+    private static Finding status(String subject, LicenseState s) {
+        long minutes = s.graceRemaining().toMinutes();
+        String reason = describe(s.reason());
+        if (s.status() == LicenseStatus.LICENSED) {
+            return Finding.ok(
+                    subject,
+                    "license-status",
+                    "Licensed"
+                            + (minutes > 0
+                                    ? ", " + minutes + " minute(s) (" + minutes / 1440 + " day(s)) of validity left"
+                                    : ""));
+        }
+        if (s.status().isGrace()) {
+            return Finding.warn(
+                    subject,
+                    "license-status",
+                    s.status().label() + ", " + minutes + " minute(s) (" + minutes / 1440 + " day(s)) left; reason "
+                            + reason,
+                    KmsFixes.fixFor(s.reason()).orElse("activate it before the grace period ends"));
+        }
+        return Finding.fail(
+                subject,
+                "license-status",
+                s.status().label() + "; reason " + reason,
+                KmsFixes.fixFor(s.reason()).orElse("activate it"));
     }
-    if (s.status().isGrace()) {
-      return Finding.warn(subject, "license-status", s.status().label() + ", " + minutes + " minute(s) ("
-          + minutes / 1440 + " day(s)) left; reason " + reason,
-          KmsFixes.fixFor(s.reason()).orElse("activate it before the grace period ends"));
-    }
-    return Finding.fail(subject, "license-status", s.status().label() + "; reason " + reason,
-        KmsFixes.fixFor(s.reason()).orElse("activate it"));
-  }
 
-  private static Finding lastResult(String subject, ActivationResult r) {
-    if (r.activated()) {
-      return Finding.ok(subject, "last-result", describe(r.hresult()) + r.kmsHost().map(h -> " from " + h).orElse(""));
+    private static Finding lastResult(String subject, ActivationResult r) {
+        if (r.activated()) {
+            return Finding.ok(
+                    subject,
+                    "last-result",
+                    describe(r.hresult()) + r.kmsHost().map(h -> " from " + h).orElse(""));
+        }
+        return Finding.fail(
+                subject,
+                "last-result",
+                "the last activation failed: " + describe(r.hresult()),
+                KmsFixes.fixFor(r.hresult()).orElse(null));
     }
-    return Finding.fail(subject, "last-result", "the last activation failed: " + describe(r.hresult()),
-        KmsFixes.fixFor(r.hresult()).orElse(null));
-  }
 
-  private void host(String subject, LicenseState s, List<Finding> out, Set<String> checked) {
-    s.kmsHostInUse().ifPresent(h -> out.add(Finding.info(subject, "kms-host-in-use", "last answered by " + h)));
-    if (s.kmsEndpoint() instanceof KmsEndpoint.Pinned p) {
-      out.add(Finding.info(subject, "kms-host", "pinned to " + p + " (slmgr /skms)"));
-      port(p.host(), p.port(), out, checked);
-      return;
+    private void host(String subject, LicenseState s, List<Finding> out, Set<String> checked) {
+        s.kmsHostInUse().ifPresent(h -> out.add(Finding.info(subject, "kms-host-in-use", "last answered by " + h)));
+        if (s.kmsEndpoint() instanceof KmsEndpoint.Pinned p) {
+            out.add(Finding.info(subject, "kms-host", "pinned to " + p + " (slmgr /skms)"));
+            port(p.host(), p.port(), out, checked);
+            return;
+        }
+        KmsEndpoint.Discovery d = (KmsEndpoint.Discovery) s.kmsEndpoint();
+        Optional<String> domain = d.lookupDomain().or(machineDomain);
+        if (domain.isEmpty()) {
+            out.add(Finding.fail(
+                    subject,
+                    "kms-srv",
+                    "DNS discovery is on but neither a lookup domain is set nor this"
+                            + " machine's DNS domain is known",
+                    KmsFixes.fixFor(HResult.ERROR_INVALID_NAME).orElse(null)));
+            return;
+        }
+        String where = d.lookupDomain().isPresent() ? "the configured lookup domain" : "the machine's domain";
+        out.add(Finding.info(subject, "kms-host", "DNS discovery in " + domain.get() + " (" + where + ")"));
+        if (!checked.add("srv " + domain.get())) {
+            return;
+        }
+        SrvAnswer a = dns.lookup(domain.get());
+        if (a.error().isPresent()) {
+            HResult code = a.error().get();
+            out.add(Finding.fail(
+                    a.name(),
+                    "kms-srv",
+                    "no SRV record " + a.name() + ": " + a.detail() + " (a KMS client" + " reports " + code + ")",
+                    KmsFixes.fixFor(code).orElse(null)));
+            return;
+        }
+        out.add(Finding.ok(a.name(), "kms-srv", "SRV " + a.records()));
+        a.records().stream().limit(5).forEach(r -> port(r.target(), r.port(), out, checked));
     }
-    KmsEndpoint.Discovery d = (KmsEndpoint.Discovery) s.kmsEndpoint();
-    Optional<String> domain = d.lookupDomain().or(machineDomain);
-    if (domain.isEmpty()) {
-      out.add(Finding.fail(subject, "kms-srv", "DNS discovery is on but neither a lookup domain is set nor this"
-          + " machine's DNS domain is known", KmsFixes.fixFor(HResult.ERROR_INVALID_NAME).orElse(null)));
-      return;
-    }
-    String where = d.lookupDomain().isPresent() ? "the configured lookup domain" : "the machine's domain";
-    out.add(Finding.info(subject, "kms-host", "DNS discovery in " + domain.get() + " (" + where + ")"));
-    if (!checked.add("srv " + domain.get())) {
-      return;
-    }
-    SrvAnswer a = dns.lookup(domain.get());
-    if (a.error().isPresent()) {
-      HResult code = a.error().get();
-      out.add(Finding.fail(a.name(), "kms-srv", "no SRV record " + a.name() + ": " + a.detail() + " (a KMS client"
-          + " reports " + code + ")", KmsFixes.fixFor(code).orElse(null)));
-      return;
-    }
-    out.add(Finding.ok(a.name(), "kms-srv", "SRV " + a.records()));
-    a.records().stream().limit(5).forEach(r -> port(r.target(), r.port(), out, checked));
-  }
 
-  private void port(String host, int port, List<Finding> out, Set<String> checked) {
-    if (!checked.add("port " + host + ":" + port)) {
-      return;
+    private void port(String host, int port, List<Finding> out, Set<String> checked) {
+        if (!checked.add("port " + host + ":" + port)) {
+            return;
+        }
+        PortProbe.Outcome o = probe.probe(host, port);
+        String subject = host + ":" + port;
+        out.add(
+                o.open()
+                        ? Finding.ok(subject, "kms-port", o.detail() + " (connect only, nothing sent)")
+                        : Finding.fail(
+                                subject,
+                                "kms-port",
+                                o.detail() + "; a KMS client would fail with "
+                                        + HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE + " or "
+                                        + HResult.RPC_S_SERVER_UNAVAILABLE,
+                                "open TCP " + port
+                                        + " in the host's firewall and check that the host's Software Protection service"
+                                        + " runs; if the name came from DNS, check that the SRV record is not stale"));
     }
-    PortProbe.Outcome o = probe.probe(host, port);
-    String subject = host + ":" + port;
-    out.add(o.open()
-        ? Finding.ok(subject, "kms-port", o.detail() + " (connect only, nothing sent)")
-        : Finding.fail(subject, "kms-port", o.detail() + "; a KMS client would fail with "
-            + HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE + " or " + HResult.RPC_S_SERVER_UNAVAILABLE,
-            "open TCP " + port + " in the host's firewall and check that the host's Software Protection service"
-                + " runs; if the name came from DNS, check that the SRV record is not stale"));
-  }
 
-  private static String describe(HResult h) {
-    return h.hex() + " " + h.name() + " (" + h.meaning() + ")";
-  }
+    private static String describe(HResult h) {
+        return h.hex() + " " + h.name() + " (" + h.meaning() + ")";
+    }
 }

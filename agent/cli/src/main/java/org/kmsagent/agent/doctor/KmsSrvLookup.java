@@ -21,69 +21,79 @@ import org.kmsagent.api.HResult;
  * used unless a server is given ({@code --dns-server 127.0.0.1:5353}).
  */
 public final class KmsSrvLookup {
-  /** The SRV owner-name prefix KMS hosts publish under (docs/kms-rules.md §2.6). */
-  public static final String PREFIX = "_vlmcs._tcp.";
+    /** The SRV owner-name prefix KMS hosts publish under (docs/kms-rules.md §2.6). */
+    public static final String PREFIX = "_vlmcs._tcp.";
 
-  private final Optional<InetSocketAddress> server;
-  private final int timeoutMillis;
+    private final Optional<InetSocketAddress> server;
+    private final int timeoutMillis;
 
-  /**
-   * @param server the DNS server to ask, or empty for the system's
-   * @param timeoutMillis the first-try timeout (the provider doubles it once on retry)
-   */
-  public KmsSrvLookup(Optional<InetSocketAddress> server, int timeoutMillis) {
-    this.server = server;
-    this.timeoutMillis = timeoutMillis;
-  }
-
-  /** Looks up the KMS SRV records of {@code domain}. Never throws: failures are answers with a code. */
-  public SrvAnswer lookup(String domain) {
-    String name = PREFIX + stripDot(domain);
-    Hashtable<String, String> env = new Hashtable<>();
-    env.put(DirContext.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
-    env.put(DirContext.PROVIDER_URL, server
-        .map(s -> "dns://" + s.getHostString() + ":" + s.getPort() + "/")
-        .orElse("dns:"));
-    env.put("com.sun.jndi.dns.timeout.initial", Integer.toString(timeoutMillis));
-    env.put("com.sun.jndi.dns.timeout.retries", "1");
-    try {
-      DirContext ctx = new InitialDirContext(env);
-      try {
-        Attributes attrs = ctx.getAttributes(name, new String[] {"SRV"});
-        Attribute srv = attrs.get("SRV");
-        if (srv == null || srv.size() == 0) {
-          return new SrvAnswer(name, List.of(), Optional.of(HResult.DNS_INFO_NO_RECORDS),
-              "the name exists but has no SRV record");
-        }
-        List<SrvRecord> records = new ArrayList<>();
-        NamingEnumeration<?> values = srv.getAll();
-        while (values.hasMore()) {
-          records.add(parse(values.next().toString()));
-        }
-        records.sort(Comparator.comparingInt(SrvRecord::priority).thenComparing(r -> -r.weight()));
-        return new SrvAnswer(name, records, Optional.empty(), records.size() + " record(s)");
-      } finally {
-        ctx.close();
-      }
-    } catch (NameNotFoundException e) {
-      return new SrvAnswer(name, List.of(), Optional.of(HResult.DNS_ERROR_RCODE_NAME_ERROR),
-          "the DNS server answered that the name does not exist");
-    } catch (NamingException | RuntimeException e) {
-      return new SrvAnswer(name, List.of(), Optional.of(HResult.DNS_ERROR_RCODE_SERVER_FAILURE),
-          "the DNS lookup failed: " + e.getMessage());
+    /**
+     * @param server the DNS server to ask, or empty for the system's
+     * @param timeoutMillis the first-try timeout (the provider doubles it once on retry)
+     */
+    public KmsSrvLookup(Optional<InetSocketAddress> server, int timeoutMillis) {
+        this.server = server;
+        this.timeoutMillis = timeoutMillis;
     }
-  }
 
-  /** Parses {@code "priority weight port target."}, the provider's text form of an SRV record. */
-  static SrvRecord parse(String text) {
-    String[] f = text.strip().split("\\s+");
-    if (f.length != 4) {
-      throw new IllegalArgumentException("SRV record '" + text + "' is not 'priority weight port target'");
+    /** Looks up the KMS SRV records of {@code domain}. Never throws: failures are answers with a code. */
+    public SrvAnswer lookup(String domain) {
+        String name = PREFIX + stripDot(domain);
+        Hashtable<String, String> env = new Hashtable<>();
+        env.put(DirContext.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
+        env.put(
+                DirContext.PROVIDER_URL,
+                server.map(s -> "dns://" + s.getHostString() + ":" + s.getPort() + "/")
+                        .orElse("dns:"));
+        env.put("com.sun.jndi.dns.timeout.initial", Integer.toString(timeoutMillis));
+        env.put("com.sun.jndi.dns.timeout.retries", "1");
+        try {
+            DirContext ctx = new InitialDirContext(env);
+            try {
+                Attributes attrs = ctx.getAttributes(name, new String[] {"SRV"});
+                Attribute srv = attrs.get("SRV");
+                if (srv == null || srv.size() == 0) {
+                    return new SrvAnswer(
+                            name,
+                            List.of(),
+                            Optional.of(HResult.DNS_INFO_NO_RECORDS),
+                            "the name exists but has no SRV record");
+                }
+                List<SrvRecord> records = new ArrayList<>();
+                NamingEnumeration<?> values = srv.getAll();
+                while (values.hasMore()) {
+                    records.add(parse(values.next().toString()));
+                }
+                records.sort(Comparator.comparingInt(SrvRecord::priority).thenComparing(r -> -r.weight()));
+                return new SrvAnswer(name, records, Optional.empty(), records.size() + " record(s)");
+            } finally {
+                ctx.close();
+            }
+        } catch (NameNotFoundException e) {
+            return new SrvAnswer(
+                    name,
+                    List.of(),
+                    Optional.of(HResult.DNS_ERROR_RCODE_NAME_ERROR),
+                    "the DNS server answered that the name does not exist");
+        } catch (NamingException | RuntimeException e) {
+            return new SrvAnswer(
+                    name,
+                    List.of(),
+                    Optional.of(HResult.DNS_ERROR_RCODE_SERVER_FAILURE),
+                    "the DNS lookup failed: " + e.getMessage());
+        }
     }
-    return new SrvRecord(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), stripDot(f[3]));
-  }
 
-  private static String stripDot(String s) {
-    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
-  }
+    /** Parses {@code "priority weight port target."}, the provider's text form of an SRV record. */
+    static SrvRecord parse(String text) {
+        String[] f = text.strip().split("\\s+");
+        if (f.length != 4) {
+            throw new IllegalArgumentException("SRV record '" + text + "' is not 'priority weight port target'");
+        }
+        return new SrvRecord(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), stripDot(f[3]));
+    }
+
+    private static String stripDot(String s) {
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
 }

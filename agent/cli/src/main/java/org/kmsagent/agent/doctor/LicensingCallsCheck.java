@@ -11,44 +11,55 @@ import org.kmsagent.agent.licensing.CallTimeouts;
  * service hung, and activation and renewal wait behind it.
  */
 public final class LicensingCallsCheck {
-  /** Timeouts this recent are a warning; older ones are told for the record. */
-  static final Duration RECENT = Duration.ofHours(24);
+    /** Timeouts this recent are a warning; older ones are told for the record. */
+    static final Duration RECENT = Duration.ofHours(24);
 
-  private LicensingCallsCheck() {}
+    private LicensingCallsCheck() {}
 
-  /** The finding from the record in {@code dataDir}, if any; a damaged record is a warning saying so. */
-  public static Optional<Finding> check(java.nio.file.Path dataDir, Instant now) {
-    try {
-      return finding(org.kmsagent.agent.licensing.CallTimeoutsFile.read(dataDir), dataDir.toString(), now);
-    } catch (java.io.IOException e) {
-      return Optional.of(Finding.warn("agent", "licensing-calls", e.getMessage(),
-          "delete the file; the agent writes it again at its next timeout"));
+    /** The finding from the record in {@code dataDir}, if any; a damaged record is a warning saying so. */
+    public static Optional<Finding> check(java.nio.file.Path dataDir, Instant now) {
+        try {
+            return finding(org.kmsagent.agent.licensing.CallTimeoutsFile.read(dataDir), dataDir.toString(), now);
+        } catch (java.io.IOException e) {
+            return Optional.of(Finding.warn(
+                    "agent",
+                    "licensing-calls",
+                    e.getMessage(),
+                    "delete the file; the agent writes it again at its next timeout"));
+        }
     }
-  }
 
-  /**
-   * The finding, or empty when the agent never recorded a timeout there.
-   *
-   * @param record what {@link org.kmsagent.agent.licensing.CallTimeoutsFile} read, empty when there is no record
-   * @param where the data directory read, for the message
-   * @param now the local clock
-   */
-  public static Optional<Finding> finding(Optional<CallTimeouts> record, String where, Instant now) {
-    if (record.isEmpty() || record.get().timedOut() == 0) {
-      return Optional.empty();
+    /**
+     * The finding, or empty when the agent never recorded a timeout there.
+     *
+     * @param record what {@link org.kmsagent.agent.licensing.CallTimeoutsFile} read, empty when there is no record
+     * @param where the data directory read, for the message
+     * @param now the local clock
+     */
+    public static Optional<Finding> finding(Optional<CallTimeouts> record, String where, Instant now) {
+        if (record.isEmpty() || record.get().timedOut() == 0) {
+            return Optional.empty();
+        }
+        CallTimeouts t = record.get();
+        String detail = "the agent started " + t.since() + " abandoned " + t.timedOut() + " licensing call(s) at their"
+                + " deadline (" + t.deadline().toSeconds() + " s, activation "
+                + t.activationDeadline().toSeconds() + " s): "
+                + t.perCall() + t.lastCall().map(c -> "; last: " + c).orElse("")
+                + t.lastAt().map(a -> " at " + a).orElse("") + "; " + t.stillHung()
+                + " still not returned when recorded"
+                + " (" + where + ")";
+        boolean recent = t.lastAt()
+                .map(a -> Duration.between(a, now).compareTo(RECENT) < 0)
+                .orElse(false);
+        if (!recent) {
+            return Optional.of(Finding.info("agent", "licensing-calls", detail));
+        }
+        return Optional.of(Finding.warn(
+                "agent",
+                "licensing-calls",
+                detail,
+                "the Software Protection service "
+                        + "(sppsvc) did not answer in time: check it in services.msc and the Application log, restart it if it "
+                        + "hangs; renewal.callDeadlineSeconds sets the deadline"));
     }
-    CallTimeouts t = record.get();
-    String detail = "the agent started " + t.since() + " abandoned " + t.timedOut() + " licensing call(s) at their"
-        + " deadline (" + t.deadline().toSeconds() + " s, activation " + t.activationDeadline().toSeconds() + " s): "
-        + t.perCall() + t.lastCall().map(c -> "; last: " + c).orElse("")
-        + t.lastAt().map(a -> " at " + a).orElse("") + "; " + t.stillHung() + " still not returned when recorded"
-        + " (" + where + ")";
-    boolean recent = t.lastAt().map(a -> Duration.between(a, now).compareTo(RECENT) < 0).orElse(false);
-    if (!recent) {
-      return Optional.of(Finding.info("agent", "licensing-calls", detail));
-    }
-    return Optional.of(Finding.warn("agent", "licensing-calls", detail, "the Software Protection service "
-        + "(sppsvc) did not answer in time: check it in services.msc and the Application log, restart it if it "
-        + "hangs; renewal.callDeadlineSeconds sets the deadline"));
-  }
 }

@@ -13,35 +13,35 @@ import java.util.Optional;
  * canonical host name, else the first {@code search}/{@code domain} of {@code /etc/resolv.conf}.
  */
 public final class MachineDomain {
-  private MachineDomain() {}
+    private MachineDomain() {}
 
-  /** This machine's domain, if one is known. */
-  public static Optional<String> current() {
-    String env = System.getenv("USERDNSDOMAIN");
-    if (env != null && !env.isBlank()) {
-      return Optional.of(env.toLowerCase(java.util.Locale.ROOT));
-    }
-    try {
-      String fqdn = InetAddress.getLocalHost().getCanonicalHostName();
-      int dot = fqdn.indexOf('.');
-      if (dot > 0 && dot < fqdn.length() - 1 && !Character.isDigit(fqdn.charAt(fqdn.length() - 1))) {
-        return Optional.of(fqdn.substring(dot + 1));
-      }
-    } catch (IOException e) {
-      // fall through to resolv.conf
-    }
-    Path resolv = Path.of("/etc/resolv.conf");
-    try {
-      List<String> lines = Files.isReadable(resolv) ? Files.readAllLines(resolv) : List.of();
-      for (String line : lines) {
-        String[] f = line.strip().split("\\s+");
-        if (f.length >= 2 && (f[0].equals("search") || f[0].equals("domain")) && !f[1].equals(".")) {
-          return Optional.of(f[1]);
+    /** This machine's domain, if one is known. */
+    public static Optional<String> current() {
+        String env = System.getenv("USERDNSDOMAIN");
+        if (env != null && !env.isBlank()) {
+            return Optional.of(env.toLowerCase(java.util.Locale.ROOT));
         }
-      }
-    } catch (IOException e) {
-      // no domain known
+        try {
+            String fqdn = InetAddress.getLocalHost().getCanonicalHostName();
+            int dot = fqdn.indexOf('.');
+            if (dot > 0 && dot < fqdn.length() - 1 && !Character.isDigit(fqdn.charAt(fqdn.length() - 1))) {
+                return Optional.of(fqdn.substring(dot + 1));
+            }
+        } catch (IOException e) {
+            // fall through to resolv.conf
+        }
+        Path resolv = Path.of("/etc/resolv.conf");
+        try {
+            List<String> lines = Files.isReadable(resolv) ? Files.readAllLines(resolv) : List.of();
+            for (String line : lines) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length >= 2 && (f[0].equals("search") || f[0].equals("domain")) && !f[1].equals(".")) {
+                    return Optional.of(f[1]);
+                }
+            }
+        } catch (IOException e) {
+            // no domain known
+        }
+        return Optional.empty();
     }
-    return Optional.empty();
-  }
 }

@@ -8,10 +8,10 @@ import org.kmsagent.agent.plugin.PluginSignatures;
  * ({@code plugins.trustStore}, docs/operations.md "Signed plugins"), and against what.
  */
 public final class PluginTrustCheck {
-  private PluginTrustCheck() {}
+    private PluginTrustCheck() {}
 
-  public static Finding finding(PluginsConfig plugins) {
-    PluginSignatures s = PluginSignatures.configured(plugins.trustStore(), plugins.trustStorePassword());
-    return Finding.info("agent", "plugin-signatures", s.describe());
-  }
+    public static Finding finding(PluginsConfig plugins) {
+        PluginSignatures s = PluginSignatures.configured(plugins.trustStore(), plugins.trustStorePassword());
+        return Finding.info("agent", "plugin-signatures", s.describe());
+    }
 }

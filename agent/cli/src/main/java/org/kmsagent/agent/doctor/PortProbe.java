@@ -12,27 +12,29 @@ import java.time.Duration;
  * protocol is spoken (the project's boundary).
  */
 public final class PortProbe {
-  private final Duration timeout;
+    private final Duration timeout;
 
-  public PortProbe(Duration timeout) {
-    this.timeout = timeout;
-  }
-
-  /** The outcome of one connect. */
-  public record Outcome(boolean open, String detail) {}
-
-  /** Connects to {@code host:port} and closes at once. */
-  public Outcome probe(String host, int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-      return new Outcome(true, "TCP " + host + ":" + port + " accepts connections");
-    } catch (UnknownHostException e) {
-      return new Outcome(false, "host " + host + " does not resolve");
-    } catch (SocketTimeoutException e) {
-      return new Outcome(false, "TCP " + host + ":" + port + " did not answer within " + timeout.toMillis()
-          + " ms (filtered by a firewall?)");
-    } catch (IOException e) {
-      return new Outcome(false, "TCP " + host + ":" + port + " refused the connection (" + e.getMessage() + ")");
+    public PortProbe(Duration timeout) {
+        this.timeout = timeout;
     }
-  }
+
+    /** The outcome of one connect. */
+    public record Outcome(boolean open, String detail) {}
+
+    /** Connects to {@code host:port} and closes at once. */
+    public Outcome probe(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            return new Outcome(true, "TCP " + host + ":" + port + " accepts connections");
+        } catch (UnknownHostException e) {
+            return new Outcome(false, "host " + host + " does not resolve");
+        } catch (SocketTimeoutException e) {
+            return new Outcome(
+                    false,
+                    "TCP " + host + ":" + port + " did not answer within " + timeout.toMillis()
+                            + " ms (filtered by a firewall?)");
+        } catch (IOException e) {
+            return new Outcome(false, "TCP " + host + ":" + port + " refused the connection (" + e.getMessage() + ")");
+        }
+    }
 }

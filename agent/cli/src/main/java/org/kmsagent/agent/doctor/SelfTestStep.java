@@ -9,15 +9,15 @@ package org.kmsagent.agent.doctor;
  * @param detail what it returned, or why it failed
  */
 public record SelfTestStep(String library, String call, Outcome outcome, String detail) {
-  /** How a step came out. */
-  public enum Outcome {
-    PASS,
-    FAIL,
-    SKIP
-  }
+    /** How a step came out. */
+    public enum Outcome {
+        PASS,
+        FAIL,
+        SKIP
+    }
 
-  @Override
-  public String toString() {
-    return String.format("%-4s %-6s %-34s %s", outcome, library, call, detail);
-  }
+    @Override
+    public String toString() {
+        return String.format("%-4s %-6s %-34s %s", outcome, library, call, detail);
+    }
 }

@@ -13,7 +13,7 @@ import org.kmsagent.api.HResult;
  * @param detail what the resolver said
  */
 public record SrvAnswer(String name, List<SrvRecord> records, Optional<HResult> error, String detail) {
-  public SrvAnswer {
-    records = List.copyOf(records);
-  }
+    public SrvAnswer {
+        records = List.copyOf(records);
+    }
 }

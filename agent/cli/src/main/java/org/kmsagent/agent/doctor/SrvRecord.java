@@ -9,8 +9,8 @@ package org.kmsagent.agent.doctor;
  * @param target the host name, without the trailing dot
  */
 public record SrvRecord(int priority, int weight, int port, String target) {
-  @Override
-  public String toString() {
-    return target + ":" + port + " (priority " + priority + ", weight " + weight + ")";
-  }
+    @Override
+    public String toString() {
+        return target + ":" + port + " (priority " + priority + ", weight " + weight + ")";
+    }
 }

@@ -2,8 +2,8 @@ package org.kmsagent.agent.doctor;
 
 /** How a doctor check came out. */
 public enum Verdict {
-  OK,
-  INFO,
-  WARN,
-  FAIL
+    OK,
+    INFO,
+    WARN,
+    FAIL
 }

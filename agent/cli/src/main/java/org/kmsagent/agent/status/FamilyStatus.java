@@ -12,12 +12,11 @@ import java.util.Optional;
  * @param products its installed products (empty when none, or when listing failed)
  * @param error why listing failed, if it did
  */
-public record FamilyStatus(String familyId, String displayName, List<ProductStatus> products,
-    Optional<String> error) {
-  public FamilyStatus {
-    Objects.requireNonNull(familyId, "familyId");
-    Objects.requireNonNull(displayName, "displayName");
-    products = List.copyOf(products);
-    Objects.requireNonNull(error, "error");
-  }
+public record FamilyStatus(String familyId, String displayName, List<ProductStatus> products, Optional<String> error) {
+    public FamilyStatus {
+        Objects.requireNonNull(familyId, "familyId");
+        Objects.requireNonNull(displayName, "displayName");
+        products = List.copyOf(products);
+        Objects.requireNonNull(error, "error");
+    }
 }

@@ -14,17 +14,20 @@ import org.kmsagent.api.LicenseState;
  * @param error why the state could not be read, if it could not
  * @param details what {@code slmgr /dlv} shows beside the state, when the stack reads it
  */
-public record ProductStatus(InstalledProduct product, Optional<LicenseState> state, Optional<String> error,
-    Optional<LicenseDetails.Details> details) {
-  public ProductStatus {
-    Objects.requireNonNull(product, "product");
-    Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(error, "error");
-    Objects.requireNonNull(details, "details");
-  }
+public record ProductStatus(
+        InstalledProduct product,
+        Optional<LicenseState> state,
+        Optional<String> error,
+        Optional<LicenseDetails.Details> details) {
+    public ProductStatus {
+        Objects.requireNonNull(product, "product");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(details, "details");
+    }
 
-  /** Without details (a stack that reads none). */
-  public ProductStatus(InstalledProduct product, Optional<LicenseState> state, Optional<String> error) {
-    this(product, state, error, Optional.empty());
-  }
+    /** Without details (a stack that reads none). */
+    public ProductStatus(InstalledProduct product, Optional<LicenseState> state, Optional<String> error) {
+        this(product, state, error, Optional.empty());
+    }
 }

@@ -20,51 +20,51 @@ import org.slf4j.LoggerFactory;
  * read. Blocking (native calls): run off the event loop.
  */
 public final class StatusReader {
-  private static final Logger LOG = LoggerFactory.getLogger(StatusReader.class);
-  private final LicensingStack stack;
+    private static final Logger LOG = LoggerFactory.getLogger(StatusReader.class);
+    private final LicensingStack stack;
 
-  public StatusReader(LicensingStack stack) {
-    this.stack = stack;
-  }
+    public StatusReader(LicensingStack stack) {
+        this.stack = stack;
+    }
 
-  /** The report for these families; {@code stackReason} says which stack and why. */
-  public StatusReport read(List<LoadedFamily> families, String stackReason) {
-    List<FamilyStatus> out = new ArrayList<>();
-    for (LoadedFamily family : families) {
-      List<InstalledProduct> installed;
-      try {
-        installed = family.findInstalled(stack);
-      } catch (LicensingException | PluginFailure e) {
-        out.add(new FamilyStatus(family.id(), family.displayName(), List.of(), Optional.of(e.getMessage())));
-        continue;
-      }
-      List<ProductStatus> products = new ArrayList<>();
-      for (InstalledProduct p : installed) {
-        try {
-          LicenseState state = family.call((ext, handler) -> handler.status(stack, p));
-          products.add(new ProductStatus(p, Optional.of(state), Optional.empty(), details(p)));
-        } catch (LicensingException | PluginFailure e) {
-          products.add(new ProductStatus(p, Optional.empty(), Optional.of(e.getMessage())));
+    /** The report for these families; {@code stackReason} says which stack and why. */
+    public StatusReport read(List<LoadedFamily> families, String stackReason) {
+        List<FamilyStatus> out = new ArrayList<>();
+        for (LoadedFamily family : families) {
+            List<InstalledProduct> installed;
+            try {
+                installed = family.findInstalled(stack);
+            } catch (LicensingException | PluginFailure e) {
+                out.add(new FamilyStatus(family.id(), family.displayName(), List.of(), Optional.of(e.getMessage())));
+                continue;
+            }
+            List<ProductStatus> products = new ArrayList<>();
+            for (InstalledProduct p : installed) {
+                try {
+                    LicenseState state = family.call((ext, handler) -> handler.status(stack, p));
+                    products.add(new ProductStatus(p, Optional.of(state), Optional.empty(), details(p)));
+                } catch (LicensingException | PluginFailure e) {
+                    products.add(new ProductStatus(p, Optional.empty(), Optional.of(e.getMessage())));
+                }
+            }
+            out.add(new FamilyStatus(family.id(), family.displayName(), products, Optional.empty()));
         }
-      }
-      out.add(new FamilyStatus(family.id(), family.displayName(), products, Optional.empty()));
+        return new StatusReport(stack.name(), stackReason, stack.machineName(), stack.windowsVersion(), out);
     }
-    return new StatusReport(stack.name(), stackReason, stack.machineName(), stack.windowsVersion(), out);
-  }
 
-  /**
-   * The {@code slmgr /dlv} details, when the stack reads them. They add to the state, so a failure to read them
-   * leaves them out (with a warning) rather than failing the product.
-   */
-  private Optional<LicenseDetails.Details> details(InstalledProduct p) {
-    if (!(stack instanceof LicenseDetails d)) {
-      return Optional.empty();
+    /**
+     * The {@code slmgr /dlv} details, when the stack reads them. They add to the state, so a failure to read them
+     * leaves them out (with a warning) rather than failing the product.
+     */
+    private Optional<LicenseDetails.Details> details(InstalledProduct p) {
+        if (!(stack instanceof LicenseDetails d)) {
+            return Optional.empty();
+        }
+        try {
+            return d.licenseDetails(p);
+        } catch (LicensingException | RuntimeException e) {
+            LOG.warn("{}: the details slmgr /dlv shows could not be read: {}", p.name(), e.getMessage());
+            return Optional.empty();
+        }
     }
-    try {
-      return d.licenseDetails(p);
-    } catch (LicensingException | RuntimeException e) {
-      LOG.warn("{}: the details slmgr /dlv shows could not be read: {}", p.name(), e.getMessage());
-      return Optional.empty();
-    }
-  }
 }

@@ -13,19 +13,20 @@ import org.kmsagent.api.WindowsVersion;
  * @param windows its Windows version
  * @param families each loaded family
  */
-public record StatusReport(String stack, String stackReason, String machine, WindowsVersion windows,
-    List<FamilyStatus> families) {
-  public StatusReport {
-    Objects.requireNonNull(stack, "stack");
-    Objects.requireNonNull(stackReason, "stackReason");
-    Objects.requireNonNull(machine, "machine");
-    Objects.requireNonNull(windows, "windows");
-    families = List.copyOf(families);
-  }
+public record StatusReport(
+        String stack, String stackReason, String machine, WindowsVersion windows, List<FamilyStatus> families) {
+    public StatusReport {
+        Objects.requireNonNull(stack, "stack");
+        Objects.requireNonNull(stackReason, "stackReason");
+        Objects.requireNonNull(machine, "machine");
+        Objects.requireNonNull(windows, "windows");
+        families = List.copyOf(families);
+    }
 
-  /** Whether any family or product could not be read. */
-  public boolean hasErrors() {
-    return families.stream().anyMatch(f -> f.error().isPresent()
-        || f.products().stream().anyMatch(p -> p.error().isPresent()));
-  }
+    /** Whether any family or product could not be read. */
+    public boolean hasErrors() {
+        return families.stream()
+                .anyMatch(f -> f.error().isPresent()
+                        || f.products().stream().anyMatch(p -> p.error().isPresent()));
+    }
 }

@@ -22,56 +22,91 @@ import java.util.Objects;
  * @param plugins which plugin jars are accepted: the trust store their signatures are checked against
  */
 public record AgentConfig(
-    String pluginsDir,
-    Licensing licensing,
-    String dataDir,
-    HostRoleConfig host,
-    BridgeConfig bridge,
-    RenewalConfig renewal,
-    FleetConfig fleet,
-    MetricsConfig metrics,
-    DashboardConfig dashboard,
-    SimulatedConfig simulated,
-    LoggingConfig logging,
-    PluginsConfig plugins) {
+        String pluginsDir,
+        Licensing licensing,
+        String dataDir,
+        HostRoleConfig host,
+        BridgeConfig bridge,
+        RenewalConfig renewal,
+        FleetConfig fleet,
+        MetricsConfig metrics,
+        DashboardConfig dashboard,
+        SimulatedConfig simulated,
+        LoggingConfig logging,
+        PluginsConfig plugins) {
 
-  public AgentConfig {
-    pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
-    licensing = Objects.requireNonNullElse(licensing, Licensing.AUTO);
-    dataDir = Objects.requireNonNullElse(dataDir, "data");
-    host = Objects.requireNonNullElseGet(host, () -> new HostRoleConfig(null, null, null, null, null, null, null));
-    bridge = Objects.requireNonNullElseGet(bridge, BridgeConfig::defaults);
-    renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null, null, null));
-    fleet = Objects.requireNonNullElseGet(fleet, FleetConfig::defaults);
-    metrics = Objects.requireNonNullElseGet(metrics, MetricsConfig::defaults);
-    dashboard = Objects.requireNonNullElseGet(dashboard, DashboardConfig::defaults);
-    simulated = Objects.requireNonNullElseGet(simulated, () -> new SimulatedConfig(null, null));
-    logging = Objects.requireNonNullElseGet(logging, LoggingConfig::defaults);
-    plugins = Objects.requireNonNullElseGet(plugins, PluginsConfig::defaults);
-  }
+    public AgentConfig {
+        pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
+        licensing = Objects.requireNonNullElse(licensing, Licensing.AUTO);
+        dataDir = Objects.requireNonNullElse(dataDir, "data");
+        host = Objects.requireNonNullElseGet(host, () -> new HostRoleConfig(null, null, null, null, null, null, null));
+        bridge = Objects.requireNonNullElseGet(bridge, BridgeConfig::defaults);
+        renewal = Objects.requireNonNullElseGet(renewal, () -> new RenewalConfig(null, null, null, null, null));
+        fleet = Objects.requireNonNullElseGet(fleet, FleetConfig::defaults);
+        metrics = Objects.requireNonNullElseGet(metrics, MetricsConfig::defaults);
+        dashboard = Objects.requireNonNullElseGet(dashboard, DashboardConfig::defaults);
+        simulated = Objects.requireNonNullElseGet(simulated, () -> new SimulatedConfig(null, null));
+        logging = Objects.requireNonNullElseGet(logging, LoggingConfig::defaults);
+        plugins = Objects.requireNonNullElseGet(plugins, PluginsConfig::defaults);
+    }
 
-  /** The same configuration with the default plugin trust (keeps callers that predate the plugins keys short). */
-  public AgentConfig(String pluginsDir, Licensing licensing, String dataDir, HostRoleConfig host, BridgeConfig bridge,
-      RenewalConfig renewal, FleetConfig fleet, MetricsConfig metrics, DashboardConfig dashboard,
-      SimulatedConfig simulated, LoggingConfig logging) {
-    this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, metrics, dashboard, simulated, logging, null);
-  }
+    /** The same configuration with the default plugin trust (keeps callers that predate the plugins keys short). */
+    public AgentConfig(
+            String pluginsDir,
+            Licensing licensing,
+            String dataDir,
+            HostRoleConfig host,
+            BridgeConfig bridge,
+            RenewalConfig renewal,
+            FleetConfig fleet,
+            MetricsConfig metrics,
+            DashboardConfig dashboard,
+            SimulatedConfig simulated,
+            LoggingConfig logging) {
+        this(
+                pluginsDir,
+                licensing,
+                dataDir,
+                host,
+                bridge,
+                renewal,
+                fleet,
+                metrics,
+                dashboard,
+                simulated,
+                logging,
+                null);
+    }
 
-  /** The same configuration with the default logging (keeps callers that predate the logging keys short). */
-  public AgentConfig(String pluginsDir, Licensing licensing, String dataDir, HostRoleConfig host, BridgeConfig bridge,
-      RenewalConfig renewal, FleetConfig fleet, MetricsConfig metrics, DashboardConfig dashboard,
-      SimulatedConfig simulated) {
-    this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, metrics, dashboard, simulated, null, null);
-  }
+    /** The same configuration with the default logging (keeps callers that predate the logging keys short). */
+    public AgentConfig(
+            String pluginsDir,
+            Licensing licensing,
+            String dataDir,
+            HostRoleConfig host,
+            BridgeConfig bridge,
+            RenewalConfig renewal,
+            FleetConfig fleet,
+            MetricsConfig metrics,
+            DashboardConfig dashboard,
+            SimulatedConfig simulated) {
+        this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, metrics, dashboard, simulated, null, null);
+    }
 
-  /** The same configuration with other fleet settings (keeps callers that predate later keys short). */
-  public AgentConfig(String pluginsDir, Licensing licensing, String dataDir, HostRoleConfig host, BridgeConfig bridge,
-      RenewalConfig renewal, FleetConfig fleet) {
-    this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, null, null, null);
-  }
+    /** The same configuration with other fleet settings (keeps callers that predate later keys short). */
+    public AgentConfig(
+            String pluginsDir,
+            Licensing licensing,
+            String dataDir,
+            HostRoleConfig host,
+            BridgeConfig bridge,
+            RenewalConfig renewal,
+            FleetConfig fleet) {
+        this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, null, null, null);
+    }
 
-  /** Every default. */
-  public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null);
-  }
+    /** Every default. */
+    public static AgentConfig defaults() {
+        return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    }
 }

@@ -23,56 +23,91 @@ import java.util.Objects;
  * @param idleTimeoutSeconds a connection that sends nothing (not even a ping) for this long is closed
  */
 public record BridgeConfig(
-    Boolean enabled,
-    String host,
-    Integer port,
-    TlsConfig tls,
-    List<TokenConfig> tokens,
-    Role anonymous,
-    List<String> inbound,
-    List<String> outbound,
-    Integer maxFrameBytes,
-    Integer maxConnections,
-    Integer requestTimeoutSeconds,
-    Integer maxConnectionsPerToken,
-    Integer maxConnectionsPerAddress,
-    Integer idleTimeoutSeconds) {
+        Boolean enabled,
+        String host,
+        Integer port,
+        TlsConfig tls,
+        List<TokenConfig> tokens,
+        Role anonymous,
+        List<String> inbound,
+        List<String> outbound,
+        Integer maxFrameBytes,
+        Integer maxConnections,
+        Integer requestTimeoutSeconds,
+        Integer maxConnectionsPerToken,
+        Integer maxConnectionsPerAddress,
+        Integer idleTimeoutSeconds) {
 
-  /** The port when none is configured. */
-  public static final int DEFAULT_PORT = 7688;
+    /** The port when none is configured. */
+    public static final int DEFAULT_PORT = 7688;
 
-  public BridgeConfig {
-    enabled = Objects.requireNonNullElse(enabled, true);
-    host = Objects.requireNonNullElse(host, "127.0.0.1");
-    port = Objects.requireNonNullElse(port, DEFAULT_PORT);
-    tls = Objects.requireNonNullElseGet(tls, () -> new TlsConfig(null, null, null));
-    tokens = tokens == null ? List.of() : List.copyOf(tokens);
-    anonymous = Objects.requireNonNullElse(anonymous, Role.NONE);
-    inbound = inbound == null ? List.of("kmsagent.*") : List.copyOf(inbound);
-    outbound = outbound == null ? List.of("kmsagent.events") : List.copyOf(outbound);
-    maxFrameBytes = Objects.requireNonNullElse(maxFrameBytes, 65_536);
-    maxConnections = Objects.requireNonNullElse(maxConnections, 64);
-    requestTimeoutSeconds = Objects.requireNonNullElse(requestTimeoutSeconds, 60);
-    maxConnectionsPerToken = Objects.requireNonNullElse(maxConnectionsPerToken, 16);
-    maxConnectionsPerAddress = Objects.requireNonNullElse(maxConnectionsPerAddress, 32);
-    idleTimeoutSeconds = Objects.requireNonNullElse(idleTimeoutSeconds, 300);
-  }
+    public BridgeConfig {
+        enabled = Objects.requireNonNullElse(enabled, true);
+        host = Objects.requireNonNullElse(host, "127.0.0.1");
+        port = Objects.requireNonNullElse(port, DEFAULT_PORT);
+        tls = Objects.requireNonNullElseGet(tls, () -> new TlsConfig(null, null, null));
+        tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        anonymous = Objects.requireNonNullElse(anonymous, Role.NONE);
+        inbound = inbound == null ? List.of("kmsagent.*") : List.copyOf(inbound);
+        outbound = outbound == null ? List.of("kmsagent.events") : List.copyOf(outbound);
+        maxFrameBytes = Objects.requireNonNullElse(maxFrameBytes, 65_536);
+        maxConnections = Objects.requireNonNullElse(maxConnections, 64);
+        requestTimeoutSeconds = Objects.requireNonNullElse(requestTimeoutSeconds, 60);
+        maxConnectionsPerToken = Objects.requireNonNullElse(maxConnectionsPerToken, 16);
+        maxConnectionsPerAddress = Objects.requireNonNullElse(maxConnectionsPerAddress, 32);
+        idleTimeoutSeconds = Objects.requireNonNullElse(idleTimeoutSeconds, 300);
+    }
 
-  /** With the default per-token, per-address and idle limits. */
-  public BridgeConfig(Boolean enabled, String host, Integer port, TlsConfig tls, List<TokenConfig> tokens,
-      Role anonymous, List<String> inbound, List<String> outbound, Integer maxFrameBytes, Integer maxConnections,
-      Integer requestTimeoutSeconds) {
-    this(enabled, host, port, tls, tokens, anonymous, inbound, outbound, maxFrameBytes, maxConnections,
-        requestTimeoutSeconds, null, null, null);
-  }
+    /** With the default per-token, per-address and idle limits. */
+    public BridgeConfig(
+            Boolean enabled,
+            String host,
+            Integer port,
+            TlsConfig tls,
+            List<TokenConfig> tokens,
+            Role anonymous,
+            List<String> inbound,
+            List<String> outbound,
+            Integer maxFrameBytes,
+            Integer maxConnections,
+            Integer requestTimeoutSeconds) {
+        this(
+                enabled,
+                host,
+                port,
+                tls,
+                tokens,
+                anonymous,
+                inbound,
+                outbound,
+                maxFrameBytes,
+                maxConnections,
+                requestTimeoutSeconds,
+                null,
+                null,
+                null);
+    }
 
-  /** This configuration with other connection limits (null keeps a default). */
-  public BridgeConfig withLimits(Integer perToken, Integer perAddress, Integer idleSeconds) {
-    return new BridgeConfig(enabled, host, port, tls, tokens, anonymous, inbound, outbound, maxFrameBytes,
-        maxConnections, requestTimeoutSeconds, perToken, perAddress, idleSeconds);
-  }
+    /** This configuration with other connection limits (null keeps a default). */
+    public BridgeConfig withLimits(Integer perToken, Integer perAddress, Integer idleSeconds) {
+        return new BridgeConfig(
+                enabled,
+                host,
+                port,
+                tls,
+                tokens,
+                anonymous,
+                inbound,
+                outbound,
+                maxFrameBytes,
+                maxConnections,
+                requestTimeoutSeconds,
+                perToken,
+                perAddress,
+                idleSeconds);
+    }
 
-  static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-  }
+    static BridgeConfig defaults() {
+        return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
 }

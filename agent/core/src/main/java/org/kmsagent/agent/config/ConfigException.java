@@ -4,21 +4,21 @@ import java.util.List;
 
 /** The configuration is wrong; {@link #errors()} holds one line per problem, each starting with its key path. */
 public final class ConfigException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final List<String> errors;
+    private final List<String> errors;
 
-  public ConfigException(List<String> errors) {
-    super("invalid configuration:\n  " + String.join("\n  ", errors));
-    this.errors = List.copyOf(errors);
-  }
+    public ConfigException(List<String> errors) {
+        super("invalid configuration:\n  " + String.join("\n  ", errors));
+        this.errors = List.copyOf(errors);
+    }
 
-  public ConfigException(String error) {
-    this(List.of(error));
-  }
+    public ConfigException(String error) {
+        this(List.of(error));
+    }
 
-  /** One line per problem, e.g. {@code bridge.port: must be 1-65535, got 70000}. */
-  public List<String> errors() {
-    return errors;
-  }
+    /** One line per problem, e.g. {@code bridge.port: must be 1-65535, got 70000}. */
+    public List<String> errors() {
+        return errors;
+    }
 }

@@ -15,77 +15,82 @@ import java.util.Optional;
  * {@code renewal.families.<family>.kms} and {@code bridge.tokens[].role}.
  */
 public final class ConfigKeys {
-  private ConfigKeys() {}
+    private ConfigKeys() {}
 
-  /** Every leaf key path, in record order. */
-  public static List<String> all() {
-    List<String> out = new ArrayList<>();
-    walk(AgentConfig.class, "", out);
-    return out;
-  }
-
-  private static void walk(Class<?> type, String prefix, List<String> out) {
-    for (RecordComponent c : type.getRecordComponents()) {
-      String path = prefix + c.getName();
-      Type generic = c.getGenericType();
-      if (c.getType().isRecord()) {
-        walk(c.getType(), path + ".", out);
-      } else if (Map.class.isAssignableFrom(c.getType())) {
-        walk((Class<?>) typeArg(generic, 1), path + ".<" + singular(c.getName()) + ">.", out);
-      } else if (List.class.isAssignableFrom(c.getType()) && typeArg(generic, 0) instanceof Class<?> k
-          && k.isRecord()) {
-        walk(k, path + "[].", out);
-      } else {
-        out.add(path);
-      }
+    /** Every leaf key path, in record order. */
+    public static List<String> all() {
+        List<String> out = new ArrayList<>();
+        walk(AgentConfig.class, "", out);
+        return out;
     }
-  }
 
-  private static Type typeArg(Type t, int i) {
-    return ((ParameterizedType) t).getActualTypeArguments()[i];
-  }
-
-  private static String singular(String plural) {
-    return plural.endsWith("ies") ? plural.substring(0, plural.length() - 3) + "y" : plural.replaceAll("s$", "");
-  }
-
-  /**
-   * The key path an environment variable overrides, if any: {@code KMSAGENT_BRIDGE_PORT} is {@code bridge.port},
-   * {@code KMSAGENT_BRIDGE_MAX_FRAME_BYTES} is {@code bridge.maxFrameBytes} (underscores and case are ignored within
-   * a key). Keys under a map or list cannot be set this way.
-   */
-  public static Optional<String> forEnvironment(String variable) {
-    if (!variable.startsWith("KMSAGENT_")) {
-      return Optional.empty();
+    private static void walk(Class<?> type, String prefix, List<String> out) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            String path = prefix + c.getName();
+            Type generic = c.getGenericType();
+            if (c.getType().isRecord()) {
+                walk(c.getType(), path + ".", out);
+            } else if (Map.class.isAssignableFrom(c.getType())) {
+                walk((Class<?>) typeArg(generic, 1), path + ".<" + singular(c.getName()) + ">.", out);
+            } else if (List.class.isAssignableFrom(c.getType())
+                    && typeArg(generic, 0) instanceof Class<?> k
+                    && k.isRecord()) {
+                walk(k, path + "[].", out);
+            } else {
+                out.add(path);
+            }
+        }
     }
-    String wanted = variable.substring("KMSAGENT_".length()).toLowerCase(Locale.ROOT).replace("_", "");
-    for (String key : all()) {
-      if (!key.contains("<") && !key.contains("[") && key.replace(".", "").toLowerCase(Locale.ROOT).equals(wanted)) {
-        return Optional.of(key);
-      }
-    }
-    return Optional.empty();
-  }
 
-  /** Whether a concrete dotted path (map keys filled in) names a leaf key. */
-  public static boolean isLeaf(String path) {
-    String[] parts = path.split("\\.", -1);
-    for (String key : all()) {
-      if (key.contains("[")) {
-        continue; // lists of records are set as a whole in the file
-      }
-      String[] k = key.split("\\.");
-      if (k.length != parts.length) {
-        continue;
-      }
-      boolean match = true;
-      for (int i = 0; i < k.length && match; i++) {
-        match = k[i].startsWith("<") ? !parts[i].isEmpty() : k[i].equals(parts[i]);
-      }
-      if (match) {
-        return true;
-      }
+    private static Type typeArg(Type t, int i) {
+        return ((ParameterizedType) t).getActualTypeArguments()[i];
     }
-    return false;
-  }
+
+    private static String singular(String plural) {
+        return plural.endsWith("ies") ? plural.substring(0, plural.length() - 3) + "y" : plural.replaceAll("s$", "");
+    }
+
+    /**
+     * The key path an environment variable overrides, if any: {@code KMSAGENT_BRIDGE_PORT} is {@code bridge.port},
+     * {@code KMSAGENT_BRIDGE_MAX_FRAME_BYTES} is {@code bridge.maxFrameBytes} (underscores and case are ignored within
+     * a key). Keys under a map or list cannot be set this way.
+     */
+    public static Optional<String> forEnvironment(String variable) {
+        if (!variable.startsWith("KMSAGENT_")) {
+            return Optional.empty();
+        }
+        String wanted = variable.substring("KMSAGENT_".length())
+                .toLowerCase(Locale.ROOT)
+                .replace("_", "");
+        for (String key : all()) {
+            if (!key.contains("<")
+                    && !key.contains("[")
+                    && key.replace(".", "").toLowerCase(Locale.ROOT).equals(wanted)) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a concrete dotted path (map keys filled in) names a leaf key. */
+    public static boolean isLeaf(String path) {
+        String[] parts = path.split("\\.", -1);
+        for (String key : all()) {
+            if (key.contains("[")) {
+                continue; // lists of records are set as a whole in the file
+            }
+            String[] k = key.split("\\.");
+            if (k.length != parts.length) {
+                continue;
+            }
+            boolean match = true;
+            for (int i = 0; i < k.length && match; i++) {
+                match = k[i].startsWith("<") ? !parts[i].isEmpty() : k[i].equals(parts[i]);
+            }
+            if (match) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

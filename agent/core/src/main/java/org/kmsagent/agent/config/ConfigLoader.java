@@ -38,319 +38,320 @@ import java.util.regex.Pattern;
  * Secrets are never put in messages.
  */
 public final class ConfigLoader {
-  private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
-  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      // A key given twice, or 7688.9 for a port, is a mistake to report, not a value to guess.
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-  /** The largest configuration file read (real ones are a few KiB). */
-  static final int MAX_FILE_BYTES = 1024 * 1024;
-  /** Enough to take out every value of any real file one by one; a guard against a loop, never reached. */
-  private static final int MAX_BIND_ATTEMPTS = 200;
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // A key given twice, or 7688.9 for a port, is a mistake to report, not a value to guess.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** The largest configuration file read (real ones are a few KiB). */
+    static final int MAX_FILE_BYTES = 1024 * 1024;
+    /** Enough to take out every value of any real file one by one; a guard against a loop, never reached. */
+    private static final int MAX_BIND_ATTEMPTS = 200;
 
-  private final Map<String, String> environment;
-  private final Set<String> knownFamilies;
-  private final boolean hub;
+    private final Map<String, String> environment;
+    private final Set<String> knownFamilies;
+    private final boolean hub;
 
-  /** A loader over the given environment (pass {@code System.getenv()} in production). */
-  public ConfigLoader(Map<String, String> environment) {
-    this(environment, Set.of(), false);
-  }
-
-  private ConfigLoader(Map<String, String> environment, Set<String> knownFamilies, boolean hub) {
-    this.environment = Map.copyOf(environment);
-    this.knownFamilies = Set.copyOf(knownFamilies);
-    this.hub = hub;
-  }
-
-  /**
-   * The same loader that also refuses a {@code renewal.families.<family>} no loaded plugin provides.
-   *
-   * @param familyIds the ids of the families actually loaded (empty: not checked)
-   */
-  public ConfigLoader withKnownFamilies(Set<String> familyIds) {
-    return new ConfigLoader(environment, familyIds, hub);
-  }
-
-  /** The same loader for {@code kms-agent hub}: the cluster's ports count in the port-clash check too. */
-  public ConfigLoader forHub() {
-    return new ConfigLoader(environment, knownFamilies, true);
-  }
-
-  /**
-   * Loads and validates. Every problem found is reported at once, each line naming where the value came from
-   * ({@code file:line}, or the environment variable), its key path and what is allowed.
-   *
-   * @param file the YAML file, or empty for defaults plus overrides
-   * @param sets {@code key=value} overrides from the command line, e.g. {@code bridge.port=9999}
-   * @throws ConfigException listing every problem, each naming its key
-   */
-  public AgentConfig load(Optional<Path> file, List<String> sets) throws ConfigException {
-    Map<String, String> origin = new HashMap<>();
-    ObjectNode root = read(file, origin);
-    List<String> errors = new ArrayList<>();
-    for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
-      // Variables that are not config keys (KMSAGENT_TOKEN is ctl's) are not ours to judge.
-      ConfigKeys.forEnvironment(e.getKey()).ifPresent(key -> {
-        put(root, key, scalar(e.getValue()));
-        origin.put(key, "environment variable " + e.getKey());
-      });
+    /** A loader over the given environment (pass {@code System.getenv()} in production). */
+    public ConfigLoader(Map<String, String> environment) {
+        this(environment, Set.of(), false);
     }
-    for (String set : sets) {
-      int eq = set.indexOf('=');
-      if (eq <= 0) {
-        errors.add("--set " + set + ": expected key=value");
-      } else if (!ConfigKeys.isLeaf(set.substring(0, eq))) {
-        errors.add(set.substring(0, eq) + ": unknown key (from --set)");
-      } else {
-        put(root, set.substring(0, eq), scalar(set.substring(eq + 1)));
-        origin.remove(set.substring(0, eq)); // the command line needs no pointer back to itself
-      }
+
+    private ConfigLoader(Map<String, String> environment, Set<String> knownFamilies, boolean hub) {
+        this.environment = Map.copyOf(environment);
+        this.knownFamilies = Set.copyOf(knownFamilies);
+        this.hub = hub;
     }
-    resolveEnvironmentReferences(root, "", errors);
-    // Binding stops at the first value that does not fit; take that value out and bind again, so that one run
-    // reports every misfit (each removal falls back to the key's default, which the validator then accepts).
-    AgentConfig config = null;
-    for (int attempt = 0; attempt < MAX_BIND_ATTEMPTS && config == null; attempt++) {
-      try {
-        config = yaml.treeToValue(root, AgentConfig.class);
-      } catch (JsonProcessingException e) {
-        errors.add(describe(e));
-        if (!(e instanceof JsonMappingException m) || !remove(root, m.getPath())) {
-          break;
+
+    /**
+     * The same loader that also refuses a {@code renewal.families.<family>} no loaded plugin provides.
+     *
+     * @param familyIds the ids of the families actually loaded (empty: not checked)
+     */
+    public ConfigLoader withKnownFamilies(Set<String> familyIds) {
+        return new ConfigLoader(environment, familyIds, hub);
+    }
+
+    /** The same loader for {@code kms-agent hub}: the cluster's ports count in the port-clash check too. */
+    public ConfigLoader forHub() {
+        return new ConfigLoader(environment, knownFamilies, true);
+    }
+
+    /**
+     * Loads and validates. Every problem found is reported at once, each line naming where the value came from
+     * ({@code file:line}, or the environment variable), its key path and what is allowed.
+     *
+     * @param file the YAML file, or empty for defaults plus overrides
+     * @param sets {@code key=value} overrides from the command line, e.g. {@code bridge.port=9999}
+     * @throws ConfigException listing every problem, each naming its key
+     */
+    public AgentConfig load(Optional<Path> file, List<String> sets) throws ConfigException {
+        Map<String, String> origin = new HashMap<>();
+        ObjectNode root = read(file, origin);
+        List<String> errors = new ArrayList<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
+            // Variables that are not config keys (KMSAGENT_TOKEN is ctl's) are not ours to judge.
+            ConfigKeys.forEnvironment(e.getKey()).ifPresent(key -> {
+                put(root, key, scalar(e.getValue()));
+                origin.put(key, "environment variable " + e.getKey());
+            });
         }
-      }
-    }
-    if (config != null) {
-      errors.addAll(ConfigValidator.validate(config, knownFamilies, hub));
-    }
-    if (!errors.isEmpty()) {
-      Set<String> reported = new HashSet<>();
-      List<String> located = new ArrayList<>();
-      for (String line : errors) {
-        if (reported.add(keyOf(line))) { // a value already refused (an unset ${VAR}, a wrong type) once only
-          located.add(locate(line, origin));
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            if (eq <= 0) {
+                errors.add("--set " + set + ": expected key=value");
+            } else if (!ConfigKeys.isLeaf(set.substring(0, eq))) {
+                errors.add(set.substring(0, eq) + ": unknown key (from --set)");
+            } else {
+                put(root, set.substring(0, eq), scalar(set.substring(eq + 1)));
+                origin.remove(set.substring(0, eq)); // the command line needs no pointer back to itself
+            }
         }
-      }
-      throw new ConfigException(located);
-    }
-    return config;
-  }
-
-  /** The key path an error line starts with ({@code bridge.port: must be ...} gives {@code bridge.port}). */
-  private static String keyOf(String line) {
-    int colon = line.indexOf(": ");
-    return colon < 0 ? line : line.substring(0, colon);
-  }
-
-  /** Prefixes an error with where its key was written: the file and line, or the environment variable. */
-  private static String locate(String line, Map<String, String> origin) {
-    String key = keyOf(line);
-    while (!key.isEmpty()) {
-      String where = origin.get(key);
-      if (where != null) {
-        return where + ": " + line;
-      }
-      int cut = Math.max(key.lastIndexOf('.'), key.lastIndexOf('['));
-      key = cut < 0 ? "" : key.substring(0, cut);
-    }
-    return line;
-  }
-
-  private ObjectNode read(Optional<Path> file, Map<String, String> origin) throws ConfigException {
-    if (file.isEmpty()) {
-      return yaml.createObjectNode();
-    }
-    Path path = file.get();
-    if (!Files.isRegularFile(path)) {
-      throw new ConfigException(path + ": configuration file not found");
-    }
-    try {
-      String text = org.kmsagent.agent.core.BoundedInput.readText(path, MAX_FILE_BYTES);
-      JsonNode node = yaml.readTree(text);
-      if (node == null || node.isNull() || node.isMissingNode()) {
-        return yaml.createObjectNode();
-      }
-      if (!node.isObject()) {
-        throw new ConfigException(path + ": expected a mapping of keys at the top level");
-      }
-      try (JsonParser p = yaml.getFactory().createParser(text)) {
-        p.nextToken();
-        lines(p, "", path.toString(), origin);
-      }
-      return (ObjectNode) node;
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(path + ":" + e.getLocation().getLineNr() + ": not valid YAML: "
-          + org.kmsagent.agent.core.BoundedInput.shown(e.getOriginalMessage()));
-    } catch (IOException e) {
-      throw new ConfigException(path + ": cannot read: " + e.getMessage());
-    }
-  }
-
-  /** Records {@code file:line} of every key and list element below the parser's current token. */
-  private static void lines(JsonParser p, String path, String file, Map<String, String> origin)
-      throws IOException {
-    if (p.currentToken() == JsonToken.START_OBJECT) {
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String child = path.isEmpty() ? p.currentName() : path + "." + p.currentName();
-        origin.put(child, file + ":" + p.currentTokenLocation().getLineNr());
-        p.nextToken();
-        lines(p, child, file, origin);
-      }
-    } else if (p.currentToken() == JsonToken.START_ARRAY) {
-      for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
-        String child = path + "[" + i + "]";
-        origin.put(child, file + ":" + p.currentTokenLocation().getLineNr());
-        lines(p, child, file, origin);
-      }
-    }
-  }
-
-  /** Takes the value a binding error points at out of the tree; false when there is nothing to take out. */
-  private static boolean remove(ObjectNode root, List<JsonMappingException.Reference> path) {
-    if (path.isEmpty()) {
-      return false;
-    }
-    JsonNode at = root;
-    for (int i = 0; i < path.size() - 1 && at != null; i++) {
-      JsonMappingException.Reference r = path.get(i);
-      at = r.getFieldName() != null ? at.get(r.getFieldName()) : at.get(r.getIndex());
-    }
-    JsonMappingException.Reference last = path.get(path.size() - 1);
-    if (at instanceof ObjectNode obj && last.getFieldName() != null) {
-      return obj.remove(last.getFieldName()) != null;
-    }
-    if (at instanceof ArrayNode arr && last.getIndex() >= 0 && last.getIndex() < arr.size()
-        && !arr.get(last.getIndex()).isNull()) {
-      arr.set(last.getIndex(), NullNode.getInstance()); // keeps the later elements' indices as written
-      return true;
-    }
-    return false;
-  }
-
-  private JsonNode scalar(String text) {
-    try {
-      JsonNode n = yaml.readTree(text);
-      return n == null || n.isMissingNode() ? NullNode.getInstance() : n;
-    } catch (JsonProcessingException e) {
-      return yaml.getNodeFactory().textNode(text);
-    }
-  }
-
-  private static void put(ObjectNode root, String dotted, JsonNode value) {
-    String[] parts = dotted.split("\\.");
-    ObjectNode at = root;
-    for (int i = 0; i < parts.length - 1; i++) {
-      JsonNode next = at.get(parts[i]);
-      if (!(next instanceof ObjectNode)) {
-        next = at.putObject(parts[i]);
-      }
-      at = (ObjectNode) next;
-    }
-    at.set(parts[parts.length - 1], value);
-  }
-
-  private void resolveEnvironmentReferences(JsonNode node, String path, List<String> errors) {
-    if (node instanceof ObjectNode obj) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-        if (e.getValue().isTextual()) {
-          resolved(e.getValue().asText(), p, errors).ifPresent(v -> obj.put(e.getKey(), v));
-        } else {
-          resolveEnvironmentReferences(e.getValue(), p, errors);
+        resolveEnvironmentReferences(root, "", errors);
+        // Binding stops at the first value that does not fit; take that value out and bind again, so that one run
+        // reports every misfit (each removal falls back to the key's default, which the validator then accepts).
+        AgentConfig config = null;
+        for (int attempt = 0; attempt < MAX_BIND_ATTEMPTS && config == null; attempt++) {
+            try {
+                config = yaml.treeToValue(root, AgentConfig.class);
+            } catch (JsonProcessingException e) {
+                errors.add(describe(e));
+                if (!(e instanceof JsonMappingException m) || !remove(root, m.getPath())) {
+                    break;
+                }
+            }
         }
-      }
-    } else if (node instanceof ArrayNode arr) {
-      for (int i = 0; i < arr.size(); i++) {
-        String p = path + "[" + i + "]";
-        if (arr.get(i).isTextual()) {
-          int at = i;
-          resolved(arr.get(i).asText(), p, errors).ifPresent(v -> arr.set(at, arr.textNode(v)));
-        } else {
-          resolveEnvironmentReferences(arr.get(i), p, errors);
+        if (config != null) {
+            errors.addAll(ConfigValidator.validate(config, knownFamilies, hub));
         }
-      }
+        if (!errors.isEmpty()) {
+            Set<String> reported = new HashSet<>();
+            List<String> located = new ArrayList<>();
+            for (String line : errors) {
+                if (reported.add(keyOf(line))) { // a value already refused (an unset ${VAR}, a wrong type) once only
+                    located.add(locate(line, origin));
+                }
+            }
+            throw new ConfigException(located);
+        }
+        return config;
     }
-  }
 
-  private Optional<String> resolved(String text, String path, List<String> errors) {
-    Matcher m = ENV_REF.matcher(text);
-    if (!m.find()) {
-      return Optional.empty();
+    /** The key path an error line starts with ({@code bridge.port: must be ...} gives {@code bridge.port}). */
+    private static String keyOf(String line) {
+        int colon = line.indexOf(": ");
+        return colon < 0 ? line : line.substring(0, colon);
     }
-    StringBuilder out = new StringBuilder();
-    m.reset();
-    while (m.find()) {
-      String value = environment.get(m.group(1));
-      if (value == null) {
-        errors.add(path + ": environment variable " + m.group(1) + " is not set");
-        return Optional.empty();
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(value));
-    }
-    m.appendTail(out);
-    return Optional.of(out.toString());
-  }
 
-  /** One line for a binding error: its key path and what the key allows. */
-  private static String describe(JsonProcessingException error) {
-    if (error instanceof UnrecognizedPropertyException e) {
-      List<String> known = new ArrayList<>();
-      e.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
-      known.sort(null);
-      return pathOf(e) + ": unknown key (known here: " + String.join(", ", known) + ")";
-    } else if (error instanceof InvalidFormatException e) {
-      return pathOf(e) + ": expected " + describe(e.getTargetType()) + ", got '"
-          + org.kmsagent.agent.core.BoundedInput.shown(String.valueOf(e.getValue())) + "'";
-    } else if (error instanceof ValueInstantiationException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      return pathOf(e) + ": " + cause.getMessage();
-    } else if (error instanceof MismatchedInputException e) {
-      return pathOf(e) + ": expected " + describe(e.getTargetType());
-    } else if (error instanceof JsonMappingException e) {
-      Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-      String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
-      return pathOf(e) + ": " + message;
+    /** Prefixes an error with where its key was written: the file and line, or the environment variable. */
+    private static String locate(String line, Map<String, String> origin) {
+        String key = keyOf(line);
+        while (!key.isEmpty()) {
+            String where = origin.get(key);
+            if (where != null) {
+                return where + ": " + line;
+            }
+            int cut = Math.max(key.lastIndexOf('.'), key.lastIndexOf('['));
+            key = cut < 0 ? "" : key.substring(0, cut);
+        }
+        return line;
     }
-    return "configuration: " + error.getOriginalMessage();
-  }
 
-  private static String pathOf(JsonMappingException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
+    private ObjectNode read(Optional<Path> file, Map<String, String> origin) throws ConfigException {
+        if (file.isEmpty()) {
+            return yaml.createObjectNode();
+        }
+        Path path = file.get();
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException(path + ": configuration file not found");
+        }
+        try {
+            String text = org.kmsagent.agent.core.BoundedInput.readText(path, MAX_FILE_BYTES);
+            JsonNode node = yaml.readTree(text);
+            if (node == null || node.isNull() || node.isMissingNode()) {
+                return yaml.createObjectNode();
+            }
+            if (!node.isObject()) {
+                throw new ConfigException(path + ": expected a mapping of keys at the top level");
+            }
+            try (JsonParser p = yaml.getFactory().createParser(text)) {
+                p.nextToken();
+                lines(p, "", path.toString(), origin);
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(path + ":" + e.getLocation().getLineNr() + ": not valid YAML: "
+                    + org.kmsagent.agent.core.BoundedInput.shown(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new ConfigException(path + ": cannot read: " + e.getMessage());
+        }
     }
-    return sb.isEmpty() ? "(top level)" : sb.toString();
-  }
 
-  private static String describe(Class<?> type) {
-    if (type == null) {
-      return "a different kind of value";
+    /** Records {@code file:line} of every key and list element below the parser's current token. */
+    private static void lines(JsonParser p, String path, String file, Map<String, String> origin) throws IOException {
+        if (p.currentToken() == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String child = path.isEmpty() ? p.currentName() : path + "." + p.currentName();
+                origin.put(child, file + ":" + p.currentTokenLocation().getLineNr());
+                p.nextToken();
+                lines(p, child, file, origin);
+            }
+        } else if (p.currentToken() == JsonToken.START_ARRAY) {
+            for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+                String child = path + "[" + i + "]";
+                origin.put(child, file + ":" + p.currentTokenLocation().getLineNr());
+                lines(p, child, file, origin);
+            }
+        }
     }
-    if (type == Integer.class || type == int.class) {
-      return "a whole number";
+
+    /** Takes the value a binding error points at out of the tree; false when there is nothing to take out. */
+    private static boolean remove(ObjectNode root, List<JsonMappingException.Reference> path) {
+        if (path.isEmpty()) {
+            return false;
+        }
+        JsonNode at = root;
+        for (int i = 0; i < path.size() - 1 && at != null; i++) {
+            JsonMappingException.Reference r = path.get(i);
+            at = r.getFieldName() != null ? at.get(r.getFieldName()) : at.get(r.getIndex());
+        }
+        JsonMappingException.Reference last = path.get(path.size() - 1);
+        if (at instanceof ObjectNode obj && last.getFieldName() != null) {
+            return obj.remove(last.getFieldName()) != null;
+        }
+        if (at instanceof ArrayNode arr
+                && last.getIndex() >= 0
+                && last.getIndex() < arr.size()
+                && !arr.get(last.getIndex()).isNull()) {
+            arr.set(last.getIndex(), NullNode.getInstance()); // keeps the later elements' indices as written
+            return true;
+        }
+        return false;
     }
-    if (type == Boolean.class || type == boolean.class) {
-      return "true or false";
+
+    private JsonNode scalar(String text) {
+        try {
+            JsonNode n = yaml.readTree(text);
+            return n == null || n.isMissingNode() ? NullNode.getInstance() : n;
+        } catch (JsonProcessingException e) {
+            return yaml.getNodeFactory().textNode(text);
+        }
     }
-    if (List.class.isAssignableFrom(type)) {
-      return "a list";
+
+    private static void put(ObjectNode root, String dotted, JsonNode value) {
+        String[] parts = dotted.split("\\.");
+        ObjectNode at = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode next = at.get(parts[i]);
+            if (!(next instanceof ObjectNode)) {
+                next = at.putObject(parts[i]);
+            }
+            at = (ObjectNode) next;
+        }
+        at.set(parts[parts.length - 1], value);
     }
-    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
-      return "a mapping of keys";
+
+    private void resolveEnvironmentReferences(JsonNode node, String path, List<String> errors) {
+        if (node instanceof ObjectNode obj) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                if (e.getValue().isTextual()) {
+                    resolved(e.getValue().asText(), p, errors).ifPresent(v -> obj.put(e.getKey(), v));
+                } else {
+                    resolveEnvironmentReferences(e.getValue(), p, errors);
+                }
+            }
+        } else if (node instanceof ArrayNode arr) {
+            for (int i = 0; i < arr.size(); i++) {
+                String p = path + "[" + i + "]";
+                if (arr.get(i).isTextual()) {
+                    int at = i;
+                    resolved(arr.get(i).asText(), p, errors).ifPresent(v -> arr.set(at, arr.textNode(v)));
+                } else {
+                    resolveEnvironmentReferences(arr.get(i), p, errors);
+                }
+            }
+        }
     }
-    if (type == String.class) {
-      return "a text value";
+
+    private Optional<String> resolved(String text, String path, List<String> errors) {
+        Matcher m = ENV_REF.matcher(text);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        StringBuilder out = new StringBuilder();
+        m.reset();
+        while (m.find()) {
+            String value = environment.get(m.group(1));
+            if (value == null) {
+                errors.add(path + ": environment variable " + m.group(1) + " is not set");
+                return Optional.empty();
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return Optional.of(out.toString());
     }
-    return "a " + type.getSimpleName();
-  }
+
+    /** One line for a binding error: its key path and what the key allows. */
+    private static String describe(JsonProcessingException error) {
+        if (error instanceof UnrecognizedPropertyException e) {
+            List<String> known = new ArrayList<>();
+            e.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
+            known.sort(null);
+            return pathOf(e) + ": unknown key (known here: " + String.join(", ", known) + ")";
+        } else if (error instanceof InvalidFormatException e) {
+            return pathOf(e) + ": expected " + describe(e.getTargetType()) + ", got '"
+                    + org.kmsagent.agent.core.BoundedInput.shown(String.valueOf(e.getValue())) + "'";
+        } else if (error instanceof ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return pathOf(e) + ": " + cause.getMessage();
+        } else if (error instanceof MismatchedInputException e) {
+            return pathOf(e) + ": expected " + describe(e.getTargetType());
+        } else if (error instanceof JsonMappingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
+            return pathOf(e) + ": " + message;
+        }
+        return "configuration: " + error.getOriginalMessage();
+    }
+
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "(top level)" : sb.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "a different kind of value";
+        }
+        if (type == Integer.class || type == int.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "a mapping of keys";
+        }
+        if (type == String.class) {
+            return "a text value";
+        }
+        return "a " + type.getSimpleName();
+    }
 }

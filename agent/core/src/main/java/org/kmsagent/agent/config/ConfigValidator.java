@@ -1,7 +1,5 @@
 package org.kmsagent.agent.config;
 
-import org.kmsagent.agent.rules.KmsRules;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,266 +8,291 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.KmsEndpoint;
 
 /** The range and consistency rules of {@link AgentConfig}; each error names its key path. */
 final class ConfigValidator {
-  private static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-  private static final Pattern ADDRESS_PATTERN = Pattern.compile("[a-z0-9][a-z0-9.-]*\\*?|\\*");
-  static final int MIN_TOKEN_LENGTH = TokenConfig.MIN_TOKEN_LENGTH;
+    private static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    private static final Pattern ADDRESS_PATTERN = Pattern.compile("[a-z0-9][a-z0-9.-]*\\*?|\\*");
+    static final int MIN_TOKEN_LENGTH = TokenConfig.MIN_TOKEN_LENGTH;
 
-  private ConfigValidator() {}
+    private ConfigValidator() {}
 
-  static List<String> validate(AgentConfig c) {
-    return validate(c, Set.of(), false);
-  }
-
-  /**
-   * Every problem of a bound configuration.
-   *
-   * @param knownFamilies the ids of the families the loaded plugins provide; empty: not checked
-   * @param hub whether it configures a hub, whose cluster ports must not clash with its other ports
-   */
-  static List<String> validate(AgentConfig c, Set<String> knownFamilies, boolean hub) {
-    List<String> errors = new ArrayList<>();
-    notBlank(errors, "pluginsDir", c.pluginsDir());
-    notBlank(errors, "dataDir", c.dataDir());
-
-    HostRoleConfig h = c.host();
-    // docs/kms-rules.md §2.1: both intervals range 15 min - 30 days.
-    range(errors, "host.activationIntervalMinutes", h.activationIntervalMinutes(), KmsRules.MIN_INTERVAL_MINUTES,
-        KmsRules.MAX_INTERVAL_MINUTES);
-    range(errors, "host.renewalIntervalMinutes", h.renewalIntervalMinutes(), KmsRules.MIN_INTERVAL_MINUTES,
-        KmsRules.MAX_INTERVAL_MINUTES);
-    range(errors, "host.port", h.port(), 1, 65_535);
-
-    BridgeConfig b = c.bridge();
-    notBlank(errors, "bridge.host", b.host());
-    range(errors, "bridge.port", b.port(), 0, 65_535); // 0: any free port (printed at start)
-    range(errors, "bridge.maxFrameBytes", b.maxFrameBytes(), 256, 16 * 1024 * 1024);
-    range(errors, "bridge.maxConnections", b.maxConnections(), 1, 10_000);
-    range(errors, "bridge.requestTimeoutSeconds", b.requestTimeoutSeconds(), 1, 3_600);
-    range(errors, "bridge.maxConnectionsPerToken", b.maxConnectionsPerToken(), 1, 10_000);
-    range(errors, "bridge.maxConnectionsPerAddress", b.maxConnectionsPerAddress(), 1, 10_000);
-    range(errors, "bridge.idleTimeoutSeconds", b.idleTimeoutSeconds(), 1, 86_400);
-    TlsConfig tls = b.tls();
-    if ((tls.certFile() == null) != (tls.keyFile() == null)) {
-      errors.add("bridge.tls: certFile and keyFile must be given together (or neither, for a self-signed one)");
+    static List<String> validate(AgentConfig c) {
+        return validate(c, Set.of(), false);
     }
-    readable(errors, "bridge.tls.certFile", tls.certFile());
-    readable(errors, "bridge.tls.keyFile", tls.keyFile());
-    readable(errors, "bridge.tls.clientCaFile", tls.clientCaFile());
-    if (b.anonymous() != Role.NONE && !isLoopback(b.host())) {
-      errors.add("bridge.anonymous: may only be '" + b.anonymous().id()
-          + "' when bridge.host is a loopback address, got " + b.host());
+
+    /**
+     * Every problem of a bound configuration.
+     *
+     * @param knownFamilies the ids of the families the loaded plugins provide; empty: not checked
+     * @param hub whether it configures a hub, whose cluster ports must not clash with its other ports
+     */
+    static List<String> validate(AgentConfig c, Set<String> knownFamilies, boolean hub) {
+        List<String> errors = new ArrayList<>();
+        notBlank(errors, "pluginsDir", c.pluginsDir());
+        notBlank(errors, "dataDir", c.dataDir());
+
+        HostRoleConfig h = c.host();
+        // docs/kms-rules.md §2.1: both intervals range 15 min - 30 days.
+        range(
+                errors,
+                "host.activationIntervalMinutes",
+                h.activationIntervalMinutes(),
+                KmsRules.MIN_INTERVAL_MINUTES,
+                KmsRules.MAX_INTERVAL_MINUTES);
+        range(
+                errors,
+                "host.renewalIntervalMinutes",
+                h.renewalIntervalMinutes(),
+                KmsRules.MIN_INTERVAL_MINUTES,
+                KmsRules.MAX_INTERVAL_MINUTES);
+        range(errors, "host.port", h.port(), 1, 65_535);
+
+        BridgeConfig b = c.bridge();
+        notBlank(errors, "bridge.host", b.host());
+        range(errors, "bridge.port", b.port(), 0, 65_535); // 0: any free port (printed at start)
+        range(errors, "bridge.maxFrameBytes", b.maxFrameBytes(), 256, 16 * 1024 * 1024);
+        range(errors, "bridge.maxConnections", b.maxConnections(), 1, 10_000);
+        range(errors, "bridge.requestTimeoutSeconds", b.requestTimeoutSeconds(), 1, 3_600);
+        range(errors, "bridge.maxConnectionsPerToken", b.maxConnectionsPerToken(), 1, 10_000);
+        range(errors, "bridge.maxConnectionsPerAddress", b.maxConnectionsPerAddress(), 1, 10_000);
+        range(errors, "bridge.idleTimeoutSeconds", b.idleTimeoutSeconds(), 1, 86_400);
+        TlsConfig tls = b.tls();
+        if ((tls.certFile() == null) != (tls.keyFile() == null)) {
+            errors.add("bridge.tls: certFile and keyFile must be given together (or neither, for a self-signed one)");
+        }
+        readable(errors, "bridge.tls.certFile", tls.certFile());
+        readable(errors, "bridge.tls.keyFile", tls.keyFile());
+        readable(errors, "bridge.tls.clientCaFile", tls.clientCaFile());
+        if (b.anonymous() != Role.NONE && !isLoopback(b.host())) {
+            errors.add("bridge.anonymous: may only be '" + b.anonymous().id()
+                    + "' when bridge.host is a loopback address, got " + b.host());
+        }
+        Set<String> names = new HashSet<>();
+        Set<String> secrets = new HashSet<>();
+        for (int i = 0; i < b.tokens().size(); i++) {
+            TokenConfig t = b.tokens().get(i);
+            String p = "bridge.tokens[" + i + "]";
+            if (t.name() == null || t.name().isBlank()) {
+                errors.add(p + ".name: must be given");
+            } else if (!names.add(t.name())) {
+                errors.add(p + ".name: '" + t.name() + "' is used twice");
+            }
+            if (t.hash() != null) {
+                if (t.token() != null) {
+                    errors.add(p + ": give token or hash, not both");
+                }
+                try {
+                    TokenHash.parse(t.hash());
+                } catch (IllegalArgumentException e) {
+                    errors.add(p + ".hash: " + e.getMessage());
+                }
+            } else if (t.token() == null || t.token().length() < MIN_TOKEN_LENGTH) {
+                errors.add(p + ".token: must be at least " + MIN_TOKEN_LENGTH + " characters");
+            } else if (!secrets.add(t.token())) {
+                errors.add(p + ".token: the same token is given twice");
+            }
+            if (t.role() == null || t.role() == Role.NONE) {
+                errors.add(p + ".role: must be read or admin");
+            }
+        }
+        addresses(errors, "bridge.inbound", b.inbound());
+        addresses(errors, "bridge.outbound", b.outbound());
+
+        RenewalConfig r = c.renewal();
+        endpoint(errors, "renewal.kms", r.kms());
+        for (Map.Entry<String, FamilyRenewalConfig> e : r.families().entrySet()) {
+            String p = "renewal.families." + e.getKey();
+            if (!FAMILY_ID.matcher(e.getKey()).matches()) {
+                errors.add(p + ": a family id is lower-case kebab-case, e.g. office2013");
+            }
+            if (e.getValue() != null) {
+                endpoint(errors, p + ".kms", e.getValue().kms());
+            }
+        }
+        if (!knownFamilies.isEmpty()) {
+            errors.addAll(r.unknownFamilies(knownFamilies));
+        }
+        errors.addAll(c.fleet().problems());
+        notBlank(errors, "metrics.host", c.metrics().host());
+        range(errors, "metrics.port", c.metrics().port(), 0, 65_535);
+        notBlank(errors, "dashboard.host", c.dashboard().host());
+        range(errors, "dashboard.port", c.dashboard().port(), 0, 65_535);
+        errors.addAll(portClashes(c, hub));
+        List<String> editions = c.simulated().editions();
+        for (int i = 0; i < editions.size(); i++) {
+            notBlank(errors, "simulated.editions[" + i + "]", editions.get(i));
+        }
+        // Under the 120 s a control request waits for the machine thread, so a hung call never times a request out.
+        range(errors, "renewal.callDeadlineSeconds", c.renewal().callDeadlineSeconds(), 1, 110);
+        range(errors, "renewal.activationDeadlineSeconds", c.renewal().activationDeadlineSeconds(), 1, 110);
+        SimulatedFaultsConfig faults = c.simulated().faults();
+        if (!(faults.rate() >= 0 && faults.rate() <= 1)) {
+            errors.add("simulated.faults.rate: must be between 0 and 1, got " + faults.rate());
+        }
+        if (!(faults.hangRate() >= 0 && faults.hangRate() <= 1)) {
+            errors.add("simulated.faults.hangRate: must be between 0 and 1, got " + faults.hangRate());
+        } else if (faults.rate() + faults.hangRate() > 1) {
+            errors.add(
+                    "simulated.faults: rate + hangRate must be at most 1, got " + (faults.rate() + faults.hangRate()));
+        }
+        List<String> knownKinds =
+                List.of("service-not-running", "rpc-unavailable", "slopen-failed", "access-denied", "wmi-busy", "hang");
+        for (int i = 0; i < faults.kinds().size(); i++) {
+            String k = faults.kinds().get(i);
+            if (k == null
+                    || !knownKinds.contains(
+                            k.strip().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))) {
+                errors.add(
+                        "simulated.faults.kinds[" + i + "]: '" + k + "' is not a fault kind; use one of " + knownKinds);
+            }
+        }
+        if (faults.startAfterSeconds() < 0) {
+            errors.add("simulated.faults.startAfterSeconds: must be 0 or more, got " + faults.startAfterSeconds());
+        }
+        if (faults.hangSeconds() < 1) {
+            errors.add("simulated.faults.hangSeconds: must be at least 1, got " + faults.hangSeconds());
+        }
+        c.logging().validate(errors);
+        trustStore(errors, c.plugins());
+        for (int i = 0; i < h.hostKeys().size(); i++) {
+            notBlank(errors, "host.hostKeys[" + i + "]", h.hostKeys().get(i));
+        }
+        return errors;
     }
-    Set<String> names = new HashSet<>();
-    Set<String> secrets = new HashSet<>();
-    for (int i = 0; i < b.tokens().size(); i++) {
-      TokenConfig t = b.tokens().get(i);
-      String p = "bridge.tokens[" + i + "]";
-      if (t.name() == null || t.name().isBlank()) {
-        errors.add(p + ".name: must be given");
-      } else if (!names.add(t.name())) {
-        errors.add(p + ".name: '" + t.name() + "' is used twice");
-      }
-      if (t.hash() != null) {
-        if (t.token() != null) {
-          errors.add(p + ": give token or hash, not both");
+
+    /** A TCP port the process will listen on, named by its key. */
+    private record Listener(String key, String host, int port) {
+        boolean clashesWith(Listener other) {
+            return port != 0
+                    && port == other.port
+                    && (host == null
+                            || other.host == null
+                            || host.equals(other.host)
+                            || isWildcard(host)
+                            || isWildcard(other.host));
+        }
+    }
+
+    /**
+     * Two servers of one process on one port: the second never answers (or the process fails at start). Checked
+     * among the bridge, the dashboard, the metrics endpoint and, on a hub, the cluster's event-bus port and
+     * Hazelcast's member port range. Each clash is reported on the later key.
+     */
+    private static List<String> portClashes(AgentConfig c, boolean hub) {
+        List<Listener> listeners = new ArrayList<>();
+        if (c.bridge().enabled()) {
+            listeners.add(
+                    new Listener("bridge.port", c.bridge().host(), c.bridge().port()));
+        }
+        if (c.dashboard().enabled()) {
+            listeners.add(new Listener(
+                    "dashboard.port", c.dashboard().host(), c.dashboard().port()));
+        }
+        if (c.metrics().enabled()) {
+            listeners.add(
+                    new Listener("metrics.port", c.metrics().host(), c.metrics().port()));
+        }
+        FleetConfig.ClusterConfig cluster = c.fleet().cluster();
+        if (hub) {
+            listeners.add(new Listener("fleet.cluster.eventBusPort", null, cluster.eventBusPort()));
+        }
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (listeners.get(i).clashesWith(listeners.get(j))) {
+                    errors.add(listeners.get(i).key() + ": " + listeners.get(i).port() + " is also "
+                            + listeners.get(j).key() + "; give each its own port");
+                    break;
+                }
+            }
+        }
+        if (hub) {
+            int first = cluster.port();
+            int last = first + FleetConfig.ClusterConfig.MEMBER_PORT_COUNT - 1;
+            for (Listener l : listeners) {
+                if (l.port() >= first && l.port() <= last) {
+                    errors.add(l.key() + ": " + l.port() + " is in the cluster's member port range " + first + "-"
+                            + last
+                            + " (fleet.cluster.port and the " + (FleetConfig.ClusterConfig.MEMBER_PORT_COUNT - 1)
+                            + " after it); give it a port outside that range");
+                }
+            }
+        }
+        return errors;
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("*");
+    }
+
+    /** Only literal loopback names count: resolving a name here would make the check depend on DNS. */
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    private static void notBlank(List<String> errors, String key, String value) {
+        if (value == null || value.isBlank()) {
+            errors.add(key + ": must not be empty");
+        }
+    }
+
+    private static void range(List<String> errors, String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            errors.add(key + ": must be " + min + "-" + max + ", got " + value);
+        }
+    }
+
+    private static void readable(List<String> errors, String key, String file) {
+        if (file != null && !Files.isReadable(Path.of(file))) {
+            errors.add(key + ": cannot read file " + file);
+        }
+    }
+
+    /** A configured plugin trust store must open with its password and hold a certificate, or no plugin would load. */
+    private static void trustStore(List<String> errors, PluginsConfig p) {
+        if (p.trustStore() == null) {
+            if (p.trustStorePassword() != null) {
+                errors.add("plugins.trustStorePassword: given without plugins.trustStore");
+            }
+            return;
+        }
+        if (p.trustStore().isBlank() || !Files.isReadable(Path.of(p.trustStore()))) {
+            errors.add("plugins.trustStore: cannot read file " + p.trustStore());
+            return;
         }
         try {
-          TokenHash.parse(t.hash());
+            org.kmsagent.agent.plugin.PluginSignatures.trusting(
+                    Path.of(p.trustStore()),
+                    p.trustStorePassword() == null
+                            ? null
+                            : p.trustStorePassword().toCharArray());
+        } catch (java.io.IOException e) {
+            errors.add("plugins.trustStore: " + p.trustStore() + ": " + e.getMessage()
+                    + "; check the file and plugins.trustStorePassword");
+        }
+    }
+
+    private static void addresses(List<String> errors, String key, List<String> list) {
+        for (int i = 0; i < list.size(); i++) {
+            String a = list.get(i);
+            if (a == null || !ADDRESS_PATTERN.matcher(a).matches()) {
+                errors.add(key + "[" + i + "]: expected a dotted lower-case address, optionally ending in *, got '" + a
+                        + "'");
+            }
+        }
+    }
+
+    private static void endpoint(List<String> errors, String key, String text) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        try {
+            KmsEndpoint.parse(text);
         } catch (IllegalArgumentException e) {
-          errors.add(p + ".hash: " + e.getMessage());
+            errors.add(key + ": " + e.getMessage());
         }
-      } else if (t.token() == null || t.token().length() < MIN_TOKEN_LENGTH) {
-        errors.add(p + ".token: must be at least " + MIN_TOKEN_LENGTH + " characters");
-      } else if (!secrets.add(t.token())) {
-        errors.add(p + ".token: the same token is given twice");
-      }
-      if (t.role() == null || t.role() == Role.NONE) {
-        errors.add(p + ".role: must be read or admin");
-      }
     }
-    addresses(errors, "bridge.inbound", b.inbound());
-    addresses(errors, "bridge.outbound", b.outbound());
-
-    RenewalConfig r = c.renewal();
-    endpoint(errors, "renewal.kms", r.kms());
-    for (Map.Entry<String, FamilyRenewalConfig> e : r.families().entrySet()) {
-      String p = "renewal.families." + e.getKey();
-      if (!FAMILY_ID.matcher(e.getKey()).matches()) {
-        errors.add(p + ": a family id is lower-case kebab-case, e.g. office2013");
-      }
-      if (e.getValue() != null) {
-        endpoint(errors, p + ".kms", e.getValue().kms());
-      }
-    }
-    if (!knownFamilies.isEmpty()) {
-      errors.addAll(r.unknownFamilies(knownFamilies));
-    }
-    errors.addAll(c.fleet().problems());
-    notBlank(errors, "metrics.host", c.metrics().host());
-    range(errors, "metrics.port", c.metrics().port(), 0, 65_535);
-    notBlank(errors, "dashboard.host", c.dashboard().host());
-    range(errors, "dashboard.port", c.dashboard().port(), 0, 65_535);
-    errors.addAll(portClashes(c, hub));
-    List<String> editions = c.simulated().editions();
-    for (int i = 0; i < editions.size(); i++) {
-      notBlank(errors, "simulated.editions[" + i + "]", editions.get(i));
-    }
-    // Under the 120 s a control request waits for the machine thread, so a hung call never times a request out.
-    range(errors, "renewal.callDeadlineSeconds", c.renewal().callDeadlineSeconds(), 1, 110);
-    range(errors, "renewal.activationDeadlineSeconds", c.renewal().activationDeadlineSeconds(), 1, 110);
-    SimulatedFaultsConfig faults = c.simulated().faults();
-    if (!(faults.rate() >= 0 && faults.rate() <= 1)) {
-      errors.add("simulated.faults.rate: must be between 0 and 1, got " + faults.rate());
-    }
-    if (!(faults.hangRate() >= 0 && faults.hangRate() <= 1)) {
-      errors.add("simulated.faults.hangRate: must be between 0 and 1, got " + faults.hangRate());
-    } else if (faults.rate() + faults.hangRate() > 1) {
-      errors.add("simulated.faults: rate + hangRate must be at most 1, got " + (faults.rate() + faults.hangRate()));
-    }
-    List<String> knownKinds = List.of("service-not-running", "rpc-unavailable", "slopen-failed", "access-denied",
-        "wmi-busy", "hang");
-    for (int i = 0; i < faults.kinds().size(); i++) {
-      String k = faults.kinds().get(i);
-      if (k == null || !knownKinds.contains(k.strip().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))) {
-        errors.add("simulated.faults.kinds[" + i + "]: '" + k + "' is not a fault kind; use one of " + knownKinds);
-      }
-    }
-    if (faults.startAfterSeconds() < 0) {
-      errors.add("simulated.faults.startAfterSeconds: must be 0 or more, got " + faults.startAfterSeconds());
-    }
-    if (faults.hangSeconds() < 1) {
-      errors.add("simulated.faults.hangSeconds: must be at least 1, got " + faults.hangSeconds());
-    }
-    c.logging().validate(errors);
-    trustStore(errors, c.plugins());
-    for (int i = 0; i < h.hostKeys().size(); i++) {
-      notBlank(errors, "host.hostKeys[" + i + "]", h.hostKeys().get(i));
-    }
-    return errors;
-  }
-
-  /** A TCP port the process will listen on, named by its key. */
-  private record Listener(String key, String host, int port) {
-    boolean clashesWith(Listener other) {
-      return port != 0 && port == other.port && (host == null || other.host == null || host.equals(other.host)
-          || isWildcard(host) || isWildcard(other.host));
-    }
-  }
-
-  /**
-   * Two servers of one process on one port: the second never answers (or the process fails at start). Checked
-   * among the bridge, the dashboard, the metrics endpoint and, on a hub, the cluster's event-bus port and
-   * Hazelcast's member port range. Each clash is reported on the later key.
-   */
-  private static List<String> portClashes(AgentConfig c, boolean hub) {
-    List<Listener> listeners = new ArrayList<>();
-    if (c.bridge().enabled()) {
-      listeners.add(new Listener("bridge.port", c.bridge().host(), c.bridge().port()));
-    }
-    if (c.dashboard().enabled()) {
-      listeners.add(new Listener("dashboard.port", c.dashboard().host(), c.dashboard().port()));
-    }
-    if (c.metrics().enabled()) {
-      listeners.add(new Listener("metrics.port", c.metrics().host(), c.metrics().port()));
-    }
-    FleetConfig.ClusterConfig cluster = c.fleet().cluster();
-    if (hub) {
-      listeners.add(new Listener("fleet.cluster.eventBusPort", null, cluster.eventBusPort()));
-    }
-    List<String> errors = new ArrayList<>();
-    for (int i = 0; i < listeners.size(); i++) {
-      for (int j = 0; j < i; j++) {
-        if (listeners.get(i).clashesWith(listeners.get(j))) {
-          errors.add(listeners.get(i).key() + ": " + listeners.get(i).port() + " is also " + listeners.get(j).key()
-              + "; give each its own port");
-          break;
-        }
-      }
-    }
-    if (hub) {
-      int first = cluster.port();
-      int last = first + FleetConfig.ClusterConfig.MEMBER_PORT_COUNT - 1;
-      for (Listener l : listeners) {
-        if (l.port() >= first && l.port() <= last) {
-          errors.add(l.key() + ": " + l.port() + " is in the cluster's member port range " + first + "-" + last
-              + " (fleet.cluster.port and the " + (FleetConfig.ClusterConfig.MEMBER_PORT_COUNT - 1)
-              + " after it); give it a port outside that range");
-        }
-      }
-    }
-    return errors;
-  }
-
-  private static boolean isWildcard(String host) {
-    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("*");
-  }
-
-  /** Only literal loopback names count: resolving a name here would make the check depend on DNS. */
-  static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
-  }
-
-  private static void notBlank(List<String> errors, String key, String value) {
-    if (value == null || value.isBlank()) {
-      errors.add(key + ": must not be empty");
-    }
-  }
-
-  private static void range(List<String> errors, String key, int value, int min, int max) {
-    if (value < min || value > max) {
-      errors.add(key + ": must be " + min + "-" + max + ", got " + value);
-    }
-  }
-
-  private static void readable(List<String> errors, String key, String file) {
-    if (file != null && !Files.isReadable(Path.of(file))) {
-      errors.add(key + ": cannot read file " + file);
-    }
-  }
-
-  /** A configured plugin trust store must open with its password and hold a certificate, or no plugin would load. */
-  private static void trustStore(List<String> errors, PluginsConfig p) {
-    if (p.trustStore() == null) {
-      if (p.trustStorePassword() != null) {
-        errors.add("plugins.trustStorePassword: given without plugins.trustStore");
-      }
-      return;
-    }
-    if (p.trustStore().isBlank() || !Files.isReadable(Path.of(p.trustStore()))) {
-      errors.add("plugins.trustStore: cannot read file " + p.trustStore());
-      return;
-    }
-    try {
-      org.kmsagent.agent.plugin.PluginSignatures.trusting(Path.of(p.trustStore()),
-          p.trustStorePassword() == null ? null : p.trustStorePassword().toCharArray());
-    } catch (java.io.IOException e) {
-      errors.add("plugins.trustStore: " + p.trustStore() + ": " + e.getMessage()
-          + "; check the file and plugins.trustStorePassword");
-    }
-  }
-
-  private static void addresses(List<String> errors, String key, List<String> list) {
-    for (int i = 0; i < list.size(); i++) {
-      String a = list.get(i);
-      if (a == null || !ADDRESS_PATTERN.matcher(a).matches()) {
-        errors.add(key + "[" + i + "]: expected a dotted lower-case address, optionally ending in *, got '" + a
-            + "'");
-      }
-    }
-  }
-
-  private static void endpoint(List<String> errors, String key, String text) {
-    if (text == null || text.isEmpty()) {
-      return;
-    }
-    try {
-      KmsEndpoint.parse(text);
-    } catch (IllegalArgumentException e) {
-      errors.add(key + ": " + e.getMessage());
-    }
-  }
 }

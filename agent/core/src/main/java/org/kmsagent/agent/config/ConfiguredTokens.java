@@ -24,106 +24,113 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Thread-safe.
  */
 public final class ConfiguredTokens {
-  /** PBKDF2 checks allowed per second, all tokens together. */
-  public static final int MAX_CHECKS_PER_SECOND = 8;
-  private static final long SECOND_NANOS = 1_000_000_000L;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfiguredTokens.class);
+    /** PBKDF2 checks allowed per second, all tokens together. */
+    public static final int MAX_CHECKS_PER_SECOND = 8;
 
-  private final List<TokenConfig> tokens;
-  /** Per token: the digest of its secret, known from the start for a clear one, after first use for a hashed one. */
-  private final AtomicReferenceArray<byte[]> digests;
-  private final List<TokenHash> hashes;
+    private static final long SECOND_NANOS = 1_000_000_000L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfiguredTokens.class);
 
-  private final java.util.function.LongSupplier nanos;
-  private long windowStart;
-  private int checksInWindow;
-  private boolean throttleLogged;
+    private final List<TokenConfig> tokens;
+    /** Per token: the digest of its secret, known from the start for a clear one, after first use for a hashed one. */
+    private final AtomicReferenceArray<byte[]> digests;
 
-  public ConfiguredTokens(List<TokenConfig> tokens) {
-    this(tokens, System::nanoTime);
-  }
+    private final List<TokenHash> hashes;
 
-  /** @param nanos a monotonic clock in nanoseconds (tests give their own) */
-  public ConfiguredTokens(List<TokenConfig> tokens, java.util.function.LongSupplier nanos) {
-    this.nanos = nanos;
-    this.windowStart = nanos.getAsLong();
-    this.tokens = List.copyOf(tokens);
-    this.digests = new AtomicReferenceArray<>(this.tokens.size());
-    List<TokenHash> parsed = new ArrayList<>();
-    for (int i = 0; i < this.tokens.size(); i++) {
-      TokenConfig t = this.tokens.get(i);
-      if (t.hash() != null) {
-        parsed.add(TokenHash.parse(t.hash())); // validated with the configuration
-      } else {
-        parsed.add(null);
-        digests.set(i, digest(t.token()));
-      }
-    }
-    this.hashes = java.util.Collections.unmodifiableList(parsed);
-  }
+    private final java.util.function.LongSupplier nanos;
+    private long windowStart;
+    private int checksInWindow;
+    private boolean throttleLogged;
 
-  /**
-   * The token a client presented among those whose digest is known (clear ones, hashed ones already used), without
-   * any PBKDF2 check: for callers that try other credentials before paying for one.
-   */
-  public Optional<TokenConfig> known(String presented) {
-    if (presented == null) {
-      return Optional.empty();
+    public ConfiguredTokens(List<TokenConfig> tokens) {
+        this(tokens, System::nanoTime);
     }
-    byte[] d = digest(presented);
-    TokenConfig found = null;
-    for (int i = 0; i < tokens.size(); i++) {
-      byte[] known = digests.get(i);
-      if (known != null && MessageDigest.isEqual(d, known)) {
-        found = tokens.get(i);
-      }
-    }
-    return Optional.ofNullable(found);
-  }
 
-  /** The token a client presented, or empty when it matches none. */
-  public Optional<TokenConfig> match(String presented) {
-    Optional<TokenConfig> known = known(presented);
-    if (presented == null || known.isPresent()) {
-      return known;
+    /** @param nanos a monotonic clock in nanoseconds (tests give their own) */
+    public ConfiguredTokens(List<TokenConfig> tokens, java.util.function.LongSupplier nanos) {
+        this.nanos = nanos;
+        this.windowStart = nanos.getAsLong();
+        this.tokens = List.copyOf(tokens);
+        this.digests = new AtomicReferenceArray<>(this.tokens.size());
+        List<TokenHash> parsed = new ArrayList<>();
+        for (int i = 0; i < this.tokens.size(); i++) {
+            TokenConfig t = this.tokens.get(i);
+            if (t.hash() != null) {
+                parsed.add(TokenHash.parse(t.hash())); // validated with the configuration
+            } else {
+                parsed.add(null);
+                digests.set(i, digest(t.token()));
+            }
+        }
+        this.hashes = java.util.Collections.unmodifiableList(parsed);
     }
-    byte[] d = digest(presented);
-    TokenConfig found = null;
-    for (int i = 0; i < tokens.size() && found == null; i++) {
-      // A hashed token already used has one secret, and it is not this one: no derivation needed.
-      if (hashes.get(i) != null && digests.get(i) == null && mayCheck() && hashes.get(i).matches(presented)) {
-        digests.set(i, d);
-        found = tokens.get(i);
-      }
-    }
-    return Optional.ofNullable(found);
-  }
 
-  /** Takes one PBKDF2 check from this second's allowance; false when it is spent. */
-  private synchronized boolean mayCheck() {
-    long now = nanos.getAsLong();
-    if (now - windowStart >= SECOND_NANOS) {
-      windowStart = now;
-      checksInWindow = 0;
-      throttleLogged = false;
+    /**
+     * The token a client presented among those whose digest is known (clear ones, hashed ones already used), without
+     * any PBKDF2 check: for callers that try other credentials before paying for one.
+     */
+    public Optional<TokenConfig> known(String presented) {
+        if (presented == null) {
+            return Optional.empty();
+        }
+        byte[] d = digest(presented);
+        TokenConfig found = null;
+        for (int i = 0; i < tokens.size(); i++) {
+            byte[] known = digests.get(i);
+            if (known != null && MessageDigest.isEqual(d, known)) {
+                found = tokens.get(i);
+            }
+        }
+        return Optional.ofNullable(found);
     }
-    if (checksInWindow >= MAX_CHECKS_PER_SECOND) {
-      if (!throttleLogged) {
-        throttleLogged = true;
-        LOG.warn("more than {} hashed-token checks in a second: unknown tokens are refused unchecked for the rest of "
-            + "it (a flood of guesses?)", MAX_CHECKS_PER_SECOND);
-      }
-      return false;
-    }
-    checksInWindow++;
-    return true;
-  }
 
-  private static byte[] digest(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    /** The token a client presented, or empty when it matches none. */
+    public Optional<TokenConfig> match(String presented) {
+        Optional<TokenConfig> known = known(presented);
+        if (presented == null || known.isPresent()) {
+            return known;
+        }
+        byte[] d = digest(presented);
+        TokenConfig found = null;
+        for (int i = 0; i < tokens.size() && found == null; i++) {
+            // A hashed token already used has one secret, and it is not this one: no derivation needed.
+            if (hashes.get(i) != null
+                    && digests.get(i) == null
+                    && mayCheck()
+                    && hashes.get(i).matches(presented)) {
+                digests.set(i, d);
+                found = tokens.get(i);
+            }
+        }
+        return Optional.ofNullable(found);
     }
-  }
+
+    /** Takes one PBKDF2 check from this second's allowance; false when it is spent. */
+    private synchronized boolean mayCheck() {
+        long now = nanos.getAsLong();
+        if (now - windowStart >= SECOND_NANOS) {
+            windowStart = now;
+            checksInWindow = 0;
+            throttleLogged = false;
+        }
+        if (checksInWindow >= MAX_CHECKS_PER_SECOND) {
+            if (!throttleLogged) {
+                throttleLogged = true;
+                LOG.warn(
+                        "more than {} hashed-token checks in a second: unknown tokens are refused unchecked for the rest of "
+                                + "it (a flood of guesses?)",
+                        MAX_CHECKS_PER_SECOND);
+            }
+            return false;
+        }
+        checksInWindow++;
+        return true;
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -23,107 +23,116 @@ import java.util.Objects;
  * @param cluster on a hub: how hubs find one another
  */
 public record FleetConfig(
-    List<String> hubs,
-    String agentId,
-    String token,
-    List<String> trust,
-    String caFile,
-    Integer heartbeatSeconds,
-    Integer reconnectMaxSeconds,
-    List<String> agentTokens,
-    ClusterConfig cluster,
-    Boolean allowSharedAgentTokens) {
+        List<String> hubs,
+        String agentId,
+        String token,
+        List<String> trust,
+        String caFile,
+        Integer heartbeatSeconds,
+        Integer reconnectMaxSeconds,
+        List<String> agentTokens,
+        ClusterConfig cluster,
+        Boolean allowSharedAgentTokens) {
 
-  public FleetConfig {
-    hubs = hubs == null ? List.of() : List.copyOf(hubs);
-    trust = trust == null ? List.of() : List.copyOf(trust);
-    heartbeatSeconds = Objects.requireNonNullElse(heartbeatSeconds, 10);
-    reconnectMaxSeconds = Objects.requireNonNullElse(reconnectMaxSeconds, 60);
-    agentTokens = agentTokens == null ? List.of("agents") : List.copyOf(agentTokens);
-    cluster = Objects.requireNonNullElseGet(cluster, () -> new ClusterConfig(null, null, null, null, null, null));
-    allowSharedAgentTokens = Objects.requireNonNullElse(allowSharedAgentTokens, false);
-  }
+    public FleetConfig {
+        hubs = hubs == null ? List.of() : List.copyOf(hubs);
+        trust = trust == null ? List.of() : List.copyOf(trust);
+        heartbeatSeconds = Objects.requireNonNullElse(heartbeatSeconds, 10);
+        reconnectMaxSeconds = Objects.requireNonNullElse(reconnectMaxSeconds, 60);
+        agentTokens = agentTokens == null ? List.of("agents") : List.copyOf(agentTokens);
+        cluster = Objects.requireNonNullElseGet(cluster, () -> new ClusterConfig(null, null, null, null, null, null));
+        allowSharedAgentTokens = Objects.requireNonNullElse(allowSharedAgentTokens, false);
+    }
 
-  static FleetConfig defaults() {
-    return new FleetConfig(null, null, null, null, null, null, null, null, null, null);
-  }
+    static FleetConfig defaults() {
+        return new FleetConfig(null, null, null, null, null, null, null, null, null, null);
+    }
 
-  /**
-   * How a hub joins the others (Hazelcast TCP-IP join; multicast is never used).
-   *
-   * @param name the cluster name; hubs with another name never merge (use one per fleet)
-   * @param members the other hubs' Hazelcast addresses, {@code host} or {@code host:port}
-   * @param interfaces the local interfaces Hazelcast may bind, e.g. {@code 10.1.2.*}
-   * @param port the Hazelcast member port (the next free one above it when taken)
-   * @param publicHost the address other hubs reach this one's event bus at
-   * @param eventBusPort the TCP port of this hub's clustered event bus (routed commands and replies between hubs);
-   *     fixed so that a firewall rule can admit the other hubs to it; {@code 0} picks a free one (tests only)
-   */
-  public record ClusterConfig(String name, List<String> members, List<String> interfaces, Integer port,
-      String publicHost, Integer eventBusPort) {
-    /** Hazelcast tries this many member ports from {@code port} on when one is taken. */
-    public static final int MEMBER_PORT_COUNT = 50;
-    /** The default event-bus port: above Hazelcast's default member range (5701-5750). */
-    public static final int DEFAULT_EVENT_BUS_PORT = 5801;
+    /**
+     * How a hub joins the others (Hazelcast TCP-IP join; multicast is never used).
+     *
+     * @param name the cluster name; hubs with another name never merge (use one per fleet)
+     * @param members the other hubs' Hazelcast addresses, {@code host} or {@code host:port}
+     * @param interfaces the local interfaces Hazelcast may bind, e.g. {@code 10.1.2.*}
+     * @param port the Hazelcast member port (the next free one above it when taken)
+     * @param publicHost the address other hubs reach this one's event bus at
+     * @param eventBusPort the TCP port of this hub's clustered event bus (routed commands and replies between hubs);
+     *     fixed so that a firewall rule can admit the other hubs to it; {@code 0} picks a free one (tests only)
+     */
+    public record ClusterConfig(
+            String name,
+            List<String> members,
+            List<String> interfaces,
+            Integer port,
+            String publicHost,
+            Integer eventBusPort) {
+        /** Hazelcast tries this many member ports from {@code port} on when one is taken. */
+        public static final int MEMBER_PORT_COUNT = 50;
+        /** The default event-bus port: above Hazelcast's default member range (5701-5750). */
+        public static final int DEFAULT_EVENT_BUS_PORT = 5801;
 
-    public ClusterConfig {
-      name = Objects.requireNonNullElse(name, "kms-agent-fleet");
-      members = members == null ? List.of("127.0.0.1") : List.copyOf(members);
-      interfaces = interfaces == null ? List.of("127.0.0.1") : List.copyOf(interfaces);
-      port = Objects.requireNonNullElse(port, 5701);
-      publicHost = Objects.requireNonNullElse(publicHost, "127.0.0.1");
-      eventBusPort = Objects.requireNonNullElse(eventBusPort, DEFAULT_EVENT_BUS_PORT);
+        public ClusterConfig {
+            name = Objects.requireNonNullElse(name, "kms-agent-fleet");
+            members = members == null ? List.of("127.0.0.1") : List.copyOf(members);
+            interfaces = interfaces == null ? List.of("127.0.0.1") : List.copyOf(interfaces);
+            port = Objects.requireNonNullElse(port, 5701);
+            publicHost = Objects.requireNonNullElse(publicHost, "127.0.0.1");
+            eventBusPort = Objects.requireNonNullElse(eventBusPort, DEFAULT_EVENT_BUS_PORT);
+        }
     }
-  }
 
-  /** Range and consistency problems, each naming its key path. */
-  List<String> problems() {
-    List<String> errors = new ArrayList<>();
-    for (int i = 0; i < hubs.size(); i++) {
-      String h = hubs.get(i);
-      int colon = h == null ? -1 : h.lastIndexOf(':');
-      if (colon <= 0 || !h.substring(colon + 1).matches("[0-9]{1,5}")
-          || Integer.parseInt(h.substring(colon + 1)) > 65_535) {
-        errors.add("fleet.hubs[" + i + "]: expected host:port, got '" + h + "'");
-      }
+    /** Range and consistency problems, each naming its key path. */
+    List<String> problems() {
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < hubs.size(); i++) {
+            String h = hubs.get(i);
+            int colon = h == null ? -1 : h.lastIndexOf(':');
+            if (colon <= 0
+                    || !h.substring(colon + 1).matches("[0-9]{1,5}")
+                    || Integer.parseInt(h.substring(colon + 1)) > 65_535) {
+                errors.add("fleet.hubs[" + i + "]: expected host:port, got '" + h + "'");
+            }
+        }
+        for (int i = 0; i < trust.size(); i++) {
+            String t = trust.get(i);
+            if (t == null || !t.replace(":", "").replace(" ", "").matches("[0-9A-Fa-f]{64}")) {
+                errors.add("fleet.trust[" + i + "]: expected a SHA-256 fingerprint (64 hex digits, colons optional)");
+            }
+        }
+        if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
+            errors.add("fleet.caFile: cannot read file " + caFile);
+        }
+        if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
+            errors.add("fleet.trust: give the hubs' certificate fingerprints (or fleet.caFile) when fleet.hubs is set");
+        }
+        if (agentId != null && !agentId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            errors.add("fleet.agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a letter or "
+                    + "digit), got '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
+        }
+        if (agentId != null
+                && token != null
+                && token.startsWith("kma1.")
+                && token.lastIndexOf('.') > 5
+                && !token.substring(5, token.lastIndexOf('.')).equals(agentId)) {
+            errors.add("fleet.token: this credential was enrolled for agent '"
+                    + org.kmsagent.agent.core.BoundedInput.shown(token.substring(5, token.lastIndexOf('.')))
+                    + "', but fleet.agentId is '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
+        }
+        if (heartbeatSeconds < 1 || heartbeatSeconds > 3_600) {
+            errors.add("fleet.heartbeatSeconds: must be 1-3600, got " + heartbeatSeconds);
+        }
+        if (reconnectMaxSeconds < 1 || reconnectMaxSeconds > 3_600) {
+            errors.add("fleet.reconnectMaxSeconds: must be 1-3600, got " + reconnectMaxSeconds);
+        }
+        if (cluster.port() < 1 || cluster.port() > 65_535) {
+            errors.add("fleet.cluster.port: must be 1-65535, got " + cluster.port());
+        }
+        if (cluster.eventBusPort() < 0 || cluster.eventBusPort() > 65_535) {
+            errors.add("fleet.cluster.eventBusPort: must be 0-65535, got " + cluster.eventBusPort());
+        }
+        if (cluster.name().isBlank()) {
+            errors.add("fleet.cluster.name: must not be empty");
+        }
+        return errors;
     }
-    for (int i = 0; i < trust.size(); i++) {
-      String t = trust.get(i);
-      if (t == null || !t.replace(":", "").replace(" ", "").matches("[0-9A-Fa-f]{64}")) {
-        errors.add("fleet.trust[" + i + "]: expected a SHA-256 fingerprint (64 hex digits, colons optional)");
-      }
-    }
-    if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
-      errors.add("fleet.caFile: cannot read file " + caFile);
-    }
-    if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
-      errors.add("fleet.trust: give the hubs' certificate fingerprints (or fleet.caFile) when fleet.hubs is set");
-    }
-    if (agentId != null && !agentId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-      errors.add("fleet.agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a letter or "
-          + "digit), got '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
-    }
-    if (agentId != null && token != null && token.startsWith("kma1.") && token.lastIndexOf('.') > 5
-        && !token.substring(5, token.lastIndexOf('.')).equals(agentId)) {
-      errors.add("fleet.token: this credential was enrolled for agent '"
-          + org.kmsagent.agent.core.BoundedInput.shown(token.substring(5, token.lastIndexOf('.')))
-          + "', but fleet.agentId is '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
-    }
-    if (heartbeatSeconds < 1 || heartbeatSeconds > 3_600) {
-      errors.add("fleet.heartbeatSeconds: must be 1-3600, got " + heartbeatSeconds);
-    }
-    if (reconnectMaxSeconds < 1 || reconnectMaxSeconds > 3_600) {
-      errors.add("fleet.reconnectMaxSeconds: must be 1-3600, got " + reconnectMaxSeconds);
-    }
-    if (cluster.port() < 1 || cluster.port() > 65_535) {
-      errors.add("fleet.cluster.port: must be 1-65535, got " + cluster.port());
-    }
-    if (cluster.eventBusPort() < 0 || cluster.eventBusPort() > 65_535) {
-      errors.add("fleet.cluster.eventBusPort: must be 0-65535, got " + cluster.eventBusPort());
-    }
-    if (cluster.name().isBlank()) {
-      errors.add("fleet.cluster.name: must not be empty");
-    }
-    return errors;
-  }
 }

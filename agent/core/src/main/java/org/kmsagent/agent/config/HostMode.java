@@ -9,16 +9,16 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * listens on a port.
  */
 public enum HostMode {
-  MODEL,
-  WATCH;
+    MODEL,
+    WATCH;
 
-  @JsonValue
-  public String id() {
-    return ConfigEnums.id(this);
-  }
+    @JsonValue
+    public String id() {
+        return ConfigEnums.id(this);
+    }
 
-  @JsonCreator
-  public static HostMode of(String text) {
-    return ConfigEnums.parse(HostMode.class, text);
-  }
+    @JsonCreator
+    public static HostMode of(String text) {
+        return ConfigEnums.parse(HostMode.class, text);
+    }
 }

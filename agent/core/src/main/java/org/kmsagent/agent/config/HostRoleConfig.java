@@ -1,9 +1,8 @@
 package org.kmsagent.agent.config;
 
-import org.kmsagent.agent.rules.KmsRules;
-
 import java.util.List;
 import java.util.Objects;
+import org.kmsagent.agent.rules.KmsRules;
 
 /**
  * The KMS host role. The host is an in-process model of a KMS host's counting (never a network listener); these are
@@ -24,31 +23,45 @@ import java.util.Objects;
  *     on this machine (its Key Management Service event log and licensing counters; docs/host.md)
  */
 public record HostRoleConfig(
-    Boolean enabled,
-    Integer activationIntervalMinutes,
-    Integer renewalIntervalMinutes,
-    Integer port,
-    Boolean publishDns,
-    List<String> hostKeys,
-    List<String> licensePacks,
-    HostMode mode) {
+        Boolean enabled,
+        Integer activationIntervalMinutes,
+        Integer renewalIntervalMinutes,
+        Integer port,
+        Boolean publishDns,
+        List<String> hostKeys,
+        List<String> licensePacks,
+        HostMode mode) {
 
-  public HostRoleConfig {
-    enabled = Objects.requireNonNullElse(enabled, false);
-    activationIntervalMinutes = Objects.requireNonNullElse(activationIntervalMinutes,
-        (int) KmsRules.ACTIVATION_INTERVAL.toMinutes());
-    renewalIntervalMinutes = Objects.requireNonNullElse(renewalIntervalMinutes,
-        (int) KmsRules.RENEWAL_INTERVAL.toMinutes());
-    port = Objects.requireNonNullElse(port, KmsRules.DEFAULT_PORT);
-    publishDns = Objects.requireNonNullElse(publishDns, true);
-    hostKeys = hostKeys == null ? List.of() : List.copyOf(hostKeys);
-    licensePacks = licensePacks == null ? List.of() : List.copyOf(licensePacks);
-    mode = Objects.requireNonNullElse(mode, HostMode.MODEL);
-  }
+    public HostRoleConfig {
+        enabled = Objects.requireNonNullElse(enabled, false);
+        activationIntervalMinutes =
+                Objects.requireNonNullElse(activationIntervalMinutes, (int) KmsRules.ACTIVATION_INTERVAL.toMinutes());
+        renewalIntervalMinutes =
+                Objects.requireNonNullElse(renewalIntervalMinutes, (int) KmsRules.RENEWAL_INTERVAL.toMinutes());
+        port = Objects.requireNonNullElse(port, KmsRules.DEFAULT_PORT);
+        publishDns = Objects.requireNonNullElse(publishDns, true);
+        hostKeys = hostKeys == null ? List.of() : List.copyOf(hostKeys);
+        licensePacks = licensePacks == null ? List.of() : List.copyOf(licensePacks);
+        mode = Objects.requireNonNullElse(mode, HostMode.MODEL);
+    }
 
-  /** The settings without a mode (the model). */
-  public HostRoleConfig(Boolean enabled, Integer activationIntervalMinutes, Integer renewalIntervalMinutes, Integer port,
-      Boolean publishDns, List<String> hostKeys, List<String> licensePacks) {
-    this(enabled, activationIntervalMinutes, renewalIntervalMinutes, port, publishDns, hostKeys, licensePacks, null);
-  }
+    /** The settings without a mode (the model). */
+    public HostRoleConfig(
+            Boolean enabled,
+            Integer activationIntervalMinutes,
+            Integer renewalIntervalMinutes,
+            Integer port,
+            Boolean publishDns,
+            List<String> hostKeys,
+            List<String> licensePacks) {
+        this(
+                enabled,
+                activationIntervalMinutes,
+                renewalIntervalMinutes,
+                port,
+                publishDns,
+                hostKeys,
+                licensePacks,
+                null);
+    }
 }

@@ -19,73 +19,75 @@ import java.util.regex.Pattern;
  * @param maxHistoryDays how many days of rolled files are kept
  * @param totalSizeCap the most the rolled files may take together; the oldest go first
  */
-public record LoggingConfig(String level, String file, String maxFileSize, Integer maxHistoryDays,
-    String totalSizeCap) {
-  /** The levels {@link #level} accepts, lowest volume first. */
-  public static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,9})\\s*(B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
+public record LoggingConfig(
+        String level, String file, String maxFileSize, Integer maxHistoryDays, String totalSizeCap) {
+    /** The levels {@link #level} accepts, lowest volume first. */
+    public static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
 
-  public LoggingConfig {
-    level = Objects.requireNonNullElse(level, "INFO");
-    maxFileSize = Objects.requireNonNullElse(maxFileSize, "10MB");
-    maxHistoryDays = Objects.requireNonNullElse(maxHistoryDays, 14);
-    totalSizeCap = Objects.requireNonNullElse(totalSizeCap, "200MB");
-    if (file != null && file.isBlank()) {
-      file = null;
-    }
-  }
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,9})\\s*(B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
 
-  /** Every default: INFO, no file. */
-  public static LoggingConfig defaults() {
-    return new LoggingConfig(null, null, null, null, null);
-  }
+    public LoggingConfig {
+        level = Objects.requireNonNullElse(level, "INFO");
+        maxFileSize = Objects.requireNonNullElse(maxFileSize, "10MB");
+        maxHistoryDays = Objects.requireNonNullElse(maxHistoryDays, 14);
+        totalSizeCap = Objects.requireNonNullElse(totalSizeCap, "200MB");
+        if (file != null && file.isBlank()) {
+            file = null;
+        }
+    }
 
-  /** {@link #level} in upper case. */
-  public String levelName() {
-    return level.strip().toUpperCase(Locale.ROOT);
-  }
+    /** Every default: INFO, no file. */
+    public static LoggingConfig defaults() {
+        return new LoggingConfig(null, null, null, null, null);
+    }
 
-  /** A size such as {@code 10MB} in bytes, or -1 when it is not one. */
-  public static long bytes(String size) {
-    Matcher m = size == null ? null : SIZE.matcher(size.strip());
-    if (m == null || !m.matches()) {
-      return -1;
+    /** {@link #level} in upper case. */
+    public String levelName() {
+        return level.strip().toUpperCase(Locale.ROOT);
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2).toUpperCase(Locale.ROOT)) {
-      case "KB" -> n * 1024;
-      case "MB" -> n * 1024 * 1024;
-      case "GB" -> n * 1024 * 1024 * 1024;
-      default -> n;
-    };
-  }
 
-  void validate(List<String> errors) {
-    if (!LEVELS.contains(levelName())) {
-      errors.add("logging.level: must be one of " + String.join("|", LEVELS) + ", got '" + level + "'");
+    /** A size such as {@code 10MB} in bytes, or -1 when it is not one. */
+    public static long bytes(String size) {
+        Matcher m = size == null ? null : SIZE.matcher(size.strip());
+        if (m == null || !m.matches()) {
+            return -1;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "KB" -> n * 1024;
+            case "MB" -> n * 1024 * 1024;
+            case "GB" -> n * 1024 * 1024 * 1024;
+            default -> n;
+        };
     }
-    long max = bytes(maxFileSize);
-    if (max < 1) {
-      errors.add("logging.maxFileSize: expected a size such as 10MB (units B, KB, MB, GB), got '" + maxFileSize
-          + "'");
+
+    void validate(List<String> errors) {
+        if (!LEVELS.contains(levelName())) {
+            errors.add("logging.level: must be one of " + String.join("|", LEVELS) + ", got '" + level + "'");
+        }
+        long max = bytes(maxFileSize);
+        if (max < 1) {
+            errors.add("logging.maxFileSize: expected a size such as 10MB (units B, KB, MB, GB), got '" + maxFileSize
+                    + "'");
+        }
+        long cap = bytes(totalSizeCap);
+        if (cap < 1) {
+            errors.add("logging.totalSizeCap: expected a size such as 200MB (units B, KB, MB, GB), got '" + totalSizeCap
+                    + "'");
+        } else if (max >= 1 && cap < max) {
+            errors.add("logging.totalSizeCap: " + totalSizeCap + " is less than logging.maxFileSize " + maxFileSize);
+        }
+        if (maxHistoryDays < 1 || maxHistoryDays > 3650) {
+            errors.add("logging.maxHistoryDays: must be 1-3650, got " + maxHistoryDays);
+        }
+        if (file != null) {
+            Path parent = Path.of(file).toAbsolutePath().getParent();
+            if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+                errors.add("logging.file: " + parent + " is not a directory");
+            } else if (Files.isDirectory(Path.of(file))) {
+                errors.add("logging.file: " + file + " is a directory; name a file in it, e.g. " + file
+                        + "/kms-agent.log");
+            }
+        }
     }
-    long cap = bytes(totalSizeCap);
-    if (cap < 1) {
-      errors.add("logging.totalSizeCap: expected a size such as 200MB (units B, KB, MB, GB), got '" + totalSizeCap
-          + "'");
-    } else if (max >= 1 && cap < max) {
-      errors.add("logging.totalSizeCap: " + totalSizeCap + " is less than logging.maxFileSize " + maxFileSize);
-    }
-    if (maxHistoryDays < 1 || maxHistoryDays > 3650) {
-      errors.add("logging.maxHistoryDays: must be 1-3650, got " + maxHistoryDays);
-    }
-    if (file != null) {
-      Path parent = Path.of(file).toAbsolutePath().getParent();
-      if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
-        errors.add("logging.file: " + parent + " is not a directory");
-      } else if (Files.isDirectory(Path.of(file))) {
-        errors.add("logging.file: " + file + " is a directory; name a file in it, e.g. " + file + "/kms-agent.log");
-      }
-    }
-  }
 }

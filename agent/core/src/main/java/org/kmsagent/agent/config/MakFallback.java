@@ -8,16 +8,16 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * its KMS validity is about to run out. The agent never installs a MAK it was not given.
  */
 public enum MakFallback {
-  NEVER,
-  ON_KMS_FAILURE;
+    NEVER,
+    ON_KMS_FAILURE;
 
-  @JsonValue
-  public String id() {
-    return ConfigEnums.id(this);
-  }
+    @JsonValue
+    public String id() {
+        return ConfigEnums.id(this);
+    }
 
-  @JsonCreator
-  public static MakFallback of(String text) {
-    return ConfigEnums.parse(MakFallback.class, text);
-  }
+    @JsonCreator
+    public static MakFallback of(String text) {
+        return ConfigEnums.parse(MakFallback.class, text);
+    }
 }

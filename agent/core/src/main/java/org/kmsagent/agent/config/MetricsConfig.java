@@ -12,17 +12,17 @@ import java.util.Objects;
  * @param port its TCP port; {@code 0} picks a free one (printed at start)
  */
 public record MetricsConfig(Boolean enabled, String host, Integer port) {
-  /** The default port: beside the bridge's 7688 and the dashboard's 7689. */
-  public static final int DEFAULT_PORT = 9688;
+    /** The default port: beside the bridge's 7688 and the dashboard's 7689. */
+    public static final int DEFAULT_PORT = 9688;
 
-  public MetricsConfig {
-    enabled = Objects.requireNonNullElse(enabled, false);
-    host = Objects.requireNonNullElse(host, "127.0.0.1");
-    port = Objects.requireNonNullElse(port, DEFAULT_PORT);
-  }
+    public MetricsConfig {
+        enabled = Objects.requireNonNullElse(enabled, false);
+        host = Objects.requireNonNullElse(host, "127.0.0.1");
+        port = Objects.requireNonNullElse(port, DEFAULT_PORT);
+    }
 
-  /** Every default: off, 127.0.0.1:9688. */
-  public static MetricsConfig defaults() {
-    return new MetricsConfig(null, null, null);
-  }
+    /** Every default: off, 127.0.0.1:9688. */
+    public static MetricsConfig defaults() {
+        return new MetricsConfig(null, null, null);
+    }
 }

@@ -9,12 +9,12 @@ package org.kmsagent.agent.config;
  * @param trustStorePassword its password; write {@code ${NAME}} to take it from the environment
  */
 public record PluginsConfig(String trustStore, String trustStorePassword) {
-  @Override
-  public String toString() {
-    return "PluginsConfig[trustStore=" + trustStore + ", trustStorePassword=***]";
-  }
+    @Override
+    public String toString() {
+        return "PluginsConfig[trustStore=" + trustStore + ", trustStorePassword=***]";
+    }
 
-  static PluginsConfig defaults() {
-    return new PluginsConfig(null, null);
-  }
+    static PluginsConfig defaults() {
+        return new PluginsConfig(null, null);
+    }
 }

@@ -13,11 +13,11 @@ import java.util.List;
  * @param faults faults its licensing service injects; none by default
  */
 public record SimulatedConfig(List<String> editions, SimulatedFaultsConfig faults) {
-  /** The edition a simulated machine has when the configuration names none. */
-  public static final String DEFAULT_EDITION = "Windows 11 Enterprise";
+    /** The edition a simulated machine has when the configuration names none. */
+    public static final String DEFAULT_EDITION = "Windows 11 Enterprise";
 
-  public SimulatedConfig {
-    editions = editions == null ? List.of(DEFAULT_EDITION) : List.copyOf(editions);
-    faults = faults == null ? SimulatedFaultsConfig.none() : faults;
-  }
+    public SimulatedConfig {
+        editions = editions == null ? List.of(DEFAULT_EDITION) : List.copyOf(editions);
+        faults = faults == null ? SimulatedFaultsConfig.none() : faults;
+    }
 }

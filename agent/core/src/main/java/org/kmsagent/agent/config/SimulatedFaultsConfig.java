@@ -16,24 +16,24 @@ import java.util.List;
  * @param startAfterSeconds faults begin this long after the agent starts (default 0: at once), to watch a running
  *     agent meet them
  */
-public record SimulatedFaultsConfig(Double rate, Double hangRate, List<String> kinds, Integer hangSeconds, Long seed,
-    Integer startAfterSeconds) {
-  public SimulatedFaultsConfig {
-    rate = rate == null ? 0.0 : rate;
-    hangRate = hangRate == null ? 0.0 : hangRate;
-    kinds = kinds == null ? List.of() : List.copyOf(kinds);
-    hangSeconds = hangSeconds == null ? 600 : hangSeconds;
-    seed = seed == null ? 1L : seed;
-    startAfterSeconds = startAfterSeconds == null ? 0 : startAfterSeconds;
-  }
+public record SimulatedFaultsConfig(
+        Double rate, Double hangRate, List<String> kinds, Integer hangSeconds, Long seed, Integer startAfterSeconds) {
+    public SimulatedFaultsConfig {
+        rate = rate == null ? 0.0 : rate;
+        hangRate = hangRate == null ? 0.0 : hangRate;
+        kinds = kinds == null ? List.of() : List.copyOf(kinds);
+        hangSeconds = hangSeconds == null ? 600 : hangSeconds;
+        seed = seed == null ? 1L : seed;
+        startAfterSeconds = startAfterSeconds == null ? 0 : startAfterSeconds;
+    }
 
-  /** No faults. */
-  public static SimulatedFaultsConfig none() {
-    return new SimulatedFaultsConfig(null, null, null, null, null, null);
-  }
+    /** No faults. */
+    public static SimulatedFaultsConfig none() {
+        return new SimulatedFaultsConfig(null, null, null, null, null, null);
+    }
 
-  /** Whether any call can fail. */
-  public boolean enabled() {
-    return rate > 0 || hangRate > 0;
-  }
+    /** Whether any call can fail. */
+    public boolean enabled() {
+        return rate > 0 || hangRate > 0;
+    }
 }

@@ -11,16 +11,16 @@ package org.kmsagent.agent.config;
  * @param hash the secret's {@link TokenHash}, or null when {@code token} is given
  */
 public record TokenConfig(String name, String token, Role role, String hash) {
-  /** A token shorter than this is too easy to guess to guard a machine's activation. */
-  public static final int MIN_TOKEN_LENGTH = 16;
+    /** A token shorter than this is too easy to guess to guard a machine's activation. */
+    public static final int MIN_TOKEN_LENGTH = 16;
 
-  /** A token given in clear. */
-  public TokenConfig(String name, String token, Role role) {
-    this(name, token, role, null);
-  }
+    /** A token given in clear. */
+    public TokenConfig(String name, String token, Role role) {
+        this(name, token, role, null);
+    }
 
-  @Override
-  public String toString() {
-    return "TokenConfig[name=" + name + ", role=" + role + (hash != null ? ", hash=***" : ", token=***") + "]";
-  }
+    @Override
+    public String toString() {
+        return "TokenConfig[name=" + name + ", role=" + role + (hash != null ? ", hash=***" : ", token=***") + "]";
+    }
 }

@@ -14,72 +14,77 @@ import java.nio.file.Path;
  * shortened and its control characters escaped (so a 1 MB value or a terminal escape is not echoed back).
  */
 public final class BoundedInput {
-  private BoundedInput() {}
+    private BoundedInput() {}
 
-  /** The longest quoted value in a message. */
-  public static final int SHOWN_CHARS = 60;
+    /** The longest quoted value in a message. */
+    public static final int SHOWN_CHARS = 60;
 
-  /** A file too large for what it should hold. */
-  public static final class TooLargeException extends IOException {
-    private static final long serialVersionUID = 1L;
+    /** A file too large for what it should hold. */
+    public static final class TooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
 
-    TooLargeException(String message) {
-      super(message);
+        TooLargeException(String message) {
+            super(message);
+        }
     }
-  }
 
-  /**
-   * Reads a UTF-8 text file of at most {@code maxBytes}.
-   *
-   * @throws TooLargeException it holds more (the message says how much is allowed)
-   * @throws IOException it cannot be read, or is not UTF-8
-   */
-  public static String readText(Path file, int maxBytes) throws IOException {
-    byte[] data;
-    try (InputStream in = Files.newInputStream(file)) {
-      data = in.readNBytes(maxBytes + 1);
+    /**
+     * Reads a UTF-8 text file of at most {@code maxBytes}.
+     *
+     * @throws TooLargeException it holds more (the message says how much is allowed)
+     * @throws IOException it cannot be read, or is not UTF-8
+     */
+    public static String readText(Path file, int maxBytes) throws IOException {
+        byte[] data;
+        try (InputStream in = Files.newInputStream(file)) {
+            data = in.readNBytes(maxBytes + 1);
+        }
+        if (data.length > maxBytes) {
+            throw new TooLargeException("larger than " + describe(maxBytes) + ", more than such a file ever holds");
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(data))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException("not UTF-8 text");
+        }
     }
-    if (data.length > maxBytes) {
-      throw new TooLargeException("larger than " + describe(maxBytes) + ", more than such a file ever holds");
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(data)).toString();
-    } catch (CharacterCodingException e) {
-      throw new IOException("not UTF-8 text");
-    }
-  }
 
-  private static String describe(int bytes) {
-    return bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB"
-        : bytes >= 1024 && bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " bytes";
-  }
+    private static String describe(int bytes) {
+        return bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0
+                ? bytes / (1024 * 1024) + " MiB"
+                : bytes >= 1024 && bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " bytes";
+    }
 
-  /**
-   * A user's value made safe to quote in a one-line message: control characters escaped as Java escapes (newline
-   * as backslash n), at most {@link #SHOWN_CHARS} characters, then an ellipsis and the full length.
-   */
-  public static String shown(String text) {
-    if (text == null) {
-      return "null";
+    /**
+     * A user's value made safe to quote in a one-line message: control characters escaped as Java escapes (newline
+     * as backslash n), at most {@link #SHOWN_CHARS} characters, then an ellipsis and the full length.
+     */
+    public static String shown(String text) {
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        for (; i < text.length() && b.length() < SHOWN_CHARS; i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        if (i < text.length()) {
+            b.append("\u2026 (").append(text.length()).append(" characters)");
+        }
+        return b.toString();
     }
-    StringBuilder b = new StringBuilder();
-    int i = 0;
-    for (; i < text.length() && b.length() < SHOWN_CHARS; i++) {
-      char c = text.charAt(i);
-      if (c == '\n') {
-        b.append("\\n");
-      } else if (c == '\t') {
-        b.append("\\t");
-      } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    if (i < text.length()) {
-      b.append("\u2026 (").append(text.length()).append(" characters)");
-    }
-    return b.toString();
-  }
 }

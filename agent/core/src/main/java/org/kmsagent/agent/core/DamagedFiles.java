@@ -15,18 +15,19 @@ import java.time.format.DateTimeFormatter;
  * core, below the daemon and its dial-out link, because both move files aside.
  */
 public final class DamagedFiles {
-  private DamagedFiles() {
-  }
+    private DamagedFiles() {}
 
-  /** Moves {@code file} aside; returns where it went. */
-  public static Path moveAside(Path file, Clock clock) throws IOException {
-    String base = file.getFileName() + ".damaged-"
-        + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(clock.instant());
-    Path aside = file.resolveSibling(base);
-    for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
-      aside = file.resolveSibling(base + "-" + n);
+    /** Moves {@code file} aside; returns where it went. */
+    public static Path moveAside(Path file, Clock clock) throws IOException {
+        String base = file.getFileName() + ".damaged-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(clock.instant());
+        Path aside = file.resolveSibling(base);
+        for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
+            aside = file.resolveSibling(base + "-" + n);
+        }
+        Files.move(file, aside);
+        return aside;
     }
-    Files.move(file, aside);
-    return aside;
-  }
 }

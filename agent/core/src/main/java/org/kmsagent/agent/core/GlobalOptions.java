@@ -10,12 +10,12 @@ import org.kmsagent.agent.plugin.PluginHost;
  * contributing subcommands (hub, simulator, bench) do not depend on.
  */
 public interface GlobalOptions {
-  /** The plugins directory in force: {@code --plugins-dir}, or {@code plugins/} beside the installation. */
-  Path pluginsDirectory();
+    /** The plugins directory in force: {@code --plugins-dir}, or {@code plugins/} beside the installation. */
+    Path pluginsDirectory();
 
-  /** The {@code --plugins-dir} given on the command line, if one was. */
-  Optional<Path> pluginsDirOption();
+    /** The {@code --plugins-dir} given on the command line, if one was. */
+    Optional<Path> pluginsDirOption();
 
-  /** A plugin host over the plugins directory, with every jar in it loaded (problems are kept, not thrown). */
-  PluginHost loadPlugins();
+    /** A plugin host over the plugins directory, with every jar in it loaded (problems are kept, not thrown). */
+    PluginHost loadPlugins();
 }

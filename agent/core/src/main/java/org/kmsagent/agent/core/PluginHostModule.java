@@ -11,23 +11,23 @@ import org.kmsagent.agent.plugin.PluginsDirectory;
  * constructor-injected and their classes say {@code @Singleton} where there must be one.
  */
 public final class PluginHostModule extends AbstractModule {
-  private final Path pluginsDirectory;
-  private final PluginSignatures signatures;
+    private final Path pluginsDirectory;
+    private final PluginSignatures signatures;
 
-  /** Plugins from a directory, their signatures not checked. */
-  public PluginHostModule(Path pluginsDirectory) {
-    this(pluginsDirectory, PluginSignatures.notChecked());
-  }
+    /** Plugins from a directory, their signatures not checked. */
+    public PluginHostModule(Path pluginsDirectory) {
+        this(pluginsDirectory, PluginSignatures.notChecked());
+    }
 
-  /** Plugins from a directory, each jar first checked by {@code signatures}. */
-  public PluginHostModule(Path pluginsDirectory, PluginSignatures signatures) {
-    this.pluginsDirectory = Objects.requireNonNull(pluginsDirectory, "pluginsDirectory");
-    this.signatures = Objects.requireNonNull(signatures, "signatures");
-  }
+    /** Plugins from a directory, each jar first checked by {@code signatures}. */
+    public PluginHostModule(Path pluginsDirectory, PluginSignatures signatures) {
+        this.pluginsDirectory = Objects.requireNonNull(pluginsDirectory, "pluginsDirectory");
+        this.signatures = Objects.requireNonNull(signatures, "signatures");
+    }
 
-  @Override
-  protected void configure() {
-    bind(Path.class).annotatedWith(PluginsDirectory.class).toInstance(pluginsDirectory);
-    bind(PluginSignatures.class).toInstance(signatures);
-  }
+    @Override
+    protected void configure() {
+        bind(Path.class).annotatedWith(PluginsDirectory.class).toInstance(pluginsDirectory);
+        bind(PluginSignatures.class).toInstance(signatures);
+    }
 }

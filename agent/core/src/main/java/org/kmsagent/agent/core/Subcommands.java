@@ -17,13 +17,13 @@ import java.lang.annotation.RetentionPolicy;
 @Retention(RetentionPolicy.RUNTIME)
 public @interface Subcommands {
 
-  /** The map binder a module adds its subcommands to: {@code Subcommands.Binding.of(binder()).addBinding("hub")}. */
-  final class Binding {
-    private Binding() {}
+    /** The map binder a module adds its subcommands to: {@code Subcommands.Binding.of(binder()).addBinding("hub")}. */
+    final class Binding {
+        private Binding() {}
 
-    public static MapBinder<String, Class<?>> of(Binder binder) {
-      return MapBinder.newMapBinder(binder, new TypeLiteral<String>() {}, new TypeLiteral<Class<?>>() {},
-          Subcommands.class);
+        public static MapBinder<String, Class<?>> of(Binder binder) {
+            return MapBinder.newMapBinder(
+                    binder, new TypeLiteral<String>() {}, new TypeLiteral<Class<?>>() {}, Subcommands.class);
+        }
     }
-  }
 }

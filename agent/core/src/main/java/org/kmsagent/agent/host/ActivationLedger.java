@@ -13,32 +13,32 @@ import java.util.Map;
  */
 public interface ActivationLedger extends AutoCloseable {
 
-  /**
-   * Stores one request's changes and its history record in one transaction. In a durable ledger the transaction is
-   * committed to the file before this returns: once it returns, the request is acknowledged and survives the process
-   * being killed.
-   */
-  void apply(LedgerUpdate update);
+    /**
+     * Stores one request's changes and its history record in one transaction. In a durable ledger the transaction is
+     * committed to the file before this returns: once it returns, the request is acknowledged and survives the process
+     * being killed.
+     */
+    void apply(LedgerUpdate update);
 
-  /** Whether {@link #apply} commits to a file before returning (false for an in-memory ledger). */
-  boolean durable();
+    /** Whether {@link #apply} commits to a file before returning (false for an in-memory ledger). */
+    boolean durable();
 
-  /** Every stored pool entry, as the host rebuilds its in-memory index from at open. */
-  List<PoolEntry> storedEntries();
+    /** Every stored pool entry, as the host rebuilds its in-memory index from at open. */
+    List<PoolEntry> storedEntries();
 
-  /** Each pool's highest threshold stored so far. */
-  Map<String, Integer> storedHighestThresholds();
+    /** Each pool's highest threshold stored so far. */
+    Map<String, Integer> storedHighestThresholds();
 
-  /** History records, newest first, skipping {@code offset} records; at most {@code limit}. */
-  List<HistoryRecord> historyNewestFirst(long offset, int limit);
+    /** History records, newest first, skipping {@code offset} records; at most {@code limit}. */
+    List<HistoryRecord> historyNewestFirst(long offset, int limit);
 
-  /** History records with host time in {@code [from, to)}, oldest first; at most {@code limit}. */
-  List<HistoryRecord> historyBetween(Instant from, Instant to, int limit);
+    /** History records with host time in {@code [from, to)}, oldest first; at most {@code limit}. */
+    List<HistoryRecord> historyBetween(Instant from, Instant to, int limit);
 
-  /** How many requests the history holds. */
-  long historySize();
+    /** How many requests the history holds. */
+    long historySize();
 
-  /** Closes the ledger; a durable one has everything on file. */
-  @Override
-  void close();
+    /** Closes the ledger; a durable one has everything on file. */
+    @Override
+    void close();
 }

@@ -21,45 +21,56 @@ import org.kmsagent.agent.rules.KmsRules;
  * @param licensePacks the Office KMS host license packs installed (docs/kms-rules.md §3.3): their KMS host licences
  * @param errors reads that failed, one line each (the agent goes on with the rest)
  */
-public record GenuineHostService(int listeningPort, boolean dnsPublishing, List<PublishedDomain> publishedDomains,
-    boolean lowPriority, boolean hostCaching, long activationIntervalMinutes, long renewalIntervalMinutes,
-    List<String> defaulted, List<HostKey> hostKeys, List<LicensePack> licensePacks, List<String> errors) {
-  public GenuineHostService {
-    publishedDomains = List.copyOf(publishedDomains);
-    defaulted = List.copyOf(defaulted);
-    hostKeys = List.copyOf(hostKeys);
-    licensePacks = List.copyOf(licensePacks);
-    errors = List.copyOf(errors);
-  }
-
-  /** Windows' defaults (docs/kms-rules.md §2.1, §2.5, §2.6): port 1688, publishing on, 120 and 10,080 minutes. */
-  public static final int DEFAULT_PORT = KmsRules.DEFAULT_PORT;
-  public static final long DEFAULT_ACTIVATION_MINUTES = KmsRules.ACTIVATION_INTERVAL.toMinutes();
-  public static final long DEFAULT_RENEWAL_MINUTES = KmsRules.RENEWAL_INTERVAL.toMinutes();
-
-  /** A domain the host publishes its SRV record in beyond its own ({@code domain,priority,weight}). */
-  public record PublishedDomain(String domain, int priority, int weight) {}
-
-  /**
-   * A KMS host key installed for an application.
-   *
-   * @param partialKey the last five characters only (never the whole key)
-   * @param channel as SLC names it, e.g. {@code Volume:CSVLK}
-   */
-  public record HostKey(String applicationId, String skuId, String name, String description, String partialKey,
-      String channel) {
-    public HostKey {
-      // Never more than the last five characters, whatever the reader was given (docs/kms-rules.md §8.6).
-      partialKey = partialKey == null ? "" : partialKey.length() <= 5 ? partialKey
-          : partialKey.substring(partialKey.length() - 5);
+public record GenuineHostService(
+        int listeningPort,
+        boolean dnsPublishing,
+        List<PublishedDomain> publishedDomains,
+        boolean lowPriority,
+        boolean hostCaching,
+        long activationIntervalMinutes,
+        long renewalIntervalMinutes,
+        List<String> defaulted,
+        List<HostKey> hostKeys,
+        List<LicensePack> licensePacks,
+        List<String> errors) {
+    public GenuineHostService {
+        publishedDomains = List.copyOf(publishedDomains);
+        defaulted = List.copyOf(defaulted);
+        hostKeys = List.copyOf(hostKeys);
+        licensePacks = List.copyOf(licensePacks);
+        errors = List.copyOf(errors);
     }
 
-    /** {@code #####-#####-#####-#####-XXXXX}. */
-    public String masked() {
-      return "#####-#####-#####-#####-" + (partialKey.isEmpty() ? "?????" : partialKey.toUpperCase(Locale.ROOT));
-    }
-  }
+    /** Windows' defaults (docs/kms-rules.md §2.1, §2.5, §2.6): port 1688, publishing on, 120 and 10,080 minutes. */
+    public static final int DEFAULT_PORT = KmsRules.DEFAULT_PORT;
 
-  /** A KMS host licence installed for an application, with whether its host key is installed too. */
-  public record LicensePack(String applicationId, String skuId, String name, boolean hostKeyInstalled) {}
+    public static final long DEFAULT_ACTIVATION_MINUTES = KmsRules.ACTIVATION_INTERVAL.toMinutes();
+    public static final long DEFAULT_RENEWAL_MINUTES = KmsRules.RENEWAL_INTERVAL.toMinutes();
+
+    /** A domain the host publishes its SRV record in beyond its own ({@code domain,priority,weight}). */
+    public record PublishedDomain(String domain, int priority, int weight) {}
+
+    /**
+     * A KMS host key installed for an application.
+     *
+     * @param partialKey the last five characters only (never the whole key)
+     * @param channel as SLC names it, e.g. {@code Volume:CSVLK}
+     */
+    public record HostKey(
+            String applicationId, String skuId, String name, String description, String partialKey, String channel) {
+        public HostKey {
+            // Never more than the last five characters, whatever the reader was given (docs/kms-rules.md §8.6).
+            partialKey = partialKey == null
+                    ? ""
+                    : partialKey.length() <= 5 ? partialKey : partialKey.substring(partialKey.length() - 5);
+        }
+
+        /** {@code #####-#####-#####-#####-XXXXX}. */
+        public String masked() {
+            return "#####-#####-#####-#####-" + (partialKey.isEmpty() ? "?????" : partialKey.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** A KMS host licence installed for an application, with whether its host key is installed too. */
+    public record LicensePack(String applicationId, String skuId, String name, boolean hostKeyInstalled) {}
 }

@@ -22,27 +22,27 @@ import org.kmsagent.api.HResult;
  * @param count the count the host returned (0 when refused before counting)
  */
 public record HistoryRecord(
-    long sequence,
-    Instant hostTime,
-    Instant clientTime,
-    UUID cmid,
-    String machineName,
-    String familyId,
-    String skuName,
-    String poolId,
-    String productGroup,
-    int requiredCount,
-    HResult result,
-    int count) {
-  public HistoryRecord {
-    Objects.requireNonNull(hostTime, "hostTime");
-    Objects.requireNonNull(clientTime, "clientTime");
-    Objects.requireNonNull(cmid, "cmid");
-    Objects.requireNonNull(machineName, "machineName");
-    Objects.requireNonNull(familyId, "familyId");
-    Objects.requireNonNull(skuName, "skuName");
-    Objects.requireNonNull(poolId, "poolId");
-    Objects.requireNonNull(productGroup, "productGroup");
-    Objects.requireNonNull(result, "result");
-  }
+        long sequence,
+        Instant hostTime,
+        Instant clientTime,
+        UUID cmid,
+        String machineName,
+        String familyId,
+        String skuName,
+        String poolId,
+        String productGroup,
+        int requiredCount,
+        HResult result,
+        int count) {
+    public HistoryRecord {
+        Objects.requireNonNull(hostTime, "hostTime");
+        Objects.requireNonNull(clientTime, "clientTime");
+        Objects.requireNonNull(cmid, "cmid");
+        Objects.requireNonNull(machineName, "machineName");
+        Objects.requireNonNull(familyId, "familyId");
+        Objects.requireNonNull(skuName, "skuName");
+        Objects.requireNonNull(poolId, "poolId");
+        Objects.requireNonNull(productGroup, "productGroup");
+        Objects.requireNonNull(result, "result");
+    }
 }

@@ -22,114 +22,126 @@ import org.kmsagent.api.ProductGroup;
  *     release's key {@code office}): what tells a key of the wrong class from one that is too old; empty when
  *     unknown
  */
-public record HostConfig(String name, List<HostKey> hostKeys, Set<String> licensePacks, HostSettings settings,
-    Map<HostKey, String> catalogKeys) {
-  /** A host whose keys' families are not known (no wrong-class diagnosis). */
-  public HostConfig(String name, List<HostKey> hostKeys, Set<String> licensePacks, HostSettings settings) {
-    this(name, hostKeys, licensePacks, settings, Map.of());
-  }
-
-  public HostConfig {
-    Objects.requireNonNull(name, "host name");
-    if (name.isBlank()) {
-      throw new IllegalArgumentException("host name: must not be blank");
+public record HostConfig(
+        String name,
+        List<HostKey> hostKeys,
+        Set<String> licensePacks,
+        HostSettings settings,
+        Map<HostKey, String> catalogKeys) {
+    /** A host whose keys' families are not known (no wrong-class diagnosis). */
+    public HostConfig(String name, List<HostKey> hostKeys, Set<String> licensePacks, HostSettings settings) {
+        this(name, hostKeys, licensePacks, settings, Map.of());
     }
-    hostKeys = List.copyOf(hostKeys);
-    licensePacks = Set.copyOf(licensePacks);
-    Objects.requireNonNull(settings, "host settings");
-    catalogKeys = catalogKeys == null ? Map.of() : Map.copyOf(catalogKeys);
-  }
 
-  /** A host with default settings. */
-  public static HostConfig of(String name, List<HostKey> hostKeys, Set<String> licensePacks) {
-    return new HostConfig(name, hostKeys, licensePacks, HostSettings.defaults());
-  }
-
-  public HostConfig withSettings(HostSettings newSettings) {
-    return new HostConfig(name, hostKeys, licensePacks, newSettings, catalogKeys);
-  }
-
-  /**
-   * Whether the host can use that key: an Office host key can only be installed once its license pack is on the host
-   * (docs/kms-rules.md §3.3); Windows host keys need no pack.
-   */
-  public boolean canUse(HostKey key) {
-    return key.licensePack().map(licensePacks::contains).orElse(true);
-  }
-
-  /** Whether some usable host key activates that product group (docs/kms-rules.md §3.1, §3.2, §3.3). */
-  public boolean serves(ProductGroup group) {
-    for (HostKey key : hostKeys) {
-      if (key.activates(group) && canUse(key)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Why the host does not serve that product group, for diagnosis ({@code 0xC004F042} carries no reason): a key that
-   * would activate it lacks its license pack, or no key activates it (the host key is too old or of another
-   * product). Empty when the host serves it.
-   */
-  public Optional<String> whyNotServed(ProductGroup group) {
-    if (serves(group)) {
-      return Optional.empty();
-    }
-    Optional<HostKey> packless = hostKeys.stream().filter(k -> k.activates(group)).findFirst();
-    if (packless.isPresent()) {
-      return Optional.of("host " + name + " lacks the license pack '" + packless.get().licensePack().orElseThrow()
-          + "' that host key '" + packless.get().name() + "' needs to serve " + group.name());
-    }
-    return Optional.of("no host key on host " + name + " activates " + group.name()
-        + (hostKeys.isEmpty() ? " (it holds none)"
-            : " (it holds " + hostKeys.stream().map(HostKey::name).toList() + ")"));
-  }
-
-  /**
-   * The class of the host keys a family declares: the threshold classes of its editions ({@code client},
-   * {@code server}, {@code office}). A key of another class never serves the family, whatever its age; a key of the
-   * same class that does not serve it is too old (an Office 2019 key asked by Office LTSC 2021).
-   */
-  public static String keyClass(org.kmsagent.api.SkuCatalog catalog) {
-    return String.join("/", catalog.thresholdClasses().stream().map(org.kmsagent.api.ThresholdClass::name).sorted()
-        .distinct().toList());
-  }
-
-  /**
-   * Why the host cannot serve that group when its keys are of the wrong class rather than too old: it holds keys,
-   * but only of classes none of whose keys activates the group (a Windows client CSVLK asked by a Windows Server:
-   * only a server host key activates a server, kms-rules.md §3.1). A newer key of the same class would not help, so
-   * "too old" would send the administrator to the wrong fix. Empty when that is not the case or the families of the
-   * keys are not known.
-   */
-  public Optional<String> wrongClass(ProductGroup group) {
-    if (serves(group) || hostKeys.isEmpty() || catalogKeys.isEmpty()) {
-      return Optional.empty();
-    }
-    Set<String> able = new TreeSet<>();
-    HostKey oldestAble = null;
-    for (Map.Entry<HostKey, String> e : catalogKeys.entrySet()) {
-      if (e.getKey().activates(group)) {
-        able.add(e.getValue());
-        if (oldestAble == null || e.getKey().generation() < oldestAble.generation()) {
-          oldestAble = e.getKey();
+    public HostConfig {
+        Objects.requireNonNull(name, "host name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("host name: must not be blank");
         }
-      }
+        hostKeys = List.copyOf(hostKeys);
+        licensePacks = Set.copyOf(licensePacks);
+        Objects.requireNonNull(settings, "host settings");
+        catalogKeys = catalogKeys == null ? Map.of() : Map.copyOf(catalogKeys);
     }
-    Set<String> held = new TreeSet<>();
-    for (HostKey k : hostKeys) {
-      String family = catalogKeys.get(k);
-      if (family == null) {
-        return Optional.empty(); // a key no catalog declares: nothing to say about its class
-      }
-      held.add(family);
+
+    /** A host with default settings. */
+    public static HostConfig of(String name, List<HostKey> hostKeys, Set<String> licensePacks) {
+        return new HostConfig(name, hostKeys, licensePacks, HostSettings.defaults());
     }
-    if (able.isEmpty() || held.stream().anyMatch(able::contains)) {
-      return Optional.empty();
+
+    public HostConfig withSettings(HostSettings newSettings) {
+        return new HostConfig(name, hostKeys, licensePacks, newSettings, catalogKeys);
     }
-    return Optional.of("host " + name + " holds only " + String.join(", ", held) + " host keys ("
-        + hostKeys.stream().map(HostKey::name).toList() + "); " + group.name() + " needs a "
-        + String.join(" or ", able) + " host key, e.g. the " + oldestAble.name() + " or newer");
-  }
+
+    /**
+     * Whether the host can use that key: an Office host key can only be installed once its license pack is on the host
+     * (docs/kms-rules.md §3.3); Windows host keys need no pack.
+     */
+    public boolean canUse(HostKey key) {
+        return key.licensePack().map(licensePacks::contains).orElse(true);
+    }
+
+    /** Whether some usable host key activates that product group (docs/kms-rules.md §3.1, §3.2, §3.3). */
+    public boolean serves(ProductGroup group) {
+        for (HostKey key : hostKeys) {
+            if (key.activates(group) && canUse(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Why the host does not serve that product group, for diagnosis ({@code 0xC004F042} carries no reason): a key that
+     * would activate it lacks its license pack, or no key activates it (the host key is too old or of another
+     * product). Empty when the host serves it.
+     */
+    public Optional<String> whyNotServed(ProductGroup group) {
+        if (serves(group)) {
+            return Optional.empty();
+        }
+        Optional<HostKey> packless =
+                hostKeys.stream().filter(k -> k.activates(group)).findFirst();
+        if (packless.isPresent()) {
+            return Optional.of("host " + name + " lacks the license pack '"
+                    + packless.get().licensePack().orElseThrow() + "' that host key '"
+                    + packless.get().name() + "' needs to serve " + group.name());
+        }
+        return Optional.of("no host key on host " + name + " activates " + group.name()
+                + (hostKeys.isEmpty()
+                        ? " (it holds none)"
+                        : " (it holds " + hostKeys.stream().map(HostKey::name).toList() + ")"));
+    }
+
+    /**
+     * The class of the host keys a family declares: the threshold classes of its editions ({@code client},
+     * {@code server}, {@code office}). A key of another class never serves the family, whatever its age; a key of the
+     * same class that does not serve it is too old (an Office 2019 key asked by Office LTSC 2021).
+     */
+    public static String keyClass(org.kmsagent.api.SkuCatalog catalog) {
+        return String.join(
+                "/",
+                catalog.thresholdClasses().stream()
+                        .map(org.kmsagent.api.ThresholdClass::name)
+                        .sorted()
+                        .distinct()
+                        .toList());
+    }
+
+    /**
+     * Why the host cannot serve that group when its keys are of the wrong class rather than too old: it holds keys,
+     * but only of classes none of whose keys activates the group (a Windows client CSVLK asked by a Windows Server:
+     * only a server host key activates a server, kms-rules.md §3.1). A newer key of the same class would not help, so
+     * "too old" would send the administrator to the wrong fix. Empty when that is not the case or the families of the
+     * keys are not known.
+     */
+    public Optional<String> wrongClass(ProductGroup group) {
+        if (serves(group) || hostKeys.isEmpty() || catalogKeys.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> able = new TreeSet<>();
+        HostKey oldestAble = null;
+        for (Map.Entry<HostKey, String> e : catalogKeys.entrySet()) {
+            if (e.getKey().activates(group)) {
+                able.add(e.getValue());
+                if (oldestAble == null || e.getKey().generation() < oldestAble.generation()) {
+                    oldestAble = e.getKey();
+                }
+            }
+        }
+        Set<String> held = new TreeSet<>();
+        for (HostKey k : hostKeys) {
+            String family = catalogKeys.get(k);
+            if (family == null) {
+                return Optional.empty(); // a key no catalog declares: nothing to say about its class
+            }
+            held.add(family);
+        }
+        if (able.isEmpty() || held.stream().anyMatch(able::contains)) {
+            return Optional.empty();
+        }
+        return Optional.of("host " + name + " holds only " + String.join(", ", held) + " host keys ("
+                + hostKeys.stream().map(HostKey::name).toList() + "); " + group.name() + " needs a "
+                + String.join(" or ", able) + " host key, e.g. the " + oldestAble.name() + " or newer");
+    }
 }

@@ -1,9 +1,8 @@
 package org.kmsagent.agent.host;
 
-import org.kmsagent.agent.rules.KmsRules;
-
 import java.time.Duration;
 import java.util.Objects;
+import org.kmsagent.agent.rules.KmsRules;
 
 /**
  * The settings a KMS host hands to its clients and publishes (docs/kms-rules.md §2.1, §2.5, §2.6).
@@ -20,52 +19,53 @@ import java.util.Objects;
  */
 public record HostSettings(Duration activationInterval, Duration renewalInterval, int port, boolean dnsPublishing) {
 
-  public HostSettings {
-    checkInterval("activationInterval", activationInterval);
-    checkInterval("renewalInterval", renewalInterval);
-    if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("host setting port: " + port + " is outside 1..65535");
+    public HostSettings {
+        checkInterval("activationInterval", activationInterval);
+        checkInterval("renewalInterval", renewalInterval);
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("host setting port: " + port + " is outside 1..65535");
+        }
     }
-  }
 
-  /** The host defaults: the intervals and port of {@link KmsRules}, DNS publishing on. */
-  public static HostSettings defaults() {
-    return new HostSettings(KmsRules.ACTIVATION_INTERVAL, KmsRules.RENEWAL_INTERVAL, KmsRules.DEFAULT_PORT, true);
-  }
-
-  /** Settings with intervals given in minutes, as {@code slmgr /sai} and {@code /sri} take them. */
-  public static HostSettings ofMinutes(long activationMinutes, long renewalMinutes, int port, boolean dnsPublishing) {
-    return new HostSettings(
-        Duration.ofMinutes(activationMinutes), Duration.ofMinutes(renewalMinutes), port, dnsPublishing);
-  }
-
-  public HostSettings withActivationMinutes(long minutes) {
-    return new HostSettings(Duration.ofMinutes(minutes), renewalInterval, port, dnsPublishing);
-  }
-
-  public HostSettings withRenewalMinutes(long minutes) {
-    return new HostSettings(activationInterval, Duration.ofMinutes(minutes), port, dnsPublishing);
-  }
-
-  public HostSettings withPort(int newPort) {
-    return new HostSettings(activationInterval, renewalInterval, newPort, dnsPublishing);
-  }
-
-  public HostSettings withDnsPublishing(boolean publish) {
-    return new HostSettings(activationInterval, renewalInterval, port, publish);
-  }
-
-  // docs/kms-rules.md §2.1: both intervals are whole minutes from 15 minutes to 30 days.
-  private static void checkInterval(String field, Duration interval) {
-    Objects.requireNonNull(interval, "host setting " + field);
-    if (interval.toSecondsPart() != 0 || interval.toNanosPart() != 0 || interval.isNegative()) {
-      throw new IllegalArgumentException(
-          "host setting " + field + ": " + interval + " is not a whole number of minutes");
+    /** The host defaults: the intervals and port of {@link KmsRules}, DNS publishing on. */
+    public static HostSettings defaults() {
+        return new HostSettings(KmsRules.ACTIVATION_INTERVAL, KmsRules.RENEWAL_INTERVAL, KmsRules.DEFAULT_PORT, true);
     }
-    long minutes = interval.toMinutes();
-    if (minutes < KmsRules.MIN_INTERVAL_MINUTES || minutes > KmsRules.MAX_INTERVAL_MINUTES) {
-      throw new IllegalArgumentException("host setting " + field + ": " + minutes + " minutes is outside the allowed "
-          + KmsRules.MIN_INTERVAL_MINUTES + ".." + KmsRules.MAX_INTERVAL_MINUTES + " minutes (docs/kms-rules.md §2.1)");
+
+    /** Settings with intervals given in minutes, as {@code slmgr /sai} and {@code /sri} take them. */
+    public static HostSettings ofMinutes(long activationMinutes, long renewalMinutes, int port, boolean dnsPublishing) {
+        return new HostSettings(
+                Duration.ofMinutes(activationMinutes), Duration.ofMinutes(renewalMinutes), port, dnsPublishing);
     }
-  }
+
+    public HostSettings withActivationMinutes(long minutes) {
+        return new HostSettings(Duration.ofMinutes(minutes), renewalInterval, port, dnsPublishing);
+    }
+
+    public HostSettings withRenewalMinutes(long minutes) {
+        return new HostSettings(activationInterval, Duration.ofMinutes(minutes), port, dnsPublishing);
+    }
+
+    public HostSettings withPort(int newPort) {
+        return new HostSettings(activationInterval, renewalInterval, newPort, dnsPublishing);
+    }
+
+    public HostSettings withDnsPublishing(boolean publish) {
+        return new HostSettings(activationInterval, renewalInterval, port, publish);
+    }
+
+    // docs/kms-rules.md §2.1: both intervals are whole minutes from 15 minutes to 30 days.
+    private static void checkInterval(String field, Duration interval) {
+        Objects.requireNonNull(interval, "host setting " + field);
+        if (interval.toSecondsPart() != 0 || interval.toNanosPart() != 0 || interval.isNegative()) {
+            throw new IllegalArgumentException(
+                    "host setting " + field + ": " + interval + " is not a whole number of minutes");
+        }
+        long minutes = interval.toMinutes();
+        if (minutes < KmsRules.MIN_INTERVAL_MINUTES || minutes > KmsRules.MAX_INTERVAL_MINUTES) {
+            throw new IllegalArgumentException("host setting " + field + ": " + minutes
+                    + " minutes is outside the allowed " + KmsRules.MIN_INTERVAL_MINUTES + ".."
+                    + KmsRules.MAX_INTERVAL_MINUTES + " minutes (docs/kms-rules.md §2.1)");
+        }
+    }
 }

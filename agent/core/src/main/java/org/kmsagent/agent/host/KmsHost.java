@@ -8,13 +8,13 @@ import java.time.Instant;
  */
 public interface KmsHost {
 
-  /** The host's name, as clients record it ("the KMS host in use"). */
-  String name();
+    /** The host's name, as clients record it ("the KMS host in use"). */
+    String name();
 
-  /**
-   * Answers one request at the host's time {@code now}: checks the clock skew, whether a host key or license pack
-   * serves the product group, registers the CMID in the pool, and grants when the count reaches the requester's
-   * threshold. Every request, granted or not, is appended to the history.
-   */
-  KmsResponse handle(KmsRequest request, Instant now);
+    /**
+     * Answers one request at the host's time {@code now}: checks the clock skew, whether a host key or license pack
+     * serves the product group, registers the CMID in the pool, and grants when the count reaches the requester's
+     * threshold. Every request, granted or not, is appended to the history.
+     */
+    KmsResponse handle(KmsRequest request, Instant now);
 }

@@ -22,26 +22,26 @@ import org.kmsagent.api.ThresholdClass;
  * @param clientStatus the client's license state when it asked
  */
 public record KmsRequest(
-    Instant clientTime,
-    UUID cmid,
-    String machineName,
-    String familyId,
-    String poolId,
-    UUID applicationId,
-    String skuName,
-    ProductGroup group,
-    ThresholdClass thresholdClass,
-    LicenseStatus clientStatus) {
-  public KmsRequest {
-    Objects.requireNonNull(clientTime, "clientTime");
-    Objects.requireNonNull(cmid, "cmid");
-    Objects.requireNonNull(machineName, "machineName");
-    Objects.requireNonNull(familyId, "familyId");
-    Objects.requireNonNull(poolId, "poolId");
-    Objects.requireNonNull(applicationId, "applicationId");
-    Objects.requireNonNull(skuName, "skuName");
-    Objects.requireNonNull(group, "group");
-    Objects.requireNonNull(thresholdClass, "thresholdClass");
-    Objects.requireNonNull(clientStatus, "clientStatus");
-  }
+        Instant clientTime,
+        UUID cmid,
+        String machineName,
+        String familyId,
+        String poolId,
+        UUID applicationId,
+        String skuName,
+        ProductGroup group,
+        ThresholdClass thresholdClass,
+        LicenseStatus clientStatus) {
+    public KmsRequest {
+        Objects.requireNonNull(clientTime, "clientTime");
+        Objects.requireNonNull(cmid, "cmid");
+        Objects.requireNonNull(machineName, "machineName");
+        Objects.requireNonNull(familyId, "familyId");
+        Objects.requireNonNull(poolId, "poolId");
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(skuName, "skuName");
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(thresholdClass, "thresholdClass");
+        Objects.requireNonNull(clientStatus, "clientStatus");
+    }
 }

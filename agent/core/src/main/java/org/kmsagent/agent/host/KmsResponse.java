@@ -16,20 +16,20 @@ import org.kmsagent.api.HResult;
  * @param hostName the host's name
  */
 public record KmsResponse(
-    HResult result,
-    int count,
-    int requiredCount,
-    Duration activationInterval,
-    Duration renewalInterval,
-    String hostName) {
-  public KmsResponse {
-    Objects.requireNonNull(result, "result");
-    Objects.requireNonNull(activationInterval, "activationInterval");
-    Objects.requireNonNull(renewalInterval, "renewalInterval");
-    Objects.requireNonNull(hostName, "hostName");
-  }
+        HResult result,
+        int count,
+        int requiredCount,
+        Duration activationInterval,
+        Duration renewalInterval,
+        String hostName) {
+    public KmsResponse {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(activationInterval, "activationInterval");
+        Objects.requireNonNull(renewalInterval, "renewalInterval");
+        Objects.requireNonNull(hostName, "hostName");
+    }
 
-  public boolean activated() {
-    return result.succeeded();
-  }
+    public boolean activated() {
+        return result.succeeded();
+    }
 }

@@ -16,20 +16,20 @@ import java.util.UUID;
  * @param highestThreshold the pool's new highest threshold, when this request raised it
  */
 public record LedgerUpdate(
-    HistoryRecord history, List<UUID> dropped, Optional<PoolEntry> registered, OptionalInt highestThreshold) {
-  public LedgerUpdate {
-    Objects.requireNonNull(history, "history");
-    dropped = List.copyOf(dropped);
-    Objects.requireNonNull(registered, "registered");
-    Objects.requireNonNull(highestThreshold, "highestThreshold");
-  }
+        HistoryRecord history, List<UUID> dropped, Optional<PoolEntry> registered, OptionalInt highestThreshold) {
+    public LedgerUpdate {
+        Objects.requireNonNull(history, "history");
+        dropped = List.copyOf(dropped);
+        Objects.requireNonNull(registered, "registered");
+        Objects.requireNonNull(highestThreshold, "highestThreshold");
+    }
 
-  /** A refused request: only its history record. */
-  public static LedgerUpdate historyOnly(HistoryRecord history) {
-    return new LedgerUpdate(history, List.of(), Optional.empty(), OptionalInt.empty());
-  }
+    /** A refused request: only its history record. */
+    public static LedgerUpdate historyOnly(HistoryRecord history) {
+        return new LedgerUpdate(history, List.of(), Optional.empty(), OptionalInt.empty());
+    }
 
-  public String poolId() {
-    return history.poolId();
-  }
+    public String poolId() {
+        return history.poolId();
+    }
 }

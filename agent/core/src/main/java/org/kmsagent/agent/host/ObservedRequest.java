@@ -21,29 +21,39 @@ import java.util.Objects;
  * @param minutesToExpiry minutes until the client's state expires
  * @param skuId the requesting product's SKU (activation) id, as written
  */
-public record ObservedRequest(long recordId, Instant hostTime, String hostName, String result, int requiredCount,
-    String clientName, String cmid, String clientTime, int licenseState, long minutesToExpiry, String skuId) {
-  public ObservedRequest {
-    Objects.requireNonNull(hostTime, "hostTime");
-    hostName = Objects.requireNonNullElse(hostName, "");
-    result = Objects.requireNonNullElse(result, "");
-    Objects.requireNonNull(clientName, "clientName");
-    Objects.requireNonNull(cmid, "cmid");
-    clientTime = Objects.requireNonNullElse(clientTime, "");
-    Objects.requireNonNull(skuId, "skuId");
-  }
+public record ObservedRequest(
+        long recordId,
+        Instant hostTime,
+        String hostName,
+        String result,
+        int requiredCount,
+        String clientName,
+        String cmid,
+        String clientTime,
+        int licenseState,
+        long minutesToExpiry,
+        String skuId) {
+    public ObservedRequest {
+        Objects.requireNonNull(hostTime, "hostTime");
+        hostName = Objects.requireNonNullElse(hostName, "");
+        result = Objects.requireNonNullElse(result, "");
+        Objects.requireNonNull(clientName, "clientName");
+        Objects.requireNonNull(cmid, "cmid");
+        clientTime = Objects.requireNonNullElse(clientTime, "");
+        Objects.requireNonNull(skuId, "skuId");
+    }
 
-  /** The license state's name, as the event documents it. */
-  public String licenseStateName() {
-    return switch (licenseState) {
-      case 0 -> "unlicensed";
-      case 1 -> "licensed";
-      case 2 -> "oob-grace";
-      case 3 -> "oot-grace";
-      case 4 -> "non-genuine-grace";
-      case 5 -> "notification";
-      case 6 -> "extended-grace";
-      default -> "unknown(" + licenseState + ")";
-    };
-  }
+    /** The license state's name, as the event documents it. */
+    public String licenseStateName() {
+        return switch (licenseState) {
+            case 0 -> "unlicensed";
+            case 1 -> "licensed";
+            case 2 -> "oob-grace";
+            case 3 -> "oot-grace";
+            case 4 -> "non-genuine-grace";
+            case 5 -> "notification";
+            case 6 -> "extended-grace";
+            default -> "unknown(" + licenseState + ")";
+        };
+    }
 }

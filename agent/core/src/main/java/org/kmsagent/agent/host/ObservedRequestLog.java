@@ -12,33 +12,33 @@ import java.util.List;
  */
 public interface ObservedRequestLog {
 
-  /**
-   * Stores the requests not already held, all in one transaction committed to the file before returning.
-   *
-   * @return how many were new
-   */
-  int appendObserved(List<ObservedRequest> requests);
+    /**
+     * Stores the requests not already held, all in one transaction committed to the file before returning.
+     *
+     * @return how many were new
+     */
+    int appendObserved(List<ObservedRequest> requests);
 
-  /** Observed requests with host time in {@code [from, to)}, oldest first; at most {@code limit}. */
-  List<ObservedRequest> observedBetween(Instant from, Instant to, int limit);
+    /** Observed requests with host time in {@code [from, to)}, oldest first; at most {@code limit}. */
+    List<ObservedRequest> observedBetween(Instant from, Instant to, int limit);
 
-  /** How many observed requests are held. */
-  long observedCount();
+    /** How many observed requests are held. */
+    long observedCount();
 
-  /**
-   * One per client name and CMID (case aside) with a request at or after {@code from}: its latest request and how
-   * many it sent since {@code from}. Computed by the store, so a large host's window is never loaded whole.
-   */
-  List<ClientSeen> clientsSince(Instant from);
+    /**
+     * One per client name and CMID (case aside) with a request at or after {@code from}: its latest request and how
+     * many it sent since {@code from}. Computed by the store, so a large host's window is never loaded whole.
+     */
+    List<ClientSeen> clientsSince(Instant from);
 
-  /** Per minimum count asked for, the distinct CMIDs (case aside) with a request at or after {@code from}. */
-  java.util.Map<Integer, Long> distinctCmidsSince(Instant from);
+    /** Per minimum count asked for, the distinct CMIDs (case aside) with a request at or after {@code from}. */
+    java.util.Map<Integer, Long> distinctCmidsSince(Instant from);
 
-  /**
-   * A client as the host last logged it.
-   *
-   * @param latest its latest request
-   * @param requests its requests since the start of the window
-   */
-  record ClientSeen(ObservedRequest latest, int requests) {}
+    /**
+     * A client as the host last logged it.
+     *
+     * @param latest its latest request
+     * @param requests its requests since the start of the window
+     */
+    record ClientSeen(ObservedRequest latest, int requests) {}
 }

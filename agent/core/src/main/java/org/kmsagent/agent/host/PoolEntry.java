@@ -13,10 +13,10 @@ import java.util.UUID;
  * @param lastSeen the host time of its latest counted request
  */
 public record PoolEntry(String poolId, UUID cmid, String machineName, Instant lastSeen) {
-  public PoolEntry {
-    Objects.requireNonNull(poolId, "poolId");
-    Objects.requireNonNull(cmid, "cmid");
-    Objects.requireNonNull(machineName, "machineName");
-    Objects.requireNonNull(lastSeen, "lastSeen");
-  }
+    public PoolEntry {
+        Objects.requireNonNull(poolId, "poolId");
+        Objects.requireNonNull(cmid, "cmid");
+        Objects.requireNonNull(machineName, "machineName");
+        Objects.requireNonNull(lastSeen, "lastSeen");
+    }
 }

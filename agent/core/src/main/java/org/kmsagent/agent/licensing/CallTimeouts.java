@@ -19,19 +19,29 @@ import java.util.TreeMap;
  * @param lastCall the call abandoned last
  * @param lastAt when it was abandoned
  */
-public record CallTimeouts(Instant since, Duration deadline, Duration activationDeadline, long timedOut,
-    int stillHung, Map<String, Long> byCall, Optional<String> lastCall, Optional<Instant> lastAt) {
-  public CallTimeouts {
-    Objects.requireNonNull(since, "since");
-    byCall = java.util.Collections.unmodifiableMap(new TreeMap<>(byCall));
-    Objects.requireNonNull(lastCall, "lastCall");
-    Objects.requireNonNull(lastAt, "lastAt");
-  }
+public record CallTimeouts(
+        Instant since,
+        Duration deadline,
+        Duration activationDeadline,
+        long timedOut,
+        int stillHung,
+        Map<String, Long> byCall,
+        Optional<String> lastCall,
+        Optional<Instant> lastAt) {
+    public CallTimeouts {
+        Objects.requireNonNull(since, "since");
+        byCall = java.util.Collections.unmodifiableMap(new TreeMap<>(byCall));
+        Objects.requireNonNull(lastCall, "lastCall");
+        Objects.requireNonNull(lastAt, "lastAt");
+    }
 
-  /** {@code licenseState 2, activate 1}: the calls by count, most first; empty when none timed out. */
-  public String perCall() {
-    return String.join(", ", byCall.entrySet().stream()
-        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-        .map(e -> e.getKey() + " " + e.getValue()).toList());
-  }
+    /** {@code licenseState 2, activate 1}: the calls by count, most first; empty when none timed out. */
+    public String perCall() {
+        return String.join(
+                ", ",
+                byCall.entrySet().stream()
+                        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .toList());
+    }
 }

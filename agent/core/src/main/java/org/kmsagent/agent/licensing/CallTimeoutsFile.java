@@ -18,58 +18,64 @@ import java.util.Optional;
  * many licensing calls timed out, which, and when the last did. It holds no secret.
  */
 public final class CallTimeoutsFile {
-  /** Its name in the data directory. */
-  public static final String NAME = "licensing-calls.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  /** A real file is a few hundred bytes. */
-  private static final int MAX_BYTES = 64 * 1024;
+    /** Its name in the data directory. */
+    public static final String NAME = "licensing-calls.json";
 
-  private CallTimeoutsFile() {}
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A real file is a few hundred bytes. */
+    private static final int MAX_BYTES = 64 * 1024;
 
-  /** Replaces the record (atomically where the file system can). */
-  public static void write(Path dataDir, CallTimeouts t) throws IOException {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("since", t.since().toString());
-    doc.put("deadline", t.deadline().toString());
-    doc.put("activationDeadline", t.activationDeadline().toString());
-    doc.put("timedOut", t.timedOut());
-    doc.put("stillHung", t.stillHung());
-    doc.put("byCall", t.byCall());
-    doc.put("lastCall", t.lastCall().orElse(null));
-    doc.put("lastAt", t.lastAt().map(Instant::toString).orElse(null));
-    Path file = dataDir.resolve(NAME);
-    Path tmp = dataDir.resolve(NAME + ".tmp");
-    Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
+    private CallTimeoutsFile() {}
 
-  /**
-   * The record in {@code dataDir}; empty when there is none (no call timed out since the agent last started
-   * writing, or another data directory).
-   *
-   * @throws IOException when it exists but cannot be read or is damaged
-   */
-  public static Optional<CallTimeouts> read(Path dataDir) throws IOException {
-    Path file = dataDir.resolve(NAME);
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
+    /** Replaces the record (atomically where the file system can). */
+    public static void write(Path dataDir, CallTimeouts t) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("since", t.since().toString());
+        doc.put("deadline", t.deadline().toString());
+        doc.put("activationDeadline", t.activationDeadline().toString());
+        doc.put("timedOut", t.timedOut());
+        doc.put("stillHung", t.stillHung());
+        doc.put("byCall", t.byCall());
+        doc.put("lastCall", t.lastCall().orElse(null));
+        doc.put("lastAt", t.lastAt().map(Instant::toString).orElse(null));
+        Path file = dataDir.resolve(NAME);
+        Path tmp = dataDir.resolve(NAME + ".tmp");
+        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
-    try {
-      JsonNode n = JSON.readTree(org.kmsagent.agent.core.BoundedInput.readText(file, MAX_BYTES));
-      Map<String, Long> byCall = new LinkedHashMap<>();
-      n.path("byCall").fields().forEachRemaining(e -> byCall.put(e.getKey(), e.getValue().asLong()));
-      return Optional.of(new CallTimeouts(Instant.parse(n.path("since").asText()),
-          Duration.parse(n.path("deadline").asText()),
-          Duration.parse(n.path("activationDeadline").asText()), n.path("timedOut").asLong(),
-          n.path("stillHung").asInt(), byCall,
-          Optional.ofNullable(n.path("lastCall").textValue()),
-          Optional.ofNullable(n.path("lastAt").textValue()).map(Instant::parse)));
-    } catch (RuntimeException e) {
-      throw new IOException(file + " is damaged: " + e.getMessage(), e);
+
+    /**
+     * The record in {@code dataDir}; empty when there is none (no call timed out since the agent last started
+     * writing, or another data directory).
+     *
+     * @throws IOException when it exists but cannot be read or is damaged
+     */
+    public static Optional<CallTimeouts> read(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(NAME);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode n = JSON.readTree(org.kmsagent.agent.core.BoundedInput.readText(file, MAX_BYTES));
+            Map<String, Long> byCall = new LinkedHashMap<>();
+            n.path("byCall")
+                    .fields()
+                    .forEachRemaining(e -> byCall.put(e.getKey(), e.getValue().asLong()));
+            return Optional.of(new CallTimeouts(
+                    Instant.parse(n.path("since").asText()),
+                    Duration.parse(n.path("deadline").asText()),
+                    Duration.parse(n.path("activationDeadline").asText()),
+                    n.path("timedOut").asLong(),
+                    n.path("stillHung").asInt(),
+                    byCall,
+                    Optional.ofNullable(n.path("lastCall").textValue()),
+                    Optional.ofNullable(n.path("lastAt").textValue()).map(Instant::parse)));
+        } catch (RuntimeException e) {
+            throw new IOException(file + " is damaged: " + e.getMessage(), e);
+        }
     }
-  }
 }

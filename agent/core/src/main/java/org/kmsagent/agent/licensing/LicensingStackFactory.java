@@ -9,6 +9,6 @@ import org.kmsagent.api.LicensingStack;
  */
 @FunctionalInterface
 public interface LicensingStackFactory {
-  /** A new stack. */
-  LicensingStack create();
+    /** A new stack. */
+    LicensingStack create();
 }

@@ -33,180 +33,190 @@ import org.kmsagent.api.ThresholdClass;
  * product-group references and ids. Checks across plugins are the registry's ({@link FamilyRegistry}).
  */
 public final class CatalogReader {
-  private final ObjectMapper mapper =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-  /** Reads and validates the document at {@code url} for the family {@code familyId}. */
-  public SkuCatalog read(String familyId, URL url) throws CatalogException {
-    if (url == null) {
-      throw new CatalogException("catalog resource not found (ProductFamily.catalogResource() returned null)");
-    }
-    CatalogDocument doc;
-    try (InputStream in = url.openStream()) {
-      doc = mapper.readValue(in, CatalogDocument.class);
-    } catch (JsonMappingException e) {
-      throw new CatalogException("catalog " + fieldPath(e) + ": " + e.getOriginalMessage()
-          + location(e), e);
-    } catch (JsonProcessingException e) {
-      throw new CatalogException("catalog is not valid JSON: " + e.getOriginalMessage() + location(e), e);
-    } catch (IOException e) {
-      throw new CatalogException("catalog cannot be read: " + e.getMessage(), e);
-    }
-    return validate(familyId, doc);
-  }
-
-  SkuCatalog validate(String familyId, CatalogDocument doc) throws CatalogException {
-    if (doc.displayName().isBlank()) {
-      throw new CatalogException("catalog displayName: must not be blank");
-    }
-    UUID applicationId = uuid("catalog applicationId", doc.applicationId());
-    if (doc.gracePeriodDays() < 1) {
-      throw new CatalogException("catalog gracePeriodDays: must be at least 1, got " + doc.gracePeriodDays());
-    }
-    Map<String, ThresholdClass> classes = thresholdClasses(doc);
-    Map<String, ProductGroup> groups = productGroups(doc);
-
-    List<Sku> skus = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    Map<String, Sku> keyOwner = new HashMap<>();
-    for (int i = 0; i < doc.skus().size(); i++) {
-      CatalogDocument.SkuEntry e = doc.skus().get(i);
-      String at = "catalog skus[" + i + "] (" + e.name() + ")";
-      if (!names.add(e.name().toLowerCase(java.util.Locale.ROOT))) {
-        throw new CatalogException(at + ".name: duplicate edition name");
-      }
-      ProductKey key;
-      try {
-        key = new ProductKey(e.gvlk());
-      } catch (IllegalArgumentException ex) {
-        throw new CatalogException(at + ".gvlk: " + ex.getMessage());
-      }
-      ThresholdClass tc = classes.get(e.thresholdClass());
-      if (tc == null) {
-        throw new CatalogException(at + ".thresholdClass: '" + e.thresholdClass()
-            + "' is neither well-known (client, server, office) nor declared in thresholdClasses");
-      }
-      ProductGroup group = groups.get(e.group());
-      if (group == null) {
-        throw new CatalogException(at + ".group: '" + e.group() + "' is not declared in productGroups");
-      }
-      Optional<UUID> skuId = e.skuId() == null ? Optional.empty() : Optional.of(uuid(at + ".skuId", e.skuId()));
-      Sku sku = new Sku(e.name(), e.product(), e.edition(), skuId, key, group, tc);
-      Sku other = keyOwner.putIfAbsent(key.value(), sku);
-      if (other != null && !KeySharing.sameSku(sku, other)) {
-        throw new CatalogException(at + ".gvlk: key " + key + " is also the key of " + other.name()
-            + ", a different SKU");
-      }
-      skus.add(sku);
-    }
-    if (skus.isEmpty()) {
-      throw new CatalogException("catalog skus: a family needs at least one edition");
-    }
-    Optional<LicensePack> pack = Optional.empty();
-    if (doc.licensePack() != null) {
-      UUID hostId = uuid("catalog licensePack.hostActivationId", doc.licensePack().hostActivationId());
-      List<String> hostSystems = doc.licensePack().hostOperatingSystems();
-      pack = Optional.of(new LicensePack(doc.licensePack().name(), hostId,
-          hostSystems == null ? List.of() : hostSystems));
-    }
-    LicensingServices services = new LicensingServices(doc.licensingService().windows7AndOlder(),
-        doc.licensingService().windows8AndLater());
-    return new SkuCatalog(familyId, doc.displayName(), applicationId, services, skus, hostKeys(doc, groups), pack,
-        Duration.ofDays(doc.gracePeriodDays()));
-  }
-
-  private static Map<String, ThresholdClass> thresholdClasses(CatalogDocument doc) throws CatalogException {
-    Map<String, ThresholdClass> classes = new HashMap<>();
-    ThresholdClass.WELL_KNOWN.forEach(c -> classes.put(c.name(), c));
-    List<CatalogDocument.ThresholdClassEntry> declared =
-        doc.thresholdClasses() == null ? List.of() : doc.thresholdClasses();
-    for (int i = 0; i < declared.size(); i++) {
-      CatalogDocument.ThresholdClassEntry e = declared.get(i);
-      String at = "catalog thresholdClasses[" + i + "]";
-      ThresholdClass tc;
-      try {
-        tc = new ThresholdClass(e.name(), e.minimumCount());
-      } catch (IllegalArgumentException ex) {
-        throw new CatalogException(at + ": " + ex.getMessage());
-      }
-      ThresholdClass known = classes.get(tc.name());
-      if (known != null && known.minimumCount() != tc.minimumCount()) {
-        throw new CatalogException(at + ": class '" + tc.name() + "' is already defined with minimum "
-            + known.minimumCount() + ", not " + tc.minimumCount());
-      }
-      classes.put(tc.name(), tc);
-    }
-    return classes;
-  }
-
-  private static Map<String, ProductGroup> productGroups(CatalogDocument doc) throws CatalogException {
-    Map<String, ProductGroup> groups = new HashMap<>();
-    Set<UUID> ids = new HashSet<>();
-    for (int i = 0; i < doc.productGroups().size(); i++) {
-      CatalogDocument.ProductGroupEntry e = doc.productGroups().get(i);
-      String at = "catalog productGroups[" + i + "] (" + e.name() + ")";
-      UUID id = uuid(at + ".kmsId", e.kmsId());
-      if (groups.putIfAbsent(e.name(), new ProductGroup(e.name(), id)) != null) {
-        throw new CatalogException(at + ".name: duplicate product group");
-      }
-      if (!ids.add(id)) {
-        throw new CatalogException(at + ".kmsId: " + id + " is already used by another group");
-      }
-    }
-    return groups;
-  }
-
-  private static List<HostKey> hostKeys(CatalogDocument doc, Map<String, ProductGroup> groups)
-      throws CatalogException {
-    List<CatalogDocument.HostKeyEntry> entries = doc.hostKeys() == null ? List.of() : doc.hostKeys();
-    List<HostKey> keys = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < entries.size(); i++) {
-      CatalogDocument.HostKeyEntry e = entries.get(i);
-      String at = "catalog hostKeys[" + i + "] (" + e.name() + ")";
-      if (!names.add(e.name())) {
-        throw new CatalogException(at + ".name: duplicate host key");
-      }
-      Set<UUID> activates = new LinkedHashSet<>();
-      for (String g : e.activates()) {
-        ProductGroup group = groups.get(g);
-        if (group == null) {
-          throw new CatalogException(at + ".activates: '" + g + "' is not declared in productGroups");
+    /** Reads and validates the document at {@code url} for the family {@code familyId}. */
+    public SkuCatalog read(String familyId, URL url) throws CatalogException {
+        if (url == null) {
+            throw new CatalogException("catalog resource not found (ProductFamily.catalogResource() returned null)");
         }
-        activates.add(group.kmsId());
-      }
-      if (e.licensePack() != null
-          && (doc.licensePack() == null || !doc.licensePack().name().equals(e.licensePack()))) {
-        throw new CatalogException(at + ".licensePack: '" + e.licensePack()
-            + "' is not this catalog's licensePack");
-      }
-      keys.add(new HostKey(e.name(), activates, Optional.ofNullable(e.licensePack()), e.generation()));
+        CatalogDocument doc;
+        try (InputStream in = url.openStream()) {
+            doc = mapper.readValue(in, CatalogDocument.class);
+        } catch (JsonMappingException e) {
+            throw new CatalogException("catalog " + fieldPath(e) + ": " + e.getOriginalMessage() + location(e), e);
+        } catch (JsonProcessingException e) {
+            throw new CatalogException("catalog is not valid JSON: " + e.getOriginalMessage() + location(e), e);
+        } catch (IOException e) {
+            throw new CatalogException("catalog cannot be read: " + e.getMessage(), e);
+        }
+        return validate(familyId, doc);
     }
-    return keys;
-  }
 
-  private static UUID uuid(String at, String text) throws CatalogException {
-    try {
-      UUID id = UUID.fromString(text);
-      if (!id.toString().equalsIgnoreCase(text)) {
-        throw new IllegalArgumentException();
-      }
-      return id;
-    } catch (IllegalArgumentException e) {
-      throw new CatalogException(at + ": '" + text + "' is not a GUID");
+    SkuCatalog validate(String familyId, CatalogDocument doc) throws CatalogException {
+        if (doc.displayName().isBlank()) {
+            throw new CatalogException("catalog displayName: must not be blank");
+        }
+        UUID applicationId = uuid("catalog applicationId", doc.applicationId());
+        if (doc.gracePeriodDays() < 1) {
+            throw new CatalogException("catalog gracePeriodDays: must be at least 1, got " + doc.gracePeriodDays());
+        }
+        Map<String, ThresholdClass> classes = thresholdClasses(doc);
+        Map<String, ProductGroup> groups = productGroups(doc);
+
+        List<Sku> skus = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Map<String, Sku> keyOwner = new HashMap<>();
+        for (int i = 0; i < doc.skus().size(); i++) {
+            CatalogDocument.SkuEntry e = doc.skus().get(i);
+            String at = "catalog skus[" + i + "] (" + e.name() + ")";
+            if (!names.add(e.name().toLowerCase(java.util.Locale.ROOT))) {
+                throw new CatalogException(at + ".name: duplicate edition name");
+            }
+            ProductKey key;
+            try {
+                key = new ProductKey(e.gvlk());
+            } catch (IllegalArgumentException ex) {
+                throw new CatalogException(at + ".gvlk: " + ex.getMessage());
+            }
+            ThresholdClass tc = classes.get(e.thresholdClass());
+            if (tc == null) {
+                throw new CatalogException(at + ".thresholdClass: '" + e.thresholdClass()
+                        + "' is neither well-known (client, server, office) nor declared in thresholdClasses");
+            }
+            ProductGroup group = groups.get(e.group());
+            if (group == null) {
+                throw new CatalogException(at + ".group: '" + e.group() + "' is not declared in productGroups");
+            }
+            Optional<UUID> skuId = e.skuId() == null ? Optional.empty() : Optional.of(uuid(at + ".skuId", e.skuId()));
+            Sku sku = new Sku(e.name(), e.product(), e.edition(), skuId, key, group, tc);
+            Sku other = keyOwner.putIfAbsent(key.value(), sku);
+            if (other != null && !KeySharing.sameSku(sku, other)) {
+                throw new CatalogException(
+                        at + ".gvlk: key " + key + " is also the key of " + other.name() + ", a different SKU");
+            }
+            skus.add(sku);
+        }
+        if (skus.isEmpty()) {
+            throw new CatalogException("catalog skus: a family needs at least one edition");
+        }
+        Optional<LicensePack> pack = Optional.empty();
+        if (doc.licensePack() != null) {
+            UUID hostId = uuid(
+                    "catalog licensePack.hostActivationId", doc.licensePack().hostActivationId());
+            List<String> hostSystems = doc.licensePack().hostOperatingSystems();
+            pack = Optional.of(
+                    new LicensePack(doc.licensePack().name(), hostId, hostSystems == null ? List.of() : hostSystems));
+        }
+        LicensingServices services = new LicensingServices(
+                doc.licensingService().windows7AndOlder(),
+                doc.licensingService().windows8AndLater());
+        return new SkuCatalog(
+                familyId,
+                doc.displayName(),
+                applicationId,
+                services,
+                skus,
+                hostKeys(doc, groups),
+                pack,
+                Duration.ofDays(doc.gracePeriodDays()));
     }
-  }
 
-  private static String fieldPath(JsonMappingException e) {
-    String path = e.getPath().stream()
-        .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining());
-    return path.isEmpty() ? "(document)" : path.substring(path.startsWith(".") ? 1 : 0);
-  }
+    private static Map<String, ThresholdClass> thresholdClasses(CatalogDocument doc) throws CatalogException {
+        Map<String, ThresholdClass> classes = new HashMap<>();
+        ThresholdClass.WELL_KNOWN.forEach(c -> classes.put(c.name(), c));
+        List<CatalogDocument.ThresholdClassEntry> declared =
+                doc.thresholdClasses() == null ? List.of() : doc.thresholdClasses();
+        for (int i = 0; i < declared.size(); i++) {
+            CatalogDocument.ThresholdClassEntry e = declared.get(i);
+            String at = "catalog thresholdClasses[" + i + "]";
+            ThresholdClass tc;
+            try {
+                tc = new ThresholdClass(e.name(), e.minimumCount());
+            } catch (IllegalArgumentException ex) {
+                throw new CatalogException(at + ": " + ex.getMessage());
+            }
+            ThresholdClass known = classes.get(tc.name());
+            if (known != null && known.minimumCount() != tc.minimumCount()) {
+                throw new CatalogException(at + ": class '" + tc.name() + "' is already defined with minimum "
+                        + known.minimumCount() + ", not " + tc.minimumCount());
+            }
+            classes.put(tc.name(), tc);
+        }
+        return classes;
+    }
 
-  private static String location(JsonProcessingException e) {
-    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-        + e.getLocation().getColumnNr() + ")";
-  }
+    private static Map<String, ProductGroup> productGroups(CatalogDocument doc) throws CatalogException {
+        Map<String, ProductGroup> groups = new HashMap<>();
+        Set<UUID> ids = new HashSet<>();
+        for (int i = 0; i < doc.productGroups().size(); i++) {
+            CatalogDocument.ProductGroupEntry e = doc.productGroups().get(i);
+            String at = "catalog productGroups[" + i + "] (" + e.name() + ")";
+            UUID id = uuid(at + ".kmsId", e.kmsId());
+            if (groups.putIfAbsent(e.name(), new ProductGroup(e.name(), id)) != null) {
+                throw new CatalogException(at + ".name: duplicate product group");
+            }
+            if (!ids.add(id)) {
+                throw new CatalogException(at + ".kmsId: " + id + " is already used by another group");
+            }
+        }
+        return groups;
+    }
+
+    private static List<HostKey> hostKeys(CatalogDocument doc, Map<String, ProductGroup> groups)
+            throws CatalogException {
+        List<CatalogDocument.HostKeyEntry> entries = doc.hostKeys() == null ? List.of() : doc.hostKeys();
+        List<HostKey> keys = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            CatalogDocument.HostKeyEntry e = entries.get(i);
+            String at = "catalog hostKeys[" + i + "] (" + e.name() + ")";
+            if (!names.add(e.name())) {
+                throw new CatalogException(at + ".name: duplicate host key");
+            }
+            Set<UUID> activates = new LinkedHashSet<>();
+            for (String g : e.activates()) {
+                ProductGroup group = groups.get(g);
+                if (group == null) {
+                    throw new CatalogException(at + ".activates: '" + g + "' is not declared in productGroups");
+                }
+                activates.add(group.kmsId());
+            }
+            if (e.licensePack() != null
+                    && (doc.licensePack() == null || !doc.licensePack().name().equals(e.licensePack()))) {
+                throw new CatalogException(
+                        at + ".licensePack: '" + e.licensePack() + "' is not this catalog's licensePack");
+            }
+            keys.add(new HostKey(e.name(), activates, Optional.ofNullable(e.licensePack()), e.generation()));
+        }
+        return keys;
+    }
+
+    private static UUID uuid(String at, String text) throws CatalogException {
+        try {
+            UUID id = UUID.fromString(text);
+            if (!id.toString().equalsIgnoreCase(text)) {
+                throw new IllegalArgumentException();
+            }
+            return id;
+        } catch (IllegalArgumentException e) {
+            throw new CatalogException(at + ": '" + text + "' is not a GUID");
+        }
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining());
+        return path.isEmpty() ? "(document)" : path.substring(path.startsWith(".") ? 1 : 0);
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
+    }
 }

@@ -12,20 +12,20 @@ import org.kmsagent.api.CountPool;
  * {@code office}; Office 2010 counts alone.
  */
 public final class CountPools {
-  private CountPools() {}
+    private CountPools() {}
 
-  /** The pool of that application: a named one for Microsoft's three, otherwise one named after the id. */
-  public static CountPool forApplication(UUID applicationId) {
-    if (applicationId.equals(KmsRules.WINDOWS_APPLICATION)) {
-      return new CountPool("windows", "Windows", applicationId);
+    /** The pool of that application: a named one for Microsoft's three, otherwise one named after the id. */
+    public static CountPool forApplication(UUID applicationId) {
+        if (applicationId.equals(KmsRules.WINDOWS_APPLICATION)) {
+            return new CountPool("windows", "Windows", applicationId);
+        }
+        if (applicationId.equals(KmsRules.OFFICE_2013_AND_LATER_APPLICATION)) {
+            return new CountPool("office", "Office 2013 and later", applicationId);
+        }
+        if (applicationId.equals(KmsRules.OFFICE_2010_APPLICATION)) {
+            return new CountPool("office2010", "Office 2010", applicationId);
+        }
+        String shortId = applicationId.toString().substring(0, 8).toLowerCase(Locale.ROOT);
+        return new CountPool("app-" + shortId, "Application " + applicationId, applicationId);
     }
-    if (applicationId.equals(KmsRules.OFFICE_2013_AND_LATER_APPLICATION)) {
-      return new CountPool("office", "Office 2013 and later", applicationId);
-    }
-    if (applicationId.equals(KmsRules.OFFICE_2010_APPLICATION)) {
-      return new CountPool("office2010", "Office 2010", applicationId);
-    }
-    String shortId = applicationId.toString().substring(0, 8).toLowerCase(Locale.ROOT);
-    return new CountPool("app-" + shortId, "Application " + applicationId, applicationId);
-  }
 }

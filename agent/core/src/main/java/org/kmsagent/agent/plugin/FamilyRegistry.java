@@ -21,89 +21,89 @@ import org.kmsagent.api.ThresholdClass;
  * <p>Thread-safe; readers get snapshots. Listeners hear of every admission and removal.
  */
 public final class FamilyRegistry {
-  private final Map<String, LoadedFamily> families = new ConcurrentHashMap<>();
-  private final List<Consumer<FamilyRegistry>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, LoadedFamily> families = new ConcurrentHashMap<>();
+    private final List<Consumer<FamilyRegistry>> listeners = new CopyOnWriteArrayList<>();
 
-  /** The loaded families, ordered by id. */
-  public List<LoadedFamily> families() {
-    List<LoadedFamily> list = new ArrayList<>(families.values());
-    list.sort(Comparator.comparing(LoadedFamily::id));
-    return list;
-  }
-
-  /** The family with that id. */
-  public Optional<LoadedFamily> family(String id) {
-    return Optional.ofNullable(families.get(id));
-  }
-
-  /** Calls {@code listener} after every change. */
-  public void onChange(Consumer<FamilyRegistry> listener) {
-    listeners.add(listener);
-  }
-
-  /**
-   * Adds a family after checking it against those already admitted.
-   *
-   * @throws CatalogException naming the conflict and the family it conflicts with
-   */
-  public synchronized void admit(LoadedFamily candidate) throws CatalogException {
-    for (LoadedFamily other : families.values()) {
-      checkAgainst(candidate, other);
+    /** The loaded families, ordered by id. */
+    public List<LoadedFamily> families() {
+        List<LoadedFamily> list = new ArrayList<>(families.values());
+        list.sort(Comparator.comparing(LoadedFamily::id));
+        return list;
     }
-    families.put(candidate.id(), candidate);
-    listeners.forEach(l -> l.accept(this));
-  }
 
-  /** Removes a family; returns whether it was there. */
-  public synchronized boolean remove(String id) {
-    boolean removed = families.remove(id) != null;
-    if (removed) {
-      listeners.forEach(l -> l.accept(this));
+    /** The family with that id. */
+    public Optional<LoadedFamily> family(String id) {
+        return Optional.ofNullable(families.get(id));
     }
-    return removed;
-  }
 
-  private static void checkAgainst(LoadedFamily c, LoadedFamily o) throws CatalogException {
-    String against = " (already used by family " + o.id() + ")";
-    if (c.id().equals(o.id())) {
-      throw new CatalogException("family id '" + c.id() + "' is already loaded"
-          + o.source().map(p -> " from " + p.getFileName()).orElse(""));
+    /** Calls {@code listener} after every change. */
+    public void onChange(Consumer<FamilyRegistry> listener) {
+        listeners.add(listener);
     }
-    for (Sku s : c.catalog().skus()) {
-      for (Sku t : o.catalog().skus()) {
-        if (s.gvlk().equals(t.gvlk()) && !KeySharing.sameSku(s, t)) {
-          throw new CatalogException("edition " + s.name() + ": key " + s.gvlk() + " is the key of " + t.name()
-              + ", a different SKU" + against);
+
+    /**
+     * Adds a family after checking it against those already admitted.
+     *
+     * @throws CatalogException naming the conflict and the family it conflicts with
+     */
+    public synchronized void admit(LoadedFamily candidate) throws CatalogException {
+        for (LoadedFamily other : families.values()) {
+            checkAgainst(candidate, other);
         }
-        if (s.name().equalsIgnoreCase(t.name())) {
-          throw new CatalogException("edition name '" + s.name() + "'" + " is not unique" + against);
-        }
-      }
+        families.put(candidate.id(), candidate);
+        listeners.forEach(l -> l.accept(this));
     }
-    for (ProductGroup g : groups(c)) {
-      for (ProductGroup h : groups(o)) {
-        if (g.name().equals(h.name()) != g.kmsId().equals(h.kmsId())) {
-          throw new CatalogException("product group '" + g.name() + "' (" + g.kmsId() + ") conflicts with '"
-              + h.name() + "' (" + h.kmsId() + ")" + against);
-        }
-      }
-    }
-    for (ThresholdClass t : c.catalog().thresholdClasses()) {
-      for (ThresholdClass u : o.catalog().thresholdClasses()) {
-        if (t.name().equals(u.name()) && t.minimumCount() != u.minimumCount()) {
-          throw new CatalogException("threshold class '" + t.name() + "' has minimum " + t.minimumCount()
-              + " but " + u.minimumCount() + against);
-        }
-      }
-    }
-    for (HostKey k : c.catalog().hostKeys()) {
-      if (o.catalog().hostKeys().stream().anyMatch(h -> h.name().equals(k.name()))) {
-        throw new CatalogException("host key '" + k.name() + "' is not unique" + against);
-      }
-    }
-  }
 
-  private static List<ProductGroup> groups(LoadedFamily f) {
-    return f.catalog().skus().stream().map(Sku::group).distinct().toList();
-  }
+    /** Removes a family; returns whether it was there. */
+    public synchronized boolean remove(String id) {
+        boolean removed = families.remove(id) != null;
+        if (removed) {
+            listeners.forEach(l -> l.accept(this));
+        }
+        return removed;
+    }
+
+    private static void checkAgainst(LoadedFamily c, LoadedFamily o) throws CatalogException {
+        String against = " (already used by family " + o.id() + ")";
+        if (c.id().equals(o.id())) {
+            throw new CatalogException("family id '" + c.id() + "' is already loaded"
+                    + o.source().map(p -> " from " + p.getFileName()).orElse(""));
+        }
+        for (Sku s : c.catalog().skus()) {
+            for (Sku t : o.catalog().skus()) {
+                if (s.gvlk().equals(t.gvlk()) && !KeySharing.sameSku(s, t)) {
+                    throw new CatalogException("edition " + s.name() + ": key " + s.gvlk() + " is the key of "
+                            + t.name() + ", a different SKU" + against);
+                }
+                if (s.name().equalsIgnoreCase(t.name())) {
+                    throw new CatalogException("edition name '" + s.name() + "'" + " is not unique" + against);
+                }
+            }
+        }
+        for (ProductGroup g : groups(c)) {
+            for (ProductGroup h : groups(o)) {
+                if (g.name().equals(h.name()) != g.kmsId().equals(h.kmsId())) {
+                    throw new CatalogException("product group '" + g.name() + "' (" + g.kmsId() + ") conflicts with '"
+                            + h.name() + "' (" + h.kmsId() + ")" + against);
+                }
+            }
+        }
+        for (ThresholdClass t : c.catalog().thresholdClasses()) {
+            for (ThresholdClass u : o.catalog().thresholdClasses()) {
+                if (t.name().equals(u.name()) && t.minimumCount() != u.minimumCount()) {
+                    throw new CatalogException("threshold class '" + t.name() + "' has minimum " + t.minimumCount()
+                            + " but " + u.minimumCount() + against);
+                }
+            }
+        }
+        for (HostKey k : c.catalog().hostKeys()) {
+            if (o.catalog().hostKeys().stream().anyMatch(h -> h.name().equals(k.name()))) {
+                throw new CatalogException("host key '" + k.name() + "' is not unique" + against);
+            }
+        }
+    }
+
+    private static List<ProductGroup> groups(LoadedFamily f) {
+        return f.catalog().skus().stream().map(Sku::group).distinct().toList();
+    }
 }

@@ -9,10 +9,12 @@ import org.kmsagent.api.Sku;
  * one key. Two different SKUs with one key, or a shared key without a SKU id to prove it is one SKU, are errors.
  */
 final class KeySharing {
-  private KeySharing() {}
+    private KeySharing() {}
 
-  static boolean sameSku(Sku a, Sku b) {
-    return a.skuId().isPresent() && a.skuId().equals(b.skuId()) && a.group().equals(b.group())
-        && a.thresholdClass().equals(b.thresholdClass());
-  }
+    static boolean sameSku(Sku a, Sku b) {
+        return a.skuId().isPresent()
+                && a.skuId().equals(b.skuId())
+                && a.group().equals(b.group())
+                && a.thresholdClass().equals(b.thresholdClass());
+    }
 }

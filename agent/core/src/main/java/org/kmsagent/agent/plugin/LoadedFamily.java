@@ -26,75 +26,82 @@ import org.kmsagent.api.SkuCatalog;
  * @param source the jar it was loaded from, if it came from one (tests may build families in code)
  */
 public record LoadedFamily(
-    ProductFamily extension,
-    SkuCatalog catalog,
-    String displayName,
-    UUID applicationId,
-    CountPool countPool,
-    String pluginId,
-    String pluginVersion,
-    Optional<Path> source) {
+        ProductFamily extension,
+        SkuCatalog catalog,
+        String displayName,
+        UUID applicationId,
+        CountPool countPool,
+        String pluginId,
+        String pluginVersion,
+        Optional<Path> source) {
 
-  public LoadedFamily {
-    Objects.requireNonNull(extension, "extension");
-    Objects.requireNonNull(catalog, "catalog");
-    Objects.requireNonNull(displayName, "displayName");
-    Objects.requireNonNull(applicationId, "applicationId");
-    Objects.requireNonNull(countPool, "countPool");
-    Objects.requireNonNull(pluginId, "pluginId");
-    Objects.requireNonNull(pluginVersion, "pluginVersion");
-    Objects.requireNonNull(source, "source");
-  }
-
-  /**
-   * A loaded family whose display name and application id come from its catalog and whose count pool follows
-   * from the application id ({@link CountPools}): no plugin chooses its pool.
-   */
-  public static LoadedFamily of(ProductFamily extension, SkuCatalog catalog, String pluginId, String pluginVersion,
-      Optional<Path> source) {
-    return new LoadedFamily(extension, catalog, catalog.displayName(), catalog.applicationId(),
-        CountPools.forApplication(catalog.applicationId()), pluginId, pluginVersion, source);
-  }
-
-  /** Which licensing service holds this family's licenses on that Windows version (the handler may override). */
-  public org.kmsagent.api.LicensingService licensingService(org.kmsagent.api.WindowsVersion windows)
-      throws org.kmsagent.api.LicensingException {
-    return call((f, h) -> h.licensingService(catalog, windows));
-  }
-
-  /** The family's products installed on the machine behind {@code stack}. */
-  public java.util.List<org.kmsagent.api.InstalledProduct> findInstalled(org.kmsagent.api.LicensingStack stack)
-      throws org.kmsagent.api.LicensingException {
-    return call((f, h) -> h.findInstalled(stack, catalog));
-  }
-
-  /** The family id, cached at load time (calling the plugin again is not needed). */
-  public String id() {
-    return catalog.familyId();
-  }
-
-  /** A call into plugin code. */
-  @FunctionalInterface
-  public interface PluginCall<T> {
-    T call(ProductFamily family, ActivationHandler handler) throws Exception;
-  }
-
-  /**
-   * Runs plugin code with the plugin's class loader as context class loader; a {@link org.kmsagent.api
-   * .LicensingException} passes through unchanged, anything else becomes a {@link PluginFailure}.
-   */
-  public <T> T call(PluginCall<T> body) throws org.kmsagent.api.LicensingException {
-    Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(extension.getClass().getClassLoader());
-    try {
-      return body.call(extension, extension.activationHandler());
-    } catch (org.kmsagent.api.LicensingException e) {
-      throw e;
-    } catch (Exception | LinkageError e) {
-      throw new PluginFailure(id(), e);
-    } finally {
-      thread.setContextClassLoader(previous);
+    public LoadedFamily {
+        Objects.requireNonNull(extension, "extension");
+        Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(displayName, "displayName");
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(countPool, "countPool");
+        Objects.requireNonNull(pluginId, "pluginId");
+        Objects.requireNonNull(pluginVersion, "pluginVersion");
+        Objects.requireNonNull(source, "source");
     }
-  }
+
+    /**
+     * A loaded family whose display name and application id come from its catalog and whose count pool follows
+     * from the application id ({@link CountPools}): no plugin chooses its pool.
+     */
+    public static LoadedFamily of(
+            ProductFamily extension, SkuCatalog catalog, String pluginId, String pluginVersion, Optional<Path> source) {
+        return new LoadedFamily(
+                extension,
+                catalog,
+                catalog.displayName(),
+                catalog.applicationId(),
+                CountPools.forApplication(catalog.applicationId()),
+                pluginId,
+                pluginVersion,
+                source);
+    }
+
+    /** Which licensing service holds this family's licenses on that Windows version (the handler may override). */
+    public org.kmsagent.api.LicensingService licensingService(org.kmsagent.api.WindowsVersion windows)
+            throws org.kmsagent.api.LicensingException {
+        return call((f, h) -> h.licensingService(catalog, windows));
+    }
+
+    /** The family's products installed on the machine behind {@code stack}. */
+    public java.util.List<org.kmsagent.api.InstalledProduct> findInstalled(org.kmsagent.api.LicensingStack stack)
+            throws org.kmsagent.api.LicensingException {
+        return call((f, h) -> h.findInstalled(stack, catalog));
+    }
+
+    /** The family id, cached at load time (calling the plugin again is not needed). */
+    public String id() {
+        return catalog.familyId();
+    }
+
+    /** A call into plugin code. */
+    @FunctionalInterface
+    public interface PluginCall<T> {
+        T call(ProductFamily family, ActivationHandler handler) throws Exception;
+    }
+
+    /**
+     * Runs plugin code with the plugin's class loader as context class loader; a {@link org.kmsagent.api
+     * .LicensingException} passes through unchanged, anything else becomes a {@link PluginFailure}.
+     */
+    public <T> T call(PluginCall<T> body) throws org.kmsagent.api.LicensingException {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(extension.getClass().getClassLoader());
+        try {
+            return body.call(extension, extension.activationHandler());
+        } catch (org.kmsagent.api.LicensingException e) {
+            throw e;
+        } catch (Exception | LinkageError e) {
+            throw new PluginFailure(id(), e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
 }

@@ -12,9 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Stream;
-import org.kmsagent.api.CountPool;
 import org.kmsagent.api.ProductFamily;
 import org.kmsagent.api.SkuCatalog;
 import org.pf4j.JarPluginManager;
@@ -37,266 +35,279 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 public final class PluginHost implements AutoCloseable {
-  /**
-   * The plugin-API version this agent offers; PF4J checks each plugin's {@code Plugin-Requires} against it. It is
-   * the root pom's {@code kmsagent.api.version}: bump that with every change to {@code plugin-api}.
-   */
-  public static final String API_VERSION = org.kmsagent.api.PluginApi.VERSION;
+    /**
+     * The plugin-API version this agent offers; PF4J checks each plugin's {@code Plugin-Requires} against it. It is
+     * the root pom's {@code kmsagent.api.version}: bump that with every change to {@code plugin-api}.
+     */
+    public static final String API_VERSION = org.kmsagent.api.PluginApi.VERSION;
 
-  private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
+    private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
 
-  private final Path directory;
-  private final FamilyRegistry registry;
-  private final CatalogReader catalogReader;
-  private final PluginManager manager;
-  private final PluginSignatures signatures;
-  private final Map<Path, FileTime> scanned = new HashMap<>();
-  private final Map<Path, PluginProblem> problems = new HashMap<>();
-  private final Map<String, Path> loadedFrom = new HashMap<>();
+    private final Path directory;
+    private final FamilyRegistry registry;
+    private final CatalogReader catalogReader;
+    private final PluginManager manager;
+    private final PluginSignatures signatures;
+    private final Map<Path, FileTime> scanned = new HashMap<>();
+    private final Map<Path, PluginProblem> problems = new HashMap<>();
+    private final Map<String, Path> loadedFrom = new HashMap<>();
 
-  /** A host that does not check signatures. */
-  public PluginHost(Path directory, FamilyRegistry registry, CatalogReader catalogReader) {
-    this(directory, registry, catalogReader, PluginSignatures.notChecked());
-  }
-
-  /** A host that loads only the jars {@code signatures} accepts (every load and rescan asks it first). */
-  @Inject
-  public PluginHost(@PluginsDirectory Path directory, FamilyRegistry registry, CatalogReader catalogReader,
-      PluginSignatures signatures) {
-    this.directory = directory.toAbsolutePath().normalize();
-    this.registry = registry;
-    this.catalogReader = catalogReader;
-    this.signatures = signatures;
-    JarPluginManager jars = new JarPluginManager(this.directory);
-    jars.setSystemVersion(API_VERSION);
-    this.manager = jars;
-  }
-
-  /** The directory plugins are loaded from. */
-  public Path directory() {
-    return directory;
-  }
-
-  /** What the host checks of a jar's signatures before loading it. */
-  public PluginSignatures signatures() {
-    return signatures;
-  }
-
-  /** The registry the loaded families are admitted to. */
-  public FamilyRegistry registry() {
-    return registry;
-  }
-
-  /** Problems of the jars that failed, latest attempt per jar, ordered by file name. */
-  public synchronized List<PluginProblem> problems() {
-    List<PluginProblem> list = new ArrayList<>(problems.values());
-    list.sort((a, b) -> a.jar().getFileName().toString().compareTo(b.jar().getFileName().toString()));
-    return list;
-  }
-
-  /**
-   * Loads every jar in the directory that was not scanned yet, or that changed since it last failed. The first
-   * call loads everything.
-   *
-   * @return the families admitted by this scan
-   */
-  public synchronized List<LoadedFamily> rescan() {
-    List<LoadedFamily> admitted = new ArrayList<>();
-    if (!Files.isDirectory(directory)) {
-      log.warn("plugins directory {} does not exist; no product family is loaded", directory);
-      return admitted;
+    /** A host that does not check signatures. */
+    public PluginHost(Path directory, FamilyRegistry registry, CatalogReader catalogReader) {
+        this(directory, registry, catalogReader, PluginSignatures.notChecked());
     }
-    List<Path> jars;
-    try (Stream<Path> files = Files.list(directory)) {
-      jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
-    } catch (IOException e) {
-      log.error("cannot list plugins directory {}: {}", directory, e.toString());
-      return admitted;
-    }
-    for (Path jar : jars) {
-      FileTime modified = modifiedTime(jar);
-      FileTime seen = scanned.get(jar);
-      boolean loaded = loadedFrom.containsValue(jar);
-      if (loaded || (seen != null && seen.equals(modified))) {
-        continue;
-      }
-      scanned.put(jar, modified);
-      load(jar).ifPresent(admitted::add);
-    }
-    return admitted;
-  }
 
-  /**
-   * Loads one jar (it need not be in the plugins directory).
-   *
-   * @return the admitted family, or empty when the jar failed (see {@link #problems()})
-   */
-  public synchronized Optional<LoadedFamily> load(Path jar) {
-    Path path = jar.toAbsolutePath().normalize();
-    problems.remove(path);
-    java.util.concurrent.atomic.AtomicReference<String> loading = new java.util.concurrent.atomic.AtomicReference<>();
-    String pluginId = null;
-    try {
-      // Before PF4J opens the jar: a refused jar has none of its classes loaded.
-      signatures.verify(path);
-      LoadedFamily family;
-      try {
-        family = withinDeadline(path, () -> {
-          loading.set(manager.loadPlugin(path));
-          return start(loading.get(), path);
-        });
-      } finally {
-        pluginId = loading.get();
-      }
-      registry.admit(family);
-      loadedFrom.put(family.id(), path);
-      log.info("loaded plugin {} {} from {}: {} editions", family.id(), family.pluginVersion(),
-          path.getFileName(), family.catalog().skus().size());
-      return Optional.of(family);
-    } catch (Exception | LinkageError e) {
-      PluginProblem problem = new PluginProblem(path, Optional.ofNullable(pluginId), reason(e));
-      problems.put(path, problem);
-      log.error("plugin not loaded: {}", problem.message());
-      if (pluginId != null && !loadedFrom.containsKey(pluginId)) {
-        unloadQuietly(pluginId);
-      }
-      return Optional.empty();
+    /** A host that loads only the jars {@code signatures} accepts (every load and rescan asks it first). */
+    @Inject
+    public PluginHost(
+            @PluginsDirectory Path directory,
+            FamilyRegistry registry,
+            CatalogReader catalogReader,
+            PluginSignatures signatures) {
+        this.directory = directory.toAbsolutePath().normalize();
+        this.registry = registry;
+        this.catalogReader = catalogReader;
+        this.signatures = signatures;
+        JarPluginManager jars = new JarPluginManager(this.directory);
+        jars.setSystemVersion(API_VERSION);
+        this.manager = jars;
     }
-  }
 
-  /**
-   * How long loading and starting one plugin (its classes, its Plugin and ProductFamily constructors, start(), its
-   * catalog) may take. A plugin that hangs is reported and skipped; its thread is abandoned (a daemon).
-   */
-  static final java.time.Duration START_DEADLINE = java.time.Duration.ofSeconds(30);
-  private java.time.Duration startDeadline = START_DEADLINE;
+    /** The directory plugins are loaded from. */
+    public Path directory() {
+        return directory;
+    }
 
-  /** For tests: another deadline. */
-  void startDeadline(java.time.Duration deadline) {
-    this.startDeadline = deadline;
-  }
+    /** What the host checks of a jar's signatures before loading it. */
+    public PluginSignatures signatures() {
+        return signatures;
+    }
 
-  private LoadedFamily withinDeadline(Path path, java.util.concurrent.Callable<LoadedFamily> work)
-      throws Exception {
-    java.util.concurrent.FutureTask<LoadedFamily> task = new java.util.concurrent.FutureTask<>(work);
-    Thread t = new Thread(task, "plugin-start-" + path.getFileName());
-    t.setDaemon(true);
-    t.start();
-    try {
-      return task.get(startDeadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      t.interrupt();
-      throw new CatalogException("did not load and start within " + startDeadline.toSeconds() + " s (a constructor "
-          + "or start() that never returns); skipped");
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof Exception x) {
-        throw x;
-      }
-      if (e.getCause() instanceof LinkageError le) {
-        throw le;
-      }
-      throw e;
+    /** The registry the loaded families are admitted to. */
+    public FamilyRegistry registry() {
+        return registry;
     }
-  }
 
-  /** Stops and unloads a family's plugin. Returns whether it was loaded. */
-  public synchronized boolean unload(String familyId) {
-    Path path = loadedFrom.remove(familyId);
-    if (path == null) {
-      return false;
+    /** Problems of the jars that failed, latest attempt per jar, ordered by file name. */
+    public synchronized List<PluginProblem> problems() {
+        List<PluginProblem> list = new ArrayList<>(problems.values());
+        list.sort((a, b) ->
+                a.jar().getFileName().toString().compareTo(b.jar().getFileName().toString()));
+        return list;
     }
-    registry.remove(familyId);
-    unloadQuietly(familyId);
-    scanned.remove(path);
-    log.info("unloaded plugin {}", familyId);
-    return true;
-  }
 
-  @Override
-  public synchronized void close() {
-    for (String id : List.copyOf(loadedFrom.keySet())) {
-      unload(id);
+    /**
+     * Loads every jar in the directory that was not scanned yet, or that changed since it last failed. The first
+     * call loads everything.
+     *
+     * @return the families admitted by this scan
+     */
+    public synchronized List<LoadedFamily> rescan() {
+        List<LoadedFamily> admitted = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            log.warn("plugins directory {} does not exist; no product family is loaded", directory);
+            return admitted;
+        }
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(directory)) {
+            jars = files.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            log.error("cannot list plugins directory {}: {}", directory, e.toString());
+            return admitted;
+        }
+        for (Path jar : jars) {
+            FileTime modified = modifiedTime(jar);
+            FileTime seen = scanned.get(jar);
+            boolean loaded = loadedFrom.containsValue(jar);
+            if (loaded || (seen != null && seen.equals(modified))) {
+                continue;
+            }
+            scanned.put(jar, modified);
+            load(jar).ifPresent(admitted::add);
+        }
+        return admitted;
     }
-  }
 
-  private LoadedFamily start(String pluginId, Path path) throws CatalogException {
-    PluginWrapper wrapper = manager.getPlugin(pluginId);
-    if (wrapper.getPluginState() == PluginState.DISABLED || !manager.getResolvedPlugins().contains(wrapper)) {
-      throw new CatalogException("requires plugin API " + wrapper.getDescriptor().getRequires()
-          + " but this agent offers " + API_VERSION);
+    /**
+     * Loads one jar (it need not be in the plugins directory).
+     *
+     * @return the admitted family, or empty when the jar failed (see {@link #problems()})
+     */
+    public synchronized Optional<LoadedFamily> load(Path jar) {
+        Path path = jar.toAbsolutePath().normalize();
+        problems.remove(path);
+        java.util.concurrent.atomic.AtomicReference<String> loading =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        String pluginId = null;
+        try {
+            // Before PF4J opens the jar: a refused jar has none of its classes loaded.
+            signatures.verify(path);
+            LoadedFamily family;
+            try {
+                family = withinDeadline(path, () -> {
+                    loading.set(manager.loadPlugin(path));
+                    return start(loading.get(), path);
+                });
+            } finally {
+                pluginId = loading.get();
+            }
+            registry.admit(family);
+            loadedFrom.put(family.id(), path);
+            log.info(
+                    "loaded plugin {} {} from {}: {} editions",
+                    family.id(),
+                    family.pluginVersion(),
+                    path.getFileName(),
+                    family.catalog().skus().size());
+            return Optional.of(family);
+        } catch (Exception | LinkageError e) {
+            PluginProblem problem = new PluginProblem(path, Optional.ofNullable(pluginId), reason(e));
+            problems.put(path, problem);
+            log.error("plugin not loaded: {}", problem.message());
+            if (pluginId != null && !loadedFrom.containsKey(pluginId)) {
+                unloadQuietly(pluginId);
+            }
+            return Optional.empty();
+        }
     }
-    PluginState state = manager.startPlugin(pluginId);
-    if (state != PluginState.STARTED) {
-      Throwable cause = wrapper.getFailedException();
-      throw new CatalogException("failed to start" + (cause != null ? ": " + cause : " (state " + state + ")"));
-    }
-    List<ProductFamily> extensions = manager.getExtensions(ProductFamily.class, pluginId);
-    if (extensions.isEmpty()) {
-      throw new CatalogException("contributes no ProductFamily extension (is META-INF/extensions.idx missing, "
-          + "or does its class fail to load?)");
-    }
-    if (extensions.size() > 1) {
-      throw new CatalogException("contributes " + extensions.size() + " ProductFamily extensions; a plugin "
-          + "contributes exactly one family");
-    }
-    ProductFamily extension = extensions.get(0);
-    Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(extension.getClass().getClassLoader());
-    try {
-      String id = extension.id();
-      if (!pluginId.equals(id)) {
-        throw new CatalogException("family id '" + id + "' must equal the plugin id '" + pluginId + "'");
-      }
-      require(extension.activationHandler(), "activationHandler()");
-      URL catalogUrl = extension.catalogResource();
-      SkuCatalog catalog = catalogReader.read(id, catalogUrl);
-      return LoadedFamily.of(extension, catalog, pluginId, wrapper.getDescriptor().getVersion(), Optional.of(path));
-    } finally {
-      thread.setContextClassLoader(previous);
-    }
-  }
 
-  private static <T> T require(T value, String what) throws CatalogException {
-    if (value == null) {
-      throw new CatalogException(what + " returned null");
-    }
-    return value;
-  }
+    /**
+     * How long loading and starting one plugin (its classes, its Plugin and ProductFamily constructors, start(), its
+     * catalog) may take. A plugin that hangs is reported and skipped; its thread is abandoned (a daemon).
+     */
+    static final java.time.Duration START_DEADLINE = java.time.Duration.ofSeconds(30);
 
-  private void unloadQuietly(String pluginId) {
-    try {
-      if (manager.getPlugin(pluginId) != null) {
-        manager.stopPlugin(pluginId);
-        manager.unloadPlugin(pluginId);
-      }
-    } catch (Exception | LinkageError e) {
-      log.warn("plugin {} did not unload cleanly: {}", pluginId, e.toString());
-    }
-  }
+    private java.time.Duration startDeadline = START_DEADLINE;
 
-  private static String reason(Throwable e) {
-    if (e instanceof CatalogException) {
-      return e.getMessage();
+    /** For tests: another deadline. */
+    void startDeadline(java.time.Duration deadline) {
+        this.startDeadline = deadline;
     }
-    StringBuilder text = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (text.length() > 0) {
-        text.append(": ");
-      }
-      text.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return text.toString();
-  }
 
-  private static FileTime modifiedTime(Path jar) {
-    try {
-      return Files.getLastModifiedTime(jar);
-    } catch (IOException e) {
-      return FileTime.fromMillis(0);
+    private LoadedFamily withinDeadline(Path path, java.util.concurrent.Callable<LoadedFamily> work) throws Exception {
+        java.util.concurrent.FutureTask<LoadedFamily> task = new java.util.concurrent.FutureTask<>(work);
+        Thread t = new Thread(task, "plugin-start-" + path.getFileName());
+        t.setDaemon(true);
+        t.start();
+        try {
+            return task.get(startDeadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            t.interrupt();
+            throw new CatalogException("did not load and start within " + startDeadline.toSeconds()
+                    + " s (a constructor " + "or start() that never returns); skipped");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception x) {
+                throw x;
+            }
+            if (e.getCause() instanceof LinkageError le) {
+                throw le;
+            }
+            throw e;
+        }
     }
-  }
+
+    /** Stops and unloads a family's plugin. Returns whether it was loaded. */
+    public synchronized boolean unload(String familyId) {
+        Path path = loadedFrom.remove(familyId);
+        if (path == null) {
+            return false;
+        }
+        registry.remove(familyId);
+        unloadQuietly(familyId);
+        scanned.remove(path);
+        log.info("unloaded plugin {}", familyId);
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (String id : List.copyOf(loadedFrom.keySet())) {
+            unload(id);
+        }
+    }
+
+    private LoadedFamily start(String pluginId, Path path) throws CatalogException {
+        PluginWrapper wrapper = manager.getPlugin(pluginId);
+        if (wrapper.getPluginState() == PluginState.DISABLED
+                || !manager.getResolvedPlugins().contains(wrapper)) {
+            throw new CatalogException("requires plugin API "
+                    + wrapper.getDescriptor().getRequires() + " but this agent offers " + API_VERSION);
+        }
+        PluginState state = manager.startPlugin(pluginId);
+        if (state != PluginState.STARTED) {
+            Throwable cause = wrapper.getFailedException();
+            throw new CatalogException("failed to start" + (cause != null ? ": " + cause : " (state " + state + ")"));
+        }
+        List<ProductFamily> extensions = manager.getExtensions(ProductFamily.class, pluginId);
+        if (extensions.isEmpty()) {
+            throw new CatalogException("contributes no ProductFamily extension (is META-INF/extensions.idx missing, "
+                    + "or does its class fail to load?)");
+        }
+        if (extensions.size() > 1) {
+            throw new CatalogException("contributes " + extensions.size() + " ProductFamily extensions; a plugin "
+                    + "contributes exactly one family");
+        }
+        ProductFamily extension = extensions.get(0);
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(extension.getClass().getClassLoader());
+        try {
+            String id = extension.id();
+            if (!pluginId.equals(id)) {
+                throw new CatalogException("family id '" + id + "' must equal the plugin id '" + pluginId + "'");
+            }
+            require(extension.activationHandler(), "activationHandler()");
+            URL catalogUrl = extension.catalogResource();
+            SkuCatalog catalog = catalogReader.read(id, catalogUrl);
+            return LoadedFamily.of(
+                    extension, catalog, pluginId, wrapper.getDescriptor().getVersion(), Optional.of(path));
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static <T> T require(T value, String what) throws CatalogException {
+        if (value == null) {
+            throw new CatalogException(what + " returned null");
+        }
+        return value;
+    }
+
+    private void unloadQuietly(String pluginId) {
+        try {
+            if (manager.getPlugin(pluginId) != null) {
+                manager.stopPlugin(pluginId);
+                manager.unloadPlugin(pluginId);
+            }
+        } catch (Exception | LinkageError e) {
+            log.warn("plugin {} did not unload cleanly: {}", pluginId, e.toString());
+        }
+    }
+
+    private static String reason(Throwable e) {
+        if (e instanceof CatalogException) {
+            return e.getMessage();
+        }
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (text.length() > 0) {
+                text.append(": ");
+            }
+            text.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return text.toString();
+    }
+
+    private static FileTime modifiedTime(Path jar) {
+        try {
+            return Files.getLastModifiedTime(jar);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
 }

@@ -12,14 +12,14 @@ import java.util.Optional;
  * @param reason what is wrong, in words an administrator can act on
  */
 public record PluginProblem(Path jar, Optional<String> pluginId, String reason) {
-  public PluginProblem {
-    Objects.requireNonNull(jar, "jar");
-    Objects.requireNonNull(pluginId, "pluginId");
-    Objects.requireNonNull(reason, "reason");
-  }
+    public PluginProblem {
+        Objects.requireNonNull(jar, "jar");
+        Objects.requireNonNull(pluginId, "pluginId");
+        Objects.requireNonNull(reason, "reason");
+    }
 
-  /** {@code <jar file name> (plugin x): reason}. */
-  public String message() {
-    return jar.getFileName() + pluginId.map(id -> " (plugin " + id + ")").orElse("") + ": " + reason;
-  }
+    /** {@code <jar file name> (plugin x): reason}. */
+    public String message() {
+        return jar.getFileName() + pluginId.map(id -> " (plugin " + id + ")").orElse("") + ": " + reason;
+    }
 }

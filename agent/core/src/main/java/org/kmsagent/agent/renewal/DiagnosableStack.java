@@ -9,6 +9,6 @@ import java.util.UUID;
  */
 public interface DiagnosableStack {
 
-  /** Why the last activation or key installation for that SKU failed, if it did. */
-  Optional<Diagnosis> lastDiagnosis(UUID skuId);
+    /** Why the last activation or key installation for that SKU failed, if it did. */
+    Optional<Diagnosis> lastDiagnosis(UUID skuId);
 }

@@ -21,109 +21,111 @@ import org.kmsagent.api.LicensingException;
  * </ul>
  */
 public final class Faults {
-  private Faults() {}
+    private Faults() {}
 
-  /** What the renewal loop does about a failed licensing call. */
-  public enum FaultClass {
-    /** Retry soon, with a bounded backoff. */
-    TRANSIENT,
-    /** Report; retry at the activation interval. */
-    PERMANENT,
-    /** The product left the machine: the loop ends. */
-    GONE
-  }
-
-  /** {@code HRESULT_FROM_WIN32(ERROR_TIMEOUT)}: what the agent reports for a call abandoned at its deadline. */
-  public static final HResult CALL_TIMED_OUT = new HResult(0x800705B4, "ERROR_TIMEOUT",
-      "The licensing call did not return before its deadline; the agent abandoned it.");
-  /** {@code RPC_S_SERVER_TOO_BUSY}. */
-  public static final HResult RPC_SERVER_TOO_BUSY = new HResult(0x800706BB, "RPC_S_SERVER_TOO_BUSY",
-      "The RPC server is too busy to complete this operation.");
-  /** {@code RPC_S_CALL_FAILED}. */
-  public static final HResult RPC_CALL_FAILED = new HResult(0x800706BE, "RPC_S_CALL_FAILED",
-      "The remote procedure call failed.");
-  /** {@code RPC_E_TIMEOUT}: a COM call (WMI) timed out. */
-  public static final HResult RPC_TIMEOUT = new HResult(0x8001011F, "RPC_E_TIMEOUT",
-      "This operation returned because the timeout period expired.");
-  /** {@code WBEM_E_TRANSPORT_FAILURE}. */
-  public static final HResult WBEM_TRANSPORT_FAILURE = new HResult(0x80041015, "WBEM_E_TRANSPORT_FAILURE",
-      "WMI could not reach the provider.");
-  /** {@code WBEM_E_SHUTTING_DOWN}. */
-  public static final HResult WBEM_SHUTTING_DOWN = new HResult(0x80041033, "WBEM_E_SHUTTING_DOWN",
-      "WMI is shutting down.");
-  /** {@code WBEM_E_SERVER_TOO_BUSY}: WMI busy, typically at boot. */
-  public static final HResult WBEM_SERVER_TOO_BUSY = new HResult(0x80041045, "WBEM_E_SERVER_TOO_BUSY",
-      "WMI is too busy to handle the request.");
-
-  /** How long after a loop starts an access-denied answer still counts as the service starting up. */
-  public static final Duration STARTUP_WINDOW = Duration.ofMinutes(15);
-  /** The first retry after a transient failure; each further one doubles, up to the activation interval. */
-  public static final Duration FIRST_RETRY = Duration.ofMinutes(1);
-
-  /** The licensing service or its transport was not there to ask: the answer may differ in a minute. */
-  private static final Set<Integer> TRANSIENT = Set.of(
-      HResult.ERROR_SERVICE_NOT_ACTIVE.code(),   // 0x80070426 sppsvc/osppsvc not running (restart after update)
-      HResult.RPC_S_SERVER_UNAVAILABLE.code(),   // 0x800706BA the service's RPC endpoint is gone
-      RPC_SERVER_TOO_BUSY.code(),
-      RPC_CALL_FAILED.code(),
-      RPC_TIMEOUT.code(),
-      CALL_TIMED_OUT.code(),
-      WBEM_TRANSPORT_FAILURE.code(),
-      WBEM_SHUTTING_DOWN.code(),
-      WBEM_SERVER_TOO_BUSY.code());
-
-  /** Access refused: while the service is starting it refuses callers it later admits. */
-  private static final Set<Integer> ACCESS_DENIED = Set.of(
-      HResult.E_ACCESSDENIED.code(), HResult.SL_E_LUA_ACCESSDENIED.code(), 0x80041003 /* WBEM_E_ACCESS_DENIED */);
-
-  /** The product is not (or no longer) installed. */
-  private static final Set<Integer> GONE = Set.of(
-      HResult.SL_E_SKU_NOT_FOUND.code(), HResult.SL_E_PRODUCT_SKU_NOT_INSTALLED.code());
-
-  /**
-   * The class of a failed call's code.
-   *
-   * @param startingUp whether the loop is still within {@link #STARTUP_WINDOW} of its start
-   */
-  public static FaultClass classify(HResult hresult, boolean startingUp) {
-    int code = Objects.requireNonNull(hresult, "hresult").code();
-    if (TRANSIENT.contains(code)) {
-      return FaultClass.TRANSIENT;
+    /** What the renewal loop does about a failed licensing call. */
+    public enum FaultClass {
+        /** Retry soon, with a bounded backoff. */
+        TRANSIENT,
+        /** Report; retry at the activation interval. */
+        PERMANENT,
+        /** The product left the machine: the loop ends. */
+        GONE
     }
-    if (ACCESS_DENIED.contains(code)) {
-      return startingUp ? FaultClass.TRANSIENT : FaultClass.PERMANENT;
-    }
-    if (GONE.contains(code)) {
-      return FaultClass.GONE;
-    }
-    return FaultClass.PERMANENT;
-  }
 
-  /**
-   * The class of a failed call: its code, and whatever the code, a failed {@code SLOpen} (no session with the
-   * licensing service could be opened, kms-rules §8) is transient: the service is not there yet.
-   */
-  public static FaultClass classify(LicensingException e, boolean startingUp) {
-    String m = e.getMessage();
-    if (m != null && m.contains("SLOpen failed")) {
-      return FaultClass.TRANSIENT;
+    /** {@code HRESULT_FROM_WIN32(ERROR_TIMEOUT)}: what the agent reports for a call abandoned at its deadline. */
+    public static final HResult CALL_TIMED_OUT = new HResult(
+            0x800705B4,
+            "ERROR_TIMEOUT",
+            "The licensing call did not return before its deadline; the agent abandoned it.");
+    /** {@code RPC_S_SERVER_TOO_BUSY}. */
+    public static final HResult RPC_SERVER_TOO_BUSY =
+            new HResult(0x800706BB, "RPC_S_SERVER_TOO_BUSY", "The RPC server is too busy to complete this operation.");
+    /** {@code RPC_S_CALL_FAILED}. */
+    public static final HResult RPC_CALL_FAILED =
+            new HResult(0x800706BE, "RPC_S_CALL_FAILED", "The remote procedure call failed.");
+    /** {@code RPC_E_TIMEOUT}: a COM call (WMI) timed out. */
+    public static final HResult RPC_TIMEOUT =
+            new HResult(0x8001011F, "RPC_E_TIMEOUT", "This operation returned because the timeout period expired.");
+    /** {@code WBEM_E_TRANSPORT_FAILURE}. */
+    public static final HResult WBEM_TRANSPORT_FAILURE =
+            new HResult(0x80041015, "WBEM_E_TRANSPORT_FAILURE", "WMI could not reach the provider.");
+    /** {@code WBEM_E_SHUTTING_DOWN}. */
+    public static final HResult WBEM_SHUTTING_DOWN =
+            new HResult(0x80041033, "WBEM_E_SHUTTING_DOWN", "WMI is shutting down.");
+    /** {@code WBEM_E_SERVER_TOO_BUSY}: WMI busy, typically at boot. */
+    public static final HResult WBEM_SERVER_TOO_BUSY =
+            new HResult(0x80041045, "WBEM_E_SERVER_TOO_BUSY", "WMI is too busy to handle the request.");
+
+    /** How long after a loop starts an access-denied answer still counts as the service starting up. */
+    public static final Duration STARTUP_WINDOW = Duration.ofMinutes(15);
+    /** The first retry after a transient failure; each further one doubles, up to the activation interval. */
+    public static final Duration FIRST_RETRY = Duration.ofMinutes(1);
+
+    /** The licensing service or its transport was not there to ask: the answer may differ in a minute. */
+    private static final Set<Integer> TRANSIENT = Set.of(
+            HResult.ERROR_SERVICE_NOT_ACTIVE.code(), // 0x80070426 sppsvc/osppsvc not running (restart after update)
+            HResult.RPC_S_SERVER_UNAVAILABLE.code(), // 0x800706BA the service's RPC endpoint is gone
+            RPC_SERVER_TOO_BUSY.code(),
+            RPC_CALL_FAILED.code(),
+            RPC_TIMEOUT.code(),
+            CALL_TIMED_OUT.code(),
+            WBEM_TRANSPORT_FAILURE.code(),
+            WBEM_SHUTTING_DOWN.code(),
+            WBEM_SERVER_TOO_BUSY.code());
+
+    /** Access refused: while the service is starting it refuses callers it later admits. */
+    private static final Set<Integer> ACCESS_DENIED = Set.of(
+            HResult.E_ACCESSDENIED.code(), HResult.SL_E_LUA_ACCESSDENIED.code(), 0x80041003 /* WBEM_E_ACCESS_DENIED */);
+
+    /** The product is not (or no longer) installed. */
+    private static final Set<Integer> GONE =
+            Set.of(HResult.SL_E_SKU_NOT_FOUND.code(), HResult.SL_E_PRODUCT_SKU_NOT_INSTALLED.code());
+
+    /**
+     * The class of a failed call's code.
+     *
+     * @param startingUp whether the loop is still within {@link #STARTUP_WINDOW} of its start
+     */
+    public static FaultClass classify(HResult hresult, boolean startingUp) {
+        int code = Objects.requireNonNull(hresult, "hresult").code();
+        if (TRANSIENT.contains(code)) {
+            return FaultClass.TRANSIENT;
+        }
+        if (ACCESS_DENIED.contains(code)) {
+            return startingUp ? FaultClass.TRANSIENT : FaultClass.PERMANENT;
+        }
+        if (GONE.contains(code)) {
+            return FaultClass.GONE;
+        }
+        return FaultClass.PERMANENT;
     }
-    return classify(e.hresult(), startingUp);
-  }
 
-  /** Whether the failure is a call abandoned at its deadline. */
-  public static boolean timedOut(HResult hresult) {
-    return hresult.code() == CALL_TIMED_OUT.code();
-  }
+    /**
+     * The class of a failed call: its code, and whatever the code, a failed {@code SLOpen} (no session with the
+     * licensing service could be opened, kms-rules §8) is transient: the service is not there yet.
+     */
+    public static FaultClass classify(LicensingException e, boolean startingUp) {
+        String m = e.getMessage();
+        if (m != null && m.contains("SLOpen failed")) {
+            return FaultClass.TRANSIENT;
+        }
+        return classify(e.hresult(), startingUp);
+    }
 
-  /**
-   * The wait before the retry after the {@code failures}-th transient failure in a row (1-based):
-   * {@link #FIRST_RETRY}, doubled each time, never more than {@code cap} (the activation interval), so a product is
-   * asked again within one activation interval of the service coming back.
-   */
-  public static Duration backoff(int failures, Duration cap) {
-    int shift = Math.min(Math.max(failures, 1) - 1, 20);
-    long millis = FIRST_RETRY.toMillis() << shift;
-    return Duration.ofMillis(Math.min(millis, cap.toMillis()));
-  }
+    /** Whether the failure is a call abandoned at its deadline. */
+    public static boolean timedOut(HResult hresult) {
+        return hresult.code() == CALL_TIMED_OUT.code();
+    }
+
+    /**
+     * The wait before the retry after the {@code failures}-th transient failure in a row (1-based):
+     * {@link #FIRST_RETRY}, doubled each time, never more than {@code cap} (the activation interval), so a product is
+     * asked again within one activation interval of the service coming back.
+     */
+    public static Duration backoff(int failures, Duration cap) {
+        int shift = Math.min(Math.max(failures, 1) - 1, 20);
+        long millis = FIRST_RETRY.toMillis() << shift;
+        return Duration.ofMillis(Math.min(millis, cap.toMillis()));
+    }
 }

@@ -15,28 +15,28 @@ import org.kmsagent.api.ProductKey;
  * @param mak the administrator-supplied MAK
  */
 public record MakFallbackPolicy(boolean enabled, Duration after, Optional<ProductKey> mak) {
-  /** No fallback: the default. */
-  public static final MakFallbackPolicy OFF = new MakFallbackPolicy(false, Duration.ZERO, Optional.empty());
+    /** No fallback: the default. */
+    public static final MakFallbackPolicy OFF = new MakFallbackPolicy(false, Duration.ZERO, Optional.empty());
 
-  public MakFallbackPolicy {
-    Objects.requireNonNull(after, "after");
-    Objects.requireNonNull(mak, "mak");
-    if (enabled && mak.isEmpty()) {
-      throw new IllegalArgumentException("MAK fallback enabled without a MAK");
+    public MakFallbackPolicy {
+        Objects.requireNonNull(after, "after");
+        Objects.requireNonNull(mak, "mak");
+        if (enabled && mak.isEmpty()) {
+            throw new IllegalArgumentException("MAK fallback enabled without a MAK");
+        }
+        if (after.isNegative()) {
+            throw new IllegalArgumentException("MAK fallback delay must not be negative");
+        }
     }
-    if (after.isNegative()) {
-      throw new IllegalArgumentException("MAK fallback delay must not be negative");
+
+    /** Fallback after {@code after} of count refusals, with that MAK. */
+    public static MakFallbackPolicy after(Duration after, ProductKey mak) {
+        return new MakFallbackPolicy(true, after, Optional.of(mak));
     }
-  }
 
-  /** Fallback after {@code after} of count refusals, with that MAK. */
-  public static MakFallbackPolicy after(Duration after, ProductKey mak) {
-    return new MakFallbackPolicy(true, after, Optional.of(mak));
-  }
-
-  /** Masks the key. */
-  @Override
-  public String toString() {
-    return enabled ? "MAK fallback after " + after + " with " + mak.orElseThrow() : "MAK fallback off";
-  }
+    /** Masks the key. */
+    @Override
+    public String toString() {
+        return enabled ? "MAK fallback after " + after + " with " + mak.orElseThrow() : "MAK fallback off";
+    }
 }

@@ -3,17 +3,16 @@ package org.kmsagent.agent.renewal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginFailure;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
 import org.kmsagent.agent.renewal.Faults.FaultClass;
 import org.kmsagent.agent.renewal.RenewalEvent.Kind;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.scheduler.Scheduler;
 import org.kmsagent.api.ActivationHandler;
 import org.kmsagent.api.ActivationResult;
@@ -53,570 +52,644 @@ import org.kmsagent.api.WindowsVersion;
  * boundary. Runs on the scheduler's thread; handler calls may block, so a live loop runs on a worker context.
  */
 public final class RenewalLoop implements Runnable {
-  private static final HResult PLUGIN_FAILED = HResult.of(0x80004005);
+    private static final HResult PLUGIN_FAILED = HResult.of(0x80004005);
 
-  private final Scheduler scheduler;
-  private final LoadedFamily family;
-  private final LicensingStack stack;
-  private final UUID skuId;
-  private String skuName;
-  private final MakFallbackPolicy makPolicy;
-  private final RenewalListener listener;
-  // Per-SKU facts resolved once (not per event): the family and pool ids the events carry, and whether the
-  // handler's status/activate/renew are the API's defaults (then no plugin code runs in them, and the loop calls
-  // the licensing stack directly instead of through LoadedFamily.call and its class-loader switch).
-  private final String familyId;
-  private final String poolId;
-  private final HandlerShape shape;
-  private final ActivationHandler handler;
-  private final Sku sku;
+    private final Scheduler scheduler;
+    private final LoadedFamily family;
+    private final LicensingStack stack;
+    private final UUID skuId;
+    private String skuName;
+    private final MakFallbackPolicy makPolicy;
+    private final RenewalListener listener;
+    // Per-SKU facts resolved once (not per event): the family and pool ids the events carry, and whether the
+    // handler's status/activate/renew are the API's defaults (then no plugin code runs in them, and the loop calls
+    // the licensing stack directly instead of through LoadedFamily.call and its class-loader switch).
+    private final String familyId;
+    private final String poolId;
+    private final HandlerShape shape;
+    private final ActivationHandler handler;
+    private final Sku sku;
 
-  private InstalledProduct product;
-  private LicenseStatus lastStatus;
-  private long nextAttemptMillis;
-  private long countRefusedSinceMillis = -1;
-  private boolean makTried;
-  private boolean finished;
-  private Scheduler.Timer timer;
-  private int attempts;
-  private long startedMillis;
-  private int transientFailures;
-  private boolean restoreGvlk;
-  private Duration activationInterval = KmsRules.ACTIVATION_INTERVAL;
+    private InstalledProduct product;
+    private LicenseStatus lastStatus;
+    private long nextAttemptMillis;
+    private long countRefusedSinceMillis = -1;
+    private boolean makTried;
+    private boolean finished;
+    private Scheduler.Timer timer;
+    private int attempts;
+    private long startedMillis;
+    private int transientFailures;
+    private boolean restoreGvlk;
+    private Duration activationInterval = KmsRules.ACTIVATION_INTERVAL;
 
-  /** What one activation or renewal attempt came to. */
-  private enum Outcome { SUCCEEDED, REFUSED, TRANSIENT }
-
-  public RenewalLoop(Scheduler scheduler, LoadedFamily family, LicensingStack stack, UUID skuId,
-      MakFallbackPolicy makPolicy, RenewalListener listener) {
-    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-    this.family = Objects.requireNonNull(family, "family");
-    this.stack = Objects.requireNonNull(stack, "stack");
-    this.skuId = Objects.requireNonNull(skuId, "skuId");
-    this.makPolicy = Objects.requireNonNull(makPolicy, "makPolicy");
-    this.listener = Objects.requireNonNull(listener, "listener");
-    this.sku = family.catalog().bySkuId(skuId).orElse(null);
-    this.skuName = sku != null ? sku.name() : skuId.toString();
-    this.familyId = family.id();
-    this.poolId = family.countPool().id();
-    this.handler = handlerOf(family);
-    this.shape = HandlerShape.of(handler);
-  }
-
-  /**
-   * Which of the handler's per-attempt methods are the {@link ActivationHandler} defaults, looked up once per handler
-   * class. A default method only forwards to the licensing stack, so calling the stack directly is the same call
-   * without entering plugin code.
-   */
-  private record HandlerShape(boolean defaultStatus, boolean defaultActivate, boolean defaultRenew,
-      boolean defaultSetUp) {
-    private static final HandlerShape PLUGIN_CODE = new HandlerShape(false, false, false, false);
-    private static final ClassValue<HandlerShape> BY_CLASS = new ClassValue<>() {
-      @Override
-      protected HandlerShape computeValue(Class<?> type) {
-        boolean status = isDefault(type, "status");
-        boolean activate = isDefault(type, "activate");
-        boolean setUp = isDefault(type, "findInstalled", LicensingStack.class, ProductFamily.class, SkuCatalog.class)
-            && isDefault(type, "installGvlk", LicensingStack.class, InstalledProduct.class, SkuCatalog.class)
-            && isDefault(type, "installKey", LicensingStack.class, InstalledProduct.class, ProductKey.class);
-        return new HandlerShape(status, activate, activate && isDefault(type, "renew"), setUp);
-      }
-    };
-
-    static HandlerShape of(ActivationHandler h) {
-      return h == null ? PLUGIN_CODE : BY_CLASS.get(h.getClass());
+    /** What one activation or renewal attempt came to. */
+    private enum Outcome {
+        SUCCEEDED,
+        REFUSED,
+        TRANSIENT
     }
 
-    private static boolean isDefault(Class<?> type, String method) {
-      return isDefault(type, method, LicensingStack.class, InstalledProduct.class);
+    public RenewalLoop(
+            Scheduler scheduler,
+            LoadedFamily family,
+            LicensingStack stack,
+            UUID skuId,
+            MakFallbackPolicy makPolicy,
+            RenewalListener listener) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.family = Objects.requireNonNull(family, "family");
+        this.stack = Objects.requireNonNull(stack, "stack");
+        this.skuId = Objects.requireNonNull(skuId, "skuId");
+        this.makPolicy = Objects.requireNonNull(makPolicy, "makPolicy");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.sku = family.catalog().bySkuId(skuId).orElse(null);
+        this.skuName = sku != null ? sku.name() : skuId.toString();
+        this.familyId = family.id();
+        this.poolId = family.countPool().id();
+        this.handler = handlerOf(family);
+        this.shape = HandlerShape.of(handler);
     }
 
-    private static boolean isDefault(Class<?> type, String method, Class<?>... parameters) {
-      try {
-        return type.getMethod(method, parameters).getDeclaringClass() == ActivationHandler.class;
-      } catch (NoSuchMethodException | SecurityException e) {
-        return false;
-      }
+    /**
+     * Which of the handler's per-attempt methods are the {@link ActivationHandler} defaults, looked up once per handler
+     * class. A default method only forwards to the licensing stack, so calling the stack directly is the same call
+     * without entering plugin code.
+     */
+    private record HandlerShape(
+            boolean defaultStatus, boolean defaultActivate, boolean defaultRenew, boolean defaultSetUp) {
+        private static final HandlerShape PLUGIN_CODE = new HandlerShape(false, false, false, false);
+        private static final ClassValue<HandlerShape> BY_CLASS = new ClassValue<>() {
+            @Override
+            protected HandlerShape computeValue(Class<?> type) {
+                boolean status = isDefault(type, "status");
+                boolean activate = isDefault(type, "activate");
+                boolean setUp = isDefault(
+                                type, "findInstalled", LicensingStack.class, ProductFamily.class, SkuCatalog.class)
+                        && isDefault(
+                                type, "installGvlk", LicensingStack.class, InstalledProduct.class, SkuCatalog.class)
+                        && isDefault(
+                                type, "installKey", LicensingStack.class, InstalledProduct.class, ProductKey.class);
+                return new HandlerShape(status, activate, activate && isDefault(type, "renew"), setUp);
+            }
+        };
+
+        static HandlerShape of(ActivationHandler h) {
+            return h == null ? PLUGIN_CODE : BY_CLASS.get(h.getClass());
+        }
+
+        private static boolean isDefault(Class<?> type, String method) {
+            return isDefault(type, method, LicensingStack.class, InstalledProduct.class);
+        }
+
+        private static boolean isDefault(Class<?> type, String method, Class<?>... parameters) {
+            try {
+                return type.getMethod(method, parameters).getDeclaringClass() == ActivationHandler.class;
+            } catch (NoSuchMethodException | SecurityException e) {
+                return false;
+            }
+        }
     }
-  }
 
-  /** Starts the loop: the first attempt is due now. */
-  public void start() {
-    nextAttemptMillis = scheduler.nowMillis();
-    startedMillis = nextAttemptMillis;
-    timer = scheduler.schedule(scheduler.now(), this);
-  }
-
-  /**
-   * Starts the loop where a stored schedule left it (a restarted agent): the product is looked up and watched at
-   * once, but its next activation or renewal attempt is at {@code nextAttempt}, not now. A time already past is due
-   * at once, as a missed attempt would be.
-   */
-  public void resume(Instant nextAttempt) {
-    Objects.requireNonNull(nextAttempt, "nextAttempt");
-    nextAttemptMillis = nextAttempt.toEpochMilli();
-    startedMillis = scheduler.nowMillis();
-    timer = scheduler.schedule(scheduler.now(), this);
-  }
-
-  /**
-   * Attempts now (an administrator's "activate now"), whatever the schedule said, then schedules from the result as
-   * any attempt does. Call on the scheduler's thread.
-   *
-   * @return whether an attempt was made (false when the loop has finished)
-   */
-  public boolean attemptNow() {
-    if (finished) {
-      return false;
+    /** Starts the loop: the first attempt is due now. */
+    public void start() {
+        nextAttemptMillis = scheduler.nowMillis();
+        startedMillis = nextAttemptMillis;
+        timer = scheduler.schedule(scheduler.now(), this);
     }
-    if (timer != null) {
-      scheduler.cancel(timer);
-      timer = null;
+
+    /**
+     * Starts the loop where a stored schedule left it (a restarted agent): the product is looked up and watched at
+     * once, but its next activation or renewal attempt is at {@code nextAttempt}, not now. A time already past is due
+     * at once, as a missed attempt would be.
+     */
+    public void resume(Instant nextAttempt) {
+        Objects.requireNonNull(nextAttempt, "nextAttempt");
+        nextAttemptMillis = nextAttempt.toEpochMilli();
+        startedMillis = scheduler.nowMillis();
+        timer = scheduler.schedule(scheduler.now(), this);
     }
-    int before = attempts;
-    nextAttemptMillis = scheduler.nowMillis();
-    run();
-    return attempts > before;
-  }
 
-  /** When the next activation or renewal attempt is due (meaningful once started). */
-  public Instant nextAttempt() {
-    return Instant.ofEpochMilli(nextAttemptMillis);
-  }
-
-  /** The installed product the loop drives, once it has found it (null before its first run or if missing). */
-  public InstalledProduct product() {
-    return product;
-  }
-
-  /** The SKU id the loop drives. */
-  public UUID skuId() {
-    return skuId;
-  }
-
-  /** Stops the loop (the machine left); no attempt runs after this. */
-  public void stop() {
-    if (finished) {
-      return;
+    /**
+     * Attempts now (an administrator's "activate now"), whatever the schedule said, then schedules from the result as
+     * any attempt does. Call on the scheduler's thread.
+     *
+     * @return whether an attempt was made (false when the loop has finished)
+     */
+    public boolean attemptNow() {
+        if (finished) {
+            return false;
+        }
+        if (timer != null) {
+            scheduler.cancel(timer);
+            timer = null;
+        }
+        int before = attempts;
+        nextAttemptMillis = scheduler.nowMillis();
+        run();
+        return attempts > before;
     }
-    finished = true;
-    if (timer != null) {
-      scheduler.cancel(timer);
-      timer = null;
-    }
-    emit(Kind.STOPPED, Optional.empty(), ActivationResult.of(HResult.S_OK), Optional.empty());
-  }
 
-  /** How many activation or renewal attempts the loop has made. */
-  public int attempts() {
-    return attempts;
-  }
+    /** When the next activation or renewal attempt is due (meaningful once started). */
+    public Instant nextAttempt() {
+        return Instant.ofEpochMilli(nextAttemptMillis);
+    }
 
-  /** How many transient failures in a row the loop has met (0 once a run went through). */
-  public int transientFailures() {
-    return transientFailures;
-  }
+    /** The installed product the loop drives, once it has found it (null before its first run or if missing). */
+    public InstalledProduct product() {
+        return product;
+    }
 
-  /** Whether the loop has nothing more to do (stopped, the product gone, or activated permanently by MAK). */
-  public boolean finished() {
-    return finished;
-  }
+    /** The SKU id the loop drives. */
+    public UUID skuId() {
+        return skuId;
+    }
 
-  @Override
-  public void run() {
-    timer = null;
-    if (finished) {
-      return;
+    /** Stops the loop (the machine left); no attempt runs after this. */
+    public void stop() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (timer != null) {
+            scheduler.cancel(timer);
+            timer = null;
+        }
+        emit(Kind.STOPPED, Optional.empty(), ActivationResult.of(HResult.S_OK), Optional.empty());
     }
-    long now = scheduler.nowMillis();
-    if (product == null && !setUp()) {
-      return;
-    }
-    if (restoreGvlk && !restoreGvlk()) {
-      return;
-    }
-    LicenseState state = state();
-    if (state == null) {
-      return;
-    }
-    activationInterval = state.activationInterval();
-    reportTransition(state.status());
-    if (now >= nextAttemptMillis) {
-      Outcome outcome = attempt(state.status() == LicenseStatus.LICENSED);
-      if (finished) {
-        return;
-      }
-      // A success schedules the renewal; a refusal (a failed renewal included) retries at the activation interval
-      // (kms-rules §2.1 "failed renewal retry every 2 h"); a transient failure retries sooner, with a backoff.
-      nextAttemptMillis = switch (outcome) {
-        case SUCCEEDED -> now + state.renewalInterval().toMillis();
-        case REFUSED -> now + state.activationInterval().toMillis();
-        case TRANSIENT -> now + Faults.backoff(transientFailures, retryCap()).toMillis();
-      };
-      LicenseState after = state();
-      if (after == null) {
-        return;
-      }
-      state = after;
-      lastStatus = state.status();
-      activationInterval = state.activationInterval();
-      // The intervals the host just gave, if one answered (kms-rules §2.1).
-      if (outcome == Outcome.SUCCEEDED) {
-        nextAttemptMillis = now + state.renewalInterval().toMillis();
-      } else if (outcome == Outcome.REFUSED) {
-        nextAttemptMillis = now + state.activationInterval().toMillis();
-      }
-      if (outcome != Outcome.TRANSIENT) {
-        transientFailures = 0;
-      }
-    } else {
-      transientFailures = 0;
-    }
-    scheduleNext(now, state);
-  }
 
-  private boolean setUp() {
-    try {
-      product = shape.defaultSetUp() ? setUpDirect() : family.call((f, h) -> {
-        List<InstalledProduct> installed = h.findInstalled(stack, family.catalog());
-        InstalledProduct p = installed.stream().filter(i -> i.skuId().equals(skuId)).findFirst().orElse(null);
-        if (p != null && p.channel() != KeyChannel.VOLUME_MAK && h.installGvlk(stack, p, family.catalog())) {
-          emit(Kind.GVLK_INSTALLED, Optional.empty(), ActivationResult.of(HResult.S_OK), Optional.empty());
-          p = refind(h, f);
+    /** How many activation or renewal attempts the loop has made. */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** How many transient failures in a row the loop has met (0 once a run went through). */
+    public int transientFailures() {
+        return transientFailures;
+    }
+
+    /** Whether the loop has nothing more to do (stopped, the product gone, or activated permanently by MAK). */
+    public boolean finished() {
+        return finished;
+    }
+
+    @Override
+    public void run() {
+        timer = null;
+        if (finished) {
+            return;
+        }
+        long now = scheduler.nowMillis();
+        if (product == null && !setUp()) {
+            return;
+        }
+        if (restoreGvlk && !restoreGvlk()) {
+            return;
+        }
+        LicenseState state = state();
+        if (state == null) {
+            return;
+        }
+        activationInterval = state.activationInterval();
+        reportTransition(state.status());
+        if (now >= nextAttemptMillis) {
+            Outcome outcome = attempt(state.status() == LicenseStatus.LICENSED);
+            if (finished) {
+                return;
+            }
+            // A success schedules the renewal; a refusal (a failed renewal included) retries at the activation interval
+            // (kms-rules §2.1 "failed renewal retry every 2 h"); a transient failure retries sooner, with a backoff.
+            nextAttemptMillis = switch (outcome) {
+                case SUCCEEDED -> now + state.renewalInterval().toMillis();
+                case REFUSED -> now + state.activationInterval().toMillis();
+                case TRANSIENT ->
+                    now + Faults.backoff(transientFailures, retryCap()).toMillis();
+            };
+            LicenseState after = state();
+            if (after == null) {
+                return;
+            }
+            state = after;
+            lastStatus = state.status();
+            activationInterval = state.activationInterval();
+            // The intervals the host just gave, if one answered (kms-rules §2.1).
+            if (outcome == Outcome.SUCCEEDED) {
+                nextAttemptMillis = now + state.renewalInterval().toMillis();
+            } else if (outcome == Outcome.REFUSED) {
+                nextAttemptMillis = now + state.activationInterval().toMillis();
+            }
+            if (outcome != Outcome.TRANSIENT) {
+                transientFailures = 0;
+            }
+        } else {
+            transientFailures = 0;
+        }
+        scheduleNext(now, state);
+    }
+
+    private boolean setUp() {
+        try {
+            product = shape.defaultSetUp()
+                    ? setUpDirect()
+                    : family.call((f, h) -> {
+                        List<InstalledProduct> installed = h.findInstalled(stack, family.catalog());
+                        InstalledProduct p = installed.stream()
+                                .filter(i -> i.skuId().equals(skuId))
+                                .findFirst()
+                                .orElse(null);
+                        if (p != null
+                                && p.channel() != KeyChannel.VOLUME_MAK
+                                && h.installGvlk(stack, p, family.catalog())) {
+                            emit(
+                                    Kind.GVLK_INSTALLED,
+                                    Optional.empty(),
+                                    ActivationResult.of(HResult.S_OK),
+                                    Optional.empty());
+                            p = refind(h, f);
+                        }
+                        return p;
+                    });
+        } catch (LicensingException | PluginFailure e) {
+            callFailed(e, "finding " + skuName);
+            return false;
+        }
+        if (product == null) {
+            gone(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
+            return false;
+        }
+        // The name the licensing service reports: editions that share a SKU id (Windows 11 reuses Windows 10's,
+        // docs/kms-rules.md §4) are told apart by it.
+        skuName = product.name();
+        return true;
+    }
+
+    /**
+     * What {@link #setUp} asks of the handler when its findInstalled, installGvlk and installKey are the API's
+     * defaults, done here against the SKU resolved at construction instead of scanning the catalog per call: find the
+     * product, and install its GVLK unless it holds it already (or a MAK). The one plugin call left, which licensing
+     * service holds the family, is made once per handler and Windows version.
+     */
+    private LicensingService service;
+
+    private InstalledProduct setUpDirect() throws LicensingException {
+        if (sku == null) {
+            return null; // not in the family's catalog: the default findInstalled finds nothing either
+        }
+        LicensingService service = serviceOf(family, stack.windowsVersion());
+        InstalledProduct p = direct(() -> findDirect(service));
+        if (p != null && p.channel() != KeyChannel.VOLUME_MAK) {
+            ProductKey gvlk = sku.gvlk();
+            boolean holdsIt = p.channel() == KeyChannel.VOLUME_GVLK
+                    && p.partialProductKey().filter(gvlk.lastFive()::equals).isPresent();
+            if (!holdsIt) {
+                InstalledProduct target = p;
+                direct(() -> {
+                    stack.installProductKey(target.service(), gvlk);
+                    return null;
+                });
+                emit(Kind.GVLK_INSTALLED, Optional.empty(), ActivationResult.of(HResult.S_OK), Optional.empty());
+                p = direct(() -> findDirect(service));
+            }
         }
         return p;
-      });
-    } catch (LicensingException | PluginFailure e) {
-      callFailed(e, "finding " + skuName);
-      return false;
     }
-    if (product == null) {
-      gone(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
-      return false;
-    }
-    // The name the licensing service reports: editions that share a SKU id (Windows 11 reuses Windows 10's,
-    // docs/kms-rules.md §4) are told apart by it.
-    skuName = product.name();
-    return true;
-  }
 
-  /**
-   * What {@link #setUp} asks of the handler when its findInstalled, installGvlk and installKey are the API's
-   * defaults, done here against the SKU resolved at construction instead of scanning the catalog per call: find the
-   * product, and install its GVLK unless it holds it already (or a MAK). The one plugin call left, which licensing
-   * service holds the family, is made once per handler and Windows version.
-   */
-  private LicensingService service;
-
-  private InstalledProduct setUpDirect() throws LicensingException {
-    if (sku == null) {
-      return null; // not in the family's catalog: the default findInstalled finds nothing either
-    }
-    LicensingService service = serviceOf(family, stack.windowsVersion());
-    InstalledProduct p = direct(() -> findDirect(service));
-    if (p != null && p.channel() != KeyChannel.VOLUME_MAK) {
-      ProductKey gvlk = sku.gvlk();
-      boolean holdsIt = p.channel() == KeyChannel.VOLUME_GVLK
-          && p.partialProductKey().filter(gvlk.lastFive()::equals).isPresent();
-      if (!holdsIt) {
-        InstalledProduct target = p;
-        direct(() -> {
-          stack.installProductKey(target.service(), gvlk);
-          return null;
-        });
-        emit(Kind.GVLK_INSTALLED, Optional.empty(), ActivationResult.of(HResult.S_OK), Optional.empty());
-        p = direct(() -> findDirect(service));
-      }
-    }
-    return p;
-  }
-
-  private InstalledProduct findDirect(LicensingService service) throws LicensingException {
-    for (InstalledProduct i : stack.installedProducts(service, family.applicationId())) {
-      if (i.skuId().equals(skuId)) {
-        return i;
-      }
-    }
-    return null;
-  }
-
-  /** The family's handler, or null when the plugin fails to give one (then every call goes through call()). */
-  private static ActivationHandler handlerOf(LoadedFamily family) {
-    try {
-      return family.call((f, h) -> h);
-    } catch (LicensingException | PluginFailure e) {
-      return null; // LoadedFamily.call reports the plugin's failure on the loop's first call
-    }
-  }
-
-  /**
-   * Which licensing service holds the family on this machine's Windows version: a fact of the family's catalog (which
-   * the handler may override), asked once per loop, since a loop serves one product on one machine.
-   */
-  private LicensingService serviceOf(LoadedFamily family, WindowsVersion windows) throws LicensingException {
-    if (service == null) {
-      service = family.licensingService(windows);
-    }
-    return service;
-  }
-
-  private InstalledProduct refind(org.kmsagent.api.ActivationHandler h, org.kmsagent.api.ProductFamily f)
-      throws LicensingException {
-    return h.findInstalled(stack, family.catalog()).stream().filter(i -> i.skuId().equals(skuId)).findFirst()
-        .orElse(null);
-  }
-
-  private LicenseState state() {
-    try {
-      if (shape.defaultStatus()) {
-        return direct(() -> stack.licenseState(product.service(), product.skuId()));
-      }
-      return family.call((f, h) -> h.status(stack, product));
-    } catch (LicensingException | PluginFailure e) {
-      callFailed(e, "reading the license state of " + skuName);
-      return null;
-    }
-  }
-
-  /** A licensing-stack call made without {@link LoadedFamily#call}. */
-  @FunctionalInterface
-  private interface StackCall<T> {
-    T call() throws LicensingException;
-  }
-
-  /**
-   * Runs a stack call the way {@link LoadedFamily#call} would have run the handler's default method around it: a
-   * {@link LicensingException} passes, anything else thrown becomes a {@link PluginFailure} of the family, so the
-   * loop fails the same way whichever path it took.
-   */
-  private <T> T direct(StackCall<T> call) throws LicensingException {
-    try {
-      return call.call();
-    } catch (RuntimeException | LinkageError e) {
-      throw new PluginFailure(familyId, e);
-    }
-  }
-
-  /** Puts the edition's GVLK back after a failed MAK fallback whose first try to do so failed. */
-  private boolean restoreGvlk() {
-    try {
-      product = family.call((f, h) -> {
-        h.installGvlk(stack, product, family.catalog());
-        return refind(h, f);
-      });
-    } catch (LicensingException | PluginFailure e) {
-      callFailed(e, "reinstalling the GVLK of " + skuName);
-      return false;
-    }
-    restoreGvlk = false;
-    if (product == null) {
-      gone(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
-      return false;
-    }
-    return true;
-  }
-
-  /** Reports the lapse of an activation (§2.3) and the end of a grace period (§2.2) when the clock crosses them. */
-  private void reportTransition(LicenseStatus status) {
-    if (lastStatus != null && status != lastStatus) {
-      if (lastStatus == LicenseStatus.LICENSED && status != LicenseStatus.LICENSED) {
-        emit(Kind.EXPIRED, Optional.of(status == LicenseStatus.NOTIFICATION
-            ? HResult.SL_E_GRACE_TIME_EXPIRED : HResult.SL_I_OOT_GRACE_PERIOD), ActivationResult.of(HResult.S_OK),
-            Optional.empty());
-      }
-      if (status == LicenseStatus.NOTIFICATION) {
-        emit(Kind.GRACE_EXPIRED, Optional.of(HResult.SL_E_GRACE_TIME_EXPIRED), ActivationResult.of(HResult.S_OK),
-            Optional.empty());
-      }
-    }
-    lastStatus = status;
-  }
-
-  private Outcome attempt(boolean licensed) {
-    attempts++;
-    ActivationResult r;
-    Kind failed = licensed ? Kind.RENEWAL_FAILED : Kind.ACTIVATION_FAILED;
-    try {
-      if (licensed ? shape.defaultRenew() : shape.defaultActivate()) {
-        r = direct(() -> stack.activate(product.service(), product.skuId())); // what the defaults do
-      } else {
-        r = family.call((f, h) -> licensed ? h.renew(stack, product) : h.activate(stack, product));
-      }
-    } catch (LicensingException e) {
-      FaultClass c = Faults.classify(e, startingUp());
-      if (c == FaultClass.TRANSIENT) {
-        transientFailures++;
-        boolean late = Faults.timedOut(e.hresult());
-        emit(late ? Kind.CALL_TIMED_OUT : failed, Optional.of(e.hresult()), ActivationResult.of(e.hresult()),
-            Optional.of(Diagnosis.of(late ? Cause.CALL_TIMED_OUT : Cause.LICENSING_UNAVAILABLE, e.getMessage())));
-        return Outcome.TRANSIENT;
-      }
-      if (c == FaultClass.GONE) {
-        gone(e);
-        return Outcome.REFUSED;
-      }
-      r = ActivationResult.of(e.hresult());
-    } catch (PluginFailure e) {
-      emit(failed, Optional.of(PLUGIN_FAILED),
-          ActivationResult.of(PLUGIN_FAILED), Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, e.getMessage())));
-      return Outcome.REFUSED;
-    }
-    if (r.activated()) {
-      countRefusedSinceMillis = -1;
-      emit(licensed ? Kind.RENEWED : Kind.ACTIVATED, Optional.of(r.hresult()), r, Optional.empty());
-      return Outcome.SUCCEEDED;
-    }
-    Diagnosis d = diagnose(r);
-    emit(failed, Optional.of(r.hresult()), r, Optional.of(d));
-    long now = scheduler.nowMillis();
-    if (d.cause() == Cause.COUNT_BELOW_THRESHOLD && countRefusedSinceMillis < 0) {
-      countRefusedSinceMillis = now;
-    }
-    if (!licensed && makPolicy.enabled() && !makTried && countRefusedSinceMillis >= 0
-        && now - countRefusedSinceMillis >= makPolicy.after().toMillis()) {
-      return fallBackToMak() ? Outcome.SUCCEEDED : Outcome.REFUSED;
-    }
-    return Outcome.REFUSED;
-  }
-
-  /** Installs the administrator's MAK and activates it online; on failure goes back to the GVLK and KMS. */
-  private boolean fallBackToMak() {
-    makTried = true;
-    ActivationResult r;
-    try {
-      r = family.call((f, h) -> {
-        h.installKey(stack, product, makPolicy.mak().orElseThrow());
-        product = refind(h, f);
-        return h.activate(stack, product);
-      });
-    } catch (LicensingException e) {
-      if (Faults.classify(e, startingUp()) == FaultClass.TRANSIENT) {
-        makTried = false; // the service was not there: the fallback is still owed a real try
-      }
-      r = ActivationResult.of(e.hresult());
-    } catch (PluginFailure e) {
-      emit(Kind.MAK_FAILED, Optional.of(PLUGIN_FAILED), ActivationResult.of(PLUGIN_FAILED),
-          Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, e.getMessage())));
-      return false;
-    }
-    if (r.activated()) {
-      emit(Kind.MAK_ACTIVATED, Optional.of(r.hresult()), r, Optional.empty());
-      // A MAK activation is permanent: nothing left to renew.
-      finished = true;
-      lastStatus = LicenseStatus.LICENSED;
-      return true;
-    }
-    emit(Kind.MAK_FAILED, Optional.of(r.hresult()), r, Optional.of(diagnose(r)));
-    try {
-      family.call((f, h) -> {
-        h.installGvlk(stack, product, family.catalog());
-        product = refind(h, f);
+    private InstalledProduct findDirect(LicensingService service) throws LicensingException {
+        for (InstalledProduct i : stack.installedProducts(service, family.applicationId())) {
+            if (i.skuId().equals(skuId)) {
+                return i;
+            }
+        }
         return null;
-      });
-    } catch (LicensingException | PluginFailure e) {
-      // Left with the MAK installed and not activated: put the GVLK back on the next run.
-      restoreGvlk = true;
-      callFailed(e, "reinstalling the GVLK of " + skuName);
     }
-    return false;
-  }
 
-  private Diagnosis diagnose(ActivationResult r) {
-    if (stack instanceof DiagnosableStack d) {
-      Optional<Diagnosis> known = d.lastDiagnosis(skuId);
-      if (known.isPresent()) {
-        return known.get();
-      }
+    /** The family's handler, or null when the plugin fails to give one (then every call goes through call()). */
+    private static ActivationHandler handlerOf(LoadedFamily family) {
+        try {
+            return family.call((f, h) -> h);
+        } catch (LicensingException | PluginFailure e) {
+            return null; // LoadedFamily.call reports the plugin's failure on the loop's first call
+        }
     }
-    return Diagnosis.fromResult(r);
-  }
 
-  private void scheduleNext(long now, LicenseState state) {
-    if (timer != null) {
-      scheduler.cancel(timer); // a retry a failed call in this run asked for: this schedule supersedes it
-      timer = null;
+    /**
+     * Which licensing service holds the family on this machine's Windows version: a fact of the family's catalog (which
+     * the handler may override), asked once per loop, since a loop serves one product on one machine.
+     */
+    private LicensingService serviceOf(LoadedFamily family, WindowsVersion windows) throws LicensingException {
+        if (service == null) {
+            service = family.licensingService(windows);
+        }
+        return service;
     }
-    long wake = nextAttemptMillis;
-    long boundary = -1;
-    if (state.status() == LicenseStatus.LICENSED && state.validUntil().isPresent()) {
-      boundary = state.validUntil().get().toEpochMilli();
-    } else if (state.status().isGrace()) {
-      boundary = now + state.graceRemaining().toMillis();
-    } else if (state.status() == LicenseStatus.LICENSED) {
-      return; // permanently licensed (MAK): nothing to renew
-    }
-    if (boundary > now && boundary < wake) {
-      wake = boundary;
-    }
-    timer = scheduler.schedule(Instant.ofEpochMilli(wake), this);
-  }
 
-  private boolean startingUp() {
-    return scheduler.nowMillis() - startedMillis < Faults.STARTUP_WINDOW.toMillis();
-  }
+    private InstalledProduct refind(org.kmsagent.api.ActivationHandler h, org.kmsagent.api.ProductFamily f)
+            throws LicensingException {
+        return h.findInstalled(stack, family.catalog()).stream()
+                .filter(i -> i.skuId().equals(skuId))
+                .findFirst()
+                .orElse(null);
+    }
 
-  /** Transient retries never wait longer than the activation interval (the host's, or the default 2 h). */
-  private Duration retryCap() {
-    return activationInterval.compareTo(KmsRules.ACTIVATION_INTERVAL) < 0 ? activationInterval
-        : KmsRules.ACTIVATION_INTERVAL;
-  }
+    private LicenseState state() {
+        try {
+            if (shape.defaultStatus()) {
+                return direct(() -> stack.licenseState(product.service(), product.skuId()));
+            }
+            return family.call((f, h) -> h.status(stack, product));
+        } catch (LicensingException | PluginFailure e) {
+            callFailed(e, "reading the license state of " + skuName);
+            return null;
+        }
+    }
 
-  /**
-   * A licensing call other than the attempt failed: reports it with its class ({@link Faults}; docs/troubleshooting.md
-   * "How the agent treats licensing failures") and schedules the retry; only a product gone ends the loop.
-   */
-  private void callFailed(Exception e, String what) {
-    if (timer != null) {
-      scheduler.cancel(timer);
-      timer = null;
+    /** A licensing-stack call made without {@link LoadedFamily#call}. */
+    @FunctionalInterface
+    private interface StackCall<T> {
+        T call() throws LicensingException;
     }
-    long now = scheduler.nowMillis();
-    if (e instanceof PluginFailure) {
-      emit(Kind.CALL_FAILED, Optional.of(PLUGIN_FAILED), ActivationResult.of(PLUGIN_FAILED),
-          Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, what + ": " + e.getMessage())));
-      timer = scheduler.schedule(Instant.ofEpochMilli(now + activationInterval.toMillis()), this);
-      return;
-    }
-    LicensingException le = (LicensingException) e;
-    HResult h = le.hresult();
-    FaultClass c = Faults.classify(le, startingUp());
-    switch (c) {
-      case GONE -> gone(le);
-      case TRANSIENT -> {
-        transientFailures++;
-        boolean late = Faults.timedOut(h);
-        emit(late ? Kind.CALL_TIMED_OUT : Kind.CALL_FAILED, Optional.of(h), ActivationResult.of(h),
-            Optional.of(Diagnosis.of(late ? Cause.CALL_TIMED_OUT : Cause.LICENSING_UNAVAILABLE,
-                what + ": " + e.getMessage())));
-        timer = scheduler.schedule(
-            Instant.ofEpochMilli(now + Faults.backoff(transientFailures, retryCap()).toMillis()), this);
-      }
-      case PERMANENT -> {
-        emit(Kind.CALL_FAILED, Optional.of(h), ActivationResult.of(h), Optional.of(Diagnosis.of(
-            Diagnosis.fromResult(ActivationResult.of(h)).cause(), what + ": " + e.getMessage())));
-        timer = scheduler.schedule(Instant.ofEpochMilli(now + activationInterval.toMillis()), this);
-      }
-      default -> throw new IllegalStateException(c.name());
-    }
-  }
 
-  /** The product is no longer on the machine: the one failure that ends the loop. */
-  private void gone(LicensingException e) {
-    emit(Kind.PRODUCT_GONE, Optional.of(e.hresult()), ActivationResult.of(e.hresult()),
-        Optional.of(Diagnosis.of(Cause.PRODUCT_GONE, e.getMessage())));
-    finished = true;
-    if (timer != null) {
-      scheduler.cancel(timer);
-      timer = null;
+    /**
+     * Runs a stack call the way {@link LoadedFamily#call} would have run the handler's default method around it: a
+     * {@link LicensingException} passes, anything else thrown becomes a {@link PluginFailure} of the family, so the
+     * loop fails the same way whichever path it took.
+     */
+    private <T> T direct(StackCall<T> call) throws LicensingException {
+        try {
+            return call.call();
+        } catch (RuntimeException | LinkageError e) {
+            throw new PluginFailure(familyId, e);
+        }
     }
-  }
 
-  private void emit(Kind kind, Optional<HResult> h, ActivationResult r, Optional<Diagnosis> d) {
-    OptionalInt required = r.requiredCount();
-    if (required.isEmpty() && d.isPresent()) {
-      required = d.get().required();
+    /** Puts the edition's GVLK back after a failed MAK fallback whose first try to do so failed. */
+    private boolean restoreGvlk() {
+        try {
+            product = family.call((f, h) -> {
+                h.installGvlk(stack, product, family.catalog());
+                return refind(h, f);
+            });
+        } catch (LicensingException | PluginFailure e) {
+            callFailed(e, "reinstalling the GVLK of " + skuName);
+            return false;
+        }
+        restoreGvlk = false;
+        if (product == null) {
+            gone(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
+            return false;
+        }
+        return true;
     }
-    listener.onEvent(new RenewalEvent(scheduler.now(), stack.machineName(), familyId, skuName, kind, h, poolId,
-        r.reportedCount(), required, r.kmsHost(), d));
-  }
+
+    /** Reports the lapse of an activation (§2.3) and the end of a grace period (§2.2) when the clock crosses them. */
+    private void reportTransition(LicenseStatus status) {
+        if (lastStatus != null && status != lastStatus) {
+            if (lastStatus == LicenseStatus.LICENSED && status != LicenseStatus.LICENSED) {
+                emit(
+                        Kind.EXPIRED,
+                        Optional.of(
+                                status == LicenseStatus.NOTIFICATION
+                                        ? HResult.SL_E_GRACE_TIME_EXPIRED
+                                        : HResult.SL_I_OOT_GRACE_PERIOD),
+                        ActivationResult.of(HResult.S_OK),
+                        Optional.empty());
+            }
+            if (status == LicenseStatus.NOTIFICATION) {
+                emit(
+                        Kind.GRACE_EXPIRED,
+                        Optional.of(HResult.SL_E_GRACE_TIME_EXPIRED),
+                        ActivationResult.of(HResult.S_OK),
+                        Optional.empty());
+            }
+        }
+        lastStatus = status;
+    }
+
+    private Outcome attempt(boolean licensed) {
+        attempts++;
+        ActivationResult r;
+        Kind failed = licensed ? Kind.RENEWAL_FAILED : Kind.ACTIVATION_FAILED;
+        try {
+            if (licensed ? shape.defaultRenew() : shape.defaultActivate()) {
+                r = direct(() -> stack.activate(product.service(), product.skuId())); // what the defaults do
+            } else {
+                r = family.call((f, h) -> licensed ? h.renew(stack, product) : h.activate(stack, product));
+            }
+        } catch (LicensingException e) {
+            FaultClass c = Faults.classify(e, startingUp());
+            if (c == FaultClass.TRANSIENT) {
+                transientFailures++;
+                boolean late = Faults.timedOut(e.hresult());
+                emit(
+                        late ? Kind.CALL_TIMED_OUT : failed,
+                        Optional.of(e.hresult()),
+                        ActivationResult.of(e.hresult()),
+                        Optional.of(Diagnosis.of(
+                                late ? Cause.CALL_TIMED_OUT : Cause.LICENSING_UNAVAILABLE, e.getMessage())));
+                return Outcome.TRANSIENT;
+            }
+            if (c == FaultClass.GONE) {
+                gone(e);
+                return Outcome.REFUSED;
+            }
+            r = ActivationResult.of(e.hresult());
+        } catch (PluginFailure e) {
+            emit(
+                    failed,
+                    Optional.of(PLUGIN_FAILED),
+                    ActivationResult.of(PLUGIN_FAILED),
+                    Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, e.getMessage())));
+            return Outcome.REFUSED;
+        }
+        if (r.activated()) {
+            countRefusedSinceMillis = -1;
+            emit(licensed ? Kind.RENEWED : Kind.ACTIVATED, Optional.of(r.hresult()), r, Optional.empty());
+            return Outcome.SUCCEEDED;
+        }
+        Diagnosis d = diagnose(r);
+        emit(failed, Optional.of(r.hresult()), r, Optional.of(d));
+        long now = scheduler.nowMillis();
+        if (d.cause() == Cause.COUNT_BELOW_THRESHOLD && countRefusedSinceMillis < 0) {
+            countRefusedSinceMillis = now;
+        }
+        if (!licensed
+                && makPolicy.enabled()
+                && !makTried
+                && countRefusedSinceMillis >= 0
+                && now - countRefusedSinceMillis >= makPolicy.after().toMillis()) {
+            return fallBackToMak() ? Outcome.SUCCEEDED : Outcome.REFUSED;
+        }
+        return Outcome.REFUSED;
+    }
+
+    /** Installs the administrator's MAK and activates it online; on failure goes back to the GVLK and KMS. */
+    private boolean fallBackToMak() {
+        makTried = true;
+        ActivationResult r;
+        try {
+            r = family.call((f, h) -> {
+                h.installKey(stack, product, makPolicy.mak().orElseThrow());
+                product = refind(h, f);
+                return h.activate(stack, product);
+            });
+        } catch (LicensingException e) {
+            if (Faults.classify(e, startingUp()) == FaultClass.TRANSIENT) {
+                makTried = false; // the service was not there: the fallback is still owed a real try
+            }
+            r = ActivationResult.of(e.hresult());
+        } catch (PluginFailure e) {
+            emit(
+                    Kind.MAK_FAILED,
+                    Optional.of(PLUGIN_FAILED),
+                    ActivationResult.of(PLUGIN_FAILED),
+                    Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, e.getMessage())));
+            return false;
+        }
+        if (r.activated()) {
+            emit(Kind.MAK_ACTIVATED, Optional.of(r.hresult()), r, Optional.empty());
+            // A MAK activation is permanent: nothing left to renew.
+            finished = true;
+            lastStatus = LicenseStatus.LICENSED;
+            return true;
+        }
+        emit(Kind.MAK_FAILED, Optional.of(r.hresult()), r, Optional.of(diagnose(r)));
+        try {
+            family.call((f, h) -> {
+                h.installGvlk(stack, product, family.catalog());
+                product = refind(h, f);
+                return null;
+            });
+        } catch (LicensingException | PluginFailure e) {
+            // Left with the MAK installed and not activated: put the GVLK back on the next run.
+            restoreGvlk = true;
+            callFailed(e, "reinstalling the GVLK of " + skuName);
+        }
+        return false;
+    }
+
+    private Diagnosis diagnose(ActivationResult r) {
+        if (stack instanceof DiagnosableStack d) {
+            Optional<Diagnosis> known = d.lastDiagnosis(skuId);
+            if (known.isPresent()) {
+                return known.get();
+            }
+        }
+        return Diagnosis.fromResult(r);
+    }
+
+    private void scheduleNext(long now, LicenseState state) {
+        if (timer != null) {
+            scheduler.cancel(timer); // a retry a failed call in this run asked for: this schedule supersedes it
+            timer = null;
+        }
+        long wake = nextAttemptMillis;
+        long boundary = -1;
+        if (state.status() == LicenseStatus.LICENSED && state.validUntil().isPresent()) {
+            boundary = state.validUntil().get().toEpochMilli();
+        } else if (state.status().isGrace()) {
+            boundary = now + state.graceRemaining().toMillis();
+        } else if (state.status() == LicenseStatus.LICENSED) {
+            return; // permanently licensed (MAK): nothing to renew
+        }
+        if (boundary > now && boundary < wake) {
+            wake = boundary;
+        }
+        timer = scheduler.schedule(Instant.ofEpochMilli(wake), this);
+    }
+
+    private boolean startingUp() {
+        return scheduler.nowMillis() - startedMillis < Faults.STARTUP_WINDOW.toMillis();
+    }
+
+    /** Transient retries never wait longer than the activation interval (the host's, or the default 2 h). */
+    private Duration retryCap() {
+        return activationInterval.compareTo(KmsRules.ACTIVATION_INTERVAL) < 0
+                ? activationInterval
+                : KmsRules.ACTIVATION_INTERVAL;
+    }
+
+    /**
+     * A licensing call other than the attempt failed: reports it with its class ({@link Faults}; docs/troubleshooting.md
+     * "How the agent treats licensing failures") and schedules the retry; only a product gone ends the loop.
+     */
+    private void callFailed(Exception e, String what) {
+        if (timer != null) {
+            scheduler.cancel(timer);
+            timer = null;
+        }
+        long now = scheduler.nowMillis();
+        if (e instanceof PluginFailure) {
+            emit(
+                    Kind.CALL_FAILED,
+                    Optional.of(PLUGIN_FAILED),
+                    ActivationResult.of(PLUGIN_FAILED),
+                    Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, what + ": " + e.getMessage())));
+            timer = scheduler.schedule(Instant.ofEpochMilli(now + activationInterval.toMillis()), this);
+            return;
+        }
+        LicensingException le = (LicensingException) e;
+        HResult h = le.hresult();
+        FaultClass c = Faults.classify(le, startingUp());
+        switch (c) {
+            case GONE -> gone(le);
+            case TRANSIENT -> {
+                transientFailures++;
+                boolean late = Faults.timedOut(h);
+                emit(
+                        late ? Kind.CALL_TIMED_OUT : Kind.CALL_FAILED,
+                        Optional.of(h),
+                        ActivationResult.of(h),
+                        Optional.of(Diagnosis.of(
+                                late ? Cause.CALL_TIMED_OUT : Cause.LICENSING_UNAVAILABLE,
+                                what + ": " + e.getMessage())));
+                timer = scheduler.schedule(
+                        Instant.ofEpochMilli(now
+                                + Faults.backoff(transientFailures, retryCap()).toMillis()),
+                        this);
+            }
+            case PERMANENT -> {
+                emit(
+                        Kind.CALL_FAILED,
+                        Optional.of(h),
+                        ActivationResult.of(h),
+                        Optional.of(Diagnosis.of(
+                                Diagnosis.fromResult(ActivationResult.of(h)).cause(), what + ": " + e.getMessage())));
+                timer = scheduler.schedule(Instant.ofEpochMilli(now + activationInterval.toMillis()), this);
+            }
+            default -> throw new IllegalStateException(c.name());
+        }
+    }
+
+    /** The product is no longer on the machine: the one failure that ends the loop. */
+    private void gone(LicensingException e) {
+        emit(
+                Kind.PRODUCT_GONE,
+                Optional.of(e.hresult()),
+                ActivationResult.of(e.hresult()),
+                Optional.of(Diagnosis.of(Cause.PRODUCT_GONE, e.getMessage())));
+        finished = true;
+        if (timer != null) {
+            scheduler.cancel(timer);
+            timer = null;
+        }
+    }
+
+    private void emit(Kind kind, Optional<HResult> h, ActivationResult r, Optional<Diagnosis> d) {
+        OptionalInt required = r.requiredCount();
+        if (required.isEmpty() && d.isPresent()) {
+            required = d.get().required();
+        }
+        listener.onEvent(new RenewalEvent(
+                scheduler.now(),
+                stack.machineName(),
+                familyId,
+                skuName,
+                kind,
+                h,
+                poolId,
+                r.reportedCount(),
+                required,
+                r.kmsHost(),
+                d));
+    }
 }

@@ -13,32 +13,32 @@ import java.time.Instant;
  */
 public interface Scheduler {
 
-  /** The scheduler's current time. */
-  Instant now();
+    /** The scheduler's current time. */
+    Instant now();
 
-  /** The current time as epoch milliseconds (cheaper than {@link #now()} on hot paths). */
-  default long nowMillis() {
-    return now().toEpochMilli();
-  }
+    /** The current time as epoch milliseconds (cheaper than {@link #now()} on hot paths). */
+    default long nowMillis() {
+        return now().toEpochMilli();
+    }
 
-  /** Runs {@code task} at {@code at}, or as soon as possible when {@code at} is not in the future. */
-  Timer schedule(Instant at, Runnable task);
+    /** Runs {@code task} at {@code at}, or as soon as possible when {@code at} is not in the future. */
+    Timer schedule(Instant at, Runnable task);
 
-  /** Runs {@code task} after {@code delay} (a negative delay counts as zero). */
-  default Timer scheduleAfter(Duration delay, Runnable task) {
-    return schedule(now().plus(delay), task);
-  }
+    /** Runs {@code task} after {@code delay} (a negative delay counts as zero). */
+    default Timer scheduleAfter(Duration delay, Runnable task) {
+        return schedule(now().plus(delay), task);
+    }
 
-  /**
-   * Cancels a timer that has not run yet.
-   *
-   * @return whether it was pending and is now cancelled (false when it already ran or was cancelled)
-   */
-  boolean cancel(Timer timer);
+    /**
+     * Cancels a timer that has not run yet.
+     *
+     * @return whether it was pending and is now cancelled (false when it already ran or was cancelled)
+     */
+    boolean cancel(Timer timer);
 
-  /** A handle on one scheduled task. */
-  interface Timer {
-    /** When the task is (or was) due. */
-    Instant dueAt();
-  }
+    /** A handle on one scheduled task. */
+    interface Timer {
+        /** When the task is (or was) due. */
+        Instant dueAt();
+    }
 }

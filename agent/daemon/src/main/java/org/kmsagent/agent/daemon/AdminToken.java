@@ -15,33 +15,34 @@ import org.kmsagent.agent.config.TokenConfig;
  * never its value.
  */
 public final class AdminToken {
-  /** The token's name in logs and events. */
-  public static final String NAME = "generated-admin";
+    /** The token's name in logs and events. */
+    public static final String NAME = "generated-admin";
 
-  private AdminToken() {}
+    private AdminToken() {}
 
-  /** Reads the token file, making it first if needed. */
-  public static TokenConfig ensure(Path dataDir) throws IOException {
-    Path file = file(dataDir);
-    if (!Files.isRegularFile(file)) {
-      byte[] random = new byte[32];
-      new SecureRandom().nextBytes(random);
-      Files.createDirectories(dataDir);
-      Path tmp = dataDir.resolve("admin.token.tmp");
-      Files.deleteIfExists(tmp);
-      try {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(tmp);
-      }
-      Files.writeString(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    /** Reads the token file, making it first if needed. */
+    public static TokenConfig ensure(Path dataDir) throws IOException {
+        Path file = file(dataDir);
+        if (!Files.isRegularFile(file)) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            Files.createDirectories(dataDir);
+            Path tmp = dataDir.resolve("admin.token.tmp");
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(tmp);
+            }
+            Files.writeString(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return new TokenConfig(NAME, Files.readString(file).strip(), Role.ADMIN);
     }
-    return new TokenConfig(NAME, Files.readString(file).strip(), Role.ADMIN);
-  }
 
-  /** Where the token is kept. */
-  public static Path file(Path dataDir) {
-    return dataDir.resolve("admin.token");
-  }
+    /** Where the token is kept. */
+    public static Path file(Path dataDir) {
+        return dataDir.resolve("admin.token");
+    }
 }

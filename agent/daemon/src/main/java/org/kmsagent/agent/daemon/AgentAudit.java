@@ -20,71 +20,71 @@ import org.slf4j.LoggerFactory;
  * {@code WARN} lines, the banner says so, and {@code ctl audit} is answered 503.
  */
 final class AgentAudit implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(AgentAudit.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AgentAudit.class);
 
-  private final AuditLog log;
-  private final AuditApi api;
-  private final String problem;
+    private final AuditLog log;
+    private final AuditApi api;
+    private final String problem;
 
-  private AgentAudit(AuditLog log, AuditApi api, String problem) {
-    this.log = log;
-    this.api = api;
-    this.problem = problem;
-  }
-
-  /** Opens the log and serves it on the bus. */
-  static AgentAudit start(Vertx vertx, Path dataDir, Clock clock) throws Exception {
-    AuditLog log;
-    try {
-      log = AuditLog.in(dataDir, clock);
-    } catch (UncheckedIOException e) {
-      String why = "kms-agent: audit log disabled: " + e.getMessage() + " (" + e.getCause().getMessage()
-          + "); admin actions are written to the agent's log instead";
-      LOG.error("{}", why);
-      return new AgentAudit(null, null, why);
+    private AgentAudit(AuditLog log, AuditApi api, String problem) {
+        this.log = log;
+        this.api = api;
+        this.problem = problem;
     }
-    AuditApi api = new AuditApi(vertx, log);
-    try {
-      api.register().await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.close();
-      throw e;
+
+    /** Opens the log and serves it on the bus. */
+    static AgentAudit start(Vertx vertx, Path dataDir, Clock clock) throws Exception {
+        AuditLog log;
+        try {
+            log = AuditLog.in(dataDir, clock);
+        } catch (UncheckedIOException e) {
+            String why = "kms-agent: audit log disabled: " + e.getMessage() + " ("
+                    + e.getCause().getMessage() + "); admin actions are written to the agent's log instead";
+            LOG.error("{}", why);
+            return new AgentAudit(null, null, why);
+        }
+        AuditApi api = new AuditApi(vertx, log);
+        try {
+            api.register().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.close();
+            throw e;
+        }
+        return new AgentAudit(log, api, null);
     }
-    return new AgentAudit(log, api, null);
-  }
 
-  /** Where the bridge and the link record. */
-  AuditTrail trail() {
-    return log != null ? log : r -> LOG.warn("audit: {}", r.toJson().encode());
-  }
-
-  /** Why the log is off, for the banner; empty when it works. */
-  Optional<String> problem() {
-    return Optional.ofNullable(problem);
-  }
-
-  /** The file, or null when it could not be opened. */
-  Path file() {
-    return log == null ? null : log.file();
-  }
-
-  /** Sends every record from now on to the hubs, through the fleet outbox. */
-  void forwardTo(FleetAgent fleet) {
-    if (log != null) {
-      log.onRecorded(fleet::forward);
+    /** Where the bridge and the link record. */
+    AuditTrail trail() {
+        return log != null ? log : r -> LOG.warn("audit: {}", r.toJson().encode());
     }
-  }
 
-  @Override
-  public void close() {
-    if (log == null) {
-      return;
+    /** Why the log is off, for the banner; empty when it works. */
+    Optional<String> problem() {
+        return Optional.ofNullable(problem);
     }
-    try {
-      api.unregister().await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // Vert.x is closing anyway; the log below is what matters.
+
+    /** The file, or null when it could not be opened. */
+    Path file() {
+        return log == null ? null : log.file();
     }
-    log.close();
-  }
+
+    /** Sends every record from now on to the hubs, through the fleet outbox. */
+    void forwardTo(FleetAgent fleet) {
+        if (log != null) {
+            log.onRecorded(fleet::forward);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (log == null) {
+            return;
+        }
+        try {
+            api.unregister().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Vert.x is closing anyway; the log below is what matters.
+        }
+        log.close();
+    }
 }

@@ -34,313 +34,346 @@ import org.slf4j.LoggerFactory;
  * behind them. {@link #close()} stops them in reverse order (bridge first, so no request arrives mid-shutdown).
  */
 public final class AgentDaemon implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(AgentDaemon.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AgentDaemon.class);
 
-  private final Vertx vertx;
-  private final BusApi api;
-  private final AgentBridge bridge;
-  private final AgentControl control;
-  private final DaemonContext context;
-  private final Path adminTokenFile;
-  private org.kmsagent.agent.link.FleetAgent fleet;
-  private AgentAudit audit;
-  private AgentMetrics metrics;
-  private MetricsEndpoint metricsEndpoint;
-  private boolean closed;
-  private AgentEvents consoleEvents;
-  private long startedAt;
-  /** What went wrong at start but did not stop it (damaged TLS material), for the banner. */
-  private final List<String> startProblems = new ArrayList<>();
+    private final Vertx vertx;
+    private final BusApi api;
+    private final AgentBridge bridge;
+    private final AgentControl control;
+    private final DaemonContext context;
+    private final Path adminTokenFile;
+    private org.kmsagent.agent.link.FleetAgent fleet;
+    private AgentAudit audit;
+    private AgentMetrics metrics;
+    private MetricsEndpoint metricsEndpoint;
+    private boolean closed;
+    private AgentEvents consoleEvents;
+    private long startedAt;
+    /** What went wrong at start but did not stop it (damaged TLS material), for the banner. */
+    private final List<String> startProblems = new ArrayList<>();
 
-  private AgentDaemon(Vertx vertx, BusApi api, AgentBridge bridge, AgentControl control, DaemonContext context,
-      Path adminTokenFile) {
-    this.vertx = vertx;
-    this.api = api;
-    this.bridge = bridge;
-    this.control = control;
-    this.context = context;
-    this.adminTokenFile = adminTokenFile;
-  }
+    private AgentDaemon(
+            Vertx vertx,
+            BusApi api,
+            AgentBridge bridge,
+            AgentControl control,
+            DaemonContext context,
+            Path adminTokenFile) {
+        this.vertx = vertx;
+        this.api = api;
+        this.bridge = bridge;
+        this.control = control;
+        this.context = context;
+        this.adminTokenFile = adminTokenFile;
+    }
 
-  /**
-   * Starts the agent and waits until it serves. Call from a non-Vert.x thread.
-   *
-   * @throws Exception it could not start; whatever had started is stopped again
-   */
-  public static AgentDaemon start(AgentConfig config, ControlBinding binding, Clock clock) throws Exception {
-    // Run from a console (kms-agent run): the agent writes its own start and stop to the Event Log (a no-op off
-    // Windows); as a service, the service host writes them (start(..., events)).
-    AgentEvents events = new AgentEvents(EventLogWriter.open(EventLogWriter.SOURCE));
-    AgentDaemon daemon = start(config, binding, clock, events);
-    String version = Optional.ofNullable(AgentDaemon.class.getPackage().getImplementationVersion()).orElse("dev");
-    events.agentStarted(version, System.getProperty("java.vendor") + " " + Runtime.version(),
-        ProcessHandle.current().pid());
-    daemon.consoleEvents = events;
-    daemon.startedAt = System.nanoTime();
-    return daemon;
-  }
+    /**
+     * Starts the agent and waits until it serves. Call from a non-Vert.x thread.
+     *
+     * @throws Exception it could not start; whatever had started is stopped again
+     */
+    public static AgentDaemon start(AgentConfig config, ControlBinding binding, Clock clock) throws Exception {
+        // Run from a console (kms-agent run): the agent writes its own start and stop to the Event Log (a no-op off
+        // Windows); as a service, the service host writes them (start(..., events)).
+        AgentEvents events = new AgentEvents(EventLogWriter.open(EventLogWriter.SOURCE));
+        AgentDaemon daemon = start(config, binding, clock, events);
+        String version = Optional.ofNullable(AgentDaemon.class.getPackage().getImplementationVersion())
+                .orElse("dev");
+        events.agentStarted(
+                version,
+                System.getProperty("java.vendor") + " " + Runtime.version(),
+                ProcessHandle.current().pid());
+        daemon.consoleEvents = events;
+        daemon.startedAt = System.nanoTime();
+        return daemon;
+    }
 
-  /**
-   * Starts the agent with the given Event Log writer (the service host's), relaying the renewal loop's events to it
-   * ({@link EventLogRelay}).
-   */
-  public static AgentDaemon start(AgentConfig config, ControlBinding binding, Clock clock, AgentEvents windowsEvents)
-      throws Exception {
-    Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
-    Files.createDirectories(dataDir);
-    Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
-    Vertx vertx = Figures.instrument(Vertx.builder(), vertxOptions(), figures).build();
-    org.kmsagent.agent.link.FleetAgent fleet = null;
-    AgentAudit audit = null;
-    try {
-      audit = AgentAudit.start(vertx, dataDir, clock);
-      EventLogRelay.attach(vertx.eventBus(), windowsEvents);
-      List<String> startProblems = new ArrayList<>();
-      Injector parts = Guice.createInjector(
-          new AgentDaemonModule(config, clock, dataDir, vertx, Optional.ofNullable(figures)));
-      DaemonContext context = parts.getInstance(DaemonContext.class);
-      EventPublisher events = context.events();
-      // The agent dials out to its hubs (docs/fleet.md); nothing here listens for them. Its outbox takes events
-      // from before the binding starts, so the renewal loops' first attempts reach the hubs as well.
-      fleet = config.fleet().hubs().isEmpty() ? null
-          : org.kmsagent.agent.link.FleetAgent.listen(vertx, config, dataDir, clock, audit.trail());
-      if (fleet != null) {
-        audit.forwardTo(fleet);
-      }
-      // The counters too listen before the renewal loops' first attempts.
-      AgentMetrics metrics = parts.getInstance(new Key<Optional<AgentMetrics>>() {}).orElse(null);
-      if (metrics != null) {
-        metrics.start().await(30, TimeUnit.SECONDS);
-      }
-      AgentControl control = binding.bind(context);
-      BusApi api = new BusApi(vertx, control, events);
-      api.register().await(30, TimeUnit.SECONDS);
-      AgentBridge bridge = null;
-      Path adminTokenFile = null;
-      if (config.bridge().enabled()) {
-        List<TokenConfig> tokens = config.bridge().tokens();
-        if (tokens.isEmpty()) {
-          tokens = List.of(AdminToken.ensure(dataDir));
-          adminTokenFile = AdminToken.file(dataDir);
+    /**
+     * Starts the agent with the given Event Log writer (the service host's), relaying the renewal loop's events to it
+     * ({@link EventLogRelay}).
+     */
+    public static AgentDaemon start(AgentConfig config, ControlBinding binding, Clock clock, AgentEvents windowsEvents)
+            throws Exception {
+        Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
+        Files.createDirectories(dataDir);
+        Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
+        Vertx vertx =
+                Figures.instrument(Vertx.builder(), vertxOptions(), figures).build();
+        org.kmsagent.agent.link.FleetAgent fleet = null;
+        AgentAudit audit = null;
+        try {
+            audit = AgentAudit.start(vertx, dataDir, clock);
+            EventLogRelay.attach(vertx.eventBus(), windowsEvents);
+            List<String> startProblems = new ArrayList<>();
+            Injector parts = Guice.createInjector(
+                    new AgentDaemonModule(config, clock, dataDir, vertx, Optional.ofNullable(figures)));
+            DaemonContext context = parts.getInstance(DaemonContext.class);
+            EventPublisher events = context.events();
+            // The agent dials out to its hubs (docs/fleet.md); nothing here listens for them. Its outbox takes events
+            // from before the binding starts, so the renewal loops' first attempts reach the hubs as well.
+            fleet = config.fleet().hubs().isEmpty()
+                    ? null
+                    : org.kmsagent.agent.link.FleetAgent.listen(vertx, config, dataDir, clock, audit.trail());
+            if (fleet != null) {
+                audit.forwardTo(fleet);
+            }
+            // The counters too listen before the renewal loops' first attempts.
+            AgentMetrics metrics =
+                    parts.getInstance(new Key<Optional<AgentMetrics>>() {}).orElse(null);
+            if (metrics != null) {
+                metrics.start().await(30, TimeUnit.SECONDS);
+            }
+            AgentControl control = binding.bind(context);
+            BusApi api = new BusApi(vertx, control, events);
+            api.register().await(30, TimeUnit.SECONDS);
+            AgentBridge bridge = null;
+            Path adminTokenFile = null;
+            if (config.bridge().enabled()) {
+                List<TokenConfig> tokens = config.bridge().tokens();
+                if (tokens.isEmpty()) {
+                    tokens = List.of(AdminToken.ensure(dataDir));
+                    adminTokenFile = AdminToken.file(dataDir);
+                }
+                bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems, audit.trail());
+                parts.getInstance(BridgeConnections.class).listening(bridge);
+            }
+            AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
+            daemon.startProblems.addAll(startProblems);
+            daemon.audit = audit;
+            if (metrics != null) {
+                daemon.metrics = metrics;
+                daemon.metricsEndpoint = MetricsEndpoint.start(
+                                vertx, config.metrics(), figures, daemon.metrics::refresh)
+                        .await(30, TimeUnit.SECONDS);
+            }
+            if (fleet != null) {
+                daemon.fleet = fleet;
+                fleet.dial();
+            }
+            return daemon;
+        } catch (Exception e) {
+            if (fleet != null) {
+                fleet.close();
+            }
+            if (audit != null) {
+                audit.close();
+            }
+            vertx.close().await(30, TimeUnit.SECONDS);
+            throw e;
         }
-        bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems, audit.trail());
-        parts.getInstance(BridgeConnections.class).listening(bridge);
-      }
-      AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
-      daemon.startProblems.addAll(startProblems);
-      daemon.audit = audit;
-      if (metrics != null) {
-        daemon.metrics = metrics;
-        daemon.metricsEndpoint = MetricsEndpoint.start(vertx, config.metrics(), figures, daemon.metrics::refresh)
-            .await(30, TimeUnit.SECONDS);
-      }
-      if (fleet != null) {
-        daemon.fleet = fleet;
-        fleet.dial();
-      }
-      return daemon;
-    } catch (Exception e) {
-      if (fleet != null) {
-        fleet.close();
-      }
-      if (audit != null) {
-        audit.close();
-      }
-      vertx.close().await(30, TimeUnit.SECONDS);
-      throw e;
     }
-  }
 
-  /**
-   * Vert.x for one machine: two event loops whatever the core count (the bridge, the metrics endpoint and the fleet
-   * link are a handful of connections), and host names resolved by the JDK, as every other program on the machine
-   * resolves them (hosts file, the system's DNS client), rather than by Netty's own DNS resolver, which the machine
-   * agent does not ship (docs/performance.md).
-   */
-  private static VertxOptions vertxOptions() {
-    if (System.getProperty("vertx.disableDnsResolver") == null) {
-      System.setProperty("vertx.disableDnsResolver", "true");
-    }
-    return new VertxOptions().setEventLoopPoolSize(2);
-  }
-
-  /**
-   * Starts the bridge. Damaged TLS material the agent made itself ({@code <dataDir>/tls/}) is moved aside
-   * ({@link DamagedFiles}) and a new self-signed pair made (a new fingerprint: clients trust it again). Configured
-   * material that cannot be used, or a second failure, leaves the bridge off for this run, said in the banner;
-   * everything else (the renewal of this machine's products above all) starts regardless.
-   */
-  private static AgentBridge startBridge(Vertx vertx, AgentConfig config, Path dataDir, List<TokenConfig> tokens,
-      Clock clock, List<String> problems, org.kmsagent.agent.bus.audit.AuditTrail audit) {
-    try {
-      return listen(vertx, config, dataDir, tokens, audit);
-    } catch (Exception e) {
-      String why = oneLine(e);
-      if (config.bridge().tls().certFile() != null) {
-        problems.add("kms-agent: bridge disabled: the configured TLS material cannot be used (" + why + ")");
-        LOG.error("bridge disabled: the configured TLS material cannot be used ({})", why);
-        return null;
-      }
-      Path dir = dataDir.resolve("tls");
-      List<String> moved = new ArrayList<>();
-      try {
-        for (String name : List.of("agent-cert.pem", "agent-key.pem")) {
-          Path f = dir.resolve(name);
-          if (Files.exists(f)) {
-            moved.add(f + " -> " + DamagedFiles.moveAside(f, clock).getFileName());
-          }
+    /**
+     * Vert.x for one machine: two event loops whatever the core count (the bridge, the metrics endpoint and the fleet
+     * link are a handful of connections), and host names resolved by the JDK, as every other program on the machine
+     * resolves them (hosts file, the system's DNS client), rather than by Netty's own DNS resolver, which the machine
+     * agent does not ship (docs/performance.md).
+     */
+    private static VertxOptions vertxOptions() {
+        if (System.getProperty("vertx.disableDnsResolver") == null) {
+            System.setProperty("vertx.disableDnsResolver", "true");
         }
-      } catch (java.io.IOException io) {
-        problems.add("kms-agent: bridge disabled: the TLS material in " + dir + " is damaged (" + why
-            + ") and cannot be moved aside: " + io.getMessage());
-        LOG.error("bridge disabled: damaged TLS material in {} cannot be moved aside: {}", dir, io.getMessage());
-        return null;
-      }
-      problems.add("kms-agent: the bridge's TLS material was damaged (" + why + "); moved aside: "
-          + String.join(", ", moved) + "; a new self-signed pair was made: clients must trust its fingerprint again");
-      LOG.warn("the bridge's TLS material was damaged ({}); moved aside: {}", why, moved);
-      try {
-        return listen(vertx, config, dataDir, tokens, audit);
-      } catch (Exception again) {
-        problems.add("kms-agent: bridge disabled: new TLS material cannot be made either (" + oneLine(again) + ")");
-        LOG.error("bridge disabled: new TLS material cannot be made either ({})", oneLine(again));
-        return null;
-      }
+        return new VertxOptions().setEventLoopPoolSize(2);
     }
-  }
 
-  private static AgentBridge listen(Vertx vertx, AgentConfig config, Path dataDir, List<TokenConfig> tokens,
-      org.kmsagent.agent.bus.audit.AuditTrail audit) throws Exception {
-    TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
-    // The bridge records admin actions and refusals (docs/audit.md); admin tokens may also read the audit.
-    return new AgentBridge(vertx, config.bridge(), tls, tokens, new org.kmsagent.agent.bus.bridge.AuditRoutes())
-        .audited(audit).listen().await(30, TimeUnit.SECONDS);
-  }
+    /**
+     * Starts the bridge. Damaged TLS material the agent made itself ({@code <dataDir>/tls/}) is moved aside
+     * ({@link DamagedFiles}) and a new self-signed pair made (a new fingerprint: clients trust it again). Configured
+     * material that cannot be used, or a second failure, leaves the bridge off for this run, said in the banner;
+     * everything else (the renewal of this machine's products above all) starts regardless.
+     */
+    private static AgentBridge startBridge(
+            Vertx vertx,
+            AgentConfig config,
+            Path dataDir,
+            List<TokenConfig> tokens,
+            Clock clock,
+            List<String> problems,
+            org.kmsagent.agent.bus.audit.AuditTrail audit) {
+        try {
+            return listen(vertx, config, dataDir, tokens, audit);
+        } catch (Exception e) {
+            String why = oneLine(e);
+            if (config.bridge().tls().certFile() != null) {
+                problems.add("kms-agent: bridge disabled: the configured TLS material cannot be used (" + why + ")");
+                LOG.error("bridge disabled: the configured TLS material cannot be used ({})", why);
+                return null;
+            }
+            Path dir = dataDir.resolve("tls");
+            List<String> moved = new ArrayList<>();
+            try {
+                for (String name : List.of("agent-cert.pem", "agent-key.pem")) {
+                    Path f = dir.resolve(name);
+                    if (Files.exists(f)) {
+                        moved.add(f + " -> " + DamagedFiles.moveAside(f, clock).getFileName());
+                    }
+                }
+            } catch (java.io.IOException io) {
+                problems.add("kms-agent: bridge disabled: the TLS material in " + dir + " is damaged (" + why
+                        + ") and cannot be moved aside: " + io.getMessage());
+                LOG.error(
+                        "bridge disabled: damaged TLS material in {} cannot be moved aside: {}", dir, io.getMessage());
+                return null;
+            }
+            problems.add("kms-agent: the bridge's TLS material was damaged (" + why + "); moved aside: "
+                    + String.join(", ", moved)
+                    + "; a new self-signed pair was made: clients must trust its fingerprint again");
+            LOG.warn("the bridge's TLS material was damaged ({}); moved aside: {}", why, moved);
+            try {
+                return listen(vertx, config, dataDir, tokens, audit);
+            } catch (Exception again) {
+                problems.add(
+                        "kms-agent: bridge disabled: new TLS material cannot be made either (" + oneLine(again) + ")");
+                LOG.error("bridge disabled: new TLS material cannot be made either ({})", oneLine(again));
+                return null;
+            }
+        }
+    }
 
-  private static String oneLine(Throwable e) {
-    StringBuilder why = new StringBuilder(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
-    for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
-      if (c.getMessage() != null && !why.toString().contains(c.getMessage())) {
-        why.append(": ").append(c.getMessage().lines().findFirst().orElse(""));
-        break;
-      }
+    private static AgentBridge listen(
+            Vertx vertx,
+            AgentConfig config,
+            Path dataDir,
+            List<TokenConfig> tokens,
+            org.kmsagent.agent.bus.audit.AuditTrail audit)
+            throws Exception {
+        TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
+        // The bridge records admin actions and refusals (docs/audit.md); admin tokens may also read the audit.
+        return new AgentBridge(vertx, config.bridge(), tls, tokens, new org.kmsagent.agent.bus.bridge.AuditRoutes())
+                .audited(audit)
+                .listen()
+                .await(30, TimeUnit.SECONDS);
     }
-    return why.toString();
-  }
 
-  /** The bridge's port, or -1 when the bridge is off. */
-  public int bridgePort() {
-    return bridge == null ? -1 : bridge.port();
-  }
+    private static String oneLine(Throwable e) {
+        StringBuilder why = new StringBuilder(
+                String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
+            if (c.getMessage() != null && !why.toString().contains(c.getMessage())) {
+                why.append(": ").append(c.getMessage().lines().findFirst().orElse(""));
+                break;
+            }
+        }
+        return why.toString();
+    }
 
-  /** The bridge certificate's SHA-256 fingerprint, or null when the bridge is off. */
-  public String fingerprint() {
-    return bridge == null ? null : bridge.fingerprint();
-  }
+    /** The bridge's port, or -1 when the bridge is off. */
+    public int bridgePort() {
+        return bridge == null ? -1 : bridge.port();
+    }
 
-  /** The generated admin token's file, or null when the configuration names tokens. */
-  public Path adminTokenFile() {
-    return adminTokenFile;
-  }
+    /** The bridge certificate's SHA-256 fingerprint, or null when the bridge is off. */
+    public String fingerprint() {
+        return bridge == null ? null : bridge.fingerprint();
+    }
 
-  /** The bridge, or null when off. */
-  public AgentBridge bridge() {
-    return bridge;
-  }
+    /** The generated admin token's file, or null when the configuration names tokens. */
+    public Path adminTokenFile() {
+        return adminTokenFile;
+    }
 
-  /** What the daemon handed to its components. */
-  public DaemonContext context() {
-    return context;
-  }
+    /** The bridge, or null when off. */
+    public AgentBridge bridge() {
+        return bridge;
+    }
 
-  /** The metrics endpoint's port, or -1 when {@code metrics.enabled} is false. */
-  public int metricsPort() {
-    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
-  }
+    /** What the daemon handed to its components. */
+    public DaemonContext context() {
+        return context;
+    }
 
-  /** Lines to print at start: where the bridge is and how to trust it (never a secret). */
-  public List<String> banner() {
-    List<String> lines = new ArrayList<>(bridgeBanner());
-    audit.problem().ifPresent(lines::add);
-    if (metricsEndpoint != null) {
-      lines.add("kms-agent: Prometheus metrics at http://" + context.config().metrics().host() + ":"
-          + metricsEndpoint.port() + "/metrics");
+    /** The metrics endpoint's port, or -1 when {@code metrics.enabled} is false. */
+    public int metricsPort() {
+        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
     }
-    if (control instanceof DaemonBanner b) {
-      lines.addAll(b.banner());
-    }
-    return lines;
-  }
 
-  private List<String> bridgeBanner() {
-    if (bridge == null) {
-      return startProblems.isEmpty() ? List.of("kms-agent: bridge disabled (bridge.enabled=false)")
-          : List.copyOf(startProblems);
+    /** Lines to print at start: where the bridge is and how to trust it (never a secret). */
+    public List<String> banner() {
+        List<String> lines = new ArrayList<>(bridgeBanner());
+        audit.problem().ifPresent(lines::add);
+        if (metricsEndpoint != null) {
+            lines.add("kms-agent: Prometheus metrics at http://"
+                    + context.config().metrics().host() + ":" + metricsEndpoint.port() + "/metrics");
+        }
+        if (control instanceof DaemonBanner b) {
+            lines.addAll(b.banner());
+        }
+        return lines;
     }
-    if (!startProblems.isEmpty()) {
-      List<String> lines = new ArrayList<>(startProblems);
-      lines.addAll(listeningBanner());
-      return lines;
-    }
-    return listeningBanner();
-  }
 
-  private List<String> listeningBanner() {
-    String at = context.config().bridge().host() + ":" + bridge.port();
-    return adminTokenFile == null
-        ? List.of("kms-agent: bridge listening on " + at + " (TLS)",
-            "kms-agent: bridge certificate SHA-256 " + bridge.fingerprint())
-        : List.of("kms-agent: bridge listening on " + at + " (TLS)",
-            "kms-agent: bridge certificate SHA-256 " + bridge.fingerprint(),
-            "kms-agent: no bridge.tokens configured; admin token in " + adminTokenFile
-                + " (use ctl --token-file)");
-  }
+    private List<String> bridgeBanner() {
+        if (bridge == null) {
+            return startProblems.isEmpty()
+                    ? List.of("kms-agent: bridge disabled (bridge.enabled=false)")
+                    : List.copyOf(startProblems);
+        }
+        if (!startProblems.isEmpty()) {
+            List<String> lines = new ArrayList<>(startProblems);
+            lines.addAll(listeningBanner());
+            return lines;
+        }
+        return listeningBanner();
+    }
 
-  /** Stops the bridge, the API, the bound components and Vert.x; waits up to 30 s. Idempotent. */
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+    private List<String> listeningBanner() {
+        String at = context.config().bridge().host() + ":" + bridge.port();
+        return adminTokenFile == null
+                ? List.of(
+                        "kms-agent: bridge listening on " + at + " (TLS)",
+                        "kms-agent: bridge certificate SHA-256 " + bridge.fingerprint())
+                : List.of(
+                        "kms-agent: bridge listening on " + at + " (TLS)",
+                        "kms-agent: bridge certificate SHA-256 " + bridge.fingerprint(),
+                        "kms-agent: no bridge.tokens configured; admin token in " + adminTokenFile
+                                + " (use ctl --token-file)");
     }
-    closed = true;
-    if (consoleEvents != null) {
-      consoleEvents.agentStopped("kms-agent run stopped", java.time.Duration.ofNanos(System.nanoTime() - startedAt));
-    }
-    if (fleet != null) {
-      fleet.close();
-    }
-    if (metricsEndpoint != null) {
-      try {
-        metricsEndpoint.close().eventually(metrics::close).await(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("shutdown: the metrics endpoint did not stop cleanly: {}", e.toString());
-      }
-    }
-    Future<Void> bridgeClosed = bridge == null ? Future.succeededFuture() : bridge.close();
-    try {
-      bridgeClosed.eventually(api::unregister).await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("shutdown: bridge or API did not stop cleanly: {}", e.toString());
-    }
-    if (control instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        LOG.warn("shutdown: the bound components did not stop cleanly", e);
-      }
-    }
-    if (audit != null) {
-      audit.close();
-    }
-    try {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("shutdown: Vert.x did not stop cleanly: {}", e.toString());
-    }
-  }
 
-  /** The audit log's file, or null when it could not be opened. */
-  public java.nio.file.Path auditFile() {
-    return audit.file();
-  }
+    /** Stops the bridge, the API, the bound components and Vert.x; waits up to 30 s. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (consoleEvents != null) {
+            consoleEvents.agentStopped(
+                    "kms-agent run stopped", java.time.Duration.ofNanos(System.nanoTime() - startedAt));
+        }
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (metricsEndpoint != null) {
+            try {
+                metricsEndpoint.close().eventually(metrics::close).await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("shutdown: the metrics endpoint did not stop cleanly: {}", e.toString());
+            }
+        }
+        Future<Void> bridgeClosed = bridge == null ? Future.succeededFuture() : bridge.close();
+        try {
+            bridgeClosed.eventually(api::unregister).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("shutdown: bridge or API did not stop cleanly: {}", e.toString());
+        }
+        if (control instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("shutdown: the bound components did not stop cleanly", e);
+            }
+        }
+        if (audit != null) {
+            audit.close();
+        }
+        try {
+            vertx.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("shutdown: Vert.x did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    /** The audit log's file, or null when it could not be opened. */
+    public java.nio.file.Path auditFile() {
+        return audit.file();
+    }
 }

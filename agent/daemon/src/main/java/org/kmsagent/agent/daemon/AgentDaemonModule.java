@@ -20,50 +20,50 @@ import org.kmsagent.agent.metrics.Figures;
  * counters. Only bindings; {@link AgentDaemon} starts them in order.
  */
 final class AgentDaemonModule extends AbstractModule {
-  private final AgentConfig config;
-  private final Clock clock;
-  private final Path dataDir;
-  private final Vertx vertx;
-  private final Optional<Figures> figures;
+    private final AgentConfig config;
+    private final Clock clock;
+    private final Path dataDir;
+    private final Vertx vertx;
+    private final Optional<Figures> figures;
 
-  AgentDaemonModule(AgentConfig config, Clock clock, Path dataDir, Vertx vertx, Optional<Figures> figures) {
-    this.config = config;
-    this.clock = clock;
-    this.dataDir = dataDir;
-    this.vertx = vertx;
-    this.figures = figures;
-  }
+    AgentDaemonModule(AgentConfig config, Clock clock, Path dataDir, Vertx vertx, Optional<Figures> figures) {
+        this.config = config;
+        this.clock = clock;
+        this.dataDir = dataDir;
+        this.vertx = vertx;
+        this.figures = figures;
+    }
 
-  @Override
-  protected void configure() {
-    bind(BridgeConnections.class).in(Singleton.class);
-  }
+    @Override
+    protected void configure() {
+        bind(BridgeConnections.class).in(Singleton.class);
+    }
 
-  /** The renewal loops' events, published on the event bus (the control API, the Event Log relay and the link). */
-  @Provides
-  @Singleton
-  EventPublisher events() {
-    return new BusEvents(vertx.eventBus(), clock);
-  }
+    /** The renewal loops' events, published on the event bus (the control API, the Event Log relay and the link). */
+    @Provides
+    @Singleton
+    EventPublisher events() {
+        return new BusEvents(vertx.eventBus(), clock);
+    }
 
-  /** {@code <dataDir>/state.json}: the schedules and the simulated machine between starts. */
-  @Provides
-  @Singleton
-  StateStore state() {
-    return new StateStore(dataDir.resolve("state.json"), clock);
-  }
+    /** {@code <dataDir>/state.json}: the schedules and the simulated machine between starts. */
+    @Provides
+    @Singleton
+    StateStore state() {
+        return new StateStore(dataDir.resolve("state.json"), clock);
+    }
 
-  /** What the control binding is given. */
-  @Provides
-  @Singleton
-  DaemonContext context(EventPublisher events, StateStore state) {
-    return new DaemonContext(vertx, config, dataDir, events, state, clock);
-  }
+    /** What the control binding is given. */
+    @Provides
+    @Singleton
+    DaemonContext context(EventPublisher events, StateStore state) {
+        return new DaemonContext(vertx, config, dataDir, events, state, clock);
+    }
 
-  /** The agent's counters, when {@code metrics.enabled}. */
-  @Provides
-  @Singleton
-  Optional<AgentMetrics> metrics(BridgeConnections bridge) {
-    return figures.map(f -> new AgentMetrics(vertx, f, clock, bridge));
-  }
+    /** The agent's counters, when {@code metrics.enabled}. */
+    @Provides
+    @Singleton
+    Optional<AgentMetrics> metrics(BridgeConnections bridge) {
+        return figures.map(f -> new AgentMetrics(vertx, f, clock, bridge));
+    }
 }

@@ -14,59 +14,60 @@ import java.util.TreeMap;
  * @param hostSettings host settings changed through the control API, with the configured ones they replaced; null
  *     when none were changed
  */
-public record AgentState(long revision, Map<String, ProductSchedule> products, StoredMachine machine,
-    StoredHostSettings hostSettings) {
+public record AgentState(
+        long revision, Map<String, ProductSchedule> products, StoredMachine machine, StoredHostSettings hostSettings) {
 
-  /**
-   * Host settings an administrator set through the control API, and the configuration's settings at that time:
-   * they apply again after a restart unless the configuration has been edited since.
-   *
-   * @param configured the settings the configuration gave when these were set
-   * @param set the settings set
-   */
-  public record StoredHostSettings(org.kmsagent.agent.bus.view.HostSettingsView configured,
-      org.kmsagent.agent.bus.view.HostSettingsView set) {}
+    /**
+     * Host settings an administrator set through the control API, and the configuration's settings at that time:
+     * they apply again after a restart unless the configuration has been edited since.
+     *
+     * @param configured the settings the configuration gave when these were set
+     * @param set the settings set
+     */
+    public record StoredHostSettings(
+            org.kmsagent.agent.bus.view.HostSettingsView configured,
+            org.kmsagent.agent.bus.view.HostSettingsView set) {}
 
-  public AgentState {
-    products = Map.copyOf(Objects.requireNonNullElse(products, Map.of()));
-  }
+    public AgentState {
+        products = Map.copyOf(Objects.requireNonNullElse(products, Map.of()));
+    }
 
-  /** A state without a simulated machine or changed host settings. */
-  public AgentState(long revision, Map<String, ProductSchedule> products) {
-    this(revision, products, null, null);
-  }
+    /** A state without a simulated machine or changed host settings. */
+    public AgentState(long revision, Map<String, ProductSchedule> products) {
+        this(revision, products, null, null);
+    }
 
-  /** Nothing stored yet. */
-  public static AgentState empty() {
-    return new AgentState(0, Map.of());
-  }
+    /** Nothing stored yet. */
+    public static AgentState empty() {
+        return new AgentState(0, Map.of());
+    }
 
-  /** A copy with the simulated machine's store replaced. */
-  public AgentState withMachine(StoredMachine stored) {
-    return new AgentState(revision, products, stored, hostSettings);
-  }
+    /** A copy with the simulated machine's store replaced. */
+    public AgentState withMachine(StoredMachine stored) {
+        return new AgentState(revision, products, stored, hostSettings);
+    }
 
-  /** A copy with the changed host settings replaced. */
-  public AgentState withHostSettings(StoredHostSettings settings) {
-    return new AgentState(revision, products, machine, settings);
-  }
+    /** A copy with the changed host settings replaced. */
+    public AgentState withHostSettings(StoredHostSettings settings) {
+        return new AgentState(revision, products, machine, settings);
+    }
 
-  /** The key of a product. */
-  public static String key(String family, String skuId) {
-    return family + "/" + skuId;
-  }
+    /** The key of a product. */
+    public static String key(String family, String skuId) {
+        return family + "/" + skuId;
+    }
 
-  /** A copy with one product's schedule replaced. */
-  public AgentState with(String key, ProductSchedule schedule) {
-    Map<String, ProductSchedule> next = new TreeMap<>(products);
-    next.put(key, schedule);
-    return new AgentState(revision, next, machine, hostSettings);
-  }
+    /** A copy with one product's schedule replaced. */
+    public AgentState with(String key, ProductSchedule schedule) {
+        Map<String, ProductSchedule> next = new TreeMap<>(products);
+        next.put(key, schedule);
+        return new AgentState(revision, next, machine, hostSettings);
+    }
 
-  /** A copy without one product. */
-  public AgentState without(String key) {
-    Map<String, ProductSchedule> next = new TreeMap<>(products);
-    next.remove(key);
-    return new AgentState(revision, next, machine, hostSettings);
-  }
+    /** A copy without one product. */
+    public AgentState without(String key) {
+        Map<String, ProductSchedule> next = new TreeMap<>(products);
+        next.remove(key);
+        return new AgentState(revision, next, machine, hostSettings);
+    }
 }

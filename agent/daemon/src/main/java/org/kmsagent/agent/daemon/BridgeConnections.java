@@ -8,15 +8,15 @@ import org.kmsagent.agent.bus.bridge.AgentBridge;
  * start before the bridge (they must see the renewal loops' first attempts), hence this late link.
  */
 final class BridgeConnections implements IntSupplier {
-  private volatile AgentBridge bridge;
+    private volatile AgentBridge bridge;
 
-  void listening(AgentBridge bridge) {
-    this.bridge = bridge;
-  }
+    void listening(AgentBridge bridge) {
+        this.bridge = bridge;
+    }
 
-  @Override
-  public int getAsInt() {
-    AgentBridge b = bridge;
-    return b == null ? 0 : b.connectionCount();
-  }
+    @Override
+    public int getAsInt() {
+        AgentBridge b = bridge;
+        return b == null ? 0 : b.connectionCount();
+    }
 }

@@ -9,5 +9,5 @@ import org.kmsagent.agent.bus.AgentControl;
  */
 @FunctionalInterface
 public interface ControlBinding {
-  AgentControl bind(DaemonContext context) throws Exception;
+    AgentControl bind(DaemonContext context) throws Exception;
 }

@@ -7,5 +7,5 @@ import java.util.List;
  * prints these lines after its own. Never a secret.
  */
 public interface DaemonBanner {
-  List<String> banner();
+    List<String> banner();
 }

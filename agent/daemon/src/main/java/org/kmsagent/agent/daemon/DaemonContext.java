@@ -16,5 +16,5 @@ import org.kmsagent.agent.config.AgentConfig;
  * @param state the durable state store (renewal schedules)
  * @param clock the agent's clock (the renewal loops' time)
  */
-public record DaemonContext(Vertx vertx, AgentConfig config, Path dataDir, EventPublisher events, StateStore state,
-    Clock clock) {}
+public record DaemonContext(
+        Vertx vertx, AgentConfig config, Path dataDir, EventPublisher events, StateStore state, Clock clock) {}

@@ -15,8 +15,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Set;
 
 /**
@@ -30,110 +30,116 @@ import java.util.Set;
  * <p>Thread-safe (saves are serialised). Blocking: call off the event loop.
  */
 public final class StateStore {
-  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
-  private final Path file;
-  private final Clock clock;
-  private final ObjectMapper mapper = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES); // a newer agent's extra fields are kept readable
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    private final Path file;
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(
+                    DeserializationFeature
+                            .FAIL_ON_UNKNOWN_PROPERTIES); // a newer agent's extra fields are kept readable
 
-  public StateStore(Path file, Clock clock) {
-    this.file = file;
-    this.clock = clock;
-  }
+    public StateStore(Path file, Clock clock) {
+        this.file = file;
+        this.clock = clock;
+    }
 
-  /** The file. */
-  public Path file() {
-    return file;
-  }
+    /** The file. */
+    public Path file() {
+        return file;
+    }
 
-  /**
-   * Reads the state; {@link AgentState#empty()} when there is none yet.
-   *
-   * @throws IOException the file exists but is damaged; it has been moved aside (the message says where)
-   */
-  public synchronized AgentState load() throws IOException {
-    if (!Files.exists(file)) {
-      return AgentState.empty();
+    /**
+     * Reads the state; {@link AgentState#empty()} when there is none yet.
+     *
+     * @throws IOException the file exists but is damaged; it has been moved aside (the message says where)
+     */
+    public synchronized AgentState load() throws IOException {
+        if (!Files.exists(file)) {
+            return AgentState.empty();
+        }
+        String why;
+        Exception cause;
+        try {
+            AgentState read = mapper.readValue(file.toFile(), AgentState.class);
+            if (read != null) {
+                return read;
+            }
+            why = "it holds null, not a state";
+            cause = null;
+        } catch (IOException | RuntimeException e) {
+            // Empty, truncated, garbage, or JSON of another shape.
+            why = String.valueOf(e.getMessage())
+                    .lines()
+                    .findFirst()
+                    .orElse(e.getClass().getSimpleName());
+            cause = e;
+        }
+        Path aside = asideName();
+        Files.move(file, aside);
+        IOException damaged = new IOException("state file " + file + " is damaged (" + why + "); moved to " + aside
+                + "; the schedules are rebuilt from the licensing service's own state");
+        if (cause != null) {
+            damaged.initCause(cause);
+        }
+        throw damaged;
     }
-    String why;
-    Exception cause;
-    try {
-      AgentState read = mapper.readValue(file.toFile(), AgentState.class);
-      if (read != null) {
-        return read;
-      }
-      why = "it holds null, not a state";
-      cause = null;
-    } catch (IOException | RuntimeException e) {
-      // Empty, truncated, garbage, or JSON of another shape.
-      why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
-      cause = e;
-    }
-    Path aside = asideName();
-    Files.move(file, aside);
-    IOException damaged = new IOException("state file " + file + " is damaged (" + why + "); moved to " + aside
-        + "; the schedules are rebuilt from the licensing service's own state");
-    if (cause != null) {
-      damaged.initCause(cause);
-    }
-    throw damaged;
-  }
 
-  /** {@code state.json.damaged-<UTC time>}, with {@code -2}, {@code -3}… when that name is taken: never overwritten. */
-  private Path asideName() {
-    String base = file.getFileName() + ".damaged-"
-        + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(clock.instant());
-    Path aside = file.resolveSibling(base);
-    for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
-      aside = file.resolveSibling(base + "-" + n);
+    /** {@code state.json.damaged-<UTC time>}, with {@code -2}, {@code -3}… when that name is taken: never overwritten. */
+    private Path asideName() {
+        String base = file.getFileName() + ".damaged-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(clock.instant());
+        Path aside = file.resolveSibling(base);
+        for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
+            aside = file.resolveSibling(base + "-" + n);
+        }
+        return aside;
     }
-    return aside;
-  }
 
-  /** Saves the state with the next revision number, atomically; returns what was saved. */
-  public synchronized AgentState save(AgentState state) throws IOException {
-    AgentState next = new AgentState(state.revision() + 1, state.products(), state.machine(),
-        state.hostSettings());
-    Path dir = file.toAbsolutePath().getParent();
-    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-    if (!Files.isDirectory(dir)) {
-      // The state holds the simulated machine's keys and the schedules: the owner's alone (0700 / 0600).
-      if (posix) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
-      } else {
-        Files.createDirectories(dir);
-      }
+    /** Saves the state with the next revision number, atomically; returns what was saved. */
+    public synchronized AgentState save(AgentState state) throws IOException {
+        AgentState next = new AgentState(state.revision() + 1, state.products(), state.machine(), state.hostSettings());
+        Path dir = file.toAbsolutePath().getParent();
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(dir)) {
+            // The state holds the simulated machine's keys and the schedules: the owner's alone (0700 / 0600).
+            if (posix) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+            } else {
+                Files.createDirectories(dir);
+            }
+        }
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        byte[] bytes = mapper.writeValueAsBytes(next);
+        Files.deleteIfExists(tmp); // a leftover of a killed save may have other permissions
+        java.nio.file.attribute.FileAttribute<?>[] attrs = posix
+                ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+        try (FileChannel ch = FileChannel.open(
+                tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(dir);
+        return next;
     }
-    Path tmp = dir.resolve(file.getFileName() + ".tmp");
-    byte[] bytes = mapper.writeValueAsBytes(next);
-    Files.deleteIfExists(tmp); // a leftover of a killed save may have other permissions
-    java.nio.file.attribute.FileAttribute<?>[] attrs = posix
-        ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
-        : new java.nio.file.attribute.FileAttribute<?>[0];
-    try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE), attrs)) {
-      ch.write(java.nio.ByteBuffer.wrap(bytes));
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-    syncDirectory(dir);
-    return next;
-  }
 
-  /** Makes the rename itself durable; not possible on every platform (Windows), where the rename is enough. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // best effort
+    /** Makes the rename itself durable; not possible on every platform (Windows), where the rename is enough. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort
+        }
     }
-  }
 }

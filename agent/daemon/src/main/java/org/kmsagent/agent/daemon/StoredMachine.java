@@ -15,9 +15,9 @@ import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
  * @param products the installed products
  */
 public record StoredMachine(String name, UUID cmid, List<SimulatedMachine.StoredProduct> products) {
-  public StoredMachine {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(cmid, "cmid");
-    products = products == null ? List.of() : List.copyOf(products);
-  }
+    public StoredMachine {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(cmid, "cmid");
+        products = products == null ? List.of() : List.copyOf(products);
+    }
 }

@@ -16,48 +16,51 @@ import org.kmsagent.agent.bus.audit.AuditTrail;
  * {@code ops@hub:10.0.0.5:7443}). Queries are not recorded (docs/audit.md).
  */
 final class AuditedCommands implements CommandHandler {
-  private final CommandHandler inner;
-  private final AuditTrail trail;
-  private final Supplier<String> hub;
+    private final CommandHandler inner;
+    private final AuditTrail trail;
+    private final Supplier<String> hub;
 
-  /**
-   * @param hub the hub this agent is registered with now ({@code host:port}), or null
-   */
-  AuditedCommands(CommandHandler inner, AuditTrail trail, Supplier<String> hub) {
-    this.inner = inner;
-    this.trail = trail;
-    this.hub = hub;
-  }
-
-  @Override
-  public Future<JsonObject> handle(String address, JsonObject body, String requestedBy) {
-    Future<JsonObject> result = inner.handle(address, body);
-    if (!BusAddresses.CHANGES.contains(address)) {
-      return result;
+    /**
+     * @param hub the hub this agent is registered with now ({@code host:port}), or null
+     */
+    AuditedCommands(CommandHandler inner, AuditTrail trail, Supplier<String> hub) {
+        this.inner = inner;
+        this.trail = trail;
+        this.hub = hub;
     }
-    String at = hub.get() == null ? "?" : hub.get();
-    String actor = (requestedBy == null ? "" : AuditTargets.of(new JsonObject().put("n", requestedBy))
-        .getString("n") + "@") + "hub:" + at;
-    String source = at.lastIndexOf(':') > 0 ? at.substring(0, at.lastIndexOf(':')) : at;
-    return result.andThen(ar -> {
-      String outcome = AuditRecord.OK;
-      String reason = null;
-      Integer code = null;
-      if (ar.failed()) {
-        outcome = AuditRecord.FAILED;
-        reason = ar.cause().getMessage();
-        code = ar.cause() instanceof ReplyException re ? re.failureCode() : BusCodes.INTERNAL;
-      } else if (AuditRecord.failedProducts(ar.result()) != null) {
-        outcome = AuditRecord.FAILED;
-        reason = AuditRecord.failedProducts(ar.result());
-      }
-      trail.record(new AuditRecord(null, actor, null, source, address, AuditTargets.of(body), outcome, reason,
-          code));
-    });
-  }
 
-  @Override
-  public Future<JsonObject> handle(String address, JsonObject body) {
-    return handle(address, body, null);
-  }
+    @Override
+    public Future<JsonObject> handle(String address, JsonObject body, String requestedBy) {
+        Future<JsonObject> result = inner.handle(address, body);
+        if (!BusAddresses.CHANGES.contains(address)) {
+            return result;
+        }
+        String at = hub.get() == null ? "?" : hub.get();
+        String actor = (requestedBy == null
+                        ? ""
+                        : AuditTargets.of(new JsonObject().put("n", requestedBy))
+                                        .getString("n") + "@")
+                + "hub:" + at;
+        String source = at.lastIndexOf(':') > 0 ? at.substring(0, at.lastIndexOf(':')) : at;
+        return result.andThen(ar -> {
+            String outcome = AuditRecord.OK;
+            String reason = null;
+            Integer code = null;
+            if (ar.failed()) {
+                outcome = AuditRecord.FAILED;
+                reason = ar.cause().getMessage();
+                code = ar.cause() instanceof ReplyException re ? re.failureCode() : BusCodes.INTERNAL;
+            } else if (AuditRecord.failedProducts(ar.result()) != null) {
+                outcome = AuditRecord.FAILED;
+                reason = AuditRecord.failedProducts(ar.result());
+            }
+            trail.record(
+                    new AuditRecord(null, actor, null, source, address, AuditTargets.of(body), outcome, reason, code));
+        });
+    }
+
+    @Override
+    public Future<JsonObject> handle(String address, JsonObject body) {
+        return handle(address, body, null);
+    }
 }

@@ -11,14 +11,14 @@ import io.vertx.core.json.JsonObject;
 @FunctionalInterface
 public interface CommandHandler {
 
-  /** Handles one request; called on an event loop, must not block. */
-  Future<JsonObject> handle(String address, JsonObject body);
+    /** Handles one request; called on an event loop, must not block. */
+    Future<JsonObject> handle(String address, JsonObject body);
 
-  /**
-   * {@link #handle(String, JsonObject)}, knowing who asked the hub ({@code requestedBy}: the hub's client's token
-   * name, or null), for the audit log.
-   */
-  default Future<JsonObject> handle(String address, JsonObject body, String requestedBy) {
-    return handle(address, body);
-  }
+    /**
+     * {@link #handle(String, JsonObject)}, knowing who asked the hub ({@code requestedBy}: the hub's client's token
+     * name, or null), for the audit log.
+     */
+    default Future<JsonObject> handle(String address, JsonObject body, String requestedBy) {
+        return handle(address, body);
+    }
 }

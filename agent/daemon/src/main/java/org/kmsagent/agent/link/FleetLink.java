@@ -1,8 +1,5 @@
 package org.kmsagent.agent.link;
 
-import org.kmsagent.agent.fleet.AgentDescription;
-import org.kmsagent.agent.fleet.FleetAddresses;
-
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,6 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.config.FleetConfig;
+import org.kmsagent.agent.fleet.AgentDescription;
+import org.kmsagent.agent.fleet.FleetAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,318 +34,358 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: everything runs on the link's own Vert.x context; outbox writes run as ordered blocking tasks.
  */
 public final class FleetLink {
-  private static final Logger LOG = LoggerFactory.getLogger(FleetLink.class);
-  /** The first reconnection delay; it doubles per failed round up to {@code reconnectMaxSeconds}. */
-  static final long FIRST_BACKOFF_MS = 250;
-  private static final int BATCH = 100;
-  /**
-   * A batch stays well under the hubs' default {@code bridge.maxFrameBytes} (64 KiB), which closes the connection
-   * on a larger frame; an event alone may not exceed {@link #MAX_EVENT_BYTES}, so every event can be delivered.
-   */
-  static final int MAX_BATCH_BYTES = 32 * 1024;
-  static final int MAX_EVENT_BYTES = 16 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(FleetLink.class);
+    /** The first reconnection delay; it doubles per failed round up to {@code reconnectMaxSeconds}. */
+    static final long FIRST_BACKOFF_MS = 250;
 
-  private final Vertx vertx;
-  private final Context context;
-  private final Settings settings;
-  private final AgentDescription me;
-  private final Outbox outbox;
-  private final CommandHandler commands;
-  private final Supplier<Future<JsonObject>> snapshot;
-  private final Clock clock;
-  private final NetClient client;
-  private HubConnection connection;
-  private volatile String hub;
-  private int hubIndex;
-  private int failures;
-  private long heartbeatTimer = -1;
-  private long attempt;
-  private boolean retrying;
-  private boolean flushing;
-  private boolean stopped;
+    private static final int BATCH = 100;
+    /**
+     * A batch stays well under the hubs' default {@code bridge.maxFrameBytes} (64 KiB), which closes the connection
+     * on a larger frame; an event alone may not exceed {@link #MAX_EVENT_BYTES}, so every event can be delivered.
+     */
+    static final int MAX_BATCH_BYTES = 32 * 1024;
 
-  /**
-   * How to reach the hubs.
-   *
-   * @param hubs {@code host:port} of each hub's bridge, in order of preference
-   * @param token the agent token
-   * @param clientOptions TLS client options holding the trust ({@link #clientOptions})
-   * @param heartbeatMs the heartbeat period
-   * @param reconnectMaxMs the longest wait between reconnection rounds
-   * @param requestTimeoutMs how long to wait for a hub's reply
-   */
-  public record Settings(List<String> hubs, String token, NetClientOptions clientOptions, long heartbeatMs,
-      long reconnectMaxMs, long requestTimeoutMs) {
-    public Settings {
-      hubs = List.copyOf(hubs);
-      if (hubs.isEmpty()) {
-        throw new IllegalArgumentException("fleet.hubs: at least one hub is needed");
-      }
+    static final int MAX_EVENT_BYTES = 16 * 1024;
+
+    private final Vertx vertx;
+    private final Context context;
+    private final Settings settings;
+    private final AgentDescription me;
+    private final Outbox outbox;
+    private final CommandHandler commands;
+    private final Supplier<Future<JsonObject>> snapshot;
+    private final Clock clock;
+    private final NetClient client;
+    private HubConnection connection;
+    private volatile String hub;
+    private int hubIndex;
+    private int failures;
+    private long heartbeatTimer = -1;
+    private long attempt;
+    private boolean retrying;
+    private boolean flushing;
+    private boolean stopped;
+
+    /**
+     * How to reach the hubs.
+     *
+     * @param hubs {@code host:port} of each hub's bridge, in order of preference
+     * @param token the agent token
+     * @param clientOptions TLS client options holding the trust ({@link #clientOptions})
+     * @param heartbeatMs the heartbeat period
+     * @param reconnectMaxMs the longest wait between reconnection rounds
+     * @param requestTimeoutMs how long to wait for a hub's reply
+     */
+    public record Settings(
+            List<String> hubs,
+            String token,
+            NetClientOptions clientOptions,
+            long heartbeatMs,
+            long reconnectMaxMs,
+            long requestTimeoutMs) {
+        public Settings {
+            hubs = List.copyOf(hubs);
+            if (hubs.isEmpty()) {
+                throw new IllegalArgumentException("fleet.hubs: at least one hub is needed");
+            }
+        }
+
+        /** Settings from the configuration. */
+        public static Settings of(FleetConfig c) {
+            return new Settings(
+                    c.hubs(),
+                    c.token(),
+                    FleetLink.clientOptions(c.trust(), c.caFile()),
+                    c.heartbeatSeconds() * 1000L,
+                    c.reconnectMaxSeconds() * 1000L,
+                    30_000);
+        }
     }
 
-    /** Settings from the configuration. */
-    public static Settings of(FleetConfig c) {
-      return new Settings(c.hubs(), c.token(), FleetLink.clientOptions(c.trust(), c.caFile()),
-          c.heartbeatSeconds() * 1000L,
-          c.reconnectMaxSeconds() * 1000L, 30_000);
+    /** TLS client options trusting the pinned fingerprints, or the CA file (with host-name verification). */
+    public static NetClientOptions clientOptions(List<String> fingerprints, String caFile) {
+        NetClientOptions o = new NetClientOptions().setSsl(true).setConnectTimeout(5_000);
+        if (!fingerprints.isEmpty()) {
+            o.setTrustOptions(TrustOptions.wrap(new PinnedCertificates(fingerprints)))
+                    .setHostnameVerificationAlgorithm("");
+        } else {
+            o.setTrustOptions(new PemTrustOptions().addCertPath(caFile)).setHostnameVerificationAlgorithm("HTTPS");
+        }
+        return o;
     }
-  }
 
-  /** TLS client options trusting the pinned fingerprints, or the CA file (with host-name verification). */
-  public static NetClientOptions clientOptions(List<String> fingerprints, String caFile) {
-    NetClientOptions o = new NetClientOptions().setSsl(true).setConnectTimeout(5_000);
-    if (!fingerprints.isEmpty()) {
-      o.setTrustOptions(TrustOptions.wrap(new PinnedCertificates(fingerprints))).setHostnameVerificationAlgorithm("");
-    } else {
-      o.setTrustOptions(new PemTrustOptions().addCertPath(caFile)).setHostnameVerificationAlgorithm("HTTPS");
+    /**
+     * @param snapshot the agent's current products and host model, as {@code {products, host}}, sent at each
+     *     registration
+     */
+    public FleetLink(
+            Vertx vertx,
+            Settings settings,
+            AgentDescription me,
+            Outbox outbox,
+            CommandHandler commands,
+            Supplier<Future<JsonObject>> snapshot,
+            Clock clock) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.settings = settings;
+        this.me = me;
+        this.outbox = outbox;
+        this.commands = commands;
+        this.snapshot = snapshot;
+        this.clock = clock;
+        this.client = vertx.createNetClient(settings.clientOptions());
+        warmUpTls();
     }
-    return o;
-  }
 
-  /**
-   * @param snapshot the agent's current products and host model, as {@code {products, host}}, sent at each
-   *     registration
-   */
-  public FleetLink(Vertx vertx, Settings settings, AgentDescription me, Outbox outbox, CommandHandler commands,
-      Supplier<Future<JsonObject>> snapshot, Clock clock) {
-    this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
-    this.settings = settings;
-    this.me = me;
-    this.outbox = outbox;
-    this.commands = commands;
-    this.snapshot = snapshot;
-    this.clock = clock;
-    this.client = vertx.createNetClient(settings.clientOptions());
-    warmUpTls();
-  }
-
-  /**
-   * Initialises the JDK's TLS provider on the calling thread: done lazily at the first connection instead, it takes
-   * seconds on a slow machine and would block the event loop (Vert.x then logs blocked-thread warnings).
-   */
-  private static void warmUpTls() {
-    try {
-      javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this Java runtime has no TLS", e);
+    /**
+     * Initialises the JDK's TLS provider on the calling thread: done lazily at the first connection instead, it takes
+     * seconds on a slow machine and would block the event loop (Vert.x then logs blocked-thread warnings).
+     */
+    private static void warmUpTls() {
+        try {
+            javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java runtime has no TLS", e);
+        }
     }
-  }
 
-  /** Starts dialling out. */
-  public void start() {
-    context.runOnContext(v -> dial());
-  }
-
-  /**
-   * Records an event for the fleet: durably in the outbox first, then delivered when a hub is connected.
-   *
-   * @return the event's sequence number, once it is on disk
-   */
-  public Future<Long> publish(String type, Object data) {
-    int size = new JsonObject().put("data", data).encode().length();
-    if (size > MAX_EVENT_BYTES) {
-      return Future.failedFuture(new IllegalArgumentException("fleet event '" + type + "' is " + size
-          + " bytes; at most " + MAX_EVENT_BYTES + " can be delivered to a hub"));
+    /** Starts dialling out. */
+    public void start() {
+        context.runOnContext(v -> dial());
     }
-    Promise<Long> p = Promise.promise();
-    context.runOnContext(v -> context.<JsonObject>executeBlocking(
-            () -> outbox.append(type, clock.instant().toString(), data), true)
-        .onSuccess(e -> flush())
-        .map(e -> e.getLong("seq"))
-        .onComplete(p));
-    return p.future();
-  }
 
-  /** The hub this agent is registered with now, if any. */
-  public Optional<String> hub() {
-    return Optional.ofNullable(hub);
-  }
-
-  /** Events not yet acknowledged by a hub. */
-  public int pending() {
-    return outbox.size();
-  }
-
-  /** Stops: closes the connection and dials no more. */
-  public Future<Void> stop() {
-    Promise<Void> p = Promise.promise();
-    context.runOnContext(v -> {
-      stopped = true;
-      vertx.cancelTimer(heartbeatTimer);
-      Future<Void> closing = connection == null ? Future.succeededFuture() : connection.close();
-      closing.eventually(client::close).onComplete(p);
-    });
-    return p.future();
-  }
-
-  private void dial() {
-    if (stopped) {
-      return;
+    /**
+     * Records an event for the fleet: durably in the outbox first, then delivered when a hub is connected.
+     *
+     * @return the event's sequence number, once it is on disk
+     */
+    public Future<Long> publish(String type, Object data) {
+        int size = new JsonObject().put("data", data).encode().length();
+        if (size > MAX_EVENT_BYTES) {
+            return Future.failedFuture(new IllegalArgumentException("fleet event '" + type + "' is " + size
+                    + " bytes; at most " + MAX_EVENT_BYTES + " can be delivered to a hub"));
+        }
+        Promise<Long> p = Promise.promise();
+        context.runOnContext(v -> context.<JsonObject>executeBlocking(
+                        () -> outbox.append(type, clock.instant().toString(), data), true)
+                .onSuccess(e -> flush())
+                .map(e -> e.getLong("seq"))
+                .onComplete(p));
+        return p.future();
     }
-    retrying = false;
-    long mine = ++attempt;
-    String target = settings.hubs().get(hubIndex);
-    int colon = target.lastIndexOf(':');
-    String host = target.substring(0, colon);
-    int port = Integer.parseInt(target.substring(colon + 1));
-    HubConnection.connect(vertx, client, host, port, settings.token())
-        .compose(c -> {
-          connection = c;
-          c.onMessage(this::command);
-          c.closed().onComplete(x -> lost(c, target));
-          // Read before the snapshot is taken: state refreshes numbered up to here are older than the snapshot.
-          long written = outbox.written();
-          return Future.all(c.register(FleetAddresses.ALL_AGENTS), c.register(FleetAddresses.agent(me.agentId())))
-              .compose(x -> snapshot.get().recover(t -> Future.succeededFuture(new JsonObject())))
-              .compose(snap -> c.request(FleetAddresses.REGISTER, me.toJson().mergeIn(snap)
-                  .put("writtenSeq", written), settings.requestTimeoutMs()))
-              .map(reply -> reply.getLong("lastSeq", 0L));
-        })
-        .compose(lastSeq -> context.executeBlocking(() -> {
-          outbox.registered(lastSeq);
-          return lastSeq;
-        }, true))
-        .onSuccess(lastSeq -> {
-          if (stopped) {
-            connection.close();
+
+    /** The hub this agent is registered with now, if any. */
+    public Optional<String> hub() {
+        return Optional.ofNullable(hub);
+    }
+
+    /** Events not yet acknowledged by a hub. */
+    public int pending() {
+        return outbox.size();
+    }
+
+    /** Stops: closes the connection and dials no more. */
+    public Future<Void> stop() {
+        Promise<Void> p = Promise.promise();
+        context.runOnContext(v -> {
+            stopped = true;
+            vertx.cancelTimer(heartbeatTimer);
+            Future<Void> closing = connection == null ? Future.succeededFuture() : connection.close();
+            closing.eventually(client::close).onComplete(p);
+        });
+        return p.future();
+    }
+
+    private void dial() {
+        if (stopped) {
             return;
-          }
-          failures = 0;
-          hub = target;
-          LOG.info("fleet: {} registered with hub {} ({} events to deliver)", me.agentId(), target, outbox.size());
-          heartbeatTimer = vertx.setPeriodic(settings.heartbeatMs(), t -> heartbeat());
-          flush();
-        })
-        .onFailure(t -> {
-          if (mine != attempt) {
-            return; // a later attempt is already under way
-          }
-          LOG.warn("fleet: {} cannot use hub {}: {}", me.agentId(), target, t.getMessage());
-          if (connection != null) {
-            connection.close(); // its close handler retries
-          } else {
-            retry();
-          }
-        });
-  }
+        }
+        retrying = false;
+        long mine = ++attempt;
+        String target = settings.hubs().get(hubIndex);
+        int colon = target.lastIndexOf(':');
+        String host = target.substring(0, colon);
+        int port = Integer.parseInt(target.substring(colon + 1));
+        HubConnection.connect(vertx, client, host, port, settings.token())
+                .compose(c -> {
+                    connection = c;
+                    c.onMessage(this::command);
+                    c.closed().onComplete(x -> lost(c, target));
+                    // Read before the snapshot is taken: state refreshes numbered up to here are older than the
+                    // snapshot.
+                    long written = outbox.written();
+                    return Future.all(
+                                    c.register(FleetAddresses.ALL_AGENTS),
+                                    c.register(FleetAddresses.agent(me.agentId())))
+                            .compose(x -> snapshot.get().recover(t -> Future.succeededFuture(new JsonObject())))
+                            .compose(snap -> c.request(
+                                    FleetAddresses.REGISTER,
+                                    me.toJson().mergeIn(snap).put("writtenSeq", written),
+                                    settings.requestTimeoutMs()))
+                            .map(reply -> reply.getLong("lastSeq", 0L));
+                })
+                .compose(lastSeq -> context.executeBlocking(
+                        () -> {
+                            outbox.registered(lastSeq);
+                            return lastSeq;
+                        },
+                        true))
+                .onSuccess(lastSeq -> {
+                    if (stopped) {
+                        connection.close();
+                        return;
+                    }
+                    failures = 0;
+                    hub = target;
+                    LOG.info(
+                            "fleet: {} registered with hub {} ({} events to deliver)",
+                            me.agentId(),
+                            target,
+                            outbox.size());
+                    heartbeatTimer = vertx.setPeriodic(settings.heartbeatMs(), t -> heartbeat());
+                    flush();
+                })
+                .onFailure(t -> {
+                    if (mine != attempt) {
+                        return; // a later attempt is already under way
+                    }
+                    LOG.warn("fleet: {} cannot use hub {}: {}", me.agentId(), target, t.getMessage());
+                    if (connection != null) {
+                        connection.close(); // its close handler retries
+                    } else {
+                        retry();
+                    }
+                });
+    }
 
-  private void lost(HubConnection c, String target) {
-    if (c != connection) {
-      return;
-    }
-    connection = null;
-    if (hub != null) {
-      LOG.warn("fleet: {} lost hub {}", me.agentId(), target);
-    }
-    hub = null;
-    flushing = false;
-    vertx.cancelTimer(heartbeatTimer);
-    retry();
-  }
-
-  private void retry() {
-    if (stopped || retrying) {
-      return;
-    }
-    retrying = true;
-    hubIndex = (hubIndex + 1) % settings.hubs().size();
-    failures++;
-    vertx.setTimer(backoff(failures, settings.hubs().size(), settings.reconnectMaxMs()), t -> dial());
-  }
-
-  /**
-   * The wait before attempt {@code failures}: the next hub is tried at once (a few ms of jitter) while a round over
-   * the hubs is not finished; after each full round without success the wait doubles, up to the maximum, and is
-   * drawn between half of it and all of it.
-   */
-  static long backoff(int failures, int hubs, long maxMs) {
-    int rounds = (failures - 1) / hubs;
-    if (failures % hubs != 0 && rounds == 0) {
-      return 1 + ThreadLocalRandom.current().nextLong(50);
-    }
-    long ceiling = Math.min(maxMs, FIRST_BACKOFF_MS << Math.min(20, rounds));
-    return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-  }
-
-  private void heartbeat() {
-    HubConnection c = connection;
-    if (c == null || hub == null) {
-      return;
-    }
-    c.request(FleetAddresses.HEARTBEAT, new JsonObject().put("agentId", me.agentId()), settings.requestTimeoutMs())
-        .onFailure(t -> {
-          LOG.warn("fleet: heartbeat to {} failed ({}); reconnecting", hub, t.getMessage());
-          c.close();
-        });
-  }
-
-  private void flush() {
-    HubConnection c = connection;
-    if (c == null || hub == null || flushing || outbox.size() == 0) {
-      return;
-    }
-    flushing = true;
-    List<JsonObject> batch = new ArrayList<>();
-    int bytes = 0;
-    for (JsonObject e : outbox.pending(BATCH)) {
-      int size = e.encode().length();
-      if (!batch.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
-        break;
-      }
-      batch.add(e);
-      bytes += size;
-    }
-    c.request(FleetAddresses.EVENTS, new JsonObject().put("agentId", me.agentId()).put("events",
-            new JsonArray(List.copyOf(batch))), settings.requestTimeoutMs())
-        .compose(reply -> context.executeBlocking(() -> {
-          outbox.acknowledge(reply.getLong("acked"));
-          return reply;
-        }, true))
-        .onComplete(ar -> {
-          if (c != connection) {
+    private void lost(HubConnection c, String target) {
+        if (c != connection) {
             return;
-          }
-          flushing = false;
-          if (ar.succeeded()) {
-            flush();
-          } else {
-            LOG.warn("fleet: delivering events to {} failed ({}); reconnecting", hub, ar.cause().getMessage());
-            c.close();
-          }
-        });
-  }
+        }
+        connection = null;
+        if (hub != null) {
+            LOG.warn("fleet: {} lost hub {}", me.agentId(), target);
+        }
+        hub = null;
+        flushing = false;
+        vertx.cancelTimer(heartbeatTimer);
+        retry();
+    }
 
-  private void command(JsonObject frame) {
-    if (!(frame.getValue("body") instanceof JsonObject cmd)) {
-      return;
+    private void retry() {
+        if (stopped || retrying) {
+            return;
+        }
+        retrying = true;
+        hubIndex = (hubIndex + 1) % settings.hubs().size();
+        failures++;
+        vertx.setTimer(backoff(failures, settings.hubs().size(), settings.reconnectMaxMs()), t -> dial());
     }
-    String requestId = cmd.getString("requestId");
-    String replyTo = cmd.getString("replyTo");
-    String address = cmd.getString("address");
-    if (requestId == null || replyTo == null || address == null
-        || !replyTo.startsWith(FleetAddresses.REPLY_PREFIX)) {
-      return;
+
+    /**
+     * The wait before attempt {@code failures}: the next hub is tried at once (a few ms of jitter) while a round over
+     * the hubs is not finished; after each full round without success the wait doubles, up to the maximum, and is
+     * drawn between half of it and all of it.
+     */
+    static long backoff(int failures, int hubs, long maxMs) {
+        int rounds = (failures - 1) / hubs;
+        if (failures % hubs != 0 && rounds == 0) {
+            return 1 + ThreadLocalRandom.current().nextLong(50);
+        }
+        long ceiling = Math.min(maxMs, FIRST_BACKOFF_MS << Math.min(20, rounds));
+        return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
     }
-    JsonObject body = cmd.getValue("body") instanceof JsonObject b ? b : new JsonObject();
-    Future<JsonObject> result;
-    try {
-      result = commands.handle(address, body, cmd.getValue("requestedBy") instanceof String by ? by : null);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
+
+    private void heartbeat() {
+        HubConnection c = connection;
+        if (c == null || hub == null) {
+            return;
+        }
+        c.request(FleetAddresses.HEARTBEAT, new JsonObject().put("agentId", me.agentId()), settings.requestTimeoutMs())
+                .onFailure(t -> {
+                    LOG.warn("fleet: heartbeat to {} failed ({}); reconnecting", hub, t.getMessage());
+                    c.close();
+                });
     }
-    HubConnection c = connection;
-    result.onComplete(ar -> {
-      JsonObject answer = new JsonObject().put("requestId", requestId).put("agentId", me.agentId());
-      if (ar.succeeded()) {
-        answer.put("ok", true).put("reply", ar.result());
-      } else {
-        int code = ar.cause() instanceof ReplyException re ? re.failureCode() : BusCodes.INTERNAL;
-        answer.put("ok", false).put("code", code).put("message", ar.cause().getMessage());
-      }
-      if (c != null) {
-        c.send(replyTo, answer);
-      }
-    });
-  }
+
+    private void flush() {
+        HubConnection c = connection;
+        if (c == null || hub == null || flushing || outbox.size() == 0) {
+            return;
+        }
+        flushing = true;
+        List<JsonObject> batch = new ArrayList<>();
+        int bytes = 0;
+        for (JsonObject e : outbox.pending(BATCH)) {
+            int size = e.encode().length();
+            if (!batch.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
+                break;
+            }
+            batch.add(e);
+            bytes += size;
+        }
+        c.request(
+                        FleetAddresses.EVENTS,
+                        new JsonObject().put("agentId", me.agentId()).put("events", new JsonArray(List.copyOf(batch))),
+                        settings.requestTimeoutMs())
+                .compose(reply -> context.executeBlocking(
+                        () -> {
+                            outbox.acknowledge(reply.getLong("acked"));
+                            return reply;
+                        },
+                        true))
+                .onComplete(ar -> {
+                    if (c != connection) {
+                        return;
+                    }
+                    flushing = false;
+                    if (ar.succeeded()) {
+                        flush();
+                    } else {
+                        LOG.warn(
+                                "fleet: delivering events to {} failed ({}); reconnecting",
+                                hub,
+                                ar.cause().getMessage());
+                        c.close();
+                    }
+                });
+    }
+
+    private void command(JsonObject frame) {
+        if (!(frame.getValue("body") instanceof JsonObject cmd)) {
+            return;
+        }
+        String requestId = cmd.getString("requestId");
+        String replyTo = cmd.getString("replyTo");
+        String address = cmd.getString("address");
+        if (requestId == null
+                || replyTo == null
+                || address == null
+                || !replyTo.startsWith(FleetAddresses.REPLY_PREFIX)) {
+            return;
+        }
+        JsonObject body = cmd.getValue("body") instanceof JsonObject b ? b : new JsonObject();
+        Future<JsonObject> result;
+        try {
+            result = commands.handle(address, body, cmd.getValue("requestedBy") instanceof String by ? by : null);
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        HubConnection c = connection;
+        result.onComplete(ar -> {
+            JsonObject answer = new JsonObject().put("requestId", requestId).put("agentId", me.agentId());
+            if (ar.succeeded()) {
+                answer.put("ok", true).put("reply", ar.result());
+            } else {
+                int code = ar.cause() instanceof ReplyException re ? re.failureCode() : BusCodes.INTERNAL;
+                answer.put("ok", false)
+                        .put("code", code)
+                        .put("message", ar.cause().getMessage());
+            }
+            if (c != null) {
+                c.send(replyTo, answer);
+            }
+        });
+    }
 }

@@ -22,139 +22,150 @@ import org.kmsagent.agent.bus.bridge.Frames;
  * token (the bridge checks each). Used on one event loop only.
  */
 public final class HubConnection {
-  /** Largest frame accepted from a hub (a routed command is small; a reply to one is the agent's). */
-  private static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
+    /** Largest frame accepted from a hub (a routed command is small; a reply to one is the agent's). */
+    private static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
-  private final Vertx vertx;
-  private final NetSocket socket;
-  private final String token;
-  private final FrameDecoder decoder = new FrameDecoder(MAX_FRAME_BYTES);
-  private final Map<String, Promise<JsonObject>> waiting = new HashMap<>();
-  private final Map<String, Promise<Void>> registering = new HashMap<>();
-  private final Promise<Void> closed = Promise.promise();
-  private Consumer<JsonObject> messages = m -> {};
-  private long next;
+    private final Vertx vertx;
+    private final NetSocket socket;
+    private final String token;
+    private final FrameDecoder decoder = new FrameDecoder(MAX_FRAME_BYTES);
+    private final Map<String, Promise<JsonObject>> waiting = new HashMap<>();
+    private final Map<String, Promise<Void>> registering = new HashMap<>();
+    private final Promise<Void> closed = Promise.promise();
+    private Consumer<JsonObject> messages = m -> {};
+    private long next;
 
-  private HubConnection(Vertx vertx, NetSocket socket, String token) {
-    this.vertx = vertx;
-    this.socket = socket;
-    this.token = token;
-    socket.handler(this::received);
-    socket.closeHandler(v -> shut("the hub closed the connection"));
-    socket.exceptionHandler(t -> socket.close());
-  }
-
-  /** Connects and completes the TLS handshake (trust is in the client's options). */
-  public static Future<HubConnection> connect(Vertx vertx, NetClient client, String host, int port, String token) {
-    return client.connect(port, host).map(s -> new HubConnection(vertx, s, token));
-  }
-
-  /** Where messages on registered addresses go: the whole frame ({@code address}, {@code body}). */
-  public void onMessage(Consumer<JsonObject> handler) {
-    this.messages = handler;
-  }
-
-  /** Completes when the connection is gone, for whatever reason. */
-  public Future<Void> closed() {
-    return closed.future();
-  }
-
-  /** Sends a request; fails with a {@link ReplyException} carrying the hub's failure code, or on timeout. */
-  public Future<JsonObject> request(String address, JsonObject body, long timeoutMs) {
-    String reply = "agent.reply." + next++;
-    Promise<JsonObject> p = Promise.promise();
-    waiting.put(reply, p);
-    long timer = vertx.setTimer(timeoutMs, t -> {
-      if (waiting.remove(reply) != null) {
-        p.tryFail(new ReplyException(ReplyFailure.TIMEOUT, BusCodes.TIMEOUT, address + ": no reply within "
-            + timeoutMs + " ms"));
-      }
-    });
-    write(new JsonObject().put("type", "send").put("address", address).put("replyAddress", reply)
-        .put("headers", headers()).put("body", body));
-    return p.future().andThen(x -> vertx.cancelTimer(timer));
-  }
-
-  /** Sends without waiting for a reply. */
-  public void send(String address, JsonObject body) {
-    write(new JsonObject().put("type", "send").put("address", address).put("headers", headers()).put("body", body));
-  }
-
-  /** Registers on an address; completes when the hub says the registration is live. */
-  public Future<Void> register(String address) {
-    Promise<Void> p = Promise.promise();
-    registering.put(address, p);
-    write(new JsonObject().put("type", "register").put("address", address).put("headers", headers()));
-    return p.future();
-  }
-
-  /** Closes the connection. */
-  public Future<Void> close() {
-    return socket.close();
-  }
-
-  private JsonObject headers() {
-    return new JsonObject().put("token", token);
-  }
-
-  private void write(JsonObject frame) {
-    if (!closed.future().isComplete()) {
-      socket.write(Frames.encode(frame));
+    private HubConnection(Vertx vertx, NetSocket socket, String token) {
+        this.vertx = vertx;
+        this.socket = socket;
+        this.token = token;
+        socket.handler(this::received);
+        socket.closeHandler(v -> shut("the hub closed the connection"));
+        socket.exceptionHandler(t -> socket.close());
     }
-  }
 
-  private void received(Buffer data) {
-    try {
-      for (JsonObject frame : decoder.feed(data)) {
-        dispatch(frame);
-      }
-    } catch (FrameDecoder.FrameException e) {
-      shut("bad frame from the hub: " + e.getMessage());
-      socket.close();
+    /** Connects and completes the TLS handshake (trust is in the client's options). */
+    public static Future<HubConnection> connect(Vertx vertx, NetClient client, String host, int port, String token) {
+        return client.connect(port, host).map(s -> new HubConnection(vertx, s, token));
     }
-  }
 
-  private void dispatch(JsonObject frame) {
-    String type = frame.getString("type", "");
-    String address = frame.getString("address");
-    switch (type) {
-      case "message" -> {
-        Promise<JsonObject> p = address == null ? null : waiting.remove(address);
-        if (p != null) {
-          p.tryComplete(frame.getValue("body") instanceof JsonObject b ? b : new JsonObject());
-        } else {
-          messages.accept(frame);
+    /** Where messages on registered addresses go: the whole frame ({@code address}, {@code body}). */
+    public void onMessage(Consumer<JsonObject> handler) {
+        this.messages = handler;
+    }
+
+    /** Completes when the connection is gone, for whatever reason. */
+    public Future<Void> closed() {
+        return closed.future();
+    }
+
+    /** Sends a request; fails with a {@link ReplyException} carrying the hub's failure code, or on timeout. */
+    public Future<JsonObject> request(String address, JsonObject body, long timeoutMs) {
+        String reply = "agent.reply." + next++;
+        Promise<JsonObject> p = Promise.promise();
+        waiting.put(reply, p);
+        long timer = vertx.setTimer(timeoutMs, t -> {
+            if (waiting.remove(reply) != null) {
+                p.tryFail(new ReplyException(
+                        ReplyFailure.TIMEOUT, BusCodes.TIMEOUT, address + ": no reply within " + timeoutMs + " ms"));
+            }
+        });
+        write(new JsonObject()
+                .put("type", "send")
+                .put("address", address)
+                .put("replyAddress", reply)
+                .put("headers", headers())
+                .put("body", body));
+        return p.future().andThen(x -> vertx.cancelTimer(timer));
+    }
+
+    /** Sends without waiting for a reply. */
+    public void send(String address, JsonObject body) {
+        write(new JsonObject()
+                .put("type", "send")
+                .put("address", address)
+                .put("headers", headers())
+                .put("body", body));
+    }
+
+    /** Registers on an address; completes when the hub says the registration is live. */
+    public Future<Void> register(String address) {
+        Promise<Void> p = Promise.promise();
+        registering.put(address, p);
+        write(new JsonObject().put("type", "register").put("address", address).put("headers", headers()));
+        return p.future();
+    }
+
+    /** Closes the connection. */
+    public Future<Void> close() {
+        return socket.close();
+    }
+
+    private JsonObject headers() {
+        return new JsonObject().put("token", token);
+    }
+
+    private void write(JsonObject frame) {
+        if (!closed.future().isComplete()) {
+            socket.write(Frames.encode(frame));
         }
-      }
-      case "registered" -> {
-        Promise<Void> p = registering.remove(address);
-        if (p != null) {
-          p.tryComplete();
-        }
-      }
-      case "err" -> {
-        Promise<JsonObject> p = address == null ? null : waiting.remove(address);
-        String message = frame.getString("message", "error");
-        if (p != null) {
-          p.tryFail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, frame.getInteger("failureCode",
-              BusCodes.INTERNAL), message));
-        } else {
-          // A connection-level error (refused registration, bad token): nothing can go on over this connection.
-          shut("the hub refused: " + message);
-          socket.close();
-        }
-      }
-      default -> { } // pong and unknown frame types need nothing
     }
-  }
 
-  private void shut(String why) {
-    if (closed.tryComplete()) {
-      ReplyException e = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusCodes.INTERNAL, why);
-      waiting.values().forEach(p -> p.tryFail(e));
-      registering.values().forEach(p -> p.tryFail(e));
-      waiting.clear();
-      registering.clear();
+    private void received(Buffer data) {
+        try {
+            for (JsonObject frame : decoder.feed(data)) {
+                dispatch(frame);
+            }
+        } catch (FrameDecoder.FrameException e) {
+            shut("bad frame from the hub: " + e.getMessage());
+            socket.close();
+        }
     }
-  }
+
+    private void dispatch(JsonObject frame) {
+        String type = frame.getString("type", "");
+        String address = frame.getString("address");
+        switch (type) {
+            case "message" -> {
+                Promise<JsonObject> p = address == null ? null : waiting.remove(address);
+                if (p != null) {
+                    p.tryComplete(frame.getValue("body") instanceof JsonObject b ? b : new JsonObject());
+                } else {
+                    messages.accept(frame);
+                }
+            }
+            case "registered" -> {
+                Promise<Void> p = registering.remove(address);
+                if (p != null) {
+                    p.tryComplete();
+                }
+            }
+            case "err" -> {
+                Promise<JsonObject> p = address == null ? null : waiting.remove(address);
+                String message = frame.getString("message", "error");
+                if (p != null) {
+                    p.tryFail(new ReplyException(
+                            ReplyFailure.RECIPIENT_FAILURE,
+                            frame.getInteger("failureCode", BusCodes.INTERNAL),
+                            message));
+                } else {
+                    // A connection-level error (refused registration, bad token): nothing can go on over this
+                    // connection.
+                    shut("the hub refused: " + message);
+                    socket.close();
+                }
+            }
+            default -> {} // pong and unknown frame types need nothing
+        }
+    }
+
+    private void shut(String why) {
+        if (closed.tryComplete()) {
+            ReplyException e = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusCodes.INTERNAL, why);
+            waiting.values().forEach(p -> p.tryFail(e));
+            registering.values().forEach(p -> p.tryFail(e));
+            waiting.clear();
+            registering.clear();
+        }
+    }
 }

@@ -10,18 +10,21 @@ import io.vertx.core.json.JsonObject;
  * bridge; the hub has already checked the caller's role.
  */
 public final class LocalBusCommands implements CommandHandler {
-  private final Vertx vertx;
-  private final long timeoutMs;
+    private final Vertx vertx;
+    private final long timeoutMs;
 
-  public LocalBusCommands(Vertx vertx, long timeoutMs) {
-    this.vertx = vertx;
-    this.timeoutMs = timeoutMs;
-  }
+    public LocalBusCommands(Vertx vertx, long timeoutMs) {
+        this.vertx = vertx;
+        this.timeoutMs = timeoutMs;
+    }
 
-  @Override
-  public Future<JsonObject> handle(String address, JsonObject body) {
-    return vertx.eventBus().<Object>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMs)
-            .addHeader("client", "fleet-hub"))
-        .map(m -> m.body() instanceof JsonObject o ? o : new JsonObject());
-  }
+    @Override
+    public Future<JsonObject> handle(String address, JsonObject body) {
+        return vertx.eventBus()
+                .<Object>request(
+                        address,
+                        body,
+                        new DeliveryOptions().setSendTimeout(timeoutMs).addHeader("client", "fleet-hub"))
+                .map(m -> m.body() instanceof JsonObject o ? o : new JsonObject());
+    }
 }

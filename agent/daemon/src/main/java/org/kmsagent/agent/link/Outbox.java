@@ -30,232 +30,238 @@ import org.kmsagent.agent.core.DamagedFiles;
  * off the event loop; the other methods only read memory.
  */
 public final class Outbox implements AutoCloseable {
-  /** How many events the agent keeps for a hub that lost its view; older acknowledged ones are dropped. */
-  static final int RETAINED = 10_000;
+    /** How many events the agent keeps for a hub that lost its view; older acknowledged ones are dropped. */
+    static final int RETAINED = 10_000;
 
-  private final Path log;
-  private final Path ackFile;
-  /** The retained events, ascending by seq: acknowledged ones, then pending ones. */
-  private final List<JsonObject> events = new ArrayList<>();
-  private final List<String> problems = new ArrayList<>();
-  private FileChannel channel;
-  private long nextSeq;
-  private long acked;
+    private final Path log;
+    private final Path ackFile;
+    /** The retained events, ascending by seq: acknowledged ones, then pending ones. */
+    private final List<JsonObject> events = new ArrayList<>();
 
-  /** Opens (creating if needed) the outbox in the directory; a torn last line from a crash is dropped. */
-  public Outbox(Path dir) {
-    this(dir, Clock.systemUTC());
-  }
+    private final List<String> problems = new ArrayList<>();
+    private FileChannel channel;
+    private long nextSeq;
+    private long acked;
 
-  /**
-   * Opens the outbox; {@code clock} names files moved aside. A torn last line (a kill while it was written, never
-   * reported as produced) is dropped quietly. Any other line that is not an event, or an acknowledgement file that
-   * holds no sequence number, is damage: the file is moved aside ({@link DamagedFiles}), the events that could be
-   * read are kept, and {@link #problems()} says what happened. Without a readable acknowledgement every kept event
-   * is pending again (a hub drops those it has).
-   */
-  public Outbox(Path dir, Clock clock) {
-    this.log = dir.resolve("fleet-outbox.jsonl");
-    this.ackFile = dir.resolve("fleet-outbox.acked");
-    try {
-      Files.createDirectories(dir);
-      acked = readAcked(clock);
-      long last = 0;
-      if (Files.isRegularFile(log)) {
-        List<String> lines;
-        int bad = 0;
+    /** Opens (creating if needed) the outbox in the directory; a torn last line from a crash is dropped. */
+    public Outbox(Path dir) {
+        this(dir, Clock.systemUTC());
+    }
+
+    /**
+     * Opens the outbox; {@code clock} names files moved aside. A torn last line (a kill while it was written, never
+     * reported as produced) is dropped quietly. Any other line that is not an event, or an acknowledgement file that
+     * holds no sequence number, is damage: the file is moved aside ({@link DamagedFiles}), the events that could be
+     * read are kept, and {@link #problems()} says what happened. Without a readable acknowledgement every kept event
+     * is pending again (a hub drops those it has).
+     */
+    public Outbox(Path dir, Clock clock) {
+        this.log = dir.resolve("fleet-outbox.jsonl");
+        this.ackFile = dir.resolve("fleet-outbox.acked");
         try {
-          lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.CharacterCodingException notText) {
-          lines = List.of();
-          bad = 1;
+            Files.createDirectories(dir);
+            acked = readAcked(clock);
+            long last = 0;
+            if (Files.isRegularFile(log)) {
+                List<String> lines;
+                int bad = 0;
+                try {
+                    lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                } catch (java.nio.charset.CharacterCodingException notText) {
+                    lines = List.of();
+                    bad = 1;
+                }
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    JsonObject e = parse(line);
+                    if (e != null && e.getLong("seq") > last) {
+                        last = e.getLong("seq");
+                        events.add(e);
+                    } else if (e == null && !line.isBlank() && i < lines.size() - 1) {
+                        bad++;
+                    }
+                }
+                if (bad > 0) {
+                    Path aside = DamagedFiles.moveAside(log, clock);
+                    problems.add("fleet outbox " + log + " was damaged (" + bad + " unreadable line(s)); moved to "
+                            + aside + "; the " + events.size() + " readable event(s) are kept");
+                }
+            }
+            nextSeq = Math.max(last, acked) + 1;
+            rewrite();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the fleet outbox in " + dir, e);
         }
-        for (int i = 0; i < lines.size(); i++) {
-          String line = lines.get(i);
-          JsonObject e = parse(line);
-          if (e != null && e.getLong("seq") > last) {
-            last = e.getLong("seq");
+    }
+
+    private long readAcked(Clock clock) throws IOException {
+        if (!Files.isRegularFile(ackFile)) {
+            return 0;
+        }
+        try {
+            long seq = Long.parseLong(Files.readString(ackFile).trim());
+            if (seq >= 0) {
+                return seq;
+            }
+        } catch (NumberFormatException | java.nio.charset.CharacterCodingException e) {
+            // damaged: below
+        }
+        Path aside = DamagedFiles.moveAside(ackFile, clock);
+        problems.add("fleet outbox acknowledgement " + ackFile + " was damaged (no sequence number); moved to " + aside
+                + "; every kept event is sent again (hubs drop what they have)");
+        return 0;
+    }
+
+    /** What was found damaged when the outbox was opened; empty when nothing was. */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    private static JsonObject parse(String line) {
+        if (line.isBlank()) {
+            return null;
+        }
+        try {
+            JsonObject e = new JsonObject(line);
+            return e.getValue("seq") instanceof Number ? e : null;
+        } catch (DecodeException e) {
+            return null; // a line torn by a crash while it was written: it was never reported as produced
+        }
+    }
+
+    /** Appends an event and forces it to disk; returns it with its sequence number. */
+    public synchronized JsonObject append(String type, String at, Object data) {
+        JsonObject e = new JsonObject()
+                .put("seq", nextSeq)
+                .put("type", type)
+                .put("at", at)
+                .put("data", data);
+        try {
+            channel.write(ByteBuffer.wrap((e.encode() + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.force(false);
+            nextSeq++;
             events.add(e);
-          } else if (e == null && !line.isBlank() && i < lines.size() - 1) {
-            bad++;
-          }
+            if (events.size() > RETAINED + RETAINED / 10) {
+                int drop = 0;
+                while (events.size() - drop > RETAINED && events.get(drop).getLong("seq") <= acked) {
+                    drop++;
+                }
+                events.subList(0, drop).clear();
+                rewrite();
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot append to the fleet outbox " + log, ex);
         }
-        if (bad > 0) {
-          Path aside = DamagedFiles.moveAside(log, clock);
-          problems.add("fleet outbox " + log + " was damaged (" + bad + " unreadable line(s)); moved to " + aside
-              + "; the " + events.size() + " readable event(s) are kept");
+        return e;
+    }
+
+    /** Up to {@code max} unacknowledged events, oldest first. */
+    public synchronized List<JsonObject> pending(int max) {
+        List<JsonObject> out = new ArrayList<>();
+        for (int i = firstPending(); i < events.size() && out.size() < max; i++) {
+            out.add(events.get(i));
         }
-      }
-      nextSeq = Math.max(last, acked) + 1;
-      rewrite();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the fleet outbox in " + dir, e);
+        return out;
     }
-  }
 
-  private long readAcked(Clock clock) throws IOException {
-    if (!Files.isRegularFile(ackFile)) {
-      return 0;
+    /** How many events wait for a hub. */
+    public synchronized int size() {
+        return events.size() - firstPending();
     }
-    try {
-      long seq = Long.parseLong(Files.readString(ackFile).trim());
-      if (seq >= 0) {
-        return seq;
-      }
-    } catch (NumberFormatException | java.nio.charset.CharacterCodingException e) {
-      // damaged: below
-    }
-    Path aside = DamagedFiles.moveAside(ackFile, clock);
-    problems.add("fleet outbox acknowledgement " + ackFile + " was damaged (no sequence number); moved to " + aside
-        + "; every kept event is sent again (hubs drop what they have)");
-    return 0;
-  }
 
-  /** What was found damaged when the outbox was opened; empty when nothing was. */
-  public List<String> problems() {
-    return List.copyOf(problems);
-  }
-
-  private static JsonObject parse(String line) {
-    if (line.isBlank()) {
-      return null;
-    }
-    try {
-      JsonObject e = new JsonObject(line);
-      return e.getValue("seq") instanceof Number ? e : null;
-    } catch (DecodeException e) {
-      return null; // a line torn by a crash while it was written: it was never reported as produced
-    }
-  }
-
-  /** Appends an event and forces it to disk; returns it with its sequence number. */
-  public synchronized JsonObject append(String type, String at, Object data) {
-    JsonObject e = new JsonObject().put("seq", nextSeq).put("type", type).put("at", at).put("data", data);
-    try {
-      channel.write(ByteBuffer.wrap((e.encode() + "\n").getBytes(StandardCharsets.UTF_8)));
-      channel.force(false);
-      nextSeq++;
-      events.add(e);
-      if (events.size() > RETAINED + RETAINED / 10) {
-        int drop = 0;
-        while (events.size() - drop > RETAINED && events.get(drop).getLong("seq") <= acked) {
-          drop++;
+    private int firstPending() {
+        int i = events.size();
+        while (i > 0 && events.get(i - 1).getLong("seq") > acked) {
+            i--;
         }
-        events.subList(0, drop).clear();
-        rewrite();
-      }
-    } catch (IOException ex) {
-      throw new UncheckedIOException("cannot append to the fleet outbox " + log, ex);
+        return i;
     }
-    return e;
-  }
 
-  /** Up to {@code max} unacknowledged events, oldest first. */
-  public synchronized List<JsonObject> pending(int max) {
-    List<JsonObject> out = new ArrayList<>();
-    for (int i = firstPending(); i < events.size() && out.size() < max; i++) {
-      out.add(events.get(i));
+    /** The highest sequence number a hub acknowledged. */
+    public synchronized long acknowledged() {
+        return acked;
     }
-    return out;
-  }
 
-  /** How many events wait for a hub. */
-  public synchronized int size() {
-    return events.size() - firstPending();
-  }
-
-  private int firstPending() {
-    int i = events.size();
-    while (i > 0 && events.get(i - 1).getLong("seq") > acked) {
-      i--;
+    /** The highest sequence number written (0 before the first event). */
+    public synchronized long written() {
+        return nextSeq - 1;
     }
-    return i;
-  }
 
-  /** The highest sequence number a hub acknowledged. */
-  public synchronized long acknowledged() {
-    return acked;
-  }
-
-  /** The highest sequence number written (0 before the first event). */
-  public synchronized long written() {
-    return nextSeq - 1;
-  }
-
-  /** Records that a hub has every event up to {@code seq}. */
-  public synchronized void acknowledge(long seq) {
-    if (seq > acked) {
-      writeAcked(Math.min(seq, nextSeq - 1));
-    }
-  }
-
-  /**
-   * Takes a hub's {@code lastSeq} at registration:
-   * <ul>
-   *   <li>as much as was acknowledged, or more of what was written: acknowledges up to it;
-   *   <li>less than was acknowledged (the hubs lost their view, or a cluster merge went back): the retained events
-   *       after it are pending again, so the hub gets them once more (it drops any it has);
-   *   <li>more than was ever written (the view knows this agent from an outbox that is gone, e.g. a wiped data
-   *       directory): the hub would drop new events as already seen, so the pending ones are renumbered after its
-   *       {@code lastSeq} and numbering goes on from there.
-   * </ul>
-   */
-  public synchronized void registered(long hubLastSeq) {
-    try {
-      if (hubLastSeq >= nextSeq) {
-        long seq = hubLastSeq;
-        List<JsonObject> renumbered = new ArrayList<>();
-        for (JsonObject e : pending(Integer.MAX_VALUE)) {
-          renumbered.add(e.copy().put("seq", ++seq));
+    /** Records that a hub has every event up to {@code seq}. */
+    public synchronized void acknowledge(long seq) {
+        if (seq > acked) {
+            writeAcked(Math.min(seq, nextSeq - 1));
         }
-        events.clear();
-        events.addAll(renumbered);
-        nextSeq = seq + 1;
-        // The log first: if the process dies between the two writes, the old acknowledgement only re-sends events.
-        rewrite();
-        writeAcked(hubLastSeq);
-      } else if (hubLastSeq < acked) {
-        writeAcked(hubLastSeq);
-      } else {
-        acknowledge(hubLastSeq);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot rewrite the fleet outbox " + log, e);
     }
-  }
 
-  private void writeAcked(long seq) {
-    try {
-      Path tmp = ackFile.resolveSibling(ackFile.getFileName() + ".tmp");
-      Files.writeString(tmp, Long.toString(seq));
-      Files.move(tmp, ackFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      acked = seq;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot record the fleet outbox acknowledgement in " + ackFile, e);
+    /**
+     * Takes a hub's {@code lastSeq} at registration:
+     * <ul>
+     *   <li>as much as was acknowledged, or more of what was written: acknowledges up to it;
+     *   <li>less than was acknowledged (the hubs lost their view, or a cluster merge went back): the retained events
+     *       after it are pending again, so the hub gets them once more (it drops any it has);
+     *   <li>more than was ever written (the view knows this agent from an outbox that is gone, e.g. a wiped data
+     *       directory): the hub would drop new events as already seen, so the pending ones are renumbered after its
+     *       {@code lastSeq} and numbering goes on from there.
+     * </ul>
+     */
+    public synchronized void registered(long hubLastSeq) {
+        try {
+            if (hubLastSeq >= nextSeq) {
+                long seq = hubLastSeq;
+                List<JsonObject> renumbered = new ArrayList<>();
+                for (JsonObject e : pending(Integer.MAX_VALUE)) {
+                    renumbered.add(e.copy().put("seq", ++seq));
+                }
+                events.clear();
+                events.addAll(renumbered);
+                nextSeq = seq + 1;
+                // The log first: if the process dies between the two writes, the old acknowledgement only re-sends
+                // events.
+                rewrite();
+                writeAcked(hubLastSeq);
+            } else if (hubLastSeq < acked) {
+                writeAcked(hubLastSeq);
+            } else {
+                acknowledge(hubLastSeq);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite the fleet outbox " + log, e);
+        }
     }
-  }
 
-  /** Rewrites the log with the retained events (dropping a torn line, or events beyond retention). */
-  private void rewrite() throws IOException {
-    if (channel != null) {
-      channel.close();
+    private void writeAcked(long seq) {
+        try {
+            Path tmp = ackFile.resolveSibling(ackFile.getFileName() + ".tmp");
+            Files.writeString(tmp, Long.toString(seq));
+            Files.move(tmp, ackFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            acked = seq;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the fleet outbox acknowledgement in " + ackFile, e);
+        }
     }
-    Path tmp = log.resolveSibling(log.getFileName() + ".tmp");
-    StringBuilder text = new StringBuilder();
-    for (JsonObject e : events) {
-      text.append(e.encode()).append('\n');
-    }
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    channel = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-  }
 
-  @Override
-  public synchronized void close() {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** Rewrites the log with the retained events (dropping a torn line, or events beyond retention). */
+    private void rewrite() throws IOException {
+        if (channel != null) {
+            channel.close();
+        }
+        Path tmp = log.resolveSibling(log.getFileName() + ".tmp");
+        StringBuilder text = new StringBuilder();
+        for (JsonObject e : events) {
+            text.append(e.encode()).append('\n');
+        }
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        channel = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
-  }
+
+    @Override
+    public synchronized void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

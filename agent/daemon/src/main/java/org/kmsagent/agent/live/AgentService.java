@@ -7,8 +7,8 @@ import java.util.Optional;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
-import org.kmsagent.agent.daemon.logging.RunLogging;
 import org.kmsagent.agent.daemon.AgentDaemon;
+import org.kmsagent.agent.daemon.logging.RunLogging;
 import org.kmsagent.agent.windows.eventlog.AgentEvents;
 import org.kmsagent.agent.windows.service.ServiceBody;
 import org.kmsagent.agent.windows.service.ServiceBodyProvider;
@@ -22,36 +22,39 @@ import org.kmsagent.agent.windows.service.ServiceStartException;
  * {@code KMSAGENT_CONFIG}, and the Event Log writer the host opened.
  */
 public final class AgentService implements ServiceBodyProvider {
-  @Override
-  public ServiceBody create(List<String> args, AgentEvents events) {
-    Optional<Path> file = !args.isEmpty() ? Optional.of(Path.of(args.get(0)))
-        : Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of);
-    return new ServiceBody() {
-      private AgentDaemon daemon;
+    @Override
+    public ServiceBody create(List<String> args, AgentEvents events) {
+        Optional<Path> file = !args.isEmpty()
+                ? Optional.of(Path.of(args.get(0)))
+                : Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of);
+        return new ServiceBody() {
+            private AgentDaemon daemon;
 
-      @Override
-      public void start() throws Exception {
-        AgentConfig config;
-        try {
-          config = new ConfigLoader(System.getenv()).load(file, List.of());
-        } catch (ConfigException e) {
-          events.configurationProblem(file.map(Path::toString).orElse("(defaults)"), e.getMessage());
-          throw new ServiceStartException(ServiceExitCode.CONFIGURATION, e.getMessage(),
-              "correct the configuration file, then start the service again");
-        }
-        String logs = RunLogging.apply(config.logging());
-        daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC(), events);
-        daemon.banner().forEach(System.out::println);
-        System.out.println("logging: " + logs);
-        System.out.flush();
-      }
+            @Override
+            public void start() throws Exception {
+                AgentConfig config;
+                try {
+                    config = new ConfigLoader(System.getenv()).load(file, List.of());
+                } catch (ConfigException e) {
+                    events.configurationProblem(file.map(Path::toString).orElse("(defaults)"), e.getMessage());
+                    throw new ServiceStartException(
+                            ServiceExitCode.CONFIGURATION,
+                            e.getMessage(),
+                            "correct the configuration file, then start the service again");
+                }
+                String logs = RunLogging.apply(config.logging());
+                daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC(), events);
+                daemon.banner().forEach(System.out::println);
+                System.out.println("logging: " + logs);
+                System.out.flush();
+            }
 
-      @Override
-      public void stop(StopReason reason) throws Exception {
-        if (daemon != null) {
-          daemon.close();
-        }
-      }
-    };
-  }
+            @Override
+            public void stop(StopReason reason) throws Exception {
+                if (daemon != null) {
+                    daemon.close();
+                }
+            }
+        };
+    }
 }

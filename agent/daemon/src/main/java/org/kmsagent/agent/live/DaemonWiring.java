@@ -13,24 +13,24 @@ import org.kmsagent.agent.daemon.ControlBinding;
  * daemon's own {@link DaemonModule}.
  */
 public final class DaemonWiring {
-  private DaemonWiring() {}
+    private DaemonWiring() {}
 
-  /**
-   * The binding {@code kms-agent run} and the Windows service use. The class path's modules are found once, here;
-   * the injector is made once per start of the daemon, when the configuration and Vert.x exist.
-   */
-  public static ControlBinding production() {
-    List<Module> modules = classPathModules();
-    return context -> LiveAgent.start(modules, context);
-  }
+    /**
+     * The binding {@code kms-agent run} and the Windows service use. The class path's modules are found once, here;
+     * the injector is made once per start of the daemon, when the configuration and Vert.x exist.
+     */
+    public static ControlBinding production() {
+        List<Module> modules = classPathModules();
+        return context -> LiveAgent.start(modules, context);
+    }
 
-  /**
-   * The Guice modules every module on the class path declares in {@code META-INF/services/com.google.inject.Module}
-   * (the licensing stacks; the full install's subcommands, unused here). Read from those files: nothing is scanned.
-   */
-  static List<Module> classPathModules() {
-    List<Module> modules = new ArrayList<>();
-    ServiceLoader.load(Module.class, DaemonWiring.class.getClassLoader()).forEach(modules::add);
-    return modules;
-  }
+    /**
+     * The Guice modules every module on the class path declares in {@code META-INF/services/com.google.inject.Module}
+     * (the licensing stacks; the full install's subcommands, unused here). Read from those files: nothing is scanned.
+     */
+    static List<Module> classPathModules() {
+        List<Module> modules = new ArrayList<>();
+        ServiceLoader.load(Module.class, DaemonWiring.class.getClassLoader()).forEach(modules::add);
+        return modules;
+    }
 }

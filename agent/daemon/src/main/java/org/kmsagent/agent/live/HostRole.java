@@ -29,117 +29,126 @@ import org.kmsagent.api.ThresholdClass;
  * <p>Thread-safe: the model serializes requests; reconfiguring swaps it atomically.
  */
 final class HostRole implements KmsHost, AutoCloseable {
-  private final String name;
-  private final ActivationLedger ledger;
-  private final List<String> wantedKeys;
-  private final List<String> wantedPacks;
-  private volatile LedgerKmsHost host;
-  private List<String> unknownKeys = List.of();
+    private final String name;
+    private final ActivationLedger ledger;
+    private final List<String> wantedKeys;
+    private final List<String> wantedPacks;
+    private volatile LedgerKmsHost host;
+    private List<String> unknownKeys = List.of();
 
-  /**
-   * @param wantedKeys host key names to hold; empty: every key the families declare
-   * @param wantedPacks license pack names to hold; empty: every pack the families declare
-   */
-  HostRole(String name, ActivationLedger ledger, List<String> wantedKeys, List<String> wantedPacks,
-      HostSettings settings) {
-    this.name = name;
-    this.ledger = ledger;
-    this.wantedKeys = List.copyOf(wantedKeys);
-    this.wantedPacks = List.copyOf(wantedPacks);
-    this.host = new LedgerKmsHost(new HostConfig(name, List.of(), Set.of(), settings), ledger);
-  }
-
-  /** Rebuilds the model for these families' keys and packs, keeping the settings. */
-  synchronized void families(List<LoadedFamily> families) {
-    Map<String, HostKey> declared = new LinkedHashMap<>();
-    Set<String> packs = new LinkedHashSet<>();
-    for (LoadedFamily f : families) {
-      f.catalog().hostKeys().forEach(k -> declared.putIfAbsent(k.name(), k));
-      f.catalog().licensePack().ifPresent(p -> packs.add(p.name()));
+    /**
+     * @param wantedKeys host key names to hold; empty: every key the families declare
+     * @param wantedPacks license pack names to hold; empty: every pack the families declare
+     */
+    HostRole(
+            String name,
+            ActivationLedger ledger,
+            List<String> wantedKeys,
+            List<String> wantedPacks,
+            HostSettings settings) {
+        this.name = name;
+        this.ledger = ledger;
+        this.wantedKeys = List.copyOf(wantedKeys);
+        this.wantedPacks = List.copyOf(wantedPacks);
+        this.host = new LedgerKmsHost(new HostConfig(name, List.of(), Set.of(), settings), ledger);
     }
-    List<HostKey> keys = new ArrayList<>();
-    List<String> unknown = new ArrayList<>();
-    if (wantedKeys.isEmpty()) {
-      keys.addAll(declared.values());
-    } else {
-      for (String k : wantedKeys) {
-        HostKey key = declared.get(k);
-        if (key == null) {
-          unknown.add(k);
+
+    /** Rebuilds the model for these families' keys and packs, keeping the settings. */
+    synchronized void families(List<LoadedFamily> families) {
+        Map<String, HostKey> declared = new LinkedHashMap<>();
+        Set<String> packs = new LinkedHashSet<>();
+        for (LoadedFamily f : families) {
+            f.catalog().hostKeys().forEach(k -> declared.putIfAbsent(k.name(), k));
+            f.catalog().licensePack().ifPresent(p -> packs.add(p.name()));
+        }
+        List<HostKey> keys = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        if (wantedKeys.isEmpty()) {
+            keys.addAll(declared.values());
         } else {
-          keys.add(key);
+            for (String k : wantedKeys) {
+                HostKey key = declared.get(k);
+                if (key == null) {
+                    unknown.add(k);
+                } else {
+                    keys.add(key);
+                }
+            }
         }
-      }
+        unknownKeys = List.copyOf(unknown);
+        Set<String> held = wantedPacks.isEmpty() ? packs : new LinkedHashSet<>(wantedPacks);
+        java.util.Map<HostKey, String> catalogKeys = new java.util.LinkedHashMap<>();
+        families.forEach(f -> f.catalog()
+                .hostKeys()
+                .forEach(k -> catalogKeys.putIfAbsent(k, org.kmsagent.agent.host.HostConfig.keyClass(f.catalog()))));
+        host = new LedgerKmsHost(new HostConfig(name, keys, held, host.config().settings(), catalogKeys), ledger);
     }
-    unknownKeys = List.copyOf(unknown);
-    Set<String> held = wantedPacks.isEmpty() ? packs : new LinkedHashSet<>(wantedPacks);
-    java.util.Map<HostKey, String> catalogKeys = new java.util.LinkedHashMap<>();
-    families.forEach(f -> f.catalog().hostKeys().forEach(k -> catalogKeys.putIfAbsent(k, org.kmsagent.agent.host.HostConfig.keyClass(f.catalog()))));
-    host = new LedgerKmsHost(new HostConfig(name, keys, held, host.config().settings(), catalogKeys), ledger);
-  }
 
-  /** Applies new settings (intervals handed to clients, advertised port, DNS publishing). */
-  synchronized void settings(HostSettings settings) {
-    host = new LedgerKmsHost(host.config().withSettings(settings), ledger);
-  }
-
-  /** Configured host key names that no loaded family declares. */
-  List<String> unknownKeys() {
-    return unknownKeys;
-  }
-
-  /** The model in force (for queries). */
-  LedgerKmsHost model() {
-    return host;
-  }
-
-  /**
-   * The host's state for the control API: every loaded family's count pool (and any other pool the ledger holds)
-   * with its count now against the threshold classes of the families that use it (docs/kms-rules.md §1.4, §1.5), and the
-   * clients counted now. The ledger keeps CMIDs per pool, not per SKU, so entries carry no SKU id.
-   */
-  HostView view(List<LoadedFamily> families, Instant now) {
-    LedgerKmsHost model = host;
-    Map<String, List<LoadedFamily>> byPool = new TreeMap<>();
-    for (LoadedFamily f : families) {
-      byPool.computeIfAbsent(f.countPool().id(), k -> new ArrayList<>()).add(f);
+    /** Applies new settings (intervals handed to clients, advertised port, DNS publishing). */
+    synchronized void settings(HostSettings settings) {
+        host = new LedgerKmsHost(host.config().withSettings(settings), ledger);
     }
-    model.poolIds().forEach(p -> byPool.computeIfAbsent(p, k -> new ArrayList<>()));
-    List<HostView.Pool> pools = new ArrayList<>();
-    List<HostView.LedgerEntry> ledger = new ArrayList<>();
-    for (Map.Entry<String, List<LoadedFamily>> e : byPool.entrySet()) {
-      int count = model.count(e.getKey(), now);
-      Map<String, Integer> classes = new TreeMap<>();
-      for (LoadedFamily f : e.getValue()) {
-        for (ThresholdClass c : f.catalog().thresholdClasses()) {
-          classes.putIfAbsent(c.name(), c.minimumCount());
+
+    /** Configured host key names that no loaded family declares. */
+    List<String> unknownKeys() {
+        return unknownKeys;
+    }
+
+    /** The model in force (for queries). */
+    LedgerKmsHost model() {
+        return host;
+    }
+
+    /**
+     * The host's state for the control API: every loaded family's count pool (and any other pool the ledger holds)
+     * with its count now against the threshold classes of the families that use it (docs/kms-rules.md §1.4, §1.5), and the
+     * clients counted now. The ledger keeps CMIDs per pool, not per SKU, so entries carry no SKU id.
+     */
+    HostView view(List<LoadedFamily> families, Instant now) {
+        LedgerKmsHost model = host;
+        Map<String, List<LoadedFamily>> byPool = new TreeMap<>();
+        for (LoadedFamily f : families) {
+            byPool.computeIfAbsent(f.countPool().id(), k -> new ArrayList<>()).add(f);
         }
-      }
-      List<HostView.Threshold> thresholds = classes.entrySet().stream()
-          .map(c -> new HostView.Threshold(c.getKey(), c.getValue(), count >= c.getValue())).toList();
-      String app = e.getValue().isEmpty() ? null : e.getValue().get(0).applicationId().toString();
-      List<String> ids = e.getValue().stream().map(LoadedFamily::id).toList();
-      String family = e.getValue().isEmpty() ? e.getKey() : String.join(",", ids);
-      pools.add(new HostView.Pool(app, family, count, thresholds, e.getKey(), ids));
-      for (PoolEntry pe : model.entries(e.getKey(), now)) {
-        ledger.add(new HostView.LedgerEntry(pe.cmid().toString(), app, null, pe.lastSeen()));
-      }
+        model.poolIds().forEach(p -> byPool.computeIfAbsent(p, k -> new ArrayList<>()));
+        List<HostView.Pool> pools = new ArrayList<>();
+        List<HostView.LedgerEntry> ledger = new ArrayList<>();
+        for (Map.Entry<String, List<LoadedFamily>> e : byPool.entrySet()) {
+            int count = model.count(e.getKey(), now);
+            Map<String, Integer> classes = new TreeMap<>();
+            for (LoadedFamily f : e.getValue()) {
+                for (ThresholdClass c : f.catalog().thresholdClasses()) {
+                    classes.putIfAbsent(c.name(), c.minimumCount());
+                }
+            }
+            List<HostView.Threshold> thresholds = classes.entrySet().stream()
+                    .map(c -> new HostView.Threshold(c.getKey(), c.getValue(), count >= c.getValue()))
+                    .toList();
+            String app = e.getValue().isEmpty()
+                    ? null
+                    : e.getValue().get(0).applicationId().toString();
+            List<String> ids = e.getValue().stream().map(LoadedFamily::id).toList();
+            String family = e.getValue().isEmpty() ? e.getKey() : String.join(",", ids);
+            pools.add(new HostView.Pool(app, family, count, thresholds, e.getKey(), ids));
+            for (PoolEntry pe : model.entries(e.getKey(), now)) {
+                ledger.add(new HostView.LedgerEntry(pe.cmid().toString(), app, null, pe.lastSeen()));
+            }
+        }
+        return new HostView(true, pools, ledger);
     }
-    return new HostView(true, pools, ledger);
-  }
 
-  @Override
-  public String name() {
-    return name;
-  }
+    @Override
+    public String name() {
+        return name;
+    }
 
-  @Override
-  public KmsResponse handle(KmsRequest request, Instant now) {
-    return host.handle(request, now);
-  }
+    @Override
+    public KmsResponse handle(KmsRequest request, Instant now) {
+        return host.handle(request, now);
+    }
 
-  @Override
-  public void close() {
-    ledger.close();
-  }
+    @Override
+    public void close() {
+        ledger.close();
+    }
 }

@@ -11,8 +11,8 @@ import org.kmsagent.agent.bus.EventPublisher;
 import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.config.AgentConfig;
-import org.kmsagent.agent.daemon.AgentState;
 import org.kmsagent.agent.core.DamagedFiles;
+import org.kmsagent.agent.daemon.AgentState;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.LedgerException;
@@ -27,222 +27,244 @@ import org.kmsagent.agent.scheduler.Scheduler;
  * settings in force (the configuration's, or those last set through ctl). Machine thread only.
  */
 final class HostRoleRunner {
-  private final AgentConfig config;
-  private final Path dataDir;
-  private final Clock clock;
-  private final EventPublisher events;
-  private final Scheduler scheduler;
-  private final MachineLicensing licensing;
-  private final StartBanner banner;
+    private final AgentConfig config;
+    private final Path dataDir;
+    private final Clock clock;
+    private final EventPublisher events;
+    private final Scheduler scheduler;
+    private final MachineLicensing licensing;
+    private final StartBanner banner;
 
-  private HostRole hostRole;
-  private WatchedHost watchedHost;
-  private HostSettingsView hostSettings;
+    private HostRole hostRole;
+    private WatchedHost watchedHost;
+    private HostSettingsView hostSettings;
 
-  @Inject
-  HostRoleRunner(AgentConfig config, @DataDirectory Path dataDir, Clock clock, EventPublisher events, Scheduler scheduler,
-      MachineLicensing licensing, StartBanner banner) {
-    this.config = config;
-    this.dataDir = dataDir;
-    this.clock = clock;
-    this.events = events;
-    this.scheduler = scheduler;
-    this.licensing = licensing;
-    this.banner = banner;
-  }
-
-  /**
-   * The host settings in force at start: those set through ctl, unless the configuration was edited since (then the
-   * file wins and the stored ones are dropped from the state).
-   */
-  void resolveSettings(StatePersistence persistence) {
-    HostSettingsView configured = configuredSettings();
-    hostSettings = configured;
-    AgentState state = persistence.state();
-    AgentState.StoredHostSettings changed = state.hostSettings();
-    if (changed != null && configured.equals(changed.configured())) {
-      hostSettings = changed.set();
-      banner.add("kms-agent: host settings as last set through ctl: " + hostSettings);
-    } else if (changed != null) {
-      // The configuration was edited since the settings were set through ctl: the file wins.
-      persistence.replace(state.withHostSettings(null));
+    @Inject
+    HostRoleRunner(
+            AgentConfig config,
+            @DataDirectory Path dataDir,
+            Clock clock,
+            EventPublisher events,
+            Scheduler scheduler,
+            MachineLicensing licensing,
+            StartBanner banner) {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.clock = clock;
+        this.events = events;
+        this.scheduler = scheduler;
+        this.licensing = licensing;
+        this.banner = banner;
     }
-  }
 
-  /** The host settings the configuration gives. */
-  HostSettingsView configuredSettings() {
-    var h = config.host();
-    return new HostSettingsView(h.activationIntervalMinutes(), h.renewalIntervalMinutes(), h.port(), h.publishDns());
-  }
-
-  /** Starts the role {@code host.*} asks for, over the licensing stack already chosen. */
-  void start() {
-    var h = config.host();
-    SimulatedSite site = licensing.site();
-    if (h.enabled() && h.mode() == org.kmsagent.agent.config.HostMode.WATCH) {
-      watchedHost = watch(dataDir.resolve("ledger"));
-    } else if (h.enabled()) {
-      Path ledgerFile = dataDir.resolve("ledger");
-      H2ActivationLedger ledger = openLedger(ledgerFile);
-      if (ledger != null) {
-        hostRole = new HostRole(licensing.stack().machineName(), ledger, h.hostKeys(), h.licensePacks(),
-            toModel(hostSettings));
-        banner.add("kms-agent: KMS host role on: the host model " + hostRole.name() + " over the ledger "
-            + ledgerFile + ".mv.db (in-process only; nothing listens on port " + h.port() + ")");
-      }
-    } else {
-      if (h.mode() == org.kmsagent.agent.config.HostMode.WATCH) {
-        banner.add("kms-agent: host.mode: watch has no effect while host.enabled is false");
-      }
-      banner.add("kms-agent: KMS host role off (host.enabled=false)"
-          + (site != null ? "; the simulated machine has no reachable KMS host" : ""));
+    /**
+     * The host settings in force at start: those set through ctl, unless the configuration was edited since (then the
+     * file wins and the stored ones are dropped from the state).
+     */
+    void resolveSettings(StatePersistence persistence) {
+        HostSettingsView configured = configuredSettings();
+        hostSettings = configured;
+        AgentState state = persistence.state();
+        AgentState.StoredHostSettings changed = state.hostSettings();
+        if (changed != null && configured.equals(changed.configured())) {
+            hostSettings = changed.set();
+            banner.add("kms-agent: host settings as last set through ctl: " + hostSettings);
+        } else if (changed != null) {
+            // The configuration was edited since the settings were set through ctl: the file wins.
+            persistence.replace(state.withHostSettings(null));
+        }
     }
-  }
 
-  /** After the plugins loaded: host keys no loaded family declares. */
-  void reportUnknownKeys() {
-    if (hostRole != null && !hostRole.unknownKeys().isEmpty()) {
-      banner.add("kms-agent: host.hostKeys: no loaded family declares " + hostRole.unknownKeys() + "; ignored");
+    /** The host settings the configuration gives. */
+    HostSettingsView configuredSettings() {
+        var h = config.host();
+        return new HostSettingsView(
+                h.activationIntervalMinutes(), h.renewalIntervalMinutes(), h.port(), h.publishDns());
     }
-  }
 
-  /** host.mode: watch - follows the genuine host on this machine; nothing is modelled, nothing listens. */
-  private WatchedHost watch(Path ledgerFile) {
-    H2ActivationLedger ledger = H2ActivationLedger.openFile(ledgerFile);
-    org.kmsagent.agent.licensing.eventlog.KmsEventWatcher watcher = null;
-    String error = null;
-    String library = System.getProperty("kmsagent.eventlog.library", "wevtapi");
-    try {
-      watcher = new org.kmsagent.agent.licensing.eventlog.KmsEventWatcher(
-          org.kmsagent.agent.licensing.eventlog.WevtapiChannel.forLibrary(library), ledger,
-          dataDir.resolve("kms-eventlog.bookmark"), 100);
-    } catch (UnsatisfiedLinkError e) {
-      error = "the Windows Event Log API (" + library + ") cannot be loaded here: " + e.getMessage();
+    /** Starts the role {@code host.*} asks for, over the licensing stack already chosen. */
+    void start() {
+        var h = config.host();
+        SimulatedSite site = licensing.site();
+        if (h.enabled() && h.mode() == org.kmsagent.agent.config.HostMode.WATCH) {
+            watchedHost = watch(dataDir.resolve("ledger"));
+        } else if (h.enabled()) {
+            Path ledgerFile = dataDir.resolve("ledger");
+            H2ActivationLedger ledger = openLedger(ledgerFile);
+            if (ledger != null) {
+                hostRole = new HostRole(
+                        licensing.stack().machineName(), ledger, h.hostKeys(), h.licensePacks(), toModel(hostSettings));
+                banner.add("kms-agent: KMS host role on: the host model " + hostRole.name() + " over the ledger "
+                        + ledgerFile + ".mv.db (in-process only; nothing listens on port " + h.port() + ")");
+            }
+        } else {
+            if (h.mode() == org.kmsagent.agent.config.HostMode.WATCH) {
+                banner.add("kms-agent: host.mode: watch has no effect while host.enabled is false");
+            }
+            banner.add("kms-agent: KMS host role off (host.enabled=false)"
+                    + (site != null ? "; the simulated machine has no reachable KMS host" : ""));
+        }
     }
-    SlcLicensingStack slc = licensing.stack() instanceof SlcLicensingStack s ? s : null;
-    WatchedHost w = new WatchedHost(licensing.stack().machineName(), ledger, watcher, error, slc,
-        org.kmsagent.agent.licensing.kmshost.GenuineHostServiceReader.forLibrary(
-            System.getProperty("kmsagent.registry.library", "advapi32"), slc), scheduler, events);
-    w.start();
-    banner.add("kms-agent: KMS host role on, watching the genuine host " + w.name() + ": its '"
-        + org.kmsagent.agent.licensing.eventlog.KmsEventWatcher.CHANNEL + "' log into the ledger " + ledgerFile
-        + ".mv.db every " + WatchedHost.POLL.toMinutes() + " min" + (error == null ? "" : " - but " + error)
-        + (slc == null ? "; no service counters off Windows' licensing service" : ""));
-    return w;
-  }
 
-  /**
-   * Opens the host role's ledger. A damaged file (garbage, truncated, torn beyond H2's own recovery) is moved aside
-   * ({@link DamagedFiles}) and a new, empty ledger made in its place: the pool refills as clients renew. When even
-   * that fails, or the file is in use by another process or written by a newer version (not damage: left alone),
-   * the host role stays off for this run and the banner says why; the renewal of this machine's own products is
-   * not affected. Returns null when the host role is off.
-   */
-  private H2ActivationLedger openLedger(Path ledgerFile) {
-    Path file = ledgerFile.resolveSibling(ledgerFile.getFileName() + ".mv.db");
-    try {
-      return H2ActivationLedger.openFile(ledgerFile);
-    } catch (LedgerException e) {
-      String why = firstLine(e.getMessage());
-      if (!Files.isRegularFile(file) || !isDamage(e)) {
-        banner.add("kms-agent: KMS host role disabled: " + why);
-        return null;
-      }
-      Path aside;
-      try {
-        aside = DamagedFiles.moveAside(file, clock);
-      } catch (java.io.IOException io) {
-        banner.add("kms-agent: KMS host role disabled: the ledger " + file + " is damaged (" + why
-            + ") and cannot be moved aside: " + io.getMessage());
-        return null;
-      }
-      banner.add("kms-agent: the ledger " + file + " was damaged (" + why + "); moved to " + aside
-          + "; the host role starts with an empty ledger");
-      try {
-        return H2ActivationLedger.openFile(ledgerFile);
-      } catch (LedgerException again) {
-        banner.add("kms-agent: KMS host role disabled: a new ledger cannot be made either: "
-            + firstLine(again.getMessage()));
-        return null;
-      }
+    /** After the plugins loaded: host keys no loaded family declares. */
+    void reportUnknownKeys() {
+        if (hostRole != null && !hostRole.unknownKeys().isEmpty()) {
+            banner.add("kms-agent: host.hostKeys: no loaded family declares " + hostRole.unknownKeys() + "; ignored");
+        }
     }
-  }
 
-  /** Whether opening the ledger failed for what is in the file, not because another process holds it. */
-  private static boolean isDamage(LedgerException e) {
-    String message = String.valueOf(e.getMessage());
-    if (message.contains("has schema version")) {
-      return false; // a newer agent's ledger: not ours to move
+    /** host.mode: watch - follows the genuine host on this machine; nothing is modelled, nothing listens. */
+    private WatchedHost watch(Path ledgerFile) {
+        H2ActivationLedger ledger = H2ActivationLedger.openFile(ledgerFile);
+        org.kmsagent.agent.licensing.eventlog.KmsEventWatcher watcher = null;
+        String error = null;
+        String library = System.getProperty("kmsagent.eventlog.library", "wevtapi");
+        try {
+            watcher = new org.kmsagent.agent.licensing.eventlog.KmsEventWatcher(
+                    org.kmsagent.agent.licensing.eventlog.WevtapiChannel.forLibrary(library),
+                    ledger,
+                    dataDir.resolve("kms-eventlog.bookmark"),
+                    100);
+        } catch (UnsatisfiedLinkError e) {
+            error = "the Windows Event Log API (" + library + ") cannot be loaded here: " + e.getMessage();
+        }
+        SlcLicensingStack slc = licensing.stack() instanceof SlcLicensingStack s ? s : null;
+        WatchedHost w = new WatchedHost(
+                licensing.stack().machineName(),
+                ledger,
+                watcher,
+                error,
+                slc,
+                org.kmsagent.agent.licensing.kmshost.GenuineHostServiceReader.forLibrary(
+                        System.getProperty("kmsagent.registry.library", "advapi32"), slc),
+                scheduler,
+                events);
+        w.start();
+        banner.add("kms-agent: KMS host role on, watching the genuine host " + w.name() + ": its '"
+                + org.kmsagent.agent.licensing.eventlog.KmsEventWatcher.CHANNEL + "' log into the ledger " + ledgerFile
+                + ".mv.db every " + WatchedHost.POLL.toMinutes() + " min" + (error == null ? "" : " - but " + error)
+                + (slc == null ? "; no service counters off Windows' licensing service" : ""));
+        return w;
     }
-    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-      if (c instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
-        return false; // DATABASE_ALREADY_OPEN: another process has it open
-      }
+
+    /**
+     * Opens the host role's ledger. A damaged file (garbage, truncated, torn beyond H2's own recovery) is moved aside
+     * ({@link DamagedFiles}) and a new, empty ledger made in its place: the pool refills as clients renew. When even
+     * that fails, or the file is in use by another process or written by a newer version (not damage: left alone),
+     * the host role stays off for this run and the banner says why; the renewal of this machine's own products is
+     * not affected. Returns null when the host role is off.
+     */
+    private H2ActivationLedger openLedger(Path ledgerFile) {
+        Path file = ledgerFile.resolveSibling(ledgerFile.getFileName() + ".mv.db");
+        try {
+            return H2ActivationLedger.openFile(ledgerFile);
+        } catch (LedgerException e) {
+            String why = firstLine(e.getMessage());
+            if (!Files.isRegularFile(file) || !isDamage(e)) {
+                banner.add("kms-agent: KMS host role disabled: " + why);
+                return null;
+            }
+            Path aside;
+            try {
+                aside = DamagedFiles.moveAside(file, clock);
+            } catch (java.io.IOException io) {
+                banner.add("kms-agent: KMS host role disabled: the ledger " + file + " is damaged (" + why
+                        + ") and cannot be moved aside: " + io.getMessage());
+                return null;
+            }
+            banner.add("kms-agent: the ledger " + file + " was damaged (" + why + "); moved to " + aside
+                    + "; the host role starts with an empty ledger");
+            try {
+                return H2ActivationLedger.openFile(ledgerFile);
+            } catch (LedgerException again) {
+                banner.add("kms-agent: KMS host role disabled: a new ledger cannot be made either: "
+                        + firstLine(again.getMessage()));
+                return null;
+            }
+        }
     }
-    return true;
-  }
 
-  private static String firstLine(String text) {
-    return String.valueOf(text).lines().findFirst().orElse("").replaceAll(" \\[[0-9-]+]$", "");
-  }
-
-  /** The loaded families changed: the host model serves theirs, and the simulated machine reaches it again. */
-  void families(List<LoadedFamily> families) {
-    if (hostRole != null) {
-      hostRole.families(families);
-      if (licensing.site() != null) {
-        attachHost();
-      }
+    /** Whether opening the ledger failed for what is in the file, not because another process holds it. */
+    private static boolean isDamage(LedgerException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("has schema version")) {
+            return false; // a newer agent's ledger: not ours to move
+        }
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
+                return false; // DATABASE_ALREADY_OPEN: another process has it open
+            }
+        }
+        return true;
     }
-  }
 
-  private void attachHost() {
-    LedgerKmsHost model = hostRole.model();
-    licensing.site().attachHost(hostRole, hostSettings.port(), hostSettings.publishDns(), model.config().hostKeys(),
-        model.config().licensePacks());
-  }
-
-  /** The host settings in force. */
-  HostSettingsView hostSettings() {
-    return hostSettings;
-  }
-
-  /** Puts {@code settings} in force (already saved). */
-  void applySettings(HostSettingsView settings) {
-    hostSettings = settings;
-    if (hostRole != null) {
-      hostRole.settings(toModel(settings));
-      if (licensing.site() != null) {
-        attachHost();
-      }
+    private static String firstLine(String text) {
+        return String.valueOf(text).lines().findFirst().orElse("").replaceAll(" \\[[0-9-]+]$", "");
     }
-  }
 
-  private static org.kmsagent.agent.host.HostSettings toModel(HostSettingsView s) {
-    return org.kmsagent.agent.host.HostSettings.ofMinutes(s.activationIntervalMinutes(), s.renewalIntervalMinutes(),
-        s.port(), s.publishDns());
-  }
-
-  /** The host model's view; the role off when it is not modelled. */
-  HostView view(List<LoadedFamily> families, Instant now) {
-    if (hostRole == null) {
-      return new HostView(false, List.of(), List.of());
+    /** The loaded families changed: the host model serves theirs, and the simulated machine reaches it again. */
+    void families(List<LoadedFamily> families) {
+        if (hostRole != null) {
+            hostRole.families(families);
+            if (licensing.site() != null) {
+                attachHost();
+            }
+        }
     }
-    return hostRole.view(families, now);
-  }
 
-  /** The watched genuine host's view, when {@code host.mode} is watch. */
-  Optional<GenuineHostView> watchedView(Instant now) {
-    return watchedHost == null ? Optional.empty() : Optional.of(watchedHost.view(now));
-  }
+    private void attachHost() {
+        LedgerKmsHost model = hostRole.model();
+        licensing
+                .site()
+                .attachHost(
+                        hostRole,
+                        hostSettings.port(),
+                        hostSettings.publishDns(),
+                        model.config().hostKeys(),
+                        model.config().licensePacks());
+    }
 
-  /** Closes the ledger (and stops watching). */
-  void close() {
-    if (hostRole != null) {
-      hostRole.close();
+    /** The host settings in force. */
+    HostSettingsView hostSettings() {
+        return hostSettings;
     }
-    if (watchedHost != null) {
-      watchedHost.close();
+
+    /** Puts {@code settings} in force (already saved). */
+    void applySettings(HostSettingsView settings) {
+        hostSettings = settings;
+        if (hostRole != null) {
+            hostRole.settings(toModel(settings));
+            if (licensing.site() != null) {
+                attachHost();
+            }
+        }
     }
-  }
+
+    private static org.kmsagent.agent.host.HostSettings toModel(HostSettingsView s) {
+        return org.kmsagent.agent.host.HostSettings.ofMinutes(
+                s.activationIntervalMinutes(), s.renewalIntervalMinutes(), s.port(), s.publishDns());
+    }
+
+    /** The host model's view; the role off when it is not modelled. */
+    HostView view(List<LoadedFamily> families, Instant now) {
+        if (hostRole == null) {
+            return new HostView(false, List.of(), List.of());
+        }
+        return hostRole.view(families, now);
+    }
+
+    /** The watched genuine host's view, when {@code host.mode} is watch. */
+    Optional<GenuineHostView> watchedView(Instant now) {
+        return watchedHost == null ? Optional.empty() : Optional.of(watchedHost.view(now));
+    }
+
+    /** Closes the ledger (and stops watching). */
+    void close() {
+        if (hostRole != null) {
+            hostRole.close();
+        }
+        if (watchedHost != null) {
+            watchedHost.close();
+        }
+    }
 }

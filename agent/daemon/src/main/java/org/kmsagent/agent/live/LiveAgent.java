@@ -26,8 +26,8 @@ import org.kmsagent.agent.daemon.DaemonContext;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
-import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.plugin.PluginProblem;
+import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.renewal.RenewalEvent;
 import org.kmsagent.agent.renewal.RenewalLoop;
 import org.kmsagent.api.KmsEndpoint;
@@ -54,237 +54,247 @@ import org.slf4j.LoggerFactory;
  * licensing stacks), one injector per start.
  */
 public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseable {
-  /** Event type of renewal-loop events on {@code kmsagent.events}. */
-  public static final String RENEWAL = EventPublisher.RENEWAL;
+    /** Event type of renewal-loop events on {@code kmsagent.events}. */
+    public static final String RENEWAL = EventPublisher.RENEWAL;
 
-  private static final Logger LOG = LoggerFactory.getLogger(LiveAgent.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LiveAgent.class);
 
-  private final StartBanner banner;
-  private final MachineAccess machine;
-  private final StatePersistence persistence;
-  private final MachineLicensing licensing;
-  private final HostRoleRunner hosts;
-  private final ProductTracker tracker;
-  private final LiveControl control;
-  private final Provider<PluginHost> pluginHost;
-  private PluginHost plugins;
+    private final StartBanner banner;
+    private final MachineAccess machine;
+    private final StatePersistence persistence;
+    private final MachineLicensing licensing;
+    private final HostRoleRunner hosts;
+    private final ProductTracker tracker;
+    private final LiveControl control;
+    private final Provider<PluginHost> pluginHost;
+    private PluginHost plugins;
 
-  @Inject
-  LiveAgent(StartBanner banner, MachineAccess machine, StatePersistence persistence, MachineLicensing licensing,
-      HostRoleRunner hosts, ProductTracker tracker, LiveControl control, Provider<PluginHost> pluginHost) {
-    this.banner = banner;
-    this.machine = machine;
-    this.persistence = persistence;
-    this.licensing = licensing;
-    this.hosts = hosts;
-    this.tracker = tracker;
-    this.control = control;
-    this.pluginHost = pluginHost;
-  }
-
-  /**
-   * Starts everything and waits until the plugins are loaded and every loop is started. Call from a non-Vert.x
-   * thread.
-   *
-   * @throws Exception it could not start; what had started is stopped
-   */
-  public static LiveAgent start(DaemonContext context) throws Exception {
-    return start(DaemonWiring.classPathModules(), context);
-  }
-
-  /**
-   * Builds the agent by injection from {@code modules} (the Guice modules on the class path) and the daemon's
-   * bindings over {@code context}, then starts it as {@link #start(DaemonContext)} does.
-   */
-  static LiveAgent start(List<Module> modules, DaemonContext context) throws Exception {
-    List<Module> all = new ArrayList<>(modules);
-    var trust = context.config().plugins();
-    all.add(new DaemonModule(context, pluginsDirectory(context.config()),
-        PluginSignatures.configured(trust.trustStore(), trust.trustStorePassword())));
-    LiveAgent agent;
-    try {
-      // DEVELOPMENT: the parts are made when the agent needs them, not all eagerly; the plugin host, for one, is
-      // made on the machine thread, where it always was.
-      agent = Guice.createInjector(Stage.DEVELOPMENT, all).getInstance(LiveAgent.class);
-    } catch (ProvisionException e) {
-      // A part that could not be made (the machine thread not deployed): its own failure, as before injection.
-      throw e.getErrorMessages().size() == 1 && e.getCause() instanceof Exception cause ? cause : e;
+    @Inject
+    LiveAgent(
+            StartBanner banner,
+            MachineAccess machine,
+            StatePersistence persistence,
+            MachineLicensing licensing,
+            HostRoleRunner hosts,
+            ProductTracker tracker,
+            LiveControl control,
+            Provider<PluginHost> pluginHost) {
+        this.banner = banner;
+        this.machine = machine;
+        this.persistence = persistence;
+        this.licensing = licensing;
+        this.hosts = hosts;
+        this.tracker = tracker;
+        this.control = control;
+        this.pluginHost = pluginHost;
     }
-    try {
-      agent.startComponents();
-      return agent;
-    } catch (Exception e) {
-      agent.close();
-      throw e;
+
+    /**
+     * Starts everything and waits until the plugins are loaded and every loop is started. Call from a non-Vert.x
+     * thread.
+     *
+     * @throws Exception it could not start; what had started is stopped
+     */
+    public static LiveAgent start(DaemonContext context) throws Exception {
+        return start(DaemonWiring.classPathModules(), context);
     }
-  }
 
-  private void startComponents() throws Exception {
-    tracker.markStarted();
-    machine.onMachine(() -> {
-      startOnMachine();
-      return null;
-    });
-  }
-
-  private void startOnMachine() throws Exception {
-    persistence.load();
-    hosts.resolveSettings(persistence);
-    licensing.choose(Optional.ofNullable(persistence.state().machine()));
-    hosts.start();
-    tracker.reportSettings();
-    plugins = pluginHost.get();
-    tracker.follow();
-    List<String> ids = plugins.registry().families().stream().map(LoadedFamily::id).toList();
-    banner.add("kms-agent: plugins from " + plugins.directory() + ": " + ids.size() + " loaded " + ids
-        + (plugins.problems().isEmpty() ? "" : ", " + plugins.problems().size() + " failed"));
-    banner.add("kms-agent: " + plugins.signatures().describe());
-    for (PluginProblem p : plugins.problems()) {
-      banner.add("kms-agent: plugin not loaded: " + p.message());
-    }
-    if (licensing.site() != null) {
-      for (String e : licensing.site().unknownEditions(plugins.registry().families())) {
-        banner.add("kms-agent: simulated.editions: no loaded family has the edition '" + e + "'; skipped");
-      }
-    }
-    tracker.reportStart(ids);
-    hosts.reportUnknownKeys();
-    tracker.reportLoops();
-  }
-
-  private static Path pluginsDirectory(AgentConfig config) {
-    Path p = Path.of(config.pluginsDir());
-    // The default "plugins" means plugins/ beside the installation, not beside the working directory.
-    if (!p.isAbsolute() && config.pluginsDir().equals("plugins") && !Files.isDirectory(p)) {
-      return Installation.defaultPluginsDirectory();
-    }
-    return p.toAbsolutePath();
-  }
-
-  /** What the licensing-call deadlines caught since start (for status and doctor). */
-  public String licensingCalls() {
-    return licensing.licensingCalls();
-  }
-
-  /** A renewal event as the fleet link and {@code ctl watch} read it (docs/event-bus.md, docs/fleet.md). */
-  static JsonObject renewalJson(RenewalEvent e) {
-    return RenewalEvents.renewalJson(e);
-  }
-
-  /** The jar a load request names, which must be a file directly in the plugins directory. */
-  static Path inPluginsDirectory(Path directory, Path jar) {
-    return LiveControl.inPluginsDirectory(directory, jar);
-  }
-
-  // ---- the control API, answered by LiveControl ----
-
-  @Override
-  public List<ProductView> products() {
-    return control.products();
-  }
-
-  @Override
-  public List<String> clientMachineIds() {
-    return control.clientMachineIds();
-  }
-
-  @Override
-  public Optional<GenuineHostView> watchedHost() {
-    return control.watchedHost();
-  }
-
-  @Override
-  public HostView host() {
-    return control.host();
-  }
-
-  @Override
-  public List<ActionResult> activate(Optional<String> family) {
-    return control.activate(family);
-  }
-
-  @Override
-  public List<ActionResult> installGvlk(Optional<String> family, Optional<ProductKey> key) {
-    return control.installGvlk(family, key);
-  }
-
-  @Override
-  public KmsEndpoint setKms(Optional<String> family, KmsEndpoint endpoint) {
-    return control.setKms(family, endpoint);
-  }
-
-  @Override
-  public void clearKms(Optional<String> family) {
-    control.clearKms(family);
-  }
-
-  @Override
-  public HostSettingsView hostSettings() {
-    return control.hostSettings();
-  }
-
-  @Override
-  public HostSettingsView updateHostSettings(HostSettingsView settings) {
-    return control.updateHostSettings(settings);
-  }
-
-  @Override
-  public List<PluginView> plugins() {
-    return control.plugins();
-  }
-
-  @Override
-  public PluginView loadPlugin(Path jar) {
-    return control.loadPlugin(jar);
-  }
-
-  @Override
-  public void unloadPlugin(String pluginId) {
-    control.unloadPlugin(pluginId);
-  }
-
-  @Override
-  public List<PluginView> rescanPlugins() {
-    return control.rescanPlugins();
-  }
-
-  @Override
-  public Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
-    return licensing.licensingCallTimeouts();
-  }
-
-  @Override
-  public List<String> banner() {
-    return banner.lines();
-  }
-
-  /** Stops the loops (their state saved), the plugins and the host ledger. Idempotent. */
-  @Override
-  public void close() {
-    if (machine.closed()) {
-      return;
-    }
-    licensing.releaseFaults(); // injected hangs end now rather than hold a thread through shutdown
-    try {
-      machine.onMachineUnchecked(() -> {
-        tracker.stop();
-        machine.markClosed();
-        if (plugins != null) {
-          plugins.close();
+    /**
+     * Builds the agent by injection from {@code modules} (the Guice modules on the class path) and the daemon's
+     * bindings over {@code context}, then starts it as {@link #start(DaemonContext)} does.
+     */
+    static LiveAgent start(List<Module> modules, DaemonContext context) throws Exception {
+        List<Module> all = new ArrayList<>(modules);
+        var trust = context.config().plugins();
+        all.add(new DaemonModule(
+                context,
+                pluginsDirectory(context.config()),
+                PluginSignatures.configured(trust.trustStore(), trust.trustStorePassword())));
+        LiveAgent agent;
+        try {
+            // DEVELOPMENT: the parts are made when the agent needs them, not all eagerly; the plugin host, for one, is
+            // made on the machine thread, where it always was.
+            agent = Guice.createInjector(Stage.DEVELOPMENT, all).getInstance(LiveAgent.class);
+        } catch (ProvisionException e) {
+            // A part that could not be made (the machine thread not deployed): its own failure, as before injection.
+            throw e.getErrorMessages().size() == 1 && e.getCause() instanceof Exception cause ? cause : e;
         }
-        hosts.close();
-        return null;
-      });
-    } catch (Exception e) {
-      LOG.warn("shutdown: the renewal loops or the host ledger did not stop cleanly", e);
-    } finally {
-      machine.markClosed();
-      licensing.close();
-      try {
-        machine.thread().close();
-      } catch (Exception e) {
-        LOG.debug("machine context at shutdown: {}", e.toString());
-      }
+        try {
+            agent.startComponents();
+            return agent;
+        } catch (Exception e) {
+            agent.close();
+            throw e;
+        }
     }
-  }
+
+    private void startComponents() throws Exception {
+        tracker.markStarted();
+        machine.onMachine(() -> {
+            startOnMachine();
+            return null;
+        });
+    }
+
+    private void startOnMachine() throws Exception {
+        persistence.load();
+        hosts.resolveSettings(persistence);
+        licensing.choose(Optional.ofNullable(persistence.state().machine()));
+        hosts.start();
+        tracker.reportSettings();
+        plugins = pluginHost.get();
+        tracker.follow();
+        List<String> ids =
+                plugins.registry().families().stream().map(LoadedFamily::id).toList();
+        banner.add("kms-agent: plugins from " + plugins.directory() + ": " + ids.size() + " loaded " + ids
+                + (plugins.problems().isEmpty() ? "" : ", " + plugins.problems().size() + " failed"));
+        banner.add("kms-agent: " + plugins.signatures().describe());
+        for (PluginProblem p : plugins.problems()) {
+            banner.add("kms-agent: plugin not loaded: " + p.message());
+        }
+        if (licensing.site() != null) {
+            for (String e : licensing.site().unknownEditions(plugins.registry().families())) {
+                banner.add("kms-agent: simulated.editions: no loaded family has the edition '" + e + "'; skipped");
+            }
+        }
+        tracker.reportStart(ids);
+        hosts.reportUnknownKeys();
+        tracker.reportLoops();
+    }
+
+    private static Path pluginsDirectory(AgentConfig config) {
+        Path p = Path.of(config.pluginsDir());
+        // The default "plugins" means plugins/ beside the installation, not beside the working directory.
+        if (!p.isAbsolute() && config.pluginsDir().equals("plugins") && !Files.isDirectory(p)) {
+            return Installation.defaultPluginsDirectory();
+        }
+        return p.toAbsolutePath();
+    }
+
+    /** What the licensing-call deadlines caught since start (for status and doctor). */
+    public String licensingCalls() {
+        return licensing.licensingCalls();
+    }
+
+    /** A renewal event as the fleet link and {@code ctl watch} read it (docs/event-bus.md, docs/fleet.md). */
+    static JsonObject renewalJson(RenewalEvent e) {
+        return RenewalEvents.renewalJson(e);
+    }
+
+    /** The jar a load request names, which must be a file directly in the plugins directory. */
+    static Path inPluginsDirectory(Path directory, Path jar) {
+        return LiveControl.inPluginsDirectory(directory, jar);
+    }
+
+    // ---- the control API, answered by LiveControl ----
+
+    @Override
+    public List<ProductView> products() {
+        return control.products();
+    }
+
+    @Override
+    public List<String> clientMachineIds() {
+        return control.clientMachineIds();
+    }
+
+    @Override
+    public Optional<GenuineHostView> watchedHost() {
+        return control.watchedHost();
+    }
+
+    @Override
+    public HostView host() {
+        return control.host();
+    }
+
+    @Override
+    public List<ActionResult> activate(Optional<String> family) {
+        return control.activate(family);
+    }
+
+    @Override
+    public List<ActionResult> installGvlk(Optional<String> family, Optional<ProductKey> key) {
+        return control.installGvlk(family, key);
+    }
+
+    @Override
+    public KmsEndpoint setKms(Optional<String> family, KmsEndpoint endpoint) {
+        return control.setKms(family, endpoint);
+    }
+
+    @Override
+    public void clearKms(Optional<String> family) {
+        control.clearKms(family);
+    }
+
+    @Override
+    public HostSettingsView hostSettings() {
+        return control.hostSettings();
+    }
+
+    @Override
+    public HostSettingsView updateHostSettings(HostSettingsView settings) {
+        return control.updateHostSettings(settings);
+    }
+
+    @Override
+    public List<PluginView> plugins() {
+        return control.plugins();
+    }
+
+    @Override
+    public PluginView loadPlugin(Path jar) {
+        return control.loadPlugin(jar);
+    }
+
+    @Override
+    public void unloadPlugin(String pluginId) {
+        control.unloadPlugin(pluginId);
+    }
+
+    @Override
+    public List<PluginView> rescanPlugins() {
+        return control.rescanPlugins();
+    }
+
+    @Override
+    public Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
+        return licensing.licensingCallTimeouts();
+    }
+
+    @Override
+    public List<String> banner() {
+        return banner.lines();
+    }
+
+    /** Stops the loops (their state saved), the plugins and the host ledger. Idempotent. */
+    @Override
+    public void close() {
+        if (machine.closed()) {
+            return;
+        }
+        licensing.releaseFaults(); // injected hangs end now rather than hold a thread through shutdown
+        try {
+            machine.onMachineUnchecked(() -> {
+                tracker.stop();
+                machine.markClosed();
+                if (plugins != null) {
+                    plugins.close();
+                }
+                hosts.close();
+                return null;
+            });
+        } catch (Exception e) {
+            LOG.warn("shutdown: the renewal loops or the host ledger did not stop cleanly", e);
+        } finally {
+            machine.markClosed();
+            licensing.close();
+            try {
+                machine.thread().close();
+            } catch (Exception e) {
+                LOG.debug("machine context at shutdown: {}", e.toString());
+            }
+        }
+    }
 }

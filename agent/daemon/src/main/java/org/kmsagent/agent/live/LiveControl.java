@@ -37,230 +37,259 @@ import org.slf4j.LoggerFactory;
  * a save when it changed something.
  */
 final class LiveControl implements AgentControl {
-  // The daemon's log lines keep the name they always had (docs/windows.md shows them).
-  private static final Logger LOG = LoggerFactory.getLogger(LiveAgent.class);
+    // The daemon's log lines keep the name they always had (docs/windows.md shows them).
+    private static final Logger LOG = LoggerFactory.getLogger(LiveAgent.class);
 
-  private final MachineAccess machine;
-  private final Scheduler scheduler;
-  private final ProductTracker tracker;
-  private final MachineLicensing licensing;
-  private final HostRoleRunner hosts;
-  private final StatePersistence persistence;
-  private final Provider<PluginHost> plugins;
+    private final MachineAccess machine;
+    private final Scheduler scheduler;
+    private final ProductTracker tracker;
+    private final MachineLicensing licensing;
+    private final HostRoleRunner hosts;
+    private final StatePersistence persistence;
+    private final Provider<PluginHost> plugins;
 
-  @Inject
-  LiveControl(MachineAccess machine, Scheduler scheduler, ProductTracker tracker, MachineLicensing licensing,
-      HostRoleRunner hosts, StatePersistence persistence, Provider<PluginHost> plugins) {
-    this.plugins = plugins;
-    this.machine = machine;
-    this.scheduler = scheduler;
-    this.tracker = tracker;
-    this.licensing = licensing;
-    this.hosts = hosts;
-    this.persistence = persistence;
-  }
+    @Inject
+    LiveControl(
+            MachineAccess machine,
+            Scheduler scheduler,
+            ProductTracker tracker,
+            MachineLicensing licensing,
+            HostRoleRunner hosts,
+            StatePersistence persistence,
+            Provider<PluginHost> plugins) {
+        this.plugins = plugins;
+        this.machine = machine;
+        this.scheduler = scheduler;
+        this.tracker = tracker;
+        this.licensing = licensing;
+        this.hosts = hosts;
+        this.persistence = persistence;
+    }
 
-  /** The plugin host the plugin requests act on (made at start, on the machine thread). */
-  private PluginHost pluginHost() {
-    return plugins.get();
-  }
+    /** The plugin host the plugin requests act on (made at start, on the machine thread). */
+    private PluginHost pluginHost() {
+        return plugins.get();
+    }
 
-  @Override
-  public List<ProductView> products() {
-    return machine.onMachine(tracker::productViews);
-  }
+    @Override
+    public List<ProductView> products() {
+        return machine.onMachine(tracker::productViews);
+    }
 
-  @Override
-  public List<String> clientMachineIds() {
-    // The simulated machine's CMID (stored with it, so a copied data directory is a clone). Reading Windows' own
-    // CMID (SoftwareLicensingService.ClientMachineID) is not wired yet: the real stack reports none.
-    return machine.onMachine(() -> licensing.site() != null
-        ? List.of(licensing.site().machine().cmid().toString()) : List.<String>of());
-  }
+    @Override
+    public List<String> clientMachineIds() {
+        // The simulated machine's CMID (stored with it, so a copied data directory is a clone). Reading Windows' own
+        // CMID (SoftwareLicensingService.ClientMachineID) is not wired yet: the real stack reports none.
+        return machine.onMachine(() -> licensing.site() != null
+                ? List.of(licensing.site().machine().cmid().toString())
+                : List.<String>of());
+    }
 
-  @Override
-  public Optional<GenuineHostView> watchedHost() {
-    return machine.onMachine(() -> hosts.watchedView(scheduler.now()));
-  }
+    @Override
+    public Optional<GenuineHostView> watchedHost() {
+        return machine.onMachine(() -> hosts.watchedView(scheduler.now()));
+    }
 
-  @Override
-  public HostView host() {
-    return machine.onMachine(() -> hosts.view(pluginHost().registry().families(), scheduler.now()));
-  }
+    @Override
+    public HostView host() {
+        return machine.onMachine(() -> hosts.view(pluginHost().registry().families(), scheduler.now()));
+    }
 
-  @Override
-  public List<ActionResult> activate(Optional<String> family) {
-    return machine.onMachine(() -> {
-      List<ActionResult> out = tracker.activate(select(family));
-      tracker.persist();
-      return out;
-    });
-  }
+    @Override
+    public List<ActionResult> activate(Optional<String> family) {
+        return machine.onMachine(() -> {
+            List<ActionResult> out = tracker.activate(select(family));
+            tracker.persist();
+            return out;
+        });
+    }
 
-  @Override
-  public List<ActionResult> installGvlk(Optional<String> family, Optional<ProductKey> key) {
-    return machine.onMachine(() -> {
-      List<LoadedFamily> chosen = select(family);
-      List<ActionResult> out = new ArrayList<>();
-      for (LoadedFamily f : chosen) {
-        for (InstalledProduct p : tracker.find(f)) {
-          try {
-            String message = f.call((ext, h) -> {
-              if (key.isPresent()) {
-                h.installKey(licensing.stack(), p, key.get());
-                return "installed " + key.get();
-              }
-              return h.installGvlk(licensing.stack(), p, f.catalog())
-                  ? "installed " + f.catalog().bySkuId(p.skuId()).map(s -> s.gvlk().toString()).orElse("the GVLK")
-                  : "the GVLK is already installed";
-            });
-            out.add(new ActionResult(f.id(), p.name(), true, HResult.S_OK.hex(), message));
-          } catch (LicensingException e) {
-            out.add(new ActionResult(f.id(), p.name(), false, e.hresult().hex(), e.getMessage()));
-          } catch (PluginFailure e) {
-            out.add(new ActionResult(f.id(), p.name(), false, null, "the family's plugin failed: "
-                + e.getMessage()));
-          }
-          if (key.isPresent()) {
-            break; // the licensing service installs one key once; it finds the edition itself
-          }
-        }
-      }
-      tracker.persist();
-      return out;
-    });
-  }
+    @Override
+    public List<ActionResult> installGvlk(Optional<String> family, Optional<ProductKey> key) {
+        return machine.onMachine(() -> {
+            List<LoadedFamily> chosen = select(family);
+            List<ActionResult> out = new ArrayList<>();
+            for (LoadedFamily f : chosen) {
+                for (InstalledProduct p : tracker.find(f)) {
+                    try {
+                        String message = f.call((ext, h) -> {
+                            if (key.isPresent()) {
+                                h.installKey(licensing.stack(), p, key.get());
+                                return "installed " + key.get();
+                            }
+                            return h.installGvlk(licensing.stack(), p, f.catalog())
+                                    ? "installed "
+                                            + f.catalog()
+                                                    .bySkuId(p.skuId())
+                                                    .map(s -> s.gvlk().toString())
+                                                    .orElse("the GVLK")
+                                    : "the GVLK is already installed";
+                        });
+                        out.add(new ActionResult(f.id(), p.name(), true, HResult.S_OK.hex(), message));
+                    } catch (LicensingException e) {
+                        out.add(new ActionResult(
+                                f.id(), p.name(), false, e.hresult().hex(), e.getMessage()));
+                    } catch (PluginFailure e) {
+                        out.add(new ActionResult(
+                                f.id(), p.name(), false, null, "the family's plugin failed: " + e.getMessage()));
+                    }
+                    if (key.isPresent()) {
+                        break; // the licensing service installs one key once; it finds the edition itself
+                    }
+                }
+            }
+            tracker.persist();
+            return out;
+        });
+    }
 
-  @Override
-  public KmsEndpoint setKms(Optional<String> family, KmsEndpoint endpoint) {
-    return machine.onMachine(() -> {
-      pointAll(select(family), endpoint);
-      return endpoint;
-    });
-  }
+    @Override
+    public KmsEndpoint setKms(Optional<String> family, KmsEndpoint endpoint) {
+        return machine.onMachine(() -> {
+            pointAll(select(family), endpoint);
+            return endpoint;
+        });
+    }
 
-  @Override
-  public void clearKms(Optional<String> family) {
-    machine.onMachine(() -> {
-      // slmgr /ckms: the product goes back to finding its host through DNS (docs/kms-rules.md §2.5).
-      pointAll(select(family), KmsEndpoint.discovery());
-      return null;
-    });
-  }
-
-  private void pointAll(List<LoadedFamily> families, KmsEndpoint endpoint) throws LicensingException {
-    for (LoadedFamily f : families) {
-      for (InstalledProduct p : tracker.find(f)) {
-        try {
-          f.call((ext, h) -> {
-            h.pointAt(licensing.stack(), p, endpoint);
+    @Override
+    public void clearKms(Optional<String> family) {
+        machine.onMachine(() -> {
+            // slmgr /ckms: the product goes back to finding its host through DNS (docs/kms-rules.md §2.5).
+            pointAll(select(family), KmsEndpoint.discovery());
             return null;
-          });
-        } catch (PluginFailure e) {
-          throw new ControlException(BusCodes.INTERNAL, "family " + f.id() + ": " + e.getMessage());
+        });
+    }
+
+    private void pointAll(List<LoadedFamily> families, KmsEndpoint endpoint) throws LicensingException {
+        for (LoadedFamily f : families) {
+            for (InstalledProduct p : tracker.find(f)) {
+                try {
+                    f.call((ext, h) -> {
+                        h.pointAt(licensing.stack(), p, endpoint);
+                        return null;
+                    });
+                } catch (PluginFailure e) {
+                    throw new ControlException(BusCodes.INTERNAL, "family " + f.id() + ": " + e.getMessage());
+                }
+            }
         }
-      }
+        tracker.persist();
     }
-    tracker.persist();
-  }
 
-  @Override
-  public HostSettingsView hostSettings() {
-    return machine.onMachine(hosts::hostSettings);
-  }
-
-  @Override
-  public HostSettingsView updateHostSettings(HostSettingsView settings) {
-    return machine.onMachine(() -> {
-      HostSettingsView configured = hosts.configuredSettings();
-      AgentState next = persistence.state().withHostSettings(settings.equals(configured) ? null
-          : new AgentState.StoredHostSettings(configured, settings));
-      try {
-        persistence.saveNow(next);
-      } catch (IOException e) {
-        // Refused as a whole: the settings in force stay as they were.
-        LOG.error("host settings could not be saved to {}: {}", persistence.file(), e.toString());
-        throw new ControlException(BusCodes.INTERNAL, "the settings could not be stored; nothing was changed");
-      }
-      hosts.applySettings(settings);
-      return settings;
-    });
-  }
-
-  @Override
-  public List<PluginView> plugins() {
-    return machine.onMachine(this::pluginViews);
-  }
-
-  private List<PluginView> pluginViews() {
-    List<PluginView> out = new ArrayList<>();
-    for (LoadedFamily f : pluginHost().registry().families()) {
-      out.add(new PluginView(f.pluginId(), f.pluginVersion(), "STARTED", List.of(f.id()), null));
+    @Override
+    public HostSettingsView hostSettings() {
+        return machine.onMachine(hosts::hostSettings);
     }
-    for (PluginProblem p : pluginHost().problems()) {
-      out.add(new PluginView(p.pluginId().orElse(p.jar().getFileName().toString()), null, "FAILED", List.of(),
-          p.message()));
+
+    @Override
+    public HostSettingsView updateHostSettings(HostSettingsView settings) {
+        return machine.onMachine(() -> {
+            HostSettingsView configured = hosts.configuredSettings();
+            AgentState next = persistence
+                    .state()
+                    .withHostSettings(
+                            settings.equals(configured)
+                                    ? null
+                                    : new AgentState.StoredHostSettings(configured, settings));
+            try {
+                persistence.saveNow(next);
+            } catch (IOException e) {
+                // Refused as a whole: the settings in force stay as they were.
+                LOG.error("host settings could not be saved to {}: {}", persistence.file(), e.toString());
+                throw new ControlException(BusCodes.INTERNAL, "the settings could not be stored; nothing was changed");
+            }
+            hosts.applySettings(settings);
+            return settings;
+        });
     }
-    return out;
-  }
 
-  @Override
-  public PluginView loadPlugin(Path requested) {
-    return machine.onMachine(() -> {
-      Path jar = inPluginsDirectory(pluginHost().directory(), requested);
-      if (!Files.isRegularFile(jar)) {
-        throw ControlException.notFound("no such plugin jar: " + jar);
-      }
-      Optional<LoadedFamily> f = pluginHost().load(jar);
-      if (f.isEmpty()) {
-        Path abs = jar.toAbsolutePath().normalize();
-        String why = pluginHost().problems().stream().filter(p -> p.jar().equals(abs)).map(PluginProblem::message)
-            .findFirst().orElse("not loaded");
-        throw ControlException.conflict(why);
-      }
-      return new PluginView(f.get().pluginId(), f.get().pluginVersion(), "STARTED", List.of(f.get().id()), null);
-    });
-  }
-
-  /**
-   * The jar a load request names, which must be a file directly in the plugins directory: a relative name is taken
-   * there, an absolute path elsewhere is refused (403), so an admin token cannot make the agent run code from any
-   * file it can read (a download folder, a share).
-   */
-  static Path inPluginsDirectory(Path directory, Path jar) {
-    Path dir = directory.toAbsolutePath().normalize();
-    Path path = (jar.isAbsolute() ? jar : dir.resolve(jar)).normalize();
-    if (!dir.equals(path.getParent())) {
-      throw new ControlException(BusCodes.FORBIDDEN, "path: "
-          + org.kmsagent.agent.core.BoundedInput.shown(jar.toString()) + " is not in the plugins directory " + dir
-          + "; copy the jar there, then load it by name or run 'plugins rescan'");
+    @Override
+    public List<PluginView> plugins() {
+        return machine.onMachine(this::pluginViews);
     }
-    return path;
-  }
 
-  @Override
-  public void unloadPlugin(String pluginId) {
-    machine.onMachine(() -> {
-      if (!pluginHost().unload(pluginId)) {
-        throw ControlException.notFound("no loaded plugin " + pluginId);
-      }
-      return null;
-    });
-  }
-
-  @Override
-  public List<PluginView> rescanPlugins() {
-    return machine.onMachine(() -> {
-      pluginHost().rescan();
-      return pluginViews();
-    });
-  }
-
-  private List<LoadedFamily> select(Optional<String> family) {
-    if (family.isEmpty()) {
-      return pluginHost().registry().families();
+    private List<PluginView> pluginViews() {
+        List<PluginView> out = new ArrayList<>();
+        for (LoadedFamily f : pluginHost().registry().families()) {
+            out.add(new PluginView(f.pluginId(), f.pluginVersion(), "STARTED", List.of(f.id()), null));
+        }
+        for (PluginProblem p : pluginHost().problems()) {
+            out.add(new PluginView(
+                    p.pluginId().orElse(p.jar().getFileName().toString()), null, "FAILED", List.of(), p.message()));
+        }
+        return out;
     }
-    return List.of(pluginHost().registry().family(family.get())
-        .orElseThrow(() -> ControlException.notFound("no loaded family " + family.get())));
-  }
+
+    @Override
+    public PluginView loadPlugin(Path requested) {
+        return machine.onMachine(() -> {
+            Path jar = inPluginsDirectory(pluginHost().directory(), requested);
+            if (!Files.isRegularFile(jar)) {
+                throw ControlException.notFound("no such plugin jar: " + jar);
+            }
+            Optional<LoadedFamily> f = pluginHost().load(jar);
+            if (f.isEmpty()) {
+                Path abs = jar.toAbsolutePath().normalize();
+                String why = pluginHost().problems().stream()
+                        .filter(p -> p.jar().equals(abs))
+                        .map(PluginProblem::message)
+                        .findFirst()
+                        .orElse("not loaded");
+                throw ControlException.conflict(why);
+            }
+            return new PluginView(
+                    f.get().pluginId(),
+                    f.get().pluginVersion(),
+                    "STARTED",
+                    List.of(f.get().id()),
+                    null);
+        });
+    }
+
+    /**
+     * The jar a load request names, which must be a file directly in the plugins directory: a relative name is taken
+     * there, an absolute path elsewhere is refused (403), so an admin token cannot make the agent run code from any
+     * file it can read (a download folder, a share).
+     */
+    static Path inPluginsDirectory(Path directory, Path jar) {
+        Path dir = directory.toAbsolutePath().normalize();
+        Path path = (jar.isAbsolute() ? jar : dir.resolve(jar)).normalize();
+        if (!dir.equals(path.getParent())) {
+            throw new ControlException(
+                    BusCodes.FORBIDDEN,
+                    "path: "
+                            + org.kmsagent.agent.core.BoundedInput.shown(jar.toString())
+                            + " is not in the plugins directory " + dir
+                            + "; copy the jar there, then load it by name or run 'plugins rescan'");
+        }
+        return path;
+    }
+
+    @Override
+    public void unloadPlugin(String pluginId) {
+        machine.onMachine(() -> {
+            if (!pluginHost().unload(pluginId)) {
+                throw ControlException.notFound("no loaded plugin " + pluginId);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<PluginView> rescanPlugins() {
+        return machine.onMachine(() -> {
+            pluginHost().rescan();
+            return pluginViews();
+        });
+    }
+
+    private List<LoadedFamily> select(Optional<String> family) {
+        if (family.isEmpty()) {
+            return pluginHost().registry().families();
+        }
+        return List.of(pluginHost()
+                .registry()
+                .family(family.get())
+                .orElseThrow(() -> ControlException.notFound("no loaded family " + family.get())));
+    }
 }

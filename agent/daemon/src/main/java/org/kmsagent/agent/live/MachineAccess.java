@@ -12,55 +12,55 @@ import org.kmsagent.api.LicensingException;
  * never interleave.
  */
 final class MachineAccess {
-  static final long WAIT_SECONDS = 120;
+    static final long WAIT_SECONDS = 120;
 
-  private final MachineThread machine;
-  private volatile boolean closed;
+    private final MachineThread machine;
+    private volatile boolean closed;
 
-  @Inject
-  MachineAccess(MachineThread machine) {
-    this.machine = machine;
-  }
-
-  /** The machine thread. */
-  MachineThread thread() {
-    return machine;
-  }
-
-  boolean closed() {
-    return closed;
-  }
-
-  /** From now on, calls are refused and scheduled tasks skipped. */
-  void markClosed() {
-    closed = true;
-  }
-
-  boolean onMachineThread() {
-    return machine != null && machine.isCurrent();
-  }
-
-  /** Runs {@code body} on the machine context and waits, mapping failures to what the control API reports. */
-  <T> T onMachine(MachineThread.Call<T> body) {
-    try {
-      return onMachineUnchecked(body);
-    } catch (ControlException | IllegalArgumentException e) {
-      throw e;
-    } catch (LicensingException e) {
-      throw new ControlException(BusCodes.CONFLICT, e.getMessage());
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new ControlException(BusCodes.TIMEOUT, "the agent did not finish within " + WAIT_SECONDS + " s");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    @Inject
+    MachineAccess(MachineThread machine) {
+        this.machine = machine;
     }
-  }
 
-  <T> T onMachineUnchecked(MachineThread.Call<T> body) throws Exception {
-    if (closed) {
-      throw new ControlException(BusCodes.UNAVAILABLE, "the agent is stopping");
+    /** The machine thread. */
+    MachineThread thread() {
+        return machine;
     }
-    return machine.call(body, WAIT_SECONDS);
-  }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** From now on, calls are refused and scheduled tasks skipped. */
+    void markClosed() {
+        closed = true;
+    }
+
+    boolean onMachineThread() {
+        return machine != null && machine.isCurrent();
+    }
+
+    /** Runs {@code body} on the machine context and waits, mapping failures to what the control API reports. */
+    <T> T onMachine(MachineThread.Call<T> body) {
+        try {
+            return onMachineUnchecked(body);
+        } catch (ControlException | IllegalArgumentException e) {
+            throw e;
+        } catch (LicensingException e) {
+            throw new ControlException(BusCodes.CONFLICT, e.getMessage());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ControlException(BusCodes.TIMEOUT, "the agent did not finish within " + WAIT_SECONDS + " s");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    <T> T onMachineUnchecked(MachineThread.Call<T> body) throws Exception {
+        if (closed) {
+            throw new ControlException(BusCodes.UNAVAILABLE, "the agent is stopping");
+        }
+        return machine.call(body, WAIT_SECONDS);
+    }
 }

@@ -24,111 +24,124 @@ import org.kmsagent.api.LicensingStack;
  * licensing-simulated, which the core cannot see.
  */
 final class MachineLicensing implements ThisComputer {
-  private final AgentConfig config;
-  private final Scheduler scheduler;
-  private final LicensingStacks stacks;
-  private final StartBanner banner;
-  private final java.nio.file.Path dataDir;
+    private final AgentConfig config;
+    private final Scheduler scheduler;
+    private final LicensingStacks stacks;
+    private final StartBanner banner;
+    private final java.nio.file.Path dataDir;
 
-  private LicensingStacks.Choice choice;
-  private DeadlineStack deadlines;
-  private FaultyStack faulty;
-  private SimulatedSite site;
-  private Optional<StoredMachine> storedMachine = Optional.empty();
+    private LicensingStacks.Choice choice;
+    private DeadlineStack deadlines;
+    private FaultyStack faulty;
+    private SimulatedSite site;
+    private Optional<StoredMachine> storedMachine = Optional.empty();
 
-  @Inject
-  MachineLicensing(AgentConfig config, Scheduler scheduler, LicensingStacks stacks, StartBanner banner,
-      @DataDirectory java.nio.file.Path dataDir) {
-    this.config = config;
-    this.dataDir = dataDir;
-    this.scheduler = scheduler;
-    this.stacks = stacks;
-    this.banner = banner;
-  }
-
-  /** Chooses and decorates the stack; a simulated machine is the stored one when there is one. */
-  void choose(Optional<StoredMachine> stored) {
-    this.storedMachine = stored;
-    choice = stacks.select(config.licensing().id());
-    banner.add("kms-agent: " + choice.statusLine());
-    LicensingStack raw = choice.stack();
-    if (site != null && config.simulated().faults().enabled()) {
-      faulty = faultyStack(raw, config.simulated().faults());
-      raw = faulty;
-      banner.add("kms-agent: simulated.faults: " + faulty.plan());
+    @Inject
+    MachineLicensing(
+            AgentConfig config,
+            Scheduler scheduler,
+            LicensingStacks stacks,
+            StartBanner banner,
+            @DataDirectory java.nio.file.Path dataDir) {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.scheduler = scheduler;
+        this.stacks = stacks;
+        this.banner = banner;
     }
-    // Every licensing call gets a deadline: a call that never returns is abandoned on its own thread and the
-    // machine thread carries on (docs/troubleshooting.md, "How the agent treats licensing failures").
-    deadlines = new DeadlineStack(raw, Duration.ofSeconds(config.renewal().callDeadlineSeconds()),
-        Duration.ofSeconds(config.renewal().activationDeadlineSeconds()), scheduler::now);
-    deadlines.onTimeout(this::recordTimeouts);
-    choice = new LicensingStacks.Choice(deadlines, choice.mode(), choice.reason());
-    if (site != null) {
-      banner.add("kms-agent: " + site + " stands for this computer; editions from simulated.editions: "
-          + config.simulated().editions());
+
+    /** Chooses and decorates the stack; a simulated machine is the stored one when there is one. */
+    void choose(Optional<StoredMachine> stored) {
+        this.storedMachine = stored;
+        choice = stacks.select(config.licensing().id());
+        banner.add("kms-agent: " + choice.statusLine());
+        LicensingStack raw = choice.stack();
+        if (site != null && config.simulated().faults().enabled()) {
+            faulty = faultyStack(raw, config.simulated().faults());
+            raw = faulty;
+            banner.add("kms-agent: simulated.faults: " + faulty.plan());
+        }
+        // Every licensing call gets a deadline: a call that never returns is abandoned on its own thread and the
+        // machine thread carries on (docs/troubleshooting.md, "How the agent treats licensing failures").
+        deadlines = new DeadlineStack(
+                raw,
+                Duration.ofSeconds(config.renewal().callDeadlineSeconds()),
+                Duration.ofSeconds(config.renewal().activationDeadlineSeconds()),
+                scheduler::now);
+        deadlines.onTimeout(this::recordTimeouts);
+        choice = new LicensingStacks.Choice(deadlines, choice.mode(), choice.reason());
+        if (site != null) {
+            banner.add("kms-agent: " + site + " stands for this computer; editions from simulated.editions: "
+                    + config.simulated().editions());
+        }
     }
-  }
 
-  /** The chosen stack, decorated. */
-  LicensingStack stack() {
-    return choice.stack();
-  }
-
-  /** The simulated site standing for this computer, or null when the stack is Windows' own. */
-  SimulatedSite site() {
-    return site;
-  }
-
-  /** What the licensing-call deadlines caught since start (for status and doctor). */
-  String licensingCalls() {
-    return deadlines == null ? "licensing calls: not started" : deadlines.describe();
-  }
-
-  /** The calls the deadlines abandoned, for {@code ctl status}; empty before the stack is chosen. */
-  Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
-    DeadlineStack d = deadlines;
-    return d == null ? Optional.empty()
-        : Optional.of(org.kmsagent.agent.bus.view.LicensingCallsView.of(d.timeouts()));
-  }
-
-  /** Keeps the counts where {@code kms-agent doctor} reads them; a failure to write is logged, never thrown. */
-  private void recordTimeouts(org.kmsagent.agent.licensing.CallTimeouts t) {
-    try {
-      org.kmsagent.agent.licensing.CallTimeoutsFile.write(dataDir, t);
-    } catch (java.io.IOException e) {
-      org.slf4j.LoggerFactory.getLogger(LiveAgent.class)
-          .warn("cannot record the licensing-call timeouts in {}: {}", dataDir, e.getMessage());
+    /** The chosen stack, decorated. */
+    LicensingStack stack() {
+        return choice.stack();
     }
-  }
 
-  /** Injected hangs end now rather than hold a thread through shutdown. */
-  void releaseFaults() {
-    if (faulty != null) {
-      faulty.release();
+    /** The simulated site standing for this computer, or null when the stack is Windows' own. */
+    SimulatedSite site() {
+        return site;
     }
-  }
 
-  /** Ends the deadlines' threads. */
-  void close() {
-    if (deadlines != null) {
-      deadlines.close();
+    /** What the licensing-call deadlines caught since start (for status and doctor). */
+    String licensingCalls() {
+        return deadlines == null ? "licensing calls: not started" : deadlines.describe();
     }
-  }
 
-  private FaultyStack faultyStack(LicensingStack machineStack, SimulatedFaultsConfig f) {
-    Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
-    f.kinds().forEach(k -> kinds.add(FaultyStack.Kind.parse(k).orElseThrow()));
-    Optional<Instant> from = f.startAfterSeconds() > 0
-        ? Optional.of(scheduler.now().plusSeconds(f.startAfterSeconds())) : Optional.empty();
-    return new FaultyStack(machineStack, new FaultyStack.Plan(f.rate(), f.hangRate(), kinds, Optional.empty(), from),
-        new java.util.SplittableRandom(f.seed()), scheduler::now, FaultyStack.HangMode.BLOCK,
-        Duration.ofSeconds(f.hangSeconds()));
-  }
+    /** The calls the deadlines abandoned, for {@code ctl status}; empty before the stack is chosen. */
+    Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
+        DeadlineStack d = deadlines;
+        return d == null
+                ? Optional.empty()
+                : Optional.of(org.kmsagent.agent.bus.view.LicensingCallsView.of(d.timeouts()));
+    }
 
-  /** {@code licensing: simulated} chosen: the site standing for this computer, its machine the stored one if any. */
-  @Override
-  public SimulatedMachine machine() {
-    site = SimulatedSite.create(scheduler, config.simulated(), storedMachine);
-    return site.machine();
-  }
+    /** Keeps the counts where {@code kms-agent doctor} reads them; a failure to write is logged, never thrown. */
+    private void recordTimeouts(org.kmsagent.agent.licensing.CallTimeouts t) {
+        try {
+            org.kmsagent.agent.licensing.CallTimeoutsFile.write(dataDir, t);
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(LiveAgent.class)
+                    .warn("cannot record the licensing-call timeouts in {}: {}", dataDir, e.getMessage());
+        }
+    }
+
+    /** Injected hangs end now rather than hold a thread through shutdown. */
+    void releaseFaults() {
+        if (faulty != null) {
+            faulty.release();
+        }
+    }
+
+    /** Ends the deadlines' threads. */
+    void close() {
+        if (deadlines != null) {
+            deadlines.close();
+        }
+    }
+
+    private FaultyStack faultyStack(LicensingStack machineStack, SimulatedFaultsConfig f) {
+        Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
+        f.kinds().forEach(k -> kinds.add(FaultyStack.Kind.parse(k).orElseThrow()));
+        Optional<Instant> from = f.startAfterSeconds() > 0
+                ? Optional.of(scheduler.now().plusSeconds(f.startAfterSeconds()))
+                : Optional.empty();
+        return new FaultyStack(
+                machineStack,
+                new FaultyStack.Plan(f.rate(), f.hangRate(), kinds, Optional.empty(), from),
+                new java.util.SplittableRandom(f.seed()),
+                scheduler::now,
+                FaultyStack.HangMode.BLOCK,
+                Duration.ofSeconds(f.hangSeconds()));
+    }
+
+    /** {@code licensing: simulated} chosen: the site standing for this computer, its machine the stored one if any. */
+    @Override
+    public SimulatedMachine machine() {
+        site = SimulatedSite.create(scheduler, config.simulated(), storedMachine);
+        return site.machine();
+    }
 }

@@ -45,352 +45,397 @@ import org.slf4j.LoggerFactory;
  * to it.
  */
 final class ProductTracker {
-  // The daemon's log lines keep the name they always had (docs/windows.md shows them).
-  private static final Logger LOG = LoggerFactory.getLogger(LiveAgent.class);
+    // The daemon's log lines keep the name they always had (docs/windows.md shows them).
+    private static final Logger LOG = LoggerFactory.getLogger(LiveAgent.class);
 
-  private final AgentConfig config;
-  private final EventPublisher events;
-  private final Scheduler scheduler;
-  private final StatePersistence persistence;
-  private final MachineLicensing licensing;
-  private final HostRoleRunner hosts;
-  private final MachineAccess machine;
-  private final StartBanner banner;
-  private final Provider<PluginHost> pluginHost;
+    private final AgentConfig config;
+    private final EventPublisher events;
+    private final Scheduler scheduler;
+    private final StatePersistence persistence;
+    private final MachineLicensing licensing;
+    private final HostRoleRunner hosts;
+    private final MachineAccess machine;
+    private final StartBanner banner;
+    private final Provider<PluginHost> pluginHost;
 
-  private final Map<String, Integer> familyRetries = new HashMap<>();
-  private final Map<String, Tracked> tracked = new LinkedHashMap<>();
-  private final Map<String, ProductView> published = new HashMap<>();
-  private PluginHost plugins;
-  private Instant startedAt;
-  private boolean stopping;
+    private final Map<String, Integer> familyRetries = new HashMap<>();
+    private final Map<String, Tracked> tracked = new LinkedHashMap<>();
+    private final Map<String, ProductView> published = new HashMap<>();
+    private PluginHost plugins;
+    private Instant startedAt;
+    private boolean stopping;
 
-  /** One product's loop and what the agent remembers of it. */
-  private static final class Tracked {
-    final LoadedFamily family;
-    final UUID skuId;
-    /** The edition's name as the licensing service reports it (editions may share a SKU id, docs/kms-rules.md §4). */
-    final String name;
-    RenewalLoop loop;
-    RenewalEvent lastAttempt;
-    Instant lastAttemptAt;
-    Instant graceEnd;
+    /** One product's loop and what the agent remembers of it. */
+    private static final class Tracked {
+        final LoadedFamily family;
+        final UUID skuId;
+        /** The edition's name as the licensing service reports it (editions may share a SKU id, docs/kms-rules.md §4). */
+        final String name;
 
-    Tracked(LoadedFamily family, UUID skuId, String name) {
-      this.family = family;
-      this.skuId = skuId;
-      this.name = name;
-    }
-  }
+        RenewalLoop loop;
+        RenewalEvent lastAttempt;
+        Instant lastAttemptAt;
+        Instant graceEnd;
 
-  @Inject
-  ProductTracker(AgentConfig config, EventPublisher events, Scheduler scheduler, StatePersistence persistence,
-      MachineLicensing licensing, HostRoleRunner hosts, MachineAccess machine, StartBanner banner,
-      Provider<PluginHost> pluginHost) {
-    this.pluginHost = pluginHost;
-    this.config = config;
-    this.events = events;
-    this.scheduler = scheduler;
-    this.persistence = persistence;
-    this.licensing = licensing;
-    this.hosts = hosts;
-    this.machine = machine;
-    this.banner = banner;
-  }
-
-  /** Notes the start time (the start-up window of transient faults counts from it). */
-  void markStarted() {
-    startedAt = scheduler.now();
-  }
-
-  /** Says what the renewal settings cannot do in this build. */
-  void reportSettings() {
-    if (config.renewal().makFallback() != org.kmsagent.agent.config.MakFallback.NEVER
-        || config.renewal().families().values().stream().anyMatch(f -> f != null && f.makFallback() != null
-            && f.makFallback() != org.kmsagent.agent.config.MakFallback.NEVER)) {
-      // The configuration has no key for a MAK yet, and the agent never installs a MAK it was not given.
-      banner.add("kms-agent: renewal.makFallback: no MAK can be configured in this build; the fallback stays off");
-    }
-  }
-
-  /** Follows the plugin host's registry from now on, and tracks the families it has after a scan. */
-  void follow() {
-    this.plugins = pluginHost.get();
-    plugins.registry().onChange(this::reconcile);
-    plugins.rescan();
-    if (plugins.registry().families().isEmpty()) {
-      // The listener ran for none: still announce the host's keys and persist the empty schedule.
-      reconcile(plugins.registry());
-    }
-  }
-
-  /** After start: overrides for families not loaded, and where each loop starts. */
-  void reportStart(List<String> ids) {
-    for (String line : config.renewal().unknownFamilies(java.util.Set.copyOf(ids))) {
-      banner.add("kms-agent: " + line + "; the override applies to nothing");
-    }
-  }
-
-  /** After start: whether each product's loop resumed or starts now. */
-  void reportLoops() {
-    for (Tracked t : tracked.values()) {
-      ProductSchedule s = persistence.state().products().get(key(t));
-      banner.add("kms-agent: renewal " + t.family.id() + " " + name(t) + ": "
-          + (s != null && s.nextDue() != null ? "resumed, next attempt " + s.nextDue() : "first attempt now"));
-    }
-  }
-
-  // ---- families come and go ----
-
-  /** Brings the loops in line with the registry: loops for admitted families, none for removed ones. */
-  void reconcile(FamilyRegistry registry) {
-    if (stopping) {
-      return; // the plugins are closing at shutdown: the loops are already stopped and their state saved
-    }
-    if (!machine.onMachineThread()) {
-      machine.onMachine(() -> {
-        reconcile(registry);
-        return null;
-      });
-      return;
-    }
-    List<LoadedFamily> families = registry.families();
-    Set<String> ids = new java.util.HashSet<>(families.stream().map(LoadedFamily::id).toList());
-    for (var it = tracked.entrySet().iterator(); it.hasNext(); ) {
-      Tracked t = it.next().getValue();
-      if (!ids.contains(t.family.id()) || registry.family(t.family.id()).orElse(null) != t.family) {
-        t.loop.stop();
-        it.remove();
-        LOG.info("renewal of {} {} stopped: its plugin was unloaded", t.family.id(), t.skuId);
-      }
-    }
-    hosts.families(families);
-    for (LoadedFamily f : families) {
-      if (tracked.values().stream().noneMatch(t -> t.family == f)) {
-        startFamily(f);
-      }
-    }
-    persist();
-  }
-
-  private void startFamily(LoadedFamily f) {
-    List<InstalledProduct> installed;
-    SimulatedSite site = licensing.site();
-    try {
-      if (site != null) {
-        site.install(f);
-      }
-      installed = f.findInstalled(licensing.stack());
-      String kms = config.renewal().kmsFor(f.id());
-      if (!kms.isEmpty()) {
-        KmsEndpoint endpoint = KmsEndpoint.parse(kms);
-        for (InstalledProduct p : installed) {
-          f.call((ext, h) -> {
-            h.pointAt(licensing.stack(), p, endpoint);
-            return null;
-          });
+        Tracked(LoadedFamily family, UUID skuId, String name) {
+            this.family = family;
+            this.skuId = skuId;
+            this.name = name;
         }
-      }
-    } catch (LicensingException | PluginFailure e) {
-      retryFamily(f, e);
-      return;
     }
-    familyRetries.remove(f.id());
-    for (InstalledProduct p : installed) {
-      Tracked t = new Tracked(f, p.skuId(), p.name());
-      // docs/kms-rules.md §2.3: each product follows its own schedule; the MAK fallback needs a MAK the administrator
-      // gave, which this build has no key for yet, so it stays off.
-      t.loop = new RenewalLoop(scheduler, f, licensing.stack(), p.skuId(), MakFallbackPolicy.OFF, e -> onEvent(t, e));
-      tracked.put(key(t), t);
-      ProductSchedule stored = persistence.state().products().get(key(t));
-      if (stored != null && stored.nextDue() != null) {
-        t.lastAttemptAt = stored.lastAttempt();
-        t.loop.resume(stored.nextDue());
-      } else {
-        t.loop.start();
-      }
-    }
-  }
 
-  /**
-   * The family's products could not be read: asked again later, as the renewal loop would (soon for a transient
-   * failure, at the activation interval otherwise), so a licensing service restarting at boot loses no product.
-   */
-  private void retryFamily(LoadedFamily f, Exception e) {
-    int n = familyRetries.merge(f.id(), 1, Integer::sum);
-    boolean transientFault = e instanceof LicensingException le
-        && Faults.classify(le, Duration.between(startedAt, scheduler.now()).compareTo(Faults.STARTUP_WINDOW) < 0)
-            == Faults.FaultClass.TRANSIENT;
-    Duration wait = transientFault ? Faults.backoff(n, KmsRules.ACTIVATION_INTERVAL) : KmsRules.ACTIVATION_INTERVAL;
-    LOG.warn("family {}: its installed products could not be read ({}); trying again in {} min", f.id(),
-        e.getMessage(), wait.toMinutes());
-    scheduler.scheduleAfter(wait, () -> {
-      if (stopping || plugins.registry().family(f.id()).orElse(null) != f
-          || tracked.values().stream().anyMatch(t -> t.family == f)) {
-        return; // unloaded, replaced or started meanwhile
-      }
-      startFamily(f);
-    });
-  }
+    @Inject
+    ProductTracker(
+            AgentConfig config,
+            EventPublisher events,
+            Scheduler scheduler,
+            StatePersistence persistence,
+            MachineLicensing licensing,
+            HostRoleRunner hosts,
+            MachineAccess machine,
+            StartBanner banner,
+            Provider<PluginHost> pluginHost) {
+        this.pluginHost = pluginHost;
+        this.config = config;
+        this.events = events;
+        this.scheduler = scheduler;
+        this.persistence = persistence;
+        this.licensing = licensing;
+        this.hosts = hosts;
+        this.machine = machine;
+        this.banner = banner;
+    }
 
-  private void onEvent(Tracked t, RenewalEvent e) {
-    if (e.kind() == RenewalEvent.Kind.STOPPED) {
-      return;
+    /** Notes the start time (the start-up window of transient faults counts from it). */
+    void markStarted() {
+        startedAt = scheduler.now();
     }
-    if (e.hresult().isPresent() && RenewalEvents.isAttempt(e.kind())) {
-      t.lastAttempt = e;
-      t.lastAttemptAt = e.time();
-    }
-    events.publish(EventPublisher.RENEWAL, RenewalEvents.renewalJson(e));
-    if (e.kind() == RenewalEvent.Kind.CALL_TIMED_OUT) {
-      LOG.warn("{} {}: a licensing call did not return in time and was abandoned; {}", e.family(), e.sku(),
-          licensing.licensingCalls());
-    }
-    String detail = e.diagnosis().map(d -> " (" + e.hresult().map(HResult::hex).orElse("") + " " + d + ")")
-        .orElse("");
-    if (RenewalEvents.isFailure(e.kind())) {
-      LOG.warn("{} {}: {}{}", e.family(), e.sku(), e.kind(), detail);
-    } else {
-      LOG.info("{} {}: {}{}", e.family(), e.sku(), e.kind(), detail);
-    }
-  }
 
-  // ---- administrator actions on the loops ----
+    /** Says what the renewal settings cannot do in this build. */
+    void reportSettings() {
+        if (config.renewal().makFallback() != org.kmsagent.agent.config.MakFallback.NEVER
+                || config.renewal().families().values().stream()
+                        .anyMatch(f -> f != null
+                                && f.makFallback() != null
+                                && f.makFallback() != org.kmsagent.agent.config.MakFallback.NEVER)) {
+            // The configuration has no key for a MAK yet, and the agent never installs a MAK it was not given.
+            banner.add(
+                    "kms-agent: renewal.makFallback: no MAK can be configured in this build; the fallback stays off");
+        }
+    }
 
-  /** Attempts every tracked product of {@code chosen} now, one result each. */
-  List<ActionResult> activate(List<LoadedFamily> chosen) {
-    List<ActionResult> out = new ArrayList<>();
-    for (Tracked t : List.copyOf(tracked.values())) {
-      if (!chosen.contains(t.family)) {
-        continue;
-      }
-      t.lastAttempt = null;
-      boolean tried = t.loop.attemptNow();
-      RenewalEvent e = t.lastAttempt;
-      if (!tried || e == null) {
-        out.add(new ActionResult(t.family.id(), name(t), false, null,
-            "not attempted: the renewal loop has stopped (see the agent's log)"));
-      } else {
-        out.add(new ActionResult(t.family.id(), e.sku(), RenewalEvents.succeeded(e.kind()),
-            e.hresult().map(HResult::hex).orElse(null),
-            e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                + e.diagnosis().map(d -> ": " + d).orElse("")));
-      }
+    /** Follows the plugin host's registry from now on, and tracks the families it has after a scan. */
+    void follow() {
+        this.plugins = pluginHost.get();
+        plugins.registry().onChange(this::reconcile);
+        plugins.rescan();
+        if (plugins.registry().families().isEmpty()) {
+            // The listener ran for none: still announce the host's keys and persist the empty schedule.
+            reconcile(plugins.registry());
+        }
     }
-    return out;
-  }
 
-  // ---- persistence ----
+    /** After start: overrides for families not loaded, and where each loop starts. */
+    void reportStart(List<String> ids) {
+        for (String line : config.renewal().unknownFamilies(java.util.Set.copyOf(ids))) {
+            banner.add("kms-agent: " + line + "; the override applies to nothing");
+        }
+    }
 
-  /** Saves the schedules and the simulated machine when they changed, and publishes changed product views. */
-  void persist() {
-    AgentState state = persistence.state();
-    if (state == null) {
-      return;
+    /** After start: whether each product's loop resumed or starts now. */
+    void reportLoops() {
+        for (Tracked t : tracked.values()) {
+            ProductSchedule s = persistence.state().products().get(key(t));
+            banner.add("kms-agent: renewal " + t.family.id() + " " + name(t) + ": "
+                    + (s != null && s.nextDue() != null
+                            ? "resumed, next attempt " + s.nextDue()
+                            : "first attempt now"));
+        }
     }
-    AgentState next = state;
-    for (Tracked t : tracked.values()) {
-      if (t.loop.product() == null) {
-        continue; // not looked up yet (its first run is pending) or not installed: keep what is stored
-      }
-      Optional<LicenseState> ls = licenseState(t);
-      Instant validUntil = ls.flatMap(LicenseState::validUntil).orElse(null);
-      String last = t.lastAttempt != null ? RenewalEvents.resultText(t.lastAttempt)
-          : Optional.ofNullable(state.products().get(key(t))).map(ProductSchedule::lastResult).orElse(null);
-      next = next.with(key(t), new ProductSchedule(t.loop.nextAttempt(), validUntil, t.lastAttemptAt, last));
-    }
-    if (licensing.site() != null) {
-      next = next.withMachine(licensing.site().store());
-    }
-    persistence.saveIfChanged(next);
-    for (ProductView v : productViews()) {
-      String k = v.family() + "/" + v.skuId();
-      if (!v.equals(published.put(k, v))) {
-        events.publish(EventPublisher.STATE_CHANGED, v);
-      }
-    }
-  }
 
-  private Optional<LicenseState> licenseState(Tracked t) {
-    InstalledProduct p = t.loop.product();
-    if (p == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(t.family.call((f, h) -> h.status(licensing.stack(), p)));
-    } catch (LicensingException | PluginFailure e) {
-      return Optional.empty();
-    }
-  }
+    // ---- families come and go ----
 
-  // ---- views ----
+    /** Brings the loops in line with the registry: loops for admitted families, none for removed ones. */
+    void reconcile(FamilyRegistry registry) {
+        if (stopping) {
+            return; // the plugins are closing at shutdown: the loops are already stopped and their state saved
+        }
+        if (!machine.onMachineThread()) {
+            machine.onMachine(() -> {
+                reconcile(registry);
+                return null;
+            });
+            return;
+        }
+        List<LoadedFamily> families = registry.families();
+        Set<String> ids =
+                new java.util.HashSet<>(families.stream().map(LoadedFamily::id).toList());
+        for (var it = tracked.entrySet().iterator(); it.hasNext(); ) {
+            Tracked t = it.next().getValue();
+            if (!ids.contains(t.family.id()) || registry.family(t.family.id()).orElse(null) != t.family) {
+                t.loop.stop();
+                it.remove();
+                LOG.info("renewal of {} {} stopped: its plugin was unloaded", t.family.id(), t.skuId);
+            }
+        }
+        hosts.families(families);
+        for (LoadedFamily f : families) {
+            if (tracked.values().stream().noneMatch(t -> t.family == f)) {
+                startFamily(f);
+            }
+        }
+        persist();
+    }
 
-  /** Every tracked product as the control API shows it. */
-  List<ProductView> productViews() {
-    List<ProductView> out = new ArrayList<>();
-    Instant now = scheduler.now();
-    Map<String, List<InstalledProduct>> installed = new HashMap<>();
-    for (Tracked t : tracked.values()) {
-      InstalledProduct p = installed.computeIfAbsent(t.family.id(), id -> find(t.family)).stream()
-          .filter(i -> i.skuId().equals(t.skuId)).findFirst().orElse(t.loop.product());
-      ProductSchedule s = persistence.state().products().get(key(t));
-      Optional<LicenseState> ls = Optional.empty();
-      if (p != null) {
+    private void startFamily(LoadedFamily f) {
+        List<InstalledProduct> installed;
+        SimulatedSite site = licensing.site();
         try {
-          ls = Optional.of(t.family.call((f, h) -> h.status(licensing.stack(), p)));
+            if (site != null) {
+                site.install(f);
+            }
+            installed = f.findInstalled(licensing.stack());
+            String kms = config.renewal().kmsFor(f.id());
+            if (!kms.isEmpty()) {
+                KmsEndpoint endpoint = KmsEndpoint.parse(kms);
+                for (InstalledProduct p : installed) {
+                    f.call((ext, h) -> {
+                        h.pointAt(licensing.stack(), p, endpoint);
+                        return null;
+                    });
+                }
+            }
         } catch (LicensingException | PluginFailure e) {
-          ls = Optional.empty();
+            retryFamily(f, e);
+            return;
         }
-      }
-      Instant validUntil = ls.flatMap(x -> x.validUntil().isPresent() ? x.validUntil()
-          : x.status().isGrace() ? Optional.of(graceEnd(t, now.plus(x.graceRemaining()))) : Optional.empty())
-          .orElse(null);
-      out.add(new ProductView(t.family.id(), p != null ? p.name() : name(t), t.skuId.toString(),
-          p == null ? null : p.partialProductKey().orElse(null),
-          ls.map(x -> x.status().name()).orElse("UNKNOWN"),
-          ls.map(x -> x.kmsEndpoint().toString()).orElse(null),
-          validUntil,
-          t.loop.finished() ? null : t.loop.nextAttempt(),
-          t.lastAttempt != null ? RenewalEvents.resultText(t.lastAttempt) : s == null ? null : s.lastResult()));
+        familyRetries.remove(f.id());
+        for (InstalledProduct p : installed) {
+            Tracked t = new Tracked(f, p.skuId(), p.name());
+            // docs/kms-rules.md §2.3: each product follows its own schedule; the MAK fallback needs a MAK the
+            // administrator
+            // gave, which this build has no key for yet, so it stays off.
+            t.loop = new RenewalLoop(
+                    scheduler, f, licensing.stack(), p.skuId(), MakFallbackPolicy.OFF, e -> onEvent(t, e));
+            tracked.put(key(t), t);
+            ProductSchedule stored = persistence.state().products().get(key(t));
+            if (stored != null && stored.nextDue() != null) {
+                t.lastAttemptAt = stored.lastAttempt();
+                t.loop.resume(stored.nextDue());
+            } else {
+                t.loop.start();
+            }
+        }
     }
-    return out;
-  }
 
-  /**
-   * The end of a grace period, which the licensing service reports only as time remaining: kept from one reading to
-   * the next while it agrees within a few seconds, so that reading the status twice shows the same instant.
-   */
-  private static Instant graceEnd(Tracked t, Instant computed) {
-    if (t.graceEnd == null || Duration.between(t.graceEnd, computed).abs().compareTo(Duration.ofSeconds(5)) > 0) {
-      t.graceEnd = computed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    /**
+     * The family's products could not be read: asked again later, as the renewal loop would (soon for a transient
+     * failure, at the activation interval otherwise), so a licensing service restarting at boot loses no product.
+     */
+    private void retryFamily(LoadedFamily f, Exception e) {
+        int n = familyRetries.merge(f.id(), 1, Integer::sum);
+        boolean transientFault = e instanceof LicensingException le
+                && Faults.classify(
+                                le, Duration.between(startedAt, scheduler.now()).compareTo(Faults.STARTUP_WINDOW) < 0)
+                        == Faults.FaultClass.TRANSIENT;
+        Duration wait = transientFault ? Faults.backoff(n, KmsRules.ACTIVATION_INTERVAL) : KmsRules.ACTIVATION_INTERVAL;
+        LOG.warn(
+                "family {}: its installed products could not be read ({}); trying again in {} min",
+                f.id(),
+                e.getMessage(),
+                wait.toMinutes());
+        scheduler.scheduleAfter(wait, () -> {
+            if (stopping
+                    || plugins.registry().family(f.id()).orElse(null) != f
+                    || tracked.values().stream().anyMatch(t -> t.family == f)) {
+                return; // unloaded, replaced or started meanwhile
+            }
+            startFamily(f);
+        });
     }
-    return t.graceEnd;
-  }
 
-  /** The family's installed products, none when they cannot be read. */
-  List<InstalledProduct> find(LoadedFamily f) {
-    try {
-      return f.findInstalled(licensing.stack());
-    } catch (LicensingException | PluginFailure e) {
-      return List.of();
+    private void onEvent(Tracked t, RenewalEvent e) {
+        if (e.kind() == RenewalEvent.Kind.STOPPED) {
+            return;
+        }
+        if (e.hresult().isPresent() && RenewalEvents.isAttempt(e.kind())) {
+            t.lastAttempt = e;
+            t.lastAttemptAt = e.time();
+        }
+        events.publish(EventPublisher.RENEWAL, RenewalEvents.renewalJson(e));
+        if (e.kind() == RenewalEvent.Kind.CALL_TIMED_OUT) {
+            LOG.warn(
+                    "{} {}: a licensing call did not return in time and was abandoned; {}",
+                    e.family(),
+                    e.sku(),
+                    licensing.licensingCalls());
+        }
+        String detail = e.diagnosis()
+                .map(d -> " (" + e.hresult().map(HResult::hex).orElse("") + " " + d + ")")
+                .orElse("");
+        if (RenewalEvents.isFailure(e.kind())) {
+            LOG.warn("{} {}: {}{}", e.family(), e.sku(), e.kind(), detail);
+        } else {
+            LOG.info("{} {}: {}{}", e.family(), e.sku(), e.kind(), detail);
+        }
     }
-  }
 
-  /** Saves the state and stops every loop; families that change from now on are ignored. */
-  void stop() {
-    persist();
-    stopping = true;
-    for (Tracked t : tracked.values()) {
-      t.loop.stop();
+    // ---- administrator actions on the loops ----
+
+    /** Attempts every tracked product of {@code chosen} now, one result each. */
+    List<ActionResult> activate(List<LoadedFamily> chosen) {
+        List<ActionResult> out = new ArrayList<>();
+        for (Tracked t : List.copyOf(tracked.values())) {
+            if (!chosen.contains(t.family)) {
+                continue;
+            }
+            t.lastAttempt = null;
+            boolean tried = t.loop.attemptNow();
+            RenewalEvent e = t.lastAttempt;
+            if (!tried || e == null) {
+                out.add(new ActionResult(
+                        t.family.id(),
+                        name(t),
+                        false,
+                        null,
+                        "not attempted: the renewal loop has stopped (see the agent's log)"));
+            } else {
+                out.add(new ActionResult(
+                        t.family.id(),
+                        e.sku(),
+                        RenewalEvents.succeeded(e.kind()),
+                        e.hresult().map(HResult::hex).orElse(null),
+                        e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                                + e.diagnosis().map(d -> ": " + d).orElse("")));
+            }
+        }
+        return out;
     }
-    tracked.clear();
-  }
 
-  private static String key(Tracked t) {
-    return AgentState.key(t.family.id(), t.skuId.toString());
-  }
+    // ---- persistence ----
 
-  private static String name(Tracked t) {
-    return t.name;
-  }
+    /** Saves the schedules and the simulated machine when they changed, and publishes changed product views. */
+    void persist() {
+        AgentState state = persistence.state();
+        if (state == null) {
+            return;
+        }
+        AgentState next = state;
+        for (Tracked t : tracked.values()) {
+            if (t.loop.product() == null) {
+                continue; // not looked up yet (its first run is pending) or not installed: keep what is stored
+            }
+            Optional<LicenseState> ls = licenseState(t);
+            Instant validUntil = ls.flatMap(LicenseState::validUntil).orElse(null);
+            String last = t.lastAttempt != null
+                    ? RenewalEvents.resultText(t.lastAttempt)
+                    : Optional.ofNullable(state.products().get(key(t)))
+                            .map(ProductSchedule::lastResult)
+                            .orElse(null);
+            next = next.with(key(t), new ProductSchedule(t.loop.nextAttempt(), validUntil, t.lastAttemptAt, last));
+        }
+        if (licensing.site() != null) {
+            next = next.withMachine(licensing.site().store());
+        }
+        persistence.saveIfChanged(next);
+        for (ProductView v : productViews()) {
+            String k = v.family() + "/" + v.skuId();
+            if (!v.equals(published.put(k, v))) {
+                events.publish(EventPublisher.STATE_CHANGED, v);
+            }
+        }
+    }
+
+    private Optional<LicenseState> licenseState(Tracked t) {
+        InstalledProduct p = t.loop.product();
+        if (p == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(t.family.call((f, h) -> h.status(licensing.stack(), p)));
+        } catch (LicensingException | PluginFailure e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- views ----
+
+    /** Every tracked product as the control API shows it. */
+    List<ProductView> productViews() {
+        List<ProductView> out = new ArrayList<>();
+        Instant now = scheduler.now();
+        Map<String, List<InstalledProduct>> installed = new HashMap<>();
+        for (Tracked t : tracked.values()) {
+            InstalledProduct p = installed.computeIfAbsent(t.family.id(), id -> find(t.family)).stream()
+                    .filter(i -> i.skuId().equals(t.skuId))
+                    .findFirst()
+                    .orElse(t.loop.product());
+            ProductSchedule s = persistence.state().products().get(key(t));
+            Optional<LicenseState> ls = Optional.empty();
+            if (p != null) {
+                try {
+                    ls = Optional.of(t.family.call((f, h) -> h.status(licensing.stack(), p)));
+                } catch (LicensingException | PluginFailure e) {
+                    ls = Optional.empty();
+                }
+            }
+            Instant validUntil = ls.flatMap(x -> x.validUntil().isPresent()
+                            ? x.validUntil()
+                            : x.status().isGrace()
+                                    ? Optional.of(graceEnd(t, now.plus(x.graceRemaining())))
+                                    : Optional.empty())
+                    .orElse(null);
+            out.add(new ProductView(
+                    t.family.id(),
+                    p != null ? p.name() : name(t),
+                    t.skuId.toString(),
+                    p == null ? null : p.partialProductKey().orElse(null),
+                    ls.map(x -> x.status().name()).orElse("UNKNOWN"),
+                    ls.map(x -> x.kmsEndpoint().toString()).orElse(null),
+                    validUntil,
+                    t.loop.finished() ? null : t.loop.nextAttempt(),
+                    t.lastAttempt != null
+                            ? RenewalEvents.resultText(t.lastAttempt)
+                            : s == null ? null : s.lastResult()));
+        }
+        return out;
+    }
+
+    /**
+     * The end of a grace period, which the licensing service reports only as time remaining: kept from one reading to
+     * the next while it agrees within a few seconds, so that reading the status twice shows the same instant.
+     */
+    private static Instant graceEnd(Tracked t, Instant computed) {
+        if (t.graceEnd == null || Duration.between(t.graceEnd, computed).abs().compareTo(Duration.ofSeconds(5)) > 0) {
+            t.graceEnd = computed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        }
+        return t.graceEnd;
+    }
+
+    /** The family's installed products, none when they cannot be read. */
+    List<InstalledProduct> find(LoadedFamily f) {
+        try {
+            return f.findInstalled(licensing.stack());
+        } catch (LicensingException | PluginFailure e) {
+            return List.of();
+        }
+    }
+
+    /** Saves the state and stops every loop; families that change from now on are ignored. */
+    void stop() {
+        persist();
+        stopping = true;
+        for (Tracked t : tracked.values()) {
+            t.loop.stop();
+        }
+        tracked.clear();
+    }
+
+    private static String key(Tracked t) {
+        return AgentState.key(t.family.id(), t.skuId.toString());
+    }
+
+    private static String name(Tracked t) {
+        return t.name;
+    }
 }

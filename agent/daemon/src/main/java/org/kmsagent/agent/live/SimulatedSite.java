@@ -10,12 +10,12 @@ import java.util.UUID;
 import org.kmsagent.agent.config.SimulatedConfig;
 import org.kmsagent.agent.daemon.StoredMachine;
 import org.kmsagent.agent.host.KmsHost;
-import org.kmsagent.agent.licensing.slc.WindowsMachine;
 import org.kmsagent.agent.licensing.simulated.SimulatedDns;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.licensing.simulated.SimulatedNetwork;
 import org.kmsagent.agent.licensing.simulated.SimulatedProduct;
 import org.kmsagent.agent.licensing.simulated.SimulatedWorld;
+import org.kmsagent.agent.licensing.slc.WindowsMachine;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.scheduler.Scheduler;
 import org.kmsagent.api.HostKey;
@@ -34,110 +34,126 @@ import org.kmsagent.api.WindowsVersion;
  * <p>Not thread-safe: driven from the scheduler's single context, like the machine.
  */
 public final class SimulatedSite {
-  /** The DNS domain of the simulated machine (where it looks for {@code _vlmcs._tcp}, docs/kms-rules.md §2.5). */
-  public static final String DOMAIN = "kms-agent.simulated";
-  /** The Windows version the simulated machine runs (a current Windows 11 build). */
-  public static final WindowsVersion WINDOWS = new WindowsVersion(10, 0, 26100);
+    /** The DNS domain of the simulated machine (where it looks for {@code _vlmcs._tcp}, docs/kms-rules.md §2.5). */
+    public static final String DOMAIN = "kms-agent.simulated";
+    /** The Windows version the simulated machine runs (a current Windows 11 build). */
+    public static final WindowsVersion WINDOWS = new WindowsVersion(10, 0, 26100);
 
-  private final SimulatedWorld world;
-  private final SimulatedMachine machine;
-  private final SimulatedConfig config;
-  private final List<SimulatedMachine.StoredProduct> stored;
+    private final SimulatedWorld world;
+    private final SimulatedMachine machine;
+    private final SimulatedConfig config;
+    private final List<SimulatedMachine.StoredProduct> stored;
 
-  private SimulatedSite(SimulatedWorld world, SimulatedMachine machine, SimulatedConfig config,
-      List<SimulatedMachine.StoredProduct> stored) {
-    this.world = world;
-    this.machine = machine;
-    this.config = config;
-    this.stored = stored;
-  }
-
-  /**
-   * A site whose machine is the stored one (same name and CMID, so a KMS host counts it once across restarts), or a
-   * new machine named after this computer with a fresh CMID.
-   */
-  public static SimulatedSite create(Scheduler scheduler, SimulatedConfig config, Optional<StoredMachine> stored) {
-    SimulatedWorld world = new SimulatedWorld(scheduler);
-    String name = stored.map(StoredMachine::name).orElseGet(WindowsMachine::name);
-    UUID cmid = stored.map(StoredMachine::cmid).orElseGet(UUID::randomUUID);
-    SimulatedMachine machine = new SimulatedMachine(name, DOMAIN, WINDOWS, cmid, Duration.ZERO, world,
-        new SplittableRandom(cmid.getLeastSignificantBits()));
-    return new SimulatedSite(world, machine, config,
-        stored.map(StoredMachine::products).orElse(List.of()));
-  }
-
-  /** The machine (the licensing stack the renewal loops drive). */
-  public SimulatedMachine machine() {
-    return machine;
-  }
-
-  /** The machine's store, to persist. */
-  public StoredMachine store() {
-    return new StoredMachine(machine.machineName(), machine.cmid(), machine.stored());
-  }
-
-  /**
-   * Installs the configured editions that belong to this family: as stored if the store has them (key, KMS setting
-   * and license clock as they were), else fresh with their GVLK. Makes the family's GVLKs known to the machine's
-   * licensing service.
-   *
-   * @return the editions installed
-   */
-  public List<Sku> install(LoadedFamily family) throws LicensingException {
-    family.catalog().skus().forEach(world::registerGvlk);
-    List<Sku> installed = new ArrayList<>();
-    for (String name : config.editions()) {
-      Optional<Sku> sku = family.catalog().byName(name);
-      if (sku.isEmpty() || sku.get().skuId().isEmpty()) {
-        continue;
-      }
-      LicensingService service = family.licensingService(WINDOWS);
-      SimulatedProduct product = new SimulatedProduct(service, family.applicationId(), family.id(),
-          family.countPool().id(), sku.get(), family.catalog().gracePeriod(),
-          family.catalog().licensePack().map(p -> p.name()));
-      if (machine.stored().stream().anyMatch(p -> p.skuId().equals(product.skuId()))) {
-        installed.add(sku.get()); // still installed (its plugin was unloaded and loaded again): keep it as it is
-        continue;
-      }
-      Optional<SimulatedMachine.StoredProduct> before = stored.stream()
-          .filter(p -> p.skuId().equals(product.skuId())).findFirst();
-      if (before.isPresent()) {
-        machine.restore(product, before.get());
-      } else {
-        machine.install(product, Optional.of(sku.get().gvlk()));
-      }
-      installed.add(sku.get());
+    private SimulatedSite(
+            SimulatedWorld world,
+            SimulatedMachine machine,
+            SimulatedConfig config,
+            List<SimulatedMachine.StoredProduct> stored) {
+        this.world = world;
+        this.machine = machine;
+        this.config = config;
+        this.stored = stored;
     }
-    return installed;
-  }
 
-  /** The configured editions no loaded family knows (for the start-up report). */
-  public List<String> unknownEditions(List<LoadedFamily> families) {
-    List<String> unknown = new ArrayList<>();
-    for (String name : config.editions()) {
-      if (families.stream().noneMatch(f -> f.catalog().byName(name).isPresent())) {
-        unknown.add(name);
-      }
+    /**
+     * A site whose machine is the stored one (same name and CMID, so a KMS host counts it once across restarts), or a
+     * new machine named after this computer with a fresh CMID.
+     */
+    public static SimulatedSite create(Scheduler scheduler, SimulatedConfig config, Optional<StoredMachine> stored) {
+        SimulatedWorld world = new SimulatedWorld(scheduler);
+        String name = stored.map(StoredMachine::name).orElseGet(WindowsMachine::name);
+        UUID cmid = stored.map(StoredMachine::cmid).orElseGet(UUID::randomUUID);
+        SimulatedMachine machine = new SimulatedMachine(
+                name,
+                DOMAIN,
+                WINDOWS,
+                cmid,
+                Duration.ZERO,
+                world,
+                new SplittableRandom(cmid.getLeastSignificantBits()));
+        return new SimulatedSite(
+                world, machine, config, stored.map(StoredMachine::products).orElse(List.of()));
     }
-    return unknown;
-  }
 
-  /**
-   * Puts the agent's host model on the simulated network as {@code <machine name>:port}, replacing what was attached
-   * under that name (new settings), and publishes its SRV record in the machine's domain when {@code publishDns}
-   * (docs/kms-rules.md §2.6), withdrawing it otherwise.
-   */
-  public void attachHost(KmsHost host, int port, boolean publishDns, List<HostKey> keys, Set<String> packs) {
-    String name = machine.machineName();
-    world.network().attach(new SimulatedNetwork.HostEntry(name, port, host, keys, packs));
-    world.dns().unpublish(DOMAIN, name);
-    if (publishDns) {
-      world.dns().publish(DOMAIN, new SimulatedDns.SrvRecord(name, port, 0, 0));
+    /** The machine (the licensing stack the renewal loops drive). */
+    public SimulatedMachine machine() {
+        return machine;
     }
-  }
 
-  @Override
-  public String toString() {
-    return "simulated machine " + machine.machineName() + " (CMID " + machine.cmid() + ")";
-  }
+    /** The machine's store, to persist. */
+    public StoredMachine store() {
+        return new StoredMachine(machine.machineName(), machine.cmid(), machine.stored());
+    }
+
+    /**
+     * Installs the configured editions that belong to this family: as stored if the store has them (key, KMS setting
+     * and license clock as they were), else fresh with their GVLK. Makes the family's GVLKs known to the machine's
+     * licensing service.
+     *
+     * @return the editions installed
+     */
+    public List<Sku> install(LoadedFamily family) throws LicensingException {
+        family.catalog().skus().forEach(world::registerGvlk);
+        List<Sku> installed = new ArrayList<>();
+        for (String name : config.editions()) {
+            Optional<Sku> sku = family.catalog().byName(name);
+            if (sku.isEmpty() || sku.get().skuId().isEmpty()) {
+                continue;
+            }
+            LicensingService service = family.licensingService(WINDOWS);
+            SimulatedProduct product = new SimulatedProduct(
+                    service,
+                    family.applicationId(),
+                    family.id(),
+                    family.countPool().id(),
+                    sku.get(),
+                    family.catalog().gracePeriod(),
+                    family.catalog().licensePack().map(p -> p.name()));
+            if (machine.stored().stream().anyMatch(p -> p.skuId().equals(product.skuId()))) {
+                installed.add(
+                        sku.get()); // still installed (its plugin was unloaded and loaded again): keep it as it is
+                continue;
+            }
+            Optional<SimulatedMachine.StoredProduct> before = stored.stream()
+                    .filter(p -> p.skuId().equals(product.skuId()))
+                    .findFirst();
+            if (before.isPresent()) {
+                machine.restore(product, before.get());
+            } else {
+                machine.install(product, Optional.of(sku.get().gvlk()));
+            }
+            installed.add(sku.get());
+        }
+        return installed;
+    }
+
+    /** The configured editions no loaded family knows (for the start-up report). */
+    public List<String> unknownEditions(List<LoadedFamily> families) {
+        List<String> unknown = new ArrayList<>();
+        for (String name : config.editions()) {
+            if (families.stream().noneMatch(f -> f.catalog().byName(name).isPresent())) {
+                unknown.add(name);
+            }
+        }
+        return unknown;
+    }
+
+    /**
+     * Puts the agent's host model on the simulated network as {@code <machine name>:port}, replacing what was attached
+     * under that name (new settings), and publishes its SRV record in the machine's domain when {@code publishDns}
+     * (docs/kms-rules.md §2.6), withdrawing it otherwise.
+     */
+    public void attachHost(KmsHost host, int port, boolean publishDns, List<HostKey> keys, Set<String> packs) {
+        String name = machine.machineName();
+        world.network().attach(new SimulatedNetwork.HostEntry(name, port, host, keys, packs));
+        world.dns().unpublish(DOMAIN, name);
+        if (publishDns) {
+            world.dns().publish(DOMAIN, new SimulatedDns.SrvRecord(name, port, 0, 0));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "simulated machine " + machine.machineName() + " (CMID " + machine.cmid() + ")";
+    }
 }

@@ -9,16 +9,16 @@ import java.util.List;
  * aside), in the order the parts start. Never a secret. Written on the machine thread, read after start.
  */
 final class StartBanner {
-  private final List<String> lines = new ArrayList<>();
+    private final List<String> lines = new ArrayList<>();
 
-  @Inject
-  StartBanner() {}
+    @Inject
+    StartBanner() {}
 
-  synchronized void add(String line) {
-    lines.add(line);
-  }
+    synchronized void add(String line) {
+        lines.add(line);
+    }
 
-  synchronized List<String> lines() {
-    return List.copyOf(lines);
-  }
+    synchronized List<String> lines() {
+        return List.copyOf(lines);
+    }
 }

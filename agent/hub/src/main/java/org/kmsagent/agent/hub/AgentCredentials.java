@@ -43,193 +43,223 @@ import org.slf4j.LoggerFactory;
  * digest comparison (constant time) decides.
  */
 public final class AgentCredentials extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(AgentCredentials.class);
-  static final String MAP = "kmsagent.fleet.credentials";
-  static final String TOKEN_PREFIX = "kma1.";
-  /** Agent ids: letters, digits, '.', '_', '-', starting with a letter or digit, at most 64. */
-  public static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(AgentCredentials.class);
+    static final String MAP = "kmsagent.fleet.credentials";
+    static final String TOKEN_PREFIX = "kma1.";
+    /** Agent ids: letters, digits, '.', '_', '-', starting with a letter or digit, at most 64. */
+    public static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-  private final Path file;
-  private final Clock clock;
-  private final Map<String, JsonObject> local = new ConcurrentHashMap<>();
-  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  private AsyncMap<String, JsonObject> shared;
-  private volatile Runnable changed = () -> {};
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-  /**
-   * @param file where this hub keeps its copy of the digests (null: memory and cluster only, for tests)
-   */
-  public AgentCredentials(Path file, Clock clock) {
-    this.file = file;
-    this.clock = clock;
-  }
+    private final Path file;
+    private final Clock clock;
+    private final Map<String, JsonObject> local = new ConcurrentHashMap<>();
+    private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+    private AsyncMap<String, JsonObject> shared;
+    private volatile Runnable changed = () -> {};
 
-  /**
-   * The agent a token is the live credential of. Called by the bridge on event loops: memory only.
-   */
-  public Optional<String> agentFor(String token) {
-    if (token == null || !token.startsWith(TOKEN_PREFIX)) {
-      return Optional.empty();
+    /**
+     * @param file where this hub keeps its copy of the digests (null: memory and cluster only, for tests)
+     */
+    public AgentCredentials(Path file, Clock clock) {
+        this.file = file;
+        this.clock = clock;
     }
-    int dot = token.lastIndexOf('.');
-    if (dot <= TOKEN_PREFIX.length()) {
-      return Optional.empty();
-    }
-    String id = token.substring(TOKEN_PREFIX.length(), dot);
-    JsonObject entry = local.get(id);
-    if (entry == null || entry.getBoolean("revoked", false) || entry.getString("sha256") == null) {
-      return Optional.empty();
-    }
-    byte[] expected = HexFormat.of().parseHex(entry.getString("sha256"));
-    return MessageDigest.isEqual(digest(token), expected) ? Optional.of(id) : Optional.empty();
-  }
 
-  /** Runs after any credential changed in this hub's memory (the bridge then checks its connections again). */
-  public void onChange(Runnable listener) {
-    this.changed = listener;
-  }
-
-  @Override
-  public Future<?> start() {
-    Map<String, JsonObject> saved = load();
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).compose(m -> {
-      shared = m;
-      // This hub's saved copy joins the cluster's: the newer entry per agent wins.
-      List<Future<?>> merges = new ArrayList<>();
-      saved.forEach((id, e) -> merges.add(shared.get(id).compose(c -> newer(e, c) ? shared.put(id, e)
-          : Future.succeededFuture())));
-      return Future.all(merges);
-    }).compose(v -> shared.entries()).compose(all -> {
-      local.putAll(all);
-      consumers.add(vertx.eventBus().<JsonObject>consumer(FleetAddresses.CREDENTIALS_CHANGED,
-          m -> refresh(m.body().getString("agentId"))));
-      consumers.add(vertx.eventBus().<Object>localConsumer(FleetAddresses.ENROLL, this::enroll));
-      consumers.add(vertx.eventBus().<Object>localConsumer(FleetAddresses.REVOKE, this::revoke));
-      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-    }).compose(v -> save());
-  }
-
-  private static boolean newer(JsonObject candidate, JsonObject current) {
-    return current == null || Instant.parse(candidate.getString("at")).isAfter(Instant.parse(current.getString("at")));
-  }
-
-  private void refresh(String agentId) {
-    if (agentId == null) {
-      return;
-    }
-    shared.get(agentId).onSuccess(e -> {
-      if (e != null) {
-        local.put(agentId, e);
-        changed.run();
-        save();
-      }
-    });
-  }
-
-  private void enroll(Message<Object> msg) {
-    Optional<String> id = agentIdOf(msg);
-    if (id.isEmpty()) {
-      return;
-    }
-    byte[] secret = new byte[32];
-    RANDOM.nextBytes(secret);
-    String token = TOKEN_PREFIX + id.get() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    JsonObject entry = new JsonObject().put("sha256", HexFormat.of().formatHex(digest(token)))
-        .put("revoked", false).put("at", clock.instant().toString());
-    boolean replaced = local.containsKey(id.get()) && !local.get(id.get()).getBoolean("revoked", false);
-    change(id.get(), entry).onSuccess(v -> {
-      LOG.info("fleet: agent {} enrolled by '{}'{}", id.get(), msg.headers().get(BridgeCaller.HEADER_CLIENT),
-          replaced ? " (its previous credential no longer works)" : "");
-      msg.reply(new JsonObject().put("agentId", id.get()).put("token", token).put("replaced", replaced));
-    }).onFailure(t -> msg.fail(BusCodes.INTERNAL, "enrolment failed: " + t.getMessage()));
-  }
-
-  private void revoke(Message<Object> msg) {
-    Optional<String> id = agentIdOf(msg);
-    if (id.isEmpty()) {
-      return;
-    }
-    JsonObject current = local.get(id.get());
-    if (current == null || current.getBoolean("revoked", false)) {
-      msg.fail(BusCodes.NOT_FOUND, "agentId: " + id.get() + " has no live credential");
-      return;
-    }
-    JsonObject entry = new JsonObject().put("revoked", true).put("at", clock.instant().toString());
-    change(id.get(), entry).onSuccess(v -> {
-      LOG.warn("fleet: agent {} revoked by '{}'; its connections close and it is refused from now on", id.get(),
-          msg.headers().get(BridgeCaller.HEADER_CLIENT));
-      msg.reply(new JsonObject().put("agentId", id.get()).put("revoked", true));
-    }).onFailure(t -> msg.fail(BusCodes.INTERNAL, "revocation failed: " + t.getMessage()));
-  }
-
-  private Future<Void> change(String id, JsonObject entry) {
-    local.put(id, entry);
-    changed.run();
-    return shared.put(id, entry).compose(v -> {
-      vertx.eventBus().publish(FleetAddresses.CREDENTIALS_CHANGED, new JsonObject().put("agentId", id));
-      return save();
-    });
-  }
-
-  private static Optional<String> agentIdOf(Message<Object> msg) {
-    Object id = msg.body() instanceof JsonObject b ? b.getValue("agentId") : null;
-    if (!(id instanceof String s) || !AGENT_ID.matcher(s).matches()) {
-      msg.fail(BusCodes.BAD_REQUEST, "agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a "
-          + "letter or digit), got " + FleetHub.printable(String.valueOf(id)));
-      return Optional.empty();
-    }
-    return Optional.of(s);
-  }
-
-  private Map<String, JsonObject> load() {
-    Map<String, JsonObject> out = new java.util.HashMap<>();
-    if (file == null || !Files.exists(file)) {
-      return out;
-    }
-    try {
-      JsonObject all = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
-      all.forEach(e -> {
-        if (e.getValue() instanceof JsonObject o && o.getString("at") != null) {
-          out.put(e.getKey(), o);
+    /**
+     * The agent a token is the live credential of. Called by the bridge on event loops: memory only.
+     */
+    public Optional<String> agentFor(String token) {
+        if (token == null || !token.startsWith(TOKEN_PREFIX)) {
+            return Optional.empty();
         }
-      });
-      return out;
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("fleet credentials: cannot read " + file + ": " + e.getMessage(), e);
+        int dot = token.lastIndexOf('.');
+        if (dot <= TOKEN_PREFIX.length()) {
+            return Optional.empty();
+        }
+        String id = token.substring(TOKEN_PREFIX.length(), dot);
+        JsonObject entry = local.get(id);
+        if (entry == null || entry.getBoolean("revoked", false) || entry.getString("sha256") == null) {
+            return Optional.empty();
+        }
+        byte[] expected = HexFormat.of().parseHex(entry.getString("sha256"));
+        return MessageDigest.isEqual(digest(token), expected) ? Optional.of(id) : Optional.empty();
     }
-  }
 
-  private Future<Void> save() {
-    if (file == null) {
-      return Future.succeededFuture();
+    /** Runs after any credential changed in this hub's memory (the bridge then checks its connections again). */
+    public void onChange(Runnable listener) {
+        this.changed = listener;
     }
-    JsonObject all = new JsonObject();
-    local.forEach(all::put);
-    return vertx.executeBlocking(() -> {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.createDirectories(file.getParent());
-      Files.writeString(tmp, all.encodePrettily(), StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // Windows: the data directory's ACL applies.
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return null;
-    }, true);
-  }
 
-  static byte[] digest(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    @Override
+    public Future<?> start() {
+        Map<String, JsonObject> saved = load();
+        return vertx.sharedData()
+                .<String, JsonObject>getAsyncMap(MAP)
+                .compose(m -> {
+                    shared = m;
+                    // This hub's saved copy joins the cluster's: the newer entry per agent wins.
+                    List<Future<?>> merges = new ArrayList<>();
+                    saved.forEach((id, e) -> merges.add(
+                            shared.get(id).compose(c -> newer(e, c) ? shared.put(id, e) : Future.succeededFuture())));
+                    return Future.all(merges);
+                })
+                .compose(v -> shared.entries())
+                .compose(all -> {
+                    local.putAll(all);
+                    consumers.add(vertx.eventBus()
+                            .<JsonObject>consumer(
+                                    FleetAddresses.CREDENTIALS_CHANGED,
+                                    m -> refresh(m.body().getString("agentId"))));
+                    consumers.add(vertx.eventBus().<Object>localConsumer(FleetAddresses.ENROLL, this::enroll));
+                    consumers.add(vertx.eventBus().<Object>localConsumer(FleetAddresses.REVOKE, this::revoke));
+                    return Future.all(
+                            consumers.stream().map(MessageConsumer::completion).toList());
+                })
+                .compose(v -> save());
     }
-  }
 
-  @Override
-  public Future<?> stop() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
-  }
+    private static boolean newer(JsonObject candidate, JsonObject current) {
+        return current == null
+                || Instant.parse(candidate.getString("at")).isAfter(Instant.parse(current.getString("at")));
+    }
+
+    private void refresh(String agentId) {
+        if (agentId == null) {
+            return;
+        }
+        shared.get(agentId).onSuccess(e -> {
+            if (e != null) {
+                local.put(agentId, e);
+                changed.run();
+                save();
+            }
+        });
+    }
+
+    private void enroll(Message<Object> msg) {
+        Optional<String> id = agentIdOf(msg);
+        if (id.isEmpty()) {
+            return;
+        }
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = TOKEN_PREFIX + id.get() + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        JsonObject entry = new JsonObject()
+                .put("sha256", HexFormat.of().formatHex(digest(token)))
+                .put("revoked", false)
+                .put("at", clock.instant().toString());
+        boolean replaced = local.containsKey(id.get()) && !local.get(id.get()).getBoolean("revoked", false);
+        change(id.get(), entry)
+                .onSuccess(v -> {
+                    LOG.info(
+                            "fleet: agent {} enrolled by '{}'{}",
+                            id.get(),
+                            msg.headers().get(BridgeCaller.HEADER_CLIENT),
+                            replaced ? " (its previous credential no longer works)" : "");
+                    msg.reply(new JsonObject()
+                            .put("agentId", id.get())
+                            .put("token", token)
+                            .put("replaced", replaced));
+                })
+                .onFailure(t -> msg.fail(BusCodes.INTERNAL, "enrolment failed: " + t.getMessage()));
+    }
+
+    private void revoke(Message<Object> msg) {
+        Optional<String> id = agentIdOf(msg);
+        if (id.isEmpty()) {
+            return;
+        }
+        JsonObject current = local.get(id.get());
+        if (current == null || current.getBoolean("revoked", false)) {
+            msg.fail(BusCodes.NOT_FOUND, "agentId: " + id.get() + " has no live credential");
+            return;
+        }
+        JsonObject entry =
+                new JsonObject().put("revoked", true).put("at", clock.instant().toString());
+        change(id.get(), entry)
+                .onSuccess(v -> {
+                    LOG.warn(
+                            "fleet: agent {} revoked by '{}'; its connections close and it is refused from now on",
+                            id.get(),
+                            msg.headers().get(BridgeCaller.HEADER_CLIENT));
+                    msg.reply(new JsonObject().put("agentId", id.get()).put("revoked", true));
+                })
+                .onFailure(t -> msg.fail(BusCodes.INTERNAL, "revocation failed: " + t.getMessage()));
+    }
+
+    private Future<Void> change(String id, JsonObject entry) {
+        local.put(id, entry);
+        changed.run();
+        return shared.put(id, entry).compose(v -> {
+            vertx.eventBus().publish(FleetAddresses.CREDENTIALS_CHANGED, new JsonObject().put("agentId", id));
+            return save();
+        });
+    }
+
+    private static Optional<String> agentIdOf(Message<Object> msg) {
+        Object id = msg.body() instanceof JsonObject b ? b.getValue("agentId") : null;
+        if (!(id instanceof String s) || !AGENT_ID.matcher(s).matches()) {
+            msg.fail(
+                    BusCodes.BAD_REQUEST,
+                    "agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a "
+                            + "letter or digit), got " + FleetHub.printable(String.valueOf(id)));
+            return Optional.empty();
+        }
+        return Optional.of(s);
+    }
+
+    private Map<String, JsonObject> load() {
+        Map<String, JsonObject> out = new java.util.HashMap<>();
+        if (file == null || !Files.exists(file)) {
+            return out;
+        }
+        try {
+            JsonObject all = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+            all.forEach(e -> {
+                if (e.getValue() instanceof JsonObject o && o.getString("at") != null) {
+                    out.put(e.getKey(), o);
+                }
+            });
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("fleet credentials: cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Future<Void> save() {
+        if (file == null) {
+            return Future.succeededFuture();
+        }
+        JsonObject all = new JsonObject();
+        local.forEach(all::put);
+        return vertx.executeBlocking(
+                () -> {
+                    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(tmp, all.encodePrettily(), StandardCharsets.UTF_8);
+                    try {
+                        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+                    } catch (UnsupportedOperationException e) {
+                        // Windows: the data directory's ACL applies.
+                    }
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    return null;
+                },
+                true);
+    }
+
+    static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Future<?> stop() {
+        return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+    }
 }

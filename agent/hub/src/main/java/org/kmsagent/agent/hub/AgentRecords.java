@@ -1,6 +1,5 @@
 package org.kmsagent.agent.hub;
 
-import org.kmsagent.agent.fleet.FleetAddresses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.hub.forecast.Duplicates;
 import org.kmsagent.agent.hub.forecast.ExpiryForecast;
 
@@ -21,205 +21,232 @@ import org.kmsagent.agent.hub.forecast.ExpiryForecast;
  * {lastSuccess, host, failure}}}.
  */
 public final class AgentRecords {
-  private AgentRecords() {}
+    private AgentRecords() {}
 
-  /** Renewal-event kinds that start a new 180-day validity (the sim branch's {@code RenewalEvent.Kind}). */
-  private static final Set<String> SUCCESS = Set.of("ACTIVATED", "RENEWED", "MAK_ACTIVATED");
-  /** Renewal-event kinds that are a failed attempt. */
-  private static final Set<String> FAILURE = Set.of("ACTIVATION_FAILED", "RENEWAL_FAILED", "MAK_FAILED");
+    /** Renewal-event kinds that start a new 180-day validity (the sim branch's {@code RenewalEvent.Kind}). */
+    private static final Set<String> SUCCESS = Set.of("ACTIVATED", "RENEWED", "MAK_ACTIVATED");
+    /** Renewal-event kinds that are a failed attempt. */
+    private static final Set<String> FAILURE = Set.of("ACTIVATION_FAILED", "RENEWAL_FAILED", "MAK_FAILED");
 
-  private static final String PRODUCTS = FleetAddresses.EVENT_PRODUCTS;
-  private static final String HOST = FleetAddresses.EVENT_HOST;
-  private static final String WATCHED = FleetAddresses.EVENT_WATCHED_HOST;
+    private static final String PRODUCTS = FleetAddresses.EVENT_PRODUCTS;
+    private static final String HOST = FleetAddresses.EVENT_HOST;
+    private static final String WATCHED = FleetAddresses.EVENT_WATCHED_HOST;
 
-  /** Whether an event belongs in the machine's activation history (state snapshots and audit records do not). */
-  public static boolean historic(JsonObject event) {
-    String type = event.getString("type", "");
-    return !PRODUCTS.equals(type) && !HOST.equals(type) && !WATCHED.equals(type)
-        && !FleetAddresses.EVENT_AUDIT.equals(type);
-  }
-
-  /** The fields an agent's registration may set. */
-  private static final List<String> REGISTERED = List.of(
-      "hostName", "osClass", "families", "versions", "cmids", "heartbeatSeconds", "products", "host", "watchedHost");
-
-  /**
-   * The highest sequence number an agent may say it has written: one event a second for thirty years. A larger one is
-   * not an agent's outbox.
-   */
-  public static final long MAX_SEQ = 1_000_000_000L;
-
-  /** The record after a registration through a hub at a time; what the hub already had (lastSeq, history) stays. */
-  public static JsonObject register(JsonObject existing, JsonObject registration, String hub, Instant now) {
-    JsonObject r = existing == null ? new JsonObject().put("lastSeq", 0L).put("firstSeen", new JsonObject())
-        .put("renewals", new JsonObject()) : existing.copy();
-    r.put("agentId", registration.getString("agentId"));
-    for (String f : REGISTERED) {
-      if (registration.containsKey(f)) {
-        r.put(f, registration.getValue(f));
-      }
+    /** Whether an event belongs in the machine's activation history (state snapshots and audit records do not). */
+    public static boolean historic(JsonObject event) {
+        String type = event.getString("type", "");
+        return !PRODUCTS.equals(type)
+                && !HOST.equals(type)
+                && !WATCHED.equals(type)
+                && !FleetAddresses.EVENT_AUDIT.equals(type);
     }
-    // State refreshes the agent numbered before this registration are older than the snapshot it just sent.
-    r.put("stateSeq", registration.getLong("writtenSeq", 0L));
-    r.put("hub", hub).put("registeredAt", now.toString()).put("lastSeen", now.toString());
-    noteArrivals(r, now);
-    return r;
-  }
 
-  /** The record after a heartbeat. */
-  public static JsonObject heartbeat(JsonObject existing, Instant now) {
-    return existing.copy().put("lastSeen", now.toString());
-  }
+    /** The fields an agent's registration may set. */
+    private static final List<String> REGISTERED = List.of(
+            "hostName",
+            "osClass",
+            "families",
+            "versions",
+            "cmids",
+            "heartbeatSeconds",
+            "products",
+            "host",
+            "watchedHost");
 
-  /**
-   * Applies a batch of events in order, dropping those the record already has (seq ≤ lastSeq), so that an event
-   * delivered twice (the ack was lost, or the agent failed over mid-batch) is counted once.
-   *
-   * @return the new record and the events newly accepted (to append to the history)
-   */
-  public static Applied apply(JsonObject existing, JsonArray events, Instant now) {
-    JsonObject r = existing.copy().put("lastSeen", now.toString());
-    long last = r.getLong("lastSeq", 0L);
-    List<JsonObject> accepted = new ArrayList<>();
-    for (Object o : events) {
-      if (!(o instanceof JsonObject e) || !(e.getValue("seq") instanceof Number n)) {
-        throw new IllegalArgumentException("events: each event needs a numeric seq");
-      }
-      long seq = n.longValue();
-      if (seq <= last) {
-        continue;
-      }
-      long next = Math.max(last, r.getLong("stateSeq", 0L)) + 1;
-      if (seq > next) {
-        // Numbers only grow by one per event written: a jump past what the agent had written when it registered
-        // (its outbox may hold a gap below that, never above) is not an event it wrote.
-        throw new IllegalArgumentException("events: seq " + seq + " is beyond what this agent has written (next "
-            + "expected at most " + next + ")");
-      }
-      last = seq;
-      accepted.add(e);
-      JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();
-      String type = e.getString("type", "");
-      boolean stale = seq <= r.getLong("stateSeq", 0L);
-      if (stale && (PRODUCTS.equals(type) || HOST.equals(type) || WATCHED.equals(type))) {
-        continue; // delivered late (from the outbox, or again after a lost view): the registration is newer
-      }
-      if (PRODUCTS.equals(type)) {
-        r.put("products", data.getJsonArray("products", new JsonArray()));
-      } else if (HOST.equals(type)) {
-        r.put("host", data);
-        noteArrivals(r, now);
-      } else if (WATCHED.equals(type)) {
-        r.put("watchedHost", data);
-      }
-      if (data.getValue("kind") instanceof String kind) {
-        renewal(r, kind, data, e.getString("at"));
-      }
-    }
-    r.put("lastSeq", last);
-    return new Applied(r, accepted);
-  }
+    /**
+     * The highest sequence number an agent may say it has written: one event a second for thirty years. A larger one is
+     * not an agent's outbox.
+     */
+    public static final long MAX_SEQ = 1_000_000_000L;
 
-  /** A batch's result. */
-  public record Applied(JsonObject record, List<JsonObject> accepted) {}
-
-  private static void renewal(JsonObject r, String kind, JsonObject data, String at) {
-    String family = data.getString("family", "unknown");
-    JsonObject renewals = r.getJsonObject("renewals", new JsonObject());
-    JsonObject fam = renewals.getJsonObject(family, new JsonObject());
-    String when = data.getValue("time") instanceof String t ? t : at;
-    if (SUCCESS.contains(kind)) {
-      // The host that answered, kept beside the time: a what-if snapshot starts each machine from both.
-      fam.put("lastSuccess", when).put("host", data.getValue("host") instanceof String h ? h : null)
-          .remove("failure");
-    } else if (FAILURE.contains(kind)) {
-      JsonObject before = fam.getJsonObject("failure");
-      JsonObject diagnosis = data.getValue("diagnosis") instanceof JsonObject d ? d : new JsonObject();
-      fam.put("failure", new JsonObject()
-          .put("at", when)
-          .put("hresult", hresult(data.getValue("hresult")))
-          .put("cause", diagnosis.getString("cause"))
-          .put("detail", diagnosis.getString("detail"))
-          .put("failures", before == null ? 1 : before.getInteger("failures", 0) + 1));
-    }
-    renewals.put(family, fam);
-    r.put("renewals", renewals);
-  }
-
-  /**
-   * An HRESULT as {@code 0x...} text: events carry it as text, or as the {@code HResult} record ({@code code, name,
-   * meaning}) when a component publishes the record itself.
-   */
-  static String hresult(Object value) {
-    if (value instanceof String s) {
-      return s;
-    }
-    if (value instanceof JsonObject h && h.getValue("code") instanceof Number code) {
-      String hex = String.format("0x%08X", code.intValue());
-      return h.getString("name") == null ? hex : hex + " " + h.getString("name");
-    }
-    return null;
-  }
-
-  /** Records when each counted client of the agent's KMS host model was first seen (for arrival rates). */
-  private static void noteArrivals(JsonObject r, Instant now) {
-    JsonObject host = r.getJsonObject("host");
-    if (host == null) {
-      return;
-    }
-    JsonObject firstSeen = r.getJsonObject("firstSeen", new JsonObject());
-    for (Object o : host.getJsonArray("ledger", new JsonArray())) {
-      if (o instanceof JsonObject entry && entry.getString("clientMachineId") != null) {
-        JsonObject pool = firstSeen.getJsonObject(entry.getString("applicationId", "?"), new JsonObject());
-        String cmid = entry.getString("clientMachineId");
-        if (!pool.containsKey(cmid)) {
-          pool.put(cmid, entry.getString("lastSeen", now.toString()));
+    /** The record after a registration through a hub at a time; what the hub already had (lastSeq, history) stays. */
+    public static JsonObject register(JsonObject existing, JsonObject registration, String hub, Instant now) {
+        JsonObject r = existing == null
+                ? new JsonObject()
+                        .put("lastSeq", 0L)
+                        .put("firstSeen", new JsonObject())
+                        .put("renewals", new JsonObject())
+                : existing.copy();
+        r.put("agentId", registration.getString("agentId"));
+        for (String f : REGISTERED) {
+            if (registration.containsKey(f)) {
+                r.put(f, registration.getValue(f));
+            }
         }
-        firstSeen.put(entry.getString("applicationId", "?"), pool);
-      }
+        // State refreshes the agent numbered before this registration are older than the snapshot it just sent.
+        r.put("stateSeq", registration.getLong("writtenSeq", 0L));
+        r.put("hub", hub).put("registeredAt", now.toString()).put("lastSeen", now.toString());
+        noteArrivals(r, now);
+        return r;
     }
-    r.put("firstSeen", firstSeen);
-  }
 
-  /** Whether the agent has been heard from within three heartbeats. */
-  public static boolean connected(JsonObject r, Instant now) {
-    String last = r.getString("lastSeen");
-    long hb = r.getLong("heartbeatSeconds", 10L);
-    return last != null && Duration.between(Instant.parse(last), now).getSeconds() < 3 * hb;
-  }
-
-  /** The products of an agent, for the expiry forecast. */
-  public static List<ExpiryForecast.ProductState> products(JsonObject r) {
-    List<ExpiryForecast.ProductState> out = new ArrayList<>();
-    JsonObject renewals = r.getJsonObject("renewals", new JsonObject());
-    for (Object o : r.getJsonArray("products", new JsonArray())) {
-      if (!(o instanceof JsonObject p)) {
-        continue;
-      }
-      String family = p.getString("family", "unknown");
-      JsonObject fam = renewals.getJsonObject(family, new JsonObject());
-      Optional<ExpiryForecast.Failure> failure = Optional.ofNullable(fam.getJsonObject("failure")).map(f ->
-          new ExpiryForecast.Failure(Instant.parse(f.getString("at")), f.getString("hresult"), f.getString("cause"),
-              f.getString("detail"), f.getInteger("failures", 1)));
-      out.add(new ExpiryForecast.ProductState(r.getString("agentId"), r.getString("hostName"), family,
-          p.getString("product", "?"), instant(p.getString("validUntil")), instant(fam.getString("lastSuccess")),
-          failure, Optional.ofNullable(p.getValue("lastResult") instanceof String s ? s : null)));
+    /** The record after a heartbeat. */
+    public static JsonObject heartbeat(JsonObject existing, Instant now) {
+        return existing.copy().put("lastSeen", now.toString());
     }
-    return out;
-  }
 
-  /** An agent's CMIDs, for the duplicate finder. */
-  public static Duplicates.Machine machine(JsonObject r) {
-    List<String> cmids = new ArrayList<>();
-    for (Object o : r.getJsonArray("cmids", new JsonArray())) {
-      if (o instanceof String s && !s.isBlank()) {
-        cmids.add(s);
-      }
+    /**
+     * Applies a batch of events in order, dropping those the record already has (seq ≤ lastSeq), so that an event
+     * delivered twice (the ack was lost, or the agent failed over mid-batch) is counted once.
+     *
+     * @return the new record and the events newly accepted (to append to the history)
+     */
+    public static Applied apply(JsonObject existing, JsonArray events, Instant now) {
+        JsonObject r = existing.copy().put("lastSeen", now.toString());
+        long last = r.getLong("lastSeq", 0L);
+        List<JsonObject> accepted = new ArrayList<>();
+        for (Object o : events) {
+            if (!(o instanceof JsonObject e) || !(e.getValue("seq") instanceof Number n)) {
+                throw new IllegalArgumentException("events: each event needs a numeric seq");
+            }
+            long seq = n.longValue();
+            if (seq <= last) {
+                continue;
+            }
+            long next = Math.max(last, r.getLong("stateSeq", 0L)) + 1;
+            if (seq > next) {
+                // Numbers only grow by one per event written: a jump past what the agent had written when it registered
+                // (its outbox may hold a gap below that, never above) is not an event it wrote.
+                throw new IllegalArgumentException("events: seq " + seq
+                        + " is beyond what this agent has written (next " + "expected at most " + next + ")");
+            }
+            last = seq;
+            accepted.add(e);
+            JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();
+            String type = e.getString("type", "");
+            boolean stale = seq <= r.getLong("stateSeq", 0L);
+            if (stale && (PRODUCTS.equals(type) || HOST.equals(type) || WATCHED.equals(type))) {
+                continue; // delivered late (from the outbox, or again after a lost view): the registration is newer
+            }
+            if (PRODUCTS.equals(type)) {
+                r.put("products", data.getJsonArray("products", new JsonArray()));
+            } else if (HOST.equals(type)) {
+                r.put("host", data);
+                noteArrivals(r, now);
+            } else if (WATCHED.equals(type)) {
+                r.put("watchedHost", data);
+            }
+            if (data.getValue("kind") instanceof String kind) {
+                renewal(r, kind, data, e.getString("at"));
+            }
+        }
+        r.put("lastSeq", last);
+        return new Applied(r, accepted);
     }
-    return new Duplicates.Machine(r.getString("agentId"), r.getString("hostName"), cmids);
-  }
 
-  private static Optional<Instant> instant(String text) {
-    return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
-  }
+    /** A batch's result. */
+    public record Applied(JsonObject record, List<JsonObject> accepted) {}
+
+    private static void renewal(JsonObject r, String kind, JsonObject data, String at) {
+        String family = data.getString("family", "unknown");
+        JsonObject renewals = r.getJsonObject("renewals", new JsonObject());
+        JsonObject fam = renewals.getJsonObject(family, new JsonObject());
+        String when = data.getValue("time") instanceof String t ? t : at;
+        if (SUCCESS.contains(kind)) {
+            // The host that answered, kept beside the time: a what-if snapshot starts each machine from both.
+            fam.put("lastSuccess", when)
+                    .put("host", data.getValue("host") instanceof String h ? h : null)
+                    .remove("failure");
+        } else if (FAILURE.contains(kind)) {
+            JsonObject before = fam.getJsonObject("failure");
+            JsonObject diagnosis = data.getValue("diagnosis") instanceof JsonObject d ? d : new JsonObject();
+            fam.put(
+                    "failure",
+                    new JsonObject()
+                            .put("at", when)
+                            .put("hresult", hresult(data.getValue("hresult")))
+                            .put("cause", diagnosis.getString("cause"))
+                            .put("detail", diagnosis.getString("detail"))
+                            .put("failures", before == null ? 1 : before.getInteger("failures", 0) + 1));
+        }
+        renewals.put(family, fam);
+        r.put("renewals", renewals);
+    }
+
+    /**
+     * An HRESULT as {@code 0x...} text: events carry it as text, or as the {@code HResult} record ({@code code, name,
+     * meaning}) when a component publishes the record itself.
+     */
+    static String hresult(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof JsonObject h && h.getValue("code") instanceof Number code) {
+            String hex = String.format("0x%08X", code.intValue());
+            return h.getString("name") == null ? hex : hex + " " + h.getString("name");
+        }
+        return null;
+    }
+
+    /** Records when each counted client of the agent's KMS host model was first seen (for arrival rates). */
+    private static void noteArrivals(JsonObject r, Instant now) {
+        JsonObject host = r.getJsonObject("host");
+        if (host == null) {
+            return;
+        }
+        JsonObject firstSeen = r.getJsonObject("firstSeen", new JsonObject());
+        for (Object o : host.getJsonArray("ledger", new JsonArray())) {
+            if (o instanceof JsonObject entry && entry.getString("clientMachineId") != null) {
+                JsonObject pool = firstSeen.getJsonObject(entry.getString("applicationId", "?"), new JsonObject());
+                String cmid = entry.getString("clientMachineId");
+                if (!pool.containsKey(cmid)) {
+                    pool.put(cmid, entry.getString("lastSeen", now.toString()));
+                }
+                firstSeen.put(entry.getString("applicationId", "?"), pool);
+            }
+        }
+        r.put("firstSeen", firstSeen);
+    }
+
+    /** Whether the agent has been heard from within three heartbeats. */
+    public static boolean connected(JsonObject r, Instant now) {
+        String last = r.getString("lastSeen");
+        long hb = r.getLong("heartbeatSeconds", 10L);
+        return last != null && Duration.between(Instant.parse(last), now).getSeconds() < 3 * hb;
+    }
+
+    /** The products of an agent, for the expiry forecast. */
+    public static List<ExpiryForecast.ProductState> products(JsonObject r) {
+        List<ExpiryForecast.ProductState> out = new ArrayList<>();
+        JsonObject renewals = r.getJsonObject("renewals", new JsonObject());
+        for (Object o : r.getJsonArray("products", new JsonArray())) {
+            if (!(o instanceof JsonObject p)) {
+                continue;
+            }
+            String family = p.getString("family", "unknown");
+            JsonObject fam = renewals.getJsonObject(family, new JsonObject());
+            Optional<ExpiryForecast.Failure> failure = Optional.ofNullable(fam.getJsonObject("failure"))
+                    .map(f -> new ExpiryForecast.Failure(
+                            Instant.parse(f.getString("at")),
+                            f.getString("hresult"),
+                            f.getString("cause"),
+                            f.getString("detail"),
+                            f.getInteger("failures", 1)));
+            out.add(new ExpiryForecast.ProductState(
+                    r.getString("agentId"),
+                    r.getString("hostName"),
+                    family,
+                    p.getString("product", "?"),
+                    instant(p.getString("validUntil")),
+                    instant(fam.getString("lastSuccess")),
+                    failure,
+                    Optional.ofNullable(p.getValue("lastResult") instanceof String s ? s : null)));
+        }
+        return out;
+    }
+
+    /** An agent's CMIDs, for the duplicate finder. */
+    public static Duplicates.Machine machine(JsonObject r) {
+        List<String> cmids = new ArrayList<>();
+        for (Object o : r.getJsonArray("cmids", new JsonArray())) {
+            if (o instanceof String s && !s.isBlank()) {
+                cmids.add(s);
+            }
+        }
+        return new Duplicates.Machine(r.getString("agentId"), r.getString("hostName"), cmids);
+    }
+
+    private static Optional<Instant> instant(String text) {
+        return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
+    }
 }

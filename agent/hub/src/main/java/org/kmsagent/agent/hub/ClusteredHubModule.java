@@ -18,39 +18,51 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  * Vert.x and the TLS bridge over it. Only bindings; {@link HubServer} opens the bridge.
  */
 final class ClusteredHubModule extends AbstractModule {
-  private final Vertx vertx;
+    private final Vertx vertx;
 
-  ClusteredHubModule(Vertx vertx) {
-    this.vertx = vertx;
-  }
+    ClusteredHubModule(Vertx vertx) {
+        this.vertx = vertx;
+    }
 
-  @Override
-  protected void configure() {
-    bind(Vertx.class).toInstance(vertx);
-  }
+    @Override
+    protected void configure() {
+        bind(Vertx.class).toInstance(vertx);
+    }
 
-  /**
-   * The bridge agents and ctl clients connect to, audited in the hub's log and re-checking its connections whenever
-   * an agent's credential changes.
-   */
-  @Provides
-  @Singleton
-  AgentBridge bridge(AgentConfig config, TlsMaterial tls, HubRoutes routes, AgentCredentials credentials,
-      AuditLog audit) {
-    BridgeConfig b = config.bridge();
-    AgentBridge bridge = new AgentBridge(vertx, hubBridge(b), tls, b.tokens(), routes);
-    bridge.audited(audit);
-    credentials.onChange(bridge::revalidate);
-    return bridge;
-  }
+    /**
+     * The bridge agents and ctl clients connect to, audited in the hub's log and re-checking its connections whenever
+     * an agent's credential changes.
+     */
+    @Provides
+    @Singleton
+    AgentBridge bridge(
+            AgentConfig config, TlsMaterial tls, HubRoutes routes, AgentCredentials credentials, AuditLog audit) {
+        BridgeConfig b = config.bridge();
+        AgentBridge bridge = new AgentBridge(vertx, hubBridge(b), tls, b.tokens(), routes);
+        bridge.audited(audit);
+        credentials.onChange(bridge::revalidate);
+        return bridge;
+    }
 
-  /** Agents register on their command addresses; the allow-list must let them (the routes still check who). */
-  private static BridgeConfig hubBridge(BridgeConfig b) {
-    List<String> outbound = new ArrayList<>(b.outbound());
-    outbound.add(FleetAddresses.ALL_AGENTS);
-    outbound.add(FleetAddresses.AGENT_PREFIX + "*");
-    return new BridgeConfig(b.enabled(), b.host(), b.port(), b.tls(), b.tokens(), b.anonymous(),
-        b.inbound(), outbound, b.maxFrameBytes(), b.maxConnections(), b.requestTimeoutSeconds(),
-        b.maxConnectionsPerToken(), b.maxConnectionsPerAddress(), b.idleTimeoutSeconds());
-  }
+    /** Agents register on their command addresses; the allow-list must let them (the routes still check who). */
+    private static BridgeConfig hubBridge(BridgeConfig b) {
+        List<String> outbound = new ArrayList<>(b.outbound());
+        outbound.add(FleetAddresses.ALL_AGENTS);
+        outbound.add(FleetAddresses.AGENT_PREFIX + "*");
+        return new BridgeConfig(
+                b.enabled(),
+                b.host(),
+                b.port(),
+                b.tls(),
+                b.tokens(),
+                b.anonymous(),
+                b.inbound(),
+                outbound,
+                b.maxFrameBytes(),
+                b.maxConnections(),
+                b.requestTimeoutSeconds(),
+                b.maxConnectionsPerToken(),
+                b.maxConnectionsPerAddress(),
+                b.idleTimeoutSeconds());
+    }
 }

@@ -19,44 +19,46 @@ import org.kmsagent.agent.metrics.Figures;
  * not offered (Hazelcast open source refuses it).
  */
 public final class FleetCluster {
-  private FleetCluster() {}
+    private FleetCluster() {}
 
-  /** The Hazelcast configuration for a hub. */
-  public static Config hazelcastConfig(FleetConfig.ClusterConfig c) {
-    // Start from vertx-hazelcast's default-cluster.xml: it defines the maps the event bus needs (docs/building.md).
-    Config cfg = ConfigUtil.loadConfig();
-    cfg.setClusterName(c.name());
-    cfg.setProperty("hazelcast.phone.home.enabled", "false");
-    cfg.setProperty("hazelcast.logging.type", "slf4j");
-    cfg.setProperty("hazelcast.socket.bind.any", "false");
-    cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
-    cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
-    // A hub that dies must leave the cluster in seconds, not the default minute, so that its agents' failover
-    // finds the fleet view answering (its partitions' backups are promoted on the survivors).
-    cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
-    NetworkConfig net = cfg.getNetworkConfig();
-    net.setPort(c.port()).setPortAutoIncrement(true).setPortCount(FleetConfig.ClusterConfig.MEMBER_PORT_COUNT);
-    net.setPublicAddress(null);
-    net.getInterfaces().setEnabled(true).setInterfaces(c.interfaces());
-    JoinConfig join = net.getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(c.members()).setConnectionTimeoutSeconds(2);
-    return cfg;
-  }
+    /** The Hazelcast configuration for a hub. */
+    public static Config hazelcastConfig(FleetConfig.ClusterConfig c) {
+        // Start from vertx-hazelcast's default-cluster.xml: it defines the maps the event bus needs (docs/building.md).
+        Config cfg = ConfigUtil.loadConfig();
+        cfg.setClusterName(c.name());
+        cfg.setProperty("hazelcast.phone.home.enabled", "false");
+        cfg.setProperty("hazelcast.logging.type", "slf4j");
+        cfg.setProperty("hazelcast.socket.bind.any", "false");
+        cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
+        cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // A hub that dies must leave the cluster in seconds, not the default minute, so that its agents' failover
+        // finds the fleet view answering (its partitions' backups are promoted on the survivors).
+        cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+        NetworkConfig net = cfg.getNetworkConfig();
+        net.setPort(c.port()).setPortAutoIncrement(true).setPortCount(FleetConfig.ClusterConfig.MEMBER_PORT_COUNT);
+        net.setPublicAddress(null);
+        net.getInterfaces().setEnabled(true).setInterfaces(c.interfaces());
+        JoinConfig join = net.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(c.members()).setConnectionTimeoutSeconds(2);
+        return cfg;
+    }
 
-  /** Starts a clustered Vert.x for a hub; completes once it has joined (or formed) the cluster. */
-  public static Future<Vertx> start(FleetConfig.ClusterConfig c) {
-    return start(c, null);
-  }
+    /** Starts a clustered Vert.x for a hub; completes once it has joined (or formed) the cluster. */
+    public static Future<Vertx> start(FleetConfig.ClusterConfig c) {
+        return start(c, null);
+    }
 
-  /** The same, with Vert.x's own meters (HTTP, event bus, pools) in {@code figures} when it is not null. */
-  public static Future<Vertx> start(FleetConfig.ClusterConfig c, Figures figures) {
-    EventBusOptions bus = new EventBusOptions().setHost(c.publicHost()).setPort(c.eventBusPort())
-        .setClusterPublicHost(c.publicHost());
-    return Figures.instrument(Vertx.builder(), new VertxOptions().setEventBusOptions(bus), figures)
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(c)))
-        .buildClustered();
-  }
+    /** The same, with Vert.x's own meters (HTTP, event bus, pools) in {@code figures} when it is not null. */
+    public static Future<Vertx> start(FleetConfig.ClusterConfig c, Figures figures) {
+        EventBusOptions bus = new EventBusOptions()
+                .setHost(c.publicHost())
+                .setPort(c.eventBusPort())
+                .setClusterPublicHost(c.publicHost());
+        return Figures.instrument(Vertx.builder(), new VertxOptions().setEventBusOptions(bus), figures)
+                .withClusterManager(new HazelcastClusterManager(hazelcastConfig(c)))
+                .buildClustered();
+    }
 }

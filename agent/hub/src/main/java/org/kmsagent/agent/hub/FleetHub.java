@@ -1,7 +1,5 @@
 package org.kmsagent.agent.hub;
 
-import org.kmsagent.agent.fleet.FleetAddresses;
-
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -29,6 +27,7 @@ import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.BusJson;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
+import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.hub.forecast.Duplicates;
 import org.kmsagent.agent.hub.forecast.ExpiryForecast;
 import org.slf4j.Logger;
@@ -45,450 +44,546 @@ import org.slf4j.LoggerFactory;
  * come back on this hub's own clustered reply address, correlated by request id.
  */
 public final class FleetHub extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(FleetHub.class);
-  private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  /** How long a fan-out waits when the client gives no deadline. */
-  static final long DEFAULT_DEADLINE_MS = 5_000;
-  static final long MAX_DEADLINE_MS = 55_000;
-  static final int DEFAULT_POOL_HORIZON_DAYS = 90;
+    private static final Logger LOG = LoggerFactory.getLogger(FleetHub.class);
+    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** How long a fan-out waits when the client gives no deadline. */
+    static final long DEFAULT_DEADLINE_MS = 5_000;
 
-  private final String hubName;
-  private final Clock clock;
-  private final String replyAddress = FleetAddresses.REPLY_PREFIX + "hub-" + UUID.randomUUID();
-  private final Map<String, Future<?>> chains = new HashMap<>();
-  private final Map<String, FanOut> fanOuts = new HashMap<>();
-  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  /** Shared-token connections to the agent each speaks for; the oldest are forgotten past 100,000. */
-  private final Map<String, String> sharedConnections = new LinkedHashMap<>(16, 0.75f, true) {
+    static final long MAX_DEADLINE_MS = 55_000;
+    static final int DEFAULT_POOL_HORIZON_DAYS = 90;
+
+    private final String hubName;
+    private final Clock clock;
+    private final String replyAddress = FleetAddresses.REPLY_PREFIX + "hub-" + UUID.randomUUID();
+    private final Map<String, Future<?>> chains = new HashMap<>();
+    private final Map<String, FanOut> fanOuts = new HashMap<>();
+    private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+    /** Shared-token connections to the agent each speaks for; the oldest are forgotten past 100,000. */
+    private final Map<String, String> sharedConnections = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 100_000;
+        }
+    };
+
+    private AsyncMap<String, JsonObject> agents;
+    private AsyncMap<String, JsonArray> history;
+    private final HubAudit audit;
+
+    /**
+     * @param hubName how this hub is named in the fleet view (e.g. its bridge's host:port)
+     * @param clock the time the view records
+     */
+    public FleetHub(String hubName, Clock clock) {
+        this(hubName, clock, null);
+    }
+
+    /**
+     * @param auditLog this hub's own audit log, answered with the agents' records on {@link FleetAddresses#AUDIT}
+     *     (null: only the agents')
+     */
+    public FleetHub(String hubName, Clock clock, org.kmsagent.agent.bus.audit.AuditLog auditLog) {
+        this.hubName = hubName;
+        this.clock = clock;
+        this.audit = new HubAudit(hubName, auditLog);
+    }
+
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-      return size() > 100_000;
+    public Future<?> start() {
+        return Future.all(
+                        vertx.sharedData()
+                                .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
+                                .onSuccess(m -> agents = m),
+                        vertx.sharedData()
+                                .<String, JsonArray>getAsyncMap("kmsagent.fleet.history")
+                                .onSuccess(m -> history = m),
+                        audit.start(vertx))
+                .compose(v -> {
+                    local(FleetAddresses.REGISTER, this::register);
+                    local(FleetAddresses.HEARTBEAT, this::heartbeat);
+                    local(FleetAddresses.EVENTS, this::events);
+                    local(FleetAddresses.VIEW, b -> view());
+                    local(FleetAddresses.EXPIRING, this::expiring);
+                    local(FleetAddresses.POOLS, this::pools);
+                    local(FleetAddresses.DUPLICATES, b -> duplicates());
+                    local(FleetAddresses.HOSTS, b -> hosts());
+                    local(FleetAddresses.CLIENTS, this::clients);
+                    local(FleetAddresses.HISTORY, this::history);
+                    local(FleetAddresses.ROUTE_QUERY, b -> route(b, BusAddresses.QUERIES));
+                    local(FleetAddresses.ROUTE_CHANGE, b -> route(b, BusAddresses.CHANGES));
+                    local(
+                            FleetAddresses.AUDIT,
+                            b -> audit.query(b, b.containsKey("agent") ? agentId(b, "agent") : null));
+                    // Clustered: agents on other hubs answer here.
+                    MessageConsumer<Object> replies = vertx.eventBus().consumer(replyAddress, this::answered);
+                    consumers.add(replies);
+                    return Future.all(
+                            consumers.stream().map(MessageConsumer::completion).toList());
+                });
     }
-  };
-  private AsyncMap<String, JsonObject> agents;
-  private AsyncMap<String, JsonArray> history;
-  private final HubAudit audit;
 
-  /**
-   * @param hubName how this hub is named in the fleet view (e.g. its bridge's host:port)
-   * @param clock the time the view records
-   */
-  public FleetHub(String hubName, Clock clock) {
-    this(hubName, clock, null);
-  }
+    /** This hub's name in the fleet view. */
+    public String name() {
+        return hubName;
+    }
 
-  /**
-   * @param auditLog this hub's own audit log, answered with the agents' records on {@link FleetAddresses#AUDIT}
-   *     (null: only the agents')
-   */
-  public FleetHub(String hubName, Clock clock, org.kmsagent.agent.bus.audit.AuditLog auditLog) {
-    this.hubName = hubName;
-    this.clock = clock;
-    this.audit = new HubAudit(hubName, auditLog);
-  }
+    private void local(String address, Function<JsonObject, Future<JsonObject>> work) {
+        consumers.add(vertx.eventBus().<Object>localConsumer(address, (Message<Object> msg) -> {
+            JsonObject body = msg.body() instanceof JsonObject o ? o : new JsonObject();
+            String speaker = msg.headers().get(BridgeCaller.HEADER_AGENT);
+            if (speaker != null && !speaker.equals(body.getValue("agentId"))) {
+                // An enrolled agent's credential speaks for that agent only.
+                LOG.warn(
+                        "fleet: refused {} from agent {} claiming to be agent {}",
+                        address,
+                        speaker,
+                        printable(String.valueOf(body.getValue("agentId"))));
+                msg.fail(BusCodes.FORBIDDEN, "agentId: this credential belongs to agent " + speaker);
+                return;
+            }
+            String connection = msg.headers().get(BridgeCaller.HEADER_CONNECTION);
+            if (speaker == null
+                    && connection != null
+                    && FleetAddresses.AGENT_SENDS.contains(address)
+                    && body.getValue("agentId") instanceof String claimed) {
+                // A shared agent token (migration mode) names no agent: then one connection speaks for one agent only.
+                String first = sharedConnections.putIfAbsent(connection, claimed);
+                if (first != null && !first.equals(claimed)) {
+                    LOG.warn(
+                            "fleet: refused {} from client '{}': its connection speaks for agent {}, not {}",
+                            address,
+                            printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)),
+                            first,
+                            printable(claimed));
+                    msg.fail(BusCodes.FORBIDDEN, "agentId: this connection speaks for agent " + first);
+                    return;
+                }
+            }
+            if (FleetAddresses.ROUTE_CHANGE.equals(address)) {
+                // Who asked, for the audit record each agent makes of the change (never the client's own say).
+                body.put("requestedBy", msg.headers().get(BridgeCaller.HEADER_CLIENT));
+            }
+            Future<JsonObject> result;
+            try {
+                result = work.apply(body);
+            } catch (FleetException e) {
+                refused(address, msg, e);
+                msg.fail(e.code(), e.getMessage());
+                return;
+            }
+            result.onComplete(ar -> {
+                if (ar.succeeded()) {
+                    msg.reply(ar.result());
+                } else if (ar.cause() instanceof FleetException fe) {
+                    refused(address, msg, fe);
+                    msg.fail(fe.code(), fe.getMessage());
+                } else {
+                    LOG.error("fleet: {} failed", address, ar.cause());
+                    msg.fail(BusCodes.INTERNAL, "internal error on hub " + hubName + "; see its log");
+                }
+            });
+        }));
+    }
 
-  @Override
-  public Future<?> start() {
-    return Future.all(
-            vertx.sharedData().<String, JsonObject>getAsyncMap("kmsagent.fleet.agents").onSuccess(m -> agents = m),
-            vertx.sharedData().<String, JsonArray>getAsyncMap("kmsagent.fleet.history").onSuccess(m -> history = m),
-            audit.start(vertx))
-        .compose(v -> {
-          local(FleetAddresses.REGISTER, this::register);
-          local(FleetAddresses.HEARTBEAT, this::heartbeat);
-          local(FleetAddresses.EVENTS, this::events);
-          local(FleetAddresses.VIEW, b -> view());
-          local(FleetAddresses.EXPIRING, this::expiring);
-          local(FleetAddresses.POOLS, this::pools);
-          local(FleetAddresses.DUPLICATES, b -> duplicates());
-          local(FleetAddresses.HOSTS, b -> hosts());
-          local(FleetAddresses.CLIENTS, this::clients);
-          local(FleetAddresses.HISTORY, this::history);
-          local(FleetAddresses.ROUTE_QUERY, b -> route(b, BusAddresses.QUERIES));
-          local(FleetAddresses.ROUTE_CHANGE, b -> route(b, BusAddresses.CHANGES));
-          local(FleetAddresses.AUDIT, b -> audit.query(b, b.containsKey("agent") ? agentId(b, "agent") : null));
-          // Clustered: agents on other hubs answer here.
-          MessageConsumer<Object> replies = vertx.eventBus().consumer(replyAddress, this::answered);
-          consumers.add(replies);
-          return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    /** Logs what an agent was refused (queries' bad requests are the client's business and not logged). */
+    private static void refused(String address, Message<Object> msg, FleetException e) {
+        if (FleetAddresses.AGENT_SENDS.contains(address)) {
+            LOG.warn(
+                    "fleet: refused {} from client '{}': {}",
+                    address,
+                    printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)),
+                    printable(e.getMessage()));
+        }
+    }
+
+    /** Text from a client made safe for one log line or error: control characters escaped, at most 80 characters. */
+    static String printable(String text) {
+        if (text == null) {
+            return "(none)";
+        }
+        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+    }
+
+    /** Runs one update of an agent's record after the previous one finished (even if it failed). */
+    private <T> Future<T> serial(String agentId, Supplier<Future<T>> work) {
+        Future<?> before = chains.getOrDefault(agentId, Future.succeededFuture());
+        Promise<T> done = Promise.promise();
+        before.onComplete(x -> work.get().onComplete(done));
+        Future<T> f = done.future();
+        chains.put(agentId, f);
+        f.onComplete(x -> chains.remove(agentId, f));
+        return f;
+    }
+
+    private static String agentId(JsonObject body, String field) {
+        Object id = body.getValue(field);
+        if (!(id instanceof String s) || !AGENT_ID.matcher(s).matches()) {
+            throw new FleetException(
+                    BusCodes.BAD_REQUEST,
+                    field + ": expected an agent id (letters, digits, '.', '_', '-'; at most 64), got "
+                            + printable(String.valueOf(id)));
+        }
+        return s;
+    }
+
+    private Future<JsonObject> register(JsonObject body) {
+        String id = agentId(body, "agentId");
+        Object written = body.getValue("writtenSeq", 0L);
+        if (!(written instanceof Number n)
+                || n.longValue() < 0
+                || n.longValue() > AgentRecords.MAX_SEQ
+                || n.doubleValue() != n.longValue()) {
+            throw new FleetException(
+                    BusCodes.BAD_REQUEST,
+                    "writtenSeq: expected a whole number 0-" + AgentRecords.MAX_SEQ + ", got "
+                            + printable(String.valueOf(written)));
+        }
+        Instant now = clock.instant();
+        return serial(
+                id,
+                () -> agents.get(id).compose(existing -> {
+                    JsonObject record = AgentRecords.register(existing, body, hubName, now);
+                    if (existing != null
+                            && existing.getString("hostName") != null
+                            && !existing.getString("hostName").equals(record.getString("hostName"))) {
+                        LOG.warn(
+                                "fleet: agent {} registered again under another host name: {} (was {})",
+                                id,
+                                printable(record.getString("hostName")),
+                                printable(existing.getString("hostName")));
+                    }
+                    if (existing == null || !hubName.equals(existing.getString("hub"))) {
+                        LOG.info(
+                                "fleet: agent {} ({}) registered through {}",
+                                id,
+                                record.getString("hostName"),
+                                hubName);
+                    }
+                    return agents.put(id, record)
+                            .map(v -> new JsonObject()
+                                    .put("lastSeq", record.getLong("lastSeq"))
+                                    .put("hub", hubName));
+                }));
+    }
+
+    private Future<JsonObject> heartbeat(JsonObject body) {
+        String id = agentId(body, "agentId");
+        Instant now = clock.instant();
+        return serial(
+                id,
+                () -> agents.get(id).compose(existing -> {
+                    if (existing == null) {
+                        return Future.failedFuture(
+                                new FleetException(BusCodes.CONFLICT, "agent " + id + " is not registered"));
+                    }
+                    return agents.put(id, AgentRecords.heartbeat(existing, now))
+                            .map(v -> new JsonObject().put("hub", hubName));
+                }));
+    }
+
+    private Future<JsonObject> events(JsonObject body) {
+        String id = agentId(body, "agentId");
+        JsonArray events = body.getValue("events") instanceof JsonArray a ? a : null;
+        if (events == null) {
+            throw new FleetException(BusCodes.BAD_REQUEST, "events: expected an array");
+        }
+        Instant now = clock.instant();
+        return serial(
+                id,
+                () -> agents.get(id).compose(existing -> {
+                    if (existing == null) {
+                        return Future.failedFuture(
+                                new FleetException(BusCodes.CONFLICT, "agent " + id + " is not registered"));
+                    }
+                    AgentRecords.Applied applied;
+                    try {
+                        applied = AgentRecords.apply(existing, events, now);
+                    } catch (IllegalArgumentException e) {
+                        return Future.failedFuture(new FleetException(BusCodes.BAD_REQUEST, e.getMessage()));
+                    }
+                    Future<Void> appended = applied.accepted().isEmpty()
+                            ? Future.succeededFuture()
+                            : history.get(id).compose(h -> {
+                                JsonArray all = h == null ? new JsonArray() : h.copy();
+                                long last = all.isEmpty()
+                                        ? 0
+                                        : all.getJsonObject(all.size() - 1).getLong("seq", 0L);
+                                // Idempotent too: if the record write below failed last time, the agent re-sends what
+                                // is already here.
+                                applied.accepted().stream()
+                                        .filter(e -> e.getLong("seq") > last)
+                                        .filter(AgentRecords::historic)
+                                        .forEach(all::add);
+                                return history.put(id, all);
+                            });
+                    // History first, then the record whose lastSeq acknowledges: a hub dying in between makes the agent
+                    // re-send,
+                    // and both steps drop what they already hold.
+                    return appended.compose(v -> audit.store(id, applied.accepted()))
+                            .compose(v -> agents.put(id, applied.record()))
+                            .map(v -> {
+                                announce(applied.record(), applied.accepted());
+                                return new JsonObject()
+                                        .put("acked", applied.record().getLong("lastSeq"));
+                            });
+                }));
+    }
+
+    /** Publishes newly applied history events on {@link FleetAddresses#LIVE} for dashboards and metrics. */
+    private void announce(JsonObject record, List<JsonObject> accepted) {
+        for (JsonObject e : accepted) {
+            if (AgentRecords.historic(e)) {
+                vertx.eventBus()
+                        .publish(
+                                FleetAddresses.LIVE,
+                                e.copy()
+                                        .put("agentId", record.getString("agentId"))
+                                        .put("hostName", record.getString("hostName"))
+                                        .put("hub", hubName));
+            }
+        }
+    }
+
+    private Future<Map<String, JsonObject>> records() {
+        return agents.entries();
+    }
+
+    private Future<JsonObject> view() {
+        Instant now = clock.instant();
+        return records().map(all -> {
+            JsonArray list = new JsonArray();
+            sorted(all)
+                    .forEach(r -> list.add(new JsonObject()
+                            .put("agentId", r.getString("agentId"))
+                            .put("hostName", r.getString("hostName"))
+                            .put("osClass", r.getString("osClass"))
+                            .put("families", r.getValue("families"))
+                            .put("versions", r.getValue("versions"))
+                            .put("hub", r.getString("hub"))
+                            .put("connected", AgentRecords.connected(r, now))
+                            .put("lastSeen", r.getString("lastSeen"))
+                            .put("products", r.getJsonArray("products", new JsonArray()))
+                            // What a what-if snapshot needs to start each machine as it is: its CMIDs, and per family
+                            // the last
+                            // successful activation or renewal and the host that gave it.
+                            .put("cmids", r.getJsonArray("cmids", new JsonArray()))
+                            .put("renewals", r.getJsonObject("renewals", new JsonObject()))));
+            return new JsonObject().put("at", now.toString()).put("agents", list);
         });
-  }
+    }
 
-  /** This hub's name in the fleet view. */
-  public String name() {
-    return hubName;
-  }
+    private static List<JsonObject> sorted(Map<String, JsonObject> all) {
+        return all.values().stream()
+                .sorted(Comparator.comparing(r -> r.getString("agentId")))
+                .toList();
+    }
 
-  private void local(String address, Function<JsonObject, Future<JsonObject>> work) {
-    consumers.add(vertx.eventBus().<Object>localConsumer(address, (Message<Object> msg) -> {
-      JsonObject body = msg.body() instanceof JsonObject o ? o : new JsonObject();
-      String speaker = msg.headers().get(BridgeCaller.HEADER_AGENT);
-      if (speaker != null && !speaker.equals(body.getValue("agentId"))) {
-        // An enrolled agent's credential speaks for that agent only.
-        LOG.warn("fleet: refused {} from agent {} claiming to be agent {}", address, speaker,
-            printable(String.valueOf(body.getValue("agentId"))));
-        msg.fail(BusCodes.FORBIDDEN, "agentId: this credential belongs to agent " + speaker);
-        return;
-      }
-      String connection = msg.headers().get(BridgeCaller.HEADER_CONNECTION);
-      if (speaker == null && connection != null && FleetAddresses.AGENT_SENDS.contains(address)
-          && body.getValue("agentId") instanceof String claimed) {
-        // A shared agent token (migration mode) names no agent: then one connection speaks for one agent only.
-        String first = sharedConnections.putIfAbsent(connection, claimed);
-        if (first != null && !first.equals(claimed)) {
-          LOG.warn("fleet: refused {} from client '{}': its connection speaks for agent {}, not {}", address,
-              printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)), first, printable(claimed));
-          msg.fail(BusCodes.FORBIDDEN, "agentId: this connection speaks for agent " + first);
-          return;
+    private Future<JsonObject> expiring(JsonObject body) {
+        int days = body.getValue("days") instanceof Integer d ? d : 30;
+        if (days < 0 || days > 3650) {
+            throw new FleetException(BusCodes.BAD_REQUEST, "days: expected 0-3650, got " + days);
         }
-      }
-      if (FleetAddresses.ROUTE_CHANGE.equals(address)) {
-        // Who asked, for the audit record each agent makes of the change (never the client's own say).
-        body.put("requestedBy", msg.headers().get(BridgeCaller.HEADER_CLIENT));
-      }
-      Future<JsonObject> result;
-      try {
-        result = work.apply(body);
-      } catch (FleetException e) {
-        refused(address, msg, e);
-        msg.fail(e.code(), e.getMessage());
-        return;
-      }
-      result.onComplete(ar -> {
-        if (ar.succeeded()) {
-          msg.reply(ar.result());
-        } else if (ar.cause() instanceof FleetException fe) {
-          refused(address, msg, fe);
-          msg.fail(fe.code(), fe.getMessage());
-        } else {
-          LOG.error("fleet: {} failed", address, ar.cause());
-          msg.fail(BusCodes.INTERNAL, "internal error on hub " + hubName + "; see its log");
+        Instant now = clock.instant();
+        return records().map(all -> {
+            List<ExpiryForecast.ProductState> products = new ArrayList<>();
+            sorted(all).forEach(r -> products.addAll(AgentRecords.products(r)));
+            return new JsonObject()
+                    .put("at", now.toString())
+                    .put("days", days)
+                    .put("expiring", BusJson.array(ExpiryForecast.within(now, days, products)));
+        });
+    }
+
+    private Future<JsonObject> pools(JsonObject body) {
+        int horizon = body.getValue("horizonDays") instanceof Integer d ? d : DEFAULT_POOL_HORIZON_DAYS;
+        Instant now = clock.instant();
+        return records()
+                .map(all -> new JsonObject()
+                        .put("at", now.toString())
+                        .put("horizonDays", horizon)
+                        .put("hosts", PoolReport.of(sorted(all), now, Duration.ofDays(horizon))));
+    }
+
+    private Future<JsonObject> duplicates() {
+        return records()
+                .map(all -> new JsonObject()
+                        .put(
+                                "duplicates",
+                                BusJson.array(Duplicates.find(sorted(all).stream()
+                                        .map(AgentRecords::machine)
+                                        .toList()))));
+    }
+
+    private Future<JsonObject> hosts() {
+        Instant now = clock.instant();
+        return records()
+                .map(all -> new JsonObject().put("at", now.toString()).put("hosts", WatchedHosts.hosts(sorted(all))));
+    }
+
+    private Future<JsonObject> clients(JsonObject body) {
+        Object u = body.getValue("unmanaged");
+        if (u != null && !(u instanceof Boolean)) {
+            throw new FleetException(BusCodes.BAD_REQUEST, "unmanaged: expected true or false, got " + u);
         }
-      });
-    }));
-  }
-
-  /** Logs what an agent was refused (queries' bad requests are the client's business and not logged). */
-  private static void refused(String address, Message<Object> msg, FleetException e) {
-    if (FleetAddresses.AGENT_SENDS.contains(address)) {
-      LOG.warn("fleet: refused {} from client '{}': {}", address,
-          printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)), printable(e.getMessage()));
-    }
-  }
-
-  /** Text from a client made safe for one log line or error: control characters escaped, at most 80 characters. */
-  static String printable(String text) {
-    if (text == null) {
-      return "(none)";
-    }
-    String clean = text.replaceAll("\\p{Cntrl}", "?");
-    return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
-  }
-
-  /** Runs one update of an agent's record after the previous one finished (even if it failed). */
-  private <T> Future<T> serial(String agentId, Supplier<Future<T>> work) {
-    Future<?> before = chains.getOrDefault(agentId, Future.succeededFuture());
-    Promise<T> done = Promise.promise();
-    before.onComplete(x -> work.get().onComplete(done));
-    Future<T> f = done.future();
-    chains.put(agentId, f);
-    f.onComplete(x -> chains.remove(agentId, f));
-    return f;
-  }
-
-  private static String agentId(JsonObject body, String field) {
-    Object id = body.getValue(field);
-    if (!(id instanceof String s) || !AGENT_ID.matcher(s).matches()) {
-      throw new FleetException(BusCodes.BAD_REQUEST,
-          field + ": expected an agent id (letters, digits, '.', '_', '-'; at most 64), got "
-          + printable(String.valueOf(id)));
-    }
-    return s;
-  }
-
-  private Future<JsonObject> register(JsonObject body) {
-    String id = agentId(body, "agentId");
-    Object written = body.getValue("writtenSeq", 0L);
-    if (!(written instanceof Number n) || n.longValue() < 0 || n.longValue() > AgentRecords.MAX_SEQ
-        || n.doubleValue() != n.longValue()) {
-      throw new FleetException(BusCodes.BAD_REQUEST, "writtenSeq: expected a whole number 0-" + AgentRecords.MAX_SEQ
-          + ", got " + printable(String.valueOf(written)));
-    }
-    Instant now = clock.instant();
-    return serial(id, () -> agents.get(id).compose(existing -> {
-      JsonObject record = AgentRecords.register(existing, body, hubName, now);
-      if (existing != null && existing.getString("hostName") != null
-          && !existing.getString("hostName").equals(record.getString("hostName"))) {
-        LOG.warn("fleet: agent {} registered again under another host name: {} (was {})", id,
-            printable(record.getString("hostName")), printable(existing.getString("hostName")));
-      }
-      if (existing == null || !hubName.equals(existing.getString("hub"))) {
-        LOG.info("fleet: agent {} ({}) registered through {}", id, record.getString("hostName"), hubName);
-      }
-      return agents.put(id, record).map(v -> new JsonObject().put("lastSeq", record.getLong("lastSeq"))
-          .put("hub", hubName));
-    }));
-  }
-
-  private Future<JsonObject> heartbeat(JsonObject body) {
-    String id = agentId(body, "agentId");
-    Instant now = clock.instant();
-    return serial(id, () -> agents.get(id).compose(existing -> {
-      if (existing == null) {
-        return Future.failedFuture(new FleetException(BusCodes.CONFLICT, "agent " + id + " is not registered"));
-      }
-      return agents.put(id, AgentRecords.heartbeat(existing, now)).map(v -> new JsonObject().put("hub", hubName));
-    }));
-  }
-
-  private Future<JsonObject> events(JsonObject body) {
-    String id = agentId(body, "agentId");
-    JsonArray events = body.getValue("events") instanceof JsonArray a ? a : null;
-    if (events == null) {
-      throw new FleetException(BusCodes.BAD_REQUEST, "events: expected an array");
-    }
-    Instant now = clock.instant();
-    return serial(id, () -> agents.get(id).compose(existing -> {
-      if (existing == null) {
-        return Future.failedFuture(new FleetException(BusCodes.CONFLICT, "agent " + id + " is not registered"));
-      }
-      AgentRecords.Applied applied;
-      try {
-        applied = AgentRecords.apply(existing, events, now);
-      } catch (IllegalArgumentException e) {
-        return Future.failedFuture(new FleetException(BusCodes.BAD_REQUEST, e.getMessage()));
-      }
-      Future<Void> appended = applied.accepted().isEmpty() ? Future.succeededFuture()
-          : history.get(id).compose(h -> {
-            JsonArray all = h == null ? new JsonArray() : h.copy();
-            long last = all.isEmpty() ? 0 : all.getJsonObject(all.size() - 1).getLong("seq", 0L);
-            // Idempotent too: if the record write below failed last time, the agent re-sends what is already here.
-            applied.accepted().stream().filter(e -> e.getLong("seq") > last).filter(AgentRecords::historic)
-                .forEach(all::add);
-            return history.put(id, all);
-          });
-      // History first, then the record whose lastSeq acknowledges: a hub dying in between makes the agent re-send,
-      // and both steps drop what they already hold.
-      return appended.compose(v -> audit.store(id, applied.accepted()))
-          .compose(v -> agents.put(id, applied.record()))
-          .map(v -> {
-            announce(applied.record(), applied.accepted());
-            return new JsonObject().put("acked", applied.record().getLong("lastSeq"));
-          });
-    }));
-  }
-
-  /** Publishes newly applied history events on {@link FleetAddresses#LIVE} for dashboards and metrics. */
-  private void announce(JsonObject record, List<JsonObject> accepted) {
-    for (JsonObject e : accepted) {
-      if (AgentRecords.historic(e)) {
-        vertx.eventBus().publish(FleetAddresses.LIVE, e.copy().put("agentId", record.getString("agentId"))
-            .put("hostName", record.getString("hostName")).put("hub", hubName));
-      }
-    }
-  }
-
-  private Future<Map<String, JsonObject>> records() {
-    return agents.entries();
-  }
-
-  private Future<JsonObject> view() {
-    Instant now = clock.instant();
-    return records().map(all -> {
-      JsonArray list = new JsonArray();
-      sorted(all).forEach(r -> list.add(new JsonObject()
-          .put("agentId", r.getString("agentId"))
-          .put("hostName", r.getString("hostName"))
-          .put("osClass", r.getString("osClass"))
-          .put("families", r.getValue("families"))
-          .put("versions", r.getValue("versions"))
-          .put("hub", r.getString("hub"))
-          .put("connected", AgentRecords.connected(r, now))
-          .put("lastSeen", r.getString("lastSeen"))
-          .put("products", r.getJsonArray("products", new JsonArray()))
-          // What a what-if snapshot needs to start each machine as it is: its CMIDs, and per family the last
-          // successful activation or renewal and the host that gave it.
-          .put("cmids", r.getJsonArray("cmids", new JsonArray()))
-          .put("renewals", r.getJsonObject("renewals", new JsonObject()))));
-      return new JsonObject().put("at", now.toString()).put("agents", list);
-    });
-  }
-
-  private static List<JsonObject> sorted(Map<String, JsonObject> all) {
-    return all.values().stream().sorted(Comparator.comparing(r -> r.getString("agentId"))).toList();
-  }
-
-  private Future<JsonObject> expiring(JsonObject body) {
-    int days = body.getValue("days") instanceof Integer d ? d : 30;
-    if (days < 0 || days > 3650) {
-      throw new FleetException(BusCodes.BAD_REQUEST, "days: expected 0-3650, got " + days);
-    }
-    Instant now = clock.instant();
-    return records().map(all -> {
-      List<ExpiryForecast.ProductState> products = new ArrayList<>();
-      sorted(all).forEach(r -> products.addAll(AgentRecords.products(r)));
-      return new JsonObject().put("at", now.toString()).put("days", days)
-          .put("expiring", BusJson.array(ExpiryForecast.within(now, days, products)));
-    });
-  }
-
-  private Future<JsonObject> pools(JsonObject body) {
-    int horizon = body.getValue("horizonDays") instanceof Integer d ? d : DEFAULT_POOL_HORIZON_DAYS;
-    Instant now = clock.instant();
-    return records().map(all -> new JsonObject().put("at", now.toString()).put("horizonDays", horizon)
-        .put("hosts", PoolReport.of(sorted(all), now, Duration.ofDays(horizon))));
-  }
-
-  private Future<JsonObject> duplicates() {
-    return records().map(all -> new JsonObject().put("duplicates",
-        BusJson.array(Duplicates.find(sorted(all).stream().map(AgentRecords::machine).toList()))));
-  }
-
-  private Future<JsonObject> hosts() {
-    Instant now = clock.instant();
-    return records().map(all -> new JsonObject().put("at", now.toString())
-        .put("hosts", WatchedHosts.hosts(sorted(all))));
-  }
-
-  private Future<JsonObject> clients(JsonObject body) {
-    Object u = body.getValue("unmanaged");
-    if (u != null && !(u instanceof Boolean)) {
-      throw new FleetException(BusCodes.BAD_REQUEST, "unmanaged: expected true or false, got " + u);
-    }
-    boolean unmanaged = Boolean.TRUE.equals(u);
-    Instant now = clock.instant();
-    return records().map(all -> new JsonObject().put("at", now.toString()).put("unmanaged", unmanaged)
-        .put("clients", WatchedHosts.clients(sorted(all), unmanaged)));
-  }
-
-  private Future<JsonObject> history(JsonObject body) {
-    String id = agentId(body, "target");
-    return Future.all(agents.get(id), history.get(id)).map(cf -> {
-      JsonObject record = cf.resultAt(0);
-      if (record == null) {
-        throw new FleetException(BusCodes.NOT_FOUND, "target: no agent " + id + " in the fleet");
-      }
-      JsonArray h = cf.resultAt(1);
-      return new JsonObject().put("agentId", id).put("hostName", record.getString("hostName"))
-          .put("history", h == null ? new JsonArray() : h);
-    });
-  }
-
-  // ---- routing to agents ----
-
-  private Future<JsonObject> route(JsonObject body, List<String> allowed) {
-    String address = body.getValue("address") instanceof String a ? a : null;
-    if (address == null || !allowed.contains(address)) {
-      throw new FleetException(BusAddresses.CHANGES.contains(address) ? BusCodes.FORBIDDEN : BusCodes.BAD_REQUEST,
-          "address: expected one of " + allowed + ", got " + address);
-    }
-    String target = body.containsKey("target") ? agentId(body, "target") : null;
-    long deadline = body.getValue("deadlineMs") instanceof Number n ? n.longValue() : DEFAULT_DEADLINE_MS;
-    if (deadline < 1 || deadline > MAX_DEADLINE_MS) {
-      throw new FleetException(BusCodes.BAD_REQUEST, "deadlineMs: expected 1-" + MAX_DEADLINE_MS + ", got " + deadline);
-    }
-    Object request = body.getValue("body") instanceof JsonObject b ? b : new JsonObject();
-    long started = System.nanoTime();
-    return records().compose(all -> {
-      if (target != null && !all.containsKey(target)) {
-        return Future.failedFuture(new FleetException(BusCodes.NOT_FOUND, "target: no agent " + target
-            + " in the fleet"));
-      }
-      Set<String> expected = target != null ? Set.of(target) : new TreeSet<>(all.keySet());
-      // Agents already known gone are reported at once instead of holding every fan-out to its deadline; an answer
-      // from one of them still counts if it comes.
-      Instant now = clock.instant();
-      Set<String> awaited = new TreeSet<>();
-      expected.stream().filter(id -> AgentRecords.connected(all.get(id), now)).forEach(awaited::add);
-      String requestId = UUID.randomUUID().toString();
-      FanOut fanOut = new FanOut(expected, awaited);
-      fanOuts.put(requestId, fanOut);
-      JsonObject command = new JsonObject().put("requestId", requestId).put("replyTo", replyAddress)
-          .put("address", address).put("body", request);
-      if (body.getValue("requestedBy") instanceof String by) {
-        command.put("requestedBy", by);
-      }
-      if (awaited.isEmpty()) {
-        fanOut.done.tryComplete();
-      } else if (target != null) {
-        vertx.eventBus().publish(FleetAddresses.agent(target), command);
-      } else if (BusAddresses.CHANGES.contains(address)) {
-        // A change may carry a product key: it goes to each agent's own address, which only that agent's
-        // credential can register on, never to the address every agent shares.
-        awaited.forEach(id -> vertx.eventBus().publish(FleetAddresses.agent(id), command));
-      } else {
-        vertx.eventBus().publish(FleetAddresses.ALL_AGENTS, command);
-      }
-      long timer = vertx.setTimer(deadline, t -> fanOut.done.tryComplete());
-      return fanOut.done.future().map(v -> {
-        vertx.cancelTimer(timer);
-        fanOuts.remove(requestId);
-        return fanOut.report(all, clock.instant(), deadline, (System.nanoTime() - started) / 1_000_000);
-      });
-    });
-  }
-
-  private void answered(Message<Object> msg) {
-    if (!(msg.body() instanceof JsonObject reply)) {
-      return;
-    }
-    String speaker = msg.headers().get(BridgeCaller.HEADER_AGENT);
-    if (speaker != null && !speaker.equals(reply.getValue("agentId"))) {
-      LOG.warn("fleet: refused an answer from agent {} in the name of agent {}", speaker,
-          printable(String.valueOf(reply.getValue("agentId"))));
-      return;
-    }
-    FanOut f = fanOuts.get(reply.getString("requestId"));
-    if (f != null) {
-      f.answer(reply);
-    }
-  }
-
-  /** One fan-out in flight: who is expected, who answered. Used on this verticle's event loop only. */
-  private static final class FanOut {
-    final Set<String> expected;
-    final Set<String> awaited;
-    final Map<String, JsonObject> answers = new LinkedHashMap<>();
-    final Promise<Void> done = Promise.promise();
-
-    FanOut(Set<String> expected, Set<String> awaited) {
-      this.expected = expected;
-      this.awaited = awaited;
+        boolean unmanaged = Boolean.TRUE.equals(u);
+        Instant now = clock.instant();
+        return records()
+                .map(all -> new JsonObject()
+                        .put("at", now.toString())
+                        .put("unmanaged", unmanaged)
+                        .put("clients", WatchedHosts.clients(sorted(all), unmanaged)));
     }
 
-    void answer(JsonObject reply) {
-      String id = reply.getString("agentId");
-      if (id != null && expected.contains(id)) {
-        answers.putIfAbsent(id, reply);
-        if (answers.keySet().containsAll(awaited)) {
-          done.tryComplete();
+    private Future<JsonObject> history(JsonObject body) {
+        String id = agentId(body, "target");
+        return Future.all(agents.get(id), history.get(id)).map(cf -> {
+            JsonObject record = cf.resultAt(0);
+            if (record == null) {
+                throw new FleetException(BusCodes.NOT_FOUND, "target: no agent " + id + " in the fleet");
+            }
+            JsonArray h = cf.resultAt(1);
+            return new JsonObject()
+                    .put("agentId", id)
+                    .put("hostName", record.getString("hostName"))
+                    .put("history", h == null ? new JsonArray() : h);
+        });
+    }
+
+    // ---- routing to agents ----
+
+    private Future<JsonObject> route(JsonObject body, List<String> allowed) {
+        String address = body.getValue("address") instanceof String a ? a : null;
+        if (address == null || !allowed.contains(address)) {
+            throw new FleetException(
+                    BusAddresses.CHANGES.contains(address) ? BusCodes.FORBIDDEN : BusCodes.BAD_REQUEST,
+                    "address: expected one of " + allowed + ", got " + address);
         }
-      }
-    }
-
-    JsonObject report(Map<String, JsonObject> records, Instant now, long deadline, long elapsedMs) {
-      JsonArray answered = new JsonArray();
-      JsonArray silent = new JsonArray();
-      for (String id : expected) {
-        JsonObject a = answers.get(id);
-        if (a != null) {
-          answered.add(a.copy().put("hostName", records.get(id).getString("hostName")));
-        } else {
-          JsonObject r = records.get(id);
-          boolean connected = AgentRecords.connected(r, now);
-          silent.add(new JsonObject().put("agentId", id).put("hostName", r.getString("hostName"))
-              .put("hub", r.getString("hub")).put("lastSeen", r.getString("lastSeen"))
-              .put("reason", connected ? "no answer within " + deadline + " ms"
-                  : "not connected (last seen " + r.getString("lastSeen") + ")"));
+        String target = body.containsKey("target") ? agentId(body, "target") : null;
+        long deadline = body.getValue("deadlineMs") instanceof Number n ? n.longValue() : DEFAULT_DEADLINE_MS;
+        if (deadline < 1 || deadline > MAX_DEADLINE_MS) {
+            throw new FleetException(
+                    BusCodes.BAD_REQUEST, "deadlineMs: expected 1-" + MAX_DEADLINE_MS + ", got " + deadline);
         }
-      }
-      return new JsonObject().put("answered", answered).put("notAnswered", silent).put("deadlineMs", deadline)
-          .put("elapsedMs", elapsedMs);
+        Object request = body.getValue("body") instanceof JsonObject b ? b : new JsonObject();
+        long started = System.nanoTime();
+        return records().compose(all -> {
+            if (target != null && !all.containsKey(target)) {
+                return Future.failedFuture(
+                        new FleetException(BusCodes.NOT_FOUND, "target: no agent " + target + " in the fleet"));
+            }
+            Set<String> expected = target != null ? Set.of(target) : new TreeSet<>(all.keySet());
+            // Agents already known gone are reported at once instead of holding every fan-out to its deadline; an
+            // answer
+            // from one of them still counts if it comes.
+            Instant now = clock.instant();
+            Set<String> awaited = new TreeSet<>();
+            expected.stream()
+                    .filter(id -> AgentRecords.connected(all.get(id), now))
+                    .forEach(awaited::add);
+            String requestId = UUID.randomUUID().toString();
+            FanOut fanOut = new FanOut(expected, awaited);
+            fanOuts.put(requestId, fanOut);
+            JsonObject command = new JsonObject()
+                    .put("requestId", requestId)
+                    .put("replyTo", replyAddress)
+                    .put("address", address)
+                    .put("body", request);
+            if (body.getValue("requestedBy") instanceof String by) {
+                command.put("requestedBy", by);
+            }
+            if (awaited.isEmpty()) {
+                fanOut.done.tryComplete();
+            } else if (target != null) {
+                vertx.eventBus().publish(FleetAddresses.agent(target), command);
+            } else if (BusAddresses.CHANGES.contains(address)) {
+                // A change may carry a product key: it goes to each agent's own address, which only that agent's
+                // credential can register on, never to the address every agent shares.
+                awaited.forEach(id -> vertx.eventBus().publish(FleetAddresses.agent(id), command));
+            } else {
+                vertx.eventBus().publish(FleetAddresses.ALL_AGENTS, command);
+            }
+            long timer = vertx.setTimer(deadline, t -> fanOut.done.tryComplete());
+            return fanOut.done.future().map(v -> {
+                vertx.cancelTimer(timer);
+                fanOuts.remove(requestId);
+                return fanOut.report(all, clock.instant(), deadline, (System.nanoTime() - started) / 1_000_000);
+            });
+        });
     }
-  }
 
-  @Override
-  public Future<?> stop() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
-  }
+    private void answered(Message<Object> msg) {
+        if (!(msg.body() instanceof JsonObject reply)) {
+            return;
+        }
+        String speaker = msg.headers().get(BridgeCaller.HEADER_AGENT);
+        if (speaker != null && !speaker.equals(reply.getValue("agentId"))) {
+            LOG.warn(
+                    "fleet: refused an answer from agent {} in the name of agent {}",
+                    speaker,
+                    printable(String.valueOf(reply.getValue("agentId"))));
+            return;
+        }
+        FanOut f = fanOuts.get(reply.getString("requestId"));
+        if (f != null) {
+            f.answer(reply);
+        }
+    }
+
+    /** One fan-out in flight: who is expected, who answered. Used on this verticle's event loop only. */
+    private static final class FanOut {
+        final Set<String> expected;
+        final Set<String> awaited;
+        final Map<String, JsonObject> answers = new LinkedHashMap<>();
+        final Promise<Void> done = Promise.promise();
+
+        FanOut(Set<String> expected, Set<String> awaited) {
+            this.expected = expected;
+            this.awaited = awaited;
+        }
+
+        void answer(JsonObject reply) {
+            String id = reply.getString("agentId");
+            if (id != null && expected.contains(id)) {
+                answers.putIfAbsent(id, reply);
+                if (answers.keySet().containsAll(awaited)) {
+                    done.tryComplete();
+                }
+            }
+        }
+
+        JsonObject report(Map<String, JsonObject> records, Instant now, long deadline, long elapsedMs) {
+            JsonArray answered = new JsonArray();
+            JsonArray silent = new JsonArray();
+            for (String id : expected) {
+                JsonObject a = answers.get(id);
+                if (a != null) {
+                    answered.add(a.copy().put("hostName", records.get(id).getString("hostName")));
+                } else {
+                    JsonObject r = records.get(id);
+                    boolean connected = AgentRecords.connected(r, now);
+                    silent.add(new JsonObject()
+                            .put("agentId", id)
+                            .put("hostName", r.getString("hostName"))
+                            .put("hub", r.getString("hub"))
+                            .put("lastSeen", r.getString("lastSeen"))
+                            .put(
+                                    "reason",
+                                    connected
+                                            ? "no answer within " + deadline + " ms"
+                                            : "not connected (last seen " + r.getString("lastSeen") + ")"));
+                }
+            }
+            return new JsonObject()
+                    .put("answered", answered)
+                    .put("notAnswered", silent)
+                    .put("deadlineMs", deadline)
+                    .put("elapsedMs", elapsedMs);
+        }
+    }
+
+    @Override
+    public Future<?> stop() {
+        return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+    }
 }

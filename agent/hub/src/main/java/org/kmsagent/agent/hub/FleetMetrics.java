@@ -1,9 +1,5 @@
 package org.kmsagent.agent.hub;
 
-import org.kmsagent.agent.metrics.AgentMetrics;
-import org.kmsagent.agent.metrics.EventOutcome;
-import org.kmsagent.agent.metrics.Figures;
-
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import org.kmsagent.agent.fleet.FleetAddresses;
+import org.kmsagent.agent.metrics.AgentMetrics;
+import org.kmsagent.agent.metrics.EventOutcome;
+import org.kmsagent.agent.metrics.Figures;
 
 /**
  * A hub's figures ({@code kms-agent hub}): the fleet view's agents, pools with their thresholds and forecasts,
@@ -25,109 +24,128 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  * applied by exactly one hub, so summing the hubs' counters counts each once); bridge connections.
  */
 public final class FleetMetrics {
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setSendTimeout(10_000).setLocalOnly(true);
-  private static final String PREFIX = "kmsagent.fleet";
+    private static final DeliveryOptions LOCAL =
+            new DeliveryOptions().setSendTimeout(10_000).setLocalOnly(true);
+    private static final String PREFIX = "kmsagent.fleet";
 
-  private final Vertx vertx;
-  private final Figures figures;
-  private final String hubName;
-  private final IntSupplier bridgeConnections;
-  private MessageConsumer<Object> live;
+    private final Vertx vertx;
+    private final Figures figures;
+    private final String hubName;
+    private final IntSupplier bridgeConnections;
+    private MessageConsumer<Object> live;
 
-  public FleetMetrics(Vertx vertx, Figures figures, String hubName, IntSupplier bridgeConnections) {
-    this.vertx = vertx;
-    this.figures = figures;
-    this.hubName = hubName;
-    this.bridgeConnections = bridgeConnections;
-  }
-
-  /** Starts counting the events this hub applies. */
-  public Future<Void> start() {
-    live = vertx.eventBus().consumer(FleetAddresses.LIVE, m -> {
-      if (m.body() instanceof JsonObject e && hubName.equals(e.getString("hub"))) {
-        EventOutcome.of(e).ifPresent(figures::count);
-      }
-    });
-    return live.completion();
-  }
-
-  /** Brings the gauges up to date from the fleet view. */
-  public Future<Void> refresh() {
-    figures.set("kmsagent.bridge.connections", "Clients (agents and ctl) connected to the bridge",
-        bridgeConnections.getAsInt());
-    Future<?> view = request(FleetAddresses.VIEW, new JsonObject()).onSuccess(this::view);
-    Future<?> pools = request(FleetAddresses.POOLS, new JsonObject()).onSuccess(this::pools);
-    int widest = Figures.EXPIRY_WINDOWS_DAYS.get(Figures.EXPIRY_WINDOWS_DAYS.size() - 1);
-    Future<?> expiring = request(FleetAddresses.EXPIRING, new JsonObject().put("days", widest))
-        .onSuccess(this::expiring);
-    return Future.join(view, pools, expiring).mapEmpty();
-  }
-
-  private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, LOCAL).map(m -> m.body());
-  }
-
-  private void view(JsonObject reply) {
-    Map<Tags, Integer> agents = new LinkedHashMap<>();
-    agents.put(Tags.of("connected", "true"), 0);
-    agents.put(Tags.of("connected", "false"), 0);
-    JsonArray products = new JsonArray();
-    for (Object o : reply.getJsonArray("agents", new JsonArray())) {
-      JsonObject a = (JsonObject) o;
-      agents.merge(Tags.of("connected", String.valueOf(a.getBoolean("connected", false))), 1, Integer::sum);
-      a.getJsonArray("products", new JsonArray()).forEach(products::add);
+    public FleetMetrics(Vertx vertx, Figures figures, String hubName, IntSupplier bridgeConnections) {
+        this.vertx = vertx;
+        this.figures = figures;
+        this.hubName = hubName;
+        this.bridgeConnections = bridgeConnections;
     }
-    figures.set(PREFIX + ".agents", "Agents in the fleet view, by whether they are connected", agents);
-    // Expiries come from the fleet's own forecast (below), which also knows validity from renewal events.
-    Map<Tags, Integer> byState = new LinkedHashMap<>();
-    for (Object o : products) {
-      if (o instanceof JsonObject p) {
-        byState.merge(Tags.of("family", String.valueOf(p.getValue("family")), "status",
-            String.valueOf(p.getValue("status"))), 1, Integer::sum);
-      }
-    }
-    figures.set(PREFIX + ".products", "Products in the fleet, by family and licence status", byState);
-  }
 
-  private void pools(JsonObject reply) {
-    Map<Tags, Integer> counts = new LinkedHashMap<>();
-    Map<Tags, Integer> thresholds = new LinkedHashMap<>();
-    Map<Tags, Integer> info = new LinkedHashMap<>();
-    Map<Tags, Long> crossing = new LinkedHashMap<>();
-    Instant now = Instant.parse(reply.getString("at"));
-    for (Object o : reply.getJsonArray("hosts", new JsonArray())) {
-      JsonObject host = (JsonObject) o;
-      JsonArray pools = host.getJsonArray("pools", new JsonArray());
-      AgentMetrics.addPools(counts, thresholds, info, Map.of("host", host.getString("agentId")), pools);
-      for (Object p : pools) {
-        JsonObject pool = (JsonObject) p;
-        for (Object t : pool.getJsonArray("thresholds", new JsonArray())) {
-          JsonObject f = (JsonObject) t;
-          if (f.getValue("crossesAt") instanceof String at) {
-            crossing.put(Tags.of("host", host.getString("agentId"), "pool", AgentMetrics.poolId(pool),
-                "threshold_class", f.getString("thresholdClass")),
-                Math.floorDiv(Duration.between(now, Instant.parse(at)).getSeconds(), 86_400L));
-          }
+    /** Starts counting the events this hub applies. */
+    public Future<Void> start() {
+        live = vertx.eventBus().consumer(FleetAddresses.LIVE, m -> {
+            if (m.body() instanceof JsonObject e && hubName.equals(e.getString("hub"))) {
+                EventOutcome.of(e).ifPresent(figures::count);
+            }
+        });
+        return live.completion();
+    }
+
+    /** Brings the gauges up to date from the fleet view. */
+    public Future<Void> refresh() {
+        figures.set(
+                "kmsagent.bridge.connections",
+                "Clients (agents and ctl) connected to the bridge",
+                bridgeConnections.getAsInt());
+        Future<?> view = request(FleetAddresses.VIEW, new JsonObject()).onSuccess(this::view);
+        Future<?> pools = request(FleetAddresses.POOLS, new JsonObject()).onSuccess(this::pools);
+        int widest = Figures.EXPIRY_WINDOWS_DAYS.get(Figures.EXPIRY_WINDOWS_DAYS.size() - 1);
+        Future<?> expiring = request(FleetAddresses.EXPIRING, new JsonObject().put("days", widest))
+                .onSuccess(this::expiring);
+        return Future.join(view, pools, expiring).mapEmpty();
+    }
+
+    private Future<JsonObject> request(String address, JsonObject body) {
+        return vertx.eventBus().<JsonObject>request(address, body, LOCAL).map(m -> m.body());
+    }
+
+    private void view(JsonObject reply) {
+        Map<Tags, Integer> agents = new LinkedHashMap<>();
+        agents.put(Tags.of("connected", "true"), 0);
+        agents.put(Tags.of("connected", "false"), 0);
+        JsonArray products = new JsonArray();
+        for (Object o : reply.getJsonArray("agents", new JsonArray())) {
+            JsonObject a = (JsonObject) o;
+            agents.merge(Tags.of("connected", String.valueOf(a.getBoolean("connected", false))), 1, Integer::sum);
+            a.getJsonArray("products", new JsonArray()).forEach(products::add);
         }
-      }
+        figures.set(PREFIX + ".agents", "Agents in the fleet view, by whether they are connected", agents);
+        // Expiries come from the fleet's own forecast (below), which also knows validity from renewal events.
+        Map<Tags, Integer> byState = new LinkedHashMap<>();
+        for (Object o : products) {
+            if (o instanceof JsonObject p) {
+                byState.merge(
+                        Tags.of(
+                                "family",
+                                String.valueOf(p.getValue("family")),
+                                "status",
+                                String.valueOf(p.getValue("status"))),
+                        1,
+                        Integer::sum);
+            }
+        }
+        figures.set(PREFIX + ".products", "Products in the fleet, by family and licence status", byState);
     }
-    AgentMetrics.setPools(figures, PREFIX, counts, thresholds, info);
-    figures.set(PREFIX + ".pool.crossing.days", "Days until the forecast says the pool reaches (or, at or above it, "
-        + "drops below) the threshold; absent when it never does within the horizon", crossing);
-  }
 
-  private void expiring(JsonObject reply) {
-    Map<Integer, Integer> byWindow = new LinkedHashMap<>();
-    Figures.EXPIRY_WINDOWS_DAYS.forEach(w -> byWindow.put(w, 0));
-    for (Object o : reply.getJsonArray("expiring", new JsonArray())) {
-      long left = ((JsonObject) o).getLong("daysLeft");
-      byWindow.replaceAll((w, n) -> left < w ? n + 1 : n);
+    private void pools(JsonObject reply) {
+        Map<Tags, Integer> counts = new LinkedHashMap<>();
+        Map<Tags, Integer> thresholds = new LinkedHashMap<>();
+        Map<Tags, Integer> info = new LinkedHashMap<>();
+        Map<Tags, Long> crossing = new LinkedHashMap<>();
+        Instant now = Instant.parse(reply.getString("at"));
+        for (Object o : reply.getJsonArray("hosts", new JsonArray())) {
+            JsonObject host = (JsonObject) o;
+            JsonArray pools = host.getJsonArray("pools", new JsonArray());
+            AgentMetrics.addPools(counts, thresholds, info, Map.of("host", host.getString("agentId")), pools);
+            for (Object p : pools) {
+                JsonObject pool = (JsonObject) p;
+                for (Object t : pool.getJsonArray("thresholds", new JsonArray())) {
+                    JsonObject f = (JsonObject) t;
+                    if (f.getValue("crossesAt") instanceof String at) {
+                        crossing.put(
+                                Tags.of(
+                                        "host",
+                                        host.getString("agentId"),
+                                        "pool",
+                                        AgentMetrics.poolId(pool),
+                                        "threshold_class",
+                                        f.getString("thresholdClass")),
+                                Math.floorDiv(
+                                        Duration.between(now, Instant.parse(at)).getSeconds(), 86_400L));
+                    }
+                }
+            }
+        }
+        AgentMetrics.setPools(figures, PREFIX, counts, thresholds, info);
+        figures.set(
+                PREFIX + ".pool.crossing.days",
+                "Days until the forecast says the pool reaches (or, at or above it, "
+                        + "drops below) the threshold; absent when it never does within the horizon",
+                crossing);
     }
-    AgentMetrics.setExpiring(figures, PREFIX, byWindow);
-  }
 
-  /** Stops counting. */
-  public Future<Void> close() {
-    return live == null ? Future.succeededFuture() : live.unregister();
-  }
+    private void expiring(JsonObject reply) {
+        Map<Integer, Integer> byWindow = new LinkedHashMap<>();
+        Figures.EXPIRY_WINDOWS_DAYS.forEach(w -> byWindow.put(w, 0));
+        for (Object o : reply.getJsonArray("expiring", new JsonArray())) {
+            long left = ((JsonObject) o).getLong("daysLeft");
+            byWindow.replaceAll((w, n) -> left < w ? n + 1 : n);
+        }
+        AgentMetrics.setExpiring(figures, PREFIX, byWindow);
+    }
+
+    /** Stops counting. */
+    public Future<Void> close() {
+        return live == null ? Future.succeededFuture() : live.unregister();
+    }
 }

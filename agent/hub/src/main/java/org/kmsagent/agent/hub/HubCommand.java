@@ -20,51 +20,60 @@ import picocli.CommandLine.Option;
  * ({@code bridge.*}) takes agents dialling out and ctl clients. Runs until SIGTERM or Ctrl-C. Exit codes: 0 stopped,
  * 1 failed to start, 2 bad configuration or usage.
  */
-@Command(name = "hub", mixinStandardHelpOptions = true,
-    description = "Runs a fleet hub: agents dial out to it; hubs cluster with one another.")
+@Command(
+        name = "hub",
+        mixinStandardHelpOptions = true,
+        description = "Runs a fleet hub: agents dial out to it; hubs cluster with one another.")
 public final class HubCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "The YAML configuration (default: KMSAGENT_CONFIG, "
-      + "else built-in defaults; see docs/configuration.md and docs/fleet.md).")
-  Path config;
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "The YAML configuration (default: KMSAGENT_CONFIG, "
+                    + "else built-in defaults; see docs/configuration.md and docs/fleet.md).")
+    Path config;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set bridge.port=7690.")
-  List<String> sets = new ArrayList<>();
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set bridge.port=7690.")
+    List<String> sets = new ArrayList<>();
 
-  @Option(names = "--name", description = "The hub's name in the fleet view (default: its bridge's host:port).")
-  String name;
+    @Option(names = "--name", description = "The hub's name in the fleet view (default: its bridge's host:port).")
+    String name;
 
-  @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    Optional<Path> file = Optional.ofNullable(config)
-        .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
-    AgentConfig agentConfig;
-    try {
-      agentConfig = new ConfigLoader(System.getenv()).forHub().load(file, sets);
-    } catch (ConfigException e) {
-      err.println("kms-agent hub: " + e.getMessage());
-      err.flush();
-      return 2;
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Path> file = Optional.ofNullable(config)
+                .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
+        AgentConfig agentConfig;
+        try {
+            agentConfig = new ConfigLoader(System.getenv()).forHub().load(file, sets);
+        } catch (ConfigException e) {
+            err.println("kms-agent hub: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        HubServer hub;
+        try {
+            hub = HubServer.start(agentConfig, name, Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            err.println("kms-agent hub: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            hub.close();
+                            stopped.countDown();
+                        },
+                        "kms-agent-hub-shutdown"));
+        hub.banner().forEach(out::println);
+        out.flush();
+        stopped.await();
+        return 0;
     }
-    HubServer hub;
-    try {
-      hub = HubServer.start(agentConfig, name, Clock.systemUTC());
-    } catch (IllegalArgumentException e) {
-      err.println("kms-agent hub: " + e.getMessage());
-      err.flush();
-      return 2;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      hub.close();
-      stopped.countDown();
-    }, "kms-agent-hub-shutdown"));
-    hub.banner().forEach(out::println);
-    out.flush();
-    stopped.await();
-    return 0;
-  }
 }

@@ -5,8 +5,8 @@ import org.kmsagent.agent.core.Subcommands;
 
 /** The hub module's contribution to the command line: {@code kms-agent hub}. Only bindings. */
 public final class HubModule extends AbstractModule {
-  @Override
-  protected void configure() {
-    Subcommands.Binding.of(binder()).addBinding("hub").toInstance(HubCommand.class);
-  }
+    @Override
+    protected void configure() {
+        Subcommands.Binding.of(binder()).addBinding("hub").toInstance(HubCommand.class);
+    }
 }

@@ -1,12 +1,11 @@
 package org.kmsagent.agent.hub;
 
-import org.kmsagent.agent.fleet.FleetAddresses;
-
 import java.util.Optional;
 import java.util.Set;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.bus.bridge.BridgeRoutes;
 import org.kmsagent.agent.config.Role;
+import org.kmsagent.agent.fleet.FleetAddresses;
 
 /**
  * Who may use the fleet addresses on a hub's bridge. An enrolled agent's own credential ({@link AgentCredentials})
@@ -16,73 +15,78 @@ import org.kmsagent.agent.config.Role;
  * {@code read}; routed changes, enrolment, revocation and the audit {@code admin}.
  */
 public final class HubRoutes implements BridgeRoutes {
-  private final Set<String> agentTokens;
-  private final AgentCredentials credentials;
+    private final Set<String> agentTokens;
+    private final AgentCredentials credentials;
 
-  /** Shared-token mode only (no enrolled credentials): the given token names act as any agent. */
-  public HubRoutes(Set<String> agentTokens) {
-    this(agentTokens, null);
-  }
-
-  /**
-   * @param sharedAgentTokens token names that may act as any agent (empty unless the migration mode is allowed)
-   * @param credentials the enrolled agents' credentials, or null
-   */
-  public HubRoutes(Set<String> sharedAgentTokens, AgentCredentials credentials) {
-    this.agentTokens = Set.copyOf(sharedAgentTokens);
-    this.credentials = credentials;
-  }
-
-  @Override
-  public Optional<String> agentFor(String token) {
-    return credentials == null ? Optional.empty() : credentials.agentFor(token);
-  }
-
-  @Override
-  public Optional<Role> sendRole(BridgeCaller caller, String address) {
-    if (caller.isAgent()) {
-      // The hub checks that what it sends names this agent (FleetHub); the bridge lets it reach the agent addresses.
-      return agentAddress(address) ? Optional.of(Role.READ) : Optional.empty();
+    /** Shared-token mode only (no enrolled credentials): the given token names act as any agent. */
+    public HubRoutes(Set<String> agentTokens) {
+        this(agentTokens, null);
     }
-    return sendRole(caller.name(), address);
-  }
 
-  @Override
-  public Optional<Role> sendRole(String clientName, String address) {
-    if (agentAddress(address)) {
-      return agentTokens.contains(clientName) ? Optional.of(Role.READ) : Optional.empty();
+    /**
+     * @param sharedAgentTokens token names that may act as any agent (empty unless the migration mode is allowed)
+     * @param credentials the enrolled agents' credentials, or null
+     */
+    public HubRoutes(Set<String> sharedAgentTokens, AgentCredentials credentials) {
+        this.agentTokens = Set.copyOf(sharedAgentTokens);
+        this.credentials = credentials;
     }
-    if (FleetAddresses.QUERIES.contains(address)) {
-      return Optional.of(Role.READ);
+
+    @Override
+    public Optional<String> agentFor(String token) {
+        return credentials == null ? Optional.empty() : credentials.agentFor(token);
     }
-    if (FleetAddresses.ROUTE_CHANGE.equals(address) || FleetAddresses.ENROLL.equals(address)
-        || FleetAddresses.REVOKE.equals(address) || FleetAddresses.AUDIT.equals(address)) {
-      return Optional.of(Role.ADMIN);
+
+    @Override
+    public Optional<Role> sendRole(BridgeCaller caller, String address) {
+        if (caller.isAgent()) {
+            // The hub checks that what it sends names this agent (FleetHub); the bridge lets it reach the agent
+            // addresses.
+            return agentAddress(address) ? Optional.of(Role.READ) : Optional.empty();
+        }
+        return sendRole(caller.name(), address);
     }
-    return Optional.empty();
-  }
 
-  private static boolean agentAddress(String address) {
-    return FleetAddresses.AGENT_SENDS.contains(address) || address.startsWith(FleetAddresses.REPLY_PREFIX);
-  }
-
-  @Override
-  public boolean mayRegister(BridgeCaller caller, String address) {
-    if (caller.isAgent()) {
-      return FleetAddresses.ALL_AGENTS.equals(address) || FleetAddresses.agent(caller.agentId()).equals(address);
+    @Override
+    public Optional<Role> sendRole(String clientName, String address) {
+        if (agentAddress(address)) {
+            return agentTokens.contains(clientName) ? Optional.of(Role.READ) : Optional.empty();
+        }
+        if (FleetAddresses.QUERIES.contains(address)) {
+            return Optional.of(Role.READ);
+        }
+        if (FleetAddresses.ROUTE_CHANGE.equals(address)
+                || FleetAddresses.ENROLL.equals(address)
+                || FleetAddresses.REVOKE.equals(address)
+                || FleetAddresses.AUDIT.equals(address)) {
+            return Optional.of(Role.ADMIN);
+        }
+        return Optional.empty();
     }
-    return mayRegister(caller.name(), caller.role(), address);
-  }
 
-  @Override
-  public boolean mayRegister(String clientName, Role role, String address) {
-    return agentTokens.contains(clientName)
-        && (FleetAddresses.ALL_AGENTS.equals(address) || address.startsWith(FleetAddresses.AGENT_PREFIX));
-  }
+    private static boolean agentAddress(String address) {
+        return FleetAddresses.AGENT_SENDS.contains(address) || address.startsWith(FleetAddresses.REPLY_PREFIX);
+    }
 
-  @Override
-  public int maxConnections(BridgeCaller caller, int configured) {
-    // A shared agent token is held by every agent of the fleet (migration mode): its connections are one per machine.
-    return agentTokens.contains(caller.name()) ? Integer.MAX_VALUE : configured;
-  }
+    @Override
+    public boolean mayRegister(BridgeCaller caller, String address) {
+        if (caller.isAgent()) {
+            return FleetAddresses.ALL_AGENTS.equals(address)
+                    || FleetAddresses.agent(caller.agentId()).equals(address);
+        }
+        return mayRegister(caller.name(), caller.role(), address);
+    }
+
+    @Override
+    public boolean mayRegister(String clientName, Role role, String address) {
+        return agentTokens.contains(clientName)
+                && (FleetAddresses.ALL_AGENTS.equals(address) || address.startsWith(FleetAddresses.AGENT_PREFIX));
+    }
+
+    @Override
+    public int maxConnections(BridgeCaller caller, int configured) {
+        // A shared agent token is held by every agent of the fleet (migration mode): its connections are one per
+        // machine.
+        return agentTokens.contains(caller.name()) ? Integer.MAX_VALUE : configured;
+    }
 }

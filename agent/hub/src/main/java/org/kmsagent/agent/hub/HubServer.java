@@ -28,183 +28,188 @@ import org.slf4j.LoggerFactory;
  * connect to. {@link #close()} stops the bridge first, then leaves the cluster.
  */
 public final class HubServer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
 
-  private final Vertx vertx;
-  private final AgentBridge bridge;
-  private final FleetHub hub;
-  private final String bridgeAt;
-  private MetricsEndpoint metrics;
-  private String metricsAt;
-  private DashboardServer dashboard;
-  private String dashboardAt;
-  private boolean closed;
-  private AuditLog audit;
+    private final Vertx vertx;
+    private final AgentBridge bridge;
+    private final FleetHub hub;
+    private final String bridgeAt;
+    private MetricsEndpoint metrics;
+    private String metricsAt;
+    private DashboardServer dashboard;
+    private String dashboardAt;
+    private boolean closed;
+    private AuditLog audit;
 
-  private HubServer(Vertx vertx, AgentBridge bridge, FleetHub hub, String bridgeAt) {
-    this.vertx = vertx;
-    this.bridge = bridge;
-    this.hub = hub;
-    this.bridgeAt = bridgeAt;
-  }
-
-  /**
-   * Joins (or forms) the cluster, deploys the fleet service and opens the bridge. Call from a non-Vert.x thread.
-   *
-   * <p>The parts are built by Guice in three steps, each a child of the one before, because each waits on what the
-   * one before started: {@link HubServerModule} (no Vert.x yet), {@link ClusteredHubModule} once the cluster is
-   * joined, {@link NamedHubModule} once the bridge listens (the default name is its port). This method only orders
-   * them: credentials deployed before the bridge listens (the bridge asks them for every agent's token), the bridge
-   * before the fleet service, metrics and dashboard last.
-   *
-   * @param name the hub's name in the fleet view, or null for {@code bridge host:port}
-   * @throws IllegalArgumentException the configuration names no bridge tokens (a hub has no local admin)
-   */
-  public static HubServer start(AgentConfig config, String name, Clock clock) throws Exception {
-    BridgeConfig b = config.bridge();
-    if (b.tokens().isEmpty()) {
-      throw new IllegalArgumentException("bridge.tokens: a hub needs ctl tokens (an admin one enrols agents: "
-          + "ctl fleet enroll AGENT-ID)");
+    private HubServer(Vertx vertx, AgentBridge bridge, FleetHub hub, String bridgeAt) {
+        this.vertx = vertx;
+        this.bridge = bridge;
+        this.hub = hub;
+        this.bridgeAt = bridgeAt;
     }
-    Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
-    Files.createDirectories(dataDir);
-    TlsMaterial tls = TlsMaterial.load(b.tls(), dataDir);
-    // This hub's own admin actions: enrolments, revocations, routed changes, dashboard sign-ins (docs/audit.md).
-    AuditLog audit = AuditLog.in(dataDir, clock);
-    Vertx vertx;
-    Injector parts;
-    Optional<Figures> figures;
-    try {
-      parts = Guice.createInjector(new HubServerModule(config, clock, dataDir, tls, audit));
-      figures = part(parts, new Key<Optional<Figures>>() {});
-      vertx = FleetCluster.start(config.fleet().cluster(), figures.orElse(null)).await(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      audit.close();
-      throw e;
+
+    /**
+     * Joins (or forms) the cluster, deploys the fleet service and opens the bridge. Call from a non-Vert.x thread.
+     *
+     * <p>The parts are built by Guice in three steps, each a child of the one before, because each waits on what the
+     * one before started: {@link HubServerModule} (no Vert.x yet), {@link ClusteredHubModule} once the cluster is
+     * joined, {@link NamedHubModule} once the bridge listens (the default name is its port). This method only orders
+     * them: credentials deployed before the bridge listens (the bridge asks them for every agent's token), the bridge
+     * before the fleet service, metrics and dashboard last.
+     *
+     * @param name the hub's name in the fleet view, or null for {@code bridge host:port}
+     * @throws IllegalArgumentException the configuration names no bridge tokens (a hub has no local admin)
+     */
+    public static HubServer start(AgentConfig config, String name, Clock clock) throws Exception {
+        BridgeConfig b = config.bridge();
+        if (b.tokens().isEmpty()) {
+            throw new IllegalArgumentException("bridge.tokens: a hub needs ctl tokens (an admin one enrols agents: "
+                    + "ctl fleet enroll AGENT-ID)");
+        }
+        Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
+        Files.createDirectories(dataDir);
+        TlsMaterial tls = TlsMaterial.load(b.tls(), dataDir);
+        // This hub's own admin actions: enrolments, revocations, routed changes, dashboard sign-ins (docs/audit.md).
+        AuditLog audit = AuditLog.in(dataDir, clock);
+        Vertx vertx;
+        Injector parts;
+        Optional<Figures> figures;
+        try {
+            parts = Guice.createInjector(new HubServerModule(config, clock, dataDir, tls, audit));
+            figures = part(parts, new Key<Optional<Figures>>() {});
+            vertx = FleetCluster.start(config.fleet().cluster(), figures.orElse(null))
+                    .await(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            audit.close();
+            throw e;
+        }
+        try {
+            Injector clustered = parts.createChildInjector(new ClusteredHubModule(vertx));
+            vertx.deployVerticle(part(clustered, Key.get(AgentCredentials.class)))
+                    .await(30, TimeUnit.SECONDS);
+            if (config.fleet().allowSharedAgentTokens()) {
+                LOG.warn(
+                        "fleet.allowSharedAgentTokens is true: holders of the tokens {} can speak as any agent; enrol each "
+                                + "agent (ctl fleet enroll) and turn it off",
+                        config.fleet().agentTokens());
+            }
+            AgentBridge bridge = part(clustered, Key.get(AgentBridge.class));
+            bridge.listen().await(30, TimeUnit.SECONDS);
+            String at = b.host() + ":" + bridge.port();
+            Injector named = clustered.createChildInjector(new NamedHubModule(name != null ? name : at));
+            FleetHub hub = part(named, Key.get(FleetHub.class));
+            vertx.deployVerticle(hub).await(30, TimeUnit.SECONDS);
+            HubServer server = new HubServer(vertx, bridge, hub, at);
+            server.audit = audit;
+            Optional<FleetMetrics> fleetMetrics = part(named, new Key<Optional<FleetMetrics>>() {});
+            if (fleetMetrics.isPresent()) {
+                fleetMetrics.get().start().await(30, TimeUnit.SECONDS);
+                server.metrics = MetricsEndpoint.start(
+                                vertx, config.metrics(), figures.orElseThrow(), fleetMetrics.get()::refresh)
+                        .await(30, TimeUnit.SECONDS);
+                server.metricsAt = config.metrics().host() + ":" + server.metrics.port();
+            }
+            if (config.dashboard().enabled()) {
+                server.dashboard = DashboardServer.start(vertx, config.dashboard(), tls, b.tokens(), clock, audit)
+                        .await(30, TimeUnit.SECONDS);
+                server.dashboardAt = config.dashboard().host() + ":" + server.dashboard.port();
+            }
+            return server;
+        } catch (Exception e) {
+            vertx.close().await(30, TimeUnit.SECONDS);
+            audit.close();
+            throw e;
+        }
     }
-    try {
-      Injector clustered = parts.createChildInjector(new ClusteredHubModule(vertx));
-      vertx.deployVerticle(part(clustered, Key.get(AgentCredentials.class))).await(30, TimeUnit.SECONDS);
-      if (config.fleet().allowSharedAgentTokens()) {
-        LOG.warn("fleet.allowSharedAgentTokens is true: holders of the tokens {} can speak as any agent; enrol each "
-            + "agent (ctl fleet enroll) and turn it off", config.fleet().agentTokens());
-      }
-      AgentBridge bridge = part(clustered, Key.get(AgentBridge.class));
-      bridge.listen().await(30, TimeUnit.SECONDS);
-      String at = b.host() + ":" + bridge.port();
-      Injector named = clustered.createChildInjector(new NamedHubModule(name != null ? name : at));
-      FleetHub hub = part(named, Key.get(FleetHub.class));
-      vertx.deployVerticle(hub).await(30, TimeUnit.SECONDS);
-      HubServer server = new HubServer(vertx, bridge, hub, at);
-      server.audit = audit;
-      Optional<FleetMetrics> fleetMetrics = part(named, new Key<Optional<FleetMetrics>>() {});
-      if (fleetMetrics.isPresent()) {
-        fleetMetrics.get().start().await(30, TimeUnit.SECONDS);
-        server.metrics = MetricsEndpoint.start(vertx, config.metrics(), figures.orElseThrow(),
-            fleetMetrics.get()::refresh).await(30, TimeUnit.SECONDS);
-        server.metricsAt = config.metrics().host() + ":" + server.metrics.port();
-      }
-      if (config.dashboard().enabled()) {
-        server.dashboard = DashboardServer.start(vertx, config.dashboard(), tls, b.tokens(), clock, audit)
-            .await(30, TimeUnit.SECONDS);
-        server.dashboardAt = config.dashboard().host() + ":" + server.dashboard.port();
-      }
-      return server;
-    } catch (Exception e) {
-      vertx.close().await(30, TimeUnit.SECONDS);
-      audit.close();
-      throw e;
+
+    /** One part from the injector; a part's own failure is thrown as itself, as it was before Guice built the parts. */
+    private static <T> T part(Injector injector, Key<T> key) {
+        try {
+            return injector.getInstance(key);
+        } catch (ProvisionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
-  }
 
-  /** One part from the injector; a part's own failure is thrown as itself, as it was before Guice built the parts. */
-  private static <T> T part(Injector injector, Key<T> key) {
-    try {
-      return injector.getInstance(key);
-    } catch (ProvisionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
+    /** The bridge's {@code host:port}. */
+    public String bridgeAt() {
+        return bridgeAt;
     }
-  }
 
-  /** The bridge's {@code host:port}. */
-  public String bridgeAt() {
-    return bridgeAt;
-  }
-
-  /** The bridge's port. */
-  public int port() {
-    return bridge.port();
-  }
-
-  /** The bridge certificate's SHA-256 fingerprint, for agents' {@code fleet.trust}. */
-  public String fingerprint() {
-    return bridge.fingerprint();
-  }
-
-  /** The hub's name in the fleet view. */
-  public String name() {
-    return hub.name();
-  }
-
-  /** Agents and ctl clients connected now. */
-  public int connections() {
-    return bridge.connectionCount();
-  }
-
-  /** The clustered Vert.x (tests and the benchmark look at the cluster through it). */
-  public Vertx vertx() {
-    return vertx;
-  }
-
-  /** The metrics endpoint's port, or -1 when {@code metrics.enabled} is false. */
-  public int metricsPort() {
-    return metrics == null ? -1 : metrics.port();
-  }
-
-  /** The dashboard's port, or -1 when {@code dashboard.enabled} is false. */
-  public int dashboardPort() {
-    return dashboard == null ? -1 : dashboard.port();
-  }
-
-  /** Lines to print at start (never a secret). */
-  public List<String> banner() {
-    List<String> lines = new ArrayList<>(List.of(
-        "kms-agent hub " + hub.name() + ": bridge listening on " + bridgeAt + " (TLS)",
-        "kms-agent hub: bridge certificate SHA-256 " + bridge.fingerprint()));
-    if (dashboard != null) {
-      lines.add("kms-agent hub: dashboard at https://" + dashboardAt + "/ (the bridge's certificate and tokens)");
+    /** The bridge's port. */
+    public int port() {
+        return bridge.port();
     }
-    if (metrics != null) {
-      lines.add("kms-agent hub: Prometheus metrics at http://" + metricsAt + "/metrics");
-    }
-    return lines;
-  }
 
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+    /** The bridge certificate's SHA-256 fingerprint, for agents' {@code fleet.trust}. */
+    public String fingerprint() {
+        return bridge.fingerprint();
     }
-    closed = true;
-    try {
-      if (dashboard != null) {
-        dashboard.close().await(30, TimeUnit.SECONDS);
-      }
-      if (metrics != null) {
-        metrics.close().await(30, TimeUnit.SECONDS);
-      }
-      bridge.close().await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("hub shutdown: the bridge did not stop cleanly: {}", e.toString());
+
+    /** The hub's name in the fleet view. */
+    public String name() {
+        return hub.name();
     }
-    try {
-      vertx.close().await(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("hub shutdown: leaving the cluster did not finish cleanly: {}", e.toString());
+
+    /** Agents and ctl clients connected now. */
+    public int connections() {
+        return bridge.connectionCount();
     }
-    audit.close();
-  }
+
+    /** The clustered Vert.x (tests and the benchmark look at the cluster through it). */
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** The metrics endpoint's port, or -1 when {@code metrics.enabled} is false. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
+    /** The dashboard's port, or -1 when {@code dashboard.enabled} is false. */
+    public int dashboardPort() {
+        return dashboard == null ? -1 : dashboard.port();
+    }
+
+    /** Lines to print at start (never a secret). */
+    public List<String> banner() {
+        List<String> lines = new ArrayList<>(List.of(
+                "kms-agent hub " + hub.name() + ": bridge listening on " + bridgeAt + " (TLS)",
+                "kms-agent hub: bridge certificate SHA-256 " + bridge.fingerprint()));
+        if (dashboard != null) {
+            lines.add("kms-agent hub: dashboard at https://" + dashboardAt + "/ (the bridge's certificate and tokens)");
+        }
+        if (metrics != null) {
+            lines.add("kms-agent hub: Prometheus metrics at http://" + metricsAt + "/metrics");
+        }
+        return lines;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (dashboard != null) {
+                dashboard.close().await(30, TimeUnit.SECONDS);
+            }
+            if (metrics != null) {
+                metrics.close().await(30, TimeUnit.SECONDS);
+            }
+            bridge.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("hub shutdown: the bridge did not stop cleanly: {}", e.toString());
+        }
+        try {
+            vertx.close().await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("hub shutdown: leaving the cluster did not finish cleanly: {}", e.toString());
+        }
+        audit.close();
+    }
 }

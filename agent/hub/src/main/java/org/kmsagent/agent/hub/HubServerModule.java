@@ -20,48 +20,49 @@ import org.kmsagent.agent.metrics.Figures;
  * that wait on the cluster and on the bridge's port.
  */
 final class HubServerModule extends AbstractModule {
-  private final AgentConfig config;
-  private final Clock clock;
-  private final Path dataDir;
-  private final TlsMaterial tls;
-  private final AuditLog audit;
+    private final AgentConfig config;
+    private final Clock clock;
+    private final Path dataDir;
+    private final TlsMaterial tls;
+    private final AuditLog audit;
 
-  HubServerModule(AgentConfig config, Clock clock, Path dataDir, TlsMaterial tls, AuditLog audit) {
-    this.config = config;
-    this.clock = clock;
-    this.dataDir = dataDir;
-    this.tls = tls;
-    this.audit = audit;
-  }
+    HubServerModule(AgentConfig config, Clock clock, Path dataDir, TlsMaterial tls, AuditLog audit) {
+        this.config = config;
+        this.clock = clock;
+        this.dataDir = dataDir;
+        this.tls = tls;
+        this.audit = audit;
+    }
 
-  @Override
-  protected void configure() {
-    bind(AgentConfig.class).toInstance(config);
-    bind(Clock.class).toInstance(clock);
-    bind(TlsMaterial.class).toInstance(tls);
-    bind(AuditLog.class).toInstance(audit);
-  }
+    @Override
+    protected void configure() {
+        bind(AgentConfig.class).toInstance(config);
+        bind(Clock.class).toInstance(clock);
+        bind(TlsMaterial.class).toInstance(tls);
+        bind(AuditLog.class).toInstance(audit);
+    }
 
-  /** The fleet's Prometheus figures, when {@code metrics.enabled}; the cluster's own meters join them. */
-  @Provides
-  @Singleton
-  Optional<Figures> figures() {
-    return config.metrics().enabled() ? Optional.of(new Figures("kmsagent.fleet")) : Optional.empty();
-  }
+    /** The fleet's Prometheus figures, when {@code metrics.enabled}; the cluster's own meters join them. */
+    @Provides
+    @Singleton
+    Optional<Figures> figures() {
+        return config.metrics().enabled() ? Optional.of(new Figures("kmsagent.fleet")) : Optional.empty();
+    }
 
-  /** The enrolled agents' credentials, kept in {@code <dataDir>/fleet-credentials.json} and shared in the cluster. */
-  @Provides
-  @Singleton
-  AgentCredentials credentials() {
-    return new AgentCredentials(dataDir.resolve("fleet-credentials.json"), clock);
-  }
+    /** The enrolled agents' credentials, kept in {@code <dataDir>/fleet-credentials.json} and shared in the cluster. */
+    @Provides
+    @Singleton
+    AgentCredentials credentials() {
+        return new AgentCredentials(dataDir.resolve("fleet-credentials.json"), clock);
+    }
 
-  /** Who may speak as an agent: enrolled credentials, and the shared agent tokens only when allowed. */
-  @Provides
-  @Singleton
-  HubRoutes routes(AgentCredentials credentials) {
-    Set<String> shared = config.fleet().allowSharedAgentTokens()
-        ? new HashSet<>(config.fleet().agentTokens()) : Set.of();
-    return new HubRoutes(shared, credentials);
-  }
+    /** Who may speak as an agent: enrolled credentials, and the shared agent tokens only when allowed. */
+    @Provides
+    @Singleton
+    HubRoutes routes(AgentCredentials credentials) {
+        Set<String> shared = config.fleet().allowSharedAgentTokens()
+                ? new HashSet<>(config.fleet().agentTokens())
+                : Set.of();
+        return new HubRoutes(shared, credentials);
+    }
 }

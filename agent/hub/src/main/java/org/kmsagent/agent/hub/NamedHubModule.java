@@ -15,23 +15,23 @@ import org.kmsagent.agent.metrics.Figures;
  * the bridge's {@code host:port}, known only after the bridge listens. Only bindings; {@link HubServer} starts them.
  */
 final class NamedHubModule extends AbstractModule {
-  private final String hubName;
+    private final String hubName;
 
-  NamedHubModule(String hubName) {
-    this.hubName = hubName;
-  }
+    NamedHubModule(String hubName) {
+        this.hubName = hubName;
+    }
 
-  /** The fleet service, answering with this hub's own audit records too. */
-  @Provides
-  @Singleton
-  FleetHub hub(Clock clock, AuditLog audit) {
-    return new FleetHub(hubName, clock, audit);
-  }
+    /** The fleet service, answering with this hub's own audit records too. */
+    @Provides
+    @Singleton
+    FleetHub hub(Clock clock, AuditLog audit) {
+        return new FleetHub(hubName, clock, audit);
+    }
 
-  /** The fleet's figures for the metrics endpoint, when {@code metrics.enabled}. */
-  @Provides
-  @Singleton
-  Optional<FleetMetrics> metrics(Vertx vertx, Optional<Figures> figures, AgentBridge bridge) {
-    return figures.map(f -> new FleetMetrics(vertx, f, hubName, bridge::connectionCount));
-  }
+    /** The fleet's figures for the metrics endpoint, when {@code metrics.enabled}. */
+    @Provides
+    @Singleton
+    Optional<FleetMetrics> metrics(Vertx vertx, Optional<Figures> figures, AgentBridge bridge) {
+        return figures.map(f -> new FleetMetrics(vertx, f, hubName, bridge::connectionCount));
+    }
 }

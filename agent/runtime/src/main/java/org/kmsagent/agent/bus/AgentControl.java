@@ -24,67 +24,67 @@ import org.kmsagent.api.ProductKey;
  */
 public interface AgentControl {
 
-  /** This machine's products. */
-  List<ProductView> products();
+    /** This machine's products. */
+    List<ProductView> products();
 
-  /**
-   * The client machine ids (CMIDs) this machine presents to KMS hosts: machines cloned without
-   * {@code sysprep /generalize} share one, and a host counts them as one client (kms-rules.md §1.2). Empty when
-   * the licensing stack cannot tell.
-   */
-  default List<String> clientMachineIds() {
-    return List.of();
-  }
+    /**
+     * The client machine ids (CMIDs) this machine presents to KMS hosts: machines cloned without
+     * {@code sysprep /generalize} share one, and a host counts them as one client (kms-rules.md §1.2). Empty when
+     * the licensing stack cannot tell.
+     */
+    default List<String> clientMachineIds() {
+        return List.of();
+    }
 
-  /**
-   * The licensing calls abandoned at their deadline since start; empty when this agent puts no deadline on them.
-   * Default: empty.
-   */
-  default Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
-    return Optional.empty();
-  }
+    /**
+     * The licensing calls abandoned at their deadline since start; empty when this agent puts no deadline on them.
+     * Default: empty.
+     */
+    default Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
+        return Optional.empty();
+    }
 
-  /** The host model's pools and ledger; {@code enabled=false} and empty lists when the host role is off. */
-  HostView host();
+    /** The host model's pools and ledger; {@code enabled=false} and empty lists when the host role is off. */
+    HostView host();
 
-  /**
-   * The genuine KMS host this agent watches (host.mode: watch); empty when it watches none. Default: none.
-   */
-  default Optional<org.kmsagent.agent.host.GenuineHostView> watchedHost() {
-    return Optional.empty();
-  }
+    /**
+     * The genuine KMS host this agent watches (host.mode: watch); empty when it watches none. Default: none.
+     */
+    default Optional<org.kmsagent.agent.host.GenuineHostView> watchedHost() {
+        return Optional.empty();
+    }
 
-  /** Activates now: one family, or every family when empty. One result per product tried. */
-  List<ActionResult> activate(Optional<String> family);
+    /** Activates now: one family, or every family when empty. One result per product tried. */
+    List<ActionResult> activate(Optional<String> family);
 
-  /**
-   * Installs the GVLK matching each installed edition of the family (every family when empty), or the given key.
-   *
-   * @param key a key to install instead of the catalog's GVLK; only with a family
-   */
-  List<ActionResult> installGvlk(Optional<String> family, Optional<ProductKey> key);
+    /**
+     * Installs the GVLK matching each installed edition of the family (every family when empty), or the given key.
+     *
+     * @param key a key to install instead of the catalog's GVLK; only with a family
+     */
+    List<ActionResult> installGvlk(Optional<String> family, Optional<ProductKey> key);
 
-  /** Points one family (every family when empty) at a KMS endpoint; returns what is now set. */
-  KmsEndpoint setKms(Optional<String> family, KmsEndpoint endpoint);
+    /** Points one family (every family when empty) at a KMS endpoint; returns what is now set. */
+    KmsEndpoint setKms(Optional<String> family, KmsEndpoint endpoint);
 
-  /** Forgets the KMS endpoint of one family (every family when empty). */
-  void clearKms(Optional<String> family);
+    /** Forgets the KMS endpoint of one family (every family when empty). */
+    void clearKms(Optional<String> family);
 
-  /** The host role's settings. */
-  HostSettingsView hostSettings();
+    /** The host role's settings. */
+    HostSettingsView hostSettings();
 
-  /** Replaces the host role's settings (already range-checked by {@link HostSettingsView}); returns them. */
-  HostSettingsView updateHostSettings(HostSettingsView settings);
+    /** Replaces the host role's settings (already range-checked by {@link HostSettingsView}); returns them. */
+    HostSettingsView updateHostSettings(HostSettingsView settings);
 
-  /** The plugins known to the plugin host. */
-  List<PluginView> plugins();
+    /** The plugins known to the plugin host. */
+    List<PluginView> plugins();
 
-  /** Loads one plugin jar. */
-  PluginView loadPlugin(Path jar);
+    /** Loads one plugin jar. */
+    PluginView loadPlugin(Path jar);
 
-  /** Unloads one plugin by id. */
-  void unloadPlugin(String pluginId);
+    /** Unloads one plugin by id. */
+    void unloadPlugin(String pluginId);
 
-  /** Rescans the plugins directory; returns the plugins afterwards. */
-  List<PluginView> rescanPlugins();
+    /** Rescans the plugins directory; returns the plugins afterwards. */
+    List<PluginView> rescanPlugins();
 }

@@ -27,178 +27,199 @@ import org.slf4j.LoggerFactory;
  * not checked here: in-process callers are trusted, and the bridge checks remote ones.
  */
 public final class BusApi {
-  private static final Logger LOG = LoggerFactory.getLogger(BusApi.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BusApi.class);
 
-  private final Vertx vertx;
-  private final AgentControl control;
-  private final EventPublisher events;
-  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
-  /** One thread for every change: changes never interleave, whichever address or event loop they came from. */
-  private final WorkerExecutor changes;
+    private final Vertx vertx;
+    private final AgentControl control;
+    private final EventPublisher events;
+    private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+    /** One thread for every change: changes never interleave, whichever address or event loop they came from. */
+    private final WorkerExecutor changes;
 
-  public BusApi(Vertx vertx, AgentControl control, EventPublisher events) {
-    this.vertx = vertx;
-    this.control = control;
-    this.events = events;
-    this.changes = vertx.createSharedWorkerExecutor("kmsagent-changes", 1);
-  }
+    public BusApi(Vertx vertx, AgentControl control, EventPublisher events) {
+        this.vertx = vertx;
+        this.control = control;
+        this.events = events;
+        this.changes = vertx.createSharedWorkerExecutor("kmsagent-changes", 1);
+    }
 
-  /** Registers every address; completes when all registrations are in place. */
-  public Future<Void> register() {
-    query(BusAddresses.STATUS, Set.of(), b -> new JsonObject().put("products", BusJson.array(control.products()))
-        .put("cmids", new io.vertx.core.json.JsonArray(control.clientMachineIds()))
-        .put("licensingCalls", control.licensingCallTimeouts().map(BusJson::object).orElse(null)));
-    query(BusAddresses.HOST_STATUS, Set.of(), b -> BusJson.object(control.host()));
-    query(BusAddresses.HOST_WATCHED, Set.of(), b -> control.watchedHost()
-        .map(v -> BusJson.object(v).put("watching", true)).orElseGet(() -> new JsonObject().put("watching", false)));
-    query(BusAddresses.HOST_SETTINGS_GET, Set.of(), b -> BusJson.object(control.hostSettings()));
-    query(BusAddresses.PLUGINS_LIST, Set.of(), b -> new JsonObject().put("plugins", BusJson.array(control.plugins())));
+    /** Registers every address; completes when all registrations are in place. */
+    public Future<Void> register() {
+        query(
+                BusAddresses.STATUS,
+                Set.of(),
+                b -> new JsonObject()
+                        .put("products", BusJson.array(control.products()))
+                        .put("cmids", new io.vertx.core.json.JsonArray(control.clientMachineIds()))
+                        .put(
+                                "licensingCalls",
+                                control.licensingCallTimeouts()
+                                        .map(BusJson::object)
+                                        .orElse(null)));
+        query(BusAddresses.HOST_STATUS, Set.of(), b -> BusJson.object(control.host()));
+        query(
+                BusAddresses.HOST_WATCHED,
+                Set.of(),
+                b -> control.watchedHost()
+                        .map(v -> BusJson.object(v).put("watching", true))
+                        .orElseGet(() -> new JsonObject().put("watching", false)));
+        query(BusAddresses.HOST_SETTINGS_GET, Set.of(), b -> BusJson.object(control.hostSettings()));
+        query(
+                BusAddresses.PLUGINS_LIST,
+                Set.of(),
+                b -> new JsonObject().put("plugins", BusJson.array(control.plugins())));
 
-    change(BusAddresses.ACTIVATE, Set.of("family"), b -> {
-      var results = control.activate(b.string("family"));
-      results.forEach(r -> events.publish(EventPublisher.ACTIVATION, r));
-      return new JsonObject().put("results", BusJson.array(results));
-    });
-    change(BusAddresses.INSTALL_GVLK, Set.of("family", "key"), b -> {
-      Optional<String> family = b.string("family");
-      Optional<ProductKey> key = b.string("key").map(BusApi::key);
-      if (key.isPresent() && family.isEmpty()) {
-        throw RequestBody.bad("family: required when a key is given");
-      }
-      var results = control.installGvlk(family, key);
-      results.forEach(r -> events.publish(EventPublisher.KEY_INSTALLED, r));
-      return new JsonObject().put("results", BusJson.array(results));
-    });
-    change(BusAddresses.KMS_SET, Set.of("family", "host", "port", "dns", "domain"), b -> {
-      Optional<String> family = b.string("family");
-      KmsEndpoint endpoint = endpoint(b);
-      KmsEndpoint set = control.setKms(family, endpoint);
-      JsonObject reply = new JsonObject().put("family", family.orElse(null)).put("kms", set.toString());
-      events.publish(EventPublisher.KMS_CHANGED, reply);
-      return reply;
-    });
-    change(BusAddresses.KMS_CLEAR, Set.of("family"), b -> {
-      Optional<String> family = b.string("family");
-      control.clearKms(family);
-      JsonObject reply = new JsonObject().put("family", family.orElse(null)).put("kms", (String) null);
-      events.publish(EventPublisher.KMS_CHANGED, reply);
-      return reply;
-    });
-    change(BusAddresses.HOST_SETTINGS_SET,
-        Set.of("activationIntervalMinutes", "renewalIntervalMinutes", "port", "publishDns"), b -> {
-          HostSettingsView now = control.hostSettings();
-          HostSettingsView wanted;
-          try {
-            wanted = new HostSettingsView(
-                b.integer("activationIntervalMinutes").orElse(now.activationIntervalMinutes()),
-                b.integer("renewalIntervalMinutes").orElse(now.renewalIntervalMinutes()),
-                b.integer("port").orElse(now.port()),
-                b.bool("publishDns").orElse(now.publishDns()));
-          } catch (IllegalArgumentException e) {
-            throw RequestBody.bad(e.getMessage());
-          }
-          HostSettingsView set = control.updateHostSettings(wanted);
-          events.publish(EventPublisher.HOST_SETTINGS_CHANGED, set);
-          return BusJson.object(set);
+        change(BusAddresses.ACTIVATE, Set.of("family"), b -> {
+            var results = control.activate(b.string("family"));
+            results.forEach(r -> events.publish(EventPublisher.ACTIVATION, r));
+            return new JsonObject().put("results", BusJson.array(results));
         });
-    change(BusAddresses.PLUGINS_LOAD, Set.of("path"), b -> {
-      String path = b.requiredString("path");
-      if (!path.endsWith(".jar")) {
-        throw RequestBody.bad("path: expected a .jar file, got " + path);
-      }
-      JsonObject plugin = BusJson.object(control.loadPlugin(Path.of(path)));
-      events.publish(EventPublisher.PLUGINS_CHANGED, plugin);
-      return plugin;
-    });
-    change(BusAddresses.PLUGINS_UNLOAD, Set.of("id"), b -> {
-      String id = b.requiredString("id");
-      control.unloadPlugin(id);
-      JsonObject reply = new JsonObject().put("id", id).put("state", "UNLOADED");
-      events.publish(EventPublisher.PLUGINS_CHANGED, reply);
-      return reply;
-    });
-    change(BusAddresses.PLUGINS_RESCAN, Set.of(), b -> {
-      JsonObject reply = new JsonObject().put("plugins", BusJson.array(control.rescanPlugins()));
-      events.publish(EventPublisher.PLUGINS_CHANGED, reply);
-      return reply;
-    });
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
-  }
+        change(BusAddresses.INSTALL_GVLK, Set.of("family", "key"), b -> {
+            Optional<String> family = b.string("family");
+            Optional<ProductKey> key = b.string("key").map(BusApi::key);
+            if (key.isPresent() && family.isEmpty()) {
+                throw RequestBody.bad("family: required when a key is given");
+            }
+            var results = control.installGvlk(family, key);
+            results.forEach(r -> events.publish(EventPublisher.KEY_INSTALLED, r));
+            return new JsonObject().put("results", BusJson.array(results));
+        });
+        change(BusAddresses.KMS_SET, Set.of("family", "host", "port", "dns", "domain"), b -> {
+            Optional<String> family = b.string("family");
+            KmsEndpoint endpoint = endpoint(b);
+            KmsEndpoint set = control.setKms(family, endpoint);
+            JsonObject reply =
+                    new JsonObject().put("family", family.orElse(null)).put("kms", set.toString());
+            events.publish(EventPublisher.KMS_CHANGED, reply);
+            return reply;
+        });
+        change(BusAddresses.KMS_CLEAR, Set.of("family"), b -> {
+            Optional<String> family = b.string("family");
+            control.clearKms(family);
+            JsonObject reply =
+                    new JsonObject().put("family", family.orElse(null)).put("kms", (String) null);
+            events.publish(EventPublisher.KMS_CHANGED, reply);
+            return reply;
+        });
+        change(
+                BusAddresses.HOST_SETTINGS_SET,
+                Set.of("activationIntervalMinutes", "renewalIntervalMinutes", "port", "publishDns"),
+                b -> {
+                    HostSettingsView now = control.hostSettings();
+                    HostSettingsView wanted;
+                    try {
+                        wanted = new HostSettingsView(
+                                b.integer("activationIntervalMinutes").orElse(now.activationIntervalMinutes()),
+                                b.integer("renewalIntervalMinutes").orElse(now.renewalIntervalMinutes()),
+                                b.integer("port").orElse(now.port()),
+                                b.bool("publishDns").orElse(now.publishDns()));
+                    } catch (IllegalArgumentException e) {
+                        throw RequestBody.bad(e.getMessage());
+                    }
+                    HostSettingsView set = control.updateHostSettings(wanted);
+                    events.publish(EventPublisher.HOST_SETTINGS_CHANGED, set);
+                    return BusJson.object(set);
+                });
+        change(BusAddresses.PLUGINS_LOAD, Set.of("path"), b -> {
+            String path = b.requiredString("path");
+            if (!path.endsWith(".jar")) {
+                throw RequestBody.bad("path: expected a .jar file, got " + path);
+            }
+            JsonObject plugin = BusJson.object(control.loadPlugin(Path.of(path)));
+            events.publish(EventPublisher.PLUGINS_CHANGED, plugin);
+            return plugin;
+        });
+        change(BusAddresses.PLUGINS_UNLOAD, Set.of("id"), b -> {
+            String id = b.requiredString("id");
+            control.unloadPlugin(id);
+            JsonObject reply = new JsonObject().put("id", id).put("state", "UNLOADED");
+            events.publish(EventPublisher.PLUGINS_CHANGED, reply);
+            return reply;
+        });
+        change(BusAddresses.PLUGINS_RESCAN, Set.of(), b -> {
+            JsonObject reply = new JsonObject().put("plugins", BusJson.array(control.rescanPlugins()));
+            events.publish(EventPublisher.PLUGINS_CHANGED, reply);
+            return reply;
+        });
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+                .mapEmpty();
+    }
 
-  /** Unregisters every address. */
-  public Future<Void> unregister() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
-        .eventually(changes::close).mapEmpty();
-  }
+    /** Unregisters every address. */
+    public Future<Void> unregister() {
+        return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+                .eventually(changes::close)
+                .mapEmpty();
+    }
 
-  private void query(String address, Set<String> fields, Function<RequestBody, JsonObject> work) {
-    consume(address, fields, work, false);
-  }
+    private void query(String address, Set<String> fields, Function<RequestBody, JsonObject> work) {
+        consume(address, fields, work, false);
+    }
 
-  private void change(String address, Set<String> fields, Function<RequestBody, JsonObject> work) {
-    consume(address, fields, work, true);
-  }
+    private void change(String address, Set<String> fields, Function<RequestBody, JsonObject> work) {
+        consume(address, fields, work, true);
+    }
 
-  private void consume(String address, Set<String> fields, Function<RequestBody, JsonObject> work, boolean change) {
-    consumers.add(vertx.eventBus().consumer(address, (Message<Object> msg) -> {
-      RequestBody body;
-      try {
-        body = RequestBody.of(msg.body(), fields);
-      } catch (ControlException e) {
-        msg.fail(e.code(), e.getMessage());
-        return;
-      }
-      Callable<JsonObject> call = () -> work.apply(body);
-      // Queries run in parallel on the shared worker pool; changes one at a time on their own thread.
-      (change ? changes.executeBlocking(call, true) : vertx.executeBlocking(call, false)).onComplete(ar -> {
-        if (ar.succeeded()) {
-          msg.reply(ar.result());
+    private void consume(String address, Set<String> fields, Function<RequestBody, JsonObject> work, boolean change) {
+        consumers.add(vertx.eventBus().consumer(address, (Message<Object> msg) -> {
+            RequestBody body;
+            try {
+                body = RequestBody.of(msg.body(), fields);
+            } catch (ControlException e) {
+                msg.fail(e.code(), e.getMessage());
+                return;
+            }
+            Callable<JsonObject> call = () -> work.apply(body);
+            // Queries run in parallel on the shared worker pool; changes one at a time on their own thread.
+            (change ? changes.executeBlocking(call, true) : vertx.executeBlocking(call, false)).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    msg.reply(ar.result());
+                } else {
+                    fail(address, msg, ar.cause());
+                }
+            });
+        }));
+    }
+
+    private static void fail(String address, Message<Object> msg, Throwable cause) {
+        if (cause instanceof ControlException ce) {
+            msg.fail(ce.code(), ce.getMessage());
+        } else if (cause instanceof IllegalArgumentException) {
+            msg.fail(BusCodes.BAD_REQUEST, cause.getMessage());
         } else {
-          fail(address, msg, ar.cause());
+            LOG.error("{} failed", address, cause);
+            msg.fail(BusCodes.INTERNAL, "internal error; see the agent's log");
         }
-      });
-    }));
-  }
+    }
 
-  private static void fail(String address, Message<Object> msg, Throwable cause) {
-    if (cause instanceof ControlException ce) {
-      msg.fail(ce.code(), ce.getMessage());
-    } else if (cause instanceof IllegalArgumentException) {
-      msg.fail(BusCodes.BAD_REQUEST, cause.getMessage());
-    } else {
-      LOG.error("{} failed", address, cause);
-      msg.fail(BusCodes.INTERNAL, "internal error; see the agent's log");
+    private static ProductKey key(String text) {
+        try {
+            return ProductKey.parse(text);
+        } catch (IllegalArgumentException e) {
+            // The key's own message says what is wrong without repeating the key.
+            throw RequestBody.bad("key: " + e.getMessage());
+        }
     }
-  }
 
-  private static ProductKey key(String text) {
-    try {
-      return ProductKey.parse(text);
-    } catch (IllegalArgumentException e) {
-      // The key's own message says what is wrong without repeating the key.
-      throw RequestBody.bad("key: " + e.getMessage());
+    private static KmsEndpoint endpoint(RequestBody b) {
+        boolean dns = b.bool("dns").orElse(false);
+        Optional<String> host = b.string("host");
+        Optional<Integer> port = b.integer("port");
+        Optional<String> domain = b.string("domain");
+        if (dns) {
+            if (host.isPresent() || port.isPresent()) {
+                throw RequestBody.bad("host: not allowed with dns=true");
+            }
+            return domain.map(KmsEndpoint::discovery).orElseGet(KmsEndpoint::discovery);
+        }
+        if (domain.isPresent()) {
+            throw RequestBody.bad("domain: only with dns=true");
+        }
+        String h = host.orElseThrow(() -> RequestBody.bad("host: required (or dns=true)"));
+        try {
+            return KmsEndpoint.host(h, port.orElse(KmsEndpoint.DEFAULT_PORT));
+        } catch (IllegalArgumentException e) {
+            throw RequestBody.bad((e.getMessage().contains("port") ? "port: " : "host: ") + e.getMessage());
+        }
     }
-  }
-
-  private static KmsEndpoint endpoint(RequestBody b) {
-    boolean dns = b.bool("dns").orElse(false);
-    Optional<String> host = b.string("host");
-    Optional<Integer> port = b.integer("port");
-    Optional<String> domain = b.string("domain");
-    if (dns) {
-      if (host.isPresent() || port.isPresent()) {
-        throw RequestBody.bad("host: not allowed with dns=true");
-      }
-      return domain.map(KmsEndpoint::discovery).orElseGet(KmsEndpoint::discovery);
-    }
-    if (domain.isPresent()) {
-      throw RequestBody.bad("domain: only with dns=true");
-    }
-    String h = host.orElseThrow(() -> RequestBody.bad("host: required (or dns=true)"));
-    try {
-      return KmsEndpoint.host(h, port.orElse(KmsEndpoint.DEFAULT_PORT));
-    } catch (IllegalArgumentException e) {
-      throw RequestBody.bad((e.getMessage().contains("port") ? "port: " : "host: ") + e.getMessage());
-    }
-  }
 }

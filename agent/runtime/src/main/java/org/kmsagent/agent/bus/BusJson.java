@@ -11,36 +11,38 @@ import java.util.Map;
 
 /** Converts view records to Vert.x JSON at the bus boundary: times as ISO-8601 text, absent values as null. */
 public final class BusJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .registerModule(new Jdk8Module())
-      .registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new Jdk8Module())
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-  private BusJson() {}
+    private BusJson() {}
 
-  /** A record as a JSON object. */
-  @SuppressWarnings("unchecked")
-  public static JsonObject object(Object value) {
-    return new JsonObject(MAPPER.convertValue(value, Map.class));
-  }
-
-  /** A list of records as a JSON array. */
-  public static JsonArray array(List<?> values) {
-    return new JsonArray(MAPPER.convertValue(values, List.class));
-  }
-
-  /** Any value as what JsonObject can hold (a record becomes a JsonObject, a list a JsonArray). */
-  static Object value(Object value) {
-    if (value == null) {
-      return null;
+    /** A record as a JSON object. */
+    @SuppressWarnings("unchecked")
+    public static JsonObject object(Object value) {
+        return new JsonObject(MAPPER.convertValue(value, Map.class));
     }
-    if (value instanceof List<?> l) {
-      return array(l);
+
+    /** A list of records as a JSON array. */
+    public static JsonArray array(List<?> values) {
+        return new JsonArray(MAPPER.convertValue(values, List.class));
     }
-    if (value instanceof String || value instanceof Number || value instanceof Boolean
-        || value instanceof JsonObject) {
-      return value;
+
+    /** Any value as what JsonObject can hold (a record becomes a JsonObject, a list a JsonArray). */
+    static Object value(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof List<?> l) {
+            return array(l);
+        }
+        if (value instanceof String
+                || value instanceof Number
+                || value instanceof Boolean
+                || value instanceof JsonObject) {
+            return value;
+        }
+        return object(value);
     }
-    return object(value);
-  }
 }

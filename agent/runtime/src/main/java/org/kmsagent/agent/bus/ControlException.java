@@ -5,26 +5,26 @@ package org.kmsagent.agent.bus;
  * {@link BusCodes} and the message goes back to the client verbatim (so it must hold no secret).
  */
 public final class ControlException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final int code;
+    private final int code;
 
-  public ControlException(int code, String message) {
-    super(message);
-    this.code = code;
-  }
+    public ControlException(int code, String message) {
+        super(message);
+        this.code = code;
+    }
 
-  public int code() {
-    return code;
-  }
+    public int code() {
+        return code;
+    }
 
-  /** An unknown family, product or plugin. */
-  public static ControlException notFound(String message) {
-    return new ControlException(BusCodes.NOT_FOUND, message);
-  }
+    /** An unknown family, product or plugin. */
+    public static ControlException notFound(String message) {
+        return new ControlException(BusCodes.NOT_FOUND, message);
+    }
 
-  /** Refused because of the agent's state. */
-  public static ControlException conflict(String message) {
-    return new ControlException(BusCodes.CONFLICT, message);
-  }
+    /** Refused because of the agent's state. */
+    public static ControlException conflict(String message) {
+        return new ControlException(BusCodes.CONFLICT, message);
+    }
 }

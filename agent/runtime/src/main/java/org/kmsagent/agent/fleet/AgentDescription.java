@@ -16,18 +16,28 @@ import java.util.Map;
  * @param cmids the machine's client machine ids, one per licensing application (for the duplicate finder)
  * @param heartbeatSeconds how often it sends heartbeats (the hub counts it gone after three)
  */
-public record AgentDescription(String agentId, String hostName, String osClass, List<String> families,
-    Map<String, String> versions, List<String> cmids, int heartbeatSeconds) {
-  public AgentDescription {
-    families = List.copyOf(families);
-    versions = Map.copyOf(versions);
-    cmids = List.copyOf(cmids);
-  }
+public record AgentDescription(
+        String agentId,
+        String hostName,
+        String osClass,
+        List<String> families,
+        Map<String, String> versions,
+        List<String> cmids,
+        int heartbeatSeconds) {
+    public AgentDescription {
+        families = List.copyOf(families);
+        versions = Map.copyOf(versions);
+        cmids = List.copyOf(cmids);
+    }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("agentId", agentId).put("hostName", hostName).put("osClass", osClass)
-        .put("families", new JsonArray(families))
-        .put("versions", new JsonObject(new java.util.HashMap<String, Object>(versions)))
-        .put("cmids", new JsonArray(cmids)).put("heartbeatSeconds", heartbeatSeconds);
-  }
+    public JsonObject toJson() {
+        return new JsonObject()
+                .put("agentId", agentId)
+                .put("hostName", hostName)
+                .put("osClass", osClass)
+                .put("families", new JsonArray(families))
+                .put("versions", new JsonObject(new java.util.HashMap<String, Object>(versions)))
+                .put("cmids", new JsonArray(cmids))
+                .put("heartbeatSeconds", heartbeatSeconds);
+    }
 }

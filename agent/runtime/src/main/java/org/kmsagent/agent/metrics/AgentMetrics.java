@@ -23,210 +23,244 @@ import org.kmsagent.agent.bus.BusAddresses;
  * bridge. docs/operations.md lists every name.
  */
 public final class AgentMetrics {
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setSendTimeout(5_000);
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setSendTimeout(5_000);
 
-  private final Vertx vertx;
-  private final Figures figures;
-  private final Clock clock;
-  private final IntSupplier bridgeConnections;
-  private MessageConsumer<Object> events;
+    private final Vertx vertx;
+    private final Figures figures;
+    private final Clock clock;
+    private final IntSupplier bridgeConnections;
+    private MessageConsumer<Object> events;
 
-  /** @param bridgeConnections clients connected to the bridge now (0 when it is off) */
-  public AgentMetrics(Vertx vertx, Figures figures, Clock clock, IntSupplier bridgeConnections) {
-    this.vertx = vertx;
-    this.figures = figures;
-    this.clock = clock;
-    this.bridgeConnections = bridgeConnections;
-  }
-
-  /** Starts counting events; completes once the consumer is registered. */
-  public Future<Void> start() {
-    events = vertx.eventBus().localConsumer(BusAddresses.EVENTS, m -> {
-      if (m.body() instanceof JsonObject e) {
-        EventOutcome.of(e).ifPresent(figures::count);
-      }
-    });
-    return events.completion();
-  }
-
-  /** Brings the gauges up to date from the control API; never fails (a missing component's gauges are cleared). */
-  public Future<Void> refresh() {
-    figures.set("kmsagent.bridge.connections", "Clients connected to the control bridge",
-        bridgeConnections.getAsInt());
-    Future<?> products = request(BusAddresses.STATUS).map(reply -> {
-      setProducts(figures, "kmsagent", reply.getJsonArray("products", new JsonArray()), clock.instant());
-      setCallTimeouts(reply.getJsonObject("licensingCalls"));
-      return null;
-    }).otherwise(e -> {
-      setProducts(figures, "kmsagent", new JsonArray(), clock.instant());
-      return null;
-    });
-    Future<?> host = request(BusAddresses.HOST_STATUS).map(reply -> {
-      setPools(figures, "kmsagent", Map.of(), reply.getBoolean("enabled", false)
-          ? reply.getJsonArray("pools", new JsonArray()) : new JsonArray());
-      return null;
-    }).otherwise(e -> {
-      setPools(figures, "kmsagent", Map.of(), new JsonArray());
-      return null;
-    });
-    Future<?> plugins = request(BusAddresses.PLUGINS_LIST).map(reply -> {
-      long failed = reply.getJsonArray("plugins", new JsonArray()).stream()
-          .filter(p -> p instanceof JsonObject o && "FAILED".equals(o.getString("state"))).count();
-      figures.set("kmsagent.plugin.load.failures", "Plugins that failed to load or start", failed);
-      return null;
-    }).otherwise(e -> {
-      figures.set("kmsagent.plugin.load.failures", "Plugins that failed to load or start", Map.of());
-      return null;
-    });
-    return Future.join(products, host, plugins).mapEmpty();
-  }
-
-  /**
-   * {@code kmsagent_licensing_call_timeouts_total{call}}: licensing calls abandoned at their deadline since start,
-   * a counter per call name (registered when a call of that name first times out), and
-   * {@code kmsagent_licensing_calls_hung}: abandoned calls not returned yet.
-   */
-  private void setCallTimeouts(JsonObject calls) {
-    if (calls == null) {
-      return;
+    /** @param bridgeConnections clients connected to the bridge now (0 when it is off) */
+    public AgentMetrics(Vertx vertx, Figures figures, Clock clock, IntSupplier bridgeConnections) {
+        this.vertx = vertx;
+        this.figures = figures;
+        this.clock = clock;
+        this.bridgeConnections = bridgeConnections;
     }
-    JsonObject byCall = calls.getJsonObject("byCall", new JsonObject());
-    for (String call : byCall.fieldNames()) {
-      callTimeouts.computeIfAbsent(call, c -> {
-        java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
-        io.micrometer.core.instrument.FunctionCounter.builder("kmsagent.licensing.call.timeouts", count,
-                java.util.concurrent.atomic.AtomicLong::doubleValue)
-            .description("Licensing calls abandoned at their deadline since start (renewal.callDeadlineSeconds), "
-                + "by call")
-            .tags("call", c).register(figures.registry());
-        return count;
-      }).set(byCall.getLong(call, 0L));
+
+    /** Starts counting events; completes once the consumer is registered. */
+    public Future<Void> start() {
+        events = vertx.eventBus().localConsumer(BusAddresses.EVENTS, m -> {
+            if (m.body() instanceof JsonObject e) {
+                EventOutcome.of(e).ifPresent(figures::count);
+            }
+        });
+        return events.completion();
     }
-    figures.set("kmsagent.licensing.calls.hung", "Licensing calls abandoned at their deadline that have not "
-        + "returned yet", calls.getInteger("stillHung", 0));
-  }
 
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> callTimeouts =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private Future<JsonObject> request(String address) {
-    return vertx.eventBus().<Object>request(address, new JsonObject(), LOCAL)
-        .map(m -> m.body() instanceof JsonObject o ? o : new JsonObject());
-  }
-
-  /** Stops counting. */
-  public Future<Void> close() {
-    return events == null ? Future.succeededFuture() : events.unregister();
-  }
-
-  /**
-   * Sets {@code <prefix>.products} (by family and licence status) and {@code <prefix>.products.expiring} (by
-   * window) from {@code Product} objects (docs/event-bus.md).
-   */
-  static void setProducts(Figures figures, String prefix, JsonArray products, Instant now) {
-    Map<Tags, Integer> byState = new LinkedHashMap<>();
-    Map<Integer, Integer> expiring = new LinkedHashMap<>();
-    Figures.EXPIRY_WINDOWS_DAYS.forEach(w -> expiring.put(w, 0));
-    for (Object o : products) {
-      if (!(o instanceof JsonObject p)) {
-        continue;
-      }
-      byState.merge(Tags.of("family", text(p.getValue("family")), "status", text(p.getValue("status"))), 1,
-          Integer::sum);
-      Instant until = instant(p.getValue("validUntil"));
-      if (until != null) {
-        long left = Math.floorDiv(Duration.between(now, until).getSeconds(), 86_400L);
-        expiring.replaceAll((w, n) -> left < w ? n + 1 : n);
-      }
+    /** Brings the gauges up to date from the control API; never fails (a missing component's gauges are cleared). */
+    public Future<Void> refresh() {
+        figures.set(
+                "kmsagent.bridge.connections", "Clients connected to the control bridge", bridgeConnections.getAsInt());
+        Future<?> products = request(BusAddresses.STATUS)
+                .map(reply -> {
+                    setProducts(figures, "kmsagent", reply.getJsonArray("products", new JsonArray()), clock.instant());
+                    setCallTimeouts(reply.getJsonObject("licensingCalls"));
+                    return null;
+                })
+                .otherwise(e -> {
+                    setProducts(figures, "kmsagent", new JsonArray(), clock.instant());
+                    return null;
+                });
+        Future<?> host = request(BusAddresses.HOST_STATUS)
+                .map(reply -> {
+                    setPools(
+                            figures,
+                            "kmsagent",
+                            Map.of(),
+                            reply.getBoolean("enabled", false)
+                                    ? reply.getJsonArray("pools", new JsonArray())
+                                    : new JsonArray());
+                    return null;
+                })
+                .otherwise(e -> {
+                    setPools(figures, "kmsagent", Map.of(), new JsonArray());
+                    return null;
+                });
+        Future<?> plugins = request(BusAddresses.PLUGINS_LIST)
+                .map(reply -> {
+                    long failed = reply.getJsonArray("plugins", new JsonArray()).stream()
+                            .filter(p -> p instanceof JsonObject o && "FAILED".equals(o.getString("state")))
+                            .count();
+                    figures.set("kmsagent.plugin.load.failures", "Plugins that failed to load or start", failed);
+                    return null;
+                })
+                .otherwise(e -> {
+                    figures.set("kmsagent.plugin.load.failures", "Plugins that failed to load or start", Map.of());
+                    return null;
+                });
+        return Future.join(products, host, plugins).mapEmpty();
     }
-    figures.set(prefix + ".products", "Products, by family and licence status", byState);
-    setExpiring(figures, prefix, expiring);
-  }
 
-  public static void setExpiring(Figures figures, String prefix, Map<Integer, Integer> byWindow) {
-    Map<Tags, Integer> rows = new LinkedHashMap<>();
-    byWindow.forEach((w, n) -> rows.put(Tags.of("within_days", String.valueOf(w)), n));
-    figures.set(prefix + ".products.expiring", "Products whose activation runs out within the window "
-        + "(already lapsed ones included)", rows);
-  }
-
-  /**
-   * Sets {@code <prefix>.pool.count}, {@code <prefix>.pool.threshold} and {@code <prefix>.pool.info} from
-   * {@code Pool} objects; {@code base} tags (e.g. the host agent on a hub) are added to every row.
-   */
-  static void setPools(Figures figures, String prefix, Map<String, String> base, JsonArray pools) {
-    Map<Tags, Integer> counts = new LinkedHashMap<>();
-    Map<Tags, Integer> thresholds = new LinkedHashMap<>();
-    Map<Tags, Integer> info = new LinkedHashMap<>();
-    addPools(counts, thresholds, info, base, pools);
-    setPools(figures, prefix, counts, thresholds, info);
-  }
-
-  /** Sets the three pool gauges from rows {@link #addPools} collected. */
-  public static void setPools(Figures figures, String prefix, Map<Tags, Integer> counts, Map<Tags, Integer> thresholds,
-      Map<Tags, Integer> info) {
-    figures.set(prefix + ".pool.count", "Clients a KMS host pool counts now (kms-rules.md 1.2)", counts);
-    figures.set(prefix + ".pool.threshold", "The count a threshold class needs (kms-rules.md 1.5)", thresholds);
-    figures.set(prefix + ".pool.info", "Always 1: which families count in each pool, and its application id",
-        info);
-  }
-
-  /**
-   * Adds one row per pool: {@code pool} is the pool's readable id (e.g. {@code windows}, the application id only
-   * when the pool is known from the ledger alone). A pool serves several families (Windows clients and servers
-   * count in one), so the families are not a label of the count (one count, one series) but rows of
-   * {@code pool_info}, one per family: {@code pool_count * on (pool) group_right pool_info} joins them.
-   */
-  public static void addPools(Map<Tags, Integer> counts, Map<Tags, Integer> thresholds, Map<Tags, Integer> info,
-      Map<String, String> base, JsonArray pools) {
-    Tags baseTags = Tags.of(base.entrySet().stream()
-        .map(e -> io.micrometer.core.instrument.Tag.of(e.getKey(), e.getValue())).toList());
-    for (Object o : pools) {
-      if (!(o instanceof JsonObject pool)) {
-        continue;
-      }
-      Tags tags = baseTags.and("pool", poolId(pool));
-      counts.put(tags, pool.getInteger("count", 0));
-      for (Object t : pool.getJsonArray("thresholds", new JsonArray())) {
-        if (t instanceof JsonObject th) {
-          thresholds.put(tags.and("threshold_class", text(th.getValue("thresholdClass"))),
-              th.getInteger("required", 0));
+    /**
+     * {@code kmsagent_licensing_call_timeouts_total{call}}: licensing calls abandoned at their deadline since start,
+     * a counter per call name (registered when a call of that name first times out), and
+     * {@code kmsagent_licensing_calls_hung}: abandoned calls not returned yet.
+     */
+    private void setCallTimeouts(JsonObject calls) {
+        if (calls == null) {
+            return;
         }
-      }
-      for (String family : families(pool)) {
-        info.put(tags.and("family", family, "application_id", text(pool.getValue("applicationId"))), 1);
-      }
+        JsonObject byCall = calls.getJsonObject("byCall", new JsonObject());
+        for (String call : byCall.fieldNames()) {
+            callTimeouts
+                    .computeIfAbsent(call, c -> {
+                        java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+                        io.micrometer.core.instrument.FunctionCounter.builder(
+                                        "kmsagent.licensing.call.timeouts",
+                                        count,
+                                        java.util.concurrent.atomic.AtomicLong::doubleValue)
+                                .description(
+                                        "Licensing calls abandoned at their deadline since start (renewal.callDeadlineSeconds), "
+                                                + "by call")
+                                .tags("call", c)
+                                .register(figures.registry());
+                        return count;
+                    })
+                    .set(byCall.getLong(call, 0L));
+        }
+        figures.set(
+                "kmsagent.licensing.calls.hung",
+                "Licensing calls abandoned at their deadline that have not " + "returned yet",
+                calls.getInteger("stillHung", 0));
     }
-  }
 
-  /** The pool's readable id: {@code id} when the view has one, else its application id. */
-  public static String poolId(JsonObject pool) {
-    return pool.getValue("id") instanceof String id ? id : text(pool.getValue("applicationId"));
-  }
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> callTimeouts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** The pool's families one by one ({@code families}, else the comma-separated {@code family}). */
-  public static java.util.List<String> families(JsonObject pool) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    if (pool.getValue("families") instanceof JsonArray list && !list.isEmpty()) {
-      list.forEach(f -> out.add(text(f)));
-    } else if (pool.getValue("family") instanceof String joined && !joined.isEmpty()) {
-      out.addAll(java.util.List.of(joined.split(",")));
+    private Future<JsonObject> request(String address) {
+        return vertx.eventBus()
+                .<Object>request(address, new JsonObject(), LOCAL)
+                .map(m -> m.body() instanceof JsonObject o ? o : new JsonObject());
     }
-    return out;
-  }
 
-  private static String text(Object value) {
-    return value == null ? "unknown" : value.toString();
-  }
+    /** Stops counting. */
+    public Future<Void> close() {
+        return events == null ? Future.succeededFuture() : events.unregister();
+    }
 
-  private static Instant instant(Object value) {
-    if (!(value instanceof String s)) {
-      return null;
+    /**
+     * Sets {@code <prefix>.products} (by family and licence status) and {@code <prefix>.products.expiring} (by
+     * window) from {@code Product} objects (docs/event-bus.md).
+     */
+    static void setProducts(Figures figures, String prefix, JsonArray products, Instant now) {
+        Map<Tags, Integer> byState = new LinkedHashMap<>();
+        Map<Integer, Integer> expiring = new LinkedHashMap<>();
+        Figures.EXPIRY_WINDOWS_DAYS.forEach(w -> expiring.put(w, 0));
+        for (Object o : products) {
+            if (!(o instanceof JsonObject p)) {
+                continue;
+            }
+            byState.merge(
+                    Tags.of("family", text(p.getValue("family")), "status", text(p.getValue("status"))),
+                    1,
+                    Integer::sum);
+            Instant until = instant(p.getValue("validUntil"));
+            if (until != null) {
+                long left = Math.floorDiv(Duration.between(now, until).getSeconds(), 86_400L);
+                expiring.replaceAll((w, n) -> left < w ? n + 1 : n);
+            }
+        }
+        figures.set(prefix + ".products", "Products, by family and licence status", byState);
+        setExpiring(figures, prefix, expiring);
     }
-    try {
-      return Instant.parse(s);
-    } catch (DateTimeParseException e) {
-      return null;
+
+    public static void setExpiring(Figures figures, String prefix, Map<Integer, Integer> byWindow) {
+        Map<Tags, Integer> rows = new LinkedHashMap<>();
+        byWindow.forEach((w, n) -> rows.put(Tags.of("within_days", String.valueOf(w)), n));
+        figures.set(
+                prefix + ".products.expiring",
+                "Products whose activation runs out within the window " + "(already lapsed ones included)",
+                rows);
     }
-  }
+
+    /**
+     * Sets {@code <prefix>.pool.count}, {@code <prefix>.pool.threshold} and {@code <prefix>.pool.info} from
+     * {@code Pool} objects; {@code base} tags (e.g. the host agent on a hub) are added to every row.
+     */
+    static void setPools(Figures figures, String prefix, Map<String, String> base, JsonArray pools) {
+        Map<Tags, Integer> counts = new LinkedHashMap<>();
+        Map<Tags, Integer> thresholds = new LinkedHashMap<>();
+        Map<Tags, Integer> info = new LinkedHashMap<>();
+        addPools(counts, thresholds, info, base, pools);
+        setPools(figures, prefix, counts, thresholds, info);
+    }
+
+    /** Sets the three pool gauges from rows {@link #addPools} collected. */
+    public static void setPools(
+            Figures figures,
+            String prefix,
+            Map<Tags, Integer> counts,
+            Map<Tags, Integer> thresholds,
+            Map<Tags, Integer> info) {
+        figures.set(prefix + ".pool.count", "Clients a KMS host pool counts now (kms-rules.md 1.2)", counts);
+        figures.set(prefix + ".pool.threshold", "The count a threshold class needs (kms-rules.md 1.5)", thresholds);
+        figures.set(prefix + ".pool.info", "Always 1: which families count in each pool, and its application id", info);
+    }
+
+    /**
+     * Adds one row per pool: {@code pool} is the pool's readable id (e.g. {@code windows}, the application id only
+     * when the pool is known from the ledger alone). A pool serves several families (Windows clients and servers
+     * count in one), so the families are not a label of the count (one count, one series) but rows of
+     * {@code pool_info}, one per family: {@code pool_count * on (pool) group_right pool_info} joins them.
+     */
+    public static void addPools(
+            Map<Tags, Integer> counts,
+            Map<Tags, Integer> thresholds,
+            Map<Tags, Integer> info,
+            Map<String, String> base,
+            JsonArray pools) {
+        Tags baseTags = Tags.of(base.entrySet().stream()
+                .map(e -> io.micrometer.core.instrument.Tag.of(e.getKey(), e.getValue()))
+                .toList());
+        for (Object o : pools) {
+            if (!(o instanceof JsonObject pool)) {
+                continue;
+            }
+            Tags tags = baseTags.and("pool", poolId(pool));
+            counts.put(tags, pool.getInteger("count", 0));
+            for (Object t : pool.getJsonArray("thresholds", new JsonArray())) {
+                if (t instanceof JsonObject th) {
+                    thresholds.put(
+                            tags.and("threshold_class", text(th.getValue("thresholdClass"))),
+                            th.getInteger("required", 0));
+                }
+            }
+            for (String family : families(pool)) {
+                info.put(tags.and("family", family, "application_id", text(pool.getValue("applicationId"))), 1);
+            }
+        }
+    }
+
+    /** The pool's readable id: {@code id} when the view has one, else its application id. */
+    public static String poolId(JsonObject pool) {
+        return pool.getValue("id") instanceof String id ? id : text(pool.getValue("applicationId"));
+    }
+
+    /** The pool's families one by one ({@code families}, else the comma-separated {@code family}). */
+    public static java.util.List<String> families(JsonObject pool) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (pool.getValue("families") instanceof JsonArray list && !list.isEmpty()) {
+            list.forEach(f -> out.add(text(f)));
+        } else if (pool.getValue("family") instanceof String joined && !joined.isEmpty()) {
+            out.addAll(java.util.List.of(joined.split(",")));
+        }
+        return out;
+    }
+
+    private static String text(Object value) {
+        return value == null ? "unknown" : value.toString();
+    }
+
+    private static Instant instant(Object value) {
+        if (!(value instanceof String s)) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
 }

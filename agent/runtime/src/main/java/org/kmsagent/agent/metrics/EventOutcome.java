@@ -20,62 +20,63 @@ import java.util.Optional;
  *     {@code none} for a success, {@code unknown} when nothing says
  */
 public record EventOutcome(boolean renewal, String family, String result, String code, String cause) {
-  /** The result label of a success. */
-  public static final String OK = "ok";
-  /** The result label of a failure. */
-  public static final String FAILED = "failed";
+    /** The result label of a success. */
+    public static final String OK = "ok";
+    /** The result label of a failure. */
+    public static final String FAILED = "failed";
 
-  /** The outcome an event reports, or empty when it reports none (a key installed, a setting changed, …). */
-  public static Optional<EventOutcome> of(JsonObject event) {
-    if (event == null || !(event.getValue("data") instanceof JsonObject data)
-        || !(data.getValue("kind") instanceof String kind)) {
-      return Optional.empty();
+    /** The outcome an event reports, or empty when it reports none (a key installed, a setting changed, …). */
+    public static Optional<EventOutcome> of(JsonObject event) {
+        if (event == null
+                || !(event.getValue("data") instanceof JsonObject data)
+                || !(data.getValue("kind") instanceof String kind)) {
+            return Optional.empty();
+        }
+        String family = data.getValue("family") instanceof String f ? f : "unknown";
+        return switch (kind) {
+            case "ACTIVATED", "MAK_ACTIVATED" -> Optional.of(ok(false, family));
+            case "ACTIVATION_FAILED", "MAK_FAILED" -> Optional.of(failed(false, family, data));
+            case "RENEWED" -> Optional.of(ok(true, family));
+            case "RENEWAL_FAILED" -> Optional.of(failed(true, family, data));
+            default -> Optional.empty();
+        };
     }
-    String family = data.getValue("family") instanceof String f ? f : "unknown";
-    return switch (kind) {
-      case "ACTIVATED", "MAK_ACTIVATED" -> Optional.of(ok(false, family));
-      case "ACTIVATION_FAILED", "MAK_FAILED" -> Optional.of(failed(false, family, data));
-      case "RENEWED" -> Optional.of(ok(true, family));
-      case "RENEWAL_FAILED" -> Optional.of(failed(true, family, data));
-      default -> Optional.empty();
-    };
-  }
 
-  private static EventOutcome ok(boolean renewal, String family) {
-    return new EventOutcome(renewal, family, OK, "0x00000000", "none");
-  }
+    private static EventOutcome ok(boolean renewal, String family) {
+        return new EventOutcome(renewal, family, OK, "0x00000000", "none");
+    }
 
-  private static EventOutcome failed(boolean renewal, String family, JsonObject data) {
-    return new EventOutcome(renewal, family, FAILED, code(data), cause(data));
-  }
+    private static EventOutcome failed(boolean renewal, String family, JsonObject data) {
+        return new EventOutcome(renewal, family, FAILED, code(data), cause(data));
+    }
 
-  /** The HRESULT as upper-case hex, whether the event carries text ({@code 0xC004F038 SL_E_…}) or the record. */
-  private static String code(JsonObject data) {
-    Object h = data.getValue("hresult");
-    if (h instanceof JsonObject o) {
-      h = o.getValue("code");
+    /** The HRESULT as upper-case hex, whether the event carries text ({@code 0xC004F038 SL_E_…}) or the record. */
+    private static String code(JsonObject data) {
+        Object h = data.getValue("hresult");
+        if (h instanceof JsonObject o) {
+            h = o.getValue("code");
+        }
+        if (h instanceof Number n) {
+            return String.format(Locale.ROOT, "0x%08X", n.intValue());
+        }
+        if (h instanceof String s && s.toLowerCase(Locale.ROOT).startsWith("0x")) {
+            String hex = s.split("\\s+", 2)[0];
+            return "0x" + hex.substring(2).toUpperCase(Locale.ROOT);
+        }
+        return "unknown";
     }
-    if (h instanceof Number n) {
-      return String.format(Locale.ROOT, "0x%08X", n.intValue());
-    }
-    if (h instanceof String s && s.toLowerCase(Locale.ROOT).startsWith("0x")) {
-      String hex = s.split("\\s+", 2)[0];
-      return "0x" + hex.substring(2).toUpperCase(Locale.ROOT);
-    }
-    return "unknown";
-  }
 
-  private static String cause(JsonObject data) {
-    if (data.getValue("diagnosis") instanceof JsonObject d && d.getValue("cause") instanceof String c) {
-      return c.toLowerCase(Locale.ROOT);
+    private static String cause(JsonObject data) {
+        if (data.getValue("diagnosis") instanceof JsonObject d && d.getValue("cause") instanceof String c) {
+            return c.toLowerCase(Locale.ROOT);
+        }
+        Object h = data.getValue("hresult");
+        if (h instanceof JsonObject o && o.getValue("name") instanceof String name) {
+            return name.toLowerCase(Locale.ROOT);
+        }
+        if (h instanceof String s && s.trim().contains(" ")) {
+            return s.trim().split("\\s+", 2)[1].toLowerCase(Locale.ROOT);
+        }
+        return "unknown";
     }
-    Object h = data.getValue("hresult");
-    if (h instanceof JsonObject o && o.getValue("name") instanceof String name) {
-      return name.toLowerCase(Locale.ROOT);
-    }
-    if (h instanceof String s && s.trim().contains(" ")) {
-      return s.trim().split("\\s+", 2)[1].toLowerCase(Locale.ROOT);
-    }
-    return "unknown";
-  }
 }

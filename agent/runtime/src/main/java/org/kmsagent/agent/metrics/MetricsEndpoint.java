@@ -15,52 +15,57 @@ import org.slf4j.LoggerFactory;
  * methods 405.
  */
 public final class MetricsEndpoint {
-  private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
-  /** Prometheus' text exposition format. */
-  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
+    /** Prometheus' text exposition format. */
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final HttpServer server;
-  private final Figures figures;
+    private final HttpServer server;
+    private final Figures figures;
 
-  private MetricsEndpoint(HttpServer server, Figures figures) {
-    this.server = server;
-    this.figures = figures;
-  }
+    private MetricsEndpoint(HttpServer server, Figures figures) {
+        this.server = server;
+        this.figures = figures;
+    }
 
-  /**
-   * Listens on {@code config.host():config.port()}.
-   *
-   * @param refresh brings the gauges up to date; a failed refresh still serves what the registry holds
-   */
-  public static Future<MetricsEndpoint> start(Vertx vertx, MetricsConfig config, Figures figures,
-      Supplier<Future<?>> refresh) {
-    HttpServer server = vertx.createHttpServer();
-    server.requestHandler(req -> {
-      if (!"/metrics".equals(req.path())) {
-        req.response().setStatusCode(404).end("not found: the metrics are at /metrics\n");
-        return;
-      }
-      if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
-        req.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end();
-        return;
-      }
-      refresh.get().onComplete(ar -> {
-        if (ar.failed()) {
-          LOG.debug("metrics: refresh failed, serving the figures held: {}", ar.cause().toString());
-        }
-        req.response().putHeader("Content-Type", CONTENT_TYPE).end(figures.scrape());
-      });
-    });
-    return server.listen(config.port(), config.host()).map(s -> new MetricsEndpoint(s, figures));
-  }
+    /**
+     * Listens on {@code config.host():config.port()}.
+     *
+     * @param refresh brings the gauges up to date; a failed refresh still serves what the registry holds
+     */
+    public static Future<MetricsEndpoint> start(
+            Vertx vertx, MetricsConfig config, Figures figures, Supplier<Future<?>> refresh) {
+        HttpServer server = vertx.createHttpServer();
+        server.requestHandler(req -> {
+            if (!"/metrics".equals(req.path())) {
+                req.response().setStatusCode(404).end("not found: the metrics are at /metrics\n");
+                return;
+            }
+            if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+                req.response()
+                        .setStatusCode(405)
+                        .putHeader("Allow", "GET, HEAD")
+                        .end();
+                return;
+            }
+            refresh.get().onComplete(ar -> {
+                if (ar.failed()) {
+                    LOG.debug(
+                            "metrics: refresh failed, serving the figures held: {}",
+                            ar.cause().toString());
+                }
+                req.response().putHeader("Content-Type", CONTENT_TYPE).end(figures.scrape());
+            });
+        });
+        return server.listen(config.port(), config.host()).map(s -> new MetricsEndpoint(s, figures));
+    }
 
-  /** The port it listens on (the one picked, when configured 0). */
-  public int port() {
-    return server.actualPort();
-  }
+    /** The port it listens on (the one picked, when configured 0). */
+    public int port() {
+        return server.actualPort();
+    }
 
-  /** Stops listening, and the figures' JVM meters with it. */
-  public Future<Void> close() {
-    return server.close().onComplete(x -> figures.close());
-  }
+    /** Stops listening, and the figures' JVM meters with it. */
+    public Future<Void> close() {
+        return server.close().onComplete(x -> figures.close());
+    }
 }

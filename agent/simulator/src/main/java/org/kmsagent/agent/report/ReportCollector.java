@@ -20,294 +20,320 @@ import org.kmsagent.agent.simulate.Scenario;
  * of up to 30 days, else a day); and the notable moments. Deterministic: it depends on the events only.
  */
 public final class ReportCollector implements Consumer<LabEvent> {
-  /** Product states, bottom to top of the stacked chart. */
-  public static final List<String> STATES = List.of("licensed", "licensed-mak", "grace", "out-of-tolerance",
-      "notification", "gone");
-  /** The moments table stops here (a flapping count could otherwise fill pages). */
-  static final int MAX_MOMENTS = 250;
+    /** Product states, bottom to top of the stacked chart. */
+    public static final List<String> STATES =
+            List.of("licensed", "licensed-mak", "grace", "out-of-tolerance", "notification", "gone");
+    /** The moments table stops here (a flapping count could otherwise fill pages). */
+    static final int MAX_MOMENTS = 250;
 
-  private final Instant start;
-  private final Duration bucket;
-  private final int buckets;
-  private final Map<String, PoolSeries> pools = new LinkedHashMap<>();
-  private final Map<String, String> poolOfFamily = new HashMap<>();
-  // Per machine: its families (one list shared by its group) and each one's state, side by side. Keyed by the
-  // machine name alone, so that an event costs one lookup and no string building (a year of a million machines is
-  // some 60 million events).
-  private final Map<String, MachineStates> machines = new HashMap<>();
-  private final Map<String, String> undeclared = new HashMap<>();
+    private final Instant start;
+    private final Duration bucket;
+    private final int buckets;
+    private final Map<String, PoolSeries> pools = new LinkedHashMap<>();
+    private final Map<String, String> poolOfFamily = new HashMap<>();
+    // Per machine: its families (one list shared by its group) and each one's state, side by side. Keyed by the
+    // machine name alone, so that an event costs one lookup and no string building (a year of a million machines is
+    // some 60 million events).
+    private final Map<String, MachineStates> machines = new HashMap<>();
+    private final Map<String, String> undeclared = new HashMap<>();
 
-  private record MachineStates(List<String> families, String[] states) {
-    String move(String family, String state) {
-      int i = families.indexOf(family);
-      if (i < 0) {
-        return null;
-      }
-      String before = states[i];
-      states[i] = state;
-      return before;
-    }
-  }
-  private final List<Moment> moments = new ArrayList<>();
-  private final List<Instant[]> outages = new ArrayList<>();
-  private Instant downSince;
-  private int momentsLeftOut;
-  private int flushed;
-  private long events;
-
-  /** One pool's series. Arrays are indexed by bucket; {@code count[i]} is -1 before the host reported any. */
-  public static final class PoolSeries {
-    final String id;
-    final String displayName;
-    final TreeMap<Integer, TreeSet<String>> thresholds = new TreeMap<>();
-    final int[] count;
-    final long[] activations;
-    final long[] renewals;
-    final Map<String, int[]> states = new LinkedHashMap<>();
-    final Map<String, Integer> now = new LinkedHashMap<>();
-    final java.util.Set<String> firsts = new java.util.HashSet<>();
-    int lastCount = -1;
-    long totalActivations;
-    long totalRenewals;
-    long agedOut;
-    long pushedOut;
-    int products;
-    long refusals;
-    String lastRefusal;
-
-    /** Notes a refused attempt and, in words, its latest code and cause. */
-    void refusal(LabEvent e) {
-      refusals++;
-      lastRefusal = e.hresult().map(h -> h.hex() + (h.isKnown() ? " " + h.name() : "")).orElse("no code")
-          + e.diagnosis().map(d -> ": " + d).orElse("");
+    private record MachineStates(List<String> families, String[] states) {
+        String move(String family, String state) {
+            int i = families.indexOf(family);
+            if (i < 0) {
+                return null;
+            }
+            String before = states[i];
+            states[i] = state;
+            return before;
+        }
     }
 
-    PoolSeries(String id, String displayName, int buckets) {
-      this.id = id;
-      this.displayName = displayName;
-      count = new int[buckets];
-      activations = new long[buckets];
-      renewals = new long[buckets];
-      STATES.forEach(s -> {
-        states.put(s, new int[buckets]);
-        now.put(s, 0);
-      });
+    private final List<Moment> moments = new ArrayList<>();
+    private final List<Instant[]> outages = new ArrayList<>();
+    private Instant downSince;
+    private int momentsLeftOut;
+    private int flushed;
+    private long events;
+
+    /** One pool's series. Arrays are indexed by bucket; {@code count[i]} is -1 before the host reported any. */
+    public static final class PoolSeries {
+        final String id;
+        final String displayName;
+        final TreeMap<Integer, TreeSet<String>> thresholds = new TreeMap<>();
+        final int[] count;
+        final long[] activations;
+        final long[] renewals;
+        final Map<String, int[]> states = new LinkedHashMap<>();
+        final Map<String, Integer> now = new LinkedHashMap<>();
+        final java.util.Set<String> firsts = new java.util.HashSet<>();
+        int lastCount = -1;
+        long totalActivations;
+        long totalRenewals;
+        long agedOut;
+        long pushedOut;
+        int products;
+        long refusals;
+        String lastRefusal;
+
+        /** Notes a refused attempt and, in words, its latest code and cause. */
+        void refusal(LabEvent e) {
+            refusals++;
+            lastRefusal = e.hresult()
+                            .map(h -> h.hex() + (h.isKnown() ? " " + h.name() : ""))
+                            .orElse("no code")
+                    + e.diagnosis().map(d -> ": " + d).orElse("");
+        }
+
+        PoolSeries(String id, String displayName, int buckets) {
+            this.id = id;
+            this.displayName = displayName;
+            count = new int[buckets];
+            activations = new long[buckets];
+            renewals = new long[buckets];
+            STATES.forEach(s -> {
+                states.put(s, new int[buckets]);
+                now.put(s, 0);
+            });
+        }
     }
-  }
 
-  /**
-   * A row of the notable-moments table.
-   *
-   * @param time when
-   * @param pool the pool concerned, or empty for the host
-   * @param what a short name, e.g. {@code threshold reached}
-   * @param detail the figures, in words
-   */
-  public record Moment(Instant time, String pool, String what, String detail) {}
+    /**
+     * A row of the notable-moments table.
+     *
+     * @param time when
+     * @param pool the pool concerned, or empty for the host
+     * @param what a short name, e.g. {@code threshold reached}
+     * @param detail the figures, in words
+     */
+    public record Moment(Instant time, String pool, String what, String detail) {}
 
-  public ReportCollector(Scenario scenario) {
-    this.start = scenario.start();
-    this.bucket = scenario.length().compareTo(Duration.ofDays(30)) <= 0 ? Duration.ofHours(1) : Duration.ofDays(1);
-    this.buckets = (int) Math.max(1, (scenario.length().toMinutes() + bucket.toMinutes() - 1) / bucket.toMinutes());
-    for (Scenario.MachineGroup g : scenario.groups()) {
-      List<String> families = new ArrayList<>();
-      for (Scenario.ProductPlan p : g.products()) {
-        var pool = p.family().countPool();
-        PoolSeries s = pools.computeIfAbsent(pool.id(), id -> new PoolSeries(id, pool.displayName(), buckets));
-        s.thresholds.computeIfAbsent(p.sku().thresholdClass().minimumCount(), k -> new TreeSet<>())
-            .add(p.sku().thresholdClass().name());
-        s.products += g.count();
-        poolOfFamily.put(p.family().id(), pool.id());
-        families.add(p.family().id());
-      }
-      List<String> shared = List.copyOf(families);
-      for (int i = 0; i < g.count(); i++) {
-        machines.put(g.machineName(i), new MachineStates(shared, new String[shared.size()]));
-      }
+    public ReportCollector(Scenario scenario) {
+        this.start = scenario.start();
+        this.bucket = scenario.length().compareTo(Duration.ofDays(30)) <= 0 ? Duration.ofHours(1) : Duration.ofDays(1);
+        this.buckets = (int) Math.max(1, (scenario.length().toMinutes() + bucket.toMinutes() - 1) / bucket.toMinutes());
+        for (Scenario.MachineGroup g : scenario.groups()) {
+            List<String> families = new ArrayList<>();
+            for (Scenario.ProductPlan p : g.products()) {
+                var pool = p.family().countPool();
+                PoolSeries s = pools.computeIfAbsent(pool.id(), id -> new PoolSeries(id, pool.displayName(), buckets));
+                s.thresholds
+                        .computeIfAbsent(p.sku().thresholdClass().minimumCount(), k -> new TreeSet<>())
+                        .add(p.sku().thresholdClass().name());
+                s.products += g.count();
+                poolOfFamily.put(p.family().id(), pool.id());
+                families.add(p.family().id());
+            }
+            List<String> shared = List.copyOf(families);
+            for (int i = 0; i < g.count(); i++) {
+                machines.put(g.machineName(i), new MachineStates(shared, new String[shared.size()]));
+            }
+        }
     }
-  }
 
-  @Override
-  public void accept(LabEvent e) {
-    events++;
-    int b = index(e.time());
-    flushUpTo(b);
-    String pool = !e.pool().isEmpty() ? e.pool() : poolOfFamily.getOrDefault(e.family(), "");
-    PoolSeries s = pools.get(pool);
-    switch (e.event()) {
-      case "machine-arrived" -> familiesOf(e.machine()).forEach(f -> move(e.machine(), f, "grace"));
-      case "machine-left" -> familiesOf(e.machine()).forEach(f -> move(e.machine(), f, "gone"));
-      case "activated", "mak-activated" -> {
-        // A MAK activation is not a KMS one: it needs no renewal and never counts in the pool.
-        move(e.machine(), e.family(), e.event().equals("activated") ? "licensed" : "licensed-mak");
-        if (s != null) {
-          s.activations[b]++;
-          s.totalActivations++;
-          first(s, e, e.event().equals("activated") ? "first activation" : "first MAK activation",
-              e.machine() + " (" + e.sku() + ")");
+    @Override
+    public void accept(LabEvent e) {
+        events++;
+        int b = index(e.time());
+        flushUpTo(b);
+        String pool = !e.pool().isEmpty() ? e.pool() : poolOfFamily.getOrDefault(e.family(), "");
+        PoolSeries s = pools.get(pool);
+        switch (e.event()) {
+            case "machine-arrived" -> familiesOf(e.machine()).forEach(f -> move(e.machine(), f, "grace"));
+            case "machine-left" -> familiesOf(e.machine()).forEach(f -> move(e.machine(), f, "gone"));
+            case "activated", "mak-activated" -> {
+                // A MAK activation is not a KMS one: it needs no renewal and never counts in the pool.
+                move(e.machine(), e.family(), e.event().equals("activated") ? "licensed" : "licensed-mak");
+                if (s != null) {
+                    s.activations[b]++;
+                    s.totalActivations++;
+                    first(
+                            s,
+                            e,
+                            e.event().equals("activated") ? "first activation" : "first MAK activation",
+                            e.machine() + " (" + e.sku() + ")");
+                }
+            }
+            case "renewed" -> {
+                move(e.machine(), e.family(), "licensed");
+                if (s != null) {
+                    s.renewals[b]++;
+                    s.totalRenewals++;
+                }
+            }
+            case "expired" -> {
+                move(e.machine(), e.family(), "out-of-tolerance");
+                if (s != null) {
+                    first(s, e, "first expiry", e.machine() + " (" + e.sku() + "): 180 days without renewal");
+                }
+            }
+            case "grace-expired" -> {
+                move(e.machine(), e.family(), "notification");
+                if (s != null) {
+                    first(s, e, "first notification", e.machine() + " (" + e.sku() + "): grace over");
+                }
+            }
+            case "mak-failed" -> {
+                if (s != null) {
+                    first(
+                            s,
+                            e,
+                            "first MAK refusal",
+                            e.machine() + e.hresult().map(h -> " " + h.hex()).orElse(""));
+                    s.refusal(e);
+                }
+            }
+            case "activation-failed", "renewal-failed" -> {
+                if (s != null) {
+                    s.refusal(e);
+                }
+            }
+            case "aged-out" -> {
+                if (s != null) {
+                    s.agedOut++;
+                    first(
+                            s,
+                            e,
+                            "first entry aged out",
+                            e.machine() + " (CMID " + e.cmid() + "): no request for 30 days, it no" + " longer counts");
+                }
+            }
+            case "pushed-out" -> {
+                if (s != null) {
+                    s.pushedOut++;
+                    first(
+                            s,
+                            e,
+                            "first entry pushed out",
+                            e.machine() + " (CMID " + e.cmid() + "): the table was full, the"
+                                    + " least recently seen entry made room");
+                }
+            }
+            case "threshold-reached", "below-threshold" ->
+                moment(
+                        e.time(),
+                        pool,
+                        e.event().equals("threshold-reached") ? "threshold reached" : "fell below threshold",
+                        "count " + e.count().orElse(0) + ", threshold "
+                                + e.required().orElse(0));
+            case "host-down" -> {
+                downSince = e.time();
+                moment(e.time(), "", "host outage begins", e.host().orElse("the KMS host") + " unreachable");
+            }
+            case "host-up" -> {
+                if (downSince != null) {
+                    outages.add(new Instant[] {downSince, e.time()});
+                    downSince = null;
+                }
+                moment(e.time(), "", "host outage ends", e.host().orElse("the KMS host") + " reachable again");
+            }
+            case "host-changed" ->
+                moment(
+                        e.time(),
+                        "",
+                        "host changed",
+                        e.host().orElse("the KMS host") + " gets what the scenario installs at this time");
+            default -> {}
         }
-      }
-      case "renewed" -> {
-        move(e.machine(), e.family(), "licensed");
-        if (s != null) {
-          s.renewals[b]++;
-          s.totalRenewals++;
+        if (s != null && e.count().isPresent()) {
+            s.lastCount = e.count().getAsInt();
         }
-      }
-      case "expired" -> {
-        move(e.machine(), e.family(), "out-of-tolerance");
-        if (s != null) {
-          first(s, e, "first expiry", e.machine() + " (" + e.sku() + "): 180 days without renewal");
+    }
+
+    private void first(PoolSeries s, LabEvent e, String what, String detail) {
+        if (s.firsts.add(what)) {
+            moment(e.time(), s.id, what, detail);
         }
-      }
-      case "grace-expired" -> {
-        move(e.machine(), e.family(), "notification");
-        if (s != null) {
-          first(s, e, "first notification", e.machine() + " (" + e.sku() + "): grace over");
+    }
+
+    private void moment(Instant time, String pool, String what, String detail) {
+        if (moments.size() < MAX_MOMENTS) {
+            moments.add(new Moment(time, pool, what, detail));
+        } else {
+            momentsLeftOut++;
         }
-      }
-      case "mak-failed" -> {
-        if (s != null) {
-          first(s, e, "first MAK refusal", e.machine() + e.hresult().map(h -> " " + h.hex()).orElse(""));
-          s.refusal(e);
+    }
+
+    private List<String> familiesOf(String machine) {
+        MachineStates m = machines.get(machine);
+        return m == null ? List.of() : m.families();
+    }
+
+    private void move(String machine, String family, String state) {
+        String pool = poolOfFamily.get(family);
+        PoolSeries s = pool == null ? null : pools.get(pool);
+        if (s == null) {
+            return;
         }
-      }
-      case "activation-failed", "renewal-failed" -> {
-        if (s != null) {
-          s.refusal(e);
+        MachineStates m = machines.get(machine);
+        String before;
+        if (m != null && m.families().contains(family)) {
+            before = m.move(family, state);
+        } else {
+            before = undeclared.put(machine + "\u0000" + family, state); // a pair the scenario did not declare
         }
-      }
-      case "aged-out" -> {
-        if (s != null) {
-          s.agedOut++;
-          first(s, e, "first entry aged out", e.machine() + " (CMID " + e.cmid() + "): no request for 30 days, it no"
-              + " longer counts");
+        if (before != null) {
+            s.now.merge(before, -1, Integer::sum);
         }
-      }
-      case "pushed-out" -> {
-        if (s != null) {
-          s.pushedOut++;
-          first(s, e, "first entry pushed out", e.machine() + " (CMID " + e.cmid() + "): the table was full, the"
-              + " least recently seen entry made room");
+        s.now.merge(state, 1, Integer::sum);
+    }
+
+    private int index(Instant t) {
+        long minutes = Duration.between(start, t).toMinutes();
+        return (int) Math.min(buckets - 1, Math.max(0, minutes / bucket.toMinutes()));
+    }
+
+    /** Snapshots the buckets before {@code b}: the state at each one's end. */
+    private void flushUpTo(int b) {
+        while (flushed < b) {
+            for (PoolSeries s : pools.values()) {
+                s.count[flushed] = s.lastCount;
+                for (String st : STATES) {
+                    s.states.get(st)[flushed] = s.now.get(st);
+                }
+            }
+            flushed++;
         }
-      }
-      case "threshold-reached", "below-threshold" -> moment(e.time(), pool,
-          e.event().equals("threshold-reached") ? "threshold reached" : "fell below threshold",
-          "count " + e.count().orElse(0) + ", threshold " + e.required().orElse(0));
-      case "host-down" -> {
-        downSince = e.time();
-        moment(e.time(), "", "host outage begins", e.host().orElse("the KMS host") + " unreachable");
-      }
-      case "host-up" -> {
+    }
+
+    /** Closes the series at the end of the run (an outage still going on ends there). */
+    public void finish(Instant end) {
+        flushUpTo(buckets);
         if (downSince != null) {
-          outages.add(new Instant[] {downSince, e.time()});
-          downSince = null;
+            outages.add(new Instant[] {downSince, end});
+            downSince = null;
         }
-        moment(e.time(), "", "host outage ends", e.host().orElse("the KMS host") + " reachable again");
-      }
-      case "host-changed" -> moment(e.time(), "", "host changed", e.host().orElse("the KMS host")
-          + " gets what the scenario installs at this time");
-      default -> { }
     }
-    if (s != null && e.count().isPresent()) {
-      s.lastCount = e.count().getAsInt();
+
+    Instant start() {
+        return start;
     }
-  }
 
-  private void first(PoolSeries s, LabEvent e, String what, String detail) {
-    if (s.firsts.add(what)) {
-      moment(e.time(), s.id, what, detail);
+    Duration bucket() {
+        return bucket;
     }
-  }
 
-  private void moment(Instant time, String pool, String what, String detail) {
-    if (moments.size() < MAX_MOMENTS) {
-      moments.add(new Moment(time, pool, what, detail));
-    } else {
-      momentsLeftOut++;
+    int buckets() {
+        return buckets;
     }
-  }
 
-  private List<String> familiesOf(String machine) {
-    MachineStates m = machines.get(machine);
-    return m == null ? List.of() : m.families();
-  }
-
-  private void move(String machine, String family, String state) {
-    String pool = poolOfFamily.get(family);
-    PoolSeries s = pool == null ? null : pools.get(pool);
-    if (s == null) {
-      return;
+    Map<String, PoolSeries> pools() {
+        return pools;
     }
-    MachineStates m = machines.get(machine);
-    String before;
-    if (m != null && m.families().contains(family)) {
-      before = m.move(family, state);
-    } else {
-      before = undeclared.put(machine + "\u0000" + family, state); // a pair the scenario did not declare
+
+    List<Moment> moments() {
+        return moments;
     }
-    if (before != null) {
-      s.now.merge(before, -1, Integer::sum);
+
+    int momentsLeftOut() {
+        return momentsLeftOut;
     }
-    s.now.merge(state, 1, Integer::sum);
-  }
 
-  private int index(Instant t) {
-    long minutes = Duration.between(start, t).toMinutes();
-    return (int) Math.min(buckets - 1, Math.max(0, minutes / bucket.toMinutes()));
-  }
-
-  /** Snapshots the buckets before {@code b}: the state at each one's end. */
-  private void flushUpTo(int b) {
-    while (flushed < b) {
-      for (PoolSeries s : pools.values()) {
-        s.count[flushed] = s.lastCount;
-        for (String st : STATES) {
-          s.states.get(st)[flushed] = s.now.get(st);
-        }
-      }
-      flushed++;
+    List<Instant[]> outages() {
+        return outages;
     }
-  }
 
-  /** Closes the series at the end of the run (an outage still going on ends there). */
-  public void finish(Instant end) {
-    flushUpTo(buckets);
-    if (downSince != null) {
-      outages.add(new Instant[] {downSince, end});
-      downSince = null;
+    long events() {
+        return events;
     }
-  }
-
-  Instant start() {
-    return start;
-  }
-
-  Duration bucket() {
-    return bucket;
-  }
-
-  int buckets() {
-    return buckets;
-  }
-
-  Map<String, PoolSeries> pools() {
-    return pools;
-  }
-
-  List<Moment> moments() {
-    return moments;
-  }
-
-  int momentsLeftOut() {
-    return momentsLeftOut;
-  }
-
-  List<Instant[]> outages() {
-    return outages;
-  }
-
-  long events() {
-    return events;
-  }
 }

@@ -31,239 +31,335 @@ import org.kmsagent.agent.simulate.Scenario;
  * {@code table#moments}.
  */
 public final class SimulationReport {
-  private SimulationReport() {}
+    private SimulationReport() {}
 
-  /** Writes the report atomically (a reader never sees half a file). */
-  public static void write(Path file, Scenario scenario, ReportCollector data, LabSummary summary)
-      throws IOException {
-    write(file, scenario, data, summary, "");
-  }
-
-  /** The report with one more section (HTML) after the closing figures: a what-if's findings. */
-  public static void write(Path file, Scenario scenario, ReportCollector data, LabSummary summary, String more)
-      throws IOException {
-    String html = render(scenario, data, summary).replace("</main>\n</body>", more + "</main>\n</body>");
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, ".report-", ".html.tmp");
-    try {
-      Files.writeString(tmp, html, StandardCharsets.UTF_8);
-      // A temporary file is private (0600); a report is a document to share: rw-r--r-- like any file written.
-      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  static String render(Scenario scenario, ReportCollector data, LabSummary summary) {
-    StringBuilder h = new StringBuilder(64 * 1024);
-    String title = scenario.name();
-    h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<meta name=\"generator\" content=\"kms-agent simulate\">\n")
-        .append("<title>").append(Html.escape(title)).append(" — kms-agent simulation</title>\n<style>\n")
-        .append(css()).append("</style>\n</head>\n<body>\n<header>\n<h1>").append(Html.escape(title))
-        .append("</h1>\n");
-    if (!scenario.description().isBlank()) {
-      h.append("<p class=\"description\">").append(Html.escape(scenario.description())).append("</p>\n");
-    }
-    long days = scenario.length().toDays();
-    h.append("<dl class=\"facts\" id=\"facts\">")
-        .append(fact("start", scenario.start().toString()))
-        .append(fact("days", String.valueOf(days)))
-        .append(fact("seed", String.valueOf(scenario.seed())))
-        .append(fact("machines", String.format(Locale.ROOT, "%,d", summary.machines())))
-        .append(fact("events", String.format(Locale.ROOT, "%,d", summary.events())))
-        .append(fact("KMS host", scenario.host().name()))
-        .append("</dl>\n<p class=\"hint\">A simulation on a virtual clock (kms-agent simulate): no network, no real "
-            + "licensing. Times are days from the start. Charts are sampled every ")
-        .append(data.bucket().toHours() == 1 ? "hour" : "day").append(".</p>\n</header>\n<main>\n");
-    h.append("<nav class=\"toc\"><ul>");
-    data.pools().values().forEach(p -> h.append("<li><a href=\"#pool-").append(Html.escape(p.id)).append("\">")
-        .append(Html.escape(p.displayName)).append("</a></li>"));
-    h.append("<li><a href=\"#moments-section\">Notable moments</a></li>")
-        .append("<li><a href=\"#closing\">At the end</a></li></ul></nav>\n");
-    for (PoolSeries p : data.pools().values()) {
-      pool(h, data, p, scenario.length());
-    }
-    moments(h, data);
-    closing(h, summary);
-    h.append("</main>\n</body>\n</html>\n");
-    return h.toString();
-  }
-
-  private static String fact(String name, String value) {
-    return "<div><dt>" + Html.escape(name) + "</dt><dd>" + Html.escape(value) + "</dd></div>";
-  }
-
-  private static void pool(StringBuilder h, ReportCollector data, PoolSeries p, Duration length) {
-    String id = p.id;
-    double minutes = length.toMinutes();
-    double bucket = data.bucket().toMinutes();
-    h.append("<section class=\"pool\" id=\"pool-").append(Html.escape(id)).append("\" data-pool=\"")
-        .append(Html.escape(id)).append("\">\n<h2>").append(Html.escape(p.displayName)).append(" pool</h2>\n")
-        .append("<p class=\"hint\">").append(String.format(Locale.ROOT, "%,d", p.products))
-        .append(" products count in this pool; ").append(String.format(Locale.ROOT, "%,d", p.totalActivations))
-        .append(" activations and ").append(String.format(Locale.ROOT, "%,d", p.totalRenewals))
-        .append(" renewals over the run.</p>\n");
-    if (p.agedOut > 0 || p.pushedOut > 0) {
-      h.append("<p class=\"hint entries-left\" data-aged-out=\"").append(p.agedOut).append("\" data-pushed-out=\"")
-          .append(p.pushedOut).append("\">Entries that left the host's count: ")
-          .append(String.format(Locale.ROOT, "%,d", p.agedOut)).append(" aged out (no request for 30 days), ")
-          .append(String.format(Locale.ROOT, "%,d", p.pushedOut)).append(" pushed out (the table was full).</p>\n");
-    }
-    if (p.totalActivations == 0 && p.totalRenewals == 0 && p.refusals > 0) {
-      // Empty charts alone would read as "nothing happened"; say that everything was refused, and why.
-      h.append("<p class=\"note refused\" data-refusals=\"").append(p.refusals).append("\">This pool had no activation "
-          + "and no renewal: all ").append(String.format(Locale.ROOT, "%,d", p.refusals))
-          .append(" attempts were refused, the latest with ").append(Html.escape(p.lastRefusal))
-          .append(". A refused request does not count (the count stays at 0).</p>\n");
+    /** Writes the report atomically (a reader never sees half a file). */
+    public static void write(Path file, Scenario scenario, ReportCollector data, LabSummary summary)
+            throws IOException {
+        write(file, scenario, data, summary, "");
     }
 
-    // 1. The count against each threshold.
-    double[] count = new double[p.count.length];
-    int highest = 0;
-    for (int i = 0; i < count.length; i++) {
-      count[i] = p.count[i];
-      highest = Math.max(highest, p.count[i]);
+    /** The report with one more section (HTML) after the closing figures: a what-if's findings. */
+    public static void write(Path file, Scenario scenario, ReportCollector data, LabSummary summary, String more)
+            throws IOException {
+        String html = render(scenario, data, summary).replace("</main>\n</body>", more + "</main>\n</body>");
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, ".report-", ".html.tmp");
+        try {
+            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            // A temporary file is private (0600); a report is a document to share: rw-r--r-- like any file written.
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(
+                        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
-    int top = Math.max(highest, p.thresholds.isEmpty() ? 1 : p.thresholds.lastKey());
-    Svg c = new Svg("count-" + id, "count-chart", id, p.displayName + ": count against thresholds", minutes, top,
-        "machines counted");
-    for (Instant[] o : data.outages()) {
-      c.span(minutesFrom(data.start(), o[0]), minutesFrom(data.start(), o[1]), "outage",
-          "host outage: day " + day(data.start(), o[0]) + " to day " + day(data.start(), o[1]));
-    }
-    // The thresholds under the count: a count sitting on its threshold stays visible (a solid line over the wider,
-    // lighter dashed one, which shows on both sides of it).
-    p.thresholds.forEach((required, classes) -> c.level(required, "threshold",
-        "data-threshold=\"" + required + "\" data-threshold-class=\"" + Html.escape(String.join(" ", classes)) + "\"",
-        String.join(", ", classes) + " threshold " + required));
-    c.steps(count, bucket, "count", "");
-    figure(h, c.end(), "Count reported by the KMS host", List.of(
-        legend("count", "count the host reported"), legend("threshold", "threshold (activations granted at or "
-            + "above it)"), data.outages().isEmpty() ? "" : legend("outage", "host unreachable")));
 
-    // 2. Activations and renewals per bucket.
-    double[] act = new double[p.activations.length];
-    double[] ren = new double[p.renewals.length];
-    double most = 0;
-    for (int i = 0; i < act.length; i++) {
-      act[i] = p.activations[i];
-      ren[i] = p.renewals[i];
-      most = Math.max(most, Math.max(act[i], ren[i]));
+    static String render(Scenario scenario, ReportCollector data, LabSummary summary) {
+        StringBuilder h = new StringBuilder(64 * 1024);
+        String title = scenario.name();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<meta name=\"generator\" content=\"kms-agent simulate\">\n")
+                .append("<title>")
+                .append(Html.escape(title))
+                .append(" — kms-agent simulation</title>\n<style>\n")
+                .append(css())
+                .append("</style>\n</head>\n<body>\n<header>\n<h1>")
+                .append(Html.escape(title))
+                .append("</h1>\n");
+        if (!scenario.description().isBlank()) {
+            h.append("<p class=\"description\">")
+                    .append(Html.escape(scenario.description()))
+                    .append("</p>\n");
+        }
+        long days = scenario.length().toDays();
+        h.append("<dl class=\"facts\" id=\"facts\">")
+                .append(fact("start", scenario.start().toString()))
+                .append(fact("days", String.valueOf(days)))
+                .append(fact("seed", String.valueOf(scenario.seed())))
+                .append(fact("machines", String.format(Locale.ROOT, "%,d", summary.machines())))
+                .append(fact("events", String.format(Locale.ROOT, "%,d", summary.events())))
+                .append(fact("KMS host", scenario.host().name()))
+                .append(
+                        "</dl>\n<p class=\"hint\">A simulation on a virtual clock (kms-agent simulate): no network, no real "
+                                + "licensing. Times are days from the start. Charts are sampled every ")
+                .append(data.bucket().toHours() == 1 ? "hour" : "day")
+                .append(".</p>\n</header>\n<main>\n");
+        h.append("<nav class=\"toc\"><ul>");
+        data.pools()
+                .values()
+                .forEach(p -> h.append("<li><a href=\"#pool-")
+                        .append(Html.escape(p.id))
+                        .append("\">")
+                        .append(Html.escape(p.displayName))
+                        .append("</a></li>"));
+        h.append("<li><a href=\"#moments-section\">Notable moments</a></li>")
+                .append("<li><a href=\"#closing\">At the end</a></li></ul></nav>\n");
+        for (PoolSeries p : data.pools().values()) {
+            pool(h, data, p, scenario.length());
+        }
+        moments(h, data);
+        closing(h, summary);
+        h.append("</main>\n</body>\n</html>\n");
+        return h.toString();
     }
-    String per = data.bucket().toHours() == 1 ? "hour" : "day";
-    Svg a = new Svg("activity-" + id, "activity-chart", id, p.displayName + ": activations and renewals per " + per,
-        minutes, most, "per " + per);
-    a.steps(act, bucket, "activations", "data-total=\"" + p.totalActivations + "\"");
-    a.steps(ren, bucket, "renewals", "data-total=\"" + p.totalRenewals + "\"");
-    figure(h, a.end(), "Activations and renewals per " + per, List.of(legend("activations", "activations"),
-        legend("renewals", "renewals")));
 
-    // 3. Products by state, stacked.
-    int n = p.count.length;
-    double[] lower = new double[n];
-    double peak = 0;
-    for (int i = 0; i < n; i++) {
-      int sum = 0;
-      for (int[] s : p.states.values()) {
-        sum += s[i];
-      }
-      peak = Math.max(peak, sum);
+    private static String fact(String name, String value) {
+        return "<div><dt>" + Html.escape(name) + "</dt><dd>" + Html.escape(value) + "</dd></div>";
     }
-    Svg s = new Svg("states-" + id, "states-chart", id, p.displayName + ": products by state", minutes, peak,
-        "products");
-    List<String> legends = new ArrayList<>();
-    for (Map.Entry<String, int[]> e : p.states.entrySet()) {
-      double[] upper = new double[n];
-      boolean any = false;
-      for (int i = 0; i < n; i++) {
-        upper[i] = lower[i] + e.getValue()[i];
-        any |= e.getValue()[i] > 0;
-      }
-      if (any) {
-        s.band(lower, upper, bucket, "state state-" + e.getKey(), "state", "data-state=\"" + e.getKey() + "\" data-last=\""
-            + e.getValue()[n - 1] + "\"");
-        legends.add(legend("state-" + e.getKey(), e.getKey().equals("licensed-mak") ? "licensed by MAK"
-            : e.getKey().equals("licensed") ? "licensed by KMS" : e.getKey()));
-      }
-      lower = upper;
+
+    private static void pool(StringBuilder h, ReportCollector data, PoolSeries p, Duration length) {
+        String id = p.id;
+        double minutes = length.toMinutes();
+        double bucket = data.bucket().toMinutes();
+        h.append("<section class=\"pool\" id=\"pool-")
+                .append(Html.escape(id))
+                .append("\" data-pool=\"")
+                .append(Html.escape(id))
+                .append("\">\n<h2>")
+                .append(Html.escape(p.displayName))
+                .append(" pool</h2>\n")
+                .append("<p class=\"hint\">")
+                .append(String.format(Locale.ROOT, "%,d", p.products))
+                .append(" products count in this pool; ")
+                .append(String.format(Locale.ROOT, "%,d", p.totalActivations))
+                .append(" activations and ")
+                .append(String.format(Locale.ROOT, "%,d", p.totalRenewals))
+                .append(" renewals over the run.</p>\n");
+        if (p.agedOut > 0 || p.pushedOut > 0) {
+            h.append("<p class=\"hint entries-left\" data-aged-out=\"")
+                    .append(p.agedOut)
+                    .append("\" data-pushed-out=\"")
+                    .append(p.pushedOut)
+                    .append("\">Entries that left the host's count: ")
+                    .append(String.format(Locale.ROOT, "%,d", p.agedOut))
+                    .append(" aged out (no request for 30 days), ")
+                    .append(String.format(Locale.ROOT, "%,d", p.pushedOut))
+                    .append(" pushed out (the table was full).</p>\n");
+        }
+        if (p.totalActivations == 0 && p.totalRenewals == 0 && p.refusals > 0) {
+            // Empty charts alone would read as "nothing happened"; say that everything was refused, and why.
+            h.append("<p class=\"note refused\" data-refusals=\"")
+                    .append(p.refusals)
+                    .append("\">This pool had no activation " + "and no renewal: all ")
+                    .append(String.format(Locale.ROOT, "%,d", p.refusals))
+                    .append(" attempts were refused, the latest with ")
+                    .append(Html.escape(p.lastRefusal))
+                    .append(". A refused request does not count (the count stays at 0).</p>\n");
+        }
+
+        // 1. The count against each threshold.
+        double[] count = new double[p.count.length];
+        int highest = 0;
+        for (int i = 0; i < count.length; i++) {
+            count[i] = p.count[i];
+            highest = Math.max(highest, p.count[i]);
+        }
+        int top = Math.max(highest, p.thresholds.isEmpty() ? 1 : p.thresholds.lastKey());
+        Svg c = new Svg(
+                "count-" + id,
+                "count-chart",
+                id,
+                p.displayName + ": count against thresholds",
+                minutes,
+                top,
+                "machines counted");
+        for (Instant[] o : data.outages()) {
+            c.span(
+                    minutesFrom(data.start(), o[0]),
+                    minutesFrom(data.start(), o[1]),
+                    "outage",
+                    "host outage: day " + day(data.start(), o[0]) + " to day " + day(data.start(), o[1]));
+        }
+        // The thresholds under the count: a count sitting on its threshold stays visible (a solid line over the wider,
+        // lighter dashed one, which shows on both sides of it).
+        p.thresholds.forEach((required, classes) -> c.level(
+                required,
+                "threshold",
+                "data-threshold=\"" + required + "\" data-threshold-class=\"" + Html.escape(String.join(" ", classes))
+                        + "\"",
+                String.join(", ", classes) + " threshold " + required));
+        c.steps(count, bucket, "count", "");
+        figure(
+                h,
+                c.end(),
+                "Count reported by the KMS host",
+                List.of(
+                        legend("count", "count the host reported"),
+                        legend("threshold", "threshold (activations granted at or " + "above it)"),
+                        data.outages().isEmpty() ? "" : legend("outage", "host unreachable")));
+
+        // 2. Activations and renewals per bucket.
+        double[] act = new double[p.activations.length];
+        double[] ren = new double[p.renewals.length];
+        double most = 0;
+        for (int i = 0; i < act.length; i++) {
+            act[i] = p.activations[i];
+            ren[i] = p.renewals[i];
+            most = Math.max(most, Math.max(act[i], ren[i]));
+        }
+        String per = data.bucket().toHours() == 1 ? "hour" : "day";
+        Svg a = new Svg(
+                "activity-" + id,
+                "activity-chart",
+                id,
+                p.displayName + ": activations and renewals per " + per,
+                minutes,
+                most,
+                "per " + per);
+        a.steps(act, bucket, "activations", "data-total=\"" + p.totalActivations + "\"");
+        a.steps(ren, bucket, "renewals", "data-total=\"" + p.totalRenewals + "\"");
+        figure(
+                h,
+                a.end(),
+                "Activations and renewals per " + per,
+                List.of(legend("activations", "activations"), legend("renewals", "renewals")));
+
+        // 3. Products by state, stacked.
+        int n = p.count.length;
+        double[] lower = new double[n];
+        double peak = 0;
+        for (int i = 0; i < n; i++) {
+            int sum = 0;
+            for (int[] s : p.states.values()) {
+                sum += s[i];
+            }
+            peak = Math.max(peak, sum);
+        }
+        Svg s = new Svg(
+                "states-" + id, "states-chart", id, p.displayName + ": products by state", minutes, peak, "products");
+        List<String> legends = new ArrayList<>();
+        for (Map.Entry<String, int[]> e : p.states.entrySet()) {
+            double[] upper = new double[n];
+            boolean any = false;
+            for (int i = 0; i < n; i++) {
+                upper[i] = lower[i] + e.getValue()[i];
+                any |= e.getValue()[i] > 0;
+            }
+            if (any) {
+                s.band(
+                        lower,
+                        upper,
+                        bucket,
+                        "state state-" + e.getKey(),
+                        "state",
+                        "data-state=\"" + e.getKey() + "\" data-last=\"" + e.getValue()[n - 1] + "\"");
+                legends.add(legend(
+                        "state-" + e.getKey(),
+                        e.getKey().equals("licensed-mak")
+                                ? "licensed by MAK"
+                                : e.getKey().equals("licensed") ? "licensed by KMS" : e.getKey()));
+            }
+            lower = upper;
+        }
+        figure(h, s.end(), "Products by state (stacked)", legends);
+        h.append("</section>\n");
     }
-    figure(h, s.end(), "Products by state (stacked)", legends);
-    h.append("</section>\n");
-  }
 
-  private static String legend(String cls, String text) {
-    return "<span class=\"key " + cls + "\">" + Html.escape(text) + "</span>";
-  }
-
-  private static void figure(StringBuilder h, String svg, String caption, List<String> legend) {
-    h.append("<figure>\n").append(svg).append("\n<figcaption>").append(Html.escape(caption))
-        .append(" <span class=\"legend\">").append(String.join(" ", legend)).append("</span></figcaption>\n")
-        .append("</figure>\n");
-  }
-
-  private static void moments(StringBuilder h, ReportCollector data) {
-    h.append("<section id=\"moments-section\">\n<h2>Notable moments</h2>\n<table id=\"moments\">\n<thead><tr>")
-        .append("<th>when</th><th>time (UTC)</th><th>pool</th><th>what</th><th>detail</th></tr></thead>\n<tbody>\n");
-    for (Moment m : data.moments()) {
-      h.append("<tr data-what=\"").append(Html.escape(m.what())).append("\"><td>day ")
-          .append(day(data.start(), m.time())).append("</td><td>").append(m.time()).append("</td><td>")
-          .append(Html.escape(m.pool())).append("</td><td>").append(Html.escape(m.what())).append("</td><td>")
-          .append(Html.escape(m.detail())).append("</td></tr>\n");
+    private static String legend(String cls, String text) {
+        return "<span class=\"key " + cls + "\">" + Html.escape(text) + "</span>";
     }
-    if (data.moments().isEmpty()) {
-      h.append("<tr><td colspan=\"5\">Nothing notable: no threshold crossed, no outage, no expiry.</td></tr>\n");
-    }
-    h.append("</tbody>\n</table>\n");
-    if (data.momentsLeftOut() > 0) {
-      h.append("<p class=\"hint\">").append(data.momentsLeftOut()).append(" more moments are left out; run with "
-          + "--json for every event.</p>\n");
-    }
-    h.append("</section>\n");
-  }
 
-  private static void closing(StringBuilder h, LabSummary summary) {
-    h.append("<section id=\"closing\">\n<h2>At the end</h2>\n<table id=\"closing-table\">\n<thead><tr>")
-        .append("<th>pool</th><th>family</th><th>products</th><th>licensed</th><th>of which MAK</th>")
-        .append("<th>grace</th><th>notification</th><th>gone</th><th>activations</th><th>renewals</th>")
-        .append("<th>failed attempts</th></tr></thead>\n<tbody>\n");
-    for (LabSummary.Row r : summary.rows()) {
-      h.append("<tr><td>").append(Html.escape(r.pool())).append("</td><td>").append(Html.escape(r.family()));
-      for (long v : new long[] {r.products(), r.licensed(), r.viaMak(), r.grace(), r.notification(), r.gone(),
-          r.activations(), r.renewals(), r.failures()}) {
-        h.append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%,d", v));
-      }
-      h.append("</td></tr>\n");
-      TreeSet<String> causes = new TreeSet<>(r.failuresByCause().keySet());
-      if (!causes.isEmpty()) {
-        StringBuilder c = new StringBuilder();
-        r.failuresByCause().forEach((k, v) -> c.append(c.length() == 0 ? "" : ", ").append(k).append(' ')
-            .append(String.format(Locale.ROOT, "%,d", v)));
-        h.append("<tr class=\"causes\"><td></td><td colspan=\"10\">failed attempts by cause: ")
-            .append(Html.escape(c.toString())).append("</td></tr>\n");
-      }
+    private static void figure(StringBuilder h, String svg, String caption, List<String> legend) {
+        h.append("<figure>\n")
+                .append(svg)
+                .append("\n<figcaption>")
+                .append(Html.escape(caption))
+                .append(" <span class=\"legend\">")
+                .append(String.join(" ", legend))
+                .append("</span></figcaption>\n")
+                .append("</figure>\n");
     }
-    h.append("</tbody>\n</table>\n</section>\n");
-  }
 
-  private static double minutesFrom(Instant start, Instant t) {
-    return Duration.between(start, t).toMinutes();
-  }
-
-  private static String day(Instant start, Instant t) {
-    long m = Duration.between(start, t).toMinutes();
-    return String.format(Locale.ROOT, "%d %02d:%02d", Math.floorDiv(m, 1440), (m % 1440) / 60, m % 60);
-  }
-
-  private static String css() {
-    try (InputStream in = SimulationReport.class.getResourceAsStream("report.css")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private static void moments(StringBuilder h, ReportCollector data) {
+        h.append("<section id=\"moments-section\">\n<h2>Notable moments</h2>\n<table id=\"moments\">\n<thead><tr>")
+                .append(
+                        "<th>when</th><th>time (UTC)</th><th>pool</th><th>what</th><th>detail</th></tr></thead>\n<tbody>\n");
+        for (Moment m : data.moments()) {
+            h.append("<tr data-what=\"")
+                    .append(Html.escape(m.what()))
+                    .append("\"><td>day ")
+                    .append(day(data.start(), m.time()))
+                    .append("</td><td>")
+                    .append(m.time())
+                    .append("</td><td>")
+                    .append(Html.escape(m.pool()))
+                    .append("</td><td>")
+                    .append(Html.escape(m.what()))
+                    .append("</td><td>")
+                    .append(Html.escape(m.detail()))
+                    .append("</td></tr>\n");
+        }
+        if (data.moments().isEmpty()) {
+            h.append("<tr><td colspan=\"5\">Nothing notable: no threshold crossed, no outage, no expiry.</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n");
+        if (data.momentsLeftOut() > 0) {
+            h.append("<p class=\"hint\">")
+                    .append(data.momentsLeftOut())
+                    .append(" more moments are left out; run with " + "--json for every event.</p>\n");
+        }
+        h.append("</section>\n");
     }
-  }
+
+    private static void closing(StringBuilder h, LabSummary summary) {
+        h.append("<section id=\"closing\">\n<h2>At the end</h2>\n<table id=\"closing-table\">\n<thead><tr>")
+                .append("<th>pool</th><th>family</th><th>products</th><th>licensed</th><th>of which MAK</th>")
+                .append("<th>grace</th><th>notification</th><th>gone</th><th>activations</th><th>renewals</th>")
+                .append("<th>failed attempts</th></tr></thead>\n<tbody>\n");
+        for (LabSummary.Row r : summary.rows()) {
+            h.append("<tr><td>")
+                    .append(Html.escape(r.pool()))
+                    .append("</td><td>")
+                    .append(Html.escape(r.family()));
+            for (long v : new long[] {
+                r.products(),
+                r.licensed(),
+                r.viaMak(),
+                r.grace(),
+                r.notification(),
+                r.gone(),
+                r.activations(),
+                r.renewals(),
+                r.failures()
+            }) {
+                h.append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%,d", v));
+            }
+            h.append("</td></tr>\n");
+            TreeSet<String> causes = new TreeSet<>(r.failuresByCause().keySet());
+            if (!causes.isEmpty()) {
+                StringBuilder c = new StringBuilder();
+                r.failuresByCause()
+                        .forEach((k, v) -> c.append(c.length() == 0 ? "" : ", ")
+                                .append(k)
+                                .append(' ')
+                                .append(String.format(Locale.ROOT, "%,d", v)));
+                h.append("<tr class=\"causes\"><td></td><td colspan=\"10\">failed attempts by cause: ")
+                        .append(Html.escape(c.toString()))
+                        .append("</td></tr>\n");
+            }
+        }
+        h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static double minutesFrom(Instant start, Instant t) {
+        return Duration.between(start, t).toMinutes();
+    }
+
+    private static String day(Instant start, Instant t) {
+        long m = Duration.between(start, t).toMinutes();
+        return String.format(Locale.ROOT, "%d %02d:%02d", Math.floorDiv(m, 1440), (m % 1440) / 60, m % 60);
+    }
+
+    private static String css() {
+        try (InputStream in = SimulationReport.class.getResourceAsStream("report.css")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

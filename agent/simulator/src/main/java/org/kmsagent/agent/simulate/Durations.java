@@ -8,84 +8,85 @@ import java.util.regex.Pattern;
 
 /** Durations as scenario files write them: {@code 30d}, {@code 2h}, {@code 1d 6h 30m}, {@code -5h}, or ISO-8601. */
 final class Durations {
-  private static final Pattern PART = Pattern.compile("(\\d+)\\s*(d|h|m|s)");
+    private static final Pattern PART = Pattern.compile("(\\d+)\\s*(d|h|m|s)");
 
-  private Durations() {}
+    private Durations() {}
 
-  /**
-   * Parses a duration.
-   *
-   * @throws IllegalArgumentException saying what was expected
-   */
-  static Duration parse(String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    if (t.equals("0")) {
-      return Duration.ZERO;
-    }
-    boolean negative = t.startsWith("-");
-    String body = negative || t.startsWith("+") ? t.substring(1).strip() : t;
-    if (body.startsWith("p")) {
-      try {
-        Duration d = Duration.parse(body.toUpperCase(Locale.ROOT));
+    /**
+     * Parses a duration.
+     *
+     * @throws IllegalArgumentException saying what was expected
+     */
+    static Duration parse(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("0")) {
+            return Duration.ZERO;
+        }
+        boolean negative = t.startsWith("-");
+        String body = negative || t.startsWith("+") ? t.substring(1).strip() : t;
+        if (body.startsWith("p")) {
+            try {
+                Duration d = Duration.parse(body.toUpperCase(Locale.ROOT));
+                return negative ? d.negated() : d;
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(
+                        "'" + org.kmsagent.agent.core.BoundedInput.shown(text) + "' is not an ISO-8601 duration");
+            }
+        }
+        Matcher m = PART.matcher(body);
+        Duration d = Duration.ZERO;
+        int end = 0;
+        boolean any = false;
+        while (m.find()) {
+            if (!body.substring(end, m.start()).isBlank()) {
+                break;
+            }
+            try {
+                long n = Long.parseLong(m.group(1));
+                d = d.plus(
+                        switch (m.group(2)) {
+                            case "d" -> Duration.ofDays(n);
+                            case "h" -> Duration.ofHours(n);
+                            case "m" -> Duration.ofMinutes(n);
+                            default -> Duration.ofSeconds(n);
+                        });
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("'" + org.kmsagent.agent.core.BoundedInput.shown(text)
+                        + "' is too long a duration (at most about 10^14 days; a simulation runs at most 3650 days)");
+            }
+            end = m.end();
+            any = true;
+        }
+        if (!any || !body.substring(end).isBlank()) {
+            throw new IllegalArgumentException("'" + org.kmsagent.agent.core.BoundedInput.shown(text)
+                    + "' is not a duration: write e.g. 30d, 2h, 1d 6h 30m, 90s");
+        }
         return negative ? d.negated() : d;
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("'" + org.kmsagent.agent.core.BoundedInput.shown(text)
-            + "' is not an ISO-8601 duration");
-      }
     }
-    Matcher m = PART.matcher(body);
-    Duration d = Duration.ZERO;
-    int end = 0;
-    boolean any = false;
-    while (m.find()) {
-      if (!body.substring(end, m.start()).isBlank()) {
-        break;
-      }
-      try {
-        long n = Long.parseLong(m.group(1));
-        d = d.plus(switch (m.group(2)) {
-          case "d" -> Duration.ofDays(n);
-          case "h" -> Duration.ofHours(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofSeconds(n);
-        });
-      } catch (NumberFormatException | ArithmeticException e) {
-        throw new IllegalArgumentException("'" + org.kmsagent.agent.core.BoundedInput.shown(text)
-            + "' is too long a duration (at most about 10^14 days; a simulation runs at most 3650 days)");
-      }
-      end = m.end();
-      any = true;
-    }
-    if (!any || !body.substring(end).isBlank()) {
-      throw new IllegalArgumentException("'" + org.kmsagent.agent.core.BoundedInput.shown(text)
-          + "' is not a duration: write e.g. 30d, 2h, 1d 6h 30m, 90s");
-    }
-    return negative ? d.negated() : d;
-  }
 
-  /** {@code 2d 3h}, {@code 45m}, {@code 0}. */
-  static String format(Duration d) {
-    if (d.isZero()) {
-      return "0";
+    /** {@code 2d 3h}, {@code 45m}, {@code 0}. */
+    static String format(Duration d) {
+        if (d.isZero()) {
+            return "0";
+        }
+        StringBuilder b = new StringBuilder(d.isNegative() ? "-" : "");
+        Duration a = d.abs();
+        long days = a.toDays();
+        int h = a.toHoursPart();
+        int m = a.toMinutesPart();
+        int s = a.toSecondsPart();
+        if (days > 0) {
+            b.append(days).append("d ");
+        }
+        if (h > 0) {
+            b.append(h).append("h ");
+        }
+        if (m > 0) {
+            b.append(m).append("m ");
+        }
+        if (s > 0) {
+            b.append(s).append("s ");
+        }
+        return b.toString().strip();
     }
-    StringBuilder b = new StringBuilder(d.isNegative() ? "-" : "");
-    Duration a = d.abs();
-    long days = a.toDays();
-    int h = a.toHoursPart();
-    int m = a.toMinutesPart();
-    int s = a.toSecondsPart();
-    if (days > 0) {
-      b.append(days).append("d ");
-    }
-    if (h > 0) {
-      b.append(h).append("h ");
-    }
-    if (m > 0) {
-      b.append(m).append("m ");
-    }
-    if (s > 0) {
-      b.append(s).append("s ");
-    }
-    return b.toString().strip();
-  }
 }

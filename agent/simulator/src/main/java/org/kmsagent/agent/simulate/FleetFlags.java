@@ -16,86 +16,116 @@ import org.kmsagent.api.Sku;
  * access to that form.
  */
 public record FleetFlags(Integer clients, Integer servers, Integer office2010, Integer office2013) {
-  /**
-   * The scenario of this fleet, validated by the reader as a file would be; problems are named after the flags.
-   * The seed and days given on the command line are carried into the scenario.
-   */
-  public Scenario scenario(ScenarioReader reader, List<LoadedFamily> families, Long seed, Integer days)
-      throws ScenarioException {
-    return reader.validate("command line", file(families, seed, days));
-  }
+    /**
+     * The scenario of this fleet, validated by the reader as a file would be; problems are named after the flags.
+     * The seed and days given on the command line are carried into the scenario.
+     */
+    public Scenario scenario(ScenarioReader reader, List<LoadedFamily> families, Long seed, Integer days)
+            throws ScenarioException {
+        return reader.validate("command line", file(families, seed, days));
+    }
 
-  private ScenarioFile file(List<LoadedFamily> families, Long seed, Integer days) throws ScenarioException {
-    List<String> problems = new ArrayList<>();
-    List<GroupFile> groups = new ArrayList<>();
-    String clientEdition = edition(families, "windows-client", "--clients", clients, problems,
-        "Windows 11 Enterprise", "Windows 10 Enterprise");
-    int[] counts = {n(clients), n(servers), n(office2010), n(office2013)};
-    String[] flags = {"--clients", "--servers", "--office2010", "--office2013"};
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] < 0) {
-        problems.add(flags[i] + " must be 0 or more, got " + counts[i]);
-      }
+    private ScenarioFile file(List<LoadedFamily> families, Long seed, Integer days) throws ScenarioException {
+        List<String> problems = new ArrayList<>();
+        List<GroupFile> groups = new ArrayList<>();
+        String clientEdition = edition(
+                families,
+                "windows-client",
+                "--clients",
+                clients,
+                problems,
+                "Windows 11 Enterprise",
+                "Windows 10 Enterprise");
+        int[] counts = {n(clients), n(servers), n(office2010), n(office2013)};
+        String[] flags = {"--clients", "--servers", "--office2010", "--office2013"};
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] < 0) {
+                problems.add(flags[i] + " must be 0 or more, got " + counts[i]);
+            }
+        }
+        if (n(clients) > 0) {
+            groups.add(group(
+                    "client-{n}", n(clients), spacing(n(clients)), new ProductFile("windows-client", clientEdition)));
+        }
+        if (n(servers) > 0) {
+            String e =
+                    edition(families, "windows-server", "--servers", servers, problems, "Windows Server 2022 Standard");
+            groups.add(group("server-{n}", n(servers), spacing(n(servers)), new ProductFile("windows-server", e)));
+        }
+        if (n(office2010) > 0) {
+            String e = edition(
+                    families, "office2010", "--office2010", office2010, problems, "Office 2010 Professional Plus");
+            groups.add(group(
+                    "o2010-pc-{n}",
+                    n(office2010),
+                    spacing(n(office2010)),
+                    new ProductFile("windows-client", clientEdition),
+                    new ProductFile("office2010", e)));
+        }
+        if (n(office2013) > 0) {
+            String e = edition(
+                    families, "office2013", "--office2013", office2013, problems, "Office 2013 Professional Plus");
+            groups.add(group(
+                    "o2013-pc-{n}",
+                    n(office2013),
+                    spacing(n(office2013)),
+                    new ProductFile("windows-client", clientEdition),
+                    new ProductFile("office2013", e)));
+        }
+        if (!problems.isEmpty()) {
+            throw new ScenarioException("command line", problems);
+        }
+        String fleet = String.format(
+                Locale.ROOT,
+                "%d clients, %d servers, %d Office 2010 PCs, %d Office 2013 PCs",
+                n(clients),
+                n(servers),
+                n(office2010),
+                n(office2013));
+        return new ScenarioFile(
+                "Fleet from flags", fleet, seed, days, null, null, groups, null, null, null, null, null);
     }
-    if (n(clients) > 0) {
-      groups.add(group("client-{n}", n(clients), spacing(n(clients)),
-          new ProductFile("windows-client", clientEdition)));
-    }
-    if (n(servers) > 0) {
-      String e = edition(families, "windows-server", "--servers", servers, problems, "Windows Server 2022 Standard");
-      groups.add(group("server-{n}", n(servers), spacing(n(servers)), new ProductFile("windows-server", e)));
-    }
-    if (n(office2010) > 0) {
-      String e = edition(families, "office2010", "--office2010", office2010, problems, "Office 2010 Professional Plus");
-      groups.add(group("o2010-pc-{n}", n(office2010), spacing(n(office2010)),
-          new ProductFile("windows-client", clientEdition),
-          new ProductFile("office2010", e)));
-    }
-    if (n(office2013) > 0) {
-      String e = edition(families, "office2013", "--office2013", office2013, problems, "Office 2013 Professional Plus");
-      groups.add(group("o2013-pc-{n}", n(office2013), spacing(n(office2013)),
-          new ProductFile("windows-client", clientEdition),
-          new ProductFile("office2013", e)));
-    }
-    if (!problems.isEmpty()) {
-      throw new ScenarioException("command line", problems);
-    }
-    String fleet = String.format(Locale.ROOT, "%d clients, %d servers, %d Office 2010 PCs, %d Office 2013 PCs",
-        n(clients), n(servers), n(office2010), n(office2013));
-    return new ScenarioFile("Fleet from flags", fleet, seed, days, null, null, groups, null, null, null, null, null);
-  }
 
-  /** Each group of a fleet by flags arrives within one 8-hour working day, evenly spaced (at least 1 s apart). */
-  private static String spacing(int count) {
-    return Math.max(1, 8 * 3600 / Math.max(1, count)) + "s";
-  }
-
-  private static GroupFile group(String name, int count, String every, ProductFile... products) {
-    return new GroupFile(name, count, null, null, List.of(products), "0", every, null, null, null, null, null, null,
-        null);
-  }
-
-  private static String edition(List<LoadedFamily> families, String familyId, String flag, Integer count,
-      List<String> problems, String... preferred) {
-    if (count == null || count <= 0) {
-      return null;
+    /** Each group of a fleet by flags arrives within one 8-hour working day, evenly spaced (at least 1 s apart). */
+    private static String spacing(int count) {
+        return Math.max(1, 8 * 3600 / Math.max(1, count)) + "s";
     }
-    Optional<LoadedFamily> f = families.stream().filter(x -> x.id().equals(familyId)).findFirst();
-    if (f.isEmpty()) {
-      problems.add(flag + ": the " + familyId + " plugin is not loaded");
-      return null;
-    }
-    for (String p : preferred) {
-      Optional<Sku> s = f.get().catalog().byName(p);
-      if (s.isPresent() && s.get().skuId().isPresent()) {
-        return s.get().name();
-      }
-    }
-    return f.get().catalog().skus().stream().filter(s -> s.skuId().isPresent()).map(Sku::name).findFirst()
-        .orElse(null);
-  }
 
-  private static int n(Integer v) {
-    return v == null ? 0 : v;
-  }
+    private static GroupFile group(String name, int count, String every, ProductFile... products) {
+        return new GroupFile(
+                name, count, null, null, List.of(products), "0", every, null, null, null, null, null, null, null);
+    }
+
+    private static String edition(
+            List<LoadedFamily> families,
+            String familyId,
+            String flag,
+            Integer count,
+            List<String> problems,
+            String... preferred) {
+        if (count == null || count <= 0) {
+            return null;
+        }
+        Optional<LoadedFamily> f =
+                families.stream().filter(x -> x.id().equals(familyId)).findFirst();
+        if (f.isEmpty()) {
+            problems.add(flag + ": the " + familyId + " plugin is not loaded");
+            return null;
+        }
+        for (String p : preferred) {
+            Optional<Sku> s = f.get().catalog().byName(p);
+            if (s.isPresent() && s.get().skuId().isPresent()) {
+                return s.get().name();
+            }
+        }
+        return f.get().catalog().skus().stream()
+                .filter(s -> s.skuId().isPresent())
+                .map(Sku::name)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static int n(Integer v) {
+        return v == null ? 0 : v;
+    }
 }

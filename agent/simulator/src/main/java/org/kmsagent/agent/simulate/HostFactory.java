@@ -5,5 +5,5 @@ import org.kmsagent.agent.host.KmsHost;
 /** Makes the lab's KMS host from the scenario's host plan. */
 @FunctionalInterface
 public interface HostFactory {
-  KmsHost create(Scenario.HostPlan plan) throws Exception;
+    KmsHost create(Scenario.HostPlan plan) throws Exception;
 }

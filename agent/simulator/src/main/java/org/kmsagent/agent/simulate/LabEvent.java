@@ -29,59 +29,98 @@ import org.kmsagent.api.HResult;
  *     in a large fleet nearly every request pushes an entry out, and most of those events are only counted)
  */
 public record LabEvent(
-    Instant time,
-    String event,
-    String machine,
-    String family,
-    String sku,
-    Optional<HResult> hresult,
-    String pool,
-    OptionalInt count,
-    OptionalInt required,
-    Optional<String> host,
-    Optional<Diagnosis> diagnosis,
-    java.util.UUID cmid) {
-  public LabEvent {
-    Objects.requireNonNull(time, "time");
-    Objects.requireNonNull(event, "event");
-    Objects.requireNonNull(machine, "machine");
-    Objects.requireNonNull(family, "family");
-    Objects.requireNonNull(sku, "sku");
-    Objects.requireNonNull(pool, "pool");
-  }
+        Instant time,
+        String event,
+        String machine,
+        String family,
+        String sku,
+        Optional<HResult> hresult,
+        String pool,
+        OptionalInt count,
+        OptionalInt required,
+        Optional<String> host,
+        Optional<Diagnosis> diagnosis,
+        java.util.UUID cmid) {
+    public LabEvent {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(machine, "machine");
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(sku, "sku");
+        Objects.requireNonNull(pool, "pool");
+    }
 
-  /** An event that names no CMID. */
-  public LabEvent(Instant time, String event, String machine, String family, String sku, Optional<HResult> hresult,
-      String pool, OptionalInt count, OptionalInt required, Optional<String> host, Optional<Diagnosis> diagnosis) {
-    this(time, event, machine, family, sku, hresult, pool, count, required, host, diagnosis, null);
-  }
+    /** An event that names no CMID. */
+    public LabEvent(
+            Instant time,
+            String event,
+            String machine,
+            String family,
+            String sku,
+            Optional<HResult> hresult,
+            String pool,
+            OptionalInt count,
+            OptionalInt required,
+            Optional<String> host,
+            Optional<Diagnosis> diagnosis) {
+        this(time, event, machine, family, sku, hresult, pool, count, required, host, diagnosis, null);
+    }
 
-  /**
-   * docs/kms-rules.md §1.2, §1.3: a client's entry left a pool's count, {@code aged-out} (its last request 30 days
-   * old) or {@code pushed-out} (the table was full); {@code machine} is the name it last sent.
-   */
-  static LabEvent entryLeft(Instant time, String event, String machine, java.util.UUID cmid, String pool,
-      Optional<String> host) {
-    return new LabEvent(time, event, machine, "", "", Optional.empty(), pool, OptionalInt.empty(), OptionalInt.empty(),
-        host, Optional.empty(), cmid);
-  }
+    /**
+     * docs/kms-rules.md §1.2, §1.3: a client's entry left a pool's count, {@code aged-out} (its last request 30 days
+     * old) or {@code pushed-out} (the table was full); {@code machine} is the name it last sent.
+     */
+    static LabEvent entryLeft(
+            Instant time, String event, String machine, java.util.UUID cmid, String pool, Optional<String> host) {
+        return new LabEvent(
+                time,
+                event,
+                machine,
+                "",
+                "",
+                Optional.empty(),
+                pool,
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                host,
+                Optional.empty(),
+                cmid);
+    }
 
-  private static final String[] KIND_NAMES = java.util.Arrays.stream(RenewalEvent.Kind.values())
-      .map(k -> kebab(k.name())).toArray(String[]::new);
+    private static final String[] KIND_NAMES = java.util.Arrays.stream(RenewalEvent.Kind.values())
+            .map(k -> kebab(k.name()))
+            .toArray(String[]::new);
 
-  /** The lab form of a renewal-loop event. */
-  static LabEvent of(RenewalEvent e) {
-    return new LabEvent(e.time(), KIND_NAMES[e.kind().ordinal()], e.machine(), e.family(), e.sku(), e.hresult(),
-        e.pool(), e.count(), e.required(), e.host(), e.diagnosis());
-  }
+    /** The lab form of a renewal-loop event. */
+    static LabEvent of(RenewalEvent e) {
+        return new LabEvent(
+                e.time(),
+                KIND_NAMES[e.kind().ordinal()],
+                e.machine(),
+                e.family(),
+                e.sku(),
+                e.hresult(),
+                e.pool(),
+                e.count(),
+                e.required(),
+                e.host(),
+                e.diagnosis());
+    }
 
-  /** A lab event without an attempt. */
-  static LabEvent lab(Instant time, String event, String machine, String pool, OptionalInt count,
-      OptionalInt required, Optional<String> host) {
-    return new LabEvent(time, event, machine, "", "", Optional.empty(), pool, count, required, host, Optional.empty());
-  }
+    /** A lab event without an attempt. */
+    static LabEvent lab(
+            Instant time,
+            String event,
+            String machine,
+            String pool,
+            OptionalInt count,
+            OptionalInt required,
+            Optional<String> host) {
+        return new LabEvent(
+                time, event, machine, "", "", Optional.empty(), pool, count, required, host, Optional.empty());
+    }
 
-  static String kebab(String enumName) {
-    return enumName.toLowerCase(Locale.ROOT).replace('_', '-');
-  }
+    static String kebab(String enumName) {
+        return enumName.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 }

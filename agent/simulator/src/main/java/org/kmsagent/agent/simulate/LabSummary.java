@@ -12,52 +12,55 @@ import java.util.Map;
  * @param machines how many machines took part
  */
 public record LabSummary(List<Row> rows, Map<String, Integer> lastCount, long events, int machines) {
-  public LabSummary {
-    rows = List.copyOf(rows);
-    // Kept in the given (sorted) order: the printed summary must be the same on every run.
-    lastCount = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastCount));
-  }
-
-  /**
-   * One pool × family.
-   *
-   * @param pool the count pool
-   * @param family the family id
-   * @param products installed products (machine × edition)
-   * @param licensed licensed at the end (KMS or MAK)
-   * @param viaMak of which activated by the MAK fallback
-   * @param grace in a grace period at the end
-   * @param notification in notification at the end
-   * @param gone whose machine left
-   * @param activations successful first activations (re-activations after a lapse included)
-   * @param renewals successful renewals
-   * @param failures failed attempts
-   * @param failuresByCause failed attempts by diagnosed cause
-   * @param lastProblems for products not licensed at the end, their last refusal (code and diagnosis) and how many
-   *     share it
-   */
-  public record Row(
-      String pool,
-      String family,
-      int products,
-      int licensed,
-      int viaMak,
-      int grace,
-      int notification,
-      int gone,
-      long activations,
-      long renewals,
-      long failures,
-      Map<String, Long> failuresByCause,
-      Map<String, Integer> lastProblems) {
-    public Row {
-      failuresByCause = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failuresByCause));
-      lastProblems = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(lastProblems));
+    public LabSummary {
+        rows = List.copyOf(rows);
+        // Kept in the given (sorted) order: the printed summary must be the same on every run.
+        lastCount = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastCount));
     }
-  }
 
-  /** The row of that pool and family. */
-  public Row row(String pool, String family) {
-    return rows.stream().filter(r -> r.pool().equals(pool) && r.family().equals(family)).findFirst().orElseThrow();
-  }
+    /**
+     * One pool × family.
+     *
+     * @param pool the count pool
+     * @param family the family id
+     * @param products installed products (machine × edition)
+     * @param licensed licensed at the end (KMS or MAK)
+     * @param viaMak of which activated by the MAK fallback
+     * @param grace in a grace period at the end
+     * @param notification in notification at the end
+     * @param gone whose machine left
+     * @param activations successful first activations (re-activations after a lapse included)
+     * @param renewals successful renewals
+     * @param failures failed attempts
+     * @param failuresByCause failed attempts by diagnosed cause
+     * @param lastProblems for products not licensed at the end, their last refusal (code and diagnosis) and how many
+     *     share it
+     */
+    public record Row(
+            String pool,
+            String family,
+            int products,
+            int licensed,
+            int viaMak,
+            int grace,
+            int notification,
+            int gone,
+            long activations,
+            long renewals,
+            long failures,
+            Map<String, Long> failuresByCause,
+            Map<String, Integer> lastProblems) {
+        public Row {
+            failuresByCause = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failuresByCause));
+            lastProblems = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(lastProblems));
+        }
+    }
+
+    /** The row of that pool and family. */
+    public Row row(String pool, String family) {
+        return rows.stream()
+                .filter(r -> r.pool().equals(pool) && r.family().equals(family))
+                .findFirst()
+                .orElseThrow();
+    }
 }

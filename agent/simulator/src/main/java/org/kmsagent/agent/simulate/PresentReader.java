@@ -12,12 +12,12 @@ import java.util.UUID;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.rules.KmsRules;
-import org.kmsagent.api.LicenseStatus;
 import org.kmsagent.agent.simulate.ScenarioFile.LedgerClientFile;
 import org.kmsagent.agent.simulate.ScenarioFile.LedgerFile;
 import org.kmsagent.agent.simulate.ScenarioFile.PresentFile;
 import org.kmsagent.agent.simulate.ScenarioFile.PresentMachineFile;
 import org.kmsagent.agent.simulate.ScenarioFile.PresentProductFile;
+import org.kmsagent.api.LicenseStatus;
 
 /**
  * Validates a scenario's {@code present:} section (docs/simulate.md, "The present"): each machine it names is one of
@@ -25,191 +25,224 @@ import org.kmsagent.agent.simulate.ScenarioFile.PresentProductFile;
  * Problems are added to the reader's list with their field path, like every other field's.
  */
 final class PresentReader {
-  private final List<LoadedFamily> families;
+    private final List<LoadedFamily> families;
 
-  PresentReader(List<LoadedFamily> families) {
-    this.families = families;
-  }
-
-  Present read(PresentFile f, Instant start, List<Scenario.HostPlan> hosts, List<Scenario.MachineGroup> groups,
-      List<String> problems) {
-    Map<String, Scenario.MachineGroup> byName = new LinkedHashMap<>();
-    for (Scenario.MachineGroup g : groups) {
-      for (int i = 0; i < g.count(); i++) {
-        byName.put(g.machineName(i), g);
-      }
+    PresentReader(List<LoadedFamily> families) {
+        this.families = families;
     }
-    Map<String, Present.MachineStart> machines = new LinkedHashMap<>();
-    List<PresentMachineFile> ms = f.machines() == null ? List.of() : f.machines();
-    for (int i = 0; i < ms.size(); i++) {
-      String at = "present.machines[" + i + "]";
-      PresentMachineFile m = ms.get(i);
-      if (m == null || m.name() == null) {
-        problems.add("field '" + at + ".name': each machine of the present needs the name of a machine of the fleet");
-        continue;
-      }
-      Scenario.MachineGroup g = byName.get(m.name());
-      if (g == null) {
-        problems.add("field '" + at + ".name': '" + BoundedInput.shown(m.name()) + "' is no machine of 'machines'");
-        continue;
-      }
-      if (machines.containsKey(m.name())) {
-        problems.add("field '" + at + ".name': '" + BoundedInput.shown(m.name()) + "' is given twice");
-        continue;
-      }
-      Optional<UUID> cmid = m.cmid() == null ? Optional.empty() : uuid(at + ".cmid", m.cmid(), problems);
-      Map<String, Present.ProductStart> products = new LinkedHashMap<>();
-      List<PresentProductFile> ps = m.products() == null ? List.of() : m.products();
-      for (int j = 0; j < ps.size(); j++) {
-        String pat = at + ".products[" + j + "]";
-        PresentProductFile p = ps.get(j);
-        Optional<Scenario.ProductPlan> plan = p == null || p.edition() == null ? Optional.empty()
-            : g.products().stream().filter(x -> x.sku().name().equalsIgnoreCase(p.edition())).findFirst();
-        if (plan.isEmpty()) {
-          problems.add("field '" + pat + ".edition': '" + BoundedInput.shown(p == null ? null : p.edition())
-              + "' is not installed on " + m.name() + " (it has: " + String.join(", ",
-                  g.products().stream().map(x -> x.sku().name()).toList()) + ")");
-          continue;
+
+    Present read(
+            PresentFile f,
+            Instant start,
+            List<Scenario.HostPlan> hosts,
+            List<Scenario.MachineGroup> groups,
+            List<String> problems) {
+        Map<String, Scenario.MachineGroup> byName = new LinkedHashMap<>();
+        for (Scenario.MachineGroup g : groups) {
+            for (int i = 0; i < g.count(); i++) {
+                byName.put(g.machineName(i), g);
+            }
         }
-        Present.ProductStart ps1 = product(pat, p, start, problems);
-        if (ps1 != null) {
-          products.put(plan.get().sku().name(), ps1);
+        Map<String, Present.MachineStart> machines = new LinkedHashMap<>();
+        List<PresentMachineFile> ms = f.machines() == null ? List.of() : f.machines();
+        for (int i = 0; i < ms.size(); i++) {
+            String at = "present.machines[" + i + "]";
+            PresentMachineFile m = ms.get(i);
+            if (m == null || m.name() == null) {
+                problems.add("field '" + at
+                        + ".name': each machine of the present needs the name of a machine of the fleet");
+                continue;
+            }
+            Scenario.MachineGroup g = byName.get(m.name());
+            if (g == null) {
+                problems.add(
+                        "field '" + at + ".name': '" + BoundedInput.shown(m.name()) + "' is no machine of 'machines'");
+                continue;
+            }
+            if (machines.containsKey(m.name())) {
+                problems.add("field '" + at + ".name': '" + BoundedInput.shown(m.name()) + "' is given twice");
+                continue;
+            }
+            Optional<UUID> cmid = m.cmid() == null ? Optional.empty() : uuid(at + ".cmid", m.cmid(), problems);
+            Map<String, Present.ProductStart> products = new LinkedHashMap<>();
+            List<PresentProductFile> ps = m.products() == null ? List.of() : m.products();
+            for (int j = 0; j < ps.size(); j++) {
+                String pat = at + ".products[" + j + "]";
+                PresentProductFile p = ps.get(j);
+                Optional<Scenario.ProductPlan> plan = p == null || p.edition() == null
+                        ? Optional.empty()
+                        : g.products().stream()
+                                .filter(x -> x.sku().name().equalsIgnoreCase(p.edition()))
+                                .findFirst();
+                if (plan.isEmpty()) {
+                    problems.add("field '" + pat + ".edition': '" + BoundedInput.shown(p == null ? null : p.edition())
+                            + "' is not installed on " + m.name() + " (it has: "
+                            + String.join(
+                                    ", ",
+                                    g.products().stream()
+                                            .map(x -> x.sku().name())
+                                            .toList()) + ")");
+                    continue;
+                }
+                Present.ProductStart ps1 = product(pat, p, start, problems);
+                if (ps1 != null) {
+                    products.put(plan.get().sku().name(), ps1);
+                }
+            }
+            machines.put(m.name(), new Present.MachineStart(cmid, products));
         }
-      }
-      machines.put(m.name(), new Present.MachineStart(cmid, products));
-    }
-    Map<String, List<Present.LedgerSeed>> ledgers = new LinkedHashMap<>();
-    List<String> leftOut = new ArrayList<>();
-    List<LedgerFile> ls = f.ledgers() == null ? List.of() : f.ledgers();
-    for (int i = 0; i < ls.size(); i++) {
-      String at = "present.ledgers[" + i + "]";
-      LedgerFile l = ls.get(i);
-      Optional<Scenario.HostPlan> host = l == null || l.host() == null ? Optional.empty()
-          : hosts.stream().filter(h -> h.name().equalsIgnoreCase(l.host())).findFirst();
-      if (host.isEmpty()) {
-        problems.add("field '" + at + ".host': '" + BoundedInput.shown(l == null ? null : l.host())
-            + "' is no host of this scenario (hosts: " + String.join(", ", hosts.stream().map(Scenario.HostPlan::name)
-                .toList()) + ")");
-        continue;
-      }
-      List<Present.LedgerSeed> seeds = new ArrayList<>();
-      List<LedgerClientFile> cs = l.clients() == null ? List.of() : l.clients();
-      java.util.Set<String> unknown = new java.util.TreeSet<>();
-      for (int j = 0; j < cs.size(); j++) {
-        Present.LedgerSeed seed = client(at + ".clients[" + j + "]", cs.get(j), start, problems, unknown);
-        if (seed != null) {
-          seeds.add(seed);
+        Map<String, List<Present.LedgerSeed>> ledgers = new LinkedHashMap<>();
+        List<String> leftOut = new ArrayList<>();
+        List<LedgerFile> ls = f.ledgers() == null ? List.of() : f.ledgers();
+        for (int i = 0; i < ls.size(); i++) {
+            String at = "present.ledgers[" + i + "]";
+            LedgerFile l = ls.get(i);
+            Optional<Scenario.HostPlan> host = l == null || l.host() == null
+                    ? Optional.empty()
+                    : hosts.stream()
+                            .filter(h -> h.name().equalsIgnoreCase(l.host()))
+                            .findFirst();
+            if (host.isEmpty()) {
+                problems.add("field '" + at + ".host': '" + BoundedInput.shown(l == null ? null : l.host())
+                        + "' is no host of this scenario (hosts: "
+                        + String.join(
+                                ", ",
+                                hosts.stream().map(Scenario.HostPlan::name).toList()) + ")");
+                continue;
+            }
+            List<Present.LedgerSeed> seeds = new ArrayList<>();
+            List<LedgerClientFile> cs = l.clients() == null ? List.of() : l.clients();
+            java.util.Set<String> unknown = new java.util.TreeSet<>();
+            for (int j = 0; j < cs.size(); j++) {
+                Present.LedgerSeed seed = client(at + ".clients[" + j + "]", cs.get(j), start, problems, unknown);
+                if (seed != null) {
+                    seeds.add(seed);
+                }
+            }
+            if (!unknown.isEmpty()) {
+                // A genuine host counts products no plugin here describes: which pool they are in is unknown, so they
+                // are left out of its table, and the what-if says so.
+                leftOut.add(cs.stream()
+                                .filter(c -> c != null
+                                        && c.family() == null
+                                        && c.skuId() != null
+                                        && unknown.contains(c.skuId().toLowerCase(Locale.ROOT)))
+                                .count()
+                        + " client(s) of " + host.get().name()
+                        + " with a SKU no loaded plugin knows (" + String.join(", ", unknown) + ")");
+            }
+            ledgers.merge(host.get().name(), seeds, (a, b) -> {
+                List<Present.LedgerSeed> all = new ArrayList<>(a);
+                all.addAll(b);
+                return all;
+            });
         }
-      }
-      if (!unknown.isEmpty()) {
-        // A genuine host counts products no plugin here describes: which pool they are in is unknown, so they
-        // are left out of its table, and the what-if says so.
-        leftOut.add(cs.stream().filter(c -> c != null && c.family() == null && c.skuId() != null
-            && unknown.contains(c.skuId().toLowerCase(Locale.ROOT))).count() + " client(s) of " + host.get().name()
-            + " with a SKU no loaded plugin knows (" + String.join(", ", unknown) + ")");
-      }
-      ledgers.merge(host.get().name(), seeds, (a, b) -> {
-        List<Present.LedgerSeed> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
-      });
+        return new Present(machines, ledgers, leftOut);
     }
-    return new Present(machines, ledgers, leftOut);
-  }
 
-  private static Present.ProductStart product(String at, PresentProductFile p, Instant start, List<String> problems) {
-    LicenseStatus status;
-    try {
-      status = LicenseStatus.valueOf(p.status() == null ? "" : p.status().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      problems.add("field '" + at + ".status': '" + BoundedInput.shown(p.status()) + "' is not a license status (one"
-          + " of LICENSED, INITIAL_GRACE, ADDITIONAL_GRACE, EXTENDED_GRACE, NOTIFICATION)");
-      return null;
+    private static Present.ProductStart product(String at, PresentProductFile p, Instant start, List<String> problems) {
+        LicenseStatus status;
+        try {
+            status = LicenseStatus.valueOf(p.status() == null ? "" : p.status().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add(
+                    "field '" + at + ".status': '" + BoundedInput.shown(p.status()) + "' is not a license status (one"
+                            + " of LICENSED, INITIAL_GRACE, ADDITIONAL_GRACE, EXTENDED_GRACE, NOTIFICATION)");
+            return null;
+        }
+        Optional<Instant> validUntil =
+                p.validUntil() == null ? Optional.empty() : instant(at + ".validUntil", p.validUntil(), problems);
+        if ((status == LicenseStatus.LICENSED || status.isGrace()) && p.validUntil() == null) {
+            problems.add("field '" + at + ".validUntil': a " + status + " product needs the time its "
+                    + (status == LicenseStatus.LICENSED ? "activation runs out" : "grace ends"));
+            return null;
+        }
+        Optional<Instant> lastSuccess =
+                p.lastSuccess() == null ? Optional.empty() : instant(at + ".lastSuccess", p.lastSuccess(), problems);
+        Optional<Instant> next =
+                p.nextAttempt() == null ? Optional.empty() : instant(at + ".nextAttempt", p.nextAttempt(), problems);
+        // Without the agent's own schedule: a licensed product renews a renewal interval after its last success, any
+        // other tries at once (docs/kms-rules.md §2.1).
+        Instant due = next.orElseGet(() -> status == LicenseStatus.LICENSED && lastSuccess.isPresent()
+                ? lastSuccess.get().plus(KmsRules.RENEWAL_INTERVAL)
+                : start);
+        return new Present.ProductStart(
+                status, validUntil, lastSuccess, Optional.ofNullable(p.host()), due.isBefore(start) ? start : due);
     }
-    Optional<Instant> validUntil = p.validUntil() == null ? Optional.empty()
-        : instant(at + ".validUntil", p.validUntil(), problems);
-    if ((status == LicenseStatus.LICENSED || status.isGrace()) && p.validUntil() == null) {
-      problems.add("field '" + at + ".validUntil': a " + status + " product needs the time its "
-          + (status == LicenseStatus.LICENSED ? "activation runs out" : "grace ends"));
-      return null;
-    }
-    Optional<Instant> lastSuccess = p.lastSuccess() == null ? Optional.empty()
-        : instant(at + ".lastSuccess", p.lastSuccess(), problems);
-    Optional<Instant> next = p.nextAttempt() == null ? Optional.empty()
-        : instant(at + ".nextAttempt", p.nextAttempt(), problems);
-    // Without the agent's own schedule: a licensed product renews a renewal interval after its last success, any
-    // other tries at once (docs/kms-rules.md §2.1).
-    Instant due = next.orElseGet(() -> status == LicenseStatus.LICENSED && lastSuccess.isPresent()
-        ? lastSuccess.get().plus(KmsRules.RENEWAL_INTERVAL) : start);
-    return new Present.ProductStart(status, validUntil, lastSuccess, Optional.ofNullable(p.host()),
-        due.isBefore(start) ? start : due);
-  }
 
-  private Present.LedgerSeed client(String at, LedgerClientFile c, Instant start, List<String> problems,
-      java.util.Set<String> unknown) {
-    if (c == null || c.cmid() == null || c.lastRequest() == null) {
-      problems.add("field '" + at + "': each client needs 'cmid' and 'lastRequest'");
-      return null;
+    private Present.LedgerSeed client(
+            String at, LedgerClientFile c, Instant start, List<String> problems, java.util.Set<String> unknown) {
+        if (c == null || c.cmid() == null || c.lastRequest() == null) {
+            problems.add("field '" + at + "': each client needs 'cmid' and 'lastRequest'");
+            return null;
+        }
+        Optional<UUID> cmid = uuid(at + ".cmid", c.cmid(), problems);
+        Optional<Instant> last = instant(at + ".lastRequest", c.lastRequest(), problems);
+        Optional<LoadedFamily> family = Optional.empty();
+        if (c.family() != null) {
+            family = families.stream().filter(f -> f.id().equals(c.family())).findFirst();
+            if (family.isEmpty()) {
+                problems.add("field '" + at + ".family': no loaded family '" + BoundedInput.shown(c.family()) + "'");
+                return null;
+            }
+        } else if (c.skuId() != null) {
+            family = families.stream()
+                    .filter(f -> f.catalog().skus().stream()
+                            .anyMatch(s -> s.skuId()
+                                    .map(id -> id.toString().equalsIgnoreCase(c.skuId()))
+                                    .orElse(false)))
+                    .findFirst();
+            if (family.isEmpty() && !c.skuId().matches("[0-9a-fA-F-]{36}")) {
+                problems.add(
+                        "field '" + at + ".skuId': '" + BoundedInput.shown(c.skuId()) + "' is not a SKU id (a GUID)");
+                return null;
+            }
+            if (family.isEmpty()) {
+                unknown.add(c.skuId().toLowerCase(Locale.ROOT));
+                return null;
+            }
+        } else {
+            problems.add("field '" + at + "': give 'family' or 'skuId' (which count pool the client is in)");
+            return null;
+        }
+        if (cmid.isEmpty() || last.isEmpty()) {
+            return null;
+        }
+        if (last.get().isAfter(start)) {
+            problems.add("field '" + at + ".lastRequest': " + last.get() + " is after the start " + start);
+            return null;
+        }
+        LoadedFamily f = family.get();
+        int required = c.requiredCount() != null
+                ? c.requiredCount()
+                : f.catalog().skus().stream()
+                        .mapToInt(s -> s.thresholdClass().minimumCount())
+                        .max()
+                        .orElse(0);
+        if (required < 1 || required > 1000) {
+            problems.add("field '" + at + ".requiredCount': must be 1 to 1000, got " + required);
+            return null;
+        }
+        return new Present.LedgerSeed(
+                f.countPool().id(), cmid.get(), c.name() == null ? c.cmid() : c.name(), last.get(), required);
     }
-    Optional<UUID> cmid = uuid(at + ".cmid", c.cmid(), problems);
-    Optional<Instant> last = instant(at + ".lastRequest", c.lastRequest(), problems);
-    Optional<LoadedFamily> family = Optional.empty();
-    if (c.family() != null) {
-      family = families.stream().filter(f -> f.id().equals(c.family())).findFirst();
-      if (family.isEmpty()) {
-        problems.add("field '" + at + ".family': no loaded family '" + BoundedInput.shown(c.family()) + "'");
-        return null;
-      }
-    } else if (c.skuId() != null) {
-      family = families.stream().filter(f -> f.catalog().skus().stream().anyMatch(s -> s.skuId()
-          .map(id -> id.toString().equalsIgnoreCase(c.skuId())).orElse(false))).findFirst();
-      if (family.isEmpty() && !c.skuId().matches("[0-9a-fA-F-]{36}")) {
-        problems.add("field '" + at + ".skuId': '" + BoundedInput.shown(c.skuId()) + "' is not a SKU id (a GUID)");
-        return null;
-      }
-      if (family.isEmpty()) {
-        unknown.add(c.skuId().toLowerCase(Locale.ROOT));
-        return null;
-      }
-    } else {
-      problems.add("field '" + at + "': give 'family' or 'skuId' (which count pool the client is in)");
-      return null;
-    }
-    if (cmid.isEmpty() || last.isEmpty()) {
-      return null;
-    }
-    if (last.get().isAfter(start)) {
-      problems.add("field '" + at + ".lastRequest': " + last.get() + " is after the start " + start);
-      return null;
-    }
-    LoadedFamily f = family.get();
-    int required = c.requiredCount() != null ? c.requiredCount()
-        : f.catalog().skus().stream().mapToInt(s -> s.thresholdClass().minimumCount()).max().orElse(0);
-    if (required < 1 || required > 1000) {
-      problems.add("field '" + at + ".requiredCount': must be 1 to 1000, got " + required);
-      return null;
-    }
-    return new Present.LedgerSeed(f.countPool().id(), cmid.get(), c.name() == null ? c.cmid() : c.name(), last.get(),
-        required);
-  }
 
-  private static Optional<UUID> uuid(String at, String text, List<String> problems) {
-    try {
-      return Optional.of(UUID.fromString(text));
-    } catch (IllegalArgumentException e) {
-      problems.add("field '" + at + "': '" + BoundedInput.shown(text) + "' is not a CMID (a GUID)");
-      return Optional.empty();
+    private static Optional<UUID> uuid(String at, String text, List<String> problems) {
+        try {
+            return Optional.of(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            problems.add("field '" + at + "': '" + BoundedInput.shown(text) + "' is not a CMID (a GUID)");
+            return Optional.empty();
+        }
     }
-  }
 
-  private static Optional<Instant> instant(String at, String text, List<String> problems) {
-    try {
-      return Optional.of(Instant.parse(text));
-    } catch (DateTimeParseException e) {
-      problems.add("field '" + at + "': '" + BoundedInput.shown(text) + "' is not a UTC time like "
-          + "2026-01-05T08:00:00Z");
-      return Optional.empty();
+    private static Optional<Instant> instant(String at, String text, List<String> problems) {
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            problems.add("field '" + at + "': '" + BoundedInput.shown(text) + "' is not a UTC time like "
+                    + "2026-01-05T08:00:00Z");
+            return Optional.empty();
+        }
     }
-  }
-
 }

@@ -34,173 +34,253 @@ import org.kmsagent.api.WindowsVersion;
  * @param present the fleet's state at the start (a fleet snapshot's), or {@link Present#NONE}: every machine new
  */
 public record Scenario(
-    String name,
-    String description,
-    long seed,
-    Instant start,
-    Duration length,
-    HostPlan host,
-    List<MachineGroup> groups,
-    Map<String, MakPlan> makFallback,
-    FaultyStack.Plan faults,
-    List<HostPlan> hosts,
-    Optional<Duration> snapshots,
-    Present present) {
+        String name,
+        String description,
+        long seed,
+        Instant start,
+        Duration length,
+        HostPlan host,
+        List<MachineGroup> groups,
+        Map<String, MakPlan> makFallback,
+        FaultyStack.Plan faults,
+        List<HostPlan> hosts,
+        Optional<Duration> snapshots,
+        Present present) {
 
-  public Scenario {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(description, "description");
-    Objects.requireNonNull(start, "start");
-    Objects.requireNonNull(length, "length");
-    Objects.requireNonNull(host, "host");
-    groups = List.copyOf(groups);
-    // Declaration order is kept (Map.copyOf's order varies between runs; output must not).
-    makFallback = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(makFallback));
-    faults = faults == null ? FaultyStack.Plan.NONE : faults;
-    hosts = hosts == null || hosts.isEmpty() ? List.of(host) : List.copyOf(hosts);
-    snapshots = snapshots == null ? Optional.empty() : snapshots;
-    present = present == null ? Present.NONE : present;
-  }
-
-  /** One host, no snapshots, no faults. */
-  public Scenario(String name, String description, long seed, Instant start, Duration length, HostPlan host,
-      List<MachineGroup> groups, Map<String, MakPlan> makFallback) {
-    this(name, description, seed, start, length, host, groups, makFallback, FaultyStack.Plan.NONE, List.of(host),
-        Optional.empty(), Present.NONE);
-  }
-
-  /** Several hosts and snapshots, no faults. */
-  public Scenario(String name, String description, long seed, Instant start, Duration length, HostPlan host,
-      List<MachineGroup> groups, Map<String, MakPlan> makFallback, List<HostPlan> hosts,
-      Optional<Duration> snapshots) {
-    this(name, description, seed, start, length, host, groups, makFallback, FaultyStack.Plan.NONE, hosts, snapshots,
-        Present.NONE);
-  }
-
-  /** The scenario with other faults ({@code --faults}). */
-  public Scenario withFaults(FaultyStack.Plan plan) {
-    return new Scenario(name, description, seed, start, length, host, groups, makFallback, plan, hosts, snapshots,
-        present);
-  }
-
-  /** The scenario with another seed and/or length (command-line overrides). */
-  public Scenario with(Optional<Long> seed, Optional<Duration> length) {
-    return new Scenario(name, description, seed.orElse(this.seed), start, length.orElse(this.length), host, groups,
-        makFallback, faults, hosts, snapshots, present);
-  }
-
-  /** The scenario with other hosts and fleet (a what-if's changes, {@link WhatIfChanges}). */
-  public Scenario with(List<HostPlan> hosts, List<MachineGroup> groups, Present present) {
-    return new Scenario(name, description, seed, start, length, hosts.get(0), groups, makFallback, faults, hosts,
-        snapshots, present);
-  }
-
-  /**
-   * The KMS host.
-   *
-   * @param name its name (FQDN)
-   * @param domain the DNS domain it publishes its SRV record in
-   * @param port its port
-   * @param publishDns whether it publishes {@code _vlmcs._tcp} (docs/kms-rules.md §2.6)
-   * @param hostKeys the host keys installed
-   * @param licensePacks the license packs installed
-   * @param activationInterval the retry interval it hands clients (§2.1)
-   * @param renewalInterval the renewal interval it hands clients (§2.1)
-   * @param outages when it cannot be reached
-   * @param catalogKeys every host key the loaded families declare, with its family (for diagnosis)
-   * @param priority its SRV record's priority (lower is tried first, kms-rules.md §2.5)
-   * @param weight its SRV record's weight among hosts of one priority
-   * @param changes what is installed on it during the run, in time order
-   */
-  public record HostPlan(
-      String name,
-      String domain,
-      int port,
-      boolean publishDns,
-      List<HostKey> hostKeys,
-      Set<String> licensePacks,
-      Duration activationInterval,
-      Duration renewalInterval,
-      List<Outage> outages,
-      java.util.Map<HostKey, String> catalogKeys,
-      int priority,
-      int weight,
-      List<HostChange> changes) {
-    public HostPlan {
-      catalogKeys = catalogKeys == null ? java.util.Map.of() : java.util.Map.copyOf(catalogKeys);
-      hostKeys = List.copyOf(hostKeys);
-      licensePacks = Set.copyOf(licensePacks);
-      outages = List.copyOf(outages);
-      changes = List.copyOf(changes);
+    public Scenario {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(length, "length");
+        Objects.requireNonNull(host, "host");
+        groups = List.copyOf(groups);
+        // Declaration order is kept (Map.copyOf's order varies between runs; output must not).
+        makFallback = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(makFallback));
+        faults = faults == null ? FaultyStack.Plan.NONE : faults;
+        hosts = hosts == null || hosts.isEmpty() ? List.of(host) : List.copyOf(hosts);
+        snapshots = snapshots == null ? Optional.empty() : snapshots;
+        present = present == null ? Present.NONE : present;
     }
 
-    /** A host published with priority 0 and weight 0 that does not change. */
-    public HostPlan(String name, String domain, int port, boolean publishDns, List<HostKey> hostKeys,
-        Set<String> licensePacks, Duration activationInterval, Duration renewalInterval, List<Outage> outages,
-        java.util.Map<HostKey, String> catalogKeys) {
-      this(name, domain, port, publishDns, hostKeys, licensePacks, activationInterval, renewalInterval, outages,
-          catalogKeys, 0, 0, List.of());
-    }
-  }
-
-  /**
-   * At {@code at} (from the start), the administrator installs these license packs and host keys on the host.
-   */
-  public record HostChange(Duration at, Set<String> addLicensePacks, List<HostKey> addHostKeys) {
-    public HostChange {
-      addLicensePacks = Set.copyOf(addLicensePacks);
-      addHostKeys = List.copyOf(addHostKeys);
-    }
-  }
-
-  /** The host is unreachable from {@code from} to {@code to}, both counted from the start. */
-  public record Outage(Duration from, Duration to) {}
-
-  /** One product a group's machines have installed. */
-  public record ProductPlan(LoadedFamily family, Sku sku) {}
-
-  /**
-   * Identical machines arriving one after another.
-   *
-   * @param namePattern machine names; {@code {n}} is replaced by the machine's number in the group
-   * @param count how many
-   * @param products what each has installed
-   * @param arrive when the first arrives
-   * @param every the spacing between arrivals
-   * @param leave when they all leave, if they do
-   * @param clockSkew how far their clocks are off (positive: ahead)
-   * @param endpoint their KMS client setting
-   * @param hostCaching whether KMS host caching is on (default on, §2.5)
-   * @param cloned whether they were cloned from one image without generalization (they share one CMID, §1.2)
-   * @param windows their Windows version
-   * @param domain their DNS domain
-   */
-  public record MachineGroup(
-      String namePattern,
-      int count,
-      List<ProductPlan> products,
-      Duration arrive,
-      Duration every,
-      Optional<Duration> leave,
-      Duration clockSkew,
-      KmsEndpoint endpoint,
-      boolean hostCaching,
-      boolean cloned,
-      WindowsVersion windows,
-      String domain) {
-    public MachineGroup {
-      products = List.copyOf(products);
+    /** One host, no snapshots, no faults. */
+    public Scenario(
+            String name,
+            String description,
+            long seed,
+            Instant start,
+            Duration length,
+            HostPlan host,
+            List<MachineGroup> groups,
+            Map<String, MakPlan> makFallback) {
+        this(
+                name,
+                description,
+                seed,
+                start,
+                length,
+                host,
+                groups,
+                makFallback,
+                FaultyStack.Plan.NONE,
+                List.of(host),
+                Optional.empty(),
+                Present.NONE);
     }
 
-    /** The i-th machine's name (0-based). */
-    public String machineName(int i) {
-      int width = Math.max(2, String.valueOf(count).length());
-      String n = String.format("%0" + width + "d", i + 1);
-      return namePattern.contains("{n}") ? namePattern.replace("{n}", n)
-          : count == 1 ? namePattern : namePattern + "-" + n;
+    /** Several hosts and snapshots, no faults. */
+    public Scenario(
+            String name,
+            String description,
+            long seed,
+            Instant start,
+            Duration length,
+            HostPlan host,
+            List<MachineGroup> groups,
+            Map<String, MakPlan> makFallback,
+            List<HostPlan> hosts,
+            Optional<Duration> snapshots) {
+        this(
+                name,
+                description,
+                seed,
+                start,
+                length,
+                host,
+                groups,
+                makFallback,
+                FaultyStack.Plan.NONE,
+                hosts,
+                snapshots,
+                Present.NONE);
     }
-  }
 
-  /** A family's MAK fallback and how many activations its MAK allows at the simulated Microsoft service. */
-  public record MakPlan(MakFallbackPolicy policy, int activations) {}
+    /** The scenario with other faults ({@code --faults}). */
+    public Scenario withFaults(FaultyStack.Plan plan) {
+        return new Scenario(
+                name, description, seed, start, length, host, groups, makFallback, plan, hosts, snapshots, present);
+    }
+
+    /** The scenario with another seed and/or length (command-line overrides). */
+    public Scenario with(Optional<Long> seed, Optional<Duration> length) {
+        return new Scenario(
+                name,
+                description,
+                seed.orElse(this.seed),
+                start,
+                length.orElse(this.length),
+                host,
+                groups,
+                makFallback,
+                faults,
+                hosts,
+                snapshots,
+                present);
+    }
+
+    /** The scenario with other hosts and fleet (a what-if's changes, {@link WhatIfChanges}). */
+    public Scenario with(List<HostPlan> hosts, List<MachineGroup> groups, Present present) {
+        return new Scenario(
+                name,
+                description,
+                seed,
+                start,
+                length,
+                hosts.get(0),
+                groups,
+                makFallback,
+                faults,
+                hosts,
+                snapshots,
+                present);
+    }
+
+    /**
+     * The KMS host.
+     *
+     * @param name its name (FQDN)
+     * @param domain the DNS domain it publishes its SRV record in
+     * @param port its port
+     * @param publishDns whether it publishes {@code _vlmcs._tcp} (docs/kms-rules.md §2.6)
+     * @param hostKeys the host keys installed
+     * @param licensePacks the license packs installed
+     * @param activationInterval the retry interval it hands clients (§2.1)
+     * @param renewalInterval the renewal interval it hands clients (§2.1)
+     * @param outages when it cannot be reached
+     * @param catalogKeys every host key the loaded families declare, with its family (for diagnosis)
+     * @param priority its SRV record's priority (lower is tried first, kms-rules.md §2.5)
+     * @param weight its SRV record's weight among hosts of one priority
+     * @param changes what is installed on it during the run, in time order
+     */
+    public record HostPlan(
+            String name,
+            String domain,
+            int port,
+            boolean publishDns,
+            List<HostKey> hostKeys,
+            Set<String> licensePacks,
+            Duration activationInterval,
+            Duration renewalInterval,
+            List<Outage> outages,
+            java.util.Map<HostKey, String> catalogKeys,
+            int priority,
+            int weight,
+            List<HostChange> changes) {
+        public HostPlan {
+            catalogKeys = catalogKeys == null ? java.util.Map.of() : java.util.Map.copyOf(catalogKeys);
+            hostKeys = List.copyOf(hostKeys);
+            licensePacks = Set.copyOf(licensePacks);
+            outages = List.copyOf(outages);
+            changes = List.copyOf(changes);
+        }
+
+        /** A host published with priority 0 and weight 0 that does not change. */
+        public HostPlan(
+                String name,
+                String domain,
+                int port,
+                boolean publishDns,
+                List<HostKey> hostKeys,
+                Set<String> licensePacks,
+                Duration activationInterval,
+                Duration renewalInterval,
+                List<Outage> outages,
+                java.util.Map<HostKey, String> catalogKeys) {
+            this(
+                    name,
+                    domain,
+                    port,
+                    publishDns,
+                    hostKeys,
+                    licensePacks,
+                    activationInterval,
+                    renewalInterval,
+                    outages,
+                    catalogKeys,
+                    0,
+                    0,
+                    List.of());
+        }
+    }
+
+    /**
+     * At {@code at} (from the start), the administrator installs these license packs and host keys on the host.
+     */
+    public record HostChange(Duration at, Set<String> addLicensePacks, List<HostKey> addHostKeys) {
+        public HostChange {
+            addLicensePacks = Set.copyOf(addLicensePacks);
+            addHostKeys = List.copyOf(addHostKeys);
+        }
+    }
+
+    /** The host is unreachable from {@code from} to {@code to}, both counted from the start. */
+    public record Outage(Duration from, Duration to) {}
+
+    /** One product a group's machines have installed. */
+    public record ProductPlan(LoadedFamily family, Sku sku) {}
+
+    /**
+     * Identical machines arriving one after another.
+     *
+     * @param namePattern machine names; {@code {n}} is replaced by the machine's number in the group
+     * @param count how many
+     * @param products what each has installed
+     * @param arrive when the first arrives
+     * @param every the spacing between arrivals
+     * @param leave when they all leave, if they do
+     * @param clockSkew how far their clocks are off (positive: ahead)
+     * @param endpoint their KMS client setting
+     * @param hostCaching whether KMS host caching is on (default on, §2.5)
+     * @param cloned whether they were cloned from one image without generalization (they share one CMID, §1.2)
+     * @param windows their Windows version
+     * @param domain their DNS domain
+     */
+    public record MachineGroup(
+            String namePattern,
+            int count,
+            List<ProductPlan> products,
+            Duration arrive,
+            Duration every,
+            Optional<Duration> leave,
+            Duration clockSkew,
+            KmsEndpoint endpoint,
+            boolean hostCaching,
+            boolean cloned,
+            WindowsVersion windows,
+            String domain) {
+        public MachineGroup {
+            products = List.copyOf(products);
+        }
+
+        /** The i-th machine's name (0-based). */
+        public String machineName(int i) {
+            int width = Math.max(2, String.valueOf(count).length());
+            String n = String.format("%0" + width + "d", i + 1);
+            return namePattern.contains("{n}")
+                    ? namePattern.replace("{n}", n)
+                    : count == 1 ? namePattern : namePattern + "-" + n;
+        }
+    }
+
+    /** A family's MAK fallback and how many activations its MAK allows at the simulated Microsoft service. */
+    public record MakPlan(MakFallbackPolicy policy, int activations) {}
 }

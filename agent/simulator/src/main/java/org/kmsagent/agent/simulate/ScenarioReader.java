@@ -1,8 +1,5 @@
 package org.kmsagent.agent.simulate;
 
-import org.kmsagent.agent.core.BoundedInput;
-import org.kmsagent.agent.rules.KmsRules;
-
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,9 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.renewal.MakFallbackPolicy;
-import org.kmsagent.agent.licensing.simulated.FaultyStack;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.simulate.ScenarioFile.GroupFile;
 import org.kmsagent.agent.simulate.ScenarioFile.HostFile;
 import org.kmsagent.agent.simulate.ScenarioFile.MakFile;
@@ -47,610 +45,695 @@ import org.kmsagent.api.WindowsVersion;
  * reported at once.
  */
 public final class ScenarioReader {
-  /** When the virtual clock starts unless a scenario says otherwise. */
-  public static final Instant DEFAULT_START = Instant.parse("2026-01-05T08:00:00Z");
-  /** The host's intervals by default (docs/kms-rules.md §2.1). */
-  static final Duration DEFAULT_ACTIVATION = KmsRules.ACTIVATION_INTERVAL;
-  static final Duration DEFAULT_RENEWAL = KmsRules.RENEWAL_INTERVAL;
-  /** The allowed range for both host intervals (docs/kms-rules.md §2.1: 15 min to 30 days). */
-  static final Duration MIN_INTERVAL = Duration.ofMinutes(15);
-  static final Duration MAX_INTERVAL = Duration.ofMinutes(KmsRules.MAX_INTERVAL_MINUTES);
-  static final int MAX_MACHINES = 1_000_000;
-  /** The largest scenario file read; real ones are a few KiB. */
-  static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+    /** When the virtual clock starts unless a scenario says otherwise. */
+    public static final Instant DEFAULT_START = Instant.parse("2026-01-05T08:00:00Z");
+    /** The host's intervals by default (docs/kms-rules.md §2.1). */
+    static final Duration DEFAULT_ACTIVATION = KmsRules.ACTIVATION_INTERVAL;
 
-  private final List<LoadedFamily> families;
+    static final Duration DEFAULT_RENEWAL = KmsRules.RENEWAL_INTERVAL;
+    /** The allowed range for both host intervals (docs/kms-rules.md §2.1: 15 min to 30 days). */
+    static final Duration MIN_INTERVAL = Duration.ofMinutes(15);
 
-  public ScenarioReader(List<LoadedFamily> families) {
-    this.families = List.copyOf(families);
-  }
+    static final Duration MAX_INTERVAL = Duration.ofMinutes(KmsRules.MAX_INTERVAL_MINUTES);
+    static final int MAX_MACHINES = 1_000_000;
+    /** The largest scenario file read; real ones are a few KiB. */
+    static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-  /** Reads and validates a scenario file. */
-  public Scenario read(Path file) throws ScenarioException {
-    String source = file.toString();
-    String text;
-    try {
-      text = BoundedInput.readText(file, MAX_FILE_BYTES);
-    } catch (NoSuchFileException e) {
-      throw new ScenarioException(source, List.of("no such file"));
-    } catch (BoundedInput.TooLargeException e) {
-      throw new ScenarioException(source, List.of("the file is " + e.getMessage() + " (a scenario is a few KiB)"));
-    } catch (IOException e) {
-      throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
-    }
-    return parse(source, text, !file.toString().toLowerCase(Locale.ROOT).endsWith(".json"));
-  }
+    private final List<LoadedFamily> families;
 
-  /** Parses and validates scenario text (YAML, or JSON when {@code yaml} is false). */
-  public Scenario parse(String source, String text, boolean yaml) throws ScenarioException {
-    ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
-    mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    // A key given twice, text after the document, and 2.5 where a count is meant are mistakes, not values to guess.
-    mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-    mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    if (text.isBlank()) {
-      throw new ScenarioException(source, List.of("the file is empty"));
+    public ScenarioReader(List<LoadedFamily> families) {
+        this.families = List.copyOf(families);
     }
-    ScenarioFile f;
-    try {
-      f = mapper.readValue(text, ScenarioFile.class);
-    } catch (JsonProcessingException e) {
-      throw new ScenarioException(source, List.of(describe(e, text)));
-    }
-    if (f == null) {
-      throw new ScenarioException(source, List.of("the file is empty"));
-    }
-    return validate(source, f);
-  }
 
-  static String describe(JsonProcessingException e, String text) {
-    JsonLocation at = e.getLocation();
-    String where = at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
-    if (e instanceof UnrecognizedPropertyException u) {
-      // Records are built after their whole mapping is read, so Jackson's location is the mapping's end; the line
-      // that holds the unknown key is what the user needs.
-      int line = lineOfKey(text, u.getPropertyName());
-      if (line > 0) {
-        where = "line " + line;
-      }
-    }
-    String path = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? path(m) : "";
-    String what;
-    if (e instanceof UnrecognizedPropertyException u) {
-      what = "unknown field '" + u.getPropertyName() + "' (allowed here: "
-          + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
-    } else if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token")) {
-      what = "trailing text after the end of the document (one scenario per file)";
-    } else if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
-        && mi.getTargetType() != null) {
-      what = expected(mi.getTargetType());
-    } else {
-      what = BoundedInput.shown(e.getOriginalMessage().lines().findFirst().orElse("invalid")
-          .replaceAll(" \\(class [^)]*\\)", ""));
-      what = what.replaceAll("`org\\.kmsagent\\.agent\\.simulate\\.ScenarioFile\\$?(\\w*)`", "$1")
-          .replace("java.lang.", "");
-    }
-    return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
-  }
-
-  /** What a field of that type needs, in the words of a scenario file. */
-  private static String expected(Class<?> type) {
-    if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
-      return "expected a whole number";
-    }
-    if (type == Boolean.class || type == boolean.class) {
-      return "expected true or false";
-    }
-    if (type == String.class) {
-      return "expected text (a single value)";
-    }
-    if (java.util.Collection.class.isAssignableFrom(type)) {
-      return "expected a list (lines starting with '- ')";
-    }
-    return "expected a mapping (lines of 'field: value')";
-  }
-
-  /** The first line where {@code key} is written as a YAML or JSON key, or 0. */
-  private static int lineOfKey(String text, String key) {
-    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
-        "^\\s*(-\\s+)?(\"" + java.util.regex.Pattern.quote(key) + "\"|'" + java.util.regex.Pattern.quote(key) + "'|"
-            + java.util.regex.Pattern.quote(key) + ")\\s*:");
-    List<String> lines = text.lines().toList();
-    for (int i = 0; i < lines.size(); i++) {
-      if (p.matcher(lines.get(i)).find()) {
-        return i + 1;
-      }
-    }
-    return 0;
-  }
-
-  private static String path(JsonMappingException m) {
-    StringBuilder b = new StringBuilder();
-    for (JsonMappingException.Reference r : m.getPath()) {
-      if (r.getIndex() >= 0) {
-        b.append('[').append(r.getIndex()).append(']');
-      } else if (r.getFieldName() != null) {
-        b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
-      }
-    }
-    return b.toString();
-  }
-
-  /** Validates a scenario given as values (the command-line flags build one). */
-  Scenario validate(String source, ScenarioFile f) throws ScenarioException {
-    List<String> problems = new ArrayList<>();
-    long seed = f.seed() == null ? 1L : f.seed();
-    int days = f.days() == null ? 90 : f.days();
-    if (days < 1 || days > 3650) {
-      problems.add("field 'days': must be 1 to 3650, got " + days);
-    }
-    Instant start = DEFAULT_START;
-    if (f.start() != null) {
-      try {
-        start = Instant.parse(f.start());
-      } catch (DateTimeParseException e) {
-        problems.add("field 'start': '" + BoundedInput.shown(f.start()) + "' is not a UTC time like 2026-01-05T08:00:00Z");
-      }
-    }
-    Scenario.HostPlan host = host("host", f.host() == null ? emptyHost() : f.host(), problems);
-    List<Scenario.HostPlan> hosts = new ArrayList<>(List.of(host));
-    if (f.hosts() != null) {
-      Set<String> hostNames = new LinkedHashSet<>(List.of(host.name().toLowerCase(java.util.Locale.ROOT)));
-      for (int i = 0; i < f.hosts().size(); i++) {
-        HostFile h = f.hosts().get(i);
-        String field = "hosts[" + i + "]";
-        if (h == null || h.name() == null) {
-          problems.add("field '" + field + ".name': each further host needs a name");
-          continue;
-        }
-        Scenario.HostPlan plan = host(field, h, problems);
-        if (!hostNames.add(plan.name().toLowerCase(java.util.Locale.ROOT))) {
-          problems.add("field '" + field + ".name': '" + plan.name() + "' is already a host of this scenario");
-        } else {
-          hosts.add(plan);
-        }
-      }
-    }
-    Optional<Duration> snapshots = Optional.empty();
-    if (f.snapshots() != null) {
-      Duration every = duration("snapshots", f.snapshots(), problems);
-      if (every != null && every.compareTo(Duration.ofHours(1)) < 0) {
-        problems.add("field 'snapshots': must be at least 1h, got " + f.snapshots());
-      } else if (every != null) {
-        snapshots = Optional.of(every);
-      }
-    }
-    List<Scenario.MachineGroup> groups = new ArrayList<>();
-    if (f.machines() == null || f.machines().isEmpty()) {
-      problems.add("field 'machines': the fleet is empty; list at least one group of machines");
-    } else {
-      long total = 0;
-      Set<String> names = new LinkedHashSet<>();
-      for (int i = 0; i < f.machines().size(); i++) {
-        GroupFile g = f.machines().get(i);
-        if (g == null) {
-          problems.add("field 'machines[" + i + "]': empty entry");
-          continue;
-        }
-        Scenario.MachineGroup mg = group("machines[" + i + "]", g, host, problems);
-        if (mg != null) {
-          groups.add(mg);
-          total += mg.count();
-          if (!names.add(mg.namePattern())) {
-            problems.add("field 'machines[" + i + "].name': '" + BoundedInput.shown(mg.namePattern())
-                + "' is used by an earlier group; machine names must be unique");
-          }
-        }
-      }
-      if (total > MAX_MACHINES) {
-        problems.add("field 'machines': " + total + " machines is more than the limit of " + MAX_MACHINES);
-      }
-    }
-    Map<String, Scenario.MakPlan> mak = new LinkedHashMap<>();
-    if (f.makFallback() != null) {
-      for (Map.Entry<String, MakFile> e : f.makFallback().entrySet()) {
-        String field = "makFallback." + e.getKey();
-        if (family(e.getKey()).isEmpty()) {
-          problems.add("field '" + BoundedInput.shown(field) + "': no loaded family '" + BoundedInput.shown(e.getKey()) + "' (loaded: " + familyIds() + ")");
-          continue;
-        }
-        MakFile m = e.getValue();
-        if (m == null || m.key() == null) {
-          problems.add("field '" + field + ".key': the administrator's MAK is required");
-          continue;
-        }
-        ProductKey key;
+    /** Reads and validates a scenario file. */
+    public Scenario read(Path file) throws ScenarioException {
+        String source = file.toString();
+        String text;
         try {
-          key = ProductKey.parse(m.key());
-        } catch (IllegalArgumentException ex) {
-          problems.add("field '" + field + ".key': " + BoundedInput.shown(ex.getMessage()));
-          continue;
+            text = BoundedInput.readText(file, MAX_FILE_BYTES);
+        } catch (NoSuchFileException e) {
+            throw new ScenarioException(source, List.of("no such file"));
+        } catch (BoundedInput.TooLargeException e) {
+            throw new ScenarioException(
+                    source, List.of("the file is " + e.getMessage() + " (a scenario is a few KiB)"));
+        } catch (IOException e) {
+            throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
         }
-        if (families.stream().flatMap(fam -> fam.catalog().skus().stream()).anyMatch(s -> s.gvlk().equals(key))) {
-          problems.add("field '" + field + ".key': " + key + " is a public GVLK, not a MAK");
-          continue;
-        }
-        Duration after = duration(field + ".after", m.after() == null ? "30d" : m.after(), problems);
-        int activations = m.activations() == null ? 10 : m.activations();
-        if (activations < 0) {
-          problems.add("field '" + field + ".activations': must be 0 or more, got " + activations);
-        }
-        if (after != null && !after.isNegative()) {
-          mak.put(e.getKey(), new Scenario.MakPlan(MakFallbackPolicy.after(after, key), activations));
-        } else if (after != null) {
-          problems.add("field '" + field + ".after': must not be negative");
-        }
-      }
+        return parse(source, text, !file.toString().toLowerCase(Locale.ROOT).endsWith(".json"));
     }
-    FaultyStack.Plan faults = faults(f.faults(), start, problems);
-    Present present = f.present() == null ? Present.NONE
-        : new PresentReader(families).read(f.present(), start, hosts, groups, problems);
-    if (!problems.isEmpty()) {
-      throw new ScenarioException(source, problems);
-    }
-    return new Scenario(f.name() == null ? source : f.name(), f.description() == null ? "" : f.description().strip(),
-        seed, start, Duration.ofDays(days), host, groups, mak, faults, hosts, snapshots, present);
-  }
 
-  /** The {@code faults:} section: rate, hangRate, kinds, until (docs/simulate.md). */
-  private FaultyStack.Plan faults(ScenarioFile.FaultsFile f, Instant start, List<String> problems) {
-    if (f == null) {
-      return FaultyStack.Plan.NONE;
-    }
-    double rate = f.rate() == null ? 0 : f.rate();
-    double hangRate = f.hangRate() == null ? 0 : f.hangRate();
-    boolean ok = true;
-    if (!(rate >= 0 && rate <= 1)) {
-      problems.add("field 'faults.rate': must be between 0 and 1, got " + rate);
-      ok = false;
-    }
-    if (!(hangRate >= 0 && hangRate <= 1)) {
-      problems.add("field 'faults.hangRate': must be between 0 and 1, got " + hangRate);
-      ok = false;
-    } else if (ok && rate + hangRate > 1) {
-      problems.add("field 'faults': rate + hangRate must be at most 1, got " + (rate + hangRate));
-      ok = false;
-    }
-    java.util.Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
-    if (f.kinds() != null) {
-      for (int i = 0; i < f.kinds().size(); i++) {
-        String k = f.kinds().get(i);
-        Optional<FaultyStack.Kind> kind = k == null ? Optional.empty() : FaultyStack.Kind.parse(k);
-        if (kind.isEmpty()) {
-          problems.add("field 'faults.kinds[" + i + "]': '" + k + "' is not a fault kind; use one of "
-              + FaultyStack.Kind.ids());
-          ok = false;
-        } else {
-          kinds.add(kind.get());
+    /** Parses and validates scenario text (YAML, or JSON when {@code yaml} is false). */
+    public Scenario parse(String source, String text, boolean yaml) throws ScenarioException {
+        ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        // A key given twice, text after the document, and 2.5 where a count is meant are mistakes, not values to guess.
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        if (text.isBlank()) {
+            throw new ScenarioException(source, List.of("the file is empty"));
         }
-      }
+        ScenarioFile f;
+        try {
+            f = mapper.readValue(text, ScenarioFile.class);
+        } catch (JsonProcessingException e) {
+            throw new ScenarioException(source, List.of(describe(e, text)));
+        }
+        if (f == null) {
+            throw new ScenarioException(source, List.of("the file is empty"));
+        }
+        return validate(source, f);
     }
-    Optional<Instant> until = Optional.empty();
-    if (f.until() != null) {
-      Duration d = duration("faults.until", f.until(), problems);
-      if (d == null) {
-        ok = false;
-      } else {
-        until = Optional.of(start.plus(d));
-      }
-    }
-    return ok ? new FaultyStack.Plan(rate, hangRate, kinds, until) : FaultyStack.Plan.NONE;
-  }
 
-  private static HostFile emptyHost() {
-    return new HostFile(null, null, null, null, null, null, null, null, null, null, null, null);
-  }
+    static String describe(JsonProcessingException e, String text) {
+        JsonLocation at = e.getLocation();
+        String where =
+                at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
+        if (e instanceof UnrecognizedPropertyException u) {
+            // Records are built after their whole mapping is read, so Jackson's location is the mapping's end; the line
+            // that holds the unknown key is what the user needs.
+            int line = lineOfKey(text, u.getPropertyName());
+            if (line > 0) {
+                where = "line " + line;
+            }
+        }
+        String path = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? path(m) : "";
+        String what;
+        if (e instanceof UnrecognizedPropertyException u) {
+            what = "unknown field '" + u.getPropertyName() + "' (allowed here: "
+                    + u.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", ")) + ")";
+        } else if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token")) {
+            what = "trailing text after the end of the document (one scenario per file)";
+        } else if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+                && mi.getTargetType() != null) {
+            what = expected(mi.getTargetType());
+        } else {
+            what = BoundedInput.shown(
+                    e.getOriginalMessage().lines().findFirst().orElse("invalid").replaceAll(" \\(class [^)]*\\)", ""));
+            what = what.replaceAll("`org\\.kmsagent\\.agent\\.simulate\\.ScenarioFile\\$?(\\w*)`", "$1")
+                    .replace("java.lang.", "");
+        }
+        return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
+    }
 
-  private Scenario.HostPlan host(String at, HostFile h, List<String> problems) {
-    String name = h.name() == null ? "kms01.corp.example" : h.name();
-    String domain = h.domain() == null ? domainOf(name) : h.domain();
-    int port = h.port() == null ? KmsEndpoint.DEFAULT_PORT : h.port();
-    if (port < 1 || port > 65535) {
-      problems.add("field '" + at + ".port': must be 1-65535, got " + port);
+    /** What a field of that type needs, in the words of a scenario file. */
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "expected a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "expected true or false";
+        }
+        if (type == String.class) {
+            return "expected text (a single value)";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "expected a list (lines starting with '- ')";
+        }
+        return "expected a mapping (lines of 'field: value')";
     }
-    Set<String> allPacks = new LinkedHashSet<>();
-    families.forEach(f -> f.catalog().licensePack().ifPresent(p -> allPacks.add(p.name())));
-    Set<String> packs = new LinkedHashSet<>();
-    if (h.licensePacks() == null) {
-      packs.addAll(allPacks);
-    } else {
-      for (int i = 0; i < h.licensePacks().size(); i++) {
-        String p = h.licensePacks().get(i);
-        if (!allPacks.contains(p)) {
-          problems.add("field '" + at + ".licensePacks[" + i + "]': unknown license pack '" + BoundedInput.shown(p) + "' (known: "
-              + String.join(", ", allPacks) + ")");
+
+    /** The first line where {@code key} is written as a YAML or JSON key, or 0. */
+    private static int lineOfKey(String text, String key) {
+        java.util.regex.Pattern p =
+                java.util.regex.Pattern.compile("^\\s*(-\\s+)?(\"" + java.util.regex.Pattern.quote(key) + "\"|'"
+                        + java.util.regex.Pattern.quote(key) + "'|" + java.util.regex.Pattern.quote(key) + ")\\s*:");
+        List<String> lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (p.matcher(lines.get(i)).find()) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private static String path(JsonMappingException m) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : m.getPath()) {
+            if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            } else if (r.getFieldName() != null) {
+                b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
+            }
+        }
+        return b.toString();
+    }
+
+    /** Validates a scenario given as values (the command-line flags build one). */
+    Scenario validate(String source, ScenarioFile f) throws ScenarioException {
+        List<String> problems = new ArrayList<>();
+        long seed = f.seed() == null ? 1L : f.seed();
+        int days = f.days() == null ? 90 : f.days();
+        if (days < 1 || days > 3650) {
+            problems.add("field 'days': must be 1 to 3650, got " + days);
+        }
+        Instant start = DEFAULT_START;
+        if (f.start() != null) {
+            try {
+                start = Instant.parse(f.start());
+            } catch (DateTimeParseException e) {
+                problems.add("field 'start': '" + BoundedInput.shown(f.start())
+                        + "' is not a UTC time like 2026-01-05T08:00:00Z");
+            }
+        }
+        Scenario.HostPlan host = host("host", f.host() == null ? emptyHost() : f.host(), problems);
+        List<Scenario.HostPlan> hosts = new ArrayList<>(List.of(host));
+        if (f.hosts() != null) {
+            Set<String> hostNames = new LinkedHashSet<>(List.of(host.name().toLowerCase(java.util.Locale.ROOT)));
+            for (int i = 0; i < f.hosts().size(); i++) {
+                HostFile h = f.hosts().get(i);
+                String field = "hosts[" + i + "]";
+                if (h == null || h.name() == null) {
+                    problems.add("field '" + field + ".name': each further host needs a name");
+                    continue;
+                }
+                Scenario.HostPlan plan = host(field, h, problems);
+                if (!hostNames.add(plan.name().toLowerCase(java.util.Locale.ROOT))) {
+                    problems.add(
+                            "field '" + field + ".name': '" + plan.name() + "' is already a host of this scenario");
+                } else {
+                    hosts.add(plan);
+                }
+            }
+        }
+        Optional<Duration> snapshots = Optional.empty();
+        if (f.snapshots() != null) {
+            Duration every = duration("snapshots", f.snapshots(), problems);
+            if (every != null && every.compareTo(Duration.ofHours(1)) < 0) {
+                problems.add("field 'snapshots': must be at least 1h, got " + f.snapshots());
+            } else if (every != null) {
+                snapshots = Optional.of(every);
+            }
+        }
+        List<Scenario.MachineGroup> groups = new ArrayList<>();
+        if (f.machines() == null || f.machines().isEmpty()) {
+            problems.add("field 'machines': the fleet is empty; list at least one group of machines");
         } else {
-          packs.add(p);
+            long total = 0;
+            Set<String> names = new LinkedHashSet<>();
+            for (int i = 0; i < f.machines().size(); i++) {
+                GroupFile g = f.machines().get(i);
+                if (g == null) {
+                    problems.add("field 'machines[" + i + "]': empty entry");
+                    continue;
+                }
+                Scenario.MachineGroup mg = group("machines[" + i + "]", g, host, problems);
+                if (mg != null) {
+                    groups.add(mg);
+                    total += mg.count();
+                    if (!names.add(mg.namePattern())) {
+                        problems.add("field 'machines[" + i + "].name': '" + BoundedInput.shown(mg.namePattern())
+                                + "' is used by an earlier group; machine names must be unique");
+                    }
+                }
+            }
+            if (total > MAX_MACHINES) {
+                problems.add("field 'machines': " + total + " machines is more than the limit of " + MAX_MACHINES);
+            }
         }
-      }
+        Map<String, Scenario.MakPlan> mak = new LinkedHashMap<>();
+        if (f.makFallback() != null) {
+            for (Map.Entry<String, MakFile> e : f.makFallback().entrySet()) {
+                String field = "makFallback." + e.getKey();
+                if (family(e.getKey()).isEmpty()) {
+                    problems.add("field '" + BoundedInput.shown(field) + "': no loaded family '"
+                            + BoundedInput.shown(e.getKey()) + "' (loaded: " + familyIds() + ")");
+                    continue;
+                }
+                MakFile m = e.getValue();
+                if (m == null || m.key() == null) {
+                    problems.add("field '" + field + ".key': the administrator's MAK is required");
+                    continue;
+                }
+                ProductKey key;
+                try {
+                    key = ProductKey.parse(m.key());
+                } catch (IllegalArgumentException ex) {
+                    problems.add("field '" + field + ".key': " + BoundedInput.shown(ex.getMessage()));
+                    continue;
+                }
+                if (families.stream()
+                        .flatMap(fam -> fam.catalog().skus().stream())
+                        .anyMatch(s -> s.gvlk().equals(key))) {
+                    problems.add("field '" + field + ".key': " + key + " is a public GVLK, not a MAK");
+                    continue;
+                }
+                Duration after = duration(field + ".after", m.after() == null ? "30d" : m.after(), problems);
+                int activations = m.activations() == null ? 10 : m.activations();
+                if (activations < 0) {
+                    problems.add("field '" + field + ".activations': must be 0 or more, got " + activations);
+                }
+                if (after != null && !after.isNegative()) {
+                    mak.put(e.getKey(), new Scenario.MakPlan(MakFallbackPolicy.after(after, key), activations));
+                } else if (after != null) {
+                    problems.add("field '" + field + ".after': must not be negative");
+                }
+            }
+        }
+        FaultyStack.Plan faults = faults(f.faults(), start, problems);
+        Present present = f.present() == null
+                ? Present.NONE
+                : new PresentReader(families).read(f.present(), start, hosts, groups, problems);
+        if (!problems.isEmpty()) {
+            throw new ScenarioException(source, problems);
+        }
+        return new Scenario(
+                f.name() == null ? source : f.name(),
+                f.description() == null ? "" : f.description().strip(),
+                seed,
+                start,
+                Duration.ofDays(days),
+                host,
+                groups,
+                mak,
+                faults,
+                hosts,
+                snapshots,
+                present);
     }
-    List<HostKey> keys = new ArrayList<>();
-    if (h.hostKeys() == null) {
-      keys.addAll(defaultHostKeys(packs));
-    } else {
-      for (int i = 0; i < h.hostKeys().size(); i++) {
-        String k = h.hostKeys().get(i);
-        Optional<HostKey> key = allHostKeys().stream().filter(x -> x.name().equalsIgnoreCase(k)).findFirst();
-        if (key.isEmpty()) {
-          problems.add("field '" + at + ".hostKeys[" + i + "]': unknown host key '" + BoundedInput.shown(k) + "' (known: "
-              + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")");
+
+    /** The {@code faults:} section: rate, hangRate, kinds, until (docs/simulate.md). */
+    private FaultyStack.Plan faults(ScenarioFile.FaultsFile f, Instant start, List<String> problems) {
+        if (f == null) {
+            return FaultyStack.Plan.NONE;
+        }
+        double rate = f.rate() == null ? 0 : f.rate();
+        double hangRate = f.hangRate() == null ? 0 : f.hangRate();
+        boolean ok = true;
+        if (!(rate >= 0 && rate <= 1)) {
+            problems.add("field 'faults.rate': must be between 0 and 1, got " + rate);
+            ok = false;
+        }
+        if (!(hangRate >= 0 && hangRate <= 1)) {
+            problems.add("field 'faults.hangRate': must be between 0 and 1, got " + hangRate);
+            ok = false;
+        } else if (ok && rate + hangRate > 1) {
+            problems.add("field 'faults': rate + hangRate must be at most 1, got " + (rate + hangRate));
+            ok = false;
+        }
+        java.util.Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
+        if (f.kinds() != null) {
+            for (int i = 0; i < f.kinds().size(); i++) {
+                String k = f.kinds().get(i);
+                Optional<FaultyStack.Kind> kind = k == null ? Optional.empty() : FaultyStack.Kind.parse(k);
+                if (kind.isEmpty()) {
+                    problems.add("field 'faults.kinds[" + i + "]': '" + k + "' is not a fault kind; use one of "
+                            + FaultyStack.Kind.ids());
+                    ok = false;
+                } else {
+                    kinds.add(kind.get());
+                }
+            }
+        }
+        Optional<Instant> until = Optional.empty();
+        if (f.until() != null) {
+            Duration d = duration("faults.until", f.until(), problems);
+            if (d == null) {
+                ok = false;
+            } else {
+                until = Optional.of(start.plus(d));
+            }
+        }
+        return ok ? new FaultyStack.Plan(rate, hangRate, kinds, until) : FaultyStack.Plan.NONE;
+    }
+
+    private static HostFile emptyHost() {
+        return new HostFile(null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private Scenario.HostPlan host(String at, HostFile h, List<String> problems) {
+        String name = h.name() == null ? "kms01.corp.example" : h.name();
+        String domain = h.domain() == null ? domainOf(name) : h.domain();
+        int port = h.port() == null ? KmsEndpoint.DEFAULT_PORT : h.port();
+        if (port < 1 || port > 65535) {
+            problems.add("field '" + at + ".port': must be 1-65535, got " + port);
+        }
+        Set<String> allPacks = new LinkedHashSet<>();
+        families.forEach(f -> f.catalog().licensePack().ifPresent(p -> allPacks.add(p.name())));
+        Set<String> packs = new LinkedHashSet<>();
+        if (h.licensePacks() == null) {
+            packs.addAll(allPacks);
         } else {
-          keys.add(key.get());
+            for (int i = 0; i < h.licensePacks().size(); i++) {
+                String p = h.licensePacks().get(i);
+                if (!allPacks.contains(p)) {
+                    problems.add("field '" + at + ".licensePacks[" + i + "]': unknown license pack '"
+                            + BoundedInput.shown(p) + "' (known: " + String.join(", ", allPacks) + ")");
+                } else {
+                    packs.add(p);
+                }
+            }
         }
-      }
-    }
-    Duration ai = interval(at + ".activationInterval", h.activationInterval(), DEFAULT_ACTIVATION, problems);
-    Duration ri = interval(at + ".renewalInterval", h.renewalInterval(), DEFAULT_RENEWAL, problems);
-    List<Scenario.Outage> outages = new ArrayList<>();
-    if (h.outages() != null) {
-      for (int i = 0; i < h.outages().size(); i++) {
-        OutageFile o = h.outages().get(i);
-        String field = at + ".outages[" + i + "]";
-        if (o == null || o.from() == null || o.to() == null) {
-          problems.add("field '" + field + "': needs both 'from' and 'to'");
-          continue;
-        }
-        Duration from = duration(field + ".from", o.from(), problems);
-        Duration to = duration(field + ".to", o.to(), problems);
-        if (from != null && to != null) {
-          if (from.isNegative() || to.compareTo(from) <= 0) {
-            problems.add("field '" + field + "': 'to' (" + BoundedInput.shown(o.to()) + ") must come after 'from' ("
-                + BoundedInput.shown(o.from())
-                + ") and neither may be negative");
-          } else {
-            outages.add(new Scenario.Outage(from, to));
-          }
-        }
-      }
-    }
-    int priority = h.priority() == null ? 0 : h.priority();
-    int weight = h.weight() == null ? 0 : h.weight();
-    if (priority < 0 || priority > 65535) {
-      problems.add("field '" + at + ".priority': must be 0-65535, got " + priority);
-    }
-    if (weight < 0 || weight > 65535) {
-      problems.add("field '" + at + ".weight': must be 0-65535, got " + weight);
-    }
-    List<Scenario.HostChange> changes = new ArrayList<>();
-    if (h.changes() != null) {
-      Duration last = Duration.ZERO;
-      for (int i = 0; i < h.changes().size(); i++) {
-        ScenarioFile.ChangeFile c = h.changes().get(i);
-        String field = at + ".changes[" + i + "]";
-        if (c == null || c.at() == null) {
-          problems.add("field '" + field + ".at': when the change happens is required (e.g. 10d)");
-          continue;
-        }
-        Duration when = duration(field + ".at", c.at(), problems);
-        if (when == null) {
-          continue;
-        }
-        if (when.compareTo(last) < 0) {
-          problems.add("field '" + field + ".at': changes must be listed in time order");
-        }
-        last = when;
-        Set<String> addPacks = new LinkedHashSet<>();
-        for (int j = 0; c.licensePacks() != null && j < c.licensePacks().size(); j++) {
-          String p = c.licensePacks().get(j);
-          if (!allPacks.contains(p)) {
-            problems.add("field '" + field + ".licensePacks[" + j + "]': unknown license pack '" + p + "' (known: "
-                + String.join(", ", allPacks) + ")");
-          } else {
-            addPacks.add(p);
-          }
-        }
-        List<HostKey> addKeys = new ArrayList<>();
-        for (int j = 0; c.hostKeys() != null && j < c.hostKeys().size(); j++) {
-          String k = c.hostKeys().get(j);
-          Optional<HostKey> key = allHostKeys().stream().filter(x -> x.name().equalsIgnoreCase(k)).findFirst();
-          if (key.isEmpty()) {
-            problems.add("field '" + field + ".hostKeys[" + j + "]': unknown host key '" + k + "' (known: "
-                + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")");
-          } else {
-            addKeys.add(key.get());
-          }
-        }
+        List<HostKey> keys = new ArrayList<>();
         if (h.hostKeys() == null) {
-          // Keys left to the defaults: installing a pack brings the host key that needs it, as the administrator
-          // enters it right after the pack (the newest such key).
-          for (String p : addPacks) {
-            allHostKeys().stream().filter(k -> k.licensePack().filter(p::equals).isPresent())
-                .max(Comparator.comparingInt(HostKey::generation))
-                .filter(k -> !addKeys.contains(k) && !keys.contains(k)).ifPresent(addKeys::add);
-          }
+            keys.addAll(defaultHostKeys(packs));
+        } else {
+            for (int i = 0; i < h.hostKeys().size(); i++) {
+                String k = h.hostKeys().get(i);
+                Optional<HostKey> key = allHostKeys().stream()
+                        .filter(x -> x.name().equalsIgnoreCase(k))
+                        .findFirst();
+                if (key.isEmpty()) {
+                    problems.add("field '" + at + ".hostKeys[" + i + "]': unknown host key '" + BoundedInput.shown(k)
+                            + "' (known: "
+                            + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")");
+                } else {
+                    keys.add(key.get());
+                }
+            }
         }
-        if (addPacks.isEmpty() && addKeys.isEmpty()) {
-          problems.add("field '" + field + "': installs nothing; give licensePacks and/or hostKeys");
+        Duration ai = interval(at + ".activationInterval", h.activationInterval(), DEFAULT_ACTIVATION, problems);
+        Duration ri = interval(at + ".renewalInterval", h.renewalInterval(), DEFAULT_RENEWAL, problems);
+        List<Scenario.Outage> outages = new ArrayList<>();
+        if (h.outages() != null) {
+            for (int i = 0; i < h.outages().size(); i++) {
+                OutageFile o = h.outages().get(i);
+                String field = at + ".outages[" + i + "]";
+                if (o == null || o.from() == null || o.to() == null) {
+                    problems.add("field '" + field + "': needs both 'from' and 'to'");
+                    continue;
+                }
+                Duration from = duration(field + ".from", o.from(), problems);
+                Duration to = duration(field + ".to", o.to(), problems);
+                if (from != null && to != null) {
+                    if (from.isNegative() || to.compareTo(from) <= 0) {
+                        problems.add("field '" + field + "': 'to' (" + BoundedInput.shown(o.to())
+                                + ") must come after 'from' ("
+                                + BoundedInput.shown(o.from())
+                                + ") and neither may be negative");
+                    } else {
+                        outages.add(new Scenario.Outage(from, to));
+                    }
+                }
+            }
         }
-        changes.add(new Scenario.HostChange(when, addPacks, addKeys));
-      }
+        int priority = h.priority() == null ? 0 : h.priority();
+        int weight = h.weight() == null ? 0 : h.weight();
+        if (priority < 0 || priority > 65535) {
+            problems.add("field '" + at + ".priority': must be 0-65535, got " + priority);
+        }
+        if (weight < 0 || weight > 65535) {
+            problems.add("field '" + at + ".weight': must be 0-65535, got " + weight);
+        }
+        List<Scenario.HostChange> changes = new ArrayList<>();
+        if (h.changes() != null) {
+            Duration last = Duration.ZERO;
+            for (int i = 0; i < h.changes().size(); i++) {
+                ScenarioFile.ChangeFile c = h.changes().get(i);
+                String field = at + ".changes[" + i + "]";
+                if (c == null || c.at() == null) {
+                    problems.add("field '" + field + ".at': when the change happens is required (e.g. 10d)");
+                    continue;
+                }
+                Duration when = duration(field + ".at", c.at(), problems);
+                if (when == null) {
+                    continue;
+                }
+                if (when.compareTo(last) < 0) {
+                    problems.add("field '" + field + ".at': changes must be listed in time order");
+                }
+                last = when;
+                Set<String> addPacks = new LinkedHashSet<>();
+                for (int j = 0; c.licensePacks() != null && j < c.licensePacks().size(); j++) {
+                    String p = c.licensePacks().get(j);
+                    if (!allPacks.contains(p)) {
+                        problems.add("field '" + field + ".licensePacks[" + j + "]': unknown license pack '" + p
+                                + "' (known: " + String.join(", ", allPacks) + ")");
+                    } else {
+                        addPacks.add(p);
+                    }
+                }
+                List<HostKey> addKeys = new ArrayList<>();
+                for (int j = 0; c.hostKeys() != null && j < c.hostKeys().size(); j++) {
+                    String k = c.hostKeys().get(j);
+                    Optional<HostKey> key = allHostKeys().stream()
+                            .filter(x -> x.name().equalsIgnoreCase(k))
+                            .findFirst();
+                    if (key.isEmpty()) {
+                        problems.add("field '" + field + ".hostKeys[" + j + "]': unknown host key '" + k + "' (known: "
+                                + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")");
+                    } else {
+                        addKeys.add(key.get());
+                    }
+                }
+                if (h.hostKeys() == null) {
+                    // Keys left to the defaults: installing a pack brings the host key that needs it, as the
+                    // administrator
+                    // enters it right after the pack (the newest such key).
+                    for (String p : addPacks) {
+                        allHostKeys().stream()
+                                .filter(k -> k.licensePack().filter(p::equals).isPresent())
+                                .max(Comparator.comparingInt(HostKey::generation))
+                                .filter(k -> !addKeys.contains(k) && !keys.contains(k))
+                                .ifPresent(addKeys::add);
+                    }
+                }
+                if (addPacks.isEmpty() && addKeys.isEmpty()) {
+                    problems.add("field '" + field + "': installs nothing; give licensePacks and/or hostKeys");
+                }
+                changes.add(new Scenario.HostChange(when, addPacks, addKeys));
+            }
+        }
+        return new Scenario.HostPlan(
+                name,
+                domain,
+                port,
+                h.publishDns() == null || h.publishDns(),
+                keys,
+                packs,
+                ai == null ? DEFAULT_ACTIVATION : ai,
+                ri == null ? DEFAULT_RENEWAL : ri,
+                outages,
+                catalogKeys(),
+                priority,
+                weight,
+                changes);
     }
-    return new Scenario.HostPlan(name, domain, port, h.publishDns() == null || h.publishDns(), keys, packs,
-        ai == null ? DEFAULT_ACTIVATION : ai, ri == null ? DEFAULT_RENEWAL : ri, outages, catalogKeys(), priority, weight, changes);
-  }
 
-  /** Every host key the loaded families declare, with the class of the family declaring it. */
-  java.util.Map<HostKey, String> catalogKeys() {
-    java.util.Map<HostKey, String> out = new java.util.LinkedHashMap<>();
-    families.forEach(f -> f.catalog().hostKeys().forEach(k -> out.putIfAbsent(k, org.kmsagent.agent.host.HostConfig.keyClass(f.catalog()))));
-    return out;
-  }
+    /** Every host key the loaded families declare, with the class of the family declaring it. */
+    java.util.Map<HostKey, String> catalogKeys() {
+        java.util.Map<HostKey, String> out = new java.util.LinkedHashMap<>();
+        families.forEach(f -> f.catalog()
+                .hostKeys()
+                .forEach(k -> out.putIfAbsent(k, org.kmsagent.agent.host.HostConfig.keyClass(f.catalog()))));
+        return out;
+    }
 
-  /** All host keys the loaded families declare. */
-  List<HostKey> allHostKeys() {
-    return families.stream().flatMap(f -> f.catalog().hostKeys().stream()).toList();
-  }
+    /** All host keys the loaded families declare. */
+    List<HostKey> allHostKeys() {
+        return families.stream().flatMap(f -> f.catalog().hostKeys().stream()).toList();
+    }
 
-  /**
-   * What a lab host holds unless the scenario says otherwise: per count pool the newest key that needs no license
-   * pack (a Windows host holds one CSVLK, and the newest Windows Server CSVLK activates every older group), plus,
-   * for every license pack the host holds, the newest key that needs that pack (Office host keys live side by side,
-   * one per release, each activating its own release: docs/kms-rules.md §3.4).
-   */
-  List<HostKey> defaultHostKeys(Set<String> packs) {
-    List<HostKey> out = new ArrayList<>();
-    Map<String, List<LoadedFamily>> byPool = new LinkedHashMap<>();
-    families.forEach(f -> byPool.computeIfAbsent(f.countPool().id(), p -> new ArrayList<>()).add(f));
-    Comparator<HostKey> newest = Comparator.comparingInt(HostKey::generation)
-        .thenComparingInt(k -> k.activates().size());
-    for (List<LoadedFamily> pool : byPool.values()) {
-      List<HostKey> keys = pool.stream().flatMap(f -> f.catalog().hostKeys().stream()).distinct().toList();
-      keys.stream().filter(k -> k.licensePack().isEmpty()).max(newest).ifPresent(out::add);
-      keys.stream().map(k -> k.licensePack().orElse(null)).filter(p -> p != null && packs.contains(p)).distinct()
-          .forEach(pack -> keys.stream().filter(k -> k.licensePack().filter(pack::equals).isPresent()).max(newest)
-              .ifPresent(out::add));
+    /**
+     * What a lab host holds unless the scenario says otherwise: per count pool the newest key that needs no license
+     * pack (a Windows host holds one CSVLK, and the newest Windows Server CSVLK activates every older group), plus,
+     * for every license pack the host holds, the newest key that needs that pack (Office host keys live side by side,
+     * one per release, each activating its own release: docs/kms-rules.md §3.4).
+     */
+    List<HostKey> defaultHostKeys(Set<String> packs) {
+        List<HostKey> out = new ArrayList<>();
+        Map<String, List<LoadedFamily>> byPool = new LinkedHashMap<>();
+        families.forEach(f -> byPool.computeIfAbsent(f.countPool().id(), p -> new ArrayList<>())
+                .add(f));
+        Comparator<HostKey> newest = Comparator.comparingInt(HostKey::generation)
+                .thenComparingInt(k -> k.activates().size());
+        for (List<LoadedFamily> pool : byPool.values()) {
+            List<HostKey> keys = pool.stream()
+                    .flatMap(f -> f.catalog().hostKeys().stream())
+                    .distinct()
+                    .toList();
+            keys.stream().filter(k -> k.licensePack().isEmpty()).max(newest).ifPresent(out::add);
+            keys.stream()
+                    .map(k -> k.licensePack().orElse(null))
+                    .filter(p -> p != null && packs.contains(p))
+                    .distinct()
+                    .forEach(pack -> keys.stream()
+                            .filter(k -> k.licensePack().filter(pack::equals).isPresent())
+                            .max(newest)
+                            .ifPresent(out::add));
+        }
+        return out;
     }
-    return out;
-  }
 
-  private Scenario.MachineGroup group(String field, GroupFile g, Scenario.HostPlan host, List<String> problems) {
-    int before = problems.size();
-    String name = g.name();
-    if (name == null || name.isBlank()) {
-      problems.add("field '" + field + ".name': every group needs a name (use {n} for the machine number)");
-    } else if (!name.matches("[A-Za-z0-9{}][A-Za-z0-9{}._-]*")) {
-      problems.add("field '" + field + ".name': '" + BoundedInput.shown(name) + "' is not a machine name (letters, digits, '-', '.')");
+    private Scenario.MachineGroup group(String field, GroupFile g, Scenario.HostPlan host, List<String> problems) {
+        int before = problems.size();
+        String name = g.name();
+        if (name == null || name.isBlank()) {
+            problems.add("field '" + field + ".name': every group needs a name (use {n} for the machine number)");
+        } else if (!name.matches("[A-Za-z0-9{}][A-Za-z0-9{}._-]*")) {
+            problems.add("field '" + field + ".name': '" + BoundedInput.shown(name)
+                    + "' is not a machine name (letters, digits, '-', '.')");
+        }
+        int count = g.count() == null ? 1 : g.count();
+        if (count < 1) {
+            problems.add("field '" + field + ".count': must be at least 1, got " + count);
+        }
+        List<ProductFile> productFiles = new ArrayList<>();
+        if (g.family() != null || g.edition() != null) {
+            productFiles.add(new ProductFile(g.family(), g.edition()));
+        }
+        if (g.products() != null) {
+            productFiles.addAll(g.products());
+        }
+        if (productFiles.isEmpty()) {
+            problems.add("field '" + field + "': give 'family' and 'edition', or a 'products' list");
+        }
+        List<Scenario.ProductPlan> products = new ArrayList<>();
+        for (int i = 0; i < productFiles.size(); i++) {
+            ProductFile p = productFiles.get(i);
+            String pf = g.products() != null && (g.family() == null && g.edition() == null)
+                    ? field + ".products[" + i + "]"
+                    : i == 0 && (g.family() != null || g.edition() != null)
+                            ? field
+                            : field + ".products[" + (i - 1) + "]";
+            if (p == null || p.family() == null) {
+                problems.add("field '" + pf + ".family': required (loaded: " + familyIds() + ")");
+                continue;
+            }
+            Optional<LoadedFamily> fam = family(p.family());
+            if (fam.isEmpty()) {
+                problems.add("field '" + pf + ".family': no loaded family '" + BoundedInput.shown(p.family())
+                        + "' (loaded: " + familyIds() + ")");
+                continue;
+            }
+            if (p.edition() == null) {
+                problems.add("field '" + pf + ".edition': required, e.g. '"
+                        + fam.get().catalog().skus().get(0).name() + "'");
+                continue;
+            }
+            Optional<Sku> sku = fam.get().catalog().byName(p.edition());
+            if (sku.isEmpty()) {
+                problems.add("field '" + pf + ".edition': '" + BoundedInput.shown(p.edition())
+                        + "' is not an edition of " + fam.get().id() + suggestion(fam.get(), p.edition()));
+                continue;
+            }
+            if (sku.get().skuId().isEmpty()) {
+                problems.add("field '" + pf + ".edition': " + sku.get().name()
+                        + " has no known SKU id and cannot be simulated");
+                continue;
+            }
+            Optional<Scenario.ProductPlan> same = products.stream()
+                    .filter(x -> x.sku().skuId().equals(sku.get().skuId()))
+                    .findFirst();
+            if (same.isPresent()) {
+                problems.add("field '" + pf + ".edition': " + sku.get().name() + " has the same SKU id as "
+                        + same.get().sku().name() + " (one machine holds one of them)");
+                continue;
+            }
+            products.add(new Scenario.ProductPlan(fam.get(), sku.get()));
+        }
+        Duration arrive = duration(field + ".arrive", g.arrive() == null ? "0" : g.arrive(), problems);
+        Duration every = duration(field + ".every", g.every() == null ? "0" : g.every(), problems);
+        Duration leave = g.leave() == null ? null : duration(field + ".leave", g.leave(), problems);
+        Duration skew = duration(field + ".clockSkew", g.clockSkew() == null ? "0" : g.clockSkew(), problems);
+        if (arrive != null && arrive.isNegative()) {
+            problems.add("field '" + field + ".arrive': must not be negative");
+        }
+        if (every != null && every.isNegative()) {
+            problems.add("field '" + field + ".every': must not be negative");
+        }
+        if (leave != null
+                && arrive != null
+                && every != null
+                && count >= 1
+                && leave.compareTo(arrive.plus(every.multipliedBy(count - 1))) <= 0) {
+            problems.add("field '" + field + ".leave': " + BoundedInput.shown(g.leave())
+                    + " is not after the last machine's arrival");
+        }
+        KmsEndpoint endpoint = KmsEndpoint.discovery();
+        if (g.kms() != null) {
+            try {
+                endpoint = KmsEndpoint.parse(g.kms());
+            } catch (IllegalArgumentException e) {
+                problems.add("field '" + field + ".kms': " + BoundedInput.shown(e.getMessage())
+                        + " (write dns, dns:domain or host[:port])");
+            }
+        }
+        WindowsVersion windows = WindowsVersion.WINDOWS_10;
+        if (g.windows() != null) {
+            String[] parts = g.windows().strip().split("\\.");
+            try {
+                windows = switch (g.windows().strip()) {
+                    case "7" -> WindowsVersion.WINDOWS_7;
+                    case "8" -> WindowsVersion.WINDOWS_8;
+                    case "10", "11" -> WindowsVersion.WINDOWS_10;
+                    default ->
+                        new WindowsVersion(
+                                Integer.parseInt(parts[0]),
+                                Integer.parseInt(parts[1]),
+                                parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
+                };
+            } catch (RuntimeException e) {
+                problems.add("field '" + field + ".windows': '" + BoundedInput.shown(g.windows())
+                        + "' is not a version (7, 8, 10 or 6.1.7601)");
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new Scenario.MachineGroup(
+                name,
+                count,
+                products,
+                arrive,
+                every,
+                Optional.ofNullable(leave),
+                skew,
+                endpoint,
+                g.hostCaching() == null || g.hostCaching(),
+                Boolean.TRUE.equals(g.cloned()),
+                windows,
+                g.domain() == null ? host.domain() : g.domain());
     }
-    int count = g.count() == null ? 1 : g.count();
-    if (count < 1) {
-      problems.add("field '" + field + ".count': must be at least 1, got " + count);
-    }
-    List<ProductFile> productFiles = new ArrayList<>();
-    if (g.family() != null || g.edition() != null) {
-      productFiles.add(new ProductFile(g.family(), g.edition()));
-    }
-    if (g.products() != null) {
-      productFiles.addAll(g.products());
-    }
-    if (productFiles.isEmpty()) {
-      problems.add("field '" + field + "': give 'family' and 'edition', or a 'products' list");
-    }
-    List<Scenario.ProductPlan> products = new ArrayList<>();
-    for (int i = 0; i < productFiles.size(); i++) {
-      ProductFile p = productFiles.get(i);
-      String pf = g.products() != null && (g.family() == null && g.edition() == null) ? field + ".products[" + i + "]"
-          : i == 0 && (g.family() != null || g.edition() != null) ? field : field + ".products[" + (i - 1) + "]";
-      if (p == null || p.family() == null) {
-        problems.add("field '" + pf + ".family': required (loaded: " + familyIds() + ")");
-        continue;
-      }
-      Optional<LoadedFamily> fam = family(p.family());
-      if (fam.isEmpty()) {
-        problems.add("field '" + pf + ".family': no loaded family '" + BoundedInput.shown(p.family()) + "' (loaded: " + familyIds() + ")");
-        continue;
-      }
-      if (p.edition() == null) {
-        problems.add("field '" + pf + ".edition': required, e.g. '" + fam.get().catalog().skus().get(0).name() + "'");
-        continue;
-      }
-      Optional<Sku> sku = fam.get().catalog().byName(p.edition());
-      if (sku.isEmpty()) {
-        problems.add("field '" + pf + ".edition': '" + BoundedInput.shown(p.edition()) + "' is not an edition of " + fam.get().id()
-            + suggestion(fam.get(), p.edition()));
-        continue;
-      }
-      if (sku.get().skuId().isEmpty()) {
-        problems.add("field '" + pf + ".edition': " + sku.get().name()
-            + " has no known SKU id and cannot be simulated");
-        continue;
-      }
-      Optional<Scenario.ProductPlan> same = products.stream()
-          .filter(x -> x.sku().skuId().equals(sku.get().skuId())).findFirst();
-      if (same.isPresent()) {
-        problems.add("field '" + pf + ".edition': " + sku.get().name() + " has the same SKU id as "
-            + same.get().sku().name() + " (one machine holds one of them)");
-        continue;
-      }
-      products.add(new Scenario.ProductPlan(fam.get(), sku.get()));
-    }
-    Duration arrive = duration(field + ".arrive", g.arrive() == null ? "0" : g.arrive(), problems);
-    Duration every = duration(field + ".every", g.every() == null ? "0" : g.every(), problems);
-    Duration leave = g.leave() == null ? null : duration(field + ".leave", g.leave(), problems);
-    Duration skew = duration(field + ".clockSkew", g.clockSkew() == null ? "0" : g.clockSkew(), problems);
-    if (arrive != null && arrive.isNegative()) {
-      problems.add("field '" + field + ".arrive': must not be negative");
-    }
-    if (every != null && every.isNegative()) {
-      problems.add("field '" + field + ".every': must not be negative");
-    }
-    if (leave != null && arrive != null && every != null && count >= 1
-        && leave.compareTo(arrive.plus(every.multipliedBy(count - 1))) <= 0) {
-      problems.add("field '" + field + ".leave': " + BoundedInput.shown(g.leave()) + " is not after the last machine's arrival");
-    }
-    KmsEndpoint endpoint = KmsEndpoint.discovery();
-    if (g.kms() != null) {
-      try {
-        endpoint = KmsEndpoint.parse(g.kms());
-      } catch (IllegalArgumentException e) {
-        problems.add("field '" + field + ".kms': " + BoundedInput.shown(e.getMessage()) + " (write dns, dns:domain or host[:port])");
-      }
-    }
-    WindowsVersion windows = WindowsVersion.WINDOWS_10;
-    if (g.windows() != null) {
-      String[] parts = g.windows().strip().split("\\.");
-      try {
-        windows = switch (g.windows().strip()) {
-          case "7" -> WindowsVersion.WINDOWS_7;
-          case "8" -> WindowsVersion.WINDOWS_8;
-          case "10", "11" -> WindowsVersion.WINDOWS_10;
-          default -> new WindowsVersion(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
-              parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
-        };
-      } catch (RuntimeException e) {
-        problems.add("field '" + field + ".windows': '" + BoundedInput.shown(g.windows()) + "' is not a version (7, 8, 10 or 6.1.7601)");
-      }
-    }
-    if (problems.size() > before) {
-      return null;
-    }
-    return new Scenario.MachineGroup(name, count, products, arrive, every, Optional.ofNullable(leave), skew,
-        endpoint, g.hostCaching() == null || g.hostCaching(), Boolean.TRUE.equals(g.cloned()), windows,
-        g.domain() == null ? host.domain() : g.domain());
-  }
 
-  private static String suggestion(LoadedFamily f, String edition) {
-    String e = edition.toLowerCase(Locale.ROOT);
-    List<String> close = f.catalog().skus().stream().map(Sku::name)
-        .filter(n -> n.toLowerCase(Locale.ROOT).contains(e) || e.contains(n.toLowerCase(Locale.ROOT))
-            || n.toLowerCase(Locale.ROOT).startsWith(e.split(" ")[0]))
-        .limit(5).toList();
-    return close.isEmpty() ? " (see 'kms-agent products')" : " (did you mean: " + String.join(", ", close) + "?)";
-  }
-
-  private static Duration interval(String field, String text, Duration dflt, List<String> problems) {
-    if (text == null) {
-      return dflt;
+    private static String suggestion(LoadedFamily f, String edition) {
+        String e = edition.toLowerCase(Locale.ROOT);
+        List<String> close = f.catalog().skus().stream()
+                .map(Sku::name)
+                .filter(n -> n.toLowerCase(Locale.ROOT).contains(e)
+                        || e.contains(n.toLowerCase(Locale.ROOT))
+                        || n.toLowerCase(Locale.ROOT).startsWith(e.split(" ")[0]))
+                .limit(5)
+                .toList();
+        return close.isEmpty() ? " (see 'kms-agent products')" : " (did you mean: " + String.join(", ", close) + "?)";
     }
-    Duration d = duration(field, text, problems);
-    if (d != null && (d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0)) {
-      // docs/kms-rules.md §2.1: both intervals range from 15 minutes to 30 days.
-      problems.add("field '" + field + "': " + text + " is outside the allowed 15m to 30d");
-      return null;
+
+    private static Duration interval(String field, String text, Duration dflt, List<String> problems) {
+        if (text == null) {
+            return dflt;
+        }
+        Duration d = duration(field, text, problems);
+        if (d != null && (d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0)) {
+            // docs/kms-rules.md §2.1: both intervals range from 15 minutes to 30 days.
+            problems.add("field '" + field + "': " + text + " is outside the allowed 15m to 30d");
+            return null;
+        }
+        return d;
     }
-    return d;
-  }
 
-  private static Duration duration(String field, String text, List<String> problems) {
-    try {
-      return Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      problems.add("field '" + field + "': " + e.getMessage());
-      return null;
+    private static Duration duration(String field, String text, List<String> problems) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.add("field '" + field + "': " + e.getMessage());
+            return null;
+        }
     }
-  }
 
-  private Optional<LoadedFamily> family(String id) {
-    return families.stream().filter(f -> f.id().equals(id)).findFirst();
-  }
+    private Optional<LoadedFamily> family(String id) {
+        return families.stream().filter(f -> f.id().equals(id)).findFirst();
+    }
 
-  private String familyIds() {
-    return families.stream().map(LoadedFamily::id).collect(Collectors.joining(", "));
-  }
+    private String familyIds() {
+        return families.stream().map(LoadedFamily::id).collect(Collectors.joining(", "));
+    }
 
-  private static String domainOf(String host) {
-    int dot = host.indexOf('.');
-    return dot > 0 ? host.substring(dot + 1) : "corp.example";
-  }
+    private static String domainOf(String host) {
+        int dot = host.indexOf('.');
+        return dot > 0 ? host.substring(dot + 1) : "corp.example";
+    }
 }

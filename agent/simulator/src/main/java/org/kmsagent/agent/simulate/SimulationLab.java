@@ -27,10 +27,10 @@ import org.kmsagent.agent.renewal.MakFallbackPolicy;
 import org.kmsagent.agent.renewal.RenewalEvent;
 import org.kmsagent.agent.renewal.RenewalLoop;
 import org.kmsagent.agent.scheduler.VirtualClockScheduler;
+import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicenseStatus;
 import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingStack;
-import org.kmsagent.api.HostKey;
 import org.kmsagent.api.Sku;
 
 /**
@@ -42,499 +42,604 @@ import org.kmsagent.api.Sku;
  * scenario and seed give the same event stream.
  */
 public final class SimulationLab {
-  private final Scenario scenario;
-  private final HostFactory hosts;
-  private final Consumer<LabEvent> sink;
-  private final VirtualClockScheduler scheduler;
-  private final SimulatedWorld world;
-  private final List<Member> members = new ArrayList<>();
-  private final Map<String, int[]> poolThresholds = new LinkedHashMap<>();
-  private final Map<String, Integer> lastCount = new TreeMap<>();
-  private final Map<String, Tally> tallies = new LinkedHashMap<>();
-  // Per-family facts resolved once, not per machine or per event (each resolution through LoadedFamily.call switches
-  // the thread's context class loader): the tally, and which licensing service holds the family per Windows version.
-  private final Map<LoadedFamily, Tally> tallyOf = new java.util.IdentityHashMap<>();
-  private final Map<LoadedFamily, Map<org.kmsagent.api.WindowsVersion, org.kmsagent.api.LicensingService>> services =
-      new java.util.IdentityHashMap<>();
-  // Per pool: the last count reported and the thresholds, looked up by the pool id the events carry.
-  private final Map<String, PoolWatch> watches = new java.util.HashMap<>();
+    private final Scenario scenario;
+    private final HostFactory hosts;
+    private final Consumer<LabEvent> sink;
+    private final VirtualClockScheduler scheduler;
+    private final SimulatedWorld world;
+    private final List<Member> members = new ArrayList<>();
+    private final Map<String, int[]> poolThresholds = new LinkedHashMap<>();
+    private final Map<String, Integer> lastCount = new TreeMap<>();
+    private final Map<String, Tally> tallies = new LinkedHashMap<>();
+    // Per-family facts resolved once, not per machine or per event (each resolution through LoadedFamily.call switches
+    // the thread's context class loader): the tally, and which licensing service holds the family per Windows version.
+    private final Map<LoadedFamily, Tally> tallyOf = new java.util.IdentityHashMap<>();
+    private final Map<LoadedFamily, Map<org.kmsagent.api.WindowsVersion, org.kmsagent.api.LicensingService>> services =
+            new java.util.IdentityHashMap<>();
+    // Per pool: the last count reported and the thresholds, looked up by the pool id the events carry.
+    private final Map<String, PoolWatch> watches = new java.util.HashMap<>();
 
-  /** What the lab watches of one pool's count. */
-  private static final class PoolWatch {
-    final int[] thresholds;
-    int last;
+    /** What the lab watches of one pool's count. */
+    private static final class PoolWatch {
+        final int[] thresholds;
+        int last;
 
-    PoolWatch(int[] thresholds) {
-      this.thresholds = thresholds;
-    }
-  }
-  private final List<FaultyStack> faulty = new ArrayList<>();
-  private final Map<String, KmsHost> labHosts = new LinkedHashMap<>();
-  // Hosts with an age-out check scheduled (at the time their next entry ages out if nobody renews it).
-  private final Set<String> ageOutChecks = new HashSet<>();
-
-  /** One machine × product and its loop. */
-  private static final class Member {
-    final String machineName;
-    final Scenario.ProductPlan product;
-    SimulatedMachine machine;
-    RenewalLoop loop;
-    boolean gone;
-    boolean viaMak;
-    Tally tally;
-    String lastProblem;
-
-    Member(String machineName, Scenario.ProductPlan product) {
-      this.machineName = machineName;
-      this.product = product;
-    }
-  }
-
-  private static final class Tally {
-    long activations;
-    long renewals;
-    long failures;
-    final Map<String, Long> byCause = new TreeMap<>();
-  }
-
-  /** Progress of a long run (for stderr). */
-  @FunctionalInterface
-  public interface Progress {
-    void day(long day, long days, long events);
-  }
-
-  public SimulationLab(Scenario scenario, HostFactory hosts, Consumer<LabEvent> sink) {
-    this.scenario = scenario;
-    this.hosts = hosts;
-    this.sink = sink;
-    this.scheduler = new VirtualClockScheduler(scenario.start());
-    this.world = new SimulatedWorld(scheduler);
-  }
-
-  /** Runs the whole scenario and returns its summary. */
-  public LabSummary run(Progress progress) throws Exception {
-    setUp();
-    try {
-      long days = scenario.length().toDays();
-      Instant start = scenario.start();
-      for (long d = 1; d <= days; d++) {
-        scheduler.runUntil(start.plus(Duration.ofDays(d)));
-        watchAgeOuts();
-        progress.day(d, days, scheduler.executed());
-      }
-      return summary();
-    } finally {
-      for (KmsHost host : labHosts.values()) {
-        KmsHost inner = host instanceof ChangingHost c ? c.current : host;
-        if (inner instanceof org.kmsagent.agent.host.LedgerKmsHost ledgerHost) {
-          ledgerHost.ledger().close();
-        } else if (inner instanceof AutoCloseable closeable) {
-          closeable.close();
+        PoolWatch(int[] thresholds) {
+            this.thresholds = thresholds;
         }
-      }
-    }
-  }
-
-  /** Licensing calls the loops made through the fault injector, and how many failed and hung (zeros without faults). */
-  public long[] faultCounts() {
-    long calls = 0;
-    long failed = 0;
-    long hung = 0;
-    for (FaultyStack f : faulty) {
-      calls += f.calls();
-      failed += f.failed();
-      hung += f.hung();
-    }
-    return new long[] {calls, failed, hung};
-  }
-
-  /** Every product loop that ended before the run did (its product gone), as machine/edition. */
-  public List<String> endedLoops() {
-    return members.stream().filter(m -> m.loop != null && m.loop.finished() && !m.gone && !m.viaMak)
-        .map(m -> m.machineName + "/" + m.product.sku().name()).toList();
-  }
-
-  /**
-   * A host whose configuration an administrator changes during the run (a license pack installed on day 10): the
-   * model is rebuilt over the same ledger, so every count it holds is kept (as {@code HostRole} does in the daemon).
-   */
-  private static final class ChangingHost implements KmsHost {
-    volatile KmsHost current;
-
-    ChangingHost(KmsHost current) {
-      this.current = current;
     }
 
-    @Override
-    public String name() {
-      return current.name();
-    }
+    private final List<FaultyStack> faulty = new ArrayList<>();
+    private final Map<String, KmsHost> labHosts = new LinkedHashMap<>();
+    // Hosts with an age-out check scheduled (at the time their next entry ages out if nobody renews it).
+    private final Set<String> ageOutChecks = new HashSet<>();
 
-    @Override
-    public org.kmsagent.agent.host.KmsResponse handle(org.kmsagent.agent.host.KmsRequest request, Instant now) {
-      return current.handle(request, now);
-    }
-  }
+    /** One machine × product and its loop. */
+    private static final class Member {
+        final String machineName;
+        final Scenario.ProductPlan product;
+        SimulatedMachine machine;
+        RenewalLoop loop;
+        boolean gone;
+        boolean viaMak;
+        Tally tally;
+        String lastProblem;
 
-  /** The lab's scheduler (tests drive it step by step). */
-  VirtualClockScheduler scheduler() {
-    return scheduler;
-  }
-
-  private void setUp() throws Exception {
-    for (Scenario.HostPlan plan : scenario.hosts()) {
-      setUpHost(plan);
-    }
-    scenario.snapshots().ifPresent(every -> scheduleSnapshot(scenario.start().plus(every), every));
-    Set<LoadedFamily> used = new java.util.LinkedHashSet<>();
-    scenario.groups().forEach(g -> g.products().forEach(p -> used.add(p.family())));
-    for (LoadedFamily f : used) {
-      f.catalog().skus().forEach(world::registerGvlk);
-      int[] thresholds = poolThresholds.get(f.countPool().id());
-      TreeSet<Integer> all = new TreeSet<>();
-      if (thresholds != null) {
-        for (int t : thresholds) {
-          all.add(t);
+        Member(String machineName, Scenario.ProductPlan product) {
+            this.machineName = machineName;
+            this.product = product;
         }
-      }
-      f.catalog().skus().forEach(s -> all.add(s.thresholdClass().minimumCount()));
-      poolThresholds.put(f.countPool().id(), all.stream().mapToInt(Integer::intValue).toArray());
-      Tally tally = new Tally();
-      tallies.put(f.countPool().id() + "\u0000" + f.id(), tally);
-      tallyOf.put(f, tally);
     }
-    for (Map.Entry<String, Scenario.MakPlan> e : scenario.makFallback().entrySet()) {
-      scenario.groups().stream().flatMap(g -> g.products().stream()).map(Scenario.ProductPlan::family)
-          .filter(f -> f.id().equals(e.getKey())).findFirst().ifPresent(f -> {
-            Set<UUID> skus = new HashSet<>();
-            f.catalog().skus().forEach(s -> s.skuId().ifPresent(skus::add));
-            world.microsoft().register(e.getValue().policy().mak().orElseThrow(), skus, e.getValue().activations());
-          });
+
+    private static final class Tally {
+        long activations;
+        long renewals;
+        long failures;
+        final Map<String, Long> byCause = new TreeMap<>();
     }
-    SplittableRandom rng = new SplittableRandom(scenario.seed());
-    // Faults draw from a source of their own, so that a run without faults is the same as before they existed.
-    SplittableRandom faultRng = new SplittableRandom(scenario.seed() ^ 0x6661756C7473L);
-    for (Scenario.MachineGroup g : scenario.groups()) {
-      UUID shared = randomCmid(rng);
-      for (int i = 0; i < g.count(); i++) {
-        UUID drawn = g.cloned() ? shared : randomCmid(rng);
-        SplittableRandom own = rng.split();
-        SplittableRandom faultsOwn = scenario.faults().enabled() ? faultRng.split() : null;
-        String name = g.machineName(i);
-        // The CMID the present names (the host's table knows the machine by it), drawn or not: the draws stay the same.
-        Present.MachineStart start = scenario.present().machines().get(name);
-        UUID cmid = start != null && start.cmid().isPresent() ? start.cmid().get() : drawn;
-        Instant arrival = scenario.start().plus(g.arrive()).plus(g.every().multipliedBy(i));
-        List<Member> mine = new ArrayList<>();
-        for (Scenario.ProductPlan p : g.products()) {
-          Member m = new Member(name, p);
-          mine.add(m);
-          members.add(m);
+
+    /** Progress of a long run (for stderr). */
+    @FunctionalInterface
+    public interface Progress {
+        void day(long day, long days, long events);
+    }
+
+    public SimulationLab(Scenario scenario, HostFactory hosts, Consumer<LabEvent> sink) {
+        this.scenario = scenario;
+        this.hosts = hosts;
+        this.sink = sink;
+        this.scheduler = new VirtualClockScheduler(scenario.start());
+        this.world = new SimulatedWorld(scheduler);
+    }
+
+    /** Runs the whole scenario and returns its summary. */
+    public LabSummary run(Progress progress) throws Exception {
+        setUp();
+        try {
+            long days = scenario.length().toDays();
+            Instant start = scenario.start();
+            for (long d = 1; d <= days; d++) {
+                scheduler.runUntil(start.plus(Duration.ofDays(d)));
+                watchAgeOuts();
+                progress.day(d, days, scheduler.executed());
+            }
+            return summary();
+        } finally {
+            for (KmsHost host : labHosts.values()) {
+                KmsHost inner = host instanceof ChangingHost c ? c.current : host;
+                if (inner instanceof org.kmsagent.agent.host.LedgerKmsHost ledgerHost) {
+                    ledgerHost.ledger().close();
+                } else if (inner instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
+            }
         }
-        scheduler.schedule(arrival, () -> arrive(g, name, cmid, own, faultsOwn, mine));
-        g.leave().ifPresent(l -> scheduler.schedule(scenario.start().plus(l), () -> leave(name, mine)));
-      }
     }
-  }
 
-  private void setUpHost(Scenario.HostPlan plan) throws Exception {
-    KmsHost created = PresentLedger.seeded(hosts.create(plan),
-        scenario.present().ledgers().getOrDefault(plan.name(), List.of()), scenario.start());
-    if (created instanceof org.kmsagent.agent.host.LedgerKmsHost model) {
-      created = model.listenedBy(entriesLeaving(plan.name()));
-    }
-    KmsHost host = plan.changes().isEmpty() ? created : new ChangingHost(created);
-    labHosts.put(plan.name(), host);
-    world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, plan.hostKeys(),
-        plan.licensePacks()));
-    if (plan.publishDns()) {
-      // _vlmcs._tcp with the plan's priority and weight (0 and 0 unless set, kms-rules.md §2.6).
-      world.dns().publish(plan.domain(), new SimulatedDns.SrvRecord(plan.name(), plan.port(), plan.priority(),
-          plan.weight()));
-    }
-    for (Scenario.Outage o : plan.outages()) {
-      Instant from = scenario.start().plus(o.from());
-      Instant to = scenario.start().plus(o.to());
-      world.network().addOutage(plan.name(), from, to);
-      scheduler.schedule(from, () -> sink.accept(LabEvent.lab(from, "host-down", "", "", OptionalInt.empty(),
-          OptionalInt.empty(), Optional.of(plan.name()))));
-      scheduler.schedule(to, () -> sink.accept(LabEvent.lab(to, "host-up", "", "", OptionalInt.empty(),
-          OptionalInt.empty(), Optional.of(plan.name()))));
-    }
-    List<HostKey> keys = new ArrayList<>(plan.hostKeys());
-    Set<String> packs = new java.util.LinkedHashSet<>(plan.licensePacks());
-    for (Scenario.HostChange c : plan.changes()) {
-      Instant at = scenario.start().plus(c.at());
-      scheduler.schedule(at, () -> {
-        ChangingHost ch = (ChangingHost) host;
-        c.addHostKeys().stream().filter(k -> !keys.contains(k)).forEach(keys::add);
-        packs.addAll(c.addLicensePacks());
-        if (!(ch.current instanceof org.kmsagent.agent.host.LedgerKmsHost model)) {
-          throw new IllegalStateException("host " + plan.name() + " cannot change: it is not the host model");
+    /** Licensing calls the loops made through the fault injector, and how many failed and hung (zeros without faults). */
+    public long[] faultCounts() {
+        long calls = 0;
+        long failed = 0;
+        long hung = 0;
+        for (FaultyStack f : faulty) {
+            calls += f.calls();
+            failed += f.failed();
+            hung += f.hung();
         }
-        ch.current = model.reconfigured(new org.kmsagent.agent.host.HostConfig(
-            plan.name(), List.copyOf(keys), Set.copyOf(packs), model.config().settings()));
-        world.network().attach(new SimulatedNetwork.HostEntry(plan.name(), plan.port(), host, List.copyOf(keys),
-            Set.copyOf(packs)));
-        sink.accept(LabEvent.lab(at, "host-changed", "", "", OptionalInt.empty(), OptionalInt.empty(),
-            Optional.of(plan.name())));
-      });
+        return new long[] {calls, failed, hung};
     }
-  }
 
-  /**
-   * docs/kms-rules.md §1.2, §1.3: an {@code aged-out} or {@code pushed-out} event when a client's entry leaves a pool's
-   * count, at the time it leaves: pushed out while the host registers another client, aged out 30 days after its last
-   * request (told by the host while it handles a later request, or by the check {@link #watchAgeOuts} schedules).
-   */
-  private org.kmsagent.agent.host.EntryListener entriesLeaving(String hostName) {
-    Optional<String> host = Optional.of(hostName);
-    return new org.kmsagent.agent.host.EntryListener() {
-      @Override
-      public void agedOut(org.kmsagent.agent.host.PoolEntry entry, Instant at) {
-        sink.accept(LabEvent.entryLeft(at, "aged-out", entry.machineName(), entry.cmid(), entry.poolId(),
-            host));
-      }
-
-      @Override
-      public void pushedOut(org.kmsagent.agent.host.PoolEntry entry, Instant at, UUID by) {
-        sink.accept(LabEvent.entryLeft(at, "pushed-out", entry.machineName(), entry.cmid(),
-            entry.poolId(), host));
-      }
-    };
-  }
-
-  /**
-   * Makes sure each host model has an age-out check scheduled for when its next entry ages out (called once a virtual
-   * day: an entry registered during the day ages out 30 days later, so no check comes late). A check tells what aged
-   * out by then and schedules the next; about one a month per host, whatever the fleet's size.
-   */
-  private void watchAgeOuts() {
-    for (String name : labHosts.keySet()) {
-      if (!ageOutChecks.contains(name)) {
-        checkAgeOuts(name);
-      }
+    /** Every product loop that ended before the run did (its product gone), as machine/edition. */
+    public List<String> endedLoops() {
+        return members.stream()
+                .filter(m -> m.loop != null && m.loop.finished() && !m.gone && !m.viaMak)
+                .map(m -> m.machineName + "/" + m.product.sku().name())
+                .toList();
     }
-  }
 
-  private void checkAgeOuts(String name) {
-    KmsHost h = labHosts.get(name);
-    KmsHost inner = h instanceof ChangingHost c ? c.current : h;
-    if (!(inner instanceof org.kmsagent.agent.host.LedgerKmsHost model)) {
-      return;
-    }
-    Optional<Instant> next = model.reportAgedOut(scheduler.now());
-    if (next.isPresent()) {
-      ageOutChecks.add(name);
-      scheduler.schedule(next.get(), () -> {
-        ageOutChecks.remove(name);
-        checkAgeOuts(name);
-      });
-    }
-  }
+    /**
+     * A host whose configuration an administrator changes during the run (a license pack installed on day 10): the
+     * model is rebuilt over the same ledger, so every count it holds is kept (as {@code HostRole} does in the daemon).
+     */
+    private static final class ChangingHost implements KmsHost {
+        volatile KmsHost current;
 
-  /** Every {@code every}: each host model's count per pool, as {@code host-status} events (pool, count). */
-  private void scheduleSnapshot(Instant at, Duration every) {
-    scheduler.schedule(at, () -> {
-      for (Map.Entry<String, KmsHost> e : labHosts.entrySet()) {
-        KmsHost h = e.getValue() instanceof ChangingHost c ? c.current : e.getValue();
-        if (h instanceof org.kmsagent.agent.host.LedgerKmsHost model) {
-          for (String pool : new TreeSet<>(model.poolIds())) {
-            sink.accept(LabEvent.lab(at, "host-status", "", pool, OptionalInt.of(model.count(pool, at)),
-                OptionalInt.empty(), Optional.of(e.getKey())));
-          }
+        ChangingHost(KmsHost current) {
+            this.current = current;
         }
-      }
-      Instant next = at.plus(every);
-      if (next.isBefore(scenario.start().plus(scenario.length())) || next.equals(scenario.start()
-          .plus(scenario.length()))) {
-        scheduleSnapshot(next, every);
-      }
-    });
-  }
 
-  private static UUID randomCmid(SplittableRandom rng) {
-    // A random (version 4) UUID from the seeded source.
-    long hi = (rng.nextLong() & ~0xF000L) | 0x4000L;
-    long lo = (rng.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-    return new UUID(hi, lo);
-  }
-
-  private void arrive(Scenario.MachineGroup g, String name, UUID cmid, SplittableRandom rng,
-      SplittableRandom faultsRng, List<Member> mine) {
-    SimulatedMachine machine = new SimulatedMachine(name, g.domain(), g.windows(), cmid, g.clockSkew(), world, rng);
-    machine.setHostCaching(g.hostCaching());
-    // The loops drive the machine through the fault injector when the scenario has faults; the lab itself (set-up,
-    // summary) reads the machine directly.
-    LicensingStack loopStack = machine;
-    if (faultsRng != null) {
-      FaultyStack f = new FaultyStack(machine, scenario.faults(), faultsRng, scheduler::now,
-          FaultyStack.HangMode.TIMEOUT, Duration.ZERO);
-      faulty.add(f);
-      loopStack = f;
-    }
-    sink.accept(new LabEvent(scheduler.now(), "machine-arrived", name, "", "", Optional.empty(), "",
-        OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty()));
-    // The present's state of each product (a fleet snapshot's), or null for a product that starts new.
-    Present.MachineStart present = scenario.present().machines().get(name);
-    List<Present.ProductStart> starts = new ArrayList<>(mine.size());
-    for (Member m : mine) {
-      LoadedFamily f = m.product.family();
-      Sku sku = m.product.sku();
-      SimulatedProduct product;
-      try {
-        product = new SimulatedProduct(
-            serviceOf(f, g.windows()), f.applicationId(), f.id(), f.countPool().id(), sku,
-            f.catalog().gracePeriod(), f.catalog().licensePack().map(p -> p.name()));
-        machine.install(product, Optional.of(sku.gvlk()));
-        machine.setKmsEndpoint(product.service(), product.skuId(), g.endpoint());
-      } catch (LicensingException e) {
-        throw new IllegalStateException("setting up " + name + ": " + e.getMessage(), e);
-      }
-      m.machine = machine;
-      m.tally = tallyOf.get(f);
-      Scenario.MakPlan mak = scenario.makFallback().get(f.id());
-      m.loop = new RenewalLoop(scheduler, f, loopStack, product.skuId(),
-          mak == null ? MakFallbackPolicy.OFF : mak.policy(), e -> onEvent(m, e));
-      Present.ProductStart start = present == null ? null : present.products().get(sku.name());
-      starts.add(start);
-      if (start != null) {
-        PresentLedger.restore(machine, product, start, scheduler.now());
-      }
-    }
-    for (int i = 0; i < mine.size(); i++) {
-      Present.ProductStart start = starts.get(i);
-      if (start != null) {
-        mine.get(i).loop.resume(start.nextAttempt()); // where the agent's own loop was, not a first attempt now
-      } else {
-        mine.get(i).loop.start();
-      }
-    }
-  }
-
-  private void leave(String name, List<Member> mine) {
-    sink.accept(new LabEvent(scheduler.now(), "machine-left", name, "", "", Optional.empty(), "",
-        OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty()));
-    for (Member m : mine) {
-      m.gone = true;
-      if (m.loop != null) {
-        m.loop.stop();
-      }
-    }
-  }
-
-  private void onEvent(Member m, RenewalEvent e) {
-    if (e.kind() == RenewalEvent.Kind.STOPPED) {
-      return;
-    }
-    sink.accept(LabEvent.of(e));
-    Tally t = m.tally;
-    switch (e.kind()) {
-      case ACTIVATED -> t.activations++;
-      case RENEWED -> t.renewals++;
-      case MAK_ACTIVATED -> {
-        t.activations++;
-        m.viaMak = true;
-      }
-      case ACTIVATION_FAILED, RENEWAL_FAILED, MAK_FAILED -> {
-        m.lastProblem = e.hresult().map(h -> h.hex() + " ").orElse("")
-            + e.diagnosis().map(d -> d.cause() == org.kmsagent.agent.renewal.Diagnosis.Cause.COUNT_BELOW_THRESHOLD
-                ? d.detail() : d.toString()).orElse("");
-        t.failures++;
-        String cause = e.diagnosis().map(d -> d.cause().name()).orElse("OTHER");
-        t.byCause.merge(cause, 1L, Long::sum);
-      }
-      default -> { }
-    }
-    if (e.count().isPresent()) {
-      observeCount(e.time(), e.pool(), e.count().getAsInt(), e.host());
-    }
-  }
-
-  /** Reports a pool's count crossing one of its thresholds, up or down, as the host reported it. */
-  private void observeCount(Instant time, String pool, int count, Optional<String> host) {
-    PoolWatch w = watches.get(pool);
-    if (w == null) {
-      w = new PoolWatch(poolThresholds.getOrDefault(pool, new int[0]));
-      watches.put(pool, w);
-      lastCount.put(pool, count);
-    } else if (w.last == count) {
-      return; // unchanged: nothing crossed, and lastCount already holds it
-    } else {
-      lastCount.put(pool, count);
-    }
-    int prev = w.last;
-    w.last = count;
-    for (int t : w.thresholds) {
-      if (prev < t && count >= t) {
-        sink.accept(LabEvent.lab(time, "threshold-reached", "", pool, OptionalInt.of(count), OptionalInt.of(t),
-            host));
-      } else if (prev >= t && count < t) {
-        sink.accept(LabEvent.lab(time, "below-threshold", "", pool, OptionalInt.of(count), OptionalInt.of(t),
-            host));
-      }
-    }
-  }
-
-  /** The summary as of now (the run returns it at the end; tests read it mid-run). */
-  LabSummary summary() throws LicensingException {
-    Map<String, Map<String, Integer>> problems = new LinkedHashMap<>();
-    Map<String, int[]> states = new LinkedHashMap<>();
-    tallies.keySet().forEach(k -> states.put(k, new int[6]));
-    Set<String> machines = new HashSet<>();
-    for (Member m : members) {
-      String key = m.product.family().countPool().id() + "\u0000" + m.product.family().id();
-      int[] s = states.get(key);
-      s[0]++;
-      machines.add(m.machineName);
-      if (m.gone) {
-        s[5]++;
-        continue;
-      }
-      if (m.machine == null) {
-        continue;
-      }
-      UUID sku = m.product.sku().skuId().orElseThrow();
-      LicenseStatus st = m.machine.licenseState(serviceOf(m), sku).status();
-      if (st == LicenseStatus.LICENSED) {
-        s[1]++;
-        if (m.viaMak) {
-          s[2]++;
+        @Override
+        public String name() {
+            return current.name();
         }
-      } else if (st.isGrace()) {
-        s[3]++;
-      } else if (st == LicenseStatus.NOTIFICATION) {
-        s[4]++;
-      }
-      if (st != LicenseStatus.LICENSED && m.lastProblem != null) {
-        problems.computeIfAbsent(key, k -> new TreeMap<>()).merge(m.lastProblem, 1, Integer::sum);
-      }
-    }
-    List<LabSummary.Row> rows = new ArrayList<>();
-    for (Map.Entry<String, Tally> e : tallies.entrySet()) {
-      String[] k = e.getKey().split("\u0000");
-      int[] s = states.get(e.getKey());
-      Tally t = e.getValue();
-      rows.add(new LabSummary.Row(k[0], k[1], s[0], s[1], s[2], s[3], s[4], s[5], t.activations, t.renewals,
-          t.failures, t.byCause, problems.getOrDefault(e.getKey(), Map.of())));
-    }
-    return new LabSummary(rows, lastCount, scheduler.executed(), machines.size());
-  }
 
-  private org.kmsagent.api.LicensingService serviceOf(Member m) throws LicensingException {
-    return serviceOf(m.product.family(), m.machine.windowsVersion());
-  }
-
-  /** Which licensing service holds the family's licenses on that Windows version, asked of the plugin once. */
-  private org.kmsagent.api.LicensingService serviceOf(LoadedFamily f, org.kmsagent.api.WindowsVersion windows)
-      throws LicensingException {
-    Map<org.kmsagent.api.WindowsVersion, org.kmsagent.api.LicensingService> byWindows =
-        services.computeIfAbsent(f, k -> new java.util.HashMap<>());
-    org.kmsagent.api.LicensingService known = byWindows.get(windows);
-    if (known == null) {
-      known = f.licensingService(windows);
-      byWindows.put(windows, known);
+        @Override
+        public org.kmsagent.agent.host.KmsResponse handle(org.kmsagent.agent.host.KmsRequest request, Instant now) {
+            return current.handle(request, now);
+        }
     }
-    return known;
-  }
+
+    /** The lab's scheduler (tests drive it step by step). */
+    VirtualClockScheduler scheduler() {
+        return scheduler;
+    }
+
+    private void setUp() throws Exception {
+        for (Scenario.HostPlan plan : scenario.hosts()) {
+            setUpHost(plan);
+        }
+        scenario.snapshots()
+                .ifPresent(every -> scheduleSnapshot(scenario.start().plus(every), every));
+        Set<LoadedFamily> used = new java.util.LinkedHashSet<>();
+        scenario.groups().forEach(g -> g.products().forEach(p -> used.add(p.family())));
+        for (LoadedFamily f : used) {
+            f.catalog().skus().forEach(world::registerGvlk);
+            int[] thresholds = poolThresholds.get(f.countPool().id());
+            TreeSet<Integer> all = new TreeSet<>();
+            if (thresholds != null) {
+                for (int t : thresholds) {
+                    all.add(t);
+                }
+            }
+            f.catalog().skus().forEach(s -> all.add(s.thresholdClass().minimumCount()));
+            poolThresholds.put(
+                    f.countPool().id(), all.stream().mapToInt(Integer::intValue).toArray());
+            Tally tally = new Tally();
+            tallies.put(f.countPool().id() + "\u0000" + f.id(), tally);
+            tallyOf.put(f, tally);
+        }
+        for (Map.Entry<String, Scenario.MakPlan> e : scenario.makFallback().entrySet()) {
+            scenario.groups().stream()
+                    .flatMap(g -> g.products().stream())
+                    .map(Scenario.ProductPlan::family)
+                    .filter(f -> f.id().equals(e.getKey()))
+                    .findFirst()
+                    .ifPresent(f -> {
+                        Set<UUID> skus = new HashSet<>();
+                        f.catalog().skus().forEach(s -> s.skuId().ifPresent(skus::add));
+                        world.microsoft()
+                                .register(
+                                        e.getValue().policy().mak().orElseThrow(),
+                                        skus,
+                                        e.getValue().activations());
+                    });
+        }
+        SplittableRandom rng = new SplittableRandom(scenario.seed());
+        // Faults draw from a source of their own, so that a run without faults is the same as before they existed.
+        SplittableRandom faultRng = new SplittableRandom(scenario.seed() ^ 0x6661756C7473L);
+        for (Scenario.MachineGroup g : scenario.groups()) {
+            UUID shared = randomCmid(rng);
+            for (int i = 0; i < g.count(); i++) {
+                UUID drawn = g.cloned() ? shared : randomCmid(rng);
+                SplittableRandom own = rng.split();
+                SplittableRandom faultsOwn = scenario.faults().enabled() ? faultRng.split() : null;
+                String name = g.machineName(i);
+                // The CMID the present names (the host's table knows the machine by it), drawn or not: the draws stay
+                // the same.
+                Present.MachineStart start = scenario.present().machines().get(name);
+                UUID cmid =
+                        start != null && start.cmid().isPresent() ? start.cmid().get() : drawn;
+                Instant arrival =
+                        scenario.start().plus(g.arrive()).plus(g.every().multipliedBy(i));
+                List<Member> mine = new ArrayList<>();
+                for (Scenario.ProductPlan p : g.products()) {
+                    Member m = new Member(name, p);
+                    mine.add(m);
+                    members.add(m);
+                }
+                scheduler.schedule(arrival, () -> arrive(g, name, cmid, own, faultsOwn, mine));
+                g.leave().ifPresent(l -> scheduler.schedule(scenario.start().plus(l), () -> leave(name, mine)));
+            }
+        }
+    }
+
+    private void setUpHost(Scenario.HostPlan plan) throws Exception {
+        KmsHost created = PresentLedger.seeded(
+                hosts.create(plan),
+                scenario.present().ledgers().getOrDefault(plan.name(), List.of()),
+                scenario.start());
+        if (created instanceof org.kmsagent.agent.host.LedgerKmsHost model) {
+            created = model.listenedBy(entriesLeaving(plan.name()));
+        }
+        KmsHost host = plan.changes().isEmpty() ? created : new ChangingHost(created);
+        labHosts.put(plan.name(), host);
+        world.network()
+                .attach(new SimulatedNetwork.HostEntry(
+                        plan.name(), plan.port(), host, plan.hostKeys(), plan.licensePacks()));
+        if (plan.publishDns()) {
+            // _vlmcs._tcp with the plan's priority and weight (0 and 0 unless set, kms-rules.md §2.6).
+            world.dns()
+                    .publish(
+                            plan.domain(),
+                            new SimulatedDns.SrvRecord(plan.name(), plan.port(), plan.priority(), plan.weight()));
+        }
+        for (Scenario.Outage o : plan.outages()) {
+            Instant from = scenario.start().plus(o.from());
+            Instant to = scenario.start().plus(o.to());
+            world.network().addOutage(plan.name(), from, to);
+            scheduler.schedule(
+                    from,
+                    () -> sink.accept(LabEvent.lab(
+                            from,
+                            "host-down",
+                            "",
+                            "",
+                            OptionalInt.empty(),
+                            OptionalInt.empty(),
+                            Optional.of(plan.name()))));
+            scheduler.schedule(
+                    to,
+                    () -> sink.accept(LabEvent.lab(
+                            to,
+                            "host-up",
+                            "",
+                            "",
+                            OptionalInt.empty(),
+                            OptionalInt.empty(),
+                            Optional.of(plan.name()))));
+        }
+        List<HostKey> keys = new ArrayList<>(plan.hostKeys());
+        Set<String> packs = new java.util.LinkedHashSet<>(plan.licensePacks());
+        for (Scenario.HostChange c : plan.changes()) {
+            Instant at = scenario.start().plus(c.at());
+            scheduler.schedule(at, () -> {
+                ChangingHost ch = (ChangingHost) host;
+                c.addHostKeys().stream().filter(k -> !keys.contains(k)).forEach(keys::add);
+                packs.addAll(c.addLicensePacks());
+                if (!(ch.current instanceof org.kmsagent.agent.host.LedgerKmsHost model)) {
+                    throw new IllegalStateException("host " + plan.name() + " cannot change: it is not the host model");
+                }
+                ch.current = model.reconfigured(new org.kmsagent.agent.host.HostConfig(
+                        plan.name(),
+                        List.copyOf(keys),
+                        Set.copyOf(packs),
+                        model.config().settings()));
+                world.network()
+                        .attach(new SimulatedNetwork.HostEntry(
+                                plan.name(), plan.port(), host, List.copyOf(keys), Set.copyOf(packs)));
+                sink.accept(LabEvent.lab(
+                        at,
+                        "host-changed",
+                        "",
+                        "",
+                        OptionalInt.empty(),
+                        OptionalInt.empty(),
+                        Optional.of(plan.name())));
+            });
+        }
+    }
+
+    /**
+     * docs/kms-rules.md §1.2, §1.3: an {@code aged-out} or {@code pushed-out} event when a client's entry leaves a pool's
+     * count, at the time it leaves: pushed out while the host registers another client, aged out 30 days after its last
+     * request (told by the host while it handles a later request, or by the check {@link #watchAgeOuts} schedules).
+     */
+    private org.kmsagent.agent.host.EntryListener entriesLeaving(String hostName) {
+        Optional<String> host = Optional.of(hostName);
+        return new org.kmsagent.agent.host.EntryListener() {
+            @Override
+            public void agedOut(org.kmsagent.agent.host.PoolEntry entry, Instant at) {
+                sink.accept(
+                        LabEvent.entryLeft(at, "aged-out", entry.machineName(), entry.cmid(), entry.poolId(), host));
+            }
+
+            @Override
+            public void pushedOut(org.kmsagent.agent.host.PoolEntry entry, Instant at, UUID by) {
+                sink.accept(
+                        LabEvent.entryLeft(at, "pushed-out", entry.machineName(), entry.cmid(), entry.poolId(), host));
+            }
+        };
+    }
+
+    /**
+     * Makes sure each host model has an age-out check scheduled for when its next entry ages out (called once a virtual
+     * day: an entry registered during the day ages out 30 days later, so no check comes late). A check tells what aged
+     * out by then and schedules the next; about one a month per host, whatever the fleet's size.
+     */
+    private void watchAgeOuts() {
+        for (String name : labHosts.keySet()) {
+            if (!ageOutChecks.contains(name)) {
+                checkAgeOuts(name);
+            }
+        }
+    }
+
+    private void checkAgeOuts(String name) {
+        KmsHost h = labHosts.get(name);
+        KmsHost inner = h instanceof ChangingHost c ? c.current : h;
+        if (!(inner instanceof org.kmsagent.agent.host.LedgerKmsHost model)) {
+            return;
+        }
+        Optional<Instant> next = model.reportAgedOut(scheduler.now());
+        if (next.isPresent()) {
+            ageOutChecks.add(name);
+            scheduler.schedule(next.get(), () -> {
+                ageOutChecks.remove(name);
+                checkAgeOuts(name);
+            });
+        }
+    }
+
+    /** Every {@code every}: each host model's count per pool, as {@code host-status} events (pool, count). */
+    private void scheduleSnapshot(Instant at, Duration every) {
+        scheduler.schedule(at, () -> {
+            for (Map.Entry<String, KmsHost> e : labHosts.entrySet()) {
+                KmsHost h = e.getValue() instanceof ChangingHost c ? c.current : e.getValue();
+                if (h instanceof org.kmsagent.agent.host.LedgerKmsHost model) {
+                    for (String pool : new TreeSet<>(model.poolIds())) {
+                        sink.accept(LabEvent.lab(
+                                at,
+                                "host-status",
+                                "",
+                                pool,
+                                OptionalInt.of(model.count(pool, at)),
+                                OptionalInt.empty(),
+                                Optional.of(e.getKey())));
+                    }
+                }
+            }
+            Instant next = at.plus(every);
+            if (next.isBefore(scenario.start().plus(scenario.length()))
+                    || next.equals(scenario.start().plus(scenario.length()))) {
+                scheduleSnapshot(next, every);
+            }
+        });
+    }
+
+    private static UUID randomCmid(SplittableRandom rng) {
+        // A random (version 4) UUID from the seeded source.
+        long hi = (rng.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (rng.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(hi, lo);
+    }
+
+    private void arrive(
+            Scenario.MachineGroup g,
+            String name,
+            UUID cmid,
+            SplittableRandom rng,
+            SplittableRandom faultsRng,
+            List<Member> mine) {
+        SimulatedMachine machine = new SimulatedMachine(name, g.domain(), g.windows(), cmid, g.clockSkew(), world, rng);
+        machine.setHostCaching(g.hostCaching());
+        // The loops drive the machine through the fault injector when the scenario has faults; the lab itself (set-up,
+        // summary) reads the machine directly.
+        LicensingStack loopStack = machine;
+        if (faultsRng != null) {
+            FaultyStack f = new FaultyStack(
+                    machine, scenario.faults(), faultsRng, scheduler::now, FaultyStack.HangMode.TIMEOUT, Duration.ZERO);
+            faulty.add(f);
+            loopStack = f;
+        }
+        sink.accept(new LabEvent(
+                scheduler.now(),
+                "machine-arrived",
+                name,
+                "",
+                "",
+                Optional.empty(),
+                "",
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                Optional.empty(),
+                Optional.empty()));
+        // The present's state of each product (a fleet snapshot's), or null for a product that starts new.
+        Present.MachineStart present = scenario.present().machines().get(name);
+        List<Present.ProductStart> starts = new ArrayList<>(mine.size());
+        for (Member m : mine) {
+            LoadedFamily f = m.product.family();
+            Sku sku = m.product.sku();
+            SimulatedProduct product;
+            try {
+                product = new SimulatedProduct(
+                        serviceOf(f, g.windows()),
+                        f.applicationId(),
+                        f.id(),
+                        f.countPool().id(),
+                        sku,
+                        f.catalog().gracePeriod(),
+                        f.catalog().licensePack().map(p -> p.name()));
+                machine.install(product, Optional.of(sku.gvlk()));
+                machine.setKmsEndpoint(product.service(), product.skuId(), g.endpoint());
+            } catch (LicensingException e) {
+                throw new IllegalStateException("setting up " + name + ": " + e.getMessage(), e);
+            }
+            m.machine = machine;
+            m.tally = tallyOf.get(f);
+            Scenario.MakPlan mak = scenario.makFallback().get(f.id());
+            m.loop = new RenewalLoop(
+                    scheduler,
+                    f,
+                    loopStack,
+                    product.skuId(),
+                    mak == null ? MakFallbackPolicy.OFF : mak.policy(),
+                    e -> onEvent(m, e));
+            Present.ProductStart start =
+                    present == null ? null : present.products().get(sku.name());
+            starts.add(start);
+            if (start != null) {
+                PresentLedger.restore(machine, product, start, scheduler.now());
+            }
+        }
+        for (int i = 0; i < mine.size(); i++) {
+            Present.ProductStart start = starts.get(i);
+            if (start != null) {
+                mine.get(i).loop.resume(start.nextAttempt()); // where the agent's own loop was, not a first attempt now
+            } else {
+                mine.get(i).loop.start();
+            }
+        }
+    }
+
+    private void leave(String name, List<Member> mine) {
+        sink.accept(new LabEvent(
+                scheduler.now(),
+                "machine-left",
+                name,
+                "",
+                "",
+                Optional.empty(),
+                "",
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                Optional.empty(),
+                Optional.empty()));
+        for (Member m : mine) {
+            m.gone = true;
+            if (m.loop != null) {
+                m.loop.stop();
+            }
+        }
+    }
+
+    private void onEvent(Member m, RenewalEvent e) {
+        if (e.kind() == RenewalEvent.Kind.STOPPED) {
+            return;
+        }
+        sink.accept(LabEvent.of(e));
+        Tally t = m.tally;
+        switch (e.kind()) {
+            case ACTIVATED -> t.activations++;
+            case RENEWED -> t.renewals++;
+            case MAK_ACTIVATED -> {
+                t.activations++;
+                m.viaMak = true;
+            }
+            case ACTIVATION_FAILED, RENEWAL_FAILED, MAK_FAILED -> {
+                m.lastProblem = e.hresult().map(h -> h.hex() + " ").orElse("")
+                        + e.diagnosis()
+                                .map(d -> d.cause() == org.kmsagent.agent.renewal.Diagnosis.Cause.COUNT_BELOW_THRESHOLD
+                                        ? d.detail()
+                                        : d.toString())
+                                .orElse("");
+                t.failures++;
+                String cause = e.diagnosis().map(d -> d.cause().name()).orElse("OTHER");
+                t.byCause.merge(cause, 1L, Long::sum);
+            }
+            default -> {}
+        }
+        if (e.count().isPresent()) {
+            observeCount(e.time(), e.pool(), e.count().getAsInt(), e.host());
+        }
+    }
+
+    /** Reports a pool's count crossing one of its thresholds, up or down, as the host reported it. */
+    private void observeCount(Instant time, String pool, int count, Optional<String> host) {
+        PoolWatch w = watches.get(pool);
+        if (w == null) {
+            w = new PoolWatch(poolThresholds.getOrDefault(pool, new int[0]));
+            watches.put(pool, w);
+            lastCount.put(pool, count);
+        } else if (w.last == count) {
+            return; // unchanged: nothing crossed, and lastCount already holds it
+        } else {
+            lastCount.put(pool, count);
+        }
+        int prev = w.last;
+        w.last = count;
+        for (int t : w.thresholds) {
+            if (prev < t && count >= t) {
+                sink.accept(LabEvent.lab(
+                        time, "threshold-reached", "", pool, OptionalInt.of(count), OptionalInt.of(t), host));
+            } else if (prev >= t && count < t) {
+                sink.accept(LabEvent.lab(
+                        time, "below-threshold", "", pool, OptionalInt.of(count), OptionalInt.of(t), host));
+            }
+        }
+    }
+
+    /** The summary as of now (the run returns it at the end; tests read it mid-run). */
+    LabSummary summary() throws LicensingException {
+        Map<String, Map<String, Integer>> problems = new LinkedHashMap<>();
+        Map<String, int[]> states = new LinkedHashMap<>();
+        tallies.keySet().forEach(k -> states.put(k, new int[6]));
+        Set<String> machines = new HashSet<>();
+        for (Member m : members) {
+            String key = m.product.family().countPool().id() + "\u0000"
+                    + m.product.family().id();
+            int[] s = states.get(key);
+            s[0]++;
+            machines.add(m.machineName);
+            if (m.gone) {
+                s[5]++;
+                continue;
+            }
+            if (m.machine == null) {
+                continue;
+            }
+            UUID sku = m.product.sku().skuId().orElseThrow();
+            LicenseStatus st = m.machine.licenseState(serviceOf(m), sku).status();
+            if (st == LicenseStatus.LICENSED) {
+                s[1]++;
+                if (m.viaMak) {
+                    s[2]++;
+                }
+            } else if (st.isGrace()) {
+                s[3]++;
+            } else if (st == LicenseStatus.NOTIFICATION) {
+                s[4]++;
+            }
+            if (st != LicenseStatus.LICENSED && m.lastProblem != null) {
+                problems.computeIfAbsent(key, k -> new TreeMap<>()).merge(m.lastProblem, 1, Integer::sum);
+            }
+        }
+        List<LabSummary.Row> rows = new ArrayList<>();
+        for (Map.Entry<String, Tally> e : tallies.entrySet()) {
+            String[] k = e.getKey().split("\u0000");
+            int[] s = states.get(e.getKey());
+            Tally t = e.getValue();
+            rows.add(new LabSummary.Row(
+                    k[0],
+                    k[1],
+                    s[0],
+                    s[1],
+                    s[2],
+                    s[3],
+                    s[4],
+                    s[5],
+                    t.activations,
+                    t.renewals,
+                    t.failures,
+                    t.byCause,
+                    problems.getOrDefault(e.getKey(), Map.of())));
+        }
+        return new LabSummary(rows, lastCount, scheduler.executed(), machines.size());
+    }
+
+    private org.kmsagent.api.LicensingService serviceOf(Member m) throws LicensingException {
+        return serviceOf(m.product.family(), m.machine.windowsVersion());
+    }
+
+    /** Which licensing service holds the family's licenses on that Windows version, asked of the plugin once. */
+    private org.kmsagent.api.LicensingService serviceOf(LoadedFamily f, org.kmsagent.api.WindowsVersion windows)
+            throws LicensingException {
+        Map<org.kmsagent.api.WindowsVersion, org.kmsagent.api.LicensingService> byWindows =
+                services.computeIfAbsent(f, k -> new java.util.HashMap<>());
+        org.kmsagent.api.LicensingService known = byWindows.get(windows);
+        if (known == null) {
+            known = f.licensingService(windows);
+            byWindows.put(windows, known);
+        }
+        return known;
+    }
 }

@@ -34,382 +34,469 @@ import org.kmsagent.api.HostKey;
  * @param removeHostKeys host keys (names, or a family id for all of that family's) taken off every host at the start
  * @param removeLicensePacks license packs taken off every host at the start
  */
-public record WhatIfChanges(List<OutageChange> outages, List<Retire> retire, List<Reimage> reimage,
-    List<String> removeHostKeys, List<String> removeLicensePacks) {
-  public static final WhatIfChanges NONE = new WhatIfChanges(List.of(), List.of(), List.of(), List.of(), List.of());
+public record WhatIfChanges(
+        List<OutageChange> outages,
+        List<Retire> retire,
+        List<Reimage> reimage,
+        List<String> removeHostKeys,
+        List<String> removeLicensePacks) {
+    public static final WhatIfChanges NONE = new WhatIfChanges(List.of(), List.of(), List.of(), List.of(), List.of());
 
-  public WhatIfChanges {
-    outages = List.copyOf(outages);
-    retire = List.copyOf(retire);
-    reimage = List.copyOf(reimage);
-    removeHostKeys = List.copyOf(removeHostKeys);
-    removeLicensePacks = List.copyOf(removeLicensePacks);
-  }
+    public WhatIfChanges {
+        outages = List.copyOf(outages);
+        retire = List.copyOf(retire);
+        reimage = List.copyOf(reimage);
+        removeHostKeys = List.copyOf(removeHostKeys);
+        removeLicensePacks = List.copyOf(removeLicensePacks);
+    }
 
-  /** A host down from {@code from} for {@code length}; the first host when none is named. */
-  public record OutageChange(Optional<String> host, Duration from, Duration length) {}
+    /** A host down from {@code from} for {@code length}; the first host when none is named. */
+    public record OutageChange(Optional<String> host, Duration from, Duration length) {}
 
-  /** Machines whose name matches {@code pattern} ({@code *} and {@code ?}, any case) leave at {@code at}. */
-  public record Retire(String pattern, Duration at) {}
+    /** Machines whose name matches {@code pattern} ({@code *} and {@code ?}, any case) leave at {@code at}. */
+    public record Retire(String pattern, Duration at) {}
 
-  /** {@code count} machines re-imaged at {@code at}. */
-  public record Reimage(int count, Duration at) {}
+    /** {@code count} machines re-imaged at {@code at}. */
+    public record Reimage(int count, Duration at) {}
 
-  /** Both sets of changes, this one's first. */
-  public WhatIfChanges plus(WhatIfChanges o) {
-    return new WhatIfChanges(concat(outages, o.outages), concat(retire, o.retire), concat(reimage, o.reimage),
-        concat(removeHostKeys, o.removeHostKeys), concat(removeLicensePacks, o.removeLicensePacks));
-  }
+    /** Both sets of changes, this one's first. */
+    public WhatIfChanges plus(WhatIfChanges o) {
+        return new WhatIfChanges(
+                concat(outages, o.outages),
+                concat(retire, o.retire),
+                concat(reimage, o.reimage),
+                concat(removeHostKeys, o.removeHostKeys),
+                concat(removeLicensePacks, o.removeLicensePacks));
+    }
 
-  public boolean isEmpty() {
-    return outages.isEmpty() && retire.isEmpty() && reimage.isEmpty() && removeHostKeys.isEmpty()
-        && removeLicensePacks.isEmpty();
-  }
+    public boolean isEmpty() {
+        return outages.isEmpty()
+                && retire.isEmpty()
+                && reimage.isEmpty()
+                && removeHostKeys.isEmpty()
+                && removeLicensePacks.isEmpty();
+    }
 
-  private static <T> List<T> concat(List<T> a, List<T> b) {
-    List<T> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
-  }
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
 
-  // ---- reading ----
+    // ---- reading ----
 
-  private static final Pattern OUTAGE = Pattern.compile("(?:(?<host>[^@]+)@)?(?<from>[^+@]+)\\+(?<length>[^+@]+)");
-  private static final Pattern AT = Pattern.compile("(?<what>[^@]+)(?:@(?<at>[^@]+))?");
+    private static final Pattern OUTAGE = Pattern.compile("(?:(?<host>[^@]+)@)?(?<from>[^+@]+)\\+(?<length>[^+@]+)");
+    private static final Pattern AT = Pattern.compile("(?<what>[^@]+)(?:@(?<at>[^@]+))?");
 
-  /**
-   * The changes the flags give.
-   *
-   * @throws ScenarioException naming the flag and what it expects
-   */
-  public static WhatIfChanges ofFlags(List<String> outages, List<String> retire, List<String> reimage,
-      List<String> hostKeys, List<String> packs) throws ScenarioException {
-    List<String> problems = new ArrayList<>();
-    List<OutageChange> o = new ArrayList<>();
-    for (String v : outages) {
-      var m = OUTAGE.matcher(v.strip());
-      if (!m.matches()) {
-        problems.add("--outage " + BoundedInput.shown(v) + ": expected [HOST@]FROM+DURATION, e.g. 0d+40d or "
-            + "kms01.corp.example@5d+40d");
-        continue;
-      }
-      Duration from = days("--outage " + v, "FROM", m.group("from"), problems);
-      Duration length = days("--outage " + v, "DURATION", m.group("length"), problems);
-      if (from != null && length != null) {
-        if (length.isZero() || length.isNegative() || from.isNegative()) {
-          problems.add("--outage " + BoundedInput.shown(v) + ": FROM may not be negative and DURATION must be "
-              + "positive");
-        } else {
-          o.add(new OutageChange(Optional.ofNullable(m.group("host")).map(String::strip), from, length));
+    /**
+     * The changes the flags give.
+     *
+     * @throws ScenarioException naming the flag and what it expects
+     */
+    public static WhatIfChanges ofFlags(
+            List<String> outages, List<String> retire, List<String> reimage, List<String> hostKeys, List<String> packs)
+            throws ScenarioException {
+        List<String> problems = new ArrayList<>();
+        List<OutageChange> o = new ArrayList<>();
+        for (String v : outages) {
+            var m = OUTAGE.matcher(v.strip());
+            if (!m.matches()) {
+                problems.add("--outage " + BoundedInput.shown(v) + ": expected [HOST@]FROM+DURATION, e.g. 0d+40d or "
+                        + "kms01.corp.example@5d+40d");
+                continue;
+            }
+            Duration from = days("--outage " + v, "FROM", m.group("from"), problems);
+            Duration length = days("--outage " + v, "DURATION", m.group("length"), problems);
+            if (from != null && length != null) {
+                if (length.isZero() || length.isNegative() || from.isNegative()) {
+                    problems.add("--outage " + BoundedInput.shown(v)
+                            + ": FROM may not be negative and DURATION must be " + "positive");
+                } else {
+                    o.add(new OutageChange(Optional.ofNullable(m.group("host")).map(String::strip), from, length));
+                }
+            }
         }
-      }
-    }
-    List<Retire> r = new ArrayList<>();
-    for (String v : retire) {
-      var m = AT.matcher(v.strip());
-      Duration at = !m.matches() ? null : m.group("at") == null ? Duration.ZERO
-          : days("--retire " + v, "AT", m.group("at"), problems);
-      if (!m.matches()) {
-        problems.add("--retire " + BoundedInput.shown(v) + ": expected PATTERN[@AT], e.g. 'PC-1*@10d'");
-      } else if (at != null) {
-        r.add(new Retire(m.group("what").strip(), at));
-      }
-    }
-    List<Reimage> ri = new ArrayList<>();
-    for (String v : reimage) {
-      var m = AT.matcher(v.strip());
-      Integer n = null;
-      try {
-        n = m.matches() ? Integer.valueOf(m.group("what").strip()) : null;
-      } catch (NumberFormatException e) {
-        n = null;
-      }
-      if (n == null || n < 1) {
-        problems.add("--reimage " + BoundedInput.shown(v) + ": expected N[@AT] with N a whole number of machines "
-            + "(1 or more), e.g. 5@10d");
-        continue;
-      }
-      Duration at = m.group("at") == null ? Duration.ZERO : days("--reimage " + v, "AT", m.group("at"), problems);
-      if (at != null) {
-        ri.add(new Reimage(n, at));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new ScenarioException("changes", problems);
-    }
-    return new WhatIfChanges(o, r, ri, hostKeys, packs);
-  }
-
-  /** The changes file as written. */
-  record ChangesFile(List<OutageFile> outages, List<RetireFile> retire, List<ReimageFile> reimage,
-      List<String> removeHostKeys, List<String> removeLicensePacks) {}
-
-  record OutageFile(String host, String from, @com.fasterxml.jackson.annotation.JsonProperty("for") String length) {}
-
-  record RetireFile(String machines, String at) {}
-
-  record ReimageFile(Integer count, String at) {}
-
-  /**
-   * Reads a changes file (YAML or JSON; docs/simulate.md).
-   *
-   * @throws ScenarioException naming the file, the line or field, and what is wrong
-   */
-  public static WhatIfChanges read(Path file) throws ScenarioException {
-    String source = file.toString();
-    String text;
-    try {
-      text = BoundedInput.readText(file, ScenarioReader.MAX_FILE_BYTES);
-    } catch (NoSuchFileException e) {
-      throw new ScenarioException(source, List.of("no such file"));
-    } catch (BoundedInput.TooLargeException e) {
-      throw new ScenarioException(source, List.of("the file is " + e.getMessage()));
-    } catch (IOException e) {
-      throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
-    }
-    ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
-    mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-    mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    ChangesFile f;
-    try {
-      f = text.isBlank() ? null : mapper.readValue(text.getBytes(StandardCharsets.UTF_8), ChangesFile.class);
-    } catch (JsonProcessingException e) {
-      throw new ScenarioException(source, List.of(ScenarioReader.describe(e, text)));
-    } catch (IOException e) {
-      throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
-    }
-    if (f == null) {
-      throw new ScenarioException(source, List.of("the file is empty"));
-    }
-    List<String> problems = new ArrayList<>();
-    List<OutageChange> o = new ArrayList<>();
-    List<OutageFile> outs = f.outages() == null ? List.of() : f.outages();
-    for (int i = 0; i < outs.size(); i++) {
-      OutageFile x = outs.get(i);
-      String at = "outages[" + i + "]";
-      if (x == null || x.from() == null || x.length() == null) {
-        problems.add("field '" + at + "': needs 'from' and 'for'");
-        continue;
-      }
-      Duration from = days("field '" + at + ".from'", "it", x.from(), problems);
-      Duration length = days("field '" + at + ".for'", "it", x.length(), problems);
-      if (from != null && length != null) {
-        if (from.isNegative() || length.isZero() || length.isNegative()) {
-          problems.add("field '" + at + "': 'from' may not be negative and 'for' must be positive");
-        } else {
-          o.add(new OutageChange(Optional.ofNullable(x.host()), from, length));
+        List<Retire> r = new ArrayList<>();
+        for (String v : retire) {
+            var m = AT.matcher(v.strip());
+            Duration at = !m.matches()
+                    ? null
+                    : m.group("at") == null ? Duration.ZERO : days("--retire " + v, "AT", m.group("at"), problems);
+            if (!m.matches()) {
+                problems.add("--retire " + BoundedInput.shown(v) + ": expected PATTERN[@AT], e.g. 'PC-1*@10d'");
+            } else if (at != null) {
+                r.add(new Retire(m.group("what").strip(), at));
+            }
         }
-      }
-    }
-    List<Retire> r = new ArrayList<>();
-    List<RetireFile> rs = f.retire() == null ? List.of() : f.retire();
-    for (int i = 0; i < rs.size(); i++) {
-      RetireFile x = rs.get(i);
-      if (x == null || x.machines() == null) {
-        problems.add("field 'retire[" + i + "].machines': a machine name or pattern is needed");
-        continue;
-      }
-      Duration at = x.at() == null ? Duration.ZERO : days("field 'retire[" + i + "].at'", "it", x.at(), problems);
-      if (at != null) {
-        r.add(new Retire(x.machines(), at));
-      }
-    }
-    List<Reimage> ri = new ArrayList<>();
-    List<ReimageFile> res = f.reimage() == null ? List.of() : f.reimage();
-    for (int i = 0; i < res.size(); i++) {
-      ReimageFile x = res.get(i);
-      if (x == null || x.count() == null || x.count() < 1) {
-        problems.add("field 'reimage[" + i + "].count': how many machines (1 or more)");
-        continue;
-      }
-      Duration at = x.at() == null ? Duration.ZERO : days("field 'reimage[" + i + "].at'", "it", x.at(), problems);
-      if (at != null) {
-        ri.add(new Reimage(x.count(), at));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new ScenarioException(source, problems);
-    }
-    return new WhatIfChanges(o, r, ri, f.removeHostKeys() == null ? List.of() : f.removeHostKeys(),
-        f.removeLicensePacks() == null ? List.of() : f.removeLicensePacks());
-  }
-
-  /** A time or length: a scenario duration ({@code 40d}, {@code 1d 6h}) or a whole number of days. */
-  private static Duration days(String where, String what, String text, List<String> problems) {
-    String t = text.strip();
-    try {
-      return t.matches("\\d{1,5}") ? Duration.ofDays(Long.parseLong(t)) : Durations.parse(t);
-    } catch (IllegalArgumentException e) {
-      problems.add(BoundedInput.shown(where) + ": " + what + " '" + BoundedInput.shown(t) + "' is not a number of "
-          + "days or a duration like 40d or 1d 6h");
-      return null;
-    }
-  }
-
-  // ---- applying ----
-
-  /**
-   * The scenario with these changes made.
-   *
-   * @throws ScenarioException a host, machine pattern, host key or pack the scenario does not have
-   */
-  public Scenario applyTo(Scenario s, List<org.kmsagent.agent.plugin.LoadedFamily> families)
-      throws ScenarioException {
-    List<String> problems = new ArrayList<>();
-    List<Scenario.HostPlan> hosts = new ArrayList<>(s.hosts());
-    Duration length = s.length();
-    for (OutageChange o : outages) {
-      int i = o.host().isEmpty() ? 0 : indexOf(hosts, o.host().get());
-      if (i < 0) {
-        problems.add("outage: '" + BoundedInput.shown(o.host().get()) + "' is no host of the fleet (hosts: "
-            + String.join(", ", hosts.stream().map(Scenario.HostPlan::name).toList()) + ")");
-        continue;
-      }
-      if (o.from().compareTo(length) >= 0) {
-        problems.add("outage: it starts on day " + o.from().toDays() + ", after the run's " + length.toDays()
-            + " days (give --days)");
-        continue;
-      }
-      Scenario.HostPlan h = hosts.get(i);
-      List<Scenario.Outage> outs = new ArrayList<>(h.outages());
-      outs.add(new Scenario.Outage(o.from(), o.from().plus(o.length())));
-      hosts.set(i, host(h, h.hostKeys(), h.licensePacks(), outs));
-    }
-    for (String k : removeHostKeys) {
-      boolean found = false;
-      for (int i = 0; i < hosts.size(); i++) {
-        Scenario.HostPlan h = hosts.get(i);
-        // A family id names every host key its catalog declares.
-        Set<String> names = new java.util.HashSet<>();
-        families.stream().filter(f -> f.id().equalsIgnoreCase(k))
-            .forEach(f -> f.catalog().hostKeys().forEach(x -> names.add(x.name().toLowerCase(Locale.ROOT))));
-        List<HostKey> keep = h.hostKeys().stream().filter(x -> !x.name().equalsIgnoreCase(k)
-            && !names.contains(x.name().toLowerCase(Locale.ROOT))).toList();
-        found |= keep.size() < h.hostKeys().size();
-        hosts.set(i, host(h, keep, h.licensePacks(), h.outages()));
-      }
-      if (!found) {
-        problems.add("remove host key: no host holds '" + BoundedInput.shown(k) + "' (they hold: " + String.join(", ",
-            hosts.stream().flatMap(h -> h.hostKeys().stream()).map(HostKey::name).distinct().toList())
-            + "; or give a family id)");
-      }
-    }
-    for (String p : removeLicensePacks) {
-      boolean found = false;
-      for (int i = 0; i < hosts.size(); i++) {
-        Scenario.HostPlan h = hosts.get(i);
-        Set<String> keep = new LinkedHashSet<>(h.licensePacks());
-        found |= keep.removeIf(x -> x.equalsIgnoreCase(p));
-        hosts.set(i, host(h, h.hostKeys(), keep, h.outages()));
-      }
-      if (!found) {
-        problems.add("remove license pack: no host holds '" + BoundedInput.shown(p) + "' (they hold: "
-            + String.join(", ", hosts.stream().flatMap(h -> h.licensePacks().stream()).distinct().sorted().toList())
-            + ")");
-      }
-    }
-    List<Scenario.MachineGroup> groups = new ArrayList<>(s.groups());
-    for (Retire r : retire) {
-      Pattern glob = glob(r.pattern());
-      boolean any = false;
-      for (int i = 0; i < groups.size(); i++) {
-        Scenario.MachineGroup g = groups.get(i);
-        boolean match = glob.matcher(g.namePattern()).matches();
-        for (int n = 0; n < g.count() && !match; n++) {
-          match = glob.matcher(g.machineName(n)).matches();
+        List<Reimage> ri = new ArrayList<>();
+        for (String v : reimage) {
+            var m = AT.matcher(v.strip());
+            Integer n = null;
+            try {
+                n = m.matches() ? Integer.valueOf(m.group("what").strip()) : null;
+            } catch (NumberFormatException e) {
+                n = null;
+            }
+            if (n == null || n < 1) {
+                problems.add("--reimage " + BoundedInput.shown(v)
+                        + ": expected N[@AT] with N a whole number of machines " + "(1 or more), e.g. 5@10d");
+                continue;
+            }
+            Duration at = m.group("at") == null ? Duration.ZERO : days("--reimage " + v, "AT", m.group("at"), problems);
+            if (at != null) {
+                ri.add(new Reimage(n, at));
+            }
         }
-        if (match) {
-          any = true;
-          Duration leave = g.leave().filter(l -> l.compareTo(r.at()) < 0).orElse(r.at());
-          groups.set(i, leaving(g, leave));
+        if (!problems.isEmpty()) {
+            throw new ScenarioException("changes", problems);
         }
-      }
-      if (!any) {
-        problems.add("retire: no machine matches '" + BoundedInput.shown(r.pattern()) + "'");
-      }
+        return new WhatIfChanges(o, r, ri, hostKeys, packs);
     }
-    Map<String, Present.MachineStart> machines = new LinkedHashMap<>(s.present().machines());
-    Set<Integer> reimaged = new java.util.HashSet<>();
-    for (Reimage r : reimage) {
-      List<Integer> picked = new ArrayList<>();
-      for (int i = 0; i < groups.size() && picked.size() < r.count(); i++) {
-        Scenario.MachineGroup g = groups.get(i);
-        boolean present = g.leave().map(l -> l.compareTo(r.at()) > 0).orElse(true)
-            && g.arrive().compareTo(r.at()) <= 0;
-        if (g.count() == 1 && !g.cloned() && present && !reimaged.contains(i)) {
-          picked.add(i);
+
+    /** The changes file as written. */
+    record ChangesFile(
+            List<OutageFile> outages,
+            List<RetireFile> retire,
+            List<ReimageFile> reimage,
+            List<String> removeHostKeys,
+            List<String> removeLicensePacks) {}
+
+    record OutageFile(
+            String host,
+            String from,
+
+            @com.fasterxml.jackson.annotation.JsonProperty("for")
+            String length) {}
+
+    record RetireFile(String machines, String at) {}
+
+    record ReimageFile(Integer count, String at) {}
+
+    /**
+     * Reads a changes file (YAML or JSON; docs/simulate.md).
+     *
+     * @throws ScenarioException naming the file, the line or field, and what is wrong
+     */
+    public static WhatIfChanges read(Path file) throws ScenarioException {
+        String source = file.toString();
+        String text;
+        try {
+            text = BoundedInput.readText(file, ScenarioReader.MAX_FILE_BYTES);
+        } catch (NoSuchFileException e) {
+            throw new ScenarioException(source, List.of("no such file"));
+        } catch (BoundedInput.TooLargeException e) {
+            throw new ScenarioException(source, List.of("the file is " + e.getMessage()));
+        } catch (IOException e) {
+            throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
         }
-      }
-      if (picked.size() < r.count()) {
-        problems.add("reimage: " + r.count() + " machines asked, only " + picked.size() + " single machines are in "
-            + "the fleet on day " + r.at().toDays());
-        continue;
-      }
-      // The image's CMID: one for all of them, derived from the scenario (the same input, the same id).
-      UUID image = UUID.nameUUIDFromBytes(("reimage " + s.seed() + " " + groups.get(picked.get(0)).machineName(0)
-          + " " + r.at()).getBytes(StandardCharsets.UTF_8));
-      for (int i : picked) {
-        reimaged.add(i);
-        Scenario.MachineGroup g = groups.get(i);
-        groups.set(i, leaving(g, r.at()));
-        String name = g.machineName(0) + "-reimaged";
-        groups.add(new Scenario.MachineGroup(name, 1, g.products(), r.at(), Duration.ZERO, Optional.empty(),
-            g.clockSkew(), g.endpoint(), g.hostCaching(), false, g.windows(), g.domain()));
-        reimaged.add(groups.size() - 1);
-        machines.put(name, new Present.MachineStart(Optional.of(image), Map.of()));
-      }
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        ChangesFile f;
+        try {
+            f = text.isBlank() ? null : mapper.readValue(text.getBytes(StandardCharsets.UTF_8), ChangesFile.class);
+        } catch (JsonProcessingException e) {
+            throw new ScenarioException(source, List.of(ScenarioReader.describe(e, text)));
+        } catch (IOException e) {
+            throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
+        }
+        if (f == null) {
+            throw new ScenarioException(source, List.of("the file is empty"));
+        }
+        List<String> problems = new ArrayList<>();
+        List<OutageChange> o = new ArrayList<>();
+        List<OutageFile> outs = f.outages() == null ? List.of() : f.outages();
+        for (int i = 0; i < outs.size(); i++) {
+            OutageFile x = outs.get(i);
+            String at = "outages[" + i + "]";
+            if (x == null || x.from() == null || x.length() == null) {
+                problems.add("field '" + at + "': needs 'from' and 'for'");
+                continue;
+            }
+            Duration from = days("field '" + at + ".from'", "it", x.from(), problems);
+            Duration length = days("field '" + at + ".for'", "it", x.length(), problems);
+            if (from != null && length != null) {
+                if (from.isNegative() || length.isZero() || length.isNegative()) {
+                    problems.add("field '" + at + "': 'from' may not be negative and 'for' must be positive");
+                } else {
+                    o.add(new OutageChange(Optional.ofNullable(x.host()), from, length));
+                }
+            }
+        }
+        List<Retire> r = new ArrayList<>();
+        List<RetireFile> rs = f.retire() == null ? List.of() : f.retire();
+        for (int i = 0; i < rs.size(); i++) {
+            RetireFile x = rs.get(i);
+            if (x == null || x.machines() == null) {
+                problems.add("field 'retire[" + i + "].machines': a machine name or pattern is needed");
+                continue;
+            }
+            Duration at = x.at() == null ? Duration.ZERO : days("field 'retire[" + i + "].at'", "it", x.at(), problems);
+            if (at != null) {
+                r.add(new Retire(x.machines(), at));
+            }
+        }
+        List<Reimage> ri = new ArrayList<>();
+        List<ReimageFile> res = f.reimage() == null ? List.of() : f.reimage();
+        for (int i = 0; i < res.size(); i++) {
+            ReimageFile x = res.get(i);
+            if (x == null || x.count() == null || x.count() < 1) {
+                problems.add("field 'reimage[" + i + "].count': how many machines (1 or more)");
+                continue;
+            }
+            Duration at =
+                    x.at() == null ? Duration.ZERO : days("field 'reimage[" + i + "].at'", "it", x.at(), problems);
+            if (at != null) {
+                ri.add(new Reimage(x.count(), at));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ScenarioException(source, problems);
+        }
+        return new WhatIfChanges(
+                o,
+                r,
+                ri,
+                f.removeHostKeys() == null ? List.of() : f.removeHostKeys(),
+                f.removeLicensePacks() == null ? List.of() : f.removeLicensePacks());
     }
-    if (!problems.isEmpty()) {
-      throw new ScenarioException("changes", problems);
+
+    /** A time or length: a scenario duration ({@code 40d}, {@code 1d 6h}) or a whole number of days. */
+    private static Duration days(String where, String what, String text, List<String> problems) {
+        String t = text.strip();
+        try {
+            return t.matches("\\d{1,5}") ? Duration.ofDays(Long.parseLong(t)) : Durations.parse(t);
+        } catch (IllegalArgumentException e) {
+            problems.add(BoundedInput.shown(where) + ": " + what + " '" + BoundedInput.shown(t)
+                    + "' is not a number of " + "days or a duration like 40d or 1d 6h");
+            return null;
+        }
     }
-    return s.with(hosts, groups, new Present(machines, s.present().ledgers(), s.present().leftOut()));
-  }
 
-  /** The changes in words, one line each (the what-if report's header). */
-  public List<String> describe(Scenario s) {
-    List<String> out = new ArrayList<>();
-    outages.forEach(o -> out.add(o.host().orElse(s.host().name()) + " unreachable from day " + days(o.from())
-        + " for " + days(o.length()) + " days"));
-    retire.forEach(r -> out.add("machines matching " + r.pattern() + " retired on day " + days(r.at())));
-    reimage.forEach(r -> out.add(r.count() + " machine(s) re-imaged on day " + days(r.at())
-        + " without generalizing (one CMID)"));
-    removeHostKeys.forEach(k -> out.add("host key " + k + " removed"));
-    removeLicensePacks.forEach(p -> out.add("license pack " + p + " removed"));
-    return out;
-  }
+    // ---- applying ----
 
-  private static String days(Duration d) {
-    return d.toHoursPart() == 0 && d.toMinutesPart() == 0 ? String.valueOf(d.toDays())
-        : String.format(Locale.ROOT, "%.2f", d.toMinutes() / 1440.0);
-  }
-
-  private static int indexOf(List<Scenario.HostPlan> hosts, String name) {
-    for (int i = 0; i < hosts.size(); i++) {
-      if (hosts.get(i).name().equalsIgnoreCase(name)) {
-        return i;
-      }
+    /**
+     * The scenario with these changes made.
+     *
+     * @throws ScenarioException a host, machine pattern, host key or pack the scenario does not have
+     */
+    public Scenario applyTo(Scenario s, List<org.kmsagent.agent.plugin.LoadedFamily> families)
+            throws ScenarioException {
+        List<String> problems = new ArrayList<>();
+        List<Scenario.HostPlan> hosts = new ArrayList<>(s.hosts());
+        Duration length = s.length();
+        for (OutageChange o : outages) {
+            int i = o.host().isEmpty() ? 0 : indexOf(hosts, o.host().get());
+            if (i < 0) {
+                problems.add("outage: '" + BoundedInput.shown(o.host().get()) + "' is no host of the fleet (hosts: "
+                        + String.join(
+                                ", ",
+                                hosts.stream().map(Scenario.HostPlan::name).toList()) + ")");
+                continue;
+            }
+            if (o.from().compareTo(length) >= 0) {
+                problems.add("outage: it starts on day " + o.from().toDays() + ", after the run's " + length.toDays()
+                        + " days (give --days)");
+                continue;
+            }
+            Scenario.HostPlan h = hosts.get(i);
+            List<Scenario.Outage> outs = new ArrayList<>(h.outages());
+            outs.add(new Scenario.Outage(o.from(), o.from().plus(o.length())));
+            hosts.set(i, host(h, h.hostKeys(), h.licensePacks(), outs));
+        }
+        for (String k : removeHostKeys) {
+            boolean found = false;
+            for (int i = 0; i < hosts.size(); i++) {
+                Scenario.HostPlan h = hosts.get(i);
+                // A family id names every host key its catalog declares.
+                Set<String> names = new java.util.HashSet<>();
+                families.stream()
+                        .filter(f -> f.id().equalsIgnoreCase(k))
+                        .forEach(f -> f.catalog()
+                                .hostKeys()
+                                .forEach(x -> names.add(x.name().toLowerCase(Locale.ROOT))));
+                List<HostKey> keep = h.hostKeys().stream()
+                        .filter(x -> !x.name().equalsIgnoreCase(k)
+                                && !names.contains(x.name().toLowerCase(Locale.ROOT)))
+                        .toList();
+                found |= keep.size() < h.hostKeys().size();
+                hosts.set(i, host(h, keep, h.licensePacks(), h.outages()));
+            }
+            if (!found) {
+                problems.add("remove host key: no host holds '" + BoundedInput.shown(k) + "' (they hold: "
+                        + String.join(
+                                ", ",
+                                hosts.stream()
+                                        .flatMap(h -> h.hostKeys().stream())
+                                        .map(HostKey::name)
+                                        .distinct()
+                                        .toList())
+                        + "; or give a family id)");
+            }
+        }
+        for (String p : removeLicensePacks) {
+            boolean found = false;
+            for (int i = 0; i < hosts.size(); i++) {
+                Scenario.HostPlan h = hosts.get(i);
+                Set<String> keep = new LinkedHashSet<>(h.licensePacks());
+                found |= keep.removeIf(x -> x.equalsIgnoreCase(p));
+                hosts.set(i, host(h, h.hostKeys(), keep, h.outages()));
+            }
+            if (!found) {
+                problems.add("remove license pack: no host holds '" + BoundedInput.shown(p) + "' (they hold: "
+                        + String.join(
+                                ", ",
+                                hosts.stream()
+                                        .flatMap(h -> h.licensePacks().stream())
+                                        .distinct()
+                                        .sorted()
+                                        .toList())
+                        + ")");
+            }
+        }
+        List<Scenario.MachineGroup> groups = new ArrayList<>(s.groups());
+        for (Retire r : retire) {
+            Pattern glob = glob(r.pattern());
+            boolean any = false;
+            for (int i = 0; i < groups.size(); i++) {
+                Scenario.MachineGroup g = groups.get(i);
+                boolean match = glob.matcher(g.namePattern()).matches();
+                for (int n = 0; n < g.count() && !match; n++) {
+                    match = glob.matcher(g.machineName(n)).matches();
+                }
+                if (match) {
+                    any = true;
+                    Duration leave =
+                            g.leave().filter(l -> l.compareTo(r.at()) < 0).orElse(r.at());
+                    groups.set(i, leaving(g, leave));
+                }
+            }
+            if (!any) {
+                problems.add("retire: no machine matches '" + BoundedInput.shown(r.pattern()) + "'");
+            }
+        }
+        Map<String, Present.MachineStart> machines =
+                new LinkedHashMap<>(s.present().machines());
+        Set<Integer> reimaged = new java.util.HashSet<>();
+        for (Reimage r : reimage) {
+            List<Integer> picked = new ArrayList<>();
+            for (int i = 0; i < groups.size() && picked.size() < r.count(); i++) {
+                Scenario.MachineGroup g = groups.get(i);
+                boolean present = g.leave().map(l -> l.compareTo(r.at()) > 0).orElse(true)
+                        && g.arrive().compareTo(r.at()) <= 0;
+                if (g.count() == 1 && !g.cloned() && present && !reimaged.contains(i)) {
+                    picked.add(i);
+                }
+            }
+            if (picked.size() < r.count()) {
+                problems.add("reimage: " + r.count() + " machines asked, only " + picked.size()
+                        + " single machines are in " + "the fleet on day " + r.at().toDays());
+                continue;
+            }
+            // The image's CMID: one for all of them, derived from the scenario (the same input, the same id).
+            UUID image = UUID.nameUUIDFromBytes(
+                    ("reimage " + s.seed() + " " + groups.get(picked.get(0)).machineName(0) + " " + r.at())
+                            .getBytes(StandardCharsets.UTF_8));
+            for (int i : picked) {
+                reimaged.add(i);
+                Scenario.MachineGroup g = groups.get(i);
+                groups.set(i, leaving(g, r.at()));
+                String name = g.machineName(0) + "-reimaged";
+                groups.add(new Scenario.MachineGroup(
+                        name,
+                        1,
+                        g.products(),
+                        r.at(),
+                        Duration.ZERO,
+                        Optional.empty(),
+                        g.clockSkew(),
+                        g.endpoint(),
+                        g.hostCaching(),
+                        false,
+                        g.windows(),
+                        g.domain()));
+                reimaged.add(groups.size() - 1);
+                machines.put(name, new Present.MachineStart(Optional.of(image), Map.of()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ScenarioException("changes", problems);
+        }
+        return s.with(
+                hosts,
+                groups,
+                new Present(machines, s.present().ledgers(), s.present().leftOut()));
     }
-    return -1;
-  }
 
-  private static Pattern glob(String pattern) {
-    StringBuilder b = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      b.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+    /** The changes in words, one line each (the what-if report's header). */
+    public List<String> describe(Scenario s) {
+        List<String> out = new ArrayList<>();
+        outages.forEach(o -> out.add(o.host().orElse(s.host().name()) + " unreachable from day " + days(o.from())
+                + " for " + days(o.length()) + " days"));
+        retire.forEach(r -> out.add("machines matching " + r.pattern() + " retired on day " + days(r.at())));
+        reimage.forEach(r -> out.add(
+                r.count() + " machine(s) re-imaged on day " + days(r.at()) + " without generalizing (one CMID)"));
+        removeHostKeys.forEach(k -> out.add("host key " + k + " removed"));
+        removeLicensePacks.forEach(p -> out.add("license pack " + p + " removed"));
+        return out;
     }
-    return Pattern.compile(b.toString(), Pattern.CASE_INSENSITIVE);
-  }
 
-  private static Scenario.HostPlan host(Scenario.HostPlan h, List<HostKey> keys, Set<String> packs,
-      List<Scenario.Outage> outages) {
-    return new Scenario.HostPlan(h.name(), h.domain(), h.port(), h.publishDns(), keys, packs,
-        h.activationInterval(), h.renewalInterval(), outages, h.catalogKeys(), h.priority(), h.weight(), h.changes());
-  }
+    private static String days(Duration d) {
+        return d.toHoursPart() == 0 && d.toMinutesPart() == 0
+                ? String.valueOf(d.toDays())
+                : String.format(Locale.ROOT, "%.2f", d.toMinutes() / 1440.0);
+    }
 
-  private static Scenario.MachineGroup leaving(Scenario.MachineGroup g, Duration at) {
-    return new Scenario.MachineGroup(g.namePattern(), g.count(), g.products(), g.arrive(), g.every(),
-        Optional.of(at), g.clockSkew(), g.endpoint(), g.hostCaching(), g.cloned(), g.windows(), g.domain());
-  }
+    private static int indexOf(List<Scenario.HostPlan> hosts, String name) {
+        for (int i = 0; i < hosts.size(); i++) {
+            if (hosts.get(i).name().equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Pattern glob(String pattern) {
+        StringBuilder b = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            b.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+        }
+        return Pattern.compile(b.toString(), Pattern.CASE_INSENSITIVE);
+    }
+
+    private static Scenario.HostPlan host(
+            Scenario.HostPlan h, List<HostKey> keys, Set<String> packs, List<Scenario.Outage> outages) {
+        return new Scenario.HostPlan(
+                h.name(),
+                h.domain(),
+                h.port(),
+                h.publishDns(),
+                keys,
+                packs,
+                h.activationInterval(),
+                h.renewalInterval(),
+                outages,
+                h.catalogKeys(),
+                h.priority(),
+                h.weight(),
+                h.changes());
+    }
+
+    private static Scenario.MachineGroup leaving(Scenario.MachineGroup g, Duration at) {
+        return new Scenario.MachineGroup(
+                g.namePattern(),
+                g.count(),
+                g.products(),
+                g.arrive(),
+                g.every(),
+                Optional.of(at),
+                g.clockSkew(),
+                g.endpoint(),
+                g.hostCaching(),
+                g.cloned(),
+                g.windows(),
+                g.domain());
+    }
 }

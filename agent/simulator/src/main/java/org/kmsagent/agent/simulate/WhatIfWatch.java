@@ -27,196 +27,264 @@ import org.kmsagent.agent.plugin.LoadedFamily;
  * hears a count then; a crossing is reported at the first hourly reading that shows it.
  */
 public final class WhatIfWatch implements Consumer<LabEvent> {
-  /** How often the lab reads the hosts' counts for a what-if. */
-  public static final Duration READING = Duration.ofHours(1);
+    /** How often the lab reads the hosts' counts for a what-if. */
+    public static final Duration READING = Duration.ofHours(1);
 
-  private final Scenario scenario;
-  private final Map<String, int[]> thresholds = new TreeMap<>();
-  private final Map<String, Integer> counts = new TreeMap<>();
-  private final Map<String, Integer> atStart = new TreeMap<>();
-  private final List<Crossing> crossings = new ArrayList<>();
-  private final Map<String, Lapse> open = new LinkedHashMap<>();
-  private final List<Lapse> lapses = new ArrayList<>();
+    private final Scenario scenario;
+    private final Map<String, int[]> thresholds = new TreeMap<>();
+    private final Map<String, Integer> counts = new TreeMap<>();
+    private final Map<String, Integer> atStart = new TreeMap<>();
+    private final List<Crossing> crossings = new ArrayList<>();
+    private final Map<String, Lapse> open = new LinkedHashMap<>();
+    private final List<Lapse> lapses = new ArrayList<>();
 
-  /** A pool's count crossing a threshold: {@code below} true when it fell below. */
-  public record Crossing(String host, String pool, int threshold, boolean below, Instant at, int count) {}
+    /** A pool's count crossing a threshold: {@code below} true when it fell below. */
+    public record Crossing(String host, String pool, int threshold, boolean below, Instant at, int count) {}
 
-  /** One product's lapse, and when it was licensed again if it was within the run. */
-  public static final class Lapse {
-    public final String machine;
-    public final String family;
-    public final String sku;
-    public final String kind;
-    public final Instant at;
-    public Instant licensedAgain;
+    /** One product's lapse, and when it was licensed again if it was within the run. */
+    public static final class Lapse {
+        public final String machine;
+        public final String family;
+        public final String sku;
+        public final String kind;
+        public final Instant at;
+        public Instant licensedAgain;
 
-    Lapse(String machine, String family, String sku, String kind, Instant at) {
-      this.machine = machine;
-      this.family = family;
-      this.sku = sku;
-      this.kind = kind;
-      this.at = at;
-    }
-  }
-
-  public WhatIfWatch(Scenario scenario, List<LoadedFamily> families) {
-    this.scenario = scenario;
-    Map<String, TreeSet<Integer>> byPool = new TreeMap<>();
-    for (LoadedFamily f : families) {
-      f.catalog().skus().forEach(s -> byPool.computeIfAbsent(f.countPool().id(), k -> new TreeSet<>())
-          .add(s.thresholdClass().minimumCount()));
-    }
-    byPool.forEach((p, t) -> thresholds.put(p, t.descendingSet().stream().mapToInt(Integer::intValue).toArray()));
-    // The count at the start, as the host model will hold it: distinct CMIDs within the 30-day window.
-    scenario.present().ledgers().forEach((host, seeds) -> {
-      Map<String, Set<java.util.UUID>> pools = new TreeMap<>();
-      seeds.stream().filter(s -> s.lastRequest().plus(LedgerKmsHost.ENTRY_LIFETIME).isAfter(scenario.start()))
-          .forEach(s -> pools.computeIfAbsent(s.poolId(), k -> new HashSet<>()).add(s.cmid()));
-      pools.forEach((pool, cmids) -> {
-        counts.put(host + " " + pool, cmids.size());
-        atStart.put(host + " " + pool, cmids.size());
-      });
-    });
-  }
-
-  /** The scenario the lab runs for a what-if: the hosts read every hour. */
-  public static Scenario reading(Scenario s) {
-    return new Scenario(s.name(), s.description(), s.seed(), s.start(), s.length(), s.host(), s.groups(),
-        s.makFallback(), s.faults(), s.hosts(), Optional.of(READING), s.present());
-  }
-
-  @Override
-  public void accept(LabEvent e) {
-    switch (e.event()) {
-      case "host-status" -> reading(e);
-      case "expired", "grace-expired" -> {
-        String key = e.machine() + "\u0000" + e.sku();
-        if (!open.containsKey(key)) {
-          Lapse l = new Lapse(e.machine(), e.family(), e.sku(), e.event().equals("expired")
-              ? "activation ran out" : "grace over (notification)", e.time());
-          open.put(key, l);
-          lapses.add(l);
+        Lapse(String machine, String family, String sku, String kind, Instant at) {
+            this.machine = machine;
+            this.family = family;
+            this.sku = sku;
+            this.kind = kind;
+            this.at = at;
         }
-      }
-      case "activated", "mak-activated" -> {
-        Lapse l = open.remove(e.machine() + "\u0000" + e.sku());
-        if (l != null) {
-          l.licensedAgain = e.time();
+    }
+
+    public WhatIfWatch(Scenario scenario, List<LoadedFamily> families) {
+        this.scenario = scenario;
+        Map<String, TreeSet<Integer>> byPool = new TreeMap<>();
+        for (LoadedFamily f : families) {
+            f.catalog()
+                    .skus()
+                    .forEach(s -> byPool.computeIfAbsent(f.countPool().id(), k -> new TreeSet<>())
+                            .add(s.thresholdClass().minimumCount()));
         }
-      }
-      default -> { }
+        byPool.forEach((p, t) -> thresholds.put(
+                p, t.descendingSet().stream().mapToInt(Integer::intValue).toArray()));
+        // The count at the start, as the host model will hold it: distinct CMIDs within the 30-day window.
+        scenario.present().ledgers().forEach((host, seeds) -> {
+            Map<String, Set<java.util.UUID>> pools = new TreeMap<>();
+            seeds.stream()
+                    .filter(s ->
+                            s.lastRequest().plus(LedgerKmsHost.ENTRY_LIFETIME).isAfter(scenario.start()))
+                    .forEach(s -> pools.computeIfAbsent(s.poolId(), k -> new HashSet<>())
+                            .add(s.cmid()));
+            pools.forEach((pool, cmids) -> {
+                counts.put(host + " " + pool, cmids.size());
+                atStart.put(host + " " + pool, cmids.size());
+            });
+        });
     }
-  }
 
-  private void reading(LabEvent e) {
-    String host = e.host().orElse("");
-    String key = host + " " + e.pool();
-    int now = e.count().orElse(0);
-    Integer before = counts.put(key, now);
-    atStart.putIfAbsent(key, before == null ? 0 : before);
-    int prev = before == null ? 0 : before;
-    for (int t : thresholds.getOrDefault(e.pool(), new int[0])) {
-      if (prev >= t && now < t) {
-        crossings.add(new Crossing(host, e.pool(), t, true, e.time(), now));
-      } else if (prev < t && now >= t) {
-        crossings.add(new Crossing(host, e.pool(), t, false, e.time(), now));
-      }
+    /** The scenario the lab runs for a what-if: the hosts read every hour. */
+    public static Scenario reading(Scenario s) {
+        return new Scenario(
+                s.name(),
+                s.description(),
+                s.seed(),
+                s.start(),
+                s.length(),
+                s.host(),
+                s.groups(),
+                s.makFallback(),
+                s.faults(),
+                s.hosts(),
+                Optional.of(READING),
+                s.present());
     }
-  }
 
-  public List<Crossing> crossings() {
-    return crossings;
-  }
-
-  public List<Lapse> lapses() {
-    return lapses;
-  }
-
-  /** Per "host pool", the count at the start. */
-  public Map<String, Integer> atStart() {
-    return atStart;
-  }
-
-  /** The thresholds of a pool, highest first. */
-  public int[] thresholds(String pool) {
-    return thresholds.getOrDefault(pool, new int[0]);
-  }
-
-  /** {@code day 12 04:00} from the start. */
-  public String when(Instant t) {
-    Duration d = Duration.between(scenario.start(), t);
-    return String.format(Locale.ROOT, "day %3d %02d:%02d", d.toDays(), d.toHoursPart(), d.toMinutesPart());
-  }
-
-  /** The findings as text. */
-  public void print(PrintWriter out, List<String> changes) {
-    out.println("What-if from the fleet at " + scenario.start() + " (day 0), " + scenario.length().toDays() + " days");
-    out.println("Changes:");
-    if (changes.isEmpty()) {
-      out.println("  none (the fleet as it is)");
-    }
-    changes.forEach(c -> out.println("  " + c));
-    scenario.present().leftOut().forEach(l -> out.println("Left out: " + l));
-    out.println();
-    out.println("Pools (the host's count: distinct CMIDs of the last 30 days):");
-    if (atStart.isEmpty()) {
-      out.println("  no host counted anything");
-    }
-    for (Map.Entry<String, Integer> p : atStart.entrySet()) {
-      String[] hp = p.getKey().split(" ", 2);
-      out.printf(Locale.ROOT, "  %s pool %s: count %d at the start%n", hp[0], hp[1], p.getValue());
-      boolean any = false;
-      for (Crossing c : crossings) {
-        if (c.host().equals(hp[0]) && c.pool().equals(hp[1])) {
-          any = true;
-          out.printf(Locale.ROOT, "    %s  %s threshold %d (count %d)%n", when(c.at()),
-              c.below() ? "falls below" : "back at", c.threshold(), c.count());
+    @Override
+    public void accept(LabEvent e) {
+        switch (e.event()) {
+            case "host-status" -> reading(e);
+            case "expired", "grace-expired" -> {
+                String key = e.machine() + "\u0000" + e.sku();
+                if (!open.containsKey(key)) {
+                    Lapse l = new Lapse(
+                            e.machine(),
+                            e.family(),
+                            e.sku(),
+                            e.event().equals("expired") ? "activation ran out" : "grace over (notification)",
+                            e.time());
+                    open.put(key, l);
+                    lapses.add(l);
+                }
+            }
+            case "activated", "mak-activated" -> {
+                Lapse l = open.remove(e.machine() + "\u0000" + e.sku());
+                if (l != null) {
+                    l.licensedAgain = e.time();
+                }
+            }
+            default -> {}
         }
-      }
-      if (!any) {
-        out.println("    no threshold crossed");
-      }
     }
-    out.println();
-    out.println("Machines that lapse: " + lapses.size());
-    for (Lapse l : lapses) {
-      out.printf(Locale.ROOT, "  %s  %-16s %-34s %s%s%n", when(l.at), l.machine, l.sku, l.kind,
-          l.licensedAgain == null ? "; not licensed again by the end" : "; licensed again " + when(l.licensedAgain));
-    }
-    out.flush();
-  }
 
-  /** The findings as one JSON object (keys in a fixed order). */
-  public Map<String, Object> json(List<String> changes) {
-    List<Object> pools = new ArrayList<>();
-    for (Map.Entry<String, Integer> p : atStart.entrySet()) {
-      String[] hp = p.getKey().split(" ", 2);
-      List<Object> cs = new ArrayList<>();
-      crossings.stream().filter(c -> c.host().equals(hp[0]) && c.pool().equals(hp[1])).forEach(c -> cs.add(
-          object("threshold", c.threshold(), "event", c.below() ? "below-threshold" : "threshold-reached",
-              "time", c.at().toString(), "day", day(c.at()), "count", c.count())));
-      pools.add(object("host", hp[0], "pool", hp[1], "countAtStart", p.getValue(), "crossings", cs));
+    private void reading(LabEvent e) {
+        String host = e.host().orElse("");
+        String key = host + " " + e.pool();
+        int now = e.count().orElse(0);
+        Integer before = counts.put(key, now);
+        atStart.putIfAbsent(key, before == null ? 0 : before);
+        int prev = before == null ? 0 : before;
+        for (int t : thresholds.getOrDefault(e.pool(), new int[0])) {
+            if (prev >= t && now < t) {
+                crossings.add(new Crossing(host, e.pool(), t, true, e.time(), now));
+            } else if (prev < t && now >= t) {
+                crossings.add(new Crossing(host, e.pool(), t, false, e.time(), now));
+            }
+        }
     }
-    List<Object> ls = new ArrayList<>();
-    for (Lapse l : lapses) {
-      ls.add(object("machine", l.machine, "family", l.family, "sku", l.sku, "lapse", l.kind,
-          "time", l.at.toString(), "day", day(l.at),
-          "licensedAgain", l.licensedAgain == null ? null : l.licensedAgain.toString()));
-    }
-    return object("start", scenario.start().toString(), "days", scenario.length().toDays(), "changes", changes,
-        "leftOut", scenario.present().leftOut(), "pools", pools, "lapses", ls);
-  }
 
-  private static Map<String, Object> object(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
+    public List<Crossing> crossings() {
+        return crossings;
     }
-    return m;
-  }
 
-  /** Whole days from the start. */
-  private long day(Instant t) {
-    return Duration.between(scenario.start(), t).toDays();
-  }
+    public List<Lapse> lapses() {
+        return lapses;
+    }
+
+    /** Per "host pool", the count at the start. */
+    public Map<String, Integer> atStart() {
+        return atStart;
+    }
+
+    /** The thresholds of a pool, highest first. */
+    public int[] thresholds(String pool) {
+        return thresholds.getOrDefault(pool, new int[0]);
+    }
+
+    /** {@code day 12 04:00} from the start. */
+    public String when(Instant t) {
+        Duration d = Duration.between(scenario.start(), t);
+        return String.format(Locale.ROOT, "day %3d %02d:%02d", d.toDays(), d.toHoursPart(), d.toMinutesPart());
+    }
+
+    /** The findings as text. */
+    public void print(PrintWriter out, List<String> changes) {
+        out.println("What-if from the fleet at " + scenario.start() + " (day 0), "
+                + scenario.length().toDays() + " days");
+        out.println("Changes:");
+        if (changes.isEmpty()) {
+            out.println("  none (the fleet as it is)");
+        }
+        changes.forEach(c -> out.println("  " + c));
+        scenario.present().leftOut().forEach(l -> out.println("Left out: " + l));
+        out.println();
+        out.println("Pools (the host's count: distinct CMIDs of the last 30 days):");
+        if (atStart.isEmpty()) {
+            out.println("  no host counted anything");
+        }
+        for (Map.Entry<String, Integer> p : atStart.entrySet()) {
+            String[] hp = p.getKey().split(" ", 2);
+            out.printf(Locale.ROOT, "  %s pool %s: count %d at the start%n", hp[0], hp[1], p.getValue());
+            boolean any = false;
+            for (Crossing c : crossings) {
+                if (c.host().equals(hp[0]) && c.pool().equals(hp[1])) {
+                    any = true;
+                    out.printf(
+                            Locale.ROOT,
+                            "    %s  %s threshold %d (count %d)%n",
+                            when(c.at()),
+                            c.below() ? "falls below" : "back at",
+                            c.threshold(),
+                            c.count());
+                }
+            }
+            if (!any) {
+                out.println("    no threshold crossed");
+            }
+        }
+        out.println();
+        out.println("Machines that lapse: " + lapses.size());
+        for (Lapse l : lapses) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %s  %-16s %-34s %s%s%n",
+                    when(l.at),
+                    l.machine,
+                    l.sku,
+                    l.kind,
+                    l.licensedAgain == null
+                            ? "; not licensed again by the end"
+                            : "; licensed again " + when(l.licensedAgain));
+        }
+        out.flush();
+    }
+
+    /** The findings as one JSON object (keys in a fixed order). */
+    public Map<String, Object> json(List<String> changes) {
+        List<Object> pools = new ArrayList<>();
+        for (Map.Entry<String, Integer> p : atStart.entrySet()) {
+            String[] hp = p.getKey().split(" ", 2);
+            List<Object> cs = new ArrayList<>();
+            crossings.stream()
+                    .filter(c -> c.host().equals(hp[0]) && c.pool().equals(hp[1]))
+                    .forEach(c -> cs.add(object(
+                            "threshold",
+                            c.threshold(),
+                            "event",
+                            c.below() ? "below-threshold" : "threshold-reached",
+                            "time",
+                            c.at().toString(),
+                            "day",
+                            day(c.at()),
+                            "count",
+                            c.count())));
+            pools.add(object("host", hp[0], "pool", hp[1], "countAtStart", p.getValue(), "crossings", cs));
+        }
+        List<Object> ls = new ArrayList<>();
+        for (Lapse l : lapses) {
+            ls.add(object(
+                    "machine",
+                    l.machine,
+                    "family",
+                    l.family,
+                    "sku",
+                    l.sku,
+                    "lapse",
+                    l.kind,
+                    "time",
+                    l.at.toString(),
+                    "day",
+                    day(l.at),
+                    "licensedAgain",
+                    l.licensedAgain == null ? null : l.licensedAgain.toString()));
+        }
+        return object(
+                "start",
+                scenario.start().toString(),
+                "days",
+                scenario.length().toDays(),
+                "changes",
+                changes,
+                "leftOut",
+                scenario.present().leftOut(),
+                "pools",
+                pools,
+                "lapses",
+                ls);
+    }
+
+    private static Map<String, Object> object(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /** Whole days from the start. */
+    private long day(Instant t) {
+        return Duration.between(scenario.start(), t).toDays();
+    }
 }

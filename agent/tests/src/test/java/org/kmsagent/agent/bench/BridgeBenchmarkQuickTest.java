@@ -10,15 +10,16 @@ import org.junit.jupiter.api.Test;
  * by {@code kms-agent bench}, never by a test (a timed test on shared CI cores would be noise).
  */
 class BridgeBenchmarkQuickTest {
-  @Test
-  void quickModeMeasuresTheBridgeBesideTheRawEcho() throws Exception {
-    List<BenchFigure> figures = new BridgeBenchmark().run(true);
-    figures.forEach(f -> System.out.printf("%s: %.1f %s vs %s %.1f (ratio %.2f)%n", f.figure(), f.value(), f.unit(),
-        f.baselineName(), f.baseline(), f.ratio()));
-    assertThat(figures).hasSize(2).allSatisfy(f -> {
-      assertThat(f.value()).isPositive();
-      assertThat(f.baseline()).isPositive();
-    });
-    assertThat(figures.get(0).targetRatio()).hasValue(0.5);
-  }
+    @Test
+    void quickModeMeasuresTheBridgeBesideTheRawEcho() throws Exception {
+        List<BenchFigure> figures = new BridgeBenchmark().run(true);
+        figures.forEach(f -> System.out.printf(
+                "%s: %.1f %s vs %s %.1f (ratio %.2f)%n",
+                f.figure(), f.value(), f.unit(), f.baselineName(), f.baseline(), f.ratio()));
+        assertThat(figures).hasSize(2).allSatisfy(f -> {
+            assertThat(f.value()).isPositive();
+            assertThat(f.baseline()).isPositive();
+        });
+        assertThat(figures.get(0).targetRatio()).hasValue(0.5);
+    }
 }

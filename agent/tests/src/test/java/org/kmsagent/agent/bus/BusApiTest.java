@@ -19,77 +19,89 @@ import org.kmsagent.agent.bus.view.HostSettingsView;
 
 /** The bus API in-process: request checking, replies, failure codes and events. */
 class BusApiTest {
-  private final Clock clock = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
-  private Vertx vertx;
-  private InMemoryAgent agent;
-  private final List<JsonObject> events = new CopyOnWriteArrayList<>();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
+    private Vertx vertx;
+    private InMemoryAgent agent;
+    private final List<JsonObject> events = new CopyOnWriteArrayList<>();
 
-  @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
-    agent = new InMemoryAgent(clock);
-    vertx.eventBus().<JsonObject>consumer(BusAddresses.EVENTS, m -> events.add(m.body())).completion()
-        .await(10, TimeUnit.SECONDS);
-    new BusApi(vertx, agent, new BusEvents(vertx.eventBus(), clock)).register().await(10, TimeUnit.SECONDS);
-  }
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        agent = new InMemoryAgent(clock);
+        vertx.eventBus()
+                .<JsonObject>consumer(BusAddresses.EVENTS, m -> events.add(m.body()))
+                .completion()
+                .await(10, TimeUnit.SECONDS);
+        new BusApi(vertx, agent, new BusEvents(vertx.eventBus(), clock))
+                .register()
+                .await(10, TimeUnit.SECONDS);
+    }
 
-  @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-  }
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
 
-  private JsonObject request(String address, Object body) throws Exception {
-    return (JsonObject) vertx.eventBus().request(address, body).await(10, TimeUnit.SECONDS).body();
-  }
+    private JsonObject request(String address, Object body) throws Exception {
+        return (JsonObject) vertx.eventBus()
+                .request(address, body)
+                .await(10, TimeUnit.SECONDS)
+                .body();
+    }
 
-  private ReplyException failure(String address, Object body) {
-    return catchThrowableOfType(ReplyException.class, () -> request(address, body));
-  }
+    private ReplyException failure(String address, Object body) {
+        return catchThrowableOfType(ReplyException.class, () -> request(address, body));
+    }
 
-  @Test
-  void hostSettingsAreChangedPartiallyAndTheChangeIsPublished() throws Exception {
-    JsonObject set = request(BusAddresses.HOST_SETTINGS_SET, new JsonObject().put("renewalIntervalMinutes", 1440));
-    assertThat(set.getInteger("renewalIntervalMinutes")).isEqualTo(1440);
-    assertThat(set.getInteger("activationIntervalMinutes")).isEqualTo(120);
-    assertThat(agent.hostSettings()).isEqualTo(new HostSettingsView(120, 1440, 1688, true));
-    assertThat(request(BusAddresses.HOST_SETTINGS_GET, null).getInteger("renewalIntervalMinutes")).isEqualTo(1440);
-    org.awaitility.Awaitility.await().until(() -> !events.isEmpty());
-    assertThat(events.get(0).getString("type")).isEqualTo("host-settings-changed");
-    assertThat(events.get(0).getString("at")).isEqualTo("2026-11-28T12:00:00Z");
-  }
+    @Test
+    void hostSettingsAreChangedPartiallyAndTheChangeIsPublished() throws Exception {
+        JsonObject set = request(BusAddresses.HOST_SETTINGS_SET, new JsonObject().put("renewalIntervalMinutes", 1440));
+        assertThat(set.getInteger("renewalIntervalMinutes")).isEqualTo(1440);
+        assertThat(set.getInteger("activationIntervalMinutes")).isEqualTo(120);
+        assertThat(agent.hostSettings()).isEqualTo(new HostSettingsView(120, 1440, 1688, true));
+        assertThat(request(BusAddresses.HOST_SETTINGS_GET, null).getInteger("renewalIntervalMinutes"))
+                .isEqualTo(1440);
+        org.awaitility.Awaitility.await().until(() -> !events.isEmpty());
+        assertThat(events.get(0).getString("type")).isEqualTo("host-settings-changed");
+        assertThat(events.get(0).getString("at")).isEqualTo("2026-11-28T12:00:00Z");
+    }
 
-  @Test
-  void anOutOfRangeSettingIsA400NamingItAndChangesNothing() {
-    ReplyException e = failure(BusAddresses.HOST_SETTINGS_SET, new JsonObject().put("renewalIntervalMinutes", 5));
-    assertThat(e.failureCode()).isEqualTo(BusCodes.BAD_REQUEST);
-    assertThat(e.getMessage()).isEqualTo("renewalIntervalMinutes: must be 15-43200, got 5");
-    assertThat(agent.changes()).isZero();
-    assertThat(agent.hostSettings().renewalIntervalMinutes()).isEqualTo(10_080);
-  }
+    @Test
+    void anOutOfRangeSettingIsA400NamingItAndChangesNothing() {
+        ReplyException e = failure(BusAddresses.HOST_SETTINGS_SET, new JsonObject().put("renewalIntervalMinutes", 5));
+        assertThat(e.failureCode()).isEqualTo(BusCodes.BAD_REQUEST);
+        assertThat(e.getMessage()).isEqualTo("renewalIntervalMinutes: must be 15-43200, got 5");
+        assertThat(agent.changes()).isZero();
+        assertThat(agent.hostSettings().renewalIntervalMinutes()).isEqualTo(10_080);
+    }
 
-  @Test
-  void aBodyThatIsNotAnObjectIsRefused() {
-    ReplyException e = failure(BusAddresses.ACTIVATE, "all of them");
-    assertThat(e.failureCode()).isEqualTo(400);
-    assertThat(e.getMessage()).isEqualTo("body: expected a JSON object");
-    assertThat(failure(BusAddresses.PLUGINS_LOAD, new JsonObject().put("path", "/tmp/notes.txt")).getMessage())
-        .isEqualTo("path: expected a .jar file, got /tmp/notes.txt");
-    assertThat(failure(BusAddresses.KMS_SET, new JsonObject().put("dns", true).put("host", "x")).getMessage())
-        .isEqualTo("host: not allowed with dns=true");
-    assertThat(agent.changes()).isZero();
-  }
+    @Test
+    void aBodyThatIsNotAnObjectIsRefused() {
+        ReplyException e = failure(BusAddresses.ACTIVATE, "all of them");
+        assertThat(e.failureCode()).isEqualTo(400);
+        assertThat(e.getMessage()).isEqualTo("body: expected a JSON object");
+        assertThat(failure(BusAddresses.PLUGINS_LOAD, new JsonObject().put("path", "/tmp/notes.txt"))
+                        .getMessage())
+                .isEqualTo("path: expected a .jar file, got /tmp/notes.txt");
+        assertThat(failure(
+                                BusAddresses.KMS_SET,
+                                new JsonObject().put("dns", true).put("host", "x"))
+                        .getMessage())
+                .isEqualTo("host: not allowed with dns=true");
+        assertThat(agent.changes()).isZero();
+    }
 
-  @Test
-  void anUnexpectedFailureIsA500WithoutItsDetails() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-    vertx = Vertx.vertx();
-    AgentControl broken = (AgentControl) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {AgentControl.class}, (p, m, a) -> {
-          throw new IllegalStateException("database password is hunter2");
-        });
-    new BusApi(vertx, broken, (t, d) -> {}).register().await(10, TimeUnit.SECONDS);
-    ReplyException e = failure(BusAddresses.STATUS, null);
-    assertThat(e.failureCode()).isEqualTo(500);
-    assertThat(e.getMessage()).isEqualTo("internal error; see the agent's log");
-  }
+    @Test
+    void anUnexpectedFailureIsA500WithoutItsDetails() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+        vertx = Vertx.vertx();
+        AgentControl broken = (AgentControl) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {AgentControl.class}, (p, m, a) -> {
+                    throw new IllegalStateException("database password is hunter2");
+                });
+        new BusApi(vertx, broken, (t, d) -> {}).register().await(10, TimeUnit.SECONDS);
+        ReplyException e = failure(BusAddresses.STATUS, null);
+        assertThat(e.failureCode()).isEqualTo(500);
+        assertThat(e.getMessage()).isEqualTo("internal error; see the agent's log");
+    }
 }

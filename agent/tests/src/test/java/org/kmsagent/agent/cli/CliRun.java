@@ -7,14 +7,14 @@ import picocli.CommandLine;
 /** Runs the real command line in-process and keeps what it printed. */
 public record CliRun(int exitCode, String out, String err) {
 
-  public static CliRun of(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    // As Main builds it: only the named subcommand, when the arguments name one.
-    CommandLine cl = KmsAgentCommand.commandLine(CommandLine.defaultFactory(), args);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new CliRun(code, out.toString(), err.toString());
-  }
+    public static CliRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        // As Main builds it: only the named subcommand, when the arguments name one.
+        CommandLine cl = KmsAgentCommand.commandLine(CommandLine.defaultFactory(), args);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
 }

@@ -32,245 +32,267 @@ import picocli.CommandLine;
  */
 @ExtendWith(NoNativeLeaks.class)
 class DoctorCommandTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.UTC);
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.UTC);
 
-  private SlcDouble dbl;
-  private LoopbackDnsServer dns;
-  private ServerSocket listening;
-  private int closedPort;
-  private UUID pro;
-  private final List<UUID> skus = new ArrayList<>();
-  private StringWriter out;
-  private StringWriter err;
+    private SlcDouble dbl;
+    private LoopbackDnsServer dns;
+    private ServerSocket listening;
+    private int closedPort;
+    private UUID pro;
+    private final List<UUID> skus = new ArrayList<>();
+    private StringWriter out;
+    private StringWriter err;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    dbl = SlcDouble.load("slc");
-    dns = new LoopbackDnsServer();
-    listening = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort(); // bound, then closed: nothing listens there any more
+    @BeforeEach
+    void setUp() throws Exception {
+        dbl = SlcDouble.load("slc");
+        dns = new LoopbackDnsServer();
+        listening = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort(); // bound, then closed: nothing listens there any more
+        }
+        pro = dbl.addProduct(
+                SlcDouble.WINDOWS_APP,
+                "Windows(R), Professional edition",
+                "Windows(R) Operating System, VOLUME_KMSCLIENT channel",
+                "T83GX",
+                "Volume:GVLK",
+                LicenseStatus.LICENSED,
+                259_000,
+                HResult.S_OK);
+        skus.add(pro);
     }
-    pro = dbl.addProduct(SlcDouble.WINDOWS_APP, "Windows(R), Professional edition",
-        "Windows(R) Operating System, VOLUME_KMSCLIENT channel", "T83GX", "Volume:GVLK", LicenseStatus.LICENSED,
-        259_000, HResult.S_OK);
-    skus.add(pro);
-  }
 
-  @AfterEach
-  void tearDown() throws Exception {
-    dns.close();
-    listening.close();
-  }
-
-  private int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cl = TestServices.overDouble(List.of(CodeFamily.windowsClient(SlcDouble.WINDOWS_APP,
-        skus.toArray(UUID[]::new)))).commandLine(CLOCK);
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    List<String> full = new ArrayList<>(List.of("doctor", "--licensing", "slc", "--dns-server", dns.address(),
-        "--timeout-ms", "1000"));
-    full.addAll(List.of(args));
-    return cl.execute(full.toArray(String[]::new));
-  }
-
-  @Test
-  void namesTheMissingSrvRecordOfTheMachinesDomain() {
-    int exit = run("--domain", "corp.test");
-
-    assertThat(exit).isEqualTo(1);
-    assertThat(out.toString())
-        .contains("DNS discovery in corp.test (the machine's domain)")
-        .contains("FAIL kms-srv            _vlmcs._tcp.corp.test: no SRV record _vlmcs._tcp.corp.test")
-        .contains("0x8007232B DNS_ERROR_RCODE_NAME_ERROR")
-        .contains("fix: No _vlmcs._tcp SRV record was found");
-    assertThat(dns.queries()).isPositive();
-  }
-
-  @Test
-  void aConfiguredLookupDomainWinsOverTheMachinesDomain() {
-    dbl.skuValue(pro, "KeyManagementServiceLookupDomain", "kms.example");
-    dns.srv("_vlmcs._tcp.kms.example", new SrvRecord(0, 0, listening.getLocalPort(), "127.0.0.1"));
-
-    int exit = run("--domain", "corp.test");
-
-    assertThat(out.toString())
-        .contains("DNS discovery in kms.example (the configured lookup domain)")
-        .contains("OK   kms-srv")
-        .contains("OK   kms-port           127.0.0.1:" + listening.getLocalPort() + ": TCP 127.0.0.1:"
-            + listening.getLocalPort() + " accepts connections (connect only, nothing sent)");
-    assertThat(exit).as(out.toString()).isZero();
-  }
-
-  @Test
-  void namesTheClosedPortOfAHostFoundThroughDns() {
-    dns.srv("_vlmcs._tcp.corp.test", new SrvRecord(0, 0, closedPort, "127.0.0.1"));
-
-    int exit = run("--domain", "corp.test");
-
-    assertThat(exit).isEqualTo(1);
-    assertThat(out.toString())
-        .contains("OK   kms-srv")
-        .contains("FAIL kms-port           127.0.0.1:" + closedPort + ": TCP 127.0.0.1:" + closedPort
-            + " refused the connection")
-        .contains("fix: open TCP " + closedPort + " in the host's firewall");
-  }
-
-  @Test
-  void namesTheClosedPortOfAPinnedHost() {
-    dbl.skuValue(pro, "KeyManagementServiceName", "127.0.0.1");
-    dbl.skuDword(pro, "KeyManagementServicePort", closedPort);
-
-    int exit = run("--json");
-
-    assertThat(exit).isEqualTo(1);
-    JsonNode port = finding("kms-port");
-    assertThat(port.path("verdict").asText()).isEqualTo("FAIL");
-    assertThat(port.path("subject").asText()).isEqualTo("127.0.0.1:" + closedPort);
-    assertThat(finding("kms-host").path("detail").asText()).isEqualTo("pinned to 127.0.0.1:" + closedPort
-        + " (slmgr /skms)");
-  }
-
-  @Test
-  void flagsAMakWhereKmsNeedsAGvlk() {
-    UUID mak = dbl.addProduct(SlcDouble.WINDOWS_APP, "Windows(R), Enterprise edition",
-        "Windows(R) Operating System, VOLUME_MAK channel", "3V66T", "Volume:MAK", LicenseStatus.INITIAL_GRACE,
-        40_000, HResult.SL_I_OOB_GRACE_PERIOD);
-    skus.add(mak);
-    dns.srv("_vlmcs._tcp.corp.test", new SrvRecord(0, 0, listening.getLocalPort(), "127.0.0.1"));
-
-    int exit = run("--domain", "corp.test", "--json");
-
-    assertThat(exit).isEqualTo(1);
-    JsonNode channel = findings().stream()
-        .filter(f -> f.path("check").asText().equals("key-channel") && f.path("verdict").asText().equals("FAIL"))
-        .findFirst().orElseThrow(() -> new AssertionError(out));
-    assertThat(channel.path("subject").asText()).isEqualTo("windows-client: Windows(R), Enterprise edition");
-    assertThat(channel.path("detail").asText()).contains("a MAK is installed (Volume:MAK, key ending 3V66T)")
-        .contains("KMS activation needs a GVLK");
-    assertThat(channel.path("fix").asText()).contains("the edition's GVLK XXXXX-XXXXX-XXXXX-XXXXX-2YT43");
-    assertThat(out.toString()).doesNotContain("NPPR9"); // keys never appear whole
-  }
-
-  @Test
-  void explainsTheLastResultAndItsUsualFix() throws Exception {
-    dbl.control().double_set_status(pro.toString(), 3, 0, 30, HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE
-        .code(), 0);
-    dns.srv("_vlmcs._tcp.corp.test", new SrvRecord(0, 0, listening.getLocalPort(), "127.0.0.1"));
-
-    int exit = run("--domain", "corp.test");
-
-    assertThat(exit).isEqualTo(1);
-    assertThat(out.toString())
-        .contains("FAIL license-status")
-        .contains("Notification; reason 0xC004F074")
-        .contains("fix: Every host tried returned an error");
-  }
-
-  @Test
-  void explainsTheServicesLastActivationAttempt() {
-    dbl.control().double_set_status(pro.toString(), 2, 40_000, 30, HResult.SL_I_OOB_GRACE_PERIOD.code(), 0);
-    dbl.lastAttempt(pro, HResult.SL_E_VL_NOT_ENOUGH_COUNT);
-    dns.srv("_vlmcs._tcp.corp.test", new SrvRecord(0, 0, listening.getLocalPort(), "127.0.0.1"));
-
-    int exit = run("--domain", "corp.test");
-
-    assertThat(exit).isEqualTo(1);
-    assertThat(out.toString())
-        .contains("the last activation failed: 0xC004F038 SL_E_VL_NOT_ENOUGH_COUNT")
-        .contains("fix: Fewer unique clients than the threshold (25 client / 5 server / 5 Office)");
-  }
-
-  @Test
-  void aRefusedTimestampTurnsTheClockCheckIntoAFailure() {
-    dbl.control().double_set_status(pro.toString(), 2, 100, 30, HResult.SL_E_VL_INVALID_TIMESTAMP.code(), 0);
-
-    run("--domain", "corp.test");
-
-    assertThat(out.toString()).contains("FAIL clock              machine: a KMS host refused this machine's request"
-        + " timestamp; local UTC time is 2026-11-29T00:00:00Z")
-        .contains("fix: Client and host UTC clocks differ by more than 4 hours");
-  }
-
-  @Test
-  void selfTestPassesEveryBindingAgainstTheDouble() {
-    dbl.control().double_set_value(2, SlcDouble.WINDOWS_APP.toString(), "IsKeyManagementService", 4, "", 0);
-    dbl.control().double_set_value(3, null, "Version", 1, "10.0.19041.1", 0);
-
-    int exit = run("--self-test");
-
-    assertThat(exit).as(out.toString() + err).isZero();
-    assertThat(squeezed())
-        .contains("PASS slc load slc")
-        .contains("PASS slc SLOpen")
-        .contains("PASS slc SLGetSLIDList(app->sku) 1 SKU(s) of application " + SlcDouble.WINDOWS_APP)
-        .contains("PASS slc SLGetProductSkuInformation Name = Windows(R), Professional edition")
-        .contains("PASS slc SLGetInstalledProductKeyIds 1 key id(s)")
-        .contains("PASS slc SLGetPKeyInformation Channel = Volume:GVLK")
-        .contains("PASS slc SLGetLicensingStatusInformation")
-        .contains("PASS slc SLGetApplicationInformation IsKeyManagementService = 0")
-        .contains("PASS slc SLGetServiceInformation Version = 10.0.19041.1")
-        .contains("PASS slc SLGetGenuineInformation SL_LAST_ACT_ATTEMPT_HRESULT = (absent)")
-        .contains("PASS slc SLClose")
-        .contains("PASS osppc SLOpen")
-        .contains("Self-test passed.");
-  }
-
-  @Test
-  void selfTestReportsAFailingBindingAndExitsOne() {
-    dbl.control().double_set_error("SLGetLicensingStatusInformation", HResult.E_ACCESSDENIED.code());
-
-    int exit = run("--self-test");
-
-    assertThat(exit).isEqualTo(1);
-    assertThat(squeezed()).contains("FAIL slc SLGetLicensingStatusInformation")
-        .contains("0x80070005 E_ACCESSDENIED").contains("PASS slc SLClose").contains("Self-test FAILED.");
-  }
-
-  @Test
-  void selfTestOffWindowsWithoutALibraryPathSaysItNeedsWindows() {
-    String saved = System.clearProperty("jna.library.path");
-    try {
-      int exit = run("--self-test");
-      assertThat(exit).isEqualTo(1);
-      assertThat(err.toString()).contains("needs Windows").contains("-Djna.library.path=DIR");
-      assertThat(out.toString()).isEmpty();
-    } finally {
-      System.setProperty("jna.library.path", saved);
+    @AfterEach
+    void tearDown() throws Exception {
+        dns.close();
+        listening.close();
     }
-  }
 
-  @Test
-  void aBadDnsServerIsAUsageError() {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cl = TestServices.overDouble(List.of()).commandLine(CLOCK);
-    cl.setErr(new PrintWriter(err));
-    cl.setOut(new PrintWriter(out));
-    int exit = cl.execute("doctor", "--licensing", "slc", "--dns-server", "127.0.0.1:99999");
-    assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("--dns-server must be HOST or HOST:PORT");
-  }
-
-  /** The output with runs of spaces squeezed, so assertions do not depend on column widths. */
-  private String squeezed() {
-    return out.toString().replaceAll(" +", " ");
-  }
-
-  private List<JsonNode> findings() {
-    try {
-      List<JsonNode> list = new ArrayList<>();
-      new ObjectMapper().readTree(out.toString()).path("findings").forEach(list::add);
-      return list;
-    } catch (Exception e) {
-      throw new AssertionError(out.toString(), e);
+    private int run(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine cl = TestServices.overDouble(
+                        List.of(CodeFamily.windowsClient(SlcDouble.WINDOWS_APP, skus.toArray(UUID[]::new))))
+                .commandLine(CLOCK);
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        List<String> full = new ArrayList<>(
+                List.of("doctor", "--licensing", "slc", "--dns-server", dns.address(), "--timeout-ms", "1000"));
+        full.addAll(List.of(args));
+        return cl.execute(full.toArray(String[]::new));
     }
-  }
 
-  private JsonNode finding(String check) {
-    return findings().stream().filter(f -> f.path("check").asText().equals(check)).findFirst()
-        .orElseThrow(() -> new AssertionError("no " + check + " in " + out));
-  }
+    @Test
+    void namesTheMissingSrvRecordOfTheMachinesDomain() {
+        int exit = run("--domain", "corp.test");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("DNS discovery in corp.test (the machine's domain)")
+                .contains("FAIL kms-srv            _vlmcs._tcp.corp.test: no SRV record _vlmcs._tcp.corp.test")
+                .contains("0x8007232B DNS_ERROR_RCODE_NAME_ERROR")
+                .contains("fix: No _vlmcs._tcp SRV record was found");
+        assertThat(dns.queries()).isPositive();
+    }
+
+    @Test
+    void aConfiguredLookupDomainWinsOverTheMachinesDomain() {
+        dbl.skuValue(pro, "KeyManagementServiceLookupDomain", "kms.example");
+        dns.srv("_vlmcs._tcp.kms.example", new SrvRecord(0, 0, listening.getLocalPort(), "127.0.0.1"));
+
+        int exit = run("--domain", "corp.test");
+
+        assertThat(out.toString())
+                .contains("DNS discovery in kms.example (the configured lookup domain)")
+                .contains("OK   kms-srv")
+                .contains("OK   kms-port           127.0.0.1:" + listening.getLocalPort() + ": TCP 127.0.0.1:"
+                        + listening.getLocalPort() + " accepts connections (connect only, nothing sent)");
+        assertThat(exit).as(out.toString()).isZero();
+    }
+
+    @Test
+    void namesTheClosedPortOfAHostFoundThroughDns() {
+        dns.srv("_vlmcs._tcp.corp.test", new SrvRecord(0, 0, closedPort, "127.0.0.1"));
+
+        int exit = run("--domain", "corp.test");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("OK   kms-srv")
+                .contains("FAIL kms-port           127.0.0.1:" + closedPort + ": TCP 127.0.0.1:" + closedPort
+                        + " refused the connection")
+                .contains("fix: open TCP " + closedPort + " in the host's firewall");
+    }
+
+    @Test
+    void namesTheClosedPortOfAPinnedHost() {
+        dbl.skuValue(pro, "KeyManagementServiceName", "127.0.0.1");
+        dbl.skuDword(pro, "KeyManagementServicePort", closedPort);
+
+        int exit = run("--json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode port = finding("kms-port");
+        assertThat(port.path("verdict").asText()).isEqualTo("FAIL");
+        assertThat(port.path("subject").asText()).isEqualTo("127.0.0.1:" + closedPort);
+        assertThat(finding("kms-host").path("detail").asText())
+                .isEqualTo("pinned to 127.0.0.1:" + closedPort + " (slmgr /skms)");
+    }
+
+    @Test
+    void flagsAMakWhereKmsNeedsAGvlk() {
+        UUID mak = dbl.addProduct(
+                SlcDouble.WINDOWS_APP,
+                "Windows(R), Enterprise edition",
+                "Windows(R) Operating System, VOLUME_MAK channel",
+                "3V66T",
+                "Volume:MAK",
+                LicenseStatus.INITIAL_GRACE,
+                40_000,
+                HResult.SL_I_OOB_GRACE_PERIOD);
+        skus.add(mak);
+        dns.srv("_vlmcs._tcp.corp.test", new SrvRecord(0, 0, listening.getLocalPort(), "127.0.0.1"));
+
+        int exit = run("--domain", "corp.test", "--json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode channel = findings().stream()
+                .filter(f -> f.path("check").asText().equals("key-channel")
+                        && f.path("verdict").asText().equals("FAIL"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(out));
+        assertThat(channel.path("subject").asText()).isEqualTo("windows-client: Windows(R), Enterprise edition");
+        assertThat(channel.path("detail").asText())
+                .contains("a MAK is installed (Volume:MAK, key ending 3V66T)")
+                .contains("KMS activation needs a GVLK");
+        assertThat(channel.path("fix").asText()).contains("the edition's GVLK XXXXX-XXXXX-XXXXX-XXXXX-2YT43");
+        assertThat(out.toString()).doesNotContain("NPPR9"); // keys never appear whole
+    }
+
+    @Test
+    void explainsTheLastResultAndItsUsualFix() throws Exception {
+        dbl.control()
+                .double_set_status(pro.toString(), 3, 0, 30, HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE.code(), 0);
+        dns.srv("_vlmcs._tcp.corp.test", new SrvRecord(0, 0, listening.getLocalPort(), "127.0.0.1"));
+
+        int exit = run("--domain", "corp.test");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("FAIL license-status")
+                .contains("Notification; reason 0xC004F074")
+                .contains("fix: Every host tried returned an error");
+    }
+
+    @Test
+    void explainsTheServicesLastActivationAttempt() {
+        dbl.control().double_set_status(pro.toString(), 2, 40_000, 30, HResult.SL_I_OOB_GRACE_PERIOD.code(), 0);
+        dbl.lastAttempt(pro, HResult.SL_E_VL_NOT_ENOUGH_COUNT);
+        dns.srv("_vlmcs._tcp.corp.test", new SrvRecord(0, 0, listening.getLocalPort(), "127.0.0.1"));
+
+        int exit = run("--domain", "corp.test");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("the last activation failed: 0xC004F038 SL_E_VL_NOT_ENOUGH_COUNT")
+                .contains("fix: Fewer unique clients than the threshold (25 client / 5 server / 5 Office)");
+    }
+
+    @Test
+    void aRefusedTimestampTurnsTheClockCheckIntoAFailure() {
+        dbl.control().double_set_status(pro.toString(), 2, 100, 30, HResult.SL_E_VL_INVALID_TIMESTAMP.code(), 0);
+
+        run("--domain", "corp.test");
+
+        assertThat(out.toString())
+                .contains("FAIL clock              machine: a KMS host refused this machine's request"
+                        + " timestamp; local UTC time is 2026-11-29T00:00:00Z")
+                .contains("fix: Client and host UTC clocks differ by more than 4 hours");
+    }
+
+    @Test
+    void selfTestPassesEveryBindingAgainstTheDouble() {
+        dbl.control().double_set_value(2, SlcDouble.WINDOWS_APP.toString(), "IsKeyManagementService", 4, "", 0);
+        dbl.control().double_set_value(3, null, "Version", 1, "10.0.19041.1", 0);
+
+        int exit = run("--self-test");
+
+        assertThat(exit).as(out.toString() + err).isZero();
+        assertThat(squeezed())
+                .contains("PASS slc load slc")
+                .contains("PASS slc SLOpen")
+                .contains("PASS slc SLGetSLIDList(app->sku) 1 SKU(s) of application " + SlcDouble.WINDOWS_APP)
+                .contains("PASS slc SLGetProductSkuInformation Name = Windows(R), Professional edition")
+                .contains("PASS slc SLGetInstalledProductKeyIds 1 key id(s)")
+                .contains("PASS slc SLGetPKeyInformation Channel = Volume:GVLK")
+                .contains("PASS slc SLGetLicensingStatusInformation")
+                .contains("PASS slc SLGetApplicationInformation IsKeyManagementService = 0")
+                .contains("PASS slc SLGetServiceInformation Version = 10.0.19041.1")
+                .contains("PASS slc SLGetGenuineInformation SL_LAST_ACT_ATTEMPT_HRESULT = (absent)")
+                .contains("PASS slc SLClose")
+                .contains("PASS osppc SLOpen")
+                .contains("Self-test passed.");
+    }
+
+    @Test
+    void selfTestReportsAFailingBindingAndExitsOne() {
+        dbl.control().double_set_error("SLGetLicensingStatusInformation", HResult.E_ACCESSDENIED.code());
+
+        int exit = run("--self-test");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(squeezed())
+                .contains("FAIL slc SLGetLicensingStatusInformation")
+                .contains("0x80070005 E_ACCESSDENIED")
+                .contains("PASS slc SLClose")
+                .contains("Self-test FAILED.");
+    }
+
+    @Test
+    void selfTestOffWindowsWithoutALibraryPathSaysItNeedsWindows() {
+        String saved = System.clearProperty("jna.library.path");
+        try {
+            int exit = run("--self-test");
+            assertThat(exit).isEqualTo(1);
+            assertThat(err.toString()).contains("needs Windows").contains("-Djna.library.path=DIR");
+            assertThat(out.toString()).isEmpty();
+        } finally {
+            System.setProperty("jna.library.path", saved);
+        }
+    }
+
+    @Test
+    void aBadDnsServerIsAUsageError() {
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine cl = TestServices.overDouble(List.of()).commandLine(CLOCK);
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(out));
+        int exit = cl.execute("doctor", "--licensing", "slc", "--dns-server", "127.0.0.1:99999");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--dns-server must be HOST or HOST:PORT");
+    }
+
+    /** The output with runs of spaces squeezed, so assertions do not depend on column widths. */
+    private String squeezed() {
+        return out.toString().replaceAll(" +", " ");
+    }
+
+    private List<JsonNode> findings() {
+        try {
+            List<JsonNode> list = new ArrayList<>();
+            new ObjectMapper().readTree(out.toString()).path("findings").forEach(list::add);
+            return list;
+        } catch (Exception e) {
+            throw new AssertionError(out.toString(), e);
+        }
+    }
+
+    private JsonNode finding(String check) {
+        return findings().stream()
+                .filter(f -> f.path("check").asText().equals(check))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + check + " in " + out));
+    }
 }

@@ -13,46 +13,49 @@ import picocli.CommandLine;
  * refusal of unknown words stay as they were.
  */
 class NamedSubcommandTest {
-  private final List<Class<?>> built = new ArrayList<>();
-  private final CommandLine.IFactory recording = new CommandLine.IFactory() {
-    @Override
-    public <K> K create(Class<K> type) throws Exception {
-      built.add(type);
-      return CommandLine.defaultFactory().create(type);
+    private final List<Class<?>> built = new ArrayList<>();
+    private final CommandLine.IFactory recording = new CommandLine.IFactory() {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            built.add(type);
+            return CommandLine.defaultFactory().create(type);
+        }
+    };
+
+    @Test
+    void aNamedSubcommandIsTheOnlyOneBuilt() {
+        CommandLine cl =
+                KmsAgentCommand.commandLine(recording, new String[] {"gvlk", "Windows Server 2022 Datacenter"});
+        assertThat(cl.getSubcommands()).containsOnlyKeys("gvlk");
+        // picocli's factory also makes the root's version provider; of the subcommands, gvlk alone.
+        assertThat(built).filteredOn(t -> t.getSimpleName().endsWith("Command")).containsExactly(GvlkCommand.class);
     }
-  };
 
-  @Test
-  void aNamedSubcommandIsTheOnlyOneBuilt() {
-    CommandLine cl = KmsAgentCommand.commandLine(recording, new String[] {"gvlk", "Windows Server 2022 Datacenter"});
-    assertThat(cl.getSubcommands()).containsOnlyKeys("gvlk");
-    // picocli's factory also makes the root's version provider; of the subcommands, gvlk alone.
-    assertThat(built).filteredOn(t -> t.getSimpleName().endsWith("Command")).containsExactly(GvlkCommand.class);
-  }
-
-  @Test
-  void theRootsPluginsDirOptionMayComeFirst() {
-    assertThat(KmsAgentCommand.commandLine(recording, new String[] {"--plugins-dir", "p", "status", "--json"})
-        .getSubcommands()).containsOnlyKeys("status");
-    assertThat(KmsAgentCommand.commandLine(recording, new String[] {"--plugins-dir=p", "products"})
-        .getSubcommands()).containsOnlyKeys("products");
-  }
-
-  @Test
-  void helpNoCommandOrAnUnknownWordBuildThemAll() {
-    for (String[] args : List.of(new String[] {"--help"}, new String[0], new String[] {"statuss"},
-        new String[] {"-V", "status"})) {
-      assertThat(KmsAgentCommand.commandLine(recording, args).getSubcommands())
-          .containsKeys("products", "gvlk", "status", "doctor", "run", "ctl");
+    @Test
+    void theRootsPluginsDirOptionMayComeFirst() {
+        assertThat(KmsAgentCommand.commandLine(recording, new String[] {"--plugins-dir", "p", "status", "--json"})
+                        .getSubcommands())
+                .containsOnlyKeys("status");
+        assertThat(KmsAgentCommand.commandLine(recording, new String[] {"--plugins-dir=p", "products"})
+                        .getSubcommands())
+                .containsOnlyKeys("products");
     }
-  }
 
-  @Test
-  void theRootHelpStillListsEveryCommandAndAMisspellingIsStillSuggested() {
-    CliRun help = CliRun.of("--help");
-    assertThat(help.out()).contains("  status ", "  run ", "  ctl ", "  doctor ");
-    CliRun typo = CliRun.of("statuss");
-    assertThat(typo.exitCode()).isEqualTo(2);
-    assertThat(typo.err()).contains("Did you mean: kms-agent status");
-  }
+    @Test
+    void helpNoCommandOrAnUnknownWordBuildThemAll() {
+        for (String[] args : List.of(
+                new String[] {"--help"}, new String[0], new String[] {"statuss"}, new String[] {"-V", "status"})) {
+            assertThat(KmsAgentCommand.commandLine(recording, args).getSubcommands())
+                    .containsKeys("products", "gvlk", "status", "doctor", "run", "ctl");
+        }
+    }
+
+    @Test
+    void theRootHelpStillListsEveryCommandAndAMisspellingIsStillSuggested() {
+        CliRun help = CliRun.of("--help");
+        assertThat(help.out()).contains("  status ", "  run ", "  ctl ", "  doctor ");
+        CliRun typo = CliRun.of("statuss");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("Did you mean: kms-agent status");
+    }
 }

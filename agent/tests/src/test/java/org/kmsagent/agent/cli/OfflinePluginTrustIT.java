@@ -22,43 +22,45 @@ import org.kmsagent.agent.plugin.SigningKeys;
  * a jar the service refuses.
  */
 class OfflinePluginTrustIT {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void theAgentsConfigurationMakesOfflineCommandsRefuseAnUnsignedJarAndLoadTheSignedOne() throws Exception {
-    SigningKeys admins = SigningKeys.generate(dir, "Fleet Admins");
-    Path store = admins.trustStore(dir, "plugin-trust.p12");
-    Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    Path signed = Files.copy(PluginJars.built("office2013"), plugins.resolve("office2013.jar"));
-    admins.sign(signed);
-    Files.copy(PluginJars.built("windows-client"), plugins.resolve("windows-client.jar"));
-    Path config = Files.writeString(dir.resolve("agent.yaml"), "plugins:\n  trustStore: " + store
-        + "\n  trustStorePassword: ${PLUGIN_STORE_PASSWORD}\n");
+    @Test
+    void theAgentsConfigurationMakesOfflineCommandsRefuseAnUnsignedJarAndLoadTheSignedOne() throws Exception {
+        SigningKeys admins = SigningKeys.generate(dir, "Fleet Admins");
+        Path store = admins.trustStore(dir, "plugin-trust.p12");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path signed = Files.copy(PluginJars.built("office2013"), plugins.resolve("office2013.jar"));
+        admins.sign(signed);
+        Files.copy(PluginJars.built("windows-client"), plugins.resolve("windows-client.jar"));
+        Path config = Files.writeString(
+                dir.resolve("agent.yaml"),
+                "plugins:\n  trustStore: " + store + "\n  trustStorePassword: ${PLUGIN_STORE_PASSWORD}\n");
 
-    PluginSignatures check = OfflinePluginTrust.fromEnvironment(
-        Map.of("KMSAGENT_CONFIG", config.toString(), "PLUGIN_STORE_PASSWORD", SigningKeys.PASSWORD));
-    try (PluginHost host = new PluginHost(plugins, new FamilyRegistry(), new CatalogReader(), check)) {
-      host.rescan();
-      assertThat(host.registry().families()).extracting(LoadedFamily::id).containsExactly("office2013");
-      assertThat(host.problems()).singleElement().satisfies(p -> {
-        assertThat(p.jar().getFileName().toString()).isEqualTo("windows-client.jar");
-        assertThat(p.message()).contains("not signed");
-      });
+        PluginSignatures check = OfflinePluginTrust.fromEnvironment(
+                Map.of("KMSAGENT_CONFIG", config.toString(), "PLUGIN_STORE_PASSWORD", SigningKeys.PASSWORD));
+        try (PluginHost host = new PluginHost(plugins, new FamilyRegistry(), new CatalogReader(), check)) {
+            host.rescan();
+            assertThat(host.registry().families()).extracting(LoadedFamily::id).containsExactly("office2013");
+            assertThat(host.problems()).singleElement().satisfies(p -> {
+                assertThat(p.jar().getFileName().toString()).isEqualTo("windows-client.jar");
+                assertThat(p.message()).contains("not signed");
+            });
+        }
     }
-  }
 
-  @Test
-  void withoutTheAgentsConfigurationJarsAreNotCheckedAsTheAgentDoesThen() {
-    assertThat(OfflinePluginTrust.fromEnvironment(Map.of()).describe()).contains("not checked");
-  }
+    @Test
+    void withoutTheAgentsConfigurationJarsAreNotCheckedAsTheAgentDoesThen() {
+        assertThat(OfflinePluginTrust.fromEnvironment(Map.of()).describe()).contains("not checked");
+    }
 
-  @Test
-  void aConfigurationThatCannotBeReadIsAUsageErrorNamingTheVariable() throws Exception {
-    Path config = Files.writeString(dir.resolve("agent.yaml"), "plugins:\n  trustStore: " + dir.resolve("none.p12")
-        + "\n");
-    assertThatThrownBy(() -> OfflinePluginTrust.fromEnvironment(Map.of("KMSAGENT_CONFIG", config.toString())))
-        .isInstanceOf(UsageException.class)
-        .hasMessageContaining("KMSAGENT_CONFIG=" + config)
-        .hasMessageContaining("plugins.trustStore");
-  }
+    @Test
+    void aConfigurationThatCannotBeReadIsAUsageErrorNamingTheVariable() throws Exception {
+        Path config = Files.writeString(
+                dir.resolve("agent.yaml"), "plugins:\n  trustStore: " + dir.resolve("none.p12") + "\n");
+        assertThatThrownBy(() -> OfflinePluginTrust.fromEnvironment(Map.of("KMSAGENT_CONFIG", config.toString())))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("KMSAGENT_CONFIG=" + config)
+                .hasMessageContaining("plugins.trustStore");
+    }
 }

@@ -1,7 +1,5 @@
 package org.kmsagent.agent.cli;
 
-import org.kmsagent.agent.daemon.AgentFixture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,92 +7,121 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.daemon.AgentFixture.Result;
 
 /** {@code kms-agent run} as a real child process: start-up banner, generated credentials, SIGTERM, restart. */
 class RunCommandTest {
-  private static final Pattern LISTENING = Pattern.compile("bridge listening on 127\\.0\\.0\\.1:(\\d+) \\(TLS\\)");
-  private static final Pattern FINGERPRINT = Pattern.compile("bridge certificate SHA-256 ([0-9A-F:]{95})");
+    private static final Pattern LISTENING = Pattern.compile("bridge listening on 127\\.0\\.0\\.1:(\\d+) \\(TLS\\)");
+    private static final Pattern FINGERPRINT = Pattern.compile("bridge certificate SHA-256 ([0-9A-F:]{95})");
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void aBadConfigurationStopsTheStartWithTheKeyNamed() {
-    Result r = AgentFixture.run("run", "--set", "dataDir=" + dir, "--set", "bridge.port=70000");
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("bridge.port: must be 0-65535, got 70000");
-  }
-
-  @Test
-  void theDaemonPrintsHowToReachItStopsGracefullyOnSigtermAndKeepsItsCertificate() throws Exception {
-    Path data = dir.resolve("data");
-    Daemon first = Daemon.start(data, dir.resolve("first.log"));
-    String fingerprint;
-    try {
-      fingerprint = first.fingerprint;
-      Path tokenFile = data.resolve("admin.token");
-      assertThat(first.output()).contains("admin token in " + tokenFile);
-      String token = Files.readString(tokenFile).strip();
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
-
-      // Authenticated with the generated token: the agent answers (no plugins here, so no products), not 401.
-      Result ok = AgentFixture.run("ctl", "--agent", "127.0.0.1:" + first.port, "--trust", fingerprint,
-          "--token-file", tokenFile.toString(), "--json", "status");
-      assertThat(ok.exit()).as(ok + first.output()).isZero();
-      assertThat(ok.out()).contains("\"products\"");
-      assertThat(first.output()).contains("licensing stack: simulated", "KMS host role off", "0 loaded");
-      Result wrong = AgentFixture.run("ctl", "--agent", "127.0.0.1:" + first.port, "--trust", fingerprint,
-          "--token", "guess-0123456789abcdef", "status");
-      assertThat(wrong.exit()).isEqualTo(3);
-
-      first.process.destroy(); // SIGTERM
-      assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(first.output()).contains("kms-agent: stopping", "kms-agent: stopped")
-          .contains("refused: unknown token")
-          .doesNotContain(token).doesNotContain("guess-0123456789abcdef");
-    } finally {
-      first.process.destroyForcibly();
+    @Test
+    void aBadConfigurationStopsTheStartWithTheKeyNamed() {
+        Result r = AgentFixture.run("run", "--set", "dataDir=" + dir, "--set", "bridge.port=70000");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("bridge.port: must be 0-65535, got 70000");
     }
 
-    Daemon second = Daemon.start(data, dir.resolve("second.log"));
-    try {
-      assertThat(second.fingerprint).isEqualTo(fingerprint);
-    } finally {
-      second.process.destroy();
-      second.process.waitFor(60, TimeUnit.SECONDS);
-    }
-  }
+    @Test
+    void theDaemonPrintsHowToReachItStopsGracefullyOnSigtermAndKeepsItsCertificate() throws Exception {
+        Path data = dir.resolve("data");
+        Daemon first = Daemon.start(data, dir.resolve("first.log"));
+        String fingerprint;
+        try {
+            fingerprint = first.fingerprint;
+            Path tokenFile = data.resolve("admin.token");
+            assertThat(first.output()).contains("admin token in " + tokenFile);
+            String token = Files.readString(tokenFile).strip();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+                    .isEqualTo("rw-------");
 
-  private record Daemon(Process process, Path log, int port, String fingerprint) {
-    static Daemon start(Path data, Path log) throws Exception {
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), "-XX:-UsePerfData",
-          "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-          "org.kmsagent.agent.cli.Main", "run", "--set", "dataDir=" + data, "--set", "bridge.port=0")
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      try {
-        await().atMost(Duration.ofSeconds(60)).until(() -> FINGERPRINT.matcher(Files.readString(log)).find()
-            || !p.isAlive());
-        String out = Files.readString(log);
-        Matcher port = LISTENING.matcher(out);
-        Matcher fp = FINGERPRINT.matcher(out);
-        assertThat(port.find() && fp.find()).as(out).isTrue();
-        return new Daemon(p, log, Integer.parseInt(port.group(1)), fp.group(1));
-      } catch (RuntimeException | AssertionError e) {
-        p.destroyForcibly();
-        throw e;
-      }
+            // Authenticated with the generated token: the agent answers (no plugins here, so no products), not 401.
+            Result ok = AgentFixture.run(
+                    "ctl",
+                    "--agent",
+                    "127.0.0.1:" + first.port,
+                    "--trust",
+                    fingerprint,
+                    "--token-file",
+                    tokenFile.toString(),
+                    "--json",
+                    "status");
+            assertThat(ok.exit()).as(ok + first.output()).isZero();
+            assertThat(ok.out()).contains("\"products\"");
+            assertThat(first.output()).contains("licensing stack: simulated", "KMS host role off", "0 loaded");
+            Result wrong = AgentFixture.run(
+                    "ctl",
+                    "--agent",
+                    "127.0.0.1:" + first.port,
+                    "--trust",
+                    fingerprint,
+                    "--token",
+                    "guess-0123456789abcdef",
+                    "status");
+            assertThat(wrong.exit()).isEqualTo(3);
+
+            first.process.destroy(); // SIGTERM
+            assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.output())
+                    .contains("kms-agent: stopping", "kms-agent: stopped")
+                    .contains("refused: unknown token")
+                    .doesNotContain(token)
+                    .doesNotContain("guess-0123456789abcdef");
+        } finally {
+            first.process.destroyForcibly();
+        }
+
+        Daemon second = Daemon.start(data, dir.resolve("second.log"));
+        try {
+            assertThat(second.fingerprint).isEqualTo(fingerprint);
+        } finally {
+            second.process.destroy();
+            second.process.waitFor(60, TimeUnit.SECONDS);
+        }
     }
 
-    String output() throws java.io.IOException {
-      return Files.readString(log);
-    }
-  }
+    private record Daemon(Process process, Path log, int port, String fingerprint) {
+        static Daemon start(Path data, Path log) throws Exception {
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "-XX:-UsePerfData",
+                            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                            "org.kmsagent.agent.cli.Main",
+                            "run",
+                            "--set",
+                            "dataDir=" + data,
+                            "--set",
+                            "bridge.port=0")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            try {
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> FINGERPRINT.matcher(Files.readString(log)).find() || !p.isAlive());
+                String out = Files.readString(log);
+                Matcher port = LISTENING.matcher(out);
+                Matcher fp = FINGERPRINT.matcher(out);
+                assertThat(port.find() && fp.find()).as(out).isTrue();
+                return new Daemon(p, log, Integer.parseInt(port.group(1)), fp.group(1));
+            } catch (RuntimeException | AssertionError e) {
+                p.destroyForcibly();
+                throw e;
+            }
+        }
 
+        String output() throws java.io.IOException {
+            return Files.readString(log);
+        }
+    }
 }

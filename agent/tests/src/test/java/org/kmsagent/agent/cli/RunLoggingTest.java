@@ -18,73 +18,118 @@ import org.junit.jupiter.api.io.TempDir;
  * the file, which rolls over at its (here tiny) size; other commands stay quiet.
  */
 class RunLoggingTest {
-  /** 2026-12-01T04:16:45.123+00:00 INFO  [main] o.k.a.cli.RunCommand - ... */
-  private static final Pattern LINE =
-      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) (TRACE|DEBUG|INFO |WARN |ERROR) \\[.*");
+    /** 2026-12-01T04:16:45.123+00:00 INFO  [main] o.k.a.cli.RunCommand - ... */
+    private static final Pattern LINE = Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) (TRACE|DEBUG|INFO |WARN |ERROR) \\[.*");
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void aRunWithALogFileWritesTimestampedLevelledLinesAndRollsItOver() throws Exception {
-    Path logFile = dir.resolve("logs").resolve("kms-agent.log"); // the folder does not exist yet
-    Path console = dir.resolve("console.txt");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-XX:-UsePerfData",
-        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-        "org.kmsagent.agent.cli.Main", "run", "--set", "dataDir=" + dir.resolve("data"), "--set", "bridge.port=0",
-        "--set", "logging.file=" + logFile, "--set", "logging.level=debug", "--set", "logging.maxFileSize=2KB",
-        "--set", "logging.totalSizeCap=1MB")
-        .redirectErrorStream(true).redirectOutput(console.toFile()).start();
-    try {
-      await().atMost(Duration.ofSeconds(90)).until(() -> !p.isAlive() || rolled(logFile).size() >= 1
-          && Files.readString(console).contains("logging: "));
-      assertThat(p.isAlive()).as(Files.readString(console)).isTrue();
-      assertThat(Files.readString(console)).contains("logging: DEBUG to standard error and " + logFile);
-      List<String> lines = Files.readAllLines(logFile);
-      List<String> all = Stream.concat(lines.stream(), rolled(logFile).stream().flatMap(RunLoggingTest::read))
-          .toList();
-      assertThat(all).isNotEmpty().allSatisfy(l ->
-          // Every line is an event with its time and level, or part of the stack trace logged with the event
-          // before it (its exception line, its frames, its causes): on Java 25 Netty logs one at DEBUG.
-          assertThat(LINE.matcher(l).matches() || l.startsWith("\t") || l.startsWith(" ")
-              || l.startsWith("Caused by") || l.matches("[\\w.$]+(Exception|Error)(: .*)?")).as(l).isTrue());
-      assertThat(all).anyMatch(l -> l.contains(" INFO  [main] org.kmsagent.agent.cli.RunCommand - kms-agent run starting"));
-      for (Path r : rolled(logFile)) {
-        assertThat(Files.size(r)).as(r.toString()).isLessThan(2048 + 4096); // rolled at the size, one event over
-      }
-    } finally {
-      p.destroy();
-      p.waitFor(60, TimeUnit.SECONDS);
-      p.destroyForcibly();
+    @Test
+    void aRunWithALogFileWritesTimestampedLevelledLinesAndRollsItOver() throws Exception {
+        Path logFile = dir.resolve("logs").resolve("kms-agent.log"); // the folder does not exist yet
+        Path console = dir.resolve("console.txt");
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-XX:-UsePerfData",
+                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                        "org.kmsagent.agent.cli.Main",
+                        "run",
+                        "--set",
+                        "dataDir=" + dir.resolve("data"),
+                        "--set",
+                        "bridge.port=0",
+                        "--set",
+                        "logging.file=" + logFile,
+                        "--set",
+                        "logging.level=debug",
+                        "--set",
+                        "logging.maxFileSize=2KB",
+                        "--set",
+                        "logging.totalSizeCap=1MB")
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile())
+                .start();
+        try {
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> !p.isAlive()
+                            || rolled(logFile).size() >= 1
+                                    && Files.readString(console).contains("logging: "));
+            assertThat(p.isAlive()).as(Files.readString(console)).isTrue();
+            assertThat(Files.readString(console)).contains("logging: DEBUG to standard error and " + logFile);
+            List<String> lines = Files.readAllLines(logFile);
+            List<String> all = Stream.concat(
+                            lines.stream(), rolled(logFile).stream().flatMap(RunLoggingTest::read))
+                    .toList();
+            assertThat(all)
+                    .isNotEmpty()
+                    .allSatisfy(l ->
+                            // Every line is an event with its time and level, or part of the stack trace logged with
+                            // the event
+                            // before it (its exception line, its frames, its causes): on Java 25 Netty logs one at
+                            // DEBUG.
+                            assertThat(LINE.matcher(l).matches()
+                                            || l.startsWith("\t")
+                                            || l.startsWith(" ")
+                                            || l.startsWith("Caused by")
+                                            || l.matches("[\\w.$]+(Exception|Error)(: .*)?"))
+                                    .as(l)
+                                    .isTrue());
+            assertThat(all)
+                    .anyMatch(l ->
+                            l.contains(" INFO  [main] org.kmsagent.agent.cli.RunCommand - kms-agent run starting"));
+            for (Path r : rolled(logFile)) {
+                assertThat(Files.size(r))
+                        .as(r.toString())
+                        .isLessThan(2048 + 4096); // rolled at the size, one event over
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
     }
-  }
 
-  @Test
-  void otherCommandsLogNothingBelowWarn() throws Exception {
-    Path console = dir.resolve("products.txt");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-XX:-UsePerfData", "org.kmsagent.agent.cli.Main",
-        "--plugins-dir", dir.resolve("no-plugins").toString(), "products")
-        .redirectErrorStream(true).redirectOutput(console.toFile()).start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.readString(console)).doesNotContain(" INFO ").doesNotContain(" DEBUG ")
-        .doesNotContain("logback");
-  }
+    @Test
+    void otherCommandsLogNothingBelowWarn() throws Exception {
+        Path console = dir.resolve("products.txt");
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-XX:-UsePerfData",
+                        "org.kmsagent.agent.cli.Main",
+                        "--plugins-dir",
+                        dir.resolve("no-plugins").toString(),
+                        "products")
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile())
+                .start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(console))
+                .doesNotContain(" INFO ")
+                .doesNotContain(" DEBUG ")
+                .doesNotContain("logback");
+    }
 
-  private static List<Path> rolled(Path logFile) throws java.io.IOException {
-    if (!Files.isDirectory(logFile.getParent())) {
-      return List.of();
+    private static List<Path> rolled(Path logFile) throws java.io.IOException {
+        if (!Files.isDirectory(logFile.getParent())) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(logFile.getParent())) {
+            return s.filter(f -> f.getFileName().toString().startsWith(logFile.getFileName() + "."))
+                    .sorted()
+                    .toList();
+        }
     }
-    try (Stream<Path> s = Files.list(logFile.getParent())) {
-      return s.filter(f -> f.getFileName().toString().startsWith(logFile.getFileName() + ".")).sorted().toList();
-    }
-  }
 
-  private static Stream<String> read(Path f) {
-    try {
-      return Files.readAllLines(f).stream();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    private static Stream<String> read(Path f) {
+        try {
+            return Files.readAllLines(f).stream();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
-  }
 }

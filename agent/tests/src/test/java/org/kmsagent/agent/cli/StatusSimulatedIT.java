@@ -13,41 +13,53 @@ import org.kmsagent.agent.plugin.PluginJars;
 /** {@code kms-agent status} off Windows shows the simulated machine the daemon would drive, and says so. */
 class StatusSimulatedIT {
 
-  @Test
-  void statusAsJsonShowsTheSimulatedMachinesDefaultEdition() {
-    AgentFixture.Result r = AgentFixture.run("--plugins-dir", PluginJars.builtPlugins().toString(), "status",
-        "--licensing", "simulated", "--json");
-    assertThat(r.exit()).as(r.toString()).isZero();
-    JsonObject report = new JsonObject(r.out());
-    assertThat(report.getString("stack")).isEqualTo("simulated");
-    assertThat(report.getString("stackReason")).contains("simulated machine", "nothing on this computer");
-    JsonArray families = report.getJsonArray("families");
-    assertThat(families).hasSize(8);
-    JsonObject windows = families.stream().map(JsonObject.class::cast)
-        .filter(f -> f.getString("family").equals("windows-client")).findFirst().orElseThrow();
-    JsonObject product = windows.getJsonArray("products").getJsonObject(0);
-    assertThat(product.getString("edition")).isEqualTo("Windows 11 Enterprise");
-    assertThat(product.getString("partialProductKey")).isEqualTo("2YT43");
-    assertThat(product.getString("licenseStatus")).isEqualTo("Initial grace period");
-    // What slmgr /dlv shows beside the state, as the simulated machine answers it.
-    assertThat(product.getString("clientMachineId")).matches("[0-9a-f-]{36}");
-    assertThat(product.getString("extendedPid")).contains("-03-1033-");
-    assertThat(product.getBoolean("kmsHostCaching")).isTrue();
-    assertThat(product.getString("trustedTime")).isNotBlank();
-    assertThat(product.getInteger("remainingRearmCount")).isPositive();
-    // The default configuration installs one client edition only: the other families have nothing installed.
-    assertThat(families.stream().map(JsonObject.class::cast)
-        .filter(f -> !f.getString("family").equals("windows-client"))
-        .allMatch(f -> f.getJsonArray("products").isEmpty())).isTrue();
-  }
+    @Test
+    void statusAsJsonShowsTheSimulatedMachinesDefaultEdition() {
+        AgentFixture.Result r = AgentFixture.run(
+                "--plugins-dir", PluginJars.builtPlugins().toString(), "status", "--licensing", "simulated", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonObject report = new JsonObject(r.out());
+        assertThat(report.getString("stack")).isEqualTo("simulated");
+        assertThat(report.getString("stackReason")).contains("simulated machine", "nothing on this computer");
+        JsonArray families = report.getJsonArray("families");
+        assertThat(families).hasSize(8);
+        JsonObject windows = families.stream()
+                .map(JsonObject.class::cast)
+                .filter(f -> f.getString("family").equals("windows-client"))
+                .findFirst()
+                .orElseThrow();
+        JsonObject product = windows.getJsonArray("products").getJsonObject(0);
+        assertThat(product.getString("edition")).isEqualTo("Windows 11 Enterprise");
+        assertThat(product.getString("partialProductKey")).isEqualTo("2YT43");
+        assertThat(product.getString("licenseStatus")).isEqualTo("Initial grace period");
+        // What slmgr /dlv shows beside the state, as the simulated machine answers it.
+        assertThat(product.getString("clientMachineId")).matches("[0-9a-f-]{36}");
+        assertThat(product.getString("extendedPid")).contains("-03-1033-");
+        assertThat(product.getBoolean("kmsHostCaching")).isTrue();
+        assertThat(product.getString("trustedTime")).isNotBlank();
+        assertThat(product.getInteger("remainingRearmCount")).isPositive();
+        // The default configuration installs one client edition only: the other families have nothing installed.
+        assertThat(families.stream()
+                        .map(JsonObject.class::cast)
+                        .filter(f -> !f.getString("family").equals("windows-client"))
+                        .allMatch(f -> f.getJsonArray("products").isEmpty()))
+                .isTrue();
+    }
 
-  @Test
-  @DisabledOnOs(value = OS.WINDOWS, disabledReason = "on Windows auto chooses Windows' own licensing service")
-  void autoOffWindowsChoosesTheSimulatedMachineAndTheTextSaysSo() {
-    AgentFixture.Result r = AgentFixture.run("--plugins-dir", PluginJars.builtPlugins().toString(), "status");
-    assertThat(r.exit()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("Licensing stack: simulated", "is not Windows, so the simulated machine",
-        "Windows 11 Enterprise", "Client Machine ID (CMID): ", "Extended PID: ", "KMS host caching: enabled",
-        "Remaining rearm count: ");
-  }
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "on Windows auto chooses Windows' own licensing service")
+    void autoOffWindowsChoosesTheSimulatedMachineAndTheTextSaysSo() {
+        AgentFixture.Result r =
+                AgentFixture.run("--plugins-dir", PluginJars.builtPlugins().toString(), "status");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out())
+                .contains(
+                        "Licensing stack: simulated",
+                        "is not Windows, so the simulated machine",
+                        "Windows 11 Enterprise",
+                        "Client Machine ID (CMID): ",
+                        "Extended PID: ",
+                        "KMS host caching: enabled",
+                        "Remaining rearm count: ");
+    }
 }

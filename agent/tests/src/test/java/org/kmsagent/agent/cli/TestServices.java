@@ -13,35 +13,35 @@ import picocli.CommandLine;
 /** CLI services over the SLC stack on the native double, with families built in code. */
 record TestServices(List<LoadedFamily> families, boolean windows) implements CliServices {
 
-  static TestServices overDouble(List<LoadedFamily> families) {
-    return new TestServices(families, false);
-  }
+    static TestServices overDouble(List<LoadedFamily> families) {
+        return new TestServices(families, false);
+    }
 
-  /** The real root command line, with status and doctor built over these services. */
-  CommandLine commandLine(Clock clock) {
-    return KmsAgentCommand.commandLine(new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        if (cls == StatusCommand.class) {
-          return cls.cast(new StatusCommand(TestServices.this));
-        }
-        if (cls == DoctorCommand.class) {
-          return cls.cast(new DoctorCommand(TestServices.this, clock));
-        }
-        return CommandLine.defaultFactory().create(cls);
-      }
-    });
-  }
+    /** The real root command line, with status and doctor built over these services. */
+    CommandLine commandLine(Clock clock) {
+        return KmsAgentCommand.commandLine(new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                if (cls == StatusCommand.class) {
+                    return cls.cast(new StatusCommand(TestServices.this));
+                }
+                if (cls == DoctorCommand.class) {
+                    return cls.cast(new DoctorCommand(TestServices.this, clock));
+                }
+                return CommandLine.defaultFactory().create(cls);
+            }
+        });
+    }
 
-  @Override
-  public LicensingStacks stacks() {
-    // "slc" must be asked for explicitly on Linux: auto would take the simulated machine.
-    return new LicensingStacks(
-        () -> new SlcLicensingStack(SlcClient::forService, new RecordingLicensingWriter(), "PC-0042",
-            WindowsVersion.WINDOWS_10),
-        () -> {
-          throw new IllegalStateException("the simulated licensing stack is not wired into this build yet");
-        },
-        "Linux");
-  }
+    @Override
+    public LicensingStacks stacks() {
+        // "slc" must be asked for explicitly on Linux: auto would take the simulated machine.
+        return new LicensingStacks(
+                () -> new SlcLicensingStack(
+                        SlcClient::forService, new RecordingLicensingWriter(), "PC-0042", WindowsVersion.WINDOWS_10),
+                () -> {
+                    throw new IllegalStateException("the simulated licensing stack is not wired into this build yet");
+                },
+                "Linux");
+    }
 }

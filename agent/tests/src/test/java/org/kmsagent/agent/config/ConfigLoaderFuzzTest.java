@@ -24,63 +24,67 @@ import org.kmsagent.agent.testsupport.Mutations;
  * ("key: ..." or "file: ..."); no other exception. Seeds fixed, tries bounded.
  */
 class ConfigLoaderFuzzTest {
-  private static final Path DIST = Path.of("..", "..", "distribution", "src", "main", "conf");
-  private static final List<String> SEEDS = List.of(read(DIST.resolve("agent.yaml")), read(DIST.resolve("hub.yaml")),
-      "bridge:\n  port: 7688\n  tokens:\n    - name: ops\n      token: ${KMSAGENT_T}\n      role: admin\n");
-  private static Path dir;
+    private static final Path DIST = Path.of("..", "..", "distribution", "src", "main", "conf");
+    private static final List<String> SEEDS = List.of(
+            read(DIST.resolve("agent.yaml")),
+            read(DIST.resolve("hub.yaml")),
+            "bridge:\n  port: 7688\n  tokens:\n    - name: ops\n      token: ${KMSAGENT_T}\n      role: admin\n");
+    private static Path dir;
 
-  @BeforeContainer
-  static void makeDir() throws IOException {
-    dir = Files.createTempDirectory("config-fuzz");
-  }
-
-  @AfterContainer
-  static void removeDir() throws IOException {
-    try (var files = Files.list(dir)) {
-      for (Path p : files.toList()) {
-        Files.delete(p);
-      }
+    @BeforeContainer
+    static void makeDir() throws IOException {
+        dir = Files.createTempDirectory("config-fuzz");
     }
-    Files.delete(dir);
-  }
 
-  @Property(tries = 400, seed = "1321")
-  void damagedYamlLoadsOrFailsWithAConfigExceptionSayingWhere(@ForAll("texts") String text) throws IOException {
-    Path file = dir.resolve("agent.yaml");
-    Files.write(file, text.getBytes(StandardCharsets.UTF_8)); // a lone surrogate becomes '?'
-    check(file);
-  }
-
-  @Property(tries = 150, seed = "1322")
-  void damagedBytesLoadOrFailWithAConfigExceptionSayingWhere(@ForAll("bytes") byte[] bytes) throws IOException {
-    Path file = dir.resolve("agent.yaml");
-    Files.write(file, bytes);
-    check(file);
-  }
-
-  private static void check(Path file) {
-    try {
-      new ConfigLoader(Map.of("KMSAGENT_T", "a-token-of-sixteen-chars")).load(Optional.of(file), List.of());
-    } catch (ConfigException e) {
-      assertThat(e.errors()).isNotEmpty().allSatisfy(line -> assertThat(line).contains(": ").doesNotStartWith(": "));
+    @AfterContainer
+    static void removeDir() throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
     }
-  }
 
-  @Provide
-  Arbitrary<String> texts() {
-    return Mutations.damaged(SEEDS);
-  }
-
-  @Provide
-  Arbitrary<byte[]> bytes() {
-    return Mutations.damagedBytes(SEEDS);
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    @Property(tries = 400, seed = "1321")
+    void damagedYamlLoadsOrFailsWithAConfigExceptionSayingWhere(@ForAll("texts") String text) throws IOException {
+        Path file = dir.resolve("agent.yaml");
+        Files.write(file, text.getBytes(StandardCharsets.UTF_8)); // a lone surrogate becomes '?'
+        check(file);
     }
-  }
+
+    @Property(tries = 150, seed = "1322")
+    void damagedBytesLoadOrFailWithAConfigExceptionSayingWhere(@ForAll("bytes") byte[] bytes) throws IOException {
+        Path file = dir.resolve("agent.yaml");
+        Files.write(file, bytes);
+        check(file);
+    }
+
+    private static void check(Path file) {
+        try {
+            new ConfigLoader(Map.of("KMSAGENT_T", "a-token-of-sixteen-chars")).load(Optional.of(file), List.of());
+        } catch (ConfigException e) {
+            assertThat(e.errors())
+                    .isNotEmpty()
+                    .allSatisfy(line -> assertThat(line).contains(": ").doesNotStartWith(": "));
+        }
+    }
+
+    @Provide
+    Arbitrary<String> texts() {
+        return Mutations.damaged(SEEDS);
+    }
+
+    @Provide
+    Arbitrary<byte[]> bytes() {
+        return Mutations.damagedBytes(SEEDS);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package org.kmsagent.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,47 +11,48 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private Path yaml(String text) throws Exception {
-    return Files.writeString(dir.resolve("agent.yaml"), text);
-  }
-
-  private static AgentConfig load(Map<String, String> env, Optional<Path> file, String... sets) throws Exception {
-    return new ConfigLoader(env).load(file, List.of(sets));
-  }
-
-  private static List<String> errors(Map<String, String> env, Optional<Path> file, String... sets) {
-    try {
-      load(env, file, sets);
-    } catch (ConfigException e) {
-      return e.errors();
-    } catch (Exception e) {
-      throw new AssertionError(e);
+    private Path yaml(String text) throws Exception {
+        return Files.writeString(dir.resolve("agent.yaml"), text);
     }
-    throw new AssertionError("expected a configuration error");
-  }
 
-  @Test
-  void withoutAFileEveryKeyHasItsDefault() throws Exception {
-    AgentConfig c = load(Map.of(), Optional.empty());
-    assertThat(c).isEqualTo(AgentConfig.defaults());
-    assertThat(c.bridge().host()).isEqualTo("127.0.0.1");
-    assertThat(c.bridge().enabled()).isTrue();
-    assertThat(c.bridge().anonymous()).isEqualTo(Role.NONE);
-    assertThat(c.bridge().maxFrameBytes()).isEqualTo(65_536);
-    assertThat(c.host().renewalIntervalMinutes()).isEqualTo(10_080);
-  }
+    private static AgentConfig load(Map<String, String> env, Optional<Path> file, String... sets) throws Exception {
+        return new ConfigLoader(env).load(file, List.of(sets));
+    }
 
-  @Test
-  void theShippedDefaultFileIsValidAndSaysExactlyTheDefaults() throws Exception {
-    Path shipped = Path.of("..", "..", "distribution", "src", "main", "conf", "agent.yaml");
-    assertThat(load(Map.of(), Optional.of(shipped))).isEqualTo(AgentConfig.defaults());
-  }
+    private static List<String> errors(Map<String, String> env, Optional<Path> file, String... sets) {
+        try {
+            load(env, file, sets);
+        } catch (ConfigException e) {
+            return e.errors();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("expected a configuration error");
+    }
 
-  @Test
-  void fileValuesAreRead() throws Exception {
-    AgentConfig c = load(Map.of("ADMIN", "0123456789abcdef-admin"), Optional.of(yaml("""
+    @Test
+    void withoutAFileEveryKeyHasItsDefault() throws Exception {
+        AgentConfig c = load(Map.of(), Optional.empty());
+        assertThat(c).isEqualTo(AgentConfig.defaults());
+        assertThat(c.bridge().host()).isEqualTo("127.0.0.1");
+        assertThat(c.bridge().enabled()).isTrue();
+        assertThat(c.bridge().anonymous()).isEqualTo(Role.NONE);
+        assertThat(c.bridge().maxFrameBytes()).isEqualTo(65_536);
+        assertThat(c.host().renewalIntervalMinutes()).isEqualTo(10_080);
+    }
+
+    @Test
+    void theShippedDefaultFileIsValidAndSaysExactlyTheDefaults() throws Exception {
+        Path shipped = Path.of("..", "..", "distribution", "src", "main", "conf", "agent.yaml");
+        assertThat(load(Map.of(), Optional.of(shipped))).isEqualTo(AgentConfig.defaults());
+    }
+
+    @Test
+    void fileValuesAreRead() throws Exception {
+        AgentConfig c = load(Map.of("ADMIN", "0123456789abcdef-admin"), Optional.of(yaml("""
         licensing: simulated
         host:
           enabled: true
@@ -66,51 +66,56 @@ class ConfigLoaderTest {
           families:
             office2013: {kms: dns, makFallback: on-kms-failure}
         """)));
-    assertThat(c.licensing()).isEqualTo(Licensing.SIMULATED);
-    assertThat(c.host().enabled()).isTrue();
-    assertThat(c.host().renewalIntervalMinutes()).isEqualTo(60);
-    assertThat(c.host().activationIntervalMinutes()).isEqualTo(120);
-    assertThat(c.bridge().port()).isEqualTo(9000);
-    assertThat(c.bridge().tokens()).singleElement()
-        .satisfies(t -> assertThat(t.token()).isEqualTo("0123456789abcdef-admin"));
-    assertThat(c.renewal().kmsFor("office2013")).isEqualTo("dns");
-    assertThat(c.renewal().kmsFor("windows-client")).isEqualTo("kms.corp.example:1700");
-    assertThat(c.renewal().makFallbackFor("office2013")).isEqualTo(MakFallback.ON_KMS_FAILURE);
-    assertThat(c.renewal().makFallbackFor("office2010")).isEqualTo(MakFallback.NEVER);
-  }
+        assertThat(c.licensing()).isEqualTo(Licensing.SIMULATED);
+        assertThat(c.host().enabled()).isTrue();
+        assertThat(c.host().renewalIntervalMinutes()).isEqualTo(60);
+        assertThat(c.host().activationIntervalMinutes()).isEqualTo(120);
+        assertThat(c.bridge().port()).isEqualTo(9000);
+        assertThat(c.bridge().tokens())
+                .singleElement()
+                .satisfies(t -> assertThat(t.token()).isEqualTo("0123456789abcdef-admin"));
+        assertThat(c.renewal().kmsFor("office2013")).isEqualTo("dns");
+        assertThat(c.renewal().kmsFor("windows-client")).isEqualTo("kms.corp.example:1700");
+        assertThat(c.renewal().makFallbackFor("office2013")).isEqualTo(MakFallback.ON_KMS_FAILURE);
+        assertThat(c.renewal().makFallbackFor("office2010")).isEqualTo(MakFallback.NEVER);
+    }
 
-  @Test
-  void anOutOfRangeValueNamesItsKey() throws Exception {
-    Path file = yaml("bridge:\n  port: 70000\n");
-    assertThat(errors(Map.of(), Optional.of(file)))
-        .containsExactly(file + ":2: bridge.port: must be 0-65535, got 70000");
-  }
+    @Test
+    void anOutOfRangeValueNamesItsKey() throws Exception {
+        Path file = yaml("bridge:\n  port: 70000\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":2: bridge.port: must be 0-65535, got 70000");
+    }
 
-  @Test
-  void anUnknownKeyIsAnErrorNamingIt() throws Exception {
-    Path file = yaml("bridge:\n  prot: 7000\n");
-    assertThat(errors(Map.of(), Optional.of(file)))
-        .singleElement().asString().startsWith(file + ":2: bridge.prot: unknown key").contains("port");
-  }
+    @Test
+    void anUnknownKeyIsAnErrorNamingIt() throws Exception {
+        Path file = yaml("bridge:\n  prot: 7000\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .singleElement()
+                .asString()
+                .startsWith(file + ":2: bridge.prot: unknown key")
+                .contains("port");
+    }
 
-  @Test
-  void aWrongTypeNamesItsKey() throws Exception {
-    Path file = yaml("bridge:\n  maxConnections: lots\n");
-    assertThat(errors(Map.of(), Optional.of(file)))
-        .containsExactly(file + ":2: bridge.maxConnections: expected a whole number, got 'lots'");
-    file = yaml("licensing: magic\n");
-    assertThat(errors(Map.of(), Optional.of(file)))
-        .containsExactly(file + ":1: licensing: must be one of slc|simulated|auto, got 'magic'");
-    Path tokens = yaml("bridge:\n  tokens:\n    - {name: a, token: x, role: root}\n");
-    assertThat(errors(Map.of(), Optional.of(tokens))).contains(tokens + ":3: bridge.tokens[0].token: must be at least "
-        + "16 characters").anySatisfy(e -> assertThat(e).startsWith(tokens + ":3: bridge.tokens[0].role: must be one "
-        + "of none|read|admin"));
-  }
+    @Test
+    void aWrongTypeNamesItsKey() throws Exception {
+        Path file = yaml("bridge:\n  maxConnections: lots\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":2: bridge.maxConnections: expected a whole number, got 'lots'");
+        file = yaml("licensing: magic\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":1: licensing: must be one of slc|simulated|auto, got 'magic'");
+        Path tokens = yaml("bridge:\n  tokens:\n    - {name: a, token: x, role: root}\n");
+        assertThat(errors(Map.of(), Optional.of(tokens)))
+                .contains(tokens + ":3: bridge.tokens[0].token: must be at least " + "16 characters")
+                .anySatisfy(e -> assertThat(e)
+                        .startsWith(tokens + ":3: bridge.tokens[0].role: must be one " + "of none|read|admin"));
+    }
 
-  @Test
-  void everyProblemIsReportedTogether() throws Exception {
-    Path file = dir.resolve("agent.yaml");
-    assertThat(errors(Map.of(), Optional.of(yaml("""
+    @Test
+    void everyProblemIsReportedTogether() throws Exception {
+        Path file = dir.resolve("agent.yaml");
+        assertThat(errors(Map.of(), Optional.of(yaml("""
         host:
           activationIntervalMinutes: 5
         bridge:
@@ -119,56 +124,65 @@ class ConfigLoaderTest {
             - {name: weak, token: short, role: admin}
         renewal:
           kms: "kms.example:notaport"
-        """)))).containsExactlyInAnyOrder(
-            file + ":2: host.activationIntervalMinutes: must be 15-43200, got 5",
-            file + ":4: bridge.maxFrameBytes: must be 256-16777216, got 10",
-            file + ":6: bridge.tokens[0].token: must be at least 16 characters",
-            file + ":8: renewal.kms: KMS endpoint 'kms.example:notaport': port is not a number");
-  }
+        """))))
+                .containsExactlyInAnyOrder(
+                        file + ":2: host.activationIntervalMinutes: must be 15-43200, got 5",
+                        file + ":4: bridge.maxFrameBytes: must be 256-16777216, got 10",
+                        file + ":6: bridge.tokens[0].token: must be at least 16 characters",
+                        file + ":8: renewal.kms: KMS endpoint 'kms.example:notaport': port is not a number");
+    }
 
-  @Test
-  void anonymousAccessIsRefusedOffLoopback() {
-    assertThat(errors(Map.of(), Optional.empty(), "bridge.host=0.0.0.0", "bridge.anonymous=read"))
-        .containsExactly("bridge.anonymous: may only be 'read' when bridge.host is a loopback address, got 0.0.0.0");
-  }
+    @Test
+    void anonymousAccessIsRefusedOffLoopback() {
+        assertThat(errors(Map.of(), Optional.empty(), "bridge.host=0.0.0.0", "bridge.anonymous=read"))
+                .containsExactly(
+                        "bridge.anonymous: may only be 'read' when bridge.host is a loopback address, got 0.0.0.0");
+    }
 
-  @Test
-  void environmentOverridesTheFileAndSetOverridesTheEnvironment() throws Exception {
-    Path file = yaml("bridge:\n  port: 9000\n  maxFrameBytes: 1024\n");
-    Map<String, String> env = Map.of("KMSAGENT_BRIDGE_PORT", "9100", "KMSAGENT_BRIDGE_MAX_FRAME_BYTES", "2048",
-        "KMSAGENT_TOKEN", "belongs to ctl, not a key");
-    AgentConfig fromEnv = load(env, Optional.of(file));
-    assertThat(fromEnv.bridge().port()).isEqualTo(9100);
-    assertThat(fromEnv.bridge().maxFrameBytes()).isEqualTo(2048);
-    AgentConfig fromSet = load(env, Optional.of(file), "bridge.port=9999", "renewal.families.office2010.kms=dns");
-    assertThat(fromSet.bridge().port()).isEqualTo(9999);
-    assertThat(fromSet.renewal().kmsFor("office2010")).isEqualTo("dns");
-  }
+    @Test
+    void environmentOverridesTheFileAndSetOverridesTheEnvironment() throws Exception {
+        Path file = yaml("bridge:\n  port: 9000\n  maxFrameBytes: 1024\n");
+        Map<String, String> env = Map.of(
+                "KMSAGENT_BRIDGE_PORT",
+                "9100",
+                "KMSAGENT_BRIDGE_MAX_FRAME_BYTES",
+                "2048",
+                "KMSAGENT_TOKEN",
+                "belongs to ctl, not a key");
+        AgentConfig fromEnv = load(env, Optional.of(file));
+        assertThat(fromEnv.bridge().port()).isEqualTo(9100);
+        assertThat(fromEnv.bridge().maxFrameBytes()).isEqualTo(2048);
+        AgentConfig fromSet = load(env, Optional.of(file), "bridge.port=9999", "renewal.families.office2010.kms=dns");
+        assertThat(fromSet.bridge().port()).isEqualTo(9999);
+        assertThat(fromSet.renewal().kmsFor("office2010")).isEqualTo("dns");
+    }
 
-  @Test
-  void anUnknownSetKeyIsAnError() {
-    assertThat(errors(Map.of(), Optional.empty(), "bridge.portt=1"))
-        .containsExactly("bridge.portt: unknown key (from --set)");
-  }
+    @Test
+    void anUnknownSetKeyIsAnError() {
+        assertThat(errors(Map.of(), Optional.empty(), "bridge.portt=1"))
+                .containsExactly("bridge.portt: unknown key (from --set)");
+    }
 
-  @Test
-  void aMissingEnvironmentReferenceNamesTheKeyNotTheValue() throws Exception {
-    Path file = yaml("bridge:\n  tokens:\n    - {name: ops, token: \"${NO_SUCH_VAR}\", role: admin}\n");
-    assertThat(errors(Map.of(), Optional.of(file)))
-        .containsExactly(file + ":3: bridge.tokens[0].token: environment variable NO_SUCH_VAR is not set");
-  }
+    @Test
+    void aMissingEnvironmentReferenceNamesTheKeyNotTheValue() throws Exception {
+        Path file = yaml("bridge:\n  tokens:\n    - {name: ops, token: \"${NO_SUCH_VAR}\", role: admin}\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":3: bridge.tokens[0].token: environment variable NO_SUCH_VAR is not set");
+    }
 
-  @Test
-  void aTokenNeverAppearsInItsDescription() throws Exception {
-    AgentConfig c = load(Map.of(), Optional.empty(), "bridge.anonymous=read");
-    TokenConfig t = new TokenConfig("ops", "s3cret-s3cret-s3cret", Role.ADMIN);
-    assertThat(t.toString()).doesNotContain("s3cret");
-    assertThat(c.bridge().anonymous()).isEqualTo(Role.READ);
-  }
+    @Test
+    void aTokenNeverAppearsInItsDescription() throws Exception {
+        AgentConfig c = load(Map.of(), Optional.empty(), "bridge.anonymous=read");
+        TokenConfig t = new TokenConfig("ops", "s3cret-s3cret-s3cret", Role.ADMIN);
+        assertThat(t.toString()).doesNotContain("s3cret");
+        assertThat(c.bridge().anonymous()).isEqualTo(Role.READ);
+    }
 
-  @Test
-  void aMissingFileIsAnError() {
-    assertThat(errors(Map.of(), Optional.of(dir.resolve("nope.yaml")))).singleElement().asString()
-        .endsWith("nope.yaml: configuration file not found");
-  }
+    @Test
+    void aMissingFileIsAnError() {
+        assertThat(errors(Map.of(), Optional.of(dir.resolve("nope.yaml"))))
+                .singleElement()
+                .asString()
+                .endsWith("nope.yaml: configuration file not found");
+    }
 }

@@ -18,132 +18,154 @@ import org.kmsagent.agent.daemon.AgentFixture.Result;
  * masked keys, the file across restarts, a damaged line.
  */
 class CtlAuditTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  static List<JsonObject> records(Result r) {
-    assertThat(r.exit()).as(r.toString()).isZero();
-    JsonArray records = new JsonObject(r.out()).getJsonArray("records");
-    return records.stream().map(o -> (JsonObject) o).toList();
-  }
-
-  static List<JsonObject> withAction(List<JsonObject> records, String action) {
-    return records.stream().filter(r -> action.equals(r.getString("action"))).toList();
-  }
-
-  @Test
-  void anAdminActionIsOneRecordNamingTheTokenTheSourceTheTargetAndTheResultWithTheKeyMasked() throws Exception {
-    try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
-      Result install = agent.ctlAdmin("install-gvlk", "--family", "office2013", "--key",
-          "YC7DK-G2NP3-2QQC3-J6H88-GVGXT");
-      assertThat(install.exit()).as(install.toString()).isZero();
-      assertThat(agent.ctlAdmin("set-kms", "--family", "office2013", "kms.corp.example:1700").exit()).isZero();
-      // A read by a reader is no admin action.
-      assertThat(agent.ctl(AgentFixture.READ_TOKEN, "status").exit()).isZero();
-
-      List<JsonObject> records = records(agent.ctlAdmin("audit", "--json"));
-      List<JsonObject> installs = withAction(records, "kmsagent.install-gvlk");
-      assertThat(installs).hasSize(1);
-      JsonObject r = installs.get(0);
-      assertThat(r.getString("actor")).isEqualTo("ops");
-      assertThat(r.getString("source")).isEqualTo("127.0.0.1");
-      assertThat(r.getString("result")).isEqualTo("ok");
-      assertThat(r.getJsonObject("target").getString("family")).isEqualTo("office2013");
-      assertThat(r.getJsonObject("target").getString("key")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-GVGXT");
-      assertThat(r.getString("at")).isEqualTo("2026-11-28T12:00:00Z");
-      assertThat(withAction(records, "kmsagent.kms.set").get(0).getJsonObject("target").getString("host"))
-          .isEqualTo("kms.corp.example");
-      assertThat(withAction(records, "kmsagent.status")).isEmpty();
-      // The key is nowhere whole: not in the file, not in ctl's table.
-      assertThat(Files.readString(agent.daemon.auditFile())).contains("XXXXX-XXXXX-XXXXX-XXXXX-GVGXT")
-          .doesNotContain("YC7DK", "G2NP3-2QQC3-J6H88");
-      Result table = agent.ctlAdmin("audit");
-      assertThat(table.out()).contains("ACTOR", "ops", "127.0.0.1", "kmsagent.install-gvlk",
-          "key=XXXXX-XXXXX-XXXXX-XXXXX-GVGXT", "ok").doesNotContain("YC7DK");
-      // Reading the audit is itself audited.
-      assertThat(withAction(records(agent.ctlAdmin("audit", "--json")), "kmsagent.audit")).isNotEmpty();
+    static List<JsonObject> records(Result r) {
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonArray records = new JsonObject(r.out()).getJsonArray("records");
+        return records.stream().map(o -> (JsonObject) o).toList();
     }
-  }
 
-  @Test
-  void refusedRequestsAreRecordedAsRefusedWithWhy() throws Exception {
-    try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
-      Result wrong = agent.ctl("not-a-token-0123456789", "activate", "--family", "office2013");
-      assertThat(wrong.exit()).isEqualTo(3);
-      Result reader = agent.ctl(AgentFixture.READ_TOKEN, "clear-kms");
-      assertThat(reader.exit()).isEqualTo(3);
-      // The audit itself is for admins only.
-      Result readerAudit = agent.ctl(AgentFixture.READ_TOKEN, "audit");
-      assertThat(readerAudit.exit()).as(readerAudit.toString()).isEqualTo(3);
-      assertThat(readerAudit.err()).contains("code 403");
+    static List<JsonObject> withAction(List<JsonObject> records, String action) {
+        return records.stream()
+                .filter(r -> action.equals(r.getString("action")))
+                .toList();
+    }
 
-      List<JsonObject> records = records(agent.ctlAdmin("audit", "--json"));
-      JsonObject unknown = withAction(records, "kmsagent.activate").get(0);
-      assertThat(unknown.getString("actor")).isEqualTo("(unknown token)");
-      assertThat(unknown.getString("result")).isEqualTo("refused");
-      assertThat(unknown.getString("reason")).isEqualTo("unknown token");
-      assertThat(unknown.getInteger("code")).isEqualTo(401);
-      assertThat(unknown.getString("source")).isEqualTo("127.0.0.1");
-      JsonObject forbidden = withAction(records, "kmsagent.kms.clear").get(0);
-      assertThat(forbidden.getString("actor")).isEqualTo("dashboard"); // the read token's name in the fixture
-      assertThat(forbidden.getString("result")).isEqualTo("refused");
-      assertThat(forbidden.getString("reason")).contains("needs role admin");
-      assertThat(forbidden.getInteger("code")).isEqualTo(403);
-      assertThat(withAction(records, "kmsagent.audit")).anySatisfy(a -> {
-        assertThat(a.getString("actor")).isEqualTo("dashboard");
-        assertThat(a.getString("result")).isEqualTo("refused");
-      });
-    }
-  }
+    @Test
+    void anAdminActionIsOneRecordNamingTheTokenTheSourceTheTargetAndTheResultWithTheKeyMasked() throws Exception {
+        try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
+            Result install =
+                    agent.ctlAdmin("install-gvlk", "--family", "office2013", "--key", "YC7DK-G2NP3-2QQC3-J6H88-GVGXT");
+            assertThat(install.exit()).as(install.toString()).isZero();
+            assertThat(agent.ctlAdmin("set-kms", "--family", "office2013", "kms.corp.example:1700")
+                            .exit())
+                    .isZero();
+            // A read by a reader is no admin action.
+            assertThat(agent.ctl(AgentFixture.READ_TOKEN, "status").exit()).isZero();
 
-  @Test
-  void anActionThatFailsIsRecordedWithItsCode() throws Exception {
-    try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
-      assertThat(agent.ctlAdmin("activate", "--family", "office2099").exit()).isEqualTo(1);
-      JsonObject r = withAction(records(agent.ctlAdmin("audit", "--json")), "kmsagent.activate").get(0);
-      assertThat(r.getString("result")).isEqualTo("failed");
-      assertThat(r.getInteger("code")).isEqualTo(404);
-      assertThat(r.getJsonObject("target").getString("family")).isEqualTo("office2099");
+            List<JsonObject> records = records(agent.ctlAdmin("audit", "--json"));
+            List<JsonObject> installs = withAction(records, "kmsagent.install-gvlk");
+            assertThat(installs).hasSize(1);
+            JsonObject r = installs.get(0);
+            assertThat(r.getString("actor")).isEqualTo("ops");
+            assertThat(r.getString("source")).isEqualTo("127.0.0.1");
+            assertThat(r.getString("result")).isEqualTo("ok");
+            assertThat(r.getJsonObject("target").getString("family")).isEqualTo("office2013");
+            assertThat(r.getJsonObject("target").getString("key")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-GVGXT");
+            assertThat(r.getString("at")).isEqualTo("2026-11-28T12:00:00Z");
+            assertThat(withAction(records, "kmsagent.kms.set")
+                            .get(0)
+                            .getJsonObject("target")
+                            .getString("host"))
+                    .isEqualTo("kms.corp.example");
+            assertThat(withAction(records, "kmsagent.status")).isEmpty();
+            // The key is nowhere whole: not in the file, not in ctl's table.
+            assertThat(Files.readString(agent.daemon.auditFile()))
+                    .contains("XXXXX-XXXXX-XXXXX-XXXXX-GVGXT")
+                    .doesNotContain("YC7DK", "G2NP3-2QQC3-J6H88");
+            Result table = agent.ctlAdmin("audit");
+            assertThat(table.out())
+                    .contains(
+                            "ACTOR",
+                            "ops",
+                            "127.0.0.1",
+                            "kmsagent.install-gvlk",
+                            "key=XXXXX-XXXXX-XXXXX-XXXXX-GVGXT",
+                            "ok")
+                    .doesNotContain("YC7DK");
+            // Reading the audit is itself audited.
+            assertThat(withAction(records(agent.ctlAdmin("audit", "--json")), "kmsagent.audit"))
+                    .isNotEmpty();
+        }
     }
-  }
 
-  @Test
-  void anAuditLogThatCannotBeOpenedDoesNotStopTheAgent() throws Exception {
-    Path data = dir.resolve("data");
-    Files.createDirectories(data.resolve("audit.log")); // a directory where the file should be
-    try (AgentFixture agent = AgentFixture.start(data)) {
-      assertThat(agent.daemon.banner()).anyMatch(l -> l.startsWith("kms-agent: audit log disabled: cannot open the "
-          + "audit log"));
-      assertThat(agent.ctlAdmin("set-kms", "kms.corp.example").exit()).isZero();
-      Result audit = agent.ctlAdmin("audit");
-      assertThat(audit.exit()).isEqualTo(1);
-      assertThat(audit.err()).contains("code 503");
-    }
-  }
+    @Test
+    void refusedRequestsAreRecordedAsRefusedWithWhy() throws Exception {
+        try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
+            Result wrong = agent.ctl("not-a-token-0123456789", "activate", "--family", "office2013");
+            assertThat(wrong.exit()).isEqualTo(3);
+            Result reader = agent.ctl(AgentFixture.READ_TOKEN, "clear-kms");
+            assertThat(reader.exit()).isEqualTo(3);
+            // The audit itself is for admins only.
+            Result readerAudit = agent.ctl(AgentFixture.READ_TOKEN, "audit");
+            assertThat(readerAudit.exit()).as(readerAudit.toString()).isEqualTo(3);
+            assertThat(readerAudit.err()).contains("code 403");
 
-  @Test
-  void theLogIsAppendOnlyAcrossRestartsAndADamagedLineIsSkipped() throws Exception {
-    Path data = dir.resolve("data");
-    Path file;
-    try (AgentFixture agent = AgentFixture.start(data)) {
-      assertThat(agent.ctlAdmin("set-kms", "kms.corp.example").exit()).isZero();
-      file = agent.daemon.auditFile();
+            List<JsonObject> records = records(agent.ctlAdmin("audit", "--json"));
+            JsonObject unknown = withAction(records, "kmsagent.activate").get(0);
+            assertThat(unknown.getString("actor")).isEqualTo("(unknown token)");
+            assertThat(unknown.getString("result")).isEqualTo("refused");
+            assertThat(unknown.getString("reason")).isEqualTo("unknown token");
+            assertThat(unknown.getInteger("code")).isEqualTo(401);
+            assertThat(unknown.getString("source")).isEqualTo("127.0.0.1");
+            JsonObject forbidden = withAction(records, "kmsagent.kms.clear").get(0);
+            assertThat(forbidden.getString("actor")).isEqualTo("dashboard"); // the read token's name in the fixture
+            assertThat(forbidden.getString("result")).isEqualTo("refused");
+            assertThat(forbidden.getString("reason")).contains("needs role admin");
+            assertThat(forbidden.getInteger("code")).isEqualTo(403);
+            assertThat(withAction(records, "kmsagent.audit")).anySatisfy(a -> {
+                assertThat(a.getString("actor")).isEqualTo("dashboard");
+                assertThat(a.getString("result")).isEqualTo("refused");
+            });
+        }
     }
-    assertThat(file).isEqualTo(data.toAbsolutePath().resolve("audit.log"));
-    Files.writeString(file, "garbage, not a record\n", StandardOpenOption.APPEND);
-    try (AgentFixture agent = AgentFixture.start(data)) {
-      assertThat(agent.ctlAdmin("clear-kms").exit()).isZero();
-      Result r = agent.ctlAdmin("audit", "--json");
-      List<JsonObject> records = records(r);
-      assertThat(records).extracting(o -> o.getString("action"))
-          .containsSubsequence("kmsagent.kms.set", "kmsagent.kms.clear");
-      assertThat(new JsonObject(r.out()).getInteger("skipped")).isEqualTo(1);
-      assertThat(agent.ctlAdmin("audit").out()).contains("1 damaged line(s) skipped");
-      // --since and --limit narrow what is shown.
-      assertThat(records(agent.ctlAdmin("audit", "--json", "--since", "2026-11-28T13:00:00Z"))).isEmpty();
-      assertThat(records(agent.ctlAdmin("audit", "--json", "--limit", "1"))).hasSize(1);
-      Result bad = agent.ctlAdmin("audit", "--since", "yesterday");
-      assertThat(bad.exit()).isEqualTo(2);
-      assertThat(bad.err()).contains("--since", "yesterday");
+
+    @Test
+    void anActionThatFailsIsRecordedWithItsCode() throws Exception {
+        try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
+            assertThat(agent.ctlAdmin("activate", "--family", "office2099").exit())
+                    .isEqualTo(1);
+            JsonObject r = withAction(records(agent.ctlAdmin("audit", "--json")), "kmsagent.activate")
+                    .get(0);
+            assertThat(r.getString("result")).isEqualTo("failed");
+            assertThat(r.getInteger("code")).isEqualTo(404);
+            assertThat(r.getJsonObject("target").getString("family")).isEqualTo("office2099");
+        }
     }
-  }
+
+    @Test
+    void anAuditLogThatCannotBeOpenedDoesNotStopTheAgent() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("audit.log")); // a directory where the file should be
+        try (AgentFixture agent = AgentFixture.start(data)) {
+            assertThat(agent.daemon.banner())
+                    .anyMatch(l -> l.startsWith("kms-agent: audit log disabled: cannot open the " + "audit log"));
+            assertThat(agent.ctlAdmin("set-kms", "kms.corp.example").exit()).isZero();
+            Result audit = agent.ctlAdmin("audit");
+            assertThat(audit.exit()).isEqualTo(1);
+            assertThat(audit.err()).contains("code 503");
+        }
+    }
+
+    @Test
+    void theLogIsAppendOnlyAcrossRestartsAndADamagedLineIsSkipped() throws Exception {
+        Path data = dir.resolve("data");
+        Path file;
+        try (AgentFixture agent = AgentFixture.start(data)) {
+            assertThat(agent.ctlAdmin("set-kms", "kms.corp.example").exit()).isZero();
+            file = agent.daemon.auditFile();
+        }
+        assertThat(file).isEqualTo(data.toAbsolutePath().resolve("audit.log"));
+        Files.writeString(file, "garbage, not a record\n", StandardOpenOption.APPEND);
+        try (AgentFixture agent = AgentFixture.start(data)) {
+            assertThat(agent.ctlAdmin("clear-kms").exit()).isZero();
+            Result r = agent.ctlAdmin("audit", "--json");
+            List<JsonObject> records = records(r);
+            assertThat(records)
+                    .extracting(o -> o.getString("action"))
+                    .containsSubsequence("kmsagent.kms.set", "kmsagent.kms.clear");
+            assertThat(new JsonObject(r.out()).getInteger("skipped")).isEqualTo(1);
+            assertThat(agent.ctlAdmin("audit").out()).contains("1 damaged line(s) skipped");
+            // --since and --limit narrow what is shown.
+            assertThat(records(agent.ctlAdmin("audit", "--json", "--since", "2026-11-28T13:00:00Z")))
+                    .isEmpty();
+            assertThat(records(agent.ctlAdmin("audit", "--json", "--limit", "1")))
+                    .hasSize(1);
+            Result bad = agent.ctlAdmin("audit", "--since", "yesterday");
+            assertThat(bad.exit()).isEqualTo(2);
+            assertThat(bad.err()).contains("--since", "yesterday");
+        }
+    }
 }

@@ -21,178 +21,197 @@ import org.kmsagent.api.KmsEndpoint;
 
 /** Every {@code kms-agent ctl} command against a real daemon and TLS bridge on 127.0.0.1. */
 class CtlEndToEndTest {
-  @TempDir static Path dir;
-  static AgentFixture fixture;
+    @TempDir
+    static Path dir;
 
-  @BeforeAll
-  static void start() throws Exception {
-    fixture = AgentFixture.start(dir.resolve("data"));
-  }
+    static AgentFixture fixture;
 
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
-
-  @Test
-  void statusPrintsEachProductWithItsState() {
-    Result r = fixture.ctlAdmin("status");
-    assertThat(r.exit()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("FAMILY", "windows-client", "Windows 7 Enterprise", "office2013");
-  }
-
-  @Test
-  void statusAsJsonIsTheAgentsReply() {
-    Result r = fixture.ctl(AgentFixture.READ_TOKEN, "--json", "status");
-    assertThat(r.exit()).as(r.toString()).isZero();
-    JsonObject reply = new JsonObject(r.out());
-    assertThat(reply.getJsonArray("products")).hasSize(2);
-    assertThat(reply.getJsonArray("products").getJsonObject(0).getString("skuId"))
-        .isEqualTo("ae2ee509-1b34-41c0-acb7-6d4650168915");
-  }
-
-  @Test
-  void hostShowsPoolCountsAgainstThresholdsAndTheLedger() {
-    Result r = fixture.ctlAdmin("host");
-    assertThat(r.exit()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("host role: on", "windows-client", "26", "client 25 met", "server 5 met",
-        "ledger: 1 client(s)");
-  }
-
-  @Test
-  void installGvlkThenActivateLicensesTheFamily() {
-    Result install = fixture.ctlAdmin("install-gvlk", "--family", "windows-client");
-    assertThat(install.exit()).as(install.toString()).isZero();
-    assertThat(install.out()).contains("windows-client", "ok", "XXXXX-XXXXX-XXXXX-XXXXX-HVTHH")
-        .doesNotContain("33PXH-7Y6KF");
-    assertThat(fixture.agent.product("windows-client").partialKey).isEqualTo("HVTHH");
-
-    Result activate = fixture.ctlAdmin("activate", "--family", "windows-client");
-    assertThat(activate.exit()).as(activate.toString()).isZero();
-    assertThat(fixture.agent.product("windows-client").status).isEqualTo("LICENSED");
-    assertThat(fixture.ctlAdmin("status").out()).contains("LICENSED", "XXXXX-XXXXX-XXXXX-XXXXX-HVTHH");
-  }
-
-  @Test
-  void installGvlkWithAGivenKeyNeedsAFamilyAndAValidKey() {
-    assertThat(fixture.ctlAdmin("install-gvlk", "--key", "YC7DK-G2NP3-2QQC3-J6H88-GVGXT").exit()).isEqualTo(2);
-    int before = fixture.agent.changes();
-    Result bad = fixture.ctlAdmin("install-gvlk", "--family", "office2013", "--key", "AAAAA-BBBBB");
-    assertThat(bad.exit()).isEqualTo(1);
-    assertThat(bad.err()).contains("key:", "code 400").doesNotContain("AAAAA-BBBBB");
-    assertThat(fixture.agent.changes()).isEqualTo(before);
-  }
-
-  @Test
-  void activatingAnUnknownFamilyIsAnErrorAnswerAndChangesNothing() {
-    int before = fixture.agent.changes();
-    Result r = fixture.ctlAdmin("activate", "--family", "office2099");
-    assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains("unknown family: office2099", "code 404");
-    assertThat(fixture.agent.changes()).isEqualTo(before);
-  }
-
-  @Test
-  void setKmsPinsAHostAndClearKmsForgetsIt() {
-    Result set = fixture.ctlAdmin("set-kms", "--family", "office2013", "kms.corp.example:1700");
-    assertThat(set.exit()).as(set.toString()).isZero();
-    assertThat(set.out()).contains("KMS for office2013: kms.corp.example:1700");
-    assertThat(fixture.agent.kms("office2013")).contains(KmsEndpoint.host("kms.corp.example", 1700));
-
-    Result clear = fixture.ctlAdmin("clear-kms", "--family", "office2013");
-    assertThat(clear.exit()).as(clear.toString()).isZero();
-    assertThat(fixture.agent.kms("office2013")).isEmpty();
-  }
-
-  @Test
-  void setKmsDnsSwitchesToDiscoveryInADomain() {
-    Result r = fixture.ctlAdmin("set-kms", "--dns", "corp.example");
-    assertThat(r.exit()).as(r.toString()).isZero();
-    assertThat(fixture.agent.kms("*")).contains(KmsEndpoint.discovery("corp.example"));
-    fixture.ctlAdmin("clear-kms");
-    assertThat(fixture.agent.kms("*")).isEmpty();
-  }
-
-  @Test
-  void setKmsWithABadPortIsAUsageError() {
-    assertThat(fixture.ctlAdmin("set-kms", "kms.corp.example:99999").exit()).isEqualTo(2);
-  }
-
-  @Test
-  void pluginsListLoadUnloadRescan() throws Exception {
-    Result list = fixture.ctlAdmin("plugins", "list");
-    assertThat(list.exit()).as(list.toString()).isZero();
-    assertThat(list.out()).contains("windows-client", "STARTED");
-
-    Path jar = Files.writeString(dir.resolve("office2016-plugin.jar"), "not really a jar; the fake host only looks");
-    Result load = fixture.ctlAdmin("plugins", "load", jar.toString());
-    assertThat(load.exit()).as(load.toString()).isZero();
-    assertThat(load.out()).contains("office2016", "STARTED");
-
-    Result unload = fixture.ctlAdmin("plugins", "unload", "office2016");
-    assertThat(unload.exit()).as(unload.toString()).isZero();
-    assertThat(fixture.ctlAdmin("plugins", "rescan").out()).doesNotContain("office2016");
-
-    Result unknown = fixture.ctlAdmin("plugins", "unload", "office2016");
-    assertThat(unknown.exit()).isEqualTo(1);
-    assertThat(unknown.err()).contains("unknown plugin");
-    assertThat(fixture.ctlAdmin("plugins", "frobnicate").exit()).isEqualTo(2);
-  }
-
-  @Test
-  void watchReceivesTheEventsOfAnActivation() throws Exception {
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    try {
-      java.io.StringWriter err = new java.io.StringWriter();
-      java.io.StringWriter out = new java.io.StringWriter();
-      Future<Integer> watch = pool.submit(() -> {
-        picocli.CommandLine cl = org.kmsagent.agent.cli.KmsAgentCommand.commandLine();
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(err, true));
-        var argv = new java.util.ArrayList<>(java.util.List.of("ctl"));
-        argv.addAll(fixture.connection());
-        // The key's event, then the attempt's renewal-loop event and its activation result (as the real agent).
-        argv.addAll(java.util.List.of("--token", AgentFixture.READ_TOKEN, "watch", "--count", "3"));
-        return cl.execute(argv.toArray(String[]::new));
-      });
-      await().atMost(Duration.ofSeconds(20)).until(() -> err.toString().contains("watching kmsagent.events"));
-
-      fixture.ctlAdmin("install-gvlk", "--family", "office2013");
-      fixture.ctlAdmin("activate", "--family", "office2013");
-
-      assertThat(watch.get(20, TimeUnit.SECONDS)).as(err.toString()).isZero();
-      assertThat(out.toString()).contains("key-installed", "kind=ACTIVATED", "activation", "family=office2013",
-          "ok=true");
-    } finally {
-      pool.shutdownNow();
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = AgentFixture.start(dir.resolve("data"));
     }
-  }
 
-  @Test
-  void aWrongFingerprintIsRefusedBeforeAnythingIsSent() {
-    int before = fixture.agent.changes();
-    Result r = AgentFixture.run("ctl", "--agent", "127.0.0.1:" + fixture.daemon.bridgePort(), "--trust",
-        "00".repeat(32), "--token", AgentFixture.ADMIN_TOKEN, "activate");
-    assertThat(r.exit()).isEqualTo(3);
-    assertThat(r.err()).contains("cannot talk to the agent");
-    assertThat(fixture.agent.changes()).isEqualTo(before);
-  }
-
-  @Test
-  void withoutAWayToTrustTheAgentCtlRefusesToConnect() {
-    Result r = AgentFixture.run("ctl", "--agent", "127.0.0.1:" + fixture.daemon.bridgePort(), "status");
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("--trust FINGERPRINT");
-  }
-
-  @Test
-  void nothingListeningIsExitCode3() throws Exception {
-    int port;
-    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    @AfterAll
+    static void stop() {
+        fixture.close();
     }
-    Result r = AgentFixture.run("ctl", "--agent", "127.0.0.1:" + port, "--trust", fixture.daemon.fingerprint(),
-        "status");
-    assertThat(r.exit()).isEqualTo(3);
-  }
+
+    @Test
+    void statusPrintsEachProductWithItsState() {
+        Result r = fixture.ctlAdmin("status");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("FAMILY", "windows-client", "Windows 7 Enterprise", "office2013");
+    }
+
+    @Test
+    void statusAsJsonIsTheAgentsReply() {
+        Result r = fixture.ctl(AgentFixture.READ_TOKEN, "--json", "status");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonObject reply = new JsonObject(r.out());
+        assertThat(reply.getJsonArray("products")).hasSize(2);
+        assertThat(reply.getJsonArray("products").getJsonObject(0).getString("skuId"))
+                .isEqualTo("ae2ee509-1b34-41c0-acb7-6d4650168915");
+    }
+
+    @Test
+    void hostShowsPoolCountsAgainstThresholdsAndTheLedger() {
+        Result r = fixture.ctlAdmin("host");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out())
+                .contains(
+                        "host role: on",
+                        "windows-client",
+                        "26",
+                        "client 25 met",
+                        "server 5 met",
+                        "ledger: 1 client(s)");
+    }
+
+    @Test
+    void installGvlkThenActivateLicensesTheFamily() {
+        Result install = fixture.ctlAdmin("install-gvlk", "--family", "windows-client");
+        assertThat(install.exit()).as(install.toString()).isZero();
+        assertThat(install.out())
+                .contains("windows-client", "ok", "XXXXX-XXXXX-XXXXX-XXXXX-HVTHH")
+                .doesNotContain("33PXH-7Y6KF");
+        assertThat(fixture.agent.product("windows-client").partialKey).isEqualTo("HVTHH");
+
+        Result activate = fixture.ctlAdmin("activate", "--family", "windows-client");
+        assertThat(activate.exit()).as(activate.toString()).isZero();
+        assertThat(fixture.agent.product("windows-client").status).isEqualTo("LICENSED");
+        assertThat(fixture.ctlAdmin("status").out()).contains("LICENSED", "XXXXX-XXXXX-XXXXX-XXXXX-HVTHH");
+    }
+
+    @Test
+    void installGvlkWithAGivenKeyNeedsAFamilyAndAValidKey() {
+        assertThat(fixture.ctlAdmin("install-gvlk", "--key", "YC7DK-G2NP3-2QQC3-J6H88-GVGXT")
+                        .exit())
+                .isEqualTo(2);
+        int before = fixture.agent.changes();
+        Result bad = fixture.ctlAdmin("install-gvlk", "--family", "office2013", "--key", "AAAAA-BBBBB");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("key:", "code 400").doesNotContain("AAAAA-BBBBB");
+        assertThat(fixture.agent.changes()).isEqualTo(before);
+    }
+
+    @Test
+    void activatingAnUnknownFamilyIsAnErrorAnswerAndChangesNothing() {
+        int before = fixture.agent.changes();
+        Result r = fixture.ctlAdmin("activate", "--family", "office2099");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("unknown family: office2099", "code 404");
+        assertThat(fixture.agent.changes()).isEqualTo(before);
+    }
+
+    @Test
+    void setKmsPinsAHostAndClearKmsForgetsIt() {
+        Result set = fixture.ctlAdmin("set-kms", "--family", "office2013", "kms.corp.example:1700");
+        assertThat(set.exit()).as(set.toString()).isZero();
+        assertThat(set.out()).contains("KMS for office2013: kms.corp.example:1700");
+        assertThat(fixture.agent.kms("office2013")).contains(KmsEndpoint.host("kms.corp.example", 1700));
+
+        Result clear = fixture.ctlAdmin("clear-kms", "--family", "office2013");
+        assertThat(clear.exit()).as(clear.toString()).isZero();
+        assertThat(fixture.agent.kms("office2013")).isEmpty();
+    }
+
+    @Test
+    void setKmsDnsSwitchesToDiscoveryInADomain() {
+        Result r = fixture.ctlAdmin("set-kms", "--dns", "corp.example");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(fixture.agent.kms("*")).contains(KmsEndpoint.discovery("corp.example"));
+        fixture.ctlAdmin("clear-kms");
+        assertThat(fixture.agent.kms("*")).isEmpty();
+    }
+
+    @Test
+    void setKmsWithABadPortIsAUsageError() {
+        assertThat(fixture.ctlAdmin("set-kms", "kms.corp.example:99999").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void pluginsListLoadUnloadRescan() throws Exception {
+        Result list = fixture.ctlAdmin("plugins", "list");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.out()).contains("windows-client", "STARTED");
+
+        Path jar =
+                Files.writeString(dir.resolve("office2016-plugin.jar"), "not really a jar; the fake host only looks");
+        Result load = fixture.ctlAdmin("plugins", "load", jar.toString());
+        assertThat(load.exit()).as(load.toString()).isZero();
+        assertThat(load.out()).contains("office2016", "STARTED");
+
+        Result unload = fixture.ctlAdmin("plugins", "unload", "office2016");
+        assertThat(unload.exit()).as(unload.toString()).isZero();
+        assertThat(fixture.ctlAdmin("plugins", "rescan").out()).doesNotContain("office2016");
+
+        Result unknown = fixture.ctlAdmin("plugins", "unload", "office2016");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("unknown plugin");
+        assertThat(fixture.ctlAdmin("plugins", "frobnicate").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void watchReceivesTheEventsOfAnActivation() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            java.io.StringWriter err = new java.io.StringWriter();
+            java.io.StringWriter out = new java.io.StringWriter();
+            Future<Integer> watch = pool.submit(() -> {
+                picocli.CommandLine cl = org.kmsagent.agent.cli.KmsAgentCommand.commandLine();
+                cl.setOut(new java.io.PrintWriter(out, true));
+                cl.setErr(new java.io.PrintWriter(err, true));
+                var argv = new java.util.ArrayList<>(java.util.List.of("ctl"));
+                argv.addAll(fixture.connection());
+                // The key's event, then the attempt's renewal-loop event and its activation result (as the real agent).
+                argv.addAll(java.util.List.of("--token", AgentFixture.READ_TOKEN, "watch", "--count", "3"));
+                return cl.execute(argv.toArray(String[]::new));
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> err.toString().contains("watching kmsagent.events"));
+
+            fixture.ctlAdmin("install-gvlk", "--family", "office2013");
+            fixture.ctlAdmin("activate", "--family", "office2013");
+
+            assertThat(watch.get(20, TimeUnit.SECONDS)).as(err.toString()).isZero();
+            assertThat(out.toString())
+                    .contains("key-installed", "kind=ACTIVATED", "activation", "family=office2013", "ok=true");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWrongFingerprintIsRefusedBeforeAnythingIsSent() {
+        int before = fixture.agent.changes();
+        Result r = AgentFixture.run(
+                "ctl",
+                "--agent",
+                "127.0.0.1:" + fixture.daemon.bridgePort(),
+                "--trust",
+                "00".repeat(32),
+                "--token",
+                AgentFixture.ADMIN_TOKEN,
+                "activate");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("cannot talk to the agent");
+        assertThat(fixture.agent.changes()).isEqualTo(before);
+    }
+
+    @Test
+    void withoutAWayToTrustTheAgentCtlRefusesToConnect() {
+        Result r = AgentFixture.run("ctl", "--agent", "127.0.0.1:" + fixture.daemon.bridgePort(), "status");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--trust FINGERPRINT");
+    }
+
+    @Test
+    void nothingListeningIsExitCode3() throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Result r = AgentFixture.run(
+                "ctl", "--agent", "127.0.0.1:" + port, "--trust", fixture.daemon.fingerprint(), "status");
+        assertThat(r.exit()).isEqualTo(3);
+    }
 }

@@ -26,61 +26,105 @@ import org.kmsagent.agent.host.ObservedRequest;
 
 /** {@code ctl host} on an agent watching a genuine KMS host prints what the host's log and counters show. */
 class CtlHostWatchedTest {
-  private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
-  @TempDir Path dir;
+    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
-  @Test
-  void hostPrintsTheWatchedHostsCountsAndClients() throws Exception {
-    GenuineHostView view = GenuineHostView.of("KMS01", NOW, List.of(
-        new ObservedRequest(7, NOW.minus(Duration.ofHours(3)), "KMS01", "0x0", 25, "pc-a.contoso.com",
-            "aaaaaaaa-0000-4000-8000-000000000001", "", 2, 43_000, "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c")),
-        List.of(new GenuineHostView.Counters("55c92734-d682-4d71-983e-d6ec3f16059f", 26, 40, 1)), null, 1, 2, NOW,
-        null).withService(org.kmsagent.agent.testsupport.GenuineHostFixtures.SERVICE, null);
-    InMemoryAgent inner = new InMemoryAgent(Clock.fixed(NOW, ZoneOffset.UTC));
-    AgentControl watching = (AgentControl) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {AgentControl.class}, (proxy, method, args) -> {
-          if (method.getName().equals("watchedHost")) {
-            return Optional.of(view);
-          }
-          try {
-            return method.invoke(inner, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    Path tokens = dir.resolve("agent.yaml");
-    Files.writeString(tokens, """
+    @TempDir
+    Path dir;
+
+    @Test
+    void hostPrintsTheWatchedHostsCountsAndClients() throws Exception {
+        GenuineHostView view = GenuineHostView.of(
+                        "KMS01",
+                        NOW,
+                        List.of(new ObservedRequest(
+                                7,
+                                NOW.minus(Duration.ofHours(3)),
+                                "KMS01",
+                                "0x0",
+                                25,
+                                "pc-a.contoso.com",
+                                "aaaaaaaa-0000-4000-8000-000000000001",
+                                "",
+                                2,
+                                43_000,
+                                "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c")),
+                        List.of(new GenuineHostView.Counters("55c92734-d682-4d71-983e-d6ec3f16059f", 26, 40, 1)),
+                        null,
+                        1,
+                        2,
+                        NOW,
+                        null)
+                .withService(org.kmsagent.agent.testsupport.GenuineHostFixtures.SERVICE, null);
+        InMemoryAgent inner = new InMemoryAgent(Clock.fixed(NOW, ZoneOffset.UTC));
+        AgentControl watching = (AgentControl) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {AgentControl.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("watchedHost")) {
+                        return Optional.of(view);
+                    }
+                    try {
+                        return method.invoke(inner, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Path tokens = dir.resolve("agent.yaml");
+        Files.writeString(tokens, """
         bridge:
           tokens:
             - name: dashboard
               token: read-0123456789abcdef
               role: read
         """);
-    AgentConfig config = new ConfigLoader(Map.of()).load(Optional.of(tokens),
-        List.of("dataDir=" + dir.resolve("data"), "bridge.port=0"));
-    try (AgentDaemon daemon = AgentDaemon.start(config, ctx -> watching, Clock.fixed(NOW, ZoneOffset.UTC))) {
-      AgentFixture.Result r = AgentFixture.run("ctl", "--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust",
-          daemon.fingerprint(), "--token", "read-0123456789abcdef", "host");
+        AgentConfig config = new ConfigLoader(Map.of())
+                .load(Optional.of(tokens), List.of("dataDir=" + dir.resolve("data"), "bridge.port=0"));
+        try (AgentDaemon daemon = AgentDaemon.start(config, ctx -> watching, Clock.fixed(NOW, ZoneOffset.UTC))) {
+            AgentFixture.Result r = AgentFixture.run(
+                    "ctl",
+                    "--agent",
+                    "127.0.0.1:" + daemon.bridgePort(),
+                    "--trust",
+                    daemon.fingerprint(),
+                    "--token",
+                    "read-0123456789abcdef",
+                    "host");
 
-      assertThat(r.exit()).as(r.err()).isZero();
-      assertThat(r.out()).contains("watching the genuine KMS host KMS01", "2 malformed events skipped",
-          "clients logged in 30 days: 1");
-      assertThat(r.out().lines().filter(l -> l.startsWith("service"))).hasSize(2)
-          .anySatisfy(l -> assertThat(l).contains("26", "25", "yes"));
-      assertThat(r.out().lines().filter(l -> l.startsWith("pc-a.contoso.com"))).singleElement().asString()
-          .contains("aaaaaaaa-0000-4000-8000-000000000001", "oob-grace", "2026-11-28T09:00:00Z");
-      assertThat(r.out()).contains("service: port 1700, DNS publishing off",
-          "intervals: activation 60 min, renewal 10080 min", "host key: #####-#####-#####-#####-7QX4K",
-          "host key: #####-#####-#####-#####-RC2WM", "requests to 55c92734-d682-4d71-983e-d6ec3f16059f: total 40,"
-          + " failed 1");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out())
+                    .contains(
+                            "watching the genuine KMS host KMS01",
+                            "2 malformed events skipped",
+                            "clients logged in 30 days: 1");
+            assertThat(r.out().lines().filter(l -> l.startsWith("service")))
+                    .hasSize(2)
+                    .anySatisfy(l -> assertThat(l).contains("26", "25", "yes"));
+            assertThat(r.out().lines().filter(l -> l.startsWith("pc-a.contoso.com")))
+                    .singleElement()
+                    .asString()
+                    .contains("aaaaaaaa-0000-4000-8000-000000000001", "oob-grace", "2026-11-28T09:00:00Z");
+            assertThat(r.out())
+                    .contains(
+                            "service: port 1700, DNS publishing off",
+                            "intervals: activation 60 min, renewal 10080 min",
+                            "host key: #####-#####-#####-#####-7QX4K",
+                            "host key: #####-#####-#####-#####-RC2WM",
+                            "requests to 55c92734-d682-4d71-983e-d6ec3f16059f: total 40," + " failed 1");
 
-      AgentFixture.Result json = AgentFixture.run("ctl", "--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust",
-          daemon.fingerprint(), "--token", "read-0123456789abcdef", "host", "--json");
-      assertThat(json.exit()).as(json.err()).isZero();
-      io.vertx.core.json.JsonObject service = new io.vertx.core.json.JsonObject(json.out())
-          .getJsonObject("watchedHost").getJsonObject("service");
-      assertThat(service.getInteger("listeningPort")).isEqualTo(1700);
-      assertThat(service.getJsonArray("hostKeys")).hasSize(2);
+            AgentFixture.Result json = AgentFixture.run(
+                    "ctl",
+                    "--agent",
+                    "127.0.0.1:" + daemon.bridgePort(),
+                    "--trust",
+                    daemon.fingerprint(),
+                    "--token",
+                    "read-0123456789abcdef",
+                    "host",
+                    "--json");
+            assertThat(json.exit()).as(json.err()).isZero();
+            io.vertx.core.json.JsonObject service = new io.vertx.core.json.JsonObject(json.out())
+                    .getJsonObject("watchedHost")
+                    .getJsonObject("service");
+            assertThat(service.getInteger("listeningPort")).isEqualTo(1700);
+            assertThat(service.getJsonArray("hostKeys")).hasSize(2);
+        }
     }
-  }
 }

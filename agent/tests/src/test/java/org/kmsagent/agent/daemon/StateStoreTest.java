@@ -19,91 +19,111 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StateStoreTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void aSavedStateIsLoadedBackWithTheNextRevision() throws Exception {
-    StateStore store = new StateStore(dir.resolve("state.json"), CLOCK);
-    assertThat(store.load()).isEqualTo(AgentState.empty());
-    ProductSchedule s = new ProductSchedule(Instant.parse("2026-12-05T12:00:00Z"),
-        Instant.parse("2027-05-27T12:00:00Z"), Instant.parse("2026-11-28T12:00:00Z"), "0x0 ok");
-    AgentState saved = store.save(AgentState.empty().with("office2013/b322da9c", s));
-    assertThat(saved.revision()).isEqualTo(1);
-    assertThat(new StateStore(dir.resolve("state.json"), CLOCK).load()).isEqualTo(saved);
-    assertThat(Files.exists(dir.resolve("state.json.tmp"))).isFalse();
-  }
-
-  @Test
-  void aDamagedFileIsMovedAsideNotLost() throws Exception {
-    Path file = Files.writeString(dir.resolve("state.json"), "{\"revision\": 4, \"products\": {");
-    StateStore store = new StateStore(file, CLOCK);
-    assertThatThrownBy(store::load).isInstanceOf(IOException.class)
-        .hasMessageContaining("is damaged").hasMessageContaining("state.json.damaged-20261128T120000");
-    assertThat(Files.readString(dir.resolve("state.json.damaged-20261128T120000")))
-        .isEqualTo("{\"revision\": 4, \"products\": {");
-    assertThat(store.load()).isEqualTo(AgentState.empty());
-  }
-
-  @Test
-  void nullEmptyGarbageOrWrongShapedFilesAreMovedAsideUnderNamesNeverReused() throws Exception {
-    Path file = dir.resolve("state.json");
-    StateStore store = new StateStore(file, CLOCK);
-    List<String> contents = List.of("null", "", "\u0000\u0001garbage", "[1, 2]", "{\"products\": 7}");
-    for (int i = 0; i < contents.size(); i++) {
-      Files.writeString(file, contents.get(i));
-      String aside = "state.json.damaged-20261128T120000" + (i == 0 ? "" : "-" + (i + 1));
-      assertThatThrownBy(store::load).as(contents.get(i)).isInstanceOf(IOException.class)
-          .hasMessageStartingWith("state file " + file + " is damaged (")
-          .hasMessageEndingWith("moved to " + dir.resolve(aside)
-              + "; the schedules are rebuilt from the licensing service's own state");
-      assertThat(Files.readString(dir.resolve(aside))).isEqualTo(contents.get(i));
-      assertThat(Files.exists(file)).isFalse();
-      assertThat(store.load()).isEqualTo(AgentState.empty());
+    @Test
+    void aSavedStateIsLoadedBackWithTheNextRevision() throws Exception {
+        StateStore store = new StateStore(dir.resolve("state.json"), CLOCK);
+        assertThat(store.load()).isEqualTo(AgentState.empty());
+        ProductSchedule s = new ProductSchedule(
+                Instant.parse("2026-12-05T12:00:00Z"),
+                Instant.parse("2027-05-27T12:00:00Z"),
+                Instant.parse("2026-11-28T12:00:00Z"),
+                "0x0 ok");
+        AgentState saved = store.save(AgentState.empty().with("office2013/b322da9c", s));
+        assertThat(saved.revision()).isEqualTo(1);
+        assertThat(new StateStore(dir.resolve("state.json"), CLOCK).load()).isEqualTo(saved);
+        assertThat(Files.exists(dir.resolve("state.json.tmp"))).isFalse();
     }
-  }
 
-  @Test
-  void theStateIsTheOwnersAloneWhereTheFileSystemHasPosixPermissions() throws Exception {
-    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
-    Path file = dir.resolve("data").resolve("state.json");
-    StateStore store = new StateStore(file, CLOCK);
-    store.save(AgentState.empty());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
-        .isEqualTo("rwx------");
-    // A file left readable by an older version is replaced by an owner-only one at the next save.
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    store.save(store.load());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-  }
-
-  @Test
-  void aWriterKilledWithSigkillLeavesAWholeStateThatTheNextOneResumes() throws Exception {
-    Path file = dir.resolve("state.json");
-    StateStore reader = new StateStore(file, CLOCK);
-    long previous = 0;
-    for (int round = 0; round < 3; round++) {
-      Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), "-XX:-UsePerfData",
-          StateWriterMain.class.getName(), file.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("writer-" + round + ".log").toFile()).start();
-      long floor = previous;
-      try {
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-            .until(() -> reader.load().revision() >= floor + 20);
-      } finally {
-        writer.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
-        writer.waitFor(30, TimeUnit.SECONDS);
-      }
-      AgentState after = reader.load(); // must parse: the old or the new file, never a torn one
-      assertThat(after.revision()).isGreaterThanOrEqualTo(floor + 20);
-      assertThat(after.products()).hasSize(2);
-      // Each write moved the schedule to its own revision: the state is one whole write, not a mix.
-      assertThat(after.products().get("windows-client/ae2ee509-1b34-41c0-acb7-6d4650168915").nextDue())
-          .isEqualTo(Instant.parse("2026-11-28T00:00:00Z").plus(Duration.ofMinutes(after.revision() - 1)));
-      previous = after.revision();
+    @Test
+    void aDamagedFileIsMovedAsideNotLost() throws Exception {
+        Path file = Files.writeString(dir.resolve("state.json"), "{\"revision\": 4, \"products\": {");
+        StateStore store = new StateStore(file, CLOCK);
+        assertThatThrownBy(store::load)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("is damaged")
+                .hasMessageContaining("state.json.damaged-20261128T120000");
+        assertThat(Files.readString(dir.resolve("state.json.damaged-20261128T120000")))
+                .isEqualTo("{\"revision\": 4, \"products\": {");
+        assertThat(store.load()).isEqualTo(AgentState.empty());
     }
-  }
+
+    @Test
+    void nullEmptyGarbageOrWrongShapedFilesAreMovedAsideUnderNamesNeverReused() throws Exception {
+        Path file = dir.resolve("state.json");
+        StateStore store = new StateStore(file, CLOCK);
+        List<String> contents = List.of("null", "", "\u0000\u0001garbage", "[1, 2]", "{\"products\": 7}");
+        for (int i = 0; i < contents.size(); i++) {
+            Files.writeString(file, contents.get(i));
+            String aside = "state.json.damaged-20261128T120000" + (i == 0 ? "" : "-" + (i + 1));
+            assertThatThrownBy(store::load)
+                    .as(contents.get(i))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("state file " + file + " is damaged (")
+                    .hasMessageEndingWith("moved to " + dir.resolve(aside)
+                            + "; the schedules are rebuilt from the licensing service's own state");
+            assertThat(Files.readString(dir.resolve(aside))).isEqualTo(contents.get(i));
+            assertThat(Files.exists(file)).isFalse();
+            assertThat(store.load()).isEqualTo(AgentState.empty());
+        }
+    }
+
+    @Test
+    void theStateIsTheOwnersAloneWhereTheFileSystemHasPosixPermissions() throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path file = dir.resolve("data").resolve("state.json");
+        StateStore store = new StateStore(file, CLOCK);
+        store.save(AgentState.empty());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
+        // A file left readable by an older version is replaced by an owner-only one at the next save.
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        store.save(store.load());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void aWriterKilledWithSigkillLeavesAWholeStateThatTheNextOneResumes() throws Exception {
+        Path file = dir.resolve("state.json");
+        StateStore reader = new StateStore(file, CLOCK);
+        long previous = 0;
+        for (int round = 0; round < 3; round++) {
+            Process writer = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "-XX:-UsePerfData",
+                            StateWriterMain.class.getName(),
+                            file.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("writer-" + round + ".log").toFile())
+                    .start();
+            long floor = previous;
+            try {
+                await().atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions()
+                        .until(() -> reader.load().revision() >= floor + 20);
+            } finally {
+                writer.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+                writer.waitFor(30, TimeUnit.SECONDS);
+            }
+            AgentState after = reader.load(); // must parse: the old or the new file, never a torn one
+            assertThat(after.revision()).isGreaterThanOrEqualTo(floor + 20);
+            assertThat(after.products()).hasSize(2);
+            // Each write moved the schedule to its own revision: the state is one whole write, not a mix.
+            assertThat(after.products()
+                            .get("windows-client/ae2ee509-1b34-41c0-acb7-6d4650168915")
+                            .nextDue())
+                    .isEqualTo(Instant.parse("2026-11-28T00:00:00Z").plus(Duration.ofMinutes(after.revision() - 1)));
+            previous = after.revision();
+        }
+    }
 }

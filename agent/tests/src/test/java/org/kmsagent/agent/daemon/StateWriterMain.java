@@ -10,19 +10,21 @@ import java.time.Instant;
  * revision moving one product's schedule forward, until it is killed.
  */
 public final class StateWriterMain {
-  private StateWriterMain() {}
+    private StateWriterMain() {}
 
-  public static void main(String[] args) throws Exception {
-    StateStore store = new StateStore(Path.of(args[0]), Clock.systemUTC());
-    AgentState state = store.load();
-    Instant base = Instant.parse("2026-11-28T00:00:00Z");
-    while (true) {
-      long r = state.revision();
-      state = store.save(state
-          .with(AgentState.key("windows-client", "ae2ee509-1b34-41c0-acb7-6d4650168915"),
-              new ProductSchedule(base.plus(Duration.ofMinutes(r)), base.plus(Duration.ofDays(180)), base, "0x0 ok"))
-          .with(AgentState.key("office2013", "b322da9c-a2e2-4058-9e4e-f59a6970bd69"),
-              new ProductSchedule(base.plus(Duration.ofMinutes(r)), null, null, null)));
+    public static void main(String[] args) throws Exception {
+        StateStore store = new StateStore(Path.of(args[0]), Clock.systemUTC());
+        AgentState state = store.load();
+        Instant base = Instant.parse("2026-11-28T00:00:00Z");
+        while (true) {
+            long r = state.revision();
+            state = store.save(state.with(
+                            AgentState.key("windows-client", "ae2ee509-1b34-41c0-acb7-6d4650168915"),
+                            new ProductSchedule(
+                                    base.plus(Duration.ofMinutes(r)), base.plus(Duration.ofDays(180)), base, "0x0 ok"))
+                    .with(
+                            AgentState.key("office2013", "b322da9c-a2e2-4058-9e4e-f59a6970bd69"),
+                            new ProductSchedule(base.plus(Duration.ofMinutes(r)), null, null, null)));
+        }
     }
-  }
 }

@@ -20,49 +20,62 @@ import org.junit.jupiter.api.Test;
  * leave them silently empty).
  */
 class MonitoringFilesTest {
-  private static final Path DOCS = Path.of("..", "..", "docs");
-  private static final Pattern METRIC = Pattern.compile("kmsagent_[a-z_]+");
+    private static final Path DOCS = Path.of("..", "..", "docs");
+    private static final Pattern METRIC = Pattern.compile("kmsagent_[a-z_]+");
 
-  @Test
-  void promtoolAcceptsTheAlertRules() throws Exception {
-    String promtool = onPath("promtool");
-    assertThat(promtool).as("promtool is not installed: .ci/run installs it (Debian package 'prometheus'); "
-        + "locally: apt-get install prometheus").isNotNull();
-    Process p = new ProcessBuilder(promtool, "check", "rules", DOCS.resolve("prometheus/kms-agent-rules.yml")
-        .toString()).redirectErrorStream(true).start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(out).isZero();
-    assertThat(out).contains("SUCCESS");
-  }
-
-  @Test
-  void theRulesAndTheDashboardNameOnlyDocumentedFigures() throws Exception {
-    String operations = Files.readString(DOCS.resolve("operations.md"));
-    String rules = Files.readString(DOCS.resolve("prometheus/kms-agent-rules.yml"));
-    String dashboard = Files.readString(DOCS.resolve("grafana/kms-agent.json"));
-    JsonObject parsed = new JsonObject(dashboard);
-    assertThat(parsed.getJsonArray("panels")).hasSizeGreaterThanOrEqualTo(4);
-    Set<String> named = new TreeSet<>();
-    for (String text : new String[] {rules, dashboard}) {
-      Matcher m = METRIC.matcher(text);
-      while (m.find()) {
-        named.add(m.group());
-      }
+    @Test
+    void promtoolAcceptsTheAlertRules() throws Exception {
+        String promtool = onPath("promtool");
+        assertThat(promtool)
+                .as("promtool is not installed: .ci/run installs it (Debian package 'prometheus'); "
+                        + "locally: apt-get install prometheus")
+                .isNotNull();
+        Process p = new ProcessBuilder(
+                        promtool,
+                        "check",
+                        "rules",
+                        DOCS.resolve("prometheus/kms-agent-rules.yml").toString())
+                .redirectErrorStream(true)
+                .start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("SUCCESS");
     }
-    assertThat(named).contains("kmsagent_fleet_pool_count", "kmsagent_fleet_pool_threshold",
-        "kmsagent_fleet_products", "kmsagent_fleet_products_expiring", "kmsagent_fleet_renewals_total")
-        .allSatisfy(name -> assertThat(operations).as("docs/operations.md documents %s", name)
-            .contains("`" + name + "`"));
-  }
 
-  private static String onPath(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, name);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
+    @Test
+    void theRulesAndTheDashboardNameOnlyDocumentedFigures() throws Exception {
+        String operations = Files.readString(DOCS.resolve("operations.md"));
+        String rules = Files.readString(DOCS.resolve("prometheus/kms-agent-rules.yml"));
+        String dashboard = Files.readString(DOCS.resolve("grafana/kms-agent.json"));
+        JsonObject parsed = new JsonObject(dashboard);
+        assertThat(parsed.getJsonArray("panels")).hasSizeGreaterThanOrEqualTo(4);
+        Set<String> named = new TreeSet<>();
+        for (String text : new String[] {rules, dashboard}) {
+            Matcher m = METRIC.matcher(text);
+            while (m.find()) {
+                named.add(m.group());
+            }
+        }
+        assertThat(named)
+                .contains(
+                        "kmsagent_fleet_pool_count",
+                        "kmsagent_fleet_pool_threshold",
+                        "kmsagent_fleet_products",
+                        "kmsagent_fleet_products_expiring",
+                        "kmsagent_fleet_renewals_total")
+                .allSatisfy(name -> assertThat(operations)
+                        .as("docs/operations.md documents %s", name)
+                        .contains("`" + name + "`"));
     }
-    return null;
-  }
+
+    private static String onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
 }

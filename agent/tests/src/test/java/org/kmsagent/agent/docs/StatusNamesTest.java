@@ -21,29 +21,30 @@ import org.kmsagent.api.LicenseStatus;
  * {@code SL_I_OOB_GRACE_PERIOD}).
  */
 class StatusNamesTest {
-  private static final Pattern GRACE = Pattern.compile("(?<![A-Z_])([A-Z]+(?:_[A-Z]+)*_GRACE)(?![A-Z_])");
+    private static final Pattern GRACE = Pattern.compile("(?<![A-Z_])([A-Z]+(?:_[A-Z]+)*_GRACE)(?![A-Z_])");
 
-  @Test
-  void everyGraceStateNamedIsOneTheAgentPrints() throws Exception {
-    Set<String> printed = Arrays.stream(LicenseStatus.values()).map(Enum::name).collect(Collectors.toSet());
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> docs = Files.list(Path.of("..", "..", "docs"))) {
-      docs.filter(p -> p.toString().endsWith(".md")).forEach(files::add);
-    }
-    files.add(Path.of("..", "..", "README.md"));
-    Path dashboard = Path.of("..", "hub", "src", "main", "resources", "org", "kmsagent", "agent", "hub",
-        "dashboard");
-    files.add(dashboard.resolve("dashboard.js"));
-    files.add(dashboard.resolve("dashboard.css"));
-    List<String> unknown = new ArrayList<>();
-    for (Path f : files) {
-      Matcher m = GRACE.matcher(Files.readString(f));
-      while (m.find()) {
-        if (!printed.contains(m.group(1))) {
-          unknown.add(f.getFileName() + ": " + m.group(1));
+    @Test
+    void everyGraceStateNamedIsOneTheAgentPrints() throws Exception {
+        Set<String> printed =
+                Arrays.stream(LicenseStatus.values()).map(Enum::name).collect(Collectors.toSet());
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> docs = Files.list(Path.of("..", "..", "docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).forEach(files::add);
         }
-      }
+        files.add(Path.of("..", "..", "README.md"));
+        Path dashboard =
+                Path.of("..", "hub", "src", "main", "resources", "org", "kmsagent", "agent", "hub", "dashboard");
+        files.add(dashboard.resolve("dashboard.js"));
+        files.add(dashboard.resolve("dashboard.css"));
+        List<String> unknown = new ArrayList<>();
+        for (Path f : files) {
+            Matcher m = GRACE.matcher(Files.readString(f));
+            while (m.find()) {
+                if (!printed.contains(m.group(1))) {
+                    unknown.add(f.getFileName() + ": " + m.group(1));
+                }
+            }
+        }
+        assertThat(unknown).as("status names the agent never prints").isEmpty();
     }
-    assertThat(unknown).as("status names the agent never prints").isEmpty();
-  }
 }

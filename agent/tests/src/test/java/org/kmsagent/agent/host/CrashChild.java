@@ -20,38 +20,38 @@ import org.kmsagent.agent.link.Outbox;
  * missing outbox event or state save for them is made up first. Arguments: data directory, max requests.
  */
 public final class CrashChild {
-  public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
-    int max = Integer.parseInt(args[1]);
-    PrintStream out = System.out;
-    StateStore store = new StateStore(dir.resolve("state.json"), Clock.systemUTC());
-    AgentState state = store.load();
-    H2ActivationLedger ledger = H2ActivationLedger.openFile(dir.resolve("ledger"));
-    LedgerKmsHost host = new LedgerKmsHost(
-        HostConfig.of("crash-test", List.of(HostFixtures.SERVER_2016_KEY), Set.of()), ledger);
-    Outbox outbox = new Outbox(dir.resolve("fleet"));
-    int applied = (int) ledger.historySize();
-    for (long j = outbox.written(); j < applied; j++) {
-      outbox.append("activation", "pc-" + j, new JsonObject().put("i", j));
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        int max = Integer.parseInt(args[1]);
+        PrintStream out = System.out;
+        StateStore store = new StateStore(dir.resolve("state.json"), Clock.systemUTC());
+        AgentState state = store.load();
+        H2ActivationLedger ledger = H2ActivationLedger.openFile(dir.resolve("ledger"));
+        LedgerKmsHost host =
+                new LedgerKmsHost(HostConfig.of("crash-test", List.of(HostFixtures.SERVER_2016_KEY), Set.of()), ledger);
+        Outbox outbox = new Outbox(dir.resolve("fleet"));
+        int applied = (int) ledger.historySize();
+        for (long j = outbox.written(); j < applied; j++) {
+            outbox.append("activation", "pc-" + j, new JsonObject().put("i", j));
+        }
+        if (state.revision() < applied) {
+            state = store.save(new AgentState(applied - 1, state.products()));
+        }
+        out.println("ready " + applied);
+        out.flush();
+        for (int i = applied; i < max; i++) {
+            Instant now = HostFixtures.T0.plus(Duration.ofSeconds(i));
+            host.handle(LedgerKillChild.request(i, now), now);
+            outbox.append("activation", "pc-" + i, new JsonObject().put("i", i));
+            state = store.save(new AgentState(i, state.products()));
+            out.println("ack " + i);
+            out.flush();
+        }
+        ledger.close();
+        outbox.close();
+        out.println("done");
+        out.flush();
     }
-    if (state.revision() < applied) {
-      state = store.save(new AgentState(applied - 1, state.products()));
-    }
-    out.println("ready " + applied);
-    out.flush();
-    for (int i = applied; i < max; i++) {
-      Instant now = HostFixtures.T0.plus(Duration.ofSeconds(i));
-      host.handle(LedgerKillChild.request(i, now), now);
-      outbox.append("activation", "pc-" + i, new JsonObject().put("i", i));
-      state = store.save(new AgentState(i, state.products()));
-      out.println("ack " + i);
-      out.flush();
-    }
-    ledger.close();
-    outbox.close();
-    out.println("done");
-    out.flush();
-  }
 
-  private CrashChild() {}
+    private CrashChild() {}
 }

@@ -23,107 +23,109 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The H2 ledger under the host: reopening a file, schema versions, and the in-memory mode's batches. */
 class H2ActivationLedgerTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void reopenedLedgerFileHasEveryEntryThresholdAndHistoryRecord() {
-    Path file = dir.resolve("ledger");
-    List<KmsResponse> answers = new ArrayList<>();
-    try (H2ActivationLedger ledger = H2ActivationLedger.openFile(file)) {
-      LedgerKmsHost host = new LedgerKmsHost(fullHost(), ledger);
-      for (int m = 1; m <= 4; m++) {
-        answers.add(host.handle(server(m, T0.plusSeconds(m)), T0.plusSeconds(m)));
-      }
-      answers.add(host.handle(windows7(5, T0.plusSeconds(5)), T0.plusSeconds(5)));
-      answers.add(host.handle(office2013(6, T0.plusSeconds(6)), T0.plusSeconds(6)));
-      answers.add(host.handle(windows7(7, T0.minus(Duration.ofHours(5))), T0.plusSeconds(7)));
-    }
-    assertThat(answers).extracting(KmsResponse::count).containsExactly(1, 2, 3, 4, 5, 1, 0);
+    @Test
+    void reopenedLedgerFileHasEveryEntryThresholdAndHistoryRecord() {
+        Path file = dir.resolve("ledger");
+        List<KmsResponse> answers = new ArrayList<>();
+        try (H2ActivationLedger ledger = H2ActivationLedger.openFile(file)) {
+            LedgerKmsHost host = new LedgerKmsHost(fullHost(), ledger);
+            for (int m = 1; m <= 4; m++) {
+                answers.add(host.handle(server(m, T0.plusSeconds(m)), T0.plusSeconds(m)));
+            }
+            answers.add(host.handle(windows7(5, T0.plusSeconds(5)), T0.plusSeconds(5)));
+            answers.add(host.handle(office2013(6, T0.plusSeconds(6)), T0.plusSeconds(6)));
+            answers.add(host.handle(windows7(7, T0.minus(Duration.ofHours(5))), T0.plusSeconds(7)));
+        }
+        assertThat(answers).extracting(KmsResponse::count).containsExactly(1, 2, 3, 4, 5, 1, 0);
 
-    try (H2ActivationLedger reopened = H2ActivationLedger.openFile(dir.resolve("ledger.mv.db"))) {
-      LedgerKmsHost host = new LedgerKmsHost(fullHost(), reopened);
-      Instant later = T0.plusSeconds(60);
-      assertThat(host.count("windows", later)).isEqualTo(5);
-      assertThat(host.count("office2013", later)).isEqualTo(1);
-      assertThat(host.capacity("windows")).isEqualTo(50);
-      assertThat(host.entries("windows", later)).extracting(PoolEntry::machineName)
-          .containsExactly("pc-1", "pc-2", "pc-3", "pc-4", "pc-5");
-      assertThat(host.entries("windows", later).get(0).lastSeen()).isEqualTo(T0.plusSeconds(1));
-      assertThat(host.history(0, 100)).hasSize(7);
-      assertThat(host.history(0, 1).get(0).result().hex()).isEqualTo("0xC004F06C");
-      // the next request continues the count where the first process left it
-      assertThat(host.handle(server(8, later), later).count()).isEqualTo(6);
-    }
-  }
-
-  @Test
-  void ledgerWrittenByANewerSchemaIsRefusedWithoutTouchingIt() throws Exception {
-    Path file = dir.resolve("newer");
-    H2ActivationLedger.openFile(file).close();
-    try (Connection c = DriverManager.getConnection(H2ActivationLedger.fileUrl(file.toString()), "sa", "");
-        Statement st = c.createStatement()) {
-      st.execute("INSERT INTO schema_version (version, applied_at) VALUES (" + (H2ActivationLedger.SCHEMA_VERSION + 1)
-          + ", CURRENT_TIMESTAMP)");
+        try (H2ActivationLedger reopened = H2ActivationLedger.openFile(dir.resolve("ledger.mv.db"))) {
+            LedgerKmsHost host = new LedgerKmsHost(fullHost(), reopened);
+            Instant later = T0.plusSeconds(60);
+            assertThat(host.count("windows", later)).isEqualTo(5);
+            assertThat(host.count("office2013", later)).isEqualTo(1);
+            assertThat(host.capacity("windows")).isEqualTo(50);
+            assertThat(host.entries("windows", later))
+                    .extracting(PoolEntry::machineName)
+                    .containsExactly("pc-1", "pc-2", "pc-3", "pc-4", "pc-5");
+            assertThat(host.entries("windows", later).get(0).lastSeen()).isEqualTo(T0.plusSeconds(1));
+            assertThat(host.history(0, 100)).hasSize(7);
+            assertThat(host.history(0, 1).get(0).result().hex()).isEqualTo("0xC004F06C");
+            // the next request continues the count where the first process left it
+            assertThat(host.handle(server(8, later), later).count()).isEqualTo(6);
+        }
     }
 
-    assertThatThrownBy(() -> H2ActivationLedger.openFile(file))
-        .isInstanceOf(LedgerException.class)
-        .hasMessageContaining("newer.mv.db")
-        .hasMessageContaining("schema version " + (H2ActivationLedger.SCHEMA_VERSION + 1));
-  }
+    @Test
+    void ledgerWrittenByANewerSchemaIsRefusedWithoutTouchingIt() throws Exception {
+        Path file = dir.resolve("newer");
+        H2ActivationLedger.openFile(file).close();
+        try (Connection c = DriverManager.getConnection(H2ActivationLedger.fileUrl(file.toString()), "sa", "");
+                Statement st = c.createStatement()) {
+            st.execute("INSERT INTO schema_version (version, applied_at) VALUES ("
+                    + (H2ActivationLedger.SCHEMA_VERSION + 1) + ", CURRENT_TIMESTAMP)");
+        }
 
-  @Test
-  void fileThatIsNotAnH2DatabaseGetsAClearError() throws Exception {
-    Path file = dir.resolve("junk.mv.db");
-    java.nio.file.Files.writeString(file, "this is not a database");
-
-    assertThatThrownBy(() -> H2ActivationLedger.openFile(file))
-        .isInstanceOf(LedgerException.class)
-        .hasMessageContaining("junk.mv.db");
-    assertThat(java.nio.file.Files.readString(file)).isEqualTo("this is not a database");
-  }
-
-  @Test
-  void inMemoryFileAndPlainMemoryLedgersGiveTheSameAnswersOverManyBatches() {
-    // more requests than one in-memory batch, with renewals, expiry, eviction and refusals mixed in
-    Random random = new Random(7);
-    List<String> memoryAnswers = new ArrayList<>();
-    List<String> fileAnswers = new ArrayList<>();
-    List<String> plainAnswers = new ArrayList<>();
-    try (H2ActivationLedger memory = H2ActivationLedger.inMemory();
-        H2ActivationLedger onFile = H2ActivationLedger.openFile(dir.resolve("same"));
-        MemoryActivationLedger plain = new MemoryActivationLedger()) {
-      LedgerKmsHost a = new LedgerKmsHost(fullHost(), memory);
-      LedgerKmsHost b = new LedgerKmsHost(fullHost(), onFile);
-      LedgerKmsHost c = new LedgerKmsHost(fullHost(), plain);
-      Instant now = T0;
-      int requests = H2ActivationLedger.MEMORY_BATCH * 2 + 100;
-      for (int i = 0; i < requests; i++) {
-        now = now.plus(Duration.ofMinutes(random.nextInt(180)));
-        int machine = random.nextInt(120);
-        Instant clientTime = random.nextInt(50) == 0 ? now.plus(Duration.ofHours(5)) : now;
-        KmsRequest r = switch (machine % 4) {
-          case 0 -> server(machine, clientTime);
-          case 1 -> windows7(machine, clientTime);
-          case 2 -> windows10(machine, clientTime);
-          default -> office2013(machine, clientTime);
-        };
-        KmsResponse x = a.handle(r, now);
-        KmsResponse y = b.handle(r, now);
-        KmsResponse z = c.handle(r, now);
-        memoryAnswers.add(x.result().hex() + "/" + x.count());
-        fileAnswers.add(y.result().hex() + "/" + y.count());
-        plainAnswers.add(z.result().hex() + "/" + z.count());
-      }
-      assertThat(memoryAnswers).isEqualTo(fileAnswers).isEqualTo(plainAnswers);
-      assertThat(plain.historyNewestFirst(0, 50)).isEqualTo(onFile.historyNewestFirst(0, 50));
-      assertThat(memoryAnswers).contains("0x00000000/50", "0xC004F06C/0");
-      assertThat(memory.historySize()).isEqualTo(requests);
-      assertThat(memory.storedEntries()).isEqualTo(onFile.storedEntries());
-      assertThat(memory.storedHighestThresholds()).isEqualTo(onFile.storedHighestThresholds());
-      // a host rebuilt from the in-memory ledger's tables counts the same as the one that wrote them
-      LedgerKmsHost rebuilt = new LedgerKmsHost(fullHost(), memory);
-      assertThat(rebuilt.entries("windows", now)).isEqualTo(a.entries("windows", now));
+        assertThatThrownBy(() -> H2ActivationLedger.openFile(file))
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("newer.mv.db")
+                .hasMessageContaining("schema version " + (H2ActivationLedger.SCHEMA_VERSION + 1));
     }
-  }
+
+    @Test
+    void fileThatIsNotAnH2DatabaseGetsAClearError() throws Exception {
+        Path file = dir.resolve("junk.mv.db");
+        java.nio.file.Files.writeString(file, "this is not a database");
+
+        assertThatThrownBy(() -> H2ActivationLedger.openFile(file))
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("junk.mv.db");
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("this is not a database");
+    }
+
+    @Test
+    void inMemoryFileAndPlainMemoryLedgersGiveTheSameAnswersOverManyBatches() {
+        // more requests than one in-memory batch, with renewals, expiry, eviction and refusals mixed in
+        Random random = new Random(7);
+        List<String> memoryAnswers = new ArrayList<>();
+        List<String> fileAnswers = new ArrayList<>();
+        List<String> plainAnswers = new ArrayList<>();
+        try (H2ActivationLedger memory = H2ActivationLedger.inMemory();
+                H2ActivationLedger onFile = H2ActivationLedger.openFile(dir.resolve("same"));
+                MemoryActivationLedger plain = new MemoryActivationLedger()) {
+            LedgerKmsHost a = new LedgerKmsHost(fullHost(), memory);
+            LedgerKmsHost b = new LedgerKmsHost(fullHost(), onFile);
+            LedgerKmsHost c = new LedgerKmsHost(fullHost(), plain);
+            Instant now = T0;
+            int requests = H2ActivationLedger.MEMORY_BATCH * 2 + 100;
+            for (int i = 0; i < requests; i++) {
+                now = now.plus(Duration.ofMinutes(random.nextInt(180)));
+                int machine = random.nextInt(120);
+                Instant clientTime = random.nextInt(50) == 0 ? now.plus(Duration.ofHours(5)) : now;
+                KmsRequest r = switch (machine % 4) {
+                    case 0 -> server(machine, clientTime);
+                    case 1 -> windows7(machine, clientTime);
+                    case 2 -> windows10(machine, clientTime);
+                    default -> office2013(machine, clientTime);
+                };
+                KmsResponse x = a.handle(r, now);
+                KmsResponse y = b.handle(r, now);
+                KmsResponse z = c.handle(r, now);
+                memoryAnswers.add(x.result().hex() + "/" + x.count());
+                fileAnswers.add(y.result().hex() + "/" + y.count());
+                plainAnswers.add(z.result().hex() + "/" + z.count());
+            }
+            assertThat(memoryAnswers).isEqualTo(fileAnswers).isEqualTo(plainAnswers);
+            assertThat(plain.historyNewestFirst(0, 50)).isEqualTo(onFile.historyNewestFirst(0, 50));
+            assertThat(memoryAnswers).contains("0x00000000/50", "0xC004F06C/0");
+            assertThat(memory.historySize()).isEqualTo(requests);
+            assertThat(memory.storedEntries()).isEqualTo(onFile.storedEntries());
+            assertThat(memory.storedHighestThresholds()).isEqualTo(onFile.storedHighestThresholds());
+            // a host rebuilt from the in-memory ledger's tables counts the same as the one that wrote them
+            LedgerKmsHost rebuilt = new LedgerKmsHost(fullHost(), memory);
+            assertThat(rebuilt.entries("windows", now)).isEqualTo(a.entries("windows", now));
+        }
+    }
 }

@@ -10,58 +10,58 @@ import org.junit.jupiter.api.Test;
 
 class HostSettingsTest {
 
-  @Test
-  void defaultsAreThoseOfAWindowsKmsHost() {
-    HostSettings s = HostSettings.defaults();
+    @Test
+    void defaultsAreThoseOfAWindowsKmsHost() {
+        HostSettings s = HostSettings.defaults();
 
-    assertThat(s.activationInterval()).isEqualTo(Duration.ofMinutes(120));
-    assertThat(s.renewalInterval()).isEqualTo(Duration.ofDays(7));
-    assertThat(s.port()).isEqualTo(1688);
-    assertThat(s.dnsPublishing()).isTrue();
-  }
+        assertThat(s.activationInterval()).isEqualTo(Duration.ofMinutes(120));
+        assertThat(s.renewalInterval()).isEqualTo(Duration.ofDays(7));
+        assertThat(s.port()).isEqualTo(1688);
+        assertThat(s.dnsPublishing()).isTrue();
+    }
 
-  @Test
-  void intervalsAcceptFifteenMinutesToThirtyDays() {
-    HostSettings s = HostSettings.defaults().withActivationMinutes(15).withRenewalMinutes(43_200);
+    @Test
+    void intervalsAcceptFifteenMinutesToThirtyDays() {
+        HostSettings s = HostSettings.defaults().withActivationMinutes(15).withRenewalMinutes(43_200);
 
-    assertThat(s.activationInterval()).isEqualTo(Duration.ofMinutes(15));
-    assertThat(s.renewalInterval()).isEqualTo(Duration.ofDays(30));
-  }
+        assertThat(s.activationInterval()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(s.renewalInterval()).isEqualTo(Duration.ofDays(30));
+    }
 
-  @Test
-  void activationIntervalBelowFifteenMinutesIsRejectedNamingTheField() {
-    assertThatThrownBy(() -> HostSettings.defaults().withActivationMinutes(14))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("activationInterval")
-        .hasMessageContaining("14 minutes")
-        .hasMessageContaining("15..43200");
-  }
+    @Test
+    void activationIntervalBelowFifteenMinutesIsRejectedNamingTheField() {
+        assertThatThrownBy(() -> HostSettings.defaults().withActivationMinutes(14))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("activationInterval")
+                .hasMessageContaining("14 minutes")
+                .hasMessageContaining("15..43200");
+    }
 
-  @Test
-  void renewalIntervalOverThirtyDaysIsRejectedNamingTheField() {
-    assertThatThrownBy(() -> HostSettings.defaults().withRenewalMinutes(43_201))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("renewalInterval")
-        .hasMessageContaining("43201 minutes");
-  }
+    @Test
+    void renewalIntervalOverThirtyDaysIsRejectedNamingTheField() {
+        assertThatThrownBy(() -> HostSettings.defaults().withRenewalMinutes(43_201))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("renewalInterval")
+                .hasMessageContaining("43201 minutes");
+    }
 
-  @Test
-  void intervalThatIsNotWholeMinutesIsRejected() {
-    assertThatThrownBy(() -> new HostSettings(Duration.ofSeconds(1830), Duration.ofDays(7), 1688, true))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("activationInterval")
-        .hasMessageContaining("whole number of minutes");
-  }
+    @Test
+    void intervalThatIsNotWholeMinutesIsRejected() {
+        assertThatThrownBy(() -> new HostSettings(Duration.ofSeconds(1830), Duration.ofDays(7), 1688, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("activationInterval")
+                .hasMessageContaining("whole number of minutes");
+    }
 
-  @Test
-  void portOutsideTcpRangeIsRejected() {
-    assertThatThrownBy(() -> HostSettings.defaults().withPort(0)).hasMessageContaining("port: 0");
-    assertThatThrownBy(() -> HostSettings.defaults().withPort(65_536)).hasMessageContaining("port: 65536");
-    assertThat(HostSettings.defaults().withPort(65_535).port()).isEqualTo(65_535);
-  }
+    @Test
+    void portOutsideTcpRangeIsRejected() {
+        assertThatThrownBy(() -> HostSettings.defaults().withPort(0)).hasMessageContaining("port: 0");
+        assertThatThrownBy(() -> HostSettings.defaults().withPort(65_536)).hasMessageContaining("port: 65536");
+        assertThat(HostSettings.defaults().withPort(65_535).port()).isEqualTo(65_535);
+    }
 
-  @Test
-  void blankHostNameIsRejected() {
-    assertThatThrownBy(() -> HostConfig.of(" ", List.of(), Set.of())).hasMessageContaining("host name");
-  }
+    @Test
+    void blankHostNameIsRejected() {
+        assertThatThrownBy(() -> HostConfig.of(" ", List.of(), Set.of())).hasMessageContaining("host name");
+    }
 }

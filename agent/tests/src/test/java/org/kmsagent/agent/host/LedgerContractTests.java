@@ -7,29 +7,30 @@ import org.junit.jupiter.api.io.TempDir;
 /** The ledger contract, run against each implementation. */
 class LedgerContractTests {
 
-  @Nested
-  class H2File extends ActivationLedgerContract {
-    @TempDir Path dir;
+    @Nested
+    class H2File extends ActivationLedgerContract {
+        @TempDir
+        Path dir;
 
-    @Override
-    protected ActivationLedger open() {
-      return H2ActivationLedger.openFile(dir.resolve("contract"));
+        @Override
+        protected ActivationLedger open() {
+            return H2ActivationLedger.openFile(dir.resolve("contract"));
+        }
     }
-  }
 
-  @Nested
-  class H2InMemory extends ActivationLedgerContract {
-    @Override
-    protected ActivationLedger open() {
-      return H2ActivationLedger.inMemory();
+    @Nested
+    class H2InMemory extends ActivationLedgerContract {
+        @Override
+        protected ActivationLedger open() {
+            return H2ActivationLedger.inMemory();
+        }
     }
-  }
 
-  @Nested
-  class PlainMemory extends ActivationLedgerContract {
-    @Override
-    protected ActivationLedger open() {
-      return new MemoryActivationLedger();
+    @Nested
+    class PlainMemory extends ActivationLedgerContract {
+        @Override
+        protected ActivationLedger open() {
+            return new MemoryActivationLedger();
+        }
     }
-  }
 }

@@ -39,212 +39,285 @@ import org.kmsagent.agent.link.Outbox;
  * agent A; a revoked agent is refused; every refusal is logged without the token.
  */
 class AgentIdentityTest {
-  private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
-  /** The published Windows 10/11 Pro GVLK (public; Microsoft's KMS client setup keys list). */
-  private static final String GVLK = "W269N-WFGWX-YVC9B-4J6C9-T83GX";
+    private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
+    /** The published Windows 10/11 Pro GVLK (public; Microsoft's KMS client setup keys list). */
+    private static final String GVLK = "W269N-WFGWX-YVC9B-4J6C9-T83GX";
 
-  @TempDir Path dir;
-  private LocalHub hub;
-  private Vertx agents;
-  private NetClient net;
-  private LogLines log;
-  private final List<FleetLink> links = new ArrayList<>();
-  private final List<JsonObject> heardByA = new CopyOnWriteArrayList<>();
+    @TempDir
+    Path dir;
 
-  @BeforeEach
-  void start() throws Exception {
-    log = new LogLines();
-    hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC), false);
-    agents = Vertx.vertx();
-    net = agents.createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
-  }
+    private LocalHub hub;
+    private Vertx agents;
+    private NetClient net;
+    private LogLines log;
+    private final List<FleetLink> links = new ArrayList<>();
+    private final List<JsonObject> heardByA = new CopyOnWriteArrayList<>();
 
-  @AfterEach
-  void stop() throws Exception {
-    for (FleetLink l : links) {
-      l.stop().await(10, TimeUnit.SECONDS);
+    @BeforeEach
+    void start() throws Exception {
+        log = new LogLines();
+        hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC), false);
+        agents = Vertx.vertx();
+        net = agents.createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
     }
-    agents.close().await(10, TimeUnit.SECONDS);
-    hub.close();
-    log.close();
-  }
 
-  private CliRun ctl(String... args) {
-    List<String> all = new ArrayList<>(List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token",
-        LocalHub.OPS_TOKEN));
-    all.addAll(List.of(args));
-    return CliRun.of(all.toArray(String[]::new));
-  }
+    @AfterEach
+    void stop() throws Exception {
+        for (FleetLink l : links) {
+            l.stop().await(10, TimeUnit.SECONDS);
+        }
+        agents.close().await(10, TimeUnit.SECONDS);
+        hub.close();
+        log.close();
+    }
 
-  private String enroll(String id) {
-    CliRun run = ctl("fleet", "enroll", id);
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    return run.out().strip();
-  }
+    private CliRun ctl(String... args) {
+        List<String> all = new ArrayList<>(
+                List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token", LocalHub.OPS_TOKEN));
+        all.addAll(List.of(args));
+        return CliRun.of(all.toArray(String[]::new));
+    }
 
-  private FleetLink agent(String id, String token, CommandHandler commands) {
-    FleetLink.Settings settings = new FleetLink.Settings(List.of(hub.at()), token,
-        FleetLink.clientOptions(List.of(hub.fingerprint), null), 60_000, 1_000, 10_000);
-    FleetLink link = new FleetLink(agents, settings, new AgentDescription(id, id.toUpperCase(), "client",
-        List.of("windows-client"), Map.of("agent", "test"), List.of(), 60), new Outbox(dir.resolve(id)),
-        commands, () -> Future.succeededFuture(new JsonObject()), Clock.systemUTC());
-    links.add(link);
-    link.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
-    return link;
-  }
+    private String enroll(String id) {
+        CliRun run = ctl("fleet", "enroll", id);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        return run.out().strip();
+    }
 
-  /** Agent A: records every command it gets and answers it. */
-  private FleetLink agentA(String token) {
-    return agent("pc-a", token, (address, body) -> {
-      heardByA.add(new JsonObject().put("address", address).put("body", body));
-      return Future.succeededFuture(new JsonObject().put("ok", true));
-    });
-  }
+    private FleetLink agent(String id, String token, CommandHandler commands) {
+        FleetLink.Settings settings = new FleetLink.Settings(
+                List.of(hub.at()),
+                token,
+                FleetLink.clientOptions(List.of(hub.fingerprint), null),
+                60_000,
+                1_000,
+                10_000);
+        FleetLink link = new FleetLink(
+                agents,
+                settings,
+                new AgentDescription(
+                        id,
+                        id.toUpperCase(),
+                        "client",
+                        List.of("windows-client"),
+                        Map.of("agent", "test"),
+                        List.of(),
+                        60),
+                new Outbox(dir.resolve(id)),
+                commands,
+                () -> Future.succeededFuture(new JsonObject()),
+                Clock.systemUTC());
+        links.add(link);
+        link.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
+        return link;
+    }
 
-  private HubConnection connect(String token) throws Exception {
-    String[] hp = hub.at().split(":");
-    return HubConnection.connect(agents, net, hp[0], Integer.parseInt(hp[1]), token).await(10, TimeUnit.SECONDS);
-  }
+    /** Agent A: records every command it gets and answers it. */
+    private FleetLink agentA(String token) {
+        return agent("pc-a", token, (address, body) -> {
+            heardByA.add(new JsonObject().put("address", address).put("body", body));
+            return Future.succeededFuture(new JsonObject().put("ok", true));
+        });
+    }
 
-  private static int code(Future<?> f) {
-    await().atMost(Duration.ofSeconds(10)).until(f::isComplete);
-    assertThat(f.failed()).as("refused").isTrue();
-    return f.cause() instanceof ReplyException re ? re.failureCode() : -1;
-  }
+    private HubConnection connect(String token) throws Exception {
+        String[] hp = hub.at().split(":");
+        return HubConnection.connect(agents, net, hp[0], Integer.parseInt(hp[1]), token)
+                .await(10, TimeUnit.SECONDS);
+    }
 
-  @Test
-  void anotherAgentsCredentialCannotRegisterReportOrReceiveAsIt() throws Exception {
-    String tokenA = enroll("pc-a");
-    String tokenB = enroll("pc-b");
-    agentA(tokenA);
-    HubConnection b = connect(tokenB);
+    private static int code(Future<?> f) {
+        await().atMost(Duration.ofSeconds(10)).until(f::isComplete);
+        assertThat(f.failed()).as("refused").isTrue();
+        return f.cause() instanceof ReplyException re ? re.failureCode() : -1;
+    }
 
-    // Re-register the victim under another host name; an event with a sequence number of 10^12.
-    assertThat(code(b.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-a")
-        .put("hostName", "EVIL"), 5_000))).isEqualTo(403);
-    assertThat(code(b.request(FleetAddresses.EVENTS, new JsonObject().put("agentId", "pc-a").put("events",
-        new JsonArray().add(new JsonObject().put("seq", 1_000_000_000_000L).put("type", "x"))), 5_000)))
-        .isEqualTo(403);
-    assertThat(code(b.request(FleetAddresses.HEARTBEAT, new JsonObject().put("agentId", "pc-a"), 5_000)))
-        .isEqualTo(403);
-    // Fake ids are the same: B's credential names pc-b and nothing else.
-    assertThat(code(b.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "fake-1"), 5_000)))
-        .isEqualTo(403);
-    // An agent credential is no ctl token either.
-    assertThat(code(b.request(FleetAddresses.VIEW, new JsonObject(), 5_000))).isEqualTo(403);
-    // Subscribing to A's command address closes the connection.
-    assertThat(code(b.register(FleetAddresses.agent("pc-a")))).isNotEqualTo(0);
-    await().atMost(Duration.ofSeconds(10)).until(() -> b.closed().isComplete());
+    @Test
+    void anotherAgentsCredentialCannotRegisterReportOrReceiveAsIt() throws Exception {
+        String tokenA = enroll("pc-a");
+        String tokenB = enroll("pc-b");
+        agentA(tokenA);
+        HubConnection b = connect(tokenB);
 
-    JsonObject view = new JsonObject(ctl("fleet", "--json").out());
-    assertThat(view.getJsonArray("agents")).hasSize(1);
-    assertThat(view.getJsonArray("agents").getJsonObject(0).getString("hostName")).isEqualTo("PC-A");
-    assertThat(log.text()).contains("refused kmsagent.fleet.register from agent pc-b claiming to be agent pc-a",
-        "refused kmsagent.fleet.events from agent pc-b claiming to be agent pc-a",
-        "refused kmsagent.fleet.heartbeat from agent pc-b claiming to be agent pc-a",
-        "refused kmsagent.fleet.register from agent pc-b claiming to be agent fake-1",
-        "client 'agent:pc-b' (read) refused on kmsagent.fleet.view",
-        "client 'agent:pc-b' (read) from", "refused registration on kmsagent.fleet.agent.pc-a")
-        .doesNotContain(tokenA, tokenB, tokenB.substring(tokenB.lastIndexOf('.') + 1));
-  }
+        // Re-register the victim under another host name; an event with a sequence number of 10^12.
+        assertThat(code(b.request(
+                        FleetAddresses.REGISTER,
+                        new JsonObject().put("agentId", "pc-a").put("hostName", "EVIL"),
+                        5_000)))
+                .isEqualTo(403);
+        assertThat(code(b.request(
+                        FleetAddresses.EVENTS,
+                        new JsonObject()
+                                .put("agentId", "pc-a")
+                                .put(
+                                        "events",
+                                        new JsonArray()
+                                                .add(new JsonObject()
+                                                        .put("seq", 1_000_000_000_000L)
+                                                        .put("type", "x"))),
+                        5_000)))
+                .isEqualTo(403);
+        assertThat(code(b.request(FleetAddresses.HEARTBEAT, new JsonObject().put("agentId", "pc-a"), 5_000)))
+                .isEqualTo(403);
+        // Fake ids are the same: B's credential names pc-b and nothing else.
+        assertThat(code(b.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "fake-1"), 5_000)))
+                .isEqualTo(403);
+        // An agent credential is no ctl token either.
+        assertThat(code(b.request(FleetAddresses.VIEW, new JsonObject(), 5_000)))
+                .isEqualTo(403);
+        // Subscribing to A's command address closes the connection.
+        assertThat(code(b.register(FleetAddresses.agent("pc-a")))).isNotEqualTo(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.closed().isComplete());
 
-  @Test
-  void aForeignAgentsAnswerDoesNotCountForTheAgentItNames() throws Exception {
-    agent("pc-a", enroll("pc-a"), (address, body) -> Promise.<JsonObject>promise().future()); // never answers
-    HubConnection b = connect(enroll("pc-b"));
-    b.onMessage(frame -> {
-      JsonObject cmd = frame.getJsonObject("body");
-      b.send(cmd.getString("replyTo"), new JsonObject().put("requestId", cmd.getString("requestId"))
-          .put("agentId", "pc-a").put("ok", true).put("reply", new JsonObject().put("products", new JsonArray()
-              .add(new JsonObject().put("product", "FORGED")))));
-    });
-    b.register(FleetAddresses.ALL_AGENTS).await(10, TimeUnit.SECONDS);
-    b.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-b").put("heartbeatSeconds", 60), 5_000)
-        .await(10, TimeUnit.SECONDS);
+        JsonObject view = new JsonObject(ctl("fleet", "--json").out());
+        assertThat(view.getJsonArray("agents")).hasSize(1);
+        assertThat(view.getJsonArray("agents").getJsonObject(0).getString("hostName"))
+                .isEqualTo("PC-A");
+        assertThat(log.text())
+                .contains(
+                        "refused kmsagent.fleet.register from agent pc-b claiming to be agent pc-a",
+                        "refused kmsagent.fleet.events from agent pc-b claiming to be agent pc-a",
+                        "refused kmsagent.fleet.heartbeat from agent pc-b claiming to be agent pc-a",
+                        "refused kmsagent.fleet.register from agent pc-b claiming to be agent fake-1",
+                        "client 'agent:pc-b' (read) refused on kmsagent.fleet.view",
+                        "client 'agent:pc-b' (read) from",
+                        "refused registration on kmsagent.fleet.agent.pc-a")
+                .doesNotContain(tokenA, tokenB, tokenB.substring(tokenB.lastIndexOf('.') + 1));
+    }
 
-    CliRun run = ctl("--all-agents", "--deadline", "1", "status");
+    @Test
+    void aForeignAgentsAnswerDoesNotCountForTheAgentItNames() throws Exception {
+        agent(
+                "pc-a",
+                enroll("pc-a"),
+                (address, body) -> Promise.<JsonObject>promise().future()); // never answers
+        HubConnection b = connect(enroll("pc-b"));
+        b.onMessage(frame -> {
+            JsonObject cmd = frame.getJsonObject("body");
+            b.send(
+                    cmd.getString("replyTo"),
+                    new JsonObject()
+                            .put("requestId", cmd.getString("requestId"))
+                            .put("agentId", "pc-a")
+                            .put("ok", true)
+                            .put(
+                                    "reply",
+                                    new JsonObject()
+                                            .put(
+                                                    "products",
+                                                    new JsonArray().add(new JsonObject().put("product", "FORGED")))));
+        });
+        b.register(FleetAddresses.ALL_AGENTS).await(10, TimeUnit.SECONDS);
+        b.request(
+                        FleetAddresses.REGISTER,
+                        new JsonObject().put("agentId", "pc-b").put("heartbeatSeconds", 60),
+                        5_000)
+                .await(10, TimeUnit.SECONDS);
 
-    assertThat(run.out()).doesNotContain("FORGED").contains("NOT ANSWERED: pc-a");
-    assertThat(run.exitCode()).isNotZero();
-    assertThat(log.text()).contains("refused an answer from agent pc-b in the name of agent pc-a");
-  }
+        CliRun run = ctl("--all-agents", "--deadline", "1", "status");
 
-  @Test
-  void aRoutedKeyReachesOnlyTheAddressedAgent() throws Exception {
-    agentA(enroll("pc-a"));
-    HubConnection b = connect(enroll("pc-b"));
-    List<JsonObject> heardByB = new CopyOnWriteArrayList<>();
-    b.onMessage(heardByB::add);
-    b.register(FleetAddresses.ALL_AGENTS).await(10, TimeUnit.SECONDS);
-    b.register(FleetAddresses.agent("pc-b")).await(10, TimeUnit.SECONDS);
-    b.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-b").put("heartbeatSeconds", 60), 5_000)
-        .await(10, TimeUnit.SECONDS);
+        assertThat(run.out()).doesNotContain("FORGED").contains("NOT ANSWERED: pc-a");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(log.text()).contains("refused an answer from agent pc-b in the name of agent pc-a");
+    }
 
-    CliRun targeted = ctl("--target", "pc-a", "install-gvlk", "--family", "windows-client", "--key", GVLK);
-    CliRun all = ctl("--all-agents", "--deadline", "1", "install-gvlk", "--family", "windows-client", "--key", GVLK);
+    @Test
+    void aRoutedKeyReachesOnlyTheAddressedAgent() throws Exception {
+        agentA(enroll("pc-a"));
+        HubConnection b = connect(enroll("pc-b"));
+        List<JsonObject> heardByB = new CopyOnWriteArrayList<>();
+        b.onMessage(heardByB::add);
+        b.register(FleetAddresses.ALL_AGENTS).await(10, TimeUnit.SECONDS);
+        b.register(FleetAddresses.agent("pc-b")).await(10, TimeUnit.SECONDS);
+        b.request(
+                        FleetAddresses.REGISTER,
+                        new JsonObject().put("agentId", "pc-b").put("heartbeatSeconds", 60),
+                        5_000)
+                .await(10, TimeUnit.SECONDS);
 
-    assertThat(targeted.exitCode()).as(targeted.out() + targeted.err()).isZero();
-    assertThat(all.out()).contains("== pc-a");
-    assertThat(heardByA).filteredOn(c -> c.getString("address").equals(BusAddresses.INSTALL_GVLK)).hasSize(2);
-    // B hears the fan-out to all on its own address only; the one routed to A never reaches it.
-    assertThat(heardByB).hasSize(1).allSatisfy(f -> assertThat(f.getString("address"))
-        .isEqualTo(FleetAddresses.agent("pc-b")));
-  }
+        CliRun targeted = ctl("--target", "pc-a", "install-gvlk", "--family", "windows-client", "--key", GVLK);
+        CliRun all =
+                ctl("--all-agents", "--deadline", "1", "install-gvlk", "--family", "windows-client", "--key", GVLK);
 
-  @Test
-  void aRevokedAgentIsDisconnectedAndRefused() throws Exception {
-    String tokenB = enroll("pc-b");
-    FleetLink b = agent("pc-b", tokenB, (address, body) -> Future.succeededFuture(new JsonObject()));
+        assertThat(targeted.exitCode()).as(targeted.out() + targeted.err()).isZero();
+        assertThat(all.out()).contains("== pc-a");
+        assertThat(heardByA)
+                .filteredOn(c -> c.getString("address").equals(BusAddresses.INSTALL_GVLK))
+                .hasSize(2);
+        // B hears the fan-out to all on its own address only; the one routed to A never reaches it.
+        assertThat(heardByB)
+                .hasSize(1)
+                .allSatisfy(f -> assertThat(f.getString("address")).isEqualTo(FleetAddresses.agent("pc-b")));
+    }
 
-    CliRun run = ctl("fleet", "revoke", "pc-b");
+    @Test
+    void aRevokedAgentIsDisconnectedAndRefused() throws Exception {
+        String tokenB = enroll("pc-b");
+        FleetLink b = agent("pc-b", tokenB, (address, body) -> Future.succeededFuture(new JsonObject()));
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    await().atMost(Duration.ofSeconds(10)).until(() -> b.hub().isEmpty());
-    HubConnection again = connect(tokenB);
-    code(again.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-b"), 5_000));
-    assertThat(b.hub()).isEmpty();
-    assertThat(log.text()).contains("agent pc-b revoked by 'ops'", "credential no longer valid; closing",
-        "refused: unknown token").doesNotContain(tokenB);
-    // Enrolled again, it gets a new credential; the old one stays refused.
-    String fresh = enroll("pc-b");
-    assertThat(fresh).isNotEqualTo(tokenB);
-    code(connect(tokenB).request(FleetAddresses.HEARTBEAT, new JsonObject().put("agentId", "pc-b"), 5_000));
-  }
+        CliRun run = ctl("fleet", "revoke", "pc-b");
 
-  @Test
-  void sharedAgentTokensAreRefusedUnlessAllowed() throws Exception {
-    HubConnection shared = connect(LocalHub.AGENT_TOKEN);
-    assertThat(code(shared.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-x"), 5_000)))
-        .isEqualTo(403);
-    assertThat(log.text()).contains("client 'agents' (read) refused on kmsagent.fleet.register");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.hub().isEmpty());
+        HubConnection again = connect(tokenB);
+        code(again.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-b"), 5_000));
+        assertThat(b.hub()).isEmpty();
+        assertThat(log.text())
+                .contains(
+                        "agent pc-b revoked by 'ops'", "credential no longer valid; closing", "refused: unknown token")
+                .doesNotContain(tokenB);
+        // Enrolled again, it gets a new credential; the old one stays refused.
+        String fresh = enroll("pc-b");
+        assertThat(fresh).isNotEqualTo(tokenB);
+        code(connect(tokenB).request(FleetAddresses.HEARTBEAT, new JsonObject().put("agentId", "pc-b"), 5_000));
+    }
 
-  @Test
-  void enrolmentNeedsAnAdminTokenAndASafeId() throws Exception {
-    CliRun read = CliRun.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token", LocalHub.READ_TOKEN,
-        "fleet", "enroll", "pc-a");
-    assertThat(read.exitCode()).isNotZero();
-    assertThat(read.out()).doesNotContain("kma1.");
-    CliRun bad = ctl("fleet", "enroll", "../../etc/passwd");
-    assertThat(bad.exitCode()).isNotZero();
-    assertThat(bad.err()).contains("agentId: expected letters, digits");
-  }
+    @Test
+    void sharedAgentTokensAreRefusedUnlessAllowed() throws Exception {
+        HubConnection shared = connect(LocalHub.AGENT_TOKEN);
+        assertThat(code(shared.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-x"), 5_000)))
+                .isEqualTo(403);
+        assertThat(log.text()).contains("client 'agents' (read) refused on kmsagent.fleet.register");
+    }
 
-  @Test
-  void credentialsAndRevocationsOutliveAHubRestart() throws Exception {
-    String kept = enroll("pc-a");
-    String revoked = enroll("pc-b");
-    assertThat(ctl("fleet", "revoke", "pc-b").exitCode()).isZero();
-    hub.close();
-    hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC), false); // same data directory
-    net.close().await(10, TimeUnit.SECONDS);
-    net = agents.createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
+    @Test
+    void enrolmentNeedsAnAdminTokenAndASafeId() throws Exception {
+        CliRun read = CliRun.of(
+                "ctl",
+                "--hub",
+                hub.at(),
+                "--trust",
+                hub.fingerprint,
+                "--token",
+                LocalHub.READ_TOKEN,
+                "fleet",
+                "enroll",
+                "pc-a");
+        assertThat(read.exitCode()).isNotZero();
+        assertThat(read.out()).doesNotContain("kma1.");
+        CliRun bad = ctl("fleet", "enroll", "../../etc/passwd");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("agentId: expected letters, digits");
+    }
 
-    assertThat(connect(kept).request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-a"), 5_000)
-        .await(10, TimeUnit.SECONDS).getLong("lastSeq")).isZero();
-    code(connect(revoked).request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-b"), 5_000));
-    assertThat(java.nio.file.Files.readString(dir.resolve("hub").resolve("fleet-credentials.json")))
-        .doesNotContain(kept, revoked, kept.substring(kept.lastIndexOf('.') + 1));
-  }
+    @Test
+    void credentialsAndRevocationsOutliveAHubRestart() throws Exception {
+        String kept = enroll("pc-a");
+        String revoked = enroll("pc-b");
+        assertThat(ctl("fleet", "revoke", "pc-b").exitCode()).isZero();
+        hub.close();
+        hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC), false); // same data directory
+        net.close().await(10, TimeUnit.SECONDS);
+        net = agents.createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
+
+        assertThat(connect(kept)
+                        .request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-a"), 5_000)
+                        .await(10, TimeUnit.SECONDS)
+                        .getLong("lastSeq"))
+                .isZero();
+        code(connect(revoked).request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-b"), 5_000));
+        assertThat(java.nio.file.Files.readString(dir.resolve("hub").resolve("fleet-credentials.json")))
+                .doesNotContain(kept, revoked, kept.substring(kept.lastIndexOf('.') + 1));
+    }
 }

@@ -9,115 +9,164 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class AgentRecordsTest {
-  private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+    private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
 
-  private static JsonObject event(long seq, String type, JsonObject data) {
-    return new JsonObject().put("seq", seq).put("type", type).put("at", T0.plusSeconds(seq).toString())
-        .put("data", data);
-  }
+    private static JsonObject event(long seq, String type, JsonObject data) {
+        return new JsonObject()
+                .put("seq", seq)
+                .put("type", type)
+                .put("at", T0.plusSeconds(seq).toString())
+                .put("data", data);
+    }
 
-  private static JsonObject registered() {
-    return AgentRecords.register(null, new JsonObject().put("agentId", "pc-1").put("hostName", "PC-1")
-        .put("heartbeatSeconds", 10), "hub-a", T0);
-  }
+    private static JsonObject registered() {
+        return AgentRecords.register(
+                null,
+                new JsonObject().put("agentId", "pc-1").put("hostName", "PC-1").put("heartbeatSeconds", 10),
+                "hub-a",
+                T0);
+    }
 
-  @Test
-  void eventsDeliveredTwiceAreAcceptedOnce() {
-    JsonObject r = registered();
-    var first = AgentRecords.apply(r, new JsonArray().add(event(1, "activation", new JsonObject()))
-        .add(event(2, "activation", new JsonObject())).add(event(3, "activation", new JsonObject())), T0);
-    // The ack for 1-3 was lost; the agent fails over and sends 2-4 again.
-    var second = AgentRecords.apply(first.record(), new JsonArray().add(event(2, "activation", new JsonObject()))
-        .add(event(3, "activation", new JsonObject())).add(event(4, "activation", new JsonObject())), T0);
+    @Test
+    void eventsDeliveredTwiceAreAcceptedOnce() {
+        JsonObject r = registered();
+        var first = AgentRecords.apply(
+                r,
+                new JsonArray()
+                        .add(event(1, "activation", new JsonObject()))
+                        .add(event(2, "activation", new JsonObject()))
+                        .add(event(3, "activation", new JsonObject())),
+                T0);
+        // The ack for 1-3 was lost; the agent fails over and sends 2-4 again.
+        var second = AgentRecords.apply(
+                first.record(),
+                new JsonArray()
+                        .add(event(2, "activation", new JsonObject()))
+                        .add(event(3, "activation", new JsonObject()))
+                        .add(event(4, "activation", new JsonObject())),
+                T0);
 
-    assertThat(first.accepted()).extracting(e -> e.getLong("seq")).containsExactly(1L, 2L, 3L);
-    assertThat(second.accepted()).extracting(e -> e.getLong("seq")).containsExactly(4L);
-    assertThat(second.record().getLong("lastSeq")).isEqualTo(4L);
-  }
+        assertThat(first.accepted()).extracting(e -> e.getLong("seq")).containsExactly(1L, 2L, 3L);
+        assertThat(second.accepted()).extracting(e -> e.getLong("seq")).containsExactly(4L);
+        assertThat(second.record().getLong("lastSeq")).isEqualTo(4L);
+    }
 
-  @Test
-  void reRegisteringThroughAnotherHubKeepsWhatTheViewAlreadyHas() {
-    JsonObject r = AgentRecords.apply(registered(), new JsonArray().add(event(1, "x", new JsonObject())), T0)
-        .record();
-    JsonObject again = AgentRecords.register(r, new JsonObject().put("agentId", "pc-1").put("hostName", "PC-1"),
-        "hub-b", T0.plusSeconds(60));
+    @Test
+    void reRegisteringThroughAnotherHubKeepsWhatTheViewAlreadyHas() {
+        JsonObject r = AgentRecords.apply(registered(), new JsonArray().add(event(1, "x", new JsonObject())), T0)
+                .record();
+        JsonObject again = AgentRecords.register(
+                r, new JsonObject().put("agentId", "pc-1").put("hostName", "PC-1"), "hub-b", T0.plusSeconds(60));
 
-    assertThat(again.getLong("lastSeq")).isEqualTo(1L);
-    assertThat(again.getString("hub")).isEqualTo("hub-b");
-  }
+        assertThat(again.getLong("lastSeq")).isEqualTo(1L);
+        assertThat(again.getString("hub")).isEqualTo("hub-b");
+    }
 
-  @Test
-  void failedRenewalsAccumulateWithTheirDiagnosisAndASuccessClearsThem() {
-    JsonObject failure = new JsonObject().put("kind", "RENEWAL_FAILED").put("family", "windows-client")
-        .put("hresult", "0xC004F074").put("diagnosis", new JsonObject().put("cause", "CLOCK_SKEW")
-            .put("detail", "client is 5 h ahead"));
-    JsonObject r = AgentRecords.apply(registered(), new JsonArray().add(event(1, "renewal", failure))
-        .add(event(2, "renewal", failure)), T0).record();
-    JsonObject fam = r.getJsonObject("renewals").getJsonObject("windows-client");
+    @Test
+    void failedRenewalsAccumulateWithTheirDiagnosisAndASuccessClearsThem() {
+        JsonObject failure = new JsonObject()
+                .put("kind", "RENEWAL_FAILED")
+                .put("family", "windows-client")
+                .put("hresult", "0xC004F074")
+                .put("diagnosis", new JsonObject().put("cause", "CLOCK_SKEW").put("detail", "client is 5 h ahead"));
+        JsonObject r = AgentRecords.apply(
+                        registered(),
+                        new JsonArray().add(event(1, "renewal", failure)).add(event(2, "renewal", failure)),
+                        T0)
+                .record();
+        JsonObject fam = r.getJsonObject("renewals").getJsonObject("windows-client");
 
-    assertThat(fam.getJsonObject("failure").getInteger("failures")).isEqualTo(2);
-    assertThat(fam.getJsonObject("failure").getString("cause")).isEqualTo("CLOCK_SKEW");
+        assertThat(fam.getJsonObject("failure").getInteger("failures")).isEqualTo(2);
+        assertThat(fam.getJsonObject("failure").getString("cause")).isEqualTo("CLOCK_SKEW");
 
-    JsonObject renewed = new JsonObject().put("kind", "RENEWED").put("family", "windows-client")
-        .put("time", "2026-03-02T00:00:00Z");
-    JsonObject after = AgentRecords.apply(r, new JsonArray().add(event(3, "renewal", renewed)), T0).record();
-    JsonObject renewedFamily = after.getJsonObject("renewals").getJsonObject("windows-client");
-    assertThat(renewedFamily.containsKey("failure")).isFalse();
-    assertThat(renewedFamily.getString("lastSuccess")).isEqualTo("2026-03-02T00:00:00Z");
-  }
+        JsonObject renewed = new JsonObject()
+                .put("kind", "RENEWED")
+                .put("family", "windows-client")
+                .put("time", "2026-03-02T00:00:00Z");
+        JsonObject after = AgentRecords.apply(r, new JsonArray().add(event(3, "renewal", renewed)), T0)
+                .record();
+        JsonObject renewedFamily = after.getJsonObject("renewals").getJsonObject("windows-client");
+        assertThat(renewedFamily.containsKey("failure")).isFalse();
+        assertThat(renewedFamily.getString("lastSuccess")).isEqualTo("2026-03-02T00:00:00Z");
+    }
 
-  @Test
-  void aSequenceNumberBeyondWhatTheAgentHasWrittenIsRefused() {
-    JsonObject r = AgentRecords.register(null, new JsonObject().put("agentId", "pc-1").put("writtenSeq", 40L),
-        "hub-a", T0);
-    // An outbox may resend from below what it had written when it registered (the hubs lost their view) ...
-    var resent = AgentRecords.apply(r, new JsonArray().add(event(38, "a", new JsonObject()))
-        .add(event(39, "a", new JsonObject())).add(event(41, "a", new JsonObject())), T0);
-    assertThat(resent.record().getLong("lastSeq")).isEqualTo(41L);
-    // ... but never jump past it.
-    assertThatThrownBy(() -> AgentRecords.apply(resent.record(), new JsonArray().add(event(1_000_000_000_000L, "a",
-        new JsonObject())), T0)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("events: seq 1000000000000 is beyond what this agent has written (next expected at most 42)");
-  }
+    @Test
+    void aSequenceNumberBeyondWhatTheAgentHasWrittenIsRefused() {
+        JsonObject r = AgentRecords.register(
+                null, new JsonObject().put("agentId", "pc-1").put("writtenSeq", 40L), "hub-a", T0);
+        // An outbox may resend from below what it had written when it registered (the hubs lost their view) ...
+        var resent = AgentRecords.apply(
+                r,
+                new JsonArray()
+                        .add(event(38, "a", new JsonObject()))
+                        .add(event(39, "a", new JsonObject()))
+                        .add(event(41, "a", new JsonObject())),
+                T0);
+        assertThat(resent.record().getLong("lastSeq")).isEqualTo(41L);
+        // ... but never jump past it.
+        assertThatThrownBy(() -> AgentRecords.apply(
+                        resent.record(), new JsonArray().add(event(1_000_000_000_000L, "a", new JsonObject())), T0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "events: seq 1000000000000 is beyond what this agent has written (next expected at most 42)");
+    }
 
-  @Test
-  void anEventWithoutSequenceNumberIsRefusedNamingTheField() {
-    assertThatThrownBy(() -> AgentRecords.apply(registered(), new JsonArray().add(new JsonObject()), T0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seq");
-  }
+    @Test
+    void anEventWithoutSequenceNumberIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> AgentRecords.apply(registered(), new JsonArray().add(new JsonObject()), T0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("seq");
+    }
 
-  @Test
-  void anAgentIsDisconnectedAfterThreeMissedHeartbeats() {
-    JsonObject r = registered();
-    assertThat(AgentRecords.connected(r, T0.plusSeconds(29))).isTrue();
-    assertThat(AgentRecords.connected(r, T0.plusSeconds(30))).isFalse();
-  }
+    @Test
+    void anAgentIsDisconnectedAfterThreeMissedHeartbeats() {
+        JsonObject r = registered();
+        assertThat(AgentRecords.connected(r, T0.plusSeconds(29))).isTrue();
+        assertThat(AgentRecords.connected(r, T0.plusSeconds(30))).isFalse();
+    }
 
-  @Test
-  void anHResultRecordInAnEventReadsAsItsHexCodeAndName() {
-    assertThat(AgentRecords.hresult(new JsonObject().put("code", 0xC004F074).put("name", "SL_E_AUTHN_CANT_BE_VERIFIED")
-        .put("meaning", "..."))).isEqualTo("0xC004F074 SL_E_AUTHN_CANT_BE_VERIFIED");
-    assertThat(AgentRecords.hresult("0xC004F038")).isEqualTo("0xC004F038");
-  }
+    @Test
+    void anHResultRecordInAnEventReadsAsItsHexCodeAndName() {
+        assertThat(AgentRecords.hresult(new JsonObject()
+                        .put("code", 0xC004F074)
+                        .put("name", "SL_E_AUTHN_CANT_BE_VERIFIED")
+                        .put("meaning", "...")))
+                .isEqualTo("0xC004F074 SL_E_AUTHN_CANT_BE_VERIFIED");
+        assertThat(AgentRecords.hresult("0xC004F038")).isEqualTo("0xC004F038");
+    }
 
-  @Test
-  void aStateRefreshOlderThanTheRegistrationSnapshotDoesNotOverwriteIt() {
-    // The agent wrote events up to 7 (a products refresh among them) while offline, then registered with a fresh
-    // snapshot; the outbox delivers 6-8 afterwards.
-    JsonObject r = AgentRecords.register(null, new JsonObject().put("agentId", "pc-1").put("writtenSeq", 7L)
-        .put("products", new JsonArray().add(new JsonObject().put("status", "LICENSED"))), "hub-a", T0);
-    JsonObject stale = new JsonObject().put("products", new JsonArray().add(new JsonObject()
-        .put("status", "INITIAL_GRACE")));
-    JsonObject fresh = new JsonObject().put("products", new JsonArray().add(new JsonObject()
-        .put("status", "ADDITIONAL_GRACE")));
+    @Test
+    void aStateRefreshOlderThanTheRegistrationSnapshotDoesNotOverwriteIt() {
+        // The agent wrote events up to 7 (a products refresh among them) while offline, then registered with a fresh
+        // snapshot; the outbox delivers 6-8 afterwards.
+        JsonObject r = AgentRecords.register(
+                null,
+                new JsonObject()
+                        .put("agentId", "pc-1")
+                        .put("writtenSeq", 7L)
+                        .put("products", new JsonArray().add(new JsonObject().put("status", "LICENSED"))),
+                "hub-a",
+                T0);
+        JsonObject stale =
+                new JsonObject().put("products", new JsonArray().add(new JsonObject().put("status", "INITIAL_GRACE")));
+        JsonObject fresh = new JsonObject()
+                .put("products", new JsonArray().add(new JsonObject().put("status", "ADDITIONAL_GRACE")));
 
-    JsonObject afterStale = AgentRecords.apply(r, new JsonArray().add(event(6, org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS, stale)), T0)
-        .record();
-    JsonObject afterFresh = AgentRecords.apply(afterStale, new JsonArray().add(event(8, org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS,
-        fresh)), T0).record();
+        JsonObject afterStale = AgentRecords.apply(
+                        r,
+                        new JsonArray().add(event(6, org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS, stale)),
+                        T0)
+                .record();
+        JsonObject afterFresh = AgentRecords.apply(
+                        afterStale,
+                        new JsonArray().add(event(8, org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS, fresh)),
+                        T0)
+                .record();
 
-    assertThat(afterStale.getJsonArray("products").getJsonObject(0).getString("status")).isEqualTo("LICENSED");
-    assertThat(afterStale.getLong("lastSeq")).isEqualTo(6L);
-    assertThat(afterFresh.getJsonArray("products").getJsonObject(0).getString("status")).isEqualTo("ADDITIONAL_GRACE");
-  }
+        assertThat(afterStale.getJsonArray("products").getJsonObject(0).getString("status"))
+                .isEqualTo("LICENSED");
+        assertThat(afterStale.getLong("lastSeq")).isEqualTo(6L);
+        assertThat(afterFresh.getJsonArray("products").getJsonObject(0).getString("status"))
+                .isEqualTo("ADDITIONAL_GRACE");
+    }
 }

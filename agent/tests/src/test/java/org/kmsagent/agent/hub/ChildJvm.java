@@ -13,75 +13,81 @@ import java.util.concurrent.TimeUnit;
 
 /** A child JVM on the test class path (a hub or an agent) that a test can kill like a crashed machine. */
 final class ChildJvm implements AutoCloseable {
-  private final Process process;
-  private final CompletableFuture<String> ready = new CompletableFuture<>();
-  private final StringBuilder output = new StringBuilder();
+    private final Process process;
+    private final CompletableFuture<String> ready = new CompletableFuture<>();
+    private final StringBuilder output = new StringBuilder();
 
-  private ChildJvm(Process process, String readyMarker) {
-    this.process = process;
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          synchronized (output) {
-            output.append(line).append('\n');
-          }
-          if (line.contains(readyMarker)) {
-            ready.complete(line);
-          }
+    private ChildJvm(Process process, String readyMarker) {
+        this.process = process;
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            synchronized (output) {
+                                output.append(line).append('\n');
+                            }
+                            if (line.contains(readyMarker)) {
+                                ready.complete(line);
+                            }
+                        }
+                        ready.completeExceptionally(
+                                new IllegalStateException("child exited before '" + readyMarker + "': " + output()));
+                    } catch (IOException e) {
+                        ready.completeExceptionally(e);
+                    }
+                },
+                "child-jvm-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code mainClass args} and waits until it prints a line containing the marker. */
+    static ChildJvm start(String mainClass, List<String> args, String readyMarker, Path log, Duration timeout)
+            throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(
+                "-Xmx192m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        String opens = System.getProperty("kmsagent.test.jvmArgs", "");
+        if (!opens.isBlank()) {
+            cmd.addAll(List.of(opens.trim().split("\\s+")));
         }
-        ready.completeExceptionally(new IllegalStateException("child exited before '" + readyMarker + "': "
-            + output()));
-      } catch (IOException e) {
-        ready.completeExceptionally(e);
-      }
-    }, "child-jvm-output");
-    reader.setDaemon(true);
-    reader.start();
-  }
-
-  /** Starts {@code mainClass args} and waits until it prints a line containing the marker. */
-  static ChildJvm start(String mainClass, List<String> args, String readyMarker, Path log, Duration timeout)
-      throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
-    String opens = System.getProperty("kmsagent.test.jvmArgs", "");
-    if (!opens.isBlank()) {
-      cmd.addAll(List.of(opens.trim().split("\\s+")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        ChildJvm child = new ChildJvm(p, readyMarker);
+        try {
+            child.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            child.close();
+            throw new IllegalStateException(
+                    "child " + mainClass + " did not get ready; see " + log + "; output: " + child.output(), e);
+        }
+        return child;
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-    ChildJvm child = new ChildJvm(p, readyMarker);
-    try {
-      child.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      child.close();
-      throw new IllegalStateException("child " + mainClass + " did not get ready; see " + log + "; output: "
-          + child.output(), e);
-    }
-    return child;
-  }
 
-  String output() {
-    synchronized (output) {
-      return output.toString();
+    String output() {
+        synchronized (output) {
+            return output.toString();
+        }
     }
-  }
 
-  /** Kills it at once (SIGKILL): no shutdown hook, no goodbye to the cluster or the hub. */
-  void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      kill();
+    /** Kills it at once (SIGKILL): no shutdown hook, no goodbye to the cluster or the hub. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
-  }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
 }

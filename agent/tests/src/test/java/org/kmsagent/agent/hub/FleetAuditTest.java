@@ -23,110 +23,158 @@ import org.kmsagent.agent.daemon.AgentFixture;
  * written while no hub was up included (the fleet outbox), and the hub records its own admin actions.
  */
 class FleetAuditTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void theAgentsRecordsReachTheHubEvenThoseWrittenWhileItWasDownAndTheHubRecordsItsOwn() throws Exception {
-    Path hubDir = dir.resolve("hub");
-    Files.createDirectories(hubDir);
-    // The hub's certificate exists before the hub runs, so the agent can trust it from the start.
-    String fingerprint = TlsMaterial.load(new TlsConfig(null, null, null), hubDir).fingerprint();
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
+    @Test
+    void theAgentsRecordsReachTheHubEvenThoseWrittenWhileItWasDownAndTheHubRecordsItsOwn() throws Exception {
+        Path hubDir = dir.resolve("hub");
+        Files.createDirectories(hubDir);
+        // The hub's certificate exists before the hub runs, so the agent can trust it from the start.
+        String fingerprint =
+                TlsMaterial.load(new TlsConfig(null, null, null), hubDir).fingerprint();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (AgentFixture agent = AgentFixture.start(
+                dir.resolve("agent"),
+                "fleet.hubs=[127.0.0.1:" + port + "]",
+                "fleet.trust=[" + fingerprint + "]",
+                "fleet.token=" + LocalHub.AGENT_TOKEN,
+                "fleet.agentId=pc-7",
+                "fleet.heartbeatSeconds=1",
+                "fleet.reconnectMaxSeconds=1")) {
+            // No hub is up: the record waits in the agent's outbox.
+            assertThat(agent.ctlAdmin("set-kms", "--family", "office2013", "kms-while-down.corp.example")
+                            .exit())
+                    .isZero();
+
+            try (LocalHub hub = new LocalHub(hubDir, Clock.systemUTC(), true, port)) {
+                await().atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions()
+                        .untilAsserted(() -> assertThat(forwarded(hub, "--agent", "pc-7"))
+                                .extracting(r -> r.getJsonObject("target").getString("host"))
+                                .contains("kms-while-down.corp.example"));
+
+                // Once connected: an action on the agent itself, and one routed through the hub.
+                assertThat(agent.ctlAdmin("clear-kms", "--family", "office2013").exit())
+                        .isZero();
+                CliRun routed = ctl(
+                        hub,
+                        LocalHub.OPS_TOKEN,
+                        "--target",
+                        "pc-7",
+                        "set-kms",
+                        "--family",
+                        "office2013",
+                        "kms-routed.corp.example");
+                assertThat(routed.exitCode()).as(routed.err()).isZero();
+                // A reader may not read the audit; that refusal is the hub's own record.
+                CliRun reader = ctl(hub, LocalHub.READ_TOKEN, "fleet", "audit");
+                assertThat(reader.exitCode()).isEqualTo(3);
+
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+                    List<JsonObject> agents = forwarded(hub, "--agent", "pc-7");
+                    assertThat(agents)
+                            .extracting(r -> r.getString("action"))
+                            .containsSubsequence("kmsagent.kms.set", "kmsagent.kms.clear", "kmsagent.kms.set");
+                    JsonObject viaHub = agents.get(agents.size() - 1);
+                    assertThat(viaHub.getString("actor")).isEqualTo("ops@hub:127.0.0.1:" + port);
+                    assertThat(viaHub.getString("origin")).isEqualTo("pc-7");
+                    assertThat(viaHub.getJsonObject("target").getString("host")).isEqualTo("kms-routed.corp.example");
+                });
+
+                List<JsonObject> all = forwarded(hub);
+                assertThat(all)
+                        .filteredOn(r -> "hub:hub-local".equals(r.getString("origin")))
+                        .extracting(
+                                r -> r.getString("action") + " " + r.getString("actor") + " " + r.getString("result"))
+                        .contains("kmsagent.fleet.route.change ops ok", "kmsagent.fleet.audit monitoring refused");
+                assertThat(all)
+                        .filteredOn(r -> "pc-7".equals(r.getString("origin")))
+                        .isNotEmpty();
+                // The table names each record's origin.
+                CliRun table = ctl(hub, LocalHub.OPS_TOKEN, "fleet", "audit");
+                assertThat(table.out()).contains("ORIGIN", "pc-7", "hub:hub-local", "kmsagent.kms.clear");
+            }
+        }
     }
-    try (AgentFixture agent = AgentFixture.start(dir.resolve("agent"), "fleet.hubs=[127.0.0.1:" + port + "]",
-        "fleet.trust=[" + fingerprint + "]", "fleet.token=" + LocalHub.AGENT_TOKEN, "fleet.agentId=pc-7",
-        "fleet.heartbeatSeconds=1", "fleet.reconnectMaxSeconds=1")) {
-      // No hub is up: the record waits in the agent's outbox.
-      assertThat(agent.ctlAdmin("set-kms", "--family", "office2013", "kms-while-down.corp.example").exit()).isZero();
 
-      try (LocalHub hub = new LocalHub(hubDir, Clock.systemUTC(), true, port)) {
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
-            assertThat(forwarded(hub, "--agent", "pc-7")).extracting(r -> r.getJsonObject("target").getString("host"))
-                .contains("kms-while-down.corp.example"));
-
-        // Once connected: an action on the agent itself, and one routed through the hub.
-        assertThat(agent.ctlAdmin("clear-kms", "--family", "office2013").exit()).isZero();
-        CliRun routed = ctl(hub, LocalHub.OPS_TOKEN, "--target", "pc-7", "set-kms", "--family", "office2013",
-            "kms-routed.corp.example");
-        assertThat(routed.exitCode()).as(routed.err()).isZero();
-        // A reader may not read the audit; that refusal is the hub's own record.
-        CliRun reader = ctl(hub, LocalHub.READ_TOKEN, "fleet", "audit");
-        assertThat(reader.exitCode()).isEqualTo(3);
-
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
-          List<JsonObject> agents = forwarded(hub, "--agent", "pc-7");
-          assertThat(agents).extracting(r -> r.getString("action")).containsSubsequence("kmsagent.kms.set",
-              "kmsagent.kms.clear", "kmsagent.kms.set");
-          JsonObject viaHub = agents.get(agents.size() - 1);
-          assertThat(viaHub.getString("actor")).isEqualTo("ops@hub:127.0.0.1:" + port);
-          assertThat(viaHub.getString("origin")).isEqualTo("pc-7");
-          assertThat(viaHub.getJsonObject("target").getString("host")).isEqualTo("kms-routed.corp.example");
-        });
-
-        List<JsonObject> all = forwarded(hub);
-        assertThat(all).filteredOn(r -> "hub:hub-local".equals(r.getString("origin")))
-            .extracting(r -> r.getString("action") + " " + r.getString("actor") + " " + r.getString("result"))
-            .contains("kmsagent.fleet.route.change ops ok", "kmsagent.fleet.audit monitoring refused");
-        assertThat(all).filteredOn(r -> "pc-7".equals(r.getString("origin"))).isNotEmpty();
-        // The table names each record's origin.
-        CliRun table = ctl(hub, LocalHub.OPS_TOKEN, "fleet", "audit");
-        assertThat(table.out()).contains("ORIGIN", "pc-7", "hub:hub-local", "kmsagent.kms.clear");
-      }
+    @Test
+    void enrolmentAndRevocationAreTheHubsRecordsWithoutTheCredential() throws Exception {
+        try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
+            CliRun enrol = ctl(hub, LocalHub.OPS_TOKEN, "fleet", "enroll", "pc-9");
+            assertThat(enrol.exitCode()).as(enrol.err()).isZero();
+            assertThat(ctl(hub, LocalHub.OPS_TOKEN, "fleet", "revoke", "pc-9").exitCode())
+                    .isZero();
+            List<JsonObject> records = forwarded(hub);
+            assertThat(records)
+                    .extracting(r -> r.getString("action") + " "
+                            + r.getJsonObject("target").getString("agentId") + " " + r.getString("result"))
+                    .contains("kmsagent.fleet.enroll pc-9 ok", "kmsagent.fleet.revoke pc-9 ok");
+            assertThat(Files.readString(dir.resolve("hub").resolve("audit.log")))
+                    .doesNotContain("kma1.");
+        }
     }
-  }
 
-  @Test
-  void enrolmentAndRevocationAreTheHubsRecordsWithoutTheCredential() throws Exception {
-    try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
-      CliRun enrol = ctl(hub, LocalHub.OPS_TOKEN, "fleet", "enroll", "pc-9");
-      assertThat(enrol.exitCode()).as(enrol.err()).isZero();
-      assertThat(ctl(hub, LocalHub.OPS_TOKEN, "fleet", "revoke", "pc-9").exitCode()).isZero();
-      List<JsonObject> records = forwarded(hub);
-      assertThat(records).extracting(r -> r.getString("action") + " " + r.getJsonObject("target")
-          .getString("agentId") + " " + r.getString("result"))
-          .contains("kmsagent.fleet.enroll pc-9 ok", "kmsagent.fleet.revoke pc-9 ok");
-      assertThat(Files.readString(dir.resolve("hub").resolve("audit.log"))).doesNotContain("kma1.");
+    @Test
+    void aForwardedRecordThatIsNoneIsNotKeptAndTheAuditStillAnswers() throws Exception {
+        try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
+            var bus = hub.vertx.eventBus();
+            bus.request(
+                            org.kmsagent.agent.fleet.FleetAddresses.REGISTER,
+                            new JsonObject().put("agentId", "pc-5").put("hostName", "pc-5"))
+                    .await(30, java.util.concurrent.TimeUnit.SECONDS);
+            JsonObject good = new JsonObject()
+                    .put("at", "2026-11-28T12:00:00Z")
+                    .put("actor", "ops")
+                    .put("source", "10.0.0.9")
+                    .put("action", "kmsagent.kms.clear")
+                    .put("target", new JsonObject())
+                    .put("result", "ok");
+            bus.request(
+                            org.kmsagent.agent.fleet.FleetAddresses.EVENTS,
+                            new JsonObject()
+                                    .put("agentId", "pc-5")
+                                    .put(
+                                            "events",
+                                            new io.vertx.core.json.JsonArray()
+                                                    .add(new JsonObject()
+                                                            .put("seq", 1)
+                                                            .put("type", "audit")
+                                                            .put("at", "2026-11-28T12:00:00Z")
+                                                            .put(
+                                                                    "data",
+                                                                    good.copy().put("at", "not a time")))
+                                                    .add(new JsonObject()
+                                                            .put("seq", 2)
+                                                            .put("type", "audit")
+                                                            .put("at", "2026-11-28T12:00:00Z")
+                                                            .put("data", good))))
+                    .await(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(forwarded(hub, "--agent", "pc-5"))
+                    .extracting(r -> r.getString("action") + " " + r.getString("source"))
+                    .containsExactly("kmsagent.kms.clear 10.0.0.9");
+            // Audit records are no activation history.
+            CliRun history = ctl(hub, LocalHub.OPS_TOKEN, "fleet", "history", "--target", "pc-5", "--json");
+            assertThat(new JsonObject(history.out()).getJsonArray("history")).isEmpty();
+        }
     }
-  }
 
-  @Test
-  void aForwardedRecordThatIsNoneIsNotKeptAndTheAuditStillAnswers() throws Exception {
-    try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
-      var bus = hub.vertx.eventBus();
-      bus.request(org.kmsagent.agent.fleet.FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-5")
-          .put("hostName", "pc-5")).await(30, java.util.concurrent.TimeUnit.SECONDS);
-      JsonObject good = new JsonObject().put("at", "2026-11-28T12:00:00Z").put("actor", "ops")
-          .put("source", "10.0.0.9").put("action", "kmsagent.kms.clear").put("target", new JsonObject())
-          .put("result", "ok");
-      bus.request(org.kmsagent.agent.fleet.FleetAddresses.EVENTS, new JsonObject().put("agentId", "pc-5")
-          .put("events", new io.vertx.core.json.JsonArray()
-              .add(new JsonObject().put("seq", 1).put("type", "audit").put("at", "2026-11-28T12:00:00Z")
-                  .put("data", good.copy().put("at", "not a time")))
-              .add(new JsonObject().put("seq", 2).put("type", "audit").put("at", "2026-11-28T12:00:00Z")
-                  .put("data", good))))
-          .await(30, java.util.concurrent.TimeUnit.SECONDS);
-      assertThat(forwarded(hub, "--agent", "pc-5")).extracting(r -> r.getString("action") + " " + r.getString("source"))
-          .containsExactly("kmsagent.kms.clear 10.0.0.9");
-      // Audit records are no activation history.
-      CliRun history = ctl(hub, LocalHub.OPS_TOKEN, "fleet", "history", "--target", "pc-5", "--json");
-      assertThat(new JsonObject(history.out()).getJsonArray("history")).isEmpty();
+    private static List<JsonObject> forwarded(LocalHub hub, String... filter) {
+        List<String> args = new ArrayList<>(List.of("fleet", "audit", "--json"));
+        args.addAll(List.of(filter));
+        CliRun r = ctl(hub, LocalHub.OPS_TOKEN, args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return new JsonObject(r.out())
+                .getJsonArray("records").stream().map(o -> (JsonObject) o).toList();
     }
-  }
 
-  private static List<JsonObject> forwarded(LocalHub hub, String... filter) {
-    List<String> args = new ArrayList<>(List.of("fleet", "audit", "--json"));
-    args.addAll(List.of(filter));
-    CliRun r = ctl(hub, LocalHub.OPS_TOKEN, args.toArray(String[]::new));
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    return new JsonObject(r.out()).getJsonArray("records").stream().map(o -> (JsonObject) o).toList();
-  }
-
-  private static CliRun ctl(LocalHub hub, String token, String... args) {
-    List<String> all = new ArrayList<>(List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token",
-        token));
-    all.addAll(List.of(args));
-    return CliRun.of(all.toArray(String[]::new));
-  }
+    private static CliRun ctl(LocalHub hub, String token, String... args) {
+        List<String> all =
+                new ArrayList<>(List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token", token));
+        all.addAll(List.of(args));
+        return CliRun.of(all.toArray(String[]::new));
+    }
 }

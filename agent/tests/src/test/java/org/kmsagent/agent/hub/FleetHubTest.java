@@ -1,12 +1,5 @@
 package org.kmsagent.agent.hub;
 
-import org.kmsagent.agent.bench.SimulatedAgent;
-import org.kmsagent.agent.fleet.AgentDescription;
-import org.kmsagent.agent.fleet.FleetAddresses;
-import org.kmsagent.agent.link.FleetLink;
-import org.kmsagent.agent.link.HubConnection;
-import org.kmsagent.agent.link.Outbox;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,175 +20,267 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.cli.CliRun;
+import org.kmsagent.agent.fleet.AgentDescription;
+import org.kmsagent.agent.fleet.FleetAddresses;
+import org.kmsagent.agent.link.FleetLink;
+import org.kmsagent.agent.link.HubConnection;
+import org.kmsagent.agent.link.Outbox;
 
 /** One hub (no cluster) with real agents' links and the real ctl: what an operator reads from the fleet view. */
 class FleetHubTest {
-  private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
-  private static final String WINDOWS = "55c92734-d682-4d71-983e-d6ec3f16059f";
+    private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
+    private static final String WINDOWS = "55c92734-d682-4d71-983e-d6ec3f16059f";
 
-  @TempDir Path dir;
-  private LocalHub hub;
-  private Vertx agents;
-  private final List<FleetLink> links = new ArrayList<>();
+    @TempDir
+    Path dir;
 
-  @BeforeEach
-  void start() throws Exception {
-    hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
-    agents = Vertx.vertx();
-  }
+    private LocalHub hub;
+    private Vertx agents;
+    private final List<FleetLink> links = new ArrayList<>();
 
-  @AfterEach
-  void stop() throws Exception {
-    for (FleetLink l : links) {
-      l.stop().await(10, TimeUnit.SECONDS);
+    @BeforeEach
+    void start() throws Exception {
+        hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
+        agents = Vertx.vertx();
     }
-    agents.close().await(10, TimeUnit.SECONDS);
-    hub.close();
-  }
 
-  private FleetLink agent(String id, JsonObject snapshot) {
-    FleetLink.Settings settings = new FleetLink.Settings(List.of(hub.at()), LocalHub.AGENT_TOKEN,
-        FleetLink.clientOptions(List.of(hub.fingerprint), null), 60_000, 1_000, 10_000);
-    FleetLink link = new FleetLink(agents, settings, new AgentDescription(id, id.toUpperCase(), "server",
-        List.of("windows-server"), Map.of("agent", "test"), List.of(), 60), new Outbox(dir.resolve(id)),
-        SimulatedAgent.commands(id), () -> Future.succeededFuture(snapshot), Clock.systemUTC());
-    links.add(link);
-    link.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
-    return link;
-  }
-
-  private CliRun ctl(String token, String... args) {
-    List<String> all = new ArrayList<>(List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token",
-        token));
-    all.addAll(List.of(args));
-    return CliRun.of(all.toArray(String[]::new));
-  }
-
-  /** A KMS host with 13 Windows clients last seen on Feb 20 (docs/kms-rules.md §1.6's count of 13). */
-  private static JsonObject kmsHost() {
-    JsonArray ledger = new JsonArray();
-    for (int i = 0; i < 13; i++) {
-      ledger.add(new JsonObject().put("clientMachineId", "cmid-" + i).put("applicationId", WINDOWS)
-          .put("skuId", "sku").put("lastSeen", "2026-02-20T00:00:00Z"));
+    @AfterEach
+    void stop() throws Exception {
+        for (FleetLink l : links) {
+            l.stop().await(10, TimeUnit.SECONDS);
+        }
+        agents.close().await(10, TimeUnit.SECONDS);
+        hub.close();
     }
-    JsonObject pool = new JsonObject().put("applicationId", WINDOWS).put("family", "windows-client").put("count", 13)
-        .put("thresholds", new JsonArray()
-            .add(new JsonObject().put("thresholdClass", "windows-client").put("required", 25).put("met", false))
-            .add(new JsonObject().put("thresholdClass", "windows-server").put("required", 5).put("met", true)));
-    return new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("kms1")))
-        .put("host", new JsonObject().put("enabled", true).put("pools", new JsonArray().add(pool))
-            .put("ledger", ledger));
-  }
 
-  @Test
-  void theFleetViewListsEveryAgentWithItsHubConnectionAndProductStates() {
-    agent("pc-1", new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("pc-1"))));
-    agent("pc-2", new JsonObject());
+    private FleetLink agent(String id, JsonObject snapshot) {
+        FleetLink.Settings settings = new FleetLink.Settings(
+                List.of(hub.at()),
+                LocalHub.AGENT_TOKEN,
+                FleetLink.clientOptions(List.of(hub.fingerprint), null),
+                60_000,
+                1_000,
+                10_000);
+        FleetLink link = new FleetLink(
+                agents,
+                settings,
+                new AgentDescription(
+                        id,
+                        id.toUpperCase(),
+                        "server",
+                        List.of("windows-server"),
+                        Map.of("agent", "test"),
+                        List.of(),
+                        60),
+                new Outbox(dir.resolve(id)),
+                SimulatedAgent.commands(id),
+                () -> Future.succeededFuture(snapshot),
+                Clock.systemUTC());
+        links.add(link);
+        link.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
+        return link;
+    }
 
-    CliRun run = ctl(LocalHub.READ_TOKEN, "fleet");
+    private CliRun ctl(String token, String... args) {
+        List<String> all =
+                new ArrayList<>(List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token", token));
+        all.addAll(List.of(args));
+        return CliRun.of(all.toArray(String[]::new));
+    }
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out().lines().filter(l -> l.startsWith("pc-1"))).singleElement().asString()
-        .contains("PC-1", "server", "hub-local", "yes", "1 LICENSED");
-    assertThat(run.out().lines().filter(l -> l.startsWith("pc-2"))).singleElement().asString()
-        .contains("none reported");
-    assertThat(run.out()).contains("2 agent(s)");
-  }
+    /** A KMS host with 13 Windows clients last seen on Feb 20 (docs/kms-rules.md §1.6's count of 13). */
+    private static JsonObject kmsHost() {
+        JsonArray ledger = new JsonArray();
+        for (int i = 0; i < 13; i++) {
+            ledger.add(new JsonObject()
+                    .put("clientMachineId", "cmid-" + i)
+                    .put("applicationId", WINDOWS)
+                    .put("skuId", "sku")
+                    .put("lastSeen", "2026-02-20T00:00:00Z"));
+        }
+        JsonObject pool = new JsonObject()
+                .put("applicationId", WINDOWS)
+                .put("family", "windows-client")
+                .put("count", 13)
+                .put(
+                        "thresholds",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("thresholdClass", "windows-client")
+                                        .put("required", 25)
+                                        .put("met", false))
+                                .add(new JsonObject()
+                                        .put("thresholdClass", "windows-server")
+                                        .put("required", 5)
+                                        .put("met", true)));
+        return new JsonObject()
+                .put("products", new JsonArray().add(SimulatedAgent.product("kms1")))
+                .put(
+                        "host",
+                        new JsonObject()
+                                .put("enabled", true)
+                                .put("pools", new JsonArray().add(pool))
+                                .put("ledger", ledger));
+    }
 
-  @Test
-  void aStateRefreshUpdatesTheViewWithoutEnteringTheHistory() throws Exception {
-    FleetLink pc = agent("pc-1", new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("pc-1"))));
-    pc.publish(org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS, new JsonObject().put("products", new JsonArray()
-        .add(SimulatedAgent.product("pc-1").put("status", "ADDITIONAL_GRACE")))).toCompletionStage().toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> pc.pending() == 0);
+    @Test
+    void theFleetViewListsEveryAgentWithItsHubConnectionAndProductStates() {
+        agent("pc-1", new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("pc-1"))));
+        agent("pc-2", new JsonObject());
 
-    assertThat(ctl(LocalHub.READ_TOKEN, "fleet").out()).contains("1 ADDITIONAL_GRACE").doesNotContain("LICENSED");
-    assertThat(new JsonObject(ctl(LocalHub.READ_TOKEN, "fleet", "history", "--target", "pc-1", "--json").out())
-        .getJsonArray("history")).isEmpty();
-  }
+        CliRun run = ctl(LocalHub.READ_TOKEN, "fleet");
 
-  @Test
-  void poolsShowEachThresholdWithItsForecast() {
-    agent("kms1", kmsHost());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines().filter(l -> l.startsWith("pc-1")))
+                .singleElement()
+                .asString()
+                .contains("PC-1", "server", "hub-local", "yes", "1 LICENSED");
+        assertThat(run.out().lines().filter(l -> l.startsWith("pc-2")))
+                .singleElement()
+                .asString()
+                .contains("none reported");
+        assertThat(run.out()).contains("2 agent(s)");
+    }
 
-    CliRun run = ctl(LocalHub.READ_TOKEN, "fleet", "pools");
+    @Test
+    void aStateRefreshUpdatesTheViewWithoutEnteringTheHistory() throws Exception {
+        FleetLink pc =
+                agent("pc-1", new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("pc-1"))));
+        pc.publish(
+                        org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS,
+                        new JsonObject()
+                                .put(
+                                        "products",
+                                        new JsonArray()
+                                                .add(SimulatedAgent.product("pc-1")
+                                                        .put("status", "ADDITIONAL_GRACE"))))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pc.pending() == 0);
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    // 13 arrivals in 30 days (0.43/day) cannot add 12 before the 13 leave on Mar 22; they do keep 5 for servers.
-    assertThat(run.out()).contains("kms1", WINDOWS, "windows-client", "13", "25", "NO", "0.43",
-        "not reached in 90 days at the arrivals seen").contains("windows-server", "stays met for 90 days");
-  }
+        assertThat(ctl(LocalHub.READ_TOKEN, "fleet").out())
+                .contains("1 ADDITIONAL_GRACE")
+                .doesNotContain("LICENSED");
+        assertThat(new JsonObject(ctl(LocalHub.READ_TOKEN, "fleet", "history", "--target", "pc-1", "--json")
+                                .out())
+                        .getJsonArray("history"))
+                .isEmpty();
+    }
 
-  @Test
-  void expiringMachinesCarryTheCauseOfTheirFailedRenewalsAndHistoryKeepsEveryEventOnce() throws Exception {
-    FleetLink pc = agent("pc-1", new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("pc-1")
-        .put("validUntil", "2026-03-20T00:00:00Z"))));
-    pc.publish("renewal", new JsonObject().put("kind", "RENEWAL_FAILED").put("family", "windows-client")
-        .put("hresult", "0xC004F038").put("diagnosis", new JsonObject().put("cause", "COUNT_BELOW_THRESHOLD")
-            .put("detail", "count 13 of 25, needs 12 more"))).toCompletionStage().toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> pc.pending() == 0);
+    @Test
+    void poolsShowEachThresholdWithItsForecast() {
+        agent("kms1", kmsHost());
 
-    CliRun expiring = ctl(LocalHub.READ_TOKEN, "fleet", "expiring", "--days", "30");
-    assertThat(expiring.exitCode()).as(expiring.err()).isZero();
-    assertThat(expiring.out()).contains("pc-1", "2026-03-20T00:00:00Z", "19",
-        "COUNT_BELOW_THRESHOLD: count 13 of 25, needs 12 more (0xC004F038); 1 failed attempt")
-        .contains("1 product(s) expire within 30 days");
+        CliRun run = ctl(LocalHub.READ_TOKEN, "fleet", "pools");
 
-    CliRun history = ctl(LocalHub.READ_TOKEN, "fleet", "history", "--target", "pc-1");
-    assertThat(history.out()).contains("renewal", "kind=RENEWAL_FAILED");
-    assertThat(history.out().lines().filter(l -> l.contains("RENEWAL_FAILED"))).hasSize(1);
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // 13 arrivals in 30 days (0.43/day) cannot add 12 before the 13 leave on Mar 22; they do keep 5 for servers.
+        assertThat(run.out())
+                .contains(
+                        "kms1",
+                        WINDOWS,
+                        "windows-client",
+                        "13",
+                        "25",
+                        "NO",
+                        "0.43",
+                        "not reached in 90 days at the arrivals seen")
+                .contains("windows-server", "stays met for 90 days");
+    }
 
-  @Test
-  void aReadTokenMayQueryButNotRouteAChange() {
-    agent("pc-1", new JsonObject());
+    @Test
+    void expiringMachinesCarryTheCauseOfTheirFailedRenewalsAndHistoryKeepsEveryEventOnce() throws Exception {
+        FleetLink pc = agent(
+                "pc-1",
+                new JsonObject()
+                        .put(
+                                "products",
+                                new JsonArray()
+                                        .add(SimulatedAgent.product("pc-1")
+                                                .put("validUntil", "2026-03-20T00:00:00Z"))));
+        pc.publish(
+                        "renewal",
+                        new JsonObject()
+                                .put("kind", "RENEWAL_FAILED")
+                                .put("family", "windows-client")
+                                .put("hresult", "0xC004F038")
+                                .put(
+                                        "diagnosis",
+                                        new JsonObject()
+                                                .put("cause", "COUNT_BELOW_THRESHOLD")
+                                                .put("detail", "count 13 of 25, needs 12 more")))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pc.pending() == 0);
 
-    CliRun status = ctl(LocalHub.READ_TOKEN, "--target", "pc-1", "status");
-    CliRun activate = ctl(LocalHub.READ_TOKEN, "--target", "pc-1", "activate");
+        CliRun expiring = ctl(LocalHub.READ_TOKEN, "fleet", "expiring", "--days", "30");
+        assertThat(expiring.exitCode()).as(expiring.err()).isZero();
+        assertThat(expiring.out())
+                .contains(
+                        "pc-1",
+                        "2026-03-20T00:00:00Z",
+                        "19",
+                        "COUNT_BELOW_THRESHOLD: count 13 of 25, needs 12 more (0xC004F038); 1 failed attempt")
+                .contains("1 product(s) expire within 30 days");
 
-    assertThat(status.exitCode()).as(status.err()).isZero();
-    assertThat(status.out()).contains("Windows 10 Enterprise");
-    assertThat(activate.exitCode()).isEqualTo(3);
-    assertThat(activate.err()).contains("kmsagent.fleet.route.change needs role admin");
-  }
+        CliRun history = ctl(LocalHub.READ_TOKEN, "fleet", "history", "--target", "pc-1");
+        assertThat(history.out()).contains("renewal", "kind=RENEWAL_FAILED");
+        assertThat(history.out().lines().filter(l -> l.contains("RENEWAL_FAILED")))
+                .hasSize(1);
+    }
 
-  @Test
-  void anUnknownTargetIsNamed() {
-    CliRun run = ctl(LocalHub.OPS_TOKEN, "--target", "nosuch", "status");
+    @Test
+    void aReadTokenMayQueryButNotRouteAChange() {
+        agent("pc-1", new JsonObject());
 
-    assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("no agent nosuch in the fleet");
-  }
+        CliRun status = ctl(LocalHub.READ_TOKEN, "--target", "pc-1", "status");
+        CliRun activate = ctl(LocalHub.READ_TOKEN, "--target", "pc-1", "activate");
 
-  @Test
-  void aRoutedFailureShowsTheAgentsCode() {
-    agent("pc-1", new JsonObject());
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("Windows 10 Enterprise");
+        assertThat(activate.exitCode()).isEqualTo(3);
+        assertThat(activate.err()).contains("kmsagent.fleet.route.change needs role admin");
+    }
 
-    CliRun run = ctl(LocalHub.OPS_TOKEN, "--all-agents", "activate");
+    @Test
+    void anUnknownTargetIsNamed() {
+        CliRun run = ctl(LocalHub.OPS_TOKEN, "--target", "nosuch", "status");
 
-    assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains("== pc-1 (PC-1)",
-        "pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
-  }
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("no agent nosuch in the fleet");
+    }
 
-  @Test
-  void aCtlTokenCannotPoseAsAnAgent() throws Exception {
-    var client = agents.createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
-    String[] hostPort = hub.at().split(":");
-    HubConnection c = HubConnection.connect(agents, client, hostPort[0], Integer.parseInt(hostPort[1]),
-        LocalHub.OPS_TOKEN).await(10, TimeUnit.SECONDS);
+    @Test
+    void aRoutedFailureShowsTheAgentsCode() {
+        agent("pc-1", new JsonObject());
 
-    Future<Void> registered = c.register(FleetAddresses.ALL_AGENTS);
-    Future<JsonObject> registration = c.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "fake"),
-        5_000);
+        CliRun run = ctl(LocalHub.OPS_TOKEN, "--all-agents", "activate");
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> registered.isComplete() && registration.isComplete());
-    assertThat(registered.failed()).isTrue();
-    assertThat(registration.failed()).isTrue();
-    assertThat(ctl(LocalHub.OPS_TOKEN, "fleet", "--json").out()).doesNotContain("fake");
-  }
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out())
+                .contains("== pc-1 (PC-1)", "pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
+    }
+
+    @Test
+    void aCtlTokenCannotPoseAsAnAgent() throws Exception {
+        var client = agents.createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
+        String[] hostPort = hub.at().split(":");
+        HubConnection c = HubConnection.connect(
+                        agents, client, hostPort[0], Integer.parseInt(hostPort[1]), LocalHub.OPS_TOKEN)
+                .await(10, TimeUnit.SECONDS);
+
+        Future<Void> registered = c.register(FleetAddresses.ALL_AGENTS);
+        Future<JsonObject> registration =
+                c.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "fake"), 5_000);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> registered.isComplete() && registration.isComplete());
+        assertThat(registered.failed()).isTrue();
+        assertThat(registration.failed()).isTrue();
+        assertThat(ctl(LocalHub.OPS_TOKEN, "fleet", "--json").out()).doesNotContain("fake");
+    }
 }

@@ -1,10 +1,5 @@
 package org.kmsagent.agent.hub;
 
-import org.kmsagent.agent.bench.SimulatedAgent;
-import org.kmsagent.agent.fleet.AgentDescription;
-import org.kmsagent.agent.link.FleetLink;
-import org.kmsagent.agent.link.Outbox;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,8 +20,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.config.MetricsConfig;
+import org.kmsagent.agent.fleet.AgentDescription;
+import org.kmsagent.agent.link.FleetLink;
+import org.kmsagent.agent.link.Outbox;
 import org.kmsagent.agent.metrics.Figures;
 import org.kmsagent.agent.metrics.MetricsEndpoint;
 import org.kmsagent.agent.metrics.PrometheusText;
@@ -36,141 +35,235 @@ import org.kmsagent.agent.metrics.PrometheusText;
  * the scraped figures are the ones {@code ctl fleet} shows.
  */
 class HubMetricsTest {
-  private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
-  private static final String WINDOWS = "55c92734-d682-4d71-983e-d6ec3f16059f";
+    private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
+    private static final String WINDOWS = "55c92734-d682-4d71-983e-d6ec3f16059f";
 
-  @TempDir Path dir;
-  private LocalHub hub;
-  private Vertx agents;
-  private MetricsEndpoint endpoint;
-  private final List<FleetLink> links = new ArrayList<>();
+    @TempDir
+    Path dir;
 
-  @BeforeEach
-  void start() throws Exception {
-    hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
-    agents = Vertx.vertx();
-    Figures figures = new Figures("kmsagent.fleet");
-    FleetMetrics metrics = new FleetMetrics(hub.vertx, figures, "hub-local", hub.bridge::connectionCount);
-    metrics.start().await(10, TimeUnit.SECONDS);
-    endpoint = MetricsEndpoint.start(hub.vertx, new MetricsConfig(true, "127.0.0.1", 0), figures,
-        metrics::refresh).await(10, TimeUnit.SECONDS);
-  }
+    private LocalHub hub;
+    private Vertx agents;
+    private MetricsEndpoint endpoint;
+    private final List<FleetLink> links = new ArrayList<>();
 
-  @AfterEach
-  void stop() throws Exception {
-    for (FleetLink l : links) {
-      l.stop().await(10, TimeUnit.SECONDS);
+    @BeforeEach
+    void start() throws Exception {
+        hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
+        agents = Vertx.vertx();
+        Figures figures = new Figures("kmsagent.fleet");
+        FleetMetrics metrics = new FleetMetrics(hub.vertx, figures, "hub-local", hub.bridge::connectionCount);
+        metrics.start().await(10, TimeUnit.SECONDS);
+        endpoint = MetricsEndpoint.start(hub.vertx, new MetricsConfig(true, "127.0.0.1", 0), figures, metrics::refresh)
+                .await(10, TimeUnit.SECONDS);
     }
-    agents.close().await(10, TimeUnit.SECONDS);
-    hub.close();
-  }
 
-  private FleetLink agent(String id, JsonObject snapshot) {
-    FleetLink.Settings settings = new FleetLink.Settings(List.of(hub.at()), LocalHub.AGENT_TOKEN,
-        FleetLink.clientOptions(List.of(hub.fingerprint), null), 60_000, 1_000, 10_000);
-    FleetLink link = new FleetLink(agents, settings, new AgentDescription(id, id.toUpperCase(), "client",
-        List.of("windows-client"), Map.of("agent", "test"), List.of(), 60), new Outbox(dir.resolve(id)),
-        SimulatedAgent.commands(id), () -> Future.succeededFuture(snapshot), Clock.systemUTC());
-    links.add(link);
-    link.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
-    return link;
-  }
-
-  private static JsonObject machine(String id, String status, String validUntil) {
-    return new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product(id).put("status", status)
-        .put("validUntil", validUntil)));
-  }
-
-  private static JsonObject kmsHost(int count) {
-    JsonArray ledger = new JsonArray();
-    for (int i = 0; i < count; i++) {
-      ledger.add(new JsonObject().put("clientMachineId", "cmid-" + i).put("applicationId", WINDOWS)
-          .put("skuId", "sku").put("lastSeen", "2026-02-20T00:00:00Z"));
+    @AfterEach
+    void stop() throws Exception {
+        for (FleetLink l : links) {
+            l.stop().await(10, TimeUnit.SECONDS);
+        }
+        agents.close().await(10, TimeUnit.SECONDS);
+        hub.close();
     }
-    JsonObject pool = new JsonObject().put("applicationId", WINDOWS).put("family", "windows-client,windows-server")
-        .put("id", "windows").put("families", new JsonArray().add("windows-client").add("windows-server"))
-        .put("count", count).put("thresholds", new JsonArray()
-            .add(new JsonObject().put("thresholdClass", "windows-client").put("required", 25).put("met", false))
-            .add(new JsonObject().put("thresholdClass", "windows-server").put("required", 5).put("met", true)));
-    return machine("kms1", "LICENSED", "2026-08-01T00:00:00Z")
-        .put("host", new JsonObject().put("enabled", true).put("pools", new JsonArray().add(pool))
-            .put("ledger", ledger));
-  }
 
-  private CliRun ctl(String... args) {
-    List<String> all = new ArrayList<>(List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token",
-        LocalHub.READ_TOKEN, "--json"));
-    all.addAll(List.of(args));
-    return CliRun.of(all.toArray(String[]::new));
-  }
+    private FleetLink agent(String id, JsonObject snapshot) {
+        FleetLink.Settings settings = new FleetLink.Settings(
+                List.of(hub.at()),
+                LocalHub.AGENT_TOKEN,
+                FleetLink.clientOptions(List.of(hub.fingerprint), null),
+                60_000,
+                1_000,
+                10_000);
+        FleetLink link = new FleetLink(
+                agents,
+                settings,
+                new AgentDescription(
+                        id,
+                        id.toUpperCase(),
+                        "client",
+                        List.of("windows-client"),
+                        Map.of("agent", "test"),
+                        List.of(),
+                        60),
+                new Outbox(dir.resolve(id)),
+                SimulatedAgent.commands(id),
+                () -> Future.succeededFuture(snapshot),
+                Clock.systemUTC());
+        links.add(link);
+        link.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
+        return link;
+    }
 
-  @Test
-  void theScrapedFiguresAreTheFleetViews() throws Exception {
-    agent("kms1", kmsHost(13));
-    agent("pc-1", machine("pc-1", "LICENSED", "2026-03-06T12:00:00Z"));   // 5 days left
-    agent("pc-2", machine("pc-2", "LICENSED", "2026-03-11T12:00:00Z"));   // 10 days left
-    agent("pc-3", machine("pc-3", "ADDITIONAL_GRACE", "2026-02-20T00:00:00Z"));  // lapsed
-    agent("pc-4", machine("pc-4", "LICENSED", "2026-03-25T00:00:00Z"));   // 24 days left
+    private static JsonObject machine(String id, String status, String validUntil) {
+        return new JsonObject()
+                .put(
+                        "products",
+                        new JsonArray()
+                                .add(SimulatedAgent.product(id)
+                                        .put("status", status)
+                                        .put("validUntil", validUntil)));
+    }
 
-    PrometheusText scrape = PrometheusText.scrape(endpoint.port());
+    private static JsonObject kmsHost(int count) {
+        JsonArray ledger = new JsonArray();
+        for (int i = 0; i < count; i++) {
+            ledger.add(new JsonObject()
+                    .put("clientMachineId", "cmid-" + i)
+                    .put("applicationId", WINDOWS)
+                    .put("skuId", "sku")
+                    .put("lastSeen", "2026-02-20T00:00:00Z"));
+        }
+        JsonObject pool = new JsonObject()
+                .put("applicationId", WINDOWS)
+                .put("family", "windows-client,windows-server")
+                .put("id", "windows")
+                .put("families", new JsonArray().add("windows-client").add("windows-server"))
+                .put("count", count)
+                .put(
+                        "thresholds",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("thresholdClass", "windows-client")
+                                        .put("required", 25)
+                                        .put("met", false))
+                                .add(new JsonObject()
+                                        .put("thresholdClass", "windows-server")
+                                        .put("required", 5)
+                                        .put("met", true)));
+        return machine("kms1", "LICENSED", "2026-08-01T00:00:00Z")
+                .put(
+                        "host",
+                        new JsonObject()
+                                .put("enabled", true)
+                                .put("pools", new JsonArray().add(pool))
+                                .put("ledger", ledger));
+    }
 
-    JsonObject view = new JsonObject(ctl("fleet").out());
-    assertThat(scrape.get("kmsagent_fleet_agents", "connected", "true"))
-        .isEqualTo((double) view.getJsonArray("agents").size()).isEqualTo(5.0);
-    assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "LICENSED"))
-        .isEqualTo(4.0);
-    assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "ADDITIONAL_GRACE"))
-        .isEqualTo(1.0);
+    private CliRun ctl(String... args) {
+        List<String> all = new ArrayList<>(List.of(
+                "ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token", LocalHub.READ_TOKEN, "--json"));
+        all.addAll(List.of(args));
+        return CliRun.of(all.toArray(String[]::new));
+    }
 
-    JsonObject pools = new JsonObject(ctl("fleet", "pools").out());
-    JsonObject pool = pools.getJsonArray("hosts").getJsonObject(0).getJsonArray("pools").getJsonObject(0);
-    // The pool by its readable id, one series; its families as rows of pool_info, one family each.
-    assertThat(scrape.get("kmsagent_fleet_pool_count", "host", "kms1", "pool", "windows"))
-        .isEqualTo(pool.getInteger("count").doubleValue()).isEqualTo(13.0);
-    assertThat(scrape.get("kmsagent_fleet_pool_threshold", "host", "kms1", "pool", "windows", "threshold_class",
-        "windows-client")).isEqualTo(25.0);
-    assertThat(scrape.named("kmsagent_fleet_pool_info")).containsOnlyKeys(
-        "kmsagent_fleet_pool_info{application_id=\"" + WINDOWS + "\",family=\"windows-client\",host=\"kms1\","
-            + "pool=\"windows\"}",
-        "kmsagent_fleet_pool_info{application_id=\"" + WINDOWS + "\",family=\"windows-server\",host=\"kms1\","
-            + "pool=\"windows\"}");
+    @Test
+    void theScrapedFiguresAreTheFleetViews() throws Exception {
+        agent("kms1", kmsHost(13));
+        agent("pc-1", machine("pc-1", "LICENSED", "2026-03-06T12:00:00Z")); // 5 days left
+        agent("pc-2", machine("pc-2", "LICENSED", "2026-03-11T12:00:00Z")); // 10 days left
+        agent("pc-3", machine("pc-3", "ADDITIONAL_GRACE", "2026-02-20T00:00:00Z")); // lapsed
+        agent("pc-4", machine("pc-4", "LICENSED", "2026-03-25T00:00:00Z")); // 24 days left
 
-    JsonObject expiring14 = new JsonObject(ctl("fleet", "expiring", "--days", "14").out());
-    JsonObject expiring30 = new JsonObject(ctl("fleet", "expiring", "--days", "30").out());
-    assertThat(scrape.get("kmsagent_fleet_products_expiring", "within_days", "14"))
-        .isEqualTo((double) expiring14.getJsonArray("expiring").size()).isEqualTo(3.0);
-    assertThat(scrape.get("kmsagent_fleet_products_expiring", "within_days", "30"))
-        .isEqualTo((double) expiring30.getJsonArray("expiring").size()).isEqualTo(4.0);
-    assertThat(scrape.get("kmsagent_fleet_products_expiring", "within_days", "7")).isEqualTo(2.0);
-    // Five agents and the ctl client that just asked (gone again or not): at least the five.
-    assertThat(scrape.get("kmsagent_bridge_connections")).isGreaterThanOrEqualTo(5.0);
-  }
+        PrometheusText scrape = PrometheusText.scrape(endpoint.port());
 
-  @Test
-  void activationsAndRenewalsTheHubAppliesAreCountedByResult() throws Exception {
-    FleetLink pc = agent("pc-1", machine("pc-1", "LICENSED", "2026-08-01T00:00:00Z"));
-    pc.publish("renewal", new JsonObject().put("kind", "RENEWED").put("family", "windows-client")
-        .put("hresult", "0x00000000"));
-    pc.publish("renewal", new JsonObject().put("kind", "RENEWAL_FAILED").put("family", "windows-client")
-        .put("hresult", "0xC004F074"));
-    // One attempt as LiveAgent reports it: the loop's event, then ctl's result of the same attempt.
-    pc.publish("renewal", new JsonObject().put("kind", "ACTIVATION_FAILED").put("family", "office2013")
-        .put("hresult", "0xC004F038 SL_E_VL_NOT_ENOUGH_COUNT")
-        .put("diagnosis", new JsonObject().put("cause", "COUNT_BELOW_THRESHOLD")));
-    pc.publish("activation", new JsonObject().put("family", "office2013").put("ok", false)
-        .put("hresult", "0xC004F038"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> pc.pending() == 0);
+        JsonObject view = new JsonObject(ctl("fleet").out());
+        assertThat(scrape.get("kmsagent_fleet_agents", "connected", "true"))
+                .isEqualTo((double) view.getJsonArray("agents").size())
+                .isEqualTo(5.0);
+        assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "LICENSED"))
+                .isEqualTo(4.0);
+        assertThat(scrape.get("kmsagent_fleet_products", "family", "windows-client", "status", "ADDITIONAL_GRACE"))
+                .isEqualTo(1.0);
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      PrometheusText scrape = PrometheusText.scrape(endpoint.port());
-      assertThat(scrape.get("kmsagent_fleet_renewals_total", "family", "windows-client", "result", "ok", "code",
-          "0x00000000", "cause", "none")).isEqualTo(1.0);
-      assertThat(scrape.get("kmsagent_fleet_renewals_total", "family", "windows-client", "result", "failed", "code",
-          "0xC004F074", "cause", "unknown")).isEqualTo(1.0);
-      assertThat(scrape.named("kmsagent_fleet_activations_total")).containsOnlyKeys("kmsagent_fleet_activations_total"
-          + "{cause=\"count_below_threshold\",code=\"0xC004F038\",family=\"office2013\",result=\"failed\"}");
-      assertThat(scrape.sum("kmsagent_fleet_activations_total")).isEqualTo(1.0);
-    });
-  }
+        JsonObject pools = new JsonObject(ctl("fleet", "pools").out());
+        JsonObject pool = pools.getJsonArray("hosts")
+                .getJsonObject(0)
+                .getJsonArray("pools")
+                .getJsonObject(0);
+        // The pool by its readable id, one series; its families as rows of pool_info, one family each.
+        assertThat(scrape.get("kmsagent_fleet_pool_count", "host", "kms1", "pool", "windows"))
+                .isEqualTo(pool.getInteger("count").doubleValue())
+                .isEqualTo(13.0);
+        assertThat(scrape.get(
+                        "kmsagent_fleet_pool_threshold",
+                        "host",
+                        "kms1",
+                        "pool",
+                        "windows",
+                        "threshold_class",
+                        "windows-client"))
+                .isEqualTo(25.0);
+        assertThat(scrape.named("kmsagent_fleet_pool_info"))
+                .containsOnlyKeys(
+                        "kmsagent_fleet_pool_info{application_id=\"" + WINDOWS
+                                + "\",family=\"windows-client\",host=\"kms1\"," + "pool=\"windows\"}",
+                        "kmsagent_fleet_pool_info{application_id=\"" + WINDOWS
+                                + "\",family=\"windows-server\",host=\"kms1\"," + "pool=\"windows\"}");
+
+        JsonObject expiring14 =
+                new JsonObject(ctl("fleet", "expiring", "--days", "14").out());
+        JsonObject expiring30 =
+                new JsonObject(ctl("fleet", "expiring", "--days", "30").out());
+        assertThat(scrape.get("kmsagent_fleet_products_expiring", "within_days", "14"))
+                .isEqualTo((double) expiring14.getJsonArray("expiring").size())
+                .isEqualTo(3.0);
+        assertThat(scrape.get("kmsagent_fleet_products_expiring", "within_days", "30"))
+                .isEqualTo((double) expiring30.getJsonArray("expiring").size())
+                .isEqualTo(4.0);
+        assertThat(scrape.get("kmsagent_fleet_products_expiring", "within_days", "7"))
+                .isEqualTo(2.0);
+        // Five agents and the ctl client that just asked (gone again or not): at least the five.
+        assertThat(scrape.get("kmsagent_bridge_connections")).isGreaterThanOrEqualTo(5.0);
+    }
+
+    @Test
+    void activationsAndRenewalsTheHubAppliesAreCountedByResult() throws Exception {
+        FleetLink pc = agent("pc-1", machine("pc-1", "LICENSED", "2026-08-01T00:00:00Z"));
+        pc.publish(
+                "renewal",
+                new JsonObject()
+                        .put("kind", "RENEWED")
+                        .put("family", "windows-client")
+                        .put("hresult", "0x00000000"));
+        pc.publish(
+                "renewal",
+                new JsonObject()
+                        .put("kind", "RENEWAL_FAILED")
+                        .put("family", "windows-client")
+                        .put("hresult", "0xC004F074"));
+        // One attempt as LiveAgent reports it: the loop's event, then ctl's result of the same attempt.
+        pc.publish(
+                "renewal",
+                new JsonObject()
+                        .put("kind", "ACTIVATION_FAILED")
+                        .put("family", "office2013")
+                        .put("hresult", "0xC004F038 SL_E_VL_NOT_ENOUGH_COUNT")
+                        .put("diagnosis", new JsonObject().put("cause", "COUNT_BELOW_THRESHOLD")));
+        pc.publish(
+                "activation",
+                new JsonObject().put("family", "office2013").put("ok", false).put("hresult", "0xC004F038"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> pc.pending() == 0);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            PrometheusText scrape = PrometheusText.scrape(endpoint.port());
+            assertThat(scrape.get(
+                            "kmsagent_fleet_renewals_total",
+                            "family",
+                            "windows-client",
+                            "result",
+                            "ok",
+                            "code",
+                            "0x00000000",
+                            "cause",
+                            "none"))
+                    .isEqualTo(1.0);
+            assertThat(scrape.get(
+                            "kmsagent_fleet_renewals_total",
+                            "family",
+                            "windows-client",
+                            "result",
+                            "failed",
+                            "code",
+                            "0xC004F074",
+                            "cause",
+                            "unknown"))
+                    .isEqualTo(1.0);
+            assertThat(scrape.named("kmsagent_fleet_activations_total"))
+                    .containsOnlyKeys(
+                            "kmsagent_fleet_activations_total"
+                                    + "{cause=\"count_below_threshold\",code=\"0xC004F038\",family=\"office2013\",result=\"failed\"}");
+            assertThat(scrape.sum("kmsagent_fleet_activations_total")).isEqualTo(1.0);
+        });
+    }
 }

@@ -10,38 +10,38 @@ import java.nio.charset.StandardCharsets;
  * output still reaches the console).
  */
 final class LogLines implements AutoCloseable {
-  private final PrintStream original = System.err;
-  private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    private final PrintStream original = System.err;
+    private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
 
-  LogLines() {
-    OutputStream both = new OutputStream() {
-      @Override
-      public void write(int b) {
-        original.write(b);
-        synchronized (seen) {
-          seen.write(b);
-        }
-      }
+    LogLines() {
+        OutputStream both = new OutputStream() {
+            @Override
+            public void write(int b) {
+                original.write(b);
+                synchronized (seen) {
+                    seen.write(b);
+                }
+            }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        original.write(b, off, len);
-        synchronized (seen) {
-          seen.write(b, off, len);
-        }
-      }
-    };
-    System.setErr(new PrintStream(both, true, StandardCharsets.UTF_8));
-  }
-
-  String text() {
-    synchronized (seen) {
-      return seen.toString(StandardCharsets.UTF_8);
+            @Override
+            public void write(byte[] b, int off, int len) {
+                original.write(b, off, len);
+                synchronized (seen) {
+                    seen.write(b, off, len);
+                }
+            }
+        };
+        System.setErr(new PrintStream(both, true, StandardCharsets.UTF_8));
     }
-  }
 
-  @Override
-  public void close() {
-    System.setErr(original);
-  }
+    String text() {
+        synchronized (seen) {
+            return seen.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() {
+        System.setErr(original);
+    }
 }

@@ -28,55 +28,59 @@ import org.kmsagent.agent.link.HubConnection;
  * to the first agent it spoke for, and says so in its log when a known agent turns up under another host name.
  */
 class SharedTokenModeTest {
-  @TempDir Path dir;
-  private LocalHub hub;
-  private Vertx vertx;
-  private NetClient net;
-  private LogLines log;
+    @TempDir
+    Path dir;
 
-  @BeforeEach
-  void start() throws Exception {
-    log = new LogLines();
-    hub = new LocalHub(dir.resolve("hub"), Clock.fixed(Instant.parse("2026-03-01T00:00:00Z"), ZoneOffset.UTC));
-    vertx = Vertx.vertx();
-    net = vertx.createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
-  }
+    private LocalHub hub;
+    private Vertx vertx;
+    private NetClient net;
+    private LogLines log;
 
-  @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-    hub.close();
-    log.close();
-  }
+    @BeforeEach
+    void start() throws Exception {
+        log = new LogLines();
+        hub = new LocalHub(dir.resolve("hub"), Clock.fixed(Instant.parse("2026-03-01T00:00:00Z"), ZoneOffset.UTC));
+        vertx = Vertx.vertx();
+        net = vertx.createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
+    }
 
-  private HubConnection connect() throws Exception {
-    String[] hp = hub.at().split(":");
-    return HubConnection.connect(vertx, net, hp[0], Integer.parseInt(hp[1]), LocalHub.AGENT_TOKEN)
-        .await(10, TimeUnit.SECONDS);
-  }
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+        hub.close();
+        log.close();
+    }
 
-  private static Future<JsonObject> register(HubConnection c, String id, String host) {
-    return c.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", id).put("hostName", host), 5_000);
-  }
+    private HubConnection connect() throws Exception {
+        String[] hp = hub.at().split(":");
+        return HubConnection.connect(vertx, net, hp[0], Integer.parseInt(hp[1]), LocalHub.AGENT_TOKEN)
+                .await(10, TimeUnit.SECONDS);
+    }
 
-  @Test
-  void oneConnectionSpeaksForOneAgentOnly() throws Exception {
-    HubConnection c = connect();
-    register(c, "pc-1", "PC-1").await(10, TimeUnit.SECONDS);
+    private static Future<JsonObject> register(HubConnection c, String id, String host) {
+        return c.request(
+                FleetAddresses.REGISTER, new JsonObject().put("agentId", id).put("hostName", host), 5_000);
+    }
 
-    Future<JsonObject> second = register(c, "fake-2", "FAKE");
-    await().atMost(Duration.ofSeconds(10)).until(second::isComplete);
+    @Test
+    void oneConnectionSpeaksForOneAgentOnly() throws Exception {
+        HubConnection c = connect();
+        register(c, "pc-1", "PC-1").await(10, TimeUnit.SECONDS);
 
-    assertThat(second.failed()).isTrue();
-    assertThat(((ReplyException) second.cause()).failureCode()).isEqualTo(403);
-    assertThat(log.text()).contains("refused kmsagent.fleet.register from client 'agents': its connection speaks "
-        + "for agent pc-1, not fake-2");
-  }
+        Future<JsonObject> second = register(c, "fake-2", "FAKE");
+        await().atMost(Duration.ofSeconds(10)).until(second::isComplete);
 
-  @Test
-  void aKnownAgentUnderAnotherHostNameIsLogged() throws Exception {
-    register(connect(), "pc-1", "PC-1").await(10, TimeUnit.SECONDS);
-    register(connect(), "pc-1", "EVIL").await(10, TimeUnit.SECONDS);
-    assertThat(log.text()).contains("agent pc-1 registered again under another host name: EVIL (was PC-1)");
-  }
+        assertThat(second.failed()).isTrue();
+        assertThat(((ReplyException) second.cause()).failureCode()).isEqualTo(403);
+        assertThat(log.text())
+                .contains("refused kmsagent.fleet.register from client 'agents': its connection speaks "
+                        + "for agent pc-1, not fake-2");
+    }
+
+    @Test
+    void aKnownAgentUnderAnotherHostNameIsLogged() throws Exception {
+        register(connect(), "pc-1", "PC-1").await(10, TimeUnit.SECONDS);
+        register(connect(), "pc-1", "EVIL").await(10, TimeUnit.SECONDS);
+        assertThat(log.text()).contains("agent pc-1 registered again under another host name: EVIL (was PC-1)");
+    }
 }

@@ -44,233 +44,341 @@ import picocli.CommandLine;
  * 28). {@code ctl fleet snapshot} writes it; {@code simulate --snapshot} runs it with a 40-day outage of KMS01.
  */
 class WhatIfFromHubTest {
-  private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
-  private static final String WIN11 = "73111121-5638-40f6-bc11-f1d7b0d64300";
-  private static final String SERVER_2022 = "9bd77860-9b31-4b7b-96ad-2564017315bf";
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    private static final String WIN11 = "73111121-5638-40f6-bc11-f1d7b0d64300";
+    private static final String SERVER_2022 = "9bd77860-9b31-4b7b-96ad-2564017315bf";
 
-  @TempDir Path dir;
-  private LocalHub hub;
-  private Vertx agents;
-  private final List<FleetLink> links = new ArrayList<>();
+    @TempDir
+    Path dir;
 
-  @BeforeEach
-  void start() throws Exception {
-    hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
-    agents = Vertx.vertx();
-  }
+    private LocalHub hub;
+    private Vertx agents;
+    private final List<FleetLink> links = new ArrayList<>();
 
-  @AfterEach
-  void stop() throws Exception {
-    for (FleetLink l : links) {
-      l.stop().await(10, TimeUnit.SECONDS);
+    @BeforeEach
+    void start() throws Exception {
+        hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
+        agents = Vertx.vertx();
     }
-    agents.close().await(10, TimeUnit.SECONDS);
-    hub.close();
-  }
 
-  private FleetLink agent(String id, String cmid, JsonObject snapshot) {
-    FleetLink.Settings settings = new FleetLink.Settings(List.of(hub.at()), LocalHub.AGENT_TOKEN,
-        FleetLink.clientOptions(List.of(hub.fingerprint), null), 60_000, 1_000, 10_000);
-    FleetLink link = new FleetLink(agents, settings, new AgentDescription(id, id.toUpperCase(), "server",
-        List.of("windows-server"), Map.of("agent", "test"), cmid == null ? List.of() : List.of(cmid), 60),
-        new Outbox(dir.resolve(id)), SimulatedAgent.commands(id), () -> Future.succeededFuture(snapshot),
-        Clock.systemUTC());
-    links.add(link);
-    link.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
-    return link;
-  }
-
-  private static String cmid(int n) {
-    return String.format("%08x-0000-4000-8000-%012x", n, n);
-  }
-
-  private static JsonObject server(String status, Duration validFor, Duration nextIn) {
-    return new JsonObject().put("products", new JsonArray().add(new JsonObject().put("family", "windows-server")
-        .put("product", "Windows Server 2022 Standard").put("skuId", SERVER_2022).put("partialKey", "VMK7H")
-        .put("status", status).put("kms", "kms01.contoso.com:1688")
-        .put("validUntil", NOW.plus(validFor).toString()).put("nextAttempt", NOW.plus(nextIn).toString())));
-  }
-
-  /** KMS01's log: servers 1-6 four days ago, PCs 1-22 from 0 to 21 days ago. */
-  private static JsonObject watched() {
-    List<ObservedRequest> log = new ArrayList<>();
-    long id = 1;
-    for (int s = 1; s <= 6; s++) {
-      log.add(new ObservedRequest(id++, NOW.minus(Duration.ofDays(4)).plusSeconds(s), "KMS01", "0x0", 5,
-          "srv-" + s + ".contoso.com", cmid(s), "2026/11/26 12:00", 1, 43_000, SERVER_2022));
+    @AfterEach
+    void stop() throws Exception {
+        for (FleetLink l : links) {
+            l.stop().await(10, TimeUnit.SECONDS);
+        }
+        agents.close().await(10, TimeUnit.SECONDS);
+        hub.close();
     }
-    for (int p = 1; p <= 22; p++) {
-      log.add(new ObservedRequest(id++, NOW.minus(Duration.ofDays(p - 1)).minusSeconds(60), "KMS01", "0x0", 25,
-          "pc-" + p + ".contoso.com", cmid(100 + p), "2026/11/30 9:15", 1, 43_000, WIN11));
+
+    private FleetLink agent(String id, String cmid, JsonObject snapshot) {
+        FleetLink.Settings settings = new FleetLink.Settings(
+                List.of(hub.at()),
+                LocalHub.AGENT_TOKEN,
+                FleetLink.clientOptions(List.of(hub.fingerprint), null),
+                60_000,
+                1_000,
+                10_000);
+        FleetLink link = new FleetLink(
+                agents,
+                settings,
+                new AgentDescription(
+                        id,
+                        id.toUpperCase(),
+                        "server",
+                        List.of("windows-server"),
+                        Map.of("agent", "test"),
+                        cmid == null ? List.of() : List.of(cmid),
+                        60),
+                new Outbox(dir.resolve(id)),
+                SimulatedAgent.commands(id),
+                () -> Future.succeededFuture(snapshot),
+                Clock.systemUTC());
+        links.add(link);
+        link.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
+        return link;
     }
-    log.sort(java.util.Comparator.comparing(ObservedRequest::hostTime));
-    GenuineHostView view = GenuineHostView.of("KMS01", NOW, log,
-        List.of(new GenuineHostView.Counters("55c92734-d682-4d71-983e-d6ec3f16059f", 28, 28, 0)), null, 28, 0,
-        NOW.minusSeconds(30), null);
-    return BusJson.object(view).put("watching", true);
-  }
 
-  private void fleet() throws Exception {
-    agent("kms01", null, new JsonObject().put("products", new JsonArray()).put("watchedHost", watched()));
-    // SRV-1 has 10 days of validity left (its renewals had been failing); SRV-2 never activated, 20 days of grace.
-    Map<String, JsonObject> servers = new java.util.LinkedHashMap<>();
-    servers.put("srv-1", server("LICENSED", Duration.ofDays(10), Duration.ofHours(1)));
-    servers.put("srv-2", server("INITIAL_GRACE", Duration.ofDays(20), Duration.ofHours(2)));
-    for (int s = 3; s <= 6; s++) {
-      servers.put("srv-" + s, server("LICENSED", Duration.ofDays(176), Duration.ofDays(3)));
+    private static String cmid(int n) {
+        return String.format("%08x-0000-4000-8000-%012x", n, n);
     }
-    int n = 1;
-    for (Map.Entry<String, JsonObject> e : servers.entrySet()) {
-      FleetLink link = agent(e.getKey(), cmid(n++), e.getValue());
-      if (e.getValue().getJsonArray("products").getJsonObject(0).getString("status").equals("LICENSED")) {
-        link.publish("renewal", new JsonObject().put("kind", "RENEWED").put("family", "windows-server")
-            .put("product", "Windows Server 2022 Standard").put("time", NOW.minus(Duration.ofDays(4)).toString())
-            .put("host", "kms01.contoso.com")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> link.pending() == 0);
-      }
+
+    private static JsonObject server(String status, Duration validFor, Duration nextIn) {
+        return new JsonObject()
+                .put(
+                        "products",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("family", "windows-server")
+                                        .put("product", "Windows Server 2022 Standard")
+                                        .put("skuId", SERVER_2022)
+                                        .put("partialKey", "VMK7H")
+                                        .put("status", status)
+                                        .put("kms", "kms01.contoso.com:1688")
+                                        .put("validUntil", NOW.plus(validFor).toString())
+                                        .put("nextAttempt", NOW.plus(nextIn).toString())));
     }
-  }
 
-  private CliRun ctl(String... args) {
-    List<String> all = new ArrayList<>(List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token",
-        LocalHub.READ_TOKEN));
-    all.addAll(List.of(args));
-    return CliRun.of(all.toArray(String[]::new));
-  }
-
-  /** The whole command line (ctl and simulate), simulate on the test families. */
-  private static LabFixtures.Run kmsAgent(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine.IFactory plain = CommandLine.defaultFactory();
-    CommandLine cl = KmsAgentCommand.commandLine(new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> type) throws Exception {
-        return type == SimulateCommand.class ? type.cast(new SimulateCommand(
-            spec -> SimulationWiring.FamilyLease.of(TestFamilies.all()), LabFixtures.TEST_HOST)) : plain.create(type);
-      }
-    });
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new LabFixtures.Run(code, out.toString(), err.toString());
-  }
-
-  @Test
-  void theHubKeepsEachAgentsLastRenewalAndTheHostThatGaveIt() throws Exception {
-    fleet();
-
-    JsonObject srv3 = new JsonObject(ctl("fleet", "--json").out()).getJsonArray("agents").stream()
-        .map(JsonObject.class::cast).filter(a -> a.getString("agentId").equals("srv-3")).findFirst().orElseThrow();
-
-    assertThat(srv3.getJsonArray("cmids")).containsExactly(cmid(3));
-    assertThat(srv3.getJsonObject("renewals").getJsonObject("windows-server").getString("host"))
-        .isEqualTo("kms01.contoso.com");
-    assertThat(srv3.getJsonObject("renewals").getJsonObject("windows-server").getString("lastSuccess"))
-        .isEqualTo(NOW.minus(Duration.ofDays(4)).toString());
-  }
-
-  @Test
-  void aFortyDayOutageNamesTheMachinesThatLapseAndTheDayEachPoolFallsBelow() throws Exception {
-    fleet();
-    Path file = dir.resolve("fleet.json");
-    CliRun snap = ctl("fleet", "snapshot", "--out", file.toString());
-    assertThat(snap.exitCode()).as(snap.err()).isZero();
-    JsonObject written = new JsonObject(Files.readString(file));
-    assertThat(written.getString("start")).isEqualTo(NOW.toString());
-    assertThat(written.getJsonObject("present").getJsonArray("ledgers").getJsonObject(0)
-        .getJsonArray("clients")).hasSize(28);
-    assertThat(Files.readString(file)).as("the shipped example is this fleet's snapshot")
-        .isEqualTo(Files.readString(LabFixtures.scenario("what-if/fleet-snapshot.json")));
-
-    LabFixtures.Run run = LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40");
-
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    // -Dwhatif.dump=FILE keeps the snapshot and the output (how scenarios/what-if/fleet-snapshot.json was made).
-    if (System.getProperty("whatif.dump") != null) {
-      Files.copy(file, Path.of(System.getProperty("whatif.dump")), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      Files.writeString(Path.of(System.getProperty("whatif.dump") + ".out"), run.out());
+    /** KMS01's log: servers 1-6 four days ago, PCs 1-22 from 0 to 21 days ago. */
+    private static JsonObject watched() {
+        List<ObservedRequest> log = new ArrayList<>();
+        long id = 1;
+        for (int s = 1; s <= 6; s++) {
+            log.add(new ObservedRequest(
+                    id++,
+                    NOW.minus(Duration.ofDays(4)).plusSeconds(s),
+                    "KMS01",
+                    "0x0",
+                    5,
+                    "srv-" + s + ".contoso.com",
+                    cmid(s),
+                    "2026/11/26 12:00",
+                    1,
+                    43_000,
+                    SERVER_2022));
+        }
+        for (int p = 1; p <= 22; p++) {
+            log.add(new ObservedRequest(
+                    id++,
+                    NOW.minus(Duration.ofDays(p - 1)).minusSeconds(60),
+                    "KMS01",
+                    "0x0",
+                    25,
+                    "pc-" + p + ".contoso.com",
+                    cmid(100 + p),
+                    "2026/11/30 9:15",
+                    1,
+                    43_000,
+                    WIN11));
+        }
+        log.sort(java.util.Comparator.comparing(ObservedRequest::hostTime));
+        GenuineHostView view = GenuineHostView.of(
+                "KMS01",
+                NOW,
+                log,
+                List.of(new GenuineHostView.Counters("55c92734-d682-4d71-983e-d6ec3f16059f", 28, 28, 0)),
+                null,
+                28,
+                0,
+                NOW.minusSeconds(30),
+                null);
+        return BusJson.object(view).put("watching", true);
     }
-    assertThat(run.out()).contains("kms01.contoso.com unreachable from day 0 for 40 days",
-        "kms01.contoso.com pool windows: count 28 at the start");
-    // 28 entries age out 30 days after their last request: the fourth oldest (a PC last seen 18 days before)
-    // on day 12, the last server entries (4 days before) on day 26, the newest PC on day 30.
-    assertThat(run.out()).containsPattern("day  12 \\d\\d:\\d\\d  falls below threshold 25 \\(count 24\\)")
-        .containsPattern("day  26 \\d\\d:\\d\\d  falls below threshold 5 \\(count 4\\)");
-    // SRV-1's activation runs out on day 10; SRV-2's grace on day 20; both are licensed again after day 40.
-    assertThat(run.out()).containsPattern("day  10 00:00  SRV-1 +Windows Server 2022 Standard +activation ran out; "
-        + "licensed again day  40")
-        .containsPattern("day  20 00:00  SRV-2 +Windows Server 2022 Standard +grace over \\(notification\\); "
-            + "licensed again day  40");
-    assertThat(run.out()).contains("Machines that lapse: 2");
 
-    LabFixtures.Run again = LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40");
-    assertThat(again.out()).isEqualTo(run.out());
-
-    LabFixtures.Run json = LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40", "--json");
-    JsonObject j = new JsonObject(json.out());
-    assertThat(j.getJsonArray("lapses").stream().map(o -> ((JsonObject) o).getString("machine")).toList())
-        .containsExactly("SRV-1", "SRV-2");
-    assertThat(LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40", "--json").out())
-        .isEqualTo(json.out());
-
-    Path report = dir.resolve("what-if.html");
-    LabFixtures.Run withReport = LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40",
-        "--report", report.toString());
-    assertThat(withReport.out()).isEqualTo(run.out());
-    assertThat(Files.readString(report)).contains("<section id=\"what-if\">", "table id=\"what-if-lapses\"",
-        "data-threshold=\"25\" data-event=\"below-threshold\"");
-  }
-
-  @Test
-  void fromHubGivesWhatTheSnapshotFileGives() throws Exception {
-    fleet();
-    Path file = dir.resolve("fleet.json");
-    assertThat(ctl("fleet", "snapshot", "--out", file.toString()).exitCode()).isZero();
-    Path token = dir.resolve("read.token");
-    Files.writeString(token, LocalHub.READ_TOKEN);
-
-    LabFixtures.Run live = kmsAgent("simulate", "--from-hub", hub.at(), "--trust", hub.fingerprint, "--token-file",
-        token.toString(), "--outage", "0+40");
-    LabFixtures.Run fromFile = kmsAgent("simulate", "--snapshot", file.toString(), "--outage", "0+40");
-
-    assertThat(live.exitCode()).as(live.err()).isZero();
-    assertThat(live.out()).isNotEmpty().isEqualTo(fromFile.out());
-  }
-
-  @Test
-  void fromHubWithoutTrustSaysHowToTrustTheHub() throws Exception {
-    LabFixtures.Run r = kmsAgent("simulate", "--from-hub", hub.at(), "--outage", "0+40");
-
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err().strip()).startsWith("kms-agent simulate: --from-hub " + hub.at() + ": how to trust")
-        .doesNotContain("\n");
-  }
-
-  @Test
-  void badChangesAreOneLineErrorsWithExitTwo() throws Exception {
-    fleet();
-    Path file = dir.resolve("fleet.json");
-    assertThat(ctl("fleet", "snapshot", "--out", file.toString()).exitCode()).isZero();
-    String[][] bad = {
-      {"--outage", "40"},
-      {"--outage", "kms99.contoso.com@0+40"},
-      {"--outage", "0+-3"},
-      {"--retire", "NOPE-*"},
-      {"--reimage", "many"},
-      {"--reimage", "50"},
-      {"--remove-host-key", "No Such Key"},
-      {"--remove-license-pack", "Office 1997 KMS Host License Pack"},
-    };
-    for (String[] b : bad) {
-      List<String> args = new ArrayList<>(List.of("--snapshot", file.toString()));
-      args.addAll(List.of(b));
-      LabFixtures.Run r = LabFixtures.simulate(args.toArray(String[]::new));
-      assertThat(r.exitCode()).as(String.join(" ", b)).isEqualTo(2);
-      assertThat(r.err().strip()).as(String.join(" ", b)).startsWith("kms-agent simulate: changes: ")
-          .doesNotContain("\n");
-      assertThat(r.out()).isEmpty();
+    private void fleet() throws Exception {
+        agent("kms01", null, new JsonObject().put("products", new JsonArray()).put("watchedHost", watched()));
+        // SRV-1 has 10 days of validity left (its renewals had been failing); SRV-2 never activated, 20 days of grace.
+        Map<String, JsonObject> servers = new java.util.LinkedHashMap<>();
+        servers.put("srv-1", server("LICENSED", Duration.ofDays(10), Duration.ofHours(1)));
+        servers.put("srv-2", server("INITIAL_GRACE", Duration.ofDays(20), Duration.ofHours(2)));
+        for (int s = 3; s <= 6; s++) {
+            servers.put("srv-" + s, server("LICENSED", Duration.ofDays(176), Duration.ofDays(3)));
+        }
+        int n = 1;
+        for (Map.Entry<String, JsonObject> e : servers.entrySet()) {
+            FleetLink link = agent(e.getKey(), cmid(n++), e.getValue());
+            if (e.getValue()
+                    .getJsonArray("products")
+                    .getJsonObject(0)
+                    .getString("status")
+                    .equals("LICENSED")) {
+                link.publish(
+                                "renewal",
+                                new JsonObject()
+                                        .put("kind", "RENEWED")
+                                        .put("family", "windows-server")
+                                        .put("product", "Windows Server 2022 Standard")
+                                        .put(
+                                                "time",
+                                                NOW.minus(Duration.ofDays(4)).toString())
+                                        .put("host", "kms01.contoso.com"))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(10)).until(() -> link.pending() == 0);
+            }
+        }
     }
-  }
+
+    private CliRun ctl(String... args) {
+        List<String> all = new ArrayList<>(
+                List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token", LocalHub.READ_TOKEN));
+        all.addAll(List.of(args));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    /** The whole command line (ctl and simulate), simulate on the test families. */
+    private static LabFixtures.Run kmsAgent(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine.IFactory plain = CommandLine.defaultFactory();
+        CommandLine cl = KmsAgentCommand.commandLine(new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == SimulateCommand.class
+                        ? type.cast(new SimulateCommand(
+                                spec -> SimulationWiring.FamilyLease.of(TestFamilies.all()), LabFixtures.TEST_HOST))
+                        : plain.create(type);
+            }
+        });
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new LabFixtures.Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void theHubKeepsEachAgentsLastRenewalAndTheHostThatGaveIt() throws Exception {
+        fleet();
+
+        JsonObject srv3 = new JsonObject(ctl("fleet", "--json").out())
+                .getJsonArray("agents").stream()
+                        .map(JsonObject.class::cast)
+                        .filter(a -> a.getString("agentId").equals("srv-3"))
+                        .findFirst()
+                        .orElseThrow();
+
+        assertThat(srv3.getJsonArray("cmids")).containsExactly(cmid(3));
+        assertThat(srv3.getJsonObject("renewals")
+                        .getJsonObject("windows-server")
+                        .getString("host"))
+                .isEqualTo("kms01.contoso.com");
+        assertThat(srv3.getJsonObject("renewals")
+                        .getJsonObject("windows-server")
+                        .getString("lastSuccess"))
+                .isEqualTo(NOW.minus(Duration.ofDays(4)).toString());
+    }
+
+    @Test
+    void aFortyDayOutageNamesTheMachinesThatLapseAndTheDayEachPoolFallsBelow() throws Exception {
+        fleet();
+        Path file = dir.resolve("fleet.json");
+        CliRun snap = ctl("fleet", "snapshot", "--out", file.toString());
+        assertThat(snap.exitCode()).as(snap.err()).isZero();
+        JsonObject written = new JsonObject(Files.readString(file));
+        assertThat(written.getString("start")).isEqualTo(NOW.toString());
+        assertThat(written.getJsonObject("present")
+                        .getJsonArray("ledgers")
+                        .getJsonObject(0)
+                        .getJsonArray("clients"))
+                .hasSize(28);
+        assertThat(Files.readString(file))
+                .as("the shipped example is this fleet's snapshot")
+                .isEqualTo(Files.readString(LabFixtures.scenario("what-if/fleet-snapshot.json")));
+
+        LabFixtures.Run run = LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // -Dwhatif.dump=FILE keeps the snapshot and the output (how scenarios/what-if/fleet-snapshot.json was made).
+        if (System.getProperty("whatif.dump") != null) {
+            Files.copy(
+                    file,
+                    Path.of(System.getProperty("whatif.dump")),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(Path.of(System.getProperty("whatif.dump") + ".out"), run.out());
+        }
+        assertThat(run.out())
+                .contains(
+                        "kms01.contoso.com unreachable from day 0 for 40 days",
+                        "kms01.contoso.com pool windows: count 28 at the start");
+        // 28 entries age out 30 days after their last request: the fourth oldest (a PC last seen 18 days before)
+        // on day 12, the last server entries (4 days before) on day 26, the newest PC on day 30.
+        assertThat(run.out())
+                .containsPattern("day  12 \\d\\d:\\d\\d  falls below threshold 25 \\(count 24\\)")
+                .containsPattern("day  26 \\d\\d:\\d\\d  falls below threshold 5 \\(count 4\\)");
+        // SRV-1's activation runs out on day 10; SRV-2's grace on day 20; both are licensed again after day 40.
+        assertThat(run.out())
+                .containsPattern("day  10 00:00  SRV-1 +Windows Server 2022 Standard +activation ran out; "
+                        + "licensed again day  40")
+                .containsPattern("day  20 00:00  SRV-2 +Windows Server 2022 Standard +grace over \\(notification\\); "
+                        + "licensed again day  40");
+        assertThat(run.out()).contains("Machines that lapse: 2");
+
+        LabFixtures.Run again = LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40");
+        assertThat(again.out()).isEqualTo(run.out());
+
+        LabFixtures.Run json = LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40", "--json");
+        JsonObject j = new JsonObject(json.out());
+        assertThat(j.getJsonArray("lapses").stream()
+                        .map(o -> ((JsonObject) o).getString("machine"))
+                        .toList())
+                .containsExactly("SRV-1", "SRV-2");
+        assertThat(LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40", "--json")
+                        .out())
+                .isEqualTo(json.out());
+
+        Path report = dir.resolve("what-if.html");
+        LabFixtures.Run withReport =
+                LabFixtures.simulate("--snapshot", file.toString(), "--outage", "0+40", "--report", report.toString());
+        assertThat(withReport.out()).isEqualTo(run.out());
+        assertThat(Files.readString(report))
+                .contains(
+                        "<section id=\"what-if\">",
+                        "table id=\"what-if-lapses\"",
+                        "data-threshold=\"25\" data-event=\"below-threshold\"");
+    }
+
+    @Test
+    void fromHubGivesWhatTheSnapshotFileGives() throws Exception {
+        fleet();
+        Path file = dir.resolve("fleet.json");
+        assertThat(ctl("fleet", "snapshot", "--out", file.toString()).exitCode())
+                .isZero();
+        Path token = dir.resolve("read.token");
+        Files.writeString(token, LocalHub.READ_TOKEN);
+
+        LabFixtures.Run live = kmsAgent(
+                "simulate",
+                "--from-hub",
+                hub.at(),
+                "--trust",
+                hub.fingerprint,
+                "--token-file",
+                token.toString(),
+                "--outage",
+                "0+40");
+        LabFixtures.Run fromFile = kmsAgent("simulate", "--snapshot", file.toString(), "--outage", "0+40");
+
+        assertThat(live.exitCode()).as(live.err()).isZero();
+        assertThat(live.out()).isNotEmpty().isEqualTo(fromFile.out());
+    }
+
+    @Test
+    void fromHubWithoutTrustSaysHowToTrustTheHub() throws Exception {
+        LabFixtures.Run r = kmsAgent("simulate", "--from-hub", hub.at(), "--outage", "0+40");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip())
+                .startsWith("kms-agent simulate: --from-hub " + hub.at() + ": how to trust")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void badChangesAreOneLineErrorsWithExitTwo() throws Exception {
+        fleet();
+        Path file = dir.resolve("fleet.json");
+        assertThat(ctl("fleet", "snapshot", "--out", file.toString()).exitCode())
+                .isZero();
+        String[][] bad = {
+            {"--outage", "40"},
+            {"--outage", "kms99.contoso.com@0+40"},
+            {"--outage", "0+-3"},
+            {"--retire", "NOPE-*"},
+            {"--reimage", "many"},
+            {"--reimage", "50"},
+            {"--remove-host-key", "No Such Key"},
+            {"--remove-license-pack", "Office 1997 KMS Host License Pack"},
+        };
+        for (String[] b : bad) {
+            List<String> args = new ArrayList<>(List.of("--snapshot", file.toString()));
+            args.addAll(List.of(b));
+            LabFixtures.Run r = LabFixtures.simulate(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(String.join(" ", b)).isEqualTo(2);
+            assertThat(r.err().strip())
+                    .as(String.join(" ", b))
+                    .startsWith("kms-agent simulate: changes: ")
+                    .doesNotContain("\n");
+            assertThat(r.out()).isEmpty();
+        }
+    }
 }

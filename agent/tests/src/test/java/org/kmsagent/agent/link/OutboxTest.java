@@ -10,89 +10,96 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OutboxTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void eventsSurviveARestartInOrderAndSequenceNumbersNeverRepeat() {
-    try (Outbox o = new Outbox(dir)) {
-      o.append("a", "2026-03-01T00:00:00Z", new JsonObject().put("n", 1));
-      o.append("b", "2026-03-01T00:00:01Z", new JsonObject().put("n", 2));
-      o.append("c", "2026-03-01T00:00:02Z", new JsonObject().put("n", 3));
-      o.acknowledge(1);
+    @Test
+    void eventsSurviveARestartInOrderAndSequenceNumbersNeverRepeat() {
+        try (Outbox o = new Outbox(dir)) {
+            o.append("a", "2026-03-01T00:00:00Z", new JsonObject().put("n", 1));
+            o.append("b", "2026-03-01T00:00:01Z", new JsonObject().put("n", 2));
+            o.append("c", "2026-03-01T00:00:02Z", new JsonObject().put("n", 3));
+            o.acknowledge(1);
+        }
+        try (Outbox o = new Outbox(dir)) {
+            assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("b", "c");
+            assertThat(o.append("d", "2026-03-01T00:00:03Z", null).getLong("seq"))
+                    .isEqualTo(4L);
+            o.acknowledge(4);
+            assertThat(o.size()).isZero();
+        }
+        try (Outbox o = new Outbox(dir)) {
+            assertThat(o.size()).isZero();
+            assertThat(o.append("e", "2026-03-01T00:00:04Z", null).getLong("seq"))
+                    .isEqualTo(5L);
+        }
     }
-    try (Outbox o = new Outbox(dir)) {
-      assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("b", "c");
-      assertThat(o.append("d", "2026-03-01T00:00:03Z", null).getLong("seq")).isEqualTo(4L);
-      o.acknowledge(4);
-      assertThat(o.size()).isZero();
-    }
-    try (Outbox o = new Outbox(dir)) {
-      assertThat(o.size()).isZero();
-      assertThat(o.append("e", "2026-03-01T00:00:04Z", null).getLong("seq")).isEqualTo(5L);
-    }
-  }
 
-  @Test
-  void aLineTornByACrashIsDroppedAndTheRestKept() throws Exception {
-    try (Outbox o = new Outbox(dir)) {
-      o.append("a", "2026-03-01T00:00:00Z", null);
+    @Test
+    void aLineTornByACrashIsDroppedAndTheRestKept() throws Exception {
+        try (Outbox o = new Outbox(dir)) {
+            o.append("a", "2026-03-01T00:00:00Z", null);
+        }
+        Files.writeString(
+                dir.resolve("fleet-outbox.jsonl"), "{\"seq\":2,\"type\":\"b\",\"da", StandardOpenOption.APPEND);
+        try (Outbox o = new Outbox(dir)) {
+            assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(1L);
+            assertThat(o.append("c", "2026-03-01T00:00:02Z", null).getLong("seq"))
+                    .isEqualTo(2L);
+        }
     }
-    Files.writeString(dir.resolve("fleet-outbox.jsonl"), "{\"seq\":2,\"type\":\"b\",\"da", StandardOpenOption.APPEND);
-    try (Outbox o = new Outbox(dir)) {
-      assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(1L);
-      assertThat(o.append("c", "2026-03-01T00:00:02Z", null).getLong("seq")).isEqualTo(2L);
-    }
-  }
 
-  @Test
-  void anAcknowledgementBeyondWhatWasWrittenDoesNotSkipFutureEvents() {
-    try (Outbox o = new Outbox(dir)) {
-      o.append("a", "2026-03-01T00:00:00Z", null);
-      o.acknowledge(99); // a hub whose view came from an older outbox must not make new events look delivered
-      assertThat(o.acknowledged()).isEqualTo(1L);
-      assertThat(o.append("b", "2026-03-01T00:00:01Z", null).getLong("seq")).isEqualTo(2L);
+    @Test
+    void anAcknowledgementBeyondWhatWasWrittenDoesNotSkipFutureEvents() {
+        try (Outbox o = new Outbox(dir)) {
+            o.append("a", "2026-03-01T00:00:00Z", null);
+            o.acknowledge(99); // a hub whose view came from an older outbox must not make new events look delivered
+            assertThat(o.acknowledged()).isEqualTo(1L);
+            assertThat(o.append("b", "2026-03-01T00:00:01Z", null).getLong("seq"))
+                    .isEqualTo(2L);
+        }
     }
-  }
 
-  @Test
-  void aHubThatKnowsHigherSequenceNumbersGetsThePendingEventsRenumberedAfterThem() {
-    // The agent's data directory was wiped: its new outbox starts at 1, but the fleet view has seen up to 57.
-    try (Outbox o = new Outbox(dir)) {
-      o.append("a", "2026-03-01T00:00:00Z", null);
-      o.append("b", "2026-03-01T00:00:01Z", null);
-      o.registered(57);
-      assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(58L, 59L);
-      assertThat(o.append("c", "2026-03-01T00:00:02Z", null).getLong("seq")).isEqualTo(60L);
+    @Test
+    void aHubThatKnowsHigherSequenceNumbersGetsThePendingEventsRenumberedAfterThem() {
+        // The agent's data directory was wiped: its new outbox starts at 1, but the fleet view has seen up to 57.
+        try (Outbox o = new Outbox(dir)) {
+            o.append("a", "2026-03-01T00:00:00Z", null);
+            o.append("b", "2026-03-01T00:00:01Z", null);
+            o.registered(57);
+            assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(58L, 59L);
+            assertThat(o.append("c", "2026-03-01T00:00:02Z", null).getLong("seq"))
+                    .isEqualTo(60L);
+        }
+        try (Outbox o = new Outbox(dir)) {
+            assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("a", "b", "c");
+            assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(58L, 59L, 60L);
+        }
     }
-    try (Outbox o = new Outbox(dir)) {
-      assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("a", "b", "c");
-      assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(58L, 59L, 60L);
-    }
-  }
 
-  @Test
-  void aHubThatHasPartOfTheOutboxAcknowledgesIt() {
-    try (Outbox o = new Outbox(dir)) {
-      o.append("a", "2026-03-01T00:00:00Z", null);
-      o.append("b", "2026-03-01T00:00:01Z", null);
-      o.registered(1);
-      assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(2L);
+    @Test
+    void aHubThatHasPartOfTheOutboxAcknowledgesIt() {
+        try (Outbox o = new Outbox(dir)) {
+            o.append("a", "2026-03-01T00:00:00Z", null);
+            o.append("b", "2026-03-01T00:00:01Z", null);
+            o.registered(1);
+            assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(2L);
+        }
     }
-  }
 
-  @Test
-  void aHubThatLostItsViewGetsTheAcknowledgedEventsAgainInOrder() {
-    try (Outbox o = new Outbox(dir)) {
-      o.append("a", "2026-03-01T00:00:00Z", null);
-      o.append("b", "2026-03-01T00:00:01Z", null);
-      o.append("c", "2026-03-01T00:00:02Z", null);
-      o.acknowledge(3);
+    @Test
+    void aHubThatLostItsViewGetsTheAcknowledgedEventsAgainInOrder() {
+        try (Outbox o = new Outbox(dir)) {
+            o.append("a", "2026-03-01T00:00:00Z", null);
+            o.append("b", "2026-03-01T00:00:01Z", null);
+            o.append("c", "2026-03-01T00:00:02Z", null);
+            o.acknowledge(3);
+        }
+        try (Outbox o = new Outbox(dir)) {
+            assertThat(o.size()).isZero();
+            o.registered(0); // every hub was lost: the new view knows nothing of this agent
+            assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("a", "b", "c");
+            assertThat(o.written()).isEqualTo(3L);
+        }
     }
-    try (Outbox o = new Outbox(dir)) {
-      assertThat(o.size()).isZero();
-      o.registered(0); // every hub was lost: the new view knows nothing of this agent
-      assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("a", "b", "c");
-      assertThat(o.written()).isEqualTo(3L);
-    }
-  }
 }

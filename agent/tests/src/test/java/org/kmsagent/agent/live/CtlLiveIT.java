@@ -32,16 +32,17 @@ import org.kmsagent.agent.plugin.PluginJars;
  * {@link LiveAgent}) and the four real plugins, over the TLS bridge on 127.0.0.1.
  */
 class CtlLiveIT {
-  private static final String ADMIN = "admin-0123456789abcdef";
-  private static final String READ = "read-0123456789abcdef";
+    private static final String ADMIN = "admin-0123456789abcdef";
+    private static final String READ = "read-0123456789abcdef";
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void statusActivateAndWatchAgainstTheRealAgent() throws Exception {
-    Path data = dir.resolve("data");
-    LiveFixture.seedLedger(data, 24);
-    Path file = Files.writeString(dir.resolve("agent.yaml"), """
+    @Test
+    void statusActivateAndWatchAgainstTheRealAgent() throws Exception {
+        Path data = dir.resolve("data");
+        LiveFixture.seedLedger(data, 24);
+        Path file = Files.writeString(dir.resolve("agent.yaml"), """
         licensing: simulated
         host:
           enabled: true
@@ -54,67 +55,81 @@ class CtlLiveIT {
           families:
             office2031: {kms: dns}
         """);
-    AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN, "READ_T", READ)).load(Optional.of(file),
-        List.of("dataDir=" + data, "pluginsDir=" + PluginJars.builtPlugins()));
-    try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
-      List<String> connect = List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
-      assertThat(daemon.banner()).anyMatch(l -> l.contains("licensing stack: simulated"))
-          .anyMatch(l -> l.contains("KMS host role on"))
-          .anyMatch(l -> l.startsWith("kms-agent: renewal.families.office2031: no loaded plugin provides this family "
-              + "(loaded: ") && l.contains("windows-client"));
+        AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN, "READ_T", READ))
+                .load(Optional.of(file), List.of("dataDir=" + data, "pluginsDir=" + PluginJars.builtPlugins()));
+        try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
+            List<String> connect =
+                    List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
+            assertThat(daemon.banner())
+                    .anyMatch(l -> l.contains("licensing stack: simulated"))
+                    .anyMatch(l -> l.contains("KMS host role on"))
+                    .anyMatch(l -> l.startsWith(
+                                    "kms-agent: renewal.families.office2031: no loaded plugin provides this family "
+                                            + "(loaded: ")
+                            && l.contains("windows-client"));
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> ctl(connect, READ, "status").out().contains("LICENSED"));
-      AgentFixture.Result status = ctl(connect, READ, "status");
-      assertThat(status.exit()).as(status.toString()).isZero();
-      assertThat(status.out()).contains("windows-client", "Windows 11 Enterprise", "XXXXX-XXXXX-XXXXX-XXXXX-2YT43");
-      AgentFixture.Result host = ctl(connect, READ, "host");
-      assertThat(host.exit()).as(host.toString()).isZero();
-      assertThat(host.out()).contains("host role: on", "25", "client 25 met", "ledger: 25 client(s)");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> ctl(connect, READ, "status").out().contains("LICENSED"));
+            AgentFixture.Result status = ctl(connect, READ, "status");
+            assertThat(status.exit()).as(status.toString()).isZero();
+            assertThat(status.out())
+                    .contains("windows-client", "Windows 11 Enterprise", "XXXXX-XXXXX-XXXXX-XXXXX-2YT43");
+            AgentFixture.Result host = ctl(connect, READ, "host");
+            assertThat(host.exit()).as(host.toString()).isZero();
+            assertThat(host.out()).contains("host role: on", "25", "client 25 met", "ledger: 25 client(s)");
 
-      ExecutorService pool = Executors.newSingleThreadExecutor();
-      try {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Future<Integer> watch = pool.submit(() -> {
-          picocli.CommandLine cl = KmsAgentCommand.commandLine();
-          cl.setOut(new PrintWriter(out, true));
-          cl.setErr(new PrintWriter(err, true));
-          List<String> argv = new ArrayList<>(List.of("ctl"));
-          argv.addAll(connect);
-          argv.addAll(List.of("--token", READ, "--json", "watch", "--count", "3"));
-          return cl.execute(argv.toArray(String[]::new));
-        });
-        await().atMost(Duration.ofSeconds(20)).until(() -> err.toString().contains("watching kmsagent.events"));
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                Future<Integer> watch = pool.submit(() -> {
+                    picocli.CommandLine cl = KmsAgentCommand.commandLine();
+                    cl.setOut(new PrintWriter(out, true));
+                    cl.setErr(new PrintWriter(err, true));
+                    List<String> argv = new ArrayList<>(List.of("ctl"));
+                    argv.addAll(connect);
+                    argv.addAll(List.of("--token", READ, "--json", "watch", "--count", "3"));
+                    return cl.execute(argv.toArray(String[]::new));
+                });
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> err.toString().contains("watching kmsagent.events"));
 
-        AgentFixture.Result activate = ctl(connect, ADMIN, "activate", "--family", "windows-client");
-        assertThat(activate.exit()).as(activate.toString()).isZero();
-        assertThat(activate.out()).contains("windows-client", "Windows 11 Enterprise", "renewed");
+                AgentFixture.Result activate = ctl(connect, ADMIN, "activate", "--family", "windows-client");
+                assertThat(activate.exit()).as(activate.toString()).isZero();
+                assertThat(activate.out()).contains("windows-client", "Windows 11 Enterprise", "renewed");
 
-        assertThat(watch.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
-        List<JsonObject> events = out.toString().lines().filter(l -> l.startsWith("{")).map(JsonObject::new)
-            .toList();
-        assertThat(events).extracting(e -> e.getString("type"))
-            .contains(LiveAgent.RENEWAL, "activation", "state-changed");
-        JsonObject renewal = events.stream().filter(e -> e.getString("type").equals(LiveAgent.RENEWAL))
-            .findFirst().orElseThrow().getJsonObject("data");
-        assertThat(renewal.getString("kind")).isEqualTo("RENEWED");
-        assertThat(renewal.getString("family")).isEqualTo("windows-client");
-        assertThat(renewal.getString("hresult")).isEqualTo("0x00000000 S_OK");
-        assertThat(renewal.getInteger("count")).isEqualTo(25);
-      } finally {
-        pool.shutdownNow();
-      }
-      // A read token may watch and query, never change.
-      AgentFixture.Result refused = ctl(connect, READ, "activate");
-      assertThat(refused.exit()).isEqualTo(3);
+                assertThat(watch.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
+                List<JsonObject> events = out.toString()
+                        .lines()
+                        .filter(l -> l.startsWith("{"))
+                        .map(JsonObject::new)
+                        .toList();
+                assertThat(events)
+                        .extracting(e -> e.getString("type"))
+                        .contains(LiveAgent.RENEWAL, "activation", "state-changed");
+                JsonObject renewal = events.stream()
+                        .filter(e -> e.getString("type").equals(LiveAgent.RENEWAL))
+                        .findFirst()
+                        .orElseThrow()
+                        .getJsonObject("data");
+                assertThat(renewal.getString("kind")).isEqualTo("RENEWED");
+                assertThat(renewal.getString("family")).isEqualTo("windows-client");
+                assertThat(renewal.getString("hresult")).isEqualTo("0x00000000 S_OK");
+                assertThat(renewal.getInteger("count")).isEqualTo(25);
+            } finally {
+                pool.shutdownNow();
+            }
+            // A read token may watch and query, never change.
+            AgentFixture.Result refused = ctl(connect, READ, "activate");
+            assertThat(refused.exit()).isEqualTo(3);
+        }
     }
-  }
 
-  private static AgentFixture.Result ctl(List<String> connect, String token, String... args) {
-    List<String> argv = new ArrayList<>(List.of("ctl"));
-    argv.addAll(connect);
-    argv.addAll(List.of("--token", token));
-    argv.addAll(List.of(args));
-    return AgentFixture.run(argv.toArray(String[]::new));
-  }
+    private static AgentFixture.Result ctl(List<String> connect, String token, String... args) {
+        List<String> argv = new ArrayList<>(List.of("ctl"));
+        argv.addAll(connect);
+        argv.addAll(List.of("--token", token));
+        argv.addAll(List.of(args));
+        return AgentFixture.run(argv.toArray(String[]::new));
+    }
 }

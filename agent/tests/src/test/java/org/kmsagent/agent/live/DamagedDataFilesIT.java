@@ -29,17 +29,19 @@ import org.kmsagent.agent.plugin.PluginJars;
  * a part that cannot be recovered is switched off and said so, and this machine's own products are renewed.
  */
 class DamagedDataFilesIT {
-  private static final String ADMIN = "admin-0123456789abcdef";
-  /** A hub that is never there (the outbox is opened all the same), and a fingerprint it would need. */
-  private static final String FLEET_HUB = "fleet.hubs=[\"127.0.0.1:1\"]";
-  private static final String FLEET_TRUST = "fleet.trust=[\"" + "AB:".repeat(31) + "AB\"]";
+    private static final String ADMIN = "admin-0123456789abcdef";
+    /** A hub that is never there (the outbox is opened all the same), and a fingerprint it would need. */
+    private static final String FLEET_HUB = "fleet.hubs=[\"127.0.0.1:1\"]";
 
-  @TempDir Path dir;
+    private static final String FLEET_TRUST = "fleet.trust=[\"" + "AB:".repeat(31) + "AB\"]";
 
-  private final AtomicReference<AgentControl> control = new AtomicReference<>();
+    @TempDir
+    Path dir;
 
-  private AgentDaemon start(Path data, String... sets) throws Exception {
-    Path file = Files.writeString(dir.resolve("agent.yaml"), """
+    private final AtomicReference<AgentControl> control = new AtomicReference<>();
+
+    private AgentDaemon start(Path data, String... sets) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), """
         licensing: simulated
         host:
           enabled: true
@@ -48,128 +50,149 @@ class DamagedDataFilesIT {
           tokens:
             - {name: ops, token: "${ADMIN_T}", role: admin}
         """);
-    List<String> all = new java.util.ArrayList<>(List.of("dataDir=" + data,
-        "pluginsDir=" + PluginJars.builtPlugins()));
-    all.addAll(List.of(sets));
-    AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN)).load(Optional.of(file), all);
-    ControlBinding production = DaemonWiring.production();
-    return AgentDaemon.start(config, ctx -> {
-      AgentControl c = production.bind(ctx);
-      control.set(c);
-      return c;
-    }, Clock.systemUTC());
-  }
-
-  private void awaitOwnProductsRenewed() {
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      List<ProductView> products = control.get().products();
-      return !products.isEmpty() && products.stream().allMatch(p -> p.lastResult() != null);
-    });
-  }
-
-  private static Path aside(Path file) throws Exception {
-    try (Stream<Path> files = Files.list(file.getParent())) {
-      return files.filter(p -> p.getFileName().toString().startsWith(file.getFileName() + ".damaged-"))
-          .findFirst().orElseThrow(() -> new AssertionError("nothing moved aside for " + file));
+        List<String> all =
+                new java.util.ArrayList<>(List.of("dataDir=" + data, "pluginsDir=" + PluginJars.builtPlugins()));
+        all.addAll(List.of(sets));
+        AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN)).load(Optional.of(file), all);
+        ControlBinding production = DaemonWiring.production();
+        return AgentDaemon.start(
+                config,
+                ctx -> {
+                    AgentControl c = production.bind(ctx);
+                    control.set(c);
+                    return c;
+                },
+                Clock.systemUTC());
     }
-  }
 
-  @Test
-  void aGarbageLedgerDamagedTlsKeyAndDamagedOutboxAreMovedAsideAndTheAgentStartsWithEverything() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("data"));
-    // First start: the ledger, the bridge's self-signed pair and the outbox are made.
-    try (AgentDaemon first = start(data, FLEET_HUB, FLEET_TRUST)) {
-      awaitOwnProductsRenewed();
+    private void awaitOwnProductsRenewed() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            List<ProductView> products = control.get().products();
+            return !products.isEmpty() && products.stream().allMatch(p -> p.lastResult() != null);
+        });
     }
-    Path ledger = data.resolve("ledger.mv.db");
-    Path key = data.resolve("tls").resolve("agent-key.pem");
-    Path acked = data.resolve("fleet").resolve("fleet-outbox.acked");
-    Path log = data.resolve("fleet").resolve("fleet-outbox.jsonl");
-    assertThat(ledger).exists();
-    assertThat(key).exists();
-    byte[] garbage = "this is not what it was\u0000\u00ff".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    Files.write(ledger, garbage);
-    Files.write(key, garbage);
-    Files.writeString(acked, "seven");
-    Files.writeString(log, "{\"seq\":1,\"type\":\"x\",\"at\":\"a\",\"data\":{}}\nnot json\n"
-        + "{\"seq\":2,\"type\":\"x\",\"at\":\"a\",\"data\":{}}\n");
 
-    try (AgentDaemon daemon = start(data, FLEET_HUB, FLEET_TRUST)) {
-      List<String> banner = daemon.banner();
-      assertThat(banner).anyMatch(l -> l.contains("the ledger " + ledger) && l.contains("was damaged")
-          && l.contains("ledger.mv.db.damaged-") && l.contains("starts with an empty ledger"))
-          .anyMatch(l -> l.contains("KMS host role on"))
-          .anyMatch(l -> l.contains("TLS material was damaged") && l.contains("agent-key.pem.damaged-")
-              && l.contains("trust its fingerprint again"))
-          .anyMatch(l -> l.contains("bridge listening"));
-      assertThat(Files.readAllBytes(aside(ledger))).isEqualTo(garbage);
-      assertThat(Files.readAllBytes(aside(key))).isEqualTo(garbage);
-      assertThat(Files.readString(aside(acked))).isEqualTo("seven");
-      assertThat(Files.readString(aside(log))).contains("not json");
-      assertThat(Files.readString(log)).doesNotContain("not json").contains("\"seq\":2");
-
-      awaitOwnProductsRenewed();
-      assertThat(control.get().host().enabled()).isTrue();
-      // The bridge answers with its new pair.
-      AgentFixture.Result status = AgentFixture.run("ctl", "--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust",
-          daemon.fingerprint(), "--token", ADMIN, "status");
-      assertThat(status.exit()).as(status.toString()).isZero();
+    private static Path aside(Path file) throws Exception {
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            return files.filter(p -> p.getFileName().toString().startsWith(file.getFileName() + ".damaged-"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("nothing moved aside for " + file));
+        }
     }
-  }
 
-  @Test
-  void aLedgerThatCannotBeRecreatedAndUnusableConfiguredTlsSwitchOffTheirPartsOnly() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("data"));
-    // A directory where the ledger file should be: nothing to move aside, nothing can be made in its place.
-    Files.createDirectories(data.resolve("ledger.mv.db"));
-    Path cert = Files.writeString(dir.resolve("agent.crt"), "-----BEGIN CERTIFICATE-----\ngarbage\n");
-    Path key = Files.writeString(dir.resolve("agent.key"), "garbage");
+    @Test
+    void aGarbageLedgerDamagedTlsKeyAndDamagedOutboxAreMovedAsideAndTheAgentStartsWithEverything() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        // First start: the ledger, the bridge's self-signed pair and the outbox are made.
+        try (AgentDaemon first = start(data, FLEET_HUB, FLEET_TRUST)) {
+            awaitOwnProductsRenewed();
+        }
+        Path ledger = data.resolve("ledger.mv.db");
+        Path key = data.resolve("tls").resolve("agent-key.pem");
+        Path acked = data.resolve("fleet").resolve("fleet-outbox.acked");
+        Path log = data.resolve("fleet").resolve("fleet-outbox.jsonl");
+        assertThat(ledger).exists();
+        assertThat(key).exists();
+        byte[] garbage = "this is not what it was\u0000\u00ff".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(ledger, garbage);
+        Files.write(key, garbage);
+        Files.writeString(acked, "seven");
+        Files.writeString(
+                log,
+                "{\"seq\":1,\"type\":\"x\",\"at\":\"a\",\"data\":{}}\nnot json\n"
+                        + "{\"seq\":2,\"type\":\"x\",\"at\":\"a\",\"data\":{}}\n");
 
-    try (AgentDaemon daemon = start(data, "bridge.tls.certFile=" + cert, "bridge.tls.keyFile=" + key)) {
-      assertThat(daemon.banner()).anyMatch(l -> l.startsWith("kms-agent: KMS host role disabled: "))
-          .anyMatch(l -> l.startsWith("kms-agent: bridge disabled: the configured TLS material cannot be used")
-              && l.contains(cert.toString()));
-      assertThat(daemon.bridgePort()).isEqualTo(-1);
-      assertThat(control.get().host().enabled()).isFalse();
-      awaitOwnProductsRenewed();
-      // The configured files are the administrator's: reported, left where they are.
-      assertThat(cert).exists();
-      assertThat(key).exists();
+        try (AgentDaemon daemon = start(data, FLEET_HUB, FLEET_TRUST)) {
+            List<String> banner = daemon.banner();
+            assertThat(banner)
+                    .anyMatch(l -> l.contains("the ledger " + ledger)
+                            && l.contains("was damaged")
+                            && l.contains("ledger.mv.db.damaged-")
+                            && l.contains("starts with an empty ledger"))
+                    .anyMatch(l -> l.contains("KMS host role on"))
+                    .anyMatch(l -> l.contains("TLS material was damaged")
+                            && l.contains("agent-key.pem.damaged-")
+                            && l.contains("trust its fingerprint again"))
+                    .anyMatch(l -> l.contains("bridge listening"));
+            assertThat(Files.readAllBytes(aside(ledger))).isEqualTo(garbage);
+            assertThat(Files.readAllBytes(aside(key))).isEqualTo(garbage);
+            assertThat(Files.readString(aside(acked))).isEqualTo("seven");
+            assertThat(Files.readString(aside(log))).contains("not json");
+            assertThat(Files.readString(log)).doesNotContain("not json").contains("\"seq\":2");
+
+            awaitOwnProductsRenewed();
+            assertThat(control.get().host().enabled()).isTrue();
+            // The bridge answers with its new pair.
+            AgentFixture.Result status = AgentFixture.run(
+                    "ctl",
+                    "--agent",
+                    "127.0.0.1:" + daemon.bridgePort(),
+                    "--trust",
+                    daemon.fingerprint(),
+                    "--token",
+                    ADMIN,
+                    "status");
+            assertThat(status.exit()).as(status.toString()).isZero();
+        }
     }
-  }
 
-  @Test
-  void aTruncatedLedgerAndATruncatedCertificateDoNotStopTheAgent() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("data"));
-    try (AgentDaemon first = start(data)) {
-      awaitOwnProductsRenewed();
-    }
-    LiveFixture.seedLedger(data, 30);
-    Path ledger = data.resolve("ledger.mv.db");
-    Path cert = data.resolve("tls").resolve("agent-cert.pem");
-    truncate(ledger, Files.size(ledger) / 2);
-    truncate(cert, Files.size(cert) / 2);
+    @Test
+    void aLedgerThatCannotBeRecreatedAndUnusableConfiguredTlsSwitchOffTheirPartsOnly() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        // A directory where the ledger file should be: nothing to move aside, nothing can be made in its place.
+        Files.createDirectories(data.resolve("ledger.mv.db"));
+        Path cert = Files.writeString(dir.resolve("agent.crt"), "-----BEGIN CERTIFICATE-----\ngarbage\n");
+        Path key = Files.writeString(dir.resolve("agent.key"), "garbage");
 
-    try (AgentDaemon daemon = start(data)) {
-      List<String> banner = daemon.banner();
-      // H2 either recovers an older state of the truncated file (the host role runs on it) or refuses it (moved
-      // aside, a new ledger): in both cases the host role is on.
-      assertThat(banner).as(String.join("\n", banner)).anyMatch(l -> l.contains("KMS host role on"))
-          .anyMatch(l -> l.contains("TLS material was damaged") && l.contains("agent-cert.pem.damaged-"))
-          .anyMatch(l -> l.contains("bridge listening"));
-      if (banner.stream().anyMatch(l -> l.contains("the ledger " + ledger) && l.contains("was damaged"))) {
-        assertThat(aside(ledger)).exists();
-      }
-      assertThat(aside(cert)).exists();
-      awaitOwnProductsRenewed();
-      assertThat(control.get().host().enabled()).isTrue();
+        try (AgentDaemon daemon = start(data, "bridge.tls.certFile=" + cert, "bridge.tls.keyFile=" + key)) {
+            assertThat(daemon.banner())
+                    .anyMatch(l -> l.startsWith("kms-agent: KMS host role disabled: "))
+                    .anyMatch(
+                            l -> l.startsWith("kms-agent: bridge disabled: the configured TLS material cannot be used")
+                                    && l.contains(cert.toString()));
+            assertThat(daemon.bridgePort()).isEqualTo(-1);
+            assertThat(control.get().host().enabled()).isFalse();
+            awaitOwnProductsRenewed();
+            // The configured files are the administrator's: reported, left where they are.
+            assertThat(cert).exists();
+            assertThat(key).exists();
+        }
     }
-  }
 
-  private static void truncate(Path file, long size) throws Exception {
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-        java.nio.file.StandardOpenOption.WRITE)) {
-      ch.truncate(size);
+    @Test
+    void aTruncatedLedgerAndATruncatedCertificateDoNotStopTheAgent() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        try (AgentDaemon first = start(data)) {
+            awaitOwnProductsRenewed();
+        }
+        LiveFixture.seedLedger(data, 30);
+        Path ledger = data.resolve("ledger.mv.db");
+        Path cert = data.resolve("tls").resolve("agent-cert.pem");
+        truncate(ledger, Files.size(ledger) / 2);
+        truncate(cert, Files.size(cert) / 2);
+
+        try (AgentDaemon daemon = start(data)) {
+            List<String> banner = daemon.banner();
+            // H2 either recovers an older state of the truncated file (the host role runs on it) or refuses it (moved
+            // aside, a new ledger): in both cases the host role is on.
+            assertThat(banner)
+                    .as(String.join("\n", banner))
+                    .anyMatch(l -> l.contains("KMS host role on"))
+                    .anyMatch(l -> l.contains("TLS material was damaged") && l.contains("agent-cert.pem.damaged-"))
+                    .anyMatch(l -> l.contains("bridge listening"));
+            if (banner.stream().anyMatch(l -> l.contains("the ledger " + ledger) && l.contains("was damaged"))) {
+                assertThat(aside(ledger)).exists();
+            }
+            assertThat(aside(cert)).exists();
+            awaitOwnProductsRenewed();
+            assertThat(control.get().host().enabled()).isTrue();
+        }
     }
-  }
+
+    private static void truncate(Path file, long size) throws Exception {
+        try (java.nio.channels.FileChannel ch =
+                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+        }
+    }
 }

@@ -26,23 +26,24 @@ import org.kmsagent.agent.plugin.PluginJars;
  * abandons are counted in {@code ctl status}, in the metrics, and in {@code kms-agent doctor}.
  */
 class LicensingCallTimeoutsIT {
-  private static final String TOKEN = "read-0123456789abcdef";
+    private static final String TOKEN = "read-0123456789abcdef";
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private static AgentFixture.Result ctl(List<String> connect, String... args) {
-    List<String> argv = new ArrayList<>(List.of("ctl"));
-    argv.addAll(connect);
-    argv.addAll(List.of("--token", TOKEN));
-    argv.addAll(List.of(args));
-    return AgentFixture.run(argv.toArray(String[]::new));
-  }
+    private static AgentFixture.Result ctl(List<String> connect, String... args) {
+        List<String> argv = new ArrayList<>(List.of("ctl"));
+        argv.addAll(connect);
+        argv.addAll(List.of("--token", TOKEN));
+        argv.addAll(List.of(args));
+        return AgentFixture.run(argv.toArray(String[]::new));
+    }
 
-  @Test
-  void abandonedCallsAreCountedInCtlStatusTheMetricsAndDoctor() throws Exception {
-    Path data = dir.resolve("data");
-    // Every call hangs 20 s once the agent has been up 2 s; each is abandoned after 1 s.
-    Path file = Files.writeString(dir.resolve("agent.yaml"), """
+    @Test
+    void abandonedCallsAreCountedInCtlStatusTheMetricsAndDoctor() throws Exception {
+        Path data = dir.resolve("data");
+        // Every call hangs 20 s once the agent has been up 2 s; each is abandoned after 1 s.
+        Path file = Files.writeString(dir.resolve("agent.yaml"), """
         licensing: simulated
         dataDir: %s
         pluginsDir: %s
@@ -55,44 +56,71 @@ class LicensingCallTimeoutsIT {
         simulated:
           faults: {hangRate: 1, startAfterSeconds: 2, hangSeconds: 20}
         """.formatted(data, PluginJars.builtPlugins(), TOKEN));
-    AgentConfig config = new ConfigLoader(Map.of()).load(Optional.of(file), List.of());
-    try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
-      List<String> connect = List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
-      // "Activate now" until the faults have begun and a call was abandoned.
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        ctl(connect, "activate");
-        return new JsonObject(ctl(connect, "--json", "status").out()).getJsonObject("licensingCalls")
-            .getLong("timedOut") > 0;
-      });
+        AgentConfig config = new ConfigLoader(Map.of()).load(Optional.of(file), List.of());
+        try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
+            List<String> connect =
+                    List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
+            // "Activate now" until the faults have begun and a call was abandoned.
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                ctl(connect, "activate");
+                return new JsonObject(ctl(connect, "--json", "status").out())
+                                .getJsonObject("licensingCalls")
+                                .getLong("timedOut")
+                        > 0;
+            });
 
-      JsonObject calls = new JsonObject(ctl(connect, "--json", "status").out()).getJsonObject("licensingCalls");
-      long timedOut = calls.getLong("timedOut");
-      assertThat(calls.getLong("deadlineSeconds")).isEqualTo(1);
-      assertThat(calls.getJsonObject("byCall").fieldNames()).isNotEmpty();
-      assertThat(calls.getJsonObject("byCall").getMap().values().stream().mapToLong(v -> ((Number) v).longValue())
-          .sum()).isEqualTo(timedOut);
-      String lastCall = calls.getString("lastCall");
-      assertThat(calls.getString("lastAt")).isNotBlank();
+            JsonObject calls = new JsonObject(ctl(connect, "--json", "status").out()).getJsonObject("licensingCalls");
+            long timedOut = calls.getLong("timedOut");
+            assertThat(calls.getLong("deadlineSeconds")).isEqualTo(1);
+            assertThat(calls.getJsonObject("byCall").fieldNames()).isNotEmpty();
+            assertThat(calls.getJsonObject("byCall").getMap().values().stream()
+                            .mapToLong(v -> ((Number) v).longValue())
+                            .sum())
+                    .isEqualTo(timedOut);
+            String lastCall = calls.getString("lastCall");
+            assertThat(calls.getString("lastAt")).isNotBlank();
 
-      AgentFixture.Result text = ctl(connect, "status");
-      assertThat(text.out()).contains("licensing calls: ", " abandoned at their deadline (1 s, activation 1 s)",
-          "; last: " + lastCall + " at ");
+            AgentFixture.Result text = ctl(connect, "status");
+            assertThat(text.out())
+                    .contains(
+                            "licensing calls: ",
+                            " abandoned at their deadline (1 s, activation 1 s)",
+                            "; last: " + lastCall + " at ");
 
-      PrometheusText scrape = PrometheusText.scrape(daemon.metricsPort());
-      assertThat(scrape.get("kmsagent_licensing_call_timeouts_total", "call", lastCall)).isGreaterThanOrEqualTo(1.0);
+            PrometheusText scrape = PrometheusText.scrape(daemon.metricsPort());
+            assertThat(scrape.get("kmsagent_licensing_call_timeouts_total", "call", lastCall))
+                    .isGreaterThanOrEqualTo(1.0);
 
-      // doctor, another process's view: what the agent recorded in its data directory.
-      AgentFixture.Result doctor = AgentFixture.run("--plugins-dir", PluginJars.builtPlugins().toString(), "doctor",
-          "--licensing", "simulated", "--config", file.toString(), "--json");
-      JsonObject finding = new JsonObject(doctor.out()).getJsonArray("findings").stream()
-          .map(JsonObject.class::cast).filter(f -> f.getString("check").equals("licensing-calls")).findFirst()
-          .orElseThrow(() -> new AssertionError("no licensing-calls finding: " + doctor));
-      assertThat(finding.getString("verdict")).isEqualTo("WARN");
-      assertThat(finding.getString("detail")).contains(" licensing call(s) at their deadline (1 s, activation 1 s)",
-          "; last: ");
-      assertThat(doctor.out()).contains("plugin signatures not checked (plugins.trustStore is not set)");
-      assertThat(AgentFixture.run("--plugins-dir", PluginJars.builtPlugins().toString(), "doctor", "--licensing",
-          "simulated", "--config", file.toString()).out()).contains("WARN licensing-calls");
+            // doctor, another process's view: what the agent recorded in its data directory.
+            AgentFixture.Result doctor = AgentFixture.run(
+                    "--plugins-dir",
+                    PluginJars.builtPlugins().toString(),
+                    "doctor",
+                    "--licensing",
+                    "simulated",
+                    "--config",
+                    file.toString(),
+                    "--json");
+            JsonObject finding = new JsonObject(doctor.out())
+                    .getJsonArray("findings").stream()
+                            .map(JsonObject.class::cast)
+                            .filter(f -> f.getString("check").equals("licensing-calls"))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError("no licensing-calls finding: " + doctor));
+            assertThat(finding.getString("verdict")).isEqualTo("WARN");
+            assertThat(finding.getString("detail"))
+                    .contains(" licensing call(s) at their deadline (1 s, activation 1 s)", "; last: ");
+            assertThat(doctor.out()).contains("plugin signatures not checked (plugins.trustStore is not set)");
+            assertThat(AgentFixture.run(
+                                    "--plugins-dir",
+                                    PluginJars.builtPlugins().toString(),
+                                    "doctor",
+                                    "--licensing",
+                                    "simulated",
+                                    "--config",
+                                    file.toString())
+                            .out())
+                    .contains("WARN licensing-calls");
+        }
     }
-  }
 }

@@ -22,135 +22,153 @@ import org.kmsagent.api.ProductKey;
 
 /** The live agent over the real plugins: first activation, the host's count, persistence, resume, plugins. */
 class LiveAgentIT {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private static ProductView windows(LiveFixture f) {
-    return f.agent.products().stream().filter(p -> p.family().equals("windows-client")).findFirst().orElseThrow();
-  }
-
-  @Test
-  void theMachineActivatesAgainstItsOwnHostAndARestartResumesWithoutActivatingAgain() throws Exception {
-    Path data = dir.resolve("data");
-    LiveFixture.seedLedger(data, 24); // 24 other clients: this machine is the 25th, the client threshold
-    Instant validUntil;
-    Instant next;
-    try (LiveFixture f = LiveFixture.start(data, "host.enabled=true")) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> windows(f).status().equals("LICENSED"));
-      ProductView p = windows(f);
-      assertThat(p.product()).isEqualTo("Windows 11 Enterprise");
-      assertThat(p.partialKey()).isEqualTo("2YT43");
-      assertThat(p.lastResult()).startsWith("0x00000000");
-      // docs/kms-rules.md §2.1: renewal a renewal interval (7 days by default) after the success; valid 180 days.
-      assertThat(Duration.between(Instant.now(), p.nextAttempt())).isBetween(Duration.ofDays(7).minusMinutes(5),
-          Duration.ofDays(7));
-      assertThat(Duration.between(Instant.now(), p.validUntil())).isBetween(Duration.ofDays(180).minusMinutes(5),
-          Duration.ofDays(180));
-      validUntil = p.validUntil();
-      next = p.nextAttempt();
-      JsonObject activated = f.renewals("ACTIVATED").get(0);
-      assertThat(activated.getString("family")).isEqualTo("windows-client");
-      assertThat(activated.getString("hresult")).startsWith("0x00000000");
-      assertThat(activated.getInteger("count")).isEqualTo(25);
-      assertThat(f.events()).anyMatch(e -> e.getString("type").equals("state-changed")
-          && "LICENSED".equals(e.getJsonObject("data").getString("status")));
-
-      HostView host = f.agent.host();
-      assertThat(host.enabled()).isTrue();
-      HostView.Pool pool = host.pools().stream().filter(x -> x.family().contains("windows-client")).findFirst()
-          .orElseThrow();
-      assertThat(pool.count()).isEqualTo(25);
-      assertThat(pool.thresholds()).contains(new HostView.Threshold("client", 25, true));
-      assertThat(host.ledger()).hasSize(25);
-
-      JsonNode stored = new ObjectMapper().readTree(data.resolve("state.json").toFile());
-      JsonNode schedule = stored.get("products").elements().next();
-      assertThat(Instant.parse(schedule.get("nextDue").asText())).isEqualTo(next);
-      assertThat(stored.get("machine").get("cmid").asText()).isNotBlank();
+    private static ProductView windows(LiveFixture f) {
+        return f.agent.products().stream()
+                .filter(p -> p.family().equals("windows-client"))
+                .findFirst()
+                .orElseThrow();
     }
 
-    try (LiveFixture again = LiveFixture.start(data, "host.enabled=true")) {
-      // The first action is at the stored time: no attempt made at start, the same schedule shown.
-      assertThat(again.renewals("ACTIVATED")).isEmpty();
-      assertThat(again.renewals("RENEWED")).isEmpty();
-      assertThat(again.renewals("ACTIVATION_FAILED")).isEmpty();
-      ProductView p = windows(again);
-      assertThat(p.status()).as(Files.readString(data.resolve("state.json"))).isEqualTo("LICENSED");
-      assertThat(p.validUntil()).isEqualTo(validUntil);
-      assertThat(p.nextAttempt()).isEqualTo(next);
-      // The same CMID: the host still counts 25, not 26.
-      assertThat(again.agent.host().ledger()).hasSize(25);
-    }
-  }
+    @Test
+    void theMachineActivatesAgainstItsOwnHostAndARestartResumesWithoutActivatingAgain() throws Exception {
+        Path data = dir.resolve("data");
+        LiveFixture.seedLedger(data, 24); // 24 other clients: this machine is the 25th, the client threshold
+        Instant validUntil;
+        Instant next;
+        try (LiveFixture f = LiveFixture.start(data, "host.enabled=true")) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> windows(f).status().equals("LICENSED"));
+            ProductView p = windows(f);
+            assertThat(p.product()).isEqualTo("Windows 11 Enterprise");
+            assertThat(p.partialKey()).isEqualTo("2YT43");
+            assertThat(p.lastResult()).startsWith("0x00000000");
+            // docs/kms-rules.md §2.1: renewal a renewal interval (7 days by default) after the success; valid 180 days.
+            assertThat(Duration.between(Instant.now(), p.nextAttempt()))
+                    .isBetween(Duration.ofDays(7).minusMinutes(5), Duration.ofDays(7));
+            assertThat(Duration.between(Instant.now(), p.validUntil()))
+                    .isBetween(Duration.ofDays(180).minusMinutes(5), Duration.ofDays(180));
+            validUntil = p.validUntil();
+            next = p.nextAttempt();
+            JsonObject activated = f.renewals("ACTIVATED").get(0);
+            assertThat(activated.getString("family")).isEqualTo("windows-client");
+            assertThat(activated.getString("hresult")).startsWith("0x00000000");
+            assertThat(activated.getInteger("count")).isEqualTo(25);
+            assertThat(f.events())
+                    .anyMatch(e -> e.getString("type").equals("state-changed")
+                            && "LICENSED".equals(e.getJsonObject("data").getString("status")));
 
-  @Test
-  void withoutAHostRoleThePinnedHostIsUnreachableAndTheLoopSaysSo() throws Exception {
-    try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "renewal.kms=kms.corp.example")) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> !f.renewals("ACTIVATION_FAILED").isEmpty());
-      JsonObject failed = f.renewals("ACTIVATION_FAILED").get(0);
-      assertThat(failed.getString("hresult")).isEqualTo("0xC004F074 SL_E_VL_BINDING_SERVICE_UNAVAILABLE");
-      assertThat(failed.getJsonObject("diagnosis").getString("cause")).isEqualTo("HOST_UNREACHABLE");
-      assertThat(failed.getJsonObject("diagnosis").getString("detail")).contains("kms.corp.example:1688");
-      assertThat(f.agent.host().enabled()).isFalse();
-      ProductView p = windows(f);
-      assertThat(p.status()).isEqualTo("INITIAL_GRACE");
-      assertThat(p.kms()).isEqualTo("kms.corp.example:1688");
-      // docs/kms-rules.md §2.1: an unactivated client retries every 2 hours.
-      assertThat(Duration.between(Instant.now(), p.nextAttempt())).isBetween(Duration.ofMinutes(115),
-          Duration.ofMinutes(120));
-    }
-  }
+            HostView host = f.agent.host();
+            assertThat(host.enabled()).isTrue();
+            HostView.Pool pool = host.pools().stream()
+                    .filter(x -> x.family().contains("windows-client"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(pool.count()).isEqualTo(25);
+            assertThat(pool.thresholds()).contains(new HostView.Threshold("client", 25, true));
+            assertThat(host.ledger()).hasSize(25);
 
-  @Test
-  void activateNowAndInstallingAGivenKeyGoThroughTheFamilyAndNeverShowTheWholeKey() throws Exception {
-    try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "host.enabled=true")) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> !f.renewals("ACTIVATION_FAILED").isEmpty());
-      // One machine alone: count 1 of 25 (docs/kms-rules.md §1.5).
-      List<ActionResult> r = f.agent.activate(Optional.of("windows-client"));
-      assertThat(r).singleElement().satisfies(a -> {
-        assertThat(a.ok()).isFalse();
-        assertThat(a.hresult()).isEqualTo("0xC004F038");
-        assertThat(a.message()).contains("count 1 of 25");
-      });
-      List<ActionResult> k = f.agent.installGvlk(Optional.of("windows-client"),
-          Optional.of(ProductKey.parse("NPPR9-FWDCX-D2C8J-H872K-2YT43")));
-      assertThat(k).singleElement().satisfies(a -> {
-        assertThat(a.ok()).isTrue();
-        assertThat(a.message()).contains("XXXXX-XXXXX-XXXXX-XXXXX-2YT43").doesNotContain("NPPR9");
-      });
-      assertThat(f.events().toString()).doesNotContain("NPPR9-FWDCX");
-      assertThat(Files.readString(f.dataDir.resolve("state.json"))).contains("2YT43");
-    }
-  }
+            JsonNode stored =
+                    new ObjectMapper().readTree(data.resolve("state.json").toFile());
+            JsonNode schedule = stored.get("products").elements().next();
+            assertThat(Instant.parse(schedule.get("nextDue").asText())).isEqualTo(next);
+            assertThat(stored.get("machine").get("cmid").asText()).isNotBlank();
+        }
 
-  @Test
-  void unloadingAPluginStopsItsRenewalAndLoadingItAgainResumesIt() throws Exception {
-    try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "host.enabled=true")) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> !f.renewals("ACTIVATION_FAILED").isEmpty());
-      Instant next = windows(f).nextAttempt();
-      f.agent.unloadPlugin("windows-client");
-      assertThat(f.agent.products()).noneMatch(p -> p.family().equals("windows-client"));
-      assertThat(f.agent.plugins()).noneMatch(p -> p.id().equals("windows-client"));
+        try (LiveFixture again = LiveFixture.start(data, "host.enabled=true")) {
+            // The first action is at the stored time: no attempt made at start, the same schedule shown.
+            assertThat(again.renewals("ACTIVATED")).isEmpty();
+            assertThat(again.renewals("RENEWED")).isEmpty();
+            assertThat(again.renewals("ACTIVATION_FAILED")).isEmpty();
+            ProductView p = windows(again);
+            assertThat(p.status())
+                    .as(Files.readString(data.resolve("state.json")))
+                    .isEqualTo("LICENSED");
+            assertThat(p.validUntil()).isEqualTo(validUntil);
+            assertThat(p.nextAttempt()).isEqualTo(next);
+            // The same CMID: the host still counts 25, not 26.
+            assertThat(again.agent.host().ledger()).hasSize(25);
+        }
+    }
 
-      f.agent.loadPlugin(PluginJars.built("windows-client"));
-      assertThat(windows(f).nextAttempt()).as("resumed from the kept schedule, not attempted again")
-          .isEqualTo(next);
-      assertThat(f.renewals("ACTIVATION_FAILED")).hasSize(1);
+    @Test
+    void withoutAHostRoleThePinnedHostIsUnreachableAndTheLoopSaysSo() throws Exception {
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "renewal.kms=kms.corp.example")) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !f.renewals("ACTIVATION_FAILED").isEmpty());
+            JsonObject failed = f.renewals("ACTIVATION_FAILED").get(0);
+            assertThat(failed.getString("hresult")).isEqualTo("0xC004F074 SL_E_VL_BINDING_SERVICE_UNAVAILABLE");
+            assertThat(failed.getJsonObject("diagnosis").getString("cause")).isEqualTo("HOST_UNREACHABLE");
+            assertThat(failed.getJsonObject("diagnosis").getString("detail")).contains("kms.corp.example:1688");
+            assertThat(f.agent.host().enabled()).isFalse();
+            ProductView p = windows(f);
+            assertThat(p.status()).isEqualTo("INITIAL_GRACE");
+            assertThat(p.kms()).isEqualTo("kms.corp.example:1688");
+            // docs/kms-rules.md §2.1: an unactivated client retries every 2 hours.
+            assertThat(Duration.between(Instant.now(), p.nextAttempt()))
+                    .isBetween(Duration.ofMinutes(115), Duration.ofMinutes(120));
+        }
     }
-  }
 
-  @Test
-  void hostSettingsSetThroughTheApiSurviveARestartUnlessTheConfigurationChanged() throws Exception {
-    Path data = dir.resolve("data");
-    org.kmsagent.agent.bus.view.HostSettingsView set = new org.kmsagent.agent.bus.view.HostSettingsView(30, 1440, 1700, false);
-    try (LiveFixture f = LiveFixture.start(data, "host.enabled=true")) {
-      f.agent.updateHostSettings(set);
+    @Test
+    void activateNowAndInstallingAGivenKeyGoThroughTheFamilyAndNeverShowTheWholeKey() throws Exception {
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "host.enabled=true")) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !f.renewals("ACTIVATION_FAILED").isEmpty());
+            // One machine alone: count 1 of 25 (docs/kms-rules.md §1.5).
+            List<ActionResult> r = f.agent.activate(Optional.of("windows-client"));
+            assertThat(r).singleElement().satisfies(a -> {
+                assertThat(a.ok()).isFalse();
+                assertThat(a.hresult()).isEqualTo("0xC004F038");
+                assertThat(a.message()).contains("count 1 of 25");
+            });
+            List<ActionResult> k = f.agent.installGvlk(
+                    Optional.of("windows-client"), Optional.of(ProductKey.parse("NPPR9-FWDCX-D2C8J-H872K-2YT43")));
+            assertThat(k).singleElement().satisfies(a -> {
+                assertThat(a.ok()).isTrue();
+                assertThat(a.message())
+                        .contains("XXXXX-XXXXX-XXXXX-XXXXX-2YT43")
+                        .doesNotContain("NPPR9");
+            });
+            assertThat(f.events().toString()).doesNotContain("NPPR9-FWDCX");
+            assertThat(Files.readString(f.dataDir.resolve("state.json"))).contains("2YT43");
+        }
     }
-    try (LiveFixture again = LiveFixture.start(data, "host.enabled=true")) {
-      assertThat(again.agent.hostSettings()).isEqualTo(set);
+
+    @Test
+    void unloadingAPluginStopsItsRenewalAndLoadingItAgainResumesIt() throws Exception {
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "host.enabled=true")) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !f.renewals("ACTIVATION_FAILED").isEmpty());
+            Instant next = windows(f).nextAttempt();
+            f.agent.unloadPlugin("windows-client");
+            assertThat(f.agent.products()).noneMatch(p -> p.family().equals("windows-client"));
+            assertThat(f.agent.plugins()).noneMatch(p -> p.id().equals("windows-client"));
+
+            f.agent.loadPlugin(PluginJars.built("windows-client"));
+            assertThat(windows(f).nextAttempt())
+                    .as("resumed from the kept schedule, not attempted again")
+                    .isEqualTo(next);
+            assertThat(f.renewals("ACTIVATION_FAILED")).hasSize(1);
+        }
     }
-    try (LiveFixture edited = LiveFixture.start(data, "host.enabled=true", "host.renewalIntervalMinutes=720")) {
-      assertThat(edited.agent.hostSettings())
-          .isEqualTo(new org.kmsagent.agent.bus.view.HostSettingsView(120, 720, 1688, true));
+
+    @Test
+    void hostSettingsSetThroughTheApiSurviveARestartUnlessTheConfigurationChanged() throws Exception {
+        Path data = dir.resolve("data");
+        org.kmsagent.agent.bus.view.HostSettingsView set =
+                new org.kmsagent.agent.bus.view.HostSettingsView(30, 1440, 1700, false);
+        try (LiveFixture f = LiveFixture.start(data, "host.enabled=true")) {
+            f.agent.updateHostSettings(set);
+        }
+        try (LiveFixture again = LiveFixture.start(data, "host.enabled=true")) {
+            assertThat(again.agent.hostSettings()).isEqualTo(set);
+        }
+        try (LiveFixture edited = LiveFixture.start(data, "host.enabled=true", "host.renewalIntervalMinutes=720")) {
+            assertThat(edited.agent.hostSettings())
+                    .isEqualTo(new org.kmsagent.agent.bus.view.HostSettingsView(120, 720, 1688, true));
+        }
     }
-  }
 }

@@ -28,43 +28,45 @@ import org.kmsagent.agent.plugin.PluginJars;
  * id with the bundled families.
  */
 class ThirdPartyDropInIT {
-  private static final String ADMIN = "admin-0123456789abcdef";
+    private static final String ADMIN = "admin-0123456789abcdef";
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void aDroppedInFamilyIsServedByARunningAgentAndCountsInThePoolOfItsApplication() throws Exception {
-    Path plugins = dir.resolve("plugins");
-    PluginJars.copyBuilt(plugins, "windows-client", "windows-server", "office2010", "office2013");
-    Path file = Files.writeString(dir.resolve("agent.yaml"), """
+    @Test
+    void aDroppedInFamilyIsServedByARunningAgentAndCountsInThePoolOfItsApplication() throws Exception {
+        Path plugins = dir.resolve("plugins");
+        PluginJars.copyBuilt(plugins, "windows-client", "windows-server", "office2010", "office2013");
+        Path file = Files.writeString(dir.resolve("agent.yaml"), """
         licensing: simulated
         bridge:
           port: 0
           tokens:
             - {name: ops, token: "${ADMIN_T}", role: admin}
         """);
-    AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN)).load(Optional.of(file),
-        List.of("dataDir=" + dir.resolve("data"), "pluginsDir=" + plugins));
-    try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
-      List<String> connect = List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
-      AgentFixture.Result before = ctl(connect, "plugins", "list");
-      assertThat(before.exit()).as(before.toString()).isZero();
-      assertThat(before.out()).contains("windows-server").doesNotContain("windows-server-sac");
+        AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN))
+                .load(Optional.of(file), List.of("dataDir=" + dir.resolve("data"), "pluginsDir=" + plugins));
+        try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
+            List<String> connect =
+                    List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
+            AgentFixture.Result before = ctl(connect, "plugins", "list");
+            assertThat(before.exit()).as(before.toString()).isZero();
+            assertThat(before.out()).contains("windows-server").doesNotContain("windows-server-sac");
 
-      Files.copy(exampleJar(), plugins.resolve("windows-server-sac-plugin-1.0.0.jar"));
-      AgentFixture.Result rescan = ctl(connect, "plugins", "rescan");
-      assertThat(rescan.exit()).as(rescan.toString()).isZero();
-      await().atMost(Duration.ofSeconds(20))
-          .until(() -> ctl(connect, "plugins", "list").out().contains("windows-server-sac"));
-    }
+            Files.copy(exampleJar(), plugins.resolve("windows-server-sac-plugin-1.0.0.jar"));
+            AgentFixture.Result rescan = ctl(connect, "plugins", "rescan");
+            assertThat(rescan.exit()).as(rescan.toString()).isZero();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> ctl(connect, "plugins", "list").out().contains("windows-server-sac"));
+        }
 
-    CliRun products = CliRun.of("products", "--plugins-dir", plugins.toString());
-    assertThat(products.exitCode()).isZero();
-    assertThat(products.out()).contains("windows-server-sac").contains("Windows Server Semi-Annual Channel");
+        CliRun products = CliRun.of("products", "--plugins-dir", plugins.toString());
+        assertThat(products.exitCode()).isZero();
+        assertThat(products.out()).contains("windows-server-sac").contains("Windows Server Semi-Annual Channel");
 
-    // Three Semi-Annual Channel servers, then two Windows Server 2022 ones: five servers in the Windows pool, so
-    // the fifth request reaches the server threshold and every one of them activates at its next contact.
-    Path scenario = Files.writeString(dir.resolve("sac-site.yaml"), """
+        // Three Semi-Annual Channel servers, then two Windows Server 2022 ones: five servers in the Windows pool, so
+        // the fifth request reaches the server threshold and every one of them activates at its next contact.
+        Path scenario = Files.writeString(dir.resolve("sac-site.yaml"), """
         name: Semi-Annual Channel beside Windows Server 2022
         seed: 3
         days: 1
@@ -81,26 +83,36 @@ class ThirdPartyDropInIT {
             arrive: 20m
             every: 5m
         """);
-    CliRun simulate = CliRun.of("simulate", scenario.toString(), "--plugins-dir", plugins.toString(), "--json");
-    assertThat(simulate.exitCode()).as(simulate.err()).isZero();
-    List<String> sac = simulate.out().lines().filter(l -> l.contains("\"family\":\"windows-server-sac\"")).toList();
-    assertThat(sac).as("Semi-Annual Channel events").isNotEmpty();
-    assertThat(sac).as("counted in the Windows pool").allMatch(l -> !l.contains("\"pool\"") || l.contains("\"pool\":\"windows\""));
-    assertThat(sac.stream().filter(l -> l.contains("\"event\":\"activated\"")).count()).as(simulate.out())
-        .isEqualTo(3);
-  }
-
-  private static AgentFixture.Result ctl(List<String> connect, String... args) {
-    List<String> argv = new ArrayList<>(List.of("ctl"));
-    argv.addAll(connect);
-    argv.addAll(List.of("--token", ADMIN));
-    argv.addAll(List.of(args));
-    return AgentFixture.run(argv.toArray(String[]::new));
-  }
-
-  private static Path exampleJar() throws Exception {
-    try (Stream<Path> files = Files.list(Path.of(System.getProperty("kmsagent.test.examplePlugins")))) {
-      return files.filter(p -> p.getFileName().toString().startsWith("windows-server-sac-plugin")).findFirst().orElseThrow();
+        CliRun simulate = CliRun.of("simulate", scenario.toString(), "--plugins-dir", plugins.toString(), "--json");
+        assertThat(simulate.exitCode()).as(simulate.err()).isZero();
+        List<String> sac = simulate.out()
+                .lines()
+                .filter(l -> l.contains("\"family\":\"windows-server-sac\""))
+                .toList();
+        assertThat(sac).as("Semi-Annual Channel events").isNotEmpty();
+        assertThat(sac)
+                .as("counted in the Windows pool")
+                .allMatch(l -> !l.contains("\"pool\"") || l.contains("\"pool\":\"windows\""));
+        assertThat(sac.stream()
+                        .filter(l -> l.contains("\"event\":\"activated\""))
+                        .count())
+                .as(simulate.out())
+                .isEqualTo(3);
     }
-  }
+
+    private static AgentFixture.Result ctl(List<String> connect, String... args) {
+        List<String> argv = new ArrayList<>(List.of("ctl"));
+        argv.addAll(connect);
+        argv.addAll(List.of("--token", ADMIN));
+        argv.addAll(List.of(args));
+        return AgentFixture.run(argv.toArray(String[]::new));
+    }
+
+    private static Path exampleJar() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("kmsagent.test.examplePlugins")))) {
+            return files.filter(p -> p.getFileName().toString().startsWith("windows-server-sac-plugin"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+    }
 }

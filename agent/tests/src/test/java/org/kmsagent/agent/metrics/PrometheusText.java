@@ -17,103 +17,108 @@ import java.util.regex.Pattern;
  * exposition format's sample lines and checks every {@code # TYPE} line names a known type.
  */
 public final class PrometheusText {
-  private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)( \\d+)?");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
+    private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)( \\d+)?");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
-  public final Map<String, Double> samples = new LinkedHashMap<>();
-  public final String contentType;
+    public final Map<String, Double> samples = new LinkedHashMap<>();
+    public final String contentType;
 
-  private PrometheusText(String text, String contentType) {
-    this.contentType = contentType;
-    for (String line : text.split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      if (line.startsWith("# TYPE ")) {
-        String type = line.substring(line.lastIndexOf(' ') + 1);
-        if (!type.matches("counter|gauge|histogram|summary|untyped")) {
-          throw new IllegalArgumentException("unknown type in: " + line);
+    private PrometheusText(String text, String contentType) {
+        this.contentType = contentType;
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.startsWith("# TYPE ")) {
+                String type = line.substring(line.lastIndexOf(' ') + 1);
+                if (!type.matches("counter|gauge|histogram|summary|untyped")) {
+                    throw new IllegalArgumentException("unknown type in: " + line);
+                }
+                continue;
+            }
+            if (line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = SAMPLE.matcher(line);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("not a sample line: " + line);
+            }
+            Map<String, String> labels = new TreeMap<>();
+            if (m.group(3) != null) {
+                Matcher l = LABEL.matcher(m.group(3));
+                int end = 0;
+                while (l.find()) {
+                    labels.put(l.group(1), l.group(2));
+                    end = l.end();
+                }
+                if (end != m.group(3).length()) {
+                    throw new IllegalArgumentException("malformed labels in: " + line);
+                }
+            }
+            samples.put(key(m.group(1), labels), Double.parseDouble(m.group(4)));
         }
-        continue;
-      }
-      if (line.startsWith("#")) {
-        continue;
-      }
-      Matcher m = SAMPLE.matcher(line);
-      if (!m.matches()) {
-        throw new IllegalArgumentException("not a sample line: " + line);
-      }
-      Map<String, String> labels = new TreeMap<>();
-      if (m.group(3) != null) {
-        Matcher l = LABEL.matcher(m.group(3));
-        int end = 0;
-        while (l.find()) {
-          labels.put(l.group(1), l.group(2));
-          end = l.end();
+    }
+
+    /** Parses a scrape's text (e.g. a registry's own {@code scrape()}). */
+    public static PrometheusText parse(String text) {
+        return new PrometheusText(text, "");
+    }
+
+    /** The sum of every sample named exactly {@code name} whose labels include the given ones. */
+    public double sum(String name, String... labels) {
+        double total = 0;
+        for (Map.Entry<String, Double> e : named(name).entrySet()) {
+            boolean match = true;
+            for (int i = 0; i < labels.length && match; i += 2) {
+                match = e.getKey().contains(labels[i] + "=\"" + labels[i + 1] + "\"");
+            }
+            total += match ? e.getValue() : 0;
         }
-        if (end != m.group(3).length()) {
-          throw new IllegalArgumentException("malformed labels in: " + line);
+        return total;
+    }
+
+    /** {@code GET http://127.0.0.1:port/metrics}. */
+    public static PrometheusText scrape(int port) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("scrape answered " + r.statusCode() + ": " + r.body());
         }
-      }
-      samples.put(key(m.group(1), labels), Double.parseDouble(m.group(4)));
+        return new PrometheusText(
+                r.body(), r.headers().firstValue("Content-Type").orElse(""));
     }
-  }
 
-  /** Parses a scrape's text (e.g. a registry's own {@code scrape()}). */
-  public static PrometheusText parse(String text) {
-    return new PrometheusText(text, "");
-  }
-
-  /** The sum of every sample named exactly {@code name} whose labels include the given ones. */
-  public double sum(String name, String... labels) {
-    double total = 0;
-    for (Map.Entry<String, Double> e : named(name).entrySet()) {
-      boolean match = true;
-      for (int i = 0; i < labels.length && match; i += 2) {
-        match = e.getKey().contains(labels[i] + "=\"" + labels[i + 1] + "\"");
-      }
-      total += match ? e.getValue() : 0;
+    /** The sample's value, or null when absent. Labels given as name, value, name, value … in any order. */
+    public Double get(String name, String... labels) {
+        Map<String, String> l = new TreeMap<>();
+        for (int i = 0; i < labels.length; i += 2) {
+            l.put(labels[i], labels[i + 1]);
+        }
+        return samples.get(key(name, l));
     }
-    return total;
-  }
 
-  /** {@code GET http://127.0.0.1:port/metrics}. */
-  public static PrometheusText scrape(int port) throws IOException, InterruptedException {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IOException("scrape answered " + r.statusCode() + ": " + r.body());
+    /** Samples whose name is exactly {@code name}, whatever their labels. */
+    public Map<String, Double> named(String name) {
+        Map<String, Double> out = new TreeMap<>();
+        samples.forEach((k, v) -> {
+            if (k.equals(name) || k.startsWith(name + "{")) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
-    return new PrometheusText(r.body(), r.headers().firstValue("Content-Type").orElse(""));
-  }
 
-  /** The sample's value, or null when absent. Labels given as name, value, name, value … in any order. */
-  public Double get(String name, String... labels) {
-    Map<String, String> l = new TreeMap<>();
-    for (int i = 0; i < labels.length; i += 2) {
-      l.put(labels[i], labels[i + 1]);
+    private static String key(String name, Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return name;
+        }
+        StringBuilder s = new StringBuilder(name).append('{');
+        labels.forEach((k, v) -> s.append(k).append("=\"").append(v).append("\","));
+        s.setLength(s.length() - 1);
+        return s.append('}').toString();
     }
-    return samples.get(key(name, l));
-  }
-
-  /** Samples whose name is exactly {@code name}, whatever their labels. */
-  public Map<String, Double> named(String name) {
-    Map<String, Double> out = new TreeMap<>();
-    samples.forEach((k, v) -> {
-      if (k.equals(name) || k.startsWith(name + "{")) {
-        out.put(k, v);
-      }
-    });
-    return out;
-  }
-
-  private static String key(String name, Map<String, String> labels) {
-    if (labels.isEmpty()) {
-      return name;
-    }
-    StringBuilder s = new StringBuilder(name).append('{');
-    labels.forEach((k, v) -> s.append(k).append("=\"").append(v).append("\","));
-    s.setLength(s.length() - 1);
-    return s.append('}').toString();
-  }
 }

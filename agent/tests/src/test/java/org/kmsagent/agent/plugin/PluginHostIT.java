@@ -22,253 +22,315 @@ import org.kmsagent.api.Sku;
 
 /** Loads the real plugin jars the build produced, and broken variants of them, from a directory. */
 class PluginHostIT {
-  private static final Set<String> FAMILIES = Set.of("windows-client", "windows-server", "office2010", "office2013");
-  private static final String OFFICE2013_CATALOG = "org/kmsagent/plugins/office2013/catalog.json";
+    private static final Set<String> FAMILIES = Set.of("windows-client", "windows-server", "office2010", "office2013");
+    private static final String OFFICE2013_CATALOG = "org/kmsagent/plugins/office2013/catalog.json";
 
-  @TempDir Path dir;
-  private PluginHost host;
+    @TempDir
+    Path dir;
 
-  private PluginHost host() {
-    host = new PluginHost(dir, new FamilyRegistry(), new CatalogReader());
-    return host;
-  }
+    private PluginHost host;
 
-  @AfterEach
-  void close() {
-    if (host != null) {
-      host.close();
+    private PluginHost host() {
+        host = new PluginHost(dir, new FamilyRegistry(), new CatalogReader());
+        return host;
     }
-  }
 
-  private Set<String> loadedIds() {
-    return host.registry().families().stream().map(LoadedFamily::id).collect(Collectors.toSet());
-  }
-
-  @Test
-  void loadsTheFourFamiliesFromTheBuiltJarsNotFromTheClassPath() throws Exception {
-    PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
-    host().rescan();
-
-    assertThat(loadedIds()).isEqualTo(FAMILIES);
-    assertThat(host.problems()).isEmpty();
-    assertThatThrownBy(() -> Class.forName("org.kmsagent.plugins.office2013.Office2013Family"))
-        .isInstanceOf(ClassNotFoundException.class);
-    for (LoadedFamily f : host.registry().families()) {
-      assertThat(f.extension().getClass().getClassLoader().getClass().getName()).isEqualTo("org.pf4j.PluginClassLoader");
-      assertThat(f.source()).hasValueSatisfying(p -> assertThat(p.getParent()).isEqualTo(dir.toAbsolutePath()));
-      assertThat(f.extension().getClass().getProtectionDomain().getCodeSource().getLocation().getPath())
-          .endsWith(f.source().get().getFileName().toString());
+    @AfterEach
+    void close() {
+        if (host != null) {
+            host.close();
+        }
     }
-    assertThat(host.registry().family("windows-client").get().applicationId())
-        .isEqualTo(UUID.fromString("55c92734-d682-4d71-983e-d6ec3f16059f"));
-    assertThat(host.registry().family("office2010").get().applicationId())
-        .isEqualTo(UUID.fromString("59a52881-a989-479d-af46-f275c6370663"));
-    assertThat(host.registry().family("office2013").get().applicationId())
-        .isEqualTo(UUID.fromString("0ff1ce15-a989-479d-af46-f275c6370663"));
-    // Windows client and server share one pool; each Office version counts apart (docs/kms-rules.md §1.4).
-    assertThat(host.registry().family("windows-server").get().countPool())
-        .isEqualTo(host.registry().family("windows-client").get().countPool());
-    assertThat(host.registry().family("office2010").get().countPool().id()).isEqualTo("office2010");
-    assertThat(host.registry().family("office2013").get().countPool().id()).isEqualTo("office");
-  }
 
-  @Test
-  void eachCatalogHasTheEditionsOfItsFamily() throws Exception {
-    PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
-    host().rescan();
-
-    assertThat(products("windows-client")).contains("Windows 7", "Windows 8", "Windows 8.1", "Windows 10", "Windows 11");
-    assertThat(names("windows-client")).contains("Windows 10 Enterprise LTSB 2015", "Windows 10 Enterprise LTSB 2016",
-        "Windows 10 Enterprise LTSC 2019", "Windows 10 Enterprise LTSC 2021", "Windows 11 Enterprise LTSC 2024");
-    assertThat(products("windows-server")).contains("Windows Server 2008 R2", "Windows Server 2012",
-        "Windows Server 2012 R2", "Windows Server 2016", "Windows Server 2019", "Windows Server 2022",
-        "Windows Server 2025");
-    assertThat(products("office2010")).contains("Office 2010", "Project 2010", "Visio 2010", "Word 2010");
-    assertThat(products("office2013")).contains("Office 2013", "Project 2013", "Visio 2013", "Word 2013");
-    assertThat(thresholds("windows-client")).containsExactly("client=25");
-    assertThat(thresholds("windows-server")).containsExactly("server=5");
-    assertThat(thresholds("office2013")).containsExactly("office=5");
-    assertThat(host.registry().family("office2010").get().catalog().licensePack().get().name())
-        .isEqualTo("Office 2010 KMS Host License Pack");
-    assertThat(host.registry().family("office2013").get().catalog().licensePack().get().hostActivationId())
-        .isEqualTo(UUID.fromString("2e28138a-847f-42bc-9752-61b03fff33cd"));
-  }
-
-  @Test
-  void everyGvlkIsWellFormedAndBelongsToExactlyOneSkuAcrossAllPlugins() throws Exception {
-    PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
-    host().rescan();
-    // docs/kms-rules.md §6: the 24-symbol alphabet plus at most one N, five groups of five.
-    Pattern format = Pattern.compile("^[B-DF-HJKMP-RTV-Y2-46-9N]{5}(-[B-DF-HJKMP-RTV-Y2-46-9N]{5}){4}$");
-    Map<String, Set<Optional<UUID>>> skusPerKey = new HashMap<>();
-    List<Sku> all = host.registry().families().stream().flatMap(f -> f.catalog().skus().stream()).toList();
-    assertThat(all).hasSize(108);
-    for (Sku s : all) {
-      String key = s.gvlk().value();
-      assertThat(key).as(s.name()).matches(format);
-      assertThat(key.chars().filter(c -> c == 'N').count()).as(s.name()).isLessThanOrEqualTo(1);
-      boolean olderGeneration = s.product().equals("Windows 7") || s.product().startsWith("Windows Server 2008")
-          || s.product().endsWith("2010");
-      assertThat(s.gvlk().hasGenerationMarker()).as(s.name() + " has an N exactly when Windows 8+/Office 2013")
-          .isEqualTo(!olderGeneration);
-      skusPerKey.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(s.skuId());
+    private Set<String> loadedIds() {
+        return host.registry().families().stream().map(LoadedFamily::id).collect(Collectors.toSet());
     }
-    // A key may be listed under several release names (Windows 11 reuses Windows 10's), but always for one SKU.
-    skusPerKey.forEach((key, skus) -> assertThat(skus).as(key.substring(24)).hasSize(1));
-    assertThat(skusPerKey).hasSizeGreaterThan(85);
-  }
 
-  @Test
-  void aCorruptJarIsReportedByNameAndTheOthersLoad() throws Exception {
-    PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
-    Files.write(dir.resolve("broken-plugin.jar"), "this is not a zip file".getBytes(StandardCharsets.UTF_8));
-    host().rescan();
+    @Test
+    void loadsTheFourFamiliesFromTheBuiltJarsNotFromTheClassPath() throws Exception {
+        PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
+        host().rescan();
 
-    assertThat(loadedIds()).isEqualTo(FAMILIES);
-    assertThat(host.problems()).singleElement().satisfies(p -> {
-      assertThat(p.jar().getFileName().toString()).isEqualTo("broken-plugin.jar");
-      assertThat(p.message()).startsWith("broken-plugin.jar").isNotBlank();
-    });
-  }
+        assertThat(loadedIds()).isEqualTo(FAMILIES);
+        assertThat(host.problems()).isEmpty();
+        assertThatThrownBy(() -> Class.forName("org.kmsagent.plugins.office2013.Office2013Family"))
+                .isInstanceOf(ClassNotFoundException.class);
+        for (LoadedFamily f : host.registry().families()) {
+            assertThat(f.extension().getClass().getClassLoader().getClass().getName())
+                    .isEqualTo("org.pf4j.PluginClassLoader");
+            assertThat(f.source())
+                    .hasValueSatisfying(p -> assertThat(p.getParent()).isEqualTo(dir.toAbsolutePath()));
+            assertThat(f.extension()
+                            .getClass()
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .getPath())
+                    .endsWith(f.source().get().getFileName().toString());
+        }
+        assertThat(host.registry().family("windows-client").get().applicationId())
+                .isEqualTo(UUID.fromString("55c92734-d682-4d71-983e-d6ec3f16059f"));
+        assertThat(host.registry().family("office2010").get().applicationId())
+                .isEqualTo(UUID.fromString("59a52881-a989-479d-af46-f275c6370663"));
+        assertThat(host.registry().family("office2013").get().applicationId())
+                .isEqualTo(UUID.fromString("0ff1ce15-a989-479d-af46-f275c6370663"));
+        // Windows client and server share one pool; each Office version counts apart (docs/kms-rules.md §1.4).
+        assertThat(host.registry().family("windows-server").get().countPool())
+                .isEqualTo(host.registry().family("windows-client").get().countPool());
+        assertThat(host.registry().family("office2010").get().countPool().id()).isEqualTo("office2010");
+        assertThat(host.registry().family("office2013").get().countPool().id()).isEqualTo("office");
+    }
 
-  @Test
-  void aJarWithoutTheExtensionIndexIsReported() throws Exception {
-    PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2010");
-    PluginJars.variant(PluginJars.built("office2013"), dir.resolve("office2013-no-extension.jar"),
-        mapOf("META-INF/extensions.idx", null), Map.of());
-    host().rescan();
+    @Test
+    void eachCatalogHasTheEditionsOfItsFamily() throws Exception {
+        PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
+        host().rescan();
 
-    assertThat(loadedIds()).containsExactlyInAnyOrder("windows-client", "windows-server", "office2010");
-    assertThat(host.problems()).singleElement().satisfies(p -> {
-      assertThat(p.message()).startsWith("office2013-no-extension.jar (plugin office2013)");
-      assertThat(p.reason()).contains("no ProductFamily extension");
-    });
-  }
+        assertThat(products("windows-client"))
+                .contains("Windows 7", "Windows 8", "Windows 8.1", "Windows 10", "Windows 11");
+        assertThat(names("windows-client"))
+                .contains(
+                        "Windows 10 Enterprise LTSB 2015",
+                        "Windows 10 Enterprise LTSB 2016",
+                        "Windows 10 Enterprise LTSC 2019",
+                        "Windows 10 Enterprise LTSC 2021",
+                        "Windows 11 Enterprise LTSC 2024");
+        assertThat(products("windows-server"))
+                .contains(
+                        "Windows Server 2008 R2",
+                        "Windows Server 2012",
+                        "Windows Server 2012 R2",
+                        "Windows Server 2016",
+                        "Windows Server 2019",
+                        "Windows Server 2022",
+                        "Windows Server 2025");
+        assertThat(products("office2010")).contains("Office 2010", "Project 2010", "Visio 2010", "Word 2010");
+        assertThat(products("office2013")).contains("Office 2013", "Project 2013", "Visio 2013", "Word 2013");
+        assertThat(thresholds("windows-client")).containsExactly("client=25");
+        assertThat(thresholds("windows-server")).containsExactly("server=5");
+        assertThat(thresholds("office2013")).containsExactly("office=5");
+        assertThat(host.registry()
+                        .family("office2010")
+                        .get()
+                        .catalog()
+                        .licensePack()
+                        .get()
+                        .name())
+                .isEqualTo("Office 2010 KMS Host License Pack");
+        assertThat(host.registry()
+                        .family("office2013")
+                        .get()
+                        .catalog()
+                        .licensePack()
+                        .get()
+                        .hostActivationId())
+                .isEqualTo(UUID.fromString("2e28138a-847f-42bc-9752-61b03fff33cd"));
+    }
 
-  @Test
-  void anInvalidCatalogIsReportedWithTheFieldAndWithoutTheWholeKey() throws Exception {
-    PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2010");
-    Path real = PluginJars.built("office2013");
-    String catalog = new String(PluginJars.entry(real, OFFICE2013_CATALOG), StandardCharsets.UTF_8);
-    // The first edition's key gets a '0', which is not in the product-key alphabet.
-    String broken = catalog.replace("YC7DK-G2NP3-2QQC3-J6H88-GVGXT", "YC7DK-G2NP3-2QQC3-J6H88-GVGX0");
-    assertThat(broken).isNotEqualTo(catalog);
-    PluginJars.variant(real, dir.resolve("office2013.jar"),
-        mapOf(OFFICE2013_CATALOG, broken.getBytes(StandardCharsets.UTF_8)), Map.of());
-    host().rescan();
+    @Test
+    void everyGvlkIsWellFormedAndBelongsToExactlyOneSkuAcrossAllPlugins() throws Exception {
+        PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
+        host().rescan();
+        // docs/kms-rules.md §6: the 24-symbol alphabet plus at most one N, five groups of five.
+        Pattern format = Pattern.compile("^[B-DF-HJKMP-RTV-Y2-46-9N]{5}(-[B-DF-HJKMP-RTV-Y2-46-9N]{5}){4}$");
+        Map<String, Set<Optional<UUID>>> skusPerKey = new HashMap<>();
+        List<Sku> all = host.registry().families().stream()
+                .flatMap(f -> f.catalog().skus().stream())
+                .toList();
+        assertThat(all).hasSize(108);
+        for (Sku s : all) {
+            String key = s.gvlk().value();
+            assertThat(key).as(s.name()).matches(format);
+            assertThat(key.chars().filter(c -> c == 'N').count()).as(s.name()).isLessThanOrEqualTo(1);
+            boolean olderGeneration = s.product().equals("Windows 7")
+                    || s.product().startsWith("Windows Server 2008")
+                    || s.product().endsWith("2010");
+            assertThat(s.gvlk().hasGenerationMarker())
+                    .as(s.name() + " has an N exactly when Windows 8+/Office 2013")
+                    .isEqualTo(!olderGeneration);
+            skusPerKey.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(s.skuId());
+        }
+        // A key may be listed under several release names (Windows 11 reuses Windows 10's), but always for one SKU.
+        skusPerKey.forEach((key, skus) -> assertThat(skus).as(key.substring(24)).hasSize(1));
+        assertThat(skusPerKey).hasSizeGreaterThan(85);
+    }
 
-    assertThat(loadedIds()).containsExactlyInAnyOrder("windows-client", "windows-server", "office2010");
-    assertThat(host.problems()).singleElement().satisfies(p -> {
-      assertThat(p.reason()).contains("skus[0] (Office 2013 Professional Plus).gvlk").contains("position 29")
-          .doesNotContain("YC7DK-G2NP3");
-    });
-  }
+    @Test
+    void aCorruptJarIsReportedByNameAndTheOthersLoad() throws Exception {
+        PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
+        Files.write(dir.resolve("broken-plugin.jar"), "this is not a zip file".getBytes(StandardCharsets.UTF_8));
+        host().rescan();
 
-  @Test
-  void aCatalogThatIsNotJsonIsReportedWithItsLine() throws Exception {
-    Path real = PluginJars.built("office2010");
-    PluginJars.variant(real, dir.resolve("office2010.jar"),
-        mapOf("org/kmsagent/plugins/office2010/catalog.json", "{\n \"family\": \"office2010\",\n oops".getBytes(
-            StandardCharsets.UTF_8)), Map.of());
-    host().rescan();
-    assertThat(host.problems()).singleElement().satisfies(p ->
-        assertThat(p.reason()).contains("not valid JSON").contains("line 3"));
-  }
+        assertThat(loadedIds()).isEqualTo(FAMILIES);
+        assertThat(host.problems()).singleElement().satisfies(p -> {
+            assertThat(p.jar().getFileName().toString()).isEqualTo("broken-plugin.jar");
+            assertThat(p.message()).startsWith("broken-plugin.jar").isNotBlank();
+        });
+    }
 
-  @Test
-  void aDuplicatePluginIdIsReportedAndTheFirstStaysServed() throws Exception {
-    PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
-    Files.copy(PluginJars.built("windows-client"), dir.resolve("zz-windows-client-copy.jar"));
-    host().rescan();
+    @Test
+    void aJarWithoutTheExtensionIndexIsReported() throws Exception {
+        PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2010");
+        PluginJars.variant(
+                PluginJars.built("office2013"),
+                dir.resolve("office2013-no-extension.jar"),
+                mapOf("META-INF/extensions.idx", null),
+                Map.of());
+        host().rescan();
 
-    assertThat(loadedIds()).isEqualTo(FAMILIES);
-    assertThat(host.problems()).singleElement().satisfies(p -> {
-      assertThat(p.jar().getFileName().toString()).isEqualTo("zz-windows-client-copy.jar");
-      assertThat(p.reason()).contains("windows-client").contains("already");
-    });
-  }
+        assertThat(loadedIds()).containsExactlyInAnyOrder("windows-client", "windows-server", "office2010");
+        assertThat(host.problems()).singleElement().satisfies(p -> {
+            assertThat(p.message()).startsWith("office2013-no-extension.jar (plugin office2013)");
+            assertThat(p.reason()).contains("no ProductFamily extension");
+        });
+    }
 
-  @Test
-  void aPluginThatThrowsWhileStartingIsReportedAndTheOthersLoad() throws Exception {
-    PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2013");
-    String classFile = ExplodingPlugin.class.getName().replace('.', '/') + ".class";
-    PluginJars.variant(PluginJars.built("office2010"), dir.resolve("office2010.jar"),
-        mapOf(classFile, PluginJars.classBytes(ExplodingPlugin.class)),
-        Map.of("Plugin-Class", ExplodingPlugin.class.getName()));
-    host().rescan();
+    @Test
+    void anInvalidCatalogIsReportedWithTheFieldAndWithoutTheWholeKey() throws Exception {
+        PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2010");
+        Path real = PluginJars.built("office2013");
+        String catalog = new String(PluginJars.entry(real, OFFICE2013_CATALOG), StandardCharsets.UTF_8);
+        // The first edition's key gets a '0', which is not in the product-key alphabet.
+        String broken = catalog.replace("YC7DK-G2NP3-2QQC3-J6H88-GVGXT", "YC7DK-G2NP3-2QQC3-J6H88-GVGX0");
+        assertThat(broken).isNotEqualTo(catalog);
+        PluginJars.variant(
+                real,
+                dir.resolve("office2013.jar"),
+                mapOf(OFFICE2013_CATALOG, broken.getBytes(StandardCharsets.UTF_8)),
+                Map.of());
+        host().rescan();
 
-    assertThat(loadedIds()).containsExactlyInAnyOrder("windows-client", "windows-server", "office2013");
-    assertThat(host.problems()).singleElement().satisfies(p -> {
-      assertThat(p.message()).startsWith("office2010.jar (plugin office2010)");
-      assertThat(p.reason()).contains("licence store unreadable");
-    });
-  }
+        assertThat(loadedIds()).containsExactlyInAnyOrder("windows-client", "windows-server", "office2010");
+        assertThat(host.problems()).singleElement().satisfies(p -> {
+            assertThat(p.reason())
+                    .contains("skus[0] (Office 2013 Professional Plus).gvlk")
+                    .contains("position 29")
+                    .doesNotContain("YC7DK-G2NP3");
+        });
+    }
 
-  @Test
-  void aPluginForANewerApiIsRefused() throws Exception {
-    PluginJars.variant(PluginJars.built("office2010"), dir.resolve("office2010.jar"), Map.of(),
-        Map.of("Plugin-Requires", ">=9.0.0"));
-    host().rescan();
-    assertThat(loadedIds()).isEmpty();
-    assertThat(host.problems()).singleElement().satisfies(p ->
-        assertThat(p.reason()).contains(">=9.0.0").contains(PluginHost.API_VERSION));
-  }
+    @Test
+    void aCatalogThatIsNotJsonIsReportedWithItsLine() throws Exception {
+        Path real = PluginJars.built("office2010");
+        PluginJars.variant(
+                real,
+                dir.resolve("office2010.jar"),
+                mapOf(
+                        "org/kmsagent/plugins/office2010/catalog.json",
+                        "{\n \"family\": \"office2010\",\n oops".getBytes(StandardCharsets.UTF_8)),
+                Map.of());
+        host().rescan();
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(
+                        p -> assertThat(p.reason()).contains("not valid JSON").contains("line 3"));
+    }
 
-  @Test
-  void aJarCopiedInAfterStartIsServedAfterARescan() throws Exception {
-    PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2010");
-    host().rescan();
-    assertThat(loadedIds()).doesNotContain("office2013");
+    @Test
+    void aDuplicatePluginIdIsReportedAndTheFirstStaysServed() throws Exception {
+        PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
+        Files.copy(PluginJars.built("windows-client"), dir.resolve("zz-windows-client-copy.jar"));
+        host().rescan();
 
-    PluginJars.copyBuilt(dir, "office2013");
-    List<LoadedFamily> admitted = host.rescan();
+        assertThat(loadedIds()).isEqualTo(FAMILIES);
+        assertThat(host.problems()).singleElement().satisfies(p -> {
+            assertThat(p.jar().getFileName().toString()).isEqualTo("zz-windows-client-copy.jar");
+            assertThat(p.reason()).contains("windows-client").contains("already");
+        });
+    }
 
-    assertThat(admitted).extracting(LoadedFamily::id).containsExactly("office2013");
-    assertThat(host.registry().family("office2013").get().catalog().byName("Office 2013 Professional Plus"))
-        .isPresent();
-    assertThat(host.rescan()).as("a second rescan loads nothing again").isEmpty();
-  }
+    @Test
+    void aPluginThatThrowsWhileStartingIsReportedAndTheOthersLoad() throws Exception {
+        PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2013");
+        String classFile = ExplodingPlugin.class.getName().replace('.', '/') + ".class";
+        PluginJars.variant(
+                PluginJars.built("office2010"),
+                dir.resolve("office2010.jar"),
+                mapOf(classFile, PluginJars.classBytes(ExplodingPlugin.class)),
+                Map.of("Plugin-Class", ExplodingPlugin.class.getName()));
+        host().rescan();
 
-  @Test
-  void aFailedJarIsRetriedOnceItChanges() throws Exception {
-    Path jar = dir.resolve("office2013.jar");
-    Files.write(jar, new byte[] {1, 2, 3});
-    host().rescan();
-    assertThat(host.problems()).hasSize(1);
+        assertThat(loadedIds()).containsExactlyInAnyOrder("windows-client", "windows-server", "office2013");
+        assertThat(host.problems()).singleElement().satisfies(p -> {
+            assertThat(p.message()).startsWith("office2010.jar (plugin office2010)");
+            assertThat(p.reason()).contains("licence store unreadable");
+        });
+    }
 
-    Files.copy(PluginJars.built("office2013"), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
-    host.rescan();
-    assertThat(loadedIds()).containsExactly("office2013");
-    assertThat(host.problems()).isEmpty();
-  }
+    @Test
+    void aPluginForANewerApiIsRefused() throws Exception {
+        PluginJars.variant(
+                PluginJars.built("office2010"),
+                dir.resolve("office2010.jar"),
+                Map.of(),
+                Map.of("Plugin-Requires", ">=9.0.0"));
+        host().rescan();
+        assertThat(loadedIds()).isEmpty();
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.reason()).contains(">=9.0.0").contains(PluginHost.API_VERSION));
+    }
 
-  @Test
-  void unloadRemovesTheFamilyAndARescanBringsItBack() throws Exception {
-    PluginJars.copyBuilt(dir, "office2013");
-    host().rescan();
-    assertThat(host.unload("office2013")).isTrue();
-    assertThat(loadedIds()).isEmpty();
-    host.rescan();
-    assertThat(loadedIds()).containsExactly("office2013");
-  }
+    @Test
+    void aJarCopiedInAfterStartIsServedAfterARescan() throws Exception {
+        PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2010");
+        host().rescan();
+        assertThat(loadedIds()).doesNotContain("office2013");
 
-  private Set<String> products(String family) {
-    return host.registry().family(family).get().catalog().skus().stream().map(Sku::product).collect(Collectors.toSet());
-  }
+        PluginJars.copyBuilt(dir, "office2013");
+        List<LoadedFamily> admitted = host.rescan();
 
-  private Set<String> names(String family) {
-    return host.registry().family(family).get().catalog().skus().stream().map(Sku::name).collect(Collectors.toSet());
-  }
+        assertThat(admitted).extracting(LoadedFamily::id).containsExactly("office2013");
+        assertThat(host.registry().family("office2013").get().catalog().byName("Office 2013 Professional Plus"))
+                .isPresent();
+        assertThat(host.rescan()).as("a second rescan loads nothing again").isEmpty();
+    }
 
-  private List<String> thresholds(String family) {
-    return host.registry().family(family).get().catalog().thresholdClasses().stream()
-        .map(t -> t.name() + "=" + t.minimumCount()).toList();
-  }
+    @Test
+    void aFailedJarIsRetriedOnceItChanges() throws Exception {
+        Path jar = dir.resolve("office2013.jar");
+        Files.write(jar, new byte[] {1, 2, 3});
+        host().rescan();
+        assertThat(host.problems()).hasSize(1);
 
-  private static Map<String, byte[]> mapOf(String key, byte[] value) {
-    Map<String, byte[]> m = new HashMap<>();
-    m.put(key, value);
-    return m;
-  }
+        Files.copy(PluginJars.built("office2013"), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        host.rescan();
+        assertThat(loadedIds()).containsExactly("office2013");
+        assertThat(host.problems()).isEmpty();
+    }
+
+    @Test
+    void unloadRemovesTheFamilyAndARescanBringsItBack() throws Exception {
+        PluginJars.copyBuilt(dir, "office2013");
+        host().rescan();
+        assertThat(host.unload("office2013")).isTrue();
+        assertThat(loadedIds()).isEmpty();
+        host.rescan();
+        assertThat(loadedIds()).containsExactly("office2013");
+    }
+
+    private Set<String> products(String family) {
+        return host.registry().family(family).get().catalog().skus().stream()
+                .map(Sku::product)
+                .collect(Collectors.toSet());
+    }
+
+    private Set<String> names(String family) {
+        return host.registry().family(family).get().catalog().skus().stream()
+                .map(Sku::name)
+                .collect(Collectors.toSet());
+    }
+
+    private List<String> thresholds(String family) {
+        return host.registry().family(family).get().catalog().thresholdClasses().stream()
+                .map(t -> t.name() + "=" + t.minimumCount())
+                .toList();
+    }
+
+    private static Map<String, byte[]> mapOf(String key, byte[] value) {
+        Map<String, byte[]> m = new HashMap<>();
+        m.put(key, value);
+        return m;
+    }
 }

@@ -20,96 +20,99 @@ import java.util.stream.Stream;
  * broken variants of them written into a test's own folder.
  */
 public final class PluginJars {
-  private PluginJars() {}
+    private PluginJars() {}
 
-  /** The folder the build collected the four plugin jars into. */
-  public static Path builtPlugins() {
-    String dir = System.getProperty("kmsagent.test.plugins");
-    if (dir == null) {
-      throw new IllegalStateException("kmsagent.test.plugins is not set: run this as a failsafe IT (mvn verify)");
+    /** The folder the build collected the four plugin jars into. */
+    public static Path builtPlugins() {
+        String dir = System.getProperty("kmsagent.test.plugins");
+        if (dir == null) {
+            throw new IllegalStateException("kmsagent.test.plugins is not set: run this as a failsafe IT (mvn verify)");
+        }
+        return Path.of(dir);
     }
-    return Path.of(dir);
-  }
 
-  /** The built jar of one family. */
-  public static Path built(String familyId) throws IOException {
-    try (Stream<Path> files = Files.list(builtPlugins())) {
-      return files.filter(p -> p.getFileName().toString().startsWith(familyId + "-")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no built jar for " + familyId + " in " + builtPlugins()));
+    /** The built jar of one family. */
+    public static Path built(String familyId) throws IOException {
+        try (Stream<Path> files = Files.list(builtPlugins())) {
+            return files.filter(p -> p.getFileName().toString().startsWith(familyId + "-"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new IllegalStateException("no built jar for " + familyId + " in " + builtPlugins()));
+        }
     }
-  }
 
-  /** Copies the built jars of these families into {@code dir}. */
-  public static void copyBuilt(Path dir, String... familyIds) throws IOException {
-    Files.createDirectories(dir);
-    for (String id : familyIds) {
-      Path jar = built(id);
-      Files.copy(jar, dir.resolve(jar.getFileName()));
+    /** Copies the built jars of these families into {@code dir}. */
+    public static void copyBuilt(Path dir, String... familyIds) throws IOException {
+        Files.createDirectories(dir);
+        for (String id : familyIds) {
+            Path jar = built(id);
+            Files.copy(jar, dir.resolve(jar.getFileName()));
+        }
     }
-  }
 
-  /** Reads one entry of a jar. */
-  public static byte[] entry(Path jar, String name) throws IOException {
-    try (JarFile file = new JarFile(jar.toFile())) {
-      JarEntry e = file.getJarEntry(name);
-      if (e == null) {
-        throw new IOException(name + " not in " + jar);
-      }
-      try (InputStream in = file.getInputStream(e)) {
-        return in.readAllBytes();
-      }
-    }
-  }
-
-  /**
-   * Writes a copy of {@code source} to {@code target}: entries in {@code replace} are replaced (a null value
-   * removes the entry, a new name adds it), and manifest attributes in {@code manifest} are set.
-   */
-  public static Path variant(Path source, Path target, Map<String, byte[]> replace, Map<String, String> manifest)
-      throws IOException {
-    Map<String, byte[]> pending = new HashMap<>(replace);
-    try (JarFile in = new JarFile(source.toFile())) {
-      Manifest mf = new Manifest(in.getManifest());
-      manifest.forEach((k, v) -> mf.getMainAttributes().put(new Attributes.Name(k), v));
-      try (OutputStream os = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(os, mf)) {
-        Enumeration<JarEntry> entries = in.entries();
-        while (entries.hasMoreElements()) {
-          JarEntry e = entries.nextElement();
-          if (e.getName().equals(JarFile.MANIFEST_NAME)) {
-            continue;
-          }
-          if (pending.containsKey(e.getName())) {
-            byte[] data = pending.remove(e.getName());
-            if (data != null) {
-              write(out, e.getName(), data);
+    /** Reads one entry of a jar. */
+    public static byte[] entry(Path jar, String name) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            JarEntry e = file.getJarEntry(name);
+            if (e == null) {
+                throw new IOException(name + " not in " + jar);
             }
-            continue;
-          }
-          try (InputStream data = in.getInputStream(e)) {
-            write(out, e.getName(), data.readAllBytes());
-          }
+            try (InputStream in = file.getInputStream(e)) {
+                return in.readAllBytes();
+            }
         }
-        for (Map.Entry<String, byte[]> added : pending.entrySet()) {
-          if (added.getValue() != null) {
-            write(out, added.getKey(), added.getValue());
-          }
+    }
+
+    /**
+     * Writes a copy of {@code source} to {@code target}: entries in {@code replace} are replaced (a null value
+     * removes the entry, a new name adds it), and manifest attributes in {@code manifest} are set.
+     */
+    public static Path variant(Path source, Path target, Map<String, byte[]> replace, Map<String, String> manifest)
+            throws IOException {
+        Map<String, byte[]> pending = new HashMap<>(replace);
+        try (JarFile in = new JarFile(source.toFile())) {
+            Manifest mf = new Manifest(in.getManifest());
+            manifest.forEach((k, v) -> mf.getMainAttributes().put(new Attributes.Name(k), v));
+            try (OutputStream os = Files.newOutputStream(target);
+                    JarOutputStream out = new JarOutputStream(os, mf)) {
+                Enumeration<JarEntry> entries = in.entries();
+                while (entries.hasMoreElements()) {
+                    JarEntry e = entries.nextElement();
+                    if (e.getName().equals(JarFile.MANIFEST_NAME)) {
+                        continue;
+                    }
+                    if (pending.containsKey(e.getName())) {
+                        byte[] data = pending.remove(e.getName());
+                        if (data != null) {
+                            write(out, e.getName(), data);
+                        }
+                        continue;
+                    }
+                    try (InputStream data = in.getInputStream(e)) {
+                        write(out, e.getName(), data.readAllBytes());
+                    }
+                }
+                for (Map.Entry<String, byte[]> added : pending.entrySet()) {
+                    if (added.getValue() != null) {
+                        write(out, added.getKey(), added.getValue());
+                    }
+                }
+            }
         }
-      }
+        return target;
     }
-    return target;
-  }
 
-  /** The bytes of a compiled test class, to put inside a plugin jar. */
-  public static byte[] classBytes(Class<?> type) throws IOException {
-    String resource = type.getName().replace('.', '/') + ".class";
-    try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
-      return in.readAllBytes();
+    /** The bytes of a compiled test class, to put inside a plugin jar. */
+    public static byte[] classBytes(Class<?> type) throws IOException {
+        String resource = type.getName().replace('.', '/') + ".class";
+        try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
+            return in.readAllBytes();
+        }
     }
-  }
 
-  private static void write(JarOutputStream out, String name, byte[] data) throws IOException {
-    out.putNextEntry(new JarEntry(name));
-    out.write(data);
-    out.closeEntry();
-  }
+    private static void write(JarOutputStream out, String name, byte[] data) throws IOException {
+        out.putNextEntry(new JarEntry(name));
+        out.write(data);
+        out.closeEntry();
+    }
 }

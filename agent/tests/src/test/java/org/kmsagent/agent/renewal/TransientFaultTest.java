@@ -22,51 +22,60 @@ import org.kmsagent.api.Sku;
 /** A licensing service that is not running for a while (restarting after an update): the loop waits it out. */
 class TransientFaultTest {
 
-  @Test
-  void serviceNotRunningAtStartIsRetriedAfterOneTwoFourEightMinutesAndTheProductActivatesWhenItIsBack() {
-    LoopHarness h = new LoopHarness();
-    for (int i = 1; i <= 5; i++) {
-      h.server(i);
+    @Test
+    void serviceNotRunningAtStartIsRetriedAfterOneTwoFourEightMinutesAndTheProductActivatesWhenItIsBack() {
+        LoopHarness h = new LoopHarness();
+        for (int i = 1; i <= 5; i++) {
+            h.server(i);
+        }
+        h.runFor(Duration.ZERO);
+        SimulatedMachine m = h.machine("srv-6", Duration.ZERO);
+        LoadedFamily f = TestFamilies.byId("windows-server");
+        Sku sku = f.catalog().byName("Windows Server 2019 Standard").orElseThrow();
+        SimulatedProduct p = LoopHarness.product(f, sku, m);
+        m.install(p, Optional.of(sku.gvlk()));
+        FaultyStack down = new FaultyStack(
+                m,
+                new FaultyStack.Plan(
+                        1.0,
+                        0,
+                        EnumSet.of(FaultyStack.Kind.SERVICE_NOT_RUNNING),
+                        Optional.of(T0.plus(Duration.ofMinutes(10)))),
+                new SplittableRandom(1),
+                h.scheduler::now,
+                FaultyStack.HangMode.TIMEOUT,
+                Duration.ZERO);
+        RenewalLoop loop = new RenewalLoop(h.scheduler, f, down, p.skuId(), MakFallbackPolicy.OFF, h.events::add);
+        loop.start();
+
+        h.runUntil(Duration.ofHours(1));
+
+        assertThat(h.times("srv-6", Kind.CALL_FAILED))
+                .containsExactly(Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(3), Duration.ofMinutes(7));
+        RenewalEvent first = h.of("srv-6", Kind.CALL_FAILED).get(0);
+        assertThat(first.hresult()).contains(HResult.ERROR_SERVICE_NOT_ACTIVE);
+        assertThat(first.diagnosis().orElseThrow().cause()).isEqualTo(Cause.LICENSING_UNAVAILABLE);
+        assertThat(h.times("srv-6", Kind.ACTIVATED)).containsExactly(Duration.ofMinutes(15));
+        assertThat(loop.finished()).isFalse();
+        assertThat(loop.transientFailures()).isZero();
     }
-    h.runFor(Duration.ZERO);
-    SimulatedMachine m = h.machine("srv-6", Duration.ZERO);
-    LoadedFamily f = TestFamilies.byId("windows-server");
-    Sku sku = f.catalog().byName("Windows Server 2019 Standard").orElseThrow();
-    SimulatedProduct p = LoopHarness.product(f, sku, m);
-    m.install(p, Optional.of(sku.gvlk()));
-    FaultyStack down = new FaultyStack(m, new FaultyStack.Plan(1.0, 0, EnumSet.of(FaultyStack.Kind.SERVICE_NOT_RUNNING),
-        Optional.of(T0.plus(Duration.ofMinutes(10)))), new SplittableRandom(1), h.scheduler::now,
-        FaultyStack.HangMode.TIMEOUT, Duration.ZERO);
-    RenewalLoop loop = new RenewalLoop(h.scheduler, f, down, p.skuId(), MakFallbackPolicy.OFF, h.events::add);
-    loop.start();
 
-    h.runUntil(Duration.ofHours(1));
-
-    assertThat(h.times("srv-6", Kind.CALL_FAILED)).containsExactly(Duration.ZERO, Duration.ofMinutes(1),
-        Duration.ofMinutes(3), Duration.ofMinutes(7));
-    RenewalEvent first = h.of("srv-6", Kind.CALL_FAILED).get(0);
-    assertThat(first.hresult()).contains(HResult.ERROR_SERVICE_NOT_ACTIVE);
-    assertThat(first.diagnosis().orElseThrow().cause()).isEqualTo(Cause.LICENSING_UNAVAILABLE);
-    assertThat(h.times("srv-6", Kind.ACTIVATED)).containsExactly(Duration.ofMinutes(15));
-    assertThat(loop.finished()).isFalse();
-    assertThat(loop.transientFailures()).isZero();
-  }
-
-  @Test
-  void theFaultModelSortsEveryFailureOnce() {
-    assertThat(Faults.classify(HResult.ERROR_SERVICE_NOT_ACTIVE, false)).isEqualTo(FaultClass.TRANSIENT);
-    assertThat(Faults.classify(HResult.RPC_S_SERVER_UNAVAILABLE, false)).isEqualTo(FaultClass.TRANSIENT);
-    assertThat(Faults.classify(Faults.WBEM_SERVER_TOO_BUSY, false)).isEqualTo(FaultClass.TRANSIENT);
-    assertThat(Faults.classify(Faults.CALL_TIMED_OUT, false)).isEqualTo(FaultClass.TRANSIENT);
-    assertThat(Faults.classify(HResult.E_ACCESSDENIED, true)).isEqualTo(FaultClass.TRANSIENT);
-    assertThat(Faults.classify(HResult.E_ACCESSDENIED, false)).isEqualTo(FaultClass.PERMANENT);
-    assertThat(Faults.classify(new org.kmsagent.api.LicensingException(HResult.of(0x80004005), "SLC SLOpen failed"),
-        false)).isEqualTo(FaultClass.TRANSIENT);
-    assertThat(Faults.classify(HResult.SL_E_INVALID_PRODUCT_KEY, false)).isEqualTo(FaultClass.PERMANENT);
-    assertThat(Faults.classify(HResult.ERROR_SERVICE_DISABLED, false)).isEqualTo(FaultClass.PERMANENT);
-    assertThat(Faults.classify(HResult.SL_E_SKU_NOT_FOUND, false)).isEqualTo(FaultClass.GONE);
-    assertThat(Faults.backoff(1, Duration.ofHours(2))).isEqualTo(Duration.ofMinutes(1));
-    assertThat(Faults.backoff(4, Duration.ofHours(2))).isEqualTo(Duration.ofMinutes(8));
-    assertThat(Faults.backoff(40, Duration.ofHours(2))).isEqualTo(Duration.ofHours(2));
-  }
+    @Test
+    void theFaultModelSortsEveryFailureOnce() {
+        assertThat(Faults.classify(HResult.ERROR_SERVICE_NOT_ACTIVE, false)).isEqualTo(FaultClass.TRANSIENT);
+        assertThat(Faults.classify(HResult.RPC_S_SERVER_UNAVAILABLE, false)).isEqualTo(FaultClass.TRANSIENT);
+        assertThat(Faults.classify(Faults.WBEM_SERVER_TOO_BUSY, false)).isEqualTo(FaultClass.TRANSIENT);
+        assertThat(Faults.classify(Faults.CALL_TIMED_OUT, false)).isEqualTo(FaultClass.TRANSIENT);
+        assertThat(Faults.classify(HResult.E_ACCESSDENIED, true)).isEqualTo(FaultClass.TRANSIENT);
+        assertThat(Faults.classify(HResult.E_ACCESSDENIED, false)).isEqualTo(FaultClass.PERMANENT);
+        assertThat(Faults.classify(
+                        new org.kmsagent.api.LicensingException(HResult.of(0x80004005), "SLC SLOpen failed"), false))
+                .isEqualTo(FaultClass.TRANSIENT);
+        assertThat(Faults.classify(HResult.SL_E_INVALID_PRODUCT_KEY, false)).isEqualTo(FaultClass.PERMANENT);
+        assertThat(Faults.classify(HResult.ERROR_SERVICE_DISABLED, false)).isEqualTo(FaultClass.PERMANENT);
+        assertThat(Faults.classify(HResult.SL_E_SKU_NOT_FOUND, false)).isEqualTo(FaultClass.GONE);
+        assertThat(Faults.backoff(1, Duration.ofHours(2))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(Faults.backoff(4, Duration.ofHours(2))).isEqualTo(Duration.ofMinutes(8));
+        assertThat(Faults.backoff(40, Duration.ofHours(2))).isEqualTo(Duration.ofHours(2));
+    }
 }

@@ -14,124 +14,143 @@ import org.kmsagent.agent.testsupport.LabFixtures.Run;
 
 /** {@code kms-agent simulate … --report FILE}: what a reader of the HTML file sees, checked in its markup. */
 class SimulationReportTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private String report(String scenario, String... more) throws Exception {
-    Path file = dir.resolve(scenario.replace(".yaml", ".html"));
-    String[] args = new String[more.length + 3];
-    args[0] = LabFixtures.scenario(scenario).toString();
-    args[1] = "--report";
-    args[2] = file.toString();
-    System.arraycopy(more, 0, args, 3, more.length);
-    Run run = LabFixtures.simulate(args);
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.err()).contains("report written to " + file);
-    return Files.readString(file);
-  }
-
-  private static String element(String html, String regex) {
-    Matcher m = Pattern.compile(regex, Pattern.DOTALL).matcher(html);
-    assertThat(m.find()).as("the report has %s", regex).isTrue();
-    return m.group();
-  }
-
-  @Test
-  void anOutageShowsAsASpanTheLapsesAsStatesAndTheMomentsInTheTable() throws Exception {
-    String html = report("host-outage-over-180-days.yaml");
-
-    String count = element(html, "<svg[^>]*id=\"count-windows\".*?</svg>");
-    assertThat(count).contains("class=\"chart count-chart\"", "data-series=\"threshold\" data-threshold=\"5\"",
-        "data-series=\"outage\"", "day 20 00:00 to day 220 00:00");
-    // The count line is drawn (five servers: count 5 on the first day).
-    assertThat(Integer.parseInt(element(count, "data-series=\"count\"  data-points=\"(\\d+)\"")
-        .replaceAll("\\D", ""))).isGreaterThan(200);
-    String activity = element(html, "<svg[^>]*id=\"activity-windows\".*?</svg>");
-    // 5 activations on day 0, 5 more when the host is back on day 220.
-    assertThat(activity).contains("data-series=\"activations\" data-total=\"10\"", "data-series=\"renewals\"");
-    String states = element(html, "<svg[^>]*id=\"states-windows\".*?</svg>");
-    // Lapsed at day ~200, back at day 220: out-of-tolerance grace (30 days) never ran out into notification.
-    assertThat(states).contains("data-state=\"licensed\"", "data-state=\"out-of-tolerance\"")
-        .doesNotContain("data-state=\"notification\"");
-    // At the end they are all licensed again.
-    assertThat(states).contains("data-state=\"licensed\" data-last=\"5\"");
-
-    String moments = element(html, "<table id=\"moments\">.*?</table>");
-    assertThat(moments).contains("host outage begins", "host outage ends", "first expiry", "threshold reached")
-        .doesNotContain("first notification");
-    assertThat(moments.indexOf("host outage begins")).isLessThan(moments.indexOf("first expiry"));
-  }
-
-  @Test
-  void aPoolThatNeverReachesItsThresholdShowsTheLineAboveTheCountAndNoCrossing() throws Exception {
-    String html = report("small-site-under-threshold.yaml");
-
-    String count = element(html, "<svg[^>]*id=\"count-windows\".*?</svg>");
-    assertThat(count).contains("data-threshold=\"25\"").doesNotContain("data-series=\"outage\"");
-    assertThat(element(html, "<table id=\"moments\">.*?</table>")).doesNotContain("threshold reached")
-        .contains("first notification");
-  }
-
-  @Test
-  void theFileIsSelfContainedPrintableAndTheSameForTheSameSeed() throws Exception {
-    String a = report("worked-example.yaml");
-    Files.move(dir.resolve("worked-example.html"), dir.resolve("first.html"));
-    String b = report("worked-example.yaml");
-
-    assertThat(b).isEqualTo(a);
-    // Nothing to fetch: no script, no external stylesheet, image or font; the only URL is SVG's namespace.
-    assertThat(a).doesNotContain("<script", "<link", "<img", "@import", "url(");
-    assertThat(Pattern.compile("https?://[^\"\\s<]+").matcher(a).results().map(r -> r.group()).distinct().toList())
-        .isEqualTo(List.of("http://www.w3.org/2000/svg"));
-    assertThat(a).contains("@media print", "break-before: page");
-
-    String other = report("worked-example.yaml", "--seed", "99");
-    assertThat(other).contains("<dd>99</dd>");
-  }
-
-  @Test
-  void chartsNameTheirAxesKeepTheLastDayInsideAndDrawTheCountOverItsThreshold() throws Exception {
-    String count = element(report("worked-example.yaml"), "<svg[^>]*id=\"count-windows\".*?</svg>");
-    assertThat(count).contains("class=\"axis-title\"", "days from the start", "machines counted");
-    // The last day's label ends at the plot's right edge instead of being cut in half by it.
-    List<String> ticks = Pattern.compile("<text class=\"tick\"[^>]*>day [^<]*</text>").matcher(count).results()
-        .map(r -> r.group()).toList();
-    assertThat(ticks.get(ticks.size() - 1)).contains("text-anchor=\"end\"");
-    // A count equal to its threshold shows: the count is drawn after (over) the dashed threshold line.
-    assertThat(count.indexOf("data-series=\"count\"")).isGreaterThan(count.indexOf("data-series=\"threshold\""));
-  }
-
-  @Test
-  void aPoolThatRefusedEverythingSaysSoInsteadOfAnEmptyChart() throws Exception {
-    String html = report("office2013-missing-license-pack.yaml");
-    String refused = element(html, "<p class=\"note refused\"[^>]*>.*?</p>");
-    assertThat(refused).contains("no activation", "refused", "0xC004F042");
-  }
-
-  @Test
-  void makLicensedProductsAreDrawnApartFromKmsLicensedOnes() throws Exception {
-    String html = report("small-site-mak-fallback.yaml");
-    String states = element(html, "<svg[^>]*id=\"states-office[^\"]*\".*?</svg>");
-    assertThat(states).contains("data-state=\"licensed-mak\"");
-    assertThat(html).contains("class=\"key state-licensed-mak\"");
-  }
-
-  @Test
-  void theReportIsReadableByOthersLikeAnyDocument() throws Exception {
-    report("worked-example.yaml");
-    Path file = dir.resolve("worked-example.html");
-    if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
-          .isEqualTo("rw-r--r--");
+    private String report(String scenario, String... more) throws Exception {
+        Path file = dir.resolve(scenario.replace(".yaml", ".html"));
+        String[] args = new String[more.length + 3];
+        args[0] = LabFixtures.scenario(scenario).toString();
+        args[1] = "--report";
+        args[2] = file.toString();
+        System.arraycopy(more, 0, args, 3, more.length);
+        Run run = LabFixtures.simulate(args);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("report written to " + file);
+        return Files.readString(file);
     }
-  }
 
-  @Test
-  void aReportIntoAMissingDirectoryIsAUsageErrorBeforeAnythingRuns() {
-    Run run = LabFixtures.simulate(LabFixtures.scenario("worked-example.yaml").toString(), "--report",
-        dir.resolve("nosuch/report.html").toString());
+    private static String element(String html, String regex) {
+        Matcher m = Pattern.compile(regex, Pattern.DOTALL).matcher(html);
+        assertThat(m.find()).as("the report has %s", regex).isTrue();
+        return m.group();
+    }
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("--report", "does not exist");
-    assertThat(run.out()).isEmpty();
-  }
+    @Test
+    void anOutageShowsAsASpanTheLapsesAsStatesAndTheMomentsInTheTable() throws Exception {
+        String html = report("host-outage-over-180-days.yaml");
+
+        String count = element(html, "<svg[^>]*id=\"count-windows\".*?</svg>");
+        assertThat(count)
+                .contains(
+                        "class=\"chart count-chart\"",
+                        "data-series=\"threshold\" data-threshold=\"5\"",
+                        "data-series=\"outage\"",
+                        "day 20 00:00 to day 220 00:00");
+        // The count line is drawn (five servers: count 5 on the first day).
+        assertThat(Integer.parseInt(element(count, "data-series=\"count\"  data-points=\"(\\d+)\"")
+                        .replaceAll("\\D", "")))
+                .isGreaterThan(200);
+        String activity = element(html, "<svg[^>]*id=\"activity-windows\".*?</svg>");
+        // 5 activations on day 0, 5 more when the host is back on day 220.
+        assertThat(activity).contains("data-series=\"activations\" data-total=\"10\"", "data-series=\"renewals\"");
+        String states = element(html, "<svg[^>]*id=\"states-windows\".*?</svg>");
+        // Lapsed at day ~200, back at day 220: out-of-tolerance grace (30 days) never ran out into notification.
+        assertThat(states)
+                .contains("data-state=\"licensed\"", "data-state=\"out-of-tolerance\"")
+                .doesNotContain("data-state=\"notification\"");
+        // At the end they are all licensed again.
+        assertThat(states).contains("data-state=\"licensed\" data-last=\"5\"");
+
+        String moments = element(html, "<table id=\"moments\">.*?</table>");
+        assertThat(moments)
+                .contains("host outage begins", "host outage ends", "first expiry", "threshold reached")
+                .doesNotContain("first notification");
+        assertThat(moments.indexOf("host outage begins")).isLessThan(moments.indexOf("first expiry"));
+    }
+
+    @Test
+    void aPoolThatNeverReachesItsThresholdShowsTheLineAboveTheCountAndNoCrossing() throws Exception {
+        String html = report("small-site-under-threshold.yaml");
+
+        String count = element(html, "<svg[^>]*id=\"count-windows\".*?</svg>");
+        assertThat(count).contains("data-threshold=\"25\"").doesNotContain("data-series=\"outage\"");
+        assertThat(element(html, "<table id=\"moments\">.*?</table>"))
+                .doesNotContain("threshold reached")
+                .contains("first notification");
+    }
+
+    @Test
+    void theFileIsSelfContainedPrintableAndTheSameForTheSameSeed() throws Exception {
+        String a = report("worked-example.yaml");
+        Files.move(dir.resolve("worked-example.html"), dir.resolve("first.html"));
+        String b = report("worked-example.yaml");
+
+        assertThat(b).isEqualTo(a);
+        // Nothing to fetch: no script, no external stylesheet, image or font; the only URL is SVG's namespace.
+        assertThat(a).doesNotContain("<script", "<link", "<img", "@import", "url(");
+        assertThat(Pattern.compile("https?://[^\"\\s<]+")
+                        .matcher(a)
+                        .results()
+                        .map(r -> r.group())
+                        .distinct()
+                        .toList())
+                .isEqualTo(List.of("http://www.w3.org/2000/svg"));
+        assertThat(a).contains("@media print", "break-before: page");
+
+        String other = report("worked-example.yaml", "--seed", "99");
+        assertThat(other).contains("<dd>99</dd>");
+    }
+
+    @Test
+    void chartsNameTheirAxesKeepTheLastDayInsideAndDrawTheCountOverItsThreshold() throws Exception {
+        String count = element(report("worked-example.yaml"), "<svg[^>]*id=\"count-windows\".*?</svg>");
+        assertThat(count).contains("class=\"axis-title\"", "days from the start", "machines counted");
+        // The last day's label ends at the plot's right edge instead of being cut in half by it.
+        List<String> ticks = Pattern.compile("<text class=\"tick\"[^>]*>day [^<]*</text>")
+                .matcher(count)
+                .results()
+                .map(r -> r.group())
+                .toList();
+        assertThat(ticks.get(ticks.size() - 1)).contains("text-anchor=\"end\"");
+        // A count equal to its threshold shows: the count is drawn after (over) the dashed threshold line.
+        assertThat(count.indexOf("data-series=\"count\"")).isGreaterThan(count.indexOf("data-series=\"threshold\""));
+    }
+
+    @Test
+    void aPoolThatRefusedEverythingSaysSoInsteadOfAnEmptyChart() throws Exception {
+        String html = report("office2013-missing-license-pack.yaml");
+        String refused = element(html, "<p class=\"note refused\"[^>]*>.*?</p>");
+        assertThat(refused).contains("no activation", "refused", "0xC004F042");
+    }
+
+    @Test
+    void makLicensedProductsAreDrawnApartFromKmsLicensedOnes() throws Exception {
+        String html = report("small-site-mak-fallback.yaml");
+        String states = element(html, "<svg[^>]*id=\"states-office[^\"]*\".*?</svg>");
+        assertThat(states).contains("data-state=\"licensed-mak\"");
+        assertThat(html).contains("class=\"key state-licensed-mak\"");
+    }
+
+    @Test
+    void theReportIsReadableByOthersLikeAnyDocument() throws Exception {
+        report("worked-example.yaml");
+        Path file = dir.resolve("worked-example.html");
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-r--r--");
+        }
+    }
+
+    @Test
+    void aReportIntoAMissingDirectoryIsAUsageErrorBeforeAnythingRuns() {
+        Run run = LabFixtures.simulate(
+                LabFixtures.scenario("worked-example.yaml").toString(),
+                "--report",
+                dir.resolve("nosuch/report.html").toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--report", "does not exist");
+        assertThat(run.out()).isEmpty();
+    }
 }

@@ -1,7 +1,5 @@
 package org.kmsagent.agent.runtime;
 
-import org.kmsagent.agent.scheduler.Scheduler;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,69 +10,74 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.scheduler.Scheduler;
 
 class VertxSchedulerTest {
-  private Vertx vertx;
+    private Vertx vertx;
 
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+    }
 
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
+    @AfterEach
+    void stop() {
+        vertx.close().await();
+    }
 
-  @Test
-  void runsTaskAfterItsDelayOnTheSystemClock() {
-    VertxScheduler s = new VertxScheduler(vertx);
-    long before = System.nanoTime();
-    AtomicReference<Long> ranAfterNanos = new AtomicReference<>();
-    Scheduler.Timer t = s.scheduleAfter(Duration.ofMillis(20), () -> ranAfterNanos.set(System.nanoTime() - before));
+    @Test
+    void runsTaskAfterItsDelayOnTheSystemClock() {
+        VertxScheduler s = new VertxScheduler(vertx);
+        long before = System.nanoTime();
+        AtomicReference<Long> ranAfterNanos = new AtomicReference<>();
+        Scheduler.Timer t = s.scheduleAfter(Duration.ofMillis(20), () -> ranAfterNanos.set(System.nanoTime() - before));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> ranAfterNanos.get() != null);
-    // Timers have millisecond granularity; allow one millisecond of rounding.
-    assertThat(ranAfterNanos.get()).isGreaterThanOrEqualTo(Duration.ofMillis(19).toNanos());
-    assertThat(s.cancel(t)).as("a timer that ran cannot be cancelled").isFalse();
-  }
+        await().atMost(Duration.ofSeconds(5)).until(() -> ranAfterNanos.get() != null);
+        // Timers have millisecond granularity; allow one millisecond of rounding.
+        assertThat(ranAfterNanos.get())
+                .isGreaterThanOrEqualTo(Duration.ofMillis(19).toNanos());
+        assertThat(s.cancel(t)).as("a timer that ran cannot be cancelled").isFalse();
+    }
 
-  @Test
-  void cancelledTimerDoesNotRunWhileALaterOneDoes() {
-    VertxScheduler s = new VertxScheduler(vertx);
-    AtomicBoolean cancelledRan = new AtomicBoolean();
-    AtomicBoolean laterRan = new AtomicBoolean();
-    Scheduler.Timer t = s.scheduleAfter(Duration.ofMillis(5), () -> cancelledRan.set(true));
-    assertThat(s.cancel(t)).isTrue();
-    assertThat(s.cancel(t)).isFalse();
-    s.scheduleAfter(Duration.ofMillis(30), () -> laterRan.set(true));
+    @Test
+    void cancelledTimerDoesNotRunWhileALaterOneDoes() {
+        VertxScheduler s = new VertxScheduler(vertx);
+        AtomicBoolean cancelledRan = new AtomicBoolean();
+        AtomicBoolean laterRan = new AtomicBoolean();
+        Scheduler.Timer t = s.scheduleAfter(Duration.ofMillis(5), () -> cancelledRan.set(true));
+        assertThat(s.cancel(t)).isTrue();
+        assertThat(s.cancel(t)).isFalse();
+        s.scheduleAfter(Duration.ofMillis(30), () -> laterRan.set(true));
 
-    await().atMost(Duration.ofSeconds(5)).untilTrue(laterRan);
-    assertThat(cancelledRan).isFalse();
-  }
+        await().atMost(Duration.ofSeconds(5)).untilTrue(laterRan);
+        assertThat(cancelledRan).isFalse();
+    }
 
-  @Test
-  void onAGivenWorkerContextTasksRunThereAndACancelledOneNever() throws Exception {
-    AtomicReference<io.vertx.core.Context> worker = new AtomicReference<>();
-    vertx.deployVerticle(new io.vertx.core.AbstractVerticle() {
-      @Override
-      public void start() {
-        worker.set(context);
-      }
-    }, new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER)).await();
-    VertxScheduler s = new VertxScheduler(vertx, java.time.Clock.systemUTC(), worker.get());
-    AtomicReference<Boolean> onWorker = new AtomicReference<>();
-    AtomicBoolean cancelledRan = new AtomicBoolean();
-    Scheduler.Timer cancelled = s.scheduleAfter(Duration.ofMillis(500), () -> cancelledRan.set(true));
-    s.scheduleAfter(Duration.ofMillis(1), () -> {
-      onWorker.set(io.vertx.core.Context.isOnWorkerThread() && vertx.getOrCreateContext() == worker.get());
-      s.cancel(cancelled);
-    });
-    AtomicBoolean later = new AtomicBoolean();
-    s.scheduleAfter(Duration.ofMillis(1000), () -> later.set(true));
+    @Test
+    void onAGivenWorkerContextTasksRunThereAndACancelledOneNever() throws Exception {
+        AtomicReference<io.vertx.core.Context> worker = new AtomicReference<>();
+        vertx.deployVerticle(
+                        new io.vertx.core.AbstractVerticle() {
+                            @Override
+                            public void start() {
+                                worker.set(context);
+                            }
+                        },
+                        new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER))
+                .await();
+        VertxScheduler s = new VertxScheduler(vertx, java.time.Clock.systemUTC(), worker.get());
+        AtomicReference<Boolean> onWorker = new AtomicReference<>();
+        AtomicBoolean cancelledRan = new AtomicBoolean();
+        Scheduler.Timer cancelled = s.scheduleAfter(Duration.ofMillis(500), () -> cancelledRan.set(true));
+        s.scheduleAfter(Duration.ofMillis(1), () -> {
+            onWorker.set(io.vertx.core.Context.isOnWorkerThread() && vertx.getOrCreateContext() == worker.get());
+            s.cancel(cancelled);
+        });
+        AtomicBoolean later = new AtomicBoolean();
+        s.scheduleAfter(Duration.ofMillis(1000), () -> later.set(true));
 
-    await().atMost(Duration.ofSeconds(5)).untilTrue(later);
-    assertThat(onWorker.get()).isTrue();
-    assertThat(cancelledRan).isFalse();
-  }
+        await().atMost(Duration.ofSeconds(5)).untilTrue(later);
+        assertThat(onWorker.get()).isTrue();
+        assertThat(cancelledRan).isFalse();
+    }
 }

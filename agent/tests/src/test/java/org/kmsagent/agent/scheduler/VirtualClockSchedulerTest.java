@@ -10,106 +10,107 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class VirtualClockSchedulerTest {
-  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-  @Test
-  void runsTasksInTimeOrderAndMovesTheClockToEachDueTime() {
-    VirtualClockScheduler s = new VirtualClockScheduler(T0);
-    List<String> seen = new ArrayList<>();
-    s.schedule(T0.plusSeconds(30), () -> seen.add("30s@" + s.now()));
-    s.schedule(T0.plusSeconds(10), () -> seen.add("10s@" + s.now()));
-    s.scheduleAfter(Duration.ofSeconds(20), () -> seen.add("20s@" + s.now()));
+    @Test
+    void runsTasksInTimeOrderAndMovesTheClockToEachDueTime() {
+        VirtualClockScheduler s = new VirtualClockScheduler(T0);
+        List<String> seen = new ArrayList<>();
+        s.schedule(T0.plusSeconds(30), () -> seen.add("30s@" + s.now()));
+        s.schedule(T0.plusSeconds(10), () -> seen.add("10s@" + s.now()));
+        s.scheduleAfter(Duration.ofSeconds(20), () -> seen.add("20s@" + s.now()));
 
-    long ran = s.runUntil(T0.plusSeconds(60));
+        long ran = s.runUntil(T0.plusSeconds(60));
 
-    assertThat(ran).isEqualTo(3);
-    assertThat(seen).containsExactly(
-        "10s@2026-01-01T00:00:10Z", "20s@2026-01-01T00:00:20Z", "30s@2026-01-01T00:00:30Z");
-    assertThat(s.now()).isEqualTo(T0.plusSeconds(60));
-  }
-
-  @Test
-  void tasksDueAtTheSameInstantRunInSchedulingOrder() {
-    VirtualClockScheduler s = new VirtualClockScheduler(T0);
-    List<Integer> seen = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      int n = i;
-      s.schedule(T0.plusSeconds(5), () -> seen.add(n));
+        assertThat(ran).isEqualTo(3);
+        assertThat(seen)
+                .containsExactly("10s@2026-01-01T00:00:10Z", "20s@2026-01-01T00:00:20Z", "30s@2026-01-01T00:00:30Z");
+        assertThat(s.now()).isEqualTo(T0.plusSeconds(60));
     }
-    s.runUntil(T0.plusSeconds(5));
-    assertThat(seen).isSorted().hasSize(50);
-  }
 
-  @Test
-  void runUntilLeavesLaterTasksPendingAndIncludesTheEndInstant() {
-    VirtualClockScheduler s = new VirtualClockScheduler(T0);
-    List<String> seen = new ArrayList<>();
-    s.schedule(T0.plusSeconds(10), () -> seen.add("at end"));
-    s.schedule(T0.plusSeconds(11), () -> seen.add("after end"));
-
-    s.runUntil(T0.plusSeconds(10));
-
-    assertThat(seen).containsExactly("at end");
-    assertThat(s.pending()).isEqualTo(1);
-    assertThat(s.nextDue()).contains(T0.plusSeconds(11));
-  }
-
-  @Test
-  void cancelledTaskNeverRunsAndCancelReportsWhetherItWasPending() {
-    VirtualClockScheduler s = new VirtualClockScheduler(T0);
-    List<String> seen = new ArrayList<>();
-    Scheduler.Timer a = s.schedule(T0.plusSeconds(1), () -> seen.add("a"));
-    Scheduler.Timer b = s.schedule(T0.plusSeconds(2), () -> seen.add("b"));
-
-    assertThat(s.cancel(a)).isTrue();
-    assertThat(s.cancel(a)).isFalse();
-    s.runUntil(T0.plusSeconds(5));
-
-    assertThat(seen).containsExactly("b");
-    assertThat(s.cancel(b)).as("already ran").isFalse();
-  }
-
-  @Test
-  void taskMayScheduleAndCancelFromInsideAndPastTimesRunNow() {
-    VirtualClockScheduler s = new VirtualClockScheduler(T0);
-    List<String> seen = new ArrayList<>();
-    Scheduler.Timer[] later = new Scheduler.Timer[1];
-    later[0] = s.schedule(T0.plusSeconds(100), () -> seen.add("never"));
-    s.schedule(T0.plusSeconds(1), () -> {
-      s.cancel(later[0]);
-      s.schedule(T0.minusSeconds(50), () -> seen.add("past@" + s.now()));
-    });
-    s.runUntil(T0.plusSeconds(200));
-    assertThat(seen).containsExactly("past@2026-01-01T00:00:01Z");
-  }
-
-  @Test
-  void randomScheduleAndCancelMatchesASortedReference() {
-    Random rng = new Random(42);
-    VirtualClockScheduler s = new VirtualClockScheduler(T0);
-    List<long[]> expected = new ArrayList<>();
-    List<long[]> seen = new ArrayList<>();
-    List<Scheduler.Timer> timers = new ArrayList<>();
-    List<long[]> keys = new ArrayList<>();
-    for (int i = 0; i < 5000; i++) {
-      long at = rng.nextInt(1000);
-      long[] key = {at, i};
-      timers.add(s.schedule(T0.plusMillis(at), () -> seen.add(new long[] {s.nowMillis() - T0.toEpochMilli(), key[1]})));
-      keys.add(key);
+    @Test
+    void tasksDueAtTheSameInstantRunInSchedulingOrder() {
+        VirtualClockScheduler s = new VirtualClockScheduler(T0);
+        List<Integer> seen = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            s.schedule(T0.plusSeconds(5), () -> seen.add(n));
+        }
+        s.runUntil(T0.plusSeconds(5));
+        assertThat(seen).isSorted().hasSize(50);
     }
-    for (int i = 0; i < keys.size(); i++) {
-      if (rng.nextInt(3) == 0) {
-        assertThat(s.cancel(timers.get(i))).isTrue();
-      } else {
-        expected.add(keys.get(i));
-      }
+
+    @Test
+    void runUntilLeavesLaterTasksPendingAndIncludesTheEndInstant() {
+        VirtualClockScheduler s = new VirtualClockScheduler(T0);
+        List<String> seen = new ArrayList<>();
+        s.schedule(T0.plusSeconds(10), () -> seen.add("at end"));
+        s.schedule(T0.plusSeconds(11), () -> seen.add("after end"));
+
+        s.runUntil(T0.plusSeconds(10));
+
+        assertThat(seen).containsExactly("at end");
+        assertThat(s.pending()).isEqualTo(1);
+        assertThat(s.nextDue()).contains(T0.plusSeconds(11));
     }
-    expected.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
-    s.runUntil(T0.plusSeconds(10));
-    assertThat(seen).hasSize(expected.size());
-    for (int i = 0; i < seen.size(); i++) {
-      assertThat(seen.get(i)).containsExactly(expected.get(i));
+
+    @Test
+    void cancelledTaskNeverRunsAndCancelReportsWhetherItWasPending() {
+        VirtualClockScheduler s = new VirtualClockScheduler(T0);
+        List<String> seen = new ArrayList<>();
+        Scheduler.Timer a = s.schedule(T0.plusSeconds(1), () -> seen.add("a"));
+        Scheduler.Timer b = s.schedule(T0.plusSeconds(2), () -> seen.add("b"));
+
+        assertThat(s.cancel(a)).isTrue();
+        assertThat(s.cancel(a)).isFalse();
+        s.runUntil(T0.plusSeconds(5));
+
+        assertThat(seen).containsExactly("b");
+        assertThat(s.cancel(b)).as("already ran").isFalse();
     }
-    assertThat(s.executed()).isEqualTo(expected.size());
-  }
+
+    @Test
+    void taskMayScheduleAndCancelFromInsideAndPastTimesRunNow() {
+        VirtualClockScheduler s = new VirtualClockScheduler(T0);
+        List<String> seen = new ArrayList<>();
+        Scheduler.Timer[] later = new Scheduler.Timer[1];
+        later[0] = s.schedule(T0.plusSeconds(100), () -> seen.add("never"));
+        s.schedule(T0.plusSeconds(1), () -> {
+            s.cancel(later[0]);
+            s.schedule(T0.minusSeconds(50), () -> seen.add("past@" + s.now()));
+        });
+        s.runUntil(T0.plusSeconds(200));
+        assertThat(seen).containsExactly("past@2026-01-01T00:00:01Z");
+    }
+
+    @Test
+    void randomScheduleAndCancelMatchesASortedReference() {
+        Random rng = new Random(42);
+        VirtualClockScheduler s = new VirtualClockScheduler(T0);
+        List<long[]> expected = new ArrayList<>();
+        List<long[]> seen = new ArrayList<>();
+        List<Scheduler.Timer> timers = new ArrayList<>();
+        List<long[]> keys = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            long at = rng.nextInt(1000);
+            long[] key = {at, i};
+            timers.add(s.schedule(
+                    T0.plusMillis(at), () -> seen.add(new long[] {s.nowMillis() - T0.toEpochMilli(), key[1]})));
+            keys.add(key);
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            if (rng.nextInt(3) == 0) {
+                assertThat(s.cancel(timers.get(i))).isTrue();
+            } else {
+                expected.add(keys.get(i));
+            }
+        }
+        expected.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+        s.runUntil(T0.plusSeconds(10));
+        assertThat(seen).hasSize(expected.size());
+        for (int i = 0; i < seen.size(); i++) {
+            assertThat(seen.get(i)).containsExactly(expected.get(i));
+        }
+        assertThat(s.executed()).isEqualTo(expected.size());
+    }
 }

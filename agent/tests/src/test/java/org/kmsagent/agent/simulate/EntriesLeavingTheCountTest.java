@@ -16,16 +16,16 @@ import org.kmsagent.agent.testsupport.TestFamilies;
 /** {@code aged-out} and {@code pushed-out}: a client's entry leaving the host's count (docs/simulate.md). */
 class EntriesLeavingTheCountTest {
 
-  private static List<LabEvent> run(String yaml) throws Exception {
-    Scenario s = new ScenarioReader(TestFamilies.all()).parse("entries.yaml", yaml, true);
-    List<LabEvent> events = new ArrayList<>();
-    new SimulationLab(s, LabFixtures.TEST_HOST, events::add).run((d, t, e) -> { });
-    return events;
-  }
+    private static List<LabEvent> run(String yaml) throws Exception {
+        Scenario s = new ScenarioReader(TestFamilies.all()).parse("entries.yaml", yaml, true);
+        List<LabEvent> events = new ArrayList<>();
+        new SimulationLab(s, LabFixtures.TEST_HOST, events::add).run((d, t, e) -> {});
+        return events;
+    }
 
-  @Test
-  void aClientThatStopsAskingAgesOutThirtyDaysAfterItsLastRequestAndTheOthersNever() throws Exception {
-    List<LabEvent> events = run("""
+    @Test
+    void aClientThatStopsAskingAgesOutThirtyDaysAfterItsLastRequestAndTheOthersNever() throws Exception {
+        List<LabEvent> events = run("""
         days: 60
         machines:
           - name: stay-{n}
@@ -39,24 +39,30 @@ class EntriesLeavingTheCountTest {
             leave: 3d
         """);
 
-    Instant lastRequest = events.stream().filter(e -> e.machine().equals("gone") && e.count().isPresent())
-        .map(LabEvent::time).reduce((a, b) -> b).orElseThrow();
-    List<LabEvent> agedOut = events.stream().filter(e -> e.event().equals("aged-out")).toList();
-    assertThat(agedOut).singleElement().satisfies(e -> {
-      assertThat(e.machine()).isEqualTo("gone");
-      assertThat(e.time()).isEqualTo(lastRequest.plus(Duration.ofDays(30)));
-      assertThat(e.pool()).isEqualTo("windows");
-      assertThat(e.cmid()).isNotNull();
-    });
-    // In the stream at its own time, before anything later.
-    int at = events.indexOf(agedOut.get(0));
-    assertThat(events.subList(0, at)).allMatch(e -> !e.time().isAfter(agedOut.get(0).time()));
-    assertThat(events.subList(at + 1, events.size())).allMatch(e -> !e.time().isBefore(agedOut.get(0).time()));
-  }
+        Instant lastRequest = events.stream()
+                .filter(e -> e.machine().equals("gone") && e.count().isPresent())
+                .map(LabEvent::time)
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        List<LabEvent> agedOut =
+                events.stream().filter(e -> e.event().equals("aged-out")).toList();
+        assertThat(agedOut).singleElement().satisfies(e -> {
+            assertThat(e.machine()).isEqualTo("gone");
+            assertThat(e.time()).isEqualTo(lastRequest.plus(Duration.ofDays(30)));
+            assertThat(e.pool()).isEqualTo("windows");
+            assertThat(e.cmid()).isNotNull();
+        });
+        // In the stream at its own time, before anything later.
+        int at = events.indexOf(agedOut.get(0));
+        assertThat(events.subList(0, at))
+                .allMatch(e -> !e.time().isAfter(agedOut.get(0).time()));
+        assertThat(events.subList(at + 1, events.size()))
+                .allMatch(e -> !e.time().isBefore(agedOut.get(0).time()));
+    }
 
-  @Test
-  void aFullTablePushesOutTheLeastRecentlySeenClientNamingItsCmid() throws Exception {
-    List<LabEvent> events = run("""
+    @Test
+    void aFullTablePushesOutTheLeastRecentlySeenClientNamingItsCmid() throws Exception {
+        List<LabEvent> events = run("""
         days: 1
         machines:
           - name: srv-{n}
@@ -66,37 +72,51 @@ class EntriesLeavingTheCountTest {
             every: 1m
         """);
 
-    LabEvent first = events.stream().filter(e -> e.event().equals("pushed-out")).findFirst().orElseThrow();
-    // Servers ask for 5: the table holds 10, so the 11th (minute 10) pushes out srv-01, seen at minute 0.
-    assertThat(first.machine()).isEqualTo("srv-01");
-    assertThat(Duration.between(events.get(0).time(), first.time())).isEqualTo(Duration.ofMinutes(10));
-    assertThat(events.stream().filter(e -> e.event().equals("pushed-out") && e.machine().equals("srv-01"))
-        .map(LabEvent::cmid).distinct()).singleElement().isEqualTo(first.cmid());
-    assertThat(events.stream().filter(e -> e.event().equals("pushed-out") && !e.machine().equals("srv-01"))
-        .map(LabEvent::cmid)).doesNotContain(first.cmid());
-  }
-
-  @Test
-  void theShippedOutageScenarioShowsTheServersAgingOutInTheTimelineAndTheJson() throws Exception {
-    String scenario = LabFixtures.scenario("host-outage-over-180-days.yaml").toString();
-    LabFixtures.Run timeline = LabFixtures.simulate(scenario);
-    LabFixtures.Run json = LabFixtures.simulate(scenario, "--json");
-
-    // Last renewals on day 14 (weekly from day 0), host down from day 20: the entries age out on day 44.
-    assertThat(timeline.lines()).filteredOn(l -> l.contains("aged out of pool windows")).hasSize(5)
-        .allMatch(l -> l.startsWith("day  44 ")).anyMatch(l -> l.contains("srv-01"));
-    ObjectMapper m = new ObjectMapper();
-    List<JsonNode> agedOut = new ArrayList<>();
-    for (String line : json.lines()) {
-      JsonNode n = m.readTree(line);
-      if (n.get("event").asText().equals("aged-out")) {
-        agedOut.add(n);
-      }
+        LabEvent first = events.stream()
+                .filter(e -> e.event().equals("pushed-out"))
+                .findFirst()
+                .orElseThrow();
+        // Servers ask for 5: the table holds 10, so the 11th (minute 10) pushes out srv-01, seen at minute 0.
+        assertThat(first.machine()).isEqualTo("srv-01");
+        assertThat(Duration.between(events.get(0).time(), first.time())).isEqualTo(Duration.ofMinutes(10));
+        assertThat(events.stream()
+                        .filter(e ->
+                                e.event().equals("pushed-out") && e.machine().equals("srv-01"))
+                        .map(LabEvent::cmid)
+                        .distinct())
+                .singleElement()
+                .isEqualTo(first.cmid());
+        assertThat(events.stream()
+                        .filter(e ->
+                                e.event().equals("pushed-out") && !e.machine().equals("srv-01"))
+                        .map(LabEvent::cmid))
+                .doesNotContain(first.cmid());
     }
-    assertThat(agedOut).hasSize(5).allSatisfy(n -> {
-      assertThat(n.get("minute").asLong() / (24 * 60)).isEqualTo(44);
-      assertThat(UUID.fromString(n.get("cmid").asText())).isNotNull();
-      assertThat(n.get("pool").asText()).isEqualTo("windows");
-    });
-  }
+
+    @Test
+    void theShippedOutageScenarioShowsTheServersAgingOutInTheTimelineAndTheJson() throws Exception {
+        String scenario = LabFixtures.scenario("host-outage-over-180-days.yaml").toString();
+        LabFixtures.Run timeline = LabFixtures.simulate(scenario);
+        LabFixtures.Run json = LabFixtures.simulate(scenario, "--json");
+
+        // Last renewals on day 14 (weekly from day 0), host down from day 20: the entries age out on day 44.
+        assertThat(timeline.lines())
+                .filteredOn(l -> l.contains("aged out of pool windows"))
+                .hasSize(5)
+                .allMatch(l -> l.startsWith("day  44 "))
+                .anyMatch(l -> l.contains("srv-01"));
+        ObjectMapper m = new ObjectMapper();
+        List<JsonNode> agedOut = new ArrayList<>();
+        for (String line : json.lines()) {
+            JsonNode n = m.readTree(line);
+            if (n.get("event").asText().equals("aged-out")) {
+                agedOut.add(n);
+            }
+        }
+        assertThat(agedOut).hasSize(5).allSatisfy(n -> {
+            assertThat(n.get("minute").asLong() / (24 * 60)).isEqualTo(44);
+            assertThat(UUID.fromString(n.get("cmid").asText())).isNotNull();
+            assertThat(n.get("pool").asText()).isEqualTo("windows");
+        });
+    }
 }

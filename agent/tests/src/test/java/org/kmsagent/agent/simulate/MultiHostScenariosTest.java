@@ -20,97 +20,120 @@ import org.kmsagent.agent.testsupport.TestFamilies;
  * periodic host-status snapshots: the two shipped scenarios and the reader's checks.
  */
 class MultiHostScenariosTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private record Result(Scenario scenario, List<LabEvent> events, LabSummary summary) {
-    List<LabEvent> where(Predicate<LabEvent> p) {
-      return events.stream().filter(p).toList();
+    private record Result(Scenario scenario, List<LabEvent> events, LabSummary summary) {
+        List<LabEvent> where(Predicate<LabEvent> p) {
+            return events.stream().filter(p).toList();
+        }
+
+        Duration at(LabEvent e) {
+            return Duration.between(scenario.start(), e.time());
+        }
     }
 
-    Duration at(LabEvent e) {
-      return Duration.between(scenario.start(), e.time());
+    private static Result run(Path file) throws Exception {
+        Scenario s = new ScenarioReader(TestFamilies.all()).read(file);
+        List<LabEvent> events = new ArrayList<>();
+        LabSummary summary = new SimulationLab(s, LabFixtures.TEST_HOST, events::add).run((d, t, e) -> {});
+        return new Result(s, events, summary);
     }
-  }
 
-  private static Result run(Path file) throws Exception {
-    Scenario s = new ScenarioReader(TestFamilies.all()).read(file);
-    List<LabEvent> events = new ArrayList<>();
-    LabSummary summary = new SimulationLab(s, LabFixtures.TEST_HOST, events::add).run((d, t, e) -> { });
-    return new Result(s, events, summary);
-  }
+    private static Predicate<LabEvent> event(String kind) {
+        return e -> e.event().equals(kind);
+    }
 
-  private static Predicate<LabEvent> event(String kind) {
-    return e -> e.event().equals(kind);
-  }
+    private static Predicate<LabEvent> host(String name) {
+        return e -> e.host().orElse("").equals(name);
+    }
 
-  private static Predicate<LabEvent> host(String name) {
-    return e -> e.host().orElse("").equals(name);
-  }
+    @Test
+    void clientsFailOverToTheSecondHostWhichBuildsItsOwnCountAndNobodyLapses() throws Exception {
+        Result r = run(LabFixtures.scenario("failover-two-hosts.yaml"));
+        Duration down = Duration.ofDays(10);
+        Duration up = Duration.ofDays(30);
 
-  @Test
-  void clientsFailOverToTheSecondHostWhichBuildsItsOwnCountAndNobodyLapses() throws Exception {
-    Result r = run(LabFixtures.scenario("failover-two-hosts.yaml"));
-    Duration down = Duration.ofDays(10);
-    Duration up = Duration.ofDays(30);
+        assertThat(r.scenario().hosts())
+                .extracting(Scenario.HostPlan::name, Scenario.HostPlan::priority)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("kms01.corp.example", 0),
+                        org.assertj.core.groups.Tuple.tuple("kms02.corp.example", 10));
+        List<LabEvent> answered =
+                r.where(e -> e.count().isPresent() && !e.machine().isEmpty());
+        assertThat(answered.stream().filter(e -> r.at(e).compareTo(down) < 0))
+                .as("priority 0 first: before the outage only kms01 answers")
+                .isNotEmpty()
+                .allMatch(host("kms01.corp.example"));
+        List<LabEvent> during = answered.stream()
+                .filter(e -> r.at(e).compareTo(down) >= 0 && r.at(e).compareTo(up) < 0)
+                .toList();
+        assertThat(during).as("during the outage kms02 answers").isNotEmpty().allMatch(host("kms02.corp.example"));
+        // kms02 had counted no one: its first renewals are refused for count, then everyone renews there.
+        assertThat(during.get(0).event()).isEqualTo("renewal-failed");
+        assertThat(during.get(0).diagnosis().orElseThrow().cause()).isEqualTo(Cause.COUNT_BELOW_THRESHOLD);
+        assertThat(during.stream()
+                        .filter(event("renewed"))
+                        .map(LabEvent::machine)
+                        .distinct())
+                .hasSize(36);
+        assertThat(r.where(event("expired")))
+                .as("the 180 days are never at risk")
+                .isEmpty();
+        assertThat(r.summary().row("windows", "windows-client").licensed()).isEqualTo(30);
+        assertThat(r.summary().row("windows", "windows-server").licensed()).isEqualTo(6);
 
-    assertThat(r.scenario().hosts()).extracting(Scenario.HostPlan::name, Scenario.HostPlan::priority)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("kms01.corp.example", 0),
-            org.assertj.core.groups.Tuple.tuple("kms02.corp.example", 10));
-    List<LabEvent> answered = r.where(e -> e.count().isPresent() && !e.machine().isEmpty());
-    assertThat(answered.stream().filter(e -> r.at(e).compareTo(down) < 0))
-        .as("priority 0 first: before the outage only kms01 answers").isNotEmpty()
-        .allMatch(host("kms01.corp.example"));
-    List<LabEvent> during = answered.stream()
-        .filter(e -> r.at(e).compareTo(down) >= 0 && r.at(e).compareTo(up) < 0).toList();
-    assertThat(during).as("during the outage kms02 answers").isNotEmpty().allMatch(host("kms02.corp.example"));
-    // kms02 had counted no one: its first renewals are refused for count, then everyone renews there.
-    assertThat(during.get(0).event()).isEqualTo("renewal-failed");
-    assertThat(during.get(0).diagnosis().orElseThrow().cause()).isEqualTo(Cause.COUNT_BELOW_THRESHOLD);
-    assertThat(during.stream().filter(event("renewed")).map(LabEvent::machine).distinct()).hasSize(36);
-    assertThat(r.where(event("expired"))).as("the 180 days are never at risk").isEmpty();
-    assertThat(r.summary().row("windows", "windows-client").licensed()).isEqualTo(30);
-    assertThat(r.summary().row("windows", "windows-server").licensed()).isEqualTo(6);
+        // Daily host status: both hosts, kms02's count grown past the client threshold by day 20.
+        List<LabEvent> status = r.where(event("host-status"));
+        assertThat(status.stream().map(e -> e.host().orElseThrow()).distinct())
+                .containsExactly("kms01.corp.example", "kms02.corp.example");
+        LabEvent kms02Day20 = status.stream()
+                .filter(host("kms02.corp.example"))
+                .filter(e -> r.at(e).equals(Duration.ofDays(20)))
+                .findFirst()
+                .orElseThrow();
+        assertThat(kms02Day20.pool()).isEqualTo("windows");
+        assertThat(kms02Day20.count().getAsInt()).isGreaterThanOrEqualTo(25);
+        assertThat(status.stream()
+                        .filter(host("kms01.corp.example"))
+                        .filter(e -> r.at(e).equals(Duration.ofDays(1))))
+                .singleElement()
+                .satisfies(e -> assertThat(e.count()).hasValue(36));
+    }
 
-    // Daily host status: both hosts, kms02's count grown past the client threshold by day 20.
-    List<LabEvent> status = r.where(event("host-status"));
-    assertThat(status.stream().map(e -> e.host().orElseThrow()).distinct())
-        .containsExactly("kms01.corp.example", "kms02.corp.example");
-    LabEvent kms02Day20 = status.stream().filter(host("kms02.corp.example"))
-        .filter(e -> r.at(e).equals(Duration.ofDays(20))).findFirst().orElseThrow();
-    assertThat(kms02Day20.pool()).isEqualTo("windows");
-    assertThat(kms02Day20.count().getAsInt()).isGreaterThanOrEqualTo(25);
-    assertThat(status.stream().filter(host("kms01.corp.example")).filter(e -> r.at(e).equals(Duration.ofDays(1))))
-        .singleElement().satisfies(e -> assertThat(e.count()).hasValue(36));
-  }
+    @Test
+    void officeActivatesAtItsNextRetryAfterTheLicensePackIsInstalledOnDayTen() throws Exception {
+        Result r = run(LabFixtures.scenario("license-pack-installed-day-10.yaml"));
+        Duration installed = Duration.ofDays(10);
 
-  @Test
-  void officeActivatesAtItsNextRetryAfterTheLicensePackIsInstalledOnDayTen() throws Exception {
-    Result r = run(LabFixtures.scenario("license-pack-installed-day-10.yaml"));
-    Duration installed = Duration.ofDays(10);
+        List<LabEvent> office =
+                r.where(e -> e.family().equals("office2013") && !e.event().startsWith("machine-"));
+        assertThat(office.stream().filter(e -> r.at(e).compareTo(installed) < 0))
+                .isNotEmpty()
+                .allSatisfy(e -> {
+                    assertThat(e.hresult().orElseThrow().hex()).isEqualTo("0xC004F042");
+                    assertThat(e.diagnosis().orElseThrow().cause()).isEqualTo(Cause.LICENSE_PACK_MISSING);
+                });
+        assertThat(r.where(event("host-changed")))
+                .singleElement()
+                .satisfies(e -> assertThat(r.at(e)).isEqualTo(installed));
+        // Retries come every 2 h: within one interval every Office client has asked and been counted (the fifth
+        // activates at once), within the next the first four activate too.
+        List<LabEvent> activated = office.stream().filter(event("activated")).toList();
+        assertThat(activated.stream().map(LabEvent::machine).distinct()).hasSize(6);
+        assertThat(activated)
+                .allSatisfy(e -> assertThat(r.at(e)).isBetween(installed, installed.plus(Duration.ofHours(4))));
+        assertThat(r.summary().row("office", "office2013").licensed()).isEqualTo(6);
+        assertThat(r.where(event("host-status").and(e -> e.pool().equals("office"))).stream()
+                        .filter(e -> r.at(e).equals(Duration.ofDays(11))))
+                .singleElement()
+                .satisfies(e -> assertThat(e.count()).hasValue(6));
+    }
 
-    List<LabEvent> office = r.where(e -> e.family().equals("office2013") && !e.event().startsWith("machine-"));
-    assertThat(office.stream().filter(e -> r.at(e).compareTo(installed) < 0)).isNotEmpty().allSatisfy(e -> {
-      assertThat(e.hresult().orElseThrow().hex()).isEqualTo("0xC004F042");
-      assertThat(e.diagnosis().orElseThrow().cause()).isEqualTo(Cause.LICENSE_PACK_MISSING);
-    });
-    assertThat(r.where(event("host-changed"))).singleElement()
-        .satisfies(e -> assertThat(r.at(e)).isEqualTo(installed));
-    // Retries come every 2 h: within one interval every Office client has asked and been counted (the fifth
-    // activates at once), within the next the first four activate too.
-    List<LabEvent> activated = office.stream().filter(event("activated")).toList();
-    assertThat(activated.stream().map(LabEvent::machine).distinct()).hasSize(6);
-    assertThat(activated).allSatisfy(e -> assertThat(r.at(e)).isBetween(installed,
-        installed.plus(Duration.ofHours(4))));
-    assertThat(r.summary().row("office", "office2013").licensed()).isEqualTo(6);
-    assertThat(r.where(event("host-status").and(e -> e.pool().equals("office")))
-        .stream().filter(e -> r.at(e).equals(Duration.ofDays(11)))).singleElement()
-        .satisfies(e -> assertThat(e.count()).hasValue(6));
-  }
-
-  @Test
-  void badHostsAndChangesAreReportedWithTheirField() throws Exception {
-    Path file = dir.resolve("bad.yaml");
-    Files.writeString(file, """
+    @Test
+    void badHostsAndChangesAreReportedWithTheirField() throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, """
         snapshots: 10m
         host:
           priority: -1
@@ -128,14 +151,14 @@ class MultiHostScenariosTest {
             edition: Windows 11 Enterprise
         """);
 
-    assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).read(file))
-        .isInstanceOf(ScenarioException.class)
-        .hasMessageContaining("field 'snapshots': must be at least 1h")
-        .hasMessageContaining("field 'host.priority': must be 0-65535, got -1")
-        .hasMessageContaining("field 'host.changes[0]': installs nothing")
-        .hasMessageContaining("field 'host.changes[1].at': changes must be listed in time order")
-        .hasMessageContaining("field 'host.changes[1].licensePacks[0]': unknown license pack 'No Such Pack'")
-        .hasMessageContaining("field 'hosts[0].name': 'kms01.corp.example' is already a host of this scenario")
-        .hasMessageContaining("field 'hosts[1].name': each further host needs a name");
-  }
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).read(file))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessageContaining("field 'snapshots': must be at least 1h")
+                .hasMessageContaining("field 'host.priority': must be 0-65535, got -1")
+                .hasMessageContaining("field 'host.changes[0]': installs nothing")
+                .hasMessageContaining("field 'host.changes[1].at': changes must be listed in time order")
+                .hasMessageContaining("field 'host.changes[1].licensePacks[0]': unknown license pack 'No Such Pack'")
+                .hasMessageContaining("field 'hosts[0].name': 'kms01.corp.example' is already a host of this scenario")
+                .hasMessageContaining("field 'hosts[1].name': each further host needs a name");
+    }
 }

@@ -22,46 +22,49 @@ import org.kmsagent.agent.testsupport.TestFamilies;
  * The seed is fixed and the tries bounded (a few seconds).
  */
 class ScenarioReaderFuzzTest {
-  private static final ScenarioReader READER = new ScenarioReader(TestFamilies.all());
-  private static final List<String> SEEDS = shippedScenarios();
+    private static final ScenarioReader READER = new ScenarioReader(TestFamilies.all());
+    private static final List<String> SEEDS = shippedScenarios();
 
-  @Property(tries = 400, seed = "1311")
-  void damagedYamlReadsOrFailsWithAScenarioExceptionNamingTheFile(@ForAll("scenarios") String text) {
-    check(text, true);
-  }
-
-  @Property(tries = 150, seed = "1312")
-  void damagedJsonReadsOrFailsWithAScenarioExceptionNamingTheFile(@ForAll("scenarios") String text) {
-    check(text, false);
-  }
-
-  private static void check(String text, boolean yaml) {
-    try {
-      READER.parse("fuzz.yaml", text, yaml);
-    } catch (ScenarioException e) {
-      assertThat(e.getMessage()).startsWith("fuzz.yaml: ");
-      assertThat(e.problems()).isNotEmpty().allSatisfy(p -> assertThat(p).isNotBlank());
+    @Property(tries = 400, seed = "1311")
+    void damagedYamlReadsOrFailsWithAScenarioExceptionNamingTheFile(@ForAll("scenarios") String text) {
+        check(text, true);
     }
-  }
 
-  @Provide
-  Arbitrary<String> scenarios() {
-    return Mutations.damaged(SEEDS);
-  }
+    @Property(tries = 150, seed = "1312")
+    void damagedJsonReadsOrFailsWithAScenarioExceptionNamingTheFile(@ForAll("scenarios") String text) {
+        check(text, false);
+    }
 
-  private static List<String> shippedScenarios() {
-    try (Stream<Path> files = Files.list(LabFixtures.scenario("."))) {
-      List<String> texts = files.filter(p -> p.toString().endsWith(".yaml")).sorted().map(p -> {
+    private static void check(String text, boolean yaml) {
         try {
-          return Files.readString(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+            READER.parse("fuzz.yaml", text, yaml);
+        } catch (ScenarioException e) {
+            assertThat(e.getMessage()).startsWith("fuzz.yaml: ");
+            assertThat(e.problems()).isNotEmpty().allSatisfy(p -> assertThat(p).isNotBlank());
         }
-      }).toList();
-      assertThat(texts).isNotEmpty();
-      return texts;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-  }
+
+    @Provide
+    Arbitrary<String> scenarios() {
+        return Mutations.damaged(SEEDS);
+    }
+
+    private static List<String> shippedScenarios() {
+        try (Stream<Path> files = Files.list(LabFixtures.scenario("."))) {
+            List<String> texts = files.filter(p -> p.toString().endsWith(".yaml"))
+                    .sorted()
+                    .map(p -> {
+                        try {
+                            return Files.readString(p);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
+            assertThat(texts).isNotEmpty();
+            return texts;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

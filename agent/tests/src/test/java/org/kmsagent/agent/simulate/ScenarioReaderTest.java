@@ -11,63 +11,84 @@ import org.kmsagent.api.HostKey;
 import org.kmsagent.api.KmsEndpoint;
 
 class ScenarioReaderTest {
-  private static final String FLEET = "machines:\n  - name: pc-{n}\n    family: windows-client\n"
-      + "    edition: Windows 10 Pro\n";
+    private static final String FLEET =
+            "machines:\n  - name: pc-{n}\n    family: windows-client\n" + "    edition: Windows 10 Pro\n";
 
-  @Test
-  void defaultHostHoldsTheNewestWindowsKeyAndEveryLoadedPackWithItsOfficeKey() throws Exception {
-    Scenario s = new ScenarioReader(TestFamilies.all()).parse("t", FLEET, true);
-    assertThat(s.host().hostKeys()).extracting(HostKey::name).containsExactlyInAnyOrder("Windows Server 2025 CSVLK",
-        "Office 2010 KMS host key", "Office 2013 KMS host key", "Office 2016 KMS host key", "Office 2019 KMS host key",
-        "Office LTSC 2021 KMS host key", "Office LTSC 2024 KMS host key");
-    assertThat(s.host().licensePacks()).containsExactlyInAnyOrder("Office 2010 KMS Host License Pack",
-        "Office 2013 Volume License Pack", "Office 2016 Volume License Pack", "Office 2019 Volume License Pack",
-        "Office LTSC 2021 Volume License Pack", "Office LTSC 2024 Volume License Pack");
-    assertThat(s.host().activationInterval()).isEqualTo(Duration.ofMinutes(120));
-    assertThat(s.host().renewalInterval()).isEqualTo(Duration.ofMinutes(10_080));
-    assertThat(s.host().port()).isEqualTo(1688);
-    assertThat(s.groups().get(0).endpoint()).isEqualTo(KmsEndpoint.discovery());
-    assertThat(s.groups().get(0).hostCaching()).isTrue();
-    assertThat(s.length()).isEqualTo(Duration.ofDays(90));
-    assertThat(s.seed()).isEqualTo(1);
-  }
+    @Test
+    void defaultHostHoldsTheNewestWindowsKeyAndEveryLoadedPackWithItsOfficeKey() throws Exception {
+        Scenario s = new ScenarioReader(TestFamilies.all()).parse("t", FLEET, true);
+        assertThat(s.host().hostKeys())
+                .extracting(HostKey::name)
+                .containsExactlyInAnyOrder(
+                        "Windows Server 2025 CSVLK",
+                        "Office 2010 KMS host key",
+                        "Office 2013 KMS host key",
+                        "Office 2016 KMS host key",
+                        "Office 2019 KMS host key",
+                        "Office LTSC 2021 KMS host key",
+                        "Office LTSC 2024 KMS host key");
+        assertThat(s.host().licensePacks())
+                .containsExactlyInAnyOrder(
+                        "Office 2010 KMS Host License Pack",
+                        "Office 2013 Volume License Pack",
+                        "Office 2016 Volume License Pack",
+                        "Office 2019 Volume License Pack",
+                        "Office LTSC 2021 Volume License Pack",
+                        "Office LTSC 2024 Volume License Pack");
+        assertThat(s.host().activationInterval()).isEqualTo(Duration.ofMinutes(120));
+        assertThat(s.host().renewalInterval()).isEqualTo(Duration.ofMinutes(10_080));
+        assertThat(s.host().port()).isEqualTo(1688);
+        assertThat(s.groups().get(0).endpoint()).isEqualTo(KmsEndpoint.discovery());
+        assertThat(s.groups().get(0).hostCaching()).isTrue();
+        assertThat(s.length()).isEqualTo(Duration.ofDays(90));
+        assertThat(s.seed()).isEqualTo(1);
+    }
 
-  @Test
-  void withOnlyTheClientPluginTheHostGetsTheNewestClientKeyAndNoPack() throws Exception {
-    Scenario s = new ScenarioReader(List.of(TestFamilies.byId("windows-client"))).parse("t", FLEET, true);
-    assertThat(s.host().hostKeys()).extracting(HostKey::name).containsExactly("Windows 10 client CSVLK");
-    assertThat(s.host().licensePacks()).isEmpty();
-  }
+    @Test
+    void withOnlyTheClientPluginTheHostGetsTheNewestClientKeyAndNoPack() throws Exception {
+        Scenario s = new ScenarioReader(List.of(TestFamilies.byId("windows-client"))).parse("t", FLEET, true);
+        assertThat(s.host().hostKeys()).extracting(HostKey::name).containsExactly("Windows 10 client CSVLK");
+        assertThat(s.host().licensePacks()).isEmpty();
+    }
 
-  @Test
-  void durationsAcceptUnitsCombinationsIsoAndSignButNotBareNumbers() {
-    assertThat(Durations.parse("30d")).isEqualTo(Duration.ofDays(30));
-    assertThat(Durations.parse("1d 6h 30m")).isEqualTo(Duration.ofDays(1).plusHours(6).plusMinutes(30));
-    assertThat(Durations.parse("-4h1m")).isEqualTo(Duration.ofHours(-4).minusMinutes(1));
-    assertThat(Durations.parse("PT2H")).isEqualTo(Duration.ofHours(2));
-    assertThat(Durations.parse("0")).isZero();
-    assertThatThrownBy(() -> Durations.parse("120")).hasMessageContaining("is not a duration");
-    assertThatThrownBy(() -> Durations.parse("2 weeks")).hasMessageContaining("is not a duration");
-    assertThat(Durations.format(Duration.ofDays(1).plusMinutes(5))).isEqualTo("1d 5m");
-  }
+    @Test
+    void durationsAcceptUnitsCombinationsIsoAndSignButNotBareNumbers() {
+        assertThat(Durations.parse("30d")).isEqualTo(Duration.ofDays(30));
+        assertThat(Durations.parse("1d 6h 30m"))
+                .isEqualTo(Duration.ofDays(1).plusHours(6).plusMinutes(30));
+        assertThat(Durations.parse("-4h1m")).isEqualTo(Duration.ofHours(-4).minusMinutes(1));
+        assertThat(Durations.parse("PT2H")).isEqualTo(Duration.ofHours(2));
+        assertThat(Durations.parse("0")).isZero();
+        assertThatThrownBy(() -> Durations.parse("120")).hasMessageContaining("is not a duration");
+        assertThatThrownBy(() -> Durations.parse("2 weeks")).hasMessageContaining("is not a duration");
+        assertThat(Durations.format(Duration.ofDays(1).plusMinutes(5))).isEqualTo("1d 5m");
+    }
 
-  @Test
-  void machineNamesAreNumberedWithLeadingZeros() throws Exception {
-    Scenario s = new ScenarioReader(TestFamilies.all()).parse("t",
-        "machines:\n  - name: pc-{n}\n    count: 120\n    family: windows-client\n    edition: Windows 10 Pro\n"
-            + "  - name: lab\n    count: 2\n    family: windows-client\n    edition: Windows 10 Pro\n", true);
-    assertThat(s.groups().get(0).machineName(0)).isEqualTo("pc-001");
-    assertThat(s.groups().get(0).machineName(119)).isEqualTo("pc-120");
-    assertThat(s.groups().get(1).machineName(1)).isEqualTo("lab-02");
-  }
+    @Test
+    void machineNamesAreNumberedWithLeadingZeros() throws Exception {
+        Scenario s = new ScenarioReader(TestFamilies.all())
+                .parse(
+                        "t",
+                        "machines:\n  - name: pc-{n}\n    count: 120\n    family: windows-client\n    edition: Windows 10 Pro\n"
+                                + "  - name: lab\n    count: 2\n    family: windows-client\n    edition: Windows 10 Pro\n",
+                        true);
+        assertThat(s.groups().get(0).machineName(0)).isEqualTo("pc-001");
+        assertThat(s.groups().get(0).machineName(119)).isEqualTo("pc-120");
+        assertThat(s.groups().get(1).machineName(1)).isEqualTo("lab-02");
+    }
 
-  @Test
-  void aGvlkGivenAsMakAndDuplicateGroupNamesAreRefused() {
-    assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).parse("t", FLEET + FLEET.substring(10)
-        + "makFallback:\n  windows-client:\n    key: W269N-WFGWX-YVC9B-4J6C9-T83GX\n", true))
-        .isInstanceOf(ScenarioException.class)
-        .hasMessageContaining("field 'makFallback.windows-client.key': XXXXX-XXXXX-XXXXX-XXXXX-T83GX is a public GVLK")
-        .hasMessageContaining("field 'machines[1].name': 'pc-{n}' is used by an earlier group")
-        .hasMessageNotContaining("W269N");
-  }
+    @Test
+    void aGvlkGivenAsMakAndDuplicateGroupNamesAreRefused() {
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all())
+                        .parse(
+                                "t",
+                                FLEET + FLEET.substring(10)
+                                        + "makFallback:\n  windows-client:\n    key: W269N-WFGWX-YVC9B-4J6C9-T83GX\n",
+                                true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessageContaining(
+                        "field 'makFallback.windows-client.key': XXXXX-XXXXX-XXXXX-XXXXX-T83GX is a public GVLK")
+                .hasMessageContaining("field 'machines[1].name': 'pc-{n}' is used by an earlier group")
+                .hasMessageNotContaining("W269N");
+    }
 }

@@ -14,110 +14,138 @@ import org.kmsagent.agent.testsupport.LabFixtures.Run;
  * run forward with each kind of change.
  */
 class WhatIfChangesTest {
-  private static final String SNAPSHOT = LabFixtures.scenario("what-if/fleet-snapshot.json").toString();
-  private static final String CHANGES = LabFixtures.scenario("what-if/changes.yaml").toString();
+    private static final String SNAPSHOT =
+            LabFixtures.scenario("what-if/fleet-snapshot.json").toString();
+    private static final String CHANGES =
+            LabFixtures.scenario("what-if/changes.yaml").toString();
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void theShippedChangesFileIsAFortyDayOutageOfKms01() {
-    Run file = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", CHANGES);
-    Run flags = LabFixtures.simulate("--snapshot", SNAPSHOT, "--outage", "kms01.contoso.com@0+40d");
+    @Test
+    void theShippedChangesFileIsAFortyDayOutageOfKms01() {
+        Run file = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", CHANGES);
+        Run flags = LabFixtures.simulate("--snapshot", SNAPSHOT, "--outage", "kms01.contoso.com@0+40d");
 
-    assertThat(file.exitCode()).as(file.err()).isZero();
-    assertThat(file.out()).isEqualTo(flags.out()).contains(
-        "day  12 00:00  falls below threshold 25 (count 24)",
-        "day  26 01:00  falls below threshold 5 (count 4)",
-        "day  10 00:00  SRV-1", "activation ran out; licensed again day  40 01:00");
-  }
+        assertThat(file.exitCode()).as(file.err()).isZero();
+        assertThat(file.out())
+                .isEqualTo(flags.out())
+                .contains(
+                        "day  12 00:00  falls below threshold 25 (count 24)",
+                        "day  26 01:00  falls below threshold 5 (count 4)",
+                        "day  10 00:00  SRV-1",
+                        "activation ran out; licensed again day  40 01:00");
+    }
 
-  @Test
-  void withoutChangesNothingLapsesButTheUncountedPcsLetThePoolFall() {
-    Run r = LabFixtures.simulate("--snapshot", SNAPSHOT);
+    @Test
+    void withoutChangesNothingLapsesButTheUncountedPcsLetThePoolFall() {
+        Run r = LabFixtures.simulate("--snapshot", SNAPSHOT);
 
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("none (the fleet as it is)", "Machines that lapse: 0");
-    // The 22 PCs have no agent here and no plugin of the lab runs them: their entries age out; the servers renew.
-    assertThat(r.out()).contains("falls below threshold 25").doesNotContain("falls below threshold 5");
-  }
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("none (the fleet as it is)", "Machines that lapse: 0");
+        // The 22 PCs have no agent here and no plugin of the lab runs them: their entries age out; the servers renew.
+        assertThat(r.out()).contains("falls below threshold 25").doesNotContain("falls below threshold 5");
+    }
 
-  @Test
-  void retiringThreeServersKeepsTheRestBelowFiveAfterTheOutage() {
-    Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--outage", "0+40", "--retire", "srv-3",
-        "--retire", "SRV-4", "--retire", "SRV-5@1");
+    @Test
+    void retiringThreeServersKeepsTheRestBelowFiveAfterTheOutage() {
+        Run r = LabFixtures.simulate(
+                "--snapshot",
+                SNAPSHOT,
+                "--outage",
+                "0+40",
+                "--retire",
+                "srv-3",
+                "--retire",
+                "SRV-4",
+                "--retire",
+                "SRV-5@1");
 
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("machines matching SRV-5 retired on day 1",
-        "activation ran out; not licensed again by the end", "grace over (notification); not licensed again");
-  }
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains(
+                        "machines matching SRV-5 retired on day 1",
+                        "activation ran out; not licensed again by the end",
+                        "grace over (notification); not licensed again");
+    }
 
-  @Test
-  void serversReimagedWithoutGeneralizingCountOnceWhenTheirOldEntriesAgeOut() {
-    Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--outage", "0+40", "--reimage", "6@45");
+    @Test
+    void serversReimagedWithoutGeneralizingCountOnceWhenTheirOldEntriesAgeOut() {
+        Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--outage", "0+40", "--reimage", "6@45");
 
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("6 machine(s) re-imaged on day 45 without generalizing (one CMID)")
-        .containsPattern("day  7[01] \\d\\d:\\d\\d  falls below threshold 5 \\(count 1\\)");
-  }
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("6 machine(s) re-imaged on day 45 without generalizing (one CMID)")
+                .containsPattern("day  7[01] \\d\\d:\\d\\d  falls below threshold 5 \\(count 1\\)");
+    }
 
-  @Test
-  void removingTheServerHostKeysLeavesTheServersToLapse() {
-    Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--remove-host-key", "windows-server");
+    @Test
+    void removingTheServerHostKeysLeavesTheServersToLapse() {
+        Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--remove-host-key", "windows-server");
 
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("host key windows-server removed")
-        .containsPattern("day  10 00:00  SRV-1 .*activation ran out; not licensed again by the end");
-  }
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("host key windows-server removed")
+                .containsPattern("day  10 00:00  SRV-1 .*activation ran out; not licensed again by the end");
+    }
 
-  @Test
-  void theChangesFileOfTheDocsRunsEveryKindOfChange() throws Exception {
-    String doc = Files.readString(Path.of("..", "..", "docs", "simulate.md"));
-    int from = doc.indexOf("```yaml\noutages:");
-    Path changes = dir.resolve("all.yaml");
-    Files.writeString(changes, doc.substring(from + "```yaml\n".length(), doc.indexOf("```", from + 7)));
-    Path snapshot = dir.resolve("with-office.json");
-    // The example fleet has no Office: the pack is there to be removed all the same (the default host holds it).
-    Files.copy(Path.of(SNAPSHOT), snapshot);
+    @Test
+    void theChangesFileOfTheDocsRunsEveryKindOfChange() throws Exception {
+        String doc = Files.readString(Path.of("..", "..", "docs", "simulate.md"));
+        int from = doc.indexOf("```yaml\noutages:");
+        Path changes = dir.resolve("all.yaml");
+        Files.writeString(changes, doc.substring(from + "```yaml\n".length(), doc.indexOf("```", from + 7)));
+        Path snapshot = dir.resolve("with-office.json");
+        // The example fleet has no Office: the pack is there to be removed all the same (the default host holds it).
+        Files.copy(Path.of(SNAPSHOT), snapshot);
 
-    Run r = LabFixtures.simulate("--snapshot", snapshot.toString(), "--changes", changes.toString());
+        Run r = LabFixtures.simulate("--snapshot", snapshot.toString(), "--changes", changes.toString());
 
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("machines matching SRV-5* retired on day 10", "2 machine(s) re-imaged on day 45",
-        "host key Windows Server 2025 CSVLK removed", "license pack Office 2013 Volume License Pack removed");
-  }
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains(
+                        "machines matching SRV-5* retired on day 10",
+                        "2 machine(s) re-imaged on day 45",
+                        "host key Windows Server 2025 CSVLK removed",
+                        "license pack Office 2013 Volume License Pack removed");
+    }
 
-  @Test
-  void hubOptionsWithoutAHubAndTwoSourcesAreErrors() {
-    Run trust = LabFixtures.simulate("--snapshot", SNAPSHOT, "--trust", "AB:CD");
-    Run two = LabFixtures.simulate(SNAPSHOT, "--snapshot", SNAPSHOT);
+    @Test
+    void hubOptionsWithoutAHubAndTwoSourcesAreErrors() {
+        Run trust = LabFixtures.simulate("--snapshot", SNAPSHOT, "--trust", "AB:CD");
+        Run two = LabFixtures.simulate(SNAPSHOT, "--snapshot", SNAPSHOT);
 
-    assertThat(trust.exitCode()).isEqualTo(2);
-    assertThat(trust.err()).isEqualTo("kms-agent simulate: arguments: --trust, --ca, --token-file, --cert and "
-        + "--cert-key go with --from-hub HOST:PORT\n");
-    assertThat(two.exitCode()).isEqualTo(2);
-    assertThat(two.err()).contains("give one of a scenario file, --snapshot FILE and --from-hub HOST:PORT");
-  }
+        assertThat(trust.exitCode()).isEqualTo(2);
+        assertThat(trust.err())
+                .isEqualTo("kms-agent simulate: arguments: --trust, --ca, --token-file, --cert and "
+                        + "--cert-key go with --from-hub HOST:PORT\n");
+        assertThat(two.exitCode()).isEqualTo(2);
+        assertThat(two.err()).contains("give one of a scenario file, --snapshot FILE and --from-hub HOST:PORT");
+    }
 
-  @Test
-  void aBadChangesFileNamesTheLine() throws Exception {
-    Path bad = dir.resolve("changes.yaml");
-    Files.writeString(bad, "outages:\n  - from: 0\n    for: 40d\n    hots: kms01\n");
+    @Test
+    void aBadChangesFileNamesTheLine() throws Exception {
+        Path bad = dir.resolve("changes.yaml");
+        Files.writeString(bad, "outages:\n  - from: 0\n    for: 40d\n    hots: kms01\n");
 
-    Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", bad.toString());
+        Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", bad.toString());
 
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).startsWith("kms-agent simulate: " + bad + ": line 4: field 'outages[0].hots': unknown field");
-  }
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .startsWith("kms-agent simulate: " + bad + ": line 4: field 'outages[0].hots': unknown field");
+    }
 
-  @Test
-  void aPresentNamingNoMachineOfTheFleetIsAnError() throws Exception {
-    Path bad = dir.resolve("bad.json");
-    Files.writeString(bad, Files.readString(Path.of(SNAPSHOT)).replace("\"name\" : \"SRV-6\",\n      \"cmid\"",
-        "\"name\" : \"SRV-66\",\n      \"cmid\""));
+    @Test
+    void aPresentNamingNoMachineOfTheFleetIsAnError() throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(
+                bad,
+                Files.readString(Path.of(SNAPSHOT))
+                        .replace("\"name\" : \"SRV-6\",\n      \"cmid\"", "\"name\" : \"SRV-66\",\n      \"cmid\""));
 
-    Run r = LabFixtures.simulate("--snapshot", bad.toString());
+        Run r = LabFixtures.simulate("--snapshot", bad.toString());
 
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("field 'present.machines[5].name': 'SRV-66' is no machine of 'machines'");
-  }
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("field 'present.machines[5].name': 'SRV-66' is no machine of 'machines'");
+    }
 }

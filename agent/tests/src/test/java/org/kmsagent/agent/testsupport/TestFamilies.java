@@ -22,69 +22,72 @@ import org.kmsagent.api.ProductFamily;
  * same catalogs from jars is tested by its own ITs). Nothing about a family is repeated here.
  */
 public final class TestFamilies {
-  private static final Path PLUGINS = Path.of("..", "..", "plugins");
-  private static List<LoadedFamily> all;
+    private static final Path PLUGINS = Path.of("..", "..", "plugins");
+    private static List<LoadedFamily> all;
 
-  private TestFamilies() {}
+    private TestFamilies() {}
 
-  /** Every bundled family (every {@code plugins/<id>/}), ordered by id. */
-  public static synchronized List<LoadedFamily> all() {
-    if (all == null) {
-      List<LoadedFamily> list = new ArrayList<>();
-      try (Stream<Path> dirs = Files.list(PLUGINS)) {
-        for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).sorted().toList()) {
-          list.add(load(dir.getFileName().toString(), ActivationHandler.STANDARD));
+    /** Every bundled family (every {@code plugins/<id>/}), ordered by id. */
+    public static synchronized List<LoadedFamily> all() {
+        if (all == null) {
+            List<LoadedFamily> list = new ArrayList<>();
+            try (Stream<Path> dirs = Files.list(PLUGINS)) {
+                for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml")))
+                        .sorted()
+                        .toList()) {
+                    list.add(load(dir.getFileName().toString(), ActivationHandler.STANDARD));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            all = List.copyOf(list);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      all = List.copyOf(list);
+        return all;
     }
-    return all;
-  }
 
-  public static LoadedFamily byId(String id) {
-    return all().stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow();
-  }
-
-  /** The same family as {@code base} with another handler, e.g. a faulty one. */
-  public static LoadedFamily withHandler(LoadedFamily base, ActivationHandler handler) {
-    return load(base.id(), handler);
-  }
-
-  /** The catalog file of a bundled family. */
-  public static Path catalogFile(String id) {
-    return PLUGINS.resolve(id).resolve(Path.of("src", "main", "resources", "org", "kmsagent", "plugins",
-        id.replace("-", ""), "catalog.json"));
-  }
-
-  private static LoadedFamily load(String id, ActivationHandler handler) {
-    URL url;
-    try {
-      url = catalogFile(id).toUri().toURL();
-    } catch (MalformedURLException e) {
-      throw new IllegalStateException(e);
+    public static LoadedFamily byId(String id) {
+        return all().stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow();
     }
-    ProductFamily ext = new ProductFamily() {
-      @Override
-      public String id() {
-        return id;
-      }
 
-      @Override
-      public URL catalogResource() {
-        return url;
-      }
-
-      @Override
-      public ActivationHandler activationHandler() {
-        return handler;
-      }
-    };
-    try {
-      return LoadedFamily.of(ext, new CatalogReader().read(id, url), id, "test", Optional.empty());
-    } catch (CatalogException e) {
-      throw new IllegalStateException("plugins/" + id + ": " + e.getMessage(), e);
+    /** The same family as {@code base} with another handler, e.g. a faulty one. */
+    public static LoadedFamily withHandler(LoadedFamily base, ActivationHandler handler) {
+        return load(base.id(), handler);
     }
-  }
+
+    /** The catalog file of a bundled family. */
+    public static Path catalogFile(String id) {
+        return PLUGINS.resolve(id)
+                .resolve(Path.of(
+                        "src", "main", "resources", "org", "kmsagent", "plugins", id.replace("-", ""), "catalog.json"));
+    }
+
+    private static LoadedFamily load(String id, ActivationHandler handler) {
+        URL url;
+        try {
+            url = catalogFile(id).toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+        ProductFamily ext = new ProductFamily() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public URL catalogResource() {
+                return url;
+            }
+
+            @Override
+            public ActivationHandler activationHandler() {
+                return handler;
+            }
+        };
+        try {
+            return LoadedFamily.of(ext, new CatalogReader().read(id, url), id, "test", Optional.empty());
+        } catch (CatalogException e) {
+            throw new IllegalStateException("plugins/" + id + ": " + e.getMessage(), e);
+        }
+    }
 }

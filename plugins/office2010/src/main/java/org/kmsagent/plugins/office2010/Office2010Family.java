@@ -6,7 +6,7 @@ import org.pf4j.Extension;
 /** Office 2010: its family id; everything else is in catalog.json beside this class. */
 @Extension
 public final class Office2010Family extends CatalogFamily {
-  public Office2010Family() {
-    super("office2010");
-  }
+    public Office2010Family() {
+        super("office2010");
+    }
 }

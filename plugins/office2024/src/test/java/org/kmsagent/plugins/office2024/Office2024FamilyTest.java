@@ -4,7 +4,7 @@ import org.kmsagent.testkit.FamilyContract;
 
 /** The family contract against the office2024 plugin as built. */
 class Office2024FamilyTest extends FamilyContract {
-  Office2024FamilyTest() {
-    super(new Office2024Family());
-  }
+    Office2024FamilyTest() {
+        super(new Office2024Family());
+    }
 }

@@ -4,7 +4,7 @@ import org.kmsagent.testkit.FamilyContract;
 
 /** The family contract against the windows-client plugin as built. */
 class WindowsClientFamilyTest extends FamilyContract {
-  WindowsClientFamilyTest() {
-    super(new WindowsClientFamily());
-  }
+    WindowsClientFamilyTest() {
+        super(new WindowsClientFamily());
+    }
 }

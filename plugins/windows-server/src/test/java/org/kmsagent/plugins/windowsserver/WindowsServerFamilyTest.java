@@ -4,7 +4,7 @@ import org.kmsagent.testkit.FamilyContract;
 
 /** The family contract against the windows-server plugin as built. */
 class WindowsServerFamilyTest extends FamilyContract {
-  WindowsServerFamilyTest() {
-    super(new WindowsServerFamily());
-  }
+    WindowsServerFamilyTest() {
+        super(new WindowsServerFamily());
+    }
 }

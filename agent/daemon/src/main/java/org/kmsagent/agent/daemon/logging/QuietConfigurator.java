@@ -13,14 +13,15 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_LOW_PRIORITY)
 public final class QuietConfigurator extends ContextAwareBase implements Configurator {
-  @Override
-  public ExecutionStatus configure(LoggerContext context) {
-    ClassLoader loader = QuietConfigurator.class.getClassLoader();
-    if (System.getProperty("logback.configurationFile") != null || loader.getResource("logback-test.xml") != null
-        || loader.getResource("logback.xml") != null) {
-      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        ClassLoader loader = QuietConfigurator.class.getClassLoader();
+        if (System.getProperty("logback.configurationFile") != null
+                || loader.getResource("logback-test.xml") != null
+                || loader.getResource("logback.xml") != null) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        RunLogging.consoleOnly(context, "WARN");
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
-    RunLogging.consoleOnly(context, "WARN");
-    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
-  }
 }

@@ -21,69 +21,69 @@ import org.slf4j.LoggerFactory;
  * {@code logging.totalSizeCap} together, are deleted oldest first.
  */
 public final class RunLogging {
-  /** ISO-8601 local time with its offset, then the level padded so that messages line up. */
-  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
+    /** ISO-8601 local time with its offset, then the level padded so that messages line up. */
+    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
 
-  private RunLogging() {}
+    private RunLogging() {}
 
-  /**
-   * Replaces whatever logging is configured with the one {@code config} describes.
-   *
-   * @return where lines go, for the start-up banner, e.g. {@code INFO to standard error and /var/log/kms-agent.log}
-   */
-  public static String apply(LoggingConfig config) {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return "as the class path's slf4j binding decides";
+    /**
+     * Replaces whatever logging is configured with the one {@code config} describes.
+     *
+     * @return where lines go, for the start-up banner, e.g. {@code INFO to standard error and /var/log/kms-agent.log}
+     */
+    public static String apply(LoggingConfig config) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return "as the class path's slf4j binding decides";
+        }
+        Logger root = consoleOnly(context, config.levelName());
+        if (config.file() == null) {
+            return config.levelName() + " to standard error";
+        }
+        Path file = Path.of(config.file()).toAbsolutePath();
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+        appender.setContext(context);
+        appender.setName("file");
+        appender.setFile(file.toString());
+        appender.setEncoder(encoder(context));
+        SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+        policy.setContext(context);
+        policy.setParent(appender);
+        policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.%i");
+        policy.setMaxFileSize(new FileSize(LoggingConfig.bytes(config.maxFileSize())));
+        policy.setMaxHistory(config.maxHistoryDays());
+        policy.setTotalSizeCap(new FileSize(LoggingConfig.bytes(config.totalSizeCap())));
+        policy.start();
+        appender.setRollingPolicy(policy);
+        appender.start();
+        root.addAppender(appender);
+        return config.levelName() + " to standard error and " + file;
     }
-    Logger root = consoleOnly(context, config.levelName());
-    if (config.file() == null) {
-      return config.levelName() + " to standard error";
-    }
-    Path file = Path.of(config.file()).toAbsolutePath();
-    RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
-    appender.setContext(context);
-    appender.setName("file");
-    appender.setFile(file.toString());
-    appender.setEncoder(encoder(context));
-    SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
-    policy.setContext(context);
-    policy.setParent(appender);
-    policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.%i");
-    policy.setMaxFileSize(new FileSize(LoggingConfig.bytes(config.maxFileSize())));
-    policy.setMaxHistory(config.maxHistoryDays());
-    policy.setTotalSizeCap(new FileSize(LoggingConfig.bytes(config.totalSizeCap())));
-    policy.start();
-    appender.setRollingPolicy(policy);
-    appender.start();
-    root.addAppender(appender);
-    return config.levelName() + " to standard error and " + file;
-  }
 
-  /** Resets {@code context} to standard error alone at {@code level}; returns the root logger. */
-  public static Logger consoleOnly(LoggerContext context, String level) {
-    context.reset();
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-    console.setContext(context);
-    console.setName("console");
-    console.setTarget("System.err");
-    console.setEncoder(encoder(context));
-    console.start();
-    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    Level rootLevel = Level.toLevel(level, Level.INFO);
-    root.setLevel(rootLevel);
-    root.addAppender(console);
-    if (rootLevel.isGreaterOrEqual(Level.INFO)) {
-      // PF4J logs what PluginHost already reports with the jar's name: keep only its errors unless debugging.
-      context.getLogger("org.pf4j").setLevel(Level.ERROR);
+    /** Resets {@code context} to standard error alone at {@code level}; returns the root logger. */
+    public static Logger consoleOnly(LoggerContext context, String level) {
+        context.reset();
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(context);
+        console.setName("console");
+        console.setTarget("System.err");
+        console.setEncoder(encoder(context));
+        console.start();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level rootLevel = Level.toLevel(level, Level.INFO);
+        root.setLevel(rootLevel);
+        root.addAppender(console);
+        if (rootLevel.isGreaterOrEqual(Level.INFO)) {
+            // PF4J logs what PluginHost already reports with the jar's name: keep only its errors unless debugging.
+            context.getLogger("org.pf4j").setLevel(Level.ERROR);
+        }
+        return root;
     }
-    return root;
-  }
 
-  private static PatternLayoutEncoder encoder(LoggerContext context) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern(PATTERN);
-    encoder.start();
-    return encoder;
-  }
+    private static PatternLayoutEncoder encoder(LoggerContext context) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        return encoder;
+    }
 }

@@ -21,55 +21,56 @@ import org.kmsagent.agent.config.TokenConfig;
  * written hashed ({@link ConfiguredTokens}).
  */
 final class DashboardAuth {
-  static final Duration SESSION = Duration.ofHours(12);
-  static final String COOKIE = "kmsagent_session";
+    static final Duration SESSION = Duration.ofHours(12);
+    static final String COOKIE = "kmsagent_session";
 
-  private final ConfiguredTokens tokens;
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final SecureRandom random = new SecureRandom();
-  private final Clock clock;
+    private final ConfiguredTokens tokens;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock;
 
-  /** A signed-in token holder. */
-  record Session(String tokenName, Role role, Instant expires) {}
+    /** A signed-in token holder. */
+    record Session(String tokenName, Role role, Instant expires) {}
 
-  DashboardAuth(List<TokenConfig> tokens, Clock clock) {
-    this.tokens = new ConfiguredTokens(tokens);
-    this.clock = clock;
-  }
-
-  /** The token's holder, or empty for an unknown token. */
-  Optional<TokenConfig> token(String presented) {
-    if (presented == null || presented.isEmpty()) {
-      return Optional.empty();
+    DashboardAuth(List<TokenConfig> tokens, Clock clock) {
+        this.tokens = new ConfiguredTokens(tokens);
+        this.clock = clock;
     }
-    return tokens.match(presented).filter(t -> t.role() != Role.NONE);
-  }
 
-  /** Opens a session for a token holder; returns its id. */
-  String open(TokenConfig token) {
-    byte[] id = new byte[32];
-    random.nextBytes(id);
-    String sid = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-    sessions.put(sid, new Session(token.name(), token.role(), clock.instant().plus(SESSION)));
-    return sid;
-  }
+    /** The token's holder, or empty for an unknown token. */
+    Optional<TokenConfig> token(String presented) {
+        if (presented == null || presented.isEmpty()) {
+            return Optional.empty();
+        }
+        return tokens.match(presented).filter(t -> t.role() != Role.NONE);
+    }
 
-  /** The live session of an id, if any (an expired one is forgotten). */
-  Optional<Session> session(String sid) {
-    if (sid == null) {
-      return Optional.empty();
+    /** Opens a session for a token holder; returns its id. */
+    String open(TokenConfig token) {
+        byte[] id = new byte[32];
+        random.nextBytes(id);
+        String sid = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        sessions.put(
+                sid, new Session(token.name(), token.role(), clock.instant().plus(SESSION)));
+        return sid;
     }
-    Session s = sessions.get(sid);
-    if (s != null && s.expires().isBefore(clock.instant())) {
-      sessions.remove(sid);
-      return Optional.empty();
-    }
-    return Optional.ofNullable(s);
-  }
 
-  void close(String sid) {
-    if (sid != null) {
-      sessions.remove(sid);
+    /** The live session of an id, if any (an expired one is forgotten). */
+    Optional<Session> session(String sid) {
+        if (sid == null) {
+            return Optional.empty();
+        }
+        Session s = sessions.get(sid);
+        if (s != null && s.expires().isBefore(clock.instant())) {
+            sessions.remove(sid);
+            return Optional.empty();
+        }
+        return Optional.ofNullable(s);
     }
-  }
+
+    void close(String sid) {
+        if (sid != null) {
+            sessions.remove(sid);
+        }
+    }
 }

@@ -34,270 +34,330 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  * of the events hubs apply ({@link FleetAddresses#LIVE}).
  */
 public final class DashboardServer {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DashboardServer.class);
-  /** Nothing but this hub: no external script, style, image or frame. */
-  static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-      + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DashboardServer.class);
+    /** Nothing but this hub: no external script, style, image or frame. */
+    static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
-  private final HttpServer server;
-  private final MessageConsumer<Object> live;
+    private final HttpServer server;
+    private final MessageConsumer<Object> live;
 
-  private DashboardServer(HttpServer server, MessageConsumer<Object> live) {
-    this.server = server;
-    this.live = live;
-  }
+    private DashboardServer(HttpServer server, MessageConsumer<Object> live) {
+        this.server = server;
+        this.live = live;
+    }
 
-  /** Listens on {@code config.host():config.port()} with TLS. */
-  public static Future<DashboardServer> start(Vertx vertx, DashboardConfig config, TlsMaterial tls,
-      List<TokenConfig> tokens, Clock clock) {
-    return start(vertx, config, tls, tokens, clock, org.kmsagent.agent.bus.audit.AuditTrail.NONE);
-  }
+    /** Listens on {@code config.host():config.port()} with TLS. */
+    public static Future<DashboardServer> start(
+            Vertx vertx, DashboardConfig config, TlsMaterial tls, List<TokenConfig> tokens, Clock clock) {
+        return start(vertx, config, tls, tokens, clock, org.kmsagent.agent.bus.audit.AuditTrail.NONE);
+    }
 
-  /** {@link #start(Vertx, DashboardConfig, TlsMaterial, List, Clock)}, recording sign-ins and refusals. */
-  public static Future<DashboardServer> start(Vertx vertx, DashboardConfig config, TlsMaterial tls,
-      List<TokenConfig> tokens, Clock clock, org.kmsagent.agent.bus.audit.AuditTrail trail) {
-    DashboardAudit audit = new DashboardAudit(trail);
-    DashboardAuth auth = new DashboardAuth(tokens, clock);
-    LoginThrottle throttle = new LoginThrottle(clock);
-    FleetQueries queries = new FleetQueries(vertx);
-    Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
-    Router router = Router.router(vertx);
-    router.route().handler(rc -> {
-      HttpServerResponse r = rc.response();
-      r.putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff")
-          // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on the login form's POST,
-          // which the Origin check below must refuse. Other sites still get no referrer.
-          .putHeader("Referrer-Policy", "same-origin").putHeader("Cache-Control", "no-store")
-          .putHeader("Strict-Transport-Security", HSTS).putHeader("X-Frame-Options", "DENY");
-      rc.next();
-    });
-    // Every POST's (small) body is read before anything answers it, a refusal included: answering a request whose
-    // body the server never read left the client waiting on its upload now and then (seen on Java 25).
-    // Every POST is recorded in the audit log once answered (docs/audit.md).
-    router.post().handler(audit::track);
-    router.post().handler(BodyHandler.create().setBodyLimit(4096).setHandleFileUploads(false));
-    // A state-changing request must come from a page of this hub, not from another site the user has open.
-    router.post().handler(rc -> {
-      if (sameOrigin(rc)) {
-        rc.next();
-      } else {
-        LOG.warn("dashboard: refused {} {} from {}: Origin {} is not this hub's", rc.request().method(),
-            rc.request().path(), source(rc), printable(origin(rc)));
-        rc.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
-            .end("cross-origin request refused: sign in from this hub's own page\n");
-      }
-    });
-    Buffer login = resource("login.html");
-    Buffer loginFailed = Buffer.buffer(login.toString().replace("<!--message-->",
-        "<p class=\"error\" id=\"login-error\">That token is not one of this hub's. Try again.</p>"));
-    router.get("/login").handler(rc -> html(rc, rc.request().getParam("failed") != null ? loginFailed : login));
-    router.post("/login").handler(rc -> {
-      String from = source(rc);
-      if (lockedOut(rc, throttle.sourceLocked(from), "too many wrong tokens from your address")) {
-        return;
-      }
-      Optional<TokenConfig> t = auth.token(rc.request().getFormAttribute("token"));
-      if (t.isEmpty()) {
-        DashboardAudit.refused(rc, "wrong token");
-        wrongToken(throttle, from, "sign-in");
-        rc.response().setStatusCode(303).putHeader("Location", "/login?failed=1").end();
-        return;
-      }
-      DashboardAudit.actor(rc, t.get().name());
-      if (lockedOut(rc, throttle.tokenLocked(t.get().name()), "too many sign-ins with this token")) {
-        return;
-      }
-      if (throttle.signedIn(from, t.get().name())) {
-        LOG.warn("dashboard: token '{}' opened {} sessions within {} min; its sign-ins are locked for {} min",
-            t.get().name(), LoginThrottle.MAX_SIGN_INS, LoginThrottle.WINDOW.toMinutes(),
-            LoginThrottle.LOCKOUT.toMinutes());
-      }
-      rc.response().addCookie(Cookie.cookie(DashboardAuth.COOKIE, auth.open(t.get())).setPath("/")
-          .setHttpOnly(true).setSecure(true).setSameSite(CookieSameSite.STRICT)
-          .setMaxAge(DashboardAuth.SESSION.toSeconds()));
-      rc.response().setStatusCode(303).putHeader("Location", "/").end();
-    });
-    router.post("/logout").handler(rc -> {
-      Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
-      auth.session(c == null ? null : c.getValue()).ifPresent(s -> DashboardAudit.actor(rc, s.tokenName()));
-      auth.close(c == null ? null : c.getValue());
-      rc.response().addCookie(Cookie.cookie(DashboardAuth.COOKIE, "").setPath("/").setMaxAge(0)
-              .setHttpOnly(true).setSecure(true).setSameSite(CookieSameSite.STRICT))
-          .setStatusCode(303).putHeader("Location", "/login").end();
-    });
-    router.get("/dashboard.css").handler(rc -> asset(rc, "text/css; charset=utf-8", "dashboard.css"));
-    // Everything below needs a token holder.
-    router.route().handler(rc -> {
-      String header = rc.request().getHeader("Authorization");
-      boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
-      if (bearer && lockedOut(rc, throttle.sourceLocked(source(rc)), "too many wrong tokens from your address")) {
-        return;
-      }
-      if (bearer && auth.token(header.substring(7).trim()).isEmpty()) {
-        if (rc.request().method() != io.vertx.core.http.HttpMethod.POST) {
-          audit.wrongBearer(rc); // a POST's refusal is recorded when it is answered
+    /** {@link #start(Vertx, DashboardConfig, TlsMaterial, List, Clock)}, recording sign-ins and refusals. */
+    public static Future<DashboardServer> start(
+            Vertx vertx,
+            DashboardConfig config,
+            TlsMaterial tls,
+            List<TokenConfig> tokens,
+            Clock clock,
+            org.kmsagent.agent.bus.audit.AuditTrail trail) {
+        DashboardAudit audit = new DashboardAudit(trail);
+        DashboardAuth auth = new DashboardAuth(tokens, clock);
+        LoginThrottle throttle = new LoginThrottle(clock);
+        FleetQueries queries = new FleetQueries(vertx);
+        Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
+        Router router = Router.router(vertx);
+        router.route().handler(rc -> {
+            HttpServerResponse r = rc.response();
+            r.putHeader("Content-Security-Policy", CSP)
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on the login form's
+                    // POST,
+                    // which the Origin check below must refuse. Other sites still get no referrer.
+                    .putHeader("Referrer-Policy", "same-origin")
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("Strict-Transport-Security", HSTS)
+                    .putHeader("X-Frame-Options", "DENY");
+            rc.next();
+        });
+        // Every POST's (small) body is read before anything answers it, a refusal included: answering a request whose
+        // body the server never read left the client waiting on its upload now and then (seen on Java 25).
+        // Every POST is recorded in the audit log once answered (docs/audit.md).
+        router.post().handler(audit::track);
+        router.post().handler(BodyHandler.create().setBodyLimit(4096).setHandleFileUploads(false));
+        // A state-changing request must come from a page of this hub, not from another site the user has open.
+        router.post().handler(rc -> {
+            if (sameOrigin(rc)) {
+                rc.next();
+            } else {
+                LOG.warn(
+                        "dashboard: refused {} {} from {}: Origin {} is not this hub's",
+                        rc.request().method(),
+                        rc.request().path(),
+                        source(rc),
+                        printable(origin(rc)));
+                rc.response()
+                        .setStatusCode(403)
+                        .putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .end("cross-origin request refused: sign in from this hub's own page\n");
+            }
+        });
+        Buffer login = resource("login.html");
+        Buffer loginFailed = Buffer.buffer(login.toString()
+                .replace(
+                        "<!--message-->",
+                        "<p class=\"error\" id=\"login-error\">That token is not one of this hub's. Try again.</p>"));
+        router.get("/login").handler(rc -> html(rc, rc.request().getParam("failed") != null ? loginFailed : login));
+        router.post("/login").handler(rc -> {
+            String from = source(rc);
+            if (lockedOut(rc, throttle.sourceLocked(from), "too many wrong tokens from your address")) {
+                return;
+            }
+            Optional<TokenConfig> t = auth.token(rc.request().getFormAttribute("token"));
+            if (t.isEmpty()) {
+                DashboardAudit.refused(rc, "wrong token");
+                wrongToken(throttle, from, "sign-in");
+                rc.response()
+                        .setStatusCode(303)
+                        .putHeader("Location", "/login?failed=1")
+                        .end();
+                return;
+            }
+            DashboardAudit.actor(rc, t.get().name());
+            if (lockedOut(rc, throttle.tokenLocked(t.get().name()), "too many sign-ins with this token")) {
+                return;
+            }
+            if (throttle.signedIn(from, t.get().name())) {
+                LOG.warn(
+                        "dashboard: token '{}' opened {} sessions within {} min; its sign-ins are locked for {} min",
+                        t.get().name(),
+                        LoginThrottle.MAX_SIGN_INS,
+                        LoginThrottle.WINDOW.toMinutes(),
+                        LoginThrottle.LOCKOUT.toMinutes());
+            }
+            rc.response()
+                    .addCookie(Cookie.cookie(DashboardAuth.COOKIE, auth.open(t.get()))
+                            .setPath("/")
+                            .setHttpOnly(true)
+                            .setSecure(true)
+                            .setSameSite(CookieSameSite.STRICT)
+                            .setMaxAge(DashboardAuth.SESSION.toSeconds()));
+            rc.response().setStatusCode(303).putHeader("Location", "/").end();
+        });
+        router.post("/logout").handler(rc -> {
+            Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
+            auth.session(c == null ? null : c.getValue()).ifPresent(s -> DashboardAudit.actor(rc, s.tokenName()));
+            auth.close(c == null ? null : c.getValue());
+            rc.response()
+                    .addCookie(Cookie.cookie(DashboardAuth.COOKIE, "")
+                            .setPath("/")
+                            .setMaxAge(0)
+                            .setHttpOnly(true)
+                            .setSecure(true)
+                            .setSameSite(CookieSameSite.STRICT))
+                    .setStatusCode(303)
+                    .putHeader("Location", "/login")
+                    .end();
+        });
+        router.get("/dashboard.css").handler(rc -> asset(rc, "text/css; charset=utf-8", "dashboard.css"));
+        // Everything below needs a token holder.
+        router.route().handler(rc -> {
+            String header = rc.request().getHeader("Authorization");
+            boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+            if (bearer && lockedOut(rc, throttle.sourceLocked(source(rc)), "too many wrong tokens from your address")) {
+                return;
+            }
+            if (bearer && auth.token(header.substring(7).trim()).isEmpty()) {
+                if (rc.request().method() != io.vertx.core.http.HttpMethod.POST) {
+                    audit.wrongBearer(rc); // a POST's refusal is recorded when it is answered
+                } else {
+                    DashboardAudit.refused(rc, "wrong Bearer token");
+                }
+                wrongToken(throttle, source(rc), "Bearer token");
+            }
+            if (signedIn(auth, rc)) {
+                rc.next();
+            } else if (rc.request().path().startsWith("/api/")) {
+                rc.response()
+                        .setStatusCode(401)
+                        .putHeader("WWW-Authenticate", "Bearer realm=\"kms-agent hub\"")
+                        .end("{\"error\":\"not signed in: send Authorization: Bearer <token> or sign in at /login\"}");
+            } else {
+                rc.response().setStatusCode(303).putHeader("Location", "/login").end();
+            }
+        });
+        Buffer index = resource("index.html");
+        router.get("/").handler(rc -> html(rc, index));
+        router.get("/dashboard.js").handler(rc -> asset(rc, "text/javascript; charset=utf-8", "dashboard.js"));
+        router.get("/api/summary").handler(rc -> json(rc, queries.summary()));
+        router.get("/api/expiring").handler(rc -> {
+            ExpiringPage.Request req;
+            try {
+                req = ExpiringPage.Request.parse(rc.request().params());
+            } catch (IllegalArgumentException e) {
+                rc.response()
+                        .setStatusCode(400)
+                        .putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("error", e.getMessage()).encode());
+                return;
+            }
+            json(rc, queries.expiring(req));
+        });
+        router.get("/api/events").handler(rc -> {
+            HttpServerResponse r = rc.response()
+                    .setChunked(true)
+                    .putHeader("Content-Type", "text/event-stream")
+                    .putHeader("X-Accel-Buffering", "no");
+            r.write(": kms-agent hub events\nretry: 2000\n\n");
+            streams.add(r);
+            long ping = vertx.setPeriodic(15_000, id -> r.write(": ping\n\n"));
+            r.closeHandler(v -> {
+                streams.remove(r);
+                vertx.cancelTimer(ping);
+            });
+        });
+        MessageConsumer<Object> live = vertx.eventBus().consumer(FleetAddresses.LIVE, m -> {
+            if (m.body() instanceof JsonObject e) {
+                String frame = "event: fleet\ndata: " + e.encode() + "\n\n";
+                for (HttpServerResponse r : streams) {
+                    // A browser that stops reading misses events rather than growing this hub's memory.
+                    if (!r.writeQueueFull()) {
+                        r.write(frame);
+                    }
+                }
+            }
+        });
+        HttpServer server =
+                vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(tls.keyCertOptions()));
+        return live.completion()
+                .compose(v -> server.requestHandler(router).listen(config.port(), config.host()))
+                .map(s -> new DashboardServer(s, live));
+    }
+
+    /** HTTPS only, for a year: a browser that saw the dashboard never tries it over plain HTTP. */
+    static final String HSTS = "max-age=31536000";
+
+    private static String source(RoutingContext rc) {
+        return rc.request().remoteAddress() == null
+                ? "?"
+                : rc.request().remoteAddress().hostAddress();
+    }
+
+    private static String origin(RoutingContext rc) {
+        String origin = rc.request().getHeader("Origin");
+        if (origin != null) {
+            return origin;
+        }
+        String referer = rc.request().getHeader("Referer");
+        if (referer == null) {
+            return null;
+        }
+        int slash = referer.indexOf('/', referer.indexOf("//") + 2);
+        return slash < 0 ? referer : referer.substring(0, slash);
+    }
+
+    /** Whether the request's Origin (or, without one, its Referer) is this hub's own {@code https://host:port}. */
+    private static boolean sameOrigin(RoutingContext rc) {
+        String origin = origin(rc);
+        String host = rc.request().getHeader("Host");
+        return origin != null && host != null && origin.equalsIgnoreCase("https://" + host);
+    }
+
+    private static boolean lockedOut(RoutingContext rc, Optional<Duration> remaining, String why) {
+        if (remaining.isEmpty()) {
+            return false;
+        }
+        long minutes = Math.max(1, (remaining.get().toSeconds() + 59) / 60);
+        rc.response()
+                .setStatusCode(429)
+                .putHeader("Retry-After", Long.toString(remaining.get().toSeconds()))
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end(why + ": try again in " + minutes + " minute(s)\n");
+        return true;
+    }
+
+    private static void wrongToken(LoginThrottle throttle, String from, String how) {
+        if (throttle.failed(from)) {
+            LOG.warn(
+                    "dashboard: {} wrong tokens from {} within {} min ({}); that address is locked out for {} min",
+                    LoginThrottle.MAX_FAILURES,
+                    from,
+                    LoginThrottle.WINDOW.toMinutes(),
+                    how,
+                    LoginThrottle.LOCKOUT.toMinutes());
         } else {
-          DashboardAudit.refused(rc, "wrong Bearer token");
+            LOG.info("dashboard: wrong token from {} ({})", from, how);
         }
-        wrongToken(throttle, source(rc), "Bearer token");
-      }
-      if (signedIn(auth, rc)) {
-        rc.next();
-      } else if (rc.request().path().startsWith("/api/")) {
-        rc.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"kms-agent hub\"")
-            .end("{\"error\":\"not signed in: send Authorization: Bearer <token> or sign in at /login\"}");
-      } else {
-        rc.response().setStatusCode(303).putHeader("Location", "/login").end();
-      }
-    });
-    Buffer index = resource("index.html");
-    router.get("/").handler(rc -> html(rc, index));
-    router.get("/dashboard.js").handler(rc -> asset(rc, "text/javascript; charset=utf-8", "dashboard.js"));
-    router.get("/api/summary").handler(rc -> json(rc, queries.summary()));
-    router.get("/api/expiring").handler(rc -> {
-      ExpiringPage.Request req;
-      try {
-        req = ExpiringPage.Request.parse(rc.request().params());
-      } catch (IllegalArgumentException e) {
-        rc.response().setStatusCode(400).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("error", e.getMessage()).encode());
-        return;
-      }
-      json(rc, queries.expiring(req));
-    });
-    router.get("/api/events").handler(rc -> {
-      HttpServerResponse r = rc.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
-          .putHeader("X-Accel-Buffering", "no");
-      r.write(": kms-agent hub events\nretry: 2000\n\n");
-      streams.add(r);
-      long ping = vertx.setPeriodic(15_000, id -> r.write(": ping\n\n"));
-      r.closeHandler(v -> {
-        streams.remove(r);
-        vertx.cancelTimer(ping);
-      });
-    });
-    MessageConsumer<Object> live = vertx.eventBus().consumer(FleetAddresses.LIVE, m -> {
-      if (m.body() instanceof JsonObject e) {
-        String frame = "event: fleet\ndata: " + e.encode() + "\n\n";
-        for (HttpServerResponse r : streams) {
-          // A browser that stops reading misses events rather than growing this hub's memory.
-          if (!r.writeQueueFull()) {
-            r.write(frame);
-          }
+    }
+
+    /** A request path made safe for a log line or audit record. */
+    static String printablePath(String path) {
+        return printable(path);
+    }
+
+    /** Client text made safe for one log line. */
+    private static String printable(String text) {
+        return text == null ? "(none)" : org.kmsagent.agent.core.BoundedInput.shown(text);
+    }
+
+    private static boolean signedIn(DashboardAuth auth, RoutingContext rc) {
+        String header = rc.request().getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return auth.token(header.substring(7).trim()).isPresent();
         }
-      }
-    });
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
-        .setKeyCertOptions(tls.keyCertOptions()));
-    return live.completion().compose(v -> server.requestHandler(router).listen(config.port(), config.host()))
-        .map(s -> new DashboardServer(s, live));
-  }
-
-  /** HTTPS only, for a year: a browser that saw the dashboard never tries it over plain HTTP. */
-  static final String HSTS = "max-age=31536000";
-
-  private static String source(RoutingContext rc) {
-    return rc.request().remoteAddress() == null ? "?" : rc.request().remoteAddress().hostAddress();
-  }
-
-  private static String origin(RoutingContext rc) {
-    String origin = rc.request().getHeader("Origin");
-    if (origin != null) {
-      return origin;
+        Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
+        return c != null && auth.session(c.getValue()).isPresent();
     }
-    String referer = rc.request().getHeader("Referer");
-    if (referer == null) {
-      return null;
+
+    private static void html(RoutingContext rc, Buffer page) {
+        rc.response()
+                .putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("X-Frame-Options", "DENY")
+                .end(page);
     }
-    int slash = referer.indexOf('/', referer.indexOf("//") + 2);
-    return slash < 0 ? referer : referer.substring(0, slash);
-  }
 
-  /** Whether the request's Origin (or, without one, its Referer) is this hub's own {@code https://host:port}. */
-  private static boolean sameOrigin(RoutingContext rc) {
-    String origin = origin(rc);
-    String host = rc.request().getHeader("Host");
-    return origin != null && host != null && origin.equalsIgnoreCase("https://" + host);
-  }
-
-  private static boolean lockedOut(RoutingContext rc, Optional<Duration> remaining, String why) {
-    if (remaining.isEmpty()) {
-      return false;
+    private static void asset(RoutingContext rc, String type, String name) {
+        rc.response().putHeader("Content-Type", type).end(resource(name));
     }
-    long minutes = Math.max(1, (remaining.get().toSeconds() + 59) / 60);
-    rc.response().setStatusCode(429).putHeader("Retry-After", Long.toString(remaining.get().toSeconds()))
-        .putHeader("Content-Type", "text/plain; charset=utf-8")
-        .end(why + ": try again in " + minutes + " minute(s)\n");
-    return true;
-  }
 
-  private static void wrongToken(LoginThrottle throttle, String from, String how) {
-    if (throttle.failed(from)) {
-      LOG.warn("dashboard: {} wrong tokens from {} within {} min ({}); that address is locked out for {} min",
-          LoginThrottle.MAX_FAILURES, from, LoginThrottle.WINDOW.toMinutes(), how, LoginThrottle.LOCKOUT.toMinutes());
-    } else {
-      LOG.info("dashboard: wrong token from {} ({})", from, how);
+    private static void json(RoutingContext rc, Future<JsonObject> reply) {
+        reply.onComplete(ar -> {
+            if (ar.succeeded()) {
+                rc.response()
+                        .putHeader("Content-Type", "application/json")
+                        .end(ar.result().encode());
+            } else {
+                rc.response()
+                        .setStatusCode(503)
+                        .putHeader("Content-Type", "application/json")
+                        .end(new JsonObject()
+                                .put(
+                                        "error",
+                                        "the fleet view did not answer: "
+                                                + ar.cause().getMessage())
+                                .encode());
+            }
+        });
     }
-  }
 
-  /** A request path made safe for a log line or audit record. */
-  static String printablePath(String path) {
-    return printable(path);
-  }
-
-  /** Client text made safe for one log line. */
-  private static String printable(String text) {
-    return text == null ? "(none)" : org.kmsagent.agent.core.BoundedInput.shown(text);
-  }
-
-  private static boolean signedIn(DashboardAuth auth, RoutingContext rc) {
-    String header = rc.request().getHeader("Authorization");
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return auth.token(header.substring(7).trim()).isPresent();
+    static Buffer resource(String name) {
+        try (InputStream in = DashboardServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("dashboard resource missing from the build: " + name);
+            }
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-    Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
-    return c != null && auth.session(c.getValue()).isPresent();
-  }
 
-  private static void html(RoutingContext rc, Buffer page) {
-    rc.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("X-Frame-Options", "DENY")
-        .end(page);
-  }
-
-  private static void asset(RoutingContext rc, String type, String name) {
-    rc.response().putHeader("Content-Type", type).end(resource(name));
-  }
-
-  private static void json(RoutingContext rc, Future<JsonObject> reply) {
-    reply.onComplete(ar -> {
-      if (ar.succeeded()) {
-        rc.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
-      } else {
-        rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("error", "the fleet view did not answer: " + ar.cause().getMessage())
-                .encode());
-      }
-    });
-  }
-
-  static Buffer resource(String name) {
-    try (InputStream in = DashboardServer.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("dashboard resource missing from the build: " + name);
-      }
-      return Buffer.buffer(in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** The port it listens on. */
+    public int port() {
+        return server.actualPort();
     }
-  }
 
-  /** The port it listens on. */
-  public int port() {
-    return server.actualPort();
-  }
-
-  /** Stops listening and closes the event streams. */
-  public Future<Void> close() {
-    return live.unregister().eventually(server::close);
-  }
+    /** Stops listening and closes the event streams. */
+    public Future<Void> close() {
+        return live.unregister().eventually(server::close);
+    }
 }

@@ -14,89 +14,102 @@ import java.util.Map;
  * and cut to a page on the hub, so a fleet of any size sends the browser one page. Pure.
  */
 final class ExpiringPage {
-  /** Columns the table sorts by, and how. */
-  static final Map<String, Comparator<JsonObject>> SORTS = Map.of(
-      "daysLeft", Comparator.comparingLong(r -> r.getLong("daysLeft")),
-      "validUntil", Comparator.comparing(r -> r.getString("validUntil")),
-      "hostName", Comparator.comparing(r -> r.getString("hostName", "").toLowerCase(Locale.ROOT)),
-      "family", Comparator.comparing(r -> r.getString("family", "")),
-      "product", Comparator.comparing(r -> r.getString("product", "")),
-      "cause", Comparator.comparing(r -> r.getString("cause", "")));
-  static final int MAX_LIMIT = 500;
+    /** Columns the table sorts by, and how. */
+    static final Map<String, Comparator<JsonObject>> SORTS = Map.of(
+            "daysLeft", Comparator.comparingLong(r -> r.getLong("daysLeft")),
+            "validUntil", Comparator.comparing(r -> r.getString("validUntil")),
+            "hostName", Comparator.comparing(r -> r.getString("hostName", "").toLowerCase(Locale.ROOT)),
+            "family", Comparator.comparing(r -> r.getString("family", "")),
+            "product", Comparator.comparing(r -> r.getString("product", "")),
+            "cause", Comparator.comparing(r -> r.getString("cause", "")));
 
-  private ExpiringPage() {}
+    static final int MAX_LIMIT = 500;
 
-  /**
-   * What the browser asks for.
-   *
-   * @param days the window (0-3650)
-   * @param query search text (any column contains it, case-insensitive), or empty
-   * @param sort a key of {@link #SORTS}
-   * @param descending sort direction
-   * @param offset first row (0-based)
-   * @param limit rows per page (1-500)
-   */
-  record Request(int days, String query, String sort, boolean descending, int offset, int limit) {
-    static Request parse(MultiMap params) {
-      int days = number(params, "days", 30, 0, 3650);
-      String sort = params.get("sort") == null ? "daysLeft" : params.get("sort");
-      if (!SORTS.containsKey(sort)) {
-        throw new IllegalArgumentException("sort: expected one of " + SORTS.keySet().stream().sorted().toList()
-            + ", got " + sort);
-      }
-      String dir = params.get("dir") == null ? "asc" : params.get("dir");
-      if (!dir.equals("asc") && !dir.equals("desc")) {
-        throw new IllegalArgumentException("dir: expected asc or desc, got " + dir);
-      }
-      String q = params.get("q") == null ? "" : params.get("q").trim();
-      return new Request(days, q, sort, dir.equals("desc"), number(params, "offset", 0, 0, Integer.MAX_VALUE),
-          number(params, "limit", 50, 1, MAX_LIMIT));
-    }
+    private ExpiringPage() {}
 
-    private static int number(MultiMap params, String name, int fallback, int min, int max) {
-      String v = params.get(name);
-      if (v == null || v.isEmpty()) {
-        return fallback;
-      }
-      try {
-        int n = Integer.parseInt(v);
-        if (n >= min && n <= max) {
-          return n;
+    /**
+     * What the browser asks for.
+     *
+     * @param days the window (0-3650)
+     * @param query search text (any column contains it, case-insensitive), or empty
+     * @param sort a key of {@link #SORTS}
+     * @param descending sort direction
+     * @param offset first row (0-based)
+     * @param limit rows per page (1-500)
+     */
+    record Request(int days, String query, String sort, boolean descending, int offset, int limit) {
+        static Request parse(MultiMap params) {
+            int days = number(params, "days", 30, 0, 3650);
+            String sort = params.get("sort") == null ? "daysLeft" : params.get("sort");
+            if (!SORTS.containsKey(sort)) {
+                throw new IllegalArgumentException("sort: expected one of "
+                        + SORTS.keySet().stream().sorted().toList() + ", got " + sort);
+            }
+            String dir = params.get("dir") == null ? "asc" : params.get("dir");
+            if (!dir.equals("asc") && !dir.equals("desc")) {
+                throw new IllegalArgumentException("dir: expected asc or desc, got " + dir);
+            }
+            String q = params.get("q") == null ? "" : params.get("q").trim();
+            return new Request(
+                    days,
+                    q,
+                    sort,
+                    dir.equals("desc"),
+                    number(params, "offset", 0, 0, Integer.MAX_VALUE),
+                    number(params, "limit", 50, 1, MAX_LIMIT));
         }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new IllegalArgumentException(name + ": expected a whole number " + min + "-" + max + ", got " + v);
-    }
-  }
 
-  /** {@code {days, total, offset, limit, rows}} of the forecast's {@code expiring} list. */
-  static JsonObject of(JsonArray expiring, Request req) {
-    String q = req.query().toLowerCase(Locale.ROOT);
-    List<JsonObject> rows = new ArrayList<>();
-    for (Object o : expiring) {
-      JsonObject r = (JsonObject) o;
-      if (q.isEmpty() || matches(r, q)) {
-        rows.add(r);
-      }
+        private static int number(MultiMap params, String name, int fallback, int min, int max) {
+            String v = params.get(name);
+            if (v == null || v.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + ": expected a whole number " + min + "-" + max + ", got " + v);
+        }
     }
-    Comparator<JsonObject> by = SORTS.get(req.sort()).thenComparing(r -> r.getString("agentId", ""))
-        .thenComparing(r -> r.getString("family", ""));
-    rows.sort(req.descending() ? by.reversed() : by);
-    int from = Math.min(req.offset(), rows.size());
-    int to = Math.min(rows.size(), from + req.limit());
-    return new JsonObject().put("days", req.days()).put("query", req.query()).put("sort", req.sort())
-        .put("dir", req.descending() ? "desc" : "asc").put("total", rows.size()).put("offset", from)
-        .put("limit", req.limit()).put("rows", new JsonArray(new ArrayList<>(rows.subList(from, to))));
-  }
 
-  private static boolean matches(JsonObject r, String q) {
-    for (String field : List.of("agentId", "hostName", "family", "product", "cause")) {
-      String v = r.getString(field);
-      if (v != null && v.toLowerCase(Locale.ROOT).contains(q)) {
-        return true;
-      }
+    /** {@code {days, total, offset, limit, rows}} of the forecast's {@code expiring} list. */
+    static JsonObject of(JsonArray expiring, Request req) {
+        String q = req.query().toLowerCase(Locale.ROOT);
+        List<JsonObject> rows = new ArrayList<>();
+        for (Object o : expiring) {
+            JsonObject r = (JsonObject) o;
+            if (q.isEmpty() || matches(r, q)) {
+                rows.add(r);
+            }
+        }
+        Comparator<JsonObject> by = SORTS.get(req.sort())
+                .thenComparing(r -> r.getString("agentId", ""))
+                .thenComparing(r -> r.getString("family", ""));
+        rows.sort(req.descending() ? by.reversed() : by);
+        int from = Math.min(req.offset(), rows.size());
+        int to = Math.min(rows.size(), from + req.limit());
+        return new JsonObject()
+                .put("days", req.days())
+                .put("query", req.query())
+                .put("sort", req.sort())
+                .put("dir", req.descending() ? "desc" : "asc")
+                .put("total", rows.size())
+                .put("offset", from)
+                .put("limit", req.limit())
+                .put("rows", new JsonArray(new ArrayList<>(rows.subList(from, to))));
     }
-    return false;
-  }
+
+    private static boolean matches(JsonObject r, String q) {
+        for (String field : List.of("agentId", "hostName", "family", "product", "cause")) {
+            String v = r.getString(field);
+            if (v != null && v.toLowerCase(Locale.ROOT).contains(q)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -11,39 +11,40 @@ import java.util.TreeSet;
  * CMID once, so such machines add nothing to the count however many there are (docs/kms-rules.md §1.2). Pure.
  */
 public final class Duplicates {
-  private Duplicates() {}
+    private Duplicates() {}
 
-  /**
-   * One machine's CMIDs.
-   *
-   * @param agentId the agent id
-   * @param hostName the host name
-   * @param cmids the client machine ids it reported (one per licensing application)
-   */
-  public record Machine(String agentId, String hostName, List<String> cmids) {}
+    /**
+     * One machine's CMIDs.
+     *
+     * @param agentId the agent id
+     * @param hostName the host name
+     * @param cmids the client machine ids it reported (one per licensing application)
+     */
+    public record Machine(String agentId, String hostName, List<String> cmids) {}
 
-  /**
-   * One CMID shared by several machines.
-   *
-   * @param cmid the shared client machine id
-   * @param machines the agent ids sharing it, sorted
-   */
-  public record Shared(String cmid, List<String> machines) {}
+    /**
+     * One CMID shared by several machines.
+     *
+     * @param cmid the shared client machine id
+     * @param machines the agent ids sharing it, sorted
+     */
+    public record Shared(String cmid, List<String> machines) {}
 
-  /** Every CMID reported by more than one machine, by CMID. */
-  public static List<Shared> find(List<Machine> machines) {
-    Map<String, TreeSet<String>> byCmid = new TreeMap<>();
-    for (Machine m : machines) {
-      for (String cmid : m.cmids()) {
-        byCmid.computeIfAbsent(cmid.toLowerCase(java.util.Locale.ROOT), k -> new TreeSet<>()).add(m.agentId());
-      }
+    /** Every CMID reported by more than one machine, by CMID. */
+    public static List<Shared> find(List<Machine> machines) {
+        Map<String, TreeSet<String>> byCmid = new TreeMap<>();
+        for (Machine m : machines) {
+            for (String cmid : m.cmids()) {
+                byCmid.computeIfAbsent(cmid.toLowerCase(java.util.Locale.ROOT), k -> new TreeSet<>())
+                        .add(m.agentId());
+            }
+        }
+        List<Shared> out = new ArrayList<>();
+        byCmid.forEach((cmid, ids) -> {
+            if (ids.size() > 1) {
+                out.add(new Shared(cmid, List.copyOf(ids)));
+            }
+        });
+        return out;
     }
-    List<Shared> out = new ArrayList<>();
-    byCmid.forEach((cmid, ids) -> {
-      if (ids.size() > 1) {
-        out.add(new Shared(cmid, List.copyOf(ids)));
-      }
-    });
-    return out;
-  }
 }

@@ -12,44 +12,44 @@ import java.util.Objects;
  * clients look them up (§2.5).
  */
 public final class SimulatedDns {
-  /** The SRV name KMS clients query (docs/kms-rules.md §2.5). */
-  public static final String KMS_SRV_NAME = "_vlmcs._tcp";
+    /** The SRV name KMS clients query (docs/kms-rules.md §2.5). */
+    public static final String KMS_SRV_NAME = "_vlmcs._tcp";
 
-  /**
-   * One SRV record.
-   *
-   * @param target the host's name
-   * @param port the host's port
-   * @param priority lower is tried first (honoured by Windows 7 / 2008 R2 and later, §2.5)
-   * @param weight relative share among records of one priority
-   */
-  public record SrvRecord(String target, int port, int priority, int weight) {
-    public SrvRecord {
-      Objects.requireNonNull(target, "target");
+    /**
+     * One SRV record.
+     *
+     * @param target the host's name
+     * @param port the host's port
+     * @param priority lower is tried first (honoured by Windows 7 / 2008 R2 and later, §2.5)
+     * @param weight relative share among records of one priority
+     */
+    public record SrvRecord(String target, int port, int priority, int weight) {
+        public SrvRecord {
+            Objects.requireNonNull(target, "target");
+        }
     }
-  }
 
-  private final Map<String, List<SrvRecord>> zone = new HashMap<>();
+    private final Map<String, List<SrvRecord>> zone = new HashMap<>();
 
-  /** Publishes a record in a domain (what a KMS host with DNS publishing on does, §2.6). */
-  public void publish(String domain, SrvRecord record) {
-    zone.computeIfAbsent(key(domain), d -> new ArrayList<>()).add(record);
-  }
-
-  /** Removes every record a host published in a domain. */
-  public void unpublish(String domain, String target) {
-    List<SrvRecord> records = zone.get(key(domain));
-    if (records != null) {
-      records.removeIf(r -> r.target().equalsIgnoreCase(target));
+    /** Publishes a record in a domain (what a KMS host with DNS publishing on does, §2.6). */
+    public void publish(String domain, SrvRecord record) {
+        zone.computeIfAbsent(key(domain), d -> new ArrayList<>()).add(record);
     }
-  }
 
-  /** The {@code _vlmcs._tcp} records of a domain, in publishing order; empty when there are none. */
-  public List<SrvRecord> lookup(String domain) {
-    return zone.getOrDefault(key(domain), List.of());
-  }
+    /** Removes every record a host published in a domain. */
+    public void unpublish(String domain, String target) {
+        List<SrvRecord> records = zone.get(key(domain));
+        if (records != null) {
+            records.removeIf(r -> r.target().equalsIgnoreCase(target));
+        }
+    }
 
-  private static String key(String domain) {
-    return domain.toLowerCase(Locale.ROOT);
-  }
+    /** The {@code _vlmcs._tcp} records of a domain, in publishing order; empty when there are none. */
+    public List<SrvRecord> lookup(String domain) {
+        return zone.getOrDefault(key(domain), List.of());
+    }
+
+    private static String key(String domain) {
+        return domain.toLowerCase(Locale.ROOT);
+    }
 }

@@ -14,25 +14,27 @@ import org.kmsagent.api.LicensingStack;
  * gives. Only bindings: the process that runs the agent sets {@link ThisComputer}.
  */
 public final class SimulatedLicensingModule extends AbstractModule {
-  @Override
-  protected void configure() {
-    OptionalBinder.newOptionalBinder(binder(), ThisComputer.class);
-    LicensingStacks.Binding.of(binder()).addBinding("simulated").to(SimulatedStackFactory.class);
-  }
-
-  /** The simulated stack: this computer's simulated machine. */
-  static final class SimulatedStackFactory implements LicensingStackFactory {
-    private final Optional<Provider<ThisComputer>> computer;
-
-    @Inject
-    SimulatedStackFactory(Optional<Provider<ThisComputer>> computer) {
-      this.computer = computer;
-    }
-
     @Override
-    public LicensingStack create() {
-      return computer.orElseThrow(() -> new IllegalStateException(
-          "licensing=simulated: nothing here says which simulated machine stands for this computer")).get().machine();
+    protected void configure() {
+        OptionalBinder.newOptionalBinder(binder(), ThisComputer.class);
+        LicensingStacks.Binding.of(binder()).addBinding("simulated").to(SimulatedStackFactory.class);
     }
-  }
+
+    /** The simulated stack: this computer's simulated machine. */
+    static final class SimulatedStackFactory implements LicensingStackFactory {
+        private final Optional<Provider<ThisComputer>> computer;
+
+        @Inject
+        SimulatedStackFactory(Optional<Provider<ThisComputer>> computer) {
+            this.computer = computer;
+        }
+
+        @Override
+        public LicensingStack create() {
+            return computer.orElseThrow(() -> new IllegalStateException(
+                            "licensing=simulated: nothing here says which simulated machine stands for this computer"))
+                    .get()
+                    .machine();
+        }
+    }
 }

@@ -1,7 +1,5 @@
 package org.kmsagent.agent.licensing.simulated;
 
-import org.kmsagent.agent.rules.KmsRules;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,13 +12,14 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import org.kmsagent.agent.host.KmsRequest;
 import org.kmsagent.agent.host.KmsResponse;
+import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.agent.renewal.DiagnosableStack;
 import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.InstalledProduct;
-import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.api.KeyChannel;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.LicenseState;
@@ -43,503 +42,588 @@ import org.kmsagent.api.WindowsVersion;
  * <p>Not thread-safe: the scheduler's single thread drives it.
  */
 public final class SimulatedMachine implements LicensingStack, DiagnosableStack, LicenseDetails {
-  /** A KMS activation is valid 180 days after the last success (docs/kms-rules.md §2.1). */
-  public static final Duration KMS_VALIDITY = KmsRules.VALIDITY;
-  /** Client default retry interval before any host answered (docs/kms-rules.md §2.1: 120 min). */
-  public static final Duration DEFAULT_ACTIVATION_INTERVAL = KmsRules.ACTIVATION_INTERVAL;
-  /** Client default renewal interval before any host answered (docs/kms-rules.md §2.1: 10,080 min). */
-  public static final Duration DEFAULT_RENEWAL_INTERVAL = KmsRules.RENEWAL_INTERVAL;
+    /** A KMS activation is valid 180 days after the last success (docs/kms-rules.md §2.1). */
+    public static final Duration KMS_VALIDITY = KmsRules.VALIDITY;
+    /** Client default retry interval before any host answered (docs/kms-rules.md §2.1: 120 min). */
+    public static final Duration DEFAULT_ACTIVATION_INTERVAL = KmsRules.ACTIVATION_INTERVAL;
+    /** Client default renewal interval before any host answered (docs/kms-rules.md §2.1: 10,080 min). */
+    public static final Duration DEFAULT_RENEWAL_INTERVAL = KmsRules.RENEWAL_INTERVAL;
 
-  private static final long VALIDITY_MILLIS = KMS_VALIDITY.toMillis();
-  private static final long PERMANENT = Long.MAX_VALUE;
+    private static final long VALIDITY_MILLIS = KMS_VALIDITY.toMillis();
+    private static final long PERMANENT = Long.MAX_VALUE;
 
-  private final String name;
-  private final String domain;
-  private final WindowsVersion windows;
-  private final UUID cmid;
-  private final Duration clockOffset;
-  private final SimulatedWorld world;
-  private final SplittableRandom rng;
-  // A machine holds one or two products: a list scanned by identity first is cheaper than a map (the SKU id the
-  // loop passes is the catalog's own UUID instance), and keeps installation order.
-  private final List<Slot> slots = new ArrayList<>(2);
-  private boolean hostCaching = true;
+    private final String name;
+    private final String domain;
+    private final WindowsVersion windows;
+    private final UUID cmid;
+    private final Duration clockOffset;
+    private final SimulatedWorld world;
+    private final SplittableRandom rng;
+    // A machine holds one or two products: a list scanned by identity first is cheaper than a map (the SKU id the
+    // loop passes is the catalog's own UUID instance), and keeps installation order.
+    private final List<Slot> slots = new ArrayList<>(2);
+    private boolean hostCaching = true;
 
-  /** Per installed SKU: key, KMS client settings and license clock. */
-  private static final class Slot {
-    final SimulatedProduct product;
-    /** The product's SKU id, held here: every call finds its slot by it, without reaching into the catalog. */
-    final UUID skuId;
-    final long installedMillis;
-    ProductKey key;
-    KeyChannel channel;
-    KmsEndpoint endpoint = KmsEndpoint.discovery();
-    String cachedHost;
-    int cachedPort;
-    String hostInUse;
-    Duration activationInterval = DEFAULT_ACTIVATION_INTERVAL;
-    Duration renewalInterval = DEFAULT_RENEWAL_INTERVAL;
-    /** End of the current activation, {@link #PERMANENT} for a MAK, 0 when never activated. */
-    long validUntilMillis;
-    ActivationResult lastResult;
-    Diagnosis lastDiagnosis;
+    /** Per installed SKU: key, KMS client settings and license clock. */
+    private static final class Slot {
+        final SimulatedProduct product;
+        /** The product's SKU id, held here: every call finds its slot by it, without reaching into the catalog. */
+        final UUID skuId;
 
-    Slot(SimulatedProduct product, long installedMillis) {
-      this.product = product;
-      this.skuId = product.skuId();
-      this.installedMillis = installedMillis;
-    }
-  }
+        final long installedMillis;
+        ProductKey key;
+        KeyChannel channel;
+        KmsEndpoint endpoint = KmsEndpoint.discovery();
+        String cachedHost;
+        int cachedPort;
+        String hostInUse;
+        Duration activationInterval = DEFAULT_ACTIVATION_INTERVAL;
+        Duration renewalInterval = DEFAULT_RENEWAL_INTERVAL;
+        /** End of the current activation, {@link #PERMANENT} for a MAK, 0 when never activated. */
+        long validUntilMillis;
 
-  /**
-   * A machine.
-   *
-   * @param name its name, as the host records it
-   * @param domain its DNS domain, where it looks for SRV records by default
-   * @param windows its Windows version
-   * @param cmid its client machine id (clones of one image share it)
-   * @param clockOffset how far its clock is ahead of true time (negative: behind)
-   * @param world the shared simulated world
-   * @param rng its random source (for the pick among SRV records), seeded by the lab
-   */
-  public SimulatedMachine(String name, String domain, WindowsVersion windows, UUID cmid, Duration clockOffset,
-      SimulatedWorld world, SplittableRandom rng) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.domain = Objects.requireNonNull(domain, "domain");
-    this.windows = Objects.requireNonNull(windows, "windows");
-    this.cmid = Objects.requireNonNull(cmid, "cmid");
-    this.clockOffset = Objects.requireNonNull(clockOffset, "clockOffset");
-    this.world = Objects.requireNonNull(world, "world");
-    this.rng = Objects.requireNonNull(rng, "rng");
-  }
+        ActivationResult lastResult;
+        Diagnosis lastDiagnosis;
 
-  /**
-   * Installs an edition now, with {@code key} as its product key (usually its GVLK, as volume media ship; empty
-   * for none). Out-of-box grace starts now (docs/kms-rules.md §2.2).
-   */
-  public void install(SimulatedProduct product, Optional<ProductKey> key) {
-    Slot s = new Slot(product, world.scheduler().nowMillis());
-    key.ifPresent(k -> {
-      s.key = k;
-      s.channel = world.microsoft().knows(k) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK;
-    });
-    slots.removeIf(x -> x.product.skuId().equals(product.skuId()));
-    slots.add(s);
-  }
-
-  /**
-   * What the licensing service keeps on disk about one installed product, so that a daemon driving this machine
-   * resumes with the same keys, KMS settings and license clocks after a restart (on Windows the licensing store does
-   * this). Times are epoch-based instants; a null {@code validUntil} means never activated.
-   *
-   * @param skuId the SKU
-   * @param installedAt when it was installed (out-of-box grace counts from here)
-   * @param key the installed key (a GVLK, or a key the administrator installed), or null for none
-   * @param kms the KMS endpoint, as {@link KmsEndpoint#parse} reads it ({@code host:port}, {@code dns},
-   *     {@code dns:domain})
-   * @param activationIntervalMillis the retry interval in force
-   * @param renewalIntervalMillis the renewal interval in force
-   * @param validUntil when the current activation ends, or null if never activated
-   * @param permanent whether it is activated for good (MAK)
-   * @param hostInUse the host that answered last, or null
-   * @param lastResult the last activation attempt's HRESULT, or null
-   */
-  public record StoredProduct(UUID skuId, Instant installedAt, String key, String kms, long activationIntervalMillis,
-      long renewalIntervalMillis, Instant validUntil, boolean permanent, String hostInUse, Integer lastResult) {}
-
-  /** The stored form of every installed product, in installation order. */
-  public List<StoredProduct> stored() {
-    List<StoredProduct> out = new ArrayList<>(slots.size());
-    for (Slot s : slots) {
-      String kms = s.endpoint instanceof KmsEndpoint.Discovery d ? d.lookupDomain().map(x -> "dns:" + x).orElse("dns")
-          : s.endpoint.toString();
-      out.add(new StoredProduct(s.product.skuId(), Instant.ofEpochMilli(s.installedMillis),
-          s.key == null ? null : s.key.value(), kms, s.activationInterval.toMillis(), s.renewalInterval.toMillis(),
-          s.validUntilMillis > 0 && s.validUntilMillis != PERMANENT ? Instant.ofEpochMilli(s.validUntilMillis) : null,
-          s.validUntilMillis == PERMANENT, s.hostInUse,
-          s.lastResult == null ? null : s.lastResult.hresult().code()));
-    }
-    return out;
-  }
-
-  /**
-   * Installs an edition as it was stored (see {@link #stored()}), replacing any slot of the same SKU.
-   *
-   * @throws IllegalArgumentException the stored record is not of that product, or its key or endpoint is malformed
-   */
-  public void restore(SimulatedProduct product, StoredProduct stored) {
-    if (!product.skuId().equals(stored.skuId())) {
-      throw new IllegalArgumentException("stored product " + stored.skuId() + " is not " + product.sku().name());
-    }
-    Slot s = new Slot(product, stored.installedAt().toEpochMilli());
-    if (stored.key() != null) {
-      s.key = ProductKey.parse(stored.key());
-      s.channel = world.microsoft().knows(s.key) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK;
-    }
-    s.endpoint = KmsEndpoint.parse(stored.kms());
-    s.activationInterval = Duration.ofMillis(stored.activationIntervalMillis());
-    s.renewalInterval = Duration.ofMillis(stored.renewalIntervalMillis());
-    s.validUntilMillis = stored.permanent() ? PERMANENT
-        : stored.validUntil() == null ? 0 : stored.validUntil().toEpochMilli();
-    s.hostInUse = stored.hostInUse();
-    s.lastResult = stored.lastResult() == null ? null : ActivationResult.of(HResult.of(stored.lastResult()));
-    slots.removeIf(x -> x.product.skuId().equals(product.skuId()));
-    slots.add(s);
-  }
-
-  /** Turns KMS host caching on or off ({@code slmgr /skhc}, {@code /ckhc}; on by default, docs/kms-rules.md §2.5). */
-  public void setHostCaching(boolean on) {
-    this.hostCaching = on;
-  }
-
-  public UUID cmid() {
-    return cmid;
-  }
-
-  public Duration clockOffset() {
-    return clockOffset;
-  }
-
-  /** The machine's own clock: the true (virtual) time plus its offset. */
-  public Instant localTime() {
-    return world.scheduler().now().plus(clockOffset);
-  }
-
-  @Override
-  public String name() {
-    return "simulated";
-  }
-
-  @Override
-  public String machineName() {
-    return name;
-  }
-
-  @Override
-  public WindowsVersion windowsVersion() {
-    return windows;
-  }
-
-  @Override
-  public List<InstalledProduct> installedProducts(LicensingService service, UUID applicationId) {
-    List<InstalledProduct> out = new ArrayList<>(2);
-    for (Slot s : slots) {
-      if (s.product.service() == service && s.product.applicationId().equals(applicationId) && s.key != null) {
-        out.add(describe(s));
-      }
-    }
-    return out;
-  }
-
-  private static InstalledProduct describe(Slot s) {
-    String channelText = s.channel == KeyChannel.VOLUME_MAK ? "VOLUME_MAK channel" : "VOLUME_KMSCLIENT channel";
-    return new InstalledProduct(s.product.service(), s.product.applicationId(), s.product.skuId(),
-        s.product.sku().name(), s.product.sku().product() + " edition, " + channelText, s.channel,
-        Optional.of(s.key.lastFive()));
-  }
-
-  /**
-   * The simulated machine's answers to {@code slmgr /dlv}: its CMID, the product's application id, an extended PID
-   * made from the SKU and the installation day (shaped like Windows' but not one), host caching, the host and port
-   * that answered last, its own clock as trusted time, and a fixed modelled rearm count ({@link #REARM_COUNT}).
-   */
-  @Override
-  public Optional<Details> licenseDetails(InstalledProduct product) throws LicensingException {
-    Slot s = slot(product.service(), product.skuId());
-    java.time.LocalDate day = Instant.ofEpochMilli(s.installedMillis).atZone(java.time.ZoneOffset.UTC).toLocalDate();
-    long h = Math.floorMod(s.skuId.getMostSignificantBits() ^ s.skuId.getLeastSignificantBits(), 1_000_000_000L);
-    String extendedPid = String.format(java.util.Locale.ROOT, "%05d-%05d-%03d-%06d-03-1033-%d.0000-%03d%04d",
-        h % 100_000, (h / 100_000) % 100_000, 206, h % 1_000_000, windows.build(), day.getDayOfYear(),
-        day.getYear());
-    Optional<String> host = Optional.ofNullable(s.cachedHost != null ? s.cachedHost : s.hostInUse);
-    java.util.OptionalInt port = s.cachedHost != null ? java.util.OptionalInt.of(s.cachedPort)
-        : java.util.OptionalInt.empty();
-    return Optional.of(new Details(Optional.of(cmid.toString()), Optional.of(product.applicationId()),
-        Optional.of(extendedPid), Optional.of(hostCaching), host, port, Optional.of(localTime()),
-        java.util.OptionalInt.of(REARM_COUNT)));
-  }
-
-  /** The remaining rearm count the simulated machine reports: a modelled figure, never decremented. */
-  static final int REARM_COUNT = 1000;
-
-  @Override
-  public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
-    Slot s = slot(service, skuId);
-    long now = world.scheduler().nowMillis();
-    LicenseStatus status;
-    long remaining;
-    HResult reason;
-    long grace = s.product.gracePeriod().toMillis();
-    if (s.validUntilMillis == PERMANENT || now < s.validUntilMillis) {
-      status = LicenseStatus.LICENSED;
-      remaining = s.validUntilMillis == PERMANENT ? 0 : s.validUntilMillis - now;
-      reason = HResult.S_OK;
-    } else if (s.validUntilMillis > 0) {
-      // An activation lapsed after 180 days without renewal: out-of-tolerance grace, then notification
-      // (docs/kms-rules.md §2.2, §2.3); modelled with the family's grace length.
-      long end = s.validUntilMillis + grace;
-      status = now < end ? LicenseStatus.ADDITIONAL_GRACE : LicenseStatus.NOTIFICATION;
-      remaining = Math.max(0, end - now);
-      reason = now < end ? HResult.SL_I_OOT_GRACE_PERIOD : HResult.SL_E_GRACE_TIME_EXPIRED;
-    } else {
-      // Out-of-box grace counts down from installation; at its end the product is in notification (§2.2).
-      long end = s.installedMillis + grace;
-      status = now < end ? LicenseStatus.INITIAL_GRACE : LicenseStatus.NOTIFICATION;
-      remaining = Math.max(0, end - now);
-      reason = now < end ? HResult.SL_I_OOB_GRACE_PERIOD : HResult.SL_E_GRACE_TIME_EXPIRED;
-    }
-    Optional<Instant> validUntil = s.validUntilMillis > 0 && s.validUntilMillis != PERMANENT
-        ? Optional.of(Instant.ofEpochMilli(s.validUntilMillis))
-        : Optional.empty();
-    return new LicenseState(skuId, status, Duration.ofMillis(remaining), reason, validUntil, s.endpoint,
-        Optional.ofNullable(s.hostInUse), s.activationInterval, s.renewalInterval, Optional.ofNullable(s.lastResult));
-  }
-
-  /**
-   * Installs a key: the licensing service recognises a GVLK by its SKU and a MAK through the activation service's
-   * key data. Installing a MAK switches the product to the MAK channel; installing a GVLK back to KMS.
-   */
-  @Override
-  public void installProductKey(LicensingService service, ProductKey key) throws LicensingException {
-    Optional<UUID> gvlkSku = world.gvlkSku(key);
-    for (Slot s : slots) {
-      if (s.product.service() != service) {
-        continue;
-      }
-      if (gvlkSku.isPresent() && gvlkSku.get().equals(s.product.skuId())) {
-        s.key = key;
-        s.channel = KeyChannel.VOLUME_GVLK;
-        s.lastDiagnosis = null;
-        return;
-      }
-      if (world.microsoft().accepts(key, s.product.skuId())) {
-        s.key = key;
-        s.channel = KeyChannel.VOLUME_MAK;
-        s.lastDiagnosis = null;
-        return;
-      }
-    }
-    if (gvlkSku.isPresent() || world.microsoft().knows(key)) {
-      throw new LicensingException(HResult.SL_E_INVALID_PRODUCT_KEY,
-          "key " + key + " is for an edition not installed on " + name);
-    }
-    throw new LicensingException(HResult.SL_E_INVALID_PRODUCT_KEY, "key " + key + " is not a valid product key");
-  }
-
-  @Override
-  public void setKmsEndpoint(LicensingService service, UUID skuId, KmsEndpoint endpoint) throws LicensingException {
-    Slot s = slot(service, skuId);
-    s.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-    s.cachedHost = null;
-  }
-
-  @Override
-  public ActivationResult activate(LicensingService service, UUID skuId) throws LicensingException {
-    Slot s = slot(service, skuId);
-    ActivationResult r;
-    if (s.key == null) {
-      r = fail(s, HResult.SL_E_PKEY_NOT_INSTALLED, Diagnosis.of(Cause.NO_KEY_INSTALLED, "install a product key"));
-    } else if (!keyMatchesEdition(s)) {
-      r = fail(s, HResult.SL_E_INVALID_PRODUCT_KEY, Diagnosis.of(Cause.WRONG_KEY_FOR_EDITION,
-          "key " + s.key + " is not the key of " + s.product.sku().name()));
-    } else if (s.channel == KeyChannel.VOLUME_MAK) {
-      r = activateMak(s);
-    } else {
-      r = activateKms(s);
-    }
-    s.lastResult = r;
-    return r;
-  }
-
-  @Override
-  public Optional<Diagnosis> lastDiagnosis(UUID skuId) {
-    Slot s = find(skuId);
-    return s == null ? Optional.empty() : Optional.ofNullable(s.lastDiagnosis);
-  }
-
-  private boolean keyMatchesEdition(Slot s) {
-    if (s.channel == KeyChannel.VOLUME_MAK) {
-      return world.microsoft().accepts(s.key, s.product.skuId());
-    }
-    return world.gvlkSku(s.key).filter(s.product.skuId()::equals).isPresent();
-  }
-
-  private ActivationResult activateMak(Slot s) {
-    HResult h = world.microsoft().activate(s.key, cmid);
-    if (h.succeeded()) {
-      s.validUntilMillis = PERMANENT;
-      s.lastDiagnosis = null;
-      return new ActivationResult(h, Optional.of("Microsoft activation service"), OptionalInt.empty(),
-          OptionalInt.empty());
-    }
-    return fail(s, h, Diagnosis.of(Cause.MAK_EXHAUSTED, "MAK " + s.key + " has no activations left"));
-  }
-
-  private ActivationResult activateKms(Slot s) {
-    long now = world.scheduler().nowMillis();
-    Diagnosis why = null;
-    List<Target> targets = new ArrayList<>(2);
-    if (s.endpoint instanceof KmsEndpoint.Pinned p) {
-      targets.add(new Target(p.host(), p.port()));
-    } else if (hostCaching && s.cachedHost != null) {
-      // Host caching: reuse the host that answered last; DNS is asked again only if it fails (§2.5).
-      targets.add(new Target(s.cachedHost, s.cachedPort));
-    }
-    for (int pass = 0; pass < 2; pass++) {
-      for (Target t : targets) {
-        Optional<SimulatedNetwork.HostEntry> reached = world.network().reach(t.host, t.port, now);
-        if (reached.isEmpty()) {
-          why = Diagnosis.of(Cause.HOST_UNREACHABLE, t.host + ":" + t.port + " did not answer");
-          continue;
+        Slot(SimulatedProduct product, long installedMillis) {
+            this.product = product;
+            this.skuId = product.skuId();
+            this.installedMillis = installedMillis;
         }
-        SimulatedNetwork.HostEntry host = reached.get();
-        KmsResponse resp = host.host().handle(request(s, now), Instant.ofEpochMilli(now));
-        if (resp.result().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()) {
-          // The host refuses a request whose time is more than 4 h off; the client then tries the next host and
-          // finally reports 0xC004F074 (docs/kms-rules.md §2.4).
-          why = Diagnosis.of(Cause.CLOCK_SKEW, "clock " + describeOffset() + " against " + host.name()
-              + " (limit 4 h)");
-          continue;
+    }
+
+    /**
+     * A machine.
+     *
+     * @param name its name, as the host records it
+     * @param domain its DNS domain, where it looks for SRV records by default
+     * @param windows its Windows version
+     * @param cmid its client machine id (clones of one image share it)
+     * @param clockOffset how far its clock is ahead of true time (negative: behind)
+     * @param world the shared simulated world
+     * @param rng its random source (for the pick among SRV records), seeded by the lab
+     */
+    public SimulatedMachine(
+            String name,
+            String domain,
+            WindowsVersion windows,
+            UUID cmid,
+            Duration clockOffset,
+            SimulatedWorld world,
+            SplittableRandom rng) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.domain = Objects.requireNonNull(domain, "domain");
+        this.windows = Objects.requireNonNull(windows, "windows");
+        this.cmid = Objects.requireNonNull(cmid, "cmid");
+        this.clockOffset = Objects.requireNonNull(clockOffset, "clockOffset");
+        this.world = Objects.requireNonNull(world, "world");
+        this.rng = Objects.requireNonNull(rng, "rng");
+    }
+
+    /**
+     * Installs an edition now, with {@code key} as its product key (usually its GVLK, as volume media ship; empty
+     * for none). Out-of-box grace starts now (docs/kms-rules.md §2.2).
+     */
+    public void install(SimulatedProduct product, Optional<ProductKey> key) {
+        Slot s = new Slot(product, world.scheduler().nowMillis());
+        key.ifPresent(k -> {
+            s.key = k;
+            s.channel = world.microsoft().knows(k) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK;
+        });
+        slots.removeIf(x -> x.product.skuId().equals(product.skuId()));
+        slots.add(s);
+    }
+
+    /**
+     * What the licensing service keeps on disk about one installed product, so that a daemon driving this machine
+     * resumes with the same keys, KMS settings and license clocks after a restart (on Windows the licensing store does
+     * this). Times are epoch-based instants; a null {@code validUntil} means never activated.
+     *
+     * @param skuId the SKU
+     * @param installedAt when it was installed (out-of-box grace counts from here)
+     * @param key the installed key (a GVLK, or a key the administrator installed), or null for none
+     * @param kms the KMS endpoint, as {@link KmsEndpoint#parse} reads it ({@code host:port}, {@code dns},
+     *     {@code dns:domain})
+     * @param activationIntervalMillis the retry interval in force
+     * @param renewalIntervalMillis the renewal interval in force
+     * @param validUntil when the current activation ends, or null if never activated
+     * @param permanent whether it is activated for good (MAK)
+     * @param hostInUse the host that answered last, or null
+     * @param lastResult the last activation attempt's HRESULT, or null
+     */
+    public record StoredProduct(
+            UUID skuId,
+            Instant installedAt,
+            String key,
+            String kms,
+            long activationIntervalMillis,
+            long renewalIntervalMillis,
+            Instant validUntil,
+            boolean permanent,
+            String hostInUse,
+            Integer lastResult) {}
+
+    /** The stored form of every installed product, in installation order. */
+    public List<StoredProduct> stored() {
+        List<StoredProduct> out = new ArrayList<>(slots.size());
+        for (Slot s : slots) {
+            String kms = s.endpoint instanceof KmsEndpoint.Discovery d
+                    ? d.lookupDomain().map(x -> "dns:" + x).orElse("dns")
+                    : s.endpoint.toString();
+            out.add(new StoredProduct(
+                    s.product.skuId(),
+                    Instant.ofEpochMilli(s.installedMillis),
+                    s.key == null ? null : s.key.value(),
+                    kms,
+                    s.activationInterval.toMillis(),
+                    s.renewalInterval.toMillis(),
+                    s.validUntilMillis > 0 && s.validUntilMillis != PERMANENT
+                            ? Instant.ofEpochMilli(s.validUntilMillis)
+                            : null,
+                    s.validUntilMillis == PERMANENT,
+                    s.hostInUse,
+                    s.lastResult == null ? null : s.lastResult.hresult().code()));
         }
-        return answered(s, host, resp, now);
-      }
-      if (pass == 0 && s.endpoint instanceof KmsEndpoint.Discovery d) {
-        String zone = d.lookupDomain().orElse(domain);
-        List<SimulatedDns.SrvRecord> records = world.dns().lookup(zone);
-        if (records.isEmpty()) {
-          // docs/kms-rules.md §5: no _vlmcs._tcp record → 0x8007232B "DNS name does not exist".
-          s.hostInUse = null;
-          return fail(s, HResult.DNS_ERROR_RCODE_NAME_ERROR,
-              Diagnosis.of(Cause.NO_SRV_RECORD, "no " + SimulatedDns.KMS_SRV_NAME + " record in " + zone));
+        return out;
+    }
+
+    /**
+     * Installs an edition as it was stored (see {@link #stored()}), replacing any slot of the same SKU.
+     *
+     * @throws IllegalArgumentException the stored record is not of that product, or its key or endpoint is malformed
+     */
+    public void restore(SimulatedProduct product, StoredProduct stored) {
+        if (!product.skuId().equals(stored.skuId())) {
+            throw new IllegalArgumentException("stored product " + stored.skuId() + " is not "
+                    + product.sku().name());
         }
-        targets = order(records);
-      } else {
-        break;
-      }
-    }
-    s.hostInUse = null;
-    return fail(s, HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE,
-        why != null ? why : Diagnosis.of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted"));
-  }
-
-  private record Target(String host, int port) {}
-
-  /** SRV records by priority, and within one priority a weighted random pick order (docs/kms-rules.md §2.5). */
-  private List<Target> order(List<SimulatedDns.SrvRecord> records) {
-    List<SimulatedDns.SrvRecord> left = new ArrayList<>(records);
-    left.sort(Comparator.comparingInt(SimulatedDns.SrvRecord::priority));
-    List<Target> out = new ArrayList<>(left.size());
-    while (!left.isEmpty()) {
-      int prio = left.get(0).priority();
-      List<SimulatedDns.SrvRecord> same = new ArrayList<>();
-      for (SimulatedDns.SrvRecord r : left) {
-        if (r.priority() == prio) {
-          same.add(r);
+        Slot s = new Slot(product, stored.installedAt().toEpochMilli());
+        if (stored.key() != null) {
+            s.key = ProductKey.parse(stored.key());
+            s.channel = world.microsoft().knows(s.key) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK;
         }
-      }
-      left.removeAll(same);
-      while (!same.isEmpty()) {
-        int total = 0;
-        for (SimulatedDns.SrvRecord r : same) {
-          total += r.weight() + 1;
+        s.endpoint = KmsEndpoint.parse(stored.kms());
+        s.activationInterval = Duration.ofMillis(stored.activationIntervalMillis());
+        s.renewalInterval = Duration.ofMillis(stored.renewalIntervalMillis());
+        s.validUntilMillis = stored.permanent()
+                ? PERMANENT
+                : stored.validUntil() == null ? 0 : stored.validUntil().toEpochMilli();
+        s.hostInUse = stored.hostInUse();
+        s.lastResult = stored.lastResult() == null ? null : ActivationResult.of(HResult.of(stored.lastResult()));
+        slots.removeIf(x -> x.product.skuId().equals(product.skuId()));
+        slots.add(s);
+    }
+
+    /** Turns KMS host caching on or off ({@code slmgr /skhc}, {@code /ckhc}; on by default, docs/kms-rules.md §2.5). */
+    public void setHostCaching(boolean on) {
+        this.hostCaching = on;
+    }
+
+    public UUID cmid() {
+        return cmid;
+    }
+
+    public Duration clockOffset() {
+        return clockOffset;
+    }
+
+    /** The machine's own clock: the true (virtual) time plus its offset. */
+    public Instant localTime() {
+        return world.scheduler().now().plus(clockOffset);
+    }
+
+    @Override
+    public String name() {
+        return "simulated";
+    }
+
+    @Override
+    public String machineName() {
+        return name;
+    }
+
+    @Override
+    public WindowsVersion windowsVersion() {
+        return windows;
+    }
+
+    @Override
+    public List<InstalledProduct> installedProducts(LicensingService service, UUID applicationId) {
+        List<InstalledProduct> out = new ArrayList<>(2);
+        for (Slot s : slots) {
+            if (s.product.service() == service && s.product.applicationId().equals(applicationId) && s.key != null) {
+                out.add(describe(s));
+            }
         }
-        int pick = same.size() == 1 ? 0 : rng.nextInt(total);
-        int i = 0;
-        for (; i < same.size() - 1; i++) {
-          pick -= same.get(i).weight() + 1;
-          if (pick < 0) {
-            break;
-          }
+        return out;
+    }
+
+    private static InstalledProduct describe(Slot s) {
+        String channelText = s.channel == KeyChannel.VOLUME_MAK ? "VOLUME_MAK channel" : "VOLUME_KMSCLIENT channel";
+        return new InstalledProduct(
+                s.product.service(),
+                s.product.applicationId(),
+                s.product.skuId(),
+                s.product.sku().name(),
+                s.product.sku().product() + " edition, " + channelText,
+                s.channel,
+                Optional.of(s.key.lastFive()));
+    }
+
+    /**
+     * The simulated machine's answers to {@code slmgr /dlv}: its CMID, the product's application id, an extended PID
+     * made from the SKU and the installation day (shaped like Windows' but not one), host caching, the host and port
+     * that answered last, its own clock as trusted time, and a fixed modelled rearm count ({@link #REARM_COUNT}).
+     */
+    @Override
+    public Optional<Details> licenseDetails(InstalledProduct product) throws LicensingException {
+        Slot s = slot(product.service(), product.skuId());
+        java.time.LocalDate day = Instant.ofEpochMilli(s.installedMillis)
+                .atZone(java.time.ZoneOffset.UTC)
+                .toLocalDate();
+        long h = Math.floorMod(s.skuId.getMostSignificantBits() ^ s.skuId.getLeastSignificantBits(), 1_000_000_000L);
+        String extendedPid = String.format(
+                java.util.Locale.ROOT,
+                "%05d-%05d-%03d-%06d-03-1033-%d.0000-%03d%04d",
+                h % 100_000,
+                (h / 100_000) % 100_000,
+                206,
+                h % 1_000_000,
+                windows.build(),
+                day.getDayOfYear(),
+                day.getYear());
+        Optional<String> host = Optional.ofNullable(s.cachedHost != null ? s.cachedHost : s.hostInUse);
+        java.util.OptionalInt port =
+                s.cachedHost != null ? java.util.OptionalInt.of(s.cachedPort) : java.util.OptionalInt.empty();
+        return Optional.of(new Details(
+                Optional.of(cmid.toString()),
+                Optional.of(product.applicationId()),
+                Optional.of(extendedPid),
+                Optional.of(hostCaching),
+                host,
+                port,
+                Optional.of(localTime()),
+                java.util.OptionalInt.of(REARM_COUNT)));
+    }
+
+    /** The remaining rearm count the simulated machine reports: a modelled figure, never decremented. */
+    static final int REARM_COUNT = 1000;
+
+    @Override
+    public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
+        Slot s = slot(service, skuId);
+        long now = world.scheduler().nowMillis();
+        LicenseStatus status;
+        long remaining;
+        HResult reason;
+        long grace = s.product.gracePeriod().toMillis();
+        if (s.validUntilMillis == PERMANENT || now < s.validUntilMillis) {
+            status = LicenseStatus.LICENSED;
+            remaining = s.validUntilMillis == PERMANENT ? 0 : s.validUntilMillis - now;
+            reason = HResult.S_OK;
+        } else if (s.validUntilMillis > 0) {
+            // An activation lapsed after 180 days without renewal: out-of-tolerance grace, then notification
+            // (docs/kms-rules.md §2.2, §2.3); modelled with the family's grace length.
+            long end = s.validUntilMillis + grace;
+            status = now < end ? LicenseStatus.ADDITIONAL_GRACE : LicenseStatus.NOTIFICATION;
+            remaining = Math.max(0, end - now);
+            reason = now < end ? HResult.SL_I_OOT_GRACE_PERIOD : HResult.SL_E_GRACE_TIME_EXPIRED;
+        } else {
+            // Out-of-box grace counts down from installation; at its end the product is in notification (§2.2).
+            long end = s.installedMillis + grace;
+            status = now < end ? LicenseStatus.INITIAL_GRACE : LicenseStatus.NOTIFICATION;
+            remaining = Math.max(0, end - now);
+            reason = now < end ? HResult.SL_I_OOB_GRACE_PERIOD : HResult.SL_E_GRACE_TIME_EXPIRED;
         }
-        SimulatedDns.SrvRecord r = same.remove(i);
-        out.add(new Target(r.target(), r.port()));
-      }
+        Optional<Instant> validUntil = s.validUntilMillis > 0 && s.validUntilMillis != PERMANENT
+                ? Optional.of(Instant.ofEpochMilli(s.validUntilMillis))
+                : Optional.empty();
+        return new LicenseState(
+                skuId,
+                status,
+                Duration.ofMillis(remaining),
+                reason,
+                validUntil,
+                s.endpoint,
+                Optional.ofNullable(s.hostInUse),
+                s.activationInterval,
+                s.renewalInterval,
+                Optional.ofNullable(s.lastResult));
     }
-    return out;
-  }
 
-  private KmsRequest request(Slot s, long now) {
-    return new KmsRequest(Instant.ofEpochMilli(now).plus(clockOffset), cmid, name, s.product.familyId(),
-        s.product.poolId(), s.product.applicationId(), s.product.sku().name(), s.product.sku().group(),
-        s.product.sku().thresholdClass(), statusAt(s, now));
-  }
-
-  /** The status alone, as {@link #licenseState} computes it (for the request, without building the whole state). */
-  private static LicenseStatus statusAt(Slot s, long now) {
-    long grace = s.product.gracePeriod().toMillis();
-    if (s.validUntilMillis == PERMANENT || now < s.validUntilMillis) {
-      return LicenseStatus.LICENSED;
+    /**
+     * Installs a key: the licensing service recognises a GVLK by its SKU and a MAK through the activation service's
+     * key data. Installing a MAK switches the product to the MAK channel; installing a GVLK back to KMS.
+     */
+    @Override
+    public void installProductKey(LicensingService service, ProductKey key) throws LicensingException {
+        Optional<UUID> gvlkSku = world.gvlkSku(key);
+        for (Slot s : slots) {
+            if (s.product.service() != service) {
+                continue;
+            }
+            if (gvlkSku.isPresent() && gvlkSku.get().equals(s.product.skuId())) {
+                s.key = key;
+                s.channel = KeyChannel.VOLUME_GVLK;
+                s.lastDiagnosis = null;
+                return;
+            }
+            if (world.microsoft().accepts(key, s.product.skuId())) {
+                s.key = key;
+                s.channel = KeyChannel.VOLUME_MAK;
+                s.lastDiagnosis = null;
+                return;
+            }
+        }
+        if (gvlkSku.isPresent() || world.microsoft().knows(key)) {
+            throw new LicensingException(
+                    HResult.SL_E_INVALID_PRODUCT_KEY, "key " + key + " is for an edition not installed on " + name);
+        }
+        throw new LicensingException(HResult.SL_E_INVALID_PRODUCT_KEY, "key " + key + " is not a valid product key");
     }
-    long end = s.validUntilMillis > 0 ? s.validUntilMillis + grace : s.installedMillis + grace;
-    if (now >= end) {
-      return LicenseStatus.NOTIFICATION;
-    }
-    return s.validUntilMillis > 0 ? LicenseStatus.ADDITIONAL_GRACE : LicenseStatus.INITIAL_GRACE;
-  }
 
-  private ActivationResult answered(Slot s, SimulatedNetwork.HostEntry host, KmsResponse resp, long now) {
-    // The client adopts the host's intervals after its first response (docs/kms-rules.md §2.1).
-    s.activationInterval = resp.activationInterval();
-    s.renewalInterval = resp.renewalInterval();
-    s.hostInUse = host.name();
-    if (hostCaching) {
-      s.cachedHost = host.name();
-      s.cachedPort = host.port();
+    @Override
+    public void setKmsEndpoint(LicensingService service, UUID skuId, KmsEndpoint endpoint) throws LicensingException {
+        Slot s = slot(service, skuId);
+        s.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        s.cachedHost = null;
     }
-    ActivationResult r = new ActivationResult(resp.result(), Optional.of(host.name()),
-        resp.count() > 0 ? OptionalInt.of(resp.count()) : OptionalInt.empty(), OptionalInt.of(resp.requiredCount()));
-    if (resp.activated()) {
-      // Each success restarts the 180 days (docs/kms-rules.md §2.1).
-      s.validUntilMillis = now + VALIDITY_MILLIS;
-      s.lastDiagnosis = null;
-      return r;
+
+    @Override
+    public ActivationResult activate(LicensingService service, UUID skuId) throws LicensingException {
+        Slot s = slot(service, skuId);
+        ActivationResult r;
+        if (s.key == null) {
+            r = fail(s, HResult.SL_E_PKEY_NOT_INSTALLED, Diagnosis.of(Cause.NO_KEY_INSTALLED, "install a product key"));
+        } else if (!keyMatchesEdition(s)) {
+            r = fail(
+                    s,
+                    HResult.SL_E_INVALID_PRODUCT_KEY,
+                    Diagnosis.of(
+                            Cause.WRONG_KEY_FOR_EDITION,
+                            "key " + s.key + " is not the key of "
+                                    + s.product.sku().name()));
+        } else if (s.channel == KeyChannel.VOLUME_MAK) {
+            r = activateMak(s);
+        } else {
+            r = activateKms(s);
+        }
+        s.lastResult = r;
+        return r;
     }
-    Diagnosis d;
-    if (resp.result().code() == HResult.SL_E_VL_NOT_ENOUGH_COUNT.code()) {
-      d = Diagnosis.countBelow(resp.count(), resp.requiredCount());
-    } else if (resp.result().code() == HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH.code()) {
-      d = s.product.licensePack().filter(p -> !host.licensePacks().contains(p))
-          .map(p -> Diagnosis.of(Cause.LICENSE_PACK_MISSING, host.name() + " lacks the " + p))
-          .or(() -> host.host() instanceof org.kmsagent.agent.host.LedgerKmsHost l
-              ? l.config().wrongClass(s.product.sku().group()).map(w -> Diagnosis.of(Cause.HOST_KEY_WRONG_CLASS, w))
-              : Optional.empty())
-          .orElseGet(() -> Diagnosis.of(Cause.HOST_KEY_TOO_OLD, host.name() + "'s host key does not activate "
-              + s.product.sku().group().name()));
-    } else {
-      d = Diagnosis.fromResult(r);
+
+    @Override
+    public Optional<Diagnosis> lastDiagnosis(UUID skuId) {
+        Slot s = find(skuId);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.lastDiagnosis);
     }
-    s.lastDiagnosis = d;
-    return r;
-  }
 
-  private ActivationResult fail(Slot s, HResult h, Diagnosis d) {
-    s.lastDiagnosis = d;
-    return ActivationResult.of(h);
-  }
+    private boolean keyMatchesEdition(Slot s) {
+        if (s.channel == KeyChannel.VOLUME_MAK) {
+            return world.microsoft().accepts(s.key, s.product.skuId());
+        }
+        return world.gvlkSku(s.key).filter(s.product.skuId()::equals).isPresent();
+    }
 
-  private String describeOffset() {
-    long minutes = clockOffset.toMinutes();
-    String sign = minutes < 0 ? "-" : "+";
-    long m = Math.abs(minutes);
-    return sign + (m / 60) + "h" + (m % 60 == 0 ? "" : String.format("%02dm", m % 60));
-  }
+    private ActivationResult activateMak(Slot s) {
+        HResult h = world.microsoft().activate(s.key, cmid);
+        if (h.succeeded()) {
+            s.validUntilMillis = PERMANENT;
+            s.lastDiagnosis = null;
+            return new ActivationResult(
+                    h, Optional.of("Microsoft activation service"), OptionalInt.empty(), OptionalInt.empty());
+        }
+        return fail(s, h, Diagnosis.of(Cause.MAK_EXHAUSTED, "MAK " + s.key + " has no activations left"));
+    }
 
-  private Slot find(UUID skuId) {
-    for (int i = 0; i < slots.size(); i++) {
-      Slot s = slots.get(i);
-      UUID id = s.skuId;
-      if (id == skuId || id.equals(skuId)) {
+    private ActivationResult activateKms(Slot s) {
+        long now = world.scheduler().nowMillis();
+        Diagnosis why = null;
+        List<Target> targets = new ArrayList<>(2);
+        if (s.endpoint instanceof KmsEndpoint.Pinned p) {
+            targets.add(new Target(p.host(), p.port()));
+        } else if (hostCaching && s.cachedHost != null) {
+            // Host caching: reuse the host that answered last; DNS is asked again only if it fails (§2.5).
+            targets.add(new Target(s.cachedHost, s.cachedPort));
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            for (Target t : targets) {
+                Optional<SimulatedNetwork.HostEntry> reached = world.network().reach(t.host, t.port, now);
+                if (reached.isEmpty()) {
+                    why = Diagnosis.of(Cause.HOST_UNREACHABLE, t.host + ":" + t.port + " did not answer");
+                    continue;
+                }
+                SimulatedNetwork.HostEntry host = reached.get();
+                KmsResponse resp = host.host().handle(request(s, now), Instant.ofEpochMilli(now));
+                if (resp.result().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()) {
+                    // The host refuses a request whose time is more than 4 h off; the client then tries the next host
+                    // and
+                    // finally reports 0xC004F074 (docs/kms-rules.md §2.4).
+                    why = Diagnosis.of(
+                            Cause.CLOCK_SKEW, "clock " + describeOffset() + " against " + host.name() + " (limit 4 h)");
+                    continue;
+                }
+                return answered(s, host, resp, now);
+            }
+            if (pass == 0 && s.endpoint instanceof KmsEndpoint.Discovery d) {
+                String zone = d.lookupDomain().orElse(domain);
+                List<SimulatedDns.SrvRecord> records = world.dns().lookup(zone);
+                if (records.isEmpty()) {
+                    // docs/kms-rules.md §5: no _vlmcs._tcp record → 0x8007232B "DNS name does not exist".
+                    s.hostInUse = null;
+                    return fail(
+                            s,
+                            HResult.DNS_ERROR_RCODE_NAME_ERROR,
+                            Diagnosis.of(
+                                    Cause.NO_SRV_RECORD, "no " + SimulatedDns.KMS_SRV_NAME + " record in " + zone));
+                }
+                targets = order(records);
+            } else {
+                break;
+            }
+        }
+        s.hostInUse = null;
+        return fail(
+                s,
+                HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE,
+                why != null ? why : Diagnosis.of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted"));
+    }
+
+    private record Target(String host, int port) {}
+
+    /** SRV records by priority, and within one priority a weighted random pick order (docs/kms-rules.md §2.5). */
+    private List<Target> order(List<SimulatedDns.SrvRecord> records) {
+        List<SimulatedDns.SrvRecord> left = new ArrayList<>(records);
+        left.sort(Comparator.comparingInt(SimulatedDns.SrvRecord::priority));
+        List<Target> out = new ArrayList<>(left.size());
+        while (!left.isEmpty()) {
+            int prio = left.get(0).priority();
+            List<SimulatedDns.SrvRecord> same = new ArrayList<>();
+            for (SimulatedDns.SrvRecord r : left) {
+                if (r.priority() == prio) {
+                    same.add(r);
+                }
+            }
+            left.removeAll(same);
+            while (!same.isEmpty()) {
+                int total = 0;
+                for (SimulatedDns.SrvRecord r : same) {
+                    total += r.weight() + 1;
+                }
+                int pick = same.size() == 1 ? 0 : rng.nextInt(total);
+                int i = 0;
+                for (; i < same.size() - 1; i++) {
+                    pick -= same.get(i).weight() + 1;
+                    if (pick < 0) {
+                        break;
+                    }
+                }
+                SimulatedDns.SrvRecord r = same.remove(i);
+                out.add(new Target(r.target(), r.port()));
+            }
+        }
+        return out;
+    }
+
+    private KmsRequest request(Slot s, long now) {
+        return new KmsRequest(
+                Instant.ofEpochMilli(now).plus(clockOffset),
+                cmid,
+                name,
+                s.product.familyId(),
+                s.product.poolId(),
+                s.product.applicationId(),
+                s.product.sku().name(),
+                s.product.sku().group(),
+                s.product.sku().thresholdClass(),
+                statusAt(s, now));
+    }
+
+    /** The status alone, as {@link #licenseState} computes it (for the request, without building the whole state). */
+    private static LicenseStatus statusAt(Slot s, long now) {
+        long grace = s.product.gracePeriod().toMillis();
+        if (s.validUntilMillis == PERMANENT || now < s.validUntilMillis) {
+            return LicenseStatus.LICENSED;
+        }
+        long end = s.validUntilMillis > 0 ? s.validUntilMillis + grace : s.installedMillis + grace;
+        if (now >= end) {
+            return LicenseStatus.NOTIFICATION;
+        }
+        return s.validUntilMillis > 0 ? LicenseStatus.ADDITIONAL_GRACE : LicenseStatus.INITIAL_GRACE;
+    }
+
+    private ActivationResult answered(Slot s, SimulatedNetwork.HostEntry host, KmsResponse resp, long now) {
+        // The client adopts the host's intervals after its first response (docs/kms-rules.md §2.1).
+        s.activationInterval = resp.activationInterval();
+        s.renewalInterval = resp.renewalInterval();
+        s.hostInUse = host.name();
+        if (hostCaching) {
+            s.cachedHost = host.name();
+            s.cachedPort = host.port();
+        }
+        ActivationResult r = new ActivationResult(
+                resp.result(),
+                Optional.of(host.name()),
+                resp.count() > 0 ? OptionalInt.of(resp.count()) : OptionalInt.empty(),
+                OptionalInt.of(resp.requiredCount()));
+        if (resp.activated()) {
+            // Each success restarts the 180 days (docs/kms-rules.md §2.1).
+            s.validUntilMillis = now + VALIDITY_MILLIS;
+            s.lastDiagnosis = null;
+            return r;
+        }
+        Diagnosis d;
+        if (resp.result().code() == HResult.SL_E_VL_NOT_ENOUGH_COUNT.code()) {
+            d = Diagnosis.countBelow(resp.count(), resp.requiredCount());
+        } else if (resp.result().code() == HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH.code()) {
+            d = s.product
+                    .licensePack()
+                    .filter(p -> !host.licensePacks().contains(p))
+                    .map(p -> Diagnosis.of(Cause.LICENSE_PACK_MISSING, host.name() + " lacks the " + p))
+                    .or(() -> host.host() instanceof org.kmsagent.agent.host.LedgerKmsHost l
+                            ? l.config()
+                                    .wrongClass(s.product.sku().group())
+                                    .map(w -> Diagnosis.of(Cause.HOST_KEY_WRONG_CLASS, w))
+                            : Optional.empty())
+                    .orElseGet(() -> Diagnosis.of(
+                            Cause.HOST_KEY_TOO_OLD,
+                            host.name() + "'s host key does not activate "
+                                    + s.product.sku().group().name()));
+        } else {
+            d = Diagnosis.fromResult(r);
+        }
+        s.lastDiagnosis = d;
+        return r;
+    }
+
+    private ActivationResult fail(Slot s, HResult h, Diagnosis d) {
+        s.lastDiagnosis = d;
+        return ActivationResult.of(h);
+    }
+
+    private String describeOffset() {
+        long minutes = clockOffset.toMinutes();
+        String sign = minutes < 0 ? "-" : "+";
+        long m = Math.abs(minutes);
+        return sign + (m / 60) + "h" + (m % 60 == 0 ? "" : String.format("%02dm", m % 60));
+    }
+
+    private Slot find(UUID skuId) {
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.get(i);
+            UUID id = s.skuId;
+            if (id == skuId || id.equals(skuId)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private Slot slot(LicensingService service, UUID skuId) throws LicensingException {
+        Slot s = find(skuId);
+        if (s == null || s.product.service() != service) {
+            throw new LicensingException(HResult.SL_E_SKU_NOT_FOUND, "SKU " + skuId + " is not installed on " + name);
+        }
         return s;
-      }
     }
-    return null;
-  }
-
-  private Slot slot(LicensingService service, UUID skuId) throws LicensingException {
-    Slot s = find(skuId);
-    if (s == null || s.product.service() != service) {
-      throw new LicensingException(HResult.SL_E_SKU_NOT_FOUND, "SKU " + skuId + " is not installed on " + name);
-    }
-    return s;
-  }
 }

@@ -19,28 +19,28 @@ import org.kmsagent.api.Sku;
  * @param licensePack the license pack a host needs to serve it, if any (for diagnosis)
  */
 public record SimulatedProduct(
-    LicensingService service,
-    UUID applicationId,
-    String familyId,
-    String poolId,
-    Sku sku,
-    Duration gracePeriod,
-    Optional<String> licensePack) {
-  public SimulatedProduct {
-    Objects.requireNonNull(service, "service");
-    Objects.requireNonNull(applicationId, "applicationId");
-    Objects.requireNonNull(familyId, "familyId");
-    Objects.requireNonNull(poolId, "poolId");
-    Objects.requireNonNull(sku, "sku");
-    Objects.requireNonNull(gracePeriod, "gracePeriod");
-    Objects.requireNonNull(licensePack, "licensePack");
-    if (sku.skuId().isEmpty()) {
-      throw new IllegalArgumentException("edition " + sku.name() + " has no SKU id and cannot be installed");
+        LicensingService service,
+        UUID applicationId,
+        String familyId,
+        String poolId,
+        Sku sku,
+        Duration gracePeriod,
+        Optional<String> licensePack) {
+    public SimulatedProduct {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(familyId, "familyId");
+        Objects.requireNonNull(poolId, "poolId");
+        Objects.requireNonNull(sku, "sku");
+        Objects.requireNonNull(gracePeriod, "gracePeriod");
+        Objects.requireNonNull(licensePack, "licensePack");
+        if (sku.skuId().isEmpty()) {
+            throw new IllegalArgumentException("edition " + sku.name() + " has no SKU id and cannot be installed");
+        }
     }
-  }
 
-  /** The SKU id. */
-  public UUID skuId() {
-    return sku.skuId().orElseThrow();
-  }
+    /** The SKU id. */
+    public UUID skuId() {
+        return sku.skuId().orElseThrow();
+    }
 }

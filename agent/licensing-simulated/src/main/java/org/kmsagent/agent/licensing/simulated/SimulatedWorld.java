@@ -15,39 +15,39 @@ import org.kmsagent.api.Sku;
  * names its SKU).
  */
 public final class SimulatedWorld {
-  private final Scheduler scheduler;
-  private final SimulatedNetwork network = new SimulatedNetwork();
-  private final SimulatedDns dns = new SimulatedDns();
-  private final MakActivationService microsoft = new MakActivationService();
-  private final Map<String, UUID> gvlkSkus = new HashMap<>();
+    private final Scheduler scheduler;
+    private final SimulatedNetwork network = new SimulatedNetwork();
+    private final SimulatedDns dns = new SimulatedDns();
+    private final MakActivationService microsoft = new MakActivationService();
+    private final Map<String, UUID> gvlkSkus = new HashMap<>();
 
-  public SimulatedWorld(Scheduler scheduler) {
-    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-  }
+    public SimulatedWorld(Scheduler scheduler) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    }
 
-  public Scheduler scheduler() {
-    return scheduler;
-  }
+    public Scheduler scheduler() {
+        return scheduler;
+    }
 
-  public SimulatedNetwork network() {
-    return network;
-  }
+    public SimulatedNetwork network() {
+        return network;
+    }
 
-  public SimulatedDns dns() {
-    return dns;
-  }
+    public SimulatedDns dns() {
+        return dns;
+    }
 
-  public MakActivationService microsoft() {
-    return microsoft;
-  }
+    public MakActivationService microsoft() {
+        return microsoft;
+    }
 
-  /** Makes an edition's GVLK known to every machine's licensing service. */
-  public void registerGvlk(Sku sku) {
-    sku.skuId().ifPresent(id -> gvlkSkus.put(sku.gvlk().value(), id));
-  }
+    /** Makes an edition's GVLK known to every machine's licensing service. */
+    public void registerGvlk(Sku sku) {
+        sku.skuId().ifPresent(id -> gvlkSkus.put(sku.gvlk().value(), id));
+    }
 
-  /** The SKU a GVLK belongs to, if it is one. */
-  public Optional<UUID> gvlkSku(ProductKey key) {
-    return Optional.ofNullable(gvlkSkus.get(key.value()));
-  }
+    /** The SKU a GVLK belongs to, if it is one. */
+    public Optional<UUID> gvlkSku(ProductKey key) {
+        return Optional.ofNullable(gvlkSkus.get(key.value()));
+    }
 }

@@ -7,6 +7,6 @@ package org.kmsagent.agent.licensing.simulated;
  */
 @FunctionalInterface
 public interface ThisComputer {
-  /** The machine; called once, when the simulated stack is chosen. */
-  SimulatedMachine machine();
+    /** The machine; called once, when the simulated stack is chosen. */
+    SimulatedMachine machine();
 }

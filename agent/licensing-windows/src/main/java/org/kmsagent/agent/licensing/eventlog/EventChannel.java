@@ -5,35 +5,35 @@ import java.util.List;
 /** Reads one event log channel, oldest event first, as XML; the seam between the watcher and the Evt* binding. */
 public interface EventChannel {
 
-  /** A forward query over {@code channel} with the XPath {@code query}, positioned before its oldest event. */
-  Query query(String channel, String query) throws EventLogException;
+    /** A forward query over {@code channel} with the XPath {@code query}, positioned before its oldest event. */
+    Query query(String channel, String query) throws EventLogException;
 
-  /** An open query: a cursor over the matching events. Not thread-safe. */
-  interface Query extends AutoCloseable {
+    /** An open query: a cursor over the matching events. Not thread-safe. */
+    interface Query extends AutoCloseable {
+
+        /**
+         * Moves the cursor onto the event {@code bookmarkXml} names, so that {@link #next} returns that event first.
+         *
+         * @return false if that event is no longer in the log (cleared or overwritten); the cursor is then unchanged
+         */
+        boolean seek(String bookmarkXml) throws EventLogException;
+
+        /** Up to {@code max} next events; empty at the end of the log. */
+        Batch next(int max) throws EventLogException;
+
+        @Override
+        void close();
+    }
 
     /**
-     * Moves the cursor onto the event {@code bookmarkXml} names, so that {@link #next} returns that event first.
+     * Events read in one step.
      *
-     * @return false if that event is no longer in the log (cleared or overwritten); the cursor is then unchanged
+     * @param events each event's XML, oldest first
+     * @param bookmarkXml a bookmark on the last of them (null when {@code events} is empty)
      */
-    boolean seek(String bookmarkXml) throws EventLogException;
-
-    /** Up to {@code max} next events; empty at the end of the log. */
-    Batch next(int max) throws EventLogException;
-
-    @Override
-    void close();
-  }
-
-  /**
-   * Events read in one step.
-   *
-   * @param events each event's XML, oldest first
-   * @param bookmarkXml a bookmark on the last of them (null when {@code events} is empty)
-   */
-  record Batch(List<String> events, String bookmarkXml) {
-    public Batch {
-      events = List.copyOf(events);
+    record Batch(List<String> events, String bookmarkXml) {
+        public Batch {
+            events = List.copyOf(events);
+        }
     }
-  }
 }

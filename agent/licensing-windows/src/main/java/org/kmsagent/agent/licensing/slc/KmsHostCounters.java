@@ -13,13 +13,13 @@ import java.util.Map;
  * @param requestsByClientStatus requests by the client's license status ({@code Licensed}, {@code OOBGrace}, ...)
  */
 public record KmsHostCounters(
-    boolean keyManagementService,
-    long currentCount,
-    long requiredClientCount,
-    long totalRequests,
-    long failedRequests,
-    Map<String, Long> requestsByClientStatus) {
-  public KmsHostCounters {
-    requestsByClientStatus = Map.copyOf(requestsByClientStatus);
-  }
+        boolean keyManagementService,
+        long currentCount,
+        long requiredClientCount,
+        long totalRequests,
+        long failedRequests,
+        Map<String, Long> requestsByClientStatus) {
+    public KmsHostCounters {
+        requestsByClientStatus = Map.copyOf(requestsByClientStatus);
+    }
 }

@@ -18,33 +18,33 @@ import org.kmsagent.api.ProductKey;
  */
 public interface LicensingWriter {
 
-  /** {@code SoftwareLicensingService.InstallProductKey(ProductKey)}. */
-  void installProductKey(LicensingService service, ProductKey key) throws LicensingException;
+    /** {@code SoftwareLicensingService.InstallProductKey(ProductKey)}. */
+    void installProductKey(LicensingService service, ProductKey key) throws LicensingException;
 
-  /** {@code SoftwareLicensingProduct.SetKeyManagementServiceMachine(MachineName)}. */
-  void setKmsMachine(LicensingService service, UUID skuId, String host) throws LicensingException;
+    /** {@code SoftwareLicensingProduct.SetKeyManagementServiceMachine(MachineName)}. */
+    void setKmsMachine(LicensingService service, UUID skuId, String host) throws LicensingException;
 
-  /** {@code SoftwareLicensingProduct.ClearKeyManagementServiceMachine()}. */
-  void clearKmsMachine(LicensingService service, UUID skuId) throws LicensingException;
+    /** {@code SoftwareLicensingProduct.ClearKeyManagementServiceMachine()}. */
+    void clearKmsMachine(LicensingService service, UUID skuId) throws LicensingException;
 
-  /** {@code SoftwareLicensingProduct.SetKeyManagementServicePort(PortNumber)}. */
-  void setKmsPort(LicensingService service, UUID skuId, int port) throws LicensingException;
+    /** {@code SoftwareLicensingProduct.SetKeyManagementServicePort(PortNumber)}. */
+    void setKmsPort(LicensingService service, UUID skuId, int port) throws LicensingException;
 
-  /** {@code SoftwareLicensingProduct.ClearKeyManagementServicePort()}. */
-  void clearKmsPort(LicensingService service, UUID skuId) throws LicensingException;
+    /** {@code SoftwareLicensingProduct.ClearKeyManagementServicePort()}. */
+    void clearKmsPort(LicensingService service, UUID skuId) throws LicensingException;
 
-  /** {@code SoftwareLicensingProduct.SetKeyManagementServiceLookupDomain(LookupDomain)} (Windows 8+). */
-  void setKmsLookupDomain(LicensingService service, UUID skuId, String domain) throws LicensingException;
+    /** {@code SoftwareLicensingProduct.SetKeyManagementServiceLookupDomain(LookupDomain)} (Windows 8+). */
+    void setKmsLookupDomain(LicensingService service, UUID skuId, String domain) throws LicensingException;
 
-  /** {@code SoftwareLicensingProduct.ClearKeyManagementServiceLookupDomain()} (Windows 8+). */
-  void clearKmsLookupDomain(LicensingService service, UUID skuId) throws LicensingException;
+    /** {@code SoftwareLicensingProduct.ClearKeyManagementServiceLookupDomain()} (Windows 8+). */
+    void clearKmsLookupDomain(LicensingService service, UUID skuId) throws LicensingException;
 
-  /** {@code SoftwareLicensingService.DisableKeyManagementServiceHostCaching(!enabled)}. */
-  void setKmsHostCaching(LicensingService service, boolean enabled) throws LicensingException;
+    /** {@code SoftwareLicensingService.DisableKeyManagementServiceHostCaching(!enabled)}. */
+    void setKmsHostCaching(LicensingService service, boolean enabled) throws LicensingException;
 
-  /** {@code SoftwareLicensingProduct.Activate()}; a refusal throws with the service's HRESULT. */
-  void activate(LicensingService service, UUID skuId) throws LicensingException;
+    /** {@code SoftwareLicensingProduct.Activate()}; a refusal throws with the service's HRESULT. */
+    void activate(LicensingService service, UUID skuId) throws LicensingException;
 
-  /** {@code SoftwareLicensingService.RefreshLicenseStatus()}. */
-  void refreshLicenseStatus(LicensingService service) throws LicensingException;
+    /** {@code SoftwareLicensingService.RefreshLicenseStatus()}. */
+    void refreshLicenseStatus(LicensingService service) throws LicensingException;
 }

@@ -14,28 +14,28 @@ import com.sun.jna.platform.win32.Kernel32;
 @FunctionalInterface
 public interface NativeMemory {
 
-  /** Frees {@code p}; a null pointer is ignored. */
-  void free(Pointer p);
+    /** Frees {@code p}; a null pointer is ignored. */
+    void free(Pointer p);
 
-  /** The freer for buffers of {@code library}: kernel32 on Windows, the library's own export elsewhere. */
-  static NativeMemory forLibrary(String library) {
-    if (Platform.isWindows()) {
-      return p -> {
-        if (p != null) {
-          Kernel32.INSTANCE.LocalFree(p);
+    /** The freer for buffers of {@code library}: kernel32 on Windows, the library's own export elsewhere. */
+    static NativeMemory forLibrary(String library) {
+        if (Platform.isWindows()) {
+            return p -> {
+                if (p != null) {
+                    Kernel32.INSTANCE.LocalFree(p);
+                }
+            };
         }
-      };
+        LocalFreeExport export = Native.load(library, LocalFreeExport.class);
+        return p -> {
+            if (p != null) {
+                export.LocalFree(p);
+            }
+        };
     }
-    LocalFreeExport export = Native.load(library, LocalFreeExport.class);
-    return p -> {
-      if (p != null) {
-        export.LocalFree(p);
-      }
-    };
-  }
 
-  /** A library's own {@code HLOCAL LocalFree(HLOCAL)}. */
-  interface LocalFreeExport extends Library {
-    Pointer LocalFree(Pointer p);
-  }
+    /** A library's own {@code HLOCAL LocalFree(HLOCAL)}. */
+    interface LocalFreeExport extends Library {
+        Pointer LocalFree(Pointer p);
+    }
 }

@@ -10,29 +10,34 @@ import com.sun.jna.platform.win32.Guid;
  */
 @Structure.FieldOrder({"SkuId", "eStatus", "dwGraceTime", "dwTotalGraceDays", "hrReason", "qwValidityExpiration"})
 public final class SlLicensingStatusStruct extends Structure {
-  /** {@code sizeof(SL_LICENSING_STATUS)} on x86 and x64. */
-  public static final int SIZE = 40;
+    /** {@code sizeof(SL_LICENSING_STATUS)} on x86 and x64. */
+    public static final int SIZE = 40;
 
-  public Guid.GUID SkuId;
-  public int eStatus;
-  public int dwGraceTime;
-  public int dwTotalGraceDays;
-  public int hrReason;
-  public long qwValidityExpiration;
+    public Guid.GUID SkuId;
+    public int eStatus;
+    public int dwGraceTime;
+    public int dwTotalGraceDays;
+    public int hrReason;
+    public long qwValidityExpiration;
 
-  public SlLicensingStatusStruct() {
-    super();
-  }
+    public SlLicensingStatusStruct() {
+        super();
+    }
 
-  /** Reads the record at {@code p}. */
-  public SlLicensingStatusStruct(Pointer p) {
-    super(p);
-    read();
-  }
+    /** Reads the record at {@code p}. */
+    public SlLicensingStatusStruct(Pointer p) {
+        super(p);
+        read();
+    }
 
-  /** Copies the record into a Java value. */
-  public SlLicensingStatus toValue() {
-    return new SlLicensingStatus(Guids.toUuid(SkuId), eStatus, Integer.toUnsignedLong(dwGraceTime),
-        Integer.toUnsignedLong(dwTotalGraceDays), hrReason, qwValidityExpiration);
-  }
+    /** Copies the record into a Java value. */
+    public SlLicensingStatus toValue() {
+        return new SlLicensingStatus(
+                Guids.toUuid(SkuId),
+                eStatus,
+                Integer.toUnsignedLong(dwGraceTime),
+                Integer.toUnsignedLong(dwTotalGraceDays),
+                hrReason,
+                qwValidityExpiration);
+    }
 }

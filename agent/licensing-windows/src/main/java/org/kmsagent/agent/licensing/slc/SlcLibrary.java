@@ -21,44 +21,77 @@ import com.sun.jna.ptr.PointerByReference;
  */
 public interface SlcLibrary extends Library {
 
-  /** {@code HRESULT SLOpen(HSLC *phSLC)}. */
-  int SLOpen(PointerByReference phSLC);
+    /** {@code HRESULT SLOpen(HSLC *phSLC)}. */
+    int SLOpen(PointerByReference phSLC);
 
-  /** {@code HRESULT SLClose(HSLC hSLC)}. */
-  int SLClose(Pointer hSLC);
+    /** {@code HRESULT SLClose(HSLC hSLC)}. */
+    int SLClose(Pointer hSLC);
 
-  /** {@code HRESULT SLGetSLIDList(HSLC, SLIDTYPE, const SLID*, SLIDTYPE, UINT*, SLID**)}. */
-  int SLGetSLIDList(Pointer hSLC, int eQueryIdType, Guid.GUID pQueryId, int eReturnIdType,
-      IntByReference pnReturnIds, PointerByReference ppReturnIds);
+    /** {@code HRESULT SLGetSLIDList(HSLC, SLIDTYPE, const SLID*, SLIDTYPE, UINT*, SLID**)}. */
+    int SLGetSLIDList(
+            Pointer hSLC,
+            int eQueryIdType,
+            Guid.GUID pQueryId,
+            int eReturnIdType,
+            IntByReference pnReturnIds,
+            PointerByReference ppReturnIds);
 
-  /** {@code HRESULT SLGetInstalledProductKeyIds(HSLC, const SLID *pSkuId, UINT*, SLID**)}. */
-  int SLGetInstalledProductKeyIds(Pointer hSLC, Guid.GUID pProductSkuId, IntByReference pnProductKeyIds,
-      PointerByReference ppProductKeyIds);
+    /** {@code HRESULT SLGetInstalledProductKeyIds(HSLC, const SLID *pSkuId, UINT*, SLID**)}. */
+    int SLGetInstalledProductKeyIds(
+            Pointer hSLC, Guid.GUID pProductSkuId, IntByReference pnProductKeyIds, PointerByReference ppProductKeyIds);
 
-  /** {@code HRESULT SLGetLicensingStatusInformation(HSLC, const SLID*, const SLID*, PCWSTR, UINT*, SL_LICENSING_STATUS**)}. */
-  int SLGetLicensingStatusInformation(Pointer hSLC, Guid.GUID pAppId, Guid.GUID pProductSkuId,
-      Pointer pwszRightName, IntByReference pnStatusCount, PointerByReference ppLicensingStatus);
+    /** {@code HRESULT SLGetLicensingStatusInformation(HSLC, const SLID*, const SLID*, PCWSTR, UINT*, SL_LICENSING_STATUS**)}. */
+    int SLGetLicensingStatusInformation(
+            Pointer hSLC,
+            Guid.GUID pAppId,
+            Guid.GUID pProductSkuId,
+            Pointer pwszRightName,
+            IntByReference pnStatusCount,
+            PointerByReference ppLicensingStatus);
 
-  /** {@code HRESULT SLGetProductSkuInformation(HSLC, const SLID*, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
-  int SLGetProductSkuInformation(Pointer hSLC, Guid.GUID pProductSkuId, Pointer pwszValueName,
-      IntByReference peDataType, IntByReference pcbValue, PointerByReference ppbValue);
+    /** {@code HRESULT SLGetProductSkuInformation(HSLC, const SLID*, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
+    int SLGetProductSkuInformation(
+            Pointer hSLC,
+            Guid.GUID pProductSkuId,
+            Pointer pwszValueName,
+            IntByReference peDataType,
+            IntByReference pcbValue,
+            PointerByReference ppbValue);
 
-  /** {@code HRESULT SLGetPKeyInformation(HSLC, const SLID*, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
-  int SLGetPKeyInformation(Pointer hSLC, Guid.GUID pPKeyId, Pointer pwszValueName, IntByReference peDataType,
-      IntByReference pcbValue, PointerByReference ppbValue);
+    /** {@code HRESULT SLGetPKeyInformation(HSLC, const SLID*, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
+    int SLGetPKeyInformation(
+            Pointer hSLC,
+            Guid.GUID pPKeyId,
+            Pointer pwszValueName,
+            IntByReference peDataType,
+            IntByReference pcbValue,
+            PointerByReference ppbValue);
 
-  /** {@code HRESULT SLGetApplicationInformation(HSLC, const SLID*, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
-  int SLGetApplicationInformation(Pointer hSLC, Guid.GUID pApplicationId, Pointer pwszValueName,
-      IntByReference peDataType, IntByReference pcbValue, PointerByReference ppbValue);
+    /** {@code HRESULT SLGetApplicationInformation(HSLC, const SLID*, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
+    int SLGetApplicationInformation(
+            Pointer hSLC,
+            Guid.GUID pApplicationId,
+            Pointer pwszValueName,
+            IntByReference peDataType,
+            IntByReference pcbValue,
+            PointerByReference ppbValue);
 
-  /**
-   * {@code HRESULT SLGetGenuineInformation(const SLID *pQueryId, PCWSTR, SLDATATYPE*, UINT*, BYTE**)}: no handle;
-   * asked with a SKU id for {@code SL_LAST_ACT_ATTEMPT_HRESULT} (docs/kms-rules.md §8.1, §8.2).
-   */
-  int SLGetGenuineInformation(Guid.GUID pQueryId, Pointer pwszValueName, IntByReference peDataType,
-      IntByReference pcbValue, PointerByReference ppbValue);
+    /**
+     * {@code HRESULT SLGetGenuineInformation(const SLID *pQueryId, PCWSTR, SLDATATYPE*, UINT*, BYTE**)}: no handle;
+     * asked with a SKU id for {@code SL_LAST_ACT_ATTEMPT_HRESULT} (docs/kms-rules.md §8.1, §8.2).
+     */
+    int SLGetGenuineInformation(
+            Guid.GUID pQueryId,
+            Pointer pwszValueName,
+            IntByReference peDataType,
+            IntByReference pcbValue,
+            PointerByReference ppbValue);
 
-  /** {@code HRESULT SLGetServiceInformation(HSLC, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
-  int SLGetServiceInformation(Pointer hSLC, Pointer pwszValueName, IntByReference peDataType,
-      IntByReference pcbValue, PointerByReference ppbValue);
+    /** {@code HRESULT SLGetServiceInformation(HSLC, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
+    int SLGetServiceInformation(
+            Pointer hSLC,
+            Pointer pwszValueName,
+            IntByReference peDataType,
+            IntByReference pcbValue,
+            PointerByReference ppbValue);
 }

@@ -1,7 +1,5 @@
 package org.kmsagent.agent.licensing.slc;
 
-import org.kmsagent.agent.rules.KmsRules;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +12,8 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.kmsagent.agent.licensing.LicenseDetails;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.InstalledProduct;
@@ -23,7 +23,6 @@ import org.kmsagent.api.LicenseState;
 import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.LicensingStack;
-import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.WindowsVersion;
 
@@ -35,325 +34,375 @@ import org.kmsagent.api.WindowsVersion;
  * handle open. Calls block (native and COM); the core makes them off the event loop.
  */
 public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
-  /** KMS client defaults when the service reports none: 120 min retry, 7 days renewal (docs/kms-rules.md §2.1). */
-  static final Duration DEFAULT_ACTIVATION_INTERVAL = KmsRules.ACTIVATION_INTERVAL;
+    /** KMS client defaults when the service reports none: 120 min retry, 7 days renewal (docs/kms-rules.md §2.1). */
+    static final Duration DEFAULT_ACTIVATION_INTERVAL = KmsRules.ACTIVATION_INTERVAL;
 
-  static final Duration DEFAULT_RENEWAL_INTERVAL = KmsRules.RENEWAL_INTERVAL;
+    static final Duration DEFAULT_RENEWAL_INTERVAL = KmsRules.RENEWAL_INTERVAL;
 
-  /** Refusals that mean the call could not be made at all: thrown, not returned as a result (LicensingStack). */
-  private static final List<HResult> NOT_A_REFUSAL = List.of(HResult.E_ACCESSDENIED, HResult.SL_E_LUA_ACCESSDENIED,
-      HResult.SL_E_PRODUCT_SKU_NOT_INSTALLED, HResult.SL_E_SKU_NOT_FOUND, HResult.RPC_X_BAD_STUB_DATA,
-      HResult.ERROR_SERVICE_DISABLED, HResult.ERROR_SERVICE_NOT_ACTIVE);
+    /** Refusals that mean the call could not be made at all: thrown, not returned as a result (LicensingStack). */
+    private static final List<HResult> NOT_A_REFUSAL = List.of(
+            HResult.E_ACCESSDENIED,
+            HResult.SL_E_LUA_ACCESSDENIED,
+            HResult.SL_E_PRODUCT_SKU_NOT_INSTALLED,
+            HResult.SL_E_SKU_NOT_FOUND,
+            HResult.RPC_X_BAD_STUB_DATA,
+            HResult.ERROR_SERVICE_DISABLED,
+            HResult.ERROR_SERVICE_NOT_ACTIVE);
 
-  private static final List<String> REQUEST_COUNTERS = List.of("Unlicensed", "Licensed", "OOBGrace", "OOTGrace",
-      "NonGenuineGrace", "Notification");
+    private static final List<String> REQUEST_COUNTERS =
+            List.of("Unlicensed", "Licensed", "OOBGrace", "OOTGrace", "NonGenuineGrace", "Notification");
 
-  private final Function<LicensingService, SlcClient> clients;
-  private final LicensingWriter writer;
-  private final String machineName;
-  private final WindowsVersion windowsVersion;
-  private final Map<UUID, ActivationResult> lastResults = new ConcurrentHashMap<>();
+    private final Function<LicensingService, SlcClient> clients;
+    private final LicensingWriter writer;
+    private final String machineName;
+    private final WindowsVersion windowsVersion;
+    private final Map<UUID, ActivationResult> lastResults = new ConcurrentHashMap<>();
 
-  /**
-   * @param clients the client library for each service ({@link SlcClient#forService})
-   * @param writer the write path
-   * @param machineName this machine's name
-   * @param windowsVersion this machine's Windows version
-   */
-  public SlcLicensingStack(Function<LicensingService, SlcClient> clients, LicensingWriter writer, String machineName,
-      WindowsVersion windowsVersion) {
-    this.clients = Objects.requireNonNull(clients, "clients");
-    this.writer = Objects.requireNonNull(writer, "writer");
-    this.machineName = Objects.requireNonNull(machineName, "machineName");
-    this.windowsVersion = Objects.requireNonNull(windowsVersion, "windowsVersion");
-  }
+    /**
+     * @param clients the client library for each service ({@link SlcClient#forService})
+     * @param writer the write path
+     * @param machineName this machine's name
+     * @param windowsVersion this machine's Windows version
+     */
+    public SlcLicensingStack(
+            Function<LicensingService, SlcClient> clients,
+            LicensingWriter writer,
+            String machineName,
+            WindowsVersion windowsVersion) {
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.machineName = Objects.requireNonNull(machineName, "machineName");
+        this.windowsVersion = Objects.requireNonNull(windowsVersion, "windowsVersion");
+    }
 
-  @Override
-  public String name() {
-    return "slc";
-  }
+    @Override
+    public String name() {
+        return "slc";
+    }
 
-  @Override
-  public String machineName() {
-    return machineName;
-  }
+    @Override
+    public String machineName() {
+        return machineName;
+    }
 
-  @Override
-  public WindowsVersion windowsVersion() {
-    return windowsVersion;
-  }
+    @Override
+    public WindowsVersion windowsVersion() {
+        return windowsVersion;
+    }
 
-  /** A session on the library that licenses {@code service}. */
-  public SlcSession open(LicensingService service) throws LicensingException {
-    return clients.apply(service).open();
-  }
+    /** A session on the library that licenses {@code service}. */
+    public SlcSession open(LicensingService service) throws LicensingException {
+        return clients.apply(service).open();
+    }
 
-  @Override
-  public List<InstalledProduct> installedProducts(LicensingService service, UUID applicationId)
-      throws LicensingException {
-    List<InstalledProduct> products = new ArrayList<>();
-    try (SlcSession s = open(service)) {
-      for (UUID sku : s.skuIds(applicationId)) {
-        List<UUID> keys = installedKeys(s, sku);
-        if (keys.isEmpty()) {
-          continue; // most SKUs of an application are keyless licences (docs/kms-rules.md §8.1)
+    @Override
+    public List<InstalledProduct> installedProducts(LicensingService service, UUID applicationId)
+            throws LicensingException {
+        List<InstalledProduct> products = new ArrayList<>();
+        try (SlcSession s = open(service)) {
+            for (UUID sku : s.skuIds(applicationId)) {
+                List<UUID> keys = installedKeys(s, sku);
+                if (keys.isEmpty()) {
+                    continue; // most SKUs of an application are keyless licences (docs/kms-rules.md §8.1)
+                }
+                UUID pkey = keys.get(0);
+                String name = text(s.skuInformation(sku, "Name"));
+                String description = SlcSession.ifPresent(() -> s.skuInformation(sku, "Description"))
+                        .map(SlcLicensingStack::text)
+                        .orElse("");
+                Optional<String> partial = SlcSession.ifPresent(() -> s.pkeyInformation(pkey, "PartialProductKey"))
+                        .map(SlcLicensingStack::text)
+                        .filter(t -> !t.isEmpty());
+                KeyChannel channel = SlcSession.ifPresent(() -> s.pkeyInformation(pkey, "Channel"))
+                        .map(v -> KeyChannel.fromSlcName(text(v)))
+                        .orElse(KeyChannel.UNKNOWN);
+                products.add(new InstalledProduct(service, applicationId, sku, name, description, channel, partial));
+            }
         }
-        UUID pkey = keys.get(0);
-        String name = text(s.skuInformation(sku, "Name"));
-        String description = SlcSession.ifPresent(() -> s.skuInformation(sku, "Description")).map(SlcLicensingStack::text)
-            .orElse("");
-        Optional<String> partial = SlcSession.ifPresent(() -> s.pkeyInformation(pkey, "PartialProductKey"))
-            .map(SlcLicensingStack::text).filter(t -> !t.isEmpty());
-        KeyChannel channel = SlcSession.ifPresent(() -> s.pkeyInformation(pkey, "Channel"))
-            .map(v -> KeyChannel.fromSlcName(text(v))).orElse(KeyChannel.UNKNOWN);
-        products.add(new InstalledProduct(service, applicationId, sku, name, description, channel, partial));
-      }
+        return List.copyOf(products);
     }
-    return List.copyOf(products);
-  }
 
-  private static List<UUID> installedKeys(SlcSession s, UUID sku) throws LicensingException {
-    try {
-      return s.installedProductKeyIds(sku);
-    } catch (LicensingException e) {
-      if (e.hresult().code() == HResult.SL_E_PKEY_NOT_INSTALLED.code()) {
-        return List.of();
-      }
-      throw e;
+    private static List<UUID> installedKeys(SlcSession s, UUID sku) throws LicensingException {
+        try {
+            return s.installedProductKeyIds(sku);
+        } catch (LicensingException e) {
+            if (e.hresult().code() == HResult.SL_E_PKEY_NOT_INSTALLED.code()) {
+                return List.of();
+            }
+            throw e;
+        }
     }
-  }
 
-  @Override
-  public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
-    try (SlcSession s = open(service)) {
-      // Several records may come back; match the SKU rather than taking the last (docs/kms-rules.md §8.6 pitfall 5).
-      SlLicensingStatus rec = s.licensingStatus(null, skuId).stream()
-          .filter(r -> r.skuId().equals(skuId))
-          .reduce((first, second) -> second)
-          .orElseThrow(() -> SlcSession.malformed(s.library(), "SLGetLicensingStatusInformation(sku " + skuId + ")",
-              "no status record for the SKU asked about"));
-      Optional<String> pinnedHost = optionalText(s, skuId, "KeyManagementServiceName");
-      int port = optionalInt(s, skuId, "KeyManagementServicePort").orElse(0);
-      Optional<String> lookupDomain = optionalText(s, skuId, "KeyManagementServiceLookupDomain");
-      KmsEndpoint endpoint = pinnedHost
-          .<KmsEndpoint>map(h -> KmsEndpoint.host(h, port == 0 ? KmsEndpoint.DEFAULT_PORT : port))
-          .orElseGet(() -> new KmsEndpoint.Discovery(lookupDomain));
-      Optional<String> discovered = optionalText(s, skuId, "DiscoveredKeyManagementServiceName");
-      int discoveredPort = optionalInt(s, skuId, "DiscoveredKeyManagementServicePort").orElse(0);
-      Optional<String> hostInUse = discovered.isPresent()
-          ? discovered.map(h -> h + ":" + (discoveredPort == 0 ? KmsEndpoint.DEFAULT_PORT : discoveredPort))
-          : pinnedHost.map(h -> endpoint.toString());
-      OptionalInt activationMinutes = optionalInt(s, skuId, "VLActivationInterval");
-      OptionalInt renewalMinutes = optionalInt(s, skuId, "VLRenewalInterval");
-      Duration activationInterval = activationMinutes.isPresent()
-          ? Duration.ofMinutes(activationMinutes.getAsInt()) : DEFAULT_ACTIVATION_INTERVAL;
-      Duration renewalInterval = renewalMinutes.isPresent()
-          ? Duration.ofMinutes(renewalMinutes.getAsInt()) : DEFAULT_RENEWAL_INTERVAL;
-      return new LicenseState(skuId, SlStatusMapping.toLicenseStatus(rec.status(), rec.reason()),
-          Duration.ofMinutes(rec.graceMinutes()), HResult.of(rec.reason()), rec.validUntil(), endpoint, hostInUse,
-          activationInterval, renewalInterval, lastResult(s, skuId));
+    @Override
+    public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
+        try (SlcSession s = open(service)) {
+            // Several records may come back; match the SKU rather than taking the last (docs/kms-rules.md §8.6 pitfall
+            // 5).
+            SlLicensingStatus rec = s.licensingStatus(null, skuId).stream()
+                    .filter(r -> r.skuId().equals(skuId))
+                    .reduce((first, second) -> second)
+                    .orElseThrow(() -> SlcSession.malformed(
+                            s.library(),
+                            "SLGetLicensingStatusInformation(sku " + skuId + ")",
+                            "no status record for the SKU asked about"));
+            Optional<String> pinnedHost = optionalText(s, skuId, "KeyManagementServiceName");
+            int port = optionalInt(s, skuId, "KeyManagementServicePort").orElse(0);
+            Optional<String> lookupDomain = optionalText(s, skuId, "KeyManagementServiceLookupDomain");
+            KmsEndpoint endpoint = pinnedHost
+                    .<KmsEndpoint>map(h -> KmsEndpoint.host(h, port == 0 ? KmsEndpoint.DEFAULT_PORT : port))
+                    .orElseGet(() -> new KmsEndpoint.Discovery(lookupDomain));
+            Optional<String> discovered = optionalText(s, skuId, "DiscoveredKeyManagementServiceName");
+            int discoveredPort =
+                    optionalInt(s, skuId, "DiscoveredKeyManagementServicePort").orElse(0);
+            Optional<String> hostInUse = discovered.isPresent()
+                    ? discovered.map(h -> h + ":" + (discoveredPort == 0 ? KmsEndpoint.DEFAULT_PORT : discoveredPort))
+                    : pinnedHost.map(h -> endpoint.toString());
+            OptionalInt activationMinutes = optionalInt(s, skuId, "VLActivationInterval");
+            OptionalInt renewalMinutes = optionalInt(s, skuId, "VLRenewalInterval");
+            Duration activationInterval = activationMinutes.isPresent()
+                    ? Duration.ofMinutes(activationMinutes.getAsInt())
+                    : DEFAULT_ACTIVATION_INTERVAL;
+            Duration renewalInterval = renewalMinutes.isPresent()
+                    ? Duration.ofMinutes(renewalMinutes.getAsInt())
+                    : DEFAULT_RENEWAL_INTERVAL;
+            return new LicenseState(
+                    skuId,
+                    SlStatusMapping.toLicenseStatus(rec.status(), rec.reason()),
+                    Duration.ofMinutes(rec.graceMinutes()),
+                    HResult.of(rec.reason()),
+                    rec.validUntil(),
+                    endpoint,
+                    hostInUse,
+                    activationInterval,
+                    renewalInterval,
+                    lastResult(s, skuId));
+        }
     }
-  }
 
-  /**
-   * The last activation result: the one this process made, else the service's {@code SL_LAST_ACT_ATTEMPT_HRESULT}
-   * (which records attempts made by anyone, slmgr included).
-   */
-  private Optional<ActivationResult> lastResult(SlcSession s, UUID skuId) throws LicensingException {
-    ActivationResult mine = lastResults.get(skuId);
-    if (mine != null) {
-      return Optional.of(mine);
+    /**
+     * The last activation result: the one this process made, else the service's {@code SL_LAST_ACT_ATTEMPT_HRESULT}
+     * (which records attempts made by anyone, slmgr included).
+     */
+    private Optional<ActivationResult> lastResult(SlcSession s, UUID skuId) throws LicensingException {
+        ActivationResult mine = lastResults.get(skuId);
+        if (mine != null) {
+            return Optional.of(mine);
+        }
+        Optional<SlValue> v;
+        try {
+            v = SlcSession.ifPresent(() -> s.genuineInformation(skuId, "SL_LAST_ACT_ATTEMPT_HRESULT"));
+        } catch (UnsatisfiedLinkError e) {
+            return Optional.empty(); // a client library without SLGetGenuineInformation: nothing recorded to show
+        }
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        if (v.get() instanceof SlValue.Dword d) {
+            return Optional.of(ActivationResult.of(HResult.of(d.value())));
+        }
+        byte[] b = v.get() instanceof SlValue.Binary bin ? bin.bytes() : new byte[0];
+        if (b.length != 4) {
+            throw SlcSession.malformed(
+                    s.library(),
+                    "SLGetGenuineInformation(" + skuId + ", SL_LAST_ACT_ATTEMPT_HRESULT)",
+                    "expected a 4-byte HRESULT, got " + v.get().getClass().getSimpleName() + " of " + b.length
+                            + " bytes");
+        }
+        int code = (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
+        return Optional.of(ActivationResult.of(HResult.of(code)));
     }
-    Optional<SlValue> v;
-    try {
-      v = SlcSession.ifPresent(() -> s.genuineInformation(skuId, "SL_LAST_ACT_ATTEMPT_HRESULT"));
-    } catch (UnsatisfiedLinkError e) {
-      return Optional.empty(); // a client library without SLGetGenuineInformation: nothing recorded to show
-    }
-    if (v.isEmpty()) {
-      return Optional.empty();
-    }
-    if (v.get() instanceof SlValue.Dword d) {
-      return Optional.of(ActivationResult.of(HResult.of(d.value())));
-    }
-    byte[] b = v.get() instanceof SlValue.Binary bin ? bin.bytes() : new byte[0];
-    if (b.length != 4) {
-      throw SlcSession.malformed(s.library(), "SLGetGenuineInformation(" + skuId + ", SL_LAST_ACT_ATTEMPT_HRESULT)",
-          "expected a 4-byte HRESULT, got " + v.get().getClass().getSimpleName() + " of " + b.length + " bytes");
-    }
-    int code = (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
-    return Optional.of(ActivationResult.of(HResult.of(code)));
-  }
 
-  /** The KMS host counters of an application on this machine ({@code slmgr /dli} on a host). */
-  public KmsHostCounters kmsHostCounters(LicensingService service, UUID applicationId) throws LicensingException {
-    try (SlcSession s = open(service)) {
-      boolean host = appCounter(s, applicationId, "IsKeyManagementService") == 1;
-      Map<String, Long> byStatus = new LinkedHashMap<>();
-      for (String kind : REQUEST_COUNTERS) {
-        byStatus.put(kind, appCounter(s, applicationId, "KeyManagementService" + kind + "Requests"));
-      }
-      long current = appCounter(s, applicationId, "KeyManagementServiceCurrentCount");
-      return new KmsHostCounters(host, current == 0xFFFF_FFFFL ? -1 : current,
-          appCounter(s, applicationId, "KeyManagementServiceRequiredClientCount"),
-          appCounter(s, applicationId, "KeyManagementServiceTotalRequests"),
-          appCounter(s, applicationId, "KeyManagementServiceFailedRequests"), byStatus);
+    /** The KMS host counters of an application on this machine ({@code slmgr /dli} on a host). */
+    public KmsHostCounters kmsHostCounters(LicensingService service, UUID applicationId) throws LicensingException {
+        try (SlcSession s = open(service)) {
+            boolean host = appCounter(s, applicationId, "IsKeyManagementService") == 1;
+            Map<String, Long> byStatus = new LinkedHashMap<>();
+            for (String kind : REQUEST_COUNTERS) {
+                byStatus.put(kind, appCounter(s, applicationId, "KeyManagementService" + kind + "Requests"));
+            }
+            long current = appCounter(s, applicationId, "KeyManagementServiceCurrentCount");
+            return new KmsHostCounters(
+                    host,
+                    current == 0xFFFF_FFFFL ? -1 : current,
+                    appCounter(s, applicationId, "KeyManagementServiceRequiredClientCount"),
+                    appCounter(s, applicationId, "KeyManagementServiceTotalRequests"),
+                    appCounter(s, applicationId, "KeyManagementServiceFailedRequests"),
+                    byStatus);
+        }
     }
-  }
 
-  /** The client machine id (CMID) the service sends to KMS hosts, if it reports one. */
-  public Optional<String> clientMachineId(LicensingService service) throws LicensingException {
-    try (SlcSession s = open(service)) {
-      return SlcSession.ifPresent(() -> s.serviceInformation("ClientMachineID")).map(SlcLicensingStack::text);
+    /** The client machine id (CMID) the service sends to KMS hosts, if it reports one. */
+    public Optional<String> clientMachineId(LicensingService service) throws LicensingException {
+        try (SlcSession s = open(service)) {
+            return SlcSession.ifPresent(() -> s.serviceInformation("ClientMachineID"))
+                    .map(SlcLicensingStack::text);
+        }
     }
-  }
 
-  /**
-   * What {@code slmgr /dlv} shows beside the state (or {@code ospp.vbs /dstatus}, for a product of OSPP: the session
-   * is on the product's own client library). Value names per docs/kms-rules.md §8.1 and §8.2: the CMID and host
-   * caching from the service, the host last used, trusted time and rearm count from the SKU (then the application,
-   * then the service), the extended PID from the installed key's {@code DigitalPID}. A name the service does not
-   * hold answers empty.
-   */
-  @Override
-  public Optional<Details> licenseDetails(InstalledProduct product) throws LicensingException {
-    UUID sku = product.skuId();
-    try (SlcSession s = open(product.service())) {
-      Optional<String> cmid = SlcSession.ifPresent(() -> s.serviceInformation("ClientMachineID"))
-          .map(SlcLicensingStack::text).filter(t -> !t.isBlank());
-      Optional<Boolean> caching = SlcSession.ifPresent(() -> s.serviceInformation("KeyManagementServiceHostCaching"))
-          .map(v -> v instanceof SlValue.Dword d ? d.value() != 0 : Boolean.parseBoolean(text(v).strip()));
-      Optional<String> host = optionalText(s, sku, "DiscoveredKeyManagementServiceMachineName");
-      if (host.isEmpty()) {
-        host = optionalText(s, sku, "DiscoveredKeyManagementServiceName");
-      }
-      OptionalInt port = optionalInt(s, sku, "DiscoveredKeyManagementServicePort");
-      Optional<String> extendedPid = Optional.empty();
-      List<UUID> keys = installedKeys(s, sku);
-      if (!keys.isEmpty()) {
-        extendedPid = SlcSession.ifPresent(() -> s.pkeyInformation(keys.get(0), "DigitalPID"))
-            .map(SlcLicensingStack::text).filter(t -> !t.isBlank());
-      }
-      Optional<SlValue> trusted = SlcSession.ifPresent(() -> s.skuInformation(sku, "TrustedTime"));
-      if (trusted.isEmpty()) {
-        trusted = SlcSession.ifPresent(() -> s.serviceInformation("TrustedTime"));
-      }
-      Optional<Instant> trustedTime = trusted.isEmpty() ? Optional.empty()
-          : Optional.of(filetime(s, trusted.get()));
-      OptionalInt rearm = optionalInt(s, sku, "RemainingRearmCount");
-      if (rearm.isEmpty()) {
-        Optional<SlValue> app = SlcSession.ifPresent(
-            () -> s.applicationInformation(product.applicationId(), "RemainingRearmCount"));
-        rearm = app.isPresent() && app.get() instanceof SlValue.Dword d ? OptionalInt.of(d.value())
-            : OptionalInt.empty();
-      }
-      return Optional.of(new Details(cmid, Optional.of(product.applicationId()), extendedPid, caching,
-          host, port.isPresent() && port.getAsInt() == 0 ? OptionalInt.of(KmsEndpoint.DEFAULT_PORT)
-              : port, trustedTime, rearm));
+    /**
+     * What {@code slmgr /dlv} shows beside the state (or {@code ospp.vbs /dstatus}, for a product of OSPP: the session
+     * is on the product's own client library). Value names per docs/kms-rules.md §8.1 and §8.2: the CMID and host
+     * caching from the service, the host last used, trusted time and rearm count from the SKU (then the application,
+     * then the service), the extended PID from the installed key's {@code DigitalPID}. A name the service does not
+     * hold answers empty.
+     */
+    @Override
+    public Optional<Details> licenseDetails(InstalledProduct product) throws LicensingException {
+        UUID sku = product.skuId();
+        try (SlcSession s = open(product.service())) {
+            Optional<String> cmid = SlcSession.ifPresent(() -> s.serviceInformation("ClientMachineID"))
+                    .map(SlcLicensingStack::text)
+                    .filter(t -> !t.isBlank());
+            Optional<Boolean> caching = SlcSession.ifPresent(
+                            () -> s.serviceInformation("KeyManagementServiceHostCaching"))
+                    .map(v -> v instanceof SlValue.Dword d ? d.value() != 0 : Boolean.parseBoolean(text(v).strip()));
+            Optional<String> host = optionalText(s, sku, "DiscoveredKeyManagementServiceMachineName");
+            if (host.isEmpty()) {
+                host = optionalText(s, sku, "DiscoveredKeyManagementServiceName");
+            }
+            OptionalInt port = optionalInt(s, sku, "DiscoveredKeyManagementServicePort");
+            Optional<String> extendedPid = Optional.empty();
+            List<UUID> keys = installedKeys(s, sku);
+            if (!keys.isEmpty()) {
+                extendedPid = SlcSession.ifPresent(() -> s.pkeyInformation(keys.get(0), "DigitalPID"))
+                        .map(SlcLicensingStack::text)
+                        .filter(t -> !t.isBlank());
+            }
+            Optional<SlValue> trusted = SlcSession.ifPresent(() -> s.skuInformation(sku, "TrustedTime"));
+            if (trusted.isEmpty()) {
+                trusted = SlcSession.ifPresent(() -> s.serviceInformation("TrustedTime"));
+            }
+            Optional<Instant> trustedTime =
+                    trusted.isEmpty() ? Optional.empty() : Optional.of(filetime(s, trusted.get()));
+            OptionalInt rearm = optionalInt(s, sku, "RemainingRearmCount");
+            if (rearm.isEmpty()) {
+                Optional<SlValue> app = SlcSession.ifPresent(
+                        () -> s.applicationInformation(product.applicationId(), "RemainingRearmCount"));
+                rearm = app.isPresent() && app.get() instanceof SlValue.Dword d
+                        ? OptionalInt.of(d.value())
+                        : OptionalInt.empty();
+            }
+            return Optional.of(new Details(
+                    cmid,
+                    Optional.of(product.applicationId()),
+                    extendedPid,
+                    caching,
+                    host,
+                    port.isPresent() && port.getAsInt() == 0 ? OptionalInt.of(KmsEndpoint.DEFAULT_PORT) : port,
+                    trustedTime,
+                    rearm));
+        }
     }
-  }
 
-  /** {@code TrustedTime}: an 8-byte FILETIME, 100 ns since 1601-01-01 UTC (docs/kms-rules.md §8.5). */
-  private static Instant filetime(SlcSession s, SlValue v) throws LicensingException {
-    byte[] b = v instanceof SlValue.Binary bin ? bin.bytes() : new byte[0];
-    if (b.length != 8) {
-      throw SlcSession.malformed(s.library(), "TrustedTime", "expected an 8-byte FILETIME, got "
-          + v.getClass().getSimpleName() + " of " + b.length + " bytes");
+    /** {@code TrustedTime}: an 8-byte FILETIME, 100 ns since 1601-01-01 UTC (docs/kms-rules.md §8.5). */
+    private static Instant filetime(SlcSession s, SlValue v) throws LicensingException {
+        byte[] b = v instanceof SlValue.Binary bin ? bin.bytes() : new byte[0];
+        if (b.length != 8) {
+            throw SlcSession.malformed(
+                    s.library(),
+                    "TrustedTime",
+                    "expected an 8-byte FILETIME, got " + v.getClass().getSimpleName() + " of " + b.length + " bytes");
+        }
+        long ticks = 0;
+        for (int i = 7; i >= 0; i--) {
+            ticks = ticks << 8 | (b[i] & 0xff);
+        }
+        long sinceUnix = ticks - 116_444_736_000_000_000L; // 1601-01-01 to 1970-01-01 in 100 ns
+        return Instant.ofEpochSecond(
+                Math.floorDiv(sinceUnix, 10_000_000L), Math.floorMod(sinceUnix, 10_000_000L) * 100);
     }
-    long ticks = 0;
-    for (int i = 7; i >= 0; i--) {
-      ticks = ticks << 8 | (b[i] & 0xff);
+
+    @Override
+    public void installProductKey(LicensingService service, ProductKey key) throws LicensingException {
+        writer.installProductKey(service, key);
+        writer.refreshLicenseStatus(service); // as slmgr /ipk does (docs/kms-rules.md §8.1)
     }
-    long sinceUnix = ticks - 116_444_736_000_000_000L; // 1601-01-01 to 1970-01-01 in 100 ns
-    return Instant.ofEpochSecond(Math.floorDiv(sinceUnix, 10_000_000L), Math.floorMod(sinceUnix, 10_000_000L) * 100);
-  }
 
-  @Override
-  public void installProductKey(LicensingService service, ProductKey key) throws LicensingException {
-    writer.installProductKey(service, key);
-    writer.refreshLicenseStatus(service); // as slmgr /ipk does (docs/kms-rules.md §8.1)
-  }
-
-  @Override
-  public void setKmsEndpoint(LicensingService service, UUID skuId, KmsEndpoint endpoint) throws LicensingException {
-    if (endpoint instanceof KmsEndpoint.Pinned p) {
-      // slmgr /skms host:port = set the machine, then set the port or clear it back to 1688 (docs/kms-rules.md §8.1)
-      writer.setKmsMachine(service, skuId, p.host());
-      if (p.port() == KmsEndpoint.DEFAULT_PORT) {
-        writer.clearKmsPort(service, skuId);
-      } else {
-        writer.setKmsPort(service, skuId, p.port());
-      }
-    } else if (endpoint instanceof KmsEndpoint.Discovery d) {
-      writer.clearKmsMachine(service, skuId);
-      writer.clearKmsPort(service, skuId);
-      if (d.lookupDomain().isPresent()) {
-        writer.setKmsLookupDomain(service, skuId, d.lookupDomain().get());
-      } else {
-        writer.clearKmsLookupDomain(service, skuId);
-      }
+    @Override
+    public void setKmsEndpoint(LicensingService service, UUID skuId, KmsEndpoint endpoint) throws LicensingException {
+        if (endpoint instanceof KmsEndpoint.Pinned p) {
+            // slmgr /skms host:port = set the machine, then set the port or clear it back to 1688 (docs/kms-rules.md
+            // §8.1)
+            writer.setKmsMachine(service, skuId, p.host());
+            if (p.port() == KmsEndpoint.DEFAULT_PORT) {
+                writer.clearKmsPort(service, skuId);
+            } else {
+                writer.setKmsPort(service, skuId, p.port());
+            }
+        } else if (endpoint instanceof KmsEndpoint.Discovery d) {
+            writer.clearKmsMachine(service, skuId);
+            writer.clearKmsPort(service, skuId);
+            if (d.lookupDomain().isPresent()) {
+                writer.setKmsLookupDomain(service, skuId, d.lookupDomain().get());
+            } else {
+                writer.clearKmsLookupDomain(service, skuId);
+            }
+        }
     }
-  }
 
-  /** Turns KMS host caching on or off for the service ({@code slmgr /ckhc}, {@code /skhc}). */
-  public void setKmsHostCaching(LicensingService service, boolean enabled) throws LicensingException {
-    writer.setKmsHostCaching(service, enabled);
-  }
-
-  @Override
-  public ActivationResult activate(LicensingService service, UUID skuId) throws LicensingException {
-    ActivationResult result;
-    try {
-      writer.activate(service, skuId);
-      result = new ActivationResult(HResult.S_OK, hostInUse(service, skuId), OptionalInt.empty(),
-          OptionalInt.empty());
-    } catch (LicensingException e) {
-      if (NOT_A_REFUSAL.stream().anyMatch(h -> h.code() == e.hresult().code())) {
-        throw e;
-      }
-      result = ActivationResult.of(e.hresult());
+    /** Turns KMS host caching on or off for the service ({@code slmgr /ckhc}, {@code /skhc}). */
+    public void setKmsHostCaching(LicensingService service, boolean enabled) throws LicensingException {
+        writer.setKmsHostCaching(service, enabled);
     }
-    lastResults.put(skuId, result);
-    writer.refreshLicenseStatus(service); // as slmgr /ato does (docs/kms-rules.md §8.1)
-    return result;
-  }
 
-  private Optional<String> hostInUse(LicensingService service, UUID skuId) throws LicensingException {
-    try (SlcSession s = open(service)) {
-      Optional<String> discovered = optionalText(s, skuId, "DiscoveredKeyManagementServiceName");
-      return discovered.isPresent() ? discovered : optionalText(s, skuId, "KeyManagementServiceName");
+    @Override
+    public ActivationResult activate(LicensingService service, UUID skuId) throws LicensingException {
+        ActivationResult result;
+        try {
+            writer.activate(service, skuId);
+            result = new ActivationResult(
+                    HResult.S_OK, hostInUse(service, skuId), OptionalInt.empty(), OptionalInt.empty());
+        } catch (LicensingException e) {
+            if (NOT_A_REFUSAL.stream().anyMatch(h -> h.code() == e.hresult().code())) {
+                throw e;
+            }
+            result = ActivationResult.of(e.hresult());
+        }
+        lastResults.put(skuId, result);
+        writer.refreshLicenseStatus(service); // as slmgr /ato does (docs/kms-rules.md §8.1)
+        return result;
     }
-  }
 
-  private static long appCounter(SlcSession s, UUID app, String name) throws LicensingException {
-    return SlcSession.ifPresent(() -> s.applicationInformation(app, name))
-        .map(v -> v instanceof SlValue.Dword d ? d.unsigned() : -1L).orElse(-1L);
-  }
-
-  private static Optional<String> optionalText(SlcSession s, UUID sku, String name) throws LicensingException {
-    return SlcSession.ifPresent(() -> s.skuInformation(sku, name)).map(SlcLicensingStack::text)
-        .filter(t -> !t.isBlank());
-  }
-
-  private static OptionalInt optionalInt(SlcSession s, UUID sku, String name) throws LicensingException {
-    Optional<SlValue> v = SlcSession.ifPresent(() -> s.skuInformation(sku, name));
-    if (v.isEmpty()) {
-      return OptionalInt.empty();
+    private Optional<String> hostInUse(LicensingService service, UUID skuId) throws LicensingException {
+        try (SlcSession s = open(service)) {
+            Optional<String> discovered = optionalText(s, skuId, "DiscoveredKeyManagementServiceName");
+            return discovered.isPresent() ? discovered : optionalText(s, skuId, "KeyManagementServiceName");
+        }
     }
-    if (v.get() instanceof SlValue.Dword d) {
-      return OptionalInt.of(d.value());
-    }
-    String t = text(v.get()).strip();
-    try {
-      return t.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(t));
-    } catch (NumberFormatException e) {
-      throw SlcSession.malformed(s.library(), "SLGetProductSkuInformation(" + sku + ", " + name + ")",
-          "expected a number, got '" + t + "'");
-    }
-  }
 
-  /** A value as text, whatever its type. */
-  static String text(SlValue v) {
-    return v.toString();
-  }
+    private static long appCounter(SlcSession s, UUID app, String name) throws LicensingException {
+        return SlcSession.ifPresent(() -> s.applicationInformation(app, name))
+                .map(v -> v instanceof SlValue.Dword d ? d.unsigned() : -1L)
+                .orElse(-1L);
+    }
+
+    private static Optional<String> optionalText(SlcSession s, UUID sku, String name) throws LicensingException {
+        return SlcSession.ifPresent(() -> s.skuInformation(sku, name))
+                .map(SlcLicensingStack::text)
+                .filter(t -> !t.isBlank());
+    }
+
+    private static OptionalInt optionalInt(SlcSession s, UUID sku, String name) throws LicensingException {
+        Optional<SlValue> v = SlcSession.ifPresent(() -> s.skuInformation(sku, name));
+        if (v.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        if (v.get() instanceof SlValue.Dword d) {
+            return OptionalInt.of(d.value());
+        }
+        String t = text(v.get()).strip();
+        try {
+            return t.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(t));
+        } catch (NumberFormatException e) {
+            throw SlcSession.malformed(
+                    s.library(),
+                    "SLGetProductSkuInformation(" + sku + ", " + name + ")",
+                    "expected a number, got '" + t + "'");
+        }
+    }
+
+    /** A value as text, whatever its type. */
+    static String text(SlValue v) {
+        return v.toString();
+    }
 }

@@ -9,9 +9,9 @@ import org.kmsagent.api.LicensingStack;
 
 /** This computer's licensing service through SLC (reads) and WMI (writes); the native libraries load on first use. */
 public final class SlcStackFactory implements LicensingStackFactory {
-  @Override
-  public LicensingStack create() {
-    return new SlcLicensingStack(SlcClient::forService, new WmiLicensingWriter(), WindowsMachine.name(),
-        WindowsMachine.version());
-  }
+    @Override
+    public LicensingStack create() {
+        return new SlcLicensingStack(
+                SlcClient::forService, new WmiLicensingWriter(), WindowsMachine.name(), WindowsMachine.version());
+    }
 }

@@ -14,41 +14,41 @@ import org.kmsagent.agent.bus.BusCodes;
  * records that read like any admin action.
  */
 public final class AuditApi {
-  private final Vertx vertx;
-  private final AuditLog log;
-  private MessageConsumer<Object> consumer;
+    private final Vertx vertx;
+    private final AuditLog log;
+    private MessageConsumer<Object> consumer;
 
-  public AuditApi(Vertx vertx, AuditLog log) {
-    this.vertx = vertx;
-    this.log = log;
-  }
+    public AuditApi(Vertx vertx, AuditLog log) {
+        this.vertx = vertx;
+        this.log = log;
+    }
 
-  /** Registers the address. */
-  public Future<Void> register() {
-    consumer = vertx.eventBus().consumer(BusAddresses.AUDIT, msg -> {
-      AuditQuery query;
-      try {
-        query = AuditQuery.of(msg.body() instanceof JsonObject o ? o : new JsonObject());
-      } catch (IllegalArgumentException e) {
-        msg.fail(BusCodes.BAD_REQUEST, e.getMessage());
-        return;
-      }
-      Future.fromCompletionStage(log.read(query.since(), query.limit()), vertx.getOrCreateContext())
-          .onSuccess(page -> msg.reply(reply(page)))
-          .onFailure(t -> msg.fail(BusCodes.INTERNAL, "cannot read the audit log: " + t.getMessage()));
-    });
-    return consumer.completion();
-  }
+    /** Registers the address. */
+    public Future<Void> register() {
+        consumer = vertx.eventBus().consumer(BusAddresses.AUDIT, msg -> {
+            AuditQuery query;
+            try {
+                query = AuditQuery.of(msg.body() instanceof JsonObject o ? o : new JsonObject());
+            } catch (IllegalArgumentException e) {
+                msg.fail(BusCodes.BAD_REQUEST, e.getMessage());
+                return;
+            }
+            Future.fromCompletionStage(log.read(query.since(), query.limit()), vertx.getOrCreateContext())
+                    .onSuccess(page -> msg.reply(reply(page)))
+                    .onFailure(t -> msg.fail(BusCodes.INTERNAL, "cannot read the audit log: " + t.getMessage()));
+        });
+        return consumer.completion();
+    }
 
-  /** A page as the reply object. */
-  public static JsonObject reply(AuditLog.Page page) {
-    JsonArray records = new JsonArray();
-    page.records().forEach(r -> records.add(r.toJson()));
-    return new JsonObject().put("records", records).put("skipped", page.skipped());
-  }
+    /** A page as the reply object. */
+    public static JsonObject reply(AuditLog.Page page) {
+        JsonArray records = new JsonArray();
+        page.records().forEach(r -> records.add(r.toJson()));
+        return new JsonObject().put("records", records).put("skipped", page.skipped());
+    }
 
-  /** Unregisters the address. */
-  public Future<Void> unregister() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
-  }
+    /** Unregisters the address. */
+    public Future<Void> unregister() {
+        return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    }
 }

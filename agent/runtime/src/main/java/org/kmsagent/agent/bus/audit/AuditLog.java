@@ -43,267 +43,285 @@ import org.slf4j.LoggerFactory;
  * back (a torn write, an edit) is skipped with a warning.
  */
 public final class AuditLog implements AuditTrail, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
-  /** The file's name in the data directory. */
-  public static final String FILE_NAME = "audit.log";
-  /** Size past which the log is rotated. */
-  public static final long MAX_FILE_BYTES = 10L * 1024 * 1024;
-  /** Rotated files kept besides the current one: at most about 60 MiB in all. */
-  public static final int KEPT_FILES = 5;
-  /**
-   * Records that may wait for the disk at once. Admin actions are rare; only a flood of refused requests comes near
-   * it, and then memory stays bounded: records beyond it are dropped, and counted in an ERROR line.
-   */
-  static final int MAX_PENDING = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    /** The file's name in the data directory. */
+    public static final String FILE_NAME = "audit.log";
+    /** Size past which the log is rotated. */
+    public static final long MAX_FILE_BYTES = 10L * 1024 * 1024;
+    /** Rotated files kept besides the current one: at most about 60 MiB in all. */
+    public static final int KEPT_FILES = 5;
+    /**
+     * Records that may wait for the disk at once. Admin actions are rare; only a flood of refused requests comes near
+     * it, and then memory stays bounded: records beyond it are dropped, and counted in an ERROR line.
+     */
+    static final int MAX_PENDING = 10_000;
 
-  private final Path file;
-  private final Clock clock;
-  private final long maxFileBytes;
-  private final int keptFiles;
-  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "kmsagent-audit");
-    t.setDaemon(true);
-    return t;
-  });
-  private final List<Consumer<AuditRecord>> listeners = new CopyOnWriteArrayList<>();
-  /** Records waiting for the writer thread, at most {@link #MAX_PENDING}. */
-  private final java.util.Queue<AuditRecord> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicInteger pendingCount = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicBoolean drainScheduled =
-      new java.util.concurrent.atomic.AtomicBoolean();
-  private FileChannel channel;
-  private boolean failing;
+    private final Path file;
+    private final Clock clock;
+    private final long maxFileBytes;
+    private final int keptFiles;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "kmsagent-audit");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Consumer<AuditRecord>> listeners = new CopyOnWriteArrayList<>();
+    /** Records waiting for the writer thread, at most {@link #MAX_PENDING}. */
+    private final java.util.Queue<AuditRecord> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  /** What {@link #read} found: the records asked for, oldest first, and how many damaged lines it skipped. */
-  public record Page(List<AuditRecord> records, int skipped) {}
+    private final java.util.concurrent.atomic.AtomicInteger pendingCount =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private FileChannel channel;
+    private boolean failing;
 
-  /** The log {@code audit.log} in a data directory. */
-  public static AuditLog in(Path dataDir, Clock clock) {
-    return new AuditLog(dataDir.resolve(FILE_NAME), clock, MAX_FILE_BYTES, KEPT_FILES);
-  }
+    /** What {@link #read} found: the records asked for, oldest first, and how many damaged lines it skipped. */
+    public record Page(List<AuditRecord> records, int skipped) {}
 
-  /**
-   * @param maxFileBytes size past which the file is rotated
-   * @param keptFiles rotated files kept
-   * @throws UncheckedIOException the file cannot be opened for appending
-   */
-  public AuditLog(Path file, Clock clock, long maxFileBytes, int keptFiles) {
-    this.file = file.toAbsolutePath();
-    this.clock = clock;
-    this.maxFileBytes = maxFileBytes;
-    this.keptFiles = keptFiles;
-    try {
-      open();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the audit log " + this.file, e);
+    /** The log {@code audit.log} in a data directory. */
+    public static AuditLog in(Path dataDir, Clock clock) {
+        return new AuditLog(dataDir.resolve(FILE_NAME), clock, MAX_FILE_BYTES, KEPT_FILES);
     }
-  }
 
-  /** The current file. */
-  public Path file() {
-    return file;
-  }
-
-  /** Calls the consumer (on the log's thread) with every record once it is on disk: forwarding to the hubs. */
-  public void onRecorded(Consumer<AuditRecord> listener) {
-    listeners.add(listener);
-  }
-
-  @Override
-  public void record(AuditRecord record) {
-    // Milliseconds are enough to order what people did, and keep the lines short.
-    AuditRecord stamped = record.at() == null
-        ? record.at(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) : record;
-    if (pendingCount.incrementAndGet() > MAX_PENDING) {
-      pendingCount.decrementAndGet();
-      dropped.incrementAndGet();
-      return;
-    }
-    pending.add(stamped);
-    if (drainScheduled.compareAndSet(false, true)) {
-      try {
-        writer.execute(this::drain);
-      } catch (java.util.concurrent.RejectedExecutionException closed) {
-        LOG.warn("audit: not recorded (the log is closed): {} {} by '{}'", stamped.action(), stamped.result(),
-            stamped.actor());
-      }
-    }
-  }
-
-  /**
-   * Writes every queued record, then forces them to disk together: one sync for a burst (a flood of refused
-   * requests) instead of one per line, so the queue drains as fast as they come.
-   */
-  private void drain() {
-    drainScheduled.set(false);
-    List<AuditRecord> batch = new ArrayList<>();
-    for (AuditRecord r = pending.poll(); r != null; r = pending.poll()) {
-      pendingCount.decrementAndGet();
-      batch.add(r);
-    }
-    long lost = dropped.getAndSet(0);
-    if (lost > 0) {
-      LOG.error("audit: {} record(s) dropped: more than {} were waiting for the disk", lost, MAX_PENDING);
-    }
-    if (!batch.isEmpty()) {
-      write(batch);
-    }
-  }
-
-  /**
-   * The records at or after {@code since} (all when null), at most the newest {@code limit}, oldest first, from the
-   * rotated files and the current one. Damaged lines are skipped and counted.
-   */
-  public CompletableFuture<Page> read(Instant since, int limit) {
-    return CompletableFuture.supplyAsync(() -> readNow(since, limit), writer);
-  }
-
-  private void open() throws IOException {
-    Path dir = file.getParent();
-    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-    }
-    FileAttribute<?>[] attrs = posix && !Files.exists(file)
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-        : new FileAttribute<?>[0];
-    boolean torn = false;
-    if (Files.exists(file) && Files.size(file) > 0) {
-      try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-        ByteBuffer last = ByteBuffer.allocate(1);
-        in.read(last, in.size() - 1);
-        torn = last.get(0) != '\n';
-      }
-    }
-    channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND), attrs);
-    if (torn) {
-      // A write torn by a crash: the next record starts on a line of its own (the torn one is skipped on reading).
-      channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
-      channel.force(false);
-    }
-  }
-
-  private void write(List<AuditRecord> batch) {
-    try {
-      for (AuditRecord record : batch) {
-        byte[] line = (record.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8);
-        if (channel.size() > 0 && channel.size() + line.length > maxFileBytes) {
-          channel.force(false);
-          rotate();
-        }
-        ByteBuffer buf = ByteBuffer.wrap(line);
-        while (buf.hasRemaining()) {
-          channel.write(buf);
-        }
-      }
-      channel.force(false);
-      if (failing) {
-        failing = false;
-        LOG.info("audit: writing to {} works again", file);
-      }
-    } catch (IOException e) {
-      if (!failing) {
-        failing = true;
-        LOG.error("audit: cannot write to {} ({}); records are logged here until it works again", file, e.toString());
-      }
-      batch.forEach(r -> LOG.warn("audit: {}", r.toJson().encode()));
-      return;
-    }
-    for (AuditRecord record : batch) {
-      for (Consumer<AuditRecord> l : listeners) {
+    /**
+     * @param maxFileBytes size past which the file is rotated
+     * @param keptFiles rotated files kept
+     * @throws UncheckedIOException the file cannot be opened for appending
+     */
+    public AuditLog(Path file, Clock clock, long maxFileBytes, int keptFiles) {
+        this.file = file.toAbsolutePath();
+        this.clock = clock;
+        this.maxFileBytes = maxFileBytes;
+        this.keptFiles = keptFiles;
         try {
-          l.accept(record);
-        } catch (RuntimeException e) {
-          LOG.warn("audit: forwarding a record failed: {}", e.toString());
+            open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the audit log " + this.file, e);
         }
-      }
     }
-  }
 
-  private void rotate() throws IOException {
-    channel.close();
-    Files.deleteIfExists(rotated(keptFiles));
-    for (int i = keptFiles - 1; i >= 1; i--) {
-      if (Files.exists(rotated(i))) {
-        Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
-      }
+    /** The current file. */
+    public Path file() {
+        return file;
     }
-    if (keptFiles > 0) {
-      Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
-    } else {
-      Files.delete(file);
-    }
-    LOG.info("audit: {} reached {} bytes; rotated (the {} newest files are kept)", file, maxFileBytes,
-        keptFiles + 1);
-    open();
-  }
 
-  private Path rotated(int n) {
-    return file.resolveSibling(file.getFileName() + "." + n);
-  }
-
-  private Page readNow(Instant since, int limit) {
-    ArrayDeque<AuditRecord> newest = new ArrayDeque<>();
-    int skipped = 0;
-    List<Path> files = new ArrayList<>();
-    for (int i = keptFiles; i >= 1; i--) {
-      files.add(rotated(i));
+    /** Calls the consumer (on the log's thread) with every record once it is on disk: forwarding to the hubs. */
+    public void onRecorded(Consumer<AuditRecord> listener) {
+        listeners.add(listener);
     }
-    files.add(file);
-    for (Path f : files) {
-      if (!Files.isRegularFile(f)) {
-        continue;
-      }
-      int bad = 0;
-      try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(f),
-          StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-              .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (line.isBlank()) {
-            continue;
-          }
-          AuditRecord r;
-          try {
-            r = AuditRecord.fromJson(new JsonObject(line));
-          } catch (DecodeException | IllegalArgumentException | ClassCastException e) {
-            bad++;
-            continue;
-          }
-          if (since == null || !r.at().isBefore(since)) {
-            newest.addLast(r);
-            if (newest.size() > limit) {
-              newest.removeFirst();
+
+    @Override
+    public void record(AuditRecord record) {
+        // Milliseconds are enough to order what people did, and keep the lines short.
+        AuditRecord stamped = record.at() == null
+                ? record.at(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                : record;
+        if (pendingCount.incrementAndGet() > MAX_PENDING) {
+            pendingCount.decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
+        pending.add(stamped);
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                writer.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                LOG.warn(
+                        "audit: not recorded (the log is closed): {} {} by '{}'",
+                        stamped.action(),
+                        stamped.result(),
+                        stamped.actor());
             }
-          }
         }
-      } catch (IOException e) {
-        LOG.warn("audit: cannot read {}: {}", f, e.toString());
-      }
-      if (bad > 0) {
-        LOG.warn("audit: skipped {} damaged line(s) in {}", bad, f);
-        skipped += bad;
-      }
     }
-    return new Page(List.copyOf(newest), skipped);
-  }
 
-  /** Writes what was recorded, then closes the file. */
-  @Override
-  public void close() {
-    writer.shutdown();
-    try {
-      if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warn("audit: records still queued at shutdown were not written");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    /**
+     * Writes every queued record, then forces them to disk together: one sync for a burst (a flood of refused
+     * requests) instead of one per line, so the queue drains as fast as they come.
+     */
+    private void drain() {
+        drainScheduled.set(false);
+        List<AuditRecord> batch = new ArrayList<>();
+        for (AuditRecord r = pending.poll(); r != null; r = pending.poll()) {
+            pendingCount.decrementAndGet();
+            batch.add(r);
+        }
+        long lost = dropped.getAndSet(0);
+        if (lost > 0) {
+            LOG.error("audit: {} record(s) dropped: more than {} were waiting for the disk", lost, MAX_PENDING);
+        }
+        if (!batch.isEmpty()) {
+            write(batch);
+        }
     }
-    try {
-      channel.close();
-    } catch (IOException e) {
-      LOG.warn("audit: closing {}: {}", file, e.toString());
+
+    /**
+     * The records at or after {@code since} (all when null), at most the newest {@code limit}, oldest first, from the
+     * rotated files and the current one. Damaged lines are skipped and counted.
+     */
+    public CompletableFuture<Page> read(Instant since, int limit) {
+        return CompletableFuture.supplyAsync(() -> readNow(since, limit), writer);
     }
-  }
+
+    private void open() throws IOException {
+        Path dir = file.getParent();
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
+        FileAttribute<?>[] attrs = posix && !Files.exists(file)
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+                }
+                : new FileAttribute<?>[0];
+        boolean torn = false;
+        if (Files.exists(file) && Files.size(file) > 0) {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                in.read(last, in.size() - 1);
+                torn = last.get(0) != '\n';
+            }
+        }
+        channel = FileChannel.open(
+                file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND), attrs);
+        if (torn) {
+            // A write torn by a crash: the next record starts on a line of its own (the torn one is skipped on
+            // reading).
+            channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+            channel.force(false);
+        }
+    }
+
+    private void write(List<AuditRecord> batch) {
+        try {
+            for (AuditRecord record : batch) {
+                byte[] line = (record.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8);
+                if (channel.size() > 0 && channel.size() + line.length > maxFileBytes) {
+                    channel.force(false);
+                    rotate();
+                }
+                ByteBuffer buf = ByteBuffer.wrap(line);
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            }
+            channel.force(false);
+            if (failing) {
+                failing = false;
+                LOG.info("audit: writing to {} works again", file);
+            }
+        } catch (IOException e) {
+            if (!failing) {
+                failing = true;
+                LOG.error(
+                        "audit: cannot write to {} ({}); records are logged here until it works again",
+                        file,
+                        e.toString());
+            }
+            batch.forEach(r -> LOG.warn("audit: {}", r.toJson().encode()));
+            return;
+        }
+        for (AuditRecord record : batch) {
+            for (Consumer<AuditRecord> l : listeners) {
+                try {
+                    l.accept(record);
+                } catch (RuntimeException e) {
+                    LOG.warn("audit: forwarding a record failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private void rotate() throws IOException {
+        channel.close();
+        Files.deleteIfExists(rotated(keptFiles));
+        for (int i = keptFiles - 1; i >= 1; i--) {
+            if (Files.exists(rotated(i))) {
+                Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (keptFiles > 0) {
+            Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.delete(file);
+        }
+        LOG.info(
+                "audit: {} reached {} bytes; rotated (the {} newest files are kept)",
+                file,
+                maxFileBytes,
+                keptFiles + 1);
+        open();
+    }
+
+    private Path rotated(int n) {
+        return file.resolveSibling(file.getFileName() + "." + n);
+    }
+
+    private Page readNow(Instant since, int limit) {
+        ArrayDeque<AuditRecord> newest = new ArrayDeque<>();
+        int skipped = 0;
+        List<Path> files = new ArrayList<>();
+        for (int i = keptFiles; i >= 1; i--) {
+            files.add(rotated(i));
+        }
+        files.add(file);
+        for (Path f : files) {
+            if (!Files.isRegularFile(f)) {
+                continue;
+            }
+            int bad = 0;
+            try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(
+                    Files.newInputStream(f),
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPLACE)
+                            .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    AuditRecord r;
+                    try {
+                        r = AuditRecord.fromJson(new JsonObject(line));
+                    } catch (DecodeException | IllegalArgumentException | ClassCastException e) {
+                        bad++;
+                        continue;
+                    }
+                    if (since == null || !r.at().isBefore(since)) {
+                        newest.addLast(r);
+                        if (newest.size() > limit) {
+                            newest.removeFirst();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("audit: cannot read {}: {}", f, e.toString());
+            }
+            if (bad > 0) {
+                LOG.warn("audit: skipped {} damaged line(s) in {}", bad, f);
+                skipped += bad;
+            }
+        }
+        return new Page(List.copyOf(newest), skipped);
+    }
+
+    /** Writes what was recorded, then closes the file. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("audit: records still queued at shutdown were not written");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("audit: closing {}: {}", file, e.toString());
+        }
+    }
 }

@@ -20,89 +20,108 @@ import java.time.format.DateTimeParseException;
  * @param reason why it was refused or failed, else null
  * @param code the failure code ({@code BusCodes} / HTTP status) of a refusal or failure, else null
  */
-public record AuditRecord(Instant at, String actor, String subject, String source, String action, JsonObject target,
-    String result, String reason, Integer code) {
+public record AuditRecord(
+        Instant at,
+        String actor,
+        String subject,
+        String source,
+        String action,
+        JsonObject target,
+        String result,
+        String reason,
+        Integer code) {
 
-  /** The action was carried out. */
-  public static final String OK = "ok";
-  /** Authentication or authorisation refused the request; nothing was done. */
-  public static final String REFUSED = "refused";
-  /** The action was allowed but answered with an error (or failed on some product). */
-  public static final String FAILED = "failed";
+    /** The action was carried out. */
+    public static final String OK = "ok";
+    /** Authentication or authorisation refused the request; nothing was done. */
+    public static final String REFUSED = "refused";
+    /** The action was allowed but answered with an error (or failed on some product). */
+    public static final String FAILED = "failed";
 
-  public AuditRecord {
-    target = target == null ? new JsonObject() : target;
-  }
-
-  /**
-   * Why a successful reply still counts as failed: its {@code results} (activate, install-gvlk) name products that
-   * failed, or a routed change ({@code fleet route.change}) failed on some agents or went unanswered. Null when
-   * nothing did.
-   */
-  public static String failedProducts(Object reply) {
-    if (!(reply instanceof JsonObject o)) {
-      return null;
+    public AuditRecord {
+        target = target == null ? new JsonObject() : target;
     }
-    if (o.getValue("results") instanceof io.vertx.core.json.JsonArray results) {
-      long failed = failed(results);
-      return failed == 0 ? null : failed + " of " + results.size() + " product(s) failed";
-    }
-    if (o.getValue("answered") instanceof io.vertx.core.json.JsonArray answered) {
-      long failed = failed(answered);
-      int silent = o.getValue("notAnswered") instanceof io.vertx.core.json.JsonArray n ? n.size() : 0;
-      if (failed == 0 && silent == 0) {
+
+    /**
+     * Why a successful reply still counts as failed: its {@code results} (activate, install-gvlk) name products that
+     * failed, or a routed change ({@code fleet route.change}) failed on some agents or went unanswered. Null when
+     * nothing did.
+     */
+    public static String failedProducts(Object reply) {
+        if (!(reply instanceof JsonObject o)) {
+            return null;
+        }
+        if (o.getValue("results") instanceof io.vertx.core.json.JsonArray results) {
+            long failed = failed(results);
+            return failed == 0 ? null : failed + " of " + results.size() + " product(s) failed";
+        }
+        if (o.getValue("answered") instanceof io.vertx.core.json.JsonArray answered) {
+            long failed = failed(answered);
+            int silent = o.getValue("notAnswered") instanceof io.vertx.core.json.JsonArray n ? n.size() : 0;
+            if (failed == 0 && silent == 0) {
+                return null;
+            }
+            return (failed > 0 ? failed + " agent(s) failed" : "")
+                    + (failed > 0 && silent > 0 ? ", " : "")
+                    + (silent > 0 ? silent + " agent(s) did not answer" : "");
+        }
         return null;
-      }
-      return (failed > 0 ? failed + " agent(s) failed" : "") + (failed > 0 && silent > 0 ? ", " : "")
-          + (silent > 0 ? silent + " agent(s) did not answer" : "");
     }
-    return null;
-  }
 
-  private static long failed(io.vertx.core.json.JsonArray items) {
-    return items.stream().filter(r -> r instanceof JsonObject j && !j.getBoolean("ok", true)).count();
-  }
+    private static long failed(io.vertx.core.json.JsonArray items) {
+        return items.stream()
+                .filter(r -> r instanceof JsonObject j && !j.getBoolean("ok", true))
+                .count();
+    }
 
-  /** The same record at a time. */
-  public AuditRecord at(Instant when) {
-    return new AuditRecord(when, actor, subject, source, action, target, result, reason, code);
-  }
+    /** The same record at a time. */
+    public AuditRecord at(Instant when) {
+        return new AuditRecord(when, actor, subject, source, action, target, result, reason, code);
+    }
 
-  /** The JSON object written as one line and forwarded to hubs (absent fields left out). */
-  public JsonObject toJson() {
-    JsonObject o = new JsonObject().put("at", at == null ? null : at.toString()).put("actor", actor);
-    if (subject != null) {
-      o.put("subject", subject);
+    /** The JSON object written as one line and forwarded to hubs (absent fields left out). */
+    public JsonObject toJson() {
+        JsonObject o =
+                new JsonObject().put("at", at == null ? null : at.toString()).put("actor", actor);
+        if (subject != null) {
+            o.put("subject", subject);
+        }
+        o.put("source", source).put("action", action).put("target", target).put("result", result);
+        if (reason != null) {
+            o.put("reason", reason);
+        }
+        if (code != null) {
+            o.put("code", code);
+        }
+        return o;
     }
-    o.put("source", source).put("action", action).put("target", target).put("result", result);
-    if (reason != null) {
-      o.put("reason", reason);
-    }
-    if (code != null) {
-      o.put("code", code);
-    }
-    return o;
-  }
 
-  /**
-   * A record read back from its JSON form.
-   *
-   * @throws IllegalArgumentException it is no audit record (a damaged line)
-   */
-  public static AuditRecord fromJson(JsonObject o) {
-    try {
-      String actor = o.getString("actor");
-      String action = o.getString("action");
-      String result = o.getString("result");
-      if (actor == null || action == null || result == null || o.getString("at") == null) {
-        throw new IllegalArgumentException("at, actor, action and result are required");
-      }
-      Object code = o.getValue("code");
-      return new AuditRecord(Instant.parse(o.getString("at")), actor, o.getString("subject"), o.getString("source"),
-          action, o.getJsonObject("target"), result, o.getString("reason"),
-          code instanceof Number n ? n.intValue() : null);
-    } catch (ClassCastException | DateTimeParseException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+    /**
+     * A record read back from its JSON form.
+     *
+     * @throws IllegalArgumentException it is no audit record (a damaged line)
+     */
+    public static AuditRecord fromJson(JsonObject o) {
+        try {
+            String actor = o.getString("actor");
+            String action = o.getString("action");
+            String result = o.getString("result");
+            if (actor == null || action == null || result == null || o.getString("at") == null) {
+                throw new IllegalArgumentException("at, actor, action and result are required");
+            }
+            Object code = o.getValue("code");
+            return new AuditRecord(
+                    Instant.parse(o.getString("at")),
+                    actor,
+                    o.getString("subject"),
+                    o.getString("source"),
+                    action,
+                    o.getJsonObject("target"),
+                    result,
+                    o.getString("reason"),
+                    code instanceof Number n ? n.intValue() : null);
+        } catch (ClassCastException | DateTimeParseException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
-  }
 }

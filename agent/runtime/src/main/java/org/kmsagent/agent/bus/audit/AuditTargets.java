@@ -10,64 +10,64 @@ import java.util.Locale;
  * client is bounded and stripped of control characters, so a record stays one short line.
  */
 public final class AuditTargets {
-  private AuditTargets() {}
+    private AuditTargets() {}
 
-  /** Longest text kept from one field. */
-  static final int MAX_TEXT = 120;
-  /** Most fields kept from one request. */
-  static final int MAX_FIELDS = 16;
+    /** Longest text kept from one field. */
+    static final int MAX_TEXT = 120;
+    /** Most fields kept from one request. */
+    static final int MAX_FIELDS = 16;
 
-  /** The target of a request body (anything but a JSON object has none). */
-  public static JsonObject of(Object body) {
-    JsonObject target = new JsonObject();
-    if (body instanceof JsonObject b) {
-      copy(b, target);
-      if (b.getValue("body") instanceof JsonObject routed) {
-        copy(routed, target);
-      }
+    /** The target of a request body (anything but a JSON object has none). */
+    public static JsonObject of(Object body) {
+        JsonObject target = new JsonObject();
+        if (body instanceof JsonObject b) {
+            copy(b, target);
+            if (b.getValue("body") instanceof JsonObject routed) {
+                copy(routed, target);
+            }
+        }
+        return target;
     }
-    return target;
-  }
 
-  private static void copy(JsonObject from, JsonObject to) {
-    for (String name : from.fieldNames()) {
-      if (to.size() >= MAX_FIELDS) {
-        return;
-      }
-      Object v = from.getValue(name);
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (v == null || v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray || secret(lower)) {
-        continue;
-      }
-      String field = bounded(name);
-      if (lower.equals("key") || lower.endsWith("key")) {
-        to.put(field, maskKey(String.valueOf(v)));
-      } else if (v instanceof String s) {
-        to.put(field, bounded(s));
-      } else if (v instanceof Number || v instanceof Boolean) {
-        to.put(field, v);
-      }
+    private static void copy(JsonObject from, JsonObject to) {
+        for (String name : from.fieldNames()) {
+            if (to.size() >= MAX_FIELDS) {
+                return;
+            }
+            Object v = from.getValue(name);
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (v == null || v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray || secret(lower)) {
+                continue;
+            }
+            String field = bounded(name);
+            if (lower.equals("key") || lower.endsWith("key")) {
+                to.put(field, maskKey(String.valueOf(v)));
+            } else if (v instanceof String s) {
+                to.put(field, bounded(s));
+            } else if (v instanceof Number || v instanceof Boolean) {
+                to.put(field, v);
+            }
+        }
     }
-  }
 
-  private static boolean secret(String lowerName) {
-    return lowerName.contains("token") || lowerName.contains("secret") || lowerName.contains("password");
-  }
-
-  /**
-   * A product key as Windows shows it: all but the last five characters replaced ({@code XXXXX-XXXXX-XXXXX-XXXXX-
-   * HVTHH}); text of five characters or fewer is masked whole, so no record ever holds more than five of a key.
-   */
-  public static String maskKey(String key) {
-    String k = key.strip();
-    if (k.length() <= 5) {
-      return "XXXXX";
+    private static boolean secret(String lowerName) {
+        return lowerName.contains("token") || lowerName.contains("secret") || lowerName.contains("password");
     }
-    return "XXXXX-XXXXX-XXXXX-XXXXX-" + bounded(k.substring(k.length() - 5));
-  }
 
-  private static String bounded(String text) {
-    String clean = text.replaceAll("\\p{Cntrl}", "?");
-    return clean.length() > MAX_TEXT ? clean.substring(0, MAX_TEXT) + "..." : clean;
-  }
+    /**
+     * A product key as Windows shows it: all but the last five characters replaced ({@code XXXXX-XXXXX-XXXXX-XXXXX-
+     * HVTHH}); text of five characters or fewer is masked whole, so no record ever holds more than five of a key.
+     */
+    public static String maskKey(String key) {
+        String k = key.strip();
+        if (k.length() <= 5) {
+            return "XXXXX";
+        }
+        return "XXXXX-XXXXX-XXXXX-XXXXX-" + bounded(k.substring(k.length() - 5));
+    }
+
+    private static String bounded(String text) {
+        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > MAX_TEXT ? clean.substring(0, MAX_TEXT) + "..." : clean;
+    }
 }

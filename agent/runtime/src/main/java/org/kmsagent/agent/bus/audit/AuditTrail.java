@@ -6,9 +6,9 @@ package org.kmsagent.agent.bus.audit;
  */
 @FunctionalInterface
 public interface AuditTrail {
-  /** Nothing is recorded (tests, benchmarks, components without a data directory). */
-  AuditTrail NONE = r -> { };
+    /** Nothing is recorded (tests, benchmarks, components without a data directory). */
+    AuditTrail NONE = r -> {};
 
-  /** Records one action; a record without a time is stamped when it is written. */
-  void record(AuditRecord record);
+    /** Records one action; a record without a time is stamped when it is written. */
+    void record(AuditRecord record);
 }

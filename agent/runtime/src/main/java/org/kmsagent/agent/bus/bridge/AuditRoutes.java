@@ -9,13 +9,13 @@ import org.kmsagent.agent.config.Role;
  * what is not for every reader).
  */
 public final class AuditRoutes implements BridgeRoutes {
-  @Override
-  public Optional<Role> sendRole(String clientName, String address) {
-    return BusAddresses.AUDIT.equals(address) ? Optional.of(Role.ADMIN) : Optional.empty();
-  }
+    @Override
+    public Optional<Role> sendRole(String clientName, String address) {
+        return BusAddresses.AUDIT.equals(address) ? Optional.of(Role.ADMIN) : Optional.empty();
+    }
 
-  @Override
-  public boolean mayRegister(String clientName, Role role, String address) {
-    return false;
-  }
+    @Override
+    public boolean mayRegister(String clientName, Role role, String address) {
+        return false;
+    }
 }

@@ -15,95 +15,97 @@ import org.kmsagent.agent.config.TokenConfig;
  * reachable, and no client may publish on the events topic).
  */
 final class BridgeAccess {
-  private final ConfiguredTokens tokens;
-  private final Role anonymous;
-  private final List<String> inbound;
-  private final List<String> outbound;
-  private final BridgeRoutes routes;
+    private final ConfiguredTokens tokens;
+    private final Role anonymous;
+    private final List<String> inbound;
+    private final List<String> outbound;
+    private final BridgeRoutes routes;
 
-  BridgeAccess(BridgeConfig config, List<TokenConfig> tokens) {
-    this(config, tokens, BridgeRoutes.NONE);
-  }
+    BridgeAccess(BridgeConfig config, List<TokenConfig> tokens) {
+        this(config, tokens, BridgeRoutes.NONE);
+    }
 
-  BridgeAccess(BridgeConfig config, List<TokenConfig> tokens, BridgeRoutes routes) {
-    this.routes = routes;
-    this.tokens = new ConfiguredTokens(tokens);
-    this.anonymous = config.anonymous();
-    this.inbound = config.inbound();
-    this.outbound = config.outbound();
-  }
+    BridgeAccess(BridgeConfig config, List<TokenConfig> tokens, BridgeRoutes routes) {
+        this.routes = routes;
+        this.tokens = new ConfiguredTokens(tokens);
+        this.anonymous = config.anonymous();
+        this.inbound = config.inbound();
+        this.outbound = config.outbound();
+    }
 
-  /**
-   * The client a token names, or empty for an unknown token. A missing token gets the anonymous role ({@code none}
-   * unless configured). Tokens are compared by digest in constant time, so timing tells nothing of their text; a
-   * hashed token costs its PBKDF2 only until first presented ({@link ConfiguredTokens}).
-   */
-  Optional<BridgeCaller> authenticate(String token) {
-    if (token == null) {
-      return anonymous == Role.NONE ? Optional.empty() : Optional.of(new BridgeCaller("anonymous", anonymous, null));
+    /**
+     * The client a token names, or empty for an unknown token. A missing token gets the anonymous role ({@code none}
+     * unless configured). Tokens are compared by digest in constant time, so timing tells nothing of their text; a
+     * hashed token costs its PBKDF2 only until first presented ({@link ConfiguredTokens}).
+     */
+    Optional<BridgeCaller> authenticate(String token) {
+        if (token == null) {
+            return anonymous == Role.NONE
+                    ? Optional.empty()
+                    : Optional.of(new BridgeCaller("anonymous", anonymous, null));
+        }
+        TokenConfig found = tokens.known(token).orElse(null);
+        if (found == null) {
+            // An enrolled agent's own credential: it may act as that agent and nothing else (never the control API).
+            // Tried before any hashed-token check, since a hub's agents present theirs on every frame.
+            Optional<BridgeCaller> agent =
+                    routes.agentFor(token).map(id -> new BridgeCaller(AGENT_NAME_PREFIX + id, Role.READ, id));
+            if (agent.isPresent()) {
+                return agent;
+            }
+            found = tokens.match(token).orElse(null);
+        }
+        return Optional.ofNullable(found).map(t -> new BridgeCaller(t.name(), t.role(), null));
     }
-    TokenConfig found = tokens.known(token).orElse(null);
-    if (found == null) {
-      // An enrolled agent's own credential: it may act as that agent and nothing else (never the control API).
-      // Tried before any hashed-token check, since a hub's agents present theirs on every frame.
-      Optional<BridgeCaller> agent = routes.agentFor(token)
-          .map(id -> new BridgeCaller(AGENT_NAME_PREFIX + id, Role.READ, id));
-      if (agent.isPresent()) {
-        return agent;
-      }
-      found = tokens.match(token).orElse(null);
-    }
-    return Optional.ofNullable(found).map(t -> new BridgeCaller(t.name(), t.role(), null));
-  }
 
-  /** The name an enrolled agent's credential has in logs and headers. */
-  static final String AGENT_NAME_PREFIX = "agent:";
+    /** The name an enrolled agent's credential has in logs and headers. */
+    static final String AGENT_NAME_PREFIX = "agent:";
 
-  /** The role an address needs for sending, or empty when no client may send to it. */
-  Optional<Role> sendRole(String address) {
-    if (!matches(inbound, address)) {
-      return Optional.empty();
+    /** The role an address needs for sending, or empty when no client may send to it. */
+    Optional<Role> sendRole(String address) {
+        if (!matches(inbound, address)) {
+            return Optional.empty();
+        }
+        if (BusAddresses.QUERIES.contains(address)) {
+            return Optional.of(Role.READ);
+        }
+        if (BusAddresses.CHANGES.contains(address)) {
+            return Optional.of(Role.ADMIN);
+        }
+        return Optional.empty();
     }
-    if (BusAddresses.QUERIES.contains(address)) {
-      return Optional.of(Role.READ);
-    }
-    if (BusAddresses.CHANGES.contains(address)) {
-      return Optional.of(Role.ADMIN);
-    }
-    return Optional.empty();
-  }
 
-  /** {@link #sendRole(String)}, then the extra routes for an address the control API does not know. */
-  Optional<Role> sendRole(BridgeCaller client, String address) {
-    if (client.isAgent()) {
-      return matches(inbound, address) ? routes.sendRole(client, address) : Optional.empty();
+    /** {@link #sendRole(String)}, then the extra routes for an address the control API does not know. */
+    Optional<Role> sendRole(BridgeCaller client, String address) {
+        if (client.isAgent()) {
+            return matches(inbound, address) ? routes.sendRole(client, address) : Optional.empty();
+        }
+        Optional<Role> control = sendRole(address);
+        if (control.isPresent() || !matches(inbound, address)) {
+            return control;
+        }
+        return routes.sendRole(client, address);
     }
-    Optional<Role> control = sendRole(address);
-    if (control.isPresent() || !matches(inbound, address)) {
-      return control;
-    }
-    return routes.sendRole(client, address);
-  }
 
-  /** {@link #mayRegister(String)}, or the extra routes allow it (within the outbound list). */
-  boolean mayRegister(BridgeCaller client, String address) {
-    if (client.isAgent()) {
-      return matches(outbound, address) && routes.mayRegister(client, address);
+    /** {@link #mayRegister(String)}, or the extra routes allow it (within the outbound list). */
+    boolean mayRegister(BridgeCaller client, String address) {
+        if (client.isAgent()) {
+            return matches(outbound, address) && routes.mayRegister(client, address);
+        }
+        return mayRegister(address) || (matches(outbound, address) && routes.mayRegister(client, address));
     }
-    return mayRegister(address) || (matches(outbound, address) && routes.mayRegister(client, address));
-  }
 
-  /** Whether a client may register (receive) on an address: only the events topic, if the outbound list allows. */
-  boolean mayRegister(String address) {
-    return BusAddresses.EVENTS.equals(address) && matches(outbound, address);
-  }
-
-  static boolean matches(List<String> patterns, String address) {
-    for (String p : patterns) {
-      if (p.endsWith("*") ? address.startsWith(p.substring(0, p.length() - 1)) : p.equals(address)) {
-        return true;
-      }
+    /** Whether a client may register (receive) on an address: only the events topic, if the outbound list allows. */
+    boolean mayRegister(String address) {
+        return BusAddresses.EVENTS.equals(address) && matches(outbound, address);
     }
-    return false;
-  }
+
+    static boolean matches(List<String> patterns, String address) {
+        for (String p : patterns) {
+            if (p.endsWith("*") ? address.startsWith(p.substring(0, p.length() - 1)) : p.equals(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -11,17 +11,17 @@ import org.kmsagent.agent.config.Role;
  * @param agentId the agent this credential belongs to, or null
  */
 public record BridgeCaller(String name, Role role, String agentId) {
-  /** Header naming the authenticated client (its token's name) on every message the bridge forwards. */
-  public static final String HEADER_CLIENT = "client";
-  /** Header with the client's role. */
-  public static final String HEADER_ROLE = "role";
-  /** Header with the agent id of an enrolled agent's credential (absent for configured tokens). */
-  public static final String HEADER_AGENT = "agentId";
-  /** Header naming the bridge connection a message came through (random, per connection). */
-  public static final String HEADER_CONNECTION = "connection";
+    /** Header naming the authenticated client (its token's name) on every message the bridge forwards. */
+    public static final String HEADER_CLIENT = "client";
+    /** Header with the client's role. */
+    public static final String HEADER_ROLE = "role";
+    /** Header with the agent id of an enrolled agent's credential (absent for configured tokens). */
+    public static final String HEADER_AGENT = "agentId";
+    /** Header naming the bridge connection a message came through (random, per connection). */
+    public static final String HEADER_CONNECTION = "connection";
 
-  /** Whether this is an enrolled agent's own credential. */
-  public boolean isAgent() {
-    return agentId != null;
-  }
+    /** Whether this is an enrolled agent's own credential. */
+    public boolean isAgent() {
+        return agentId != null;
+    }
 }

@@ -25,329 +25,409 @@ import org.slf4j.LoggerFactory;
  * logged (they may hold a token).
  */
 final class BridgeConnection {
-  private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
-  /** A client that has not sent one authenticated frame by then is dropped, so idle sockets cannot hold slots. */
-  private static final long AUTH_DEADLINE_MS = 10_000;
-  /**
-   * Requests one connection may have waiting for the agent; beyond it the bridge stops reading from that client
-   * until replies have gone out, so a client that pipelines without reading cannot make the agent queue without bound.
-   */
-  static final int MAX_IN_FLIGHT = 32;
-  /** Headers a client may not pass on, lower case: bus headers are case-insensitive ("AgentId" is "agentId"). */
-  private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("token", "client", "role",
-      "agentid", "connection");
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
+    /** A client that has not sent one authenticated frame by then is dropped, so idle sockets cannot hold slots. */
+    private static final long AUTH_DEADLINE_MS = 10_000;
+    /**
+     * Requests one connection may have waiting for the agent; beyond it the bridge stops reading from that client
+     * until replies have gone out, so a client that pipelines without reading cannot make the agent queue without bound.
+     */
+    static final int MAX_IN_FLIGHT = 32;
+    /** Headers a client may not pass on, lower case: bus headers are case-insensitive ("AgentId" is "agentId"). */
+    private static final java.util.Set<String> RESERVED_HEADERS =
+            java.util.Set.of("token", "client", "role", "agentid", "connection");
 
-  private final Vertx vertx;
-  private final NetSocket socket;
-  private final BridgeAccess access;
-  private final BridgeConfig config;
-  private final FrameDecoder decoder;
-  private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
-  private final Runnable onClosed;
-  private final ConnectionLimits limits;
-  private final BridgeAudit audit;
-  /** Names this connection on the bus (so a hub can tell two agents behind one shared token apart). */
-  private final String connectionId = java.util.UUID.randomUUID().toString();
-  /** Whether this connection holds a slot of its client's share (released when it closes). */
-  private boolean holdsClientSlot;
-  private boolean authenticated;
-  private io.vertx.core.Context context;
-  /** Who this connection authenticated as first; every later frame must be the same client. */
-  private BridgeCaller caller;
-  /** The credential it used, to check again before delivering to its registrations (a revoked agent hears no more). */
-  private String token;
-  private int inFlight;
-  private boolean paused;
-  private boolean closed;
+    private final Vertx vertx;
+    private final NetSocket socket;
+    private final BridgeAccess access;
+    private final BridgeConfig config;
+    private final FrameDecoder decoder;
+    private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
+    private final Runnable onClosed;
+    private final ConnectionLimits limits;
+    private final BridgeAudit audit;
+    /** Names this connection on the bus (so a hub can tell two agents behind one shared token apart). */
+    private final String connectionId = java.util.UUID.randomUUID().toString();
+    /** Whether this connection holds a slot of its client's share (released when it closes). */
+    private boolean holdsClientSlot;
 
-  BridgeConnection(Vertx vertx, NetSocket socket, BridgeAccess access, BridgeConfig config, ConnectionLimits limits,
-      AuditTrail audit, Runnable onClosed) {
-    this.audit = new BridgeAudit(audit, socket);
-    this.limits = limits;
-    this.onClosed = onClosed;
-    this.vertx = vertx;
-    this.socket = socket;
-    this.access = access;
-    this.config = config;
-    this.decoder = new FrameDecoder(config.maxFrameBytes());
-  }
+    private boolean authenticated;
+    private io.vertx.core.Context context;
+    /** Who this connection authenticated as first; every later frame must be the same client. */
+    private BridgeCaller caller;
+    /** The credential it used, to check again before delivering to its registrations (a revoked agent hears no more). */
+    private String token;
 
-  void start() {
-    context = vertx.getOrCreateContext();
-    socket.handler(this::received);
-    socket.exceptionHandler(t -> {
-      LOG.debug("bridge: connection {} failed: {}", socket.remoteAddress(), t.toString());
-      close();
-    });
-    socket.closeHandler(v -> {
-      if (!closed && authenticated) {
-        LOG.debug("bridge: connection {} ('{}') closed", socket.remoteAddress(), caller == null ? "?" : caller.name());
-      }
-      cleanUp();
-      onClosed.run();
-    });
-    vertx.setTimer(AUTH_DEADLINE_MS, id -> {
-      if (!authenticated && !closed) {
-        closeWith("auth_timeout");
-      }
-    });
-  }
+    private int inFlight;
+    private boolean paused;
+    private boolean closed;
 
-  /**
-   * Checks the connection's credential again (from any thread): one that no longer authenticates as the same client
-   * (revoked, re-issued) closes the connection at once.
-   */
-  void revalidate() {
-    io.vertx.core.Context c = context;
-    if (c == null) {
-      return;
+    BridgeConnection(
+            Vertx vertx,
+            NetSocket socket,
+            BridgeAccess access,
+            BridgeConfig config,
+            ConnectionLimits limits,
+            AuditTrail audit,
+            Runnable onClosed) {
+        this.audit = new BridgeAudit(audit, socket);
+        this.limits = limits;
+        this.onClosed = onClosed;
+        this.vertx = vertx;
+        this.socket = socket;
+        this.access = access;
+        this.config = config;
+        this.decoder = new FrameDecoder(config.maxFrameBytes());
     }
-    c.runOnContext(v -> {
-      if (!closed && caller != null && caller.isAgent()
-          && access.authenticate(token).filter(x -> x.name().equals(caller.name())).isEmpty()) {
-        LOG.warn("bridge: client '{}' from {}: credential no longer valid; closing", caller.name(),
-            socket.remoteAddress());
-        closeWith("not_authorised");
-      }
-    });
-  }
 
-  private void received(Buffer data) {
-    if (closed) {
-      return;
+    void start() {
+        context = vertx.getOrCreateContext();
+        socket.handler(this::received);
+        socket.exceptionHandler(t -> {
+            LOG.debug("bridge: connection {} failed: {}", socket.remoteAddress(), t.toString());
+            close();
+        });
+        socket.closeHandler(v -> {
+            if (!closed && authenticated) {
+                LOG.debug(
+                        "bridge: connection {} ('{}') closed",
+                        socket.remoteAddress(),
+                        caller == null ? "?" : caller.name());
+            }
+            cleanUp();
+            onClosed.run();
+        });
+        vertx.setTimer(AUTH_DEADLINE_MS, id -> {
+            if (!authenticated && !closed) {
+                closeWith("auth_timeout");
+            }
+        });
     }
-    List<JsonObject> frames;
-    try {
-      frames = decoder.feed(data);
-    } catch (FrameDecoder.FrameException e) {
-      LOG.warn("bridge: closing {}: {}", socket.remoteAddress(), e.getMessage());
-      closeWith(e.getMessage());
-      return;
-    }
-    for (JsonObject frame : frames) {
-      if (closed) {
-        return;
-      }
-      handle(frame);
-    }
-    applyBackPressure();
-  }
 
-  /** Stops reading while too many requests are open or the client is not reading its replies. */
-  private void applyBackPressure() {
-    boolean shouldPause = inFlight >= MAX_IN_FLIGHT || socket.writeQueueFull();
-    if (shouldPause && !paused) {
-      paused = true;
-      socket.pause();
-      socket.drainHandler(v -> applyBackPressure());
-    } else if (!shouldPause && paused && !closed) {
-      paused = false;
-      socket.resume();
-    }
-  }
-
-  private void handle(JsonObject frame) {
-    String type = frame.getValue("type") instanceof String s ? s : null;
-    if ("ping".equals(type)) {
-      write(new JsonObject().put("type", "pong"));
-      return;
-    }
-    String address = frame.getValue("address") instanceof String s ? s : null;
-    String replyAddress = frame.getValue("replyAddress") instanceof String s ? s : null;
-    JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
-    Object rawToken = headers.getValue("token");
-    Optional<BridgeCaller> client =
-        rawToken == null || rawToken instanceof String ? access.authenticate((String) rawToken) : Optional.empty();
-    if (client.isPresent() && caller != null && !caller.name().equals(client.get().name())) {
-      // One connection, one identity: a second credential on the same socket would blur who did what.
-      LOG.warn("bridge: {} from {} refused: connection authenticated as '{}' presented another credential ('{}')",
-          printable(type), socket.remoteAddress(), caller.name(), client.get().name());
-      audit.refused(client.get().name(), address, frame.getValue("body"), BusCodes.UNAUTHORIZED,
-          "a second credential on a connection authenticated as '" + caller.name() + "'");
-      closeWith("not_authorised");
-      return;
-    }
-    if (client.isEmpty()) {
-      // Refuse and hang up: a guesser must reconnect (TLS handshake included) for every try.
-      LOG.warn("bridge: {} from {} refused: {}", printable(type), socket.remoteAddress(),
-          rawToken == null ? "no token" : "unknown token");
-      audit.refused(null, address, frame.getValue("body"), BusCodes.UNAUTHORIZED,
-          rawToken == null ? "no token" : "unknown token");
-      if (replyAddress != null) {
-        write(Frames.failure(address, replyAddress, BusCodes.UNAUTHORIZED, "RECIPIENT_FAILURE", "not_authorised"));
-      }
-      closeWith("not_authorised");
-      return;
-    }
-    authenticated = true;
-    if (caller == null) {
-      if (!limits.admitClient(client.get())) {
-        LOG.warn("bridge: refused client '{}' from {}: it holds its share of connections already "
-            + "(bridge.maxConnectionsPerToken)", client.get().name(), socket.remoteAddress());
-        if (replyAddress != null) {
-          write(Frames.failure(address, replyAddress, BusCodes.UNAVAILABLE, "RECIPIENT_FAILURE",
-              "too_many_connections_for_token"));
+    /**
+     * Checks the connection's credential again (from any thread): one that no longer authenticates as the same client
+     * (revoked, re-issued) closes the connection at once.
+     */
+    void revalidate() {
+        io.vertx.core.Context c = context;
+        if (c == null) {
+            return;
         }
-        closeWith("too_many_connections_for_token");
-        return;
-      }
-      holdsClientSlot = true;
-      caller = client.get();
-      token = (String) rawToken;
+        c.runOnContext(v -> {
+            if (!closed
+                    && caller != null
+                    && caller.isAgent()
+                    && access.authenticate(token)
+                            .filter(x -> x.name().equals(caller.name()))
+                            .isEmpty()) {
+                LOG.warn(
+                        "bridge: client '{}' from {}: credential no longer valid; closing",
+                        caller.name(),
+                        socket.remoteAddress());
+                closeWith("not_authorised");
+            }
+        });
     }
-    if (address == null) {
-      write(Frames.error("missing_address"));
-      return;
-    }
-    switch (type == null ? "" : type) {
-      case "send" -> send(client.get(), address, replyAddress, frame.getValue("body"), headers);
-      case "register" -> register(client.get(), address);
-      case "unregister" -> unregister(address);
-      case "publish" -> write(Frames.error("access_denied"));
-      default -> write(Frames.error("unknown_type"));
-    }
-  }
 
-  private void send(BridgeCaller client, String address, String replyAddress, Object body,
-      JsonObject headers) {
-    Optional<Role> needed = access.sendRole(client, address);
-    if (needed.isEmpty() || !client.role().covers(needed.get())) {
-      LOG.warn("bridge: client '{}' ({}) refused on {}", client.name(), client.role().id(), printable(address));
-      audit.refused(client.name(), address, body, BusCodes.FORBIDDEN, needed.isEmpty()
-          ? "not reachable over the bridge" : "needs role " + needed.get().id() + ", token has " + client.role().id());
-      if (replyAddress != null) {
-        write(Frames.failure(address, replyAddress, BusCodes.FORBIDDEN, "RECIPIENT_FAILURE",
-            needed.isEmpty() ? "access_denied: " + address + " is not reachable over the bridge"
-                : "forbidden: " + address + " needs role " + needed.get().id()));
-      } else {
-        write(Frames.error("access_denied"));
-      }
-      return;
+    private void received(Buffer data) {
+        if (closed) {
+            return;
+        }
+        List<JsonObject> frames;
+        try {
+            frames = decoder.feed(data);
+        } catch (FrameDecoder.FrameException e) {
+            LOG.warn("bridge: closing {}: {}", socket.remoteAddress(), e.getMessage());
+            closeWith(e.getMessage());
+            return;
+        }
+        for (JsonObject frame : frames) {
+            if (closed) {
+                return;
+            }
+            handle(frame);
+        }
+        applyBackPressure();
     }
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.requestTimeoutSeconds() * 1000L)
-        .addHeader(BridgeCaller.HEADER_CLIENT, client.name()).addHeader(BridgeCaller.HEADER_ROLE, client.role().id());
-    if (client.isAgent()) {
-      options.addHeader(BridgeCaller.HEADER_AGENT, client.agentId());
-    }
-    options.addHeader(BridgeCaller.HEADER_CONNECTION, connectionId);
-    headers.forEach(e -> {
-      // Who the client is comes from its credential only: it cannot set these headers itself.
-      String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
-      if (!RESERVED_HEADERS.contains(name) && e.getValue() instanceof String v) {
-        options.addHeader(e.getKey(), v);
-      }
-    });
-    // Every request that needs the admin role is an admin action: recorded with its outcome (docs/audit.md).
-    boolean admin = needed.get() == Role.ADMIN;
-    if (replyAddress == null) {
-      vertx.eventBus().send(address, body, options);
-      if (admin) {
-        audit.done(client.name(), address, body, null);
-      }
-      return;
-    }
-    inFlight++;
-    vertx.eventBus().request(address, body, options).onComplete(ar -> {
-      inFlight--;
-      applyBackPressure();
-      if (admin || BridgeAudit.refusal(ar)) {
-        audit.done(client.name(), address, body, ar);
-      }
-      if (ar.succeeded()) {
-        Message<Object> reply = ar.result();
-        write(new JsonObject().put("type", "message").put("address", replyAddress)
-            .put("headers", new JsonObject()).put("body", reply.body()).put("send", true));
-      } else if (ar.cause() instanceof ReplyException re) {
-        int code = switch (re.failureType()) {
-          case TIMEOUT -> BusCodes.TIMEOUT;
-          case NO_HANDLERS -> BusCodes.UNAVAILABLE;
-          default -> re.failureCode();
-        };
-        write(Frames.failure(address, replyAddress, code, re.failureType().name(), re.getMessage()));
-      } else {
-        write(Frames.failure(address, replyAddress, BusCodes.INTERNAL, "RECIPIENT_FAILURE", "internal error"));
-      }
-    });
-  }
 
-  private void register(BridgeCaller client, String address) {
-    if (!access.mayRegister(client, address) || !client.role().covers(Role.READ)) {
-      LOG.warn("bridge: client '{}' ({}) from {} refused registration on {}", client.name(), client.role().id(),
-          socket.remoteAddress(), printable(address));
-      audit.refused(client.name(), address, null, BusCodes.FORBIDDEN, "registration refused");
-      write(Frames.error("access_denied"));
-      return;
+    /** Stops reading while too many requests are open or the client is not reading its replies. */
+    private void applyBackPressure() {
+        boolean shouldPause = inFlight >= MAX_IN_FLIGHT || socket.writeQueueFull();
+        if (shouldPause && !paused) {
+            paused = true;
+            socket.pause();
+            socket.drainHandler(v -> applyBackPressure());
+        } else if (!shouldPause && paused && !closed) {
+            paused = false;
+            socket.resume();
+        }
     }
-    if (registrations.containsKey(address)) {
-      write(new JsonObject().put("type", "registered").put("address", address));
-      return;
-    }
-    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, msg -> {
-      if (client.isAgent() && access.authenticate(token).filter(c -> c.name().equals(client.name())).isEmpty()) {
-        // The credential was revoked (or re-issued) since: this connection hears nothing more.
-        LOG.warn("bridge: client '{}' from {}: credential no longer valid; closing", client.name(),
-            socket.remoteAddress());
-        closeWith("not_authorised");
-        return;
-      }
-      if (socket.writeQueueFull()) {
-        // A client that does not read its events must not make the agent hold them without bound.
-        LOG.warn("bridge: client '{}' does not keep up with {}; closing", client.name(), address);
-        closeWith("slow_consumer");
-        return;
-      }
-      write(new JsonObject().put("type", "message").put("address", msg.address()).put("headers", new JsonObject())
-          .put("body", msg.body()).put("send", msg.isSend()));
-    });
-    registrations.put(address, consumer);
-    // An extension of the stock protocol: tells the client its registration is live, so no event is missed.
-    consumer.completion().onSuccess(v -> write(new JsonObject().put("type", "registered").put("address", address)));
-  }
 
-  private void unregister(String address) {
-    MessageConsumer<Object> consumer = registrations.remove(address);
-    if (consumer == null) {
-      write(Frames.error("unknown_address"));
-    } else {
-      consumer.unregister();
+    private void handle(JsonObject frame) {
+        String type = frame.getValue("type") instanceof String s ? s : null;
+        if ("ping".equals(type)) {
+            write(new JsonObject().put("type", "pong"));
+            return;
+        }
+        String address = frame.getValue("address") instanceof String s ? s : null;
+        String replyAddress = frame.getValue("replyAddress") instanceof String s ? s : null;
+        JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
+        Object rawToken = headers.getValue("token");
+        Optional<BridgeCaller> client = rawToken == null || rawToken instanceof String
+                ? access.authenticate((String) rawToken)
+                : Optional.empty();
+        if (client.isPresent()
+                && caller != null
+                && !caller.name().equals(client.get().name())) {
+            // One connection, one identity: a second credential on the same socket would blur who did what.
+            LOG.warn(
+                    "bridge: {} from {} refused: connection authenticated as '{}' presented another credential ('{}')",
+                    printable(type),
+                    socket.remoteAddress(),
+                    caller.name(),
+                    client.get().name());
+            audit.refused(
+                    client.get().name(),
+                    address,
+                    frame.getValue("body"),
+                    BusCodes.UNAUTHORIZED,
+                    "a second credential on a connection authenticated as '" + caller.name() + "'");
+            closeWith("not_authorised");
+            return;
+        }
+        if (client.isEmpty()) {
+            // Refuse and hang up: a guesser must reconnect (TLS handshake included) for every try.
+            LOG.warn(
+                    "bridge: {} from {} refused: {}",
+                    printable(type),
+                    socket.remoteAddress(),
+                    rawToken == null ? "no token" : "unknown token");
+            audit.refused(
+                    null,
+                    address,
+                    frame.getValue("body"),
+                    BusCodes.UNAUTHORIZED,
+                    rawToken == null ? "no token" : "unknown token");
+            if (replyAddress != null) {
+                write(Frames.failure(
+                        address, replyAddress, BusCodes.UNAUTHORIZED, "RECIPIENT_FAILURE", "not_authorised"));
+            }
+            closeWith("not_authorised");
+            return;
+        }
+        authenticated = true;
+        if (caller == null) {
+            if (!limits.admitClient(client.get())) {
+                LOG.warn(
+                        "bridge: refused client '{}' from {}: it holds its share of connections already "
+                                + "(bridge.maxConnectionsPerToken)",
+                        client.get().name(),
+                        socket.remoteAddress());
+                if (replyAddress != null) {
+                    write(Frames.failure(
+                            address,
+                            replyAddress,
+                            BusCodes.UNAVAILABLE,
+                            "RECIPIENT_FAILURE",
+                            "too_many_connections_for_token"));
+                }
+                closeWith("too_many_connections_for_token");
+                return;
+            }
+            holdsClientSlot = true;
+            caller = client.get();
+            token = (String) rawToken;
+        }
+        if (address == null) {
+            write(Frames.error("missing_address"));
+            return;
+        }
+        switch (type == null ? "" : type) {
+            case "send" -> send(client.get(), address, replyAddress, frame.getValue("body"), headers);
+            case "register" -> register(client.get(), address);
+            case "unregister" -> unregister(address);
+            case "publish" -> write(Frames.error("access_denied"));
+            default -> write(Frames.error("unknown_type"));
+        }
     }
-  }
 
-  /** A client-chosen string made safe for one log line: no control characters, at most 80 characters. */
-  static String printable(String text) {
-    if (text == null) {
-      return "(none)";
+    private void send(BridgeCaller client, String address, String replyAddress, Object body, JsonObject headers) {
+        Optional<Role> needed = access.sendRole(client, address);
+        if (needed.isEmpty() || !client.role().covers(needed.get())) {
+            LOG.warn(
+                    "bridge: client '{}' ({}) refused on {}",
+                    client.name(),
+                    client.role().id(),
+                    printable(address));
+            audit.refused(
+                    client.name(),
+                    address,
+                    body,
+                    BusCodes.FORBIDDEN,
+                    needed.isEmpty()
+                            ? "not reachable over the bridge"
+                            : "needs role " + needed.get().id() + ", token has "
+                                    + client.role().id());
+            if (replyAddress != null) {
+                write(Frames.failure(
+                        address,
+                        replyAddress,
+                        BusCodes.FORBIDDEN,
+                        "RECIPIENT_FAILURE",
+                        needed.isEmpty()
+                                ? "access_denied: " + address + " is not reachable over the bridge"
+                                : "forbidden: " + address + " needs role "
+                                        + needed.get().id()));
+            } else {
+                write(Frames.error("access_denied"));
+            }
+            return;
+        }
+        DeliveryOptions options = new DeliveryOptions()
+                .setSendTimeout(config.requestTimeoutSeconds() * 1000L)
+                .addHeader(BridgeCaller.HEADER_CLIENT, client.name())
+                .addHeader(BridgeCaller.HEADER_ROLE, client.role().id());
+        if (client.isAgent()) {
+            options.addHeader(BridgeCaller.HEADER_AGENT, client.agentId());
+        }
+        options.addHeader(BridgeCaller.HEADER_CONNECTION, connectionId);
+        headers.forEach(e -> {
+            // Who the client is comes from its credential only: it cannot set these headers itself.
+            String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (!RESERVED_HEADERS.contains(name) && e.getValue() instanceof String v) {
+                options.addHeader(e.getKey(), v);
+            }
+        });
+        // Every request that needs the admin role is an admin action: recorded with its outcome (docs/audit.md).
+        boolean admin = needed.get() == Role.ADMIN;
+        if (replyAddress == null) {
+            vertx.eventBus().send(address, body, options);
+            if (admin) {
+                audit.done(client.name(), address, body, null);
+            }
+            return;
+        }
+        inFlight++;
+        vertx.eventBus().request(address, body, options).onComplete(ar -> {
+            inFlight--;
+            applyBackPressure();
+            if (admin || BridgeAudit.refusal(ar)) {
+                audit.done(client.name(), address, body, ar);
+            }
+            if (ar.succeeded()) {
+                Message<Object> reply = ar.result();
+                write(new JsonObject()
+                        .put("type", "message")
+                        .put("address", replyAddress)
+                        .put("headers", new JsonObject())
+                        .put("body", reply.body())
+                        .put("send", true));
+            } else if (ar.cause() instanceof ReplyException re) {
+                int code = switch (re.failureType()) {
+                    case TIMEOUT -> BusCodes.TIMEOUT;
+                    case NO_HANDLERS -> BusCodes.UNAVAILABLE;
+                    default -> re.failureCode();
+                };
+                write(Frames.failure(
+                        address, replyAddress, code, re.failureType().name(), re.getMessage()));
+            } else {
+                write(Frames.failure(address, replyAddress, BusCodes.INTERNAL, "RECIPIENT_FAILURE", "internal error"));
+            }
+        });
     }
-    String clean = text.replaceAll("\\p{Cntrl}", "?");
-    return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
-  }
 
-  private void write(JsonObject frame) {
-    if (!closed) {
-      socket.write(Frames.encode(frame));
+    private void register(BridgeCaller client, String address) {
+        if (!access.mayRegister(client, address) || !client.role().covers(Role.READ)) {
+            LOG.warn(
+                    "bridge: client '{}' ({}) from {} refused registration on {}",
+                    client.name(),
+                    client.role().id(),
+                    socket.remoteAddress(),
+                    printable(address));
+            audit.refused(client.name(), address, null, BusCodes.FORBIDDEN, "registration refused");
+            write(Frames.error("access_denied"));
+            return;
+        }
+        if (registrations.containsKey(address)) {
+            write(new JsonObject().put("type", "registered").put("address", address));
+            return;
+        }
+        MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, msg -> {
+            if (client.isAgent()
+                    && access.authenticate(token)
+                            .filter(c -> c.name().equals(client.name()))
+                            .isEmpty()) {
+                // The credential was revoked (or re-issued) since: this connection hears nothing more.
+                LOG.warn(
+                        "bridge: client '{}' from {}: credential no longer valid; closing",
+                        client.name(),
+                        socket.remoteAddress());
+                closeWith("not_authorised");
+                return;
+            }
+            if (socket.writeQueueFull()) {
+                // A client that does not read its events must not make the agent hold them without bound.
+                LOG.warn("bridge: client '{}' does not keep up with {}; closing", client.name(), address);
+                closeWith("slow_consumer");
+                return;
+            }
+            write(new JsonObject()
+                    .put("type", "message")
+                    .put("address", msg.address())
+                    .put("headers", new JsonObject())
+                    .put("body", msg.body())
+                    .put("send", msg.isSend()));
+        });
+        registrations.put(address, consumer);
+        // An extension of the stock protocol: tells the client its registration is live, so no event is missed.
+        consumer.completion()
+                .onSuccess(v -> write(new JsonObject().put("type", "registered").put("address", address)));
     }
-  }
 
-  private void closeWith(String message) {
-    write(Frames.error(message));
-    close();
-  }
-
-  private void close() {
-    if (!closed) {
-      closed = true;
-      cleanUp();
-      socket.end();
+    private void unregister(String address) {
+        MessageConsumer<Object> consumer = registrations.remove(address);
+        if (consumer == null) {
+            write(Frames.error("unknown_address"));
+        } else {
+            consumer.unregister();
+        }
     }
-  }
 
-  private void cleanUp() {
-    closed = true;
-    if (holdsClientSlot) {
-      holdsClientSlot = false;
-      limits.releaseClient(caller);
+    /** A client-chosen string made safe for one log line: no control characters, at most 80 characters. */
+    static String printable(String text) {
+        if (text == null) {
+            return "(none)";
+        }
+        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
     }
-    registrations.values().forEach(MessageConsumer::unregister);
-    registrations.clear();
-  }
+
+    private void write(JsonObject frame) {
+        if (!closed) {
+            socket.write(Frames.encode(frame));
+        }
+    }
+
+    private void closeWith(String message) {
+        write(Frames.error(message));
+        close();
+    }
+
+    private void close() {
+        if (!closed) {
+            closed = true;
+            cleanUp();
+            socket.end();
+        }
+    }
+
+    private void cleanUp() {
+        closed = true;
+        if (holdsClientSlot) {
+            holdsClientSlot = false;
+            limits.releaseClient(caller);
+        }
+        registrations.values().forEach(MessageConsumer::unregister);
+        registrations.clear();
+    }
 }

@@ -10,45 +10,45 @@ import org.kmsagent.agent.config.Role;
  */
 public interface BridgeRoutes {
 
-  /** No extra addresses: the plain agent bridge. */
-  BridgeRoutes NONE = new BridgeRoutes() {
-    @Override
-    public Optional<Role> sendRole(String clientName, String address) {
-      return Optional.empty();
+    /** No extra addresses: the plain agent bridge. */
+    BridgeRoutes NONE = new BridgeRoutes() {
+        @Override
+        public Optional<Role> sendRole(String clientName, String address) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean mayRegister(String clientName, Role role, String address) {
+            return false;
+        }
+    };
+
+    /** The role a client (by token name) needs to send to the address, or empty when it may not send there. */
+    Optional<Role> sendRole(String clientName, String address);
+
+    /** Whether a client (by token name and role) may register on (receive from) the address. */
+    boolean mayRegister(String clientName, Role role, String address);
+
+    /**
+     * The agent a per-agent credential belongs to, or empty when the token is no such credential (or is revoked).
+     * Called on event loops for every frame that a configured token did not match: must not block.
+     */
+    default Optional<String> agentFor(String token) {
+        return Optional.empty();
     }
 
-    @Override
-    public boolean mayRegister(String clientName, Role role, String address) {
-      return false;
+    /** {@link #sendRole(String, String)} for an authenticated caller (routes that know agents override it). */
+    default Optional<Role> sendRole(BridgeCaller caller, String address) {
+        return caller.isAgent() ? Optional.empty() : sendRole(caller.name(), address);
     }
-  };
 
-  /** The role a client (by token name) needs to send to the address, or empty when it may not send there. */
-  Optional<Role> sendRole(String clientName, String address);
+    /** {@link #mayRegister(String, Role, String)} for an authenticated caller. */
+    default boolean mayRegister(BridgeCaller caller, String address) {
+        return !caller.isAgent() && mayRegister(caller.name(), caller.role(), address);
+    }
 
-  /** Whether a client (by token name and role) may register on (receive from) the address. */
-  boolean mayRegister(String clientName, Role role, String address);
-
-  /**
-   * The agent a per-agent credential belongs to, or empty when the token is no such credential (or is revoked).
-   * Called on event loops for every frame that a configured token did not match: must not block.
-   */
-  default Optional<String> agentFor(String token) {
-    return Optional.empty();
-  }
-
-  /** {@link #sendRole(String, String)} for an authenticated caller (routes that know agents override it). */
-  default Optional<Role> sendRole(BridgeCaller caller, String address) {
-    return caller.isAgent() ? Optional.empty() : sendRole(caller.name(), address);
-  }
-
-  /** {@link #mayRegister(String, Role, String)} for an authenticated caller. */
-  default boolean mayRegister(BridgeCaller caller, String address) {
-    return !caller.isAgent() && mayRegister(caller.name(), caller.role(), address);
-  }
-
-  /** How many connections one caller may hold at once, given the configured per-token limit. */
-  default int maxConnections(BridgeCaller caller, int configured) {
-    return configured;
-  }
+    /** How many connections one caller may hold at once, given the configured per-token limit. */
+    default int maxConnections(BridgeCaller caller, int configured) {
+        return configured;
+    }
 }

@@ -3,10 +3,10 @@ package org.kmsagent.agent.bus.bridge;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,70 +18,74 @@ import java.util.List;
  */
 public final class FrameDecoder {
 
-  /** A frame the connection cannot go on after; the message is safe to send back and log (no frame content). */
-  public static final class FrameException extends Exception {
-    private static final long serialVersionUID = 1L;
+    /** A frame the connection cannot go on after; the message is safe to send back and log (no frame content). */
+    public static final class FrameException extends Exception {
+        private static final long serialVersionUID = 1L;
 
-    FrameException(String message) {
-      super(message);
+        FrameException(String message) {
+            super(message);
+        }
     }
-  }
 
-  private final int maxFrameBytes;
-  private Buffer pending = Buffer.buffer();
+    private final int maxFrameBytes;
+    private Buffer pending = Buffer.buffer();
 
-  public FrameDecoder(int maxFrameBytes) {
-    this.maxFrameBytes = maxFrameBytes;
-  }
-
-  /** Appends received bytes; returns the frames now complete, in order. */
-  public List<JsonObject> feed(Buffer data) throws FrameException {
-    pending.appendBuffer(data);
-    List<JsonObject> frames = new ArrayList<>();
-    int offset = 0;
-    while (pending.length() - offset >= 4) {
-      int length = pending.getInt(offset);
-      if (length < 2 || length > maxFrameBytes) {
-        throw new FrameException(length < 0 || length > maxFrameBytes
-            ? "frame_too_large: declared " + Integer.toUnsignedString(length) + " bytes, limit " + maxFrameBytes
-            : "malformed_frame: declared " + length + " bytes, too short for a JSON object");
-      }
-      if (pending.length() - offset - 4 < length) {
-        break;
-      }
-      frames.add(parse(pending.getBytes(offset + 4, offset + 4 + length)));
-      offset += 4 + length;
+    public FrameDecoder(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
     }
-    if (offset > 0) {
-      pending = pending.getBuffer(offset, pending.length());
-    }
-    return frames;
-  }
 
-  /** Bytes received but not yet a whole frame (a truncated frame when the connection ends). */
-  int buffered() {
-    return pending.length();
-  }
+    /** Appends received bytes; returns the frames now complete, in order. */
+    public List<JsonObject> feed(Buffer data) throws FrameException {
+        pending.appendBuffer(data);
+        List<JsonObject> frames = new ArrayList<>();
+        int offset = 0;
+        while (pending.length() - offset >= 4) {
+            int length = pending.getInt(offset);
+            if (length < 2 || length > maxFrameBytes) {
+                throw new FrameException(
+                        length < 0 || length > maxFrameBytes
+                                ? "frame_too_large: declared " + Integer.toUnsignedString(length) + " bytes, limit "
+                                        + maxFrameBytes
+                                : "malformed_frame: declared " + length + " bytes, too short for a JSON object");
+            }
+            if (pending.length() - offset - 4 < length) {
+                break;
+            }
+            frames.add(parse(pending.getBytes(offset + 4, offset + 4 + length)));
+            offset += 4 + length;
+        }
+        if (offset > 0) {
+            pending = pending.getBuffer(offset, pending.length());
+        }
+        return frames;
+    }
 
-  private static JsonObject parse(byte[] bytes) throws FrameException {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new FrameException("malformed_frame: not UTF-8");
+    /** Bytes received but not yet a whole frame (a truncated frame when the connection ends). */
+    int buffered() {
+        return pending.length();
     }
-    try {
-      Object value = io.vertx.core.json.Json.decodeValue(text);
-      if (value instanceof JsonObject obj) {
-        return obj;
-      }
-      throw new FrameException("malformed_frame: expected a JSON object");
-    } catch (DecodeException e) {
-      // The decoder's own message quotes the input, which may hold a token: say only where it broke.
-      throw new FrameException("malformed_frame: not valid JSON");
+
+    private static JsonObject parse(byte[] bytes) throws FrameException {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new FrameException("malformed_frame: not UTF-8");
+        }
+        try {
+            Object value = io.vertx.core.json.Json.decodeValue(text);
+            if (value instanceof JsonObject obj) {
+                return obj;
+            }
+            throw new FrameException("malformed_frame: expected a JSON object");
+        } catch (DecodeException e) {
+            // The decoder's own message quotes the input, which may hold a token: say only where it broke.
+            throw new FrameException("malformed_frame: not valid JSON");
+        }
     }
-  }
 }

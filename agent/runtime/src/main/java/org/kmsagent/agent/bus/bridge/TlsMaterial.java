@@ -29,79 +29,88 @@ import org.kmsagent.agent.config.TlsConfig;
  */
 public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boolean selfSigned) {
 
-  /** Loads the configured files, or loads (making it first, if needed) the self-signed pair in the data dir. */
-  public static TlsMaterial load(TlsConfig tls, Path dataDir) {
-    if (tls.certFile() != null) {
-      Path cert = Path.of(tls.certFile());
-      return new TlsMaterial(cert, Path.of(tls.keyFile()), fingerprint(cert), false);
+    /** Loads the configured files, or loads (making it first, if needed) the self-signed pair in the data dir. */
+    public static TlsMaterial load(TlsConfig tls, Path dataDir) {
+        if (tls.certFile() != null) {
+            Path cert = Path.of(tls.certFile());
+            return new TlsMaterial(cert, Path.of(tls.keyFile()), fingerprint(cert), false);
+        }
+        Path dir = dataDir.resolve("tls");
+        Path cert = dir.resolve("agent-cert.pem");
+        Path key = dir.resolve("agent-key.pem");
+        if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
+            generate(dir, cert, key);
+        }
+        return new TlsMaterial(cert, key, fingerprint(cert), true);
     }
-    Path dir = dataDir.resolve("tls");
-    Path cert = dir.resolve("agent-cert.pem");
-    Path key = dir.resolve("agent-key.pem");
-    if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
-      generate(dir, cert, key);
-    }
-    return new TlsMaterial(cert, key, fingerprint(cert), true);
-  }
 
-  /** Options for a Vert.x server. */
-  public PemKeyCertOptions keyCertOptions() {
-    return new PemKeyCertOptions().setCertPath(certFile.toString()).setKeyPath(keyFile.toString());
-  }
-
-  private static void generate(Path dir, Path cert, Path key) {
-    // Netty makes the pair with the JDK when BouncyCastle is absent (docs/building.md §10).
-    SelfSignedCertificate made = SelfSignedCertificate.create("localhost");
-    try {
-      Files.createDirectories(dir);
-      Path keyTmp = dir.resolve("agent-key.pem.tmp");
-      Files.deleteIfExists(keyTmp);
-      try {
-        Files.createFile(keyTmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(keyTmp); // not POSIX (Windows): the data dir's own ACL protects it
-      }
-      Files.write(keyTmp, Files.readAllBytes(Path.of(made.privateKeyPath())));
-      Files.copy(Path.of(made.certificatePath()), dir.resolve("agent-cert.pem.tmp"),
-          StandardCopyOption.REPLACE_EXISTING);
-      Files.move(keyTmp, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      Files.move(dir.resolve("agent-cert.pem.tmp"), cert, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the bridge's TLS certificate into " + dir, e);
-    } finally {
-      made.delete();
+    /** Options for a Vert.x server. */
+    public PemKeyCertOptions keyCertOptions() {
+        return new PemKeyCertOptions().setCertPath(certFile.toString()).setKeyPath(keyFile.toString());
     }
-  }
 
-  /** The SHA-256 fingerprint of the first certificate in a PEM file. */
-  public static String fingerprint(Path pemCert) {
-    try (InputStream in = Files.newInputStream(pemCert)) {
-      X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-      return fingerprint(c);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read certificate " + pemCert, e);
-    } catch (CertificateException e) {
-      throw new IllegalArgumentException("not a PEM certificate: " + pemCert, e);
+    private static void generate(Path dir, Path cert, Path key) {
+        // Netty makes the pair with the JDK when BouncyCastle is absent (docs/building.md §10).
+        SelfSignedCertificate made = SelfSignedCertificate.create("localhost");
+        try {
+            Files.createDirectories(dir);
+            Path keyTmp = dir.resolve("agent-key.pem.tmp");
+            Files.deleteIfExists(keyTmp);
+            try {
+                Files.createFile(
+                        keyTmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(keyTmp); // not POSIX (Windows): the data dir's own ACL protects it
+            }
+            Files.write(keyTmp, Files.readAllBytes(Path.of(made.privateKeyPath())));
+            Files.copy(
+                    Path.of(made.certificatePath()),
+                    dir.resolve("agent-cert.pem.tmp"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.move(keyTmp, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    dir.resolve("agent-cert.pem.tmp"),
+                    cert,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the bridge's TLS certificate into " + dir, e);
+        } finally {
+            made.delete();
+        }
     }
-  }
 
-  /** The SHA-256 fingerprint of a certificate: upper-case hex pairs joined by colons. */
-  public static String fingerprint(X509Certificate cert) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
-      return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
-    } catch (NoSuchAlgorithmException | CertificateException e) {
-      throw new IllegalStateException(e);
+    /** The SHA-256 fingerprint of the first certificate in a PEM file. */
+    public static String fingerprint(Path pemCert) {
+        try (InputStream in = Files.newInputStream(pemCert)) {
+            X509Certificate c =
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return fingerprint(c);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read certificate " + pemCert, e);
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("not a PEM certificate: " + pemCert, e);
+        }
     }
-  }
 
-  /** A fingerprint as given by a person (any case, with or without colons), in canonical form; null if malformed. */
-  public static String normalise(String text) {
-    String hex = text.replace(":", "").replace(" ", "").toUpperCase(Locale.ROOT);
-    if (!hex.matches("[0-9A-F]{64}")) {
-      return null;
+    /** The SHA-256 fingerprint of a certificate: upper-case hex pairs joined by colons. */
+    public static String fingerprint(X509Certificate cert) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        } catch (NoSuchAlgorithmException | CertificateException e) {
+            throw new IllegalStateException(e);
+        }
     }
-    return HexFormat.ofDelimiter(":").withUpperCase().formatHex(HexFormat.of().parseHex(hex));
-  }
+
+    /** A fingerprint as given by a person (any case, with or without colons), in canonical form; null if malformed. */
+    public static String normalise(String text) {
+        String hex = text.replace(":", "").replace(" ", "").toUpperCase(Locale.ROOT);
+        if (!hex.matches("[0-9A-F]{64}")) {
+            return null;
+        }
+        return HexFormat.ofDelimiter(":")
+                .withUpperCase()
+                .formatHex(HexFormat.of().parseHex(hex));
+    }
 }

@@ -11,18 +11,25 @@ import org.kmsagent.agent.rules.KmsRules;
  * @param publishDns whether the modelled host publishes its SRV record (docs/kms-rules.md §2.6)
  * @throws IllegalArgumentException naming the field that is out of range
  */
-public record HostSettingsView(int activationIntervalMinutes, int renewalIntervalMinutes, int port, boolean publishDns) {
-  public HostSettingsView {
-    check("activationIntervalMinutes", activationIntervalMinutes, KmsRules.MIN_INTERVAL_MINUTES,
-        KmsRules.MAX_INTERVAL_MINUTES);
-    check("renewalIntervalMinutes", renewalIntervalMinutes, KmsRules.MIN_INTERVAL_MINUTES,
-        KmsRules.MAX_INTERVAL_MINUTES);
-    check("port", port, 1, 65_535);
-  }
-
-  private static void check(String field, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(field + ": must be " + min + "-" + max + ", got " + value);
+public record HostSettingsView(
+        int activationIntervalMinutes, int renewalIntervalMinutes, int port, boolean publishDns) {
+    public HostSettingsView {
+        check(
+                "activationIntervalMinutes",
+                activationIntervalMinutes,
+                KmsRules.MIN_INTERVAL_MINUTES,
+                KmsRules.MAX_INTERVAL_MINUTES);
+        check(
+                "renewalIntervalMinutes",
+                renewalIntervalMinutes,
+                KmsRules.MIN_INTERVAL_MINUTES,
+                KmsRules.MAX_INTERVAL_MINUTES);
+        check("port", port, 1, 65_535);
     }
-  }
+
+    private static void check(String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(field + ": must be " + min + "-" + max + ", got " + value);
+        }
+    }
 }

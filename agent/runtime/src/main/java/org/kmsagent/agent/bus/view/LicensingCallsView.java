@@ -16,15 +16,28 @@ import org.kmsagent.agent.licensing.CallTimeouts;
  * @param lastCall the call abandoned last, or null
  * @param lastAt when, or null
  */
-public record LicensingCallsView(String since, long deadlineSeconds, long activationDeadlineSeconds, long timedOut,
-    int stillHung, Map<String, Long> byCall, String lastCall, String lastAt) {
-  public LicensingCallsView {
-    byCall = Map.copyOf(byCall);
-  }
+public record LicensingCallsView(
+        String since,
+        long deadlineSeconds,
+        long activationDeadlineSeconds,
+        long timedOut,
+        int stillHung,
+        Map<String, Long> byCall,
+        String lastCall,
+        String lastAt) {
+    public LicensingCallsView {
+        byCall = Map.copyOf(byCall);
+    }
 
-  public static LicensingCallsView of(CallTimeouts t) {
-    return new LicensingCallsView(t.since().toString(), t.deadline().toSeconds(), t.activationDeadline().toSeconds(),
-        t.timedOut(), t.stillHung(), t.byCall(), t.lastCall().orElse(null),
-        t.lastAt().map(Object::toString).orElse(null));
-  }
+    public static LicensingCallsView of(CallTimeouts t) {
+        return new LicensingCallsView(
+                t.since().toString(),
+                t.deadline().toSeconds(),
+                t.activationDeadline().toSeconds(),
+                t.timedOut(),
+                t.stillHung(),
+                t.byCall(),
+                t.lastCall().orElse(null),
+                t.lastAt().map(Object::toString).orElse(null));
+    }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param failure why it failed, or null
  */
 public record PluginView(String id, String version, String state, List<String> families, String failure) {
-  public PluginView {
-    families = List.copyOf(families);
-  }
+    public PluginView {
+        families = List.copyOf(families);
+    }
 }

@@ -16,12 +16,12 @@ import java.time.Instant;
  * @param lastResult the last attempt's outcome (e.g. {@code 0x0 ok}, {@code 0xC004F038 ...}), or null
  */
 public record ProductView(
-    String family,
-    String product,
-    String skuId,
-    String partialKey,
-    String status,
-    String kms,
-    Instant validUntil,
-    Instant nextAttempt,
-    String lastResult) {}
+        String family,
+        String product,
+        String skuId,
+        String partialKey,
+        String status,
+        String kms,
+        Instant validUntil,
+        Instant nextAttempt,
+        String lastResult) {}

@@ -1,7 +1,5 @@
 package org.kmsagent.agent.simulate.command;
 
-
-
 import java.util.List;
 import java.util.Objects;
 import org.kmsagent.agent.core.GlobalOptions;
@@ -20,46 +18,47 @@ import picocli.CommandLine;
  * ledger host on the plain-memory ledger ({@link LabHosts}).
  */
 public final class SimulationWiring {
-  private SimulationWiring() {}
+    private SimulationWiring() {}
 
-  /** The loaded families, kept usable until the lease is closed (the plugin host that loaded them stays open). */
-  public record FamilyLease(List<LoadedFamily> families, AutoCloseable onClose) implements AutoCloseable {
-    public FamilyLease {
-      families = List.copyOf(families);
-      Objects.requireNonNull(onClose, "onClose");
+    /** The loaded families, kept usable until the lease is closed (the plugin host that loaded them stays open). */
+    public record FamilyLease(List<LoadedFamily> families, AutoCloseable onClose) implements AutoCloseable {
+        public FamilyLease {
+            families = List.copyOf(families);
+            Objects.requireNonNull(onClose, "onClose");
+        }
+
+        /** Families that need no closing (built in code). */
+        public static FamilyLease of(List<LoadedFamily> families) {
+            return new FamilyLease(families, () -> {});
+        }
+
+        @Override
+        public void close() throws Exception {
+            onClose.close();
+        }
     }
 
-    /** Families that need no closing (built in code). */
-    public static FamilyLease of(List<LoadedFamily> families) {
-      return new FamilyLease(families, () -> { });
+    /** Loads the families for a command run (the spec gives access to the root command and its options). */
+    @FunctionalInterface
+    public interface FamilySource {
+        FamilyLease families(CommandLine.Model.CommandSpec spec) throws Exception;
     }
 
-    @Override
-    public void close() throws Exception {
-      onClose.close();
+    /** The families: not yet wired to the plugin host on this branch (see the class comment). */
+    public static FamilySource families() {
+        return spec -> {
+            PluginHost host = ((GlobalOptions) spec.root().userObject()).loadPlugins();
+            host.problems()
+                    .forEach(p -> spec.commandLine().getErr().println("warning: plugin not loaded: " + p.message()));
+            return new FamilyLease(host.registry().families(), host::close);
+        };
     }
-  }
 
-  /** Loads the families for a command run (the spec gives access to the root command and its options). */
-  @FunctionalInterface
-  public interface FamilySource {
-    FamilyLease families(CommandLine.Model.CommandSpec spec) throws Exception;
-  }
-
-  /** The families: not yet wired to the plugin host on this branch (see the class comment). */
-  public static FamilySource families() {
-    return spec -> {
-      PluginHost host = ((GlobalOptions) spec.root().userObject()).loadPlugins();
-      host.problems().forEach(p -> spec.commandLine().getErr().println("warning: plugin not loaded: " + p.message()));
-      return new FamilyLease(host.registry().families(), host::close);
-    };
-  }
-
-  /**
-   * The lab host: the KMS host model on the plain-memory ledger, the fastest that gives the exact output (a
-   * simulation keeps nothing after the run; {@code --ledger h2} picks the H2 one).
-   */
-  public static HostFactory host() {
-    return LabHosts.ledgerInPlainMemory();
-  }
+    /**
+     * The lab host: the KMS host model on the plain-memory ledger, the fastest that gives the exact output (a
+     * simulation keeps nothing after the run; {@code --ledger h2} picks the H2 one).
+     */
+    public static HostFactory host() {
+        return LabHosts.ledgerInPlainMemory();
+    }
 }

@@ -5,8 +5,8 @@ import org.kmsagent.agent.core.Subcommands;
 
 /** The simulator module's contribution to the command line: {@code kms-agent simulate}. Only bindings. */
 public final class SimulatorModule extends AbstractModule {
-  @Override
-  protected void configure() {
-    Subcommands.Binding.of(binder()).addBinding("simulate").toInstance(SimulateCommand.class);
-  }
+    @Override
+    protected void configure() {
+        Subcommands.Binding.of(binder()).addBinding("simulate").toInstance(SimulateCommand.class);
+    }
 }

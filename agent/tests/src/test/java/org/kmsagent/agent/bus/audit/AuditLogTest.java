@@ -18,109 +18,137 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The audit log file on its own: append-only across reopenings, damage skipped, rotation bounded, owner-only. */
 class AuditLogTest {
-  @TempDir Path dir;
-  final Clock clock = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
+    @TempDir
+    Path dir;
 
-  static AuditRecord record(String action) {
-    return new AuditRecord(null, "ops", null, "127.0.0.1", action,
-        new JsonObject().put("family", "office2013"), AuditRecord.OK, null, null);
-  }
+    final Clock clock = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
 
-  static List<String> actions(AuditLog.Page page) {
-    return page.records().stream().map(AuditRecord::action).toList();
-  }
-
-  @Test
-  void recordsStayAcrossReopeningAndNewOnesFollowThem() throws Exception {
-    try (AuditLog log = AuditLog.in(dir, clock)) {
-      log.record(record("kmsagent.activate"));
+    static AuditRecord record(String action) {
+        return new AuditRecord(
+                null,
+                "ops",
+                null,
+                "127.0.0.1",
+                action,
+                new JsonObject().put("family", "office2013"),
+                AuditRecord.OK,
+                null,
+                null);
     }
-    try (AuditLog log = AuditLog.in(dir, clock)) {
-      log.record(record("kmsagent.kms.set"));
-      AuditLog.Page page = log.read(null, 100).get(10, TimeUnit.SECONDS);
-      assertThat(actions(page)).containsExactly("kmsagent.activate", "kmsagent.kms.set");
-      assertThat(page.records().get(0).at()).isEqualTo(clock.instant());
-    }
-  }
 
-  @Test
-  void aDamagedLineIsSkippedAndCountedAndTheLogGoesOn() throws Exception {
-    try (AuditLog log = AuditLog.in(dir, clock)) {
-      log.record(record("kmsagent.activate"));
+    static List<String> actions(AuditLog.Page page) {
+        return page.records().stream().map(AuditRecord::action).toList();
     }
-    // An edit, a torn write without its newline: neither stops the log.
-    Files.writeString(dir.resolve("audit.log"), "this is not json\n{\"at\":\"yesterday\"}\n{\"actor\":\"ha",
-        StandardOpenOption.APPEND);
-    try (AuditLog log = AuditLog.in(dir, clock)) {
-      log.record(record("kmsagent.kms.clear"));
-      AuditLog.Page page = log.read(null, 100).get(10, TimeUnit.SECONDS);
-      assertThat(actions(page)).containsExactly("kmsagent.activate", "kmsagent.kms.clear");
-      assertThat(page.skipped()).isEqualTo(3);
-    }
-  }
 
-  @Test
-  void sinceAndLimitKeepTheNewestInOrder() throws Exception {
-    try (AuditLog log = AuditLog.in(dir, clock)) {
-      for (int i = 0; i < 5; i++) {
-        log.record(record("a" + i).at(Instant.parse("2026-11-2" + (i + 1) + "T00:00:00Z")));
-      }
-      assertThat(actions(log.read(null, 2).get(10, TimeUnit.SECONDS))).containsExactly("a3", "a4");
-      assertThat(actions(log.read(Instant.parse("2026-11-23T00:00:00Z"), 100).get(10, TimeUnit.SECONDS)))
-          .containsExactly("a2", "a3", "a4");
+    @Test
+    void recordsStayAcrossReopeningAndNewOnesFollowThem() throws Exception {
+        try (AuditLog log = AuditLog.in(dir, clock)) {
+            log.record(record("kmsagent.activate"));
+        }
+        try (AuditLog log = AuditLog.in(dir, clock)) {
+            log.record(record("kmsagent.kms.set"));
+            AuditLog.Page page = log.read(null, 100).get(10, TimeUnit.SECONDS);
+            assertThat(actions(page)).containsExactly("kmsagent.activate", "kmsagent.kms.set");
+            assertThat(page.records().get(0).at()).isEqualTo(clock.instant());
+        }
     }
-  }
 
-  @Test
-  void rotationKeepsTheNewestFilesOnlyAndReadsAcrossThem() throws Exception {
-    long lineBytes = (record("kmsagent.activate").at(clock.instant()).toJson().encode() + "\n").length();
-    try (AuditLog log = new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, 2)) {
-      for (int i = 0; i < 10; i++) {
-        log.record(record("kmsagent.activat" + i));
-      }
-      AuditLog.Page page = log.read(null, 100).get(10, TimeUnit.SECONDS);
-      // Two records a file, the current one and two rotated: the six newest.
-      assertThat(actions(page)).containsExactly("kmsagent.activat4", "kmsagent.activat5", "kmsagent.activat6",
-          "kmsagent.activat7", "kmsagent.activat8", "kmsagent.activat9");
+    @Test
+    void aDamagedLineIsSkippedAndCountedAndTheLogGoesOn() throws Exception {
+        try (AuditLog log = AuditLog.in(dir, clock)) {
+            log.record(record("kmsagent.activate"));
+        }
+        // An edit, a torn write without its newline: neither stops the log.
+        Files.writeString(
+                dir.resolve("audit.log"),
+                "this is not json\n{\"at\":\"yesterday\"}\n{\"actor\":\"ha",
+                StandardOpenOption.APPEND);
+        try (AuditLog log = AuditLog.in(dir, clock)) {
+            log.record(record("kmsagent.kms.clear"));
+            AuditLog.Page page = log.read(null, 100).get(10, TimeUnit.SECONDS);
+            assertThat(actions(page)).containsExactly("kmsagent.activate", "kmsagent.kms.clear");
+            assertThat(page.skipped()).isEqualTo(3);
+        }
     }
-    assertThat(dir.resolve("audit.log.1")).exists();
-    assertThat(dir.resolve("audit.log.2")).exists();
-    assertThat(dir.resolve("audit.log.3")).doesNotExist();
-  }
 
-  @Test
-  void theFileIsTheOwnersOnly() throws Exception {
-    try (AuditLog log = AuditLog.in(dir, clock)) {
-      log.record(record("kmsagent.activate"));
-      log.read(null, 1).get(10, TimeUnit.SECONDS);
+    @Test
+    void sinceAndLimitKeepTheNewestInOrder() throws Exception {
+        try (AuditLog log = AuditLog.in(dir, clock)) {
+            for (int i = 0; i < 5; i++) {
+                log.record(record("a" + i).at(Instant.parse("2026-11-2" + (i + 1) + "T00:00:00Z")));
+            }
+            assertThat(actions(log.read(null, 2).get(10, TimeUnit.SECONDS))).containsExactly("a3", "a4");
+            assertThat(actions(
+                            log.read(Instant.parse("2026-11-23T00:00:00Z"), 100).get(10, TimeUnit.SECONDS)))
+                    .containsExactly("a2", "a3", "a4");
+        }
     }
-    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("audit.log"))))
-          .isEqualTo("rw-------");
+
+    @Test
+    void rotationKeepsTheNewestFilesOnlyAndReadsAcrossThem() throws Exception {
+        long lineBytes =
+                (record("kmsagent.activate").at(clock.instant()).toJson().encode() + "\n").length();
+        try (AuditLog log = new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, 2)) {
+            for (int i = 0; i < 10; i++) {
+                log.record(record("kmsagent.activat" + i));
+            }
+            AuditLog.Page page = log.read(null, 100).get(10, TimeUnit.SECONDS);
+            // Two records a file, the current one and two rotated: the six newest.
+            assertThat(actions(page))
+                    .containsExactly(
+                            "kmsagent.activat4",
+                            "kmsagent.activat5",
+                            "kmsagent.activat6",
+                            "kmsagent.activat7",
+                            "kmsagent.activat8",
+                            "kmsagent.activat9");
+        }
+        assertThat(dir.resolve("audit.log.1")).exists();
+        assertThat(dir.resolve("audit.log.2")).exists();
+        assertThat(dir.resolve("audit.log.3")).doesNotExist();
     }
-    assertThat(Files.readString(dir.resolve("audit.log"), StandardCharsets.UTF_8)).endsWith("\n");
-  }
 
-  @Test
-  void aReplyThatFailedOnSomeProductOrAgentCountsAsFailed() {
-    JsonObject results = new JsonObject().put("results", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("ok", true)).add(new JsonObject().put("ok", false)));
-    assertThat(AuditRecord.failedProducts(results)).isEqualTo("1 of 2 product(s) failed");
-    JsonObject routed = new JsonObject().put("answered", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("ok", true))).put("notAnswered", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("agentId", "pc-9")));
-    assertThat(AuditRecord.failedProducts(routed)).isEqualTo("1 agent(s) did not answer");
-    assertThat(AuditRecord.failedProducts(new JsonObject().put("kms", "kms.corp.example:1688"))).isNull();
-  }
+    @Test
+    void theFileIsTheOwnersOnly() throws Exception {
+        try (AuditLog log = AuditLog.in(dir, clock)) {
+            log.record(record("kmsagent.activate"));
+            log.read(null, 1).get(10, TimeUnit.SECONDS);
+        }
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("audit.log"))))
+                    .isEqualTo("rw-------");
+        }
+        assertThat(Files.readString(dir.resolve("audit.log"), StandardCharsets.UTF_8))
+                .endsWith("\n");
+    }
 
-  @Test
-  void keysAreMaskedToTheirLastFiveAndSecretsLeftOut() {
-    JsonObject target = AuditTargets.of(new JsonObject().put("family", "office2013")
-        .put("key", "YC7DK-G2NP3-2QQC3-J6H88-GVGXT").put("token", "kma1.pc-7.secret")
-        .put("body", new JsonObject().put("productKey", "ABC")));
-    assertThat(target.encode()).doesNotContain("YC7DK", "secret", "ABC");
-    assertThat(target.getString("key")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-GVGXT");
-    assertThat(target.getString("productKey")).isEqualTo("XXXXX");
-    assertThat(target.getString("family")).isEqualTo("office2013");
-  }
+    @Test
+    void aReplyThatFailedOnSomeProductOrAgentCountsAsFailed() {
+        JsonObject results = new JsonObject()
+                .put(
+                        "results",
+                        new io.vertx.core.json.JsonArray()
+                                .add(new JsonObject().put("ok", true))
+                                .add(new JsonObject().put("ok", false)));
+        assertThat(AuditRecord.failedProducts(results)).isEqualTo("1 of 2 product(s) failed");
+        JsonObject routed = new JsonObject()
+                .put("answered", new io.vertx.core.json.JsonArray().add(new JsonObject().put("ok", true)))
+                .put("notAnswered", new io.vertx.core.json.JsonArray().add(new JsonObject().put("agentId", "pc-9")));
+        assertThat(AuditRecord.failedProducts(routed)).isEqualTo("1 agent(s) did not answer");
+        assertThat(AuditRecord.failedProducts(new JsonObject().put("kms", "kms.corp.example:1688")))
+                .isNull();
+    }
+
+    @Test
+    void keysAreMaskedToTheirLastFiveAndSecretsLeftOut() {
+        JsonObject target = AuditTargets.of(new JsonObject()
+                .put("family", "office2013")
+                .put("key", "YC7DK-G2NP3-2QQC3-J6H88-GVGXT")
+                .put("token", "kma1.pc-7.secret")
+                .put("body", new JsonObject().put("productKey", "ABC")));
+        assertThat(target.encode()).doesNotContain("YC7DK", "secret", "ABC");
+        assertThat(target.getString("key")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-GVGXT");
+        assertThat(target.getString("productKey")).isEqualTo("XXXXX");
+        assertThat(target.getString("family")).isEqualTo("office2013");
+    }
 }

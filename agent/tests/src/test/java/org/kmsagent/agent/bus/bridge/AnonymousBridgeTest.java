@@ -9,16 +9,17 @@ import org.kmsagent.agent.daemon.AgentFixture;
 
 /** Anonymous access, when configured on loopback, gets exactly its role and no more. */
 class AnonymousBridgeTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void anAnonymousReadClientMayQueryButNotChange() throws Exception {
-    try (AgentFixture fixture = AgentFixture.start(dir.resolve("data"), "bridge.anonymous=read")) {
-      assertThat(fixture.ctl(null, "status").exit()).isZero();
-      assertThat(fixture.ctl(null, "activate").exit()).isEqualTo(3);
-      assertThat(fixture.agent.changes()).isZero();
-      // A wrong token is still refused, not downgraded to anonymous.
-      assertThat(fixture.ctl("wrong-0123456789abcdef", "status").exit()).isEqualTo(3);
+    @Test
+    void anAnonymousReadClientMayQueryButNotChange() throws Exception {
+        try (AgentFixture fixture = AgentFixture.start(dir.resolve("data"), "bridge.anonymous=read")) {
+            assertThat(fixture.ctl(null, "status").exit()).isZero();
+            assertThat(fixture.ctl(null, "activate").exit()).isEqualTo(3);
+            assertThat(fixture.agent.changes()).isZero();
+            // A wrong token is still refused, not downgraded to anonymous.
+            assertThat(fixture.ctl("wrong-0123456789abcdef", "status").exit()).isEqualTo(3);
+        }
     }
-  }
 }

@@ -8,48 +8,51 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
-  private final FrameDecoder decoder = new FrameDecoder(1024);
+    private final FrameDecoder decoder = new FrameDecoder(1024);
 
-  @Test
-  void framesSplitAcrossReadsAndJoinedInOneReadAreAllDecoded() throws Exception {
-    Buffer two = Frames.encode(new JsonObject().put("type", "ping"))
-        .appendBuffer(Frames.encode(new JsonObject().put("type", "send").put("address", "a")));
-    assertThat(decoder.feed(two.getBuffer(0, 7))).isEmpty();
-    assertThat(decoder.feed(two.getBuffer(7, two.length())))
-        .extracting(f -> f.getString("type")).containsExactly("ping", "send");
-    assertThat(decoder.buffered()).isZero();
-  }
+    @Test
+    void framesSplitAcrossReadsAndJoinedInOneReadAreAllDecoded() throws Exception {
+        Buffer two = Frames.encode(new JsonObject().put("type", "ping"))
+                .appendBuffer(Frames.encode(new JsonObject().put("type", "send").put("address", "a")));
+        assertThat(decoder.feed(two.getBuffer(0, 7))).isEmpty();
+        assertThat(decoder.feed(two.getBuffer(7, two.length())))
+                .extracting(f -> f.getString("type"))
+                .containsExactly("ping", "send");
+        assertThat(decoder.buffered()).isZero();
+    }
 
-  @Test
-  void anOversizedLengthIsRefusedBeforeItsBodyArrives() {
-    Buffer header = Buffer.buffer().appendInt(1025);
-    assertThatThrownBy(() -> decoder.feed(header)).hasMessage("frame_too_large: declared 1025 bytes, limit 1024");
-  }
+    @Test
+    void anOversizedLengthIsRefusedBeforeItsBodyArrives() {
+        Buffer header = Buffer.buffer().appendInt(1025);
+        assertThatThrownBy(() -> decoder.feed(header)).hasMessage("frame_too_large: declared 1025 bytes, limit 1024");
+    }
 
-  @Test
-  void aNegativeLengthIsRefused() {
-    assertThatThrownBy(() -> decoder.feed(Buffer.buffer().appendInt(-5)))
-        .hasMessageStartingWith("frame_too_large: declared 4294967291 bytes");
-  }
+    @Test
+    void aNegativeLengthIsRefused() {
+        assertThatThrownBy(() -> decoder.feed(Buffer.buffer().appendInt(-5)))
+                .hasMessageStartingWith("frame_too_large: declared 4294967291 bytes");
+    }
 
-  @Test
-  void jsonThatIsNotAnObjectOrNotJsonIsRefusedWithoutQuotingIt() {
-    assertThatThrownBy(() -> decoder.feed(frame("[1,2]"))).hasMessage("malformed_frame: expected a JSON object");
-    assertThatThrownBy(() -> new FrameDecoder(1024).feed(frame("{\"token\":\"secret-secret\"")))
-        .hasMessage("malformed_frame: not valid JSON");
-    assertThatThrownBy(() -> new FrameDecoder(1024).feed(Buffer.buffer().appendInt(3)
-        .appendBytes(new byte[] {'{', (byte) 0xC3, '}'}))).hasMessage("malformed_frame: not UTF-8");
-  }
+    @Test
+    void jsonThatIsNotAnObjectOrNotJsonIsRefusedWithoutQuotingIt() {
+        assertThatThrownBy(() -> decoder.feed(frame("[1,2]"))).hasMessage("malformed_frame: expected a JSON object");
+        assertThatThrownBy(() -> new FrameDecoder(1024).feed(frame("{\"token\":\"secret-secret\"")))
+                .hasMessage("malformed_frame: not valid JSON");
+        assertThatThrownBy(() -> new FrameDecoder(1024)
+                        .feed(Buffer.buffer().appendInt(3).appendBytes(new byte[] {'{', (byte) 0xC3, '}'})))
+                .hasMessage("malformed_frame: not UTF-8");
+    }
 
-  private static Buffer frame(String text) {
-    byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return Buffer.buffer().appendInt(b.length).appendBytes(b);
-  }
+    private static Buffer frame(String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return Buffer.buffer().appendInt(b.length).appendBytes(b);
+    }
 
-  @Test
-  void clientChosenTextIsMadeSafeForOneLogLine() {
-    assertThat(BridgeConnection.printable("kmsagent.status\nFAKE LOG LINE")).isEqualTo("kmsagent.status?FAKE LOG LINE");
-    assertThat(BridgeConnection.printable("a".repeat(200))).hasSize(83);
-    assertThat(BridgeConnection.printable(null)).isEqualTo("(none)");
-  }
+    @Test
+    void clientChosenTextIsMadeSafeForOneLogLine() {
+        assertThat(BridgeConnection.printable("kmsagent.status\nFAKE LOG LINE"))
+                .isEqualTo("kmsagent.status?FAKE LOG LINE");
+        assertThat(BridgeConnection.printable("a".repeat(200))).hasSize(83);
+        assertThat(BridgeConnection.printable(null)).isEqualTo("(none)");
+    }
 }

@@ -11,64 +11,71 @@ import org.junit.jupiter.api.Test;
 
 /** The expiring-machines table as the hub cuts it: filter, sort and page on the server. */
 class ExpiringPageTest {
-  private static JsonArray fleet(int n) {
-    JsonArray rows = new JsonArray();
-    for (int i = 0; i < n; i++) {
-      String id = String.format("pc-%05d", i);
-      rows.add(new JsonObject().put("agentId", id).put("hostName", id.toUpperCase()).put("family",
-          i % 2 == 0 ? "windows-client" : "office2013").put("product", "P").put("validUntil",
-          String.format("2026-03-%02dT00:00:00Z", 1 + i % 28)).put("daysLeft", (long) (i % 28) - 3)
-          .put("cause", i % 7 == 0 ? "HOST_UNREACHABLE: no answer" : "has not tried to renew"));
+    private static JsonArray fleet(int n) {
+        JsonArray rows = new JsonArray();
+        for (int i = 0; i < n; i++) {
+            String id = String.format("pc-%05d", i);
+            rows.add(new JsonObject()
+                    .put("agentId", id)
+                    .put("hostName", id.toUpperCase())
+                    .put("family", i % 2 == 0 ? "windows-client" : "office2013")
+                    .put("product", "P")
+                    .put("validUntil", String.format("2026-03-%02dT00:00:00Z", 1 + i % 28))
+                    .put("daysLeft", (long) (i % 28) - 3)
+                    .put("cause", i % 7 == 0 ? "HOST_UNREACHABLE: no answer" : "has not tried to renew"));
+        }
+        return rows;
     }
-    return rows;
-  }
 
-  private static ExpiringPage.Request request(String... params) {
-    MultiMap m = MultiMap.caseInsensitiveMultiMap();
-    for (int i = 0; i < params.length; i += 2) {
-      m.add(params[i], params[i + 1]);
+    private static ExpiringPage.Request request(String... params) {
+        MultiMap m = MultiMap.caseInsensitiveMultiMap();
+        for (int i = 0; i < params.length; i += 2) {
+            m.add(params[i], params[i + 1]);
+        }
+        return ExpiringPage.Request.parse(m);
     }
-    return ExpiringPage.Request.parse(m);
-  }
 
-  private static List<Object> column(JsonObject page, String field) {
-    return page.getJsonArray("rows").stream().map(r -> ((JsonObject) r).getValue(field)).toList();
-  }
+    private static List<Object> column(JsonObject page, String field) {
+        return page.getJsonArray("rows").stream()
+                .map(r -> ((JsonObject) r).getValue(field))
+                .toList();
+    }
 
-  @Test
-  void aPageOfTenThousandIsFiftyRowsSoonestFirstWithTheTotal() {
-    JsonObject page = ExpiringPage.of(fleet(10_000), request());
+    @Test
+    void aPageOfTenThousandIsFiftyRowsSoonestFirstWithTheTotal() {
+        JsonObject page = ExpiringPage.of(fleet(10_000), request());
 
-    assertThat(page.getInteger("total")).isEqualTo(10_000);
-    assertThat(page.getJsonArray("rows")).hasSize(50);
-    assertThat(column(page, "daysLeft")).first().isEqualTo(-3L);
-    // Ties in days left come in agent order, so paging never repeats or skips a row.
-    assertThat(column(page, "agentId")).startsWith("pc-00000", "pc-00028", "pc-00056");
-  }
+        assertThat(page.getInteger("total")).isEqualTo(10_000);
+        assertThat(page.getJsonArray("rows")).hasSize(50);
+        assertThat(column(page, "daysLeft")).first().isEqualTo(-3L);
+        // Ties in days left come in agent order, so paging never repeats or skips a row.
+        assertThat(column(page, "agentId")).startsWith("pc-00000", "pc-00028", "pc-00056");
+    }
 
-  @Test
-  void searchMatchesAnyColumnIgnoringCaseAndSortsByTheChosenColumn() {
-    JsonObject page = ExpiringPage.of(fleet(1_000), request("q", "host_unreachable", "sort", "hostName", "dir",
-        "desc", "limit", "500"));
+    @Test
+    void searchMatchesAnyColumnIgnoringCaseAndSortsByTheChosenColumn() {
+        JsonObject page = ExpiringPage.of(
+                fleet(1_000), request("q", "host_unreachable", "sort", "hostName", "dir", "desc", "limit", "500"));
 
-    assertThat(page.getInteger("total")).isEqualTo(143); // every 7th of 1,000
-    assertThat(column(page, "hostName")).first().isEqualTo("PC-00994");
-    assertThat(column(page, "cause")).allMatch(c -> ((String) c).startsWith("HOST_UNREACHABLE"));
-  }
+        assertThat(page.getInteger("total")).isEqualTo(143); // every 7th of 1,000
+        assertThat(column(page, "hostName")).first().isEqualTo("PC-00994");
+        assertThat(column(page, "cause")).allMatch(c -> ((String) c).startsWith("HOST_UNREACHABLE"));
+    }
 
-  @Test
-  void theLastPageHoldsWhatIsLeftAndAnOffsetBeyondTheEndIsEmpty() {
-    assertThat(ExpiringPage.of(fleet(120), request("offset", "100")).getJsonArray("rows")).hasSize(20);
-    JsonObject beyond = ExpiringPage.of(fleet(120), request("offset", "500"));
-    assertThat(beyond.getJsonArray("rows")).isEmpty();
-    assertThat(beyond.getInteger("offset")).isEqualTo(120);
-  }
+    @Test
+    void theLastPageHoldsWhatIsLeftAndAnOffsetBeyondTheEndIsEmpty() {
+        assertThat(ExpiringPage.of(fleet(120), request("offset", "100")).getJsonArray("rows"))
+                .hasSize(20);
+        JsonObject beyond = ExpiringPage.of(fleet(120), request("offset", "500"));
+        assertThat(beyond.getJsonArray("rows")).isEmpty();
+        assertThat(beyond.getInteger("offset")).isEqualTo(120);
+    }
 
-  @Test
-  void badParametersAreNamed() {
-    assertThatThrownBy(() -> request("sort", "colour")).hasMessageStartingWith("sort: expected one of");
-    assertThatThrownBy(() -> request("dir", "up")).hasMessage("dir: expected asc or desc, got up");
-    assertThatThrownBy(() -> request("limit", "5000")).hasMessage("limit: expected a whole number 1-500, got 5000");
-    assertThatThrownBy(() -> request("days", "x")).hasMessage("days: expected a whole number 0-3650, got x");
-  }
+    @Test
+    void badParametersAreNamed() {
+        assertThatThrownBy(() -> request("sort", "colour")).hasMessageStartingWith("sort: expected one of");
+        assertThatThrownBy(() -> request("dir", "up")).hasMessage("dir: expected asc or desc, got up");
+        assertThatThrownBy(() -> request("limit", "5000")).hasMessage("limit: expected a whole number 1-500, got 5000");
+        assertThatThrownBy(() -> request("days", "x")).hasMessage("days: expected a whole number 0-3650, got x");
+    }
 }

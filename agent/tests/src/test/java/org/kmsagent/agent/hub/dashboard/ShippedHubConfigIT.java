@@ -31,40 +31,52 @@ import org.kmsagent.agent.metrics.PrometheusText;
  * the file once had them, the dashboard never answered.
  */
 class ShippedHubConfigIT {
-  private static final String OPS_TOKEN = "ops-token-0123456789ab";
+    private static final String OPS_TOKEN = "ops-token-0123456789ab";
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void theShippedHubServesItsDashboardAndItsMetrics() throws Exception {
-    Path shipped = Path.of("..", "..", "distribution", "src", "main", "conf", "hub.yaml");
-    AgentConfig config = new ConfigLoader(Map.of("KMSAGENT_AGENT_TOKEN", "agent-token-0123456789",
-        "KMSAGENT_OPS_TOKEN", OPS_TOKEN)).forHub().load(Optional.of(shipped), List.of("dataDir=" + dir.resolve("hub"),
-        "fleet.cluster.name=shipped-it-" + UUID.randomUUID()));
-    try (HubServer hub = HubServer.start(config, "hub-shipped", Clock.systemUTC())) {
-      assertThat(hub.dashboardPort()).isEqualTo(config.dashboard().port()).isNotEqualTo(hub.port());
-      assertThat(PrometheusText.scrape(hub.metricsPort()).named("kmsagent_build_info")).hasSize(1);
+    @Test
+    void theShippedHubServesItsDashboardAndItsMetrics() throws Exception {
+        Path shipped = Path.of("..", "..", "distribution", "src", "main", "conf", "hub.yaml");
+        AgentConfig config = new ConfigLoader(
+                        Map.of("KMSAGENT_AGENT_TOKEN", "agent-token-0123456789", "KMSAGENT_OPS_TOKEN", OPS_TOKEN))
+                .forHub()
+                .load(
+                        Optional.of(shipped),
+                        List.of("dataDir=" + dir.resolve("hub"), "fleet.cluster.name=shipped-it-" + UUID.randomUUID()));
+        try (HubServer hub = HubServer.start(config, "hub-shipped", Clock.systemUTC())) {
+            assertThat(hub.dashboardPort()).isEqualTo(config.dashboard().port()).isNotEqualTo(hub.port());
+            assertThat(PrometheusText.scrape(hub.metricsPort()).named("kmsagent_build_info"))
+                    .hasSize(1);
 
-      Assumptions.assumeTrue(HeadlessChromium.available(), "Debian's chromium is not installed at "
-          + HeadlessChromium.BINARY + " (.ci/run installs it): browser part skipped");
-      X509Certificate cert;
-      try (InputStream in = Files.newInputStream(dir.resolve("hub").resolve("tls").resolve("agent-cert.pem"))) {
-        cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-      }
-      String spki = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-          .digest(cert.getPublicKey().getEncoded()));
-      try (HeadlessChromium b = new HeadlessChromium(Files.createDirectories(dir.resolve("chromium")),
-          "--ignore-certificate-errors-spki-list=" + spki)) {
-        b.open("https://127.0.0.1:" + hub.dashboardPort() + "/login");
-        await().atMost(Duration.ofSeconds(30)).until(() -> "complete".equals(b.eval("document.readyState"))
-            && Boolean.TRUE.equals(b.eval("!!document.getElementById('token')")));
-        b.eval("document.getElementById('token').value = '" + OPS_TOKEN + "'; "
-            + "document.getElementById('login-form').submit(); true");
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-            .until(() -> "true".equals(b.eval("document.body.dataset.ready || ''")));
-        assertThat(b.eval("document.title")).asString().isNotBlank();
-        assertThat(b.scriptErrors()).isEmpty();
-      }
+            Assumptions.assumeTrue(
+                    HeadlessChromium.available(),
+                    "Debian's chromium is not installed at " + HeadlessChromium.BINARY
+                            + " (.ci/run installs it): browser part skipped");
+            X509Certificate cert;
+            try (InputStream in =
+                    Files.newInputStream(dir.resolve("hub").resolve("tls").resolve("agent-cert.pem"))) {
+                cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+            String spki = Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256")
+                            .digest(cert.getPublicKey().getEncoded()));
+            try (HeadlessChromium b = new HeadlessChromium(
+                    Files.createDirectories(dir.resolve("chromium")),
+                    "--ignore-certificate-errors-spki-list=" + spki)) {
+                b.open("https://127.0.0.1:" + hub.dashboardPort() + "/login");
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> "complete".equals(b.eval("document.readyState"))
+                                && Boolean.TRUE.equals(b.eval("!!document.getElementById('token')")));
+                b.eval("document.getElementById('token').value = '" + OPS_TOKEN + "'; "
+                        + "document.getElementById('login-form').submit(); true");
+                await().atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions()
+                        .until(() -> "true".equals(b.eval("document.body.dataset.ready || ''")));
+                assertThat(b.eval("document.title")).asString().isNotBlank();
+                assertThat(b.scriptErrors()).isEmpty();
+            }
+        }
     }
-  }
 }

@@ -13,27 +13,28 @@ import java.nio.file.Path;
  * with a message where gcc was absent and the library was not built.
  */
 public interface RegistryDouble extends Library {
-  String LIBRARY = "kmsregistry";
+    String LIBRARY = "kmsregistry";
 
-  void double_reg_reset();
+    void double_reg_reset();
 
-  long double_reg_calls();
+    long double_reg_calls();
 
-  int double_reg_set_sz(String name, String text);
+    int double_reg_set_sz(String name, String text);
 
-  int double_reg_set_multi_sz(String name, String text);
+    int double_reg_set_multi_sz(String name, String text);
 
-  int double_reg_set_dword(String name, int value);
+    int double_reg_set_dword(String name, int value);
 
-  int double_reg_set_error(String name, int status);
+    int double_reg_set_error(String name, int status);
 
-  static RegistryDouble load() {
-    String dir = System.getProperty("jna.library.path", "");
-    Path file = Path.of(dir, "lib" + LIBRARY + ".so");
-    assumeTrue(!dir.isEmpty() && Files.isRegularFile(file),
-        "native registry double " + file + " not built (gcc absent, profile native-double inactive): skipping");
-    RegistryDouble d = Native.load(LIBRARY, RegistryDouble.class);
-    d.double_reg_reset();
-    return d;
-  }
+    static RegistryDouble load() {
+        String dir = System.getProperty("jna.library.path", "");
+        Path file = Path.of(dir, "lib" + LIBRARY + ".so");
+        assumeTrue(
+                !dir.isEmpty() && Files.isRegularFile(file),
+                "native registry double " + file + " not built (gcc absent, profile native-double inactive): skipping");
+        RegistryDouble d = Native.load(LIBRARY, RegistryDouble.class);
+        d.double_reg_reset();
+        return d;
+    }
 }

@@ -13,27 +13,33 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the end of the last class covers the whole suite.
  */
 public final class NoNativeLeaks implements AfterEachCallback, AfterAllCallback {
-  private static final String[] LIBRARIES = {"slc", "osppc"};
+    private static final String[] LIBRARIES = {"slc", "osppc"};
 
-  @Override
-  public void afterEach(ExtensionContext context) {
-    check("after " + context.getDisplayName());
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    check("after all of " + context.getDisplayName());
-  }
-
-  private static void check(String when) {
-    for (String lib : LIBRARIES) {
-      if (!SlcDouble.built(lib)) {
-        continue;
-      }
-      SlcDoubleControl c = Native.load(lib, SlcDoubleControl.class);
-      assertThat(c.double_outstanding_allocations()).as("%s buffers not freed %s", lib, when).isZero();
-      assertThat(c.double_open_handles()).as("%s handles not closed %s", lib, when).isZero();
-      assertThat(c.double_bad_frees()).as("%s frees of foreign or freed buffers %s", lib, when).isZero();
+    @Override
+    public void afterEach(ExtensionContext context) {
+        check("after " + context.getDisplayName());
     }
-  }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        check("after all of " + context.getDisplayName());
+    }
+
+    private static void check(String when) {
+        for (String lib : LIBRARIES) {
+            if (!SlcDouble.built(lib)) {
+                continue;
+            }
+            SlcDoubleControl c = Native.load(lib, SlcDoubleControl.class);
+            assertThat(c.double_outstanding_allocations())
+                    .as("%s buffers not freed %s", lib, when)
+                    .isZero();
+            assertThat(c.double_open_handles())
+                    .as("%s handles not closed %s", lib, when)
+                    .isZero();
+            assertThat(c.double_bad_frees())
+                    .as("%s frees of foreign or freed buffers %s", lib, when)
+                    .isZero();
+        }
+    }
 }

@@ -13,124 +13,155 @@ import org.kmsagent.agent.testsupport.LabFixtures;
 import org.kmsagent.agent.testsupport.LabFixtures.Run;
 
 class SimulateCommandTest {
-  private static final String WORKED = LabFixtures.scenario("worked-example.yaml").toString();
+    private static final String WORKED =
+            LabFixtures.scenario("worked-example.yaml").toString();
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void rootCommandOffersSimulateWithItsOptions() {
-    java.io.StringWriter out = new java.io.StringWriter();
-    picocli.CommandLine cl = org.kmsagent.agent.cli.KmsAgentCommand.commandLine();
-    cl.setOut(new java.io.PrintWriter(out));
-    assertThat(cl.execute("simulate", "--help")).isZero();
-    assertThat(out.toString()).contains("--clients", "--servers", "--office2013", "--days", "--seed", "--json",
-        "--ledger", "SCENARIO");
-  }
-
-  @Test
-  void sameSeedGivesTheSameOutputByteForByte() {
-    Run a = LabFixtures.simulate(WORKED, "--json");
-    Run b = LabFixtures.simulate(WORKED, "--json");
-    assertThat(a.exitCode()).isZero();
-    assertThat(a.out()).isNotEmpty().isEqualTo(b.out());
-
-    Run flagsA = LabFixtures.simulate("--clients", "30", "--servers", "6", "--office2013", "10", "--days", "20",
-        "--seed", "7");
-    Run flagsB = LabFixtures.simulate("--clients", "30", "--servers", "6", "--office2013", "10", "--days", "20",
-        "--seed", "7");
-    assertThat(flagsA.exitCode()).isZero();
-    assertThat(flagsA.out()).isEqualTo(flagsB.out());
-  }
-
-  @Test
-  void plainMemoryLedgerGivesTheSameEventStreamAsH2() {
-    Run h2 = LabFixtures.simulate(WORKED, "--json");
-    Run memory = LabFixtures.simulate(WORKED, "--json", "--ledger", "memory");
-    assertThat(memory.exitCode()).isZero();
-    assertThat(memory.out()).isEqualTo(h2.out());
-  }
-
-  @Test
-  void h2LedgerOnRequestGivesTheSameEventStreamAsTheDefault() {
-    Run byDefault = LabFixtures.simulate("--clients", "40", "--servers", "6", "--office2013", "10", "--days", "60",
-        "--json");
-    Run h2 = LabFixtures.simulate("--clients", "40", "--servers", "6", "--office2013", "10", "--days", "60",
-        "--json", "--ledger", "h2");
-    assertThat(h2.exitCode()).isZero();
-    assertThat(h2.out()).isNotEmpty().isEqualTo(byDefault.out());
-  }
-
-  @Test
-  void jsonModeWritesOneObjectPerEventWithTheDocumentedFields() throws Exception {
-    Run r = LabFixtures.simulate(WORKED, "--json");
-    ObjectMapper m = new ObjectMapper();
-    List<String> lines = r.lines();
-    assertThat(lines).hasSizeGreaterThan(100);
-    for (String line : lines) {
-      JsonNode n = m.readTree(line);
-      assertThat(n.fieldNames()).toIterable().containsExactly("time", "minute", "event", "machine", "family", "sku",
-          "hresult", "hresultName", "pool", "count", "required", "host", "diagnosis", "detail", "cmid");
+    @Test
+    void rootCommandOffersSimulateWithItsOptions() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = org.kmsagent.agent.cli.KmsAgentCommand.commandLine();
+        cl.setOut(new java.io.PrintWriter(out));
+        assertThat(cl.execute("simulate", "--help")).isZero();
+        assertThat(out.toString())
+                .contains(
+                        "--clients", "--servers", "--office2013", "--days", "--seed", "--json", "--ledger", "SCENARIO");
     }
-    JsonNode serverActivated = lines.stream().map(l -> read(m, l))
-        .filter(n -> n.get("event").asText().equals("activated")).findFirst().orElseThrow();
-    assertThat(serverActivated.get("machine").asText()).isEqualTo("srv2008r2");
-    assertThat(serverActivated.get("minute").asInt()).isEqualTo(150);
-    assertThat(serverActivated.get("count").asInt()).isEqualTo(13);
-    assertThat(serverActivated.get("pool").asText()).isEqualTo("windows");
-    assertThat(serverActivated.get("hresult").asText()).isEqualTo("0x00000000");
-  }
 
-  @Test
-  void humanOutputShowsTheTimelineAndASummaryTable() {
-    Run r = LabFixtures.simulate(WORKED);
-    assertThat(r.exitCode()).isZero();
-    assertThat(r.out())
-        .contains("srv2008r2", "activation failed 0xC004F038: count 3 of 5, needs 2 more")
-        .contains("day   0 02:30  srv2008r2")
-        .contains("ACTIVATED (count 13, threshold 5")
-        .contains("count 13 of 25, needs 12 more")
-        .contains("pool windows: count 5 reached threshold 5")
-        .contains("Summary after day  40")
-        .contains("Last count reported per pool: windows 13")
-        .contains("windows-client       12 x 0xC004F038 count 13 of 25, needs 12 more");
-    assertThat(r.out().lines().filter(l -> l.startsWith("windows      windows-client")).findFirst().orElseThrow())
-        .matches("windows\\s+windows-client\\s+12\\s+0\\s+.*");
-  }
+    @Test
+    void sameSeedGivesTheSameOutputByteForByte() {
+        Run a = LabFixtures.simulate(WORKED, "--json");
+        Run b = LabFixtures.simulate(WORKED, "--json");
+        assertThat(a.exitCode()).isZero();
+        assertThat(a.out()).isNotEmpty().isEqualTo(b.out());
 
-  @Test
-  void yamlSyntaxErrorNamesFileAndLineAndRunsNothing() throws Exception {
-    Path f = write("broken.yaml", "name: x\nmachines:\n  - name: a\n    count: [1\n");
-    Run r = LabFixtures.simulate(f.toString());
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains(f.toString()).containsPattern("line \\d+");
-    assertThat(r.out()).isEmpty();
-  }
+        Run flagsA = LabFixtures.simulate(
+                "--clients", "30", "--servers", "6", "--office2013", "10", "--days", "20", "--seed", "7");
+        Run flagsB = LabFixtures.simulate(
+                "--clients", "30", "--servers", "6", "--office2013", "10", "--days", "20", "--seed", "7");
+        assertThat(flagsA.exitCode()).isZero();
+        assertThat(flagsA.out()).isEqualTo(flagsB.out());
+    }
 
-  @Test
-  void unknownFieldIsNamedWithItsLineAndTheAllowedFields() throws Exception {
-    Path f = write("typo.yaml", "name: x\nmachines:\n  - name: a\n    cout: 3\n    family: windows-client\n");
-    Run r = LabFixtures.simulate(f.toString());
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("typo.yaml").contains("line 4").contains("unknown field 'cout'").contains("count");
-    assertThat(r.out()).isEmpty();
-  }
+    @Test
+    void plainMemoryLedgerGivesTheSameEventStreamAsH2() {
+        Run h2 = LabFixtures.simulate(WORKED, "--json");
+        Run memory = LabFixtures.simulate(WORKED, "--json", "--ledger", "memory");
+        assertThat(memory.exitCode()).isZero();
+        assertThat(memory.out()).isEqualTo(h2.out());
+    }
 
-  @Test
-  void wrongTypeSaysWhatWasExpectedWhereAndEmptyFileIsNamed() throws Exception {
-    Path f = write("types.yaml", "name: x\nmachines:\n  - name: a\n    count: many\n");
-    Run r = LabFixtures.simulate(f.toString());
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("types.yaml: line 4, column")
-        .contains("field 'machines[0].count': expected a whole number");
+    @Test
+    void h2LedgerOnRequestGivesTheSameEventStreamAsTheDefault() {
+        Run byDefault = LabFixtures.simulate(
+                "--clients", "40", "--servers", "6", "--office2013", "10", "--days", "60", "--json");
+        Run h2 = LabFixtures.simulate(
+                "--clients", "40", "--servers", "6", "--office2013", "10", "--days", "60", "--json", "--ledger", "h2");
+        assertThat(h2.exitCode()).isZero();
+        assertThat(h2.out()).isNotEmpty().isEqualTo(byDefault.out());
+    }
 
-    Run empty = LabFixtures.simulate(write("empty.yaml", "\n").toString());
-    assertThat(empty.exitCode()).isEqualTo(2);
-    assertThat(empty.err()).contains("empty.yaml: the file is empty");
-  }
+    @Test
+    void jsonModeWritesOneObjectPerEventWithTheDocumentedFields() throws Exception {
+        Run r = LabFixtures.simulate(WORKED, "--json");
+        ObjectMapper m = new ObjectMapper();
+        List<String> lines = r.lines();
+        assertThat(lines).hasSizeGreaterThan(100);
+        for (String line : lines) {
+            JsonNode n = m.readTree(line);
+            assertThat(n.fieldNames())
+                    .toIterable()
+                    .containsExactly(
+                            "time",
+                            "minute",
+                            "event",
+                            "machine",
+                            "family",
+                            "sku",
+                            "hresult",
+                            "hresultName",
+                            "pool",
+                            "count",
+                            "required",
+                            "host",
+                            "diagnosis",
+                            "detail",
+                            "cmid");
+        }
+        JsonNode serverActivated = lines.stream()
+                .map(l -> read(m, l))
+                .filter(n -> n.get("event").asText().equals("activated"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(serverActivated.get("machine").asText()).isEqualTo("srv2008r2");
+        assertThat(serverActivated.get("minute").asInt()).isEqualTo(150);
+        assertThat(serverActivated.get("count").asInt()).isEqualTo(13);
+        assertThat(serverActivated.get("pool").asText()).isEqualTo("windows");
+        assertThat(serverActivated.get("hresult").asText()).isEqualTo("0x00000000");
+    }
 
-  @Test
-  void everyWrongValueIsReportedByFieldPathAtOnce() throws Exception {
-    Path f = write("values.yaml", """
+    @Test
+    void humanOutputShowsTheTimelineAndASummaryTable() {
+        Run r = LabFixtures.simulate(WORKED);
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out())
+                .contains("srv2008r2", "activation failed 0xC004F038: count 3 of 5, needs 2 more")
+                .contains("day   0 02:30  srv2008r2")
+                .contains("ACTIVATED (count 13, threshold 5")
+                .contains("count 13 of 25, needs 12 more")
+                .contains("pool windows: count 5 reached threshold 5")
+                .contains("Summary after day  40")
+                .contains("Last count reported per pool: windows 13")
+                .contains("windows-client       12 x 0xC004F038 count 13 of 25, needs 12 more");
+        assertThat(r.out()
+                        .lines()
+                        .filter(l -> l.startsWith("windows      windows-client"))
+                        .findFirst()
+                        .orElseThrow())
+                .matches("windows\\s+windows-client\\s+12\\s+0\\s+.*");
+    }
+
+    @Test
+    void yamlSyntaxErrorNamesFileAndLineAndRunsNothing() throws Exception {
+        Path f = write("broken.yaml", "name: x\nmachines:\n  - name: a\n    count: [1\n");
+        Run r = LabFixtures.simulate(f.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains(f.toString()).containsPattern("line \\d+");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void unknownFieldIsNamedWithItsLineAndTheAllowedFields() throws Exception {
+        Path f = write("typo.yaml", "name: x\nmachines:\n  - name: a\n    cout: 3\n    family: windows-client\n");
+        Run r = LabFixtures.simulate(f.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("typo.yaml")
+                .contains("line 4")
+                .contains("unknown field 'cout'")
+                .contains("count");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void wrongTypeSaysWhatWasExpectedWhereAndEmptyFileIsNamed() throws Exception {
+        Path f = write("types.yaml", "name: x\nmachines:\n  - name: a\n    count: many\n");
+        Run r = LabFixtures.simulate(f.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("types.yaml: line 4, column")
+                .contains("field 'machines[0].count': expected a whole number");
+
+        Run empty = LabFixtures.simulate(write("empty.yaml", "\n").toString());
+        assertThat(empty.exitCode()).isEqualTo(2);
+        assertThat(empty.err()).contains("empty.yaml: the file is empty");
+    }
+
+    @Test
+    void everyWrongValueIsReportedByFieldPathAtOnce() throws Exception {
+        Path f = write("values.yaml", """
         name: x
         days: 0
         host:
@@ -146,57 +177,60 @@ class SimulateCommandTest {
             family: no-such-family
             edition: x
         """);
-    Run r = LabFixtures.simulate(f.toString());
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err())
-        .contains("values.yaml")
-        .contains("field 'days': must be 1 to 3650")
-        .contains("field 'host.activationInterval': 5m is outside the allowed 15m to 30d")
-        .contains("field 'host.hostKeys[0]': unknown host key 'Windows 99 CSVLK'")
-        .contains("field 'machines[0].edition': 'Windows 7 Ultimate' is not an edition of windows-client")
-        .contains("field 'machines[0].every': '3 fortnights' is not a duration")
-        .contains("field 'machines[1].family': no loaded family 'no-such-family'");
-    assertThat(r.out()).isEmpty();
-  }
+        Run r = LabFixtures.simulate(f.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("values.yaml")
+                .contains("field 'days': must be 1 to 3650")
+                .contains("field 'host.activationInterval': 5m is outside the allowed 15m to 30d")
+                .contains("field 'host.hostKeys[0]': unknown host key 'Windows 99 CSVLK'")
+                .contains("field 'machines[0].edition': 'Windows 7 Ultimate' is not an edition of windows-client")
+                .contains("field 'machines[0].every': '3 fortnights' is not a duration")
+                .contains("field 'machines[1].family': no loaded family 'no-such-family'");
+        assertThat(r.out()).isEmpty();
+    }
 
-  @Test
-  void missingFileAndConflictingOrBadFlagsAreUsageErrors() {
-    Run missing = LabFixtures.simulate(dir.resolve("nope.yaml").toString());
-    assertThat(missing.exitCode()).isEqualTo(2);
-    assertThat(missing.err()).contains("nope.yaml: no such file");
+    @Test
+    void missingFileAndConflictingOrBadFlagsAreUsageErrors() {
+        Run missing = LabFixtures.simulate(dir.resolve("nope.yaml").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("nope.yaml: no such file");
 
-    Run both = LabFixtures.simulate(WORKED, "--clients", "3");
-    assertThat(both.exitCode()).isEqualTo(2);
-    assertThat(both.err()).contains("either a scenario file or fleet flags");
+        Run both = LabFixtures.simulate(WORKED, "--clients", "3");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("either a scenario file or fleet flags");
 
-    Run neither = LabFixtures.simulate();
-    assertThat(neither.exitCode()).isEqualTo(2);
+        Run neither = LabFixtures.simulate();
+        assertThat(neither.exitCode()).isEqualTo(2);
 
-    Run negative = LabFixtures.simulate("--clients", "-1", "--days", "0");
-    assertThat(negative.exitCode()).isEqualTo(2);
-    assertThat(negative.err()).contains("--days must be 1 to 3650").doesNotContain("simulate: simulate:");
+        Run negative = LabFixtures.simulate("--clients", "-1", "--days", "0");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err()).contains("--days must be 1 to 3650").doesNotContain("simulate: simulate:");
 
-    Run notANumber = LabFixtures.simulate("--clients", "many");
-    assertThat(notANumber.exitCode()).isEqualTo(2);
-    assertThat(notANumber.out()).isEmpty();
-  }
+        Run notANumber = LabFixtures.simulate("--clients", "many");
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.out()).isEmpty();
+    }
 
-  @Test
-  void fleetByFlagsActivatesServersAndCountsOfficeApart() {
-    Run r = LabFixtures.simulate("--clients", "30", "--servers", "6", "--office2013", "10", "--days", "10",
-        "--seed", "7");
-    assertThat(r.exitCode()).isZero();
-    String windowsClientRow = r.out().lines().filter(l -> l.startsWith("windows      windows-client")).findFirst()
-        .orElseThrow();
-    // 30 clients + 10 Office PCs + 6 servers = 46 machines in the Windows pool, above 25: every client activates.
-    assertThat(windowsClientRow).matches("windows\\s+windows-client\\s+40\\s+40\\s+.*");
-    assertThat(r.out()).contains("office       office2013             10       10");
-    assertThat(r.out()).contains("Last count reported per pool: office 10, windows 46");
-  }
+    @Test
+    void fleetByFlagsActivatesServersAndCountsOfficeApart() {
+        Run r = LabFixtures.simulate(
+                "--clients", "30", "--servers", "6", "--office2013", "10", "--days", "10", "--seed", "7");
+        assertThat(r.exitCode()).isZero();
+        String windowsClientRow = r.out()
+                .lines()
+                .filter(l -> l.startsWith("windows      windows-client"))
+                .findFirst()
+                .orElseThrow();
+        // 30 clients + 10 Office PCs + 6 servers = 46 machines in the Windows pool, above 25: every client activates.
+        assertThat(windowsClientRow).matches("windows\\s+windows-client\\s+40\\s+40\\s+.*");
+        assertThat(r.out()).contains("office       office2013             10       10");
+        assertThat(r.out()).contains("Last count reported per pool: office 10, windows 46");
+    }
 
-  @Test
-  void threeOffice2013AndTwoOffice2016MachinesReachTheOfficeThresholdTogether() throws Exception {
-    Path scenario = write("office-2013-and-2016.yaml", """
+    @Test
+    void threeOffice2013AndTwoOffice2016MachinesReachTheOfficeThresholdTogether() throws Exception {
+        Path scenario = write("office-2013-and-2016.yaml", """
         name: Office 2013 and Office 2016 on one host
         seed: 5
         days: 1
@@ -215,37 +249,46 @@ class SimulateCommandTest {
             arrive: 40m
             every: 10m
         """);
-    Run r = LabFixtures.simulate(scenario.toString(), "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    ObjectMapper m = new ObjectMapper();
-    List<JsonNode> activated = r.out().lines().map(l -> read(m, l))
-        .filter(e -> e.path("event").asText().equals("activated")).toList();
-    // One pool for both releases: the fifth machine (the second Office 2016 PC) brings the count to 5 and
-    // activates; the Office 2013 PCs activate at their next retry.
-    assertThat(activated).extracting(e -> e.path("pool").asText()).containsOnly("office");
-    assertThat(activated).extracting(e -> e.path("machine").asText())
-        .containsExactlyInAnyOrder("o13-01", "o13-02", "o13-03", "o16-01", "o16-02");
-    assertThat(activated.stream().filter(e -> e.path("machine").asText().equals("o16-02")).findFirst().orElseThrow()
-        .path("count").asInt()).isEqualTo(5);
-  }
-
-  @Test
-  void seedAndDaysOnTheCommandLineOverrideTheScenario() {
-    Run r = LabFixtures.simulate(WORKED, "--days", "3", "--seed", "99");
-    assertThat(r.out()).contains("Seed 99, 3 days").contains("Summary after day   3");
-  }
-
-  private Path write(String name, String text) throws Exception {
-    Path f = dir.resolve(name);
-    Files.writeString(f, text);
-    return f;
-  }
-
-  private static JsonNode read(ObjectMapper m, String line) {
-    try {
-      return m.readTree(line);
-    } catch (Exception e) {
-      throw new AssertionError(e);
+        Run r = LabFixtures.simulate(scenario.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        ObjectMapper m = new ObjectMapper();
+        List<JsonNode> activated = r.out()
+                .lines()
+                .map(l -> read(m, l))
+                .filter(e -> e.path("event").asText().equals("activated"))
+                .toList();
+        // One pool for both releases: the fifth machine (the second Office 2016 PC) brings the count to 5 and
+        // activates; the Office 2013 PCs activate at their next retry.
+        assertThat(activated).extracting(e -> e.path("pool").asText()).containsOnly("office");
+        assertThat(activated)
+                .extracting(e -> e.path("machine").asText())
+                .containsExactlyInAnyOrder("o13-01", "o13-02", "o13-03", "o16-01", "o16-02");
+        assertThat(activated.stream()
+                        .filter(e -> e.path("machine").asText().equals("o16-02"))
+                        .findFirst()
+                        .orElseThrow()
+                        .path("count")
+                        .asInt())
+                .isEqualTo(5);
     }
-  }
+
+    @Test
+    void seedAndDaysOnTheCommandLineOverrideTheScenario() {
+        Run r = LabFixtures.simulate(WORKED, "--days", "3", "--seed", "99");
+        assertThat(r.out()).contains("Seed 99, 3 days").contains("Summary after day   3");
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        return f;
+    }
+
+    private static JsonNode read(ObjectMapper m, String line) {
+        try {
+            return m.readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
 }

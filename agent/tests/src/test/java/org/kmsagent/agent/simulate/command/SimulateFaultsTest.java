@@ -13,54 +13,58 @@ import picocli.CommandLine;
 
 /** {@code simulate --faults RATE}: the fleet ends as licensed as without faults. */
 class SimulateFaultsTest {
-  private static final String[] FLEET = {"--clients", "60", "--servers", "10", "--days", "200"};
+    private static final String[] FLEET = {"--clients", "60", "--servers", "10", "--days", "200"};
 
-  private static Scenario scenario(String... extra) throws Exception {
-    SimulateCommand cmd = new SimulateCommand(spec -> SimulationWiring.FamilyLease.of(TestFamilies.all()),
-        LabFixtures.TEST_HOST);
-    String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(FLEET), java.util.Arrays.stream(extra))
-        .toArray(String[]::new);
-    new CommandLine(cmd).parseArgs(args);
-    return cmd.scenario(TestFamilies.all());
-  }
-
-  @Test
-  void tenPercentOfCallsFailingEndsWithTheSameProductsLicensedAsWithoutFaults() throws Exception {
-    Scenario clean = scenario();
-    Scenario faulty = scenario("--faults", "0.1");
-    assertThat(clean.faults().enabled()).isFalse();
-    assertThat(faulty.faults().rate()).isEqualTo(0.1);
-
-    LabSummary without = new SimulationLab(clean, LabFixtures.TEST_HOST, e -> { }).run((d, t, e) -> { });
-    SimulationLab lab = new SimulationLab(faulty, LabFixtures.TEST_HOST, e -> { });
-    LabSummary with = lab.run((d, t, e) -> { });
-
-    assertThat(lab.faultCounts()[1]).as("calls failed").isPositive();
-    assertThat(lab.endedLoops()).isEmpty();
-    for (String family : List.of("windows-client", "windows-server")) {
-      LabSummary.Row a = without.row("windows", family);
-      LabSummary.Row b = with.row("windows", family);
-      assertThat(b.licensed()).as(family + " licensed").isEqualTo(a.licensed()).isEqualTo(a.products());
-      assertThat(b.products()).isEqualTo(a.products());
+    private static Scenario scenario(String... extra) throws Exception {
+        SimulateCommand cmd =
+                new SimulateCommand(spec -> SimulationWiring.FamilyLease.of(TestFamilies.all()), LabFixtures.TEST_HOST);
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(FLEET), java.util.Arrays.stream(extra))
+                .toArray(String[]::new);
+        new CommandLine(cmd).parseArgs(args);
+        return cmd.scenario(TestFamilies.all());
     }
-  }
 
-  @Test
-  void theCommandSaysHowManyFaultsItInjectedAndThatNoLoopEnded() {
-    LabFixtures.Run run = LabFixtures.simulate("--clients", "60", "--servers", "10", "--days", "200", "--faults",
-        "0.1");
-    LabFixtures.Run clean = LabFixtures.simulate("--clients", "60", "--servers", "10", "--days", "200");
-    assertThat(run.exitCode()).isZero();
-    assertThat(clean.exitCode()).isZero();
-    List<String> lines = run.lines();
-    assertThat(lines.get(lines.size() - 1)).startsWith("Faults injected: ").endsWith("loops ended: 0");
-    System.out.println("--- without faults ---\n" + String.join("\n", tail(clean.lines(), 12))
-        + "\n--- with --faults 0.1 ---\n" + String.join("\n", tail(lines, 13)));
-    assertThat(LabFixtures.simulate("--clients", "1", "--faults", "1.5").err())
-        .contains("--faults").contains("must be between 0 and 1, got 1.5");
-  }
+    @Test
+    void tenPercentOfCallsFailingEndsWithTheSameProductsLicensedAsWithoutFaults() throws Exception {
+        Scenario clean = scenario();
+        Scenario faulty = scenario("--faults", "0.1");
+        assertThat(clean.faults().enabled()).isFalse();
+        assertThat(faulty.faults().rate()).isEqualTo(0.1);
 
-  private static List<String> tail(List<String> l, int n) {
-    return l.subList(Math.max(0, l.size() - n), l.size());
-  }
+        LabSummary without = new SimulationLab(clean, LabFixtures.TEST_HOST, e -> {}).run((d, t, e) -> {});
+        SimulationLab lab = new SimulationLab(faulty, LabFixtures.TEST_HOST, e -> {});
+        LabSummary with = lab.run((d, t, e) -> {});
+
+        assertThat(lab.faultCounts()[1]).as("calls failed").isPositive();
+        assertThat(lab.endedLoops()).isEmpty();
+        for (String family : List.of("windows-client", "windows-server")) {
+            LabSummary.Row a = without.row("windows", family);
+            LabSummary.Row b = with.row("windows", family);
+            assertThat(b.licensed())
+                    .as(family + " licensed")
+                    .isEqualTo(a.licensed())
+                    .isEqualTo(a.products());
+            assertThat(b.products()).isEqualTo(a.products());
+        }
+    }
+
+    @Test
+    void theCommandSaysHowManyFaultsItInjectedAndThatNoLoopEnded() {
+        LabFixtures.Run run =
+                LabFixtures.simulate("--clients", "60", "--servers", "10", "--days", "200", "--faults", "0.1");
+        LabFixtures.Run clean = LabFixtures.simulate("--clients", "60", "--servers", "10", "--days", "200");
+        assertThat(run.exitCode()).isZero();
+        assertThat(clean.exitCode()).isZero();
+        List<String> lines = run.lines();
+        assertThat(lines.get(lines.size() - 1)).startsWith("Faults injected: ").endsWith("loops ended: 0");
+        System.out.println("--- without faults ---\n" + String.join("\n", tail(clean.lines(), 12))
+                + "\n--- with --faults 0.1 ---\n" + String.join("\n", tail(lines, 13)));
+        assertThat(LabFixtures.simulate("--clients", "1", "--faults", "1.5").err())
+                .contains("--faults")
+                .contains("must be between 0 and 1, got 1.5");
+    }
+
+    private static List<String> tail(List<String> l, int n) {
+        return l.subList(Math.max(0, l.size() - n), l.size());
+    }
 }

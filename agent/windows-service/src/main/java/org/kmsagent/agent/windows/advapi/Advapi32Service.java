@@ -25,62 +25,77 @@ import com.sun.jna.Structure;
  */
 public interface Advapi32Service extends Library {
 
-  /** The library's name: {@code advapi32.dll} on Windows, {@code libadvapi32.so} (the double) elsewhere. */
-  String LIBRARY = "advapi32";
+    /** The library's name: {@code advapi32.dll} on Windows, {@code libadvapi32.so} (the double) elsewhere. */
+    String LIBRARY = "advapi32";
 
-  /** {@code VOID WINAPI ServiceMain(DWORD dwNumServicesArgs, LPWSTR *lpServiceArgVectors)}. */
-  interface ServiceMainFunction extends Callback {
-    void invoke(int argc, Pointer argv);
-  }
+    /** {@code VOID WINAPI ServiceMain(DWORD dwNumServicesArgs, LPWSTR *lpServiceArgVectors)}. */
+    interface ServiceMainFunction extends Callback {
+        void invoke(int argc, Pointer argv);
+    }
 
-  /** {@code DWORD WINAPI HandlerEx(DWORD dwControl, DWORD dwEventType, LPVOID lpEventData, LPVOID lpContext)}. */
-  interface HandlerEx extends Callback {
-    int invoke(int control, int eventType, Pointer eventData, Pointer context);
-  }
+    /** {@code DWORD WINAPI HandlerEx(DWORD dwControl, DWORD dwEventType, LPVOID lpEventData, LPVOID lpContext)}. */
+    interface HandlerEx extends Callback {
+        int invoke(int control, int eventType, Pointer eventData, Pointer context);
+    }
 
-  /**
-   * {@code SERVICE_STATUS}: seven DWORDs, 28 bytes.
-   */
-  @Structure.FieldOrder({"dwServiceType", "dwCurrentState", "dwControlsAccepted", "dwWin32ExitCode",
-      "dwServiceSpecificExitCode", "dwCheckPoint", "dwWaitHint"})
-  class ServiceStatus extends Structure {
-    public int dwServiceType;
-    public int dwCurrentState;
-    public int dwControlsAccepted;
-    public int dwWin32ExitCode;
-    public int dwServiceSpecificExitCode;
-    public int dwCheckPoint;
-    public int dwWaitHint;
-  }
+    /**
+     * {@code SERVICE_STATUS}: seven DWORDs, 28 bytes.
+     */
+    @Structure.FieldOrder({
+        "dwServiceType",
+        "dwCurrentState",
+        "dwControlsAccepted",
+        "dwWin32ExitCode",
+        "dwServiceSpecificExitCode",
+        "dwCheckPoint",
+        "dwWaitHint"
+    })
+    class ServiceStatus extends Structure {
+        public int dwServiceType;
+        public int dwCurrentState;
+        public int dwControlsAccepted;
+        public int dwWin32ExitCode;
+        public int dwServiceSpecificExitCode;
+        public int dwCheckPoint;
+        public int dwWaitHint;
+    }
 
-  /**
-   * {@code BOOL StartServiceCtrlDispatcherW(const SERVICE_TABLE_ENTRYW *lpServiceStartTable)}: the table is an
-   * array of {@code {LPWSTR lpServiceName; LPSERVICE_MAIN_FUNCTIONW lpServiceProc;}} closed by a NULL entry (see
-   * {@code ServiceHost}). Blocks until every service of the process has reported {@code SERVICE_STOPPED}.
-   */
-  int StartServiceCtrlDispatcherW(Pointer serviceStartTable);
+    /**
+     * {@code BOOL StartServiceCtrlDispatcherW(const SERVICE_TABLE_ENTRYW *lpServiceStartTable)}: the table is an
+     * array of {@code {LPWSTR lpServiceName; LPSERVICE_MAIN_FUNCTIONW lpServiceProc;}} closed by a NULL entry (see
+     * {@code ServiceHost}). Blocks until every service of the process has reported {@code SERVICE_STOPPED}.
+     */
+    int StartServiceCtrlDispatcherW(Pointer serviceStartTable);
 
-  /** {@code SERVICE_STATUS_HANDLE RegisterServiceCtrlHandlerExW(LPCWSTR, LPHANDLER_FUNCTION_EX, LPVOID)}. */
-  Pointer RegisterServiceCtrlHandlerExW(Pointer serviceName, HandlerEx handlerProc, Pointer context);
+    /** {@code SERVICE_STATUS_HANDLE RegisterServiceCtrlHandlerExW(LPCWSTR, LPHANDLER_FUNCTION_EX, LPVOID)}. */
+    Pointer RegisterServiceCtrlHandlerExW(Pointer serviceName, HandlerEx handlerProc, Pointer context);
 
-  /** {@code BOOL SetServiceStatus(SERVICE_STATUS_HANDLE, LPSERVICE_STATUS)}. */
-  int SetServiceStatus(Pointer serviceStatusHandle, ServiceStatus serviceStatus);
+    /** {@code BOOL SetServiceStatus(SERVICE_STATUS_HANDLE, LPSERVICE_STATUS)}. */
+    int SetServiceStatus(Pointer serviceStatusHandle, ServiceStatus serviceStatus);
 
-  /** {@code HANDLE RegisterEventSourceW(LPCWSTR lpUNCServerName, LPCWSTR lpSourceName)}: NULL server is local. */
-  Pointer RegisterEventSourceW(Pointer uncServerName, Pointer sourceName);
+    /** {@code HANDLE RegisterEventSourceW(LPCWSTR lpUNCServerName, LPCWSTR lpSourceName)}: NULL server is local. */
+    Pointer RegisterEventSourceW(Pointer uncServerName, Pointer sourceName);
 
-  /**
-   * {@code BOOL ReportEventW(HANDLE, WORD wType, WORD wCategory, DWORD dwEventID, PSID lpUserSid, WORD wNumStrings,
-   * DWORD dwDataSize, LPCWSTR *lpStrings, LPVOID lpRawData)}.
-   */
-  int ReportEventW(Pointer eventLog, short type, short category, int eventId, Pointer userSid, short numStrings,
-      int dataSize, Pointer strings, Pointer rawData);
+    /**
+     * {@code BOOL ReportEventW(HANDLE, WORD wType, WORD wCategory, DWORD dwEventID, PSID lpUserSid, WORD wNumStrings,
+     * DWORD dwDataSize, LPCWSTR *lpStrings, LPVOID lpRawData)}.
+     */
+    int ReportEventW(
+            Pointer eventLog,
+            short type,
+            short category,
+            int eventId,
+            Pointer userSid,
+            short numStrings,
+            int dataSize,
+            Pointer strings,
+            Pointer rawData);
 
-  /** {@code BOOL DeregisterEventSource(HANDLE hEventLog)}. */
-  int DeregisterEventSource(Pointer eventLog);
+    /** {@code BOOL DeregisterEventSource(HANDLE hEventLog)}. */
+    int DeregisterEventSource(Pointer eventLog);
 
-  /** Loads {@code advapi32} from the system (or {@code jna.library.path}, where tests put the double). */
-  static Advapi32Service load() {
-    return Native.load(LIBRARY, Advapi32Service.class);
-  }
+    /** Loads {@code advapi32} from the system (or {@code jna.library.path}, where tests put the double). */
+    static Advapi32Service load() {
+        return Native.load(LIBRARY, Advapi32Service.class);
+    }
 }

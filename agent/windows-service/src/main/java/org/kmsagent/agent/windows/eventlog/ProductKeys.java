@@ -6,36 +6,36 @@ import java.util.regex.Pattern;
 
 /** Keeps whole product keys out of events: only their last five characters are ever written. */
 public final class ProductKeys {
-  private ProductKeys() {}
+    private ProductKeys() {}
 
-  /** A 5x5 product key (25 letters or digits in five dash-separated groups), anywhere in a string. */
-  private static final Pattern KEY = Pattern.compile(
-      "(?<![A-Za-z0-9])[A-Za-z0-9]{5}-[A-Za-z0-9]{5}-[A-Za-z0-9]{5}-[A-Za-z0-9]{5}-([A-Za-z0-9]{5})(?![A-Za-z0-9])");
+    /** A 5x5 product key (25 letters or digits in five dash-separated groups), anywhere in a string. */
+    private static final Pattern KEY = Pattern.compile(
+            "(?<![A-Za-z0-9])[A-Za-z0-9]{5}-[A-Za-z0-9]{5}-[A-Za-z0-9]{5}-[A-Za-z0-9]{5}-([A-Za-z0-9]{5})(?![A-Za-z0-9])");
 
-  /** Every whole key in {@code text} replaced by {@code *****-*****-*****-*****-LAST5}. */
-  public static String maskKeys(String text) {
-    Matcher m = KEY.matcher(text);
-    if (!m.find()) {
-      return text;
+    /** Every whole key in {@code text} replaced by {@code *****-*****-*****-*****-LAST5}. */
+    public static String maskKeys(String text) {
+        Matcher m = KEY.matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        m.reset();
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, "*****-*****-*****-*****-" + m.group(1).toUpperCase(Locale.ROOT));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
-    m.reset();
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      m.appendReplacement(out, "*****-*****-*****-*****-" + m.group(1).toUpperCase(Locale.ROOT));
-    }
-    m.appendTail(out);
-    return out.toString();
-  }
 
-  /**
-   * The last five key characters of {@code keyOrPartial}: of a whole key, of a partial key as the licensing service
-   * reports it, or of anything longer; "" for null. Dashes and spaces are not counted.
-   */
-  public static String lastFive(String keyOrPartial) {
-    if (keyOrPartial == null) {
-      return "";
+    /**
+     * The last five key characters of {@code keyOrPartial}: of a whole key, of a partial key as the licensing service
+     * reports it, or of anything longer; "" for null. Dashes and spaces are not counted.
+     */
+    public static String lastFive(String keyOrPartial) {
+        if (keyOrPartial == null) {
+            return "";
+        }
+        String compact = keyOrPartial.replaceAll("[\\s-]", "");
+        return compact.substring(Math.max(0, compact.length() - 5)).toUpperCase(Locale.ROOT);
     }
-    String compact = keyOrPartial.replaceAll("[\\s-]", "");
-    return compact.substring(Math.max(0, compact.length() - 5)).toUpperCase(Locale.ROOT);
-  }
 }

@@ -9,10 +9,10 @@ import org.kmsagent.agent.windows.eventlog.AgentEvents;
  */
 public interface ServiceBodyProvider {
 
-  /**
-   * The body to run. {@code args} are the launcher's arguments (the service's ImagePath after the exe, e.g. the
-   * configuration file); {@code events} writes to the agent's Event Log source and is the one the daemon should use
-   * for activation, renewal, lapse and MAK events (it stays open until the process ends).
-   */
-  ServiceBody create(List<String> args, AgentEvents events) throws Exception;
+    /**
+     * The body to run. {@code args} are the launcher's arguments (the service's ImagePath after the exe, e.g. the
+     * configuration file); {@code events} writes to the agent's Event Log source and is the one the daemon should use
+     * for activation, renewal, lapse and MAK events (it stays open until the process ends).
+     */
+    ServiceBody create(List<String> args, AgentEvents events) throws Exception;
 }

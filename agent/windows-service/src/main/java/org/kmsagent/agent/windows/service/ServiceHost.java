@@ -56,302 +56,317 @@ import org.slf4j.LoggerFactory;
  * Event Log: AGENT_STARTED just before RUNNING, AGENT_STOPPED (or SERVICE_STOP_FAILED) just before STOPPED.
  */
 public final class ServiceHost {
-  private static final Logger LOG = LoggerFactory.getLogger(ServiceHost.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceHost.class);
 
-  /** The controls a running agent accepts. */
-  public static final int ACCEPTED_WHEN_RUNNING =
-      SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PRESHUTDOWN;
+    /** The controls a running agent accepts. */
+    public static final int ACCEPTED_WHEN_RUNNING =
+            SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PRESHUTDOWN;
 
-  /**
-   * Timing: the wait hints reported with START_PENDING and STOP_PENDING (how long the SCM waits for the next
-   * checkpoint before it considers the service hung), and how often the checkpoint is raised while the body works.
-   */
-  public record Options(Duration startWaitHint, Duration stopWaitHint, Duration heartbeat, String version) {
-    public Options {
-      Objects.requireNonNull(startWaitHint, "startWaitHint");
-      Objects.requireNonNull(stopWaitHint, "stopWaitHint");
-      Objects.requireNonNull(heartbeat, "heartbeat");
-      Objects.requireNonNull(version, "version");
-      if (heartbeat.isZero() || heartbeat.isNegative() || heartbeat.compareTo(startWaitHint) >= 0
-          || heartbeat.compareTo(stopWaitHint) >= 0) {
-        throw new IllegalArgumentException("heartbeat must be positive and shorter than both wait hints");
-      }
-    }
-
-    /** 60 s to start, 30 s to stop, a checkpoint every 2 s; the version of this jar's manifest. */
-    public static Options defaults() {
-      String v = ServiceHost.class.getPackage().getImplementationVersion();
-      return new Options(Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(2),
-          v == null ? "development" : v);
-    }
-
-    public Options withHeartbeat(Duration d) {
-      return new Options(startWaitHint, stopWaitHint, d, version);
-    }
-  }
-
-  private final Advapi32Service api;
-  private final String serviceName;
-  private final ServiceBody body;
-  private final AgentEvents events;
-  private final Options options;
-
-  // Native code holds these: they must stay reachable as long as the host (JNA callbacks are weakly referenced).
-  private final Advapi32Service.ServiceMainFunction serviceMain = this::serviceMain;
-  private final Advapi32Service.HandlerEx handler = this::handle;
-  private final Memory name;
-  private final Memory table;
-
-  private final Object lock = new Object();
-  private Pointer statusHandle; // guarded by lock
-  private int state = SERVICE_STOPPED; // guarded by lock
-  private int checkpoint; // guarded by lock
-  private boolean stoppedReported; // guarded by lock: nothing is reported after STOPPED
-  private ScheduledFuture<?> heartbeat; // guarded by lock
-  private Thread stopper; // guarded by lock
-  private ScheduledExecutorService timer;
-  private volatile int exitCode;
-  private volatile long runningSince;
-  private volatile int dispatcherError;
-
-  public ServiceHost(Advapi32Service api, String serviceName, ServiceBody body, AgentEvents events, Options options) {
-    this.api = Objects.requireNonNull(api, "api");
-    this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
-    this.body = Objects.requireNonNull(body, "body");
-    this.events = Objects.requireNonNull(events, "events");
-    this.options = Objects.requireNonNull(options, "options");
-    this.name = Utf16.of(serviceName);
-    // SERVICE_TABLE_ENTRYW[2]: {name, ServiceMain}, then the NULL entry that closes the table.
-    this.table = new Memory(4L * Native.POINTER_SIZE);
-    table.clear();
-    table.setPointer(0, name);
-    table.setPointer(Native.POINTER_SIZE, CallbackReference.getFunctionPointer(serviceMain));
-  }
-
-  /**
-   * Hands this thread to the SCM's dispatcher until the service has stopped. Returns the process exit code: 0 after
-   * a clean stop, {@link ServiceExitCode#START_FAILED} after a failed start, {@link ServiceExitCode#STOP_FAILED}
-   * after a failed stop, {@link ServiceExitCode#PROCESS_NOT_A_SERVICE} if the process was not started by the SCM
-   * (then {@link #dispatcherError()} is {@code ERROR_FAILED_SERVICE_CONTROLLER_CONNECT}).
-   */
-  public int run() {
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "kms-agent-service-checkpoints");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      if (api.StartServiceCtrlDispatcherW(table) == 0) {
-        dispatcherError = Native.getLastError();
-        if (dispatcherError == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
-          LOG.error("not started by the Service Control Manager: kms-agent-service.exe runs only as the service {}"
-              + " (sc.exe start {}); from a console, use kms-agent run", serviceName, serviceName);
-          return ServiceExitCode.PROCESS_NOT_A_SERVICE;
+    /**
+     * Timing: the wait hints reported with START_PENDING and STOP_PENDING (how long the SCM waits for the next
+     * checkpoint before it considers the service hung), and how often the checkpoint is raised while the body works.
+     */
+    public record Options(Duration startWaitHint, Duration stopWaitHint, Duration heartbeat, String version) {
+        public Options {
+            Objects.requireNonNull(startWaitHint, "startWaitHint");
+            Objects.requireNonNull(stopWaitHint, "stopWaitHint");
+            Objects.requireNonNull(heartbeat, "heartbeat");
+            Objects.requireNonNull(version, "version");
+            if (heartbeat.isZero()
+                    || heartbeat.isNegative()
+                    || heartbeat.compareTo(startWaitHint) >= 0
+                    || heartbeat.compareTo(stopWaitHint) >= 0) {
+                throw new IllegalArgumentException("heartbeat must be positive and shorter than both wait hints");
+            }
         }
-        LOG.error("StartServiceCtrlDispatcherW failed: Win32 error {}", dispatcherError);
-        return ServiceExitCode.START_FAILED;
-      }
-      Thread s;
-      synchronized (lock) {
-        s = stopper;
-      }
-      if (s != null) {
-        s.join(TimeUnit.SECONDS.toMillis(5)); // it reported STOPPED as its last act; this only lets it finish
-      }
-      return exitCode;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return exitCode;
-    } finally {
-      timer.shutdownNow();
+
+        /** 60 s to start, 30 s to stop, a checkpoint every 2 s; the version of this jar's manifest. */
+        public static Options defaults() {
+            String v = ServiceHost.class.getPackage().getImplementationVersion();
+            return new Options(
+                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(2),
+                    v == null ? "development" : v);
+        }
+
+        public Options withHeartbeat(Duration d) {
+            return new Options(startWaitHint, stopWaitHint, d, version);
+        }
     }
-  }
 
-  /** The Win32 error of a failed {@code StartServiceCtrlDispatcherW}, 0 if it did not fail. */
-  public int dispatcherError() {
-    return dispatcherError;
-  }
+    private final Advapi32Service api;
+    private final String serviceName;
+    private final ServiceBody body;
+    private final AgentEvents events;
+    private final Options options;
 
-  // ---- ServiceMain: on the SCM's thread ----
+    // Native code holds these: they must stay reachable as long as the host (JNA callbacks are weakly referenced).
+    private final Advapi32Service.ServiceMainFunction serviceMain = this::serviceMain;
+    private final Advapi32Service.HandlerEx handler = this::handle;
+    private final Memory name;
+    private final Memory table;
 
-  private void serviceMain(int argc, Pointer argv) {
-    try {
-      Pointer h = api.RegisterServiceCtrlHandlerExW(name, handler, null);
-      if (h == null) {
-        int err = Native.getLastError();
+    private final Object lock = new Object();
+    private Pointer statusHandle; // guarded by lock
+    private int state = SERVICE_STOPPED; // guarded by lock
+    private int checkpoint; // guarded by lock
+    private boolean stoppedReported; // guarded by lock: nothing is reported after STOPPED
+    private ScheduledFuture<?> heartbeat; // guarded by lock
+    private Thread stopper; // guarded by lock
+    private ScheduledExecutorService timer;
+    private volatile int exitCode;
+    private volatile long runningSince;
+    private volatile int dispatcherError;
+
+    public ServiceHost(Advapi32Service api, String serviceName, ServiceBody body, AgentEvents events, Options options) {
+        this.api = Objects.requireNonNull(api, "api");
+        this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+        this.body = Objects.requireNonNull(body, "body");
+        this.events = Objects.requireNonNull(events, "events");
+        this.options = Objects.requireNonNull(options, "options");
+        this.name = Utf16.of(serviceName);
+        // SERVICE_TABLE_ENTRYW[2]: {name, ServiceMain}, then the NULL entry that closes the table.
+        this.table = new Memory(4L * Native.POINTER_SIZE);
+        table.clear();
+        table.setPointer(0, name);
+        table.setPointer(Native.POINTER_SIZE, CallbackReference.getFunctionPointer(serviceMain));
+    }
+
+    /**
+     * Hands this thread to the SCM's dispatcher until the service has stopped. Returns the process exit code: 0 after
+     * a clean stop, {@link ServiceExitCode#START_FAILED} after a failed start, {@link ServiceExitCode#STOP_FAILED}
+     * after a failed stop, {@link ServiceExitCode#PROCESS_NOT_A_SERVICE} if the process was not started by the SCM
+     * (then {@link #dispatcherError()} is {@code ERROR_FAILED_SERVICE_CONTROLLER_CONNECT}).
+     */
+    public int run() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kms-agent-service-checkpoints");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            if (api.StartServiceCtrlDispatcherW(table) == 0) {
+                dispatcherError = Native.getLastError();
+                if (dispatcherError == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
+                    LOG.error(
+                            "not started by the Service Control Manager: kms-agent-service.exe runs only as the service {}"
+                                    + " (sc.exe start {}); from a console, use kms-agent run",
+                            serviceName,
+                            serviceName);
+                    return ServiceExitCode.PROCESS_NOT_A_SERVICE;
+                }
+                LOG.error("StartServiceCtrlDispatcherW failed: Win32 error {}", dispatcherError);
+                return ServiceExitCode.START_FAILED;
+            }
+            Thread s;
+            synchronized (lock) {
+                s = stopper;
+            }
+            if (s != null) {
+                s.join(TimeUnit.SECONDS.toMillis(5)); // it reported STOPPED as its last act; this only lets it finish
+            }
+            return exitCode;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return exitCode;
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    /** The Win32 error of a failed {@code StartServiceCtrlDispatcherW}, 0 if it did not fail. */
+    public int dispatcherError() {
+        return dispatcherError;
+    }
+
+    // ---- ServiceMain: on the SCM's thread ----
+
+    private void serviceMain(int argc, Pointer argv) {
+        try {
+            Pointer h = api.RegisterServiceCtrlHandlerExW(name, handler, null);
+            if (h == null) {
+                int err = Native.getLastError();
+                exitCode = ServiceExitCode.START_FAILED;
+                LOG.error("RegisterServiceCtrlHandlerExW({}) failed: Win32 error {}", serviceName, err);
+                events.serviceStartFailed(
+                        ServiceExitCode.START_FAILED,
+                        "RegisterServiceCtrlHandlerExW failed with Win32 error " + err,
+                        "Check that the service is installed under the name " + serviceName + ".");
+                return;
+            }
+            synchronized (lock) {
+                statusHandle = h;
+                enterPending(SERVICE_START_PENDING, options.startWaitHint());
+            }
+            LOG.info("starting the service {}", serviceName);
+            try {
+                body.start();
+            } catch (Throwable t) {
+                failStart(t);
+                return;
+            }
+            runningSince = System.nanoTime();
+            events.agentStarted(
+                    options.version(), javaRuntime(), ProcessHandle.current().pid());
+            synchronized (lock) {
+                stopHeartbeat();
+                state = SERVICE_RUNNING;
+                report(SERVICE_RUNNING, ACCEPTED_WHEN_RUNNING, NO_ERROR, 0, 0);
+            }
+            LOG.info("the service {} is running", serviceName);
+        } catch (Throwable t) {
+            // Nothing may escape into native code.
+            LOG.error("ServiceMain failed", t);
+        }
+    }
+
+    private void failStart(Throwable t) {
+        int code = t instanceof ServiceStartException s ? s.exitCode() : ServiceExitCode.START_FAILED;
+        String todo = t instanceof ServiceStartException s && s.whatToDo() != null
+                ? s.whatToDo()
+                : "Read the agent's log, run kms-agent doctor, fix the cause and start the service again.";
+        LOG.error("the service {} could not start (service-specific code {})", serviceName, code, t);
         exitCode = ServiceExitCode.START_FAILED;
-        LOG.error("RegisterServiceCtrlHandlerExW({}) failed: Win32 error {}", serviceName, err);
-        events.serviceStartFailed(ServiceExitCode.START_FAILED,
-            "RegisterServiceCtrlHandlerExW failed with Win32 error " + err,
-            "Check that the service is installed under the name " + serviceName + ".");
-        return;
-      }
-      synchronized (lock) {
-        statusHandle = h;
-        enterPending(SERVICE_START_PENDING, options.startWaitHint());
-      }
-      LOG.info("starting the service {}", serviceName);
-      try {
-        body.start();
-      } catch (Throwable t) {
-        failStart(t);
-        return;
-      }
-      runningSince = System.nanoTime();
-      events.agentStarted(options.version(), javaRuntime(), ProcessHandle.current().pid());
-      synchronized (lock) {
-        stopHeartbeat();
-        state = SERVICE_RUNNING;
-        report(SERVICE_RUNNING, ACCEPTED_WHEN_RUNNING, NO_ERROR, 0, 0);
-      }
-      LOG.info("the service {} is running", serviceName);
-    } catch (Throwable t) {
-      // Nothing may escape into native code.
-      LOG.error("ServiceMain failed", t);
-    }
-  }
-
-  private void failStart(Throwable t) {
-    int code = t instanceof ServiceStartException s ? s.exitCode() : ServiceExitCode.START_FAILED;
-    String todo = t instanceof ServiceStartException s && s.whatToDo() != null ? s.whatToDo()
-        : "Read the agent's log, run kms-agent doctor, fix the cause and start the service again.";
-    LOG.error("the service {} could not start (service-specific code {})", serviceName, code, t);
-    exitCode = ServiceExitCode.START_FAILED;
-    try {
-      events.serviceStartFailed(code, describe(t), todo);
-    } finally {
-      synchronized (lock) {
-        stopHeartbeat();
-        reportStopped(ERROR_SERVICE_SPECIFIC_ERROR, code);
-      }
-    }
-  }
-
-  // ---- HandlerEx: on the dispatcher's thread; must return quickly ----
-
-  private int handle(int control, int eventType, Pointer eventData, Pointer context) {
-    try {
-      StopReason reason;
-      switch (control) {
-        case SERVICE_CONTROL_INTERROGATE:
-          return NO_ERROR;
-        case SERVICE_CONTROL_STOP:
-          reason = StopReason.STOP;
-          break;
-        case SERVICE_CONTROL_SHUTDOWN:
-          reason = StopReason.SHUTDOWN;
-          break;
-        case SERVICE_CONTROL_PRESHUTDOWN:
-          reason = StopReason.PRESHUTDOWN;
-          break;
-        default:
-          return ERROR_CALL_NOT_IMPLEMENTED;
-      }
-      LOG.info("{} received", Win32.controlName(control));
-      synchronized (lock) {
-        if (state == SERVICE_START_PENDING) {
-          return ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
+        try {
+            events.serviceStartFailed(code, describe(t), todo);
+        } finally {
+            synchronized (lock) {
+                stopHeartbeat();
+                reportStopped(ERROR_SERVICE_SPECIFIC_ERROR, code);
+            }
         }
-        if (state != SERVICE_RUNNING) {
-          return NO_ERROR; // already stopping (e.g. PRESHUTDOWN then SHUTDOWN) or stopped
+    }
+
+    // ---- HandlerEx: on the dispatcher's thread; must return quickly ----
+
+    private int handle(int control, int eventType, Pointer eventData, Pointer context) {
+        try {
+            StopReason reason;
+            switch (control) {
+                case SERVICE_CONTROL_INTERROGATE:
+                    return NO_ERROR;
+                case SERVICE_CONTROL_STOP:
+                    reason = StopReason.STOP;
+                    break;
+                case SERVICE_CONTROL_SHUTDOWN:
+                    reason = StopReason.SHUTDOWN;
+                    break;
+                case SERVICE_CONTROL_PRESHUTDOWN:
+                    reason = StopReason.PRESHUTDOWN;
+                    break;
+                default:
+                    return ERROR_CALL_NOT_IMPLEMENTED;
+            }
+            LOG.info("{} received", Win32.controlName(control));
+            synchronized (lock) {
+                if (state == SERVICE_START_PENDING) {
+                    return ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
+                }
+                if (state != SERVICE_RUNNING) {
+                    return NO_ERROR; // already stopping (e.g. PRESHUTDOWN then SHUTDOWN) or stopped
+                }
+                enterPending(SERVICE_STOP_PENDING, options.stopWaitHint());
+                stopper = new Thread(() -> stopBody(reason), "kms-agent-service-stop");
+                stopper.start();
+            }
+            return NO_ERROR;
+        } catch (Throwable t) {
+            LOG.error("control handler failed for {}", Win32.controlName(control), t);
+            return NO_ERROR;
         }
-        enterPending(SERVICE_STOP_PENDING, options.stopWaitHint());
-        stopper = new Thread(() -> stopBody(reason), "kms-agent-service-stop");
-        stopper.start();
-      }
-      return NO_ERROR;
-    } catch (Throwable t) {
-      LOG.error("control handler failed for {}", Win32.controlName(control), t);
-      return NO_ERROR;
     }
-  }
 
-  private void stopBody(StopReason reason) {
-    int specific = 0;
-    try {
-      body.stop(reason);
-      events.agentStopped(reason.text(), Duration.ofNanos(System.nanoTime() - runningSince));
-    } catch (Throwable t) {
-      specific = ServiceExitCode.STOP_FAILED;
-      exitCode = ServiceExitCode.STOP_FAILED;
-      LOG.error("stopping the service {} failed", serviceName, t);
-      events.serviceStopFailed(reason.text(), describe(t));
-    } finally {
-      synchronized (lock) {
-        stopHeartbeat();
-        reportStopped(specific == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR, specific);
-      }
-      LOG.info("the service {} stopped ({})", serviceName, reason.text());
-    }
-  }
-
-  // ---- status reports (lock held) ----
-
-  private void enterPending(int pendingState, Duration waitHint) {
-    state = pendingState;
-    checkpoint = 1;
-    report(pendingState, 0, NO_ERROR, 0, (int) waitHint.toMillis());
-    long every = options.heartbeat().toMillis();
-    heartbeat = timer.scheduleAtFixedRate(() -> {
-      synchronized (lock) {
-        if (state == pendingState && !stoppedReported) {
-          checkpoint++;
-          report(pendingState, 0, NO_ERROR, 0, (int) waitHint.toMillis());
+    private void stopBody(StopReason reason) {
+        int specific = 0;
+        try {
+            body.stop(reason);
+            events.agentStopped(reason.text(), Duration.ofNanos(System.nanoTime() - runningSince));
+        } catch (Throwable t) {
+            specific = ServiceExitCode.STOP_FAILED;
+            exitCode = ServiceExitCode.STOP_FAILED;
+            LOG.error("stopping the service {} failed", serviceName, t);
+            events.serviceStopFailed(reason.text(), describe(t));
+        } finally {
+            synchronized (lock) {
+                stopHeartbeat();
+                reportStopped(specific == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR, specific);
+            }
+            LOG.info("the service {} stopped ({})", serviceName, reason.text());
         }
-      }
-    }, every, every, TimeUnit.MILLISECONDS);
-  }
-
-  private void stopHeartbeat() {
-    if (heartbeat != null) {
-      heartbeat.cancel(false);
-      heartbeat = null;
     }
-  }
 
-  private void reportStopped(int win32ExitCode, int serviceSpecificExitCode) {
-    state = SERVICE_STOPPED;
-    report(SERVICE_STOPPED, 0, win32ExitCode, serviceSpecificExitCode, 0);
-    stoppedReported = true;
-  }
+    // ---- status reports (lock held) ----
 
-  private void report(int newState, int accepted, int win32ExitCode, int specific, int waitHintMs) {
-    if (stoppedReported || statusHandle == null) {
-      return;
+    private void enterPending(int pendingState, Duration waitHint) {
+        state = pendingState;
+        checkpoint = 1;
+        report(pendingState, 0, NO_ERROR, 0, (int) waitHint.toMillis());
+        long every = options.heartbeat().toMillis();
+        heartbeat = timer.scheduleAtFixedRate(
+                () -> {
+                    synchronized (lock) {
+                        if (state == pendingState && !stoppedReported) {
+                            checkpoint++;
+                            report(pendingState, 0, NO_ERROR, 0, (int) waitHint.toMillis());
+                        }
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
     }
-    Advapi32Service.ServiceStatus s = new Advapi32Service.ServiceStatus();
-    s.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
-    s.dwCurrentState = newState;
-    s.dwControlsAccepted = accepted;
-    s.dwWin32ExitCode = win32ExitCode;
-    s.dwServiceSpecificExitCode = specific;
-    boolean pending = newState == SERVICE_START_PENDING || newState == SERVICE_STOP_PENDING;
-    s.dwCheckPoint = pending ? checkpoint : 0;
-    s.dwWaitHint = pending ? waitHintMs : 0;
-    if (api.SetServiceStatus(statusHandle, s) == 0) {
-      LOG.warn("SetServiceStatus({}) failed: Win32 error {}", Win32.stateName(newState), Native.getLastError());
+
+    private void stopHeartbeat() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+            heartbeat = null;
+        }
     }
-  }
 
-  // ---- text ----
-
-  static String describe(Throwable t) {
-    StringBuilder b = new StringBuilder();
-    for (Throwable c = t; c != null && b.length() < 2000; c = c.getCause()) {
-      if (c != t) {
-        b.append("; caused by ");
-      }
-      b.append(c instanceof ServiceStartException ? "" : c.getClass().getName() + ": ");
-      b.append(c.getMessage() == null ? "(no message)" : c.getMessage());
-      if (c.getCause() == c) {
-        break;
-      }
+    private void reportStopped(int win32ExitCode, int serviceSpecificExitCode) {
+        state = SERVICE_STOPPED;
+        report(SERVICE_STOPPED, 0, win32ExitCode, serviceSpecificExitCode, 0);
+        stoppedReported = true;
     }
-    return b.toString();
-  }
 
-  static String javaRuntime() {
-    return System.getProperty("java.runtime.version", System.getProperty("java.version")) + " ("
-        + System.getProperty("java.vendor", "unknown vendor") + ") at " + System.getProperty("java.home");
-  }
+    private void report(int newState, int accepted, int win32ExitCode, int specific, int waitHintMs) {
+        if (stoppedReported || statusHandle == null) {
+            return;
+        }
+        Advapi32Service.ServiceStatus s = new Advapi32Service.ServiceStatus();
+        s.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+        s.dwCurrentState = newState;
+        s.dwControlsAccepted = accepted;
+        s.dwWin32ExitCode = win32ExitCode;
+        s.dwServiceSpecificExitCode = specific;
+        boolean pending = newState == SERVICE_START_PENDING || newState == SERVICE_STOP_PENDING;
+        s.dwCheckPoint = pending ? checkpoint : 0;
+        s.dwWaitHint = pending ? waitHintMs : 0;
+        if (api.SetServiceStatus(statusHandle, s) == 0) {
+            LOG.warn("SetServiceStatus({}) failed: Win32 error {}", Win32.stateName(newState), Native.getLastError());
+        }
+    }
+
+    // ---- text ----
+
+    static String describe(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null && b.length() < 2000; c = c.getCause()) {
+            if (c != t) {
+                b.append("; caused by ");
+            }
+            b.append(c instanceof ServiceStartException ? "" : c.getClass().getName() + ": ");
+            b.append(c.getMessage() == null ? "(no message)" : c.getMessage());
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return b.toString();
+    }
+
+    static String javaRuntime() {
+        return System.getProperty("java.runtime.version", System.getProperty("java.version")) + " ("
+                + System.getProperty("java.vendor", "unknown vendor") + ") at " + System.getProperty("java.home");
+    }
 }

@@ -18,81 +18,92 @@ import org.kmsagent.agent.windows.service.ServiceBody.StopReason;
  * under; the event source is always {@link EventLogWriter#SOURCE}.
  */
 public final class ServiceMain {
-  /** The default service name, as install-service.cmd installs it. */
-  public static final String DEFAULT_SERVICE_NAME = "kms-agent";
+    /** The default service name, as install-service.cmd installs it. */
+    public static final String DEFAULT_SERVICE_NAME = "kms-agent";
 
-  private ServiceMain() {}
+    private ServiceMain() {}
 
-  public static void main(String[] args) {
-    Advapi32Service api;
-    try {
-      api = Advapi32Service.load();
-    } catch (UnsatisfiedLinkError e) {
-      System.err.println("kms-agent-service: advapi32 is not available (" + e.getMessage() + "); this entry runs"
-          + " only as a Windows service. Use kms-agent run instead.");
-      System.exit(ServiceExitCode.PROCESS_NOT_A_SERVICE);
-      return;
-    }
-    int code;
-    try (EventLogWriter writer = EventLogWriter.open(EventLogWriter.SOURCE)) {
-      code = run(List.of(args), api, new AgentEvents(writer),
-          System.getProperty("kmsagent.service.name", DEFAULT_SERVICE_NAME), ServiceHost.Options.defaults(),
-          ServiceMain.class.getClassLoader());
-    }
-    System.out.flush();
-    System.err.flush();
-    // The daemon may leave non-daemon threads; STOPPED is reported, so the process ends here.
-    System.exit(code);
-  }
-
-  /**
-   * Runs the service with the body of the first {@link ServiceBodyProvider} {@code loader} finds; returns the
-   * process exit code ({@link ServiceHost#run}). Without a provider the service fails to start with
-   * {@link ServiceExitCode#NO_SERVICE_BODY}, reported to the SCM and the Event Log.
-   */
-  public static int run(List<String> args, Advapi32Service api, AgentEvents events, String serviceName,
-      ServiceHost.Options options, ClassLoader loader) {
-    ServiceHost host = new ServiceHost(api, serviceName, new ProvidedBody(args, events, loader), events, options);
-    int code = host.run();
-    if (code == ServiceExitCode.PROCESS_NOT_A_SERVICE) {
-      System.err.println("kms-agent-service: not started by the Service Control Manager. Install the service with"
-          + " bin\\install-service.cmd and start it with sc.exe start " + serviceName
-          + "; to run the agent in a console, use bin\\kms-agent run.");
-    }
-    return code;
-  }
-
-  /** Finds and creates the real body inside {@link #start}, so that its failures reach the SCM. */
-  private static final class ProvidedBody implements ServiceBody {
-    private final List<String> args;
-    private final AgentEvents events;
-    private final ClassLoader loader;
-    private ServiceBody delegate;
-
-    ProvidedBody(List<String> args, AgentEvents events, ClassLoader loader) {
-      this.args = args;
-      this.events = events;
-      this.loader = loader;
+    public static void main(String[] args) {
+        Advapi32Service api;
+        try {
+            api = Advapi32Service.load();
+        } catch (UnsatisfiedLinkError e) {
+            System.err.println("kms-agent-service: advapi32 is not available (" + e.getMessage() + "); this entry runs"
+                    + " only as a Windows service. Use kms-agent run instead.");
+            System.exit(ServiceExitCode.PROCESS_NOT_A_SERVICE);
+            return;
+        }
+        int code;
+        try (EventLogWriter writer = EventLogWriter.open(EventLogWriter.SOURCE)) {
+            code = run(
+                    List.of(args),
+                    api,
+                    new AgentEvents(writer),
+                    System.getProperty("kmsagent.service.name", DEFAULT_SERVICE_NAME),
+                    ServiceHost.Options.defaults(),
+                    ServiceMain.class.getClassLoader());
+        }
+        System.out.flush();
+        System.err.flush();
+        // The daemon may leave non-daemon threads; STOPPED is reported, so the process ends here.
+        System.exit(code);
     }
 
-    @Override
-    public void start() throws Exception {
-      Iterator<ServiceBodyProvider> it = ServiceLoader.load(ServiceBodyProvider.class, loader).iterator();
-      if (!it.hasNext()) {
-        throw new ServiceStartException(ServiceExitCode.NO_SERVICE_BODY,
-            "no " + ServiceBodyProvider.class.getName() + " on the class path",
-            "The installation is incomplete: reinstall kms-agent so that its lib folder holds every jar.");
-      }
-      ServiceBody b = it.next().create(args, events);
-      b.start();
-      delegate = b;
+    /**
+     * Runs the service with the body of the first {@link ServiceBodyProvider} {@code loader} finds; returns the
+     * process exit code ({@link ServiceHost#run}). Without a provider the service fails to start with
+     * {@link ServiceExitCode#NO_SERVICE_BODY}, reported to the SCM and the Event Log.
+     */
+    public static int run(
+            List<String> args,
+            Advapi32Service api,
+            AgentEvents events,
+            String serviceName,
+            ServiceHost.Options options,
+            ClassLoader loader) {
+        ServiceHost host = new ServiceHost(api, serviceName, new ProvidedBody(args, events, loader), events, options);
+        int code = host.run();
+        if (code == ServiceExitCode.PROCESS_NOT_A_SERVICE) {
+            System.err.println("kms-agent-service: not started by the Service Control Manager. Install the service with"
+                    + " bin\\install-service.cmd and start it with sc.exe start " + serviceName
+                    + "; to run the agent in a console, use bin\\kms-agent run.");
+        }
+        return code;
     }
 
-    @Override
-    public void stop(StopReason reason) throws Exception {
-      if (delegate != null) {
-        delegate.stop(reason);
-      }
+    /** Finds and creates the real body inside {@link #start}, so that its failures reach the SCM. */
+    private static final class ProvidedBody implements ServiceBody {
+        private final List<String> args;
+        private final AgentEvents events;
+        private final ClassLoader loader;
+        private ServiceBody delegate;
+
+        ProvidedBody(List<String> args, AgentEvents events, ClassLoader loader) {
+            this.args = args;
+            this.events = events;
+            this.loader = loader;
+        }
+
+        @Override
+        public void start() throws Exception {
+            Iterator<ServiceBodyProvider> it =
+                    ServiceLoader.load(ServiceBodyProvider.class, loader).iterator();
+            if (!it.hasNext()) {
+                throw new ServiceStartException(
+                        ServiceExitCode.NO_SERVICE_BODY,
+                        "no " + ServiceBodyProvider.class.getName() + " on the class path",
+                        "The installation is incomplete: reinstall kms-agent so that its lib folder holds every jar.");
+            }
+            ServiceBody b = it.next().create(args, events);
+            b.start();
+            delegate = b;
+        }
+
+        @Override
+        public void stop(StopReason reason) throws Exception {
+            if (delegate != null) {
+                delegate.stop(reason);
+            }
+        }
     }
-  }
 }

@@ -41,311 +41,338 @@ import org.kmsagent.agent.windows.testing.Advapi32Double.Status;
 /** {@link ServiceHost} against the gcc-built Advapi32 double: the SCM's side of start, stop and failures. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServiceHostTest {
-  private static final long WAIT_S = 20;
-  /** Long wait hints, a heartbeat that cannot fire during a test unless the test waits for it. */
-  private static final ServiceHost.Options SLOW_BEAT =
-      new ServiceHost.Options(Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(20), "9.9.9-test");
-  /** A heartbeat every 5 ms, for the tests that watch checkpoints rise. */
-  private static final ServiceHost.Options FAST_BEAT = SLOW_BEAT.withHeartbeat(Duration.ofMillis(5));
+    private static final long WAIT_S = 20;
+    /** Long wait hints, a heartbeat that cannot fire during a test unless the test waits for it. */
+    private static final ServiceHost.Options SLOW_BEAT = new ServiceHost.Options(
+            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(20), "9.9.9-test");
+    /** A heartbeat every 5 ms, for the tests that watch checkpoints rise. */
+    private static final ServiceHost.Options FAST_BEAT = SLOW_BEAT.withHeartbeat(Duration.ofMillis(5));
 
-  private Advapi32Double dbl;
-  private EventLogWriter writer;
-  private ExecutorService pool;
+    private Advapi32Double dbl;
+    private EventLogWriter writer;
+    private ExecutorService pool;
 
-  @BeforeEach
-  void setUp() {
-    dbl = Advapi32Double.load();
-    writer = EventLogWriter.open(dbl.api(), EventLogWriter.SOURCE);
-    pool = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "test-service-dispatcher");
-      t.setDaemon(true);
-      return t;
-    });
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (writer != null) {
-      writer.close();
+    @BeforeEach
+    void setUp() {
+        dbl = Advapi32Double.load();
+        writer = EventLogWriter.open(dbl.api(), EventLogWriter.SOURCE);
+        pool = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "test-service-dispatcher");
+            t.setDaemon(true);
+            return t;
+        });
     }
-    if (pool != null) {
-      pool.shutdownNow();
+
+    @AfterEach
+    void tearDown() {
+        if (writer != null) {
+            writer.close();
+        }
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        if (dbl != null) {
+            assertThat(dbl.control().double_status_after_stopped())
+                    .as("SetServiceStatus after SERVICE_STOPPED")
+                    .isZero();
+            assertThat(dbl.control().double_bad_handles())
+                    .as("calls with a handle the double never gave")
+                    .isZero();
+        }
     }
-    if (dbl != null) {
-      assertThat(dbl.control().double_status_after_stopped()).as("SetServiceStatus after SERVICE_STOPPED").isZero();
-      assertThat(dbl.control().double_bad_handles()).as("calls with a handle the double never gave").isZero();
+
+    private Future<Integer> runHost(ServiceBody body, ServiceHost.Options options) {
+        ServiceHost host = new ServiceHost(dbl.api(), "kms-agent", body, new AgentEvents(writer), options);
+        return pool.submit(host::run);
     }
-  }
 
-  private Future<Integer> runHost(ServiceBody body, ServiceHost.Options options) {
-    ServiceHost host = new ServiceHost(dbl.api(), "kms-agent", body, new AgentEvents(writer), options);
-    return pool.submit(host::run);
-  }
-
-  private static int exitOf(Future<Integer> f) throws Exception {
-    return f.get(WAIT_S, TimeUnit.SECONDS);
-  }
-
-  private List<Integer> states() {
-    return dbl.statuses().stream().map(Status::state).toList();
-  }
-
-  @Test
-  void startReportsStartPendingThenRunningWithStopShutdownAndPreshutdownAccepted() throws Exception {
-    ScriptedBody body = ScriptedBody.quiet();
-    Future<Integer> run = runHost(body, SLOW_BEAT);
-    dbl.awaitStatus(SERVICE_RUNNING, 0);
-
-    List<Status> s = dbl.statuses();
-    assertThat(s).hasSize(2);
-    assertThat(s.get(0)).isEqualTo(new Status(SERVICE_WIN32_OWN_PROCESS, SERVICE_START_PENDING, 0, 0, 0, 1, 60_000));
-    assertThat(s.get(1)).isEqualTo(new Status(SERVICE_WIN32_OWN_PROCESS, SERVICE_RUNNING, 0x1 | 0x4 | 0x100, 0, 0, 0,
-        0));
-    assertThat(ServiceHost.ACCEPTED_WHEN_RUNNING).isEqualTo(0x105);
-    assertThat(dbl.tableName()).isEqualTo("kms-agent");
-    assertThat(dbl.handlerName()).isEqualTo("kms-agent");
-    assertThat(body.starts).hasValue(1);
-    assertThat(body.stops).hasValue(0);
-
-    List<Event> e = dbl.events();
-    assertThat(e).hasSize(1);
-    assertThat(e.get(0).id()).isEqualTo(1000);
-    assertThat(e.get(0).type()).isEqualTo(EventType.INFORMATION.code());
-    assertThat(e.get(0).strings()).hasSize(3);
-    assertThat(e.get(0).strings().get(0)).isEqualTo("9.9.9-test");
-    assertThat(e.get(0).strings().get(1)).contains(System.getProperty("java.version"));
-    assertThat(e.get(0).strings().get(2)).isEqualTo(Long.toString(ProcessHandle.current().pid()));
-
-    assertThat(dbl.send(SERVICE_CONTROL_STOP)).isEqualTo(NO_ERROR);
-    assertThat(exitOf(run)).isZero();
-  }
-
-  @Test
-  void stopReportsStopPendingThenStoppedWithExitCodeZeroAndStopsTheBodyOnce() throws Exception {
-    ScriptedBody body = ScriptedBody.quiet();
-    Future<Integer> run = runHost(body, SLOW_BEAT);
-    dbl.awaitStatus(SERVICE_RUNNING, 0);
-
-    assertThat(dbl.send(SERVICE_CONTROL_STOP)).isEqualTo(NO_ERROR);
-    assertThat(exitOf(run)).isZero();
-
-    assertThat(states()).containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING,
-        SERVICE_STOPPED);
-    List<Status> s = dbl.statuses();
-    assertThat(s.get(2)).isEqualTo(new Status(SERVICE_WIN32_OWN_PROCESS, SERVICE_STOP_PENDING, 0, 0, 0, 1, 30_000));
-    assertThat(s.get(3)).isEqualTo(new Status(SERVICE_WIN32_OWN_PROCESS, SERVICE_STOPPED, 0, 0, 0, 0, 0));
-    assertThat(body.stops).hasValue(1);
-    assertThat(body.reason).hasValue(StopReason.STOP);
-
-    List<Event> e = dbl.events();
-    assertThat(e).extracting(Event::id).containsExactly(1000, 1001);
-    assertThat(e.get(1).type()).isEqualTo(EventType.INFORMATION.code());
-    assertThat(e.get(1).strings()).hasSize(2);
-    assertThat(e.get(1).strings().get(0)).isEqualTo("stop requested");
-    assertThat(Duration.parse(e.get(1).strings().get(1)).isNegative()).isFalse();
-  }
-
-  @Test
-  void checkpointsRiseWhileTheBodyStops() throws Exception {
-    Advapi32Double d = dbl;
-    // The body returns only once the SCM has seen the third STOP_PENDING checkpoint.
-    ScriptedBody body = new ScriptedBody(() -> {}, () -> d.awaitStatus(SERVICE_STOP_PENDING, 3));
-    Future<Integer> run = runHost(body, FAST_BEAT);
-    dbl.awaitStatus(SERVICE_RUNNING, 0);
-    assertThat(dbl.send(SERVICE_CONTROL_STOP)).isEqualTo(NO_ERROR);
-    assertThat(exitOf(run)).isZero();
-
-    List<Status> pending = dbl.statuses().stream().filter(s -> s.state() == SERVICE_STOP_PENDING).toList();
-    assertThat(pending.size()).isGreaterThanOrEqualTo(3);
-    for (int i = 0; i < pending.size(); i++) {
-      assertThat(pending.get(i).checkpoint()).isEqualTo(i + 1);
-      assertThat(pending.get(i).waitHint()).isEqualTo(30_000);
-      assertThat(pending.get(i).accepted()).isZero();
+    private static int exitOf(Future<Integer> f) throws Exception {
+        return f.get(WAIT_S, TimeUnit.SECONDS);
     }
-    assertThat(dbl.statuses().get(dbl.statuses().size() - 1).state()).isEqualTo(SERVICE_STOPPED);
-  }
 
-  @Test
-  void checkpointsRiseWhileTheBodyStarts() throws Exception {
-    Advapi32Double d = dbl;
-    ScriptedBody body = new ScriptedBody(() -> d.awaitStatus(SERVICE_START_PENDING, 3), () -> {});
-    Future<Integer> run = runHost(body, FAST_BEAT);
-    dbl.awaitStatus(SERVICE_RUNNING, 0);
+    private List<Integer> states() {
+        return dbl.statuses().stream().map(Status::state).toList();
+    }
 
-    List<Status> pending = dbl.statuses().stream().filter(s -> s.state() == SERVICE_START_PENDING).toList();
-    assertThat(pending).extracting(Status::checkpoint).startsWith(1, 2, 3);
-    assertThat(pending).allSatisfy(s -> assertThat(s.waitHint()).isEqualTo(60_000));
-    // No START_PENDING after RUNNING: the heartbeat stopped with the start.
-    List<Integer> states = states();
-    assertThat(states.subList(states.indexOf(SERVICE_RUNNING), states.size())).doesNotContain(SERVICE_START_PENDING);
+    @Test
+    void startReportsStartPendingThenRunningWithStopShutdownAndPreshutdownAccepted() throws Exception {
+        ScriptedBody body = ScriptedBody.quiet();
+        Future<Integer> run = runHost(body, SLOW_BEAT);
+        dbl.awaitStatus(SERVICE_RUNNING, 0);
 
-    dbl.send(SERVICE_CONTROL_STOP);
-    assertThat(exitOf(run)).isZero();
-  }
+        List<Status> s = dbl.statuses();
+        assertThat(s).hasSize(2);
+        assertThat(s.get(0))
+                .isEqualTo(new Status(SERVICE_WIN32_OWN_PROCESS, SERVICE_START_PENDING, 0, 0, 0, 1, 60_000));
+        assertThat(s.get(1))
+                .isEqualTo(new Status(SERVICE_WIN32_OWN_PROCESS, SERVICE_RUNNING, 0x1 | 0x4 | 0x100, 0, 0, 0, 0));
+        assertThat(ServiceHost.ACCEPTED_WHEN_RUNNING).isEqualTo(0x105);
+        assertThat(dbl.tableName()).isEqualTo("kms-agent");
+        assertThat(dbl.handlerName()).isEqualTo("kms-agent");
+        assertThat(body.starts).hasValue(1);
+        assertThat(body.stops).hasValue(0);
 
-  @Test
-  void preshutdownStopsLikeStopAndAShutdownThatFollowsIsAcceptedWithoutASecondStop() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    ScriptedBody body = new ScriptedBody(() -> {}, () -> release.await(WAIT_S, TimeUnit.SECONDS));
-    Future<Integer> run = runHost(body, SLOW_BEAT);
-    dbl.awaitStatus(SERVICE_RUNNING, 0);
+        List<Event> e = dbl.events();
+        assertThat(e).hasSize(1);
+        assertThat(e.get(0).id()).isEqualTo(1000);
+        assertThat(e.get(0).type()).isEqualTo(EventType.INFORMATION.code());
+        assertThat(e.get(0).strings()).hasSize(3);
+        assertThat(e.get(0).strings().get(0)).isEqualTo("9.9.9-test");
+        assertThat(e.get(0).strings().get(1)).contains(System.getProperty("java.version"));
+        assertThat(e.get(0).strings().get(2))
+                .isEqualTo(Long.toString(ProcessHandle.current().pid()));
 
-    assertThat(dbl.send(SERVICE_CONTROL_PRESHUTDOWN)).isEqualTo(NO_ERROR);
-    assertThat(body.stopEntered.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
-    assertThat(dbl.send(SERVICE_CONTROL_SHUTDOWN)).isEqualTo(NO_ERROR); // while stopping: nothing more to do
-    release.countDown();
-    assertThat(exitOf(run)).isZero();
+        assertThat(dbl.send(SERVICE_CONTROL_STOP)).isEqualTo(NO_ERROR);
+        assertThat(exitOf(run)).isZero();
+    }
 
-    assertThat(states()).containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING,
-        SERVICE_STOPPED);
-    assertThat(body.stops).hasValue(1);
-    assertThat(body.reason).hasValue(StopReason.PRESHUTDOWN);
-    assertThat(dbl.events()).extracting(Event::id).containsExactly(1000, 1001);
-    assertThat(dbl.events().get(1).strings().get(0)).isEqualTo("system preshutdown");
-  }
+    @Test
+    void stopReportsStopPendingThenStoppedWithExitCodeZeroAndStopsTheBodyOnce() throws Exception {
+        ScriptedBody body = ScriptedBody.quiet();
+        Future<Integer> run = runHost(body, SLOW_BEAT);
+        dbl.awaitStatus(SERVICE_RUNNING, 0);
 
-  @Test
-  void shutdownStopsLikeStop() throws Exception {
-    ScriptedBody body = ScriptedBody.quiet();
-    Future<Integer> run = runHost(body, SLOW_BEAT);
-    dbl.awaitStatus(SERVICE_RUNNING, 0);
+        assertThat(dbl.send(SERVICE_CONTROL_STOP)).isEqualTo(NO_ERROR);
+        assertThat(exitOf(run)).isZero();
 
-    assertThat(dbl.send(SERVICE_CONTROL_SHUTDOWN)).isEqualTo(NO_ERROR);
-    assertThat(exitOf(run)).isZero();
+        assertThat(states())
+                .containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING, SERVICE_STOPPED);
+        List<Status> s = dbl.statuses();
+        assertThat(s.get(2)).isEqualTo(new Status(SERVICE_WIN32_OWN_PROCESS, SERVICE_STOP_PENDING, 0, 0, 0, 1, 30_000));
+        assertThat(s.get(3)).isEqualTo(new Status(SERVICE_WIN32_OWN_PROCESS, SERVICE_STOPPED, 0, 0, 0, 0, 0));
+        assertThat(body.stops).hasValue(1);
+        assertThat(body.reason).hasValue(StopReason.STOP);
 
-    assertThat(states()).containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING,
-        SERVICE_STOPPED);
-    assertThat(dbl.statuses().get(3).win32ExitCode()).isZero();
-    assertThat(body.stops).hasValue(1);
-    assertThat(body.reason).hasValue(StopReason.SHUTDOWN);
-    assertThat(dbl.events().get(1).strings().get(0)).isEqualTo("system shutdown");
-  }
+        List<Event> e = dbl.events();
+        assertThat(e).extracting(Event::id).containsExactly(1000, 1001);
+        assertThat(e.get(1).type()).isEqualTo(EventType.INFORMATION.code());
+        assertThat(e.get(1).strings()).hasSize(2);
+        assertThat(e.get(1).strings().get(0)).isEqualTo("stop requested");
+        assertThat(Duration.parse(e.get(1).strings().get(1)).isNegative()).isFalse();
+    }
 
-  @Test
-  void interrogateIsAnsweredAndControlsNotAcceptedAreNotImplemented() throws Exception {
-    ScriptedBody body = ScriptedBody.quiet();
-    Future<Integer> run = runHost(body, SLOW_BEAT);
-    dbl.awaitStatus(SERVICE_RUNNING, 0);
+    @Test
+    void checkpointsRiseWhileTheBodyStops() throws Exception {
+        Advapi32Double d = dbl;
+        // The body returns only once the SCM has seen the third STOP_PENDING checkpoint.
+        ScriptedBody body = new ScriptedBody(() -> {}, () -> d.awaitStatus(SERVICE_STOP_PENDING, 3));
+        Future<Integer> run = runHost(body, FAST_BEAT);
+        dbl.awaitStatus(SERVICE_RUNNING, 0);
+        assertThat(dbl.send(SERVICE_CONTROL_STOP)).isEqualTo(NO_ERROR);
+        assertThat(exitOf(run)).isZero();
 
-    assertThat(dbl.send(SERVICE_CONTROL_INTERROGATE)).isEqualTo(NO_ERROR);
-    assertThat(dbl.send(SERVICE_CONTROL_PAUSE)).isEqualTo(ERROR_CALL_NOT_IMPLEMENTED);
-    assertThat(dbl.send(SERVICE_CONTROL_PARAMCHANGE)).isEqualTo(ERROR_CALL_NOT_IMPLEMENTED);
-    assertThat(states()).containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING); // none changed the state
+        List<Status> pending = dbl.statuses().stream()
+                .filter(s -> s.state() == SERVICE_STOP_PENDING)
+                .toList();
+        assertThat(pending.size()).isGreaterThanOrEqualTo(3);
+        for (int i = 0; i < pending.size(); i++) {
+            assertThat(pending.get(i).checkpoint()).isEqualTo(i + 1);
+            assertThat(pending.get(i).waitHint()).isEqualTo(30_000);
+            assertThat(pending.get(i).accepted()).isZero();
+        }
+        assertThat(dbl.statuses().get(dbl.statuses().size() - 1).state()).isEqualTo(SERVICE_STOPPED);
+    }
 
-    dbl.send(SERVICE_CONTROL_STOP);
-    assertThat(exitOf(run)).isZero();
-    assertThat(body.stops).hasValue(1);
-  }
+    @Test
+    void checkpointsRiseWhileTheBodyStarts() throws Exception {
+        Advapi32Double d = dbl;
+        ScriptedBody body = new ScriptedBody(() -> d.awaitStatus(SERVICE_START_PENDING, 3), () -> {});
+        Future<Integer> run = runHost(body, FAST_BEAT);
+        dbl.awaitStatus(SERVICE_RUNNING, 0);
 
-  @Test
-  void aStopWhileStartingIsRefusedWithCannotAcceptControl() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    ScriptedBody body = new ScriptedBody(() -> release.await(WAIT_S, TimeUnit.SECONDS), () -> {});
-    Future<Integer> run = runHost(body, SLOW_BEAT);
-    dbl.awaitStatus(SERVICE_START_PENDING, 1);
+        List<Status> pending = dbl.statuses().stream()
+                .filter(s -> s.state() == SERVICE_START_PENDING)
+                .toList();
+        assertThat(pending).extracting(Status::checkpoint).startsWith(1, 2, 3);
+        assertThat(pending).allSatisfy(s -> assertThat(s.waitHint()).isEqualTo(60_000));
+        // No START_PENDING after RUNNING: the heartbeat stopped with the start.
+        List<Integer> states = states();
+        assertThat(states.subList(states.indexOf(SERVICE_RUNNING), states.size()))
+                .doesNotContain(SERVICE_START_PENDING);
 
-    assertThat(dbl.send(SERVICE_CONTROL_STOP)).isEqualTo(ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
-    release.countDown();
-    dbl.awaitStatus(SERVICE_RUNNING, 0);
-    assertThat(body.stops).hasValue(0);
+        dbl.send(SERVICE_CONTROL_STOP);
+        assertThat(exitOf(run)).isZero();
+    }
 
-    dbl.send(SERVICE_CONTROL_STOP);
-    assertThat(exitOf(run)).isZero();
-  }
+    @Test
+    void preshutdownStopsLikeStopAndAShutdownThatFollowsIsAcceptedWithoutASecondStop() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedBody body = new ScriptedBody(() -> {}, () -> release.await(WAIT_S, TimeUnit.SECONDS));
+        Future<Integer> run = runHost(body, SLOW_BEAT);
+        dbl.awaitStatus(SERVICE_RUNNING, 0);
 
-  @Test
-  void aCrashOnStartIsReportedToTheScmAsAServiceSpecificErrorAndToTheEventLog() throws Exception {
-    ScriptedBody body = new ScriptedBody(() -> {
-      throw new IllegalStateException("ledger locked by another process");
-    }, () -> {});
-    Future<Integer> run = runHost(body, SLOW_BEAT);
+        assertThat(dbl.send(SERVICE_CONTROL_PRESHUTDOWN)).isEqualTo(NO_ERROR);
+        assertThat(body.stopEntered.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+        assertThat(dbl.send(SERVICE_CONTROL_SHUTDOWN)).isEqualTo(NO_ERROR); // while stopping: nothing more to do
+        release.countDown();
+        assertThat(exitOf(run)).isZero();
 
-    assertThat(exitOf(run)).isEqualTo(ServiceExitCode.START_FAILED);
-    assertThat(states()).containsExactly(SERVICE_START_PENDING, SERVICE_STOPPED);
-    Status stopped = dbl.statuses().get(1);
-    assertThat(stopped.win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR).isEqualTo(1066);
-    assertThat(stopped.specificExitCode()).isEqualTo(ServiceExitCode.START_FAILED);
-    assertThat(stopped.accepted()).isZero();
-    assertThat(body.stops).hasValue(0);
+        assertThat(states())
+                .containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING, SERVICE_STOPPED);
+        assertThat(body.stops).hasValue(1);
+        assertThat(body.reason).hasValue(StopReason.PRESHUTDOWN);
+        assertThat(dbl.events()).extracting(Event::id).containsExactly(1000, 1001);
+        assertThat(dbl.events().get(1).strings().get(0)).isEqualTo("system preshutdown");
+    }
 
-    List<Event> e = dbl.events();
-    assertThat(e).hasSize(1);
-    assertThat(e.get(0).id()).isEqualTo(AgentEventId.SERVICE_START_FAILED.id()).isEqualTo(1002);
-    assertThat(e.get(0).type()).isEqualTo(EventType.ERROR.code()).isEqualTo(1);
-    assertThat(e.get(0).strings()).hasSize(3);
-    assertThat(e.get(0).strings().get(0)).isEqualTo("1");
-    assertThat(e.get(0).strings().get(1))
-        .isEqualTo("java.lang.IllegalStateException: ledger locked by another process");
-    assertThat(e.get(0).strings().get(2)).contains("kms-agent doctor");
-  }
+    @Test
+    void shutdownStopsLikeStop() throws Exception {
+        ScriptedBody body = ScriptedBody.quiet();
+        Future<Integer> run = runHost(body, SLOW_BEAT);
+        dbl.awaitStatus(SERVICE_RUNNING, 0);
 
-  @Test
-  void anErrorThrownByStartIsACrashReportedTheSameWay() throws Exception {
-    ScriptedBody body = new ScriptedBody(() -> {
-      throw new UnsatisfiedLinkError("Unable to load library 'slc'");
-    }, () -> {});
-    Future<Integer> run = runHost(body, SLOW_BEAT);
+        assertThat(dbl.send(SERVICE_CONTROL_SHUTDOWN)).isEqualTo(NO_ERROR);
+        assertThat(exitOf(run)).isZero();
 
-    assertThat(exitOf(run)).isEqualTo(ServiceExitCode.START_FAILED);
-    Status stopped = dbl.statuses().get(dbl.statuses().size() - 1);
-    assertThat(stopped.state()).isEqualTo(SERVICE_STOPPED);
-    assertThat(stopped.win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR);
-    assertThat(stopped.specificExitCode()).isEqualTo(ServiceExitCode.START_FAILED);
-    assertThat(dbl.events().get(0).strings().get(1)).contains("UnsatisfiedLinkError", "slc");
-  }
+        assertThat(states())
+                .containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING, SERVICE_STOPPED);
+        assertThat(dbl.statuses().get(3).win32ExitCode()).isZero();
+        assertThat(body.stops).hasValue(1);
+        assertThat(body.reason).hasValue(StopReason.SHUTDOWN);
+        assertThat(dbl.events().get(1).strings().get(0)).isEqualTo("system shutdown");
+    }
 
-  @Test
-  void aServiceStartExceptionChoosesTheServiceSpecificCodeAndTheAdvice() throws Exception {
-    ScriptedBody body = new ScriptedBody(() -> {
-      throw new ServiceStartException(ServiceExitCode.CONFIGURATION, "conf\\agent.yaml: renewal.interval: not a"
-          + " duration", "Correct conf\\agent.yaml and start the service again.");
-    }, () -> {});
-    Future<Integer> run = runHost(body, SLOW_BEAT);
+    @Test
+    void interrogateIsAnsweredAndControlsNotAcceptedAreNotImplemented() throws Exception {
+        ScriptedBody body = ScriptedBody.quiet();
+        Future<Integer> run = runHost(body, SLOW_BEAT);
+        dbl.awaitStatus(SERVICE_RUNNING, 0);
 
-    assertThat(exitOf(run)).isEqualTo(ServiceExitCode.START_FAILED);
-    Status stopped = dbl.statuses().get(1);
-    assertThat(stopped.win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR);
-    assertThat(stopped.specificExitCode()).isEqualTo(2);
-    assertThat(dbl.events().get(0).strings()).containsExactly("2",
-        "conf\\agent.yaml: renewal.interval: not a duration", "Correct conf\\agent.yaml and start the service again.");
-  }
+        assertThat(dbl.send(SERVICE_CONTROL_INTERROGATE)).isEqualTo(NO_ERROR);
+        assertThat(dbl.send(SERVICE_CONTROL_PAUSE)).isEqualTo(ERROR_CALL_NOT_IMPLEMENTED);
+        assertThat(dbl.send(SERVICE_CONTROL_PARAMCHANGE)).isEqualTo(ERROR_CALL_NOT_IMPLEMENTED);
+        assertThat(states()).containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING); // none changed the state
 
-  @Test
-  void aFailedStopStillReportsStoppedWithTheStopFailedCodeAndAWarning() throws Exception {
-    ScriptedBody body = new ScriptedBody(() -> {}, () -> {
-      throw new java.io.IOException("state file is read-only");
-    });
-    Future<Integer> run = runHost(body, SLOW_BEAT);
-    dbl.awaitStatus(SERVICE_RUNNING, 0);
-    dbl.send(SERVICE_CONTROL_STOP);
+        dbl.send(SERVICE_CONTROL_STOP);
+        assertThat(exitOf(run)).isZero();
+        assertThat(body.stops).hasValue(1);
+    }
 
-    assertThat(exitOf(run)).isEqualTo(ServiceExitCode.STOP_FAILED);
-    Status stopped = dbl.statuses().get(dbl.statuses().size() - 1);
-    assertThat(stopped.state()).isEqualTo(SERVICE_STOPPED);
-    assertThat(stopped.win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR);
-    assertThat(stopped.specificExitCode()).isEqualTo(ServiceExitCode.STOP_FAILED);
-    List<Event> e = dbl.events();
-    assertThat(e).extracting(Event::id).containsExactly(1000, 1003);
-    assertThat(e.get(1).type()).isEqualTo(EventType.WARNING.code());
-    assertThat(e.get(1).strings()).containsExactly("stop requested", "java.io.IOException: state file is read-only");
-  }
+    @Test
+    void aStopWhileStartingIsRefusedWithCannotAcceptControl() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedBody body = new ScriptedBody(() -> release.await(WAIT_S, TimeUnit.SECONDS), () -> {});
+        Future<Integer> run = runHost(body, SLOW_BEAT);
+        dbl.awaitStatus(SERVICE_START_PENDING, 1);
 
-  @Test
-  void runFromAConsoleTheDispatcherRefusesAndNothingIsReported() throws Exception {
-    dbl.control().double_set_error("StartServiceCtrlDispatcherW", ERROR_FAILED_SERVICE_CONTROLLER_CONNECT);
-    ScriptedBody body = ScriptedBody.quiet();
-    ServiceHost host = new ServiceHost(dbl.api(), "kms-agent", body, new AgentEvents(writer), SLOW_BEAT);
+        assertThat(dbl.send(SERVICE_CONTROL_STOP)).isEqualTo(ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+        release.countDown();
+        dbl.awaitStatus(SERVICE_RUNNING, 0);
+        assertThat(body.stops).hasValue(0);
 
-    assertThat(host.run()).isEqualTo(ServiceExitCode.PROCESS_NOT_A_SERVICE);
-    assertThat(host.dispatcherError()).isEqualTo(1063);
-    assertThat(body.starts).hasValue(0);
-    assertThat(dbl.statuses()).isEmpty();
-  }
+        dbl.send(SERVICE_CONTROL_STOP);
+        assertThat(exitOf(run)).isZero();
+    }
 
-  @Test
-  void optionsRejectAHeartbeatNoShorterThanTheWaitHints() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SLOW_BEAT.withHeartbeat(Duration.ofSeconds(30)))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThat(ServiceHost.Options.defaults().startWaitHint()).isEqualTo(Duration.ofSeconds(60));
-  }
+    @Test
+    void aCrashOnStartIsReportedToTheScmAsAServiceSpecificErrorAndToTheEventLog() throws Exception {
+        ScriptedBody body = new ScriptedBody(
+                () -> {
+                    throw new IllegalStateException("ledger locked by another process");
+                },
+                () -> {});
+        Future<Integer> run = runHost(body, SLOW_BEAT);
+
+        assertThat(exitOf(run)).isEqualTo(ServiceExitCode.START_FAILED);
+        assertThat(states()).containsExactly(SERVICE_START_PENDING, SERVICE_STOPPED);
+        Status stopped = dbl.statuses().get(1);
+        assertThat(stopped.win32ExitCode())
+                .isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR)
+                .isEqualTo(1066);
+        assertThat(stopped.specificExitCode()).isEqualTo(ServiceExitCode.START_FAILED);
+        assertThat(stopped.accepted()).isZero();
+        assertThat(body.stops).hasValue(0);
+
+        List<Event> e = dbl.events();
+        assertThat(e).hasSize(1);
+        assertThat(e.get(0).id())
+                .isEqualTo(AgentEventId.SERVICE_START_FAILED.id())
+                .isEqualTo(1002);
+        assertThat(e.get(0).type()).isEqualTo(EventType.ERROR.code()).isEqualTo(1);
+        assertThat(e.get(0).strings()).hasSize(3);
+        assertThat(e.get(0).strings().get(0)).isEqualTo("1");
+        assertThat(e.get(0).strings().get(1))
+                .isEqualTo("java.lang.IllegalStateException: ledger locked by another process");
+        assertThat(e.get(0).strings().get(2)).contains("kms-agent doctor");
+    }
+
+    @Test
+    void anErrorThrownByStartIsACrashReportedTheSameWay() throws Exception {
+        ScriptedBody body = new ScriptedBody(
+                () -> {
+                    throw new UnsatisfiedLinkError("Unable to load library 'slc'");
+                },
+                () -> {});
+        Future<Integer> run = runHost(body, SLOW_BEAT);
+
+        assertThat(exitOf(run)).isEqualTo(ServiceExitCode.START_FAILED);
+        Status stopped = dbl.statuses().get(dbl.statuses().size() - 1);
+        assertThat(stopped.state()).isEqualTo(SERVICE_STOPPED);
+        assertThat(stopped.win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR);
+        assertThat(stopped.specificExitCode()).isEqualTo(ServiceExitCode.START_FAILED);
+        assertThat(dbl.events().get(0).strings().get(1)).contains("UnsatisfiedLinkError", "slc");
+    }
+
+    @Test
+    void aServiceStartExceptionChoosesTheServiceSpecificCodeAndTheAdvice() throws Exception {
+        ScriptedBody body = new ScriptedBody(
+                () -> {
+                    throw new ServiceStartException(
+                            ServiceExitCode.CONFIGURATION,
+                            "conf\\agent.yaml: renewal.interval: not a" + " duration",
+                            "Correct conf\\agent.yaml and start the service again.");
+                },
+                () -> {});
+        Future<Integer> run = runHost(body, SLOW_BEAT);
+
+        assertThat(exitOf(run)).isEqualTo(ServiceExitCode.START_FAILED);
+        Status stopped = dbl.statuses().get(1);
+        assertThat(stopped.win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR);
+        assertThat(stopped.specificExitCode()).isEqualTo(2);
+        assertThat(dbl.events().get(0).strings())
+                .containsExactly(
+                        "2",
+                        "conf\\agent.yaml: renewal.interval: not a duration",
+                        "Correct conf\\agent.yaml and start the service again.");
+    }
+
+    @Test
+    void aFailedStopStillReportsStoppedWithTheStopFailedCodeAndAWarning() throws Exception {
+        ScriptedBody body = new ScriptedBody(() -> {}, () -> {
+            throw new java.io.IOException("state file is read-only");
+        });
+        Future<Integer> run = runHost(body, SLOW_BEAT);
+        dbl.awaitStatus(SERVICE_RUNNING, 0);
+        dbl.send(SERVICE_CONTROL_STOP);
+
+        assertThat(exitOf(run)).isEqualTo(ServiceExitCode.STOP_FAILED);
+        Status stopped = dbl.statuses().get(dbl.statuses().size() - 1);
+        assertThat(stopped.state()).isEqualTo(SERVICE_STOPPED);
+        assertThat(stopped.win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR);
+        assertThat(stopped.specificExitCode()).isEqualTo(ServiceExitCode.STOP_FAILED);
+        List<Event> e = dbl.events();
+        assertThat(e).extracting(Event::id).containsExactly(1000, 1003);
+        assertThat(e.get(1).type()).isEqualTo(EventType.WARNING.code());
+        assertThat(e.get(1).strings())
+                .containsExactly("stop requested", "java.io.IOException: state file is read-only");
+    }
+
+    @Test
+    void runFromAConsoleTheDispatcherRefusesAndNothingIsReported() throws Exception {
+        dbl.control().double_set_error("StartServiceCtrlDispatcherW", ERROR_FAILED_SERVICE_CONTROLLER_CONNECT);
+        ScriptedBody body = ScriptedBody.quiet();
+        ServiceHost host = new ServiceHost(dbl.api(), "kms-agent", body, new AgentEvents(writer), SLOW_BEAT);
+
+        assertThat(host.run()).isEqualTo(ServiceExitCode.PROCESS_NOT_A_SERVICE);
+        assertThat(host.dispatcherError()).isEqualTo(1063);
+        assertThat(body.starts).hasValue(0);
+        assertThat(dbl.statuses()).isEmpty();
+    }
+
+    @Test
+    void optionsRejectAHeartbeatNoShorterThanTheWaitHints() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SLOW_BEAT.withHeartbeat(Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ServiceHost.Options.defaults().startWaitHint()).isEqualTo(Duration.ofSeconds(60));
+    }
 }

@@ -10,7 +10,7 @@ import org.pf4j.Extension;
  */
 @Extension
 public final class WindowsServerSacFamily extends CatalogFamily {
-  public WindowsServerSacFamily() {
-    super("windows-server-sac");
-  }
+    public WindowsServerSacFamily() {
+        super("windows-server-sac");
+    }
 }

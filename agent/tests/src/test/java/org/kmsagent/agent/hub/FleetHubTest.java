@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -12,9 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,11 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.cli.CliRun;
-import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.link.HubConnection;
-import org.kmsagent.agent.link.Outbox;
 
 /** One hub (no cluster) with real agents' links and the real ctl: what an operator reads from the fleet view. */
 class FleetHubTest {
@@ -37,58 +32,26 @@ class FleetHubTest {
     Path dir;
 
     private LocalHub hub;
-    private Vertx agents;
-    private final List<FleetLink> links = new ArrayList<>();
+    private HubAgents agents;
 
     @BeforeEach
     void start() throws Exception {
         hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
-        agents = Vertx.vertx();
+        agents = new HubAgents(hub, dir);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (FleetLink l : links) {
-            l.stop().await(10, TimeUnit.SECONDS);
-        }
-        agents.close().await(10, TimeUnit.SECONDS);
+        agents.close();
         hub.close();
     }
 
     private FleetLink agent(String id, JsonObject snapshot) {
-        FleetLink.Settings settings = new FleetLink.Settings(
-                List.of(hub.at()),
-                LocalHub.AGENT_TOKEN,
-                FleetLink.clientOptions(List.of(hub.fingerprint), null),
-                60_000,
-                1_000,
-                10_000);
-        FleetLink link = new FleetLink(
-                agents,
-                settings,
-                new AgentDescription(
-                        id,
-                        id.toUpperCase(),
-                        "server",
-                        List.of("windows-server"),
-                        Map.of("agent", "test"),
-                        List.of(),
-                        60),
-                new Outbox(dir.resolve(id)),
-                SimulatedAgent.commands(id),
-                () -> Future.succeededFuture(snapshot),
-                Clock.systemUTC());
-        links.add(link);
-        link.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
-        return link;
+        return agents.connect(id, "server", "windows-server", List.of(), snapshot);
     }
 
     private CliRun ctl(String token, String... args) {
-        List<String> all =
-                new ArrayList<>(List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token", token));
-        all.addAll(List.of(args));
-        return CliRun.of(all.toArray(String[]::new));
+        return agents.ctl(token, args);
     }
 
     /** A KMS host with 13 Windows clients last seen on Feb 20 (docs/kms-rules.md §1.6's count of 13). */
@@ -268,10 +231,10 @@ class FleetHubTest {
 
     @Test
     void aCtlTokenCannotPoseAsAnAgent() throws Exception {
-        var client = agents.createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
+        var client = agents.vertx().createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
         String[] hostPort = hub.at().split(":");
         HubConnection c = HubConnection.connect(
-                        agents, client, hostPort[0], Integer.parseInt(hostPort[1]), LocalHub.OPS_TOKEN)
+                        agents.vertx(), client, hostPort[0], Integer.parseInt(hostPort[1]), LocalHub.OPS_TOKEN)
                 .await(10, TimeUnit.SECONDS);
 
         Future<Void> registered = c.register(FleetAddresses.ALL_AGENTS);

@@ -3,8 +3,6 @@ package org.kmsagent.agent.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.config.MetricsConfig;
-import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.link.FleetLink;
-import org.kmsagent.agent.link.Outbox;
 import org.kmsagent.agent.metrics.Figures;
 import org.kmsagent.agent.metrics.MetricsEndpoint;
 import org.kmsagent.agent.metrics.PrometheusText;
@@ -42,14 +37,13 @@ class HubMetricsTest {
     Path dir;
 
     private LocalHub hub;
-    private Vertx agents;
+    private HubAgents agents;
     private MetricsEndpoint endpoint;
-    private final List<FleetLink> links = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
-        agents = Vertx.vertx();
+        agents = new HubAgents(hub, dir);
         Figures figures = new Figures("kmsagent.fleet");
         FleetMetrics metrics = new FleetMetrics(hub.vertx, figures, "hub-local", hub.bridge::connectionCount);
         metrics.start().await(10, TimeUnit.SECONDS);
@@ -59,40 +53,12 @@ class HubMetricsTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (FleetLink l : links) {
-            l.stop().await(10, TimeUnit.SECONDS);
-        }
-        agents.close().await(10, TimeUnit.SECONDS);
+        agents.close();
         hub.close();
     }
 
     private FleetLink agent(String id, JsonObject snapshot) {
-        FleetLink.Settings settings = new FleetLink.Settings(
-                List.of(hub.at()),
-                LocalHub.AGENT_TOKEN,
-                FleetLink.clientOptions(List.of(hub.fingerprint), null),
-                60_000,
-                1_000,
-                10_000);
-        FleetLink link = new FleetLink(
-                agents,
-                settings,
-                new AgentDescription(
-                        id,
-                        id.toUpperCase(),
-                        "client",
-                        List.of("windows-client"),
-                        Map.of("agent", "test"),
-                        List.of(),
-                        60),
-                new Outbox(dir.resolve(id)),
-                SimulatedAgent.commands(id),
-                () -> Future.succeededFuture(snapshot),
-                Clock.systemUTC());
-        links.add(link);
-        link.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
-        return link;
+        return agents.connect(id, "client", "windows-client", List.of(), snapshot);
     }
 
     private static JsonObject machine(String id, String status, String validUntil) {
@@ -141,10 +107,9 @@ class HubMetricsTest {
     }
 
     private CliRun ctl(String... args) {
-        List<String> all = new ArrayList<>(List.of(
-                "ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token", LocalHub.READ_TOKEN, "--json"));
+        List<String> all = new ArrayList<>(List.of("--json"));
         all.addAll(List.of(args));
-        return CliRun.of(all.toArray(String[]::new));
+        return agents.ctl(LocalHub.READ_TOKEN, all.toArray(String[]::new));
     }
 
     @Test

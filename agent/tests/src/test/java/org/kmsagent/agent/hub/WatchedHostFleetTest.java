@@ -3,8 +3,6 @@ package org.kmsagent.agent.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,12 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.bus.BusJson;
 import org.kmsagent.agent.cli.CliRun;
-import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.ObservedRequest;
 import org.kmsagent.agent.link.FleetLink;
-import org.kmsagent.agent.link.Outbox;
 
 /**
  * A real hub on loopback joining a watched genuine KMS host's log with the agents: the watcher on KMS01, agents on
@@ -44,51 +39,22 @@ class WatchedHostFleetTest {
     Path dir;
 
     private LocalHub hub;
-    private Vertx agents;
-    private final List<FleetLink> links = new ArrayList<>();
+    private HubAgents agents;
 
     @BeforeEach
     void start() throws Exception {
         hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
-        agents = Vertx.vertx();
+        agents = new HubAgents(hub, dir);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (FleetLink l : links) {
-            l.stop().await(10, TimeUnit.SECONDS);
-        }
-        agents.close().await(10, TimeUnit.SECONDS);
+        agents.close();
         hub.close();
     }
 
     private FleetLink agent(String id, JsonObject snapshot) {
-        FleetLink.Settings settings = new FleetLink.Settings(
-                List.of(hub.at()),
-                LocalHub.AGENT_TOKEN,
-                FleetLink.clientOptions(List.of(hub.fingerprint), null),
-                60_000,
-                1_000,
-                10_000);
-        FleetLink link = new FleetLink(
-                agents,
-                settings,
-                new AgentDescription(
-                        id,
-                        id.toUpperCase(),
-                        "client",
-                        List.of("windows-client"),
-                        Map.of("agent", "test"),
-                        List.of(),
-                        60),
-                new Outbox(dir.resolve(id)),
-                SimulatedAgent.commands(id),
-                () -> Future.succeededFuture(snapshot),
-                Clock.systemUTC());
-        links.add(link);
-        link.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
-        return link;
+        return agents.connect(id, "client", "windows-client", List.of(), snapshot);
     }
 
     private static JsonObject pointingAt(String kms) {
@@ -136,10 +102,7 @@ class WatchedHostFleetTest {
     }
 
     private CliRun ctl(String... args) {
-        List<String> all = new ArrayList<>(
-                List.of("ctl", "--hub", hub.at(), "--trust", hub.fingerprint, "--token", LocalHub.READ_TOKEN));
-        all.addAll(List.of(args));
-        return CliRun.of(all.toArray(String[]::new));
+        return agents.ctl(LocalHub.READ_TOKEN, args);
     }
 
     private void fleet() {

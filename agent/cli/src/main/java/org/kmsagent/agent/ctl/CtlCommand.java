@@ -700,23 +700,13 @@ public final class CtlCommand implements Runnable {
                         out.println(event.encode());
                     } else {
                         JsonObject data = event.getValue("data") instanceof JsonObject d ? d : new JsonObject();
-                        out.println(event.getString("at") + "  " + event.getString("type") + "  " + summary(data));
+                        out.println(
+                                event.getString("at") + "  " + event.getString("type") + "  " + EventSummary.of(data));
                     }
                     out.flush();
                 }
                 return 0;
             });
-        }
-
-        private static String summary(JsonObject data) {
-            StringBuilder sb = new StringBuilder();
-            for (String f : data.fieldNames()) {
-                Object v = data.getValue(f);
-                if (v != null && !(v instanceof JsonArray) && !(v instanceof JsonObject)) {
-                    sb.append(sb.isEmpty() ? "" : " ").append(f).append('=').append(v);
-                }
-            }
-            return sb.toString();
         }
     }
 }

@@ -238,23 +238,12 @@ final class FleetCommands implements Callable<Integer> {
                     reply.getJsonArray("history", new JsonArray()).forEach(o -> {
                         JsonObject e = (JsonObject) o;
                         JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();
-                        t.row(e.getValue("seq"), e.getString("at"), e.getString("type"), summary(data));
+                        t.row(e.getValue("seq"), e.getString("at"), e.getString("type"), EventSummary.of(data));
                     });
                     t.print(out);
                 }
                 return 0;
             });
-        }
-
-        private static String summary(JsonObject data) {
-            StringBuilder sb = new StringBuilder();
-            for (String f : data.fieldNames()) {
-                Object v = data.getValue(f);
-                if (v != null && !(v instanceof JsonArray) && !(v instanceof JsonObject)) {
-                    sb.append(sb.isEmpty() ? "" : " ").append(f).append('=').append(v);
-                }
-            }
-            return sb.toString();
         }
     }
 

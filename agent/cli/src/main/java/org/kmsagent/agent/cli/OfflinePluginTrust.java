@@ -4,9 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
-import org.kmsagent.agent.config.ConfigKeys;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.config.PluginsConfig;
 import org.kmsagent.agent.plugin.PluginSignatures;
@@ -30,14 +28,6 @@ final class OfflinePluginTrust {
         Optional<Path> file = Optional.ofNullable(environment.get("KMSAGENT_CONFIG"))
                 .filter(s -> !s.isBlank())
                 .map(Path::of);
-        if (file.isEmpty()
-                && environment.keySet().stream()
-                        .noneMatch(v -> ConfigKeys.forEnvironment(v).isPresent())) {
-            // Nothing to read: the defaults, which need no YAML parser and no binding (a short command's start-up,
-            // docs/performance.md "Machine agent start-up footprint"). The same result as loading nothing.
-            PluginsConfig defaults = AgentConfig.defaults().plugins();
-            return PluginSignatures.configured(defaults.trustStore(), defaults.trustStorePassword());
-        }
         PluginsConfig plugins;
         try {
             plugins = new ConfigLoader(environment).load(file, List.of()).plugins();

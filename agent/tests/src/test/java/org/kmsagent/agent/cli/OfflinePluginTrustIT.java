@@ -63,4 +63,14 @@ class OfflinePluginTrustIT {
                 .hasMessageContaining("KMSAGENT_CONFIG=" + config)
                 .hasMessageContaining("plugins.trustStore");
     }
+
+    @Test
+    void anEnvironmentOverrideAloneIsStillReadWithoutAConfigurationFile() {
+        Path missing = dir.resolve("none.p12");
+        assertThatThrownBy(() ->
+                        OfflinePluginTrust.fromEnvironment(Map.of("KMSAGENT_PLUGINS_TRUST_STORE", missing.toString())))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("KMSAGENT_PLUGINS_TRUST_STORE")
+                .hasMessageContaining("plugins.trustStore");
+    }
 }

@@ -4,7 +4,6 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import com.sun.jna.platform.win32.Kernel32;
 
 /**
  * Frees a buffer the licensing library allocated. SLC documents {@code LocalFree} for every output
@@ -19,14 +18,8 @@ public interface NativeMemory {
 
     /** The freer for buffers of {@code library}: kernel32 on Windows, the library's own export elsewhere. */
     static NativeMemory forLibrary(String library) {
-        if (Platform.isWindows()) {
-            return p -> {
-                if (p != null) {
-                    Kernel32.INSTANCE.LocalFree(p);
-                }
-            };
-        }
-        LocalFreeExport export = Native.load(library, LocalFreeExport.class);
+        // kernel32 exports the same signature; x64 has one calling convention.
+        LocalFreeExport export = Native.load(Platform.isWindows() ? "kernel32" : library, LocalFreeExport.class);
         return p -> {
             if (p != null) {
                 export.LocalFree(p);
@@ -34,7 +27,7 @@ public interface NativeMemory {
         };
     }
 
-    /** A library's own {@code HLOCAL LocalFree(HLOCAL)}. */
+    /** {@code HLOCAL LocalFree(HLOCAL)}, kernel32's or a library's own. */
     interface LocalFreeExport extends Library {
         Pointer LocalFree(Pointer p);
     }

@@ -2,7 +2,6 @@ package org.kmsagent.agent.licensing.slc;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
-import com.sun.jna.platform.win32.Guid;
 
 /**
  * The native layout of {@code SL_LICENSING_STATUS}: 40 bytes, 8-byte aligned, no padding (docs/kms-rules.md §8.3).
@@ -13,7 +12,7 @@ public final class SlLicensingStatusStruct extends Structure {
     /** {@code sizeof(SL_LICENSING_STATUS)} on x86 and x64. */
     public static final int SIZE = 40;
 
-    public Guid.GUID SkuId;
+    public NativeGuid SkuId;
     public int eStatus;
     public int dwGraceTime;
     public int dwTotalGraceDays;

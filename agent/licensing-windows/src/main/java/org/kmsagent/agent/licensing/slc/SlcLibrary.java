@@ -2,7 +2,6 @@ package org.kmsagent.agent.licensing.slc;
 
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
-import com.sun.jna.platform.win32.Guid;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 
@@ -11,7 +10,7 @@ import com.sun.jna.ptr.PointerByReference;
  * {@code osppc.dll} (Office's OSPP) with the same names and prototypes (docs/kms-rules.md §8.2).
  *
  * <p>Mapping (docs/kms-rules.md §8.5, docs/building.md §9 "JNA "): HRESULT is {@code int} (never {@code WinNT.HRESULT}, which is 8
- * bytes on Linux); {@code const SLID*} is a {@link Guid.GUID} passed by reference, {@code null} when optional; every
+ * bytes on Linux); {@code const SLID*} is a {@link NativeGuid} passed by reference, {@code null} when optional; every
  * {@code PCWSTR} is a {@link Pointer} to UTF-16LE bytes made by {@link Utf16} (never {@code WString}, whose
  * {@code wchar_t} is 4 bytes on Linux); out pointers are {@link PointerByReference} and the buffers they receive
  * are freed through {@link NativeMemory}.
@@ -31,20 +30,20 @@ public interface SlcLibrary extends Library {
     int SLGetSLIDList(
             Pointer hSLC,
             int eQueryIdType,
-            Guid.GUID pQueryId,
+            NativeGuid pQueryId,
             int eReturnIdType,
             IntByReference pnReturnIds,
             PointerByReference ppReturnIds);
 
     /** {@code HRESULT SLGetInstalledProductKeyIds(HSLC, const SLID *pSkuId, UINT*, SLID**)}. */
     int SLGetInstalledProductKeyIds(
-            Pointer hSLC, Guid.GUID pProductSkuId, IntByReference pnProductKeyIds, PointerByReference ppProductKeyIds);
+            Pointer hSLC, NativeGuid pProductSkuId, IntByReference pnProductKeyIds, PointerByReference ppProductKeyIds);
 
     /** {@code HRESULT SLGetLicensingStatusInformation(HSLC, const SLID*, const SLID*, PCWSTR, UINT*, SL_LICENSING_STATUS**)}. */
     int SLGetLicensingStatusInformation(
             Pointer hSLC,
-            Guid.GUID pAppId,
-            Guid.GUID pProductSkuId,
+            NativeGuid pAppId,
+            NativeGuid pProductSkuId,
             Pointer pwszRightName,
             IntByReference pnStatusCount,
             PointerByReference ppLicensingStatus);
@@ -52,7 +51,7 @@ public interface SlcLibrary extends Library {
     /** {@code HRESULT SLGetProductSkuInformation(HSLC, const SLID*, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
     int SLGetProductSkuInformation(
             Pointer hSLC,
-            Guid.GUID pProductSkuId,
+            NativeGuid pProductSkuId,
             Pointer pwszValueName,
             IntByReference peDataType,
             IntByReference pcbValue,
@@ -61,7 +60,7 @@ public interface SlcLibrary extends Library {
     /** {@code HRESULT SLGetPKeyInformation(HSLC, const SLID*, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
     int SLGetPKeyInformation(
             Pointer hSLC,
-            Guid.GUID pPKeyId,
+            NativeGuid pPKeyId,
             Pointer pwszValueName,
             IntByReference peDataType,
             IntByReference pcbValue,
@@ -70,7 +69,7 @@ public interface SlcLibrary extends Library {
     /** {@code HRESULT SLGetApplicationInformation(HSLC, const SLID*, PCWSTR, SLDATATYPE*, UINT*, PBYTE*)}. */
     int SLGetApplicationInformation(
             Pointer hSLC,
-            Guid.GUID pApplicationId,
+            NativeGuid pApplicationId,
             Pointer pwszValueName,
             IntByReference peDataType,
             IntByReference pcbValue,
@@ -81,7 +80,7 @@ public interface SlcLibrary extends Library {
      * asked with a SKU id for {@code SL_LAST_ACT_ATTEMPT_HRESULT} (docs/kms-rules.md §8.1, §8.2).
      */
     int SLGetGenuineInformation(
-            Guid.GUID pQueryId,
+            NativeGuid pQueryId,
             Pointer pwszValueName,
             IntByReference peDataType,
             IntByReference pcbValue,

@@ -1,7 +1,6 @@
 package org.kmsagent.agent.licensing.slc;
 
 import com.sun.jna.Pointer;
-import com.sun.jna.platform.win32.Guid;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.util.ArrayList;
@@ -188,7 +187,7 @@ public final class SlcSession implements AutoCloseable {
         return handle;
     }
 
-    private static Guid.GUID guid(UUID id) {
+    private static NativeGuid guid(UUID id) {
         return id == null ? null : Guids.toGuid(id);
     }
 

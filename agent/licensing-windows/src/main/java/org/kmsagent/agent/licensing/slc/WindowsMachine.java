@@ -1,36 +1,24 @@
 package org.kmsagent.agent.licensing.slc;
 
-import com.sun.jna.Platform;
-import com.sun.jna.platform.win32.Advapi32Util;
-import com.sun.jna.platform.win32.WinReg;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.kmsagent.api.WindowsVersion;
 
 /** Facts about the Windows machine the agent runs on (name, version), read the way that does not lie. */
 public final class WindowsMachine {
-    private static final String CURRENT_VERSION = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
+    /** Where Windows keeps its build number ({@code CurrentBuildNumber}, a {@code REG_SZ}) under HKLM. */
+    public static final String CURRENT_VERSION = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
 
     private WindowsMachine() {}
 
     /**
      * This machine's Windows version: major.minor from {@code os.version} (the JDK reads the real one, not the
-     * manifest-capped GetVersionEx answer), the build from the registry's {@code CurrentBuildNumber}.
+     * manifest-capped GetVersionEx answer), the build as read from the registry's {@code CurrentBuildNumber} under
+     * {@link #CURRENT_VERSION} (0 when unreadable: the build does not decide any licensing choice).
      */
-    public static WindowsVersion version() {
+    public static WindowsVersion version(int build) {
         String[] parts = System.getProperty("os.version", "0.0").split("\\.");
-        int major = parse(parts, 0);
-        int minor = parse(parts, 1);
-        int build = 0;
-        if (Platform.isWindows()) {
-            try {
-                build = Integer.parseInt(Advapi32Util.registryGetStringValue(
-                        WinReg.HKEY_LOCAL_MACHINE, CURRENT_VERSION, "CurrentBuildNumber"));
-            } catch (RuntimeException e) {
-                build = 0; // unreadable: the build does not decide any licensing choice
-            }
-        }
-        return new WindowsVersion(major, minor, build);
+        return new WindowsVersion(parse(parts, 0), parse(parts, 1), build);
     }
 
     /** The machine's name: {@code COMPUTERNAME} on Windows, the host name elsewhere. */

@@ -71,6 +71,12 @@ public final class RenewalLoop implements Runnable {
     private final Sku sku;
 
     private InstalledProduct product;
+    // The product's service and SKU id as of `keysOf` (the product they were read from): every run passes them to the
+    // licensing stack twice or three times, and reading them through the product record costs a cache miss per run
+    // at a large fleet. Compared by reference, so a product the loop finds again is read once more.
+    private InstalledProduct keysOf;
+    private LicensingService productService;
+    private UUID productSku;
     private LicenseStatus lastStatus;
     private long nextAttemptMillis;
     private long countRefusedSinceMillis = -1;
@@ -394,12 +400,25 @@ public final class RenewalLoop implements Runnable {
     private LicenseState state() {
         try {
             if (shape.defaultStatus()) {
-                return direct(() -> stack.licenseState(product.service(), product.skuId()));
+                return direct(() -> {
+                    readKeys(); // inside: a product gone null fails as the call through it did
+                    return stack.licenseState(productService, productSku);
+                });
             }
             return family.call((f, h) -> h.status(stack, product));
         } catch (LicensingException | PluginFailure e) {
             callFailed(e, "reading the license state of " + skuName);
             return null;
+        }
+    }
+
+    /** Reads the product's service and SKU id again if the product changed since they were read. */
+    private void readKeys() {
+        InstalledProduct p = product;
+        if (p != keysOf) {
+            keysOf = p;
+            productService = p.service();
+            productSku = p.skuId();
         }
     }
 
@@ -471,7 +490,10 @@ public final class RenewalLoop implements Runnable {
         Kind failed = licensed ? Kind.RENEWAL_FAILED : Kind.ACTIVATION_FAILED;
         try {
             if (licensed ? shape.defaultRenew() : shape.defaultActivate()) {
-                r = direct(() -> stack.activate(product.service(), product.skuId())); // what the defaults do
+                r = direct(() -> {
+                    readKeys();
+                    return stack.activate(productService, productSku); // what the defaults do
+                });
             } else {
                 r = family.call((f, h) -> licensed ? h.renew(stack, product) : h.activate(stack, product));
             }

@@ -56,6 +56,9 @@ public final class SimulationLab {
     private final Map<LoadedFamily, Tally> tallyOf = new java.util.IdentityHashMap<>();
     private final Map<LoadedFamily, Map<org.kmsagent.api.WindowsVersion, org.kmsagent.api.LicensingService>> services =
             new java.util.IdentityHashMap<>();
+    // Per edition (the catalog's own Sku object) and Windows version: the product every machine installs.
+    private final Map<Sku, Map<org.kmsagent.api.WindowsVersion, SimulatedProduct>> products =
+            new java.util.IdentityHashMap<>();
     // Per pool: the last count reported and the thresholds, looked up by the pool id the events carry.
     private final Map<String, PoolWatch> watches = new java.util.HashMap<>();
 
@@ -451,14 +454,7 @@ public final class SimulationLab {
             Sku sku = m.product.sku();
             SimulatedProduct product;
             try {
-                product = new SimulatedProduct(
-                        serviceOf(f, g.windows()),
-                        f.applicationId(),
-                        f.id(),
-                        f.countPool().id(),
-                        sku,
-                        f.catalog().gracePeriod(),
-                        f.catalog().licensePack().map(p -> p.name()));
+                product = productOf(f, sku, g.windows());
                 machine.install(product, Optional.of(sku.gvlk()));
                 machine.setKmsEndpoint(product.service(), product.skuId(), g.endpoint());
             } catch (LicensingException e) {
@@ -489,6 +485,30 @@ public final class SimulationLab {
                 mine.get(i).loop.start();
             }
         }
+    }
+
+    /**
+     * The edition as installed on that Windows version: an immutable value, so one is shared by every machine that
+     * installs it (a simulated machine reads it on every request; shared, it stays in the cache however large the
+     * fleet).
+     */
+    private SimulatedProduct productOf(LoadedFamily f, Sku sku, org.kmsagent.api.WindowsVersion windows)
+            throws LicensingException {
+        Map<org.kmsagent.api.WindowsVersion, SimulatedProduct> byWindows =
+                products.computeIfAbsent(sku, k -> new java.util.HashMap<>());
+        SimulatedProduct known = byWindows.get(windows);
+        if (known == null) {
+            known = new SimulatedProduct(
+                    serviceOf(f, windows),
+                    f.applicationId(),
+                    f.id(),
+                    f.countPool().id(),
+                    sku,
+                    f.catalog().gracePeriod(),
+                    f.catalog().licensePack().map(p -> p.name()));
+            byWindows.put(windows, known);
+        }
+        return known;
     }
 
     private void leave(String name, List<Member> mine) {

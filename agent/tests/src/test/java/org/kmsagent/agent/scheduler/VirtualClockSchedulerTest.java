@@ -113,4 +113,42 @@ class VirtualClockSchedulerTest {
         }
         assertThat(s.executed()).isEqualTo(expected.size());
     }
+
+    @Test
+    void cancellingMostTimersLeavesTheRestInOrderAndCountsOnlyThePending() {
+        VirtualClockScheduler s = new VirtualClockScheduler(T0);
+        List<Integer> seen = new ArrayList<>();
+        List<Scheduler.Timer> timers = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            int n = i;
+            timers.add(s.schedule(T0.plusSeconds(1000 - i / 2), () -> seen.add(n)));
+        }
+        for (int i = 0; i < 1000; i++) {
+            if (i % 10 != 0) {
+                assertThat(s.cancel(timers.get(i))).isTrue();
+            }
+        }
+        assertThat(s.pending()).isEqualTo(100);
+        assertThat(s.nextDue()).contains(T0.plusSeconds(1000 - 990 / 2));
+        assertThat(s.cancel(timers.get(1))).as("cancelled already").isFalse();
+
+        assertThat(s.runNext()).isTrue();
+        assertThat(seen).containsExactly(990);
+        s.runUntil(T0.plusSeconds(2000));
+
+        assertThat(seen).hasSize(100);
+        assertThat(seen.subList(0, 3)).containsExactly(990, 980, 970);
+        assertThat(s.executed()).isEqualTo(100);
+        assertThat(s.pending()).isZero();
+        assertThat(s.runNext()).isFalse();
+    }
+
+    @Test
+    void aTimerOfAnotherSchedulerIsNotCancelled() {
+        VirtualClockScheduler a = new VirtualClockScheduler(T0);
+        VirtualClockScheduler b = new VirtualClockScheduler(T0);
+        Scheduler.Timer t = a.schedule(T0.plusSeconds(1), () -> {});
+        assertThat(b.cancel(t)).isFalse();
+        assertThat(a.pending()).isEqualTo(1);
+    }
 }

@@ -59,9 +59,11 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
     private final Duration clockOffset;
     private final SimulatedWorld world;
     private final SplittableRandom rng;
-    // A machine holds one or two products: a list scanned by identity first is cheaper than a map (the SKU id the
-    // loop passes is the catalog's own UUID instance), and keeps installation order.
-    private final List<Slot> slots = new ArrayList<>(2);
+    // A machine holds one or two products: an array scanned by identity first is cheaper than a map (the SKU id the
+    // loop passes is the catalog's own UUID instance), and keeps installation order. An array, not a list: every
+    // licensing call starts here, and at a large fleet each object on the way to the slot is a cache miss.
+    private Slot[] slots = NO_SLOTS;
+    private static final Slot[] NO_SLOTS = new Slot[0];
     private boolean hostCaching = true;
 
     /** Per installed SKU: key, KMS client settings and license clock. */
@@ -69,6 +71,10 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
         final SimulatedProduct product;
         /** The product's SKU id, held here: every call finds its slot by it, without reaching into the catalog. */
         final UUID skuId;
+        /** The product's licensing service and grace length, held here for the same reason. */
+        final LicensingService service;
+
+        final long graceMillis;
 
         final long installedMillis;
         ProductKey key;
@@ -88,6 +94,8 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
         Slot(SimulatedProduct product, long installedMillis) {
             this.product = product;
             this.skuId = product.skuId();
+            this.service = product.service();
+            this.graceMillis = product.gracePeriod().toMillis();
             this.installedMillis = installedMillis;
         }
     }
@@ -130,8 +138,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
             s.key = k;
             s.channel = world.microsoft().knows(k) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK;
         });
-        slots.removeIf(x -> x.product.skuId().equals(product.skuId()));
-        slots.add(s);
+        put(s);
     }
 
     /**
@@ -165,7 +172,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
 
     /** The stored form of every installed product, in installation order. */
     public List<StoredProduct> stored() {
-        List<StoredProduct> out = new ArrayList<>(slots.size());
+        List<StoredProduct> out = new ArrayList<>(slots.length);
         for (Slot s : slots) {
             String kms = s.endpoint instanceof KmsEndpoint.Discovery d
                     ? d.lookupDomain().map(x -> "dns:" + x).orElse("dns")
@@ -210,8 +217,19 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
                 : stored.validUntil() == null ? 0 : stored.validUntil().toEpochMilli();
         s.hostInUse = stored.hostInUse();
         s.lastResult = stored.lastResult() == null ? null : ActivationResult.of(HResult.of(stored.lastResult()));
-        slots.removeIf(x -> x.product.skuId().equals(product.skuId()));
-        slots.add(s);
+        put(s);
+    }
+
+    /** Adds the slot, replacing any of the same SKU (installation order kept for the others). */
+    private void put(Slot s) {
+        List<Slot> kept = new ArrayList<>(slots.length + 1);
+        for (Slot x : slots) {
+            if (!x.skuId.equals(s.skuId)) {
+                kept.add(x);
+            }
+        }
+        kept.add(s);
+        slots = kept.toArray(NO_SLOTS);
     }
 
     /** Turns KMS host caching on or off ({@code slmgr /skhc}, {@code /ckhc}; on by default, docs/kms-rules.md §2.5). */
@@ -316,7 +334,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
         LicenseStatus status;
         long remaining;
         HResult reason;
-        long grace = s.product.gracePeriod().toMillis();
+        long grace = s.graceMillis;
         if (s.validUntilMillis == PERMANENT || now < s.validUntilMillis) {
             status = LicenseStatus.LICENSED;
             remaining = s.validUntilMillis == PERMANENT ? 0 : s.validUntilMillis - now;
@@ -541,7 +559,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
 
     /** The status alone, as {@link #licenseState} computes it (for the request, without building the whole state). */
     private static LicenseStatus statusAt(Slot s, long now) {
-        long grace = s.product.gracePeriod().toMillis();
+        long grace = s.graceMillis;
         if (s.validUntilMillis == PERMANENT || now < s.validUntilMillis) {
             return LicenseStatus.LICENSED;
         }
@@ -609,8 +627,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
     }
 
     private Slot find(UUID skuId) {
-        for (int i = 0; i < slots.size(); i++) {
-            Slot s = slots.get(i);
+        for (Slot s : slots) {
             UUID id = s.skuId;
             if (id == skuId || id.equals(skuId)) {
                 return s;
@@ -621,7 +638,7 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
 
     private Slot slot(LicensingService service, UUID skuId) throws LicensingException {
         Slot s = find(skuId);
-        if (s == null || s.product.service() != service) {
+        if (s == null || s.service != service) {
             throw new LicensingException(HResult.SL_E_SKU_NOT_FOUND, "SKU " + skuId + " is not installed on " + name);
         }
         return s;

@@ -240,7 +240,7 @@ public final class LedgerKmsHost implements KmsHost {
 
     /** docs/kms-rules.md §1.3: the table holds twice the highest threshold it has been asked for (10, or 50 for clients). */
     static int capacityFor(int highestThreshold) {
-        return 2 * highestThreshold;
+        return KmsRules.TABLE_CAP_FACTOR * highestThreshold;
     }
 
     /** docs/kms-rules.md §1.5: a client activates when the returned count reaches its own class minimum. */

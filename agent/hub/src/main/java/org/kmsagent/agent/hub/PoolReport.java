@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kmsagent.agent.bus.BusJson;
 import org.kmsagent.agent.hub.forecast.PoolForecast;
+import org.kmsagent.agent.rules.KmsRules;
 
 /**
  * Each KMS host's pools against their thresholds, with a {@link PoolForecast} per threshold, from the agents'
@@ -49,7 +50,7 @@ final class PoolReport {
                     largest = Math.max(largest, ((JsonObject) t).getInteger("required", 0));
                 }
                 // docs/kms-rules.md §1.3: the table holds twice the largest threshold asked for.
-                int capacity = Math.max(1, 2 * largest);
+                int capacity = Math.max(1, KmsRules.TABLE_CAP_FACTOR * largest);
                 JsonArray forecasts = new JsonArray();
                 for (Object t : thresholds) {
                     JsonObject th = (JsonObject) t;

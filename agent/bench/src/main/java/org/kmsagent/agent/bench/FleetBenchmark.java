@@ -129,16 +129,28 @@ public final class FleetBenchmark implements Benchmark {
                 ServerTrust trust = new ServerTrust.Pinned(hub.fingerprint());
                 try (BridgeClient ctl =
                         BridgeClient.connect("127.0.0.1", hub.port(), trust, OPS_TOKEN, Duration.ofSeconds(60))) {
-                    System.err.printf(
-                            "%s: first fan-out to all %,d agents: %.0f ms%n",
-                            name, agents, routed(ctl, null, agents)); // also the warm-up: first publish, JIT
-                    routed(ctl, "a1", 1);
                     double[] all = new double[rounds];
                     double[] one = new double[rounds];
-                    for (int i = 0; i < rounds; i++) {
-                        all[i] = routed(ctl, null, agents);
-                        one[i] = routed(ctl, "a" + (1 + i % agents), 1);
+                    int done = 0;
+                    try {
+                        System.err.printf(
+                                "%s: first fan-out to all %,d agents: %.0f ms%n",
+                                name, agents, routed(ctl, null, agents)); // also the warm-up: first publish, JIT
+                        routed(ctl, "a1", 1);
+                        for (; done < rounds; done++) {
+                            all[done] = routed(ctl, null, agents);
+                            one[done] = routed(ctl, "a" + (1 + done % agents), 1);
+                        }
+                    } catch (IllegalStateException e) {
+                        if (!scale) {
+                            throw e;
+                        }
+                        // At scale the run goes on to ingest and the storm; the fan-out figure says how far it got.
+                        System.err.printf(
+                                "%s: fan-out round %d of %d failed: %s%n", name, done + 1, rounds, e.getMessage());
                     }
+                    all = Arrays.copyOf(all, done);
+                    one = Arrays.copyOf(one, done);
                     List<BenchFigure> figures = new ArrayList<>();
                     if (scale) {
                         figures.add(new BenchFigure(
@@ -216,7 +228,11 @@ public final class FleetBenchmark implements Benchmark {
                             List.of(
                                     new BenchFigure(
                                             name(),
-                                            "status fan-out to " + agents + " agents, median ms (target < 1000 ms)",
+                                            "status fan-out to " + agents + " agents, median ms"
+                                                    + (done < rounds
+                                                            ? " (" + done + " of " + rounds + " rounds answered by all)"
+                                                            : "")
+                                                    + " (target < 1000 ms)",
                                             median(all),
                                             "ms",
                                             "same query routed to one agent",
@@ -407,6 +423,9 @@ public final class FleetBenchmark implements Benchmark {
     }
 
     private static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
         double[] v = values.clone();
         Arrays.sort(v);
         return v[v.length / 2];

@@ -64,12 +64,6 @@ public final class HubRoutes implements BridgeRoutes {
         return Optional.empty();
     }
 
-    /** Agents' command addresses are heard on the hub they are connected to; other hubs relay to it (FleetHub). */
-    @Override
-    public boolean localOnly(String address) {
-        return FleetAddresses.ALL_AGENTS.equals(address) || address.startsWith(FleetAddresses.AGENT_PREFIX);
-    }
-
     private static boolean agentAddress(String address) {
         return FleetAddresses.AGENT_SENDS.contains(address) || address.startsWith(FleetAddresses.REPLY_PREFIX);
     }

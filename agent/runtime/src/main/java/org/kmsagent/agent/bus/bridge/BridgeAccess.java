@@ -95,11 +95,6 @@ final class BridgeAccess {
         return mayRegister(address) || (matches(outbound, address) && routes.mayRegister(client, address));
     }
 
-    /** Whether a registration on the address is heard on this node only ({@link BridgeRoutes#localOnly}). */
-    boolean localOnly(String address) {
-        return routes.localOnly(address);
-    }
-
     /** Whether a client may register (receive) on an address: only the events topic, if the outbound list allows. */
     boolean mayRegister(String address) {
         return BusAddresses.EVENTS.equals(address) && matches(outbound, address);

@@ -352,7 +352,7 @@ final class BridgeConnection {
             write(new JsonObject().put("type", "registered").put("address", address));
             return;
         }
-        io.vertx.core.Handler<Message<Object>> deliver = msg -> {
+        MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, msg -> {
             if (client.isAgent()
                     && access.authenticate(token)
                             .filter(c -> c.name().equals(client.name()))
@@ -377,10 +377,7 @@ final class BridgeConnection {
                     .put("headers", new JsonObject())
                     .put("body", msg.body())
                     .put("send", msg.isSend()));
-        };
-        MessageConsumer<Object> consumer = access.localOnly(address)
-                ? vertx.eventBus().localConsumer(address, deliver)
-                : vertx.eventBus().consumer(address, deliver);
+        });
         registrations.put(address, consumer);
         // An extension of the stock protocol: tells the client its registration is live, so no event is missed.
         consumer.completion()

@@ -47,15 +47,6 @@ public interface BridgeRoutes {
         return !caller.isAgent() && mayRegister(caller.name(), caller.role(), address);
     }
 
-    /**
-     * Whether a registration on the address is heard on this node only (a local consumer) instead of cluster-wide. A
-     * hub answers its own agents' command addresses this way and relays what other hubs route to them, so that ten
-     * thousand agents are not ten thousand cluster registrations (docs/performance.md, fleet-10k).
-     */
-    default boolean localOnly(String address) {
-        return false;
-    }
-
     /** How many connections one caller may hold at once, given the configured per-token limit. */
     default int maxConnections(BridgeCaller caller, int configured) {
         return configured;

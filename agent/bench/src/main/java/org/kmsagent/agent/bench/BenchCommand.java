@@ -43,6 +43,12 @@ public final class BenchCommand implements Callable<Integer> {
     java.nio.file.Path home;
 
     @Option(
+            names = "--agents",
+            paramLabel = "N",
+            description = "How many agents fleet-10k connects (default 10,000); given, it runs even with --quick.")
+    Integer agents;
+
+    @Option(
             names = "--json",
             description = "Print the figures as JSON ({figures: [...], failed: [...]}) instead of " + "the table.")
     boolean json;
@@ -66,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
                 new MillionBenchmark(() -> plugins().registry().families()),
                 new BridgeBenchmark(),
                 new FleetBenchmark(),
-                new FleetBenchmark("fleet-10k", 10_000),
+                new FleetBenchmark("fleet-10k", agents != null ? agents : 10_000, agents != null),
                 new StartupBenchmark(home != null ? home.toAbsolutePath() : Installation.home()));
     }
 

@@ -3,6 +3,7 @@ package org.kmsagent.agent.hub;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -35,13 +36,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A hub's fleet service, deployed on the hub's clustered Vert.x: it keeps the fleet view in two cluster-wide maps
- * ({@code kmsagent.fleet.agents}: agent id to {@link AgentRecords record}; {@code kmsagent.fleet.history}: agent id to
- * its append-only event list), serves the agents connected to this hub (register, heartbeat, events), answers fleet
- * queries, and routes control-API requests to one agent or all, across the cluster.
+ * ({@code kmsagent.fleet.agents}: agent id to {@link AgentRecords record}; {@code kmsagent.fleet.history.chunks}: each
+ * agent's append-only event list in pieces of {@value #HISTORY_CHUNK}), serves the agents connected to this hub
+ * (register, heartbeat, events), answers fleet queries, and routes control-API requests to one agent or all, across
+ * the cluster.
  *
  * <p>Agent-facing and query addresses are local consumers: an agent's messages are handled by the hub it is
- * connected to, which also serialises each agent's updates (one chain of futures per agent id). Replies from agents
- * come back on this hub's own clustered reply address, correlated by request id.
+ * connected to, which also serialises each agent's updates (one chain of futures per agent id). A command reaches
+ * this hub's own agents by a local publish, and the agents of other hubs through one clustered address every hub
+ * relays from ({@link FleetAddresses#DELIVER}). (The agents' registrations on their command addresses stay
+ * cluster-wide: registered as local consumers instead, 1,000 agents connected and answered fan-outs two to three
+ * times slower in the benchmark; docs/performance.md.) Replies from agents come back on this hub's own clustered
+ * reply address, correlated by request id.
  */
 public final class FleetHub extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(FleetHub.class);
@@ -51,10 +57,15 @@ public final class FleetHub extends VerticleBase {
 
     static final long MAX_DEADLINE_MS = 55_000;
     static final int DEFAULT_POOL_HORIZON_DAYS = 90;
+    /** History events per cluster-map entry (a few KB of JSON). */
+    static final int HISTORY_CHUNK = 64;
 
     private final String hubName;
     private final Clock clock;
-    private final String replyAddress = FleetAddresses.REPLY_PREFIX + "hub-" + UUID.randomUUID();
+    /** This hub process, in the records of the agents connected to it ({@code hubInstance}) and in relayed commands. */
+    private final String instance = UUID.randomUUID().toString();
+
+    private final String replyAddress = FleetAddresses.REPLY_PREFIX + "hub-" + instance;
     private final Map<String, Future<?>> chains = new HashMap<>();
     private final Map<String, FanOut> fanOuts = new HashMap<>();
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -67,7 +78,15 @@ public final class FleetHub extends VerticleBase {
     };
 
     private AsyncMap<String, JsonObject> agents;
+    /**
+     * Each agent's history in pieces of {@link #HISTORY_CHUNK} events: key {@code agentId/n}. Appending touches the last
+     * piece only, so a batch costs the same whatever the agent's history holds (one growing array per agent, read and
+     * written back whole on every batch, made ingest slower with every event). The agent's record counts the events
+     * kept ({@code historyCount}); what a piece holds beyond that count (a write whose record never followed) is
+     * dropped when the piece is next written.
+     */
     private AsyncMap<String, JsonArray> history;
+
     private final HubAudit audit;
 
     /**
@@ -95,7 +114,7 @@ public final class FleetHub extends VerticleBase {
                                 .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
                                 .onSuccess(m -> agents = m),
                         vertx.sharedData()
-                                .<String, JsonArray>getAsyncMap("kmsagent.fleet.history")
+                                .<String, JsonArray>getAsyncMap("kmsagent.fleet.history.chunks")
                                 .onSuccess(m -> history = m),
                         audit.start(vertx))
                 .compose(v -> {
@@ -117,6 +136,8 @@ public final class FleetHub extends VerticleBase {
                     // Clustered: agents on other hubs answer here.
                     MessageConsumer<Object> replies = vertx.eventBus().consumer(replyAddress, this::answered);
                     consumers.add(replies);
+                    // Clustered, one registration per hub: commands other hubs route to agents connected here.
+                    consumers.add(vertx.eventBus().<Object>consumer(FleetAddresses.DELIVER, this::relay));
                     return Future.all(
                             consumers.stream().map(MessageConsumer::completion).toList());
                 });
@@ -243,7 +264,8 @@ public final class FleetHub extends VerticleBase {
         return serial(
                 id,
                 () -> agents.get(id).compose(existing -> {
-                    JsonObject record = AgentRecords.register(existing, body, hubName, now);
+                    JsonObject record =
+                            AgentRecords.register(existing, body, hubName, now).put("hubInstance", instance);
                     if (existing != null
                             && existing.getString("hostName") != null
                             && !existing.getString("hostName").equals(record.getString("hostName"))) {
@@ -302,24 +324,15 @@ public final class FleetHub extends VerticleBase {
                     } catch (IllegalArgumentException e) {
                         return Future.failedFuture(new FleetException(BusCodes.BAD_REQUEST, e.getMessage()));
                     }
-                    Future<Void> appended = applied.accepted().isEmpty()
-                            ? Future.succeededFuture()
-                            : history.get(id).compose(h -> {
-                                JsonArray all = h == null ? new JsonArray() : h.copy();
-                                long last = all.isEmpty()
-                                        ? 0
-                                        : all.getJsonObject(all.size() - 1).getLong("seq", 0L);
-                                // Idempotent too: if the record write below failed last time, the agent re-sends what
-                                // is already here.
-                                applied.accepted().stream()
-                                        .filter(e -> e.getLong("seq") > last)
-                                        .filter(AgentRecords::historic)
-                                        .forEach(all::add);
-                                return history.put(id, all);
-                            });
-                    // History first, then the record whose lastSeq acknowledges: a hub dying in between makes the agent
-                    // re-send,
-                    // and both steps drop what they already hold.
+                    List<JsonObject> historic = applied.accepted().stream()
+                            .filter(AgentRecords::historic)
+                            .toList();
+                    long kept = existing.getLong("historyCount", 0L);
+                    Future<Void> appended = historic.isEmpty() ? Future.succeededFuture() : append(id, kept, historic);
+                    applied.record().put("historyCount", kept + historic.size());
+                    // History first, then the record whose lastSeq (and historyCount) acknowledges: a hub dying in
+                    // between makes the agent re-send, and the history's last piece is cut back to what the record
+                    // counts before the events are appended again.
                     return appended.compose(v -> audit.store(id, applied.accepted()))
                             .compose(v -> agents.put(id, applied.record()))
                             .map(v -> {
@@ -328,6 +341,61 @@ public final class FleetHub extends VerticleBase {
                                         .put("acked", applied.record().getLong("lastSeq"));
                             });
                 }));
+    }
+
+    /**
+     * Appends events to an agent's history after the {@code kept} it has: the last piece is read, cut to what the
+     * record counts (a write whose record never followed left more), and written back with the events; the events
+     * that do not fit start the next pieces.
+     */
+    private Future<Void> append(String id, long kept, List<JsonObject> events) {
+        long piece = kept / HISTORY_CHUNK;
+        int inPiece = (int) (kept % HISTORY_CHUNK);
+        Future<JsonArray> last = inPiece == 0 ? Future.succeededFuture(null) : history.get(chunkKey(id, piece));
+        return last.compose(before -> {
+            List<Future<Void>> writes = new ArrayList<>();
+            JsonArray current = new JsonArray();
+            if (before != null) {
+                for (int i = 0; i < Math.min(inPiece, before.size()); i++) {
+                    current.add(before.getValue(i));
+                }
+            }
+            long n = piece;
+            for (JsonObject e : events) {
+                if (current.size() == HISTORY_CHUNK) {
+                    writes.add(history.put(chunkKey(id, n++), current));
+                    current = new JsonArray();
+                }
+                current.add(e);
+            }
+            writes.add(history.put(chunkKey(id, n), current));
+            return Future.all(writes).mapEmpty();
+        });
+    }
+
+    private static String chunkKey(String agentId, long piece) {
+        return agentId + "/" + piece;
+    }
+
+    /** An agent's whole history, oldest first: the pieces its record counts. */
+    private Future<JsonArray> historyOf(String id, long kept) {
+        List<Future<JsonArray>> pieces = new ArrayList<>();
+        for (long p = 0; p * HISTORY_CHUNK < kept; p++) {
+            pieces.add(history.get(chunkKey(id, p)));
+        }
+        return Future.all(pieces).map(x -> {
+            JsonArray all = new JsonArray();
+            for (Future<JsonArray> f : pieces) {
+                if (f.result() != null) {
+                    f.result().forEach(e -> {
+                        if (all.size() < kept) {
+                            all.add(e);
+                        }
+                    });
+                }
+            }
+            return all;
+        });
     }
 
     /** Publishes newly applied history events on {@link FleetAddresses#LIVE} for dashboards and metrics. */
@@ -437,16 +505,16 @@ public final class FleetHub extends VerticleBase {
 
     private Future<JsonObject> history(JsonObject body) {
         String id = agentId(body, "target");
-        return Future.all(agents.get(id), history.get(id)).map(cf -> {
-            JsonObject record = cf.resultAt(0);
+        return agents.get(id).compose(record -> {
             if (record == null) {
-                throw new FleetException(BusCodes.NOT_FOUND, "target: no agent " + id + " in the fleet");
+                return Future.failedFuture(
+                        new FleetException(BusCodes.NOT_FOUND, "target: no agent " + id + " in the fleet"));
             }
-            JsonArray h = cf.resultAt(1);
-            return new JsonObject()
-                    .put("agentId", id)
-                    .put("hostName", record.getString("hostName"))
-                    .put("history", h == null ? new JsonArray() : h);
+            return historyOf(id, record.getLong("historyCount", 0L))
+                    .map(h -> new JsonObject()
+                            .put("agentId", id)
+                            .put("hostName", record.getString("hostName"))
+                            .put("history", h));
         });
     }
 
@@ -494,14 +562,26 @@ public final class FleetHub extends VerticleBase {
             }
             if (awaited.isEmpty()) {
                 fanOut.done.tryComplete();
-            } else if (target != null) {
-                vertx.eventBus().publish(FleetAddresses.agent(target), command);
-            } else if (BusAddresses.CHANGES.contains(address)) {
-                // A change may carry a product key: it goes to each agent's own address, which only that agent's
-                // credential can register on, never to the address every agent shares.
-                awaited.forEach(id -> vertx.eventBus().publish(FleetAddresses.agent(id), command));
+            } else if (target == null && !BusAddresses.CHANGES.contains(address)) {
+                // A query to all: one local publish reaches this hub's agents; one relay the others', if any.
+                publishHere(FleetAddresses.ALL_AGENTS, command);
+                if (awaited.stream().anyMatch(id -> !here(all.get(id)))) {
+                    vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null));
+                }
             } else {
-                vertx.eventBus().publish(FleetAddresses.ALL_AGENTS, command);
+                // One agent, or a change: a change may carry a product key, so it goes to each agent's own address,
+                // which only that agent's credential can register on, never to the address every agent shares.
+                JsonArray elsewhere = new JsonArray();
+                for (String id : awaited) {
+                    if (here(all.get(id))) {
+                        publishHere(FleetAddresses.agent(id), command);
+                    } else {
+                        elsewhere.add(id);
+                    }
+                }
+                if (!elsewhere.isEmpty()) {
+                    vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, elsewhere));
+                }
             }
             long timer = vertx.setTimer(deadline, t -> fanOut.done.tryComplete());
             return fanOut.done.future().map(v -> {
@@ -510,6 +590,41 @@ public final class FleetHub extends VerticleBase {
                 return fanOut.report(all, clock.instant(), deadline, (System.nanoTime() - started) / 1_000_000);
             });
         });
+    }
+
+    /** Whether the agent of a record is connected to this hub process (it registered here last). */
+    private boolean here(JsonObject record) {
+        return instance.equals(record.getString("hubInstance"));
+    }
+
+    private void publishHere(String address, JsonObject command) {
+        vertx.eventBus().publish(address, command, new DeliveryOptions().setLocalOnly(true));
+    }
+
+    private JsonObject relayed(JsonObject command, JsonArray targets) {
+        JsonObject relay = new JsonObject().put("from", instance).put("command", command);
+        return targets == null ? relay : relay.put("targets", targets);
+    }
+
+    /**
+     * Delivers a command another hub routed to the agents connected here: to all ({@code targets} absent) or to each
+     * named agent's own address; an agent not connected here has no consumer and hears nothing.
+     */
+    private void relay(Message<Object> msg) {
+        if (!(msg.body() instanceof JsonObject relay)
+                || instance.equals(relay.getString("from"))
+                || !(relay.getValue("command") instanceof JsonObject command)) {
+            return;
+        }
+        if (!(relay.getValue("targets") instanceof JsonArray targets)) {
+            publishHere(FleetAddresses.ALL_AGENTS, command);
+            return;
+        }
+        for (Object id : targets) {
+            if (id instanceof String s && AGENT_ID.matcher(s).matches()) {
+                publishHere(FleetAddresses.agent(s), command);
+            }
+        }
     }
 
     private void answered(Message<Object> msg) {
@@ -534,19 +649,21 @@ public final class FleetHub extends VerticleBase {
     private static final class FanOut {
         final Set<String> expected;
         final Set<String> awaited;
-        final Map<String, JsonObject> answers = new LinkedHashMap<>();
+        final Map<String, JsonObject> answers = new HashMap<>();
         final Promise<Void> done = Promise.promise();
+        /** Awaited agents not yet answered (one check per answer, not a scan of all). */
+        int missing;
 
         FanOut(Set<String> expected, Set<String> awaited) {
             this.expected = expected;
             this.awaited = awaited;
+            this.missing = awaited.size();
         }
 
         void answer(JsonObject reply) {
             String id = reply.getString("agentId");
             if (id != null && expected.contains(id)) {
-                answers.putIfAbsent(id, reply);
-                if (answers.keySet().containsAll(awaited)) {
+                if (answers.putIfAbsent(id, reply) == null && awaited.contains(id) && --missing == 0) {
                     done.tryComplete();
                 }
             }

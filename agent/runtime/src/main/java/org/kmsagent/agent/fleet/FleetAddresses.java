@@ -41,6 +41,13 @@ public final class FleetAddresses {
     /** Every agent listens here for commands routed to all. */
     public static final String ALL_AGENTS = "kmsagent.fleet.agents";
 
+    /**
+     * Hub-internal (clustered, one registration per hub; the bridge never lets a client send or register here): a
+     * command one hub routes to agents connected to the others, {@code {from, command, targets?}}; each hub publishes
+     * it locally to its own agents' addresses ({@link #ALL_AGENTS} when {@code targets} is absent).
+     */
+    public static final String DELIVER = "kmsagent.fleet.deliver";
+
     // --- ctl to hub ---
     /** Every agent with its products and state. */
     public static final String VIEW = "kmsagent.fleet.view";

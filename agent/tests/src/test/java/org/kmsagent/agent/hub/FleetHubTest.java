@@ -109,6 +109,34 @@ class FleetHubTest {
     }
 
     @Test
+    void aHistoryLongerThanOneStoredPieceIsListedWholeInOrderAndOnceEach() throws Exception {
+        FleetLink pc = agent("pc-1", new JsonObject());
+        // 150 renewals (the hub keeps history in pieces of 64), with state refreshes between them that are no
+        // history, delivered in several batches as they are written.
+        for (int i = 1; i <= 150; i++) {
+            pc.publish(
+                    "renewal",
+                    new JsonObject()
+                            .put("kind", "RENEWED")
+                            .put("family", "windows-client")
+                            .put("n", i));
+            if (i % 40 == 0) {
+                pc.publish(FleetAddresses.EVENT_PRODUCTS, new JsonObject().put("products", new JsonArray()));
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> pc.pending() == 0);
+
+        JsonArray history = new JsonObject(ctl(LocalHub.READ_TOKEN, "fleet", "history", "--target", "pc-1", "--json")
+                        .out())
+                .getJsonArray("history");
+
+        assertThat(history.stream()
+                        .map(e -> ((JsonObject) e).getJsonObject("data").getInteger("n")))
+                .containsExactlyElementsOf(
+                        java.util.stream.IntStream.rangeClosed(1, 150).boxed().toList());
+    }
+
+    @Test
     void aStateRefreshUpdatesTheViewWithoutEnteringTheHistory() throws Exception {
         FleetLink pc =
                 agent("pc-1", new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("pc-1"))));

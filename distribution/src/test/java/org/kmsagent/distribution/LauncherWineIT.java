@@ -191,6 +191,16 @@ class LauncherWineIT {
     }
 
     @Test
+    void benchGetsHazelcastsFlagsTooForTheHubsItRuns() {
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "bench --only fleet-10k");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(args(r))
+                .containsSubsequence(
+                        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "org.kmsagent.agent.cli.Main", "bench")
+                .doesNotContain("-Xmx64m", "-XX:TieredStopAtLevel=1");
+    }
+
+    @Test
     void kmsAgentJavaOptsComeAfterTheDefaultsSoTheyOverrideThem() {
         WineCmd.Result r = launch(
                 HOME, env("JAVA_HOME", JDK17, "KMSAGENT_JAVA_OPTS", "-Xmx256m \"-Dkmsagent.note=two words\""), "run");

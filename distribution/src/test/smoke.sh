@@ -65,10 +65,13 @@ for path in bin/kms-agent bin/kms-agent.cmd lib plugins conf/agent.yaml docs LIC
 done
 # What the machine agent must not carry: the hub and its cluster, the dashboard's web stack, the simulator and
 # the benchmarks.
+# (The listing is read into a variable first: `ls | grep -q` under pipefail reads as "no match" whenever grep quits
+# before ls has finished writing.)
+machine_jars=$(ls "$home"/lib/)
 for jar in hazelcast vertx-hazelcast vertx-web hub simulator bench; do
-  if ls "$home"/lib/ | grep -q "^$jar-[0-9]"; then fail "the machine agent's lib/ holds $jar"; fi
+  if grep -q "^$jar-[0-9]" <<< "$machine_jars"; then fail "the machine agent's lib/ holds $jar"; fi
 done
-if ls "$home"/lib/ | grep -q "^tests-"; then fail "the machine agent's lib/ holds the tests"; fi
+if grep -q "^tests-" <<< "$machine_jars"; then fail "the machine agent's lib/ holds the tests"; fi
 libkb=$(du -sk "$home/lib" | cut -f1)
 echo "smoke: machine agent lib/ is ${libkb} KB in $(ls "$home"/lib | wc -l) jars"
 agent="$home/bin/kms-agent"

@@ -162,6 +162,49 @@ class FleetAuditTest {
         }
     }
 
+    @Test
+    void aHubKeepsTheNewestThousandRecordsOfAnAgentAndDropsTheOldestFirst() throws Exception {
+        try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
+            var bus = hub.vertx.eventBus();
+            bus.request(
+                            org.kmsagent.agent.fleet.FleetAddresses.REGISTER,
+                            new JsonObject().put("agentId", "pc-6").put("hostName", "pc-6"))
+                    .await(30, java.util.concurrent.TimeUnit.SECONDS);
+            int sent = HubAudit.KEPT_PER_AGENT + 50;
+            java.time.Instant start = java.time.Instant.parse("2026-11-28T12:00:00Z");
+            // In batches, as an agent's outbox sends them; each record names its own number in its target.
+            for (int first = 1; first <= sent; first += 100) {
+                io.vertx.core.json.JsonArray events = new io.vertx.core.json.JsonArray();
+                for (int seq = first; seq < first + 100 && seq <= sent; seq++) {
+                    String at = start.plusSeconds(seq).toString();
+                    events.add(new JsonObject()
+                            .put("seq", seq)
+                            .put("type", "audit")
+                            .put("at", at)
+                            .put(
+                                    "data",
+                                    new JsonObject()
+                                            .put("at", at)
+                                            .put("actor", "ops")
+                                            .put("source", "10.0.0.9")
+                                            .put("action", "kmsagent.kms.clear")
+                                            .put("target", new JsonObject().put("n", seq))
+                                            .put("result", "ok")));
+                }
+                bus.request(
+                                org.kmsagent.agent.fleet.FleetAddresses.EVENTS,
+                                new JsonObject().put("agentId", "pc-6").put("events", events))
+                        .await(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            List<JsonObject> kept = forwarded(hub, "--agent", "pc-6", "--limit", "10000");
+            assertThat(kept).hasSize(HubAudit.KEPT_PER_AGENT);
+            // The 50 oldest went; the newest is the last one sent.
+            assertThat(kept.get(0).getJsonObject("target").getInteger("n")).isEqualTo(51);
+            assertThat(kept.get(kept.size() - 1).getJsonObject("target").getInteger("n"))
+                    .isEqualTo(sent);
+        }
+    }
+
     private static List<JsonObject> forwarded(LocalHub hub, String... filter) {
         List<String> args = new ArrayList<>(List.of("fleet", "audit", "--json"));
         args.addAll(List.of(filter));

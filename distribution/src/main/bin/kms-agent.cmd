@@ -29,7 +29,8 @@ set "FLAGS=-XX:+UseSerialGC -XX:-UsePerfData"
 rem From Java 24 every command would start with WARNING lines about Guava's sun.misc.Unsafe calls: allow them quietly
 rem (the flag exists from Java 23; Java 17 refuses it).
 if %JMAJOR% GEQ 23 set "FLAGS=%FLAGS% --sun-misc-unsafe-memory-access=allow"
-if /i "%~1"=="run" set "FLAGS=%FLAGS% -Xss512k -XX:TieredStopAtLevel=1 -Xms8m -Xmx64m -XX:ReservedCodeCacheSize=16m"
+rem run: C1 only, compiling after ten times the JVM's default counts (as bin/kms-agent; docs/performance.md).
+if /i "%~1"=="run" set "FLAGS=%FLAGS% -Xss512k -XX:TieredStopAtLevel=1 -XX:Tier3InvocationThreshold=2000 -XX:Tier3MinInvocationThreshold=1000 -XX:Tier3CompileThreshold=20000 -XX:Tier3BackEdgeThreshold=600000 -Xms8m -Xmx64m -XX:ReservedCodeCacheSize=16m"
 if /i "%~1"=="hub" set "FLAGS=%FLAGS% --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 if /i "%~1"=="bench" set "FLAGS=%FLAGS% --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 "%JAVA%" %FLAGS% --enable-native-access=ALL-UNNAMED "-Dkmsagent.home=%KMSAGENT_HOME%" %KMSAGENT_JAVA_OPTS% -cp "%KMSAGENT_HOME%\lib\*" org.kmsagent.agent.cli.Main %*

@@ -3,7 +3,6 @@ package org.kmsagent.agent.daemon.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.rolling.RollingFileAppender;
@@ -79,10 +78,10 @@ public final class RunLogging {
         return root;
     }
 
-    private static PatternLayoutEncoder encoder(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    /** The lines of {@link #PATTERN}, written without logback's pattern parser ({@link LineEncoder}). */
+    private static LineEncoder encoder(LoggerContext context) {
+        LineEncoder encoder = new LineEncoder();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
         encoder.start();
         return encoder;
     }

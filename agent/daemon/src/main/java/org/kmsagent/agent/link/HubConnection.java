@@ -34,6 +34,7 @@ public final class HubConnection {
     private final Promise<Void> closed = Promise.promise();
     private Consumer<JsonObject> messages = m -> {};
     private long next;
+    private long framesReceived;
 
     private HubConnection(Vertx vertx, NetSocket socket, String token) {
         this.vertx = vertx;
@@ -57,6 +58,19 @@ public final class HubConnection {
     /** Completes when the connection is gone, for whatever reason. */
     public Future<Void> closed() {
         return closed.future();
+    }
+
+    /** Whether the connection is gone. */
+    public boolean isClosed() {
+        return closed.future().isComplete();
+    }
+
+    /**
+     * How many frames the hub has sent on this connection so far, replies that came too late included: a caller whose
+     * request timed out can tell a hub that is slow (still sending) from one that has gone silent.
+     */
+    public long framesReceived() {
+        return framesReceived;
     }
 
     /** Sends a request; fails with a {@link ReplyException} carrying the hub's failure code, or on timeout. */
@@ -114,6 +128,7 @@ public final class HubConnection {
     private void received(Buffer data) {
         try {
             for (JsonObject frame : decoder.feed(data)) {
+                framesReceived++;
                 dispatch(frame);
             }
         } catch (FrameDecoder.FrameException e) {

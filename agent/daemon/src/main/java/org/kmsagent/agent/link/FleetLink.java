@@ -32,11 +32,13 @@ import org.slf4j.LoggerFactory;
  * thousands does not reconnect in step. Events are written to the outbox first, so nothing produced while no hub is
  * reachable is lost; the hub acknowledges by sequence number and drops what it already has.
  *
- * <p>Only a closed or failed connection costs a new connection (and a TLS handshake): a request the hub answers too
- * late is sent again on the same connection, after a wait that doubles per consecutive slow answer (see
- * {@link #slowRetryDelay}), since a hub that is slow because it is busy would only get busier if every agent it had
- * not answered in time dialled again. The connection is given up only when the hub has sent nothing at all, not even
- * a late reply, during {@link #SILENT_TIMEOUTS} request timeouts in a row.
+ * <p>Only a closed or failed connection costs a new connection (and a TLS handshake). A registration or delivery the
+ * hub has not answered within the request timeout is waited for on the same connection (the hub's bridge answers every
+ * request, late or with a 504 when its own bus gave up on it), since a hub that is slow because it is busy would only
+ * get busier if every agent it had not answered in time dialled again, or sent the same request again while the first
+ * is still queued. A request the hub answers with 504 is sent again on the same connection, after a wait that doubles
+ * per consecutive 504 (see {@link #slowRetryDelay}). The connection is given up only when the hub has sent nothing at
+ * all, not even a late reply to anything, during {@link #SILENT_TIMEOUTS} request timeouts in a row.
  *
  * <p>Threading: everything runs on the link's own Vert.x context; outbox writes run as ordered blocking tasks.
  */
@@ -44,7 +46,7 @@ public final class FleetLink {
     private static final Logger LOG = LoggerFactory.getLogger(FleetLink.class);
     /** The first reconnection delay; it doubles per failed round up to {@code reconnectMaxSeconds}. */
     static final long FIRST_BACKOFF_MS = 250;
-    /** The first wait before a request the hub did not answer in time is sent again on the same connection. */
+    /** The first wait before a request the hub answered with 504 (it gave up on it) is sent again. */
     static final long FIRST_SLOW_RETRY_MS = 1_000;
     /**
      * Request timeouts in a row during which the hub sent no frame at all, after which the connection is taken for
@@ -331,6 +333,11 @@ public final class FleetLink {
         return t instanceof ReplyException re && re.failureCode() == BusCodes.TIMEOUT;
     }
 
+    /** Whether the hub answered that it gave up on the request (its bus timed out: 504): sending it again may work. */
+    static boolean gaveUp(Throwable t) {
+        return slow(t) && ((ReplyException) t).failureType() != ReplyFailure.TIMEOUT;
+    }
+
     /**
      * Counts a request timeout; true when the hub has now been silent (no frame since {@code heardBefore}) for
      * {@link #SILENT_TIMEOUTS} timeouts in a row, so the connection should be given up.
@@ -344,9 +351,10 @@ public final class FleetLink {
     }
 
     /**
-     * A request that is sent again on the same connection, after {@link #slowRetryDelay}, each time the hub does not
-     * answer in time (the hub's handlers are idempotent: it drops events it already has and registering again
-     * overwrites the record); fails on any other failure, when the connection is gone, or when the hub has gone silent.
+     * A request whose reply is waited for as long as the hub shows it is alive (it sent some frame during each request
+     * timeout), and that is sent again on the same connection, after {@link #slowRetryDelay}, each time the hub answers
+     * it with 504 (the hub's handlers are idempotent: it drops events it already has and registering again overwrites
+     * the record); fails on any other failure, when the connection is gone, or when the hub has gone silent.
      */
     private Future<JsonObject> patiently(HubConnection c, String address, JsonObject body) {
         Promise<JsonObject> result = Promise.promise();
@@ -360,37 +368,44 @@ public final class FleetLink {
             result.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusCodes.INTERNAL, "connection closed"));
             return;
         }
-        long heard = c.framesReceived();
-        c.request(address, body, settings.requestTimeoutMs()).onComplete(ar -> {
-            if (ar.succeeded()) {
-                silentTimeouts = 0;
-                result.complete(ar.result());
-                return;
-            }
-            if (!slow(ar.cause()) || c.isClosed()) {
-                result.fail(ar.cause());
-                return;
-            }
-            if (silentTooLong(c, heard)) {
-                result.fail(new ReplyException(
-                        ReplyFailure.TIMEOUT,
-                        BusCodes.TIMEOUT,
-                        "the hub sent nothing during " + SILENT_TIMEOUTS + " request timeouts"));
-                return;
-            }
-            long wait = slowRetryDelay(slowSoFar + 1, settings.reconnectMaxMs());
-            if (slowSoFar == 0) {
-                LOG.info(
-                        "fleet: {} answered {} late ({}); sending it again on the same connection in {} ms",
-                        target(c),
-                        address,
-                        ar.cause().getMessage(),
-                        wait);
-            } else {
-                LOG.debug("fleet: {} still slow on {}; again in {} ms", target(c), address, wait);
-            }
-            vertx.setTimer(wait, t -> patiently(c, address, body, slowSoFar + 1, result));
-        });
+        long[] heard = {c.framesReceived()};
+        c.requestAwaitingReply(address, body, settings.requestTimeoutMs(), checks -> {
+                    if (checks == 1) {
+                        LOG.info(
+                                "fleet: {} has not answered {} within {} ms; waiting on the same connection",
+                                target(c),
+                                address,
+                                settings.requestTimeoutMs());
+                    }
+                    boolean silent = silentTooLong(c, heard[0]);
+                    heard[0] = c.framesReceived();
+                    return !silent;
+                })
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        silentTimeouts = 0;
+                        result.complete(ar.result());
+                        return;
+                    }
+                    if (!gaveUp(ar.cause()) || c.isClosed()) {
+                        result.fail(
+                                slow(ar.cause())
+                                        ? new ReplyException(
+                                                ReplyFailure.TIMEOUT,
+                                                BusCodes.TIMEOUT,
+                                                "the hub sent nothing during " + SILENT_TIMEOUTS + " request timeouts")
+                                        : ar.cause());
+                        return;
+                    }
+                    long wait = slowRetryDelay(slowSoFar + 1, settings.reconnectMaxMs());
+                    LOG.info(
+                            "fleet: {} gave up on {} ({}); sending it again on the same connection in {} ms",
+                            target(c),
+                            address,
+                            ar.cause().getMessage(),
+                            wait);
+                    vertx.setTimer(wait, t -> patiently(c, address, body, slowSoFar + 1, result));
+                });
     }
 
     private String target(HubConnection c) {

@@ -93,6 +93,35 @@ public final class HubConnection {
         return p.future().andThen(x -> vertx.cancelTimer(timer));
     }
 
+    /**
+     * Sends a request and waits for its reply as long as the connection lasts: a hub that answers late still answers
+     * (its bridge answers every request, with a failure code 504 when its own bus gave up). Every {@code checkMs}
+     * without a reply, {@code goOn} is asked with the number of checks so far whether to keep waiting; when it says
+     * no, the request fails with a {@link ReplyFailure#TIMEOUT} and a late reply is ignored.
+     */
+    public Future<JsonObject> requestAwaitingReply(
+            String address, JsonObject body, long checkMs, java.util.function.IntPredicate goOn) {
+        String reply = "agent.reply." + next++;
+        Promise<JsonObject> p = Promise.promise();
+        waiting.put(reply, p);
+        int[] checks = {0};
+        long timer = vertx.setPeriodic(checkMs, t -> {
+            if (!p.future().isComplete() && !goOn.test(++checks[0]) && waiting.remove(reply) != null) {
+                p.tryFail(new ReplyException(
+                        ReplyFailure.TIMEOUT,
+                        BusCodes.TIMEOUT,
+                        address + ": no reply within " + checks[0] * checkMs + " ms"));
+            }
+        });
+        write(new JsonObject()
+                .put("type", "send")
+                .put("address", address)
+                .put("replyAddress", reply)
+                .put("headers", headers())
+                .put("body", body));
+        return p.future().andThen(x -> vertx.cancelTimer(timer));
+    }
+
     /** Sends without waiting for a reply. */
     public void send(String address, JsonObject body) {
         write(new JsonObject()

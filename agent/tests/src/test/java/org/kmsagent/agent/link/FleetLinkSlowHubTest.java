@@ -30,10 +30,9 @@ import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.fleet.FleetAddresses;
 
 /**
- * An agent whose hub answers late keeps its one connection: the request is sent again on it, and the late reply does
- * no harm. A loopback hub that speaks the bridge's framing and holds back the answer to the first delivery of events
- * until the agent has sent it again; nothing here waits on the clock (the agent's request timeout is short, and the
- * test waits for what the hub receives).
+ * An agent whose hub answers late keeps its one connection and waits for the answer, and one whose hub gave up on a
+ * request sends it again on the same connection. A loopback hub that speaks the bridge's framing; nothing here waits on
+ * the clock (the agent's request timeout is short, and the test waits for what the hub receives).
  */
 class FleetLinkSlowHubTest {
     @TempDir
@@ -47,15 +46,38 @@ class FleetLinkSlowHubTest {
     }
 
     @Test
-    void anAgentWhoseHubAnswersLateSendsTheEventsAgainOnTheSameConnectionInsteadOfReconnecting() throws Exception {
-        SlowHub hub = new SlowHub();
+    void anAgentWhoseHubAnswersLateWaitsOnTheSameConnectionWithoutSendingAgain() throws Exception {
+        SlowHub hub = new SlowHub(false);
         int port = hub.listen();
-        FleetLink link = link(port, 100);
+        FleetLink link = link(port, 100, 100);
+        link.start();
+        get(link.publish("renewed", new JsonObject().put("n", 1)));
+        // The hub answers its first delivery only after three heartbeats (each answered at once) came after it:
+        // past the agent's 100 ms request timeout.
+        get(hub.deliveries(1));
+
+        // The next event goes alone: the first was acknowledged by the late answer and never sent twice.
+        get(link.publish("renewed", new JsonObject().put("n", 2)));
+        List<JsonObject> all = get(hub.deliveries(2));
+        assertThat(all.get(1).getJsonArray("events"))
+                .extracting(e -> ((JsonObject) e).getLong("seq"))
+                .containsExactly(2L);
+        assertThat(hub.heartbeatsBeforeAnswer.get()).isGreaterThanOrEqualTo(3);
+        assertThat(hub.connections.get()).isEqualTo(1);
+        assertThat(link.hub()).contains("127.0.0.1:" + port);
+        get(link.stop());
+    }
+
+    @Test
+    void anAgentWhoseHubGaveUpOnItsEventsSendsThemAgainOnTheSameConnection() throws Exception {
+        SlowHub hub = new SlowHub(true);
+        int port = hub.listen();
+        FleetLink link = link(port, 100, 3_600_000);
         link.start();
         get(link.publish("renewed", new JsonObject().put("n", 1)));
 
-        // The hub held back its answer to the first delivery; the agent sent the same events again, on the same
-        // connection, and the hub answered both (the first one late).
+        // The hub answered the first delivery with 504 (its bus timed out); the agent sent the same events again, on
+        // the same connection.
         List<JsonObject> first = get(hub.deliveries(2));
         assertThat(first.get(0).getJsonArray("events")).isEqualTo(first.get(1).getJsonArray("events"));
 
@@ -78,13 +100,13 @@ class FleetLinkSlowHubTest {
         assertThat(FleetLink.slowRetryDelay(40, 60_000)).isBetween(30_000L, 60_000L);
     }
 
-    private FleetLink link(int port, long requestTimeoutMs) {
+    private FleetLink link(int port, long requestTimeoutMs, long heartbeatMs) {
         TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("hub"));
         FleetLink.Settings settings = new FleetLink.Settings(
                 List.of("127.0.0.1:" + port),
                 "agent-token",
                 FleetLink.clientOptions(List.of(tls.fingerprint()), null),
-                3_600_000,
+                heartbeatMs,
                 50,
                 requestTimeoutMs);
         AgentDescription me =
@@ -103,13 +125,21 @@ class FleetLinkSlowHubTest {
         return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
-    /** Answers registrations at once; answers the first delivery of events only once the agent has sent another. */
+    /**
+     * Answers registrations and heartbeats at once. The first delivery of events it either answers with 504 (it gave
+     * up), or holds back until three heartbeats have come after it.
+     */
     private final class SlowHub {
         final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger heartbeatsBeforeAnswer = new AtomicInteger();
         final List<JsonObject> events = new CopyOnWriteArrayList<>();
         private final List<Map.Entry<Integer, Promise<List<JsonObject>>>> waiting = new ArrayList<>();
+        private final boolean givesUp;
         private JsonObject heldBack;
-        private NetSocket heldOn;
+
+        SlowHub(boolean givesUp) {
+            this.givesUp = givesUp;
+        }
 
         int listen() throws Exception {
             TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("hub"));
@@ -164,17 +194,25 @@ class FleetLinkSlowHubTest {
             JsonObject body = frame.getJsonObject("body");
             if (FleetAddresses.REGISTER.equals(address)) {
                 reply(socket, frame, new JsonObject().put("lastSeq", 0L));
+            } else if (FleetAddresses.HEARTBEAT.equals(address)) {
+                reply(socket, frame, new JsonObject());
+                if (heldBack != null && heartbeatsBeforeAnswer.incrementAndGet() == 3) {
+                    reply(socket, heldBack, acked(heldBack.getJsonObject("body"))); // late
+                    heldBack = null;
+                }
             } else if (FleetAddresses.EVENTS.equals(address)) {
                 events.add(body);
-                if (events.size() == 1) {
-                    heldBack = frame; // answered late, below
-                    heldOn = socket;
-                } else {
+                if (events.size() > 1) {
                     reply(socket, frame, acked(body));
-                    if (heldBack != null) {
-                        reply(heldOn, heldBack, acked(heldBack.getJsonObject("body")));
-                        heldBack = null;
-                    }
+                } else if (givesUp) {
+                    socket.write(Frames.encode(new JsonObject()
+                            .put("type", "err")
+                            .put("address", frame.getString("replyAddress"))
+                            .put("failureCode", 504)
+                            .put("failureType", "TIMEOUT")
+                            .put("message", "Timed out after waiting 120000(ms) for a reply")));
+                } else {
+                    heldBack = frame; // answered late, above
                 }
                 check();
             }

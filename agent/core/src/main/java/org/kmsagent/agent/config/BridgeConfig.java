@@ -21,6 +21,9 @@ import java.util.Objects;
  *     client cannot take every slot from the others
  * @param maxConnectionsPerAddress how many connections one source address may hold at once
  * @param idleTimeoutSeconds a connection that sends nothing (not even a ping) for this long is closed
+ * @param eventLoops how many event loops serve the bridge's connections (TLS handshakes and frames), each with its own
+ *     server instance sharing the port; null: 1 on a machine agent (which stays small), Vert.x's event-loop count on a
+ *     hub ({@link #eventLoopsOr})
  */
 public record BridgeConfig(
         Boolean enabled,
@@ -36,7 +39,8 @@ public record BridgeConfig(
         Integer requestTimeoutSeconds,
         Integer maxConnectionsPerToken,
         Integer maxConnectionsPerAddress,
-        Integer idleTimeoutSeconds) {
+        Integer idleTimeoutSeconds,
+        Integer eventLoops) {
 
     /** The port when none is configured. */
     public static final int DEFAULT_PORT = 7688;
@@ -56,6 +60,31 @@ public record BridgeConfig(
         maxConnectionsPerToken = Objects.requireNonNullElse(maxConnectionsPerToken, 16);
         maxConnectionsPerAddress = Objects.requireNonNullElse(maxConnectionsPerAddress, 32);
         idleTimeoutSeconds = Objects.requireNonNullElse(idleTimeoutSeconds, 300);
+    }
+
+    /** The number of event loops to serve the bridge on: the configured one, or {@code roleDefault} when none is. */
+    public int eventLoopsOr(int roleDefault) {
+        return eventLoops == null ? roleDefault : eventLoops;
+    }
+
+    /** This configuration served on {@code n} event loops. */
+    public BridgeConfig withEventLoops(Integer n) {
+        return new BridgeConfig(
+                enabled,
+                host,
+                port,
+                tls,
+                tokens,
+                anonymous,
+                inbound,
+                outbound,
+                maxFrameBytes,
+                maxConnections,
+                requestTimeoutSeconds,
+                maxConnectionsPerToken,
+                maxConnectionsPerAddress,
+                idleTimeoutSeconds,
+                n);
     }
 
     /** With the default per-token, per-address and idle limits. */
@@ -85,6 +114,7 @@ public record BridgeConfig(
                 requestTimeoutSeconds,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -104,10 +134,12 @@ public record BridgeConfig(
                 requestTimeoutSeconds,
                 perToken,
                 perAddress,
-                idleSeconds);
+                idleSeconds,
+                eventLoops);
     }
 
     static BridgeConfig defaults() {
-        return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new BridgeConfig(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -59,6 +59,9 @@ final class ConfigValidator {
         range(errors, "bridge.maxConnectionsPerToken", b.maxConnectionsPerToken(), 1, 10_000);
         range(errors, "bridge.maxConnectionsPerAddress", b.maxConnectionsPerAddress(), 1, 10_000);
         range(errors, "bridge.idleTimeoutSeconds", b.idleTimeoutSeconds(), 1, 86_400);
+        if (b.eventLoops() != null) {
+            range(errors, "bridge.eventLoops", b.eventLoops(), 1, 64);
+        }
         TlsConfig tls = b.tls();
         if ((tls.certFile() == null) != (tls.keyFile() == null)) {
             errors.add("bridge.tls: certFile and keyFile must be given together (or neither, for a self-signed one)");

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
@@ -31,12 +32,27 @@ import org.slf4j.LoggerFactory;
  * thousands does not reconnect in step. Events are written to the outbox first, so nothing produced while no hub is
  * reachable is lost; the hub acknowledges by sequence number and drops what it already has.
  *
+ * <p>Only a closed or failed connection costs a new connection (and a TLS handshake). A registration or delivery the
+ * hub has not answered within the request timeout is waited for on the same connection (the hub's bridge answers every
+ * request, late or with a 504 when its own bus gave up on it), since a hub that is slow because it is busy would only
+ * get busier if every agent it had not answered in time dialled again, or sent the same request again while the first
+ * is still queued. A request the hub answers with 504 is sent again on the same connection, after a wait that doubles
+ * per consecutive 504 (see {@link #slowRetryDelay}). The connection is given up only when the hub has sent nothing at
+ * all, not even a late reply to anything, during {@link #SILENT_TIMEOUTS} request timeouts in a row.
+ *
  * <p>Threading: everything runs on the link's own Vert.x context; outbox writes run as ordered blocking tasks.
  */
 public final class FleetLink {
     private static final Logger LOG = LoggerFactory.getLogger(FleetLink.class);
     /** The first reconnection delay; it doubles per failed round up to {@code reconnectMaxSeconds}. */
     static final long FIRST_BACKOFF_MS = 250;
+    /** The first wait before a request the hub answered with 504 (it gave up on it) is sent again. */
+    static final long FIRST_SLOW_RETRY_MS = 1_000;
+    /**
+     * Request timeouts in a row during which the hub sent no frame at all, after which the connection is taken for
+     * dead (a hub that is only slow still sends late replies and answers to other requests).
+     */
+    static final int SILENT_TIMEOUTS = 3;
 
     private static final int BATCH = 100;
     /**
@@ -64,7 +80,10 @@ public final class FleetLink {
     private long attempt;
     private boolean retrying;
     private boolean flushing;
+    private boolean beating;
     private boolean stopped;
+    /** Consecutive request timeouts on the current connection during which the hub sent nothing. */
+    private int silentTimeouts;
 
     /**
      * How to reach the hubs.
@@ -210,6 +229,7 @@ public final class FleetLink {
         HubConnection.connect(vertx, client, host, port, settings.token())
                 .compose(c -> {
                     connection = c;
+                    silentTimeouts = 0;
                     c.onMessage(this::command);
                     c.closed().onComplete(x -> lost(c, target));
                     // Read before the snapshot is taken: state refreshes numbered up to here are older than the
@@ -219,10 +239,10 @@ public final class FleetLink {
                                     c.register(FleetAddresses.ALL_AGENTS),
                                     c.register(FleetAddresses.agent(me.agentId())))
                             .compose(x -> snapshot.get().recover(t -> Future.succeededFuture(new JsonObject())))
-                            .compose(snap -> c.request(
+                            .compose(snap -> patiently(
+                                    c,
                                     FleetAddresses.REGISTER,
-                                    me.toJson().mergeIn(snap).put("writtenSeq", written),
-                                    settings.requestTimeoutMs()))
+                                    me.toJson().mergeIn(snap).put("writtenSeq", written)))
                             .map(reply -> reply.getLong("lastSeq", 0L));
                 })
                 .compose(lastSeq -> context.executeBlocking(
@@ -269,6 +289,7 @@ public final class FleetLink {
         }
         hub = null;
         flushing = false;
+        beating = false;
         vertx.cancelTimer(heartbeatTimer);
         retry();
     }
@@ -297,15 +318,123 @@ public final class FleetLink {
         return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
     }
 
-    private void heartbeat() {
-        HubConnection c = connection;
-        if (c == null || hub == null) {
+    /**
+     * The wait before a request the hub answered too late is sent again, for the {@code n}th slow answer in a row:
+     * doubling from {@link #FIRST_SLOW_RETRY_MS} up to the maximum, drawn between half of it and all of it so that
+     * the agents a busy hub did not answer do not all come back at once.
+     */
+    static long slowRetryDelay(int n, long maxMs) {
+        long ceiling = Math.max(2, Math.min(maxMs, FIRST_SLOW_RETRY_MS << Math.min(20, Math.max(0, n - 1))));
+        return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    }
+
+    /** Whether a failed request only says the hub was slow: no reply in time, from the hub's bus or from ours. */
+    static boolean slow(Throwable t) {
+        return t instanceof ReplyException re && re.failureCode() == BusCodes.TIMEOUT;
+    }
+
+    /** Whether the hub answered that it gave up on the request (its bus timed out: 504): sending it again may work. */
+    static boolean gaveUp(Throwable t) {
+        return slow(t) && ((ReplyException) t).failureType() != ReplyFailure.TIMEOUT;
+    }
+
+    /**
+     * Counts a request timeout; true when the hub has now been silent (no frame since {@code heardBefore}) for
+     * {@link #SILENT_TIMEOUTS} timeouts in a row, so the connection should be given up.
+     */
+    private boolean silentTooLong(HubConnection c, long heardBefore) {
+        if (c.framesReceived() != heardBefore) {
+            silentTimeouts = 0;
+            return false;
+        }
+        return ++silentTimeouts >= SILENT_TIMEOUTS;
+    }
+
+    /**
+     * A request whose reply is waited for as long as the hub shows it is alive (it sent some frame during each request
+     * timeout), and that is sent again on the same connection, after {@link #slowRetryDelay}, each time the hub answers
+     * it with 504 (the hub's handlers are idempotent: it drops events it already has and registering again overwrites
+     * the record); fails on any other failure, when the connection is gone, or when the hub has gone silent.
+     */
+    private Future<JsonObject> patiently(HubConnection c, String address, JsonObject body) {
+        Promise<JsonObject> result = Promise.promise();
+        patiently(c, address, body, 0, result);
+        return result.future();
+    }
+
+    private void patiently(
+            HubConnection c, String address, JsonObject body, int slowSoFar, Promise<JsonObject> result) {
+        if (stopped || c.isClosed()) {
+            result.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusCodes.INTERNAL, "connection closed"));
             return;
         }
+        long[] heard = {c.framesReceived()};
+        c.requestAwaitingReply(address, body, settings.requestTimeoutMs(), checks -> {
+                    if (checks == 1) {
+                        LOG.info(
+                                "fleet: {} has not answered {} within {} ms; waiting on the same connection",
+                                target(c),
+                                address,
+                                settings.requestTimeoutMs());
+                    }
+                    boolean silent = silentTooLong(c, heard[0]);
+                    heard[0] = c.framesReceived();
+                    return !silent;
+                })
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        silentTimeouts = 0;
+                        result.complete(ar.result());
+                        return;
+                    }
+                    if (!gaveUp(ar.cause()) || c.isClosed()) {
+                        result.fail(
+                                slow(ar.cause())
+                                        ? new ReplyException(
+                                                ReplyFailure.TIMEOUT,
+                                                BusCodes.TIMEOUT,
+                                                "the hub sent nothing during " + SILENT_TIMEOUTS + " request timeouts")
+                                        : ar.cause());
+                        return;
+                    }
+                    long wait = slowRetryDelay(slowSoFar + 1, settings.reconnectMaxMs());
+                    LOG.info(
+                            "fleet: {} gave up on {} ({}); sending it again on the same connection in {} ms",
+                            target(c),
+                            address,
+                            ar.cause().getMessage(),
+                            wait);
+                    vertx.setTimer(wait, t -> patiently(c, address, body, slowSoFar + 1, result));
+                });
+    }
+
+    private String target(HubConnection c) {
+        String h = hub;
+        return c == connection && h != null ? "hub " + h : "the hub";
+    }
+
+    private void heartbeat() {
+        HubConnection c = connection;
+        if (c == null || hub == null || beating) {
+            return; // a heartbeat the hub has not answered yet is not followed by another
+        }
+        beating = true;
+        long heard = c.framesReceived();
         c.request(FleetAddresses.HEARTBEAT, new JsonObject().put("agentId", me.agentId()), settings.requestTimeoutMs())
-                .onFailure(t -> {
-                    LOG.warn("fleet: heartbeat to {} failed ({}); reconnecting", hub, t.getMessage());
-                    c.close();
+                .onComplete(ar -> {
+                    if (c != connection) {
+                        return;
+                    }
+                    beating = false;
+                    if (ar.succeeded()) {
+                        silentTimeouts = 0;
+                    } else if (!slow(ar.cause()) || silentTooLong(c, heard)) {
+                        LOG.warn(
+                                "fleet: heartbeat to {} failed ({}); reconnecting",
+                                hub,
+                                ar.cause().getMessage());
+                        c.close();
+                    }
                 });
     }
 
@@ -325,10 +454,10 @@ public final class FleetLink {
             batch.add(e);
             bytes += size;
         }
-        c.request(
+        patiently(
+                        c,
                         FleetAddresses.EVENTS,
-                        new JsonObject().put("agentId", me.agentId()).put("events", new JsonArray(List.copyOf(batch))),
-                        settings.requestTimeoutMs())
+                        new JsonObject().put("agentId", me.agentId()).put("events", new JsonArray(List.copyOf(batch))))
                 .compose(reply -> context.executeBlocking(
                         () -> {
                             outbox.acknowledge(reply.getLong("acked"));

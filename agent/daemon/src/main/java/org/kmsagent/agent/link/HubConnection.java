@@ -34,6 +34,7 @@ public final class HubConnection {
     private final Promise<Void> closed = Promise.promise();
     private Consumer<JsonObject> messages = m -> {};
     private long next;
+    private long framesReceived;
 
     private HubConnection(Vertx vertx, NetSocket socket, String token) {
         this.vertx = vertx;
@@ -59,6 +60,19 @@ public final class HubConnection {
         return closed.future();
     }
 
+    /** Whether the connection is gone. */
+    public boolean isClosed() {
+        return closed.future().isComplete();
+    }
+
+    /**
+     * How many frames the hub has sent on this connection so far, replies that came too late included: a caller whose
+     * request timed out can tell a hub that is slow (still sending) from one that has gone silent.
+     */
+    public long framesReceived() {
+        return framesReceived;
+    }
+
     /** Sends a request; fails with a {@link ReplyException} carrying the hub's failure code, or on timeout. */
     public Future<JsonObject> request(String address, JsonObject body, long timeoutMs) {
         String reply = "agent.reply." + next++;
@@ -68,6 +82,35 @@ public final class HubConnection {
             if (waiting.remove(reply) != null) {
                 p.tryFail(new ReplyException(
                         ReplyFailure.TIMEOUT, BusCodes.TIMEOUT, address + ": no reply within " + timeoutMs + " ms"));
+            }
+        });
+        write(new JsonObject()
+                .put("type", "send")
+                .put("address", address)
+                .put("replyAddress", reply)
+                .put("headers", headers())
+                .put("body", body));
+        return p.future().andThen(x -> vertx.cancelTimer(timer));
+    }
+
+    /**
+     * Sends a request and waits for its reply as long as the connection lasts: a hub that answers late still answers
+     * (its bridge answers every request, with a failure code 504 when its own bus gave up). Every {@code checkMs}
+     * without a reply, {@code goOn} is asked with the number of checks so far whether to keep waiting; when it says
+     * no, the request fails with a {@link ReplyFailure#TIMEOUT} and a late reply is ignored.
+     */
+    public Future<JsonObject> requestAwaitingReply(
+            String address, JsonObject body, long checkMs, java.util.function.IntPredicate goOn) {
+        String reply = "agent.reply." + next++;
+        Promise<JsonObject> p = Promise.promise();
+        waiting.put(reply, p);
+        int[] checks = {0};
+        long timer = vertx.setPeriodic(checkMs, t -> {
+            if (!p.future().isComplete() && !goOn.test(++checks[0]) && waiting.remove(reply) != null) {
+                p.tryFail(new ReplyException(
+                        ReplyFailure.TIMEOUT,
+                        BusCodes.TIMEOUT,
+                        address + ": no reply within " + checks[0] * checkMs + " ms"));
             }
         });
         write(new JsonObject()
@@ -114,6 +157,7 @@ public final class HubConnection {
     private void received(Buffer data) {
         try {
             for (JsonObject frame : decoder.feed(data)) {
+                framesReceived++;
                 dispatch(frame);
             }
         } catch (FrameDecoder.FrameException e) {

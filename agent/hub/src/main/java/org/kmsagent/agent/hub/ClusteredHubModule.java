@@ -63,6 +63,9 @@ final class ClusteredHubModule extends AbstractModule {
                 b.requestTimeoutSeconds(),
                 b.maxConnectionsPerToken(),
                 b.maxConnectionsPerAddress(),
-                b.idleTimeoutSeconds());
+                b.idleTimeoutSeconds(),
+                // A hub serves thousands of agents: every event loop takes its share of their TLS and frames (the
+                // hub's Vert.x has the default number of event loops).
+                b.eventLoopsOr(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
     }
 }

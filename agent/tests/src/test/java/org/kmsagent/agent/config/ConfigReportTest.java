@@ -108,7 +108,7 @@ class ConfigReportTest {
                         f + ":1: licensing: must be one of slc|simulated|auto, got 'magic'",
                         f + ":3: host.activationIntervalMinutes: must be 15-43200, got 5",
                         f
-                                + ":5: bridge.prot: unknown key (known here: anonymous, enabled, host, idleTimeoutSeconds, inbound, "
+                                + ":5: bridge.prot: unknown key (known here: anonymous, enabled, eventLoops, host, idleTimeoutSeconds, inbound, "
                                 + "maxConnections, maxConnectionsPerAddress, maxConnectionsPerToken, maxFrameBytes, outbound, port, "
                                 + "requestTimeoutSeconds, tls, tokens)",
                         f + ":6: bridge.maxConnections: expected a whole number, got 'lots'",

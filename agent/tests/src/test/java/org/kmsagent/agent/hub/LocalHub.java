@@ -55,17 +55,18 @@ public final class LocalHub implements AutoCloseable {
                 new TokenConfig("ops", OPS_TOKEN, Role.ADMIN),
                 new TokenConfig("monitoring", READ_TOKEN, Role.READ));
         BridgeConfig config = new BridgeConfig(
-                true,
-                "127.0.0.1",
-                port,
-                null,
-                tokens,
-                Role.NONE,
-                null,
-                List.of("kmsagent.events", FleetAddresses.ALL_AGENTS, FleetAddresses.AGENT_PREFIX + "*"),
-                null,
-                null,
-                30);
+                        true,
+                        "127.0.0.1",
+                        port,
+                        null,
+                        tokens,
+                        Role.NONE,
+                        null,
+                        List.of("kmsagent.events", FleetAddresses.ALL_AGENTS, FleetAddresses.AGENT_PREFIX + "*"),
+                        null,
+                        null,
+                        30)
+                .withEventLoops(2); // as a hub: connections spread over event loops
         credentials = new AgentCredentials(dir.resolve("fleet-credentials.json"), clock);
         vertx.deployVerticle(credentials).await(30, TimeUnit.SECONDS);
         bridge = new AgentBridge(

@@ -1,6 +1,8 @@
 package org.kmsagent.agent.bus.bridge;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
@@ -20,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * address is missing, and offers no hook to bound connections. Here every frame is length-checked before it is
  * buffered, every client is authenticated on every frame, roles and allow-lists are checked per address, and
  * connections are bounded. See {@code docs/event-bus.md} for the protocol.
+ *
+ * <p>Threading: the bridge is served by {@code bridge.eventLoops} server instances sharing one port (Vert.x server
+ * sharing), each deployed on its own event-loop context; Vert.x hands each new connection to the next instance in
+ * turn, and a connection stays on its instance's event loop for its life. The bookkeeping shared by all instances
+ * (counts, limits, the set of open connections) is thread-safe.
  */
 public final class AgentBridge {
     private static final Logger LOG = LoggerFactory.getLogger(AgentBridge.class);
@@ -31,7 +38,15 @@ public final class AgentBridge {
     private final ConnectionLimits limits;
     private final AtomicInteger connections = new AtomicInteger();
     private final java.util.Set<BridgeConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private NetServer server;
+    /**
+     * A distinct negative port per bridge when {@code bridge.port} is 0: Vert.x 5 does not share a server listening
+     * on port 0 (each would get its own random port), but servers listening on the same negative port share one random
+     * port, within one Vert.x instance; distinct per bridge so that two bridges in one Vert.x do not share one.
+     */
+    private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
+
+    private final List<NetServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private String deployment;
     /** Where admin actions and refusals are recorded (docs/audit.md). */
     private org.kmsagent.agent.bus.audit.AuditTrail audit = org.kmsagent.agent.bus.audit.AuditTrail.NONE;
 
@@ -65,11 +80,14 @@ public final class AgentBridge {
         return this;
     }
 
-    /** Starts listening on {@code bridge.host:bridge.port}; port 0 picks a free one (see {@link #port()}). */
+    /**
+     * Starts listening on {@code bridge.host:bridge.port} with {@code bridge.eventLoops} server instances (1 when not
+     * configured); port 0 picks a free one (see {@link #port()}).
+     */
     public Future<AgentBridge> listen() {
         NetServerOptions options = new NetServerOptions()
                 .setHost(config.host())
-                .setPort(config.port())
+                .setPort(config.port() == 0 ? -1000 - RANDOM_PORT_KEYS.incrementAndGet() : config.port())
                 .setSsl(true)
                 .setKeyCertOptions(tls.keyCertOptions())
                 // A client that sends nothing (ctl and agents ping or heartbeat) gives its slot back.
@@ -80,50 +98,79 @@ public final class AgentBridge {
                     .setTrustOptions(
                             new PemTrustOptions().addCertPath(config.tls().clientCaFile()));
         }
-        server = vertx.createNetServer(options);
-        server.connectHandler(socket -> {
-            if (connections.incrementAndGet() > config.maxConnections()) {
-                connections.decrementAndGet();
-                LOG.warn(
-                        "bridge: refused a connection from {}: {} clients already connected",
-                        socket.remoteAddress(),
-                        config.maxConnections());
-                socket.end(Frames.encode(Frames.error("too_many_connections")));
-                return;
-            }
-            String source = socket.remoteAddress() == null
-                    ? "?"
-                    : socket.remoteAddress().hostAddress();
-            if (!limits.admitAddress(source)) {
-                connections.decrementAndGet();
-                LOG.warn(
-                        "bridge: refused a connection from {}: it holds {} connections already "
-                                + "(bridge.maxConnectionsPerAddress)",
-                        source,
-                        config.maxConnectionsPerAddress());
-                socket.end(Frames.encode(Frames.error("too_many_connections_from_address")));
-                return;
-            }
-            BridgeConnection[] self = new BridgeConnection[1];
-            self[0] = new BridgeConnection(vertx, socket, access, config, limits, audit, () -> {
-                connections.decrementAndGet();
-                limits.releaseAddress(source);
-                open.remove(self[0]);
-            });
-            open.add(self[0]);
-            self[0].start();
+        int instances = config.eventLoopsOr(1);
+        return vertx.deployVerticle(() -> new ServerInstance(options), new DeploymentOptions().setInstances(instances))
+                .map(id -> {
+                    deployment = id;
+                    if (instances > 1) {
+                        LOG.debug("bridge: {} server instances on port {}", instances, port());
+                    }
+                    return this;
+                });
+    }
+
+    /** One server instance, on the event loop of its deployment's context. */
+    private final class ServerInstance extends VerticleBase {
+        private final NetServerOptions options;
+
+        ServerInstance(NetServerOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public Future<?> start() {
+            NetServer server = vertx.createNetServer(options);
+            server.connectHandler(AgentBridge.this::connected);
+            servers.add(server);
+            return server.listen();
+        }
+    }
+
+    private void connected(io.vertx.core.net.NetSocket socket) {
+        if (connections.incrementAndGet() > config.maxConnections()) {
+            connections.decrementAndGet();
+            LOG.warn(
+                    "bridge: refused a connection from {}: {} clients already connected",
+                    socket.remoteAddress(),
+                    config.maxConnections());
+            socket.end(Frames.encode(Frames.error("too_many_connections")));
+            return;
+        }
+        String source =
+                socket.remoteAddress() == null ? "?" : socket.remoteAddress().hostAddress();
+        if (!limits.admitAddress(source)) {
+            connections.decrementAndGet();
+            LOG.warn(
+                    "bridge: refused a connection from {}: it holds {} connections already "
+                            + "(bridge.maxConnectionsPerAddress)",
+                    source,
+                    config.maxConnectionsPerAddress());
+            socket.end(Frames.encode(Frames.error("too_many_connections_from_address")));
+            return;
+        }
+        BridgeConnection[] self = new BridgeConnection[1];
+        self[0] = new BridgeConnection(vertx, socket, access, config, limits, audit, () -> {
+            connections.decrementAndGet();
+            limits.releaseAddress(source);
+            open.remove(self[0]);
         });
-        return server.listen().map(s -> this);
+        open.add(self[0]);
+        self[0].start();
     }
 
     /** The port listened on. */
     public int port() {
-        return server.actualPort();
+        return servers.get(0).actualPort();
     }
 
     /** The certificate fingerprint clients pin. */
     public String fingerprint() {
         return tls.fingerprint();
+    }
+
+    /** The event-loop threads serving the connections open now. */
+    java.util.Set<String> eventLoops() {
+        return open.stream().map(BridgeConnection::thread).collect(java.util.stream.Collectors.toSet());
     }
 
     /** Clients connected now. */
@@ -141,6 +188,13 @@ public final class AgentBridge {
 
     /** Stops listening and closes every connection. */
     public Future<Void> close() {
-        return server == null ? Future.succeededFuture() : server.close();
+        if (deployment == null) {
+            return Future.succeededFuture();
+        }
+        String id = deployment;
+        deployment = null;
+        // Undeploying closes every instance's server, and with it its connections. Already undeployed when Vert.x
+        // itself was closed first: nothing left to close then.
+        return vertx.undeploy(id).otherwiseEmpty();
     }
 }

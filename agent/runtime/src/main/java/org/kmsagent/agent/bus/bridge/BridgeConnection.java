@@ -58,6 +58,9 @@ final class BridgeConnection {
     /** The credential it used, to check again before delivering to its registrations (a revoked agent hears no more). */
     private String token;
 
+    /** The event loop serving this connection (its server instance's). */
+    private String thread;
+
     private int inFlight;
     private boolean paused;
     private boolean closed;
@@ -82,6 +85,7 @@ final class BridgeConnection {
 
     void start() {
         context = vertx.getOrCreateContext();
+        thread = Thread.currentThread().getName();
         socket.handler(this::received);
         socket.exceptionHandler(t -> {
             LOG.debug("bridge: connection {} failed: {}", socket.remoteAddress(), t.toString());
@@ -102,6 +106,11 @@ final class BridgeConnection {
                 closeWith("auth_timeout");
             }
         });
+    }
+
+    /** The name of the event-loop thread serving this connection. */
+    String thread() {
+        return thread;
     }
 
     /**

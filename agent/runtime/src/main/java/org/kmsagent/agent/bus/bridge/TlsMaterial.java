@@ -1,7 +1,6 @@
 package org.kmsagent.agent.bus.bridge;
 
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,9 +48,19 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
         return new PemKeyCertOptions().setCertPath(certFile.toString()).setKeyPath(keyFile.toString());
     }
 
+    /**
+     * Makes a self-signed pair with an EC P-256 key: the server signs in every TLS handshake, and an ECDSA P-256
+     * signature costs an order of magnitude less CPU than an RSA-2048 one (a hub handshakes with thousands of agents;
+     * docs/performance.md). Pairs made earlier with an RSA key keep working: their files are loaded as they are.
+     */
     private static void generate(Path dir, Path cert, Path key) {
         // Netty makes the pair with the JDK when BouncyCastle is absent (docs/building.md §10).
-        SelfSignedCertificate made = SelfSignedCertificate.create("localhost");
+        io.netty.handler.ssl.util.SelfSignedCertificate made;
+        try {
+            made = new io.netty.handler.ssl.util.SelfSignedCertificate("localhost", "EC", 256);
+        } catch (CertificateException e) {
+            throw new IllegalStateException("cannot make a self-signed certificate", e);
+        }
         try {
             Files.createDirectories(dir);
             Path keyTmp = dir.resolve("agent-key.pem.tmp");
@@ -62,9 +71,9 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
             } catch (UnsupportedOperationException e) {
                 Files.createFile(keyTmp); // not POSIX (Windows): the data dir's own ACL protects it
             }
-            Files.write(keyTmp, Files.readAllBytes(Path.of(made.privateKeyPath())));
+            Files.write(keyTmp, Files.readAllBytes(made.privateKey().toPath()));
             Files.copy(
-                    Path.of(made.certificatePath()),
+                    made.certificate().toPath(),
                     dir.resolve("agent-cert.pem.tmp"),
                     StandardCopyOption.REPLACE_EXISTING);
             Files.move(keyTmp, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

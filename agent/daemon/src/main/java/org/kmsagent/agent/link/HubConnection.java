@@ -84,12 +84,7 @@ public final class HubConnection {
                         ReplyFailure.TIMEOUT, BusCodes.TIMEOUT, address + ": no reply within " + timeoutMs + " ms"));
             }
         });
-        write(new JsonObject()
-                .put("type", "send")
-                .put("address", address)
-                .put("replyAddress", reply)
-                .put("headers", headers())
-                .put("body", body));
+        sendFrame(address, reply, body);
         return p.future().andThen(x -> vertx.cancelTimer(timer));
     }
 
@@ -113,13 +108,18 @@ public final class HubConnection {
                         address + ": no reply within " + checks[0] * checkMs + " ms"));
             }
         });
+        sendFrame(address, reply, body);
+        return p.future().andThen(x -> vertx.cancelTimer(timer));
+    }
+
+    /** The bridge's send frame for a request whose reply comes back on {@code reply}. */
+    private void sendFrame(String address, String reply, JsonObject body) {
         write(new JsonObject()
                 .put("type", "send")
                 .put("address", address)
                 .put("replyAddress", reply)
                 .put("headers", headers())
                 .put("body", body));
-        return p.future().andThen(x -> vertx.cancelTimer(timer));
     }
 
     /** Sends without waiting for a reply. */

@@ -54,10 +54,15 @@
 
 typedef jint(JNICALL* CreateJavaVM_fn)(JavaVM**, void**, void*);
 
-/* The agent's JVM flags for a small, long-running agent (docs/performance.md). */
+/* The agent's JVM flags for a small, long-running agent: those bin\kms-agent.cmd gives `run` (docs/performance.md;
+   LauncherWineIT compares the two). C1 compiles only what runs ten times the JVM's default counts. */
 static const char* const DEFAULT_FLAGS[] = {
     "-XX:+UseSerialGC",
     "-XX:TieredStopAtLevel=1",
+    "-XX:Tier3InvocationThreshold=2000",
+    "-XX:Tier3MinInvocationThreshold=1000",
+    "-XX:Tier3CompileThreshold=20000",
+    "-XX:Tier3BackEdgeThreshold=600000",
     "-Xms8m",
     "-Xmx64m",
     "-Xss512k",

@@ -100,6 +100,27 @@ class LauncherWineIT {
     }
 
     @Test
+    void theWindowsServiceStartsItsJvmWithTheFlagsTheLauncherGivesRun() throws Exception {
+        // The service host (kms-agent-service.exe, C) starts the JVM itself, without the launcher: what runs as the
+        // Windows service must be the same small agent as `kms-agent run`.
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "run");
+        assertThat(r.exit()).as(r.both()).isZero();
+        List<String> runFlags = args(r).stream().filter(a -> a.startsWith("-X")).toList();
+        assertThat(runFlags).contains("-Xmx64m", "-XX:TieredStopAtLevel=1");
+        java.nio.file.Path host =
+                java.nio.file.Path.of("..", "agent", "windows-service", "src", "main", "c", "kms-agent-service.c");
+        String source = java.nio.file.Files.readString(host);
+        String defaults = source.substring(
+                source.indexOf("DEFAULT_FLAGS[] = {"), source.indexOf("};", source.indexOf("DEFAULT_FLAGS[] = {")));
+        List<String> serviceFlags = java.util.regex.Pattern.compile("\"(-X[^\"]*)\"")
+                .matcher(defaults)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
+        assertThat(serviceFlags).containsExactlyInAnyOrderElementsOf(runFlags);
+    }
+
+    @Test
     void java17InJavaHomeWithSpacesRunsTheAgentWithTheSmallHeapFlags() {
         WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "run --config \"C:\\My Configs\\agent.yaml\"");
         assertThat(r.exit()).as(r.both()).isZero();

@@ -41,6 +41,11 @@ public record BridgeConfig(
         Integer maxConnectionsPerAddress,
         Integer idleTimeoutSeconds,
         Integer eventLoops) {
+    /**
+     * The most connections a bridge may be configured to hold (in all, per token, per address): a hub holds one per
+     * agent, ten thousand and more, plus its operators' ctl clients (docs/fleet.md).
+     */
+    public static final int MAX_CONNECTIONS = 100_000;
 
     /** The port when none is configured. */
     public static final int DEFAULT_PORT = 7688;

@@ -54,10 +54,10 @@ final class ConfigValidator {
         notBlank(errors, "bridge.host", b.host());
         range(errors, "bridge.port", b.port(), 0, 65_535); // 0: any free port (printed at start)
         range(errors, "bridge.maxFrameBytes", b.maxFrameBytes(), 256, 16 * 1024 * 1024);
-        range(errors, "bridge.maxConnections", b.maxConnections(), 1, 10_000);
+        range(errors, "bridge.maxConnections", b.maxConnections(), 1, BridgeConfig.MAX_CONNECTIONS);
         range(errors, "bridge.requestTimeoutSeconds", b.requestTimeoutSeconds(), 1, 3_600);
-        range(errors, "bridge.maxConnectionsPerToken", b.maxConnectionsPerToken(), 1, 10_000);
-        range(errors, "bridge.maxConnectionsPerAddress", b.maxConnectionsPerAddress(), 1, 10_000);
+        range(errors, "bridge.maxConnectionsPerToken", b.maxConnectionsPerToken(), 1, BridgeConfig.MAX_CONNECTIONS);
+        range(errors, "bridge.maxConnectionsPerAddress", b.maxConnectionsPerAddress(), 1, BridgeConfig.MAX_CONNECTIONS);
         range(errors, "bridge.idleTimeoutSeconds", b.idleTimeoutSeconds(), 1, 86_400);
         if (b.eventLoops() != null) {
             range(errors, "bridge.eventLoops", b.eventLoops(), 1, 64);

@@ -88,6 +88,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aHubMayHoldTenThousandAgentsAndItsOperatorsButNotWithoutBound() throws Exception {
+        Path hub = yaml("bridge:\n  maxConnections: 10100\n  maxConnectionsPerToken: 10050\n");
+        assertThat(load(Map.of(), Optional.of(hub)).bridge().maxConnections()).isEqualTo(10_100);
+        Path tooMany = yaml("bridge:\n  maxConnectionsPerAddress: 100001\n");
+        assertThat(errors(Map.of(), Optional.of(tooMany)))
+                .containsExactly(tooMany + ":2: bridge.maxConnectionsPerAddress: must be 1-100000, got 100001");
+    }
+
+    @Test
     void anUnknownKeyIsAnErrorNamingIt() throws Exception {
         Path file = yaml("bridge:\n  prot: 7000\n");
         assertThat(errors(Map.of(), Optional.of(file)))

@@ -319,9 +319,9 @@ public final class FleetLink {
     }
 
     /**
-     * The wait before a request the hub answered too late is sent again, for the {@code n}th slow answer in a row:
-     * doubling from {@link #FIRST_SLOW_RETRY_MS} up to the maximum, drawn between half of it and all of it so that
-     * the agents a busy hub did not answer do not all come back at once.
+     * The wait before a request the hub answered with 504 (it gave up on it) is sent again, for the {@code n}th such
+     * answer in a row: doubling from {@link #FIRST_SLOW_RETRY_MS} up to the maximum, drawn between half of it and all
+     * of it so that the agents a busy hub gave up on do not all come back at once.
      */
     static long slowRetryDelay(int n, long maxMs) {
         long ceiling = Math.max(2, Math.min(maxMs, FIRST_SLOW_RETRY_MS << Math.min(20, Math.max(0, n - 1))));

@@ -5,7 +5,12 @@ import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.kmsagent.agent.core.GlobalOptions;
 import org.kmsagent.agent.core.Installation;
 import org.kmsagent.agent.core.PluginHostModule;
@@ -45,17 +50,75 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     }
 
     @Override
-    public java.util.Optional<Path> pluginsDirOption() {
-        return java.util.Optional.ofNullable(pluginsDir);
+    public Optional<Path> pluginsDirOption() {
+        return Optional.ofNullable(pluginsDir);
     }
+
+    /**
+     * The first {@link #loadPlugins()}'s host, loading since before the command line was parsed (see
+     * {@link #forProcess(String[])}), and the plugins directory it was started for.
+     */
+    private Ahead<PluginHost> pluginsAhead;
+
+    private Path pluginsAheadDirectory;
 
     @Override
     public PluginHost loadPlugins() {
+        Ahead<PluginHost> ahead = takePluginsAhead();
+        return ahead != null ? ahead.get() : load(pluginsDirectory());
+    }
+
+    private synchronized Ahead<PluginHost> takePluginsAhead() {
+        Ahead<PluginHost> ahead = pluginsAhead;
+        pluginsAhead = null;
+        // Started from a first look at the arguments; picocli's parse is the one that counts.
+        return ahead != null && pluginsAheadDirectory.equals(pluginsDirectory()) ? ahead : null;
+    }
+
+    private static PluginHost load(Path directory) {
         PluginHost host = Guice.createInjector(
-                        new PluginHostModule(pluginsDirectory(), OfflinePluginTrust.fromEnvironment(System.getenv())))
+                        new PluginHostModule(directory, OfflinePluginTrust.fromEnvironment(System.getenv())))
                 .getInstance(PluginHost.class);
         host.rescan();
         return host;
+    }
+
+    /** The commands that read the plugins' catalogs first thing: their plugins are loaded ahead. */
+    private static final Set<String> PLUGIN_COMMANDS = Stream.of(
+                    StatusCommand.class, DoctorCommand.class, ProductsCommand.class, GvlkCommand.class)
+            .map(c -> c.getAnnotation(Command.class).name())
+            .collect(Collectors.toUnmodifiableSet());
+
+    /**
+     * The command line of this process, {@code kms-agent ARGS}: as {@link #commandLine(CommandLine.IFactory,
+     * String[])}, with what the named command will need first started on a second thread. For {@code status},
+     * {@code doctor}, {@code products} and {@code gvlk} that is reading the configuration and loading the plugins,
+     * a third of such a command's run, which then overlaps picocli's and Guice's start-up (docs/performance.md).
+     */
+    static CommandLine forProcess(String[] args) {
+        KmsAgentCommand root = new KmsAgentCommand();
+        boolean help = Arrays.stream(args).anyMatch(a -> HELP_OPTIONS.contains(a));
+        if (!help && PLUGIN_COMMANDS.contains(firstWord(args))) {
+            Path directory = pluginsDirArgument(args).map(Path::of).orElseGet(Installation::defaultPluginsDirectory);
+            root.pluginsAheadDirectory = directory;
+            root.pluginsAhead = new Ahead<>("plugins-ahead", () -> load(directory)).start();
+        }
+        return commandLine(CommandLine.defaultFactory(), args, root);
+    }
+
+    private static final Set<String> HELP_OPTIONS = Set.of("-h", "--help", "-V", "--version");
+
+    /** The value of {@code --plugins-dir} anywhere in {@code args} (it is inherited by every subcommand). */
+    private static Optional<String> pluginsDirArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--plugins-dir") && i + 1 < args.length) {
+                return Optional.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--plugins-dir=")) {
+                return Optional.of(args[i].substring("--plugins-dir=".length()));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Object factoryCreate(CommandLine.IFactory factory, Class<?> type) {
@@ -68,12 +131,18 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     /** The subcommand {@code args} name after the root's own options, or null if they name none or ask for help. */
     static String namedSubcommand(String[] args, Map<String, Class<?>> subcommands) {
+        String word = firstWord(args);
+        return word != null && subcommands.containsKey(word) ? word : null;
+    }
+
+    /** The first argument after the root's {@code --plugins-dir}, or null when there is none. */
+    private static String firstWord(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--plugins-dir")) {
                 i++;
             } else if (!a.startsWith("--plugins-dir=")) {
-                return subcommands.containsKey(a) ? a : null;
+                return a;
             }
         }
         return null;
@@ -102,7 +171,13 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
      * help and error messages are the same as ever.
      */
     public static CommandLine commandLine(CommandLine.IFactory factory, String[] args) {
-        CommandLine cl = new CommandLine(new KmsAgentCommand(), factory);
+        return commandLine(factory, args, new KmsAgentCommand());
+    }
+
+    private static CommandLine commandLine(CommandLine.IFactory factory, String[] args, KmsAgentCommand root) {
+        // Guice builds the subcommands' injector on a second thread while picocli reads the root command here.
+        CliInjector.startAhead();
+        CommandLine cl = new CommandLine(root, factory);
         Map<String, Class<?>> subcommands =
                 CliInjector.get().getInstance(Key.get(new TypeLiteral<Map<String, Class<?>>>() {}, Subcommands.class));
         String named = namedSubcommand(args, subcommands);

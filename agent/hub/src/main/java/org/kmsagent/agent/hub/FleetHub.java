@@ -554,65 +554,61 @@ public final class FleetHub extends VerticleBase {
         }
         Object request = body.getValue("body") instanceof JsonObject b ? b : new JsonObject();
         long started = System.nanoTime();
-        String requestId = UUID.randomUUID().toString();
-        JsonObject command = new JsonObject()
-                .put("requestId", requestId)
-                .put("replyTo", replyAddress)
-                .put("address", address)
-                .put("body", request);
-        if (body.getValue("requestedBy") instanceof String by) {
-            command.put("requestedBy", by);
-        }
-        FanOut fanOut = new FanOut();
-        boolean toAll = target == null && !BusAddresses.CHANGES.contains(address);
-        if (toAll) {
-            // A query to all goes out before the fleet view is read, so that reading every agent's record (the
-            // largest part of a fan-out's own work at 10,000 agents) overlaps with the agents' answering instead of
-            // delaying it; answers that come first wait in the fan-out. One local publish reaches this hub's agents;
-            // one relay the others', if any.
+        return records().compose(all -> {
+            if (target != null && !all.containsKey(target)) {
+                return Future.failedFuture(
+                        new FleetException(BusCodes.NOT_FOUND, "target: no agent " + target + " in the fleet"));
+            }
+            Set<String> expected = target != null ? Set.of(target) : new TreeSet<>(all.keySet());
+            // Agents already known gone are reported at once instead of holding every fan-out to its deadline; an
+            // answer
+            // from one of them still counts if it comes.
+            Instant now = clock.instant();
+            Set<String> awaited = new TreeSet<>();
+            expected.stream()
+                    .filter(id -> AgentRecords.connected(all.get(id), now))
+                    .forEach(awaited::add);
+            String requestId = UUID.randomUUID().toString();
+            FanOut fanOut = new FanOut(expected, awaited);
             fanOuts.put(requestId, fanOut);
-            publishHere(FleetAddresses.ALL_AGENTS, command);
-            vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null));
-        }
-        return records()
-                .compose(all -> {
-                    if (target != null && !all.containsKey(target)) {
-                        return Future.failedFuture(
-                                new FleetException(BusCodes.NOT_FOUND, "target: no agent " + target + " in the fleet"));
+            JsonObject command = new JsonObject()
+                    .put("requestId", requestId)
+                    .put("replyTo", replyAddress)
+                    .put("address", address)
+                    .put("body", request);
+            if (body.getValue("requestedBy") instanceof String by) {
+                command.put("requestedBy", by);
+            }
+            if (awaited.isEmpty()) {
+                fanOut.done.tryComplete();
+            } else if (target == null && !BusAddresses.CHANGES.contains(address)) {
+                // A query to all: one local publish reaches this hub's agents; one relay the others', if any.
+                publishHere(FleetAddresses.ALL_AGENTS, command);
+                if (awaited.stream().anyMatch(id -> !here(all.get(id)))) {
+                    vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null));
+                }
+            } else {
+                // One agent, or a change: a change may carry a product key, so it goes to each agent's own address,
+                // which only that agent's credential can register on, never to the address every agent shares.
+                JsonArray elsewhere = new JsonArray();
+                for (String id : awaited) {
+                    if (here(all.get(id))) {
+                        publishHere(FleetAddresses.agent(id), command);
+                    } else {
+                        elsewhere.add(id);
                     }
-                    Set<String> expected = target != null ? Set.of(target) : new TreeSet<>(all.keySet());
-                    // Agents already known gone are reported at once instead of holding every fan-out to its
-                    // deadline; an answer from one of them still counts if it comes.
-                    Instant now = clock.instant();
-                    Set<String> awaited = new TreeSet<>();
-                    expected.stream()
-                            .filter(id -> AgentRecords.connected(all.get(id), now))
-                            .forEach(awaited::add);
-                    fanOuts.put(requestId, fanOut);
-                    if (!toAll && !awaited.isEmpty()) {
-                        // One agent, or a change: a change may carry a product key, so it goes to each agent's own
-                        // address, which only that agent's credential can register on, never to the address every
-                        // agent shares.
-                        JsonArray elsewhere = new JsonArray();
-                        for (String id : awaited) {
-                            if (here(all.get(id))) {
-                                publishHere(FleetAddresses.agent(id), command);
-                            } else {
-                                elsewhere.add(id);
-                            }
-                        }
-                        if (!elsewhere.isEmpty()) {
-                            vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, elsewhere));
-                        }
-                    }
-                    fanOut.expect(expected, awaited);
-                    long timer = vertx.setTimer(deadline, t -> fanOut.done.tryComplete());
-                    return fanOut.done.future().map(v -> {
-                        vertx.cancelTimer(timer);
-                        return fanOut.report(all, clock.instant(), deadline, (System.nanoTime() - started) / 1_000_000);
-                    });
-                })
-                .onComplete(x -> fanOuts.remove(requestId));
+                }
+                if (!elsewhere.isEmpty()) {
+                    vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, elsewhere));
+                }
+            }
+            long timer = vertx.setTimer(deadline, t -> fanOut.done.tryComplete());
+            return fanOut.done.future().map(v -> {
+                vertx.cancelTimer(timer);
+                fanOuts.remove(requestId);
+                return fanOut.report(all, clock.instant(), deadline, (System.nanoTime() - started) / 1_000_000);
+            });
+        });
     }
 
     /** Whether the agent of a record is connected to this hub process (it registered here last). */
@@ -668,47 +664,27 @@ public final class FleetHub extends VerticleBase {
         }
     }
 
-    /**
-     * One fan-out in flight: who is expected, who answered. Answers may come before the fleet view has said who is
-     * expected (a query to all is sent first); they wait until it has. Used on this verticle's event loop only.
-     */
+    /** One fan-out in flight: who is expected, who answered. Used on this verticle's event loop only. */
     private static final class FanOut {
-        /** Null until the fleet view has been read. */
-        Set<String> expected;
-
-        Set<String> awaited;
+        final Set<String> expected;
+        final Set<String> awaited;
         final Map<String, JsonObject> answers = new HashMap<>();
         final Promise<Void> done = Promise.promise();
         /** Awaited agents not yet answered (one check per answer, not a scan of all). */
         int missing;
 
-        void expect(Set<String> expected, Set<String> awaited) {
+        FanOut(Set<String> expected, Set<String> awaited) {
             this.expected = expected;
             this.awaited = awaited;
-            answers.keySet().retainAll(expected);
-            missing = awaited.size();
-            for (String id : answers.keySet()) {
-                if (awaited.contains(id)) {
-                    missing--;
-                }
-            }
-            if (missing == 0) {
-                done.tryComplete();
-            }
+            this.missing = awaited.size();
         }
 
         void answer(JsonObject reply) {
             String id = reply.getString("agentId");
-            if (id == null) {
-                return;
-            }
-            if (expected == null) {
-                answers.putIfAbsent(id, reply);
-            } else if (expected.contains(id)
-                    && answers.putIfAbsent(id, reply) == null
-                    && awaited.contains(id)
-                    && --missing == 0) {
-                done.tryComplete();
+            if (id != null && expected.contains(id)) {
+                if (answers.putIfAbsent(id, reply) == null && awaited.contains(id) && --missing == 0) {
+                    done.tryComplete();
+                }
             }
         }
 
@@ -718,8 +694,7 @@ public final class FleetHub extends VerticleBase {
             for (String id : expected) {
                 JsonObject a = answers.get(id);
                 if (a != null) {
-                    // The answer is this fan-out's own copy (the event bus delivered it as one): no copy of it here.
-                    answered.add(a.put("hostName", records.get(id).getString("hostName")));
+                    answered.add(a.copy().put("hostName", records.get(id).getString("hostName")));
                 } else {
                     JsonObject r = records.get(id);
                     boolean connected = AgentRecords.connected(r, now);

@@ -694,7 +694,8 @@ public final class FleetHub extends VerticleBase {
             for (String id : expected) {
                 JsonObject a = answers.get(id);
                 if (a != null) {
-                    answered.add(a.copy().put("hostName", records.get(id).getString("hostName")));
+                    // The answer is this fan-out's own copy (the event bus delivered it as one): no copy of it here.
+                    answered.add(a.put("hostName", records.get(id).getString("hostName")));
                 } else {
                     JsonObject r = records.get(id);
                     boolean connected = AgentRecords.connected(r, now);

@@ -3,12 +3,19 @@ package org.kmsagent.agent.hub;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.metrics.Figures;
 
@@ -20,6 +27,36 @@ import org.kmsagent.agent.metrics.Figures;
  */
 public final class FleetCluster {
     private FleetCluster() {}
+
+    /**
+     * Threads that hand Hazelcast's completed map operations to Vert.x, reused (see {@link #reuseCompletionThreads}).
+     */
+    private static volatile ExecutorService completions;
+
+    /**
+     * Where the JDK's common pool has one thread (a machine of two cores or fewer), Hazelcast 5.3 completes every
+     * asynchronous operation's callbacks on a thread of its own, started for that callback alone
+     * ({@code ConcurrencyUtil}'s default executor). Every fleet-map operation of a hub (Vert.x's {@code AsyncMap}) is
+     * such a callback: on a 2-core machine one benchmark run of 2,000 agents started 23,714 threads, one per map
+     * operation. This gives Hazelcast a pool whose threads are kept and reused instead (idle ones end after a minute;
+     * a new one is started only while all are busy, as before). The callbacks only hand the result to a Vert.x
+     * context. Process-wide, as Hazelcast's setting is; on larger machines Hazelcast's own choice (the common pool)
+     * stays. docs/performance.md.
+     */
+    static synchronized void reuseCompletionThreads() {
+        if (completions != null || ForkJoinPool.getCommonPoolParallelism() > 1) {
+            return;
+        }
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "kmsagent-hz-completion-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        completions = pool;
+        ConcurrencyUtil.setDefaultAsyncExecutor(pool);
+    }
 
     /** The Hazelcast configuration for a hub. */
     public static Config hazelcastConfig(FleetConfig.ClusterConfig c) {
@@ -53,6 +90,7 @@ public final class FleetCluster {
 
     /** The same, with Vert.x's own meters (HTTP, event bus, pools) in {@code figures} when it is not null. */
     public static Future<Vertx> start(FleetConfig.ClusterConfig c, Figures figures) {
+        reuseCompletionThreads();
         EventBusOptions bus = new EventBusOptions()
                 .setHost(c.publicHost())
                 .setPort(c.eventBusPort())

@@ -8,6 +8,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.kmsagent.agent.bus.BusCodes;
@@ -18,17 +19,27 @@ import org.kmsagent.agent.fleet.FleetAddresses;
 
 /**
  * The fleet's audit on a hub: the records agents forward (kept per agent, the newest {@link #KEPT_PER_AGENT}, in the
- * cluster-wide map {@code kmsagent.fleet.audit}) and this hub's own log, answered together on
+ * cluster-wide map {@code kmsagent.fleet.audit.pieces}) and this hub's own log, answered together on
  * {@link FleetAddresses#AUDIT}. Each hub answers with its own log and every agent's records (docs/audit.md).
+ *
+ * <p>An agent's records are kept in pieces of {@value #PIECE} (key {@code agentId/n}), as its history is: a batch
+ * reads and writes the last piece only, and drops the piece that falls out of the newest {@link #KEPT_PER_AGENT}. (One
+ * array per agent, read and written back whole, cost every batch up to a thousand records.) The agent's record in the
+ * fleet view counts the records kept ({@code auditCount}); what the last piece holds beyond that count (a write whose
+ * record never followed) is dropped when the piece is next written, so a record delivered again is kept once.
  */
 final class HubAudit {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubAudit.class);
     /** Forwarded records a hub keeps per agent; older ones stay in the agent's own audit.log. */
     static final int KEPT_PER_AGENT = 1_000;
+    /** Records per cluster-map entry. */
+    static final int PIECE = 100;
+    /** Pieces kept per agent: the newest {@link #KEPT_PER_AGENT} whatever the last piece holds. */
+    private static final int PIECES_KEPT = KEPT_PER_AGENT / PIECE + 1;
 
     private final String hubName;
     private final AuditLog own;
-    private AsyncMap<String, JsonArray> forwarded;
+    private AsyncMap<String, JsonArray> pieces;
 
     /**
      * @param own this hub's audit log, or null (a hub without one: tests)
@@ -40,52 +51,148 @@ final class HubAudit {
 
     Future<Void> start(Vertx vertx) {
         return vertx.sharedData()
-                .<String, JsonArray>getAsyncMap("kmsagent.fleet.audit")
-                .onSuccess(m -> forwarded = m)
+                .<String, JsonArray>getAsyncMap("kmsagent.fleet.audit.pieces")
+                .onSuccess(m -> pieces = m)
                 .mapEmpty();
     }
 
     /**
-     * Keeps the audit records among an agent's newly accepted events. Called in the agent's serial chain, before its
-     * record acknowledges them; a record delivered again (same seq) is kept once.
+     * Keeps the audit records among an agent's newly accepted events after the {@code kept} it has (its record's
+     * {@code auditCount}). Called in the agent's serial chain, before its record acknowledges them.
+     *
+     * @return how many records were kept (what the record's count grows by)
      */
-    Future<Void> store(String agentId, List<JsonObject> accepted) {
-        List<JsonObject> records = accepted.stream()
-                .filter(e -> FleetAddresses.EVENT_AUDIT.equals(e.getString("type"))
-                        && e.getValue("data") instanceof JsonObject)
-                .toList();
-        if (records.isEmpty()) {
-            return Future.succeededFuture();
+    Future<Integer> store(String agentId, long kept, List<JsonObject> accepted) {
+        List<JsonObject> records = new ArrayList<>();
+        for (JsonObject e : accepted) {
+            if (!FleetAddresses.EVENT_AUDIT.equals(e.getString("type"))
+                    || !(e.getValue("data") instanceof JsonObject)) {
+                continue;
+            }
+            try {
+                // Kept as the hub reads it back: what is no audit record (an agent's bug, or worse) is not kept at all.
+                records.add(
+                        AuditRecord.fromJson(e.getJsonObject("data")).toJson().put("seq", e.getLong("seq")));
+            } catch (IllegalArgumentException | ClassCastException damaged) {
+                LOG.warn(
+                        "fleet: agent {} forwarded an audit record that is none (seq {}); not kept",
+                        agentId,
+                        e.getLong("seq"));
+            }
         }
-        return forwarded.get(agentId).compose(before -> {
-            JsonArray all = before == null ? new JsonArray() : before.copy();
-            long last = all.isEmpty() ? 0 : all.getJsonObject(all.size() - 1).getLong("seq", 0L);
-            for (JsonObject e : records) {
-                if (e.getLong("seq") <= last) {
-                    continue;
-                }
-                try {
-                    // Kept as the hub reads it back: what is no audit record (an agent's bug, or worse) is not kept at
-                    // all.
-                    all.add(AuditRecord.fromJson(e.getJsonObject("data"))
-                            .toJson()
-                            .put("seq", e.getLong("seq")));
-                } catch (IllegalArgumentException | ClassCastException damaged) {
-                    LOG.warn(
-                            "fleet: agent {} forwarded an audit record that is none (seq {}); not kept",
-                            agentId,
-                            e.getLong("seq"));
+        if (records.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        long piece = kept / PIECE;
+        int inPiece = (int) (kept % PIECE);
+        Future<JsonArray> last = inPiece == 0 ? Future.succeededFuture(null) : pieces.get(key(agentId, piece));
+        return last.compose(before -> {
+            List<Future<Void>> writes = new ArrayList<>();
+            JsonArray current = new JsonArray();
+            if (before != null) {
+                for (int i = 0; i < Math.min(inPiece, before.size()); i++) {
+                    current.add(before.getValue(i));
                 }
             }
-            while (all.size() > KEPT_PER_AGENT) {
-                all.remove(0);
+            long n = piece;
+            for (JsonObject r : records) {
+                if (current.size() == PIECE) {
+                    writes.add(pieces.put(key(agentId, n++), current));
+                    current = new JsonArray();
+                }
+                current.add(r);
             }
-            return forwarded.put(agentId, all);
+            writes.add(pieces.put(key(agentId, n), current));
+            // The pieces that this batch pushed out of the newest ones kept (those kept before it ended at the piece
+            // of its record number kept - 1).
+            long dropFrom = kept == 0 ? 0 : Math.max(0, (kept - 1) / PIECE - PIECES_KEPT + 1);
+            for (long old = dropFrom; old <= n - PIECES_KEPT; old++) {
+                writes.add(pieces.remove(key(agentId, old)).mapEmpty());
+            }
+            return Future.all(writes).map(records.size());
         });
     }
 
-    /** Answers {@code {agent?, since?, limit?}}: oldest first, each with its origin. */
-    Future<JsonObject> query(JsonObject body, String agent) {
+    private static String key(String agentId, long piece) {
+        return agentId + "/" + piece;
+    }
+
+    /** The pieces that hold an agent's newest records when it has {@code count}: first and last piece number. */
+    private static long[] window(long count) {
+        long lastPiece = (count - 1) / PIECE;
+        return new long[] {Math.max(0, lastPiece - PIECES_KEPT + 1), lastPiece};
+    }
+
+    /** An agent's newest records (at most {@link #KEPT_PER_AGENT}), oldest first, from the pieces its count covers. */
+    private static JsonArray newest(long count, Map<Long, JsonArray> byPiece) {
+        long[] w = window(count);
+        JsonArray all = new JsonArray();
+        for (long p = w[0]; p <= w[1]; p++) {
+            JsonArray piece = byPiece.get(p);
+            if (piece == null) {
+                continue;
+            }
+            int take = (int) Math.min(piece.size(), count - p * PIECE);
+            for (int i = 0; i < take; i++) {
+                all.add(piece.getValue(i));
+            }
+        }
+        while (all.size() > KEPT_PER_AGENT) {
+            all.remove(0);
+        }
+        return all;
+    }
+
+    /** One agent's kept records, as {@link #query} reads them. */
+    private Future<Map<String, JsonArray>> of(String agent, long count) {
+        if (count <= 0) {
+            return Future.succeededFuture(Map.of());
+        }
+        long[] w = window(count);
+        Map<Long, Future<JsonArray>> reads = new java.util.TreeMap<>();
+        for (long p = w[0]; p <= w[1]; p++) {
+            reads.put(p, pieces.get(key(agent, p)));
+        }
+        return Future.all(new ArrayList<>(reads.values())).map(x -> {
+            Map<Long, JsonArray> byPiece = new HashMap<>();
+            reads.forEach((p, f) -> byPiece.put(p, f.result()));
+            return Map.of(agent, newest(count, byPiece));
+        });
+    }
+
+    /** Every agent's kept records, given each agent's count. */
+    private Future<Map<String, JsonArray>> all(Map<String, Long> counts) {
+        return pieces.entries().map(entries -> {
+            Map<String, Map<Long, JsonArray>> byAgent = new HashMap<>();
+            entries.forEach((k, v) -> {
+                int slash = k.lastIndexOf('/');
+                if (slash > 0) {
+                    try {
+                        byAgent.computeIfAbsent(k.substring(0, slash), a -> new HashMap<>())
+                                .put(Long.parseLong(k.substring(slash + 1)), v);
+                    } catch (NumberFormatException notOurs) {
+                        // not a piece
+                    }
+                }
+            });
+            Map<String, JsonArray> out = new HashMap<>();
+            byAgent.forEach((agent, byPiece) -> {
+                long count = counts.getOrDefault(agent, 0L);
+                if (count > 0) {
+                    out.put(agent, newest(count, byPiece));
+                }
+            });
+            return out;
+        });
+    }
+
+    /**
+     * Answers {@code {agent?, since?, limit?}}: oldest first, each with its origin.
+     *
+     * @param counts how many records each agent has (its record's {@code auditCount}): all agents', or the one
+     *     {@code agent}'s
+     */
+    Future<JsonObject> query(JsonObject body, String agent, Map<String, Long> counts) {
         AuditQuery q;
         try {
             q = AuditQuery.of(body);
@@ -95,9 +202,7 @@ final class HubAudit {
         Future<AuditLog.Page> mine = own == null || agent != null
                 ? Future.succeededFuture(new AuditLog.Page(List.of(), 0))
                 : Future.fromCompletionStage(own.read(q.since(), q.limit()));
-        Future<Map<String, JsonArray>> theirs = agent != null
-                ? forwarded.get(agent).map(a -> a == null ? Map.<String, JsonArray>of() : Map.of(agent, a))
-                : forwarded.entries();
+        Future<Map<String, JsonArray>> theirs = agent != null ? of(agent, counts.getOrDefault(agent, 0L)) : all(counts);
         return Future.all(mine, theirs).map(x -> {
             List<JsonObject> all = new ArrayList<>();
             mine.result().records().forEach(r -> all.add(r.toJson().put("origin", "hub:" + hubName)));

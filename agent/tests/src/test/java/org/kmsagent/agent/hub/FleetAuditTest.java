@@ -205,6 +205,73 @@ class FleetAuditTest {
         }
     }
 
+    @Test
+    void anAgentsRecordsAreKeptOnceEachInABoundedNumberOfPiecesHoweverManyItSends() throws Exception {
+        try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
+            var bus = hub.vertx.eventBus();
+            bus.request(
+                            org.kmsagent.agent.fleet.FleetAddresses.REGISTER,
+                            new JsonObject().put("agentId", "pc-7").put("hostName", "pc-7"))
+                    .await(30, java.util.concurrent.TimeUnit.SECONDS);
+            int sent = 2 * HubAudit.KEPT_PER_AGENT + 2 * HubAudit.PIECE + 50;
+            for (int first = 1; first <= sent; first += 64) {
+                JsonObject batch = new JsonObject()
+                        .put("agentId", "pc-7")
+                        .put("events", auditEvents(first, Math.min(sent, first + 63)));
+                bus.request(org.kmsagent.agent.fleet.FleetAddresses.EVENTS, batch)
+                        .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                if (first == 1 + 64 * 20) {
+                    // Sent again, as an agent does when the acknowledgement was lost: kept once.
+                    bus.request(org.kmsagent.agent.fleet.FleetAddresses.EVENTS, batch)
+                            .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+
+            for (List<JsonObject> answer : List.of(
+                    forwarded(hub, "--agent", "pc-7", "--limit", "10000"), forwarded(hub, "--limit", "10000"))) {
+                // The second answer also holds the hub's own records (the first read among them).
+                List<JsonObject> kept = answer.stream()
+                        .filter(r -> "pc-7".equals(r.getString("origin")))
+                        .toList();
+                assertThat(kept).hasSize(HubAudit.KEPT_PER_AGENT);
+                assertThat(kept)
+                        .extracting(r -> r.getJsonObject("target").getInteger("n"))
+                        .doesNotHaveDuplicates()
+                        .startsWith(sent - HubAudit.KEPT_PER_AGENT + 1)
+                        .endsWith(sent);
+            }
+            // What the hub stores for the agent stays within the newest thousand and one piece.
+            var keys = hub.vertx
+                    .sharedData()
+                    .getAsyncMap("kmsagent.fleet.audit.pieces")
+                    .compose(m -> m.keys())
+                    .await(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(keys).hasSizeLessThanOrEqualTo(HubAudit.KEPT_PER_AGENT / HubAudit.PIECE + 1);
+        }
+    }
+
+    private static io.vertx.core.json.JsonArray auditEvents(int first, int last) {
+        java.time.Instant start = java.time.Instant.parse("2026-11-28T12:00:00Z");
+        io.vertx.core.json.JsonArray events = new io.vertx.core.json.JsonArray();
+        for (int seq = first; seq <= last; seq++) {
+            String at = start.plusSeconds(seq).toString();
+            events.add(new JsonObject()
+                    .put("seq", seq)
+                    .put("type", "audit")
+                    .put("at", at)
+                    .put(
+                            "data",
+                            new JsonObject()
+                                    .put("at", at)
+                                    .put("actor", "ops")
+                                    .put("source", "10.0.0.9")
+                                    .put("action", "kmsagent.kms.clear")
+                                    .put("target", new JsonObject().put("n", seq))
+                                    .put("result", "ok")));
+        }
+        return events;
+    }
+
     private static List<JsonObject> forwarded(LocalHub hub, String... filter) {
         List<String> args = new ArrayList<>(List.of("fleet", "audit", "--json"));
         args.addAll(List.of(filter));

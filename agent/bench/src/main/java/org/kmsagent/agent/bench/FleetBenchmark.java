@@ -103,11 +103,15 @@ public final class FleetBenchmark implements Benchmark {
             long heapEmpty = heapAfterGc();
             long directEmpty = directMemory();
             long rssEmpty = residentMemory();
+            ClassHistogram classesEmpty = ClassHistogram.enabled() ? ClassHistogram.take() : null;
             double idleBytes;
             double idleDirect;
             double idleRss;
             try (Child idle = Child.start("idle", baselineConnections, at, hub.fingerprint(), dir.resolve("idle"))) {
                 idleBytes = (heapAfterGc() - heapEmpty) / (double) baselineConnections;
+                if (classesEmpty != null) {
+                    printGrowth("per bare connection", ClassHistogram.take(), classesEmpty, baselineConnections);
+                }
                 idleDirect = (directMemory() - directEmpty) / (double) baselineConnections;
                 idleRss = (residentMemory() - rssEmpty) / (double) baselineConnections;
             }
@@ -115,12 +119,16 @@ public final class FleetBenchmark implements Benchmark {
             long heapBefore = heapAfterGc();
             long directBefore = directMemory();
             long rssBefore = residentMemory();
+            ClassHistogram classesBefore = ClassHistogram.enabled() ? ClassHistogram.take() : null;
             long connecting = System.nanoTime();
             try (Children fleet = Children.start(agents, at, hub.fingerprint(), dir.resolve("agents"))) {
                 double connectSeconds = (System.nanoTime() - connecting) / 1e9;
                 double agentBytes = (heapAfterGc() - heapBefore) / (double) agents;
                 double agentDirect = (directMemory() - directBefore) / (double) agents;
                 double agentRss = (residentMemory() - rssBefore) / (double) agents;
+                if (classesBefore != null) {
+                    printGrowth("per agent", ClassHistogram.take(), classesBefore, agents);
+                }
                 System.err.printf(
                         "%s: %,d agents registered in %.1f s; hub heap %.1f KB, direct memory %.1f KB and resident"
                                 + " memory growth %.1f KB per agent (bare connection: %.1f KB, %.1f KB, %.1f KB)%n",
@@ -446,6 +454,12 @@ public final class FleetBenchmark implements Benchmark {
         double[] v = values.clone();
         Arrays.sort(v);
         return v[v.length / 2];
+    }
+
+    /** Prints the classes that grew most per connection (with {@code -Dkmsagent.bench.histogram=true}). */
+    private void printGrowth(String what, ClassHistogram after, ClassHistogram before, int connections) {
+        System.err.printf("%s: hub heap %s, by class (top 15):%n", name, what);
+        after.growthPer(before, connections, 15).forEach(line -> System.err.println("  " + line));
     }
 
     /** Heap in use after full collections: the lowest of three, so a collection still finishing does not count. */

@@ -347,45 +347,16 @@ public final class FleetHub extends VerticleBase {
                 }));
     }
 
-    /**
-     * Appends events to an agent's history after the {@code kept} it has: the last piece is read, cut to what the
-     * record counts (a write whose record never followed left more), and written back with the events; the events
-     * that do not fit start the next pieces.
-     */
+    /** Appends events to an agent's history after the {@code kept} its record counts ({@link Pieces}). */
     private Future<Void> append(String id, long kept, List<JsonObject> events) {
-        long piece = kept / HISTORY_CHUNK;
-        int inPiece = (int) (kept % HISTORY_CHUNK);
-        Future<JsonArray> last = inPiece == 0 ? Future.succeededFuture(null) : history.get(chunkKey(id, piece));
-        return last.compose(before -> {
-            List<Future<Void>> writes = new ArrayList<>();
-            JsonArray current = new JsonArray();
-            if (before != null) {
-                for (int i = 0; i < Math.min(inPiece, before.size()); i++) {
-                    current.add(before.getValue(i));
-                }
-            }
-            long n = piece;
-            for (JsonObject e : events) {
-                if (current.size() == HISTORY_CHUNK) {
-                    writes.add(history.put(chunkKey(id, n++), current));
-                    current = new JsonArray();
-                }
-                current.add(e);
-            }
-            writes.add(history.put(chunkKey(id, n), current));
-            return Future.all(writes).mapEmpty();
-        });
-    }
-
-    private static String chunkKey(String agentId, long piece) {
-        return agentId + "/" + piece;
+        return Pieces.append(history, HISTORY_CHUNK, id, kept, events).mapEmpty();
     }
 
     /** An agent's whole history, oldest first: the pieces its record counts. */
     private Future<JsonArray> historyOf(String id, long kept) {
         List<Future<JsonArray>> pieces = new ArrayList<>();
         for (long p = 0; p * HISTORY_CHUNK < kept; p++) {
-            pieces.add(history.get(chunkKey(id, p)));
+            pieces.add(history.get(Pieces.key(id, p)));
         }
         return Future.all(pieces).map(x -> {
             JsonArray all = new JsonArray();

@@ -83,38 +83,16 @@ final class HubAudit {
         if (records.isEmpty()) {
             return Future.succeededFuture(0);
         }
-        long piece = kept / PIECE;
-        int inPiece = (int) (kept % PIECE);
-        Future<JsonArray> last = inPiece == 0 ? Future.succeededFuture(null) : pieces.get(key(agentId, piece));
-        return last.compose(before -> {
-            List<Future<Void>> writes = new ArrayList<>();
-            JsonArray current = new JsonArray();
-            if (before != null) {
-                for (int i = 0; i < Math.min(inPiece, before.size()); i++) {
-                    current.add(before.getValue(i));
-                }
-            }
-            long n = piece;
-            for (JsonObject r : records) {
-                if (current.size() == PIECE) {
-                    writes.add(pieces.put(key(agentId, n++), current));
-                    current = new JsonArray();
-                }
-                current.add(r);
-            }
-            writes.add(pieces.put(key(agentId, n), current));
+        return Pieces.append(pieces, PIECE, agentId, kept, records).compose(last -> {
             // The pieces that this batch pushed out of the newest ones kept (those kept before it ended at the piece
             // of its record number kept - 1).
+            List<Future<Void>> drops = new ArrayList<>();
             long dropFrom = kept == 0 ? 0 : Math.max(0, (kept - 1) / PIECE - PIECES_KEPT + 1);
-            for (long old = dropFrom; old <= n - PIECES_KEPT; old++) {
-                writes.add(pieces.remove(key(agentId, old)).mapEmpty());
+            for (long old = dropFrom; old <= last - PIECES_KEPT; old++) {
+                drops.add(pieces.remove(Pieces.key(agentId, old)).mapEmpty());
             }
-            return Future.all(writes).map(records.size());
+            return Future.all(drops).map(records.size());
         });
-    }
-
-    private static String key(String agentId, long piece) {
-        return agentId + "/" + piece;
     }
 
     /** The pieces that hold an agent's newest records when it has {@code count}: first and last piece number. */
@@ -151,7 +129,7 @@ final class HubAudit {
         long[] w = window(count);
         Map<Long, Future<JsonArray>> reads = new java.util.TreeMap<>();
         for (long p = w[0]; p <= w[1]; p++) {
-            reads.put(p, pieces.get(key(agent, p)));
+            reads.put(p, pieces.get(Pieces.key(agent, p)));
         }
         return Future.all(new ArrayList<>(reads.values())).map(x -> {
             Map<Long, JsonArray> byPiece = new HashMap<>();

@@ -171,26 +171,9 @@ class FleetAuditTest {
                             new JsonObject().put("agentId", "pc-6").put("hostName", "pc-6"))
                     .await(30, java.util.concurrent.TimeUnit.SECONDS);
             int sent = HubAudit.KEPT_PER_AGENT + 50;
-            java.time.Instant start = java.time.Instant.parse("2026-11-28T12:00:00Z");
             // In batches, as an agent's outbox sends them; each record names its own number in its target.
             for (int first = 1; first <= sent; first += 100) {
-                io.vertx.core.json.JsonArray events = new io.vertx.core.json.JsonArray();
-                for (int seq = first; seq < first + 100 && seq <= sent; seq++) {
-                    String at = start.plusSeconds(seq).toString();
-                    events.add(new JsonObject()
-                            .put("seq", seq)
-                            .put("type", "audit")
-                            .put("at", at)
-                            .put(
-                                    "data",
-                                    new JsonObject()
-                                            .put("at", at)
-                                            .put("actor", "ops")
-                                            .put("source", "10.0.0.9")
-                                            .put("action", "kmsagent.kms.clear")
-                                            .put("target", new JsonObject().put("n", seq))
-                                            .put("result", "ok")));
-                }
+                io.vertx.core.json.JsonArray events = auditEvents(first, Math.min(first + 99, sent));
                 bus.request(
                                 org.kmsagent.agent.fleet.FleetAddresses.EVENTS,
                                 new JsonObject().put("agentId", "pc-6").put("events", events))

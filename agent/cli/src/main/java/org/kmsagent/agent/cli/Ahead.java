@@ -3,6 +3,7 @@ package org.kmsagent.agent.cli;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import org.slf4j.LoggerFactory;
 
 /**
  * Work a short command will need, started on a second thread before the command line is even parsed, so that it
@@ -24,6 +25,9 @@ final class Ahead<T> {
     synchronized Ahead<T> start() {
         if (!started) {
             started = true;
+            // SLF4J must be set up before a second thread may log: calls made by another thread while it sets itself
+            // up are replayed afterwards with a four-line warning on stderr, in the middle of a command's output.
+            LoggerFactory.getILoggerFactory();
             Thread t = new Thread(task, threadName);
             t.setDaemon(true);
             t.start();

@@ -1,5 +1,7 @@
 package org.kmsagent.api;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -189,8 +191,8 @@ public record HResult(int code, String name, String meaning) {
     }
 
     /** Every code in the table, in declaration order. */
-    public static java.util.Collection<HResult> known() {
-        return java.util.Collections.unmodifiableCollection(KNOWN.values());
+    public static Collection<HResult> known() {
+        return Collections.unmodifiableCollection(KNOWN.values());
     }
 
     /** {@code 0xC004F038} form. */

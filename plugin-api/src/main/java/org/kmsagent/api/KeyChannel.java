@@ -1,5 +1,7 @@
 package org.kmsagent.api;
 
+import java.util.Locale;
+
 /** The channel of an installed product key, as SLC's {@code Channel} value names it (docs/kms-rules.md §8.1). */
 public enum KeyChannel {
     /** Volume: KMS client setup key; activates against a KMS host. */
@@ -33,6 +35,6 @@ public enum KeyChannel {
                 return c;
             }
         }
-        return text.toUpperCase(java.util.Locale.ROOT).startsWith("OEM") ? OEM : UNKNOWN;
+        return text.toUpperCase(Locale.ROOT).startsWith("OEM") ? OEM : UNKNOWN;
     }
 }

@@ -1,5 +1,6 @@
 package org.kmsagent.api;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -37,7 +38,7 @@ public record ProductKey(String value) {
      */
     public static ProductKey parse(String text) {
         Objects.requireNonNull(text, "product key");
-        String t = text.strip().toUpperCase(java.util.Locale.ROOT);
+        String t = text.strip().toUpperCase(Locale.ROOT);
         if (t.length() == 25 && t.indexOf('-') < 0) {
             t = String.join(
                     "-",

@@ -2,17 +2,25 @@ package org.kmsagent.agent.cli;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.ConfigException;
+import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.doctor.BindingSelfTest;
 import org.kmsagent.agent.doctor.DoctorFormat;
 import org.kmsagent.agent.doctor.DoctorReport;
+import org.kmsagent.agent.doctor.Finding;
 import org.kmsagent.agent.doctor.KmsDoctor;
 import org.kmsagent.agent.doctor.KmsSrvLookup;
+import org.kmsagent.agent.doctor.LicensingCallsCheck;
 import org.kmsagent.agent.doctor.MachineDomain;
+import org.kmsagent.agent.doctor.PluginTrustCheck;
 import org.kmsagent.agent.doctor.PortProbe;
 import org.kmsagent.agent.doctor.SelfTestStep;
 import org.kmsagent.agent.licensing.LicensingStacks;
@@ -73,7 +81,7 @@ public final class DoctorCommand implements Callable<Integer> {
             description =
                     "The agent's configuration (default: "
                             + "KMSAGENT_CONFIG), to find its data directory and report the licensing calls the agent abandoned.")
-    java.nio.file.Path config;
+    Path config;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -132,21 +140,18 @@ public final class DoctorCommand implements Callable<Integer> {
      * working directory without one): the licensing calls it abandoned; and whether it checks plugin signatures.
      */
     private DoctorReport withAgentRecord(DoctorReport report) {
-        java.util.Optional<java.nio.file.Path> file = java.util.Optional.ofNullable(config)
-                .or(() -> java.util.Optional.ofNullable(System.getenv("KMSAGENT_CONFIG"))
-                        .map(java.nio.file.Path::of));
-        java.util.List<org.kmsagent.agent.doctor.Finding> findings = new java.util.ArrayList<>(report.findings());
-        java.nio.file.Path dataDir;
+        Optional<Path> file = Optional.ofNullable(config)
+                .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
+        List<Finding> findings = new ArrayList<>(report.findings());
+        Path dataDir;
         try {
-            org.kmsagent.agent.config.AgentConfig agent =
-                    new org.kmsagent.agent.config.ConfigLoader(System.getenv()).load(file, java.util.List.of());
-            dataDir = java.nio.file.Path.of(agent.dataDir()).toAbsolutePath();
-            findings.add(org.kmsagent.agent.doctor.PluginTrustCheck.finding(agent.plugins()));
-        } catch (org.kmsagent.agent.config.ConfigException e) {
+            AgentConfig agent = new ConfigLoader(System.getenv()).load(file, List.of());
+            dataDir = Path.of(agent.dataDir()).toAbsolutePath();
+            findings.add(PluginTrustCheck.finding(agent.plugins()));
+        } catch (ConfigException e) {
             throw new UsageException("--config: " + String.join("; ", e.errors()));
         }
-        org.kmsagent.agent.doctor.LicensingCallsCheck.check(dataDir, clock.instant())
-                .ifPresent(findings::add);
+        LicensingCallsCheck.check(dataDir, clock.instant()).ifPresent(findings::add);
         return new DoctorReport(report.stackLine(), findings);
     }
 

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.cli;
 
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.api.Sku;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -33,7 +35,7 @@ final class GvlkCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "EDITION", description = "The edition, e.g. \"Windows 11 Enterprise\".")
     String edition;
 
-    @picocli.CommandLine.Option(names = "--json", description = "Print {edition, skuId, gvlk} as JSON.")
+    @CommandLine.Option(names = "--json", description = "Print {edition, skuId, gvlk} as JSON.")
     boolean json;
 
     @Override
@@ -51,7 +53,7 @@ final class GvlkCommand implements Callable<Integer> {
                 Sku sku = exact.get();
                 out.println(
                         json
-                                ? new io.vertx.core.json.JsonObject()
+                                ? new JsonObject()
                                         .put("edition", sku.name())
                                         .put(
                                                 "skuId",

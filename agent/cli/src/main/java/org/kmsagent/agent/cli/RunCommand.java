@@ -1,6 +1,8 @@
 package org.kmsagent.agent.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,7 +37,7 @@ public final class RunCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.ParentCommand
-    org.kmsagent.agent.cli.KmsAgentCommand root;
+    KmsAgentCommand root;
 
     @Option(
             names = "--config",
@@ -104,8 +106,8 @@ public final class RunCommand implements Callable<Integer> {
             return;
         }
         try {
-            java.nio.file.Files.writeString(Path.of(pending + ".real"), "");
-        } catch (java.io.IOException | RuntimeException e) {
+            Files.writeString(Path.of(pending + ".real"), "");
+        } catch (IOException | RuntimeException e) {
             // Without the mark the archive is dropped and made again by the next run: slower, never wrong.
         }
     }

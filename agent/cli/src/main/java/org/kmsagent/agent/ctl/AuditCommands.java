@@ -6,12 +6,14 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.cli.text.Table;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,7 +56,7 @@ final class AuditCommands {
                 body.put(
                         "since",
                         since(cl, since.strip(), now)
-                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                .truncatedTo(ChronoUnit.SECONDS)
                                 .toString());
             }
             return body;
@@ -78,7 +80,7 @@ final class AuditCommands {
                 throw new CommandLine.ParameterException(
                         cl,
                         "--since: expected a duration (30m, 24h, 7d) or a time " + "(2026-11-28T12:00:00Z), got '"
-                                + org.kmsagent.agent.core.BoundedInput.shown(text) + "'");
+                                + BoundedInput.shown(text) + "'");
             }
         }
     }

@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.cli.text.Table;
 import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.api.KmsEndpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -226,9 +229,8 @@ public final class CtlCommand implements Runnable {
         }
         if (tokenFile != null) {
             try {
-                return org.kmsagent.agent.core.BoundedInput.readText(tokenFile, MAX_TOKEN_FILE_BYTES)
-                        .strip();
-            } catch (org.kmsagent.agent.core.BoundedInput.TooLargeException e) {
+                return BoundedInput.readText(tokenFile, MAX_TOKEN_FILE_BYTES).strip();
+            } catch (BoundedInput.TooLargeException e) {
                 throw new IllegalArgumentException(
                         "--token-file: " + tokenFile + " is " + e.getMessage() + " (a token file holds one token)");
             } catch (IOException e) {
@@ -313,16 +315,16 @@ public final class CtlCommand implements Runnable {
      * The status reply's {@code licensingCalls} as one line, when the agent abandoned a licensing call since start:
      * how many, of which kind, how many still hang, the last one and when.
      */
-    static java.util.Optional<String> licensingCalls(JsonObject calls) {
+    static Optional<String> licensingCalls(JsonObject calls) {
         if (calls == null || (calls.getLong("timedOut", 0L) == 0 && calls.getInteger("stillHung", 0) == 0)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         JsonObject byCall = calls.getJsonObject("byCall", new JsonObject());
         String kinds = byCall.fieldNames().stream()
                 .sorted((a, b) -> Long.compare(byCall.getLong(b), byCall.getLong(a)))
                 .map(k -> k + " " + byCall.getLong(k))
-                .collect(java.util.stream.Collectors.joining(", "));
-        return java.util.Optional.of("licensing calls: " + calls.getLong("timedOut") + " abandoned at their deadline ("
+                .collect(Collectors.joining(", "));
+        return Optional.of("licensing calls: " + calls.getLong("timedOut") + " abandoned at their deadline ("
                 + calls.getLong("deadlineSeconds") + " s, activation " + calls.getLong("activationDeadlineSeconds")
                 + " s) since " + calls.getString("since") + (kinds.isEmpty() ? "" : ": " + kinds) + "; "
                 + calls.getInteger("stillHung") + " still not returned"
@@ -389,18 +391,18 @@ public final class CtlCommand implements Runnable {
 
         /** With host.mode: watch, the genuine host this agent watches; nothing from an agent that watches none. */
         /** The genuine host this agent watches (host.mode: watch), if it watches one. */
-        private static java.util.Optional<JsonObject> watchedView(BridgeClient client) throws IOException {
+        private static Optional<JsonObject> watchedView(BridgeClient client) throws IOException {
             JsonObject w;
             try {
                 w = client.request(BusAddresses.HOST_WATCHED, new JsonObject());
             } catch (BridgeFailure e) {
-                return java.util.Optional.empty(); // an agent without this address (older version)
+                return Optional.empty(); // an agent without this address (older version)
             }
-            return w.getBoolean("watching", false) ? java.util.Optional.of(w) : java.util.Optional.empty();
+            return w.getBoolean("watching", false) ? Optional.of(w) : Optional.empty();
         }
 
         private static void watched(BridgeClient client, PrintWriter out) throws IOException {
-            java.util.Optional<JsonObject> watching = watchedView(client);
+            Optional<JsonObject> watching = watchedView(client);
             if (watching.isEmpty()) {
                 return;
             }
@@ -542,7 +544,7 @@ public final class CtlCommand implements Runnable {
                     // guess.
                     throw new CommandLine.ParameterException(
                             spec.commandLine(),
-                            "'" + org.kmsagent.agent.core.BoundedInput.shown(t)
+                            "'" + BoundedInput.shown(t)
                                     + "' is ambiguous: write an IPv6 address in brackets, e.g. [::1]:1688 (address and port) "
                                     + "or [::1] (default port " + KmsEndpoint.DEFAULT_PORT + ")");
                 }
@@ -554,7 +556,7 @@ public final class CtlCommand implements Runnable {
                             spec.commandLine(),
                             e instanceof ClassCastException
                                     ? "use --dns for DNS discovery"
-                                    : org.kmsagent.agent.core.BoundedInput.shown(e.getMessage()));
+                                    : BoundedInput.shown(e.getMessage()));
                 }
             }
             return ctl.execute(spec.commandLine(), (client, out) -> {

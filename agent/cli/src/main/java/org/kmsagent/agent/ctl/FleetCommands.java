@@ -2,12 +2,17 @@ package org.kmsagent.agent.ctl;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.cli.text.Table;
+import org.kmsagent.agent.core.GlobalOptions;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -363,7 +368,7 @@ final class FleetCommands implements Callable<Integer> {
                 required = true,
                 paramLabel = "FILE",
                 description = "The scenario file to write (JSON).")
-        java.nio.file.Path out;
+        Path out;
 
         @Option(
                 names = "--days",
@@ -381,7 +386,7 @@ final class FleetCommands implements Callable<Integer> {
                 JsonObject clients = client.request(FleetAddresses.CLIENTS, new JsonObject());
                 Map<String, String[]> bySku = skuNames(spec);
                 FleetSnapshot.Result r = FleetSnapshot.scenario(view, hosts, unmanaged, clients, bySku, days);
-                java.nio.file.Files.writeString(out, r.scenario().encodePrettily() + System.lineSeparator());
+                Files.writeString(out, r.scenario().encodePrettily() + System.lineSeparator());
                 printer.println("wrote " + out + ": " + r.machines() + " machine(s), " + r.hosts() + " host(s)"
                         + (r.skipped().isEmpty() ? "" : "; left out: " + String.join("; ", r.skipped())));
                 printer.println(
@@ -392,9 +397,8 @@ final class FleetCommands implements Callable<Integer> {
 
         /** SKU id (lower case) to {family id, edition name}, from the plugins loaded here; empty without plugins. */
         private static Map<String, String[]> skuNames(CommandLine.Model.CommandSpec spec) {
-            Map<String, String[]> out = new java.util.HashMap<>();
-            if (!(spec.root().userObject() instanceof org.kmsagent.agent.core.GlobalOptions g)
-                    || !java.nio.file.Files.isDirectory(g.pluginsDirectory())) {
+            Map<String, String[]> out = new HashMap<>();
+            if (!(spec.root().userObject() instanceof GlobalOptions g) || !Files.isDirectory(g.pluginsDirectory())) {
                 return out;
             }
             try (var host = g.loadPlugins()) {
@@ -402,8 +406,7 @@ final class FleetCommands implements Callable<Integer> {
                     for (var sku : f.catalog().skus()) {
                         sku.skuId()
                                 .ifPresent(id -> out.putIfAbsent(
-                                        id.toString().toLowerCase(java.util.Locale.ROOT),
-                                        new String[] {f.id(), sku.name()}));
+                                        id.toString().toLowerCase(Locale.ROOT), new String[] {f.id(), sku.name()}));
                     }
                 }
             } catch (Exception e) {

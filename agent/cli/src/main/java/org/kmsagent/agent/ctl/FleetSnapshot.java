@@ -2,11 +2,17 @@ package org.kmsagent.agent.ctl;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.CRC32;
+import org.kmsagent.agent.rules.KmsRules;
+import org.kmsagent.api.LicenseStatus;
 
 /**
  * The fleet a hub sees, as a scenario file for {@code kms-agent simulate} (docs/simulate.md): a what-if starting
@@ -56,7 +62,7 @@ final class FleetSnapshot {
                 .put("start", view.getString("at"))
                 .put("days", days);
         JsonArray present = new JsonArray();
-        Map<String, String> cmidOfAgent = new java.util.HashMap<>();
+        Map<String, String> cmidOfAgent = new HashMap<>();
         for (Object o : clientsReply.getJsonArray("clients", new JsonArray())) {
             JsonObject c = (JsonObject) o;
             if (c.getString("agentId") != null && c.getString("cmid") != null) {
@@ -208,14 +214,13 @@ final class FleetSnapshot {
 
     /** Whether a product's reported state is one the lab can start from (a status, and its end when it has one). */
     private static boolean known(JsonObject p) {
-        org.kmsagent.api.LicenseStatus status;
+        LicenseStatus status;
         try {
-            status = org.kmsagent.api.LicenseStatus.valueOf(String.valueOf(p.getString("status")));
+            status = LicenseStatus.valueOf(String.valueOf(p.getString("status")));
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return !(status == org.kmsagent.api.LicenseStatus.LICENSED || status.isGrace())
-                || p.getString("validUntil") != null;
+        return !(status == LicenseStatus.LICENSED || status.isGrace()) || p.getString("validUntil") != null;
     }
 
     /** A client without an agent as its host logged it: licensed at its last request, or new. */
@@ -223,14 +228,11 @@ final class FleetSnapshot {
         JsonObject m = new JsonObject().put("name", name).put("cmid", c.getString("cmid"));
         JsonArray products = new JsonArray();
         if ("licensed".equals(c.getString("licenseState")) && c.getString("lastRequest") != null) {
-            java.time.Instant last = java.time.Instant.parse(c.getString("lastRequest"));
+            Instant last = Instant.parse(c.getString("lastRequest"));
             products.add(new JsonObject()
                     .put("edition", edition)
                     .put("status", "LICENSED")
-                    .put(
-                            "validUntil",
-                            last.plus(org.kmsagent.agent.rules.KmsRules.VALIDITY)
-                                    .toString())
+                    .put("validUntil", last.plus(KmsRules.VALIDITY).toString())
                     .put("lastSuccess", last.toString())
                     .put("host", host));
         }
@@ -239,11 +241,10 @@ final class FleetSnapshot {
 
     /** The scenario's seed, from what the snapshot holds (the same snapshot, the same seed; no clock, no chance). */
     private static long seed(JsonObject view) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(String.valueOf(view.getString("at")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        CRC32 crc = new CRC32();
+        crc.update(String.valueOf(view.getString("at")).getBytes(StandardCharsets.UTF_8));
         for (Object o : view.getJsonArray("agents", new JsonArray())) {
-            crc.update(String.valueOf(((JsonObject) o).getString("agentId"))
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            crc.update(String.valueOf(((JsonObject) o).getString("agentId")).getBytes(StandardCharsets.UTF_8));
         }
         return crc.getValue();
     }

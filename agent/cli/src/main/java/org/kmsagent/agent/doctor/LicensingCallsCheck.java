@@ -1,9 +1,12 @@
 package org.kmsagent.agent.doctor;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.kmsagent.agent.licensing.CallTimeouts;
+import org.kmsagent.agent.licensing.CallTimeoutsFile;
 
 /**
  * The {@code licensing-calls} finding: the licensing calls the agent (the daemon, {@code kms-agent run}) abandoned
@@ -17,10 +20,10 @@ public final class LicensingCallsCheck {
     private LicensingCallsCheck() {}
 
     /** The finding from the record in {@code dataDir}, if any; a damaged record is a warning saying so. */
-    public static Optional<Finding> check(java.nio.file.Path dataDir, Instant now) {
+    public static Optional<Finding> check(Path dataDir, Instant now) {
         try {
-            return finding(org.kmsagent.agent.licensing.CallTimeoutsFile.read(dataDir), dataDir.toString(), now);
-        } catch (java.io.IOException e) {
+            return finding(CallTimeoutsFile.read(dataDir), dataDir.toString(), now);
+        } catch (IOException e) {
             return Optional.of(Finding.warn(
                     "agent",
                     "licensing-calls",

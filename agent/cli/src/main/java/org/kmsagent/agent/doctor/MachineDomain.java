@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -19,7 +20,7 @@ public final class MachineDomain {
     public static Optional<String> current() {
         String env = System.getenv("USERDNSDOMAIN");
         if (env != null && !env.isBlank()) {
-            return Optional.of(env.toLowerCase(java.util.Locale.ROOT));
+            return Optional.of(env.toLowerCase(Locale.ROOT));
         }
         try {
             String fqdn = InetAddress.getLocalHost().getCanonicalHostName();

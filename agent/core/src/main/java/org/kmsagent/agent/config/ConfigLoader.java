@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.core.BoundedInput;
 
 /**
  * Reads the agent configuration: the YAML file (optional: every key has a default), then {@code KMSAGENT_*}
@@ -46,7 +47,7 @@ public final class ConfigLoader {
             // A key given twice, or 7688.9 for a port, is a mistake to report, not a value to guess.
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** The largest configuration file read (real ones are a few KiB). */
     static final int MAX_FILE_BYTES = 1024 * 1024;
     /** Enough to take out every value of any real file one by one; a guard against a loop, never reached. */
@@ -170,7 +171,7 @@ public final class ConfigLoader {
             throw new ConfigException(path + ": configuration file not found");
         }
         try {
-            String text = org.kmsagent.agent.core.BoundedInput.readText(path, MAX_FILE_BYTES);
+            String text = BoundedInput.readText(path, MAX_FILE_BYTES);
             JsonNode node = yaml.readTree(text);
             if (node == null || node.isNull() || node.isMissingNode()) {
                 return yaml.createObjectNode();
@@ -185,7 +186,7 @@ public final class ConfigLoader {
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
             throw new ConfigException(path + ":" + e.getLocation().getLineNr() + ": not valid YAML: "
-                    + org.kmsagent.agent.core.BoundedInput.shown(e.getOriginalMessage()));
+                    + BoundedInput.shown(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(path + ": cannot read: " + e.getMessage());
         }
@@ -307,7 +308,7 @@ public final class ConfigLoader {
             return pathOf(e) + ": unknown key (known here: " + String.join(", ", known) + ")";
         } else if (error instanceof InvalidFormatException e) {
             return pathOf(e) + ": expected " + describe(e.getTargetType()) + ", got '"
-                    + org.kmsagent.agent.core.BoundedInput.shown(String.valueOf(e.getValue())) + "'";
+                    + BoundedInput.shown(String.valueOf(e.getValue())) + "'";
         } else if (error instanceof ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             return pathOf(e) + ": " + cause.getMessage();

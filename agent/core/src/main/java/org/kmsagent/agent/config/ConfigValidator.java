@@ -1,13 +1,16 @@
 package org.kmsagent.agent.config;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.KmsEndpoint;
 
@@ -146,8 +149,7 @@ final class ConfigValidator {
         for (int i = 0; i < faults.kinds().size(); i++) {
             String k = faults.kinds().get(i);
             if (k == null
-                    || !knownKinds.contains(
-                            k.strip().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))) {
+                    || !knownKinds.contains(k.strip().toLowerCase(Locale.ROOT).replace('_', '-'))) {
                 errors.add(
                         "simulated.faults.kinds[" + i + "]: '" + k + "' is not a fault kind; use one of " + knownKinds);
             }
@@ -267,12 +269,12 @@ final class ConfigValidator {
             return;
         }
         try {
-            org.kmsagent.agent.plugin.PluginSignatures.trusting(
+            PluginSignatures.trusting(
                     Path.of(p.trustStore()),
                     p.trustStorePassword() == null
                             ? null
                             : p.trustStorePassword().toCharArray());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             errors.add("plugins.trustStore: " + p.trustStore() + ": " + e.getMessage()
                     + "; check the file and plugins.trustStorePassword");
         }

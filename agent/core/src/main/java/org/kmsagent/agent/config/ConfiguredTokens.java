@@ -4,9 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds which configured token a client presented, whether its secret is written in clear or as a
@@ -28,7 +32,7 @@ public final class ConfiguredTokens {
     public static final int MAX_CHECKS_PER_SECOND = 8;
 
     private static final long SECOND_NANOS = 1_000_000_000L;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfiguredTokens.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConfiguredTokens.class);
 
     private final List<TokenConfig> tokens;
     /** Per token: the digest of its secret, known from the start for a clear one, after first use for a hashed one. */
@@ -36,7 +40,7 @@ public final class ConfiguredTokens {
 
     private final List<TokenHash> hashes;
 
-    private final java.util.function.LongSupplier nanos;
+    private final LongSupplier nanos;
     private long windowStart;
     private int checksInWindow;
     private boolean throttleLogged;
@@ -46,7 +50,7 @@ public final class ConfiguredTokens {
     }
 
     /** @param nanos a monotonic clock in nanoseconds (tests give their own) */
-    public ConfiguredTokens(List<TokenConfig> tokens, java.util.function.LongSupplier nanos) {
+    public ConfiguredTokens(List<TokenConfig> tokens, LongSupplier nanos) {
         this.nanos = nanos;
         this.windowStart = nanos.getAsLong();
         this.tokens = List.copyOf(tokens);
@@ -61,7 +65,7 @@ public final class ConfiguredTokens {
                 digests.set(i, digest(t.token()));
             }
         }
-        this.hashes = java.util.Collections.unmodifiableList(parsed);
+        this.hashes = Collections.unmodifiableList(parsed);
     }
 
     /**

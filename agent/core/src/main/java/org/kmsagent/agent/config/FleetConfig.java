@@ -1,8 +1,11 @@
 package org.kmsagent.agent.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.kmsagent.agent.core.BoundedInput;
 
 /**
  * Fleet membership: for an agent, the hubs it dials out to; for a hub ({@code kms-agent hub}), how it clusters with
@@ -99,7 +102,7 @@ public record FleetConfig(
                 errors.add("fleet.trust[" + i + "]: expected a SHA-256 fingerprint (64 hex digits, colons optional)");
             }
         }
-        if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
+        if (caFile != null && !Files.isReadable(Path.of(caFile))) {
             errors.add("fleet.caFile: cannot read file " + caFile);
         }
         if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
@@ -107,7 +110,7 @@ public record FleetConfig(
         }
         if (agentId != null && !agentId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             errors.add("fleet.agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a letter or "
-                    + "digit), got '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
+                    + "digit), got '" + BoundedInput.shown(agentId) + "'");
         }
         if (agentId != null
                 && token != null
@@ -115,8 +118,8 @@ public record FleetConfig(
                 && token.lastIndexOf('.') > 5
                 && !token.substring(5, token.lastIndexOf('.')).equals(agentId)) {
             errors.add("fleet.token: this credential was enrolled for agent '"
-                    + org.kmsagent.agent.core.BoundedInput.shown(token.substring(5, token.lastIndexOf('.')))
-                    + "', but fleet.agentId is '" + org.kmsagent.agent.core.BoundedInput.shown(agentId) + "'");
+                    + BoundedInput.shown(token.substring(5, token.lastIndexOf('.')))
+                    + "', but fleet.agentId is '" + BoundedInput.shown(agentId) + "'");
         }
         if (heartbeatSeconds < 1 || heartbeatSeconds > 3_600) {
             errors.add("fleet.heartbeatSeconds: must be 1-3600, got " + heartbeatSeconds);

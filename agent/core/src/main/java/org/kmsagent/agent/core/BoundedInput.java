@@ -2,6 +2,7 @@ package org.kmsagent.agent.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ public final class BoundedInput {
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(data))
+                    .decode(ByteBuffer.wrap(data))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new IOException("not UTF-8 text");

@@ -2,6 +2,7 @@ package org.kmsagent.agent.licensing;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public record CallTimeouts(
         Optional<Instant> lastAt) {
     public CallTimeouts {
         Objects.requireNonNull(since, "since");
-        byCall = java.util.Collections.unmodifiableMap(new TreeMap<>(byCall));
+        byCall = Collections.unmodifiableMap(new TreeMap<>(byCall));
         Objects.requireNonNull(lastCall, "lastCall");
         Objects.requireNonNull(lastAt, "lastAt");
     }

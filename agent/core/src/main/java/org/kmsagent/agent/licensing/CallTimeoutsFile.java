@@ -3,6 +3,7 @@ package org.kmsagent.agent.licensing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.kmsagent.agent.core.BoundedInput;
 
 /**
  * {@code <dataDir>/licensing-calls.json}: the running agent's {@link CallTimeouts}, rewritten after each call it
@@ -43,7 +45,7 @@ public final class CallTimeoutsFile {
         Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+        } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
@@ -60,7 +62,7 @@ public final class CallTimeoutsFile {
             return Optional.empty();
         }
         try {
-            JsonNode n = JSON.readTree(org.kmsagent.agent.core.BoundedInput.readText(file, MAX_BYTES));
+            JsonNode n = JSON.readTree(BoundedInput.readText(file, MAX_BYTES));
             Map<String, Long> byCall = new LinkedHashMap<>();
             n.path("byCall")
                     .fields()

@@ -1,19 +1,26 @@
 package org.kmsagent.agent.licensing;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.kmsagent.agent.renewal.DiagnosableStack;
 import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.agent.renewal.Faults;
@@ -52,12 +59,12 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
     private final AtomicLong timedOut = new AtomicLong();
     private final AtomicInteger threadNumber = new AtomicInteger();
     private volatile String lastTimeout = "";
-    private final java.util.function.Supplier<java.time.Instant> clock;
-    private final java.time.Instant since;
-    private final java.util.Map<String, AtomicLong> byCall = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Supplier<Instant> clock;
+    private final Instant since;
+    private final Map<String, AtomicLong> byCall = new ConcurrentHashMap<>();
     private volatile String lastCall;
-    private volatile java.time.Instant lastAt;
-    private volatile java.util.function.Consumer<CallTimeouts> onTimeout = t -> {};
+    private volatile Instant lastAt;
+    private volatile Consumer<CallTimeouts> onTimeout = t -> {};
 
     /** With the default deadlines. */
     public DeadlineStack(LicensingStack delegate) {
@@ -65,15 +72,12 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
     }
 
     public DeadlineStack(LicensingStack delegate, Duration deadline, Duration activationDeadline) {
-        this(delegate, deadline, activationDeadline, java.time.Instant::now);
+        this(delegate, deadline, activationDeadline, Instant::now);
     }
 
     /** @param clock when a call is abandoned (the agent's clock) */
     public DeadlineStack(
-            LicensingStack delegate,
-            Duration deadline,
-            Duration activationDeadline,
-            java.util.function.Supplier<java.time.Instant> clock) {
+            LicensingStack delegate, Duration deadline, Duration activationDeadline, Supplier<Instant> clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.since = clock.get();
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -118,7 +122,7 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
 
     /** What was abandoned since start, by call. */
     public CallTimeouts timeouts() {
-        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        Map<String, Long> counts = new HashMap<>();
         byCall.forEach((k, v) -> counts.put(k, v.get()));
         return new CallTimeouts(
                 since,
@@ -135,7 +139,7 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
      * Tells {@code listener} after each call abandoned (on the caller's thread, after the counts are updated), e.g.
      * to keep a record that {@code kms-agent doctor} reads. A listener that throws is ignored.
      */
-    public void onTimeout(java.util.function.Consumer<CallTimeouts> listener) {
+    public void onTimeout(Consumer<CallTimeouts> listener) {
         this.onTimeout = Objects.requireNonNull(listener, "listener");
     }
 
@@ -186,7 +190,7 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
                     }
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             throw new LicensingException(Faults.CALL_TIMED_OUT, what + ": the agent is stopping", e);
         }
         try {

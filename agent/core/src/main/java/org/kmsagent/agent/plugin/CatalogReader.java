@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -72,7 +73,7 @@ public final class CatalogReader {
         for (int i = 0; i < doc.skus().size(); i++) {
             CatalogDocument.SkuEntry e = doc.skus().get(i);
             String at = "catalog skus[" + i + "] (" + e.name() + ")";
-            if (!names.add(e.name().toLowerCase(java.util.Locale.ROOT))) {
+            if (!names.add(e.name().toLowerCase(Locale.ROOT))) {
                 throw new CatalogException(at + ".name: duplicate edition name");
             }
             ProductKey key;

@@ -1,13 +1,19 @@
 package org.kmsagent.agent.plugin;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.kmsagent.api.ActivationHandler;
 import org.kmsagent.api.CountPool;
+import org.kmsagent.api.InstalledProduct;
+import org.kmsagent.api.LicensingException;
+import org.kmsagent.api.LicensingService;
+import org.kmsagent.api.LicensingStack;
 import org.kmsagent.api.ProductFamily;
 import org.kmsagent.api.SkuCatalog;
+import org.kmsagent.api.WindowsVersion;
 
 /**
  * A product family the core has loaded and validated: the plugin's extension, its catalog, and where it came from.
@@ -64,14 +70,12 @@ public record LoadedFamily(
     }
 
     /** Which licensing service holds this family's licenses on that Windows version (the handler may override). */
-    public org.kmsagent.api.LicensingService licensingService(org.kmsagent.api.WindowsVersion windows)
-            throws org.kmsagent.api.LicensingException {
+    public LicensingService licensingService(WindowsVersion windows) throws LicensingException {
         return call((f, h) -> h.licensingService(catalog, windows));
     }
 
     /** The family's products installed on the machine behind {@code stack}. */
-    public java.util.List<org.kmsagent.api.InstalledProduct> findInstalled(org.kmsagent.api.LicensingStack stack)
-            throws org.kmsagent.api.LicensingException {
+    public List<InstalledProduct> findInstalled(LicensingStack stack) throws LicensingException {
         return call((f, h) -> h.findInstalled(stack, catalog));
     }
 
@@ -90,13 +94,13 @@ public record LoadedFamily(
      * Runs plugin code with the plugin's class loader as context class loader; a {@link org.kmsagent.api
      * .LicensingException} passes through unchanged, anything else becomes a {@link PluginFailure}.
      */
-    public <T> T call(PluginCall<T> body) throws org.kmsagent.api.LicensingException {
+    public <T> T call(PluginCall<T> body) throws LicensingException {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(extension.getClass().getClassLoader());
         try {
             return body.call(extension, extension.activationHandler());
-        } catch (org.kmsagent.api.LicensingException e) {
+        } catch (LicensingException e) {
             throw e;
         } catch (Exception | LinkageError e) {
             throw new PluginFailure(id(), e);

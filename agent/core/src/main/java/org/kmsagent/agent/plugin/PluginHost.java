@@ -7,12 +7,20 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.kmsagent.api.PluginApi;
 import org.kmsagent.api.ProductFamily;
 import org.kmsagent.api.SkuCatalog;
 import org.pf4j.JarPluginManager;
@@ -39,7 +47,7 @@ public final class PluginHost implements AutoCloseable {
      * The plugin-API version this agent offers; PF4J checks each plugin's {@code Plugin-Requires} against it. It is
      * the root pom's {@code kmsagent.api.version}: bump that with every change to {@code plugin-api}.
      */
-    public static final String API_VERSION = org.kmsagent.api.PluginApi.VERSION;
+    public static final String API_VERSION = PluginApi.VERSION;
 
     private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
 
@@ -138,8 +146,7 @@ public final class PluginHost implements AutoCloseable {
     public synchronized Optional<LoadedFamily> load(Path jar) {
         Path path = jar.toAbsolutePath().normalize();
         problems.remove(path);
-        java.util.concurrent.atomic.AtomicReference<String> loading =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> loading = new AtomicReference<>();
         String pluginId = null;
         try {
             // Before PF4J opens the jar: a refused jar has none of its classes loaded.
@@ -177,27 +184,27 @@ public final class PluginHost implements AutoCloseable {
      * How long loading and starting one plugin (its classes, its Plugin and ProductFamily constructors, start(), its
      * catalog) may take. A plugin that hangs is reported and skipped; its thread is abandoned (a daemon).
      */
-    static final java.time.Duration START_DEADLINE = java.time.Duration.ofSeconds(30);
+    static final Duration START_DEADLINE = Duration.ofSeconds(30);
 
-    private java.time.Duration startDeadline = START_DEADLINE;
+    private Duration startDeadline = START_DEADLINE;
 
     /** For tests: another deadline. */
-    void startDeadline(java.time.Duration deadline) {
+    void startDeadline(Duration deadline) {
         this.startDeadline = deadline;
     }
 
-    private LoadedFamily withinDeadline(Path path, java.util.concurrent.Callable<LoadedFamily> work) throws Exception {
-        java.util.concurrent.FutureTask<LoadedFamily> task = new java.util.concurrent.FutureTask<>(work);
+    private LoadedFamily withinDeadline(Path path, Callable<LoadedFamily> work) throws Exception {
+        FutureTask<LoadedFamily> task = new FutureTask<>(work);
         Thread t = new Thread(task, "plugin-start-" + path.getFileName());
         t.setDaemon(true);
         t.start();
         try {
-            return task.get(startDeadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            return task.get(startDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
             t.interrupt();
             throw new CatalogException("did not load and start within " + startDeadline.toSeconds()
                     + " s (a constructor " + "or start() that never returns); skipped");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof Exception x) {
                 throw x;
             }

@@ -3,6 +3,7 @@ package org.kmsagent.agent.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -36,7 +37,7 @@ public final class AdminToken {
                 Files.createFile(tmp);
             }
             Files.writeString(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         }
         return new TokenConfig(NAME, Files.readString(file).strip(), Role.ADMIN);
     }

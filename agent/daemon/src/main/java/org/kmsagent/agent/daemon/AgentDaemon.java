@@ -6,9 +6,11 @@ import com.google.inject.Key;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,11 +18,14 @@ import java.util.concurrent.TimeUnit;
 import org.kmsagent.agent.bus.AgentControl;
 import org.kmsagent.agent.bus.BusApi;
 import org.kmsagent.agent.bus.EventPublisher;
+import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
+import org.kmsagent.agent.bus.bridge.AuditRoutes;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.TokenConfig;
 import org.kmsagent.agent.core.DamagedFiles;
+import org.kmsagent.agent.link.FleetAgent;
 import org.kmsagent.agent.metrics.AgentMetrics;
 import org.kmsagent.agent.metrics.Figures;
 import org.kmsagent.agent.metrics.MetricsEndpoint;
@@ -42,7 +47,7 @@ public final class AgentDaemon implements AutoCloseable {
     private final AgentControl control;
     private final DaemonContext context;
     private final Path adminTokenFile;
-    private org.kmsagent.agent.link.FleetAgent fleet;
+    private FleetAgent fleet;
     private AgentAudit audit;
     private AgentMetrics metrics;
     private MetricsEndpoint metricsEndpoint;
@@ -99,7 +104,7 @@ public final class AgentDaemon implements AutoCloseable {
         Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
         Vertx vertx =
                 Figures.instrument(Vertx.builder(), vertxOptions(), figures).build();
-        org.kmsagent.agent.link.FleetAgent fleet = null;
+        FleetAgent fleet = null;
         AgentAudit audit = null;
         try {
             audit = AgentAudit.start(vertx, dataDir, clock);
@@ -113,7 +118,7 @@ public final class AgentDaemon implements AutoCloseable {
             // from before the binding starts, so the renewal loops' first attempts reach the hubs as well.
             fleet = config.fleet().hubs().isEmpty()
                     ? null
-                    : org.kmsagent.agent.link.FleetAgent.listen(vertx, config, dataDir, clock, audit.trail());
+                    : FleetAgent.listen(vertx, config, dataDir, clock, audit.trail());
             if (fleet != null) {
                 audit.forwardTo(fleet);
             }
@@ -189,7 +194,7 @@ public final class AgentDaemon implements AutoCloseable {
             List<TokenConfig> tokens,
             Clock clock,
             List<String> problems,
-            org.kmsagent.agent.bus.audit.AuditTrail audit) {
+            AuditTrail audit) {
         try {
             return listen(vertx, config, dataDir, tokens, audit);
         } catch (Exception e) {
@@ -208,7 +213,7 @@ public final class AgentDaemon implements AutoCloseable {
                         moved.add(f + " -> " + DamagedFiles.moveAside(f, clock).getFileName());
                     }
                 }
-            } catch (java.io.IOException io) {
+            } catch (IOException io) {
                 problems.add("kms-agent: bridge disabled: the TLS material in " + dir + " is damaged (" + why
                         + ") and cannot be moved aside: " + io.getMessage());
                 LOG.error(
@@ -231,15 +236,11 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     private static AgentBridge listen(
-            Vertx vertx,
-            AgentConfig config,
-            Path dataDir,
-            List<TokenConfig> tokens,
-            org.kmsagent.agent.bus.audit.AuditTrail audit)
+            Vertx vertx, AgentConfig config, Path dataDir, List<TokenConfig> tokens, AuditTrail audit)
             throws Exception {
         TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
         // The bridge records admin actions and refusals (docs/audit.md); admin tokens may also read the audit.
-        return new AgentBridge(vertx, config.bridge(), tls, tokens, new org.kmsagent.agent.bus.bridge.AuditRoutes())
+        return new AgentBridge(vertx, config.bridge(), tls, tokens, new AuditRoutes())
                 .audited(audit)
                 .listen()
                 .await(30, TimeUnit.SECONDS);
@@ -336,8 +337,7 @@ public final class AgentDaemon implements AutoCloseable {
         }
         closed = true;
         if (consoleEvents != null) {
-            consoleEvents.agentStopped(
-                    "kms-agent run stopped", java.time.Duration.ofNanos(System.nanoTime() - startedAt));
+            consoleEvents.agentStopped("kms-agent run stopped", Duration.ofNanos(System.nanoTime() - startedAt));
         }
         if (fleet != null) {
             fleet.close();
@@ -373,7 +373,7 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     /** The audit log's file, or null when it could not be opened. */
-    public java.nio.file.Path auditFile() {
+    public Path auditFile() {
         return audit.file();
     }
 }

@@ -3,6 +3,7 @@ package org.kmsagent.agent.daemon;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.kmsagent.agent.bus.view.HostSettingsView;
 
 /**
  * The daemon's durable state: each product's schedule, keyed {@code <family>/<skuId>}. Immutable; change it with
@@ -24,9 +25,7 @@ public record AgentState(
      * @param configured the settings the configuration gave when these were set
      * @param set the settings set
      */
-    public record StoredHostSettings(
-            org.kmsagent.agent.bus.view.HostSettingsView configured,
-            org.kmsagent.agent.bus.view.HostSettingsView set) {}
+    public record StoredHostSettings(HostSettingsView configured, HostSettingsView set) {}
 
     public AgentState {
         products = Map.copyOf(Objects.requireNonNullElse(products, Map.of()));

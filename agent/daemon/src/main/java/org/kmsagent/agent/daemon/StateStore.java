@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -117,12 +119,12 @@ public final class StateStore {
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         byte[] bytes = mapper.writeValueAsBytes(next);
         Files.deleteIfExists(tmp); // a leftover of a killed save may have other permissions
-        java.nio.file.attribute.FileAttribute<?>[] attrs = posix
-                ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
-                : new java.nio.file.attribute.FileAttribute<?>[0];
-        try (FileChannel ch = FileChannel.open(
-                tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
+        FileAttribute<?>[] attrs = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
+                : new FileAttribute<?>[0];
+        try (FileChannel ch =
+                FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
+            ch.write(ByteBuffer.wrap(bytes));
             ch.force(true);
         }
         try {

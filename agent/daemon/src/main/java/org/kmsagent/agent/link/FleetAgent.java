@@ -13,6 +13,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.audit.AuditRecord;
 import org.kmsagent.agent.bus.audit.AuditTrail;
@@ -20,6 +22,8 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.fleet.FleetAddresses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@code kms-agent run} starts when {@code fleet.hubs} is set: a {@link FleetLink} whose commands go to the
@@ -27,7 +31,7 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  * receives every event the agent publishes on {@link BusAddresses#EVENTS}.
  */
 public final class FleetAgent implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FleetAgent.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FleetAgent.class);
     private final FleetLink link;
     private final MessageConsumer<Object> events;
     private final Outbox outbox;
@@ -65,8 +69,7 @@ public final class FleetAgent implements AutoCloseable {
         Outbox outbox = new Outbox(dataDir.resolve("fleet"), clock);
         outbox.problems().forEach(p -> LOG.warn("{}", p));
         long timeout = config.bridge().requestTimeoutSeconds() * 1000L;
-        java.util.concurrent.atomic.AtomicReference<FleetLink> self =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<FleetLink> self = new AtomicReference<>();
         CommandHandler commands = new AuditedCommands(
                 new LocalBusCommands(vertx, timeout),
                 audit,
@@ -82,7 +85,7 @@ public final class FleetAgent implements AutoCloseable {
             }
         });
         try {
-            events.completion().await(30, java.util.concurrent.TimeUnit.SECONDS);
+            events.completion().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("fleet: cannot listen to the agent's events", e);
         }
@@ -232,7 +235,7 @@ public final class FleetAgent implements AutoCloseable {
     public void close() {
         events.unregister();
         try {
-            link.stop().await(10, java.util.concurrent.TimeUnit.SECONDS);
+            link.stop().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             // Stopping only closes a socket; the outbox keeps whatever was not delivered.
         }

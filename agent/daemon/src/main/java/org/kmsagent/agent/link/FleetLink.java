@@ -12,12 +12,14 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.fleet.AgentDescription;
@@ -163,8 +165,8 @@ public final class FleetLink {
      */
     private static void warmUpTls() {
         try {
-            javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
-        } catch (java.security.NoSuchAlgorithmException e) {
+            SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this Java runtime has no TLS", e);
         }
     }

@@ -12,6 +12,7 @@ import io.vertx.core.net.NetSocket;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.FrameDecoder;
 import org.kmsagent.agent.bus.bridge.Frames;
@@ -94,8 +95,7 @@ public final class HubConnection {
      * without a reply, {@code goOn} is asked with the number of checks so far whether to keep waiting; when it says
      * no, the request fails with a {@link ReplyFailure#TIMEOUT} and a late reply is ignored.
      */
-    public Future<JsonObject> requestAwaitingReply(
-            String address, JsonObject body, long checkMs, java.util.function.IntPredicate goOn) {
+    public Future<JsonObject> requestAwaitingReply(String address, JsonObject body, long checkMs, IntPredicate goOn) {
         String reply = "agent.reply." + next++;
         Promise<JsonObject> p = Promise.promise();
         waiting.put(reply, p);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class Outbox implements AutoCloseable {
                 int bad = 0;
                 try {
                     lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                } catch (java.nio.charset.CharacterCodingException notText) {
+                } catch (CharacterCodingException notText) {
                     lines = List.of();
                     bad = 1;
                 }
@@ -103,7 +104,7 @@ public final class Outbox implements AutoCloseable {
             if (seq >= 0) {
                 return seq;
             }
-        } catch (NumberFormatException | java.nio.charset.CharacterCodingException e) {
+        } catch (NumberFormatException | CharacterCodingException e) {
             // damaged: below
         }
         Path aside = DamagedFiles.moveAside(ackFile, clock);

@@ -77,10 +77,9 @@ final class HostRole implements KmsHost, AutoCloseable {
         }
         unknownKeys = List.copyOf(unknown);
         Set<String> held = wantedPacks.isEmpty() ? packs : new LinkedHashSet<>(wantedPacks);
-        java.util.Map<HostKey, String> catalogKeys = new java.util.LinkedHashMap<>();
-        families.forEach(f -> f.catalog()
-                .hostKeys()
-                .forEach(k -> catalogKeys.putIfAbsent(k, org.kmsagent.agent.host.HostConfig.keyClass(f.catalog()))));
+        Map<HostKey, String> catalogKeys = new LinkedHashMap<>();
+        families.forEach(f ->
+                f.catalog().hostKeys().forEach(k -> catalogKeys.putIfAbsent(k, HostConfig.keyClass(f.catalog()))));
         host = new LedgerKmsHost(new HostConfig(name, keys, held, host.config().settings(), catalogKeys), ledger);
     }
 

@@ -1,8 +1,10 @@
 package org.kmsagent.agent.live;
 
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -11,12 +13,17 @@ import org.kmsagent.agent.bus.EventPublisher;
 import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.HostMode;
 import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.daemon.AgentState;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.H2ActivationLedger;
+import org.kmsagent.agent.host.HostSettings;
 import org.kmsagent.agent.host.LedgerException;
 import org.kmsagent.agent.host.LedgerKmsHost;
+import org.kmsagent.agent.licensing.eventlog.KmsEventWatcher;
+import org.kmsagent.agent.licensing.eventlog.WevtapiChannel;
+import org.kmsagent.agent.licensing.kmshost.GenuineHostServiceReader;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.scheduler.Scheduler;
@@ -86,7 +93,7 @@ final class HostRoleRunner {
     void start() {
         var h = config.host();
         SimulatedSite site = licensing.site();
-        if (h.enabled() && h.mode() == org.kmsagent.agent.config.HostMode.WATCH) {
+        if (h.enabled() && h.mode() == HostMode.WATCH) {
             watchedHost = watch(dataDir.resolve("ledger"));
         } else if (h.enabled()) {
             Path ledgerFile = dataDir.resolve("ledger");
@@ -98,7 +105,7 @@ final class HostRoleRunner {
                         + ledgerFile + ".mv.db (in-process only; nothing listens on port " + h.port() + ")");
             }
         } else {
-            if (h.mode() == org.kmsagent.agent.config.HostMode.WATCH) {
+            if (h.mode() == HostMode.WATCH) {
                 banner.add("kms-agent: host.mode: watch has no effect while host.enabled is false");
             }
             banner.add("kms-agent: KMS host role off (host.enabled=false)"
@@ -116,15 +123,12 @@ final class HostRoleRunner {
     /** host.mode: watch - follows the genuine host on this machine; nothing is modelled, nothing listens. */
     private WatchedHost watch(Path ledgerFile) {
         H2ActivationLedger ledger = H2ActivationLedger.openFile(ledgerFile);
-        org.kmsagent.agent.licensing.eventlog.KmsEventWatcher watcher = null;
+        KmsEventWatcher watcher = null;
         String error = null;
         String library = System.getProperty("kmsagent.eventlog.library", "wevtapi");
         try {
-            watcher = new org.kmsagent.agent.licensing.eventlog.KmsEventWatcher(
-                    org.kmsagent.agent.licensing.eventlog.WevtapiChannel.forLibrary(library),
-                    ledger,
-                    dataDir.resolve("kms-eventlog.bookmark"),
-                    100);
+            watcher = new KmsEventWatcher(
+                    WevtapiChannel.forLibrary(library), ledger, dataDir.resolve("kms-eventlog.bookmark"), 100);
         } catch (UnsatisfiedLinkError e) {
             error = "the Windows Event Log API (" + library + ") cannot be loaded here: " + e.getMessage();
         }
@@ -135,13 +139,12 @@ final class HostRoleRunner {
                 watcher,
                 error,
                 slc,
-                org.kmsagent.agent.licensing.kmshost.GenuineHostServiceReader.forLibrary(
-                        System.getProperty("kmsagent.registry.library", "advapi32"), slc),
+                GenuineHostServiceReader.forLibrary(System.getProperty("kmsagent.registry.library", "advapi32"), slc),
                 scheduler,
                 events);
         w.start();
         banner.add("kms-agent: KMS host role on, watching the genuine host " + w.name() + ": its '"
-                + org.kmsagent.agent.licensing.eventlog.KmsEventWatcher.CHANNEL + "' log into the ledger " + ledgerFile
+                + KmsEventWatcher.CHANNEL + "' log into the ledger " + ledgerFile
                 + ".mv.db every " + WatchedHost.POLL.toMinutes() + " min" + (error == null ? "" : " - but " + error)
                 + (slc == null ? "; no service counters off Windows' licensing service" : ""));
         return w;
@@ -167,7 +170,7 @@ final class HostRoleRunner {
             Path aside;
             try {
                 aside = DamagedFiles.moveAside(file, clock);
-            } catch (java.io.IOException io) {
+            } catch (IOException io) {
                 banner.add("kms-agent: KMS host role disabled: the ledger " + file + " is damaged (" + why
                         + ") and cannot be moved aside: " + io.getMessage());
                 return null;
@@ -191,7 +194,7 @@ final class HostRoleRunner {
             return false; // a newer agent's ledger: not ours to move
         }
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-            if (c instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
+            if (c instanceof SQLException sql && sql.getErrorCode() == 90020) {
                 return false; // DATABASE_ALREADY_OPEN: another process has it open
             }
         }
@@ -240,8 +243,8 @@ final class HostRoleRunner {
         }
     }
 
-    private static org.kmsagent.agent.host.HostSettings toModel(HostSettingsView s) {
-        return org.kmsagent.agent.host.HostSettings.ofMinutes(
+    private static HostSettings toModel(HostSettingsView s) {
+        return HostSettings.ofMinutes(
                 s.activationIntervalMinutes(), s.renewalIntervalMinutes(), s.port(), s.publishDns());
     }
 

@@ -17,6 +17,7 @@ import org.kmsagent.agent.bus.EventPublisher;
 import org.kmsagent.agent.bus.view.ActionResult;
 import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
+import org.kmsagent.agent.bus.view.LicensingCallsView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
 import org.kmsagent.agent.config.AgentConfig;
@@ -259,7 +260,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     }
 
     @Override
-    public Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
+    public Optional<LicensingCallsView> licensingCallTimeouts() {
         return licensing.licensingCallTimeouts();
     }
 

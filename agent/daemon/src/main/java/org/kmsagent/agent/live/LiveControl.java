@@ -16,6 +16,7 @@ import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.daemon.AgentState;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -258,7 +259,7 @@ final class LiveControl implements AgentControl {
             throw new ControlException(
                     BusCodes.FORBIDDEN,
                     "path: "
-                            + org.kmsagent.agent.core.BoundedInput.shown(jar.toString())
+                            + BoundedInput.shown(jar.toString())
                             + " is not in the plugins directory " + dir
                             + "; copy the jar there, then load it by name or run 'plugins rescan'");
         }

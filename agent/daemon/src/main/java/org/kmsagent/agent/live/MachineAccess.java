@@ -1,6 +1,7 @@
 package org.kmsagent.agent.live;
 
 import jakarta.inject.Inject;
+import java.util.concurrent.TimeoutException;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.api.LicensingException;
@@ -50,7 +51,7 @@ final class MachineAccess {
             throw new ControlException(BusCodes.CONFLICT, e.getMessage());
         } catch (RuntimeException e) {
             throw e;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new ControlException(BusCodes.TIMEOUT, "the agent did not finish within " + WAIT_SECONDS + " s");
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -1,13 +1,20 @@
 package org.kmsagent.agent.live;
 
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
+import org.kmsagent.agent.bus.view.LicensingCallsView;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.SimulatedFaultsConfig;
 import org.kmsagent.agent.daemon.StoredMachine;
+import org.kmsagent.agent.licensing.CallTimeouts;
+import org.kmsagent.agent.licensing.CallTimeoutsFile;
 import org.kmsagent.agent.licensing.DeadlineStack;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
@@ -15,6 +22,7 @@ import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.licensing.simulated.ThisComputer;
 import org.kmsagent.agent.scheduler.Scheduler;
 import org.kmsagent.api.LicensingStack;
+import org.slf4j.LoggerFactory;
 
 /**
  * The licensing stack the daemon drives: the one {@code licensing} selects (SLC on Windows; otherwise a
@@ -28,7 +36,7 @@ final class MachineLicensing implements ThisComputer {
     private final Scheduler scheduler;
     private final LicensingStacks stacks;
     private final StartBanner banner;
-    private final java.nio.file.Path dataDir;
+    private final Path dataDir;
 
     private LicensingStacks.Choice choice;
     private DeadlineStack deadlines;
@@ -42,7 +50,7 @@ final class MachineLicensing implements ThisComputer {
             Scheduler scheduler,
             LicensingStacks stacks,
             StartBanner banner,
-            @DataDirectory java.nio.file.Path dataDir) {
+            @DataDirectory Path dataDir) {
         this.config = config;
         this.dataDir = dataDir;
         this.scheduler = scheduler;
@@ -92,19 +100,17 @@ final class MachineLicensing implements ThisComputer {
     }
 
     /** The calls the deadlines abandoned, for {@code ctl status}; empty before the stack is chosen. */
-    Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
+    Optional<LicensingCallsView> licensingCallTimeouts() {
         DeadlineStack d = deadlines;
-        return d == null
-                ? Optional.empty()
-                : Optional.of(org.kmsagent.agent.bus.view.LicensingCallsView.of(d.timeouts()));
+        return d == null ? Optional.empty() : Optional.of(LicensingCallsView.of(d.timeouts()));
     }
 
     /** Keeps the counts where {@code kms-agent doctor} reads them; a failure to write is logged, never thrown. */
-    private void recordTimeouts(org.kmsagent.agent.licensing.CallTimeouts t) {
+    private void recordTimeouts(CallTimeouts t) {
         try {
-            org.kmsagent.agent.licensing.CallTimeoutsFile.write(dataDir, t);
-        } catch (java.io.IOException e) {
-            org.slf4j.LoggerFactory.getLogger(LiveAgent.class)
+            CallTimeoutsFile.write(dataDir, t);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(LiveAgent.class)
                     .warn("cannot record the licensing-call timeouts in {}: {}", dataDir, e.getMessage());
         }
     }
@@ -124,7 +130,7 @@ final class MachineLicensing implements ThisComputer {
     }
 
     private FaultyStack faultyStack(LicensingStack machineStack, SimulatedFaultsConfig f) {
-        Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
+        Set<FaultyStack.Kind> kinds = EnumSet.noneOf(FaultyStack.Kind.class);
         f.kinds().forEach(k -> kinds.add(FaultyStack.Kind.parse(k).orElseThrow()));
         Optional<Instant> from = f.startAfterSeconds() > 0
                 ? Optional.of(scheduler.now().plusSeconds(f.startAfterSeconds()))
@@ -132,7 +138,7 @@ final class MachineLicensing implements ThisComputer {
         return new FaultyStack(
                 machineStack,
                 new FaultyStack.Plan(f.rate(), f.hangRate(), kinds, Optional.empty(), from),
-                new java.util.SplittableRandom(f.seed()),
+                new SplittableRandom(f.seed()),
                 scheduler::now,
                 FaultyStack.HangMode.BLOCK,
                 Duration.ofSeconds(f.hangSeconds()));

@@ -4,10 +4,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +19,7 @@ import org.kmsagent.agent.bus.EventPublisher;
 import org.kmsagent.agent.bus.view.ActionResult;
 import org.kmsagent.agent.bus.view.ProductView;
 import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.MakFallback;
 import org.kmsagent.agent.daemon.AgentState;
 import org.kmsagent.agent.daemon.ProductSchedule;
 import org.kmsagent.agent.plugin.FamilyRegistry;
@@ -113,11 +117,9 @@ final class ProductTracker {
 
     /** Says what the renewal settings cannot do in this build. */
     void reportSettings() {
-        if (config.renewal().makFallback() != org.kmsagent.agent.config.MakFallback.NEVER
+        if (config.renewal().makFallback() != MakFallback.NEVER
                 || config.renewal().families().values().stream()
-                        .anyMatch(f -> f != null
-                                && f.makFallback() != null
-                                && f.makFallback() != org.kmsagent.agent.config.MakFallback.NEVER)) {
+                        .anyMatch(f -> f != null && f.makFallback() != null && f.makFallback() != MakFallback.NEVER)) {
             // The configuration has no key for a MAK yet, and the agent never installs a MAK it was not given.
             banner.add(
                     "kms-agent: renewal.makFallback: no MAK can be configured in this build; the fallback stays off");
@@ -137,7 +139,7 @@ final class ProductTracker {
 
     /** After start: overrides for families not loaded, and where each loop starts. */
     void reportStart(List<String> ids) {
-        for (String line : config.renewal().unknownFamilies(java.util.Set.copyOf(ids))) {
+        for (String line : config.renewal().unknownFamilies(Set.copyOf(ids))) {
             banner.add("kms-agent: " + line + "; the override applies to nothing");
         }
     }
@@ -168,8 +170,7 @@ final class ProductTracker {
             return;
         }
         List<LoadedFamily> families = registry.families();
-        Set<String> ids =
-                new java.util.HashSet<>(families.stream().map(LoadedFamily::id).toList());
+        Set<String> ids = new HashSet<>(families.stream().map(LoadedFamily::id).toList());
         for (var it = tracked.entrySet().iterator(); it.hasNext(); ) {
             Tracked t = it.next().getValue();
             if (!ids.contains(t.family.id()) || registry.family(t.family.id()).orElse(null) != t.family) {
@@ -305,7 +306,7 @@ final class ProductTracker {
                         e.sku(),
                         RenewalEvents.succeeded(e.kind()),
                         e.hresult().map(HResult::hex).orElse(null),
-                        e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                        e.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')
                                 + e.diagnosis().map(d -> ": " + d).orElse("")));
             }
         }
@@ -407,7 +408,7 @@ final class ProductTracker {
      */
     private static Instant graceEnd(Tracked t, Instant computed) {
         if (t.graceEnd == null || Duration.between(t.graceEnd, computed).abs().compareTo(Duration.ofSeconds(5)) > 0) {
-            t.graceEnd = computed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            t.graceEnd = computed.truncatedTo(ChronoUnit.SECONDS);
         }
         return t.graceEnd;
     }

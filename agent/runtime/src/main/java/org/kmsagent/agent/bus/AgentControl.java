@@ -6,8 +6,10 @@ import java.util.Optional;
 import org.kmsagent.agent.bus.view.ActionResult;
 import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
+import org.kmsagent.agent.bus.view.LicensingCallsView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
 
@@ -40,7 +42,7 @@ public interface AgentControl {
      * The licensing calls abandoned at their deadline since start; empty when this agent puts no deadline on them.
      * Default: empty.
      */
-    default Optional<org.kmsagent.agent.bus.view.LicensingCallsView> licensingCallTimeouts() {
+    default Optional<LicensingCallsView> licensingCallTimeouts() {
         return Optional.empty();
     }
 
@@ -50,7 +52,7 @@ public interface AgentControl {
     /**
      * The genuine KMS host this agent watches (host.mode: watch); empty when it watches none. Default: none.
      */
-    default Optional<org.kmsagent.agent.host.GenuineHostView> watchedHost() {
+    default Optional<GenuineHostView> watchedHost() {
         return Optional.empty();
     }
 

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class BusApi {
                 Set.of(),
                 b -> new JsonObject()
                         .put("products", BusJson.array(control.products()))
-                        .put("cmids", new io.vertx.core.json.JsonArray(control.clientMachineIds()))
+                        .put("cmids", new JsonArray(control.clientMachineIds()))
                         .put(
                                 "licensingCalls",
                                 control.licensingCallTimeouts()

@@ -1,5 +1,7 @@
 package org.kmsagent.agent.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,8 +13,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import org.kmsagent.agent.bus.BusAddresses;
 
@@ -106,11 +112,8 @@ public final class AgentMetrics {
         for (String call : byCall.fieldNames()) {
             callTimeouts
                     .computeIfAbsent(call, c -> {
-                        java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
-                        io.micrometer.core.instrument.FunctionCounter.builder(
-                                        "kmsagent.licensing.call.timeouts",
-                                        count,
-                                        java.util.concurrent.atomic.AtomicLong::doubleValue)
+                        AtomicLong count = new AtomicLong();
+                        FunctionCounter.builder("kmsagent.licensing.call.timeouts", count, AtomicLong::doubleValue)
                                 .description(
                                         "Licensing calls abandoned at their deadline since start (renewal.callDeadlineSeconds), "
                                                 + "by call")
@@ -126,8 +129,7 @@ public final class AgentMetrics {
                 calls.getInteger("stillHung", 0));
     }
 
-    private final Map<String, java.util.concurrent.atomic.AtomicLong> callTimeouts =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> callTimeouts = new ConcurrentHashMap<>();
 
     private Future<JsonObject> request(String address) {
         return vertx.eventBus()
@@ -212,7 +214,7 @@ public final class AgentMetrics {
             Map<String, String> base,
             JsonArray pools) {
         Tags baseTags = Tags.of(base.entrySet().stream()
-                .map(e -> io.micrometer.core.instrument.Tag.of(e.getKey(), e.getValue()))
+                .map(e -> Tag.of(e.getKey(), e.getValue()))
                 .toList());
         for (Object o : pools) {
             if (!(o instanceof JsonObject pool)) {
@@ -239,12 +241,12 @@ public final class AgentMetrics {
     }
 
     /** The pool's families one by one ({@code families}, else the comma-separated {@code family}). */
-    public static java.util.List<String> families(JsonObject pool) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public static List<String> families(JsonObject pool) {
+        List<String> out = new ArrayList<>();
         if (pool.getValue("families") instanceof JsonArray list && !list.isEmpty()) {
             list.forEach(f -> out.add(text(f)));
         } else if (pool.getValue("family") instanceof String joined && !joined.isEmpty()) {
-            out.addAll(java.util.List.of(joined.split(",")));
+            out.addAll(List.of(joined.split(",")));
         }
         return out;
     }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +129,7 @@ class PackageCyclesTest {
                 FileSystem jar;
                 try {
                     jar = FileSystems.newFileSystem(uri, Map.of());
-                } catch (java.nio.file.FileSystemAlreadyExistsException e) {
+                } catch (FileSystemAlreadyExistsException e) {
                     jar = FileSystems.getFileSystem(uri);
                 }
                 dir = jar.provider().getPath(uri);
@@ -145,7 +147,7 @@ class PackageCyclesTest {
                                                 .replaceFirst("\\.class$", ""),
                                 p -> p));
             }
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IOException(url + ": " + e.getMessage(), e);
         }
     }

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +63,7 @@ class BusApiTest {
         assertThat(agent.hostSettings()).isEqualTo(new HostSettingsView(120, 1440, 1688, true));
         assertThat(request(BusAddresses.HOST_SETTINGS_GET, null).getInteger("renewalIntervalMinutes"))
                 .isEqualTo(1440);
-        org.awaitility.Awaitility.await().until(() -> !events.isEmpty());
+        Awaitility.await().until(() -> !events.isEmpty());
         assertThat(events.get(0).getString("type")).isEqualTo("host-settings-changed");
         assertThat(events.get(0).getString("at")).isEqualTo("2026-11-28T12:00:00Z");
     }
@@ -95,8 +97,8 @@ class BusApiTest {
     void anUnexpectedFailureIsA500WithoutItsDetails() throws Exception {
         vertx.close().await(10, TimeUnit.SECONDS);
         vertx = Vertx.vertx();
-        AgentControl broken = (AgentControl) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {AgentControl.class}, (p, m, a) -> {
+        AgentControl broken = (AgentControl)
+                Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AgentControl.class}, (p, m, a) -> {
                     throw new IllegalStateException("database password is hunter2");
                 });
         new BusApi(vertx, broken, (t, d) -> {}).register().await(10, TimeUnit.SECONDS);

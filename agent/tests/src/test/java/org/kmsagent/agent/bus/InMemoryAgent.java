@@ -1,5 +1,6 @@
 package org.kmsagent.agent.bus;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -136,14 +137,12 @@ public final class InMemoryAgent implements AgentControl {
                 p.lastResult = "0xC004F014 no product key";
                 attempts.publish(
                         EventPublisher.RENEWAL,
-                        new io.vertx.core.json.JsonObject()
+                        new JsonObject()
                                 .put("kind", "ACTIVATION_FAILED")
                                 .put("family", p.family)
                                 .put("product", p.name)
                                 .put("hresult", "0xC004F014 SL_E_PKEY_NOT_INSTALLED")
-                                .put(
-                                        "diagnosis",
-                                        new io.vertx.core.json.JsonObject().put("cause", "NO_KEY_INSTALLED")));
+                                .put("diagnosis", new JsonObject().put("cause", "NO_KEY_INSTALLED")));
                 out.add(new ActionResult(p.family, p.name, false, "0xC004F014", "no product key installed"));
             } else {
                 p.status = "LICENSED";
@@ -151,7 +150,7 @@ public final class InMemoryAgent implements AgentControl {
                 p.lastResult = "0x0 ok";
                 attempts.publish(
                         EventPublisher.RENEWAL,
-                        new io.vertx.core.json.JsonObject()
+                        new JsonObject()
                                 .put("kind", "ACTIVATED")
                                 .put("family", p.family)
                                 .put("product", p.name)

@@ -2,6 +2,7 @@ package org.kmsagent.agent.cli;
 
 import java.net.URL;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,7 +31,7 @@ final class CodeFamily implements ProductFamily {
         CodeFamily family = new CodeFamily("windows-client", applicationId);
         ProductGroup group =
                 new ProductGroup("Windows 10/11 client", UUID.fromString("58e2134f-8e11-4d17-9cb2-91069c151148"));
-        List<Sku> skus = new java.util.ArrayList<>();
+        List<Sku> skus = new ArrayList<>();
         for (int i = 0; i < skuIds.length; i++) {
             skus.add(new Sku(
                     "Windows 10/11 Edition " + i,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -138,7 +139,7 @@ class ProductsCommandIT {
     void gvlkPrintsJsonWhenAsked() {
         CliRun run = CliRun.of("gvlk", "--plugins-dir", plugins, "Windows Server 2022 Datacenter", "--json");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        io.vertx.core.json.JsonObject j = new io.vertx.core.json.JsonObject(run.out());
+        JsonObject j = new JsonObject(run.out());
         assertThat(j.getString("edition")).isEqualTo("Windows Server 2022 Datacenter");
         assertThat(j.getString("gvlk")).isEqualTo("WX4NM-KYWYW-QJJR4-XV3QB-6VM33");
     }

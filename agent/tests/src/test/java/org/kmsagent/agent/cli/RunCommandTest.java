@@ -3,6 +3,7 @@ package org.kmsagent.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -120,7 +121,7 @@ class RunCommandTest {
             }
         }
 
-        String output() throws java.io.IOException {
+        String output() throws IOException {
             return Files.readString(log);
         }
     }

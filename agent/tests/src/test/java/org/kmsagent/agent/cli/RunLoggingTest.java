@@ -3,6 +3,8 @@ package org.kmsagent.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,7 +116,7 @@ class RunLoggingTest {
                 .doesNotContain("logback");
     }
 
-    private static List<Path> rolled(Path logFile) throws java.io.IOException {
+    private static List<Path> rolled(Path logFile) throws IOException {
         if (!Files.isDirectory(logFile.getParent())) {
             return List.of();
         }
@@ -128,8 +130,8 @@ class RunLoggingTest {
     private static Stream<String> read(Path f) {
         try {
             return Files.readAllLines(f).stream();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

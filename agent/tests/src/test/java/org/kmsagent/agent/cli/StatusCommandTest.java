@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -165,8 +167,8 @@ class StatusCommandTest {
         dbl.skuDword(pro, "DiscoveredKeyManagementServicePort", 1700);
         dbl.skuBinary(
                 pro,
-                java.nio.ByteBuffer.allocate(8)
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                ByteBuffer.allocate(8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
                         .putLong(Instant.parse("2026-11-30T08:15:30Z").getEpochSecond() * 10_000_000L
                                 + 116_444_736_000_000_000L)
                         .array());

@@ -3,10 +3,12 @@ package org.kmsagent.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The logging.* keys: INFO to standard error by default; a bad level or size is an error naming its key. */
 class LoggingConfigTest {
@@ -53,7 +55,7 @@ class LoggingConfigTest {
     }
 
     @Test
-    void aLogFileThatIsAFolderIsNamedByItsKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void aLogFileThatIsAFolderIsNamedByItsKey(@TempDir Path dir) {
         assertThatThrownBy(() -> load(Map.of(), "logging.file=" + dir))
                 .hasMessageContaining("logging.file: " + dir + " is a directory");
     }

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,9 +21,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.cli.KmsAgentCommand;
 import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.daemon.AgentFixture.Result;
 import org.kmsagent.api.KmsEndpoint;
+import picocli.CommandLine;
 
 /** Every {@code kms-agent ctl} command against a real daemon and TLS bridge on 127.0.0.1. */
 class CtlEndToEndTest {
@@ -155,16 +163,16 @@ class CtlEndToEndTest {
     void watchReceivesTheEventsOfAnActivation() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            java.io.StringWriter err = new java.io.StringWriter();
-            java.io.StringWriter out = new java.io.StringWriter();
+            StringWriter err = new StringWriter();
+            StringWriter out = new StringWriter();
             Future<Integer> watch = pool.submit(() -> {
-                picocli.CommandLine cl = org.kmsagent.agent.cli.KmsAgentCommand.commandLine();
-                cl.setOut(new java.io.PrintWriter(out, true));
-                cl.setErr(new java.io.PrintWriter(err, true));
-                var argv = new java.util.ArrayList<>(java.util.List.of("ctl"));
+                CommandLine cl = KmsAgentCommand.commandLine();
+                cl.setOut(new PrintWriter(out, true));
+                cl.setErr(new PrintWriter(err, true));
+                var argv = new ArrayList<>(List.of("ctl"));
                 argv.addAll(fixture.connection());
                 // The key's event, then the attempt's renewal-loop event and its activation result (as the real agent).
-                argv.addAll(java.util.List.of("--token", AgentFixture.READ_TOKEN, "watch", "--count", "3"));
+                argv.addAll(List.of("--token", AgentFixture.READ_TOKEN, "watch", "--count", "3"));
                 return cl.execute(argv.toArray(String[]::new));
             });
             await().atMost(Duration.ofSeconds(20)).until(() -> err.toString().contains("watching kmsagent.events"));
@@ -207,7 +215,7 @@ class CtlEndToEndTest {
     @Test
     void nothingListeningIsExitCode3() throws Exception {
         int port;
-        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Result r = AgentFixture.run(

@@ -2,6 +2,7 @@ package org.kmsagent.agent.ctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.ObservedRequest;
+import org.kmsagent.agent.testsupport.GenuineHostFixtures;
 
 /** {@code ctl host} on an agent watching a genuine KMS host prints what the host's log and counters show. */
 class CtlHostWatchedTest {
@@ -54,7 +56,7 @@ class CtlHostWatchedTest {
                         2,
                         NOW,
                         null)
-                .withService(org.kmsagent.agent.testsupport.GenuineHostFixtures.SERVICE, null);
+                .withService(GenuineHostFixtures.SERVICE, null);
         InMemoryAgent inner = new InMemoryAgent(Clock.fixed(NOW, ZoneOffset.UTC));
         AgentControl watching = (AgentControl) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {AgentControl.class}, (proxy, method, args) -> {
@@ -120,9 +122,8 @@ class CtlHostWatchedTest {
                     "host",
                     "--json");
             assertThat(json.exit()).as(json.err()).isZero();
-            io.vertx.core.json.JsonObject service = new io.vertx.core.json.JsonObject(json.out())
-                    .getJsonObject("watchedHost")
-                    .getJsonObject("service");
+            JsonObject service =
+                    new JsonObject(json.out()).getJsonObject("watchedHost").getJsonObject("service");
             assertThat(service.getInteger("listeningPort")).isEqualTo(1700);
             assertThat(service.getJsonArray("hostKeys")).hasSize(2);
         }

@@ -1,7 +1,9 @@
 package org.kmsagent.agent.daemon;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.kmsagent.agent.bus.InMemoryAgent;
 import org.kmsagent.agent.cli.KmsAgentCommand;
 import org.kmsagent.agent.config.AgentConfig;
@@ -36,15 +39,15 @@ public final class AgentFixture implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("dataDir=" + dataDir, "bridge.port=0"));
         all.addAll(List.of(sets));
         AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN_TOKEN, "READ_T", READ_TOKEN))
-                .load(java.util.Optional.of(tokensFile(dataDir)), all);
+                .load(Optional.of(tokensFile(dataDir)), all);
         Clock clock = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
         InMemoryAgent agent = new InMemoryAgent(clock);
         return new AgentFixture(agent, AgentDaemon.start(config, ctx -> agent.reportAttemptsTo(ctx.events()), clock));
     }
 
-    private static Path tokensFile(Path dataDir) throws java.io.IOException {
+    private static Path tokensFile(Path dataDir) throws IOException {
         Path file = dataDir.resolveSibling(dataDir.getFileName() + "-agent.yaml");
-        java.nio.file.Files.writeString(file, """
+        Files.writeString(file, """
         bridge:
           tokens:
             - name: ops

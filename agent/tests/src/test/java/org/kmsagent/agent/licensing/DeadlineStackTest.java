@@ -3,13 +3,18 @@ package org.kmsagent.agent.licensing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.licensing.simulated.SimulatedWorld;
@@ -67,8 +72,7 @@ class DeadlineStackTest {
     }
 
     @Test
-    void abandonedCallsAreCountedPerCallAndRecordedWhereDoctorReadsThem(
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir) throws Exception {
+    void abandonedCallsAreCountedPerCallAndRecordedWhereDoctorReadsThem(@TempDir Path dataDir) throws Exception {
         VirtualClockScheduler clock = new VirtualClockScheduler(Instant.parse("2026-03-02T09:00:00Z"));
         SimulatedMachine m = new SimulatedMachine(
                 "pc-1",
@@ -89,8 +93,8 @@ class DeadlineStackTest {
         stack.onTimeout(t -> {
             try {
                 CallTimeoutsFile.write(dataDir, t);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
         try {
@@ -106,8 +110,7 @@ class DeadlineStackTest {
 
             CallTimeouts t = stack.timeouts();
             assertThat(t.timedOut()).isEqualTo(3);
-            assertThat(t.byCall())
-                    .containsExactly(java.util.Map.entry("activate", 1L), java.util.Map.entry("licenseState", 2L));
+            assertThat(t.byCall()).containsExactly(Map.entry("activate", 1L), Map.entry("licenseState", 2L));
             assertThat(t.perCall()).isEqualTo("licenseState 2, activate 1");
             assertThat(t.lastCall()).hasValue("activate");
             assertThat(t.lastAt()).hasValue(Instant.parse("2026-03-02T09:10:00Z"));

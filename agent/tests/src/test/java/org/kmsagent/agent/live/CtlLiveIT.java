@@ -26,6 +26,7 @@ import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.plugin.PluginJars;
+import picocli.CommandLine;
 
 /**
  * {@code kms-agent ctl status | activate | watch | host} against a real daemon with the production binding (the
@@ -83,7 +84,7 @@ class CtlLiveIT {
                 StringWriter out = new StringWriter();
                 StringWriter err = new StringWriter();
                 Future<Integer> watch = pool.submit(() -> {
-                    picocli.CommandLine cl = KmsAgentCommand.commandLine();
+                    CommandLine cl = KmsAgentCommand.commandLine();
                     cl.setOut(new PrintWriter(out, true));
                     cl.setErr(new PrintWriter(err, true));
                     List<String> argv = new ArrayList<>(List.of("ctl"));

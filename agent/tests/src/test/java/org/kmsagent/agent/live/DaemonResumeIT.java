@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,7 +124,7 @@ class DaemonResumeIT {
         try {
             Path file = data.resolve("state.json");
             return Files.exists(file) ? new ObjectMapper().readTree(file.toFile()) : null;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null; // being replaced at this moment: read it again
         }
     }
@@ -158,7 +159,7 @@ class DaemonResumeIT {
             }
         }
 
-        String output() throws java.io.IOException {
+        String output() throws IOException {
             return Files.readString(log);
         }
     }

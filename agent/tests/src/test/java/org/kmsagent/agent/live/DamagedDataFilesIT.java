@@ -3,10 +3,14 @@ package org.kmsagent.agent.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +54,7 @@ class DamagedDataFilesIT {
           tokens:
             - {name: ops, token: "${ADMIN_T}", role: admin}
         """);
-        List<String> all =
-                new java.util.ArrayList<>(List.of("dataDir=" + data, "pluginsDir=" + PluginJars.builtPlugins()));
+        List<String> all = new ArrayList<>(List.of("dataDir=" + data, "pluginsDir=" + PluginJars.builtPlugins()));
         all.addAll(List.of(sets));
         AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN)).load(Optional.of(file), all);
         ControlBinding production = DaemonWiring.production();
@@ -93,7 +96,7 @@ class DamagedDataFilesIT {
         Path log = data.resolve("fleet").resolve("fleet-outbox.jsonl");
         assertThat(ledger).exists();
         assertThat(key).exists();
-        byte[] garbage = "this is not what it was\u0000\u00ff".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] garbage = "this is not what it was\u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
         Files.write(ledger, garbage);
         Files.write(key, garbage);
         Files.writeString(acked, "seven");
@@ -190,8 +193,7 @@ class DamagedDataFilesIT {
     }
 
     private static void truncate(Path file, long size) throws Exception {
-        try (java.nio.channels.FileChannel ch =
-                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.truncate(size);
         }
     }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.view.ActionResult;
+import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.ProductView;
 import org.kmsagent.agent.plugin.PluginJars;
@@ -158,8 +159,7 @@ class LiveAgentIT {
     @Test
     void hostSettingsSetThroughTheApiSurviveARestartUnlessTheConfigurationChanged() throws Exception {
         Path data = dir.resolve("data");
-        org.kmsagent.agent.bus.view.HostSettingsView set =
-                new org.kmsagent.agent.bus.view.HostSettingsView(30, 1440, 1700, false);
+        HostSettingsView set = new HostSettingsView(30, 1440, 1700, false);
         try (LiveFixture f = LiveFixture.start(data, "host.enabled=true")) {
             f.agent.updateHostSettings(set);
         }
@@ -167,8 +167,7 @@ class LiveAgentIT {
             assertThat(again.agent.hostSettings()).isEqualTo(set);
         }
         try (LiveFixture edited = LiveFixture.start(data, "host.enabled=true", "host.renewalIntervalMinutes=720")) {
-            assertThat(edited.agent.hostSettings())
-                    .isEqualTo(new org.kmsagent.agent.bus.view.HostSettingsView(120, 720, 1688, true));
+            assertThat(edited.agent.hostSettings()).isEqualTo(new HostSettingsView(120, 720, 1688, true));
         }
     }
 }

@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.kmsagent.agent.bus.BusJson;
@@ -37,7 +39,7 @@ public final class LiveFixture implements AutoCloseable {
 
     /** Starts an agent over {@code dataDir} with the built plugins and these {@code --set} overrides. */
     static LiveFixture start(Path dataDir, String... sets) throws Exception {
-        List<String> all = new java.util.ArrayList<>(
+        List<String> all = new ArrayList<>(
                 List.of("dataDir=" + dataDir, "pluginsDir=" + PluginJars.builtPlugins(), "licensing=simulated"));
         all.addAll(List.of(sets));
         AgentConfig config = new ConfigLoader(Map.of()).load(Optional.empty(), all);
@@ -98,7 +100,7 @@ public final class LiveFixture implements AutoCloseable {
         Sku sku = windows.catalog().byName("Windows 11 Enterprise").orElseThrow();
         try (H2ActivationLedger ledger = H2ActivationLedger.openFile(dataDir.resolve("ledger"))) {
             LedgerKmsHost host =
-                    new LedgerKmsHost(HostConfig.of("seed", windows.catalog().hostKeys(), java.util.Set.of()), ledger);
+                    new LedgerKmsHost(HostConfig.of("seed", windows.catalog().hostKeys(), Set.of()), ledger);
             Instant now = Instant.now();
             for (int i = 0; i < others; i++) {
                 host.handle(

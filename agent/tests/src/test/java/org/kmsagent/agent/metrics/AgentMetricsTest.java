@@ -3,6 +3,10 @@ package org.kmsagent.agent.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -122,12 +126,12 @@ class AgentMetricsTest {
 
         fixture = AgentFixture.start(dir.resolve("agent2"), "metrics.enabled=true", "metrics.port=0");
         assertThat(fixture.daemon.banner()).anyMatch(l -> l.contains("Prometheus metrics at http://127.0.0.1:"));
-        var r = java.net.http.HttpClient.newHttpClient()
+        var r = HttpClient.newHttpClient()
                 .send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                        "http://127.0.0.1:" + fixture.daemon.metricsPort() + "/other"))
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + fixture.daemon.metricsPort() + "/other"))
                                 .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("/metrics");
     }

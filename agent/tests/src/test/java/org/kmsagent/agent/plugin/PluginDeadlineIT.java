@@ -2,6 +2,7 @@ package org.kmsagent.agent.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,16 +48,16 @@ class PluginDeadlineIT {
                 .satisfies(p -> assertThat(p.reason()).contains("did not load and start within 2 s"));
 
         host.startDeadline(PluginHost.START_DEADLINE);
-        Path office2013 = java.nio.file.Files.copy(PluginJars.built("office2013"), dir.resolve("office2013.jar"));
+        Path office2013 = Files.copy(PluginJars.built("office2013"), dir.resolve("office2013.jar"));
         assertThat(host.load(office2013)).isPresent();
     }
 
     @Test
     void aNewcomerCannotTakeTheFamilyIdOfAnInstalledPlugin() throws Exception {
-        java.nio.file.Files.copy(PluginJars.built("office2013"), dir.resolve("office2013.jar"));
+        Files.copy(PluginJars.built("office2013"), dir.resolve("office2013.jar"));
         host = new PluginHost(dir, new FamilyRegistry(), new CatalogReader());
         assertThat(host.load(dir.resolve("office2013.jar"))).isPresent();
-        Path copy = java.nio.file.Files.copy(dir.resolve("office2013.jar"), dir.resolve("a-office2013-copy.jar"));
+        Path copy = Files.copy(dir.resolve("office2013.jar"), dir.resolve("a-office2013-copy.jar"));
 
         assertThat(host.load(copy)).isEmpty();
         host.rescan();

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,7 +151,7 @@ class PluginHostIT {
             assertThat(s.gvlk().hasGenerationMarker())
                     .as(s.name() + " has an N exactly when Windows 8+/Office 2013")
                     .isEqualTo(!olderGeneration);
-            skusPerKey.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(s.skuId());
+            skusPerKey.computeIfAbsent(key, k -> new HashSet<>()).add(s.skuId());
         }
         // A key may be listed under several release names (Windows 11 reuses Windows 10's), but always for one SKU.
         skusPerKey.forEach((key, skus) -> assertThat(skus).as(key.substring(24)).hasSize(1));
@@ -293,8 +296,8 @@ class PluginHostIT {
         host().rescan();
         assertThat(host.problems()).hasSize(1);
 
-        Files.copy(PluginJars.built("office2013"), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        Files.copy(PluginJars.built("office2013"), jar, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 5000));
         host.rescan();
         assertThat(loadedIds()).containsExactly("office2013");
         assertThat(host.problems()).isEmpty();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -127,9 +128,7 @@ class PluginSignaturesIT {
 
         trustedKey.sign(jar);
         Files.setLastModifiedTime(
-                jar,
-                java.nio.file.attribute.FileTime.fromMillis(
-                        Files.getLastModifiedTime(jar).toMillis() + 2_000));
+                jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2_000));
         host.rescan();
 
         assertThat(loadedIds()).containsExactly("office2013");

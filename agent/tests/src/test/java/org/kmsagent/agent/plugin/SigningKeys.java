@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
@@ -70,7 +72,7 @@ public final class SigningKeys {
                 OutputStream out = Files.newOutputStream(signed)) {
             signer.sign(in, out);
         }
-        Files.move(signed, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(signed, jar, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** A trust store {@code dir/<file>} holding this key's certificate only, imported as an administrator would. */
@@ -107,7 +109,7 @@ public final class SigningKeys {
 
     private static void keytool(String... args) throws IOException, InterruptedException {
         Path tool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        List<String> command = new java.util.ArrayList<>(List.of(tool.toString()));
+        List<String> command = new ArrayList<>(List.of(tool.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());

@@ -3,7 +3,12 @@ package org.kmsagent.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,22 +60,22 @@ class VertxSchedulerTest {
 
     @Test
     void onAGivenWorkerContextTasksRunThereAndACancelledOneNever() throws Exception {
-        AtomicReference<io.vertx.core.Context> worker = new AtomicReference<>();
+        AtomicReference<Context> worker = new AtomicReference<>();
         vertx.deployVerticle(
-                        new io.vertx.core.AbstractVerticle() {
+                        new AbstractVerticle() {
                             @Override
                             public void start() {
                                 worker.set(context);
                             }
                         },
-                        new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER))
+                        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
                 .await();
-        VertxScheduler s = new VertxScheduler(vertx, java.time.Clock.systemUTC(), worker.get());
+        VertxScheduler s = new VertxScheduler(vertx, Clock.systemUTC(), worker.get());
         AtomicReference<Boolean> onWorker = new AtomicReference<>();
         AtomicBoolean cancelledRan = new AtomicBoolean();
         Scheduler.Timer cancelled = s.scheduleAfter(Duration.ofMillis(500), () -> cancelledRan.set(true));
         s.scheduleAfter(Duration.ofMillis(1), () -> {
-            onWorker.set(io.vertx.core.Context.isOnWorkerThread() && vertx.getOrCreateContext() == worker.get());
+            onWorker.set(Context.isOnWorkerThread() && vertx.getOrCreateContext() == worker.get());
             s.cancel(cancelled);
         });
         AtomicBoolean later = new AtomicBoolean();

@@ -5,6 +5,7 @@ import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * Inputs for the readers' fuzz tests: a valid seed document damaged a few times over (truncated, a range cut out,
@@ -71,7 +72,7 @@ public final class Mutations {
                     return s;
                 });
         Arbitrary<String> random = Arbitraries.strings().all().ofMaxLength(300);
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(7, mutated), net.jqwik.api.Tuple.of(1, random));
+        return Arbitraries.frequencyOf(Tuple.of(7, mutated), Tuple.of(1, random));
     }
 
     /** Random bytes in the same spirit: a seed's UTF-8 with a few bytes flipped, or random bytes. */
@@ -94,7 +95,7 @@ public final class Mutations {
                     return b;
                 });
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, flipped), net.jqwik.api.Tuple.of(1, random));
+        return Arbitraries.frequencyOf(Tuple.of(3, flipped), Tuple.of(1, random));
     }
 
     public static String mutate(String s, long op) {

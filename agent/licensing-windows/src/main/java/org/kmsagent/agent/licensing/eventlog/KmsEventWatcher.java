@@ -1,6 +1,7 @@
 package org.kmsagent.agent.licensing.eventlog;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,7 @@ public final class KmsEventWatcher {
                 if (batch.events().isEmpty()) {
                     if (restarted && read == 0) {
                         // Cleared and still empty: nothing to bookmark, and the next poll need not warn again.
-                        java.nio.file.Files.deleteIfExists(bookmarkFile);
+                        Files.deleteIfExists(bookmarkFile);
                     }
                     return new Poll(read, stored, malformed, restarted, false);
                 }

@@ -17,6 +17,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Reads a genuine KMS host's event 12290 ("an activation request has been processed", docs/kms-rules.md §7) from
@@ -228,7 +229,7 @@ public final class KmsEventXml {
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
             DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler()); // fatal errors throw, nothing printed
+            b.setErrorHandler(new DefaultHandler()); // fatal errors throw, nothing printed
             return b;
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's XML parser cannot be hardened: " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import com.sun.jna.ptr.IntByReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link EventChannel} over the Windows Event Log API (docs/host.md "Watching a genuine host"): {@code EvtQuery} on
@@ -77,7 +78,7 @@ public final class WevtapiChannel implements EventChannel {
                 // the same way (read from the oldest event), which is always safe: stored events are not stored twice.
                 int e = Native.getLastError();
                 if (e != Wevtapi.ERROR_NOT_FOUND && e != Wevtapi.ERROR_NO_MORE_ITEMS) {
-                    org.slf4j.LoggerFactory.getLogger(WevtapiChannel.class)
+                    LoggerFactory.getLogger(WevtapiChannel.class)
                             .warn(
                                     "EvtSeek to the bookmark in '{}' failed:" + " {}; reading from the oldest event",
                                     channel,

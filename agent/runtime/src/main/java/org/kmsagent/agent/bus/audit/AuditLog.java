@@ -4,6 +4,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,15 +18,22 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,13 +75,11 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     });
     private final List<Consumer<AuditRecord>> listeners = new CopyOnWriteArrayList<>();
     /** Records waiting for the writer thread, at most {@link #MAX_PENDING}. */
-    private final java.util.Queue<AuditRecord> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<AuditRecord> pending = new ConcurrentLinkedQueue<>();
 
-    private final java.util.concurrent.atomic.AtomicInteger pendingCount =
-            new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private FileChannel channel;
     private boolean failing;
 
@@ -115,9 +121,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     @Override
     public void record(AuditRecord record) {
         // Milliseconds are enough to order what people did, and keep the lines short.
-        AuditRecord stamped = record.at() == null
-                ? record.at(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
-                : record;
+        AuditRecord stamped = record.at() == null ? record.at(clock.instant().truncatedTo(ChronoUnit.MILLIS)) : record;
         if (pendingCount.incrementAndGet() > MAX_PENDING) {
             pendingCount.decrementAndGet();
             dropped.incrementAndGet();
@@ -127,7 +131,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 writer.execute(this::drain);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
+            } catch (RejectedExecutionException closed) {
                 LOG.warn(
                         "audit: not recorded (the log is closed): {} {} by '{}'",
                         stamped.action(),
@@ -272,7 +276,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                 continue;
             }
             int bad = 0;
-            try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(
                     Files.newInputStream(f),
                     StandardCharsets.UTF_8
                             .newDecoder()

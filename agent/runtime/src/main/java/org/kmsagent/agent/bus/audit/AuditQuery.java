@@ -3,6 +3,7 @@ package org.kmsagent.agent.bus.audit;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import org.kmsagent.agent.core.BoundedInput;
 
 /**
  * A request to read the audit: {@code {since?, limit?}} (and on a hub {@code agent?}), checked once for the agent's
@@ -32,8 +33,8 @@ public record AuditQuery(Instant since, int limit) {
             try {
                 since = Instant.parse(text);
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("since: expected an ISO-8601 time, e.g. 2026-11-28T12:00:00Z, got "
-                        + org.kmsagent.agent.core.BoundedInput.shown(text));
+                throw new IllegalArgumentException(
+                        "since: expected an ISO-8601 time, e.g. 2026-11-28T12:00:00Z, got " + BoundedInput.shown(text));
             }
         }
         Object l = body.getValue("limit");

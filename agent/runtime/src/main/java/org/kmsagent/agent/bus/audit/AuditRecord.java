@@ -1,5 +1,6 @@
 package org.kmsagent.agent.bus.audit;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -51,13 +52,13 @@ public record AuditRecord(
         if (!(reply instanceof JsonObject o)) {
             return null;
         }
-        if (o.getValue("results") instanceof io.vertx.core.json.JsonArray results) {
+        if (o.getValue("results") instanceof JsonArray results) {
             long failed = failed(results);
             return failed == 0 ? null : failed + " of " + results.size() + " product(s) failed";
         }
-        if (o.getValue("answered") instanceof io.vertx.core.json.JsonArray answered) {
+        if (o.getValue("answered") instanceof JsonArray answered) {
             long failed = failed(answered);
-            int silent = o.getValue("notAnswered") instanceof io.vertx.core.json.JsonArray n ? n.size() : 0;
+            int silent = o.getValue("notAnswered") instanceof JsonArray n ? n.size() : 0;
             if (failed == 0 && silent == 0) {
                 return null;
             }
@@ -68,7 +69,7 @@ public record AuditRecord(
         return null;
     }
 
-    private static long failed(io.vertx.core.json.JsonArray items) {
+    private static long failed(JsonArray items) {
         return items.stream()
                 .filter(r -> r instanceof JsonObject j && !j.getBoolean("ok", true))
                 .count();

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.bus.audit;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 
@@ -36,7 +37,7 @@ public final class AuditTargets {
             }
             Object v = from.getValue(name);
             String lower = name.toLowerCase(Locale.ROOT);
-            if (v == null || v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray || secret(lower)) {
+            if (v == null || v instanceof JsonObject || v instanceof JsonArray || secret(lower)) {
                 continue;
             }
             String field = bounded(name);

@@ -7,9 +7,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemTrustOptions;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.TokenConfig;
 import org.slf4j.Logger;
@@ -37,7 +44,7 @@ public final class AgentBridge {
     private final BridgeAccess access;
     private final ConnectionLimits limits;
     private final AtomicInteger connections = new AtomicInteger();
-    private final java.util.Set<BridgeConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<BridgeConnection> open = ConcurrentHashMap.newKeySet();
     /**
      * A distinct negative port per bridge when {@code bridge.port} is 0: Vert.x 5 does not share a server listening
      * on port 0 (each would get its own random port), but servers listening on the same negative port share one random
@@ -45,10 +52,10 @@ public final class AgentBridge {
      */
     private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
 
-    private final List<NetServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<NetServer> servers = new CopyOnWriteArrayList<>();
     private String deployment;
     /** Where admin actions and refusals are recorded (docs/audit.md). */
-    private org.kmsagent.agent.bus.audit.AuditTrail audit = org.kmsagent.agent.bus.audit.AuditTrail.NONE;
+    private AuditTrail audit = AuditTrail.NONE;
 
     /**
      * @param tokens the effective tokens (the configured ones, or the generated admin token)
@@ -75,7 +82,7 @@ public final class AgentBridge {
      * Records every request that needs the {@code admin} role (with its outcome) and every refused one in the trail.
      * Call before {@link #listen()}.
      */
-    public AgentBridge audited(org.kmsagent.agent.bus.audit.AuditTrail trail) {
+    public AgentBridge audited(AuditTrail trail) {
         this.audit = trail;
         return this;
     }
@@ -92,7 +99,7 @@ public final class AgentBridge {
                 .setKeyCertOptions(tls.keyCertOptions())
                 // A client that sends nothing (ctl and agents ping or heartbeat) gives its slot back.
                 .setReadIdleTimeout(config.idleTimeoutSeconds())
-                .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+                .setIdleTimeoutUnit(TimeUnit.SECONDS);
         if (config.tls().clientCaFile() != null) {
             options.setClientAuth(ClientAuth.REQUIRED)
                     .setTrustOptions(
@@ -126,7 +133,7 @@ public final class AgentBridge {
         }
     }
 
-    private void connected(io.vertx.core.net.NetSocket socket) {
+    private void connected(NetSocket socket) {
         if (connections.incrementAndGet() > config.maxConnections()) {
             connections.decrementAndGet();
             LOG.warn(
@@ -169,8 +176,8 @@ public final class AgentBridge {
     }
 
     /** The event-loop threads serving the connections open now. */
-    java.util.Set<String> eventLoops() {
-        return open.stream().map(BridgeConnection::thread).collect(java.util.stream.Collectors.toSet());
+    Set<String> eventLoops() {
+        return open.stream().map(BridgeConnection::thread).collect(Collectors.toSet());
     }
 
     /** Clients connected now. */

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.bus.bridge;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -10,8 +11,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.config.BridgeConfig;
@@ -34,8 +38,7 @@ final class BridgeConnection {
      */
     static final int MAX_IN_FLIGHT = 32;
     /** Headers a client may not pass on, lower case: bus headers are case-insensitive ("AgentId" is "agentId"). */
-    private static final java.util.Set<String> RESERVED_HEADERS =
-            java.util.Set.of("token", "client", "role", "agentid", "connection");
+    private static final Set<String> RESERVED_HEADERS = Set.of("token", "client", "role", "agentid", "connection");
 
     private final Vertx vertx;
     private final NetSocket socket;
@@ -47,12 +50,12 @@ final class BridgeConnection {
     private final ConnectionLimits limits;
     private final BridgeAudit audit;
     /** Names this connection on the bus (so a hub can tell two agents behind one shared token apart). */
-    private final String connectionId = java.util.UUID.randomUUID().toString();
+    private final String connectionId = UUID.randomUUID().toString();
     /** Whether this connection holds a slot of its client's share (released when it closes). */
     private boolean holdsClientSlot;
 
     private boolean authenticated;
-    private io.vertx.core.Context context;
+    private Context context;
     /** Who this connection authenticated as first; every later frame must be the same client. */
     private BridgeCaller caller;
     /** The credential it used, to check again before delivering to its registrations (a revoked agent hears no more). */
@@ -118,7 +121,7 @@ final class BridgeConnection {
      * (revoked, re-issued) closes the connection at once.
      */
     void revalidate() {
-        io.vertx.core.Context c = context;
+        Context c = context;
         if (c == null) {
             return;
         }
@@ -302,7 +305,7 @@ final class BridgeConnection {
         options.addHeader(BridgeCaller.HEADER_CONNECTION, connectionId);
         headers.forEach(e -> {
             // Who the client is comes from its credential only: it cannot set these headers itself.
-            String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+            String name = e.getKey().toLowerCase(Locale.ROOT);
             if (!RESERVED_HEADERS.contains(name) && e.getValue() instanceof String v) {
                 options.addHeader(e.getKey(), v);
             }

@@ -2,6 +2,7 @@ package org.kmsagent.agent.bus.bridge;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -78,7 +79,7 @@ public final class FrameDecoder {
             throw new FrameException("malformed_frame: not UTF-8");
         }
         try {
-            Object value = io.vertx.core.json.Json.decodeValue(text);
+            Object value = Json.decodeValue(text);
             if (value instanceof JsonObject obj) {
                 return obj;
             }

@@ -1,7 +1,11 @@
 package org.kmsagent.agent.bus.bridge;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,7 +23,7 @@ public final class Frames {
     /** One frame as bytes, for a single write (a separate 4-byte write would meet Nagle and delayed ACKs). */
     public static byte[] bytes(JsonObject frame) {
         byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
-        return java.nio.ByteBuffer.allocate(4 + data.length)
+        return ByteBuffer.allocate(4 + data.length)
                 .putInt(data.length)
                 .put(data)
                 .array();
@@ -31,17 +35,17 @@ public final class Frames {
      * @throws java.io.EOFException at the end of the stream (the peer closed the connection)
      * @throws java.io.IOException a declared length below zero or over {@code maxBytes}, or JSON that is not an object
      */
-    public static JsonObject read(java.io.DataInputStream in, int maxBytes) throws java.io.IOException {
+    public static JsonObject read(DataInputStream in, int maxBytes) throws IOException {
         int length = in.readInt();
         if (length < 0 || length > maxBytes) {
-            throw new java.io.IOException("the peer sent a frame of " + Integer.toUnsignedString(length) + " bytes");
+            throw new IOException("the peer sent a frame of " + Integer.toUnsignedString(length) + " bytes");
         }
         byte[] data = new byte[length];
         in.readFully(data);
         try {
             return new JsonObject(new String(data, StandardCharsets.UTF_8));
-        } catch (io.vertx.core.json.DecodeException e) {
-            throw new java.io.IOException("the peer sent a frame that is not a JSON object", e);
+        } catch (DecodeException e) {
+            throw new IOException("the peer sent a frame that is not a JSON object", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.bus.bridge;
 
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,9 +56,9 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
      */
     private static void generate(Path dir, Path cert, Path key) {
         // Netty makes the pair with the JDK when BouncyCastle is absent (docs/building.md §10).
-        io.netty.handler.ssl.util.SelfSignedCertificate made;
+        SelfSignedCertificate made;
         try {
-            made = new io.netty.handler.ssl.util.SelfSignedCertificate("localhost", "EC", 256);
+            made = new SelfSignedCertificate("localhost", "EC", 256);
         } catch (CertificateException e) {
             throw new IllegalStateException("cannot make a self-signed certificate", e);
         }

@@ -2,6 +2,7 @@ package org.kmsagent.agent.bus.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -127,13 +128,11 @@ class AuditLogTest {
         JsonObject results = new JsonObject()
                 .put(
                         "results",
-                        new io.vertx.core.json.JsonArray()
-                                .add(new JsonObject().put("ok", true))
-                                .add(new JsonObject().put("ok", false)));
+                        new JsonArray().add(new JsonObject().put("ok", true)).add(new JsonObject().put("ok", false)));
         assertThat(AuditRecord.failedProducts(results)).isEqualTo("1 of 2 product(s) failed");
         JsonObject routed = new JsonObject()
-                .put("answered", new io.vertx.core.json.JsonArray().add(new JsonObject().put("ok", true)))
-                .put("notAnswered", new io.vertx.core.json.JsonArray().add(new JsonObject().put("agentId", "pc-9")));
+                .put("answered", new JsonArray().add(new JsonObject().put("ok", true)))
+                .put("notAnswered", new JsonArray().add(new JsonObject().put("agentId", "pc-9")));
         assertThat(AuditRecord.failedProducts(routed)).isEqualTo("1 agent(s) did not answer");
         assertThat(AuditRecord.failedProducts(new JsonObject().put("kms", "kms.corp.example:1688")))
                 .isNull();

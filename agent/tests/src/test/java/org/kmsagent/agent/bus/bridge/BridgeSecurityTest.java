@@ -8,7 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -180,7 +184,7 @@ class BridgeSecurityTest {
     void aFloodOfConnectionsIsBoundedAndTheAgentServesAfterwards() throws Exception {
         int flood = 200;
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<RawBridgeClient> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RawBridgeClient> held = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger turnedAway = new AtomicInteger();
         try {
             List<Future<?>> attempts = new ArrayList<>();
@@ -208,7 +212,7 @@ class BridgeSecurityTest {
             for (Future<?> f : attempts) {
                 try {
                     f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     turnedAway.incrementAndGet(); // reset while writing the ping: also turned away
                 }
             }
@@ -242,7 +246,7 @@ class BridgeSecurityTest {
                     }
                     return null;
                 });
-                java.util.Set<String> answered = new java.util.HashSet<>();
+                Set<String> answered = new HashSet<>();
                 for (int i = 0; i < requests; i++) {
                     JsonObject reply = c.readFrame();
                     assertThat(reply.getString("type")).isEqualTo("message");

@@ -13,6 +13,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.arbitraries.StringArbitrary;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
@@ -99,7 +100,7 @@ class FrameDecoderFuzzTest {
     @Provide
     Arbitrary<List<JsonObject>> objects() {
         // Text a peer can encode at all: any UTF-16 but lone surrogates (which UTF-8 cannot carry).
-        net.jqwik.api.arbitraries.StringArbitrary text =
+        StringArbitrary text =
                 Arbitraries.strings().withCharRange('\u0000', '\uD7FF').withCharRange('\uE000', '\uFFFF');
         Arbitrary<Object> scalar = Arbitraries.oneOf(
                 text.ofMaxLength(40).map(s -> (Object) s),

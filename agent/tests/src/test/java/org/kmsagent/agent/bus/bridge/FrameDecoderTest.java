@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
@@ -44,7 +45,7 @@ class FrameDecoderTest {
     }
 
     private static Buffer frame(String text) {
-        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
         return Buffer.buffer().appendInt(b.length).appendBytes(b);
     }
 

@@ -8,9 +8,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +39,7 @@ class HashedTokenTest {
         InputStream before = System.in;
         System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         try {
-            List<String> argv = new java.util.ArrayList<>(List.of("token", "hash"));
+            List<String> argv = new ArrayList<>(List.of("token", "hash"));
             argv.addAll(List.of(options));
             return AgentFixture.run(argv.toArray(String[]::new));
         } finally {
@@ -87,7 +89,7 @@ class HashedTokenTest {
 
     @Test
     void aHashedTokenAuthenticatesOverTheRealBridgeAndAWrongOneIsRefused() throws Exception {
-        String hash = TokenHash.of(TOKEN, TokenHash.MIN_ITERATIONS, new java.security.SecureRandom())
+        String hash = TokenHash.of(TOKEN, TokenHash.MIN_ITERATIONS, new SecureRandom())
                 .format();
         AgentConfig config = new ConfigLoader(Map.of())
                 .load(
@@ -114,7 +116,7 @@ class HashedTokenTest {
     }
 
     private static Result run(List<String> connection, String... args) {
-        List<String> argv = new java.util.ArrayList<>(connection);
+        List<String> argv = new ArrayList<>(connection);
         argv.addAll(List.of(args));
         return AgentFixture.run(argv.toArray(String[]::new));
     }

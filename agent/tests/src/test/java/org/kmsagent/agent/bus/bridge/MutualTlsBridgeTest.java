@@ -2,6 +2,7 @@ package org.kmsagent.agent.bus.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,17 +67,17 @@ class MutualTlsBridgeTest {
                         "audit",
                         "--json");
                 assertThat(audit.exit()).as(audit.toString()).isZero();
-                List<io.vertx.core.json.JsonObject> records = new io.vertx.core.json.JsonObject(audit.out())
+                List<JsonObject> records = new JsonObject(audit.out())
                         .getJsonArray("records").stream()
-                                .map(o -> (io.vertx.core.json.JsonObject) o)
+                                .map(o -> (JsonObject) o)
                                 .toList();
-                io.vertx.core.json.JsonObject refused = records.stream()
+                JsonObject refused = records.stream()
                         .filter(r -> "kmsagent.kms.clear".equals(r.getString("action")))
                         .findFirst()
                         .orElseThrow();
                 assertThat(refused.getString("actor")).isEqualTo("CN=ops-workstation");
                 assertThat(refused.getString("result")).isEqualTo("refused");
-                io.vertx.core.json.JsonObject read = records.stream()
+                JsonObject read = records.stream()
                         .filter(r -> "kmsagent.audit".equals(r.getString("action")))
                         .findFirst()
                         .orElseThrow();

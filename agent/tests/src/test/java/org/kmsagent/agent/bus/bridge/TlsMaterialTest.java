@@ -8,8 +8,10 @@ import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -37,13 +39,9 @@ class TlsMaterialTest {
     @Test
     void aNewSelfSignedCertificateHasAnEcP256KeyAndKeepsItsFingerprintAcrossRestarts() throws Exception {
         TlsMaterial made = TlsMaterial.load(new TlsConfig(null, null, null), dir);
-        java.security.PublicKey key = certificate(made.certFile()).getPublicKey();
+        PublicKey key = certificate(made.certFile()).getPublicKey();
         assertThat(key.getAlgorithm()).isEqualTo("EC");
-        assertThat(((java.security.interfaces.ECPublicKey) key)
-                        .getParams()
-                        .getCurve()
-                        .getField()
-                        .getFieldSize())
+        assertThat(((ECPublicKey) key).getParams().getCurve().getField().getFieldSize())
                 .isEqualTo(256);
         // The certificate's own signature digest is the JDK's choice (SHA-256 on 17, SHA-384 on 25); what each
         // handshake costs is the P-256 key's ECDSA signature.

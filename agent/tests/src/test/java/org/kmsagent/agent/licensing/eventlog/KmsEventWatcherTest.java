@@ -2,9 +2,11 @@ package org.kmsagent.agent.licensing.eventlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,7 +124,7 @@ class KmsEventWatcherTest {
         try (H2ActivationLedger ledger = H2ActivationLedger.openFile(data.resolve("ledger"))) {
             watcher(ledger).poll();
             // As if the agent died after storing but before saving the bookmark.
-            java.nio.file.Files.delete(data.resolve("kms-eventlog.bookmark"));
+            Files.delete(data.resolve("kms-eventlog.bookmark"));
             KmsEventWatcher.Poll again = watcher(ledger).poll();
             assertThat(again.read()).isEqualTo(2);
             assertThat(again.stored()).isZero();
@@ -166,11 +168,11 @@ class KmsEventWatcherTest {
         String bad = WevtapiDouble.request(9, T0, "b.contoso.com", "x", 25, 1, 0, WIN11)
                 .replace("<Data>0x0</Data>", "");
         String shortOne = bad.replace("<Data>0</Data>", "");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KmsEventXml.parse(shortOne))
+        Assertions.assertThatThrownBy(() -> KmsEventXml.parse(shortOne))
                 .isInstanceOf(MalformedEventException.class)
                 .hasMessageContaining("record 9")
                 .hasMessageContaining("expected 8 or 9 <Data> items");
-        org.assertj.core.api.Assertions.assertThatThrownBy(
+        Assertions.assertThatThrownBy(
                         () -> KmsEventXml.parse("<Event><System>" + "<EventRecordID>12</EventRecordID></System"))
                 .isInstanceOf(MalformedEventException.class)
                 .satisfies(e ->

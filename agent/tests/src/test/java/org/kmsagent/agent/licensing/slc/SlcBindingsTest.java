@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -367,8 +368,7 @@ class SlcBindingsTest {
         }
     }
 
-    private static void assertMalformed(
-            org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String fn, String detail) {
+    private static void assertMalformed(ThrowableAssert.ThrowingCallable call, String fn, String detail) {
         assertThatThrownBy(call)
                 .isInstanceOfSatisfying(
                         LicensingException.class, e -> assertThat(e.hresult()).isEqualTo(HResult.RPC_X_BAD_STUB_DATA))

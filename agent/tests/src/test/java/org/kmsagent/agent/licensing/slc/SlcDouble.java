@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.jna.Native;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.LicenseStatus;
 
@@ -26,7 +28,7 @@ public final class SlcDouble {
     }
 
     /** The product key id {@link #addProduct} installed for each SKU. */
-    private final java.util.Map<UUID, UUID> pkeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UUID, UUID> pkeys = new ConcurrentHashMap<>();
 
     /** Loads the double built as {@code lib<library>.so}, skipping the test if it was not built. */
     public static SlcDouble load(String library) {

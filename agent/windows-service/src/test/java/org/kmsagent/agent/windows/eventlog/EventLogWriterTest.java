@@ -3,11 +3,13 @@ package org.kmsagent.agent.windows.eventlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.jna.Platform;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,21 +70,21 @@ class EventLogWriterTest {
                         e -> e.type().code(),
                         e -> e.insertions().size())
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(1000, 4, 3),
-                        org.assertj.core.groups.Tuple.tuple(1001, 4, 2),
-                        org.assertj.core.groups.Tuple.tuple(1002, 1, 3),
-                        org.assertj.core.groups.Tuple.tuple(1003, 2, 2),
-                        org.assertj.core.groups.Tuple.tuple(1004, 1, 2),
-                        org.assertj.core.groups.Tuple.tuple(1010, 1, 1),
-                        org.assertj.core.groups.Tuple.tuple(1011, 1, 2),
-                        org.assertj.core.groups.Tuple.tuple(2000, 4, 4),
-                        org.assertj.core.groups.Tuple.tuple(2001, 1, 5),
-                        org.assertj.core.groups.Tuple.tuple(2002, 2, 3),
-                        org.assertj.core.groups.Tuple.tuple(3000, 4, 3),
-                        org.assertj.core.groups.Tuple.tuple(3001, 2, 5),
-                        org.assertj.core.groups.Tuple.tuple(3002, 2, 3),
-                        org.assertj.core.groups.Tuple.tuple(3003, 1, 3),
-                        org.assertj.core.groups.Tuple.tuple(3004, 1, 3));
+                        Tuple.tuple(1000, 4, 3),
+                        Tuple.tuple(1001, 4, 2),
+                        Tuple.tuple(1002, 1, 3),
+                        Tuple.tuple(1003, 2, 2),
+                        Tuple.tuple(1004, 1, 2),
+                        Tuple.tuple(1010, 1, 1),
+                        Tuple.tuple(1011, 1, 2),
+                        Tuple.tuple(2000, 4, 4),
+                        Tuple.tuple(2001, 1, 5),
+                        Tuple.tuple(2002, 2, 3),
+                        Tuple.tuple(3000, 4, 3),
+                        Tuple.tuple(3001, 2, 5),
+                        Tuple.tuple(3002, 2, 3),
+                        Tuple.tuple(3003, 1, 3),
+                        Tuple.tuple(3004, 1, 3));
         assertThat(AgentEventId.of(2001)).isEqualTo(AgentEventId.ACTIVATION_FAILED);
         assertThatThrownBy(() -> AgentEventId.of(4242)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -196,7 +198,7 @@ class EventLogWriterTest {
         try {
             System.clearProperty(EventLogWriter.FORCE_PROPERTY);
             try (EventLogWriter w = EventLogWriter.open(EventLogWriter.SOURCE)) {
-                assertThat(w.isLive()).isEqualTo(com.sun.jna.Platform.isWindows());
+                assertThat(w.isLive()).isEqualTo(Platform.isWindows());
                 w.report(AgentEventId.AGENT_STOPPED, "stop requested", "PT1S");
             }
             assertThat(dbl.events()).isEmpty();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ class EventMessagesTest {
     void theMessageTableHasEveryEventWithTheSameTextAndInserts() throws IOException {
         Map<Integer, McMessage> mc = parseMc(messages());
         assertThat(mc.keySet())
-                .containsExactly(java.util.Arrays.stream(AgentEventId.values())
+                .containsExactly(Arrays.stream(AgentEventId.values())
                         .map(AgentEventId::id)
                         .toArray(Integer[]::new));
         for (AgentEventId e : AgentEventId.values()) {

@@ -18,6 +18,7 @@ import static org.kmsagent.agent.windows.advapi.Win32.SERVICE_STOPPED;
 import static org.kmsagent.agent.windows.advapi.Win32.SERVICE_STOP_PENDING;
 import static org.kmsagent.agent.windows.advapi.Win32.SERVICE_WIN32_OWN_PROCESS;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -339,7 +341,7 @@ class ServiceHostTest {
     @Test
     void aFailedStopStillReportsStoppedWithTheStopFailedCodeAndAWarning() throws Exception {
         ScriptedBody body = new ScriptedBody(() -> {}, () -> {
-            throw new java.io.IOException("state file is read-only");
+            throw new IOException("state file is read-only");
         });
         Future<Integer> run = runHost(body, SLOW_BEAT);
         dbl.awaitStatus(SERVICE_RUNNING, 0);
@@ -371,7 +373,7 @@ class ServiceHostTest {
 
     @Test
     void optionsRejectAHeartbeatNoShorterThanTheWaitHints() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SLOW_BEAT.withHeartbeat(Duration.ofSeconds(30)))
+        Assertions.assertThatThrownBy(() -> SLOW_BEAT.withHeartbeat(Duration.ofSeconds(30)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(ServiceHost.Options.defaults().startWaitHint()).isEqualTo(Duration.ofSeconds(60));
     }

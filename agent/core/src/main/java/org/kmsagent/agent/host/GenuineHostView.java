@@ -2,6 +2,7 @@ package org.kmsagent.agent.host;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ public record GenuineHostView(
             Map<String, Long> requestsByStatus) {
         public Application {
             thresholds = List.copyOf(thresholds);
-            requestsByStatus = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requestsByStatus));
+            requestsByStatus = Collections.unmodifiableMap(new LinkedHashMap<>(requestsByStatus));
         }
     }
 
@@ -117,7 +118,7 @@ public record GenuineHostView(
             long failedRequests,
             Map<String, Long> requestsByStatus) {
         public Counters {
-            requestsByStatus = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requestsByStatus));
+            requestsByStatus = Collections.unmodifiableMap(new LinkedHashMap<>(requestsByStatus));
         }
 
         public Counters(String applicationId, long currentCount, long totalRequests, long failedRequests) {

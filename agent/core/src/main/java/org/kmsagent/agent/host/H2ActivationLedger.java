@@ -1,5 +1,6 @@
 package org.kmsagent.agent.host;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,10 +11,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.kmsagent.api.HResult;
 
@@ -114,7 +117,7 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
             if (absolute.getParent() != null) {
                 Files.createDirectories(absolute.getParent());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new LedgerException("cannot create the directory of the activation ledger " + base + ".mv.db", e);
         }
         return new H2ActivationLedger(fileUrl(base), base + ".mv.db", true);
@@ -491,7 +494,7 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
 
     @Override
     public synchronized Map<Integer, Long> distinctCmidsSince(Instant from) {
-        Map<Integer, Long> out = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        Map<Integer, Long> out = new TreeMap<>(Comparator.reverseOrder());
         for (Object[] row : read(
                 "SELECT required_count, COUNT(DISTINCT LOWER(cmid)) FROM observed_request"
                         + " WHERE host_time >= ? GROUP BY required_count",

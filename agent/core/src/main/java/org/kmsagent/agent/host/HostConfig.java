@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.ProductGroup;
+import org.kmsagent.api.SkuCatalog;
+import org.kmsagent.api.ThresholdClass;
 
 /**
  * What one modelled KMS host is: its name, the host keys (CSVLKs) installed on it, the Office license packs it holds
@@ -98,11 +100,11 @@ public record HostConfig(
      * {@code server}, {@code office}). A key of another class never serves the family, whatever its age; a key of the
      * same class that does not serve it is too old (an Office 2019 key asked by Office LTSC 2021).
      */
-    public static String keyClass(org.kmsagent.api.SkuCatalog catalog) {
+    public static String keyClass(SkuCatalog catalog) {
         return String.join(
                 "/",
                 catalog.thresholdClasses().stream()
-                        .map(org.kmsagent.api.ThresholdClass::name)
+                        .map(ThresholdClass::name)
                         .sorted()
                         .distinct()
                         .toList());

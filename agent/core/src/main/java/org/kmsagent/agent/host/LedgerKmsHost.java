@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.HResult;
@@ -309,7 +310,7 @@ public final class LedgerKmsHost implements KmsHost {
 
     /** The pools that have counted at least one request. */
     public synchronized Set<String> poolIds() {
-        return new java.util.TreeSet<>(highestThresholds().keySet());
+        return new TreeSet<>(highestThresholds().keySet());
     }
 
     /** History, newest first: {@code limit} records after skipping {@code offset}. */

@@ -2,6 +2,7 @@ package org.kmsagent.agent.host;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The append-only record of what a genuine KMS host logged (its event 12290s), kept by the agent that watches it so
@@ -32,7 +33,7 @@ public interface ObservedRequestLog {
     List<ClientSeen> clientsSince(Instant from);
 
     /** Per minimum count asked for, the distinct CMIDs (case aside) with a request at or after {@code from}. */
-    java.util.Map<Integer, Long> distinctCmidsSince(Instant from);
+    Map<Integer, Long> distinctCmidsSince(Instant from);
 
     /**
      * A client as the host last logged it.

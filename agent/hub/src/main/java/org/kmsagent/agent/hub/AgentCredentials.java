@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -211,7 +212,7 @@ public final class AgentCredentials extends VerticleBase {
     }
 
     private Map<String, JsonObject> load() {
-        Map<String, JsonObject> out = new java.util.HashMap<>();
+        Map<String, JsonObject> out = new HashMap<>();
         if (file == null || !Files.exists(file)) {
             return out;
         }

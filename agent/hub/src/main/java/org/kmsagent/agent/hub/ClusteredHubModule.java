@@ -3,6 +3,7 @@ package org.kmsagent.agent.hub;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,6 @@ final class ClusteredHubModule extends AbstractModule {
                 b.idleTimeoutSeconds(),
                 // A hub serves thousands of agents: every event loop takes its share of their TLS and frames (the
                 // hub's Vert.x has the default number of event loops).
-                b.eventLoopsOr(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
+                b.eventLoopsOr(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
     }
 }

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.BusJson;
+import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.hub.forecast.Duplicates;
@@ -101,7 +102,7 @@ public final class FleetHub extends VerticleBase {
      * @param auditLog this hub's own audit log, answered with the agents' records on {@link FleetAddresses#AUDIT}
      *     (null: only the agents')
      */
-    public FleetHub(String hubName, Clock clock, org.kmsagent.agent.bus.audit.AuditLog auditLog) {
+    public FleetHub(String hubName, Clock clock, AuditLog auditLog) {
         this.hubName = hubName;
         this.clock = clock;
         this.audit = new HubAudit(hubName, auditLog);

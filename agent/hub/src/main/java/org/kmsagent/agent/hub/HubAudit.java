@@ -11,11 +11,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.audit.AuditQuery;
 import org.kmsagent.agent.bus.audit.AuditRecord;
 import org.kmsagent.agent.fleet.FleetAddresses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fleet's audit on a hub: the records agents forward (kept per agent, the newest {@link #KEPT_PER_AGENT}, in the
@@ -29,7 +32,7 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  * record never followed) is dropped when the piece is next written, so a record delivered again is kept once.
  */
 final class HubAudit {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubAudit.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HubAudit.class);
     /** Forwarded records a hub keeps per agent; older ones stay in the agent's own audit.log. */
     static final int KEPT_PER_AGENT = 1_000;
     /** Records per cluster-map entry. */
@@ -127,7 +130,7 @@ final class HubAudit {
             return Future.succeededFuture(Map.of());
         }
         long[] w = window(count);
-        Map<Long, Future<JsonArray>> reads = new java.util.TreeMap<>();
+        Map<Long, Future<JsonArray>> reads = new TreeMap<>();
         for (long p = w[0]; p <= w[1]; p++) {
             reads.put(p, pieces.get(Pieces.key(agent, p)));
         }

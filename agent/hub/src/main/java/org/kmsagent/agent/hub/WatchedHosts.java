@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The fleet's two views of activation joined: what each watched genuine KMS host logged (its agent's
@@ -121,8 +122,7 @@ final class WatchedHosts {
     private static JsonArray clones(List<JsonObject> clients) {
         Map<String, Set<String>> names = new LinkedHashMap<>();
         for (JsonObject c : clients) {
-            names.computeIfAbsent(c.getString("cmid"), k -> new java.util.TreeSet<>())
-                    .add(c.getString("name"));
+            names.computeIfAbsent(c.getString("cmid"), k -> new TreeSet<>()).add(c.getString("name"));
         }
         JsonArray out = new JsonArray();
         names.forEach((cmid, n) -> {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,9 +66,9 @@ abstract class ActivationLedgerContract {
         assertThat(ledger.storedEntries())
                 .extracting(PoolEntry::poolId, PoolEntry::cmid)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("windows", cmid(1)),
-                        org.assertj.core.groups.Tuple.tuple("windows", cmid(2)),
-                        org.assertj.core.groups.Tuple.tuple("office2013", cmid(3)));
+                        Tuple.tuple("windows", cmid(1)),
+                        Tuple.tuple("windows", cmid(2)),
+                        Tuple.tuple("office2013", cmid(3)));
         assertThat(ledger.storedHighestThresholds()).isEqualTo(Map.of("windows", 25, "office2013", 5));
     }
 

@@ -9,6 +9,7 @@ import static org.kmsagent.agent.host.HostFixtures.server;
 import static org.kmsagent.agent.host.HostFixtures.windows10;
 import static org.kmsagent.agent.host.HostFixtures.windows7;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -77,12 +78,12 @@ class H2ActivationLedgerTest {
     @Test
     void fileThatIsNotAnH2DatabaseGetsAClearError() throws Exception {
         Path file = dir.resolve("junk.mv.db");
-        java.nio.file.Files.writeString(file, "this is not a database");
+        Files.writeString(file, "this is not a database");
 
         assertThatThrownBy(() -> H2ActivationLedger.openFile(file))
                 .isInstanceOf(LedgerException.class)
                 .hasMessageContaining("junk.mv.db");
-        assertThat(java.nio.file.Files.readString(file)).isEqualTo("this is not a database");
+        assertThat(Files.readString(file)).isEqualTo("this is not a database");
     }
 
     @Test

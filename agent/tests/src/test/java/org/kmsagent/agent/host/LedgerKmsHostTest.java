@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.kmsagent.api.HResult;
@@ -379,7 +380,7 @@ class LedgerKmsHostTest {
         host.handle(server(1, T0), T0);
         ledger.close();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> host.handle(server(2, minutes(1)), minutes(1)))
+        Assertions.assertThatThrownBy(() -> host.handle(server(2, minutes(1)), minutes(1)))
                 .isInstanceOf(LedgerException.class);
 
         assertThat(host.count("windows", minutes(1))).isEqualTo(1);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,10 +56,10 @@ class ObservedRequestLedgerTest {
             assertThat(seen)
                     .extracting(c -> c.latest().clientName(), ObservedRequestLog.ClientSeen::requests)
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("pc-c.contoso.com", 1),
-                            org.assertj.core.groups.Tuple.tuple("pc-b.contoso.com", 1),
-                            org.assertj.core.groups.Tuple.tuple("PC-A.contoso.com", 2),
-                            org.assertj.core.groups.Tuple.tuple("srv.contoso.com", 1));
+                            Tuple.tuple("pc-c.contoso.com", 1),
+                            Tuple.tuple("pc-b.contoso.com", 1),
+                            Tuple.tuple("PC-A.contoso.com", 2),
+                            Tuple.tuple("srv.contoso.com", 1));
             Map<Integer, Long> counts = ledger.distinctCmidsSince(from);
             assertThat(counts).containsExactly(Map.entry(25, 2L), Map.entry(5, 1L));
 

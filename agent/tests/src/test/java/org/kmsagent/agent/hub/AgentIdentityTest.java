@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -317,7 +318,7 @@ class AgentIdentityTest {
                         .getLong("lastSeq"))
                 .isZero();
         code(connect(revoked).request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-b"), 5_000));
-        assertThat(java.nio.file.Files.readString(dir.resolve("hub").resolve("fleet-credentials.json")))
+        assertThat(Files.readString(dir.resolve("hub").resolve("fleet-credentials.json")))
                 .doesNotContain(kept, revoked, kept.substring(kept.lastIndexOf('.') + 1));
     }
 }

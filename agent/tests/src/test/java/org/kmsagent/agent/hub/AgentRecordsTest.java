@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.fleet.FleetAddresses;
 
 class AgentRecordsTest {
     private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
@@ -153,14 +154,10 @@ class AgentRecordsTest {
                 .put("products", new JsonArray().add(new JsonObject().put("status", "ADDITIONAL_GRACE")));
 
         JsonObject afterStale = AgentRecords.apply(
-                        r,
-                        new JsonArray().add(event(6, org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS, stale)),
-                        T0)
+                        r, new JsonArray().add(event(6, FleetAddresses.EVENT_PRODUCTS, stale)), T0)
                 .record();
         JsonObject afterFresh = AgentRecords.apply(
-                        afterStale,
-                        new JsonArray().add(event(8, org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS, fresh)),
-                        T0)
+                        afterStale, new JsonArray().add(event(8, FleetAddresses.EVENT_PRODUCTS, fresh)), T0)
                 .record();
 
         assertThat(afterStale.getJsonArray("products").getJsonObject(0).getString("status"))

@@ -3,20 +3,24 @@ package org.kmsagent.agent.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.daemon.AgentFixture;
+import org.kmsagent.agent.fleet.FleetAddresses;
 
 /**
  * A real agent and a real hub on 127.0.0.1: the agent's audit records reach {@code fleet audit} on the hub, those
@@ -123,9 +127,9 @@ class FleetAuditTest {
         try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
             var bus = hub.vertx.eventBus();
             bus.request(
-                            org.kmsagent.agent.fleet.FleetAddresses.REGISTER,
+                            FleetAddresses.REGISTER,
                             new JsonObject().put("agentId", "pc-5").put("hostName", "pc-5"))
-                    .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    .await(30, TimeUnit.SECONDS);
             JsonObject good = new JsonObject()
                     .put("at", "2026-11-28T12:00:00Z")
                     .put("actor", "ops")
@@ -134,12 +138,12 @@ class FleetAuditTest {
                     .put("target", new JsonObject())
                     .put("result", "ok");
             bus.request(
-                            org.kmsagent.agent.fleet.FleetAddresses.EVENTS,
+                            FleetAddresses.EVENTS,
                             new JsonObject()
                                     .put("agentId", "pc-5")
                                     .put(
                                             "events",
-                                            new io.vertx.core.json.JsonArray()
+                                            new JsonArray()
                                                     .add(new JsonObject()
                                                             .put("seq", 1)
                                                             .put("type", "audit")
@@ -152,7 +156,7 @@ class FleetAuditTest {
                                                             .put("type", "audit")
                                                             .put("at", "2026-11-28T12:00:00Z")
                                                             .put("data", good))))
-                    .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    .await(30, TimeUnit.SECONDS);
             assertThat(forwarded(hub, "--agent", "pc-5"))
                     .extracting(r -> r.getString("action") + " " + r.getString("source"))
                     .containsExactly("kmsagent.kms.clear 10.0.0.9");
@@ -167,17 +171,17 @@ class FleetAuditTest {
         try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
             var bus = hub.vertx.eventBus();
             bus.request(
-                            org.kmsagent.agent.fleet.FleetAddresses.REGISTER,
+                            FleetAddresses.REGISTER,
                             new JsonObject().put("agentId", "pc-6").put("hostName", "pc-6"))
-                    .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    .await(30, TimeUnit.SECONDS);
             int sent = HubAudit.KEPT_PER_AGENT + 50;
             // In batches, as an agent's outbox sends them; each record names its own number in its target.
             for (int first = 1; first <= sent; first += 100) {
-                io.vertx.core.json.JsonArray events = auditEvents(first, Math.min(first + 99, sent));
+                JsonArray events = auditEvents(first, Math.min(first + 99, sent));
                 bus.request(
-                                org.kmsagent.agent.fleet.FleetAddresses.EVENTS,
+                                FleetAddresses.EVENTS,
                                 new JsonObject().put("agentId", "pc-6").put("events", events))
-                        .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        .await(30, TimeUnit.SECONDS);
             }
             List<JsonObject> kept = forwarded(hub, "--agent", "pc-6", "--limit", "10000");
             assertThat(kept).hasSize(HubAudit.KEPT_PER_AGENT);
@@ -193,20 +197,18 @@ class FleetAuditTest {
         try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
             var bus = hub.vertx.eventBus();
             bus.request(
-                            org.kmsagent.agent.fleet.FleetAddresses.REGISTER,
+                            FleetAddresses.REGISTER,
                             new JsonObject().put("agentId", "pc-7").put("hostName", "pc-7"))
-                    .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    .await(30, TimeUnit.SECONDS);
             int sent = 2 * HubAudit.KEPT_PER_AGENT + 2 * HubAudit.PIECE + 50;
             for (int first = 1; first <= sent; first += 64) {
                 JsonObject batch = new JsonObject()
                         .put("agentId", "pc-7")
                         .put("events", auditEvents(first, Math.min(sent, first + 63)));
-                bus.request(org.kmsagent.agent.fleet.FleetAddresses.EVENTS, batch)
-                        .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                bus.request(FleetAddresses.EVENTS, batch).await(30, TimeUnit.SECONDS);
                 if (first == 1 + 64 * 20) {
                     // Sent again, as an agent does when the acknowledgement was lost: kept once.
-                    bus.request(org.kmsagent.agent.fleet.FleetAddresses.EVENTS, batch)
-                            .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    bus.request(FleetAddresses.EVENTS, batch).await(30, TimeUnit.SECONDS);
                 }
             }
 
@@ -228,14 +230,14 @@ class FleetAuditTest {
                     .sharedData()
                     .getAsyncMap("kmsagent.fleet.audit.pieces")
                     .compose(m -> m.keys())
-                    .await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    .await(30, TimeUnit.SECONDS);
             assertThat(keys).hasSizeLessThanOrEqualTo(HubAudit.KEPT_PER_AGENT / HubAudit.PIECE + 1);
         }
     }
 
-    private static io.vertx.core.json.JsonArray auditEvents(int first, int last) {
-        java.time.Instant start = java.time.Instant.parse("2026-11-28T12:00:00Z");
-        io.vertx.core.json.JsonArray events = new io.vertx.core.json.JsonArray();
+    private static JsonArray auditEvents(int first, int last) {
+        Instant start = Instant.parse("2026-11-28T12:00:00Z");
+        JsonArray events = new JsonArray();
         for (int seq = first; seq <= last; seq++) {
             String at = start.plusSeconds(seq).toString();
             events.add(new JsonObject()

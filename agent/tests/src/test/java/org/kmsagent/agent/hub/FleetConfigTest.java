@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
@@ -53,8 +55,8 @@ class FleetConfigTest {
     }
 
     @Test
-    void aHubWithoutTokensRefusesToStartAndSaysWhatIsMissing(@org.junit.jupiter.api.io.TempDir Path dir) {
-        var run = org.kmsagent.agent.cli.CliRun.of("hub", "--set", "dataDir=" + dir);
+    void aHubWithoutTokensRefusesToStartAndSaysWhatIsMissing(@TempDir Path dir) {
+        var run = CliRun.of("hub", "--set", "dataDir=" + dir);
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("bridge.tokens: a hub needs ctl tokens");

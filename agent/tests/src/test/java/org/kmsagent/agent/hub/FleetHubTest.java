@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,8 +133,7 @@ class FleetHubTest {
 
         assertThat(history.stream()
                         .map(e -> ((JsonObject) e).getJsonObject("data").getInteger("n")))
-                .containsExactlyElementsOf(
-                        java.util.stream.IntStream.rangeClosed(1, 150).boxed().toList());
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 150).boxed().toList());
     }
 
     @Test
@@ -141,7 +141,7 @@ class FleetHubTest {
         FleetLink pc =
                 agent("pc-1", new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("pc-1"))));
         pc.publish(
-                        org.kmsagent.agent.fleet.FleetAddresses.EVENT_PRODUCTS,
+                        FleetAddresses.EVENT_PRODUCTS,
                         new JsonObject()
                                 .put(
                                         "products",

@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -334,11 +336,11 @@ class FleetIT {
                         && latestLog("hub-b-").contains("credential no longer valid; closing"));
     }
 
-    private String latestLog(String prefix) throws java.io.IOException {
+    private String latestLog(String prefix) throws IOException {
         try (var files = Files.list(dir)) {
             Path newest = files.filter(f -> f.getFileName().toString().startsWith(prefix)
                             && f.getFileName().toString().endsWith(".log"))
-                    .max(java.util.Comparator.comparing(Path::toString))
+                    .max(Comparator.comparing(Path::toString))
                     .orElseThrow();
             return Files.readString(newest);
         }

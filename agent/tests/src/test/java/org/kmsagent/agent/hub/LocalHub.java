@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.BridgeConfig;
@@ -28,7 +29,7 @@ public final class LocalHub implements AutoCloseable {
     final AgentCredentials credentials;
     public final String fingerprint;
     /** The hub's own audit log ({@code <dir>/audit.log}), as HubServer keeps it. */
-    public final org.kmsagent.agent.bus.audit.AuditLog audit;
+    public final AuditLog audit;
 
     /** With the shared {@code agents} token allowed to act as any agent (the migration mode). */
     public LocalHub(Path dir, Clock clock) throws Exception {
@@ -47,7 +48,7 @@ public final class LocalHub implements AutoCloseable {
      * @param port the bridge's port (0: a free one), to bring a hub back where its agents look for it
      */
     public LocalHub(Path dir, Clock clock, boolean sharedAgentToken, int port) throws Exception {
-        audit = org.kmsagent.agent.bus.audit.AuditLog.in(dir, clock);
+        audit = AuditLog.in(dir, clock);
         TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir);
         fingerprint = tls.fingerprint();
         List<TokenConfig> tokens = List.of(

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +25,13 @@ import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.ObservedRequest;
 import org.kmsagent.agent.link.FleetLink;
+import org.kmsagent.agent.simulate.LabEvent;
+import org.kmsagent.agent.simulate.Scenario;
+import org.kmsagent.agent.simulate.ScenarioReader;
+import org.kmsagent.agent.simulate.SimulationLab;
+import org.kmsagent.agent.testsupport.GenuineHostFixtures;
+import org.kmsagent.agent.testsupport.LabFixtures;
+import org.kmsagent.agent.testsupport.TestFamilies;
 
 /**
  * A real hub on loopback joining a watched genuine KMS host's log with the agents: the watcher on KMS01, agents on
@@ -91,13 +99,13 @@ class WatchedHostFleetTest {
                         NOW,
                         log,
                         List.of(new GenuineHostView.Counters(
-                                "55c92734-d682-4d71-983e-d6ec3f16059f", 4, 6, 0, java.util.Map.of("Licensed", 5L))),
+                                "55c92734-d682-4d71-983e-d6ec3f16059f", 4, 6, 0, Map.of("Licensed", 5L))),
                         null,
                         6,
                         1,
                         NOW.minusSeconds(30),
                         null)
-                .withService(org.kmsagent.agent.testsupport.GenuineHostFixtures.SERVICE, null);
+                .withService(GenuineHostFixtures.SERVICE, null);
         return BusJson.object(view).put("watching", true);
     }
 
@@ -265,17 +273,13 @@ class WatchedHostFleetTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("5 machine(s), 1 host(s)", "client pc-c.contoso.com (SKU " + WIN11);
-        org.kmsagent.agent.simulate.Scenario s = new org.kmsagent.agent.simulate.ScenarioReader(
-                        org.kmsagent.agent.testsupport.TestFamilies.all())
-                .read(file);
+        Scenario s = new ScenarioReader(TestFamilies.all()).read(file);
         assertThat(s.host().name()).as("the FQDN the agents pin").isEqualTo("kms01.contoso.com");
         assertThat(s.groups())
-                .extracting(org.kmsagent.agent.simulate.Scenario.MachineGroup::namePattern)
+                .extracting(Scenario.MachineGroup::namePattern)
                 .containsExactly("KMS01", "PC-A", "PC-B", "PC-D", "PC-Z");
-        List<org.kmsagent.agent.simulate.LabEvent> events = new ArrayList<>();
-        new org.kmsagent.agent.simulate.SimulationLab(
-                        s, org.kmsagent.agent.testsupport.LabFixtures.TEST_HOST, events::add)
-                .run((d, t, e) -> {});
+        List<LabEvent> events = new ArrayList<>();
+        new SimulationLab(s, LabFixtures.TEST_HOST, events::add).run((d, t, e) -> {});
         // PC-A and PC-Z pin kms01.contoso.com and reach it; PC-B pins the short name 'kms01', which the lab does not
         // know.
         assertThat(events.stream()

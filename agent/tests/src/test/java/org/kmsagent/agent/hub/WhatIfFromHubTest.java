@@ -9,11 +9,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +120,7 @@ class WhatIfFromHubTest {
                     43_000,
                     WIN11));
         }
-        log.sort(java.util.Comparator.comparing(ObservedRequest::hostTime));
+        log.sort(Comparator.comparing(ObservedRequest::hostTime));
         GenuineHostView view = GenuineHostView.of(
                 "KMS01",
                 NOW,
@@ -134,7 +137,7 @@ class WhatIfFromHubTest {
     private void fleet() throws Exception {
         agent("kms01", null, new JsonObject().put("products", new JsonArray()).put("watchedHost", watched()));
         // SRV-1 has 10 days of validity left (its renewals had been failing); SRV-2 never activated, 20 days of grace.
-        Map<String, JsonObject> servers = new java.util.LinkedHashMap<>();
+        Map<String, JsonObject> servers = new LinkedHashMap<>();
         servers.put("srv-1", server("LICENSED", Duration.ofDays(10), Duration.ofHours(1)));
         servers.put("srv-2", server("INITIAL_GRACE", Duration.ofDays(20), Duration.ofHours(2)));
         for (int s = 3; s <= 6; s++) {
@@ -234,10 +237,7 @@ class WhatIfFromHubTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         // -Dwhatif.dump=FILE keeps the snapshot and the output (how scenarios/what-if/fleet-snapshot.json was made).
         if (System.getProperty("whatif.dump") != null) {
-            Files.copy(
-                    file,
-                    Path.of(System.getProperty("whatif.dump")),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(file, Path.of(System.getProperty("whatif.dump")), StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(Path.of(System.getProperty("whatif.dump") + ".out"), run.out());
         }
         assertThat(run.out())

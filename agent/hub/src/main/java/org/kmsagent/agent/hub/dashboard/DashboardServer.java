@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
@@ -22,10 +23,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.DashboardConfig;
 import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.fleet.FleetAddresses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A hub's dashboard over HTTPS (the bridge's certificate, the bridge's tokens): the page and its script and style
@@ -34,7 +39,7 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  * of the events hubs apply ({@link FleetAddresses#LIVE}).
  */
 public final class DashboardServer {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DashboardServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
     /** Nothing but this hub: no external script, style, image or frame. */
     static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
@@ -50,7 +55,7 @@ public final class DashboardServer {
     /** Listens on {@code config.host():config.port()} with TLS. */
     public static Future<DashboardServer> start(
             Vertx vertx, DashboardConfig config, TlsMaterial tls, List<TokenConfig> tokens, Clock clock) {
-        return start(vertx, config, tls, tokens, clock, org.kmsagent.agent.bus.audit.AuditTrail.NONE);
+        return start(vertx, config, tls, tokens, clock, AuditTrail.NONE);
     }
 
     /** {@link #start(Vertx, DashboardConfig, TlsMaterial, List, Clock)}, recording sign-ins and refusals. */
@@ -60,7 +65,7 @@ public final class DashboardServer {
             TlsMaterial tls,
             List<TokenConfig> tokens,
             Clock clock,
-            org.kmsagent.agent.bus.audit.AuditTrail trail) {
+            AuditTrail trail) {
         DashboardAudit audit = new DashboardAudit(trail);
         DashboardAuth auth = new DashboardAuth(tokens, clock);
         LoginThrottle throttle = new LoginThrottle(clock);
@@ -168,7 +173,7 @@ public final class DashboardServer {
                 return;
             }
             if (bearer && auth.token(header.substring(7).trim()).isEmpty()) {
-                if (rc.request().method() != io.vertx.core.http.HttpMethod.POST) {
+                if (rc.request().method() != HttpMethod.POST) {
                     audit.wrongBearer(rc); // a POST's refusal is recorded when it is answered
                 } else {
                     DashboardAudit.refused(rc, "wrong Bearer token");
@@ -297,7 +302,7 @@ public final class DashboardServer {
 
     /** Client text made safe for one log line. */
     private static String printable(String text) {
-        return text == null ? "(none)" : org.kmsagent.agent.core.BoundedInput.shown(text);
+        return text == null ? "(none)" : BoundedInput.shown(text);
     }
 
     private static boolean signedIn(DashboardAuth auth, RoutingContext rc) {

@@ -2,6 +2,7 @@ package org.kmsagent.agent.hub.forecast;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -35,7 +36,7 @@ public final class Duplicates {
         Map<String, TreeSet<String>> byCmid = new TreeMap<>();
         for (Machine m : machines) {
             for (String cmid : m.cmids()) {
-                byCmid.computeIfAbsent(cmid.toLowerCase(java.util.Locale.ROOT), k -> new TreeSet<>())
+                byCmid.computeIfAbsent(cmid.toLowerCase(Locale.ROOT), k -> new TreeSet<>())
                         .add(m.agentId());
             }
         }

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,10 +20,12 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.DashboardConfig;
 import org.kmsagent.agent.config.Role;
@@ -45,7 +48,7 @@ class DashboardSecurityTest {
     private Vertx vertx;
     private DashboardServer server;
     private HttpClient http;
-    private org.kmsagent.agent.bus.audit.AuditLog audit;
+    private AuditLog audit;
 
     private final Clock clock = new Clock() {
         @Override
@@ -84,7 +87,7 @@ class DashboardSecurityTest {
                                 new TokenConfig("ops", OPS, Role.ADMIN),
                                 new TokenConfig("monitoring", READ, Role.READ)),
                         clock,
-                        audit = org.kmsagent.agent.bus.audit.AuditLog.in(dir, clock))
+                        audit = AuditLog.in(dir, clock))
                 .await(30, TimeUnit.SECONDS);
         // One connection per request: on Java 25 a request on a reused keep-alive connection was now and then left
         // unanswered (2 runs in 3; not yet understood, and not seen with Chromium in DashboardBrowserIT).
@@ -152,7 +155,7 @@ class DashboardSecurityTest {
         call(HttpMethod.GET, "/api/summary", null, "wrong-bearer", null, null);
 
         // A POST is recorded once its answer has gone out, which may be just after the client has it.
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .untilAsserted(
                         () -> assertThat(audit.read(null, 100).get(10, TimeUnit.SECONDS).records().stream()
@@ -165,7 +168,7 @@ class DashboardSecurityTest {
                                         "(unknown token) | 127.0.0.1 | dashboard POST /login | refused | wrong token",
                                         "(unknown token) | 127.0.0.1 | dashboard POST /login | refused | cross-origin request",
                                         "(unknown token) | 127.0.0.1 | dashboard GET /api/summary | refused | wrong Bearer token"));
-        assertThat(java.nio.file.Files.readString(dir.resolve("audit.log"))).doesNotContain(OPS, "not-a-token");
+        assertThat(Files.readString(dir.resolve("audit.log"))).doesNotContain(OPS, "not-a-token");
     }
 
     @Test

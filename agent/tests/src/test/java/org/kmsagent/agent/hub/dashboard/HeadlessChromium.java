@@ -1,5 +1,6 @@
 package org.kmsagent.agent.hub.dashboard;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -95,7 +96,7 @@ final class HeadlessChromium implements AutoCloseable {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         String pageUrl = null;
-        for (Object o : new io.vertx.core.json.JsonArray(list.body())) {
+        for (Object o : new JsonArray(list.body())) {
             JsonObject t = (JsonObject) o;
             if ("page".equals(t.getString("type"))) {
                 pageUrl = t.getString("webSocketDebuggerUrl");

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class PoolForecastTest {
@@ -86,7 +87,7 @@ class PoolForecastTest {
         List<Instant> firstSeen = times(day("2026-02-01"), 10, Duration.ofDays(3));
         PoolForecast f = PoolForecast.project(NOW, "windows-client", 25, 50, contacts, firstSeen, HORIZON);
 
-        assertThat(f.arrivalsPerDay()).isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(f.arrivalsPerDay()).isCloseTo(1 / 3.0, Offset.offset(1e-9));
         assertThat(f.crossesAt()).isEmpty();
     }
 

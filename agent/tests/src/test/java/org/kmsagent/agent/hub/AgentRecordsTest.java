@@ -127,6 +127,16 @@ class AgentRecordsTest {
     }
 
     @Test
+    void aRecordAnEarlierHubWroteWithTheTextTimeOnlyIsJudgedTheSameWay() {
+        JsonObject r = registered();
+        r.remove("lastSeenMs");
+        assertThat(AgentRecords.connected(r, T0.plusSeconds(29))).isTrue();
+        assertThat(AgentRecords.connected(r, T0.plusSeconds(30))).isFalse();
+        assertThat(AgentRecords.connected(AgentRecords.heartbeat(r, T0.plusSeconds(20)), T0.plusSeconds(49)))
+                .isTrue();
+    }
+
+    @Test
     void anHResultRecordInAnEventReadsAsItsHexCodeAndName() {
         assertThat(AgentRecords.hresult(new JsonObject()
                         .put("code", 0xC004F074)

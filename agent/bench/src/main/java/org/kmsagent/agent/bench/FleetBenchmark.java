@@ -11,17 +11,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.config.Role;
+import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.config.TokenConfig;
 import org.kmsagent.agent.ctl.BridgeClient;
 import org.kmsagent.agent.ctl.ServerTrust;
@@ -48,10 +56,12 @@ public final class FleetBenchmark implements Benchmark {
     private final boolean sized;
     /** Whether this run also measures durable ingest and a reconnection storm (the scale run). */
     private final boolean scale;
+    /** Hubs in one cluster (1 or 2), the agents split evenly between them. */
+    private final int hubCount;
 
     /** The benchmark with 1,000 agents (50 when quick). */
     public FleetBenchmark() {
-        this("fleet", 1_000, false, false);
+        this("fleet", 1_000, false, false, 1);
     }
 
     /**
@@ -62,14 +72,28 @@ public final class FleetBenchmark implements Benchmark {
      * @param sized the size was asked for ({@code bench --agents N}): run it even when quick
      */
     public FleetBenchmark(String name, int agents, boolean sized) {
-        this(name, agents, sized, true);
+        this(name, agents, sized, true, 1);
     }
 
-    private FleetBenchmark(String name, int agents, boolean sized, boolean scale) {
+    /**
+     * The scale benchmark across {@code hubs} hubs clustered on loopback (as docs/fleet.md runs two: one Hazelcast
+     * cluster, one certificate), {@code agents} in all, each hub's share given every hub in {@code fleet.hubs}, its own
+     * first. The fan-out is asked at the first hub (the other hubs' agents reached by its relay); the storm restarts
+     * the last hub only, whose agents come back to it or fail over to another, the view kept by the survivors.
+     */
+    public FleetBenchmark(String name, int agents, boolean sized, int hubs) {
+        this(name, agents, sized, true, hubs);
+    }
+
+    private FleetBenchmark(String name, int agents, boolean sized, boolean scale, int hubs) {
+        if (hubs < 1 || hubs > 26) {
+            throw new IllegalArgumentException("hubs: " + hubs);
+        }
         this.name = name;
         this.fullAgents = agents;
         this.sized = sized;
         this.scale = scale;
+        this.hubCount = hubs;
     }
 
     @Override
@@ -91,9 +115,8 @@ public final class FleetBenchmark implements Benchmark {
         Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
                 ? Files.createTempDirectory(shm, "kmsagent-fleet-bench")
                 : Files.createTempDirectory("kmsagent-fleet-bench");
-        HubServer[] hubs = {startHub(dir, agents, 0)};
-        HubServer hub = hubs[0];
-        try {
+        try (Hubs hubs = Hubs.start(dir, agents, hubCount)) {
+            HubServer hub = hubs.get(0);
             String at = "127.0.0.1:" + hub.port();
             // Warm-up: the first connections initialise TLS, buffer pools and the bridge's classes once for all.
             try (Child warm = Child.start("idle", 10, at, hub.fingerprint(), dir.resolve("warm"))) {
@@ -121,8 +144,11 @@ public final class FleetBenchmark implements Benchmark {
             long rssBefore = residentMemory();
             ClassHistogram classesBefore = ClassHistogram.enabled() ? ClassHistogram.take() : null;
             long connecting = System.nanoTime();
-            try (Children fleet = Children.start(agents, at, hub.fingerprint(), dir.resolve("agents"))) {
+            try (Children fleet = Children.start(agents, hubs.addresses(), hub.fingerprint(), dir.resolve("agents"))) {
                 double connectSeconds = (System.nanoTime() - connecting) / 1e9;
+                if (hubCount > 1) {
+                    System.err.printf("%s: connections per hub: %s%n", name, hubs.connections());
+                }
                 double agentBytes = (heapAfterGc() - heapBefore) / (double) agents;
                 double agentDirect = (directMemory() - directBefore) / (double) agents;
                 double agentRss = (residentMemory() - rssBefore) / (double) agents;
@@ -130,10 +156,11 @@ public final class FleetBenchmark implements Benchmark {
                     printGrowth("per agent", ClassHistogram.take(), classesBefore, agents);
                 }
                 System.err.printf(
-                        "%s: %,d agents registered in %.1f s; hub heap %.1f KB, direct memory %.1f KB and resident"
+                        "%s: %,d agents registered%s in %.1f s; hub heap %.1f KB, direct memory %.1f KB and resident"
                                 + " memory growth %.1f KB per agent (bare connection: %.1f KB, %.1f KB, %.1f KB)%n",
                         name,
                         agents,
+                        hubCount > 1 ? " across " + hubCount + " hubs" : "",
                         connectSeconds,
                         agentBytes / 1024,
                         agentDirect / 1024,
@@ -182,43 +209,115 @@ public final class FleetBenchmark implements Benchmark {
                         int perAgent = Math.max(5, 20_000 / agents);
                         long total = (long) perAgent * agents;
                         long ingesting = System.nanoTime();
-                        fleet.events(perAgent);
-                        double ingestSeconds = (System.nanoTime() - ingesting) / 1e9;
+                        long[] hubDone = fleet.events(perAgent, hubCount);
+                        double ingestSeconds = (Arrays.stream(hubDone).max().orElseThrow() - ingesting) / 1e9;
                         checkView(hub, agents, total, total);
                         System.err.printf(
                                 "%s: %,d events stored and acknowledged in %.1f s%n", name, total, ingestSeconds);
                         figures.add(new BenchFigure(
                                 name(),
                                 String.format(
-                                        "durable ingest: %,d events from %,d agents stored and acknowledged,"
-                                                + " events/s (target >= 5000)",
-                                        total, agents),
+                                        "durable ingest: %,d events from %,d agents stored and acknowledged%s,"
+                                                + " events/s (target >= 5000%s)",
+                                        total,
+                                        agents,
+                                        hubCount > 1 ? " by " + hubCount + " hubs" : "",
+                                        hubCount > 1 ? " per hub" : ""),
                                 total / ingestSeconds,
                                 "events/s",
                                 "-",
                                 Double.NaN,
                                 true,
                                 OptionalDouble.empty()));
+                        for (int h = 0; hubCount > 1 && h < hubCount; h++) {
+                            // Each hub's share: its own agents' events (all of them wrote at once), until the last
+                            // of its agents' processes said every one was acknowledged.
+                            long events = (long) perAgent * Children.share(agents, hubCount, h);
+                            double seconds = (hubDone[h] - ingesting) / 1e9;
+                            figures.add(new BenchFigure(
+                                    name(),
+                                    String.format(
+                                            "durable ingest at hub %s: %,d events from its agents, while the"
+                                                    + " other hub ingested too, events/s (target >= 5000)",
+                                            hubs.get(h).name(), events),
+                                    events / seconds,
+                                    "events/s",
+                                    "-",
+                                    Double.NaN,
+                                    true,
+                                    OptionalDouble.empty()));
+                        }
                         // Reconnection storm: the hub restarts (a new process would lose the cluster map the same way)
                         // on the same port and certificate; every agent must come back and register once more, and
                         // deliver again from its outbox what the new hub's empty view lacks.
+                        // With more than one hub only the last restarts: its agents fail over to the others or
+                        // come back to it, and the view (promoted from the survivors' backups) must keep every event.
                         ctl.close();
-                        int port = hub.port();
-                        hub.close();
+                        int restart = hubCount - 1;
+                        Set<String> moving = hubCount == 1
+                                ? null
+                                : agentsOf(hub, hubs.get(restart).name());
+                        int movingCount = moving == null ? agents : moving.size();
+                        Instant closing = Instant.now();
+                        long closingNanos = System.nanoTime();
+                        int port = hubs.close(restart);
                         long restarted = System.nanoTime();
-                        hubs[0] = startHub(dir, agents, port);
-                        double storm = awaitRegistered(hubs[0], agents, TimeUnit.MINUTES.toNanos(5), restarted);
+                        // One hub: timed from its restart (no agent can come back before). Several: timed from the
+                        // close, as the agents fail over to the others while it closes and starts again; the
+                        // restart runs beside the wait, so that its own time (joining the cluster) is not counted
+                        // when the agents were back before it.
+                        long since = hubCount == 1 ? restarted : closingNanos;
+                        long[] startedAgain = {0};
+                        CompletableFuture<Void> restarting = hubCount == 1
+                                ? CompletableFuture.completedFuture(null)
+                                : CompletableFuture.runAsync(
+                                        () -> {
+                                            try {
+                                                hubs.startAgain(restart, port);
+                                                startedAgain[0] = System.nanoTime();
+                                            } catch (Exception e) {
+                                                throw new CompletionException(e);
+                                            }
+                                        },
+                                        r -> new Thread(r, "fleet-bench-hub-restart").start());
+                        if (hubCount == 1) {
+                            hubs.startAgain(restart, port);
+                        }
+                        double storm =
+                                awaitRegistered(hubs, agents, moving, closing, TimeUnit.MINUTES.toNanos(5), since);
                         System.err.printf(
-                                "%s: storm: all %,d agents registered again after %.1f s%n", name, agents, storm);
-                        double again = awaitView(hubs[0], agents, total, TimeUnit.MINUTES.toNanos(5), restarted);
+                                "%s: storm: all %,d agents registered again after %.1f s%s%n",
+                                name,
+                                movingCount,
+                                storm,
+                                hubCount > 1 ? "; connections per hub " + hubs.connections() : "");
+                        restarting.get(3, TimeUnit.MINUTES);
+                        if (hubCount > 1) {
+                            System.err.printf(
+                                    "%s: hub %s closed in %.1f s, started again (joined the cluster) %.1f s later;"
+                                            + " connections per hub now %s%n",
+                                    name,
+                                    hubs.get(restart).name(),
+                                    (restarted - closingNanos) / 1e9,
+                                    (startedAgain[0] - restarted) / 1e9,
+                                    hubs.connections());
+                        }
+                        double again = awaitView(hubs.get(0), agents, total, TimeUnit.MINUTES.toNanos(5), since);
                         System.err.printf(
-                                "%s: storm: all %,d events in the new hub's view after %.1f s%n", name, total, again);
+                                "%s: storm: all %,d events in the %s view after %.1f s%n",
+                                name, total, hubCount > 1 ? "cluster's" : "new hub's", again);
                         figures.add(new BenchFigure(
                                 name(),
-                                String.format(
-                                        "reconnection storm after a hub restart: all %,d agents"
-                                                + " back and registered once, s (target < 60 s)",
-                                        agents),
+                                hubCount == 1
+                                        ? String.format(
+                                                "reconnection storm after a hub restart: all %,d agents"
+                                                        + " back and registered once, s (target < 60 s)",
+                                                agents)
+                                        : String.format(
+                                                "reconnection storm after restarting one of %d hubs: its %,d agents"
+                                                        + " back (to it or another hub) and each of the %,d"
+                                                        + " registered once cluster-wide, s (target < 60 s)",
+                                                hubCount, movingCount, agents),
                                 storm,
                                 "s",
                                 "first connection of the same agents, s",
@@ -228,8 +327,11 @@ public final class FleetBenchmark implements Benchmark {
                         figures.add(new BenchFigure(
                                 name(),
                                 String.format(
-                                        "after the restart: all %,d events delivered again to the new hub's empty"
-                                                + " view (nothing lost), s",
+                                        hubCount == 1
+                                                ? "after the restart: all %,d events delivered again to the new hub's"
+                                                        + " empty view (nothing lost), s"
+                                                : "after the restart: all %,d events still in the cluster's view, each"
+                                                        + " once (nothing lost), s",
                                         total),
                                 again,
                                 "s",
@@ -243,7 +345,12 @@ public final class FleetBenchmark implements Benchmark {
                             List.of(
                                     new BenchFigure(
                                             name(),
-                                            "status fan-out to " + agents + " agents, median ms"
+                                            "status fan-out to " + agents + " agents"
+                                                    + (hubCount > 1
+                                                            ? " on " + hubCount + " hubs, asked at one (the others'"
+                                                                    + " agents by relay)"
+                                                            : "")
+                                                    + ", median ms"
                                                     + (done < rounds
                                                             ? " (" + done + " of " + rounds + " rounds answered by all)"
                                                             : "")
@@ -256,8 +363,13 @@ public final class FleetBenchmark implements Benchmark {
                                             OptionalDouble.empty()),
                                     new BenchFigure(
                                             name(),
-                                            "hub heap per connected agent (target < " + (agents > 1_000 ? 10 : 50)
-                                                    + " KB)",
+                                            "hub heap per connected agent"
+                                                    + (hubCount > 1
+                                                            ? " (the " + hubCount + " hubs share this JVM: their"
+                                                                    + " growth over all agents, i.e. each hub's"
+                                                                    + " per agent of its own)"
+                                                            : "")
+                                                    + " (target < " + (agents > 1_000 ? 10 : 50) + " KB)",
                                             agentBytes / 1024,
                                             "KB",
                                             "hub heap per bare authenticated TLS bridge connection",
@@ -287,7 +399,6 @@ public final class FleetBenchmark implements Benchmark {
                 }
             }
         } finally {
-            hubs[0].close();
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder())
                         .forEach(p -> p.toFile().delete());
@@ -296,31 +407,69 @@ public final class FleetBenchmark implements Benchmark {
     }
 
     /**
-     * Waits until the hub holds {@code agents} connections and as many agent records (one per agent id: a second
-     * registration of one agent rewrites its record); returns the seconds since {@code since}.
+     * Waits until the hubs hold {@code agents} connections in all and the cluster as many agent records (one per agent
+     * id: a second registration of one agent rewrites its record), and every agent of {@code moving} (null: all) has
+     * registered since {@code closing}; returns the seconds since {@code since}. The records' times are read only once
+     * the counts are right (reading every record on every poll would load the hubs it measures).
      */
-    private static double awaitRegistered(HubServer hub, int agents, long timeoutNanos, long since) throws Exception {
-        var records = hub.vertx()
+    private static double awaitRegistered(
+            Hubs hubs, int agents, Set<String> moving, Instant closing, long timeoutNanos, long since)
+            throws Exception {
+        var records = hubs.get(0)
+                .vertx()
                 .sharedData()
-                .<String, Object>getAsyncMap("kmsagent.fleet.agents")
+                .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
                 .await(30, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + timeoutNanos;
+        int stale = -1;
         while (true) {
             int registered = records.size().await(30, TimeUnit.SECONDS);
-            if (hub.connections() == agents && registered == agents) {
-                return (System.nanoTime() - since) / 1e9;
+            int connections = hubs.connectionCount();
+            if (connections == agents && registered == agents) {
+                if (moving == null) {
+                    return (System.nanoTime() - since) / 1e9;
+                }
+                double s = (System.nanoTime() - since) / 1e9;
+                stale = 0;
+                for (var e : records.entries().await(60, TimeUnit.SECONDS).entrySet()) {
+                    if (moving.contains(e.getKey())
+                            && Instant.parse(e.getValue().getString("registeredAt"))
+                                    .isBefore(closing)) {
+                        stale++;
+                    }
+                }
+                if (stale == 0) {
+                    return s;
+                }
             }
             if (registered > agents) {
                 throw new IllegalStateException(
                         "reconnection storm: " + registered + " records for " + agents + " agents");
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "reconnection storm: after " + timeoutNanos / 1_000_000_000L + " s, " + hub.connections()
-                                + " connections and " + registered + " of " + agents + " agents registered");
+                throw new IllegalStateException("reconnection storm: after " + timeoutNanos / 1_000_000_000L + " s, "
+                        + connections + " connections and " + registered + " of " + agents + " agents registered"
+                        + (stale > 0 ? ", " + stale + " of the restarted hub's not registered again" : ""));
             }
             Thread.sleep(200); // the benchmark's own thread polling the hub's figures
         }
+    }
+
+    /** The agents whose record in the cluster's view names hub {@code hubName}. */
+    private static Set<String> agentsOf(HubServer any, String hubName) throws Exception {
+        Set<String> ids = new HashSet<>();
+        any.vertx()
+                .sharedData()
+                .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
+                .await(30, TimeUnit.SECONDS)
+                .entries()
+                .await(60, TimeUnit.SECONDS)
+                .forEach((id, r) -> {
+                    if (hubName.equals(r.getString("hub"))) {
+                        ids.add(id);
+                    }
+                });
+        return ids;
     }
 
     /**
@@ -372,45 +521,137 @@ public final class FleetBenchmark implements Benchmark {
         }
     }
 
-    private static HubServer startHub(Path dir, int agents, int bridgePort) throws Exception {
-        int hz;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            hz = s.getLocalPort();
+    /**
+     * The hubs of one run, clustered on loopback under one cluster name, each with its own Hazelcast port and every
+     * hub's port as members. One hub makes its own self-signed certificate (as it always did); several share one, as
+     * docs/fleet.md has an administrator give them, so that agents pin one fingerprint for all.
+     */
+    private static final class Hubs implements AutoCloseable {
+        private final Path dir;
+        private final int agents;
+        private final String cluster = "fleet-bench-" + UUID.randomUUID();
+        private final TlsConfig tls;
+        /** Read by the benchmark's thread while another restarts one. */
+        private final AtomicReferenceArray<HubServer> hubs;
+
+        private final int[] hz;
+
+        private Hubs(Path dir, int agents, int count, TlsConfig tls) {
+            this.dir = dir;
+            this.agents = agents;
+            this.tls = tls;
+            this.hubs = new AtomicReferenceArray<>(count);
+            this.hz = new int[count];
         }
-        BridgeConfig bridge = new BridgeConfig(
-                        true,
-                        "127.0.0.1",
-                        bridgePort,
-                        null,
-                        List.of(
-                                new TokenConfig("agents", AGENT_TOKEN, Role.READ),
-                                new TokenConfig("ops", OPS_TOKEN, Role.ADMIN)),
-                        Role.NONE,
-                        null,
-                        null,
-                        null,
-                        agents + 16,
-                        120)
-                .withLimits(null, agents + 16, null); // every simulated agent connects from loopback
-        FleetConfig fleet = new FleetConfig(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                new FleetConfig.ClusterConfig(
-                        "fleet-bench-" + UUID.randomUUID(),
-                        List.of("127.0.0.1:" + hz),
-                        List.of("127.0.0.1"),
-                        hz,
-                        "127.0.0.1",
-                        0),
-                true); // thousands of simulated agents share one token
-        AgentConfig config = new AgentConfig(null, null, dir.resolve("hub").toString(), null, bridge, null, fleet);
-        return HubServer.start(config, "bench-hub", Clock.systemUTC());
+
+        static Hubs start(Path dir, int agents, int count) throws Exception {
+            TlsConfig tls = null;
+            if (count > 1) {
+                TlsMaterial shared = TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("shared"));
+                tls = new TlsConfig(
+                        shared.certFile().toString(), shared.keyFile().toString(), null);
+            }
+            Hubs h = new Hubs(dir, agents, count, tls);
+            try {
+                for (int i = 0; i < count; i++) {
+                    h.hz[i] = freePort();
+                }
+                for (int i = 0; i < count; i++) {
+                    h.hubs.set(i, h.startHub(i, 0));
+                }
+            } catch (Exception e) {
+                h.close();
+                throw e;
+            }
+            return h;
+        }
+
+        HubServer get(int i) {
+            return hubs.get(i);
+        }
+
+        private java.util.stream.Stream<HubServer> all() {
+            return java.util.stream.IntStream.range(0, hubs.length()).mapToObj(hubs::get);
+        }
+
+        /** Each hub's bridge, {@code host:port}. */
+        List<String> addresses() {
+            return all().map(h -> "127.0.0.1:" + h.port()).toList();
+        }
+
+        /** Connections to all hubs. */
+        int connectionCount() {
+            return all().mapToInt(HubServer::connections).sum();
+        }
+
+        /** Connections per hub, for the log. */
+        String connections() {
+            return all().map(h -> h.name() + " " + h.connections()).toList().toString();
+        }
+
+        /** Closes hub {@code i}; returns its bridge port. */
+        int close(int i) {
+            int port = hubs.get(i).port();
+            hubs.get(i).close();
+            return port;
+        }
+
+        /** Starts hub {@code i} again on bridge port {@code port}, with a fresh Hazelcast port. */
+        void startAgain(int i, int port) throws Exception {
+            hz[i] = freePort();
+            hubs.set(i, startHub(i, port));
+        }
+
+        private HubServer startHub(int i, int bridgePort) throws Exception {
+            String suffix = hubs.length() == 1 ? "" : "-" + (char) ('a' + i);
+            BridgeConfig bridge = new BridgeConfig(
+                            true,
+                            "127.0.0.1",
+                            bridgePort,
+                            tls,
+                            List.of(
+                                    new TokenConfig("agents", AGENT_TOKEN, Role.READ),
+                                    new TokenConfig("ops", OPS_TOKEN, Role.ADMIN)),
+                            Role.NONE,
+                            null,
+                            null,
+                            null,
+                            agents + 16, // every agent on one hub when the others are down
+                            120)
+                    .withLimits(null, agents + 16, null); // every simulated agent connects from loopback
+            List<String> members =
+                    Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).toList();
+            FleetConfig fleet = new FleetConfig(
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    new FleetConfig.ClusterConfig(cluster, members, List.of("127.0.0.1"), hz[i], "127.0.0.1", 0),
+                    true); // thousands of simulated agents share one token
+            AgentConfig config =
+                    new AgentConfig(null, null, dir.resolve("hub" + suffix).toString(), null, bridge, null, fleet);
+            return HubServer.start(config, "bench-hub" + suffix, Clock.systemUTC());
+        }
+
+        private static int freePort() throws Exception {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            }
+        }
+
+        /** Closes every hub still open, the last first. */
+        @Override
+        public void close() {
+            for (int i = hubs.length() - 1; i >= 0; i--) {
+                if (hubs.get(i) != null) {
+                    hubs.get(i).close();
+                }
+            }
+        }
     }
 
     /**
@@ -519,20 +760,32 @@ public final class FleetBenchmark implements Benchmark {
         }
     }
 
-    /** The agents, {@value #PER_CHILD} per process at most, named a1.., b1.., and so on. */
-    private record Children(List<Child> children) implements AutoCloseable {
-        static Children start(int agents, String hubAt, String fingerprint, Path dataDir) throws Exception {
+    /**
+     * The agents, {@value #PER_CHILD} per process at most, named a1.., b1.., and so on; with several hubs, each hub's
+     * share in processes of its own, given every hub in {@code fleet.hubs} with its own first.
+     */
+    private record Children(List<Child> children, int[] hubOf) implements AutoCloseable {
+        static Children start(int agents, List<String> hubs, String fingerprint, Path dataDir) throws Exception {
             List<Child> started = new ArrayList<>();
+            List<Integer> hubOf = new ArrayList<>();
             try {
-                for (int first = 0, n = 0; first < agents; first += PER_CHILD, n++) {
-                    String prefix = String.valueOf((char) ('a' + n));
-                    started.add(Child.start(
-                            "fleet",
-                            Math.min(PER_CHILD, agents - first),
-                            prefix,
-                            hubAt,
-                            fingerprint,
-                            dataDir.resolve(prefix)));
+                int n = 0;
+                for (int h = 0; h < hubs.size(); h++) {
+                    List<String> order = new ArrayList<>(hubs);
+                    java.util.Collections.rotate(order, -h);
+                    String hubList = String.join(",", order);
+                    int share = share(agents, hubs.size(), h);
+                    for (int first = 0; first < share; first += PER_CHILD, n++) {
+                        String prefix = String.valueOf((char) ('a' + n));
+                        started.add(Child.start(
+                                "fleet",
+                                Math.min(PER_CHILD, share - first),
+                                prefix,
+                                hubList,
+                                fingerprint,
+                                dataDir.resolve(prefix)));
+                        hubOf.add(h);
+                    }
                 }
             } catch (Exception e) {
                 for (Child c : started) {
@@ -540,17 +793,48 @@ public final class FleetBenchmark implements Benchmark {
                 }
                 throw e;
             }
-            return new Children(started);
+            return new Children(
+                    started, hubOf.stream().mapToInt(Integer::intValue).toArray());
         }
 
-        /** Every agent records {@code perAgent} events; returns once the hubs acknowledged all of them. */
-        void events(int perAgent) throws Exception {
+        /** Hub {@code h}'s share of {@code agents} over {@code hubs} hubs (the first ones take the remainder). */
+        static int share(int agents, int hubs, int h) {
+            return agents / hubs + (h < agents % hubs ? 1 : 0);
+        }
+
+        /**
+         * Every agent records {@code perAgent} events; returns once the hubs acknowledged all of them, with the
+         * {@link System#nanoTime()} at which the last of each hub's processes (by its agents' first hub) said so.
+         */
+        long[] events(int perAgent, int hubs) throws Exception {
             for (Child c : children) {
                 c.command("events " + perAgent);
             }
-            for (Child c : children) {
-                c.expect("acked ");
+            // One reader per process (not the common pool: it has one thread on two cores), so that each hub's
+            // time is when its own processes finished, not when another's was read.
+            var readers = java.util.concurrent.Executors.newFixedThreadPool(children.size());
+            long[] done = new long[hubs];
+            try {
+                List<java.util.concurrent.Future<Long>> acked = new ArrayList<>();
+                for (Child c : children) {
+                    acked.add(readers.submit(() -> {
+                        c.expect("acked ");
+                        return System.nanoTime();
+                    }));
+                }
+                for (int i = 0; i < children.size(); i++) {
+                    long at;
+                    try {
+                        at = acked.get(i).get(25, TimeUnit.MINUTES); // each process gives up after 20
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw e.getCause() instanceof Exception cause ? cause : e;
+                    }
+                    done[hubOf[i]] = Math.max(done[hubOf[i]], at);
+                }
+            } finally {
+                readers.shutdownNow();
             }
+            return done;
         }
 
         @Override

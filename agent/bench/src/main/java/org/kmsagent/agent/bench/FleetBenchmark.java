@@ -875,9 +875,12 @@ public final class FleetBenchmark implements Benchmark {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             if (line == null || !line.startsWith("ready")) {
+                // Its exit status tells a crash (1, with its stack trace in the log) from a kill (137: the OOM
+                // killer or another process) when the log is empty.
+                String status = p.waitFor(5, TimeUnit.SECONDS) ? "exit status " + p.exitValue() : "still running";
                 p.destroyForcibly();
-                throw new IllegalStateException(
-                        "the agents' process did not get ready (it said " + line + "): " + Files.readString(log));
+                throw new IllegalStateException("the agents' process did not get ready (it said " + line + "; " + status
+                        + "): " + Files.readString(log));
             }
             return new Child(p, out, log);
         }

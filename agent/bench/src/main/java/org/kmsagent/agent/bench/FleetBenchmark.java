@@ -50,6 +50,9 @@ public final class FleetBenchmark implements Benchmark {
     /** Agents per child process: each holds a socket and an outbox file per agent, under the usual 20,000 descriptors. */
     private static final int PER_CHILD = 5_000;
 
+    /** Descriptors the benchmark's process needs besides one per agent: jars, Hazelcast, event loops, ctl. */
+    private static final int DESCRIPTOR_MARGIN = 1_000;
+
     private final String name;
     private final int fullAgents;
     /** Whether the size was asked for ({@code --agents}): then it runs at that size even when quick. */
@@ -108,6 +111,7 @@ public final class FleetBenchmark implements Benchmark {
         }
         int agents = quick && !sized ? 50 : fullAgents;
         int rounds = quick ? 3 : 7;
+        checkDescriptors(agents);
         int baselineConnections = Math.min(agents, 1_000);
         // On tmpfs where there is one: the agents' outboxes force every event to disk, and thousands of simulated
         // agents on one disk would measure the disk, not the hub.
@@ -402,6 +406,24 @@ public final class FleetBenchmark implements Benchmark {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder())
                         .forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Fails at once, not minutes into the run, when this process may not open a socket for every agent: the hubs run
+     * in this JVM, so all their agents' connections count against its one descriptor limit (20,000 on the machine of
+     * docs/performance.md, too few for 20,000 agents on two hubs). The margin covers what the JVM, Hazelcast and the
+     * event loops hold besides.
+     */
+    private static void checkDescriptors(int agents) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            long needed = os.getOpenFileDescriptorCount() + agents + DESCRIPTOR_MARGIN;
+            if (needed > os.getMaxFileDescriptorCount()) {
+                throw new IllegalStateException(String.format(
+                        "%,d agents need about %,d file descriptors in this process (the hubs' sockets), but its"
+                                + " limit is %,d: raise it (ulimit -n) or run fewer (--agents)",
+                        agents, needed, os.getMaxFileDescriptorCount()));
             }
         }
     }

@@ -111,7 +111,8 @@ public final class FleetBenchmark implements Benchmark {
         }
         int agents = quick && !sized ? 50 : fullAgents;
         int rounds = quick ? 3 : 7;
-        checkDescriptors(agents);
+        // The first hub's agents hold sockets in this process; the other hubs' in their own.
+        checkDescriptors(Children.share(agents, hubCount, 0));
         int baselineConnections = Math.min(agents, 1_000);
         // On tmpfs where there is one: the agents' outboxes force every event to disk, and thousands of simulated
         // agents on one disk would measure the disk, not the hub.
@@ -144,6 +145,10 @@ public final class FleetBenchmark implements Benchmark {
             }
             awaitConnections(hub, 0);
             long heapBefore = heapAfterGc();
+            long[][] remoteBefore = new long[hubCount][];
+            for (int h = 1; h < hubCount; h++) {
+                remoteBefore[h] = hubs.heap(h);
+            }
             long directBefore = directMemory();
             long rssBefore = residentMemory();
             ClassHistogram classesBefore = ClassHistogram.enabled() ? ClassHistogram.take() : null;
@@ -153,22 +158,47 @@ public final class FleetBenchmark implements Benchmark {
                 if (hubCount > 1) {
                     System.err.printf("%s: connections per hub: %s%n", name, hubs.connections());
                 }
-                double agentBytes = (heapAfterGc() - heapBefore) / (double) agents;
-                double agentDirect = (directMemory() - directBefore) / (double) agents;
-                double agentRss = (residentMemory() - rssBefore) / (double) agents;
+                // Each hub's growth over its own agents: the first hub's in this process, the others' in theirs.
+                int own = hubCount == 1 ? agents : hub.connections();
+                double agentBytes = (heapAfterGc() - heapBefore) / (double) own;
+                double agentDirect = (directMemory() - directBefore) / (double) own;
+                double agentRss = (residentMemory() - rssBefore) / (double) own;
                 if (classesBefore != null) {
-                    printGrowth("per agent", ClassHistogram.take(), classesBefore, agents);
+                    printGrowth("per agent", ClassHistogram.take(), classesBefore, own);
+                }
+                List<BenchFigure> remoteHeap = new ArrayList<>();
+                for (int h = 1; h < hubCount; h++) {
+                    long[] after = hubs.heap(h);
+                    double perAgent = (after[0] - remoteBefore[h][0]) / (double) after[1];
+                    System.err.printf(
+                            "%s: hub %s (a process of its own) heap %.1f KB per agent of its %,d%n",
+                            name, hubs.name(h), perAgent / 1024, after[1]);
+                    remoteHeap.add(new BenchFigure(
+                            name(),
+                            String.format(
+                                    "hub heap per connected agent at hub %s, a process of its own (its growth over"
+                                            + " its own %,d agents) (target < %d KB)",
+                                    hubs.name(h), after[1], agents > 1_000 ? 10 : 50),
+                            perAgent / 1024,
+                            "KB",
+                            "hub heap per bare authenticated TLS bridge connection (at the first hub)",
+                            idleBytes / 1024,
+                            false,
+                            OptionalDouble.empty()));
                 }
                 System.err.printf(
-                        "%s: %,d agents registered%s in %.1f s; hub heap %.1f KB, direct memory %.1f KB and resident"
-                                + " memory growth %.1f KB per agent (bare connection: %.1f KB, %.1f KB, %.1f KB)%n",
+                        "%s: %,d agents registered%s in %.1f s; hub%s heap %.1f KB, direct memory %.1f KB and"
+                                + " resident memory growth %.1f KB per agent%s (bare connection: %.1f KB, %.1f KB,"
+                                + " %.1f KB)%n",
                         name,
                         agents,
                         hubCount > 1 ? " across " + hubCount + " hubs" : "",
                         connectSeconds,
+                        hubCount > 1 ? " " + hubs.name(0) : "",
                         agentBytes / 1024,
                         agentDirect / 1024,
                         agentRss / 1024,
+                        hubCount > 1 ? String.format(" of its %,d", own) : "",
                         idleBytes / 1024,
                         idleDirect / 1024,
                         idleRss / 1024);
@@ -243,7 +273,7 @@ public final class FleetBenchmark implements Benchmark {
                                     String.format(
                                             "durable ingest at hub %s: %,d events from its agents, while the"
                                                     + " other hub ingested too, events/s (target >= 5000)",
-                                            hubs.get(h).name(), events),
+                                            hubs.name(h), events),
                                     events / seconds,
                                     "events/s",
                                     "-",
@@ -251,16 +281,15 @@ public final class FleetBenchmark implements Benchmark {
                                     true,
                                     OptionalDouble.empty()));
                         }
-                        // Reconnection storm: the hub restarts (a new process would lose the cluster map the same way)
-                        // on the same port and certificate; every agent must come back and register once more, and
+                        // Reconnection storm: the hub restarts (a new process would lose the cluster map the same way;
+                        // a hub other than the first is one: its process exits and a new one starts) on the same port
+                        // and certificate; every agent must come back and register once more, and
                         // deliver again from its outbox what the new hub's empty view lacks.
                         // With more than one hub only the last restarts: its agents fail over to the others or
                         // come back to it, and the view (promoted from the survivors' backups) must keep every event.
                         ctl.close();
                         int restart = hubCount - 1;
-                        Set<String> moving = hubCount == 1
-                                ? null
-                                : agentsOf(hub, hubs.get(restart).name());
+                        Set<String> moving = hubCount == 1 ? null : agentsOf(hub, hubs.name(restart));
                         int movingCount = moving == null ? agents : moving.size();
                         Instant closing = Instant.now();
                         long closingNanos = System.nanoTime();
@@ -301,7 +330,7 @@ public final class FleetBenchmark implements Benchmark {
                                     "%s: hub %s closed in %.1f s, started again (joined the cluster) %.1f s later;"
                                             + " connections per hub now %s%n",
                                     name,
-                                    hubs.get(restart).name(),
+                                    hubs.name(restart),
                                     (restarted - closingNanos) / 1e9,
                                     (startedAgain[0] - restarted) / 1e9,
                                     hubs.connections());
@@ -369,9 +398,9 @@ public final class FleetBenchmark implements Benchmark {
                                             name(),
                                             "hub heap per connected agent"
                                                     + (hubCount > 1
-                                                            ? " (the " + hubCount + " hubs share this JVM: their"
-                                                                    + " growth over all agents, i.e. each hub's"
-                                                                    + " per agent of its own)"
+                                                            ? " at hub " + hubs.name(0) + ", in the benchmark's"
+                                                                    + " process (its growth over its own "
+                                                                    + String.format("%,d", own) + " agents)"
                                                             : "")
                                                     + " (target < " + (agents > 1_000 ? 10 : 50) + " KB)",
                                             agentBytes / 1024,
@@ -382,7 +411,8 @@ public final class FleetBenchmark implements Benchmark {
                                             OptionalDouble.empty()),
                                     new BenchFigure(
                                             name(),
-                                            "hub direct (off-heap) buffer memory per connected agent",
+                                            "hub direct (off-heap) buffer memory per connected agent"
+                                                    + (hubCount > 1 ? " at hub " + hubs.name(0) : ""),
                                             agentDirect / 1024,
                                             "KB",
                                             "per bare authenticated TLS bridge connection",
@@ -392,6 +422,7 @@ public final class FleetBenchmark implements Benchmark {
                                     new BenchFigure(
                                             name(),
                                             "hub process resident memory (RSS) growth per connected agent"
+                                                    + (hubCount > 1 ? " at hub " + hubs.name(0) : "")
                                                     + " (heap, direct and native together)",
                                             agentRss / 1024,
                                             "KB",
@@ -399,6 +430,7 @@ public final class FleetBenchmark implements Benchmark {
                                             idleRss / 1024,
                                             false,
                                             OptionalDouble.empty())));
+                    figures.addAll(2, remoteHeap);
                     return figures;
                 }
             }
@@ -411,10 +443,10 @@ public final class FleetBenchmark implements Benchmark {
     }
 
     /**
-     * Fails at once, not minutes into the run, when this process may not open a socket for every agent: the hubs run
-     * in this JVM, so all their agents' connections count against its one descriptor limit (20,000 on the machine of
-     * docs/performance.md, too few for 20,000 agents on two hubs). The margin covers what the JVM, Hazelcast and the
-     * event loops hold besides.
+     * Fails at once, not minutes into the run, when this process may not open a socket for each of the first hub's
+     * {@code agents}: that hub runs in this JVM, so its agents' connections count against its descriptor limit (20,000
+     * on the machine of docs/performance.md); the other hubs run in processes of their own. The margin covers what the
+     * JVM, Hazelcast and the event loops hold besides.
      */
     private static void checkDescriptors(int agents) {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
@@ -546,23 +578,29 @@ public final class FleetBenchmark implements Benchmark {
     /**
      * The hubs of one run, clustered on loopback under one cluster name, each with its own Hazelcast port and every
      * hub's port as members. One hub makes its own self-signed certificate (as it always did); several share one, as
-     * docs/fleet.md has an administrator give them, so that agents pin one fingerprint for all.
+     * docs/fleet.md has an administrator give them, so that agents pin one fingerprint for all. The first hub runs in
+     * this process (its heap is the one measured here); every other one in a process of its own ({@link HubProcess}),
+     * as each hub of a real deployment is its own {@code kms-agent hub}: its own heap, collector and descriptors.
      */
     private static final class Hubs implements AutoCloseable {
         private final Path dir;
         private final int agents;
         private final String cluster = "fleet-bench-" + UUID.randomUUID();
         private final TlsConfig tls;
-        /** Read by the benchmark's thread while another restarts one. */
-        private final AtomicReferenceArray<HubServer> hubs;
+        /** The first hub, in this process; replaced when it restarts (one hub only). */
+        private volatile HubServer local;
+        /** The other hubs' processes (index 0 unused); read by the benchmark's thread while another restarts one. */
+        private final AtomicReferenceArray<RemoteHub> remote;
 
+        private final int[] ports;
         private final int[] hz;
 
         private Hubs(Path dir, int agents, int count, TlsConfig tls) {
             this.dir = dir;
             this.agents = agents;
             this.tls = tls;
-            this.hubs = new AtomicReferenceArray<>(count);
+            this.remote = new AtomicReferenceArray<>(count);
+            this.ports = new int[count];
             this.hz = new int[count];
         }
 
@@ -578,8 +616,21 @@ public final class FleetBenchmark implements Benchmark {
                 for (int i = 0; i < count; i++) {
                     h.hz[i] = freePort();
                 }
-                for (int i = 0; i < count; i++) {
-                    h.hubs.set(i, h.startHub(i, 0));
+                h.local = HubServer.start(
+                        hubConfig(
+                                dir.resolve("hub" + h.suffix(0)),
+                                0,
+                                tls,
+                                h.localMaxConnections(),
+                                h.cluster,
+                                h.members(),
+                                h.hz[0]),
+                        h.name(0),
+                        Clock.systemUTC());
+                h.ports[0] = h.local.port();
+                for (int i = 1; i < count; i++) {
+                    h.remote.set(i, h.startRemote(i, 0));
+                    h.ports[i] = h.remote.get(i).port();
                 }
             } catch (Exception e) {
                 h.close();
@@ -588,75 +639,111 @@ public final class FleetBenchmark implements Benchmark {
             return h;
         }
 
+        /** The first hub, the one in this process. */
         HubServer get(int i) {
-            return hubs.get(i);
+            if (i != 0) {
+                throw new IllegalArgumentException("hub " + i + " runs in a process of its own");
+            }
+            return local;
         }
 
-        private java.util.stream.Stream<HubServer> all() {
-            return java.util.stream.IntStream.range(0, hubs.length()).mapToObj(hubs::get);
+        /** Hub {@code i}'s name in the fleet view. */
+        String name(int i) {
+            return "bench-hub" + suffix(i);
+        }
+
+        private String suffix(int i) {
+            return ports.length == 1 ? "" : "-" + (char) ('a' + i);
         }
 
         /** Each hub's bridge, {@code host:port}. */
         List<String> addresses() {
-            return all().map(h -> "127.0.0.1:" + h.port()).toList();
+            return Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).toList();
+        }
+
+        /** Connections to hub {@code i}; 0 while it is closed. */
+        int connections(int i) throws Exception {
+            if (i == 0) {
+                return local.connections();
+            }
+            RemoteHub r = remote.get(i);
+            return r == null ? 0 : r.connections();
         }
 
         /** Connections to all hubs. */
-        int connectionCount() {
-            return all().mapToInt(HubServer::connections).sum();
+        int connectionCount() throws Exception {
+            int n = 0;
+            for (int i = 0; i < ports.length; i++) {
+                n += connections(i);
+            }
+            return n;
         }
 
         /** Connections per hub, for the log. */
-        String connections() {
-            return all().map(h -> h.name() + " " + h.connections()).toList().toString();
+        String connections() throws Exception {
+            List<String> per = new ArrayList<>();
+            for (int i = 0; i < ports.length; i++) {
+                per.add(name(i) + " " + connections(i));
+            }
+            return per.toString();
         }
 
-        /** Closes hub {@code i}; returns its bridge port. */
-        int close(int i) {
-            int port = hubs.get(i).port();
-            hubs.get(i).close();
-            return port;
+        /** Hub {@code i}'s (not the first) heap after full collections in its own process, and its connections. */
+        long[] heap(int i) throws Exception {
+            return remote.get(i).heap();
         }
 
-        /** Starts hub {@code i} again on bridge port {@code port}, with a fresh Hazelcast port. */
+        /** Closes hub {@code i} (the other hubs: their process, which leaves the cluster and exits); returns its port. */
+        int close(int i) throws Exception {
+            if (i == 0) {
+                local.close();
+            } else {
+                remote.getAndSet(i, null).close();
+            }
+            return ports[i];
+        }
+
+        /** Starts hub {@code i} again on bridge port {@code port}, with a fresh Hazelcast port (a new process). */
         void startAgain(int i, int port) throws Exception {
             hz[i] = freePort();
-            hubs.set(i, startHub(i, port));
+            if (i == 0) {
+                local = HubServer.start(
+                        hubConfig(
+                                dir.resolve("hub" + suffix(0)),
+                                port,
+                                tls,
+                                localMaxConnections(),
+                                cluster,
+                                members(),
+                                hz[0]),
+                        name(0),
+                        Clock.systemUTC());
+            } else {
+                remote.set(i, startRemote(i, port));
+            }
         }
 
-        private HubServer startHub(int i, int bridgePort) throws Exception {
-            String suffix = hubs.length() == 1 ? "" : "-" + (char) ('a' + i);
-            BridgeConfig bridge = new BridgeConfig(
-                            true,
-                            "127.0.0.1",
-                            bridgePort,
-                            tls,
-                            List.of(
-                                    new TokenConfig("agents", AGENT_TOKEN, Role.READ),
-                                    new TokenConfig("ops", OPS_TOKEN, Role.ADMIN)),
-                            Role.NONE,
-                            null,
-                            null,
-                            null,
-                            agents + 16, // every agent on one hub when the others are down
-                            120)
-                    .withLimits(null, agents + 16, null); // every simulated agent connects from loopback
-            List<String> members =
-                    Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).toList();
-            FleetConfig fleet = new FleetConfig(
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    new FleetConfig.ClusterConfig(cluster, members, List.of("127.0.0.1"), hz[i], "127.0.0.1", 0),
-                    true); // thousands of simulated agents share one token
-            AgentConfig config =
-                    new AgentConfig(null, null, dir.resolve("hub" + suffix).toString(), null, bridge, null, fleet);
-            return HubServer.start(config, "bench-hub" + suffix, Clock.systemUTC());
+        private List<String> members() {
+            return Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).toList();
+        }
+
+        /**
+         * Connections the first hub takes: every agent (all of them on it when the others are down), but with several
+         * hubs no more than this process's descriptors allow; an agent refused fails over to another hub or tries again.
+         */
+        private int localMaxConnections() {
+            int all = agents + 16;
+            if (ports.length > 1
+                    && ManagementFactory.getOperatingSystemMXBean()
+                            instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+                return (int) Math.min(all, os.getMaxFileDescriptorCount() - 2L * DESCRIPTOR_MARGIN);
+            }
+            return all;
+        }
+
+        private RemoteHub startRemote(int i, int bridgePort) throws Exception {
+            return RemoteHub.start(
+                    name(i), dir.resolve("hub" + suffix(i)), bridgePort, tls, agents + 16, cluster, members(), hz[i]);
         }
 
         private static int freePort() throws Exception {
@@ -668,10 +755,179 @@ public final class FleetBenchmark implements Benchmark {
         /** Closes every hub still open, the last first. */
         @Override
         public void close() {
-            for (int i = hubs.length() - 1; i >= 0; i--) {
-                if (hubs.get(i) != null) {
-                    hubs.get(i).close();
+            for (int i = remote.length() - 1; i >= 1; i--) {
+                RemoteHub r = remote.getAndSet(i, null);
+                if (r != null) {
+                    r.close();
                 }
+            }
+            if (local != null) {
+                local.close();
+            }
+        }
+    }
+
+    /**
+     * A hub's configuration in this benchmark: the bridge on loopback with the agents' (shared) and the operators'
+     * tokens, {@code maxConnections} in all and from loopback, and the cluster on loopback.
+     */
+    static AgentConfig hubConfig(
+            Path dataDir,
+            int bridgePort,
+            TlsConfig tls,
+            int maxConnections,
+            String cluster,
+            List<String> members,
+            int hazelcastPort) {
+        BridgeConfig bridge = new BridgeConfig(
+                        true,
+                        "127.0.0.1",
+                        bridgePort,
+                        tls,
+                        List.of(
+                                new TokenConfig("agents", AGENT_TOKEN, Role.READ),
+                                new TokenConfig("ops", OPS_TOKEN, Role.ADMIN)),
+                        Role.NONE,
+                        null,
+                        null,
+                        null,
+                        maxConnections,
+                        120)
+                .withLimits(null, maxConnections, null); // every simulated agent connects from loopback
+        FleetConfig fleet = new FleetConfig(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new FleetConfig.ClusterConfig(cluster, members, List.of("127.0.0.1"), hazelcastPort, "127.0.0.1", 0),
+                true); // thousands of simulated agents share one token
+        return new AgentConfig(null, null, dataDir.toString(), null, bridge, null, fleet);
+    }
+
+    /**
+     * A hub's process ({@link HubProcess}), started like the agents' ({@link Child}): this JVM's java and class path,
+     * and its heap, collector and module flags (those the launcher gives {@code kms-agent hub} and {@code bench}).
+     */
+    private static final class RemoteHub {
+        private final String name;
+        private final Process process;
+        private final BufferedReader out;
+        private final Path log;
+        private final int port;
+
+        private RemoteHub(String name, Process process, BufferedReader out, Path log, int port) {
+            this.name = name;
+            this.process = process;
+            this.out = out;
+            this.log = log;
+            this.port = port;
+        }
+
+        static RemoteHub start(
+                String name,
+                Path dataDir,
+                int bridgePort,
+                TlsConfig tls,
+                int maxConnections,
+                String cluster,
+                List<String> members,
+                int hazelcastPort)
+                throws Exception {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(jvmFlags());
+            cmd.addAll(List.of(
+                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    HubProcess.class.getName(),
+                    name,
+                    dataDir.toString(),
+                    Integer.toString(bridgePort),
+                    tls.certFile(),
+                    tls.keyFile(),
+                    cluster,
+                    String.join(",", members),
+                    Integer.toString(hazelcastPort),
+                    Integer.toString(maxConnections)));
+            Files.createDirectories(dataDir);
+            Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.startsWith("ready ")) {
+                String status = p.waitFor(5, TimeUnit.SECONDS) ? "exit status " + p.exitValue() : "still running";
+                p.destroyForcibly();
+                throw new IllegalStateException("hub " + name + "'s process did not get ready (it said " + line + "; "
+                        + status + "): " + Files.readString(log));
+            }
+            return new RemoteHub(name, p, out, log, Integer.parseInt(line.split(" ")[1]));
+        }
+
+        /**
+         * This JVM's flags a hub's process takes too: heap size, collector and other -XX options, module options and
+         * properties; not the agents (debugger, coverage, JFR) nor the class-data archive this process writes.
+         */
+        private static List<String> jvmFlags() {
+            return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> a.startsWith("-Xm")
+                            || a.startsWith("-Xss")
+                            || a.startsWith("-XX:")
+                            || a.startsWith("--add-")
+                            || a.startsWith("--enable-native-access")
+                            || a.startsWith("--sun-misc-unsafe")
+                            || a.startsWith("-Dkmsagent.home="))
+                    .filter(a -> !a.contains("FlightRecord")
+                            && !a.contains("ArchiveClasses")
+                            && !a.contains("SharedArchiveFile"))
+                    .toList();
+        }
+
+        int port() {
+            return port;
+        }
+
+        int connections() throws Exception {
+            return Integer.parseInt(ask("connections").split(" ")[1]);
+        }
+
+        long[] heap() throws Exception {
+            String[] words = ask("heap").split(" ");
+            return new long[] {Long.parseLong(words[1]), Long.parseLong(words[2])};
+        }
+
+        private synchronized String ask(String command) throws Exception {
+            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            String line = out.readLine();
+            if (line == null || !line.startsWith(command + " ")) {
+                throw new IllegalStateException(
+                        "hub " + name + "'s process said " + line + " to " + command + ": " + Files.readString(log));
+            }
+            return line;
+        }
+
+        /** Asks the hub to close (it leaves the cluster) and waits for its process to exit; kills it if it does not. */
+        synchronized void close() {
+            try {
+                process.getOutputStream().write("close\n".getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().close();
+            } catch (java.io.IOException e) {
+                // already gone
+            }
+            try {
+                if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -726,7 +982,7 @@ public final class FleetBenchmark implements Benchmark {
     }
 
     /** Heap in use after full collections: the lowest of three, so a collection still finishing does not count. */
-    private static long heapAfterGc() {
+    static long heapAfterGc() {
         long best = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             System.gc();

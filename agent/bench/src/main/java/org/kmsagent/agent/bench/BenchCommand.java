@@ -45,7 +45,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--agents",
             paramLabel = "N",
-            description = "How many agents fleet-10k connects (default 10,000); given, it runs even with --quick.")
+            description =
+                    "How many agents fleet-10k connects (default 10,000) and fleet-20k-two-hubs across its two hubs"
+                            + " (default 20,000); given, they run even with --quick.")
     Integer agents;
 
     @Option(
@@ -73,6 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
                 new BridgeBenchmark(),
                 new FleetBenchmark(),
                 new FleetBenchmark("fleet-10k", agents != null ? agents : 10_000, agents != null),
+                new FleetBenchmark("fleet-20k-two-hubs", agents != null ? agents : 20_000, agents != null, 2),
                 new StartupBenchmark(home != null ? home.toAbsolutePath() : Installation.home()));
     }
 

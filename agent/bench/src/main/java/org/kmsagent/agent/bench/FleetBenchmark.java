@@ -11,17 +11,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.config.Role;
+import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.config.TokenConfig;
 import org.kmsagent.agent.ctl.BridgeClient;
 import org.kmsagent.agent.ctl.ServerTrust;
@@ -42,16 +50,21 @@ public final class FleetBenchmark implements Benchmark {
     /** Agents per child process: each holds a socket and an outbox file per agent, under the usual 20,000 descriptors. */
     private static final int PER_CHILD = 5_000;
 
+    /** Descriptors the benchmark's process needs besides one per agent: jars, Hazelcast, event loops, ctl. */
+    private static final int DESCRIPTOR_MARGIN = 1_000;
+
     private final String name;
     private final int fullAgents;
     /** Whether the size was asked for ({@code --agents}): then it runs at that size even when quick. */
     private final boolean sized;
     /** Whether this run also measures durable ingest and a reconnection storm (the scale run). */
     private final boolean scale;
+    /** Hubs in one cluster (1 or 2), the agents split evenly between them. */
+    private final int hubCount;
 
     /** The benchmark with 1,000 agents (50 when quick). */
     public FleetBenchmark() {
-        this("fleet", 1_000, false, false);
+        this("fleet", 1_000, false, false, 1);
     }
 
     /**
@@ -62,14 +75,28 @@ public final class FleetBenchmark implements Benchmark {
      * @param sized the size was asked for ({@code bench --agents N}): run it even when quick
      */
     public FleetBenchmark(String name, int agents, boolean sized) {
-        this(name, agents, sized, true);
+        this(name, agents, sized, true, 1);
     }
 
-    private FleetBenchmark(String name, int agents, boolean sized, boolean scale) {
+    /**
+     * The scale benchmark across {@code hubs} hubs clustered on loopback (as docs/fleet.md runs two: one Hazelcast
+     * cluster, one certificate), {@code agents} in all, each hub's share given every hub in {@code fleet.hubs}, its own
+     * first. The fan-out is asked at the first hub (the other hubs' agents reached by its relay); the storm restarts
+     * the last hub only, whose agents come back to it or fail over to another, the view kept by the survivors.
+     */
+    public FleetBenchmark(String name, int agents, boolean sized, int hubs) {
+        this(name, agents, sized, true, hubs);
+    }
+
+    private FleetBenchmark(String name, int agents, boolean sized, boolean scale, int hubs) {
+        if (hubs < 1 || hubs > 26) {
+            throw new IllegalArgumentException("hubs: " + hubs);
+        }
         this.name = name;
         this.fullAgents = agents;
         this.sized = sized;
         this.scale = scale;
+        this.hubCount = hubs;
     }
 
     @Override
@@ -84,6 +111,8 @@ public final class FleetBenchmark implements Benchmark {
         }
         int agents = quick && !sized ? 50 : fullAgents;
         int rounds = quick ? 3 : 7;
+        // The first hub's agents hold sockets in this process; the other hubs' in their own.
+        checkDescriptors(Children.share(agents, hubCount, 0));
         int baselineConnections = Math.min(agents, 1_000);
         // On tmpfs where there is one: the agents' outboxes force every event to disk, and thousands of simulated
         // agents on one disk would measure the disk, not the hub.
@@ -91,9 +120,8 @@ public final class FleetBenchmark implements Benchmark {
         Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
                 ? Files.createTempDirectory(shm, "kmsagent-fleet-bench")
                 : Files.createTempDirectory("kmsagent-fleet-bench");
-        HubServer[] hubs = {startHub(dir, agents, 0)};
-        HubServer hub = hubs[0];
-        try {
+        try (Hubs hubs = Hubs.start(dir, agents, hubCount)) {
+            HubServer hub = hubs.get(0);
             String at = "127.0.0.1:" + hub.port();
             // Warm-up: the first connections initialise TLS, buffer pools and the bridge's classes once for all.
             try (Child warm = Child.start("idle", 10, at, hub.fingerprint(), dir.resolve("warm"))) {
@@ -117,27 +145,60 @@ public final class FleetBenchmark implements Benchmark {
             }
             awaitConnections(hub, 0);
             long heapBefore = heapAfterGc();
+            long[][] remoteBefore = new long[hubCount][];
+            for (int h = 1; h < hubCount; h++) {
+                remoteBefore[h] = hubs.heap(h);
+            }
             long directBefore = directMemory();
             long rssBefore = residentMemory();
             ClassHistogram classesBefore = ClassHistogram.enabled() ? ClassHistogram.take() : null;
             long connecting = System.nanoTime();
-            try (Children fleet = Children.start(agents, at, hub.fingerprint(), dir.resolve("agents"))) {
+            try (Children fleet = Children.start(agents, hubs.addresses(), hub.fingerprint(), dir.resolve("agents"))) {
                 double connectSeconds = (System.nanoTime() - connecting) / 1e9;
-                double agentBytes = (heapAfterGc() - heapBefore) / (double) agents;
-                double agentDirect = (directMemory() - directBefore) / (double) agents;
-                double agentRss = (residentMemory() - rssBefore) / (double) agents;
+                if (hubCount > 1) {
+                    System.err.printf("%s: connections per hub: %s%n", name, hubs.connections());
+                }
+                // Each hub's growth over its own agents: the first hub's in this process, the others' in theirs.
+                int own = hubCount == 1 ? agents : hub.connections();
+                double agentBytes = (heapAfterGc() - heapBefore) / (double) own;
+                double agentDirect = (directMemory() - directBefore) / (double) own;
+                double agentRss = (residentMemory() - rssBefore) / (double) own;
                 if (classesBefore != null) {
-                    printGrowth("per agent", ClassHistogram.take(), classesBefore, agents);
+                    printGrowth("per agent", ClassHistogram.take(), classesBefore, own);
+                }
+                List<BenchFigure> remoteHeap = new ArrayList<>();
+                for (int h = 1; h < hubCount; h++) {
+                    long[] after = hubs.heap(h);
+                    double perAgent = (after[0] - remoteBefore[h][0]) / (double) after[1];
+                    System.err.printf(
+                            "%s: hub %s (a process of its own) heap %.1f KB per agent of its %,d%n",
+                            name, hubs.name(h), perAgent / 1024, after[1]);
+                    remoteHeap.add(new BenchFigure(
+                            name(),
+                            String.format(
+                                    "hub heap per connected agent at hub %s, a process of its own (its growth over"
+                                            + " its own %,d agents) (target < %d KB)",
+                                    hubs.name(h), after[1], agents > 1_000 ? 10 : 50),
+                            perAgent / 1024,
+                            "KB",
+                            "hub heap per bare authenticated TLS bridge connection (at the first hub)",
+                            idleBytes / 1024,
+                            false,
+                            OptionalDouble.empty()));
                 }
                 System.err.printf(
-                        "%s: %,d agents registered in %.1f s; hub heap %.1f KB, direct memory %.1f KB and resident"
-                                + " memory growth %.1f KB per agent (bare connection: %.1f KB, %.1f KB, %.1f KB)%n",
+                        "%s: %,d agents registered%s in %.1f s; hub%s heap %.1f KB, direct memory %.1f KB and"
+                                + " resident memory growth %.1f KB per agent%s (bare connection: %.1f KB, %.1f KB,"
+                                + " %.1f KB)%n",
                         name,
                         agents,
+                        hubCount > 1 ? " across " + hubCount + " hubs" : "",
                         connectSeconds,
+                        hubCount > 1 ? " " + hubs.name(0) : "",
                         agentBytes / 1024,
                         agentDirect / 1024,
                         agentRss / 1024,
+                        hubCount > 1 ? String.format(" of its %,d", own) : "",
                         idleBytes / 1024,
                         idleDirect / 1024,
                         idleRss / 1024);
@@ -182,43 +243,114 @@ public final class FleetBenchmark implements Benchmark {
                         int perAgent = Math.max(5, 20_000 / agents);
                         long total = (long) perAgent * agents;
                         long ingesting = System.nanoTime();
-                        fleet.events(perAgent);
-                        double ingestSeconds = (System.nanoTime() - ingesting) / 1e9;
+                        long[] hubDone = fleet.events(perAgent, hubCount);
+                        double ingestSeconds = (Arrays.stream(hubDone).max().orElseThrow() - ingesting) / 1e9;
                         checkView(hub, agents, total, total);
                         System.err.printf(
                                 "%s: %,d events stored and acknowledged in %.1f s%n", name, total, ingestSeconds);
                         figures.add(new BenchFigure(
                                 name(),
                                 String.format(
-                                        "durable ingest: %,d events from %,d agents stored and acknowledged,"
-                                                + " events/s (target >= 5000)",
-                                        total, agents),
+                                        "durable ingest: %,d events from %,d agents stored and acknowledged%s,"
+                                                + " events/s (target >= 5000%s)",
+                                        total,
+                                        agents,
+                                        hubCount > 1 ? " by " + hubCount + " hubs" : "",
+                                        hubCount > 1 ? " per hub" : ""),
                                 total / ingestSeconds,
                                 "events/s",
                                 "-",
                                 Double.NaN,
                                 true,
                                 OptionalDouble.empty()));
-                        // Reconnection storm: the hub restarts (a new process would lose the cluster map the same way)
-                        // on the same port and certificate; every agent must come back and register once more, and
+                        for (int h = 0; hubCount > 1 && h < hubCount; h++) {
+                            // Each hub's share: its own agents' events (all of them wrote at once), until the last
+                            // of its agents' processes said every one was acknowledged.
+                            long events = (long) perAgent * Children.share(agents, hubCount, h);
+                            double seconds = (hubDone[h] - ingesting) / 1e9;
+                            figures.add(new BenchFigure(
+                                    name(),
+                                    String.format(
+                                            "durable ingest at hub %s: %,d events from its agents, while the"
+                                                    + " other hub ingested too, events/s (target >= 5000)",
+                                            hubs.name(h), events),
+                                    events / seconds,
+                                    "events/s",
+                                    "-",
+                                    Double.NaN,
+                                    true,
+                                    OptionalDouble.empty()));
+                        }
+                        // Reconnection storm: the hub restarts (a new process would lose the cluster map the same way;
+                        // a hub other than the first is one: its process exits and a new one starts) on the same port
+                        // and certificate; every agent must come back and register once more, and
                         // deliver again from its outbox what the new hub's empty view lacks.
+                        // With more than one hub only the last restarts: its agents fail over to the others or
+                        // come back to it, and the view (promoted from the survivors' backups) must keep every event.
                         ctl.close();
-                        int port = hub.port();
-                        hub.close();
+                        int restart = hubCount - 1;
+                        Set<String> moving = hubCount == 1 ? null : agentsOf(hub, hubs.name(restart));
+                        int movingCount = moving == null ? agents : moving.size();
+                        Instant closing = Instant.now();
+                        long closingNanos = System.nanoTime();
+                        int port = hubs.close(restart);
                         long restarted = System.nanoTime();
-                        hubs[0] = startHub(dir, agents, port);
-                        double storm = awaitRegistered(hubs[0], agents, TimeUnit.MINUTES.toNanos(5), restarted);
+                        // One hub: timed from its restart (no agent can come back before). Several: timed from the
+                        // close, as the agents fail over to the others while it closes and starts again; the
+                        // restart runs beside the wait, so that its own time (joining the cluster) is not counted
+                        // when the agents were back before it.
+                        long since = hubCount == 1 ? restarted : closingNanos;
+                        long[] startedAgain = {0};
+                        CompletableFuture<Void> restarting = hubCount == 1
+                                ? CompletableFuture.completedFuture(null)
+                                : CompletableFuture.runAsync(
+                                        () -> {
+                                            try {
+                                                hubs.startAgain(restart, port);
+                                                startedAgain[0] = System.nanoTime();
+                                            } catch (Exception e) {
+                                                throw new CompletionException(e);
+                                            }
+                                        },
+                                        r -> new Thread(r, "fleet-bench-hub-restart").start());
+                        if (hubCount == 1) {
+                            hubs.startAgain(restart, port);
+                        }
+                        double storm =
+                                awaitRegistered(hubs, agents, moving, closing, TimeUnit.MINUTES.toNanos(5), since);
                         System.err.printf(
-                                "%s: storm: all %,d agents registered again after %.1f s%n", name, agents, storm);
-                        double again = awaitView(hubs[0], agents, total, TimeUnit.MINUTES.toNanos(5), restarted);
+                                "%s: storm: all %,d agents registered again after %.1f s%s%n",
+                                name,
+                                movingCount,
+                                storm,
+                                hubCount > 1 ? "; connections per hub " + hubs.connections() : "");
+                        restarting.get(3, TimeUnit.MINUTES);
+                        if (hubCount > 1) {
+                            System.err.printf(
+                                    "%s: hub %s closed in %.1f s, started again (joined the cluster) %.1f s later;"
+                                            + " connections per hub now %s%n",
+                                    name,
+                                    hubs.name(restart),
+                                    (restarted - closingNanos) / 1e9,
+                                    (startedAgain[0] - restarted) / 1e9,
+                                    hubs.connections());
+                        }
+                        double again = awaitView(hubs.get(0), agents, total, TimeUnit.MINUTES.toNanos(5), since);
                         System.err.printf(
-                                "%s: storm: all %,d events in the new hub's view after %.1f s%n", name, total, again);
+                                "%s: storm: all %,d events in the %s view after %.1f s%n",
+                                name, total, hubCount > 1 ? "cluster's" : "new hub's", again);
                         figures.add(new BenchFigure(
                                 name(),
-                                String.format(
-                                        "reconnection storm after a hub restart: all %,d agents"
-                                                + " back and registered once, s (target < 60 s)",
-                                        agents),
+                                hubCount == 1
+                                        ? String.format(
+                                                "reconnection storm after a hub restart: all %,d agents"
+                                                        + " back and registered once, s (target < 60 s)",
+                                                agents)
+                                        : String.format(
+                                                "reconnection storm after restarting one of %d hubs: its %,d agents"
+                                                        + " back (to it or another hub) and each of the %,d"
+                                                        + " registered once cluster-wide, s (target < 60 s)",
+                                                hubCount, movingCount, agents),
                                 storm,
                                 "s",
                                 "first connection of the same agents, s",
@@ -228,8 +360,11 @@ public final class FleetBenchmark implements Benchmark {
                         figures.add(new BenchFigure(
                                 name(),
                                 String.format(
-                                        "after the restart: all %,d events delivered again to the new hub's empty"
-                                                + " view (nothing lost), s",
+                                        hubCount == 1
+                                                ? "after the restart: all %,d events delivered again to the new hub's"
+                                                        + " empty view (nothing lost), s"
+                                                : "after the restart: all %,d events still in the cluster's view, each"
+                                                        + " once (nothing lost), s",
                                         total),
                                 again,
                                 "s",
@@ -243,7 +378,12 @@ public final class FleetBenchmark implements Benchmark {
                             List.of(
                                     new BenchFigure(
                                             name(),
-                                            "status fan-out to " + agents + " agents, median ms"
+                                            "status fan-out to " + agents + " agents"
+                                                    + (hubCount > 1
+                                                            ? " on " + hubCount + " hubs, asked at one (the others'"
+                                                                    + " agents by relay)"
+                                                            : "")
+                                                    + ", median ms"
                                                     + (done < rounds
                                                             ? " (" + done + " of " + rounds + " rounds answered by all)"
                                                             : "")
@@ -256,8 +396,13 @@ public final class FleetBenchmark implements Benchmark {
                                             OptionalDouble.empty()),
                                     new BenchFigure(
                                             name(),
-                                            "hub heap per connected agent (target < " + (agents > 1_000 ? 10 : 50)
-                                                    + " KB)",
+                                            "hub heap per connected agent"
+                                                    + (hubCount > 1
+                                                            ? " at hub " + hubs.name(0) + ", in the benchmark's"
+                                                                    + " process (its growth over its own "
+                                                                    + String.format("%,d", own) + " agents)"
+                                                            : "")
+                                                    + " (target < " + (agents > 1_000 ? 10 : 50) + " KB)",
                                             agentBytes / 1024,
                                             "KB",
                                             "hub heap per bare authenticated TLS bridge connection",
@@ -266,7 +411,8 @@ public final class FleetBenchmark implements Benchmark {
                                             OptionalDouble.empty()),
                                     new BenchFigure(
                                             name(),
-                                            "hub direct (off-heap) buffer memory per connected agent",
+                                            "hub direct (off-heap) buffer memory per connected agent"
+                                                    + (hubCount > 1 ? " at hub " + hubs.name(0) : ""),
                                             agentDirect / 1024,
                                             "KB",
                                             "per bare authenticated TLS bridge connection",
@@ -276,6 +422,7 @@ public final class FleetBenchmark implements Benchmark {
                                     new BenchFigure(
                                             name(),
                                             "hub process resident memory (RSS) growth per connected agent"
+                                                    + (hubCount > 1 ? " at hub " + hubs.name(0) : "")
                                                     + " (heap, direct and native together)",
                                             agentRss / 1024,
                                             "KB",
@@ -283,11 +430,11 @@ public final class FleetBenchmark implements Benchmark {
                                             idleRss / 1024,
                                             false,
                                             OptionalDouble.empty())));
+                    figures.addAll(2, remoteHeap);
                     return figures;
                 }
             }
         } finally {
-            hubs[0].close();
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder())
                         .forEach(p -> p.toFile().delete());
@@ -296,31 +443,87 @@ public final class FleetBenchmark implements Benchmark {
     }
 
     /**
-     * Waits until the hub holds {@code agents} connections and as many agent records (one per agent id: a second
-     * registration of one agent rewrites its record); returns the seconds since {@code since}.
+     * Fails at once, not minutes into the run, when this process may not open a socket for each of the first hub's
+     * {@code agents}: that hub runs in this JVM, so its agents' connections count against its descriptor limit (20,000
+     * on the machine of docs/performance.md); the other hubs run in processes of their own. The margin covers what the
+     * JVM, Hazelcast and the event loops hold besides.
      */
-    private static double awaitRegistered(HubServer hub, int agents, long timeoutNanos, long since) throws Exception {
-        var records = hub.vertx()
+    private static void checkDescriptors(int agents) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            long needed = os.getOpenFileDescriptorCount() + agents + DESCRIPTOR_MARGIN;
+            if (needed > os.getMaxFileDescriptorCount()) {
+                throw new IllegalStateException(String.format(
+                        "%,d agents need about %,d file descriptors in this process (the hubs' sockets), but its"
+                                + " limit is %,d: raise it (ulimit -n) or run fewer (--agents)",
+                        agents, needed, os.getMaxFileDescriptorCount()));
+            }
+        }
+    }
+
+    /**
+     * Waits until the hubs hold {@code agents} connections in all and the cluster as many agent records (one per agent
+     * id: a second registration of one agent rewrites its record), and every agent of {@code moving} (null: all) has
+     * registered since {@code closing}; returns the seconds since {@code since}. The records' times are read only once
+     * the counts are right (reading every record on every poll would load the hubs it measures).
+     */
+    private static double awaitRegistered(
+            Hubs hubs, int agents, Set<String> moving, Instant closing, long timeoutNanos, long since)
+            throws Exception {
+        var records = hubs.get(0)
+                .vertx()
                 .sharedData()
-                .<String, Object>getAsyncMap("kmsagent.fleet.agents")
+                .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
                 .await(30, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + timeoutNanos;
+        int stale = -1;
         while (true) {
             int registered = records.size().await(30, TimeUnit.SECONDS);
-            if (hub.connections() == agents && registered == agents) {
-                return (System.nanoTime() - since) / 1e9;
+            int connections = hubs.connectionCount();
+            if (connections == agents && registered == agents) {
+                if (moving == null) {
+                    return (System.nanoTime() - since) / 1e9;
+                }
+                double s = (System.nanoTime() - since) / 1e9;
+                stale = 0;
+                for (var e : records.entries().await(60, TimeUnit.SECONDS).entrySet()) {
+                    if (moving.contains(e.getKey())
+                            && Instant.parse(e.getValue().getString("registeredAt"))
+                                    .isBefore(closing)) {
+                        stale++;
+                    }
+                }
+                if (stale == 0) {
+                    return s;
+                }
             }
             if (registered > agents) {
                 throw new IllegalStateException(
                         "reconnection storm: " + registered + " records for " + agents + " agents");
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "reconnection storm: after " + timeoutNanos / 1_000_000_000L + " s, " + hub.connections()
-                                + " connections and " + registered + " of " + agents + " agents registered");
+                throw new IllegalStateException("reconnection storm: after " + timeoutNanos / 1_000_000_000L + " s, "
+                        + connections + " connections and " + registered + " of " + agents + " agents registered"
+                        + (stale > 0 ? ", " + stale + " of the restarted hub's not registered again" : ""));
             }
             Thread.sleep(200); // the benchmark's own thread polling the hub's figures
         }
+    }
+
+    /** The agents whose record in the cluster's view names hub {@code hubName}. */
+    private static Set<String> agentsOf(HubServer any, String hubName) throws Exception {
+        Set<String> ids = new HashSet<>();
+        any.vertx()
+                .sharedData()
+                .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
+                .await(30, TimeUnit.SECONDS)
+                .entries()
+                .await(60, TimeUnit.SECONDS)
+                .forEach((id, r) -> {
+                    if (hubName.equals(r.getString("hub"))) {
+                        ids.add(id);
+                    }
+                });
+        return ids;
     }
 
     /**
@@ -372,16 +575,215 @@ public final class FleetBenchmark implements Benchmark {
         }
     }
 
-    private static HubServer startHub(Path dir, int agents, int bridgePort) throws Exception {
-        int hz;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            hz = s.getLocalPort();
+    /**
+     * The hubs of one run, clustered on loopback under one cluster name, each with its own Hazelcast port and every
+     * hub's port as members. One hub makes its own self-signed certificate (as it always did); several share one, as
+     * docs/fleet.md has an administrator give them, so that agents pin one fingerprint for all. The first hub runs in
+     * this process (its heap is the one measured here); every other one in a process of its own ({@link HubProcess}),
+     * as each hub of a real deployment is its own {@code kms-agent hub}: its own heap, collector and descriptors.
+     */
+    private static final class Hubs implements AutoCloseable {
+        private final Path dir;
+        private final int agents;
+        private final String cluster = "fleet-bench-" + UUID.randomUUID();
+        private final TlsConfig tls;
+        /** The first hub, in this process; replaced when it restarts (one hub only). */
+        private volatile HubServer local;
+        /** The other hubs' processes (index 0 unused); read by the benchmark's thread while another restarts one. */
+        private final AtomicReferenceArray<RemoteHub> remote;
+
+        private final int[] ports;
+        private final int[] hz;
+
+        private Hubs(Path dir, int agents, int count, TlsConfig tls) {
+            this.dir = dir;
+            this.agents = agents;
+            this.tls = tls;
+            this.remote = new AtomicReferenceArray<>(count);
+            this.ports = new int[count];
+            this.hz = new int[count];
         }
+
+        static Hubs start(Path dir, int agents, int count) throws Exception {
+            TlsConfig tls = null;
+            if (count > 1) {
+                TlsMaterial shared = TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("shared"));
+                tls = new TlsConfig(
+                        shared.certFile().toString(), shared.keyFile().toString(), null);
+            }
+            Hubs h = new Hubs(dir, agents, count, tls);
+            try {
+                for (int i = 0; i < count; i++) {
+                    h.hz[i] = freePort();
+                }
+                h.local = HubServer.start(
+                        hubConfig(
+                                dir.resolve("hub" + h.suffix(0)),
+                                0,
+                                tls,
+                                h.localMaxConnections(),
+                                h.cluster,
+                                h.members(),
+                                h.hz[0]),
+                        h.name(0),
+                        Clock.systemUTC());
+                h.ports[0] = h.local.port();
+                for (int i = 1; i < count; i++) {
+                    h.remote.set(i, h.startRemote(i, 0));
+                    h.ports[i] = h.remote.get(i).port();
+                }
+            } catch (Exception e) {
+                h.close();
+                throw e;
+            }
+            return h;
+        }
+
+        /** The first hub, the one in this process. */
+        HubServer get(int i) {
+            if (i != 0) {
+                throw new IllegalArgumentException("hub " + i + " runs in a process of its own");
+            }
+            return local;
+        }
+
+        /** Hub {@code i}'s name in the fleet view. */
+        String name(int i) {
+            return "bench-hub" + suffix(i);
+        }
+
+        private String suffix(int i) {
+            return ports.length == 1 ? "" : "-" + (char) ('a' + i);
+        }
+
+        /** Each hub's bridge, {@code host:port}. */
+        List<String> addresses() {
+            return Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).toList();
+        }
+
+        /** Connections to hub {@code i}; 0 while it is closed. */
+        int connections(int i) throws Exception {
+            if (i == 0) {
+                return local.connections();
+            }
+            RemoteHub r = remote.get(i);
+            return r == null ? 0 : r.connections();
+        }
+
+        /** Connections to all hubs. */
+        int connectionCount() throws Exception {
+            int n = 0;
+            for (int i = 0; i < ports.length; i++) {
+                n += connections(i);
+            }
+            return n;
+        }
+
+        /** Connections per hub, for the log. */
+        String connections() throws Exception {
+            List<String> per = new ArrayList<>();
+            for (int i = 0; i < ports.length; i++) {
+                per.add(name(i) + " " + connections(i));
+            }
+            return per.toString();
+        }
+
+        /** Hub {@code i}'s (not the first) heap after full collections in its own process, and its connections. */
+        long[] heap(int i) throws Exception {
+            return remote.get(i).heap();
+        }
+
+        /** Closes hub {@code i} (the other hubs: their process, which leaves the cluster and exits); returns its port. */
+        int close(int i) throws Exception {
+            if (i == 0) {
+                local.close();
+            } else {
+                remote.getAndSet(i, null).close();
+            }
+            return ports[i];
+        }
+
+        /** Starts hub {@code i} again on bridge port {@code port}, with a fresh Hazelcast port (a new process). */
+        void startAgain(int i, int port) throws Exception {
+            hz[i] = freePort();
+            if (i == 0) {
+                local = HubServer.start(
+                        hubConfig(
+                                dir.resolve("hub" + suffix(0)),
+                                port,
+                                tls,
+                                localMaxConnections(),
+                                cluster,
+                                members(),
+                                hz[0]),
+                        name(0),
+                        Clock.systemUTC());
+            } else {
+                remote.set(i, startRemote(i, port));
+            }
+        }
+
+        private List<String> members() {
+            return Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).toList();
+        }
+
+        /**
+         * Connections the first hub takes: every agent (all of them on it when the others are down), but with several
+         * hubs no more than this process's descriptors allow; an agent refused fails over to another hub or tries again.
+         */
+        private int localMaxConnections() {
+            int all = agents + 16;
+            if (ports.length > 1
+                    && ManagementFactory.getOperatingSystemMXBean()
+                            instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+                return (int) Math.min(all, os.getMaxFileDescriptorCount() - 2L * DESCRIPTOR_MARGIN);
+            }
+            return all;
+        }
+
+        private RemoteHub startRemote(int i, int bridgePort) throws Exception {
+            return RemoteHub.start(
+                    name(i), dir.resolve("hub" + suffix(i)), bridgePort, tls, agents + 16, cluster, members(), hz[i]);
+        }
+
+        private static int freePort() throws Exception {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            }
+        }
+
+        /** Closes every hub still open, the last first. */
+        @Override
+        public void close() {
+            for (int i = remote.length() - 1; i >= 1; i--) {
+                RemoteHub r = remote.getAndSet(i, null);
+                if (r != null) {
+                    r.close();
+                }
+            }
+            if (local != null) {
+                local.close();
+            }
+        }
+    }
+
+    /**
+     * A hub's configuration in this benchmark: the bridge on loopback with the agents' (shared) and the operators'
+     * tokens, {@code maxConnections} in all and from loopback, and the cluster on loopback.
+     */
+    static AgentConfig hubConfig(
+            Path dataDir,
+            int bridgePort,
+            TlsConfig tls,
+            int maxConnections,
+            String cluster,
+            List<String> members,
+            int hazelcastPort) {
         BridgeConfig bridge = new BridgeConfig(
                         true,
                         "127.0.0.1",
                         bridgePort,
-                        null,
+                        tls,
                         List.of(
                                 new TokenConfig("agents", AGENT_TOKEN, Role.READ),
                                 new TokenConfig("ops", OPS_TOKEN, Role.ADMIN)),
@@ -389,9 +791,9 @@ public final class FleetBenchmark implements Benchmark {
                         null,
                         null,
                         null,
-                        agents + 16,
+                        maxConnections,
                         120)
-                .withLimits(null, agents + 16, null); // every simulated agent connects from loopback
+                .withLimits(null, maxConnections, null); // every simulated agent connects from loopback
         FleetConfig fleet = new FleetConfig(
                 null,
                 null,
@@ -401,16 +803,133 @@ public final class FleetBenchmark implements Benchmark {
                 null,
                 null,
                 null,
-                new FleetConfig.ClusterConfig(
-                        "fleet-bench-" + UUID.randomUUID(),
-                        List.of("127.0.0.1:" + hz),
-                        List.of("127.0.0.1"),
-                        hz,
-                        "127.0.0.1",
-                        0),
+                new FleetConfig.ClusterConfig(cluster, members, List.of("127.0.0.1"), hazelcastPort, "127.0.0.1", 0),
                 true); // thousands of simulated agents share one token
-        AgentConfig config = new AgentConfig(null, null, dir.resolve("hub").toString(), null, bridge, null, fleet);
-        return HubServer.start(config, "bench-hub", Clock.systemUTC());
+        return new AgentConfig(null, null, dataDir.toString(), null, bridge, null, fleet);
+    }
+
+    /**
+     * A hub's process ({@link HubProcess}), started like the agents' ({@link Child}): this JVM's java and class path,
+     * and its heap, collector and module flags (those the launcher gives {@code kms-agent hub} and {@code bench}).
+     */
+    private static final class RemoteHub {
+        private final String name;
+        private final Process process;
+        private final BufferedReader out;
+        private final Path log;
+        private final int port;
+
+        private RemoteHub(String name, Process process, BufferedReader out, Path log, int port) {
+            this.name = name;
+            this.process = process;
+            this.out = out;
+            this.log = log;
+            this.port = port;
+        }
+
+        static RemoteHub start(
+                String name,
+                Path dataDir,
+                int bridgePort,
+                TlsConfig tls,
+                int maxConnections,
+                String cluster,
+                List<String> members,
+                int hazelcastPort)
+                throws Exception {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(jvmFlags());
+            cmd.addAll(List.of(
+                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    HubProcess.class.getName(),
+                    name,
+                    dataDir.toString(),
+                    Integer.toString(bridgePort),
+                    tls.certFile(),
+                    tls.keyFile(),
+                    cluster,
+                    String.join(",", members),
+                    Integer.toString(hazelcastPort),
+                    Integer.toString(maxConnections)));
+            Files.createDirectories(dataDir);
+            Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.startsWith("ready ")) {
+                String status = p.waitFor(5, TimeUnit.SECONDS) ? "exit status " + p.exitValue() : "still running";
+                p.destroyForcibly();
+                throw new IllegalStateException("hub " + name + "'s process did not get ready (it said " + line + "; "
+                        + status + "): " + Files.readString(log));
+            }
+            return new RemoteHub(name, p, out, log, Integer.parseInt(line.split(" ")[1]));
+        }
+
+        /**
+         * This JVM's flags a hub's process takes too: heap size, collector and other -XX options, module options and
+         * properties; not the agents (debugger, coverage, JFR) nor the class-data archive this process writes.
+         */
+        private static List<String> jvmFlags() {
+            return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> a.startsWith("-Xm")
+                            || a.startsWith("-Xss")
+                            || a.startsWith("-XX:")
+                            || a.startsWith("--add-")
+                            || a.startsWith("--enable-native-access")
+                            || a.startsWith("--sun-misc-unsafe")
+                            || a.startsWith("-Dkmsagent.home="))
+                    .filter(a -> !a.contains("FlightRecord")
+                            && !a.contains("ArchiveClasses")
+                            && !a.contains("SharedArchiveFile"))
+                    .toList();
+        }
+
+        int port() {
+            return port;
+        }
+
+        int connections() throws Exception {
+            return Integer.parseInt(ask("connections").split(" ")[1]);
+        }
+
+        long[] heap() throws Exception {
+            String[] words = ask("heap").split(" ");
+            return new long[] {Long.parseLong(words[1]), Long.parseLong(words[2])};
+        }
+
+        private synchronized String ask(String command) throws Exception {
+            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            String line = out.readLine();
+            if (line == null || !line.startsWith(command + " ")) {
+                throw new IllegalStateException(
+                        "hub " + name + "'s process said " + line + " to " + command + ": " + Files.readString(log));
+            }
+            return line;
+        }
+
+        /** Asks the hub to close (it leaves the cluster) and waits for its process to exit; kills it if it does not. */
+        synchronized void close() {
+            try {
+                process.getOutputStream().write("close\n".getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().close();
+            } catch (java.io.IOException e) {
+                // already gone
+            }
+            try {
+                if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -463,7 +982,7 @@ public final class FleetBenchmark implements Benchmark {
     }
 
     /** Heap in use after full collections: the lowest of three, so a collection still finishing does not count. */
-    private static long heapAfterGc() {
+    static long heapAfterGc() {
         long best = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -519,20 +1038,32 @@ public final class FleetBenchmark implements Benchmark {
         }
     }
 
-    /** The agents, {@value #PER_CHILD} per process at most, named a1.., b1.., and so on. */
-    private record Children(List<Child> children) implements AutoCloseable {
-        static Children start(int agents, String hubAt, String fingerprint, Path dataDir) throws Exception {
+    /**
+     * The agents, {@value #PER_CHILD} per process at most, named a1.., b1.., and so on; with several hubs, each hub's
+     * share in processes of its own, given every hub in {@code fleet.hubs} with its own first.
+     */
+    private record Children(List<Child> children, int[] hubOf) implements AutoCloseable {
+        static Children start(int agents, List<String> hubs, String fingerprint, Path dataDir) throws Exception {
             List<Child> started = new ArrayList<>();
+            List<Integer> hubOf = new ArrayList<>();
             try {
-                for (int first = 0, n = 0; first < agents; first += PER_CHILD, n++) {
-                    String prefix = String.valueOf((char) ('a' + n));
-                    started.add(Child.start(
-                            "fleet",
-                            Math.min(PER_CHILD, agents - first),
-                            prefix,
-                            hubAt,
-                            fingerprint,
-                            dataDir.resolve(prefix)));
+                int n = 0;
+                for (int h = 0; h < hubs.size(); h++) {
+                    List<String> order = new ArrayList<>(hubs);
+                    java.util.Collections.rotate(order, -h);
+                    String hubList = String.join(",", order);
+                    int share = share(agents, hubs.size(), h);
+                    for (int first = 0; first < share; first += PER_CHILD, n++) {
+                        String prefix = String.valueOf((char) ('a' + n));
+                        started.add(Child.start(
+                                "fleet",
+                                Math.min(PER_CHILD, share - first),
+                                prefix,
+                                hubList,
+                                fingerprint,
+                                dataDir.resolve(prefix)));
+                        hubOf.add(h);
+                    }
                 }
             } catch (Exception e) {
                 for (Child c : started) {
@@ -540,17 +1071,48 @@ public final class FleetBenchmark implements Benchmark {
                 }
                 throw e;
             }
-            return new Children(started);
+            return new Children(
+                    started, hubOf.stream().mapToInt(Integer::intValue).toArray());
         }
 
-        /** Every agent records {@code perAgent} events; returns once the hubs acknowledged all of them. */
-        void events(int perAgent) throws Exception {
+        /** Hub {@code h}'s share of {@code agents} over {@code hubs} hubs (the first ones take the remainder). */
+        static int share(int agents, int hubs, int h) {
+            return agents / hubs + (h < agents % hubs ? 1 : 0);
+        }
+
+        /**
+         * Every agent records {@code perAgent} events; returns once the hubs acknowledged all of them, with the
+         * {@link System#nanoTime()} at which the last of each hub's processes (by its agents' first hub) said so.
+         */
+        long[] events(int perAgent, int hubs) throws Exception {
             for (Child c : children) {
                 c.command("events " + perAgent);
             }
-            for (Child c : children) {
-                c.expect("acked ");
+            // One reader per process (not the common pool: it has one thread on two cores), so that each hub's
+            // time is when its own processes finished, not when another's was read.
+            var readers = java.util.concurrent.Executors.newFixedThreadPool(children.size());
+            long[] done = new long[hubs];
+            try {
+                List<java.util.concurrent.Future<Long>> acked = new ArrayList<>();
+                for (Child c : children) {
+                    acked.add(readers.submit(() -> {
+                        c.expect("acked ");
+                        return System.nanoTime();
+                    }));
+                }
+                for (int i = 0; i < children.size(); i++) {
+                    long at;
+                    try {
+                        at = acked.get(i).get(25, TimeUnit.MINUTES); // each process gives up after 20
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw e.getCause() instanceof Exception cause ? cause : e;
+                    }
+                    done[hubOf[i]] = Math.max(done[hubOf[i]], at);
+                }
+            } finally {
+                readers.shutdownNow();
             }
+            return done;
         }
 
         @Override
@@ -591,9 +1153,12 @@ public final class FleetBenchmark implements Benchmark {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             if (line == null || !line.startsWith("ready")) {
+                // Its exit status tells a crash (1, with its stack trace in the log) from a kill (137: the OOM
+                // killer or another process) when the log is empty.
+                String status = p.waitFor(5, TimeUnit.SECONDS) ? "exit status " + p.exitValue() : "still running";
                 p.destroyForcibly();
-                throw new IllegalStateException(
-                        "the agents' process did not get ready (it said " + line + "): " + Files.readString(log));
+                throw new IllegalStateException("the agents' process did not get ready (it said " + line + "; " + status
+                        + "): " + Files.readString(log));
             }
             return new Child(p, out, log);
         }

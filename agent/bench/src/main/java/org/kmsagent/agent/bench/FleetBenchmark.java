@@ -25,12 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
-import org.kmsagent.agent.config.AgentConfig;
-import org.kmsagent.agent.config.BridgeConfig;
-import org.kmsagent.agent.config.FleetConfig;
-import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TlsConfig;
-import org.kmsagent.agent.config.TokenConfig;
 import org.kmsagent.agent.ctl.BridgeClient;
 import org.kmsagent.agent.ctl.ServerTrust;
 import org.kmsagent.agent.fleet.FleetAddresses;
@@ -44,8 +39,8 @@ import org.kmsagent.agent.hub.HubServer;
  * process so that only the hub's side counts. Targets: under 1 s and under 50 KB per agent with 1,000 agents.
  */
 public final class FleetBenchmark implements Benchmark {
-    private static final String AGENT_TOKEN = "bench-agent-token-0123";
-    private static final String OPS_TOKEN = "bench-ops-token-012345";
+    static final String AGENT_TOKEN = "bench-agent-token-0123";
+    static final String OPS_TOKEN = "bench-ops-token-012345";
 
     /** Agents per child process: each holds a socket and an outbox file per agent, under the usual 20,000 descriptors. */
     private static final int PER_CHILD = 5_000;
@@ -616,17 +611,7 @@ public final class FleetBenchmark implements Benchmark {
                 for (int i = 0; i < count; i++) {
                     h.hz[i] = freePort();
                 }
-                h.local = HubServer.start(
-                        hubConfig(
-                                dir.resolve("hub" + h.suffix(0)),
-                                0,
-                                tls,
-                                h.localMaxConnections(),
-                                h.cluster,
-                                h.members(),
-                                h.hz[0]),
-                        h.name(0),
-                        Clock.systemUTC());
+                h.local = HubServer.start(h.spec(0, 0).config(), h.name(0), Clock.systemUTC());
                 h.ports[0] = h.local.port();
                 for (int i = 1; i < count; i++) {
                     h.remote.set(i, h.startRemote(i, 0));
@@ -707,17 +692,7 @@ public final class FleetBenchmark implements Benchmark {
         void startAgain(int i, int port) throws Exception {
             hz[i] = freePort();
             if (i == 0) {
-                local = HubServer.start(
-                        hubConfig(
-                                dir.resolve("hub" + suffix(0)),
-                                port,
-                                tls,
-                                localMaxConnections(),
-                                cluster,
-                                members(),
-                                hz[0]),
-                        name(0),
-                        Clock.systemUTC());
+                local = HubServer.start(spec(0, port).config(), name(0), Clock.systemUTC());
             } else {
                 remote.set(i, startRemote(i, port));
             }
@@ -742,8 +717,19 @@ public final class FleetBenchmark implements Benchmark {
         }
 
         private RemoteHub startRemote(int i, int bridgePort) throws Exception {
-            return RemoteHub.start(
-                    name(i), dir.resolve("hub" + suffix(i)), bridgePort, tls, agents + 16, cluster, members(), hz[i]);
+            return RemoteHub.start(name(i), spec(i, bridgePort));
+        }
+
+        /** Hub {@code i}'s start on bridge port {@code bridgePort} (0: any). */
+        private HubSpec spec(int i, int bridgePort) {
+            return new HubSpec(
+                    dir.resolve("hub" + suffix(i)),
+                    bridgePort,
+                    tls,
+                    i == 0 ? localMaxConnections() : agents + 16,
+                    cluster,
+                    members(),
+                    hz[i]);
         }
 
         private static int freePort() throws Exception {
@@ -768,47 +754,6 @@ public final class FleetBenchmark implements Benchmark {
     }
 
     /**
-     * A hub's configuration in this benchmark: the bridge on loopback with the agents' (shared) and the operators'
-     * tokens, {@code maxConnections} in all and from loopback, and the cluster on loopback.
-     */
-    static AgentConfig hubConfig(
-            Path dataDir,
-            int bridgePort,
-            TlsConfig tls,
-            int maxConnections,
-            String cluster,
-            List<String> members,
-            int hazelcastPort) {
-        BridgeConfig bridge = new BridgeConfig(
-                        true,
-                        "127.0.0.1",
-                        bridgePort,
-                        tls,
-                        List.of(
-                                new TokenConfig("agents", AGENT_TOKEN, Role.READ),
-                                new TokenConfig("ops", OPS_TOKEN, Role.ADMIN)),
-                        Role.NONE,
-                        null,
-                        null,
-                        null,
-                        maxConnections,
-                        120)
-                .withLimits(null, maxConnections, null); // every simulated agent connects from loopback
-        FleetConfig fleet = new FleetConfig(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                new FleetConfig.ClusterConfig(cluster, members, List.of("127.0.0.1"), hazelcastPort, "127.0.0.1", 0),
-                true); // thousands of simulated agents share one token
-        return new AgentConfig(null, null, dataDir.toString(), null, bridge, null, fleet);
-    }
-
-    /**
      * A hub's process ({@link HubProcess}), started like the agents' ({@link Child}): this JVM's java and class path,
      * and its heap, collector and module flags (those the launcher gives {@code kms-agent hub} and {@code bench}).
      */
@@ -827,16 +772,7 @@ public final class FleetBenchmark implements Benchmark {
             this.port = port;
         }
 
-        static RemoteHub start(
-                String name,
-                Path dataDir,
-                int bridgePort,
-                TlsConfig tls,
-                int maxConnections,
-                String cluster,
-                List<String> members,
-                int hazelcastPort)
-                throws Exception {
+        static RemoteHub start(String name, HubSpec spec) throws Exception {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(jvmFlags());
@@ -845,15 +781,9 @@ public final class FleetBenchmark implements Benchmark {
                     "-cp",
                     System.getProperty("java.class.path"),
                     HubProcess.class.getName(),
-                    name,
-                    dataDir.toString(),
-                    Integer.toString(bridgePort),
-                    tls.certFile(),
-                    tls.keyFile(),
-                    cluster,
-                    String.join(",", members),
-                    Integer.toString(hazelcastPort),
-                    Integer.toString(maxConnections)));
+                    name));
+            cmd.addAll(spec.args());
+            Path dataDir = spec.dataDir();
             Files.createDirectories(dataDir);
             Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
             Process p = new ProcessBuilder(cmd)

@@ -3,16 +3,13 @@ package org.kmsagent.agent.bench;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
-import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.hub.HubServer;
 
 /**
  * One hub of the fleet benchmark in a process of its own, as an administrator runs each hub ({@code kms-agent hub}):
  * {@code NAME DATA_DIR BRIDGE_PORT CERT KEY CLUSTER MEMBERS(comma) HAZELCAST_PORT MAX_CONNECTIONS}. It starts a
- * {@link HubServer} with the benchmark's configuration ({@link FleetBenchmark#hubConfig}) and prints
+ * {@link HubServer} with the benchmark's configuration ({@link HubSpec}) and prints
  * {@code ready PORT FINGERPRINT}; then answers lines on standard input: {@code connections} with
  * {@code connections N}, {@code heap} with {@code heap BYTES N} (its heap in use after full collections, and its
  * connections). {@code close}, or the end of its standard input, closes the hub (it leaves the cluster) and exits.
@@ -21,27 +18,11 @@ public final class HubProcess {
     private HubProcess() {}
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (Exception e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
+        ChildMain.run(args, HubProcess::run);
     }
 
     private static void run(String[] args) throws Exception {
-        String name = args[0];
-        Path dataDir = Path.of(args[1]);
-        int bridgePort = Integer.parseInt(args[2]);
-        TlsConfig tls = new TlsConfig(args[3], args[4], null);
-        String cluster = args[5];
-        List<String> members = List.of(args[6].split(","));
-        int hazelcastPort = Integer.parseInt(args[7]);
-        int maxConnections = Integer.parseInt(args[8]);
-        HubServer hub = HubServer.start(
-                FleetBenchmark.hubConfig(dataDir, bridgePort, tls, maxConnections, cluster, members, hazelcastPort),
-                name,
-                Clock.systemUTC());
+        HubServer hub = HubServer.start(HubSpec.parse(args, 1).config(), args[0], Clock.systemUTC());
         System.out.println("ready " + hub.port() + " " + hub.fingerprint());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

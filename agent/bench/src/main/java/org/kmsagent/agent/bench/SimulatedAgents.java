@@ -34,12 +34,7 @@ public final class SimulatedAgents {
     private SimulatedAgents() {}
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (Exception e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
+        ChildMain.run(args, SimulatedAgents::run);
     }
 
     private static void run(String[] args) throws Exception {

@@ -2,8 +2,11 @@ package org.kmsagent.agent.hub;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.internal.util.ConcurrencyUtil;
+import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -26,6 +29,9 @@ import org.kmsagent.agent.metrics.Figures;
  * not offered (Hazelcast open source refuses it).
  */
 public final class FleetCluster {
+    /** The fleet's cluster maps (agents' records, history and audit pieces): Hazelcast's name pattern for them. */
+    static final String FLEET_MAPS = "kmsagent.fleet.*";
+
     private FleetCluster() {}
 
     /**
@@ -72,6 +78,17 @@ public final class FleetCluster {
         // finds the fleet view answering (its partitions' backups are promoted on the survivors).
         cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+        // After a split (a hub paused past that timeout, or a network cut between hubs) each side goes on alone and
+        // acknowledges its own agents' events, which the agents then drop from their outboxes. When the sides merge,
+        // Hazelcast's default policy (put-if-absent) keeps the larger side's copy of every record the other side also
+        // holds, which is all of them: the merging side's writes, acknowledged events among them, were lost
+        // (FleetSplitBrainIT). An agent's record and history are written by the hub it is connected to, so during a
+        // split each entry changes on one side only: the copy written last is the one to keep. That policy needs
+        // each entry's update time, which Hazelcast keeps only with per-entry statistics.
+        cfg.addMapConfig(new MapConfig(FLEET_MAPS)
+                .setPerEntryStatsEnabled(true)
+                .setMergePolicyConfig(new MergePolicyConfig(
+                        LatestUpdateMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE)));
         NetworkConfig net = cfg.getNetworkConfig();
         net.setPort(c.port()).setPortAutoIncrement(true).setPortCount(FleetConfig.ClusterConfig.MEMBER_PORT_COUNT);
         net.setPublicAddress(null);

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A child JVM on the test class path (a hub or an agent) that a test can kill like a crashed machine. */
@@ -16,6 +18,8 @@ final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final CompletableFuture<String> ready = new CompletableFuture<>();
     private final StringBuilder output = new StringBuilder();
+    /** Lines printed after the ready marker, for {@link #ask}. */
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
     private ChildJvm(Process process, String readyMarker) {
         this.process = process;
@@ -28,7 +32,9 @@ final class ChildJvm implements AutoCloseable {
                             synchronized (output) {
                                 output.append(line).append('\n');
                             }
-                            if (line.contains(readyMarker)) {
+                            if (ready.isDone()) {
+                                lines.add(line);
+                            } else if (line.contains(readyMarker)) {
                                 ready.complete(line);
                             }
                         }
@@ -70,6 +76,45 @@ final class ChildJvm implements AutoCloseable {
                     "child " + mainClass + " did not get ready; see " + log + "; output: " + child.output(), e);
         }
         return child;
+    }
+
+    /**
+     * Writes {@code request} as a line to the child's standard input and returns the next line it prints after that
+     * starts with {@code answerPrefix} (other lines are skipped).
+     */
+    String ask(String request, String answerPrefix, Duration timeout) throws Exception {
+        process.getOutputStream().write((request + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new IllegalStateException(
+                        "no answer to '" + request + "' within " + timeout + "; output: " + output());
+            }
+            if (line.startsWith(answerPrefix)) {
+                return line;
+            }
+        }
+    }
+
+    /** Stops the process (SIGSTOP), as a long pause or a starved CPU stops it; {@link #resume} lets it go on. */
+    void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** Lets a paused process go on (SIGCONT). */
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     String output() {

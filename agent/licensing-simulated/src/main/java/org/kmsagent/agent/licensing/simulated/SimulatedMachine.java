@@ -91,6 +91,14 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
         ActivationResult lastResult;
         Diagnosis lastDiagnosis;
 
+        // Whether the installed key is one of this edition's, as last looked up (keyMatchesEdition), for that key and
+        // channel and the world's key generation: the look-up hashes the key's text, and at a large fleet that read
+        // is a cache miss on every activation, for an answer that changes only when a key is installed or registered.
+        ProductKey checkedKey;
+        KeyChannel checkedChannel;
+        long checkedGeneration = -1;
+        boolean keyFits;
+
         Slot(SimulatedProduct product, long installedMillis) {
             this.product = product;
             this.skuId = product.skuId();
@@ -437,10 +445,16 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
     }
 
     private boolean keyMatchesEdition(Slot s) {
-        if (s.channel == KeyChannel.VOLUME_MAK) {
-            return world.microsoft().accepts(s.key, s.product.skuId());
+        long generation = world.keyGeneration();
+        if (s.checkedKey != s.key || s.checkedChannel != s.channel || s.checkedGeneration != generation) {
+            s.keyFits = s.channel == KeyChannel.VOLUME_MAK
+                    ? world.microsoft().accepts(s.key, s.product.skuId())
+                    : world.gvlkSku(s.key).filter(s.product.skuId()::equals).isPresent();
+            s.checkedKey = s.key;
+            s.checkedChannel = s.channel;
+            s.checkedGeneration = generation;
         }
-        return world.gvlkSku(s.key).filter(s.product.skuId()::equals).isPresent();
+        return s.keyFits;
     }
 
     private ActivationResult activateMak(Slot s) {

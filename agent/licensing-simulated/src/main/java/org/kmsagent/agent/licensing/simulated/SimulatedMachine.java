@@ -84,6 +84,9 @@ public final class SimulatedMachine
         KmsEndpoint endpoint = KmsEndpoint.discovery();
         String cachedHost;
         int cachedPort;
+        /** The network's route to the host this slot reached last ({@link SimulatedNetwork#route}). */
+        SimulatedNetwork.Route route;
+
         String hostInUse;
         Duration activationInterval = DEFAULT_ACTIVATION_INTERVAL;
         Duration renewalInterval = DEFAULT_RENEWAL_INTERVAL;
@@ -501,7 +504,8 @@ public final class SimulatedMachine
         }
         for (int pass = 0; pass < 2; pass++) {
             for (Target t : targets) {
-                Optional<SimulatedNetwork.HostEntry> reached = world.network().reach(t.host, t.port, now);
+                s.route = world.network().route(s.route, t.host, t.port);
+                Optional<SimulatedNetwork.HostEntry> reached = s.route.reach(now);
                 if (reached.isEmpty()) {
                     why = Diagnosis.of(Cause.HOST_UNREACHABLE, t.host + ":" + t.port + " did not answer");
                     continue;

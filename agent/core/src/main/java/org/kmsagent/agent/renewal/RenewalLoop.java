@@ -69,6 +69,10 @@ public final class RenewalLoop implements Runnable {
     private final HandlerShape shape;
     private final ActivationHandler handler;
     private final Sku sku;
+    // The license state as of the last read, filled in place on every run (read twice per run: before and after the
+    // attempt), straight from the stack where it can (LicenseStateFields.Reader), else from the record it returns.
+    private final LicenseStateFields state = new LicenseStateFields();
+    private final LicenseStateFields.Reader stateReader;
 
     private InstalledProduct product;
     // The product's service and SKU id as of `keysOf` (the product they were read from): every run passes them to the
@@ -115,6 +119,7 @@ public final class RenewalLoop implements Runnable {
         this.poolId = family.countPool().id();
         this.handler = handlerOf(family);
         this.shape = HandlerShape.of(handler);
+        this.stateReader = stack instanceof LicenseStateFields.Reader r ? r : null;
     }
 
     /**
@@ -252,8 +257,7 @@ public final class RenewalLoop implements Runnable {
         if (restoreGvlk && !restoreGvlk()) {
             return;
         }
-        LicenseState state = state();
-        if (state == null) {
+        if (!readState()) {
             return;
         }
         activationInterval = state.activationInterval();
@@ -271,11 +275,9 @@ public final class RenewalLoop implements Runnable {
                 case TRANSIENT ->
                     now + Faults.backoff(transientFailures, retryCap()).toMillis();
             };
-            LicenseState after = state();
-            if (after == null) {
+            if (!readState()) {
                 return;
             }
-            state = after;
             lastStatus = state.status();
             activationInterval = state.activationInterval();
             // The intervals the host just gave, if one answered (kms-rules §2.1).
@@ -290,7 +292,7 @@ public final class RenewalLoop implements Runnable {
         } else {
             transientFailures = 0;
         }
-        scheduleNext(now, state);
+        scheduleNext(now);
     }
 
     private boolean setUp() {
@@ -397,18 +399,36 @@ public final class RenewalLoop implements Runnable {
                 .orElse(null);
     }
 
-    private LicenseState state() {
+    /**
+     * Reads the product's license state into {@link #state}; false when there is none to go by (the call failed and
+     * was reported, or the handler returned none), and the run ends there.
+     */
+    private boolean readState() {
         try {
+            LicenseState read;
             if (shape.defaultStatus()) {
-                return direct(() -> {
+                // What direct() does, written out: this runs twice per run, and a lambda would be an object per call.
+                try {
                     readKeys(); // inside: a product gone null fails as the call through it did
-                    return stack.licenseState(productService, productSku);
-                });
+                    if (stateReader != null) {
+                        stateReader.licenseState(productService, productSku, state);
+                        return true;
+                    }
+                    read = stack.licenseState(productService, productSku);
+                } catch (RuntimeException | LinkageError e) {
+                    throw new PluginFailure(familyId, e);
+                }
+            } else {
+                read = family.call((f, h) -> h.status(stack, product));
             }
-            return family.call((f, h) -> h.status(stack, product));
+            if (read == null) {
+                return false;
+            }
+            state.set(read);
+            return true;
         } catch (LicensingException | PluginFailure e) {
             callFailed(e, "reading the license state of " + skuName);
-            return null;
+            return false;
         }
     }
 
@@ -490,10 +510,12 @@ public final class RenewalLoop implements Runnable {
         Kind failed = licensed ? Kind.RENEWAL_FAILED : Kind.ACTIVATION_FAILED;
         try {
             if (licensed ? shape.defaultRenew() : shape.defaultActivate()) {
-                r = direct(() -> {
+                try { // direct(), written out as in readState()
                     readKeys();
-                    return stack.activate(productService, productSku); // what the defaults do
-                });
+                    r = stack.activate(productService, productSku); // what the defaults do
+                } catch (RuntimeException | LinkageError e) {
+                    throw new PluginFailure(familyId, e);
+                }
             } else {
                 r = family.call((f, h) -> licensed ? h.renew(stack, product) : h.activate(stack, product));
             }
@@ -599,17 +621,17 @@ public final class RenewalLoop implements Runnable {
         return Diagnosis.fromResult(r);
     }
 
-    private void scheduleNext(long now, LicenseState state) {
+    private void scheduleNext(long now) {
         if (timer != null) {
             scheduler.cancel(timer); // a retry a failed call in this run asked for: this schedule supersedes it
             timer = null;
         }
         long wake = nextAttemptMillis;
         long boundary = -1;
-        if (state.status() == LicenseStatus.LICENSED && state.validUntil().isPresent()) {
-            boundary = state.validUntil().get().toEpochMilli();
+        if (state.status() == LicenseStatus.LICENSED && state.hasValidUntil()) {
+            boundary = state.validUntilMillis();
         } else if (state.status().isGrace()) {
-            boundary = now + state.graceRemaining().toMillis();
+            boundary = now + state.graceRemainingMillis();
         } else if (state.status() == LicenseStatus.LICENSED) {
             return; // permanently licensed (MAK): nothing to renew
         }

@@ -9,11 +9,12 @@ import java.util.Objects;
  * {@link #runNext()}) takes the next due task, so a simulated year takes as long as its events take to compute.
  *
  * <p>Tasks are ordered by (due time, scheduling sequence): two tasks due at the same instant run in the order they
- * were scheduled, which makes every run with the same inputs identical. The queue is a binary heap whose keys are
- * held in primitive arrays beside the entries ({@code long} due times and sequence numbers), so ordering the heap
- * reads two contiguous arrays and never the entries themselves: at a fleet of 100,000 machines the entries are
- * scattered over a heap of hundreds of MB, and each one read would be a cache miss. An entry is read once, when it
- * runs.
+ * were scheduled, which makes every run with the same inputs identical. The queue is a 4-ary heap whose keys are
+ * held in one primitive array beside the entries (each slot's {@code long} due time and sequence number side by
+ * side), so ordering the heap reads one contiguous array and never the entries themselves: at a fleet of 100,000
+ * machines the entries are scattered over a heap of hundreds of MB, and each one read would be a cache miss. An entry
+ * is read once, when it runs. Four children a node (their keys 64 bytes in a row) make the heap half as deep as a
+ * binary one, and a pop reads about half as many cache lines of keys; the order is the keys' either way.
  *
  * <p>{@link #cancel(Timer)} marks the entry and leaves it in the heap, where it is skipped when it comes up (an entry
  * that knew its heap slot would have to be written on every move). When cancelled entries make up half the heap,
@@ -24,9 +25,10 @@ import java.util.Objects;
 public final class VirtualClockScheduler implements Scheduler {
     private static final int INITIAL = 1024;
 
-    // The heap: slot i holds entries[i], due at atMillis[i], scheduled as number seqs[i].
-    private long[] atMillis = new long[INITIAL];
-    private long[] seqs = new long[INITIAL];
+    // The heap: slot i holds entries[i], due at keys[2 * i], scheduled as number keys[2 * i + 1]; its children are
+    // the slots 4 * i + 1 to 4 * i + 4.
+    private static final int ARITY = 4;
+    private long[] keys = new long[2 * INITIAL];
     private Entry[] entries = new Entry[INITIAL];
     private int size;
     private int cancelled;
@@ -61,8 +63,7 @@ public final class VirtualClockScheduler implements Scheduler {
         Entry e = new Entry(this, at, task);
         if (size == entries.length) {
             int grown = size * 2;
-            this.atMillis = Arrays.copyOf(this.atMillis, grown);
-            seqs = Arrays.copyOf(seqs, grown);
+            keys = Arrays.copyOf(keys, 2 * grown);
             entries = Arrays.copyOf(entries, grown);
         }
         siftUp(size++, at, sequence++, e);
@@ -90,7 +91,7 @@ public final class VirtualClockScheduler implements Scheduler {
     public long runUntil(Instant end) {
         long endMillis = end.toEpochMilli();
         long ran = 0;
-        while (size > 0 && atMillis[0] <= endMillis) {
+        while (size > 0 && keys[0] <= endMillis) {
             if (runHead()) {
                 ran++;
             }
@@ -127,13 +128,13 @@ public final class VirtualClockScheduler implements Scheduler {
             removeHead();
             cancelled--;
         }
-        return size == 0 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(atMillis[0]));
+        return size == 0 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(keys[0]));
     }
 
     /** Takes the head off the heap and runs it, unless it was cancelled; returns whether a task ran. */
     private boolean runHead() {
         Entry e = entries[0];
-        long at = atMillis[0];
+        long at = keys[0];
         removeHead();
         if (e.state == Entry.CANCELLED) {
             cancelled--;
@@ -149,8 +150,8 @@ public final class VirtualClockScheduler implements Scheduler {
     private void removeHead() {
         int last = --size;
         Entry moved = entries[last];
-        long movedAt = atMillis[last];
-        long movedSeq = seqs[last];
+        long movedAt = keys[2 * last];
+        long movedSeq = keys[2 * last + 1];
         entries[last] = null;
         if (last > 0) {
             siftDown(0, movedAt, movedSeq, moved);
@@ -164,63 +165,71 @@ public final class VirtualClockScheduler implements Scheduler {
             Entry e = entries[i];
             if (e.state != Entry.CANCELLED) {
                 entries[kept] = e;
-                atMillis[kept] = atMillis[i];
-                seqs[kept] = seqs[i];
+                keys[2 * kept] = keys[2 * i];
+                keys[2 * kept + 1] = keys[2 * i + 1];
                 kept++;
             }
         }
         Arrays.fill(entries, kept, size, null);
         size = kept;
         cancelled = 0;
-        for (int i = (size >>> 1) - 1; i >= 0; i--) {
-            siftDown(i, atMillis[i], seqs[i], entries[i]);
+        for (int i = (size - 2) / ARITY; i >= 0; i--) {
+            siftDown(i, keys[2 * i], keys[2 * i + 1], entries[i]);
         }
     }
 
     /** Places (at, seq, e) at {@code slot} or above it, moving larger parents down. */
     private void siftUp(int slot, long at, long seq, Entry e) {
+        long[] k = keys;
         while (slot > 0) {
-            int parent = (slot - 1) >>> 1;
-            long pAt = atMillis[parent];
-            if (at > pAt || (at == pAt && seq > seqs[parent])) {
+            int parent = (slot - 1) / ARITY;
+            long pAt = k[2 * parent];
+            long pSeq = k[2 * parent + 1];
+            if (at > pAt || (at == pAt && seq > pSeq)) {
                 break;
             }
-            atMillis[slot] = pAt;
-            seqs[slot] = seqs[parent];
+            k[2 * slot] = pAt;
+            k[2 * slot + 1] = pSeq;
             entries[slot] = entries[parent];
             slot = parent;
         }
-        atMillis[slot] = at;
-        seqs[slot] = seq;
+        k[2 * slot] = at;
+        k[2 * slot + 1] = seq;
         entries[slot] = e;
     }
 
     /** Places (at, seq, e) at {@code slot} or below it, moving smaller children up. */
     private void siftDown(int slot, long at, long seq, Entry e) {
-        int half = size >>> 1;
-        while (slot < half) {
-            int child = 2 * slot + 1;
-            int right = child + 1;
-            long cAt = atMillis[child];
-            long cSeq = seqs[child];
-            if (right < size) {
-                long rAt = atMillis[right];
-                if (rAt < cAt || (rAt == cAt && seqs[right] < cSeq)) {
-                    child = right;
-                    cAt = rAt;
-                    cSeq = seqs[right];
+        long[] k = keys;
+        int n = size;
+        while (true) {
+            int first = ARITY * slot + 1;
+            if (first >= n) {
+                break;
+            }
+            // The smallest of the (up to four) children.
+            int child = first;
+            long cAt = k[2 * first];
+            long cSeq = k[2 * first + 1];
+            int end = Math.min(first + ARITY, n);
+            for (int c = first + 1; c < end; c++) {
+                long oAt = k[2 * c];
+                if (oAt < cAt || (oAt == cAt && k[2 * c + 1] < cSeq)) {
+                    child = c;
+                    cAt = oAt;
+                    cSeq = k[2 * c + 1];
                 }
             }
             if (at < cAt || (at == cAt && seq < cSeq)) {
                 break;
             }
-            atMillis[slot] = cAt;
-            seqs[slot] = cSeq;
+            k[2 * slot] = cAt;
+            k[2 * slot + 1] = cSeq;
             entries[slot] = entries[child];
             slot = child;
         }
-        atMillis[slot] = at;
-        seqs[slot] = seq;
+        k[2 * slot] = at;
+        k[2 * slot + 1] = seq;
         entries[slot] = e;
     }
 

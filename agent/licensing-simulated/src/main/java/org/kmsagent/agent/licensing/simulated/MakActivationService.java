@@ -28,6 +28,7 @@ public final class MakActivationService {
     }
 
     private final Map<String, Mak> keys = new HashMap<>();
+    private long generation;
 
     /** Registers a MAK that may be installed on the given SKUs and activate {@code activations} machines. */
     public void register(ProductKey mak, Set<UUID> skuIds, int activations) {
@@ -36,6 +37,12 @@ public final class MakActivationService {
             throw new IllegalArgumentException("MAK activations must be ≥ 0");
         }
         keys.put(mak.value(), new Mak(skuIds, activations));
+        generation++;
+    }
+
+    /** How many MAKs have been registered: what {@link #accepts} answers changes only when this does. */
+    public long generation() {
+        return generation;
     }
 
     /** Whether this is a MAK the service knows, installable on that SKU. */

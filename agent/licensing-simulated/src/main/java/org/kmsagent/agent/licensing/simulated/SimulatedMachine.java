@@ -16,6 +16,7 @@ import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.agent.renewal.DiagnosableStack;
 import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
+import org.kmsagent.agent.renewal.LicenseStateFields;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
@@ -41,7 +42,8 @@ import org.kmsagent.api.WindowsVersion;
  *
  * <p>Not thread-safe: the scheduler's single thread drives it.
  */
-public final class SimulatedMachine implements LicensingStack, DiagnosableStack, LicenseDetails {
+public final class SimulatedMachine
+        implements LicensingStack, DiagnosableStack, LicenseDetails, LicenseStateFields.Reader {
     /** A KMS activation is valid 180 days after the last success (docs/kms-rules.md §2.1). */
     public static final Duration KMS_VALIDITY = KmsRules.VALIDITY;
     /** Client default retry interval before any host answered (docs/kms-rules.md §2.1: 120 min). */
@@ -82,6 +84,9 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
         KmsEndpoint endpoint = KmsEndpoint.discovery();
         String cachedHost;
         int cachedPort;
+        /** The network's route to the host this slot reached last ({@link SimulatedNetwork#route}). */
+        SimulatedNetwork.Route route;
+
         String hostInUse;
         Duration activationInterval = DEFAULT_ACTIVATION_INTERVAL;
         Duration renewalInterval = DEFAULT_RENEWAL_INTERVAL;
@@ -90,6 +95,14 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
 
         ActivationResult lastResult;
         Diagnosis lastDiagnosis;
+
+        // Whether the installed key is one of this edition's, as last looked up (keyMatchesEdition), for that key and
+        // channel and the world's key generation: the look-up hashes the key's text, and at a large fleet that read
+        // is a cache miss on every activation, for an answer that changes only when a key is installed or registered.
+        ProductKey checkedKey;
+        KeyChannel checkedChannel;
+        long checkedGeneration = -1;
+        boolean keyFits;
 
         Slot(SimulatedProduct product, long installedMillis) {
             this.product = product;
@@ -330,43 +343,62 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
     @Override
     public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
         Slot s = slot(service, skuId);
+        LicenseStateFields f = new LicenseStateFields();
+        fill(s, f);
+        LicenseStatus status = f.status();
+        HResult reason = switch (status) {
+            case LICENSED -> HResult.S_OK;
+            case ADDITIONAL_GRACE -> HResult.SL_I_OOT_GRACE_PERIOD;
+            case INITIAL_GRACE -> HResult.SL_I_OOB_GRACE_PERIOD;
+            default -> HResult.SL_E_GRACE_TIME_EXPIRED; // notification: the grace ran out (§2.2)
+        };
+        return new LicenseState(
+                skuId,
+                status,
+                Duration.ofMillis(f.graceRemainingMillis()),
+                reason,
+                f.hasValidUntil() ? Optional.of(Instant.ofEpochMilli(f.validUntilMillis())) : Optional.empty(),
+                s.endpoint,
+                Optional.ofNullable(s.hostInUse),
+                s.activationInterval,
+                s.renewalInterval,
+                Optional.ofNullable(s.lastResult));
+    }
+
+    /** What {@link #licenseState} reports, into the renewal loop's fields, without building the record. */
+    @Override
+    public void licenseState(LicensingService service, UUID skuId, LicenseStateFields into) throws LicensingException {
+        fill(slot(service, skuId), into);
+    }
+
+    /** The slot's license state now: its status, the grace or validity left, and its intervals. */
+    private void fill(Slot s, LicenseStateFields into) {
         long now = world.scheduler().nowMillis();
         LicenseStatus status;
         long remaining;
-        HResult reason;
         long grace = s.graceMillis;
         if (s.validUntilMillis == PERMANENT || now < s.validUntilMillis) {
             status = LicenseStatus.LICENSED;
             remaining = s.validUntilMillis == PERMANENT ? 0 : s.validUntilMillis - now;
-            reason = HResult.S_OK;
         } else if (s.validUntilMillis > 0) {
             // An activation lapsed after 180 days without renewal: out-of-tolerance grace, then notification
             // (docs/kms-rules.md §2.2, §2.3); modelled with the family's grace length.
             long end = s.validUntilMillis + grace;
             status = now < end ? LicenseStatus.ADDITIONAL_GRACE : LicenseStatus.NOTIFICATION;
             remaining = Math.max(0, end - now);
-            reason = now < end ? HResult.SL_I_OOT_GRACE_PERIOD : HResult.SL_E_GRACE_TIME_EXPIRED;
         } else {
             // Out-of-box grace counts down from installation; at its end the product is in notification (§2.2).
             long end = s.installedMillis + grace;
             status = now < end ? LicenseStatus.INITIAL_GRACE : LicenseStatus.NOTIFICATION;
             remaining = Math.max(0, end - now);
-            reason = now < end ? HResult.SL_I_OOB_GRACE_PERIOD : HResult.SL_E_GRACE_TIME_EXPIRED;
         }
-        Optional<Instant> validUntil = s.validUntilMillis > 0 && s.validUntilMillis != PERMANENT
-                ? Optional.of(Instant.ofEpochMilli(s.validUntilMillis))
-                : Optional.empty();
-        return new LicenseState(
-                skuId,
+        into.set(
                 status,
-                Duration.ofMillis(remaining),
-                reason,
-                validUntil,
-                s.endpoint,
-                Optional.ofNullable(s.hostInUse),
+                remaining,
+                s.validUntilMillis > 0 && s.validUntilMillis != PERMANENT,
+                s.validUntilMillis,
                 s.activationInterval,
-                s.renewalInterval,
-                Optional.ofNullable(s.lastResult));
+                s.renewalInterval);
     }
 
     /**
@@ -437,10 +469,16 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
     }
 
     private boolean keyMatchesEdition(Slot s) {
-        if (s.channel == KeyChannel.VOLUME_MAK) {
-            return world.microsoft().accepts(s.key, s.product.skuId());
+        long generation = world.keyGeneration();
+        if (s.checkedKey != s.key || s.checkedChannel != s.channel || s.checkedGeneration != generation) {
+            s.keyFits = s.channel == KeyChannel.VOLUME_MAK
+                    ? world.microsoft().accepts(s.key, s.product.skuId())
+                    : world.gvlkSku(s.key).filter(s.product.skuId()::equals).isPresent();
+            s.checkedKey = s.key;
+            s.checkedChannel = s.channel;
+            s.checkedGeneration = generation;
         }
-        return world.gvlkSku(s.key).filter(s.product.skuId()::equals).isPresent();
+        return s.keyFits;
     }
 
     private ActivationResult activateMak(Slot s) {
@@ -466,7 +504,8 @@ public final class SimulatedMachine implements LicensingStack, DiagnosableStack,
         }
         for (int pass = 0; pass < 2; pass++) {
             for (Target t : targets) {
-                Optional<SimulatedNetwork.HostEntry> reached = world.network().reach(t.host, t.port, now);
+                s.route = world.network().route(s.route, t.host, t.port);
+                Optional<SimulatedNetwork.HostEntry> reached = s.route.reach(now);
                 if (reached.isEmpty()) {
                     why = Diagnosis.of(Cause.HOST_UNREACHABLE, t.host + ":" + t.port + " did not answer");
                     continue;

@@ -41,11 +41,53 @@ public final class SimulatedNetwork {
 
     private final Map<String, HostEntry> hosts = new HashMap<>();
     private final Map<String, List<Outage>> outages = new HashMap<>();
+    // Changes with every host attached and every outage added: a route resolved before is then resolved again.
+    private long generation;
+    // The routes resolved last, shared by the machines that reach the same host: a fleet reaches a handful of hosts.
+    private final Route[] recent = new Route[8];
+    private int nextRecent;
+
+    /**
+     * Where a host name and port lead, resolved once: the host there, if any, and its outages. Valid until the network
+     * changes ({@link #route}); a machine keeps the route to the host it reaches, so that an activation does not look
+     * the name up again (at a large fleet, that look-up was about a tenth of a simulated year's time).
+     */
+    public static final class Route {
+        private final String hostName;
+        private final int port;
+        private final long generation;
+        private final HostEntry entry; // null: no host of that name on that port
+        private final List<Outage> down; // null: no outage
+
+        private Route(String hostName, int port, long generation, HostEntry entry, List<Outage> down) {
+            this.hostName = hostName;
+            this.port = port;
+            this.generation = generation;
+            this.entry = entry;
+            this.down = down;
+        }
+
+        /** The host if it is reachable at that moment, as {@link SimulatedNetwork#reach} answers. */
+        public Optional<HostEntry> reach(long nowMillis) {
+            if (entry == null) {
+                return Optional.empty();
+            }
+            if (down != null) {
+                for (Outage o : down) {
+                    if (nowMillis >= o.fromMillis && nowMillis < o.toMillis) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            return Optional.of(entry);
+        }
+    }
 
     /** Puts a host on the network. */
     public void attach(HostEntry entry) {
         hosts.put(key(entry.name()), entry);
         hosts.put(entry.name(), entry);
+        generation++;
     }
 
     /** The host cannot be reached from {@code from} (inclusive) to {@code to} (exclusive). */
@@ -55,10 +97,34 @@ public final class SimulatedNetwork {
         if (!hostName.equals(key(hostName))) {
             outages.computeIfAbsent(hostName, h -> new ArrayList<>()).add(o);
         }
+        generation++;
+    }
+
+    /**
+     * The route to that name and port: {@code known} itself when it is still the route there (the same name, by
+     * identity, and port, and nothing attached or taken down since), else one resolved now.
+     */
+    public Route route(Route known, String hostName, int port) {
+        if (known != null && known.hostName == hostName && known.port == port && known.generation == generation) {
+            return known;
+        }
+        for (Route r : recent) {
+            if (r != null && r.hostName == hostName && r.port == port && r.generation == generation) {
+                return r;
+            }
+        }
+        Route r = resolve(hostName, port);
+        recent[nextRecent] = r;
+        nextRecent = (nextRecent + 1) % recent.length;
+        return r;
     }
 
     /** The host at that name and port if it exists and is reachable at that moment. */
     public Optional<HostEntry> reach(String hostName, int port, long nowMillis) {
+        return resolve(hostName, port).reach(nowMillis);
+    }
+
+    private Route resolve(String hostName, int port) {
         String k = hostName;
         HostEntry e = hosts.get(k);
         if (e == null) {
@@ -66,17 +132,9 @@ public final class SimulatedNetwork {
             e = hosts.get(k);
         }
         if (e == null || e.port() != port) {
-            return Optional.empty();
+            return new Route(hostName, port, generation, null, null);
         }
-        List<Outage> down = outages.get(k);
-        if (down != null) {
-            for (Outage o : down) {
-                if (nowMillis >= o.fromMillis && nowMillis < o.toMillis) {
-                    return Optional.empty();
-                }
-            }
-        }
-        return Optional.of(e);
+        return new Route(hostName, port, generation, e, outages.get(k));
     }
 
     /** The host of that name, reachable or not. */

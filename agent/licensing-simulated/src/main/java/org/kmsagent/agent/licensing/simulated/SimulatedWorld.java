@@ -20,6 +20,7 @@ public final class SimulatedWorld {
     private final SimulatedDns dns = new SimulatedDns();
     private final MakActivationService microsoft = new MakActivationService();
     private final Map<String, UUID> gvlkSkus = new HashMap<>();
+    private long gvlkGeneration;
 
     public SimulatedWorld(Scheduler scheduler) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -44,6 +45,15 @@ public final class SimulatedWorld {
     /** Makes an edition's GVLK known to every machine's licensing service. */
     public void registerGvlk(Sku sku) {
         sku.skuId().ifPresent(id -> gvlkSkus.put(sku.gvlk().value(), id));
+        gvlkGeneration++;
+    }
+
+    /**
+     * A number that changes whenever what a key means may have changed (a GVLK or a MAK registered): a machine may keep
+     * what it found out about its installed key until then, instead of looking the key up on every activation.
+     */
+    public long keyGeneration() {
+        return gvlkGeneration + microsoft.generation();
     }
 
     /** The SKU a GVLK belongs to, if it is one. */

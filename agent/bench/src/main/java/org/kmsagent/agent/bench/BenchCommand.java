@@ -1,6 +1,9 @@
 package org.kmsagent.agent.bench;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
             paramLabel = "DIR",
             description =
                     "The installation the startup benchmark measures (default: this one), e.g. the machine agent's.")
-    java.nio.file.Path home;
+    Path home;
 
     @Option(
             names = "--agents",
@@ -101,9 +104,9 @@ public final class BenchCommand implements Callable<Integer> {
             plugins.close();
         }
         if (json) {
-            io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
+            JsonArray rows = new JsonArray();
             for (BenchFigure f : figures) {
-                rows.add(new io.vertx.core.json.JsonObject()
+                rows.add(new JsonObject()
                         .put("benchmark", f.benchmark())
                         .put("figure", f.figure())
                         .put("value", f.value())
@@ -115,9 +118,9 @@ public final class BenchCommand implements Callable<Integer> {
                                 "targetRatio",
                                 f.targetRatio().isPresent() ? f.targetRatio().getAsDouble() : null));
             }
-            out.println(new io.vertx.core.json.JsonObject()
+            out.println(new JsonObject()
                     .put("figures", rows)
-                    .put("failed", new io.vertx.core.json.JsonArray(failed))
+                    .put("failed", new JsonArray(failed))
                     .encodePrettily());
         } else {
             BenchReport.print(figures, out);

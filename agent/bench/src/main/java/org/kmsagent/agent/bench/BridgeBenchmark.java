@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -27,6 +28,7 @@ import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.BusApi;
 import org.kmsagent.agent.bus.BusEvents;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
+import org.kmsagent.agent.bus.bridge.Frames;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.bus.view.ActionResult;
 import org.kmsagent.agent.bus.view.HostSettingsView;
@@ -131,8 +133,7 @@ public final class BridgeBenchmark implements Benchmark {
         } finally {
             vertx.close().await(30, TimeUnit.SECONDS);
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -168,7 +169,7 @@ public final class BridgeBenchmark implements Benchmark {
             s.startHandshake();
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             DataInputStream in = new DataInputStream(s.getInputStream());
-            byte[] whole = org.kmsagent.agent.bus.bridge.Frames.bytes(new JsonObject()
+            byte[] whole = Frames.bytes(new JsonObject()
                     .put("type", "send")
                     .put("address", BusAddresses.STATUS)
                     .put("replyAddress", "ctl.reply.0")
@@ -179,7 +180,7 @@ public final class BridgeBenchmark implements Benchmark {
                 long t0 = System.nanoTime();
                 out.write(whole);
                 out.flush();
-                org.kmsagent.agent.bus.bridge.Frames.read(in, Integer.MAX_VALUE);
+                Frames.read(in, Integer.MAX_VALUE);
                 if (i >= warmup) {
                     lat[i - warmup] = System.nanoTime() - t0;
                 }

@@ -1,8 +1,12 @@
 package org.kmsagent.agent.bench;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -21,6 +27,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.kmsagent.agent.bus.BusAddresses;
@@ -431,8 +440,7 @@ public final class FleetBenchmark implements Benchmark {
             }
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -444,7 +452,7 @@ public final class FleetBenchmark implements Benchmark {
      * JVM, Hazelcast and the event loops hold besides.
      */
     private static void checkDescriptors(int agents) {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
             long needed = os.getOpenFileDescriptorCount() + agents + DESCRIPTOR_MARGIN;
             if (needed > os.getMaxFileDescriptorCount()) {
                 throw new IllegalStateException(String.format(
@@ -709,8 +717,7 @@ public final class FleetBenchmark implements Benchmark {
         private int localMaxConnections() {
             int all = agents + 16;
             if (ports.length > 1
-                    && ManagementFactory.getOperatingSystemMXBean()
-                            instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+                    && ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
                 return (int) Math.min(all, os.getMaxFileDescriptorCount() - 2L * DESCRIPTOR_MARGIN);
             }
             return all;
@@ -848,7 +855,7 @@ public final class FleetBenchmark implements Benchmark {
             try {
                 process.getOutputStream().write("close\n".getBytes(StandardCharsets.UTF_8));
                 process.getOutputStream().close();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // already gone
             }
             try {
@@ -928,11 +935,11 @@ public final class FleetBenchmark implements Benchmark {
      * without (-1 when it does not track them). Pools grow in chunks, so this is coarse for few agents.
      */
     private static long directMemory() {
-        long jdk = ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+        long jdk = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(b -> b.getName().equals("direct"))
-                .mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+                .mapToLong(BufferPoolMXBean::getMemoryUsed)
                 .sum();
-        return jdk + Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
+        return jdk + Math.max(0, PlatformDependent.usedDirectMemory());
     }
 
     /**
@@ -947,7 +954,7 @@ public final class FleetBenchmark implements Benchmark {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             return 0;
         }
         return 0;
@@ -980,7 +987,7 @@ public final class FleetBenchmark implements Benchmark {
                 int n = 0;
                 for (int h = 0; h < hubs.size(); h++) {
                     List<String> order = new ArrayList<>(hubs);
-                    java.util.Collections.rotate(order, -h);
+                    Collections.rotate(order, -h);
                     String hubList = String.join(",", order);
                     int share = share(agents, hubs.size(), h);
                     for (int first = 0; first < share; first += PER_CHILD, n++) {
@@ -1020,10 +1027,10 @@ public final class FleetBenchmark implements Benchmark {
             }
             // One reader per process (not the common pool: it has one thread on two cores), so that each hub's
             // time is when its own processes finished, not when another's was read.
-            var readers = java.util.concurrent.Executors.newFixedThreadPool(children.size());
+            var readers = Executors.newFixedThreadPool(children.size());
             long[] done = new long[hubs];
             try {
-                List<java.util.concurrent.Future<Long>> acked = new ArrayList<>();
+                List<Future<Long>> acked = new ArrayList<>();
                 for (Child c : children) {
                     acked.add(readers.submit(() -> {
                         c.expect("acked ");
@@ -1034,7 +1041,7 @@ public final class FleetBenchmark implements Benchmark {
                     long at;
                     try {
                         at = acked.get(i).get(25, TimeUnit.MINUTES); // each process gives up after 20
-                    } catch (java.util.concurrent.ExecutionException e) {
+                    } catch (ExecutionException e) {
                         throw e.getCause() instanceof Exception cause ? cause : e;
                     }
                     done[hubOf[i]] = Math.max(done[hubOf[i]], at);

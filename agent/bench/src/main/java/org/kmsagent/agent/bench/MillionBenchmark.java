@@ -1,6 +1,7 @@
 package org.kmsagent.agent.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
@@ -8,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
@@ -74,12 +77,12 @@ public final class MillionBenchmark implements Benchmark {
             SimulateCommand command =
                     new SimulateCommand(spec -> SimulationWiring.FamilyLease.of(fams), SimulationWiring.host());
             CommandLine cl = new CommandLine(command);
-            cl.setOut(new PrintWriter(timeline, false, java.nio.charset.StandardCharsets.UTF_8));
+            cl.setOut(new PrintWriter(timeline, false, StandardCharsets.UTF_8));
             cl.setErr(new PrintWriter(System.err, true));
             List<String> args = new ArrayList<>(List.of(FLEET));
             args.add("--report");
             args.add(report.toString());
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long began = System.nanoTime();
             int code = cl.execute(args.toArray(String[]::new));
@@ -222,7 +225,7 @@ public final class MillionBenchmark implements Benchmark {
             for (NotificationEmitter e : emitters) {
                 try {
                     e.removeNotificationListener(this);
-                } catch (javax.management.ListenerNotFoundException ignored) {
+                } catch (ListenerNotFoundException ignored) {
                     // never added: nothing to remove
                 }
             }

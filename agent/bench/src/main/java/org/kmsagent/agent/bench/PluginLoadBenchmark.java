@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.jar.JarFile;
@@ -89,7 +90,7 @@ public final class PluginLoadBenchmark implements Benchmark {
             body.run();
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
-        java.util.Arrays.sort(ms);
+        Arrays.sort(ms);
         return ms[rounds / 2];
     }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.net.NetClientOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.BusCodes;
@@ -61,7 +62,7 @@ public final class SimulatedAgent {
         FleetLink.Settings settings = new FleetLink.Settings(hubs, token, tls, heartbeatMs, 2_000, 10_000);
         AgentDescription me = new AgentDescription(
                 agentId,
-                agentId.toUpperCase(java.util.Locale.ROOT),
+                agentId.toUpperCase(Locale.ROOT),
                 "client",
                 List.of("windows-client"),
                 Map.of("agent", "test"),

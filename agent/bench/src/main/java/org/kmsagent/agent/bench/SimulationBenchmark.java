@@ -1,6 +1,9 @@
 package org.kmsagent.agent.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +21,7 @@ import org.kmsagent.agent.simulate.Scenario;
 import org.kmsagent.agent.simulate.ScenarioReader;
 import org.kmsagent.agent.simulate.SimulationLab;
 import org.kmsagent.agent.simulate.command.SimulationWiring;
+import org.kmsagent.api.HResult;
 
 /**
  * Simulated events per second for a fleet over 365 days (100,000 machines; 2,000 when quick), beside a bare
@@ -93,15 +97,10 @@ public final class SimulationBenchmark implements Benchmark {
             }
 
             @Override
-            public KmsResponse handle(KmsRequest r, java.time.Instant now) {
+            public KmsResponse handle(KmsRequest r, Instant now) {
                 int n = r.thresholdClass().minimumCount();
                 return new KmsResponse(
-                        org.kmsagent.api.HResult.S_OK,
-                        n,
-                        n,
-                        plan.activationInterval(),
-                        plan.renewalInterval(),
-                        plan.name());
+                        HResult.S_OK, n, n, plan.activationInterval(), plan.renewalInterval(), plan.name());
             }
         };
         Measured engine = simulate(fams, machines, DAYS, instant, false);
@@ -145,8 +144,7 @@ public final class SimulationBenchmark implements Benchmark {
      * above the core count), so wall time measures the neighbours more than the code.
      */
     record Clock(long cpuNanos, long gcMillis) {
-        private static final java.lang.management.ThreadMXBean THREADS =
-                java.lang.management.ManagementFactory.getThreadMXBean();
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
         static Clock start() {
             return new Clock(THREADS.getCurrentThreadCpuTime(), totalGcMillis());
@@ -158,7 +156,7 @@ public final class SimulationBenchmark implements Benchmark {
 
         private static long totalGcMillis() {
             long total = 0;
-            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
                 total += Math.max(0, gc.getCollectionTime());
             }
             return total;
@@ -181,9 +179,7 @@ public final class SimulationBenchmark implements Benchmark {
         for (int i = 0; i < 2; i++) {
             System.gc();
         }
-        return java.lang.management.ManagementFactory.getMemoryMXBean()
-                .getHeapMemoryUsage()
-                .getUsed();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /**

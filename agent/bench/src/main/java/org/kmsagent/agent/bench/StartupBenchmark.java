@@ -3,6 +3,7 @@ package org.kmsagent.agent.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,7 +209,7 @@ public final class StartupBenchmark implements Benchmark {
                     () -> {
                         try {
                             out.lines().forEach(l -> {});
-                        } catch (java.io.UncheckedIOException closed) {
+                        } catch (UncheckedIOException closed) {
                             // the process was stopped: nothing more to read
                         }
                     },

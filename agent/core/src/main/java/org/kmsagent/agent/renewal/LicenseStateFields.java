@@ -1,6 +1,7 @@
 package org.kmsagent.agent.renewal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.kmsagent.api.LicenseState;
 import org.kmsagent.api.LicenseStatus;
@@ -40,7 +41,7 @@ public final class LicenseStateFields {
                 state.status(),
                 state.graceRemaining().toMillis(),
                 state.validUntil().isPresent(),
-                state.validUntil().map(java.time.Instant::toEpochMilli).orElse(0L),
+                state.validUntil().map(Instant::toEpochMilli).orElse(0L),
                 state.activationInterval(),
                 state.renewalInterval());
     }

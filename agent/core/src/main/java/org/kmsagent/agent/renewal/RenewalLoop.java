@@ -391,8 +391,7 @@ public final class RenewalLoop implements Runnable {
         return service;
     }
 
-    private InstalledProduct refind(org.kmsagent.api.ActivationHandler h, org.kmsagent.api.ProductFamily f)
-            throws LicensingException {
+    private InstalledProduct refind(ActivationHandler h, ProductFamily f) throws LicensingException {
         return h.findInstalled(stack, family.catalog()).stream()
                 .filter(i -> i.skuId().equals(skuId))
                 .findFirst()

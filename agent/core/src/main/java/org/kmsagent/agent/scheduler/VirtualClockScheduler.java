@@ -3,6 +3,7 @@ package org.kmsagent.agent.scheduler;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A discrete-event scheduler on a virtual clock: time moves only when {@link #runUntil(Instant)} (or
@@ -123,12 +124,12 @@ public final class VirtualClockScheduler implements Scheduler {
     }
 
     /** When the next pending task is due, if any. */
-    public java.util.Optional<Instant> nextDue() {
+    public Optional<Instant> nextDue() {
         while (size > 0 && entries[0].state == Entry.CANCELLED) {
             removeHead();
             cancelled--;
         }
-        return size == 0 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(keys[0]));
+        return size == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(keys[0]));
     }
 
     /** Takes the head off the heap and runs it, unless it was cancelled; returns whether a task ran. */

@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.core.BoundedInput;
 
 /** Durations as scenario files write them: {@code 30d}, {@code 2h}, {@code 1d 6h 30m}, {@code -5h}, or ISO-8601. */
 final class Durations {
@@ -29,8 +30,7 @@ final class Durations {
                 Duration d = Duration.parse(body.toUpperCase(Locale.ROOT));
                 return negative ? d.negated() : d;
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(
-                        "'" + org.kmsagent.agent.core.BoundedInput.shown(text) + "' is not an ISO-8601 duration");
+                throw new IllegalArgumentException("'" + BoundedInput.shown(text) + "' is not an ISO-8601 duration");
             }
         }
         Matcher m = PART.matcher(body);
@@ -51,15 +51,15 @@ final class Durations {
                             default -> Duration.ofSeconds(n);
                         });
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException("'" + org.kmsagent.agent.core.BoundedInput.shown(text)
+                throw new IllegalArgumentException("'" + BoundedInput.shown(text)
                         + "' is too long a duration (at most about 10^14 days; a simulation runs at most 3650 days)");
             }
             end = m.end();
             any = true;
         }
         if (!any || !body.substring(end).isBlank()) {
-            throw new IllegalArgumentException("'" + org.kmsagent.agent.core.BoundedInput.shown(text)
-                    + "' is not a duration: write e.g. 30d, 2h, 1d 6h 30m, 90s");
+            throw new IllegalArgumentException(
+                    "'" + BoundedInput.shown(text) + "' is not a duration: write e.g. 30d, 2h, 1d 6h 30m, 90s");
         }
         return negative ? d.negated() : d;
     }

@@ -2,6 +2,7 @@ package org.kmsagent.agent.simulate;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.Flushable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
  * Writes each lab event as one JSON object on one line, keys always present and in a fixed order (docs/simulate.md,
  * "JSON event schema"); absent values are {@code null}.
  */
-public final class JsonEventWriter implements Consumer<LabEvent>, java.io.Flushable {
+public final class JsonEventWriter implements Consumer<LabEvent>, Flushable {
     private static final String NEWLINE = System.lineSeparator();
 
     private final Instant start;

@@ -1,10 +1,12 @@
 package org.kmsagent.agent.simulate;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.agent.renewal.RenewalEvent;
 import org.kmsagent.api.HResult;
@@ -40,7 +42,7 @@ public record LabEvent(
         OptionalInt required,
         Optional<String> host,
         Optional<Diagnosis> diagnosis,
-        java.util.UUID cmid) {
+        UUID cmid) {
     public LabEvent {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(event, "event");
@@ -71,7 +73,7 @@ public record LabEvent(
      * old) or {@code pushed-out} (the table was full); {@code machine} is the name it last sent.
      */
     static LabEvent entryLeft(
-            Instant time, String event, String machine, java.util.UUID cmid, String pool, Optional<String> host) {
+            Instant time, String event, String machine, UUID cmid, String pool, Optional<String> host) {
         return new LabEvent(
                 time,
                 event,
@@ -87,9 +89,8 @@ public record LabEvent(
                 cmid);
     }
 
-    private static final String[] KIND_NAMES = java.util.Arrays.stream(RenewalEvent.Kind.values())
-            .map(k -> kebab(k.name()))
-            .toArray(String[]::new);
+    private static final String[] KIND_NAMES =
+            Arrays.stream(RenewalEvent.Kind.values()).map(k -> kebab(k.name())).toArray(String[]::new);
 
     /** The lab form of a renewal-loop event. */
     static LabEvent of(RenewalEvent e) {

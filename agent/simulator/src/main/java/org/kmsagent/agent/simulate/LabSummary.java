@@ -1,7 +1,10 @@
 package org.kmsagent.agent.simulate;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a lab run ended with.
@@ -15,7 +18,7 @@ public record LabSummary(List<Row> rows, Map<String, Integer> lastCount, long ev
     public LabSummary {
         rows = List.copyOf(rows);
         // Kept in the given (sorted) order: the printed summary must be the same on every run.
-        lastCount = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastCount));
+        lastCount = Collections.unmodifiableMap(new LinkedHashMap<>(lastCount));
     }
 
     /**
@@ -51,8 +54,8 @@ public record LabSummary(List<Row> rows, Map<String, Integer> lastCount, long ev
             Map<String, Long> failuresByCause,
             Map<String, Integer> lastProblems) {
         public Row {
-            failuresByCause = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failuresByCause));
-            lastProblems = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(lastProblems));
+            failuresByCause = Collections.unmodifiableMap(new LinkedHashMap<>(failuresByCause));
+            lastProblems = Collections.unmodifiableMap(new TreeMap<>(lastProblems));
         }
     }
 

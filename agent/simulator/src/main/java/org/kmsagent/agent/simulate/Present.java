@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.kmsagent.api.LicenseStatus;
 
 /**
  * The fleet as it is at the scenario's start (a {@code fleet snapshot}'s present): which CMID each machine has, the
@@ -53,7 +54,7 @@ public record Present(Map<String, MachineStart> machines, Map<String, List<Ledge
      * @param nextAttempt when its renewal loop next contacts KMS (a time already past is due at once)
      */
     public record ProductStart(
-            org.kmsagent.api.LicenseStatus status,
+            LicenseStatus status,
             Optional<Instant> validUntil,
             Optional<Instant> lastSuccess,
             Optional<String> host,

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -112,7 +114,7 @@ final class PresentReader {
             }
             List<Present.LedgerSeed> seeds = new ArrayList<>();
             List<LedgerClientFile> cs = l.clients() == null ? List.of() : l.clients();
-            java.util.Set<String> unknown = new java.util.TreeSet<>();
+            Set<String> unknown = new TreeSet<>();
             for (int j = 0; j < cs.size(); j++) {
                 Present.LedgerSeed seed = client(at + ".clients[" + j + "]", cs.get(j), start, problems, unknown);
                 if (seed != null) {
@@ -171,7 +173,7 @@ final class PresentReader {
     }
 
     private Present.LedgerSeed client(
-            String at, LedgerClientFile c, Instant start, List<String> problems, java.util.Set<String> unknown) {
+            String at, LedgerClientFile c, Instant start, List<String> problems, Set<String> unknown) {
         if (c == null || c.cmid() == null || c.lastRequest() == null) {
             problems.add("field '" + at + "': each client needs 'cmid' and 'lastRequest'");
             return null;

@@ -2,6 +2,8 @@ package org.kmsagent.agent.simulate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,7 +57,7 @@ public record Scenario(
         Objects.requireNonNull(host, "host");
         groups = List.copyOf(groups);
         // Declaration order is kept (Map.copyOf's order varies between runs; output must not).
-        makFallback = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(makFallback));
+        makFallback = Collections.unmodifiableMap(new LinkedHashMap<>(makFallback));
         faults = faults == null ? FaultyStack.Plan.NONE : faults;
         hosts = hosts == null || hosts.isEmpty() ? List.of(host) : List.copyOf(hosts);
         snapshots = snapshots == null ? Optional.empty() : snapshots;
@@ -181,12 +183,12 @@ public record Scenario(
             Duration activationInterval,
             Duration renewalInterval,
             List<Outage> outages,
-            java.util.Map<HostKey, String> catalogKeys,
+            Map<HostKey, String> catalogKeys,
             int priority,
             int weight,
             List<HostChange> changes) {
         public HostPlan {
-            catalogKeys = catalogKeys == null ? java.util.Map.of() : java.util.Map.copyOf(catalogKeys);
+            catalogKeys = catalogKeys == null ? Map.of() : Map.copyOf(catalogKeys);
             hostKeys = List.copyOf(hostKeys);
             licensePacks = Set.copyOf(licensePacks);
             outages = List.copyOf(outages);
@@ -204,7 +206,7 @@ public record Scenario(
                 Duration activationInterval,
                 Duration renewalInterval,
                 List<Outage> outages,
-                java.util.Map<HostKey, String> catalogKeys) {
+                Map<HostKey, String> catalogKeys) {
             this(
                     name,
                     domain,

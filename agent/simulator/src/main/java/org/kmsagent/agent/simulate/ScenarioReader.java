@@ -1,10 +1,12 @@
 package org.kmsagent.agent.simulate;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -14,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,8 +26,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.host.HostConfig;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.renewal.MakFallbackPolicy;
@@ -90,7 +96,7 @@ public final class ScenarioReader {
         // A key given twice, text after the document, and 2.5 where a count is meant are mistakes, not values to guess.
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         if (text.isBlank()) {
             throw new ScenarioException(source, List.of("the file is empty"));
         }
@@ -128,8 +134,7 @@ public final class ScenarioReader {
                             .collect(Collectors.joining(", ")) + ")";
         } else if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token")) {
             what = "trailing text after the end of the document (one scenario per file)";
-        } else if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
-                && mi.getTargetType() != null) {
+        } else if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
             what = expected(mi.getTargetType());
         } else {
             what = BoundedInput.shown(
@@ -151,7 +156,7 @@ public final class ScenarioReader {
         if (type == String.class) {
             return "expected text (a single value)";
         }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
+        if (Collection.class.isAssignableFrom(type)) {
             return "expected a list (lines starting with '- ')";
         }
         return "expected a mapping (lines of 'field: value')";
@@ -159,9 +164,8 @@ public final class ScenarioReader {
 
     /** The first line where {@code key} is written as a YAML or JSON key, or 0. */
     private static int lineOfKey(String text, String key) {
-        java.util.regex.Pattern p =
-                java.util.regex.Pattern.compile("^\\s*(-\\s+)?(\"" + java.util.regex.Pattern.quote(key) + "\"|'"
-                        + java.util.regex.Pattern.quote(key) + "'|" + java.util.regex.Pattern.quote(key) + ")\\s*:");
+        Pattern p = Pattern.compile("^\\s*(-\\s+)?(\"" + Pattern.quote(key) + "\"|'" + Pattern.quote(key) + "'|"
+                + Pattern.quote(key) + ")\\s*:");
         List<String> lines = text.lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             if (p.matcher(lines.get(i)).find()) {
@@ -203,7 +207,7 @@ public final class ScenarioReader {
         Scenario.HostPlan host = host("host", f.host() == null ? emptyHost() : f.host(), problems);
         List<Scenario.HostPlan> hosts = new ArrayList<>(List.of(host));
         if (f.hosts() != null) {
-            Set<String> hostNames = new LinkedHashSet<>(List.of(host.name().toLowerCase(java.util.Locale.ROOT)));
+            Set<String> hostNames = new LinkedHashSet<>(List.of(host.name().toLowerCase(Locale.ROOT)));
             for (int i = 0; i < f.hosts().size(); i++) {
                 HostFile h = f.hosts().get(i);
                 String field = "hosts[" + i + "]";
@@ -212,7 +216,7 @@ public final class ScenarioReader {
                     continue;
                 }
                 Scenario.HostPlan plan = host(field, h, problems);
-                if (!hostNames.add(plan.name().toLowerCase(java.util.Locale.ROOT))) {
+                if (!hostNames.add(plan.name().toLowerCase(Locale.ROOT))) {
                     problems.add(
                             "field '" + field + ".name': '" + plan.name() + "' is already a host of this scenario");
                 } else {
@@ -335,7 +339,7 @@ public final class ScenarioReader {
             problems.add("field 'faults': rate + hangRate must be at most 1, got " + (rate + hangRate));
             ok = false;
         }
-        java.util.Set<FaultyStack.Kind> kinds = java.util.EnumSet.noneOf(FaultyStack.Kind.class);
+        Set<FaultyStack.Kind> kinds = EnumSet.noneOf(FaultyStack.Kind.class);
         if (f.kinds() != null) {
             for (int i = 0; i < f.kinds().size(); i++) {
                 String k = f.kinds().get(i);
@@ -515,11 +519,10 @@ public final class ScenarioReader {
     }
 
     /** Every host key the loaded families declare, with the class of the family declaring it. */
-    java.util.Map<HostKey, String> catalogKeys() {
-        java.util.Map<HostKey, String> out = new java.util.LinkedHashMap<>();
-        families.forEach(f -> f.catalog()
-                .hostKeys()
-                .forEach(k -> out.putIfAbsent(k, org.kmsagent.agent.host.HostConfig.keyClass(f.catalog()))));
+    Map<HostKey, String> catalogKeys() {
+        Map<HostKey, String> out = new LinkedHashMap<>();
+        families.forEach(f ->
+                f.catalog().hostKeys().forEach(k -> out.putIfAbsent(k, HostConfig.keyClass(f.catalog()))));
         return out;
     }
 

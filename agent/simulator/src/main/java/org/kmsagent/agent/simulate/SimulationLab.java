@@ -3,8 +3,11 @@ package org.kmsagent.agent.simulate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +18,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.kmsagent.agent.host.EntryListener;
+import org.kmsagent.agent.host.HostConfig;
 import org.kmsagent.agent.host.KmsHost;
+import org.kmsagent.agent.host.KmsRequest;
+import org.kmsagent.agent.host.KmsResponse;
+import org.kmsagent.agent.host.LedgerKmsHost;
+import org.kmsagent.agent.host.PoolEntry;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.licensing.simulated.SimulatedDns;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
@@ -23,6 +32,7 @@ import org.kmsagent.agent.licensing.simulated.SimulatedNetwork;
 import org.kmsagent.agent.licensing.simulated.SimulatedProduct;
 import org.kmsagent.agent.licensing.simulated.SimulatedWorld;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.agent.renewal.MakFallbackPolicy;
 import org.kmsagent.agent.renewal.RenewalEvent;
 import org.kmsagent.agent.renewal.RenewalLoop;
@@ -30,8 +40,10 @@ import org.kmsagent.agent.scheduler.VirtualClockScheduler;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicenseStatus;
 import org.kmsagent.api.LicensingException;
+import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.LicensingStack;
 import org.kmsagent.api.Sku;
+import org.kmsagent.api.WindowsVersion;
 
 /**
  * The lab behind {@code kms-agent simulate}: one KMS host, a simulated network and DNS, and a fleet of simulated
@@ -53,14 +65,12 @@ public final class SimulationLab {
     private final Map<String, Tally> tallies = new LinkedHashMap<>();
     // Per-family facts resolved once, not per machine or per event (each resolution through LoadedFamily.call switches
     // the thread's context class loader): the tally, and which licensing service holds the family per Windows version.
-    private final Map<LoadedFamily, Tally> tallyOf = new java.util.IdentityHashMap<>();
-    private final Map<LoadedFamily, Map<org.kmsagent.api.WindowsVersion, org.kmsagent.api.LicensingService>> services =
-            new java.util.IdentityHashMap<>();
+    private final Map<LoadedFamily, Tally> tallyOf = new IdentityHashMap<>();
+    private final Map<LoadedFamily, Map<WindowsVersion, LicensingService>> services = new IdentityHashMap<>();
     // Per edition (the catalog's own Sku object) and Windows version: the product every machine installs.
-    private final Map<Sku, Map<org.kmsagent.api.WindowsVersion, SimulatedProduct>> products =
-            new java.util.IdentityHashMap<>();
+    private final Map<Sku, Map<WindowsVersion, SimulatedProduct>> products = new IdentityHashMap<>();
     // Per pool: the last count reported and the thresholds, looked up by the pool id the events carry.
-    private final Map<String, PoolWatch> watches = new java.util.HashMap<>();
+    private final Map<String, PoolWatch> watches = new HashMap<>();
 
     /** What the lab watches of one pool's count. */
     private static final class PoolWatch {
@@ -130,7 +140,7 @@ public final class SimulationLab {
         } finally {
             for (KmsHost host : labHosts.values()) {
                 KmsHost inner = host instanceof ChangingHost c ? c.current : host;
-                if (inner instanceof org.kmsagent.agent.host.LedgerKmsHost ledgerHost) {
+                if (inner instanceof LedgerKmsHost ledgerHost) {
                     ledgerHost.ledger().close();
                 } else if (inner instanceof AutoCloseable closeable) {
                     closeable.close();
@@ -177,7 +187,7 @@ public final class SimulationLab {
         }
 
         @Override
-        public org.kmsagent.agent.host.KmsResponse handle(org.kmsagent.agent.host.KmsRequest request, Instant now) {
+        public KmsResponse handle(KmsRequest request, Instant now) {
             return current.handle(request, now);
         }
     }
@@ -193,7 +203,7 @@ public final class SimulationLab {
         }
         scenario.snapshots()
                 .ifPresent(every -> scheduleSnapshot(scenario.start().plus(every), every));
-        Set<LoadedFamily> used = new java.util.LinkedHashSet<>();
+        Set<LoadedFamily> used = new LinkedHashSet<>();
         scenario.groups().forEach(g -> g.products().forEach(p -> used.add(p.family())));
         for (LoadedFamily f : used) {
             f.catalog().skus().forEach(world::registerGvlk);
@@ -261,7 +271,7 @@ public final class SimulationLab {
                 hosts.create(plan),
                 scenario.present().ledgers().getOrDefault(plan.name(), List.of()),
                 scenario.start());
-        if (created instanceof org.kmsagent.agent.host.LedgerKmsHost model) {
+        if (created instanceof LedgerKmsHost model) {
             created = model.listenedBy(entriesLeaving(plan.name()));
         }
         KmsHost host = plan.changes().isEmpty() ? created : new ChangingHost(created);
@@ -302,17 +312,17 @@ public final class SimulationLab {
                             Optional.of(plan.name()))));
         }
         List<HostKey> keys = new ArrayList<>(plan.hostKeys());
-        Set<String> packs = new java.util.LinkedHashSet<>(plan.licensePacks());
+        Set<String> packs = new LinkedHashSet<>(plan.licensePacks());
         for (Scenario.HostChange c : plan.changes()) {
             Instant at = scenario.start().plus(c.at());
             scheduler.schedule(at, () -> {
                 ChangingHost ch = (ChangingHost) host;
                 c.addHostKeys().stream().filter(k -> !keys.contains(k)).forEach(keys::add);
                 packs.addAll(c.addLicensePacks());
-                if (!(ch.current instanceof org.kmsagent.agent.host.LedgerKmsHost model)) {
+                if (!(ch.current instanceof LedgerKmsHost model)) {
                     throw new IllegalStateException("host " + plan.name() + " cannot change: it is not the host model");
                 }
-                ch.current = model.reconfigured(new org.kmsagent.agent.host.HostConfig(
+                ch.current = model.reconfigured(new HostConfig(
                         plan.name(),
                         List.copyOf(keys),
                         Set.copyOf(packs),
@@ -337,17 +347,17 @@ public final class SimulationLab {
      * count, at the time it leaves: pushed out while the host registers another client, aged out 30 days after its last
      * request (told by the host while it handles a later request, or by the check {@link #watchAgeOuts} schedules).
      */
-    private org.kmsagent.agent.host.EntryListener entriesLeaving(String hostName) {
+    private EntryListener entriesLeaving(String hostName) {
         Optional<String> host = Optional.of(hostName);
-        return new org.kmsagent.agent.host.EntryListener() {
+        return new EntryListener() {
             @Override
-            public void agedOut(org.kmsagent.agent.host.PoolEntry entry, Instant at) {
+            public void agedOut(PoolEntry entry, Instant at) {
                 sink.accept(
                         LabEvent.entryLeft(at, "aged-out", entry.machineName(), entry.cmid(), entry.poolId(), host));
             }
 
             @Override
-            public void pushedOut(org.kmsagent.agent.host.PoolEntry entry, Instant at, UUID by) {
+            public void pushedOut(PoolEntry entry, Instant at, UUID by) {
                 sink.accept(
                         LabEvent.entryLeft(at, "pushed-out", entry.machineName(), entry.cmid(), entry.poolId(), host));
             }
@@ -370,7 +380,7 @@ public final class SimulationLab {
     private void checkAgeOuts(String name) {
         KmsHost h = labHosts.get(name);
         KmsHost inner = h instanceof ChangingHost c ? c.current : h;
-        if (!(inner instanceof org.kmsagent.agent.host.LedgerKmsHost model)) {
+        if (!(inner instanceof LedgerKmsHost model)) {
             return;
         }
         Optional<Instant> next = model.reportAgedOut(scheduler.now());
@@ -388,7 +398,7 @@ public final class SimulationLab {
         scheduler.schedule(at, () -> {
             for (Map.Entry<String, KmsHost> e : labHosts.entrySet()) {
                 KmsHost h = e.getValue() instanceof ChangingHost c ? c.current : e.getValue();
-                if (h instanceof org.kmsagent.agent.host.LedgerKmsHost model) {
+                if (h instanceof LedgerKmsHost model) {
                     for (String pool : new TreeSet<>(model.poolIds())) {
                         sink.accept(LabEvent.lab(
                                 at,
@@ -492,10 +502,8 @@ public final class SimulationLab {
      * installs it (a simulated machine reads it on every request; shared, it stays in the cache however large the
      * fleet).
      */
-    private SimulatedProduct productOf(LoadedFamily f, Sku sku, org.kmsagent.api.WindowsVersion windows)
-            throws LicensingException {
-        Map<org.kmsagent.api.WindowsVersion, SimulatedProduct> byWindows =
-                products.computeIfAbsent(sku, k -> new java.util.HashMap<>());
+    private SimulatedProduct productOf(LoadedFamily f, Sku sku, WindowsVersion windows) throws LicensingException {
+        Map<WindowsVersion, SimulatedProduct> byWindows = products.computeIfAbsent(sku, k -> new HashMap<>());
         SimulatedProduct known = byWindows.get(windows);
         if (known == null) {
             known = new SimulatedProduct(
@@ -548,9 +556,8 @@ public final class SimulationLab {
             case ACTIVATION_FAILED, RENEWAL_FAILED, MAK_FAILED -> {
                 m.lastProblem = e.hresult().map(h -> h.hex() + " ").orElse("")
                         + e.diagnosis()
-                                .map(d -> d.cause() == org.kmsagent.agent.renewal.Diagnosis.Cause.COUNT_BELOW_THRESHOLD
-                                        ? d.detail()
-                                        : d.toString())
+                                .map(d ->
+                                        d.cause() == Diagnosis.Cause.COUNT_BELOW_THRESHOLD ? d.detail() : d.toString())
                                 .orElse("");
                 t.failures++;
                 String cause = e.diagnosis().map(d -> d.cause().name()).orElse("OTHER");
@@ -646,16 +653,14 @@ public final class SimulationLab {
         return new LabSummary(rows, lastCount, scheduler.executed(), machines.size());
     }
 
-    private org.kmsagent.api.LicensingService serviceOf(Member m) throws LicensingException {
+    private LicensingService serviceOf(Member m) throws LicensingException {
         return serviceOf(m.product.family(), m.machine.windowsVersion());
     }
 
     /** Which licensing service holds the family's licenses on that Windows version, asked of the plugin once. */
-    private org.kmsagent.api.LicensingService serviceOf(LoadedFamily f, org.kmsagent.api.WindowsVersion windows)
-            throws LicensingException {
-        Map<org.kmsagent.api.WindowsVersion, org.kmsagent.api.LicensingService> byWindows =
-                services.computeIfAbsent(f, k -> new java.util.HashMap<>());
-        org.kmsagent.api.LicensingService known = byWindows.get(windows);
+    private LicensingService serviceOf(LoadedFamily f, WindowsVersion windows) throws LicensingException {
+        Map<WindowsVersion, LicensingService> byWindows = services.computeIfAbsent(f, k -> new HashMap<>());
+        LicensingService known = byWindows.get(windows);
         if (known == null) {
             known = f.licensingService(windows);
             byWindows.put(windows, known);

@@ -4,14 +4,18 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.api.HostKey;
+import org.kmsagent.api.KmsEndpoint;
 
 /**
  * The human timeline: what changed, when. Each machine's first attempt and every change of outcome (a new result
@@ -29,7 +33,7 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
     private final boolean perMachine;
     private final String lineFormat;
     private final Map<String, String> lastSignature = new HashMap<>();
-    private final java.util.Set<String> firstPerFamily = new java.util.HashSet<>();
+    private final Set<String> firstPerFamily = new HashSet<>();
     // Counters kept as long[1] so that counting a renewal boxes nothing; printed in key order.
     private final Map<String, long[]> suppressed = new TreeMap<>();
     private Instant nextDigest;
@@ -85,7 +89,7 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
             }
             for (Scenario.HostChange c : h.changes()) {
                 out.println("  " + stamp(start.plus(c.at())) + ": installs "
-                        + java.util.stream.Stream.concat(
+                        + Stream.concat(
                                         c.addLicensePacks().stream().sorted(),
                                         c.addHostKeys().stream().map(HostKey::name))
                                 .collect(Collectors.joining(", ")));
@@ -110,7 +114,7 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
             if (g.cloned()) {
                 b.append("; cloned (one CMID)");
             }
-            if (!(g.endpoint() instanceof org.kmsagent.api.KmsEndpoint.Discovery d
+            if (!(g.endpoint() instanceof KmsEndpoint.Discovery d
                     && d.lookupDomain().isEmpty())) {
                 b.append("; KMS ").append(g.endpoint());
             }

@@ -1,5 +1,7 @@
 package org.kmsagent.agent.simulate;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.api.HostKey;
 
 /**
@@ -162,11 +166,7 @@ public record WhatIfChanges(
             List<String> removeLicensePacks) {}
 
     record OutageFile(
-            String host,
-            String from,
-
-            @com.fasterxml.jackson.annotation.JsonProperty("for")
-            String length) {}
+            String host, String from, @JsonProperty("for") String length) {}
 
     record RetireFile(String machines, String at) {}
 
@@ -193,7 +193,7 @@ public record WhatIfChanges(
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         ChangesFile f;
         try {
             f = text.isBlank() ? null : mapper.readValue(text.getBytes(StandardCharsets.UTF_8), ChangesFile.class);
@@ -282,8 +282,7 @@ public record WhatIfChanges(
      *
      * @throws ScenarioException a host, machine pattern, host key or pack the scenario does not have
      */
-    public Scenario applyTo(Scenario s, List<org.kmsagent.agent.plugin.LoadedFamily> families)
-            throws ScenarioException {
+    public Scenario applyTo(Scenario s, List<LoadedFamily> families) throws ScenarioException {
         List<String> problems = new ArrayList<>();
         List<Scenario.HostPlan> hosts = new ArrayList<>(s.hosts());
         Duration length = s.length();
@@ -311,7 +310,7 @@ public record WhatIfChanges(
             for (int i = 0; i < hosts.size(); i++) {
                 Scenario.HostPlan h = hosts.get(i);
                 // A family id names every host key its catalog declares.
-                Set<String> names = new java.util.HashSet<>();
+                Set<String> names = new HashSet<>();
                 families.stream()
                         .filter(f -> f.id().equalsIgnoreCase(k))
                         .forEach(f -> f.catalog()
@@ -379,7 +378,7 @@ public record WhatIfChanges(
         }
         Map<String, Present.MachineStart> machines =
                 new LinkedHashMap<>(s.present().machines());
-        Set<Integer> reimaged = new java.util.HashSet<>();
+        Set<Integer> reimaged = new HashSet<>();
         for (Reimage r : reimage) {
             List<Integer> picked = new ArrayList<>();
             for (int i = 0; i < groups.size() && picked.size() < r.count(); i++) {

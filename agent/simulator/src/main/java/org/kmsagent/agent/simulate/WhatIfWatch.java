@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -72,7 +73,7 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
                 p, t.descendingSet().stream().mapToInt(Integer::intValue).toArray()));
         // The count at the start, as the host model will hold it: distinct CMIDs within the 30-day window.
         scenario.present().ledgers().forEach((host, seeds) -> {
-            Map<String, Set<java.util.UUID>> pools = new TreeMap<>();
+            Map<String, Set<UUID>> pools = new TreeMap<>();
             seeds.stream()
                     .filter(s ->
                             s.lastRequest().plus(LedgerKmsHost.ENTRY_LIFETIME).isAfter(scenario.start()))

@@ -3,7 +3,9 @@ package org.kmsagent.agent.renewal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -41,7 +43,7 @@ final class LoopHarness {
     final SimulatedWorld world = new SimulatedWorld(scheduler);
     final LedgerKmsHost host;
     final List<RenewalEvent> events = new ArrayList<>();
-    final java.util.Map<String, SimulatedMachine> machines = new java.util.HashMap<>();
+    final Map<String, SimulatedMachine> machines = new HashMap<>();
     private final SplittableRandom rng = new SplittableRandom(1);
 
     LoopHarness() {

@@ -11,13 +11,20 @@ import static org.kmsagent.agent.renewal.RenewalEvent.Kind.RENEWAL_FAILED;
 import static org.kmsagent.agent.renewal.RenewalEvent.Kind.RENEWED;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
+import org.kmsagent.agent.testsupport.TestFamilies;
+import org.kmsagent.api.ActivationHandler;
+import org.kmsagent.api.ActivationResult;
+import org.kmsagent.api.InstalledProduct;
 import org.kmsagent.api.LicenseState;
 import org.kmsagent.api.LicenseStatus;
+import org.kmsagent.api.LicensingStack;
 
 /** The renewal rules of docs/kms-rules.md §2.1–§2.4 on small exact timelines. */
 class RenewalLoopTest {
@@ -173,8 +180,8 @@ class RenewalLoopTest {
     void makFallbackInstallsTheMakAfterTheConfiguredDaysOfCountRefusalsAndStops() {
         LoopHarness h = new LoopHarness();
         var mak = LoopHarness.key("BCDFG-HJKMP-QRTVW-XY234-6789B");
-        var office = org.kmsagent.agent.testsupport.TestFamilies.byId("office2013");
-        Set<UUID> skus = new java.util.HashSet<>();
+        var office = TestFamilies.byId("office2013");
+        Set<UUID> skus = new HashSet<>();
         office.catalog().skus().forEach(s -> s.skuId().ifPresent(skus::add));
         h.world.microsoft().register(mak, skus, 5);
         RenewalLoop withPolicy = h.start(
@@ -207,7 +214,7 @@ class RenewalLoopTest {
         h.start(h.machine("dns-pc", Duration.ZERO), "windows-client", "Windows 10 Enterprise", MakFallbackPolicy.OFF);
         SimulatedMachine pinned = h.machine("pinned-pc", Duration.ZERO);
         h.start(pinned, "windows-client", "Windows 10 Pro", MakFallbackPolicy.OFF);
-        var f = org.kmsagent.agent.testsupport.TestFamilies.byId("windows-client");
+        var f = TestFamilies.byId("windows-client");
         var sku = f.catalog().byName("Windows 10 Pro").orElseThrow();
         // Pin before the first attempt runs (the loop's first attempt is scheduled for now).
         pinned.setKmsEndpoint(
@@ -235,18 +242,16 @@ class RenewalLoopTest {
     @Test
     void aFailingPluginIsReportedAndRetriedWhileTheMachinesOtherProductsCarryOn() {
         LoopHarness h = new LoopHarness();
-        var server = org.kmsagent.agent.testsupport.TestFamilies.byId("windows-server");
-        var faulty = org.kmsagent.agent.testsupport.TestFamilies.withHandler(
-                server, new org.kmsagent.api.ActivationHandler() {
-                    @Override
-                    public org.kmsagent.api.ActivationResult activate(
-                            org.kmsagent.api.LicensingStack stack, org.kmsagent.api.InstalledProduct product) {
-                        throw new IllegalStateException("bug in the plugin");
-                    }
-                });
+        var server = TestFamilies.byId("windows-server");
+        var faulty = TestFamilies.withHandler(server, new ActivationHandler() {
+            @Override
+            public ActivationResult activate(LicensingStack stack, InstalledProduct product) {
+                throw new IllegalStateException("bug in the plugin");
+            }
+        });
         SimulatedMachine m = h.machine("both", Duration.ZERO);
         var sku = server.catalog().byName(SERVER).orElseThrow();
-        m.install(LoopHarness.product(faulty, sku, m), java.util.Optional.of(sku.gvlk()));
+        m.install(LoopHarness.product(faulty, sku, m), Optional.of(sku.gvlk()));
         new RenewalLoop(h.scheduler, faulty, m, sku.skuId().orElseThrow(), MakFallbackPolicy.OFF, h.events::add)
                 .start();
         h.start(m, "windows-client", "Windows 10 Enterprise", MakFallbackPolicy.OFF);

@@ -17,6 +17,7 @@ import org.kmsagent.agent.renewal.Faults.FaultClass;
 import org.kmsagent.agent.renewal.RenewalEvent.Kind;
 import org.kmsagent.agent.testsupport.TestFamilies;
 import org.kmsagent.api.HResult;
+import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.Sku;
 
 /** A licensing service that is not running for a while (restarting after an update): the loop waits it out. */
@@ -68,8 +69,7 @@ class TransientFaultTest {
         assertThat(Faults.classify(Faults.CALL_TIMED_OUT, false)).isEqualTo(FaultClass.TRANSIENT);
         assertThat(Faults.classify(HResult.E_ACCESSDENIED, true)).isEqualTo(FaultClass.TRANSIENT);
         assertThat(Faults.classify(HResult.E_ACCESSDENIED, false)).isEqualTo(FaultClass.PERMANENT);
-        assertThat(Faults.classify(
-                        new org.kmsagent.api.LicensingException(HResult.of(0x80004005), "SLC SLOpen failed"), false))
+        assertThat(Faults.classify(new LicensingException(HResult.of(0x80004005), "SLC SLOpen failed"), false))
                 .isEqualTo(FaultClass.TRANSIENT);
         assertThat(Faults.classify(HResult.SL_E_INVALID_PRODUCT_KEY, false)).isEqualTo(FaultClass.PERMANENT);
         assertThat(Faults.classify(HResult.ERROR_SERVICE_DISABLED, false)).isEqualTo(FaultClass.PERMANENT);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
@@ -56,9 +57,7 @@ class MultiHostScenariosTest {
 
         assertThat(r.scenario().hosts())
                 .extracting(Scenario.HostPlan::name, Scenario.HostPlan::priority)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("kms01.corp.example", 0),
-                        org.assertj.core.groups.Tuple.tuple("kms02.corp.example", 10));
+                .containsExactly(Tuple.tuple("kms01.corp.example", 0), Tuple.tuple("kms02.corp.example", 10));
         List<LabEvent> answered =
                 r.where(e -> e.count().isPresent() && !e.machine().isEmpty());
         assertThat(answered.stream().filter(e -> r.at(e).compareTo(down) < 0))

@@ -1,7 +1,9 @@
 package org.kmsagent.agent.licensing.simulated;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +78,7 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
 
         /** Every id, for error messages and docs. */
         public static List<String> ids() {
-            return java.util.Arrays.stream(values()).map(Kind::id).toList();
+            return Arrays.stream(values()).map(Kind::id).toList();
         }
     }
 
@@ -154,7 +156,7 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
         }
 
         private static String pct(double r) {
-            return java.math.BigDecimal.valueOf(r * 100).stripTrailingZeros().toPlainString();
+            return BigDecimal.valueOf(r * 100).stripTrailingZeros().toPlainString();
         }
     }
 

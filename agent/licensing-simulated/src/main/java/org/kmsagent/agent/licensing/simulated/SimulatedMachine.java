@@ -2,9 +2,12 @@ package org.kmsagent.agent.licensing.simulated;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -12,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import org.kmsagent.agent.host.KmsRequest;
 import org.kmsagent.agent.host.KmsResponse;
+import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.agent.renewal.DiagnosableStack;
 import org.kmsagent.agent.renewal.Diagnosis;
@@ -309,12 +313,11 @@ public final class SimulatedMachine
     @Override
     public Optional<Details> licenseDetails(InstalledProduct product) throws LicensingException {
         Slot s = slot(product.service(), product.skuId());
-        java.time.LocalDate day = Instant.ofEpochMilli(s.installedMillis)
-                .atZone(java.time.ZoneOffset.UTC)
-                .toLocalDate();
+        LocalDate day =
+                Instant.ofEpochMilli(s.installedMillis).atZone(ZoneOffset.UTC).toLocalDate();
         long h = Math.floorMod(s.skuId.getMostSignificantBits() ^ s.skuId.getLeastSignificantBits(), 1_000_000_000L);
         String extendedPid = String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%05d-%05d-%03d-%06d-03-1033-%d.0000-%03d%04d",
                 h % 100_000,
                 (h / 100_000) % 100_000,
@@ -324,8 +327,7 @@ public final class SimulatedMachine
                 day.getDayOfYear(),
                 day.getYear());
         Optional<String> host = Optional.ofNullable(s.cachedHost != null ? s.cachedHost : s.hostInUse);
-        java.util.OptionalInt port =
-                s.cachedHost != null ? java.util.OptionalInt.of(s.cachedPort) : java.util.OptionalInt.empty();
+        OptionalInt port = s.cachedHost != null ? OptionalInt.of(s.cachedPort) : OptionalInt.empty();
         return Optional.of(new Details(
                 Optional.of(cmid.toString()),
                 Optional.of(product.applicationId()),
@@ -334,7 +336,7 @@ public final class SimulatedMachine
                 host,
                 port,
                 Optional.of(localTime()),
-                java.util.OptionalInt.of(REARM_COUNT)));
+                OptionalInt.of(REARM_COUNT)));
     }
 
     /** The remaining rearm count the simulated machine reports: a modelled figure, never decremented. */
@@ -637,7 +639,7 @@ public final class SimulatedMachine
                     .licensePack()
                     .filter(p -> !host.licensePacks().contains(p))
                     .map(p -> Diagnosis.of(Cause.LICENSE_PACK_MISSING, host.name() + " lacks the " + p))
-                    .or(() -> host.host() instanceof org.kmsagent.agent.host.LedgerKmsHost l
+                    .or(() -> host.host() instanceof LedgerKmsHost l
                             ? l.config()
                                     .wrongClass(s.product.sku().group())
                                     .map(w -> Diagnosis.of(Cause.HOST_KEY_WRONG_CLASS, w))

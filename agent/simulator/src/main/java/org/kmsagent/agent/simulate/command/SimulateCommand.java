@@ -1,7 +1,10 @@
 package org.kmsagent.agent.simulate.command;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.report.ReportCollector;
 import org.kmsagent.agent.report.SimulationReport;
+import org.kmsagent.agent.report.WhatIfSection;
 import org.kmsagent.agent.simulate.FleetFlags;
 import org.kmsagent.agent.simulate.HostFactory;
 import org.kmsagent.agent.simulate.JsonEventWriter;
@@ -252,11 +256,10 @@ public final class SimulateCommand implements Callable<Integer> {
                 return e.code();
             } finally {
                 if (fetched != null) {
-                    java.nio.file.Files.deleteIfExists(fetched);
+                    Files.deleteIfExists(fetched);
                 }
             }
-            if (report != null
-                    && !java.nio.file.Files.isDirectory(report.toAbsolutePath().getParent())) {
+            if (report != null && !Files.isDirectory(report.toAbsolutePath().getParent())) {
                 err.println("kms-agent simulate: --report " + report + ": directory "
                         + report.toAbsolutePath().getParent() + " does not exist");
                 err.flush();
@@ -358,7 +361,7 @@ public final class SimulateCommand implements Callable<Integer> {
             jsonWriter.flush();
         }
         if (whatIf != null && json) {
-            out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(whatIf.json(changes)));
+            out.println(new ObjectMapper().writeValueAsString(whatIf.json(changes)));
         } else if (whatIf != null) {
             whatIf.print(out, changes);
         }
@@ -371,8 +374,8 @@ public final class SimulateCommand implements Callable<Integer> {
                         scenario,
                         collector,
                         summary,
-                        whatIf == null ? "" : org.kmsagent.agent.report.WhatIfSection.html(whatIf, changes));
-            } catch (java.io.IOException e) {
+                        whatIf == null ? "" : WhatIfSection.html(whatIf, changes));
+            } catch (IOException e) {
                 err.println("kms-agent simulate: --report " + report + ": cannot write: " + e.getMessage());
                 err.flush();
                 return 1;
@@ -436,8 +439,8 @@ public final class SimulateCommand implements Callable<Integer> {
     /** The hub's snapshot, its problems named after the hub rather than the temporary file. */
     private Scenario fromHub(ScenarioReader reader, Path fetched) throws ScenarioException {
         try {
-            return reader.parse("the snapshot of " + fromHub, java.nio.file.Files.readString(fetched), false);
-        } catch (java.io.IOException e) {
+            return reader.parse("the snapshot of " + fromHub, Files.readString(fetched), false);
+        } catch (IOException e) {
             throw new ScenarioException("the snapshot of " + fromHub, List.of("cannot read: " + e.getMessage()));
         }
     }

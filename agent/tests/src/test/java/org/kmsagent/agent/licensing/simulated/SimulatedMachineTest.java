@@ -15,12 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.HostConfig;
 import org.kmsagent.agent.host.LedgerKmsHost;
+import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
 import org.kmsagent.agent.scheduler.VirtualClockScheduler;
 import org.kmsagent.agent.testsupport.TestFamilies;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HostKey;
+import org.kmsagent.api.InstalledProduct;
 import org.kmsagent.api.KeyChannel;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.LicenseStatus;
@@ -229,11 +231,10 @@ class SimulatedMachineTest {
         m.install(
                 product("Windows 10 Enterprise"),
                 Optional.of(sku("Windows 10 Enterprise").gvlk()));
-        org.kmsagent.api.InstalledProduct p = m.installedProducts(LicensingService.SPP, CLIENT.applicationId())
+        InstalledProduct p = m.installedProducts(LicensingService.SPP, CLIENT.applicationId())
                 .get(0);
 
-        org.kmsagent.agent.licensing.LicenseDetails.Details before =
-                m.licenseDetails(p).orElseThrow();
+        LicenseDetails.Details before = m.licenseDetails(p).orElseThrow();
         assertThat(before.clientMachineId()).contains(cmid.toString());
         assertThat(before.applicationId()).contains(CLIENT.applicationId());
         assertThat(before.extendedPid().orElseThrow()).matches("\\d{5}-\\d{5}-206-\\d{6}-03-1033-\\d+\\.0000-\\d{7}");
@@ -246,8 +247,7 @@ class SimulatedMachineTest {
         assertThat(m.activate(LicensingService.SPP, id("Windows 10 Enterprise")).reportedCount())
                 .hasValue(1);
         m.setHostCaching(false);
-        org.kmsagent.agent.licensing.LicenseDetails.Details after =
-                m.licenseDetails(p).orElseThrow();
+        LicenseDetails.Details after = m.licenseDetails(p).orElseThrow();
         assertThat(after.kmsHostUsed()).contains("kms1");
         assertThat(after.kmsHostCaching()).contains(false);
     }

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.cli.KmsAgentCommand;
 import org.kmsagent.agent.testsupport.LabFixtures;
 import org.kmsagent.agent.testsupport.LabFixtures.Run;
+import picocli.CommandLine;
 
 class SimulateCommandTest {
     private static final String WORKED =
@@ -21,9 +25,9 @@ class SimulateCommandTest {
 
     @Test
     void rootCommandOffersSimulateWithItsOptions() {
-        java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine cl = org.kmsagent.agent.cli.KmsAgentCommand.commandLine();
-        cl.setOut(new java.io.PrintWriter(out));
+        StringWriter out = new StringWriter();
+        CommandLine cl = KmsAgentCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
         assertThat(cl.execute("simulate", "--help")).isZero();
         assertThat(out.toString())
                 .contains(

@@ -2,7 +2,9 @@ package org.kmsagent.agent.simulate.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.kmsagent.agent.simulate.LabSummary;
 import org.kmsagent.agent.simulate.Scenario;
@@ -18,8 +20,8 @@ class SimulateFaultsTest {
     private static Scenario scenario(String... extra) throws Exception {
         SimulateCommand cmd =
                 new SimulateCommand(spec -> SimulationWiring.FamilyLease.of(TestFamilies.all()), LabFixtures.TEST_HOST);
-        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(FLEET), java.util.Arrays.stream(extra))
-                .toArray(String[]::new);
+        String[] args =
+                Stream.concat(Arrays.stream(FLEET), Arrays.stream(extra)).toArray(String[]::new);
         new CommandLine(cmd).parseArgs(args);
         return cmd.scenario(TestFamilies.all());
     }

@@ -49,10 +49,12 @@ class VertxSchedulerTest {
         VertxScheduler s = new VertxScheduler(vertx);
         AtomicBoolean cancelledRan = new AtomicBoolean();
         AtomicBoolean laterRan = new AtomicBoolean();
-        Scheduler.Timer t = s.scheduleAfter(Duration.ofMillis(5), () -> cancelledRan.set(true));
+        // Due a second from now, so that the cancel below always comes first even when this thread is descheduled
+        // on a loaded machine (at 5 ms it once fired before the cancel, at a load of 12 on 2 cores).
+        Scheduler.Timer t = s.scheduleAfter(Duration.ofSeconds(1), () -> cancelledRan.set(true));
         assertThat(s.cancel(t)).isTrue();
         assertThat(s.cancel(t)).isFalse();
-        s.scheduleAfter(Duration.ofMillis(30), () -> laterRan.set(true));
+        s.scheduleAfter(Duration.ofMillis(1_500), () -> laterRan.set(true));
 
         await().atMost(Duration.ofSeconds(5)).untilTrue(laterRan);
         assertThat(cancelledRan).isFalse();

@@ -1,12 +1,10 @@
 package org.kmsagent.agent.bench;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -132,29 +130,29 @@ public final class FleetBenchmark implements Benchmark {
                 awaitConnections(hub, 10);
             }
             awaitConnections(hub, 0);
-            long heapEmpty = heapAfterGc();
-            long directEmpty = directMemory();
-            long rssEmpty = residentMemory();
+            long heapEmpty = ProcessMemory.heapAfterGc();
+            long directEmpty = ProcessMemory.directMemory();
+            long rssEmpty = ProcessMemory.residentMemory();
             ClassHistogram classesEmpty = ClassHistogram.enabled() ? ClassHistogram.take() : null;
             double idleBytes;
             double idleDirect;
             double idleRss;
             try (Child idle = Child.start("idle", baselineConnections, at, hub.fingerprint(), dir.resolve("idle"))) {
-                idleBytes = (heapAfterGc() - heapEmpty) / (double) baselineConnections;
+                idleBytes = (ProcessMemory.heapAfterGc() - heapEmpty) / (double) baselineConnections;
                 if (classesEmpty != null) {
                     printGrowth("per bare connection", ClassHistogram.take(), classesEmpty, baselineConnections);
                 }
-                idleDirect = (directMemory() - directEmpty) / (double) baselineConnections;
-                idleRss = (residentMemory() - rssEmpty) / (double) baselineConnections;
+                idleDirect = (ProcessMemory.directMemory() - directEmpty) / (double) baselineConnections;
+                idleRss = (ProcessMemory.residentMemory() - rssEmpty) / (double) baselineConnections;
             }
             awaitConnections(hub, 0);
-            long heapBefore = heapAfterGc();
+            long heapBefore = ProcessMemory.heapAfterGc();
             long[][] remoteBefore = new long[hubCount][];
             for (int h = 1; h < hubCount; h++) {
                 remoteBefore[h] = hubs.heap(h);
             }
-            long directBefore = directMemory();
-            long rssBefore = residentMemory();
+            long directBefore = ProcessMemory.directMemory();
+            long rssBefore = ProcessMemory.residentMemory();
             ClassHistogram classesBefore = ClassHistogram.enabled() ? ClassHistogram.take() : null;
             long connecting = System.nanoTime();
             try (Children fleet = Children.start(agents, hubs.addresses(), hub.fingerprint(), dir.resolve("agents"))) {
@@ -164,9 +162,9 @@ public final class FleetBenchmark implements Benchmark {
                 }
                 // Each hub's growth over its own agents: the first hub's in this process, the others' in theirs.
                 int own = hubCount == 1 ? agents : hub.connections();
-                double agentBytes = (heapAfterGc() - heapBefore) / (double) own;
-                double agentDirect = (directMemory() - directBefore) / (double) own;
-                double agentRss = (residentMemory() - rssBefore) / (double) own;
+                double agentBytes = (ProcessMemory.heapAfterGc() - heapBefore) / (double) own;
+                double agentDirect = (ProcessMemory.directMemory() - directBefore) / (double) own;
+                double agentRss = (ProcessMemory.residentMemory() - rssBefore) / (double) own;
                 if (classesBefore != null) {
                     printGrowth("per agent", ClassHistogram.take(), classesBefore, own);
                 }
@@ -392,10 +390,10 @@ public final class FleetBenchmark implements Benchmark {
                                                             ? " (" + done + " of " + rounds + " rounds answered by all)"
                                                             : "")
                                                     + " (target < 1000 ms)",
-                                            median(all),
+                                            Median.of(all),
                                             "ms",
                                             "same query routed to one agent",
-                                            median(one),
+                                            Median.of(one),
                                             false,
                                             OptionalDouble.empty()),
                                     new BenchFigure(
@@ -903,61 +901,10 @@ public final class FleetBenchmark implements Benchmark {
         return ms;
     }
 
-    private static double median(double[] values) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v[v.length / 2];
-    }
-
     /** Prints the classes that grew most per connection (with {@code -Dkmsagent.bench.histogram=true}). */
     private void printGrowth(String what, ClassHistogram after, ClassHistogram before, int connections) {
         System.err.printf("%s: hub heap %s, by class (top 15):%n", name, what);
         after.growthPer(before, connections, 15).forEach(line -> System.err.println("  " + line));
-    }
-
-    /** Heap in use after full collections: the lowest of three, so a collection still finishing does not count. */
-    static long heapAfterGc() {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            best = Math.min(
-                    best,
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return best;
-    }
-
-    /**
-     * Direct buffers in use: the JDK's (allocated with a cleaner) plus Netty's own count of the ones it allocates
-     * without (-1 when it does not track them). Pools grow in chunks, so this is coarse for few agents.
-     */
-    private static long directMemory() {
-        long jdk = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(b -> b.getName().equals("direct"))
-                .mapToLong(BufferPoolMXBean::getMemoryUsed)
-                .sum();
-        return jdk + Math.max(0, PlatformDependent.usedDirectMemory());
-    }
-
-    /**
-     * The benchmark process's resident set (the hub runs in it), from {@code /proc/self/status}; 0 where there is
-     * none. It counts what the heap and direct figures do not: native memory, such as an OpenSSL engine's. Pages
-     * the heap has touched stay resident, so it is the upper bound of what the agents cost the process.
-     */
-    private static long residentMemory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
     }
 
     private static void awaitConnections(HubServer hub, int count) {

@@ -1,38 +1,20 @@
 package org.kmsagent.agent.bench;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.kmsagent.agent.bus.BusAddresses;
-import org.kmsagent.agent.bus.bridge.TlsMaterial;
-import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.ctl.BridgeClient;
 import org.kmsagent.agent.ctl.ServerTrust;
 import org.kmsagent.agent.fleet.FleetAddresses;
@@ -48,12 +30,6 @@ import org.kmsagent.agent.hub.HubServer;
 public final class FleetBenchmark implements Benchmark {
     static final String AGENT_TOKEN = "bench-agent-token-0123";
     static final String OPS_TOKEN = "bench-ops-token-012345";
-
-    /** Agents per child process: each holds a socket and an outbox file per agent, under the usual 20,000 descriptors. */
-    private static final int PER_CHILD = 5_000;
-
-    /** Descriptors the benchmark's process needs besides one per agent: jars, Hazelcast, event loops, ctl. */
-    private static final int DESCRIPTOR_MARGIN = 1_000;
 
     private final String name;
     private final int fullAgents;
@@ -114,7 +90,7 @@ public final class FleetBenchmark implements Benchmark {
         int agents = quick && !sized ? 50 : fullAgents;
         int rounds = quick ? 3 : 7;
         // The first hub's agents hold sockets in this process; the other hubs' in their own.
-        checkDescriptors(Children.share(agents, hubCount, 0));
+        DescriptorBudget.check(AgentProcesses.share(agents, hubCount, 0));
         int baselineConnections = Math.min(agents, 1_000);
         // On tmpfs where there is one: the agents' outboxes force every event to disk, and thousands of simulated
         // agents on one disk would measure the disk, not the hub.
@@ -122,14 +98,14 @@ public final class FleetBenchmark implements Benchmark {
         Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
                 ? Files.createTempDirectory(shm, "kmsagent-fleet-bench")
                 : Files.createTempDirectory("kmsagent-fleet-bench");
-        try (Hubs hubs = Hubs.start(dir, agents, hubCount)) {
+        try (BenchHubs hubs = BenchHubs.start(dir, agents, hubCount)) {
             HubServer hub = hubs.get(0);
             String at = "127.0.0.1:" + hub.port();
             // Warm-up: the first connections initialise TLS, buffer pools and the bridge's classes once for all.
-            try (Child warm = Child.start("idle", 10, at, hub.fingerprint(), dir.resolve("warm"))) {
-                awaitConnections(hub, 10);
+            try (AgentProcess warm = AgentProcess.start("idle", 10, at, hub.fingerprint(), dir.resolve("warm"))) {
+                hubs.awaitFirstHubConnections(10);
             }
-            awaitConnections(hub, 0);
+            hubs.awaitFirstHubConnections(0);
             long heapEmpty = ProcessMemory.heapAfterGc();
             long directEmpty = ProcessMemory.directMemory();
             long rssEmpty = ProcessMemory.residentMemory();
@@ -137,7 +113,8 @@ public final class FleetBenchmark implements Benchmark {
             double idleBytes;
             double idleDirect;
             double idleRss;
-            try (Child idle = Child.start("idle", baselineConnections, at, hub.fingerprint(), dir.resolve("idle"))) {
+            try (AgentProcess idle =
+                    AgentProcess.start("idle", baselineConnections, at, hub.fingerprint(), dir.resolve("idle"))) {
                 idleBytes = (ProcessMemory.heapAfterGc() - heapEmpty) / (double) baselineConnections;
                 if (classesEmpty != null) {
                     printGrowth("per bare connection", ClassHistogram.take(), classesEmpty, baselineConnections);
@@ -145,7 +122,7 @@ public final class FleetBenchmark implements Benchmark {
                 idleDirect = (ProcessMemory.directMemory() - directEmpty) / (double) baselineConnections;
                 idleRss = (ProcessMemory.residentMemory() - rssEmpty) / (double) baselineConnections;
             }
-            awaitConnections(hub, 0);
+            hubs.awaitFirstHubConnections(0);
             long heapBefore = ProcessMemory.heapAfterGc();
             long[][] remoteBefore = new long[hubCount][];
             for (int h = 1; h < hubCount; h++) {
@@ -155,7 +132,8 @@ public final class FleetBenchmark implements Benchmark {
             long rssBefore = ProcessMemory.residentMemory();
             ClassHistogram classesBefore = ClassHistogram.enabled() ? ClassHistogram.take() : null;
             long connecting = System.nanoTime();
-            try (Children fleet = Children.start(agents, hubs.addresses(), hub.fingerprint(), dir.resolve("agents"))) {
+            try (AgentProcesses fleet =
+                    AgentProcesses.start(agents, hubs.addresses(), hub.fingerprint(), dir.resolve("agents"))) {
                 double connectSeconds = (System.nanoTime() - connecting) / 1e9;
                 if (hubCount > 1) {
                     System.err.printf("%s: connections per hub: %s%n", name, hubs.connections());
@@ -247,7 +225,7 @@ public final class FleetBenchmark implements Benchmark {
                         long ingesting = System.nanoTime();
                         long[] hubDone = fleet.events(perAgent, hubCount);
                         double ingestSeconds = (Arrays.stream(hubDone).max().orElseThrow() - ingesting) / 1e9;
-                        checkView(hub, agents, total, total);
+                        FleetViewCheck.checkView(hub, agents, total, total);
                         System.err.printf(
                                 "%s: %,d events stored and acknowledged in %.1f s%n", name, total, ingestSeconds);
                         figures.add(new BenchFigure(
@@ -268,7 +246,7 @@ public final class FleetBenchmark implements Benchmark {
                         for (int h = 0; hubCount > 1 && h < hubCount; h++) {
                             // Each hub's share: its own agents' events (all of them wrote at once), until the last
                             // of its agents' processes said every one was acknowledged.
-                            long events = (long) perAgent * Children.share(agents, hubCount, h);
+                            long events = (long) perAgent * AgentProcesses.share(agents, hubCount, h);
                             double seconds = (hubDone[h] - ingesting) / 1e9;
                             figures.add(new BenchFigure(
                                     name(),
@@ -291,7 +269,7 @@ public final class FleetBenchmark implements Benchmark {
                         // come back to it, and the view (promoted from the survivors' backups) must keep every event.
                         ctl.close();
                         int restart = hubCount - 1;
-                        Set<String> moving = hubCount == 1 ? null : agentsOf(hub, hubs.name(restart));
+                        Set<String> moving = hubCount == 1 ? null : FleetViewCheck.agentsOf(hub, hubs.name(restart));
                         int movingCount = moving == null ? agents : moving.size();
                         Instant closing = Instant.now();
                         long closingNanos = System.nanoTime();
@@ -318,8 +296,8 @@ public final class FleetBenchmark implements Benchmark {
                         if (hubCount == 1) {
                             hubs.startAgain(restart, port);
                         }
-                        double storm =
-                                awaitRegistered(hubs, agents, moving, closing, TimeUnit.MINUTES.toNanos(5), since);
+                        double storm = FleetViewCheck.awaitRegistered(
+                                hubs, agents, moving, closing, TimeUnit.MINUTES.toNanos(5), since);
                         System.err.printf(
                                 "%s: storm: all %,d agents registered again after %.1f s%s%n",
                                 name,
@@ -337,7 +315,8 @@ public final class FleetBenchmark implements Benchmark {
                                     (startedAgain[0] - restarted) / 1e9,
                                     hubs.connections());
                         }
-                        double again = awaitView(hubs.get(0), agents, total, TimeUnit.MINUTES.toNanos(5), since);
+                        double again = FleetViewCheck.awaitView(
+                                hubs.get(0), agents, total, TimeUnit.MINUTES.toNanos(5), since);
                         System.err.printf(
                                 "%s: storm: all %,d events in the %s view after %.1f s%n",
                                 name, total, hubCount > 1 ? "cluster's" : "new hub's", again);
@@ -444,430 +423,6 @@ public final class FleetBenchmark implements Benchmark {
     }
 
     /**
-     * Fails at once, not minutes into the run, when this process may not open a socket for each of the first hub's
-     * {@code agents}: that hub runs in this JVM, so its agents' connections count against its descriptor limit (20,000
-     * on the machine of docs/performance.md); the other hubs run in processes of their own. The margin covers what the
-     * JVM, Hazelcast and the event loops hold besides.
-     */
-    private static void checkDescriptors(int agents) {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
-            long needed = os.getOpenFileDescriptorCount() + agents + DESCRIPTOR_MARGIN;
-            if (needed > os.getMaxFileDescriptorCount()) {
-                throw new IllegalStateException(String.format(
-                        "%,d agents need about %,d file descriptors in this process (the hubs' sockets), but its"
-                                + " limit is %,d: raise it (ulimit -n) or run fewer (--agents)",
-                        agents, needed, os.getMaxFileDescriptorCount()));
-            }
-        }
-    }
-
-    /**
-     * Waits until the hubs hold {@code agents} connections in all and the cluster as many agent records (one per agent
-     * id: a second registration of one agent rewrites its record), and every agent of {@code moving} (null: all) has
-     * registered since {@code closing}; returns the seconds since {@code since}. The records' times are read only once
-     * the counts are right (reading every record on every poll would load the hubs it measures).
-     */
-    private static double awaitRegistered(
-            Hubs hubs, int agents, Set<String> moving, Instant closing, long timeoutNanos, long since)
-            throws Exception {
-        var records = hubs.get(0)
-                .vertx()
-                .sharedData()
-                .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
-                .await(30, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + timeoutNanos;
-        int stale = -1;
-        while (true) {
-            int registered = records.size().await(30, TimeUnit.SECONDS);
-            int connections = hubs.connectionCount();
-            if (connections == agents && registered == agents) {
-                if (moving == null) {
-                    return (System.nanoTime() - since) / 1e9;
-                }
-                double s = (System.nanoTime() - since) / 1e9;
-                stale = 0;
-                for (var e : records.entries().await(60, TimeUnit.SECONDS).entrySet()) {
-                    if (moving.contains(e.getKey())
-                            && Instant.parse(e.getValue().getString("registeredAt"))
-                                    .isBefore(closing)) {
-                        stale++;
-                    }
-                }
-                if (stale == 0) {
-                    return s;
-                }
-            }
-            if (registered > agents) {
-                throw new IllegalStateException(
-                        "reconnection storm: " + registered + " records for " + agents + " agents");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("reconnection storm: after " + timeoutNanos / 1_000_000_000L + " s, "
-                        + connections + " connections and " + registered + " of " + agents + " agents registered"
-                        + (stale > 0 ? ", " + stale + " of the restarted hub's not registered again" : ""));
-            }
-            Thread.sleep(200); // the benchmark's own thread polling the hub's figures
-        }
-    }
-
-    /** The agents whose record in the cluster's view names hub {@code hubName}. */
-    private static Set<String> agentsOf(HubServer any, String hubName) throws Exception {
-        Set<String> ids = new HashSet<>();
-        any.vertx()
-                .sharedData()
-                .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
-                .await(30, TimeUnit.SECONDS)
-                .entries()
-                .await(60, TimeUnit.SECONDS)
-                .forEach((id, r) -> {
-                    if (hubName.equals(r.getString("hub"))) {
-                        ids.add(id);
-                    }
-                });
-        return ids;
-    }
-
-    /**
-     * Checks the hub's view: every agent's record acknowledges {@code acked} events in all (sum of lastSeq) and keeps
-     * {@code historic} of them as history; throws otherwise.
-     */
-    private static void checkView(HubServer hub, int agents, long acked, long historic) throws Exception {
-        long[] sums = viewSums(hub);
-        if (sums[0] != agents || sums[1] != acked || sums[2] != historic) {
-            throw new IllegalStateException("the hub's view holds " + sums[0] + " agents, " + sums[1]
-                    + " events acknowledged, " + sums[2] + " in history; expected " + agents + ", " + acked + ", "
-                    + historic);
-        }
-    }
-
-    /** {records, sum of lastSeq, sum of historyCount} in the hub's view. */
-    private static long[] viewSums(HubServer hub) throws Exception {
-        var records = hub.vertx()
-                .sharedData()
-                .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
-                .await(30, TimeUnit.SECONDS)
-                .entries()
-                .await(60, TimeUnit.SECONDS);
-        long acked = 0;
-        long historic = 0;
-        for (JsonObject r : records.values()) {
-            acked += r.getLong("lastSeq", 0L);
-            historic += r.getLong("historyCount", 0L);
-        }
-        return new long[] {records.size(), acked, historic};
-    }
-
-    /** Waits until the hub's view holds every event again (after a restart); returns the seconds since {@code since}. */
-    private static double awaitView(HubServer hub, int agents, long events, long timeoutNanos, long since)
-            throws Exception {
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (true) {
-            long[] sums = viewSums(hub);
-            if (sums[1] >= events && sums[2] >= events) {
-                double s = (System.nanoTime() - since) / 1e9;
-                checkView(hub, agents, events, events); // once each: no more than written
-                return s;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "after the restart, the view holds " + sums[1] + " of " + events + " events");
-            }
-            Thread.sleep(500); // the benchmark's own thread polling the hub's figures
-        }
-    }
-
-    /**
-     * The hubs of one run, clustered on loopback under one cluster name, each with its own Hazelcast port and every
-     * hub's port as members. One hub makes its own self-signed certificate (as it always did); several share one, as
-     * docs/fleet.md has an administrator give them, so that agents pin one fingerprint for all. The first hub runs in
-     * this process (its heap is the one measured here); every other one in a process of its own ({@link HubProcess}),
-     * as each hub of a real deployment is its own {@code kms-agent hub}: its own heap, collector and descriptors.
-     */
-    private static final class Hubs implements AutoCloseable {
-        private final Path dir;
-        private final int agents;
-        private final String cluster = "fleet-bench-" + UUID.randomUUID();
-        private final TlsConfig tls;
-        /** The first hub, in this process; replaced when it restarts (one hub only). */
-        private volatile HubServer local;
-        /** The other hubs' processes (index 0 unused); read by the benchmark's thread while another restarts one. */
-        private final AtomicReferenceArray<RemoteHub> remote;
-
-        private final int[] ports;
-        private final int[] hz;
-
-        private Hubs(Path dir, int agents, int count, TlsConfig tls) {
-            this.dir = dir;
-            this.agents = agents;
-            this.tls = tls;
-            this.remote = new AtomicReferenceArray<>(count);
-            this.ports = new int[count];
-            this.hz = new int[count];
-        }
-
-        static Hubs start(Path dir, int agents, int count) throws Exception {
-            TlsConfig tls = null;
-            if (count > 1) {
-                TlsMaterial shared = TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("shared"));
-                tls = new TlsConfig(
-                        shared.certFile().toString(), shared.keyFile().toString(), null);
-            }
-            Hubs h = new Hubs(dir, agents, count, tls);
-            try {
-                for (int i = 0; i < count; i++) {
-                    h.hz[i] = freePort();
-                }
-                h.local = HubServer.start(h.spec(0, 0).config(), h.name(0), Clock.systemUTC());
-                h.ports[0] = h.local.port();
-                for (int i = 1; i < count; i++) {
-                    h.remote.set(i, h.startRemote(i, 0));
-                    h.ports[i] = h.remote.get(i).port();
-                }
-            } catch (Exception e) {
-                h.close();
-                throw e;
-            }
-            return h;
-        }
-
-        /** The first hub, the one in this process. */
-        HubServer get(int i) {
-            if (i != 0) {
-                throw new IllegalArgumentException("hub " + i + " runs in a process of its own");
-            }
-            return local;
-        }
-
-        /** Hub {@code i}'s name in the fleet view. */
-        String name(int i) {
-            return "bench-hub" + suffix(i);
-        }
-
-        private String suffix(int i) {
-            return ports.length == 1 ? "" : "-" + (char) ('a' + i);
-        }
-
-        /** Each hub's bridge, {@code host:port}. */
-        List<String> addresses() {
-            return Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).toList();
-        }
-
-        /** Connections to hub {@code i}; 0 while it is closed. */
-        int connections(int i) throws Exception {
-            if (i == 0) {
-                return local.connections();
-            }
-            RemoteHub r = remote.get(i);
-            return r == null ? 0 : r.connections();
-        }
-
-        /** Connections to all hubs. */
-        int connectionCount() throws Exception {
-            int n = 0;
-            for (int i = 0; i < ports.length; i++) {
-                n += connections(i);
-            }
-            return n;
-        }
-
-        /** Connections per hub, for the log. */
-        String connections() throws Exception {
-            List<String> per = new ArrayList<>();
-            for (int i = 0; i < ports.length; i++) {
-                per.add(name(i) + " " + connections(i));
-            }
-            return per.toString();
-        }
-
-        /** Hub {@code i}'s (not the first) heap after full collections in its own process, and its connections. */
-        long[] heap(int i) throws Exception {
-            return remote.get(i).heap();
-        }
-
-        /** Closes hub {@code i} (the other hubs: their process, which leaves the cluster and exits); returns its port. */
-        int close(int i) throws Exception {
-            if (i == 0) {
-                local.close();
-            } else {
-                remote.getAndSet(i, null).close();
-            }
-            return ports[i];
-        }
-
-        /** Starts hub {@code i} again on bridge port {@code port}, with a fresh Hazelcast port (a new process). */
-        void startAgain(int i, int port) throws Exception {
-            hz[i] = freePort();
-            if (i == 0) {
-                local = HubServer.start(spec(0, port).config(), name(0), Clock.systemUTC());
-            } else {
-                remote.set(i, startRemote(i, port));
-            }
-        }
-
-        private List<String> members() {
-            return Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).toList();
-        }
-
-        /**
-         * Connections the first hub takes: every agent (all of them on it when the others are down), but with several
-         * hubs no more than this process's descriptors allow; an agent refused fails over to another hub or tries again.
-         */
-        private int localMaxConnections() {
-            int all = agents + 16;
-            if (ports.length > 1
-                    && ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
-                return (int) Math.min(all, os.getMaxFileDescriptorCount() - 2L * DESCRIPTOR_MARGIN);
-            }
-            return all;
-        }
-
-        private RemoteHub startRemote(int i, int bridgePort) throws Exception {
-            return RemoteHub.start(name(i), spec(i, bridgePort));
-        }
-
-        /** Hub {@code i}'s start on bridge port {@code bridgePort} (0: any). */
-        private HubSpec spec(int i, int bridgePort) {
-            return new HubSpec(
-                    dir.resolve("hub" + suffix(i)),
-                    bridgePort,
-                    tls,
-                    i == 0 ? localMaxConnections() : agents + 16,
-                    cluster,
-                    members(),
-                    hz[i]);
-        }
-
-        private static int freePort() throws Exception {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            }
-        }
-
-        /** Closes every hub still open, the last first. */
-        @Override
-        public void close() {
-            for (int i = remote.length() - 1; i >= 1; i--) {
-                RemoteHub r = remote.getAndSet(i, null);
-                if (r != null) {
-                    r.close();
-                }
-            }
-            if (local != null) {
-                local.close();
-            }
-        }
-    }
-
-    /**
-     * A hub's process ({@link HubProcess}), started like the agents' ({@link Child}): this JVM's java and class path,
-     * and its heap, collector and module flags (those the launcher gives {@code kms-agent hub} and {@code bench}).
-     */
-    private static final class RemoteHub {
-        private final String name;
-        private final Process process;
-        private final BufferedReader out;
-        private final Path log;
-        private final int port;
-
-        private RemoteHub(String name, Process process, BufferedReader out, Path log, int port) {
-            this.name = name;
-            this.process = process;
-            this.out = out;
-            this.log = log;
-            this.port = port;
-        }
-
-        static RemoteHub start(String name, HubSpec spec) throws Exception {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(jvmFlags());
-            cmd.addAll(List.of(
-                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    HubProcess.class.getName(),
-                    name));
-            cmd.addAll(spec.args());
-            Path dataDir = spec.dataDir();
-            Files.createDirectories(dataDir);
-            Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-            Process p = new ProcessBuilder(cmd)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            if (line == null || !line.startsWith("ready ")) {
-                String status = p.waitFor(5, TimeUnit.SECONDS) ? "exit status " + p.exitValue() : "still running";
-                p.destroyForcibly();
-                throw new IllegalStateException("hub " + name + "'s process did not get ready (it said " + line + "; "
-                        + status + "): " + Files.readString(log));
-            }
-            return new RemoteHub(name, p, out, log, Integer.parseInt(line.split(" ")[1]));
-        }
-
-        /**
-         * This JVM's flags a hub's process takes too: heap size, collector and other -XX options, module options and
-         * properties; not the agents (debugger, coverage, JFR) nor the class-data archive this process writes.
-         */
-        private static List<String> jvmFlags() {
-            return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                    .filter(a -> a.startsWith("-Xm")
-                            || a.startsWith("-Xss")
-                            || a.startsWith("-XX:")
-                            || a.startsWith("--add-")
-                            || a.startsWith("--enable-native-access")
-                            || a.startsWith("--sun-misc-unsafe")
-                            || a.startsWith("-Dkmsagent.home="))
-                    .filter(a -> !a.contains("FlightRecord")
-                            && !a.contains("ArchiveClasses")
-                            && !a.contains("SharedArchiveFile"))
-                    .toList();
-        }
-
-        int port() {
-            return port;
-        }
-
-        int connections() throws Exception {
-            return Integer.parseInt(ask("connections").split(" ")[1]);
-        }
-
-        long[] heap() throws Exception {
-            String[] words = ask("heap").split(" ");
-            return new long[] {Long.parseLong(words[1]), Long.parseLong(words[2])};
-        }
-
-        private synchronized String ask(String command) throws Exception {
-            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
-            String line = out.readLine();
-            if (line == null || !line.startsWith(command + " ")) {
-                throw new IllegalStateException(
-                        "hub " + name + "'s process said " + line + " to " + command + ": " + Files.readString(log));
-            }
-            return line;
-        }
-
-        /** Asks the hub to close (it leaves the cluster) and waits for its process to exit; kills it if it does not. */
-        synchronized void close() {
-            try {
-                process.getOutputStream().write("close\n".getBytes(StandardCharsets.UTF_8));
-                process.getOutputStream().close();
-            } catch (IOException e) {
-                // already gone
-            }
-            try {
-                if (!process.waitFor(90, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
      * One routed status query; returns its wall time in ms, after checking every expected agent answered. A query to
      * one agent is tried up to three times: with thousands of agents on a loaded machine, the one asked may be between
      * two connections (its link reconnects after a missed heartbeat).
@@ -905,168 +460,5 @@ public final class FleetBenchmark implements Benchmark {
     private void printGrowth(String what, ClassHistogram after, ClassHistogram before, int connections) {
         System.err.printf("%s: hub heap %s, by class (top 15):%n", name, what);
         after.growthPer(before, connections, 15).forEach(line -> System.err.println("  " + line));
-    }
-
-    private static void awaitConnections(HubServer hub, int count) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (hub.connections() != count) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the hub still has " + hub.connections() + " connections");
-            }
-            try {
-                Thread.sleep(20); // the benchmark's own thread waiting for the hub to see closed sockets
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    /**
-     * The agents, {@value #PER_CHILD} per process at most, named a1.., b1.., and so on; with several hubs, each hub's
-     * share in processes of its own, given every hub in {@code fleet.hubs} with its own first.
-     */
-    private record Children(List<Child> children, int[] hubOf) implements AutoCloseable {
-        static Children start(int agents, List<String> hubs, String fingerprint, Path dataDir) throws Exception {
-            List<Child> started = new ArrayList<>();
-            List<Integer> hubOf = new ArrayList<>();
-            try {
-                int n = 0;
-                for (int h = 0; h < hubs.size(); h++) {
-                    List<String> order = new ArrayList<>(hubs);
-                    Collections.rotate(order, -h);
-                    String hubList = String.join(",", order);
-                    int share = share(agents, hubs.size(), h);
-                    for (int first = 0; first < share; first += PER_CHILD, n++) {
-                        String prefix = String.valueOf((char) ('a' + n));
-                        started.add(Child.start(
-                                "fleet",
-                                Math.min(PER_CHILD, share - first),
-                                prefix,
-                                hubList,
-                                fingerprint,
-                                dataDir.resolve(prefix)));
-                        hubOf.add(h);
-                    }
-                }
-            } catch (Exception e) {
-                for (Child c : started) {
-                    c.close();
-                }
-                throw e;
-            }
-            return new Children(
-                    started, hubOf.stream().mapToInt(Integer::intValue).toArray());
-        }
-
-        /** Hub {@code h}'s share of {@code agents} over {@code hubs} hubs (the first ones take the remainder). */
-        static int share(int agents, int hubs, int h) {
-            return agents / hubs + (h < agents % hubs ? 1 : 0);
-        }
-
-        /**
-         * Every agent records {@code perAgent} events; returns once the hubs acknowledged all of them, with the
-         * {@link System#nanoTime()} at which the last of each hub's processes (by its agents' first hub) said so.
-         */
-        long[] events(int perAgent, int hubs) throws Exception {
-            for (Child c : children) {
-                c.command("events " + perAgent);
-            }
-            // One reader per process (not the common pool: it has one thread on two cores), so that each hub's
-            // time is when its own processes finished, not when another's was read.
-            var readers = Executors.newFixedThreadPool(children.size());
-            long[] done = new long[hubs];
-            try {
-                List<Future<Long>> acked = new ArrayList<>();
-                for (Child c : children) {
-                    acked.add(readers.submit(() -> {
-                        c.expect("acked ");
-                        return System.nanoTime();
-                    }));
-                }
-                for (int i = 0; i < children.size(); i++) {
-                    long at;
-                    try {
-                        at = acked.get(i).get(25, TimeUnit.MINUTES); // each process gives up after 20
-                    } catch (ExecutionException e) {
-                        throw e.getCause() instanceof Exception cause ? cause : e;
-                    }
-                    done[hubOf[i]] = Math.max(done[hubOf[i]], at);
-                }
-            } finally {
-                readers.shutdownNow();
-            }
-            return done;
-        }
-
-        @Override
-        public void close() throws Exception {
-            for (Child c : children) {
-                c.close();
-            }
-        }
-    }
-
-    /** The agents' process. */
-    private record Child(Process process, BufferedReader out, Path log) implements AutoCloseable {
-        static Child start(String mode, int count, String hubAt, String fingerprint, Path dataDir) throws Exception {
-            return start(mode, count, "a", hubAt, fingerprint, dataDir);
-        }
-
-        static Child start(String mode, int count, String prefix, String hubAt, String fingerprint, Path dataDir)
-                throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + Math.max(512, count / 8) + "m",
-                    "-XX:+UseSerialGC",
-                    "-XX:-UsePerfData",
-                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    SimulatedAgents.class.getName(),
-                    mode,
-                    Integer.toString(count),
-                    prefix,
-                    hubAt,
-                    AGENT_TOKEN,
-                    fingerprint,
-                    dataDir.toString()));
-            Files.createDirectories(dataDir);
-            Path log = dataDir.resolve("process.log");
-            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            if (line == null || !line.startsWith("ready")) {
-                // Its exit status tells a crash (1, with its stack trace in the log) from a kill (137: the OOM
-                // killer or another process) when the log is empty.
-                String status = p.waitFor(5, TimeUnit.SECONDS) ? "exit status " + p.exitValue() : "still running";
-                p.destroyForcibly();
-                throw new IllegalStateException("the agents' process did not get ready (it said " + line + "; " + status
-                        + "): " + Files.readString(log));
-            }
-            return new Child(p, out, log);
-        }
-
-        void command(String line) throws Exception {
-            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
-        }
-
-        String expect(String prefix) throws Exception {
-            String line = out.readLine();
-            if (line == null || !line.startsWith(prefix)) {
-                throw new IllegalStateException(
-                        "the agents' process said " + line + " instead of " + prefix + "...: " + Files.readString(log));
-            }
-            return line;
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.getOutputStream().close();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            }
-        }
     }
 }

@@ -77,6 +77,11 @@ final class BenchHubs implements AutoCloseable {
         return local;
     }
 
+    /** How many hubs the run has. */
+    int count() {
+        return ports.length;
+    }
+
     /** Hub {@code i}'s name in the fleet view. */
     String name(int i) {
         return "bench-hub" + suffix(i);

@@ -11,6 +11,26 @@ import java.nio.file.Path;
 final class ProcessMemory {
     private ProcessMemory() {}
 
+    /** This process's heap after full collections, direct buffers and resident set, read in that order. */
+    record Reading(long heap, long direct, long resident) {
+        static Reading take() {
+            long heap = heapAfterGc();
+            long direct = directMemory();
+            return new Reading(heap, direct, residentMemory());
+        }
+
+        /** What each of {@code connections} added since {@code before}, in bytes. */
+        PerConnection since(Reading before, int connections) {
+            return new PerConnection(
+                    (heap - before.heap) / (double) connections,
+                    (direct - before.direct) / (double) connections,
+                    (resident - before.resident) / (double) connections);
+        }
+    }
+
+    /** Heap, direct and resident memory per connection, in bytes. */
+    record PerConnection(double heap, double direct, double resident) {}
+
     /** Heap in use after full collections: the lowest of three, so a collection still finishing does not count. */
     static long heapAfterGc() {
         long best = Long.MAX_VALUE;

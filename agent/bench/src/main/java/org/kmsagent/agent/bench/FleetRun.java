@@ -36,7 +36,7 @@ final class FleetRun {
         this.rounds = rounds;
         this.scale = scale;
         this.hubs = hubs;
-        this.layout = HubLayout.of(hubs);
+        this.layout = new HubLayout(hubs);
         this.dir = dir;
         this.hub = hubs.get(0);
     }

@@ -30,7 +30,7 @@ public final class HubProcess {
             if (line.equals("connections")) {
                 System.out.println("connections " + hub.connections());
             } else if (line.equals("heap")) {
-                long heap = FleetBenchmark.heapAfterGc();
+                long heap = ProcessMemory.heapAfterGc();
                 System.out.println("heap " + heap + " " + hub.connections());
             } else {
                 System.out.println("unknown " + line);

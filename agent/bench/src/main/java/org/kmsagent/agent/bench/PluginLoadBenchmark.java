@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.jar.JarFile;
@@ -90,7 +89,6 @@ public final class PluginLoadBenchmark implements Benchmark {
             body.run();
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
-        Arrays.sort(ms);
-        return ms[rounds / 2];
+        return Median.of(ms);
     }
 }

@@ -174,14 +174,6 @@ public final class SimulationBenchmark implements Benchmark {
         }
     }
 
-    /** Heap in use after a full collection. */
-    static long liveHeap() {
-        for (int i = 0; i < 2; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
     /**
      * A fleet like a mid-size company: 70% Windows clients, 10% servers, 20% PCs with Office 2013, arriving over the
      * first 10 days, on the default host.
@@ -218,7 +210,7 @@ public final class SimulationBenchmark implements Benchmark {
         """, days, clients, every, servers, every, office, every);
         Scenario s = new ScenarioReader(fams).parse("benchmark", yaml, true);
         long[] seen = {0};
-        long before = heap ? liveHeap() : 0;
+        long before = heap ? ProcessMemory.heapAfterGc() : 0;
         long[] atEnd = {0};
         double[] excluded = {0};
         Clock c = Clock.start();
@@ -226,7 +218,7 @@ public final class SimulationBenchmark implements Benchmark {
             if (heap && d == total) {
                 // Measured while the lab and its host are still live; the collections it forces are not timed.
                 Clock m = Clock.start();
-                atEnd[0] = liveHeap() - before;
+                atEnd[0] = ProcessMemory.heapAfterGc() - before;
                 excluded[0] = m.seconds();
             }
         });

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
@@ -74,10 +73,10 @@ public final class StartupBenchmark implements Benchmark {
         figures.add(new BenchFigure(
                 name(),
                 "agent cold start to ready",
-                median(agentStart),
+                Median.of(agentStart),
                 "ms",
                 "bare JVM start to hello",
-                median(bareStart),
+                Median.of(bareStart),
                 false,
                 OptionalDouble.of(4.0)));
         figures.add(new BenchFigure(
@@ -116,10 +115,10 @@ public final class StartupBenchmark implements Benchmark {
         figures.add(new BenchFigure(
                 name(),
                 "kms-agent status, start to exit",
-                median(status),
+                Median.of(status),
                 "ms",
                 "bare JVM hello, start to exit",
-                median(hello),
+                Median.of(hello),
                 false,
                 OptionalDouble.of(4.0)));
         return figures;
@@ -220,7 +219,7 @@ public final class StartupBenchmark implements Benchmark {
             // The idle window itself is what is measured: a process that polls uses CPU here.
             p.waitFor(idleSeconds, TimeUnit.SECONDS);
             long cpuAfter = cpuMillis(p.pid());
-            return new Sample(startMillis, rssKb(p.pid()), cpuAfter - cpuBefore);
+            return new Sample(startMillis, ProcessMemory.residentKb(p.pid()), cpuAfter - cpuBefore);
         } finally {
             p.destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -229,27 +228,12 @@ public final class StartupBenchmark implements Benchmark {
         }
     }
 
-    private static long rssKb(long pid) throws IOException {
-        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (l.startsWith("VmRSS:")) {
-                return Long.parseLong(l.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS for " + pid);
-    }
-
     /** utime + stime of the process, from /proc/PID/stat, in milliseconds (clock ticks assumed 100 Hz, Linux's). */
     private static long cpuMillis(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         return ticks * 10;
-    }
-
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c[c.length / 2];
     }
 
     private record Sample(double startMillis, long rssKb, long idleCpuMillis) {}

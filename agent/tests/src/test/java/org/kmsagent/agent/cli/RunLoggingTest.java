@@ -3,6 +3,7 @@ package org.kmsagent.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.LoggerContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.daemon.logging.RunLogging;
 
 /**
  * {@code kms-agent run} with {@code logging.file}, as a real child process: timestamped lines with their levels in
@@ -114,6 +116,40 @@ class RunLoggingTest {
                 .doesNotContain(" INFO ")
                 .doesNotContain(" DEBUG ")
                 .doesNotContain("logback");
+    }
+
+    /**
+     * A hub's start printed two library warnings an operator can do nothing about (Hazelcast's CP subsystem being off,
+     * which the fleet does not use; Vert.x's Micrometer gauge registered twice): at the default levels they are not
+     * printed, while Hazelcast's and Micrometer's other warnings are; at DEBUG everything is.
+     */
+    @Test
+    void libraryNoticesThatCallForNoActionArePrintedOnlyWhenDebugging() {
+        LoggerContext quiet = new LoggerContext();
+        RunLogging.consoleOnly(quiet, "WARN");
+        assertThat(quiet.getLogger("com.hazelcast.cp.CPSubsystem").isWarnEnabled())
+                .isFalse();
+        assertThat(quiet.getLogger("io.micrometer.core.instrument.MeterRegistry")
+                        .isWarnEnabled())
+                .isFalse();
+        assertThat(quiet.getLogger("com.hazelcast.cp.CPSubsystem").isErrorEnabled())
+                .isTrue();
+        assertThat(quiet.getLogger("com.hazelcast.internal.cluster.ClusterService")
+                        .isWarnEnabled())
+                .isTrue();
+        assertThat(quiet.getLogger("io.micrometer.core.instrument.binder").isWarnEnabled())
+                .isTrue();
+
+        LoggerContext debugging = new LoggerContext();
+        RunLogging.consoleOnly(debugging, "DEBUG");
+        assertThat(debugging.getLogger("com.hazelcast.cp.CPSubsystem").isDebugEnabled())
+                .isTrue();
+        assertThat(debugging
+                        .getLogger("io.micrometer.core.instrument.MeterRegistry")
+                        .isDebugEnabled())
+                .isTrue();
+        quiet.stop();
+        debugging.stop();
     }
 
     private static List<Path> rolled(Path logFile) throws IOException {

@@ -72,8 +72,16 @@ public final class RunLogging {
         root.setLevel(rootLevel);
         root.addAppender(console);
         if (rootLevel.isGreaterOrEqual(Level.INFO)) {
-            // PF4J logs what PluginHost already reports with the jar's name: keep only its errors unless debugging.
+            // Libraries' messages that say nothing an operator can act on: only their errors unless debugging.
+            // PF4J logs what PluginHost already reports with the jar's name.
             context.getLogger("org.pf4j").setLevel(Level.ERROR);
+            // Every hub start warned that Hazelcast's CP subsystem is off ("UNSAFE mode"): the fleet uses none of
+            // its data structures (no cluster locks, counters or semaphores), only maps, so nothing runs unsafe.
+            context.getLogger("com.hazelcast.cp.CPSubsystem").setLevel(Level.ERROR);
+            // Every hub start warned that the gauge vertx.eventbus.handlers "has been already registered": Vert.x's
+            // Micrometer metrics register it once per consumer and keep the first (vertx-micrometer-metrics 5.0);
+            // the scrape is right. Micrometer logs this kind of message from this one logger.
+            context.getLogger("io.micrometer.core.instrument.MeterRegistry").setLevel(Level.ERROR);
         }
         return root;
     }

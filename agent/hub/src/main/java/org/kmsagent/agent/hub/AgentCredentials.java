@@ -120,7 +120,8 @@ public final class AgentCredentials extends VerticleBase {
                 .compose(v -> save());
     }
 
-    private static boolean newer(JsonObject candidate, JsonObject current) {
+    /** Whether {@code candidate} is a later entry for an agent id than {@code current}: the newest entry wins. */
+    static boolean newer(JsonObject candidate, JsonObject current) {
         return current == null
                 || Instant.parse(candidate.getString("at")).isAfter(Instant.parse(current.getString("at")));
     }

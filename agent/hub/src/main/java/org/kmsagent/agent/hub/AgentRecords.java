@@ -2,7 +2,6 @@ package org.kmsagent.agent.hub;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +77,16 @@ public final class AgentRecords {
         seen(r.put("hub", hub).put("registeredAt", now.toString()), now);
         noteArrivals(r, now);
         return r;
+    }
+
+    /**
+     * Whether {@code candidate} is a later state of the same agent's record than {@code current}: it has acknowledged
+     * more events, or as many and the agent was heard from later. What a hub cluster keeps when two sides of a split
+     * held the same record ({@link FleetMergePolicy}).
+     */
+    static boolean fresher(JsonObject candidate, JsonObject current) {
+        int bySeq = Long.compare(candidate.getLong("lastSeq", 0L), current.getLong("lastSeq", 0L));
+        return bySeq != 0 ? bySeq > 0 : lastSeenMs(candidate) > lastSeenMs(current);
     }
 
     /** The record after a heartbeat. */
@@ -209,12 +218,20 @@ public final class AgentRecords {
     /** Whether the agent has been heard from within three heartbeats. */
     public static boolean connected(JsonObject r, Instant now) {
         long hb = r.getLong("heartbeatSeconds", 10L);
+        long last = lastSeenMs(r);
+        return last != NEVER && Math.floorDiv(now.toEpochMilli() - last, 1000L) < 3 * hb;
+    }
+
+    private static final long NEVER = Long.MIN_VALUE;
+
+    /** When the agent was last heard from, in epoch milliseconds ({@link #NEVER} if the record does not say). */
+    private static long lastSeenMs(JsonObject r) {
         if (r.getValue("lastSeenMs") instanceof Number ms) {
-            return Math.floorDiv(now.toEpochMilli() - ms.longValue(), 1000L) < 3 * hb;
+            return ms.longValue();
         }
         // A record written by a hub of an earlier version (hubs are upgraded one at a time) has the text only.
         String last = r.getString("lastSeen");
-        return last != null && Duration.between(Instant.parse(last), now).getSeconds() < 3 * hb;
+        return last == null ? NEVER : Instant.parse(last).toEpochMilli();
     }
 
     /** The products of an agent, for the expiry forecast. */

@@ -6,7 +6,6 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.internal.util.ConcurrencyUtil;
-import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -80,15 +79,12 @@ public final class FleetCluster {
         cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
         // After a split (a hub paused past that timeout, or a network cut between hubs) each side goes on alone and
         // acknowledges its own agents' events, which the agents then drop from their outboxes. When the sides merge,
-        // Hazelcast's default policy (put-if-absent) keeps the larger side's copy of every record the other side also
+        // Hazelcast's default policy (put-if-absent) keeps the larger side's copy of every entry the other side also
         // holds, which is all of them: the merging side's writes, acknowledged events among them, were lost
-        // (FleetSplitBrainIT). An agent's record and history are written by the hub it is connected to, so during a
-        // split each entry changes on one side only: the copy written last is the one to keep. That policy needs
-        // each entry's update time, which Hazelcast keeps only with per-entry statistics.
+        // (FleetSplitBrainIT). The fleet's policy keeps the copy that holds more, judged by its content.
         cfg.addMapConfig(new MapConfig(FLEET_MAPS)
-                .setPerEntryStatsEnabled(true)
-                .setMergePolicyConfig(new MergePolicyConfig(
-                        LatestUpdateMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE)));
+                .setMergePolicyConfig(
+                        new MergePolicyConfig(FleetMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE)));
         NetworkConfig net = cfg.getNetworkConfig();
         net.setPort(c.port()).setPortAutoIncrement(true).setPortCount(FleetConfig.ClusterConfig.MEMBER_PORT_COUNT);
         net.setPublicAddress(null);

@@ -3,6 +3,7 @@ package org.kmsagent.agent.hub;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -15,10 +16,16 @@ import org.kmsagent.agent.config.FleetConfig;
 
 /**
  * One hub's cluster member for {@link FleetSplitBrainIT}, in a process of its own so that the test can stop it
- * (SIGSTOP) the way a long collection or a starved CPU stops a hub: {@code CLUSTER PORT MEMBER_PORTS(comma)}, with
- * the hub's own Hazelcast configuration ({@link FleetCluster#hazelcastConfig}). Prints {@code ready}, then answers
- * {@code size} with {@code size N} (members it sees), {@code put KEY VALUE} with {@code put KEY} once the fleet's
- * agents map holds it, and {@code get KEY} with {@code got KEY VALUE} ({@code null} when absent).
+ * (SIGSTOP) the way a long collection or a starved CPU stops a hub: {@code CLUSTER PORT MEMBER_PORTS(comma)
+ * CLOCK_OFFSET_MS}, with the hub's own Hazelcast configuration and its clock that far ahead of this machine's (as a
+ * hub on a machine whose clock drifted would have it) ({@link FleetCluster#hazelcastConfig}). Prints {@code ready}, then answers
+ * <ul>
+ *   <li>{@code size} with {@code size N}, the members it sees;
+ *   <li>{@code put KEY VALUE SEQ} with {@code put KEY} once the fleet's agents map holds a record of that value whose
+ *       {@code lastSeq} is SEQ, and {@code get KEY} with {@code got KEY VALUE} ({@code null} when absent);
+ *   <li>{@code piece KEY N} with {@code piece KEY} once the history map holds a piece of N events under KEY, and
+ *       {@code length KEY} with {@code length KEY N} (0 when absent).
+ * </ul>
  */
 public final class SplitBrainMember {
     private SplitBrainMember() {}
@@ -28,6 +35,7 @@ public final class SplitBrainMember {
         // for the test to write on each side while they are apart.
         System.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
         System.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+        System.setProperty("com.hazelcast.clock.offset", args[3]);
         List<String> members =
                 List.of(args[2].split(",")).stream().map(p -> "127.0.0.1:" + p).toList();
         FleetConfig.ClusterConfig config = new FleetConfig.ClusterConfig(
@@ -41,6 +49,9 @@ public final class SplitBrainMember {
         AsyncMap<String, JsonObject> agents = vertx.sharedData()
                 .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
                 .await(60, TimeUnit.SECONDS);
+        AsyncMap<String, JsonArray> history = vertx.sharedData()
+                .<String, JsonArray>getAsyncMap("kmsagent.fleet.history.chunks")
+                .await(60, TimeUnit.SECONDS);
         System.out.println("ready");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
@@ -48,8 +59,21 @@ public final class SplitBrainMember {
             switch (w[0]) {
                 case "size" -> System.out.println("size " + manager.getNodes().size());
                 case "put" -> {
-                    agents.put(w[1], new JsonObject().put("value", w[2])).await(60, TimeUnit.SECONDS);
+                    JsonObject record = new JsonObject().put("value", w[2]).put("lastSeq", Long.parseLong(w[3]));
+                    agents.put(w[1], record).await(60, TimeUnit.SECONDS);
                     System.out.println("put " + w[1]);
+                }
+                case "piece" -> {
+                    JsonArray piece = new JsonArray();
+                    for (int i = 1; i <= Integer.parseInt(w[2]); i++) {
+                        piece.add(new JsonObject().put("seq", i));
+                    }
+                    history.put(w[1], piece).await(60, TimeUnit.SECONDS);
+                    System.out.println("piece " + w[1]);
+                }
+                case "length" -> {
+                    JsonArray piece = history.get(w[1]).await(60, TimeUnit.SECONDS);
+                    System.out.println("length " + w[1] + " " + (piece == null ? 0 : piece.size()));
                 }
                 case "get" -> {
                     JsonObject v = agents.get(w[1]).await(60, TimeUnit.SECONDS);

@@ -31,10 +31,10 @@ public final class SplitBrainMember {
     private SplitBrainMember() {}
 
     public static void main(String[] args) throws Exception {
-        // Look for the other side of a split every ten seconds rather than every two minutes after five: long enough
+        // Look for the other side of a split every 20 seconds rather than every two minutes after five: long enough
         // for the test to write on each side while they are apart.
-        System.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
-        System.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+        System.setProperty("hazelcast.merge.first.run.delay.seconds", "20");
+        System.setProperty("hazelcast.merge.next.run.delay.seconds", "20");
         System.setProperty("com.hazelcast.clock.offset", args[3]);
         List<String> members =
                 List.of(args[2].split(",")).stream().map(p -> "127.0.0.1:" + p).toList();

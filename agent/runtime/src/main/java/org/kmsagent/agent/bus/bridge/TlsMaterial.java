@@ -1,7 +1,7 @@
 package org.kmsagent.agent.bus.bridge;
 
 import io.netty.handler.ssl.util.SelfSignedCertificate;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.KeyCertOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,9 +44,14 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
         return new TlsMaterial(cert, key, fingerprint(cert), true);
     }
 
-    /** Options for a Vert.x server. */
-    public PemKeyCertOptions keyCertOptions() {
-        return new PemKeyCertOptions().setCertPath(certFile.toString()).setKeyPath(keyFile.toString());
+    /**
+     * Options for a Vert.x server, read from the files now ({@link PemKeyManagers}: without the PBKDF2 rounds of
+     * Vert.x's own PEM options).
+     *
+     * @throws IllegalArgumentException naming the file when the certificate or the key cannot be used
+     */
+    public KeyCertOptions keyCertOptions() {
+        return KeyCertOptions.wrap(PemKeyManagers.of(certFile, keyFile));
     }
 
     /**

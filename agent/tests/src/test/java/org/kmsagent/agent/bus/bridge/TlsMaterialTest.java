@@ -1,6 +1,7 @@
 package org.kmsagent.agent.bus.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.vertx.core.Vertx;
@@ -17,13 +18,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TlsConfig;
 
 /**
  * The bridge's self-signed certificate: made with an EC P-256 key (cheap handshakes), kept across restarts, and a pair
- * made by an earlier version (RSA) keeps working with the same fingerprint.
+ * made by an earlier version (RSA) keeps working with the same fingerprint; configured keys in every form OpenSSL
+ * writes are served, and an unusable one is refused naming its file.
  */
 class TlsMaterialTest {
     @TempDir
@@ -64,6 +68,50 @@ class TlsMaterialTest {
         assertThat(kept.fingerprint()).isEqualTo(before);
         assertThat(certificate(kept.certFile()).getPublicKey().getAlgorithm()).isEqualTo("RSA");
         assertAnswers(kept);
+    }
+
+    /**
+     * Configured material in each form OpenSSL writes (fixtures made with OpenSSL 3: {@code ecparam -genkey},
+     * {@code genrsa -traditional}, {@code pkey}, {@code req -x509}) is served: the key read without Vert.x's PEM options.
+     */
+    @ParameterizedTest
+    @CsvSource({"ec-cert.pem, ec-pkcs8-key.pem", "ec-cert.pem, ec-sec1-key.pem", "rsa-cert.pem, rsa-pkcs1-key.pem"})
+    void configuredKeysInEachOpenSslFormAreServed(String cert, String key) throws Exception {
+        TlsMaterial configured = TlsMaterial.load(
+                new TlsConfig(fixture(cert).toString(), fixture(key).toString(), null), dir);
+        assertThat(configured.selfSigned()).isFalse();
+        assertAnswers(configured);
+    }
+
+    @Test
+    void anUnusableConfiguredKeyIsRefusedNamingItsFile() throws Exception {
+        Path cert = fixture("ec-cert.pem");
+        Path encrypted = fixture("ec-encrypted-key.pem");
+        Path certAsKey = fixture("rsa-cert.pem");
+        Path garbage = Files.writeString(
+                dir.resolve("garbage.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+
+        assertThatThrownBy(() -> configured(cert, encrypted).keyCertOptions())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(encrypted.toString())
+                .hasMessageContaining("is encrypted");
+        assertThatThrownBy(() -> configured(cert, certAsKey).keyCertOptions())
+                .hasMessageContaining(certAsKey.toString())
+                .hasMessageContaining("its PEM block is a CERTIFICATE");
+        assertThatThrownBy(() -> configured(cert, garbage).keyCertOptions())
+                .hasMessageContaining(garbage.toString())
+                .hasMessageContaining("neither an EC nor an RSA key");
+        assertThatThrownBy(() -> configured(fixture("ec-pkcs8-key.pem"), fixture("ec-pkcs8-key.pem"))
+                        .keyCertOptions())
+                .hasMessageContaining("ec-pkcs8-key.pem");
+    }
+
+    private TlsMaterial configured(Path cert, Path key) {
+        return new TlsMaterial(cert, key, "unused", false);
+    }
+
+    private static Path fixture(String name) throws Exception {
+        return Path.of(TlsMaterialTest.class.getResource("/tls-formats/" + name).toURI());
     }
 
     /** A bridge serving this pair completes a handshake with a client pinning its fingerprint, and answers a ping. */

@@ -91,7 +91,10 @@ public final class CtlCommand implements Runnable {
             description = "PEM client certificate, for agents that require mutual TLS (with --cert-key).")
     Path cert;
 
-    @Option(names = "--cert-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key for --cert.")
+    @Option(
+            names = "--cert-key",
+            paramLabel = "FILE",
+            description = "PEM private key for --cert (unencrypted; PKCS#8 or OpenSSL's RSA and EC forms).")
     Path key;
 
     // Inherited: accepted before the subcommand (ctl --json status) and after it (ctl status --json) alike.

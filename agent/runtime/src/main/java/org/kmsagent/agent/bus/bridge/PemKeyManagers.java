@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 
 /**
- * A server's key manager from a PEM certificate chain and a PEM private key, without a password-protected key store.
+ * A key manager from a PEM certificate chain and a PEM private key, without a password-protected key store.
  *
  * <p>Why not Vert.x's {@code PemKeyCertOptions}: it puts the key into an in-memory PKCS#12 store under a fixed
  * password and takes it out again, and each of those steps runs PBKDF2 with the JDK's 10,000 iterations. With the
@@ -30,11 +30,11 @@ import javax.net.ssl.KeyManagerFactory;
  * footprint"), to protect a key in memory with a password printed in Vert.x's source. The key here goes into a JKS
  * store in memory, whose key protection is a few SHA-1 rounds; nothing is written anywhere.
  *
- * <p>Keys: PKCS#8 ({@code BEGIN PRIVATE KEY}, what the agent makes and what OpenSSL 3 writes) and the older
+ * <p>Keys: PKCS#8 ({@code BEGIN PRIVATE KEY}, what the agent makes and what OpenSSL 3 writes; EC, RSA or Ed25519) and the older
  * OpenSSL forms Vert.x also read, PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) and SEC 1 EC ({@code BEGIN EC PRIVATE
  * KEY}, its curve named inside it). An encrypted key is refused with a way to decrypt it.
  */
-final class PemKeyManagers {
+public final class PemKeyManagers {
     private static final Pattern BLOCK =
             Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)\\s*-----END \\1-----");
     /** The algorithm identifier of an RSA key: SEQUENCE { OID 1.2.840.113549.1.1.1, NULL }. */
@@ -51,12 +51,13 @@ final class PemKeyManagers {
     private PemKeyManagers() {}
 
     /**
-     * The key manager serving {@code keyFile}'s key with {@code certFile}'s chain.
+     * The key manager presenting {@code keyFile}'s key with {@code certFile}'s chain: a server's (the bridge, the
+     * dashboard) or a client's ({@code ctl --cert}).
      *
      * @throws IllegalArgumentException naming the file when either is not what it should be
      * @throws UncheckedIOException when either cannot be read
      */
-    static KeyManagerFactory of(Path certFile, Path keyFile) {
+    public static KeyManagerFactory of(Path certFile, Path keyFile) {
         Certificate[] chain = chain(certFile);
         PrivateKey key = privateKey(keyFile);
         try {
@@ -125,7 +126,7 @@ final class PemKeyManagers {
     }
 
     private static PrivateKey decode(byte[] pkcs8, Path keyFile) {
-        for (String algorithm : new String[] {"EC", "RSA"}) {
+        for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             } catch (GeneralSecurityException tryNext) {
@@ -133,7 +134,7 @@ final class PemKeyManagers {
             }
         }
         throw new IllegalArgumentException(
-                "the private key in " + keyFile + " is neither an EC nor an RSA key" + " the JDK can read");
+                "the private key in " + keyFile + " is not an EC, RSA or Ed25519 key the JDK can read");
     }
 
     /**

@@ -154,7 +154,10 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "With --from-hub: PEM client certificate (with " + "--cert-key).")
     Path cert;
 
-    @Option(names = "--cert-key", paramLabel = "FILE", description = "With --from-hub: PEM (PKCS#8) key for --cert.")
+    @Option(
+            names = "--cert-key",
+            paramLabel = "FILE",
+            description = "With --from-hub: PEM private key for --cert (unencrypted).")
     Path certKey;
 
     @Option(

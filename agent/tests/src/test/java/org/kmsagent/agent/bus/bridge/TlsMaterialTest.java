@@ -100,7 +100,7 @@ class TlsMaterialTest {
                 .hasMessageContaining("its PEM block is a CERTIFICATE");
         assertThatThrownBy(() -> configured(cert, garbage).keyCertOptions())
                 .hasMessageContaining(garbage.toString())
-                .hasMessageContaining("neither an EC nor an RSA key");
+                .hasMessageContaining("is not an EC, RSA or Ed25519 key");
         assertThatThrownBy(() -> configured(fixture("ec-pkcs8-key.pem"), fixture("ec-pkcs8-key.pem"))
                         .keyCertOptions())
                 .hasMessageContaining("ec-pkcs8-key.pem");

@@ -2,7 +2,9 @@ package org.kmsagent.agent.plugin;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,15 +71,28 @@ public final class FamilyRegistry {
             throw new CatalogException("family id '" + c.id() + "' is already loaded"
                     + o.source().map(p -> " from " + p.getFileName()).orElse(""));
         }
+        // Indexed, not pairwise: a start admits eight families of up to 50 editions each, in the interpreter. Keyed
+        // by the key's text: a record's hashCode is bootstrapped on its first call, which costs more than this loop.
+        Map<String, List<Sku>> byKey = new HashMap<>();
+        Map<String, Sku> byName = new HashMap<>();
+        for (Sku t : o.catalog().skus()) {
+            List<Sku> sharing = byKey.get(t.gvlk().value());
+            if (sharing == null) {
+                sharing = new ArrayList<>(1);
+                byKey.put(t.gvlk().value(), sharing);
+            }
+            sharing.add(t);
+            byName.putIfAbsent(t.name().toLowerCase(Locale.ROOT), t);
+        }
         for (Sku s : c.catalog().skus()) {
-            for (Sku t : o.catalog().skus()) {
-                if (s.gvlk().equals(t.gvlk()) && !KeySharing.sameSku(s, t)) {
+            for (Sku t : byKey.getOrDefault(s.gvlk().value(), List.of())) {
+                if (!KeySharing.sameSku(s, t)) {
                     throw new CatalogException("edition " + s.name() + ": key " + s.gvlk() + " is the key of "
                             + t.name() + ", a different SKU" + against);
                 }
-                if (s.name().equalsIgnoreCase(t.name())) {
-                    throw new CatalogException("edition name '" + s.name() + "'" + " is not unique" + against);
-                }
+            }
+            if (byName.containsKey(s.name().toLowerCase(Locale.ROOT))) {
+                throw new CatalogException("edition name '" + s.name() + "'" + " is not unique" + against);
             }
         }
         for (ProductGroup g : groups(c)) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -23,9 +24,12 @@ import java.util.stream.Stream;
 import org.kmsagent.api.PluginApi;
 import org.kmsagent.api.ProductFamily;
 import org.kmsagent.api.SkuCatalog;
+import org.pf4j.ExtensionFinder;
 import org.pf4j.JarPluginManager;
+import org.pf4j.LegacyExtensionFinder;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginState;
+import org.pf4j.PluginStateListener;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +80,14 @@ public final class PluginHost implements AutoCloseable {
         this.registry = registry;
         this.catalogReader = catalogReader;
         this.signatures = signatures;
-        JarPluginManager jars = new JarPluginManager(this.directory);
+        JarPluginManager jars = new JarPluginManager(this.directory) {
+            @Override
+            protected ExtensionFinder createExtensionFinder() {
+                ExtensionFinder finder = new PluginJarsOnly(this);
+                addPluginStateListener((PluginStateListener) finder);
+                return finder;
+            }
+        };
         jars.setSystemVersion(API_VERSION);
         this.manager = jars;
     }
@@ -84,6 +95,23 @@ public final class PluginHost implements AutoCloseable {
     /** The directory plugins are loaded from. */
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * PF4J's extension index reader, limited to the plugins' own jars. PF4J's own also reads {@code
+     * META-INF/extensions.idx} from every jar of the agent's class path, again each time a plugin starts: for eight
+     * plugins, eight scans of the class path's 50 jars at every start (docs/performance.md). The agent's class path
+     * holds no family (the agent names no plugin), so there is nothing there to find.
+     */
+    private static final class PluginJarsOnly extends LegacyExtensionFinder {
+        PluginJarsOnly(PluginManager manager) {
+            super(manager);
+        }
+
+        @Override
+        public Map<String, Set<String>> readClasspathStorages() {
+            return Map.of();
+        }
     }
 
     /** What the host checks of a jar's signatures before loading it. */

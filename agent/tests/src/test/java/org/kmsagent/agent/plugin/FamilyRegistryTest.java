@@ -1,0 +1,103 @@
+package org.kmsagent.agent.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.testsupport.TestFamilies;
+import org.kmsagent.api.LicensingService;
+import org.kmsagent.api.LicensingServices;
+import org.kmsagent.api.ProductFamily;
+import org.kmsagent.api.ProductGroup;
+import org.kmsagent.api.ProductKey;
+import org.kmsagent.api.Sku;
+import org.kmsagent.api.SkuCatalog;
+import org.kmsagent.api.ThresholdClass;
+
+/** What the registry checks across plugins when it admits a family: keys and edition names against the others. */
+class FamilyRegistryTest {
+    private static final ProductGroup CLIENT_GROUP =
+            new ProductGroup("Windows 10/11 client", UUID.fromString("58e2134f-8e11-4d17-9cb2-91069c151148"));
+    /** Windows 10/11 Pro's public GVLK and SKU id (docs/kms-rules.md §4). */
+    private static final String PRO_KEY = "W269N-WFGWX-YVC9B-4J6C9-T83GX";
+
+    private static final UUID PRO_SKU = UUID.fromString("2de67392-b7a7-462a-b1ca-108dd189f588");
+
+    @Test
+    void theBundledFamiliesAreAdmittedTogether() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        for (LoadedFamily f : TestFamilies.all()) {
+            registry.admit(f);
+        }
+        assertThat(registry.families()).hasSize(TestFamilies.all().size());
+    }
+
+    @Test
+    void aKeyOfAnotherFamilysSkuIsRefusedNamingBoth() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        registry.admit(TestFamilies.byId("windows-client"));
+        LoadedFamily thief = family("thief", "Thief Pro", Optional.of(UUID.randomUUID()), PRO_KEY);
+
+        assertThatThrownBy(() -> registry.admit(thief))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("edition Thief Pro: key")
+                .hasMessageContaining("a different SKU (already used by family windows-client)");
+        assertThat(registry.family("thief")).isEmpty();
+    }
+
+    @Test
+    void anEditionNameTakenByAnotherFamilyIsRefusedWhateverItsCase() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        LoadedFamily client = TestFamilies.byId("windows-client");
+        registry.admit(client);
+        String taken = client.catalog().skus().get(0).name();
+        LoadedFamily copy = family(
+                "copy", taken.toUpperCase(java.util.Locale.ROOT), Optional.empty(), "BCDFG-HJKMP-QRTVW-XY234-6789N");
+
+        assertThatThrownBy(() -> registry.admit(copy))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("is not unique (already used by family windows-client)");
+    }
+
+    @Test
+    void theSameSkuUnderAnotherReleaseNameMayShareItsKey() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        registry.admit(family("first", "Windows 10 Pro", Optional.of(PRO_SKU), PRO_KEY));
+        registry.admit(family("second", "Windows 11 Pro", Optional.of(PRO_SKU), PRO_KEY));
+
+        assertThat(registry.families()).extracting(LoadedFamily::id).containsExactly("first", "second");
+    }
+
+    /** A family built in code with one client edition. */
+    private static LoadedFamily family(String id, String edition, Optional<UUID> skuId, String key) {
+        Sku sku =
+                new Sku(edition, "Windows", edition, skuId, ProductKey.parse(key), CLIENT_GROUP, ThresholdClass.CLIENT);
+        UUID applicationId = UUID.fromString("55c92734-d682-4d71-983e-d6ec3f16059f");
+        SkuCatalog catalog = new SkuCatalog(
+                id,
+                id,
+                applicationId,
+                new LicensingServices(LicensingService.SPP, LicensingService.SPP),
+                List.of(sku),
+                List.of(),
+                Optional.empty(),
+                Duration.ofDays(30));
+        ProductFamily extension = new ProductFamily() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public URL catalogResource() {
+                return null;
+            }
+        };
+        return LoadedFamily.of(extension, catalog, id, "test", Optional.empty());
+    }
+}

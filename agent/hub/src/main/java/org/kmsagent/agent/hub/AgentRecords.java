@@ -58,6 +58,9 @@ public final class AgentRecords {
      */
     public static final long MAX_SEQ = 1_000_000_000L;
 
+    /** The last-seen time of a record that has none. */
+    private static final long NEVER = Long.MIN_VALUE;
+
     /** The record after a registration through a hub at a time; what the hub already had (lastSeq, history) stays. */
     public static JsonObject register(JsonObject existing, JsonObject registration, String hub, Instant now) {
         JsonObject r = existing == null
@@ -221,8 +224,6 @@ public final class AgentRecords {
         long last = lastSeenMs(r);
         return last != NEVER && Math.floorDiv(now.toEpochMilli() - last, 1000L) < 3 * hb;
     }
-
-    private static final long NEVER = Long.MIN_VALUE;
 
     /** When the agent was last heard from, in epoch milliseconds ({@link #NEVER} if the record does not say). */
     private static long lastSeenMs(JsonObject r) {

@@ -115,7 +115,7 @@ public final class PemKeyManagers {
                 case "EC PRIVATE KEY" -> pkcs8(ecAlgorithm(der, keyFile), der);
                 case "ENCRYPTED PRIVATE KEY" ->
                     throw new IllegalArgumentException("the private key in " + keyFile
-                            + " is encrypted; give the bridge an unencrypted copy readable only by the agent"
+                            + " is encrypted; give an unencrypted copy, readable only by the account that uses it"
                             + " (openssl pkey -in " + keyFile + " -out <new file>)");
                 default ->
                     throw new IllegalArgumentException("no private key in " + keyFile + ": its PEM block is a " + type);
@@ -215,9 +215,14 @@ public final class PemKeyManagers {
             }
             this.start = at;
             this.end = value + length;
-            if (end > bytes.length) {
+            // A length that overflowed, or runs past the end, is damage: refused, never walked (no loop back).
+            if (octetsTooMany(bytes[at + 1]) || length < 0 || end > bytes.length || end <= at) {
                 throw new IndexOutOfBoundsException("element runs past the end");
             }
+        }
+
+        private static boolean octetsTooMany(byte lengthByte) {
+            return (lengthByte & 0x80) != 0 && (lengthByte & 0x7f) > 3;
         }
 
         /** The first element inside this one, which must have the given tag. */

@@ -101,6 +101,16 @@ class TlsMaterialTest {
         assertThatThrownBy(() -> configured(cert, garbage).keyCertOptions())
                 .hasMessageContaining(garbage.toString())
                 .hasMessageContaining("is not an EC, RSA or Ed25519 key");
+        Path damaged = Files.writeString(
+                dir.resolve("damaged.pem"),
+                "-----BEGIN EC PRIVATE KEY-----\nMIR/////AgEB\n-----END EC PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> configured(cert, damaged).keyCertOptions())
+                .hasMessageContaining("damaged EC private key in " + damaged);
+        Path noCurve = Files.writeString(
+                dir.resolve("no-curve.pem"),
+                "-----BEGIN EC PRIVATE KEY-----\nMAYCAQEEAQc=\n-----END EC PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> configured(cert, noCurve).keyCertOptions())
+                .hasMessageContaining("the EC private key in " + noCurve + " does not name its curve");
         assertThatThrownBy(() -> configured(fixture("ec-pkcs8-key.pem"), fixture("ec-pkcs8-key.pem"))
                         .keyCertOptions())
                 .hasMessageContaining("ec-pkcs8-key.pem");

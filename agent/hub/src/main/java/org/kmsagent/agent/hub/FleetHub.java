@@ -526,70 +526,66 @@ public final class FleetHub extends VerticleBase {
         }
         Object request = body.getValue("body") instanceof JsonObject b ? b : new JsonObject();
         long started = System.nanoTime();
-        String requestId = UUID.randomUUID().toString();
-        FanOut fanOut = new FanOut();
-        fanOuts.put(requestId, fanOut);
-        JsonObject command = new JsonObject()
-                .put("requestId", requestId)
-                .put("replyTo", replyAddress)
-                .put("address", address)
-                .put("body", request);
-        if (body.getValue("requestedBy") instanceof String by) {
-            command.put("requestedBy", by);
-        }
-        boolean queryToAll = target == null && !BusAddresses.CHANGES.contains(address);
-        if (queryToAll) {
-            // Asked before the fleet's records are read: reading 10,000 of them takes about as long as the agents
-            // take to answer (docs/performance.md), and answers that come first are kept until the records say who
-            // was expected. One local publish reaches this hub's agents; one relay the other hubs' (a hub ignores its
-            // own relay).
-            publishHere(FleetAddresses.ALL_AGENTS, command);
-            vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null));
-        }
-        long timer = vertx.setTimer(deadline, t -> fanOut.done.tryComplete());
-        // A query to one agent reads that agent's record only, not the fleet's.
+        // A query to one agent reads that agent's record only, not the fleet's: at 10,000 agents that took it from
+        // about 200 ms to 4 (docs/performance.md).
         Future<Map<String, JsonObject>> known = target == null
                 ? records()
                 : agents.get(target).map(r -> r == null ? Map.<String, JsonObject>of() : Map.of(target, r));
         return known.compose(all -> {
-                    if (target != null && !all.containsKey(target)) {
-                        return Future.<JsonObject>failedFuture(
-                                new FleetException(BusCodes.NOT_FOUND, "target: no agent " + target + " in the fleet"));
+            if (target != null && !all.containsKey(target)) {
+                return Future.failedFuture(
+                        new FleetException(BusCodes.NOT_FOUND, "target: no agent " + target + " in the fleet"));
+            }
+            Set<String> expected = target != null ? Set.of(target) : new TreeSet<>(all.keySet());
+            // Agents already known gone are reported at once instead of holding every fan-out to its deadline; an
+            // answer
+            // from one of them still counts if it comes.
+            Instant now = clock.instant();
+            Set<String> awaited = new TreeSet<>();
+            expected.stream()
+                    .filter(id -> AgentRecords.connected(all.get(id), now))
+                    .forEach(awaited::add);
+            String requestId = UUID.randomUUID().toString();
+            FanOut fanOut = new FanOut(expected, awaited);
+            fanOuts.put(requestId, fanOut);
+            JsonObject command = new JsonObject()
+                    .put("requestId", requestId)
+                    .put("replyTo", replyAddress)
+                    .put("address", address)
+                    .put("body", request);
+            if (body.getValue("requestedBy") instanceof String by) {
+                command.put("requestedBy", by);
+            }
+            if (awaited.isEmpty()) {
+                fanOut.done.tryComplete();
+            } else if (target == null && !BusAddresses.CHANGES.contains(address)) {
+                // A query to all: one local publish reaches this hub's agents; one relay the others', if any.
+                publishHere(FleetAddresses.ALL_AGENTS, command);
+                if (awaited.stream().anyMatch(id -> !here(all.get(id)))) {
+                    vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null));
+                }
+            } else {
+                // One agent, or a change: a change may carry a product key, so it goes to each agent's own address,
+                // which only that agent's credential can register on, never to the address every agent shares.
+                JsonArray elsewhere = new JsonArray();
+                for (String id : awaited) {
+                    if (here(all.get(id))) {
+                        publishHere(FleetAddresses.agent(id), command);
+                    } else {
+                        elsewhere.add(id);
                     }
-                    Set<String> expected = target != null ? Set.of(target) : new TreeSet<>(all.keySet());
-                    // Agents already known gone are reported at once instead of holding every fan-out to its
-                    // deadline; an answer from one of them still counts if it comes.
-                    Instant now = clock.instant();
-                    Set<String> awaited = new TreeSet<>();
-                    expected.stream()
-                            .filter(id -> AgentRecords.connected(all.get(id), now))
-                            .forEach(awaited::add);
-                    fanOut.expect(expected, awaited);
-                    if (!queryToAll && !awaited.isEmpty()) {
-                        // One agent, or a change: a change may carry a product key, so it goes to each agent's own
-                        // address, which only that agent's credential can register on, never to the address every
-                        // agent shares.
-                        JsonArray elsewhere = new JsonArray();
-                        for (String id : awaited) {
-                            if (here(all.get(id))) {
-                                publishHere(FleetAddresses.agent(id), command);
-                            } else {
-                                elsewhere.add(id);
-                            }
-                        }
-                        if (!elsewhere.isEmpty()) {
-                            vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, elsewhere));
-                        }
-                    }
-                    return fanOut.done
-                            .future()
-                            .map(v -> fanOut.report(
-                                    all, clock.instant(), deadline, (System.nanoTime() - started) / 1_000_000));
-                })
-                .onComplete(r -> {
-                    vertx.cancelTimer(timer);
-                    fanOuts.remove(requestId);
-                });
+                }
+                if (!elsewhere.isEmpty()) {
+                    vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, elsewhere));
+                }
+            }
+            long timer = vertx.setTimer(deadline, t -> fanOut.done.tryComplete());
+            return fanOut.done.future().map(v -> {
+                vertx.cancelTimer(timer);
+                fanOuts.remove(requestId);
+                return fanOut.report(all, clock.instant(), deadline, (System.nanoTime() - started) / 1_000_000);
+            });
+        });
     }
 
     /** Whether the agent of a record is connected to this hub process (it registered here last). */
@@ -645,43 +641,27 @@ public final class FleetHub extends VerticleBase {
         }
     }
 
-    /**
-     * One fan-out in flight: who answered, and once the records are read, who was expected. Used on this verticle's
-     * event loop only.
-     */
-    static final class FanOut {
-        /** Null until {@link #expect}: answers until then are kept, whoever sent them (each speaks only for itself). */
-        Set<String> expected;
-
-        Set<String> awaited;
+    /** One fan-out in flight: who is expected, who answered. Used on this verticle's event loop only. */
+    private static final class FanOut {
+        final Set<String> expected;
+        final Set<String> awaited;
         final Map<String, JsonObject> answers = new HashMap<>();
         final Promise<Void> done = Promise.promise();
         /** Awaited agents not yet answered (one check per answer, not a scan of all). */
         int missing;
 
-        /** Who the fleet's records say should answer; complete when all the awaited ones already have. */
-        void expect(Set<String> expected, Set<String> awaited) {
+        FanOut(Set<String> expected, Set<String> awaited) {
             this.expected = expected;
             this.awaited = awaited;
-            answers.keySet().retainAll(expected);
-            missing = awaited.size();
-            for (String id : answers.keySet()) {
-                if (awaited.contains(id)) {
-                    missing--;
-                }
-            }
-            if (missing == 0) {
-                done.tryComplete();
-            }
+            this.missing = awaited.size();
         }
 
         void answer(JsonObject reply) {
             String id = reply.getString("agentId");
-            if (id == null || (expected != null && !expected.contains(id))) {
-                return;
-            }
-            if (answers.putIfAbsent(id, reply) == null && awaited != null && awaited.contains(id) && --missing == 0) {
-                done.tryComplete();
+            if (id != null && expected.contains(id)) {
+                if (answers.putIfAbsent(id, reply) == null && awaited.contains(id) && --missing == 0) {
+                    done.tryComplete();
+                }
             }
         }
 

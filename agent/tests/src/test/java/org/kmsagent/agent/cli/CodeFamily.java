@@ -1,34 +1,22 @@
 package org.kmsagent.agent.cli;
 
-import java.net.URL;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.kmsagent.agent.plugin.LoadedFamily;
-import org.kmsagent.api.LicensingService;
-import org.kmsagent.api.LicensingServices;
-import org.kmsagent.api.ProductFamily;
+import org.kmsagent.agent.testsupport.TestFamilies;
 import org.kmsagent.api.ProductGroup;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.Sku;
-import org.kmsagent.api.SkuCatalog;
 import org.kmsagent.api.ThresholdClass;
 
-/** A product family built in code (no plugin jar), with the standard handler, for command tests. */
-final class CodeFamily implements ProductFamily {
-    private final String id;
-    private final UUID applicationId;
+/** A Windows-client-like family built in code (no plugin jar), with the standard handler, for command tests. */
+final class CodeFamily {
+    private CodeFamily() {}
 
-    private CodeFamily(String id, UUID applicationId) {
-        this.id = id;
-        this.applicationId = applicationId;
-    }
-
-    /** A Windows-client-like family whose catalog holds one edition per given SKU id (Pro's public GVLK). */
+    /** A family whose catalog holds one edition per given SKU id (Pro's public GVLK first). */
     static LoadedFamily windowsClient(UUID applicationId, UUID... skuIds) {
-        CodeFamily family = new CodeFamily("windows-client", applicationId);
         ProductGroup group =
                 new ProductGroup("Windows 10/11 client", UUID.fromString("58e2134f-8e11-4d17-9cb2-91069c151148"));
         List<Sku> skus = new ArrayList<>();
@@ -42,25 +30,6 @@ final class CodeFamily implements ProductFamily {
                     group,
                     ThresholdClass.CLIENT));
         }
-        SkuCatalog catalog = new SkuCatalog(
-                "windows-client",
-                "Windows client",
-                applicationId,
-                new LicensingServices(LicensingService.SPP, LicensingService.SPP),
-                skus,
-                List.of(),
-                Optional.empty(),
-                Duration.ofDays(30));
-        return LoadedFamily.of(family, catalog, "windows-client", "0.1.0", Optional.empty());
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public URL catalogResource() {
-        return null;
+        return TestFamilies.inCode("windows-client", "Windows client", applicationId, skus);
     }
 }

@@ -3,20 +3,14 @@ package org.kmsagent.agent.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URL;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.kmsagent.agent.testsupport.TestFamilies;
-import org.kmsagent.api.LicensingService;
-import org.kmsagent.api.LicensingServices;
-import org.kmsagent.api.ProductFamily;
 import org.kmsagent.api.ProductGroup;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.Sku;
-import org.kmsagent.api.SkuCatalog;
 import org.kmsagent.api.ThresholdClass;
 
 /** What the registry checks across plugins when it admits a family: keys and edition names against the others. */
@@ -77,27 +71,6 @@ class FamilyRegistryTest {
     private static LoadedFamily family(String id, String edition, Optional<UUID> skuId, String key) {
         Sku sku =
                 new Sku(edition, "Windows", edition, skuId, ProductKey.parse(key), CLIENT_GROUP, ThresholdClass.CLIENT);
-        UUID applicationId = UUID.fromString("55c92734-d682-4d71-983e-d6ec3f16059f");
-        SkuCatalog catalog = new SkuCatalog(
-                id,
-                id,
-                applicationId,
-                new LicensingServices(LicensingService.SPP, LicensingService.SPP),
-                List.of(sku),
-                List.of(),
-                Optional.empty(),
-                Duration.ofDays(30));
-        ProductFamily extension = new ProductFamily() {
-            @Override
-            public String id() {
-                return id;
-            }
-
-            @Override
-            public URL catalogResource() {
-                return null;
-            }
-        };
-        return LoadedFamily.of(extension, catalog, id, "test", Optional.empty());
+        return TestFamilies.inCode(id, id, UUID.fromString("55c92734-d682-4d71-983e-d6ec3f16059f"), List.of(sku));
     }
 }

@@ -6,15 +6,21 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.kmsagent.agent.plugin.CatalogException;
 import org.kmsagent.agent.plugin.CatalogReader;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.api.ActivationHandler;
+import org.kmsagent.api.LicensingService;
+import org.kmsagent.api.LicensingServices;
 import org.kmsagent.api.ProductFamily;
+import org.kmsagent.api.Sku;
+import org.kmsagent.api.SkuCatalog;
 
 /**
  * The bundled families as LoadedFamily values for unit tests: each plugin's real catalog, read from its source
@@ -54,6 +60,23 @@ public final class TestFamilies {
         return load(base.id(), handler);
     }
 
+    /**
+     * A family built in code, without a plugin jar or catalog file: these editions, the standard client flow, SPP on
+     * every Windows version and a 30-day grace period.
+     */
+    public static LoadedFamily inCode(String id, String displayName, UUID applicationId, List<Sku> skus) {
+        SkuCatalog catalog = new SkuCatalog(
+                id,
+                displayName,
+                applicationId,
+                new LicensingServices(LicensingService.SPP, LicensingService.SPP),
+                skus,
+                List.of(),
+                Optional.empty(),
+                Duration.ofDays(30));
+        return LoadedFamily.of(extension(id, null, ActivationHandler.STANDARD), catalog, id, "test", Optional.empty());
+    }
+
     /** The catalog file of a bundled family. */
     public static Path catalogFile(String id) {
         return PLUGINS.resolve(id)
@@ -68,7 +91,17 @@ public final class TestFamilies {
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
-        ProductFamily ext = new ProductFamily() {
+        try {
+            return LoadedFamily.of(
+                    extension(id, url, handler), new CatalogReader().read(id, url), id, "test", Optional.empty());
+        } catch (CatalogException e) {
+            throw new IllegalStateException("plugins/" + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A family's extension as a plugin would give it: its id, its catalog (null: none), its handler. */
+    private static ProductFamily extension(String id, URL catalog, ActivationHandler handler) {
+        return new ProductFamily() {
             @Override
             public String id() {
                 return id;
@@ -76,7 +109,7 @@ public final class TestFamilies {
 
             @Override
             public URL catalogResource() {
-                return url;
+                return catalog;
             }
 
             @Override
@@ -84,10 +117,5 @@ public final class TestFamilies {
                 return handler;
             }
         };
-        try {
-            return LoadedFamily.of(ext, new CatalogReader().read(id, url), id, "test", Optional.empty());
-        } catch (CatalogException e) {
-            throw new IllegalStateException("plugins/" + id + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -30,9 +30,9 @@ import javax.net.ssl.KeyManagerFactory;
  * footprint"), to protect a key in memory with a password printed in Vert.x's source. The key here goes into a JKS
  * store in memory, whose key protection is a few SHA-1 rounds; nothing is written anywhere.
  *
- * <p>Keys: PKCS#8 ({@code BEGIN PRIVATE KEY}, what the agent makes and what OpenSSL 3 writes; EC, RSA or Ed25519) and the older
- * OpenSSL forms Vert.x also read, PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) and SEC 1 EC ({@code BEGIN EC PRIVATE
- * KEY}, its curve named inside it). An encrypted key is refused with a way to decrypt it.
+ * <p>Keys: PKCS#8 ({@code BEGIN PRIVATE KEY}, what the agent makes and what OpenSSL 3 writes; EC, RSA or
+ * Ed25519) and the older OpenSSL forms Vert.x also read, PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) and SEC 1 EC
+ * ({@code BEGIN EC PRIVATE KEY}, its curve named inside it). An encrypted key is refused with a way to decrypt it.
  */
 public final class PemKeyManagers {
     private static final Pattern BLOCK =
@@ -69,7 +69,7 @@ public final class PemKeyManagers {
             return factory;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException(
-                    "the key in " + keyFile + " does not go with the certificate in " + certFile + ": "
+                    "the key in " + keyFile + " cannot be used with the certificate in " + certFile + ": "
                             + e.getMessage(),
                     e);
         }
@@ -193,36 +193,34 @@ public final class PemKeyManagers {
         return out.toByteArray();
     }
 
-    /** One DER element: its tag, and where its value starts and ends in the bytes. */
+    /** One DER element: its tag, where it starts, where its value starts and where it ends in the bytes. */
     private static final class Der {
         final byte[] bytes;
         final int tag;
         final int start;
+        final int valueStart;
         final int end;
 
         Der(byte[] bytes, int at) {
             this.bytes = bytes;
             this.tag = bytes[at] & 0xff;
-            int length = bytes[at + 1] & 0xff;
-            int value = at + 2;
-            if (length >= 0x80) {
-                int octets = length & 0x7f;
-                length = 0;
-                for (int i = 0; i < octets; i++) {
-                    length = (length << 8) | (bytes[value + i] & 0xff);
-                }
-                value += octets;
+            int first = bytes[at + 1] & 0xff;
+            int octets = first >= 0x80 ? first & 0x7f : 0;
+            // More than three length octets, or a length past the end or pointing back, is damage: refused, never
+            // walked (no loop back).
+            if (octets > 3) {
+                throw new IndexOutOfBoundsException("length of " + octets + " octets");
+            }
+            int length = octets == 0 ? first : 0;
+            for (int i = 0; i < octets; i++) {
+                length = (length << 8) | (bytes[at + 2 + i] & 0xff);
             }
             this.start = at;
-            this.end = value + length;
-            // A length that overflowed, or runs past the end, is damage: refused, never walked (no loop back).
-            if (octetsTooMany(bytes[at + 1]) || length < 0 || end > bytes.length || end <= at) {
+            this.valueStart = at + 2 + octets;
+            this.end = valueStart + length;
+            if (end > bytes.length || end <= at) {
                 throw new IndexOutOfBoundsException("element runs past the end");
             }
-        }
-
-        private static boolean octetsTooMany(byte lengthByte) {
-            return (lengthByte & 0x80) != 0 && (lengthByte & 0x7f) > 3;
         }
 
         /** The first element inside this one, which must have the given tag. */
@@ -230,17 +228,12 @@ public final class PemKeyManagers {
             if (tag != expectedTag) {
                 throw new IndexOutOfBoundsException("unexpected tag " + tag);
             }
-            return new Der(bytes, valueStart());
+            return new Der(bytes, valueStart);
         }
 
         /** The element after this one inside {@code parent}, or null at its end. */
         Der next(Der parent) {
             return end < parent.end ? new Der(bytes, end) : null;
-        }
-
-        private int valueStart() {
-            int length = bytes[start + 1] & 0xff;
-            return start + 2 + (length >= 0x80 ? length & 0x7f : 0);
         }
     }
 }

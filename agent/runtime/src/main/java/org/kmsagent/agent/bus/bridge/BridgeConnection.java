@@ -364,7 +364,11 @@ final class BridgeConnection {
             write(new JsonObject().put("type", "registered").put("address", address));
             return;
         }
-        MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, msg -> {
+        // A client hears what this process publishes: a local consumer. On a clustered hub a consumer of the
+        // cluster would also write a subscription to the cluster's map for every agent's two addresses (a map
+        // operation, a copy on the other member) when it connects, and remove it when it goes, though a hub only
+        // ever publishes agent addresses locally and relays commands to the other hubs itself (FleetHub).
+        MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(address, msg -> {
             if (client.isAgent()
                     && access.authenticate(token)
                             .filter(c -> c.name().equals(client.name()))

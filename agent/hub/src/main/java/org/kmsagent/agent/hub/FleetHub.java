@@ -45,10 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>Agent-facing and query addresses are local consumers: an agent's messages are handled by the hub it is
  * connected to, which also serialises each agent's updates (one chain of futures per agent id). A command reaches
  * this hub's own agents by a local publish, and the agents of other hubs through one clustered address every hub
- * relays from ({@link FleetAddresses#DELIVER}). (The agents' registrations on their command addresses stay
- * cluster-wide: registered as local consumers instead, 1,000 agents connected and answered fan-outs two to three
- * times slower in the benchmark; docs/performance.md.) Replies from agents come back on this hub's own clustered
- * reply address, correlated by request id.
+ * relays from ({@link FleetAddresses#DELIVER}); so the bridge registers agents on their command addresses as local
+ * consumers, and no agent's connection writes to the cluster's subscription map. Replies from agents come back on
+ * this hub's own clustered reply address, correlated by request id.
  */
 public final class FleetHub extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(FleetHub.class);

@@ -3,16 +3,34 @@ package org.kmsagent.agent.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bus.bridge.AgentBridge;
+import org.kmsagent.agent.bus.bridge.TlsMaterial;
+import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.FleetConfig;
+import org.kmsagent.agent.config.Role;
+import org.kmsagent.agent.config.TlsConfig;
+import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.fleet.FleetAddresses;
+import org.kmsagent.agent.link.FleetLink;
+import org.kmsagent.agent.link.HubConnection;
 
 class FleetClusterTest {
 
@@ -50,6 +68,64 @@ class FleetClusterTest {
                     .isLessThan(40);
             assertThat(map.get("a199").await(30, TimeUnit.SECONDS).getString("agentId"))
                     .isEqualTo("a199");
+        } finally {
+            vertx.close().await(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A hub only publishes agent addresses locally (other hubs relay through it), so an agent's registrations over
+     * the bridge must not be written to the cluster's subscription map: two map writes per agent at every connection,
+     * and a copy on the other member (docs/performance.md).
+     */
+    @Test
+    void anAgentsRegistrationsOverTheBridgeStayOnItsHubAndStillHearItsLocalPublishes(@TempDir Path dir)
+            throws Exception {
+        FleetConfig.ClusterConfig config =
+                new FleetConfig.ClusterConfig("fleet-cluster-test-" + UUID.randomUUID(), null, null, null, null, 0);
+        Vertx vertx = FleetCluster.start(config).await(60, TimeUnit.SECONDS);
+        try {
+            TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir);
+            List<TokenConfig> tokens = List.of(new TokenConfig("agents", LocalHub.AGENT_TOKEN, Role.READ));
+            BridgeConfig bridgeConfig = new BridgeConfig(
+                    true,
+                    "127.0.0.1",
+                    0,
+                    null,
+                    tokens,
+                    Role.NONE,
+                    null,
+                    List.of(FleetAddresses.ALL_AGENTS, FleetAddresses.AGENT_PREFIX + "*"),
+                    null,
+                    null,
+                    30);
+            AgentBridge bridge = new AgentBridge(vertx, bridgeConfig, tls, tokens, new HubRoutes(Set.of("agents")))
+                    .listen()
+                    .await(30, TimeUnit.SECONDS);
+            NetClient client = vertx.createNetClient(FleetLink.clientOptions(List.of(tls.fingerprint()), null));
+            HubConnection agent = HubConnection.connect(vertx, client, "127.0.0.1", bridge.port(), LocalHub.AGENT_TOKEN)
+                    .await(30, TimeUnit.SECONDS);
+            CompletableFuture<JsonObject> heard = new CompletableFuture<>();
+            agent.onMessage(heard::complete);
+            String own = FleetAddresses.agent("a1");
+            Future.all(agent.register(FleetAddresses.ALL_AGENTS), agent.register(own))
+                    .await(30, TimeUnit.SECONDS);
+
+            for (String address : List.of(FleetAddresses.ALL_AGENTS, own)) {
+                Promise<List<RegistrationInfo>> inCluster = Promise.promise();
+                ((VertxInternal) vertx).clusterManager().getRegistrations(address, inCluster);
+                // The cluster manager lists this member's local-only consumers too; those are never written to
+                // the cluster's map.
+                assertThat(inCluster.future().await(30, TimeUnit.SECONDS))
+                        .as("subscriptions on %s", address)
+                        .isNotEmpty()
+                        .allMatch(RegistrationInfo::localOnly);
+            }
+            vertx.eventBus()
+                    .publish(own, new JsonObject().put("command", "status"), new DeliveryOptions().setLocalOnly(true));
+            JsonObject frame = heard.get(30, TimeUnit.SECONDS);
+            assertThat(frame.getString("address")).isEqualTo(own);
+            assertThat(frame.getJsonObject("body").getString("command")).isEqualTo("status");
         } finally {
             vertx.close().await(60, TimeUnit.SECONDS);
         }

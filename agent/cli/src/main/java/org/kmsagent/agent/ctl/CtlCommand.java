@@ -184,7 +184,8 @@ public final class CtlCommand implements Runnable {
                         + "); try again later, or ask its operator about bridge.maxConnections*");
                 return NO_ACCESS;
             }
-            err.println("kms-agent ctl: the agent refused: " + f.getMessage() + " (code " + f.code() + ")"
+            // Named by address, not "the agent": with --hub it may be a hub that refused.
+            err.println("kms-agent ctl: " + agent + " refused: " + f.getMessage() + " (code " + f.code() + ")"
                     + refusalHint(f.code(), secret));
             return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
         } catch (IOException e) {

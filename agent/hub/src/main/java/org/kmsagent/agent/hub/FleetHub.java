@@ -131,6 +131,8 @@ public final class FleetHub extends VerticleBase {
                     local(FleetAddresses.ROUTE_QUERY, b -> route(b, BusAddresses.QUERIES));
                     local(FleetAddresses.ROUTE_CHANGE, b -> route(b, BusAddresses.CHANGES));
                     local(FleetAddresses.AUDIT, this::audit);
+                    notAnAgent(BusAddresses.QUERIES);
+                    notAnAgent(BusAddresses.CHANGES);
                     // Clustered: agents on other hubs answer here.
                     MessageConsumer<Object> replies = vertx.eventBus().consumer(replyAddress, this::answered);
                     consumers.add(replies);
@@ -144,6 +146,23 @@ public final class FleetHub extends VerticleBase {
     /** This hub's name in the fleet view. */
     public String name() {
         return hubName;
+    }
+
+    /**
+     * A hub has no control API of its own: {@code ctl --hub HUB status} without {@code --target} or
+     * {@code --all-agents} lands here, and is told what to add rather than that nothing handles the address.
+     */
+    private void notAnAgent(List<String> addresses) {
+        for (String address : addresses) {
+            consumers.add(
+                    vertx.eventBus()
+                            .<Object>localConsumer(
+                                    address,
+                                    msg -> msg.fail(
+                                            BusCodes.NOT_FOUND,
+                                            "this is fleet hub " + hubName + ", not an agent: route " + address
+                                                    + " to one agent with --target AGENT_ID, or to every agent with --all-agents")));
+        }
     }
 
     private void local(String address, Function<JsonObject, Future<JsonObject>> work) {

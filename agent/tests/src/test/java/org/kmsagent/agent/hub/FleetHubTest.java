@@ -247,6 +247,18 @@ class FleetHubTest {
     }
 
     @Test
+    void aControlCommandSentToTheHubItselfSaysHowToRouteIt() {
+        agent("pc-1", new JsonObject());
+
+        CliRun run = ctl(LocalHub.OPS_TOKEN, "status");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err())
+                .contains(hub.at() + " refused: this is fleet hub hub-local, not an agent")
+                .contains("--target AGENT_ID", "--all-agents", "(code 404)");
+    }
+
+    @Test
     void aRoutedFailureShowsTheAgentsCode() {
         agent("pc-1", new JsonObject());
 

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
-import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TlsConfig;
@@ -87,19 +86,8 @@ class FleetClusterTest {
         try {
             TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir);
             List<TokenConfig> tokens = List.of(new TokenConfig("agents", LocalHub.AGENT_TOKEN, Role.READ));
-            BridgeConfig bridgeConfig = new BridgeConfig(
-                    true,
-                    "127.0.0.1",
-                    0,
-                    null,
-                    tokens,
-                    Role.NONE,
-                    null,
-                    List.of(FleetAddresses.ALL_AGENTS, FleetAddresses.AGENT_PREFIX + "*"),
-                    null,
-                    null,
-                    30);
-            AgentBridge bridge = new AgentBridge(vertx, bridgeConfig, tls, tokens, new HubRoutes(Set.of("agents")))
+            AgentBridge bridge = new AgentBridge(
+                            vertx, LocalHub.bridgeConfig(tokens, 0), tls, tokens, new HubRoutes(Set.of("agents")))
                     .listen()
                     .await(30, TimeUnit.SECONDS);
             NetClient client = vertx.createNetClient(FleetLink.clientOptions(List.of(tls.fingerprint()), null));

@@ -55,19 +55,7 @@ public final class LocalHub implements AutoCloseable {
                 new TokenConfig("agents", AGENT_TOKEN, Role.READ),
                 new TokenConfig("ops", OPS_TOKEN, Role.ADMIN),
                 new TokenConfig("monitoring", READ_TOKEN, Role.READ));
-        BridgeConfig config = new BridgeConfig(
-                        true,
-                        "127.0.0.1",
-                        port,
-                        null,
-                        tokens,
-                        Role.NONE,
-                        null,
-                        List.of("kmsagent.events", FleetAddresses.ALL_AGENTS, FleetAddresses.AGENT_PREFIX + "*"),
-                        null,
-                        null,
-                        30)
-                .withEventLoops(2); // as a hub: connections spread over event loops
+        BridgeConfig config = bridgeConfig(tokens, port);
         credentials = new AgentCredentials(dir.resolve("fleet-credentials.json"), clock);
         vertx.deployVerticle(credentials).await(30, TimeUnit.SECONDS);
         bridge = new AgentBridge(
@@ -81,6 +69,26 @@ public final class LocalHub implements AutoCloseable {
                 .await(30, TimeUnit.SECONDS);
         credentials.onChange(bridge::revalidate);
         vertx.deployVerticle(new FleetHub("hub-local", clock, audit)).await(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A hub's bridge on loopback with these tokens: agents may register on their command addresses, and connections
+     * spread over two event loops, as on a hub.
+     */
+    static BridgeConfig bridgeConfig(List<TokenConfig> tokens, int port) {
+        return new BridgeConfig(
+                        true,
+                        "127.0.0.1",
+                        port,
+                        null,
+                        tokens,
+                        Role.NONE,
+                        null,
+                        List.of("kmsagent.events", FleetAddresses.ALL_AGENTS, FleetAddresses.AGENT_PREFIX + "*"),
+                        null,
+                        null,
+                        30)
+                .withEventLoops(2);
     }
 
     public String at() {

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -544,8 +543,22 @@ public final class FleetHub extends VerticleBase {
         }
         Object request = body.getValue("body") instanceof JsonObject b ? b : new JsonObject();
         long started = System.nanoTime();
-        // A query to one agent reads that agent's record only, not the fleet's: at 10,000 agents that took it from
-        // about 200 ms to 4 (docs/performance.md).
+        String requestId = UUID.randomUUID().toString();
+        JsonObject command = new JsonObject()
+                .put("requestId", requestId)
+                .put("replyTo", replyAddress)
+                .put("address", address)
+                .put("body", request);
+        if (body.getValue("requestedBy") instanceof String by) {
+            command.put("requestedBy", by);
+        }
+        if (target == null && !BusAddresses.CHANGES.contains(address)) {
+            return queryAll(command, deadline, started);
+        }
+        // One agent, or a change: a change may carry a product key, so it goes to each agent's own address, which only
+        // that agent's credential can register on, never to the address every agent shares. A query to one agent
+        // reads that agent's record only, not the fleet's: at 10,000 agents that took it from about 200 ms to 4
+        // (docs/performance.md).
         Future<Map<String, JsonObject>> known = target == null
                 ? records()
                 : agents.get(target).map(r -> r == null ? Map.<String, JsonObject>of() : Map.of(target, r));
@@ -554,56 +567,51 @@ public final class FleetHub extends VerticleBase {
                 return Future.failedFuture(
                         new FleetException(BusCodes.NOT_FOUND, "target: no agent " + target + " in the fleet"));
             }
-            Set<String> expected = target != null ? Set.of(target) : new TreeSet<>(all.keySet());
-            // Agents already known gone are reported at once instead of holding every fan-out to its deadline; an
-            // answer
-            // from one of them still counts if it comes.
-            Instant now = clock.instant();
-            Set<String> awaited = new TreeSet<>();
-            expected.stream()
-                    .filter(id -> AgentRecords.connected(all.get(id), now))
-                    .forEach(awaited::add);
-            String requestId = UUID.randomUUID().toString();
-            FanOut fanOut = new FanOut(expected, awaited);
+            FanOut fanOut = new FanOut();
+            Set<String> awaited = fanOut.expect(all, clock.instant());
             fanOuts.put(requestId, fanOut);
-            JsonObject command = new JsonObject()
-                    .put("requestId", requestId)
-                    .put("replyTo", replyAddress)
-                    .put("address", address)
-                    .put("body", request);
-            if (body.getValue("requestedBy") instanceof String by) {
-                command.put("requestedBy", by);
-            }
-            if (awaited.isEmpty()) {
-                fanOut.done.tryComplete();
-            } else if (target == null && !BusAddresses.CHANGES.contains(address)) {
-                // A query to all: one local publish reaches this hub's agents; one relay the others', if any.
-                publishHere(FleetAddresses.ALL_AGENTS, command);
-                if (awaited.stream().anyMatch(id -> !here(all.get(id)))) {
-                    vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null));
-                }
-            } else {
-                // One agent, or a change: a change may carry a product key, so it goes to each agent's own address,
-                // which only that agent's credential can register on, never to the address every agent shares.
-                JsonArray elsewhere = new JsonArray();
-                for (String id : awaited) {
-                    if (here(all.get(id))) {
-                        publishHere(FleetAddresses.agent(id), command);
-                    } else {
-                        elsewhere.add(id);
-                    }
-                }
-                if (!elsewhere.isEmpty()) {
-                    vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, elsewhere));
+            JsonArray elsewhere = new JsonArray();
+            for (String id : awaited) {
+                if (here(all.get(id))) {
+                    publishHere(FleetAddresses.agent(id), command);
+                } else {
+                    elsewhere.add(id);
                 }
             }
-            long timer = vertx.setTimer(deadline, t -> fanOut.done.tryComplete());
-            return fanOut.done.future().map(v -> {
-                vertx.cancelTimer(timer);
-                fanOuts.remove(requestId);
-                return fanOut.report(all, clock.instant(), deadline, (System.nanoTime() - started) / 1_000_000);
-            });
+            if (!elsewhere.isEmpty()) {
+                vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, elsewhere));
+            }
+            return awaitAnswers(requestId, fanOut, Future.succeededFuture(all), deadline, started);
         });
+    }
+
+    /**
+     * A query to every agent: one local publish reaches this hub's agents, one relay the other hubs'. It goes out before
+     * the fleet's records are read, which at 10,000 agents takes about as long as the agents take to answer (a fifth
+     * of a fan-out's work, docs/performance.md): the two now overlap, and answers that come first wait in the fan-out
+     * until it knows whom to expect.
+     */
+    private Future<JsonObject> queryAll(JsonObject command, long deadline, long started) {
+        String requestId = command.getString("requestId");
+        FanOut fanOut = new FanOut();
+        fanOuts.put(requestId, fanOut);
+        publishHere(FleetAddresses.ALL_AGENTS, command);
+        vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null));
+        Future<Map<String, JsonObject>> known = records().onSuccess(all -> fanOut.expect(all, clock.instant()));
+        return awaitAnswers(requestId, fanOut, known, deadline, started);
+    }
+
+    /** The fan-out's report once every awaited agent answered or the deadline passed, whichever comes first. */
+    private Future<JsonObject> awaitAnswers(
+            String requestId, FanOut fanOut, Future<Map<String, JsonObject>> known, long deadline, long started) {
+        long timer = vertx.setTimer(deadline, t -> fanOut.deadlinePassed());
+        return known.compose(all -> fanOut.done()
+                        .map(v -> fanOut.report(
+                                all, clock.instant(), deadline, (System.nanoTime() - started) / 1_000_000)))
+                .onComplete(ar -> {
+                    vertx.cancelTimer(timer);
+                    fanOuts.remove(requestId);
+                });
     }
 
     /** Whether the agent of a record is connected to this hub process (it registered here last). */
@@ -656,61 +664,6 @@ public final class FleetHub extends VerticleBase {
         FanOut f = fanOuts.get(reply.getString("requestId"));
         if (f != null) {
             f.answer(reply);
-        }
-    }
-
-    /** One fan-out in flight: who is expected, who answered. Used on this verticle's event loop only. */
-    private static final class FanOut {
-        final Set<String> expected;
-        final Set<String> awaited;
-        final Map<String, JsonObject> answers = new HashMap<>();
-        final Promise<Void> done = Promise.promise();
-        /** Awaited agents not yet answered (one check per answer, not a scan of all). */
-        int missing;
-
-        FanOut(Set<String> expected, Set<String> awaited) {
-            this.expected = expected;
-            this.awaited = awaited;
-            this.missing = awaited.size();
-        }
-
-        void answer(JsonObject reply) {
-            String id = reply.getString("agentId");
-            if (id != null && expected.contains(id)) {
-                if (answers.putIfAbsent(id, reply) == null && awaited.contains(id) && --missing == 0) {
-                    done.tryComplete();
-                }
-            }
-        }
-
-        JsonObject report(Map<String, JsonObject> records, Instant now, long deadline, long elapsedMs) {
-            JsonArray answered = new JsonArray();
-            JsonArray silent = new JsonArray();
-            for (String id : expected) {
-                JsonObject a = answers.get(id);
-                if (a != null) {
-                    // The answer is this fan-out's own copy (the event bus delivered it as one): no copy of it here.
-                    answered.add(a.put("hostName", records.get(id).getString("hostName")));
-                } else {
-                    JsonObject r = records.get(id);
-                    boolean connected = AgentRecords.connected(r, now);
-                    silent.add(new JsonObject()
-                            .put("agentId", id)
-                            .put("hostName", r.getString("hostName"))
-                            .put("hub", r.getString("hub"))
-                            .put("lastSeen", r.getString("lastSeen"))
-                            .put(
-                                    "reason",
-                                    connected
-                                            ? "no answer within " + deadline + " ms"
-                                            : "not connected (last seen " + r.getString("lastSeen") + ")"));
-                }
-            }
-            return new JsonObject()
-                    .put("answered", answered)
-                    .put("notAnswered", silent)
-                    .put("deadlineMs", deadline)
-                    .put("elapsedMs", elapsedMs);
         }
     }
 

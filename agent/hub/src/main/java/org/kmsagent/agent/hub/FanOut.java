@@ -1,0 +1,102 @@
+package org.kmsagent.agent.hub;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One fan-out in flight: who is expected, who answered, and the report. Used on its hub's event loop only. A query to
+ * every agent goes out before the fleet's records are read, so answers may come before {@link #expect} says whom they
+ * are from.
+ */
+final class FanOut {
+    /** Every agent in the fleet when the fan-out started; null until the records are read. */
+    private Set<String> expected;
+    /** The expected agents that were connected, whose answers end the fan-out before its deadline. */
+    private Set<String> awaited = Set.of();
+
+    private final Map<String, JsonObject> answers = new HashMap<>();
+    private final Promise<Void> done = Promise.promise();
+    /** Awaited agents not yet answered (one check per answer, not a scan of all). */
+    private int missing;
+
+    /** Completes when every awaited agent has answered, or the deadline has passed. */
+    Future<Void> done() {
+        return done.future();
+    }
+
+    /** The deadline passed: the report is made with the answers in hand. */
+    void deadlinePassed() {
+        done.tryComplete();
+    }
+
+    /**
+     * Notes whom to expect, from the fleet's records: agents already known gone are reported at once instead of
+     * holding every fan-out to its deadline; an answer from one of them still counts if it comes.
+     *
+     * @return the agents awaited
+     */
+    Set<String> expect(Map<String, JsonObject> records, Instant now) {
+        expected = new TreeSet<>(records.keySet());
+        awaited = new TreeSet<>();
+        for (String id : expected) {
+            if (AgentRecords.connected(records.get(id), now)) {
+                awaited.add(id);
+            }
+        }
+        answers.keySet().retainAll(expected);
+        missing = (int) awaited.stream().filter(id -> !answers.containsKey(id)).count();
+        if (missing == 0) {
+            done.tryComplete();
+        }
+        return awaited;
+    }
+
+    void answer(JsonObject reply) {
+        String id = reply.getString("agentId");
+        if (id == null || (expected != null && !expected.contains(id))) {
+            return;
+        }
+        // Before the records are read every answer is kept; expect() drops those of agents the fleet does not hold.
+        if (answers.putIfAbsent(id, reply) == null && expected != null && awaited.contains(id) && --missing == 0) {
+            done.tryComplete();
+        }
+    }
+
+    /** Who answered (each answer with the agent's host name) and who did not, and why. */
+    JsonObject report(Map<String, JsonObject> records, Instant now, long deadline, long elapsedMs) {
+        JsonArray answered = new JsonArray();
+        JsonArray silent = new JsonArray();
+        for (String id : expected) {
+            JsonObject a = answers.get(id);
+            if (a != null) {
+                // The answer is this fan-out's own copy (the event bus delivered it as one): no copy of it here.
+                answered.add(a.put("hostName", records.get(id).getString("hostName")));
+            } else {
+                JsonObject r = records.get(id);
+                boolean connected = AgentRecords.connected(r, now);
+                silent.add(new JsonObject()
+                        .put("agentId", id)
+                        .put("hostName", r.getString("hostName"))
+                        .put("hub", r.getString("hub"))
+                        .put("lastSeen", r.getString("lastSeen"))
+                        .put(
+                                "reason",
+                                connected
+                                        ? "no answer within " + deadline + " ms"
+                                        : "not connected (last seen " + r.getString("lastSeen") + ")"));
+            }
+        }
+        return new JsonObject()
+                .put("answered", answered)
+                .put("notAnswered", silent)
+                .put("deadlineMs", deadline)
+                .put("elapsedMs", elapsedMs);
+    }
+}

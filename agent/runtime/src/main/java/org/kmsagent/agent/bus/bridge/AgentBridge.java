@@ -127,13 +127,14 @@ public final class AgentBridge {
         @Override
         public Future<?> start() {
             NetServer server = vertx.createNetServer(options);
-            server.connectHandler(AgentBridge.this::connected);
+            BridgeSubscriptions subscriptions = new BridgeSubscriptions(vertx);
+            server.connectHandler(socket -> connected(socket, subscriptions));
             servers.add(server);
             return server.listen();
         }
     }
 
-    private void connected(NetSocket socket) {
+    private void connected(NetSocket socket, BridgeSubscriptions subscriptions) {
         if (connections.incrementAndGet() > config.maxConnections()) {
             connections.decrementAndGet();
             LOG.warn(
@@ -156,7 +157,7 @@ public final class AgentBridge {
             return;
         }
         BridgeConnection[] self = new BridgeConnection[1];
-        self[0] = new BridgeConnection(vertx, socket, access, config, limits, audit, () -> {
+        self[0] = new BridgeConnection(vertx, socket, access, config, limits, audit, subscriptions, () -> {
             connections.decrementAndGet();
             limits.releaseAddress(source);
             open.remove(self[0]);

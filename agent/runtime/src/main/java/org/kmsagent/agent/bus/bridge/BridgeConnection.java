@@ -5,14 +5,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -45,7 +43,10 @@ final class BridgeConnection {
     private final BridgeAccess access;
     private final BridgeConfig config;
     private final FrameDecoder decoder;
-    private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
+    /** The addresses this client registered on, each heard through its server instance's subscriptions. */
+    private final Set<String> registrations = new HashSet<>(4);
+
+    private final BridgeSubscriptions subscriptions;
     private final Runnable onClosed;
     private final ConnectionLimits limits;
     private final BridgeAudit audit;
@@ -75,7 +76,9 @@ final class BridgeConnection {
             BridgeConfig config,
             ConnectionLimits limits,
             AuditTrail audit,
+            BridgeSubscriptions subscriptions,
             Runnable onClosed) {
+        this.subscriptions = subscriptions;
         this.audit = new BridgeAudit(audit, socket);
         this.limits = limits;
         this.onClosed = onClosed;
@@ -360,52 +363,55 @@ final class BridgeConnection {
             write(Frames.error("access_denied"));
             return;
         }
-        if (registrations.containsKey(address)) {
+        if (!registrations.add(address)) {
             write(new JsonObject().put("type", "registered").put("address", address));
             return;
         }
-        // A client hears what this process publishes: a local consumer. On a clustered hub a consumer of the
-        // cluster would also write a subscription to the cluster's map for every agent's two addresses (a map
-        // operation, a copy on the other member) when it connects, and remove it when it goes, though a hub only
-        // ever publishes agent addresses locally and relays commands to the other hubs itself (FleetHub).
-        MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(address, msg -> {
-            if (client.isAgent()
-                    && access.authenticate(token)
-                            .filter(c -> c.name().equals(client.name()))
-                            .isEmpty()) {
-                // The credential was revoked (or re-issued) since: this connection hears nothing more.
-                LOG.warn(
-                        "bridge: client '{}' from {}: credential no longer valid; closing",
-                        client.name(),
-                        socket.remoteAddress());
-                closeWith("not_authorised");
-                return;
-            }
-            if (socket.writeQueueFull()) {
-                // A client that does not read its events must not make the agent hold them without bound.
-                LOG.warn("bridge: client '{}' does not keep up with {}; closing", client.name(), address);
-                closeWith("slow_consumer");
-                return;
-            }
-            write(new JsonObject()
-                    .put("type", "message")
-                    .put("address", msg.address())
-                    .put("headers", new JsonObject())
-                    .put("body", msg.body())
-                    .put("send", msg.isSend()));
-        });
-        registrations.put(address, consumer);
+        // A client hears what this process publishes: a local consumer, shared by this server instance's connections
+        // (BridgeSubscriptions). On a clustered hub a consumer of the cluster would also write a subscription to the
+        // cluster's map for every agent's two addresses (a map operation, a copy on the other member) when it
+        // connects, and remove it when it goes, though a hub only ever publishes agent addresses locally and relays
+        // commands to the other hubs itself (FleetHub).
         // An extension of the stock protocol: tells the client its registration is live, so no event is missed.
-        consumer.completion()
+        subscriptions
+                .add(address, this)
                 .onSuccess(v -> write(new JsonObject().put("type", "registered").put("address", address)));
     }
 
+    /**
+     * Writes a message frame to this client, encoded once for every connection of its instance that registered the
+     * address; unless its credential was revoked since, or it does not read what it is sent.
+     */
+    void deliver(String address, Buffer frame) {
+        if (closed) {
+            return;
+        }
+        if (caller.isAgent()
+                && access.authenticate(token)
+                        .filter(c -> c.name().equals(caller.name()))
+                        .isEmpty()) {
+            // The credential was revoked (or re-issued) since: this connection hears nothing more.
+            LOG.warn(
+                    "bridge: client '{}' from {}: credential no longer valid; closing",
+                    caller.name(),
+                    socket.remoteAddress());
+            closeWith("not_authorised");
+            return;
+        }
+        if (socket.writeQueueFull()) {
+            // A client that does not read its events must not make the agent hold them without bound.
+            LOG.warn("bridge: client '{}' does not keep up with {}; closing", caller.name(), address);
+            closeWith("slow_consumer");
+            return;
+        }
+        socket.write(frame);
+    }
+
     private void unregister(String address) {
-        MessageConsumer<Object> consumer = registrations.remove(address);
-        if (consumer == null) {
-            write(Frames.error("unknown_address"));
+        if (registrations.remove(address)) {
+            subscriptions.remove(address, this);
         } else {
-            consumer.unregister();
+            write(Frames.error("unknown_address"));
         }
     }
 
@@ -443,7 +449,7 @@ final class BridgeConnection {
             holdsClientSlot = false;
             limits.releaseClient(caller);
         }
-        registrations.values().forEach(MessageConsumer::unregister);
+        registrations.forEach(address -> subscriptions.remove(address, this));
         registrations.clear();
     }
 }

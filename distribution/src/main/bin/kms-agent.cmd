@@ -25,7 +25,13 @@ if defined JODD set "JMAJOR=0"
 if not defined JVER set "JVER=unknown"
 if %JMAJOR% LSS 17 goto oldjava
 
-set "FLAGS=-XX:+UseSerialGC -XX:-UsePerfData"
+rem The collector (as bin/kms-agent): the parallel one, pausing a quarter of a second at most, for a hub (and the
+rem bench, which runs hubs as "kms-agent hub" runs them), whose fan-outs to thousands of agents the serial one kept
+rem stopping; one small heap and one collector thread otherwise.
+set "GC=-XX:+UseSerialGC"
+if /i "%~1"=="hub" set "GC=-XX:+UseParallelGC -XX:MaxGCPauseMillis=250"
+if /i "%~1"=="bench" set "GC=-XX:+UseParallelGC -XX:MaxGCPauseMillis=250"
+set "FLAGS=%GC% -XX:-UsePerfData"
 rem From Java 24 every command would start with WARNING lines about Guava's sun.misc.Unsafe calls: allow them quietly
 rem (the flag exists from Java 23; Java 17 refuses it).
 if %JMAJOR% GEQ 23 set "FLAGS=%FLAGS% --sun-misc-unsafe-memory-access=allow"

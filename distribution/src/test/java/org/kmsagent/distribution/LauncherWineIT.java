@@ -212,7 +212,9 @@ class LauncherWineIT {
                         "jdk.management/com.sun.management.internal=ALL-UNNAMED",
                         "org.kmsagent.agent.cli.Main",
                         "hub");
-        assertThat(args(r)).doesNotContain("-Xmx64m");
+        assertThat(args(r))
+                .doesNotContain("-Xmx64m", "-XX:+UseSerialGC")
+                .startsWith("-XX:+UseParallelGC", "-XX:MaxGCPauseMillis=250");
     }
 
     @Test
@@ -222,7 +224,8 @@ class LauncherWineIT {
         assertThat(args(r))
                 .containsSubsequence(
                         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "org.kmsagent.agent.cli.Main", "bench")
-                .doesNotContain("-Xmx64m", "-XX:TieredStopAtLevel=1");
+                .doesNotContain("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+                .startsWith("-XX:+UseParallelGC", "-XX:MaxGCPauseMillis=250");
     }
 
     @Test

@@ -51,11 +51,6 @@ final class BridgeSubscriptions {
         }
     }
 
-    /** Addresses with a consumer now (for tests). */
-    int addresses() {
-        return byAddress.size();
-    }
-
     private final class Subscription {
         /** In the order they registered: a message sent (not published) goes to one of them in turn. */
         final Set<BridgeConnection> members = new LinkedHashSet<>(2);

@@ -129,19 +129,31 @@ final class BridgeConnection {
             return;
         }
         c.runOnContext(v -> {
-            if (!closed
-                    && caller != null
-                    && caller.isAgent()
-                    && access.authenticate(token)
-                            .filter(x -> x.name().equals(caller.name()))
-                            .isEmpty()) {
-                LOG.warn(
-                        "bridge: client '{}' from {}: credential no longer valid; closing",
-                        caller.name(),
-                        socket.remoteAddress());
-                closeWith("not_authorised");
+            if (!closed && caller != null) {
+                closedIfRevoked();
             }
         });
+    }
+
+    /**
+     * Closes an agent's connection whose credential no longer authenticates it (revoked or re-issued since it
+     * connected).
+     *
+     * @return whether it was closed
+     */
+    private boolean closedIfRevoked() {
+        if (!caller.isAgent()
+                || access.authenticate(token)
+                        .filter(c -> c.name().equals(caller.name()))
+                        .isPresent()) {
+            return false;
+        }
+        LOG.warn(
+                "bridge: client '{}' from {}: credential no longer valid; closing",
+                caller.name(),
+                socket.remoteAddress());
+        closeWith("not_authorised");
+        return true;
     }
 
     private void received(Buffer data) {
@@ -386,16 +398,8 @@ final class BridgeConnection {
         if (closed) {
             return;
         }
-        if (caller.isAgent()
-                && access.authenticate(token)
-                        .filter(c -> c.name().equals(caller.name()))
-                        .isEmpty()) {
+        if (closedIfRevoked()) {
             // The credential was revoked (or re-issued) since: this connection hears nothing more.
-            LOG.warn(
-                    "bridge: client '{}' from {}: credential no longer valid; closing",
-                    caller.name(),
-                    socket.remoteAddress());
-            closeWith("not_authorised");
             return;
         }
         if (socket.writeQueueFull()) {

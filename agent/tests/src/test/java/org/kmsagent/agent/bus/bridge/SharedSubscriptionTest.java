@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -93,7 +94,8 @@ class SharedSubscriptionTest {
         ReplyFailure failure = null;
         while (failure != ReplyFailure.NO_HANDLERS && System.nanoTime() < deadline) {
             failure = vertx.eventBus()
-                    .request(BusAddresses.EVENTS, new JsonObject())
+                    // While the consumer is there nobody answers: a short timeout, then ask again.
+                    .request(BusAddresses.EVENTS, new JsonObject(), new DeliveryOptions().setSendTimeout(200))
                     .map(m -> (ReplyFailure) null)
                     .otherwise(t -> t instanceof ReplyException re ? re.failureType() : null)
                     .await(10, TimeUnit.SECONDS);

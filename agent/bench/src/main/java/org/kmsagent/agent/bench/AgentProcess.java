@@ -15,11 +15,21 @@ record AgentProcess(Process process, BufferedReader out, Path log) implements Au
         return start(mode, count, "a", hubAt, fingerprint, dataDir);
     }
 
+    /** The heap of a process of {@code count} simulated agents. */
+    private static int heapMb(int count) {
+        return Math.max(512, count / 8);
+    }
+
     static AgentProcess start(String mode, int count, String prefix, String hubAt, String fingerprint, Path dataDir)
             throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + Math.max(512, count / 8) + "m",
+                "-Xmx" + heapMb(count) + "m",
+                // The whole heap from the start, half of it young: 5,000 simulated agents answering fan-outs filled
+                // the initial young generation every two seconds, and each collection held back every answer of that
+                // process, a pause that real agents, one to a machine, do not share (docs/performance.md).
+                "-Xms" + heapMb(count) + "m",
+                "-Xmn" + heapMb(count) / 2 + "m",
                 "-XX:+UseSerialGC",
                 "-XX:-UsePerfData",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),

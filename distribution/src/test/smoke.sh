@@ -63,12 +63,12 @@ home=$(ls -d "$work"/machine/kms-agent-machine-*)
 for path in bin/kms-agent bin/kms-agent.cmd lib plugins conf/agent.yaml docs LICENSE README.md; do
   [ -e "$home/$path" ] || fail "the machine archive lacks $path"
 done
-# What the machine agent must not carry: the hub and its cluster, the dashboard's web stack, the simulator and
+# What the machine agent must not carry: the hub, its cluster and its OpenSSL, the dashboard's web stack, the simulator and
 # the benchmarks.
 # (The listing is read into a variable first: `ls | grep -q` under pipefail reads as "no match" whenever grep quits
 # before ls has finished writing.)
 machine_jars=$(ls "$home"/lib/)
-for jar in hazelcast vertx-hazelcast vertx-web hub simulator bench; do
+for jar in hazelcast vertx-hazelcast vertx-web netty-tcnative-classes netty-tcnative-boringssl-static hub simulator bench; do
   if grep -q "^$jar-[0-9]" <<< "$machine_jars"; then fail "the machine agent's lib/ holds $jar"; fi
 done
 if grep -q "^tests-" <<< "$machine_jars"; then fail "the machine agent's lib/ holds the tests"; fi

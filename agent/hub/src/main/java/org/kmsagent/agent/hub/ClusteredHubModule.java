@@ -13,6 +13,7 @@ import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.fleet.FleetAddresses;
+import org.kmsagent.agent.hub.tls.ResumableTls;
 
 /**
  * A hub's bindings once it has joined the cluster (a child of {@link HubServerModule}'s injector): the clustered
@@ -41,6 +42,8 @@ final class ClusteredHubModule extends AbstractModule {
         BridgeConfig b = config.bridge();
         AgentBridge bridge = new AgentBridge(vertx, hubBridge(b), tls, b.tokens(), routes);
         bridge.audited(audit);
+        // Agents that reconnect resume their TLS sessions instead of a full handshake each (docs/fleet.md).
+        bridge.tlsEngine(ResumableTls.forHub(tls));
         credentials.onChange(bridge::revalidate);
         return bridge;
     }

@@ -9,6 +9,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,8 @@ public final class AgentBridge {
     private String deployment;
     /** Where admin actions and refusals are recorded (docs/audit.md). */
     private AuditTrail audit = AuditTrail.NONE;
+    /** The TLS implementation; null for Vert.x's default (the JDK's). */
+    private SSLEngineOptions engine;
 
     /**
      * @param tokens the effective tokens (the configured ones, or the generated admin token)
@@ -88,6 +91,15 @@ public final class AgentBridge {
     }
 
     /**
+     * Serves TLS with {@code engine} instead of the JDK's (a hub's resumable sessions, docs/fleet.md). Call before
+     * {@link #listen()}.
+     */
+    public AgentBridge tlsEngine(SSLEngineOptions engine) {
+        this.engine = engine;
+        return this;
+    }
+
+    /**
      * Starts listening on {@code bridge.host:bridge.port} with {@code bridge.eventLoops} server instances (1 when not
      * configured); port 0 picks a free one (see {@link #port()}).
      */
@@ -100,6 +112,9 @@ public final class AgentBridge {
                 // A client that sends nothing (ctl and agents ping or heartbeat) gives its slot back.
                 .setReadIdleTimeout(config.idleTimeoutSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        if (engine != null) {
+            options.setSslEngineOptions(engine);
+        }
         if (config.tls().clientCaFile() != null) {
             options.setClientAuth(ClientAuth.REQUIRED)
                     .setTrustOptions(

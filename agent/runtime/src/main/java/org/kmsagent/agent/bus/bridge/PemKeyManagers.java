@@ -90,7 +90,13 @@ public final class PemKeyManagers {
         }
     }
 
-    private static PrivateKey privateKey(Path keyFile) {
+    /**
+     * The private key of a PEM file: PKCS#8, or OpenSSL's older PKCS#1 RSA or SEC 1 EC form.
+     *
+     * @throws IllegalArgumentException naming the file when it holds no usable key (an encrypted one included)
+     * @throws UncheckedIOException when it cannot be read
+     */
+    public static PrivateKey privateKey(Path keyFile) {
         String text;
         try {
             text = Files.readString(keyFile, StandardCharsets.US_ASCII);

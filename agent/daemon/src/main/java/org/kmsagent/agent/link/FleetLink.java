@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetLink {
     private static final Logger LOG = LoggerFactory.getLogger(FleetLink.class);
+    /** How long a TLS handshake with a hub may take: as long as the hub's bridge gives it (AgentBridge). */
+    static final int HANDSHAKE_TIMEOUT_SECONDS = 30;
     /** The first reconnection delay; it doubles per failed round up to {@code reconnectMaxSeconds}. */
     static final long FIRST_BACKOFF_MS = 250;
     /** The first wait before a request the hub answered with 504 (it gave up on it) is sent again. */
@@ -125,7 +127,13 @@ public final class FleetLink {
 
     /** TLS client options trusting the pinned fingerprints, or the CA file (with host-name verification). */
     public static NetClientOptions clientOptions(List<String> fingerprints, String caFile) {
-        NetClientOptions o = new NetClientOptions().setSsl(true).setConnectTimeout(5_000);
+        // A hub working through a reconnection storm may take longer than Vert.x's default 10 s to finish a
+        // handshake; giving up on it throws away both sides' work and starts another (docs/fleet.md,
+        // SlowHandshakeTest).
+        NetClientOptions o = new NetClientOptions()
+                .setSsl(true)
+                .setConnectTimeout(5_000)
+                .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS);
         if (!fingerprints.isEmpty()) {
             o.setTrustOptions(TrustOptions.wrap(new PinnedCertificates(fingerprints)))
                     .setHostnameVerificationAlgorithm("");

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentBridge {
     private static final Logger LOG = LoggerFactory.getLogger(AgentBridge.class);
+    /** How long a client's TLS handshake may take, in seconds. */
+    private static final int HANDSHAKE_TIMEOUT_SECONDS = 30;
 
     private final Vertx vertx;
     private final BridgeConfig config;
@@ -111,7 +113,10 @@ public final class AgentBridge {
                 .setKeyCertOptions(tls.keyCertOptions())
                 // A client that sends nothing (ctl and agents ping or heartbeat) gives its slot back.
                 .setReadIdleTimeout(config.idleTimeoutSeconds())
-                .setIdleTimeoutUnit(TimeUnit.SECONDS);
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                // A handshake queued behind thousands of others (a hub's reconnection storm) is finished, not dropped
+                // after Vert.x's default 10 s: dropping it wastes both sides' work and brings the client back.
+                .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS);
         if (engine != null) {
             options.setSslEngineOptions(engine);
         }

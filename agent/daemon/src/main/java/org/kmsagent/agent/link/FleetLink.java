@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.kmsagent.agent.bus.BusCodes;
+import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.fleet.FleetAddresses;
@@ -46,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetLink {
     private static final Logger LOG = LoggerFactory.getLogger(FleetLink.class);
-    /** How long a TLS handshake with a hub may take: as long as the hub's bridge gives it (AgentBridge). */
-    static final int HANDSHAKE_TIMEOUT_SECONDS = 30;
     /** The first reconnection delay; it doubles per failed round up to {@code reconnectMaxSeconds}. */
     static final long FIRST_BACKOFF_MS = 250;
     /** The first wait before a request the hub answered with 504 (it gave up on it) is sent again. */
@@ -133,7 +132,7 @@ public final class FleetLink {
         NetClientOptions o = new NetClientOptions()
                 .setSsl(true)
                 .setConnectTimeout(5_000)
-                .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS);
+                .setSslHandshakeTimeout(AgentBridge.HANDSHAKE_TIMEOUT_SECONDS);
         if (!fingerprints.isEmpty()) {
             o.setTrustOptions(TrustOptions.wrap(new PinnedCertificates(fingerprints)))
                     .setHostnameVerificationAlgorithm("");

@@ -38,8 +38,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentBridge {
     private static final Logger LOG = LoggerFactory.getLogger(AgentBridge.class);
-    /** How long a client's TLS handshake may take, in seconds. */
-    private static final int HANDSHAKE_TIMEOUT_SECONDS = 30;
+    /**
+     * How long a TLS handshake with a bridge may take, in seconds, on both sides: the bridge's and its clients' (an
+     * agent's fleet link).
+     */
+    public static final int HANDSHAKE_TIMEOUT_SECONDS = 30;
 
     private final Vertx vertx;
     private final BridgeConfig config;

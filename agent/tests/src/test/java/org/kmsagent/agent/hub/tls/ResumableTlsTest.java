@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.X509TrustManager;
@@ -160,7 +162,7 @@ class ResumableTlsTest {
 
     /** Trusts the pinned certificates, and counts how often it is asked (once per full handshake). */
     private static final class CountingTrust implements X509TrustManager {
-        private final java.util.Set<String> pinned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<String> pinned = ConcurrentHashMap.newKeySet();
         final AtomicInteger checks = new AtomicInteger();
 
         void pin(TlsMaterial tls) {

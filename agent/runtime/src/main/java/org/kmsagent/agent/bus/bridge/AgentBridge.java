@@ -158,6 +158,7 @@ public final class AgentBridge {
     }
 
     private void connected(NetSocket socket, BridgeSubscriptions subscriptions) {
+        boolean direct = DirectWrites.apply(socket);
         if (connections.incrementAndGet() > config.maxConnections()) {
             connections.decrementAndGet();
             LOG.warn(
@@ -180,7 +181,7 @@ public final class AgentBridge {
             return;
         }
         BridgeConnection[] self = new BridgeConnection[1];
-        self[0] = new BridgeConnection(vertx, socket, access, config, limits, audit, subscriptions, () -> {
+        self[0] = new BridgeConnection(vertx, socket, direct, access, config, limits, audit, subscriptions, () -> {
             connections.decrementAndGet();
             limits.releaseAddress(source);
             open.remove(self[0]);
@@ -202,6 +203,11 @@ public final class AgentBridge {
     /** The event-loop threads serving the connections open now. */
     Set<String> eventLoops() {
         return open.stream().map(BridgeConnection::thread).collect(Collectors.toSet());
+    }
+
+    /** How many of the connections open now write straight to their channel ({@link DirectWrites}). */
+    long directConnections() {
+        return open.stream().filter(BridgeConnection::writesDirectly).count();
     }
 
     /** Clients connected now. */

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.util.HashSet;
@@ -22,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection. Runs on the socket's event loop only. A frame that cannot be parsed, or a client that fails
+ * One client connection. Runs on the socket's event loop only, and writes to its socket from there only (it may write
+ * to it directly, {@link DirectWrites}). A frame that cannot be parsed, or a client that fails
  * to authenticate, gets an error frame and the connection is closed; the agent carries on. Frame contents are never
  * logged (they may hold a token).
  */
@@ -40,6 +42,9 @@ final class BridgeConnection {
 
     private final Vertx vertx;
     private final NetSocket socket;
+    /** Whether the socket writes straight to its channel, without Vert.x's queue for other threads. */
+    private final boolean direct;
+
     private final BridgeAccess access;
     private final BridgeConfig config;
     private final FrameDecoder decoder;
@@ -72,6 +77,7 @@ final class BridgeConnection {
     BridgeConnection(
             Vertx vertx,
             NetSocket socket,
+            boolean direct,
             BridgeAccess access,
             BridgeConfig config,
             ConnectionLimits limits,
@@ -84,6 +90,7 @@ final class BridgeConnection {
         this.onClosed = onClosed;
         this.vertx = vertx;
         this.socket = socket;
+        this.direct = direct;
         this.access = access;
         this.config = config;
         this.decoder = new FrameDecoder(config.maxFrameBytes());
@@ -112,6 +119,10 @@ final class BridgeConnection {
                 closeWith("auth_timeout");
             }
         });
+    }
+
+    boolean writesDirectly() {
+        return direct;
     }
 
     /** The name of the event-loop thread serving this connection. */
@@ -405,7 +416,7 @@ final class BridgeConnection {
         if (socket.writeQueueFull()) {
             // A client that does not read its events must not make the agent hold them without bound.
             LOG.warn("bridge: client '{}' does not keep up with {}; closing", caller.name(), address);
-            closeWith("slow_consumer");
+            abort();
             return;
         }
         socket.write(frame);
@@ -444,6 +455,24 @@ final class BridgeConnection {
             closed = true;
             cleanUp();
             socket.end();
+        }
+    }
+
+    /**
+     * Closes at once, dropping what the client has not read: for a client that does not read. An error frame would
+     * wait behind everything before it, and Vert.x's {@code close()} and {@code end()} both close the channel only
+     * once everything queued is written, which a client that does not read never lets happen: the connection, its slot
+     * and its unread frames were held until the client went away. Closing from Vert.x's place in the channel's pipeline
+     * passes Vert.x by: Netty's TLS handler gets a few seconds to send its close notice, then the socket is closed.
+     */
+    private void abort() {
+        if (!closed) {
+            cleanUp();
+            if (socket instanceof NetSocketInternal internal) {
+                internal.channelHandlerContext().close();
+            } else {
+                socket.close();
+            }
         }
     }
 

@@ -1,0 +1,127 @@
+package org.kmsagent.agent.bus.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.config.Role;
+import org.kmsagent.agent.config.TlsConfig;
+import org.kmsagent.agent.config.TokenConfig;
+
+/**
+ * The bridge writes to each connection straight from its event loop, without Vert.x's per-socket queue for writes from
+ * other threads (a hub's heap per agent, docs/performance.md); what the queue gave stays: a client that stops reading
+ * is closed as a slow consumer, and the others hear every message.
+ */
+class BridgeWritesTest {
+    private static final String TOKEN = "reader-0123456789abcdef";
+    /** 32 KB of body: a client that does not read fills the socket's buffers in a few hundred messages. */
+    private static final String PAYLOAD = "x".repeat(32 * 1024);
+    /** At most 64 MB through the bridge before the test gives up on the slow client being closed. */
+    private static final int MAX_MESSAGES = 2_000;
+
+    @TempDir
+    Path dir;
+
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().await(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void everyConnectionOfTheBridgeWritesStraightToItsChannel() throws Exception {
+        AgentBridge bridge = bridge();
+        List<RawBridgeClient> clients = registered(bridge, 3);
+        assertThat(bridge.connectionCount()).isEqualTo(3);
+        assertThat(bridge.directConnections()).isEqualTo(3);
+        for (RawBridgeClient c : clients) {
+            c.close();
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedAsASlowConsumerWhileTheOtherHearsEveryMessage() throws Exception {
+        AgentBridge bridge = bridge();
+        List<RawBridgeClient> clients = registered(bridge, 2);
+        RawBridgeClient reader = clients.get(0);
+        RawBridgeClient stalled = clients.get(1);
+
+        // One message at a time, each read by the reader before the next: only the stalled client falls behind.
+        int sent = 0;
+        while (bridge.connectionCount() == 2 && sent < MAX_MESSAGES) {
+            sent++;
+            vertx.eventBus()
+                    .publish(
+                            BusAddresses.EVENTS, new JsonObject().put("n", sent).put("pad", PAYLOAD));
+            JsonObject heard = reader.readFrame();
+            assertThat(heard.getJsonObject("body").getInteger("n")).isEqualTo(sent);
+        }
+        // Once found slow it is closed within the few seconds Netty's TLS handler gives its close notice.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (bridge.connectionCount() == 2 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertThat(bridge.connectionCount())
+                .as("the stalled client closed, %d messages sent", sent)
+                .isEqualTo(1);
+
+        // The stalled client gets what reached it before it was closed, in order, then the end of the stream.
+        int last = 0;
+        try {
+            for (Optional<JsonObject> frame = stalled.readFrameOrEnd();
+                    frame.isPresent();
+                    frame = stalled.readFrameOrEnd()) {
+                int n = frame.get().getJsonObject("body").getInteger("n");
+                assertThat(n).isEqualTo(last + 1);
+                last = n;
+            }
+        } catch (IOException e) {
+            // Closed in the middle of a frame (the client's last frame cut short): the end of the stream all the same.
+        }
+        assertThat(last).isLessThan(sent);
+
+        // The reader is still served.
+        vertx.eventBus().publish(BusAddresses.EVENTS, new JsonObject().put("n", sent + 1));
+        assertThat(reader.readFrame().getJsonObject("body").getInteger("n")).isEqualTo(sent + 1);
+        reader.close();
+        stalled.close();
+    }
+
+    private AgentBridge bridge() throws Exception {
+        BridgeConfig config = new BridgeConfig(true, "127.0.0.1", 0, null, null, Role.NONE, null, null, null, null, 30);
+        TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir);
+        return new AgentBridge(vertx, config, tls, List.of(new TokenConfig("reader", TOKEN, Role.READ)))
+                .listen()
+                .await(30, TimeUnit.SECONDS);
+    }
+
+    /** Connects {@code n} clients, each registered on the events address. */
+    private static List<RawBridgeClient> registered(AgentBridge bridge, int n) throws Exception {
+        List<RawBridgeClient> clients = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            RawBridgeClient c = new RawBridgeClient(bridge.port(), bridge.fingerprint());
+            c.sendFrame(new JsonObject()
+                    .put("type", "register")
+                    .put("address", BusAddresses.EVENTS)
+                    .put("headers", new JsonObject().put("token", TOKEN)));
+            assertThat(c.readFrame().getString("type")).isEqualTo("registered");
+            clients.add(c);
+        }
+        return clients;
+    }
+}

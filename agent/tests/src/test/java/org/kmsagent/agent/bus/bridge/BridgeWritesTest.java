@@ -7,7 +7,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -16,10 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.BusAddresses;
-import org.kmsagent.agent.config.BridgeConfig;
-import org.kmsagent.agent.config.Role;
-import org.kmsagent.agent.config.TlsConfig;
-import org.kmsagent.agent.config.TokenConfig;
 
 /**
  * The bridge writes to each connection straight from its event loop, without Vert.x's per-socket queue for writes from
@@ -27,7 +22,6 @@ import org.kmsagent.agent.config.TokenConfig;
  * is closed as a slow consumer, and the others hear every message.
  */
 class BridgeWritesTest {
-    private static final String TOKEN = "reader-0123456789abcdef";
     /** 32 KB of body: a client that does not read fills the socket's buffers in a few hundred messages. */
     private static final String PAYLOAD = "x".repeat(32 * 1024);
     /** At most 64 MB through the bridge before the test gives up on the slow client being closed. */
@@ -45,8 +39,8 @@ class BridgeWritesTest {
 
     @Test
     void everyConnectionOfTheBridgeWritesStraightToItsChannel() throws Exception {
-        AgentBridge bridge = bridge();
-        List<RawBridgeClient> clients = registered(bridge, 3);
+        AgentBridge bridge = EventsReaders.bridge(vertx, dir);
+        List<RawBridgeClient> clients = EventsReaders.registered(bridge, 3);
         assertThat(bridge.connectionCount()).isEqualTo(3);
         assertThat(bridge.directConnections()).isEqualTo(3);
         for (RawBridgeClient c : clients) {
@@ -56,8 +50,8 @@ class BridgeWritesTest {
 
     @Test
     void aClientThatStopsReadingIsClosedAsASlowConsumerWhileTheOtherHearsEveryMessage() throws Exception {
-        AgentBridge bridge = bridge();
-        List<RawBridgeClient> clients = registered(bridge, 2);
+        AgentBridge bridge = EventsReaders.bridge(vertx, dir);
+        List<RawBridgeClient> clients = EventsReaders.registered(bridge, 2);
         RawBridgeClient reader = clients.get(0);
         RawBridgeClient stalled = clients.get(1);
 
@@ -100,28 +94,5 @@ class BridgeWritesTest {
         assertThat(reader.readFrame().getJsonObject("body").getInteger("n")).isEqualTo(sent + 1);
         reader.close();
         stalled.close();
-    }
-
-    private AgentBridge bridge() throws Exception {
-        BridgeConfig config = new BridgeConfig(true, "127.0.0.1", 0, null, null, Role.NONE, null, null, null, null, 30);
-        TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir);
-        return new AgentBridge(vertx, config, tls, List.of(new TokenConfig("reader", TOKEN, Role.READ)))
-                .listen()
-                .await(30, TimeUnit.SECONDS);
-    }
-
-    /** Connects {@code n} clients, each registered on the events address. */
-    private static List<RawBridgeClient> registered(AgentBridge bridge, int n) throws Exception {
-        List<RawBridgeClient> clients = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            RawBridgeClient c = new RawBridgeClient(bridge.port(), bridge.fingerprint());
-            c.sendFrame(new JsonObject()
-                    .put("type", "register")
-                    .put("address", BusAddresses.EVENTS)
-                    .put("headers", new JsonObject().put("token", TOKEN)));
-            assertThat(c.readFrame().getString("type")).isEqualTo("registered");
-            clients.add(c);
-        }
-        return clients;
     }
 }

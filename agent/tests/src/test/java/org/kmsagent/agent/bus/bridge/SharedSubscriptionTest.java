@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,10 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.BusAddresses;
-import org.kmsagent.agent.config.BridgeConfig;
-import org.kmsagent.agent.config.Role;
-import org.kmsagent.agent.config.TlsConfig;
-import org.kmsagent.agent.config.TokenConfig;
 
 /**
  * Clients of one bridge that register on the same address share one consumer (a hub's thousands of agents on the
@@ -29,8 +24,6 @@ import org.kmsagent.agent.config.TokenConfig;
  * when its last client does.
  */
 class SharedSubscriptionTest {
-    private static final String TOKEN = "reader-0123456789abcdef";
-
     @TempDir
     Path dir;
 
@@ -43,7 +36,7 @@ class SharedSubscriptionTest {
 
     @Test
     void everyClientHearsEachPublishAndASendReachesOneOfThemInTurn() throws Exception {
-        AgentBridge bridge = bridge();
+        AgentBridge bridge = EventsReaders.bridge(vertx, dir);
         List<RawBridgeClient> clients = registered(bridge, 3);
 
         for (int n = 1; n <= 3; n++) {
@@ -71,12 +64,12 @@ class SharedSubscriptionTest {
 
     @Test
     void aClientThatLeavesStopsHearingAndTheLastOneOutRemovesTheConsumer() throws Exception {
-        AgentBridge bridge = bridge();
+        AgentBridge bridge = EventsReaders.bridge(vertx, dir);
         List<RawBridgeClient> clients = registered(bridge, 2);
         RawBridgeClient leaving = clients.get(0);
         RawBridgeClient staying = clients.get(1);
 
-        leaving.sendFrame(frame("unregister"));
+        leaving.sendFrame(EventsReaders.frame("unregister"));
         // A ping after it: its pong says the bridge has handled the unregistration.
         leaving.sendFrame(new JsonObject().put("type", "ping"));
         assertThat(leaving.readFrame().getString("type")).isEqualTo("pong");
@@ -103,30 +96,9 @@ class SharedSubscriptionTest {
         assertThat(failure).isEqualTo(ReplyFailure.NO_HANDLERS);
     }
 
-    private AgentBridge bridge() throws Exception {
-        BridgeConfig config = new BridgeConfig(true, "127.0.0.1", 0, null, null, Role.NONE, null, null, null, null, 30);
-        TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir);
-        return new AgentBridge(vertx, config, tls, List.of(new TokenConfig("reader", TOKEN, Role.READ)))
-                .listen()
-                .await(30, TimeUnit.SECONDS);
-    }
-
-    private static JsonObject frame(String type) {
-        return new JsonObject()
-                .put("type", type)
-                .put("address", BusAddresses.EVENTS)
-                .put("headers", new JsonObject().put("token", TOKEN));
-    }
-
     /** Connects {@code n} clients to the bridge's one event loop, each registered on the events address. */
     private static List<RawBridgeClient> registered(AgentBridge bridge, int n) throws Exception {
-        List<RawBridgeClient> clients = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            RawBridgeClient c = new RawBridgeClient(bridge.port(), bridge.fingerprint());
-            c.sendFrame(frame("register"));
-            assertThat(c.readFrame().getString("type")).isEqualTo("registered");
-            clients.add(c);
-        }
+        List<RawBridgeClient> clients = EventsReaders.registered(bridge, n);
         assertThat(bridge.eventLoops()).hasSize(1);
         return clients;
     }

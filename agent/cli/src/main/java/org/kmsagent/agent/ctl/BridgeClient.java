@@ -19,6 +19,11 @@ import org.kmsagent.agent.bus.bridge.Frames;
 public final class BridgeClient implements AutoCloseable {
     /** Largest frame the client accepts from the agent. */
     private static final int MAX_REPLY_BYTES = 16 * 1024 * 1024;
+    /**
+     * Largest reply the client accepts once inflated: a hub's report of a fan-out to 100,000 agents (a few hundred bytes an
+     * answer), which comes deflated to a fraction of it.
+     */
+    private static final int MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
     private final SSLSocket socket;
     private final DataInputStream in;
@@ -103,7 +108,8 @@ public final class BridgeClient implements AutoCloseable {
                 .put("type", "send")
                 .put("address", address)
                 .put("replyAddress", replyAddress)
-                .put("headers", headers())
+                // A large reply (a hub's fan-out report) comes deflated: it is decrypted faster (docs/event-bus.md).
+                .put("headers", headers().put(Frames.ACCEPT_ENCODING, Frames.DEFLATE))
                 .put("body", body));
         while (true) {
             JsonObject frame = read();
@@ -201,7 +207,7 @@ public final class BridgeClient implements AutoCloseable {
 
     private JsonObject read() throws IOException {
         try {
-            return Frames.read(in, MAX_REPLY_BYTES);
+            return Frames.inflated(Frames.read(in, MAX_REPLY_BYTES), MAX_INFLATED_BYTES);
         } catch (EOFException e) {
             throw new EOFException("the agent closed the connection");
         } catch (SocketTimeoutException e) {

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.JsonObject;
@@ -37,8 +36,12 @@ final class BridgeConnection {
      * until replies have gone out, so a client that pipelines without reading cannot make the agent queue without bound.
      */
     static final int MAX_IN_FLIGHT = 32;
-    /** Headers a client may not pass on, lower case: bus headers are case-insensitive ("AgentId" is "agentId"). */
-    private static final Set<String> RESERVED_HEADERS = Set.of("token", "client", "role", "agentid", "connection");
+    /**
+     * Headers a client may not pass on, lower case (bus headers are case-insensitive: "AgentId" is "agentId"): who it
+     * is, and the bridge's own {@link Frames#ACCEPT_ENCODING}.
+     */
+    private static final Set<String> RESERVED_HEADERS =
+            Set.of("token", "client", "role", "agentid", "connection", Frames.ACCEPT_ENCODING);
 
     private final Vertx vertx;
     private final NetSocket socket;
@@ -345,6 +348,7 @@ final class BridgeConnection {
             }
             return;
         }
+        boolean deflate = Frames.DEFLATE.equals(headers.getValue(Frames.ACCEPT_ENCODING));
         inFlight++;
         vertx.eventBus().request(address, body, options).onComplete(ar -> {
             inFlight--;
@@ -353,13 +357,7 @@ final class BridgeConnection {
                 audit.done(client.name(), address, body, ar);
             }
             if (ar.succeeded()) {
-                Message<Object> reply = ar.result();
-                write(new JsonObject()
-                        .put("type", "message")
-                        .put("address", replyAddress)
-                        .put("headers", new JsonObject())
-                        .put("body", reply.body())
-                        .put("send", true));
+                write(Frames.reply(replyAddress, ar.result().body(), deflate));
             } else if (ar.cause() instanceof ReplyException re) {
                 int code = switch (re.failureType()) {
                     case TIMEOUT -> BusCodes.TIMEOUT;
@@ -440,8 +438,12 @@ final class BridgeConnection {
     }
 
     private void write(JsonObject frame) {
+        write(Frames.encode(frame));
+    }
+
+    private void write(Buffer frame) {
         if (!closed) {
-            socket.write(Frames.encode(frame));
+            socket.write(frame);
         }
     }
 

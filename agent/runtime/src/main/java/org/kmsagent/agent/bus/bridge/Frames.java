@@ -2,19 +2,41 @@ package org.kmsagent.agent.bus.bridge;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * The bridge's framing, written once: a 4-byte big-endian length, then that many bytes of UTF-8 JSON. The server
  * reads with {@link FrameDecoder} (non-blocking, bounded); blocking clients ({@code ctl}, the benchmarks, the tests'
- * raw client) use {@link #bytes} and {@link #read}. Also builds the standard frame shapes.
+ * raw client) use {@link #bytes} and {@link #read}. Also builds the standard frame shapes, and the one extension to
+ * them: a large reply deflated for a client that asks for it ({@link #reply}, {@link #inflated}).
  */
 public final class Frames {
     private Frames() {}
+
+    /** The request header by which a client accepts a large reply deflated ({@value #DEFLATE}). */
+    public static final String ACCEPT_ENCODING = "accept-encoding";
+    /** The reply header that says its body is deflated: then the body is the Base64 text of raw DEFLATE data. */
+    public static final String CONTENT_ENCODING = "content-encoding";
+
+    public static final String DEFLATE = "deflate";
+
+    /**
+     * Replies whose body is at least this large as JSON go deflated to a client that accepts it. A hub's report of a
+     * fan-out to 10,000 agents is a few MB, which a freshly started JVM decrypts at a few tens of MB/s (its AES-GCM is
+     * not yet compiled: a tenth to a quarter of the fan-out's time in the benchmark, docs/performance.md); below 64 KB
+     * the saving is not worth the work.
+     */
+    static final int DEFLATE_FROM_BYTES = 64 * 1024;
 
     public static Buffer encode(JsonObject frame) {
         return Buffer.buffer(bytes(frame));
@@ -22,7 +44,10 @@ public final class Frames {
 
     /** One frame as bytes, for a single write (a separate 4-byte write would meet Nagle and delayed ACKs). */
     public static byte[] bytes(JsonObject frame) {
-        byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
+        return framed(frame.encode().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] framed(byte[] data) {
         return ByteBuffer.allocate(4 + data.length)
                 .putInt(data.length)
                 .put(data)
@@ -46,6 +71,98 @@ public final class Frames {
             return new JsonObject(new String(data, StandardCharsets.UTF_8));
         } catch (DecodeException e) {
             throw new IOException("the peer sent a frame that is not a JSON object", e);
+        }
+    }
+
+    /**
+     * The reply to a request, as frame bytes: {@code {"type":"message","address":R,"headers":{},"body":...,"send":true}};
+     * with {@code deflate} (the request carried {@link #ACCEPT_ENCODING}) and a body of at least
+     * {@link #DEFLATE_FROM_BYTES}, the body is the Base64 text of its JSON deflated, and the headers say so.
+     */
+    static Buffer reply(String replyAddress, Object body, boolean deflate) {
+        String json = Json.encode(body);
+        JsonObject frame = new JsonObject()
+                .put("type", "message")
+                .put("address", replyAddress)
+                .put("headers", new JsonObject())
+                .put("send", true);
+        if (!deflate || json.length() < DEFLATE_FROM_BYTES) {
+            // The body encoded once: spliced in rather than encoded again with the frame.
+            String head = frame.encode();
+            return Buffer.buffer(framed((head.substring(0, head.length() - 1) + ",\"body\":" + json + "}")
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        frame.getJsonObject("headers").put(CONTENT_ENCODING, DEFLATE);
+        frame.put("body", Base64.getEncoder().encodeToString(deflate(json.getBytes(StandardCharsets.UTF_8))));
+        return encode(frame);
+    }
+
+    /**
+     * A frame as the server meant it: a deflated body ({@link #CONTENT_ENCODING}) inflated and parsed in place, at most
+     * {@code maxBytes} of JSON; any other frame as it is.
+     *
+     * @throws IOException a deflated body that is not Base64 text of DEFLATE data, inflates past {@code maxBytes}, or is
+     *     not JSON
+     */
+    public static JsonObject inflated(JsonObject frame, int maxBytes) throws IOException {
+        if (!(frame.getValue("headers") instanceof JsonObject headers)
+                || !DEFLATE.equals(headers.getValue(CONTENT_ENCODING))) {
+            return frame;
+        }
+        if (!(frame.getValue("body") instanceof String text)) {
+            throw new IOException("the peer sent a deflated frame whose body is not text");
+        }
+        byte[] json;
+        try {
+            json = inflate(Base64.getDecoder().decode(text), maxBytes);
+        } catch (IllegalArgumentException | DataFormatException e) {
+            throw new IOException("the peer sent a deflated frame whose body is not Base64 DEFLATE data", e);
+        }
+        JsonObject copy = frame.copy();
+        copy.getJsonObject("headers").remove(CONTENT_ENCODING);
+        try {
+            return copy.put("body", Json.decodeValue(new String(json, StandardCharsets.UTF_8)));
+        } catch (DecodeException e) {
+            throw new IOException("the peer sent a deflated frame whose body is not JSON", e);
+        }
+    }
+
+    private static byte[] deflate(byte[] data) {
+        // The fastest level: answers of one shape shrink tenfold and more even so (the benchmark's report 28-fold).
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+        try {
+            deflater.setInput(data);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
+            byte[] chunk = new byte[64 * 1024];
+            while (!deflater.finished()) {
+                out.write(chunk, 0, deflater.deflate(chunk));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static byte[] inflate(byte[] data, int maxBytes) throws DataFormatException, IOException {
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(data);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, data.length * 8 + 64));
+            byte[] chunk = new byte[64 * 1024];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(chunk);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new DataFormatException("cut short");
+                }
+                if (out.size() + n > maxBytes) {
+                    throw new IOException("the peer sent a deflated frame of more than " + maxBytes + " bytes");
+                }
+                out.write(chunk, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            inflater.end();
         }
     }
 

@@ -44,10 +44,7 @@ public final class Frames {
 
     /** One frame as bytes, for a single write (a separate 4-byte write would meet Nagle and delayed ACKs). */
     public static byte[] bytes(JsonObject frame) {
-        return framed(frame.encode().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] framed(byte[] data) {
+        byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(4 + data.length)
                 .putInt(data.length)
                 .put(data)
@@ -80,21 +77,20 @@ public final class Frames {
      * {@link #DEFLATE_FROM_BYTES}, the body is the Base64 text of its JSON deflated, and the headers say so.
      */
     static Buffer reply(String replyAddress, Object body, boolean deflate) {
-        String json = Json.encode(body);
         JsonObject frame = new JsonObject()
                 .put("type", "message")
                 .put("address", replyAddress)
                 .put("headers", new JsonObject())
                 .put("send", true);
-        if (!deflate || json.length() < DEFLATE_FROM_BYTES) {
-            // The body encoded once: spliced in rather than encoded again with the frame.
-            String head = frame.encode();
-            return Buffer.buffer(framed((head.substring(0, head.length() - 1) + ",\"body\":" + json + "}")
-                    .getBytes(StandardCharsets.UTF_8)));
+        if (deflate) {
+            String json = Json.encode(body);
+            if (json.length() >= DEFLATE_FROM_BYTES) {
+                frame.getJsonObject("headers").put(CONTENT_ENCODING, DEFLATE);
+                return encode(frame.put(
+                        "body", Base64.getEncoder().encodeToString(deflate(json.getBytes(StandardCharsets.UTF_8)))));
+            }
         }
-        frame.getJsonObject("headers").put(CONTENT_ENCODING, DEFLATE);
-        frame.put("body", Base64.getEncoder().encodeToString(deflate(json.getBytes(StandardCharsets.UTF_8))));
-        return encode(frame);
+        return encode(frame.put("body", body));
     }
 
     /**
@@ -118,10 +114,9 @@ public final class Frames {
         } catch (IllegalArgumentException | DataFormatException e) {
             throw new IOException("the peer sent a deflated frame whose body is not Base64 DEFLATE data", e);
         }
-        JsonObject copy = frame.copy();
-        copy.getJsonObject("headers").remove(CONTENT_ENCODING);
+        headers.remove(CONTENT_ENCODING);
         try {
-            return copy.put("body", Json.decodeValue(new String(json, StandardCharsets.UTF_8)));
+            return frame.put("body", Json.decodeValue(new String(json, StandardCharsets.UTF_8)));
         } catch (DecodeException e) {
             throw new IOException("the peer sent a deflated frame whose body is not JSON", e);
         }

@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -42,13 +41,17 @@ public final class Frames {
         return Buffer.buffer(bytes(frame));
     }
 
-    /** One frame as bytes, for a single write (a separate 4-byte write would meet Nagle and delayed ACKs). */
+    /**
+     * One frame as bytes, for a single write (a separate 4-byte write would meet Nagle and delayed ACKs). The JSON is
+     * written as UTF-8 bytes directly: by way of a String, a hub's fan-out report of a few MB was encoded to chars,
+     * copied into a String char by char and encoded again (a fifth of a fan-out's work, docs/performance.md).
+     */
     public static byte[] bytes(JsonObject frame) {
-        byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(4 + data.length)
-                .putInt(data.length)
-                .put(data)
-                .array();
+        Buffer json = frame.toBuffer();
+        byte[] data = new byte[4 + json.length()];
+        ByteBuffer.wrap(data).putInt(json.length());
+        json.getBytes(0, json.length(), data, 4);
+        return data;
     }
 
     /**
@@ -65,7 +68,7 @@ public final class Frames {
         byte[] data = new byte[length];
         in.readFully(data);
         try {
-            return new JsonObject(new String(data, StandardCharsets.UTF_8));
+            return new JsonObject(Buffer.buffer(data));
         } catch (DecodeException e) {
             throw new IOException("the peer sent a frame that is not a JSON object", e);
         }
@@ -83,11 +86,10 @@ public final class Frames {
                 .put("headers", new JsonObject())
                 .put("send", true);
         if (deflate) {
-            String json = Json.encode(body);
+            Buffer json = Json.encodeToBuffer(body);
             if (json.length() >= DEFLATE_FROM_BYTES) {
                 frame.getJsonObject("headers").put(CONTENT_ENCODING, DEFLATE);
-                return encode(frame.put(
-                        "body", Base64.getEncoder().encodeToString(deflate(json.getBytes(StandardCharsets.UTF_8)))));
+                return encode(frame.put("body", Base64.getEncoder().encodeToString(deflate(json.getBytes()))));
             }
         }
         return encode(frame.put("body", body));
@@ -116,7 +118,7 @@ public final class Frames {
         }
         headers.remove(CONTENT_ENCODING);
         try {
-            return frame.put("body", Json.decodeValue(new String(json, StandardCharsets.UTF_8)));
+            return frame.put("body", Json.decodeValue(Buffer.buffer(json)));
         } catch (DecodeException e) {
             throw new IOException("the peer sent a deflated frame whose body is not JSON", e);
         }

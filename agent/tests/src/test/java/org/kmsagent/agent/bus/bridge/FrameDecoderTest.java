@@ -44,6 +44,26 @@ class FrameDecoderTest {
                 .hasMessage("malformed_frame: not UTF-8");
     }
 
+    @Test
+    void textBeyondAsciiReadsAsWrittenAndMalformedUtf8InAStringIsNamedSo() throws Exception {
+        JsonObject sent = new JsonObject().put("hostName", "Büro-PC-ß-東京").put("note", "😀");
+        assertThat(decoder.feed(Frames.encode(sent))).containsExactly(sent);
+        for (byte[] malformed : new byte[][] {
+            {(byte) 0xC0, (byte) 0xAF}, // '/' in two bytes (overlong)
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a surrogate
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80} // beyond U+10FFFF
+        }) {
+            byte[] json = new byte[malformed.length + 8];
+            System.arraycopy("{\"a\":\"".getBytes(StandardCharsets.US_ASCII), 0, json, 0, 6);
+            System.arraycopy(malformed, 0, json, 6, malformed.length);
+            json[json.length - 2] = '"';
+            json[json.length - 1] = '}';
+            assertThatThrownBy(() -> new FrameDecoder(1024)
+                            .feed(Buffer.buffer().appendInt(json.length).appendBytes(json)))
+                    .hasMessage("malformed_frame: not UTF-8");
+        }
+    }
+
     private static Buffer frame(String text) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         return Buffer.buffer().appendInt(b.length).appendBytes(b);

@@ -5,10 +5,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One fan-out in flight: who is expected, who answered, and the report. Used on its hub's event loop only. A query to
@@ -43,15 +46,22 @@ final class FanOut {
      * @return the agents awaited
      */
     Set<String> expect(Map<String, JsonObject> records, Instant now) {
-        expected = new TreeSet<>(records.keySet());
-        awaited = new TreeSet<>();
-        for (String id : expected) {
-            if (AgentRecords.connected(records.get(id), now)) {
+        // Hash sets, not sorted ones: at 20,000 agents building two sorted sets and looking every answer up in one
+        // took tens of milliseconds of the hub's event loop per fan-out; the report sorts once.
+        expected = records.keySet();
+        awaited = new HashSet<>();
+        records.forEach((id, record) -> {
+            if (AgentRecords.connected(record, now)) {
                 awaited.add(id);
             }
-        }
+        });
         answers.keySet().retainAll(expected);
-        missing = (int) awaited.stream().filter(id -> !answers.containsKey(id)).count();
+        missing = 0;
+        for (String id : awaited) {
+            if (!answers.containsKey(id)) {
+                missing++;
+            }
+        }
         if (missing == 0) {
             done.tryComplete();
         }
@@ -73,7 +83,9 @@ final class FanOut {
     JsonObject report(Map<String, JsonObject> records, Instant now, long deadline, long elapsedMs) {
         JsonArray answered = new JsonArray();
         JsonArray silent = new JsonArray();
-        for (String id : expected) {
+        List<String> ids = new ArrayList<>(expected);
+        Collections.sort(ids);
+        for (String id : ids) {
             JsonObject a = answers.get(id);
             if (a != null) {
                 // The answer is this fan-out's own copy (the event bus delivered it as one): no copy of it here.

@@ -67,6 +67,9 @@ public final class FleetHub extends VerticleBase {
     private final String replyAddress = FleetAddresses.REPLY_PREFIX + "hub-" + instance;
     private final Map<String, Future<?>> chains = new HashMap<>();
     private final Map<String, FanOut> fanOuts = new HashMap<>();
+    /** Fan-outs other hubs asked of this hub's agents, by request id: their answers go back in batches. */
+    private final Map<String, RelayedAnswers> relayedAnswers = new HashMap<>();
+
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
     /** Shared-token connections to the agent each speaks for; the oldest are forgotten past 100,000. */
     private final Map<String, String> sharedConnections = new LinkedHashMap<>(16, 0.75f, true) {
@@ -579,7 +582,7 @@ public final class FleetHub extends VerticleBase {
                 }
             }
             if (!elsewhere.isEmpty()) {
-                vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, elsewhere));
+                vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, elsewhere, deadline));
             }
             return awaitAnswers(requestId, fanOut, Future.succeededFuture(all), deadline, started);
         });
@@ -596,7 +599,7 @@ public final class FleetHub extends VerticleBase {
         FanOut fanOut = new FanOut();
         fanOuts.put(requestId, fanOut);
         publishHere(FleetAddresses.ALL_AGENTS, command);
-        vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null));
+        vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null, deadline));
         Future<Map<String, JsonObject>> known = records().onSuccess(all -> fanOut.expect(all, clock.instant()));
         return awaitAnswers(requestId, fanOut, known, deadline, started);
     }
@@ -623,14 +626,24 @@ public final class FleetHub extends VerticleBase {
         vertx.eventBus().publish(address, command, new DeliveryOptions().setLocalOnly(true));
     }
 
-    private JsonObject relayed(JsonObject command, JsonArray targets) {
-        JsonObject relay = new JsonObject().put("from", instance).put("command", command);
+    /**
+     * A command for the agents of other hubs. {@code batched} asks the hubs that deliver it to send their agents'
+     * answers back in batches ({@link RelayedAnswers}); a hub that does not know the field delivers the command as it
+     * is, and its agents answer here one by one, which {@link #answered} takes too.
+     */
+    private JsonObject relayed(JsonObject command, JsonArray targets, long deadline) {
+        JsonObject relay = new JsonObject()
+                .put("from", instance)
+                .put("command", command)
+                .put("batched", true)
+                .put("deadlineMs", deadline);
         return targets == null ? relay : relay.put("targets", targets);
     }
 
     /**
      * Delivers a command another hub routed to the agents connected here: to all ({@code targets} absent) or to each
-     * named agent's own address; an agent not connected here has no consumer and hears nothing.
+     * named agent's own address; an agent not connected here has no consumer and hears nothing. When the asking hub
+     * takes batches, the agents answer here and their answers go on to it together.
      */
     private void relay(Message<Object> msg) {
         if (!(msg.body() instanceof JsonObject relay)
@@ -638,19 +651,69 @@ public final class FleetHub extends VerticleBase {
                 || !(relay.getValue("command") instanceof JsonObject command)) {
             return;
         }
-        if (!(relay.getValue("targets") instanceof JsonArray targets)) {
-            publishHere(FleetAddresses.ALL_AGENTS, command);
+        JsonArray targets = relay.getValue("targets") instanceof JsonArray t ? t : null;
+        JsonObject delivered = gatherAnswers(relay, command, targets == null ? -1 : targets.size());
+        if (targets == null) {
+            publishHere(FleetAddresses.ALL_AGENTS, delivered);
             return;
         }
         for (Object id : targets) {
             if (id instanceof String s && AGENT_ID.matcher(s).matches()) {
-                publishHere(FleetAddresses.agent(s), command);
+                publishHere(FleetAddresses.agent(s), delivered);
             }
         }
     }
 
+    /**
+     * The command as this hub's agents get it: answering here when the asking hub takes batches, until its deadline
+     * (after which it no longer waits for answers).
+     */
+    private JsonObject gatherAnswers(JsonObject relay, JsonObject command, int expected) {
+        if (!Boolean.TRUE.equals(relay.getValue("batched"))
+                || !(command.getValue("requestId") instanceof String requestId)
+                || !(command.getValue("replyTo") instanceof String askingHub)
+                || !askingHub.startsWith(FleetAddresses.REPLY_PREFIX)
+                || relayedAnswers.containsKey(requestId)) {
+            return command;
+        }
+        long deadline = relay.getValue("deadlineMs") instanceof Number n
+                ? Math.max(1, Math.min(MAX_DEADLINE_MS, n.longValue()))
+                : DEFAULT_DEADLINE_MS;
+        relayedAnswers.put(requestId, new RelayedAnswers(vertx, requestId, askingHub, expected));
+        vertx.setTimer(deadline, t -> {
+            RelayedAnswers gathered = relayedAnswers.remove(requestId);
+            if (gathered != null) {
+                gathered.flush();
+            }
+        });
+        return command.copy().put("replyTo", replyAddress);
+    }
+
+    /**
+     * An answer from an agent (connected here, or to another hub that relayed it one by one), or a batch of answers
+     * another hub gathered from its agents ({@link RelayedAnswers}). Answers to a fan-out another hub asked are
+     * gathered for it.
+     */
     private void answered(Message<Object> msg) {
         if (!(msg.body() instanceof JsonObject reply)) {
+            return;
+        }
+        if (reply.getValue("answers") instanceof JsonArray answers) {
+            if (msg.headers().get(BridgeCaller.HEADER_CLIENT) != null) {
+                // Batches come from hubs over the cluster only; a bridge client answers for itself, one at a time.
+                LOG.warn(
+                        "fleet: refused a batch of answers from client '{}'",
+                        printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)));
+                return;
+            }
+            FanOut f = reply.getValue("requestId") instanceof String id ? fanOuts.get(id) : null;
+            if (f != null) {
+                for (Object a : answers) {
+                    if (a instanceof JsonObject answer) {
+                        f.answer(answer);
+                    }
+                }
+            }
             return;
         }
         String speaker = msg.headers().get(BridgeCaller.HEADER_AGENT);
@@ -661,9 +724,17 @@ public final class FleetHub extends VerticleBase {
                     printable(String.valueOf(reply.getValue("agentId"))));
             return;
         }
-        FanOut f = fanOuts.get(reply.getString("requestId"));
+        if (!(reply.getValue("requestId") instanceof String requestId)) {
+            return;
+        }
+        FanOut f = fanOuts.get(requestId);
         if (f != null) {
             f.answer(reply);
+            return;
+        }
+        RelayedAnswers gathered = relayedAnswers.get(requestId);
+        if (gathered != null) {
+            gathered.add(reply);
         }
     }
 

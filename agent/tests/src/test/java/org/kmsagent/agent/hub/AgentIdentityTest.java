@@ -224,6 +224,43 @@ class AgentIdentityTest {
     }
 
     @Test
+    void anAgentCannotSendABatchOfAnswersAsIfItWereAHub() throws Exception {
+        agent(
+                "pc-a",
+                enroll("pc-a"),
+                (address, body) -> Promise.<JsonObject>promise().future()); // never answers
+        HubConnection b = connect(enroll("pc-b"));
+        b.onMessage(frame -> {
+            JsonObject cmd = frame.getJsonObject("body");
+            JsonObject forged = new JsonObject()
+                    .put("requestId", cmd.getString("requestId"))
+                    .put("agentId", "pc-a")
+                    .put("ok", true)
+                    .put(
+                            "reply",
+                            new JsonObject()
+                                    .put("products", new JsonArray().add(new JsonObject().put("product", "FORGED"))));
+            b.send(
+                    cmd.getString("replyTo"),
+                    new JsonObject()
+                            .put("requestId", cmd.getString("requestId"))
+                            .put("answers", new JsonArray().add(forged)));
+        });
+        b.register(FleetAddresses.ALL_AGENTS).await(10, TimeUnit.SECONDS);
+        b.request(
+                        FleetAddresses.REGISTER,
+                        new JsonObject().put("agentId", "pc-b").put("heartbeatSeconds", 60),
+                        5_000)
+                .await(10, TimeUnit.SECONDS);
+
+        CliRun run = ctl("--all-agents", "--deadline", "1", "status");
+
+        assertThat(run.out()).doesNotContain("FORGED").contains("NOT ANSWERED: pc-a");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(log.text()).contains("refused a batch of answers from client 'agent:pc-b'");
+    }
+
+    @Test
     void aRoutedKeyReachesOnlyTheAddressedAgent() throws Exception {
         agentA(enroll("pc-a"));
         HubConnection b = connect(enroll("pc-b"));

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,34 +190,7 @@ class AgentIdentityTest {
 
     @Test
     void aForeignAgentsAnswerDoesNotCountForTheAgentItNames() throws Exception {
-        agent(
-                "pc-a",
-                enroll("pc-a"),
-                (address, body) -> Promise.<JsonObject>promise().future()); // never answers
-        HubConnection b = connect(enroll("pc-b"));
-        b.onMessage(frame -> {
-            JsonObject cmd = frame.getJsonObject("body");
-            b.send(
-                    cmd.getString("replyTo"),
-                    new JsonObject()
-                            .put("requestId", cmd.getString("requestId"))
-                            .put("agentId", "pc-a")
-                            .put("ok", true)
-                            .put(
-                                    "reply",
-                                    new JsonObject()
-                                            .put(
-                                                    "products",
-                                                    new JsonArray().add(new JsonObject().put("product", "FORGED")))));
-        });
-        b.register(FleetAddresses.ALL_AGENTS).await(10, TimeUnit.SECONDS);
-        b.request(
-                        FleetAddresses.REGISTER,
-                        new JsonObject().put("agentId", "pc-b").put("heartbeatSeconds", 60),
-                        5_000)
-                .await(10, TimeUnit.SECONDS);
-
-        CliRun run = ctl("--all-agents", "--deadline", "1", "status");
+        CliRun run = fanOutWhilePcBAnswers(AgentIdentityTest::forgedAnswer);
 
         assertThat(run.out()).doesNotContain("FORGED").contains("NOT ANSWERED: pc-a");
         assertThat(run.exitCode()).isNotZero();
@@ -225,6 +199,20 @@ class AgentIdentityTest {
 
     @Test
     void anAgentCannotSendABatchOfAnswersAsIfItWereAHub() throws Exception {
+        CliRun run = fanOutWhilePcBAnswers(cmd -> new JsonObject()
+                .put("requestId", cmd.getString("requestId"))
+                .put("answers", new JsonArray().add(forgedAnswer(cmd))));
+
+        assertThat(run.out()).doesNotContain("FORGED").contains("NOT ANSWERED: pc-a");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(log.text()).contains("refused a batch of answers from client 'agent:pc-b'");
+    }
+
+    /**
+     * A fan-out to all while agent pc-a never answers and agent pc-b answers every command with what {@code answer}
+     * makes of it.
+     */
+    private CliRun fanOutWhilePcBAnswers(Function<JsonObject, JsonObject> answer) throws Exception {
         agent(
                 "pc-a",
                 enroll("pc-a"),
@@ -232,19 +220,7 @@ class AgentIdentityTest {
         HubConnection b = connect(enroll("pc-b"));
         b.onMessage(frame -> {
             JsonObject cmd = frame.getJsonObject("body");
-            JsonObject forged = new JsonObject()
-                    .put("requestId", cmd.getString("requestId"))
-                    .put("agentId", "pc-a")
-                    .put("ok", true)
-                    .put(
-                            "reply",
-                            new JsonObject()
-                                    .put("products", new JsonArray().add(new JsonObject().put("product", "FORGED"))));
-            b.send(
-                    cmd.getString("replyTo"),
-                    new JsonObject()
-                            .put("requestId", cmd.getString("requestId"))
-                            .put("answers", new JsonArray().add(forged)));
+            b.send(cmd.getString("replyTo"), answer.apply(cmd));
         });
         b.register(FleetAddresses.ALL_AGENTS).await(10, TimeUnit.SECONDS);
         b.request(
@@ -252,12 +228,19 @@ class AgentIdentityTest {
                         new JsonObject().put("agentId", "pc-b").put("heartbeatSeconds", 60),
                         5_000)
                 .await(10, TimeUnit.SECONDS);
+        return ctl("--all-agents", "--deadline", "1", "status");
+    }
 
-        CliRun run = ctl("--all-agents", "--deadline", "1", "status");
-
-        assertThat(run.out()).doesNotContain("FORGED").contains("NOT ANSWERED: pc-a");
-        assertThat(run.exitCode()).isNotZero();
-        assertThat(log.text()).contains("refused a batch of answers from client 'agent:pc-b'");
+    /** What pc-b forges: an answer in pc-a's name, with a product pc-a does not have. */
+    private static JsonObject forgedAnswer(JsonObject cmd) {
+        return new JsonObject()
+                .put("requestId", cmd.getString("requestId"))
+                .put("agentId", "pc-a")
+                .put("ok", true)
+                .put(
+                        "reply",
+                        new JsonObject()
+                                .put("products", new JsonArray().add(new JsonObject().put("product", "FORGED"))));
     }
 
     @Test

@@ -27,7 +27,6 @@ import org.kmsagent.api.LicensingStack;
 import org.kmsagent.api.ProductFamily;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.Sku;
-import org.kmsagent.api.SkuCatalog;
 import org.kmsagent.api.WindowsVersion;
 
 /**
@@ -127,21 +126,17 @@ public final class RenewalLoop implements Runnable {
      * class. A default method only forwards to the licensing stack, so calling the stack directly is the same call
      * without entering plugin code.
      */
-    private record HandlerShape(
-            boolean defaultStatus, boolean defaultActivate, boolean defaultRenew, boolean defaultSetUp) {
+    record HandlerShape(boolean defaultStatus, boolean defaultActivate, boolean defaultRenew, boolean defaultSetUp) {
         private static final HandlerShape PLUGIN_CODE = new HandlerShape(false, false, false, false);
         private static final ClassValue<HandlerShape> BY_CLASS = new ClassValue<>() {
             @Override
             protected HandlerShape computeValue(Class<?> type) {
-                boolean status = isDefault(type, "status");
                 boolean activate = isDefault(type, "activate");
-                boolean setUp = isDefault(
-                                type, "findInstalled", LicensingStack.class, ProductFamily.class, SkuCatalog.class)
-                        && isDefault(
-                                type, "installGvlk", LicensingStack.class, InstalledProduct.class, SkuCatalog.class)
-                        && isDefault(
-                                type, "installKey", LicensingStack.class, InstalledProduct.class, ProductKey.class);
-                return new HandlerShape(status, activate, activate && isDefault(type, "renew"), setUp);
+                boolean setUp = isDefault(type, "findInstalled")
+                        && isDefault(type, "installGvlk")
+                        && isDefault(type, "installKey");
+                return new HandlerShape(
+                        isDefault(type, "status"), activate, activate && isDefault(type, "renew"), setUp);
             }
         };
 
@@ -149,16 +144,31 @@ public final class RenewalLoop implements Runnable {
             return h == null ? PLUGIN_CODE : BY_CLASS.get(h.getClass());
         }
 
+        /**
+         * Whether {@code type} keeps every {@link ActivationHandler} method of that name as the interface declares it.
+         * The parameter types are the interface's own, read from it: a signature written out here went stale once
+         * already (findInstalled lost a parameter and the direct set-up was never taken), so a name the interface does
+         * not declare is an error, not a quiet "plugin code".
+         */
         private static boolean isDefault(Class<?> type, String method) {
-            return isDefault(type, method, LicensingStack.class, InstalledProduct.class);
-        }
-
-        private static boolean isDefault(Class<?> type, String method, Class<?>... parameters) {
-            try {
-                return type.getMethod(method, parameters).getDeclaringClass() == ActivationHandler.class;
-            } catch (NoSuchMethodException | SecurityException e) {
-                return false;
+            boolean declared = false;
+            for (var m : ActivationHandler.class.getMethods()) {
+                if (!m.getName().equals(method)) {
+                    continue;
+                }
+                declared = true;
+                try {
+                    if (type.getMethod(method, m.getParameterTypes()).getDeclaringClass() != ActivationHandler.class) {
+                        return false;
+                    }
+                } catch (NoSuchMethodException | SecurityException e) {
+                    return false;
+                }
             }
+            if (!declared) {
+                throw new IllegalStateException("ActivationHandler declares no method " + method);
+            }
+            return true;
         }
     }
 

@@ -44,7 +44,7 @@ public final class SimulationWiring {
         FamilyLease families(CommandLine.Model.CommandSpec spec) throws Exception;
     }
 
-    /** The families: not yet wired to the plugin host on this branch (see the class comment). */
+    /** The families of the plugins directory the root command names (see the class comment). */
     public static FamilySource families() {
         return spec -> {
             PluginHost host = ((GlobalOptions) spec.root().userObject()).loadPlugins();

@@ -85,7 +85,10 @@ public final class RenewalLoop implements Runnable {
     private long countRefusedSinceMillis = -1;
     private boolean makTried;
     private boolean finished;
+    // The loop's timer, pending while `armed`; once it has run or was cancelled it is handed back to the scheduler to
+    // re-arm (Scheduler#reschedule), so a loop keeps one timer for its whole life.
     private Scheduler.Timer timer;
+    private boolean armed;
     private int attempts;
     private long startedMillis;
     private int transientFailures;
@@ -176,7 +179,7 @@ public final class RenewalLoop implements Runnable {
     public void start() {
         nextAttemptMillis = scheduler.nowMillis();
         startedMillis = nextAttemptMillis;
-        timer = scheduler.schedule(scheduler.now(), this);
+        wakeAt(startedMillis);
     }
 
     /**
@@ -188,7 +191,7 @@ public final class RenewalLoop implements Runnable {
         Objects.requireNonNull(nextAttempt, "nextAttempt");
         nextAttemptMillis = nextAttempt.toEpochMilli();
         startedMillis = scheduler.nowMillis();
-        timer = scheduler.schedule(scheduler.now(), this);
+        wakeAt(startedMillis);
     }
 
     /**
@@ -201,9 +204,9 @@ public final class RenewalLoop implements Runnable {
         if (finished) {
             return false;
         }
-        if (timer != null) {
+        if (armed) {
             scheduler.cancel(timer);
-            timer = null;
+            armed = false;
         }
         int before = attempts;
         nextAttemptMillis = scheduler.nowMillis();
@@ -232,9 +235,9 @@ public final class RenewalLoop implements Runnable {
             return;
         }
         finished = true;
-        if (timer != null) {
+        if (armed) {
             scheduler.cancel(timer);
-            timer = null;
+            armed = false;
         }
         emit(Kind.STOPPED, Optional.empty(), ActivationResult.of(HResult.S_OK), Optional.empty());
     }
@@ -256,7 +259,7 @@ public final class RenewalLoop implements Runnable {
 
     @Override
     public void run() {
-        timer = null;
+        armed = false; // the timer that ran
         if (finished) {
             return;
         }
@@ -631,9 +634,9 @@ public final class RenewalLoop implements Runnable {
     }
 
     private void scheduleNext(long now) {
-        if (timer != null) {
+        if (armed) {
             scheduler.cancel(timer); // a retry a failed call in this run asked for: this schedule supersedes it
-            timer = null;
+            armed = false;
         }
         long wake = nextAttemptMillis;
         long boundary = -1;
@@ -647,7 +650,20 @@ public final class RenewalLoop implements Runnable {
         if (boundary > now && boundary < wake) {
             wake = boundary;
         }
-        timer = scheduler.schedule(Instant.ofEpochMilli(wake), this);
+        wakeAt(wake);
+    }
+
+    /**
+     * Arms the loop's one timer for {@code atMillis}, re-arming the one it has where the scheduler can. The field is
+     * written only when the scheduler hands back another timer: at a large simulated fleet every reference stored into
+     * a long-lived object marks its card, and the next young collection scans it.
+     */
+    private void wakeAt(long atMillis) {
+        Scheduler.Timer t = scheduler.reschedule(timer, atMillis, this);
+        if (t != timer) {
+            timer = t;
+        }
+        armed = true;
     }
 
     private boolean startingUp() {
@@ -666,9 +682,9 @@ public final class RenewalLoop implements Runnable {
      * "How the agent treats licensing failures") and schedules the retry; only a product gone ends the loop.
      */
     private void callFailed(Exception e, String what) {
-        if (timer != null) {
+        if (armed) {
             scheduler.cancel(timer);
-            timer = null;
+            armed = false;
         }
         long now = scheduler.nowMillis();
         if (e instanceof PluginFailure) {
@@ -677,7 +693,7 @@ public final class RenewalLoop implements Runnable {
                     Optional.of(PLUGIN_FAILED),
                     ActivationResult.of(PLUGIN_FAILED),
                     Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, what + ": " + e.getMessage())));
-            timer = scheduler.schedule(Instant.ofEpochMilli(now + activationInterval.toMillis()), this);
+            wakeAt(now + activationInterval.toMillis());
             return;
         }
         LicensingException le = (LicensingException) e;
@@ -695,10 +711,7 @@ public final class RenewalLoop implements Runnable {
                         Optional.of(Diagnosis.of(
                                 late ? Cause.CALL_TIMED_OUT : Cause.LICENSING_UNAVAILABLE,
                                 what + ": " + e.getMessage())));
-                timer = scheduler.schedule(
-                        Instant.ofEpochMilli(now
-                                + Faults.backoff(transientFailures, retryCap()).toMillis()),
-                        this);
+                wakeAt(now + Faults.backoff(transientFailures, retryCap()).toMillis());
             }
             case PERMANENT -> {
                 emit(
@@ -707,7 +720,7 @@ public final class RenewalLoop implements Runnable {
                         ActivationResult.of(h),
                         Optional.of(Diagnosis.of(
                                 Diagnosis.fromResult(ActivationResult.of(h)).cause(), what + ": " + e.getMessage())));
-                timer = scheduler.schedule(Instant.ofEpochMilli(now + activationInterval.toMillis()), this);
+                wakeAt(now + activationInterval.toMillis());
             }
             default -> throw new IllegalStateException(c.name());
         }
@@ -721,9 +734,9 @@ public final class RenewalLoop implements Runnable {
                 ActivationResult.of(e.hresult()),
                 Optional.of(Diagnosis.of(Cause.PRODUCT_GONE, e.getMessage())));
         finished = true;
-        if (timer != null) {
+        if (armed) {
             scheduler.cancel(timer);
-            timer = null;
+            armed = false;
         }
     }
 

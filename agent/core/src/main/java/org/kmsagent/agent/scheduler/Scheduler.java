@@ -30,6 +30,19 @@ public interface Scheduler {
     }
 
     /**
+     * Runs {@code task} at {@code atMillis}, as {@link #schedule} does, after cancelling {@code previous} if it is still
+     * pending (null when there is none). A scheduler may hand {@code previous} back, re-armed, instead of a new timer:
+     * a task that is always due once, like a renewal loop, then makes no timer per run. The caller must hold no other
+     * use for {@code previous}.
+     */
+    default Timer reschedule(Timer previous, long atMillis, Runnable task) {
+        if (previous != null) {
+            cancel(previous);
+        }
+        return schedule(Instant.ofEpochMilli(atMillis), task);
+    }
+
+    /**
      * Cancels a timer that has not run yet.
      *
      * @return whether it was pending and is now cancelled (false when it already ran or was cancelled)

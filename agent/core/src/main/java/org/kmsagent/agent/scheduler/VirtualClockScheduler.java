@@ -2,8 +2,10 @@ package org.kmsagent.agent.scheduler;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A discrete-event scheduler on a virtual clock: time moves only when {@link #runUntil(Instant)} (or
@@ -11,31 +13,41 @@ import java.util.Optional;
  *
  * <p>Tasks are ordered by (due time, scheduling sequence): two tasks due at the same instant run in the order they
  * were scheduled, which makes every run with the same inputs identical. The queue is a 4-ary heap whose keys are
- * held in one primitive array beside the entries (each slot's {@code long} due time and sequence number side by
- * side), so ordering the heap reads one contiguous array and never the entries themselves: at a fleet of 100,000
- * machines the entries are scattered over a heap of hundreds of MB, and each one read would be a cache miss. An entry
+ * held in one primitive array beside the tasks (each slot's {@code long} due time and sequence number side by
+ * side), so ordering the heap reads one contiguous array and never the tasks themselves: at a fleet of 100,000
+ * machines the tasks are scattered over a heap of hundreds of MB, and each one read would be a cache miss. A task
  * is read once, when it runs. Four children a node (their keys 64 bytes in a row) make the heap half as deep as a
  * binary one, and a pop reads about half as many cache lines of keys; the order is the keys' either way.
  *
- * <p>{@link #cancel(Timer)} marks the entry and leaves it in the heap, where it is skipped when it comes up (an entry
- * that knew its heap slot would have to be written on every move). When cancelled entries make up half the heap,
- * they are swept out at once, so the garbage stays bounded by the live tasks.
+ * <p>The heap holds the tasks themselves, not their timers: running the head reads its keys and its task, which it
+ * has to read to run it anyway, and no timer object (another cache miss per event at a large fleet). A timer knows its
+ * keys; {@link #cancel(Timer)} notes its sequence number and leaves the slot in the heap, where it is skipped when it
+ * comes up (a timer that knew its heap slot would have to be written on every move). When cancelled slots make up half
+ * the heap, they are swept out at once, so the garbage stays bounded by the live tasks. Whether a timer has run
+ * needs no state either: the heap runs tasks in increasing (due time, sequence), so a timer not cancelled has run
+ * when its keys are at or before the last task's. {@link #reschedule} reuses a timer that is no longer pending,
+ * which spares a task that is always due once (a renewal loop) a new timer, kept alive for days of simulated
+ * time, per run.
  *
  * <p>Not thread-safe: one thread drives it, and tasks run on that thread.
  */
 public final class VirtualClockScheduler implements Scheduler {
     private static final int INITIAL = 1024;
 
-    // The heap: slot i holds entries[i], due at keys[2 * i], scheduled as number keys[2 * i + 1]; its children are
+    // The heap: slot i holds tasks[i], due at keys[2 * i], scheduled as number keys[2 * i + 1]; its children are
     // the slots 4 * i + 1 to 4 * i + 4.
     private static final int ARITY = 4;
     private long[] keys = new long[2 * INITIAL];
-    private Entry[] entries = new Entry[INITIAL];
+    private Runnable[] tasks = new Runnable[INITIAL];
     private int size;
-    private int cancelled;
+    // Sequence numbers of the slots cancelled but still in the heap.
+    private final Set<Long> cancelled = new HashSet<>();
     private long sequence;
     private long nowMillis;
     private long executed;
+    // The keys of the last task taken off the heap: every timer at or before them has run or was cancelled.
+    private long lastAt = Long.MIN_VALUE;
+    private long lastSeq = -1;
 
     /** A scheduler whose clock starts at {@code start}. */
     public VirtualClockScheduler(Instant start) {
@@ -59,29 +71,52 @@ public final class VirtualClockScheduler implements Scheduler {
 
     /** {@link #schedule(Instant, Runnable)} in epoch milliseconds, without building an {@link Instant}. */
     public Timer scheduleAt(long atMillis, Runnable task) {
+        Entry e = new Entry(this);
+        push(e, atMillis, task);
+        return e;
+    }
+
+    /** Reuses {@code previous} when it is this scheduler's and no longer pending (see the class comment). */
+    @Override
+    public Timer reschedule(Timer previous, long atMillis, Runnable task) {
+        if (previous instanceof Entry e && e.owner == this) {
+            cancel(e);
+            push(e, atMillis, task);
+            return e;
+        }
+        return scheduleAt(atMillis, task);
+    }
+
+    private void push(Entry e, long atMillis, Runnable task) {
         Objects.requireNonNull(task, "task");
         long at = Math.max(atMillis, nowMillis);
-        Entry e = new Entry(this, at, task);
-        if (size == entries.length) {
+        e.dueMillis = at;
+        e.seq = sequence++;
+        e.cancelled = false;
+        if (size == tasks.length) {
             int grown = size * 2;
             keys = Arrays.copyOf(keys, 2 * grown);
-            entries = Arrays.copyOf(entries, grown);
+            tasks = Arrays.copyOf(tasks, grown);
         }
-        siftUp(size++, at, sequence++, e);
-        return e;
+        siftUp(size++, at, e.seq, task);
     }
 
     @Override
     public boolean cancel(Timer timer) {
-        if (!(timer instanceof Entry e) || e.owner != this || e.state != Entry.PENDING) {
+        if (!(timer instanceof Entry e) || e.owner != this || !pending(e)) {
             return false;
         }
-        e.state = Entry.CANCELLED;
-        cancelled++;
-        if (cancelled > 64 && cancelled > size / 2) {
+        e.cancelled = true;
+        cancelled.add(e.seq);
+        if (cancelled.size() > 64 && cancelled.size() > size / 2) {
             sweep();
         }
         return true;
+    }
+
+    /** Neither cancelled nor run: runs happen in increasing keys, so a timer has run when the last run is not before it. */
+    private boolean pending(Entry e) {
+        return !e.cancelled && (e.dueMillis > lastAt || (e.dueMillis == lastAt && e.seq > lastSeq));
     }
 
     /**
@@ -115,7 +150,7 @@ public final class VirtualClockScheduler implements Scheduler {
 
     /** How many tasks are pending. */
     public int pending() {
-        return size - cancelled;
+        return size - cancelled.size();
     }
 
     /** How many tasks have run since this scheduler was made. */
@@ -125,62 +160,61 @@ public final class VirtualClockScheduler implements Scheduler {
 
     /** When the next pending task is due, if any. */
     public Optional<Instant> nextDue() {
-        while (size > 0 && entries[0].state == Entry.CANCELLED) {
+        while (size > 0 && !cancelled.isEmpty() && cancelled.remove(keys[1])) {
             removeHead();
-            cancelled--;
         }
         return size == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(keys[0]));
     }
 
     /** Takes the head off the heap and runs it, unless it was cancelled; returns whether a task ran. */
     private boolean runHead() {
-        Entry e = entries[0];
+        Runnable task = tasks[0];
         long at = keys[0];
+        long seq = keys[1];
         removeHead();
-        if (e.state == Entry.CANCELLED) {
-            cancelled--;
+        lastAt = at;
+        lastSeq = seq;
+        if (!cancelled.isEmpty() && cancelled.remove(seq)) {
             return false;
         }
-        e.state = Entry.DONE;
         nowMillis = at;
         executed++;
-        e.task.run();
+        task.run();
         return true;
     }
 
     private void removeHead() {
         int last = --size;
-        Entry moved = entries[last];
+        Runnable moved = tasks[last];
         long movedAt = keys[2 * last];
         long movedSeq = keys[2 * last + 1];
-        entries[last] = null;
+        tasks[last] = null;
         if (last > 0) {
             siftDown(0, movedAt, movedSeq, moved);
         }
     }
 
-    /** Drops every cancelled entry and rebuilds the heap (the order of what is left is its keys', so unchanged). */
+    /** Drops every cancelled slot and rebuilds the heap (the order of what is left is its keys', so unchanged). */
     private void sweep() {
         int kept = 0;
         for (int i = 0; i < size; i++) {
-            Entry e = entries[i];
-            if (e.state != Entry.CANCELLED) {
-                entries[kept] = e;
+            if (!cancelled.contains(keys[2 * i + 1])) {
+                tasks[kept] = tasks[i];
                 keys[2 * kept] = keys[2 * i];
                 keys[2 * kept + 1] = keys[2 * i + 1];
                 kept++;
             }
         }
-        Arrays.fill(entries, kept, size, null);
+        Arrays.fill(tasks, kept, size, null);
         size = kept;
-        cancelled = 0;
+        cancelled.clear();
         for (int i = (size - 2) / ARITY; i >= 0; i--) {
-            siftDown(i, keys[2 * i], keys[2 * i + 1], entries[i]);
+            siftDown(i, keys[2 * i], keys[2 * i + 1], tasks[i]);
         }
     }
 
-    /** Places (at, seq, e) at {@code slot} or above it, moving larger parents down. */
-    private void siftUp(int slot, long at, long seq, Entry e) {
+    /** Places (at, seq, task) at {@code slot} or above it, moving larger parents down. */
+    private void siftUp(int slot, long at, long seq, Runnable task) {
         long[] k = keys;
         while (slot > 0) {
             int parent = (slot - 1) / ARITY;
@@ -191,16 +225,16 @@ public final class VirtualClockScheduler implements Scheduler {
             }
             k[2 * slot] = pAt;
             k[2 * slot + 1] = pSeq;
-            entries[slot] = entries[parent];
+            tasks[slot] = tasks[parent];
             slot = parent;
         }
         k[2 * slot] = at;
         k[2 * slot + 1] = seq;
-        entries[slot] = e;
+        tasks[slot] = task;
     }
 
-    /** Places (at, seq, e) at {@code slot} or below it, moving smaller children up. */
-    private void siftDown(int slot, long at, long seq, Entry e) {
+    /** Places (at, seq, task) at {@code slot} or below it, moving smaller children up. */
+    private void siftDown(int slot, long at, long seq, Runnable task) {
         long[] k = keys;
         int n = size;
         while (true) {
@@ -226,28 +260,23 @@ public final class VirtualClockScheduler implements Scheduler {
             }
             k[2 * slot] = cAt;
             k[2 * slot + 1] = cSeq;
-            entries[slot] = entries[child];
+            tasks[slot] = tasks[child];
             slot = child;
         }
         k[2 * slot] = at;
         k[2 * slot + 1] = seq;
-        entries[slot] = e;
+        tasks[slot] = task;
     }
 
+    /** A timer: its keys in the heap, and whether it was cancelled. */
     private static final class Entry implements Timer {
-        static final byte PENDING = 0;
-        static final byte DONE = 1;
-        static final byte CANCELLED = 2;
-
         final VirtualClockScheduler owner;
-        final long dueMillis;
-        final Runnable task;
-        byte state = PENDING;
+        long dueMillis;
+        long seq;
+        boolean cancelled;
 
-        Entry(VirtualClockScheduler owner, long dueMillis, Runnable task) {
+        Entry(VirtualClockScheduler owner) {
             this.owner = owner;
-            this.dueMillis = dueMillis;
-            this.task = task;
         }
 
         @Override

@@ -151,4 +151,83 @@ class VirtualClockSchedulerTest {
         assertThat(b.cancel(t)).isFalse();
         assertThat(a.pending()).isEqualTo(1);
     }
+
+    @Test
+    void aRearmedTimerIsTheSameHandleRunsOnceAtItsNewTimeAndItsCancelledSlotNeverRuns() {
+        VirtualClockScheduler s = new VirtualClockScheduler(T0);
+        List<String> seen = new ArrayList<>();
+        Scheduler.Timer t = s.schedule(T0.plusSeconds(10), () -> seen.add("first@" + s.now()));
+        assertThat(s.cancel(t)).isTrue();
+
+        Scheduler.Timer again = s.reschedule(t, T0.plusSeconds(5).toEpochMilli(), () -> seen.add("again@" + s.now()));
+
+        assertThat(again).isSameAs(t);
+        assertThat(again.dueAt()).isEqualTo(T0.plusSeconds(5));
+        assertThat(s.pending()).isEqualTo(1);
+        s.runUntil(T0.plusSeconds(20));
+        assertThat(seen).containsExactly("again@2026-01-01T00:00:05Z");
+        assertThat(s.cancel(again)).as("it ran").isFalse();
+        assertThat(s.pending()).isZero();
+    }
+
+    @Test
+    void reschedulingAPendingTimerMovesIt() {
+        VirtualClockScheduler s = new VirtualClockScheduler(T0);
+        List<String> seen = new ArrayList<>();
+        Scheduler.Timer t = s.schedule(T0.plusSeconds(10), () -> seen.add("early"));
+        s.reschedule(t, T0.plusSeconds(20).toEpochMilli(), () -> seen.add("late@" + s.now()));
+        s.runUntil(T0.plusSeconds(15));
+        assertThat(seen).isEmpty();
+        s.runUntil(T0.plusSeconds(30));
+        assertThat(seen).containsExactly("late@2026-01-01T00:00:20Z");
+    }
+
+    /**
+     * Timers re-armed from inside their own task (what a renewal loop does), re-armed while pending or after a
+     * cancel, mixed with plain ones: every task runs exactly when a sorted reference says, and only once.
+     */
+    @Test
+    void randomRearmsMatchASortedReference() {
+        Random rng = new Random(7);
+        VirtualClockScheduler s = new VirtualClockScheduler(T0);
+        int loops = 200;
+        Scheduler.Timer[] timers = new Scheduler.Timer[loops];
+        long[] due = new long[loops]; // the reference: each loop's one pending due time, -1 when none
+        List<String> seen = new ArrayList<>();
+        Runnable[] tasks = new Runnable[loops];
+        for (int i = 0; i < loops; i++) {
+            int n = i;
+            tasks[i] = () -> {
+                long now = s.nowMillis() - T0.toEpochMilli();
+                assertThat(due[n]).as("loop %d ran when due", n).isEqualTo(now);
+                seen.add(n + "@" + now);
+                due[n] = now + 1 + rng.nextInt(50);
+                timers[n] = s.reschedule(timers[n], T0.toEpochMilli() + due[n], tasks[n]);
+            };
+            due[i] = rng.nextInt(50);
+            timers[i] = s.schedule(T0.plusMillis(due[i]), tasks[i]);
+        }
+        for (int step = 0; step < 300; step++) {
+            int n = rng.nextInt(loops);
+            switch (rng.nextInt(3)) {
+                case 0 -> { // cancel, then re-arm later
+                    s.cancel(timers[n]);
+                    due[n] = s.nowMillis() - T0.toEpochMilli() + 1 + rng.nextInt(50);
+                    timers[n] = s.reschedule(timers[n], T0.toEpochMilli() + due[n], tasks[n]);
+                }
+                case 1 -> { // re-arm while pending
+                    due[n] = s.nowMillis() - T0.toEpochMilli() + 1 + rng.nextInt(50);
+                    timers[n] = s.reschedule(timers[n], T0.toEpochMilli() + due[n], tasks[n]);
+                }
+                default -> s.runNext();
+            }
+            assertThat(s.pending()).isEqualTo(loops);
+        }
+        // Each loop ran at each due time the reference gave it, and the pending ones are exactly the reference's.
+        for (int i = 0; i < loops; i++) {
+            assertThat(timers[i].dueAt()).isEqualTo(T0.plusMillis(due[i]));
+        }
+        assertThat(s.executed()).isEqualTo(seen.size());
+        assertThat(seen).hasSizeGreaterThan(50).doesNotHaveDuplicates();
+    }
 }

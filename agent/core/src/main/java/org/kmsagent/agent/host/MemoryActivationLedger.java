@@ -28,8 +28,9 @@ public final class MemoryActivationLedger implements ActivationLedger {
     public synchronized void apply(LedgerUpdate update) {
         checkOpen();
         Map<UUID, PoolEntry> pool = entries.computeIfAbsent(update.poolId(), p -> new HashMap<>());
-        for (UUID d : update.dropped()) {
-            pool.remove(d);
+        List<UUID> dropped = update.dropped();
+        for (int i = 0; i < dropped.size(); i++) { // indexed: one request at a time, no iterator object each
+            pool.remove(dropped.get(i));
         }
         if (update.registered().isPresent()) {
             PoolEntry e = update.registered().get();

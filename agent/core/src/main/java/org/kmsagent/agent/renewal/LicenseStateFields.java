@@ -58,12 +58,21 @@ public final class LicenseStateFields {
             long validUntilMillis,
             Duration activationInterval,
             Duration renewalInterval) {
-        this.status = status;
+        // The references are stored only when they change: these fields are read twice per run of a loop that lives
+        // for the whole simulation, and a store of a reference marks the object's card for the next young collection
+        // to scan, even when the value is the same.
+        if (this.status != status) {
+            this.status = status;
+        }
         this.graceRemainingMillis = graceRemainingMillis;
         this.hasValidUntil = hasValidUntil;
         this.validUntilMillis = validUntilMillis;
-        this.activationInterval = activationInterval;
-        this.renewalInterval = renewalInterval;
+        if (this.activationInterval != activationInterval) {
+            this.activationInterval = activationInterval;
+        }
+        if (this.renewalInterval != renewalInterval) {
+            this.renewalInterval = renewalInterval;
+        }
     }
 
     /** {@link LicenseState#status()}. */

@@ -273,7 +273,8 @@ public final class RenewalLoop implements Runnable {
         if (!readState()) {
             return;
         }
-        activationInterval = state.activationInterval();
+        // Reference fields are written only when they change, here and below (see wakeAt: each store marks a card).
+        keepActivationInterval();
         reportTransition(state.status());
         if (now >= nextAttemptMillis) {
             Outcome outcome = attempt(state.status() == LicenseStatus.LICENSED);
@@ -291,8 +292,10 @@ public final class RenewalLoop implements Runnable {
             if (!readState()) {
                 return;
             }
-            lastStatus = state.status();
-            activationInterval = state.activationInterval();
+            if (lastStatus != state.status()) {
+                lastStatus = state.status();
+            }
+            keepActivationInterval();
             // The intervals the host just gave, if one answered (kms-rules §2.1).
             if (outcome == Outcome.SUCCEEDED) {
                 nextAttemptMillis = now + state.renewalInterval().toMillis();
@@ -513,7 +516,16 @@ public final class RenewalLoop implements Runnable {
                         Optional.empty());
             }
         }
-        lastStatus = status;
+        if (lastStatus != status) {
+            lastStatus = status;
+        }
+    }
+
+    private void keepActivationInterval() {
+        Duration d = state.activationInterval();
+        if (activationInterval != d) {
+            activationInterval = d;
+        }
     }
 
     private Outcome attempt(boolean licensed) {

@@ -70,6 +70,9 @@ public final class SimulatedMachine
     // licensing call starts here, and at a large fleet each object on the way to the slot is a cache miss.
     private Slot[] slots = NO_SLOTS;
     private static final Slot[] NO_SLOTS = new Slot[0];
+    // slots[0], held in a field too: most machines hold one product, whose calls then reach their slot without
+    // reading the array (one cache miss less per call at a large fleet).
+    private Slot first;
     private boolean hostCaching = true;
 
     /** Per installed SKU: key, KMS client settings and license clock. */
@@ -86,8 +89,11 @@ public final class SimulatedMachine
         ProductKey key;
         KeyChannel channel;
         KmsEndpoint endpoint = KmsEndpoint.discovery();
-        String cachedHost;
-        int cachedPort;
+        /**
+         * The host that answered last (host caching, §2.5) as the targets to try first: none or one. Kept as a list,
+         * made when the host changes, because every activation tries it.
+         */
+        List<Target> cached = List.of();
         /** The network's route to the host this slot reached last ({@link SimulatedNetwork#route}). */
         SimulatedNetwork.Route route;
 
@@ -247,6 +253,7 @@ public final class SimulatedMachine
         }
         kept.add(s);
         slots = kept.toArray(NO_SLOTS);
+        first = slots[0];
     }
 
     /** Turns KMS host caching on or off ({@code slmgr /skhc}, {@code /ckhc}; on by default, docs/kms-rules.md §2.5). */
@@ -326,8 +333,12 @@ public final class SimulatedMachine
                 windows.build(),
                 day.getDayOfYear(),
                 day.getYear());
-        Optional<String> host = Optional.ofNullable(s.cachedHost != null ? s.cachedHost : s.hostInUse);
-        OptionalInt port = s.cachedHost != null ? OptionalInt.of(s.cachedPort) : OptionalInt.empty();
+        Optional<String> host = s.cached.isEmpty()
+                ? Optional.ofNullable(s.hostInUse)
+                : Optional.of(s.cached.get(0).host());
+        OptionalInt port = s.cached.isEmpty()
+                ? OptionalInt.empty()
+                : OptionalInt.of(s.cached.get(0).port());
         return Optional.of(new Details(
                 Optional.of(cmid.toString()),
                 Optional.of(product.applicationId()),
@@ -438,7 +449,7 @@ public final class SimulatedMachine
     public void setKmsEndpoint(LicensingService service, UUID skuId, KmsEndpoint endpoint) throws LicensingException {
         Slot s = slot(service, skuId);
         s.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-        s.cachedHost = null;
+        s.cached = List.of();
     }
 
     @Override
@@ -460,7 +471,9 @@ public final class SimulatedMachine
         } else {
             r = activateKms(s);
         }
-        s.lastResult = r;
+        if (s.lastResult != r) { // stored only when it changes (see answered)
+            s.lastResult = r;
+        }
         return r;
     }
 
@@ -497,23 +510,30 @@ public final class SimulatedMachine
     private ActivationResult activateKms(Slot s) {
         long now = world.scheduler().nowMillis();
         Diagnosis why = null;
-        List<Target> targets = new ArrayList<>(2);
+        List<Target> targets;
         if (s.endpoint instanceof KmsEndpoint.Pinned p) {
-            targets.add(new Target(p.host(), p.port()));
-        } else if (hostCaching && s.cachedHost != null) {
+            targets = List.of(new Target(p.host(), p.port()));
+        } else if (hostCaching) {
             // Host caching: reuse the host that answered last; DNS is asked again only if it fails (§2.5).
-            targets.add(new Target(s.cachedHost, s.cachedPort));
+            targets = s.cached;
+        } else {
+            targets = List.of();
         }
         for (int pass = 0; pass < 2; pass++) {
-            for (Target t : targets) {
-                s.route = world.network().route(s.route, t.host, t.port);
-                Optional<SimulatedNetwork.HostEntry> reached = s.route.reach(now);
+            for (int i = 0; i < targets.size(); i++) {
+                Target t = targets.get(i);
+                SimulatedNetwork.Route route = world.network().route(s.route, t.host, t.port);
+                if (s.route != route) { // stored only when it changes (see answered)
+                    s.route = route;
+                }
+                Optional<SimulatedNetwork.HostEntry> reached = route.reach(now);
                 if (reached.isEmpty()) {
                     why = Diagnosis.of(Cause.HOST_UNREACHABLE, t.host + ":" + t.port + " did not answer");
                     continue;
                 }
                 SimulatedNetwork.HostEntry host = reached.get();
-                KmsResponse resp = host.host().handle(request(s, now), Instant.ofEpochMilli(now));
+                Instant hostNow = Instant.ofEpochMilli(now);
+                KmsResponse resp = host.host().handle(request(s, hostNow, now), hostNow);
                 if (resp.result().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()) {
                     // The host refuses a request whose time is more than 4 h off; the client then tries the next host
                     // and
@@ -548,7 +568,12 @@ public final class SimulatedMachine
                 why != null ? why : Diagnosis.of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted"));
     }
 
-    private record Target(String host, int port) {}
+    private record Target(String host, int port) {
+        /** Whether it names that host entry (names compared by identity first: the network hands out its own). */
+        boolean is(SimulatedNetwork.HostEntry e) {
+            return port == e.port() && (host == e.name() || host.equals(e.name()));
+        }
+    }
 
     /** SRV records by priority, and within one priority a weighted random pick order (docs/kms-rules.md §2.5). */
     private List<Target> order(List<SimulatedDns.SrvRecord> records) {
@@ -584,9 +609,10 @@ public final class SimulatedMachine
         return out;
     }
 
-    private KmsRequest request(Slot s, long now) {
+    /** The request as the machine sends it: its own clock is the true time plus its offset (the same instant if none). */
+    private KmsRequest request(Slot s, Instant hostNow, long now) {
         return new KmsRequest(
-                Instant.ofEpochMilli(now).plus(clockOffset),
+                hostNow.plus(clockOffset),
                 cmid,
                 name,
                 s.product.familyId(),
@@ -611,20 +637,48 @@ public final class SimulatedMachine
         return s.validUntilMillis > 0 ? LicenseStatus.ADDITIONAL_GRACE : LicenseStatus.INITIAL_GRACE;
     }
 
-    private ActivationResult answered(Slot s, SimulatedNetwork.HostEntry host, KmsResponse resp, long now) {
-        // The client adopts the host's intervals after its first response (docs/kms-rules.md §2.1).
-        s.activationInterval = resp.activationInterval();
-        s.renewalInterval = resp.renewalInterval();
-        s.hostInUse = host.name();
-        if (hostCaching) {
-            s.cachedHost = host.name();
-            s.cachedPort = host.port();
+    /**
+     * Whether {@code last} is the result this answer makes. A renewal usually gets the same answer as the one before
+     * (the same host, code and counts), and the slot then keeps the result it holds: a new one, stored in a machine
+     * that lives for the whole run, would outlive the young generation and be copied into the old one, which at a
+     * large fleet was most of what every young collection copied.
+     */
+    private static boolean sameAnswer(ActivationResult last, KmsResponse resp, String host) {
+        if (last == null
+                || !last.hresult().equals(resp.result())
+                || !last.kmsHost().equals(Optional.of(host))) {
+            return false;
         }
-        ActivationResult r = new ActivationResult(
-                resp.result(),
-                Optional.of(host.name()),
-                resp.count() > 0 ? OptionalInt.of(resp.count()) : OptionalInt.empty(),
-                OptionalInt.of(resp.requiredCount()));
+        OptionalInt reported = last.reportedCount();
+        boolean sameCount =
+                resp.count() > 0 ? reported.isPresent() && reported.getAsInt() == resp.count() : reported.isEmpty();
+        OptionalInt required = last.requiredCount();
+        return sameCount && required.isPresent() && required.getAsInt() == resp.requiredCount();
+    }
+
+    private ActivationResult answered(Slot s, SimulatedNetwork.HostEntry host, KmsResponse resp, long now) {
+        // The client adopts the host's intervals after its first response (docs/kms-rules.md §2.1). Each reference is
+        // stored only when it changes (a renewal usually changes none): a store into the slot, which lives for the
+        // whole run, marks its card, and every young collection scans the marked cards of the old generation.
+        if (s.activationInterval != resp.activationInterval()) {
+            s.activationInterval = resp.activationInterval();
+        }
+        if (s.renewalInterval != resp.renewalInterval()) {
+            s.renewalInterval = resp.renewalInterval();
+        }
+        if (s.hostInUse != host.name()) {
+            s.hostInUse = host.name();
+        }
+        if (hostCaching && (s.cached.isEmpty() || !s.cached.get(0).is(host))) {
+            s.cached = List.of(new Target(host.name(), host.port()));
+        }
+        ActivationResult r = sameAnswer(s.lastResult, resp, host.name())
+                ? s.lastResult
+                : new ActivationResult(
+                        resp.result(),
+                        Optional.of(host.name()),
+                        resp.count() > 0 ? OptionalInt.of(resp.count()) : OptionalInt.empty(),
+                        OptionalInt.of(resp.requiredCount()));
         if (resp.activated()) {
             // Each success restarts the 180 days (docs/kms-rules.md §2.1).
             s.validUntilMillis = now + VALIDITY_MILLIS;
@@ -668,6 +722,10 @@ public final class SimulatedMachine
     }
 
     private Slot find(UUID skuId) {
+        Slot f = first;
+        if (f != null && (f.skuId == skuId || f.skuId.equals(skuId))) {
+            return f;
+        }
         for (Slot s : slots) {
             UUID id = s.skuId;
             if (id == skuId || id.equals(skuId)) {

@@ -95,7 +95,6 @@ public final class SimulationLab {
         RenewalLoop loop;
         boolean gone;
         boolean viaMak;
-        Tally tally;
         String lastProblem;
 
         Member(String machineName, Scenario.ProductPlan product) {
@@ -471,7 +470,9 @@ public final class SimulationLab {
                 throw new IllegalStateException("setting up " + name + ": " + e.getMessage(), e);
             }
             m.machine = machine;
-            m.tally = tallyOf.get(f);
+            // The listener holds the family's tally itself: most events only count, and reading the member for its
+            // tally would be one more scattered object per event at a large fleet.
+            Tally tally = tallyOf.get(f);
             Scenario.MakPlan mak = scenario.makFallback().get(f.id());
             m.loop = new RenewalLoop(
                     scheduler,
@@ -479,7 +480,7 @@ public final class SimulationLab {
                     loopStack,
                     product.skuId(),
                     mak == null ? MakFallbackPolicy.OFF : mak.policy(),
-                    e -> onEvent(m, e));
+                    e -> onEvent(m, tally, e));
             Present.ProductStart start =
                     present == null ? null : present.products().get(sku.name());
             starts.add(start);
@@ -540,12 +541,11 @@ public final class SimulationLab {
         }
     }
 
-    private void onEvent(Member m, RenewalEvent e) {
+    private void onEvent(Member m, Tally t, RenewalEvent e) {
         if (e.kind() == RenewalEvent.Kind.STOPPED) {
             return;
         }
         sink.accept(LabEvent.of(e));
-        Tally t = m.tally;
         switch (e.kind()) {
             case ACTIVATED -> t.activations++;
             case RENEWED -> t.renewals++;

@@ -183,8 +183,9 @@ class VirtualClockSchedulerTest {
     }
 
     /**
-     * Timers re-armed from inside their own task (what a renewal loop does), re-armed while pending or after a
-     * cancel, mixed with plain ones: every task runs exactly when a sorted reference says, and only once.
+     * Timers re-armed from inside their own task (what a renewal loop does), and from outside while pending or after
+     * a cancel: every task runs exactly at the due time the reference last gave it, never from a slot left behind, and
+     * once per due time.
      */
     @Test
     void randomRearmsMatchASortedReference() {
@@ -192,7 +193,7 @@ class VirtualClockSchedulerTest {
         VirtualClockScheduler s = new VirtualClockScheduler(T0);
         int loops = 200;
         Scheduler.Timer[] timers = new Scheduler.Timer[loops];
-        long[] due = new long[loops]; // the reference: each loop's one pending due time, -1 when none
+        long[] due = new long[loops]; // the reference: each loop's one pending due time
         List<String> seen = new ArrayList<>();
         Runnable[] tasks = new Runnable[loops];
         for (int i = 0; i < loops; i++) {

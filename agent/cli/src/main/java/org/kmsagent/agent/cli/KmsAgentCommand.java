@@ -188,7 +188,8 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            err.println("kms-agent: " + ex.getMessage());
+            // Some failures carry no message (a TimeoutException): then at least what kind of failure it was.
+            err.println("kms-agent: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
             err.flush();
             return ex instanceof UsageException ? 2 : 1;
         });

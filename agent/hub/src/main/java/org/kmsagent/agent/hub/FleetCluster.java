@@ -2,9 +2,12 @@ package org.kmsagent.agent.hub;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,11 +15,15 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.metrics.Figures;
@@ -96,6 +103,56 @@ public final class FleetCluster {
         return cfg;
     }
 
+    /**
+     * How long a hub tries to join (or form) its cluster before it stops. A member address where something other than
+     * a hub of this cluster accepts the connection and never answers (another program, a hub's bridge or event-bus
+     * port) keeps Hazelcast's join waiting for that answer: Hazelcast's own limit ({@code hazelcast.max.join.seconds},
+     * 300 s by default) is set to this, and the hub then says which addresses it tried ({@link #join}).
+     */
+    static final Duration JOIN_WAIT = Duration.ofSeconds(120);
+
+    /** Starts a clustered Vert.x for a hub and waits until it has joined (or formed) the cluster. */
+    static Vertx join(FleetConfig.ClusterConfig c, Figures figures) throws Exception {
+        return join(c, figures, JOIN_WAIT);
+    }
+
+    /**
+     * The same, trying for {@code wait} (whole seconds).
+     *
+     * @throws IllegalStateException the member did not join in that time: the message names the cluster and its
+     *     member addresses
+     */
+    static Vertx join(FleetConfig.ClusterConfig c, Figures figures, Duration wait) throws Exception {
+        Config cfg = hazelcastConfig(c);
+        cfg.setProperty("hazelcast.max.join.seconds", Long.toString(wait.toSeconds()));
+        // Hazelcast's member says STARTING once it has bound its port, and STARTED once it has joined (or formed) the
+        // cluster: a start that failed between the two failed at the join.
+        Set<LifecycleEvent.LifecycleState> seen = ConcurrentHashMap.newKeySet();
+        cfg.addListenerConfig(new ListenerConfig((LifecycleListener) event -> seen.add(event.getState())));
+        Future<Vertx> clustered = start(cfg, c, figures, wait);
+        try {
+            // Hazelcast gives up at `wait`; the margin covers its shutdown and Vert.x's own start after a join.
+            return clustered.await(wait.toSeconds() + 60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw notJoined(c, wait, e);
+        } catch (Exception e) { // Vert.x's await rethrows the failure as it is, checked or not
+            if (seen.contains(LifecycleEvent.LifecycleState.STARTING)
+                    && !seen.contains(LifecycleEvent.LifecycleState.STARTED)) {
+                throw notJoined(c, wait, e);
+            }
+            throw e;
+        }
+    }
+
+    private static IllegalStateException notJoined(FleetConfig.ClusterConfig c, Duration wait, Exception cause) {
+        return new IllegalStateException(
+                "fleet.cluster: could not join cluster '" + c.name() + "' within " + wait.toSeconds() + " s"
+                        + " through members " + c.members() + ": one of them accepts connections but does not answer"
+                        + " as a hub (another program, or a hub's bridge, dashboard or event-bus port); check"
+                        + " fleet.cluster.members and fleet.cluster.port on every hub (docs/fleet.md)",
+                cause);
+    }
+
     /** Starts a clustered Vert.x for a hub; completes once it has joined (or formed) the cluster. */
     public static Future<Vertx> start(FleetConfig.ClusterConfig c) {
         return start(c, null);
@@ -103,13 +160,24 @@ public final class FleetCluster {
 
     /** The same, with Vert.x's own meters (HTTP, event bus, pools) in {@code figures} when it is not null. */
     public static Future<Vertx> start(FleetConfig.ClusterConfig c, Figures figures) {
+        return start(hazelcastConfig(c), c, figures, JOIN_WAIT);
+    }
+
+    private static Future<Vertx> start(
+            Config hazelcast, FleetConfig.ClusterConfig c, Figures figures, Duration joinWait) {
         reuseCompletionThreads();
         EventBusOptions bus = new EventBusOptions()
                 .setHost(c.publicHost())
                 .setPort(c.eventBusPort())
                 .setClusterPublicHost(c.publicHost());
-        return Figures.instrument(Vertx.builder(), new VertxOptions().setEventBusOptions(bus), figures)
-                .withClusterManager(new HazelcastClusterManager(hazelcastConfig(c)))
+        // Hazelcast's join runs as one task on a worker thread: without this, Vert.x logs that thread as blocked, with
+        // its stack, every second after its 60 s limit while a join takes its time.
+        VertxOptions options = new VertxOptions()
+                .setEventBusOptions(bus)
+                .setMaxWorkerExecuteTime(joinWait.toSeconds() + 30)
+                .setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS);
+        return Figures.instrument(Vertx.builder(), options, figures)
+                .withClusterManager(new HazelcastClusterManager(hazelcast))
                 .buildClustered();
     }
 }

@@ -77,8 +77,7 @@ public final class HubServer implements AutoCloseable {
         try {
             parts = Guice.createInjector(new HubServerModule(config, clock, dataDir, tls, audit));
             figures = part(parts, new Key<Optional<Figures>>() {});
-            vertx = FleetCluster.start(config.fleet().cluster(), figures.orElse(null))
-                    .await(120, TimeUnit.SECONDS);
+            vertx = FleetCluster.join(config.fleet().cluster(), figures.orElse(null));
         } catch (Exception e) {
             audit.close();
             throw e;

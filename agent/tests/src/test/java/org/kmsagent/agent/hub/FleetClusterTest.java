@@ -1,6 +1,8 @@
 package org.kmsagent.agent.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,16 +13,24 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.spi.cluster.RegistrationInfo;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bench.LoopbackPorts;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.FleetConfig;
@@ -32,6 +42,58 @@ import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.link.HubConnection;
 
 class FleetClusterTest {
+
+    /**
+     * A member address where something accepts connections and never answers (a port taken by another program, or a
+     * hub's bridge port written as a member) kept a starting hub in Hazelcast's join for 300 s; the hub gave up after
+     * 120 s printing "kms-agent: null". It now stops when its join time is up, naming the cluster and the addresses,
+     * and Hazelcast's member is shut down, not left joining in the background.
+     */
+    @Test
+    void aMemberAddressThatNeverAnswersStopsTheHubWithTheAddressesItTried() throws Exception {
+        try (ServerSocket silent = new ServerSocket(LoopbackPorts.free(), 5, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept()); // held open, never answered
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            int own = LoopbackPorts.free();
+            String cluster = "silent-member-" + UUID.randomUUID();
+            FleetConfig.ClusterConfig config = new FleetConfig.ClusterConfig(
+                    cluster, List.of("127.0.0.1:" + own, "127.0.0.1:" + silent.getLocalPort()), null, own, null, 0);
+            Set<String> before = hazelcastThreads();
+
+            assertThatThrownBy(() -> FleetCluster.join(config, null, Duration.ofSeconds(3)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("could not join cluster '" + cluster + "'")
+                    .hasMessageContaining("127.0.0.1:" + silent.getLocalPort())
+                    .hasMessageContaining("fleet.cluster.members");
+            assertThat(accepted).as("Hazelcast connected to the silent address").isNotEmpty();
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(hazelcastThreads())
+                            .as("Hazelcast's threads once the join has failed")
+                            .isSubsetOf(before));
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    /** The live threads of Hazelcast members in this JVM ({@code hz.<instance>.<part>}). */
+    private static Set<String> hazelcastThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("hz."))
+                .collect(Collectors.toSet());
+    }
 
     /**
      * On a machine of two cores (the JDK's common pool then has one thread) Hazelcast started a thread for every

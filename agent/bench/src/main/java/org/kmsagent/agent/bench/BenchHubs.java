@@ -2,8 +2,6 @@ package org.kmsagent.agent.bench;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -54,7 +52,7 @@ final class BenchHubs implements AutoCloseable {
         BenchHubs h = new BenchHubs(dir, agents, count, tls);
         try {
             for (int i = 0; i < count; i++) {
-                h.hz[i] = freePort();
+                h.hz[i] = LoopbackPorts.free();
             }
             h.local = HubServer.start(h.spec(0, 0).config(), h.name(0), Clock.systemUTC());
             h.ports[0] = h.local.port();
@@ -140,7 +138,7 @@ final class BenchHubs implements AutoCloseable {
 
     /** Starts hub {@code i} again on bridge port {@code port}, with a fresh Hazelcast port (a new process). */
     void startAgain(int i, int port) throws Exception {
-        hz[i] = freePort();
+        hz[i] = LoopbackPorts.free();
         if (i == 0) {
             local = HubServer.start(spec(0, port).config(), name(0), Clock.systemUTC());
         } else {
@@ -178,12 +176,6 @@ final class BenchHubs implements AutoCloseable {
                 cluster,
                 members(),
                 hz[i]);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** Waits until the first hub (the one in this process) holds {@code count} connections. */

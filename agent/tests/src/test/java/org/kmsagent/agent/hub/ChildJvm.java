@@ -3,7 +3,9 @@ package org.kmsagent.agent.hub;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +61,8 @@ final class ChildJvm implements AutoCloseable {
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-XX:-UsePerfData",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-Dlogback.configurationFile=" + logging()));
         String opens = System.getProperty("kmsagent.test.jvmArgs", "");
         if (!opens.isBlank()) {
             cmd.addAll(List.of(opens.trim().split("\\s+")));
@@ -72,10 +75,36 @@ final class ChildJvm implements AutoCloseable {
             child.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             child.close();
+            // CI shows only this message, not the log file: its last lines say where the child stopped.
             throw new IllegalStateException(
-                    "child " + mainClass + " did not get ready; see " + log + "; output: " + child.output(), e);
+                    "child " + mainClass + " did not get ready within " + timeout + " (" + e + "); output: "
+                            + child.output() + "; last lines of " + log + ":\n" + tail(log, 40),
+                    e);
         }
         return child;
+    }
+
+    /** {@code child-jvm-logback.xml}: Hazelcast's cluster lines too, for {@link #tail}. */
+    private static String logging() {
+        try {
+            return Path.of(ChildJvm.class.getResource("/child-jvm-logback.xml").toURI())
+                    .toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The last {@code lines} lines of {@code log}, without stack frames (they would crowd out the messages). */
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.stripLeading().startsWith("at ")
+                            && !l.stripLeading().startsWith("... "))
+                    .toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     /**

@@ -7,8 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.kmsagent.agent.bench.LoopbackPorts;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.bench.SimulatedAgents;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
@@ -42,6 +41,8 @@ class FleetIT {
     private static final String AGENT_TOKEN = "agent-token-0123456789";
     private static final String OPS_TOKEN = "ops-token-0123456789ab";
     private static final Duration SLOW = Duration.ofSeconds(90);
+    /** Longer than a hub waits to join its cluster (120 s): a hub that cannot join says so itself. */
+    private static final Duration HUB_START = Duration.ofSeconds(150);
 
     private Path dir;
     private String fingerprint;
@@ -63,10 +64,10 @@ class FleetIT {
         // fingerprint.
         TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("shared"));
         fingerprint = tls.fingerprint();
-        bridgeA = freePort();
-        bridgeB = freePort();
-        int hzA = freePort();
-        int hzB = freePort();
+        bridgeA = LoopbackPorts.free();
+        bridgeB = LoopbackPorts.free();
+        int hzA = LoopbackPorts.free();
+        int hzB = LoopbackPorts.free();
         String cluster = "fleet-it-" + UUID.randomUUID();
         configA = hubConfig("a", tls, bridgeA, hzA, hzB, cluster);
         configB = hubConfig("b", tls, bridgeB, hzB, hzA, cluster);
@@ -136,13 +137,7 @@ class FleetIT {
                 List.of("hub", "--config", config.toString(), "--name", "hub-" + name),
                 "bridge listening",
                 dir.resolve("hub-" + name + "-" + System.nanoTime() + ".log"),
-                SLOW);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+                HUB_START);
     }
 
     private CliRun ctl(int hubPort, String... args) {

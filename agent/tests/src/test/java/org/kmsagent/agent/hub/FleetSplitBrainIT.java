@@ -2,8 +2,6 @@ package org.kmsagent.agent.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.kmsagent.agent.bench.LoopbackPorts;
 
 /**
  * Two hubs' cluster members, one of them stopped for longer than the cluster's heartbeat timeout: each side goes on
@@ -42,8 +41,8 @@ class FleetSplitBrainIT {
     /** The split and merge, with hub b's clock {@code bAheadMs} ahead of hub a's. */
     private static void splitWriteOnBothSidesAndMerge(long bAheadMs) throws Exception {
         String cluster = "split-brain-" + UUID.randomUUID();
-        int portA = freePort();
-        int portB = freePort();
+        int portA = LoopbackPorts.free();
+        int portB = LoopbackPorts.free();
         String members = portA + "," + portB;
         Path logs = Files.createTempDirectory("split-brain");
         try (ChildJvm a = member(cluster, portA, members, 0, logs.resolve("a.log"));
@@ -109,11 +108,5 @@ class FleetSplitBrainIT {
             Thread.sleep(100); // polling another process's view of its cluster; nothing here runs on a virtual clock
         }
         throw new AssertionError("expected '" + expected + "', last answer '" + last + "'; " + member.output());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

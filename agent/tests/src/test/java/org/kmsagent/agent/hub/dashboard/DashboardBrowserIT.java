@@ -16,8 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.shareddata.AsyncMap;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -38,6 +36,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.kmsagent.agent.bench.LoopbackPorts;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
@@ -76,7 +75,7 @@ class DashboardBrowserIT {
         dir = Files.createDirectories(
                 Path.of(System.getProperty("java.io.tmpdir"), "dashboard-it-" + UUID.randomUUID()));
         tls = TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("tls"));
-        int hz = freePort();
+        int hz = LoopbackPorts.free();
         Path config = dir.resolve("hub.yaml");
         Files.writeString(
                 config,
@@ -197,12 +196,6 @@ class DashboardBrowserIT {
         }
         if (hub != null) {
             hub.close();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

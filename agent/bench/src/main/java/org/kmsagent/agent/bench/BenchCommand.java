@@ -1,7 +1,5 @@
 package org.kmsagent.agent.bench;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,12 +12,14 @@ import org.kmsagent.agent.simulate.command.SimulationWiring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code kms-agent bench [--quick] [--only NAME]}: runs every benchmark and prints one table of figures beside the
- * baselines measured in the same run (docs/performance.md).
+ * baselines measured in the same run (docs/performance.md). With more than one benchmark selected, each runs in a JVM
+ * of its own ({@link BenchmarkProcess}); a figure and its baseline are always measured in the same process.
  */
 @Command(
         name = "bench",
@@ -35,7 +35,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A few seconds in all: small sizes (CI runs this).")
     boolean quick;
 
-    @Option(names = "--only", paramLabel = "NAME", description = "Run only these benchmarks.", split = ",")
+    @Option(
+            names = "--only",
+            paramLabel = "NAME",
+            description = "Run only these benchmarks (more than one: each in a JVM of its own).",
+            split = ",")
     List<String> only;
 
     @Option(
@@ -86,16 +90,38 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        List<Benchmark> all = benchmarks();
+        List<String> names = all.stream().map(Benchmark::name).toList();
+        for (String name : only != null ? only : List.<String>of()) {
+            if (!names.contains(name)) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--only: no benchmark is called '" + name + "'; there are " + String.join(", ", names));
+            }
+        }
+        List<Benchmark> selected = all.stream()
+                .filter(b -> only == null || only.contains(b.name()))
+                .filter(b -> !quick || b.runsWhenQuick())
+                .toList();
+        // More than one: each in a JVM of its own, so that none is measured on what the ones before it left behind
+        // (BenchmarkProcess). The process of a single one prints its own progress line.
+        boolean ownProcesses = selected.size() > 1;
         List<BenchFigure> figures = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        for (Benchmark b : benchmarks()) {
-            if (only != null && !only.contains(b.name())) {
-                continue;
-            }
-            err.println("running " + b.name() + (quick ? " (quick)" : "") + " ...");
-            err.flush();
+        for (Benchmark b : selected) {
             try {
-                figures.addAll(b.run(quick));
+                if (ownProcesses) {
+                    BenchJson.Run run = BenchmarkProcess.run(
+                            b.name(), optionsForOne(), root.pluginsDirOption().orElse(null), err);
+                    figures.addAll(run.figures());
+                    failed.addAll(run.failed());
+                } else {
+                    // The process id, for whoever wants to attach jcmd or JFR to a long benchmark.
+                    err.println("running " + b.name() + (quick ? " (quick)" : "") + " in process "
+                            + ProcessHandle.current().pid() + " ...");
+                    err.flush();
+                    figures.addAll(b.run(quick));
+                }
             } catch (Exception e) {
                 failed.add(b.name() + ": " + e);
             }
@@ -104,29 +130,27 @@ public final class BenchCommand implements Callable<Integer> {
             plugins.close();
         }
         if (json) {
-            JsonArray rows = new JsonArray();
-            for (BenchFigure f : figures) {
-                rows.add(new JsonObject()
-                        .put("benchmark", f.benchmark())
-                        .put("figure", f.figure())
-                        .put("value", f.value())
-                        .put("unit", f.unit())
-                        .put("baseline", f.baselineName())
-                        .put("baselineValue", f.baseline())
-                        .put("higherIsBetter", f.higherIsBetter())
-                        .put(
-                                "targetRatio",
-                                f.targetRatio().isPresent() ? f.targetRatio().getAsDouble() : null));
-            }
-            out.println(new JsonObject()
-                    .put("figures", rows)
-                    .put("failed", new JsonArray(failed))
-                    .encodePrettily());
+            out.println(BenchJson.write(figures, failed));
         } else {
             BenchReport.print(figures, out);
         }
         failed.forEach(f -> err.println("benchmark failed: " + f));
         err.flush();
         return failed.isEmpty() ? 0 : 1;
+    }
+
+    /** This command's options that a benchmark run on its own takes too (all but --only and --json). */
+    private List<String> optionsForOne() {
+        List<String> options = new ArrayList<>();
+        if (quick) {
+            options.add("--quick");
+        }
+        if (home != null) {
+            options.addAll(List.of("--home", home.toAbsolutePath().toString()));
+        }
+        if (agents != null) {
+            options.addAll(List.of("--agents", agents.toString()));
+        }
+        return options;
     }
 }

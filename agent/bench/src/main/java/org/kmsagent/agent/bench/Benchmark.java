@@ -16,4 +16,9 @@ public interface Benchmark {
      * run uses the sizes its issue asks for.
      */
     List<BenchFigure> run(boolean quick) throws Exception;
+
+    /** Whether it has anything to run with {@code --quick}; one that has not is skipped then (not even started). */
+    default boolean runsWhenQuick() {
+        return true;
+    }
 }

@@ -67,9 +67,15 @@ public final class FleetBenchmark implements Benchmark {
         return name;
     }
 
+    /** The 10,000- and 20,000-agent runs take minutes: with {@code --quick}, only when their size is given. */
+    @Override
+    public boolean runsWhenQuick() {
+        return !scale || sized;
+    }
+
     @Override
     public List<BenchFigure> run(boolean quick) throws Exception {
-        if (quick && scale && !sized) {
+        if (quick && !runsWhenQuick()) {
             return List.of();
         }
         int agents = quick && !sized ? 50 : fullAgents;

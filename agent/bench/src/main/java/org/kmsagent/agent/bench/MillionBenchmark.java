@@ -57,10 +57,16 @@ public final class MillionBenchmark implements Benchmark {
         return "million";
     }
 
+    /** Minutes long: only in the full run, or asked for by name without {@code --quick}. */
+    @Override
+    public boolean runsWhenQuick() {
+        return false;
+    }
+
     @Override
     public List<BenchFigure> run(boolean quick) throws Exception {
         if (quick) {
-            return List.of(); // minutes long: only when asked for by name or in the full run
+            return List.of();
         }
         long max = Runtime.getRuntime().maxMemory();
         if (max < 6 * GIB) {

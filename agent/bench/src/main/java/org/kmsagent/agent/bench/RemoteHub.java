@@ -3,7 +3,6 @@ package org.kmsagent.agent.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A hub's process ({@link HubProcess}), started like the agents' ({@link AgentProcess}): this JVM's java and class path,
- * and its heap, collector and module flags (those the launcher gives {@code kms-agent hub} and {@code bench}).
+ * and the flags it inherits ({@link InheritedJvmFlags}: those the launcher gives {@code kms-agent hub} and {@code bench}).
  */
 final class RemoteHub {
     private final String name;
@@ -33,7 +32,7 @@ final class RemoteHub {
     static RemoteHub start(String name, HubSpec spec) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmFlags());
+        cmd.addAll(InheritedJvmFlags.of());
         cmd.addAll(List.of(
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-cp",
@@ -56,25 +55,6 @@ final class RemoteHub {
                     + status + "): " + Files.readString(log));
         }
         return new RemoteHub(name, p, out, log, Integer.parseInt(line.split(" ")[1]));
-    }
-
-    /**
-     * This JVM's flags a hub's process takes too: heap size, collector and other -XX options, module options and
-     * properties; not the agents (debugger, coverage, JFR) nor the class-data archive this process writes.
-     */
-    private static List<String> jvmFlags() {
-        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("-Xm")
-                        || a.startsWith("-Xss")
-                        || a.startsWith("-XX:")
-                        || a.startsWith("--add-")
-                        || a.startsWith("--enable-native-access")
-                        || a.startsWith("--sun-misc-unsafe")
-                        || a.startsWith("-Dkmsagent.home="))
-                .filter(a -> !a.contains("FlightRecord")
-                        && !a.contains("ArchiveClasses")
-                        && !a.contains("SharedArchiveFile"))
-                .toList();
     }
 
     int port() {

@@ -1,0 +1,86 @@
+package org.kmsagent.agent.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.kmsagent.agent.cli.Main;
+
+/**
+ * One benchmark run in a JVM of its own: {@code kms-agent [--plugins-dir DIR] bench --only NAME --json ...} on this
+ * JVM's java, class path and flags ({@link InheritedJvmFlags}), its figures read back from its JSON. Its progress
+ * lines are passed on to the command's standard error as it prints them.
+ *
+ * <p>Why: run one after another in one JVM, a benchmark's figures depended on those run before it. After the ledger
+ * benchmark, the bare event loop ran a third slower (the JIT had compiled the JDK's priority queue for the comparators
+ * the ledger's code had used too) and the simulation a third faster, so the simulation's ratio read 0.21 where it
+ * reads 0.10 alone; after the million-machine run, the bridge's read 0.45 where it reads 0.74 to 0.79 alone
+ * (docs/performance.md, "Full run of 2026-12-03"). Each in a fresh JVM, a full run gives what each gives alone.
+ */
+final class BenchmarkProcess {
+    private BenchmarkProcess() {}
+
+    /**
+     * Runs benchmark {@code name} with {@code benchOptions} (the {@code bench} options other than {@code --only} and
+     * {@code --json}) and {@code pluginsDir} as the root's {@code --plugins-dir}, when given.
+     *
+     * @throws IllegalStateException when the process printed no figures (it crashed, or was killed), with its exit
+     *     status
+     */
+    static BenchJson.Run run(String name, List<String> benchOptions, Path pluginsDir, PrintWriter err)
+            throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(InheritedJvmFlags.of());
+        cmd.addAll(List.of(
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
+        if (pluginsDir != null) {
+            cmd.addAll(List.of("--plugins-dir", pluginsDir.toString()));
+        }
+        cmd.addAll(List.of("bench", "--only", name, "--json"));
+        cmd.addAll(benchOptions);
+        Process p = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        p.getOutputStream().close();
+        Thread progress = new Thread(() -> passOn(p.getErrorStream(), err), "bench-" + name + "-stderr");
+        progress.setDaemon(true);
+        progress.start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        int status = p.waitFor();
+        progress.join(10_000);
+        int json = out.indexOf('{');
+        if (json < 0) {
+            throw new IllegalStateException(
+                    "its process (" + p.pid() + ") ended with exit status " + status + " and printed no figures");
+        }
+        return BenchJson.read(out.substring(json));
+    }
+
+    private static void passOn(InputStream from, PrintWriter to) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                synchronized (to) {
+                    to.println(line);
+                    to.flush();
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone; its exit status says the rest
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.kmsagent.agent.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+/**
+ * The flags of this JVM that the processes the benchmarks start take too (a hub's, a benchmark's own): heap size,
+ * collector and other {@code -XX} options, module options and the installation's property, that is, those the
+ * launcher gives {@code kms-agent bench} plus {@code KMSAGENT_JAVA_OPTS}; not the agents (debugger, coverage, JFR)
+ * nor the class-data archive this process reads or writes.
+ */
+final class InheritedJvmFlags {
+    private InheritedJvmFlags() {}
+
+    static List<String> of() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-Xm")
+                        || a.startsWith("-Xss")
+                        || a.startsWith("-XX:")
+                        || a.startsWith("--add-")
+                        || a.startsWith("--enable-native-access")
+                        || a.startsWith("--sun-misc-unsafe")
+                        || a.startsWith("-Dkmsagent.home="))
+                .filter(a -> !a.contains("FlightRecord")
+                        && !a.contains("ArchiveClasses")
+                        && !a.contains("SharedArchiveFile"))
+                .toList();
+    }
+}

@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kms-agent bench [--quick] [--only NAME]}: runs every benchmark and prints one table of figures beside the
- * baselines measured in the same run (docs/performance.md). With more than one benchmark selected, each runs in a JVM
- * of its own ({@link BenchmarkProcess}); a figure and its baseline are always measured in the same process.
+ * baselines measured in the same run (docs/performance.md). Each benchmark runs in a JVM of its own
+ * ({@link BenchmarkProcess}); a figure and its baseline are always measured in the same process.
  */
 @Command(
         name = "bench",
@@ -35,11 +35,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A few seconds in all: small sizes (CI runs this).")
     boolean quick;
 
-    @Option(
-            names = "--only",
-            paramLabel = "NAME",
-            description = "Run only these benchmarks (more than one: each in a JVM of its own).",
-            split = ",")
+    @Option(names = "--only", paramLabel = "NAME", description = "Run only these benchmarks.", split = ",")
     List<String> only;
 
     @Option(
@@ -61,6 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--json",
             description = "Print the figures as JSON ({figures: [...], failed: [...]}) instead of " + "the table.")
     boolean json;
+
+    /** Set on the process of one benchmark ({@link BenchmarkProcess}): run it here, not in yet another process. */
+    @Option(names = "--in-this-process", hidden = true)
+    boolean inThisProcess;
 
     private PluginHost plugins;
 
@@ -103,16 +103,16 @@ public final class BenchCommand implements Callable<Integer> {
                 .filter(b -> only == null || only.contains(b.name()))
                 .filter(b -> !quick || b.runsWhenQuick())
                 .toList();
-        // More than one: each in a JVM of its own, so that none is measured on what the ones before it left behind
-        // (BenchmarkProcess). The process of a single one prints its own progress line.
-        boolean ownProcesses = selected.size() > 1;
+        // Each in a JVM of its own, so that none is measured on what the ones before it left behind, and each with
+        // the collector of what it measures (BenchmarkProcess). That process prints the progress line.
+        boolean ownProcesses = !inThisProcess;
         List<BenchFigure> figures = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (Benchmark b : selected) {
             try {
                 if (ownProcesses) {
                     BenchJson.Run run = BenchmarkProcess.run(
-                            b.name(), optionsForOne(), root.pluginsDirOption().orElse(null), err);
+                            b, optionsForOne(), root.pluginsDirOption().orElse(null), err);
                     figures.addAll(run.figures());
                     failed.addAll(run.failed());
                 } else {

@@ -12,31 +12,35 @@ import java.util.List;
 import org.kmsagent.agent.cli.Main;
 
 /**
- * One benchmark run in a JVM of its own: {@code kms-agent [--plugins-dir DIR] bench --only NAME --json ...} on this
- * JVM's java, class path and flags ({@link InheritedJvmFlags}), its figures read back from its JSON. Its progress
- * lines are passed on to the command's standard error as it prints them.
+ * One benchmark run in a JVM of its own: {@code kms-agent [--plugins-dir DIR] bench --only NAME --json ...}, with a
+ * hidden option that makes that process run it itself, on this JVM's java, class path and flags
+ * ({@link InheritedJvmFlags}); its figures are read back from its JSON, and its progress lines are passed on to the
+ * command's standard error as it prints them.
  *
  * <p>Why: run one after another in one JVM, a benchmark's figures depended on those run before it. After the ledger
- * benchmark, the bare event loop ran a third slower (the JIT had compiled the JDK's priority queue for the comparators
- * the ledger's code had used too) and the simulation a third faster, so the simulation's ratio read 0.21 where it
- * reads 0.10 alone; after the million-machine run, the bridge's read 0.45 where it reads 0.74 to 0.79 alone
- * (docs/performance.md, "Full run of 2026-12-03"). Each in a fresh JVM, a full run gives what each gives alone.
+ * benchmark, the bare event loop ran a third slower and the simulation a third faster (what the JIT had compiled and
+ * profiled for the ledger's run is the likely cause; it was not pinned down), so the simulation's ratio read 0.21
+ * where it reads 0.10 alone; after the million-machine run, the bridge's read 0.45 where it reads 0.74 to 0.79 alone
+ * (docs/performance.md, "Full runs of 2026-12-03"). Each in a fresh JVM, a full run gives what each gives alone. A
+ * benchmark of the simulator also gets the collector {@code simulate} gets ({@link Benchmark#measuresSimulate()}).
  */
 final class BenchmarkProcess {
     private BenchmarkProcess() {}
 
     /**
-     * Runs benchmark {@code name} with {@code benchOptions} (the {@code bench} options other than {@code --only} and
+     * Runs {@code benchmark} with {@code benchOptions} (the {@code bench} options other than {@code --only} and
      * {@code --json}) and {@code pluginsDir} as the root's {@code --plugins-dir}, when given.
      *
      * @throws IllegalStateException when the process printed no figures (it crashed, or was killed), with its exit
      *     status
      */
-    static BenchJson.Run run(String name, List<String> benchOptions, Path pluginsDir, PrintWriter err)
+    static BenchJson.Run run(Benchmark benchmark, List<String> benchOptions, Path pluginsDir, PrintWriter err)
             throws Exception {
+        String name = benchmark.name();
+        List<String> flags = InheritedJvmFlags.of();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(InheritedJvmFlags.of());
+        cmd.addAll(benchmark.measuresSimulate() ? InheritedJvmFlags.asForSimulate(flags) : flags);
         cmd.addAll(List.of(
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-cp",
@@ -45,7 +49,7 @@ final class BenchmarkProcess {
         if (pluginsDir != null) {
             cmd.addAll(List.of("--plugins-dir", pluginsDir.toString()));
         }
-        cmd.addAll(List.of("bench", "--only", name, "--json"));
+        cmd.addAll(List.of("bench", "--only", name, "--json", "--in-this-process"));
         cmd.addAll(benchOptions);
         Process p = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.PIPE)

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.bench;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,5 +26,21 @@ final class InheritedJvmFlags {
                         && !a.contains("ArchiveClasses")
                         && !a.contains("SharedArchiveFile"))
                 .toList();
+    }
+
+    /**
+     * {@code flags} with the collector {@code bin/kms-agent} gives {@code simulate} (serial) in place of the one it
+     * gives {@code bench} (parallel, with a pause goal); other flags, a collector chosen otherwise included, as given.
+     */
+    static List<String> asForSimulate(List<String> flags) {
+        List<String> out = new ArrayList<>();
+        for (String f : flags) {
+            if (f.equals("-XX:+UseParallelGC")) {
+                out.add("-XX:+UseSerialGC");
+            } else if (!f.startsWith("-XX:MaxGCPauseMillis=")) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 }

@@ -53,6 +53,11 @@ public final class MillionBenchmark implements Benchmark {
     }
 
     @Override
+    public boolean measuresSimulate() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "million";
     }

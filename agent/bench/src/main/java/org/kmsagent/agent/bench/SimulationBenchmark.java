@@ -51,6 +51,11 @@ public final class SimulationBenchmark implements Benchmark {
     }
 
     @Override
+    public boolean measuresSimulate() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "simulation";
     }

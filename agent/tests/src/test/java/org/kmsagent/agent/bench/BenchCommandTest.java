@@ -66,6 +66,40 @@ class BenchCommandTest {
     }
 
     @Test
+    void aSingleBenchmarkRunsInAProcessOfItsOwnToo() {
+        Result r = bench(
+                "bench",
+                "--quick",
+                "--only",
+                "startup",
+                "--home",
+                dir.resolve("none").toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        Matcher m = Pattern.compile("running startup \\(quick\\) in process (\\d+) \\.\\.\\.")
+                .matcher(r.err());
+        assertThat(m.find()).as(r.err()).isTrue();
+        assertThat(m.group(1))
+                .isNotEqualTo(Long.toString(ProcessHandle.current().pid()));
+        assertThat(r.err()).contains("benchmark failed: startup: ");
+    }
+
+    @Test
+    void theSimulatorsBenchmarksGetTheCollectorSimulateGets() {
+        List<String> benchFlags = List.of(
+                "-Xmx8g",
+                "-XX:+UseParallelGC",
+                "-XX:MaxGCPauseMillis=250",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED");
+
+        assertThat(InheritedJvmFlags.asForSimulate(benchFlags))
+                .containsExactly("-Xmx8g", "-XX:+UseSerialGC", "--add-opens=java.base/java.lang=ALL-UNNAMED");
+        assertThat(InheritedJvmFlags.asForSimulate(List.of("-XX:-UseParallelGC", "-XX:+UseG1GC")))
+                .as("a collector chosen otherwise is left as it is")
+                .containsExactly("-XX:-UseParallelGC", "-XX:+UseG1GC");
+    }
+
+    @Test
     void anUnknownBenchmarkIsAUsageErrorThatNamesTheKnownOnes() {
         Result r = bench("bench", "--quick", "--only", "ledger,simulaton");
 

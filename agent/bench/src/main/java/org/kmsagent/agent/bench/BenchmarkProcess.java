@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.kmsagent.agent.cli.Main;
 
 /**
@@ -25,6 +27,8 @@ import org.kmsagent.agent.cli.Main;
  * benchmark of the simulator also gets the collector {@code simulate} gets ({@link Benchmark#measuresSimulate()}).
  */
 final class BenchmarkProcess {
+    private static final Pattern JSON_START = Pattern.compile("^\\{$", Pattern.MULTILINE);
+
     private BenchmarkProcess() {}
 
     /**
@@ -67,12 +71,13 @@ final class BenchmarkProcess {
         }
         int status = p.waitFor();
         progress.join(10_000);
-        int json = out.indexOf('{');
-        if (json < 0) {
+        // The JSON opens with the only unindented "{" line: anything a benchmark printed before it is skipped.
+        Matcher start = JSON_START.matcher(out);
+        if (!start.find()) {
             throw new IllegalStateException(
                     "its process (" + p.pid() + ") ended with exit status " + status + " and printed no figures");
         }
-        return BenchJson.read(out.substring(json));
+        return BenchJson.read(out.substring(start.start()));
     }
 
     private static void passOn(InputStream from, PrintWriter to) {

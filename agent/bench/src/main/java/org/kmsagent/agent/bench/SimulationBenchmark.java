@@ -5,6 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -28,8 +29,9 @@ import org.kmsagent.api.HResult;
  * priority-queue event loop that does no work, run in the same process for the same number of events over the same
  * number of pending timers. Both are timed in CPU seconds of the running thread plus garbage-collection time (see
  * {@code Clock}). Figures: the default lab host (the plain-memory ledger, what {@code simulate} uses) against a
- * target of a quarter of the bare loop (issue 17); the H2 ledger ({@code --ledger h2}); the engine alone with a host
- * that grants at once (target half the bare loop); the live heap per simulated machine at the end of the year.
+ * target of a quarter of the bare loop (issue 17), the median of three years after a first one, which is reported on
+ * its own (see {@code run}); the H2 ledger ({@code --ledger h2}); the engine alone with a host that grants at once
+ * (target half the bare loop, taken the same way); the live heap per simulated machine at the end of the first year.
  *
  * <p>With growth on (not quick), it also reports the rate at 100,000 machines against 1,000 and 10,000 (target:
  * 0.8 of the 1,000-machine rate), to show how the rate holds as the fleet grows; the smaller fleets' rates are the
@@ -37,6 +39,8 @@ import org.kmsagent.api.HResult;
  */
 public final class SimulationBenchmark implements Benchmark {
     private static final int DAYS = 365;
+    /** Full-size years measured after the first, for the median the targets are held against. */
+    static final int MEASURED_YEARS = 3;
 
     private final Supplier<List<LoadedFamily>> families;
     private final HostFactory host;
@@ -69,20 +73,42 @@ public final class SimulationBenchmark implements Benchmark {
         simulate(fams, Math.max(200, machines / 50), 60, LabHosts.ledgerInMemory(), false);
         bare(Math.max(200, machines / 50), 200_000);
 
-        Measured sim = simulate(fams, machines, DAYS, host, true);
-        double bareRate = bare(machines, sim.events).rate();
+        // The first full-size year is not yet the engine's own speed: the JIT is still compiling what only a large
+        // fleet
+        // reaches, and the heap grows from the JVM's first size through a full collection. In one JVM on 2026-12-03 the
+        // first of four years ran at 1.36 million events/s with 1.42 s of its 4.70 s in collections, the third and
+        // fourth
+        // at 2.0 million with 0.4 s; a user's single `simulate` sees the first. So the first is reported on its own,
+        // and
+        // the target is held against the median of the years after it, as the bare loop is measured warm too.
+        Measured first = simulate(fams, machines, DAYS, host, true);
+        Measured sim = medianOf(fams, machines, host);
+        double bareRate = bareRate(machines, sim.events);
         List<BenchFigure> out = new ArrayList<>();
         out.add(new BenchFigure(
                 name(),
                 String.format(
-                        "simulated events/s, %,d machines x %d days (%,d events), " + "default (memory) ledger",
-                        machines, DAYS, sim.events),
+                        "simulated events/s, %,d machines x %d days (%,d events), default (memory) ledger, median of"
+                                + " %d years after the first",
+                        machines, DAYS, sim.events, MEASURED_YEARS),
                 sim.rate(),
                 "events/s",
                 "bare priority-queue loop, same events and timers",
                 bareRate,
                 true,
                 OptionalDouble.of(0.25)));
+        out.add(new BenchFigure(
+                name(),
+                String.format(
+                        "the first of those years in this JVM (JIT compiling, heap growing; %.2f s of %.2f s in"
+                                + " collections)",
+                        first.gcSeconds, first.seconds),
+                first.rate(),
+                "events/s",
+                "bare priority-queue loop, same events and timers",
+                bareRate,
+                true,
+                OptionalDouble.empty()));
         Measured h2 = simulate(fams, machines, DAYS, LabHosts.ledgerInMemory(), false);
         out.add(new BenchFigure(
                 name(),
@@ -109,20 +135,23 @@ public final class SimulationBenchmark implements Benchmark {
                         HResult.S_OK, n, n, plan.activationInterval(), plan.renewalInterval(), plan.name());
             }
         };
-        Measured engine = simulate(fams, machines, DAYS, instant, false);
+        simulate(fams, machines, DAYS, instant, false); // its first year, as above
+        Measured engine = medianOf(fams, machines, instant);
         out.add(new BenchFigure(
                 name(),
-                String.format("engine only (host grants at once), %,d machines x %d days", machines, DAYS),
+                String.format(
+                        "engine only (host grants at once), %,d machines x %d days, median of %d years after the first",
+                        machines, DAYS, MEASURED_YEARS),
                 engine.rate(),
                 "events/s",
                 "bare priority-queue loop, same events and timers",
-                bare(machines, engine.events).rate(),
+                bareRate(machines, engine.events),
                 true,
                 OptionalDouble.of(0.5)));
         out.add(new BenchFigure(
                 name(),
                 String.format("live heap per simulated machine, day %d, host history included", DAYS),
-                sim.heapBytes / (double) machines,
+                first.heapBytes / (double) machines,
                 "bytes",
                 "history alone (requests x 32 B) per machine",
                 sim.events * 32.0 / machines,
@@ -154,6 +183,25 @@ public final class SimulationBenchmark implements Benchmark {
         return Math.max(3, machines / smaller / 4);
     }
 
+    /** The run of median rate among {@link #MEASURED_YEARS} years of the same fleet (the events are the same each). */
+    private Measured medianOf(List<LoadedFamily> fams, int machines, HostFactory on) throws Exception {
+        List<Measured> runs = new ArrayList<>();
+        for (int i = 0; i < MEASURED_YEARS; i++) {
+            runs.add(simulate(fams, machines, DAYS, on, false));
+        }
+        runs.sort(Comparator.comparingDouble(Measured::rate));
+        return runs.get(runs.size() / 2);
+    }
+
+    /** The bare loop's median rate over {@link #MEASURED_YEARS} runs, as the simulation's is taken. */
+    static double bareRate(int timers, long events) {
+        double[] rates = new double[MEASURED_YEARS];
+        for (int i = 0; i < rates.length; i++) {
+            rates[i] = bare(timers, events).rate();
+        }
+        return Median.of(rates);
+    }
+
     private double medianRate(List<LoadedFamily> fams, int smaller, int runs) throws Exception {
         double[] rates = new double[runs];
         for (int i = 0; i < runs; i++) {
@@ -174,7 +222,11 @@ public final class SimulationBenchmark implements Benchmark {
         }
 
         double seconds() {
-            return (THREADS.getCurrentThreadCpuTime() - cpuNanos) / 1e9 + (totalGcMillis() - gcMillis) / 1e3;
+            return (THREADS.getCurrentThreadCpuTime() - cpuNanos) / 1e9 + gcSeconds();
+        }
+
+        double gcSeconds() {
+            return (totalGcMillis() - gcMillis) / 1e3;
         }
 
         private static long totalGcMillis() {
@@ -186,10 +238,13 @@ public final class SimulationBenchmark implements Benchmark {
         }
     }
 
-    /** Events, CPU seconds, and the live heap the run held at its last day (0 when not measured). */
-    record Measured(long events, double seconds, long heapBytes) {
+    /**
+     * Events, CPU seconds (collections included), the seconds of it spent in collections, and the live heap the run held
+     * at its last day (0 when not measured).
+     */
+    record Measured(long events, double seconds, double gcSeconds, long heapBytes) {
         Measured(long events, double seconds) {
-            this(events, seconds, 0);
+            this(events, seconds, 0, 0);
         }
 
         double rate() {
@@ -236,6 +291,7 @@ public final class SimulationBenchmark implements Benchmark {
         long before = heap ? ProcessMemory.heapAfterGc() : 0;
         long[] atEnd = {0};
         double[] excluded = {0};
+        double[] excludedGc = {0};
         Clock c = Clock.start();
         LabSummary summary = new SimulationLab(s, host, e -> seen[0]++).run((d, total, events) -> {
             if (heap && d == total) {
@@ -243,9 +299,10 @@ public final class SimulationBenchmark implements Benchmark {
                 Clock m = Clock.start();
                 atEnd[0] = ProcessMemory.heapAfterGc() - before;
                 excluded[0] = m.seconds();
+                excludedGc[0] = m.gcSeconds();
             }
         });
-        return new Measured(summary.events(), c.seconds() - excluded[0], atEnd[0]);
+        return new Measured(summary.events(), c.seconds() - excluded[0], c.gcSeconds() - excludedGc[0], atEnd[0]);
     }
 
     /** The bare loop: pop the earliest timer, push it again a week later, nothing else. */

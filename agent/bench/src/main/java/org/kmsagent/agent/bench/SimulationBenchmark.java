@@ -74,13 +74,11 @@ public final class SimulationBenchmark implements Benchmark {
         bare(Math.max(200, machines / 50), 200_000);
 
         // The first full-size year is not yet the engine's own speed: the JIT is still compiling what only a large
-        // fleet
-        // reaches, and the heap grows from the JVM's first size through a full collection. In one JVM on 2026-12-03 the
-        // first of four years ran at 1.36 million events/s with 1.42 s of its 4.70 s in collections, the third and
-        // fourth
-        // at 2.0 million with 0.4 s; a user's single `simulate` sees the first. So the first is reported on its own,
-        // and
-        // the target is held against the median of the years after it, as the bare loop is measured warm too.
+        // fleet reaches, and the heap grows from the JVM's first size through a full collection. In one JVM on
+        // 2026-12-03 the first of four years ran at 1.36 million events/s with 1.42 s of its 4.70 s in collections,
+        // the third and fourth at 2.0 million with 0.4 s; a user's single `simulate` sees the first. So the first is
+        // reported on its own, and the target is held against the median of the years after it, as the bare loop is
+        // measured warm too.
         Measured first = simulate(fams, machines, DAYS, host, true);
         Measured sim = medianOf(fams, machines, host);
         double bareRate = bareRate(machines, sim.events);

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -103,9 +102,11 @@ public final class LedgerKmsHost implements KmsHost {
         }
         boolean present = pool.contains(cmid) && !dropped.contains(cmid);
         int size = pool.size() - dropped.size() + (present ? 0 : 1);
-        for (Iterator<PoolEntry> lru = size > capacity ? pool.leastRecentFirst() : null;
-                size > capacity && lru.hasNext(); ) {
-            PoolEntry e = lru.next();
+        for (int i = 0; size > capacity; i++) {
+            PoolEntry e = pool.leastRecent(i);
+            if (e == null) {
+                break;
+            }
             if (!e.cmid().equals(cmid) && !dropped.contains(e.cmid())) {
                 dropped.add(e.cmid()); // docs/kms-rules.md §1.3: when full, the least recently seen entry is evicted
                 size--;

@@ -4,10 +4,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.UUID;
 
 /**
@@ -63,24 +61,13 @@ final class PoolTable {
         return c != 0 ? c : a.cmid().compareTo(b.cmid());
     }
 
-    /** Entries, least recently seen first (a live iterator: do not change the table while iterating). */
-    Iterator<PoolEntry> leastRecentFirst() {
-        return new Iterator<>() {
-            private int next = head;
-
-            @Override
-            public boolean hasNext() {
-                return next < tail;
-            }
-
-            @Override
-            public PoolEntry next() {
-                if (next >= tail) {
-                    throw new NoSuchElementException();
-                }
-                return order[next++];
-            }
-        };
+    /**
+     * The {@code i}-th least recently seen entry (0 is the least recent), or null past the last: a request walks them
+     * by index, without an iterator object per request.
+     */
+    PoolEntry leastRecent(int i) {
+        int at = head + i;
+        return at < tail ? order[at] : null;
     }
 
     /** Entries last seen at or before {@code t}, oldest first. */
@@ -99,7 +86,9 @@ final class PoolTable {
     PoolEntry remove(UUID cmid) {
         PoolEntry old = byCmid.remove(cmid);
         if (old != null) {
-            int at = indexOf(old);
+            // The entry a full table evicts is the least recently seen, at the head: found without the search, which
+            // reads the last-seen times of entries spread over the heap.
+            int at = order[head] == old ? head : indexOf(old);
             if (at == head) {
                 order[head++] = null;
             } else {

@@ -80,7 +80,7 @@ public final class SimulationBenchmark implements Benchmark {
         // reported on its own, and the target is held against the median of the years after it, as the bare loop is
         // measured warm too.
         Measured first = simulate(fams, machines, DAYS, host, true);
-        Measured sim = medianOf(fams, machines, host);
+        Measured sim = medianOf(fams, machines, host, MEASURED_YEARS);
         double bareRate = bareRate(machines, sim.events);
         List<BenchFigure> out = new ArrayList<>();
         out.add(new BenchFigure(
@@ -134,7 +134,7 @@ public final class SimulationBenchmark implements Benchmark {
             }
         };
         simulate(fams, machines, DAYS, instant, false); // its first year, as above
-        Measured engine = medianOf(fams, machines, instant);
+        Measured engine = medianOf(fams, machines, instant, MEASURED_YEARS);
         out.add(new BenchFigure(
                 name(),
                 String.format(
@@ -164,7 +164,7 @@ public final class SimulationBenchmark implements Benchmark {
                         "events/s",
                         String.format(
                                 "simulation at %,d machines (median of %d runs)", smaller, runsAt(machines, smaller)),
-                        medianRate(fams, smaller, runsAt(machines, smaller)),
+                        medianOf(fams, smaller, host, runsAt(machines, smaller)).rate(),
                         true,
                         OptionalDouble.of(0.8)));
             }
@@ -181,14 +181,17 @@ public final class SimulationBenchmark implements Benchmark {
         return Math.max(3, machines / smaller / 4);
     }
 
-    /** The run of median rate among {@link #MEASURED_YEARS} years of the same fleet (the events are the same each). */
-    private Measured medianOf(List<LoadedFamily> fams, int machines, HostFactory on) throws Exception {
-        List<Measured> runs = new ArrayList<>();
-        for (int i = 0; i < MEASURED_YEARS; i++) {
-            runs.add(simulate(fams, machines, DAYS, on, false));
+    /**
+     * The run of median rate (the upper one of an even count, as {@link Median}) among {@code runs} years of the same
+     * fleet on that host; the events are the same in each.
+     */
+    private Measured medianOf(List<LoadedFamily> fams, int machines, HostFactory on, int runs) throws Exception {
+        List<Measured> years = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            years.add(simulate(fams, machines, DAYS, on, false));
         }
-        runs.sort(Comparator.comparingDouble(Measured::rate));
-        return runs.get(runs.size() / 2);
+        years.sort(Comparator.comparingDouble(Measured::rate));
+        return years.get(years.size() / 2);
     }
 
     /** The bare loop's median rate over {@link #MEASURED_YEARS} runs, as the simulation's is taken. */
@@ -196,14 +199,6 @@ public final class SimulationBenchmark implements Benchmark {
         double[] rates = new double[MEASURED_YEARS];
         for (int i = 0; i < rates.length; i++) {
             rates[i] = bare(timers, events).rate();
-        }
-        return Median.of(rates);
-    }
-
-    private double medianRate(List<LoadedFamily> fams, int smaller, int runs) throws Exception {
-        double[] rates = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            rates[i] = simulate(fams, smaller, DAYS, host, false).rate();
         }
         return Median.of(rates);
     }

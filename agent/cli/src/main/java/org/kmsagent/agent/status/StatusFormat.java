@@ -21,7 +21,12 @@ import org.kmsagent.api.LicenseStatus;
  * same fields (documented in docs/windows.md, "What status shows").
  */
 public final class StatusFormat {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made at the first JSON report: the text one, what most runs print, needs no object mapper. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+        private Mapper() {}
+    }
 
     private StatusFormat() {}
 
@@ -47,7 +52,7 @@ public final class StatusFormat {
         }
         root.put("families", families);
         try {
-            return JSON.writeValueAsString(root);
+            return Mapper.JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("status JSON", e);
         }

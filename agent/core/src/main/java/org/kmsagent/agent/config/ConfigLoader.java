@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -41,13 +42,24 @@ import org.kmsagent.agent.core.BoundedInput;
 public final class ConfigLoader {
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            // A key given twice, or 7688.9 for a port, is a mistake to report, not a value to guess.
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /**
+     * The YAML mapper, made at the first configuration that has something to read or bind: a command run with no file
+     * and no override (what an administrator's {@code kms-agent status} reads) never builds it, nor a deserializer for
+     * each section: that was most of the work done before such a command's plugins start loading (docs/performance.md).
+     * Configured once, then only read, so one is shared.
+     */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                // A key given twice, or 7688.9 for a port, is a mistake to report, not a value to guess.
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+        private Yaml() {}
+    }
+
     /** The largest configuration file read (real ones are a few KiB). */
     static final int MAX_FILE_BYTES = 1024 * 1024;
     /** Enough to take out every value of any real file one by one; a guard against a loop, never reached. */
@@ -115,10 +127,12 @@ public final class ConfigLoader {
         resolveEnvironmentReferences(root, "", errors);
         // Binding stops at the first value that does not fit; take that value out and bind again, so that one run
         // reports every misfit (each removal falls back to the key's default, which the validator then accepts).
-        AgentConfig config = null;
+        // Nothing written anywhere (no file, or one of comments only, and no override) is every key's default, which is
+        // what binding the empty tree gives (ConfigLoaderTest compares the two).
+        AgentConfig config = root.isEmpty() ? AgentConfig.defaults() : null;
         for (int attempt = 0; attempt < MAX_BIND_ATTEMPTS && config == null; attempt++) {
             try {
-                config = yaml.treeToValue(root, AgentConfig.class);
+                config = bind(root);
             } catch (JsonProcessingException e) {
                 errors.add(describe(e));
                 if (!(e instanceof JsonMappingException m) || !remove(root, m.getPath())) {
@@ -140,6 +154,11 @@ public final class ConfigLoader {
             throw new ConfigException(located);
         }
         return config;
+    }
+
+    /** Binds a configuration tree to the record, through Jackson: every key that is not written gets its default. */
+    static AgentConfig bind(ObjectNode root) throws JsonProcessingException {
+        return Yaml.MAPPER.treeToValue(root, AgentConfig.class);
     }
 
     /** The key path an error line starts with ({@code bridge.port: must be ...} gives {@code bridge.port}). */
@@ -164,7 +183,7 @@ public final class ConfigLoader {
 
     private ObjectNode read(Optional<Path> file, Map<String, String> origin) throws ConfigException {
         if (file.isEmpty()) {
-            return yaml.createObjectNode();
+            return JsonNodeFactory.instance.objectNode();
         }
         Path path = file.get();
         if (!Files.isRegularFile(path)) {
@@ -172,14 +191,14 @@ public final class ConfigLoader {
         }
         try {
             String text = BoundedInput.readText(path, MAX_FILE_BYTES);
-            JsonNode node = yaml.readTree(text);
+            JsonNode node = Yaml.MAPPER.readTree(text);
             if (node == null || node.isNull() || node.isMissingNode()) {
-                return yaml.createObjectNode();
+                return JsonNodeFactory.instance.objectNode();
             }
             if (!node.isObject()) {
                 throw new ConfigException(path + ": expected a mapping of keys at the top level");
             }
-            try (JsonParser p = yaml.getFactory().createParser(text)) {
+            try (JsonParser p = Yaml.MAPPER.getFactory().createParser(text)) {
                 p.nextToken();
                 lines(p, "", path.toString(), origin);
             }
@@ -236,10 +255,10 @@ public final class ConfigLoader {
 
     private JsonNode scalar(String text) {
         try {
-            JsonNode n = yaml.readTree(text);
+            JsonNode n = Yaml.MAPPER.readTree(text);
             return n == null || n.isMissingNode() ? NullNode.getInstance() : n;
         } catch (JsonProcessingException e) {
-            return yaml.getNodeFactory().textNode(text);
+            return JsonNodeFactory.instance.textNode(text);
         }
     }
 

@@ -2,6 +2,7 @@ package org.kmsagent.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +32,17 @@ class ConfigLoaderTest {
             throw new AssertionError(e);
         }
         throw new AssertionError("expected a configuration error");
+    }
+
+    @Test
+    void bindingAnEmptyConfigurationGivesTheDefaultsTheLoaderTakesWithoutBinding() throws Exception {
+        // With nothing written anywhere the loader does not bind at all; the two must be the same configuration.
+        assertThat(ConfigLoader.bind(JsonNodeFactory.instance.objectNode())).isEqualTo(AgentConfig.defaults());
+    }
+
+    @Test
+    void aFileOfCommentsOnlyIsEveryDefault() throws Exception {
+        assertThat(load(Map.of(), Optional.of(yaml("# nothing set yet\n")))).isEqualTo(AgentConfig.defaults());
     }
 
     @Test

@@ -1,54 +1,41 @@
 package org.kmsagent.agent.plugin;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.kmsagent.api.LicensingService;
 
 /**
- * The catalog document as a plugin writes it (docs/plugin-guide.md, "The catalog"). Read with Jackson, then turned
- * into the API's {@link org.kmsagent.api.SkuCatalog} by {@link CatalogReader}, which checks what JSON cannot.
+ * The catalog document as a plugin writes it (docs/plugin-guide.md, "The catalog"). Read by {@link CatalogJson}, which
+ * checks its shape (the fields and their JSON types), then turned into the API's {@link org.kmsagent.api.SkuCatalog}
+ * by {@link CatalogReader}, which checks what the values mean.
  */
 record CatalogDocument(
-        @JsonProperty(required = true) String displayName,
-        @JsonProperty(required = true) String applicationId,
-        @JsonProperty(required = true) LicensingServiceEntry licensingService,
-        @JsonProperty(required = true) Integer gracePeriodDays,
+        String displayName,
+        String applicationId,
+        LicensingServiceEntry licensingService,
+        Integer gracePeriodDays,
         List<ThresholdClassEntry> thresholdClasses,
-        @JsonProperty(required = true) List<ProductGroupEntry> productGroups,
-        @JsonProperty(required = true) List<SkuEntry> skus,
+        List<ProductGroupEntry> productGroups,
+        List<SkuEntry> skus,
         List<HostKeyEntry> hostKeys,
         LicensePackEntry licensePack) {
 
-    record ThresholdClassEntry(
-            @JsonProperty(required = true) String name,
-            @JsonProperty(required = true) Integer minimumCount) {}
+    record ThresholdClassEntry(String name, Integer minimumCount) {}
 
-    record ProductGroupEntry(
-            @JsonProperty(required = true) String name,
-            @JsonProperty(required = true) String kmsId) {}
+    record ProductGroupEntry(String name, String kmsId) {}
 
     record SkuEntry(
-            @JsonProperty(required = true) String name,
-            @JsonProperty(required = true) String product,
-            @JsonProperty(required = true) String edition,
+            String name,
+            String product,
+            String edition,
             String skuId,
-            @JsonProperty(required = true) String gvlk,
-            @JsonProperty(required = true) String group,
-            @JsonProperty(required = true) String thresholdClass,
+            String gvlk,
+            String group,
+            String thresholdClass,
             String source) {}
 
-    record HostKeyEntry(
-            @JsonProperty(required = true) String name,
-            @JsonProperty(required = true) Integer generation,
-            @JsonProperty(required = true) List<String> activates,
-            String licensePack) {}
+    record HostKeyEntry(String name, Integer generation, List<String> activates, String licensePack) {}
 
-    record LicensingServiceEntry(
-            @JsonProperty(required = true) LicensingService windows7AndOlder,
-            @JsonProperty(required = true) LicensingService windows8AndLater) {}
+    record LicensingServiceEntry(LicensingService windows7AndOlder, LicensingService windows8AndLater) {}
 
-    record LicensePackEntry(
-            @JsonProperty(required = true) String name,
-            @JsonProperty(required = true) String hostActivationId,
-            List<String> hostOperatingSystems) {}
+    record LicensePackEntry(String name, String hostActivationId, List<String> hostOperatingSystems) {}
 }

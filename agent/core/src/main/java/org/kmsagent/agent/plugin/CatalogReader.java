@@ -1,9 +1,5 @@
 package org.kmsagent.agent.plugin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -18,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicensePack;
 import org.kmsagent.api.LicensingServices;
@@ -34,26 +29,24 @@ import org.kmsagent.api.ThresholdClass;
  * product-group references and ids. Checks across plugins are the registry's ({@link FamilyRegistry}).
  */
 public final class CatalogReader {
-    private final ObjectMapper mapper = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    /** The largest catalog read (the bundled ones are 2 to 12 KB). */
+    static final int MAX_BYTES = 1024 * 1024;
 
     /** Reads and validates the document at {@code url} for the family {@code familyId}. */
     public SkuCatalog read(String familyId, URL url) throws CatalogException {
         if (url == null) {
             throw new CatalogException("catalog resource not found (ProductFamily.catalogResource() returned null)");
         }
-        CatalogDocument doc;
+        byte[] text;
         try (InputStream in = url.openStream()) {
-            doc = mapper.readValue(in, CatalogDocument.class);
-        } catch (JsonMappingException e) {
-            throw new CatalogException("catalog " + fieldPath(e) + ": " + e.getOriginalMessage() + location(e), e);
-        } catch (JsonProcessingException e) {
-            throw new CatalogException("catalog is not valid JSON: " + e.getOriginalMessage() + location(e), e);
+            text = in.readNBytes(MAX_BYTES + 1);
         } catch (IOException e) {
             throw new CatalogException("catalog cannot be read: " + e.getMessage(), e);
         }
-        return validate(familyId, doc);
+        if (text.length > MAX_BYTES) {
+            throw new CatalogException("catalog is larger than " + MAX_BYTES / 1024 + " KB");
+        }
+        return validate(familyId, CatalogJson.read(text));
     }
 
     SkuCatalog validate(String familyId, CatalogDocument doc) throws CatalogException {
@@ -205,19 +198,5 @@ public final class CatalogReader {
         } catch (IllegalArgumentException e) {
             throw new CatalogException(at + ": '" + text + "' is not a GUID");
         }
-    }
-
-    private static String fieldPath(JsonMappingException e) {
-        String path = e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining());
-        return path.isEmpty() ? "(document)" : path.substring(path.startsWith(".") ? 1 : 0);
-    }
-
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null
-                ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column "
-                        + e.getLocation().getColumnNr() + ")";
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * An installation's footprint, measured on its own launcher ({@code bin/kms-agent run}, with the JVM flags it sets)
@@ -32,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StartupBenchmark implements Benchmark {
     private static final String READY = "kms-agent: bridge listening on";
+    /** The start banner's plugins line when at least one loaded ("kms-agent: plugins from DIR: 8 loaded [...]"). */
+    private static final Pattern PLUGINS_LOADED =
+            Pattern.compile("(?m)^kms-agent: plugins from .*: [1-9][0-9]* loaded ");
+
     private static final long RSS_TARGET_KB = 64 * 1024;
     private static final double LIB_TARGET_MB = 20;
 
@@ -58,14 +63,22 @@ public final class StartupBenchmark implements Benchmark {
         // One data folder for every round, started once unmeasured: the first start of an installation makes its TLS
         // certificate and ledger, which later starts only read.
         Path data = Files.createTempDirectory("kms-agent-bench");
-        measure(agentCommand(launcher, data), READY, 0);
+        // Every process runs in that folder, as a service runs outside its installation: a relative `plugins` (the
+        // default) then means the installation's plugins/, not whatever plugins/ the benchmark was started beside (the
+        // source tree's holds no jar, and an agent without plugins both starts faster and leaves the launcher a
+        // class-data archive without them, which `status` then loads from their jars).
+        Sample first = measure(agentCommand(launcher, data), data, READY, 1);
+        if (!PLUGINS_LOADED.matcher(first.output()).find()) {
+            throw new IllegalStateException("the agent loaded none of " + home.resolve("plugins")
+                    + "'s plugins, so its start would be measured without them:\n" + first.output());
+        }
         double[] agentStart = new double[rounds];
         double[] bareStart = new double[rounds];
         Sample agent = null;
         Sample bare = null;
         for (int i = 0; i < rounds; i++) {
-            bare = measure(bareCommand(idleSeconds + 5), "hello", idleSeconds);
-            agent = measure(agentCommand(launcher, data), READY, idleSeconds);
+            bare = measure(bareCommand(idleSeconds + 5), data, "hello", idleSeconds);
+            agent = measure(agentCommand(launcher, data), data, READY, idleSeconds);
             bareStart[i] = bare.startMillis;
             agentStart[i] = agent.startMillis;
         }
@@ -109,8 +122,8 @@ public final class StartupBenchmark implements Benchmark {
         double[] status = new double[rounds];
         double[] hello = new double[rounds];
         for (int i = 0; i < rounds; i++) {
-            hello[i] = runToExit(bareCommand(0));
-            status[i] = runToExit(List.of(launcher.toString(), "status"));
+            hello[i] = runToExit(bareCommand(0), data);
+            status[i] = runToExit(List.of(launcher.toString(), "status"), data);
         }
         figures.add(new BenchFigure(
                 name(),
@@ -168,9 +181,10 @@ public final class StartupBenchmark implements Benchmark {
     }
 
     /** Milliseconds from starting the command to its exit (its output discarded); fails if it does not exit 0. */
-    private static double runToExit(List<String> command) throws Exception {
+    private static double runToExit(List<String> command, Path workingDirectory) throws Exception {
         long start = System.nanoTime();
         Process p = new ProcessBuilder(command)
+                .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -184,15 +198,22 @@ public final class StartupBenchmark implements Benchmark {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    /** Starts the command, waits for the ready line, lets it idle, reads RSS and CPU, and kills it. */
-    private static Sample measure(List<String> command, String readyLine, int idleSeconds) throws Exception {
+    /**
+     * Starts the command in {@code workingDirectory}, waits for the ready line, lets it idle, reads RSS and CPU, and
+     * stops it; the sample keeps what it printed (the rest of its start banner comes right after the ready line).
+     */
+    private static Sample measure(List<String> command, Path workingDirectory, String readyLine, int idleSeconds)
+            throws Exception {
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line;
             boolean ready = false;
-            StringBuilder seen = new StringBuilder();
+            StringBuffer seen = new StringBuffer(); // the drain below appends to it too
             while ((line = out.readLine()) != null) {
                 seen.append(line).append('\n');
                 if (line.startsWith(readyLine)) {
@@ -207,7 +228,7 @@ public final class StartupBenchmark implements Benchmark {
             Thread drain = new Thread(
                     () -> {
                         try {
-                            out.lines().forEach(l -> {});
+                            out.lines().forEach(l -> seen.append(l).append('\n'));
                         } catch (UncheckedIOException closed) {
                             // the process was stopped: nothing more to read
                         }
@@ -219,7 +240,7 @@ public final class StartupBenchmark implements Benchmark {
             // The idle window itself is what is measured: a process that polls uses CPU here.
             p.waitFor(idleSeconds, TimeUnit.SECONDS);
             long cpuAfter = cpuMillis(p.pid());
-            return new Sample(startMillis, ProcessMemory.residentKb(p.pid()), cpuAfter - cpuBefore);
+            return new Sample(startMillis, ProcessMemory.residentKb(p.pid()), cpuAfter - cpuBefore, seen.toString());
         } finally {
             p.destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -236,5 +257,5 @@ public final class StartupBenchmark implements Benchmark {
         return ticks * 10;
     }
 
-    private record Sample(double startMillis, long rssKb, long idleCpuMillis) {}
+    private record Sample(double startMillis, long rssKb, long idleCpuMillis, String output) {}
 }

@@ -129,12 +129,12 @@ final class ProductTracker {
     /** Follows the plugin host's registry from now on, and tracks the families it has after a scan. */
     void follow() {
         this.plugins = pluginHost.get();
-        plugins.registry().onChange(this::reconcile);
+        // The first scan's families are reconciled once, after it: followed during the scan, each family admitted
+        // would save the state file and publish the views again (eight saves at every start, each through Jackson).
+        // What changes once the listener is on is the listener's; what changed before it, the reconcile below sees.
         plugins.rescan();
-        if (plugins.registry().families().isEmpty()) {
-            // The listener ran for none: still announce the host's keys and persist the empty schedule.
-            reconcile(plugins.registry());
-        }
+        plugins.registry().onChange(this::reconcile);
+        reconcile(plugins.registry());
     }
 
     /** After start: overrides for families not loaded, and where each loop starts. */

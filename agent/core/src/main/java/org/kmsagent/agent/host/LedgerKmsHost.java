@@ -97,8 +97,8 @@ public final class LedgerKmsHost implements KmsHost {
         List<UUID> dropped = new ArrayList<>(2);
         Instant cutoff = expiredAtOrBefore(now);
         List<PoolEntry> expired = pool.seenAtOrBefore(cutoff);
-        for (PoolEntry e : expired) {
-            dropped.add(e.cmid());
+        for (int i = 0; i < expired.size(); i++) { // indexed: an iterator would be an object per request
+            dropped.add(expired.get(i).cmid());
         }
         boolean present = pool.contains(cmid) && !dropped.contains(cmid);
         int size = pool.size() - dropped.size() + (present ? 0 : 1);
@@ -138,7 +138,8 @@ public final class LedgerKmsHost implements KmsHost {
     /** Tells the listener of the entries aged out by {@code cutoff} it was not told of yet (oldest first). */
     private void tellAgedOut(PoolTable pool, List<PoolEntry> expired, Instant cutoff) {
         Instant told = pool.agedOutThrough();
-        for (PoolEntry e : expired) {
+        for (int i = 0; i < expired.size(); i++) {
+            PoolEntry e = expired.get(i);
             if (e.lastSeen().isAfter(told)) {
                 listener.agedOut(e, e.lastSeen().plus(ENTRY_LIFETIME));
             }

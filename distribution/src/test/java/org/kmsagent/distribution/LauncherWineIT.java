@@ -229,6 +229,16 @@ class LauncherWineIT {
     }
 
     @Test
+    void simulatePutsLargeArraysInTheOldGenerationWithTheSerialCollector() {
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "simulate --clients 30");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(args(r))
+                .startsWith("-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:PretenureSizeThreshold=200k")
+                .doesNotContain("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseTransparentHugePages")
+                .endsWith("org.kmsagent.agent.cli.Main", "simulate", "--clients", "30");
+    }
+
+    @Test
     void kmsAgentJavaOptsComeAfterTheDefaultsSoTheyOverrideThem() {
         WineCmd.Result r = launch(
                 HOME, env("JAVA_HOME", JDK17, "KMSAGENT_JAVA_OPTS", "-Xmx256m \"-Dkmsagent.note=two words\""), "run");

@@ -1,6 +1,9 @@
 package org.kmsagent.agent.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,17 +33,49 @@ final class InheritedJvmFlags {
 
     /**
      * {@code flags} with the collector {@code bin/kms-agent} gives {@code simulate} (serial) in place of the one it
-     * gives {@code bench} (parallel, with a pause goal); other flags, a collector chosen otherwise included, as given.
+     * gives {@code bench} (parallel, with a pause goal), followed by the memory flags it gives {@code simulate} (see
+     * {@link #SIMULATE_MEMORY}, and huge pages where the kernel offers them on request); other flags, a collector
+     * chosen otherwise included, as given, and so after them (a {@code KMSAGENT_JAVA_OPTS} flag still wins).
      */
     static List<String> asForSimulate(List<String> flags) {
+        return asForSimulate(flags, hugePagesOnRequest(Path.of(TRANSPARENT_HUGE_PAGES)));
+    }
+
+    static List<String> asForSimulate(List<String> flags, boolean hugePages) {
         List<String> out = new ArrayList<>();
         for (String f : flags) {
             if (f.equals("-XX:+UseParallelGC")) {
                 out.add("-XX:+UseSerialGC");
+                out.addAll(SIMULATE_MEMORY);
+                if (hugePages) {
+                    out.add("-XX:+UseTransparentHugePages");
+                }
             } else if (!f.startsWith("-XX:MaxGCPauseMillis=")) {
                 out.add(f);
             }
         }
         return out;
+    }
+
+    /**
+     * What {@code bin/kms-agent} gives {@code simulate} besides the collector: the history's arrays of 64k entries made
+     * in the old generation at once, instead of copied twice by young collections (docs/performance.md, "JVM flags
+     * chosen for the agent").
+     */
+    static final List<String> SIMULATE_MEMORY = List.of("-XX:PretenureSizeThreshold=200k");
+
+    static final String TRANSPARENT_HUGE_PAGES = "/sys/kernel/mm/transparent_hugepage/enabled";
+
+    /**
+     * Whether Linux gives a process huge pages when it asks ({@code [always]} or {@code [madvise]} chosen in that
+     * file), as {@code bin/kms-agent} checks before it gives {@code simulate} {@code -XX:+UseTransparentHugePages}.
+     */
+    static boolean hugePagesOnRequest(Path setting) {
+        try {
+            String mode = Files.readString(setting);
+            return mode.contains("[always]") || mode.contains("[madvise]");
+        } catch (IOException | RuntimeException e) {
+            return false; // not Linux, or no transparent huge pages
+        }
     }
 }

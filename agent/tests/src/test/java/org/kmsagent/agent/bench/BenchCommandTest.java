@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -92,11 +93,34 @@ class BenchCommandTest {
                 "-XX:MaxGCPauseMillis=250",
                 "--add-opens=java.base/java.lang=ALL-UNNAMED");
 
-        assertThat(InheritedJvmFlags.asForSimulate(benchFlags))
-                .containsExactly("-Xmx8g", "-XX:+UseSerialGC", "--add-opens=java.base/java.lang=ALL-UNNAMED");
-        assertThat(InheritedJvmFlags.asForSimulate(List.of("-XX:-UseParallelGC", "-XX:+UseG1GC")))
+        assertThat(InheritedJvmFlags.asForSimulate(benchFlags, false))
+                .containsExactly(
+                        "-Xmx8g",
+                        "-XX:+UseSerialGC",
+                        "-XX:PretenureSizeThreshold=200k",
+                        "--add-opens=java.base/java.lang=ALL-UNNAMED");
+        assertThat(InheritedJvmFlags.asForSimulate(benchFlags, true))
+                .containsExactly(
+                        "-Xmx8g",
+                        "-XX:+UseSerialGC",
+                        "-XX:PretenureSizeThreshold=200k",
+                        "-XX:+UseTransparentHugePages",
+                        "--add-opens=java.base/java.lang=ALL-UNNAMED");
+        assertThat(InheritedJvmFlags.asForSimulate(List.of("-XX:-UseParallelGC", "-XX:+UseG1GC"), true))
                 .as("a collector chosen otherwise is left as it is")
                 .containsExactly("-XX:-UseParallelGC", "-XX:+UseG1GC");
+    }
+
+    @Test
+    void hugePagesAreAskedForOnlyWhereTheKernelGivesThemOnRequest(@TempDir Path dir) throws Exception {
+        Path setting = dir.resolve("enabled");
+        Files.writeString(setting, "always [madvise] never\n");
+        assertThat(InheritedJvmFlags.hugePagesOnRequest(setting)).isTrue();
+        Files.writeString(setting, "[always] madvise never\n");
+        assertThat(InheritedJvmFlags.hugePagesOnRequest(setting)).isTrue();
+        Files.writeString(setting, "always madvise [never]\n");
+        assertThat(InheritedJvmFlags.hugePagesOnRequest(setting)).isFalse();
+        assertThat(InheritedJvmFlags.hugePagesOnRequest(dir.resolve("absent"))).isFalse();
     }
 
     @Test

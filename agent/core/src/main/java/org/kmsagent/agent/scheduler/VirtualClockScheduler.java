@@ -211,9 +211,18 @@ public final class VirtualClockScheduler implements Scheduler {
         }
         nowMillis = at;
         executed++;
+        if (size > 0) {
+            // The next task's header, read before this task runs: at a large fleet the first read of a task is a cache
+            // miss (a third of the engine's samples were on the call below), and read here it overlaps this task's
+            // work. The engine alone, 100,000 machines, four alternating pairs: 0.30 -> 0.34 of the bare loop.
+            nextTaskType = tasks[refs[0]].getClass();
+        }
         task.run();
         return true;
     }
+
+    // Written so that the read above is not dropped; never read.
+    private Class<?> nextTaskType;
 
     private void removeHead() {
         int last = --size;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Run the benchmarks and print figures with ratios against baselines measured in the same run.")
+        description = "Runs the benchmarks and prints figures with ratios against baselines measured in the same run.")
 public final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     GlobalOptions root;

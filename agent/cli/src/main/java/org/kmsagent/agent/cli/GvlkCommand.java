@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "gvlk",
         mixinStandardHelpOptions = true,
-        description = "Print an edition's public KMS client setup key (GVLK), for slmgr /ipk.")
+        description = "Prints an edition's public KMS client setup key (GVLK), for slmgr /ipk.")
 final class GvlkCommand implements Callable<Integer> {
     @ParentCommand
     KmsAgentCommand root;

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "products",
         mixinStandardHelpOptions = true,
-        description = "List the loaded product families, or one family's editions (keys masked).")
+        description = "Lists the loaded product families, or one family's editions (keys masked).")
 final class ProductsCommand implements Callable<Integer> {
     @ParentCommand
     KmsAgentCommand root;

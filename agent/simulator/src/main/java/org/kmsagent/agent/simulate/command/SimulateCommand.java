@@ -43,11 +43,12 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "simulate",
         mixinStandardHelpOptions = true,
-        description = {
-            "Simulates a KMS host and a fleet of machines on a virtual clock: counts, thresholds, activations, renewals,",
-            "expiries and errors with their causes. Give a scenario file (YAML or JSON, see docs/simulate.md) or a fleet",
-            "by flags. Nothing touches the network or this machine's licensing."
-        })
+        // One string: picocli wraps each element of a description on its own, so a sentence split over elements
+        // printed as ragged lines.
+        description =
+                "Simulates a KMS host and a fleet of machines on a virtual clock: counts, thresholds, activations,"
+                        + " renewals, expiries and errors with their causes. Give a scenario file (YAML or JSON, see"
+                        + " docs/simulate.md) or a fleet by flags. Nothing touches the network or this machine's licensing.")
 public final class SimulateCommand implements Callable<Integer> {
     @Parameters(
             index = "0",

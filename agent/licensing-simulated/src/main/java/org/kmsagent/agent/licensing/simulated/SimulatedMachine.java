@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import org.kmsagent.agent.host.KmsRequest;
 import org.kmsagent.agent.host.KmsResponse;
 import org.kmsagent.agent.host.LedgerKmsHost;
@@ -91,10 +90,11 @@ public final class SimulatedMachine
         KeyChannel channel;
         KmsEndpoint endpoint = KmsEndpoint.discovery();
         /**
-         * The host that answered last (host caching, §2.5) as the targets to try first: none or one. Kept as a list,
-         * made when the host changes, because every activation tries it.
+         * The host that answered last (host caching, §2.5), tried first; null for none. The network's own entry, which
+         * every machine that reached that host shares: at a large fleet an object of the slot's own, read on every
+         * activation, was one more cache miss.
          */
-        List<Target> cached = List.of();
+        SimulatedNetwork.HostEntry cachedHost;
         /** The network's route to the host this slot reached last ({@link SimulatedNetwork#route}). */
         SimulatedNetwork.Route route;
 
@@ -105,8 +105,8 @@ public final class SimulatedMachine
         long validUntilMillis;
 
         ActivationResult lastResult;
-        // The last result made from a host's answer, and what it was made from, compared with the next answer without
-        // reading the result's own objects (see sameAnswer).
+        // The last result made from a host's answer (the world's shared one), and what it was made from, compared with
+        // the next answer without a look-up (see sameAnswer).
         ActivationResult answer;
         HResult answerCode;
         String answerHost;
@@ -341,12 +341,9 @@ public final class SimulatedMachine
                 windows.build(),
                 day.getDayOfYear(),
                 day.getYear());
-        Optional<String> host = s.cached.isEmpty()
-                ? Optional.ofNullable(s.hostInUse)
-                : Optional.of(s.cached.get(0).host());
-        OptionalInt port = s.cached.isEmpty()
-                ? OptionalInt.empty()
-                : OptionalInt.of(s.cached.get(0).port());
+        Optional<String> host =
+                s.cachedHost == null ? Optional.ofNullable(s.hostInUse) : Optional.of(s.cachedHost.name());
+        OptionalInt port = s.cachedHost == null ? OptionalInt.empty() : OptionalInt.of(s.cachedHost.port());
         return Optional.of(new Details(
                 Optional.of(cmid.toString()),
                 Optional.of(product.applicationId()),
@@ -457,7 +454,7 @@ public final class SimulatedMachine
     public void setKmsEndpoint(LicensingService service, UUID skuId, KmsEndpoint endpoint) throws LicensingException {
         Slot s = slot(service, skuId);
         s.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-        s.cached = List.of();
+        s.cachedHost = null;
     }
 
     @Override
@@ -522,8 +519,10 @@ public final class SimulatedMachine
         if (s.endpoint instanceof KmsEndpoint.Pinned p) {
             targets = List.of(new Target(p.host(), p.port()));
         } else if (hostCaching) {
-            // Host caching: reuse the host that answered last; DNS is asked again only if it fails (§2.5).
-            targets = s.cached;
+            // Host caching: reuse the host that answered last; DNS is asked again only if it fails (§2.5). The list is
+            // made here, young, rather than kept in the slot (see Slot#cachedHost).
+            SimulatedNetwork.HostEntry c = s.cachedHost;
+            targets = c == null ? List.of() : List.of(new Target(c.name(), c.port()));
         } else {
             targets = List.of();
         }
@@ -576,12 +575,7 @@ public final class SimulatedMachine
                 why != null ? why : Diagnosis.of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted"));
     }
 
-    private record Target(String host, int port) {
-        /** Whether it names that host entry (names compared by identity first: the network hands out its own). */
-        boolean is(SimulatedNetwork.HostEntry e) {
-            return port == e.port() && (host == e.name() || host.equals(e.name()));
-        }
-    }
+    private record Target(String host, int port) {}
 
     /** SRV records by priority, and within one priority a weighted random pick order (docs/kms-rules.md §2.5). */
     private List<Target> order(List<SimulatedDns.SrvRecord> records) {
@@ -650,20 +644,8 @@ public final class SimulatedMachine
      * before (the same host, code and counts), and the slot then keeps the result it holds: a new one, stored in a
      * machine that lives for the whole run, would outlive the young generation and be copied into the old one, which
      * at a large fleet was most of what every young collection copied. Compared by the slot's own fields, by identity
-     * where the host hands out the same objects: reading the result and its optionals cost four cache misses. A
-     * result built anew when identity fails is still the right one.
+     * where the host hands out the same objects. A result looked up anew when identity fails is still the right one.
      */
-    // One OptionalInt per small count, shared: every event reads its result's counts (the loop's event, the lab's
-    // tallies), and a result a slot keeps for weeks of simulated time would otherwise send each read to its own
-    // scattered objects (JFR: about a quarter of the engine's samples). Counts stay below twice the highest
-    // threshold (docs/kms-rules.md §1.3); larger ones are made as before.
-    private static final OptionalInt[] COUNTS =
-            IntStream.range(0, 256).mapToObj(OptionalInt::of).toArray(OptionalInt[]::new);
-
-    private static OptionalInt count(int n) {
-        return n >= 0 && n < COUNTS.length ? COUNTS[n] : OptionalInt.of(n);
-    }
-
     private static boolean sameAnswer(Slot s, KmsResponse resp, String host) {
         return s.answer != null
                 && s.lastResult == s.answer
@@ -686,18 +668,14 @@ public final class SimulatedMachine
         if (s.hostInUse != host.name()) {
             s.hostInUse = host.name();
         }
-        if (hostCaching && (s.cached.isEmpty() || !s.cached.get(0).is(host))) {
-            s.cached = List.of(new Target(host.name(), host.port()));
+        if (hostCaching && s.cachedHost != host) {
+            s.cachedHost = host;
         }
         ActivationResult r;
         if (sameAnswer(s, resp, host.name())) {
             r = s.answer;
         } else {
-            r = new ActivationResult(
-                    resp.result(),
-                    Optional.of(host.name()),
-                    resp.count() > 0 ? count(resp.count()) : OptionalInt.empty(),
-                    count(resp.requiredCount()));
+            r = world.answer(resp.result(), host.name(), resp.count(), resp.requiredCount());
             s.answer = r;
             s.answerCode = resp.result();
             s.answerHost = host.name();

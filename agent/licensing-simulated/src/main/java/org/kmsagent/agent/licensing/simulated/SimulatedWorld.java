@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.kmsagent.agent.scheduler.Scheduler;
+import org.kmsagent.api.ActivationResult;
+import org.kmsagent.api.HResult;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.Sku;
 
@@ -19,6 +21,7 @@ public final class SimulatedWorld {
     private final SimulatedNetwork network = new SimulatedNetwork();
     private final SimulatedDns dns = new SimulatedDns();
     private final MakActivationService microsoft = new MakActivationService();
+    private final SharedAnswers answers = new SharedAnswers();
     private final Map<String, UUID> gvlkSkus = new HashMap<>();
     private long gvlkGeneration;
 
@@ -40,6 +43,19 @@ public final class SimulatedWorld {
 
     public MakActivationService microsoft() {
         return microsoft;
+    }
+
+    /**
+     * The result a machine reports for a host's answer: one object per distinct answer, shared by every machine
+     * ({@link SharedAnswers}).
+     *
+     * @param code what the host answered
+     * @param host the host's name
+     * @param count the count it reported, 0 for none
+     * @param required the count the product needed
+     */
+    public ActivationResult answer(HResult code, String host, int count, int required) {
+        return answers.of(code, host, count, required);
     }
 
     /** Makes an edition's GVLK known to every machine's licensing service. */

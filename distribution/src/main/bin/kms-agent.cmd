@@ -37,9 +37,6 @@ rem (the flag exists from Java 23; Java 17 refuses it).
 if %JMAJOR% GEQ 23 set "FLAGS=%FLAGS% --sun-misc-unsafe-memory-access=allow"
 rem run: C1 only, compiling after ten times the JVM's default counts (as bin/kms-agent; docs/performance.md).
 if /i "%~1"=="run" set "FLAGS=%FLAGS% -Xss512k -XX:TieredStopAtLevel=1 -XX:Tier3InvocationThreshold=2000 -XX:Tier3MinInvocationThreshold=1000 -XX:Tier3CompileThreshold=20000 -XX:Tier3BackEdgeThreshold=600000 -Xms8m -Xmx64m -XX:ReservedCodeCacheSize=16m"
-rem simulate: the history's arrays of 64k entries made in the old generation at once (as bin/kms-agent, which also asks
-rem Linux for huge pages; docs/performance.md).
-if /i "%~1"=="simulate" set "FLAGS=%FLAGS% -XX:PretenureSizeThreshold=200k"
 if /i "%~1"=="hub" set "FLAGS=%FLAGS% --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 if /i "%~1"=="bench" set "FLAGS=%FLAGS% --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 "%JAVA%" %FLAGS% --enable-native-access=ALL-UNNAMED "-Dkmsagent.home=%KMSAGENT_HOME%" %KMSAGENT_JAVA_OPTS% -cp "%KMSAGENT_HOME%\lib\*" org.kmsagent.agent.cli.Main %*

@@ -33,8 +33,8 @@ final class InheritedJvmFlags {
 
     /**
      * {@code flags} with the collector {@code bin/kms-agent} gives {@code simulate} (serial) in place of the one it
-     * gives {@code bench} (parallel, with a pause goal), followed by the memory flags it gives {@code simulate} (see
-     * {@link #SIMULATE_MEMORY}, and huge pages where the kernel offers them on request); other flags, a collector
+     * gives {@code bench} (parallel, with a pause goal), followed by the huge pages it gives {@code simulate} where the
+     * kernel offers them on request; other flags, a collector
      * chosen otherwise included, as given, and so after them (a {@code KMSAGENT_JAVA_OPTS} flag still wins).
      */
     static List<String> asForSimulate(List<String> flags) {
@@ -46,7 +46,6 @@ final class InheritedJvmFlags {
         for (String f : flags) {
             if (f.equals("-XX:+UseParallelGC")) {
                 out.add("-XX:+UseSerialGC");
-                out.addAll(SIMULATE_MEMORY);
                 if (hugePages) {
                     out.add("-XX:+UseTransparentHugePages");
                 }
@@ -56,13 +55,6 @@ final class InheritedJvmFlags {
         }
         return out;
     }
-
-    /**
-     * What {@code bin/kms-agent} gives {@code simulate} besides the collector: the history's arrays of 64k entries made
-     * in the old generation at once, instead of copied twice by young collections (docs/performance.md, "JVM flags
-     * chosen for the agent").
-     */
-    static final List<String> SIMULATE_MEMORY = List.of("-XX:PretenureSizeThreshold=200k");
 
     static final String TRANSPARENT_HUGE_PAGES = "/sys/kernel/mm/transparent_hugepage/enabled";
 

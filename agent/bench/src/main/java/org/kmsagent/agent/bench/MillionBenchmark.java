@@ -150,15 +150,6 @@ public final class MillionBenchmark implements Benchmark {
                     OptionalDouble.of(1.0)));
             out.add(new BenchFigure(
                     name(),
-                    "live heap per simulated machine",
-                    watch.peak() / 1e6,
-                    "bytes",
-                    "history alone (requests x 32 B) per machine",
-                    events * 32.0 / 1e6,
-                    false,
-                    OptionalDouble.empty()));
-            out.add(new BenchFigure(
-                    name(),
                     "HTML report size",
                     Files.size(report) / 1024.0,
                     "KB",

@@ -11,17 +11,23 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * An activation ledger in plain Java collections, for simulations that need speed over everything else: no database,
- * nothing survives the process. It stores exactly what {@link H2ActivationLedger} stores (same contract tests), and
- * keeps the whole history in memory, in columns of about 32 bytes a request ({@link HistoryColumns}).
+ * The simulator's activation ledger: each pool's entries and highest threshold in plain Java collections, and the
+ * request history counted but not kept. Nothing survives the process.
+ *
+ * <p>Why no history: a simulation never reads its host's request history (no timeline event, report section or
+ * what-if answer comes from it), yet keeping it was most of a simulated machine's memory and grew with every request
+ * (about 2,000 of 3,000 bytes a machine after a year, 2 GB for a year of a million machines), and a sixth of a large
+ * fleet's time (docs/performance.md, "Morning of 2026-12-04"). The pool tables and thresholds are kept exactly as
+ * {@link H2ActivationLedger} keeps them (the contract tests), which is all {@link LedgerKmsHost} reads back. A host
+ * whose history is read (a KMS host the agent runs) uses the H2 ledger; here the history queries are refused with a
+ * {@link LedgerException} that says so, rather than answered with an empty history that would look like no requests.
  *
  * <p>Thread-safe: every method is synchronized on the ledger.
  */
 public final class MemoryActivationLedger implements ActivationLedger {
     private final Map<String, Map<UUID, PoolEntry>> entries = new HashMap<>();
     private final Map<String, Integer> thresholds = new TreeMap<>();
-    // Stored as the host made them (sequence 0); the sequence is the position + 1, set when read.
-    private final HistoryColumns history = new HistoryColumns();
+    private long requests;
     private boolean closed;
 
     @Override
@@ -39,7 +45,7 @@ public final class MemoryActivationLedger implements ActivationLedger {
         if (update.highestThreshold().isPresent()) {
             thresholds.put(update.poolId(), update.highestThreshold().getAsInt());
         }
-        history.add(update.history());
+        requests++;
     }
 
     @Override
@@ -62,40 +68,28 @@ public final class MemoryActivationLedger implements ActivationLedger {
         return new LinkedHashMap<>(thresholds);
     }
 
+    /** Refused: this ledger keeps no history (see the class comment). */
     @Override
-    public synchronized List<HistoryRecord> historyNewestFirst(long offset, int limit) {
-        checkOpen();
-        if (offset < 0 || limit < 0) {
-            throw new IllegalArgumentException("history page: offset and limit must not be negative");
-        }
-        List<HistoryRecord> page = new ArrayList<>(Math.min(limit, 1024));
-        for (long i = history.size() - 1 - offset; i >= 0 && page.size() < limit; i--) {
-            page.add(stored((int) i));
-        }
-        return page;
+    public List<HistoryRecord> historyNewestFirst(long offset, int limit) {
+        throw noHistory();
     }
 
+    /** Refused: this ledger keeps no history (see the class comment). */
     @Override
-    public synchronized List<HistoryRecord> historyBetween(Instant from, Instant to, int limit) {
-        checkOpen();
-        List<HistoryRecord> found = new ArrayList<>();
-        for (int i = 0; i < history.size() && found.size() < limit; i++) {
-            Instant t = history.hostTime(i);
-            if (!t.isBefore(from) && t.isBefore(to)) {
-                found.add(stored(i));
-            }
-        }
-        return found;
+    public List<HistoryRecord> historyBetween(Instant from, Instant to, int limit) {
+        throw noHistory();
     }
 
+    /** How many requests were applied, refused ones included: the size the history would have. */
     @Override
     public synchronized long historySize() {
         checkOpen();
-        return history.size();
+        return requests;
     }
 
-    private HistoryRecord stored(int index) {
-        return history.get(index, index + 1L);
+    private static LedgerException noHistory() {
+        return new LedgerException("the simulator's in-memory ledger counts requests but keeps no history of them"
+                + " (use an H2 ledger for a host whose history is read)");
     }
 
     private void checkOpen() {

@@ -94,16 +94,11 @@ class BenchCommandTest {
                 "--add-opens=java.base/java.lang=ALL-UNNAMED");
 
         assertThat(InheritedJvmFlags.asForSimulate(benchFlags, false))
-                .containsExactly(
-                        "-Xmx8g",
-                        "-XX:+UseSerialGC",
-                        "-XX:PretenureSizeThreshold=200k",
-                        "--add-opens=java.base/java.lang=ALL-UNNAMED");
+                .containsExactly("-Xmx8g", "-XX:+UseSerialGC", "--add-opens=java.base/java.lang=ALL-UNNAMED");
         assertThat(InheritedJvmFlags.asForSimulate(benchFlags, true))
                 .containsExactly(
                         "-Xmx8g",
                         "-XX:+UseSerialGC",
-                        "-XX:PretenureSizeThreshold=200k",
                         "-XX:+UseTransparentHugePages",
                         "--add-opens=java.base/java.lang=ALL-UNNAMED");
         assertThat(InheritedJvmFlags.asForSimulate(List.of("-XX:-UseParallelGC", "-XX:+UseG1GC"), true))

@@ -33,5 +33,8 @@ class SimulationBenchmarkTest {
         BenchFigure heap = figures.get(4);
         assertThat(heap.figure()).startsWith("live heap per simulated machine");
         assertThat(heap.value()).isPositive();
+        // Beside the same a month in, when every machine has arrived: bounded means the two stay alike.
+        assertThat(heap.baselineName()).isEqualTo("the same at day 30");
+        assertThat(heap.baseline()).isPositive();
     }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LedgerContractTests {
 
     @Nested
-    class H2File extends ActivationLedgerContract {
+    class H2File extends ActivationLedgerHistoryContract {
         @TempDir
         Path dir;
 
@@ -19,7 +19,7 @@ class LedgerContractTests {
     }
 
     @Nested
-    class H2InMemory extends ActivationLedgerContract {
+    class H2InMemory extends ActivationLedgerHistoryContract {
         @Override
         protected ActivationLedger open() {
             return H2ActivationLedger.inMemory();

@@ -288,10 +288,10 @@ public final class SimulationBenchmark implements Benchmark {
      * first 10 days, on the default host.
      *
      * <p>Each run, simulated or bare, starts from a collected heap, as a user's {@code simulate} does (the collection
-     * is not timed). Otherwise a run pays for collecting the labs of the runs before it (over a gigabyte of old
-     * generation after a 100,000-machine year), or does not, as the old generation happens to fill: until 2026-12-04
-     * the engine's years ran at about 0.35 of a bare loop, and at 0.46-0.55 from a collected heap; a 10,000-machine
-     * year, a fraction of a second, at 1.4-1.8 or 2.4-3.0 million events/s from one run of the benchmark to the next.
+     * is not timed). Otherwise a run pays for collecting the labs of the runs before it (all they promoted to the old
+     * generation), or does not, as the old generation happens to fill: until 2026-12-04 the engine's years ran at
+     * about 0.35 of a bare loop, and at 0.46-0.55 from a collected heap; a 10,000-machine year, a fraction of a
+     * second, at 1.4-1.8 or 2.4-3.0 million events/s from one run of the benchmark to the next.
      */
     private Measured simulate(List<LoadedFamily> fams, int machines, int days, HostFactory host, boolean heap)
             throws Exception {

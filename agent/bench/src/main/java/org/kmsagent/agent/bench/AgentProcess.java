@@ -27,7 +27,7 @@ record AgentProcess(Process process, BufferedReader out, Path log) implements Au
                 "-Xmx" + heapMb(count) + "m",
                 // The whole heap from the start, half of it young: 5,000 simulated agents answering fan-outs filled
                 // the initial young generation every two seconds, and each collection held back every answer of that
-                // process, a pause that real agents, one to a machine, do not share (docs/performance.md).
+                // process, a pause that real agents, one to a machine, do not share (docs/performance-log.md).
                 "-Xms" + heapMb(count) + "m",
                 "-Xmn" + heapMb(count) / 2 + "m",
                 "-XX:+UseSerialGC",

@@ -21,7 +21,7 @@ public interface Benchmark {
      * Whether it measures the simulator as {@code kms-agent simulate} runs: then, run in a process of its own, it gets
      * the collector the launcher gives {@code simulate} (the serial one) instead of the one it gives {@code bench}
      * (the parallel one, for the hubs the fleet benchmarks run). In a fresh JVM with the parallel collector's pause
-     * goal, the million-machine year took 254 s instead of 97 s (docs/performance.md, "Full runs of 2026-12-03").
+     * goal, the million-machine year took 254 s instead of 97 s (docs/performance-log.md, "Full runs of 2026-12-03").
      */
     default boolean measuresSimulate() {
         return false;

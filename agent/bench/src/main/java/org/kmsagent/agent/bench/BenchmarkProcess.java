@@ -23,7 +23,7 @@ import org.kmsagent.agent.cli.Main;
  * benchmark, the bare event loop ran a third slower and the simulation a third faster (what the JIT had compiled and
  * profiled for the ledger's run is the likely cause; it was not pinned down), so the simulation's ratio read 0.21
  * where it reads 0.10 alone; after the million-machine run, the bridge's read 0.45 where it reads 0.74 to 0.79 alone
- * (docs/performance.md, "Full runs of 2026-12-03"). Each in a fresh JVM, a full run gives what each gives alone. A
+ * (docs/performance-log.md, "Full runs of 2026-12-03"). Each in a fresh JVM, a full run gives what each gives alone. A
  * benchmark of the simulator also gets the collector {@code simulate} gets ({@link Benchmark#measuresSimulate()}).
  */
 final class BenchmarkProcess {

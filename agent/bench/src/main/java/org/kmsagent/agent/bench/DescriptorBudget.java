@@ -13,8 +13,8 @@ final class DescriptorBudget {
     /**
      * Fails at once, not minutes into the run, when this process may not open a socket for each of the first hub's
      * {@code agents}: that hub runs in this JVM, so its agents' connections count against its descriptor limit (20,000
-     * on the machine of docs/performance.md); the other hubs run in processes of their own. The margin covers what the
-     * JVM, Hazelcast and the event loops hold besides.
+     * on the machine of docs/performance-log.md); the other hubs run in processes of their own. The margin covers what
+     * the JVM, Hazelcast and the event loops hold besides.
      */
     static void check(int agents) {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {

@@ -7,9 +7,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Work a short command will need, started on a second thread before the command line is even parsed, so that it
- * runs beside picocli's and Guice's own start-up on the machine's other core (docs/performance.md, "Start-up work in
- * parallel"). Whoever asks for the result first either waits for that thread or, if it never started, does the work
- * itself; a failure reaches the asker as it was thrown.
+ * runs beside picocli's and Guice's own start-up on the machine's other core (docs/performance-log.md, "Machine agent
+ * start-up footprint", sixth round). Whoever asks for the result first either waits for that thread or, if it never
+ * started, does the work itself; a failure reaches the asker as it was thrown.
  */
 final class Ahead<T> {
     private final FutureTask<T> task;

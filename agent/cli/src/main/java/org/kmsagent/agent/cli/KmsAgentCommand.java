@@ -93,7 +93,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
      * The command line of this process, {@code kms-agent ARGS}: as {@link #commandLine(CommandLine.IFactory,
      * String[])}, with what the named command will need first started on a second thread. For {@code status},
      * {@code doctor}, {@code products} and {@code gvlk} that is reading the configuration and loading the plugins,
-     * a third of such a command's run, which then overlaps picocli's and Guice's start-up (docs/performance.md).
+     * a third of such a command's run, which then overlaps picocli's and Guice's start-up (docs/performance-log.md).
      */
     static CommandLine forProcess(String[] args) {
         KmsAgentCommand root = new KmsAgentCommand();

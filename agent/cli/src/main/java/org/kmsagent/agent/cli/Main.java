@@ -11,7 +11,7 @@ public final class Main {
         // Guice builds its injectors with reflection rather than generating a class for each injected constructor
         // through its own copy of ASM: nothing here is built by Guice often enough to gain from the generated code, and
         // generating it cost `run` 4% of its CPU to ready and 1.4 MB of idle memory, loading ASM's classes from the jar
-        // every time (docs/performance.md). A -D given to the JVM wins.
+        // every time (docs/performance-log.md). A -D given to the JVM wins.
         if (System.getProperty(GUICE_BYTECODE_GEN) == null) {
             System.setProperty(GUICE_BYTECODE_GEN, "DISABLED");
         }

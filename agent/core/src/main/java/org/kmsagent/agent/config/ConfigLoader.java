@@ -45,8 +45,8 @@ public final class ConfigLoader {
     /**
      * The YAML mapper, made at the first configuration that has something to read or bind: a command run with no file
      * and no override (what an administrator's {@code kms-agent status} reads) never builds it, nor a deserializer for
-     * each section: that was most of the work done before such a command's plugins start loading (docs/performance.md).
-     * Configured once, then only read, so one is shared.
+     * each section: that was most of the work done before such a command's plugins start loading
+     * (docs/performance-log.md). Configured once, then only read, so one is shared.
      */
     private static final class Yaml {
         static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())

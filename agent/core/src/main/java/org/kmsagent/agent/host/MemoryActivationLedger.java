@@ -17,7 +17,7 @@ import java.util.UUID;
  * <p>Why no history: a simulation never reads its host's request history (no timeline event, report section or
  * what-if answer comes from it), yet keeping it was most of a simulated machine's memory and grew with every request
  * (about 2,000 of 3,000 bytes a machine after a year, 2 GB for a year of a million machines), and a sixth of a large
- * fleet's time (docs/performance.md, "Morning of 2026-12-04"). The pool tables and thresholds are kept exactly as
+ * fleet's time (docs/performance-log.md, "Morning of 2026-12-04"). The pool tables and thresholds are kept exactly as
  * {@link H2ActivationLedger} keeps them (the contract tests), which is all {@link LedgerKmsHost} reads back. A host
  * whose history is read (a KMS host the agent runs) uses the H2 ledger; here the history queries are refused with a
  * {@link LedgerException} that says so, rather than answered with an empty history that would look like no requests.

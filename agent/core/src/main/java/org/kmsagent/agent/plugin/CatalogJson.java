@@ -16,7 +16,7 @@ import org.kmsagent.api.LicensingService;
  *
  * <p>Why not data binding: every command that loads the plugins reads eight catalogs, and binding built a deserializer
  * for each of the document's seven record types and initialised the object mapper (its date formats, the JDK's locale
- * data) first: about a quarter of a {@code kms-agent status} process's CPU (docs/performance.md). The document is a
+ * data) first: about a quarter of a {@code kms-agent status} process's CPU (docs/performance-log.md). The document is a
  * few KB of a fixed shape, read once per plugin.
  *
  * <p>The text is first checked to be JSON as a whole, so that a syntax error is reported with its line even when a

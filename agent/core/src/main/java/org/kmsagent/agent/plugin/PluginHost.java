@@ -100,7 +100,7 @@ public final class PluginHost implements AutoCloseable {
     /**
      * PF4J's extension index reader, limited to the plugins' own jars. PF4J's own also reads {@code
      * META-INF/extensions.idx} from every jar of the agent's class path, again each time a plugin starts: for eight
-     * plugins, eight scans of the class path's 50 jars at every start (docs/performance.md). The agent's class path
+     * plugins, eight scans of the class path's 50 jars at every start (docs/performance-log.md). The agent's class path
      * holds no family (the agent names no plugin), so there is nothing there to find.
      */
     private static final class PluginJarsOnly extends LegacyExtensionFinder {

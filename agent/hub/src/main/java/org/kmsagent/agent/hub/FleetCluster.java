@@ -53,7 +53,7 @@ public final class FleetCluster {
      * operation. This gives Hazelcast a pool whose threads are kept and reused instead (idle ones end after a minute;
      * a new one is started only while all are busy, as before). The callbacks only hand the result to a Vert.x
      * context. Process-wide, as Hazelcast's setting is; on larger machines Hazelcast's own choice (the common pool)
-     * stays. docs/performance.md.
+     * stays. docs/performance-log.md.
      */
     static synchronized void reuseCompletionThreads() {
         if (completions != null || ForkJoinPool.getCommonPoolParallelism() > 1) {

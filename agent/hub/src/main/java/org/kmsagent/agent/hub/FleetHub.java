@@ -561,7 +561,7 @@ public final class FleetHub extends VerticleBase {
         // One agent, or a change: a change may carry a product key, so it goes to each agent's own address, which only
         // that agent's credential can register on, never to the address every agent shares. A query to one agent
         // reads that agent's record only, not the fleet's: at 10,000 agents that took it from about 200 ms to 4
-        // (docs/performance.md).
+        // (docs/performance-log.md).
         Future<Map<String, JsonObject>> known = target == null
                 ? records()
                 : agents.get(target).map(r -> r == null ? Map.<String, JsonObject>of() : Map.of(target, r));
@@ -589,10 +589,10 @@ public final class FleetHub extends VerticleBase {
     }
 
     /**
-     * A query to every agent: one local publish reaches this hub's agents, one relay the other hubs'. It goes out before
-     * the fleet's records are read, which at 10,000 agents takes about as long as the agents take to answer (a fifth
-     * of a fan-out's work, docs/performance.md): the two now overlap, and answers that come first wait in the fan-out
-     * until it knows whom to expect.
+     * A query to every agent: one local publish reaches this hub's agents, one relay the other hubs'. It goes out
+     * before the fleet's records are read, which at 10,000 agents takes about as long as the agents take to answer (a
+     * fifth of a fan-out's work, docs/performance-log.md): the two now overlap, and answers that come first wait in the
+     * fan-out until it knows whom to expect.
      */
     private Future<JsonObject> queryAll(JsonObject command, long deadline, long started) {
         String requestId = command.getString("requestId");

@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  * The answers of this hub's agents to a fan-out another hub asked, gathered here and sent on to the asking hub in
  * batches: one clustered message for up to {@value #BATCH} answers instead of one each. At 10,000 agents on the other
  * hub a fan-out to all was 10,000 messages between the two hub processes, each encoded, written, read and handled
- * on its own (docs/performance.md, "Runs of 2026-12-03, early morning"). Used on its hub's event loop only.
+ * on its own (docs/performance-log.md, "Runs of 2026-12-03, early morning"). Used on its hub's event loop only.
  *
  * <p>A batch is sent when it is full, when the answers of every named target are in, or {@value #LINGER_MS} ms after
  * its first answer, so an answer waits at most that long here.

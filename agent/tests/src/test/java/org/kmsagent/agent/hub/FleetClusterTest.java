@@ -137,7 +137,7 @@ class FleetClusterTest {
     /**
      * A hub only publishes agent addresses locally (other hubs relay through it), so an agent's registrations over
      * the bridge must not be written to the cluster's subscription map: two map writes per agent at every connection,
-     * and a copy on the other member (docs/performance.md).
+     * and a copy on the other member (docs/performance-log.md).
      */
     @Test
     void anAgentsRegistrationsOverTheBridgeStayOnItsHubAndStillHearItsLocalPublishes(@TempDir Path dir)

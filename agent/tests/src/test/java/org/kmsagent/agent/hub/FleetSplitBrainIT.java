@@ -17,7 +17,7 @@ import org.kmsagent.agent.bench.LoopbackPorts;
  * alone, each hub writes its own agent's record and history piece, and when the two sides meet again and merge, the
  * writes of both sides must still be there, on both hubs. A hub has acknowledged those writes to its agents, which then dropped the events from
  * their outboxes: a write lost in the merge is an event lost for good (found by the two-hub benchmark at 20,000
- * agents, docs/performance.md).
+ * agents, docs/performance-log.md).
  */
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "stops a process with SIGSTOP, which Windows does not have")
 class FleetSplitBrainIT {
@@ -31,7 +31,7 @@ class FleetSplitBrainIT {
     /**
      * Hubs run on different machines, whose clocks drift apart: which copy is kept must not depend on them. Hazelcast's
      * latest-update policy, which compares the members' update times, lost hub a's history write in 1 of 5 runs of
-     * this case (docs/performance.md).
+     * this case (docs/performance-log.md).
      */
     @Test
     void whichCopyIsKeptDoesNotDependOnTheHubsClocks() throws Exception {

@@ -22,7 +22,7 @@ import org.kmsagent.agent.config.TokenConfig;
 /**
  * A hub busy with a reconnection storm can take longer than Vert.x's default 10 s to finish a TLS handshake. Neither
  * the bridge nor an agent's link gives up on it then: giving up threw away the work both had done and sent the
- * agent round again, which is what turned storms of 10,000 agents into minutes (docs/performance.md).
+ * agent round again, which is what turned storms of 10,000 agents into minutes (docs/performance-log.md).
  */
 class SlowHandshakeTest {
     @TempDir

@@ -14,7 +14,7 @@ import java.time.format.DateTimeFormatter;
  * Writes each event as the line {@link RunLogging#PATTERN} describes, byte for byte what logback's
  * {@code PatternLayoutEncoder} makes of that pattern ({@code LineEncoderTest} compares the two), without parsing the
  * pattern: logback's pattern parser and converters are about 80 classes, loaded by every command (they all log their
- * warnings), and a start-up cost that bought nothing but this one fixed format (docs/performance.md). A logged
+ * warnings), and a start-up cost that bought nothing but this one fixed format (docs/performance-log.md). A logged
  * exception is still written by logback's own converter, loaded when the first one is logged.
  */
 final class LineEncoder extends EncoderBase<ILoggingEvent> {

@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The hub bridge's TLS: OpenSSL (BoringSSL, through netty-tcnative) issuing session tickets under a key every hub
  * derives from its certificate's private key ({@link TicketKey}). An agent that reconnects to the same hub address,
- * after a hub restart or to another hub of the fleet behind that address, resumes its session: neither side makes
- * or checks a certificate signature, which is most of a handshake's work (on Java 17 an agent's check of the hub's
- * ECDSA signature takes about 0.9 ms, the key exchange 0.25 ms: docs/performance.md). A client keeps its session for
- * a day (the JDK's default), and a hub accepts a ticket for as long (docs/fleet.md).
+ * after a hub restart or to another hub of the fleet behind that address, resumes its session: neither side makes or
+ * checks a certificate signature, which is most of a handshake's work (on Java 17 an agent's check of the hub's ECDSA
+ * signature takes about 0.9 ms, the key exchange 0.25 ms: docs/performance-log.md). A client keeps its session for a
+ * day (the JDK's default), and a hub accepts a ticket for as long (docs/fleet.md).
  *
  * <p>Where OpenSSL cannot be loaded (a platform without its native library), the hub serves with the JDK's TLS and
  * every reconnection makes a full handshake, as the machine agent's bridge always does.

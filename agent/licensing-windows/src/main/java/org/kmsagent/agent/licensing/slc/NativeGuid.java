@@ -9,7 +9,7 @@ import com.sun.jna.Structure;
  * §8.3). A structure argument is passed by reference, so it maps {@code const GUID*}. Convert with {@link Guids}.
  *
  * <p>The project's own mapping, so that the agent needs JNA only, not jna-platform (1.4 MB that the machine agent
- * would ship for this and a handful of calls; docs/performance.md, "Machine agent start-up footprint").
+ * would ship for this and a handful of calls; docs/performance-log.md, "Machine agent start-up footprint").
  */
 @Structure.FieldOrder({"Data1", "Data2", "Data3", "Data4"})
 public final class NativeGuid extends Structure {

@@ -18,7 +18,7 @@ import java.util.Set;
  * instance's connections registered on it. A message published to an address that thousands of clients share (a
  * hub's command to every agent) is framed and encoded once per instance and the same bytes written to each
  * connection; one consumer per connection had the event bus copy it and the bridge encode it once per connection, a
- * seventh of a hub's work in a fan-out to 10,000 agents (docs/performance.md).
+ * seventh of a hub's work in a fan-out to 10,000 agents (docs/performance-log.md).
  *
  * <p>Used on its instance's event loop only, which is also the event loop of every connection it serves and of every
  * consumer it registers.

@@ -12,12 +12,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: Vert.x 5.0 gives every TCP socket a queue that lets any thread write to it, and the queue's first chunk (an
  * array of 1,025 slots, about 4 KB) is allocated with the socket whether anything is ever queued or not. A hub holds
- * ten thousand agents' sockets, so that array alone was a third of its heap per agent (docs/performance.md, "Runs of
- * 2026-12-02, afternoon"). The bridge never needs the queue: a connection is written to only from its own event loop
+ * ten thousand agents' sockets, so that array alone was a third of its heap per agent (docs/performance-log.md, "Runs
+ * of 2026-12-02, afternoon"). The bridge never needs the queue: a connection is written to only from its own event loop
  * (its frames' replies, the subscriptions of its server instance, its timers and {@code revalidate}, which runs on the
- * connection's context). Vert.x has the same direct mode for its HTTP server ({@code HttpServerOptions}'s strict
- * thread mode) but no setting for a {@code NetServer}, so it is set here by reflection, on Vert.x 5.0's
- * {@code VertxConnection}.
+ * connection's context). Vert.x has the same direct mode for its HTTP server ({@code HttpServerOptions}'s strict thread
+ * mode) but no setting for a {@code NetServer}, so it is set here by reflection, on Vert.x 5.0's {@code
+ * VertxConnection}.
  *
  * <p>If that class changes shape (another Vert.x) or the JVM refuses the reflection, the connection keeps Vert.x's
  * queue, which works the same at a few KB more per connection; the bridge logs once at debug level.

@@ -70,7 +70,8 @@ public final class FrameDecoder {
         Object value;
         try {
             // Jackson reads the UTF-8 bytes itself (and refuses malformed ones), without a String copy of each frame;
-            // in a fan-out's profile the parsing that remains is Jackson building the objects (docs/performance.md).
+            // in a fan-out's profile the parsing that remains is Jackson building the objects
+            // (docs/performance-log.md).
             value = Json.decodeValue(Buffer.buffer(bytes));
         } catch (DecodeException e) {
             // The decoder's own message quotes the input, which may hold a token: say only where it broke.

@@ -32,8 +32,8 @@ public final class Frames {
     /**
      * Replies whose body is at least this large as JSON go deflated to a client that accepts it. A hub's report of a
      * fan-out to 10,000 agents is a few MB, which a freshly started JVM decrypts at a few tens of MB/s (its AES-GCM is
-     * not yet compiled: a tenth to a quarter of the fan-out's time in the benchmark, docs/performance.md); below 64 KB
-     * the saving is not worth the work.
+     * not yet compiled: a tenth to a quarter of the fan-out's time in the benchmark, docs/performance-log.md); below 64
+     * KB the saving is not worth the work.
      */
     static final int DEFLATE_FROM_BYTES = 64 * 1024;
 
@@ -44,7 +44,7 @@ public final class Frames {
     /**
      * One frame as bytes, for a single write (a separate 4-byte write would meet Nagle and delayed ACKs). The JSON is
      * written as UTF-8 bytes directly: by way of a String, a hub's fan-out report of a few MB was encoded to chars,
-     * copied into a String char by char and encoded again (a fifth of a fan-out's work, docs/performance.md).
+     * copied into a String char by char and encoded again (a fifth of a fan-out's work, docs/performance-log.md).
      */
     public static byte[] bytes(JsonObject frame) {
         Buffer json = frame.toBuffer();

@@ -24,9 +24,9 @@ import javax.net.ssl.KeyManagerFactory;
 /**
  * A key manager from a PEM certificate chain and a PEM private key, without a password-protected key store.
  *
- * <p>Why not Vert.x's {@code PemKeyCertOptions}: it puts the key into an in-memory PKCS#12 store under a fixed
- * password and takes it out again, and each of those steps runs PBKDF2 with the JDK's 10,000 iterations. With the
- * machine agent's late C1 compiler that cost about 150 ms of every start (docs/performance.md, "Machine agent start-up
+ * <p>Why not Vert.x's {@code PemKeyCertOptions}: it puts the key into an in-memory PKCS#12 store under a fixed password
+ * and takes it out again, and each of those steps runs PBKDF2 with the JDK's 10,000 iterations. With the machine
+ * agent's late C1 compiler that cost about 150 ms of every start (docs/performance-log.md, "Machine agent start-up
  * footprint"), to protect a key in memory with a password printed in Vert.x's source. The key here goes into a JKS
  * store in memory, whose key protection is a few SHA-1 rounds; nothing is written anywhere.
  *

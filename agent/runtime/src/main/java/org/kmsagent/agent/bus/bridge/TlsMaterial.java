@@ -57,7 +57,7 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
     /**
      * Makes a self-signed pair with an EC P-256 key: the server signs in every TLS handshake, and an ECDSA P-256
      * signature costs an order of magnitude less CPU than an RSA-2048 one (a hub handshakes with thousands of agents;
-     * docs/performance.md). Pairs made earlier with an RSA key keep working: their files are loaded as they are.
+     * docs/performance-log.md). Pairs made earlier with an RSA key keep working: their files are loaded as they are.
      */
     private static void generate(Path dir, Path cert, Path key) {
         // Netty makes the pair with the JDK when BouncyCastle is absent (docs/building.md §10).

@@ -18,8 +18,8 @@ import org.kmsagent.agent.bus.BusAddresses;
 
 /**
  * The bridge writes to each connection straight from its event loop, without Vert.x's per-socket queue for writes from
- * other threads (a hub's heap per agent, docs/performance.md); what the queue gave stays: a client that stops reading
- * is closed as a slow consumer, and the others hear every message.
+ * other threads (a hub's heap per agent, docs/performance-log.md); what the queue gave stays: a client that stops
+ * reading is closed as a slow consumer, and the others hear every message.
  */
 class BridgeWritesTest {
     /** 32 KB of body: a client that does not read fills the socket's buffers in a few hundred messages. */

@@ -5,7 +5,6 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,30 +196,22 @@ public final class SimulationBenchmark implements Benchmark {
         return Math.max(3, machines / smaller / 4);
     }
 
-    /**
-     * The run of median rate (the upper one of an even count, as {@link Median}) among {@code runs} years of the same
-     * fleet on that host; the events are the same in each.
-     */
+    /** The run of median rate among {@code runs} years of the same fleet on that host; the events are the same. */
     private Measured medianOf(List<LoadedFamily> fams, int machines, HostFactory on, int runs) throws Exception {
         List<Measured> years = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             years.add(simulate(fams, machines, DAYS, on, false));
         }
-        years.sort(Comparator.comparingDouble(Measured::rate));
-        return years.get(years.size() / 2);
+        return Median.by(years, Measured::rate);
     }
 
-    /**
-     * The pair of median ratio (the upper one of an even count) among {@code runs} years of the same fleet on that
-     * host, each year paired with its bare loop.
-     */
+    /** The pair of median ratio among {@code runs} years of the same fleet on that host, each with its bare loop. */
     private Paired medianPair(List<LoadedFamily> fams, int machines, HostFactory on, int runs) throws Exception {
         List<Paired> pairs = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             pairs.add(paired(simulate(fams, machines, DAYS, on, false), machines));
         }
-        pairs.sort(Comparator.comparingDouble(Paired::ratio));
-        return pairs.get(pairs.size() / 2);
+        return Median.by(pairs, Paired::ratio);
     }
 
     /** {@code sim} and the bare loop over its events and as many timers as machines, run now. */

@@ -7,8 +7,8 @@ import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.plugin.PluginsDirectory;
 
 /**
- * Binds the core's settings. Only bindings here: no IO and no branching (style.md, Guice); components are
- * constructor-injected and their classes say {@code @Singleton} where there must be one.
+ * Binds the core's settings. Only bindings here: no IO and no branching (docs/architecture.md, "Wiring"); components
+ * are constructor-injected and their classes say {@code @Singleton} where there must be one.
  */
 public final class PluginHostModule extends AbstractModule {
     private final Path pluginsDirectory;

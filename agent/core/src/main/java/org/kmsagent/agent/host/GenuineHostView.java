@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.kmsagent.agent.rules.KmsRules;
+import org.kmsagent.api.ThresholdClass;
 
 /**
  * What an agent watching a genuine Windows KMS host knows of it (host.mode: watch; docs/host.md): the service's own
@@ -232,11 +233,11 @@ public record GenuineHostView(
      */
     static List<Integer> thresholdsOf(String applicationId, Set<Integer> seen) {
         if (KmsRules.WINDOWS_APPLICATION.toString().equalsIgnoreCase(applicationId)) {
-            return List.of(25, 5);
+            return List.of(ThresholdClass.CLIENT.minimumCount(), ThresholdClass.SERVER.minimumCount());
         }
         if (KmsRules.OFFICE_2010_APPLICATION.toString().equalsIgnoreCase(applicationId)
                 || KmsRules.OFFICE_2013_AND_LATER_APPLICATION.toString().equalsIgnoreCase(applicationId)) {
-            return List.of(5);
+            return List.of(ThresholdClass.OFFICE.minimumCount());
         }
         return List.copyOf(seen);
     }

@@ -92,7 +92,7 @@ public final class LedgerKmsHost implements KmsHost {
 
         // Entries that expired by now go first; then the requester is registered (or its entry rewritten), then the
         // least recently seen others are evicted while the table is over its capacity.
-        // Dropped CMIDs in order. A list: the table holds at most twice the highest threshold (100), and at a large
+        // Dropped CMIDs in order. A list: the table holds at most twice the highest threshold (50), and at a large
         // fleet's steady state every request evicts one entry, so a hash set per request would cost more than it saves.
         List<UUID> dropped = new ArrayList<>(2);
         Instant cutoff = expiredAtOrBefore(now);

@@ -17,7 +17,7 @@ import java.util.UUID;
  * (re)registers its client as the most recently seen, which is an append at the tail, and the table's eviction takes
  * the least recently seen, at the head; both without a search or an allocation. A refreshed client leaves its old
  * place by a shift of the entries after it, which is short: the table holds at most twice its highest threshold
- * (docs/kms-rules.md §1.3), 100 entries at most for the shipped families.
+ * (docs/kms-rules.md §1.3), 50 entries at most for the shipped families (a Windows client threshold of 25).
  */
 final class PoolTable {
     private final String poolId;

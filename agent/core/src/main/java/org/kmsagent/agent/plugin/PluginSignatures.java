@@ -25,7 +25,7 @@ import java.util.jar.JarFile;
  *
  * <p>What this does not check: a certificate's validity dates and revocation (take a certificate out of the store to
  * stop trusting it), and a jar swapped between this check and PF4J's read of it: the plugins directory must be
- * writable by administrators only, as docs/security.md says.
+ * writable by administrators only, as docs/operations.md ("Signed plugins") says.
  */
 public final class PluginSignatures {
     private static final PluginSignatures NOT_CHECKED = new PluginSignatures(List.of(), "", null);

@@ -37,7 +37,7 @@ public final class KmsRules {
     public static final int MIN_INTERVAL_MINUTES = 15;
     /** The bounds a host's intervals may be set to, in whole minutes (§2.1). */
     public static final int MAX_INTERVAL_MINUTES = 43_200;
-    /** A KMS activation is valid this long after the last successful request (§2.2). */
+    /** A KMS activation is valid this long after the last successful request (§2.1). */
     public static final Duration VALIDITY = Duration.ofDays(180);
 
     // --- the network (§2.5) ---

@@ -21,7 +21,7 @@ import org.kmsagent.agent.scheduler.Scheduler;
 /**
  * The daemon's bindings for one start: what the daemon hands over ({@link DaemonContext}), one instance of each of
  * {@link LiveAgent}'s parts, and the simulated machine standing for this computer (the licensing-simulated module
- * declares it). Only bindings (style.md, Guice): the parts are constructor-injected and started by
+ * declares it). Only bindings (docs/architecture.md, "Wiring"): the parts are constructor-injected and started by
  * {@link LiveAgent}, which orders them. The licensing stacks come from the licensing modules on the class path.
  */
 final class DaemonModule extends AbstractModule {

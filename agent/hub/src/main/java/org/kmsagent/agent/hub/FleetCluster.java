@@ -124,7 +124,6 @@ public final class FleetCluster {
      */
     static Vertx join(FleetConfig.ClusterConfig c, Figures figures, Duration wait) throws Exception {
         Config cfg = hazelcastConfig(c);
-        cfg.setProperty("hazelcast.max.join.seconds", Long.toString(wait.toSeconds()));
         // Hazelcast's member says STARTING once it has bound its port, and STARTED once it has joined (or formed) the
         // cluster: a start that failed between the two failed at the join.
         Set<LifecycleEvent.LifecycleState> seen = ConcurrentHashMap.newKeySet();
@@ -165,6 +164,7 @@ public final class FleetCluster {
 
     private static Future<Vertx> start(
             Config hazelcast, FleetConfig.ClusterConfig c, Figures figures, Duration joinWait) {
+        hazelcast.setProperty("hazelcast.max.join.seconds", Long.toString(joinWait.toSeconds()));
         reuseCompletionThreads();
         EventBusOptions bus = new EventBusOptions()
                 .setHost(c.publicHost())

@@ -15,9 +15,9 @@ import org.kmsagent.agent.metrics.Figures;
 
 /**
  * A hub's bindings before it joins the cluster: what {@link HubServer#start} hands over (configuration, clock, data
- * directory, TLS material, the hub's own audit log, all read or opened by it first) and the parts that need no
- * Vert.x yet. Only bindings (style.md, Guice); {@link ClusteredHubModule} and {@link NamedHubModule} add the parts
- * that wait on the cluster and on the bridge's port.
+ * directory, TLS material, the hub's own audit log, all read or opened by it first) and the parts that need no Vert.x
+ * yet. Only bindings (docs/architecture.md, "Wiring"); {@link ClusteredHubModule} and {@link NamedHubModule} add the
+ * parts that wait on the cluster and on the bridge's port.
  */
 final class HubServerModule extends AbstractModule {
     private final AgentConfig config;

@@ -196,8 +196,12 @@ public final class AgentMetrics {
             Map<Tags, Integer> counts,
             Map<Tags, Integer> thresholds,
             Map<Tags, Integer> info) {
-        figures.set(prefix + ".pool.count", "Clients a KMS host pool counts now (kms-rules.md 1.2)", counts);
-        figures.set(prefix + ".pool.threshold", "The count a threshold class needs (kms-rules.md 1.5)", thresholds);
+        figures.set(
+                prefix + ".pool.count", "Clients a KMS host pool counts now (docs/kms-rules.md section 1.2)", counts);
+        figures.set(
+                prefix + ".pool.threshold",
+                "The count a threshold class needs (docs/kms-rules.md section 1.5)",
+                thresholds);
         figures.set(prefix + ".pool.info", "Always 1: which families count in each pool, and its application id", info);
     }
 

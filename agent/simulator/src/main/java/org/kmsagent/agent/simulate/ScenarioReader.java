@@ -58,7 +58,7 @@ public final class ScenarioReader {
 
     static final Duration DEFAULT_RENEWAL = KmsRules.RENEWAL_INTERVAL;
     /** The allowed range for both host intervals (docs/kms-rules.md §2.1: 15 min to 30 days). */
-    static final Duration MIN_INTERVAL = Duration.ofMinutes(15);
+    static final Duration MIN_INTERVAL = Duration.ofMinutes(KmsRules.MIN_INTERVAL_MINUTES);
 
     static final Duration MAX_INTERVAL = Duration.ofMinutes(KmsRules.MAX_INTERVAL_MINUTES);
     static final int MAX_MACHINES = 1_000_000;

@@ -172,7 +172,10 @@ public final class DashboardServer {
             if (bearer && lockedOut(rc, throttle.sourceLocked(source(rc)), "too many wrong tokens from your address")) {
                 return;
             }
-            if (bearer && auth.token(header.substring(7).trim()).isEmpty()) {
+            // A Bearer token is checked once: matching a hashed token runs PBKDF2 on this event loop.
+            boolean bearerMatches =
+                    bearer && auth.token(header.substring(7).trim()).isPresent();
+            if (bearer && !bearerMatches) {
                 if (rc.request().method() != HttpMethod.POST) {
                     audit.wrongBearer(rc); // a POST's refusal is recorded when it is answered
                 } else {
@@ -180,7 +183,7 @@ public final class DashboardServer {
                 }
                 wrongToken(throttle, source(rc), "Bearer token");
             }
-            if (signedIn(auth, rc)) {
+            if (bearer ? bearerMatches : hasSession(auth, rc)) {
                 rc.next();
             } else if (rc.request().path().startsWith("/api/")) {
                 rc.response()
@@ -305,11 +308,7 @@ public final class DashboardServer {
         return text == null ? "(none)" : BoundedInput.shown(text);
     }
 
-    private static boolean signedIn(DashboardAuth auth, RoutingContext rc) {
-        String header = rc.request().getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return auth.token(header.substring(7).trim()).isPresent();
-        }
+    private static boolean hasSession(DashboardAuth auth, RoutingContext rc) {
         Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
         return c != null && auth.session(c.getValue()).isPresent();
     }

@@ -2,7 +2,7 @@ package org.kmsagent.agent.licensing.slc;
 
 import com.sun.jna.Library;
 
-/** The native double's scripting interface (agent/src/test/c/slcdouble.c); test-only exports. */
+/** The native double's scripting interface (agent/tests/src/test/c/slcdouble.c); test-only exports. */
 public interface SlcDoubleControl extends Library {
     int SCOPE_SKU = 0;
     int SCOPE_PKEY = 1;

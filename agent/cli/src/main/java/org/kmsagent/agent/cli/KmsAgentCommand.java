@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -62,8 +63,18 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     private Path pluginsAheadDirectory;
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UsageException {@code --plugins-dir} names no directory: a typo there would otherwise pass as a machine
+     *     with no product family to manage
+     */
     @Override
     public PluginHost loadPlugins() {
+        if (pluginsDir != null && !Files.isDirectory(pluginsDir)) {
+            throw new UsageException("--plugins-dir: " + pluginsDir.toAbsolutePath()
+                    + (Files.exists(pluginsDir) ? " is not a directory" : " does not exist"));
+        }
         Ahead<PluginHost> ahead = takePluginsAhead();
         return ahead != null ? ahead.get() : load(pluginsDirectory());
     }
@@ -98,7 +109,8 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     static CommandLine forProcess(String[] args) {
         KmsAgentCommand root = new KmsAgentCommand();
         boolean help = Arrays.stream(args).anyMatch(a -> HELP_OPTIONS.contains(a));
-        if (!help && PLUGIN_COMMANDS.contains(firstWord(args))) {
+        String command = firstWord(args);
+        if (!help && command != null && PLUGIN_COMMANDS.contains(command)) {
             Path directory = pluginsDirArgument(args).map(Path::of).orElseGet(Installation::defaultPluginsDirectory);
             root.pluginsAheadDirectory = directory;
             root.pluginsAhead = new Ahead<>("plugins-ahead", () -> load(directory)).start();
@@ -136,6 +148,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     }
 
     /** The first argument after the root's {@code --plugins-dir}, or null when there is none. */
+    /** The first argument that is not {@code --plugins-dir} or its value; null when there is none. */
     private static String firstWord(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];

@@ -148,7 +148,10 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         List<String> ids =
                 plugins.registry().families().stream().map(LoadedFamily::id).toList();
         banner.add("kms-agent: plugins from " + plugins.directory() + ": " + ids.size() + " loaded " + ids
-                + (plugins.problems().isEmpty() ? "" : ", " + plugins.problems().size() + " failed"));
+                + (plugins.problems().isEmpty() ? "" : ", " + plugins.problems().size() + " failed")
+                + (Files.isDirectory(plugins.directory())
+                        ? ""
+                        : " (no such directory: check pluginsDir or --plugins-dir)"));
         banner.add("kms-agent: " + plugins.signatures().describe());
         for (PluginProblem p : plugins.problems()) {
             banner.add("kms-agent: plugin not loaded: " + p.message());

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.api.Sku;
@@ -26,6 +27,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Prints an edition's public KMS client setup key (GVLK), for slmgr /ipk.")
 final class GvlkCommand implements Callable<Integer> {
+    /** Five groups of five letters or digits, hyphenated or not: what a product key looks like, typos included. */
+    private static final Pattern KEY_SHAPED = Pattern.compile("[A-Za-z0-9]{5}(-?[A-Za-z0-9]{5}){4}");
+
     @ParentCommand
     KmsAgentCommand root;
 
@@ -65,6 +69,13 @@ final class GvlkCommand implements Callable<Integer> {
                                 : sku.gvlk().value());
                 out.flush();
                 return 0;
+            }
+            if (KEY_SHAPED.matcher(edition.strip()).matches()) {
+                // A key pasted where the edition goes (a MAK, say) is not echoed whole: the last five only.
+                String k = edition.strip();
+                throw new UsageException("that looks like a product key (ending '" + k.substring(k.length() - 5)
+                        + "'), not an edition name; gvlk prints the public key of an edition it is given, see"
+                        + " 'kms-agent products --family ID' for the editions");
             }
             List<String> close =
                     EditionNames.closest(edition, all.stream().map(Sku::name).toList(), 3);

@@ -157,6 +157,17 @@ class ProductsCommandIT {
     }
 
     @Test
+    void aProductKeyGivenForTheEditionIsNotEchoedWhole() {
+        for (String key : new String[] {"ABCDE-FGHIJ-KLMNO-PQRST-UVWXY", "abcdefghijklmnopqrstuvwxy"}) {
+            CliRun run = CliRun.of("gvlk", "--plugins-dir", plugins, key);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err())
+                    .contains("looks like a product key (ending '" + key.substring(key.length() - 5) + "')")
+                    .doesNotContain(key.substring(0, key.length() - 5));
+        }
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertThat(CliRun.of("products", "--no-such-flag").exitCode()).isEqualTo(2);
         assertThat(CliRun.of("gvlk").exitCode()).isEqualTo(2);

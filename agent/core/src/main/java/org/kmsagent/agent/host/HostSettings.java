@@ -50,10 +50,6 @@ public record HostSettings(Duration activationInterval, Duration renewalInterval
         return new HostSettings(activationInterval, renewalInterval, newPort, dnsPublishing);
     }
 
-    public HostSettings withDnsPublishing(boolean publish) {
-        return new HostSettings(activationInterval, renewalInterval, port, publish);
-    }
-
     // docs/kms-rules.md §2.1: both intervals are whole minutes from 15 minutes to 30 days.
     private static void checkInterval(String field, Duration interval) {
         Objects.requireNonNull(interval, "host setting " + field);

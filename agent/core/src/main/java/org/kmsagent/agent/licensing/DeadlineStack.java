@@ -115,11 +115,6 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
         return activationDeadline;
     }
 
-    /** The last call abandoned, e.g. {@code licenseState abandoned after 30 s at 2026-...}; empty if none. */
-    public String lastTimeout() {
-        return lastTimeout;
-    }
-
     /** What was abandoned since start, by call. */
     public CallTimeouts timeouts() {
         Map<String, Long> counts = new HashMap<>();

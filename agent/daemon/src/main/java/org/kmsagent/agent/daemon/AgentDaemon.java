@@ -268,11 +268,6 @@ public final class AgentDaemon implements AutoCloseable {
         return bridge == null ? null : bridge.fingerprint();
     }
 
-    /** The generated admin token's file, or null when the configuration names tokens. */
-    public Path adminTokenFile() {
-        return adminTokenFile;
-    }
-
     /** The bridge, or null when off. */
     public AgentBridge bridge() {
         return bridge;

@@ -62,11 +62,4 @@ public record AgentState(
         next.put(key, schedule);
         return new AgentState(revision, next, machine, hostSettings);
     }
-
-    /** A copy without one product. */
-    public AgentState without(String key) {
-        Map<String, ProductSchedule> next = new TreeMap<>(products);
-        next.remove(key);
-        return new AgentState(revision, next, machine, hostSettings);
-    }
 }

@@ -133,11 +133,6 @@ public final class HubServer implements AutoCloseable {
         }
     }
 
-    /** The bridge's {@code host:port}. */
-    public String bridgeAt() {
-        return bridgeAt;
-    }
-
     /** The bridge's port. */
     public int port() {
         return bridge.port();

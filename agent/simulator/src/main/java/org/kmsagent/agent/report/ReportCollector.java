@@ -315,10 +315,6 @@ public final class ReportCollector implements Consumer<LabEvent> {
         return bucket;
     }
 
-    int buckets() {
-        return buckets;
-    }
-
     Map<String, PoolSeries> pools() {
         return pools;
     }

@@ -273,10 +273,6 @@ public final class SimulatedMachine
         return cmid;
     }
 
-    public Duration clockOffset() {
-        return clockOffset;
-    }
-
     /** The machine's own clock: the true (virtual) time plus its offset. */
     public Instant localTime() {
         return world.scheduler().now().plus(clockOffset);

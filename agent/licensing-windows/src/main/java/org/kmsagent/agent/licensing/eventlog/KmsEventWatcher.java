@@ -36,7 +36,6 @@ public final class KmsEventWatcher {
     private final Path bookmarkFile;
     private final int maxBatches;
     private long malformedTotal;
-    private long storedTotal;
 
     /**
      * @param bookmarkFile where the bookmark is kept (in the data directory)
@@ -64,11 +63,6 @@ public final class KmsEventWatcher {
     /** Malformed events skipped since this watcher was made. */
     public long malformedTotal() {
         return malformedTotal;
-    }
-
-    /** Requests stored since this watcher was made. */
-    public long storedTotal() {
-        return storedTotal;
     }
 
     /** Reads what was logged since the last poll (or since the saved bookmark) into the ledger. */
@@ -118,7 +112,6 @@ public final class KmsEventWatcher {
                 String last = batch.events().get(batch.events().size() - 1);
                 int added = requests.isEmpty() ? 0 : ledger.appendObserved(requests);
                 stored += added;
-                storedTotal += added;
                 new SavedBookmark(batch.bookmarkXml(), recordId(last), SavedBookmark.digest(last)).write(bookmarkFile);
             }
             return new Poll(read, stored, malformed, restarted, true);

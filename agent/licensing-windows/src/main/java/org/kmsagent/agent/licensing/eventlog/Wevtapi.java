@@ -19,8 +19,6 @@ public interface Wevtapi extends Library {
     int EVT_RENDER_EVENT_XML = 1;
     /** {@code EvtRenderBookmark}. */
     int EVT_RENDER_BOOKMARK = 2;
-    /** {@code EvtSeekRelativeToFirst}. */
-    int EVT_SEEK_RELATIVE_TO_FIRST = 1;
     /** {@code EvtSeekRelativeToBookmark}. */
     int EVT_SEEK_RELATIVE_TO_BOOKMARK = 4;
     /** {@code EvtSeekStrict}: fail if the bookmarked event no longer exists. */

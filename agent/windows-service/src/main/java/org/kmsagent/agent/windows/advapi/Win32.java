@@ -21,7 +21,6 @@ public final class Win32 {
 
     // Controls accepted (winsvc.h, SERVICE_STATUS.dwControlsAccepted).
     public static final int SERVICE_ACCEPT_STOP = 0x00000001;
-    public static final int SERVICE_ACCEPT_PAUSE_CONTINUE = 0x00000002;
     public static final int SERVICE_ACCEPT_SHUTDOWN = 0x00000004;
     public static final int SERVICE_ACCEPT_PRESHUTDOWN = 0x00000100;
 
@@ -37,7 +36,6 @@ public final class Win32 {
     // Error codes (winerror.h).
     public static final int NO_ERROR = 0;
     public static final int ERROR_CALL_NOT_IMPLEMENTED = 120;
-    public static final int ERROR_SERVICE_REQUEST_TIMEOUT = 1053;
     public static final int ERROR_SERVICE_CANNOT_ACCEPT_CTRL = 1061;
     /** {@code ERROR_FAILED_SERVICE_CONTROLLER_CONNECT}: the process was not started by the SCM (run from a console). */
     public static final int ERROR_FAILED_SERVICE_CONTROLLER_CONNECT = 1063;

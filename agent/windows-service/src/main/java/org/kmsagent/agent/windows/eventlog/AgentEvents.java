@@ -17,10 +17,6 @@ public final class AgentEvents {
         this.writer = Objects.requireNonNull(writer, "writer");
     }
 
-    public EventLogWriter writer() {
-        return writer;
-    }
-
     public void agentStarted(String version, String javaRuntime, long pid) {
         writer.report(AgentEventId.AGENT_STARTED, version, javaRuntime, Long.toString(pid));
     }

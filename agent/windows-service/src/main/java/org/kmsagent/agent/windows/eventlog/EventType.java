@@ -11,9 +11,6 @@ public enum EventType {
     /** {@code EVENTLOG_INFORMATION_TYPE}. */
     INFORMATION(0x0004, "Information");
 
-    /** {@code TypesSupported} for the event source's registry key: every type above. */
-    public static final int TYPES_SUPPORTED = 0x0007;
-
     private final int code;
     private final String level;
 

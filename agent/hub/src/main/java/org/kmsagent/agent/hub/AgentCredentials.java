@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.config.FleetConfig;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,7 +201,7 @@ public final class AgentCredentials extends VerticleBase {
             msg.fail(
                     BusCodes.BAD_REQUEST,
                     "agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a "
-                            + "letter or digit), got " + FleetHub.printable(String.valueOf(id)));
+                            + "letter or digit), got " + BoundedInput.printable(String.valueOf(id)));
             return Optional.empty();
         }
         return Optional.of(s);

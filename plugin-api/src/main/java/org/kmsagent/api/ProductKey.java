@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 public record ProductKey(String value) {
     private static final String SYMBOLS = "BCDFGHJKMPQRTVWXY2346789N";
     private static final Pattern FORMAT = Pattern.compile("[" + SYMBOLS + "]{5}(-[" + SYMBOLS + "]{5}){4}");
+    private static final Pattern LAST_FIVE = Pattern.compile("[A-Za-z0-9]{5}");
 
     public ProductKey {
         Objects.requireNonNull(value, "product key");
@@ -82,7 +83,25 @@ public record ProductKey(String value) {
 
     /** The key with all but the last five characters replaced by X: {@code XXXXX-XXXXX-XXXXX-XXXXX-HVTHH}. */
     public String masked() {
-        return "XXXXX-XXXXX-XXXXX-XXXXX-" + lastFive();
+        return shownFromLastFive(lastFive());
+    }
+
+    /**
+     * A key known only by its last five characters (a partial product key, a key found in free text), shown as
+     * {@link #masked()} shows a whole one: {@code XXXXX-XXXXX-XXXXX-XXXXX-HVTHH}. Logs, events, audit records and
+     * consoles all use this one format.
+     *
+     * <p>{@code lastFive} is upper-cased. Anything but five ASCII letters or digits (null, empty, a whole key, a
+     * control character) is shown as {@code ?????} instead of failing: the text often comes from another process,
+     * and must neither break the line nor put more than five characters of a key in it.
+     *
+     * @param lastFive the key's last five characters, as Windows reports a partial product key
+     * @return the masked key, always 29 characters
+     */
+    public static String shownFromLastFive(String lastFive) {
+        String shown =
+                lastFive != null && LAST_FIVE.matcher(lastFive).matches() ? lastFive.toUpperCase(Locale.ROOT) : "?????";
+        return "XXXXX-XXXXX-XXXXX-XXXXX-" + shown;
     }
 
     /** Whether the key carries the single {@code N} of the Windows 8 / Office 2013 generation and later. */

@@ -20,6 +20,17 @@ class ProductKeyTest {
     }
 
     @Test
+    void aKeyKnownByItsLastFiveIsShownAsAWholeKeyIs() {
+        assertThat(ProductKey.shownFromLastFive("hvthh"))
+                .isEqualTo(new ProductKey(WINDOWS_7_ENTERPRISE).masked())
+                .isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-HVTHH");
+        // Text from another process that is not five characters is never echoed, and never fails the line.
+        for (String notFive : new String[] {null, "", "HVTH", "HVTHH1", "HV\nTH", "HV-TH", WINDOWS_7_ENTERPRISE}) {
+            assertThat(ProductKey.shownFromLastFive(notFive)).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-?????");
+        }
+    }
+
+    @Test
     void parseAcceptsLowerCaseAndBareTwentyFiveCharacters() {
         assertThat(ProductKey.parse(" wx4nmkywywqjjr4xv3qb6vm33 ")).isEqualTo(new ProductKey(SERVER_2022_DATACENTER));
     }

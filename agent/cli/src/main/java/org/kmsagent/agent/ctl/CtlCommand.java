@@ -14,6 +14,7 @@ import org.kmsagent.agent.cli.text.Table;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.api.KmsEndpoint;
+import org.kmsagent.api.ProductKey;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -300,7 +301,7 @@ public final class CtlCommand implements Runnable {
                                 p.getString("product"),
                                 p.getString("partialKey") == null
                                         ? null
-                                        : "XXXXX-XXXXX-XXXXX-XXXXX-" + p.getString("partialKey"),
+                                        : ProductKey.shownFromLastFive(p.getString("partialKey")),
                                 p.getString("status"),
                                 p.getString("kms"),
                                 p.getString("validUntil"),

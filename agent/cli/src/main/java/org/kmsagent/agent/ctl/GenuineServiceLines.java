@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.kmsagent.api.ProductKey;
 
 /**
  * The genuine KMS host service's settings, request counters, host keys and license packs in words, as
@@ -50,7 +51,7 @@ final class GenuineServiceLines {
         keys.forEach(o -> {
             JsonObject k = (JsonObject) o;
             String partial = k.getString("partialKey", "");
-            out.println("  host key: #####-#####-#####-#####-" + (partial.isEmpty() ? "?????" : partial) + " "
+            out.println("  host key: " + ProductKey.shownFromLastFive(partial) + " "
                     + k.getString("name") + " (" + k.getString("channel") + ", application "
                     + k.getString("applicationId")
                     + ")");

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.kmsagent.agent.core.BoundedInput;
 
 /**
@@ -36,6 +37,9 @@ public record FleetConfig(
         List<String> agentTokens,
         ClusterConfig cluster,
         Boolean allowSharedAgentTokens) {
+
+    /** What starts an agent's own credential, {@code kma1.<agentId>.<secret>}, as {@code ctl fleet enroll} makes it. */
+    public static final String ENROLLED_TOKEN_PREFIX = "kma1.";
 
     public FleetConfig {
         hubs = hubs == null ? List.of() : List.copyOf(hubs);
@@ -84,6 +88,32 @@ public record FleetConfig(
         }
     }
 
+    /**
+     * The agent id an enrolled credential names ({@code kma1.<agentId>.<secret>}), or empty for anything else: a
+     * shared token, a token without the second dot or with an empty id, null. The id is taken up to the last dot,
+     * since ids may hold dots and the secret (base64url) never does. Whether the id is known is the hub's to say.
+     */
+    public static Optional<String> enrolledAgentId(String token) {
+        if (token == null || !token.startsWith(ENROLLED_TOKEN_PREFIX)) {
+            return Optional.empty();
+        }
+        int dot = token.lastIndexOf('.');
+        return dot > ENROLLED_TOKEN_PREFIX.length()
+                ? Optional.of(token.substring(ENROLLED_TOKEN_PREFIX.length(), dot))
+                : Optional.empty();
+    }
+
+    /**
+     * Why {@code token} cannot be this agent's: it is a credential enrolled for another id than {@code agentId};
+     * empty when it can. Checked when the configuration loads and again by the agent, before any hub sees it.
+     */
+    public Optional<String> tokenOfAnotherAgent() {
+        return enrolledAgentId(token)
+                .filter(enrolled -> agentId != null && !enrolled.equals(agentId))
+                .map(enrolled -> "fleet.token: this credential was enrolled for agent '" + BoundedInput.shown(enrolled)
+                        + "', but fleet.agentId is '" + BoundedInput.shown(agentId) + "'");
+    }
+
     /** Range and consistency problems, each naming its key path. */
     List<String> problems() {
         List<String> errors = new ArrayList<>();
@@ -112,15 +142,7 @@ public record FleetConfig(
             errors.add("fleet.agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a letter or "
                     + "digit), got '" + BoundedInput.shown(agentId) + "'");
         }
-        if (agentId != null
-                && token != null
-                && token.startsWith("kma1.")
-                && token.lastIndexOf('.') > 5
-                && !token.substring(5, token.lastIndexOf('.')).equals(agentId)) {
-            errors.add("fleet.token: this credential was enrolled for agent '"
-                    + BoundedInput.shown(token.substring(5, token.lastIndexOf('.')))
-                    + "', but fleet.agentId is '" + BoundedInput.shown(agentId) + "'");
-        }
+        tokenOfAnotherAgent().ifPresent(errors::add);
         if (heartbeatSeconds < 1 || heartbeatSeconds > 3_600) {
             errors.add("fleet.heartbeatSeconds: must be 1-3600, got " + heartbeatSeconds);
         }

@@ -20,6 +20,9 @@ public final class BoundedInput {
     /** The longest quoted value in a message. */
     public static final int SHOWN_CHARS = 60;
 
+    /** The longest client text kept by {@link #printable}. */
+    public static final int PRINTABLE_CHARS = 80;
+
     /** A file too large for what it should hold. */
     public static final class TooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -87,5 +90,19 @@ public final class BoundedInput {
             b.append("\u2026 (").append(text.length()).append(" characters)");
         }
         return b.toString();
+    }
+
+    /**
+     * Text a remote client chose (its name, an address, an id, an error it caused) made safe for one log line, audit
+     * record or error reply: each control character replaced by {@code ?}, at most {@link #PRINTABLE_CHARS}
+     * characters, then {@code ...}; {@code (none)} for null. {@link #shown} is for a user's own value quoted back in
+     * an error, where the escapes tell them what they typed.
+     */
+    public static String printable(String text) {
+        if (text == null) {
+            return "(none)";
+        }
+        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > PRINTABLE_CHARS ? clean.substring(0, PRINTABLE_CHARS) + "..." : clean;
     }
 }

@@ -102,18 +102,13 @@ public final class FleetAgent implements AutoCloseable {
      * else the host name made safe. A credential for another id is refused here, before any hub sees it.
      */
     static String agentId(FleetConfig f, String hostName) {
-        String token = f.token();
-        String enrolled = token != null && token.startsWith("kma1.") && token.lastIndexOf('.') > 5
-                ? token.substring(5, token.lastIndexOf('.'))
-                : null;
-        if (f.agentId() != null && enrolled != null && !f.agentId().equals(enrolled)) {
-            throw new IllegalArgumentException("fleet.token: this credential was enrolled for agent '" + enrolled
-                    + "', but fleet.agentId is '" + f.agentId() + "'");
-        }
+        f.tokenOfAnotherAgent().ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
         if (f.agentId() != null) {
             return f.agentId();
         }
-        return enrolled != null ? enrolled : hostName.replaceAll("[^A-Za-z0-9._-]", "-");
+        return FleetConfig.enrolledAgentId(f.token()).orElseGet(() -> hostName.replaceAll("[^A-Za-z0-9._-]", "-"));
     }
 
     /**

@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
+import org.kmsagent.agent.config.FleetConfig;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +42,12 @@ import org.slf4j.LoggerFactory;
  * they outlive the cluster. A revocation is kept as an entry (not a deletion) so that an older copy cannot bring the
  * credential back when hubs restart; the newest entry for an agent id wins.
  *
- * <p>Token format: {@code kma1.<agentId>.<43 base64url characters>}; the id in the token only finds the entry, the
- * digest comparison (constant time) decides.
+ * <p>Token format: {@code kma1.<agentId>.<43 base64url characters>} ({@link FleetConfig#enrolledAgentId} reads it);
+ * the id in the token only finds the entry, the digest comparison (constant time) decides.
  */
 public final class AgentCredentials extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCredentials.class);
     static final String MAP = "kmsagent.fleet.credentials";
-    static final String TOKEN_PREFIX = "kma1.";
     /** Agent ids: letters, digits, '.', '_', '-', starting with a letter or digit, at most 64. */
     public static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -71,20 +72,14 @@ public final class AgentCredentials extends VerticleBase {
      * The agent a token is the live credential of. Called by the bridge on event loops: memory only.
      */
     public Optional<String> agentFor(String token) {
-        if (token == null || !token.startsWith(TOKEN_PREFIX)) {
-            return Optional.empty();
-        }
-        int dot = token.lastIndexOf('.');
-        if (dot <= TOKEN_PREFIX.length()) {
-            return Optional.empty();
-        }
-        String id = token.substring(TOKEN_PREFIX.length(), dot);
-        JsonObject entry = local.get(id);
-        if (entry == null || entry.getBoolean("revoked", false) || entry.getString("sha256") == null) {
-            return Optional.empty();
-        }
-        byte[] expected = HexFormat.of().parseHex(entry.getString("sha256"));
-        return MessageDigest.isEqual(digest(token), expected) ? Optional.of(id) : Optional.empty();
+        return FleetConfig.enrolledAgentId(token).filter(id -> {
+            JsonObject entry = local.get(id);
+            if (entry == null || entry.getBoolean("revoked", false) || entry.getString("sha256") == null) {
+                return false;
+            }
+            byte[] expected = HexFormat.of().parseHex(entry.getString("sha256"));
+            return MessageDigest.isEqual(digest(token), expected);
+        });
     }
 
     /** Runs after any credential changed in this hub's memory (the bridge then checks its connections again). */
@@ -146,7 +141,7 @@ public final class AgentCredentials extends VerticleBase {
         }
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
-        String token = TOKEN_PREFIX + id.get() + "."
+        String token = FleetConfig.ENROLLED_TOKEN_PREFIX + id.get() + "."
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         JsonObject entry = new JsonObject()
                 .put("sha256", HexFormat.of().formatHex(digest(token)))
@@ -206,7 +201,7 @@ public final class AgentCredentials extends VerticleBase {
             msg.fail(
                     BusCodes.BAD_REQUEST,
                     "agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a "
-                            + "letter or digit), got " + FleetHub.printable(String.valueOf(id)));
+                            + "letter or digit), got " + BoundedInput.printable(String.valueOf(id)));
             return Optional.empty();
         }
         return Optional.of(s);

@@ -28,6 +28,7 @@ import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.BusJson;
 import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.hub.forecast.Duplicates;
 import org.kmsagent.agent.hub.forecast.ExpiryForecast;
@@ -177,7 +178,7 @@ public final class FleetHub extends VerticleBase {
                         "fleet: refused {} from agent {} claiming to be agent {}",
                         address,
                         speaker,
-                        printable(String.valueOf(body.getValue("agentId"))));
+                        BoundedInput.printable(String.valueOf(body.getValue("agentId"))));
                 msg.fail(BusCodes.FORBIDDEN, "agentId: this credential belongs to agent " + speaker);
                 return;
             }
@@ -192,9 +193,9 @@ public final class FleetHub extends VerticleBase {
                     LOG.warn(
                             "fleet: refused {} from client '{}': its connection speaks for agent {}, not {}",
                             address,
-                            printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)),
+                            BoundedInput.printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)),
                             first,
-                            printable(claimed));
+                            BoundedInput.printable(claimed));
                     msg.fail(BusCodes.FORBIDDEN, "agentId: this connection speaks for agent " + first);
                     return;
                 }
@@ -231,18 +232,9 @@ public final class FleetHub extends VerticleBase {
             LOG.warn(
                     "fleet: refused {} from client '{}': {}",
                     address,
-                    printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)),
-                    printable(e.getMessage()));
+                    BoundedInput.printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)),
+                    BoundedInput.printable(e.getMessage()));
         }
-    }
-
-    /** Text from a client made safe for one log line or error: control characters escaped, at most 80 characters. */
-    static String printable(String text) {
-        if (text == null) {
-            return "(none)";
-        }
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
     }
 
     /** Runs one update of an agent's record after the previous one finished (even if it failed). */
@@ -262,7 +254,7 @@ public final class FleetHub extends VerticleBase {
             throw new FleetException(
                     BusCodes.BAD_REQUEST,
                     field + ": expected an agent id (letters, digits, '.', '_', '-'; at most 64), got "
-                            + printable(String.valueOf(id)));
+                            + BoundedInput.printable(String.valueOf(id)));
         }
         return s;
     }
@@ -277,7 +269,7 @@ public final class FleetHub extends VerticleBase {
             throw new FleetException(
                     BusCodes.BAD_REQUEST,
                     "writtenSeq: expected a whole number 0-" + AgentRecords.MAX_SEQ + ", got "
-                            + printable(String.valueOf(written)));
+                            + BoundedInput.printable(String.valueOf(written)));
         }
         Instant now = clock.instant();
         return serial(
@@ -291,8 +283,8 @@ public final class FleetHub extends VerticleBase {
                         LOG.warn(
                                 "fleet: agent {} registered again under another host name: {} (was {})",
                                 id,
-                                printable(record.getString("hostName")),
-                                printable(existing.getString("hostName")));
+                                BoundedInput.printable(record.getString("hostName")),
+                                BoundedInput.printable(existing.getString("hostName")));
                     }
                     if (existing == null || !hubName.equals(existing.getString("hub"))) {
                         LOG.info(
@@ -703,7 +695,7 @@ public final class FleetHub extends VerticleBase {
                 // Batches come from hubs over the cluster only; a bridge client answers for itself, one at a time.
                 LOG.warn(
                         "fleet: refused a batch of answers from client '{}'",
-                        printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)));
+                        BoundedInput.printable(msg.headers().get(BridgeCaller.HEADER_CLIENT)));
                 return;
             }
             FanOut f = reply.getValue("requestId") instanceof String id ? fanOuts.get(id) : null;
@@ -721,7 +713,7 @@ public final class FleetHub extends VerticleBase {
             LOG.warn(
                     "fleet: refused an answer from agent {} in the name of agent {}",
                     speaker,
-                    printable(String.valueOf(reply.getValue("agentId"))));
+                    BoundedInput.printable(String.valueOf(reply.getValue("agentId"))));
             return;
         }
         if (!(reply.getValue("requestId") instanceof String requestId)) {

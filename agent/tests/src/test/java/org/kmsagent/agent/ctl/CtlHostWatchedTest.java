@@ -107,8 +107,8 @@ class CtlHostWatchedTest {
                     .contains(
                             "service: port 1700, DNS publishing off",
                             "intervals: activation 60 min, renewal 10080 min",
-                            "host key: #####-#####-#####-#####-7QX4K",
-                            "host key: #####-#####-#####-#####-RC2WM",
+                            "host key: XXXXX-XXXXX-XXXXX-XXXXX-7QX4K",
+                            "host key: XXXXX-XXXXX-XXXXX-XXXXX-RC2WM",
                             "requests to 55c92734-d682-4d71-983e-d6ec3f16059f: total 40," + " failed 1");
 
             AgentFixture.Result json = AgentFixture.run(

@@ -3,6 +3,7 @@ package org.kmsagent.agent.bus.audit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
+import org.kmsagent.api.ProductKey;
 
 /**
  * What a request was aimed at, taken from its body for the audit record: its plain fields (family, product, agent,
@@ -56,15 +57,15 @@ public final class AuditTargets {
     }
 
     /**
-     * A product key as Windows shows it: all but the last five characters replaced ({@code XXXXX-XXXXX-XXXXX-XXXXX-
-     * HVTHH}); text of five characters or fewer is masked whole, so no record ever holds more than five of a key.
+     * A product key as {@link ProductKey#shownFromLastFive} shows it; text of five characters or fewer is masked
+     * whole, so no record ever holds more than five of a key.
      */
-    public static String maskKey(String key) {
+    private static String maskKey(String key) {
         String k = key.strip();
         if (k.length() <= 5) {
             return "XXXXX";
         }
-        return "XXXXX-XXXXX-XXXXX-XXXXX-" + bounded(k.substring(k.length() - 5));
+        return ProductKey.shownFromLastFive(k.substring(k.length() - 5));
     }
 
     private static String bounded(String text) {

@@ -10,6 +10,7 @@ import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.audit.AuditRecord;
 import org.kmsagent.agent.bus.audit.AuditTargets;
 import org.kmsagent.agent.bus.audit.AuditTrail;
+import org.kmsagent.agent.core.BoundedInput;
 
 /**
  * One connection's audit records: who (the token's name; the client certificate's subject when mutual TLS gave one),
@@ -43,7 +44,7 @@ final class BridgeAudit {
                 who,
                 subj,
                 source(),
-                BridgeConnection.printable(address),
+                BoundedInput.printable(address),
                 AuditTargets.of(body),
                 AuditRecord.REFUSED,
                 why,
@@ -63,7 +64,7 @@ final class BridgeAudit {
         Integer code = null;
         if (reply != null && reply.failed()) {
             result = refusal(reply) ? AuditRecord.REFUSED : AuditRecord.FAILED;
-            reason = BridgeConnection.printable(reply.cause().getMessage());
+            reason = BoundedInput.printable(reply.cause().getMessage());
             code = reply.cause() instanceof ReplyException re
                     ? switch (re.failureType()) {
                         case TIMEOUT -> BusCodes.TIMEOUT;

@@ -18,6 +18,7 @@ import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.Role;
+import org.kmsagent.agent.core.BoundedInput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,7 +224,7 @@ final class BridgeConnection {
             // One connection, one identity: a second credential on the same socket would blur who did what.
             LOG.warn(
                     "bridge: {} from {} refused: connection authenticated as '{}' presented another credential ('{}')",
-                    printable(type),
+                    BoundedInput.printable(type),
                     socket.remoteAddress(),
                     caller.name(),
                     client.get().name());
@@ -240,7 +241,7 @@ final class BridgeConnection {
             // Refuse and hang up: a guesser must reconnect (TLS handshake included) for every try.
             LOG.warn(
                     "bridge: {} from {} refused: {}",
-                    printable(type),
+                    BoundedInput.printable(type),
                     socket.remoteAddress(),
                     rawToken == null ? "no token" : "unknown token");
             audit.refused(
@@ -299,7 +300,7 @@ final class BridgeConnection {
                     "bridge: client '{}' ({}) refused on {}",
                     client.name(),
                     client.role().id(),
-                    printable(address));
+                    BoundedInput.printable(address));
             audit.refused(
                     client.name(),
                     address,
@@ -379,7 +380,7 @@ final class BridgeConnection {
                     client.name(),
                     client.role().id(),
                     socket.remoteAddress(),
-                    printable(address));
+                    BoundedInput.printable(address));
             audit.refused(client.name(), address, null, BusCodes.FORBIDDEN, "registration refused");
             write(Frames.error("access_denied"));
             return;
@@ -426,15 +427,6 @@ final class BridgeConnection {
         } else {
             write(Frames.error("unknown_address"));
         }
-    }
-
-    /** A client-chosen string made safe for one log line: no control characters, at most 80 characters. */
-    static String printable(String text) {
-        if (text == null) {
-            return "(none)";
-        }
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
     }
 
     private void write(JsonObject frame) {

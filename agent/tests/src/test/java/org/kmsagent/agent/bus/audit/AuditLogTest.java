@@ -144,10 +144,11 @@ class AuditLogTest {
                 .put("family", "office2013")
                 .put("key", "YC7DK-G2NP3-2QQC3-J6H88-GVGXT")
                 .put("token", "kma1.pc-7.secret")
-                .put("body", new JsonObject().put("productKey", "ABC")));
-        assertThat(target.encode()).doesNotContain("YC7DK", "secret", "ABC");
+                .put("body", new JsonObject().put("productKey", "ABC").put("hostKey", "not-a-k\ney")));
+        assertThat(target.encode()).doesNotContain("YC7DK", "secret", "ABC", "\\n");
         assertThat(target.getString("key")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-GVGXT");
         assertThat(target.getString("productKey")).isEqualTo("XXXXX");
+        assertThat(target.getString("hostKey")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-?????");
         assertThat(target.getString("family")).isEqualTo("office2013");
     }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.core.BoundedInput;
 
 class FrameDecoderTest {
     private final FrameDecoder decoder = new FrameDecoder(1024);
@@ -71,9 +72,8 @@ class FrameDecoderTest {
 
     @Test
     void clientChosenTextIsMadeSafeForOneLogLine() {
-        assertThat(BridgeConnection.printable("kmsagent.status\nFAKE LOG LINE"))
-                .isEqualTo("kmsagent.status?FAKE LOG LINE");
-        assertThat(BridgeConnection.printable("a".repeat(200))).hasSize(83);
-        assertThat(BridgeConnection.printable(null)).isEqualTo("(none)");
+        assertThat(BoundedInput.printable("kmsagent.status\nFAKE LOG LINE")).isEqualTo("kmsagent.status?FAKE LOG LINE");
+        assertThat(BoundedInput.printable("a".repeat(200))).hasSize(83);
+        assertThat(BoundedInput.printable(null)).isEqualTo("(none)");
     }
 }

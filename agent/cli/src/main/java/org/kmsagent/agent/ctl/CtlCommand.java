@@ -187,7 +187,7 @@ public final class CtlCommand implements Runnable {
             }
             // Named by address, not "the agent": with --hub it may be a hub that refused.
             err.println("kms-agent ctl: " + agent + " refused: " + f.getMessage() + " (code " + f.code() + ")"
-                    + refusalHint(f.code(), secret));
+                    + refusalHint(f.code(), f.getMessage(), secret));
             return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
         } catch (IOException e) {
             err.println("kms-agent ctl: cannot talk to the agent at " + agent + ": " + e.getMessage());
@@ -197,8 +197,11 @@ public final class CtlCommand implements Runnable {
         }
     }
 
-    /** What to do about a refused token: how to pass one, or which role the request needs. */
-    static String refusalHint(int code, String secret) {
+    /**
+     * What to do about a refused token: how to pass one, or which role the request needs. A 403 that is not about the
+     * role (a plugin jar outside the plugins directory, say) says what to do itself, and gets no hint.
+     */
+    static String refusalHint(int code, String message, String secret) {
         if (code == 401) {
             return secret == null || secret.isEmpty()
                     ? "; no token was given: pass it with --token-file FILE (e.g. the agent's <dataDir>/admin.token), the "
@@ -206,7 +209,7 @@ public final class CtlCommand implements Runnable {
                     : "; the token was not accepted: check the one given (--token-file FILE, KMSAGENT_TOKEN or --token) "
                             + "against the agent's bridge.tokens or its <dataDir>/admin.token";
         }
-        if (code == 403) {
+        if (code == 403 && message != null && message.contains("needs role")) {
             return "; this token's role may not do this: changes need a token with role admin";
         }
         return "";

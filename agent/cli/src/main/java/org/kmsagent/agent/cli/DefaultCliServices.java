@@ -36,7 +36,7 @@ final class DefaultCliServices implements CliServices {
     @Override
     public LicensingStacks stacks() {
         List<Module> modules = new ArrayList<>(CliInjector.classPathModules());
-        modules.add(new OfflineMachineModule(this::families));
+        modules.add(new OfflineMachineModule(this::families, System.getenv()));
         return Guice.createInjector(modules).getInstance(LicensingStacks.class);
     }
 

@@ -3,6 +3,8 @@ package org.kmsagent.agent.cli;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.multibindings.OptionalBinder;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.daemon.AgentState;
+import org.kmsagent.agent.daemon.StateStore;
+import org.kmsagent.agent.daemon.StoredMachine;
 import org.kmsagent.agent.licensing.DeadlineStack;
 import org.kmsagent.agent.licensing.LicensingStackFactory;
 import org.kmsagent.agent.licensing.LicensingStacks;
@@ -27,17 +32,22 @@ import org.kmsagent.api.LicensingException;
  */
 final class OfflineMachineModule extends AbstractModule {
     private final Supplier<List<LoadedFamily>> families;
+    private final Map<String, String> environment;
 
-    /** {@code families} is asked for only when the simulated stack is chosen (it loads the plugins). */
-    OfflineMachineModule(Supplier<List<LoadedFamily>> families) {
+    /**
+     * {@code families} is asked for only when the simulated stack is chosen (it loads the plugins); the agent's
+     * configuration is read from {@code environment} ({@code KMSAGENT_CONFIG} and the overrides) then too.
+     */
+    OfflineMachineModule(Supplier<List<LoadedFamily>> families, Map<String, String> environment) {
         this.families = families;
+        this.environment = Map.copyOf(environment);
     }
 
     @Override
     protected void configure() {
         OptionalBinder.newOptionalBinder(binder(), ThisComputer.class)
                 .setBinding()
-                .toInstance(this::freshMachine);
+                .toInstance(this::thisMachine);
     }
 
     /**
@@ -53,13 +63,20 @@ final class OfflineMachineModule extends AbstractModule {
     }
 
     /**
-     * The simulated machine the daemon would drive from the default configuration ({@code simulated.editions}), with
-     * the loaded families' editions installed as fresh from volume media: its clock stands still at now, and nothing
-     * on this computer is read or changed. The status output says the stack is the simulated one.
+     * The simulated machine the agent drives: the one it saved in its state file ({@code <dataDir>/state.json} of the
+     * configuration it runs with, {@code KMSAGENT_CONFIG}), with its CMID and products, so that {@code status} shows
+     * the agent's machine (docs/windows.md); without one, a new machine with the configuration's
+     * {@code simulated.editions} installed fresh from volume media. Its clock stands still at now, and nothing is
+     * written: not the state file, nor anything on this computer. The status output says the stack is the simulated
+     * one.
      */
-    private SimulatedMachine freshMachine() {
-        SimulatedSite site = SimulatedSite.create(
-                new VirtualClockScheduler(Instant.now()), AgentConfig.defaults().simulated(), Optional.empty());
+    private SimulatedMachine thisMachine() {
+        AgentConfig config = OfflineAgentConfig.fromEnvironment(environment);
+        Optional<StoredMachine> stored = new StateStore(
+                        Path.of(config.dataDir()).resolve("state.json"), Clock.systemUTC())
+                .peek()
+                .map(AgentState::machine);
+        SimulatedSite site = SimulatedSite.create(new VirtualClockScheduler(Instant.now()), config.simulated(), stored);
         for (LoadedFamily f : families.get()) {
             try {
                 site.install(f);

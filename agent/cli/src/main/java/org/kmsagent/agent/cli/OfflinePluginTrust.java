@@ -1,11 +1,6 @@
 package org.kmsagent.agent.cli;
 
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.kmsagent.agent.config.ConfigException;
-import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.config.PluginsConfig;
 import org.kmsagent.agent.plugin.PluginSignatures;
 
@@ -25,18 +20,7 @@ final class OfflinePluginTrust {
      * @throws UsageException naming {@code KMSAGENT_CONFIG} and each problem when that configuration cannot be read
      */
     static PluginSignatures fromEnvironment(Map<String, String> environment) {
-        Optional<Path> file = Optional.ofNullable(environment.get("KMSAGENT_CONFIG"))
-                .filter(s -> !s.isBlank())
-                .map(Path::of);
-        PluginsConfig plugins;
-        try {
-            plugins = new ConfigLoader(environment).load(file, List.of()).plugins();
-        } catch (ConfigException e) {
-            throw new UsageException("the agent's configuration"
-                    + file.map(f -> " (KMSAGENT_CONFIG=" + f + ")").orElse("")
-                    + " cannot be read, so the plugins' trust store"
-                    + " is not known: " + String.join("; ", e.errors()));
-        }
+        PluginsConfig plugins = OfflineAgentConfig.fromEnvironment(environment).plugins();
         return PluginSignatures.configured(plugins.trustStore(), plugins.trustStorePassword());
     }
 }

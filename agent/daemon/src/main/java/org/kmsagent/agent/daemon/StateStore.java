@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -88,6 +89,21 @@ public final class StateStore {
             damaged.initCause(cause);
         }
         throw damaged;
+    }
+
+    /**
+     * The state as saved, for a command that only reads it ({@code status} beside a stopped or running agent): empty
+     * when there is none or it cannot be read. Unlike {@link #load()}, a damaged file is left where it is, for the
+     * agent to deal with.
+     */
+    public Optional<AgentState> peek() {
+        try {
+            return Files.isRegularFile(file)
+                    ? Optional.ofNullable(mapper.readValue(file.toFile(), AgentState.class))
+                    : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** {@code state.json.damaged-<UTC time>}, with {@code -2}, {@code -3}… when that name is taken: never overwritten. */

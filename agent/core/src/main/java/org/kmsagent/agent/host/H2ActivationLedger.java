@@ -1,7 +1,6 @@
 package org.kmsagent.agent.host;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.api.HResult;
 
 /**
@@ -115,7 +115,7 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
         }
         try {
             if (absolute.getParent() != null) {
-                Files.createDirectories(absolute.getParent());
+                OwnerOnly.directories(absolute.getParent());
             }
         } catch (IOException e) {
             throw new LedgerException("cannot create the directory of the activation ledger " + base + ".mv.db", e);

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.core.OwnerOnly;
 
 /**
  * The admin token made at first start when the configuration names none, so that the bridge is never open and
@@ -27,7 +28,7 @@ public final class AdminToken {
         if (!Files.isRegularFile(file)) {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
-            Files.createDirectories(dataDir);
+            OwnerOnly.directories(dataDir);
             Path tmp = dataDir.resolve("admin.token.tmp");
             Files.deleteIfExists(tmp);
             try {

@@ -25,6 +25,7 @@ import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.TokenConfig;
 import org.kmsagent.agent.core.DamagedFiles;
+import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.agent.link.FleetAgent;
 import org.kmsagent.agent.metrics.AgentMetrics;
 import org.kmsagent.agent.metrics.Figures;
@@ -100,7 +101,7 @@ public final class AgentDaemon implements AutoCloseable {
     public static AgentDaemon start(AgentConfig config, ControlBinding binding, Clock clock, AgentEvents windowsEvents)
             throws Exception {
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
-        Files.createDirectories(dataDir);
+        OwnerOnly.directories(dataDir);
         Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
         Vertx vertx =
                 Figures.instrument(Vertx.builder(), vertxOptions(), figures).build();

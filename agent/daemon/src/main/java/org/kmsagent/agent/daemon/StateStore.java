@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.Set;
+import org.kmsagent.agent.core.OwnerOnly;
 
 /**
  * The daemon's state file ({@code <dataDir>/state.json}), written so that a kill at any moment leaves either the old
@@ -34,7 +35,6 @@ import java.util.Set;
  */
 public final class StateStore {
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
     private final Path file;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper()
@@ -126,11 +126,7 @@ public final class StateStore {
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (!Files.isDirectory(dir)) {
             // The state holds the simulated machine's keys and the schedules: the owner's alone (0700 / 0600).
-            if (posix) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
-            } else {
-                Files.createDirectories(dir);
-            }
+            OwnerOnly.directories(dir);
         }
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         byte[] bytes = mapper.writeValueAsBytes(next);

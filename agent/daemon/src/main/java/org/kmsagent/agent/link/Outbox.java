@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.kmsagent.agent.core.DamagedFiles;
+import org.kmsagent.agent.core.OwnerOnly;
 
 /**
  * The agent's fleet events, kept durably so that none is lost while no hub is reachable, the agent restarts, or the
@@ -60,7 +61,7 @@ public final class Outbox implements AutoCloseable {
         this.log = dir.resolve("fleet-outbox.jsonl");
         this.ackFile = dir.resolve("fleet-outbox.acked");
         try {
-            Files.createDirectories(dir);
+            OwnerOnly.directories(dir);
             acked = readAcked(clock);
             long last = 0;
             if (Files.isRegularFile(log)) {

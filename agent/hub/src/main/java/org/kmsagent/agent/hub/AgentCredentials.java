@@ -30,6 +30,7 @@ import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -234,7 +235,7 @@ public final class AgentCredentials extends VerticleBase {
         return vertx.executeBlocking(
                 () -> {
                     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-                    Files.createDirectories(file.getParent());
+                    OwnerOnly.directories(file.getParent());
                     Files.writeString(tmp, all.encodePrettily(), StandardCharsets.UTF_8);
                     try {
                         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.kmsagent.agent.core.OwnerOnly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,7 +174,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         Path dir = file.getParent();
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
+            OwnerOnly.directories(dir);
         }
         FileAttribute<?>[] attrs = posix && !Files.exists(file)
                 ? new FileAttribute<?>[] {

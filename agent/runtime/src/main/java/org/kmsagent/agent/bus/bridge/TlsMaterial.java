@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.kmsagent.agent.config.TlsConfig;
+import org.kmsagent.agent.core.OwnerOnly;
 
 /**
  * The bridge's certificate and key: the configured PEM files, or a self-signed pair made at first start and kept in
@@ -68,7 +69,7 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
             throw new IllegalStateException("cannot make a self-signed certificate", e);
         }
         try {
-            Files.createDirectories(dir);
+            OwnerOnly.directories(dir);
             Path keyTmp = dir.resolve("agent-key.pem.tmp");
             Files.deleteIfExists(keyTmp);
             try {

@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bench.LoopbackPorts;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.hub.HubServer;
@@ -36,15 +37,45 @@ class ShippedHubConfigIT {
     @TempDir
     Path dir;
 
+    /**
+     * A free port outside the Hazelcast member range that starts at {@code memberPort} (the member itself takes the
+     * next free port of its range when the first is taken, so the file's own stays).
+     */
+    private static int freeOutside(int memberPort) {
+        int port = LoopbackPorts.free();
+        while (port >= memberPort && port < memberPort + 50) {
+            port = LoopbackPorts.free();
+        }
+        return port;
+    }
+
     @Test
     void theShippedHubServesItsDashboardAndItsMetrics() throws Exception {
         Path shipped = Path.of("..", "..", "distribution", "src", "main", "conf", "hub.yaml");
-        AgentConfig config = new ConfigLoader(
+        ConfigLoader loader = new ConfigLoader(
                         Map.of("KMSAGENT_AGENT_TOKEN", "agent-token-0123456789", "KMSAGENT_OPS_TOKEN", OPS_TOKEN))
-                .forHub()
-                .load(
-                        Optional.of(shipped),
-                        List.of("dataDir=" + dir.resolve("hub"), "fleet.cluster.name=shipped-it-" + UUID.randomUUID()));
+                .forHub();
+        // The file's own ports, each its own (the loader refuses two servers on one port)...
+        AgentConfig asShipped = loader.load(Optional.of(shipped), List.of());
+        assertThat(List.of(
+                        asShipped.bridge().port(),
+                        asShipped.dashboard().port(),
+                        asShipped.metrics().port(),
+                        asShipped.fleet().cluster().eventBusPort()))
+                .doesNotHaveDuplicates();
+        // ...then the file served on free ones, so that a hub already running here (as the shipped file runs it)
+        // cannot fail this test: everything else is the file's, the member port included (Hazelcast moves up its
+        // range when the first is taken).
+        AgentConfig config = loader.load(
+                Optional.of(shipped),
+                List.of(
+                        "dataDir=" + dir.resolve("hub"),
+                        "fleet.cluster.name=shipped-it-" + UUID.randomUUID(),
+                        "bridge.port=" + LoopbackPorts.free(),
+                        "dashboard.port=" + LoopbackPorts.free(),
+                        "metrics.port=" + LoopbackPorts.free(),
+                        "fleet.cluster.eventBusPort="
+                                + freeOutside(asShipped.fleet().cluster().port())));
         try (HubServer hub = HubServer.start(config, "hub-shipped", Clock.systemUTC())) {
             assertThat(hub.dashboardPort()).isEqualTo(config.dashboard().port()).isNotEqualTo(hub.port());
             assertThat(PrometheusText.scrape(hub.metricsPort()).named("kmsagent_build_info"))

@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -241,8 +243,12 @@ public final class CtlCommand implements Runnable {
             } catch (BoundedInput.TooLargeException e) {
                 throw new IllegalArgumentException(
                         "--token-file: " + tokenFile + " is " + e.getMessage() + " (a token file holds one token)");
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException("--token-file: " + tokenFile + " does not exist");
+            } catch (AccessDeniedException e) {
+                throw new IllegalArgumentException("--token-file: " + tokenFile + " is not readable by this account");
             } catch (IOException e) {
-                throw new IllegalArgumentException("--token-file: cannot read " + tokenFile + ": " + e.getMessage());
+                throw new IllegalArgumentException("--token-file: cannot read " + tokenFile + ": " + e);
             }
         }
         return System.getenv("KMSAGENT_TOKEN");

@@ -58,6 +58,15 @@ class InputBoundsTest {
     }
 
     @Test
+    void aMissingTokenFileIsSaidToBeMissing(@TempDir Path dir) {
+        Path missing = dir.resolve("admin.token");
+        CliRun run = CliRun.of("ctl", "--trust", "AB".repeat(32), "--token-file", missing.toString(), "status");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--token-file: " + missing + " does not exist");
+        assertOneShortLine(run.err());
+    }
+
+    @Test
     void aFractionalCountIsRefusedNotRounded() {
         String error = scenarioError(GROUP + "    edition: Windows 10 Pro\n    count: 2.5\n", true);
         assertThat(error).contains("machines[0].count", "whole number");

@@ -60,7 +60,8 @@ marchive=$(ls "$target"/kms-agent-machine-*.tar.gz | head -n 1)
 mkdir "$work/machine"
 tar -xzf "$marchive" -C "$work/machine"
 home=$(ls -d "$work"/machine/kms-agent-machine-*)
-for path in bin/kms-agent bin/kms-agent.cmd lib plugins conf/agent.yaml docs LICENSE README.md; do
+for path in bin/kms-agent bin/kms-agent.cmd lib plugins conf/agent.yaml docs LICENSE README.md \
+    docs/plugins/windows-server/README.md; do
   [ -e "$home/$path" ] || fail "the machine archive lacks $path"
 done
 # What the machine agent must not carry: the hub, its cluster and its OpenSSL, the dashboard's web stack, the simulator and
@@ -84,7 +85,8 @@ grep -q '"id" : "office2013"' mproducts.json || fail "machine agent: products do
 for cmd in simulate hub bench; do
   set +e; "$agent" $cmd run > /dev/null 2> mcmd.err; rc=$?; set -e
   [ $rc -eq 2 ] || fail "machine agent: '$cmd' should be an unknown command (exit 2), got $rc"
-  grep -q "Unmatched argument" mcmd.err || fail "machine agent: '$cmd' is not refused as an unknown command"
+  grep -q "'$cmd' is a command of the full install" mcmd.err \
+    || fail "machine agent: '$cmd' is not refused as a command of the full install: $(cat mcmd.err)"
 done
 "$agent" --help > mhelp.txt
 for cmd in run status doctor ctl products gvlk; do

@@ -120,6 +120,9 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     private static final Set<String> HELP_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
+    /** The commands only the full install adds (its hub, simulator and bench modules register them). */
+    private static final Set<String> FULL_INSTALL_COMMANDS = Set.of("hub", "simulate", "bench");
+
     /** The value of {@code --plugins-dir} anywhere in {@code args} (it is inherited by every subcommand). */
     private static Optional<String> pluginsDirArgument(String[] args) {
         for (int i = 0; i < args.length; i++) {
@@ -207,6 +210,25 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
             return ex instanceof UsageException ? 2 : 1;
         });
         cl.setExitCodeExceptionMapper(ex -> ex instanceof CommandLine.ParameterException ? 2 : 1);
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, arguments) -> {
+            String word = ex instanceof CommandLine.UnmatchedArgumentException u
+                            && !u.getUnmatched().isEmpty()
+                    ? u.getUnmatched().get(0)
+                    : null;
+            if (word != null
+                    && ex.getCommandLine() == cl
+                    && FULL_INSTALL_COMMANDS.contains(word)
+                    && !subcommands.containsKey(word)) {
+                // picocli would suggest the closest command of this install ("status" for "simulate").
+                PrintWriter err = cl.getErr();
+                err.println("kms-agent: '" + word + "' is a command of the full install (kms-agent-<version>), not of"
+                        + " the machine agent; see 'kms-agent --help' for this install's commands");
+                err.flush();
+                return 2;
+            }
+            return usage.handleParseException(ex, arguments);
+        });
         // With --help anywhere, picocli prints the root's help and exits 0 even when a word before it is no command
         // (e.g. 'simulate --help' on the machine agent, which has no simulator): say it is unknown instead.
         CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();

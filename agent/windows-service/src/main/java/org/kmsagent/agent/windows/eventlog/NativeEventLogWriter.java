@@ -30,7 +30,7 @@ final class NativeEventLogWriter implements EventLogWriter {
         Objects.requireNonNull(source, "source");
         Pointer h = api.RegisterEventSourceW(null, Utf16.of(source));
         if (h == null) {
-            throw new EventLogException("RegisterEventSourceW(" + source + ") failed", Native.getLastError());
+            throw new EventSourceException("RegisterEventSourceW(" + source + ") failed", Native.getLastError());
         }
         return new NativeEventLogWriter(api, source, h);
     }

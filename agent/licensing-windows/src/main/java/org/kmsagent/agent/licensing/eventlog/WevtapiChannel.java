@@ -4,9 +4,9 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.kmsagent.agent.licensing.slc.Utf16;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,8 +33,8 @@ public final class WevtapiChannel implements EventChannel {
     public Query query(String channel, String query) throws EventLogReadException {
         Pointer results = api.EvtQuery(
                 null,
-                utf16(channel),
-                utf16(query),
+                Utf16.of(channel),
+                Utf16.of(query),
                 Wevtapi.EVT_QUERY_CHANNEL_PATH | Wevtapi.EVT_QUERY_FORWARD_DIRECTION);
         if (results == null) {
             int e = Native.getLastError();
@@ -63,7 +63,7 @@ public final class WevtapiChannel implements EventChannel {
 
         @Override
         public boolean seek(String bookmarkXml) throws EventLogReadException {
-            Pointer target = api.EvtCreateBookmark(utf16(bookmarkXml));
+            Pointer target = api.EvtCreateBookmark(Utf16.of(bookmarkXml));
             if (target == null) {
                 int e = Native.getLastError();
                 throw new EventLogReadException(
@@ -140,7 +140,7 @@ public final class WevtapiChannel implements EventChannel {
             IntByReference used = new IntByReference();
             IntByReference props = new IntByReference();
             if (api.EvtRender(null, fragment, flags, size, buffer, used, props)) {
-                return decode(buffer.getByteArray(0, Math.min(used.getValue(), size)));
+                return Utf16.decode(buffer.getByteArray(0, Math.min(used.getValue(), size)));
             }
             int e = Native.getLastError();
             if (e != Wevtapi.ERROR_INSUFFICIENT_BUFFER || used.getValue() <= size || used.getValue() > MAX_BUFFER) {
@@ -154,25 +154,6 @@ public final class WevtapiChannel implements EventChannel {
             size = used.getValue();
         }
         throw new EventLogReadException("EvtRender of " + what + " kept asking for a larger buffer", 0);
-    }
-
-    static Memory utf16(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_16LE);
-        Memory m = new Memory(bytes.length + 2L);
-        m.write(0, bytes, 0, bytes.length);
-        m.setShort(bytes.length, (short) 0);
-        return m;
-    }
-
-    /** UTF-16LE up to the first NUL unit. */
-    static String decode(byte[] bytes) {
-        int units = bytes.length / 2;
-        for (int i = 0; i < units; i++) {
-            if (bytes[2 * i] == 0 && bytes[2 * i + 1] == 0) {
-                return new String(bytes, 0, 2 * i, StandardCharsets.UTF_16LE);
-            }
-        }
-        return new String(bytes, 0, units * 2, StandardCharsets.UTF_16LE);
     }
 
     private static String describe(int error) {

@@ -13,6 +13,7 @@ import javax.naming.directory.Attribute;
 import javax.naming.directory.Attributes;
 import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
+import org.kmsagent.agent.rules.SrvRecord;
 import org.kmsagent.api.HResult;
 
 /**

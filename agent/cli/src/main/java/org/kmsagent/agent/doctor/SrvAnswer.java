@@ -2,6 +2,7 @@ package org.kmsagent.agent.doctor;
 
 import java.util.List;
 import java.util.Optional;
+import org.kmsagent.agent.rules.SrvRecord;
 import org.kmsagent.api.HResult;
 
 /**

@@ -1,7 +1,6 @@
 package org.kmsagent.agent.host;
 
 import java.util.List;
-import java.util.Locale;
 import org.kmsagent.agent.rules.KmsRules;
 
 /**
@@ -30,8 +29,8 @@ public record GenuineHostService(
         long activationIntervalMinutes,
         long renewalIntervalMinutes,
         List<String> defaulted,
-        List<HostKey> hostKeys,
-        List<LicensePack> licensePacks,
+        List<InstalledHostKey> hostKeys,
+        List<InstalledLicensePack> licensePacks,
         List<String> errors) {
     public GenuineHostService {
         publishedDomains = List.copyOf(publishedDomains);
@@ -56,21 +55,16 @@ public record GenuineHostService(
      * @param partialKey the last five characters only (never the whole key)
      * @param channel as SLC names it, e.g. {@code Volume:CSVLK}
      */
-    public record HostKey(
+    public record InstalledHostKey(
             String applicationId, String skuId, String name, String description, String partialKey, String channel) {
-        public HostKey {
+        public InstalledHostKey {
             // Never more than the last five characters, whatever the reader was given (docs/kms-rules.md §8.6).
             partialKey = partialKey == null
                     ? ""
                     : partialKey.length() <= 5 ? partialKey : partialKey.substring(partialKey.length() - 5);
         }
-
-        /** {@code #####-#####-#####-#####-XXXXX}. */
-        public String masked() {
-            return "#####-#####-#####-#####-" + (partialKey.isEmpty() ? "?????" : partialKey.toUpperCase(Locale.ROOT));
-        }
     }
 
     /** A KMS host licence installed for an application, with whether its host key is installed too. */
-    public record LicensePack(String applicationId, String skuId, String name, boolean hostKeyInstalled) {}
+    public record InstalledLicensePack(String applicationId, String skuId, String name, boolean hostKeyInstalled) {}
 }

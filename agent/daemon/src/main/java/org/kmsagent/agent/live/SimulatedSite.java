@@ -10,13 +10,13 @@ import java.util.UUID;
 import org.kmsagent.agent.config.SimulatedConfig;
 import org.kmsagent.agent.daemon.StoredMachine;
 import org.kmsagent.agent.host.KmsHost;
-import org.kmsagent.agent.licensing.simulated.SimulatedDns;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.licensing.simulated.SimulatedNetwork;
 import org.kmsagent.agent.licensing.simulated.SimulatedProduct;
 import org.kmsagent.agent.licensing.simulated.SimulatedWorld;
 import org.kmsagent.agent.licensing.slc.WindowsMachine;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.rules.SrvRecord;
 import org.kmsagent.agent.scheduler.Scheduler;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicensingException;
@@ -148,7 +148,7 @@ public final class SimulatedSite {
         world.network().attach(new SimulatedNetwork.HostEntry(name, port, host, keys, packs));
         world.dns().unpublish(DOMAIN, name);
         if (publishDns) {
-            world.dns().publish(DOMAIN, new SimulatedDns.SrvRecord(name, port, 0, 0));
+            world.dns().publish(DOMAIN, new SrvRecord(0, 0, port, name));
         }
     }
 

@@ -26,7 +26,6 @@ import org.kmsagent.agent.host.KmsResponse;
 import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.host.PoolEntry;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
-import org.kmsagent.agent.licensing.simulated.SimulatedDns;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.licensing.simulated.SimulatedNetwork;
 import org.kmsagent.agent.licensing.simulated.SimulatedProduct;
@@ -36,6 +35,7 @@ import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.agent.renewal.MakFallbackPolicy;
 import org.kmsagent.agent.renewal.RenewalEvent;
 import org.kmsagent.agent.renewal.RenewalLoop;
+import org.kmsagent.agent.rules.SrvRecord;
 import org.kmsagent.agent.scheduler.VirtualClockScheduler;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicenseStatus;
@@ -280,10 +280,7 @@ public final class SimulationLab {
                         plan.name(), plan.port(), host, plan.hostKeys(), plan.licensePacks()));
         if (plan.publishDns()) {
             // _vlmcs._tcp with the plan's priority and weight (0 and 0 unless set, kms-rules.md §2.6).
-            world.dns()
-                    .publish(
-                            plan.domain(),
-                            new SimulatedDns.SrvRecord(plan.name(), plan.port(), plan.priority(), plan.weight()));
+            world.dns().publish(plan.domain(), new SrvRecord(plan.priority(), plan.weight(), plan.port(), plan.name()));
         }
         for (Scenario.Outage o : plan.outages()) {
             Instant from = scenario.start().plus(o.from());

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.rules.SrvRecord;
 import org.kmsagent.api.HResult;
 
 /** The SRV lookup against a real DNS server on loopback. */

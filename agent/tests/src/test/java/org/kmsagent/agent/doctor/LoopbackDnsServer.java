@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.kmsagent.agent.rules.SrvRecord;
 
 /**
  * A tiny authoritative DNS server on 127.0.0.1 for tests: answers SRV queries from a zone the test sets and

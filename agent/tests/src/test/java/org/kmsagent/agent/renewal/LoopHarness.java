@@ -15,12 +15,12 @@ import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.HostConfig;
 import org.kmsagent.agent.host.HostSettings;
 import org.kmsagent.agent.host.LedgerKmsHost;
-import org.kmsagent.agent.licensing.simulated.SimulatedDns;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.licensing.simulated.SimulatedNetwork;
 import org.kmsagent.agent.licensing.simulated.SimulatedProduct;
 import org.kmsagent.agent.licensing.simulated.SimulatedWorld;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.rules.SrvRecord;
 import org.kmsagent.agent.scheduler.VirtualClockScheduler;
 import org.kmsagent.agent.testsupport.TestFamilies;
 import org.kmsagent.api.HostKey;
@@ -60,7 +60,7 @@ final class LoopHarness {
                 H2ActivationLedger.inMemory());
         world.network().attach(new SimulatedNetwork.HostEntry(HOST, 1688, host, keys, packs));
         if (publishDns) {
-            world.dns().publish("corp.example", new SimulatedDns.SrvRecord(HOST, 1688, 0, 0));
+            world.dns().publish("corp.example", new SrvRecord(0, 0, 1688, HOST));
         }
         TestFamilies.all().forEach(f -> f.catalog().skus().forEach(world::registerGvlk));
     }

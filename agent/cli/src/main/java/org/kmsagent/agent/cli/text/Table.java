@@ -2,17 +2,28 @@ package org.kmsagent.agent.cli.text;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The one plain-text table every command prints: a header row and left-aligned columns as wide as their widest cell;
- * a missing value prints as {@code -}.
+ * The one plain-text table every command prints: a header row and columns as wide as their widest cell, left-aligned
+ * unless marked right-aligned (numbers); a missing value prints as {@code -}.
  */
 public final class Table {
     private final List<String[]> rows = new ArrayList<>();
+    private final Set<Integer> right = new HashSet<>();
 
     public Table(String... header) {
         rows.add(header);
+    }
+
+    /** Right-aligns the given columns (0-based), header included, so that numbers line up by their last digit. */
+    public Table rightAligned(int... columns) {
+        for (int c : columns) {
+            right.add(c);
+        }
+        return this;
     }
 
     public Table row(Object... cells) {
@@ -35,7 +46,15 @@ public final class Table {
         for (String[] r : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < columns; i++) {
-                line.append(i + 1 < columns ? String.format("%-" + width[i] + "s  ", r[i]) : r[i]);
+                String pad = " ".repeat(width[i] - r[i].length());
+                if (right.contains(i)) {
+                    line.append(pad).append(r[i]);
+                } else {
+                    line.append(r[i]).append(i + 1 < columns ? pad : "");
+                }
+                if (i + 1 < columns) {
+                    line.append("  ");
+                }
             }
             out.println(line.toString().stripTrailing());
         }

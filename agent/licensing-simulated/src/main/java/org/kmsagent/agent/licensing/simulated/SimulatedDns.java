@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
+import org.kmsagent.agent.rules.SrvRecord;
 
 /**
  * A DNS zone holding {@code _vlmcs._tcp} SRV records per domain, as KMS hosts publish them (docs/kms-rules.md §2.6) and
@@ -14,20 +14,6 @@ import java.util.Objects;
 public final class SimulatedDns {
     /** The SRV name KMS clients query (docs/kms-rules.md §2.5). */
     public static final String KMS_SRV_NAME = "_vlmcs._tcp";
-
-    /**
-     * One SRV record.
-     *
-     * @param target the host's name
-     * @param port the host's port
-     * @param priority lower is tried first (honoured by Windows 7 / 2008 R2 and later, §2.5)
-     * @param weight relative share among records of one priority
-     */
-    public record SrvRecord(String target, int port, int priority, int weight) {
-        public SrvRecord {
-            Objects.requireNonNull(target, "target");
-        }
-    }
 
     private final Map<String, List<SrvRecord>> zone = new HashMap<>();
 

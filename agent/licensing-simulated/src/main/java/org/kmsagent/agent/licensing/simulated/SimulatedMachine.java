@@ -22,6 +22,7 @@ import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
 import org.kmsagent.agent.renewal.LicenseStateFields;
 import org.kmsagent.agent.rules.KmsRules;
+import org.kmsagent.agent.rules.SrvRecord;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.InstalledProduct;
@@ -549,7 +550,7 @@ public final class SimulatedMachine
             }
             if (pass == 0 && s.endpoint instanceof KmsEndpoint.Discovery d) {
                 String zone = d.lookupDomain().orElse(domain);
-                List<SimulatedDns.SrvRecord> records = world.dns().lookup(zone);
+                List<SrvRecord> records = world.dns().lookup(zone);
                 if (records.isEmpty()) {
                     // docs/kms-rules.md §5: no _vlmcs._tcp record → 0x8007232B "DNS name does not exist".
                     s.hostInUse = null;
@@ -574,14 +575,14 @@ public final class SimulatedMachine
     private record Target(String host, int port) {}
 
     /** SRV records by priority, and within one priority a weighted random pick order (docs/kms-rules.md §2.5). */
-    private List<Target> order(List<SimulatedDns.SrvRecord> records) {
-        List<SimulatedDns.SrvRecord> left = new ArrayList<>(records);
-        left.sort(Comparator.comparingInt(SimulatedDns.SrvRecord::priority));
+    private List<Target> order(List<SrvRecord> records) {
+        List<SrvRecord> left = new ArrayList<>(records);
+        left.sort(Comparator.comparingInt(SrvRecord::priority));
         List<Target> out = new ArrayList<>(left.size());
         while (!left.isEmpty()) {
             int prio = left.get(0).priority();
-            List<SimulatedDns.SrvRecord> same = new ArrayList<>();
-            for (SimulatedDns.SrvRecord r : left) {
+            List<SrvRecord> same = new ArrayList<>();
+            for (SrvRecord r : left) {
                 if (r.priority() == prio) {
                     same.add(r);
                 }
@@ -589,7 +590,7 @@ public final class SimulatedMachine
             left.removeAll(same);
             while (!same.isEmpty()) {
                 int total = 0;
-                for (SimulatedDns.SrvRecord r : same) {
+                for (SrvRecord r : same) {
                     total += r.weight() + 1;
                 }
                 int pick = same.size() == 1 ? 0 : rng.nextInt(total);
@@ -600,7 +601,7 @@ public final class SimulatedMachine
                         break;
                     }
                 }
-                SimulatedDns.SrvRecord r = same.remove(i);
+                SrvRecord r = same.remove(i);
                 out.add(new Target(r.target(), r.port()));
             }
         }

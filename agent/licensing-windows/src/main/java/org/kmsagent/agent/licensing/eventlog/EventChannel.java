@@ -6,7 +6,7 @@ import java.util.List;
 public interface EventChannel {
 
     /** A forward query over {@code channel} with the XPath {@code query}, positioned before its oldest event. */
-    Query query(String channel, String query) throws EventLogException;
+    Query query(String channel, String query) throws EventLogReadException;
 
     /** An open query: a cursor over the matching events. Not thread-safe. */
     interface Query extends AutoCloseable {
@@ -16,10 +16,10 @@ public interface EventChannel {
          *
          * @return false if that event is no longer in the log (cleared or overwritten); the cursor is then unchanged
          */
-        boolean seek(String bookmarkXml) throws EventLogException;
+        boolean seek(String bookmarkXml) throws EventLogReadException;
 
         /** Up to {@code max} next events; empty at the end of the log. */
-        Batch next(int max) throws EventLogException;
+        Batch next(int max) throws EventLogReadException;
 
         @Override
         void close();

@@ -66,7 +66,7 @@ public final class KmsEventWatcher {
     }
 
     /** Reads what was logged since the last poll (or since the saved bookmark) into the ledger. */
-    public Poll poll() throws EventLogException, IOException {
+    public Poll poll() throws EventLogReadException, IOException {
         Optional<SavedBookmark> saved = SavedBookmark.read(bookmarkFile);
         EventChannel.Query q = channel.query(CHANNEL, QUERY);
         boolean restarted = false;
@@ -124,7 +124,7 @@ public final class KmsEventWatcher {
      * Puts the query just after the saved event. False when that event is gone or the event now at its place is not
      * it (another event reusing its record id after a clear).
      */
-    private static boolean positioned(EventChannel.Query q, SavedBookmark saved) throws EventLogException {
+    private static boolean positioned(EventChannel.Query q, SavedBookmark saved) throws EventLogReadException {
         if (!q.seek(saved.bookmarkXml())) {
             return false;
         }

@@ -4,9 +4,9 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.kmsagent.agent.licensing.slc.Utf16;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,21 +30,21 @@ public final class WevtapiChannel implements EventChannel {
     }
 
     @Override
-    public Query query(String channel, String query) throws EventLogException {
+    public Query query(String channel, String query) throws EventLogReadException {
         Pointer results = api.EvtQuery(
                 null,
-                utf16(channel),
-                utf16(query),
+                Utf16.of(channel),
+                Utf16.of(query),
                 Wevtapi.EVT_QUERY_CHANNEL_PATH | Wevtapi.EVT_QUERY_FORWARD_DIRECTION);
         if (results == null) {
             int e = Native.getLastError();
-            throw new EventLogException("EvtQuery on the channel '" + channel + "' failed: " + describe(e), e);
+            throw new EventLogReadException("EvtQuery on the channel '" + channel + "' failed: " + describe(e), e);
         }
         Pointer bookmark = api.EvtCreateBookmark(null);
         if (bookmark == null) {
             int e = Native.getLastError();
             api.EvtClose(results);
-            throw new EventLogException("EvtCreateBookmark failed: " + describe(e), e);
+            throw new EventLogReadException("EvtCreateBookmark failed: " + describe(e), e);
         }
         return new EvtQuery(channel, results, bookmark);
     }
@@ -62,11 +62,11 @@ public final class WevtapiChannel implements EventChannel {
         }
 
         @Override
-        public boolean seek(String bookmarkXml) throws EventLogException {
-            Pointer target = api.EvtCreateBookmark(utf16(bookmarkXml));
+        public boolean seek(String bookmarkXml) throws EventLogReadException {
+            Pointer target = api.EvtCreateBookmark(Utf16.of(bookmarkXml));
             if (target == null) {
                 int e = Native.getLastError();
-                throw new EventLogException(
+                throw new EventLogReadException(
                         "EvtCreateBookmark could not read the saved bookmark of '" + channel + "': " + describe(e), e);
             }
             try {
@@ -91,7 +91,7 @@ public final class WevtapiChannel implements EventChannel {
         }
 
         @Override
-        public Batch next(int max) throws EventLogException {
+        public Batch next(int max) throws EventLogReadException {
             Pointer[] handles = new Pointer[max];
             IntByReference returned = new IntByReference();
             if (!api.EvtNext(results, max, handles, 0, 0, returned)) {
@@ -99,7 +99,7 @@ public final class WevtapiChannel implements EventChannel {
                 if (e == Wevtapi.ERROR_NO_MORE_ITEMS) {
                     return new Batch(List.of(), null);
                 }
-                throw new EventLogException("EvtNext on '" + channel + "' failed: " + describe(e), e);
+                throw new EventLogReadException("EvtNext on '" + channel + "' failed: " + describe(e), e);
             }
             int n = returned.getValue();
             List<String> events = new ArrayList<>(n);
@@ -108,7 +108,8 @@ public final class WevtapiChannel implements EventChannel {
                     events.add(render(handles[i], Wevtapi.EVT_RENDER_EVENT_XML, "an event of '" + channel + "'"));
                     if (!api.EvtUpdateBookmark(bookmark, handles[i])) {
                         int e = Native.getLastError();
-                        throw new EventLogException("EvtUpdateBookmark on '" + channel + "' failed: " + describe(e), e);
+                        throw new EventLogReadException(
+                                "EvtUpdateBookmark on '" + channel + "' failed: " + describe(e), e);
                     }
                 }
             } finally {
@@ -132,18 +133,18 @@ public final class WevtapiChannel implements EventChannel {
     }
 
     /** Renders {@code fragment} as XML: asks for the size first, then renders into a buffer of that size. */
-    private String render(Pointer fragment, int flags, String what) throws EventLogException {
+    private String render(Pointer fragment, int flags, String what) throws EventLogReadException {
         int size = INITIAL_BUFFER;
         for (int attempt = 0; attempt < 3; attempt++) {
             Memory buffer = new Memory(size);
             IntByReference used = new IntByReference();
             IntByReference props = new IntByReference();
             if (api.EvtRender(null, fragment, flags, size, buffer, used, props)) {
-                return decode(buffer.getByteArray(0, Math.min(used.getValue(), size)));
+                return Utf16.decode(buffer.getByteArray(0, Math.min(used.getValue(), size)));
             }
             int e = Native.getLastError();
             if (e != Wevtapi.ERROR_INSUFFICIENT_BUFFER || used.getValue() <= size || used.getValue() > MAX_BUFFER) {
-                throw new EventLogException(
+                throw new EventLogReadException(
                         "EvtRender of " + what + " failed: " + describe(e)
                                 + (e == Wevtapi.ERROR_INSUFFICIENT_BUFFER
                                         ? " (asked for " + used.getValue() + " bytes)"
@@ -152,26 +153,7 @@ public final class WevtapiChannel implements EventChannel {
             }
             size = used.getValue();
         }
-        throw new EventLogException("EvtRender of " + what + " kept asking for a larger buffer", 0);
-    }
-
-    static Memory utf16(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_16LE);
-        Memory m = new Memory(bytes.length + 2L);
-        m.write(0, bytes, 0, bytes.length);
-        m.setShort(bytes.length, (short) 0);
-        return m;
-    }
-
-    /** UTF-16LE up to the first NUL unit. */
-    static String decode(byte[] bytes) {
-        int units = bytes.length / 2;
-        for (int i = 0; i < units; i++) {
-            if (bytes[2 * i] == 0 && bytes[2 * i + 1] == 0) {
-                return new String(bytes, 0, 2 * i, StandardCharsets.UTF_16LE);
-            }
-        }
-        return new String(bytes, 0, units * 2, StandardCharsets.UTF_16LE);
+        throw new EventLogReadException("EvtRender of " + what + " kept asking for a larger buffer", 0);
     }
 
     private static String describe(int error) {

@@ -101,8 +101,8 @@ public final class GenuineHostServiceReader {
                 GenuineHostService.DEFAULT_RENEWAL_MINUTES,
                 KmsRules.MIN_INTERVAL_MINUTES,
                 KmsRules.MAX_INTERVAL_MINUTES);
-        List<GenuineHostService.HostKey> keys = new ArrayList<>();
-        List<GenuineHostService.LicensePack> packs = new ArrayList<>();
+        List<GenuineHostService.InstalledHostKey> keys = new ArrayList<>();
+        List<GenuineHostService.InstalledLicensePack> packs = new ArrayList<>();
         if (slc == null) {
             errors.add("host keys and license packs: read through Windows' licensing service (SLC), absent here");
         } else {
@@ -119,7 +119,9 @@ public final class GenuineHostServiceReader {
     }
 
     private void hostLicences(
-            UUID app, List<GenuineHostService.HostKey> keys, List<GenuineHostService.LicensePack> packs)
+            UUID app,
+            List<GenuineHostService.InstalledHostKey> keys,
+            List<GenuineHostService.InstalledLicensePack> packs)
             throws LicensingException {
         try (SlcSession s = slc.open(LicensingService.SPP)) {
             for (UUID sku : s.skuIds(app)) {
@@ -141,12 +143,12 @@ public final class GenuineHostServiceReader {
                     String channel = SlcSession.ifPresent(() -> s.pkeyInformation(pkey, "Channel"))
                             .map(Object::toString)
                             .orElse("");
-                    keys.add(new GenuineHostService.HostKey(
+                    keys.add(new GenuineHostService.InstalledHostKey(
                             app.toString(), sku.toString(), name, description, partial, channel));
                 }
                 if (OFFICE.contains(app)) {
-                    packs.add(
-                            new GenuineHostService.LicensePack(app.toString(), sku.toString(), name, !pkeys.isEmpty()));
+                    packs.add(new GenuineHostService.InstalledLicensePack(
+                            app.toString(), sku.toString(), name, !pkeys.isEmpty()));
                 }
             }
         }

@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * UTF-16LE strings for SLC, which has no A/W variants. Built from bytes, never with {@code WString} or
- * {@code getWideString}: off Windows {@code wchar_t} is 4 bytes and those step by it (docs/building.md §9 "JNA ").
+ * UTF-16LE strings for this module's native calls (SLC, which has no A/W variants, the registry, WMI and wevtapi).
+ * Built from bytes, never with {@code WString} or {@code getWideString}: off Windows {@code wchar_t} is 4 bytes and
+ * those step by it (docs/building.md §9 "JNA ").
  */
 public final class Utf16 {
     private Utf16() {}

@@ -18,6 +18,7 @@ import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.renewal.Diagnosis.Cause;
+import org.kmsagent.agent.rules.SrvRecord;
 import org.kmsagent.agent.scheduler.VirtualClockScheduler;
 import org.kmsagent.agent.testsupport.TestFamilies;
 import org.kmsagent.api.ActivationResult;
@@ -88,7 +89,7 @@ class SimulatedMachineTest {
     @Test
     void anotherEditionsKeyIsReportedAsWrongKeyAndItsOwnGvlkFixesIt() throws Exception {
         host("kms1");
-        world.dns().publish("corp.example", new SimulatedDns.SrvRecord("kms1", 1688, 0, 0));
+        world.dns().publish("corp.example", new SrvRecord(0, 0, 1688, "kms1"));
         SimulatedMachine m = machine("pc");
         m.install(
                 product("Windows 10 Enterprise"),
@@ -154,8 +155,8 @@ class SimulatedMachineTest {
     void discoveryTriesLowerPriorityFirstFallsBackWhenItIsDownAndThenCachesTheHostThatAnswered() throws Exception {
         LedgerKmsHost primary = host("kms-a.corp.example");
         LedgerKmsHost backup = host("kms-b.corp.example");
-        world.dns().publish("corp.example", new SimulatedDns.SrvRecord("kms-b.corp.example", 1688, 10, 0));
-        world.dns().publish("corp.example", new SimulatedDns.SrvRecord("kms-a.corp.example", 1688, 0, 0));
+        world.dns().publish("corp.example", new SrvRecord(10, 0, 1688, "kms-b.corp.example"));
+        world.dns().publish("corp.example", new SrvRecord(0, 0, 1688, "kms-a.corp.example"));
         world.network().addOutage("kms-a.corp.example", T0, T0.plus(Duration.ofHours(1)));
         SimulatedMachine m = machine("pc");
         m.install(
@@ -184,7 +185,7 @@ class SimulatedMachineTest {
     @Test
     void lookupDomainIsHonouredAndAPinnedHostSkipsDns() throws Exception {
         host("kms.branch.example");
-        world.dns().publish("branch.example", new SimulatedDns.SrvRecord("kms.branch.example", 1688, 0, 0));
+        world.dns().publish("branch.example", new SrvRecord(0, 0, 1688, "kms.branch.example"));
         SimulatedMachine m = machine("pc");
         m.install(
                 product("Windows 10 Enterprise"),
@@ -218,7 +219,7 @@ class SimulatedMachineTest {
     @Test
     void licenseDetailsAnswerWhatSlmgrDlvShows() throws Exception {
         host("kms1");
-        world.dns().publish("corp.example", new SimulatedDns.SrvRecord("kms1", 1688, 0, 0));
+        world.dns().publish("corp.example", new SrvRecord(0, 0, 1688, "kms1"));
         UUID cmid = UUID.fromString("6c4d2a5e-8f3b-4a51-9e0a-2b7f1c3d4e5f");
         SimulatedMachine m = new SimulatedMachine(
                 "pc",

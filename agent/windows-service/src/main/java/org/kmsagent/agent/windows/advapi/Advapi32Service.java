@@ -14,7 +14,7 @@ import com.sun.jna.Structure;
  * assumes Windows' 2-byte {@code wchar_t}, while this interface is also bound, on Linux, to the gcc-built double
  * {@code libadvapi32.so} (src/test/c/advapi32double.c), where {@code wchar_t} is 4 bytes. So:
  * <ul>
- *   <li>every {@code LPCWSTR} is a {@link Pointer} to NUL-terminated UTF-16LE bytes made by {@link Utf16};</li>
+ *   <li>every {@code LPCWSTR} is a {@link Pointer} to NUL-terminated UTF-16LE bytes made by {@link Advapi32Utf16};</li>
  *   <li>{@code BOOL} and {@code DWORD} are {@code int}, {@code WORD} is {@code short}; handles are {@link Pointer};</li>
  *   <li>a call that fails returns 0 or {@code null}; the error code is then {@link Native#getLastError()}
  *       ({@code GetLastError} on Windows, {@code errno}, which the double sets, elsewhere);</li>

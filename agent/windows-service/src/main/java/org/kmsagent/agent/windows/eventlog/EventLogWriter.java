@@ -57,7 +57,7 @@ public interface EventLogWriter extends AutoCloseable {
         }
         try {
             return NativeEventLogWriter.open(Advapi32Service.load(), source);
-        } catch (UnsatisfiedLinkError | EventLogException e) {
+        } catch (UnsatisfiedLinkError | EventSourceException e) {
             NativeEventLogWriter.LOG.warn(
                     "Event Log unavailable ({}); events go to the agent's log only", e.getMessage());
             return new NoopEventLogWriter();
@@ -67,7 +67,7 @@ public interface EventLogWriter extends AutoCloseable {
     /**
      * The writer for {@code source} bound to {@code api} (the double in tests).
      *
-     * @throws EventLogException if {@code RegisterEventSourceW} fails
+     * @throws EventSourceException if {@code RegisterEventSourceW} fails
      */
     static EventLogWriter open(Advapi32Service api, String source) {
         return NativeEventLogWriter.open(api, source);

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.kmsagent.agent.windows.advapi.Advapi32Service;
-import org.kmsagent.agent.windows.advapi.Utf16;
+import org.kmsagent.agent.windows.advapi.Advapi32Utf16;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +28,9 @@ final class NativeEventLogWriter implements EventLogWriter {
 
     static NativeEventLogWriter open(Advapi32Service api, String source) {
         Objects.requireNonNull(source, "source");
-        Pointer h = api.RegisterEventSourceW(null, Utf16.of(source));
+        Pointer h = api.RegisterEventSourceW(null, Advapi32Utf16.of(source));
         if (h == null) {
-            throw new EventLogException("RegisterEventSourceW(" + source + ") failed", Native.getLastError());
+            throw new EventSourceException("RegisterEventSourceW(" + source + ") failed", Native.getLastError());
         }
         return new NativeEventLogWriter(api, source, h);
     }
@@ -46,7 +46,7 @@ final class NativeEventLogWriter implements EventLogWriter {
         List<Memory> keep = new ArrayList<>(n); // the strings must stay reachable until ReportEventW returns
         Memory array = n == 0 ? null : new Memory((long) n * Native.POINTER_SIZE);
         for (int i = 0; i < n; i++) {
-            Memory s = Utf16.of(prepare(strings.get(i)));
+            Memory s = Advapi32Utf16.of(prepare(strings.get(i)));
             keep.add(s);
             array.setPointer((long) i * Native.POINTER_SIZE, s);
         }

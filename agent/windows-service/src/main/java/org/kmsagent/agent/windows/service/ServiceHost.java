@@ -29,7 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.kmsagent.agent.windows.advapi.Advapi32Service;
-import org.kmsagent.agent.windows.advapi.Utf16;
+import org.kmsagent.agent.windows.advapi.Advapi32Utf16;
 import org.kmsagent.agent.windows.advapi.Win32;
 import org.kmsagent.agent.windows.eventlog.AgentEvents;
 import org.kmsagent.agent.windows.service.ServiceBody.StopReason;
@@ -125,7 +125,7 @@ public final class ServiceHost {
         this.body = Objects.requireNonNull(body, "body");
         this.events = Objects.requireNonNull(events, "events");
         this.options = Objects.requireNonNull(options, "options");
-        this.name = Utf16.of(serviceName);
+        this.name = Advapi32Utf16.of(serviceName);
         // SERVICE_TABLE_ENTRYW[2]: {name, ServiceMain}, then the NULL entry that closes the table.
         this.table = new Memory(4L * Native.POINTER_SIZE);
         table.clear();

@@ -179,9 +179,10 @@ class EventLogWriterTest {
     void aSourceThatCannotBeRegisteredIsAnErrorWithItsCodeOrANoopWriterFromOpen() {
         dbl.control().double_set_error("RegisterEventSourceW", 5); // ERROR_ACCESS_DENIED
         assertThatThrownBy(() -> EventLogWriter.open(dbl.api(), EventLogWriter.SOURCE))
-                .isInstanceOf(EventLogException.class)
+                .isInstanceOf(EventSourceException.class)
                 .hasMessageContaining("Win32 error 5")
-                .satisfies(t -> assertThat(((EventLogException) t).win32Error()).isEqualTo(5));
+                .satisfies(
+                        t -> assertThat(((EventSourceException) t).win32Error()).isEqualTo(5));
 
         String old = System.getProperty(EventLogWriter.FORCE_PROPERTY);
         System.setProperty(EventLogWriter.FORCE_PROPERTY, "true");

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.kmsagent.agent.windows.advapi.Advapi32Service;
-import org.kmsagent.agent.windows.advapi.Utf16;
+import org.kmsagent.agent.windows.advapi.Advapi32Utf16;
 
 /**
  * The gcc-built Advapi32 double (libadvapi32.so in {@code jna.library.path}) with readers for what it recorded.
@@ -76,7 +76,7 @@ public final class Advapi32Double {
             control.double_event(i, e);
             List<String> strings = new ArrayList<>();
             for (int j = 0; j < e[3]; j++) {
-                strings.add(Utf16.read(control.double_event_string(i, j)));
+                strings.add(Advapi32Utf16.read(control.double_event_string(i, j)));
             }
             out.add(new Event(e[0], e[1], e[2], strings, e[4] != 0, e[5]));
         }
@@ -104,14 +104,14 @@ public final class Advapi32Double {
     }
 
     public String tableName() {
-        return Utf16.read(control.double_table_name());
+        return Advapi32Utf16.read(control.double_table_name());
     }
 
     public String handlerName() {
-        return Utf16.read(control.double_handler_name());
+        return Advapi32Utf16.read(control.double_handler_name());
     }
 
     public String sourceName() {
-        return Utf16.read(control.double_source_name());
+        return Advapi32Utf16.read(control.double_source_name());
     }
 }

@@ -6,11 +6,12 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * UTF-16LE strings for the W functions. Made from bytes, never with {@code WString} or {@code getWideString}: off
- * Windows {@code wchar_t} is 4 bytes and those step by it.
+ * UTF-16LE strings for the advapi32 W functions. Made from bytes, never with {@code WString} or {@code getWideString}:
+ * off Windows {@code wchar_t} is 4 bytes and those step by it. licensing-windows has its own ({@code slc.Utf16}): the
+ * two modules are peers and this one depends on nothing of the agent (docs/architecture.md).
  */
-public final class Utf16 {
-    private Utf16() {}
+public final class Advapi32Utf16 {
+    private Advapi32Utf16() {}
 
     /** A NUL-terminated UTF-16LE copy of {@code s} in native memory (JNA frees it once unreachable). */
     public static Memory of(String s) {

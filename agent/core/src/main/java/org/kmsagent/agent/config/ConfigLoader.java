@@ -205,7 +205,7 @@ public final class ConfigLoader {
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
             throw new ConfigException(path + ":" + e.getLocation().getLineNr() + ": not valid YAML: "
-                    + BoundedInput.shown(e.getOriginalMessage()));
+                    + BoundedInput.reason(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(path + ": cannot read: " + e.getMessage());
         }

@@ -154,6 +154,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aYamlSyntaxErrorKeepsTheParsersWholeReasonOnOneLine() throws Exception {
+        Path file = yaml("bridge:\n  port: 7001\nrenewal:\n  kms: a: b\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":4: not valid YAML: mapping values are not allowed here (line 4, column 9)");
+    }
+
+    @Test
     void anonymousAccessIsRefusedOffLoopback() {
         assertThat(errors(Map.of(), Optional.empty(), "bridge.host=0.0.0.0", "bridge.anonymous=read"))
                 .containsExactly(

@@ -285,6 +285,18 @@ class PluginHostIT {
     }
 
     @Test
+    void aManifestWithoutPluginIdIsNamedAsNoPlugin() throws Exception {
+        PluginJars.variant(PluginJars.built("office2010"), dir.resolve("noid.jar"), Map.of(), Map.of("Plugin-Id", ""));
+        host().rescan();
+
+        assertThat(loadedIds()).isEmpty();
+        String expected = "noid.jar: its META-INF/MANIFEST.MF names no Plugin-Id, so it is not a kms-agent plugin";
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith(expected));
+    }
+
+    @Test
     void aPluginClassMissingFromTheJarIsNamed() throws Exception {
         PluginJars.variant(
                 PluginJars.built("office2010"),

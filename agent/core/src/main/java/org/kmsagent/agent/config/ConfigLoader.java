@@ -125,6 +125,7 @@ public final class ConfigLoader {
             }
         }
         resolveEnvironmentReferences(root, "", errors);
+        dropListsWithEmptyEntries(root, "", errors);
         // Binding stops at the first value that does not fit; take that value out and bind again, so that one run
         // reports every misfit (each removal falls back to the key's default, which the validator then accepts).
         // Nothing written anywhere (no file, or one of comments only, and no override) is every key's default, which is
@@ -205,7 +206,7 @@ public final class ConfigLoader {
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
             throw new ConfigException(path + ":" + e.getLocation().getLineNr() + ": not valid YAML: "
-                    + BoundedInput.shown(e.getOriginalMessage()));
+                    + BoundedInput.reason(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(path + ": cannot read: " + e.getMessage());
         }
@@ -225,6 +226,40 @@ public final class ConfigLoader {
                 String child = path + "[" + i + "]";
                 origin.put(child, file + ":" + p.currentTokenLocation().getLineNr());
                 lines(p, child, file, origin);
+            }
+        }
+    }
+
+    /**
+     * Reports every empty list entry (a '-' with nothing after it) and takes its list out, so the list falls back to
+     * its default: bound, such an entry fails its whole section ("bridge: null"), hiding the section's other problems.
+     */
+    private static void dropListsWithEmptyEntries(JsonNode node, String path, List<String> errors) {
+        if (node instanceof ObjectNode obj) {
+            List<String> drop = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                boolean empty = false;
+                if (e.getValue() instanceof ArrayNode arr) {
+                    for (int i = 0; i < arr.size(); i++) {
+                        if (arr.get(i).isNull()) {
+                            errors.add(p + "[" + i + "]: an empty list entry (a '-' with nothing after it); remove it "
+                                    + "or give its value");
+                            empty = true;
+                        }
+                    }
+                }
+                if (empty) {
+                    drop.add(e.getKey());
+                } else {
+                    dropListsWithEmptyEntries(e.getValue(), p, errors);
+                }
+            }
+            drop.forEach(obj::remove);
+        } else if (node instanceof ArrayNode arr) {
+            for (int i = 0; i < arr.size(); i++) {
+                dropListsWithEmptyEntries(arr.get(i), path + "[" + i + "]", errors);
             }
         }
     }

@@ -8,6 +8,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reading what a user points at, and quoting back what a user wrote, without trusting either: files are read up to a
@@ -22,6 +26,12 @@ public final class BoundedInput {
 
     /** The longest client text kept by {@link #printable}. */
     public static final int PRINTABLE_CHARS = 80;
+
+    /**
+     * The longest reason taken from a parser or a library: far above any real one (parsers shorten the values they
+     * quote themselves), so it only stops a runaway message.
+     */
+    public static final int REASON_CHARS = 500;
 
     /** A file too large for what it should hold. */
     public static final class TooLargeException extends IOException {
@@ -75,16 +85,7 @@ public final class BoundedInput {
         StringBuilder b = new StringBuilder();
         int i = 0;
         for (; i < text.length() && b.length() < SHOWN_CHARS; i++) {
-            char c = text.charAt(i);
-            if (c == '\n') {
-                b.append("\\n");
-            } else if (c == '\t') {
-                b.append("\\t");
-            } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
+            escape(b, text.charAt(i));
         }
         if (i < text.length()) {
             b.append("\u2026 (").append(text.length()).append(" characters)");
@@ -104,5 +105,55 @@ public final class BoundedInput {
         }
         String clean = text.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > PRINTABLE_CHARS ? clean.substring(0, PRINTABLE_CHARS) + "..." : clean;
+    }
+
+    /** SnakeYAML's mark line, {@code  in 'reader', line 4, column 9:}. */
+    private static final Pattern YAML_MARK = Pattern.compile("^\\s*in '[^']*', (line \\d+, column \\d+):?\\s*$");
+
+    /** Jackson's location, {@code [Source: REDACTED (...); line: 1, column: 10]}. */
+    private static final Pattern JSON_LOCATION =
+            Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
+
+    /**
+     * A parser's or library's message as one line, kept whole: its lines joined with "; ", a YAML mark as "(line 4,
+     * column 9)", the input snippet and caret lines a YAML parser adds left out (they echo the file), Jackson's
+     * source location shortened to "line 1, column 10", and control characters escaped as in {@link #shown}.
+     */
+    public static String reason(String message) {
+        if (message == null || message.isBlank()) {
+            return "invalid";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String line : message.lines().toList()) {
+            Matcher mark = YAML_MARK.matcher(line);
+            if (mark.matches() && !parts.isEmpty()) {
+                parts.set(parts.size() - 1, parts.get(parts.size() - 1) + " (" + mark.group(1) + ")");
+            } else if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                parts.add(line.strip());
+            }
+        }
+        String text = String.join("; ", parts.isEmpty() ? List.of(message.strip()) : parts);
+        text = JSON_LOCATION.matcher(text).replaceAll("line $1, column $2");
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        for (; i < text.length() && b.length() < REASON_CHARS; i++) {
+            escape(b, text.charAt(i));
+        }
+        if (i < text.length()) {
+            b.append("\u2026 (").append(text.length()).append(" characters)");
+        }
+        return b.toString();
+    }
+
+    private static void escape(StringBuilder b, char c) {
+        if (c == '\n') {
+            b.append("\\n");
+        } else if (c == '\t') {
+            b.append("\\t");
+        } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+            b.append(String.format("\\u%04x", (int) c));
+        } else {
+            b.append(c);
+        }
     }
 }

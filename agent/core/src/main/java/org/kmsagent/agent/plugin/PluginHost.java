@@ -20,7 +20,12 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import java.util.zip.ZipException;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.api.PluginApi;
 import org.kmsagent.api.ProductFamily;
 import org.kmsagent.api.SkuCatalog;
@@ -144,15 +149,19 @@ public final class PluginHost implements AutoCloseable {
             log.warn("plugins directory {} does not exist; no product family is loaded", directory);
             return admitted;
         }
-        List<Path> jars;
+        List<Path> sorted;
         try (Stream<Path> files = Files.list(directory)) {
-            jars = files.filter(p -> p.getFileName().toString().endsWith(".jar"))
+            sorted = files.filter(p -> p.getFileName().toString().endsWith(".jar"))
                     .sorted()
                     .toList();
         } catch (IOException e) {
             log.error("cannot list plugins directory {}: {}", directory, e.toString());
             return admitted;
         }
+        // Of two jars with one plugin id, the one under the shipped name wins whatever a stray copy is called.
+        List<Path> jars = new ArrayList<>(
+                sorted.stream().filter(PluginHost::hasShippedName).toList());
+        sorted.stream().filter(p -> !jars.contains(p)).forEach(jars::add);
         for (Path jar : jars) {
             FileTime modified = modifiedTime(jar);
             FileTime seen = scanned.get(jar);
@@ -176,9 +185,22 @@ public final class PluginHost implements AutoCloseable {
         problems.remove(path);
         AtomicReference<String> loading = new AtomicReference<>();
         String pluginId = null;
+        String declaredId = null;
         try {
             // Before PF4J opens the jar: a refused jar has none of its classes loaded.
             signatures.verify(path);
+            // PF4J reports a jar without manifest or a second jar of one id with its internals, not the reason.
+            Descriptor declared = descriptor(path);
+            declaredId = declared.id();
+            Path other = loadedFrom.get(declared.id());
+            if (other != null) {
+                throw new CatalogException(
+                        other.equals(path)
+                                ? "is already loaded from this jar"
+                                : "plugin id " + BoundedInput.shown(declared.id()) + " is in two jars: "
+                                        + other.getFileName() + " (loaded, kept) and " + path.getFileName()
+                                        + "; remove one");
+            }
             LoadedFamily family;
             try {
                 family = withinDeadline(path, () -> {
@@ -198,7 +220,8 @@ public final class PluginHost implements AutoCloseable {
                     family.catalog().skus().size());
             return Optional.of(family);
         } catch (Exception | LinkageError e) {
-            PluginProblem problem = new PluginProblem(path, Optional.ofNullable(pluginId), reason(e));
+            PluginProblem problem =
+                    new PluginProblem(path, Optional.ofNullable(pluginId != null ? pluginId : declaredId), reason(e));
             problems.put(path, problem);
             log.error("plugin not loaded: {}", problem.message());
             if (pluginId != null && !loadedFrom.containsKey(pluginId)) {
@@ -270,6 +293,13 @@ public final class PluginHost implements AutoCloseable {
             throw new CatalogException("requires plugin API "
                     + wrapper.getDescriptor().getRequires() + " but this agent offers " + API_VERSION);
         }
+        // PF4J would log a stack trace for a missing class, then fail with a NullPointerException of its own.
+        String pluginClass = wrapper.getDescriptor().getPluginClass();
+        try {
+            Class.forName(pluginClass, false, wrapper.getPluginClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new CatalogException("Plugin-Class " + BoundedInput.shown(pluginClass) + " is not in the jar");
+        }
         PluginState state = manager.startPlugin(pluginId);
         if (state != PluginState.STARTED) {
             Throwable cause = wrapper.getFailedException();
@@ -318,6 +348,44 @@ public final class PluginHost implements AutoCloseable {
             }
         } catch (Exception | LinkageError e) {
             log.warn("plugin {} did not unload cleanly: {}", pluginId, e.toString());
+        }
+    }
+
+    /** What a jar's manifest declares, read without loading any of its classes. */
+    private record Descriptor(String id, String version) {}
+
+    private static final String NOT_A_PLUGIN = "it is not a kms-agent plugin (a plugin's manifest names Plugin-Id and "
+            + "Plugin-Class; see docs/plugin-guide.md)";
+
+    private static Descriptor descriptor(Path jar) throws CatalogException {
+        Manifest manifest;
+        try (JarFile file = new JarFile(jar.toFile())) {
+            manifest = file.getManifest();
+        } catch (ZipException e) {
+            throw new CatalogException("not a jar (zip) file: " + e.getMessage());
+        } catch (IOException e) {
+            throw new CatalogException("cannot be read: " + e);
+        }
+        if (manifest == null) {
+            throw new CatalogException("the jar has no META-INF/MANIFEST.MF, so " + NOT_A_PLUGIN);
+        }
+        Attributes main = manifest.getMainAttributes();
+        String id = main.getValue("Plugin-Id");
+        if (id == null || id.isBlank()) {
+            throw new CatalogException("its META-INF/MANIFEST.MF names no Plugin-Id, so " + NOT_A_PLUGIN);
+        }
+        return new Descriptor(id, main.getValue("Plugin-Version"));
+    }
+
+    /** Whether a jar is named {@code <Plugin-Id>-<Plugin-Version>[-suffix].jar}, as the build ships it. */
+    private static boolean hasShippedName(Path jar) {
+        try {
+            Descriptor d = descriptor(jar);
+            String name = jar.getFileName().toString();
+            String shipped = d.id() + "-" + d.version();
+            return d.version() != null && (name.equals(shipped + ".jar") || name.startsWith(shipped + "-"));
+        } catch (CatalogException e) {
+            return false;
         }
     }
 

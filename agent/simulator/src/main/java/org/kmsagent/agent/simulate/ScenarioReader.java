@@ -137,8 +137,11 @@ public final class ScenarioReader {
         } else if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
             what = expected(mi.getTargetType());
         } else {
-            what = BoundedInput.shown(
-                    e.getOriginalMessage().lines().findFirst().orElse("invalid").replaceAll(" \\(class [^)]*\\)", ""));
+            // The parser's reason whole (only a runaway one is cut); the mark that repeats 'where' is left out.
+            what = BoundedInput.reason(e.getOriginalMessage()).replaceAll(" \\(class [^)]*\\)", "");
+            if (!where.isEmpty()) {
+                what = what.replace(" (" + where + ")", "");
+            }
             what = what.replaceAll("`org\\.kmsagent\\.agent\\.simulate\\.ScenarioFile\\$?(\\w*)`", "$1")
                     .replace("java.lang.", "");
         }
@@ -277,7 +280,7 @@ public final class ScenarioReader {
                 try {
                     key = ProductKey.parse(m.key());
                 } catch (IllegalArgumentException ex) {
-                    problems.add("field '" + field + ".key': " + BoundedInput.shown(ex.getMessage()));
+                    problems.add("field '" + field + ".key': " + BoundedInput.reason(ex.getMessage()));
                     continue;
                 }
                 if (families.stream()

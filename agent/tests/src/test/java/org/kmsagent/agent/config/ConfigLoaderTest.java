@@ -154,6 +154,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aYamlSyntaxErrorKeepsTheParsersWholeReasonOnOneLine() throws Exception {
+        Path file = yaml("bridge:\n  port: 7001\nrenewal:\n  kms: a: b\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":4: not valid YAML: mapping values are not allowed here (line 4, column 9)");
+    }
+
+    @Test
+    void enumSizeAndLevelProblemsOfOneFileAreReportedTogether() throws Exception {
+        Path file = yaml("logging:\n  level: LOUD\n  maxFileSize: huge\nrenewal:\n  makFallback: sometimes\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactlyInAnyOrder(
+                        file + ":2: logging.level: must be one of ERROR|WARN|INFO|DEBUG|TRACE, got 'LOUD'",
+                        file
+                                + ":3: logging.maxFileSize: expected a size such as 10MB (units B, KB, MB, GB), "
+                                + "got 'huge'",
+                        file + ":5: renewal.makFallback: must be one of never|on-kms-failure, got 'sometimes'");
+    }
+
+    @Test
+    void anEmptyListEntryIsNamedAndDoesNotHideTheOtherProblemsOfItsSection() throws Exception {
+        Path file = yaml("bridge:\n  port: 70000\n  tokens:\n    -\nlogging:\n  level: LOUD\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactlyInAnyOrder(
+                        file + ":2: bridge.port: must be 0-65535, got 70000",
+                        file + ":4: bridge.tokens[0]: an empty list entry (a '-' with nothing after it); remove it or "
+                                + "give its value",
+                        file + ":6: logging.level: must be one of ERROR|WARN|INFO|DEBUG|TRACE, got 'LOUD'");
+    }
+
+    @Test
     void anonymousAccessIsRefusedOffLoopback() {
         assertThat(errors(Map.of(), Optional.empty(), "bridge.host=0.0.0.0", "bridge.anonymous=read"))
                 .containsExactly(

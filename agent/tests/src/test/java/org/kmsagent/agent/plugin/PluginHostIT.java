@@ -232,14 +232,84 @@ class PluginHostIT {
     @Test
     void aDuplicatePluginIdIsReportedAndTheFirstStaysServed() throws Exception {
         PluginJars.copyBuilt(dir, FAMILIES.toArray(String[]::new));
+        Path bundled = PluginJars.built("windows-client").getFileName();
         Files.copy(PluginJars.built("windows-client"), dir.resolve("zz-windows-client-copy.jar"));
         host().rescan();
 
         assertThat(loadedIds()).isEqualTo(FAMILIES);
         assertThat(host.problems()).singleElement().satisfies(p -> {
             assertThat(p.jar().getFileName().toString()).isEqualTo("zz-windows-client-copy.jar");
-            assertThat(p.reason()).contains("windows-client").contains("already");
+            assertThat(p.message())
+                    .isEqualTo("zz-windows-client-copy.jar (plugin windows-client): plugin id windows-client is in "
+                            + "two jars: " + bundled + " (loaded, kept) and zz-windows-client-copy.jar; remove one");
         });
+    }
+
+    @Test
+    void ofTwoJarsWithOneIdTheShippedNameWinsEvenWhenTheCopySortsFirst() throws Exception {
+        Files.copy(PluginJars.built("windows-client"), dir.resolve("windows-client-0.1.0-SNAPSHOT.jar"));
+        Files.copy(PluginJars.built("windows-client"), dir.resolve("a-copy.jar"));
+        host().rescan();
+
+        assertThat(host.registry().family("windows-client").get().source())
+                .hasValueSatisfying(
+                        p -> assertThat(p.getFileName().toString()).isEqualTo("windows-client-0.1.0-SNAPSHOT.jar"));
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message())
+                        .isEqualTo("a-copy.jar (plugin windows-client): plugin id windows-client is in two jars: "
+                                + "windows-client-0.1.0-SNAPSHOT.jar (loaded, kept) and a-copy.jar; remove one"));
+        assertThat(host.load(dir.resolve("a-copy.jar")))
+                .as("a later load is refused the same way")
+                .isEmpty();
+        assertThat(loadedIds()).containsExactly("windows-client");
+    }
+
+    @Test
+    void aZipWithoutManifestIsNamedAsNoPlugin() throws Exception {
+        PluginJars.copyBuilt(dir, "office2013");
+        try (java.util.zip.ZipOutputStream zip =
+                new java.util.zip.ZipOutputStream(Files.newOutputStream(dir.resolve("nomanifest.jar")))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+            zip.write("hello".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        host().rescan();
+
+        assertThat(loadedIds()).containsExactly("office2013");
+        String expected = "nomanifest.jar: the jar has no META-INF/MANIFEST.MF, so it is not a kms-agent plugin "
+                + "(a plugin's manifest names Plugin-Id and Plugin-Class; see docs/plugin-guide.md)";
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).isEqualTo(expected));
+    }
+
+    @Test
+    void aManifestWithoutPluginIdIsNamedAsNoPlugin() throws Exception {
+        PluginJars.variant(PluginJars.built("office2010"), dir.resolve("noid.jar"), Map.of(), Map.of("Plugin-Id", ""));
+        host().rescan();
+
+        assertThat(loadedIds()).isEmpty();
+        String expected = "noid.jar: its META-INF/MANIFEST.MF names no Plugin-Id, so it is not a kms-agent plugin";
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith(expected));
+    }
+
+    @Test
+    void aPluginClassMissingFromTheJarIsNamed() throws Exception {
+        PluginJars.variant(
+                PluginJars.built("office2010"),
+                dir.resolve("badclass.jar"),
+                Map.of(),
+                Map.of("Plugin-Id", "bogus", "Plugin-Class", "com.example.Nope"));
+        host().rescan();
+
+        assertThat(loadedIds()).isEmpty();
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message())
+                        .isEqualTo("badclass.jar (plugin bogus): Plugin-Class com.example.Nope is not in the jar"));
     }
 
     @Test

@@ -91,4 +91,23 @@ class ScenarioReaderTest {
                 .hasMessageContaining("field 'machines[1].name': 'pc-{n}' is used by an earlier group")
                 .hasMessageNotContaining("W269N");
     }
+
+    @Test
+    void aParsersOrKeysReasonIsKeptWholeNotCutLikeAQuotedValue() {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse(
+                        "t", FLEET + "makFallback:\n  office2013:\n    key: ABCDE-FGHIJ-KLMNO-PQRST-UVWXY\n", true))
+                .hasMessageContaining("field 'makFallback.office2013.key': malformed product key ending 'UVWXY': "
+                        + "character at position 1 is not in the product-key alphabet BCDFGHJKMPQRTVWXY2346789 "
+                        + "(plus one N)");
+        assertThatThrownBy(() -> reader.parse("t.json", "{\"machines\": [{\"name\": \"pc\"}}", false))
+                .hasMessageContaining(
+                        "Unexpected close marker '}': expected ']' (for Array starting at line 1, " + "column 14)")
+                .hasMessageNotContaining("characters)")
+                .hasMessageNotContaining("Source");
+        assertThatThrownBy(() -> reader.parse("t", "machines:\n  - name: a: b\n", true))
+                .hasMessageContaining("line 2, column 12: field 'machines[0]': mapping values are not allowed here")
+                .hasMessageNotContaining("\\n")
+                .hasMessageNotContaining("characters)");
+    }
 }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.kmsagent.agent.core.GlobalOptions;
+import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.core.Installation;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.simulate.command.SimulationWiring;

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.cli.text.Table;
-import org.kmsagent.agent.core.GlobalOptions;
+import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -2,7 +2,7 @@ package org.kmsagent.agent.simulate.command;
 
 import java.util.List;
 import java.util.Objects;
-import org.kmsagent.agent.core.GlobalOptions;
+import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.simulate.HostFactory;

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.core;
+package org.kmsagent.agent.command;
 
 import java.nio.file.Path;
 import java.util.Optional;

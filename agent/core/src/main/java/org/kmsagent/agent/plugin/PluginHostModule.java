@@ -1,14 +1,12 @@
-package org.kmsagent.agent.core;
+package org.kmsagent.agent.plugin;
 
 import com.google.inject.AbstractModule;
 import java.nio.file.Path;
 import java.util.Objects;
-import org.kmsagent.agent.plugin.PluginSignatures;
-import org.kmsagent.agent.plugin.PluginsDirectory;
 
 /**
- * Binds the core's settings. Only bindings here: no IO and no branching (docs/architecture.md, "Wiring"); components
- * are constructor-injected and their classes say {@code @Singleton} where there must be one.
+ * Binds the plugin host's settings. Only bindings here: no IO and no branching (docs/architecture.md, "Wiring");
+ * components are constructor-injected and their classes say {@code @Singleton} where there must be one.
  */
 public final class PluginHostModule extends AbstractModule {
     private final Path pluginsDirectory;

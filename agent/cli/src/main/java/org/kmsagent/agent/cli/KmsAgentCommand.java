@@ -112,8 +112,11 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         String command = firstWord(args);
         if (!help && command != null && PLUGIN_COMMANDS.contains(command)) {
             Path directory = pluginsDirArgument(args).map(Path::of).orElseGet(Installation::defaultPluginsDirectory);
-            root.pluginsAheadDirectory = directory;
-            root.pluginsAhead = new Ahead<>("plugins-ahead", () -> load(directory)).start();
+            // One that is not there is refused by loadPlugins() with a usage error, without the host's warning first.
+            if (Files.isDirectory(directory)) {
+                root.pluginsAheadDirectory = directory;
+                root.pluginsAhead = new Ahead<>("plugins-ahead", () -> load(directory)).start();
+            }
         }
         return commandLine(CommandLine.defaultFactory(), args, root);
     }

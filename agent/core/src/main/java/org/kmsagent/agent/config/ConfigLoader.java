@@ -2,7 +2,6 @@ package org.kmsagent.agent.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,12 +24,14 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.DocumentBinding;
 
 /**
  * Reads the agent configuration: the YAML file (optional: every key has a default), then {@code KMSAGENT_*}
@@ -62,8 +63,6 @@ public final class ConfigLoader {
 
     /** The largest configuration file read (real ones are a few KiB). */
     static final int MAX_FILE_BYTES = 1024 * 1024;
-    /** Enough to take out every value of any real file one by one; a guard against a loop, never reached. */
-    private static final int MAX_BIND_ATTEMPTS = 200;
 
     private final Map<String, String> environment;
     private final Set<String> knownFamilies;
@@ -126,20 +125,17 @@ public final class ConfigLoader {
         }
         resolveEnvironmentReferences(root, "", errors);
         dropListsWithEmptyEntries(root, "", errors);
-        // Binding stops at the first value that does not fit; take that value out and bind again, so that one run
-        // reports every misfit (each removal falls back to the key's default, which the validator then accepts).
-        // Nothing written anywhere (no file, or one of comments only, and no override) is every key's default, which is
-        // what binding the empty tree gives (ConfigLoaderTest compares the two).
-        AgentConfig config = root.isEmpty() ? AgentConfig.defaults() : null;
-        for (int attempt = 0; attempt < MAX_BIND_ATTEMPTS && config == null; attempt++) {
-            try {
-                config = bind(root);
-            } catch (JsonProcessingException e) {
-                errors.add(describe(e));
-                if (!(e instanceof JsonMappingException m) || !remove(root, m.getPath())) {
-                    break;
-                }
-            }
+        // Binding stops at the first value that does not fit; DocumentBinding takes that value out and binds again, so
+        // that one run reports every misfit (each removal falls back to the key's default, which the validator then
+        // accepts). Nothing written anywhere (no file, or one of comments only, and no override) is every key's
+        // default, which is what binding the empty tree gives (ConfigLoaderTest compares the two).
+        AgentConfig config = null;
+        if (root.isEmpty()) {
+            config = AgentConfig.defaults();
+        } else {
+            DocumentBinding.Bound<AgentConfig> bound = DocumentBinding.bind(Yaml.MAPPER, root, AgentConfig.class);
+            bound.misfits().forEach(m -> errors.add(describe(m)));
+            config = bound.value().orElse(null);
         }
         if (config != null) {
             errors.addAll(ConfigValidator.validate(config, knownFamilies, hub));
@@ -176,8 +172,7 @@ public final class ConfigLoader {
             if (where != null) {
                 return where + ": " + line;
             }
-            int cut = Math.max(key.lastIndexOf('.'), key.lastIndexOf('['));
-            key = cut < 0 ? "" : key.substring(0, cut);
+            key = DocumentBinding.parentOf(key);
         }
         return line;
     }
@@ -192,41 +187,25 @@ public final class ConfigLoader {
         }
         try {
             String text = BoundedInput.readText(path, MAX_FILE_BYTES);
-            JsonNode node = Yaml.MAPPER.readTree(text);
-            if (node == null || node.isNull() || node.isMissingNode()) {
+            DocumentBinding.Document document = DocumentBinding.read(Yaml.MAPPER, text);
+            JsonNode node = document.tree();
+            if (node.isNull() || node.isMissingNode()) {
                 return JsonNodeFactory.instance.objectNode();
             }
             if (!node.isObject()) {
                 throw new ConfigException(path + ": expected a mapping of keys at the top level");
             }
-            try (JsonParser p = Yaml.MAPPER.getFactory().createParser(text)) {
-                p.nextToken();
-                lines(p, "", path.toString(), origin);
-            }
+            document.places().forEach((key, place) -> {
+                if (!key.isEmpty()) {
+                    origin.put(key, path + ":" + place.key().line());
+                }
+            });
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
             throw new ConfigException(path + ":" + e.getLocation().getLineNr() + ": not valid YAML: "
                     + BoundedInput.reason(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(path + ": cannot read: " + e.getMessage());
-        }
-    }
-
-    /** Records {@code file:line} of every key and list element below the parser's current token. */
-    private static void lines(JsonParser p, String path, String file, Map<String, String> origin) throws IOException {
-        if (p.currentToken() == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String child = path.isEmpty() ? p.currentName() : path + "." + p.currentName();
-                origin.put(child, file + ":" + p.currentTokenLocation().getLineNr());
-                p.nextToken();
-                lines(p, child, file, origin);
-            }
-        } else if (p.currentToken() == JsonToken.START_ARRAY) {
-            for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
-                String child = path + "[" + i + "]";
-                origin.put(child, file + ":" + p.currentTokenLocation().getLineNr());
-                lines(p, child, file, origin);
-            }
         }
     }
 
@@ -262,30 +241,6 @@ public final class ConfigLoader {
                 dropListsWithEmptyEntries(arr.get(i), path + "[" + i + "]", errors);
             }
         }
-    }
-
-    /** Takes the value a binding error points at out of the tree; false when there is nothing to take out. */
-    private static boolean remove(ObjectNode root, List<JsonMappingException.Reference> path) {
-        if (path.isEmpty()) {
-            return false;
-        }
-        JsonNode at = root;
-        for (int i = 0; i < path.size() - 1 && at != null; i++) {
-            JsonMappingException.Reference r = path.get(i);
-            at = r.getFieldName() != null ? at.get(r.getFieldName()) : at.get(r.getIndex());
-        }
-        JsonMappingException.Reference last = path.get(path.size() - 1);
-        if (at instanceof ObjectNode obj && last.getFieldName() != null) {
-            return obj.remove(last.getFieldName()) != null;
-        }
-        if (at instanceof ArrayNode arr
-                && last.getIndex() >= 0
-                && last.getIndex() < arr.size()
-                && !arr.get(last.getIndex()).isNull()) {
-            arr.set(last.getIndex(), NullNode.getInstance()); // keeps the later elements' indices as written
-            return true;
-        }
-        return false;
     }
 
     private JsonNode scalar(String text) {
@@ -353,39 +308,40 @@ public final class ConfigLoader {
         return Optional.of(out.toString());
     }
 
-    /** One line for a binding error: its key path and what the key allows. */
-    private static String describe(JsonProcessingException error) {
+    /** One line for a value that does not fit: its key path, what the key allows and, for a mismatch, what it got. */
+    private static String describe(DocumentBinding.Misfit misfit) {
+        String path = misfit.path().isEmpty() ? "(top level)" : misfit.path();
+        JsonProcessingException error = misfit.error();
         if (error instanceof UnrecognizedPropertyException e) {
             List<String> known = new ArrayList<>();
             e.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
             known.sort(null);
-            return pathOf(e) + ": unknown key (known here: " + String.join(", ", known) + ")";
+            return path + ": unknown key (known here: " + String.join(", ", known) + ")";
         } else if (error instanceof InvalidFormatException e) {
-            return pathOf(e) + ": expected " + describe(e.getTargetType()) + ", got '"
+            return path + ": expected " + describe(e.getTargetType()) + ", got '"
                     + BoundedInput.shown(String.valueOf(e.getValue())) + "'";
         } else if (error instanceof ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return pathOf(e) + ": " + cause.getMessage();
+            return path + ": " + Objects.requireNonNullElse(cause.getMessage(), "not a valid value");
         } else if (error instanceof MismatchedInputException e) {
-            return pathOf(e) + ": expected " + describe(e.getTargetType());
+            return path + ": expected " + describe(e.getTargetType()) + found(misfit.found());
         } else if (error instanceof JsonMappingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
             String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
-            return pathOf(e) + ": " + message;
+            return path + ": " + message;
         }
         return "configuration: " + error.getOriginalMessage();
     }
 
-    private static String pathOf(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
+    /** What a mismatched value is, when it is a list or a mapping (a scalar's text is quoted where it matters). */
+    private static String found(JsonNode value) {
+        if (value.isArray()) {
+            return ", found a list";
         }
-        return sb.isEmpty() ? "(top level)" : sb.toString();
+        if (value.isObject()) {
+            return ", found a mapping of keys";
+        }
+        return "";
     }
 
     private static String describe(Class<?> type) {

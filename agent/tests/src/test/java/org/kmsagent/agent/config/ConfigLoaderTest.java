@@ -184,6 +184,55 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aListEntryOfTheWrongKindIsNamedByIndexInEveryListSettingNotAsItsSection() throws Exception {
+        // Every list-valued key of the configuration, each given an entry that is itself a list or a mapping.
+        Path file = yaml("""
+        host:
+          hostKeys: [[Windows 10 client CSVLK]]
+          licensePacks: [{name: pack}]
+        bridge:
+          port: 70000
+          tokens: [[ops]]
+          inbound: ["kmsagent.*", [1], {a: b}]
+          outbound: [[kmsagent.events]]
+        simulated:
+          editions: [[Windows 11 Enterprise]]
+          faults:
+            kinds: [[hang]]
+        fleet:
+          hubs: [[hub-a:7688]]
+          trust: [{fingerprint: AB}]
+          agentTokens: [[agents]]
+          cluster:
+            members: [[10.0.0.1]]
+            interfaces: [{a: 1}]
+        """);
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactlyInAnyOrder(
+                        file + ":2: host.hostKeys[0]: expected a text value, found a list",
+                        file + ":3: host.licensePacks[0]: expected a text value, found a mapping of keys",
+                        file + ":5: bridge.port: must be 0-65535, got 70000",
+                        file + ":6: bridge.tokens[0]: expected a mapping of keys, found a list",
+                        file + ":7: bridge.inbound[1]: expected a text value, found a list",
+                        file + ":7: bridge.inbound[2]: expected a text value, found a mapping of keys",
+                        file + ":8: bridge.outbound[0]: expected a text value, found a list",
+                        file + ":10: simulated.editions[0]: expected a text value, found a list",
+                        file + ":12: simulated.faults.kinds[0]: expected a text value, found a list",
+                        file + ":14: fleet.hubs[0]: expected a text value, found a list",
+                        file + ":15: fleet.trust[0]: expected a text value, found a mapping of keys",
+                        file + ":16: fleet.agentTokens[0]: expected a text value, found a list",
+                        file + ":18: fleet.cluster.members[0]: expected a text value, found a list",
+                        file + ":19: fleet.cluster.interfaces[0]: expected a text value, found a mapping of keys");
+    }
+
+    @Test
+    void aListEntryOfTheWrongKindInABlockListKeepsItsOwnLine() throws Exception {
+        Path file = yaml("bridge:\n  inbound:\n    - kmsagent.status\n    - - nested\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":4: bridge.inbound[1]: expected a text value, found a list");
+    }
+
+    @Test
     void anonymousAccessIsRefusedOffLoopback() {
         assertThat(errors(Map.of(), Optional.empty(), "bridge.host=0.0.0.0", "bridge.anonymous=read"))
                 .containsExactly(

@@ -3,8 +3,8 @@ package org.kmsagent.agent.simulate;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,9 +27,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.agent.host.HostConfig;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -90,6 +91,53 @@ public final class ScenarioReader {
 
     /** Parses and validates scenario text (YAML, or JSON when {@code yaml} is false). */
     public Scenario parse(String source, String text, boolean yaml) throws ScenarioException {
+        FileRead<ScenarioFile> read = bind(source, text, yaml, ScenarioFile.class);
+        if (read.value().isEmpty()) {
+            throw new ScenarioException(source, read.problems(List.of()));
+        }
+        return validate(source, read.value().get(), read);
+    }
+
+    /**
+     * A file of the simulator (a scenario, a changes file) as read: its values, each value of the wrong type left out
+     * (so the rest is still read and checked), and the problems found reading it.
+     *
+     * @param value the file's values; empty when there are none (the file is empty) or the file is not a mapping
+     * @param misfits one problem per value of the wrong type, with its line and column
+     * @param refused the field path of each misfit, and of its list for a list element (the list is left out whole)
+     */
+    record FileRead<T>(
+            Optional<T> value, List<String> misfits, Set<String> refused, DocumentBinding.Document document) {
+        /**
+         * Every problem of the file: those found reading it, then those the checks of its values found (each with its
+         * line and column), less the checks of a field already refused in reading (left out, its default may not
+         * suit: one problem is said once).
+         */
+        List<String> problems(List<String> checks) {
+            List<String> all = new ArrayList<>(misfits);
+            if (value.isEmpty() && misfits.isEmpty()) {
+                all.add("the file is empty");
+            }
+            for (String check : checks) {
+                String field = fieldOf(check);
+                if (!refused.contains(field)) {
+                    all.add(where(document.places(), field)
+                            .map(w -> w + ": " + check)
+                            .orElse(check));
+                }
+            }
+            return all;
+        }
+    }
+
+    /**
+     * Reads a file of the simulator into {@code type} the way the agent's configuration is read (DocumentBinding):
+     * every value of the wrong type is a problem with its line and column.
+     *
+     * @throws ScenarioException the text is not valid YAML or JSON, or holds a key twice: reported alone, as nothing
+     *     past it can be read
+     */
+    static <T> FileRead<T> bind(String source, String text, boolean yaml, Class<T> type) throws ScenarioException {
         ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -97,34 +145,69 @@ public final class ScenarioReader {
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        if (text.isBlank()) {
-            throw new ScenarioException(source, List.of("the file is empty"));
-        }
-        ScenarioFile f;
+        DocumentBinding.Document document;
         try {
-            f = mapper.readValue(text, ScenarioFile.class);
+            document = DocumentBinding.read(mapper, text);
         } catch (JsonProcessingException e) {
-            throw new ScenarioException(source, List.of(describe(e, text)));
+            JsonLocation at = e.getLocation();
+            String where =
+                    at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
+            throw new ScenarioException(source, List.of(describe(e, parsedPath(e), where)));
         }
-        if (f == null) {
-            throw new ScenarioException(source, List.of("the file is empty"));
+        if (document.tree().isMissingNode() || document.tree().isNull()) {
+            return new FileRead<>(Optional.empty(), List.of(), Set.of(), document);
         }
-        return validate(source, f);
-    }
-
-    static String describe(JsonProcessingException e, String text) {
-        JsonLocation at = e.getLocation();
-        String where =
-                at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
-        if (e instanceof UnrecognizedPropertyException u) {
-            // Records are built after their whole mapping is read, so Jackson's location is the mapping's end; the line
-            // that holds the unknown key is what the user needs.
-            int line = lineOfKey(text, u.getPropertyName());
-            if (line > 0) {
-                where = "line " + line;
+        DocumentBinding.Bound<T> bound = DocumentBinding.bind(mapper, document.tree(), type);
+        List<String> misfits = new ArrayList<>();
+        Set<String> refused = new HashSet<>();
+        for (DocumentBinding.Misfit m : bound.misfits()) {
+            // An unknown field is wrong in its name, any other misfit in its value.
+            String where = document.placeOf(m.path())
+                    .map(p -> m.error() instanceof UnrecognizedPropertyException ? p.key() : p.value())
+                    .map(p -> "line " + p.line() + ", column " + p.column())
+                    .orElse("");
+            misfits.add(describe(m.error(), m.path(), where));
+            refused.add(m.path());
+            if (m.path().endsWith("]")) {
+                refused.add(DocumentBinding.parentOf(m.path()));
             }
         }
-        String path = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? path(m) : "";
+        return new FileRead<>(bound.value(), misfits, refused, document);
+    }
+
+    /**
+     * Where a checked field is written ({@code line 4, column 14}): its value when that starts on the key's line, else
+     * the key; else the nearest enclosing field that is written. Empty for a field not written at all.
+     */
+    private static Optional<String> where(Map<String, DocumentBinding.Place> places, String field) {
+        for (String at = field; !at.isEmpty(); at = DocumentBinding.parentOf(at)) {
+            DocumentBinding.Place p = places.get(at);
+            if (p != null) {
+                DocumentBinding.Position pos = p.value().line() == p.key().line() ? p.value() : p.key();
+                return Optional.of("line " + pos.line() + ", column " + pos.column());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The field path a parser was at when it stopped ({@code machines[0].name}), or empty. */
+    private static String parsedPath(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof JsonParser parser)) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.add(0, "[" + Math.max(c.getCurrentIndex(), 0) + "]");
+            } else if (c.getCurrentName() != null) {
+                parts.add(0, (c.getParent() != null && c.getParent().inRoot() ? "" : ".") + c.getCurrentName());
+            }
+        }
+        return String.join("", parts);
+    }
+
+    /** One problem: where ("line 4, column 7", or empty), the field path (or empty), and what is wrong. */
+    private static String describe(JsonProcessingException e, String path, String where) {
         String what;
         if (e instanceof UnrecognizedPropertyException u) {
             what = "unknown field '" + u.getPropertyName() + "' (allowed here: "
@@ -148,6 +231,12 @@ public final class ScenarioReader {
         return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
     }
 
+    /** The field path a problem names ({@code field 'days': ...} gives {@code days}), or empty. */
+    private static String fieldOf(String problem) {
+        int end = problem.indexOf("': ");
+        return problem.startsWith("field '") && end > 0 ? problem.substring("field '".length(), end) : "";
+    }
+
     /** What a field of that type needs, in the words of a scenario file. */
     private static String expected(Class<?> type) {
         if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
@@ -165,33 +254,13 @@ public final class ScenarioReader {
         return "expected a mapping (lines of 'field: value')";
     }
 
-    /** The first line where {@code key} is written as a YAML or JSON key, or 0. */
-    private static int lineOfKey(String text, String key) {
-        Pattern p = Pattern.compile("^\\s*(-\\s+)?(\"" + Pattern.quote(key) + "\"|'" + Pattern.quote(key) + "'|"
-                + Pattern.quote(key) + ")\\s*:");
-        List<String> lines = text.lines().toList();
-        for (int i = 0; i < lines.size(); i++) {
-            if (p.matcher(lines.get(i)).find()) {
-                return i + 1;
-            }
-        }
-        return 0;
-    }
-
-    private static String path(JsonMappingException m) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference r : m.getPath()) {
-            if (r.getIndex() >= 0) {
-                b.append('[').append(r.getIndex()).append(']');
-            } else if (r.getFieldName() != null) {
-                b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
-            }
-        }
-        return b.toString();
-    }
-
     /** Validates a scenario given as values (the command-line flags build one). */
     Scenario validate(String source, ScenarioFile f) throws ScenarioException {
+        return validate(source, f, null);
+    }
+
+    /** Validates the values read from a file ({@code read}; null for the flags' values), with its problems. */
+    private Scenario validate(String source, ScenarioFile f, FileRead<ScenarioFile> read) throws ScenarioException {
         List<String> problems = new ArrayList<>();
         long seed = f.seed() == null ? 1L : f.seed();
         int days = f.days() == null ? 90 : f.days();
@@ -305,8 +374,8 @@ public final class ScenarioReader {
         Present present = f.present() == null
                 ? Present.NONE
                 : new PresentReader(families).read(f.present(), start, hosts, groups, problems);
-        if (!problems.isEmpty()) {
-            throw new ScenarioException(source, problems);
+        if (!problems.isEmpty() || (read != null && !read.misfits().isEmpty())) {
+            throw new ScenarioException(source, read == null ? problems : read.problems(problems));
         }
         return new Scenario(
                 f.name() == null ? source : f.name(),

@@ -1,11 +1,6 @@
 package org.kmsagent.agent.simulate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -189,22 +184,11 @@ public record WhatIfChanges(
         } catch (IOException e) {
             throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
         }
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
-        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        ChangesFile f;
-        try {
-            f = text.isBlank() ? null : mapper.readValue(text.getBytes(StandardCharsets.UTF_8), ChangesFile.class);
-        } catch (JsonProcessingException e) {
-            throw new ScenarioException(source, List.of(ScenarioReader.describe(e, text)));
-        } catch (IOException e) {
-            throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
+        ScenarioReader.FileRead<ChangesFile> read = ScenarioReader.bind(source, text, true, ChangesFile.class);
+        if (read.value().isEmpty()) {
+            throw new ScenarioException(source, read.problems(List.of()));
         }
-        if (f == null) {
-            throw new ScenarioException(source, List.of("the file is empty"));
-        }
+        ChangesFile f = read.value().get();
         List<String> problems = new ArrayList<>();
         List<OutageChange> o = new ArrayList<>();
         List<OutageFile> outs = f.outages() == null ? List.of() : f.outages();
@@ -212,7 +196,9 @@ public record WhatIfChanges(
             OutageFile x = outs.get(i);
             String at = "outages[" + i + "]";
             if (x == null || x.from() == null || x.length() == null) {
-                problems.add("field '" + at + "': needs 'from' and 'for'");
+                // Named by the field missing, so that one refused for its type is not reported twice.
+                String missing = x == null ? "" : x.from() == null ? ".from" : ".for";
+                problems.add("field '" + at + missing + "': needs 'from' and 'for'");
                 continue;
             }
             Duration from = days("field '" + at + ".from'", "it", x.from(), problems);
@@ -252,8 +238,8 @@ public record WhatIfChanges(
                 ri.add(new Reimage(x.count(), at));
             }
         }
-        if (!problems.isEmpty()) {
-            throw new ScenarioException(source, problems);
+        if (!problems.isEmpty() || !read.misfits().isEmpty()) {
+            throw new ScenarioException(source, read.problems(problems));
         }
         return new WhatIfChanges(
                 o,

@@ -106,8 +106,52 @@ class ScenarioReaderTest {
                 .hasMessageNotContaining("characters)")
                 .hasMessageNotContaining("Source");
         assertThatThrownBy(() -> reader.parse("t", "machines:\n  - name: a: b\n", true))
-                .hasMessageContaining("line 2, column 12: field 'machines[0]': mapping values are not allowed here")
+                .hasMessageContaining(
+                        "line 2, column 12: field 'machines[0].name': mapping values are not allowed here")
                 .hasMessageNotContaining("\\n")
                 .hasMessageNotContaining("characters)");
+    }
+
+    @Test
+    void everyValueOfTheWrongTypeIsReportedAtOnceWithItsLineAndColumnAndTheChecksFollow() {
+        String text = """
+        days: sixty
+        seed: abc
+        host:
+          port: http
+          hostKeys: [[Windows 10 client CSVLK]]
+          activationInterval: 5m
+        machines:
+          - name: pc-{n}
+            count: many
+            cout: 3
+            family: windows-client
+            edition: Windows 7 Ultimate
+        """;
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).parse("site.yaml", text, true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("""
+                site.yaml: 8 problems:
+                  line 1, column 7: field 'days': expected a whole number
+                  line 2, column 7: field 'seed': expected a whole number
+                  line 4, column 9: field 'host.port': expected a whole number
+                  line 5, column 14: field 'host.hostKeys[0]': expected text (a single value)
+                  line 9, column 12: field 'machines[0].count': expected a whole number
+                  line 10, column 5: field 'machines[0].cout': unknown field 'cout' (allowed here: arrive, clockSkew, \
+                cloned, count, domain, edition, every, family, hostCaching, kms, leave, name, products, windows)
+                  line 6, column 23: field 'host.activationInterval': 5m is outside the allowed 15m to 30d
+                  line 12, column 14: field 'machines[0].edition': 'Windows 7 Ultimate' is not an edition of \
+                windows-client (did you mean: Windows 7 Professional, Windows 7 Professional N, Windows 7 Professional \
+                E, Windows 7 Enterprise, Windows 7 Enterprise N?)""");
+    }
+
+    @Test
+    void aValueRefusedForItsTypeIsNotReportedAgainByTheChecksOfItsDefault() {
+        // 'machines' left out for its type would otherwise also be "the fleet is empty".
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all())
+                        .parse("t.json", "{\"machines\": [[1]],\n \"days\": \"x\"}", false))
+                .hasMessage("t.json: 2 problems:\n"
+                        + "  line 1, column 15: field 'machines[0]': expected a mapping (lines of 'field: value')\n"
+                        + "  line 2, column 10: field 'days': expected a whole number");
     }
 }

@@ -132,7 +132,22 @@ class WhatIfChangesTest {
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err())
-                .startsWith("kms-agent simulate: " + bad + ": line 4: field 'outages[0].hots': unknown field");
+                .startsWith(
+                        "kms-agent simulate: " + bad + ": line 4, column 5: field 'outages[0].hots': unknown field");
+    }
+
+    @Test
+    void everyValueOfTheWrongTypeInAChangesFileIsReportedAtOnce() throws Exception {
+        Path bad = dir.resolve("changes.yaml");
+        Files.writeString(bad, "outages:\n  - from: 0\n    for: [40d]\nreimage:\n  - count: two\n");
+
+        Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", bad.toString());
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .isEqualTo("kms-agent simulate: " + bad + ": 2 problems:\n"
+                        + "  line 3, column 10: field 'outages[0].for': expected text (a single value)\n"
+                        + "  line 5, column 12: field 'reimage[0].count': expected a whole number\n");
     }
 
     @Test

@@ -155,12 +155,37 @@ class SimulateCommandTest {
         Run r = LabFixtures.simulate(f.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err())
-                .contains("types.yaml: line 4, column")
-                .contains("field 'machines[0].count': expected a whole number");
+                .contains("types.yaml: 2 problems:")
+                .contains("line 4, column 12: field 'machines[0].count': expected a whole number")
+                .contains("line 3, column 5: field 'machines[0]': give 'family' and 'edition', or a 'products' list");
 
         Run empty = LabFixtures.simulate(write("empty.yaml", "\n").toString());
         assertThat(empty.exitCode()).isEqualTo(2);
         assertThat(empty.err()).contains("empty.yaml: the file is empty");
+    }
+
+    @Test
+    void valuesOfTheWrongTypeAreAllReportedInOneRunWithTheirLineAndColumn() throws Exception {
+        String printed = "kms-agent simulate: site.yaml: 5 problems:\n"
+                + "  line 2, column 7: field 'days': expected a whole number\n"
+                + "  line 5, column 12: field 'machines[0].count': expected a whole number\n"
+                + "  line 8, column 12: field 'machines[0].every': expected text (a single value)\n"
+                + "  line 10, column 23: field 'host.activationInterval': 5m is outside the allowed 15m to 30d\n"
+                + "  line 7, column 14: field 'machines[0].edition': 'Windows 7 Ultimate' is not an edition of "
+                + "windows-client (did you mean: Windows 7 Professional, Windows 7 Professional N, Windows 7 "
+                + "Professional E, Windows 7 Enterprise, Windows 7 Enterprise N?)\n";
+        // The example of docs/simulate.md ("Exit codes"): the file it shows prints what it says.
+        String doc = Files.readString(Path.of("..", "..", "docs", "simulate.md"));
+        int yaml = doc.indexOf("```yaml\n", doc.indexOf("For example, this `site.yaml`:")) + "```yaml\n".length();
+        int output = doc.indexOf("```\n", doc.indexOf("```", yaml) + 3) + "```\n".length();
+        assertThat(doc.substring(output, doc.indexOf("```", output))).isEqualTo(printed);
+        Path f = write("site.yaml", doc.substring(yaml, doc.indexOf("```", yaml)));
+
+        Run r = LabFixtures.simulate(f.toString());
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo(printed.replace("site.yaml: ", f + ": "));
+        assertThat(r.out()).isEmpty();
     }
 
     @Test

@@ -64,7 +64,8 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     private Path pluginsAheadDirectory;
 
     /**
-     * {@inheritDoc}
+     * {@inheritDoc} Each jar that failed is printed on standard error, once, as {@code warning: plugin not loaded:
+     * <jar> (plugin <id>): <reason>} (the host here logs nothing of its own: docs/plugin-guide.md).
      *
      * @throws UsageException {@code --plugins-dir} names no directory: a typo there would otherwise pass as a machine
      *     with no product family to manage
@@ -76,7 +77,11 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                     + (Files.exists(pluginsDir) ? " is not a directory" : " does not exist"));
         }
         Ahead<PluginHost> ahead = takePluginsAhead();
-        return ahead != null ? ahead.get() : load(pluginsDirectory());
+        PluginHost host = ahead != null ? ahead.get() : load(pluginsDirectory());
+        PrintWriter err = spec.commandLine().getErr();
+        host.problems().forEach(p -> err.println("warning: plugin not loaded: " + p.message()));
+        err.flush();
+        return host;
     }
 
     private synchronized Ahead<PluginHost> takePluginsAhead() {
@@ -87,8 +92,11 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     }
 
     private static PluginHost load(Path directory) {
-        PluginHost host = Guice.createInjector(
-                        new PluginHostModule(directory, OfflinePluginTrust.fromEnvironment(System.getenv())))
+        PluginHost host = Guice.createInjector(new PluginHostModule(
+                        directory,
+                        OfflinePluginTrust.fromEnvironment(System.getenv()),
+                        // loadPlugins() prints them, once, as the warnings the commands show.
+                        PluginHost.ProblemReport.CALLER))
                 .getInstance(PluginHost.class);
         host.rescan();
         return host;

@@ -59,7 +59,8 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(
             names = "--dns-server",
             paramLabel = "HOST:PORT",
-            description = "Ask this DNS server for the _vlmcs._tcp SRV record instead of the system's.")
+            description = "Ask this DNS server (an IP address or a name; port 53 unless given) for the _vlmcs._tcp"
+                    + " SRV record instead of the system's.")
     String dnsServer;
 
     @Option(

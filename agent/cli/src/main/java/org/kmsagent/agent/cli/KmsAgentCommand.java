@@ -180,6 +180,23 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command; see 'kms-agent --help'.");
     }
 
+    /**
+     * What every command prints for arguments picocli refuses (an unknown option, a bad value, a missing parameter):
+     * the reason on one line, picocli's "Did you mean" for a mistyped word, and where the help is, rather than the
+     * whole help (which would bury the reason). Exit code 2.
+     */
+    private static int usageError(CommandLine.ParameterException ex) {
+        CommandLine command = ex.getCommandLine();
+        String help = command.getCommandSpec().qualifiedName() + " --help";
+        String message = ex.getMessage();
+        PrintWriter err = command.getErr();
+        // Messages of our own already say where to look ("Missing a command; see 'kms-agent --help'.").
+        err.println("kms-agent: " + message + (message.contains("'" + help + "'") ? "" : "; see '" + help + "'"));
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.flush();
+        return 2;
+    }
+
     /** A configured command line: usage errors exit 2, failures print their message (no stack trace) and exit 1. */
     public static CommandLine commandLine() {
         return commandLine(CommandLine.defaultFactory());
@@ -221,7 +238,6 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
             return ex instanceof UsageException ? 2 : 1;
         });
         cl.setExitCodeExceptionMapper(ex -> ex instanceof CommandLine.ParameterException ? 2 : 1);
-        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((ex, arguments) -> {
             String word = ex instanceof CommandLine.UnmatchedArgumentException u
                             && !u.getUnmatched().isEmpty()
@@ -238,7 +254,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                 err.flush();
                 return 2;
             }
-            return usage.handleParseException(ex, arguments);
+            return usageError(ex);
         });
         // With --help anywhere, picocli prints the root's help and exits 0 even when a word before it is no command
         // (e.g. 'simulate --help' on the machine agent, which has no simulator): say it is unknown instead.

@@ -45,6 +45,11 @@ final class GvlkCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (edition.isBlank()) {
+            // Every edition name "contains" an empty one: it would be answered with three unrelated suggestions.
+            throw new UsageException("the edition name is empty; give one, e.g. 'kms-agent gvlk \"Windows 11"
+                    + " Enterprise\"'; see 'kms-agent products --family ID' for the editions");
+        }
         try (PluginHost host = root.loadPlugins()) {
             List<Sku> all = host.registry().families().stream()
                     .map(LoadedFamily::catalog)

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.api.Sku;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
  * {@code kms-agent gvlk "Windows Server 2022 Datacenter"}: prints that edition's whole GVLK, the public KMS client
  * setup key an administrator passes to {@code slmgr /ipk}. The one place a whole key is printed.
  */
+@TakesGlobalOptions
 @Command(
         name = "gvlk",
         mixinStandardHelpOptions = true,

@@ -7,12 +7,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.kmsagent.agent.command.GlobalOptions;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.core.Installation;
 import org.kmsagent.agent.core.Subcommands;
 import org.kmsagent.agent.plugin.PluginHost;
@@ -181,6 +183,22 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     }
 
     /**
+     * Takes the root's inherited options ({@code global}) out of {@code command} and the commands below it, except
+     * where a command says it reads them ({@link TakesGlobalOptions}): picocli copies them into every command.
+     */
+    private static void keepGlobalOptionsWhereTaken(CommandLine command, Set<String> global) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (!spec.userObject().getClass().isAnnotationPresent(TakesGlobalOptions.class)) {
+            for (CommandLine.Model.OptionSpec o : List.copyOf(spec.options())) {
+                if (o.inherited() && global.contains(o.longestName())) {
+                    spec.remove(o);
+                }
+            }
+        }
+        command.getSubcommands().values().forEach(sub -> keepGlobalOptionsWhereTaken(sub, global));
+    }
+
+    /**
      * What every command prints for arguments picocli refuses (an unknown option, a bad value, a missing parameter):
      * the reason on one line, picocli's "Did you mean" for a mistyped word, and where the help is, rather than the
      * whole help (which would bury the reason). Exit code 2.
@@ -230,6 +248,11 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                 cl.addSubcommand(name, factoryCreate(factory, type));
             }
         });
+        Set<String> global = cl.getCommandSpec().options().stream()
+                .filter(o -> o.scopeType() == ScopeType.INHERIT)
+                .map(CommandLine.Model.OptionSpec::longestName)
+                .collect(Collectors.toUnmodifiableSet());
+        cl.getSubcommands().values().forEach(sub -> keepGlobalOptionsWhereTaken(sub, global));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             // Some failures carry no message (a TimeoutException): then at least what kind of failure it was.

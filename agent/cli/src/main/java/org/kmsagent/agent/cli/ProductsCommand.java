@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.cli.text.Table;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.api.Sku;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
  * {@code kms-agent products [--family F] [--json]}: what the agent knows. Keys are always masked here; only
  * {@code kms-agent gvlk} prints a whole key.
  */
+@TakesGlobalOptions
 @Command(
         name = "products",
         mixinStandardHelpOptions = true,

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
  * {@code kms-agent run}: the daemon. Runs until SIGTERM or Ctrl-C, then shuts down gracefully (a JVM shutdown hook).
  * Exit codes: 0 stopped, 1 failed to start, 2 bad configuration or usage.
  */
+@TakesGlobalOptions
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.command.GlobalOptions;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.core.Installation;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.simulate.command.SimulationWiring;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
  * baselines measured in the same run (docs/performance.md). Each benchmark runs in a JVM of its own
  * ({@link BenchmarkProcess}); a figure and its baseline are always measured in the same process.
  */
+@TakesGlobalOptions
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,

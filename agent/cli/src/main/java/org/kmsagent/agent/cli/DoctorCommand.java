@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Option;
  * or, with {@code --self-test}, exercises every SLC binding read-only. Exit 0 when nothing failed, 1 when a check
  * failed (or the self-test cannot run here), 2 on usage errors.
  */
+@TakesGlobalOptions
 @Command(
         name = "doctor",
         mixinStandardHelpOptions = true,
@@ -59,7 +61,8 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(
             names = "--dns-server",
             paramLabel = "HOST:PORT",
-            description = "Ask this DNS server for the _vlmcs._tcp SRV record instead of the system's.")
+            description = "Ask this DNS server (an IP address or a name; port 53 unless given) for the _vlmcs._tcp"
+                    + " SRV record instead of the system's.")
     String dnsServer;
 
     @Option(

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.api.Sku;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
  * {@code kms-agent gvlk "Windows Server 2022 Datacenter"}: prints that edition's whole GVLK, the public KMS client
  * setup key an administrator passes to {@code slmgr /ipk}. The one place a whole key is printed.
  */
+@TakesGlobalOptions
 @Command(
         name = "gvlk",
         mixinStandardHelpOptions = true,
@@ -45,6 +47,11 @@ final class GvlkCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (edition.isBlank()) {
+            // Every edition name "contains" an empty one: it would be answered with three unrelated suggestions.
+            throw new UsageException("the edition name is empty; give one, e.g. 'kms-agent gvlk \"Windows 11"
+                    + " Enterprise\"'; see 'kms-agent products --family ID' for the editions");
+        }
         try (PluginHost host = root.loadPlugins()) {
             List<Sku> all = host.registry().families().stream()
                     .map(LoadedFamily::catalog)

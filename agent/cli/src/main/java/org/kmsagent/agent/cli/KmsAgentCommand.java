@@ -7,12 +7,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.kmsagent.agent.command.GlobalOptions;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.core.Installation;
 import org.kmsagent.agent.core.Subcommands;
 import org.kmsagent.agent.plugin.PluginHost;
@@ -64,7 +66,8 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     private Path pluginsAheadDirectory;
 
     /**
-     * {@inheritDoc}
+     * {@inheritDoc} Each jar that failed is printed on standard error, once, as {@code warning: plugin not loaded:
+     * <jar> (plugin <id>): <reason>} (the host here logs nothing of its own: docs/plugin-guide.md).
      *
      * @throws UsageException {@code --plugins-dir} names no directory: a typo there would otherwise pass as a machine
      *     with no product family to manage
@@ -76,7 +79,11 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                     + (Files.exists(pluginsDir) ? " is not a directory" : " does not exist"));
         }
         Ahead<PluginHost> ahead = takePluginsAhead();
-        return ahead != null ? ahead.get() : load(pluginsDirectory());
+        PluginHost host = ahead != null ? ahead.get() : load(pluginsDirectory());
+        PrintWriter err = spec.commandLine().getErr();
+        host.problems().forEach(p -> err.println("warning: plugin not loaded: " + p.message()));
+        err.flush();
+        return host;
     }
 
     private synchronized Ahead<PluginHost> takePluginsAhead() {
@@ -87,8 +94,11 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     }
 
     private static PluginHost load(Path directory) {
-        PluginHost host = Guice.createInjector(
-                        new PluginHostModule(directory, OfflinePluginTrust.fromEnvironment(System.getenv())))
+        PluginHost host = Guice.createInjector(new PluginHostModule(
+                        directory,
+                        OfflinePluginTrust.fromEnvironment(System.getenv()),
+                        // loadPlugins() prints them, once, as the warnings the commands show.
+                        PluginHost.ProblemReport.CALLER))
                 .getInstance(PluginHost.class);
         host.rescan();
         return host;
@@ -172,6 +182,39 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command; see 'kms-agent --help'.");
     }
 
+    /**
+     * Takes the root's inherited options ({@code global}) out of {@code command} and the commands below it, except
+     * where a command says it reads them ({@link TakesGlobalOptions}): picocli copies them into every command.
+     */
+    private static void keepGlobalOptionsWhereTaken(CommandLine command, Set<String> global) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (!spec.userObject().getClass().isAnnotationPresent(TakesGlobalOptions.class)) {
+            for (CommandLine.Model.OptionSpec o : List.copyOf(spec.options())) {
+                if (o.inherited() && global.contains(o.longestName())) {
+                    spec.remove(o);
+                }
+            }
+        }
+        command.getSubcommands().values().forEach(sub -> keepGlobalOptionsWhereTaken(sub, global));
+    }
+
+    /**
+     * What every command prints for arguments picocli refuses (an unknown option, a bad value, a missing parameter):
+     * the reason on one line, picocli's "Did you mean" for a mistyped word, and where the help is, rather than the
+     * whole help (which would bury the reason). Exit code 2.
+     */
+    private static int usageError(CommandLine.ParameterException ex) {
+        CommandLine command = ex.getCommandLine();
+        String help = command.getCommandSpec().qualifiedName() + " --help";
+        String message = ex.getMessage();
+        PrintWriter err = command.getErr();
+        // Messages of our own already say where to look ("Missing a command; see 'kms-agent --help'.").
+        err.println("kms-agent: " + message + (message.contains("'" + help + "'") ? "" : "; see '" + help + "'"));
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.flush();
+        return 2;
+    }
+
     /** A configured command line: usage errors exit 2, failures print their message (no stack trace) and exit 1. */
     public static CommandLine commandLine() {
         return commandLine(CommandLine.defaultFactory());
@@ -205,6 +248,11 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                 cl.addSubcommand(name, factoryCreate(factory, type));
             }
         });
+        Set<String> global = cl.getCommandSpec().options().stream()
+                .filter(o -> o.scopeType() == ScopeType.INHERIT)
+                .map(CommandLine.Model.OptionSpec::longestName)
+                .collect(Collectors.toUnmodifiableSet());
+        cl.getSubcommands().values().forEach(sub -> keepGlobalOptionsWhereTaken(sub, global));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             // Some failures carry no message (a TimeoutException): then at least what kind of failure it was.
@@ -213,7 +261,6 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
             return ex instanceof UsageException ? 2 : 1;
         });
         cl.setExitCodeExceptionMapper(ex -> ex instanceof CommandLine.ParameterException ? 2 : 1);
-        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((ex, arguments) -> {
             String word = ex instanceof CommandLine.UnmatchedArgumentException u
                             && !u.getUnmatched().isEmpty()
@@ -230,7 +277,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                 err.flush();
                 return 2;
             }
-            return usage.handleParseException(ex, arguments);
+            return usageError(ex);
         });
         // With --help anywhere, picocli prints the root's help and exits 0 even when a word before it is no command
         // (e.g. 'simulate --help' on the machine agent, which has no simulator): say it is unknown instead.

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.cli.text.Table;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
-import org.kmsagent.agent.plugin.PluginProblem;
 import org.kmsagent.api.Sku;
 import org.kmsagent.api.ThresholdClass;
 import picocli.CommandLine.Command;
@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
  * {@code kms-agent products [--family F] [--json]}: what the agent knows. Keys are always masked here; only
  * {@code kms-agent gvlk} prints a whole key.
  */
+@TakesGlobalOptions
 @Command(
         name = "products",
         mixinStandardHelpOptions = true,
@@ -43,14 +44,8 @@ final class ProductsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        // Each plugin that failed is printed by loadPlugins(), and listed under "problems" with --json.
         try (PluginHost host = root.loadPlugins()) {
-            if (!json) {
-                for (PluginProblem p : host.problems()) {
-                    err.println("warning: plugin not loaded: " + p.message());
-                }
-                err.flush();
-            }
             if (family == null) {
                 listFamilies(host, out);
                 return 0;

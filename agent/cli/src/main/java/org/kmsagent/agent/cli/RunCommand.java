@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import org.kmsagent.agent.command.RunsUntilStopped;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
  * {@code kms-agent run}: the daemon. Runs until SIGTERM or Ctrl-C, then shuts down gracefully (a JVM shutdown hook).
  * Exit codes: 0 stopped, 1 failed to start, 2 bad configuration or usage.
  */
+@TakesGlobalOptions
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
@@ -76,23 +78,12 @@ public final class RunCommand implements Callable<Integer> {
                 agentConfig.dataDir(),
                 logs);
         AgentDaemon daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            out.println("kms-agent: stopping");
-                            out.flush();
-                            daemon.close();
-                            out.println("kms-agent: stopped");
-                            out.flush();
-                            stopped.countDown();
-                        },
-                        "kms-agent-shutdown"));
+        RunsUntilStopped stop = RunsUntilStopped.install("kms-agent", out, daemon::close);
         daemon.banner().forEach(out::println);
         out.println("logging: " + logs);
         out.flush();
         markRealRun();
-        stopped.await();
+        stop.await();
         return 0;
     }
 

@@ -2,6 +2,7 @@ package org.kmsagent.agent.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.status.StatusFormat;
 import org.kmsagent.agent.status.StatusReader;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
  * {@code kms-agent status [--json]}: the {@code slmgr /dlv} fields of every installed product of every loaded
  * family. Exit 0 when everything was read, 1 when a family or product could not be.
  */
+@TakesGlobalOptions
 @Command(
         name = "status",
         mixinStandardHelpOptions = true,

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.cli.text.Table;
 import org.kmsagent.agent.command.GlobalOptions;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -355,6 +356,8 @@ final class FleetCommands implements Callable<Integer> {
         }
     }
 
+    // Names the SKUs of clients without an agent from the plugins here: kms-agent --plugins-dir DIR ctl ... snapshot.
+    @TakesGlobalOptions
     @Command(
             name = "snapshot",
             mixinStandardHelpOptions = true,

@@ -1,6 +1,8 @@
 package org.kmsagent.agent.doctor;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Hashtable;
@@ -35,6 +37,23 @@ public final class KmsSrvLookup {
     public KmsSrvLookup(Optional<InetSocketAddress> server, int timeoutMillis) {
         this.server = server;
         this.timeoutMillis = timeoutMillis;
+    }
+
+    /**
+     * The DNS server given by a name that does not resolve here ({@code --dns-server nonsense}), or empty when it
+     * was given by address, resolves, or none was given. The lookup would only fail with the provider's own words.
+     */
+    public Optional<String> unresolvedServerName() {
+        if (server.isEmpty()) {
+            return Optional.empty();
+        }
+        String host = server.get().getHostString();
+        try {
+            InetAddress.getByName(host); // an address literal is taken as is, without a query
+            return Optional.empty();
+        } catch (UnknownHostException e) {
+            return Optional.of(host);
+        }
     }
 
     /** Looks up the KMS SRV records of {@code domain}. Never throws: failures are answers with a code. */

@@ -16,6 +16,10 @@ public interface GlobalOptions {
     /** The {@code --plugins-dir} given on the command line, if one was. */
     Optional<Path> pluginsDirOption();
 
-    /** A plugin host over the plugins directory, with every jar in it loaded (problems are kept, not thrown). */
+    /**
+     * A plugin host over the plugins directory, with every jar in it loaded. Problems are kept, not thrown, and each is
+     * printed once on the command's standard error as {@code warning: plugin not loaded: ...}: callers do not print
+     * them again.
+     */
     PluginHost loadPlugins();
 }

@@ -68,6 +68,18 @@ public final class PluginHost implements AutoCloseable {
     private final Map<Path, FileTime> scanned = new HashMap<>();
     private final Map<Path, PluginProblem> problems = new HashMap<>();
     private final Map<String, Path> loadedFrom = new HashMap<>();
+    private final ProblemReport problemReport;
+
+    /** Where the host reports a jar it could not load, besides keeping it in {@link #problems()}. */
+    public enum ProblemReport {
+        /** Logged at ERROR as it fails: the agent's log ({@code kms-agent run}, the service). */
+        LOG,
+        /**
+         * Only kept in {@link #problems()}: a command that prints them itself (the {@code warning: plugin not loaded}
+         * lines of {@code kms-agent products}), which a logged line would only repeat.
+         */
+        CALLER
+    }
 
     /** A host that does not check signatures. */
     public PluginHost(Path directory, FamilyRegistry registry, CatalogReader catalogReader) {
@@ -75,12 +87,20 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /** A host that loads only the jars {@code signatures} accepts (every load and rescan asks it first). */
+    public PluginHost(
+            Path directory, FamilyRegistry registry, CatalogReader catalogReader, PluginSignatures signatures) {
+        this(directory, registry, catalogReader, signatures, ProblemReport.LOG);
+    }
+
+    /** As {@link #PluginHost(Path, FamilyRegistry, CatalogReader, PluginSignatures)}, its problems reported so. */
     @Inject
     public PluginHost(
             @PluginsDirectory Path directory,
             FamilyRegistry registry,
             CatalogReader catalogReader,
-            PluginSignatures signatures) {
+            PluginSignatures signatures,
+            ProblemReport problemReport) {
+        this.problemReport = problemReport;
         this.directory = directory.toAbsolutePath().normalize();
         this.registry = registry;
         this.catalogReader = catalogReader;
@@ -223,7 +243,9 @@ public final class PluginHost implements AutoCloseable {
             PluginProblem problem =
                     new PluginProblem(path, Optional.ofNullable(pluginId != null ? pluginId : declaredId), reason(e));
             problems.put(path, problem);
-            log.error("plugin not loaded: {}", problem.message());
+            if (problemReport == ProblemReport.LOG) {
+                log.error("plugin not loaded: {}", problem.message());
+            }
             if (pluginId != null && !loadedFrom.containsKey(pluginId)) {
                 unloadQuietly(pluginId);
             }

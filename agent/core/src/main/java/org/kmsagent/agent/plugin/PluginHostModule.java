@@ -11,21 +11,30 @@ import java.util.Objects;
 public final class PluginHostModule extends AbstractModule {
     private final Path pluginsDirectory;
     private final PluginSignatures signatures;
+    private final PluginHost.ProblemReport problemReport;
 
     /** Plugins from a directory, their signatures not checked. */
     public PluginHostModule(Path pluginsDirectory) {
         this(pluginsDirectory, PluginSignatures.notChecked());
     }
 
-    /** Plugins from a directory, each jar first checked by {@code signatures}. */
+    /** Plugins from a directory, each jar first checked by {@code signatures}; a jar that fails is logged. */
     public PluginHostModule(Path pluginsDirectory, PluginSignatures signatures) {
+        this(pluginsDirectory, signatures, PluginHost.ProblemReport.LOG);
+    }
+
+    /** Plugins from a directory, each jar first checked by {@code signatures}; a jar that fails is reported so. */
+    public PluginHostModule(
+            Path pluginsDirectory, PluginSignatures signatures, PluginHost.ProblemReport problemReport) {
         this.pluginsDirectory = Objects.requireNonNull(pluginsDirectory, "pluginsDirectory");
         this.signatures = Objects.requireNonNull(signatures, "signatures");
+        this.problemReport = Objects.requireNonNull(problemReport, "problemReport");
     }
 
     @Override
     protected void configure() {
         bind(Path.class).annotatedWith(PluginsDirectory.class).toInstance(pluginsDirectory);
         bind(PluginSignatures.class).toInstance(signatures);
+        bind(PluginHost.ProblemReport.class).toInstance(problemReport);
     }
 }

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import org.kmsagent.agent.command.RunsUntilStopped;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
@@ -63,17 +63,10 @@ public final class HubCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            hub.close();
-                            stopped.countDown();
-                        },
-                        "kms-agent-hub-shutdown"));
+        RunsUntilStopped stop = RunsUntilStopped.install("kms-agent hub", out, hub::close);
         hub.banner().forEach(out::println);
         out.flush();
-        stopped.await();
+        stop.await();
         return 0;
     }
 }

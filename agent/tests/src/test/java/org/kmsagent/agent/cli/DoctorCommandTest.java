@@ -70,6 +70,11 @@ class DoctorCommandTest {
     }
 
     private int run(String... args) {
+        return runAsking(dns.address(), args);
+    }
+
+    /** {@code doctor} with {@code --dns-server server}. */
+    private int runAsking(String server, String... args) {
         out = new StringWriter();
         err = new StringWriter();
         CommandLine cl = TestServices.overDouble(
@@ -78,7 +83,7 @@ class DoctorCommandTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         List<String> full = new ArrayList<>(
-                List.of("doctor", "--licensing", "slc", "--dns-server", dns.address(), "--timeout-ms", "1000"));
+                List.of("doctor", "--licensing", "slc", "--dns-server", server, "--timeout-ms", "1000"));
         full.addAll(List.of(args));
         return cl.execute(full.toArray(String[]::new));
     }
@@ -94,6 +99,20 @@ class DoctorCommandTest {
                 .contains("0x8007232B DNS_ERROR_RCODE_NAME_ERROR")
                 .contains("fix: No _vlmcs._tcp SRV record was found");
         assertThat(dns.queries()).isPositive();
+    }
+
+    @Test
+    void aDnsServerNameThatDoesNotResolveIsNamedAsSuchNotAsAMissingRecord() {
+        // .invalid never resolves (RFC 6761).
+        int exit = runAsking("nonsense.invalid", "--domain", "corp.test");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("FAIL kms-srv            _vlmcs._tcp.corp.test: not looked up: the DNS server name"
+                        + " 'nonsense.invalid' given with --dns-server could not be resolved to an address")
+                .contains("fix: give the DNS server as an IP address (--dns-server 10.0.0.53 or 10.0.0.53:53)")
+                .doesNotContain("no SRV record");
+        assertThat(dns.queries()).isZero();
     }
 
     @Test

@@ -157,6 +157,13 @@ class ProductsCommandIT {
     }
 
     @Test
+    void gvlkRefusesAnEmptyEditionWithoutSuggestingAnyEdition() {
+        CliRun run = CliRun.of("gvlk", "--plugins-dir", plugins, "");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("the edition name is empty").doesNotContain("did you mean");
+    }
+
+    @Test
     void aProductKeyGivenForTheEditionIsNotEchoedWhole() {
         for (String key : new String[] {"ABCDE-FGHIJ-KLMNO-PQRST-UVWXY", "abcdefghijklmnopqrstuvwxy"}) {
             CliRun run = CliRun.of("gvlk", "--plugins-dir", plugins, key);

@@ -152,6 +152,19 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks it to stop (SIGTERM), as a service manager does, and waits for it to exit; returns its exit code. Sent with
+     * {@code kill}: {@link Process#destroy()} would also close the pipe its last lines come through.
+     */
+    int stop(Duration timeout) throws Exception {
+        signal("TERM");
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(
+                    "child did not stop within " + timeout + " of SIGTERM; output: " + output());
+        }
+        return process.exitValue();
+    }
+
     /** Kills it at once (SIGKILL): no shutdown hook, no goodbye to the cluster or the hub. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.report.ReportCollector;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Parameters;
  * {@code kms-agent simulate}: runs a lab of one KMS host and a fleet on a virtual clock and prints what happens.
  * Exit codes: 0 done, 1 failed, 2 bad scenario or flags (nothing has run).
  */
+@TakesGlobalOptions
 @Command(
         name = "simulate",
         mixinStandardHelpOptions = true,

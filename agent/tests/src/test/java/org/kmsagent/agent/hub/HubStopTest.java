@@ -1,0 +1,65 @@
+package org.kmsagent.agent.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bench.LoopbackPorts;
+
+/**
+ * {@code kms-agent hub} as a real process says that it stops on SIGTERM, and that it has stopped, as {@code run}
+ * does.
+ */
+class HubStopTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aHubStoppedWithSigtermSaysItIsStoppingThenStopped() throws Exception {
+        int hz = LoopbackPorts.free();
+        Path config = Files.writeString(
+                dir.resolve("hub.yaml"),
+                String.join(
+                        "\n",
+                        "dataDir: " + dir.resolve("data"),
+                        "bridge:",
+                        "  host: 127.0.0.1",
+                        "  port: 0",
+                        "  tokens:",
+                        "    - {name: ops, token: ops-token-0123456789ab, role: admin}",
+                        "fleet:",
+                        "  cluster:",
+                        "    name: hub-stop-" + UUID.randomUUID(),
+                        "    port: " + hz,
+                        "    members: ['127.0.0.1:" + hz + "']",
+                        "    interfaces: ['127.0.0.1']",
+                        "    eventBusPort: 0",
+                        ""));
+        try (ChildJvm hub = ChildJvm.start(
+                "org.kmsagent.agent.cli.Main",
+                List.of("hub", "--config", config.toString(), "--name", "hub-stop"),
+                "bridge listening",
+                dir.resolve("hub.log"),
+                Duration.ofSeconds(150))) {
+            assertThat(hub.output()).doesNotContain("stopping");
+
+            int exit = hub.stop(Duration.ofSeconds(60));
+
+            // The process has exited; the line reader may still be taking in its last lines.
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> assertThat(hub.output()).as("exit " + exit).contains("kms-agent hub: stopped"));
+            assertThat(hub.output().lines().filter(l -> l.startsWith("kms-agent hub: stop")))
+                    .containsExactly("kms-agent hub: stopping", "kms-agent hub: stopped");
+            assertThat(exit)
+                    .as("exit code after SIGTERM (143: the JVM's for SIGTERM)")
+                    .isIn(0, 143);
+        }
+    }
+}

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.kmsagent.agent.command.GlobalOptions;
@@ -65,6 +66,9 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     private Path pluginsAheadDirectory;
 
+    /** The plugin problems already printed by {@link #loadPlugins()}: each is printed once per process. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
     /**
      * {@inheritDoc} Each jar that failed is printed on standard error, once, as {@code warning: plugin not loaded:
      * <jar> (plugin <id>): <reason>} (the host here logs nothing of its own: docs/plugin-guide.md).
@@ -81,7 +85,10 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         Ahead<PluginHost> ahead = takePluginsAhead();
         PluginHost host = ahead != null ? ahead.get() : load(pluginsDirectory());
         PrintWriter err = spec.commandLine().getErr();
-        host.problems().forEach(p -> err.println("warning: plugin not loaded: " + p.message()));
+        host.problems().stream()
+                // A command may load them twice (simulate --from-hub, then the ctl fleet snapshot it runs).
+                .filter(p -> warned.add(p.message()))
+                .forEach(p -> err.println("warning: plugin not loaded: " + p.message()));
         err.flush();
         return host;
     }
@@ -136,7 +143,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     /** The commands only the full install adds (its hub, simulator and bench modules register them). */
     private static final Set<String> FULL_INSTALL_COMMANDS = Set.of("hub", "simulate", "bench");
 
-    /** The value of {@code --plugins-dir} anywhere in {@code args} (it is inherited by every subcommand). */
+    /** The value of {@code --plugins-dir} anywhere in {@code args} (the root's, or a command's that takes it). */
     private static Optional<String> pluginsDirArgument(String[] args) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--plugins-dir") && i + 1 < args.length) {
@@ -163,7 +170,14 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         return word != null && subcommands.containsKey(word) ? word : null;
     }
 
-    /** The first argument after the root's {@code --plugins-dir}, or null when there is none. */
+    /**
+     * {@code command} and the commands it runs through this command line: {@code simulate --from-hub} takes the hub's
+     * snapshot by running {@code ctl fleet snapshot} (the simulator module cannot import the command line's).
+     */
+    private static Set<String> withCompanions(String command) {
+        return command.equals("simulate") ? Set.of("simulate", "ctl") : Set.of(command);
+    }
+
     /** The first argument that is not {@code --plugins-dir} or its value; null when there is none. */
     private static String firstWord(String[] args) {
         for (int i = 0; i < args.length; i++) {
@@ -209,7 +223,10 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         String message = ex.getMessage();
         PrintWriter err = command.getErr();
         // Messages of our own already say where to look ("Missing a command; see 'kms-agent --help'.").
-        err.println("kms-agent: " + message + (message.contains("'" + help + "'") ? "" : "; see '" + help + "'"));
+        err.println("kms-agent: "
+                + (message.contains("'" + help + "'")
+                        ? message
+                        : message.replaceFirst("\\.$", "") + "; see '" + help + "'"));
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.flush();
         return 2;
@@ -243,8 +260,9 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         Map<String, Class<?>> subcommands =
                 CliInjector.get().getInstance(Key.get(new TypeLiteral<Map<String, Class<?>>>() {}, Subcommands.class));
         String named = namedSubcommand(args, subcommands);
+        Set<String> built = named == null ? subcommands.keySet() : withCompanions(named);
         subcommands.forEach((name, type) -> {
-            if (named == null || named.equals(name)) {
+            if (built.contains(name)) {
                 cl.addSubcommand(name, factoryCreate(factory, type));
             }
         });

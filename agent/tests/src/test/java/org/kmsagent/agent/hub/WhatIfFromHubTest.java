@@ -316,6 +316,20 @@ class WhatIfFromHubTest {
                 .doesNotContain("\n");
     }
 
+    /**
+     * As the launcher builds the command line (only the command named, here simulate): the snapshot is taken by ctl,
+     * which was not built, so {@code --from-hub} always failed with "no 'ctl' command" outside the tests.
+     */
+    @Test
+    void fromHubReachesTheHubOnTheCommandLineAsTheLauncherBuildsIt() throws Exception {
+        CliRun r = CliRun.of("simulate", "--from-hub", hub.at(), "--outage", "0+40");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip())
+                .startsWith("kms-agent simulate: --from-hub " + hub.at() + ": how to trust")
+                .doesNotContain("\n");
+    }
+
     @Test
     void badChangesAreOneLineErrorsWithExitTwo() throws Exception {
         fleet();

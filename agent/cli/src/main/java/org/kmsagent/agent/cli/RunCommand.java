@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kms-agent run}: the daemon. Runs until SIGTERM or Ctrl-C, then shuts down gracefully (a JVM shutdown hook).
- * Exit codes: 0 stopped, 1 failed to start, 2 bad configuration or usage.
+ * Exit codes: 1 failed to start, 2 bad configuration or usage; stopped by SIGTERM or Ctrl-C, the process ends as the
+ * signal ends any (143, 130), after the stopping and stopped lines.
  */
 @TakesGlobalOptions
 @Command(

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kms-agent hub}: a fleet hub. It clusters with the other hubs ({@code fleet.cluster}), and its TLS bridge
- * ({@code bridge.*}) takes agents dialling out and ctl clients. Runs until SIGTERM or Ctrl-C. Exit codes: 0 stopped,
- * 1 failed to start, 2 bad configuration or usage.
+ * ({@code bridge.*}) takes agents dialling out and ctl clients. Runs until SIGTERM or Ctrl-C, then ends as the signal
+ * ends any process (143, 130), after the stopping and stopped lines. Exit codes otherwise: 1 failed to start, 2 bad
+ * configuration or usage.
  */
 @Command(
         name = "hub",

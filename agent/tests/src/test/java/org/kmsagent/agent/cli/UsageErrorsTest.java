@@ -45,6 +45,16 @@ class UsageErrorsTest {
     }
 
     @Test
+    void aMessageEndingInAFullStopGetsTheHintAfterItsLastWord() {
+        CliRun run = CliRun.of("token");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("kms-agent: Missing a token command: hash or new; see 'kms-agent token --help'"
+                        + System.lineSeparator());
+    }
+
+    @Test
     void aMistypedCommandStillGetsItsSuggestion() {
         CliRun run = CliRun.of("statsu");
 

@@ -155,18 +155,19 @@ public final class DocumentBinding {
                     dropLists(tree, holed);
                     continue;
                 }
-                misfits.add(new Misfit(pathOf(path), e, at(tree, path)));
+                String where = pathOf(path);
+                if (misfits.stream().anyMatch(m -> m.path().equals(where))) {
+                    // Taken out and still refused (a primitive the mapper will not default): reported once already,
+                    // and nothing more can be bound.
+                    break;
+                }
+                misfits.add(new Misfit(where, e, at(tree, path)));
                 if (!takeOut(tree, path, holed)) {
                     break;
                 }
             }
         }
         return new Bound<>(Optional.empty(), misfits);
-    }
-
-    /** The key path of a binding error as a user writes it: {@code bridge.tokens[0].role}; empty for the top. */
-    public static String pathOf(JsonMappingException e) {
-        return pathOf(e.getPath());
     }
 
     /**
@@ -178,6 +179,7 @@ public final class DocumentBinding {
         return cut < 0 ? "" : path.substring(0, cut);
     }
 
+    /** The key path of a binding error as a user writes it: {@code bridge.tokens[0].role}; empty for the top. */
     private static String pathOf(List<JsonMappingException.Reference> path) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference r : path) {
@@ -235,10 +237,12 @@ public final class DocumentBinding {
         if (parent instanceof ObjectNode obj && last.getFieldName() != null) {
             return obj.remove(last.getFieldName()) != null;
         }
-        if (parent instanceof ArrayNode arr
-                && last.getIndex() >= 0
-                && last.getIndex() < arr.size()
-                && !arr.get(last.getIndex()).isNull()) {
+        if (parent instanceof ArrayNode arr && last.getIndex() >= 0 && last.getIndex() < arr.size()) {
+            if (arr.get(last.getIndex()).isNull()) {
+                // A null the element type refuses, written so (`- ~`): there is no value to blank, so the list goes
+                // now, and the rest of the document is still read.
+                return takeOut(tree, parentPath, holed);
+            }
             arr.set(last.getIndex(), NullNode.getInstance());
             if (holed.stream().noneMatch(list -> startsWith(list, parentPath) && list.size() == parentPath.size())) {
                 holed.add(List.copyOf(parentPath));

@@ -139,6 +139,13 @@ public final class CtlCommand implements Runnable {
                 spec.commandLine(), "Missing a ctl command; see 'kms-agent ctl --help'.");
     }
 
+    /** Whether the address was given as {@code --hub} (the same option as {@code --agent}, named for what it reaches). */
+    private static boolean namedHub(CommandLine sub) {
+        CommandLine.ParseResult parsed = sub.getParseResult();
+        return parsed != null
+                && parsed.originalArgs().stream().anyMatch(a -> a.equals("--hub") || a.startsWith("--hub="));
+    }
+
     /** What a ctl subcommand does once connected. */
     @FunctionalInterface
     interface Action {
@@ -192,7 +199,8 @@ public final class CtlCommand implements Runnable {
                     + refusalHint(f.code(), f.getMessage(), secret));
             return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
         } catch (IOException e) {
-            err.println("kms-agent ctl: cannot talk to the agent at " + agent + ": " + e.getMessage());
+            err.println("kms-agent ctl: cannot talk to the " + (namedHub(sub) ? "hub" : "agent") + " at " + agent + ": "
+                    + e.getMessage());
             return NO_ACCESS;
         } finally {
             err.flush();

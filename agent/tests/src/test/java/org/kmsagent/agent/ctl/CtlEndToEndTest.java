@@ -205,6 +205,22 @@ class CtlEndToEndTest {
         assertThat(fixture.agent.changes()).isEqualTo(before);
     }
 
+    /** The same address option named --hub reaches a hub, and the failure says so (simulate --from-hub uses it). */
+    @Test
+    void aFailureToConnectNamesWhatTheAddressWasGivenAs() {
+        Result r = AgentFixture.run(
+                "ctl",
+                "--hub",
+                "127.0.0.1:" + fixture.daemon.bridgePort(),
+                "--trust",
+                "00".repeat(32),
+                "--token",
+                AgentFixture.ADMIN_TOKEN,
+                "fleet");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("cannot talk to the hub at 127.0.0.1:" + fixture.daemon.bridgePort());
+    }
+
     @Test
     void withoutAWayToTrustTheAgentCtlRefusesToConnect() {
         Result r = AgentFixture.run("ctl", "--agent", "127.0.0.1:" + fixture.daemon.bridgePort(), "status");

@@ -75,7 +75,8 @@ public final class DoctorCommand implements Callable<Integer> {
             names = "--timeout-ms",
             paramLabel = "MS",
             defaultValue = "2000",
-            description = "Timeout of the DNS query and of each TCP connect. Default: ${DEFAULT-VALUE}.")
+            description = "Timeout of each host name resolution, the DNS query and each TCP connect. Default:"
+                    + " ${DEFAULT-VALUE}.")
     int timeoutMillis;
 
     @Option(

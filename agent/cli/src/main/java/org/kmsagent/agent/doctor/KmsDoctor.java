@@ -219,13 +219,12 @@ public final class KmsDoctor {
         if (!checked.add("srv " + domain.get())) {
             return;
         }
-        Optional<String> unresolved = dns.unresolvedServerName();
-        if (unresolved.isPresent()) {
+        Optional<String> serverProblem = dns.serverProblem();
+        if (serverProblem.isPresent()) {
             out.add(Finding.fail(
                     KmsSrvLookup.PREFIX + domain.get(),
                     "kms-srv",
-                    "not looked up: the DNS server name '" + unresolved.get() + "' given with --dns-server could not"
-                            + " be resolved to an address",
+                    "not looked up: " + serverProblem.get(),
                     "give the DNS server as an IP address (--dns-server 10.0.0.53 or 10.0.0.53:53) or a name this"
                             + " machine resolves, or leave out --dns-server to ask the system's DNS servers"));
             return;

@@ -1,8 +1,9 @@
 package org.kmsagent.agent.doctor;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Hashtable;
@@ -29,31 +30,45 @@ public final class KmsSrvLookup {
 
     private final Optional<InetSocketAddress> server;
     private final int timeoutMillis;
+    private final NameResolver names;
+    private NameResolver.Resolution serverAddress;
 
     /**
      * @param server the DNS server to ask, or empty for the system's
-     * @param timeoutMillis the first-try timeout (the provider doubles it once on retry)
+     * @param timeoutMillis the first-try timeout (the provider doubles it once on retry), and the time the
+     *     server's own name is given to resolve
      */
     public KmsSrvLookup(Optional<InetSocketAddress> server, int timeoutMillis) {
+        this(server, timeoutMillis, new NameResolver(Duration.ofMillis(timeoutMillis)));
+    }
+
+    public KmsSrvLookup(Optional<InetSocketAddress> server, int timeoutMillis, NameResolver names) {
         this.server = server;
         this.timeoutMillis = timeoutMillis;
+        this.names = names;
     }
 
     /**
-     * The DNS server given by a name that does not resolve here ({@code --dns-server nonsense}), or empty when it
-     * was given by address, resolves, or none was given. The lookup would only fail with the provider's own words.
+     * Why the DNS server given by name cannot be asked ({@code --dns-server nonsense}: "the DNS server name
+     * 'nonsense' given with --dns-server could not be resolved to an address"), or empty when it was given by
+     * address, resolves, or none was given. The lookup itself would only fail with the provider's own words, after
+     * the system resolver's own retries.
      */
-    public Optional<String> unresolvedServerName() {
+    public Optional<String> serverProblem() {
         if (server.isEmpty()) {
             return Optional.empty();
         }
         String host = server.get().getHostString();
-        try {
-            InetAddress.getByName(host); // an address literal is taken as is, without a query
-            return Optional.empty();
-        } catch (UnknownHostException e) {
-            return Optional.of(host);
+        return serverAddress()
+                .failure()
+                .map(why -> "the DNS server name '" + host + "' given with --dns-server " + why);
+    }
+
+    private NameResolver.Resolution serverAddress() {
+        if (serverAddress == null) {
+            serverAddress = names.resolve(server.orElseThrow().getHostString());
         }
+        return serverAddress;
     }
 
     /** Looks up the KMS SRV records of {@code domain}. Never throws: failures are answers with a code. */
@@ -61,10 +76,7 @@ public final class KmsSrvLookup {
         String name = PREFIX + stripDot(domain);
         Hashtable<String, String> env = new Hashtable<>();
         env.put(DirContext.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
-        env.put(
-                DirContext.PROVIDER_URL,
-                server.map(s -> "dns://" + s.getHostString() + ":" + s.getPort() + "/")
-                        .orElse("dns:"));
+        env.put(DirContext.PROVIDER_URL, providerUrl());
         env.put("com.sun.jndi.dns.timeout.initial", Integer.toString(timeoutMillis));
         env.put("com.sun.jndi.dns.timeout.retries", "1");
         try {
@@ -102,6 +114,19 @@ public final class KmsSrvLookup {
                     Optional.of(HResult.DNS_ERROR_RCODE_SERVER_FAILURE),
                     "the DNS lookup failed: " + e.getMessage());
         }
+    }
+
+    /** The DNS server to ask: its address when it was given by a name that resolved, so it is not looked up again. */
+    private String providerUrl() {
+        if (server.isEmpty()) {
+            return "dns:";
+        }
+        String host = server.get().getHostString();
+        if (serverAddress() instanceof NameResolver.Resolved r) {
+            InetAddress a = r.address();
+            host = a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+        }
+        return "dns://" + host + ":" + server.get().getPort() + "/";
     }
 
     /** Parses {@code "priority weight port target."}, the provider's text form of an SRV record. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -13,9 +12,16 @@ import java.time.Duration;
  */
 public final class PortProbe {
     private final Duration timeout;
+    private final NameResolver names;
 
+    /** Connects within {@code timeout}, after resolving the host within the same time again. */
     public PortProbe(Duration timeout) {
+        this(timeout, new NameResolver(timeout));
+    }
+
+    public PortProbe(Duration timeout, NameResolver names) {
         this.timeout = timeout;
+        this.names = names;
     }
 
     /** The outcome of one connect. */
@@ -23,11 +29,13 @@ public final class PortProbe {
 
     /** Connects to {@code host:port} and closes at once. */
     public Outcome probe(String host, int port) {
+        NameResolver.Resolution address = names.resolve(host);
+        if (!(address instanceof NameResolver.Resolved resolved)) {
+            return new Outcome(false, "host " + host + " " + address.failure().orElseThrow());
+        }
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            s.connect(new InetSocketAddress(resolved.address(), port), (int) timeout.toMillis());
             return new Outcome(true, "TCP " + host + ":" + port + " accepts connections");
-        } catch (UnknownHostException e) {
-            return new Outcome(false, "host " + host + " does not resolve");
         } catch (SocketTimeoutException e) {
             return new Outcome(
                     false,

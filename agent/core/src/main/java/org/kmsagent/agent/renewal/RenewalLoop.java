@@ -219,6 +219,16 @@ public final class RenewalLoop implements Runnable {
         return Instant.ofEpochMilli(nextAttemptMillis);
     }
 
+    /**
+     * When the product's KMS activation runs out, as the loop last read its license state (before and after each
+     * attempt); empty before the first read, and for a product not licensed or licensed for good (MAK, retail).
+     */
+    public Optional<Instant> validUntil() {
+        return state.status() == LicenseStatus.LICENSED && state.hasValidUntil()
+                ? Optional.of(Instant.ofEpochMilli(state.validUntilMillis()))
+                : Optional.empty();
+    }
+
     /** The installed product the loop drives, once it has found it (null before its first run or if missing). */
     public InstalledProduct product() {
         return product;

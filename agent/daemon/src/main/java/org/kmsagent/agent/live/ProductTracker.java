@@ -263,7 +263,17 @@ final class ProductTracker {
             t.lastAttempt = e;
             t.lastAttemptAt = e.time();
         }
-        events.publish(EventPublisher.RENEWAL, RenewalEvents.renewalJson(e));
+        InstalledProduct p = t.loop.product();
+        // A success starts a new validity, which the loop reads only after the event; a failure leaves it as read.
+        Optional<Instant> validUntil = switch (e.kind()) {
+            case ACTIVATED, RENEWED -> Optional.of(e.time().plus(KmsRules.VALIDITY));
+            case MAK_ACTIVATED -> Optional.empty();
+            default -> t.loop.validUntil();
+        };
+        events.publish(
+                EventPublisher.RENEWAL,
+                RenewalEvents.renewalJson(
+                        e, t.skuId, p == null ? Optional.empty() : p.partialProductKey(), validUntil));
         if (e.kind() == RenewalEvent.Kind.CALL_TIMED_OUT) {
             LOG.warn(
                     "{} {}: a licensing call did not return in time and was abandoned; {}",

@@ -1,6 +1,9 @@
 package org.kmsagent.agent.live;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 import org.kmsagent.agent.renewal.RenewalEvent;
 import org.kmsagent.api.HResult;
 
@@ -33,6 +36,16 @@ final class RenewalEvents {
 
     /** A renewal event as the fleet link and {@code ctl watch} read it (docs/event-bus.md, docs/fleet.md). */
     static JsonObject renewalJson(RenewalEvent e) {
+        return renewalJson(e, null, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * A renewal event with what the agent knows of its product beside it: the SKU id, the installed key's last five
+     * characters, and when the activation runs out as the loop last read it (each null when not known). The Event
+     * Log's entries name the key and the validity from these (docs/windows-service-notes.md, "Event ids").
+     */
+    static JsonObject renewalJson(
+            RenewalEvent e, UUID skuId, Optional<String> partialKey, Optional<Instant> validUntil) {
         JsonObject j = new JsonObject()
                 .put("kind", e.kind().name())
                 .put("family", e.family())
@@ -43,7 +56,10 @@ final class RenewalEvents {
                 .put("pool", e.pool())
                 .put("count", e.count().isPresent() ? e.count().getAsInt() : null)
                 .put("required", e.required().isPresent() ? e.required().getAsInt() : null)
-                .put("host", e.host().orElse(null));
+                .put("host", e.host().orElse(null))
+                .put("skuId", skuId == null ? null : skuId.toString())
+                .put("partialKey", partialKey.orElse(null))
+                .put("validUntil", validUntil.map(Instant::toString).orElse(null));
         // "why" repeats the diagnosis as one line, for readers that show only flat fields (ctl watch's text).
         e.diagnosis()
                 .ifPresent(d -> j.put("why", d.toString())

@@ -57,6 +57,13 @@ class LiveAgentIT {
             assertThat(activated.getString("family")).isEqualTo("windows-client");
             assertThat(activated.getString("hresult")).startsWith("0x00000000");
             assertThat(activated.getInteger("count")).isEqualTo(25);
+            // What the Event Log's entries name beside the event (docs/event-bus.md): the product, its key's last
+            // five, and the 180 days the success started.
+            assertThat(activated.getString("skuId")).isEqualTo(p.skuId());
+            assertThat(activated.getString("partialKey")).isEqualTo("2YT43");
+            assertThat(Duration.between(Instant.parse(activated.getString("validUntil")), validUntil)
+                            .abs())
+                    .isLessThan(Duration.ofSeconds(1));
             assertThat(f.events())
                     .anyMatch(e -> e.getString("type").equals("state-changed")
                             && "LICENSED".equals(e.getJsonObject("data").getString("status")));
@@ -103,6 +110,10 @@ class LiveAgentIT {
             assertThat(failed.getString("hresult")).isEqualTo("0xC004F074 SL_E_VL_BINDING_SERVICE_UNAVAILABLE");
             assertThat(failed.getJsonObject("diagnosis").getString("cause")).isEqualTo("HOST_UNREACHABLE");
             assertThat(failed.getJsonObject("diagnosis").getString("detail")).contains("kms.corp.example:1688");
+            assertThat(failed.getString("partialKey")).isEqualTo("2YT43");
+            assertThat(failed.getString("validUntil"))
+                    .as("never activated: no validity")
+                    .isNull();
             assertThat(f.agent.host().enabled()).isFalse();
             ProductView p = windows(f);
             assertThat(p.status()).isEqualTo("INITIAL_GRACE");

@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -34,6 +36,25 @@ public final class CatalogReader {
 
     /** Reads and validates the document at {@code url} for the family {@code familyId}. */
     public SkuCatalog read(String familyId, URL url) throws CatalogException {
+        return readWithGroups(familyId, url).catalog();
+    }
+
+    /**
+     * A validated catalog and every product group it declares, in document order.
+     *
+     * @param catalog the catalog, whose editions name only the groups they use
+     * @param productGroups every declared group, those no edition uses included: the registry checks them all against
+     *     the other plugins' (a group name means one KMS id across plugins, docs/plugin-guide.md)
+     */
+    public record ReadCatalog(SkuCatalog catalog, List<ProductGroup> productGroups) {
+        public ReadCatalog {
+            Objects.requireNonNull(catalog, "catalog");
+            productGroups = List.copyOf(productGroups);
+        }
+    }
+
+    /** As {@link #read}, keeping the declared product groups too (what the plugin host admits a family with). */
+    public ReadCatalog readWithGroups(String familyId, URL url) throws CatalogException {
         if (url == null) {
             throw new CatalogException("catalog resource not found (ProductFamily.catalogResource() returned null)");
         }
@@ -49,7 +70,7 @@ public final class CatalogReader {
         return validate(familyId, CatalogJson.read(text));
     }
 
-    SkuCatalog validate(String familyId, CatalogDocument doc) throws CatalogException {
+    ReadCatalog validate(String familyId, CatalogDocument doc) throws CatalogException {
         if (doc.displayName().isBlank()) {
             throw new CatalogException("catalog displayName: must not be blank");
         }
@@ -107,7 +128,7 @@ public final class CatalogReader {
         LicensingServices services = new LicensingServices(
                 doc.licensingService().windows7AndOlder(),
                 doc.licensingService().windows8AndLater());
-        return new SkuCatalog(
+        SkuCatalog catalog = new SkuCatalog(
                 familyId,
                 doc.displayName(),
                 applicationId,
@@ -116,6 +137,7 @@ public final class CatalogReader {
                 hostKeys(doc, groups),
                 pack,
                 Duration.ofDays(doc.gracePeriodDays()));
+        return new ReadCatalog(catalog, List.copyOf(groups.values()));
     }
 
     private static Map<String, ThresholdClass> thresholdClasses(CatalogDocument doc) throws CatalogException {
@@ -143,7 +165,7 @@ public final class CatalogReader {
     }
 
     private static Map<String, ProductGroup> productGroups(CatalogDocument doc) throws CatalogException {
-        Map<String, ProductGroup> groups = new HashMap<>();
+        Map<String, ProductGroup> groups = new LinkedHashMap<>();
         Set<UUID> ids = new HashSet<>();
         for (int i = 0; i < doc.productGroups().size(); i++) {
             CatalogDocument.ProductGroupEntry e = doc.productGroups().get(i);

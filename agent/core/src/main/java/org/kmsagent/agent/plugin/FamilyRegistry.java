@@ -18,7 +18,8 @@ import org.kmsagent.api.ThresholdClass;
 /**
  * The product families the agent serves, for the rest of the core. Admitting a family checks what no single
  * plugin can check alone: unique family ids, GVLKs and edition names unique across plugins, and one meaning for
- * each shared name (count pool, product group, threshold class, host key).
+ * each shared name (count pool, product group, threshold class, host key). Product groups are checked as declared,
+ * whether or not an edition of the family uses them.
  *
  * <p>Thread-safe; readers get snapshots. Listeners hear of every admission and removal.
  */
@@ -95,8 +96,9 @@ public final class FamilyRegistry {
                 throw new CatalogException("edition name '" + s.name() + "'" + " is not unique" + against);
             }
         }
-        for (ProductGroup g : groups(c)) {
-            for (ProductGroup h : groups(o)) {
+        // Every declared group, not only those an edition uses: a name means one KMS id across all plugins.
+        for (ProductGroup g : c.productGroups()) {
+            for (ProductGroup h : o.productGroups()) {
                 if (g.name().equals(h.name()) != g.kmsId().equals(h.kmsId())) {
                     throw new CatalogException("product group '" + g.name() + "' (" + g.kmsId() + ") conflicts with '"
                             + h.name() + "' (" + h.kmsId() + ")" + against);
@@ -116,9 +118,5 @@ public final class FamilyRegistry {
                 throw new CatalogException("host key '" + k.name() + "' is not unique" + against);
             }
         }
-    }
-
-    private static List<ProductGroup> groups(LoadedFamily f) {
-        return f.catalog().skus().stream().map(Sku::group).distinct().toList();
     }
 }

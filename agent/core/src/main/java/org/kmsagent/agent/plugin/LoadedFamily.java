@@ -12,6 +12,8 @@ import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.LicensingStack;
 import org.kmsagent.api.ProductFamily;
+import org.kmsagent.api.ProductGroup;
+import org.kmsagent.api.Sku;
 import org.kmsagent.api.SkuCatalog;
 import org.kmsagent.api.WindowsVersion;
 
@@ -24,6 +26,8 @@ import org.kmsagent.api.WindowsVersion;
  *
  * @param extension the plugin's {@link ProductFamily}
  * @param catalog its validated catalog
+ * @param productGroups every product group its catalog declares, those no edition uses included (the registry
+ *     checks each against the other families': one name, one KMS id)
  * @param displayName the family's display name, read once at load
  * @param applicationId the licensing application id, read once at load
  * @param countPool the count pool, derived from the application id
@@ -34,6 +38,7 @@ import org.kmsagent.api.WindowsVersion;
 public record LoadedFamily(
         ProductFamily extension,
         SkuCatalog catalog,
+        List<ProductGroup> productGroups,
         String displayName,
         UUID applicationId,
         CountPool countPool,
@@ -44,6 +49,7 @@ public record LoadedFamily(
     public LoadedFamily {
         Objects.requireNonNull(extension, "extension");
         Objects.requireNonNull(catalog, "catalog");
+        productGroups = List.copyOf(productGroups);
         Objects.requireNonNull(displayName, "displayName");
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(countPool, "countPool");
@@ -57,16 +63,30 @@ public record LoadedFamily(
      * from the application id ({@link CountPools}): no plugin chooses its pool.
      */
     public static LoadedFamily of(
-            ProductFamily extension, SkuCatalog catalog, String pluginId, String pluginVersion, Optional<Path> source) {
+            ProductFamily extension,
+            SkuCatalog catalog,
+            List<ProductGroup> productGroups,
+            String pluginId,
+            String pluginVersion,
+            Optional<Path> source) {
         return new LoadedFamily(
                 extension,
                 catalog,
+                productGroups,
                 catalog.displayName(),
                 catalog.applicationId(),
                 CountPools.forApplication(catalog.applicationId()),
                 pluginId,
                 pluginVersion,
                 source);
+    }
+
+    /** As above, for a family built in code: it declares the product groups its editions use, no others. */
+    public static LoadedFamily of(
+            ProductFamily extension, SkuCatalog catalog, String pluginId, String pluginVersion, Optional<Path> source) {
+        List<ProductGroup> used =
+                catalog.skus().stream().map(Sku::group).distinct().toList();
+        return of(extension, catalog, used, pluginId, pluginVersion, source);
     }
 
     /** Which licensing service holds this family's licenses on that Windows version (the handler may override). */

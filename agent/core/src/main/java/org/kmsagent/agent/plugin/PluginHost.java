@@ -28,7 +28,6 @@ import java.util.zip.ZipException;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.api.PluginApi;
 import org.kmsagent.api.ProductFamily;
-import org.kmsagent.api.SkuCatalog;
 import org.pf4j.ExtensionFinder;
 import org.pf4j.JarPluginManager;
 import org.pf4j.LegacyExtensionFinder;
@@ -347,9 +346,14 @@ public final class PluginHost implements AutoCloseable {
             }
             require(extension.activationHandler(), "activationHandler()");
             URL catalogUrl = extension.catalogResource();
-            SkuCatalog catalog = catalogReader.read(id, catalogUrl);
+            CatalogReader.ReadCatalog read = catalogReader.readWithGroups(id, catalogUrl);
             return LoadedFamily.of(
-                    extension, catalog, pluginId, wrapper.getDescriptor().getVersion(), Optional.of(path));
+                    extension,
+                    read.catalog(),
+                    read.productGroups(),
+                    pluginId,
+                    wrapper.getDescriptor().getVersion(),
+                    Optional.of(path));
         } finally {
             thread.setContextClassLoader(previous);
         }

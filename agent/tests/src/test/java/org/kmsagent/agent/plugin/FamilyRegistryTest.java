@@ -13,7 +13,7 @@ import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.Sku;
 import org.kmsagent.api.ThresholdClass;
 
-/** What the registry checks across plugins when it admits a family: keys and edition names against the others. */
+/** What the registry checks across plugins when it admits a family: keys, edition names and declared product groups against the others. */
 class FamilyRegistryTest {
     private static final ProductGroup CLIENT_GROUP =
             new ProductGroup("Windows 10/11 client", UUID.fromString("58e2134f-8e11-4d17-9cb2-91069c151148"));
@@ -65,6 +65,29 @@ class FamilyRegistryTest {
         registry.admit(family("second", "Windows 11 Pro", Optional.of(PRO_SKU), PRO_KEY));
 
         assertThat(registry.families()).extracting(LoadedFamily::id).containsExactly("first", "second");
+    }
+
+    @Test
+    void aDeclaredProductGroupNoEditionUsesIsStillCheckedAgainstTheOtherFamilies() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        registry.admit(TestFamilies.byId("office2013"));
+        ProductGroup conflicting =
+                new ProductGroup("Office 2013", UUID.fromString("11111111-1111-1111-1111-111111111111"));
+        LoadedFamily base =
+                family("declares-more", "Declares More Pro", Optional.empty(), "BCDFG-HJKMP-QRTVW-XY234-6789N");
+        LoadedFamily declaresMore = LoadedFamily.of(
+                base.extension(),
+                base.catalog(),
+                List.of(CLIENT_GROUP, conflicting),
+                base.pluginId(),
+                base.pluginVersion(),
+                base.source());
+
+        assertThatThrownBy(() -> registry.admit(declaresMore))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("product group 'Office 2013' (11111111-1111-1111-1111-111111111111) conflicts")
+                .hasMessageContaining("(already used by family office2013)");
+        assertThat(registry.family("declares-more")).isEmpty();
     }
 
     /** A family built in code with one client edition. */

@@ -213,6 +213,33 @@ class PluginHostIT {
     }
 
     @Test
+    void aDeclaredProductGroupNoEditionUsesMayNotGiveAnotherPluginsGroupAnotherId() throws Exception {
+        PluginJars.copyBuilt(dir, "office2010");
+        Path real = PluginJars.built("office2013");
+        String catalog = new String(PluginJars.entry(real, OFFICE2013_CATALOG), StandardCharsets.UTF_8);
+        // office2010 declares "Office 2010" as e85af946-…; office2013 now declares it too, with another id, unused.
+        String conflicting = catalog.replace(
+                "\"productGroups\": [",
+                "\"productGroups\": [{\"name\": \"Office 2010\", \"kmsId\": \"11111111-1111-1111-1111-111111111111\"},");
+        assertThat(conflicting).isNotEqualTo(catalog);
+        PluginJars.variant(
+                real,
+                dir.resolve("office2013.jar"),
+                mapOf(OFFICE2013_CATALOG, conflicting.getBytes(StandardCharsets.UTF_8)),
+                Map.of());
+        host().rescan();
+
+        assertThat(loadedIds()).containsExactly("office2010");
+        assertThat(host.problems()).singleElement().satisfies(p -> {
+            assertThat(p.message()).startsWith("office2013.jar (plugin office2013)");
+            assertThat(p.reason())
+                    .contains(
+                            "product group 'Office 2010' (11111111-1111-1111-1111-111111111111) conflicts with "
+                                    + "'Office 2010' (e85af946-2e25-47b7-83e1-bebcebeac611) (already used by family office2010)");
+        });
+    }
+
+    @Test
     void aCatalogThatIsNotJsonIsReportedWithItsLine() throws Exception {
         Path real = PluginJars.built("office2010");
         PluginJars.variant(

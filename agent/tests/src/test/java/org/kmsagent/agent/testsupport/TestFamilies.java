@@ -92,8 +92,9 @@ public final class TestFamilies {
             throw new IllegalStateException(e);
         }
         try {
+            CatalogReader.ReadCatalog read = new CatalogReader().readWithGroups(id, url);
             return LoadedFamily.of(
-                    extension(id, url, handler), new CatalogReader().read(id, url), id, "test", Optional.empty());
+                    extension(id, url, handler), read.catalog(), read.productGroups(), id, "test", Optional.empty());
         } catch (CatalogException e) {
             throw new IllegalStateException("plugins/" + id + ": " + e.getMessage(), e);
         }

@@ -229,6 +229,20 @@ class MsiTablesIT {
     }
 
     @Test
+    void everyRegistrySearchReadsThe64BitView() {
+        // msidbLocatorType64bit: without it a 64-bit install reads WOW6432Node, where neither the remembered settings
+        // (written by Win64 components) nor a 64-bit runtime's keys are, so upgrades forgot them and no Java was found.
+        List<Map<String, String>> locators = table("RegLocator");
+        assertThat(locators).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(locators)
+                .allSatisfy(r -> assertThat(Integer.parseInt(r.get("Type")) & 16)
+                        .as("RegLocator %s: 64-bit view", r.get("Signature_"))
+                        .isEqualTo(16));
+        assertThat(row("RegLocator", "Signature_", "RememberedKms").get("Type")).isEqualTo("18"); // raw, 64-bit
+        assertThat(row("RegLocator", "Signature_", "Zulu17Home").get("Type")).isEqualTo("16"); // directory, 64-bit
+    }
+
+    @Test
     void javaIsSearchedInTheRegistryAndJavaHomeAndItsAbsenceRefusedWithWhatToInstall() {
         assertThat(row("RegLocator", "Signature_", "JavaSoftVersion"))
                 .containsEntry("Key", "SOFTWARE\\JavaSoft\\JDK")

@@ -93,6 +93,10 @@ upgrade_code=$(property UpgradeCode)
 msibuild "$output" -q "DELETE FROM \`Upgrade\` WHERE \`ActionProperty\` = 'WIX_UPGRADE_DETECTED'"
 msibuild "$output" -q "INSERT INTO \`Upgrade\` (\`UpgradeCode\`, \`VersionMax\`, \`Attributes\`, \`ActionProperty\`) VALUES ('$upgrade_code', '$version', 513, 'WIX_UPGRADE_DETECTED')"
 
+# - Type="expandable" on a RegistryValue: wixl writes EventMessageFile as a plain string (REG_SZ). "#%" makes the
+#   value REG_EXPAND_SZ, the type the Event Log documents for a message file path.
+msibuild "$output" -q "UPDATE \`Registry\` SET \`Value\` = '#%[#ServiceExe]' WHERE \`Registry\` = 'EventSourceMessages'"
+
 secure=$(property SecureCustomProperties)
 secure="${secure:+$secure;}KMS;HUBS;HUB_TOKEN;HUB_TRUST;JAVA_HOME;PURGE_DATA"
 msibuild "$output" -q "UPDATE \`Property\` SET \`Value\` = '$secure' WHERE \`Property\` = 'SecureCustomProperties'"

@@ -51,6 +51,41 @@ class MsiTablesIT {
         }
     }
 
+    /** Runs a command that must fail; returns what it printed. */
+    private static String runFailing(long timeoutSeconds, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail(String.join(" ", command) + " did not finish:\n" + out);
+            }
+            if (p.exitValue() == 0) {
+                fail(String.join(" ", command) + " succeeded, but should have failed:\n" + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** build-msi.sh's command line for the assembled machine agent, a version and an output under msi-test/. */
+    private static String[] buildMsi(String version, String output) {
+        return new String[] {
+            "bash",
+            Path.of(System.getProperty("kmsagent.basedir", "."))
+                    .resolve("src/main/wix/build-msi.sh")
+                    .toString(),
+            WineCmd.TARGET.resolve("kms-agent-machine").toString(),
+            WineCmd.TARGET.resolve("msi-test").resolve(output).toString(),
+            version,
+            WineCmd.TARGET.resolve("msi-test/work-" + output).toString()
+        };
+    }
+
     /** The rows of a table, each as column name to value (msiinfo export: names, types, keys, then rows). */
     static List<Map<String, String>> table(Path file, String name) {
         List<String> lines = run(60, "msiinfo", "export", file.toString(), name)
@@ -291,16 +326,7 @@ class MsiTablesIT {
     @Test
     void theUpgradeCodeIsTheSameForAnotherVersionWhichUpgradesThisOne() {
         Path other = WineCmd.TARGET.resolve("msi-test/kms-agent-0.2.0.msi");
-        run(
-                300,
-                "bash",
-                Path.of(System.getProperty("kmsagent.basedir", "."))
-                        .resolve("src/main/wix/build-msi.sh")
-                        .toString(),
-                WineCmd.TARGET.resolve("kms-agent-machine").toString(),
-                other.toString(),
-                "0.2.0",
-                WineCmd.TARGET.resolve("msi-test/work").toString());
+        run(300, buildMsi("0.2.0", "kms-agent-0.2.0.msi"));
         assertThat(property(msi, "UpgradeCode")).isEqualTo(UPGRADE_CODE);
         assertThat(property(other, "UpgradeCode")).isEqualTo(UPGRADE_CODE);
         assertThat(property(other, "ProductVersion")).isEqualTo("0.2.0");
@@ -331,5 +357,16 @@ class MsiTablesIT {
         assertThat(sequence("RemoveExistingProducts"))
                 .isGreaterThan(sequence("InstallValidate"))
                 .isLessThan(sequence("InstallInitialize"));
+    }
+
+    @Test
+    void theEventSourcesMessageFileIsAnExpandableString() {
+        // "#%": REG_EXPAND_SZ, which wixl 0.101 does not write for Type="expandable" (build-msi.sh sets it).
+        assertThat(row("Registry", "Registry", "EventSourceMessages"))
+                .containsEntry("Key", "SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\kms-agent")
+                .containsEntry("Name", "EventMessageFile")
+                .containsEntry("Value", "#%[#ServiceExe]")
+                .containsEntry("Component_", "Service");
+        assertThat(row("Registry", "Registry", "EventSourceTypes")).containsEntry("Value", "#7");
     }
 }

@@ -18,12 +18,25 @@ for tool in wixl wixl-heat msibuild msiinfo; do
   fi
 done
 
-# An MSI version is three numbers, each at most 255.65535.65535; a -SNAPSHOT or other suffix is dropped.
+# An MSI version (ProductVersion) is major.minor.build with major and minor at most 255 and build at most 65535;
+# Windows Installer ignores a fourth field, so the version is the first three numbers of the Maven version, and a
+# -SNAPSHOT or other suffix is dropped. A field beyond its limit is refused here: Windows Installer would compare
+# such a version wrongly (or refuse the package), and upgrades decide by that comparison.
 version=$(printf '%s' "$maven_version" | sed -E 's/^([0-9]+(\.[0-9]+){0,2}).*/\1/')
 case "$version" in
   [0-9]*) ;;
-  *) echo "build-msi: cannot make an MSI version of $maven_version" >&2; exit 1 ;;
+  *) echo "build-msi: cannot make an MSI version of $maven_version: it must start with a number" >&2; exit 1 ;;
 esac
+IFS=. read -r major minor build <<< "$version"
+for field in "major:${major}:255" "minor:${minor:-0}:255" "build:${build:-0}:65535"; do
+  IFS=: read -r name value limit <<< "$field"
+  # 10#: a leading zero is not octal. The length check first keeps a huge number from overflowing the arithmetic.
+  if [ ${#value} -gt 5 ] || [ $((10#$value)) -gt "$limit" ]; then
+    echo "build-msi: cannot make an MSI version of $maven_version: its $name number $value is above $limit" \
+      "(an MSI version is major.minor.build, at most 255.255.65535)" >&2
+    exit 1
+  fi
+done
 
 rm -rf "$work"
 stage="$work/stage"

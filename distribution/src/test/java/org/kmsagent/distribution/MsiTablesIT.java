@@ -360,6 +360,24 @@ class MsiTablesIT {
     }
 
     @Test
+    void aVersionBeyondWhatAnMsiVersionHoldsIsRefusedBeforeAnythingIsBuilt() {
+        // ProductVersion is major.minor.build, at most 255.255.65535 (Windows Installer's ProductVersion property).
+        for (String[] refused : new String[][] {
+            {"256.0.0", "its major number 256 is above 255"},
+            {"1.256.0-SNAPSHOT", "its minor number 256 is above 255"},
+            {"1.0.65536", "its build number 65536 is above 65535"},
+            {"1.0.123456789012345678901234567890", "its build number 123456789012345678901234567890 is above 65535"},
+            {"v1.0", "it must start with a number"}
+        }) {
+            String out = runFailing(60, buildMsi(refused[0], "refused.msi"));
+            assertThat(out)
+                    .as(refused[0])
+                    .contains("build-msi: cannot make an MSI version of " + refused[0] + ": " + refused[1]);
+            assertThat(WineCmd.TARGET.resolve("msi-test/refused.msi")).doesNotExist();
+        }
+    }
+
+    @Test
     void theEventSourcesMessageFileIsAnExpandableString() {
         // "#%": REG_EXPAND_SZ, which wixl 0.101 does not write for Type="expandable" (build-msi.sh sets it).
         assertThat(row("Registry", "Registry", "EventSourceMessages"))

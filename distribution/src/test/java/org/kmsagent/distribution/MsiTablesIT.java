@@ -165,7 +165,9 @@ class MsiTablesIT {
         // Long names are stored as "SHORT~1|long-name.jar".
         List<String> longNames =
                 names.stream().map(n -> n.substring(n.indexOf('|') + 1)).toList();
-        assertThat(longNames).containsAll(expected).contains("kms-agent.cmd", "kms-agent-service.exe", "agent.yaml");
+        assertThat(longNames)
+                .containsAll(expected)
+                .contains("kms-agent.cmd", "kms-agent-service.exe", "agent.yaml", "service-jvm.options");
         assertThat(longNames).doesNotContain("install-service.cmd", "uninstall-service.cmd", "kms-agent");
 
         Map<String, String> exe = files.stream()
@@ -200,6 +202,73 @@ class MsiTablesIT {
         assertThat(control).containsEntry("Wait", "1").containsEntry("Component_", "Service");
         assertThat(sequence("StartServices")).isGreaterThan(sequence("InstallServices"));
         assertThat(sequence("InstallServices")).isGreaterThan(sequence("WriteRegistryValues"));
+    }
+
+    @Test
+    void theServiceIsRestartedAfterEveryFailureBySc() {
+        // sc.exe from a deferred custom action, as Microsoft's MsiConfigureServices page advises: it says the
+        // MsiServiceConfigFailureActions table "is not working as expected", so the MSI has none.
+        assertThat(run(30, "msiinfo", "tables", msi.toString()).lines())
+                .doesNotContain("MsiServiceConfigFailureActions");
+        assertThat(row("CustomAction", "Action", "SetScExe"))
+                .containsEntry("Source", "SCEXE")
+                .containsEntry("Target", "[System64Folder]sc.exe");
+        Map<String, String> recovery = row("CustomAction", "Action", "ServiceRecovery");
+        // Restart after 60 s on the first, second and later failures; the count is reset after a day (86400 s).
+        assertThat(recovery)
+                .containsEntry("Source", "SCEXE")
+                .containsEntry(
+                        "Target", "failure kms-agent reset= 86400 actions= restart/60000/restart/60000/restart/60000");
+        int type = Integer.parseInt(recovery.get("Type"));
+        assertThat(type & 0x3F).as("an exe named by a property").isEqualTo(50);
+        assertThat(type & 0x400).as("deferred").isNotZero();
+        assertThat(type & 0x800).as("as LocalSystem, not the user").isNotZero();
+        assertThat(type & 0x40).as("a failure does not roll the install back").isNotZero();
+        assertThat(row("InstallExecuteSequence", "Action", "ServiceRecovery"))
+                .containsEntry("Condition", "NOT REMOVE~=\"ALL\"");
+        assertThat(sequence("SetScExe"))
+                .isGreaterThan(sequence("CostFinalize"))
+                .isLessThan(sequence("InstallInitialize"));
+        assertThat(sequence("ServiceRecovery"))
+                .isGreaterThan(sequence("InstallServices"))
+                .isLessThan(sequence("StartServices"));
+    }
+
+    @Test
+    void theServiceLogsToARolledFileInTheDataFolderAndUninstallLeavesNoLogInProgramFiles() {
+        assertThat(row("Registry", "Registry", "EnvLoggingFile"))
+                .containsEntry("Key", SERVICE_KEY)
+                .containsEntry("Name", "Environment")
+                .containsEntry("Value", "[~]KMSAGENT_LOGGING_FILE=[KMSDATA]logs\\kms-agent.log")
+                .containsEntry("Component_", "Service");
+        // <install>\logs\, where the service host appends its output: its files, then itself, at uninstall (2).
+        assertThat(row("Directory", "Directory", "LOGDIR"))
+                .containsEntry("Directory_Parent", "INSTALLDIR")
+                .containsEntry("DefaultDir", "logs");
+        assertThat(row("RemoveFile", "FileKey", "ServiceHostLogs"))
+                .containsEntry("Component_", "Service")
+                .containsEntry("FileName", "*")
+                .containsEntry("DirProperty", "LOGDIR")
+                .containsEntry("InstallMode", "2");
+        assertThat(row("RemoveFile", "FileKey", "ServiceHostLogsFolder"))
+                .containsEntry("Component_", "Service")
+                .containsEntry("FileName", "")
+                .containsEntry("DirProperty", "LOGDIR")
+                .containsEntry("InstallMode", "2");
+    }
+
+    @Test
+    void theServiceHostsJvmOptionsAreInstalledUnderConfAsInTheZip() {
+        Map<String, String> file = row("File", "File", "ServiceJvmOptionsFile");
+        assertThat(file.get("FileName")).endsWith("service-jvm.options");
+        assertThat(file).containsEntry("Component_", "ServiceJvmOptions");
+        assertThat(row("Component", "Component", "ServiceJvmOptions")).containsEntry("Directory_", "CONFDIR");
+        assertThat(WineCmd.TARGET.resolve("kms-agent-machine/conf/service-jvm.options"))
+                .as("the file the MSI takes, from the machine agent's assembly")
+                .isRegularFile()
+                .hasSize(Long.parseLong(file.get("FileSize")));
+        assertThat(table("FeatureComponents").stream().map(r -> r.get("Component_")))
+                .contains("ServiceJvmOptions");
     }
 
     @Test

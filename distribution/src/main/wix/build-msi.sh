@@ -2,7 +2,8 @@
 # Builds kms-agent-<version>.msi, the machine agent's Windows installer, from an assembled installation folder,
 # with msitools (wixl, wixl-heat, msibuild) on Linux. Run by the distribution module's package phase.
 # Usage: build-msi.sh INSTALLATION_DIR OUTPUT_MSI MAVEN_VERSION WORK_DIR
-#   INSTALLATION_DIR  an assembled installation (target/kms-agent): bin\, lib\, plugins\, conf\agent.yaml
+#   INSTALLATION_DIR  an assembled installation (target/kms-agent-machine): bin\, lib\, plugins\, conf\agent.yaml and
+#                     conf\service-jvm.options
 #   MAVEN_VERSION     e.g. 0.1.0-SNAPSHOT; the MSI gets its numeric part (0.1.0)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,24 +19,38 @@ for tool in wixl wixl-heat msibuild msiinfo; do
   fi
 done
 
-# An MSI version is three numbers, each at most 255.65535.65535; a -SNAPSHOT or other suffix is dropped.
+# An MSI version (ProductVersion) is major.minor.build with major and minor at most 255 and build at most 65535;
+# Windows Installer ignores a fourth field, so the version is the first three numbers of the Maven version, and a
+# -SNAPSHOT or other suffix is dropped. A field beyond its limit is refused here: Windows Installer would compare
+# such a version wrongly (or refuse the package), and upgrades decide by that comparison.
 version=$(printf '%s' "$maven_version" | sed -E 's/^([0-9]+(\.[0-9]+){0,2}).*/\1/')
 case "$version" in
   [0-9]*) ;;
-  *) echo "build-msi: cannot make an MSI version of $maven_version" >&2; exit 1 ;;
+  *) echo "build-msi: cannot make an MSI version of $maven_version: it must start with a number" >&2; exit 1 ;;
 esac
+IFS=. read -r major minor build <<< "$version"
+for field in "major:${major}:255" "minor:${minor:-0}:255" "build:${build:-0}:65535"; do
+  IFS=: read -r name value limit <<< "$field"
+  # 10#: a leading zero is not octal. The length check first keeps a huge number from overflowing the arithmetic.
+  if [ ${#value} -gt 5 ] || [ $((10#$value)) -gt "$limit" ]; then
+    echo "build-msi: cannot make an MSI version of $maven_version: its $name number $value is above $limit" \
+      "(an MSI version is major.minor.build, at most 255.255.65535)" >&2
+    exit 1
+  fi
+done
 
 rm -rf "$work"
 stage="$work/stage"
 mkdir -p "$stage/bin" "$stage/conf"
-# What the machine agent installs: the launcher, the libraries, the plugins and the reference configuration. The
-# service scripts are left out: the MSI installs and removes the service itself.
+# What the machine agent installs: the launcher, the libraries, the plugins, the reference configuration and the
+# service host's JVM options (conf\service-jvm.options, as in the .zip). The service scripts are left out: the MSI
+# installs and removes the service itself.
 cp "$source_dir/bin/kms-agent.cmd" "$stage/bin/"
 # The jars only: not a class-data archive a run of the sh launcher may have left in lib/.
 mkdir -p "$stage/lib"
 cp "$source_dir"/lib/*.jar "$stage/lib/"
 cp -r "$source_dir/plugins" "$stage/"
-cp "$source_dir/conf/agent.yaml" "$stage/conf/"
+cp "$source_dir/conf/agent.yaml" "$source_dir/conf/service-jvm.options" "$stage/conf/"
 if [ -f "$source_dir/bin/kms-agent-service.exe" ]; then
   cp "$source_dir/bin/kms-agent-service.exe" "$stage/bin/"
 else
@@ -92,6 +107,15 @@ property() { msiinfo export "$output" Property | awk -F'\t' -v p="$1" '$1 == p {
 upgrade_code=$(property UpgradeCode)
 msibuild "$output" -q "DELETE FROM \`Upgrade\` WHERE \`ActionProperty\` = 'WIX_UPGRADE_DETECTED'"
 msibuild "$output" -q "INSERT INTO \`Upgrade\` (\`UpgradeCode\`, \`VersionMax\`, \`Attributes\`, \`ActionProperty\`) VALUES ('$upgrade_code', '$version', 513, 'WIX_UPGRADE_DETECTED')"
+
+# - RemoveFile/RemoveFolder: at uninstall the Service component removes every file in <install>\logs\ (the service
+#   host's kms-agent-service.log, which no component installs), then the folder (InstallMode 2: on uninstall).
+msibuild "$output" -q "INSERT INTO \`RemoveFile\` (\`FileKey\`, \`Component_\`, \`FileName\`, \`DirProperty\`, \`InstallMode\`) VALUES ('ServiceHostLogs', 'Service', '*', 'LOGDIR', 2)"
+msibuild "$output" -q "INSERT INTO \`RemoveFile\` (\`FileKey\`, \`Component_\`, \`DirProperty\`, \`InstallMode\`) VALUES ('ServiceHostLogsFolder', 'Service', 'LOGDIR', 2)"
+
+# - Type="expandable" on a RegistryValue: wixl writes EventMessageFile as a plain string (REG_SZ). "#%" makes the
+#   value REG_EXPAND_SZ, the type the Event Log documents for a message file path.
+msibuild "$output" -q "UPDATE \`Registry\` SET \`Value\` = '#%[#ServiceExe]' WHERE \`Registry\` = 'EventSourceMessages'"
 
 secure=$(property SecureCustomProperties)
 secure="${secure:+$secure;}KMS;HUBS;HUB_TOKEN;HUB_TRUST;JAVA_HOME;PURGE_DATA"

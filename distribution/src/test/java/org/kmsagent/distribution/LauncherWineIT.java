@@ -186,10 +186,69 @@ class LauncherWineIT {
     }
 
     @Test
-    void aJavaHomeWithoutJavaExeFallsBackToPath() {
+    void aJavaHomeWithoutJavaExeIsRefusedNamingItRatherThanSkippedForPath() {
+        // Whoever set JAVA_HOME meant that runtime: java.exe on PATH is not taken behind their back.
         WineCmd.Result r = launch(HOME, env("JAVA_HOME", EMPTY, "WINEPATH", JDK21 + "\\bin"), "version");
+        assertThat(r.exit()).as(r.both()).isEqualTo(1);
+        assertThat(r.err())
+                .as(r.both())
+                .contains("kms-agent: JAVA_HOME is set to " + EMPTY + ", but " + EMPTY
+                        + "\\bin\\java.exe does not exist.")
+                .contains("or clear it (set JAVA_HOME=) to use java.exe on PATH.")
+                .doesNotContain("no Java runtime found");
+        assertThat(standIn(r)).isEqualTo("(java.exe not started)");
+    }
+
+    @Test
+    void aJavaHomeWrittenWithQuotesIsUsedWithoutThem() {
+        // set JAVA_HOME="C:\Program Files\..." keeps the quotes in the value; a path with (x86) too.
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", "\"" + JDK17 + "\""), "version");
         assertThat(r.exit()).as(r.both()).isZero();
-        assertThat(standIn(r)).isEqualTo("standin=" + JDK21 + "\\bin\\java.exe");
+        assertThat(standIn(r)).isEqualTo("standin=" + JDK17 + "\\bin\\java.exe");
+
+        WineCmd.Result old = launch(HOME, env("JAVA_HOME", "\"" + JDK11 + "\""), "status");
+        assertThat(old.exit()).as(old.both()).isEqualTo(1);
+        assertThat(old.err())
+                .as(old.both())
+                .contains("kms-agent: Java 17 or newer is needed; " + JDK11 + "\\bin\\java.exe is version 11.0.22.");
+    }
+
+    @Test
+    void kmsAgentJavaOptsWithCmdsSpecialCharactersReachJavaAsWritten() {
+        // | & < > would be a pipe and redirections on the command line; before, the line broke with exit 49. A ! in
+        // the flags is not tried here: Wine's cmd scans a delayed-expanded value for ! again, Windows' does not.
+        WineCmd.Result r = launch(
+                HOME,
+                env(
+                        "JAVA_HOME",
+                        JDK17,
+                        "KMSAGENT_JAVA_OPTS",
+                        "-Dhttp.nonProxyHosts=localhost|*.corp -Dkmsagent.a=x&y \"-Dkmsagent.b=<in> out\""),
+                "run --config \"C:\\My Configs\\agent.yaml\" \"a&b\"");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(standIn(r)).isEqualTo("standin=" + JDK17 + "\\bin\\java.exe");
+        assertThat(args(r))
+                .containsSubsequence("-Xmx64m", "--enable-native-access=ALL-UNNAMED")
+                .endsWith(
+                        "-Dkmsagent.home=" + HOME,
+                        "-Dhttp.nonProxyHosts=localhost|*.corp",
+                        "-Dkmsagent.a=x&y",
+                        "-Dkmsagent.b=<in> out",
+                        "-cp",
+                        HOME + "\\lib\\*",
+                        "org.kmsagent.agent.cli.Main",
+                        "run",
+                        "--config",
+                        "C:\\My Configs\\agent.yaml",
+                        "a&b");
+    }
+
+    @Test
+    void argumentsWithExclamationMarksAreKept() {
+        // Delayed expansion, which would drop them, is on only for a launch with KMSAGENT_JAVA_OPTS.
+        WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "ctl \"hello! there\" wor!ld!");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(args(r)).endsWith("org.kmsagent.agent.cli.Main", "ctl", "hello! there", "wor!ld!");
     }
 
     @Test

@@ -51,6 +51,41 @@ class MsiTablesIT {
         }
     }
 
+    /** Runs a command that must fail; returns what it printed. */
+    private static String runFailing(long timeoutSeconds, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail(String.join(" ", command) + " did not finish:\n" + out);
+            }
+            if (p.exitValue() == 0) {
+                fail(String.join(" ", command) + " succeeded, but should have failed:\n" + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** build-msi.sh's command line for the assembled machine agent, a version and an output under msi-test/. */
+    private static String[] buildMsi(String version, String output) {
+        return new String[] {
+            "bash",
+            Path.of(System.getProperty("kmsagent.basedir", "."))
+                    .resolve("src/main/wix/build-msi.sh")
+                    .toString(),
+            WineCmd.TARGET.resolve("kms-agent-machine").toString(),
+            WineCmd.TARGET.resolve("msi-test").resolve(output).toString(),
+            version,
+            WineCmd.TARGET.resolve("msi-test/work-" + output).toString()
+        };
+    }
+
     /** The rows of a table, each as column name to value (msiinfo export: names, types, keys, then rows). */
     static List<Map<String, String>> table(Path file, String name) {
         List<String> lines = run(60, "msiinfo", "export", file.toString(), name)
@@ -130,7 +165,9 @@ class MsiTablesIT {
         // Long names are stored as "SHORT~1|long-name.jar".
         List<String> longNames =
                 names.stream().map(n -> n.substring(n.indexOf('|') + 1)).toList();
-        assertThat(longNames).containsAll(expected).contains("kms-agent.cmd", "kms-agent-service.exe", "agent.yaml");
+        assertThat(longNames)
+                .containsAll(expected)
+                .contains("kms-agent.cmd", "kms-agent-service.exe", "agent.yaml", "service-jvm.options");
         assertThat(longNames).doesNotContain("install-service.cmd", "uninstall-service.cmd", "kms-agent");
 
         Map<String, String> exe = files.stream()
@@ -165,6 +202,73 @@ class MsiTablesIT {
         assertThat(control).containsEntry("Wait", "1").containsEntry("Component_", "Service");
         assertThat(sequence("StartServices")).isGreaterThan(sequence("InstallServices"));
         assertThat(sequence("InstallServices")).isGreaterThan(sequence("WriteRegistryValues"));
+    }
+
+    @Test
+    void theServiceIsRestartedAfterEveryFailureBySc() {
+        // sc.exe from a deferred custom action, as Microsoft's MsiConfigureServices page advises: it says the
+        // MsiServiceConfigFailureActions table "is not working as expected", so the MSI has none.
+        assertThat(run(30, "msiinfo", "tables", msi.toString()).lines())
+                .doesNotContain("MsiServiceConfigFailureActions");
+        assertThat(row("CustomAction", "Action", "SetScExe"))
+                .containsEntry("Source", "SCEXE")
+                .containsEntry("Target", "[System64Folder]sc.exe");
+        Map<String, String> recovery = row("CustomAction", "Action", "ServiceRecovery");
+        // Restart after 60 s on the first, second and later failures; the count is reset after a day (86400 s).
+        assertThat(recovery)
+                .containsEntry("Source", "SCEXE")
+                .containsEntry(
+                        "Target", "failure kms-agent reset= 86400 actions= restart/60000/restart/60000/restart/60000");
+        int type = Integer.parseInt(recovery.get("Type"));
+        assertThat(type & 0x3F).as("an exe named by a property").isEqualTo(50);
+        assertThat(type & 0x400).as("deferred").isNotZero();
+        assertThat(type & 0x800).as("as LocalSystem, not the user").isNotZero();
+        assertThat(type & 0x40).as("a failure does not roll the install back").isNotZero();
+        assertThat(row("InstallExecuteSequence", "Action", "ServiceRecovery"))
+                .containsEntry("Condition", "NOT REMOVE~=\"ALL\"");
+        assertThat(sequence("SetScExe"))
+                .isGreaterThan(sequence("CostFinalize"))
+                .isLessThan(sequence("InstallInitialize"));
+        assertThat(sequence("ServiceRecovery"))
+                .isGreaterThan(sequence("InstallServices"))
+                .isLessThan(sequence("StartServices"));
+    }
+
+    @Test
+    void theServiceLogsToARolledFileInTheDataFolderAndUninstallLeavesNoLogInProgramFiles() {
+        assertThat(row("Registry", "Registry", "EnvLoggingFile"))
+                .containsEntry("Key", SERVICE_KEY)
+                .containsEntry("Name", "Environment")
+                .containsEntry("Value", "[~]KMSAGENT_LOGGING_FILE=[KMSDATA]logs\\kms-agent.log")
+                .containsEntry("Component_", "Service");
+        // <install>\logs\, where the service host appends its output: its files, then itself, at uninstall (2).
+        assertThat(row("Directory", "Directory", "LOGDIR"))
+                .containsEntry("Directory_Parent", "INSTALLDIR")
+                .containsEntry("DefaultDir", "logs");
+        assertThat(row("RemoveFile", "FileKey", "ServiceHostLogs"))
+                .containsEntry("Component_", "Service")
+                .containsEntry("FileName", "*")
+                .containsEntry("DirProperty", "LOGDIR")
+                .containsEntry("InstallMode", "2");
+        assertThat(row("RemoveFile", "FileKey", "ServiceHostLogsFolder"))
+                .containsEntry("Component_", "Service")
+                .containsEntry("FileName", "")
+                .containsEntry("DirProperty", "LOGDIR")
+                .containsEntry("InstallMode", "2");
+    }
+
+    @Test
+    void theServiceHostsJvmOptionsAreInstalledUnderConfAsInTheZip() {
+        Map<String, String> file = row("File", "File", "ServiceJvmOptionsFile");
+        assertThat(file.get("FileName")).endsWith("service-jvm.options");
+        assertThat(file).containsEntry("Component_", "ServiceJvmOptions");
+        assertThat(row("Component", "Component", "ServiceJvmOptions")).containsEntry("Directory_", "CONFDIR");
+        assertThat(WineCmd.TARGET.resolve("kms-agent-machine/conf/service-jvm.options"))
+                .as("the file the MSI takes, from the machine agent's assembly")
+                .isRegularFile()
+                .hasSize(Long.parseLong(file.get("FileSize")));
+        assertThat(table("FeatureComponents").stream().map(r -> r.get("Component_")))
+                .contains("ServiceJvmOptions");
     }
 
     @Test
@@ -229,6 +333,20 @@ class MsiTablesIT {
     }
 
     @Test
+    void everyRegistrySearchReadsThe64BitView() {
+        // msidbLocatorType64bit: without it a 64-bit install reads WOW6432Node, where neither the remembered settings
+        // (written by Win64 components) nor a 64-bit runtime's keys are, so upgrades forgot them and no Java was found.
+        List<Map<String, String>> locators = table("RegLocator");
+        assertThat(locators).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(locators)
+                .allSatisfy(r -> assertThat(Integer.parseInt(r.get("Type")) & 16)
+                        .as("RegLocator %s: 64-bit view", r.get("Signature_"))
+                        .isEqualTo(16));
+        assertThat(row("RegLocator", "Signature_", "RememberedKms").get("Type")).isEqualTo("18"); // raw, 64-bit
+        assertThat(row("RegLocator", "Signature_", "Zulu17Home").get("Type")).isEqualTo("16"); // directory, 64-bit
+    }
+
+    @Test
     void javaIsSearchedInTheRegistryAndJavaHomeAndItsAbsenceRefusedWithWhatToInstall() {
         assertThat(row("RegLocator", "Signature_", "JavaSoftVersion"))
                 .containsEntry("Key", "SOFTWARE\\JavaSoft\\JDK")
@@ -277,16 +395,7 @@ class MsiTablesIT {
     @Test
     void theUpgradeCodeIsTheSameForAnotherVersionWhichUpgradesThisOne() {
         Path other = WineCmd.TARGET.resolve("msi-test/kms-agent-0.2.0.msi");
-        run(
-                300,
-                "bash",
-                Path.of(System.getProperty("kmsagent.basedir", "."))
-                        .resolve("src/main/wix/build-msi.sh")
-                        .toString(),
-                WineCmd.TARGET.resolve("kms-agent-machine").toString(),
-                other.toString(),
-                "0.2.0",
-                WineCmd.TARGET.resolve("msi-test/work").toString());
+        run(300, buildMsi("0.2.0", "kms-agent-0.2.0.msi"));
         assertThat(property(msi, "UpgradeCode")).isEqualTo(UPGRADE_CODE);
         assertThat(property(other, "UpgradeCode")).isEqualTo(UPGRADE_CODE);
         assertThat(property(other, "ProductVersion")).isEqualTo("0.2.0");
@@ -317,5 +426,34 @@ class MsiTablesIT {
         assertThat(sequence("RemoveExistingProducts"))
                 .isGreaterThan(sequence("InstallValidate"))
                 .isLessThan(sequence("InstallInitialize"));
+    }
+
+    @Test
+    void aVersionBeyondWhatAnMsiVersionHoldsIsRefusedBeforeAnythingIsBuilt() {
+        // ProductVersion is major.minor.build, at most 255.255.65535 (Windows Installer's ProductVersion property).
+        for (String[] refused : new String[][] {
+            {"256.0.0", "its major number 256 is above 255"},
+            {"1.256.0-SNAPSHOT", "its minor number 256 is above 255"},
+            {"1.0.65536", "its build number 65536 is above 65535"},
+            {"1.0.123456789012345678901234567890", "its build number 123456789012345678901234567890 is above 65535"},
+            {"v1.0", "it must start with a number"}
+        }) {
+            String out = runFailing(60, buildMsi(refused[0], "refused.msi"));
+            assertThat(out)
+                    .as(refused[0])
+                    .contains("build-msi: cannot make an MSI version of " + refused[0] + ": " + refused[1]);
+            assertThat(WineCmd.TARGET.resolve("msi-test/refused.msi")).doesNotExist();
+        }
+    }
+
+    @Test
+    void theEventSourcesMessageFileIsAnExpandableString() {
+        // "#%": REG_EXPAND_SZ, which wixl 0.101 does not write for Type="expandable" (build-msi.sh sets it).
+        assertThat(row("Registry", "Registry", "EventSourceMessages"))
+                .containsEntry("Key", "SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\kms-agent")
+                .containsEntry("Name", "EventMessageFile")
+                .containsEntry("Value", "#%[#ServiceExe]")
+                .containsEntry("Component_", "Service");
+        assertThat(row("Registry", "Registry", "EventSourceTypes")).containsEntry("Value", "#7");
     }
 }

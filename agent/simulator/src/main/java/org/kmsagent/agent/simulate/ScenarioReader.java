@@ -54,6 +54,16 @@ import org.kmsagent.api.WindowsVersion;
 public final class ScenarioReader {
     /** When the virtual clock starts unless a scenario says otherwise. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-05T08:00:00Z");
+    /**
+     * The earliest and latest start of a run: with the longest durations ({@link Durations#MAX}) and clock skews
+     * ({@link #MAX_CLOCK_SKEW}) added, every time of a run stays far inside what the clock and the request encoding
+     * hold.
+     */
+    static final Instant EARLIEST_START = Instant.parse("1970-01-01T00:00:00Z");
+
+    static final Instant LATEST_START = Instant.parse("9999-12-31T23:59:59Z");
+    /** How far a machine's clock may be off either way: 100 years (beyond 4 hours every request is refused anyway). */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofDays(36_500);
     /** The host's intervals by default (docs/kms-rules.md §2.1). */
     static final Duration DEFAULT_ACTIVATION = KmsRules.ACTIVATION_INTERVAL;
 
@@ -270,7 +280,13 @@ public final class ScenarioReader {
         Instant start = DEFAULT_START;
         if (f.start() != null) {
             try {
-                start = Instant.parse(f.start());
+                Instant s = Instant.parse(f.start());
+                if (s.isBefore(EARLIEST_START) || s.isAfter(LATEST_START)) {
+                    problems.add("field 'start': '" + BoundedInput.shown(f.start())
+                            + "' is outside the years 1970 to 9999 a simulation may start in");
+                } else {
+                    start = s;
+                }
             } catch (DateTimeParseException e) {
                 problems.add("field 'start': '" + BoundedInput.shown(f.start())
                         + "' is not a UTC time like 2026-01-05T08:00:00Z");
@@ -705,6 +721,26 @@ public final class ScenarioReader {
         Duration every = duration(field + ".every", g.every() == null ? "0" : g.every(), problems);
         Duration leave = g.leave() == null ? null : duration(field + ".leave", g.leave(), problems);
         Duration skew = duration(field + ".clockSkew", g.clockSkew() == null ? "0" : g.clockSkew(), problems);
+        if (skew != null && skew.abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+            problems.add("field '" + field + ".clockSkew': " + BoundedInput.shown(g.clockSkew())
+                    + " is more than the allowed " + MAX_CLOCK_SKEW.toDays() + "d (100 years) either way");
+        }
+        boolean lastArrives = true;
+        if (arrive != null
+                && every != null
+                && count > 1
+                && !arrive.isNegative()
+                && !every.isNegative()
+                && !every.isZero()) {
+            // The last machine must arrive within the longest duration too (every x (count - 1) may be enormous).
+            // Both are at most Durations.MAX, whose nanoseconds fit a long.
+            long room = Durations.MAX.minus(arrive).toNanos();
+            if (room / every.toNanos() < count - 1L) {
+                lastArrives = false;
+                problems.add("field '" + field + ".every': " + BoundedInput.shown(g.every()) + " between " + count
+                        + " machines puts the last one after " + Durations.MAX_DAYS + "d, the longest time allowed");
+            }
+        }
         if (arrive != null && arrive.isNegative()) {
             problems.add("field '" + field + ".arrive': must not be negative");
         }
@@ -715,6 +751,7 @@ public final class ScenarioReader {
                 && arrive != null
                 && every != null
                 && count >= 1
+                && lastArrives
                 && leave.compareTo(arrive.plus(every.multipliedBy(count - 1))) <= 0) {
             problems.add("field '" + field + ".leave': " + BoundedInput.shown(g.leave())
                     + " is not after the last machine's arrival");

@@ -151,6 +151,23 @@ class WhatIfChangesTest {
     }
 
     @Test
+    void aChangesFileReportsEveryProblemAtOnceWithTheValueGiven() throws Exception {
+        Path bad = dir.resolve("changes.yaml");
+        Files.writeString(bad, "outages:\n  - from: zero\n    for: [40d]\nreimage:\n  - count: -2\n");
+
+        Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", bad.toString());
+
+        // 'from' is checked although 'for' was refused for its type; the count refused says what it was.
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .isEqualTo("kms-agent simulate: " + bad + ": 3 problems:\n"
+                        + "  line 3, column 10: field 'outages[0].for': expected text (a single value)\n"
+                        + "  line 2, column 11: field 'outages[0].from': 'zero' is not a number of days or a duration "
+                        + "like 40d or 1d 6h\n"
+                        + "  line 5, column 12: field 'reimage[0].count': how many machines (1 or more), got -2\n");
+    }
+
+    @Test
     void aPresentNamingNoMachineOfTheFleetIsAnError() throws Exception {
         Path bad = dir.resolve("bad.json");
         Files.writeString(

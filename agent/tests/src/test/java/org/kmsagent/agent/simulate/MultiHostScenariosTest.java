@@ -165,6 +165,8 @@ class MultiHostScenariosTest {
             - at: 5d
             - at: 2d
               licensePacks: [No Such Pack]
+            - at: 6d
+              hostKeys: [Nope key]
         hosts:
           - name: kms01.corp.example
           - priority: 3
@@ -182,6 +184,10 @@ class MultiHostScenariosTest {
                 .hasMessageContaining("field 'host.changes[0]': installs nothing")
                 .hasMessageContaining("field 'host.changes[1].at': changes must be listed in time order")
                 .hasMessageContaining("field 'host.changes[1].licensePacks[0]': unknown license pack 'No Such Pack'")
+                .hasMessageContaining("field 'host.changes[2].hostKeys[0]': unknown host key 'Nope key'")
+                // A change listing only unknown packs or keys is reported for those, not also as installing nothing.
+                .hasMessageNotContaining("field 'host.changes[1]': installs nothing")
+                .hasMessageNotContaining("field 'host.changes[2]': installs nothing")
                 .hasMessageContaining("field 'hosts[0].name': 'kms01.corp.example' is already a host of this scenario")
                 .hasMessageContaining("field 'hosts[1].name': each further host needs a name");
     }

@@ -201,4 +201,37 @@ class ScenarioReaderTest {
         assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    clockSkew: 9999999999999d\n", true))
                 .hasMessageContaining("line 5, column 16: field 'machines[0].clockSkew': '9999999999999d' is too long");
     }
+
+    @Test
+    void aCountBeyondTheLimitIsReportedAtTheCountWithTheLimit() {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        // 2000000000 fits a number but not a fleet: said at the count, not at 'machines' (line 1).
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    count: 2000000000\n", true))
+                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': 2000000000 machines is more than "
+                        + "the limit of 1000000 (for the whole fleet)");
+        // 99999999999 fits no whole number of its field: said in the same words, not the parser's.
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    count: 99999999999\n", true))
+                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': 99999999999 machines is more "
+                        + "than the limit of 1000000 (for the whole fleet)");
+        assertThatThrownBy(() -> reader.parse("site.yaml", "seed: 99999999999999999999\n" + FLEET, true))
+                .hasMessage("site.yaml: line 1, column 7: field 'seed': 99999999999999999999 is too large a number "
+                        + "(at most 9223372036854775807)");
+    }
+
+    @Test
+    void anUnknownWindowsVersionListsEveryNamedVersionElevenIncluded() throws Exception {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    windows: 12\n", true))
+                .hasMessage("site.yaml: line 5, column 14: field 'machines[0].windows': '12' is not a version (7, 8, "
+                        + "10, 11 or major.minor[.build], e.g. 6.1.7601)");
+        assertThat(reader.parse("site.yaml", FLEET + "    windows: 11\n", true)
+                        .groups()
+                        .get(0)
+                        .windows())
+                .as("Windows 11 reports itself as 10.0")
+                .isEqualTo(reader.parse("site.yaml", FLEET + "    windows: 10\n", true)
+                        .groups()
+                        .get(0)
+                        .windows());
+    }
 }

@@ -36,6 +36,8 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
         LICENSING_UNAVAILABLE("the licensing service did not answer (transient; retrying soon)"),
         CALL_TIMED_OUT("a licensing call did not return before its deadline (abandoned; retrying soon)"),
         PRODUCT_GONE("the product is no longer installed"),
+        /** Access denied after the service's start-up (docs/troubleshooting.md): the agent lacks the rights. */
+        ACCESS_DENIED("the licensing service denied access (the agent needs administrator rights)"),
         OTHER("activation refused");
 
         private final String summary;
@@ -114,6 +116,9 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
         }
         if (code == HResult.SL_E_CHPA_DMAK_LIMIT_EXCEEDED.code()) {
             return of(Cause.MAK_EXHAUSTED, "the MAK has exceeded its activation limit");
+        }
+        if (Faults.accessDenied(code)) {
+            return of(Cause.ACCESS_DENIED, result.hresult().toString());
         }
         return of(Cause.OTHER, result.hresult().toString());
     }

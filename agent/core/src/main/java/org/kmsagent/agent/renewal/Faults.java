@@ -113,6 +113,11 @@ public final class Faults {
         return classify(e.hresult(), startingUp);
     }
 
+    /** Whether the code is an access-denied one (SLC, COM or WMI). */
+    static boolean accessDenied(int code) {
+        return ACCESS_DENIED.contains(code);
+    }
+
     /** Whether the failure is a call abandoned at its deadline. */
     public static boolean timedOut(HResult hresult) {
         return hresult.code() == CALL_TIMED_OUT.code();

@@ -542,6 +542,7 @@ public final class RenewalLoop implements Runnable {
         attempts++;
         ActivationResult r;
         Kind failed = licensed ? Kind.RENEWAL_FAILED : Kind.ACTIVATION_FAILED;
+        boolean callFailed = false; // the call itself failed: the stack's last diagnosis is not about this attempt
         try {
             if (licensed ? shape.defaultRenew() : shape.defaultActivate()) {
                 try { // direct(), written out as in readState()
@@ -571,6 +572,7 @@ public final class RenewalLoop implements Runnable {
                 return Outcome.REFUSED;
             }
             r = ActivationResult.of(e.hresult());
+            callFailed = true;
         } catch (PluginFailure e) {
             emit(
                     failed,
@@ -584,7 +586,7 @@ public final class RenewalLoop implements Runnable {
             emit(licensed ? Kind.RENEWED : Kind.ACTIVATED, Optional.of(r.hresult()), r, Optional.empty());
             return Outcome.SUCCEEDED;
         }
-        Diagnosis d = diagnose(r);
+        Diagnosis d = callFailed ? Diagnosis.fromResult(r) : diagnose(r);
         emit(failed, Optional.of(r.hresult()), r, Optional.of(d));
         long now = scheduler.nowMillis();
         if (d.cause() == Cause.COUNT_BELOW_THRESHOLD && countRefusedSinceMillis < 0) {

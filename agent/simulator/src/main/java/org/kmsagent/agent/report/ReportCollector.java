@@ -69,6 +69,8 @@ public final class ReportCollector implements Consumer<LabEvent> {
         final Map<String, int[]> states = new LinkedHashMap<>();
         final Map<String, Integer> now = new LinkedHashMap<>();
         final Set<String> firsts = new HashSet<>();
+        // Per host: the count it last reported, lowered by one for each of its entries that aged out since.
+        final Map<String, Integer> countByHost = new HashMap<>();
         int lastCount = -1;
         long totalActivations;
         long totalRenewals;
@@ -193,6 +195,14 @@ public final class ReportCollector implements Consumer<LabEvent> {
             case "aged-out" -> {
                 if (s != null) {
                     s.agedOut++;
+                    // docs/kms-rules.md §1.2: the entry no longer counts, so that host's count is one lower (the
+                    // event carries no count; a pushed-out entry makes room for one that is counted instead).
+                    String host = e.host().orElse("");
+                    Integer before = s.countByHost.get(host);
+                    if (before != null && before > 0) {
+                        s.countByHost.put(host, before - 1);
+                        s.lastCount = before - 1;
+                    }
                     first(
                             s,
                             e,
@@ -239,6 +249,7 @@ public final class ReportCollector implements Consumer<LabEvent> {
         }
         if (s != null && e.count().isPresent()) {
             s.lastCount = e.count().getAsInt();
+            s.countByHost.put(e.host().orElse(""), s.lastCount);
         }
     }
 

@@ -9,6 +9,15 @@ import org.kmsagent.agent.core.BoundedInput;
 
 /** Durations as scenario files write them: {@code 30d}, {@code 2h}, {@code 1d 6h 30m}, {@code -5h}, or ISO-8601. */
 final class Durations {
+    /**
+     * The longest duration a scenario may write (about 274 years): far beyond the longest run (3650 days), and small
+     * enough that any start the reader allows (years 1970 to 9999) plus such durations stays well within what the
+     * simulated clock holds.
+     */
+    static final long MAX_DAYS = 100_000;
+
+    static final Duration MAX = Duration.ofDays(MAX_DAYS);
+
     private static final Pattern PART = Pattern.compile("(\\d+)\\s*(d|h|m|s)");
 
     private Durations() {}
@@ -27,8 +36,10 @@ final class Durations {
         String body = negative || t.startsWith("+") ? t.substring(1).strip() : t;
         if (body.startsWith("p")) {
             try {
-                Duration d = Duration.parse(body.toUpperCase(Locale.ROOT));
+                Duration d = bounded(text, Duration.parse(body.toUpperCase(Locale.ROOT)));
                 return negative ? d.negated() : d;
+            } catch (ArithmeticException e) {
+                throw tooLong(text);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("'" + BoundedInput.shown(text) + "' is not an ISO-8601 duration");
             }
@@ -51,9 +62,9 @@ final class Durations {
                             default -> Duration.ofSeconds(n);
                         });
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException("'" + BoundedInput.shown(text)
-                        + "' is too long a duration (at most about 10^14 days; a simulation runs at most 3650 days)");
+                throw tooLong(text);
             }
+            bounded(text, d);
             end = m.end();
             any = true;
         }
@@ -62,6 +73,18 @@ final class Durations {
                     "'" + BoundedInput.shown(text) + "' is not a duration: write e.g. 30d, 2h, 1d 6h 30m, 90s");
         }
         return negative ? d.negated() : d;
+    }
+
+    private static Duration bounded(String text, Duration d) {
+        if (d.abs().compareTo(MAX) > 0) {
+            throw tooLong(text);
+        }
+        return d;
+    }
+
+    private static IllegalArgumentException tooLong(String text) {
+        return new IllegalArgumentException("'" + BoundedInput.shown(text) + "' is too long a duration (at most "
+                + MAX_DAYS + "d, about 274 years; a simulation runs at most 3650 days)");
     }
 
     /** {@code 2d 3h}, {@code 45m}, {@code 0}. */

@@ -28,11 +28,13 @@ public record FleetFlags(Integer clients, Integer servers, Integer office2010, I
     private ScenarioFile file(List<LoadedFamily> families, Long seed, Integer days) throws ScenarioException {
         List<String> problems = new ArrayList<>();
         List<GroupFile> groups = new ArrayList<>();
+        // Office PCs run a Windows client edition too, so it is needed whenever any of these groups is given.
+        int needClient = Math.max(0, n(clients)) + Math.max(0, n(office2010)) + Math.max(0, n(office2013));
         String clientEdition = edition(
                 families,
                 "windows-client",
-                "--clients",
-                clients,
+                n(clients) > 0 ? "--clients" : n(office2010) > 0 ? "--office2010" : "--office2013",
+                needClient,
                 problems,
                 "Windows 11 Enterprise",
                 "Windows 10 Enterprise");

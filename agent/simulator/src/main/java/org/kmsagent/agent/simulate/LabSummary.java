@@ -10,15 +10,25 @@ import java.util.TreeMap;
  * What a lab run ended with.
  *
  * @param rows one row per count pool and family
- * @param lastCount per pool, the last count a host reported
+ * @param lastCount per pool, the last count a host (any of them) reported
+ * @param lastCountByHost per host (in the scenario's order) and pool, the last count that host reported; a host that
+ *     reported none has an empty map
  * @param events how many scheduler events ran
  * @param machines how many machines took part
  */
-public record LabSummary(List<Row> rows, Map<String, Integer> lastCount, long events, int machines) {
+public record LabSummary(
+        List<Row> rows,
+        Map<String, Integer> lastCount,
+        Map<String, Map<String, Integer>> lastCountByHost,
+        long events,
+        int machines) {
     public LabSummary {
         rows = List.copyOf(rows);
         // Kept in the given (sorted) order: the printed summary must be the same on every run.
         lastCount = Collections.unmodifiableMap(new LinkedHashMap<>(lastCount));
+        Map<String, Map<String, Integer>> byHost = new LinkedHashMap<>();
+        lastCountByHost.forEach((h, pools) -> byHost.put(h, Collections.unmodifiableMap(new LinkedHashMap<>(pools))));
+        lastCountByHost = Collections.unmodifiableMap(byHost);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.simulate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -27,6 +28,9 @@ import org.kmsagent.api.LicenseStatus;
  * Problems are added to the reader's list with their field path, like every other field's.
  */
 final class PresentReader {
+    /** How far a reported validUntil may lie past lastSuccess + 180 days: Windows reports the time left rounded. */
+    private static final Duration ROUNDING = Duration.ofHours(1);
+
     private final List<LoadedFamily> families;
 
     PresentReader(List<LoadedFamily> families) {
@@ -161,6 +165,25 @@ final class PresentReader {
         }
         Optional<Instant> lastSuccess =
                 p.lastSuccess() == null ? Optional.empty() : instant(at + ".lastSuccess", p.lastSuccess(), problems);
+        // What cannot be: a success after the moment the present describes, or a validity longer than the 180 days
+        // an activation or renewal gives (docs/kms-rules.md §2.1).
+        if (lastSuccess.isPresent() && lastSuccess.get().isAfter(start)) {
+            problems.add("field '" + at + ".lastSuccess': " + lastSuccess.get() + " is after the start " + start
+                    + " (the last success must already have happened)");
+            return null;
+        }
+        if (status == LicenseStatus.LICENSED
+                && lastSuccess.isPresent()
+                && validUntil.isPresent()
+                && validUntil
+                        .get()
+                        .isAfter(lastSuccess.get().plus(KmsRules.VALIDITY).plus(ROUNDING))) {
+            problems.add("field '" + at + ".validUntil': " + validUntil.get() + " is more than "
+                    + KmsRules.VALIDITY.toDays() + " days after lastSuccess " + lastSuccess.get()
+                    + " (an activation or renewal is valid for " + KmsRules.VALIDITY.toDays() + " days; at most "
+                    + lastSuccess.get().plus(KmsRules.VALIDITY) + ")");
+            return null;
+        }
         Optional<Instant> next =
                 p.nextAttempt() == null ? Optional.empty() : instant(at + ".nextAttempt", p.nextAttempt(), problems);
         // Without the agent's own schedule: a licensed product renews a renewal interval after its last success, any

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -27,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
@@ -54,6 +57,16 @@ import org.kmsagent.api.WindowsVersion;
 public final class ScenarioReader {
     /** When the virtual clock starts unless a scenario says otherwise. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-05T08:00:00Z");
+    /**
+     * The earliest and latest start of a run: with the longest durations ({@link Durations#MAX}) and clock skews
+     * ({@link #MAX_CLOCK_SKEW}) added, every time of a run stays far inside what the clock and the request encoding
+     * hold.
+     */
+    static final Instant EARLIEST_START = Instant.parse("1970-01-01T00:00:00Z");
+
+    static final Instant LATEST_START = Instant.parse("9999-12-31T23:59:59Z");
+    /** How far a machine's clock may be off either way: 100 years (beyond 4 hours every request is refused anyway). */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofDays(36_500);
     /** The host's intervals by default (docs/kms-rules.md §2.1). */
     static final Duration DEFAULT_ACTIVATION = KmsRules.ACTIVATION_INTERVAL;
 
@@ -63,6 +76,23 @@ public final class ScenarioReader {
 
     static final Duration MAX_INTERVAL = Duration.ofMinutes(KmsRules.MAX_INTERVAL_MINUTES);
     static final int MAX_MACHINES = 1_000_000;
+    /** The parser's message for a whole number too large for its field: the value, then the allowed range. */
+    private static final Pattern OUT_OF_RANGE =
+            Pattern.compile("Numeric value \\((-?\\d+)\\) out of range of \\w+ \\((-?\\d+) - (-?\\d+)\\)");
+    /**
+     * The Windows versions a group may name ({@code windows: 11}); any other is written {@code major.minor[.build]}.
+     * Windows 11 reports itself as 10.0, and the licensing service it uses for Office is Windows 10's.
+     */
+    static final Map<String, WindowsVersion> WINDOWS_BY_NAME = windowsByName();
+
+    private static Map<String, WindowsVersion> windowsByName() {
+        Map<String, WindowsVersion> m = new LinkedHashMap<>();
+        m.put("7", WindowsVersion.WINDOWS_7);
+        m.put("8", WindowsVersion.WINDOWS_8);
+        m.put("10", WindowsVersion.WINDOWS_10);
+        m.put("11", WindowsVersion.WINDOWS_10);
+        return Collections.unmodifiableMap(m);
+    }
     /** The largest scenario file read; real ones are a few KiB. */
     static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -219,6 +249,22 @@ public final class ScenarioReader {
             what = "trailing text after the end of the document (one scenario per file)";
         } else if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
             what = expected(mi.getTargetType());
+        } else if (e.getOriginalMessage() != null
+                && OUT_OF_RANGE.matcher(e.getOriginalMessage()).find()) {
+            // The parser's "Numeric value (…) out of range of int (…)", in the words of a scenario file.
+            Matcher m = OUT_OF_RANGE.matcher(e.getOriginalMessage());
+            m.find();
+            String value = BoundedInput.shown(m.group(1));
+            boolean small = value.startsWith("-");
+            if (path.matches("machines\\[\\d+]\\.count")) {
+                // As the checks word a count that fits a number but not the limits.
+                what = small
+                        ? "must be at least 1, got " + value
+                        : value + " machines is more than the limit of " + MAX_MACHINES + " (for the whole fleet)";
+            } else {
+                what = value + " is too " + (small ? "small" : "large") + " a number (at "
+                        + (small ? "least " + m.group(2) : "most " + m.group(3)) + ")";
+            }
         } else {
             // The parser's reason whole (only a runaway one is cut); the mark that repeats 'where' is left out.
             what = BoundedInput.reason(e.getOriginalMessage()).replaceAll(" \\(class [^)]*\\)", "");
@@ -270,7 +316,13 @@ public final class ScenarioReader {
         Instant start = DEFAULT_START;
         if (f.start() != null) {
             try {
-                start = Instant.parse(f.start());
+                Instant s = Instant.parse(f.start());
+                if (s.isBefore(EARLIEST_START) || s.isAfter(LATEST_START)) {
+                    problems.add("field 'start': '" + BoundedInput.shown(f.start())
+                            + "' is outside the years 1970 to 9999 a simulation may start in");
+                } else {
+                    start = s;
+                }
             } catch (DateTimeParseException e) {
                 problems.add("field 'start': '" + BoundedInput.shown(f.start())
                         + "' is not a UTC time like 2026-01-05T08:00:00Z");
@@ -568,7 +620,11 @@ public final class ScenarioReader {
                                 .ifPresent(addKeys::add);
                     }
                 }
-                if (addPacks.isEmpty() && addKeys.isEmpty()) {
+                boolean nothingGiven =
+                        (c.licensePacks() == null || c.licensePacks().isEmpty())
+                                && (c.hostKeys() == null || c.hostKeys().isEmpty());
+                if (nothingGiven) {
+                    // Only when nothing is listed: an unknown pack or key is reported as such, not as nothing.
                     problems.add("field '" + field + "': installs nothing; give licensePacks and/or hostKeys");
                 }
                 changes.add(new Scenario.HostChange(when, addPacks, addKeys));
@@ -646,6 +702,9 @@ public final class ScenarioReader {
         int count = g.count() == null ? 1 : g.count();
         if (count < 1) {
             problems.add("field '" + field + ".count': must be at least 1, got " + count);
+        } else if (count > MAX_MACHINES) {
+            problems.add("field '" + field + ".count': " + count + " machines is more than the limit of " + MAX_MACHINES
+                    + " (for the whole fleet)");
         }
         List<ProductFile> productFiles = new ArrayList<>();
         if (g.family() != null || g.edition() != null) {
@@ -705,6 +764,26 @@ public final class ScenarioReader {
         Duration every = duration(field + ".every", g.every() == null ? "0" : g.every(), problems);
         Duration leave = g.leave() == null ? null : duration(field + ".leave", g.leave(), problems);
         Duration skew = duration(field + ".clockSkew", g.clockSkew() == null ? "0" : g.clockSkew(), problems);
+        if (skew != null && skew.abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+            problems.add("field '" + field + ".clockSkew': " + BoundedInput.shown(g.clockSkew())
+                    + " is more than the allowed " + MAX_CLOCK_SKEW.toDays() + "d (100 years) either way");
+        }
+        boolean lastArrives = true;
+        if (arrive != null
+                && every != null
+                && count > 1
+                && !arrive.isNegative()
+                && !every.isNegative()
+                && !every.isZero()) {
+            // The last machine must arrive within the longest duration too (every x (count - 1) may be enormous).
+            // Both are at most Durations.MAX, whose nanoseconds fit a long.
+            long room = Durations.MAX.minus(arrive).toNanos();
+            if (room / every.toNanos() < count - 1L) {
+                lastArrives = false;
+                problems.add("field '" + field + ".every': " + BoundedInput.shown(g.every()) + " between " + count
+                        + " machines puts the last one after " + Durations.MAX_DAYS + "d, the longest time allowed");
+            }
+        }
         if (arrive != null && arrive.isNegative()) {
             problems.add("field '" + field + ".arrive': must not be negative");
         }
@@ -715,6 +794,7 @@ public final class ScenarioReader {
                 && arrive != null
                 && every != null
                 && count >= 1
+                && lastArrives
                 && leave.compareTo(arrive.plus(every.multipliedBy(count - 1))) <= 0) {
             problems.add("field '" + field + ".leave': " + BoundedInput.shown(g.leave())
                     + " is not after the last machine's arrival");
@@ -732,19 +812,17 @@ public final class ScenarioReader {
         if (g.windows() != null) {
             String[] parts = g.windows().strip().split("\\.");
             try {
-                windows = switch (g.windows().strip()) {
-                    case "7" -> WindowsVersion.WINDOWS_7;
-                    case "8" -> WindowsVersion.WINDOWS_8;
-                    case "10", "11" -> WindowsVersion.WINDOWS_10;
-                    default ->
-                        new WindowsVersion(
+                WindowsVersion named = WINDOWS_BY_NAME.get(g.windows().strip());
+                windows = named != null
+                        ? named
+                        : new WindowsVersion(
                                 Integer.parseInt(parts[0]),
                                 Integer.parseInt(parts[1]),
                                 parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
-                };
             } catch (RuntimeException e) {
                 problems.add("field '" + field + ".windows': '" + BoundedInput.shown(g.windows())
-                        + "' is not a version (7, 8, 10 or 6.1.7601)");
+                        + "' is not a version (" + String.join(", ", WINDOWS_BY_NAME.keySet())
+                        + " or major.minor[.build], e.g. 6.1.7601)");
             }
         }
         if (problems.size() > before) {

@@ -62,6 +62,8 @@ public final class SimulationLab {
     private final List<Member> members = new ArrayList<>();
     private final Map<String, int[]> poolThresholds = new LinkedHashMap<>();
     private final Map<String, Integer> lastCount = new TreeMap<>();
+    // Per host (in the scenario's order) and pool: the last count that host reported.
+    private final Map<String, Map<String, Integer>> lastCountByHost = new LinkedHashMap<>();
     private final Map<String, Tally> tallies = new LinkedHashMap<>();
     // Per-family facts resolved once, not per machine or per event (each resolution through LoadedFamily.call switches
     // the thread's context class loader): the tally, and which licensing service holds the family per Windows version.
@@ -69,10 +71,11 @@ public final class SimulationLab {
     private final Map<LoadedFamily, Map<WindowsVersion, LicensingService>> services = new IdentityHashMap<>();
     // Per edition (the catalog's own Sku object) and Windows version: the product every machine installs.
     private final Map<Sku, Map<WindowsVersion, SimulatedProduct>> products = new IdentityHashMap<>();
-    // Per pool: the last count reported and the thresholds, looked up by the pool id the events carry.
+    // Per host and pool: the last count that host reported and the thresholds. Each host keeps its own table
+    // (docs/kms-rules.md §1.3), so one host's count never crosses a threshold against another's.
     private final Map<String, PoolWatch> watches = new HashMap<>();
 
-    /** What the lab watches of one pool's count. */
+    /** What the lab watches of one host's count of one pool. */
     private static final class PoolWatch {
         final int[] thresholds;
         int last;
@@ -122,6 +125,7 @@ public final class SimulationLab {
         this.sink = sink;
         this.scheduler = new VirtualClockScheduler(scenario.start());
         this.world = new SimulatedWorld(scheduler);
+        scenario.hosts().forEach(h -> lastCountByHost.put(h.name(), new TreeMap<>()));
     }
 
     /** Runs the whole scenario and returns its summary. */
@@ -567,18 +571,19 @@ public final class SimulationLab {
         }
     }
 
-    /** Reports a pool's count crossing one of its thresholds, up or down, as the host reported it. */
+    /** Reports a host's count of a pool crossing one of its thresholds, up or down, as that host reported it. */
     private void observeCount(Instant time, String pool, int count, Optional<String> host) {
-        PoolWatch w = watches.get(pool);
+        String key = host.orElse("") + "\u0000" + pool;
+        PoolWatch w = watches.get(key);
         if (w == null) {
             w = new PoolWatch(poolThresholds.getOrDefault(pool, new int[0]));
-            watches.put(pool, w);
-            lastCount.put(pool, count);
+            watches.put(key, w);
         } else if (w.last == count) {
-            return; // unchanged: nothing crossed, and lastCount already holds it
-        } else {
-            lastCount.put(pool, count);
+            lastCount.put(pool, count); // unchanged for this host, but the last any host reported
+            return;
         }
+        lastCount.put(pool, count);
+        lastCountByHost.computeIfAbsent(host.orElse(""), h -> new TreeMap<>()).put(pool, count);
         int prev = w.last;
         w.last = count;
         for (int t : w.thresholds) {
@@ -647,7 +652,7 @@ public final class SimulationLab {
                     t.byCause,
                     problems.getOrDefault(e.getKey(), Map.of())));
         }
-        return new LabSummary(rows, lastCount, scheduler.executed(), machines.size());
+        return new LabSummary(rows, lastCount, lastCountByHost, scheduler.executed(), machines.size());
     }
 
     private LicensingService serviceOf(Member m) throws LicensingException {

@@ -31,6 +31,8 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
     private final PrintWriter out;
     private final Instant start;
     private final boolean perMachine;
+    // With more than one host each keeps its own count: a pool's line then names the host whose count it is.
+    private final boolean namesHosts;
     private final String lineFormat;
     private final Map<String, String> lastSignature = new HashMap<>();
     private final Set<String> firstPerFamily = new HashSet<>();
@@ -42,6 +44,7 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
     public TimelinePrinter(PrintWriter out, Scenario s) {
         this.out = out;
         this.start = s.start();
+        this.namesHosts = s.hosts().size() > 1;
         this.perMachine =
                 s.groups().stream().mapToLong(Scenario.MachineGroup::count).sum() <= MACHINE_LINES_LIMIT;
         int nameWidth = s.groups().stream()
@@ -154,14 +157,14 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
                         e,
                         "",
                         "",
-                        "pool " + e.pool() + ": count " + e.count().getAsInt() + " reached threshold "
+                        poolOf(e) + ": count " + e.count().getAsInt() + " reached threshold "
                                 + e.required().getAsInt());
             case "below-threshold" ->
                 line(
                         e,
                         "",
                         "",
-                        "pool " + e.pool() + ": count " + e.count().getAsInt() + " fell below threshold "
+                        poolOf(e) + ": count " + e.count().getAsInt() + " fell below threshold "
                                 + e.required().getAsInt());
             case "aged-out" -> entryLeft(e, "aged out", "last request 30 days ago");
             case "pushed-out" -> entryLeft(e, "pushed out", "the table was full (least recently seen)");
@@ -362,13 +365,27 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
                                 out.printf(Locale.ROOT, "  %-16s %,6d x %s%n", r.family(), x.getValue(), x.getKey()));
             }
         }
-        if (!summary.lastCount().isEmpty()) {
-            out.println("Last count reported per pool: "
-                    + summary.lastCount().entrySet().stream()
-                            .map(x -> x.getKey() + " " + x.getValue())
-                            .collect(Collectors.joining(", ")));
+        if (namesHosts) {
+            out.println("Last count reported per host and pool: "
+                    + summary.lastCountByHost().entrySet().stream()
+                            .map(h -> h.getKey() + ": " + (h.getValue().isEmpty() ? "none" : counts(h.getValue())))
+                            .collect(Collectors.joining("; ")));
+        } else if (!summary.lastCount().isEmpty()) {
+            out.println("Last count reported per pool: " + counts(summary.lastCount()));
         }
         out.flush();
+    }
+
+    /** {@code windows 36, office 7} */
+    private static String counts(Map<String, Integer> byPool) {
+        return byPool.entrySet().stream()
+                .map(x -> x.getKey() + " " + x.getValue())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** {@code pool windows}, or with several hosts {@code KMS host kms02.corp.example pool windows}. */
+    private String poolOf(LabEvent e) {
+        return (namesHosts && e.host().isPresent() ? "KMS host " + e.host().get() + " " : "") + "pool " + e.pool();
     }
 
     private void line(LabEvent e, String machine, String sku, String what) {

@@ -195,14 +195,18 @@ public record WhatIfChanges(
         for (int i = 0; i < outs.size(); i++) {
             OutageFile x = outs.get(i);
             String at = "outages[" + i + "]";
-            if (x == null || x.from() == null || x.length() == null) {
-                // Named by the field missing, so that one refused for its type is not reported twice.
-                String missing = x == null ? "" : x.from() == null ? ".from" : ".for";
-                problems.add("field '" + at + missing + "': needs 'from' and 'for'");
+            if (x == null) {
+                problems.add("field '" + at + "': needs 'from' and 'for'");
                 continue;
             }
-            Duration from = days("field '" + at + ".from'", "it", x.from(), problems);
-            Duration length = days("field '" + at + ".for'", "it", x.length(), problems);
+            // Each checked on its own, so that all problems are reported at once. A field missing is named as such
+            // (one refused for its type has been reported already and is not reported twice).
+            Duration from = x.from() == null
+                    ? missing("field '" + at + ".from'", problems)
+                    : days("field '" + at + ".from'", "", x.from(), problems);
+            Duration length = x.length() == null
+                    ? missing("field '" + at + ".for'", problems)
+                    : days("field '" + at + ".for'", "", x.length(), problems);
             if (from != null && length != null) {
                 if (from.isNegative() || length.isZero() || length.isNegative()) {
                     problems.add("field '" + at + "': 'from' may not be negative and 'for' must be positive");
@@ -219,7 +223,7 @@ public record WhatIfChanges(
                 problems.add("field 'retire[" + i + "].machines': a machine name or pattern is needed");
                 continue;
             }
-            Duration at = x.at() == null ? Duration.ZERO : days("field 'retire[" + i + "].at'", "it", x.at(), problems);
+            Duration at = x.at() == null ? Duration.ZERO : days("field 'retire[" + i + "].at'", "", x.at(), problems);
             if (at != null) {
                 r.add(new Retire(x.machines(), at));
             }
@@ -229,11 +233,11 @@ public record WhatIfChanges(
         for (int i = 0; i < res.size(); i++) {
             ReimageFile x = res.get(i);
             if (x == null || x.count() == null || x.count() < 1) {
-                problems.add("field 'reimage[" + i + "].count': how many machines (1 or more)");
+                problems.add("field 'reimage[" + i + "].count': how many machines (1 or more)"
+                        + (x == null || x.count() == null ? " is required" : ", got " + x.count()));
                 continue;
             }
-            Duration at =
-                    x.at() == null ? Duration.ZERO : days("field 'reimage[" + i + "].at'", "it", x.at(), problems);
+            Duration at = x.at() == null ? Duration.ZERO : days("field 'reimage[" + i + "].at'", "", x.at(), problems);
             if (at != null) {
                 ri.add(new Reimage(x.count(), at));
             }
@@ -249,16 +253,29 @@ public record WhatIfChanges(
                 f.removeLicensePacks() == null ? List.of() : f.removeLicensePacks());
     }
 
-    /** A time or length: a scenario duration ({@code 40d}, {@code 1d 6h}) or a whole number of days. */
+    /**
+     * A time or length: a scenario duration ({@code 40d}, {@code 1d 6h}) or a whole number of days; {@code what} names
+     * the part of a flag's value ({@code FROM}), empty for a file's field.
+     */
     private static Duration days(String where, String what, String text, List<String> problems) {
         String t = text.strip();
+        String prefix = BoundedInput.shown(where) + ": " + (what.isEmpty() ? "" : what + " ");
         try {
             return t.matches("\\d{1,5}") ? Duration.ofDays(Long.parseLong(t)) : Durations.parse(t);
         } catch (IllegalArgumentException e) {
-            problems.add(BoundedInput.shown(where) + ": " + what + " '" + BoundedInput.shown(t)
-                    + "' is not a number of " + "days or a duration like 40d or 1d 6h");
+            problems.add(prefix
+                    + (e.getMessage().contains("too long")
+                            ? e.getMessage()
+                            : "'" + BoundedInput.shown(t) + "' is not a number of days or a duration like 40d or "
+                                    + "1d 6h"));
             return null;
         }
+    }
+
+    /** A required field left out: reported, and no value. */
+    private static Duration missing(String where, List<String> problems) {
+        problems.add(where + ": needs 'from' and 'for'");
+        return null;
     }
 
     // ---- applying ----

@@ -30,6 +30,7 @@ import org.kmsagent.agent.cli.KmsAgentCommand;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.ObservedRequest;
 import org.kmsagent.agent.link.FleetLink;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.simulate.command.SimulateCommand;
 import org.kmsagent.agent.simulate.command.SimulationWiring;
 import org.kmsagent.agent.testsupport.LabFixtures;
@@ -146,20 +147,18 @@ class WhatIfFromHubTest {
         int n = 1;
         for (Map.Entry<String, JsonObject> e : servers.entrySet()) {
             FleetLink link = agent(e.getKey(), cmid(n++), e.getValue());
-            if (e.getValue()
-                    .getJsonArray("products")
-                    .getJsonObject(0)
-                    .getString("status")
-                    .equals("LICENSED")) {
+            JsonObject product = e.getValue().getJsonArray("products").getJsonObject(0);
+            if (product.getString("status").equals("LICENSED")) {
+                // A renewal gives 180 days: the last success is 180 days before the validity ends (SRV-3 to 6:
+                // four days ago; SRV-1: 170 days ago).
+                Instant renewed = Instant.parse(product.getString("validUntil")).minus(KmsRules.VALIDITY);
                 link.publish(
                                 "renewal",
                                 new JsonObject()
                                         .put("kind", "RENEWED")
                                         .put("family", "windows-server")
                                         .put("product", "Windows Server 2022 Standard")
-                                        .put(
-                                                "time",
-                                                NOW.minus(Duration.ofDays(4)).toString())
+                                        .put("time", renewed.toString())
                                         .put("host", "kms01.contoso.com"))
                         .toCompletionStage()
                         .toCompletableFuture()

@@ -10,8 +10,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.simulate.Scenario;
+import org.kmsagent.agent.simulate.ScenarioReader;
+import org.kmsagent.agent.simulate.SimulationLab;
 import org.kmsagent.agent.testsupport.LabFixtures;
 import org.kmsagent.agent.testsupport.LabFixtures.Run;
+import org.kmsagent.agent.testsupport.TestFamilies;
 
 /** {@code kms-agent simulate … --report FILE}: what a reader of the HTML file sees, checked in its markup. */
 class SimulationReportTest {
@@ -68,6 +72,23 @@ class SimulationReportTest {
                 .contains("host outage begins", "host outage ends", "first expiry", "threshold reached")
                 .doesNotContain("first notification");
         assertThat(moments.indexOf("host outage begins")).isLessThan(moments.indexOf("first expiry"));
+    }
+
+    @Test
+    void theCountDropsWhenEntriesAgeOutWhileTheHostIsDown() throws Exception {
+        Scenario s =
+                new ScenarioReader(TestFamilies.all()).read(LabFixtures.scenario("host-outage-over-180-days.yaml"));
+        ReportCollector c = new ReportCollector(s);
+        new SimulationLab(s, LabFixtures.TEST_HOST, c).run((d, t, e) -> {});
+        c.finish(s.start().plus(s.length()));
+
+        // Daily buckets: the five servers count 5 until their entries age out on day 44 (30 days after their last
+        // renewal before the outage); nobody is counted again until the host is back on day 220.
+        int[] count = c.pools().get("windows").count;
+        assertThat(count[43]).isEqualTo(5);
+        assertThat(count[44]).isZero();
+        assertThat(count[219]).isZero();
+        assertThat(count[221]).isEqualTo(5);
     }
 
     @Test

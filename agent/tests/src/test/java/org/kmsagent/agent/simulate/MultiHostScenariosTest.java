@@ -101,6 +101,31 @@ class MultiHostScenariosTest {
     }
 
     @Test
+    void withTwoHostsThePoolLinesAndTheLastCountsNameTheHostWhoseCountTheyAre() {
+        LabFixtures.Run r = LabFixtures.simulate(
+                LabFixtures.scenario("failover-two-hosts.yaml").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        // kms02's first count (1) is its own, not the Windows pool falling from kms01's 36.
+        assertThat(r.out())
+                .doesNotContain("fell below threshold")
+                .contains("KMS host kms01.corp.example pool windows: count 25 reached threshold 25")
+                .contains("KMS host kms02.corp.example pool windows: count 5 reached threshold 5")
+                .contains("Last count reported per host and pool: kms01.corp.example: windows 36; "
+                        + "kms02.corp.example: windows 36")
+                .doesNotContain("Last count reported per pool");
+        assertThat(r.out().lines().filter(l -> l.contains(" pool windows: count ")))
+                .allMatch(l -> l.contains("KMS host kms0"));
+
+        // One host: the lines stay as the docs quote them.
+        LabFixtures.Run one =
+                LabFixtures.simulate(LabFixtures.scenario("worked-example.yaml").toString());
+        assertThat(one.out())
+                .contains("                 pool windows: count 5 reached threshold 5")
+                .contains("Last count reported per pool: windows 13")
+                .doesNotContain("KMS host kms01.corp.example pool");
+    }
+
+    @Test
     void officeActivatesAtItsNextRetryAfterTheLicensePackIsInstalledOnDayTen() throws Exception {
         Result r = run(LabFixtures.scenario("license-pack-installed-day-10.yaml"));
         Duration installed = Duration.ofDays(10);
@@ -140,6 +165,8 @@ class MultiHostScenariosTest {
             - at: 5d
             - at: 2d
               licensePacks: [No Such Pack]
+            - at: 6d
+              hostKeys: [Nope key]
         hosts:
           - name: kms01.corp.example
           - priority: 3
@@ -157,6 +184,10 @@ class MultiHostScenariosTest {
                 .hasMessageContaining("field 'host.changes[0]': installs nothing")
                 .hasMessageContaining("field 'host.changes[1].at': changes must be listed in time order")
                 .hasMessageContaining("field 'host.changes[1].licensePacks[0]': unknown license pack 'No Such Pack'")
+                .hasMessageContaining("field 'host.changes[2].hostKeys[0]': unknown host key 'Nope key'")
+                // A change listing only unknown packs or keys is reported for those, not also as installing nothing.
+                .hasMessageNotContaining("field 'host.changes[1]': installs nothing")
+                .hasMessageNotContaining("field 'host.changes[2]': installs nothing")
                 .hasMessageContaining("field 'hosts[0].name': 'kms01.corp.example' is already a host of this scenario")
                 .hasMessageContaining("field 'hosts[1].name': each further host needs a name");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kmsagent.agent.testsupport.TestFamilies;
@@ -153,5 +154,84 @@ class ScenarioReaderTest {
                 .hasMessage("t.json: 2 problems:\n"
                         + "  line 1, column 15: field 'machines[0]': expected a mapping (lines of 'field: value')\n"
                         + "  line 2, column 10: field 'days': expected a whole number");
+    }
+
+    @Test
+    void aDurationTheClockCannotHoldIsNamedWithItsPlaceAndTheLimit() {
+        // 9999999999999d used to pass the reader and end the run with "Instant exceeds minimum or maximum instant".
+        String text = FLEET + "    count: 3\n    every: 9999999999999d\n    leave: 200000d\n" + """
+        host:
+          outages:
+            - from: 1d
+              to: 9999999999999d
+        """;
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).parse("site.yaml", text, true))
+                .hasMessageContaining("line 6, column 12: field 'machines[0].every': '9999999999999d' is too long a "
+                        + "duration (at most 100000d, about 274 years")
+                .hasMessageContaining("line 7, column 12: field 'machines[0].leave': '200000d' is too long a duration")
+                .hasMessageContaining("line 11, column 11: field 'host.outages[0].to': '9999999999999d' is too long");
+        // Each spacing may be allowed, and the last of many machines still arrive too late.
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all())
+                        .parse("site.yaml", FLEET + "    count: 1000\n    every: 1000d\n", true))
+                .hasMessageContaining("line 6, column 12: field 'machines[0].every': 1000d between 1000 machines puts "
+                        + "the last one after 100000d, the longest time allowed");
+    }
+
+    @Test
+    void aStartOutsideTheYears1970To9999IsRefusedWhereItIsWritten() throws Exception {
+        // +999999999-12-31T00:00:00Z used to end the run with "long overflow".
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("site.yaml", "start: +999999999-12-31T00:00:00Z\n" + FLEET, true))
+                .hasMessage("site.yaml: line 1, column 8: field 'start': '+999999999-12-31T00:00:00Z' is outside the "
+                        + "years 1970 to 9999 a simulation may start in");
+        assertThatThrownBy(() -> reader.parse("site.yaml", "start: 1969-12-31T23:59:59Z\n" + FLEET, true))
+                .hasMessageContaining("field 'start': '1969-12-31T23:59:59Z' is outside the years 1970 to 9999");
+        assertThat(reader.parse("site.yaml", "start: 9999-12-31T00:00:00Z\n" + FLEET, true)
+                        .start())
+                .isEqualTo(Instant.parse("9999-12-31T00:00:00Z"));
+    }
+
+    @Test
+    void aClockSkewOfMoreThanACenturyIsRefusedNotBlamedOnThePlugin() {
+        // 9999999999999d used to pass and fail every attempt as PLUGIN_FAILED java.time.DateTimeException.
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    clockSkew: -36501d\n", true))
+                .hasMessage("site.yaml: line 5, column 16: field 'machines[0].clockSkew': -36501d is more than the "
+                        + "allowed 36500d (100 years) either way");
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    clockSkew: 9999999999999d\n", true))
+                .hasMessageContaining("line 5, column 16: field 'machines[0].clockSkew': '9999999999999d' is too long");
+    }
+
+    @Test
+    void aCountBeyondTheLimitIsReportedAtTheCountWithTheLimit() {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        // 2000000000 fits a number but not a fleet: said at the count, not at 'machines' (line 1).
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    count: 2000000000\n", true))
+                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': 2000000000 machines is more than "
+                        + "the limit of 1000000 (for the whole fleet)");
+        // 99999999999 fits no whole number of its field: said in the same words, not the parser's.
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    count: 99999999999\n", true))
+                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': 99999999999 machines is more "
+                        + "than the limit of 1000000 (for the whole fleet)");
+        assertThatThrownBy(() -> reader.parse("site.yaml", "seed: 99999999999999999999\n" + FLEET, true))
+                .hasMessage("site.yaml: line 1, column 7: field 'seed': 99999999999999999999 is too large a number "
+                        + "(at most 9223372036854775807)");
+    }
+
+    @Test
+    void anUnknownWindowsVersionListsEveryNamedVersionElevenIncluded() throws Exception {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    windows: 12\n", true))
+                .hasMessage("site.yaml: line 5, column 14: field 'machines[0].windows': '12' is not a version (7, 8, "
+                        + "10, 11 or major.minor[.build], e.g. 6.1.7601)");
+        assertThat(reader.parse("site.yaml", FLEET + "    windows: 11\n", true)
+                        .groups()
+                        .get(0)
+                        .windows())
+                .as("Windows 11 reports itself as 10.0")
+                .isEqualTo(reader.parse("site.yaml", FLEET + "    windows: 10\n", true)
+                        .groups()
+                        .get(0)
+                        .windows());
     }
 }

@@ -151,6 +151,23 @@ class WhatIfChangesTest {
     }
 
     @Test
+    void aChangesFileReportsEveryProblemAtOnceWithTheValueGiven() throws Exception {
+        Path bad = dir.resolve("changes.yaml");
+        Files.writeString(bad, "outages:\n  - from: zero\n    for: [40d]\nreimage:\n  - count: -2\n");
+
+        Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", bad.toString());
+
+        // 'from' is checked although 'for' was refused for its type; the count refused says what it was.
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .isEqualTo("kms-agent simulate: " + bad + ": 3 problems:\n"
+                        + "  line 3, column 10: field 'outages[0].for': expected text (a single value)\n"
+                        + "  line 2, column 11: field 'outages[0].from': 'zero' is not a number of days or a duration "
+                        + "like 40d or 1d 6h\n"
+                        + "  line 5, column 12: field 'reimage[0].count': how many machines (1 or more), got -2\n");
+    }
+
+    @Test
     void aPresentNamingNoMachineOfTheFleetIsAnError() throws Exception {
         Path bad = dir.resolve("bad.json");
         Files.writeString(
@@ -162,5 +179,34 @@ class WhatIfChangesTest {
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("field 'present.machines[5].name': 'SRV-66' is no machine of 'machines'");
+    }
+
+    @Test
+    void aPresentThatCannotBeIsRefusedWithWhereAndWhat() throws Exception {
+        String snapshot = Files.readString(Path.of(SNAPSHOT));
+        // SRV-3 renewed four days before the snapshot: valid until 180 days after that, not a month longer.
+        String srv3 = "\"validUntil\" : \"2027-05-25T12:00:00Z\",\n"
+                + "        \"nextAttempt\" : \"2026-12-03T12:00:00Z\",\n"
+                + "        \"lastSuccess\" : \"2026-11-26T12:00:00Z\"";
+        assertThat(snapshot).contains(srv3);
+        Path tooLong = dir.resolve("too-long.json");
+        Files.writeString(tooLong, snapshot.replaceFirst(srv3, srv3.replace("2027-05-25", "2027-06-25")));
+        // ... and its last success cannot be after the snapshot's time.
+        Path future = dir.resolve("future.json");
+        Files.writeString(future, snapshot.replaceFirst(srv3, srv3.replace("2026-11-26", "2026-12-01")));
+
+        Run r = LabFixtures.simulate("--snapshot", tooLong.toString());
+        Run f = LabFixtures.simulate("--snapshot", future.toString());
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err())
+                .containsPattern("line \\d+, column \\d+: field 'present.machines\\[2\\].products\\[0\\].validUntil': "
+                        + "2027-06-25T12:00:00Z is more than 180 days after lastSuccess 2026-11-26T12:00:00Z")
+                .contains("at most 2027-05-25T12:00:00Z");
+        assertThat(f.exitCode()).isEqualTo(2);
+        assertThat(f.err())
+                .containsPattern("line \\d+, column \\d+: field 'present.machines\\[2\\].products\\[0\\].lastSuccess': "
+                        + "2026-12-01T12:00:00Z is after the start 2026-11-30T12:00:00Z");
     }
 }

@@ -145,12 +145,14 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
             if (!enabled()) {
                 return "no faults";
             }
+            // The extra hangs only when there are any: "0% hang" beside calls that hung as one of the kinds of the
+            // rate read as a contradiction.
             return String.format(
                     Locale.ROOT,
-                    "%s%% of licensing calls fail (%s), %s%% hang%s",
+                    "%s%% of licensing calls fail (%s)%s%s",
                     pct(rate),
                     String.join(", ", kinds.stream().map(Kind::id).toList()),
-                    pct(hangRate),
+                    hangRate > 0 ? ", " + pct(hangRate) + "% hang" : "",
                     from.map(u -> ", from " + u).orElse("")
                             + until.map(u -> ", until " + u).orElse(""));
         }

@@ -355,10 +355,13 @@ public final class SimulateCommand implements Callable<Integer> {
                 long[] fc = lab.faultCounts();
                 out.printf(
                         Locale.ROOT,
-                        "Faults injected: %,d of %,d licensing calls failed, %,d hung (%s); loops ended: %d%n",
+                        "Faults injected: %,d of %,d licensing calls failed (%s), %,d hung (%s); plan: %s; loops ended:"
+                                + " %d%n",
                         fc[1],
                         fc[0],
+                        share(fc[1], fc[0]),
                         fc[2],
+                        share(fc[2], fc[0]),
                         scenario.faults(),
                         lab.endedLoops().size());
             }
@@ -440,6 +443,15 @@ public final class SimulateCommand implements Callable<Integer> {
             s = s.withFaults(FaultyStack.Plan.everyKind(faults));
         }
         return s;
+    }
+
+    /** {@code part} of {@code whole} as a percentage with one decimal; never 0% for a part above zero. */
+    private static String share(long part, long whole) {
+        if (part == 0 || whole == 0) {
+            return "0%";
+        }
+        double pct = 100.0 * part / whole;
+        return pct < 0.1 ? "<0.1%" : String.format(Locale.ROOT, "%.1f%%", pct);
     }
 
     /** The hub's snapshot, its problems named after the hub rather than the temporary file. */

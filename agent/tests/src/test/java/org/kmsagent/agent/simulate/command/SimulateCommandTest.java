@@ -258,6 +258,19 @@ class SimulateCommandTest {
     }
 
     @Test
+    void officePcsByFlagsRunWindowsEvenWithoutClients() {
+        // Office PCs are Windows client PCs with Office on them: they need a Windows edition with no --clients too.
+        Run office2013 = LabFixtures.simulate("--office2013", "3", "--days", "2");
+        assertThat(office2013.exitCode()).as(office2013.err()).isZero();
+        assertThat(office2013.out())
+                .contains("3 x o2013-pc-01 .. o2013-pc-03: Windows 11 Enterprise + Office 2013 Professional Plus");
+
+        Run office2010 = LabFixtures.simulate("--office2010", "2", "--clients", "0", "--servers", "1", "--days", "1");
+        assertThat(office2010.exitCode()).as(office2010.err()).isZero();
+        assertThat(office2010.out()).contains("o2010-pc-01 .. o2010-pc-02: Windows 11 Enterprise + Office 2010");
+    }
+
+    @Test
     void threeOffice2013AndTwoOffice2016MachinesReachTheOfficeThresholdTogether() throws Exception {
         Path scenario = write("office-2013-and-2016.yaml", """
         name: Office 2013 and Office 2016 on one host

@@ -66,6 +66,25 @@ class SimulateFaultsTest {
                 .contains("must be between 0 and 1, got 1.5");
     }
 
+    @Test
+    void injectedAccessDeniedIsDiagnosedAsSuchAndEveryShareOfCallsIsShownAboveZero() {
+        LabFixtures.Run run =
+                LabFixtures.simulate(LabFixtures.scenario("worked-example.yaml").toString(), "--faults", "0.2");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        // Access denied after the service's start-up is the agent's rights, not "activation refused" (OTHER), and
+        // not the count refusal the machine gave before the failed call either.
+        assertThat(run.out()).contains("ACCESS_DENIED").doesNotContain("OTHER");
+        assertThat(run.out().lines().filter(l -> l.contains("failed 0x80070005: count ")))
+                .isEmpty();
+        String last = run.lines().get(run.lines().size() - 1);
+        // 713 calls hung as one of the rate's kinds: no "0% hang" beside them, and the shares of the calls shown.
+        assertThat(last)
+                .matches("Faults injected: [\\d,]+ of [\\d,]+ licensing calls failed \\(\\d+\\.\\d%\\), [\\d,]+ hung "
+                        + "\\(\\d+\\.\\d%\\); plan: 20% of licensing calls fail \\([a-z, -]+\\); loops ended: 0")
+                .doesNotContain(" 0% hang");
+    }
+
     private static List<String> tail(List<String> l, int n) {
         return l.subList(Math.max(0, l.size() - n), l.size());
     }

@@ -24,9 +24,13 @@ public sealed interface KmsEndpoint {
             }
         }
 
+        /**
+         * {@code host:port}, with an IPv6 address in brackets ({@code [::1]:1688}): the form {@link #parse} reads back,
+         * where {@code ::1:1688} would be ambiguous.
+         */
         @Override
         public String toString() {
-            return host + ":" + port;
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }
     }
 

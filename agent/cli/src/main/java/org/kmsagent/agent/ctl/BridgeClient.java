@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.kmsagent.agent.bus.bridge.Frames;
 
@@ -29,6 +31,11 @@ public final class BridgeClient implements AutoCloseable {
     private final DataInputStream in;
     private final DataOutputStream out;
     private final String token;
+    /** What is connected to, as messages name it: "agent" or "hub". */
+    private final String peer;
+    /** Frames read while waiting for the first pong, for the reads that follow. */
+    private final ArrayDeque<JsonObject> pending = new ArrayDeque<>();
+
     private long nextReply;
     /** Answers requests in place of the connection while set (ctl's routing through a hub, {@link FleetRouting}). */
     private Requests routing;
@@ -44,8 +51,9 @@ public final class BridgeClient implements AutoCloseable {
         this.routing = routing;
     }
 
-    private BridgeClient(SSLSocket socket, String token) throws IOException {
+    private BridgeClient(SSLSocket socket, String token, String peer) throws IOException {
         this.socket = socket;
+        this.peer = peer;
         this.in = new DataInputStream(socket.getInputStream());
         this.out = new DataOutputStream(socket.getOutputStream());
         this.token = token;
@@ -71,6 +79,52 @@ public final class BridgeClient implements AutoCloseable {
     public static BridgeClient connect(
             String host, int port, ServerTrust trust, ClientIdentity identity, String token, Duration timeout)
             throws IOException {
+        return open(host, port, trust, identity, token, timeout, "agent", false);
+    }
+
+    /**
+     * Connects as {@code kms-agent ctl} does, and checks that a bridge answers: the TLS handshake and the answer to a
+     * first {@code ping} each get at most {@link #FIRST_ANSWER}, however long {@code timeout} is. A port that is not a
+     * bridge's (a dashboard speaks TLS but waits for HTTP; a cluster port never finishes a TLS handshake) then fails in
+     * seconds, saying so, instead of after the whole reply timeout.
+     *
+     * @param peer what is connected to, as messages name it: "agent" or "hub"
+     * @throws NotABridge something answered on the port, but not as a kms-agent bridge
+     */
+    public static BridgeClient connect(
+            String host,
+            int port,
+            ServerTrust trust,
+            ClientIdentity identity,
+            String token,
+            Duration timeout,
+            String peer)
+            throws IOException {
+        return open(host, port, trust, identity, token, timeout, peer, true);
+    }
+
+    /** How long a TLS handshake, and a bridge's answer to the first ping, may take before ctl gives up on the port. */
+    static final Duration FIRST_ANSWER = Duration.ofSeconds(5);
+
+    /** Something answered on the port, but not as a kms-agent bridge: the message says what was seen. */
+    public static final class NotABridge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotABridge(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static BridgeClient open(
+            String host,
+            int port,
+            ServerTrust trust,
+            ClientIdentity identity,
+            String token,
+            Duration timeout,
+            String peer,
+            boolean probe)
+            throws IOException {
         SSLSocket socket;
         try {
             socket = (SSLSocket) trust.context(identity == null ? null : identity.keyManagers())
@@ -79,16 +133,69 @@ public final class BridgeClient implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
+        int timeoutMs = (int) timeout.toMillis();
+        int firstMs = probe ? (int) Math.min(timeoutMs, FIRST_ANSWER.toMillis()) : timeoutMs;
+        String seconds = firstMs % 1000 == 0 ? firstMs / 1000 + " s" : firstMs + " ms";
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
+            socket.connect(new InetSocketAddress(host, port), timeoutMs);
+            socket.setSoTimeout(firstMs);
             trust.configure(socket);
-            socket.startHandshake();
-            return new BridgeClient(socket, token);
+            try {
+                socket.startHandshake();
+            } catch (SocketTimeoutException e) {
+                if (!probe) {
+                    throw e;
+                }
+                throw new NotABridge(
+                        "answered, but did not finish a TLS handshake within " + seconds + ": not a kms-agent bridge "
+                                + "(another service's port?), or one too busy to answer; the " + peer
+                                + "'s bridge is the port it prints as 'bridge listening on'",
+                        e);
+            } catch (SSLException e) {
+                if (probe && String.valueOf(e.getMessage()).contains("nrecognized SSL message")) {
+                    throw new NotABridge(
+                            "answered, but not with TLS: not a kms-agent bridge (is it a metrics port?); the " + peer
+                                    + "'s bridge is the port it prints as 'bridge listening on'",
+                            e);
+                }
+                throw e;
+            }
+            BridgeClient client = new BridgeClient(socket, token, peer);
+            if (probe) {
+                client.probe(seconds);
+            }
+            socket.setSoTimeout(timeoutMs);
+            return client;
         } catch (IOException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /**
+     * Pings and waits for the bridge's first frame: its pong (a bridge answers a ping before any token is checked), or
+     * a refusal for capacity, which is kept for the request that follows to report.
+     */
+    private void probe(String seconds) throws IOException {
+        String notABridge = "answered, but not as a kms-agent bridge";
+        String where = "; the " + peer + "'s bridge is the port it prints as 'bridge listening on'";
+        write(new JsonObject().put("type", "ping"));
+        JsonObject frame;
+        try {
+            frame = Frames.read(in, MAX_REPLY_BYTES);
+        } catch (SocketTimeoutException e) {
+            throw new NotABridge(
+                    notABridge + " (no answer to a bridge ping within " + seconds + ": is it the dashboard port?)"
+                            + where,
+                    e);
+        } catch (EOFException e) {
+            throw new EOFException("the " + peer + " closed the connection");
+        } catch (IOException e) {
+            throw new NotABridge(notABridge + " (" + e.getMessage() + ")" + where, e);
+        }
+        if (!"pong".equals(frame.getString("type"))) {
+            pending.add(frame); // a bridge's frame all the same: a refusal for capacity, for the request to report
         }
     }
 
@@ -207,11 +314,12 @@ public final class BridgeClient implements AutoCloseable {
 
     private JsonObject read() throws IOException {
         try {
-            return Frames.inflated(Frames.read(in, MAX_REPLY_BYTES), MAX_INFLATED_BYTES);
+            JsonObject frame = pending.isEmpty() ? Frames.read(in, MAX_REPLY_BYTES) : pending.poll();
+            return Frames.inflated(frame, MAX_INFLATED_BYTES);
         } catch (EOFException e) {
-            throw new EOFException("the agent closed the connection");
+            throw new EOFException("the " + peer + " closed the connection");
         } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("the agent did not answer in time");
+            throw new SocketTimeoutException("the " + peer + " did not answer in time");
         }
     }
 

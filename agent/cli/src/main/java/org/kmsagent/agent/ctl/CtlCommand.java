@@ -25,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code kms-agent ctl}: remote control of a running agent over its TLS bridge. Exit codes: 0 done, 1 the agent
- * answered with an error (or an action failed on some product), 2 usage, 3 cannot connect or not authorised.
+ * answered with an error (or an action failed on some product), 2 usage (a file of the user's that cannot be written
+ * too), 3 cannot connect (or the address is not a bridge's) or not authorised.
  */
 @Command(
         name = "ctl",
@@ -176,13 +177,15 @@ public final class CtlCommand implements Runnable {
             err.println("kms-agent ctl: " + e.getMessage());
             return USAGE;
         }
+        String peer = namedHub(sub) ? "hub" : "agent";
         try (BridgeClient client = BridgeClient.connect(
                 host,
                 port,
                 serverTrust,
                 cert == null ? null : new ClientIdentity(cert, key),
                 secret,
-                Duration.ofSeconds(timeoutSeconds))) {
+                Duration.ofSeconds(timeoutSeconds),
+                peer)) {
             int code = target != null || allAgents
                     ? FleetRouting.run(this, client, action, out, err)
                     : action.run(client, out);
@@ -196,11 +199,16 @@ public final class CtlCommand implements Runnable {
             }
             // Named by address, not "the agent": with --hub it may be a hub that refused.
             err.println("kms-agent ctl: " + agent + " refused: " + f.getMessage() + " (code " + f.code() + ")"
-                    + refusalHint(f.code(), f.getMessage(), secret));
+                    + refusalHint(f.code(), f.getMessage(), secret, peer.equals("hub")));
             return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
+        } catch (FileProblem e) {
+            err.println("kms-agent ctl: " + e.getMessage());
+            return USAGE;
+        } catch (BridgeClient.NotABridge e) {
+            err.println("kms-agent ctl: " + agent + " " + e.getMessage());
+            return NO_ACCESS;
         } catch (IOException e) {
-            err.println("kms-agent ctl: cannot talk to the " + (namedHub(sub) ? "hub" : "agent") + " at " + agent + ": "
-                    + e.getMessage());
+            err.println("kms-agent ctl: cannot talk to the " + peer + " at " + agent + ": " + e.getMessage());
             return NO_ACCESS;
         } finally {
             err.flush();
@@ -212,12 +220,23 @@ public final class CtlCommand implements Runnable {
      * role (a plugin jar outside the plugins directory, say) says what to do itself, and gets no hint.
      */
     static String refusalHint(int code, String message, String secret) {
+        return refusalHint(code, message, secret, false);
+    }
+
+    /**
+     * As {@link #refusalHint(int, String, String)}, for a hub when {@code hub}: a hub's tokens are its bridge.tokens
+     * only (it generates no admin.token).
+     */
+    static String refusalHint(int code, String message, String secret, boolean hub) {
         if (code == 401) {
             return secret == null || secret.isEmpty()
-                    ? "; no token was given: pass it with --token-file FILE (e.g. the agent's <dataDir>/admin.token), the "
-                            + "KMSAGENT_TOKEN environment variable, or --token TOKEN"
+                    ? "; no token was given: pass it with --token-file FILE ("
+                            + (hub ? "a token of the hub's bridge.tokens" : "e.g. the agent's <dataDir>/admin.token")
+                            + "), the KMSAGENT_TOKEN environment variable, or --token TOKEN"
                     : "; the token was not accepted: check the one given (--token-file FILE, KMSAGENT_TOKEN or --token) "
-                            + "against the agent's bridge.tokens or its <dataDir>/admin.token";
+                            + (hub
+                                    ? "against the hub's bridge.tokens"
+                                    : "against the agent's bridge.tokens or its <dataDir>/admin.token");
         }
         if (code == 403 && message != null && message.contains("needs role")) {
             return "; this token's role may not do this: changes need a token with role admin";
@@ -226,7 +245,17 @@ public final class CtlCommand implements Runnable {
     }
 
     private ServerTrust trust(CommandLine sub) {
-        String fingerprint = trust != null ? trust : System.getenv("KMSAGENT_TRUST");
+        return trust(trust, System.getenv(TRUST_VARIABLE), ca, namedHub(sub) ? "hub" : "agent");
+    }
+
+    /**
+     * How to trust the agent or hub: {@code --trust}, else {@code KMSAGENT_TRUST}, or {@code --ca}. A refusal names
+     * where the bad value came from: the variable, when the option was not given.
+     *
+     * @param peer "agent" or "hub", as messages name what is connected to
+     */
+    static ServerTrust trust(String option, String environment, Path ca, String peer) {
+        String fingerprint = option != null ? option : environment;
         if (fingerprint != null && ca != null) {
             throw new IllegalArgumentException("give --trust or --ca, not both");
         }
@@ -238,7 +267,49 @@ public final class CtlCommand implements Runnable {
                     "how to trust the agent is missing: give --trust FINGERPRINT (printed by "
                             + "'kms-agent run') or --ca FILE");
         }
-        return new ServerTrust.Pinned(fingerprint);
+        if (option == null) {
+            if (fingerprint.isBlank()) {
+                throw new IllegalArgumentException(TRUST_VARIABLE + " is set but empty: set it to the " + peer
+                        + "'s certificate fingerprint (its 'bridge certificate SHA-256' line at start), or give "
+                        + "--trust FINGERPRINT or --ca FILE");
+            }
+            try {
+                return new ServerTrust.Pinned(fingerprint, peer);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        TRUST_VARIABLE + ": expected a SHA-256 fingerprint (64 hex digits, colons optional), got '"
+                                + BoundedInput.shown(fingerprint.strip()) + "'");
+            }
+        }
+        return new ServerTrust.Pinned(fingerprint, peer);
+    }
+
+    /** The environment variable that may hold the fingerprint instead of {@code --trust}. */
+    static final String TRUST_VARIABLE = "KMSAGENT_TRUST";
+
+    /**
+     * A file of the user's that ctl cannot write or read (a snapshot's {@code --out}): a usage problem (exit 2), not a
+     * connection failure. The message names the file and why.
+     */
+    static final class FileProblem extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        FileProblem(String option, Path file, IOException cause) {
+            super(option + ": cannot write " + file + ": " + why(cause), cause);
+        }
+
+        private static String why(IOException e) {
+            if (e instanceof NoSuchFileException) {
+                return "its folder does not exist";
+            }
+            if (e instanceof AccessDeniedException) {
+                return "this account may not write there";
+            }
+            if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+                return f.getReason();
+            }
+            return String.valueOf(e.getMessage());
+        }
     }
 
     private String token(CommandLine sub) {

@@ -2,6 +2,7 @@ package org.kmsagent.agent.ctl;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -381,6 +382,12 @@ final class FleetCommands implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (days < FleetSnapshot.MIN_DAYS || days > FleetSnapshot.MAX_DAYS) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--days: expected " + FleetSnapshot.MIN_DAYS + " to " + FleetSnapshot.MAX_DAYS
+                                + " (how many days the scenario runs, as 'kms-agent simulate' takes it), got " + days);
+            }
             CtlCommand ctl = ctl();
             return ctl.execute(spec.commandLine(), (client, printer) -> {
                 JsonObject view = client.request(FleetAddresses.VIEW, new JsonObject());
@@ -389,7 +396,11 @@ final class FleetCommands implements Callable<Integer> {
                 JsonObject clients = client.request(FleetAddresses.CLIENTS, new JsonObject());
                 Map<String, String[]> bySku = skuNames(spec);
                 FleetSnapshot.Result r = FleetSnapshot.scenario(view, hosts, unmanaged, clients, bySku, days);
-                Files.writeString(out, r.scenario().encodePrettily() + System.lineSeparator());
+                try {
+                    Files.writeString(out, r.scenario().encodePrettily() + System.lineSeparator());
+                } catch (IOException e) {
+                    throw new CtlCommand.FileProblem("--out", out, e);
+                }
                 printer.println("wrote " + out + ": " + r.machines() + " machine(s), " + r.hosts() + " host(s)"
                         + (r.skipped().isEmpty() ? "" : "; left out: " + String.join("; ", r.skipped())));
                 printer.println(

@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.LicenseStatus;
@@ -23,7 +25,8 @@ import org.kmsagent.api.LicenseStatus;
  *   <li>the first watched host becomes {@code host}, further ones {@code hosts}; no watched host: the default host;
  *       each watched host's clients of the last 30 days (CMID, SKU, last request) become its table in
  *       {@code present.ledgers};
- *   <li>each agent becomes one machine with its products (edition names as the agent reports them) and, when its
+ *   <li>each agent becomes one machine, named by its host name (host name and agent id when agents share one, as on
+ *       cloned VMs: machine names are unique), with its products (edition names as the agent reports them) and, when its
  *       products pin a KMS host, that setting; its CMID (the one its host logged, else its own first) and each
  *       product's status, validity, next attempt, last success and the host that gave it go in
  *       {@code present.machines};
@@ -35,6 +38,11 @@ import org.kmsagent.api.LicenseStatus;
  */
 final class FleetSnapshot {
     private FleetSnapshot() {}
+
+    /** The days a scenario may run, as {@code kms-agent simulate} reads them (its {@code days}, 1 to 3650). */
+    static final int MIN_DAYS = 1;
+
+    static final int MAX_DAYS = 3650;
 
     /** The scenario, how many machines and hosts it has, and what was left out (with why). */
     record Result(JsonObject scenario, int machines, int hosts, List<String> skipped) {}
@@ -82,6 +90,12 @@ final class FleetSnapshot {
         }
         JsonArray machines = new JsonArray();
         int count = 0;
+        // Machine names must be unique in a scenario; agents on cloned VMs share a host name (docs/fleet.md).
+        Map<String, Integer> perHostName = new HashMap<>();
+        for (Object o : view.getJsonArray("agents", new JsonArray())) {
+            perHostName.merge(hostName((JsonObject) o).toLowerCase(Locale.ROOT), 1, Integer::sum);
+        }
+        Set<String> used = new HashSet<>();
         for (Object o : view.getJsonArray("agents", new JsonArray())) {
             JsonObject a = (JsonObject) o;
             JsonArray products = new JsonArray();
@@ -103,7 +117,13 @@ final class FleetSnapshot {
                 skipped.add("agent " + a.getString("agentId") + " (no products reported)");
                 continue;
             }
-            String name = safeName(a.getString("hostName", a.getString("agentId")));
+            String host = hostName(a);
+            String name = unique(
+                    perHostName.get(host.toLowerCase(Locale.ROOT)) > 1
+                                    && !host.equalsIgnoreCase(String.valueOf(a.getString("agentId")))
+                            ? host + "-" + safeName(a.getString("agentId"))
+                            : host,
+                    used);
             JsonObject group = new JsonObject().put("name", name).put("products", products);
             if (kms != null) {
                 group.put("kms", kms);
@@ -133,15 +153,15 @@ final class FleetSnapshot {
             JsonObject group = new JsonObject().put("family", product[0]).put("edition", product[1]);
             List<String> names = new ArrayList<>();
             if (same.size() == 1) {
-                group.put("name", safeName(first.getString("name")));
-                names.add(safeName(first.getString("name")));
+                String name = unique(safeName(first.getString("name")), used);
+                group.put("name", name);
+                names.add(name);
             } else {
-                group.put("name", safeName(first.getString("name")) + "-clone-{n}")
-                        .put("count", same.size())
-                        .put("cloned", true);
+                String base = unique(safeName(first.getString("name")) + "-clone", used);
+                group.put("name", base + "-{n}").put("count", same.size()).put("cloned", true);
                 int width = Math.max(2, String.valueOf(same.size()).length());
                 for (int i = 1; i <= same.size(); i++) {
-                    names.add(safeName(first.getString("name")) + "-clone-" + String.format("%0" + width + "d", i));
+                    names.add(base + "-" + String.format("%0" + width + "d", i));
                 }
             }
             machines.add(group);
@@ -269,6 +289,23 @@ final class FleetSnapshot {
             }
         }
         return host;
+    }
+
+    /** The name an agent's machine goes by: its host name, else its agent id. */
+    private static String hostName(JsonObject agent) {
+        return safeName(agent.getString("hostName", agent.getString("agentId")));
+    }
+
+    /**
+     * {@code name}, or when an earlier machine has it (any case) {@code name-2}, {@code name-3}…: simulate refuses a
+     * scenario whose machine names repeat.
+     */
+    private static String unique(String name, Set<String> used) {
+        String candidate = name;
+        for (int n = 2; !used.add(candidate.toLowerCase(Locale.ROOT)); n++) {
+            candidate = name + "-" + n;
+        }
+        return candidate;
     }
 
     /** A machine name as a scenario takes it (no braces). */

@@ -36,8 +36,12 @@ public sealed interface ServerTrust {
     /** Adjusts the socket before the handshake. */
     default void configure(SSLSocket socket) {}
 
-    /** Trust exactly the certificate with this fingerprint. */
-    record Pinned(String fingerprint) implements ServerTrust {
+    /**
+     * Trust exactly the certificate with this fingerprint.
+     *
+     * @param peer what is connected to, as a refusal names it: "agent", or "hub" for {@code ctl --hub}
+     */
+    record Pinned(String fingerprint, String peer) implements ServerTrust {
         public Pinned {
             String canonical = TlsMaterial.normalise(fingerprint);
             if (canonical == null) {
@@ -47,10 +51,15 @@ public sealed interface ServerTrust {
             fingerprint = canonical;
         }
 
+        /** Pinning an agent's certificate. */
+        public Pinned(String fingerprint) {
+            this(fingerprint, "agent");
+        }
+
         @Override
         public SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(clientKeys, new TrustManager[] {new PinningTrustManager(fingerprint)}, null);
+            ctx.init(clientKeys, new TrustManager[] {new PinningTrustManager(fingerprint, peer)}, null);
             return ctx;
         }
     }
@@ -85,20 +94,22 @@ public sealed interface ServerTrust {
     /** Accepts exactly one leaf certificate, by fingerprint; the chain and host name do not matter once pinned. */
     final class PinningTrustManager implements X509TrustManager {
         private final String fingerprint;
+        private final String peer;
 
-        PinningTrustManager(String fingerprint) {
+        PinningTrustManager(String fingerprint, String peer) {
             this.fingerprint = fingerprint;
+            this.peer = peer;
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             if (chain == null || chain.length == 0) {
-                throw new CertificateException("the agent sent no certificate");
+                throw new CertificateException("the " + peer + " sent no certificate");
             }
             String seen = TlsMaterial.fingerprint(chain[0]);
             if (!seen.equals(fingerprint)) {
                 throw new CertificateException(
-                        "the agent's certificate fingerprint is " + seen + ", not the pinned " + fingerprint);
+                        "the " + peer + "'s certificate fingerprint is " + seen + ", not the pinned " + fingerprint);
             }
         }
 

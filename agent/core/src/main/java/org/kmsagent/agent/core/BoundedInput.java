@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
 public final class BoundedInput {
     private BoundedInput() {}
 
+    /** U+FEFF, which Windows Notepad writes first in a file saved as UTF-8. */
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
+
     /** The longest quoted value in a message. */
     public static final int SHOWN_CHARS = 60;
 
@@ -43,7 +46,8 @@ public final class BoundedInput {
     }
 
     /**
-     * Reads a UTF-8 text file of at most {@code maxBytes}.
+     * Reads a UTF-8 text file of at most {@code maxBytes}, without the byte order mark Windows Notepad writes at the
+     * start of a file it saves as UTF-8 (a token, a fingerprint or a YAML key would otherwise begin with U+FEFF).
      *
      * @throws TooLargeException it holds more (the message says how much is allowed)
      * @throws IOException it cannot be read, or is not UTF-8
@@ -57,12 +61,13 @@ public final class BoundedInput {
             throw new TooLargeException("larger than " + describe(maxBytes) + ", more than such a file ever holds");
         }
         try {
-            return StandardCharsets.UTF_8
+            String text = StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(data))
                     .toString();
+            return text.startsWith(BYTE_ORDER_MARK) ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
             throw new IOException("not UTF-8 text");
         }

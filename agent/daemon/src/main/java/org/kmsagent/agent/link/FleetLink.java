@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.config.FleetConfig;
@@ -279,7 +280,7 @@ public final class FleetLink {
                     if (mine != attempt) {
                         return; // a later attempt is already under way
                     }
-                    LOG.warn("fleet: {} cannot use hub {}: {}", me.agentId(), target, t.getMessage());
+                    LOG.warn("fleet: {} cannot use hub {}: {}", me.agentId(), target, reason(t));
                     if (connection != null) {
                         connection.close(); // its close handler retries
                     } else {
@@ -311,6 +312,19 @@ public final class FleetLink {
         hubIndex = (hubIndex + 1) % settings.hubs().size();
         failures++;
         vertx.setTimer(backoff(failures, settings.hubs().size(), settings.reconnectMaxMs()), t -> dial());
+    }
+
+    /**
+     * Why a dial failed, as the log says it. A failed TLS handshake arrives as Vert.x's bare "Failed to create SSL
+     * connection"; what the operator needs (the hub's fingerprint is not one of fleet.trust, the CA does not know it) is
+     * the message of its root cause.
+     */
+    static String reason(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return t instanceof SSLException && root != t && root.getMessage() != null ? root.getMessage() : t.getMessage();
     }
 
     /**

@@ -124,6 +124,37 @@ class CtlEndToEndTest {
     }
 
     @Test
+    void anIpv6KmsHostIsShownInBracketsAsCtlTakesIt() {
+        Result set = fixture.ctlAdmin("set-kms", "--family", "office2013", "[::1]:1688");
+        try {
+            assertThat(set.exit()).as(set.toString()).isZero();
+            assertThat(set.out()).contains("KMS for office2013: [::1]:1688");
+            Result status = fixture.ctlAdmin("status");
+            assertThat(status.out()).contains("[::1]:1688").doesNotContain(" ::1:1688");
+        } finally {
+            fixture.ctlAdmin("clear-kms", "--family", "office2013");
+        }
+    }
+
+    @Test
+    void aTokenFileSavedByNotepadWithAByteOrderMarkIsAccepted() throws Exception {
+        Path file = dir.resolve("notepad.token");
+        Files.write(
+                file, ("\uFEFF" + AgentFixture.READ_TOKEN + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Result r = AgentFixture.run(
+                "ctl",
+                "--agent",
+                "127.0.0.1:" + fixture.daemon.bridgePort(),
+                "--trust",
+                fixture.daemon.fingerprint(),
+                "--token-file",
+                file.toString(),
+                "status");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("windows-client");
+    }
+
+    @Test
     void setKmsDnsSwitchesToDiscoveryInADomain() {
         Result r = fixture.ctlAdmin("set-kms", "--dns", "corp.example");
         assertThat(r.exit()).as(r.toString()).isZero();

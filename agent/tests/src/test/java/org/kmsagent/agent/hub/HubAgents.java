@@ -41,6 +41,12 @@ final class HubAgents implements AutoCloseable {
 
     /** Starts an agent's link and waits until the hub has it; its host name is the id upper-cased. */
     FleetLink connect(String id, String osClass, String family, List<String> cmids, JsonObject snapshot) {
+        return connect(id, id.toUpperCase(), osClass, family, cmids, snapshot);
+    }
+
+    /** Starts an agent's link with this host name (agents on cloned VMs share one) and waits until the hub has it. */
+    FleetLink connect(
+            String id, String hostName, String osClass, String family, List<String> cmids, JsonObject snapshot) {
         FleetLink.Settings settings = new FleetLink.Settings(
                 List.of(hub.at()),
                 LocalHub.AGENT_TOKEN,
@@ -51,8 +57,7 @@ final class HubAgents implements AutoCloseable {
         FleetLink link = new FleetLink(
                 vertx,
                 settings,
-                new AgentDescription(
-                        id, id.toUpperCase(), osClass, List.of(family), Map.of("agent", "test"), cmids, 60),
+                new AgentDescription(id, hostName, osClass, List.of(family), Map.of("agent", "test"), cmids, 60),
                 new Outbox(dir.resolve(id)),
                 SimulatedAgent.commands(id),
                 () -> Future.succeededFuture(snapshot),

@@ -357,4 +357,61 @@ class WhatIfFromHubTest {
             assertThat(r.out()).isEmpty();
         }
     }
+
+    @Test
+    void agentsOnClonedMachinesSharingAHostNameMakeASnapshotSimulateReads() throws Exception {
+        agents.connect(
+                "pc-0042",
+                "VM",
+                "server",
+                "windows-server",
+                List.of(cmid(1)),
+                server("LICENSED", Duration.ofDays(176), Duration.ofDays(3)));
+        agents.connect(
+                "pc-0043",
+                "VM",
+                "server",
+                "windows-server",
+                List.of(cmid(2)),
+                server("INITIAL_GRACE", Duration.ofDays(20), Duration.ofHours(2)));
+        Path file = dir.resolve("fleet.json");
+        CliRun snap = ctl("fleet", "snapshot", "--out", file.toString());
+        assertThat(snap.exitCode()).as(snap.err()).isZero();
+        assertThat(snap.out()).contains("2 machine(s)");
+
+        LabFixtures.Run run = LabFixtures.simulate("--snapshot", file.toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(new JsonObject(Files.readString(file))
+                        .getJsonArray("machines").stream()
+                                .map(o -> ((JsonObject) o).getString("name"))
+                                .toList())
+                .as("each named by its host and, as the host name repeats, its agent id")
+                .containsExactlyInAnyOrder("VM-pc-0042", "VM-pc-0043");
+    }
+
+    @Test
+    void aSnapshotRunningOutsideOneToThreeThousandSixHundredFiftyDaysIsAUsageError() throws Exception {
+        agent("srv-1", cmid(1), server("LICENSED", Duration.ofDays(176), Duration.ofDays(3)));
+        for (String days : List.of("-5", "0", "3651")) {
+            Path file = dir.resolve("fleet" + days + ".json");
+            CliRun r = ctl("fleet", "snapshot", "--out", file.toString(), "--days", days);
+            assertThat(r.exitCode()).as(days).isEqualTo(2);
+            assertThat(r.err()).as(days).contains("--days: expected 1 to 3650", "got " + days);
+            assertThat(file).as(days).doesNotExist();
+        }
+    }
+
+    @Test
+    void aSnapshotFileThatCannotBeWrittenIsTheUsersFileProblemNotTheHubs() throws Exception {
+        agent("srv-1", cmid(1), server("LICENSED", Duration.ofDays(176), Duration.ofDays(3)));
+        Path file = dir.resolve("no-such-folder").resolve("fleet.json");
+
+        CliRun r = ctl("fleet", "snapshot", "--out", file.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("--out: cannot write " + file + ": its folder does not exist")
+                .doesNotContain("cannot talk to the hub");
+    }
 }

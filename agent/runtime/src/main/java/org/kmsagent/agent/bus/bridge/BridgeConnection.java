@@ -281,7 +281,8 @@ final class BridgeConnection {
             token = (String) rawToken;
         }
         if (address == null) {
-            write(Frames.error("missing_address"));
+            // Say what came, bounded: a client author debugging their frames needs to see which one it was.
+            write(Frames.error("missing_address: a " + shownType(type) + " frame needs an address"));
             return;
         }
         switch (type == null ? "" : type) {
@@ -289,8 +290,15 @@ final class BridgeConnection {
             case "register" -> register(client.get(), address);
             case "unregister" -> unregister(address);
             case "publish" -> write(Frames.error("access_denied"));
-            default -> write(Frames.error("unknown_type"));
+            default ->
+                write(Frames.error(
+                        "unknown_type: " + shownType(type) + " (expected send, register, unregister or ping)"));
         }
+    }
+
+    /** A frame's type as a refusal quotes it: bounded and printable, or "untyped" when it has none. */
+    private static String shownType(String type) {
+        return type == null ? "untyped" : "'" + BoundedInput.shown(BoundedInput.printable(type)) + "'";
     }
 
     private void send(BridgeCaller client, String address, String replyAddress, Object body, JsonObject headers) {

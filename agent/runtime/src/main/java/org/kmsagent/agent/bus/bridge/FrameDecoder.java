@@ -44,10 +44,13 @@ public final class FrameDecoder {
             int length = pending.getInt(offset);
             if (length < 2 || length > maxFrameBytes) {
                 throw new FrameException(
-                        length < 0 || length > maxFrameBytes
-                                ? "frame_too_large: declared " + Integer.toUnsignedString(length) + " bytes, limit "
+                        length < 0
+                                ? "frame_too_large: declared " + length + " bytes, a negative length, limit "
                                         + maxFrameBytes
-                                : "malformed_frame: declared " + length + " bytes, too short for a JSON object");
+                                : length > maxFrameBytes
+                                        ? "frame_too_large: declared " + length + " bytes, limit " + maxFrameBytes
+                                        : "malformed_frame: declared " + length
+                                                + " bytes, too short for a JSON object");
             }
             if (pending.length() - offset - 4 < length) {
                 break;

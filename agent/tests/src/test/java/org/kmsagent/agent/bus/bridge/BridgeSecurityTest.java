@@ -122,6 +122,31 @@ class BridgeSecurityTest {
     }
 
     @Test
+    void aFrameOfAnUnknownTypeOrWithoutAddressIsRefusedSayingWhatCame() throws Exception {
+        try (RawBridgeClient c = raw()) {
+            c.sendFrame(new JsonObject()
+                    .put("type", "sned")
+                    .put("address", BusAddresses.STATUS)
+                    .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)));
+            assertThat(c.readFrame().getString("message")).startsWith("unknown_type: 'sned' (expected send, ");
+            c.sendFrame(new JsonObject()
+                    .put("type", "x".repeat(3_000))
+                    .put("address", BusAddresses.STATUS)
+                    .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)));
+            assertThat(c.readFrame().getString("message"))
+                    .as("bounded")
+                    .startsWith("unknown_type: 'xxx")
+                    .hasSizeLessThan(200);
+            c.sendFrame(new JsonObject()
+                    .put("type", "send")
+                    .put("replyAddress", "r1")
+                    .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)));
+            assertThat(c.readFrame().getString("message"))
+                    .isEqualTo("missing_address: a 'send' frame needs an address");
+        }
+    }
+
+    @Test
     void aMalformedBodyIsA400NamingTheField() throws Exception {
         try (RawBridgeClient c = raw()) {
             c.sendFrame(new JsonObject()

@@ -32,7 +32,7 @@ class FrameDecoderTest {
     @Test
     void aNegativeLengthIsRefused() {
         assertThatThrownBy(() -> decoder.feed(Buffer.buffer().appendInt(-5)))
-                .hasMessageStartingWith("frame_too_large: declared 4294967291 bytes");
+                .hasMessage("frame_too_large: declared -5 bytes, a negative length, limit 1024");
     }
 
     @Test

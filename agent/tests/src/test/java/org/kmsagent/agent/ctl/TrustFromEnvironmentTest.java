@@ -1,0 +1,35 @@
+package org.kmsagent.agent.ctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fingerprint may come from {@code KMSAGENT_TRUST} (docs/event-bus.md); when it is wrong, ctl names the variable,
+ * not {@code --trust}, which the user did not give. An empty one is what the docs' {@code sed} leaves when it finds
+ * no fingerprint line.
+ */
+class TrustFromEnvironmentTest {
+    @Test
+    void anEmptyVariableIsNamedAndSaidToBeEmpty() {
+        assertThatThrownBy(() -> CtlCommand.trust(null, "", null, "agent"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("KMSAGENT_TRUST is set but empty")
+                .message()
+                .doesNotStartWith("--trust");
+    }
+
+    @Test
+    void aMalformedVariableIsNamedWithWhatItHolds() {
+        assertThatThrownBy(() -> CtlCommand.trust(null, "AB:CD", null, "hub"))
+                .hasMessage(
+                        "KMSAGENT_TRUST: expected a SHA-256 fingerprint (64 hex digits, colons optional), got 'AB:CD'");
+    }
+
+    @Test
+    void theOptionIsStillNamedWhenItWasGiven() {
+        assertThatThrownBy(() -> CtlCommand.trust("AB:CD", "", null, "agent")).hasMessageStartingWith("--trust:");
+        assertThat(CtlCommand.trust(null, "ab".repeat(32), null, "hub")).isInstanceOf(ServerTrust.Pinned.class);
+    }
+}

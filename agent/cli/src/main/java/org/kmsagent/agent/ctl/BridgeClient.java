@@ -104,7 +104,7 @@ public final class BridgeClient implements AutoCloseable {
     }
 
     /** How long a TLS handshake, and a bridge's answer to the first ping, may take before ctl gives up on the port. */
-    static final Duration FIRST_ANSWER = Duration.ofSeconds(5);
+    static final Duration FIRST_ANSWER = Duration.ofSeconds(10);
 
     /** Something answered on the port, but not as a kms-agent bridge: the message says what was seen. */
     public static final class NotABridge extends IOException {

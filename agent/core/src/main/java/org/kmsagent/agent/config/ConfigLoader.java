@@ -115,9 +115,9 @@ public final class ConfigLoader {
         for (String set : sets) {
             int eq = set.indexOf('=');
             if (eq <= 0) {
-                errors.add("--set " + set + ": expected key=value");
+                errors.add("--set " + BoundedInput.shown(set) + ": expected key=value");
             } else if (!ConfigKeys.isLeaf(set.substring(0, eq))) {
-                errors.add(set.substring(0, eq) + ": unknown key (from --set)");
+                errors.add(BoundedInput.shown(set.substring(0, eq)) + ": unknown key (from --set)");
             } else {
                 put(root, set.substring(0, eq), scalar(set.substring(eq + 1)));
                 origin.remove(set.substring(0, eq)); // the command line needs no pointer back to itself
@@ -145,7 +145,8 @@ public final class ConfigLoader {
             List<String> located = new ArrayList<>();
             for (String line : errors) {
                 if (reported.add(keyOf(line))) { // a value already refused (an unset ${VAR}, a wrong type) once only
-                    located.add(locate(line, origin));
+                    // Key names are the user's text too: a control character in one is escaped like a value's.
+                    located.add(BoundedInput.escaped(locate(line, origin)));
                 }
             }
             throw new ConfigException(located);
@@ -299,7 +300,7 @@ public final class ConfigLoader {
         while (m.find()) {
             String value = environment.get(m.group(1));
             if (value == null) {
-                errors.add(path + ": environment variable " + m.group(1) + " is not set");
+                errors.add(path + ": environment variable " + BoundedInput.shown(m.group(1)) + " is not set");
                 return Optional.empty();
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
@@ -322,15 +323,16 @@ public final class ConfigLoader {
                     + BoundedInput.shown(String.valueOf(e.getValue())) + "'";
         } else if (error instanceof ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return path + ": " + Objects.requireNonNullElse(cause.getMessage(), "not a valid value");
+            return path + ": "
+                    + BoundedInput.reason(Objects.requireNonNullElse(cause.getMessage(), "not a valid value"));
         } else if (error instanceof MismatchedInputException e) {
             return path + ": expected " + describe(e.getTargetType()) + found(misfit.found());
         } else if (error instanceof JsonMappingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
             String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
-            return path + ": " + message;
+            return path + ": " + BoundedInput.reason(message);
         }
-        return "configuration: " + error.getOriginalMessage();
+        return "configuration: " + BoundedInput.reason(error.getOriginalMessage());
     }
 
     /** What a mismatched value is, when it is a list or a mapping (a scalar's text is quoted where it matters). */

@@ -150,7 +150,8 @@ class ConfigLoaderTest {
                         file + ":2: host.activationIntervalMinutes: must be 15-43200, got 5",
                         file + ":4: bridge.maxFrameBytes: must be 256-16777216, got 10",
                         file + ":6: bridge.tokens[0].token: must be at least 16 characters",
-                        file + ":8: renewal.kms: KMS endpoint 'kms.example:notaport': port is not a number");
+                        file + ":8: renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
+                                + "'kms.example:notaport' (the port is not a number)");
     }
 
     @Test

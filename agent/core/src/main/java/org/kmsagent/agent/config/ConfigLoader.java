@@ -32,6 +32,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads the agent configuration: the YAML file (optional: every key has a default), then {@code KMSAGENT_*}
@@ -186,8 +188,9 @@ public final class ConfigLoader {
         if (!Files.isRegularFile(path)) {
             throw new ConfigException(path + ": configuration file not found");
         }
+        String text = "";
         try {
-            String text = BoundedInput.readText(path, MAX_FILE_BYTES);
+            text = BoundedInput.readText(path, MAX_FILE_BYTES);
             DocumentBinding.Document document = DocumentBinding.read(Yaml.MAPPER, text);
             JsonNode node = document.tree();
             if (node.isNull() || node.isMissingNode()) {
@@ -203,11 +206,29 @@ public final class ConfigLoader {
             });
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
-            throw new ConfigException(path + ":" + e.getLocation().getLineNr() + ": not valid YAML: "
+            throw new ConfigException(path + ":" + problemLine(e, text) + ": not valid YAML: "
                     + BoundedInput.reason(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(path + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The line a YAML error is about, as its reason says it ("(line 3, column 1)"): SnakeYAML's problem mark, or for a
+     * character it refuses outright its position; Jackson's own location (a key written twice) otherwise. The
+     * parser's location is where it stood when it gave up, often the line before the problem.
+     */
+    private static int problemLine(JsonProcessingException e, String text) {
+        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+            return m.getProblemMark().getLine() + 1;
+        }
+        if (e.getCause() instanceof ReaderException r) {
+            int at = Math.min(
+                    text.offsetByCodePoints(0, Math.min(r.getPosition(), text.codePointCount(0, text.length()))),
+                    text.length());
+            return (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        }
+        return e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
     }
 
     /**

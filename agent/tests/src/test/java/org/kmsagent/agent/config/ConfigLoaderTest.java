@@ -162,6 +162,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aYamlSyntaxErrorIsPrefixedWithTheLineOfTheProblemItself() throws Exception {
+        Path tab = yaml("licensing: auto\nbridge:\n\tport: 7688\n");
+        assertThat(errors(Map.of(), Optional.of(tab)))
+                .singleElement()
+                .asString()
+                .startsWith(tab + ":3: not valid YAML")
+                .contains("(line 3, column 1)");
+        Path control = yaml("licensing: auto\ndataDir: data\nbridge:\n  host: \"a\u0001b\"\n");
+        assertThat(errors(Map.of(), Optional.of(control)))
+                .singleElement()
+                .asString()
+                .startsWith(control + ":4: not valid YAML");
+    }
+
+    @Test
     void enumSizeAndLevelProblemsOfOneFileAreReportedTogether() throws Exception {
         Path file = yaml("logging:\n  level: LOUD\n  maxFileSize: huge\nrenewal:\n  makFallback: sometimes\n");
         assertThat(errors(Map.of(), Optional.of(file)))

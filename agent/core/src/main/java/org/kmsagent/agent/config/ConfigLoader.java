@@ -185,8 +185,14 @@ public final class ConfigLoader {
             return JsonNodeFactory.instance.objectNode();
         }
         Path path = file.get();
+        if (Files.isDirectory(path)) {
+            throw new ConfigException(path + ": is a directory, not a configuration file; name the YAML file in it");
+        }
         if (!Files.isRegularFile(path)) {
-            throw new ConfigException(path + ": configuration file not found");
+            throw new ConfigException(path
+                    + (Files.exists(path)
+                            ? ": is not a regular file (a device or a pipe); name a YAML configuration file"
+                            : ": configuration file not found"));
         }
         String text = "";
         try {

@@ -38,6 +38,12 @@ final class ConfigValidator {
         List<String> errors = new ArrayList<>();
         notBlank(errors, "pluginsDir", c.pluginsDir());
         notBlank(errors, "dataDir", c.dataDir());
+        if (c.dataDir() != null
+                && !c.dataDir().isBlank()
+                && Files.exists(Path.of(c.dataDir()))
+                && !Files.isDirectory(Path.of(c.dataDir()))) {
+            errors.add("dataDir: " + BoundedInput.shownPath(c.dataDir()) + ": not a directory");
+        }
 
         HostRoleConfig h = c.host();
         // docs/kms-rules.md §2.1: both intervals range 15 min - 30 days.

@@ -3,6 +3,7 @@ package org.kmsagent.agent.cli;
 import com.google.inject.Guice;
 import com.google.inject.Module;
 import com.sun.jna.Platform;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -36,7 +37,11 @@ final class DefaultCliServices implements CliServices {
     @Override
     public LicensingStacks stacks() {
         List<Module> modules = new ArrayList<>(CliInjector.classPathModules());
-        modules.add(new OfflineMachineModule(this::families, System.getenv()));
+        modules.add(new OfflineMachineModule(this::families, System.getenv(), line -> {
+            PrintWriter err = root.get().spec.commandLine().getErr();
+            err.println(line);
+            err.flush();
+        }));
         return Guice.createInjector(modules).getInstance(LicensingStacks.class);
     }
 

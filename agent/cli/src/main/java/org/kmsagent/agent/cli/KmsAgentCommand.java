@@ -273,8 +273,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         cl.getSubcommands().values().forEach(sub -> keepGlobalOptionsWhereTaken(sub, global));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            // Some failures carry no message (a TimeoutException): then at least what kind of failure it was.
-            err.println("kms-agent: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            err.println("kms-agent: " + Failures.describe(ex));
             err.flush();
             return ex instanceof UsageException ? 2 : 1;
         });

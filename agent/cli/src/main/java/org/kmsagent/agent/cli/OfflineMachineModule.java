@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.daemon.AgentState;
@@ -33,14 +36,28 @@ import org.kmsagent.api.LicensingException;
 final class OfflineMachineModule extends AbstractModule {
     private final Supplier<List<LoadedFamily>> families;
     private final Map<String, String> environment;
+    /** Where a word about the machine shown goes: the command's standard error. */
+    private final Consumer<String> notes;
+
+    private final Set<String> noted = ConcurrentHashMap.newKeySet();
 
     /**
      * {@code families} is asked for only when the simulated stack is chosen (it loads the plugins); the agent's
-     * configuration is read from {@code environment} ({@code KMSAGENT_CONFIG} and the overrides) then too.
+     * configuration is read from {@code environment} ({@code KMSAGENT_CONFIG} and the overrides) then too. A damaged
+     * or missing state file is told to {@code notes}, since the machine shown is then not the agent's.
      */
-    OfflineMachineModule(Supplier<List<LoadedFamily>> families, Map<String, String> environment) {
+    OfflineMachineModule(
+            Supplier<List<LoadedFamily>> families, Map<String, String> environment, Consumer<String> notes) {
         this.families = families;
         this.environment = Map.copyOf(environment);
+        this.notes = notes;
+    }
+
+    /** Tells the user, once per line, on the command's standard error. */
+    private void note(String line) {
+        if (noted.add(line)) {
+            notes.accept(line);
+        }
     }
 
     @Override
@@ -72,10 +89,16 @@ final class OfflineMachineModule extends AbstractModule {
      */
     private SimulatedMachine thisMachine() {
         AgentConfig config = OfflineAgentConfig.fromEnvironment(environment);
-        Optional<StoredMachine> stored = new StateStore(
-                        Path.of(config.dataDir()).resolve("state.json"), Clock.systemUTC())
-                .peek()
-                .map(AgentState::machine);
+        Path file = Path.of(config.dataDir()).resolve("state.json");
+        StateStore.Look look = new StateStore(file, Clock.systemUTC()).look();
+        Optional<StoredMachine> stored = look.state().map(AgentState::machine);
+        if (look.damage().isPresent()) {
+            note("warning: " + file + " is damaged (" + look.damage().get() + "); the machine shown is a fresh "
+                    + "simulated one, not the agent's (the agent moves the file aside at its next start)");
+        } else if (stored.isEmpty()) {
+            note("note: " + (look.exists() ? file + " holds no simulated machine" : "no agent state in " + file)
+                    + "; the machine shown is a fresh simulated one (a new CMID, nothing activated), not the agent's");
+        }
         SimulatedSite site = SimulatedSite.create(new VirtualClockScheduler(Instant.now()), config.simulated(), stored);
         for (LoadedFamily f : families.get()) {
             try {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.stream.Collectors;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.cli.text.Table;
 import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
@@ -164,7 +166,16 @@ public final class CtlCommand implements Runnable {
         try {
             int colon = agent.lastIndexOf(':');
             host = colon < 0 ? agent : agent.substring(0, colon);
-            port = colon < 0 ? BridgeConfig.DEFAULT_PORT : Integer.parseInt(agent.substring(colon + 1));
+            String portText = colon < 0 ? String.valueOf(BridgeConfig.DEFAULT_PORT) : agent.substring(colon + 1);
+            if (HostPort.portProblem(portText).isPresent()) {
+                throw new IllegalArgumentException(
+                        "--agent: expected HOST:PORT with a port 1-65535, got " + BoundedInput.shown(agent));
+            }
+            port = Integer.parseInt(portText);
+            if (timeoutSeconds < 1) {
+                throw new IllegalArgumentException(
+                        "--timeout: expected a whole number of seconds, 1 or more, got " + timeoutSeconds);
+            }
             serverTrust = trust(sub);
             secret = token(sub);
             if ((cert == null) != (key == null)) {
@@ -317,8 +328,18 @@ public final class CtlCommand implements Runnable {
             return token;
         }
         if (tokenFile != null) {
+            if (Files.isDirectory(tokenFile)) {
+                throw new IllegalArgumentException("--token-file: " + tokenFile + " is a directory, not a file; name "
+                        + "the token file in it (e.g. the agent's <dataDir>/admin.token)");
+            }
             try {
-                return BoundedInput.readText(tokenFile, MAX_TOKEN_FILE_BYTES).strip();
+                String read =
+                        BoundedInput.readText(tokenFile, MAX_TOKEN_FILE_BYTES).strip();
+                if (read.isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "--token-file: " + tokenFile + " is empty; it should hold the token on one line");
+                }
+                return read;
             } catch (BoundedInput.TooLargeException e) {
                 throw new IllegalArgumentException(
                         "--token-file: " + tokenFile + " is " + e.getMessage() + " (a token file holds one token)");

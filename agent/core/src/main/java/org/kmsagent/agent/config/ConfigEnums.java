@@ -3,6 +3,7 @@ package org.kmsagent.agent.config;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.kmsagent.agent.core.BoundedInput;
 
 /** Lower-case, kebab-case spelling of configuration enums ({@code on-kms-failure} for {@code ON_KMS_FAILURE}). */
 final class ConfigEnums {
@@ -20,6 +21,6 @@ final class ConfigEnums {
         }
         throw new IllegalArgumentException("must be one of "
                 + Arrays.stream(type.getEnumConstants()).map(ConfigEnums::id).collect(Collectors.joining("|"))
-                + ", got '" + text + "'");
+                + ", got '" + BoundedInput.shown(text) + "'");
     }
 }

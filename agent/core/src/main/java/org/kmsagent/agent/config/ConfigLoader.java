@@ -32,6 +32,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads the agent configuration: the YAML file (optional: every key has a default), then {@code KMSAGENT_*}
@@ -115,9 +117,9 @@ public final class ConfigLoader {
         for (String set : sets) {
             int eq = set.indexOf('=');
             if (eq <= 0) {
-                errors.add("--set " + set + ": expected key=value");
+                errors.add("--set " + BoundedInput.shown(set) + ": expected key=value");
             } else if (!ConfigKeys.isLeaf(set.substring(0, eq))) {
-                errors.add(set.substring(0, eq) + ": unknown key (from --set)");
+                errors.add(BoundedInput.shown(set.substring(0, eq)) + ": unknown key (from --set)");
             } else {
                 put(root, set.substring(0, eq), scalar(set.substring(eq + 1)));
                 origin.remove(set.substring(0, eq)); // the command line needs no pointer back to itself
@@ -145,7 +147,8 @@ public final class ConfigLoader {
             List<String> located = new ArrayList<>();
             for (String line : errors) {
                 if (reported.add(keyOf(line))) { // a value already refused (an unset ${VAR}, a wrong type) once only
-                    located.add(locate(line, origin));
+                    // Key names are the user's text too: a control character in one is escaped like a value's.
+                    located.add(BoundedInput.escaped(locate(line, origin)));
                 }
             }
             throw new ConfigException(located);
@@ -182,11 +185,18 @@ public final class ConfigLoader {
             return JsonNodeFactory.instance.objectNode();
         }
         Path path = file.get();
-        if (!Files.isRegularFile(path)) {
-            throw new ConfigException(path + ": configuration file not found");
+        if (Files.isDirectory(path)) {
+            throw new ConfigException(path + ": is a directory, not a configuration file; name the YAML file in it");
         }
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException(path
+                    + (Files.exists(path)
+                            ? ": is not a regular file (a device or a pipe); name a YAML configuration file"
+                            : ": configuration file not found"));
+        }
+        String text = "";
         try {
-            String text = BoundedInput.readText(path, MAX_FILE_BYTES);
+            text = BoundedInput.readText(path, MAX_FILE_BYTES);
             DocumentBinding.Document document = DocumentBinding.read(Yaml.MAPPER, text);
             JsonNode node = document.tree();
             if (node.isNull() || node.isMissingNode()) {
@@ -202,11 +212,29 @@ public final class ConfigLoader {
             });
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
-            throw new ConfigException(path + ":" + e.getLocation().getLineNr() + ": not valid YAML: "
+            throw new ConfigException(path + ":" + problemLine(e, text) + ": not valid YAML: "
                     + BoundedInput.reason(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(path + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The line a YAML error is about, as its reason says it ("(line 3, column 1)"): SnakeYAML's problem mark, or for a
+     * character it refuses outright its position; Jackson's own location (a key written twice) otherwise. The
+     * parser's location is where it stood when it gave up, often the line before the problem.
+     */
+    private static int problemLine(JsonProcessingException e, String text) {
+        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+            return m.getProblemMark().getLine() + 1;
+        }
+        if (e.getCause() instanceof ReaderException r) {
+            int at = Math.min(
+                    text.offsetByCodePoints(0, Math.min(r.getPosition(), text.codePointCount(0, text.length()))),
+                    text.length());
+            return (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        }
+        return e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
     }
 
     /**
@@ -299,7 +327,7 @@ public final class ConfigLoader {
         while (m.find()) {
             String value = environment.get(m.group(1));
             if (value == null) {
-                errors.add(path + ": environment variable " + m.group(1) + " is not set");
+                errors.add(path + ": environment variable " + BoundedInput.shown(m.group(1)) + " is not set");
                 return Optional.empty();
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
@@ -322,15 +350,16 @@ public final class ConfigLoader {
                     + BoundedInput.shown(String.valueOf(e.getValue())) + "'";
         } else if (error instanceof ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return path + ": " + Objects.requireNonNullElse(cause.getMessage(), "not a valid value");
+            return path + ": "
+                    + BoundedInput.reason(Objects.requireNonNullElse(cause.getMessage(), "not a valid value"));
         } else if (error instanceof MismatchedInputException e) {
             return path + ": expected " + describe(e.getTargetType()) + found(misfit.found());
         } else if (error instanceof JsonMappingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
             String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
-            return path + ": " + message;
+            return path + ": " + BoundedInput.reason(message);
         }
-        return "configuration: " + error.getOriginalMessage();
+        return "configuration: " + BoundedInput.reason(error.getOriginalMessage());
     }
 
     /** What a mismatched value is, when it is a list or a mapping (a scalar's text is quoted where it matters). */

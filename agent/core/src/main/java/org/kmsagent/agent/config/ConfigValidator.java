@@ -8,8 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.KmsEndpoint;
@@ -36,6 +38,12 @@ final class ConfigValidator {
         List<String> errors = new ArrayList<>();
         notBlank(errors, "pluginsDir", c.pluginsDir());
         notBlank(errors, "dataDir", c.dataDir());
+        if (c.dataDir() != null
+                && !c.dataDir().isBlank()
+                && Files.exists(Path.of(c.dataDir()))
+                && !Files.isDirectory(Path.of(c.dataDir()))) {
+            errors.add("dataDir: " + BoundedInput.shownPath(c.dataDir()) + ": not a directory");
+        }
 
         HostRoleConfig h = c.host();
         // docs/kms-rules.md §2.1: both intervals range 15 min - 30 days.
@@ -54,7 +62,7 @@ final class ConfigValidator {
         range(errors, "host.port", h.port(), 1, 65_535);
 
         BridgeConfig b = c.bridge();
-        notBlank(errors, "bridge.host", b.host());
+        host(errors, "bridge.host", b.host());
         range(errors, "bridge.port", b.port(), 0, 65_535); // 0: any free port (printed at start)
         range(errors, "bridge.maxFrameBytes", b.maxFrameBytes(), 256, 16 * 1024 * 1024);
         range(errors, "bridge.maxConnections", b.maxConnections(), 1, BridgeConfig.MAX_CONNECTIONS);
@@ -74,7 +82,7 @@ final class ConfigValidator {
         readable(errors, "bridge.tls.clientCaFile", tls.clientCaFile());
         if (b.anonymous() != Role.NONE && !isLoopback(b.host())) {
             errors.add("bridge.anonymous: may only be '" + b.anonymous().id()
-                    + "' when bridge.host is a loopback address, got " + b.host());
+                    + "' when bridge.host is a loopback address, got " + BoundedInput.shown(b.host()));
         }
         Set<String> names = new HashSet<>();
         Set<String> secrets = new HashSet<>();
@@ -84,7 +92,7 @@ final class ConfigValidator {
             if (t.name() == null || t.name().isBlank()) {
                 errors.add(p + ".name: must be given");
             } else if (!names.add(t.name())) {
-                errors.add(p + ".name: '" + t.name() + "' is used twice");
+                errors.add(p + ".name: '" + BoundedInput.shown(t.name()) + "' is used twice");
             }
             if (t.hash() != null) {
                 if (t.token() != null) {
@@ -122,9 +130,9 @@ final class ConfigValidator {
             errors.addAll(r.unknownFamilies(knownFamilies));
         }
         errors.addAll(c.fleet().problems());
-        notBlank(errors, "metrics.host", c.metrics().host());
+        host(errors, "metrics.host", c.metrics().host());
         range(errors, "metrics.port", c.metrics().port(), 0, 65_535);
-        notBlank(errors, "dashboard.host", c.dashboard().host());
+        host(errors, "dashboard.host", c.dashboard().host());
         range(errors, "dashboard.port", c.dashboard().port(), 0, 65_535);
         errors.addAll(portClashes(c, hub));
         List<String> editions = c.simulated().editions();
@@ -150,8 +158,8 @@ final class ConfigValidator {
             String k = faults.kinds().get(i);
             if (k == null
                     || !knownKinds.contains(k.strip().toLowerCase(Locale.ROOT).replace('_', '-'))) {
-                errors.add(
-                        "simulated.faults.kinds[" + i + "]: '" + k + "' is not a fault kind; use one of " + knownKinds);
+                errors.add("simulated.faults.kinds[" + i + "]: '" + BoundedInput.shown(k)
+                        + "' is not a fault kind; use one of " + knownKinds);
             }
         }
         if (faults.startAfterSeconds() < 0) {
@@ -252,7 +260,7 @@ final class ConfigValidator {
 
     private static void readable(List<String> errors, String key, String file) {
         if (file != null && !Files.isReadable(Path.of(file))) {
-            errors.add(key + ": cannot read file " + file);
+            errors.add(key + ": cannot read file " + BoundedInput.shownPath(file));
         }
     }
 
@@ -265,7 +273,7 @@ final class ConfigValidator {
             return;
         }
         if (p.trustStore().isBlank() || !Files.isReadable(Path.of(p.trustStore()))) {
-            errors.add("plugins.trustStore: cannot read file " + p.trustStore());
+            errors.add("plugins.trustStore: cannot read file " + BoundedInput.shownPath(p.trustStore()));
             return;
         }
         try {
@@ -275,8 +283,8 @@ final class ConfigValidator {
                             ? null
                             : p.trustStorePassword().toCharArray());
         } catch (IOException e) {
-            errors.add("plugins.trustStore: " + p.trustStore() + ": " + e.getMessage()
-                    + "; check the file and plugins.trustStorePassword");
+            errors.add("plugins.trustStore: " + BoundedInput.shownPath(p.trustStore()) + ": "
+                    + BoundedInput.reason(e.getMessage()) + "; check the file and plugins.trustStorePassword");
         }
     }
 
@@ -284,20 +292,44 @@ final class ConfigValidator {
         for (int i = 0; i < list.size(); i++) {
             String a = list.get(i);
             if (a == null || !ADDRESS_PATTERN.matcher(a).matches()) {
-                errors.add(key + "[" + i + "]: expected a dotted lower-case address, optionally ending in *, got '" + a
-                        + "'");
+                errors.add(key + "[" + i + "]: expected a dotted lower-case address, optionally ending in *, got '"
+                        + BoundedInput.shown(a) + "'");
             }
         }
     }
 
+    /** An address to bind: a host name or an IP address ({@link HostPort}, the rule every address key follows). */
+    private static void host(List<String> errors, String key, String host) {
+        if (host == null || host.isBlank()) {
+            errors.add(key + ": must not be empty");
+            return;
+        }
+        HostPort.hostProblem(host)
+                .ifPresent(problem -> errors.add(key + ": expected a host name or an IP address, got '"
+                        + BoundedInput.shown(host) + "' (" + problem + ")"));
+    }
+
+    /** A KMS endpoint: the {@link HostPort} rule for a pinned host, or DNS discovery ({@code dns}, {@code dns:domain}). */
     private static void endpoint(List<String> errors, String key, String text) {
         if (text == null || text.isEmpty()) {
             return;
         }
-        try {
-            KmsEndpoint.parse(text);
-        } catch (IllegalArgumentException e) {
-            errors.add(key + ": " + e.getMessage());
+        Optional<String> problem;
+        if (text.equalsIgnoreCase("dns")) {
+            problem = Optional.empty();
+        } else if (text.regionMatches(true, 0, "dns:", 0, 4)) {
+            problem = HostPort.hostProblem(text.substring(4)).map(p -> "the lookup domain after 'dns:': " + p);
+        } else {
+            problem = HostPort.hostPortProblem(text, false);
         }
+        if (problem.isEmpty()) {
+            try {
+                KmsEndpoint.parse(text);
+            } catch (IllegalArgumentException e) {
+                problem = Optional.of("not a KMS endpoint");
+            }
+        }
+        problem.ifPresent(p -> errors.add(key + ": expected host, host:port, [IPv6]:port, dns or dns:domain, got '"
+                + BoundedInput.shown(text) + "' (" + p + ")"));
     }
 }

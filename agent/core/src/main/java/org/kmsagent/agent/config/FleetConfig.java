@@ -119,12 +119,10 @@ public record FleetConfig(
         List<String> errors = new ArrayList<>();
         for (int i = 0; i < hubs.size(); i++) {
             String h = hubs.get(i);
-            int colon = h == null ? -1 : h.lastIndexOf(':');
-            if (colon <= 0
-                    || !h.substring(colon + 1).matches("[0-9]{1,5}")
-                    || Integer.parseInt(h.substring(colon + 1)) > 65_535) {
-                errors.add("fleet.hubs[" + i + "]: expected host:port, got '" + h + "'");
-            }
+            int at = i;
+            HostPort.hostPortProblem(h, true)
+                    .ifPresent(problem -> errors.add("fleet.hubs[" + at + "]: expected host:port, got '"
+                            + BoundedInput.shown(h) + "' (" + problem + ")"));
         }
         for (int i = 0; i < trust.size(); i++) {
             String t = trust.get(i);
@@ -133,7 +131,7 @@ public record FleetConfig(
             }
         }
         if (caFile != null && !Files.isReadable(Path.of(caFile))) {
-            errors.add("fleet.caFile: cannot read file " + caFile);
+            errors.add("fleet.caFile: cannot read file " + BoundedInput.shownPath(caFile));
         }
         if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
             errors.add("fleet.trust: give the hubs' certificate fingerprints (or fleet.caFile) when fleet.hubs is set");

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.core.BoundedInput;
 
 /**
  * The log of {@code kms-agent run} (docs/operations.md, "Logs"): lines with an ISO-8601 timestamp and a level on
@@ -63,17 +64,18 @@ public record LoggingConfig(
 
     void validate(List<String> errors) {
         if (!LEVELS.contains(levelName())) {
-            errors.add("logging.level: must be one of " + String.join("|", LEVELS) + ", got '" + level + "'");
+            errors.add("logging.level: must be one of " + String.join("|", LEVELS) + ", got '"
+                    + BoundedInput.shown(level) + "'");
         }
         long max = bytes(maxFileSize);
         if (max < 1) {
-            errors.add("logging.maxFileSize: expected a size such as 10MB (units B, KB, MB, GB), got '" + maxFileSize
-                    + "'");
+            errors.add("logging.maxFileSize: expected a size such as 10MB (units B, KB, MB, GB), got '"
+                    + BoundedInput.shown(maxFileSize) + "'");
         }
         long cap = bytes(totalSizeCap);
         if (cap < 1) {
-            errors.add("logging.totalSizeCap: expected a size such as 200MB (units B, KB, MB, GB), got '" + totalSizeCap
-                    + "'");
+            errors.add("logging.totalSizeCap: expected a size such as 200MB (units B, KB, MB, GB), got '"
+                    + BoundedInput.shown(totalSizeCap) + "'");
         } else if (max >= 1 && cap < max) {
             errors.add("logging.totalSizeCap: " + totalSizeCap + " is less than logging.maxFileSize " + maxFileSize);
         }
@@ -83,10 +85,10 @@ public record LoggingConfig(
         if (file != null) {
             Path parent = Path.of(file).toAbsolutePath().getParent();
             if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
-                errors.add("logging.file: " + parent + " is not a directory");
+                errors.add("logging.file: " + BoundedInput.shownPath(parent.toString()) + " is not a directory");
             } else if (Files.isDirectory(Path.of(file))) {
-                errors.add("logging.file: " + file + " is a directory; name a file in it, e.g. " + file
-                        + "/kms-agent.log");
+                errors.add("logging.file: " + BoundedInput.shownPath(file) + " is a directory; name a file in it, e.g. "
+                        + BoundedInput.shownPath(file + "/kms-agent.log"));
             }
         }
     }

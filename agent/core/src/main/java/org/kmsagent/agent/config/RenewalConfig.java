@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.kmsagent.agent.core.BoundedInput;
 
 /**
  * How this machine's products are kept activated.
@@ -53,7 +54,8 @@ public record RenewalConfig(
         List<String> lines = new ArrayList<>();
         for (String id : new TreeSet<>(families.keySet())) {
             if (!loaded.contains(id)) {
-                lines.add("renewal.families." + id + ": no loaded plugin provides this family (loaded: "
+                lines.add("renewal.families." + BoundedInput.shown(id)
+                        + ": no loaded plugin provides this family (loaded: "
                         + (loaded.isEmpty() ? "none" : String.join(", ", new TreeSet<>(loaded))) + ")");
             }
         }

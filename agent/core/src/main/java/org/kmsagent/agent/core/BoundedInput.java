@@ -84,12 +84,27 @@ public final class BoundedInput {
      * as backslash n), at most {@link #SHOWN_CHARS} characters, then an ellipsis and the full length.
      */
     public static String shown(String text) {
+        return cut(text, SHOWN_CHARS);
+    }
+
+    /** The longest file path quoted by {@link #shownPath}: Windows' classic MAX_PATH. */
+    public static final int PATH_CHARS = 260;
+
+    /**
+     * A file path the user gave, quoted as {@link #shown} quotes a value but cut only past {@link #PATH_CHARS}: a
+     * path cut at 60 characters would no longer say which file is meant.
+     */
+    public static String shownPath(String path) {
+        return cut(path, PATH_CHARS);
+    }
+
+    private static String cut(String text, int max) {
         if (text == null) {
             return "null";
         }
         StringBuilder b = new StringBuilder();
         int i = 0;
-        for (; i < text.length() && b.length() < SHOWN_CHARS; i++) {
+        for (; i < text.length() && b.length() < max; i++) {
             escape(b, text.charAt(i));
         }
         if (i < text.length()) {
@@ -146,6 +161,18 @@ public final class BoundedInput {
         }
         if (i < text.length()) {
             b.append("\u2026 (").append(text.length()).append(" characters)");
+        }
+        return b.toString();
+    }
+
+    /**
+     * Text built around a user's values (a key path they wrote, say) with its control characters escaped as in
+     * {@link #shown}, not shortened: for a whole message line whose values were already shortened.
+     */
+    public static String escaped(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            escape(b, text.charAt(i));
         }
         return b.toString();
     }

@@ -19,8 +19,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.OwnerOnly;
 
 /**
@@ -75,10 +79,7 @@ public final class StateStore {
             cause = null;
         } catch (IOException | RuntimeException e) {
             // Empty, truncated, garbage, or JSON of another shape.
-            why = String.valueOf(e.getMessage())
-                    .lines()
-                    .findFirst()
-                    .orElse(e.getClass().getSimpleName());
+            why = damage(e);
             cause = e;
         }
         Path aside = asideName();
@@ -97,13 +98,82 @@ public final class StateStore {
      * agent to deal with.
      */
     public Optional<AgentState> peek() {
-        try {
-            return Files.isRegularFile(file)
-                    ? Optional.ofNullable(mapper.readValue(file.toFile(), AgentState.class))
-                    : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+        return look().state();
+    }
+
+    /**
+     * What a look at the saved state found, for a command that only reads it: the state, or none, and when the file
+     * is there but cannot be read, why (readable by an administrator: no Java type names).
+     *
+     * @param state the state as saved; empty when there is no file or it cannot be read
+     * @param damage why the file that is there cannot be read; empty when it could be, or there is none
+     * @param exists whether there is a state file at all
+     */
+    public record Look(Optional<AgentState> state, Optional<String> damage, boolean exists) {}
+
+    /** Like {@link #peek()}, saying also whether the file exists and why it could not be read. */
+    public Look look() {
+        if (!Files.exists(file)) {
+            return new Look(Optional.empty(), Optional.empty(), false);
         }
+        try {
+            AgentState read = mapper.readValue(file.toFile(), AgentState.class);
+            return read == null
+                    ? new Look(Optional.empty(), Optional.of("it holds null, not a state"), true)
+                    : new Look(Optional.of(read), Optional.empty(), true);
+        } catch (IOException | RuntimeException e) {
+            return new Look(Optional.empty(), Optional.of(damage(e)), true);
+        }
+    }
+
+    /** A JSON type in Jackson's message, {@code `java.util.LinkedHashMap<java.lang.String,...ProductSchedule>`}. */
+    private static final Pattern JAVA_TYPE = Pattern.compile("`([A-Za-z0-9_.$]+)(<[^`]*>)?`");
+
+    /** Jackson's "(through reference chain: a.b.AgentState["schedules"]->...)". */
+    private static final Pattern REFERENCE_CHAIN = Pattern.compile("\\s*\\(through reference chain: ([^)]*)\\)");
+
+    /**
+     * Why a state file cannot be read, in an administrator's words: the first line of the parser's message, its
+     * Java types named as JSON values ("a mapping", "a list", "product schedule"), the path of fields it stopped at,
+     * and its location as "line 1, column 10".
+     */
+    static String damage(Exception e) {
+        String first = String.valueOf(e.getMessage())
+                .lines()
+                .findFirst()
+                .orElse(e.getClass().getSimpleName());
+        Matcher chain = REFERENCE_CHAIN.matcher(String.valueOf(e.getMessage()).replace('\n', ' '));
+        String at = "";
+        if (chain.find()) {
+            at = " at "
+                    + chain.group(1)
+                            .replaceAll("[A-Za-z0-9_.$]+\\[\"([^\"]*)\"\\]", "$1")
+                            .replace("->", ".");
+            first = REFERENCE_CHAIN.matcher(first).replaceAll("");
+        }
+        Matcher type = JAVA_TYPE.matcher(first);
+        StringBuilder out = new StringBuilder();
+        while (type.find()) {
+            type.appendReplacement(out, Matcher.quoteReplacement(jsonWord(type.group(1))));
+        }
+        type.appendTail(out);
+        return BoundedInput.reason(out + at);
+    }
+
+    private static String jsonWord(String javaType) {
+        String simple = javaType.substring(javaType.lastIndexOf('.') + 1).replace('$', ' ');
+        if (simple.endsWith("Map")) {
+            return "a mapping";
+        }
+        if (simple.endsWith("List") || simple.endsWith("Set") || simple.endsWith("[]")) {
+            return "a list";
+        }
+        return switch (simple) {
+            case "String" -> "text";
+            case "Integer", "int", "Long", "long", "Double", "double" -> "a number";
+            case "Boolean", "boolean" -> "true or false";
+            default -> "a " + simple.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+        };
     }
 
     /** {@code state.json.damaged-<UTC time>}, with {@code -2}, {@code -3}… when that name is taken: never overwritten. */

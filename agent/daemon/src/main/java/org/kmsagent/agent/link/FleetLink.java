@@ -235,6 +235,9 @@ public final class FleetLink {
         String target = settings.hubs().get(hubIndex);
         int colon = target.lastIndexOf(':');
         String host = target.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) { // [v6]:port, as fleet.hubs allows (HostPort)
+            host = host.substring(1, host.length() - 1);
+        }
         int port = Integer.parseInt(target.substring(colon + 1));
         HubConnection.connect(vertx, client, host, port, settings.token())
                 .compose(c -> {

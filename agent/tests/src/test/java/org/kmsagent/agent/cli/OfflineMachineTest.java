@@ -27,9 +27,12 @@ class OfflineMachineTest {
     @TempDir
     Path dir;
 
+    /** What status or doctor would print on standard error about the machine shown. */
+    private final List<String> notes = new ArrayList<>();
+
     private ThisComputer thisComputer(Map<String, String> environment) {
         List<Module> modules = new ArrayList<>(CliInjector.classPathModules());
-        modules.add(new OfflineMachineModule(List::of, environment));
+        modules.add(new OfflineMachineModule(List::of, environment, notes::add));
         Injector injector = Guice.createInjector(modules);
         return injector.getInstance(ThisComputer.class);
     }
@@ -47,6 +50,34 @@ class OfflineMachineTest {
         assertThat(thisComputer(env).machine().cmid()).isEqualTo(cmid);
         assertThat(thisComputer(env).machine().machineName()).isEqualTo("LAB-PC");
         assertThat(Files.readString(data.resolve("state.json"))).as("only read").isEqualTo(before);
+        assertThat(notes).as("the agent's own machine needs no word").isEmpty();
+    }
+
+    @Test
+    void aDamagedStateFileIsSaidInPlainWordsNamingTheFile() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("state.json"), "{\"products\": [1, 2]}");
+        Path config = Files.writeString(dir.resolve("agent.yaml"), "dataDir: " + data + "\n");
+
+        thisComputer(Map.of("KMSAGENT_CONFIG", config.toString())).machine();
+        assertThat(notes)
+                .singleElement()
+                .asString()
+                .startsWith("warning: " + data.resolve("state.json") + " is damaged (")
+                .contains("a mapping", "products", "the machine shown is a fresh simulated one, not the agent's")
+                .doesNotContain("java.", "LinkedHashMap", "org.kmsagent");
+    }
+
+    @Test
+    void withoutAStateFileTheMachineShownIsSaidToBeAFreshSimulatedOne() throws Exception {
+        Path config = Files.writeString(dir.resolve("agent.yaml"), "dataDir: " + dir.resolve("none") + "\n");
+
+        thisComputer(Map.of("KMSAGENT_CONFIG", config.toString())).machine();
+        assertThat(notes)
+                .containsExactly(
+                        "note: no agent state in " + dir.resolve("none").resolve("state.json")
+                                + "; the machine shown is a fresh simulated one (a new CMID, nothing activated), not the "
+                                + "agent's");
     }
 
     @Test

@@ -150,7 +150,8 @@ class ConfigLoaderTest {
                         file + ":2: host.activationIntervalMinutes: must be 15-43200, got 5",
                         file + ":4: bridge.maxFrameBytes: must be 256-16777216, got 10",
                         file + ":6: bridge.tokens[0].token: must be at least 16 characters",
-                        file + ":8: renewal.kms: KMS endpoint 'kms.example:notaport': port is not a number");
+                        file + ":8: renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
+                                + "'kms.example:notaport' (the port is not a number)");
     }
 
     @Test
@@ -158,6 +159,21 @@ class ConfigLoaderTest {
         Path file = yaml("bridge:\n  port: 7001\nrenewal:\n  kms: a: b\n");
         assertThat(errors(Map.of(), Optional.of(file)))
                 .containsExactly(file + ":4: not valid YAML: mapping values are not allowed here (line 4, column 9)");
+    }
+
+    @Test
+    void aYamlSyntaxErrorIsPrefixedWithTheLineOfTheProblemItself() throws Exception {
+        Path tab = yaml("licensing: auto\nbridge:\n\tport: 7688\n");
+        assertThat(errors(Map.of(), Optional.of(tab)))
+                .singleElement()
+                .asString()
+                .startsWith(tab + ":3: not valid YAML")
+                .contains("(line 3, column 1)");
+        Path control = yaml("licensing: auto\ndataDir: data\nbridge:\n  host: \"a\u0001b\"\n");
+        assertThat(errors(Map.of(), Optional.of(control)))
+                .singleElement()
+                .asString()
+                .startsWith(control + ":4: not valid YAML");
     }
 
     @Test

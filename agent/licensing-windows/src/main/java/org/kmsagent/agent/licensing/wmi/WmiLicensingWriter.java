@@ -80,8 +80,11 @@ public final class WmiLicensingWriter implements LicensingWriter {
 
     private static String checkWindows() {
         if (!Platform.isWindows()) {
-            throw new IllegalStateException("the WMI licensing writer runs only on Windows (this is "
-                    + System.getProperty("os.name") + "); use --licensing simulated");
+            // Said to an administrator, who chose 'slc' by one of two spellings: name both, no class names.
+            throw new IllegalStateException("the Windows licensing service (slc) exists only on Windows (this is "
+                    + System.getProperty("os.name") + "); on this machine use the simulated stack: licensing: "
+                    + "simulated in the configuration, --set licensing=simulated for run, --licensing simulated for "
+                    + "status and doctor");
         }
         return "ole32";
     }

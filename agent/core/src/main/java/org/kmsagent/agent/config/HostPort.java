@@ -1,0 +1,125 @@
+package org.kmsagent.agent.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one rule for a machine named in the configuration: a host name, an IPv4 address or an IPv6 address, with a
+ * port where the key wants one ({@code host:port}, {@code [v6]:port}). Every key that names a machine to bind or to
+ * dial ({@code bridge.host}, {@code metrics.host}, {@code dashboard.host}, {@code renewal.kms}, {@code fleet.hubs})
+ * is checked here, so that what one refuses another never accepts. Nothing is resolved: the check does not depend on
+ * DNS. Each method says what is wrong without quoting the value; the caller quotes it (bounded) after its key.
+ */
+public final class HostPort {
+    private HostPort() {}
+
+    /** A DNS label: letters, digits, '-' and '_' (used in SRV and some internal names), not starting with '-'. */
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})");
+
+    private static final Pattern DOTTED_NUMBERS = Pattern.compile("[0-9.]+");
+
+    /** Why {@code host} is not a host name or an IP address (IPv6 without brackets), or empty when it is one. */
+    public static Optional<String> hostProblem(String host) {
+        if (host == null || host.isEmpty()) {
+            return Optional.of("the host is empty");
+        }
+        if (host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            return Optional.of("a host name has no spaces or control characters");
+        }
+        if (host.indexOf(':') >= 0) {
+            return ipv6(host) ? Optional.empty() : Optional.of("not an IPv6 address");
+        }
+        if (DOTTED_NUMBERS.matcher(host).matches()) {
+            String[] parts = host.split("\\.", -1);
+            if (parts.length != 4) {
+                return Optional.of("an IPv4 address has four numbers");
+            }
+            for (String p : parts) {
+                if (p.isEmpty() || p.length() > 3 || Integer.parseInt(p) > 255) {
+                    return Optional.of("each number of an IPv4 address is 0-255");
+                }
+            }
+            return Optional.empty();
+        }
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (name.length() > 253) {
+            return Optional.of("a host name has at most 253 characters");
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                return Optional.of("a host name is letters, digits and '-' between dots");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why {@code text} is not {@code host:port} (or {@code [v6]:port}), or empty when it is one.
+     *
+     * @param portRequired whether the port must be given; when not, {@code host}, {@code [v6]} and a bare IPv6
+     *     address are accepted too
+     */
+    public static Optional<String> hostPortProblem(String text, boolean portRequired) {
+        if (text == null || text.isEmpty()) {
+            return Optional.of("the address is empty");
+        }
+        String host;
+        String port = null;
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            if (close < 0) {
+                return Optional.of("missing ']' after an IPv6 address");
+            }
+            host = text.substring(1, close);
+            String rest = text.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    return Optional.of("expected ':port' after ']'");
+                }
+                port = rest.substring(1);
+            }
+            if (host.indexOf(':') < 0 || !ipv6(host)) {
+                return Optional.of("not an IPv6 address between '[' and ']'");
+            }
+        } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+            host = text.substring(0, text.indexOf(':'));
+            port = text.substring(text.indexOf(':') + 1);
+        } else if (text.indexOf(':') >= 0 && portRequired) {
+            return Optional.of("an IPv6 address with a port is written [address]:port");
+        } else {
+            host = text;
+        }
+        Optional<String> hostProblem = hostProblem(host);
+        if (hostProblem.isPresent()) {
+            return hostProblem;
+        }
+        if (port == null) {
+            return portRequired ? Optional.of("the port is missing") : Optional.empty();
+        }
+        return portProblem(port);
+    }
+
+    /** Why {@code port} is not a TCP port 1-65535, or empty. */
+    public static Optional<String> portProblem(String port) {
+        if (!port.matches("[0-9]{1,5}")) {
+            return Optional.of("the port is not a number");
+        }
+        int n = Integer.parseInt(port);
+        return n < 1 || n > 65_535 ? Optional.of("the port must be 1-65535") : Optional.empty();
+    }
+
+    private static boolean ipv6(String text) {
+        // Only the syntax of a literal is checked: starting with a hex digit or ':' and holding a ':', the JDK parses
+        // it as an IPv6 literal and never asks DNS.
+        if (!text.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(text) != null;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

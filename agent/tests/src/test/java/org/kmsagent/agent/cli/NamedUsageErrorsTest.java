@@ -1,0 +1,87 @@
+package org.kmsagent.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.config.ConfigException;
+import org.kmsagent.agent.config.ConfigLoader;
+
+/** A wrong option or file gets one line naming the option (or key) and what is wrong with its value; usage: exit 2. */
+class NamedUsageErrorsTest {
+    private static final String TRUST = "AB".repeat(32);
+
+    @TempDir
+    Path dir;
+
+    private static CliRun ctl(String... options) {
+        String[] args = new String[options.length + 4];
+        args[0] = "ctl";
+        args[1] = "--trust";
+        args[2] = TRUST;
+        System.arraycopy(options, 0, args, 3, options.length);
+        args[args.length - 1] = "status";
+        return CliRun.of(args);
+    }
+
+    @Test
+    void aPortOutOfRangeInAgentIsAUsageErrorNamingAgent() {
+        CliRun run = ctl("--token", "t".repeat(20), "--agent", "127.0.0.1:99999");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip())
+                .isEqualTo("kms-agent ctl: --agent: expected HOST:PORT with a port 1-65535, got 127.0.0.1:99999");
+    }
+
+    @Test
+    void aNegativeTimeoutIsAUsageErrorNamingTimeout() {
+        CliRun run = ctl("--token", "t".repeat(20), "--timeout", "-1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--timeout: expected a whole number of seconds, 1 or more, got -1");
+    }
+
+    @Test
+    void aTokenFileThatIsADirectoryOrEmptyIsSaidToBeSo() throws Exception {
+        CliRun folder = ctl("--token-file", dir.toString());
+        assertThat(folder.exitCode()).isEqualTo(2);
+        assertThat(folder.err())
+                .contains("--token-file: " + dir + " is a directory")
+                .doesNotContain("IOException");
+        CliRun empty = ctl(
+                "--token-file",
+                Files.writeString(dir.resolve("admin.token"), "\n").toString());
+        assertThat(empty.exitCode()).isEqualTo(2);
+        assertThat(empty.err()).contains("--token-file: " + dir.resolve("admin.token") + " is empty");
+    }
+
+    @Test
+    void aConfigurationThatIsADirectoryOrADeviceIsSaidToBeSoNotMissing() {
+        ConfigLoader loader = new ConfigLoader(Map.of());
+        assertThatThrownBy(() -> loader.load(Optional.of(dir), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(dir + ": is a directory, not a configuration file");
+        assertThatThrownBy(() -> loader.load(Optional.of(Path.of("/dev/null")), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("/dev/null: is not a regular file");
+    }
+
+    @Test
+    void aDataDirThatIsAFileIsAConfigurationErrorNamingIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("afile"), "");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(Optional.empty(), List.of("dataDir=" + file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dataDir: " + file + ": not a directory");
+    }
+
+    @Test
+    void anUncaughtFileFailureNamesThePathAndWhatIsWrong() {
+        assertThat(Failures.describe(new FileAlreadyExistsException("/tmp/x/afile")))
+                .startsWith("/tmp/x/afile: already exists");
+    }
+}

@@ -1,0 +1,75 @@
+package org.kmsagent.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every key that names a machine follows one rule (HostPort): what renewal.kms refuses, fleet.hubs refuses too, at
+ * start, rather than warning on every reconnect; an address to bind must be a host name or an IP address.
+ */
+class HostAddressesTest {
+    private static List<String> errors(String... sets) {
+        try {
+            new ConfigLoader(Map.of()).load(Optional.empty(), List.of(sets));
+        } catch (ConfigException e) {
+            return e.errors();
+        }
+        throw new AssertionError("accepted: " + List.of(sets));
+    }
+
+    @Test
+    void aHubWithASpaceInItsHostIsRefusedAsTheKmsHostIs() {
+        assertThat(errors("fleet.hubs=[\"bad host:1\"]", "fleet.trust=[" + "AB".repeat(32) + "]"))
+                .containsExactly("fleet.hubs[0]: expected host:port, got 'bad host:1' (a host name has no spaces or "
+                        + "control characters)");
+        assertThat(errors("renewal.kms=\"bad host:1\""))
+                .containsExactly("renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
+                        + "'bad host:1' (a host name has no spaces or control characters)");
+    }
+
+    @Test
+    void aHubWithoutAPortOrWithAPortOutOfRangeIsRefused() {
+        String trust = "fleet.trust=[" + "AB".repeat(32) + "]";
+        assertThat(errors("fleet.hubs=[hub-a, \"hub-b:70000\", \"::1:7688\"]", trust))
+                .containsExactly(
+                        "fleet.hubs[0]: expected host:port, got 'hub-a' (the port is missing)",
+                        "fleet.hubs[1]: expected host:port, got 'hub-b:70000' (the port must be 1-65535)",
+                        "fleet.hubs[2]: expected host:port, got '::1:7688' (an IPv6 address with a port is written "
+                                + "[address]:port)");
+    }
+
+    @Test
+    void anAddressToBindMustBeAHostNameOrAnIpAddress() {
+        assertThat(errors("metrics.host=999.1.1.1", "bridge.host=\"my host\"", "dashboard.host=10.1.2"))
+                .containsExactlyInAnyOrder(
+                        "metrics.host: expected a host name or an IP address, got '999.1.1.1' (each number of an "
+                                + "IPv4 address is 0-255)",
+                        "bridge.host: expected a host name or an IP address, got 'my host' (a host name has no "
+                                + "spaces or control characters)",
+                        "dashboard.host: expected a host name or an IP address, got '10.1.2' (an IPv4 address has "
+                                + "four numbers)");
+    }
+
+    @Test
+    void usualAddressesAreAccepted() throws Exception {
+        AgentConfig c = new ConfigLoader(Map.of())
+                .load(
+                        Optional.empty(),
+                        List.of(
+                                "fleet.hubs=[\"hub-a.corp.example:7688\", \"[::1]:7688\", \"10.0.0.5:7688\"]",
+                                "fleet.trust=[" + "AB".repeat(32) + "]",
+                                "bridge.host=\"::\"",
+                                "metrics.host=0.0.0.0",
+                                "dashboard.host=localhost",
+                                "renewal.kms=\"[fe80::1]:1688\"",
+                                "renewal.families.office2013.kms=\"dns:corp.example\""));
+        assertThat(c.fleet().hubs()).hasSize(3);
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(Optional.empty(), List.of("renewal.kms=\"dns:a b\"")))
+                .hasMessageContaining("renewal.kms: expected host, host:port");
+    }
+}

@@ -137,7 +137,7 @@ public final class AgentDaemon implements AutoCloseable {
             if (config.bridge().enabled()) {
                 List<TokenConfig> tokens = config.bridge().tokens();
                 if (tokens.isEmpty()) {
-                    tokens = List.of(AdminToken.ensure(dataDir));
+                    tokens = List.of(AdminToken.ensure(dataDir, clock, startProblems));
                     adminTokenFile = AdminToken.file(dataDir);
                 }
                 bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems, audit.trail());

@@ -56,6 +56,8 @@ public final class AgentDaemon implements AutoCloseable {
     private boolean closed;
     private AgentEvents consoleEvents;
     private long startedAt;
+    /** The data folder's lock, released last, once everything that writes there has stopped. */
+    private DataFolderLock lock;
     /** What went wrong at start but did not stop it (damaged TLS material), for the banner. */
     private final List<String> startProblems = new ArrayList<>();
 
@@ -103,6 +105,28 @@ public final class AgentDaemon implements AutoCloseable {
             throws Exception {
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
         OwnerOnly.directories(dataDir);
+        // Before anything reads or writes the folder: a second agent on it would overwrite this one's state.
+        DataFolderLock lock = DataFolderLock.acquire(dataDir);
+        try {
+            return start(config, binding, clock, windowsEvents, dataDir, lock);
+        } catch (Exception | Error e) {
+            try {
+                lock.close();
+            } catch (IOException io) {
+                e.addSuppressed(io);
+            }
+            throw e;
+        }
+    }
+
+    private static AgentDaemon start(
+            AgentConfig config,
+            ControlBinding binding,
+            Clock clock,
+            AgentEvents windowsEvents,
+            Path dataDir,
+            DataFolderLock lock)
+            throws Exception {
         Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
         Vertx vertx =
                 Figures.instrument(Vertx.builder(), vertxOptions(), figures).build();
@@ -146,6 +170,7 @@ public final class AgentDaemon implements AutoCloseable {
                 parts.getInstance(BridgeConnections.class).listening(bridge);
             }
             AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
+            daemon.lock = lock;
             daemon.startProblems.addAll(startProblems);
             daemon.audit = audit;
             if (metrics != null) {
@@ -390,6 +415,13 @@ public final class AgentDaemon implements AutoCloseable {
             vertx.close().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("shutdown: Vert.x did not stop cleanly: {}", e.toString());
+        }
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.warn("shutdown: the data folder's lock did not close cleanly: {}", e.toString());
+            }
         }
     }
 

@@ -7,13 +7,17 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.daemon.AgentFixture.Result;
 
 /**
  * What stops an agent's start, and what must not: an address it cannot listen on stops it with the server and the
- * address named, and leaves the bridge's certificate (every client's pin) alone.
+ * address named, and leaves the bridge's certificate (every client's pin) alone; a second agent on the same data
+ * folder is refused while the first serves on.
  */
 class DaemonStartFailuresTest {
     @TempDir
@@ -48,5 +52,51 @@ class DaemonStartFailuresTest {
                             AgentFixture.start(dir.resolve("data"), "metrics.enabled=true", "metrics.port=" + port))
                     .hasMessage("metrics: cannot listen on 127.0.0.1:" + port + ": address already in use");
         }
+    }
+
+    @Test
+    void aSecondAgentOnTheSameDataFolderIsRefusedAndTheFirstServesOn() throws Exception {
+        Path data = dir.resolve("data");
+        long pid = ProcessHandle.current().pid();
+        try (AgentFixture first = AgentFixture.start(data)) {
+            assertThatThrownBy(() -> AgentFixture.start(data))
+                    .hasMessage("another kms-agent is running on the data folder " + data + " (pid " + pid + ")");
+
+            // Another process: kms-agent run exits 1, naming the folder and this process as its holder.
+            Process second = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "-XX:-UsePerfData",
+                            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                            "org.kmsagent.agent.cli.Main",
+                            "run",
+                            "--set",
+                            "dataDir=" + data,
+                            "--set",
+                            "bridge.port=0")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("second.txt").toFile())
+                    .start();
+            try {
+                assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                String out = Files.readString(dir.resolve("second.txt"));
+                assertThat(second.exitValue()).as(out).isEqualTo(1);
+                assertThat(out)
+                        .contains("kms-agent: another kms-agent is running on the data folder " + data + " (pid " + pid
+                                + ")")
+                        .doesNotContain("bridge listening");
+            } finally {
+                second.destroyForcibly();
+            }
+
+            Result status = first.ctl(AgentFixture.READ_TOKEN, "status");
+            assertThat(status.exit()).as(status.toString()).isZero();
+        }
+        try (AgentFixture next = AgentFixture.start(data)) {
+            assertThat(next.daemon.bridgePort()).isPositive();
+        }
+        assertThat(Files.readAllLines(data.resolve("agent.lock"))).isEqualTo(List.of(String.valueOf(pid)));
     }
 }

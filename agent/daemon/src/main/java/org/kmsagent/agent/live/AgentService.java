@@ -36,6 +36,7 @@ public final class AgentService implements ServiceBodyProvider {
                 String logs;
                 try {
                     config = new ConfigLoader(System.getenv()).load(file, List.of());
+                    DaemonWiring.checkPluginsDir(config);
                     logs = RunLogging.apply(config.logging());
                 } catch (ConfigException e) {
                     events.configurationProblem(file.map(Path::toString).orElse("(defaults)"), e.getMessage());

@@ -78,10 +78,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
      */
     @Override
     public PluginHost loadPlugins() {
-        if (pluginsDir != null && !Files.isDirectory(pluginsDir)) {
-            throw new UsageException("--plugins-dir: " + pluginsDir.toAbsolutePath()
-                    + (Files.exists(pluginsDir) ? " is not a directory" : " does not exist"));
-        }
+        checkPluginsDirOption();
         Ahead<PluginHost> ahead = takePluginsAhead();
         PluginHost host = ahead != null ? ahead.get() : load(pluginsDirectory());
         PrintWriter err = spec.commandLine().getErr();
@@ -91,6 +88,18 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                 .forEach(p -> err.println("warning: plugin not loaded: " + p.message()));
         err.flush();
         return host;
+    }
+
+    /**
+     * Refuses a {@code --plugins-dir} that names no directory ({@code run} checks it too, before it starts).
+     *
+     * @throws UsageException it does not exist or is not a directory
+     */
+    void checkPluginsDirOption() {
+        if (pluginsDir != null && !Files.isDirectory(pluginsDir)) {
+            throw new UsageException("--plugins-dir: " + pluginsDir.toAbsolutePath()
+                    + (Files.exists(pluginsDir) ? " is not a directory" : " does not exist"));
+        }
     }
 
     private synchronized Ahead<PluginHost> takePluginsAhead() {

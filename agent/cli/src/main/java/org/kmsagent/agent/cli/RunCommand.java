@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kms-agent run}: the daemon. Runs until SIGTERM or Ctrl-C, then shuts down gracefully (a JVM shutdown hook).
- * Exit codes: 1 failed to start, 2 bad configuration or usage; stopped by SIGTERM or Ctrl-C, the process ends as the
- * signal ends any (143, 130), after the stopping and stopped lines.
+ * Exit codes: 1 failed to start (another agent runs on the data folder, the bridge or the metrics endpoint cannot
+ * listen), 2 bad configuration or usage (a plugins folder or log file that cannot be used included); stopped by
+ * SIGTERM or Ctrl-C, the process ends as the signal ends any (143, 130), after the stopping and stopped lines.
  */
 @TakesGlobalOptions
 @Command(
@@ -59,20 +60,24 @@ public final class RunCommand implements Callable<Integer> {
         Optional<Path> file = Optional.ofNullable(config)
                 .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
         AgentConfig agentConfig;
+        String logs;
         try {
             List<String> overrides = new ArrayList<>();
             // kms-agent --plugins-dir DIR run: the root option, as --set pluginsDir=DIR (an explicit --set still wins).
             if (root != null) {
+                // Refused as products, status and gvlk refuse it: exit 2, the same message.
+                root.checkPluginsDirOption();
                 root.pluginsDirOption().ifPresent(d -> overrides.add("pluginsDir=" + d.toAbsolutePath()));
             }
             overrides.addAll(sets);
             agentConfig = new ConfigLoader(System.getenv()).load(file, overrides);
+            DaemonWiring.checkPluginsDir(agentConfig);
+            logs = RunLogging.apply(agentConfig.logging());
         } catch (ConfigException e) {
             err.println("kms-agent run: " + e.getMessage());
             err.flush();
             return 2;
         }
-        String logs = RunLogging.apply(agentConfig.logging());
         LOG.info(
                 "kms-agent run starting: licensing {}, data in {}, logging {}",
                 agentConfig.licensing(),

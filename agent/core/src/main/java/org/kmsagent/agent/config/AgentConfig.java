@@ -35,8 +35,11 @@ public record AgentConfig(
         LoggingConfig logging,
         PluginsConfig plugins) {
 
+    /** {@code pluginsDir} when the configuration names none: {@code plugins/} beside the installation. */
+    public static final String DEFAULT_PLUGINS_DIR = "plugins";
+
     public AgentConfig {
-        pluginsDir = Objects.requireNonNullElse(pluginsDir, "plugins");
+        pluginsDir = Objects.requireNonNullElse(pluginsDir, DEFAULT_PLUGINS_DIR);
         licensing = Objects.requireNonNullElse(licensing, Licensing.AUTO);
         dataDir = Objects.requireNonNullElse(dataDir, "data");
         host = Objects.requireNonNullElseGet(host, () -> new HostRoleConfig(null, null, null, null, null, null, null));

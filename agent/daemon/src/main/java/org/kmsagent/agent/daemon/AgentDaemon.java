@@ -24,6 +24,7 @@ import org.kmsagent.agent.bus.bridge.AuditRoutes;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.core.CannotListen;
 import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.agent.link.FleetAgent;
@@ -55,6 +56,8 @@ public final class AgentDaemon implements AutoCloseable {
     private boolean closed;
     private AgentEvents consoleEvents;
     private long startedAt;
+    /** The data folder's lock, released last, once everything that writes there has stopped. */
+    private DataFolderLock lock;
     /** What went wrong at start but did not stop it (damaged TLS material), for the banner. */
     private final List<String> startProblems = new ArrayList<>();
 
@@ -102,11 +105,34 @@ public final class AgentDaemon implements AutoCloseable {
             throws Exception {
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
         OwnerOnly.directories(dataDir);
+        // Before anything reads or writes the folder: a second agent on it would overwrite this one's state.
+        DataFolderLock lock = DataFolderLock.acquire(dataDir);
+        try {
+            return start(config, binding, clock, windowsEvents, dataDir, lock);
+        } catch (Exception | Error e) {
+            try {
+                lock.close();
+            } catch (IOException io) {
+                e.addSuppressed(io);
+            }
+            throw e;
+        }
+    }
+
+    private static AgentDaemon start(
+            AgentConfig config,
+            ControlBinding binding,
+            Clock clock,
+            AgentEvents windowsEvents,
+            Path dataDir,
+            DataFolderLock lock)
+            throws Exception {
         Figures figures = config.metrics().enabled() ? new Figures("kmsagent") : null;
         Vertx vertx =
                 Figures.instrument(Vertx.builder(), vertxOptions(), figures).build();
         FleetAgent fleet = null;
         AgentAudit audit = null;
+        AgentControl control = null;
         try {
             audit = AgentAudit.start(vertx, dataDir, clock);
             EventLogRelay.attach(vertx.eventBus(), windowsEvents);
@@ -129,7 +155,7 @@ public final class AgentDaemon implements AutoCloseable {
             if (metrics != null) {
                 metrics.start().await(30, TimeUnit.SECONDS);
             }
-            AgentControl control = binding.bind(context);
+            control = binding.bind(context);
             BusApi api = new BusApi(vertx, control, events);
             api.register().await(30, TimeUnit.SECONDS);
             AgentBridge bridge = null;
@@ -137,13 +163,14 @@ public final class AgentDaemon implements AutoCloseable {
             if (config.bridge().enabled()) {
                 List<TokenConfig> tokens = config.bridge().tokens();
                 if (tokens.isEmpty()) {
-                    tokens = List.of(AdminToken.ensure(dataDir));
+                    tokens = List.of(AdminToken.ensure(dataDir, clock, startProblems));
                     adminTokenFile = AdminToken.file(dataDir);
                 }
                 bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems, audit.trail());
                 parts.getInstance(BridgeConnections.class).listening(bridge);
             }
             AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
+            daemon.lock = lock;
             daemon.startProblems.addAll(startProblems);
             daemon.audit = audit;
             if (metrics != null) {
@@ -160,6 +187,14 @@ public final class AgentDaemon implements AutoCloseable {
         } catch (Exception e) {
             if (fleet != null) {
                 fleet.close();
+            }
+            // The renewal loops and the ledger, when the bridge or the metrics endpoint could not listen after them.
+            if (control instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
             }
             if (audit != null) {
                 audit.close();
@@ -186,7 +221,12 @@ public final class AgentDaemon implements AutoCloseable {
      * Starts the bridge. Damaged TLS material the agent made itself ({@code <dataDir>/tls/}) is moved aside
      * ({@link DamagedFiles}) and a new self-signed pair made (a new fingerprint: clients trust it again). Configured
      * material that cannot be used, or a second failure, leaves the bridge off for this run, said in the banner;
-     * everything else (the renewal of this machine's products above all) starts regardless.
+     * everything else (the renewal of this machine's products above all) starts regardless. Only the material is
+     * judged so: an address it cannot listen on (the port taken, a host not this machine's) leaves the certificate
+     * alone and stops the start ({@link CannotListen}), since an agent must not run without its control API.
+     *
+     * @return the bridge, or null when it is off for this run
+     * @throws CannotListen the bridge cannot listen on {@code bridge.host:bridge.port}
      */
     private static AgentBridge startBridge(
             Vertx vertx,
@@ -195,10 +235,24 @@ public final class AgentDaemon implements AutoCloseable {
             List<TokenConfig> tokens,
             Clock clock,
             List<String> problems,
-            AuditTrail audit) {
+            AuditTrail audit)
+            throws Exception {
+        TlsMaterial tls = tlsMaterial(config, dataDir, clock, problems);
+        if (tls == null) {
+            return null;
+        }
+        // The bridge records admin actions and refusals (docs/audit.md); admin tokens may also read the audit.
+        return new AgentBridge(vertx, config.bridge(), tls, tokens, new AuditRoutes())
+                .audited(audit)
+                .listen()
+                .await(30, TimeUnit.SECONDS);
+    }
+
+    /** The bridge's TLS material, read and checked; see {@link #startBridge}. Null when the bridge is off. */
+    private static TlsMaterial tlsMaterial(AgentConfig config, Path dataDir, Clock clock, List<String> problems) {
         try {
-            return listen(vertx, config, dataDir, tokens, audit);
-        } catch (Exception e) {
+            return readTlsMaterial(config, dataDir);
+        } catch (RuntimeException e) {
             String why = oneLine(e);
             if (config.bridge().tls().certFile() != null) {
                 problems.add("kms-agent: bridge disabled: the configured TLS material cannot be used (" + why + ")");
@@ -226,8 +280,8 @@ public final class AgentDaemon implements AutoCloseable {
                     + "; a new self-signed pair was made: clients must trust its fingerprint again");
             LOG.warn("the bridge's TLS material was damaged ({}); moved aside: {}", why, moved);
             try {
-                return listen(vertx, config, dataDir, tokens, audit);
-            } catch (Exception again) {
+                return readTlsMaterial(config, dataDir);
+            } catch (RuntimeException again) {
                 problems.add(
                         "kms-agent: bridge disabled: new TLS material cannot be made either (" + oneLine(again) + ")");
                 LOG.error("bridge disabled: new TLS material cannot be made either ({})", oneLine(again));
@@ -236,15 +290,11 @@ public final class AgentDaemon implements AutoCloseable {
         }
     }
 
-    private static AgentBridge listen(
-            Vertx vertx, AgentConfig config, Path dataDir, List<TokenConfig> tokens, AuditTrail audit)
-            throws Exception {
+    /** Loads (or makes) the material and reads its certificate and key as the bridge will. */
+    private static TlsMaterial readTlsMaterial(AgentConfig config, Path dataDir) {
         TlsMaterial tls = TlsMaterial.load(config.bridge().tls(), dataDir);
-        // The bridge records admin actions and refusals (docs/audit.md); admin tokens may also read the audit.
-        return new AgentBridge(vertx, config.bridge(), tls, tokens, new AuditRoutes())
-                .audited(audit)
-                .listen()
-                .await(30, TimeUnit.SECONDS);
+        tls.keyCertOptions();
+        return tls;
     }
 
     private static String oneLine(Throwable e) {
@@ -365,6 +415,13 @@ public final class AgentDaemon implements AutoCloseable {
             vertx.close().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("shutdown: Vert.x did not stop cleanly: {}", e.toString());
+        }
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.warn("shutdown: the data folder's lock did not close cleanly: {}", e.toString());
+            }
         }
     }
 

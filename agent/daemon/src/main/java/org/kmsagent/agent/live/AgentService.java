@@ -33,8 +33,11 @@ public final class AgentService implements ServiceBodyProvider {
             @Override
             public void start() throws Exception {
                 AgentConfig config;
+                String logs;
                 try {
                     config = new ConfigLoader(System.getenv()).load(file, List.of());
+                    DaemonWiring.checkPluginsDir(config);
+                    logs = RunLogging.apply(config.logging());
                 } catch (ConfigException e) {
                     events.configurationProblem(file.map(Path::toString).orElse("(defaults)"), e.getMessage());
                     throw new ServiceStartException(
@@ -42,7 +45,6 @@ public final class AgentService implements ServiceBodyProvider {
                             e.getMessage(),
                             "correct the configuration file, then start the service again");
                 }
-                String logs = RunLogging.apply(config.logging());
                 daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC(), events);
                 daemon.banner().forEach(System.out::println);
                 System.out.println("logging: " + logs);

@@ -166,10 +166,11 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         tracker.reportLoops();
     }
 
-    private static Path pluginsDirectory(AgentConfig config) {
+    /** The plugins folder {@code pluginsDir} names. */
+    static Path pluginsDirectory(AgentConfig config) {
         Path p = Path.of(config.pluginsDir());
         // The default "plugins" means plugins/ beside the installation, not beside the working directory.
-        if (!p.isAbsolute() && config.pluginsDir().equals("plugins") && !Files.isDirectory(p)) {
+        if (!p.isAbsolute() && config.pluginsDir().equals(AgentConfig.DEFAULT_PLUGINS_DIR) && !Files.isDirectory(p)) {
             return Installation.defaultPluginsDirectory();
         }
         return p.toAbsolutePath();

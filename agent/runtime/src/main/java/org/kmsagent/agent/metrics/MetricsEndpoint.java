@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import java.util.function.Supplier;
 import org.kmsagent.agent.config.MetricsConfig;
+import org.kmsagent.agent.core.CannotListen;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,8 @@ public final class MetricsEndpoint {
     }
 
     /**
-     * Listens on {@code config.host():config.port()}.
+     * Listens on {@code config.host():config.port()}; fails with {@link CannotListen} naming that address when it
+     * cannot.
      *
      * @param refresh brings the gauges up to date; a failed refresh still serves what the registry holds
      */
@@ -56,7 +58,9 @@ public final class MetricsEndpoint {
                 req.response().putHeader("Content-Type", CONTENT_TYPE).end(figures.scrape());
             });
         });
-        return server.listen(config.port(), config.host()).map(s -> new MetricsEndpoint(s, figures));
+        return server.listen(config.port(), config.host())
+                .recover(e -> Future.failedFuture(new CannotListen("metrics", config.host(), config.port(), e)))
+                .map(s -> new MetricsEndpoint(s, figures));
     }
 
     /** The port it listens on (the one picked, when configured 0). */

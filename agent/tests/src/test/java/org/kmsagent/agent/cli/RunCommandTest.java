@@ -2,6 +2,7 @@ package org.kmsagent.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,27 @@ class RunCommandTest {
         Result r = AgentFixture.run("run", "--set", "dataDir=" + dir, "--set", "bridge.port=70000");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("bridge.port: must be 0-65535, got 70000");
+    }
+
+    @Test
+    void aPluginsFolderThatDoesNotExistStopsTheStartAsOtherCommandsRefuseIt() {
+        Path missing = dir.resolve("nope");
+        Path data = dir.resolve("data");
+        Result products = AgentFixture.run("--plugins-dir", missing.toString(), "products");
+        // Without the check, run would start and serve until stopped: bounded so that it fails instead.
+        Result run = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run("--plugins-dir", missing.toString(), "run", "--set", "dataDir=" + data));
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2).isEqualTo(products.exit());
+        assertThat(run.err()).isEqualTo(products.err()).contains("--plugins-dir: " + missing + " does not exist");
+
+        // Named in the configuration (agent.yaml or --set), refused alike, by its key.
+        Result configured = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run("run", "--set", "dataDir=" + data, "--set", "pluginsDir=" + missing));
+        assertThat(configured.exit()).as(configured.toString()).isEqualTo(2);
+        assertThat(configured.err()).contains("pluginsDir: " + missing + " does not exist");
+        assertThat(data).doesNotExist();
     }
 
     @Test

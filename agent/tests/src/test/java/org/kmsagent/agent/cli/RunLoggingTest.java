@@ -30,6 +30,41 @@ class RunLoggingTest {
     Path dir;
 
     @Test
+    void aLogFileThatCannotBeOpenedStopsTheStartWithTheKeyAndTheReason() throws Exception {
+        Path aFile = Files.writeString(dir.resolve("afile"), "");
+        Path logFile = aFile.resolve("sub").resolve("agent.log"); // a folder on its path is a file
+        Path console = dir.resolve("console.txt");
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-XX:-UsePerfData",
+                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                        "org.kmsagent.agent.cli.Main",
+                        "run",
+                        "--set",
+                        "dataDir=" + dir.resolve("data"),
+                        "--set",
+                        "bridge.port=0",
+                        "--set",
+                        "logging.file=" + logFile)
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile())
+                .start();
+        try {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(console);
+            assertThat(p.exitValue()).as(out).isEqualTo(2);
+            assertThat(out)
+                    .contains("logging.file: cannot write " + logFile + ": Not a directory")
+                    .doesNotContain("bridge listening");
+            assertThat(dir.resolve("data")).doesNotExist();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void aRunWithALogFileWritesTimestampedLevelledLinesAndRollsItOver() throws Exception {
         Path logFile = dir.resolve("logs").resolve("kms-agent.log"); // the folder does not exist yet
         Path console = dir.resolve("console.txt");

@@ -7,8 +7,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.util.FileSize;
 import java.nio.file.Path;
+import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.LoggingConfig;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,10 @@ public final class RunLogging {
      * Replaces whatever logging is configured with the one {@code config} describes.
      *
      * @return where lines go, for the start-up banner, e.g. {@code INFO to standard error and /var/log/kms-agent.log}
+     * @throws ConfigException {@code logging.file} cannot be opened for writing (a folder on its path is a file, or
+     *     not writable): said at once rather than found missing later; standard error alone stays set up
      */
-    public static String apply(LoggingConfig config) {
+    public static String apply(LoggingConfig config) throws ConfigException {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return "as the class path's slf4j binding decides";
         }
@@ -54,8 +58,31 @@ public final class RunLogging {
         policy.start();
         appender.setRollingPolicy(policy);
         appender.start();
+        if (!appender.isStarted()) {
+            String why = whyNotStarted(context, appender);
+            // The JDK's "<file> (Not a directory)": the file is named once already.
+            if (why.startsWith(file + " (") && why.endsWith(")")) {
+                why = why.substring(file.toString().length() + 2, why.length() - 1);
+            }
+            throw new ConfigException("logging.file: cannot write " + file + ": " + why);
+        }
         root.addAppender(appender);
         return config.levelName() + " to standard error and " + file;
+    }
+
+    /** What the appender reported when it did not start: its last error, its cause's message first. */
+    private static String whyNotStarted(LoggerContext context, Object appender) {
+        Status last = null;
+        for (Status status : context.getStatusManager().getCopyOfStatusList()) {
+            if (status.getOrigin() == appender && status.getLevel() == Status.ERROR) {
+                last = status;
+            }
+        }
+        if (last == null) {
+            return "the file could not be opened";
+        }
+        Throwable cause = last.getThrowable();
+        return cause != null && cause.getMessage() != null ? cause.getMessage() : last.getMessage();
     }
 
     /** Resets {@code context} to standard error alone at {@code level}; returns the root logger. */

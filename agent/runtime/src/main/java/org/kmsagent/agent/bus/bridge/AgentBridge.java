@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.core.CannotListen;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +107,8 @@ public final class AgentBridge {
 
     /**
      * Starts listening on {@code bridge.host:bridge.port} with {@code bridge.eventLoops} server instances (1 when not
-     * configured); port 0 picks a free one (see {@link #port()}).
+     * configured); port 0 picks a free one (see {@link #port()}). Fails with {@link CannotListen} naming the address
+     * when it cannot listen there (the port taken, the host not this machine's); unusable TLS material throws at once.
      */
     public Future<AgentBridge> listen() {
         NetServerOptions options = new NetServerOptions()
@@ -130,6 +132,7 @@ public final class AgentBridge {
         }
         int instances = config.eventLoopsOr(1);
         return vertx.deployVerticle(() -> new ServerInstance(options), new DeploymentOptions().setInstances(instances))
+                .recover(e -> Future.failedFuture(new CannotListen("bridge", config.host(), config.port(), e)))
                 .map(id -> {
                     deployment = id;
                     if (instances > 1) {

@@ -36,13 +36,18 @@ final class BridgeAccess {
     /**
      * The client a token names, or empty for an unknown token. A missing token gets the anonymous role ({@code none}
      * unless configured). Tokens are compared by digest in constant time, so timing tells nothing of their text; a
-     * hashed token costs its PBKDF2 only until first presented ({@link ConfiguredTokens}).
+     * hashed token costs its PBKDF2 only until first presented ({@link ConfiguredTokens}). A token shorter than any
+     * token may be ({@link TokenConfig#MIN_TOKEN_LENGTH}), the empty one included, is unknown whatever the tokens
+     * given here hold: a damaged or mistaken credential (an empty token file) never opens the bridge.
      */
     Optional<BridgeCaller> authenticate(String token) {
         if (token == null) {
             return anonymous == Role.NONE
                     ? Optional.empty()
                     : Optional.of(new BridgeCaller("anonymous", anonymous, null));
+        }
+        if (token.length() < TokenConfig.MIN_TOKEN_LENGTH) {
+            return Optional.empty();
         }
         TokenConfig found = tokens.known(token).orElse(null);
         if (found == null) {

@@ -37,7 +37,7 @@ public final class AgentService implements ServiceBodyProvider {
                 try {
                     config = new ConfigLoader(System.getenv()).load(file, List.of());
                     DaemonWiring.checkPluginsDir(config);
-                    logs = RunLogging.apply(config.logging());
+                    logs = RunLogging.applyForService(config.logging());
                 } catch (ConfigException e) {
                     events.configurationProblem(file.map(Path::toString).orElse("(defaults)"), e.getMessage());
                     throw new ServiceStartException(

@@ -4,18 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.config.LoggingConfig;
 import org.kmsagent.agent.daemon.logging.RunLogging;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code kms-agent run} with {@code logging.file}, as a real child process: timestamped lines with their levels in
@@ -28,6 +35,39 @@ class RunLoggingTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void theServiceWritesItsLinesToItsLogFileAloneNotAlsoToStandardErrorWhichNothingRolls() throws Exception {
+        Path runLog = dir.resolve("run.log");
+        Path serviceLog = dir.resolve("service.log");
+        String run = logOneLine(() -> RunLogging.apply(new LoggingConfig("INFO", runLog.toString(), null, null, null)));
+        String service = logOneLine(
+                () -> RunLogging.applyForService(new LoggingConfig("INFO", serviceLog.toString(), null, null, null)));
+
+        // kms-agent run: the console and the file; the service: the file only (its standard error is the service
+        // host's kms-agent-service.log).
+        assertThat(run).contains("renewed Windows 11 Enterprise");
+        assertThat(Files.readString(runLog)).contains("renewed Windows 11 Enterprise");
+        assertThat(service).doesNotContain("renewed Windows 11 Enterprise");
+        assertThat(Files.readString(serviceLog)).contains("renewed Windows 11 Enterprise");
+    }
+
+    /** What standard error showed while {@code setUp}'s logging logged one INFO line; the test logging after. */
+    private static String logOneLine(Callable<String> setUp) throws Exception {
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            setUp.call();
+            LoggerFactory.getLogger("org.kmsagent.agent.test").info("renewed Windows 11 Enterprise");
+        } finally {
+            System.setErr(realErr);
+            context.reset();
+            new ContextInitializer(context).autoConfig();
+        }
+        return err.toString(StandardCharsets.UTF_8);
+    }
 
     @Test
     void aLogFileThatCannotBeOpenedStopsTheStartWithTheKeyAndTheReason() throws Exception {

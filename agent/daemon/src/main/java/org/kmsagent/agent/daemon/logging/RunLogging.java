@@ -25,6 +25,8 @@ public final class RunLogging {
     /** ISO-8601 local time with its offset, then the level padded so that messages line up. */
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
 
+    private static final String CONSOLE = "console";
+
     private RunLogging() {}
 
     /**
@@ -35,6 +37,19 @@ public final class RunLogging {
      *     not writable): said at once rather than found missing later; standard error alone stays set up
      */
     public static String apply(LoggingConfig config) throws ConfigException {
+        return apply(config, true);
+    }
+
+    /**
+     * As {@link #apply(LoggingConfig)} for the Windows service: with {@code logging.file} set, lines go to that file
+     * alone. The service host appends standard error to {@code <install>\logs\kms-agent-service.log}, which nothing
+     * rolls: a second copy of every line there would grow without bound (docs/windows.md, "Logs").
+     */
+    public static String applyForService(LoggingConfig config) throws ConfigException {
+        return apply(config, false);
+    }
+
+    private static String apply(LoggingConfig config, boolean fileAndStandardError) throws ConfigException {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return "as the class path's slf4j binding decides";
         }
@@ -67,6 +82,10 @@ public final class RunLogging {
             throw new ConfigException("logging.file: cannot write " + file + ": " + why);
         }
         root.addAppender(appender);
+        if (!fileAndStandardError) {
+            root.detachAppender(CONSOLE);
+            return config.levelName() + " to " + file;
+        }
         return config.levelName() + " to standard error and " + file;
     }
 
@@ -90,7 +109,7 @@ public final class RunLogging {
         context.reset();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
-        console.setName("console");
+        console.setName(CONSOLE);
         console.setTarget("System.err");
         console.setEncoder(encoder(context));
         console.start();

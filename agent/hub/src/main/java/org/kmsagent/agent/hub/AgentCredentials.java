@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.config.FleetConfig;
-import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.slf4j.Logger;
@@ -196,16 +195,14 @@ public final class AgentCredentials extends VerticleBase {
         });
     }
 
+    /** The request's {@code agentId}, checked as every fleet request is ({@link FleetRequest}); empty once refused. */
     private static Optional<String> agentIdOf(Message<Object> msg) {
-        Object id = msg.body() instanceof JsonObject b ? b.getValue("agentId") : null;
-        if (!(id instanceof String s) || !AGENT_ID.matcher(s).matches()) {
-            msg.fail(
-                    BusCodes.BAD_REQUEST,
-                    "agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a "
-                            + "letter or digit), got " + BoundedInput.printable(String.valueOf(id)));
+        try {
+            return Optional.of(FleetRequest.of(msg.body(), List.of("agentId")).agentId("agentId"));
+        } catch (FleetException e) {
+            msg.fail(e.code(), e.getMessage());
             return Optional.empty();
         }
-        return Optional.of(s);
     }
 
     private Map<String, JsonObject> load() {

@@ -319,7 +319,7 @@ class AgentIdentityTest {
         assertThat(read.out()).doesNotContain("kma1.");
         CliRun bad = ctl("fleet", "enroll", "../../etc/passwd");
         assertThat(bad.exitCode()).isNotZero();
-        assertThat(bad.err()).contains("agentId: expected letters, digits");
+        assertThat(bad.err()).contains("agentId: expected an agent id (letters, digits");
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.link.HubConnection;
@@ -125,5 +126,21 @@ class FleetRequestCheckTest {
         assertThat(e.getMessage())
                 .startsWith("days: expected a whole number 0-3650, got \"99")
                 .hasSizeLessThan(200);
+    }
+
+    @Test
+    void ctlRefusesForecastWindowsOutOfRangeAsAUsageError() {
+        CliRun negative = agents.ctl(LocalHub.READ_TOKEN, "fleet", "pools", "--horizon-days", "-3");
+        CliRun huge = agents.ctl(LocalHub.READ_TOKEN, "fleet", "pools", "--horizon-days", "100000");
+        CliRun days = agents.ctl(LocalHub.READ_TOKEN, "fleet", "expiring", "--days", "-1");
+
+        assertThat(List.of(negative, huge, days))
+                .allSatisfy(r -> assertThat(r.exitCode()).as(r.err()).isEqualTo(2));
+        assertThat(negative.err()).contains("--horizon-days: expected a whole number of days 1-3650, got -3");
+        assertThat(huge.err()).contains("--horizon-days: expected a whole number of days 1-3650, got 100000");
+        assertThat(days.err()).contains("--days: expected a whole number of days 0-3650, got -1");
+        assertThat(agents.ctl(LocalHub.READ_TOKEN, "fleet", "pools", "--horizon-days", "3650")
+                        .exitCode())
+                .isZero();
     }
 }

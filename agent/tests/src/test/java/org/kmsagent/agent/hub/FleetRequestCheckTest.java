@@ -143,4 +143,19 @@ class FleetRequestCheckTest {
                         .exitCode())
                 .isZero();
     }
+
+    @Test
+    void ctlRefusesADeadlineBeyondWhatAHubWaitsInSecondsNamingTheOption() {
+        CliRun tooLong = agents.ctl(LocalHub.OPS_TOKEN, "--all-agents", "--deadline", "100", "status");
+        CliRun zero = agents.ctl(LocalHub.OPS_TOKEN, "--all-agents", "--deadline", "0", "status");
+        CliRun longest = agents.ctl(LocalHub.OPS_TOKEN, "--target", "pc-1", "--deadline", "55", "status");
+
+        assertThat(List.of(tooLong, zero)).allSatisfy(r -> {
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).doesNotContain("deadlineMs").doesNotContain("code 400");
+        });
+        assertThat(tooLong.err()).contains("--deadline: expected seconds from 0.001 to 55", "got 100");
+        assertThat(zero.err()).contains("--deadline: expected seconds from 0.001 to 55", "got 0");
+        assertThat(longest.exitCode()).as(longest.err()).isZero();
+    }
 }

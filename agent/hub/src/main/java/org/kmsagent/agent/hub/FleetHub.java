@@ -167,14 +167,15 @@ public final class FleetHub extends VerticleBase {
      */
     private void notAnAgent(List<String> addresses) {
         for (String address : addresses) {
-            consumers.add(
-                    vertx.eventBus()
-                            .<Object>localConsumer(
-                                    address,
-                                    msg -> msg.fail(
-                                            BusCodes.NOT_FOUND,
-                                            "this is fleet hub " + hubName + ", not an agent: route " + address
-                                                    + " to one agent with --target AGENT_ID, or to every agent with --all-agents")));
+            consumers.add(vertx.eventBus()
+                    .<Object>localConsumer(
+                            address,
+                            msg -> msg.fail(
+                                    BusCodes.NOT_FOUND,
+                                    HubRoutes.notAnAgent(
+                                            hubName,
+                                            "route " + address + " to one agent with --target AGENT_ID, or"
+                                                    + " to every agent with --all-agents"))));
         }
     }
 

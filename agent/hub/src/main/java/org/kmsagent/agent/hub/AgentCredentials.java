@@ -150,6 +150,14 @@ public final class AgentCredentials extends VerticleBase {
         boolean replaced = local.containsKey(id.get()) && !local.get(id.get()).getBoolean("revoked", false);
         change(id.get(), entry)
                 .onSuccess(v -> {
+                    if (replaced) {
+                        // As a revocation is logged: the old credential's connections close now (docs/fleet.md).
+                        LOG.warn(
+                                "fleet: agent {} revoked by '{}' (enrolled again: a new credential replaces it); its"
+                                        + " connections close and the old credential is refused from now on",
+                                id.get(),
+                                msg.headers().get(BridgeCaller.HEADER_CLIENT));
+                    }
                     LOG.info(
                             "fleet: agent {} enrolled by '{}'{}",
                             id.get(),

@@ -85,6 +85,19 @@ final class FleetCommands implements Callable<Integer> {
         return parts.isEmpty() ? "none reported" : String.join(", ", parts);
     }
 
+    /** The longest window a hub forecasts (its {@code days} and {@code horizonDays}: ten years). */
+    static final int MAX_DAYS = 3650;
+
+    /** A number of days from {@code min} to {@link #MAX_DAYS}, or a usage error naming the option (exit 2). */
+    static int inRange(CommandLine.Model.CommandSpec spec, String option, int value, int min) {
+        if (value < min || value > MAX_DAYS) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    option + ": expected a whole number of days " + min + "-" + MAX_DAYS + ", got " + value);
+        }
+        return value;
+    }
+
     /** Shared by the subcommands: the ctl root (whose --json every subcommand inherits). */
     abstract static class Sub implements Callable<Integer> {
         @ParentCommand
@@ -104,8 +117,16 @@ final class FleetCommands implements Callable<Integer> {
             description =
                     "Machines whose activation runs out within --days, with the cause of " + "their failed renewals.")
     static final class Expiring extends Sub {
-        @Option(names = "--days", defaultValue = "30", description = "The window in days (default ${DEFAULT-VALUE}).")
         int days;
+
+        @Option(
+                names = "--days",
+                defaultValue = "30",
+                paramLabel = "DAYS",
+                description = "The window in days, 0-" + MAX_DAYS + " (default ${DEFAULT-VALUE}).")
+        void days(int value) {
+            days = inRange(spec, "--days", value, 0);
+        }
 
         @Override
         public Integer call() {
@@ -140,11 +161,16 @@ final class FleetCommands implements Callable<Integer> {
             description = "Each KMS host's pools against their thresholds, and when each is "
                     + "projected to cross its threshold.")
     static final class Pools extends Sub {
+        int horizonDays;
+
         @Option(
                 names = "--horizon-days",
                 defaultValue = "90",
-                description = "How far to project (default " + "${DEFAULT-VALUE}).")
-        int horizonDays;
+                paramLabel = "DAYS",
+                description = "How far to project, in days, 1-" + MAX_DAYS + " (default ${DEFAULT-VALUE}).")
+        void horizonDays(int value) {
+            horizonDays = inRange(spec, "--horizon-days", value, 1);
+        }
 
         @Override
         public Integer call() {

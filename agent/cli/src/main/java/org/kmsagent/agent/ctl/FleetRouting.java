@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.math.BigDecimal;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.fleet.FleetAddresses;
 
@@ -16,6 +17,11 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  */
 final class FleetRouting {
     private FleetRouting() {}
+
+    /** The shortest {@code --deadline}: one millisecond, what the hub's {@code deadlineMs} takes at least. */
+    static final double MIN_DEADLINE_SECONDS = 0.001;
+    /** The longest {@code --deadline}: the hub's cap on {@code deadlineMs} (55,000 ms). */
+    static final int MAX_DEADLINE_SECONDS = 55;
 
     /** The request a command made in its dry run. */
     private static final class Captured extends RuntimeException {
@@ -34,6 +40,15 @@ final class FleetRouting {
             throws BridgeFailure, IOException {
         if (ctl.target != null && ctl.allAgents) {
             err.println("kms-agent ctl: give --target or --all-agents, not both");
+            return CtlCommand.USAGE;
+        }
+        // The hub waits at most 55 s (its deadlineMs, 1-55000): said here in the unit and option the user typed.
+        if (!(ctl.deadlineSeconds >= MIN_DEADLINE_SECONDS && ctl.deadlineSeconds <= MAX_DEADLINE_SECONDS)) {
+            err.println("kms-agent ctl: --deadline: expected seconds from " + MIN_DEADLINE_SECONDS + " to "
+                    + MAX_DEADLINE_SECONDS + " (the longest a hub waits for agents), got "
+                    + BigDecimal.valueOf(ctl.deadlineSeconds)
+                            .stripTrailingZeros()
+                            .toPlainString());
             return CtlCommand.USAGE;
         }
         Captured request;

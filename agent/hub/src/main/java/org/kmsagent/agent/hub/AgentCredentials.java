@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.config.FleetConfig;
-import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.slf4j.Logger;
@@ -151,6 +150,14 @@ public final class AgentCredentials extends VerticleBase {
         boolean replaced = local.containsKey(id.get()) && !local.get(id.get()).getBoolean("revoked", false);
         change(id.get(), entry)
                 .onSuccess(v -> {
+                    if (replaced) {
+                        // As a revocation is logged: the old credential's connections close now (docs/fleet.md).
+                        LOG.warn(
+                                "fleet: agent {} revoked by '{}' (enrolled again: a new credential replaces it); its"
+                                        + " connections close and the old credential is refused from now on",
+                                id.get(),
+                                msg.headers().get(BridgeCaller.HEADER_CLIENT));
+                    }
                     LOG.info(
                             "fleet: agent {} enrolled by '{}'{}",
                             id.get(),
@@ -196,16 +203,14 @@ public final class AgentCredentials extends VerticleBase {
         });
     }
 
+    /** The request's {@code agentId}, checked as every fleet request is ({@link FleetRequest}); empty once refused. */
     private static Optional<String> agentIdOf(Message<Object> msg) {
-        Object id = msg.body() instanceof JsonObject b ? b.getValue("agentId") : null;
-        if (!(id instanceof String s) || !AGENT_ID.matcher(s).matches()) {
-            msg.fail(
-                    BusCodes.BAD_REQUEST,
-                    "agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a "
-                            + "letter or digit), got " + BoundedInput.printable(String.valueOf(id)));
+        try {
+            return Optional.of(FleetRequest.of(msg.body(), List.of("agentId")).agentId("agentId"));
+        } catch (FleetException e) {
+            msg.fail(e.code(), e.getMessage());
             return Optional.empty();
         }
-        return Optional.of(s);
     }
 
     private Map<String, JsonObject> load() {

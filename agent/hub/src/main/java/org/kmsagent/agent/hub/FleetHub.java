@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -51,12 +52,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetHub extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(FleetHub.class);
-    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern AGENT_ID = AgentCredentials.AGENT_ID;
     /** How long a fan-out waits when the client gives no deadline. */
     static final long DEFAULT_DEADLINE_MS = 5_000;
 
     static final long MAX_DEADLINE_MS = 55_000;
     static final int DEFAULT_POOL_HORIZON_DAYS = 90;
+    /** The longest pool forecast and expiry window a client may ask for, in days (ten years). */
+    static final int MAX_DAYS = 3650;
+    /** What a routed request may hold ({@code kmsagent.fleet.route.query} and {@code .change}). */
+    private static final List<String> ROUTE_FIELDS = List.of("address", "body", "target", "deadlineMs");
     /** History events per cluster-map entry (a few KB of JSON). */
     static final int HISTORY_CHUNK = 64;
 
@@ -124,16 +129,21 @@ public final class FleetHub extends VerticleBase {
                     local(FleetAddresses.REGISTER, this::register);
                     local(FleetAddresses.HEARTBEAT, this::heartbeat);
                     local(FleetAddresses.EVENTS, this::events);
-                    local(FleetAddresses.VIEW, b -> view());
-                    local(FleetAddresses.EXPIRING, this::expiring);
-                    local(FleetAddresses.POOLS, this::pools);
-                    local(FleetAddresses.DUPLICATES, b -> duplicates());
-                    local(FleetAddresses.HOSTS, b -> hosts());
-                    local(FleetAddresses.CLIENTS, this::clients);
-                    local(FleetAddresses.HISTORY, this::history);
-                    local(FleetAddresses.ROUTE_QUERY, b -> route(b, BusAddresses.QUERIES));
-                    local(FleetAddresses.ROUTE_CHANGE, b -> route(b, BusAddresses.CHANGES));
-                    local(FleetAddresses.AUDIT, this::audit);
+                    request(FleetAddresses.VIEW, List.of(), (r, m) -> view());
+                    request(FleetAddresses.EXPIRING, List.of("days"), (r, m) -> expiring(r));
+                    request(FleetAddresses.POOLS, List.of("horizonDays"), (r, m) -> pools(r));
+                    request(FleetAddresses.DUPLICATES, List.of(), (r, m) -> duplicates());
+                    request(FleetAddresses.HOSTS, List.of(), (r, m) -> hosts());
+                    request(FleetAddresses.CLIENTS, List.of("unmanaged"), (r, m) -> clients(r));
+                    request(FleetAddresses.HISTORY, List.of("target"), (r, m) -> history(r));
+                    request(FleetAddresses.ROUTE_QUERY, ROUTE_FIELDS, (r, m) -> route(r, BusAddresses.QUERIES, null));
+                    request(
+                            FleetAddresses.ROUTE_CHANGE,
+                            ROUTE_FIELDS,
+                            // Who asked, for the audit record each agent makes of the change (never the client's own
+                            // say).
+                            (r, m) -> route(r, BusAddresses.CHANGES, m.headers().get(BridgeCaller.HEADER_CLIENT)));
+                    request(FleetAddresses.AUDIT, List.of("agent", "since", "limit"), (r, m) -> audit(r));
                     notAnAgent(BusAddresses.QUERIES);
                     notAnAgent(BusAddresses.CHANGES);
                     // Clustered: agents on other hubs answer here.
@@ -157,14 +167,15 @@ public final class FleetHub extends VerticleBase {
      */
     private void notAnAgent(List<String> addresses) {
         for (String address : addresses) {
-            consumers.add(
-                    vertx.eventBus()
-                            .<Object>localConsumer(
-                                    address,
-                                    msg -> msg.fail(
-                                            BusCodes.NOT_FOUND,
-                                            "this is fleet hub " + hubName + ", not an agent: route " + address
-                                                    + " to one agent with --target AGENT_ID, or to every agent with --all-agents")));
+            consumers.add(vertx.eventBus()
+                    .<Object>localConsumer(
+                            address,
+                            msg -> msg.fail(
+                                    BusCodes.NOT_FOUND,
+                                    HubRoutes.notAnAgent(
+                                            hubName,
+                                            "route " + address + " to one agent with --target AGENT_ID, or"
+                                                    + " to every agent with --all-agents"))));
         }
     }
 
@@ -200,30 +211,45 @@ public final class FleetHub extends VerticleBase {
                     return;
                 }
             }
-            if (FleetAddresses.ROUTE_CHANGE.equals(address)) {
-                // Who asked, for the audit record each agent makes of the change (never the client's own say).
-                body.put("requestedBy", msg.headers().get(BridgeCaller.HEADER_CLIENT));
-            }
-            Future<JsonObject> result;
-            try {
-                result = work.apply(body);
-            } catch (FleetException e) {
-                refused(address, msg, e);
-                msg.fail(e.code(), e.getMessage());
-                return;
-            }
-            result.onComplete(ar -> {
-                if (ar.succeeded()) {
-                    msg.reply(ar.result());
-                } else if (ar.cause() instanceof FleetException fe) {
-                    refused(address, msg, fe);
-                    msg.fail(fe.code(), fe.getMessage());
-                } else {
-                    LOG.error("fleet: {} failed", address, ar.cause());
-                    msg.fail(BusCodes.INTERNAL, "internal error on hub " + hubName + "; see its log");
-                }
-            });
+            answer(address, msg, () -> work.apply(body));
         }));
+    }
+
+    /**
+     * A client's request to a fleet address: its body is checked against the fields the address accepts
+     * ({@link FleetRequest}) before any work, and every outcome is answered at once.
+     */
+    private void request(
+            String address, List<String> fields, BiFunction<FleetRequest, Message<Object>, Future<JsonObject>> work) {
+        consumers.add(vertx.eventBus()
+                .<Object>localConsumer(
+                        address,
+                        msg -> answer(address, msg, () -> work.apply(FleetRequest.of(msg.body(), fields), msg))));
+    }
+
+    /** Runs the work and answers its result; a refusal with its code, anything else with 500 (never a timeout). */
+    private void answer(String address, Message<Object> msg, Supplier<Future<JsonObject>> work) {
+        Future<JsonObject> result;
+        try {
+            result = work.get();
+        } catch (FleetException e) {
+            refused(address, msg, e);
+            msg.fail(e.code(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        result.onComplete(ar -> {
+            if (ar.succeeded()) {
+                msg.reply(ar.result());
+            } else if (ar.cause() instanceof FleetException fe) {
+                refused(address, msg, fe);
+                msg.fail(fe.code(), fe.getMessage());
+            } else {
+                LOG.error("fleet: {} failed", address, ar.cause());
+                msg.fail(BusCodes.INTERNAL, "internal error on hub " + hubName + "; see its log");
+            }
+        });
     }
 
     /** Logs what an agent was refused (queries' bad requests are the client's business and not logged). */
@@ -436,11 +462,8 @@ public final class FleetHub extends VerticleBase {
                 .toList();
     }
 
-    private Future<JsonObject> expiring(JsonObject body) {
-        int days = body.getValue("days") instanceof Integer d ? d : 30;
-        if (days < 0 || days > 3650) {
-            throw new FleetException(BusCodes.BAD_REQUEST, "days: expected 0-3650, got " + days);
-        }
+    private Future<JsonObject> expiring(FleetRequest body) {
+        int days = (int) body.whole("days", 0, MAX_DAYS, 30);
         Instant now = clock.instant();
         return records().map(all -> {
             List<ExpiryForecast.ProductState> products = new ArrayList<>();
@@ -452,8 +475,8 @@ public final class FleetHub extends VerticleBase {
         });
     }
 
-    private Future<JsonObject> pools(JsonObject body) {
-        int horizon = body.getValue("horizonDays") instanceof Integer d ? d : DEFAULT_POOL_HORIZON_DAYS;
+    private Future<JsonObject> pools(FleetRequest body) {
+        int horizon = (int) body.whole("horizonDays", 1, MAX_DAYS, DEFAULT_POOL_HORIZON_DAYS);
         Instant now = clock.instant();
         return records()
                 .map(all -> new JsonObject()
@@ -478,12 +501,8 @@ public final class FleetHub extends VerticleBase {
                 .map(all -> new JsonObject().put("at", now.toString()).put("hosts", WatchedHosts.hosts(sorted(all))));
     }
 
-    private Future<JsonObject> clients(JsonObject body) {
-        Object u = body.getValue("unmanaged");
-        if (u != null && !(u instanceof Boolean)) {
-            throw new FleetException(BusCodes.BAD_REQUEST, "unmanaged: expected true or false, got " + u);
-        }
-        boolean unmanaged = Boolean.TRUE.equals(u);
+    private Future<JsonObject> clients(FleetRequest body) {
+        boolean unmanaged = body.bool("unmanaged", false);
         Instant now = clock.instant();
         return records()
                 .map(all -> new JsonObject()
@@ -493,8 +512,9 @@ public final class FleetHub extends VerticleBase {
     }
 
     /** The fleet audit: each agent's kept records are counted in its record ({@code auditCount}). */
-    private Future<JsonObject> audit(JsonObject body) {
-        String agent = body.containsKey("agent") ? agentId(body, "agent") : null;
+    private Future<JsonObject> audit(FleetRequest request) {
+        String agent = request.optionalAgentId("agent").orElse(null);
+        JsonObject body = request.json();
         Future<Map<String, Long>> counts = agent != null
                 ? agents.get(agent)
                         .map(r -> r == null ? Map.<String, Long>of() : Map.of(agent, r.getLong("auditCount", 0L)))
@@ -506,8 +526,8 @@ public final class FleetHub extends VerticleBase {
         return counts.compose(c -> audit.query(body, agent, c));
     }
 
-    private Future<JsonObject> history(JsonObject body) {
-        String id = agentId(body, "target");
+    private Future<JsonObject> history(FleetRequest body) {
+        String id = body.agentId("target");
         return agents.get(id).compose(record -> {
             if (record == null) {
                 return Future.failedFuture(
@@ -523,20 +543,20 @@ public final class FleetHub extends VerticleBase {
 
     // ---- routing to agents ----
 
-    private Future<JsonObject> route(JsonObject body, List<String> allowed) {
-        String address = body.getValue("address") instanceof String a ? a : null;
-        if (address == null || !allowed.contains(address)) {
+    /**
+     * @param requestedBy the bridge client that asked a change (for the agents' audit records), or null
+     */
+    private Future<JsonObject> route(FleetRequest body, List<String> allowed, String requestedBy) {
+        String accepted = "one of " + String.join(", ", allowed);
+        String address = body.text("address", accepted);
+        if (!allowed.contains(address)) {
             throw new FleetException(
                     BusAddresses.CHANGES.contains(address) ? BusCodes.FORBIDDEN : BusCodes.BAD_REQUEST,
-                    "address: expected one of " + allowed + ", got " + address);
+                    "address: expected " + accepted + ", got " + FleetRequest.given(address));
         }
-        String target = body.containsKey("target") ? agentId(body, "target") : null;
-        long deadline = body.getValue("deadlineMs") instanceof Number n ? n.longValue() : DEFAULT_DEADLINE_MS;
-        if (deadline < 1 || deadline > MAX_DEADLINE_MS) {
-            throw new FleetException(
-                    BusCodes.BAD_REQUEST, "deadlineMs: expected 1-" + MAX_DEADLINE_MS + ", got " + deadline);
-        }
-        Object request = body.getValue("body") instanceof JsonObject b ? b : new JsonObject();
+        String target = body.optionalAgentId("target").orElse(null);
+        long deadline = body.whole("deadlineMs", 1, MAX_DEADLINE_MS, DEFAULT_DEADLINE_MS);
+        Object request = body.object("body");
         long started = System.nanoTime();
         String requestId = UUID.randomUUID().toString();
         JsonObject command = new JsonObject()
@@ -544,8 +564,8 @@ public final class FleetHub extends VerticleBase {
                 .put("replyTo", replyAddress)
                 .put("address", address)
                 .put("body", request);
-        if (body.getValue("requestedBy") instanceof String by) {
-            command.put("requestedBy", by);
+        if (requestedBy != null) {
+            command.put("requestedBy", requestedBy);
         }
         if (target == null && !BusAddresses.CHANGES.contains(address)) {
             return queryAll(command, deadline, started);

@@ -2,6 +2,8 @@ package org.kmsagent.agent.hub;
 
 import java.util.Optional;
 import java.util.Set;
+import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.bus.bridge.AuditRoutes;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.bus.bridge.BridgeRoutes;
 import org.kmsagent.agent.config.Role;
@@ -30,6 +32,50 @@ public final class HubRoutes implements BridgeRoutes {
     public HubRoutes(Set<String> sharedAgentTokens, AgentCredentials credentials) {
         this.agentTokens = Set.copyOf(sharedAgentTokens);
         this.credentials = credentials;
+    }
+
+    /** This hub's name in the fleet view, once known (the bridge listens before the hub is named). */
+    private volatile String hubName;
+
+    /** Names the hub in what its bridge tells clients ({@link #notServed}). */
+    public void named(String name) {
+        this.hubName = name;
+    }
+
+    /**
+     * What a hub answers to a request only an agent serves: the same text for a control-API request (FleetHub) and a
+     * watch, with what to do instead.
+     */
+    static String notAnAgent(String hubName, String instead) {
+        return "this is fleet hub " + (hubName == null ? "" : hubName + ", ") + "not an agent: " + instead;
+    }
+
+    @Override
+    public Optional<String> notServed(BridgeCaller caller, String address) {
+        if (!caller.isAgent() && BusAddresses.EVENTS.equals(address)) {
+            // ctl --hub HUB watch: a hub publishes no kmsagent.events, and a watch is not routed (docs/fleet.md).
+            return Optional.of(notAnAgent(
+                    hubName,
+                    "it publishes no " + address + "; watch one agent's events at that agent, with ctl --agent "
+                            + "AGENT_HOST:PORT watch (watch is not routed through a hub)"));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String unreachable(BridgeCaller caller, String address) {
+        if (caller.isAgent()) {
+            return "access_denied: this token is agent " + caller.agentId() + "'s own credential (ctl fleet enroll), "
+                    + "not an operator token: " + address + " needs a token from the hub's bridge.tokens";
+        }
+        return BridgeRoutes.super.unreachable(caller, address);
+    }
+
+    @Override
+    public String forbidden(String address, Role needed) {
+        return FleetAddresses.AUDIT.equals(address)
+                ? AuditRoutes.readingTheAudit(address, needed)
+                : BridgeRoutes.super.forbidden(address, needed);
     }
 
     @Override

@@ -96,6 +96,7 @@ public final class HubServer implements AutoCloseable {
             bridge.listen().await(30, TimeUnit.SECONDS);
             String at = b.host() + ":" + bridge.port();
             Injector named = clustered.createChildInjector(new NamedHubModule(name != null ? name : at));
+            part(clustered, Key.get(HubRoutes.class)).named(name != null ? name : at);
             FleetHub hub = part(named, Key.get(FleetHub.class));
             vertx.deployVerticle(hub).await(30, TimeUnit.SECONDS);
             HubServer server = new HubServer(vertx, bridge, hub, at);

@@ -91,7 +91,9 @@ class CtlAuditTest {
             // The audit itself is for admins only.
             Result readerAudit = agent.ctl(AgentFixture.READ_TOKEN, "audit");
             assertThat(readerAudit.exit()).as(readerAudit.toString()).isEqualTo(3);
-            assertThat(readerAudit.err()).contains("code 403", "changes need a token with role admin");
+            assertThat(readerAudit.err())
+                    .contains("code 403", "reading the audit (kmsagent.audit) takes a token with role admin")
+                    .doesNotContain("changes need");
 
             List<JsonObject> records = records(agent.ctlAdmin("audit", "--json"));
             JsonObject unknown = withAction(records, "kmsagent.activate").get(0);

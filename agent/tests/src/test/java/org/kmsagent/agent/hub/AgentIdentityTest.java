@@ -295,6 +295,21 @@ class AgentIdentityTest {
     }
 
     @Test
+    void reEnrollingAConnectedAgentLogsWhoRevokedItsCredential() throws Exception {
+        String first = enroll("pc-0043");
+        FleetLink pc = agent("pc-0043", first, (address, body) -> Future.succeededFuture(new JsonObject()));
+
+        String second = enroll("pc-0043");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> pc.hub().isEmpty());
+        assertThat(second).isNotEqualTo(first);
+        assertThat(log.text())
+                .contains(
+                        "fleet: agent pc-0043 revoked by 'ops' (enrolled again", "credential no longer valid; closing")
+                .doesNotContain(first);
+    }
+
+    @Test
     void sharedAgentTokensAreRefusedUnlessAllowed() throws Exception {
         HubConnection shared = connect(LocalHub.AGENT_TOKEN);
         assertThat(code(shared.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-x"), 5_000)))
@@ -319,7 +334,7 @@ class AgentIdentityTest {
         assertThat(read.out()).doesNotContain("kma1.");
         CliRun bad = ctl("fleet", "enroll", "../../etc/passwd");
         assertThat(bad.exitCode()).isNotZero();
-        assertThat(bad.err()).contains("agentId: expected letters, digits");
+        assertThat(bad.err()).contains("agentId: expected an agent id (letters, digits");
     }
 
     @Test

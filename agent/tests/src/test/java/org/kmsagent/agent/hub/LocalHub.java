@@ -58,12 +58,9 @@ public final class LocalHub implements AutoCloseable {
         BridgeConfig config = bridgeConfig(tokens, port);
         credentials = new AgentCredentials(dir.resolve("fleet-credentials.json"), clock);
         vertx.deployVerticle(credentials).await(30, TimeUnit.SECONDS);
-        bridge = new AgentBridge(
-                        vertx,
-                        config,
-                        tls,
-                        tokens,
-                        new HubRoutes(sharedAgentToken ? Set.of("agents") : Set.of(), credentials))
+        HubRoutes routes = new HubRoutes(sharedAgentToken ? Set.of("agents") : Set.of(), credentials);
+        routes.named("hub-local");
+        bridge = new AgentBridge(vertx, config, tls, tokens, routes)
                 .audited(audit)
                 .listen()
                 .await(30, TimeUnit.SECONDS);

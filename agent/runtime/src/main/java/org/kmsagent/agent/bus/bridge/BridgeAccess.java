@@ -92,6 +92,21 @@ final class BridgeAccess {
         return routes.sendRole(client, address);
     }
 
+    /** What a client is told when it may not send to an address at all ({@link BridgeRoutes#unreachable}). */
+    String unreachable(BridgeCaller client, String address) {
+        return routes.unreachable(client, address);
+    }
+
+    /** What a client whose role is too low for an address is told ({@link BridgeRoutes#forbidden}). */
+    String forbidden(String address, Role needed) {
+        return routes.forbidden(address, needed);
+    }
+
+    /** A registration this process would never serve, with the refusal's text ({@link BridgeRoutes#notServed}). */
+    Optional<String> notServed(BridgeCaller client, String address) {
+        return routes.notServed(client, address);
+    }
+
     /** {@link #mayRegister(String)}, or the extra routes allow it (within the outbound list). */
     boolean mayRegister(BridgeCaller client, String address) {
         if (client.isAgent()) {

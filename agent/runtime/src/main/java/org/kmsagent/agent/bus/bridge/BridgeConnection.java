@@ -325,9 +325,8 @@ final class BridgeConnection {
                         BusCodes.FORBIDDEN,
                         "RECIPIENT_FAILURE",
                         needed.isEmpty()
-                                ? "access_denied: " + address + " is not reachable over the bridge"
-                                : "forbidden: " + address + " needs role "
-                                        + needed.get().id()));
+                                ? access.unreachable(client, address)
+                                : access.forbidden(address, needed.get())));
             } else {
                 write(Frames.error("access_denied"));
             }
@@ -382,6 +381,16 @@ final class BridgeConnection {
     }
 
     private void register(BridgeCaller client, String address) {
+        Optional<String> notServed = access.notServed(client, address);
+        if (notServed.isPresent()) {
+            // Allowed, but nothing would ever arrive (ctl --hub HUB watch): said at once rather than left to hang.
+            write(new JsonObject()
+                    .put("type", "err")
+                    .put("address", address)
+                    .put("failureCode", BusCodes.NOT_FOUND)
+                    .put("message", notServed.get()));
+            return;
+        }
         if (!access.mayRegister(client, address) || !client.role().covers(Role.READ)) {
             LOG.warn(
                     "bridge: client '{}' ({}) from {} refused registration on {}",

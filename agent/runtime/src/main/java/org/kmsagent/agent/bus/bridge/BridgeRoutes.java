@@ -47,6 +47,28 @@ public interface BridgeRoutes {
         return !caller.isAgent() && mayRegister(caller.name(), caller.role(), address);
     }
 
+    /**
+     * What a caller is told (code 403) when no rule lets it send to an address: by default that the address is not
+     * reachable; routes that know why (an agent asked for a hub's address, an agent's credential asked an operator's
+     * question) say so and what to use instead.
+     */
+    default String unreachable(BridgeCaller caller, String address) {
+        return "access_denied: " + address + " is not reachable over the bridge";
+    }
+
+    /** What a caller whose role is too low is told (code 403); routes word a read that needs admin as a read. */
+    default String forbidden(String address, Role needed) {
+        return "forbidden: " + address + " needs role " + needed.id();
+    }
+
+    /**
+     * A registration the rules allow but that this process would never serve (a hub publishes no agent events), as
+     * the refusal's text (sent with code 404); empty to serve it.
+     */
+    default Optional<String> notServed(BridgeCaller caller, String address) {
+        return Optional.empty();
+    }
+
     /** How many connections one caller may hold at once, given the configured per-token limit. */
     default int maxConnections(BridgeCaller caller, int configured) {
         return configured;

@@ -197,7 +197,7 @@ public final class AgentMetrics {
             Map<Tags, Integer> thresholds,
             Map<Tags, Integer> info) {
         figures.set(
-                prefix + ".pool.count", "Clients a KMS host pool counts now (docs/kms-rules.md section 1.2)", counts);
+                prefix + ".pool.clients", "Clients a KMS host pool counts now (docs/kms-rules.md section 1.2)", counts);
         figures.set(
                 prefix + ".pool.threshold",
                 "The count a threshold class needs (docs/kms-rules.md section 1.5)",
@@ -209,7 +209,7 @@ public final class AgentMetrics {
      * Adds one row per pool: {@code pool} is the pool's readable id (e.g. {@code windows}, the application id only
      * when the pool is known from the ledger alone). A pool serves several families (Windows clients and servers
      * count in one), so the families are not a label of the count (one count, one series) but rows of
-     * {@code pool_info}, one per family: {@code pool_count * on (pool) group_right pool_info} joins them.
+     * {@code pool_info}, one per family: {@code pool_clients * on (pool) group_right pool_info} joins them.
      */
     public static void addPools(
             Map<Tags, Integer> counts,

@@ -3,7 +3,6 @@ package org.kmsagent.agent.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.metrics.Promtool;
 
 /**
  * The monitoring files shipped in docs/: Prometheus accepts the alert rules ({@code promtool check rules}), the
@@ -25,11 +25,7 @@ class MonitoringFilesTest {
 
     @Test
     void promtoolAcceptsTheAlertRules() throws Exception {
-        String promtool = onPath("promtool");
-        assertThat(promtool)
-                .as("promtool is not installed: .ci/run installs it (Debian package 'prometheus'); "
-                        + "locally: apt-get install prometheus")
-                .isNotNull();
+        String promtool = Promtool.path();
         Process p = new ProcessBuilder(
                         promtool,
                         "check",
@@ -59,7 +55,7 @@ class MonitoringFilesTest {
         }
         assertThat(named)
                 .contains(
-                        "kmsagent_fleet_pool_count",
+                        "kmsagent_fleet_pool_clients",
                         "kmsagent_fleet_pool_threshold",
                         "kmsagent_fleet_products",
                         "kmsagent_fleet_products_expiring",
@@ -67,15 +63,5 @@ class MonitoringFilesTest {
                 .allSatisfy(name -> assertThat(operations)
                         .as("docs/operations.md documents %s", name)
                         .contains("`" + name + "`"));
-    }
-
-    private static String onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
     }
 }

@@ -121,6 +121,7 @@ class HubMetricsTest {
         agent("pc-4", machine("pc-4", "LICENSED", "2026-03-25T00:00:00Z")); // 24 days left
 
         PrometheusText scrape = PrometheusText.scrape(endpoint.port());
+        assertThat(scrape.promtoolProblemsOfOwnSeries()).isEmpty();
 
         JsonObject view = new JsonObject(ctl("fleet").out());
         assertThat(scrape.get("kmsagent_fleet_agents", "connected", "true"))
@@ -137,7 +138,7 @@ class HubMetricsTest {
                 .getJsonArray("pools")
                 .getJsonObject(0);
         // The pool by its readable id, one series; its families as rows of pool_info, one family each.
-        assertThat(scrape.get("kmsagent_fleet_pool_count", "host", "kms1", "pool", "windows"))
+        assertThat(scrape.get("kmsagent_fleet_pool_clients", "host", "kms1", "pool", "windows"))
                 .isEqualTo(pool.getInteger("count").doubleValue())
                 .isEqualTo(13.0);
         assertThat(scrape.get(

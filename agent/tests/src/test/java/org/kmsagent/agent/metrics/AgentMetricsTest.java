@@ -37,9 +37,10 @@ class AgentMetricsTest {
         PrometheusText scrape = PrometheusText.scrape(fixture.daemon.metricsPort());
 
         assertThat(scrape.contentType).startsWith("text/plain; version=0.0.4");
+        assertThat(scrape.promtoolProblemsOfOwnSeries()).isEmpty();
         // InMemoryAgent's host: one Windows pool counting 26, thresholds 25 (client) and 5 (server).
         // The double's pool has no readable id: its application id stands in.
-        assertThat(scrape.get("kmsagent_pool_count", "pool", WINDOWS_POOL)).isEqualTo(26.0);
+        assertThat(scrape.get("kmsagent_pool_clients", "pool", WINDOWS_POOL)).isEqualTo(26.0);
         assertThat(scrape.get("kmsagent_pool_threshold", "pool", WINDOWS_POOL, "threshold_class", "client"))
                 .isEqualTo(25.0);
         assertThat(scrape.get("kmsagent_pool_threshold", "pool", WINDOWS_POOL, "threshold_class", "server"))

@@ -1,19 +1,23 @@
 package org.kmsagent.agent.metrics;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A scrape as Prometheus reads it: samples keyed by name and labels, e.g.
- * {@code kmsagent_pool_count{family="windows-client",pool="55c9…"}} (labels sorted by name). Parses the text
+ * {@code kmsagent_pool_clients{family="windows-client",pool="55c9…"}} (labels sorted by name). Parses the text
  * exposition format's sample lines and checks every {@code # TYPE} line names a known type.
  */
 public final class PrometheusText {
@@ -22,9 +26,12 @@ public final class PrometheusText {
 
     public final Map<String, Double> samples = new LinkedHashMap<>();
     public final String contentType;
+    /** The scrape as served. */
+    public final String text;
 
     private PrometheusText(String text, String contentType) {
         this.contentType = contentType;
+        this.text = text;
         for (String line : text.split("\n")) {
             if (line.isBlank()) {
                 continue;
@@ -120,5 +127,26 @@ public final class PrometheusText {
         labels.forEach((k, v) -> s.append(k).append("=\"").append(v).append("\","));
         s.setLength(s.length() - 1);
         return s.append('}').toString();
+    }
+
+    /**
+     * What {@code promtool check metrics} says about the kms-agent's own series ({@code kmsagent_*}): its lint lines
+     * about them, none when their names and types follow Prometheus' conventions. Micrometer's JVM and process meters
+     * keep the names JVM dashboards expect ({@code system_cpu_count}, {@code process_cpu_time_ns_total}), which the
+     * linter questions; those lines are left out.
+     */
+    public List<String> promtoolProblemsOfOwnSeries() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Promtool.path(), "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("promtool check metrics did not finish");
+        }
+        return out.lines().filter(l -> l.startsWith("kmsagent_")).toList();
     }
 }

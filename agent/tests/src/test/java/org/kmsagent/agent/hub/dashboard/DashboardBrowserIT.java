@@ -289,7 +289,7 @@ class DashboardBrowserIT {
         JsonObject summary = new JsonObject(
                 call(HttpMethod.GET, "/api/summary", READ_TOKEN, null).body());
 
-        assertThat(scrape.get("kmsagent_fleet_pool_count", "host", "kms1", "pool", WINDOWS))
+        assertThat(scrape.get("kmsagent_fleet_pool_clients", "host", "kms1", "pool", WINDOWS))
                 .isEqualTo(13.0);
         assertThat(scrape.get("kmsagent_fleet_products_expiring", "within_days", "14"))
                 .isEqualTo(summary.getJsonObject("expiring").getLong("14").doubleValue());

@@ -221,21 +221,29 @@ public final class BridgeClient implements AutoCloseable {
         while (true) {
             JsonObject frame = read();
             if ("err".equals(frame.getString("type"))) {
-                Integer code = frame.getInteger("failureCode");
-                String message = frame.getString("message", "error");
-                if (code == null && "not_authorised".equals(message)) {
-                    code = 401;
-                }
-                if (code == null && BridgeFailure.isCapacity(message)) {
-                    code = BridgeFailure.UNAVAILABLE;
-                }
-                throw new BridgeFailure(code == null ? 500 : code, message);
+                throw failure(frame, 500);
             }
             if (replyAddress.equals(frame.getString("address"))) {
                 Object reply = frame.getValue("body");
                 return reply instanceof JsonObject o ? o : new JsonObject();
             }
         }
+    }
+
+    /**
+     * The bridge's {@code err} frame as a failure: the code it gives, else 401 for {@code not_authorised}, the
+     * capacity code for a refusal for capacity, else {@code otherwise}.
+     */
+    private static BridgeFailure failure(JsonObject frame, int otherwise) {
+        Integer code = frame.getInteger("failureCode");
+        String message = frame.getString("message", "error");
+        if (code == null && message.startsWith("not_authorised")) {
+            code = 401;
+        }
+        if (code == null && BridgeFailure.isCapacity(message)) {
+            code = BridgeFailure.UNAVAILABLE;
+        }
+        return new BridgeFailure(code == null ? otherwise : code, message);
     }
 
     /** Registers on an address and waits until the agent says the registration is live. */
@@ -247,12 +255,8 @@ public final class BridgeClient implements AutoCloseable {
         while (true) {
             JsonObject frame = read();
             if ("err".equals(frame.getString("type"))) {
-                String message = frame.getString("message", "error");
-                throw new BridgeFailure(
-                        message.startsWith("not_authorised")
-                                ? 401
-                                : BridgeFailure.isCapacity(message) ? BridgeFailure.UNAVAILABLE : 403,
-                        message);
+                // A bridge refuses a registration it does not allow (403); a hub says what it is instead (404).
+                throw failure(frame, 403);
             }
             if ("registered".equals(frame.getString("type")) && address.equals(frame.getString("address"))) {
                 return;

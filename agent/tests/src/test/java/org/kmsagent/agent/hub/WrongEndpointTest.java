@@ -27,9 +27,11 @@ class WrongEndpointTest {
                 HubAgents agents = new HubAgents(hub, dir)) {
             CliRun run = agents.ctl(LocalHub.READ_TOKEN, "watch");
 
-            assertThat(run.exitCode()).as(run.err()).isNotZero();
+            // The hub answered (404: not here), which is no failure to connect or to be authorised (exit 3).
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
             assertThat(run.err())
                     .contains(hub.at() + " refused: this is fleet hub hub-local, not an agent")
+                    .contains("(code 404)")
                     .contains("ctl --agent AGENT_HOST:PORT watch");
         }
     }

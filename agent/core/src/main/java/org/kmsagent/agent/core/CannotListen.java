@@ -3,7 +3,7 @@ package org.kmsagent.agent.core;
 import java.util.Locale;
 
 /**
- * A server of the agent or hub (the bridge, the metrics endpoint) could not listen on its address: the port is taken,
+ * A server of the agent or hub (the bridge, the metrics endpoint; a hub's dashboard and event bus) could not listen on its address: the port is taken,
  * the host is not an address of this machine, or it does not resolve. Its message names the server and the address,
  * e.g. {@code bridge: cannot listen on 127.0.0.1:7688: address already in use}, because the exception the network
  * stack gives ({@code Address already in use}) names neither.
@@ -19,6 +19,22 @@ public final class CannotListen extends Exception {
      */
     public CannotListen(String server, String host, int port, Throwable cause) {
         super(server + ": cannot listen on " + host + ":" + port + ": " + reason(cause), cause);
+    }
+
+    /**
+     * The same, naming the configuration keys of the address too, where the server's name alone does not say them
+     * (a hub's event bus is {@code fleet.cluster.publicHost} and {@code fleet.cluster.eventBusPort}), e.g.
+     * {@code event bus: cannot listen on 127.0.0.1:5801 (fleet.cluster.publicHost, fleet.cluster.eventBusPort):
+     * address already in use}.
+     *
+     * @param hostKey the key of the host
+     * @param portKey the key of the port
+     */
+    public CannotListen(String server, String hostKey, String portKey, String host, int port, Throwable cause) {
+        super(
+                server + ": cannot listen on " + host + ":" + port + " (" + hostKey + ", " + portKey + "): "
+                        + reason(cause),
+                cause);
     }
 
     /** The innermost message of {@code e}'s causes, starting lower-case as the rest of the sentence. */

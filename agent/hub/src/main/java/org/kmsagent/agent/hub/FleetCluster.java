@@ -150,6 +150,12 @@ public final class FleetCluster {
                     && !seen.contains(LifecycleEvent.LifecycleState.STARTED)) {
                 throw notJoined(c, wait, e);
             }
+            if (seen.contains(LifecycleEvent.LifecycleState.STARTED)) {
+                // Joined, then Vert.x could not bind its end of the event bus (the port taken since the hub checked).
+                HubListeners.eventBus(c).listening(() -> {
+                    throw e;
+                });
+            }
             throw e;
         }
     }

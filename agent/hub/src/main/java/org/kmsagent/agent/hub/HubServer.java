@@ -57,8 +57,15 @@ public final class HubServer implements AutoCloseable {
      * them: credentials deployed before the bridge listens (the bridge asks them for every agent's token), the bridge
      * before the fleet service, metrics and dashboard last.
      *
+     * <p>Every server listens on the clustered Vert.x, which exists only once the cluster is joined, and Vert.x binds
+     * the event bus itself as it joins; so the addresses are only tried before the join ({@link
+     * HubListeners#checkFree}): a hub that cannot listen stops before it joins the other hubs' cluster. One that fails
+     * to listen later (a port taken in between) leaves the cluster again before it stops.
+     *
      * @param name the hub's name in the fleet view, or null for {@code bridge host:port}
      * @throws IllegalArgumentException the configuration names no bridge tokens (a hub has no local admin)
+     * @throws org.kmsagent.agent.core.CannotListen one of its servers cannot listen (the message names it, its keys
+     *     and its address)
      */
     public static HubServer start(AgentConfig config, String name, Clock clock) throws Exception {
         BridgeConfig b = config.bridge();
@@ -66,6 +73,7 @@ public final class HubServer implements AutoCloseable {
             throw new IllegalArgumentException("bridge.tokens: a hub needs ctl tokens (an admin one enrols agents: "
                     + "ctl fleet enroll AGENT-ID)");
         }
+        HubListeners.checkFree(config);
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
         Files.createDirectories(dataDir);
         TlsMaterial tls = TlsMaterial.load(b.tls(), dataDir);
@@ -93,7 +101,7 @@ public final class HubServer implements AutoCloseable {
                         config.fleet().agentTokens());
             }
             AgentBridge bridge = part(clustered, Key.get(AgentBridge.class));
-            bridge.listen().await(30, TimeUnit.SECONDS);
+            HubListeners.bridge(config).listening(() -> bridge.listen().await(30, TimeUnit.SECONDS));
             String at = b.host() + ":" + bridge.port();
             Injector named = clustered.createChildInjector(new NamedHubModule(name != null ? name : at));
             part(clustered, Key.get(HubRoutes.class)).named(name != null ? name : at);
@@ -104,14 +112,16 @@ public final class HubServer implements AutoCloseable {
             Optional<FleetMetrics> fleetMetrics = part(named, new Key<Optional<FleetMetrics>>() {});
             if (fleetMetrics.isPresent()) {
                 fleetMetrics.get().start().await(30, TimeUnit.SECONDS);
-                server.metrics = MetricsEndpoint.start(
-                                vertx, config.metrics(), figures.orElseThrow(), fleetMetrics.get()::refresh)
-                        .await(30, TimeUnit.SECONDS);
+                server.metrics = HubListeners.metrics(config)
+                        .listening(() -> MetricsEndpoint.start(
+                                        vertx, config.metrics(), figures.orElseThrow(), fleetMetrics.get()::refresh)
+                                .await(30, TimeUnit.SECONDS));
                 server.metricsAt = config.metrics().host() + ":" + server.metrics.port();
             }
             if (config.dashboard().enabled()) {
-                server.dashboard = DashboardServer.start(vertx, config.dashboard(), tls, b.tokens(), clock, audit)
-                        .await(30, TimeUnit.SECONDS);
+                server.dashboard = HubListeners.dashboard(config)
+                        .listening(() -> DashboardServer.start(vertx, config.dashboard(), tls, b.tokens(), clock, audit)
+                                .await(30, TimeUnit.SECONDS));
                 server.dashboardAt = config.dashboard().host() + ":" + server.dashboard.port();
             }
             return server;

@@ -37,6 +37,7 @@ import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.core.CannotListen;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.link.HubConnection;
@@ -83,6 +84,35 @@ class FleetClusterTest {
             for (Socket s : accepted) {
                 s.close();
             }
+        }
+    }
+
+    /**
+     * An event-bus port taken after the hub checked it (HubServer tries its ports before it joins): Vert.x fails
+     * once the member has joined. The hub stops naming the event bus, its keys and its address, and its member leaves
+     * the cluster rather than staying in it without a hub behind it.
+     */
+    @Test
+    void anEventBusPortTakenAfterTheCheckStopsTheHubNamingItAndItsMemberLeaves() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            int own = LoopbackPorts.free();
+            FleetConfig.ClusterConfig config = new FleetConfig.ClusterConfig(
+                    "taken-bus-" + UUID.randomUUID(),
+                    List.of("127.0.0.1:" + own),
+                    null,
+                    own,
+                    null,
+                    taken.getLocalPort());
+            Set<String> before = hazelcastThreads();
+
+            assertThatThrownBy(() -> FleetCluster.join(config, null))
+                    .isInstanceOf(CannotListen.class)
+                    .hasMessage("event bus: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + " (fleet.cluster.publicHost, fleet.cluster.eventBusPort): address already in use");
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(hazelcastThreads())
+                            .as("Hazelcast's threads once the event bus has failed")
+                            .isSubsetOf(before));
         }
     }
 

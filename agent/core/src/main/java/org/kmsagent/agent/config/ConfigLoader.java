@@ -110,7 +110,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
             // Variables that are not config keys (KMSAGENT_TOKEN is ctl's) are not ours to judge.
             ConfigKeys.forEnvironment(e.getKey()).ifPresent(key -> {
-                put(root, key, scalar(e.getValue()));
+                put(root, key, scalar(e.getValue()), errors);
                 origin.put(key, "environment variable " + e.getKey());
             });
         }
@@ -121,7 +121,7 @@ public final class ConfigLoader {
             } else if (!ConfigKeys.isLeaf(set.substring(0, eq))) {
                 errors.add(BoundedInput.shown(set.substring(0, eq)) + ": unknown key (from --set)");
             } else {
-                put(root, set.substring(0, eq), scalar(set.substring(eq + 1)));
+                put(root, set.substring(0, eq), scalar(set.substring(eq + 1)), errors);
                 origin.remove(set.substring(0, eq)); // the command line needs no pointer back to itself
             }
         }
@@ -280,12 +280,24 @@ public final class ConfigLoader {
         }
     }
 
-    private static void put(ObjectNode root, String dotted, JsonNode value) {
+    /**
+     * Sets one key of the tree to an override's value. A section on the way that the file gave as something other than
+     * a mapping ({@code bridge: [1,2]} under {@code --set bridge.port=9999}) is reported here, where its origin still
+     * names the file's line, before the override replaces it: the override sets one key, it does not excuse the rest
+     * of the section. Only the exact value the override names is replaced without a word.
+     */
+    private static void put(ObjectNode root, String dotted, JsonNode value, List<String> errors) {
         String[] parts = dotted.split("\\.");
         ObjectNode at = root;
+        String path = "";
         for (int i = 0; i < parts.length - 1; i++) {
+            path = path.isEmpty() ? parts[i] : path + "." + parts[i];
             JsonNode next = at.get(parts[i]);
             if (!(next instanceof ObjectNode)) {
+                if (next != null && !next.isNull()) {
+                    errors.add(path + ": expected a mapping of keys"
+                            + (next.isValueNode() ? ", got '" + BoundedInput.shown(next.asText()) + "'" : found(next)));
+                }
                 next = at.putObject(parts[i]);
             }
             at = (ObjectNode) next;

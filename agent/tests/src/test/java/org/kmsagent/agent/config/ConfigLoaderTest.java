@@ -274,6 +274,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anOverrideInsideASectionTheFileGotWrongStillReportsTheFilesMistake() throws Exception {
+        Path file = yaml("licensing: auto\nbridge: [1, 2]\nrenewal: dns\n");
+        assertThat(errors(Map.of("KMSAGENT_RENEWAL_KMS", "dns"), Optional.of(file), "bridge.port=9999"))
+                .containsExactlyInAnyOrder(
+                        file + ":2: bridge: expected a mapping of keys, found a list",
+                        file + ":3: renewal: expected a mapping of keys, got 'dns'");
+        // An override that replaces exactly the wrong value leaves nothing to report.
+        Path port = yaml("bridge:\n  port: [1, 2]\n");
+        assertThat(load(Map.of(), Optional.of(port), "bridge.port=9999")
+                        .bridge()
+                        .port())
+                .isEqualTo(9999);
+    }
+
+    @Test
     void anUnknownSetKeyIsAnError() {
         assertThat(errors(Map.of(), Optional.empty(), "bridge.portt=1"))
                 .containsExactly("bridge.portt: unknown key (from --set)");

@@ -108,7 +108,11 @@ public final class ConfigLoader {
         ObjectNode root = read(file, origin);
         List<String> errors = new ArrayList<>();
         for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
-            // Variables that are not config keys (KMSAGENT_TOKEN is ctl's) are not ours to judge.
+            // Variables that are not config keys (KMSAGENT_TOKEN is ctl's) are not ours to judge; one naming a setting
+            // that cannot come from the environment is refused, not ignored, so that nobody believes it applied.
+            ConfigKeys.refusedFromEnvironment(e.getKey())
+                    .ifPresent(
+                            why -> errors.add("environment variable " + BoundedInput.shown(e.getKey()) + ": " + why));
             ConfigKeys.forEnvironment(e.getKey()).ifPresent(key -> {
                 put(root, key, scalar(e.getValue()), errors);
                 origin.put(key, "environment variable " + e.getKey());

@@ -289,6 +289,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aVariableNamingAListOrMapSettingIsRefusedWithWhereToPutItInstead() throws Exception {
+        Map<String, String> env = Map.of(
+                "KMSAGENT_BRIDGE_TOKENS", "abc",
+                "KMSAGENT_RENEWAL_FAMILIES_OFFICE2013_KMS", "dns",
+                "KMSAGENT_TOKEN", "belongs to ctl, not a key");
+        assertThat(errors(env, Optional.empty()))
+                .containsExactlyInAnyOrder(
+                        "environment variable KMSAGENT_BRIDGE_TOKENS: bridge.tokens: cannot be set from the "
+                                + "environment (a list of entries); write it in the configuration file (a value there "
+                                + "may be ${NAME}, read from the environment variable NAME)",
+                        "environment variable KMSAGENT_RENEWAL_FAMILIES_OFFICE2013_KMS: renewal.families: cannot be "
+                                + "set from the environment (a map); write it in the configuration file or with --set "
+                                + "renewal.families.<family>.kms=VALUE");
+        // A list of plain values is one key, given as a YAML list.
+        assertThat(load(Map.of("KMSAGENT_SIMULATED_EDITIONS", "[Windows 11 Pro]"), Optional.empty())
+                        .simulated()
+                        .editions())
+                .containsExactly("Windows 11 Pro");
+    }
+
+    @Test
     void anUnknownSetKeyIsAnError() {
         assertThat(errors(Map.of(), Optional.empty(), "bridge.portt=1"))
                 .containsExactly("bridge.portt: unknown key (from --set)");

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
     @TempDir
@@ -307,6 +309,34 @@ class ConfigLoaderTest {
                         .simulated()
                         .editions())
                 .containsExactly("Windows 11 Pro");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "host.enabled",
+                "host.publishDns",
+                "bridge.enabled",
+                "metrics.enabled",
+                "dashboard.enabled",
+                "fleet.allowSharedAgentTokens"
+            })
+    void everyBooleanSettingTakesTrueOrFalseAloneAndNamesItsKeyOtherwise(String key) throws Exception {
+        String section = key.substring(0, key.indexOf('.'));
+        String leaf = key.substring(key.indexOf('.') + 1);
+        for (String written : List.of("1", "0", "yes", "\"yes\"", "on", "off", "\"true\"", "1.0")) {
+            Path file = yaml(section + ":\n  " + leaf + ": " + written + "\n");
+            String got = written.replace("\"", "");
+            assertThat(errors(Map.of(), Optional.of(file)))
+                    .as(written)
+                    .containsExactly(file + ":2: " + key + ": expected true or false, got '" + got + "'"
+                            + (got.equals("true") ? " (a text value: write true or false without quotes)" : ""));
+        }
+        assertThat(errors(Map.of("KMSAGENT_" + key.replace('.', '_').toUpperCase(), "1"), Optional.empty()))
+                .containsExactly("environment variable KMSAGENT_"
+                        + key.replace('.', '_').toUpperCase() + ": " + key + ": expected true or false, got '1'");
+        assertThat(load(Map.of(), Optional.of(yaml(section + ":\n  " + leaf + ": false\n"))))
+                .isNotEqualTo(load(Map.of(), Optional.of(yaml(section + ":\n  " + leaf + ": true\n"))));
     }
 
     @Test

@@ -131,8 +131,8 @@ class ConfigLoaderTest {
         Path tokens = yaml("bridge:\n  tokens:\n    - {name: a, token: x, role: root}\n");
         assertThat(errors(Map.of(), Optional.of(tokens)))
                 .contains(tokens + ":3: bridge.tokens[0].token: must be at least " + "16 characters")
-                .anySatisfy(e -> assertThat(e)
-                        .startsWith(tokens + ":3: bridge.tokens[0].role: must be one " + "of none|read|admin"));
+                .anySatisfy(
+                        e -> assertThat(e).startsWith(tokens + ":3: bridge.tokens[0].role: must be one of read|admin"));
     }
 
     @Test
@@ -337,6 +337,24 @@ class ConfigLoaderTest {
                         + key.replace('.', '_').toUpperCase() + ": " + key + ": expected true or false, got '1'");
         assertThat(load(Map.of(), Optional.of(yaml(section + ":\n  " + leaf + ": false\n"))))
                 .isNotEqualTo(load(Map.of(), Optional.of(yaml(section + ":\n  " + leaf + ": true\n"))));
+    }
+
+    @Test
+    void aRoleMessageListsOnlyWhatItsKeyAccepts() throws Exception {
+        Path file = yaml("""
+        bridge:
+          anonymous: root
+          tokens:
+            - {name: a, token: 0123456789abcdef-a, role: none}
+            - {name: b, token: 0123456789abcdef-b, role: root}
+            - {name: c, token: 0123456789abcdef-c}
+        """);
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactlyInAnyOrder(
+                        file + ":2: bridge.anonymous: must be one of none|read|admin, got 'root'",
+                        file + ":4: bridge.tokens[0].role: must be one of read|admin, got 'none'",
+                        file + ":5: bridge.tokens[1].role: must be one of read|admin, got 'root'",
+                        file + ":6: bridge.tokens[2].role: must be given: one of read|admin");
     }
 
     @Test

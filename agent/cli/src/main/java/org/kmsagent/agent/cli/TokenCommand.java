@@ -176,12 +176,9 @@ public final class TokenCommand implements Runnable {
             checkIterations(iterations);
             Role r;
             try {
-                r = Role.of(role);
+                r = Role.ofToken(role);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--role: " + e.getMessage());
-            }
-            if (r == Role.NONE) {
-                throw new UsageException("--role must be read or admin");
             }
             SecureRandom random = new SecureRandom();
             byte[] secret = new byte[32];

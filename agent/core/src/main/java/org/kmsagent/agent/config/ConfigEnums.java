@@ -1,7 +1,8 @@
 package org.kmsagent.agent.config;
 
-import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.core.BoundedInput;
 
@@ -14,13 +15,25 @@ final class ConfigEnums {
     }
 
     static <E extends Enum<E>> E parse(Class<E> type, String text) {
-        for (E e : type.getEnumConstants()) {
+        return parse(type, text, EnumSet.allOf(type));
+    }
+
+    /**
+     * The constant spelled {@code text} among those a key accepts; the message lists exactly those, so that a value it
+     * suggests is never refused by a later check.
+     */
+    static <E extends Enum<E>> E parse(Class<E> type, String text, Set<E> accepted) {
+        for (E e : accepted) {
             if (id(e).equals(text)) {
                 return e;
             }
         }
-        throw new IllegalArgumentException("must be one of "
-                + Arrays.stream(type.getEnumConstants()).map(ConfigEnums::id).collect(Collectors.joining("|"))
-                + ", got '" + BoundedInput.shown(text) + "'");
+        throw new IllegalArgumentException(mustBeOneOf(accepted) + ", got '" + BoundedInput.shown(text) + "'");
+    }
+
+    /** {@code must be one of read|admin}: the accepted spellings, in declaration order. */
+    static <E extends Enum<E>> String mustBeOneOf(Set<E> accepted) {
+        return "must be one of "
+                + accepted.stream().sorted().map(ConfigEnums::id).collect(Collectors.joining("|"));
     }
 }

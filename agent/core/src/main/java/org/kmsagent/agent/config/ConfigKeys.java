@@ -72,6 +72,43 @@ public final class ConfigKeys {
         return Optional.empty();
     }
 
+    /**
+     * Why an environment variable that names a list of records or a map ({@code KMSAGENT_BRIDGE_TOKENS}), or a key
+     * under one ({@code KMSAGENT_RENEWAL_FAMILIES_OFFICE2013_KMS}), is refused, and where that setting goes instead;
+     * empty for any other variable. Such settings cannot be given this way (docs/configuration.md, Overrides): refusing
+     * the variable says so, where ignoring it would leave the administrator believing it applied.
+     */
+    public static Optional<String> refusedFromEnvironment(String variable) {
+        if (!variable.startsWith("KMSAGENT_")) {
+            return Optional.empty();
+        }
+        String name = variable.substring("KMSAGENT_".length());
+        String wanted = name.toLowerCase(Locale.ROOT).replace("_", "");
+        for (String key : all()) {
+            int list = key.indexOf("[]");
+            int map = key.indexOf(".<");
+            if (list < 0 && map < 0) {
+                continue;
+            }
+            boolean isList = list >= 0 && (map < 0 || list < map);
+            String setting = key.substring(0, isList ? list : map);
+            String flat = setting.replace(".", "").toLowerCase(Locale.ROOT);
+            if (wanted.equals(flat) || name.toUpperCase(Locale.ROOT).startsWith(environmentName(setting) + "_")) {
+                return Optional.of(setting + ": cannot be set from the environment ("
+                        + (isList ? "a list of entries" : "a map") + "); write it in the configuration file"
+                        + (isList
+                                ? " (a value there may be ${NAME}, read from the environment variable NAME)"
+                                : " or with --set " + key + "=VALUE"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code renewal.families} as an environment variable's key part: {@code RENEWAL_FAMILIES}. */
+    private static String environmentName(String key) {
+        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
     /** Whether a concrete dotted path (map keys filled in) names a leaf key. */
     public static boolean isLeaf(String path) {
         String[] parts = path.split("\\.", -1);

@@ -2,19 +2,24 @@ package org.kmsagent.agent.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +57,41 @@ public final class ConfigLoader {
      * (docs/performance-log.md). Configured once, then only read, so one is shared.
      */
     private static final class Yaml {
-        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+        // YAML 1.2's booleans only: yes, no, on, off (YAML 1.1's) are words, which a boolean setting then refuses.
+        static final ObjectMapper MAPPER = new ObjectMapper(
+                        new YAMLFactory().enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS))
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 // A key given twice, or 7688.9 for a port, is a mistake to report, not a value to guess.
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .registerModule(new SimpleModule().addDeserializer(Boolean.class, new StrictBoolean()));
 
         private Yaml() {}
+    }
+
+    /**
+     * Every boolean setting takes {@code true} or {@code false} alone, as YAML 1.2 and Jackson's strict mode read
+     * them: Jackson's own coercion took {@code 1} for true but refused {@code "yes"}, so each key seemed to have its
+     * own rule. A number, a text (even a quoted {@code "true"}) or any other word is refused, naming the value.
+     */
+    private static final class StrictBoolean extends StdScalarDeserializer<Boolean> {
+        StrictBoolean() {
+            super(Boolean.class);
+        }
+
+        @Override
+        public Boolean deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonToken token = p.currentToken();
+            if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+                return token == JsonToken.VALUE_TRUE;
+            }
+            if (token != null && token.isScalarValue()) {
+                throw InvalidFormatException.from(p, "expected true or false", p.getText(), Boolean.class);
+            }
+            return (Boolean) ctxt.handleUnexpectedToken(Boolean.class, p);
+        }
     }
 
     /** The largest configuration file read (real ones are a few KiB). */
@@ -108,9 +139,13 @@ public final class ConfigLoader {
         ObjectNode root = read(file, origin);
         List<String> errors = new ArrayList<>();
         for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
-            // Variables that are not config keys (KMSAGENT_TOKEN is ctl's) are not ours to judge.
+            // Variables that are not config keys (KMSAGENT_TOKEN is ctl's) are not ours to judge; one naming a setting
+            // that cannot come from the environment is refused, not ignored, so that nobody believes it applied.
+            ConfigKeys.refusedFromEnvironment(e.getKey())
+                    .ifPresent(
+                            why -> errors.add("environment variable " + BoundedInput.shown(e.getKey()) + ": " + why));
             ConfigKeys.forEnvironment(e.getKey()).ifPresent(key -> {
-                put(root, key, scalar(e.getValue()));
+                put(root, key, scalar(e.getValue()), errors);
                 origin.put(key, "environment variable " + e.getKey());
             });
         }
@@ -121,7 +156,7 @@ public final class ConfigLoader {
             } else if (!ConfigKeys.isLeaf(set.substring(0, eq))) {
                 errors.add(BoundedInput.shown(set.substring(0, eq)) + ": unknown key (from --set)");
             } else {
-                put(root, set.substring(0, eq), scalar(set.substring(eq + 1)));
+                put(root, set.substring(0, eq), scalar(set.substring(eq + 1)), errors);
                 origin.remove(set.substring(0, eq)); // the command line needs no pointer back to itself
             }
         }
@@ -280,12 +315,24 @@ public final class ConfigLoader {
         }
     }
 
-    private static void put(ObjectNode root, String dotted, JsonNode value) {
+    /**
+     * Sets one key of the tree to an override's value. A section on the way that the file gave as something other than
+     * a mapping ({@code bridge: [1,2]} under {@code --set bridge.port=9999}) is reported here, where its origin still
+     * names the file's line, before the override replaces it: the override sets one key, it does not excuse the rest
+     * of the section. Only the exact value the override names is replaced without a word.
+     */
+    private static void put(ObjectNode root, String dotted, JsonNode value, List<String> errors) {
         String[] parts = dotted.split("\\.");
         ObjectNode at = root;
+        String path = "";
         for (int i = 0; i < parts.length - 1; i++) {
+            path = path.isEmpty() ? parts[i] : path + "." + parts[i];
             JsonNode next = at.get(parts[i]);
             if (!(next instanceof ObjectNode)) {
+                if (next != null && !next.isNull()) {
+                    errors.add(path + ": expected a mapping of keys"
+                            + (next.isValueNode() ? ", got '" + BoundedInput.shown(next.asText()) + "'" : found(next)));
+                }
                 next = at.putObject(parts[i]);
             }
             at = (ObjectNode) next;
@@ -346,8 +393,12 @@ public final class ConfigLoader {
             known.sort(null);
             return path + ": unknown key (known here: " + String.join(", ", known) + ")";
         } else if (error instanceof InvalidFormatException e) {
-            return path + ": expected " + describe(e.getTargetType()) + ", got '"
-                    + BoundedInput.shown(String.valueOf(e.getValue())) + "'";
+            String value = String.valueOf(e.getValue());
+            // Only a text reaches StrictBoolean spelled as a boolean: "true" in quotes, or an environment reference.
+            boolean textBoolean = e.getTargetType() == Boolean.class
+                    && (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false"));
+            return path + ": expected " + describe(e.getTargetType()) + ", got '" + BoundedInput.shown(value) + "'"
+                    + (textBoolean ? " (a text value: write true or false without quotes)" : "");
         } else if (error instanceof ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             return path + ": "

@@ -108,8 +108,11 @@ final class ConfigValidator {
             } else if (!secrets.add(t.token())) {
                 errors.add(p + ".token: the same token is given twice");
             }
-            if (t.role() == null || t.role() == Role.NONE) {
-                errors.add(p + ".role: must be read or admin");
+            if (t.role() == null) {
+                errors.add(p + ".role: must be given: " + Role.tokenRoleRule().substring("must be ".length()));
+            } else if (!Role.TOKEN_ROLES.contains(t.role())) {
+                errors.add(p + ".role: " + Role.tokenRoleRule() + ", got '"
+                        + t.role().id() + "'");
             }
         }
         addresses(errors, "bridge.inbound", b.inbound());

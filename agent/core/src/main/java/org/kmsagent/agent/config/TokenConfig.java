@@ -1,5 +1,7 @@
 package org.kmsagent.agent.config;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
 /**
  * One client token. Its secret is given either in clear ({@code token}; write {@code ${ENV_NAME}} to take it from
  * the environment) or as a salted hash ({@code hash}, a {@link TokenHash} as {@code kms-agent token hash} prints it),
@@ -10,7 +12,14 @@ package org.kmsagent.agent.config;
  * @param role what the client may do
  * @param hash the secret's {@link TokenHash}, or null when {@code token} is given
  */
-public record TokenConfig(String name, String token, Role role, String hash) {
+public record TokenConfig(
+        String name,
+        String token,
+
+        @JsonDeserialize(using = Role.TokenRoleDeserializer.class)
+        Role role,
+
+        String hash) {
     /** A token shorter than this is too easy to guess to guard a machine's activation. */
     public static final int MIN_TOKEN_LENGTH = 16;
 

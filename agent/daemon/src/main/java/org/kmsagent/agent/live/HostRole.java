@@ -35,6 +35,7 @@ final class HostRole implements KmsHost, AutoCloseable {
     private final List<String> wantedPacks;
     private volatile LedgerKmsHost host;
     private List<String> unknownKeys = List.of();
+    private List<String> unknownPacks = List.of();
 
     /**
      * @param wantedKeys host key names to hold; empty: every key the families declare
@@ -76,7 +77,13 @@ final class HostRole implements KmsHost, AutoCloseable {
             }
         }
         unknownKeys = List.copyOf(unknown);
-        Set<String> held = wantedPacks.isEmpty() ? packs : new LinkedHashSet<>(wantedPacks);
+        // Checked against the catalogs as the host keys are: an unknown pack is reported and ignored, not held
+        // silently.
+        Set<String> held = new LinkedHashSet<>(packs);
+        if (!wantedPacks.isEmpty()) {
+            held.retainAll(wantedPacks);
+        }
+        unknownPacks = wantedPacks.stream().filter(p -> !packs.contains(p)).toList();
         Map<HostKey, String> catalogKeys = new LinkedHashMap<>();
         families.forEach(f ->
                 f.catalog().hostKeys().forEach(k -> catalogKeys.putIfAbsent(k, HostConfig.keyClass(f.catalog()))));
@@ -91,6 +98,11 @@ final class HostRole implements KmsHost, AutoCloseable {
     /** Configured host key names that no loaded family declares. */
     List<String> unknownKeys() {
         return unknownKeys;
+    }
+
+    /** Configured license pack names that no loaded family declares. */
+    List<String> unknownPacks() {
+        return unknownPacks;
     }
 
     /** The model in force (for queries). */

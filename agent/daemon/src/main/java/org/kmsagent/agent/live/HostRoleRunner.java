@@ -113,10 +113,14 @@ final class HostRoleRunner {
         }
     }
 
-    /** After the plugins loaded: host keys no loaded family declares. */
+    /** After the plugins loaded: host keys and license packs no loaded family declares. */
     void reportUnknownKeys() {
         if (hostRole != null && !hostRole.unknownKeys().isEmpty()) {
             banner.add("kms-agent: host.hostKeys: no loaded family declares " + hostRole.unknownKeys() + "; ignored");
+        }
+        if (hostRole != null && !hostRole.unknownPacks().isEmpty()) {
+            banner.add(
+                    "kms-agent: host.licensePacks: no loaded family declares " + hostRole.unknownPacks() + "; ignored");
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
     @TempDir
@@ -129,8 +131,8 @@ class ConfigLoaderTest {
         Path tokens = yaml("bridge:\n  tokens:\n    - {name: a, token: x, role: root}\n");
         assertThat(errors(Map.of(), Optional.of(tokens)))
                 .contains(tokens + ":3: bridge.tokens[0].token: must be at least " + "16 characters")
-                .anySatisfy(e -> assertThat(e)
-                        .startsWith(tokens + ":3: bridge.tokens[0].role: must be one " + "of none|read|admin"));
+                .anySatisfy(
+                        e -> assertThat(e).startsWith(tokens + ":3: bridge.tokens[0].role: must be one of read|admin"));
     }
 
     @Test
@@ -271,6 +273,88 @@ class ConfigLoaderTest {
         AgentConfig fromSet = load(env, Optional.of(file), "bridge.port=9999", "renewal.families.office2010.kms=dns");
         assertThat(fromSet.bridge().port()).isEqualTo(9999);
         assertThat(fromSet.renewal().kmsFor("office2010")).isEqualTo("dns");
+    }
+
+    @Test
+    void anOverrideInsideASectionTheFileGotWrongStillReportsTheFilesMistake() throws Exception {
+        Path file = yaml("licensing: auto\nbridge: [1, 2]\nrenewal: dns\n");
+        assertThat(errors(Map.of("KMSAGENT_RENEWAL_KMS", "dns"), Optional.of(file), "bridge.port=9999"))
+                .containsExactlyInAnyOrder(
+                        file + ":2: bridge: expected a mapping of keys, found a list",
+                        file + ":3: renewal: expected a mapping of keys, got 'dns'");
+        // An override that replaces exactly the wrong value leaves nothing to report.
+        Path port = yaml("bridge:\n  port: [1, 2]\n");
+        assertThat(load(Map.of(), Optional.of(port), "bridge.port=9999")
+                        .bridge()
+                        .port())
+                .isEqualTo(9999);
+    }
+
+    @Test
+    void aVariableNamingAListOrMapSettingIsRefusedWithWhereToPutItInstead() throws Exception {
+        Map<String, String> env = Map.of(
+                "KMSAGENT_BRIDGE_TOKENS", "abc",
+                "KMSAGENT_RENEWAL_FAMILIES_OFFICE2013_KMS", "dns",
+                "KMSAGENT_TOKEN", "belongs to ctl, not a key");
+        assertThat(errors(env, Optional.empty()))
+                .containsExactlyInAnyOrder(
+                        "environment variable KMSAGENT_BRIDGE_TOKENS: bridge.tokens: cannot be set from the "
+                                + "environment (a list of entries); write it in the configuration file (a value there "
+                                + "may be ${NAME}, read from the environment variable NAME)",
+                        "environment variable KMSAGENT_RENEWAL_FAMILIES_OFFICE2013_KMS: renewal.families: cannot be "
+                                + "set from the environment (a map); write it in the configuration file or with --set "
+                                + "renewal.families.<family>.kms=VALUE");
+        // A list of plain values is one key, given as a YAML list.
+        assertThat(load(Map.of("KMSAGENT_SIMULATED_EDITIONS", "[Windows 11 Pro]"), Optional.empty())
+                        .simulated()
+                        .editions())
+                .containsExactly("Windows 11 Pro");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "host.enabled",
+                "host.publishDns",
+                "bridge.enabled",
+                "metrics.enabled",
+                "dashboard.enabled",
+                "fleet.allowSharedAgentTokens"
+            })
+    void everyBooleanSettingTakesTrueOrFalseAloneAndNamesItsKeyOtherwise(String key) throws Exception {
+        String section = key.substring(0, key.indexOf('.'));
+        String leaf = key.substring(key.indexOf('.') + 1);
+        for (String written : List.of("1", "0", "yes", "\"yes\"", "on", "off", "\"true\"", "1.0")) {
+            Path file = yaml(section + ":\n  " + leaf + ": " + written + "\n");
+            String got = written.replace("\"", "");
+            assertThat(errors(Map.of(), Optional.of(file)))
+                    .as(written)
+                    .containsExactly(file + ":2: " + key + ": expected true or false, got '" + got + "'"
+                            + (got.equals("true") ? " (a text value: write true or false without quotes)" : ""));
+        }
+        assertThat(errors(Map.of("KMSAGENT_" + key.replace('.', '_').toUpperCase(), "1"), Optional.empty()))
+                .containsExactly("environment variable KMSAGENT_"
+                        + key.replace('.', '_').toUpperCase() + ": " + key + ": expected true or false, got '1'");
+        assertThat(load(Map.of(), Optional.of(yaml(section + ":\n  " + leaf + ": false\n"))))
+                .isNotEqualTo(load(Map.of(), Optional.of(yaml(section + ":\n  " + leaf + ": true\n"))));
+    }
+
+    @Test
+    void aRoleMessageListsOnlyWhatItsKeyAccepts() throws Exception {
+        Path file = yaml("""
+        bridge:
+          anonymous: root
+          tokens:
+            - {name: a, token: 0123456789abcdef-a, role: none}
+            - {name: b, token: 0123456789abcdef-b, role: root}
+            - {name: c, token: 0123456789abcdef-c}
+        """);
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactlyInAnyOrder(
+                        file + ":2: bridge.anonymous: must be one of none|read|admin, got 'root'",
+                        file + ":4: bridge.tokens[0].role: must be one of read|admin, got 'none'",
+                        file + ":5: bridge.tokens[1].role: must be one of read|admin, got 'root'",
+                        file + ":6: bridge.tokens[2].role: must be given: one of read|admin");
     }
 
     @Test

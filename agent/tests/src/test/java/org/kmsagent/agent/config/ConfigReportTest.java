@@ -112,7 +112,7 @@ class ConfigReportTest {
                                 + "maxConnections, maxConnectionsPerAddress, maxConnectionsPerToken, maxFrameBytes, outbound, port, "
                                 + "requestTimeoutSeconds, tls, tokens)",
                         f + ":6: bridge.maxConnections: expected a whole number, got 'lots'",
-                        f + ":8: bridge.tokens[0].role: must be one of none|read|admin, got 'root'",
+                        f + ":8: bridge.tokens[0].role: must be one of read|admin, got 'root'",
                         f + ":10: renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
                                 + "'kms.example:notaport' (the port is not a number)",
                         f + ":12: fleet.heartbeatSeconds: must be 1-3600, got 0",

@@ -180,8 +180,19 @@ public final class BridgeClient implements AutoCloseable {
     private void probe(String seconds) throws IOException {
         String notABridge = "answered, but not as a kms-agent bridge";
         String where = "; the " + peer + "'s bridge is the port it prints as 'bridge listening on'";
-        write(new JsonObject().put("type", "ping"));
         JsonObject frame;
+        try {
+            write(new JsonObject().put("type", "ping"));
+        } catch (IOException e) {
+            // A bridge refusing for capacity sends its refusal and closes at once: the ping can find the connection
+            // closed with the refusal already received. That refusal is the answer to report.
+            try {
+                pending.add(Frames.read(in, MAX_REPLY_BYTES));
+                return;
+            } catch (IOException none) {
+                throw e;
+            }
+        }
         try {
             frame = Frames.read(in, MAX_REPLY_BYTES);
         } catch (SocketTimeoutException e) {
@@ -210,6 +221,7 @@ public final class BridgeClient implements AutoCloseable {
         if (routing != null) {
             return routing.request(address, body);
         }
+        refusedAlready(500);
         String replyAddress = "ctl.reply." + nextReply++;
         write(new JsonObject()
                 .put("type", "send")
@@ -227,6 +239,18 @@ public final class BridgeClient implements AutoCloseable {
                 Object reply = frame.getValue("body");
                 return reply instanceof JsonObject o ? o : new JsonObject();
             }
+        }
+    }
+
+    /**
+     * Throws the refusal the bridge sent before any request (for capacity, read while probing): the connection is
+     * closed after it, so writing the request would only fail with a broken pipe.
+     */
+    private void refusedAlready(int otherwise) throws BridgeFailure {
+        JsonObject first = pending.peek();
+        if (first != null && "err".equals(first.getString("type"))) {
+            pending.poll();
+            throw failure(first, otherwise);
         }
     }
 
@@ -251,6 +275,7 @@ public final class BridgeClient implements AutoCloseable {
         if (routing != null) {
             throw new BridgeFailure(400, "registering (watch) cannot be routed through a hub to an agent");
         }
+        refusedAlready(403);
         write(new JsonObject().put("type", "register").put("address", address).put("headers", headers()));
         while (true) {
             JsonObject frame = read();

@@ -240,6 +240,32 @@ class PluginHostIT {
     }
 
     @Test
+    void aMisspeltThresholdClassNoEditionUsesFailsItsPluginAndTheOthersLoad() throws Exception {
+        PluginJars.copyBuilt(dir, "windows-client", "office2010");
+        Path real = PluginJars.built("office2013");
+        String catalog = new String(PluginJars.entry(real, OFFICE2013_CATALOG), StandardCharsets.UTF_8);
+        String misspelt = catalog.replace(
+                "\"productGroups\": [",
+                "\"thresholdClasses\": [{\"name\": \"ofice\", \"minimumCount\": 5}], \"productGroups\": [");
+        assertThat(misspelt).isNotEqualTo(catalog);
+        PluginJars.variant(
+                real,
+                dir.resolve("office2013.jar"),
+                mapOf(OFFICE2013_CATALOG, misspelt.getBytes(StandardCharsets.UTF_8)),
+                Map.of());
+        host().rescan();
+
+        assertThat(loadedIds()).containsExactlyInAnyOrder("windows-client", "office2010");
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(
+                        p -> assertThat(p.message())
+                                .isEqualTo(
+                                        "office2013.jar (plugin office2013): catalog thresholdClasses[0] (ofice).name: 'ofice'"
+                                                + " is declared but no edition's thresholdClass names it (the editions use office)"));
+    }
+
+    @Test
     void aCatalogThatIsNotJsonIsReportedWithItsLine() throws Exception {
         Path real = PluginJars.built("office2010");
         PluginJars.variant(

@@ -3,7 +3,6 @@ package org.kmsagent.agent.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,50 +17,35 @@ class CatalogReaderTest {
     @TempDir
     Path dir;
 
-    /** One Office edition served by one host key that needs the catalog's license pack. */
-    private static final String VALID = """
-            {
-              "displayName": "Example",
-              "applicationId": "0ff1ce15-a989-479d-af46-f275c6370663",
-              "licensingService": { "windows7AndOlder": "OSPP", "windows8AndLater": "SPP" },
-              "gracePeriodDays": 30,
-              "thresholdClasses": [],
-              "productGroups": [ { "name": "Example", "kmsId": "e6a6f1bf-9d40-40c3-aa9f-c77ba21578c0" } ],
-              "skus": [ {
-                "name": "Example Professional Plus",
-                "product": "Example",
-                "edition": "Professional Plus",
-                "gvlk": "YC7DK-G2NP3-2QQC3-J6H88-GVGXT",
-                "group": "Example",
-                "thresholdClass": "office"
-              } ],
-              "hostKeys": [
-                { "name": "Example host", "generation": 1, "activates": [ "Example" ], "licensePack": "Example Pack" }
-              ],
-              "licensePack": { "name": "Example Pack", "hostActivationId": "2e28138a-847f-42bc-9752-61b03fff33cd" }
-            }
-            """;
+    /** {@link ExampleCatalog#VALID} with a license pack that its host key needs. */
+    private static final String VALID = ExampleCatalog.VALID.replace(
+            "\"activates\": [ \"Example\" ] } ]",
+            "\"activates\": [ \"Example\" ], \"licensePack\": \"Example Pack\" } ],\n"
+                    + "  \"licensePack\": { \"name\": \"Example Pack\","
+                    + " \"hostActivationId\": \"2e28138a-847f-42bc-9752-61b03fff33cd\" }");
 
     private SkuCatalog read(String text) throws Exception {
         assertThat(text).isNotEqualTo(VALID);
-        Path file = Files.writeString(dir.resolve("catalog.json"), text);
-        return new CatalogReader().read("example", file.toUri().toURL());
+        return ExampleCatalog.read(dir, text);
+    }
+
+    /** {@code VALID} declaring {@code classes} (JSON objects) and its edition of class {@code used}. */
+    private static String withClasses(String used, String classes) {
+        return VALID.replace(
+                        "\"productGroups\": [", "\"thresholdClasses\": [ " + classes + " ],\n  \"productGroups\": [")
+                .replace("\"thresholdClass\": \"office\"", "\"thresholdClass\": \"" + used + "\"");
     }
 
     @Test
     void aDeclaredThresholdClassThatAnEditionUsesIsRead() throws Exception {
-        SkuCatalog c = read(VALID.replace(
-                        "\"thresholdClasses\": []",
-                        "\"thresholdClasses\": [ { \"name\": \"kiosk\"," + " \"minimumCount\": 10 } ]")
-                .replace("\"thresholdClass\": \"office\"", "\"thresholdClass\": \"kiosk\""));
+        SkuCatalog c = read(withClasses("kiosk", "{ \"name\": \"kiosk\", \"minimumCount\": 10 }"));
         assertThat(c.thresholdClasses()).containsExactly(new ThresholdClass("kiosk", 10));
     }
 
     @Test
     void aMisspeltThresholdClassNoEditionUsesIsRefusedByName() {
         // "ofice" was meant to be "office"; nothing uses it, so nothing else would ever look at it.
-        String text = VALID.replace(
-                "\"thresholdClasses\": []", "\"thresholdClasses\": [ { \"name\": \"ofice\", \"minimumCount\": 5 } ]");
+        String text = withClasses("office", "{ \"name\": \"ofice\", \"minimumCount\": 5 }");
         assertThatThrownBy(() -> read(text))
                 .isInstanceOf(CatalogException.class)
                 .hasMessage("catalog thresholdClasses[0] (ofice).name: 'ofice' is declared but no edition's"
@@ -70,11 +54,9 @@ class CatalogReaderTest {
 
     @Test
     void aThresholdClassDeclaredTwiceIsRefused() {
-        String text = VALID.replace(
-                        "\"thresholdClasses\": []",
-                        "\"thresholdClasses\": [ { \"name\": \"kiosk\", \"minimumCount\": 10 },"
-                                + " { \"name\": \"kiosk\", \"minimumCount\": 10 } ]")
-                .replace("\"thresholdClass\": \"office\"", "\"thresholdClass\": \"kiosk\"");
+        String text = withClasses(
+                "kiosk",
+                "{ \"name\": \"kiosk\", \"minimumCount\": 10 }, { \"name\": \"kiosk\", \"minimumCount\": 10 }");
         assertThatThrownBy(() -> read(text))
                 .isInstanceOf(CatalogException.class)
                 .hasMessage("catalog thresholdClasses[1] (kiosk).name: duplicate threshold class");

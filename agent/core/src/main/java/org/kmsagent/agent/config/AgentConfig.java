@@ -53,50 +53,7 @@ public record AgentConfig(
         plugins = Objects.requireNonNullElseGet(plugins, PluginsConfig::defaults);
     }
 
-    /** The same configuration with the default plugin trust (keeps callers that predate the plugins keys short). */
-    public AgentConfig(
-            String pluginsDir,
-            Licensing licensing,
-            String dataDir,
-            HostRoleConfig host,
-            BridgeConfig bridge,
-            RenewalConfig renewal,
-            FleetConfig fleet,
-            MetricsConfig metrics,
-            DashboardConfig dashboard,
-            SimulatedConfig simulated,
-            LoggingConfig logging) {
-        this(
-                pluginsDir,
-                licensing,
-                dataDir,
-                host,
-                bridge,
-                renewal,
-                fleet,
-                metrics,
-                dashboard,
-                simulated,
-                logging,
-                null);
-    }
-
-    /** The same configuration with the default logging (keeps callers that predate the logging keys short). */
-    public AgentConfig(
-            String pluginsDir,
-            Licensing licensing,
-            String dataDir,
-            HostRoleConfig host,
-            BridgeConfig bridge,
-            RenewalConfig renewal,
-            FleetConfig fleet,
-            MetricsConfig metrics,
-            DashboardConfig dashboard,
-            SimulatedConfig simulated) {
-        this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, metrics, dashboard, simulated, null, null);
-    }
-
-    /** The same configuration with other fleet settings (keeps callers that predate later keys short). */
+    /** The keys a hub is started with in code (the benchmarks' hubs); every later key at its default. */
     public AgentConfig(
             String pluginsDir,
             Licensing licensing,
@@ -105,7 +62,7 @@ public record AgentConfig(
             BridgeConfig bridge,
             RenewalConfig renewal,
             FleetConfig fleet) {
-        this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, null, null, null);
+        this(pluginsDir, licensing, dataDir, host, bridge, renewal, fleet, null, null, null, null, null);
     }
 
     /** Every default. */

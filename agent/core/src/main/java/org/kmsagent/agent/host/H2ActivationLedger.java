@@ -56,6 +56,12 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String HISTORY_COLUMNS = "SELECT seq, host_time, client_time, cmid, machine_name, family_id,"
             + " sku_name, pool_id, product_group, required_count, result_hresult, count_returned FROM request_history";
+    /**
+     * An {@link ObservedRequest}'s columns, in the order of its components: what {@link #appendObserved} writes and
+     * {@link #observed} reads back.
+     */
+    private static final String OBSERVED_COLUMNS = "record_id, host_time, host_name, result, required_count,"
+            + " client_name, cmid, client_time, license_state, minutes_to_expiry, sku_id";
 
     private final String description;
     private final boolean durable;
@@ -400,9 +406,8 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
         flush();
         // An event already held (same record id and host time) is skipped, never updated.
         String exists = "SELECT 1 FROM observed_request WHERE record_id = ? AND host_time = ?";
-        String insert = "INSERT INTO observed_request (record_id, host_time, host_name, result, required_count,"
-                + " client_name, cmid, client_time, license_state, minutes_to_expiry, sku_id)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String insert =
+                "INSERT INTO observed_request (" + OBSERVED_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement check = connection.prepareStatement(exists);
                 PreparedStatement ps = connection.prepareStatement(insert)) {
             int added = 0;
@@ -444,51 +449,26 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
     @Override
     public synchronized List<ObservedRequest> observedBetween(Instant from, Instant to, int limit) {
         return read(
-                "SELECT record_id, host_time, host_name, result, required_count, client_name, cmid, client_time,"
-                        + " license_state, minutes_to_expiry, sku_id FROM observed_request WHERE host_time >= ? AND host_time < ?"
+                "SELECT " + OBSERVED_COLUMNS + " FROM observed_request WHERE host_time >= ? AND host_time < ?"
                         + " ORDER BY host_time, seq LIMIT ?",
                 ps -> {
                     ps.setObject(1, from);
                     ps.setObject(2, to);
                     ps.setInt(3, limit);
                 },
-                rs -> new ObservedRequest(
-                        rs.getLong(1),
-                        rs.getObject(2, Instant.class),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getInt(5),
-                        rs.getString(6),
-                        rs.getString(7),
-                        rs.getString(8),
-                        rs.getInt(9),
-                        rs.getLong(10),
-                        rs.getString(11)),
+                H2ActivationLedger::observed,
                 limit);
     }
 
     @Override
     public synchronized List<ClientSeen> clientsSince(Instant from) {
         return read(
-                "SELECT o.record_id, o.host_time, o.host_name, o.result, o.required_count, o.client_name, o.cmid,"
-                        + " o.client_time, o.license_state, o.minutes_to_expiry, o.sku_id, c.n FROM observed_request o JOIN"
+                // The derived table has only latest and n, so the observed columns need no qualifier.
+                "SELECT " + OBSERVED_COLUMNS + ", c.n FROM observed_request o JOIN"
                         + " (SELECT MAX(seq) AS latest, COUNT(*) AS n FROM observed_request WHERE host_time >= ?"
                         + " GROUP BY LOWER(client_name), LOWER(cmid)) c ON o.seq = c.latest ORDER BY o.host_time DESC, o.seq DESC",
                 ps -> ps.setObject(1, from),
-                rs -> new ClientSeen(
-                        new ObservedRequest(
-                                rs.getLong(1),
-                                rs.getObject(2, Instant.class),
-                                rs.getString(3),
-                                rs.getString(4),
-                                rs.getInt(5),
-                                rs.getString(6),
-                                rs.getString(7),
-                                rs.getString(8),
-                                rs.getInt(9),
-                                rs.getLong(10),
-                                rs.getString(11)),
-                        rs.getInt(12)),
+                rs -> new ClientSeen(observed(rs), rs.getInt(12)),
                 1024);
     }
 
@@ -510,6 +490,22 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
     public synchronized long observedCount() {
         return read("SELECT COUNT(*) FROM observed_request", ps -> {}, rs -> rs.getLong(1), 1)
                 .get(0);
+    }
+
+    /** The row at {@code rs} whose first columns are {@link #OBSERVED_COLUMNS}. */
+    private static ObservedRequest observed(ResultSet rs) throws SQLException {
+        return new ObservedRequest(
+                rs.getLong(1),
+                rs.getObject(2, Instant.class),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getInt(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getInt(9),
+                rs.getLong(10),
+                rs.getString(11));
     }
 
     private static HistoryRecord history(ResultSet rs) throws SQLException {

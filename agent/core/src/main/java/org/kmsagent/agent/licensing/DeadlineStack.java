@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.kmsagent.agent.renewal.DiagnosableStack;
-import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.agent.renewal.Faults;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.InstalledProduct;
@@ -32,7 +30,6 @@ import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.LicensingStack;
 import org.kmsagent.api.ProductKey;
-import org.kmsagent.api.WindowsVersion;
 
 /**
  * Gives every licensing call a deadline. Each call runs on a thread of its own; the caller (the agent's machine
@@ -43,7 +40,7 @@ import org.kmsagent.api.WindowsVersion;
  * <p>At most {@link #MAX_ABANDONED} abandoned calls are left running; beyond that new calls fail at once rather than
  * pile threads up behind a licensing service that answers no one.
  */
-public final class DeadlineStack implements LicensingStack, DiagnosableStack, LicenseDetails {
+public final class DeadlineStack extends ForwardingStack {
     /** Reads (products, license state, keys, endpoints): the licensing service answers these in well under a second. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
     /** An activation contacts a KMS host (DNS, then RPC over TCP), which takes longer when hosts do not answer. */
@@ -51,7 +48,6 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
     /** Abandoned calls allowed to run on before new calls are refused. */
     public static final int MAX_ABANDONED = 4;
 
-    private final LicensingStack delegate;
     private final Duration deadline;
     private final Duration activationDeadline;
     private final ExecutorService threads;
@@ -78,9 +74,9 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
     /** @param clock when a call is abandoned (the agent's clock) */
     public DeadlineStack(
             LicensingStack delegate, Duration deadline, Duration activationDeadline, Supplier<Instant> clock) {
+        super(delegate);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.since = clock.get();
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         this.activationDeadline = Objects.requireNonNull(activationDeadline, "activationDeadline");
         this.threads = Executors.newCachedThreadPool(r -> {
@@ -88,11 +84,6 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
             t.setDaemon(true);
             return t;
         });
-    }
-
-    /** The wrapped stack. */
-    public LicensingStack delegate() {
-        return delegate;
     }
 
     /** Calls abandoned at their deadline since start. */
@@ -201,7 +192,7 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
             count(what);
             throw new LicensingException(
                     Faults.CALL_TIMED_OUT,
-                    what + " on " + delegate.machineName() + " did not return within " + text(limit)
+                    what + " on " + machineName() + " did not return within " + text(limit)
                             + "; abandoned on its own thread");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
@@ -226,44 +217,26 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
     }
 
     @Override
-    public String name() {
-        return delegate.name();
-    }
-
-    @Override
-    public String machineName() {
-        return delegate.machineName();
-    }
-
-    @Override
-    public WindowsVersion windowsVersion() {
-        return delegate.windowsVersion();
-    }
-
-    @Override
     public List<InstalledProduct> installedProducts(LicensingService service, UUID applicationId)
             throws LicensingException {
-        return call("installedProducts", deadline, () -> delegate.installedProducts(service, applicationId));
+        return call("installedProducts", deadline, () -> super.installedProducts(service, applicationId));
     }
 
     @Override
     public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
-        return call("licenseState", deadline, () -> delegate.licenseState(service, skuId));
+        return call("licenseState", deadline, () -> super.licenseState(service, skuId));
     }
 
     /** The wrapped stack's details, within the read deadline; empty when it reads none. */
     @Override
     public Optional<Details> licenseDetails(InstalledProduct product) throws LicensingException {
-        if (!(delegate instanceof LicenseDetails details)) {
-            return Optional.empty();
-        }
-        return call("licenseDetails", deadline, () -> details.licenseDetails(product));
+        return call("licenseDetails", deadline, () -> super.licenseDetails(product));
     }
 
     @Override
     public void installProductKey(LicensingService service, ProductKey key) throws LicensingException {
         call("installProductKey", deadline, () -> {
-            delegate.installProductKey(service, key);
+            super.installProductKey(service, key);
             return null;
         });
     }
@@ -271,18 +244,13 @@ public final class DeadlineStack implements LicensingStack, DiagnosableStack, Li
     @Override
     public void setKmsEndpoint(LicensingService service, UUID skuId, KmsEndpoint endpoint) throws LicensingException {
         call("setKmsEndpoint", deadline, () -> {
-            delegate.setKmsEndpoint(service, skuId, endpoint);
+            super.setKmsEndpoint(service, skuId, endpoint);
             return null;
         });
     }
 
     @Override
     public ActivationResult activate(LicensingService service, UUID skuId) throws LicensingException {
-        return call("activate", activationDeadline, () -> delegate.activate(service, skuId));
-    }
-
-    @Override
-    public Optional<Diagnosis> lastDiagnosis(UUID skuId) {
-        return delegate instanceof DiagnosableStack d ? d.lastDiagnosis(skuId) : Optional.empty();
+        return call("activate", activationDeadline, () -> super.activate(service, skuId));
     }
 }

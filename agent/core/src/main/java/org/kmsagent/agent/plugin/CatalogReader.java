@@ -29,6 +29,11 @@ import org.kmsagent.api.ThresholdClass;
  * Reads a plugin's catalog document and validates everything about it that can be checked within one plugin: the
  * JSON shape, every key's format (docs/kms-rules.md §6), unique names and keys, known or declared threshold classes,
  * product-group references and ids. Checks across plugins are the registry's ({@link FamilyRegistry}).
+ *
+ * <p>Every declaration is checked as declared, not only through what uses it: a name people type (editions, product
+ * groups, host keys, the license pack) is neither blank nor padded, a declared threshold class is one an edition
+ * uses, and a declared license pack is one a host key needs. A declaration nothing uses changes nothing the agent
+ * does, so it is most often a misspelling of the name that was meant, and is refused rather than ignored.
  */
 public final class CatalogReader {
     /** The largest catalog read (the bundled ones are 2 to 12 KB). */
@@ -78,7 +83,10 @@ public final class CatalogReader {
         if (doc.gracePeriodDays() < 1) {
             throw new CatalogException("catalog gracePeriodDays: must be at least 1, got " + doc.gracePeriodDays());
         }
-        Map<String, ThresholdClass> classes = thresholdClasses(doc);
+        List<ThresholdClass> declaredClasses = thresholdClasses(doc);
+        Map<String, ThresholdClass> classes = new HashMap<>();
+        ThresholdClass.WELL_KNOWN.forEach(c -> classes.put(c.name(), c));
+        declaredClasses.forEach(c -> classes.put(c.name(), c));
         Map<String, ProductGroup> groups = productGroups(doc);
 
         List<Sku> skus = new ArrayList<>();
@@ -86,7 +94,7 @@ public final class CatalogReader {
         Map<String, Sku> keyOwner = new HashMap<>();
         for (int i = 0; i < doc.skus().size(); i++) {
             CatalogDocument.SkuEntry e = doc.skus().get(i);
-            String at = "catalog skus[" + i + "] (" + e.name() + ")";
+            String at = entry("skus", i, e.name());
             if (!names.add(e.name().toLowerCase(Locale.ROOT))) {
                 throw new CatalogException(at + ".name: duplicate edition name");
             }
@@ -117,13 +125,11 @@ public final class CatalogReader {
         if (skus.isEmpty()) {
             throw new CatalogException("catalog skus: a family needs at least one edition");
         }
+        everyDeclaredClassIsUsed(declaredClasses, skus);
+        List<HostKey> hostKeys = hostKeys(doc, groups);
         Optional<LicensePack> pack = Optional.empty();
         if (doc.licensePack() != null) {
-            UUID hostId = uuid(
-                    "catalog licensePack.hostActivationId", doc.licensePack().hostActivationId());
-            List<String> hostSystems = doc.licensePack().hostOperatingSystems();
-            pack = Optional.of(
-                    new LicensePack(doc.licensePack().name(), hostId, hostSystems == null ? List.of() : hostSystems));
+            pack = Optional.of(licensePack(doc.licensePack(), hostKeys));
         }
         LicensingServices services = new LicensingServices(
                 doc.licensingService().windows7AndOlder(),
@@ -134,34 +140,55 @@ public final class CatalogReader {
                 applicationId,
                 services,
                 skus,
-                hostKeys(doc, groups),
+                hostKeys,
                 pack,
                 Duration.ofDays(doc.gracePeriodDays()));
         return new ReadCatalog(catalog, List.copyOf(groups.values()));
     }
 
-    private static Map<String, ThresholdClass> thresholdClasses(CatalogDocument doc) throws CatalogException {
-        Map<String, ThresholdClass> classes = new HashMap<>();
-        ThresholdClass.WELL_KNOWN.forEach(c -> classes.put(c.name(), c));
-        List<CatalogDocument.ThresholdClassEntry> declared =
+    /** The declared classes, in document order: each well formed, declared once, a well-known one as it is known. */
+    private static List<ThresholdClass> thresholdClasses(CatalogDocument doc) throws CatalogException {
+        List<CatalogDocument.ThresholdClassEntry> entries =
                 doc.thresholdClasses() == null ? List.of() : doc.thresholdClasses();
-        for (int i = 0; i < declared.size(); i++) {
-            CatalogDocument.ThresholdClassEntry e = declared.get(i);
-            String at = "catalog thresholdClasses[" + i + "]";
+        Map<String, ThresholdClass> declared = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            CatalogDocument.ThresholdClassEntry e = entries.get(i);
+            String at = entry("thresholdClasses", i, e.name());
             ThresholdClass tc;
             try {
                 tc = new ThresholdClass(e.name(), e.minimumCount());
             } catch (IllegalArgumentException ex) {
                 throw new CatalogException(at + ": " + ex.getMessage());
             }
-            ThresholdClass known = classes.get(tc.name());
-            if (known != null && known.minimumCount() != tc.minimumCount()) {
-                throw new CatalogException(at + ": class '" + tc.name() + "' is already defined with minimum "
-                        + known.minimumCount() + ", not " + tc.minimumCount());
+            if (declared.putIfAbsent(tc.name(), tc) != null) {
+                throw new CatalogException(at + ".name: duplicate threshold class");
             }
-            classes.put(tc.name(), tc);
+            Optional<ThresholdClass> known = ThresholdClass.wellKnown(tc.name());
+            if (known.isPresent() && known.get().minimumCount() != tc.minimumCount()) {
+                throw new CatalogException(at + ": class '" + tc.name() + "' is already defined with minimum "
+                        + known.get().minimumCount() + ", not " + tc.minimumCount());
+            }
         }
-        return classes;
+        return List.copyOf(declared.values());
+    }
+
+    /**
+     * Refuses a declared class no edition names: only an edition's {@code thresholdClass} can use one, so such a
+     * declaration is dead, and checking it would be skipped by every check that goes through the editions (the
+     * registry's one minimum per name across plugins among them).
+     */
+    private static void everyDeclaredClassIsUsed(List<ThresholdClass> declared, List<Sku> skus)
+            throws CatalogException {
+        Set<String> used = new LinkedHashSet<>();
+        skus.forEach(s -> used.add(s.thresholdClass().name()));
+        for (int i = 0; i < declared.size(); i++) {
+            String name = declared.get(i).name();
+            if (!used.contains(name)) {
+                throw new CatalogException(entry("thresholdClasses", i, name) + ".name: '" + name
+                        + "' is declared but no edition's thresholdClass names it (the editions use "
+                        + String.join(", ", used) + ")");
+            }
+        }
     }
 
     private static Map<String, ProductGroup> productGroups(CatalogDocument doc) throws CatalogException {
@@ -169,7 +196,7 @@ public final class CatalogReader {
         Set<UUID> ids = new HashSet<>();
         for (int i = 0; i < doc.productGroups().size(); i++) {
             CatalogDocument.ProductGroupEntry e = doc.productGroups().get(i);
-            String at = "catalog productGroups[" + i + "] (" + e.name() + ")";
+            String at = entry("productGroups", i, e.name());
             UUID id = uuid(at + ".kmsId", e.kmsId());
             if (groups.putIfAbsent(e.name(), new ProductGroup(e.name(), id)) != null) {
                 throw new CatalogException(at + ".name: duplicate product group");
@@ -188,7 +215,7 @@ public final class CatalogReader {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             CatalogDocument.HostKeyEntry e = entries.get(i);
-            String at = "catalog hostKeys[" + i + "] (" + e.name() + ")";
+            String at = entry("hostKeys", i, e.name());
             if (!names.add(e.name())) {
                 throw new CatalogException(at + ".name: duplicate host key");
             }
@@ -208,6 +235,38 @@ public final class CatalogReader {
             keys.add(new HostKey(e.name(), activates, Optional.ofNullable(e.licensePack()), e.generation()));
         }
         return keys;
+    }
+
+    /** The catalog's pack, which one of its own host keys must need: nothing else makes a host need a pack. */
+    private static LicensePack licensePack(CatalogDocument.LicensePackEntry e, List<HostKey> hostKeys)
+            throws CatalogException {
+        String at = "catalog licensePack";
+        name(at + ".name", e.name());
+        UUID hostId = uuid(at + ".hostActivationId", e.hostActivationId());
+        if (hostKeys.stream()
+                .noneMatch(k -> k.licensePack().filter(e.name()::equals).isPresent())) {
+            throw new CatalogException(at + ".name: '" + e.name()
+                    + "' is declared but no hostKeys[].licensePack names it, so no host would need it");
+        }
+        List<String> hostSystems = e.hostOperatingSystems() == null ? List.of() : e.hostOperatingSystems();
+        return new LicensePack(e.name(), hostId, hostSystems);
+    }
+
+    /** Where entry {@code i} of a list is, for messages ({@code catalog skus[3] (name)}), its name checked first. */
+    private static String entry(String list, int i, String name) throws CatalogException {
+        String at = "catalog " + list + "[" + i + "]";
+        name(at + ".name", name);
+        return at + " (" + name + ")";
+    }
+
+    /**
+     * Checks a declared name: people type it ({@code kms-agent gvlk "…"}, {@code simulate --remove-host-key "…"},
+     * {@code host.licensePacks}) and other entries refer to it by its exact text, so it is neither blank nor padded.
+     */
+    private static void name(String at, String name) throws CatalogException {
+        if (name.isBlank() || !name.strip().equals(name)) {
+            throw new CatalogException(at + ": '" + name + "' is not a name (blank, or with spaces around it)");
+        }
     }
 
     private static UUID uuid(String at, String text) throws CatalogException {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.kmsagent.api.HostKey;
+import org.kmsagent.api.LicensePack;
 import org.kmsagent.api.ProductGroup;
 import org.kmsagent.api.Sku;
 import org.kmsagent.api.ThresholdClass;
@@ -18,8 +19,9 @@ import org.kmsagent.api.ThresholdClass;
 /**
  * The product families the agent serves, for the rest of the core. Admitting a family checks what no single
  * plugin can check alone: unique family ids, GVLKs and edition names unique across plugins, and one meaning for
- * each shared name (count pool, product group, threshold class, host key). Product groups are checked as declared,
- * whether or not an edition of the family uses them.
+ * each shared name (count pool, product group, threshold class, host key, license pack). Product groups are checked as
+ * declared, whether or not an edition of the family uses them; the catalog reader has already refused a declared
+ * threshold class or license pack that nothing in its catalog uses.
  *
  * <p>Thread-safe; readers get snapshots. Listeners hear of every admission and removal.
  */
@@ -112,6 +114,17 @@ public final class FamilyRegistry {
                             + " but " + u.minimumCount() + against);
                 }
             }
+        }
+        // Hosts hold packs by name (host.licensePacks, simulate --remove-license-pack): a name means one pack.
+        Optional<LicensePack> p = c.catalog().licensePack();
+        Optional<LicensePack> q = o.catalog().licensePack();
+        if (p.isPresent()
+                && q.isPresent()
+                && p.get().name().equals(q.get().name())
+                        != p.get().hostActivationId().equals(q.get().hostActivationId())) {
+            throw new CatalogException(
+                    "license pack '" + p.get().name() + "' (" + p.get().hostActivationId() + ") conflicts with '"
+                            + q.get().name() + "' (" + q.get().hostActivationId() + ")" + against);
         }
         for (HostKey k : c.catalog().hostKeys()) {
             if (o.catalog().hostKeys().stream().anyMatch(h -> h.name().equals(k.name()))) {

@@ -21,29 +21,10 @@ class CatalogJsonTest {
     @TempDir
     Path dir;
 
-    /** A small catalog, one field to a line: line 1 is the opening brace. */
-    private static final String VALID = """
-            {
-              "displayName": "Example",
-              "applicationId": "0ff1ce15-a989-479d-af46-f275c6370663",
-              "licensingService": { "windows7AndOlder": "OSPP", "windows8AndLater": "SPP" },
-              "gracePeriodDays": 30,
-              "productGroups": [ { "name": "Example", "kmsId": "e6a6f1bf-9d40-40c3-aa9f-c77ba21578c0" } ],
-              "skus": [ {
-                "name": "Example Professional Plus",
-                "product": "Example",
-                "edition": "Professional Plus",
-                "gvlk": "YC7DK-G2NP3-2QQC3-J6H88-GVGXT",
-                "group": "Example",
-                "thresholdClass": "office"
-              } ],
-              "hostKeys": [ { "name": "Example host", "generation": 1, "activates": [ "Example" ] } ]
-            }
-            """;
+    private static final String VALID = ExampleCatalog.VALID;
 
     private SkuCatalog read(String text) throws Exception {
-        Path file = Files.writeString(dir.resolve("catalog.json"), text);
-        return new CatalogReader().read("example", file.toUri().toURL());
+        return ExampleCatalog.read(dir, text);
     }
 
     @Test

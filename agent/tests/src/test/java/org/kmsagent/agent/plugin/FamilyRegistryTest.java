@@ -8,12 +8,17 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.kmsagent.agent.testsupport.TestFamilies;
+import org.kmsagent.api.LicensePack;
 import org.kmsagent.api.ProductGroup;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.Sku;
+import org.kmsagent.api.SkuCatalog;
 import org.kmsagent.api.ThresholdClass;
 
-/** What the registry checks across plugins when it admits a family: keys, edition names and declared product groups against the others. */
+/**
+ * What the registry checks across plugins when it admits a family: keys, edition names, declared product groups and
+ * license packs against the others.
+ */
 class FamilyRegistryTest {
     private static final ProductGroup CLIENT_GROUP =
             new ProductGroup("Windows 10/11 client", UUID.fromString("58e2134f-8e11-4d17-9cb2-91069c151148"));
@@ -88,6 +93,39 @@ class FamilyRegistryTest {
                 .hasMessageContaining("product group 'Office 2013' (11111111-1111-1111-1111-111111111111) conflicts")
                 .hasMessageContaining("(already used by family office2013)");
         assertThat(registry.family("declares-more")).isEmpty();
+    }
+
+    @Test
+    void aLicensePackNameMeansOnePackAcrossFamilies() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        registry.admit(TestFamilies.byId("office2013"));
+        LoadedFamily base =
+                family("same-pack-name", "Same Pack Pro", Optional.empty(), "BCDFG-HJKMP-QRTVW-XY234-6789N");
+        SkuCatalog c = base.catalog();
+        LicensePack other = new LicensePack(
+                "Office 2013 Volume License Pack", UUID.fromString("11111111-1111-1111-1111-111111111111"), List.of());
+        LoadedFamily samePackName = LoadedFamily.of(
+                base.extension(),
+                new SkuCatalog(
+                        c.familyId(),
+                        c.displayName(),
+                        c.applicationId(),
+                        c.licensingServices(),
+                        c.skus(),
+                        c.hostKeys(),
+                        Optional.of(other),
+                        c.gracePeriod()),
+                base.productGroups(),
+                base.pluginId(),
+                base.pluginVersion(),
+                base.source());
+
+        assertThatThrownBy(() -> registry.admit(samePackName))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("license pack 'Office 2013 Volume License Pack' (11111111-1111-1111-1111-111111111111)"
+                        + " conflicts with 'Office 2013 Volume License Pack' (2e28138a-847f-42bc-9752-61b03fff33cd)"
+                        + " (already used by family office2013)");
+        assertThat(registry.family("same-pack-name")).isEmpty();
     }
 
     /** A family built in code with one client edition. */

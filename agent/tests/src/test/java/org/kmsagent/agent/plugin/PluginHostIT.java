@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +44,19 @@ class PluginHostIT {
         if (host != null) {
             host.close();
         }
+    }
+
+    /** office2013's built jar, its catalog edited, as office2013.jar in the plugins directory. */
+    private void office2013WithCatalog(UnaryOperator<String> edit) throws Exception {
+        Path real = PluginJars.built("office2013");
+        String catalog = new String(PluginJars.entry(real, OFFICE2013_CATALOG), StandardCharsets.UTF_8);
+        String edited = edit.apply(catalog);
+        assertThat(edited).isNotEqualTo(catalog);
+        PluginJars.variant(
+                real,
+                dir.resolve("office2013.jar"),
+                mapOf(OFFICE2013_CATALOG, edited.getBytes(StandardCharsets.UTF_8)),
+                Map.of());
     }
 
     private Set<String> loadedIds() {
@@ -191,16 +205,8 @@ class PluginHostIT {
     @Test
     void anInvalidCatalogIsReportedWithTheFieldAndWithoutTheWholeKey() throws Exception {
         PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2010");
-        Path real = PluginJars.built("office2013");
-        String catalog = new String(PluginJars.entry(real, OFFICE2013_CATALOG), StandardCharsets.UTF_8);
         // The first edition's key gets a '0', which is not in the product-key alphabet.
-        String broken = catalog.replace("YC7DK-G2NP3-2QQC3-J6H88-GVGXT", "YC7DK-G2NP3-2QQC3-J6H88-GVGX0");
-        assertThat(broken).isNotEqualTo(catalog);
-        PluginJars.variant(
-                real,
-                dir.resolve("office2013.jar"),
-                mapOf(OFFICE2013_CATALOG, broken.getBytes(StandardCharsets.UTF_8)),
-                Map.of());
+        office2013WithCatalog(c -> c.replace("YC7DK-G2NP3-2QQC3-J6H88-GVGXT", "YC7DK-G2NP3-2QQC3-J6H88-GVGX0"));
         host().rescan();
 
         assertThat(loadedIds()).containsExactlyInAnyOrder("windows-client", "windows-server", "office2010");
@@ -215,18 +221,11 @@ class PluginHostIT {
     @Test
     void aDeclaredProductGroupNoEditionUsesMayNotGiveAnotherPluginsGroupAnotherId() throws Exception {
         PluginJars.copyBuilt(dir, "office2010");
-        Path real = PluginJars.built("office2013");
-        String catalog = new String(PluginJars.entry(real, OFFICE2013_CATALOG), StandardCharsets.UTF_8);
         // office2010 declares "Office 2010" as e85af946-…; office2013 now declares it too, with another id, unused.
-        String conflicting = catalog.replace(
-                "\"productGroups\": [",
-                "\"productGroups\": [{\"name\": \"Office 2010\", \"kmsId\": \"11111111-1111-1111-1111-111111111111\"},");
-        assertThat(conflicting).isNotEqualTo(catalog);
-        PluginJars.variant(
-                real,
-                dir.resolve("office2013.jar"),
-                mapOf(OFFICE2013_CATALOG, conflicting.getBytes(StandardCharsets.UTF_8)),
-                Map.of());
+        office2013WithCatalog(
+                c -> c.replace(
+                        "\"productGroups\": [",
+                        "\"productGroups\": [{\"name\": \"Office 2010\", \"kmsId\": \"11111111-1111-1111-1111-111111111111\"},"));
         host().rescan();
 
         assertThat(loadedIds()).containsExactly("office2010");
@@ -237,6 +236,25 @@ class PluginHostIT {
                             "product group 'Office 2010' (11111111-1111-1111-1111-111111111111) conflicts with "
                                     + "'Office 2010' (e85af946-2e25-47b7-83e1-bebcebeac611) (already used by family office2010)");
         });
+    }
+
+    @Test
+    void aMisspeltThresholdClassNoEditionUsesFailsItsPluginAndTheOthersLoad() throws Exception {
+        PluginJars.copyBuilt(dir, "windows-client", "office2010");
+        // "ofice" was meant to be "office", the class of every edition; nothing uses it.
+        office2013WithCatalog(c -> c.replace(
+                "\"productGroups\": [",
+                "\"thresholdClasses\": [{\"name\": \"ofice\", \"minimumCount\": 5}], \"productGroups\": ["));
+        host().rescan();
+
+        assertThat(loadedIds()).containsExactlyInAnyOrder("windows-client", "office2010");
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(
+                        p -> assertThat(p.message())
+                                .isEqualTo(
+                                        "office2013.jar (plugin office2013): catalog thresholdClasses[0] (ofice).name: 'ofice'"
+                                                + " is declared but no edition's thresholdClass names it (the editions use office)"));
     }
 
     @Test

@@ -16,8 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.kmsagent.agent.renewal.DiagnosableStack;
-import org.kmsagent.agent.renewal.Diagnosis;
+import org.kmsagent.agent.licensing.ForwardingStack;
 import org.kmsagent.agent.renewal.Faults;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
@@ -28,7 +27,6 @@ import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.LicensingStack;
 import org.kmsagent.api.ProductKey;
-import org.kmsagent.api.WindowsVersion;
 
 /**
  * Wraps any licensing stack and makes a seeded share of its calls fail the way a real machine's licensing service
@@ -42,8 +40,11 @@ import org.kmsagent.api.WindowsVersion;
  * <p>Hangs: on a virtual clock ({@link HangMode#TIMEOUT}) a hung call is reported at once as the agent's deadline
  * passing; on the live agent ({@link HangMode#BLOCK}) it really blocks its thread, as a stuck native call would, for
  * {@code hangFor} (or until {@link #release()}), then fails without touching the machine.
+ *
+ * <p>Only the calls of the renewal path fail; the rest ({@code slmgr /dlv}'s details, the diagnosis) pass through as
+ * {@link ForwardingStack} passes them, and take no draw.
  */
-public final class FaultyStack implements LicensingStack, DiagnosableStack {
+public final class FaultyStack extends ForwardingStack {
 
     /** How a licensing call fails. */
     public enum Kind {
@@ -162,7 +163,6 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
         }
     }
 
-    private final LicensingStack delegate;
     private final Plan plan;
     private final Kind[] kinds;
     private final SplittableRandom rng;
@@ -189,18 +189,13 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
             Supplier<Instant> clock,
             HangMode hangMode,
             Duration hangFor) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.plan = Objects.requireNonNull(plan, "plan");
         this.kinds = plan.kinds().toArray(new Kind[0]);
         this.rng = Objects.requireNonNull(rng, "rng");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.hangMode = Objects.requireNonNull(hangMode, "hangMode");
         this.hangFor = Objects.requireNonNull(hangFor, "hangFor");
-    }
-
-    /** The wrapped stack. */
-    public LicensingStack delegate() {
-        return delegate;
     }
 
     /** The plan in force. */
@@ -249,7 +244,7 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
         } else {
             return;
         }
-        String where = call + " on " + delegate.machineName() + " (injected fault)";
+        String where = call + " on " + machineName() + " (injected fault)";
         switch (kind) {
             case SERVICE_NOT_RUNNING -> fail(HResult.ERROR_SERVICE_NOT_ACTIVE, where);
             case RPC_UNAVAILABLE -> fail(HResult.RPC_S_SERVER_UNAVAILABLE, where);
@@ -282,53 +277,33 @@ public final class FaultyStack implements LicensingStack, DiagnosableStack {
     }
 
     @Override
-    public String name() {
-        return delegate.name();
-    }
-
-    @Override
-    public String machineName() {
-        return delegate.machineName();
-    }
-
-    @Override
-    public WindowsVersion windowsVersion() {
-        return delegate.windowsVersion();
-    }
-
-    @Override
     public List<InstalledProduct> installedProducts(LicensingService service, UUID applicationId)
             throws LicensingException {
         maybeFail("installedProducts");
-        return delegate.installedProducts(service, applicationId);
+        return super.installedProducts(service, applicationId);
     }
 
     @Override
     public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
         maybeFail("licenseState");
-        return delegate.licenseState(service, skuId);
+        return super.licenseState(service, skuId);
     }
 
     @Override
     public void installProductKey(LicensingService service, ProductKey key) throws LicensingException {
         maybeFail("installProductKey");
-        delegate.installProductKey(service, key);
+        super.installProductKey(service, key);
     }
 
     @Override
     public void setKmsEndpoint(LicensingService service, UUID skuId, KmsEndpoint endpoint) throws LicensingException {
         maybeFail("setKmsEndpoint");
-        delegate.setKmsEndpoint(service, skuId, endpoint);
+        super.setKmsEndpoint(service, skuId, endpoint);
     }
 
     @Override
     public ActivationResult activate(LicensingService service, UUID skuId) throws LicensingException {
         maybeFail("activate");
-        return delegate.activate(service, skuId);
-    }
-
-    @Override
-    public Optional<Diagnosis> lastDiagnosis(UUID skuId) {
-        return delegate instanceof DiagnosableStack d ? d.lastDiagnosis(skuId) : Optional.empty();
+        return super.activate(service, skuId);
     }
 }

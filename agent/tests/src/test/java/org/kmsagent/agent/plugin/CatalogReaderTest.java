@@ -1,0 +1,93 @@
+package org.kmsagent.agent.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.api.SkuCatalog;
+import org.kmsagent.api.ThresholdClass;
+
+/**
+ * What a plugin author sees of a catalog whose declarations are wrong even though nothing uses them: the declaration
+ * is refused, naming its field and its value, rather than loaded without a word (docs/plugin-guide.md, "The catalog").
+ */
+class CatalogReaderTest {
+    @TempDir
+    Path dir;
+
+    /** {@link ExampleCatalog#VALID} with a license pack that its host key needs. */
+    private static final String VALID = ExampleCatalog.VALID.replace(
+            "\"activates\": [ \"Example\" ] } ]",
+            "\"activates\": [ \"Example\" ], \"licensePack\": \"Example Pack\" } ],\n"
+                    + "  \"licensePack\": { \"name\": \"Example Pack\","
+                    + " \"hostActivationId\": \"2e28138a-847f-42bc-9752-61b03fff33cd\" }");
+
+    private SkuCatalog read(String text) throws Exception {
+        assertThat(text).isNotEqualTo(VALID);
+        return ExampleCatalog.read(dir, text);
+    }
+
+    /** {@code VALID} declaring {@code classes} (JSON objects) and its edition of class {@code used}. */
+    private static String withClasses(String used, String classes) {
+        return VALID.replace(
+                        "\"productGroups\": [", "\"thresholdClasses\": [ " + classes + " ],\n  \"productGroups\": [")
+                .replace("\"thresholdClass\": \"office\"", "\"thresholdClass\": \"" + used + "\"");
+    }
+
+    @Test
+    void aDeclaredThresholdClassThatAnEditionUsesIsRead() throws Exception {
+        SkuCatalog c = read(withClasses("kiosk", "{ \"name\": \"kiosk\", \"minimumCount\": 10 }"));
+        assertThat(c.thresholdClasses()).containsExactly(new ThresholdClass("kiosk", 10));
+    }
+
+    @Test
+    void aMisspeltThresholdClassNoEditionUsesIsRefusedByName() {
+        // "ofice" was meant to be "office"; nothing uses it, so nothing else would ever look at it.
+        String text = withClasses("office", "{ \"name\": \"ofice\", \"minimumCount\": 5 }");
+        assertThatThrownBy(() -> read(text))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog thresholdClasses[0] (ofice).name: 'ofice' is declared but no edition's"
+                        + " thresholdClass names it (the editions use office)");
+    }
+
+    @Test
+    void aThresholdClassDeclaredTwiceIsRefused() {
+        String text = withClasses(
+                "kiosk",
+                "{ \"name\": \"kiosk\", \"minimumCount\": 10 }, { \"name\": \"kiosk\", \"minimumCount\": 10 }");
+        assertThatThrownBy(() -> read(text))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog thresholdClasses[1] (kiosk).name: duplicate threshold class");
+    }
+
+    @Test
+    void aLicensePackNoHostKeyNeedsIsRefusedByName() {
+        String text = VALID.replace(", \"licensePack\": \"Example Pack\" }", " }");
+        assertThatThrownBy(() -> read(text))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog licensePack.name: 'Example Pack' is declared but no hostKeys[].licensePack names"
+                        + " it, so no host would need it");
+    }
+
+    @Test
+    void aBlankOrPaddedNameIsRefusedWhereItIsDeclaredEvenUnused() {
+        // A product group no edition or host key names: still a declaration, still checked.
+        assertThatThrownBy(
+                        () -> read(
+                                VALID.replace(
+                                        "c77ba21578c0\" } ]",
+                                        "c77ba21578c0\" }, { \"name\": \" \", \"kmsId\": \"11111111-1111-1111-1111-111111111111\" } ]")))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog productGroups[1].name: ' ' is not a name (blank, or with spaces around it)");
+        assertThatThrownBy(() -> read(VALID.replace("\"name\": \"Example host\"", "\"name\": \"Example host \"")))
+                .hasMessage(
+                        "catalog hostKeys[0].name: 'Example host ' is not a name (blank, or with spaces around it)");
+        assertThatThrownBy(() -> read(VALID.replace("\"Example Pack\"", "\"\"")))
+                .hasMessage("catalog licensePack.name: '' is not a name (blank, or with spaces around it)");
+        assertThatThrownBy(() -> read(VALID.replace("\"Example Professional Plus\"", "\" Example Professional Plus\"")))
+                .hasMessage("catalog skus[0].name: ' Example Professional Plus' is not a name (blank, or with spaces"
+                        + " around it)");
+    }
+}

@@ -2,7 +2,7 @@
 rem Installs kms-agent as the Windows service "kms-agent" (docs/windows.md, "As a service"): the service host
 rem bin\kms-agent-service.exe, started automatically as LocalSystem. It is the same service the MSI installs,
 rem for installations unpacked from the .zip.
-rem Needs: an elevated prompt; a 64-bit Java 17+ runtime (JAVA_HOME's, else the java.exe on PATH).
+rem Needs: an elevated prompt; a 64-bit Java 17+ runtime (JAVA_HOME's when it is set, else the java.exe on PATH).
 rem Usage: install-service.cmd [path\to\agent.yaml]     (default: conf\agent.yaml)
 rem The service's environment (registry value Environment of the service) carries KMSAGENT_CONFIG, the
 rem configuration file, and JAVA_HOME, the runtime whose bin\server\jvm.dll the service host loads.
@@ -17,11 +17,20 @@ if not defined CONFIG set "CONFIG=%KMSAGENT_HOME%\conf\agent.yaml"
 for %%i in ("%CONFIG%") do set "CONFIG=%%~fi"
 if not exist "%CONFIG%" goto noconfig
 
-rem The runtime: JAVA_HOME when it holds bin\java.exe, else the folder above the java.exe on PATH.
+rem The runtime, found as bin\kms-agent.cmd finds it: JAVA_HOME's bin\java.exe when JAVA_HOME is set, else the java.exe
+rem on PATH. A JAVA_HOME without bin\java.exe is refused, not skipped: whoever set it meant that runtime, and the
+rem service would otherwise be given another. Quotes around it (set JAVA_HOME="C:\...") are dropped; that line is
+rem reached only with JAVA_HOME defined, since cmd expands the substitution when it reads it.
 set "JAVA="
-if defined JAVA_HOME if exist "%JAVA_HOME%\bin\java.exe" set "JAVA=%JAVA_HOME%\bin\java.exe"
-if not defined JAVA for %%j in (java.exe) do set "JAVA=%%~$PATH:j"
+if not defined JAVA_HOME goto javaonpath
+set "JAVA_HOME=%JAVA_HOME:"=%"
+if not exist "%JAVA_HOME%\bin\java.exe" goto badjavahome
+set "JAVA=%JAVA_HOME%\bin\java.exe"
+goto javafound
+:javaonpath
+for %%j in (java.exe) do set "JAVA=%%~$PATH:j"
 if not defined JAVA goto nojava
+:javafound
 for %%i in ("%JAVA%\..\..") do set "JHOME=%%~fi"
 set "JVER="
 for /f "tokens=1-3" %%a in ('call "%JAVA%" -version 2^>^&1') do if /i "%%b"=="version" if not defined JVER set "JVER=%%~c"
@@ -55,6 +64,9 @@ echo install-service: %SERVICE% not found; it is part of the kms-agent installat
 exit /b 1
 :noconfig
 echo install-service: configuration file %CONFIG% not found. 1>&2
+exit /b 1
+:badjavahome
+echo install-service: JAVA_HOME is set to %JAVA_HOME%, but %JAVA_HOME%\bin\java.exe does not exist. Set it to a 64-bit Java 17 or newer installation, or clear it (set JAVA_HOME=) to use java.exe on PATH. 1>&2
 exit /b 1
 :nojava
 echo install-service: no Java runtime found. Install a 64-bit Java 17 or newer, or set JAVA_HOME. 1>&2

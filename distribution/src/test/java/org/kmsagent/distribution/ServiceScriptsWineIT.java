@@ -17,6 +17,7 @@ class ServiceScriptsWineIT {
     static final String HOME = "C:\\Program Files\\kms-agent";
     static final String JDK17 = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.2.8-hotspot";
     static final String JDK11 = "C:\\Program Files (x86)\\Java\\jdk-11";
+    static final String EMPTY = "C:\\Java\\empty";
     static final String SERVICE_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\kms-agent";
 
     @BeforeAll
@@ -25,6 +26,7 @@ class ServiceScriptsWineIT {
         WineCmd.installation(HOME);
         WineCmd.javaHome(JDK17, "17.0.2");
         WineCmd.javaHome(JDK11, "11.0.22");
+        Files.createDirectories(WineCmd.onC(EMPTY));
         // Placeholder for the service host another part of the build makes; sc.exe create does not open it.
         var exe = WineCmd.onC(HOME + "\\bin\\kms-agent-service.exe");
         if (!Files.exists(exe)) {
@@ -88,6 +90,27 @@ class ServiceScriptsWineIT {
         assertThat(r.exit()).as(r.both()).isEqualTo(1);
         assertThat(r.err()).contains("Java 17 or newer is needed; " + JDK11 + "\\bin\\java.exe is version 11.0.22.");
         assertThat(WineCmd.cmd(Map.of(), "sc.exe query kms-agent").exit()).isNotZero();
+    }
+
+    @Test
+    void aJavaHomeWithoutJavaExeIsRefusedNamingItRatherThanSkippedForPath() {
+        // As bin\kms-agent.cmd: whoever set JAVA_HOME meant that runtime, so the service is not given the one on PATH.
+        WineCmd.Result r = script("install-service.cmd", Map.of("JAVA_HOME", EMPTY, "WINEPATH", JDK17 + "\\bin"), "");
+        assertThat(r.exit()).as(r.both()).isEqualTo(1);
+        assertThat(r.err())
+                .as(r.both())
+                .contains("install-service: JAVA_HOME is set to " + EMPTY + ", but " + EMPTY
+                        + "\\bin\\java.exe does not exist.")
+                .contains("or clear it (set JAVA_HOME=) to use java.exe on PATH.");
+        assertThat(WineCmd.cmd(Map.of(), "sc.exe query kms-agent").exit()).isNotZero();
+    }
+
+    @Test
+    void aJavaHomeWrittenWithQuotesIsUsedWithoutThem() {
+        // set JAVA_HOME="C:\Program Files\..." keeps the quotes in the value, as bin\kms-agent.cmd allows.
+        WineCmd.Result r = script("install-service.cmd", Map.of("JAVA_HOME", "\"" + JDK17 + "\""), "");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(serviceKey()).contains("JAVA_HOME=" + JDK17);
     }
 
     @Test

@@ -83,7 +83,9 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         PluginHost host = ahead != null ? ahead.get() : load(pluginsDirectory());
         PrintWriter err = spec.commandLine().getErr();
         host.problems().stream()
-                // A command may load them twice (simulate --from-hub, then the ctl fleet snapshot it runs).
+                // A command may load them twice (simulate --from-hub, then the ctl fleet snapshot it runs). Each
+                // closes the host it asked for; one shared host would have to be leased instead, for a second load
+                // that costs a few milliseconds a jar in a warm JVM (docs/performance.md, plugin-load).
                 .filter(p -> warned.add(p.message()))
                 .forEach(p -> err.println("warning: plugin not loaded: " + p.message()));
         err.flush();

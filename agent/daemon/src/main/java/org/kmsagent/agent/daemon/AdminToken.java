@@ -5,7 +5,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file that holds no token the agent could have made (empty, shorter than a configured token may be, or with
  * spaces or other characters inside) is damaged, never a credential: an empty file would otherwise let an empty
- * token in as admin. It is moved aside ({@link DamagedFiles}) and a new token made, said in the banner.
+ * token in as admin. It is moved aside ({@link DamagedFiles}, which makes the copy owner-only too: it may be a
+ * token written by hand) and a new token made, said in the banner.
  */
 public final class AdminToken {
     private static final Logger LOG = LoggerFactory.getLogger(AdminToken.class);
@@ -88,11 +88,7 @@ public final class AdminToken {
         OwnerOnly.directories(dataDir);
         Path tmp = dataDir.resolve("admin.token.tmp");
         Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
+        Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
         Files.writeString(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -155,9 +155,11 @@ public final class AgentDaemon implements AutoCloseable {
             if (metrics != null) {
                 metrics.start().await(30, TimeUnit.SECONDS);
             }
-            control = binding.bind(context);
-            BusApi api = new BusApi(vertx, control, events);
-            api.register().await(30, TimeUnit.SECONDS);
+            // The listeners before the binding: an address the agent cannot listen on stops the start before any
+            // renewal loop has run, so a failed start has made no licensing call and stored nothing. Until the API is
+            // registered below, a request through the bridge is answered 503 (no consumer yet, docs/event-bus.md),
+            // and a scrape shows no component's gauges; "ready" (start returns, the banner is printed, the service
+            // reports RUNNING) still comes after all of it.
             AgentBridge bridge = null;
             Path adminTokenFile = null;
             if (config.bridge().enabled()) {
@@ -169,16 +171,19 @@ public final class AgentDaemon implements AutoCloseable {
                 bridge = startBridge(vertx, config, dataDir, tokens, clock, startProblems, audit.trail());
                 parts.getInstance(BridgeConnections.class).listening(bridge);
             }
+            MetricsEndpoint metricsEndpoint = metrics == null
+                    ? null
+                    : MetricsEndpoint.start(vertx, config.metrics(), figures, metrics::refresh)
+                            .await(30, TimeUnit.SECONDS);
+            control = binding.bind(context);
+            BusApi api = new BusApi(vertx, control, events);
+            api.register().await(30, TimeUnit.SECONDS);
             AgentDaemon daemon = new AgentDaemon(vertx, api, bridge, control, context, adminTokenFile);
             daemon.lock = lock;
             daemon.startProblems.addAll(startProblems);
             daemon.audit = audit;
-            if (metrics != null) {
-                daemon.metrics = metrics;
-                daemon.metricsEndpoint = MetricsEndpoint.start(
-                                vertx, config.metrics(), figures, daemon.metrics::refresh)
-                        .await(30, TimeUnit.SECONDS);
-            }
+            daemon.metrics = metrics;
+            daemon.metricsEndpoint = metricsEndpoint;
             if (fleet != null) {
                 daemon.fleet = fleet;
                 fleet.dial();
@@ -188,7 +193,7 @@ public final class AgentDaemon implements AutoCloseable {
             if (fleet != null) {
                 fleet.close();
             }
-            // The renewal loops and the ledger, when the bridge or the metrics endpoint could not listen after them.
+            // The renewal loops and the ledger, when the bus API could not be registered after them.
             if (control instanceof AutoCloseable c) {
                 try {
                     c.close();

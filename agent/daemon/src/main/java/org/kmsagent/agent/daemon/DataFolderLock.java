@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.kmsagent.agent.core.OwnerOnly;
 
 /**
  * One agent per data folder: an exclusive lock on {@code <dataDir>/agent.lock}, held from the start of
@@ -58,8 +59,12 @@ final class DataFolderLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
+            Path file = folder.resolve(FILE);
+            // Owner-only, as the folder is: it names only the agent's process, but the folder's files follow one rule.
             channel = FileChannel.open(
-                    folder.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    file,
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    OwnerOnly.fileAttributes(file));
             FileLock lock = channel.tryLock(LOCKED_BYTE, 1, false);
             if (lock == null) {
                 throw running(dataDir, holder(channel));

@@ -13,9 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -38,7 +35,6 @@ import org.kmsagent.agent.core.OwnerOnly;
  * <p>Thread-safe (saves are serialised). Blocking: call off the event loop.
  */
 public final class StateStore {
-    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private final Path file;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper()
@@ -193,7 +189,6 @@ public final class StateStore {
     public synchronized AgentState save(AgentState state) throws IOException {
         AgentState next = new AgentState(state.revision() + 1, state.products(), state.machine(), state.hostSettings());
         Path dir = file.toAbsolutePath().getParent();
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (!Files.isDirectory(dir)) {
             // The state holds the simulated machine's keys and the schedules: the owner's alone (0700 / 0600).
             OwnerOnly.directories(dir);
@@ -201,11 +196,8 @@ public final class StateStore {
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         byte[] bytes = mapper.writeValueAsBytes(next);
         Files.deleteIfExists(tmp); // a leftover of a killed save may have other permissions
-        FileAttribute<?>[] attrs = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
-                : new FileAttribute<?>[0];
-        try (FileChannel ch =
-                FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.fileAttributes(tmp))) {
             ch.write(ByteBuffer.wrap(bytes));
             ch.force(true);
         }

@@ -25,7 +25,8 @@ import org.kmsagent.agent.daemon.AgentFixture.Result;
 /**
  * The generated admin token ({@code <dataDir>/admin.token}, no {@code bridge.tokens} configured): a file that holds no
  * token the agent makes (empty, short, spaces inside) is never a credential. It is moved aside and a new token made,
- * and the banner says so; an empty token gets no admin access.
+ * and the banner says so; an empty token gets no admin access. The new token and the copy moved aside are readable by
+ * their owner only.
  */
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX modes; on Windows the folder's ACL protects the file")
 class AdminTokenTest {
@@ -56,6 +57,8 @@ class AdminTokenTest {
         Path data = Files.createDirectories(dir.resolve("data"));
         Path file = data.resolve("admin.token");
         Files.writeString(file, content);
+        // Written by hand, readable by all: the copy moved aside held what was a secret, and is the owner's alone.
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         Started s = start(data);
         try (AgentDaemon daemon = s.daemon()) {
             assertThat(daemon.banner())
@@ -66,10 +69,15 @@ class AdminTokenTest {
             assertThat(token).matches("[A-Za-z0-9_-]{43}");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                     .isEqualTo("rw-------");
+            Path aside;
             try (Stream<Path> files = Files.list(data)) {
-                assertThat(files.map(p -> p.getFileName().toString()))
-                        .anyMatch(n -> n.startsWith("admin.token.damaged-"));
+                aside = files.filter(p -> p.getFileName().toString().startsWith("admin.token.damaged-"))
+                        .findFirst()
+                        .orElseThrow();
             }
+            assertThat(Files.readString(aside)).isEqualTo(content);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(aside)))
+                    .isEqualTo("rw-------");
 
             Result withOld = ctl(daemon, "--token", content.strip(), "set-kms", "evil.example.com");
             assertThat(withOld.exit()).as(withOld.toString()).isEqualTo(3);

@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -172,15 +170,9 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
 
     private void open() throws IOException {
         Path dir = file.getParent();
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (!Files.isDirectory(dir)) {
             OwnerOnly.directories(dir);
         }
-        FileAttribute<?>[] attrs = posix && !Files.exists(file)
-                ? new FileAttribute<?>[] {
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
-                }
-                : new FileAttribute<?>[0];
         boolean torn = false;
         if (Files.exists(file) && Files.size(file) > 0) {
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -190,7 +182,9 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             }
         }
         channel = FileChannel.open(
-                file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND), attrs);
+                file,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                OwnerOnly.fileAttributes(file));
         if (torn) {
             // A write torn by a crash: the next record starts on a line of its own (the torn one is skipped on
             // reading).

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateException;
@@ -72,12 +71,7 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
             OwnerOnly.directories(dir);
             Path keyTmp = dir.resolve("agent-key.pem.tmp");
             Files.deleteIfExists(keyTmp);
-            try {
-                Files.createFile(
-                        keyTmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(keyTmp); // not POSIX (Windows): the data dir's own ACL protects it
-            }
+            Files.createFile(keyTmp, OwnerOnly.fileAttributes(keyTmp));
             Files.write(keyTmp, Files.readAllBytes(made.privateKey().toPath()));
             Files.copy(
                     made.certificate().toPath(),

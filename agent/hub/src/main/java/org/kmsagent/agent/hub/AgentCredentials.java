@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -241,12 +240,11 @@ public final class AgentCredentials extends VerticleBase {
                 () -> {
                     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
                     OwnerOnly.directories(file.getParent());
+                    // Created owner-only, so the credentials are never readable by others, not even for a moment; a
+                    // leftover of a killed save may have another mode. On Windows the data folder's ACL applies.
+                    Files.deleteIfExists(tmp);
+                    Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
                     Files.writeString(tmp, all.encodePrettily(), StandardCharsets.UTF_8);
-                    try {
-                        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-                    } catch (UnsupportedOperationException e) {
-                        // Windows: the data directory's ACL applies.
-                    }
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                     return null;
                 },

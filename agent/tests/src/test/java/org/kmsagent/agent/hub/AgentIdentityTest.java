@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.cli.CliRun;
@@ -355,5 +358,20 @@ class AgentIdentityTest {
         code(connect(revoked).request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-b"), 5_000));
         assertThat(Files.readString(dir.resolve("hub").resolve("fleet-credentials.json")))
                 .doesNotContain(kept, revoked, kept.substring(kept.lastIndexOf('.') + 1));
+    }
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX modes; on Windows the data folder's ACL applies")
+    void theCredentialsFileIsOwnerOnlyEvenOverALeftoverOfAKilledSave() throws Exception {
+        Path file = dir.resolve("hub").resolve("fleet-credentials.json");
+        Path leftover = file.resolveSibling("fleet-credentials.json.tmp");
+        Files.writeString(leftover, "{}");
+        Files.setPosixFilePermissions(leftover, PosixFilePermissions.fromString("rw-r--r--"));
+
+        enroll("pc-a");
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(leftover).doesNotExist();
     }
 }

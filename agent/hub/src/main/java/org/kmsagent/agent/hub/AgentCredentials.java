@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusCodes;
+import org.kmsagent.agent.bus.ControlException;
+import org.kmsagent.agent.bus.RequestBody;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.core.OwnerOnly;
@@ -49,6 +51,11 @@ public final class AgentCredentials extends VerticleBase {
     static final String MAP = "kmsagent.fleet.credentials";
     /** Agent ids: letters, digits, '.', '_', '-', starting with a letter or digit, at most 64. */
     public static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** An agent id in a request's field, as a refusal describes it. */
+    static final RequestBody.TextForm AGENT_ID_FORM = new RequestBody.TextForm(
+            "an agent id (letters, digits, '.', '_', '-'; at most 64, starting with a letter or digit)",
+            AGENT_ID.asMatchPredicate());
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -202,11 +209,11 @@ public final class AgentCredentials extends VerticleBase {
         });
     }
 
-    /** The request's {@code agentId}, checked as every fleet request is ({@link FleetRequest}); empty once refused. */
+    /** The request's {@code agentId}, checked as every fleet request is ({@link RequestBody}); empty once refused. */
     private static Optional<String> agentIdOf(Message<Object> msg) {
         try {
-            return Optional.of(FleetRequest.of(msg.body(), List.of("agentId")).agentId("agentId"));
-        } catch (FleetException e) {
+            return Optional.of(RequestBody.of(msg.body(), List.of("agentId")).requiredText("agentId", AGENT_ID_FORM));
+        } catch (ControlException e) {
             msg.fail(e.code(), e.getMessage());
             return Optional.empty();
         }

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.BusJson;
+import org.kmsagent.agent.bus.ControlException;
+import org.kmsagent.agent.bus.RequestBody;
 import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.core.BoundedInput;
@@ -217,14 +219,15 @@ public final class FleetHub extends VerticleBase {
 
     /**
      * A client's request to a fleet address: its body is checked against the fields the address accepts
-     * ({@link FleetRequest}) before any work, and every outcome is answered at once.
+     * ({@link RequestBody}, as the agent's control API checks its own) before any work, and every outcome is answered
+     * at once.
      */
     private void request(
-            String address, List<String> fields, BiFunction<FleetRequest, Message<Object>, Future<JsonObject>> work) {
+            String address, List<String> fields, BiFunction<RequestBody, Message<Object>, Future<JsonObject>> work) {
         consumers.add(vertx.eventBus()
                 .<Object>localConsumer(
                         address,
-                        msg -> answer(address, msg, () -> work.apply(FleetRequest.of(msg.body(), fields), msg))));
+                        msg -> answer(address, msg, () -> work.apply(RequestBody.of(msg.body(), fields), msg))));
     }
 
     /** Runs the work and answers its result; a refusal with its code, anything else with 500 (never a timeout). */
@@ -232,7 +235,7 @@ public final class FleetHub extends VerticleBase {
         Future<JsonObject> result;
         try {
             result = work.get();
-        } catch (FleetException e) {
+        } catch (ControlException e) {
             refused(address, msg, e);
             msg.fail(e.code(), e.getMessage());
             return;
@@ -242,7 +245,7 @@ public final class FleetHub extends VerticleBase {
         result.onComplete(ar -> {
             if (ar.succeeded()) {
                 msg.reply(ar.result());
-            } else if (ar.cause() instanceof FleetException fe) {
+            } else if (ar.cause() instanceof ControlException fe) {
                 refused(address, msg, fe);
                 msg.fail(fe.code(), fe.getMessage());
             } else {
@@ -253,7 +256,7 @@ public final class FleetHub extends VerticleBase {
     }
 
     /** Logs what an agent was refused (queries' bad requests are the client's business and not logged). */
-    private static void refused(String address, Message<Object> msg, FleetException e) {
+    private static void refused(String address, Message<Object> msg, ControlException e) {
         if (FleetAddresses.AGENT_SENDS.contains(address)) {
             LOG.warn(
                     "fleet: refused {} from client '{}': {}",
@@ -277,10 +280,7 @@ public final class FleetHub extends VerticleBase {
     private static String agentId(JsonObject body, String field) {
         Object id = body.getValue(field);
         if (!(id instanceof String s) || !AGENT_ID.matcher(s).matches()) {
-            throw new FleetException(
-                    BusCodes.BAD_REQUEST,
-                    field + ": expected an agent id (letters, digits, '.', '_', '-'; at most 64), got "
-                            + BoundedInput.printable(String.valueOf(id)));
+            throw RequestBody.expected(field, AgentCredentials.AGENT_ID_FORM.accepted(), id);
         }
         return s;
     }
@@ -288,14 +288,8 @@ public final class FleetHub extends VerticleBase {
     private Future<JsonObject> register(JsonObject body) {
         String id = agentId(body, "agentId");
         Object written = body.getValue("writtenSeq", 0L);
-        if (!(written instanceof Number n)
-                || n.longValue() < 0
-                || n.longValue() > AgentRecords.MAX_SEQ
-                || n.doubleValue() != n.longValue()) {
-            throw new FleetException(
-                    BusCodes.BAD_REQUEST,
-                    "writtenSeq: expected a whole number 0-" + AgentRecords.MAX_SEQ + ", got "
-                            + BoundedInput.printable(String.valueOf(written)));
+        if (!RequestBody.wholeWithin(written, 0, AgentRecords.MAX_SEQ)) {
+            throw RequestBody.outOfRange("writtenSeq", 0, AgentRecords.MAX_SEQ, written);
         }
         Instant now = clock.instant();
         return serial(
@@ -333,8 +327,7 @@ public final class FleetHub extends VerticleBase {
                 id,
                 () -> agents.get(id).compose(existing -> {
                     if (existing == null) {
-                        return Future.failedFuture(
-                                new FleetException(BusCodes.CONFLICT, "agent " + id + " is not registered"));
+                        return Future.failedFuture(ControlException.conflict("agent " + id + " is not registered"));
                     }
                     return agents.put(id, AgentRecords.heartbeat(existing, now))
                             .map(v -> new JsonObject().put("hub", hubName));
@@ -345,21 +338,20 @@ public final class FleetHub extends VerticleBase {
         String id = agentId(body, "agentId");
         JsonArray events = body.getValue("events") instanceof JsonArray a ? a : null;
         if (events == null) {
-            throw new FleetException(BusCodes.BAD_REQUEST, "events: expected an array");
+            throw ControlException.badRequest("events: expected an array");
         }
         Instant now = clock.instant();
         return serial(
                 id,
                 () -> agents.get(id).compose(existing -> {
                     if (existing == null) {
-                        return Future.failedFuture(
-                                new FleetException(BusCodes.CONFLICT, "agent " + id + " is not registered"));
+                        return Future.failedFuture(ControlException.conflict("agent " + id + " is not registered"));
                     }
                     AgentRecords.Applied applied;
                     try {
                         applied = AgentRecords.apply(existing, events, now);
                     } catch (IllegalArgumentException e) {
-                        return Future.failedFuture(new FleetException(BusCodes.BAD_REQUEST, e.getMessage()));
+                        return Future.failedFuture(ControlException.badRequest(e.getMessage()));
                     }
                     List<JsonObject> historic = applied.accepted().stream()
                             .filter(AgentRecords::historic)
@@ -462,8 +454,8 @@ public final class FleetHub extends VerticleBase {
                 .toList();
     }
 
-    private Future<JsonObject> expiring(FleetRequest body) {
-        int days = (int) body.whole("days", 0, MAX_DAYS, 30);
+    private Future<JsonObject> expiring(RequestBody body) {
+        int days = body.whole("days", 0, MAX_DAYS).orElse(30L).intValue();
         Instant now = clock.instant();
         return records().map(all -> {
             List<ExpiryForecast.ProductState> products = new ArrayList<>();
@@ -475,8 +467,10 @@ public final class FleetHub extends VerticleBase {
         });
     }
 
-    private Future<JsonObject> pools(FleetRequest body) {
-        int horizon = (int) body.whole("horizonDays", 1, MAX_DAYS, DEFAULT_POOL_HORIZON_DAYS);
+    private Future<JsonObject> pools(RequestBody body) {
+        int horizon = body.whole("horizonDays", 1, MAX_DAYS)
+                .orElse((long) DEFAULT_POOL_HORIZON_DAYS)
+                .intValue();
         Instant now = clock.instant();
         return records()
                 .map(all -> new JsonObject()
@@ -501,8 +495,8 @@ public final class FleetHub extends VerticleBase {
                 .map(all -> new JsonObject().put("at", now.toString()).put("hosts", WatchedHosts.hosts(sorted(all))));
     }
 
-    private Future<JsonObject> clients(FleetRequest body) {
-        boolean unmanaged = body.bool("unmanaged", false);
+    private Future<JsonObject> clients(RequestBody body) {
+        boolean unmanaged = body.bool("unmanaged").orElse(false);
         Instant now = clock.instant();
         return records()
                 .map(all -> new JsonObject()
@@ -512,8 +506,8 @@ public final class FleetHub extends VerticleBase {
     }
 
     /** The fleet audit: each agent's kept records are counted in its record ({@code auditCount}). */
-    private Future<JsonObject> audit(FleetRequest request) {
-        String agent = request.optionalAgentId("agent").orElse(null);
+    private Future<JsonObject> audit(RequestBody request) {
+        String agent = request.text("agent", AgentCredentials.AGENT_ID_FORM).orElse(null);
         JsonObject body = request.json();
         Future<Map<String, Long>> counts = agent != null
                 ? agents.get(agent)
@@ -526,12 +520,11 @@ public final class FleetHub extends VerticleBase {
         return counts.compose(c -> audit.query(body, agent, c));
     }
 
-    private Future<JsonObject> history(FleetRequest body) {
-        String id = body.agentId("target");
+    private Future<JsonObject> history(RequestBody body) {
+        String id = body.requiredText("target", AgentCredentials.AGENT_ID_FORM);
         return agents.get(id).compose(record -> {
             if (record == null) {
-                return Future.failedFuture(
-                        new FleetException(BusCodes.NOT_FOUND, "target: no agent " + id + " in the fleet"));
+                return Future.failedFuture(ControlException.notFound("target: no agent " + id + " in the fleet"));
             }
             return historyOf(id, record.getLong("historyCount", 0L))
                     .map(h -> new JsonObject()
@@ -546,17 +539,18 @@ public final class FleetHub extends VerticleBase {
     /**
      * @param requestedBy the bridge client that asked a change (for the agents' audit records), or null
      */
-    private Future<JsonObject> route(FleetRequest body, List<String> allowed, String requestedBy) {
+    private Future<JsonObject> route(RequestBody body, List<String> allowed, String requestedBy) {
         String accepted = "one of " + String.join(", ", allowed);
-        String address = body.text("address", accepted);
+        String address = body.requiredText("address", RequestBody.TextForm.described(accepted));
         if (!allowed.contains(address)) {
-            throw new FleetException(
+            // A change sent to route.query is refused for the role it needs (403), anything else as malformed (400).
+            throw new ControlException(
                     BusAddresses.CHANGES.contains(address) ? BusCodes.FORBIDDEN : BusCodes.BAD_REQUEST,
-                    "address: expected " + accepted + ", got " + FleetRequest.given(address));
+                    RequestBody.expected("address", accepted, address).getMessage());
         }
-        String target = body.optionalAgentId("target").orElse(null);
-        long deadline = body.whole("deadlineMs", 1, MAX_DEADLINE_MS, DEFAULT_DEADLINE_MS);
-        Object request = body.object("body");
+        String target = body.text("target", AgentCredentials.AGENT_ID_FORM).orElse(null);
+        long deadline = body.whole("deadlineMs", 1, MAX_DEADLINE_MS).orElse(DEFAULT_DEADLINE_MS);
+        Object request = body.object("body").orElseGet(JsonObject::new);
         long started = System.nanoTime();
         String requestId = UUID.randomUUID().toString();
         JsonObject command = new JsonObject()
@@ -579,8 +573,7 @@ public final class FleetHub extends VerticleBase {
                 : agents.get(target).map(r -> r == null ? Map.<String, JsonObject>of() : Map.of(target, r));
         return known.compose(all -> {
             if (target != null && !all.containsKey(target)) {
-                return Future.failedFuture(
-                        new FleetException(BusCodes.NOT_FOUND, "target: no agent " + target + " in the fleet"));
+                return Future.failedFuture(ControlException.notFound("target: no agent " + target + " in the fleet"));
             }
             FanOut fanOut = new FanOut();
             Set<String> awaited = fanOut.expect(all, clock.instant());

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.kmsagent.agent.bus.BusCodes;
+import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.audit.AuditQuery;
 import org.kmsagent.agent.bus.audit.AuditRecord;
@@ -178,7 +178,7 @@ final class HubAudit {
         try {
             q = AuditQuery.of(body);
         } catch (IllegalArgumentException e) {
-            throw new FleetException(BusCodes.BAD_REQUEST, e.getMessage());
+            throw ControlException.badRequest(e.getMessage());
         }
         Future<AuditLog.Page> mine = own == null || agent != null
                 ? Future.succeededFuture(new AuditLog.Page(List.of(), 0))

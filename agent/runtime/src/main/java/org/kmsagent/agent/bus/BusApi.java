@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.kmsagent.agent.bus.view.HostSettingsView;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
 import org.slf4j.Logger;
@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class BusApi {
     private static final Logger LOG = LoggerFactory.getLogger(BusApi.class);
+
+    /** What {@code kmsagent.plugins.load} takes (its ".jar" ending is checked apart, quoting the path back). */
+    private static final RequestBody.TextForm PLUGIN_JAR = RequestBody.TextForm.described("the path of a plugin .jar");
+
+    private static final RequestBody.TextForm PLUGIN_ID = RequestBody.TextForm.described("a loaded plugin's id");
 
     private final Vertx vertx;
     private final AgentControl control;
@@ -48,7 +53,7 @@ public final class BusApi {
     public Future<Void> register() {
         query(
                 BusAddresses.STATUS,
-                Set.of(),
+                List.of(),
                 b -> new JsonObject()
                         .put("products", BusJson.array(control.products()))
                         .put("cmids", new JsonArray(control.clientMachineIds()))
@@ -57,36 +62,36 @@ public final class BusApi {
                                 control.licensingCallTimeouts()
                                         .map(BusJson::object)
                                         .orElse(null)));
-        query(BusAddresses.HOST_STATUS, Set.of(), b -> BusJson.object(control.host()));
+        query(BusAddresses.HOST_STATUS, List.of(), b -> BusJson.object(control.host()));
         query(
                 BusAddresses.HOST_WATCHED,
-                Set.of(),
+                List.of(),
                 b -> control.watchedHost()
                         .map(v -> BusJson.object(v).put("watching", true))
                         .orElseGet(() -> new JsonObject().put("watching", false)));
-        query(BusAddresses.HOST_SETTINGS_GET, Set.of(), b -> BusJson.object(control.hostSettings()));
+        query(BusAddresses.HOST_SETTINGS_GET, List.of(), b -> BusJson.object(control.hostSettings()));
         query(
                 BusAddresses.PLUGINS_LIST,
-                Set.of(),
+                List.of(),
                 b -> new JsonObject().put("plugins", BusJson.array(control.plugins())));
 
-        change(BusAddresses.ACTIVATE, Set.of("family"), b -> {
-            var results = control.activate(b.string("family"));
+        change(BusAddresses.ACTIVATE, List.of("family"), b -> {
+            var results = control.activate(b.text("family"));
             results.forEach(r -> events.publish(EventPublisher.ACTIVATION, r));
             return new JsonObject().put("results", BusJson.array(results));
         });
-        change(BusAddresses.INSTALL_GVLK, Set.of("family", "key"), b -> {
-            Optional<String> family = b.string("family");
-            Optional<ProductKey> key = b.string("key").map(BusApi::key);
+        change(BusAddresses.INSTALL_GVLK, List.of("family", "key"), b -> {
+            Optional<String> family = b.text("family");
+            Optional<ProductKey> key = b.text("key").map(BusApi::key);
             if (key.isPresent() && family.isEmpty()) {
-                throw RequestBody.bad("family: required when a key is given");
+                throw ControlException.badRequest("family: required when a key is given");
             }
             var results = control.installGvlk(family, key);
             results.forEach(r -> events.publish(EventPublisher.KEY_INSTALLED, r));
             return new JsonObject().put("results", BusJson.array(results));
         });
-        change(BusAddresses.KMS_SET, Set.of("family", "host", "port", "dns", "domain"), b -> {
-            Optional<String> family = b.string("family");
+        change(BusAddresses.KMS_SET, List.of("family", "host", "port", "dns", "domain"), b -> {
+            Optional<String> family = b.text("family");
             KmsEndpoint endpoint = endpoint(b);
             KmsEndpoint set = control.setKms(family, endpoint);
             JsonObject reply =
@@ -94,8 +99,8 @@ public final class BusApi {
             events.publish(EventPublisher.KMS_CHANGED, reply);
             return reply;
         });
-        change(BusAddresses.KMS_CLEAR, Set.of("family"), b -> {
-            Optional<String> family = b.string("family");
+        change(BusAddresses.KMS_CLEAR, List.of("family"), b -> {
+            Optional<String> family = b.text("family");
             control.clearKms(family);
             JsonObject reply =
                     new JsonObject().put("family", family.orElse(null)).put("kms", (String) null);
@@ -104,7 +109,7 @@ public final class BusApi {
         });
         change(
                 BusAddresses.HOST_SETTINGS_SET,
-                Set.of("activationIntervalMinutes", "renewalIntervalMinutes", "port", "publishDns"),
+                List.of("activationIntervalMinutes", "renewalIntervalMinutes", "port", "publishDns"),
                 b -> {
                     HostSettingsView now = control.hostSettings();
                     HostSettingsView wanted;
@@ -115,29 +120,29 @@ public final class BusApi {
                                 b.integer("port").orElse(now.port()),
                                 b.bool("publishDns").orElse(now.publishDns()));
                     } catch (IllegalArgumentException e) {
-                        throw RequestBody.bad(e.getMessage());
+                        throw ControlException.badRequest(e.getMessage());
                     }
                     HostSettingsView set = control.updateHostSettings(wanted);
                     events.publish(EventPublisher.HOST_SETTINGS_CHANGED, set);
                     return BusJson.object(set);
                 });
-        change(BusAddresses.PLUGINS_LOAD, Set.of("path"), b -> {
-            String path = b.requiredString("path");
+        change(BusAddresses.PLUGINS_LOAD, List.of("path"), b -> {
+            String path = b.requiredText("path", PLUGIN_JAR);
             if (!path.endsWith(".jar")) {
-                throw RequestBody.bad("path: expected a .jar file, got " + path);
+                throw ControlException.badRequest("path: expected a .jar file, got " + BoundedInput.shownPath(path));
             }
             JsonObject plugin = BusJson.object(control.loadPlugin(Path.of(path)));
             events.publish(EventPublisher.PLUGINS_CHANGED, plugin);
             return plugin;
         });
-        change(BusAddresses.PLUGINS_UNLOAD, Set.of("id"), b -> {
-            String id = b.requiredString("id");
+        change(BusAddresses.PLUGINS_UNLOAD, List.of("id"), b -> {
+            String id = b.requiredText("id", PLUGIN_ID);
             control.unloadPlugin(id);
             JsonObject reply = new JsonObject().put("id", id).put("state", "UNLOADED");
             events.publish(EventPublisher.PLUGINS_CHANGED, reply);
             return reply;
         });
-        change(BusAddresses.PLUGINS_RESCAN, Set.of(), b -> {
+        change(BusAddresses.PLUGINS_RESCAN, List.of(), b -> {
             JsonObject reply = new JsonObject().put("plugins", BusJson.array(control.rescanPlugins()));
             events.publish(EventPublisher.PLUGINS_CHANGED, reply);
             return reply;
@@ -153,15 +158,15 @@ public final class BusApi {
                 .mapEmpty();
     }
 
-    private void query(String address, Set<String> fields, Function<RequestBody, JsonObject> work) {
+    private void query(String address, List<String> fields, Function<RequestBody, JsonObject> work) {
         consume(address, fields, work, false);
     }
 
-    private void change(String address, Set<String> fields, Function<RequestBody, JsonObject> work) {
+    private void change(String address, List<String> fields, Function<RequestBody, JsonObject> work) {
         consume(address, fields, work, true);
     }
 
-    private void consume(String address, Set<String> fields, Function<RequestBody, JsonObject> work, boolean change) {
+    private void consume(String address, List<String> fields, Function<RequestBody, JsonObject> work, boolean change) {
         consumers.add(vertx.eventBus().consumer(address, (Message<Object> msg) -> {
             RequestBody body;
             try {
@@ -198,29 +203,29 @@ public final class BusApi {
             return ProductKey.parse(text);
         } catch (IllegalArgumentException e) {
             // The key's own message says what is wrong without repeating the key.
-            throw RequestBody.bad("key: " + e.getMessage());
+            throw ControlException.badRequest("key: " + e.getMessage());
         }
     }
 
     private static KmsEndpoint endpoint(RequestBody b) {
         boolean dns = b.bool("dns").orElse(false);
-        Optional<String> host = b.string("host");
+        Optional<String> host = b.text("host");
         Optional<Integer> port = b.integer("port");
-        Optional<String> domain = b.string("domain");
+        Optional<String> domain = b.text("domain");
         if (dns) {
             if (host.isPresent() || port.isPresent()) {
-                throw RequestBody.bad("host: not allowed with dns=true");
+                throw ControlException.badRequest("host: not allowed with dns=true");
             }
             return domain.map(KmsEndpoint::discovery).orElseGet(KmsEndpoint::discovery);
         }
         if (domain.isPresent()) {
-            throw RequestBody.bad("domain: only with dns=true");
+            throw ControlException.badRequest("domain: only with dns=true");
         }
-        String h = host.orElseThrow(() -> RequestBody.bad("host: required (or dns=true)"));
+        String h = host.orElseThrow(() -> RequestBody.missing("host", "a KMS host name or address, or dns=true"));
         try {
             return KmsEndpoint.host(h, port.orElse(KmsEndpoint.DEFAULT_PORT));
         } catch (IllegalArgumentException e) {
-            throw RequestBody.bad((e.getMessage().contains("port") ? "port: " : "host: ") + e.getMessage());
+            throw ControlException.badRequest((e.getMessage().contains("port") ? "port: " : "host: ") + e.getMessage());
         }
     }
 }

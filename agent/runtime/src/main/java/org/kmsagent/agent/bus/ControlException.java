@@ -1,8 +1,9 @@
 package org.kmsagent.agent.bus;
 
 /**
- * An {@link AgentControl} call refused or failed in a way the caller should see: the code is one of
- * {@link BusCodes} and the message goes back to the client verbatim (so it must hold no secret).
+ * A request on the event bus refused, or failed in a way the caller should see: by an {@link AgentControl} call, by
+ * the check of its body ({@link RequestBody}), or by a hub's fleet address. The code is one of {@link BusCodes} and
+ * the message goes back to the client verbatim (so it must hold no secret).
  */
 public final class ControlException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -16,6 +17,11 @@ public final class ControlException extends RuntimeException {
 
     public int code() {
         return code;
+    }
+
+    /** A malformed request: the message starts with the field at fault (docs/event-bus.md, "Failure codes"). */
+    public static ControlException badRequest(String message) {
+        return new ControlException(BusCodes.BAD_REQUEST, message);
     }
 
     /** An unknown family, product or plugin. */

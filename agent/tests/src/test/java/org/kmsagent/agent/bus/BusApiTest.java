@@ -81,7 +81,7 @@ class BusApiTest {
     void aBodyThatIsNotAnObjectIsRefused() {
         ReplyException e = failure(BusAddresses.ACTIVATE, "all of them");
         assertThat(e.failureCode()).isEqualTo(400);
-        assertThat(e.getMessage()).isEqualTo("body: expected a JSON object");
+        assertThat(e.getMessage()).isEqualTo("body: expected a JSON object, got \"all of them\" (text)");
         assertThat(failure(BusAddresses.PLUGINS_LOAD, new JsonObject().put("path", "/tmp/notes.txt"))
                         .getMessage())
                 .isEqualTo("path: expected a .jar file, got /tmp/notes.txt");
@@ -90,6 +90,31 @@ class BusApiTest {
                                 new JsonObject().put("dns", true).put("host", "x"))
                         .getMessage())
                 .isEqualTo("host: not allowed with dns=true");
+        assertThat(agent.changes()).isZero();
+    }
+
+    /** The agent's addresses check a body as a hub's fleet addresses do (FleetRequestCheckTest): one wording. */
+    @Test
+    void aWrongFieldIsRefusedNamingItWhatIsAcceptedAndWhatWasGiven() {
+        ReplyException typo = failure(BusAddresses.KMS_SET, new JsonObject().put("hots", "kms.example"));
+        ReplyException none = failure(BusAddresses.STATUS, new JsonObject().put("verbose", true));
+        ReplyException fraction = failure(
+                BusAddresses.KMS_SET, new JsonObject().put("host", "kms").put("port", 1688.5));
+        ReplyException flag = failure(BusAddresses.HOST_SETTINGS_SET, new JsonObject().put("publishDns", "yes"));
+        ReplyException missing = failure(BusAddresses.PLUGINS_UNLOAD, new JsonObject());
+        ReplyException blank = failure(BusAddresses.ACTIVATE, new JsonObject().put("family", " "));
+
+        List<ReplyException> refused = List.of(typo, none, fraction, flag, missing, blank);
+        assertThat(refused).allSatisfy(e -> assertThat(e.failureCode()).isEqualTo(400));
+        assertThat(refused)
+                .extracting(ReplyException::getMessage)
+                .containsExactly(
+                        "hots: unknown field (accepted: family, host, port, dns, domain)",
+                        "verbose: unknown field (accepted: none, send {})",
+                        "port: expected a whole number, got 1688.5",
+                        "publishDns: expected true or false, got \"yes\" (text)",
+                        "id: required: a loaded plugin's id",
+                        "family: expected a non-empty string, got \" \" (text)");
         assertThat(agent.changes()).isZero();
     }
 

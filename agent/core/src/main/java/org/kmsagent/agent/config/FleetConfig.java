@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 
 /**
@@ -40,6 +41,16 @@ public record FleetConfig(
 
     /** What starts an agent's own credential, {@code kma1.<agentId>.<secret>}, as {@code ctl fleet enroll} makes it. */
     public static final String ENROLLED_TOKEN_PREFIX = "kma1.";
+
+    /**
+     * What an agent id is, the one rule for an agent's {@code fleet.agentId} and for the ids a hub enrols, routes to
+     * and files events under: {@link #AGENT_ID_RULE} in words.
+     */
+    public static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** {@link #AGENT_ID} as an error message says it. */
+    public static final String AGENT_ID_RULE =
+            "letters, digits, '.', '_', '-'; at most 64, starting with a letter or digit";
 
     public FleetConfig {
         hubs = hubs == null ? List.of() : List.copyOf(hubs);
@@ -136,9 +147,8 @@ public record FleetConfig(
         if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
             errors.add("fleet.trust: give the hubs' certificate fingerprints (or fleet.caFile) when fleet.hubs is set");
         }
-        if (agentId != null && !agentId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            errors.add("fleet.agentId: expected letters, digits, '.', '_', '-' (at most 64, starting with a letter or "
-                    + "digit), got '" + BoundedInput.shown(agentId) + "'");
+        if (agentId != null && !AGENT_ID.matcher(agentId).matches()) {
+            errors.add("fleet.agentId: expected " + AGENT_ID_RULE + ", got '" + BoundedInput.shown(agentId) + "'");
         }
         tokenOfAnotherAgent().ifPresent(errors::add);
         if (heartbeatSeconds < 1 || heartbeatSeconds > 3_600) {

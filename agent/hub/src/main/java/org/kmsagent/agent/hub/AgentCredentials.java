@@ -49,13 +49,12 @@ import org.slf4j.LoggerFactory;
 public final class AgentCredentials extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCredentials.class);
     static final String MAP = "kmsagent.fleet.credentials";
-    /** Agent ids: letters, digits, '.', '_', '-', starting with a letter or digit, at most 64. */
-    public static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** Agent ids: the agent's own rule (FleetConfig), so a hub enrols exactly the ids an agent accepts. */
+    public static final Pattern AGENT_ID = FleetConfig.AGENT_ID;
 
     /** An agent id in a request's field, as a refusal describes it. */
-    static final RequestBody.TextForm AGENT_ID_FORM = new RequestBody.TextForm(
-            "an agent id (letters, digits, '.', '_', '-'; at most 64, starting with a letter or digit)",
-            AGENT_ID.asMatchPredicate());
+    static final RequestBody.TextForm AGENT_ID_FORM =
+            new RequestBody.TextForm("an agent id (" + FleetConfig.AGENT_ID_RULE + ")", AGENT_ID.asMatchPredicate());
 
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -505,43 +505,11 @@ public final class ScenarioReader {
         }
         Set<String> allPacks = new LinkedHashSet<>();
         families.forEach(f -> f.catalog().licensePack().ifPresent(p -> allPacks.add(p.name())));
-        Set<String> packs = new LinkedHashSet<>();
-        if (h.licensePacks() == null) {
-            packs.addAll(allPacks);
-        } else {
-            for (int i = 0; i < h.licensePacks().size(); i++) {
-                String p = h.licensePacks().get(i);
-                if (!allPacks.contains(p)) {
-                    problems.add(new FieldProblem(
-                            at + ".licensePacks[" + i + "]",
-                            "unknown license pack '" + BoundedInput.shown(p) + "' (known: "
-                                    + String.join(", ", allPacks) + ")"));
-                } else {
-                    packs.add(p);
-                }
-            }
-        }
-        List<HostKey> keys = new ArrayList<>();
-        if (h.hostKeys() == null) {
-            keys.addAll(defaultHostKeys(packs));
-        } else {
-            for (int i = 0; i < h.hostKeys().size(); i++) {
-                String k = h.hostKeys().get(i);
-                Optional<HostKey> key = allHostKeys().stream()
-                        .filter(x -> x.name().equalsIgnoreCase(k))
-                        .findFirst();
-                if (key.isEmpty()) {
-                    problems.add(new FieldProblem(
-                            at + ".hostKeys[" + i + "]",
-                            "unknown host key '" + BoundedInput.shown(k)
-                                    + "' (known: "
-                                    + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", "))
-                                    + ")"));
-                } else {
-                    keys.add(key.get());
-                }
-            }
-        }
+        Set<String> packs = h.licensePacks() == null
+                ? new LinkedHashSet<>(allPacks)
+                : licensePacks(at + ".licensePacks", h.licensePacks(), allPacks, problems);
+        List<HostKey> keys =
+                h.hostKeys() == null ? defaultHostKeys(packs) : hostKeys(at + ".hostKeys", h.hostKeys(), problems);
         Duration ai = interval(at + ".activationInterval", h.activationInterval(), DEFAULT_ACTIVATION, problems);
         Duration ri = interval(at + ".renewalInterval", h.renewalInterval(), DEFAULT_RENEWAL, problems);
         List<Scenario.Outage> outages = new ArrayList<>();
@@ -595,38 +563,15 @@ public final class ScenarioReader {
                     problems.add(new FieldProblem(field + ".at", "changes must be listed in time order"));
                 }
                 last = when;
-                Set<String> addPacks = new LinkedHashSet<>();
-                for (int j = 0; c.licensePacks() != null && j < c.licensePacks().size(); j++) {
-                    String p = c.licensePacks().get(j);
-                    if (!allPacks.contains(p)) {
-                        problems.add(new FieldProblem(
-                                field + ".licensePacks[" + j + "]",
-                                "unknown license pack '" + p + "' (known: " + String.join(", ", allPacks) + ")"));
-                    } else {
-                        addPacks.add(p);
-                    }
-                }
-                List<HostKey> addKeys = new ArrayList<>();
-                for (int j = 0; c.hostKeys() != null && j < c.hostKeys().size(); j++) {
-                    String k = c.hostKeys().get(j);
-                    Optional<HostKey> key = allHostKeys().stream()
-                            .filter(x -> x.name().equalsIgnoreCase(k))
-                            .findFirst();
-                    if (key.isEmpty()) {
-                        problems.add(new FieldProblem(
-                                field + ".hostKeys[" + j + "]",
-                                "unknown host key '" + k + "' (known: "
-                                        + allHostKeys().stream()
-                                                .map(HostKey::name)
-                                                .collect(Collectors.joining(", ")) + ")"));
-                    } else {
-                        addKeys.add(key.get());
-                    }
-                }
+                Set<String> addPacks = c.licensePacks() == null
+                        ? new LinkedHashSet<>()
+                        : licensePacks(field + ".licensePacks", c.licensePacks(), allPacks, problems);
+                List<HostKey> addKeys = c.hostKeys() == null
+                        ? new ArrayList<>()
+                        : hostKeys(field + ".hostKeys", c.hostKeys(), problems);
                 if (h.hostKeys() == null) {
                     // Keys left to the defaults: installing a pack brings the host key that needs it, as the
-                    // administrator
-                    // enters it right after the pack (the newest such key).
+                    // administrator enters it right after the pack (the newest such key).
                     for (String p : addPacks) {
                         allHostKeys().stream()
                                 .filter(k -> k.licensePack().filter(p::equals).isPresent())
@@ -659,6 +604,47 @@ public final class ScenarioReader {
                 priority,
                 weight,
                 changes);
+    }
+
+    /** The license packs a host's list names, each one of {@code known}; an unknown name is a problem of its field. */
+    private static Set<String> licensePacks(
+            String field, List<String> names, Set<String> known, List<FieldProblem> problems) {
+        Set<String> packs = new LinkedHashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String p = names.get(i);
+            if (known.contains(p)) {
+                packs.add(p);
+            } else {
+                problems.add(new FieldProblem(
+                        field + "[" + i + "]",
+                        "unknown license pack '" + BoundedInput.shown(p) + "' (known: " + String.join(", ", known)
+                                + ")"));
+            }
+        }
+        return packs;
+    }
+
+    /**
+     * The host keys a host's list names, by their catalog names in any case; an unknown name is a problem of its
+     * field.
+     */
+    private List<HostKey> hostKeys(String field, List<String> names, List<FieldProblem> problems) {
+        List<HostKey> keys = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String k = names.get(i);
+            Optional<HostKey> key = allHostKeys().stream()
+                    .filter(x -> x.name().equalsIgnoreCase(k))
+                    .findFirst();
+            if (key.isPresent()) {
+                keys.add(key.get());
+            } else {
+                problems.add(new FieldProblem(
+                        field + "[" + i + "]",
+                        "unknown host key '" + BoundedInput.shown(k) + "' (known: "
+                                + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")"));
+            }
+        }
+        return keys;
     }
 
     /** Every host key the loaded families declare, with the class of the family declaring it. */

@@ -444,18 +444,7 @@ public final class SimulationLab {
             faulty.add(f);
             loopStack = f;
         }
-        sink.accept(new LabEvent(
-                scheduler.now(),
-                "machine-arrived",
-                name,
-                "",
-                "",
-                Optional.empty(),
-                "",
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                Optional.empty(),
-                Optional.empty()));
+        sink.accept(LabEvent.machine(scheduler.now(), "machine-arrived", name));
         // The present's state of each product (a fleet snapshot's), or null for a product that starts new.
         Present.MachineStart present = scenario.present().machines().get(name);
         List<Present.ProductStart> starts = new ArrayList<>(mine.size());
@@ -522,18 +511,7 @@ public final class SimulationLab {
     }
 
     private void leave(String name, List<Member> mine) {
-        sink.accept(new LabEvent(
-                scheduler.now(),
-                "machine-left",
-                name,
-                "",
-                "",
-                Optional.empty(),
-                "",
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                Optional.empty(),
-                Optional.empty()));
+        sink.accept(LabEvent.machine(scheduler.now(), "machine-left", name));
         for (Member m : mine) {
             m.gone = true;
             if (m.loop != null) {

@@ -162,4 +162,14 @@ class EntriesLeavingTheCountTest {
                     assertThat(e.host()).hasValue("kms01.corp.example");
                 });
     }
+
+    @Test
+    void aPresentsCountIsWhereThePoolStartsNotAThresholdReachedAtTheFirstRequest() {
+        // The shipped snapshot: KMS01 counts 28 at the start, its servers (threshold 5) renew from day 0.
+        LabFixtures.Run r = LabFixtures.simulate(
+                LabFixtures.scenario("what-if/fleet-snapshot.json").toString());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("renewed (count 28").doesNotContain("reached threshold");
+    }
 }

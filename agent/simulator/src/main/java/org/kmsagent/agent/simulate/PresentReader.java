@@ -176,7 +176,9 @@ final class PresentReader {
         Optional<Instant> lastSuccess =
                 p.lastSuccess() == null ? Optional.empty() : instant(at + ".lastSuccess", p.lastSuccess(), problems);
         // What cannot be: a success after the moment the present describes, or a validity longer than the 180 days
-        // an activation or renewal gives (docs/kms-rules.md §2.1).
+        // an activation or renewal gives (docs/kms-rules.md §2.1). A validity shorter than lastSuccess + 180 days can
+        // be: a snapshot's lastSuccess is its family's latest (the hub keeps renewals per family), so of two products
+        // of one family renewing at different times (Office and Visio of one release) the earlier one's ends sooner.
         if (lastSuccess.isPresent() && lastSuccess.get().isAfter(start)) {
             problems.add(new FieldProblem(
                     at + ".lastSuccess",

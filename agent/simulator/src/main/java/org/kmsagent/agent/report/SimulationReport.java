@@ -337,17 +337,7 @@ public final class SimulationReport {
                     .append(Html.escape(r.pool()))
                     .append("</td><td>")
                     .append(Html.escape(r.family()));
-            for (long v : new long[] {
-                r.products(),
-                r.licensed(),
-                r.viaMak(),
-                r.grace(),
-                r.notification(),
-                r.gone(),
-                r.activations(),
-                r.renewals(),
-                r.failures()
-            }) {
+            for (long v : r.figures()) {
                 h.append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%,d", v));
             }
             h.append("</td></tr>\n");

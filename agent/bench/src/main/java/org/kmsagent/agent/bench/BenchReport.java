@@ -3,7 +3,7 @@ package org.kmsagent.agent.bench;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import org.kmsagent.agent.cli.text.Table;
+import org.kmsagent.agent.core.text.Table;
 
 /** Prints the benchmark figures as one table: figure, value, baseline, ratio, target, verdict. */
 public final class BenchReport {

@@ -52,26 +52,34 @@ public final class ReportCollector implements Consumer<LabEvent> {
     }
 
     private final List<Moment> moments = new ArrayList<>();
-    private final List<Instant[]> outages = new ArrayList<>();
-    private Instant downSince;
+    private final List<Outage> outages = new ArrayList<>();
+    // Per host: since when it is down, while it is.
+    private final Map<String, Instant> downSince = new LinkedHashMap<>();
+    private final List<String> hosts;
     private int momentsLeftOut;
     private int flushed;
     private long events;
 
-    /** One pool's series. Arrays are indexed by bucket; {@code count[i]} is -1 before the host reported any. */
+    /** A host unreachable from {@code from} to {@code to}. */
+    record Outage(String host, Instant from, Instant to) {}
+
+    /**
+     * One pool's series. Arrays are indexed by bucket. Each host keeps its own count of the pool (docs/kms-rules.md
+     * §1.3), so the count is one series per host; {@code countByHost.get(host)[i]} is -1 before that host reported
+     * any.
+     */
     public static final class PoolSeries {
         final String id;
         final String displayName;
         final TreeMap<Integer, TreeSet<String>> thresholds = new TreeMap<>();
-        final int[] count;
+        // Per host, in the scenario's order: its count at each bucket's end, and now.
+        final Map<String, int[]> countByHost = new LinkedHashMap<>();
+        final Map<String, Integer> countNow = new HashMap<>();
         final long[] activations;
         final long[] renewals;
         final Map<String, int[]> states = new LinkedHashMap<>();
         final Map<String, Integer> now = new LinkedHashMap<>();
         final Set<String> firsts = new HashSet<>();
-        // Per host: the count it last reported, lowered by one for each of its entries that aged out since.
-        final Map<String, Integer> countByHost = new HashMap<>();
-        int lastCount = -1;
         long totalActivations;
         long totalRenewals;
         long agedOut;
@@ -89,10 +97,10 @@ public final class ReportCollector implements Consumer<LabEvent> {
                     + e.diagnosis().map(d -> ": " + d).orElse("");
         }
 
-        PoolSeries(String id, String displayName, int buckets) {
+        PoolSeries(String id, String displayName, int buckets, List<String> hosts) {
             this.id = id;
             this.displayName = displayName;
-            count = new int[buckets];
+            hosts.forEach(h -> countByHost.put(h, new int[buckets]));
             activations = new long[buckets];
             renewals = new long[buckets];
             STATES.forEach(s -> {
@@ -116,11 +124,13 @@ public final class ReportCollector implements Consumer<LabEvent> {
         this.start = scenario.start();
         this.bucket = scenario.length().compareTo(Duration.ofDays(30)) <= 0 ? Duration.ofHours(1) : Duration.ofDays(1);
         this.buckets = (int) Math.max(1, (scenario.length().toMinutes() + bucket.toMinutes() - 1) / bucket.toMinutes());
+        this.hosts = scenario.hosts().stream().map(Scenario.HostPlan::name).toList();
         for (Scenario.MachineGroup g : scenario.groups()) {
             List<String> families = new ArrayList<>();
             for (Scenario.ProductPlan p : g.products()) {
                 var pool = p.family().countPool();
-                PoolSeries s = pools.computeIfAbsent(pool.id(), id -> new PoolSeries(id, pool.displayName(), buckets));
+                PoolSeries s =
+                        pools.computeIfAbsent(pool.id(), id -> new PoolSeries(id, pool.displayName(), buckets, hosts));
                 s.thresholds
                         .computeIfAbsent(p.sku().thresholdClass().minimumCount(), k -> new TreeSet<>())
                         .add(p.sku().thresholdClass().name());
@@ -197,11 +207,10 @@ public final class ReportCollector implements Consumer<LabEvent> {
                     s.agedOut++;
                     // docs/kms-rules.md §1.2: the entry no longer counts, so that host's count is one lower (the
                     // event carries no count; a pushed-out entry makes room for one that is counted instead).
-                    String host = e.host().orElse("");
-                    Integer before = s.countByHost.get(host);
+                    String host = hostOf(e);
+                    Integer before = s.countNow.get(host);
                     if (before != null && before > 0) {
-                        s.countByHost.put(host, before - 1);
-                        s.lastCount = before - 1;
+                        s.countNow.put(host, before - 1);
                     }
                     first(
                             s,
@@ -229,13 +238,13 @@ public final class ReportCollector implements Consumer<LabEvent> {
                         "count " + e.count().orElse(0) + ", threshold "
                                 + e.required().orElse(0));
             case "host-down" -> {
-                downSince = e.time();
+                downSince.put(hostOf(e), e.time());
                 moment(e.time(), "", "host outage begins", e.host().orElse("the KMS host") + " unreachable");
             }
             case "host-up" -> {
-                if (downSince != null) {
-                    outages.add(new Instant[] {downSince, e.time()});
-                    downSince = null;
+                Instant since = downSince.remove(hostOf(e));
+                if (since != null) {
+                    outages.add(new Outage(hostOf(e), since, e.time()));
                 }
                 moment(e.time(), "", "host outage ends", e.host().orElse("the KMS host") + " reachable again");
             }
@@ -248,9 +257,13 @@ public final class ReportCollector implements Consumer<LabEvent> {
             default -> {}
         }
         if (s != null && e.count().isPresent()) {
-            s.lastCount = e.count().getAsInt();
-            s.countByHost.put(e.host().orElse(""), s.lastCount);
+            s.countNow.put(hostOf(e), e.count().getAsInt());
         }
+    }
+
+    /** The host an event concerns: the one it names, else the scenario's first. */
+    private String hostOf(LabEvent e) {
+        return e.host().orElse(hosts.get(0));
     }
 
     private void first(PoolSeries s, LabEvent e, String what, String detail) {
@@ -300,7 +313,9 @@ public final class ReportCollector implements Consumer<LabEvent> {
     private void flushUpTo(int b) {
         while (flushed < b) {
             for (PoolSeries s : pools.values()) {
-                s.count[flushed] = s.lastCount;
+                for (Map.Entry<String, int[]> c : s.countByHost.entrySet()) {
+                    c.getValue()[flushed] = s.countNow.getOrDefault(c.getKey(), -1);
+                }
                 for (String st : STATES) {
                     s.states.get(st)[flushed] = s.now.get(st);
                 }
@@ -312,10 +327,8 @@ public final class ReportCollector implements Consumer<LabEvent> {
     /** Closes the series at the end of the run (an outage still going on ends there). */
     public void finish(Instant end) {
         flushUpTo(buckets);
-        if (downSince != null) {
-            outages.add(new Instant[] {downSince, end});
-            downSince = null;
-        }
+        downSince.forEach((host, since) -> outages.add(new Outage(host, since, end)));
+        downSince.clear();
     }
 
     Instant start() {
@@ -338,7 +351,7 @@ public final class ReportCollector implements Consumer<LabEvent> {
         return momentsLeftOut;
     }
 
-    List<Instant[]> outages() {
+    List<Outage> outages() {
         return outages;
     }
 

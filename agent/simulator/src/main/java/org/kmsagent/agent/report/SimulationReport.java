@@ -11,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +29,8 @@ import org.kmsagent.agent.simulate.Scenario;
  *
  * <p>Stable hooks for readers and tests: each pool is {@code section.pool[data-pool=ID]}; its charts are
  * {@code svg#count-ID.count-chart}, {@code svg#activity-ID.activity-chart} and {@code svg#states-ID.states-chart};
- * series carry {@code data-series} ({@code count}, {@code threshold} with {@code data-threshold}, {@code outage},
+ * series carry {@code data-series} ({@code count} with {@code data-host}, one per KMS host, {@code threshold} with
+ * {@code data-threshold}, {@code outage},
  * {@code activations}, {@code renewals}, {@code state} with {@code data-state}); the moments are
  * {@code table#moments}.
  */
@@ -152,13 +155,19 @@ public final class SimulationReport {
                     .append(". A refused request does not count (the count stays at 0).</p>\n");
         }
 
-        // 1. The count against each threshold.
-        double[] count = new double[p.count.length];
-        int highest = 0;
-        for (int i = 0; i < count.length; i++) {
-            count[i] = p.count[i];
-            highest = Math.max(highest, p.count[i]);
+        // 1. The count against each threshold: one line per host, each keeping its own count (docs/kms-rules.md §1.3);
+        // a host that never reported one is left out, unless no host did.
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        p.countByHost.forEach((host, series) -> {
+            if (Arrays.stream(series).anyMatch(v -> v >= 0)) {
+                counts.put(host, series);
+            }
+        });
+        if (counts.isEmpty()) {
+            p.countByHost.entrySet().stream().limit(1).forEach(e -> counts.put(e.getKey(), e.getValue()));
         }
+        int highest =
+                counts.values().stream().flatMapToInt(Arrays::stream).max().orElse(0);
         int top = Math.max(highest, p.thresholds.isEmpty() ? 1 : p.thresholds.lastKey());
         Svg c = new Svg(
                 "count-" + id,
@@ -168,12 +177,13 @@ public final class SimulationReport {
                 minutes,
                 top,
                 "machines counted");
-        for (Instant[] o : data.outages()) {
+        for (ReportCollector.Outage o : data.outages()) {
             c.span(
-                    minutesFrom(data.start(), o[0]),
-                    minutesFrom(data.start(), o[1]),
+                    minutesFrom(data.start(), o.from()),
+                    minutesFrom(data.start(), o.to()),
                     "outage",
-                    "host outage: day " + day(data.start(), o[0]) + " to day " + day(data.start(), o[1]));
+                    "host outage (" + o.host() + "): day " + day(data.start(), o.from()) + " to day "
+                            + day(data.start(), o.to()));
         }
         // The thresholds under the count: a count sitting on its threshold stays visible (a solid line over the wider,
         // lighter dashed one, which shows on both sides of it).
@@ -183,15 +193,26 @@ public final class SimulationReport {
                 "data-threshold=\"" + required + "\" data-threshold-class=\"" + Html.escape(String.join(" ", classes))
                         + "\"",
                 String.join(", ", classes) + " threshold " + required));
-        c.steps(count, bucket, "count", "");
+        List<String> countLegends = new ArrayList<>();
+        int n = 0;
+        for (Map.Entry<String, int[]> e : counts.entrySet()) {
+            // The second and later hosts' lines differ in colour and dash pattern (report.css), and say whose they are.
+            String cls = ++n == 1 ? "count" : "count host-" + n;
+            c.steps(
+                    Arrays.stream(e.getValue()).asDoubleStream().toArray(),
+                    bucket,
+                    cls,
+                    "count",
+                    "data-host=\"" + Html.escape(e.getKey()) + "\"");
+            countLegends.add(legend(cls, counts.size() == 1 ? "count the host reported" : "count " + e.getKey()));
+        }
+        countLegends.add(legend("threshold", "threshold (activations granted at or " + "above it)"));
+        countLegends.add(data.outages().isEmpty() ? "" : legend("outage", "host unreachable"));
         figure(
                 h,
                 c.end(),
-                "Count reported by the KMS host",
-                List.of(
-                        legend("count", "count the host reported"),
-                        legend("threshold", "threshold (activations granted at or " + "above it)"),
-                        data.outages().isEmpty() ? "" : legend("outage", "host unreachable")));
+                counts.size() == 1 ? "Count reported by the KMS host" : "Count reported by each KMS host",
+                countLegends);
 
         // 2. Activations and renewals per bucket.
         double[] act = new double[p.activations.length];
@@ -211,8 +232,8 @@ public final class SimulationReport {
                 minutes,
                 most,
                 "per " + per);
-        a.steps(act, bucket, "activations", "data-total=\"" + p.totalActivations + "\"");
-        a.steps(ren, bucket, "renewals", "data-total=\"" + p.totalRenewals + "\"");
+        a.steps(act, bucket, "activations", "activations", "data-total=\"" + p.totalActivations + "\"");
+        a.steps(ren, bucket, "renewals", "renewals", "data-total=\"" + p.totalRenewals + "\"");
         figure(
                 h,
                 a.end(),
@@ -220,10 +241,10 @@ public final class SimulationReport {
                 List.of(legend("activations", "activations"), legend("renewals", "renewals")));
 
         // 3. Products by state, stacked.
-        int n = p.count.length;
-        double[] lower = new double[n];
+        int buckets = p.activations.length;
+        double[] lower = new double[buckets];
         double peak = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < buckets; i++) {
             int sum = 0;
             for (int[] s : p.states.values()) {
                 sum += s[i];
@@ -234,9 +255,9 @@ public final class SimulationReport {
                 "states-" + id, "states-chart", id, p.displayName + ": products by state", minutes, peak, "products");
         List<String> legends = new ArrayList<>();
         for (Map.Entry<String, int[]> e : p.states.entrySet()) {
-            double[] upper = new double[n];
+            double[] upper = new double[buckets];
             boolean any = false;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < buckets; i++) {
                 upper[i] = lower[i] + e.getValue()[i];
                 any |= e.getValue()[i] > 0;
             }
@@ -247,7 +268,7 @@ public final class SimulationReport {
                         bucket,
                         "state state-" + e.getKey(),
                         "state",
-                        "data-state=\"" + e.getKey() + "\" data-last=\"" + e.getValue()[n - 1] + "\"");
+                        "data-state=\"" + e.getKey() + "\" data-last=\"" + e.getValue()[buckets - 1] + "\"");
                 legends.add(legend(
                         "state-" + e.getKey(),
                         e.getKey().equals("licensed-mak")
@@ -316,17 +337,7 @@ public final class SimulationReport {
                     .append(Html.escape(r.pool()))
                     .append("</td><td>")
                     .append(Html.escape(r.family()));
-            for (long v : new long[] {
-                r.products(),
-                r.licensed(),
-                r.viaMak(),
-                r.grace(),
-                r.notification(),
-                r.gone(),
-                r.activations(),
-                r.renewals(),
-                r.failures()
-            }) {
+            for (long v : r.figures()) {
                 h.append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%,d", v));
             }
             h.append("</td></tr>\n");

@@ -173,10 +173,10 @@ final class Svg {
     }
 
     /**
-     * A step line: {@code values[i]} holds from {@code i * bucket} to {@code (i + 1) * bucket}; negative values are
+     * A step line of {@code series} (drawn with {@code cssClass}): {@code values[i]} holds from {@code i * bucket} to {@code (i + 1) * bucket}; negative values are
      * gaps (nothing known yet).
      */
-    Svg steps(double[] values, double bucketMinutes, String series, String attrs) {
+    Svg steps(double[] values, double bucketMinutes, String cssClass, String series, String attrs) {
         StringBuilder d = new StringBuilder();
         boolean drawing = false;
         int points = 0;
@@ -199,7 +199,7 @@ final class Svg {
             points++;
         }
         out.append("<path class=\"")
-                .append(series)
+                .append(cssClass)
                 .append("\" data-series=\"")
                 .append(series)
                 .append("\" ")

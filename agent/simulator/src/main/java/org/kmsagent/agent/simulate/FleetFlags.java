@@ -54,26 +54,8 @@ public record FleetFlags(Integer clients, Integer servers, Integer office2010, I
                     edition(families, "windows-server", "--servers", servers, problems, "Windows Server 2022 Standard");
             groups.add(group("server-{n}", n(servers), spacing(n(servers)), new ProductFile("windows-server", e)));
         }
-        if (n(office2010) > 0) {
-            String e = edition(
-                    families, "office2010", "--office2010", office2010, problems, "Office 2010 Professional Plus");
-            groups.add(group(
-                    "o2010-pc-{n}",
-                    n(office2010),
-                    spacing(n(office2010)),
-                    new ProductFile("windows-client", clientEdition),
-                    new ProductFile("office2010", e)));
-        }
-        if (n(office2013) > 0) {
-            String e = edition(
-                    families, "office2013", "--office2013", office2013, problems, "Office 2013 Professional Plus");
-            groups.add(group(
-                    "o2013-pc-{n}",
-                    n(office2013),
-                    spacing(n(office2013)),
-                    new ProductFile("windows-client", clientEdition),
-                    new ProductFile("office2013", e)));
-        }
+        officePcs(families, "office2010", office2010, "Office 2010 Professional Plus", clientEdition, groups, problems);
+        officePcs(families, "office2013", office2013, "Office 2013 Professional Plus", clientEdition, groups, problems);
         if (!problems.isEmpty()) {
             throw new ScenarioException("command line", problems);
         }
@@ -86,6 +68,30 @@ public record FleetFlags(Integer clients, Integer servers, Integer office2010, I
                 n(office2013));
         return new ScenarioFile(
                 "Fleet from flags", fleet, seed, days, null, null, groups, null, null, null, null, null);
+    }
+
+    /**
+     * {@code --office2010 N} or {@code --office2013 N}: N client PCs ({@code o2010-pc-01} …) with Windows and that
+     * Office release; the flag is {@code --} and the family id.
+     */
+    private static void officePcs(
+            List<LoadedFamily> families,
+            String familyId,
+            Integer count,
+            String preferred,
+            String clientEdition,
+            List<GroupFile> groups,
+            List<String> problems) {
+        if (n(count) <= 0) {
+            return;
+        }
+        String e = edition(families, familyId, "--" + familyId, count, problems, preferred);
+        groups.add(group(
+                "o" + familyId.substring("office".length()) + "-pc-{n}",
+                n(count),
+                spacing(n(count)),
+                new ProductFile("windows-client", clientEdition),
+                new ProductFile(familyId, e)));
     }
 
     /** Each group of a fleet by flags arrives within one 8-hour working day, evenly spaced (at least 1 s apart). */

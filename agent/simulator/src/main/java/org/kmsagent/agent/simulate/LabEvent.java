@@ -52,22 +52,6 @@ public record LabEvent(
         Objects.requireNonNull(pool, "pool");
     }
 
-    /** An event that names no CMID. */
-    public LabEvent(
-            Instant time,
-            String event,
-            String machine,
-            String family,
-            String sku,
-            Optional<HResult> hresult,
-            String pool,
-            OptionalInt count,
-            OptionalInt required,
-            Optional<String> host,
-            Optional<Diagnosis> diagnosis) {
-        this(time, event, machine, family, sku, hresult, pool, count, required, host, diagnosis, null);
-    }
-
     /**
      * docs/kms-rules.md §1.2, §1.3: a client's entry left a pool's count, {@code aged-out} (its last request 30 days
      * old) or {@code pushed-out} (the table was full); {@code machine} is the name it last sent.
@@ -105,7 +89,8 @@ public record LabEvent(
                 e.count(),
                 e.required(),
                 e.host(),
-                e.diagnosis());
+                e.diagnosis(),
+                null);
     }
 
     /** A lab event without an attempt. */
@@ -118,7 +103,12 @@ public record LabEvent(
             OptionalInt required,
             Optional<String> host) {
         return new LabEvent(
-                time, event, machine, "", "", Optional.empty(), pool, count, required, host, Optional.empty());
+                time, event, machine, "", "", Optional.empty(), pool, count, required, host, Optional.empty(), null);
+    }
+
+    /** A machine's own event, naming nothing else ({@code machine-arrived}, {@code machine-left}). */
+    static LabEvent machine(Instant time, String event, String machine) {
+        return lab(time, event, machine, "", OptionalInt.empty(), OptionalInt.empty(), Optional.empty());
     }
 
     static String kebab(String enumName) {

@@ -67,6 +67,14 @@ public record LabSummary(
             failuresByCause = Collections.unmodifiableMap(new LinkedHashMap<>(failuresByCause));
             lastProblems = Collections.unmodifiableMap(new TreeMap<>(lastProblems));
         }
+
+        /**
+         * The figures of the closing tables (the timeline's and the report's), in their column order: products,
+         * licensed, of which by MAK, grace, notification, gone, activations, renewals, failures.
+         */
+        public long[] figures() {
+            return new long[] {products, licensed, viaMak, grace, notification, gone, activations, renewals, failures};
+        }
     }
 
     /** The row of that pool and family. */

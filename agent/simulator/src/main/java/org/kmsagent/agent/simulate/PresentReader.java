@@ -42,7 +42,7 @@ final class PresentReader {
             Instant start,
             List<Scenario.HostPlan> hosts,
             List<Scenario.MachineGroup> groups,
-            List<String> problems) {
+            List<FieldProblem> problems) {
         Map<String, Scenario.MachineGroup> byName = new LinkedHashMap<>();
         for (Scenario.MachineGroup g : groups) {
             for (int i = 0; i < g.count(); i++) {
@@ -55,18 +55,18 @@ final class PresentReader {
             String at = "present.machines[" + i + "]";
             PresentMachineFile m = ms.get(i);
             if (m == null || m.name() == null) {
-                problems.add("field '" + at
-                        + ".name': each machine of the present needs the name of a machine of the fleet");
+                problems.add(new FieldProblem(
+                        at + ".name", "each machine of the present needs the name of a machine of the fleet"));
                 continue;
             }
             Scenario.MachineGroup g = byName.get(m.name());
             if (g == null) {
-                problems.add(
-                        "field '" + at + ".name': '" + BoundedInput.shown(m.name()) + "' is no machine of 'machines'");
+                problems.add(new FieldProblem(
+                        at + ".name", "'" + BoundedInput.shown(m.name()) + "' is no machine of 'machines'"));
                 continue;
             }
             if (machines.containsKey(m.name())) {
-                problems.add("field '" + at + ".name': '" + BoundedInput.shown(m.name()) + "' is given twice");
+                problems.add(new FieldProblem(at + ".name", "'" + BoundedInput.shown(m.name()) + "' is given twice"));
                 continue;
             }
             Optional<UUID> cmid = m.cmid() == null ? Optional.empty() : uuid(at + ".cmid", m.cmid(), problems);
@@ -81,13 +81,15 @@ final class PresentReader {
                                 .filter(x -> x.sku().name().equalsIgnoreCase(p.edition()))
                                 .findFirst();
                 if (plan.isEmpty()) {
-                    problems.add("field '" + pat + ".edition': '" + BoundedInput.shown(p == null ? null : p.edition())
-                            + "' is not installed on " + m.name() + " (it has: "
-                            + String.join(
-                                    ", ",
-                                    g.products().stream()
-                                            .map(x -> x.sku().name())
-                                            .toList()) + ")");
+                    problems.add(new FieldProblem(
+                            pat + ".edition",
+                            "'" + BoundedInput.shown(p == null ? null : p.edition())
+                                    + "' is not installed on " + m.name() + " (it has: "
+                                    + String.join(
+                                            ", ",
+                                            g.products().stream()
+                                                    .map(x -> x.sku().name())
+                                                    .toList()) + ")"));
                     continue;
                 }
                 Present.ProductStart ps1 = product(pat, p, start, problems);
@@ -109,11 +111,15 @@ final class PresentReader {
                             .filter(h -> h.name().equalsIgnoreCase(l.host()))
                             .findFirst();
             if (host.isEmpty()) {
-                problems.add("field '" + at + ".host': '" + BoundedInput.shown(l == null ? null : l.host())
-                        + "' is no host of this scenario (hosts: "
-                        + String.join(
-                                ", ",
-                                hosts.stream().map(Scenario.HostPlan::name).toList()) + ")");
+                problems.add(new FieldProblem(
+                        at + ".host",
+                        "'" + BoundedInput.shown(l == null ? null : l.host())
+                                + "' is no host of this scenario (hosts: "
+                                + String.join(
+                                        ", ",
+                                        hosts.stream()
+                                                .map(Scenario.HostPlan::name)
+                                                .toList()) + ")"));
                 continue;
             }
             List<Present.LedgerSeed> seeds = new ArrayList<>();
@@ -146,30 +152,38 @@ final class PresentReader {
         return new Present(machines, ledgers, leftOut);
     }
 
-    private static Present.ProductStart product(String at, PresentProductFile p, Instant start, List<String> problems) {
+    private static Present.ProductStart product(
+            String at, PresentProductFile p, Instant start, List<FieldProblem> problems) {
         LicenseStatus status;
         try {
             status = LicenseStatus.valueOf(p.status() == null ? "" : p.status().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            problems.add(
-                    "field '" + at + ".status': '" + BoundedInput.shown(p.status()) + "' is not a license status (one"
-                            + " of LICENSED, INITIAL_GRACE, ADDITIONAL_GRACE, EXTENDED_GRACE, NOTIFICATION)");
+            problems.add(new FieldProblem(
+                    at + ".status",
+                    "'" + BoundedInput.shown(p.status()) + "' is not a license status (one"
+                            + " of LICENSED, INITIAL_GRACE, ADDITIONAL_GRACE, EXTENDED_GRACE, NOTIFICATION)"));
             return null;
         }
         Optional<Instant> validUntil =
                 p.validUntil() == null ? Optional.empty() : instant(at + ".validUntil", p.validUntil(), problems);
         if ((status == LicenseStatus.LICENSED || status.isGrace()) && p.validUntil() == null) {
-            problems.add("field '" + at + ".validUntil': a " + status + " product needs the time its "
-                    + (status == LicenseStatus.LICENSED ? "activation runs out" : "grace ends"));
+            problems.add(new FieldProblem(
+                    at + ".validUntil",
+                    "a " + status + " product needs the time its "
+                            + (status == LicenseStatus.LICENSED ? "activation runs out" : "grace ends")));
             return null;
         }
         Optional<Instant> lastSuccess =
                 p.lastSuccess() == null ? Optional.empty() : instant(at + ".lastSuccess", p.lastSuccess(), problems);
         // What cannot be: a success after the moment the present describes, or a validity longer than the 180 days
-        // an activation or renewal gives (docs/kms-rules.md §2.1).
+        // an activation or renewal gives (docs/kms-rules.md §2.1). A validity shorter than lastSuccess + 180 days can
+        // be: a snapshot's lastSuccess is its family's latest (the hub keeps renewals per family), so of two products
+        // of one family renewing at different times (Office and Visio of one release) the earlier one's ends sooner.
         if (lastSuccess.isPresent() && lastSuccess.get().isAfter(start)) {
-            problems.add("field '" + at + ".lastSuccess': " + lastSuccess.get() + " is after the start " + start
-                    + " (the last success must already have happened)");
+            problems.add(new FieldProblem(
+                    at + ".lastSuccess",
+                    lastSuccess.get() + " is after the start " + start
+                            + " (the last success must already have happened)"));
             return null;
         }
         if (status == LicenseStatus.LICENSED
@@ -178,10 +192,13 @@ final class PresentReader {
                 && validUntil
                         .get()
                         .isAfter(lastSuccess.get().plus(KmsRules.VALIDITY).plus(ROUNDING))) {
-            problems.add("field '" + at + ".validUntil': " + validUntil.get() + " is more than "
-                    + KmsRules.VALIDITY.toDays() + " days after lastSuccess " + lastSuccess.get()
-                    + " (an activation or renewal is valid for " + KmsRules.VALIDITY.toDays() + " days; at most "
-                    + lastSuccess.get().plus(KmsRules.VALIDITY) + ")");
+            problems.add(new FieldProblem(
+                    at + ".validUntil",
+                    validUntil.get() + " is more than "
+                            + KmsRules.VALIDITY.toDays() + " days after lastSuccess " + lastSuccess.get()
+                            + " (an activation or renewal is valid for " + KmsRules.VALIDITY.toDays()
+                            + " days; at most "
+                            + lastSuccess.get().plus(KmsRules.VALIDITY) + ")"));
             return null;
         }
         Optional<Instant> next =
@@ -196,9 +213,9 @@ final class PresentReader {
     }
 
     private Present.LedgerSeed client(
-            String at, LedgerClientFile c, Instant start, List<String> problems, Set<String> unknown) {
+            String at, LedgerClientFile c, Instant start, List<FieldProblem> problems, Set<String> unknown) {
         if (c == null || c.cmid() == null || c.lastRequest() == null) {
-            problems.add("field '" + at + "': each client needs 'cmid' and 'lastRequest'");
+            problems.add(new FieldProblem(at, "each client needs 'cmid' and 'lastRequest'"));
             return null;
         }
         Optional<UUID> cmid = uuid(at + ".cmid", c.cmid(), problems);
@@ -207,7 +224,8 @@ final class PresentReader {
         if (c.family() != null) {
             family = families.stream().filter(f -> f.id().equals(c.family())).findFirst();
             if (family.isEmpty()) {
-                problems.add("field '" + at + ".family': no loaded family '" + BoundedInput.shown(c.family()) + "'");
+                problems.add(
+                        new FieldProblem(at + ".family", "no loaded family '" + BoundedInput.shown(c.family()) + "'"));
                 return null;
             }
         } else if (c.skuId() != null) {
@@ -218,8 +236,8 @@ final class PresentReader {
                                     .orElse(false)))
                     .findFirst();
             if (family.isEmpty() && !c.skuId().matches("[0-9a-fA-F-]{36}")) {
-                problems.add(
-                        "field '" + at + ".skuId': '" + BoundedInput.shown(c.skuId()) + "' is not a SKU id (a GUID)");
+                problems.add(new FieldProblem(
+                        at + ".skuId", "'" + BoundedInput.shown(c.skuId()) + "' is not a SKU id (a GUID)"));
                 return null;
             }
             if (family.isEmpty()) {
@@ -227,14 +245,14 @@ final class PresentReader {
                 return null;
             }
         } else {
-            problems.add("field '" + at + "': give 'family' or 'skuId' (which count pool the client is in)");
+            problems.add(new FieldProblem(at, "give 'family' or 'skuId' (which count pool the client is in)"));
             return null;
         }
         if (cmid.isEmpty() || last.isEmpty()) {
             return null;
         }
         if (last.get().isAfter(start)) {
-            problems.add("field '" + at + ".lastRequest': " + last.get() + " is after the start " + start);
+            problems.add(new FieldProblem(at + ".lastRequest", last.get() + " is after the start " + start));
             return null;
         }
         LoadedFamily f = family.get();
@@ -245,28 +263,28 @@ final class PresentReader {
                         .max()
                         .orElse(0);
         if (required < 1 || required > 1000) {
-            problems.add("field '" + at + ".requiredCount': must be 1 to 1000, got " + required);
+            problems.add(new FieldProblem(at + ".requiredCount", "must be 1 to 1000, got " + required));
             return null;
         }
         return new Present.LedgerSeed(
                 f.countPool().id(), cmid.get(), c.name() == null ? c.cmid() : c.name(), last.get(), required);
     }
 
-    private static Optional<UUID> uuid(String at, String text, List<String> problems) {
+    private static Optional<UUID> uuid(String at, String text, List<FieldProblem> problems) {
         try {
             return Optional.of(UUID.fromString(text));
         } catch (IllegalArgumentException e) {
-            problems.add("field '" + at + "': '" + BoundedInput.shown(text) + "' is not a CMID (a GUID)");
+            problems.add(new FieldProblem(at, "'" + BoundedInput.shown(text) + "' is not a CMID (a GUID)"));
             return Optional.empty();
         }
     }
 
-    private static Optional<Instant> instant(String at, String text, List<String> problems) {
+    private static Optional<Instant> instant(String at, String text, List<FieldProblem> problems) {
         try {
             return Optional.of(Instant.parse(text));
         } catch (DateTimeParseException e) {
-            problems.add("field '" + at + "': '" + BoundedInput.shown(text) + "' is not a UTC time like "
-                    + "2026-01-05T08:00:00Z");
+            problems.add(new FieldProblem(
+                    at, "'" + BoundedInput.shown(text) + "' is not a UTC time like " + "2026-01-05T08:00:00Z"));
             return Optional.empty();
         }
     }

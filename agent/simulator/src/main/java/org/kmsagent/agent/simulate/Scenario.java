@@ -64,58 +64,6 @@ public record Scenario(
         present = present == null ? Present.NONE : present;
     }
 
-    /** One host, no snapshots, no faults. */
-    public Scenario(
-            String name,
-            String description,
-            long seed,
-            Instant start,
-            Duration length,
-            HostPlan host,
-            List<MachineGroup> groups,
-            Map<String, MakPlan> makFallback) {
-        this(
-                name,
-                description,
-                seed,
-                start,
-                length,
-                host,
-                groups,
-                makFallback,
-                FaultyStack.Plan.NONE,
-                List.of(host),
-                Optional.empty(),
-                Present.NONE);
-    }
-
-    /** Several hosts and snapshots, no faults. */
-    public Scenario(
-            String name,
-            String description,
-            long seed,
-            Instant start,
-            Duration length,
-            HostPlan host,
-            List<MachineGroup> groups,
-            Map<String, MakPlan> makFallback,
-            List<HostPlan> hosts,
-            Optional<Duration> snapshots) {
-        this(
-                name,
-                description,
-                seed,
-                start,
-                length,
-                host,
-                groups,
-                makFallback,
-                FaultyStack.Plan.NONE,
-                hosts,
-                snapshots,
-                Present.NONE);
-    }
-
     /** The scenario with other faults ({@code --faults}). */
     public Scenario withFaults(FaultyStack.Plan plan) {
         return new Scenario(
@@ -193,34 +141,6 @@ public record Scenario(
             licensePacks = Set.copyOf(licensePacks);
             outages = List.copyOf(outages);
             changes = List.copyOf(changes);
-        }
-
-        /** A host published with priority 0 and weight 0 that does not change. */
-        public HostPlan(
-                String name,
-                String domain,
-                int port,
-                boolean publishDns,
-                List<HostKey> hostKeys,
-                Set<String> licensePacks,
-                Duration activationInterval,
-                Duration renewalInterval,
-                List<Outage> outages,
-                Map<HostKey, String> catalogKeys) {
-            this(
-                    name,
-                    domain,
-                    port,
-                    publishDns,
-                    hostKeys,
-                    licensePacks,
-                    activationInterval,
-                    renewalInterval,
-                    outages,
-                    catalogKeys,
-                    0,
-                    0,
-                    List.of());
         }
     }
 

@@ -23,19 +23,6 @@ record ScenarioFile(
 
     record FaultsFile(Double rate, Double hangRate, List<String> kinds, String until) {}
 
-    /** Without faults, further hosts or snapshots. */
-    ScenarioFile(
-            String name,
-            String description,
-            Long seed,
-            Integer days,
-            String start,
-            HostFile host,
-            List<GroupFile> machines,
-            Map<String, MakFile> makFallback) {
-        this(name, description, seed, days, start, host, machines, makFallback, null, null, null, null);
-    }
-
     /**
      * The fleet as it is at {@code start} ({@code kms-agent ctl fleet snapshot} writes it): machines by name with their
      * CMID and products' state, and each host's table.

@@ -143,17 +143,16 @@ public final class ScenarioReader {
          * line and column), less the checks of a field already refused in reading (left out, its default may not
          * suit: one problem is said once).
          */
-        List<String> problems(List<String> checks) {
+        List<String> problems(List<FieldProblem> checks) {
             List<String> all = new ArrayList<>(misfits);
             if (value.isEmpty() && misfits.isEmpty()) {
                 all.add("the file is empty");
             }
-            for (String check : checks) {
-                String field = fieldOf(check);
-                if (!refused.contains(field)) {
-                    all.add(where(document.places(), field)
-                            .map(w -> w + ": " + check)
-                            .orElse(check));
+            for (FieldProblem check : checks) {
+                if (!refused.contains(check.field())) {
+                    all.add(where(document.places(), check.field())
+                            .map(w -> w + ": " + check.text())
+                            .orElse(check.text()));
                 }
             }
             return all;
@@ -277,12 +276,6 @@ public final class ScenarioReader {
         return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
     }
 
-    /** The field path a problem names ({@code field 'days': ...} gives {@code days}), or empty. */
-    private static String fieldOf(String problem) {
-        int end = problem.indexOf("': ");
-        return problem.startsWith("field '") && end > 0 ? problem.substring("field '".length(), end) : "";
-    }
-
     /** What a field of that type needs, in the words of a scenario file. */
     private static String expected(Class<?> type) {
         if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
@@ -307,25 +300,28 @@ public final class ScenarioReader {
 
     /** Validates the values read from a file ({@code read}; null for the flags' values), with its problems. */
     private Scenario validate(String source, ScenarioFile f, FileRead<ScenarioFile> read) throws ScenarioException {
-        List<String> problems = new ArrayList<>();
+        List<FieldProblem> problems = new ArrayList<>();
         long seed = f.seed() == null ? 1L : f.seed();
         int days = f.days() == null ? 90 : f.days();
         if (days < 1 || days > 3650) {
-            problems.add("field 'days': must be 1 to 3650, got " + days);
+            problems.add(new FieldProblem("days", "must be 1 to 3650, got " + days));
         }
         Instant start = DEFAULT_START;
         if (f.start() != null) {
             try {
                 Instant s = Instant.parse(f.start());
                 if (s.isBefore(EARLIEST_START) || s.isAfter(LATEST_START)) {
-                    problems.add("field 'start': '" + BoundedInput.shown(f.start())
-                            + "' is outside the years 1970 to 9999 a simulation may start in");
+                    problems.add(new FieldProblem(
+                            "start",
+                            "'" + BoundedInput.shown(f.start())
+                                    + "' is outside the years 1970 to 9999 a simulation may start in"));
                 } else {
                     start = s;
                 }
             } catch (DateTimeParseException e) {
-                problems.add("field 'start': '" + BoundedInput.shown(f.start())
-                        + "' is not a UTC time like 2026-01-05T08:00:00Z");
+                problems.add(new FieldProblem(
+                        "start",
+                        "'" + BoundedInput.shown(f.start()) + "' is not a UTC time like 2026-01-05T08:00:00Z"));
             }
         }
         Scenario.HostPlan host = host("host", f.host() == null ? emptyHost() : f.host(), problems);
@@ -336,13 +332,13 @@ public final class ScenarioReader {
                 HostFile h = f.hosts().get(i);
                 String field = "hosts[" + i + "]";
                 if (h == null || h.name() == null) {
-                    problems.add("field '" + field + ".name': each further host needs a name");
+                    problems.add(new FieldProblem(field + ".name", "each further host needs a name"));
                     continue;
                 }
                 Scenario.HostPlan plan = host(field, h, problems);
                 if (!hostNames.add(plan.name().toLowerCase(Locale.ROOT))) {
-                    problems.add(
-                            "field '" + field + ".name': '" + plan.name() + "' is already a host of this scenario");
+                    problems.add(new FieldProblem(
+                            field + ".name", "'" + plan.name() + "' is already a host of this scenario"));
                 } else {
                     hosts.add(plan);
                 }
@@ -352,21 +348,21 @@ public final class ScenarioReader {
         if (f.snapshots() != null) {
             Duration every = duration("snapshots", f.snapshots(), problems);
             if (every != null && every.compareTo(Duration.ofHours(1)) < 0) {
-                problems.add("field 'snapshots': must be at least 1h, got " + f.snapshots());
+                problems.add(new FieldProblem("snapshots", "must be at least 1h, got " + f.snapshots()));
             } else if (every != null) {
                 snapshots = Optional.of(every);
             }
         }
         List<Scenario.MachineGroup> groups = new ArrayList<>();
         if (f.machines() == null || f.machines().isEmpty()) {
-            problems.add("field 'machines': the fleet is empty; list at least one group of machines");
+            problems.add(new FieldProblem("machines", "the fleet is empty; list at least one group of machines"));
         } else {
             long total = 0;
             Set<String> names = new LinkedHashSet<>();
             for (int i = 0; i < f.machines().size(); i++) {
                 GroupFile g = f.machines().get(i);
                 if (g == null) {
-                    problems.add("field 'machines[" + i + "]': empty entry");
+                    problems.add(new FieldProblem("machines[" + i + "]", "empty entry"));
                     continue;
                 }
                 Scenario.MachineGroup mg = group("machines[" + i + "]", g, host, problems);
@@ -374,13 +370,16 @@ public final class ScenarioReader {
                     groups.add(mg);
                     total += mg.count();
                     if (!names.add(mg.namePattern())) {
-                        problems.add("field 'machines[" + i + "].name': '" + BoundedInput.shown(mg.namePattern())
-                                + "' is used by an earlier group; machine names must be unique");
+                        problems.add(new FieldProblem(
+                                "machines[" + i + "].name",
+                                "'" + BoundedInput.shown(mg.namePattern())
+                                        + "' is used by an earlier group; machine names must be unique"));
                     }
                 }
             }
             if (total > MAX_MACHINES) {
-                problems.add("field 'machines': " + total + " machines is more than the limit of " + MAX_MACHINES);
+                problems.add(
+                        new FieldProblem("machines", total + " machines is more than the limit of " + MAX_MACHINES));
             }
         }
         Map<String, Scenario.MakPlan> mak = new LinkedHashMap<>();
@@ -388,37 +387,38 @@ public final class ScenarioReader {
             for (Map.Entry<String, MakFile> e : f.makFallback().entrySet()) {
                 String field = "makFallback." + e.getKey();
                 if (family(e.getKey()).isEmpty()) {
-                    problems.add("field '" + BoundedInput.shown(field) + "': no loaded family '"
-                            + BoundedInput.shown(e.getKey()) + "' (loaded: " + familyIds() + ")");
+                    problems.add(new FieldProblem(
+                            BoundedInput.shown(field),
+                            "no loaded family '" + BoundedInput.shown(e.getKey()) + "' (loaded: " + familyIds() + ")"));
                     continue;
                 }
                 MakFile m = e.getValue();
                 if (m == null || m.key() == null) {
-                    problems.add("field '" + field + ".key': the administrator's MAK is required");
+                    problems.add(new FieldProblem(field + ".key", "the administrator's MAK is required"));
                     continue;
                 }
                 ProductKey key;
                 try {
                     key = ProductKey.parse(m.key());
                 } catch (IllegalArgumentException ex) {
-                    problems.add("field '" + field + ".key': " + BoundedInput.reason(ex.getMessage()));
+                    problems.add(new FieldProblem(field + ".key", BoundedInput.reason(ex.getMessage())));
                     continue;
                 }
                 if (families.stream()
                         .flatMap(fam -> fam.catalog().skus().stream())
                         .anyMatch(s -> s.gvlk().equals(key))) {
-                    problems.add("field '" + field + ".key': " + key + " is a public GVLK, not a MAK");
+                    problems.add(new FieldProblem(field + ".key", key + " is a public GVLK, not a MAK"));
                     continue;
                 }
                 Duration after = duration(field + ".after", m.after() == null ? "30d" : m.after(), problems);
                 int activations = m.activations() == null ? 10 : m.activations();
                 if (activations < 0) {
-                    problems.add("field '" + field + ".activations': must be 0 or more, got " + activations);
+                    problems.add(new FieldProblem(field + ".activations", "must be 0 or more, got " + activations));
                 }
                 if (after != null && !after.isNegative()) {
                     mak.put(e.getKey(), new Scenario.MakPlan(MakFallbackPolicy.after(after, key), activations));
                 } else if (after != null) {
-                    problems.add("field '" + field + ".after': must not be negative");
+                    problems.add(new FieldProblem(field + ".after", "must not be negative"));
                 }
             }
         }
@@ -427,7 +427,9 @@ public final class ScenarioReader {
                 ? Present.NONE
                 : new PresentReader(families).read(f.present(), start, hosts, groups, problems);
         if (!problems.isEmpty() || (read != null && !read.misfits().isEmpty())) {
-            throw new ScenarioException(source, read == null ? problems : read.problems(problems));
+            throw new ScenarioException(
+                    source,
+                    read == null ? problems.stream().map(FieldProblem::text).toList() : read.problems(problems));
         }
         return new Scenario(
                 f.name() == null ? source : f.name(),
@@ -445,7 +447,7 @@ public final class ScenarioReader {
     }
 
     /** The {@code faults:} section: rate, hangRate, kinds, until (docs/simulate.md). */
-    private FaultyStack.Plan faults(ScenarioFile.FaultsFile f, Instant start, List<String> problems) {
+    private FaultyStack.Plan faults(ScenarioFile.FaultsFile f, Instant start, List<FieldProblem> problems) {
         if (f == null) {
             return FaultyStack.Plan.NONE;
         }
@@ -453,14 +455,14 @@ public final class ScenarioReader {
         double hangRate = f.hangRate() == null ? 0 : f.hangRate();
         boolean ok = true;
         if (!(rate >= 0 && rate <= 1)) {
-            problems.add("field 'faults.rate': must be between 0 and 1, got " + rate);
+            problems.add(new FieldProblem("faults.rate", "must be between 0 and 1, got " + rate));
             ok = false;
         }
         if (!(hangRate >= 0 && hangRate <= 1)) {
-            problems.add("field 'faults.hangRate': must be between 0 and 1, got " + hangRate);
+            problems.add(new FieldProblem("faults.hangRate", "must be between 0 and 1, got " + hangRate));
             ok = false;
         } else if (ok && rate + hangRate > 1) {
-            problems.add("field 'faults': rate + hangRate must be at most 1, got " + (rate + hangRate));
+            problems.add(new FieldProblem("faults", "rate + hangRate must be at most 1, got " + (rate + hangRate)));
             ok = false;
         }
         Set<FaultyStack.Kind> kinds = EnumSet.noneOf(FaultyStack.Kind.class);
@@ -469,8 +471,9 @@ public final class ScenarioReader {
                 String k = f.kinds().get(i);
                 Optional<FaultyStack.Kind> kind = k == null ? Optional.empty() : FaultyStack.Kind.parse(k);
                 if (kind.isEmpty()) {
-                    problems.add("field 'faults.kinds[" + i + "]': '" + k + "' is not a fault kind; use one of "
-                            + FaultyStack.Kind.ids());
+                    problems.add(new FieldProblem(
+                            "faults.kinds[" + i + "]",
+                            "'" + k + "' is not a fault kind; use one of " + FaultyStack.Kind.ids()));
                     ok = false;
                 } else {
                     kinds.add(kind.get());
@@ -493,47 +496,20 @@ public final class ScenarioReader {
         return new HostFile(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    private Scenario.HostPlan host(String at, HostFile h, List<String> problems) {
+    private Scenario.HostPlan host(String at, HostFile h, List<FieldProblem> problems) {
         String name = h.name() == null ? "kms01.corp.example" : h.name();
         String domain = h.domain() == null ? domainOf(name) : h.domain();
         int port = h.port() == null ? KmsEndpoint.DEFAULT_PORT : h.port();
         if (port < 1 || port > 65535) {
-            problems.add("field '" + at + ".port': must be 1-65535, got " + port);
+            problems.add(new FieldProblem(at + ".port", "must be 1-65535, got " + port));
         }
         Set<String> allPacks = new LinkedHashSet<>();
         families.forEach(f -> f.catalog().licensePack().ifPresent(p -> allPacks.add(p.name())));
-        Set<String> packs = new LinkedHashSet<>();
-        if (h.licensePacks() == null) {
-            packs.addAll(allPacks);
-        } else {
-            for (int i = 0; i < h.licensePacks().size(); i++) {
-                String p = h.licensePacks().get(i);
-                if (!allPacks.contains(p)) {
-                    problems.add("field '" + at + ".licensePacks[" + i + "]': unknown license pack '"
-                            + BoundedInput.shown(p) + "' (known: " + String.join(", ", allPacks) + ")");
-                } else {
-                    packs.add(p);
-                }
-            }
-        }
-        List<HostKey> keys = new ArrayList<>();
-        if (h.hostKeys() == null) {
-            keys.addAll(defaultHostKeys(packs));
-        } else {
-            for (int i = 0; i < h.hostKeys().size(); i++) {
-                String k = h.hostKeys().get(i);
-                Optional<HostKey> key = allHostKeys().stream()
-                        .filter(x -> x.name().equalsIgnoreCase(k))
-                        .findFirst();
-                if (key.isEmpty()) {
-                    problems.add("field '" + at + ".hostKeys[" + i + "]': unknown host key '" + BoundedInput.shown(k)
-                            + "' (known: "
-                            + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")");
-                } else {
-                    keys.add(key.get());
-                }
-            }
-        }
+        Set<String> packs = h.licensePacks() == null
+                ? new LinkedHashSet<>(allPacks)
+                : licensePacks(at + ".licensePacks", h.licensePacks(), allPacks, problems);
+        List<HostKey> keys =
+                h.hostKeys() == null ? defaultHostKeys(packs) : hostKeys(at + ".hostKeys", h.hostKeys(), problems);
         Duration ai = interval(at + ".activationInterval", h.activationInterval(), DEFAULT_ACTIVATION, problems);
         Duration ri = interval(at + ".renewalInterval", h.renewalInterval(), DEFAULT_RENEWAL, problems);
         List<Scenario.Outage> outages = new ArrayList<>();
@@ -542,17 +518,19 @@ public final class ScenarioReader {
                 OutageFile o = h.outages().get(i);
                 String field = at + ".outages[" + i + "]";
                 if (o == null || o.from() == null || o.to() == null) {
-                    problems.add("field '" + field + "': needs both 'from' and 'to'");
+                    problems.add(new FieldProblem(field, "needs both 'from' and 'to'"));
                     continue;
                 }
                 Duration from = duration(field + ".from", o.from(), problems);
                 Duration to = duration(field + ".to", o.to(), problems);
                 if (from != null && to != null) {
                     if (from.isNegative() || to.compareTo(from) <= 0) {
-                        problems.add("field '" + field + "': 'to' (" + BoundedInput.shown(o.to())
-                                + ") must come after 'from' ("
-                                + BoundedInput.shown(o.from())
-                                + ") and neither may be negative");
+                        problems.add(new FieldProblem(
+                                field,
+                                "'to' (" + BoundedInput.shown(o.to())
+                                        + ") must come after 'from' ("
+                                        + BoundedInput.shown(o.from())
+                                        + ") and neither may be negative"));
                     } else {
                         outages.add(new Scenario.Outage(from, to));
                     }
@@ -562,10 +540,10 @@ public final class ScenarioReader {
         int priority = h.priority() == null ? 0 : h.priority();
         int weight = h.weight() == null ? 0 : h.weight();
         if (priority < 0 || priority > 65535) {
-            problems.add("field '" + at + ".priority': must be 0-65535, got " + priority);
+            problems.add(new FieldProblem(at + ".priority", "must be 0-65535, got " + priority));
         }
         if (weight < 0 || weight > 65535) {
-            problems.add("field '" + at + ".weight': must be 0-65535, got " + weight);
+            problems.add(new FieldProblem(at + ".weight", "must be 0-65535, got " + weight));
         }
         List<Scenario.HostChange> changes = new ArrayList<>();
         if (h.changes() != null) {
@@ -574,7 +552,7 @@ public final class ScenarioReader {
                 ScenarioFile.ChangeFile c = h.changes().get(i);
                 String field = at + ".changes[" + i + "]";
                 if (c == null || c.at() == null) {
-                    problems.add("field '" + field + ".at': when the change happens is required (e.g. 10d)");
+                    problems.add(new FieldProblem(field + ".at", "when the change happens is required (e.g. 10d)"));
                     continue;
                 }
                 Duration when = duration(field + ".at", c.at(), problems);
@@ -582,36 +560,18 @@ public final class ScenarioReader {
                     continue;
                 }
                 if (when.compareTo(last) < 0) {
-                    problems.add("field '" + field + ".at': changes must be listed in time order");
+                    problems.add(new FieldProblem(field + ".at", "changes must be listed in time order"));
                 }
                 last = when;
-                Set<String> addPacks = new LinkedHashSet<>();
-                for (int j = 0; c.licensePacks() != null && j < c.licensePacks().size(); j++) {
-                    String p = c.licensePacks().get(j);
-                    if (!allPacks.contains(p)) {
-                        problems.add("field '" + field + ".licensePacks[" + j + "]': unknown license pack '" + p
-                                + "' (known: " + String.join(", ", allPacks) + ")");
-                    } else {
-                        addPacks.add(p);
-                    }
-                }
-                List<HostKey> addKeys = new ArrayList<>();
-                for (int j = 0; c.hostKeys() != null && j < c.hostKeys().size(); j++) {
-                    String k = c.hostKeys().get(j);
-                    Optional<HostKey> key = allHostKeys().stream()
-                            .filter(x -> x.name().equalsIgnoreCase(k))
-                            .findFirst();
-                    if (key.isEmpty()) {
-                        problems.add("field '" + field + ".hostKeys[" + j + "]': unknown host key '" + k + "' (known: "
-                                + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")");
-                    } else {
-                        addKeys.add(key.get());
-                    }
-                }
+                Set<String> addPacks = c.licensePacks() == null
+                        ? new LinkedHashSet<>()
+                        : licensePacks(field + ".licensePacks", c.licensePacks(), allPacks, problems);
+                List<HostKey> addKeys = c.hostKeys() == null
+                        ? new ArrayList<>()
+                        : hostKeys(field + ".hostKeys", c.hostKeys(), problems);
                 if (h.hostKeys() == null) {
                     // Keys left to the defaults: installing a pack brings the host key that needs it, as the
-                    // administrator
-                    // enters it right after the pack (the newest such key).
+                    // administrator enters it right after the pack (the newest such key).
                     for (String p : addPacks) {
                         allHostKeys().stream()
                                 .filter(k -> k.licensePack().filter(p::equals).isPresent())
@@ -625,7 +585,7 @@ public final class ScenarioReader {
                                 && (c.hostKeys() == null || c.hostKeys().isEmpty());
                 if (nothingGiven) {
                     // Only when nothing is listed: an unknown pack or key is reported as such, not as nothing.
-                    problems.add("field '" + field + "': installs nothing; give licensePacks and/or hostKeys");
+                    problems.add(new FieldProblem(field, "installs nothing; give licensePacks and/or hostKeys"));
                 }
                 changes.add(new Scenario.HostChange(when, addPacks, addKeys));
             }
@@ -644,6 +604,47 @@ public final class ScenarioReader {
                 priority,
                 weight,
                 changes);
+    }
+
+    /** The license packs a host's list names, each one of {@code known}; an unknown name is a problem of its field. */
+    private static Set<String> licensePacks(
+            String field, List<String> names, Set<String> known, List<FieldProblem> problems) {
+        Set<String> packs = new LinkedHashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String p = names.get(i);
+            if (known.contains(p)) {
+                packs.add(p);
+            } else {
+                problems.add(new FieldProblem(
+                        field + "[" + i + "]",
+                        "unknown license pack '" + BoundedInput.shown(p) + "' (known: " + String.join(", ", known)
+                                + ")"));
+            }
+        }
+        return packs;
+    }
+
+    /**
+     * The host keys a host's list names, by their catalog names in any case; an unknown name is a problem of its
+     * field.
+     */
+    private List<HostKey> hostKeys(String field, List<String> names, List<FieldProblem> problems) {
+        List<HostKey> keys = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String k = names.get(i);
+            Optional<HostKey> key = allHostKeys().stream()
+                    .filter(x -> x.name().equalsIgnoreCase(k))
+                    .findFirst();
+            if (key.isPresent()) {
+                keys.add(key.get());
+            } else {
+                problems.add(new FieldProblem(
+                        field + "[" + i + "]",
+                        "unknown host key '" + BoundedInput.shown(k) + "' (known: "
+                                + allHostKeys().stream().map(HostKey::name).collect(Collectors.joining(", ")) + ")"));
+            }
+        }
+        return keys;
     }
 
     /** Every host key the loaded families declare, with the class of the family declaring it. */
@@ -690,21 +691,25 @@ public final class ScenarioReader {
         return out;
     }
 
-    private Scenario.MachineGroup group(String field, GroupFile g, Scenario.HostPlan host, List<String> problems) {
+    private Scenario.MachineGroup group(
+            String field, GroupFile g, Scenario.HostPlan host, List<FieldProblem> problems) {
         int before = problems.size();
         String name = g.name();
         if (name == null || name.isBlank()) {
-            problems.add("field '" + field + ".name': every group needs a name (use {n} for the machine number)");
+            problems.add(
+                    new FieldProblem(field + ".name", "every group needs a name (use {n} for the machine number)"));
         } else if (!name.matches("[A-Za-z0-9{}][A-Za-z0-9{}._-]*")) {
-            problems.add("field '" + field + ".name': '" + BoundedInput.shown(name)
-                    + "' is not a machine name (letters, digits, '-', '.')");
+            problems.add(new FieldProblem(
+                    field + ".name",
+                    "'" + BoundedInput.shown(name) + "' is not a machine name (letters, digits, '-', '.')"));
         }
         int count = g.count() == null ? 1 : g.count();
         if (count < 1) {
-            problems.add("field '" + field + ".count': must be at least 1, got " + count);
+            problems.add(new FieldProblem(field + ".count", "must be at least 1, got " + count));
         } else if (count > MAX_MACHINES) {
-            problems.add("field '" + field + ".count': " + count + " machines is more than the limit of " + MAX_MACHINES
-                    + " (for the whole fleet)");
+            problems.add(new FieldProblem(
+                    field + ".count",
+                    count + " machines is more than the limit of " + MAX_MACHINES + " (for the whole fleet)"));
         }
         List<ProductFile> productFiles = new ArrayList<>();
         if (g.family() != null || g.edition() != null) {
@@ -714,7 +719,7 @@ public final class ScenarioReader {
             productFiles.addAll(g.products());
         }
         if (productFiles.isEmpty()) {
-            problems.add("field '" + field + "': give 'family' and 'edition', or a 'products' list");
+            problems.add(new FieldProblem(field, "give 'family' and 'edition', or a 'products' list"));
         }
         List<Scenario.ProductPlan> products = new ArrayList<>();
         for (int i = 0; i < productFiles.size(); i++) {
@@ -725,37 +730,43 @@ public final class ScenarioReader {
                             ? field
                             : field + ".products[" + (i - 1) + "]";
             if (p == null || p.family() == null) {
-                problems.add("field '" + pf + ".family': required (loaded: " + familyIds() + ")");
+                problems.add(new FieldProblem(pf + ".family", "required (loaded: " + familyIds() + ")"));
                 continue;
             }
             Optional<LoadedFamily> fam = family(p.family());
             if (fam.isEmpty()) {
-                problems.add("field '" + pf + ".family': no loaded family '" + BoundedInput.shown(p.family())
-                        + "' (loaded: " + familyIds() + ")");
+                problems.add(new FieldProblem(
+                        pf + ".family",
+                        "no loaded family '" + BoundedInput.shown(p.family()) + "' (loaded: " + familyIds() + ")"));
                 continue;
             }
             if (p.edition() == null) {
-                problems.add("field '" + pf + ".edition': required, e.g. '"
-                        + fam.get().catalog().skus().get(0).name() + "'");
+                problems.add(new FieldProblem(
+                        pf + ".edition",
+                        "required, e.g. '" + fam.get().catalog().skus().get(0).name() + "'"));
                 continue;
             }
             Optional<Sku> sku = fam.get().catalog().byName(p.edition());
             if (sku.isEmpty()) {
-                problems.add("field '" + pf + ".edition': '" + BoundedInput.shown(p.edition())
-                        + "' is not an edition of " + fam.get().id() + suggestion(fam.get(), p.edition()));
+                problems.add(new FieldProblem(
+                        pf + ".edition",
+                        "'" + BoundedInput.shown(p.edition()) + "' is not an edition of "
+                                + fam.get().id() + suggestion(fam.get(), p.edition())));
                 continue;
             }
             if (sku.get().skuId().isEmpty()) {
-                problems.add("field '" + pf + ".edition': " + sku.get().name()
-                        + " has no known SKU id and cannot be simulated");
+                problems.add(new FieldProblem(
+                        pf + ".edition", sku.get().name() + " has no known SKU id and cannot be simulated"));
                 continue;
             }
             Optional<Scenario.ProductPlan> same = products.stream()
                     .filter(x -> x.sku().skuId().equals(sku.get().skuId()))
                     .findFirst();
             if (same.isPresent()) {
-                problems.add("field '" + pf + ".edition': " + sku.get().name() + " has the same SKU id as "
-                        + same.get().sku().name() + " (one machine holds one of them)");
+                problems.add(new FieldProblem(
+                        pf + ".edition",
+                        sku.get().name() + " has the same SKU id as "
+                                + same.get().sku().name() + " (one machine holds one of them)"));
                 continue;
             }
             products.add(new Scenario.ProductPlan(fam.get(), sku.get()));
@@ -765,8 +776,10 @@ public final class ScenarioReader {
         Duration leave = g.leave() == null ? null : duration(field + ".leave", g.leave(), problems);
         Duration skew = duration(field + ".clockSkew", g.clockSkew() == null ? "0" : g.clockSkew(), problems);
         if (skew != null && skew.abs().compareTo(MAX_CLOCK_SKEW) > 0) {
-            problems.add("field '" + field + ".clockSkew': " + BoundedInput.shown(g.clockSkew())
-                    + " is more than the allowed " + MAX_CLOCK_SKEW.toDays() + "d (100 years) either way");
+            problems.add(new FieldProblem(
+                    field + ".clockSkew",
+                    BoundedInput.shown(g.clockSkew()) + " is more than the allowed " + MAX_CLOCK_SKEW.toDays()
+                            + "d (100 years) either way"));
         }
         boolean lastArrives = true;
         if (arrive != null
@@ -780,15 +793,17 @@ public final class ScenarioReader {
             long room = Durations.MAX.minus(arrive).toNanos();
             if (room / every.toNanos() < count - 1L) {
                 lastArrives = false;
-                problems.add("field '" + field + ".every': " + BoundedInput.shown(g.every()) + " between " + count
-                        + " machines puts the last one after " + Durations.MAX_DAYS + "d, the longest time allowed");
+                problems.add(new FieldProblem(
+                        field + ".every",
+                        BoundedInput.shown(g.every()) + " between " + count + " machines puts the last one after "
+                                + Durations.MAX_DAYS + "d, the longest time allowed"));
             }
         }
         if (arrive != null && arrive.isNegative()) {
-            problems.add("field '" + field + ".arrive': must not be negative");
+            problems.add(new FieldProblem(field + ".arrive", "must not be negative"));
         }
         if (every != null && every.isNegative()) {
-            problems.add("field '" + field + ".every': must not be negative");
+            problems.add(new FieldProblem(field + ".every", "must not be negative"));
         }
         if (leave != null
                 && arrive != null
@@ -796,16 +811,17 @@ public final class ScenarioReader {
                 && count >= 1
                 && lastArrives
                 && leave.compareTo(arrive.plus(every.multipliedBy(count - 1))) <= 0) {
-            problems.add("field '" + field + ".leave': " + BoundedInput.shown(g.leave())
-                    + " is not after the last machine's arrival");
+            problems.add(new FieldProblem(
+                    field + ".leave", BoundedInput.shown(g.leave()) + " is not after the last machine's arrival"));
         }
         KmsEndpoint endpoint = KmsEndpoint.discovery();
         if (g.kms() != null) {
             try {
                 endpoint = KmsEndpoint.parse(g.kms());
             } catch (IllegalArgumentException e) {
-                problems.add("field '" + field + ".kms': " + BoundedInput.shown(e.getMessage())
-                        + " (write dns, dns:domain or host[:port])");
+                problems.add(new FieldProblem(
+                        field + ".kms",
+                        BoundedInput.shown(e.getMessage()) + " (write dns, dns:domain or host[:port])"));
             }
         }
         WindowsVersion windows = WindowsVersion.WINDOWS_10;
@@ -820,9 +836,11 @@ public final class ScenarioReader {
                                 Integer.parseInt(parts[1]),
                                 parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
             } catch (RuntimeException e) {
-                problems.add("field '" + field + ".windows': '" + BoundedInput.shown(g.windows())
-                        + "' is not a version (" + String.join(", ", WINDOWS_BY_NAME.keySet())
-                        + " or major.minor[.build], e.g. 6.1.7601)");
+                problems.add(new FieldProblem(
+                        field + ".windows",
+                        "'" + BoundedInput.shown(g.windows())
+                                + "' is not a version (" + String.join(", ", WINDOWS_BY_NAME.keySet())
+                                + " or major.minor[.build], e.g. 6.1.7601)"));
             }
         }
         if (problems.size() > before) {
@@ -855,24 +873,24 @@ public final class ScenarioReader {
         return close.isEmpty() ? " (see 'kms-agent products')" : " (did you mean: " + String.join(", ", close) + "?)";
     }
 
-    private static Duration interval(String field, String text, Duration dflt, List<String> problems) {
+    private static Duration interval(String field, String text, Duration dflt, List<FieldProblem> problems) {
         if (text == null) {
             return dflt;
         }
         Duration d = duration(field, text, problems);
         if (d != null && (d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0)) {
             // docs/kms-rules.md §2.1: both intervals range from 15 minutes to 30 days.
-            problems.add("field '" + field + "': " + text + " is outside the allowed 15m to 30d");
+            problems.add(new FieldProblem(field, text + " is outside the allowed 15m to 30d"));
             return null;
         }
         return d;
     }
 
-    private static Duration duration(String field, String text, List<String> problems) {
+    private static Duration duration(String field, String text, List<FieldProblem> problems) {
         try {
             return Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            problems.add("field '" + field + "': " + e.getMessage());
+            problems.add(new FieldProblem(field, e.getMessage()));
             return null;
         }
     }

@@ -78,7 +78,10 @@ public final class SimulationLab {
     /** What the lab watches of one host's count of one pool. */
     private static final class PoolWatch {
         final int[] thresholds;
+        // The count as the lab last knew it (reported to a client, at the start, or after entries aged out), against
+        // which a threshold crossing is told; and the count last reported to a client (-1: none yet).
         int last;
+        int reported = -1;
 
         PoolWatch(int[] thresholds) {
             this.thresholds = thresholds;
@@ -132,6 +135,7 @@ public final class SimulationLab {
     public LabSummary run(Progress progress) throws Exception {
         setUp();
         try {
+            watchAgeOuts(); // a present's entries may age out on day 0: told at their time, not the day's end
             long days = scenario.length().toDays();
             Instant start = scenario.start();
             for (long d = 1; d <= days; d++) {
@@ -224,6 +228,14 @@ public final class SimulationLab {
             tallies.put(f.countPool().id() + "\u0000" + f.id(), tally);
             tallyOf.put(f, tally);
         }
+        // A present's tables: their counts are where each pool starts, not a threshold reached at the first request.
+        labHosts.forEach((name, host) -> {
+            if ((host instanceof ChangingHost c ? c.current : host) instanceof LedgerKmsHost model) {
+                for (String pool : model.poolIds()) {
+                    watch(pool, Optional.of(name)).last = model.count(pool, scenario.start());
+                }
+            }
+        });
         for (Map.Entry<String, Scenario.MakPlan> e : scenario.makFallback().entrySet()) {
             scenario.groups().stream()
                     .flatMap(g -> g.products().stream())
@@ -383,7 +395,13 @@ public final class SimulationLab {
         if (!(inner instanceof LedgerKmsHost model)) {
             return;
         }
-        Optional<Instant> next = model.reportAgedOut(scheduler.now());
+        Instant now = scheduler.now();
+        Optional<Instant> next = model.reportAgedOut(now);
+        // docs/kms-rules.md §1.2: what aged out no longer counts; the host's count may have fallen below a threshold
+        // with no client asking (this check runs when the next entry ages out).
+        for (String pool : model.poolIds()) {
+            crossings(now, pool, model.count(pool, now), Optional.of(name));
+        }
         if (next.isPresent()) {
             ageOutChecks.add(name);
             scheduler.schedule(next.get(), () -> {
@@ -444,18 +462,7 @@ public final class SimulationLab {
             faulty.add(f);
             loopStack = f;
         }
-        sink.accept(new LabEvent(
-                scheduler.now(),
-                "machine-arrived",
-                name,
-                "",
-                "",
-                Optional.empty(),
-                "",
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                Optional.empty(),
-                Optional.empty()));
+        sink.accept(LabEvent.machine(scheduler.now(), "machine-arrived", name));
         // The present's state of each product (a fleet snapshot's), or null for a product that starts new.
         Present.MachineStart present = scenario.present().machines().get(name);
         List<Present.ProductStart> starts = new ArrayList<>(mine.size());
@@ -522,18 +529,7 @@ public final class SimulationLab {
     }
 
     private void leave(String name, List<Member> mine) {
-        sink.accept(new LabEvent(
-                scheduler.now(),
-                "machine-left",
-                name,
-                "",
-                "",
-                Optional.empty(),
-                "",
-                OptionalInt.empty(),
-                OptionalInt.empty(),
-                Optional.empty(),
-                Optional.empty()));
+        sink.accept(LabEvent.machine(scheduler.now(), "machine-left", name));
         for (Member m : mine) {
             m.gone = true;
             if (m.loop != null) {
@@ -571,19 +567,39 @@ public final class SimulationLab {
         }
     }
 
-    /** Reports a host's count of a pool crossing one of its thresholds, up or down, as that host reported it. */
+    /** A count a host reported to a client: the last counts, and any threshold it crosses. */
     private void observeCount(Instant time, String pool, int count, Optional<String> host) {
+        lastCount.put(pool, count); // the last any host reported
+        PoolWatch w = watch(pool, host);
+        if (w.reported != count) {
+            w.reported = count;
+            lastCountByHost
+                    .computeIfAbsent(host.orElse(""), h -> new TreeMap<>())
+                    .put(pool, count);
+        }
+        crossings(time, pool, count, host);
+    }
+
+    /** What the lab watches of that host's count of that pool. */
+    private PoolWatch watch(String pool, Optional<String> host) {
         String key = host.orElse("") + "\u0000" + pool;
         PoolWatch w = watches.get(key);
         if (w == null) {
             w = new PoolWatch(poolThresholds.getOrDefault(pool, new int[0]));
             watches.put(key, w);
-        } else if (w.last == count) {
-            lastCount.put(pool, count); // unchanged for this host, but the last any host reported
+        }
+        return w;
+    }
+
+    /**
+     * Tells a host's count of a pool crossing one of its thresholds, up or down. Each host keeps its own table
+     * (docs/kms-rules.md §1.3), so the count is compared with that host's previous one only.
+     */
+    private void crossings(Instant time, String pool, int count, Optional<String> host) {
+        PoolWatch w = watch(pool, host);
+        if (w.last == count) {
             return;
         }
-        lastCount.put(pool, count);
-        lastCountByHost.computeIfAbsent(host.orElse(""), h -> new TreeMap<>()).put(pool, count);
         int prev = w.last;
         w.last = count;
         for (int t : w.thresholds) {

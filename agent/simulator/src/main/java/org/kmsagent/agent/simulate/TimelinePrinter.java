@@ -3,6 +3,7 @@ package org.kmsagent.agent.simulate;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.KmsEndpoint;
@@ -307,36 +309,28 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
                 stamp(end).strip(),
                 summary.machines(),
                 summary.events());
-        out.printf(
-                Locale.ROOT,
-                "%-12s %-16s %8s %8s %5s %6s %12s %5s %11s %9s %9s%n",
-                "pool",
-                "family",
-                "products",
-                "licensed",
-                "(MAK)",
-                "grace",
-                "notification",
-                "left",
-                "activations",
-                "renewals",
-                "failures");
+        // Columns as wide as their content: a family or pool id of any length keeps the figures under their heads.
+        Table table = new Table(
+                        "pool",
+                        "family",
+                        "products",
+                        "licensed",
+                        "(MAK)",
+                        "grace",
+                        "notification",
+                        "left",
+                        "activations",
+                        "renewals",
+                        "failures")
+                .rightAligned(2, 3, 4, 5, 6, 7, 8, 9, 10);
         for (LabSummary.Row r : summary.rows()) {
-            out.printf(
-                    Locale.ROOT,
-                    "%-12s %-16s %8d %8d %5d %6d %12d %5d %11d %9d %9d%n",
-                    r.pool(),
-                    r.family(),
-                    r.products(),
-                    r.licensed(),
-                    r.viaMak(),
-                    r.grace(),
-                    r.notification(),
-                    r.gone(),
-                    r.activations(),
-                    r.renewals(),
-                    r.failures());
+            List<Object> cells = new ArrayList<>(List.of(r.pool(), r.family()));
+            for (long v : r.figures()) {
+                cells.add(v);
+            }
+            table.row(cells.toArray());
         }
+        table.print(out);
         List<LabSummary.Row> failing = summary.rows().stream()
                 .filter(r -> !r.failuresByCause().isEmpty())
                 .toList();

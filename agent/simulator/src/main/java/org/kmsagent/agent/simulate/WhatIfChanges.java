@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -104,8 +105,8 @@ public record WhatIfChanges(
                         + "kms01.corp.example@5d+40d");
                 continue;
             }
-            Duration from = days("--outage " + v, "FROM", m.group("from"), problems);
-            Duration length = days("--outage " + v, "DURATION", m.group("length"), problems);
+            Duration from = days(m.group("from"), flagPart("--outage " + v, "FROM", problems));
+            Duration length = days(m.group("length"), flagPart("--outage " + v, "DURATION", problems));
             if (from != null && length != null) {
                 if (length.isZero() || length.isNegative() || from.isNegative()) {
                     problems.add("--outage " + BoundedInput.shown(v)
@@ -120,7 +121,9 @@ public record WhatIfChanges(
             var m = AT.matcher(v.strip());
             Duration at = !m.matches()
                     ? null
-                    : m.group("at") == null ? Duration.ZERO : days("--retire " + v, "AT", m.group("at"), problems);
+                    : m.group("at") == null
+                            ? Duration.ZERO
+                            : days(m.group("at"), flagPart("--retire " + v, "AT", problems));
             if (!m.matches()) {
                 problems.add("--retire " + BoundedInput.shown(v) + ": expected PATTERN[@AT], e.g. 'PC-1*@10d'");
             } else if (at != null) {
@@ -141,7 +144,9 @@ public record WhatIfChanges(
                         + ": expected N[@AT] with N a whole number of machines " + "(1 or more), e.g. 5@10d");
                 continue;
             }
-            Duration at = m.group("at") == null ? Duration.ZERO : days("--reimage " + v, "AT", m.group("at"), problems);
+            Duration at = m.group("at") == null
+                    ? Duration.ZERO
+                    : days(m.group("at"), flagPart("--reimage " + v, "AT", problems));
             if (at != null) {
                 ri.add(new Reimage(n, at));
             }
@@ -189,27 +194,26 @@ public record WhatIfChanges(
             throw new ScenarioException(source, read.problems(List.of()));
         }
         ChangesFile f = read.value().get();
-        List<String> problems = new ArrayList<>();
+        List<FieldProblem> problems = new ArrayList<>();
         List<OutageChange> o = new ArrayList<>();
         List<OutageFile> outs = f.outages() == null ? List.of() : f.outages();
         for (int i = 0; i < outs.size(); i++) {
             OutageFile x = outs.get(i);
             String at = "outages[" + i + "]";
             if (x == null) {
-                problems.add("field '" + at + "': needs 'from' and 'for'");
+                problems.add(new FieldProblem(at, "needs 'from' and 'for'"));
                 continue;
             }
             // Each checked on its own, so that all problems are reported at once. A field missing is named as such
             // (one refused for its type has been reported already and is not reported twice).
-            Duration from = x.from() == null
-                    ? missing("field '" + at + ".from'", problems)
-                    : days("field '" + at + ".from'", "", x.from(), problems);
+            Duration from =
+                    x.from() == null ? missing(at + ".from", problems) : days(x.from(), field(at + ".from", problems));
             Duration length = x.length() == null
-                    ? missing("field '" + at + ".for'", problems)
-                    : days("field '" + at + ".for'", "", x.length(), problems);
+                    ? missing(at + ".for", problems)
+                    : days(x.length(), field(at + ".for", problems));
             if (from != null && length != null) {
                 if (from.isNegative() || length.isZero() || length.isNegative()) {
-                    problems.add("field '" + at + "': 'from' may not be negative and 'for' must be positive");
+                    problems.add(new FieldProblem(at, "'from' may not be negative and 'for' must be positive"));
                 } else {
                     o.add(new OutageChange(Optional.ofNullable(x.host()), from, length));
                 }
@@ -220,10 +224,10 @@ public record WhatIfChanges(
         for (int i = 0; i < rs.size(); i++) {
             RetireFile x = rs.get(i);
             if (x == null || x.machines() == null) {
-                problems.add("field 'retire[" + i + "].machines': a machine name or pattern is needed");
+                problems.add(new FieldProblem("retire[" + i + "].machines", "a machine name or pattern is needed"));
                 continue;
             }
-            Duration at = x.at() == null ? Duration.ZERO : days("field 'retire[" + i + "].at'", "", x.at(), problems);
+            Duration at = x.at() == null ? Duration.ZERO : days(x.at(), field("retire[" + i + "].at", problems));
             if (at != null) {
                 r.add(new Retire(x.machines(), at));
             }
@@ -233,11 +237,13 @@ public record WhatIfChanges(
         for (int i = 0; i < res.size(); i++) {
             ReimageFile x = res.get(i);
             if (x == null || x.count() == null || x.count() < 1) {
-                problems.add("field 'reimage[" + i + "].count': how many machines (1 or more)"
-                        + (x == null || x.count() == null ? " is required" : ", got " + x.count()));
+                problems.add(new FieldProblem(
+                        "reimage[" + i + "].count",
+                        "how many machines (1 or more)"
+                                + (x == null || x.count() == null ? " is required" : ", got " + x.count())));
                 continue;
             }
-            Duration at = x.at() == null ? Duration.ZERO : days("field 'reimage[" + i + "].at'", "", x.at(), problems);
+            Duration at = x.at() == null ? Duration.ZERO : days(x.at(), field("reimage[" + i + "].at", problems));
             if (at != null) {
                 ri.add(new Reimage(x.count(), at));
             }
@@ -254,27 +260,36 @@ public record WhatIfChanges(
     }
 
     /**
-     * A time or length: a scenario duration ({@code 40d}, {@code 1d 6h}) or a whole number of days; {@code what} names
-     * the part of a flag's value ({@code FROM}), empty for a file's field.
+     * A time or length: a scenario duration ({@code 40d}, {@code 1d 6h}) or a whole number of days; null when it is
+     * neither, after telling {@code refused} why in words.
      */
-    private static Duration days(String where, String what, String text, List<String> problems) {
+    private static Duration days(String text, Consumer<String> refused) {
         String t = text.strip();
-        String prefix = BoundedInput.shown(where) + ": " + (what.isEmpty() ? "" : what + " ");
         try {
             return t.matches("\\d{1,5}") ? Duration.ofDays(Long.parseLong(t)) : Durations.parse(t);
         } catch (IllegalArgumentException e) {
-            problems.add(prefix
-                    + (e.getMessage().contains("too long")
+            refused.accept(
+                    e.getMessage().contains("too long")
                             ? e.getMessage()
                             : "'" + BoundedInput.shown(t) + "' is not a number of days or a duration like 40d or "
-                                    + "1d 6h"));
+                                    + "1d 6h");
             return null;
         }
     }
 
+    /** Where a refused part of a flag's value goes: {@code --outage 5x+40: FROM '5x' is not …}. */
+    private static Consumer<String> flagPart(String flag, String part, List<String> problems) {
+        return why -> problems.add(BoundedInput.shown(flag) + ": " + part + " " + why);
+    }
+
+    /** Where a refused field of a changes file goes: a problem of that field. */
+    private static Consumer<String> field(String path, List<FieldProblem> problems) {
+        return why -> problems.add(new FieldProblem(path, why));
+    }
+
     /** A required field left out: reported, and no value. */
-    private static Duration missing(String where, List<String> problems) {
-        problems.add(where + ": needs 'from' and 'for'");
+    private static Duration missing(String path, List<FieldProblem> problems) {
+        problems.add(new FieldProblem(path, "needs 'from' and 'for'"));
         return null;
     }
 

@@ -53,8 +53,9 @@ class SimulationReportTest {
                         "data-series=\"outage\"",
                         "day 20 00:00 to day 220 00:00");
         // The count line is drawn (five servers: count 5 on the first day).
-        assertThat(Integer.parseInt(element(count, "data-series=\"count\"  data-points=\"(\\d+)\"")
-                        .replaceAll("\\D", "")))
+        assertThat(Integer.parseInt(
+                        element(count, "data-series=\"count\" data-host=\"kms01.corp.example\" data-points=\"(\\d+)\"")
+                                .replaceAll("\\D", "")))
                 .isGreaterThan(200);
         String activity = element(html, "<svg[^>]*id=\"activity-windows\".*?</svg>");
         // 5 activations on day 0, 5 more when the host is back on day 220.
@@ -84,11 +85,46 @@ class SimulationReportTest {
 
         // Daily buckets: the five servers count 5 until their entries age out on day 44 (30 days after their last
         // renewal before the outage); nobody is counted again until the host is back on day 220.
-        int[] count = c.pools().get("windows").count;
+        int[] count = c.pools().get("windows").countByHost.get("kms01.corp.example");
         assertThat(count[43]).isEqualTo(5);
         assertThat(count[44]).isZero();
         assertThat(count[219]).isZero();
         assertThat(count[221]).isEqualTo(5);
+    }
+
+    @Test
+    void withTwoHostsTheCountChartHasOneNamedLinePerHostEachWithItsOwnCount() throws Exception {
+        String html = report("failover-two-hosts.yaml");
+
+        String count = element(html, "<svg[^>]*id=\"count-windows\".*?</svg>");
+        List<String> hosts = Pattern.compile("data-series=\"count\" data-host=\"([^\"]+)\"")
+                .matcher(count)
+                .results()
+                .map(r -> r.group(1))
+                .toList();
+        assertThat(hosts).containsExactly("kms01.corp.example", "kms02.corp.example");
+        assertThat(element(html, "<figure>\\s*<svg[^>]*id=\"count-windows\".*?</figure>"))
+                .contains(
+                        "Count reported by each KMS host",
+                        "<span class=\"key count\">count kms01.corp.example</span>",
+                        "<span class=\"key count host-2\">count kms02.corp.example</span>")
+                .contains("host outage (kms01.corp.example): day 10 00:00 to day 30 00:00");
+
+        Scenario s = new ScenarioReader(TestFamilies.all()).read(LabFixtures.scenario("failover-two-hosts.yaml"));
+        ReportCollector c = new ReportCollector(s);
+        new SimulationLab(s, LabFixtures.TEST_HOST, c).run((d, t, e) -> {});
+        c.finish(s.start().plus(s.length()));
+        // Daily buckets. kms01 keeps the 36 it counted while it is down (days 10 to 30: nobody reaches it, and its
+        // entries are younger than 30 days); kms02, asked only then, builds its own count from nothing.
+        int[] kms01 = c.pools().get("windows").countByHost.get("kms01.corp.example");
+        int[] kms02 = c.pools().get("windows").countByHost.get("kms02.corp.example");
+        assertThat(kms01[0]).isEqualTo(36);
+        assertThat(kms01[20]).isEqualTo(36);
+        assertThat(kms02[5]).as("kms02 reported nothing before the outage").isEqualTo(-1);
+        assertThat(kms02[20]).isEqualTo(36);
+        // kms01's entries age out on day 37, 30 days after their last renewals there.
+        assertThat(kms01[37]).isZero();
+        assertThat(kms02[37]).isEqualTo(36);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,5 +120,56 @@ class EntriesLeavingTheCountTest {
             assertThat(UUID.fromString(n.get("cmid").asText())).isNotNull();
             assertThat(n.get("pool").asText()).isEqualTo("windows");
         });
+    }
+
+    @Test
+    void aCountFallingBecauseEntriesAgeOutIsToldAsFallingBelowItsThreshold() throws Exception {
+        // Five servers count 5 (their threshold) until their entries age out on day 44, while the host is down: the
+        // first to age out takes the count below 5, with no client asking (docs/kms-rules.md §1.2).
+        String scenario = LabFixtures.scenario("host-outage-over-180-days.yaml").toString();
+        LabFixtures.Run timeline = LabFixtures.simulate(scenario);
+
+        List<String> agedOut = timeline.lines().stream()
+                .filter(l -> l.contains("aged out of pool windows"))
+                .toList();
+        assertThat(timeline.lines())
+                .filteredOn(l -> l.contains("fell below threshold"))
+                .singleElement()
+                .satisfies(l -> {
+                    assertThat(l).startsWith(agedOut.get(0).substring(0, "day  44 00:00".length()));
+                    assertThat(l).endsWith("  pool windows: count 4 fell below threshold 5");
+                });
+        // Told after the entry that left, before anything later.
+        int fell = timeline.lines()
+                .indexOf(timeline.lines().stream()
+                        .filter(l -> l.contains("fell below threshold"))
+                        .findFirst()
+                        .orElseThrow());
+        assertThat(timeline.lines().get(fell - 1)).isEqualTo(agedOut.get(0));
+
+        List<LabEvent> events = run(Files.readString(Path.of(scenario)));
+        LabEvent first = events.stream()
+                .filter(e -> e.event().equals("aged-out"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(events.stream().filter(e -> e.event().equals("below-threshold")))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.time()).isEqualTo(first.time());
+                    assertThat(e.pool()).isEqualTo("windows");
+                    assertThat(e.count()).hasValue(4);
+                    assertThat(e.required()).hasValue(5);
+                    assertThat(e.host()).hasValue("kms01.corp.example");
+                });
+    }
+
+    @Test
+    void aPresentsCountIsWhereThePoolStartsNotAThresholdReachedAtTheFirstRequest() {
+        // The shipped snapshot: KMS01 counts 28 at the start, its servers (threshold 5) renew from day 0.
+        LabFixtures.Run r = LabFixtures.simulate(
+                LabFixtures.scenario("what-if/fleet-snapshot.json").toString());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("renewed (count 28").doesNotContain("reached threshold");
     }
 }

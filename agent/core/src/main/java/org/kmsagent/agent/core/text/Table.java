@@ -1,4 +1,4 @@
-package org.kmsagent.agent.cli.text;
+package org.kmsagent.agent.core.text;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

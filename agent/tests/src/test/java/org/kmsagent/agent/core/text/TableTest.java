@@ -1,4 +1,4 @@
-package org.kmsagent.agent.cli.text;
+package org.kmsagent.agent.core.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

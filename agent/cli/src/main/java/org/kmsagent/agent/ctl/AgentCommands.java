@@ -25,10 +25,7 @@ import picocli.CommandLine.Parameters;
 final class AgentCommands {
     private AgentCommands() {}
 
-    @Command(
-            name = "status",
-            mixinStandardHelpOptions = true,
-            description = "This machine's products and their activation state.")
+    @Command(name = "status", description = "This machine's products and their activation state.")
     static final class Status extends CtlSubcommand {
         @Override
         public Integer call() {
@@ -76,10 +73,7 @@ final class AgentCommands {
         }
     }
 
-    @Command(
-            name = "host",
-            mixinStandardHelpOptions = true,
-            description = "The KMS host model: counts per pool against thresholds, and its ledger.")
+    @Command(name = "host", description = "The KMS host model: counts per pool against thresholds, and its ledger.")
     static final class Host extends CtlSubcommand {
         @Override
         public Integer call() {
@@ -175,7 +169,7 @@ final class AgentCommands {
         }
     }
 
-    @Command(name = "activate", mixinStandardHelpOptions = true, description = "Activates now, one family or all.")
+    @Command(name = "activate", description = "Activates now, one family or all.")
     static final class Activate extends CtlSubcommand {
         @Option(names = "--family", description = "Only this family (e.g. office2013).")
         String family;
@@ -186,10 +180,7 @@ final class AgentCommands {
         }
     }
 
-    @Command(
-            name = "install-gvlk",
-            mixinStandardHelpOptions = true,
-            description = "Installs the GVLK matching the installed edition, or a given key.")
+    @Command(name = "install-gvlk", description = "Installs the GVLK matching the installed edition, or a given key.")
     static final class InstallGvlk extends CtlSubcommand {
         @Option(names = "--family", description = "Only this family (required with --key).")
         String family;
@@ -209,10 +200,7 @@ final class AgentCommands {
         }
     }
 
-    @Command(
-            name = "set-kms",
-            mixinStandardHelpOptions = true,
-            description = "Pins a KMS host (HOST[:PORT]) or switches to DNS discovery (--dns).")
+    @Command(name = "set-kms", description = "Pins a KMS host (HOST[:PORT]) or switches to DNS discovery (--dns).")
     static final class SetKms extends CtlSubcommand {
         @Option(names = "--family", description = "Only this family.")
         String family;
@@ -265,10 +253,7 @@ final class AgentCommands {
         }
     }
 
-    @Command(
-            name = "clear-kms",
-            mixinStandardHelpOptions = true,
-            description = "Forgets the KMS endpoint (back to discovery in the machine's domain).")
+    @Command(name = "clear-kms", description = "Forgets the KMS endpoint (back to discovery in the machine's domain).")
     static final class ClearKms extends CtlSubcommand {
         @Option(names = "--family", description = "Only this family.")
         String family;
@@ -287,10 +272,7 @@ final class AgentCommands {
         return family == null ? "all families" : family;
     }
 
-    @Command(
-            name = "plugins",
-            mixinStandardHelpOptions = true,
-            description = "Lists, loads, unloads or rescans plugins.")
+    @Command(name = "plugins", description = "Lists, loads, unloads or rescans plugins.")
     static final class Plugins extends CtlSubcommand {
         @Parameters(index = "0", paramLabel = "list|load|unload|rescan")
         String verb;
@@ -355,10 +337,7 @@ final class AgentCommands {
         }
     }
 
-    @Command(
-            name = "watch",
-            mixinStandardHelpOptions = true,
-            description = "Prints every event the agent publishes (activations, state changes).")
+    @Command(name = "watch", description = "Prints every event the agent publishes (activations, state changes).")
     static final class Watch extends CtlSubcommand {
         @Option(names = "--count", paramLabel = "N", description = "Stop after N events (default: until interrupted).")
         Integer count;

@@ -85,7 +85,6 @@ final class AuditCommands {
 
     @Command(
             name = "audit",
-            mixinStandardHelpOptions = true,
             description = "The agent's audit log: who did what, from where, when, and how it ended (admin token).")
     static final class Agent extends CtlSubcommand {
         @CommandLine.Mixin
@@ -100,10 +99,7 @@ final class AuditCommands {
         }
     }
 
-    @Command(
-            name = "audit",
-            mixinStandardHelpOptions = true,
-            description = "The hub's audit log and the records its agents forwarded (admin token).")
+    @Command(name = "audit", description = "The hub's audit log and the records its agents forwarded (admin token).")
     static final class Fleet extends CtlSubcommand {
         @CommandLine.Mixin
         Window window;

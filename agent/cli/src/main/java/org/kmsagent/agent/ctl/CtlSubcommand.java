@@ -7,12 +7,15 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.cli.text.Table;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * A command below {@code ctl}, at any depth ({@code ctl status}, {@code ctl fleet pools}): it runs through ctl's
  * connection (the address, trust, token, timeout and routing options, wherever on the line they were given) and
- * prints each reply as JSON with {@code --json}, or as its own text.
+ * prints each reply as JSON with {@code --json}, or as its own text. Each takes {@code --help} (picocli merges this
+ * {@code @Command} into the subclass's).
  */
+@Command(mixinStandardHelpOptions = true)
 abstract class CtlSubcommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

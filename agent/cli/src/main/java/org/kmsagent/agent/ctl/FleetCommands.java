@@ -27,7 +27,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "fleet",
-        mixinStandardHelpOptions = true,
         description = "The fleet view of a hub (--hub): agents, expiring activations, pools, "
                 + "duplicated CMIDs, histories.",
         subcommands = {
@@ -88,7 +87,6 @@ final class FleetCommands extends CtlSubcommand {
 
     @Command(
             name = "expiring",
-            mixinStandardHelpOptions = true,
             description =
                     "Machines whose activation runs out within --days, with the cause of " + "their failed renewals.")
     static final class Expiring extends CtlSubcommand {
@@ -127,7 +125,6 @@ final class FleetCommands extends CtlSubcommand {
 
     @Command(
             name = "pools",
-            mixinStandardHelpOptions = true,
             description = "Each KMS host's pools against their thresholds, and when each is "
                     + "projected to cross its threshold.")
     static final class Pools extends CtlSubcommand {
@@ -177,10 +174,7 @@ final class FleetCommands extends CtlSubcommand {
         }
     }
 
-    @Command(
-            name = "duplicates",
-            mixinStandardHelpOptions = true,
-            description = "Machines sharing one CMID (cloned without sysprep /generalize).")
+    @Command(name = "duplicates", description = "Machines sharing one CMID (cloned without sysprep /generalize).")
     static final class Duplicates extends CtlSubcommand {
         @Override
         public Integer call() {
@@ -197,10 +191,7 @@ final class FleetCommands extends CtlSubcommand {
         }
     }
 
-    @Command(
-            name = "history",
-            mixinStandardHelpOptions = true,
-            description = "One machine's activation history, oldest first.")
+    @Command(name = "history", description = "One machine's activation history, oldest first.")
     static final class History extends CtlSubcommand {
         @Option(names = "--target", required = true, paramLabel = "AGENT_ID", description = "The agent.")
         String target;
@@ -220,7 +211,6 @@ final class FleetCommands extends CtlSubcommand {
 
     @Command(
             name = "hosts",
-            mixinStandardHelpOptions = true,
             description = "Each watched genuine KMS host: its counts against each threshold, the clients its log "
                     + "named, unmanaged clients, clones (one CMID, several names) and agents it never logged.")
     static final class Hosts extends CtlSubcommand {
@@ -258,7 +248,6 @@ final class FleetCommands extends CtlSubcommand {
 
     @Command(
             name = "clients",
-            mixinStandardHelpOptions = true,
             description = "Every client the watched KMS hosts logged in 30 days, with its agent if it has one.")
     static final class Clients extends CtlSubcommand {
         @Option(names = "--unmanaged", description = "Only the clients with no agent.")
@@ -291,7 +280,6 @@ final class FleetCommands extends CtlSubcommand {
     @TakesGlobalOptions
     @Command(
             name = "snapshot",
-            mixinStandardHelpOptions = true,
             description = "Writes the fleet as it is now as a scenario file for 'kms-agent simulate' (what-if): every "
                     + "agent's machine with its products, their state and KMS setting, every client a watched host logged "
                     + "without an agent, the watched hosts and their tables. Run it forward with 'kms-agent simulate --snapshot "
@@ -370,7 +358,6 @@ final class FleetCommands extends CtlSubcommand {
 
     @Command(
             name = "enroll",
-            mixinStandardHelpOptions = true,
             description = "Issue an agent its own credential (admin token). The token is printed once: put it in that "
                     + "agent's fleet.token. Enrolling an agent again replaces its credential.")
     static final class Enroll extends CtlSubcommand {
@@ -390,7 +377,6 @@ final class FleetCommands extends CtlSubcommand {
 
     @Command(
             name = "revoke",
-            mixinStandardHelpOptions = true,
             description = "Revoke an agent's credential (admin token): it is disconnected and refused from then on.")
     static final class Revoke extends CtlSubcommand {
         @CommandLine.Parameters(paramLabel = "AGENT-ID", description = "The agent's id.")

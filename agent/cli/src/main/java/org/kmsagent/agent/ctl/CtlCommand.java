@@ -19,6 +19,10 @@ import picocli.CommandLine.Option;
  * {@code kms-agent ctl}: remote control of a running agent over its TLS bridge. Exit codes: 0 done, 1 the agent
  * answered with an error (or an action failed on some product), 2 usage (a file of the user's that cannot be written
  * too), 3 cannot connect (or the address is not a bridge's) or not authorised.
+ *
+ * <p>This class is the connection: its options, and {@link #execute} that connects and maps every outcome to those
+ * codes. The commands below it ({@link AgentCommands}, {@link FleetCommands}, {@link AuditCommands}) are each a
+ * {@link CtlSubcommand} that runs through it.
  */
 @Command(
         name = "ctl",

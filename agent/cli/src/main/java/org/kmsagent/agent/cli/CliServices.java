@@ -1,12 +1,13 @@
 package org.kmsagent.agent.cli;
 
 import java.util.List;
+import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
 
 /**
- * What the {@code status} and {@code doctor} commands need from the rest of the agent: the loaded families and
- * the licensing-stack chooser. Tests pass their own; {@link DefaultCliServices} is the real wiring.
+ * What the {@code status} and {@code doctor} commands need from the rest of the agent: the loaded families,
+ * the licensing-stack chooser and the agent's configuration. Tests pass their own; {@link DefaultCliServices} is the real wiring.
  */
 public interface CliServices {
 
@@ -15,6 +16,12 @@ public interface CliServices {
 
     /** Chooses the licensing stack for {@code --licensing}. */
     LicensingStacks stacks();
+
+    /**
+     * The configuration the agent runs with ({@code KMSAGENT_CONFIG} and the {@code KMSAGENT_*} overrides), read once
+     * for the whole command.
+     */
+    AgentConfig agentConfig();
 
     /** Whether this JVM runs on Windows (the self-test's precondition). */
     boolean windows();

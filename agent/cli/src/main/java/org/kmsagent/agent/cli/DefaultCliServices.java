@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
@@ -37,12 +38,18 @@ final class DefaultCliServices implements CliServices {
     @Override
     public LicensingStacks stacks() {
         List<Module> modules = new ArrayList<>(CliInjector.classPathModules());
-        modules.add(new OfflineMachineModule(this::families, System.getenv(), line -> {
+        modules.add(new OfflineMachineModule(this::families, this::agentConfig, line -> {
             PrintWriter err = root.get().spec.commandLine().getErr();
             err.println(line);
             err.flush();
         }));
         return Guice.createInjector(modules).getInstance(LicensingStacks.class);
+    }
+
+    /** The root command's, which its plugin trust store was read from too. */
+    @Override
+    public AgentConfig agentConfig() {
+        return root.get().agentConfig().get();
     }
 
     @Override

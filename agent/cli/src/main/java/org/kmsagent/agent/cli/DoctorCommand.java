@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
@@ -26,9 +25,7 @@ import org.kmsagent.agent.doctor.PortProbe;
 import org.kmsagent.agent.doctor.SelfTestStep;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.slc.SlcClient;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,15 +42,8 @@ import picocli.CommandLine.Option;
                     + " the KMS host configured or found by DNS (_vlmcs._tcp SRV), whether its port accepts a TCP connection.",
             "--self-test exercises every SLC binding read-only (Windows)."
         })
-public final class DoctorCommand implements Callable<Integer> {
-    private CliServices services;
+public final class DoctorCommand extends MachineReportCommand {
     private final Clock clock;
-
-    @Mixin
-    LicensingOption licensing;
-
-    @Option(names = "--json", description = "Print JSON instead of text.")
-    boolean json;
 
     @Option(names = "--self-test", description = "Exercise every SLC binding read-only, one pass/fail line each.")
     boolean selfTest;
@@ -87,44 +77,24 @@ public final class DoctorCommand implements Callable<Integer> {
                             + "KMSAGENT_CONFIG), to find its data directory and report the licensing calls the agent abandoned.")
     Path config;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.ParentCommand
-    KmsAgentCommand root;
-
     public DoctorCommand() {
         this(null, Clock.systemUTC());
     }
 
     public DoctorCommand(CliServices services, Clock clock) {
-        this.services = services;
+        super(services);
         this.clock = clock;
-    }
-
-    /** The services given to the constructor, or the real wiring (which needs the parsed root options). */
-    private CliServices services() {
-        if (services == null) {
-            services = new DefaultCliServices(() -> root);
-        }
-        return services;
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
         if (timeoutMillis < 1 || timeoutMillis > 60_000) {
             throw new UsageException("--timeout-ms must be 1-60000, got " + timeoutMillis);
         }
         if (selfTest) {
-            return selfTest(out);
+            return selfTest();
         }
-        LicensingStacks.Choice choice;
-        try {
-            choice = services().stacks().select(licensing.mode);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        LicensingStacks.Choice choice = licensingStack();
         Optional<String> domainOverride = Optional.ofNullable(domain).filter(d -> !d.isBlank());
         KmsDoctor doctor = new KmsDoctor(
                 choice.stack(),
@@ -134,8 +104,7 @@ public final class DoctorCommand implements Callable<Integer> {
                 clock);
         DoctorReport report = doctor.diagnose(services().families(), choice.statusLine());
         report = withAgentRecord(report);
-        out.print(json ? DoctorFormat.json(report) + "\n" : DoctorFormat.text(report));
-        out.flush();
+        print(DoctorFormat.json(report), DoctorFormat.text(report));
         return report.failed() ? 1 : 0;
     }
 
@@ -144,22 +113,15 @@ public final class DoctorCommand implements Callable<Integer> {
      * working directory without one): the licensing calls it abandoned; and whether it checks plugin signatures.
      */
     private DoctorReport withAgentRecord(DoctorReport report) {
-        Optional<Path> file = Optional.ofNullable(config)
-                .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
+        AgentConfig agent = config == null ? services().agentConfig() : configOption();
         List<Finding> findings = new ArrayList<>(report.findings());
-        Path dataDir;
-        try {
-            AgentConfig agent = new ConfigLoader(System.getenv()).load(file, List.of());
-            dataDir = Path.of(agent.dataDir()).toAbsolutePath();
-            findings.add(PluginTrustCheck.finding(agent.plugins()));
-        } catch (ConfigException e) {
-            throw new UsageException("--config: " + String.join("; ", e.errors()));
-        }
-        LicensingCallsCheck.check(dataDir, clock.instant()).ifPresent(findings::add);
+        findings.add(PluginTrustCheck.finding(agent.plugins()));
+        LicensingCallsCheck.check(Path.of(agent.dataDir()).toAbsolutePath(), clock.instant())
+                .ifPresent(findings::add);
         return new DoctorReport(report.stackLine(), findings);
     }
 
-    private int selfTest(PrintWriter out) {
+    private int selfTest() {
         String path = System.getProperty("jna.library.path");
         if (!services().windows() && (path == null || path.isBlank())) {
             PrintWriter err = spec.commandLine().getErr();
@@ -169,9 +131,17 @@ public final class DoctorCommand implements Callable<Integer> {
             return 1;
         }
         List<SelfTestStep> steps = new BindingSelfTest(SlcClient::forService).run();
-        out.print(json ? DoctorFormat.selfTestJson(steps) + "\n" : DoctorFormat.selfTestText(steps));
-        out.flush();
+        print(DoctorFormat.selfTestJson(steps), DoctorFormat.selfTestText(steps));
         return BindingSelfTest.passed(steps) ? 0 : 1;
+    }
+
+    /** The configuration {@code --config} names, with the {@code KMSAGENT_*} overrides. */
+    private AgentConfig configOption() {
+        try {
+            return new ConfigLoader(System.getenv()).load(Optional.of(config), List.of());
+        } catch (ConfigException e) {
+            throw new UsageException("--config: " + String.join("; ", e.errors()));
+        }
     }
 
     private Optional<InetSocketAddress> parseServer() {

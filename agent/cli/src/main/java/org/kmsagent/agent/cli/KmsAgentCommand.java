@@ -66,6 +66,13 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     private Path pluginsAheadDirectory;
 
+    /** The configuration the agent runs with, read once for this command line (plugin trust, status, doctor). */
+    private final OfflineAgentConfig agentConfig = new OfflineAgentConfig(System.getenv());
+
+    OfflineAgentConfig agentConfig() {
+        return agentConfig;
+    }
+
     /** The plugin problems already printed by {@link #loadPlugins()}: each is printed once per process. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
@@ -111,10 +118,10 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         return ahead != null && pluginsAheadDirectory.equals(pluginsDirectory()) ? ahead : null;
     }
 
-    private static PluginHost load(Path directory) {
+    private PluginHost load(Path directory) {
         PluginHost host = Guice.createInjector(new PluginHostModule(
                         directory,
-                        OfflinePluginTrust.fromEnvironment(System.getenv()),
+                        OfflinePluginTrust.of(agentConfig.get()),
                         // loadPlugins() prints them, once, as the warnings the commands show.
                         PluginHost.ProblemReport.CALLER))
                 .getInstance(PluginHost.class);
@@ -143,7 +150,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
             // One that is not there is refused by loadPlugins() with a usage error, without the host's warning first.
             if (Files.isDirectory(directory)) {
                 root.pluginsAheadDirectory = directory;
-                root.pluginsAhead = new Ahead<>("plugins-ahead", () -> load(directory)).start();
+                root.pluginsAhead = new Ahead<>("plugins-ahead", () -> root.load(directory)).start();
             }
         }
         return commandLine(CommandLine.defaultFactory(), args, root);

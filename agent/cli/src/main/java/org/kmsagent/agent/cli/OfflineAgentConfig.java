@@ -11,17 +11,30 @@ import org.kmsagent.agent.config.ConfigLoader;
 /**
  * The configuration the agent runs with, as the commands that work without it read it ({@code products}, {@code gvlk},
  * {@code status}, {@code doctor}): {@code KMSAGENT_CONFIG}, as the MSI sets it for the service, and the
- * {@code KMSAGENT_*} overrides; the defaults without either.
+ * {@code KMSAGENT_*} overrides; the defaults without either. Read once for a whole command line, on first use: its
+ * plugin trust store, the simulated machine's data directory and doctor's findings all come from that one reading.
  */
 final class OfflineAgentConfig {
-    private OfflineAgentConfig() {}
+    private final Map<String, String> environment;
+    private AgentConfig config;
+
+    OfflineAgentConfig(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
 
     /**
-     * The agent's configuration.
+     * The agent's configuration; thread-safe, since the plugins may be loaded ahead on a second thread.
      *
      * @throws UsageException naming {@code KMSAGENT_CONFIG} and each problem when that configuration cannot be read
      */
-    static AgentConfig fromEnvironment(Map<String, String> environment) {
+    synchronized AgentConfig get() {
+        if (config == null) {
+            config = read(environment);
+        }
+        return config;
+    }
+
+    private static AgentConfig read(Map<String, String> environment) {
         Optional<Path> file = Optional.ofNullable(environment.get("KMSAGENT_CONFIG"))
                 .filter(s -> !s.isBlank())
                 .map(Path::of);

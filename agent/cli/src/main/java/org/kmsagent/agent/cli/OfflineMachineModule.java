@@ -35,7 +35,7 @@ import org.kmsagent.api.LicensingException;
  */
 final class OfflineMachineModule extends AbstractModule {
     private final Supplier<List<LoadedFamily>> families;
-    private final Map<String, String> environment;
+    private final Supplier<AgentConfig> config;
     /** Where a word about the machine shown goes: the command's standard error. */
     private final Consumer<String> notes;
 
@@ -43,13 +43,12 @@ final class OfflineMachineModule extends AbstractModule {
 
     /**
      * {@code families} is asked for only when the simulated stack is chosen (it loads the plugins); the agent's
-     * configuration is read from {@code environment} ({@code KMSAGENT_CONFIG} and the overrides) then too. A damaged
+     * configuration ({@code KMSAGENT_CONFIG} and the overrides, {@link OfflineAgentConfig}) then too. A damaged
      * or missing state file is told to {@code notes}, since the machine shown is then not the agent's.
      */
-    OfflineMachineModule(
-            Supplier<List<LoadedFamily>> families, Map<String, String> environment, Consumer<String> notes) {
+    OfflineMachineModule(Supplier<List<LoadedFamily>> families, Supplier<AgentConfig> config, Consumer<String> notes) {
         this.families = families;
-        this.environment = Map.copyOf(environment);
+        this.config = config;
         this.notes = notes;
     }
 
@@ -88,8 +87,8 @@ final class OfflineMachineModule extends AbstractModule {
      * one.
      */
     private SimulatedMachine thisMachine() {
-        AgentConfig config = OfflineAgentConfig.fromEnvironment(environment);
-        Path file = Path.of(config.dataDir()).resolve("state.json");
+        AgentConfig agent = config.get();
+        Path file = Path.of(agent.dataDir()).resolve("state.json");
         StateStore.Look look = new StateStore(file, Clock.systemUTC()).look();
         Optional<StoredMachine> stored = look.state().map(AgentState::machine);
         if (look.damage().isPresent()) {
@@ -99,7 +98,7 @@ final class OfflineMachineModule extends AbstractModule {
             note("note: " + (look.exists() ? file + " holds no simulated machine" : "no agent state in " + file)
                     + "; the machine shown is a fresh simulated one (a new CMID, nothing activated), not the agent's");
         }
-        SimulatedSite site = SimulatedSite.create(new VirtualClockScheduler(Instant.now()), config.simulated(), stored);
+        SimulatedSite site = SimulatedSite.create(new VirtualClockScheduler(Instant.now()), agent.simulated(), stored);
         for (LoadedFamily f : families.get()) {
             try {
                 site.install(f);

@@ -40,23 +40,10 @@ public final class TokenCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing a token command: hash or new.");
     }
 
-    static void checkIterations(int iterations) {
-        if (iterations < TokenHash.MIN_ITERATIONS || iterations > TokenHash.MAX_ITERATIONS) {
-            throw new UsageException("--iterations must be " + TokenHash.MIN_ITERATIONS + "-" + TokenHash.MAX_ITERATIONS
-                    + ", got " + iterations);
-        }
-    }
-
-    @Command(
-            name = "hash",
-            mixinStandardHelpOptions = true,
-            description = {
-                "Prints the hash of a token, to write as bridge.tokens[].hash instead of the token.",
-                "Reads the token from standard input (its first line), or asks for it without echo at a console."
-            })
-    static final class Hash implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    /** What both token commands take: the PBKDF2 iterations of the hash they make, and how to print it. */
+    static final class HashOutput {
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
 
         @Option(names = "--json", description = "Print JSON instead of text.")
         boolean json;
@@ -68,6 +55,40 @@ public final class TokenCommand implements Runnable {
                 description = "PBKDF2 iterations (default ${DEFAULT-VALUE}).")
         int iterations;
 
+        /** The iterations asked for, or a usage error when the hash would be too weak or too slow. */
+        int iterations() {
+            if (iterations < TokenHash.MIN_ITERATIONS || iterations > TokenHash.MAX_ITERATIONS) {
+                throw new UsageException("--iterations must be " + TokenHash.MIN_ITERATIONS + "-"
+                        + TokenHash.MAX_ITERATIONS + ", got " + iterations);
+            }
+            return iterations;
+        }
+
+        /** Prints {@code document} with {@code --json}, else {@code lines}. */
+        void print(Map<String, Object> document, String... lines) {
+            PrintWriter out = command.commandLine().getOut();
+            if (json) {
+                Json.print(out, document);
+            } else {
+                for (String line : lines) {
+                    out.println(line);
+                }
+                out.flush();
+            }
+        }
+    }
+
+    @Command(
+            name = "hash",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Prints the hash of a token, to write as bridge.tokens[].hash instead of the token.",
+                "Reads the token from standard input (its first line), or asks for it without echo at a console."
+            })
+    static final class Hash implements Callable<Integer> {
+        @CommandLine.Mixin
+        HashOutput output;
+
         /** Where the token is read from when there is no console (tests give their own). */
         InputStream in = System.in;
         /** The console to ask at, or null. */
@@ -75,7 +96,7 @@ public final class TokenCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            checkIterations(iterations);
+            int iterations = output.iterations();
             String token = read();
             if (token.length() < TokenConfig.MIN_TOKEN_LENGTH) {
                 throw new UsageException("the token must be at least "
@@ -83,16 +104,10 @@ public final class TokenCommand implements Runnable {
                         + token.length());
             }
             String line = TokenHash.of(token, iterations, new SecureRandom()).format();
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("hash", line);
-                doc.put("iterations", iterations);
-                Json.print(out, doc);
-            } else {
-                out.println(line);
-                out.flush();
-            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("hash", line);
+            doc.put("iterations", iterations);
+            output.print(doc, line);
             return 0;
         }
 
@@ -144,11 +159,8 @@ public final class TokenCommand implements Runnable {
                         + "write the hash in the configuration."
             })
     static final class New implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--json", description = "Print JSON instead of text.")
-        boolean json;
+        @CommandLine.Mixin
+        HashOutput output;
 
         @Option(
                 names = "--name",
@@ -164,16 +176,9 @@ public final class TokenCommand implements Runnable {
                 description = "read or admin, for the configuration line printed (default ${DEFAULT-VALUE}).")
         String role;
 
-        @Option(
-                names = "--iterations",
-                paramLabel = "N",
-                defaultValue = "" + TokenHash.DEFAULT_ITERATIONS,
-                description = "PBKDF2 iterations (default ${DEFAULT-VALUE}).")
-        int iterations;
-
         @Override
         public Integer call() {
-            checkIterations(iterations);
+            int iterations = output.iterations();
             Role r;
             try {
                 r = Role.ofToken(role);
@@ -185,21 +190,17 @@ public final class TokenCommand implements Runnable {
             random.nextBytes(secret);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
             String hash = TokenHash.of(token, iterations, random).format();
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("name", name);
-                doc.put("role", r.id());
-                doc.put("token", token);
-                doc.put("hash", hash);
-                Json.print(out, doc);
-            } else {
-                out.println("token: " + token);
-                out.println("hash:  " + hash);
-                out.println("In bridge.tokens of the configuration (the token itself goes to the client only):");
-                out.println("  - {name: " + name + ", role: " + r.id() + ", hash: \"" + hash + "\"}");
-                out.flush();
-            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("name", name);
+            doc.put("role", r.id());
+            doc.put("token", token);
+            doc.put("hash", hash);
+            output.print(
+                    doc,
+                    "token: " + token,
+                    "hash:  " + hash,
+                    "In bridge.tokens of the configuration (the token itself goes to the client only):",
+                    "  - {name: " + name + ", role: " + r.id() + ", hash: \"" + hash + "\"}");
             return 0;
         }
     }

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusAddresses;
@@ -18,7 +17,6 @@ import org.kmsagent.agent.fleet.FleetAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ctl audit} (an agent's audit log) and {@code ctl --hub … fleet audit} (a hub's own log with its agents'
@@ -87,36 +85,22 @@ final class AuditCommands {
 
     @Command(
             name = "audit",
-            mixinStandardHelpOptions = true,
             description = "The agent's audit log: who did what, from where, when, and how it ended (admin token).")
-    static final class Agent implements Callable<Integer> {
-        @ParentCommand
-        CtlCommand ctl;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Agent extends CtlSubcommand {
         @CommandLine.Mixin
         Window window;
 
         @Override
         public Integer call() {
-            JsonObject body = window.body(spec.commandLine(), Instant.now());
-            return ctl.execute(spec.commandLine(), (client, out) -> {
-                JsonObject reply = client.request(BusAddresses.AUDIT, body);
-                if (!ctl.printedJson(out, reply)) {
-                    print(out, reply, false);
-                }
-                return 0;
-            });
+            return request(
+                    BusAddresses.AUDIT,
+                    window.body(spec.commandLine(), Instant.now()),
+                    (reply, out) -> print(out, reply, false));
         }
     }
 
-    @Command(
-            name = "audit",
-            mixinStandardHelpOptions = true,
-            description = "The hub's audit log and the records its agents forwarded (admin token).")
-    static final class Fleet extends FleetCommands.Sub {
+    @Command(name = "audit", description = "The hub's audit log and the records its agents forwarded (admin token).")
+    static final class Fleet extends CtlSubcommand {
         @CommandLine.Mixin
         Window window;
 
@@ -125,18 +109,11 @@ final class AuditCommands {
 
         @Override
         public Integer call() {
-            CtlCommand ctl = ctl();
             JsonObject body = window.body(spec.commandLine(), Instant.now());
             if (agent != null) {
                 body.put("agent", agent);
             }
-            return ctl.execute(spec.commandLine(), (client, out) -> {
-                JsonObject reply = client.request(FleetAddresses.AUDIT, body);
-                if (!ctl.printedJson(out, reply)) {
-                    print(out, reply, true);
-                }
-                return 0;
-            });
+            return request(FleetAddresses.AUDIT, body, (reply, out) -> print(out, reply, true));
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.core.text.Table;
@@ -19,7 +18,6 @@ import org.kmsagent.agent.fleet.FleetAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code kms-agent ctl --hub HOST:PORT fleet}: the fleet view a hub keeps (every agent, its products and state), and
@@ -29,7 +27,6 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(
         name = "fleet",
-        mixinStandardHelpOptions = true,
         description = "The fleet view of a hub (--hub): agents, expiring activations, pools, "
                 + "duplicated CMIDs, histories.",
         subcommands = {
@@ -44,35 +41,25 @@ import picocli.CommandLine.ParentCommand;
             FleetCommands.Revoke.class,
             AuditCommands.Fleet.class,
         })
-final class FleetCommands implements Callable<Integer> {
-    @ParentCommand
-    CtlCommand ctl;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class FleetCommands extends CtlSubcommand {
     @Override
     public Integer call() {
-        return ctl.execute(spec.commandLine(), (client, out) -> {
-            JsonObject reply = client.request(FleetAddresses.VIEW, new JsonObject());
-            if (!ctl.printedJson(out, reply)) {
-                Table t = new Table("AGENT", "HOST", "OS", "HUB", "CONNECTED", "LAST SEEN", "PRODUCTS");
-                JsonArray agents = reply.getJsonArray("agents", new JsonArray());
-                agents.forEach(o -> {
-                    JsonObject a = (JsonObject) o;
-                    t.row(
-                            a.getString("agentId"),
-                            a.getString("hostName"),
-                            a.getString("osClass"),
-                            a.getString("hub"),
-                            a.getBoolean("connected", false) ? "yes" : "NO",
-                            a.getString("lastSeen"),
-                            products(a.getJsonArray("products", new JsonArray())));
-                });
-                t.print(out);
-                out.println(agents.size() + " agent(s)");
-            }
-            return 0;
+        return request(FleetAddresses.VIEW, new JsonObject(), (reply, out) -> {
+            Table t = new Table("AGENT", "HOST", "OS", "HUB", "CONNECTED", "LAST SEEN", "PRODUCTS");
+            JsonArray agents = reply.getJsonArray("agents", new JsonArray());
+            agents.forEach(o -> {
+                JsonObject a = (JsonObject) o;
+                t.row(
+                        a.getString("agentId"),
+                        a.getString("hostName"),
+                        a.getString("osClass"),
+                        a.getString("hub"),
+                        a.getBoolean("connected", false) ? "yes" : "NO",
+                        a.getString("lastSeen"),
+                        products(a.getJsonArray("products", new JsonArray())));
+            });
+            t.print(out);
+            out.println(agents.size() + " agent(s)");
         });
     }
 
@@ -98,25 +85,11 @@ final class FleetCommands implements Callable<Integer> {
         return value;
     }
 
-    /** Shared by the subcommands: the ctl root (whose --json every subcommand inherits). */
-    abstract static class Sub implements Callable<Integer> {
-        @ParentCommand
-        FleetCommands fleet;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        CtlCommand ctl() {
-            return fleet.ctl;
-        }
-    }
-
     @Command(
             name = "expiring",
-            mixinStandardHelpOptions = true,
             description =
                     "Machines whose activation runs out within --days, with the cause of " + "their failed renewals.")
-    static final class Expiring extends Sub {
+    static final class Expiring extends CtlSubcommand {
         int days;
 
         @Option(
@@ -130,37 +103,31 @@ final class FleetCommands implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            CtlCommand ctl = ctl();
-            return ctl.execute(spec.commandLine(), (client, out) -> {
-                JsonObject reply = client.request(FleetAddresses.EXPIRING, new JsonObject().put("days", days));
-                if (!ctl.printedJson(out, reply)) {
-                    Table t = new Table("AGENT", "HOST", "FAMILY", "PRODUCT", "VALID UNTIL", "DAYS LEFT", "CAUSE");
-                    JsonArray list = reply.getJsonArray("expiring", new JsonArray());
-                    list.forEach(o -> {
-                        JsonObject e = (JsonObject) o;
-                        t.row(
-                                e.getString("agentId"),
-                                e.getString("hostName"),
-                                e.getString("family"),
-                                e.getString("product"),
-                                e.getString("validUntil"),
-                                e.getValue("daysLeft"),
-                                e.getString("cause"));
-                    });
-                    t.print(out);
-                    out.println(list.size() + " product(s) expire within " + days + " days");
-                }
-                return 0;
+            return request(FleetAddresses.EXPIRING, new JsonObject().put("days", days), (reply, out) -> {
+                Table t = new Table("AGENT", "HOST", "FAMILY", "PRODUCT", "VALID UNTIL", "DAYS LEFT", "CAUSE");
+                JsonArray list = reply.getJsonArray("expiring", new JsonArray());
+                list.forEach(o -> {
+                    JsonObject e = (JsonObject) o;
+                    t.row(
+                            e.getString("agentId"),
+                            e.getString("hostName"),
+                            e.getString("family"),
+                            e.getString("product"),
+                            e.getString("validUntil"),
+                            e.getValue("daysLeft"),
+                            e.getString("cause"));
+                });
+                t.print(out);
+                out.println(list.size() + " product(s) expire within " + days + " days");
             });
         }
     }
 
     @Command(
             name = "pools",
-            mixinStandardHelpOptions = true,
             description = "Each KMS host's pools against their thresholds, and when each is "
                     + "projected to cross its threshold.")
-    static final class Pools extends Sub {
+    static final class Pools extends CtlSubcommand {
         int horizonDays;
 
         @Option(
@@ -174,211 +141,137 @@ final class FleetCommands implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            CtlCommand ctl = ctl();
-            return ctl.execute(spec.commandLine(), (client, out) -> {
-                JsonObject reply =
-                        client.request(FleetAddresses.POOLS, new JsonObject().put("horizonDays", horizonDays));
-                if (!ctl.printedJson(out, reply)) {
-                    Table t = new Table(
-                            "HOST",
-                            "APPLICATION",
-                            "FAMILY",
-                            "COUNT",
-                            "CLASS",
-                            "NEEDS",
-                            "MET",
-                            "ARRIVALS/DAY",
-                            "FORECAST");
-                    reply.getJsonArray("hosts", new JsonArray()).forEach(h -> {
-                        JsonObject host = (JsonObject) h;
-                        host.getJsonArray("pools", new JsonArray()).forEach(p -> {
-                            JsonObject pool = (JsonObject) p;
-                            pool.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
-                                JsonObject f = (JsonObject) x;
-                                boolean met = f.getBoolean("met", false);
-                                String at = f.getString("crossesAt");
-                                t.row(
-                                        host.getString("agentId"),
-                                        pool.getString("applicationId"),
-                                        pool.getString("family"),
-                                        f.getInteger("count"),
-                                        f.getString("thresholdClass"),
-                                        f.getInteger("required"),
-                                        met ? "yes" : "NO",
-                                        String.format("%.2f", f.getDouble("arrivalsPerDay", 0.0)),
-                                        at == null
-                                                ? (met
-                                                        ? "stays met for " + horizonDays + " days"
-                                                        : "not reached in " + horizonDays
-                                                                + " days at the arrivals seen")
-                                                : (met ? "drops below on " : "reaches it on ") + at);
-                            });
+            return request(FleetAddresses.POOLS, new JsonObject().put("horizonDays", horizonDays), (reply, out) -> {
+                Table t = new Table(
+                        "HOST", "APPLICATION", "FAMILY", "COUNT", "CLASS", "NEEDS", "MET", "ARRIVALS/DAY", "FORECAST");
+                reply.getJsonArray("hosts", new JsonArray()).forEach(h -> {
+                    JsonObject host = (JsonObject) h;
+                    host.getJsonArray("pools", new JsonArray()).forEach(p -> {
+                        JsonObject pool = (JsonObject) p;
+                        pool.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
+                            JsonObject f = (JsonObject) x;
+                            boolean met = f.getBoolean("met", false);
+                            String at = f.getString("crossesAt");
+                            t.row(
+                                    host.getString("agentId"),
+                                    pool.getString("applicationId"),
+                                    pool.getString("family"),
+                                    f.getInteger("count"),
+                                    f.getString("thresholdClass"),
+                                    f.getInteger("required"),
+                                    met ? "yes" : "NO",
+                                    String.format("%.2f", f.getDouble("arrivalsPerDay", 0.0)),
+                                    at == null
+                                            ? (met
+                                                    ? "stays met for " + horizonDays + " days"
+                                                    : "not reached in " + horizonDays + " days at the arrivals seen")
+                                            : (met ? "drops below on " : "reaches it on ") + at);
                         });
                     });
-                    t.print(out);
-                }
-                return 0;
+                });
+                t.print(out);
             });
         }
     }
 
-    @Command(
-            name = "duplicates",
-            mixinStandardHelpOptions = true,
-            description = "Machines sharing one CMID (cloned without sysprep /generalize).")
-    static final class Duplicates extends Sub {
+    @Command(name = "duplicates", description = "Machines sharing one CMID (cloned without sysprep /generalize).")
+    static final class Duplicates extends CtlSubcommand {
         @Override
         public Integer call() {
-            CtlCommand ctl = ctl();
-            return ctl.execute(spec.commandLine(), (client, out) -> {
-                JsonObject reply = client.request(FleetAddresses.DUPLICATES, new JsonObject());
-                if (!ctl.printedJson(out, reply)) {
-                    Table t = new Table("CMID", "MACHINES");
-                    JsonArray list = reply.getJsonArray("duplicates", new JsonArray());
-                    list.forEach(o -> {
-                        JsonObject d = (JsonObject) o;
-                        t.row(
-                                d.getString("cmid"),
-                                String.join(
-                                        ", ",
-                                        d.getJsonArray("machines").stream()
-                                                .map(String::valueOf)
-                                                .toList()));
-                    });
-                    t.print(out);
-                    out.println(list.size() + " shared CMID(s)");
-                }
-                return 0;
+            return request(FleetAddresses.DUPLICATES, new JsonObject(), (reply, out) -> {
+                Table t = new Table("CMID", "MACHINES");
+                JsonArray list = reply.getJsonArray("duplicates", new JsonArray());
+                list.forEach(o -> {
+                    JsonObject d = (JsonObject) o;
+                    t.row(d.getString("cmid"), names(d.getJsonArray("machines")));
+                });
+                t.print(out);
+                out.println(list.size() + " shared CMID(s)");
             });
         }
     }
 
-    @Command(
-            name = "history",
-            mixinStandardHelpOptions = true,
-            description = "One machine's activation history, oldest first.")
-    static final class History extends Sub {
+    @Command(name = "history", description = "One machine's activation history, oldest first.")
+    static final class History extends CtlSubcommand {
         @Option(names = "--target", required = true, paramLabel = "AGENT_ID", description = "The agent.")
         String target;
 
         @Override
         public Integer call() {
-            CtlCommand ctl = ctl();
-            return ctl.execute(spec.commandLine(), (client, out) -> {
-                JsonObject reply = client.request(FleetAddresses.HISTORY, new JsonObject().put("target", target));
-                if (!ctl.printedJson(out, reply)) {
-                    Table t = new Table("SEQ", "AT", "TYPE", "WHAT");
-                    reply.getJsonArray("history", new JsonArray()).forEach(o -> {
-                        JsonObject e = (JsonObject) o;
-                        JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();
-                        t.row(e.getValue("seq"), e.getString("at"), e.getString("type"), EventSummary.of(data));
-                    });
-                    t.print(out);
-                }
-                return 0;
+            return request(FleetAddresses.HISTORY, new JsonObject().put("target", target), (reply, out) -> {
+                Table t = new Table("SEQ", "AT", "TYPE", "WHAT");
+                reply.getJsonArray("history", new JsonArray()).forEach(o -> {
+                    JsonObject e = (JsonObject) o;
+                    t.row(e.getValue("seq"), e.getString("at"), e.getString("type"), EventSummary.of(e));
+                });
+                t.print(out);
             });
         }
     }
 
     @Command(
             name = "hosts",
-            mixinStandardHelpOptions = true,
             description = "Each watched genuine KMS host: its counts against each threshold, the clients its log "
                     + "named, unmanaged clients, clones (one CMID, several names) and agents it never logged.")
-    static final class Hosts extends Sub {
+    static final class Hosts extends CtlSubcommand {
         @Override
         public Integer call() {
-            CtlCommand ctl = ctl();
-            return ctl.execute(spec.commandLine(), (client, out) -> {
-                JsonObject reply = client.request(FleetAddresses.HOSTS, new JsonObject());
-                if (!ctl.printedJson(out, reply)) {
-                    JsonArray hosts = reply.getJsonArray("hosts", new JsonArray());
-                    for (Object o : hosts) {
-                        JsonObject h = (JsonObject) o;
-                        out.println("host " + h.getString("host") + " (agent " + h.getString("agentId") + ", log read "
-                                + h.getString("lastRead") + ", " + h.getLong("observedRequests", 0L)
-                                + " requests kept, "
-                                + h.getLong("malformedEvents", 0L) + " malformed events skipped)");
-                        if (h.getString("eventLogError") != null) {
-                            out.println("  event log: " + h.getString("eventLogError"));
-                        }
-                        Table t = new Table("SOURCE", "APPLICATION", "COUNT", "NEEDS", "MET");
-                        h.getJsonArray("applications", new JsonArray()).forEach(a -> {
-                            JsonObject app = (JsonObject) a;
-                            app.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
-                                JsonObject th = (JsonObject) x;
-                                t.row(
-                                        "service",
-                                        app.getString("applicationId"),
-                                        th.getLong("count"),
-                                        th.getInteger("required"),
-                                        th.getBoolean("met", false) ? "yes" : "NO");
-                            });
-                        });
-                        h.getJsonArray("logCounts", new JsonArray()).forEach(x -> {
-                            JsonObject th = (JsonObject) x;
-                            t.row(
-                                    "log, 30 days",
-                                    "clients asking for " + th.getInteger("required"),
-                                    th.getLong("count"),
-                                    th.getInteger("required"),
-                                    th.getBoolean("met", false) ? "yes" : "NO");
-                        });
-                        t.print(out);
-                        if (h.getString("countersError") != null) {
-                            out.println("  service counters: " + h.getString("countersError"));
-                        }
-                        GenuineServiceLines.print(h, out);
-                        out.println("  " + h.getInteger("clients", 0) + " client(s) logged in 30 days; unmanaged: "
-                                + names(h.getJsonArray("unmanaged", new JsonArray())));
-                        h.getJsonArray("clones", new JsonArray())
-                                .forEach(c -> out.println("  clone: CMID " + ((JsonObject) c).getString("cmid")
-                                        + " logged as " + names(((JsonObject) c).getJsonArray("names"))));
-                        h.getJsonArray("missing", new JsonArray())
-                                .forEach(m -> out.println("  never logged: "
-                                        + ((JsonObject) m).getString("hostName") + " (agent "
-                                        + ((JsonObject) m).getString("agentId") + ") "
-                                        + ((JsonObject) m).getString("reason")));
+            return request(FleetAddresses.HOSTS, new JsonObject(), (reply, out) -> {
+                JsonArray hosts = reply.getJsonArray("hosts", new JsonArray());
+                for (Object o : hosts) {
+                    JsonObject h = (JsonObject) o;
+                    out.println("host " + h.getString("host") + " (agent " + h.getString("agentId") + ", "
+                            + GenuineServiceLines.logRead(h) + ")");
+                    if (h.getString("eventLogError") != null) {
+                        out.println("  event log: " + h.getString("eventLogError"));
                     }
-                    out.println(hosts.size() + " watched host(s)");
+                    GenuineServiceLines.countsTable(h).print(out);
+                    if (h.getString("countersError") != null) {
+                        out.println("  service counters: " + h.getString("countersError"));
+                    }
+                    GenuineServiceLines.print(h, out);
+                    out.println("  " + h.getInteger("clients", 0) + " client(s) logged in 30 days; unmanaged: "
+                            + names(h.getJsonArray("unmanaged", new JsonArray())));
+                    h.getJsonArray("clones", new JsonArray())
+                            .forEach(c -> out.println("  clone: CMID " + ((JsonObject) c).getString("cmid")
+                                    + " logged as " + names(((JsonObject) c).getJsonArray("names"))));
+                    h.getJsonArray("missing", new JsonArray())
+                            .forEach(m -> out.println("  never logged: "
+                                    + ((JsonObject) m).getString("hostName") + " (agent "
+                                    + ((JsonObject) m).getString("agentId") + ") "
+                                    + ((JsonObject) m).getString("reason")));
                 }
-                return 0;
+                out.println(hosts.size() + " watched host(s)");
             });
         }
     }
 
     @Command(
             name = "clients",
-            mixinStandardHelpOptions = true,
             description = "Every client the watched KMS hosts logged in 30 days, with its agent if it has one.")
-    static final class Clients extends Sub {
+    static final class Clients extends CtlSubcommand {
         @Option(names = "--unmanaged", description = "Only the clients with no agent.")
         boolean unmanaged;
 
         @Override
         public Integer call() {
-            CtlCommand ctl = ctl();
-            return ctl.execute(spec.commandLine(), (client, out) -> {
-                JsonObject reply = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", unmanaged));
-                if (!ctl.printedJson(out, reply)) {
-                    Table t = new Table("HOST", "CLIENT", "CMID", "STATE", "LAST REQUEST", "NEEDS", "AGENT", "CLONE");
-                    JsonArray list = reply.getJsonArray("clients", new JsonArray());
-                    list.forEach(o -> {
-                        JsonObject c = (JsonObject) o;
-                        t.row(
-                                c.getString("host"),
-                                c.getString("name"),
-                                c.getString("cmid"),
-                                c.getString("licenseState"),
-                                c.getString("lastRequest"),
-                                c.getInteger("requiredCount"),
-                                c.getString("agentId") == null ? "none" : c.getString("agentId"),
-                                c.getBoolean("clone", false) ? "yes" : "");
-                    });
-                    t.print(out);
-                    out.println(list.size() + (unmanaged ? " unmanaged" : "") + " client(s)");
-                }
-                return 0;
+            return request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", unmanaged), (reply, out) -> {
+                Table t = new Table("HOST", "CLIENT", "CMID", "STATE", "LAST REQUEST", "NEEDS", "AGENT", "CLONE");
+                JsonArray list = reply.getJsonArray("clients", new JsonArray());
+                list.forEach(o -> {
+                    JsonObject c = (JsonObject) o;
+                    t.row(
+                            c.getString("host"),
+                            c.getString("name"),
+                            c.getString("cmid"),
+                            c.getString("licenseState"),
+                            c.getString("lastRequest"),
+                            c.getInteger("requiredCount"),
+                            c.getString("agentId") == null ? "none" : c.getString("agentId"),
+                            c.getBoolean("clone", false) ? "yes" : "");
+                });
+                t.print(out);
+                out.println(list.size() + (unmanaged ? " unmanaged" : "") + " client(s)");
             });
         }
     }
@@ -387,12 +280,11 @@ final class FleetCommands implements Callable<Integer> {
     @TakesGlobalOptions
     @Command(
             name = "snapshot",
-            mixinStandardHelpOptions = true,
             description = "Writes the fleet as it is now as a scenario file for 'kms-agent simulate' (what-if): every "
                     + "agent's machine with its products, their state and KMS setting, every client a watched host logged "
                     + "without an agent, the watched hosts and their tables. Run it forward with 'kms-agent simulate --snapshot "
                     + "FILE' and changes (--outage, --retire, ...).")
-    static final class Snapshot extends Sub {
+    static final class Snapshot extends CtlSubcommand {
         @Option(
                 names = "--out",
                 required = true,
@@ -414,8 +306,7 @@ final class FleetCommands implements Callable<Integer> {
                         "--days: expected " + FleetSnapshot.MIN_DAYS + " to " + FleetSnapshot.MAX_DAYS
                                 + " (how many days the scenario runs, as 'kms-agent simulate' takes it), got " + days);
             }
-            CtlCommand ctl = ctl();
-            return ctl.execute(spec.commandLine(), (client, printer) -> {
+            return execute((client, printer) -> {
                 JsonObject view = client.request(FleetAddresses.VIEW, new JsonObject());
                 JsonObject hosts = client.request(FleetAddresses.HOSTS, new JsonObject());
                 JsonObject unmanaged = client.request(FleetAddresses.CLIENTS, new JsonObject().put("unmanaged", true));
@@ -467,51 +358,36 @@ final class FleetCommands implements Callable<Integer> {
 
     @Command(
             name = "enroll",
-            mixinStandardHelpOptions = true,
             description = "Issue an agent its own credential (admin token). The token is printed once: put it in that "
                     + "agent's fleet.token. Enrolling an agent again replaces its credential.")
-    static final class Enroll extends Sub {
+    static final class Enroll extends CtlSubcommand {
         @CommandLine.Parameters(paramLabel = "AGENT-ID", description = "The agent's id (its fleet.agentId).")
         String agentId;
 
         @Override
         public Integer call() {
-            CtlCommand ctl = ctl();
-            return ctl.execute(spec.commandLine(), (client, out) -> {
-                JsonObject reply = client.request(FleetAddresses.ENROLL, new JsonObject().put("agentId", agentId));
-                if (!ctl.printedJson(out, reply)) {
-                    out.println(reply.getString("token"));
-                    spec.commandLine()
-                            .getErr()
-                            .println("agent " + agentId + " enrolled"
-                                    + (reply.getBoolean("replaced", false)
-                                            ? " (its previous credential no longer works)"
-                                            : "")
-                                    + "; the token above is shown only now: set it as that agent's fleet.token");
-                }
-                return 0;
+            return request(FleetAddresses.ENROLL, new JsonObject().put("agentId", agentId), (reply, out) -> {
+                out.println(reply.getString("token"));
+                note("agent " + agentId + " enrolled"
+                        + (reply.getBoolean("replaced", false) ? " (its previous credential no longer works)" : "")
+                        + "; the token above is shown only now: set it as that agent's fleet.token");
             });
         }
     }
 
     @Command(
             name = "revoke",
-            mixinStandardHelpOptions = true,
             description = "Revoke an agent's credential (admin token): it is disconnected and refused from then on.")
-    static final class Revoke extends Sub {
+    static final class Revoke extends CtlSubcommand {
         @CommandLine.Parameters(paramLabel = "AGENT-ID", description = "The agent's id.")
         String agentId;
 
         @Override
         public Integer call() {
-            CtlCommand ctl = ctl();
-            return ctl.execute(spec.commandLine(), (client, out) -> {
-                JsonObject reply = client.request(FleetAddresses.REVOKE, new JsonObject().put("agentId", agentId));
-                if (!ctl.printedJson(out, reply)) {
-                    out.println("agent " + agentId + " revoked: it can no longer connect to the hubs");
-                }
-                return 0;
-            });
+            return request(
+                    FleetAddresses.REVOKE,
+                    new JsonObject().put("agentId", agentId),
+                    (reply, out) -> out.println("agent " + agentId + " revoked: it can no longer connect to the hubs"));
         }
     }
 }

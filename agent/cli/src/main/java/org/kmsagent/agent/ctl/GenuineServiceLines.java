@@ -5,15 +5,54 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.api.ProductKey;
 
 /**
- * The genuine KMS host service's settings, request counters, host keys and license packs in words, as
- * {@code ctl host} and {@code ctl fleet hosts} print them (the view's {@code service} and {@code applications}).
+ * A watched genuine KMS host in words, as {@code ctl host} and {@code ctl fleet hosts} print it: how much of its event
+ * log was read, its counts against each threshold, and its service's settings, request counters, host keys and
+ * license packs (the view's {@code service} and {@code applications}).
  */
 final class GenuineServiceLines {
     private GenuineServiceLines() {}
 
+    /** "log read AT, N requests kept, M malformed events skipped". */
+    static String logRead(JsonObject view) {
+        return "log read " + view.getString("lastRead") + ", " + view.getLong("observedRequests", 0L)
+                + " requests kept, " + view.getLong("malformedEvents", 0L) + " malformed events skipped";
+    }
+
+    /**
+     * The host's counts against each threshold: the service's own, per application, then those its event log shows
+     * over 30 days, per threshold the clients asked for.
+     */
+    static Table countsTable(JsonObject view) {
+        Table t = new Table("SOURCE", "APPLICATION", "COUNT", "NEEDS", "MET");
+        view.getJsonArray("applications", new JsonArray()).forEach(a -> {
+            JsonObject app = (JsonObject) a;
+            app.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
+                JsonObject th = (JsonObject) x;
+                t.row(
+                        "service",
+                        app.getString("applicationId"),
+                        th.getLong("count"),
+                        th.getInteger("required"),
+                        met(th));
+            });
+        });
+        view.getJsonArray("logCounts", new JsonArray()).forEach(x -> {
+            JsonObject th = (JsonObject) x;
+            t.row(
+                    "log, 30 days",
+                    "clients asking for " + th.getInteger("required"),
+                    th.getLong("count"),
+                    th.getInteger("required"),
+                    met(th));
+        });
+        return t;
+    }
+
+    /** The service's request counters, settings, host keys and license packs, a line each, indented. */
     static void print(JsonObject view, PrintWriter out) {
         view.getJsonArray("applications", new JsonArray()).forEach(o -> {
             JsonObject a = (JsonObject) o;
@@ -62,6 +101,10 @@ final class GenuineServiceLines {
                     + (p.getBoolean("hostKeyInstalled", false) ? " (host key installed)" : " (no host key installed)"));
         });
         s.getJsonArray("errors", new JsonArray()).forEach(e -> out.println("  service settings: " + e));
+    }
+
+    private static String met(JsonObject threshold) {
+        return threshold.getBoolean("met", false) ? "yes" : "NO";
     }
 
     private static String counter(Object value) {

@@ -32,7 +32,7 @@ class OfflineMachineTest {
 
     private ThisComputer thisComputer(Map<String, String> environment) {
         List<Module> modules = new ArrayList<>(CliInjector.classPathModules());
-        modules.add(new OfflineMachineModule(List::of, environment, notes::add));
+        modules.add(new OfflineMachineModule(List::of, new OfflineAgentConfig(environment)::get, notes::add));
         Injector injector = Guice.createInjector(modules);
         return injector.getInstance(ThisComputer.class);
     }

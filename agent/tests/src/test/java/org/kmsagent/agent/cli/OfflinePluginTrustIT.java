@@ -37,8 +37,8 @@ class OfflinePluginTrustIT {
                 dir.resolve("agent.yaml"),
                 "plugins:\n  trustStore: " + store + "\n  trustStorePassword: ${PLUGIN_STORE_PASSWORD}\n");
 
-        PluginSignatures check = OfflinePluginTrust.fromEnvironment(
-                Map.of("KMSAGENT_CONFIG", config.toString(), "PLUGIN_STORE_PASSWORD", SigningKeys.PASSWORD));
+        PluginSignatures check =
+                trustFrom(Map.of("KMSAGENT_CONFIG", config.toString(), "PLUGIN_STORE_PASSWORD", SigningKeys.PASSWORD));
         try (PluginHost host = new PluginHost(plugins, new FamilyRegistry(), new CatalogReader(), check)) {
             host.rescan();
             assertThat(host.registry().families()).extracting(LoadedFamily::id).containsExactly("office2013");
@@ -51,14 +51,14 @@ class OfflinePluginTrustIT {
 
     @Test
     void withoutTheAgentsConfigurationJarsAreNotCheckedAsTheAgentDoesThen() {
-        assertThat(OfflinePluginTrust.fromEnvironment(Map.of()).describe()).contains("not checked");
+        assertThat(trustFrom(Map.of()).describe()).contains("not checked");
     }
 
     @Test
     void aConfigurationThatCannotBeReadIsAUsageErrorNamingTheVariable() throws Exception {
         Path config = Files.writeString(
                 dir.resolve("agent.yaml"), "plugins:\n  trustStore: " + dir.resolve("none.p12") + "\n");
-        assertThatThrownBy(() -> OfflinePluginTrust.fromEnvironment(Map.of("KMSAGENT_CONFIG", config.toString())))
+        assertThatThrownBy(() -> trustFrom(Map.of("KMSAGENT_CONFIG", config.toString())))
                 .isInstanceOf(UsageException.class)
                 .hasMessageContaining("KMSAGENT_CONFIG=" + config)
                 .hasMessageContaining("plugins.trustStore");
@@ -67,10 +67,14 @@ class OfflinePluginTrustIT {
     @Test
     void anEnvironmentOverrideAloneIsStillReadWithoutAConfigurationFile() {
         Path missing = dir.resolve("none.p12");
-        assertThatThrownBy(() ->
-                        OfflinePluginTrust.fromEnvironment(Map.of("KMSAGENT_PLUGINS_TRUST_STORE", missing.toString())))
+        assertThatThrownBy(() -> trustFrom(Map.of("KMSAGENT_PLUGINS_TRUST_STORE", missing.toString())))
                 .isInstanceOf(UsageException.class)
                 .hasMessageContaining("KMSAGENT_PLUGINS_TRUST_STORE")
                 .hasMessageContaining("plugins.trustStore");
+    }
+
+    /** The check status and doctor load plugins with, given the environment they run in. */
+    private static PluginSignatures trustFrom(Map<String, String> environment) {
+        return OfflinePluginTrust.of(new OfflineAgentConfig(environment).get());
     }
 }

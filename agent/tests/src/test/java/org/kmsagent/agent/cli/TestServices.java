@@ -2,6 +2,7 @@ package org.kmsagent.agent.cli;
 
 import java.time.Clock;
 import java.util.List;
+import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.slc.RecordingLicensingWriter;
 import org.kmsagent.agent.licensing.slc.SlcClient;
@@ -31,6 +32,12 @@ record TestServices(List<LoadedFamily> families, boolean windows) implements Cli
                 return CommandLine.defaultFactory().create(cls);
             }
         });
+    }
+
+    /** The defaults, as the agent runs without a configuration file or override. */
+    @Override
+    public AgentConfig agentConfig() {
+        return AgentConfig.defaults();
     }
 
     @Override

@@ -1,0 +1,92 @@
+package org.kmsagent.agent.ctl;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.kmsagent.agent.core.text.Table;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * A command below {@code ctl}, at any depth ({@code ctl status}, {@code ctl fleet pools}): it runs through ctl's
+ * connection (the address, trust, token, timeout and routing options, wherever on the line they were given) and
+ * prints each reply as JSON with {@code --json}, or as its own text. Each takes {@code --help} (picocli merges this
+ * {@code @Command} into the subclass's).
+ */
+@Command(mixinStandardHelpOptions = true)
+abstract class CtlSubcommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** How a command prints a reply as text, when {@code --json} did not ask for the reply itself. */
+    @FunctionalInterface
+    interface ReplyText {
+        void print(JsonObject reply, PrintWriter out) throws BridgeFailure, IOException;
+    }
+
+    /** The {@code ctl} command this one is below: the options every ctl command connects and prints with. */
+    final CtlCommand ctl() {
+        CommandLine.Model.CommandSpec above = spec.parent();
+        while (!(above.userObject() instanceof CtlCommand ctl)) {
+            above = above.parent();
+        }
+        return ctl;
+    }
+
+    /** Connects, runs {@code action}, and maps every outcome to ctl's exit codes. */
+    final int execute(CtlCommand.Action action) {
+        return ctl().execute(spec.commandLine(), action);
+    }
+
+    /** One request; its reply printed as JSON with {@code --json}, else by {@code text}. Exit 0 once answered. */
+    final int request(String address, JsonObject body, ReplyText text) {
+        CtlCommand ctl = ctl();
+        return execute((client, out) -> {
+            JsonObject reply = client.request(address, body);
+            if (!ctl.printedJson(out, reply)) {
+                text.print(reply, out);
+            }
+            return 0;
+        });
+    }
+
+    /**
+     * One request for an action on products ({@code activate}, {@code install-gvlk}): its {@code results} printed one
+     * row a product; exit 1 when the action failed on any.
+     */
+    final int requestAction(String address, JsonObject body) {
+        CtlCommand ctl = ctl();
+        return execute((client, out) -> {
+            JsonObject reply = client.request(address, body);
+            JsonArray results = reply.getJsonArray("results", new JsonArray());
+            if (!ctl.printedJson(out, reply)) {
+                Table t = new Table("FAMILY", "PRODUCT", "RESULT", "HRESULT", "MESSAGE");
+                results.forEach(o -> {
+                    JsonObject r = (JsonObject) o;
+                    t.row(
+                            r.getString("family"),
+                            r.getString("product"),
+                            r.getBoolean("ok", false) ? "ok" : "FAILED",
+                            r.getString("hresult"),
+                            r.getString("message"));
+                });
+                t.print(out);
+                if (results.isEmpty()) {
+                    out.println("(no product matched)");
+                }
+            }
+            return results.stream().allMatch(r -> ((JsonObject) r).getBoolean("ok", false))
+                    ? 0
+                    : CtlCommand.ANSWERED_ERROR;
+        });
+    }
+
+    /** A line on standard error, beside the output (what the output itself is not: a note, a usage error). */
+    final void note(String line) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(line);
+        err.flush();
+    }
+}

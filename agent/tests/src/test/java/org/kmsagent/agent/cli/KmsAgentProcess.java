@@ -1,0 +1,48 @@
+package org.kmsagent.agent.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code kms-agent ARGS} as a real process: a child JVM on the test class path, working in {@code dir} where its
+ * output is kept. For what only a process shows: the logging a user gets, the environment it runs in.
+ */
+record KmsAgentProcess(int exit, String out, String err) {
+
+    static KmsAgentProcess run(Path dir, List<String> args) throws Exception {
+        return run(dir, Map.of(), args);
+    }
+
+    /** With {@code environment} added to this JVM's. */
+    static KmsAgentProcess run(Path dir, Map<String, String> environment, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-XX:-UsePerfData",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "org.kmsagent.agent.cli.Main"));
+        cmd.addAll(args);
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder builder = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kms-agent " + String.join(" ", args) + " did not end within 120 s");
+        }
+        return new KmsAgentProcess(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+}

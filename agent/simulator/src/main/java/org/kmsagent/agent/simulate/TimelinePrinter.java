@@ -350,13 +350,22 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
                 summary.rows().stream().filter(r -> !r.lastProblems().isEmpty()).toList();
         if (!unlicensed.isEmpty()) {
             out.println("Not licensed at the end, by last refusal:");
+            // A list rather than a table (no heading row, like the list above it), but its columns are as wide as their
+            // content as the closing table's are: a family id of any length keeps the figures in one column.
+            int familyWidth =
+                    unlicensed.stream().mapToInt(r -> r.family().length()).max().orElseThrow();
+            int figureWidth = unlicensed.stream()
+                    .flatMap(r -> r.lastProblems().values().stream())
+                    .mapToInt(n -> String.format(Locale.ROOT, "%,d", n).length())
+                    .max()
+                    .orElseThrow();
+            String lineFormat = "  %-" + familyWidth + "s  %," + figureWidth + "d x %s%n";
             for (LabSummary.Row r : unlicensed) {
                 r.lastProblems().entrySet().stream()
                         .sorted(Map.Entry.<String, Integer>comparingByValue()
                                 .reversed()
                                 .thenComparing(Map.Entry.comparingByKey()))
-                        .forEach(x ->
-                                out.printf(Locale.ROOT, "  %-16s %,6d x %s%n", r.family(), x.getValue(), x.getKey()));
+                        .forEach(x -> out.printf(Locale.ROOT, lineFormat, r.family(), x.getValue(), x.getKey()));
             }
         }
         if (namesHosts) {

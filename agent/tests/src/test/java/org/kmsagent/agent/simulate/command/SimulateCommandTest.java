@@ -118,7 +118,7 @@ class SimulateCommandTest {
                 .contains("pool windows: count 5 reached threshold 5")
                 .contains("Summary after day  40")
                 .contains("Last count reported per pool: windows 13")
-                .contains("windows-client       12 x 0xC004F038 count 13 of 25, needs 12 more");
+                .contains("  windows-client  12 x 0xC004F038 count 13 of 25, needs 12 more");
         assertThat(r.out()
                         .lines()
                         .filter(l -> l.startsWith("windows  windows-client"))

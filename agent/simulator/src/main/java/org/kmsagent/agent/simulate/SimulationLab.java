@@ -212,22 +212,29 @@ public final class SimulationLab {
                 .ifPresent(every -> scheduleSnapshot(scenario.start().plus(every), every));
         Set<LoadedFamily> used = new LinkedHashSet<>();
         scenario.groups().forEach(g -> g.products().forEach(p -> used.add(p.family())));
+        // docs/kms-rules.md §1.5: each client is refused below its own threshold, so a pool's thresholds are those its
+        // clients ask for: the fleet's editions', and those of the clients a present's tables hold (PCs without an
+        // agent, which the lab does not run but whose entries count until they age out).
+        Map<String, TreeSet<Integer>> thresholds = new TreeMap<>();
         for (LoadedFamily f : used) {
             f.catalog().skus().forEach(world::registerGvlk);
-            int[] thresholds = poolThresholds.get(f.countPool().id());
-            TreeSet<Integer> all = new TreeSet<>();
-            if (thresholds != null) {
-                for (int t : thresholds) {
-                    all.add(t);
-                }
-            }
-            f.catalog().skus().forEach(s -> all.add(s.thresholdClass().minimumCount()));
-            poolThresholds.put(
-                    f.countPool().id(), all.stream().mapToInt(Integer::intValue).toArray());
+            f.catalog()
+                    .skus()
+                    .forEach(s -> thresholds
+                            .computeIfAbsent(f.countPool().id(), k -> new TreeSet<>())
+                            .add(s.thresholdClass().minimumCount()));
             Tally tally = new Tally();
             tallies.put(f.countPool().id() + "\u0000" + f.id(), tally);
             tallyOf.put(f, tally);
         }
+        scenario.present()
+                .ledgers()
+                .values()
+                .forEach(seeds -> seeds.forEach(s -> thresholds
+                        .computeIfAbsent(s.poolId(), k -> new TreeSet<>())
+                        .add(s.requiredCount())));
+        thresholds.forEach((pool, t) ->
+                poolThresholds.put(pool, t.stream().mapToInt(Integer::intValue).toArray()));
         // A present's tables: their counts are where each pool starts, not a threshold reached at the first request.
         labHosts.forEach((name, host) -> {
             if ((host instanceof ChangingHost c ? c.current : host) instanceof LedgerKmsHost model) {
@@ -602,13 +609,16 @@ public final class SimulationLab {
         }
         int prev = w.last;
         w.last = count;
-        for (int t : w.thresholds) {
-            if (prev < t && count >= t) {
+        int[] t = w.thresholds; // lowest first
+        // In the order the count passes them: up from the lowest, down from the highest.
+        for (int i = 0; i < t.length; i++) {
+            int threshold = count > prev ? t[i] : t[t.length - 1 - i];
+            if (prev < threshold && count >= threshold) {
                 sink.accept(LabEvent.lab(
-                        time, "threshold-reached", "", pool, OptionalInt.of(count), OptionalInt.of(t), host));
-            } else if (prev >= t && count < t) {
+                        time, "threshold-reached", "", pool, OptionalInt.of(count), OptionalInt.of(threshold), host));
+            } else if (prev >= threshold && count < threshold) {
                 sink.accept(LabEvent.lab(
-                        time, "below-threshold", "", pool, OptionalInt.of(count), OptionalInt.of(t), host));
+                        time, "below-threshold", "", pool, OptionalInt.of(count), OptionalInt.of(threshold), host));
             }
         }
     }

@@ -9,32 +9,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.kmsagent.agent.host.LedgerKmsHost;
-import org.kmsagent.agent.plugin.LoadedFamily;
 
 /**
  * What a what-if finds, read off the lab's events: when each host's count pool falls below each of its thresholds
  * (and is back at it), and which machines' products lapse when (their activation ran out: out-of-tolerance grace;
  * their grace ran out: notification) and when they are licensed again.
  *
- * <p>The counts come from the lab's hourly {@code host-status} readings of each host model, so a pool decaying during
- * an outage (entries age out 30 days after their last request, docs/kms-rules.md §1.2) is seen although no client
- * hears a count then; a crossing is reported at the first hourly reading that shows it.
+ * <p>The crossings are the lab's own {@code below-threshold} and {@code threshold-reached} events, at the moment the
+ * host's count crosses: the lab tells a pool decaying during an outage (entries age out 30 days after their last
+ * request, docs/kms-rules.md §1.2) as each entry leaves the count, although no client hears a count then.
  */
 public final class WhatIfWatch implements Consumer<LabEvent> {
-    /** How often the lab reads the hosts' counts for a what-if. */
-    public static final Duration READING = Duration.ofHours(1);
-
     private final Scenario scenario;
-    private final Map<String, int[]> thresholds = new TreeMap<>();
-    private final Map<String, Integer> counts = new TreeMap<>();
-    private final Map<String, Integer> atStart = new TreeMap<>();
+    // Per host, per pool: the count at the start (0 for a pool first counted during the run).
+    private final Map<String, Map<String, Integer>> atStart = new TreeMap<>();
     private final List<Crossing> crossings = new ArrayList<>();
     private final Map<String, Lapse> open = new LinkedHashMap<>();
     private final List<Lapse> lapses = new ArrayList<>();
@@ -60,17 +53,8 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
         }
     }
 
-    public WhatIfWatch(Scenario scenario, List<LoadedFamily> families) {
+    public WhatIfWatch(Scenario scenario) {
         this.scenario = scenario;
-        Map<String, TreeSet<Integer>> byPool = new TreeMap<>();
-        for (LoadedFamily f : families) {
-            f.catalog()
-                    .skus()
-                    .forEach(s -> byPool.computeIfAbsent(f.countPool().id(), k -> new TreeSet<>())
-                            .add(s.thresholdClass().minimumCount()));
-        }
-        byPool.forEach((p, t) -> thresholds.put(
-                p, t.descendingSet().stream().mapToInt(Integer::intValue).toArray()));
         // The count at the start, as the host model will hold it: distinct CMIDs within the 30-day window.
         scenario.present().ledgers().forEach((host, seeds) -> {
             Map<String, Set<UUID>> pools = new TreeMap<>();
@@ -79,34 +63,21 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
                             s.lastRequest().plus(LedgerKmsHost.ENTRY_LIFETIME).isAfter(scenario.start()))
                     .forEach(s -> pools.computeIfAbsent(s.poolId(), k -> new HashSet<>())
                             .add(s.cmid()));
-            pools.forEach((pool, cmids) -> {
-                counts.put(host + " " + pool, cmids.size());
-                atStart.put(host + " " + pool, cmids.size());
-            });
+            pools.forEach((pool, cmids) -> poolsOf(host).put(pool, cmids.size()));
         });
-    }
-
-    /** The scenario the lab runs for a what-if: the hosts read every hour. */
-    public static Scenario reading(Scenario s) {
-        return new Scenario(
-                s.name(),
-                s.description(),
-                s.seed(),
-                s.start(),
-                s.length(),
-                s.host(),
-                s.groups(),
-                s.makFallback(),
-                s.faults(),
-                s.hosts(),
-                Optional.of(READING),
-                s.present());
     }
 
     @Override
     public void accept(LabEvent e) {
         switch (e.event()) {
-            case "host-status" -> reading(e);
+            case "threshold-reached", "below-threshold" ->
+                crossings.add(new Crossing(
+                        e.host().orElse(""),
+                        e.pool(),
+                        e.required().getAsInt(),
+                        e.event().equals("below-threshold"),
+                        e.time(),
+                        e.count().getAsInt()));
             case "expired", "grace-expired" -> {
                 String key = e.machine() + "\u0000" + e.sku();
                 if (!open.containsKey(key)) {
@@ -128,22 +99,15 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
             }
             default -> {}
         }
+        // A host that told a count of a pool counts it: listed, from 0 unless the present had it (looked up without
+        // building a key, as nearly every attempt tells a count).
+        if (e.count().isPresent() && e.host().isPresent() && !e.pool().isEmpty()) {
+            poolsOf(e.host().get()).putIfAbsent(e.pool(), 0);
+        }
     }
 
-    private void reading(LabEvent e) {
-        String host = e.host().orElse("");
-        String key = host + " " + e.pool();
-        int now = e.count().orElse(0);
-        Integer before = counts.put(key, now);
-        atStart.putIfAbsent(key, before == null ? 0 : before);
-        int prev = before == null ? 0 : before;
-        for (int t : thresholds.getOrDefault(e.pool(), new int[0])) {
-            if (prev >= t && now < t) {
-                crossings.add(new Crossing(host, e.pool(), t, true, e.time(), now));
-            } else if (prev < t && now >= t) {
-                crossings.add(new Crossing(host, e.pool(), t, false, e.time(), now));
-            }
-        }
+    private Map<String, Integer> poolsOf(String host) {
+        return atStart.computeIfAbsent(host, h -> new TreeMap<>());
     }
 
     public List<Crossing> crossings() {
@@ -154,14 +118,11 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
         return lapses;
     }
 
-    /** Per "host pool", the count at the start. */
+    /** Per "host pool" (by host, then pool), the count at the start. */
     public Map<String, Integer> atStart() {
-        return atStart;
-    }
-
-    /** The thresholds of a pool, highest first. */
-    public int[] thresholds(String pool) {
-        return thresholds.getOrDefault(pool, new int[0]);
+        Map<String, Integer> flat = new LinkedHashMap<>();
+        atStart.forEach((host, pools) -> pools.forEach((pool, count) -> flat.put(host + " " + pool, count)));
+        return flat;
     }
 
     /** {@code day 12 04:00} from the start. */
@@ -182,10 +143,11 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
         scenario.present().leftOut().forEach(l -> out.println("Left out: " + l));
         out.println();
         out.println("Pools (the host's count: distinct CMIDs of the last 30 days):");
-        if (atStart.isEmpty()) {
+        Map<String, Integer> pools = atStart();
+        if (pools.isEmpty()) {
             out.println("  no host counted anything");
         }
-        for (Map.Entry<String, Integer> p : atStart.entrySet()) {
+        for (Map.Entry<String, Integer> p : pools.entrySet()) {
             String[] hp = p.getKey().split(" ", 2);
             out.printf(Locale.ROOT, "  %s pool %s: count %d at the start%n", hp[0], hp[1], p.getValue());
             boolean any = false;
@@ -225,7 +187,7 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
     /** The findings as one JSON object (keys in a fixed order). */
     public Map<String, Object> json(List<String> changes) {
         List<Object> pools = new ArrayList<>();
-        for (Map.Entry<String, Integer> p : atStart.entrySet()) {
+        for (Map.Entry<String, Integer> p : atStart().entrySet()) {
             String[] hp = p.getKey().split(" ", 2);
             List<Object> cs = new ArrayList<>();
             crossings.stream()

@@ -243,11 +243,12 @@ class WhatIfFromHubTest {
                 .contains(
                         "kms01.contoso.com unreachable from day 0 for 40 days",
                         "kms01.contoso.com pool windows: count 28 at the start");
-        // 28 entries age out 30 days after their last request: the fourth oldest (a PC last seen 18 days before)
-        // on day 12, the last server entries (4 days before) on day 26, the newest PC on day 30.
+        // 28 entries age out 30 days after their last request, each told at that minute: the fourth oldest (a PC last
+        // seen 18 days and a minute before) at the end of day 11, the last server entries (4 days before, a few seconds
+        // after the snapshot's minute) on day 26, the newest PC on day 30.
         assertThat(run.out())
-                .containsPattern("day  12 \\d\\d:\\d\\d  falls below threshold 25 \\(count 24\\)")
-                .containsPattern("day  26 \\d\\d:\\d\\d  falls below threshold 5 \\(count 4\\)");
+                .contains("day  11 23:59  falls below threshold 25 (count 24)")
+                .contains("day  26 00:00  falls below threshold 5 (count 4)");
         // SRV-1's activation runs out on day 10; SRV-2's grace on day 20; both are licensed again after day 40.
         assertThat(run.out())
                 .containsPattern("day  10 00:00  SRV-1 +Windows Server 2022 Standard +activation ran out; "

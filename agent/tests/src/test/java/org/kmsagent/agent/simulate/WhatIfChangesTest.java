@@ -31,8 +31,8 @@ class WhatIfChangesTest {
         assertThat(file.out())
                 .isEqualTo(flags.out())
                 .contains(
-                        "day  12 00:00  falls below threshold 25 (count 24)",
-                        "day  26 01:00  falls below threshold 5 (count 4)",
+                        "day  11 23:59  falls below threshold 25 (count 24)",
+                        "day  26 00:00  falls below threshold 5 (count 4)",
                         "day  10 00:00  SRV-1",
                         "activation ran out; licensed again day  40 01:00");
     }

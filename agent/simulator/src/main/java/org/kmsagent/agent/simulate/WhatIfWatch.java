@@ -169,10 +169,17 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
         }
         out.println();
         out.println("Machines that lapse: " + lapses.size());
+        // Columns at least as wide as a short name and an edition's display name, wider when a row needs it (an FQDN
+        // as machine name), so every row's kind starts in one column.
+        int machineWidth = Math.max(
+                16, lapses.stream().mapToInt(l -> l.machine.length()).max().orElse(0));
+        int skuWidth =
+                Math.max(34, lapses.stream().mapToInt(l -> l.sku.length()).max().orElse(0));
+        String row = "  %s  %-" + machineWidth + "s %-" + skuWidth + "s %s%s%n";
         for (Lapse l : lapses) {
             out.printf(
                     Locale.ROOT,
-                    "  %s  %-16s %-34s %s%s%n",
+                    row,
                     when(l.at),
                     l.machine,
                     l.sku,

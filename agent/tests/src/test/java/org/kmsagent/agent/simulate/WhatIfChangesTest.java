@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.testsupport.LabFixtures;
@@ -87,6 +88,29 @@ class WhatIfChangesTest {
         assertThat(r.out())
                 .contains("host key windows-server removed")
                 .containsPattern("day  10 00:00  SRV-1 .*activation ran out; not licensed again by the end");
+    }
+
+    @Test
+    void aLongMachineNameKeepsEveryLapseRowsKindInOneColumn() throws Exception {
+        Path fqdn = dir.resolve("fqdn.json");
+        Files.writeString(fqdn, Files.readString(Path.of(SNAPSHOT)).replace("\"SRV-1\"", "\"srv-1.corp.contoso.com\""));
+
+        Run r = LabFixtures.simulate("--snapshot", fqdn.toString(), "--remove-host-key", "windows-server");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> rows = r.out()
+                .lines()
+                .filter(l -> l.contains("activation ran out") || l.contains("grace over"))
+                .toList();
+        assertThat(rows).hasSizeGreaterThan(1).anyMatch(l -> l.contains("srv-1.corp.contoso.com"));
+        assertThat(rows.stream().map(WhatIfChangesTest::kindColumn).distinct())
+                .as("%s", rows)
+                .hasSize(1);
+    }
+
+    private static int kindColumn(String row) {
+        int ran = row.indexOf("activation ran out");
+        return ran >= 0 ? ran : row.indexOf("grace over");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
+import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.doctor.BindingSelfTest;
 import org.kmsagent.agent.doctor.DoctorFormat;
@@ -75,7 +76,7 @@ public final class DoctorCommand extends MachineReportCommand {
             description =
                     "The agent's configuration (default: "
                             + "KMSAGENT_CONFIG), to find its data directory and report the licensing calls the agent abandoned.")
-    Path config;
+    String config;
 
     public DoctorCommand() {
         this(null, Clock.systemUTC());
@@ -94,6 +95,8 @@ public final class DoctorCommand extends MachineReportCommand {
         if (selfTest) {
             return selfTest();
         }
+        // Read before the network is probed, so that a usage error in it ends the command at once.
+        AgentConfig agent = config == null ? services().agentConfig() : configOption();
         LicensingStacks.Choice choice = licensingStack();
         Optional<String> domainOverride = Optional.ofNullable(domain).filter(d -> !d.isBlank());
         KmsDoctor doctor = new KmsDoctor(
@@ -103,7 +106,7 @@ public final class DoctorCommand extends MachineReportCommand {
                 () -> domainOverride.isPresent() ? domainOverride : MachineDomain.current(),
                 clock);
         DoctorReport report = doctor.diagnose(services().families(), choice.statusLine());
-        report = withAgentRecord(report);
+        report = withAgentRecord(report, agent);
         print(DoctorFormat.json(report), DoctorFormat.text(report));
         return report.failed() ? 1 : 0;
     }
@@ -112,8 +115,7 @@ public final class DoctorCommand extends MachineReportCommand {
      * Adds what the agent recorded in its data directory (the configuration's {@code dataDir}; {@code data} in the
      * working directory without one): the licensing calls it abandoned; and whether it checks plugin signatures.
      */
-    private DoctorReport withAgentRecord(DoctorReport report) {
-        AgentConfig agent = config == null ? services().agentConfig() : configOption();
+    private DoctorReport withAgentRecord(DoctorReport report, AgentConfig agent) {
         List<Finding> findings = new ArrayList<>(report.findings());
         findings.add(PluginTrustCheck.finding(agent.plugins()));
         LicensingCallsCheck.check(Path.of(agent.dataDir()).toAbsolutePath(), clock.instant())
@@ -137,8 +139,14 @@ public final class DoctorCommand extends MachineReportCommand {
 
     /** The configuration {@code --config} names, with the {@code KMSAGENT_*} overrides. */
     private AgentConfig configOption() {
+        Optional<Path> file;
         try {
-            return new ConfigLoader(System.getenv()).load(Optional.of(config), List.of());
+            file = ConfigFile.choose(config, "--config", System.getenv());
+        } catch (ConfigException e) {
+            throw new UsageException(String.join("; ", e.errors()));
+        }
+        try {
+            return new ConfigLoader(System.getenv()).load(file, List.of());
         } catch (ConfigException e) {
             throw new UsageException("--config: " + String.join("; ", e.errors()));
         }

@@ -6,12 +6,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
+import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
 
 /**
  * The configuration the agent runs with, as the commands that work without it read it ({@code products}, {@code gvlk},
- * {@code status}, {@code doctor}): {@code KMSAGENT_CONFIG}, as the MSI sets it for the service, and the
- * {@code KMSAGENT_*} overrides; the defaults without either. Read once for a whole command line, on first use: its
+ * {@code status}, {@code doctor}): {@code KMSAGENT_CONFIG}, as the MSI sets it for the service ({@link ConfigFile}), and
+ * the {@code KMSAGENT_*} overrides; the defaults without either. Read once for a whole command line, on first use: its
  * plugin trust store, the simulated machine's data directory and doctor's findings all come from that one reading.
  */
 final class OfflineAgentConfig {
@@ -35,14 +36,13 @@ final class OfflineAgentConfig {
     }
 
     private static AgentConfig read(Map<String, String> environment) {
-        Optional<Path> file = Optional.ofNullable(environment.get("KMSAGENT_CONFIG"))
-                .filter(s -> !s.isBlank())
-                .map(Path::of);
+        Optional<Path> file = Optional.empty();
         try {
+            file = ConfigFile.fromEnvironment(environment);
             return new ConfigLoader(environment).load(file, List.of());
         } catch (ConfigException e) {
             throw new UsageException("the agent's configuration"
-                    + file.map(f -> " (KMSAGENT_CONFIG=" + f + ")").orElse("")
+                    + file.map(f -> " (" + ConfigFile.VARIABLE + "=" + f + ")").orElse("")
                     + " cannot be read: " + String.join("; ", e.errors()));
         }
     }

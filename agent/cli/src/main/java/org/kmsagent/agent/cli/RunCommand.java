@@ -13,6 +13,7 @@ import org.kmsagent.agent.command.RunsUntilStopped;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
+import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.logging.RunLogging;
@@ -48,7 +49,7 @@ public final class RunCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "The YAML configuration (default: KMSAGENT_CONFIG, "
                     + "else built-in defaults; see docs/configuration.md).")
-    Path config;
+    String config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set bridge.port=9999.")
     List<String> sets = new ArrayList<>();
@@ -57,11 +58,10 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> file = Optional.ofNullable(config)
-                .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
         AgentConfig agentConfig;
         String logs;
         try {
+            Optional<Path> file = ConfigFile.choose(config, "--config", System.getenv());
             List<String> overrides = new ArrayList<>();
             // kms-agent --plugins-dir DIR run: the root option, as --set pluginsDir=DIR (an explicit --set still wins).
             if (root != null) {

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.BoundedInput;
 import picocli.CommandLine;
@@ -272,21 +273,14 @@ public final class CtlCommand implements Runnable {
                     "how to trust the agent is missing: give --trust FINGERPRINT (printed by "
                             + "'kms-agent run') or --ca FILE");
         }
-        if (option == null) {
-            if (fingerprint.isBlank()) {
-                throw new IllegalArgumentException(TRUST_VARIABLE + " is set but empty: set it to the " + peer
-                        + "'s certificate fingerprint (its 'bridge certificate SHA-256' line at start), or give "
-                        + "--trust FINGERPRINT or --ca FILE");
-            }
-            try {
-                return new ServerTrust.Pinned(fingerprint, peer);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        TRUST_VARIABLE + ": expected a SHA-256 fingerprint (64 hex digits, colons optional), got '"
-                                + BoundedInput.shown(fingerprint.strip()) + "'");
-            }
+        if (option == null && fingerprint.isBlank()) {
+            throw new IllegalArgumentException(TRUST_VARIABLE + " is set but empty: set it to the " + peer
+                    + "'s certificate fingerprint (its 'bridge certificate SHA-256' line at start), or give "
+                    + "--trust FINGERPRINT or --ca FILE");
         }
-        return new ServerTrust.Pinned(fingerprint, peer);
+        // Named as the user gave it: the variable, when --trust was not given.
+        return new ServerTrust.Pinned(
+                CertificateFingerprint.parse(fingerprint, option != null ? "--trust" : TRUST_VARIABLE), peer);
     }
 
     /** The environment variable that may hold the fingerprint instead of {@code --trust}. */

@@ -6,17 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
-import org.kmsagent.agent.bus.bridge.TlsMaterial;
+import org.kmsagent.agent.bus.bridge.PinningTrustManager;
+import org.kmsagent.agent.config.CertificateFingerprint;
 
 /**
  * How {@code ctl} decides to trust the agent's certificate: pinned by its SHA-256 fingerprint (which {@code
@@ -43,12 +42,7 @@ public sealed interface ServerTrust {
      */
     record Pinned(String fingerprint, String peer) implements ServerTrust {
         public Pinned {
-            String canonical = TlsMaterial.normalise(fingerprint);
-            if (canonical == null) {
-                throw new IllegalArgumentException(
-                        "--trust: expected a SHA-256 fingerprint (64 hex digits, colons optional)");
-            }
-            fingerprint = canonical;
+            fingerprint = CertificateFingerprint.parse(fingerprint, "--trust");
         }
 
         /** Pinning an agent's certificate. */
@@ -59,7 +53,11 @@ public sealed interface ServerTrust {
         @Override
         public SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(clientKeys, new TrustManager[] {new PinningTrustManager(fingerprint, peer)}, null);
+            ctx.init(
+                    clientKeys,
+                    new TrustManager[] {new PinningTrustManager(List.of(fingerprint), peer, "the pinned " + fingerprint)
+                    },
+                    null);
             return ctx;
         }
     }
@@ -88,39 +86,6 @@ public sealed interface ServerTrust {
             SSLParameters p = socket.getSSLParameters();
             p.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(p);
-        }
-    }
-
-    /** Accepts exactly one leaf certificate, by fingerprint; the chain and host name do not matter once pinned. */
-    final class PinningTrustManager implements X509TrustManager {
-        private final String fingerprint;
-        private final String peer;
-
-        PinningTrustManager(String fingerprint, String peer) {
-            this.fingerprint = fingerprint;
-            this.peer = peer;
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            if (chain == null || chain.length == 0) {
-                throw new CertificateException("the " + peer + " sent no certificate");
-            }
-            String seen = TlsMaterial.fingerprint(chain[0]);
-            if (!seen.equals(fingerprint)) {
-                throw new CertificateException(
-                        "the " + peer + "'s certificate fingerprint is " + seen + ", not the pinned " + fingerprint);
-            }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("client side only");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

@@ -136,9 +136,10 @@ public record FleetConfig(
                             + BoundedInput.shown(h) + "' (" + problem + ")"));
         }
         for (int i = 0; i < trust.size(); i++) {
-            String t = trust.get(i);
-            if (t == null || !t.replace(":", "").replace(" ", "").matches("[0-9A-Fa-f]{64}")) {
-                errors.add("fleet.trust[" + i + "]: expected a SHA-256 fingerprint (64 hex digits, colons optional)");
+            try {
+                CertificateFingerprint.parse(trust.get(i), "fleet.trust[" + i + "]");
+            } catch (IllegalArgumentException e) {
+                errors.add(e.getMessage());
             }
         }
         if (caFile != null && !Files.isReadable(Path.of(caFile))) {

@@ -23,6 +23,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
+import org.kmsagent.agent.bus.bridge.PinningTrustManager;
+import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.fleet.FleetAddresses;
@@ -135,7 +137,10 @@ public final class FleetLink {
                 .setConnectTimeout(5_000)
                 .setSslHandshakeTimeout(AgentBridge.HANDSHAKE_TIMEOUT_SECONDS);
         if (!fingerprints.isEmpty()) {
-            o.setTrustOptions(TrustOptions.wrap(new PinnedCertificates(fingerprints)))
+            List<String> pinned = fingerprints.stream()
+                    .map(f -> CertificateFingerprint.parse(f, "fleet.trust"))
+                    .toList();
+            o.setTrustOptions(TrustOptions.wrap(new PinningTrustManager(pinned, "hub", "one of fleet.trust")))
                     .setHostnameVerificationAlgorithm("");
         } else {
             o.setTrustOptions(new PemTrustOptions().addCertPath(caFile)).setHostnameVerificationAlgorithm("HTTPS");

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.kmsagent.agent.command.RunsUntilStopped;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
+import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,7 +35,7 @@ public final class HubCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "The YAML configuration (default: KMSAGENT_CONFIG, "
                     + "else built-in defaults; see docs/configuration.md and docs/fleet.md).")
-    Path config;
+    String config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set bridge.port=7690.")
     List<String> sets = new ArrayList<>();
@@ -46,10 +47,9 @@ public final class HubCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> file = Optional.ofNullable(config)
-                .or(() -> Optional.ofNullable(System.getenv("KMSAGENT_CONFIG")).map(Path::of));
         AgentConfig agentConfig;
         try {
+            Optional<Path> file = ConfigFile.choose(config, "--config", System.getenv());
             agentConfig = new ConfigLoader(System.getenv()).forHub().load(file, sets);
         } catch (ConfigException e) {
             err.println("kms-agent hub: " + e.getMessage());

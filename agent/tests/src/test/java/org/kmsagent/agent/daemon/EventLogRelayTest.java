@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.daemon.RecordingEventLog.Written;
 import org.kmsagent.agent.windows.eventlog.AgentEventId;
 import org.kmsagent.agent.windows.eventlog.AgentEvents;
-import org.kmsagent.agent.windows.eventlog.EventLogWriter;
 
 /**
  * The renewal loop's events, as the daemon publishes them on the bus (each followed by its product's state after the
@@ -23,28 +22,9 @@ class EventLogRelayTest {
     private static final String SKU = "ed655016-a9e8-4434-95d9-4345352c2552";
     private static final String UNREACHABLE = "0xC004F074 SL_E_VL_BINDING_SERVICE_UNAVAILABLE";
 
-    private record Written(AgentEventId id, List<String> strings) {}
-
-    private final List<Written> written = new ArrayList<>();
-    private final EventLogRelay relay = new EventLogRelay(new AgentEvents(new EventLogWriter() {
-        @Override
-        public void report(AgentEventId event, List<String> strings) {
-            written.add(new Written(event, List.copyOf(strings)));
-        }
-
-        @Override
-        public boolean isLive() {
-            return true;
-        }
-
-        @Override
-        public long failures() {
-            return 0;
-        }
-
-        @Override
-        public void close() {}
-    }));
+    private final RecordingEventLog log = new RecordingEventLog();
+    private final List<Written> written = log.written();
+    private final EventLogRelay relay = new EventLogRelay(new AgentEvents(log));
 
     /** A renewal event as ProductTracker publishes it; {@code validUntil} null when the product has none. */
     private void renewal(String kind, Instant at, String hresult, String cause, Instant validUntil) {

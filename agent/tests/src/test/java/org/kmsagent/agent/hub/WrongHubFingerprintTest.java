@@ -56,7 +56,8 @@ class WrongHubFingerprintTest {
                     .filter(l -> l.contains("pc-0042 cannot use hub"))
                     .findFirst()
                     .orElseThrow();
-            assertThat(line).contains("fingerprint " + hub.fingerprint).contains("fleet.trust");
+            assertThat(line)
+                    .contains("the hub's certificate fingerprint is " + hub.fingerprint + ", not one of fleet.trust");
             link.stop().await(10, TimeUnit.SECONDS);
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);

@@ -8,13 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
-import java.util.Locale;
+import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.core.OwnerOnly;
 
@@ -24,7 +21,7 @@ import org.kmsagent.agent.core.OwnerOnly;
  *
  * @param certFile the PEM certificate
  * @param keyFile the PEM private key
- * @param fingerprint SHA-256 of the certificate's DER encoding, upper-case hex pairs joined by colons
+ * @param fingerprint SHA-256 of the certificate's DER encoding ({@link CertificateFingerprint})
  * @param selfSigned whether it was made by the agent
  */
 public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boolean selfSigned) {
@@ -95,32 +92,11 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
         try (InputStream in = Files.newInputStream(pemCert)) {
             X509Certificate c =
                     (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return fingerprint(c);
+            return CertificateFingerprint.of(c);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read certificate " + pemCert, e);
         } catch (CertificateException e) {
             throw new IllegalArgumentException("not a PEM certificate: " + pemCert, e);
         }
-    }
-
-    /** The SHA-256 fingerprint of a certificate: upper-case hex pairs joined by colons. */
-    public static String fingerprint(X509Certificate cert) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
-            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
-        } catch (NoSuchAlgorithmException | CertificateException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A fingerprint as given by a person (any case, with or without colons), in canonical form; null if malformed. */
-    public static String normalise(String text) {
-        String hex = text.replace(":", "").replace(" ", "").toUpperCase(Locale.ROOT);
-        if (!hex.matches("[0-9A-F]{64}")) {
-            return null;
-        }
-        return HexFormat.ofDelimiter(":")
-                .withUpperCase()
-                .formatHex(HexFormat.of().parseHex(hex));
     }
 }

@@ -28,6 +28,7 @@ import org.kmsagent.agent.bus.bridge.FrameDecoder;
 import org.kmsagent.agent.bus.bridge.Frames;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.config.TokenConfig;
@@ -172,7 +173,7 @@ class ResumableTlsTest {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             checks.incrementAndGet();
-            if (!pinned.contains(TlsMaterial.fingerprint(chain[0]))) {
+            if (!pinned.contains(CertificateFingerprint.of(chain[0]))) {
                 throw new CertificateException("not a pinned certificate");
             }
         }

@@ -72,8 +72,9 @@ public final class SimulationLab {
     // Per edition (the catalog's own Sku object) and Windows version: the product every machine installs.
     private final Map<Sku, Map<WindowsVersion, SimulatedProduct>> products = new IdentityHashMap<>();
     // Per host and pool: the last count that host reported and the thresholds. Each host keeps its own table
-    // (docs/kms-rules.md §1.3), so one host's count never crosses a threshold against another's.
-    private final Map<String, PoolWatch> watches = new HashMap<>();
+    // (docs/kms-rules.md §1.3), so one host's count never crosses a threshold against another's. Looked up per
+    // reported count (every activation and renewal): by host, then pool, so the look-up builds no key.
+    private final Map<String, Map<String, PoolWatch>> watches = new HashMap<>();
 
     /** What the lab watches of one host's count of one pool. */
     private static final class PoolWatch {
@@ -407,7 +408,7 @@ public final class SimulationLab {
         // docs/kms-rules.md §1.2: what aged out no longer counts; the host's count may have fallen below a threshold
         // with no client asking (this check runs when the next entry ages out).
         for (String pool : model.poolIds()) {
-            crossings(now, pool, model.count(pool, now), Optional.of(name));
+            crossings(watch(pool, Optional.of(name)), now, pool, model.count(pool, now), Optional.of(name));
         }
         if (next.isPresent()) {
             ageOutChecks.add(name);
@@ -584,16 +585,16 @@ public final class SimulationLab {
                     .computeIfAbsent(host.orElse(""), h -> new TreeMap<>())
                     .put(pool, count);
         }
-        crossings(time, pool, count, host);
+        crossings(w, time, pool, count, host);
     }
 
     /** What the lab watches of that host's count of that pool. */
     private PoolWatch watch(String pool, Optional<String> host) {
-        String key = host.orElse("") + "\u0000" + pool;
-        PoolWatch w = watches.get(key);
+        Map<String, PoolWatch> ofHost = watches.computeIfAbsent(host.orElse(""), h -> new HashMap<>());
+        PoolWatch w = ofHost.get(pool);
         if (w == null) {
             w = new PoolWatch(poolThresholds.getOrDefault(pool, new int[0]));
-            watches.put(key, w);
+            ofHost.put(pool, w);
         }
         return w;
     }
@@ -602,8 +603,7 @@ public final class SimulationLab {
      * Tells a host's count of a pool crossing one of its thresholds, up or down. Each host keeps its own table
      * (docs/kms-rules.md §1.3), so the count is compared with that host's previous one only.
      */
-    private void crossings(Instant time, String pool, int count, Optional<String> host) {
-        PoolWatch w = watch(pool, host);
+    private void crossings(PoolWatch w, Instant time, String pool, int count, Optional<String> host) {
         if (w.last == count) {
             return;
         }

@@ -590,14 +590,27 @@ public final class SimulationLab {
 
     /** What the lab watches of that host's count of that pool. */
     private PoolWatch watch(String pool, Optional<String> host) {
-        Map<String, PoolWatch> ofHost = watches.computeIfAbsent(host.orElse(""), h -> new HashMap<>());
+        String name = host.orElse("");
+        // Consecutive events mostly name the same host and pool, as the same String objects (the host's name, the
+        // family's pool id): compared by identity, a repeat skips both map look-ups; anything else looks them up.
+        if (name == lastWatchHost && pool == lastWatchPool) {
+            return lastWatch;
+        }
+        Map<String, PoolWatch> ofHost = watches.computeIfAbsent(name, h -> new HashMap<>());
         PoolWatch w = ofHost.get(pool);
         if (w == null) {
             w = new PoolWatch(poolThresholds.getOrDefault(pool, new int[0]));
             ofHost.put(pool, w);
         }
+        lastWatchHost = name;
+        lastWatchPool = pool;
+        lastWatch = w;
         return w;
     }
+
+    private String lastWatchHost;
+    private String lastWatchPool;
+    private PoolWatch lastWatch;
 
     /**
      * Tells a host's count of a pool crossing one of its thresholds, up or down. Each host keeps its own table

@@ -18,8 +18,9 @@ public interface CliServices {
     LicensingStacks stacks();
 
     /**
-     * The configuration the agent runs with ({@code KMSAGENT_CONFIG} and the {@code KMSAGENT_*} overrides), read once
-     * for the whole command.
+     * The configuration the command checks the machine with ({@code doctor --config FILE}, else
+     * {@code KMSAGENT_CONFIG}; and the {@code KMSAGENT_*} overrides), read once for the whole command: the one its
+     * plugins were loaded with.
      */
     AgentConfig agentConfig();
 

@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.config.AgentConfig;
-import org.kmsagent.agent.config.ConfigException;
-import org.kmsagent.agent.config.ConfigFile;
-import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.doctor.BindingSelfTest;
 import org.kmsagent.agent.doctor.DoctorFormat;
 import org.kmsagent.agent.doctor.DoctorReport;
@@ -71,11 +68,11 @@ public final class DoctorCommand extends MachineReportCommand {
     int timeoutMillis;
 
     @Option(
-            names = "--config",
+            names = OfflineAgentConfig.OPTION,
             paramLabel = "FILE",
-            description =
-                    "The agent's configuration (default: "
-                            + "KMSAGENT_CONFIG), to find its data directory and report the licensing calls the agent abandoned.")
+            description = "The agent's configuration to check the machine with (default: KMSAGENT_CONFIG): the plugins'"
+                    + " trust store, the data directory with the licensing calls the agent abandoned, and the"
+                    + " simulated machine.")
     String config;
 
     public DoctorCommand() {
@@ -88,6 +85,11 @@ public final class DoctorCommand extends MachineReportCommand {
     }
 
     @Override
+    String configFile() {
+        return config;
+    }
+
+    @Override
     public Integer call() throws Exception {
         if (timeoutMillis < 1 || timeoutMillis > 60_000) {
             throw new UsageException("--timeout-ms must be 1-60000, got " + timeoutMillis);
@@ -96,7 +98,7 @@ public final class DoctorCommand extends MachineReportCommand {
             return selfTest();
         }
         // Read before the network is probed, so that a usage error in it ends the command at once.
-        AgentConfig agent = config == null ? services().agentConfig() : configOption();
+        AgentConfig agent = services().agentConfig();
         LicensingStacks.Choice choice = licensingStack();
         Optional<String> domainOverride = Optional.ofNullable(domain).filter(d -> !d.isBlank());
         KmsDoctor doctor = new KmsDoctor(
@@ -135,21 +137,6 @@ public final class DoctorCommand extends MachineReportCommand {
         List<SelfTestStep> steps = new BindingSelfTest(SlcClient::forService).run();
         print(DoctorFormat.selfTestJson(steps), DoctorFormat.selfTestText(steps));
         return BindingSelfTest.passed(steps) ? 0 : 1;
-    }
-
-    /** The configuration {@code --config} names, with the {@code KMSAGENT_*} overrides. */
-    private AgentConfig configOption() {
-        Optional<Path> file;
-        try {
-            file = ConfigFile.choose(config, "--config", System.getenv());
-        } catch (ConfigException e) {
-            throw new UsageException(String.join("; ", e.errors()));
-        }
-        try {
-            return new ConfigLoader(System.getenv()).load(file, List.of());
-        } catch (ConfigException e) {
-            throw new UsageException("--config: " + String.join("; ", e.errors()));
-        }
     }
 
     private Optional<InetSocketAddress> parseServer() {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,17 +61,34 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     /**
      * The first {@link #loadPlugins()}'s host, loading since before the command line was parsed (see
-     * {@link #forProcess(String[])}), and the plugins directory it was started for.
+     * {@link #forProcess(String[])}), and the plugins directory and configuration it was started for.
      */
     private Ahead<PluginHost> pluginsAhead;
 
     private Path pluginsAheadDirectory;
 
-    /** The configuration the agent runs with, read once for this command line (plugin trust, status, doctor). */
-    private final OfflineAgentConfig agentConfig = new OfflineAgentConfig(System.getenv());
+    private OfflineAgentConfig pluginsAheadConfig;
 
-    OfflineAgentConfig agentConfig() {
+    /**
+     * The configuration this command line runs with, read once (plugin trust, status, doctor): {@code KMSAGENT_CONFIG}
+     * unless the command names a file ({@link #useConfigFile(String)}).
+     */
+    private OfflineAgentConfig agentConfig = new OfflineAgentConfig(System.getenv());
+
+    synchronized OfflineAgentConfig agentConfig() {
         return agentConfig;
+    }
+
+    /**
+     * Makes the file a command names ({@code doctor --config FILE}, as written; null for none) the configuration of
+     * this command line, for everything read from it after: the plugins' trust store and what the command reads
+     * itself. Called once the command's options are parsed, before either is read; a configuration already read from
+     * the same words is kept, so it is read once.
+     */
+    synchronized void useConfigFile(String given) {
+        if (!Objects.equals(given, agentConfig.given())) {
+            agentConfig = new OfflineAgentConfig(given, System.getenv());
+        }
     }
 
     /** The plugin problems already printed by {@link #loadPlugins()}: each is printed once per process. */
@@ -87,7 +105,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     public PluginHost loadPlugins() {
         checkPluginsDirOption();
         Ahead<PluginHost> ahead = takePluginsAhead();
-        PluginHost host = ahead != null ? ahead.get() : load(pluginsDirectory());
+        PluginHost host = ahead != null ? ahead.get() : load(pluginsDirectory(), agentConfig());
         PrintWriter err = spec.commandLine().getErr();
         host.problems().stream()
                 // A command may load them twice (simulate --from-hub, then the ctl fleet snapshot it runs). Each
@@ -115,13 +133,15 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         Ahead<PluginHost> ahead = pluginsAhead;
         pluginsAhead = null;
         // Started from a first look at the arguments; picocli's parse is the one that counts.
-        return ahead != null && pluginsAheadDirectory.equals(pluginsDirectory()) ? ahead : null;
+        return ahead != null && pluginsAheadDirectory.equals(pluginsDirectory()) && pluginsAheadConfig == agentConfig
+                ? ahead
+                : null;
     }
 
-    private PluginHost load(Path directory) {
+    private static PluginHost load(Path directory, OfflineAgentConfig config) {
         PluginHost host = Guice.createInjector(new PluginHostModule(
                         directory,
-                        OfflinePluginTrust.of(agentConfig.get()),
+                        OfflinePluginTrust.of(config.get()),
                         // loadPlugins() prints them, once, as the warnings the commands show.
                         PluginHost.ProblemReport.CALLER))
                 .getInstance(PluginHost.class);
@@ -146,11 +166,19 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         boolean help = Arrays.stream(args).anyMatch(a -> HELP_OPTIONS.contains(a));
         String command = firstWord(args);
         if (!help && command != null && PLUGIN_COMMANDS.contains(command)) {
-            Path directory = pluginsDirArgument(args).map(Path::of).orElseGet(Installation::defaultPluginsDirectory);
+            Path directory = optionArgument(args, "--plugins-dir")
+                    .map(Path::of)
+                    .orElseGet(Installation::defaultPluginsDirectory);
             // One that is not there is refused by loadPlugins() with a usage error, without the host's warning first.
             if (Files.isDirectory(directory)) {
+                // doctor's --config, for the trust store; the command checks it again once picocli has parsed it.
+                String configFile =
+                        optionArgument(args, OfflineAgentConfig.OPTION).orElse(null);
+                root.useConfigFile(configFile);
+                OfflineAgentConfig config = root.agentConfig();
                 root.pluginsAheadDirectory = directory;
-                root.pluginsAhead = new Ahead<>("plugins-ahead", () -> root.load(directory)).start();
+                root.pluginsAheadConfig = config;
+                root.pluginsAhead = new Ahead<>("plugins-ahead", () -> load(directory, config)).start();
             }
         }
         return commandLine(CommandLine.defaultFactory(), args, root);
@@ -161,14 +189,17 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     /** The commands only the full install adds (its hub, simulator and bench modules register them). */
     private static final Set<String> FULL_INSTALL_COMMANDS = Set.of("hub", "simulate", "bench");
 
-    /** The value of {@code --plugins-dir} anywhere in {@code args} (the root's, or a command's that takes it). */
-    private static Optional<String> pluginsDirArgument(String[] args) {
+    /**
+     * The value of {@code option} anywhere in {@code args} ({@code --plugins-dir}: the root's, or a command's that
+     * takes it; {@code --config}: doctor's).
+     */
+    private static Optional<String> optionArgument(String[] args, String option) {
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--plugins-dir") && i + 1 < args.length) {
+            if (args[i].equals(option) && i + 1 < args.length) {
                 return Optional.of(args[i + 1]);
             }
-            if (args[i].startsWith("--plugins-dir=")) {
-                return Optional.of(args[i].substring("--plugins-dir=".length()));
+            if (args[i].startsWith(option + "=")) {
+                return Optional.of(args[i].substring(option.length() + 1));
             }
         }
         return Optional.empty();

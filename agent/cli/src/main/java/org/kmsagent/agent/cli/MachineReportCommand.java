@@ -32,12 +32,24 @@ abstract class MachineReportCommand implements Callable<Integer> {
         this.services = services;
     }
 
-    /** The services given to the constructor, or the real wiring (which needs the parsed root options). */
+    /**
+     * The services given to the constructor, or the real wiring (which needs the parsed root options), reading the
+     * configuration {@link #configFile()} names.
+     */
     final CliServices services() {
         if (services == null) {
+            root.useConfigFile(configFile());
             services = new DefaultCliServices(() -> root);
         }
         return services;
+    }
+
+    /**
+     * The configuration file this command names, as written, for every check it makes (docs/configuration.md); null
+     * when it names none, and the configuration is the one {@code KMSAGENT_CONFIG} names. None by default.
+     */
+    String configFile() {
+        return null;
     }
 
     /** The licensing stack {@code --licensing} names, or a usage error saying why it cannot be had here. */

@@ -10,39 +10,64 @@ import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
 
 /**
- * The configuration the agent runs with, as the commands that work without it read it ({@code products}, {@code gvlk},
- * {@code status}, {@code doctor}): {@code KMSAGENT_CONFIG}, as the MSI sets it for the service ({@link ConfigFile}), and
- * the {@code KMSAGENT_*} overrides; the defaults without either. Read once for a whole command line, on first use: its
- * plugin trust store, the simulated machine's data directory and doctor's findings all come from that one reading.
+ * The configuration the commands that work without the agent read ({@code products}, {@code gvlk}, {@code status},
+ * {@code doctor}): the file the command names ({@code doctor --config FILE}), else {@code KMSAGENT_CONFIG}, as the MSI
+ * sets it for the service ({@link ConfigFile}'s rule), and the {@code KMSAGENT_*} overrides; the defaults without
+ * either. Read once for a whole command line, on first use: its plugin trust store, the simulated machine's data
+ * directory and doctor's findings all come from that one reading.
  */
 final class OfflineAgentConfig {
+    /** How a command names the file it is given. */
+    static final String OPTION = "--config";
+
+    private final String given;
     private final Map<String, String> environment;
     private AgentConfig config;
 
+    /** The configuration {@code KMSAGENT_CONFIG} names in {@code environment}, or none. */
     OfflineAgentConfig(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        this(null, environment);
     }
 
     /**
-     * The agent's configuration; thread-safe, since the plugins may be loaded ahead on a second thread.
+     * @param given the file the command line names with {@value #OPTION}, as written; null when it names none
+     */
+    OfflineAgentConfig(String given, Map<String, String> environment) {
+        this.given = given;
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The file the command line named, as written; null when it named none. */
+    String given() {
+        return given;
+    }
+
+    /**
+     * The configuration; thread-safe, since the plugins may be loaded ahead on a second thread.
      *
-     * @throws UsageException naming {@code KMSAGENT_CONFIG} and each problem when that configuration cannot be read
+     * @throws UsageException naming {@value #OPTION} or {@code KMSAGENT_CONFIG}, and each problem, when that
+     *     configuration cannot be read
      */
     synchronized AgentConfig get() {
         if (config == null) {
-            config = read(environment);
+            config = read();
         }
         return config;
     }
 
-    private static AgentConfig read(Map<String, String> environment) {
-        Optional<Path> file = Optional.empty();
+    private AgentConfig read() {
+        Optional<Path> file;
         try {
-            file = ConfigFile.fromEnvironment(environment);
+            file = ConfigFile.choose(given, OPTION, environment);
+        } catch (ConfigException e) {
+            throw new UsageException(String.join("; ", e.errors())); // each names where the file was named
+        }
+        try {
             return new ConfigLoader(environment).load(file, List.of());
         } catch (ConfigException e) {
+            String source = given != null ? OPTION + " " : ConfigFile.VARIABLE + "=";
             throw new UsageException("the agent's configuration"
-                    + file.map(f -> " (" + ConfigFile.VARIABLE + "=" + f + ")").orElse("")
+                    + file.map(f -> " (" + source + f + ")").orElse("")
                     + " cannot be read: " + String.join("; ", e.errors()));
         }
     }

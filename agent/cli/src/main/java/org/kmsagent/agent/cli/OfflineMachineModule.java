@@ -42,8 +42,9 @@ final class OfflineMachineModule extends AbstractModule {
     private final Set<String> noted = ConcurrentHashMap.newKeySet();
 
     /**
-     * {@code families} is asked for only when the simulated stack is chosen (it loads the plugins); the agent's
-     * configuration ({@code KMSAGENT_CONFIG} and the overrides, {@link OfflineAgentConfig}) then too. A damaged
+     * {@code families} is asked for only when the simulated stack is chosen (it loads the plugins); the command's
+     * configuration ({@code doctor --config FILE}, else {@code KMSAGENT_CONFIG}, and the overrides:
+     * {@link OfflineAgentConfig}) then too. A damaged
      * or missing state file is told to {@code notes}, since the machine shown is then not the agent's.
      */
     OfflineMachineModule(Supplier<List<LoadedFamily>> families, Supplier<AgentConfig> config, Consumer<String> notes) {
@@ -80,7 +81,7 @@ final class OfflineMachineModule extends AbstractModule {
 
     /**
      * The simulated machine the agent drives: the one it saved in its state file ({@code <dataDir>/state.json} of the
-     * configuration it runs with, {@code KMSAGENT_CONFIG}), with its CMID and products, so that {@code status} shows
+     * command's configuration), with its CMID and products, so that {@code status} shows
      * the agent's machine (docs/windows.md); without one, a new machine with the configuration's
      * {@code simulated.editions} installed fresh from volume media. Its clock stands still at now, and nothing is
      * written: not the state file, nor anything on this computer. The status output says the stack is the simulated

@@ -64,6 +64,21 @@ class OfflinePluginTrustIT {
                 .hasMessageContaining("plugins.trustStore");
     }
 
+    /** doctor's {@code --config FILE} wins over {@code KMSAGENT_CONFIG}, and is what a refusal names. */
+    @Test
+    void aFileGivenWithConfigThatCannotBeReadIsAUsageErrorNamingTheOption() throws Exception {
+        Path given = Files.writeString(
+                dir.resolve("given.yaml"), "plugins:\n  trustStore: " + dir.resolve("none.p12") + "\n");
+        Path other = Files.writeString(dir.resolve("other.yaml"), "dataDir: data\n");
+        OfflineAgentConfig config =
+                new OfflineAgentConfig(given.toString(), Map.of("KMSAGENT_CONFIG", other.toString()));
+        assertThatThrownBy(config::get)
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--config " + given)
+                .hasMessageContaining("plugins.trustStore")
+                .hasMessageNotContaining("KMSAGENT_CONFIG");
+    }
+
     @Test
     void anEnvironmentOverrideAloneIsStillReadWithoutAConfigurationFile() {
         Path missing = dir.resolve("none.p12");

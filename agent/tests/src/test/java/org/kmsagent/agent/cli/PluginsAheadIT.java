@@ -2,18 +2,23 @@ package org.kmsagent.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginJars;
+import org.kmsagent.agent.plugin.SigningKeys;
 import picocli.CommandLine;
 
 /**
  * The plugins {@code status}, {@code doctor}, {@code products} and {@code gvlk} load ahead, before picocli has parsed
- * the arguments, are the ones the parsed {@code --plugins-dir} names, wherever it stands; a second load is a load of
- * its own (each command closes the host it was given).
+ * the arguments, are the ones the parsed {@code --plugins-dir} names, wherever it stands, checked with the trust store
+ * of the configuration the parsed {@code doctor --config} names; a second load is a load of its own (each command
+ * closes the host it was given).
  */
 class PluginsAheadIT {
 
@@ -27,6 +32,37 @@ class PluginsAheadIT {
         CliRun none = CliRun.of("gvlk", "Windows Server 2022 Datacenter", "--plugins-dir", empty.toString());
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("no edition named 'Windows Server 2022 Datacenter'");
+    }
+
+    /**
+     * A first look that missed doctor's {@code --config} (picocli's parse is the one that counts) loaded the plugins
+     * with another configuration's trust store: they are loaded again, checked as the file given says.
+     */
+    @Test
+    void pluginsLoadedAheadWithAnotherConfigurationAreLoadedAgainWithTheOneGiven(@TempDir Path dir) throws Exception {
+        SigningKeys admins = SigningKeys.generate(dir, "Fleet Admins");
+        Path store = admins.trustStore(dir, "plugin-trust.p12");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(PluginJars.built("office2013"), plugins.resolve("office2013.jar"));
+        Path config = Files.writeString(
+                dir.resolve("agent.yaml"), """
+                dataDir: %s
+                plugins: {trustStore: %s, trustStorePassword: %s}
+                """.formatted(dir.resolve("data"), store, SigningKeys.PASSWORD));
+        String[] firstLook = {"--plugins-dir", plugins.toString(), "doctor", "--licensing", "simulated"};
+        String[] parsed = {
+            "--plugins-dir", plugins.toString(), "doctor", "--licensing", "simulated", "--config", config.toString()
+        };
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = KmsAgentCommand.forProcess(firstLook);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+
+        cl.execute(parsed);
+
+        assertThat(err.toString()).contains("warning: plugin not loaded: office2013.jar: refused: not signed");
+        assertThat(out.toString()).contains("plugin signatures checked against 1 certificate(s) of " + store);
     }
 
     @Test

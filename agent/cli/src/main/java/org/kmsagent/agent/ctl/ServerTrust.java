@@ -38,13 +38,12 @@ public sealed interface ServerTrust {
     /**
      * Trust exactly the certificate with this fingerprint.
      *
+     * @param fingerprint in the printed form, as {@link CertificateFingerprint#parse} reads it from what a person
+     *     wrote (once, where ctl knows whether it came from {@code --trust} or {@code KMSAGENT_TRUST}) or
+     *     {@link CertificateFingerprint#of} gives it for a certificate
      * @param peer what is connected to, as a refusal names it: "agent", or "hub" for {@code ctl --hub}
      */
     record Pinned(String fingerprint, String peer) implements ServerTrust {
-        public Pinned {
-            fingerprint = CertificateFingerprint.parse(fingerprint, "--trust");
-        }
-
         /** Pinning an agent's certificate. */
         public Pinned(String fingerprint) {
             this(fingerprint, "agent");

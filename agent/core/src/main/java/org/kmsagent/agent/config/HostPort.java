@@ -13,6 +13,11 @@ import java.util.regex.Pattern;
  * DNS. Each method says what is wrong without quoting the value; the caller quotes it (bounded) after its key.
  */
 public final class HostPort {
+    /** The lowest and highest TCP port one names to dial or to advertise (listening on 0 picks a free one). */
+    public static final int MIN_PORT = 1;
+
+    public static final int MAX_PORT = 65_535;
+
     private HostPort() {}
 
     /** A DNS label: letters, digits, '-' and '_' (used in SRV and some internal names), not starting with '-'. */
@@ -107,7 +112,9 @@ public final class HostPort {
             return Optional.of("the port is not a number");
         }
         int n = Integer.parseInt(port);
-        return n < 1 || n > 65_535 ? Optional.of("the port must be 1-65535") : Optional.empty();
+        return n < MIN_PORT || n > MAX_PORT
+                ? Optional.of("the port must be " + MIN_PORT + "-" + MAX_PORT)
+                : Optional.empty();
     }
 
     private static boolean ipv6(String text) {

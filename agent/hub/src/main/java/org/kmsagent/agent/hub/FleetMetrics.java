@@ -53,10 +53,7 @@ public final class FleetMetrics {
 
     /** Brings the gauges up to date from the fleet view. */
     public Future<Void> refresh() {
-        figures.set(
-                "kmsagent.bridge.connections",
-                "Clients (agents and ctl) connected to the bridge",
-                bridgeConnections.getAsInt());
+        AgentMetrics.setBridgeConnections(figures, bridgeConnections.getAsInt());
         Future<?> view = request(FleetAddresses.VIEW, new JsonObject()).onSuccess(this::view);
         Future<?> pools = request(FleetAddresses.POOLS, new JsonObject()).onSuccess(this::pools);
         int widest = Figures.EXPIRY_WINDOWS_DAYS.get(Figures.EXPIRY_WINDOWS_DAYS.size() - 1);
@@ -81,20 +78,7 @@ public final class FleetMetrics {
         }
         figures.set(PREFIX + ".agents", "Agents in the fleet view, by whether they are connected", agents);
         // Expiries come from the fleet's own forecast (below), which also knows validity from renewal events.
-        Map<Tags, Integer> byState = new LinkedHashMap<>();
-        for (Object o : products) {
-            if (o instanceof JsonObject p) {
-                byState.merge(
-                        Tags.of(
-                                "family",
-                                String.valueOf(p.getValue("family")),
-                                "status",
-                                String.valueOf(p.getValue("status"))),
-                        1,
-                        Integer::sum);
-            }
-        }
-        figures.set(PREFIX + ".products", "Products in the fleet, by family and licence status", byState);
+        AgentMetrics.setProductsByState(figures, PREFIX, products);
     }
 
     private void pools(JsonObject reply) {

@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.kmsagent.agent.bus.view.HostSettingsView;
+import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
 import org.slf4j.Logger;
@@ -112,16 +114,22 @@ public final class BusApi {
                 List.of("activationIntervalMinutes", "renewalIntervalMinutes", "port", "publishDns"),
                 b -> {
                     HostSettingsView now = control.hostSettings();
-                    HostSettingsView wanted;
-                    try {
-                        wanted = new HostSettingsView(
-                                b.integer("activationIntervalMinutes").orElse(now.activationIntervalMinutes()),
-                                b.integer("renewalIntervalMinutes").orElse(now.renewalIntervalMinutes()),
-                                b.integer("port").orElse(now.port()),
-                                b.bool("publishDns").orElse(now.publishDns()));
-                    } catch (IllegalArgumentException e) {
-                        throw ControlException.badRequest(e.getMessage());
-                    }
+                    // The ranges HostSettingsView checks, asked for here so that they are refused in RequestBody's
+                    // words (docs/kms-rules.md section 2.1 for the intervals).
+                    HostSettingsView wanted = new HostSettingsView(
+                            b.integer(
+                                            "activationIntervalMinutes",
+                                            KmsRules.MIN_INTERVAL_MINUTES,
+                                            KmsRules.MAX_INTERVAL_MINUTES)
+                                    .orElse(now.activationIntervalMinutes()),
+                            b.integer(
+                                            "renewalIntervalMinutes",
+                                            KmsRules.MIN_INTERVAL_MINUTES,
+                                            KmsRules.MAX_INTERVAL_MINUTES)
+                                    .orElse(now.renewalIntervalMinutes()),
+                            b.integer("port", HostPort.MIN_PORT, HostPort.MAX_PORT)
+                                    .orElse(now.port()),
+                            b.bool("publishDns").orElse(now.publishDns()));
                     HostSettingsView set = control.updateHostSettings(wanted);
                     events.publish(EventPublisher.HOST_SETTINGS_CHANGED, set);
                     return BusJson.object(set);
@@ -210,7 +218,7 @@ public final class BusApi {
     private static KmsEndpoint endpoint(RequestBody b) {
         boolean dns = b.bool("dns").orElse(false);
         Optional<String> host = b.text("host");
-        Optional<Integer> port = b.integer("port");
+        Optional<Integer> port = b.integer("port", HostPort.MIN_PORT, HostPort.MAX_PORT);
         Optional<String> domain = b.text("domain");
         if (dns) {
             if (host.isPresent() || port.isPresent()) {
@@ -225,7 +233,8 @@ public final class BusApi {
         try {
             return KmsEndpoint.host(h, port.orElse(KmsEndpoint.DEFAULT_PORT));
         } catch (IllegalArgumentException e) {
-            throw ControlException.badRequest((e.getMessage().contains("port") ? "port: " : "host: ") + e.getMessage());
+            // The port's range was checked above: what is left to refuse is the host.
+            throw ControlException.badRequest("host: " + e.getMessage());
         }
     }
 }

@@ -2,6 +2,7 @@ package org.kmsagent.agent.bus;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -14,10 +15,14 @@ import org.kmsagent.agent.core.BoundedInput;
  * the fields the address accepts, so a typo ({@code famliy}, {@code tagret}) never silently becomes "all families" or
  * "every agent"; a missing required field, a wrong type or a value out of range is refused naming the field, what is
  * accepted and what was given (quoted back bounded, {@link BoundedInput#shown}). A missing body counts as {@code {}}.
+ * A whole number is always asked for within a range, so that one too large for any field (an {@code int}'s or a
+ * {@code long}'s) is refused as out of range like any other: {@code port: expected a whole number 1-65535, got
+ * 99999999999}.
  *
  * <p>Every refusal is a {@link ControlException} with {@link BusCodes#BAD_REQUEST} whose message starts with the
- * field (docs/event-bus.md, "Failure codes"); rules that belong to a value itself (a port's range, a product key's
- * form) stay with that value and are refused by the caller with {@link ControlException#badRequest}.
+ * field (docs/event-bus.md, "Failure codes"); rules that belong to a value itself (a product key's form) stay with
+ * that value and are refused by the caller with {@link ControlException#badRequest}. A query-string parameter is
+ * refused in the same words ({@link #parseWhole}).
  */
 public final class RequestBody {
     private final JsonObject json;
@@ -85,16 +90,9 @@ public final class RequestBody {
         return text(field, form).orElseThrow(() -> missing(field, form.accepted()));
     }
 
-    /**
-     * A whole number that fits an {@code int}, or empty when absent: for a field whose range is the rule of the value
-     * it makes (e.g. a port, checked by {@code KmsEndpoint}).
-     */
-    public Optional<Integer> integer(String field) {
-        return value(
-                field,
-                "a whole number",
-                v -> wholeWithin(v, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                v -> ((Number) v).intValue());
+    /** A whole number within {@code min}-{@code max}, or empty when absent: for a field that makes an {@code int}. */
+    public Optional<Integer> integer(String field, int min, int max) {
+        return whole(field, min, max).map(Long::intValue);
     }
 
     /** A whole number within {@code min}-{@code max}, or empty when absent. */
@@ -133,6 +131,20 @@ public final class RequestBody {
                 && n.doubleValue() == n.longValue()
                 && n.longValue() >= min
                 && n.longValue() <= max;
+    }
+
+    /**
+     * A whole number within {@code min}-{@code max} written as text (a query-string parameter), refused in the words a
+     * bus field holding it would be: {@code days: expected a whole number 0-3650, got 99999999999}, and text that is
+     * not digits as text ({@code got "x" (text)}).
+     */
+    public static long parseWhole(String field, String text, long min, long max) {
+        // Digits only, so that no exponent (1e999999999) makes a huge number to compare.
+        Object given = text.matches("-?[0-9]+") ? new BigInteger(text) : text;
+        if (!wholeWithin(given, min, max)) {
+            throw outOfRange(field, min, max, given);
+        }
+        return ((Number) given).longValue();
     }
 
     private static String wholeNumber(long min, long max) {

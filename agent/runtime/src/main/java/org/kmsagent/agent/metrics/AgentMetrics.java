@@ -57,8 +57,7 @@ public final class AgentMetrics {
 
     /** Brings the gauges up to date from the control API; never fails (a missing component's gauges are cleared). */
     public Future<Void> refresh() {
-        figures.set(
-                "kmsagent.bridge.connections", "Clients connected to the control bridge", bridgeConnections.getAsInt());
+        setBridgeConnections(figures, bridgeConnections.getAsInt());
         Future<?> products = request(BusAddresses.STATUS)
                 .map(reply -> {
                     setProducts(figures, "kmsagent", reply.getJsonArray("products", new JsonArray()), clock.instant());
@@ -143,29 +142,47 @@ public final class AgentMetrics {
     }
 
     /**
+     * Sets {@code kmsagent.bridge.connections}, the one name an agent's bridge and a hub's share: one help text, so
+     * that a scrape of either describes it alike.
+     */
+    public static void setBridgeConnections(Figures figures, int clients) {
+        figures.set(
+                "kmsagent.bridge.connections", "Clients connected to the bridge (ctl; on a hub, agents too)", clients);
+    }
+
+    /**
      * Sets {@code <prefix>.products} (by family and licence status) and {@code <prefix>.products.expiring} (by
      * window) from {@code Product} objects (docs/event-bus.md).
      */
     static void setProducts(Figures figures, String prefix, JsonArray products, Instant now) {
-        Map<Tags, Integer> byState = new LinkedHashMap<>();
         Map<Integer, Integer> expiring = new LinkedHashMap<>();
         Figures.EXPIRY_WINDOWS_DAYS.forEach(w -> expiring.put(w, 0));
         for (Object o : products) {
-            if (!(o instanceof JsonObject p)) {
-                continue;
-            }
-            byState.merge(
-                    Tags.of("family", text(p.getValue("family")), "status", text(p.getValue("status"))),
-                    1,
-                    Integer::sum);
-            Instant until = instant(p.getValue("validUntil"));
+            Instant until = o instanceof JsonObject p ? instant(p.getValue("validUntil")) : null;
             if (until != null) {
                 long left = Math.floorDiv(Duration.between(now, until).getSeconds(), 86_400L);
                 expiring.replaceAll((w, n) -> left < w ? n + 1 : n);
             }
         }
-        figures.set(prefix + ".products", "Products, by family and licence status", byState);
+        setProductsByState(figures, prefix, products);
         setExpiring(figures, prefix, expiring);
+    }
+
+    /**
+     * Sets {@code <prefix>.products}: {@code Product} objects (docs/event-bus.md) counted by family and licence
+     * status, an agent's own or a hub's whole fleet's.
+     */
+    public static void setProductsByState(Figures figures, String prefix, JsonArray products) {
+        Map<Tags, Integer> byState = new LinkedHashMap<>();
+        for (Object o : products) {
+            if (o instanceof JsonObject p) {
+                byState.merge(
+                        Tags.of("family", text(p.getValue("family")), "status", text(p.getValue("status"))),
+                        1,
+                        Integer::sum);
+            }
+        }
+        figures.set(prefix + ".products", "Products, by family and licence status", byState);
     }
 
     public static void setExpiring(Figures figures, String prefix, Map<Integer, Integer> byWindow) {

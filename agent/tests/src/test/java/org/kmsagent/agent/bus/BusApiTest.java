@@ -72,9 +72,33 @@ class BusApiTest {
     void anOutOfRangeSettingIsA400NamingItAndChangesNothing() {
         ReplyException e = failure(BusAddresses.HOST_SETTINGS_SET, new JsonObject().put("renewalIntervalMinutes", 5));
         assertThat(e.failureCode()).isEqualTo(BusCodes.BAD_REQUEST);
-        assertThat(e.getMessage()).isEqualTo("renewalIntervalMinutes: must be 15-43200, got 5");
+        assertThat(e.getMessage()).isEqualTo("renewalIntervalMinutes: expected a whole number 15-43200, got 5");
         assertThat(agent.changes()).isZero();
         assertThat(agent.hostSettings().renewalIntervalMinutes()).isEqualTo(10_080);
+    }
+
+    /** A number too large for any port (or for an int) is out of range like 70000, not "not a whole number". */
+    @Test
+    void aPortTooLargeForAnIntIsRefusedAsOutOfRangeLikeAnyOther() {
+        for (String address : List.of(BusAddresses.KMS_SET, BusAddresses.HOST_SETTINGS_SET)) {
+            JsonObject body = address.equals(BusAddresses.KMS_SET)
+                    ? new JsonObject().put("host", "kms.example")
+                    : new JsonObject();
+            ReplyException huge = failure(address, body.copy().put("port", 99_999_999_999L));
+            ReplyException big = failure(address, body.copy().put("port", 70_000));
+
+            assertThat(List.of(huge, big))
+                    .allSatisfy(e -> assertThat(e.failureCode()).isEqualTo(BusCodes.BAD_REQUEST));
+            assertThat(huge.getMessage())
+                    .as(address)
+                    .isEqualTo("port: expected a whole number 1-65535, got 99999999999");
+            assertThat(big.getMessage()).as(address).isEqualTo("port: expected a whole number 1-65535, got 70000");
+        }
+        ReplyException interval = failure(
+                BusAddresses.HOST_SETTINGS_SET, new JsonObject().put("activationIntervalMinutes", 99_999_999_999L));
+        assertThat(interval.getMessage())
+                .isEqualTo("activationIntervalMinutes: expected a whole number 15-43200, got 99999999999");
+        assertThat(agent.changes()).isZero();
     }
 
     @Test
@@ -111,7 +135,7 @@ class BusApiTest {
                 .containsExactly(
                         "hots: unknown field (accepted: family, host, port, dns, domain)",
                         "verbose: unknown field (accepted: none, send {})",
-                        "port: expected a whole number, got 1688.5",
+                        "port: expected a whole number 1-65535, got 1688.5",
                         "publishDns: expected true or false, got \"yes\" (text)",
                         "id: required: a loaded plugin's id",
                         "family: expected a non-empty string, got \" \" (text)");

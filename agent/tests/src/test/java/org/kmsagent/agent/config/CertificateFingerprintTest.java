@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.handler.ssl.util.SelfSignedCertificate;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.kmsagent.agent.ctl.ServerTrust;
 
 /**
  * A certificate's fingerprint as printed and as pinned: one form printed, the forms a person writes read back to it,
- * and one parse for every place a fingerprint is written ({@code fleet.trust}, {@code ctl --trust}).
+ * and one parse for every place a fingerprint is written ({@code fleet.trust}, {@code ctl --trust}: CtlTrustTest).
  */
 class CertificateFingerprintTest {
     private static final String PRINTED = "AB:".repeat(31) + "CD";
@@ -49,40 +45,5 @@ class CertificateFingerprintTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("fleet.trust[0]: expected a SHA-256 fingerprint (64 hex digits, colons optional), got"
                         + " 'AB:CD'");
-    }
-
-    /**
-     * What fleet.trust accepts, ctl --trust accepts, and the other way round. They once had a parse each, and ctl's
-     * upper-cased before checking, so U+FB00 (the ligature ff) passed there as two hex digits.
-     */
-    @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABCD",
-                "ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB",
-                "ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABG0",
-                "\uFB00ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB"
-            })
-    void fleetTrustAndCtlTrustAcceptTheSameFingerprints(String written) {
-        boolean fleet = fleetTrustAccepts(written);
-        boolean ctl;
-        try {
-            new ServerTrust.Pinned(written);
-            ctl = true;
-        } catch (IllegalArgumentException e) {
-            ctl = false;
-        }
-        assertThat(ctl).as("ctl --trust, where fleet.trust gives " + fleet).isEqualTo(fleet);
-    }
-
-    private static boolean fleetTrustAccepts(String written) {
-        try {
-            new ConfigLoader(Map.of())
-                    .load(Optional.empty(), List.of("fleet.hubs=[hub-a.corp:7688]", "fleet.trust=[" + written + "]"));
-            return true;
-        } catch (ConfigException e) {
-            assertThat(e.errors()).singleElement().asString().startsWith("fleet.trust[0]: expected");
-            return false;
-        }
     }
 }

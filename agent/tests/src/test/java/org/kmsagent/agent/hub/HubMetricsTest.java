@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.config.MetricsConfig;
+import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.metrics.Figures;
 import org.kmsagent.agent.metrics.MetricsEndpoint;
@@ -171,6 +174,27 @@ class HubMetricsTest {
                 .isEqualTo(2.0);
         // Five agents and the ctl client that just asked (gone again or not): at least the five.
         assertThat(scrape.get("kmsagent_bridge_connections")).isGreaterThanOrEqualTo(5.0);
+    }
+
+    /**
+     * Prometheus keeps one help text per metric name: a server scraping agents and hubs sees the same HELP line for
+     * every name both serve (the bridge's connections, the build, the JVM's and Vert.x's meters).
+     */
+    @Test
+    void anAgentAndAHubDescribeEveryMetricTheyShareInTheSameWords() throws Exception {
+        agent("pc-1", machine("pc-1", "LICENSED", "2026-08-01T00:00:00Z"));
+        PrometheusText hubScrape = PrometheusText.scrape(endpoint.port());
+        PrometheusText agentScrape;
+        try (AgentFixture single = AgentFixture.start(dir.resolve("agent"), "metrics.enabled=true", "metrics.port=0")) {
+            agentScrape = PrometheusText.scrape(single.daemon.metricsPort());
+        }
+
+        Set<String> shared = new TreeSet<>(agentScrape.help.keySet());
+        shared.retainAll(hubScrape.help.keySet());
+        assertThat(shared).contains("kmsagent_bridge_connections", "kmsagent_build_info");
+        assertThat(shared)
+                .allSatisfy(
+                        name -> assertThat(hubScrape.help.get(name)).as(name).isEqualTo(agentScrape.help.get(name)));
     }
 
     @Test

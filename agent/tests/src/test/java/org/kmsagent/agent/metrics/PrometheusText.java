@@ -25,6 +25,9 @@ public final class PrometheusText {
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
     public final Map<String, Double> samples = new LinkedHashMap<>();
+    /** Each metric's help text, by the name its {@code # HELP} line gives. */
+    public final Map<String, String> help = new TreeMap<>();
+
     public final String contentType;
     /** The scrape as served. */
     public final String text;
@@ -41,6 +44,11 @@ public final class PrometheusText {
                 if (!type.matches("counter|gauge|histogram|summary|untyped")) {
                     throw new IllegalArgumentException("unknown type in: " + line);
                 }
+                continue;
+            }
+            if (line.startsWith("# HELP ")) {
+                String[] nameAndText = line.substring("# HELP ".length()).split(" ", 2);
+                help.put(nameAndText[0], nameAndText.length > 1 ? nameAndText[1] : "");
                 continue;
             }
             if (line.startsWith("#")) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.DashboardConfig;
@@ -202,7 +203,7 @@ public final class DashboardServer {
             ExpiringPage.Request req;
             try {
                 req = ExpiringPage.Request.parse(rc.request().params());
-            } catch (IllegalArgumentException e) {
+            } catch (ControlException e) {
                 rc.response()
                         .setStatusCode(400)
                         .putHeader("Content-Type", "application/json")

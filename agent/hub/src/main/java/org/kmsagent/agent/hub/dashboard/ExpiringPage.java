@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.kmsagent.agent.bus.RequestBody;
 
 /**
  * One page of the expiring-machines table: the fleet's expiry forecast filtered by a search text, sorted by a column
@@ -28,7 +29,8 @@ final class ExpiringPage {
     private ExpiringPage() {}
 
     /**
-     * What the browser asks for.
+     * What the browser asks for; a bad parameter is refused as a bus request's field is ({@link RequestBody}), with a
+     * {@code ControlException} whose message starts with the parameter.
      *
      * @param days the window (0-3650)
      * @param query search text (any column contains it, case-insensitive), or empty
@@ -42,12 +44,12 @@ final class ExpiringPage {
             int days = number(params, "days", 30, 0, 3650);
             String sort = params.get("sort") == null ? "daysLeft" : params.get("sort");
             if (!SORTS.containsKey(sort)) {
-                throw new IllegalArgumentException("sort: expected one of "
-                        + SORTS.keySet().stream().sorted().toList() + ", got " + sort);
+                throw RequestBody.expected(
+                        "sort", "one of " + SORTS.keySet().stream().sorted().toList(), sort);
             }
             String dir = params.get("dir") == null ? "asc" : params.get("dir");
             if (!dir.equals("asc") && !dir.equals("desc")) {
-                throw new IllegalArgumentException("dir: expected asc or desc, got " + dir);
+                throw RequestBody.expected("dir", "asc or desc", dir);
             }
             String q = params.get("q") == null ? "" : params.get("q").trim();
             return new Request(
@@ -61,18 +63,7 @@ final class ExpiringPage {
 
         private static int number(MultiMap params, String name, int fallback, int min, int max) {
             String v = params.get(name);
-            if (v == null || v.isEmpty()) {
-                return fallback;
-            }
-            try {
-                int n = Integer.parseInt(v);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException(name + ": expected a whole number " + min + "-" + max + ", got " + v);
+            return v == null || v.isEmpty() ? fallback : (int) RequestBody.parseWhole(name, v, min, max);
         }
     }
 

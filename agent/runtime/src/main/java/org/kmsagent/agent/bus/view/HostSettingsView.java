@@ -1,5 +1,6 @@
 package org.kmsagent.agent.bus.view;
 
+import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.rules.KmsRules;
 
 /**
@@ -24,7 +25,7 @@ public record HostSettingsView(
                 renewalIntervalMinutes,
                 KmsRules.MIN_INTERVAL_MINUTES,
                 KmsRules.MAX_INTERVAL_MINUTES);
-        check("port", port, 1, 65_535);
+        check("port", port, HostPort.MIN_PORT, HostPort.MAX_PORT);
     }
 
     private static void check(String field, int value, int min, int max) {

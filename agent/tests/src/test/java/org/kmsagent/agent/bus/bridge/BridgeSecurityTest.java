@@ -158,7 +158,7 @@ class BridgeSecurityTest {
             JsonObject reply = c.readFrame();
             assertThat(reply.getInteger("failureCode")).isEqualTo(400);
             assertThat(reply.getString("message"))
-                    .isEqualTo("port: expected a whole number, got \"sixteen-eighty-eight\" (text)");
+                    .isEqualTo("port: expected a whole number 1-65535, got \"sixteen-eighty-eight\" (text)");
             c.sendFrame(new JsonObject()
                     .put("type", "send")
                     .put("address", BusAddresses.ACTIVATE)

@@ -2,12 +2,16 @@ package org.kmsagent.agent.hub.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.bus.ControlException;
+import org.kmsagent.agent.bus.RequestBody;
 
 /** The expiring-machines table as the hub cuts it: filter, sort and page on the server. */
 class ExpiringPageTest {
@@ -74,8 +78,32 @@ class ExpiringPageTest {
     @Test
     void badParametersAreNamed() {
         assertThatThrownBy(() -> request("sort", "colour")).hasMessageStartingWith("sort: expected one of");
-        assertThatThrownBy(() -> request("dir", "up")).hasMessage("dir: expected asc or desc, got up");
+        assertThatThrownBy(() -> request("dir", "up")).hasMessage("dir: expected asc or desc, got \"up\" (text)");
         assertThatThrownBy(() -> request("limit", "5000")).hasMessage("limit: expected a whole number 1-500, got 5000");
-        assertThatThrownBy(() -> request("days", "x")).hasMessage("days: expected a whole number 0-3650, got x");
+        assertThatThrownBy(() -> request("days", "x"))
+                .hasMessage("days: expected a whole number 0-3650, got \"x\" (text)");
+    }
+
+    /** Too large for an int, or for a long: out of range like 5000, in a bus field's words. */
+    @Test
+    void aNumberTooLargeForAnyFieldIsOutOfRange() {
+        assertThatThrownBy(() -> request("days", "99999999999"))
+                .isInstanceOf(ControlException.class)
+                .hasMessage("days: expected a whole number 0-3650, got 99999999999");
+        assertThatThrownBy(() -> request("offset", "99999999999999999999"))
+                .hasMessage("offset: expected a whole number 0-2147483647, got 99999999999999999999");
+    }
+
+    /** The dashboard's query string and a hub's fleet.expiring address (FleetRequestCheckTest) refuse alike. */
+    @Test
+    void aParameterIsRefusedAsTheSameValueInABusFieldIs() {
+        for (String given : List.of("99999999999", "-1", "x", "9".repeat(5_000))) {
+            // A JSON number of any size, as a client's JSON parser reads digits; anything else JSON text.
+            Object asJson = given.matches("-?[0-9]+") ? new BigInteger(given) : given;
+            Throwable bus = catchThrowable(() -> RequestBody.of(new JsonObject().put("days", asJson), List.of("days"))
+                    .whole("days", 0, 3650));
+
+            assertThatThrownBy(() -> request("days", given)).as(given).hasMessage(bus.getMessage());
+        }
     }
 }

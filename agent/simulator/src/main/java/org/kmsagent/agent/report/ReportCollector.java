@@ -256,6 +256,8 @@ public final class ReportCollector implements Consumer<LabEvent> {
                         e.host().orElse("the KMS host") + " gets what the scenario installs at this time");
             default -> {}
         }
+        // Any count an event gives is the host's count now: a present's at the start (host-status), one a client hears,
+        // a pool's crossing. Between them only entries aging out lower it (above).
         if (s != null && e.count().isPresent()) {
             s.countNow.put(hostOf(e), e.count().getAsInt());
         }

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.simulate.LabSummary;
@@ -57,8 +61,8 @@ class SimulationReportTest {
                         "day 20 00:00 to day 220 00:00");
         // The count line is drawn (five servers: count 5 on the first day).
         assertThat(Integer.parseInt(
-                        element(count, "data-series=\"count\" data-host=\"kms01.corp.example\" data-points=\"(\\d+)\"")
-                                .replaceAll("\\D", "")))
+                        element(count, "data-series=\"count\" data-host=\"kms01.corp.example\"[^>]* data-points=\"\\d+")
+                                .replaceAll(".*\"", "")))
                 .isGreaterThan(200);
         String activity = element(html, "<svg[^>]*id=\"activity-windows\".*?</svg>");
         // 5 activations on day 0, 5 more when the host is back on day 220.
@@ -152,7 +156,7 @@ class SimulationReportTest {
         // Drawn from the start (x = the plot's left edge), at the count the host's table holds then: hourly buckets,
         // every one of the ten days' 240 known.
         String count = element(Files.readString(file), "<svg[^>]*id=\"count-windows\".*?</svg>");
-        assertThat(element(count, "data-host=\"kms01.corp.example\" data-points=\"\\d+\" d=\"M[\\d.]+ "))
+        assertThat(element(count, "data-host=\"kms01.corp.example\"[^>]* data-points=\"\\d+\" d=\"M[\\d.]+ "))
                 .contains("data-points=\"240\"", "d=\"M" + Svg.LEFT + ".0 ");
         Scenario s = new ScenarioReader(TestFamilies.all()).read(scenario);
         ReportCollector c = new ReportCollector(s);
@@ -205,12 +209,14 @@ class SimulationReportTest {
                 .map(r -> r.group(1))
                 .toList();
         assertThat(hosts).containsExactly("kms01.corp.example", "kms02.corp.example");
-        assertThat(element(html, "<figure>\\s*<svg[^>]*id=\"count-windows\".*?</figure>"))
+        String figure = element(html, "<figure>\\s*<svg[^>]*id=\"count-windows\".*?</figure>");
+        assertThat(figure)
                 .contains(
                         "Count reported by each KMS host",
-                        "<span class=\"key count\">count kms01.corp.example</span>",
-                        "<span class=\"key count host-2\">count kms02.corp.example</span>")
+                        "count kms01.corp.example</span>",
+                        "count kms02.corp.example</span>")
                 .contains("host outage (kms01.corp.example): day 10 00:00 to day 30 00:00");
+        assertThat(legendStyles(figure)).hasSize(2).isEqualTo(lineStyles(count));
 
         Scenario s = new ScenarioReader(TestFamilies.all()).read(LabFixtures.scenario("failover-two-hosts.yaml"));
         ReportCollector c = new ReportCollector(s);
@@ -227,6 +233,67 @@ class SimulationReportTest {
         // kms01's entries age out on day 37, 30 days after their last renewals there.
         assertThat(kms01[37]).isZero();
         assertThat(kms02[37]).isEqualTo(36);
+    }
+
+    @Test
+    void everyHostOfManyHasALineStyleOfItsOwnThatTheLegendShowsAndNames() throws Exception {
+        // Seven hosts, each asked by a server pinned to it: seven lines in one chart.
+        StringBuilder yaml =
+                new StringBuilder("name: seven hosts\ndays: 1\nhost:\n  name: kms1.corp.example\nhosts:\n");
+        for (int i = 2; i <= 7; i++) {
+            yaml.append("  - name: kms").append(i).append(".corp.example\n");
+        }
+        yaml.append("machines:\n");
+        for (int i = 1; i <= 7; i++) {
+            yaml.append("  - name: srv-")
+                    .append(i)
+                    .append("\n    family: windows-server\n    edition: Windows Server 2022 Standard\n    kms: kms")
+                    .append(i)
+                    .append(".corp.example:1688\n");
+        }
+        Path scenario = dir.resolve("seven-hosts.yaml");
+        Files.writeString(scenario, yaml);
+        Path file = dir.resolve("seven-hosts.html");
+        Run run = LabFixtures.simulate(scenario.toString(), "--report", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        String html = Files.readString(file);
+        Map<String, String> lines = lineStyles(element(html, "<svg[^>]*id=\"count-windows\".*?</svg>"));
+        assertThat(lines.keySet())
+                .containsExactly(IntStream.rangeClosed(1, 7)
+                        .mapToObj(i -> "kms" + i + ".corp.example")
+                        .toArray(String[]::new));
+        assertThat(Set.copyOf(lines.values())).hasSize(7);
+        // Apart in grey print too: no two hosts share a dash pattern (the first is solid).
+        assertThat(lines.values().stream()
+                        .map(style -> style.replaceAll("^stroke:#[0-9a-f]+;?", ""))
+                        .distinct())
+                .hasSize(7);
+        // The legend draws each host's key in its line's style, and names the host.
+        String figure = element(html, "<figure>\\s*<svg[^>]*id=\"count-windows\".*?</figure>");
+        assertThat(legendStyles(figure)).isEqualTo(lines);
+        lines.keySet().forEach(host -> assertThat(figure).contains("count " + host + "</span>"));
+    }
+
+    /** Per host, in drawing order, the inline style of its count line. */
+    private static Map<String, String> lineStyles(String countChart) {
+        Map<String, String> styles = new LinkedHashMap<>();
+        Pattern.compile("data-series=\"count\" data-host=\"([^\"]+)\" style=\"([^\"]+)\"")
+                .matcher(countChart)
+                .results()
+                .forEach(r -> styles.put(r.group(1), r.group(2)));
+        return styles;
+    }
+
+    /** Per host, in the legend's order, the style of the line its key draws. */
+    private static Map<String, String> legendStyles(String figure) {
+        Map<String, String> styles = new LinkedHashMap<>();
+        Pattern.compile(
+                        "<span class=\"key line\" data-host=\"([^\"]+)\"><svg class=\"swatch\"[^>]*><line [^>]*style=\"([^\"]+)\"")
+                .matcher(figure)
+                .results()
+                .forEach(r -> styles.put(r.group(1), r.group(2)));
+        return styles;
     }
 
     @Test

@@ -193,7 +193,7 @@ public final class SimulationReport {
                 "threshold",
                 "data-threshold=\"" + required + "\" data-threshold-class=\"" + Html.escape(String.join(" ", classes))
                         + "\"",
-                String.join(", ", classes) + " threshold " + required));
+                (classes.isEmpty() ? "" : String.join(", ", classes) + " ") + "threshold " + required));
         List<String> countLegends = new ArrayList<>();
         int n = 0;
         for (Map.Entry<String, int[]> e : counts.entrySet()) {

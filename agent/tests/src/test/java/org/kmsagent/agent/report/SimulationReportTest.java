@@ -168,6 +168,19 @@ class SimulationReportTest {
     }
 
     @Test
+    void aThresholdOnlyThePresentsClientsAskForIsDrawnBesideTheFleets() throws Exception {
+        // The fleet is one server (5); the host's table also holds five PCs without an agent (25).
+        Path file = dir.resolve("present.html");
+        Run run = LabFixtures.simulate(presentOfSixCounted().toString(), "--report", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        String count = element(Files.readString(file), "<svg[^>]*id=\"count-windows\".*?</svg>");
+        assertThat(count)
+                .contains("data-threshold=\"5\" data-threshold-class=\"server\"", ">server threshold 5</text>")
+                .contains("data-threshold=\"25\" data-threshold-class=\"\"", ">threshold 25</text>");
+    }
+
+    @Test
     void aWhatIfsCountLineFollowsThePresentsPoolThroughAnOutageWithoutReadingsOfItsOwn() throws Exception {
         // The shipped what-if: KMS01 counts 28 at the start and is down 40 days; its entries age out one a day.
         Path snapshot = LabFixtures.scenario("what-if/fleet-snapshot.json");

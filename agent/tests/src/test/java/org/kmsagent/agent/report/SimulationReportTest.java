@@ -251,21 +251,7 @@ class SimulationReportTest {
     @Test
     void everyHostOfManyHasALineStyleOfItsOwnThatTheLegendShowsAndNames() throws Exception {
         // Seven hosts, each asked by a server pinned to it: seven lines in one chart.
-        StringBuilder yaml =
-                new StringBuilder("name: seven hosts\ndays: 1\nhost:\n  name: kms1.corp.example\nhosts:\n");
-        for (int i = 2; i <= 7; i++) {
-            yaml.append("  - name: kms").append(i).append(".corp.example\n");
-        }
-        yaml.append("machines:\n");
-        for (int i = 1; i <= 7; i++) {
-            yaml.append("  - name: srv-")
-                    .append(i)
-                    .append("\n    family: windows-server\n    edition: Windows Server 2022 Standard\n    kms: kms")
-                    .append(i)
-                    .append(".corp.example:1688\n");
-        }
-        Path scenario = dir.resolve("seven-hosts.yaml");
-        Files.writeString(scenario, yaml);
+        Path scenario = LabFixtures.hostsEachAskedByOneServer(dir, 7);
         Path file = dir.resolve("seven-hosts.html");
         Run run = LabFixtures.simulate(scenario.toString(), "--report", file.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();

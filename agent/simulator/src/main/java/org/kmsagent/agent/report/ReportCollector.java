@@ -143,6 +143,18 @@ public final class ReportCollector implements Consumer<LabEvent> {
                 machines.put(g.machineName(i), new MachineStates(shared, new String[shared.size()]));
             }
         }
+        // docs/kms-rules.md §1.5: a present's tables may hold clients the fleet does not run (PCs without an agent),
+        // asking for a threshold no edition of the fleet has; the lab tells its crossings (SimulationLab), so it is
+        // drawn too, by its count alone (a table keeps the count a client asked for, not its threshold class).
+        scenario.present()
+                .ledgers()
+                .values()
+                .forEach(seeds -> seeds.forEach(seed -> {
+                    PoolSeries s = pools.get(seed.poolId());
+                    if (s != null) {
+                        s.thresholds.computeIfAbsent(seed.requiredCount(), k -> new TreeSet<>());
+                    }
+                }));
     }
 
     @Override
@@ -256,6 +268,8 @@ public final class ReportCollector implements Consumer<LabEvent> {
                         e.host().orElse("the KMS host") + " gets what the scenario installs at this time");
             default -> {}
         }
+        // Any count an event gives is the host's count now: a present's at the start (host-status), one a client hears,
+        // a pool's crossing. Between them only entries aging out lower it (above).
         if (s != null && e.count().isPresent()) {
             s.countNow.put(hostOf(e), e.count().getAsInt());
         }

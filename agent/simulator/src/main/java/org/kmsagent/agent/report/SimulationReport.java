@@ -29,7 +29,8 @@ import org.kmsagent.agent.simulate.Scenario;
  *
  * <p>Stable hooks for readers and tests: each pool is {@code section.pool[data-pool=ID]}; its charts are
  * {@code svg#count-ID.count-chart}, {@code svg#activity-ID.activity-chart} and {@code svg#states-ID.states-chart};
- * series carry {@code data-series} ({@code count} with {@code data-host}, one per KMS host, {@code threshold} with
+ * series carry {@code data-series} ({@code count} with {@code data-host}, one per KMS host, whose legend key is
+ * {@code span.key.line} with the same {@code data-host}; {@code threshold} with
  * {@code data-threshold}, {@code outage},
  * {@code activations}, {@code renewals}, {@code state} with {@code data-state}); the moments are
  * {@code table#moments}.
@@ -192,19 +193,21 @@ public final class SimulationReport {
                 "threshold",
                 "data-threshold=\"" + required + "\" data-threshold-class=\"" + Html.escape(String.join(" ", classes))
                         + "\"",
-                String.join(", ", classes) + " threshold " + required));
+                (classes.isEmpty() ? "" : String.join(", ", classes) + " ") + "threshold " + required));
         List<String> countLegends = new ArrayList<>();
         int n = 0;
         for (Map.Entry<String, int[]> e : counts.entrySet()) {
-            // The second and later hosts' lines differ in colour and dash pattern (report.css), and say whose they are.
-            String cls = ++n == 1 ? "count" : "count host-" + n;
+            // Each host's line in a dash pattern and colour of its own, its key in the legend naming the host.
+            HostLineStyle style = HostLineStyle.of(n++);
             c.steps(
                     Arrays.stream(e.getValue()).asDoubleStream().toArray(),
                     bucket,
-                    cls,
                     "count",
-                    "data-host=\"" + Html.escape(e.getKey()) + "\"");
-            countLegends.add(legend(cls, counts.size() == 1 ? "count the host reported" : "count " + e.getKey()));
+                    "count",
+                    "data-host=\"" + Html.escape(e.getKey()) + "\" style=\"" + style.css() + "\"");
+            countLegends.add("<span class=\"key line\" data-host=\"" + Html.escape(e.getKey()) + "\">" + style.key()
+                    + Html.escape(counts.size() == 1 ? "count the host reported" : "count " + e.getKey())
+                    + "</span>");
         }
         countLegends.add(legend("threshold", "threshold (activations granted at or " + "above it)"));
         countLegends.add(data.outages().isEmpty() ? "" : legend("outage", "host unreachable"));

@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * A time chart drawn as inline SVG: a plot area with a time axis (days from the start) and a count axis with round
  * ticks. Elements carry classes (styled by the report's CSS, with dash patterns so that print in grey stays
- * readable) and {@code data-series} attributes that tests and scripts can find.
+ * readable; a host's count line has its style inline instead, see {@link HostLineStyle}) and {@code data-series}
+ * attributes that tests and scripts can find.
  */
 final class Svg {
     static final int WIDTH = 760;

@@ -70,23 +70,6 @@ public record Scenario(
                 name, description, seed, start, length, host, groups, makFallback, plan, hosts, snapshots, present);
     }
 
-    /** The scenario with the hosts' counts reported every {@code every} ({@code host-status} events). */
-    public Scenario withSnapshots(Duration every) {
-        return new Scenario(
-                name,
-                description,
-                seed,
-                start,
-                length,
-                host,
-                groups,
-                makFallback,
-                faults,
-                hosts,
-                Optional.of(every),
-                present);
-    }
-
     /** The scenario with another seed and/or length (command-line overrides). */
     public Scenario with(Optional<Long> seed, Optional<Duration> length) {
         return new Scenario(

@@ -236,11 +236,15 @@ public final class SimulationLab {
                         .add(s.requiredCount())));
         thresholds.forEach((pool, t) ->
                 poolThresholds.put(pool, t.stream().mapToInt(Integer::intValue).toArray()));
-        // A present's tables: their counts are where each pool starts, not a threshold reached at the first request.
+        // A present's tables: their counts are where each pool starts, not a threshold reached at the first request;
+        // told as host-status at the start, so that what follows a count (the report's count line) starts there too
+        // rather than at the first count a client hears.
         labHosts.forEach((name, host) -> {
             if ((host instanceof ChangingHost c ? c.current : host) instanceof LedgerKmsHost model) {
-                for (String pool : model.poolIds()) {
-                    watch(pool, Optional.of(name)).last = model.count(pool, scenario.start());
+                for (String pool : new TreeSet<>(model.poolIds())) {
+                    int count = model.count(pool, scenario.start());
+                    watch(pool, Optional.of(name)).last = count;
+                    sink.accept(hostStatus(scenario.start(), name, pool, count));
                 }
             }
         });
@@ -426,14 +430,7 @@ public final class SimulationLab {
                 KmsHost h = e.getValue() instanceof ChangingHost c ? c.current : e.getValue();
                 if (h instanceof LedgerKmsHost model) {
                     for (String pool : new TreeSet<>(model.poolIds())) {
-                        sink.accept(LabEvent.lab(
-                                at,
-                                "host-status",
-                                "",
-                                pool,
-                                OptionalInt.of(model.count(pool, at)),
-                                OptionalInt.empty(),
-                                Optional.of(e.getKey())));
+                        sink.accept(hostStatus(at, e.getKey(), pool, model.count(pool, at)));
                     }
                 }
             }
@@ -443,6 +440,11 @@ public final class SimulationLab {
                 scheduleSnapshot(next, every);
             }
         });
+    }
+
+    /** A host's count of a pool at a moment, as a {@code host-status} event. */
+    private static LabEvent hostStatus(Instant at, String host, String pool, int count) {
+        return LabEvent.lab(at, "host-status", "", pool, OptionalInt.of(count), OptionalInt.empty(), Optional.of(host));
     }
 
     private static UUID randomCmid(SplittableRandom rng) {

@@ -4,16 +4,12 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Consumer;
-import org.kmsagent.agent.host.LedgerKmsHost;
 
 /**
  * What a what-if finds, read off the lab's events: when each host's count pool falls below each of its thresholds
@@ -55,21 +51,17 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
 
     public WhatIfWatch(Scenario scenario) {
         this.scenario = scenario;
-        // The count at the start, as the host model will hold it: distinct CMIDs within the 30-day window.
-        scenario.present().ledgers().forEach((host, seeds) -> {
-            Map<String, Set<UUID>> pools = new TreeMap<>();
-            seeds.stream()
-                    .filter(s ->
-                            s.lastRequest().plus(LedgerKmsHost.ENTRY_LIFETIME).isAfter(scenario.start()))
-                    .forEach(s -> pools.computeIfAbsent(s.poolId(), k -> new HashSet<>())
-                            .add(s.cmid()));
-            pools.forEach((pool, cmids) -> poolsOf(host).put(pool, cmids.size()));
-        });
     }
 
     @Override
     public void accept(LabEvent e) {
         switch (e.event()) {
+            // The count at the start, as the lab's host model holds it from the present's table.
+            case "host-status" -> {
+                if (e.time().equals(scenario.start())) {
+                    poolsOf(e.host().orElseThrow()).put(e.pool(), e.count().getAsInt());
+                }
+            }
             case "threshold-reached", "below-threshold" ->
                 crossings.add(new Crossing(
                         e.host().orElse(""),

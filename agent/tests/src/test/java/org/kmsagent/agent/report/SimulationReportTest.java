@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.simulate.LabSummary;
 import org.kmsagent.agent.simulate.Scenario;
 import org.kmsagent.agent.simulate.ScenarioReader;
 import org.kmsagent.agent.simulate.SimulationLab;
+import org.kmsagent.agent.simulate.WhatIfChanges;
 import org.kmsagent.agent.testsupport.LabFixtures;
 import org.kmsagent.agent.testsupport.LabFixtures.Run;
 import org.kmsagent.agent.testsupport.TestFamilies;
@@ -54,8 +61,8 @@ class SimulationReportTest {
                         "day 20 00:00 to day 220 00:00");
         // The count line is drawn (five servers: count 5 on the first day).
         assertThat(Integer.parseInt(
-                        element(count, "data-series=\"count\" data-host=\"kms01.corp.example\" data-points=\"(\\d+)\"")
-                                .replaceAll("\\D", "")))
+                        element(count, "data-series=\"count\" data-host=\"kms01.corp.example\"[^>]* data-points=\"\\d+")
+                                .replaceAll(".*\"", "")))
                 .isGreaterThan(200);
         String activity = element(html, "<svg[^>]*id=\"activity-windows\".*?</svg>");
         // 5 activations on day 0, 5 more when the host is back on day 220.
@@ -92,6 +99,118 @@ class SimulationReportTest {
         assertThat(count[221]).isEqualTo(5);
     }
 
+    /**
+     * A fleet as it is (a snapshot's {@code present}): the host's table holds six clients, and the one machine with an
+     * agent next asks on day 4 12:00 (7 days after its last renewal): nobody hears the count before then.
+     */
+    private Path presentOfSixCounted() throws Exception {
+        StringBuilder clients = new StringBuilder(tableEntry(1, "windows-server", "2026-11-28T00:00:00Z", "srv-1", 5));
+        for (int i = 1; i <= 5; i++) {
+            clients.append(tableEntry(0x100 + i, "windows-client", "2026-11-2" + i + "T09:00:00Z", "pc-" + i, 25));
+        }
+        Path file = dir.resolve("present.yaml");
+        Files.writeString(file, """
+                name: six counted at the start
+                start: 2026-11-30T12:00:00Z
+                days: 10
+                machines:
+                  - name: srv-1
+                    family: windows-server
+                    edition: Windows Server 2022 Standard
+                present:
+                  machines:
+                    - name: srv-1
+                      cmid: 00000000-0000-4000-8000-000000000001
+                      products:
+                        - edition: Windows Server 2022 Standard
+                          status: LICENSED
+                          lastSuccess: 2026-11-28T00:00:00Z
+                          validUntil: 2027-05-27T00:00:00Z
+                          host: kms01.corp.example
+                  ledgers:
+                    - host: kms01.corp.example
+                      clients:
+                """ + clients);
+        return file;
+    }
+
+    /** One client of a present's host table, as a line of {@code present.ledgers[].clients}. */
+    private static String tableEntry(int cmid, String family, String lastRequest, String name, int required) {
+        return String.format(
+                Locale.ROOT,
+                "        - {cmid: 00000000-0000-4000-8000-%012x, family: %s, lastRequest: %s, name: %s, requiredCount: %d}\n",
+                cmid,
+                family,
+                lastRequest,
+                name,
+                required);
+    }
+
+    @Test
+    void aPresentsCountIsWhereTheCountLineStarts() throws Exception {
+        Path scenario = presentOfSixCounted();
+        Path file = dir.resolve("present.html");
+        Run run = LabFixtures.simulate(scenario.toString(), "--report", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        // Drawn from the start (x = the plot's left edge), at the count the host's table holds then: hourly buckets,
+        // every one of the ten days' 240 known.
+        String count = element(Files.readString(file), "<svg[^>]*id=\"count-windows\".*?</svg>");
+        assertThat(element(count, "data-host=\"kms01.corp.example\"[^>]* data-points=\"\\d+\" d=\"M[\\d.]+ "))
+                .contains("data-points=\"240\"", "d=\"M" + Svg.LEFT + ".0 ");
+        Scenario s = new ScenarioReader(TestFamilies.all()).read(scenario);
+        ReportCollector c = new ReportCollector(s);
+        new SimulationLab(s, LabFixtures.TEST_HOST, c).run((d, t, e) -> {});
+        c.finish(s.start().plus(s.length()));
+        int[] kms01 = c.pools().get("windows").countByHost.get("kms01.corp.example");
+        assertThat(kms01[0]).isEqualTo(6);
+        assertThat(kms01[24 * 4]).as("day 4, before srv-1 asks (day 4 12:00)").isEqualTo(6);
+    }
+
+    @Test
+    void aThresholdOnlyThePresentsClientsAskForIsDrawnBesideTheFleets() throws Exception {
+        // The fleet is one server (5); the host's table also holds five PCs without an agent (25).
+        Path file = dir.resolve("present.html");
+        Run run = LabFixtures.simulate(presentOfSixCounted().toString(), "--report", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        String count = element(Files.readString(file), "<svg[^>]*id=\"count-windows\".*?</svg>");
+        assertThat(count)
+                .contains("data-threshold=\"5\" data-threshold-class=\"server\"", ">server threshold 5</text>")
+                .contains("data-threshold=\"25\" data-threshold-class=\"\"", ">threshold 25</text>");
+    }
+
+    @Test
+    void aWhatIfsCountLineFollowsThePresentsPoolThroughAnOutageWithoutReadingsOfItsOwn() throws Exception {
+        // The shipped what-if: KMS01 counts 28 at the start and is down 40 days; its entries age out one a day.
+        Path snapshot = LabFixtures.scenario("what-if/fleet-snapshot.json");
+        Path changes = LabFixtures.scenario("what-if/changes.yaml");
+        Scenario s = WhatIfChanges.read(changes)
+                .applyTo(new ScenarioReader(TestFamilies.all()).read(snapshot), TestFamilies.all());
+        ReportCollector c = new ReportCollector(s);
+        LabSummary run = new SimulationLab(s, LabFixtures.TEST_HOST, c).run((d, t, e) -> {});
+        c.finish(s.start().plus(s.length()));
+
+        // Daily buckets, each the count at its end, although no client hears a count during the outage: from the
+        // present's 28, one entry a day ages out from day 8 23:59 (below 25 at day 11 23:59, as the what-if's findings
+        // say, docs/simulate.md), six at day 26 00:00 (below 5) and one more at 23:59.
+        int[] kms01 = c.pools().get("windows").countByHost.get("kms01.contoso.com");
+        assertThat(kms01[0]).isEqualTo(28);
+        assertThat(kms01[10]).isEqualTo(25);
+        assertThat(kms01[11]).isEqualTo(24);
+        assertThat(kms01[25]).isEqualTo(10);
+        assertThat(kms01[26]).isEqualTo(3);
+
+        // With --report the what-if runs as it does without: the report's count line needs no hourly readings, and
+        // its facts count the run's own events.
+        Path file = dir.resolve("what-if.html");
+        Run withReport = LabFixtures.simulate(
+                "--snapshot", snapshot.toString(), "--changes", changes.toString(), "--report", file.toString());
+        assertThat(withReport.exitCode()).as(withReport.err()).isZero();
+        assertThat(Files.readString(file))
+                .contains(String.format(Locale.ROOT, "<dt>events</dt><dd>%,d</dd>", run.events()));
+    }
+
     @Test
     void withTwoHostsTheCountChartHasOneNamedLinePerHostEachWithItsOwnCount() throws Exception {
         String html = report("failover-two-hosts.yaml");
@@ -103,12 +222,14 @@ class SimulationReportTest {
                 .map(r -> r.group(1))
                 .toList();
         assertThat(hosts).containsExactly("kms01.corp.example", "kms02.corp.example");
-        assertThat(element(html, "<figure>\\s*<svg[^>]*id=\"count-windows\".*?</figure>"))
+        String figure = element(html, "<figure>\\s*<svg[^>]*id=\"count-windows\".*?</figure>");
+        assertThat(figure)
                 .contains(
                         "Count reported by each KMS host",
-                        "<span class=\"key count\">count kms01.corp.example</span>",
-                        "<span class=\"key count host-2\">count kms02.corp.example</span>")
+                        "count kms01.corp.example</span>",
+                        "count kms02.corp.example</span>")
                 .contains("host outage (kms01.corp.example): day 10 00:00 to day 30 00:00");
+        assertThat(legendStyles(figure)).hasSize(2).isEqualTo(lineStyles(count));
 
         Scenario s = new ScenarioReader(TestFamilies.all()).read(LabFixtures.scenario("failover-two-hosts.yaml"));
         ReportCollector c = new ReportCollector(s);
@@ -125,6 +246,53 @@ class SimulationReportTest {
         // kms01's entries age out on day 37, 30 days after their last renewals there.
         assertThat(kms01[37]).isZero();
         assertThat(kms02[37]).isEqualTo(36);
+    }
+
+    @Test
+    void everyHostOfManyHasALineStyleOfItsOwnThatTheLegendShowsAndNames() throws Exception {
+        // Seven hosts, each asked by a server pinned to it: seven lines in one chart.
+        Path scenario = LabFixtures.hostsEachAskedByOneServer(dir, 7);
+        Path file = dir.resolve("seven-hosts.html");
+        Run run = LabFixtures.simulate(scenario.toString(), "--report", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        String html = Files.readString(file);
+        Map<String, String> lines = lineStyles(element(html, "<svg[^>]*id=\"count-windows\".*?</svg>"));
+        assertThat(lines.keySet())
+                .containsExactly(IntStream.rangeClosed(1, 7)
+                        .mapToObj(i -> "kms" + i + ".corp.example")
+                        .toArray(String[]::new));
+        assertThat(Set.copyOf(lines.values())).hasSize(7);
+        // Apart in grey print too: no two hosts share a dash pattern (the first is solid).
+        assertThat(lines.values().stream()
+                        .map(style -> style.replaceAll("^stroke:#[0-9a-f]+;?", ""))
+                        .distinct())
+                .hasSize(7);
+        // The legend draws each host's key in its line's style, and names the host.
+        String figure = element(html, "<figure>\\s*<svg[^>]*id=\"count-windows\".*?</figure>");
+        assertThat(legendStyles(figure)).isEqualTo(lines);
+        lines.keySet().forEach(host -> assertThat(figure).contains("count " + host + "</span>"));
+    }
+
+    /** Per host, in drawing order, the inline style of its count line. */
+    private static Map<String, String> lineStyles(String countChart) {
+        Map<String, String> styles = new LinkedHashMap<>();
+        Pattern.compile("data-series=\"count\" data-host=\"([^\"]+)\" style=\"([^\"]+)\"")
+                .matcher(countChart)
+                .results()
+                .forEach(r -> styles.put(r.group(1), r.group(2)));
+        return styles;
+    }
+
+    /** Per host, in the legend's order, the style of the line its key draws. */
+    private static Map<String, String> legendStyles(String figure) {
+        Map<String, String> styles = new LinkedHashMap<>();
+        Pattern.compile(
+                        "<span class=\"key line\" data-host=\"([^\"]+)\"><svg class=\"swatch\"[^>]*><line [^>]*style=\"([^\"]+)\"")
+                .matcher(figure)
+                .results()
+                .forEach(r -> styles.put(r.group(1), r.group(2)));
+        return styles;
     }
 
     @Test

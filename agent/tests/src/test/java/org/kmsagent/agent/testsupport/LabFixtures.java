@@ -1,7 +1,9 @@
 package org.kmsagent.agent.testsupport;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,28 @@ public final class LabFixtures {
     /** A shipped scenario file. */
     public static Path scenario(String name) {
         return Path.of("..", "..", "scenarios", name);
+    }
+
+    /**
+     * A scenario of {@code hosts} KMS hosts ({@code kms1.corp.example} on), each asked by one server pinned to it, for
+     * a day: one count line per host. Written into {@code dir}.
+     */
+    public static Path hostsEachAskedByOneServer(Path dir, int hosts) throws IOException {
+        StringBuilder yaml =
+                new StringBuilder("name: " + hosts + " hosts\ndays: 1\nhost:\n  name: kms1.corp.example\n");
+        yaml.append("hosts:\n");
+        for (int i = 2; i <= hosts; i++) {
+            yaml.append("  - name: kms").append(i).append(".corp.example\n");
+        }
+        yaml.append("machines:\n");
+        for (int i = 1; i <= hosts; i++) {
+            yaml.append("  - name: srv-")
+                    .append(i)
+                    .append("\n    family: windows-server\n    edition: Windows Server 2022 Standard\n    kms: kms")
+                    .append(i)
+                    .append(".corp.example:1688\n");
+        }
+        return Files.writeString(dir.resolve(hosts + "-hosts.yaml"), yaml);
     }
 
     /** What one run of {@code kms-agent simulate args} printed and returned. */

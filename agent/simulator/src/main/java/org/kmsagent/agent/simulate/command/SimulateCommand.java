@@ -52,9 +52,6 @@ import picocli.CommandLine.Parameters;
                         + " renewals, expiries and errors with their causes. Give a scenario file (YAML or JSON, see"
                         + " docs/simulate.md) or a fleet by flags. Nothing touches the network or this machine's licensing.")
 public final class SimulateCommand implements Callable<Integer> {
-    /** How often a what-if with a report reads the hosts' counts ({@code host-status} events) for its count line. */
-    static final Duration REPORT_READING = Duration.ofHours(1);
-
     @Parameters(
             index = "0",
             arity = "0..1",
@@ -254,12 +251,6 @@ public final class SimulateCommand implements Callable<Integer> {
                 scenario = scenario(families.families(), fetched);
                 if (changes != null) {
                     scenario = changes.applyTo(scenario, families.families());
-                    if (report != null) {
-                        // The report's count line knows a host's count from the events: read hourly, it follows a
-                        // present's pool while no client hears its count (during an outage). The what-if's own
-                        // findings come from the lab's crossing events and need no readings.
-                        scenario = scenario.withSnapshots(REPORT_READING);
-                    }
                 }
             } catch (ScenarioException e) {
                 err.println("kms-agent simulate: " + e.getMessage());

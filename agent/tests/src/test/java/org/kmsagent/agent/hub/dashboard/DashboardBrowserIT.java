@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -329,6 +330,35 @@ class DashboardBrowserIT {
         assertThat(b.eval("performance.getEntriesByType('resource').length")).isEqualTo(0);
         assertThat(b.scriptErrors()).isEmpty();
         b.screenshot(SHOTS.resolve("report-host-outage.png"));
+    }
+
+    @Test
+    void theReportDrawsEachOfSevenHostsLinesInItsOwnDashPatternWithTheSameKeyInTheLegend() throws Exception {
+        HeadlessChromium b = browser("report-hosts");
+        Path report = dir.resolve("seven-hosts.html");
+        var run = LabFixtures.simulate(
+                LabFixtures.hostsEachAskedByOneServer(dir, 7).toString(), "--report", report.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        b.open(report.toUri().toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "complete".equals(b.eval("document.readyState")));
+
+        // As the browser draws them (the stylesheet's count rule sets the width, not the stroke): the dash pattern
+        // and colour of each host's line, and of the line its legend key draws.
+        String drawn = "(sel => [...document.querySelectorAll(sel)].map(e => { const c = getComputedStyle(e);"
+                + " return (e.dataset.host || e.closest('[data-host]').dataset.host) + ' ' + c.strokeDasharray"
+                + " + ' ' + c.stroke + ' ' + c.strokeWidth; }).join('|'))";
+        String lines = (String) b.eval(drawn + "('#count-windows [data-series=count]')");
+        String keys = (String) b.eval(drawn + "('#pool-windows figure:first-of-type .key.line line')");
+        assertThat(lines.split("\\|")).hasSize(7);
+        assertThat(keys).isEqualTo(lines);
+        assertThat(Arrays.stream(lines.split("\\|"))
+                        .map(l -> l.split(" ", 2)[1].replaceAll(" rgb.*", ""))
+                        .distinct())
+                .as(lines)
+                .hasSize(7);
+        assertThat(b.scriptErrors()).isEmpty();
+        b.screenshot(SHOTS.resolve("report-seven-hosts.png"));
     }
 
     @Test

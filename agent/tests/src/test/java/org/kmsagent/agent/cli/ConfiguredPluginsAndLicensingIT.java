@@ -100,6 +100,29 @@ class ConfiguredPluginsAndLicensingIT {
                         + missing + " does not exist");
     }
 
+    @Test
+    void licensingInTheConfigurationChoosesTheStackUnlessLicensingIsGiven() throws Exception {
+        Path file =
+                config("pluginsDir: " + sitePlugins + "\ndataDir: " + dir.resolve("data") + "\nlicensing: simulated");
+        Map<String, String> env = Map.of("KMSAGENT_CONFIG", file.toString());
+
+        assertThat(statusReason(env)).startsWith("licensing=simulated:");
+        assertThat(statusReason(env, "--licensing", "auto")).startsWith("auto:");
+        KmsAgentProcess doctor = run(env, "doctor", "--json");
+        assertThat(JSON.readTree(doctor.out()).get("stack").asText())
+                .as(doctor.err())
+                .startsWith("licensing stack: simulated (licensing=simulated:");
+        // The key's environment override alone, as the service would get it.
+        assertThat(statusReason(Map.of(
+                        "KMSAGENT_LICENSING",
+                        "simulated",
+                        "KMSAGENT_PLUGINS_DIR",
+                        sitePlugins.toString(),
+                        "KMSAGENT_DATA_DIR",
+                        dir.resolve("data").toString())))
+                .startsWith("licensing=simulated:");
+    }
+
     private Path config(String yaml) throws Exception {
         return Files.writeString(dir.resolve("agent.yaml"), yaml + "\n");
     }
@@ -128,6 +151,10 @@ class ConfiguredPluginsAndLicensingIT {
                 .get("families")
                 .forEach(f -> ids.add(f.get("family").asText()));
         return ids;
+    }
+
+    private String statusReason(Map<String, String> env, String... options) throws Exception {
+        return status(env, options).get("stackReason").asText();
     }
 
     private JsonNode status(Map<String, String> env, String... options) throws Exception {

@@ -13,14 +13,17 @@ import org.kmsagent.agent.core.Installation;
 public final class PluginsDirSetting {
     private PluginsDirSetting() {}
 
-    /** The plugins folder {@code pluginsDir} names; relative to the working directory. */
+    /**
+     * The plugins folder {@code pluginsDir} names. The default, {@code plugins}, is {@code plugins/} beside the
+     * installation wherever the command runs from: a service runs in System32, and an administrator's or a
+     * developer's working directory may hold a {@code plugins} folder of its own (a source checkout's holds sources,
+     * not jars). Any other relative value is relative to the working directory.
+     */
     public static Path folder(AgentConfig config) {
-        Path p = Path.of(config.pluginsDir());
-        // The default "plugins" means plugins/ beside the installation, not beside the working directory.
-        if (!p.isAbsolute() && config.pluginsDir().equals(AgentConfig.DEFAULT_PLUGINS_DIR) && !Files.isDirectory(p)) {
+        if (config.pluginsDir().equals(AgentConfig.DEFAULT_PLUGINS_DIR)) {
             return Installation.defaultPluginsDirectory();
         }
-        return p.toAbsolutePath();
+        return Path.of(config.pluginsDir()).toAbsolutePath();
     }
 
     /**

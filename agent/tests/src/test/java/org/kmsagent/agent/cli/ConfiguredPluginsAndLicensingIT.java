@@ -66,6 +66,30 @@ class ConfiguredPluginsAndLicensingIT {
         assertThat(products(overridden)).containsExactly("office2010");
     }
 
+    /**
+     * The default {@code pluginsDir} is the installation's {@code plugins/}, not a {@code plugins} folder where the
+     * command runs: README's first command runs {@code simulate} from the source tree, whose {@code plugins/} holds
+     * sources (it then loaded no family and refused the worked example).
+     */
+    @Test
+    void theDefaultPluginsDirIsTheInstallationsWhateverTheWorkingDirectoryHolds() throws Exception {
+        Path home = dir.resolve("install");
+        PluginJars.copyBuilt(home.resolve("plugins"), "windows-client", "office2016");
+        Path work = Files.createDirectories(dir.resolve("checkout"));
+        Files.createDirectories(
+                work.resolve("plugins").resolve("windows-client").resolve("src"));
+
+        KmsAgentProcess run =
+                KmsAgentProcess.run(work, Map.of(), List.of("-Dkmsagent.home=" + home), List.of("products", "--json"));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        Set<String> ids = new TreeSet<>();
+        JSON.readTree(run.out())
+                .get("families")
+                .forEach(f -> ids.add(f.get("id").asText()));
+        assertThat(ids).containsExactly("office2016", "windows-client");
+    }
+
     @Test
     void pluginsDirOnTheCommandLineWinsOverTheKey() throws Exception {
         Map<String, String> env =

@@ -14,7 +14,7 @@ public interface CliServices {
     /** The families loaded from the plugins directory. */
     List<LoadedFamily> families();
 
-    /** Chooses the licensing stack for {@code --licensing}. */
+    /** Chooses the licensing stack: {@code --licensing}, else the configuration's {@code licensing}. */
     LicensingStacks stacks();
 
     /**

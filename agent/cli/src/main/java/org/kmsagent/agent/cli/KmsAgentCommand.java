@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.command.TakesGlobalOptions;
-import org.kmsagent.agent.core.Installation;
 import org.kmsagent.agent.core.Subcommands;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginHostModule;
@@ -46,12 +45,19 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
             names = "--plugins-dir",
             paramLabel = "DIR",
             scope = ScopeType.INHERIT,
-            description = "Directory of product-family plugin jars (default: plugins/ beside the installation).")
+            description = "Directory of product-family plugin jars (default: the configuration's pluginsDir, else"
+                    + " plugins/ beside the installation).")
     Path pluginsDir;
 
+    /**
+     * {@inheritDoc} {@code --plugins-dir}, else the {@code pluginsDir} of the configuration this command line runs with
+     * ({@link #agentConfig()}), as {@code run} reads it.
+     *
+     * @throws UsageException that configuration cannot be read
+     */
     @Override
     public Path pluginsDirectory() {
-        return pluginsDir != null ? pluginsDir : Installation.defaultPluginsDirectory();
+        return pluginsDir != null ? pluginsDir : agentConfig().pluginsDirectory();
     }
 
     @Override
@@ -61,17 +67,18 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     /**
      * The first {@link #loadPlugins()}'s host, loading since before the command line was parsed (see
-     * {@link #forProcess(String[])}), and the plugins directory and configuration it was started for.
+     * {@link #forProcess(String[])}), and the {@code --plugins-dir} (null for none) and configuration it was started
+     * for: the two that decide its plugins directory.
      */
     private Ahead<PluginHost> pluginsAhead;
 
-    private Path pluginsAheadDirectory;
+    private Path pluginsAheadOption;
 
     private OfflineAgentConfig pluginsAheadConfig;
 
     /**
-     * The configuration this command line runs with, read once (plugin trust, status, doctor): {@code KMSAGENT_CONFIG}
-     * unless the command names a file ({@link #useConfigFile(String)}).
+     * The configuration this command line runs with, read once (the plugins folder and their trust, status, doctor):
+     * {@code KMSAGENT_CONFIG} unless the command names a file ({@link #useConfigFile(String)}).
      */
     private OfflineAgentConfig agentConfig = new OfflineAgentConfig(System.getenv());
 
@@ -81,9 +88,9 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     /**
      * Makes the file a command names ({@code doctor --config FILE}, as written; null for none) the configuration of
-     * this command line, for everything read from it after: the plugins' trust store and what the command reads
-     * itself. Called once the command's options are parsed, before either is read; a configuration already read from
-     * the same words is kept, so it is read once.
+     * this command line, for everything read from it after: the plugins folder, their trust store and what the
+     * command reads itself. Called once the command's options are parsed, before any is read; a configuration already
+     * read from the same words is kept, so it is read once.
      */
     synchronized void useConfigFile(String given) {
         if (!Objects.equals(given, agentConfig.given())) {
@@ -98,14 +105,15 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
      * {@inheritDoc} Each jar that failed is printed on standard error, once, as {@code warning: plugin not loaded:
      * <jar> (plugin <id>): <reason>} (the host here logs nothing of its own: docs/plugin-guide.md).
      *
-     * @throws UsageException {@code --plugins-dir} names no directory: a typo there would otherwise pass as a machine
-     *     with no product family to manage
+     * @throws UsageException {@code --plugins-dir}, or without it the configuration's {@code pluginsDir}, names no
+     *     directory: a typo there would otherwise pass as a machine with no product family to manage
      */
     @Override
     public PluginHost loadPlugins() {
-        checkPluginsDirOption();
+        OfflineAgentConfig config = agentConfig();
+        Path directory = checkedPluginsDirectory(pluginsDir, config);
         Ahead<PluginHost> ahead = takePluginsAhead();
-        PluginHost host = ahead != null ? ahead.get() : load(pluginsDirectory(), agentConfig());
+        PluginHost host = ahead != null ? ahead.get() : load(directory, config);
         PrintWriter err = spec.commandLine().getErr();
         host.problems().stream()
                 // A command may load them twice (simulate --from-hub, then the ctl fleet snapshot it runs). Each
@@ -123,17 +131,38 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
      * @throws UsageException it does not exist or is not a directory
      */
     void checkPluginsDirOption() {
-        if (pluginsDir != null && !Files.isDirectory(pluginsDir)) {
-            throw new UsageException("--plugins-dir: " + pluginsDir.toAbsolutePath()
-                    + (Files.exists(pluginsDir) ? " is not a directory" : " does not exist"));
+        checkPluginsDirOption(pluginsDir);
+    }
+
+    private static void checkPluginsDirOption(Path option) {
+        if (option != null && !Files.isDirectory(option)) {
+            throw new UsageException("--plugins-dir: " + option.toAbsolutePath()
+                    + (Files.exists(option) ? " is not a directory" : " does not exist"));
         }
+    }
+
+    /**
+     * The plugins directory for {@code option} ({@code --plugins-dir}, null for none) and {@code config}: the option,
+     * else the configuration's {@code pluginsDir}, as {@code run} takes them; refused when it names no directory.
+     *
+     * @throws UsageException it names no directory (naming the option, or the key and where it was written), or the
+     *     configuration cannot be read
+     */
+    private static Path checkedPluginsDirectory(Path option, OfflineAgentConfig config) {
+        if (option != null) {
+            checkPluginsDirOption(option);
+            return option;
+        }
+        config.checkPluginsDirectory();
+        return config.pluginsDirectory();
     }
 
     private synchronized Ahead<PluginHost> takePluginsAhead() {
         Ahead<PluginHost> ahead = pluginsAhead;
         pluginsAhead = null;
-        // Started from a first look at the arguments; picocli's parse is the one that counts.
-        return ahead != null && pluginsAheadDirectory.equals(pluginsDirectory()) && pluginsAheadConfig == agentConfig
+        // Started from a first look at the arguments; picocli's parse is the one that counts. The same option and
+        // configuration name the same directory.
+        return ahead != null && Objects.equals(pluginsAheadOption, pluginsDir) && pluginsAheadConfig == agentConfig
                 ? ahead
                 : null;
     }
@@ -158,28 +187,26 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     /**
      * The command line of this process, {@code kms-agent ARGS}: as {@link #commandLine(CommandLine.IFactory,
      * String[])}, with what the named command will need first started on a second thread. For {@code status},
-     * {@code doctor}, {@code products} and {@code gvlk} that is reading the configuration and loading the plugins,
-     * a third of such a command's run, which then overlaps picocli's and Guice's start-up (docs/performance-log.md).
+     * {@code doctor}, {@code products} and {@code gvlk} that is reading the configuration and loading the plugins from
+     * the directory {@code --plugins-dir} or else the configuration names, a third of such a command's run, which then
+     * overlaps picocli's and Guice's start-up (docs/performance-log.md).
      */
     static CommandLine forProcess(String[] args) {
         KmsAgentCommand root = new KmsAgentCommand();
         boolean help = Arrays.stream(args).anyMatch(a -> HELP_OPTIONS.contains(a));
         String command = firstWord(args);
         if (!help && command != null && PLUGIN_COMMANDS.contains(command)) {
-            Path directory = optionArgument(args, "--plugins-dir")
-                    .map(Path::of)
-                    .orElseGet(Installation::defaultPluginsDirectory);
-            // One that is not there is refused by loadPlugins() with a usage error, without the host's warning first.
-            if (Files.isDirectory(directory)) {
-                // doctor's --config, for the trust store; the command checks it again once picocli has parsed it.
-                String configFile =
-                        optionArgument(args, OfflineAgentConfig.OPTION).orElse(null);
-                root.useConfigFile(configFile);
-                OfflineAgentConfig config = root.agentConfig();
-                root.pluginsAheadDirectory = directory;
-                root.pluginsAheadConfig = config;
-                root.pluginsAhead = new Ahead<>("plugins-ahead", () -> load(directory, config)).start();
-            }
+            Path option = optionArgument(args, "--plugins-dir").map(Path::of).orElse(null);
+            // doctor's --config, for the plugins folder and trust store; the command checks it again once picocli has
+            // parsed it.
+            root.useConfigFile(optionArgument(args, OfflineAgentConfig.OPTION).orElse(null));
+            OfflineAgentConfig config = root.agentConfig();
+            root.pluginsAheadOption = option;
+            root.pluginsAheadConfig = config;
+            // A directory that is not there fails here without loading anything; loadPlugins() refuses it by itself
+            // with a usage error before it would take this host.
+            root.pluginsAhead =
+                    new Ahead<>("plugins-ahead", () -> load(checkedPluginsDirectory(option, config), config)).start();
         }
         return commandLine(CommandLine.defaultFactory(), args, root);
     }

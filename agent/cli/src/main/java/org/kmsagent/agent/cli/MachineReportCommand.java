@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The commands that read this machine's licensing once, without a running agent, and print a report: {@code status}
- * and {@code doctor}. What they share: the licensing stack {@code --licensing} chooses, {@code --json}, and the
- * services they read through (given by a test, or the real wiring).
+ * and {@code doctor}. What they share: the licensing stack {@code --licensing} or the configuration chooses,
+ * {@code --json}, and the services they read through (given by a test, or the real wiring).
  */
 abstract class MachineReportCommand implements Callable<Integer> {
     private CliServices services;
@@ -52,10 +52,14 @@ abstract class MachineReportCommand implements Callable<Integer> {
         return null;
     }
 
-    /** The licensing stack {@code --licensing} names, or a usage error saying why it cannot be had here. */
+    /**
+     * The licensing stack {@code --licensing} names, else the configuration's {@code licensing}; or a usage error
+     * saying why it cannot be had here.
+     */
     final LicensingStacks.Choice licensingStack() {
+        String mode = licensing.mode(services().agentConfig());
         try {
-            return services().stacks().select(licensing.mode);
+            return services().stacks().select(mode);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

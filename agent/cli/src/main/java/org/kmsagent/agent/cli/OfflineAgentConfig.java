@@ -8,13 +8,14 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
+import org.kmsagent.agent.config.PluginsDirSetting;
 
 /**
  * The configuration the commands that work without the agent read ({@code products}, {@code gvlk}, {@code status},
  * {@code doctor}): the file the command names ({@code doctor --config FILE}), else {@code KMSAGENT_CONFIG}, as the MSI
  * sets it for the service ({@link ConfigFile}'s rule), and the {@code KMSAGENT_*} overrides; the defaults without
- * either. Read once for a whole command line, on first use: its plugin trust store, the simulated machine's data
- * directory and doctor's findings all come from that one reading.
+ * either. Read once for a whole command line, on first use: its plugins folder and their trust store, the licensing
+ * stack, the simulated machine's data directory and doctor's findings all come from that one reading.
  */
 final class OfflineAgentConfig {
     /** How a command names the file it is given. */
@@ -22,7 +23,7 @@ final class OfflineAgentConfig {
 
     private final String given;
     private final Map<String, String> environment;
-    private AgentConfig config;
+    private ConfigLoader.Loaded config;
 
     /** The configuration {@code KMSAGENT_CONFIG} names in {@code environment}, or none. */
     OfflineAgentConfig(Map<String, String> environment) {
@@ -48,14 +49,42 @@ final class OfflineAgentConfig {
      * @throws UsageException naming {@value #OPTION} or {@code KMSAGENT_CONFIG}, and each problem, when that
      *     configuration cannot be read
      */
-    synchronized AgentConfig get() {
+    AgentConfig get() {
+        return loaded().config();
+    }
+
+    /**
+     * The plugins folder the configuration's {@code pluginsDir} names, as {@code run} reads it
+     * ({@link PluginsDirSetting}); not checked.
+     *
+     * @throws UsageException as {@link #get()}
+     */
+    Path pluginsDirectory() {
+        return PluginsDirSetting.folder(get());
+    }
+
+    /**
+     * Refuses a configured {@code pluginsDir} that names no directory, as {@code run} does, naming the key and where
+     * it was written ({@code agent.yaml:7: pluginsDir: D:\kms-plugins does not exist}).
+     *
+     * @throws UsageException so, or as {@link #get()}
+     */
+    void checkPluginsDirectory() {
+        try {
+            PluginsDirSetting.check(loaded());
+        } catch (ConfigException e) {
+            throw new UsageException(String.join("; ", e.errors()));
+        }
+    }
+
+    private synchronized ConfigLoader.Loaded loaded() {
         if (config == null) {
             config = read();
         }
         return config;
     }
 
-    private AgentConfig read() {
+    private ConfigLoader.Loaded read() {
         Optional<Path> file;
         try {
             file = ConfigFile.choose(given, OPTION, environment);
@@ -63,7 +92,7 @@ final class OfflineAgentConfig {
             throw new UsageException(String.join("; ", e.errors())); // each names where the file was named
         }
         try {
-            return new ConfigLoader(environment).load(file, List.of());
+            return new ConfigLoader(environment).loadLocated(file, List.of());
         } catch (ConfigException e) {
             String source = given != null ? OPTION + " " : ConfigFile.VARIABLE + "=";
             throw new UsageException("the agent's configuration"

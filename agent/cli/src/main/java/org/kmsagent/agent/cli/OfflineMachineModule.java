@@ -88,6 +88,8 @@ final class OfflineMachineModule extends AbstractModule {
      * one.
      */
     private SimulatedMachine thisMachine() {
+        // First: a plugins folder that is refused stops the command before a word about the machine.
+        List<LoadedFamily> loaded = families.get();
         AgentConfig agent = config.get();
         Path file = Path.of(agent.dataDir()).resolve("state.json");
         StateStore.Look look = new StateStore(file, Clock.systemUTC()).look();
@@ -100,7 +102,7 @@ final class OfflineMachineModule extends AbstractModule {
                     + "; the machine shown is a fresh simulated one (a new CMID, nothing activated), not the agent's");
         }
         SimulatedSite site = SimulatedSite.create(new VirtualClockScheduler(Instant.now()), agent.simulated(), stored);
-        for (LoadedFamily f : families.get()) {
+        for (LoadedFamily f : loaded) {
             try {
                 site.install(f);
             } catch (LicensingException | RuntimeException e) {

@@ -15,6 +15,7 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
+import org.kmsagent.agent.config.PluginsDirSetting;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.logging.RunLogging;
 import org.kmsagent.agent.live.DaemonWiring;
@@ -70,8 +71,9 @@ public final class RunCommand implements Callable<Integer> {
                 root.pluginsDirOption().ifPresent(d -> overrides.add("pluginsDir=" + d.toAbsolutePath()));
             }
             overrides.addAll(sets);
-            agentConfig = new ConfigLoader(System.getenv()).load(file, overrides);
-            DaemonWiring.checkPluginsDir(agentConfig);
+            ConfigLoader.Loaded loaded = new ConfigLoader(System.getenv()).loadLocated(file, overrides);
+            PluginsDirSetting.check(loaded);
+            agentConfig = loaded.config();
             logs = RunLogging.apply(agentConfig.logging());
         } catch (ConfigException e) {
             err.println("kms-agent run: " + e.getMessage());

@@ -10,7 +10,11 @@ import org.kmsagent.agent.plugin.PluginHost;
  * contributing subcommands (hub, simulator, bench) do not depend on.
  */
 public interface GlobalOptions {
-    /** The plugins directory in force: {@code --plugins-dir}, or {@code plugins/} beside the installation. */
+    /**
+     * The plugins directory in force: {@code --plugins-dir}, else the {@code pluginsDir} of the agent's configuration
+     * ({@code KMSAGENT_CONFIG} and the {@code KMSAGENT_*} overrides), whose default is {@code plugins/} beside the
+     * installation: the folder {@code run} loads with the same configuration.
+     */
     Path pluginsDirectory();
 
     /** The {@code --plugins-dir} given on the command line, if one was. */
@@ -19,7 +23,8 @@ public interface GlobalOptions {
     /**
      * A plugin host over the plugins directory, with every jar in it loaded. Problems are kept, not thrown, and each is
      * printed once on the command's standard error as {@code warning: plugin not loaded: ...}: callers do not print
-     * them again.
+     * them again. A plugins directory given ({@code --plugins-dir}) or configured ({@code pluginsDir}) that does not
+     * exist is refused.
      */
     PluginHost loadPlugins();
 }

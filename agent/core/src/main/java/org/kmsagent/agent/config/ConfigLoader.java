@@ -135,6 +135,29 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem, each naming its key
      */
     public AgentConfig load(Optional<Path> file, List<String> sets) throws ConfigException {
+        return loadLocated(file, sets).config();
+    }
+
+    /**
+     * A configuration as loaded, with where each key that was written came from: for a message about a value that
+     * only turns out wrong after loading (a {@code pluginsDir} that names no folder), named as load errors are.
+     */
+    public record Loaded(AgentConfig config, Map<String, String> origins) {
+        public Loaded {
+            origins = Map.copyOf(origins);
+        }
+
+        /**
+         * {@code error}, which starts with its key path, prefixed with where that key was written ({@code file:line},
+         * or the environment variable), as {@link #load} names its errors; as it is for a default or a {@code --set}.
+         */
+        public String locate(String error) {
+            return ConfigLoader.locate(error, origins);
+        }
+    }
+
+    /** As {@link #load}, keeping where each key came from. */
+    public Loaded loadLocated(Optional<Path> file, List<String> sets) throws ConfigException {
         Map<String, String> origin = new HashMap<>();
         ObjectNode root = read(file, origin);
         List<String> errors = new ArrayList<>();
@@ -188,7 +211,7 @@ public final class ConfigLoader {
             }
             throw new ConfigException(located);
         }
-        return config;
+        return new Loaded(config, origin);
     }
 
     /** Binds a configuration tree to the record, through Jackson: every key that is not written gets its default. */

@@ -9,6 +9,7 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
+import org.kmsagent.agent.config.PluginsDirSetting;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.logging.RunLogging;
 import org.kmsagent.agent.windows.eventlog.AgentEvents;
@@ -56,8 +57,9 @@ public final class AgentService implements ServiceBodyProvider {
                 AgentConfig config;
                 String logs;
                 try {
-                    config = new ConfigLoader(environment).load(file, List.of());
-                    DaemonWiring.checkPluginsDir(config);
+                    ConfigLoader.Loaded loaded = new ConfigLoader(environment).loadLocated(file, List.of());
+                    PluginsDirSetting.check(loaded);
+                    config = loaded.config();
                     logs = RunLogging.applyForService(config.logging());
                 } catch (ConfigException e) {
                     throw refused(file.map(Path::toString).orElse("(defaults)"), e);

@@ -1,13 +1,9 @@
 package org.kmsagent.agent.live;
 
 import com.google.inject.Module;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
-import org.kmsagent.agent.config.AgentConfig;
-import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.daemon.ControlBinding;
 
 /**
@@ -26,25 +22,6 @@ public final class DaemonWiring {
     public static ControlBinding production() {
         List<Module> modules = classPathModules();
         return context -> LiveAgent.start(modules, context);
-    }
-
-    /**
-     * Refuses a {@code pluginsDir} the configuration names (in agent.yaml, by {@code --set} or by
-     * {@code --plugins-dir}) that is no directory: a typo there would otherwise start an agent that renews nothing
-     * (0 families). Only the default {@code plugins} may be missing (then {@code plugins/} beside the installation is
-     * used, and the banner says when that is missing too). Call before the daemon starts.
-     *
-     * @throws ConfigException the configured plugins folder does not exist or is not a directory
-     */
-    public static void checkPluginsDir(AgentConfig config) throws ConfigException {
-        if (config.pluginsDir().equals(AgentConfig.DEFAULT_PLUGINS_DIR)) {
-            return;
-        }
-        Path dir = LiveAgent.pluginsDirectory(config);
-        if (!Files.isDirectory(dir)) {
-            throw new ConfigException(
-                    "pluginsDir: " + dir + (Files.exists(dir) ? " is not a directory" : " does not exist"));
-        }
     }
 
     /**

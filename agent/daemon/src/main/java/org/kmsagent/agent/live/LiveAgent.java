@@ -20,8 +20,7 @@ import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.LicensingCallsView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
-import org.kmsagent.agent.config.AgentConfig;
-import org.kmsagent.agent.core.Installation;
+import org.kmsagent.agent.config.PluginsDirSetting;
 import org.kmsagent.agent.daemon.DaemonBanner;
 import org.kmsagent.agent.daemon.DaemonContext;
 import org.kmsagent.agent.host.GenuineHostView;
@@ -109,7 +108,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         var trust = context.config().plugins();
         all.add(new DaemonModule(
                 context,
-                pluginsDirectory(context.config()),
+                PluginsDirSetting.folder(context.config()),
                 PluginSignatures.configured(trust.trustStore(), trust.trustStorePassword())));
         LiveAgent agent;
         try {
@@ -164,16 +163,6 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         tracker.reportStart(ids);
         hosts.reportUnknownKeys();
         tracker.reportLoops();
-    }
-
-    /** The plugins folder {@code pluginsDir} names. */
-    static Path pluginsDirectory(AgentConfig config) {
-        Path p = Path.of(config.pluginsDir());
-        // The default "plugins" means plugins/ beside the installation, not beside the working directory.
-        if (!p.isAbsolute() && config.pluginsDir().equals(AgentConfig.DEFAULT_PLUGINS_DIR) && !Files.isDirectory(p)) {
-            return Installation.defaultPluginsDirectory();
-        }
-        return p.toAbsolutePath();
     }
 
     /** What the licensing-call deadlines caught since start (for status and doctor). */

@@ -20,13 +20,20 @@ record KmsAgentProcess(int exit, String out, String err) {
 
     /** With {@code environment} added to this JVM's. */
     static KmsAgentProcess run(Path dir, Map<String, String> environment, List<String> args) throws Exception {
+        return run(dir, environment, List.of(), args);
+    }
+
+    /** With {@code environment} added to this JVM's, and {@code jvmOptions} (e.g. {@code -Dkmsagent.home=...}). */
+    static KmsAgentProcess run(Path dir, Map<String, String> environment, List<String> jvmOptions, List<String> args)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
                 "-XX:-UsePerfData",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "org.kmsagent.agent.cli.Main"));
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        cmd.addAll(jvmOptions);
+        cmd.add("org.kmsagent.agent.cli.Main");
         cmd.addAll(args);
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");

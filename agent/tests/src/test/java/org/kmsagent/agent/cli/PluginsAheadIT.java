@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -16,9 +17,9 @@ import picocli.CommandLine;
 
 /**
  * The plugins {@code status}, {@code doctor}, {@code products} and {@code gvlk} load ahead, before picocli has parsed
- * the arguments, are the ones the parsed {@code --plugins-dir} names, wherever it stands, checked with the trust store
- * of the configuration the parsed {@code doctor --config} names; a second load is a load of its own (each command
- * closes the host it was given).
+ * the arguments, are the ones the parsed {@code --plugins-dir} names, wherever it stands, else the folder the
+ * configuration the parsed {@code doctor --config} names, checked with that configuration's trust store; a second
+ * load is a load of its own (each command closes the host it was given).
  */
 class PluginsAheadIT {
 
@@ -63,6 +64,37 @@ class PluginsAheadIT {
 
         assertThat(err.toString()).contains("warning: plugin not loaded: office2013.jar: refused: not signed");
         assertThat(out.toString()).contains("plugin signatures checked against 1 certificate(s) of " + store);
+    }
+
+    /**
+     * Without {@code --plugins-dir}, the configuration's {@code pluginsDir}: a first look that missed doctor's
+     * {@code --config} loaded the folder of another configuration (the installation's), and the plugins are loaded
+     * again from the folder the file given names.
+     */
+    @Test
+    void withoutPluginsDirThePluginsAreTheOnesOfTheFolderTheConfigurationNames(@TempDir Path dir) throws Exception {
+        Path plugins = dir.resolve("kms-plugins");
+        PluginJars.copyBuilt(plugins, "office2013");
+        Path config = Files.writeString(dir.resolve("agent.yaml"), """
+                dataDir: %s
+                pluginsDir: %s
+                """.formatted(dir.resolve("data"), plugins));
+        String[] parsed = {"doctor", "--licensing", "simulated", "--config", config.toString()};
+        String[] firstLook = {"doctor", "--licensing", "simulated"};
+
+        for (String[] looked : List.of(parsed, firstLook)) {
+            StringWriter out = new StringWriter();
+            CommandLine cl = KmsAgentCommand.forProcess(looked);
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(new StringWriter(), true));
+
+            cl.execute(parsed);
+
+            assertThat(out.toString())
+                    .as("first look: %s", String.join(" ", looked))
+                    .contains("office2013")
+                    .doesNotContain("no product family is loaded");
+        }
     }
 
     @Test

@@ -33,7 +33,7 @@ class RunCommandTest {
     }
 
     @Test
-    void aPluginsFolderThatDoesNotExistStopsTheStartAsOtherCommandsRefuseIt() {
+    void aPluginsFolderThatDoesNotExistStopsTheStartAsOtherCommandsRefuseIt() throws IOException {
         Path missing = dir.resolve("nope");
         Path data = dir.resolve("data");
         Result products = AgentFixture.run("--plugins-dir", missing.toString(), "products");
@@ -50,6 +50,13 @@ class RunCommandTest {
                 () -> AgentFixture.run("run", "--set", "dataDir=" + data, "--set", "pluginsDir=" + missing));
         assertThat(configured.exit()).as(configured.toString()).isEqualTo(2);
         assertThat(configured.err()).contains("pluginsDir: " + missing + " does not exist");
+        // Written in the file: where, as status, doctor, products and gvlk name it.
+        Path file =
+                Files.writeString(dir.resolve("agent.yaml"), "dataDir: " + data + "\npluginsDir: " + missing + "\n");
+        Result inFile = assertTimeoutPreemptively(
+                Duration.ofSeconds(60), () -> AgentFixture.run("run", "--config", file.toString()));
+        assertThat(inFile.exit()).as(inFile.toString()).isEqualTo(2);
+        assertThat(inFile.err()).contains(file + ":2: pluginsDir: " + missing + " does not exist");
         assertThat(data).doesNotExist();
     }
 

@@ -73,7 +73,12 @@ public final class ScenarioReader {
     static final Duration MIN_INTERVAL = Duration.ofMinutes(KmsRules.MIN_INTERVAL_MINUTES);
 
     static final Duration MAX_INTERVAL = Duration.ofMinutes(KmsRules.MAX_INTERVAL_MINUTES);
-    static final int MAX_MACHINES = 1_000_000;
+    /** The most machines one fleet may hold, in all its groups. */
+    public static final int MAX_MACHINES = 1_000_000;
+    /** How many days a run may last: at least one, at most ten years. */
+    public static final int MIN_DAYS = 1;
+
+    public static final int MAX_DAYS = 3650;
     /**
      * The Windows versions a group may name ({@code windows: 11}); any other is written {@code major.minor[.build]}.
      * Windows 11 reports itself as 10.0, and the licensing service it uses for Office is Windows 10's.
@@ -287,8 +292,8 @@ public final class ScenarioReader {
         List<FieldProblem> problems = new ArrayList<>();
         long seed = f.seed() == null ? 1L : f.seed();
         int days = f.days() == null ? 90 : f.days();
-        if (days < 1 || days > 3650) {
-            problems.add(new FieldProblem("days", "must be 1 to 3650, got " + days));
+        if (days < MIN_DAYS || days > MAX_DAYS) {
+            problems.add(new FieldProblem("days", "must be " + MIN_DAYS + " to " + MAX_DAYS + ", got " + days));
         }
         Instant start = DEFAULT_START;
         if (f.start() != null) {

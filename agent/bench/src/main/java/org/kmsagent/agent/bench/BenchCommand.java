@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.command.TakesGlobalOptions;
+import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.core.Installation;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.simulate.command.SimulationWiring;
@@ -47,13 +48,19 @@ public final class BenchCommand implements Callable<Integer> {
                     "The installation the startup benchmark measures (default: this one), e.g. the machine agent's.")
     Path home;
 
+    static final WholeNumberOption AGENTS = new WholeNumberOption("--agents", "agents", 1, Integer.MAX_VALUE);
+
+    Integer agents;
+
     @Option(
             names = "--agents",
             paramLabel = "N",
             description =
                     "How many agents fleet-10k connects (default 10,000) and fleet-20k-two-hubs across its two hubs"
                             + " (default 20,000); given, they run even with --quick.")
-    Integer agents;
+    void agents(String text) {
+        agents = AGENTS.read(spec, text);
+    }
 
     @Option(
             names = "--json",

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.kmsagent.agent.command.TakesGlobalOptions;
+import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.doctor.BindingSelfTest;
 import org.kmsagent.agent.doctor.DoctorFormat;
@@ -59,13 +60,19 @@ public final class DoctorCommand extends MachineReportCommand {
             description = "The machine's DNS domain, when it cannot be found (a configured lookup domain still wins).")
     String domain;
 
+    static final WholeNumberOption TIMEOUT_MS = new WholeNumberOption("--timeout-ms", "milliseconds", 1, 60_000);
+
+    int timeoutMillis;
+
     @Option(
             names = "--timeout-ms",
             paramLabel = "MS",
             defaultValue = "2000",
-            description = "Timeout of each host name resolution, the DNS query and each TCP connect. Default:"
+            description = "Timeout of each host name resolution, the DNS query and each TCP connect, 1-60000. Default:"
                     + " ${DEFAULT-VALUE}.")
-    int timeoutMillis;
+    void timeoutMillis(String text) {
+        timeoutMillis = TIMEOUT_MS.read(spec, text);
+    }
 
     @Option(
             names = OfflineAgentConfig.OPTION,
@@ -91,9 +98,6 @@ public final class DoctorCommand extends MachineReportCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (timeoutMillis < 1 || timeoutMillis > 60_000) {
-            throw new UsageException("--timeout-ms must be 1-60000, got " + timeoutMillis);
-        }
         if (selfTest) {
             return selfTest();
         }

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TokenConfig;
 import org.kmsagent.agent.config.TokenHash;
@@ -48,19 +49,24 @@ public final class TokenCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON instead of text.")
         boolean json;
 
+        /** Fewer would make a weak hash, more a slow one. */
+        static final WholeNumberOption ITERATIONS =
+                new WholeNumberOption("--iterations", "", TokenHash.MIN_ITERATIONS, TokenHash.MAX_ITERATIONS);
+
+        int iterations;
+
         @Option(
                 names = "--iterations",
                 paramLabel = "N",
                 defaultValue = "" + TokenHash.DEFAULT_ITERATIONS,
-                description = "PBKDF2 iterations (default ${DEFAULT-VALUE}).")
-        int iterations;
+                description = "PBKDF2 iterations, " + TokenHash.MIN_ITERATIONS + "-" + TokenHash.MAX_ITERATIONS
+                        + " (default ${DEFAULT-VALUE}).")
+        void iterations(String text) {
+            iterations = ITERATIONS.read(command, text);
+        }
 
-        /** The iterations asked for, or a usage error when the hash would be too weak or too slow. */
+        /** The iterations asked for. */
         int iterations() {
-            if (iterations < TokenHash.MIN_ITERATIONS || iterations > TokenHash.MAX_ITERATIONS) {
-                throw new UsageException("--iterations must be " + TokenHash.MIN_ITERATIONS + "-"
-                        + TokenHash.MAX_ITERATIONS + ", got " + iterations);
-            }
             return iterations;
         }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.api.KmsEndpoint;
@@ -339,8 +340,14 @@ final class AgentCommands {
 
     @Command(name = "watch", description = "Prints every event the agent publishes (activations, state changes).")
     static final class Watch extends CtlSubcommand {
-        @Option(names = "--count", paramLabel = "N", description = "Stop after N events (default: until interrupted).")
+        static final WholeNumberOption COUNT = new WholeNumberOption("--count", "events", 1, Integer.MAX_VALUE);
+
         Integer count;
+
+        @Option(names = "--count", paramLabel = "N", description = "Stop after N events (default: until interrupted).")
+        void count(String text) {
+            count = COUNT.read(spec, text);
+        }
 
         @Override
         public Integer call() {

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusAddresses;
+import org.kmsagent.agent.bus.audit.AuditQuery;
+import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.agent.fleet.FleetAddresses;
@@ -36,18 +38,26 @@ final class AuditCommands {
                         "Only records from this long ago (30m, 24h, 7d) or since this time (2026-11-28T12:00:00Z).")
         String since;
 
+        /** As many records as one request may ask for ({@link AuditQuery}). */
+        static final WholeNumberOption LIMIT = new WholeNumberOption("--limit", "", 1, AuditQuery.MAX_LIMIT);
+
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
+
+        int limit;
+
         @Option(
                 names = "--limit",
                 paramLabel = "N",
-                defaultValue = "100",
-                description = "At most the N newest records (1-10000, default ${DEFAULT-VALUE}).")
-        int limit;
+                defaultValue = "" + AuditQuery.DEFAULT_LIMIT,
+                description =
+                        "At most the N newest records (1-" + AuditQuery.MAX_LIMIT + ", default ${DEFAULT-VALUE}).")
+        void limit(String text) {
+            limit = LIMIT.read(command, text);
+        }
 
         /** The request body, or a usage error naming the option. */
         JsonObject body(CommandLine cl, Instant now) {
-            if (limit < 1 || limit > 10_000) {
-                throw new CommandLine.ParameterException(cl, "--limit: expected 1-10000, got " + limit);
-            }
             JsonObject body = new JsonObject().put("limit", limit);
             if (since != null) {
                 // Whole seconds: what a person asks for, and what the record of this read then shows.

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.HostPort;
@@ -105,12 +106,19 @@ public final class CtlCommand implements Runnable {
             description = "Print the agent's (or hub's) replies as JSON.")
     boolean json;
 
+    /** An hour at most, as long as the bridge's own bridge.requestTimeoutSeconds may be. */
+    static final WholeNumberOption TIMEOUT = new WholeNumberOption("--timeout", "seconds", 1, 3_600);
+
+    int timeoutSeconds;
+
     @Option(
             names = "--timeout",
             paramLabel = "SECONDS",
             defaultValue = "60",
-            description = "Connect and reply timeout (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+            description = "Connect and reply timeout, 1-3600 (default ${DEFAULT-VALUE}).")
+    void timeoutSeconds(String text) {
+        timeoutSeconds = TIMEOUT.read(spec, text);
+    }
 
     @Option(
             names = "--target",
@@ -167,10 +175,6 @@ public final class CtlCommand implements Runnable {
                         "--agent: expected HOST:PORT with a port 1-65535, got " + BoundedInput.shown(agent));
             }
             port = Integer.parseInt(portText);
-            if (timeoutSeconds < 1) {
-                throw new IllegalArgumentException(
-                        "--timeout: expected a whole number of seconds, 1 or more, got " + timeoutSeconds);
-            }
             serverTrust = trust(sub);
             secret = token(sub);
             if ((cert == null) != (key == null)) {

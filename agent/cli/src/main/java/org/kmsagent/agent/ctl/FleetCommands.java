@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.command.TakesGlobalOptions;
+import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import picocli.CommandLine;
@@ -75,21 +76,13 @@ final class FleetCommands extends CtlSubcommand {
     /** The longest window a hub forecasts (its {@code days} and {@code horizonDays}: ten years). */
     static final int MAX_DAYS = 3650;
 
-    /** A number of days from {@code min} to {@link #MAX_DAYS}, or a usage error naming the option (exit 2). */
-    static int inRange(CommandLine.Model.CommandSpec spec, String option, int value, int min) {
-        if (value < min || value > MAX_DAYS) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    option + ": expected a whole number of days " + min + "-" + MAX_DAYS + ", got " + value);
-        }
-        return value;
-    }
-
     @Command(
             name = "expiring",
             description =
                     "Machines whose activation runs out within --days, with the cause of " + "their failed renewals.")
     static final class Expiring extends CtlSubcommand {
+        static final WholeNumberOption DAYS = new WholeNumberOption("--days", "days", 0, MAX_DAYS);
+
         int days;
 
         @Option(
@@ -97,8 +90,8 @@ final class FleetCommands extends CtlSubcommand {
                 defaultValue = "30",
                 paramLabel = "DAYS",
                 description = "The window in days, 0-" + MAX_DAYS + " (default ${DEFAULT-VALUE}).")
-        void days(int value) {
-            days = inRange(spec, "--days", value, 0);
+        void days(String text) {
+            days = DAYS.read(spec, text);
         }
 
         @Override
@@ -128,6 +121,8 @@ final class FleetCommands extends CtlSubcommand {
             description = "Each KMS host's pools against their thresholds, and when each is "
                     + "projected to cross its threshold.")
     static final class Pools extends CtlSubcommand {
+        static final WholeNumberOption HORIZON_DAYS = new WholeNumberOption("--horizon-days", "days", 1, MAX_DAYS);
+
         int horizonDays;
 
         @Option(
@@ -135,8 +130,8 @@ final class FleetCommands extends CtlSubcommand {
                 defaultValue = "90",
                 paramLabel = "DAYS",
                 description = "How far to project, in days, 1-" + MAX_DAYS + " (default ${DEFAULT-VALUE}).")
-        void horizonDays(int value) {
-            horizonDays = inRange(spec, "--horizon-days", value, 1);
+        void horizonDays(String text) {
+            horizonDays = HORIZON_DAYS.read(spec, text);
         }
 
         @Override
@@ -292,20 +287,24 @@ final class FleetCommands extends CtlSubcommand {
                 description = "The scenario file to write (JSON).")
         Path out;
 
+        /** As {@code kms-agent simulate} takes a scenario's days. */
+        static final WholeNumberOption DAYS =
+                new WholeNumberOption("--days", "days", FleetSnapshot.MIN_DAYS, FleetSnapshot.MAX_DAYS);
+
+        int days;
+
         @Option(
                 names = "--days",
                 defaultValue = "90",
-                description = "How long the scenario runs (default " + "${DEFAULT-VALUE}).")
-        int days;
+                paramLabel = "DAYS",
+                description = "How long the scenario runs, " + FleetSnapshot.MIN_DAYS + "-" + FleetSnapshot.MAX_DAYS
+                        + " (default ${DEFAULT-VALUE}).")
+        void days(String text) {
+            days = DAYS.read(spec, text);
+        }
 
         @Override
         public Integer call() {
-            if (days < FleetSnapshot.MIN_DAYS || days > FleetSnapshot.MAX_DAYS) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--days: expected " + FleetSnapshot.MIN_DAYS + " to " + FleetSnapshot.MAX_DAYS
-                                + " (how many days the scenario runs, as 'kms-agent simulate' takes it), got " + days);
-            }
             return execute((client, printer) -> {
                 JsonObject view = client.request(FleetAddresses.VIEW, new JsonObject());
                 JsonObject hosts = client.request(FleetAddresses.HOSTS, new JsonObject());

@@ -5,6 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 
@@ -17,6 +18,8 @@ public final class CertificateFingerprint {
     private static final HexFormat PRINTED = HexFormat.ofDelimiter(":").withUpperCase();
     /** ASCII hex only: upper-casing first would let a character such as U+FB00 (ff) pass as two digits. */
     private static final Pattern DIGITS = Pattern.compile("[0-9A-Fa-f]{64}");
+    /** What {@link #PRINTED} writes for 32 bytes. */
+    private static final Pattern PRINTED_FORM = Pattern.compile("([0-9A-F]{2}:){31}[0-9A-F]{2}");
 
     private CertificateFingerprint() {}
 
@@ -36,11 +39,25 @@ public final class CertificateFingerprint {
      * @throws IllegalArgumentException naming {@code source} and the text when it is not 64 hex digits
      */
     public static String parse(String text, String source) {
+        return printed(text).orElseThrow(() -> new IllegalArgumentException(refusal(text, source)));
+    }
+
+    /** A fingerprint as a person gave it, in the printed form; empty when it is not 64 hex digits. */
+    static Optional<String> printed(String text) {
         String digits = text == null ? "" : text.replace(":", "").replace(" ", "");
-        if (!DIGITS.matcher(digits).matches()) {
-            throw new IllegalArgumentException(source + ": expected a SHA-256 fingerprint (64 hex digits, colons"
-                    + " optional)" + (text == null ? "" : ", got '" + BoundedInput.shown(text.strip()) + "'"));
-        }
-        return PRINTED.formatHex(HexFormat.of().parseHex(digits));
+        return DIGITS.matcher(digits).matches()
+                ? Optional.of(PRINTED.formatHex(HexFormat.of().parseHex(digits)))
+                : Optional.empty();
+    }
+
+    /** Whether {@code text} is in the printed form, as {@link #printed} (and {@link #parse}) give it. */
+    static boolean isPrinted(String text) {
+        return text != null && PRINTED_FORM.matcher(text).matches();
+    }
+
+    /** Why {@code text}, written at {@code source}, is no fingerprint. */
+    static String refusal(String text, String source) {
+        return source + ": expected a SHA-256 fingerprint (64 hex digits, colons optional)"
+                + (text == null ? "" : ", got '" + BoundedInput.shown(text.strip()) + "'");
     }
 }

@@ -410,7 +410,10 @@ public final class ConfigLoader {
     private static String describe(DocumentBinding.Misfit misfit) {
         String path = misfit.path().isEmpty() ? "(top level)" : misfit.path();
         JsonProcessingException error = misfit.error();
-        if (error instanceof UnrecognizedPropertyException e) {
+        Optional<String> outOfRange = misfit.numberOutOfRange();
+        if (outOfRange.isPresent()) {
+            return path + ": " + outOfRange.get();
+        } else if (error instanceof UnrecognizedPropertyException e) {
             List<String> known = new ArrayList<>();
             e.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
             known.sort(null);

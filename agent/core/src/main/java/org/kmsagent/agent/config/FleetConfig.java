@@ -17,7 +17,9 @@ import org.kmsagent.agent.core.BoundedInput;
  * @param agentId this agent's id in the fleet; defaults to the machine's host name
  * @param token the agent's token on the hubs (a {@code read} token named in the hubs' {@code fleet.agentTokens});
  *     write {@code ${ENV_NAME}} to keep it out of the file
- * @param trust the hubs' certificate SHA-256 fingerprints (any one matches), or empty when {@code caFile} is used
+ * @param trust the hubs' certificate SHA-256 fingerprints (any one matches), or empty when {@code caFile} is used;
+ *     read once, here, into the printed form that pins compare ({@link CertificateFingerprint}): an entry that is no
+ *     fingerprint is kept as written, for {@link #problems} to name
  * @param caFile PEM file of the CA that issued the hubs' certificates, or null
  * @param heartbeatSeconds how often the agent tells its hub it is alive; a hub counts an agent gone after three
  * @param reconnectMaxSeconds the longest wait between two reconnection attempts (backoff doubles up to it)
@@ -54,7 +56,11 @@ public record FleetConfig(
 
     public FleetConfig {
         hubs = hubs == null ? List.of() : List.copyOf(hubs);
-        trust = trust == null ? List.of() : List.copyOf(trust);
+        trust = trust == null
+                ? List.of()
+                : trust.stream()
+                        .map(t -> CertificateFingerprint.printed(t).orElse(t))
+                        .toList();
         heartbeatSeconds = Objects.requireNonNullElse(heartbeatSeconds, 10);
         reconnectMaxSeconds = Objects.requireNonNullElse(reconnectMaxSeconds, 60);
         agentTokens = agentTokens == null ? List.of("agents") : List.copyOf(agentTokens);
@@ -136,10 +142,8 @@ public record FleetConfig(
                             + BoundedInput.shown(h) + "' (" + problem + ")"));
         }
         for (int i = 0; i < trust.size(); i++) {
-            try {
-                CertificateFingerprint.parse(trust.get(i), "fleet.trust[" + i + "]");
-            } catch (IllegalArgumentException e) {
-                errors.add(e.getMessage());
+            if (!CertificateFingerprint.isPrinted(trust.get(i))) { // the constructor could not read it
+                errors.add(CertificateFingerprint.refusal(trust.get(i), "fleet.trust[" + i + "]"));
             }
         }
         if (caFile != null && !Files.isReadable(Path.of(caFile))) {

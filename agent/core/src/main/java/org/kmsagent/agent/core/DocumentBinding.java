@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,9 @@ import java.util.Optional;
  * reports every value that does not fit its type, each with where it is written. Jackson's binding stops at the first
  * value that does not fit; {@link #bind} takes that value out of the tree (its key then gets its default) and binds
  * again, until the tree binds. A syntax error or a key written twice stops {@link #read}: nothing past it can be
- * read. Callers word the problems (each file type has its own vocabulary); the reading is here once.
+ * read. Callers word the problems (each file type has its own vocabulary); the reading is here once, and so is the
+ * wording of a whole number too large for its key ({@link Misfit#numberOutOfRange}), which no file type words its own
+ * way.
  *
  * <p>Stateless; the mapper passed in is only read.
  */
@@ -73,7 +76,31 @@ public final class DocumentBinding {
      * @param error Jackson's reason
      * @param found the value written there (never null; a {@link MissingNode} when there is none)
      */
-    public record Misfit(String path, JsonProcessingException error, JsonNode found) {}
+    public record Misfit(String path, JsonProcessingException error, JsonNode found) {
+        /**
+         * What is wrong, when it is a whole number too large (or too small) for its key's type, an {@code int}'s or a
+         * {@code long}'s: {@code expected a whole number, got 99999999999 (too large)}; empty for any other misfit.
+         * Every document read here (the agent's configuration, a scenario, a what-if changes file) says it in these
+         * words: the parser's own ("Numeric value (99999999999) out of range of int (-2147483648 - 2147483647)") name
+         * bounds that no key has, and a key's own range lives with the checks of its value, which never see it.
+         */
+        public Optional<String> numberOutOfRange() {
+            if (!found.isIntegralNumber() || !causedBy(error, InputCoercionException.class)) {
+                return Optional.empty();
+            }
+            return Optional.of("expected a whole number, got " + BoundedInput.shown(found.asText()) + " (too "
+                    + (found.bigIntegerValue().signum() < 0 ? "small" : "large") + ")");
+        }
+
+        private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+            for (Throwable at = t; at != null; at = at.getCause() == at ? null : at.getCause()) {
+                if (type.isInstance(at)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     /**
      * The result of {@link #bind}.

@@ -127,7 +127,12 @@ public final class FleetLink {
         }
     }
 
-    /** TLS client options trusting the pinned fingerprints, or the CA file (with host-name verification). */
+    /**
+     * TLS client options trusting the pinned fingerprints, or the CA file (with host-name verification).
+     *
+     * @param fingerprints in the printed form, as {@link FleetConfig#trust} holds them once the configuration is read
+     *     (or {@link CertificateFingerprint#of} gives them for a certificate)
+     */
     public static NetClientOptions clientOptions(List<String> fingerprints, String caFile) {
         // A hub working through a reconnection storm may take longer than Vert.x's default 10 s to finish a
         // handshake; giving up on it throws away both sides' work and starts another (docs/fleet.md,
@@ -137,10 +142,7 @@ public final class FleetLink {
                 .setConnectTimeout(5_000)
                 .setSslHandshakeTimeout(AgentBridge.HANDSHAKE_TIMEOUT_SECONDS);
         if (!fingerprints.isEmpty()) {
-            List<String> pinned = fingerprints.stream()
-                    .map(f -> CertificateFingerprint.parse(f, "fleet.trust"))
-                    .toList();
-            o.setTrustOptions(TrustOptions.wrap(new PinningTrustManager(pinned, "hub", "one of fleet.trust")))
+            o.setTrustOptions(TrustOptions.wrap(new PinningTrustManager(fingerprints, "hub", "one of fleet.trust")))
                     .setHostnameVerificationAlgorithm("");
         } else {
             o.setTrustOptions(new PemTrustOptions().addCertPath(caFile)).setHostnameVerificationAlgorithm("HTTPS");

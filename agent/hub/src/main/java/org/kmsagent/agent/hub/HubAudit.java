@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.audit.AuditQuery;
 import org.kmsagent.agent.bus.audit.AuditRecord;
@@ -174,12 +173,7 @@ final class HubAudit {
      *     {@code agent}'s
      */
     Future<JsonObject> query(JsonObject body, String agent, Map<String, Long> counts) {
-        AuditQuery q;
-        try {
-            q = AuditQuery.of(body);
-        } catch (IllegalArgumentException e) {
-            throw ControlException.badRequest(e.getMessage());
-        }
+        AuditQuery q = AuditQuery.of(body);
         Future<AuditLog.Page> mine = own == null || agent != null
                 ? Future.succeededFuture(new AuditLog.Page(List.of(), 0))
                 : Future.fromCompletionStage(own.read(q.since(), q.limit()));

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.WholeNumber;
 
 /**
  * The body of a request to an event-bus address, checked field by field the one way every address shares: the
@@ -139,16 +140,13 @@ public final class RequestBody {
      * not digits as text ({@code got "x" (text)}).
      */
     public static long parseWhole(String field, String text, long min, long max) {
-        // Digits only, so that no exponent (1e999999999) makes a huge number to compare.
-        Object given = text.matches("-?[0-9]+") ? new BigInteger(text) : text;
-        if (!wholeWithin(given, min, max)) {
-            throw outOfRange(field, min, max, given);
-        }
-        return ((Number) given).longValue();
+        return WholeNumber.within(text, min, max)
+                .orElseThrow(
+                        () -> outOfRange(field, min, max, WholeNumber.isWritten(text) ? new BigInteger(text) : text));
     }
 
     private static String wholeNumber(long min, long max) {
-        return "a whole number " + min + "-" + max;
+        return WholeNumber.accepted("", min, max);
     }
 
     // ---- the refusals: one wording each ----

@@ -11,7 +11,8 @@ import org.kmsagent.api.Sku;
 
 /**
  * A fleet given by {@code kms-agent simulate}'s flags ({@code --clients}, {@code --servers}, {@code --office2010},
- * {@code --office2013}; null when not given): each a group of machines with the family's preferred edition,
+ * {@code --office2013}; null when not given, else 0 to {@link ScenarioReader#MAX_MACHINES} as the command reads them): each
+ * a group of machines with the family's preferred edition,
  * arriving within one working day. Kept here, next to the scenario file form it builds, so the command needs no
  * access to that form.
  */
@@ -38,13 +39,6 @@ public record FleetFlags(Integer clients, Integer servers, Integer office2010, I
                 problems,
                 "Windows 11 Enterprise",
                 "Windows 10 Enterprise");
-        int[] counts = {n(clients), n(servers), n(office2010), n(office2013)};
-        String[] flags = {"--clients", "--servers", "--office2010", "--office2013"};
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] < 0) {
-                problems.add(flags[i] + " must be 0 or more, got " + counts[i]);
-            }
-        }
         if (n(clients) > 0) {
             groups.add(group(
                     "client-{n}", n(clients), spacing(n(clients)), new ProductFile("windows-client", clientEdition)));

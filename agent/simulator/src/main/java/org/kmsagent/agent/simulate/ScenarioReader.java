@@ -28,8 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
@@ -75,10 +73,12 @@ public final class ScenarioReader {
     static final Duration MIN_INTERVAL = Duration.ofMinutes(KmsRules.MIN_INTERVAL_MINUTES);
 
     static final Duration MAX_INTERVAL = Duration.ofMinutes(KmsRules.MAX_INTERVAL_MINUTES);
-    static final int MAX_MACHINES = 1_000_000;
-    /** The parser's message for a whole number too large for its field: the value, then the allowed range. */
-    private static final Pattern OUT_OF_RANGE =
-            Pattern.compile("Numeric value \\((-?\\d+)\\) out of range of \\w+ \\((-?\\d+) - (-?\\d+)\\)");
+    /** The most machines one fleet may hold, in all its groups. */
+    public static final int MAX_MACHINES = 1_000_000;
+    /** How many days a run may last: at least one, at most ten years. */
+    public static final int MIN_DAYS = 1;
+
+    public static final int MAX_DAYS = 3650;
     /**
      * The Windows versions a group may name ({@code windows: 11}); any other is written {@code major.minor[.build]}.
      * Windows 11 reports itself as 10.0, and the licensing service it uses for Office is Windows 10's.
@@ -181,7 +181,7 @@ public final class ScenarioReader {
             JsonLocation at = e.getLocation();
             String where =
                     at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
-            throw new ScenarioException(source, List.of(describe(e, parsedPath(e), where)));
+            throw new ScenarioException(source, List.of(problem(where, parsedPath(e), what(e, where))));
         }
         if (document.tree().isMissingNode() || document.tree().isNull()) {
             return new FileRead<>(Optional.empty(), List.of(), Set.of(), document);
@@ -195,7 +195,7 @@ public final class ScenarioReader {
                     .map(p -> m.error() instanceof UnrecognizedPropertyException ? p.key() : p.value())
                     .map(p -> "line " + p.line() + ", column " + p.column())
                     .orElse("");
-            misfits.add(describe(m.error(), m.path(), where));
+            misfits.add(problem(where, m.path(), m.numberOutOfRange().orElseGet(() -> what(m.error(), where))));
             refused.add(m.path());
             if (m.path().endsWith("]")) {
                 refused.add(DocumentBinding.parentOf(m.path()));
@@ -236,7 +236,12 @@ public final class ScenarioReader {
     }
 
     /** One problem: where ("line 4, column 7", or empty), the field path (or empty), and what is wrong. */
-    private static String describe(JsonProcessingException e, String path, String where) {
+    private static String problem(String where, String path, String what) {
+        return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
+    }
+
+    /** What is wrong, in the words of a scenario file, for a parser's error at {@code where} (or empty). */
+    private static String what(JsonProcessingException e, String where) {
         String what;
         if (e instanceof UnrecognizedPropertyException u) {
             what = "unknown field '" + u.getPropertyName() + "' (allowed here: "
@@ -248,22 +253,6 @@ public final class ScenarioReader {
             what = "trailing text after the end of the document (one scenario per file)";
         } else if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
             what = expected(mi.getTargetType());
-        } else if (e.getOriginalMessage() != null
-                && OUT_OF_RANGE.matcher(e.getOriginalMessage()).find()) {
-            // The parser's "Numeric value (…) out of range of int (…)", in the words of a scenario file.
-            Matcher m = OUT_OF_RANGE.matcher(e.getOriginalMessage());
-            m.find();
-            String value = BoundedInput.shown(m.group(1));
-            boolean small = value.startsWith("-");
-            if (path.matches("machines\\[\\d+]\\.count")) {
-                // As the checks word a count that fits a number but not the limits.
-                what = small
-                        ? "must be at least 1, got " + value
-                        : value + " machines is more than the limit of " + MAX_MACHINES + " (for the whole fleet)";
-            } else {
-                what = value + " is too " + (small ? "small" : "large") + " a number (at "
-                        + (small ? "least " + m.group(2) : "most " + m.group(3)) + ")";
-            }
         } else {
             // The parser's reason whole (only a runaway one is cut); the mark that repeats 'where' is left out.
             what = BoundedInput.reason(e.getOriginalMessage()).replaceAll(" \\(class [^)]*\\)", "");
@@ -273,7 +262,7 @@ public final class ScenarioReader {
             what = what.replaceAll("`org\\.kmsagent\\.agent\\.simulate\\.ScenarioFile\\$?(\\w*)`", "$1")
                     .replace("java.lang.", "");
         }
-        return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
+        return what;
     }
 
     /** What a field of that type needs, in the words of a scenario file. */
@@ -303,8 +292,8 @@ public final class ScenarioReader {
         List<FieldProblem> problems = new ArrayList<>();
         long seed = f.seed() == null ? 1L : f.seed();
         int days = f.days() == null ? 90 : f.days();
-        if (days < 1 || days > 3650) {
-            problems.add(new FieldProblem("days", "must be 1 to 3650, got " + days));
+        if (days < MIN_DAYS || days > MAX_DAYS) {
+            problems.add(new FieldProblem("days", "must be " + MIN_DAYS + " to " + MAX_DAYS + ", got " + days));
         }
         Instant start = DEFAULT_START;
         if (f.start() != null) {

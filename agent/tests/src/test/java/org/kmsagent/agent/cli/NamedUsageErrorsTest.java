@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
 
@@ -43,7 +45,38 @@ class NamedUsageErrorsTest {
     void aNegativeTimeoutIsAUsageErrorNamingTimeout() {
         CliRun run = ctl("--token", "t".repeat(20), "--timeout", "-1");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--timeout: expected a whole number of seconds, 1 or more, got -1");
+        assertThat(run.err()).contains("--timeout: expected a whole number of seconds 1-3600, got -1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "ctl --timeout 99999999999 status | --timeout: expected a whole number of seconds 1-3600",
+                "ctl fleet expiring --days 99999999999 | --days: expected a whole number of days 0-3650",
+                "ctl fleet pools --horizon-days 99999999999 | --horizon-days: expected a whole number of days 1-3650",
+                "ctl fleet snapshot --out s.json --days 99999999999 | --days: expected a whole number of days 1-3650",
+                "ctl audit --limit 99999999999 | --limit: expected a whole number 1-10000",
+                "ctl watch --count 99999999999 | --count: expected a whole number of events 1-2147483647",
+                "doctor --timeout-ms 99999999999 | --timeout-ms: expected a whole number of milliseconds 1-60000",
+                "token hash --iterations 99999999999 | --iterations: expected a whole number 10000-2000000",
+                "simulate --clients 99999999999 | --clients: expected a whole number of machines 0-1000000",
+                "simulate --clients 3 --days 99999999999 | --days: expected a whole number of days 1-3650",
+                "bench --agents 99999999999 | --agents: expected a whole number of agents 1-2147483647"
+            })
+    void aNumberTooLargeForAnyIntIsRefusedInTheWordsOfTheOptionsRange(String command, String refusal) {
+        // Not picocli's "Invalid value for option '--days': '99999999999' is not an int": one wording for a value out
+        // of the option's range however far out, as a bus field or a dashboard query parameter words it.
+        CliRun run = CliRun.of(command.split(" "));
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains(refusal + ", got 99999999999").doesNotContain("is not an int");
+    }
+
+    @Test
+    void aWholeNumberOptionGivenTextIsRefusedInTheSameWords() {
+        CliRun run = CliRun.of("ctl", "fleet", "expiring", "--days", "soon");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--days: expected a whole number of days 0-3650, got 'soon'");
     }
 
     @Test

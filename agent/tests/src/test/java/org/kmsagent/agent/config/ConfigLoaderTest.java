@@ -121,6 +121,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aNumberTooLargeForItsKeyIsWordedAsEveryFileWordsIt() throws Exception {
+        // Not the parser's "Numeric value (99999999999) out of range of int (-2147483648 - 2147483647)": no key has
+        // those bounds. A scenario and a what-if changes file say it in the same words (ScenarioReaderTest).
+        Path file = yaml("bridge:\n  port: 99999999999\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":2: bridge.port: expected a whole number, got 99999999999 (too large)");
+        assertThat(errors(Map.of("KMSAGENT_BRIDGE_PORT", "-99999999999"), Optional.empty()))
+                .containsExactly("environment variable KMSAGENT_BRIDGE_PORT: bridge.port: expected a whole number, got "
+                        + "-99999999999 (too small)");
+    }
+
+    @Test
     void aWrongTypeNamesItsKey() throws Exception {
         Path file = yaml("bridge:\n  maxConnections: lots\n");
         assertThat(errors(Map.of(), Optional.of(file)))

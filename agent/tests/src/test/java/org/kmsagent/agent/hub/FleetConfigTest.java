@@ -47,10 +47,12 @@ class FleetConfigTest {
                         Optional.empty(),
                         List.of(
                                 "fleet.hubs=[a:1, b:2]",
-                                "fleet.trust=[" + "AB".repeat(32) + "]",
+                                "fleet.trust=[" + "ab".repeat(32) + "]",
                                 "fleet.heartbeatSeconds=5"));
 
         assertThat(c.fleet().hubs()).containsExactly("a:1", "b:2");
+        // Read once, into the form the agent's fleet link pins (FleetLink.clientOptions does not read it again).
+        assertThat(c.fleet().trust()).containsExactly("AB:".repeat(31) + "AB");
         assertThat(c.fleet().heartbeatSeconds()).isEqualTo(5);
     }
 

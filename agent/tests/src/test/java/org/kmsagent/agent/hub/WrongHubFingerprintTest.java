@@ -24,7 +24,8 @@ import org.kmsagent.agent.link.Outbox;
  * hub's fingerprint (docs/fleet.md, failure modes: "cannot use hub …: … fingerprint …").
  */
 class WrongHubFingerprintTest {
-    private static final String OTHER = "AB".repeat(32);
+    /** Another certificate's fingerprint, in the printed form fleet.trust holds once read. */
+    private static final String OTHER = "AB:".repeat(31) + "AB";
 
     @TempDir
     Path dir;

@@ -209,13 +209,22 @@ class ScenarioReaderTest {
         assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    count: 2000000000\n", true))
                 .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': 2000000000 machines is more than "
                         + "the limit of 1000000 (for the whole fleet)");
-        // 99999999999 fits no whole number of its field: said in the same words, not the parser's.
+    }
+
+    @Test
+    void aNumberTooLargeForItsFieldIsWordedAsTheConfigurationWordsIt() {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        // Not the parser's words, nor words of this file type's own: the agent's configuration says an overflowing
+        // bridge.port the same way (ConfigLoaderTest), and so does a what-if changes file (WhatIfChangesTest).
         assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    count: 99999999999\n", true))
-                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': 99999999999 machines is more "
-                        + "than the limit of 1000000 (for the whole fleet)");
+                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': expected a whole number, got "
+                        + "99999999999 (too large)");
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    count: -99999999999\n", true))
+                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': expected a whole number, got "
+                        + "-99999999999 (too small)");
         assertThatThrownBy(() -> reader.parse("site.yaml", "seed: 99999999999999999999\n" + FLEET, true))
-                .hasMessage("site.yaml: line 1, column 7: field 'seed': 99999999999999999999 is too large a number "
-                        + "(at most 9223372036854775807)");
+                .hasMessage("site.yaml: line 1, column 7: field 'seed': expected a whole number, got "
+                        + "99999999999999999999 (too large)");
     }
 
     @Test

@@ -175,6 +175,19 @@ class WhatIfChangesTest {
     }
 
     @Test
+    void aNumberTooLargeInAChangesFileIsWordedAsInAScenario() throws Exception {
+        Path bad = dir.resolve("changes.yaml");
+        Files.writeString(bad, "reimage:\n  - count: 99999999999\n");
+
+        Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", bad.toString());
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .isEqualTo("kms-agent simulate: " + bad + ": line 2, column 12: field 'reimage[0].count': expected a "
+                        + "whole number, got 99999999999 (too large)\n");
+    }
+
+    @Test
     void aChangesFileReportsEveryProblemAtOnceWithTheValueGiven() throws Exception {
         Path bad = dir.resolve("changes.yaml");
         Files.writeString(bad, "outages:\n  - from: zero\n    for: [40d]\nreimage:\n  - count: -2\n");

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.BusCodes;
+import org.kmsagent.agent.bus.ControlException;
 
 /**
  * Serves {@link BusAddresses#AUDIT} on an agent: {@code {since?, limit?}} → {@code {records: [...], skipped}}, oldest
@@ -29,8 +30,8 @@ public final class AuditApi {
             AuditQuery query;
             try {
                 query = AuditQuery.of(msg.body() instanceof JsonObject o ? o : new JsonObject());
-            } catch (IllegalArgumentException e) {
-                msg.fail(BusCodes.BAD_REQUEST, e.getMessage());
+            } catch (ControlException e) {
+                msg.fail(e.code(), e.getMessage());
                 return;
             }
             Future.fromCompletionStage(log.read(query.since(), query.limit()), vertx.getOrCreateContext())

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.kmsagent.agent.command.TakesGlobalOptions;
+import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.report.ReportCollector;
@@ -59,26 +60,59 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Scenario file (.yaml, .yml or .json).")
     Path scenarioFile;
 
-    @Option(names = "--clients", paramLabel = "N", description = "Windows client machines (fleet by flags).")
+    static final WholeNumberOption CLIENTS = machines("--clients");
+    static final WholeNumberOption SERVERS = machines("--servers");
+    static final WholeNumberOption OFFICE_2010 = machines("--office2010");
+    static final WholeNumberOption OFFICE_2013 = machines("--office2013");
+    /** As a scenario's {@code days}. */
+    static final WholeNumberOption DAYS =
+            new WholeNumberOption("--days", "days", ScenarioReader.MIN_DAYS, ScenarioReader.MAX_DAYS);
+
+    /** A group of machines by flags: none at all up to the most one fleet may hold. */
+    private static WholeNumberOption machines(String name) {
+        return new WholeNumberOption(name, "machines", 0, ScenarioReader.MAX_MACHINES);
+    }
+
     Integer clients;
+    Integer servers;
+    Integer office2010;
+    Integer office2013;
+    Integer days;
+
+    @Option(names = "--clients", paramLabel = "N", description = "Windows client machines (fleet by flags).")
+    void clients(String text) {
+        clients = CLIENTS.read(spec, text);
+    }
 
     @Option(names = "--servers", paramLabel = "N", description = "Windows Server machines (fleet by flags).")
-    Integer servers;
+    void servers(String text) {
+        servers = SERVERS.read(spec, text);
+    }
 
     @Option(
             names = "--office2010",
             paramLabel = "N",
             description = "More client PCs with Office 2010 Professional Plus.")
-    Integer office2010;
+    void office2010(String text) {
+        office2010 = OFFICE_2010.read(spec, text);
+    }
 
     @Option(
             names = "--office2013",
             paramLabel = "N",
             description = "More client PCs with Office 2013 Professional Plus.")
-    Integer office2013;
+    void office2013(String text) {
+        office2013 = OFFICE_2013.read(spec, text);
+    }
 
-    @Option(names = "--days", paramLabel = "DAYS", description = "How many days to simulate (overrides the scenario).")
-    Integer days;
+    @Option(
+            names = "--days",
+            paramLabel = "DAYS",
+            description = "How many days to simulate, " + ScenarioReader.MIN_DAYS + "-" + ScenarioReader.MAX_DAYS
+                    + " (overrides the scenario).")
+    void days(String text) {
+        days = DAYS.read(spec, text);
+    }
 
     @Option(names = "--seed", paramLabel = "SEED", description = "Random seed (overrides the scenario; default 1).")
     Long seed;
@@ -413,9 +447,6 @@ public final class SimulateCommand implements Callable<Integer> {
         Path scenarioFile = fetched != null ? fetched : snapshot != null ? snapshot : this.scenarioFile;
         boolean fleetFlags = clients != null || servers != null || office2010 != null || office2013 != null;
         List<String> problems = new ArrayList<>();
-        if (days != null && (days < 1 || days > 3650)) {
-            problems.add("--days must be 1 to 3650, got " + days);
-        }
         if (scenarioFile != null && fleetFlags) {
             problems.add(
                     "give either a scenario file or fleet flags (--clients, --servers, --office2010, --office2013), "

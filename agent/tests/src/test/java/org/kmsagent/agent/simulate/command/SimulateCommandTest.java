@@ -234,7 +234,12 @@ class SimulateCommandTest {
 
         Run negative = LabFixtures.simulate("--clients", "-1", "--days", "0");
         assertThat(negative.exitCode()).isEqualTo(2);
-        assertThat(negative.err()).contains("--days must be 1 to 3650").doesNotContain("simulate: simulate:");
+        assertThat(negative.err())
+                .contains("--clients: expected a whole number of machines 0-1000000, got -1")
+                .doesNotContain("simulate: simulate:");
+        Run noDays = LabFixtures.simulate("--clients", "3", "--days", "0");
+        assertThat(noDays.exitCode()).isEqualTo(2);
+        assertThat(noDays.err()).contains("--days: expected a whole number of days 1-3650, got 0");
 
         Run notANumber = LabFixtures.simulate("--clients", "many");
         assertThat(notANumber.exitCode()).isEqualTo(2);

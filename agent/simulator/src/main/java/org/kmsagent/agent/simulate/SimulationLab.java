@@ -61,9 +61,6 @@ public final class SimulationLab {
     private final SimulatedWorld world;
     private final List<Member> members = new ArrayList<>();
     private final Map<String, int[]> poolThresholds = new LinkedHashMap<>();
-    private final Map<String, Integer> lastCount = new TreeMap<>();
-    // Per host (in the scenario's order) and pool: the last count that host reported.
-    private final Map<String, Map<String, Integer>> lastCountByHost = new LinkedHashMap<>();
     private final Map<String, Tally> tallies = new LinkedHashMap<>();
     // Per-family facts resolved once, not per machine or per event (each resolution through LoadedFamily.call switches
     // the thread's context class loader): the tally, and which licensing service holds the family per Windows version.
@@ -78,13 +75,19 @@ public final class SimulationLab {
 
     /** What the lab watches of one host's count of one pool. */
     private static final class PoolWatch {
+        final String host;
+        final String pool;
         final int[] thresholds;
         // The count as the lab last knew it (reported to a client, at the start, or after entries aged out), against
-        // which a threshold crossing is told; and the count last reported to a client (-1: none yet).
+        // which a threshold crossing is told; the count last reported to a client (-1: none yet), and when, as the
+        // number of that report among all the lab's (0: none).
         int last;
         int reported = -1;
+        long reportedOrder;
 
-        PoolWatch(int[] thresholds) {
+        PoolWatch(String host, String pool, int[] thresholds) {
+            this.host = host;
+            this.pool = pool;
             this.thresholds = thresholds;
         }
     }
@@ -129,7 +132,6 @@ public final class SimulationLab {
         this.sink = sink;
         this.scheduler = new VirtualClockScheduler(scenario.start());
         this.world = new SimulatedWorld(scheduler);
-        scenario.hosts().forEach(h -> lastCountByHost.put(h.name(), new TreeMap<>()));
     }
 
     /** Runs the whole scenario and returns its summary. */
@@ -579,40 +581,43 @@ public final class SimulationLab {
 
     /** A count a host reported to a client: the last counts, and any threshold it crosses. */
     private void observeCount(Instant time, String pool, int count, Optional<String> host) {
-        lastCount.put(pool, count); // the last any host reported
         PoolWatch w = watch(pool, host);
-        if (w.reported != count) {
-            w.reported = count;
-            lastCountByHost
-                    .computeIfAbsent(host.orElse(""), h -> new TreeMap<>())
-                    .put(pool, count);
-        }
+        // Kept in the watch, not in the summary's maps: one count is reported per activation and renewal, and the
+        // maps are built from the watches when a summary is asked for (the last report of a pool is the one of the
+        // highest order).
+        w.reported = count;
+        w.reportedOrder = ++reports;
         crossings(w, time, pool, count, host);
     }
 
     /** What the lab watches of that host's count of that pool. */
     private PoolWatch watch(String pool, Optional<String> host) {
         String name = host.orElse("");
-        // Consecutive events mostly name the same host and pool, as the same String objects (the host's name, the
-        // family's pool id): compared by identity, a repeat skips both map look-ups; anything else looks them up.
-        if (name == lastWatchHost && pool == lastWatchPool) {
-            return lastWatch;
+        // Consecutive events mostly name one of a few hosts and pools, as the same String objects (the host's name,
+        // the family's pool id): compared by identity against the last few watches found, a repeat skips both map
+        // look-ups (a PC with Windows and Office alternates two pools); anything else looks them up.
+        for (int i = 0; i < RECENT_WATCHES; i++) {
+            PoolWatch w = recentWatches[i];
+            if (w != null && w.host == name && w.pool == pool) {
+                return w;
+            }
         }
         Map<String, PoolWatch> ofHost = watches.computeIfAbsent(name, h -> new HashMap<>());
         PoolWatch w = ofHost.get(pool);
         if (w == null) {
-            w = new PoolWatch(poolThresholds.getOrDefault(pool, new int[0]));
+            w = new PoolWatch(name, pool, poolThresholds.getOrDefault(pool, new int[0]));
             ofHost.put(pool, w);
         }
-        lastWatchHost = name;
-        lastWatchPool = pool;
-        lastWatch = w;
+        recentWatches[nextRecent] = w;
+        nextRecent = (nextRecent + 1) % RECENT_WATCHES;
         return w;
     }
 
-    private String lastWatchHost;
-    private String lastWatchPool;
-    private PoolWatch lastWatch;
+    private static final int RECENT_WATCHES = 4;
+    private final PoolWatch[] recentWatches = new PoolWatch[RECENT_WATCHES];
+    private int nextRecent;
+    // How many counts were reported so far: orders the watches' last reports.
+    private long reports;
 
     /**
      * Tells a host's count of a pool crossing one of its thresholds, up or down. Each host keeps its own table
@@ -693,7 +698,37 @@ public final class SimulationLab {
                     t.byCause,
                     problems.getOrDefault(e.getKey(), Map.of())));
         }
-        return new LabSummary(rows, lastCount, lastCountByHost, scheduler.executed(), machines.size());
+        return new LabSummary(rows, lastCount(), lastCountByHost(), scheduler.executed(), machines.size());
+    }
+
+    /** Per pool, the last count any host reported to a client. */
+    private Map<String, Integer> lastCount() {
+        Map<String, PoolWatch> latest = new TreeMap<>();
+        watches.values()
+                .forEach(ofHost -> ofHost.values().forEach(w -> {
+                    if (w.reportedOrder > 0) {
+                        latest.merge(w.pool, w, (a, b) -> a.reportedOrder > b.reportedOrder ? a : b);
+                    }
+                }));
+        Map<String, Integer> counts = new TreeMap<>();
+        latest.forEach((pool, w) -> counts.put(pool, w.reported));
+        return counts;
+    }
+
+    /**
+     * Per host (the scenario's, in its order, each present even if it reported nothing; then any other, by name) and
+     * pool: the last count that host reported to a client.
+     */
+    private Map<String, Map<String, Integer>> lastCountByHost() {
+        Map<String, Map<String, Integer>> byHost = new LinkedHashMap<>();
+        scenario.hosts().forEach(h -> byHost.put(h.name(), new TreeMap<>()));
+        new TreeMap<>(watches)
+                .forEach((host, ofHost) -> ofHost.values().forEach(w -> {
+                    if (w.reportedOrder > 0) {
+                        byHost.computeIfAbsent(host, h -> new TreeMap<>()).put(w.pool, w.reported);
+                    }
+                }));
+        return byHost;
     }
 
     private LicensingService serviceOf(Member m) throws LicensingException {

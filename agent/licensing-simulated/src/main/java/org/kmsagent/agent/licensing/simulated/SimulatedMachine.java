@@ -511,65 +511,78 @@ public final class SimulatedMachine
 
     private ActivationResult activateKms(Slot s) {
         long now = world.scheduler().nowMillis();
-        Diagnosis why = null;
-        List<Target> targets;
-        if (s.endpoint instanceof KmsEndpoint.Pinned p) {
-            targets = List.of(new Target(p.host(), p.port()));
-        } else if (hostCaching) {
-            // Host caching: reuse the host that answered last; DNS is asked again only if it fails (§2.5). The list is
-            // made here, young, rather than kept in the slot (see Slot#cachedHost).
-            SimulatedNetwork.HostEntry c = s.cachedHost;
-            targets = c == null ? List.of() : List.of(new Target(c.name(), c.port()));
-        } else {
-            targets = List.of();
+        if (passedOver != null) { // written only when set (see answered)
+            passedOver = null;
         }
-        for (int pass = 0; pass < 2; pass++) {
-            for (int i = 0; i < targets.size(); i++) {
-                Target t = targets.get(i);
-                SimulatedNetwork.Route route = world.network().route(s.route, t.host, t.port);
-                if (s.route != route) { // stored only when it changes (see answered)
-                    s.route = route;
-                }
-                Optional<SimulatedNetwork.HostEntry> reached = route.reach(now);
-                if (reached.isEmpty()) {
-                    why = Diagnosis.of(Cause.HOST_UNREACHABLE, t.host + ":" + t.port + " did not answer");
-                    continue;
-                }
-                SimulatedNetwork.HostEntry host = reached.get();
-                Instant hostNow = Instant.ofEpochMilli(now);
-                KmsResponse resp = host.host().handle(request(s, hostNow, now), hostNow);
-                if (resp.result().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()) {
-                    // The host refuses a request whose time is more than 4 h off; the client then tries the next host
-                    // and
-                    // finally reports 0xC004F074 (docs/kms-rules.md §2.4).
-                    why = Diagnosis.of(
-                            Cause.CLOCK_SKEW, "clock " + describeOffset() + " against " + host.name() + " (limit 4 h)");
-                    continue;
-                }
-                return answered(s, host, resp, now);
+        ActivationResult r = null;
+        if (s.endpoint instanceof KmsEndpoint.Pinned p) {
+            r = ask(s, p.host(), p.port(), now);
+        } else if (hostCaching && s.cachedHost != null) {
+            // Host caching: the host that answered last first; DNS is asked again only if it fails (§2.5). Asked by
+            // its name and port directly: a target list built for the one host was two objects per activation.
+            r = ask(s, s.cachedHost.name(), s.cachedHost.port(), now);
+        }
+        if (r != null) {
+            return r;
+        }
+        if (s.endpoint instanceof KmsEndpoint.Discovery d) {
+            String zone = d.lookupDomain().orElse(domain);
+            List<SrvRecord> records = world.dns().lookup(zone);
+            if (records.isEmpty()) {
+                // docs/kms-rules.md §5: no _vlmcs._tcp record → 0x8007232B "DNS name does not exist".
+                s.hostInUse = null;
+                return fail(
+                        s,
+                        HResult.DNS_ERROR_RCODE_NAME_ERROR,
+                        Diagnosis.of(Cause.NO_SRV_RECORD, "no " + SimulatedDns.KMS_SRV_NAME + " record in " + zone));
             }
-            if (pass == 0 && s.endpoint instanceof KmsEndpoint.Discovery d) {
-                String zone = d.lookupDomain().orElse(domain);
-                List<SrvRecord> records = world.dns().lookup(zone);
-                if (records.isEmpty()) {
-                    // docs/kms-rules.md §5: no _vlmcs._tcp record → 0x8007232B "DNS name does not exist".
-                    s.hostInUse = null;
-                    return fail(
-                            s,
-                            HResult.DNS_ERROR_RCODE_NAME_ERROR,
-                            Diagnosis.of(
-                                    Cause.NO_SRV_RECORD, "no " + SimulatedDns.KMS_SRV_NAME + " record in " + zone));
+            for (Target t : order(records)) {
+                r = ask(s, t.host, t.port, now);
+                if (r != null) {
+                    return r;
                 }
-                targets = order(records);
-            } else {
-                break;
             }
         }
         s.hostInUse = null;
         return fail(
                 s,
                 HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE,
-                why != null ? why : Diagnosis.of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted"));
+                passedOver != null
+                        ? passedOver
+                        : Diagnosis.of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted"));
+    }
+
+    /**
+     * Why the last host this activation tried was passed over (unreachable, or refused the machine's clock), told if
+     * no host answers; null when none was. A field, not a result, so that asking a host that answers builds nothing.
+     */
+    private Diagnosis passedOver;
+
+    /**
+     * Sends the request to one host: its answer, or null when the client goes on to the next host (the host is not
+     * reachable, or refused the machine's time), with the reason in {@link #passedOver}.
+     */
+    private ActivationResult ask(Slot s, String hostName, int port, long now) {
+        SimulatedNetwork.Route route = world.network().route(s.route, hostName, port);
+        if (s.route != route) { // stored only when it changes (see answered)
+            s.route = route;
+        }
+        Optional<SimulatedNetwork.HostEntry> reached = route.reach(now);
+        if (reached.isEmpty()) {
+            passedOver = Diagnosis.of(Cause.HOST_UNREACHABLE, hostName + ":" + port + " did not answer");
+            return null;
+        }
+        SimulatedNetwork.HostEntry host = reached.get();
+        Instant hostNow = Instant.ofEpochMilli(now);
+        KmsResponse resp = host.host().handle(request(s, hostNow, now), hostNow);
+        if (resp.result().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code()) {
+            // The host refuses a request whose time is more than 4 h off; the client then tries the next host and
+            // finally reports 0xC004F074 (docs/kms-rules.md §2.4).
+            passedOver = Diagnosis.of(
+                    Cause.CLOCK_SKEW, "clock " + describeOffset() + " against " + host.name() + " (limit 4 h)");
+            return null;
+        }
+        return answered(s, host, resp, now);
     }
 
     private record Target(String host, int port) {}

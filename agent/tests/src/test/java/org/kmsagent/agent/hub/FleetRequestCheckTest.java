@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,6 +33,7 @@ class FleetRequestCheckTest {
     private LocalHub hub;
     private HubAgents agents;
     private HubConnection ops;
+    private NetClient opsClient;
 
     @BeforeEach
     void start() throws Exception {
@@ -39,15 +41,18 @@ class FleetRequestCheckTest {
         agents = new HubAgents(hub, dir);
         agents.connect("pc-1", "client", "windows-client", List.of(), new JsonObject());
         agents.connect("pc-2", "client", "windows-client", List.of(), new JsonObject());
-        var client = agents.vertx().createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
+        opsClient = agents.vertx().createNetClient(FleetLink.clientOptions(List.of(hub.fingerprint), null));
         String[] hostPort = hub.at().split(":");
         ops = HubConnection.connect(
-                        agents.vertx(), client, hostPort[0], Integer.parseInt(hostPort[1]), LocalHub.OPS_TOKEN)
+                        agents.vertx(), opsClient, hostPort[0], Integer.parseInt(hostPort[1]), LocalHub.OPS_TOKEN)
                 .await(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void stop() throws Exception {
+        // The raw connection first, as a client would hang up: left open, it was closed by the agents' Vert.x as it
+        // shut down, which under load (a CI run on two cores) took longer than that close's 10 s.
+        ops.close().eventually(opsClient::close).await(30, TimeUnit.SECONDS);
         agents.close();
         hub.close();
     }

@@ -76,11 +76,15 @@ final class HubAgents implements AutoCloseable {
         return CliRun.of(all.toArray(String[]::new));
     }
 
+    /**
+     * Stops the links and the agents' Vert.x. The bounds are a test's patience, not a figure under test: on a CI
+     * machine of two cores running the suite, a close of TLS connections took more than 10 s once.
+     */
     @Override
     public void close() throws Exception {
         for (FleetLink l : links) {
-            l.stop().await(10, TimeUnit.SECONDS);
+            l.stop().await(30, TimeUnit.SECONDS);
         }
-        vertx.close().await(10, TimeUnit.SECONDS);
+        vertx.close().await(30, TimeUnit.SECONDS);
     }
 }

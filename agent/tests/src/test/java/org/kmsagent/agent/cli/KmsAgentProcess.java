@@ -32,6 +32,11 @@ record KmsAgentProcess(int exit, String out, String err) {
                 System.getProperty("java.class.path"),
                 "-XX:-UsePerfData",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        // As bin/kms-agent starts it: from Java 23 on, without this flag Guava (through Guice) makes the JVM print four
+        // WARNING lines on standard error at every command's start (docs/building.md §11), which a user never sees.
+        if (Runtime.version().feature() >= 23) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
         cmd.addAll(jvmOptions);
         cmd.add("org.kmsagent.agent.cli.Main");
         cmd.addAll(args);

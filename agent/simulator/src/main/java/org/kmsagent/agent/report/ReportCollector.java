@@ -9,8 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.kmsagent.agent.simulate.LabEvent;
 import org.kmsagent.agent.simulate.Scenario;
@@ -71,7 +72,8 @@ public final class ReportCollector implements Consumer<LabEvent> {
     public static final class PoolSeries {
         final String id;
         final String displayName;
-        final TreeMap<Integer, TreeSet<String>> thresholds = new TreeMap<>();
+        // Per count a client needs, the threshold classes asking for it (Scenario#poolThresholds).
+        final SortedMap<Integer, SortedSet<String>> thresholds = new TreeMap<>();
         // Per host, in the scenario's order: its count at each bucket's end, and now.
         final Map<String, int[]> countByHost = new LinkedHashMap<>();
         final Map<String, Integer> countNow = new HashMap<>();
@@ -125,15 +127,18 @@ public final class ReportCollector implements Consumer<LabEvent> {
         this.bucket = scenario.length().compareTo(Duration.ofDays(30)) <= 0 ? Duration.ofHours(1) : Duration.ofDays(1);
         this.buckets = (int) Math.max(1, (scenario.length().toMinutes() + bucket.toMinutes() - 1) / bucket.toMinutes());
         this.hosts = scenario.hosts().stream().map(Scenario.HostPlan::name).toList();
+        // Each pool's thresholds: the scenario's rule, whose crossings the lab tells.
+        Map<String, Scenario.PoolThresholds> thresholds = new HashMap<>();
+        scenario.poolThresholds().forEach(t -> thresholds.put(t.pool().id(), t));
         for (Scenario.MachineGroup g : scenario.groups()) {
             List<String> families = new ArrayList<>();
             for (Scenario.ProductPlan p : g.products()) {
                 var pool = p.family().countPool();
-                PoolSeries s =
-                        pools.computeIfAbsent(pool.id(), id -> new PoolSeries(id, pool.displayName(), buckets, hosts));
-                s.thresholds
-                        .computeIfAbsent(p.sku().thresholdClass().minimumCount(), k -> new TreeSet<>())
-                        .add(p.sku().thresholdClass().name());
+                PoolSeries s = pools.computeIfAbsent(pool.id(), id -> {
+                    PoolSeries created = new PoolSeries(id, pool.displayName(), buckets, hosts);
+                    created.thresholds.putAll(thresholds.get(id).classesByCount());
+                    return created;
+                });
                 s.products += g.count();
                 poolOfFamily.put(p.family().id(), pool.id());
                 families.add(p.family().id());
@@ -143,18 +148,6 @@ public final class ReportCollector implements Consumer<LabEvent> {
                 machines.put(g.machineName(i), new MachineStates(shared, new String[shared.size()]));
             }
         }
-        // docs/kms-rules.md §1.5: a present's tables may hold clients the fleet does not run (PCs without an agent),
-        // asking for a threshold no edition of the fleet has; the lab tells its crossings (SimulationLab), so it is
-        // drawn too, by its count alone (a table keeps the count a client asked for, not its threshold class).
-        scenario.present()
-                .ledgers()
-                .values()
-                .forEach(seeds -> seeds.forEach(seed -> {
-                    PoolSeries s = pools.get(seed.poolId());
-                    if (s != null) {
-                        s.thresholds.computeIfAbsent(seed.requiredCount(), k -> new TreeSet<>());
-                    }
-                }));
     }
 
     @Override

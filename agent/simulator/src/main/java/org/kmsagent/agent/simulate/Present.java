@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.kmsagent.api.CountPool;
 import org.kmsagent.api.LicenseStatus;
 
 /**
@@ -63,11 +64,11 @@ public record Present(Map<String, MachineStart> machines, Map<String, List<Ledge
     /**
      * One client in a host's count pool at the start (docs/kms-rules.md §1.2).
      *
-     * @param poolId the count pool
+     * @param pool the count pool
      * @param cmid the client machine id
      * @param name the name it sent
      * @param lastRequest its latest counted request
      * @param requiredCount the threshold it asked for (the pool's capacity follows the highest asked, §1.3)
      */
-    public record LedgerSeed(String poolId, UUID cmid, String name, Instant lastRequest, int requiredCount) {}
+    public record LedgerSeed(CountPool pool, UUID cmid, String name, Instant lastRequest, int requiredCount) {}
 }

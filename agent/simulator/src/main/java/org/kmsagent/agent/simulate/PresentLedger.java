@@ -40,9 +40,9 @@ final class PresentLedger {
             if (!s.lastRequest().plus(LedgerKmsHost.ENTRY_LIFETIME).isAfter(start)) {
                 continue; // aged out before the start
             }
-            int before = highest.getOrDefault(s.poolId(), 0);
+            int before = highest.getOrDefault(s.pool().id(), 0);
             OptionalInt raised = s.requiredCount() > before ? OptionalInt.of(s.requiredCount()) : OptionalInt.empty();
-            raised.ifPresent(r -> highest.put(s.poolId(), r));
+            raised.ifPresent(r -> highest.put(s.pool().id(), r));
             HistoryRecord h = new HistoryRecord(
                     0,
                     s.lastRequest(),
@@ -51,7 +51,7 @@ final class PresentLedger {
                     s.name(),
                     "snapshot",
                     "snapshot",
-                    s.poolId(),
+                    s.pool().id(),
                     "snapshot",
                     s.requiredCount(),
                     HResult.S_OK,
@@ -60,7 +60,7 @@ final class PresentLedger {
                     .apply(new LedgerUpdate(
                             h,
                             List.of(s.cmid()),
-                            Optional.of(new PoolEntry(s.poolId(), s.cmid(), s.name(), s.lastRequest())),
+                            Optional.of(new PoolEntry(s.pool().id(), s.cmid(), s.name(), s.lastRequest())),
                             raised));
         }
         return new LedgerKmsHost(model.config(), model.ledger());

@@ -267,7 +267,7 @@ final class PresentReader {
             return null;
         }
         return new Present.LedgerSeed(
-                f.countPool().id(), cmid.get(), c.name() == null ? c.cmid() : c.name(), last.get(), required);
+                f.countPool(), cmid.get(), c.name() == null ? c.cmid() : c.name(), last.get(), required);
     }
 
     private static Optional<UUID> uuid(String at, String text, List<FieldProblem> problems) {

@@ -3,18 +3,25 @@ package org.kmsagent.agent.simulate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.renewal.MakFallbackPolicy;
+import org.kmsagent.api.CountPool;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.Sku;
+import org.kmsagent.api.ThresholdClass;
 import org.kmsagent.api.WindowsVersion;
 
 /**
@@ -102,6 +109,65 @@ public record Scenario(
                 hosts,
                 snapshots,
                 present);
+    }
+
+    /**
+     * docs/kms-rules.md §1.5: each client is refused below its own threshold, so a count pool's thresholds are those
+     * its clients ask for: the fleet's editions', and those of the clients a present's tables hold (PCs without an
+     * agent, which the lab does not run but whose entries count until they age out). The one rule both for the
+     * crossings the lab tells and for the lines the report draws. Every pool a client asks in: first those the fleet's
+     * machines name, in their order, then those only a present's tables name, by id.
+     */
+    public List<PoolThresholds> poolThresholds() {
+        Map<String, CountPool> pools = new LinkedHashMap<>();
+        Map<String, SortedMap<Integer, SortedSet<String>>> classes = new HashMap<>();
+        for (MachineGroup g : groups) {
+            for (ProductPlan p : g.products()) {
+                CountPool pool = p.family().countPool();
+                ThresholdClass asked = p.sku().thresholdClass();
+                pools.putIfAbsent(pool.id(), pool);
+                classes.computeIfAbsent(pool.id(), k -> new TreeMap<>())
+                        .computeIfAbsent(asked.minimumCount(), k -> new TreeSet<>())
+                        .add(asked.name());
+            }
+        }
+        // Present.ledgers() is a map without an order: these pools are sorted, so that output stays the same.
+        SortedMap<String, CountPool> presentOnly = new TreeMap<>();
+        present.ledgers()
+                .values()
+                .forEach(seeds -> seeds.forEach(seed -> {
+                    if (!pools.containsKey(seed.pool().id())) {
+                        presentOnly.putIfAbsent(seed.pool().id(), seed.pool());
+                    }
+                    classes.computeIfAbsent(seed.pool().id(), k -> new TreeMap<>())
+                            .computeIfAbsent(seed.requiredCount(), k -> new TreeSet<>());
+                }));
+        pools.putAll(presentOnly);
+        return pools.values().stream()
+                .map(pool -> new PoolThresholds(pool, classes.get(pool.id())))
+                .toList();
+    }
+
+    /**
+     * A count pool's thresholds.
+     *
+     * @param pool the pool
+     * @param classesByCount per count a client of the pool needs to activate (lowest first), the threshold classes of
+     *     the fleet's editions that need it; none for a count only clients of a present's tables need (a table keeps
+     *     the count a client asked for, not its class)
+     */
+    public record PoolThresholds(CountPool pool, SortedMap<Integer, SortedSet<String>> classesByCount) {
+        public PoolThresholds {
+            SortedMap<Integer, SortedSet<String>> copy = new TreeMap<>();
+            classesByCount.forEach(
+                    (count, names) -> copy.put(count, Collections.unmodifiableSortedSet(new TreeSet<>(names))));
+            classesByCount = Collections.unmodifiableSortedMap(copy);
+        }
+
+        /** The counts, lowest first. */
+        public int[] counts() {
+            return classesByCount.keySet().stream().mapToInt(Integer::intValue).toArray();
+        }
     }
 
     /**

@@ -215,29 +215,14 @@ public final class SimulationLab {
                 .ifPresent(every -> scheduleSnapshot(scenario.start().plus(every), every));
         Set<LoadedFamily> used = new LinkedHashSet<>();
         scenario.groups().forEach(g -> g.products().forEach(p -> used.add(p.family())));
-        // docs/kms-rules.md §1.5: each client is refused below its own threshold, so a pool's thresholds are those its
-        // clients ask for: the fleet's editions', and those of the clients a present's tables hold (PCs without an
-        // agent, which the lab does not run but whose entries count until they age out).
-        Map<String, TreeSet<Integer>> thresholds = new TreeMap<>();
         for (LoadedFamily f : used) {
             f.catalog().skus().forEach(world::registerGvlk);
-            f.catalog()
-                    .skus()
-                    .forEach(s -> thresholds
-                            .computeIfAbsent(f.countPool().id(), k -> new TreeSet<>())
-                            .add(s.thresholdClass().minimumCount()));
             Tally tally = new Tally();
             tallies.put(f.countPool().id() + "\u0000" + f.id(), tally);
             tallyOf.put(f, tally);
         }
-        scenario.present()
-                .ledgers()
-                .values()
-                .forEach(seeds -> seeds.forEach(s -> thresholds
-                        .computeIfAbsent(s.poolId(), k -> new TreeSet<>())
-                        .add(s.requiredCount())));
-        thresholds.forEach((pool, t) ->
-                poolThresholds.put(pool, t.stream().mapToInt(Integer::intValue).toArray()));
+        // The thresholds whose crossings the lab tells: those the scenario's clients ask for (the report draws these).
+        scenario.poolThresholds().forEach(t -> poolThresholds.put(t.pool().id(), t.counts()));
         // A present's tables: their counts are where each pool starts, not a threshold reached at the first request;
         // told as host-status at the start, so that what follows a count (the report's count line) starts there too
         // rather than at the first count a client hears.

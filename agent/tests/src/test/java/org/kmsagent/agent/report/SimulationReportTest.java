@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.simulate.LabSummary;
 import org.kmsagent.agent.simulate.Scenario;
 import org.kmsagent.agent.simulate.ScenarioReader;
@@ -23,6 +27,8 @@ import org.kmsagent.agent.simulate.WhatIfChanges;
 import org.kmsagent.agent.testsupport.LabFixtures;
 import org.kmsagent.agent.testsupport.LabFixtures.Run;
 import org.kmsagent.agent.testsupport.TestFamilies;
+import org.kmsagent.api.Sku;
+import org.kmsagent.api.ThresholdClass;
 
 /** {@code kms-agent simulate … --report FILE}: what a reader of the HTML file sees, checked in its markup. */
 class SimulationReportTest {
@@ -178,6 +184,58 @@ class SimulationReportTest {
         assertThat(count)
                 .contains("data-threshold=\"5\" data-threshold-class=\"server\"", ">server threshold 5</text>")
                 .contains("data-threshold=\"25\" data-threshold-class=\"\"", ">threshold 25</text>");
+    }
+
+    @Test
+    void theReportDrawsExactlyTheThresholdsWhoseCrossingsTheLabTells() throws Exception {
+        // A site's own Windows client catalog in which one edition activates from 10 (a threshold class beyond the
+        // well-known three); the fleet is twelve PCs of another edition, which need 25. No client of the fleet asks for
+        // 10: its count passing 10 is no threshold of this pool, neither in the events (the JSON) nor in the chart.
+        LoadedFamily bundled = TestFamilies.byId("windows-client");
+        ThresholdClass kiosk = new ThresholdClass("kiosk", 10);
+        LoadedFamily ownCatalog = TestFamilies.inCode(
+                bundled.id(),
+                bundled.catalog().displayName(),
+                bundled.applicationId(),
+                bundled.catalog().skus().stream()
+                        .map(k -> k.name().equals("Windows 11 Enterprise N")
+                                ? new Sku(k.name(), k.product(), k.edition(), k.skuId(), k.gvlk(), k.group(), kiosk)
+                                : k)
+                        .toList());
+        List<LoadedFamily> families = new ArrayList<>(TestFamilies.all());
+        families.replaceAll(f -> f.id().equals(bundled.id()) ? ownCatalog : f);
+        Path file = Files.writeString(dir.resolve("own-catalog.yaml"), """
+                name: twelve PCs of an edition needing 25
+                days: 1
+                host:
+                  name: kms01.corp.example
+                machines:
+                  - name: pc
+                    count: 12
+                    family: windows-client
+                    edition: Windows 11 Enterprise
+                """);
+        Scenario s = new ScenarioReader(families).read(file);
+        ReportCollector c = new ReportCollector(s);
+        Set<Integer> told = new TreeSet<>();
+        LabSummary summary = new SimulationLab(s, LabFixtures.TEST_HOST, e -> {
+                    c.accept(e);
+                    if (e.event().equals("threshold-reached") || e.event().equals("below-threshold")) {
+                        told.add(e.required().getAsInt());
+                    }
+                })
+                .run((d, t, e) -> {});
+        c.finish(s.start().plus(s.length()));
+        assertThat(summary.lastCount()).containsEntry("windows", 12);
+
+        String count = element(SimulationReport.render(s, c, summary), "<svg[^>]*id=\"count-windows\".*?</svg>");
+        Set<Integer> drawn = Pattern.compile("data-threshold=\"(\\d+)\"")
+                .matcher(count)
+                .results()
+                .map(r -> Integer.parseInt(r.group(1)))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(drawn).containsExactly(25);
+        assertThat(told).isSubsetOf(drawn).doesNotContain(10);
     }
 
     @Test

@@ -127,20 +127,19 @@ public final class ReportCollector implements Consumer<LabEvent> {
         this.bucket = scenario.length().compareTo(Duration.ofDays(30)) <= 0 ? Duration.ofHours(1) : Duration.ofDays(1);
         this.buckets = (int) Math.max(1, (scenario.length().toMinutes() + bucket.toMinutes() - 1) / bucket.toMinutes());
         this.hosts = scenario.hosts().stream().map(Scenario.HostPlan::name).toList();
-        // Each pool's thresholds: the scenario's rule, whose crossings the lab tells.
-        Map<String, Scenario.PoolThresholds> thresholds = new HashMap<>();
-        scenario.poolThresholds().forEach(t -> thresholds.put(t.pool().id(), t));
+        // Every pool a client asks in, each with its thresholds: the scenario's rule, whose crossings the lab tells. A
+        // pool only a present's tables name (clients without an agent) is drawn too: its count starts at theirs.
+        for (Scenario.PoolThresholds t : scenario.poolThresholds()) {
+            PoolSeries s = new PoolSeries(t.pool().id(), t.pool().displayName(), buckets, hosts);
+            s.thresholds.putAll(t.classesByCount());
+            pools.put(s.id, s);
+        }
         for (Scenario.MachineGroup g : scenario.groups()) {
             List<String> families = new ArrayList<>();
             for (Scenario.ProductPlan p : g.products()) {
-                var pool = p.family().countPool();
-                PoolSeries s = pools.computeIfAbsent(pool.id(), id -> {
-                    PoolSeries created = new PoolSeries(id, pool.displayName(), buckets, hosts);
-                    created.thresholds.putAll(thresholds.get(id).classesByCount());
-                    return created;
-                });
-                s.products += g.count();
-                poolOfFamily.put(p.family().id(), pool.id());
+                String pool = p.family().countPool().id();
+                pools.get(pool).products += g.count();
+                poolOfFamily.put(p.family().id(), pool);
                 families.add(p.family().id());
             }
             List<String> shared = List.copyOf(families);

@@ -126,14 +126,21 @@ public final class SimulationReport {
                 .append(Html.escape(id))
                 .append("\">\n<h2>")
                 .append(Html.escape(p.displayName))
-                .append(" pool</h2>\n")
-                .append("<p class=\"hint\">")
-                .append(String.format(Locale.ROOT, "%,d", p.products))
-                .append(" products count in this pool; ")
-                .append(String.format(Locale.ROOT, "%,d", p.totalActivations))
-                .append(" activations and ")
-                .append(String.format(Locale.ROOT, "%,d", p.totalRenewals))
-                .append(" renewals over the run.</p>\n");
+                .append(" pool</h2>\n");
+        if (p.products == 0) {
+            // Only a present's tables name this pool: nothing in it is the lab's to activate or renew.
+            h.append("<p class=\"hint present-only\">No machine of the fleet has a product in this pool: its count is"
+                    + " what the host's table holds at the start (clients the simulation does not run), until their"
+                    + " entries age out.</p>\n");
+        } else {
+            h.append("<p class=\"hint\">")
+                    .append(String.format(Locale.ROOT, "%,d", p.products))
+                    .append(" products count in this pool; ")
+                    .append(String.format(Locale.ROOT, "%,d", p.totalActivations))
+                    .append(" activations and ")
+                    .append(String.format(Locale.ROOT, "%,d", p.totalRenewals))
+                    .append(" renewals over the run.</p>\n");
+        }
         if (p.agedOut > 0 || p.pushedOut > 0) {
             h.append("<p class=\"hint entries-left\" data-aged-out=\"")
                     .append(p.agedOut)

@@ -110,10 +110,16 @@ class SimulationReportTest {
      * agent next asks on day 4 12:00 (7 days after its last renewal): nobody hears the count before then.
      */
     private Path presentOfSixCounted() throws Exception {
+        return presentOfSixCountedAnd("");
+    }
+
+    /** {@link #presentOfSixCounted()} whose host's table also holds these clients (lines of {@link #tableEntry}). */
+    private Path presentOfSixCountedAnd(String moreClients) throws Exception {
         StringBuilder clients = new StringBuilder(tableEntry(1, "windows-server", "2026-11-28T00:00:00Z", "srv-1", 5));
         for (int i = 1; i <= 5; i++) {
             clients.append(tableEntry(0x100 + i, "windows-client", "2026-11-2" + i + "T09:00:00Z", "pc-" + i, 25));
         }
+        clients.append(moreClients);
         Path file = dir.resolve("present.yaml");
         Files.writeString(file, """
                 name: six counted at the start
@@ -184,6 +190,48 @@ class SimulationReportTest {
         assertThat(count)
                 .contains("data-threshold=\"5\" data-threshold-class=\"server\"", ">server threshold 5</text>")
                 .contains("data-threshold=\"25\" data-threshold-class=\"\"", ">threshold 25</text>");
+    }
+
+    @Test
+    void aPoolOnlyThePresentsTableNamesHasItsSectionWithItsCountAndThreshold() throws Exception {
+        // The fleet has no Office; the host's table also counts seven Office PCs without an agent, which age out one a
+        // day from day 0 22:00 (30 days after their last requests): the host's Office count starts at 7 and decays.
+        StringBuilder office = new StringBuilder();
+        for (int i = 1; i <= 7; i++) {
+            office.append(tableEntry(0x200 + i, "office2016", "2026-11-0" + i + "T10:00:00Z", "office-pc-" + i, 5));
+        }
+        Path scenario = presentOfSixCountedAnd(office.toString());
+        Path file = dir.resolve("present.html");
+        Run run = LabFixtures.simulate(scenario.toString(), "--report", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // What the JSON says of that pool at the start: the host's count of it.
+        Run json = LabFixtures.simulate(scenario.toString(), "--json");
+        assertThat(json.lines())
+                .anyMatch(l -> l.contains("\"event\":\"host-status\"")
+                        && l.contains("\"pool\":\"office\"")
+                        && l.contains("\"count\":7")
+                        && l.contains("\"time\":\"2026-11-30T12:00:00Z\""));
+
+        // The pool has its section, as a pool the fleet asks in: a count line drawn from the start, every one of the
+        // ten days' 240 hours known, and the threshold its clients asked for (by its count alone).
+        String html = Files.readString(file);
+        String section = element(html, "<section class=\"pool\" id=\"pool-office\" data-pool=\"office\">.*?</section>");
+        assertThat(section).contains("<h2>Office 2013 and later pool</h2>", "No machine of the fleet has a product");
+        String count = element(section, "<svg[^>]*id=\"count-office\".*?</svg>");
+        assertThat(element(count, "data-host=\"kms01.corp.example\"[^>]* data-points=\"\\d+\" d=\"M[\\d.]+ "))
+                .contains("data-points=\"240\"", "d=\"M" + Svg.LEFT + ".0 ");
+        assertThat(count).contains("data-threshold=\"5\" data-threshold-class=\"\"", ">threshold 5</text>");
+        assertThat(html).contains("<a href=\"#pool-office\">Office 2013 and later</a>");
+
+        Scenario s = new ScenarioReader(TestFamilies.all()).read(scenario);
+        ReportCollector c = new ReportCollector(s);
+        new SimulationLab(s, LabFixtures.TEST_HOST, c).run((d, t, e) -> {});
+        c.finish(s.start().plus(s.length()));
+        int[] office01 = c.pools().get("office").countByHost.get("kms01.corp.example");
+        assertThat(office01[0]).isEqualTo(7);
+        assertThat(office01[office01.length - 1])
+                .as("all seven aged out by day 10")
+                .isZero();
     }
 
     @Test

@@ -29,8 +29,9 @@ import org.kmsagent.agent.simulate.Scenario;
  *
  * <p>Stable hooks for readers and tests: each pool is {@code section.pool[data-pool=ID]}; its charts are
  * {@code svg#count-ID.count-chart}, {@code svg#activity-ID.activity-chart} and {@code svg#states-ID.states-chart};
- * series carry {@code data-series} ({@code count} with {@code data-host}, one per KMS host, whose legend key is
- * {@code span.key.line} with the same {@code data-host}; {@code threshold} with
+ * series carry {@code data-series} ({@code count} with {@code data-host}, one per KMS host, lifted by a
+ * {@code transform} after the first (see {@link HostLineStyle}), whose legend key is {@code span.key.line} with the
+ * same {@code data-host}; {@code threshold} with
  * {@code data-threshold}, {@code outage},
  * {@code activations}, {@code renewals}, {@code state} with {@code data-state}); the moments are
  * {@code table#moments}.
@@ -204,16 +205,18 @@ public final class SimulationReport {
         List<String> countLegends = new ArrayList<>();
         int n = 0;
         for (Map.Entry<String, int[]> e : counts.entrySet()) {
-            // Each host's line in a dash pattern and colour of its own, its key in the legend naming the host.
+            // Each host's line in a dash pattern and colour of its own, lifted clear of the lines before it (hosts
+            // often count the same), its key in the legend naming the host and the lift.
             HostLineStyle style = HostLineStyle.of(n++);
             c.steps(
                     Arrays.stream(e.getValue()).asDoubleStream().toArray(),
                     bucket,
                     "count",
                     "count",
-                    "data-host=\"" + Html.escape(e.getKey()) + "\" style=\"" + style.css() + "\"");
+                    "data-host=\"" + Html.escape(e.getKey()) + "\" " + style.attributes());
             countLegends.add("<span class=\"key line\" data-host=\"" + Html.escape(e.getKey()) + "\">" + style.key()
-                    + Html.escape(counts.size() == 1 ? "count the host reported" : "count " + e.getKey())
+                    + Html.escape(
+                            counts.size() == 1 ? "count the host reported" : "count " + e.getKey() + style.liftNote())
                     + "</span>");
         }
         countLegends.add(legend("threshold", "threshold (activations granted at or " + "above it)"));

@@ -333,7 +333,7 @@ class SimulationReportTest {
                 .contains(
                         "Count reported by each KMS host",
                         "count kms01.corp.example</span>",
-                        "count kms02.corp.example</span>")
+                        "count kms02.corp.example (drawn 3 px higher)</span>")
                 .contains("host outage (kms01.corp.example): day 10 00:00 to day 30 00:00");
         assertThat(legendStyles(figure)).hasSize(2).isEqualTo(lineStyles(count));
 
@@ -377,7 +377,42 @@ class SimulationReportTest {
         // The legend draws each host's key in its line's style, and names the host.
         String figure = element(html, "<figure>\\s*<svg[^>]*id=\"count-windows\".*?</figure>");
         assertThat(legendStyles(figure)).isEqualTo(lines);
-        lines.keySet().forEach(host -> assertThat(figure).contains("count " + host + "</span>"));
+        lines.keySet().forEach(host -> assertThat(figure).contains("count " + host));
+    }
+
+    @Test
+    void hostsCountingTheSameStayApartEachLineLiftedAndTheLegendSaysByHowMuch() throws Exception {
+        // Seven hosts each counting one server all day: seven lines at the same count.
+        Path file = dir.resolve("seven-hosts.html");
+        Run run = LabFixtures.simulate(
+                LabFixtures.hostsEachAskedByOneServer(dir, 7).toString(), "--report", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String html = Files.readString(file);
+        String count = element(html, "<svg[^>]*id=\"count-windows\".*?</svg>");
+        String figure = element(html, "<figure>\\s*<svg[^>]*id=\"count-windows\".*?</figure>");
+
+        // The same path for each (the values stay exact), each drawn 3 px higher than the one before, which the
+        // legend says; the first at its values.
+        List<String> paths = Pattern.compile("<path class=\"count\"[^>]*>")
+                .matcher(count)
+                .results()
+                .map(r -> r.group())
+                .toList();
+        assertThat(paths).hasSize(7);
+        assertThat(paths.stream().map(p -> p.replaceAll(".* d=\"", "")).distinct())
+                .hasSize(1);
+        for (int i = 0; i < paths.size(); i++) {
+            String host = "kms" + (i + 1) + ".corp.example";
+            if (i == 0) {
+                assertThat(paths.get(i)).doesNotContain("transform");
+                assertThat(figure).contains("count " + host + "</span>");
+            } else {
+                assertThat(paths.get(i)).contains("transform=\"translate(0 -" + 3 * i + ")\"");
+                assertThat(figure).contains("count " + host + " (drawn " + 3 * i + " px higher)</span>");
+            }
+        }
+        // One host: its line at its values, the legend as it always was.
+        assertThat(report("worked-example.yaml")).doesNotContain("transform=\"translate", "px higher");
     }
 
     /** Per host, in drawing order, the inline style of its count line. */

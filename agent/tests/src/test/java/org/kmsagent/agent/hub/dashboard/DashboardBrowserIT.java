@@ -1,6 +1,7 @@
 package org.kmsagent.agent.hub.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Future;
@@ -333,7 +334,8 @@ class DashboardBrowserIT {
     }
 
     @Test
-    void theReportDrawsEachOfSevenHostsLinesInItsOwnDashPatternWithTheSameKeyInTheLegend() throws Exception {
+    void theReportDrawsEachOfSevenHostsLinesInItsOwnDashPatternClearOfTheOthersWithTheSameKeyInTheLegend()
+            throws Exception {
         HeadlessChromium b = browser("report-hosts");
         Path report = dir.resolve("seven-hosts.html");
         var run = LabFixtures.simulate(
@@ -357,6 +359,26 @@ class DashboardBrowserIT {
                         .distinct())
                 .as(lines)
                 .hasSize(7);
+        // All seven count 1 all day, yet no line covers another: as laid out on the page, each is drawn 3 px above the
+        // one before it, more than a line's width, so every host's line shows.
+        String boxes = (String) b.eval("[...document.querySelectorAll('#count-windows [data-series=count]')].map(e => {"
+                + " const r = e.getBoundingClientRect(); return r.top + ' ' + r.height + ' '"
+                + " + parseFloat(getComputedStyle(e).strokeWidth); }).join('|')");
+        double[][] box = Arrays.stream(boxes.split("\\|"))
+                .map(l -> Arrays.stream(l.split(" "))
+                        .mapToDouble(Double::parseDouble)
+                        .toArray())
+                .toArray(double[][]::new);
+        assertThat(box).as(boxes).hasNumberOfRows(7);
+        for (int i = 1; i < box.length; i++) {
+            assertThat(box[i][1])
+                    .as("the same count, so the same shape: %s", boxes)
+                    .isEqualTo(box[0][1]);
+            assertThat(box[i - 1][0] - box[i][0])
+                    .as("line %d above line %d: %s", i + 1, i, boxes)
+                    .isCloseTo(3.0, within(0.1))
+                    .isGreaterThan(box[i][2]);
+        }
         assertThat(b.scriptErrors()).isEmpty();
         b.screenshot(SHOTS.resolve("report-seven-hosts.png"));
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class VirtualClockSchedulerTest {
@@ -230,5 +231,109 @@ class VirtualClockSchedulerTest {
         }
         assertThat(s.executed()).isEqualTo(seen.size());
         assertThat(seen).hasSizeGreaterThan(50).doesNotHaveDuplicates();
+    }
+
+    /**
+     * A fleet's shape: loops that re-arm themselves a fixed delay on (a week, two hours: the scheduler's lanes),
+     * one-off tasks at scattered times (its heap), ties between the two, and cancellations of both, enough to sweep.
+     * The order of every run must be the definition's, (due time, scheduling order), which a plain sorted queue gives.
+     */
+    @Test
+    void recurringDelaysAndOneOffsRunInTheOrderASortedQueueGives() {
+        List<String> lanes = drive(new VirtualClockScheduler(T0));
+        List<String> sorted = drive(new SortedQueue(T0));
+        assertThat(lanes).hasSizeGreaterThan(5_000).isEqualTo(sorted);
+    }
+
+    /** Drives a scheduler with the same seeded calls whatever it is; returns what ran, when, in order. */
+    private static List<String> drive(Scheduler s) {
+        Random rng = new Random(11);
+        List<String> seen = new ArrayList<>();
+        long hour = Duration.ofHours(1).toMillis();
+        long[] delays = {7 * 24 * hour, 2 * hour, 7 * 24 * hour, 0, 24 * hour};
+        int loops = 300;
+        Scheduler.Timer[] timers = new Scheduler.Timer[loops];
+        List<Scheduler.Timer> oneOffs = new ArrayList<>();
+        Runnable[] tasks = new Runnable[loops];
+        for (int i = 0; i < loops; i++) {
+            int n = i;
+            tasks[i] = () -> {
+                seen.add("loop " + n + "@" + s.nowMillis());
+                if (rng.nextInt(10) == 0) {
+                    oneOffs.add(s.schedule(
+                            Instant.ofEpochMilli(s.nowMillis() + rng.nextInt((int) (48 * hour))),
+                            () -> seen.add("one-off@" + s.nowMillis())));
+                }
+                if (rng.nextInt(20) == 0 && !oneOffs.isEmpty()) {
+                    s.cancel(oneOffs.remove(rng.nextInt(oneOffs.size())));
+                }
+                if (rng.nextInt(50) == 0) {
+                    int other = rng.nextInt(loops);
+                    if (other != n) {
+                        s.cancel(timers[other]); // stopped for a while: re-armed by the next loop that runs
+                    }
+                }
+                long delay = delays[rng.nextInt(delays.length)];
+                timers[n] = s.reschedule(timers[n], s.nowMillis() + delay, tasks[n]);
+                int revived = rng.nextInt(loops);
+                if (timers[revived] != null && timers[revived].dueAt().toEpochMilli() < s.nowMillis()) {
+                    timers[revived] = s.reschedule(timers[revived], s.nowMillis() + delays[0], tasks[revived]);
+                }
+            };
+            // Arrivals every minute, two at a time, as a fleet's machines come.
+            timers[i] = s.schedule(T0.plusSeconds(60L * (i / 2)), tasks[i]);
+        }
+        Instant end = T0.plus(Duration.ofDays(60));
+        if (s instanceof VirtualClockScheduler v) {
+            v.runUntil(end);
+        } else {
+            ((SortedQueue) s).runUntil(end);
+        }
+        return seen;
+    }
+
+    /** The order by definition: a sorted queue of (due time, sequence); a cancelled entry leaves it. */
+    private static final class SortedQueue implements Scheduler {
+        private final TreeMap<long[], Runnable> queue =
+                new TreeMap<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        private long now;
+        private long sequence;
+
+        SortedQueue(Instant start) {
+            now = start.toEpochMilli();
+        }
+
+        @Override
+        public Instant now() {
+            return Instant.ofEpochMilli(now);
+        }
+
+        @Override
+        public Timer schedule(Instant at, Runnable task) {
+            long[] key = {Math.max(at.toEpochMilli(), now), sequence++};
+            queue.put(key, task);
+            return new Entry(key);
+        }
+
+        @Override
+        public boolean cancel(Timer timer) {
+            return timer instanceof Entry e && queue.remove(e.key) != null;
+        }
+
+        void runUntil(Instant end) {
+            while (!queue.isEmpty() && queue.firstKey()[0] <= end.toEpochMilli()) {
+                var first = queue.pollFirstEntry();
+                now = first.getKey()[0];
+                first.getValue().run();
+            }
+            now = Math.max(now, end.toEpochMilli());
+        }
+
+        private record Entry(long[] key) implements Timer {
+            @Override
+            public Instant dueAt() {
+                return Instant.ofEpochMilli(key[0]);
+            }
+        }
     }
 }

@@ -338,4 +338,12 @@ class SimulateCommandTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void aNegativeSeedIsASeedLikeAnyOther() {
+        // A run prints its seed, and a snapshot's is drawn from its content: a negative one must be given back as is.
+        Run r = LabFixtures.simulate("--clients", "1", "--days", "1", "--seed", "-5");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Seed -5, 1 days");
+    }
 }

@@ -19,6 +19,8 @@ public sealed interface KmsEndpoint {
             if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
                 throw new IllegalArgumentException("KMS host name is empty or has spaces: '" + host + "'");
             }
+            // A guard against a caller's mistake: what a person writes (a configuration key, a scenario, ctl set-kms)
+            // the agent checks before it gets here, and refuses in the words of every whole number out of range.
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("KMS port must be 1-65535, got " + port);
             }

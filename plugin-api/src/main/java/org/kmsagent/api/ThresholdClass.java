@@ -30,6 +30,7 @@ public record ThresholdClass(String name, int minimumCount) {
         if (!name.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
             throw new IllegalArgumentException("threshold class name must be kebab-case: '" + name + "'");
         }
+        // A guard against a caller's mistake: a catalog's minimumCount the agent checks before it gets here.
         if (minimumCount < 1) {
             throw new IllegalArgumentException("threshold class " + name + ": minimum count must be at least 1");
         }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.command.WholeNumberOption;
+import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.api.KmsEndpoint;
@@ -242,15 +243,15 @@ final class AgentCommands {
                                 + "' is ambiguous: write an IPv6 address in brackets, e.g. [::1]:1688 (address and port) "
                                 + "or [::1] (default port " + KmsEndpoint.DEFAULT_PORT + ")");
             }
-            try {
-                return (KmsEndpoint.Pinned) KmsEndpoint.parse(t);
-            } catch (IllegalArgumentException | ClassCastException e) {
+            Optional<String> problem = HostPort.endpointProblem(t);
+            if (problem.isPresent()) {
                 throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        e instanceof ClassCastException
-                                ? "use --dns for DNS discovery"
-                                : BoundedInput.shown(e.getMessage()));
+                        spec.commandLine(), "'" + BoundedInput.shown(t) + "': " + problem.get());
             }
+            if (!(KmsEndpoint.parse(t) instanceof KmsEndpoint.Pinned pinned)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "use --dns for DNS discovery");
+            }
+            return pinned;
         }
     }
 

@@ -1,6 +1,5 @@
 package org.kmsagent.agent.command;
 
-import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.WholeNumber;
 import picocli.CommandLine;
 
@@ -20,23 +19,33 @@ import picocli.CommandLine;
  * }
  * }</pre>
  *
+ * <p>A {@code long} option ({@code simulate --seed}) is the same with {@link #readLong}: picocli would say "is not a
+ * long" past nineteen digits.
+ *
  * @param name the option as a refusal names it, e.g. {@code --days}
  * @param unit what it counts ({@code days}, {@code seconds}), or empty
  */
-public record WholeNumberOption(String name, String unit, int min, int max) {
+public record WholeNumberOption(String name, String unit, long min, long max) {
+    /**
+     * The number the option was given, for an option whose range fits an {@code int}.
+     *
+     * @param spec the command (or mixin) the option belongs to, whose usage the refusal points to
+     * @throws CommandLine.ParameterException when {@code text} is not a whole number within the range
+     */
+    public int read(CommandLine.Model.CommandSpec spec, String text) {
+        return Math.toIntExact(readLong(spec, text));
+    }
+
     /**
      * The number the option was given.
      *
      * @param spec the command (or mixin) the option belongs to, whose usage the refusal points to
      * @throws CommandLine.ParameterException when {@code text} is not a whole number within the range
      */
-    public int read(CommandLine.Model.CommandSpec spec, String text) {
-        return (int) WholeNumber.within(text, min, max)
+    public long readLong(CommandLine.Model.CommandSpec spec, String text) {
+        return WholeNumber.within(text, min, max)
                 .orElseThrow(() -> new CommandLine.ParameterException(
                         spec.commandLine(),
-                        name + ": expected " + WholeNumber.accepted(unit, min, max) + ", got "
-                                + (WholeNumber.isWritten(text)
-                                        ? BoundedInput.shown(text)
-                                        : "'" + BoundedInput.shown(text) + "'")));
+                        name + ": " + WholeNumber.refusal(WholeNumber.accepted(unit, min, max), text)));
     }
 }

@@ -17,7 +17,7 @@ public final class ConfigException extends Exception {
         this(List.of(error));
     }
 
-    /** One line per problem, e.g. {@code bridge.port: must be 1-65535, got 70000}. */
+    /** One line per problem, e.g. {@code bridge.port: expected a whole number 0-65535, got 70000}. */
     public List<String> errors() {
         return errors;
     }

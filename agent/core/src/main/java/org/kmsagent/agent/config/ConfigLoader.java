@@ -219,7 +219,7 @@ public final class ConfigLoader {
         return Yaml.MAPPER.treeToValue(root, AgentConfig.class);
     }
 
-    /** The key path an error line starts with ({@code bridge.port: must be ...} gives {@code bridge.port}). */
+    /** The key path an error line starts with ({@code bridge.port: expected ...} gives {@code bridge.port}). */
     private static String keyOf(String line) {
         int colon = line.indexOf(": ");
         return colon < 0 ? line : line.substring(0, colon);

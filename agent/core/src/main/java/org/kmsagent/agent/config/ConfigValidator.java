@@ -8,13 +8,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.WholeNumber;
 import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.rules.KmsRules;
-import org.kmsagent.api.KmsEndpoint;
 
 /** The range and consistency rules of {@link AgentConfig}; each error names its key path. */
 final class ConfigValidator {
@@ -165,12 +164,8 @@ final class ConfigValidator {
                         + "' is not a fault kind; use one of " + knownKinds);
             }
         }
-        if (faults.startAfterSeconds() < 0) {
-            errors.add("simulated.faults.startAfterSeconds: must be 0 or more, got " + faults.startAfterSeconds());
-        }
-        if (faults.hangSeconds() < 1) {
-            errors.add("simulated.faults.hangSeconds: must be at least 1, got " + faults.hangSeconds());
-        }
+        atLeast(errors, "simulated.faults.startAfterSeconds", faults.startAfterSeconds(), 0);
+        atLeast(errors, "simulated.faults.hangSeconds", faults.hangSeconds(), 1);
         c.logging().validate(errors);
         trustStore(errors, c.plugins());
         for (int i = 0; i < h.hostKeys().size(); i++) {
@@ -255,9 +250,17 @@ final class ConfigValidator {
         }
     }
 
-    private static void range(List<String> errors, String key, int value, int min, int max) {
+    /** A whole-number key within {@code min}-{@code max}, refused in {@link WholeNumber}'s words. */
+    static void range(List<String> errors, String key, long value, long min, long max) {
         if (value < min || value > max) {
-            errors.add(key + ": must be " + min + "-" + max + ", got " + value);
+            errors.add(key + ": " + WholeNumber.refusal(WholeNumber.accepted("", min, max), value));
+        }
+    }
+
+    /** A whole-number key of {@code min} or more, refused in {@link WholeNumber}'s words. */
+    private static void atLeast(List<String> errors, String key, long value, long min) {
+        if (value < min) {
+            errors.add(key + ": " + WholeNumber.refusal(WholeNumber.accepted("", min), value));
         }
     }
 
@@ -312,27 +315,13 @@ final class ConfigValidator {
                         + BoundedInput.shown(host) + "' (" + problem + ")"));
     }
 
-    /** A KMS endpoint: the {@link HostPort} rule for a pinned host, or DNS discovery ({@code dns}, {@code dns:domain}). */
+    /** A KMS endpoint ({@link HostPort#endpointProblem}). */
     private static void endpoint(List<String> errors, String key, String text) {
         if (text == null || text.isEmpty()) {
             return;
         }
-        Optional<String> problem;
-        if (text.equalsIgnoreCase("dns")) {
-            problem = Optional.empty();
-        } else if (text.regionMatches(true, 0, "dns:", 0, 4)) {
-            problem = HostPort.hostProblem(text.substring(4)).map(p -> "the lookup domain after 'dns:': " + p);
-        } else {
-            problem = HostPort.hostPortProblem(text, false);
-        }
-        if (problem.isEmpty()) {
-            try {
-                KmsEndpoint.parse(text);
-            } catch (IllegalArgumentException e) {
-                problem = Optional.of("not a KMS endpoint");
-            }
-        }
-        problem.ifPresent(p -> errors.add(key + ": expected host, host:port, [IPv6]:port, dns or dns:domain, got '"
-                + BoundedInput.shown(text) + "' (" + p + ")"));
+        HostPort.endpointProblem(text)
+                .ifPresent(p -> errors.add(key + ": expected host, host:port, [IPv6]:port, dns or dns:domain, got '"
+                        + BoundedInput.shown(text) + "' (" + p + ")"));
     }
 }

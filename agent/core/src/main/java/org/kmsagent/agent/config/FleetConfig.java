@@ -156,18 +156,10 @@ public record FleetConfig(
             errors.add("fleet.agentId: expected " + AGENT_ID_RULE + ", got '" + BoundedInput.shown(agentId) + "'");
         }
         tokenOfAnotherAgent().ifPresent(errors::add);
-        if (heartbeatSeconds < 1 || heartbeatSeconds > 3_600) {
-            errors.add("fleet.heartbeatSeconds: must be 1-3600, got " + heartbeatSeconds);
-        }
-        if (reconnectMaxSeconds < 1 || reconnectMaxSeconds > 3_600) {
-            errors.add("fleet.reconnectMaxSeconds: must be 1-3600, got " + reconnectMaxSeconds);
-        }
-        if (cluster.port() < 1 || cluster.port() > 65_535) {
-            errors.add("fleet.cluster.port: must be 1-65535, got " + cluster.port());
-        }
-        if (cluster.eventBusPort() < 0 || cluster.eventBusPort() > 65_535) {
-            errors.add("fleet.cluster.eventBusPort: must be 0-65535, got " + cluster.eventBusPort());
-        }
+        ConfigValidator.range(errors, "fleet.heartbeatSeconds", heartbeatSeconds, 1, 3_600);
+        ConfigValidator.range(errors, "fleet.reconnectMaxSeconds", reconnectMaxSeconds, 1, 3_600);
+        ConfigValidator.range(errors, "fleet.cluster.port", cluster.port(), HostPort.MIN_PORT, HostPort.MAX_PORT);
+        ConfigValidator.range(errors, "fleet.cluster.eventBusPort", cluster.eventBusPort(), 0, HostPort.MAX_PORT);
         if (cluster.name().isBlank()) {
             errors.add("fleet.cluster.name: must not be empty");
         }

@@ -4,13 +4,16 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.core.WholeNumber;
+import org.kmsagent.api.KmsEndpoint;
 
 /**
  * The one rule for a machine named in the configuration: a host name, an IPv4 address or an IPv6 address, with a
  * port where the key wants one ({@code host:port}, {@code [v6]:port}). Every key that names a machine to bind or to
  * dial ({@code bridge.host}, {@code metrics.host}, {@code dashboard.host}, {@code renewal.kms}, {@code fleet.hubs})
  * is checked here, so that what one refuses another never accepts. Nothing is resolved: the check does not depend on
- * DNS. Each method says what is wrong without quoting the value; the caller quotes it (bounded) after its key.
+ * DNS. Each method says what is wrong without quoting the value, the caller quoting it (bounded) after its key; only a
+ * port out of range is quoted back, as every whole number out of range is ({@link WholeNumber#refusal}).
  */
 public final class HostPort {
     /** The lowest and highest TCP port one names to dial or to advertise (listening on 0 picks a free one). */
@@ -106,15 +109,36 @@ public final class HostPort {
         return portProblem(port);
     }
 
-    /** Why {@code port} is not a TCP port 1-65535, or empty. */
-    public static Optional<String> portProblem(String port) {
-        if (!port.matches("[0-9]{1,5}")) {
-            return Optional.of("the port is not a number");
+    /**
+     * Why {@code text} is not a KMS endpoint as {@link KmsEndpoint#parse} reads it, or empty: a pinned host by the
+     * rule above, or DNS discovery ({@code dns}, {@code dns:domain}). Every place a person writes one (a
+     * configuration key, a scenario's machines, {@code ctl set-kms}) asks here before parsing, so that a port out of
+     * range is refused in the words of every whole number, not in plugin-api's own.
+     */
+    public static Optional<String> endpointProblem(String text) {
+        Optional<String> problem;
+        if (text.equalsIgnoreCase("dns")) {
+            problem = Optional.empty();
+        } else if (text.regionMatches(true, 0, "dns:", 0, 4)) {
+            problem = hostProblem(text.substring(4)).map(p -> "the lookup domain after 'dns:': " + p);
+        } else {
+            problem = hostPortProblem(text, false);
         }
-        int n = Integer.parseInt(port);
-        return n < MIN_PORT || n > MAX_PORT
-                ? Optional.of("the port must be " + MIN_PORT + "-" + MAX_PORT)
-                : Optional.empty();
+        if (problem.isEmpty()) {
+            try {
+                KmsEndpoint.parse(text);
+            } catch (IllegalArgumentException e) {
+                problem = Optional.of("not a KMS endpoint");
+            }
+        }
+        return problem;
+    }
+
+    /** Why {@code port} is not a TCP port 1-65535 ({@code port: expected a whole number 1-65535, got 70000}), or empty. */
+    public static Optional<String> portProblem(String port) {
+        return WholeNumber.within(port, MIN_PORT, MAX_PORT).isPresent()
+                ? Optional.empty()
+                : Optional.of("port: " + WholeNumber.refusal(WholeNumber.accepted("", MIN_PORT, MAX_PORT), port));
     }
 
     private static boolean ipv6(String text) {

@@ -79,9 +79,7 @@ public record LoggingConfig(
         } else if (max >= 1 && cap < max) {
             errors.add("logging.totalSizeCap: " + totalSizeCap + " is less than logging.maxFileSize " + maxFileSize);
         }
-        if (maxHistoryDays < 1 || maxHistoryDays > 3650) {
-            errors.add("logging.maxHistoryDays: must be 1-3650, got " + maxHistoryDays);
-        }
+        ConfigValidator.range(errors, "logging.maxHistoryDays", maxHistoryDays, 1, 3650);
         if (file != null) {
             Path parent = Path.of(file).toAbsolutePath().getParent();
             if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {

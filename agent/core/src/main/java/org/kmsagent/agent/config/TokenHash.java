@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import org.kmsagent.agent.core.WholeNumber;
 
 /**
  * A token's secret stored as a salted PBKDF2-HMAC-SHA256 hash, written
@@ -42,7 +43,7 @@ public record TokenHash(int iterations, byte[] salt, byte[] hash) {
     /**
      * Reads the written form.
      *
-     * @throws IllegalArgumentException saying what is wrong with it (never echoing it)
+     * @throws IllegalArgumentException saying what is wrong with it (never echoing the salt or the hash)
      */
     public static TokenHash parse(String text) {
         if (text == null || text.isBlank()) {
@@ -52,16 +53,10 @@ public record TokenHash(int iterations, byte[] salt, byte[] hash) {
         if (parts.length != 4 || !parts[0].equals(SCHEME)) {
             throw new IllegalArgumentException("expected " + FORMAT + " (as 'kms-agent token hash' prints it)");
         }
-        int iterations;
-        try {
-            iterations = Integer.parseInt(parts[1]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the iteration count must be a whole number; expected " + FORMAT);
-        }
-        if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-            throw new IllegalArgumentException(
-                    "the iteration count must be " + MIN_ITERATIONS + "-" + MAX_ITERATIONS + ", got " + iterations);
-        }
+        // The iteration count is no secret: it is quoted back, as 'token hash --iterations' quotes it.
+        int iterations = (int) WholeNumber.within(parts[1], MIN_ITERATIONS, MAX_ITERATIONS)
+                .orElseThrow(() -> new IllegalArgumentException("iterations: "
+                        + WholeNumber.refusal(WholeNumber.accepted("", MIN_ITERATIONS, MAX_ITERATIONS), parts[1])));
         byte[] salt;
         byte[] hash;
         try {

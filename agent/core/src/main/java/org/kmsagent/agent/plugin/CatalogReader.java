@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.kmsagent.agent.core.WholeNumber;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicensePack;
 import org.kmsagent.api.LicensingServices;
@@ -81,7 +82,8 @@ public final class CatalogReader {
         }
         UUID applicationId = uuid("catalog applicationId", doc.applicationId());
         if (doc.gracePeriodDays() < 1) {
-            throw new CatalogException("catalog gracePeriodDays: must be at least 1, got " + doc.gracePeriodDays());
+            throw new CatalogException("catalog gracePeriodDays: "
+                    + WholeNumber.refusal(WholeNumber.accepted("", 1), doc.gracePeriodDays()));
         }
         List<ThresholdClass> declaredClasses = thresholdClasses(doc);
         Map<String, ThresholdClass> classes = new HashMap<>();
@@ -154,6 +156,11 @@ public final class CatalogReader {
         for (int i = 0; i < entries.size(); i++) {
             CatalogDocument.ThresholdClassEntry e = entries.get(i);
             String at = entry("thresholdClasses", i, e.name());
+            // Checked here before plugin-api's own guard, in the words of every whole number out of range.
+            if (e.minimumCount() < 1) {
+                throw new CatalogException(
+                        at + ".minimumCount: " + WholeNumber.refusal(WholeNumber.accepted("", 1), e.minimumCount()));
+            }
             ThresholdClass tc;
             try {
                 tc = new ThresholdClass(e.name(), e.minimumCount());

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.simulate;
 
 import java.util.Objects;
+import org.kmsagent.agent.core.WholeNumber;
 
 /**
  * A value of a file of the simulator that its checks refuse: the field path it was read from
@@ -17,7 +18,17 @@ record FieldProblem(String field, String what) {
         Objects.requireNonNull(what, "what");
     }
 
-    /** The problem in words: {@code field 'days': must be 1 to 3650, got 0}. */
+    /** A whole number outside {@code min}-{@code max}: {@code expected a whole number 1-3650, got 0}. */
+    static FieldProblem outOfRange(String field, long given, long min, long max) {
+        return new FieldProblem(field, WholeNumber.refusal(WholeNumber.accepted("", min, max), given));
+    }
+
+    /** A whole number below the least it may be: {@code expected a whole number 1 or more, got 0}. */
+    static FieldProblem belowLeast(String field, long given, long min) {
+        return new FieldProblem(field, WholeNumber.refusal(WholeNumber.accepted("", min), given));
+    }
+
+    /** The problem in words: {@code field 'days': expected a whole number 1-3650, got 0}. */
     String text() {
         return "field '" + field + "': " + what;
     }

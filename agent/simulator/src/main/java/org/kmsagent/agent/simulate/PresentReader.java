@@ -263,7 +263,7 @@ final class PresentReader {
                         .max()
                         .orElse(0);
         if (required < 1 || required > 1000) {
-            problems.add(new FieldProblem(at + ".requiredCount", "must be 1 to 1000, got " + required));
+            problems.add(FieldProblem.outOfRange(at + ".requiredCount", required, 1, 1000));
             return null;
         }
         return new Present.LedgerSeed(

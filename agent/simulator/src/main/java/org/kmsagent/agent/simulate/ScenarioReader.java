@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.agent.host.HostConfig;
@@ -293,7 +294,7 @@ public final class ScenarioReader {
         long seed = f.seed() == null ? 1L : f.seed();
         int days = f.days() == null ? 90 : f.days();
         if (days < MIN_DAYS || days > MAX_DAYS) {
-            problems.add(new FieldProblem("days", "must be " + MIN_DAYS + " to " + MAX_DAYS + ", got " + days));
+            problems.add(FieldProblem.outOfRange("days", days, MIN_DAYS, MAX_DAYS));
         }
         Instant start = DEFAULT_START;
         if (f.start() != null) {
@@ -402,7 +403,7 @@ public final class ScenarioReader {
                 Duration after = duration(field + ".after", m.after() == null ? "30d" : m.after(), problems);
                 int activations = m.activations() == null ? 10 : m.activations();
                 if (activations < 0) {
-                    problems.add(new FieldProblem(field + ".activations", "must be 0 or more, got " + activations));
+                    problems.add(FieldProblem.belowLeast(field + ".activations", activations, 0));
                 }
                 if (after != null && !after.isNegative()) {
                     mak.put(e.getKey(), new Scenario.MakPlan(MakFallbackPolicy.after(after, key), activations));
@@ -489,8 +490,8 @@ public final class ScenarioReader {
         String name = h.name() == null ? "kms01.corp.example" : h.name();
         String domain = h.domain() == null ? domainOf(name) : h.domain();
         int port = h.port() == null ? KmsEndpoint.DEFAULT_PORT : h.port();
-        if (port < 1 || port > 65535) {
-            problems.add(new FieldProblem(at + ".port", "must be 1-65535, got " + port));
+        if (port < HostPort.MIN_PORT || port > HostPort.MAX_PORT) {
+            problems.add(FieldProblem.outOfRange(at + ".port", port, HostPort.MIN_PORT, HostPort.MAX_PORT));
         }
         Set<String> allPacks = new LinkedHashSet<>();
         families.forEach(f -> f.catalog().licensePack().ifPresent(p -> allPacks.add(p.name())));
@@ -529,10 +530,10 @@ public final class ScenarioReader {
         int priority = h.priority() == null ? 0 : h.priority();
         int weight = h.weight() == null ? 0 : h.weight();
         if (priority < 0 || priority > 65535) {
-            problems.add(new FieldProblem(at + ".priority", "must be 0-65535, got " + priority));
+            problems.add(FieldProblem.outOfRange(at + ".priority", priority, 0, 65535));
         }
         if (weight < 0 || weight > 65535) {
-            problems.add(new FieldProblem(at + ".weight", "must be 0-65535, got " + weight));
+            problems.add(FieldProblem.outOfRange(at + ".weight", weight, 0, 65535));
         }
         List<Scenario.HostChange> changes = new ArrayList<>();
         if (h.changes() != null) {
@@ -694,7 +695,7 @@ public final class ScenarioReader {
         }
         int count = g.count() == null ? 1 : g.count();
         if (count < 1) {
-            problems.add(new FieldProblem(field + ".count", "must be at least 1, got " + count));
+            problems.add(FieldProblem.belowLeast(field + ".count", count, 1));
         } else if (count > MAX_MACHINES) {
             problems.add(new FieldProblem(
                     field + ".count",
@@ -805,12 +806,14 @@ public final class ScenarioReader {
         }
         KmsEndpoint endpoint = KmsEndpoint.discovery();
         if (g.kms() != null) {
-            try {
-                endpoint = KmsEndpoint.parse(g.kms());
-            } catch (IllegalArgumentException e) {
+            Optional<String> problem = HostPort.endpointProblem(g.kms());
+            if (problem.isPresent()) {
                 problems.add(new FieldProblem(
                         field + ".kms",
-                        BoundedInput.shown(e.getMessage()) + " (write dns, dns:domain or host[:port])"));
+                        "'" + BoundedInput.shown(g.kms()) + "': " + problem.get()
+                                + " (write dns, dns:domain or host[:port])"));
+            } else {
+                endpoint = KmsEndpoint.parse(g.kms());
             }
         }
         WindowsVersion windows = WindowsVersion.WINDOWS_10;

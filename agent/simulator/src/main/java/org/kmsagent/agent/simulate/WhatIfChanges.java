@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.WholeNumber;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.api.HostKey;
 
@@ -140,8 +141,8 @@ public record WhatIfChanges(
                 n = null;
             }
             if (n == null || n < 1) {
-                problems.add("--reimage " + BoundedInput.shown(v)
-                        + ": expected N[@AT] with N a whole number of machines " + "(1 or more), e.g. 5@10d");
+                problems.add("--reimage " + BoundedInput.shown(v) + ": expected N[@AT] with N "
+                        + WholeNumber.accepted("machines", 1) + ", e.g. 5@10d");
                 continue;
             }
             Duration at = m.group("at") == null
@@ -236,11 +237,13 @@ public record WhatIfChanges(
         List<ReimageFile> res = f.reimage() == null ? List.of() : f.reimage();
         for (int i = 0; i < res.size(); i++) {
             ReimageFile x = res.get(i);
-            if (x == null || x.count() == null || x.count() < 1) {
+            if (x == null || x.count() == null) {
                 problems.add(new FieldProblem(
-                        "reimage[" + i + "].count",
-                        "how many machines (1 or more)"
-                                + (x == null || x.count() == null ? " is required" : ", got " + x.count())));
+                        "reimage[" + i + "].count", "how many machines is required: " + WholeNumber.accepted("", 1)));
+                continue;
+            }
+            if (x.count() < 1) {
+                problems.add(FieldProblem.belowLeast("reimage[" + i + "].count", x.count(), 1));
                 continue;
             }
             Duration at = x.at() == null ? Duration.ZERO : days(x.at(), field("reimage[" + i + "].at", problems));

@@ -73,6 +73,16 @@ class NamedUsageErrorsTest {
     }
 
     @Test
+    void aSeedPastWhatALongHoldsIsRefusedInTheWordsOfEveryWholeNumberOption() {
+        // Not picocli's "'99999999999999999999' is not a long"; a range from below zero is written with "to".
+        CliRun run = CliRun.of("simulate", "--clients", "3", "--seed", "99999999999999999999");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst())
+                .hasValue("kms-agent: --seed: expected a whole number -9223372036854775808 to 9223372036854775807, "
+                        + "got 99999999999999999999; see 'kms-agent simulate --help'");
+    }
+
+    @Test
     void aWholeNumberOptionGivenTextIsRefusedInTheSameWords() {
         CliRun run = CliRun.of("ctl", "fleet", "expiring", "--days", "soon");
         assertThat(run.exitCode()).isEqualTo(2);

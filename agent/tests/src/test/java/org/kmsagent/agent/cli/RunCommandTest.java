@@ -29,7 +29,7 @@ class RunCommandTest {
     void aBadConfigurationStopsTheStartWithTheKeyNamed() {
         Result r = AgentFixture.run("run", "--set", "dataDir=" + dir, "--set", "bridge.port=70000");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("bridge.port: must be 0-65535, got 70000");
+        assertThat(r.err()).contains("bridge.port: expected a whole number 0-65535, got 70000");
     }
 
     @Test

@@ -43,7 +43,7 @@ class WhichConfigFileTest {
             assertThat(run.exit()).as(command + ": " + run.err()).isEqualTo(2);
             assertThat(run.err())
                     .as(command)
-                    .contains("bridge.port: must be 0-65535, got 70000")
+                    .contains("bridge.port: expected a whole number 0-65535, got 70000")
                     .doesNotContain("directory");
         }
     }

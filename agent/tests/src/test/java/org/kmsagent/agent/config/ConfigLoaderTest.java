@@ -98,7 +98,42 @@ class ConfigLoaderTest {
     void anOutOfRangeValueNamesItsKey() throws Exception {
         Path file = yaml("bridge:\n  port: 70000\n");
         assertThat(errors(Map.of(), Optional.of(file)))
-                .containsExactly(file + ":2: bridge.port: must be 0-65535, got 70000");
+                .containsExactly(file + ":2: bridge.port: expected a whole number 0-65535, got 70000");
+    }
+
+    @Test
+    void everyWholeNumberOutOfRangeIsWordedAsTheCommandLineAndTheBusWordIt() throws Exception {
+        // One wording (WholeNumber) for every key, a bound below only, a port inside an address, a hash's iterations.
+        Path file = yaml("""
+                fleet:
+                  hubs: ["hub-a:99999"]
+                  trust: ["%s"]
+                  reconnectMaxSeconds: 0
+                  cluster:
+                    port: 70000
+                logging:
+                  maxHistoryDays: 3651
+                simulated:
+                  faults:
+                    startAfterSeconds: -1
+                    hangSeconds: 0
+                bridge:
+                  tokens:
+                    - name: ops
+                      role: admin
+                      hash: "pbkdf2-sha256:5:c2FsdHNhbHQ=:aGFzaA=="
+                """.formatted("AB".repeat(32)));
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactlyInAnyOrder(
+                        file
+                                + ":2: fleet.hubs[0]: expected host:port, got 'hub-a:99999' (port: expected a whole number "
+                                + "1-65535, got 99999)",
+                        file + ":4: fleet.reconnectMaxSeconds: expected a whole number 1-3600, got 0",
+                        file + ":6: fleet.cluster.port: expected a whole number 1-65535, got 70000",
+                        file + ":8: logging.maxHistoryDays: expected a whole number 1-3650, got 3651",
+                        file + ":11: simulated.faults.startAfterSeconds: expected a whole number 0 or more, got -1",
+                        file + ":12: simulated.faults.hangSeconds: expected a whole number 1 or more, got 0",
+                        file + ":17: bridge.tokens[0].hash: iterations: expected a whole number 10000-2000000, got 5");
     }
 
     @Test
@@ -107,7 +142,8 @@ class ConfigLoaderTest {
         assertThat(load(Map.of(), Optional.of(hub)).bridge().maxConnections()).isEqualTo(10_100);
         Path tooMany = yaml("bridge:\n  maxConnectionsPerAddress: 100001\n");
         assertThat(errors(Map.of(), Optional.of(tooMany)))
-                .containsExactly(tooMany + ":2: bridge.maxConnectionsPerAddress: must be 1-100000, got 100001");
+                .containsExactly(
+                        tooMany + ":2: bridge.maxConnectionsPerAddress: expected a whole number 1-100000, got 100001");
     }
 
     @Test
@@ -161,11 +197,11 @@ class ConfigLoaderTest {
           kms: "kms.example:notaport"
         """))))
                 .containsExactlyInAnyOrder(
-                        file + ":2: host.activationIntervalMinutes: must be 15-43200, got 5",
-                        file + ":4: bridge.maxFrameBytes: must be 256-16777216, got 10",
+                        file + ":2: host.activationIntervalMinutes: expected a whole number 15-43200, got 5",
+                        file + ":4: bridge.maxFrameBytes: expected a whole number 256-16777216, got 10",
                         file + ":6: bridge.tokens[0].token: must be at least 16 characters",
                         file + ":8: renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
-                                + "'kms.example:notaport' (the port is not a number)");
+                                + "'kms.example:notaport' (port: expected a whole number 1-65535, got 'notaport')");
     }
 
     @Test
@@ -207,7 +243,7 @@ class ConfigLoaderTest {
         Path file = yaml("bridge:\n  port: 70000\n  tokens:\n    -\nlogging:\n  level: LOUD\n");
         assertThat(errors(Map.of(), Optional.of(file)))
                 .containsExactlyInAnyOrder(
-                        file + ":2: bridge.port: must be 0-65535, got 70000",
+                        file + ":2: bridge.port: expected a whole number 0-65535, got 70000",
                         file + ":4: bridge.tokens[0]: an empty list entry (a '-' with nothing after it); remove it or "
                                 + "give its value",
                         file + ":6: logging.level: must be one of ERROR|WARN|INFO|DEBUG|TRACE, got 'LOUD'");
@@ -241,7 +277,7 @@ class ConfigLoaderTest {
                 .containsExactlyInAnyOrder(
                         file + ":2: host.hostKeys[0]: expected a text value, found a list",
                         file + ":3: host.licensePacks[0]: expected a text value, found a mapping of keys",
-                        file + ":5: bridge.port: must be 0-65535, got 70000",
+                        file + ":5: bridge.port: expected a whole number 0-65535, got 70000",
                         file + ":6: bridge.tokens[0]: expected a mapping of keys, found a list",
                         file + ":7: bridge.inbound[1]: expected a text value, found a list",
                         file + ":7: bridge.inbound[2]: expected a text value, found a mapping of keys",

@@ -106,7 +106,7 @@ class ConfigReportTest {
         assertThat(errors(new ConfigLoader(Map.of()), Optional.of(file)))
                 .containsExactlyInAnyOrder(
                         f + ":1: licensing: must be one of slc|simulated|auto, got 'magic'",
-                        f + ":3: host.activationIntervalMinutes: must be 15-43200, got 5",
+                        f + ":3: host.activationIntervalMinutes: expected a whole number 15-43200, got 5",
                         f
                                 + ":5: bridge.prot: unknown key (known here: anonymous, enabled, eventLoops, host, idleTimeoutSeconds, inbound, "
                                 + "maxConnections, maxConnectionsPerAddress, maxConnectionsPerToken, maxFrameBytes, outbound, port, "
@@ -114,8 +114,8 @@ class ConfigReportTest {
                         f + ":6: bridge.maxConnections: expected a whole number, got 'lots'",
                         f + ":8: bridge.tokens[0].role: must be one of read|admin, got 'root'",
                         f + ":10: renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
-                                + "'kms.example:notaport' (the port is not a number)",
-                        f + ":12: fleet.heartbeatSeconds: must be 1-3600, got 0",
+                                + "'kms.example:notaport' (port: expected a whole number 1-65535, got 'notaport')",
+                        f + ":12: fleet.heartbeatSeconds: expected a whole number 1-3600, got 0",
                         f + ":14: metrics.enabled: expected true or false, got 'yes-please'");
     }
 
@@ -140,6 +140,6 @@ class ConfigReportTest {
                         Optional.empty()))
                 .containsExactlyInAnyOrder(
                         "environment variable KMSAGENT_BRIDGE_PORT: bridge.port: expected a whole number, got 'abc'",
-                        "environment variable KMSAGENT_HOST_PORT: host.port: must be 1-65535, got 0");
+                        "environment variable KMSAGENT_HOST_PORT: host.port: expected a whole number 1-65535, got 0");
     }
 }

@@ -38,7 +38,7 @@ class HostAddressesTest {
         assertThat(errors("fleet.hubs=[hub-a, \"hub-b:70000\", \"::1:7688\"]", trust))
                 .containsExactly(
                         "fleet.hubs[0]: expected host:port, got 'hub-a' (the port is missing)",
-                        "fleet.hubs[1]: expected host:port, got 'hub-b:70000' (the port must be 1-65535)",
+                        "fleet.hubs[1]: expected host:port, got 'hub-b:70000' (port: expected a whole number 1-65535, got 70000)",
                         "fleet.hubs[2]: expected host:port, got '::1:7688' (an IPv6 address with a port is written "
                                 + "[address]:port)");
     }

@@ -49,7 +49,7 @@ class LoggingConfigTest {
     void badSizesAndHistoryAreNamedByTheirKeys() {
         assertThatThrownBy(() -> load(Map.of(), "logging.maxFileSize=ten", "logging.maxHistoryDays=0"))
                 .hasMessageContaining("logging.maxFileSize: expected a size such as 10MB")
-                .hasMessageContaining("logging.maxHistoryDays: must be 1-3650, got 0");
+                .hasMessageContaining("logging.maxHistoryDays: expected a whole number 1-3650, got 0");
         assertThatThrownBy(() -> load(Map.of(), "logging.maxFileSize=10MB", "logging.totalSizeCap=1MB"))
                 .hasMessageContaining("logging.totalSizeCap: 1MB is less than logging.maxFileSize 10MB");
     }

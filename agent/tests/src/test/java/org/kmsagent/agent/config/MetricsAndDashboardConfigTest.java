@@ -36,8 +36,8 @@ class MetricsAndDashboardConfigTest {
     void badValuesAreNamedByTheirKeys() {
         assertThatThrownBy(() -> load(Map.of(), "metrics.port=70000", "dashboard.port=-1"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("metrics.port: must be 0-65535, got 70000")
-                .hasMessageContaining("dashboard.port: must be 0-65535, got -1");
+                .hasMessageContaining("metrics.port: expected a whole number 0-65535, got 70000")
+                .hasMessageContaining("dashboard.port: expected a whole number 0-65535, got -1");
         assertThatThrownBy(() -> load(Map.of(), "metrics.enabled=true", "dashboard.enabled=true", "metrics.port=7689"))
                 .hasMessageContaining("metrics.port: 7689 is also dashboard.port; give each its own port");
     }

@@ -165,7 +165,9 @@ class CtlEndToEndTest {
 
     @Test
     void setKmsWithABadPortIsAUsageError() {
-        assertThat(fixture.ctlAdmin("set-kms", "kms.corp.example:99999").exit()).isEqualTo(2);
+        Result r = fixture.ctlAdmin("set-kms", "kms.corp.example:99999");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("'kms.corp.example:99999': port: expected a whole number 1-65535, got 99999");
     }
 
     @Test

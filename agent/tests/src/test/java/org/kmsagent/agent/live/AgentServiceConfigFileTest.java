@@ -28,7 +28,7 @@ class AgentServiceConfigFileTest {
         ServiceStartException refused =
                 refusedStart(Map.of("KMSAGENT_CONFIG", "", "KMSAGENT_BRIDGE_PORT", "70000"), List.of());
 
-        assertThat(refused.getMessage()).contains("bridge.port: must be 0-65535");
+        assertThat(refused.getMessage()).contains("bridge.port: expected a whole number 0-65535");
         assertReportedIn("(defaults)", refused);
     }
 

@@ -53,6 +53,17 @@ class CatalogReaderTest {
     }
 
     @Test
+    void aCountOrGracePeriodBelowOneIsRefusedInTheWordsOfEveryWholeNumber() {
+        assertThatThrownBy(() -> read(withClasses("kiosk", "{ \"name\": \"kiosk\", \"minimumCount\": 0 }")))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage(
+                        "catalog thresholdClasses[0] (kiosk).minimumCount: expected a whole number 1 or more, got 0");
+        assertThatThrownBy(() -> read(VALID.replace("\"gracePeriodDays\": 30", "\"gracePeriodDays\": 0")))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog gracePeriodDays: expected a whole number 1 or more, got 0");
+    }
+
+    @Test
     void aThresholdClassDeclaredTwiceIsRefused() {
         String text = withClasses(
                 "kiosk",

@@ -190,7 +190,7 @@ class MultiHostScenariosTest {
         assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).read(file))
                 .isInstanceOf(ScenarioException.class)
                 .hasMessageContaining("field 'snapshots': must be at least 1h")
-                .hasMessageContaining("field 'host.priority': must be 0-65535, got -1")
+                .hasMessageContaining("field 'host.priority': expected a whole number 0-65535, got -1")
                 .hasMessageContaining("field 'host.changes[0]': installs nothing")
                 .hasMessageContaining("field 'host.changes[1].at': changes must be listed in time order")
                 .hasMessageContaining("field 'host.changes[1].licensePacks[0]': unknown license pack 'No Such Pack'")

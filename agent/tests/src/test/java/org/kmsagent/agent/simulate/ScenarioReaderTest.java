@@ -147,6 +147,64 @@ class ScenarioReaderTest {
     }
 
     @Test
+    void aWholeNumberOutOfItsRangeIsRefusedInTheWordsOfTheCommandLineAndTheBus() {
+        // As --days and a bus field say it (WholeNumber), at the place of the value: no "must be 1 to 3650" of its own.
+        String text = """
+        days: 0
+        host:
+          port: 70000
+          priority: -1
+          weight: 65536
+        machines:
+          - name: pc-{n}
+            count: 0
+            family: windows-client
+            edition: Windows 10 Pro
+            kms: kms01.corp.example:70000
+        makFallback:
+          windows-client:
+            key: BBBBB-CCCCC-DDDDD-FFFFF-GGGGG
+            activations: -1
+        """;
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).parse("site.yaml", text, true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("""
+                site.yaml: 7 problems:
+                  line 1, column 7: field 'days': expected a whole number 1-3650, got 0
+                  line 3, column 9: field 'host.port': expected a whole number 1-65535, got 70000
+                  line 4, column 13: field 'host.priority': expected a whole number 0-65535, got -1
+                  line 5, column 11: field 'host.weight': expected a whole number 0-65535, got 65536
+                  line 8, column 12: field 'machines[0].count': expected a whole number 1 or more, got 0
+                  line 11, column 10: field 'machines[0].kms': 'kms01.corp.example:70000': port: expected a whole \
+                number 1-65535, got 70000 (write dns, dns:domain or host[:port])
+                  line 15, column 18: field 'makFallback.windows-client.activations': expected a whole number 0 or \
+                more, got -1""");
+    }
+
+    @Test
+    void aPresentsRequiredCountOutOfItsRangeIsRefusedInTheSameWords() {
+        String text = """
+        start: 2026-11-30T12:00:00Z
+        machines:
+          - name: pc-1
+            family: windows-client
+            edition: Windows 10 Pro
+        present:
+          ledgers:
+            - host: kms01.corp.example
+              clients:
+                - cmid: 00000000-0000-4000-8000-000000000001
+                  family: windows-client
+                  lastRequest: 2026-11-29T00:00:00Z
+                  requiredCount: 1001
+        """;
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).parse("snapshot.yaml", text, true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("snapshot.yaml: line 13, column 26: field 'present.ledgers[0].clients[0].requiredCount': "
+                        + "expected a whole number 1-1000, got 1001");
+    }
+
+    @Test
     void aValueRefusedForItsTypeIsNotReportedAgainByTheChecksOfItsDefault() {
         // 'machines' left out for its type would otherwise also be "the fleet is empty".
         assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all())

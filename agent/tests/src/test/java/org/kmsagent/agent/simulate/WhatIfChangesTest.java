@@ -201,7 +201,7 @@ class WhatIfChangesTest {
                         + "  line 3, column 10: field 'outages[0].for': expected text (a single value)\n"
                         + "  line 2, column 11: field 'outages[0].from': 'zero' is not a number of days or a duration "
                         + "like 40d or 1d 6h\n"
-                        + "  line 5, column 12: field 'reimage[0].count': how many machines (1 or more), got -2\n");
+                        + "  line 5, column 12: field 'reimage[0].count': expected a whole number 1 or more, got -2\n");
     }
 
     @Test

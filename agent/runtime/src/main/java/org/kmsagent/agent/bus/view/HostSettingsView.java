@@ -1,6 +1,7 @@
 package org.kmsagent.agent.bus.view;
 
 import org.kmsagent.agent.config.HostPort;
+import org.kmsagent.agent.core.WholeNumber;
 import org.kmsagent.agent.rules.KmsRules;
 
 /**
@@ -30,7 +31,8 @@ public record HostSettingsView(
 
     private static void check(String field, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(field + ": must be " + min + "-" + max + ", got " + value);
+            throw new IllegalArgumentException(
+                    field + ": " + WholeNumber.refusal(WholeNumber.accepted("", min, max), value));
         }
     }
 }

@@ -68,6 +68,9 @@ public final class SimulateCommand implements Callable<Integer> {
     static final WholeNumberOption DAYS =
             new WholeNumberOption("--days", "days", ScenarioReader.MIN_DAYS, ScenarioReader.MAX_DAYS);
 
+    /** Any seed a scenario's {@code seed} may hold, and the one a run prints ("Seed -42, ..."), negative ones too. */
+    static final WholeNumberOption SEED = new WholeNumberOption("--seed", "", Long.MIN_VALUE, Long.MAX_VALUE);
+
     /** A group of machines by flags: none at all up to the most one fleet may hold. */
     private static WholeNumberOption machines(String name) {
         return new WholeNumberOption(name, "machines", 0, ScenarioReader.MAX_MACHINES);
@@ -78,6 +81,7 @@ public final class SimulateCommand implements Callable<Integer> {
     Integer office2010;
     Integer office2013;
     Integer days;
+    Long seed;
 
     @Option(names = "--clients", paramLabel = "N", description = "Windows client machines (fleet by flags).")
     void clients(String text) {
@@ -115,7 +119,9 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     @Option(names = "--seed", paramLabel = "SEED", description = "Random seed (overrides the scenario; default 1).")
-    Long seed;
+    void seed(String text) {
+        seed = SEED.readLong(spec, text);
+    }
 
     @Option(
             names = "--faults",

@@ -210,7 +210,7 @@ class SimulateCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err())
                 .contains("values.yaml")
-                .contains("field 'days': must be 1 to 3650")
+                .contains("field 'days': expected a whole number 1-3650")
                 .contains("field 'host.activationInterval': 5m is outside the allowed 15m to 30d")
                 .contains("field 'host.hostKeys[0]': unknown host key 'Windows 99 CSVLK'")
                 .contains("field 'machines[0].edition': 'Windows 7 Ultimate' is not an edition of windows-client")
@@ -337,5 +337,13 @@ class SimulateCommandTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void aNegativeSeedIsASeedLikeAnyOther() {
+        // A run prints its seed, and a snapshot's is drawn from its content: a negative one must be given back as is.
+        Run r = LabFixtures.simulate("--clients", "1", "--days", "1", "--seed", "-5");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Seed -5, 1 days");
     }
 }

@@ -11,6 +11,7 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
+import org.kmsagent.agent.plugin.PluginSignatures;
 
 /**
  * The real wiring of {@link CliServices}: the families from the root command's plugins directory, the licensing
@@ -27,11 +28,20 @@ final class DefaultCliServices implements CliServices {
     }
 
     @Override
-    public synchronized List<LoadedFamily> families() {
+    public List<LoadedFamily> families() {
+        return plugins().registry().families();
+    }
+
+    @Override
+    public PluginSignatures pluginSignatures() {
+        return plugins().signatures();
+    }
+
+    private synchronized PluginHost plugins() {
         if (plugins == null) {
             plugins = root.get().loadPlugins();
         }
-        return plugins.registry().families();
+        return plugins;
     }
 
     /** The licensing modules' stacks, built by Guice with this command's {@link OfflineMachineModule}. */

@@ -157,14 +157,30 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         return config.pluginsDirectory();
     }
 
-    private synchronized Ahead<PluginHost> takePluginsAhead() {
-        Ahead<PluginHost> ahead = pluginsAhead;
-        pluginsAhead = null;
-        // Started from a first look at the arguments; picocli's parse is the one that counts. The same option and
-        // configuration name the same directory.
-        return ahead != null && Objects.equals(pluginsAheadOption, pluginsDir) && pluginsAheadConfig == agentConfig
-                ? ahead
-                : null;
+    /**
+     * The host loaded ahead, if it was loaded from what the parsed command line names; null otherwise. One loaded
+     * from another folder or configuration is closed here, once its load is done: left so, its plugins would stay
+     * started and their jars open for the rest of the process (an open jar cannot be replaced on Windows).
+     */
+    private Ahead<PluginHost> takePluginsAhead() {
+        Ahead<PluginHost> ahead;
+        boolean same;
+        synchronized (this) {
+            ahead = pluginsAhead;
+            pluginsAhead = null;
+            // Started from a first look at the arguments; picocli's parse is the one that counts. The same option and
+            // configuration name the same directory.
+            same = Objects.equals(pluginsAheadOption, pluginsDir) && pluginsAheadConfig == agentConfig;
+        }
+        if (ahead == null || same) {
+            return ahead;
+        }
+        try {
+            ahead.get().close();
+        } catch (RuntimeException failed) {
+            // A load that failed left nothing to close; what it failed on is for the command's own load to say.
+        }
+        return null;
     }
 
     private static PluginHost load(Path directory, OfflineAgentConfig config) {

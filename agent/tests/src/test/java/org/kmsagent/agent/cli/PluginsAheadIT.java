@@ -2,11 +2,14 @@ package org.kmsagent.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -94,6 +97,60 @@ class PluginsAheadIT {
                     .as("first look: %s", String.join(" ", looked))
                     .contains("office2013")
                     .doesNotContain("no product family is loaded");
+        }
+    }
+
+    /**
+     * A first look that took another folder than the one parsed loaded plugins the command throws away: they are
+     * stopped and unloaded, their jars closed, as the command's own are once it is done (an open jar cannot be
+     * replaced on Windows). Seen in the process's open files, after the thread that loaded ahead has finished.
+     */
+    @Test
+    void pluginsLoadedAheadFromAnotherFolderAreClosedWhenThrownAway(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(OPEN_FILES), "lists its open files in " + OPEN_FILES);
+        Path lookedAt = dir.resolve("looked-at");
+        Path given = dir.resolve("given");
+        PluginJars.copyBuilt(lookedAt, "office2013", "windows-server");
+        PluginJars.copyBuilt(given, "office2013", "windows-server");
+        String[] firstLook = {"--plugins-dir", lookedAt.toString(), "products"};
+        String[] parsed = {"--plugins-dir", given.toString(), "products"};
+        StringWriter out = new StringWriter();
+        CommandLine cl = KmsAgentCommand.forProcess(firstLook);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+
+        assertThat(cl.execute(parsed)).isZero();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("plugins-ahead")) {
+                t.join();
+            }
+        }
+
+        assertThat(out.toString()).contains("office2013", "windows-server");
+        assertThat(openFilesUnder(given))
+                .as("the command's own plugins, closed when it is done")
+                .isEmpty();
+        assertThat(openFilesUnder(lookedAt))
+                .as("the plugins loaded ahead and thrown away")
+                .isEmpty();
+    }
+
+    /** Where Linux lists a process's open files, one link per descriptor. */
+    private static final Path OPEN_FILES = Path.of("/proc/self/fd");
+
+    /** The files under {@code dir} this process has open. */
+    private static List<Path> openFilesUnder(Path dir) throws IOException {
+        Path real = dir.toRealPath();
+        try (Stream<Path> fds = Files.list(OPEN_FILES)) {
+            return fds.flatMap(fd -> {
+                        try {
+                            return Stream.of(Files.readSymbolicLink(fd));
+                        } catch (IOException closedMeanwhile) {
+                            return Stream.empty();
+                        }
+                    })
+                    .filter(f -> f.startsWith(real))
+                    .toList();
         }
     }
 

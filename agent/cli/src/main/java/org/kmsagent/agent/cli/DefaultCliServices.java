@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -20,7 +21,8 @@ import org.kmsagent.agent.plugin.PluginSignatures;
  */
 final class DefaultCliServices implements CliServices {
     private final Supplier<KmsAgentCommand> root;
-    private PluginHost plugins;
+    /** The command's hold on its plugins, for the rest of the command (its families are used until it ends). */
+    private PluginLease plugins;
 
     /** {@code root} is read when a family is first asked for, after picocli has parsed the options. */
     DefaultCliServices(Supplier<KmsAgentCommand> root) {
@@ -41,7 +43,7 @@ final class DefaultCliServices implements CliServices {
         if (plugins == null) {
             plugins = root.get().loadPlugins();
         }
-        return plugins;
+        return plugins.host();
     }
 
     /** The licensing modules' stacks, built by Guice with this command's {@link OfflineMachineModule}. */

@@ -2,20 +2,20 @@ package org.kmsagent.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginJars;
 import org.kmsagent.agent.plugin.SigningKeys;
+import org.kmsagent.agent.testsupport.OpenFiles;
 import picocli.CommandLine;
 
 /**
@@ -107,7 +107,7 @@ class PluginsAheadIT {
      */
     @Test
     void pluginsLoadedAheadFromAnotherFolderAreClosedWhenThrownAway(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isDirectory(OPEN_FILES), "lists its open files in " + OPEN_FILES);
+        Assumptions.assumeTrue(OpenFiles.listed(), "lists its open files");
         Path lookedAt = dir.resolve("looked-at");
         Path given = dir.resolve("given");
         PluginJars.copyBuilt(lookedAt, "office2013", "windows-server");
@@ -127,48 +127,47 @@ class PluginsAheadIT {
         }
 
         assertThat(out.toString()).contains("office2013", "windows-server");
-        assertThat(openFilesUnder(given))
+        assertThat(OpenFiles.under(given))
                 .as("the command's own plugins, closed when it is done")
                 .isEmpty();
-        assertThat(openFilesUnder(lookedAt))
+        assertThat(OpenFiles.under(lookedAt))
                 .as("the plugins loaded ahead and thrown away")
                 .isEmpty();
     }
 
-    /** Where Linux lists a process's open files, one link per descriptor. */
-    private static final Path OPEN_FILES = Path.of("/proc/self/fd");
-
-    /** The files under {@code dir} this process has open. */
-    private static List<Path> openFilesUnder(Path dir) throws IOException {
-        Path real = dir.toRealPath();
-        try (Stream<Path> fds = Files.list(OPEN_FILES)) {
-            return fds.flatMap(fd -> {
-                        try {
-                            return Stream.of(Files.readSymbolicLink(fd));
-                        } catch (IOException closedMeanwhile) {
-                            return Stream.empty();
-                        }
-                    })
-                    .filter(f -> f.startsWith(real))
-                    .toList();
-        }
-    }
-
+    /**
+     * A command line loads its plugins once: a command run while another holds them ({@code simulate --from-hub}
+     * running {@code ctl fleet snapshot}) is given the same host; when the last lets go, the host is closed (its
+     * jars with it) and a later load is a load of its own.
+     */
     @Test
-    void theHostLoadedAheadIsGivenOnceAndALaterLoadIsFresh() throws Exception {
-        String built = PluginJars.builtPlugins().toString();
-        String[] args = {"--plugins-dir", built, "products"};
+    void whileOneCommandHoldsThePluginsAnotherIsGivenTheSameAndALaterLoadIsFresh(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(OpenFiles.listed(), "lists its open files");
+        Path plugins = dir.resolve("plugins");
+        PluginJars.copyBuilt(plugins, "windows-server");
+        String[] args = {"--plugins-dir", plugins.toString(), "products"};
         CommandLine cl = KmsAgentCommand.forProcess(args);
         cl.parseArgs(args);
         KmsAgentCommand root = cl.getCommand();
 
-        try (PluginHost first = root.loadPlugins();
-                PluginHost second = root.loadPlugins()) {
-            assertThat(second).isNotSameAs(first);
-            assertThat(first.registry().families()).extracting(LoadedFamily::id).contains("windows-server");
-            assertThat(second.registry().families())
+        PluginHost first;
+        try (PluginLease outer = root.loadPlugins()) {
+            first = outer.host();
+            try (PluginLease inner = root.loadPlugins()) {
+                assertThat(inner.host()).isSameAs(first);
+            }
+            assertThat(first.registry().families())
+                    .as("still held")
                     .extracting(LoadedFamily::id)
                     .contains("windows-server");
+        }
+        assertThat(first.registry().families()).as("let go by all").isEmpty();
+        assertThat(OpenFiles.under(plugins)).isEmpty();
+        try (PluginLease later = root.loadPlugins()) {
+            assertThat(later.host()).isNotSameAs(first);
+            assertThat(later.host().registry().families())
+                    .extracting(LoadedFamily::id)
+                    .containsExactly("windows-server");
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.command.GlobalOptions;
+import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.core.Installation;
@@ -71,14 +72,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--in-this-process", hidden = true)
     boolean inThisProcess;
 
-    private PluginHost plugins;
+    private PluginLease plugins;
 
     /** The plugins directory's families, loaded once for the benchmarks that need them. */
     private PluginHost plugins() {
         if (plugins == null) {
             plugins = root.loadPlugins();
         }
-        return plugins;
+        return plugins.host();
     }
 
     /** Every benchmark, in the order the table shows them. */

@@ -4,6 +4,7 @@ import java.util.List;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginSignatures;
 
 /**
  * What the {@code status} and {@code doctor} commands need from the rest of the agent: the loaded families,
@@ -13,6 +14,12 @@ public interface CliServices {
 
     /** The families loaded from the plugins directory. */
     List<LoadedFamily> families();
+
+    /**
+     * The signature check the families were loaded with ({@code plugins.trustStore}), as read for that load: what
+     * doctor reports, without reading the trust store again.
+     */
+    PluginSignatures pluginSignatures();
 
     /** Chooses the licensing stack: {@code --licensing}, else the configuration's {@code licensing}. */
     LicensingStacks stacks();

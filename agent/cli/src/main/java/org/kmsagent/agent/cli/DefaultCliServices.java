@@ -7,10 +7,12 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
+import org.kmsagent.agent.plugin.PluginSignatures;
 
 /**
  * The real wiring of {@link CliServices}: the families from the root command's plugins directory, the licensing
@@ -19,7 +21,8 @@ import org.kmsagent.agent.plugin.PluginHost;
  */
 final class DefaultCliServices implements CliServices {
     private final Supplier<KmsAgentCommand> root;
-    private PluginHost plugins;
+    /** The command's hold on its plugins, for the rest of the command (its families are used until it ends). */
+    private PluginLease plugins;
 
     /** {@code root} is read when a family is first asked for, after picocli has parsed the options. */
     DefaultCliServices(Supplier<KmsAgentCommand> root) {
@@ -27,11 +30,20 @@ final class DefaultCliServices implements CliServices {
     }
 
     @Override
-    public synchronized List<LoadedFamily> families() {
+    public List<LoadedFamily> families() {
+        return plugins().registry().families();
+    }
+
+    @Override
+    public PluginSignatures pluginSignatures() {
+        return plugins().signatures();
+    }
+
+    private synchronized PluginHost plugins() {
         if (plugins == null) {
             plugins = root.get().loadPlugins();
         }
-        return plugins.registry().families();
+        return plugins.host();
     }
 
     /** The licensing modules' stacks, built by Guice with this command's {@link OfflineMachineModule}. */

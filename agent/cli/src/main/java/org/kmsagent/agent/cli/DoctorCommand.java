@@ -123,7 +123,7 @@ public final class DoctorCommand extends MachineReportCommand {
      */
     private DoctorReport withAgentRecord(DoctorReport report, AgentConfig agent) {
         List<Finding> findings = new ArrayList<>(report.findings());
-        findings.add(PluginTrustCheck.finding(agent.plugins()));
+        findings.add(PluginTrustCheck.finding(services().pluginSignatures()));
         LicensingCallsCheck.check(Path.of(agent.dataDir()).toAbsolutePath(), clock.instant())
                 .ifPresent(findings::add);
         return new DoctorReport(report.stackLine(), findings);

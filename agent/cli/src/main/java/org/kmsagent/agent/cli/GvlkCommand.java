@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
@@ -52,7 +53,8 @@ final class GvlkCommand implements Callable<Integer> {
             throw new UsageException("the edition name is empty; give one, e.g. 'kms-agent gvlk \"Windows 11"
                     + " Enterprise\"'; see 'kms-agent products --family ID' for the editions");
         }
-        try (PluginHost host = root.loadPlugins()) {
+        try (PluginLease plugins = root.loadPlugins()) {
+            PluginHost host = plugins.host();
             List<Sku> all = host.registry().families().stream()
                     .map(LoadedFamily::catalog)
                     .flatMap(c -> c.skus().stream())

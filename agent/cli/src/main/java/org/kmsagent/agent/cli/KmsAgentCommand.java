@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.kmsagent.agent.command.GlobalOptions;
+import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.core.Subcommands;
 import org.kmsagent.agent.plugin.PluginHost;
@@ -101,6 +102,12 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     /** The plugin problems already printed by {@link #loadPlugins()}: each is printed once per process. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+    /** The host the commands of this command line hold ({@link PluginLease}), or null when none holds one. */
+    private PluginHost shared;
+
+    /** How many leases on {@link #shared} are open. */
+    private int leases;
+
     /**
      * {@inheritDoc} Each jar that failed is printed on standard error, once, as {@code warning: plugin not loaded:
      * <jar> (plugin <id>): <reason>} (the host here logs nothing of its own: docs/plugin-guide.md).
@@ -109,16 +116,31 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
      *     directory: a typo there would otherwise pass as a machine with no product family to manage
      */
     @Override
-    public PluginHost loadPlugins() {
+    public synchronized PluginLease loadPlugins() {
+        if (shared == null) {
+            shared = loadHost();
+        }
+        leases++;
+        return new PluginLease(shared, this::release);
+    }
+
+    /** Closes the shared host when the last command holding it lets go. */
+    private synchronized void release() {
+        if (--leases == 0) {
+            PluginHost host = shared;
+            shared = null;
+            host.close();
+        }
+    }
+
+    /** The plugins of the folder this command line names, loaded (or taken from the load ahead), their problems told. */
+    private PluginHost loadHost() {
         OfflineAgentConfig config = agentConfig();
         Path directory = checkedPluginsDirectory(pluginsDir, config);
         Ahead<PluginHost> ahead = takePluginsAhead();
         PluginHost host = ahead != null ? ahead.get() : load(directory, config);
         PrintWriter err = spec.commandLine().getErr();
         host.problems().stream()
-                // A command may load them twice (simulate --from-hub, then the ctl fleet snapshot it runs). Each
-                // closes the host it asked for; one shared host would have to be leased instead, for a second load
-                // that costs a few milliseconds a jar in a warm JVM (docs/performance.md, plugin-load).
                 .filter(p -> warned.add(p.message()))
                 .forEach(p -> err.println("warning: plugin not loaded: " + p.message()));
         err.flush();
@@ -157,14 +179,30 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         return config.pluginsDirectory();
     }
 
-    private synchronized Ahead<PluginHost> takePluginsAhead() {
-        Ahead<PluginHost> ahead = pluginsAhead;
-        pluginsAhead = null;
-        // Started from a first look at the arguments; picocli's parse is the one that counts. The same option and
-        // configuration name the same directory.
-        return ahead != null && Objects.equals(pluginsAheadOption, pluginsDir) && pluginsAheadConfig == agentConfig
-                ? ahead
-                : null;
+    /**
+     * The host loaded ahead, if it was loaded from what the parsed command line names; null otherwise. One loaded
+     * from another folder or configuration is closed here, once its load is done: left so, its plugins would stay
+     * started and their jars open for the rest of the process (an open jar cannot be replaced on Windows).
+     */
+    private Ahead<PluginHost> takePluginsAhead() {
+        Ahead<PluginHost> ahead;
+        boolean same;
+        synchronized (this) {
+            ahead = pluginsAhead;
+            pluginsAhead = null;
+            // Started from a first look at the arguments; picocli's parse is the one that counts. The same option and
+            // configuration name the same directory.
+            same = Objects.equals(pluginsAheadOption, pluginsDir) && pluginsAheadConfig == agentConfig;
+        }
+        if (ahead == null || same) {
+            return ahead;
+        }
+        try {
+            ahead.get().close();
+        } catch (RuntimeException failed) {
+            // A load that failed left nothing to close; what it failed on is for the command's own load to say.
+        }
+        return null;
     }
 
     private static PluginHost load(Path directory, OfflineAgentConfig config) {

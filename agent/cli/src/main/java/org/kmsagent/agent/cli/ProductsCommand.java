@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -45,7 +46,8 @@ final class ProductsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         // Each plugin that failed is printed by loadPlugins(), and listed under "problems" with --json.
-        try (PluginHost host = root.loadPlugins()) {
+        try (PluginLease plugins = root.loadPlugins()) {
+            PluginHost host = plugins.host();
             if (family == null) {
                 listFamilies(host, out);
                 return 0;

@@ -331,8 +331,9 @@ final class FleetCommands extends CtlSubcommand {
             if (!(spec.root().userObject() instanceof GlobalOptions g) || !Files.isDirectory(g.pluginsDirectory())) {
                 return out;
             }
-            try (var host = g.loadPlugins()) {
-                for (var f : host.registry().families()) {
+            // Under simulate --from-hub, the plugins simulate holds: loaded once for both.
+            try (var plugins = g.loadPlugins()) {
+                for (var f : plugins.host().registry().families()) {
                     for (var sku : f.catalog().skus()) {
                         sku.skuId()
                                 .ifPresent(id -> out.putIfAbsent(

@@ -1,6 +1,5 @@
 package org.kmsagent.agent.doctor;
 
-import org.kmsagent.agent.config.PluginsConfig;
 import org.kmsagent.agent.plugin.PluginSignatures;
 
 /**
@@ -10,8 +9,11 @@ import org.kmsagent.agent.plugin.PluginSignatures;
 public final class PluginTrustCheck {
     private PluginTrustCheck() {}
 
-    public static Finding finding(PluginsConfig plugins) {
-        PluginSignatures s = PluginSignatures.configured(plugins.trustStore(), plugins.trustStorePassword());
-        return Finding.info("agent", "plugin-signatures", s.describe());
+    /**
+     * @param signatures the check the plugins were loaded with: the trust store as read for that load, not read
+     *     again (it would be a second reading of the same file, which could also disagree with the first)
+     */
+    public static Finding finding(PluginSignatures signatures) {
+        return Finding.info("agent", "plugin-signatures", signatures.describe());
     }
 }

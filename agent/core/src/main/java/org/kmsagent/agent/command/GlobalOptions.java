@@ -2,7 +2,6 @@ package org.kmsagent.agent.command;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import org.kmsagent.agent.plugin.PluginHost;
 
 /**
  * The options every {@code kms-agent} subcommand inherits from the root command, as subcommands of any module see
@@ -21,10 +20,12 @@ public interface GlobalOptions {
     Optional<Path> pluginsDirOption();
 
     /**
-     * A plugin host over the plugins directory, with every jar in it loaded. Problems are kept, not thrown, and each is
-     * printed once on the command's standard error as {@code warning: plugin not loaded: ...}: callers do not print
-     * them again. A plugins directory given ({@code --plugins-dir}) or configured ({@code pluginsDir}) that does not
-     * exist is refused.
+     * A hold on a plugin host over the plugins directory, with every jar in it loaded; close it when done. The command
+     * line loads its plugins once: while a command holds them, a command it runs gets the same host
+     * ({@link PluginLease}); once every lease is closed, the host is closed and a later call loads them afresh.
+     * Problems are kept, not thrown, and each is printed once on the command's standard error as {@code warning:
+     * plugin not loaded: ...}: callers do not print them again. A plugins directory given ({@code --plugins-dir}) or
+     * configured ({@code pluginsDir}) that does not exist is refused.
      */
-    PluginHost loadPlugins();
+    PluginLease loadPlugins();
 }

@@ -149,7 +149,7 @@ public final class ConfigLoader {
 
         /**
          * {@code error}, which starts with its key path, prefixed with where that key was written ({@code file:line},
-         * or the environment variable), as {@link #load} names its errors; as it is for a default or a {@code --set}.
+         * the environment variable, or {@code --set}), as {@link #load} names its errors; as it is for a default.
          */
         public String locate(String error) {
             return ConfigLoader.locate(error, origins);
@@ -180,7 +180,7 @@ public final class ConfigLoader {
                 errors.add(BoundedInput.shown(set.substring(0, eq)) + ": unknown key (from --set)");
             } else {
                 put(root, set.substring(0, eq), scalar(set.substring(eq + 1)), errors);
-                origin.remove(set.substring(0, eq)); // the command line needs no pointer back to itself
+                origin.put(set.substring(0, eq), FROM_SET);
             }
         }
         resolveEnvironmentReferences(root, "", errors);
@@ -225,13 +225,22 @@ public final class ConfigLoader {
         return colon < 0 ? line : line.substring(0, colon);
     }
 
-    /** Prefixes an error with where its key was written: the file and line, or the environment variable. */
+    /**
+     * Where a key given by {@code --set} was written: the option, which an error names as it was typed
+     * ({@code --set pluginsDir: /nope does not exist}) rather than as a place ({@code agent.yaml:7: pluginsDir: ...}).
+     */
+    private static final String FROM_SET = "--set";
+
+    /**
+     * Prefixes an error with where its key was written: the file and line, the environment variable, or
+     * {@code --set}.
+     */
     private static String locate(String line, Map<String, String> origin) {
         String key = keyOf(line);
         while (!key.isEmpty()) {
             String where = origin.get(key);
             if (where != null) {
-                return where + ": " + line;
+                return where + (where.equals(FROM_SET) ? " " : ": ") + line;
             }
             key = DocumentBinding.parentOf(key);
         }

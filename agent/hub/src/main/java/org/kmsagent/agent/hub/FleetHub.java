@@ -30,6 +30,7 @@ import org.kmsagent.agent.bus.BusJson;
 import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.RequestBody;
 import org.kmsagent.agent.bus.audit.AuditLog;
+import org.kmsagent.agent.bus.audit.AuditQuery;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.fleet.FleetAddresses;
@@ -508,7 +509,7 @@ public final class FleetHub extends VerticleBase {
     /** The fleet audit: each agent's kept records are counted in its record ({@code auditCount}). */
     private Future<JsonObject> audit(RequestBody request) {
         String agent = request.text("agent", AgentCredentials.AGENT_ID_FORM).orElse(null);
-        JsonObject body = request.json();
+        AuditQuery query = AuditQuery.of(request);
         Future<Map<String, Long>> counts = agent != null
                 ? agents.get(agent)
                         .map(r -> r == null ? Map.<String, Long>of() : Map.of(agent, r.getLong("auditCount", 0L)))
@@ -517,7 +518,7 @@ public final class FleetHub extends VerticleBase {
                     all.forEach((id, r) -> c.put(id, r.getLong("auditCount", 0L)));
                     return c;
                 });
-        return counts.compose(c -> audit.query(body, agent, c));
+        return counts.compose(c -> audit.query(query, agent, c));
     }
 
     private Future<JsonObject> history(RequestBody body) {

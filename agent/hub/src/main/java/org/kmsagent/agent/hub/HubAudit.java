@@ -167,13 +167,13 @@ final class HubAudit {
     }
 
     /**
-     * Answers {@code {agent?, since?, limit?}}: oldest first, each with its origin.
+     * Answers a query for {@code agent}'s records (or every agent's and this hub's when null): oldest first, each with
+     * its origin.
      *
      * @param counts how many records each agent has (its record's {@code auditCount}): all agents', or the one
      *     {@code agent}'s
      */
-    Future<JsonObject> query(JsonObject body, String agent, Map<String, Long> counts) {
-        AuditQuery q = AuditQuery.of(body);
+    Future<JsonObject> query(AuditQuery q, String agent, Map<String, Long> counts) {
         Future<AuditLog.Page> mine = own == null || agent != null
                 ? Future.succeededFuture(new AuditLog.Page(List.of(), 0))
                 : Future.fromCompletionStage(own.read(q.since(), q.limit()));

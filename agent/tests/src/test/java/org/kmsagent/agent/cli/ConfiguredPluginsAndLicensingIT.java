@@ -124,6 +124,32 @@ class ConfiguredPluginsAndLicensingIT {
                         + missing + " does not exist");
     }
 
+    /**
+     * {@code run} takes {@code pluginsDir} from its {@code --set} overrides too: a folder that does not exist is
+     * refused naming the option it came from, as one in the file names its line and one in the environment its
+     * variable.
+     */
+    @Test
+    void aPluginsDirGivenToRunThatDoesNotExistIsRefusedNamingWhereItWasGiven() throws Exception {
+        Path missing = dir.resolve("kms-plugins");
+        Path data = dir.resolve("data");
+
+        KmsAgentProcess fromSet = run(Map.of(), "run", "--set", "dataDir=" + data, "--set", "pluginsDir=" + missing);
+        KmsAgentProcess fromEnvironment =
+                run(Map.of("KMSAGENT_PLUGINS_DIR", missing.toString()), "run", "--set", "dataDir=" + data);
+
+        assertThat(fromSet.exit()).as(fromSet.err()).isEqualTo(2);
+        assertThat(fromSet.err().lines())
+                .containsExactly(
+                        "kms-agent run: invalid configuration:", "  --set pluginsDir: " + missing + " does not exist");
+        assertThat(fromEnvironment.exit()).as(fromEnvironment.err()).isEqualTo(2);
+        assertThat(fromEnvironment.err().lines())
+                .containsExactly(
+                        "kms-agent run: invalid configuration:",
+                        "  environment variable KMSAGENT_PLUGINS_DIR: pluginsDir: " + missing + " does not exist");
+        assertThat(data).doesNotExist();
+    }
+
     @Test
     void licensingInTheConfigurationChoosesTheStackUnlessLicensingIsGiven() throws Exception {
         Path file =

@@ -7,12 +7,15 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginJars;
 import org.kmsagent.agent.plugin.SigningKeys;
+import org.kmsagent.agent.testsupport.OpenFiles;
 import picocli.CommandLine;
 
 /**
@@ -97,21 +100,74 @@ class PluginsAheadIT {
         }
     }
 
+    /**
+     * A first look that took another folder than the one parsed loaded plugins the command throws away: they are
+     * stopped and unloaded, their jars closed, as the command's own are once it is done (an open jar cannot be
+     * replaced on Windows). Seen in the process's open files, after the thread that loaded ahead has finished.
+     */
     @Test
-    void theHostLoadedAheadIsGivenOnceAndALaterLoadIsFresh() throws Exception {
-        String built = PluginJars.builtPlugins().toString();
-        String[] args = {"--plugins-dir", built, "products"};
+    void pluginsLoadedAheadFromAnotherFolderAreClosedWhenThrownAway(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(OpenFiles.listed(), "lists its open files");
+        Path lookedAt = dir.resolve("looked-at");
+        Path given = dir.resolve("given");
+        PluginJars.copyBuilt(lookedAt, "office2013", "windows-server");
+        PluginJars.copyBuilt(given, "office2013", "windows-server");
+        String[] firstLook = {"--plugins-dir", lookedAt.toString(), "products"};
+        String[] parsed = {"--plugins-dir", given.toString(), "products"};
+        StringWriter out = new StringWriter();
+        CommandLine cl = KmsAgentCommand.forProcess(firstLook);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+
+        assertThat(cl.execute(parsed)).isZero();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("plugins-ahead")) {
+                t.join();
+            }
+        }
+
+        assertThat(out.toString()).contains("office2013", "windows-server");
+        assertThat(OpenFiles.under(given))
+                .as("the command's own plugins, closed when it is done")
+                .isEmpty();
+        assertThat(OpenFiles.under(lookedAt))
+                .as("the plugins loaded ahead and thrown away")
+                .isEmpty();
+    }
+
+    /**
+     * A command line loads its plugins once: a command run while another holds them ({@code simulate --from-hub}
+     * running {@code ctl fleet snapshot}) is given the same host; when the last lets go, the host is closed (its
+     * jars with it) and a later load is a load of its own.
+     */
+    @Test
+    void whileOneCommandHoldsThePluginsAnotherIsGivenTheSameAndALaterLoadIsFresh(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(OpenFiles.listed(), "lists its open files");
+        Path plugins = dir.resolve("plugins");
+        PluginJars.copyBuilt(plugins, "windows-server");
+        String[] args = {"--plugins-dir", plugins.toString(), "products"};
         CommandLine cl = KmsAgentCommand.forProcess(args);
         cl.parseArgs(args);
         KmsAgentCommand root = cl.getCommand();
 
-        try (PluginHost first = root.loadPlugins();
-                PluginHost second = root.loadPlugins()) {
-            assertThat(second).isNotSameAs(first);
-            assertThat(first.registry().families()).extracting(LoadedFamily::id).contains("windows-server");
-            assertThat(second.registry().families())
+        PluginHost first;
+        try (PluginLease outer = root.loadPlugins()) {
+            first = outer.host();
+            try (PluginLease inner = root.loadPlugins()) {
+                assertThat(inner.host()).isSameAs(first);
+            }
+            assertThat(first.registry().families())
+                    .as("still held")
                     .extracting(LoadedFamily::id)
                     .contains("windows-server");
+        }
+        assertThat(first.registry().families()).as("let go by all").isEmpty();
+        assertThat(OpenFiles.under(plugins)).isEmpty();
+        try (PluginLease later = root.loadPlugins()) {
+            assertThat(later.host()).isNotSameAs(first);
+            assertThat(later.host().registry().families())
+                    .extracting(LoadedFamily::id)
+                    .containsExactly("windows-server");
         }
     }
 }

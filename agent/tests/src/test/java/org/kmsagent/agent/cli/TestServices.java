@@ -8,6 +8,7 @@ import org.kmsagent.agent.licensing.slc.RecordingLicensingWriter;
 import org.kmsagent.agent.licensing.slc.SlcClient;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.api.WindowsVersion;
 import picocli.CommandLine;
 
@@ -38,6 +39,12 @@ record TestServices(List<LoadedFamily> families, boolean windows) implements Cli
     @Override
     public AgentConfig agentConfig() {
         return AgentConfig.defaults();
+    }
+
+    /** The check {@link #agentConfig()} asks for, as the real wiring loads plugins with. */
+    @Override
+    public PluginSignatures pluginSignatures() {
+        return OfflinePluginTrust.of(agentConfig());
     }
 
     @Override

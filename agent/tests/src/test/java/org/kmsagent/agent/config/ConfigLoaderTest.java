@@ -302,7 +302,8 @@ class ConfigLoaderTest {
     void anonymousAccessIsRefusedOffLoopback() {
         assertThat(errors(Map.of(), Optional.empty(), "bridge.host=0.0.0.0", "bridge.anonymous=read"))
                 .containsExactly(
-                        "bridge.anonymous: may only be 'read' when bridge.host is a loopback address, got 0.0.0.0");
+                        "--set bridge.anonymous: may only be 'read' when bridge.host is a loopback address, got"
+                                + " 0.0.0.0");
     }
 
     @Test

@@ -73,10 +73,10 @@ class ConfigReportTest {
     void aHubsEventBusPortMustNotClashWithItsOtherPortsNorItsMemberRange() throws Exception {
         ConfigLoader hub = new ConfigLoader(Map.of()).forHub();
         assertThat(errors(hub, Optional.empty(), "metrics.enabled=true", "fleet.cluster.eventBusPort=9688"))
-                .containsExactly("fleet.cluster.eventBusPort: 9688 is also metrics.port; give each its own port");
+                .containsExactly("--set fleet.cluster.eventBusPort: 9688 is also metrics.port; give each its own port");
         assertThat(errors(hub, Optional.empty(), "fleet.cluster.eventBusPort=5720"))
                 .containsExactly(
-                        "fleet.cluster.eventBusPort: 5720 is in the cluster's member port range 5701-5750 (fleet.cluster.port and "
+                        "--set fleet.cluster.eventBusPort: 5720 is in the cluster's member port range 5701-5750 (fleet.cluster.port and "
                                 + "the 49 after it); give it a port outside that range");
         // An agent does not cluster: its ports are not compared with the cluster's.
         assertThat(new ConfigLoader(Map.of())

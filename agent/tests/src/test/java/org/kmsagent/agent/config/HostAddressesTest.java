@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * start, rather than warning on every reconnect; an address to bind must be a host name or an IP address.
  */
 class HostAddressesTest {
+    /** The errors for these {@code --set} overrides, each naming {@code --set} as where its value was given. */
     private static List<String> errors(String... sets) {
         try {
             new ConfigLoader(Map.of()).load(Optional.empty(), List.of(sets));
@@ -25,10 +26,11 @@ class HostAddressesTest {
     @Test
     void aHubWithASpaceInItsHostIsRefusedAsTheKmsHostIs() {
         assertThat(errors("fleet.hubs=[\"bad host:1\"]", "fleet.trust=[" + "AB".repeat(32) + "]"))
-                .containsExactly("fleet.hubs[0]: expected host:port, got 'bad host:1' (a host name has no spaces or "
-                        + "control characters)");
+                .containsExactly(
+                        "--set fleet.hubs[0]: expected host:port, got 'bad host:1' (a host name has no spaces or "
+                                + "control characters)");
         assertThat(errors("renewal.kms=\"bad host:1\""))
-                .containsExactly("renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
+                .containsExactly("--set renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
                         + "'bad host:1' (a host name has no spaces or control characters)");
     }
 
@@ -37,9 +39,9 @@ class HostAddressesTest {
         String trust = "fleet.trust=[" + "AB".repeat(32) + "]";
         assertThat(errors("fleet.hubs=[hub-a, \"hub-b:70000\", \"::1:7688\"]", trust))
                 .containsExactly(
-                        "fleet.hubs[0]: expected host:port, got 'hub-a' (the port is missing)",
-                        "fleet.hubs[1]: expected host:port, got 'hub-b:70000' (port: expected a whole number 1-65535, got 70000)",
-                        "fleet.hubs[2]: expected host:port, got '::1:7688' (an IPv6 address with a port is written "
+                        "--set fleet.hubs[0]: expected host:port, got 'hub-a' (the port is missing)",
+                        "--set fleet.hubs[1]: expected host:port, got 'hub-b:70000' (port: expected a whole number 1-65535, got 70000)",
+                        "--set fleet.hubs[2]: expected host:port, got '::1:7688' (an IPv6 address with a port is written "
                                 + "[address]:port)");
     }
 
@@ -47,11 +49,11 @@ class HostAddressesTest {
     void anAddressToBindMustBeAHostNameOrAnIpAddress() {
         assertThat(errors("metrics.host=999.1.1.1", "bridge.host=\"my host\"", "dashboard.host=10.1.2"))
                 .containsExactlyInAnyOrder(
-                        "metrics.host: expected a host name or an IP address, got '999.1.1.1' (each number of an "
+                        "--set metrics.host: expected a host name or an IP address, got '999.1.1.1' (each number of an "
                                 + "IPv4 address is 0-255)",
-                        "bridge.host: expected a host name or an IP address, got 'my host' (a host name has no "
+                        "--set bridge.host: expected a host name or an IP address, got 'my host' (a host name has no "
                                 + "spaces or control characters)",
-                        "dashboard.host: expected a host name or an IP address, got '10.1.2' (an IPv4 address has "
+                        "--set dashboard.host: expected a host name or an IP address, got '10.1.2' (an IPv4 address has "
                                 + "four numbers)");
     }
 
@@ -70,6 +72,6 @@ class HostAddressesTest {
                                 "renewal.families.office2013.kms=\"dns:corp.example\""));
         assertThat(c.fleet().hubs()).hasSize(3);
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(Optional.empty(), List.of("renewal.kms=\"dns:a b\"")))
-                .hasMessageContaining("renewal.kms: expected host, host:port");
+                .hasMessageContaining("--set renewal.kms: expected host, host:port");
     }
 }

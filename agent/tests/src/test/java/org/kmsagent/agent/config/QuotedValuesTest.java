@@ -74,7 +74,7 @@ class QuotedValuesTest {
     void aFilePathIsQuotedWholeUpToAWindowsPathsLengthAndEscaped(String key) throws Exception {
         String path = "/nowhere/\\e[31m" + "y".repeat(300);
         String line = errors("", key + "=\"" + path + "\"").stream()
-                .filter(l -> l.startsWith(key + ":"))
+                .filter(l -> l.startsWith("--set " + key + ":"))
                 .findFirst()
                 .orElseThrow();
         assertThat(line)

@@ -53,7 +53,7 @@ class CtlTrustTest {
                     .load(Optional.empty(), List.of("fleet.hubs=[hub-a.corp:7688]", "fleet.trust=[" + written + "]"));
             return true;
         } catch (ConfigException e) {
-            assertThat(e.errors()).singleElement().asString().startsWith("fleet.trust[0]: expected");
+            assertThat(e.errors()).singleElement().asString().startsWith("--set fleet.trust[0]: expected");
             return false;
         }
     }

@@ -99,6 +99,15 @@ class FleetRequestCheckTest {
     }
 
     @Test
+    void aMisspelledFieldInAnAuditReadIsRefusedNamingItInsteadOfReadingEveryRecord() {
+        ReplyException typo =
+                refusal(FleetAddresses.AUDIT, new JsonObject().put("limit", 5).put("sinse", "2026-02-28T00:00:00Z"));
+
+        assertThat(typo.failureCode()).isEqualTo(400);
+        assertThat(typo.getMessage()).isEqualTo("sinse: unknown field (accepted: agent, since, limit)");
+    }
+
+    @Test
     void wrongTypesAndValuesOutOfRangeAreRefusedNamingTheFieldWhatWasGivenAndWhatIsAccepted() {
         ReplyException days = refusal(FleetAddresses.EXPIRING, new JsonObject().put("days", "x"));
         ReplyException text = refusal(FleetAddresses.POOLS, new JsonObject().put("horizonDays", "abc"));

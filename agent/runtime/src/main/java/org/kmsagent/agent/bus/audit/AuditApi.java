@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.ControlException;
+import org.kmsagent.agent.bus.RequestBody;
 
 /**
  * Serves {@link BusAddresses#AUDIT} on an agent: {@code {since?, limit?}} → {@code {records: [...], skipped}}, oldest
@@ -29,7 +30,7 @@ public final class AuditApi {
         consumer = vertx.eventBus().consumer(BusAddresses.AUDIT, msg -> {
             AuditQuery query;
             try {
-                query = AuditQuery.of(msg.body() instanceof JsonObject o ? o : new JsonObject());
+                query = AuditQuery.of(RequestBody.of(msg.body(), AuditQuery.FIELDS));
             } catch (ControlException e) {
                 msg.fail(e.code(), e.getMessage());
                 return;

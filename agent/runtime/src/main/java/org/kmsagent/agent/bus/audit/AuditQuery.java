@@ -1,8 +1,8 @@
 package org.kmsagent.agent.bus.audit;
 
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.RequestBody;
 
@@ -18,36 +18,31 @@ public record AuditQuery(Instant since, int limit) {
     public static final int DEFAULT_LIMIT = 100;
     /** The most records one request may ask for. */
     public static final int MAX_LIMIT = 10_000;
+    /** The fields an agent's audit address accepts; any other is refused naming it ({@link RequestBody#of}). */
+    public static final List<String> FIELDS = List.of("since", "limit");
 
     /** What {@code since} takes, as a refusal says it. */
-    private static final String TIME = "an ISO-8601 time, e.g. 2026-11-28T12:00:00Z";
+    private static final RequestBody.TextForm TIME =
+            new RequestBody.TextForm("an ISO-8601 time, e.g. 2026-11-28T12:00:00Z", AuditQuery::isTime);
 
     /**
-     * The query a request body asks for, each field checked as every bus field is ({@link RequestBody}).
+     * The query a request body asks for, each field checked as every bus field is ({@link RequestBody}). The body's
+     * fields were checked by {@link RequestBody#of} against {@link #FIELDS} (on a hub, those and {@code agent}).
      *
      * @throws ControlException {@link org.kmsagent.agent.bus.BusCodes#BAD_REQUEST}, naming the field that is wrong
      */
-    public static AuditQuery of(JsonObject body) {
-        Object s = body.getValue("since");
-        Instant since = null;
-        if (s != null) {
-            if (!(s instanceof String text)) {
-                throw RequestBody.expected("since", TIME, s);
-            }
-            try {
-                since = Instant.parse(text);
-            } catch (DateTimeParseException e) {
-                throw RequestBody.expected("since", TIME, s);
-            }
-        }
-        Object l = body.getValue("limit");
-        int limit = DEFAULT_LIMIT;
-        if (l != null) {
-            if (!RequestBody.wholeWithin(l, 1, MAX_LIMIT)) {
-                throw RequestBody.outOfRange("limit", 1, MAX_LIMIT, l);
-            }
-            limit = ((Number) l).intValue();
-        }
+    public static AuditQuery of(RequestBody body) {
+        Instant since = body.text("since", TIME).map(Instant::parse).orElse(null);
+        int limit = body.integer("limit", 1, MAX_LIMIT).orElse(DEFAULT_LIMIT);
         return new AuditQuery(since, limit);
+    }
+
+    private static boolean isTime(String text) {
+        try {
+            Instant.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 }

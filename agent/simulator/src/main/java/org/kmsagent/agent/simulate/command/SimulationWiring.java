@@ -3,8 +3,8 @@ package org.kmsagent.agent.simulate.command;
 import java.util.List;
 import java.util.Objects;
 import org.kmsagent.agent.command.GlobalOptions;
+import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.plugin.LoadedFamily;
-import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.simulate.HostFactory;
 import org.kmsagent.agent.simulate.LabHosts;
 import picocli.CommandLine;
@@ -14,8 +14,9 @@ import picocli.CommandLine;
  * run from the command line. Tests hand {@code SimulateCommand} their own and never come here.
  *
  * <p>Families come from the plugins directory of the root command's inherited {@code --plugins-dir}; the plugin
- * host stays open for the run (plugin classes must stay loadable) and closes with the lease. The KMS host is the
- * ledger host on the plain-memory ledger ({@link LabHosts}).
+ * host stays open for the run (plugin classes must stay loadable), and so serves the {@code ctl fleet snapshot} that
+ * {@code --from-hub} runs, until the lease is closed. The KMS host is the ledger host on the plain-memory ledger
+ * ({@link LabHosts}).
  */
 public final class SimulationWiring {
     private SimulationWiring() {}
@@ -48,8 +49,8 @@ public final class SimulationWiring {
     public static FamilySource families() {
         return spec -> {
             // It prints the plugins that failed (warning: plugin not loaded: ...).
-            PluginHost host = ((GlobalOptions) spec.root().userObject()).loadPlugins();
-            return new FamilyLease(host.registry().families(), host::close);
+            PluginLease plugins = ((GlobalOptions) spec.root().userObject()).loadPlugins();
+            return new FamilyLease(plugins.host().registry().families(), plugins);
         };
     }
 

@@ -171,6 +171,21 @@ class BridgeSecurityTest {
     }
 
     @Test
+    void aMisspelledFieldInAnAuditReadIsRefusedNamingItInsteadOfReadingEveryRecord() throws Exception {
+        try (RawBridgeClient c = raw()) {
+            c.sendFrame(new JsonObject()
+                    .put("type", "send")
+                    .put("address", BusAddresses.AUDIT)
+                    .put("replyAddress", "r")
+                    .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN))
+                    .put("body", new JsonObject().put("limit", 5).put("sinse", "2026-11-28T12:00:00Z")));
+            JsonObject reply = c.readFrame();
+            assertThat(reply.getInteger("failureCode")).isEqualTo(400);
+            assertThat(reply.getString("message")).isEqualTo("sinse: unknown field (accepted: since, limit)");
+        }
+    }
+
+    @Test
     void malformedJsonGetsAnErrorAndTheConnectionIsClosed() throws Exception {
         try (RawBridgeClient c = raw()) {
             byte[] junk = ("{\"type\":\"send\",\"headers\":{\"token\":\"" + AgentFixture.ADMIN_TOKEN + "\"},")

@@ -96,13 +96,14 @@ if grep -qE "^  (simulate|hub|bench) " mhelp.txt; then fail "machine agent: --he
 
 # The class-data archive comes from a real run only: neither `run --help` nor a refused configuration makes it
 # (each loads a tenth of the agent's classes, and every later start would use that archive).
-jsa="$home/lib/kms-agent-run.jsa"
 "$agent" run --help > /dev/null
 if "$agent" run --set dataDir="$work/data" --set bridge.port=70000 > /dev/null 2>&1; then
   fail "run accepted bridge.port=70000"
 fi
 "$agent" run --help > /dev/null
-[ ! -e "$jsa" ] || fail "run --help or a refused configuration made the class-data archive $jsa"
+if ls "$home"/lib/ | grep -q '\.jsa$'; then
+  fail "run --help or a refused configuration made a class-data archive: $(ls "$home"/lib/ | grep '\.jsa')"
+fi
 
 # The daemon, and ctl status against it over the TLS bridge.
 "$agent" run --set dataDir="$work/data" --set bridge.port=0 --set metrics.enabled=true --set metrics.port=0 \
@@ -135,11 +136,38 @@ grep -q "^kmsagent_" metrics.txt || { head -c 500 metrics.txt >&2; fail "the met
 kill -TERM $daemon
 wait $daemon || true
 grep -q "kms-agent: stopped" run.out || fail "run did not stop gracefully on SIGTERM"
-# That real run's archive is the one the next start uses.
+# That real run's archive, named after the runtime that wrote it, is the one the next start uses.
 "$agent" run --help > /dev/null
-[ -f "$jsa" ] || fail "a real run left no class-data archive"
+java_bin=$(readlink -f "$( { [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && echo "$JAVA_HOME/bin/java"; } \
+  || command -v java)")
+java_home=$(dirname "$(dirname "$java_bin")")
+runtime=$(sed -n 's/^JAVA_RUNTIME_VERSION="\([^"]*\)".*/\1/p' "$java_home/release")
+jsa="$home/lib/kms-agent-run-$runtime.jsa"
+[ -f "$jsa" ] || fail "a real run left no class-data archive $jsa: $(ls "$home/lib" | grep jsa || true)"
 jsakb=$(du -k "$jsa" | cut -f1)
 echo "smoke: class-data archive of a real run: ${jsakb} KB"
 [ "$jsakb" -gt 8000 ] || fail "the class-data archive is only ${jsakb} KB: not made by a real run?"
+
+# After a Java update the old archive is refused by the new JVM (silently): the new runtime's first real run makes its
+# own, and the old one goes. The update is played by a Java home whose release file names another build and whose
+# bin/java runs the same JVM.
+updated="$work/java-updated"
+mkdir -p "$updated/bin"
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$java_bin" > "$updated/bin/java"
+chmod +x "$updated/bin/java"
+sed 's/^JAVA_RUNTIME_VERSION=.*/JAVA_RUNTIME_VERSION="99.0.1+7-smoke update"/' "$java_home/release" > "$updated/release"
+JAVA_HOME="$updated" "$agent" run --set dataDir="$work/data" --set bridge.port=0 > run2.out 2> run2.err &
+daemon=$!
+for _ in $(seq 1 120); do
+  grep -q "bridge certificate SHA-256" run2.out 2>/dev/null && break
+  kill -0 $daemon 2>/dev/null || { cat run2.err >&2; fail "run on the updated Java exited"; }
+  sleep 0.5
+done
+kill -TERM $daemon
+wait $daemon || true
+JAVA_HOME="$updated" "$agent" run --help > /dev/null
+[ -f "$home/lib/kms-agent-run-99.0.1+7-smoke_update.jsa" ] \
+  || fail "the updated Java's first real run made no archive of its own: $(ls "$home/lib" | grep jsa || true)"
+[ ! -e "$jsa" ] || fail "the archive of the Java used before the update was kept beside the new one"
 
 echo "smoke: passed"

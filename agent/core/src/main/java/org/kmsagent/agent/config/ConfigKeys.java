@@ -4,6 +4,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -107,6 +108,60 @@ public final class ConfigKeys {
     /** {@code renewal.families} as an environment variable's key part: {@code RENEWAL_FAMILIES}. */
     private static String environmentName(String key) {
         return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * Why a concrete dotted path given to {@code --set} names no key, in the words of a file's unknown key: a section
+     * lists its keys, a list or a map says how it is set, and a path that does not exist lists what does where it
+     * leaves the known keys ({@code bridge.portt: unknown key (known here: enabled, host, ...)}). Starts with the path.
+     */
+    public static String notAKey(String path) {
+        String[] parts = path.split("\\.", -1);
+        List<String[]> keys = new ArrayList<>();
+        for (String key : all()) {
+            keys.add(key.replace("[]", ".[]").split("\\."));
+        }
+        // The deepest known section the path runs through: how many of its parts match the start of some key.
+        int depth = 0;
+        for (String[] k : keys) {
+            int d = 0;
+            while (d < parts.length && d < k.length - 1 && partMatches(k[d], parts[d])) {
+                d++;
+            }
+            depth = Math.max(depth, d);
+        }
+        String section = String.join(".", Arrays.copyOf(parts, depth));
+        List<String> below = new ArrayList<>();
+        String firstBelow = null;
+        for (String[] k : keys) {
+            boolean under = k.length > depth;
+            for (int i = 0; i < depth && under; i++) {
+                under = partMatches(k[i], parts[i]);
+            }
+            if (under && !below.contains(k[depth])) {
+                below.add(k[depth]);
+                firstBelow = firstBelow == null ? String.join(".", k) : firstBelow;
+            }
+        }
+        below.sort(null);
+        String known = String.join(", ", below);
+        if (below.equals(List.of("[]"))) {
+            return path + ": " + (depth == parts.length ? "" : section + " is ")
+                    + "a list of entries; write it in the configuration file";
+        } else if (below.size() == 1 && below.get(0).startsWith("<")) {
+            return path + ": " + (depth == parts.length ? "" : section + " is ")
+                    + "a map; set one entry's key, as --set " + firstBelow + "=VALUE";
+        } else if (depth == parts.length) {
+            return path + ": a section, not a key (its keys: " + known + ")";
+        } else if (depth == parts.length - 1) {
+            return path + ": unknown key (known here: " + known + ")";
+        }
+        return path + ": unknown key (known " + (depth == 0 ? "at the top level" : "under " + section) + ": " + known
+                + ")";
+    }
+
+    private static boolean partMatches(String keyPart, String pathPart) {
+        return keyPart.startsWith("<") ? !pathPart.isEmpty() : keyPart.equals(pathPart);
     }
 
     /** Whether a concrete dotted path (map keys filled in) names a leaf key. */

@@ -177,7 +177,7 @@ public final class ConfigLoader {
             if (eq <= 0) {
                 errors.add("--set " + BoundedInput.shown(set) + ": expected key=value");
             } else if (!ConfigKeys.isLeaf(set.substring(0, eq))) {
-                errors.add(BoundedInput.shown(set.substring(0, eq)) + ": unknown key (from --set)");
+                errors.add(FROM_SET + " " + ConfigKeys.notAKey(BoundedInput.shown(set.substring(0, eq))));
             } else {
                 put(root, set.substring(0, eq), scalar(set.substring(eq + 1)), errors);
                 origin.put(set.substring(0, eq), FROM_SET);

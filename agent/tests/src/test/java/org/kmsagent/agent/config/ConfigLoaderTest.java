@@ -1,6 +1,7 @@
 package org.kmsagent.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Files;
@@ -407,9 +408,28 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void anUnknownSetKeyIsAnError() {
-        assertThat(errors(Map.of(), Optional.empty(), "bridge.portt=1"))
-                .containsExactly("bridge.portt: unknown key (from --set)");
+    void anUnknownSetKeyIsAnErrorListingTheKeysKnownThere() {
+        assertThat(errors(Map.of(), Optional.empty(), "bridge.tls.certFil=/x.pem"))
+                .containsExactly("--set bridge.tls.certFil: unknown key (known here: certFile, clientCaFile, keyFile)");
+        assertThat(errors(Map.of(), Optional.empty(), "renewal.families.office2013.kmss=kms.corp"))
+                .containsExactly("--set renewal.families.office2013.kmss: unknown key (known here: kms, makFallback)");
+        assertThat(errors(Map.of(), Optional.empty(), "brige.port=1"))
+                .singleElement(STRING)
+                .startsWith("--set brige.port: unknown key (known at the top level: bridge, dashboard, dataDir, ");
+    }
+
+    @Test
+    void aSetSectionListOrMapSaysHowItIsSetInstead() {
+        assertThat(errors(Map.of(), Optional.empty(), "bridge.tls=on"))
+                .containsExactly("--set bridge.tls: a section, not a key (its keys: certFile, clientCaFile, keyFile)");
+        assertThat(errors(Map.of(), Optional.empty(), "bridge.tokens=ops", "bridge.tokens.0.role=admin"))
+                .containsExactly(
+                        "--set bridge.tokens: a list of entries; write it in the configuration file",
+                        "--set bridge.tokens.0.role: bridge.tokens is a list of entries; write it in the configuration"
+                                + " file");
+        assertThat(errors(Map.of(), Optional.empty(), "renewal.families=kms.corp"))
+                .containsExactly("--set renewal.families: a map; set one entry's key, as --set"
+                        + " renewal.families.<family>.kms=VALUE");
     }
 
     @Test

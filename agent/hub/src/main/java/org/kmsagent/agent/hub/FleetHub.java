@@ -24,6 +24,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.BusJson;
@@ -75,6 +76,10 @@ public final class FleetHub extends VerticleBase {
 
     private final String replyAddress = FleetAddresses.REPLY_PREFIX + "hub-" + instance;
     private final Map<String, Future<?>> chains = new HashMap<>();
+    /** The hub's audit request: an agent's query ({@link AuditQuery#FIELDS}), and which agent's (all if absent). */
+    private static final List<String> HUB_AUDIT_FIELDS =
+            Stream.concat(Stream.of("agent"), AuditQuery.FIELDS.stream()).toList();
+
     private final Map<String, FanOut> fanOuts = new HashMap<>();
     /** Fan-outs other hubs asked of this hub's agents, by request id: their answers go back in batches. */
     private final Map<String, RelayedAnswers> relayedAnswers = new HashMap<>();
@@ -146,7 +151,7 @@ public final class FleetHub extends VerticleBase {
                             // Who asked, for the audit record each agent makes of the change (never the client's own
                             // say).
                             (r, m) -> route(r, BusAddresses.CHANGES, m.headers().get(BridgeCaller.HEADER_CLIENT)));
-                    request(FleetAddresses.AUDIT, List.of("agent", "since", "limit"), (r, m) -> audit(r));
+                    request(FleetAddresses.AUDIT, HUB_AUDIT_FIELDS, (r, m) -> audit(r));
                     notAnAgent(BusAddresses.QUERIES);
                     notAnAgent(BusAddresses.CHANGES);
                     // Clustered: agents on other hubs answer here.

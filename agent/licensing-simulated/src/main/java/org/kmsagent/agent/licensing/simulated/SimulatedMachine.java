@@ -87,8 +87,18 @@ public final class SimulatedMachine
         final long graceMillis;
 
         final long installedMillis;
+        /** The installed key and its channel: set together ({@link #keyed}), null for no key. */
         ProductKey key;
+
         KeyChannel channel;
+        /**
+         * What {@link #installedProducts} reports for this slot, the world's one instance of that value
+         * ({@link SimulatedWorld#shared}); null until asked after a key is installed. The renewal loop asks on every
+         * run, and a record of its own per machine with its own texts was six objects per product for the
+         * simulator's collector to copy and one more set of them per run.
+         */
+        InstalledProduct described;
+
         KmsEndpoint endpoint = KmsEndpoint.discovery();
         /**
          * The host that answered last (host caching, §2.5), tried first; null for none. The network's own entry, which
@@ -122,6 +132,12 @@ public final class SimulatedMachine
         KeyChannel checkedChannel;
         long checkedGeneration = -1;
         boolean keyFits;
+
+        void keyed(ProductKey key, KeyChannel channel) {
+            this.key = key;
+            this.channel = channel;
+            this.described = null;
+        }
 
         Slot(SimulatedProduct product, long installedMillis) {
             this.product = product;
@@ -167,8 +183,7 @@ public final class SimulatedMachine
     public void install(SimulatedProduct product, Optional<ProductKey> key) {
         Slot s = new Slot(product, world.scheduler().nowMillis());
         key.ifPresent(k -> {
-            s.key = k;
-            s.channel = world.microsoft().knows(k) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK;
+            s.keyed(k, world.microsoft().knows(k) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK);
         });
         put(s);
     }
@@ -238,8 +253,8 @@ public final class SimulatedMachine
         }
         Slot s = new Slot(product, stored.installedAt().toEpochMilli());
         if (stored.key() != null) {
-            s.key = ProductKey.parse(stored.key());
-            s.channel = world.microsoft().knows(s.key) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK;
+            ProductKey k = ProductKey.parse(stored.key());
+            s.keyed(k, world.microsoft().knows(k) ? KeyChannel.VOLUME_MAK : KeyChannel.VOLUME_GVLK);
         }
         s.endpoint = KmsEndpoint.parse(stored.kms());
         s.activationInterval = Duration.ofMillis(stored.activationIntervalMillis());
@@ -305,16 +320,21 @@ public final class SimulatedMachine
         return out;
     }
 
-    private static InstalledProduct describe(Slot s) {
-        String channelText = s.channel == KeyChannel.VOLUME_MAK ? "VOLUME_MAK channel" : "VOLUME_KMSCLIENT channel";
-        return new InstalledProduct(
-                s.product.service(),
-                s.product.applicationId(),
-                s.product.skuId(),
-                s.product.sku().name(),
-                s.product.sku().product() + " edition, " + channelText,
-                s.channel,
-                Optional.of(s.key.lastFive()));
+    private InstalledProduct describe(Slot s) {
+        InstalledProduct d = s.described;
+        if (d == null) {
+            String channelText = s.channel == KeyChannel.VOLUME_MAK ? "VOLUME_MAK channel" : "VOLUME_KMSCLIENT channel";
+            d = world.shared(new InstalledProduct(
+                    s.product.service(),
+                    s.product.applicationId(),
+                    s.product.skuId(),
+                    s.product.sku().name(),
+                    s.product.sku().product() + " edition, " + channelText,
+                    s.channel,
+                    Optional.of(s.key.lastFive())));
+            s.described = d;
+        }
+        return d;
     }
 
     /**
@@ -428,14 +448,12 @@ public final class SimulatedMachine
                 continue;
             }
             if (gvlkSku.isPresent() && gvlkSku.get().equals(s.product.skuId())) {
-                s.key = key;
-                s.channel = KeyChannel.VOLUME_GVLK;
+                s.keyed(key, KeyChannel.VOLUME_GVLK);
                 s.lastDiagnosis = null;
                 return;
             }
             if (world.microsoft().accepts(key, s.product.skuId())) {
-                s.key = key;
-                s.channel = KeyChannel.VOLUME_MAK;
+                s.keyed(key, KeyChannel.VOLUME_MAK);
                 s.lastDiagnosis = null;
                 return;
             }

@@ -110,6 +110,36 @@ class SimulatedMachineTest {
     }
 
     @Test
+    void theInstalledProductReportedFollowsEveryKeyInstalled() throws Exception {
+        ProductKey mak = ProductKey.parse("BCDFG-HJKMP-QRTVW-XY234-6789B");
+        world.microsoft().register(mak, Set.of(id("Windows 10 Enterprise")), 5);
+        ProductKey gvlk = sku("Windows 10 Enterprise").gvlk();
+        SimulatedMachine m = machine("pc");
+        m.install(product("Windows 10 Enterprise"), Optional.of(gvlk));
+        SimulatedMachine other = machine("other");
+        other.install(product("Windows 10 Enterprise"), Optional.of(gvlk));
+        assertThat(reported(m)).isEqualTo(reported(other));
+        assertThat(reported(m).channel()).isEqualTo(KeyChannel.VOLUME_GVLK);
+        assertThat(reported(m).description()).endsWith("edition, VOLUME_KMSCLIENT channel");
+
+        m.installProductKey(LicensingService.SPP, mak);
+        assertThat(reported(m).channel()).isEqualTo(KeyChannel.VOLUME_MAK);
+        assertThat(reported(m).partialProductKey()).contains(mak.lastFive());
+        assertThat(reported(m).description()).endsWith("edition, VOLUME_MAK channel");
+        assertThat(reported(other).channel())
+                .as("the other machine keeps its GVLK")
+                .isEqualTo(KeyChannel.VOLUME_GVLK);
+
+        m.installProductKey(LicensingService.SPP, gvlk);
+        assertThat(reported(m)).isEqualTo(reported(other));
+        assertThat(reported(m).partialProductKey()).contains(gvlk.lastFive());
+    }
+
+    private static InstalledProduct reported(SimulatedMachine m) throws Exception {
+        return m.installedProducts(LicensingService.SPP, CLIENT.applicationId()).get(0);
+    }
+
+    @Test
     void unknownKeyIsInvalidAndNoKeyMeansNotInstalled() {
         SimulatedMachine m = machine("pc");
         m.install(product("Windows 10 Enterprise"), Optional.empty());

@@ -131,7 +131,9 @@ public final class AgentCredentials extends VerticleBase {
             return;
         }
         shared.get(agentId).onSuccess(e -> {
-            if (e != null) {
+            // This hub's own changes come back here too, already applied and saved: writing the file again raced the
+            // next change's save (a half-written .tmp beside the file) and checked every connection once more.
+            if (e != null && !e.equals(local.get(agentId))) {
                 local.put(agentId, e);
                 changed.run();
                 save();

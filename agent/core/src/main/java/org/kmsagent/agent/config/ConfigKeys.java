@@ -160,6 +160,7 @@ public final class ConfigKeys {
                 + ")";
     }
 
+    /** Whether one part of a concrete path fits one part of a key path: a map's {@code <name>} takes any non-empty. */
     private static boolean partMatches(String keyPart, String pathPart) {
         return keyPart.startsWith("<") ? !pathPart.isEmpty() : keyPart.equals(pathPart);
     }
@@ -177,7 +178,7 @@ public final class ConfigKeys {
             }
             boolean match = true;
             for (int i = 0; i < k.length && match; i++) {
-                match = k[i].startsWith("<") ? !parts[i].isEmpty() : k[i].equals(parts[i]);
+                match = partMatches(k[i], parts[i]);
             }
             if (match) {
                 return true;

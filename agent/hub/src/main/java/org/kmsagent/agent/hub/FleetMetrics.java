@@ -41,9 +41,13 @@ public final class FleetMetrics {
         this.bridgeConnections = bridgeConnections;
     }
 
-    /** Starts counting the events this hub applies. */
+    /**
+     * Starts counting the events this hub applies. A local consumer: the hub publishes what it applies on its own
+     * member too, and a clustered one would have every other hub send this one each event it applies, encoded, over
+     * the cluster, to be dropped here (each hub counts only its own).
+     */
     public Future<Void> start() {
-        live = vertx.eventBus().consumer(FleetAddresses.LIVE, m -> {
+        live = vertx.eventBus().localConsumer(FleetAddresses.LIVE, m -> {
             if (m.body() instanceof JsonObject e && hubName.equals(e.getString("hub"))) {
                 EventOutcome.of(e).ifPresent(figures::count);
             }

@@ -3,7 +3,6 @@ package org.kmsagent.agent.hub.dashboard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
@@ -21,8 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
@@ -46,9 +43,9 @@ public final class DashboardServer {
             + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
     private final HttpServer server;
-    private final MessageConsumer<Object> live;
+    private final LiveStreams live;
 
-    private DashboardServer(HttpServer server, MessageConsumer<Object> live) {
+    private DashboardServer(HttpServer server, LiveStreams live) {
         this.server = server;
         this.live = live;
     }
@@ -71,7 +68,7 @@ public final class DashboardServer {
         DashboardAuth auth = new DashboardAuth(tokens, clock);
         LoginThrottle throttle = new LoginThrottle(clock);
         FleetQueries queries = new FleetQueries(vertx);
-        Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
+        LiveStreams streams = new LiveStreams(vertx);
         Router router = Router.router(vertx);
         router.route().handler(rc -> {
             HttpServerResponse r = rc.response();
@@ -217,30 +214,32 @@ public final class DashboardServer {
                     .setChunked(true)
                     .putHeader("Content-Type", "text/event-stream")
                     .putHeader("X-Accel-Buffering", "no");
-            r.write(": kms-agent hub events\nretry: 2000\n\n");
-            streams.add(r);
             long ping = vertx.setPeriodic(15_000, id -> r.write(": ping\n\n"));
             r.closeHandler(v -> {
-                streams.remove(r);
+                streams.closed(r);
                 vertx.cancelTimer(ping);
             });
-        });
-        MessageConsumer<Object> live = vertx.eventBus().consumer(FleetAddresses.LIVE, m -> {
-            if (m.body() instanceof JsonObject e) {
-                String frame = "event: fleet\ndata: " + e.encode() + "\n\n";
-                for (HttpServerResponse r : streams) {
-                    // A browser that stops reading misses events rather than growing this hub's memory.
-                    if (!r.writeQueueFull()) {
-                        r.write(frame);
-                    }
+            // The first bytes (and so the browser's "open") once the subscription is in place; without one the
+            // stream ends and the browser tries again after its retry time.
+            streams.open(r).onComplete(ar -> {
+                if (r.closed()) {
+                    return;
                 }
-            }
+                if (ar.succeeded()) {
+                    r.write(": kms-agent hub events\nretry: 2000\n\n");
+                } else {
+                    LOG.warn(
+                            "dashboard: cannot follow the fleet's events ({})",
+                            ar.cause().getMessage());
+                    r.end();
+                }
+            });
         });
         HttpServer server =
                 vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(tls.keyCertOptions()));
-        return live.completion()
-                .compose(v -> server.requestHandler(router).listen(config.port(), config.host()))
-                .map(s -> new DashboardServer(s, live));
+        return server.requestHandler(router)
+                .listen(config.port(), config.host())
+                .map(s -> new DashboardServer(s, streams));
     }
 
     /** HTTPS only, for a year: a browser that saw the dashboard never tries it over plain HTTP. */
@@ -363,6 +362,6 @@ public final class DashboardServer {
 
     /** Stops listening and closes the event streams. */
     public Future<Void> close() {
-        return live.unregister().eventually(server::close);
+        return live.close().eventually(server::close);
     }
 }

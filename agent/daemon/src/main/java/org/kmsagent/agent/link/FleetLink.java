@@ -14,7 +14,6 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -477,20 +476,11 @@ public final class FleetLink {
             return;
         }
         flushing = true;
-        List<JsonObject> batch = new ArrayList<>();
-        int bytes = 0;
-        for (JsonObject e : outbox.pending(BATCH)) {
-            int size = e.encode().length();
-            if (!batch.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
-                break;
-            }
-            batch.add(e);
-            bytes += size;
-        }
+        List<JsonObject> batch = outbox.batch(BATCH, MAX_BATCH_BYTES);
         patiently(
                         c,
                         FleetAddresses.EVENTS,
-                        new JsonObject().put("agentId", me.agentId()).put("events", new JsonArray(List.copyOf(batch))))
+                        new JsonObject().put("agentId", me.agentId()).put("events", new JsonArray(batch)))
                 .compose(reply -> context.executeBlocking(
                         () -> {
                             outbox.acknowledge(reply.getLong("acked"));

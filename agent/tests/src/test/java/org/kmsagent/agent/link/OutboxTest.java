@@ -35,6 +35,55 @@ class OutboxTest {
         }
     }
 
+    /**
+     * A delivery takes the oldest pending events whose JSON fits the batch together (a hub closes a connection on a
+     * frame larger than its limit), by the sizes of the events as written, also after a restart and a renumbering.
+     */
+    @Test
+    void aDeliveryTakesTheOldestPendingEventsThatFitTogether() {
+        String text = "x".repeat(1000);
+        int one;
+        try (Outbox o = new Outbox(dir)) {
+            one = o.append("a", "2026-03-01T00:00:00Z", new JsonObject().put("text", text))
+                    .encode()
+                    .length();
+            o.append("b", "2026-03-01T00:00:01Z", new JsonObject().put("text", text));
+            o.append("c", "2026-03-01T00:00:02Z", new JsonObject().put("text", text));
+            o.append("d", "2026-03-01T00:00:03Z", new JsonObject().put("text", text));
+            o.acknowledge(1);
+            assertThat(o.batch(10, 2 * one))
+                    .extracting(e -> e.getString("type"))
+                    .containsExactly("b", "c");
+            assertThat(o.batch(10, 2 * one - 1))
+                    .extracting(e -> e.getString("type"))
+                    .containsExactly("b");
+            assertThat(o.batch(10, 10))
+                    .as("the first is taken whatever its size")
+                    .hasSize(1);
+            assertThat(o.batch(2, 100 * one))
+                    .extracting(e -> e.getString("type"))
+                    .containsExactly("b", "c");
+        }
+        try (Outbox o = new Outbox(dir)) {
+            assertThat(o.batch(10, 3 * one))
+                    .extracting(e -> e.getString("type"))
+                    .containsExactly("b", "c", "d");
+            assertThat(o.batch(10, 3 * one - 1))
+                    .extracting(e -> e.getString("type"))
+                    .containsExactly("b", "c");
+            // Renumbered after a hub's higher numbers: two digits more each, so two no longer fit in twice the old
+            // size.
+            o.registered(99);
+            assertThat(o.pending(10)).extracting(e -> e.getLong("seq")).containsExactly(100L, 101L, 102L);
+            assertThat(o.batch(10, 2 * one + 3))
+                    .extracting(e -> e.getLong("seq"))
+                    .containsExactly(100L);
+            assertThat(o.batch(10, 2 * one + 4))
+                    .extracting(e -> e.getLong("seq"))
+                    .containsExactly(100L, 101L);
+        }
+    }
+
     @Test
     void aLineTornByACrashIsDroppedAndTheRestKept() throws Exception {
         try (Outbox o = new Outbox(dir)) {

@@ -23,6 +23,27 @@ class FrameDecoderTest {
         assertThat(decoder.buffered()).isZero();
     }
 
+    /**
+     * Reads are decoded where they lie, so what the decoder keeps of a frame not yet complete must be its own: the
+     * connection may reuse the buffer it handed over once the call returns.
+     */
+    @Test
+    void theStartOfAFrameKeptForTheNextReadIsTheDecodersOwnCopy() throws Exception {
+        Buffer first = Frames.encode(new JsonObject().put("type", "ping"));
+        Buffer second = Frames.encode(new JsonObject().put("type", "send").put("address", "kmsagent.status"));
+        Buffer third = Frames.encode(new JsonObject().put("type", "register").put("address", "a"));
+        Buffer read = first.copy().appendBuffer(second.getBuffer(0, 9));
+        assertThat(decoder.feed(read)).extracting(f -> f.getString("type")).containsExactly("ping");
+        read.setBytes(0, new byte[read.length()]); // the connection's buffer, reused
+        Buffer rest = second.getBuffer(9, second.length()).appendBuffer(third.getBuffer(0, 3));
+        assertThat(decoder.feed(rest)).extracting(f -> f.getString("address")).containsExactly("kmsagent.status");
+        rest.setBytes(0, new byte[rest.length()]);
+        assertThat(decoder.feed(third.getBuffer(3, third.length())))
+                .extracting(f -> f.getString("type"))
+                .containsExactly("register");
+        assertThat(decoder.buffered()).isZero();
+    }
+
     @Test
     void anOversizedLengthIsRefusedBeforeItsBodyArrives() {
         Buffer header = Buffer.buffer().appendInt(1025);

@@ -30,6 +30,7 @@ import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.BusJson;
 import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.RequestBody;
+import org.kmsagent.agent.bus.SameProcessJson;
 import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.audit.AuditQuery;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
@@ -134,6 +135,7 @@ public final class FleetHub extends VerticleBase {
                                 .onSuccess(m -> history = m),
                         audit.start(vertx))
                 .compose(v -> {
+                    SameProcessJson.registerOn(vertx.eventBus());
                     local(FleetAddresses.REGISTER, this::register);
                     local(FleetAddresses.HEARTBEAT, this::heartbeat);
                     local(FleetAddresses.EVENTS, this::events);
@@ -250,7 +252,8 @@ public final class FleetHub extends VerticleBase {
         }
         result.onComplete(ar -> {
             if (ar.succeeded()) {
-                msg.reply(ar.result());
+                // Made for this request alone, and a local consumer's requester is in this process: no copy.
+                msg.reply(ar.result(), SameProcessJson.reply());
             } else if (ar.cause() instanceof ControlException fe) {
                 refused(address, msg, fe);
                 msg.fail(fe.code(), fe.getMessage());

@@ -110,6 +110,15 @@ public final class HubRoutes implements BridgeRoutes {
         return Optional.empty();
     }
 
+    /**
+     * What agents send and operators ask is served by this hub's own local consumers ({@link FleetHub}), which
+     * answer from the request alone; answers to fan-outs go to a hub's reply address, which may be another hub's.
+     */
+    @Override
+    public boolean servedHere(String address) {
+        return FleetAddresses.AGENT_SENDS.contains(address) || FleetAddresses.QUERIES.contains(address);
+    }
+
     private static boolean agentAddress(String address) {
         return FleetAddresses.AGENT_SENDS.contains(address) || address.startsWith(FleetAddresses.REPLY_PREFIX);
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.kmsagent.agent.bus.SameProcessJson;
 import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.TokenConfig;
@@ -131,6 +132,7 @@ public final class AgentBridge {
                             new PemTrustOptions().addCertPath(config.tls().clientCaFile()));
         }
         int instances = config.eventLoopsOr(1);
+        SameProcessJson.registerOn(vertx.eventBus());
         return vertx.deployVerticle(() -> new ServerInstance(options), new DeploymentOptions().setInstances(instances))
                 .recover(e -> Future.failedFuture(new CannotListen("bridge", config.host(), config.port(), e)))
                 .map(id -> {

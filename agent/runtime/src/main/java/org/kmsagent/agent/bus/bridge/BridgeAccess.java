@@ -92,6 +92,11 @@ final class BridgeAccess {
         return routes.sendRole(client, address);
     }
 
+    /** Whether a request to the address stays in this process ({@link BridgeRoutes#servedHere}). */
+    boolean servedHere(String address) {
+        return routes.servedHere(address);
+    }
+
     /** What a client is told when it may not send to an address at all ({@link BridgeRoutes#unreachable}). */
     String unreachable(BridgeCaller client, String address) {
         return routes.unreachable(client, address);

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.kmsagent.agent.bus.BusCodes;
+import org.kmsagent.agent.bus.SameProcessJson;
 import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.Role;
@@ -349,6 +350,11 @@ final class BridgeConnection {
         });
         // Every request that needs the admin role is an admin action: recorded with its outcome (docs/audit.md).
         boolean admin = needed.get() == Role.ADMIN;
+        if (!admin && body instanceof JsonObject && access.servedHere(address)) {
+            // The body was decoded from this frame for this request alone and its consumer is in this process: handed
+            // over as it is. (An admin request's body is read again for its audit record, so it goes as a copy.)
+            options.setLocalOnly(true).setCodecName(SameProcessJson.NAME);
+        }
         if (replyAddress == null) {
             vertx.eventBus().send(address, body, options);
             if (admin) {

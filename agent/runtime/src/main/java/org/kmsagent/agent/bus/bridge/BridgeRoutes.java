@@ -69,6 +69,16 @@ public interface BridgeRoutes {
         return Optional.empty();
     }
 
+    /**
+     * Whether the address is served by a consumer in this process (a local consumer, which no other process can
+     * reach) that takes a request's body as the bridge decoded it: the bridge then hands the body over without the
+     * event bus's deep copy ({@link org.kmsagent.agent.bus.SameProcessJson}). False for an address that may be served
+     * elsewhere in a cluster, which is all the plain agent bridge needs to say.
+     */
+    default boolean servedHere(String address) {
+        return false;
+    }
+
     /** How many connections one caller may hold at once, given the configured per-token limit. */
     default int maxConnections(BridgeCaller caller, int configured) {
         return configured;

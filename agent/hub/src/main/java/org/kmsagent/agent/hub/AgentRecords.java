@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -92,7 +93,7 @@ public final class AgentRecords {
         return bySeq != 0 ? bySeq > 0 : lastSeenMs(candidate) > lastSeenMs(current);
     }
 
-    /** The record after a heartbeat. */
+    /** A presence entry (or a record) after a heartbeat. */
     public static JsonObject heartbeat(JsonObject existing, Instant now) {
         return seen(existing.copy(), now);
     }
@@ -216,6 +217,51 @@ public final class AgentRecords {
             }
         }
         r.put("firstSeen", firstSeen);
+    }
+
+    /** What an agent's presence entry holds: who it is, where it is connected, and when it was last heard from. */
+    private static final List<String> PRESENCE =
+            List.of("agentId", "hostName", "hub", "hubInstance", "heartbeatSeconds", "lastSeen", "lastSeenMs");
+
+    /** What a presence entry says of a record that views take from it when it is the later. */
+    private static final List<String> HEARD = List.of("hub", "hubInstance", "lastSeen", "lastSeenMs");
+
+    /**
+     * An agent's presence entry, made from its record at registration: its heartbeats move this small entry on
+     * ({@link #heartbeat}), not the record, and a fan-out reads these entries instead of every record (docs/fleet.md,
+     * "The fleet view and its forecasts").
+     */
+    public static JsonObject presence(JsonObject record) {
+        JsonObject p = new JsonObject();
+        for (String f : PRESENCE) {
+            if (record.containsKey(f)) {
+                p.put(f, record.getValue(f));
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The record as the views show it: where and when the agent was last heard from, from its presence entry when
+     * that is the later (heartbeats write only the entry; registrations and events write both). A shallow copy when
+     * anything is taken, so the stored record is never changed.
+     */
+    public static JsonObject withPresence(JsonObject record, JsonObject presence) {
+        if (presence == null || lastSeenMs(presence) <= lastSeenMs(record)) {
+            return record;
+        }
+        JsonObject shown = new JsonObject(new LinkedHashMap<>(record.getMap()));
+        for (String f : HEARD) {
+            if (presence.containsKey(f)) {
+                shown.put(f, presence.getValue(f));
+            }
+        }
+        return shown;
+    }
+
+    /** Whether {@code candidate} was heard from later than {@code current} (two copies of a presence entry). */
+    static boolean heardLater(JsonObject candidate, JsonObject current) {
+        return lastSeenMs(candidate) > lastSeenMs(current);
     }
 
     /** Whether the agent has been heard from within three heartbeats. */

@@ -15,11 +15,11 @@ import java.util.Set;
 
 /**
  * One fan-out in flight: who is expected, who answered, and the report. Used on its hub's event loop only. A query to
- * every agent goes out before the fleet's records are read, so answers may come before {@link #expect} says whom they
+ * every agent goes out before the fleet's presence entries are read, so answers may come before {@link #expect} says whom they
  * are from.
  */
 final class FanOut {
-    /** Every agent in the fleet when the fan-out started; null until the records are read. */
+    /** Every agent in the fleet when the fan-out started; null until the presence entries are read. */
     private Set<String> expected;
     /** The expected agents that were connected, whose answers end the fan-out before its deadline. */
     private Set<String> awaited = Set.of();
@@ -40,18 +40,18 @@ final class FanOut {
     }
 
     /**
-     * Notes whom to expect, from the fleet's records: agents already known gone are reported at once instead of
+     * Notes whom to expect, from the fleet's presence entries ({@link AgentRecords#presence}): agents already known gone are reported at once instead of
      * holding every fan-out to its deadline; an answer from one of them still counts if it comes.
      *
      * @return the agents awaited
      */
-    Set<String> expect(Map<String, JsonObject> records, Instant now) {
+    Set<String> expect(Map<String, JsonObject> present, Instant now) {
         // Hash sets, not sorted ones: at 20,000 agents building two sorted sets and looking every answer up in one
         // took tens of milliseconds of the hub's event loop per fan-out; the report sorts once.
-        expected = records.keySet();
+        expected = present.keySet();
         awaited = new HashSet<>();
-        records.forEach((id, record) -> {
-            if (AgentRecords.connected(record, now)) {
+        present.forEach((id, entry) -> {
+            if (AgentRecords.connected(entry, now)) {
                 awaited.add(id);
             }
         });
@@ -73,14 +73,14 @@ final class FanOut {
         if (id == null || (expected != null && !expected.contains(id))) {
             return;
         }
-        // Before the records are read every answer is kept; expect() drops those of agents the fleet does not hold.
+        // Before the entries are read every answer is kept; expect() drops those of agents the fleet does not hold.
         if (answers.putIfAbsent(id, reply) == null && expected != null && awaited.contains(id) && --missing == 0) {
             done.tryComplete();
         }
     }
 
     /** Who answered (each answer with the agent's host name) and who did not, and why. */
-    JsonObject report(Map<String, JsonObject> records, Instant now, long deadline, long elapsedMs) {
+    JsonObject report(Map<String, JsonObject> present, Instant now, long deadline, long elapsedMs) {
         JsonArray answered = new JsonArray();
         JsonArray silent = new JsonArray();
         List<String> ids = new ArrayList<>(expected);
@@ -89,9 +89,9 @@ final class FanOut {
             JsonObject a = answers.get(id);
             if (a != null) {
                 // The answer is this fan-out's own copy (the event bus delivered it as one): no copy of it here.
-                answered.add(a.put("hostName", records.get(id).getString("hostName")));
+                answered.add(a.put("hostName", present.get(id).getString("hostName")));
             } else {
-                JsonObject r = records.get(id);
+                JsonObject r = present.get(id);
                 boolean connected = AgentRecords.connected(r, now);
                 silent.add(new JsonObject()
                         .put("agentId", id)

@@ -42,9 +42,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A hub's fleet service, deployed on the hub's clustered Vert.x: it keeps the fleet view in two cluster-wide maps
- * ({@code kmsagent.fleet.agents}: agent id to {@link AgentRecords record}; {@code kmsagent.fleet.history.chunks}: each
- * agent's append-only event list in pieces of {@value #HISTORY_CHUNK}), serves the agents connected to this hub
+ * A hub's fleet service, deployed on the hub's clustered Vert.x: it keeps the fleet view in three cluster-wide maps
+ * ({@code kmsagent.fleet.agents}: agent id to {@link AgentRecords record}; {@code kmsagent.fleet.presence}: agent id
+ * to its {@link AgentRecords#presence presence entry}; {@code kmsagent.fleet.history.chunks}: each agent's
+ * append-only event list in pieces of {@value #HISTORY_CHUNK}), serves the agents connected to this hub
  * (register, heartbeat, events), answers fleet queries, and routes control-API requests to one agent or all, across
  * the cluster.
  *
@@ -96,6 +97,13 @@ public final class FleetHub extends VerticleBase {
 
     private AsyncMap<String, JsonObject> agents;
     /**
+     * Where each agent is connected and when it was last heard from: written at registration with the record, and
+     * alone at each heartbeat. A fan-out reads these small entries, not the fleet's records (which were a quarter of a
+     * two-hub fan-out's work at the asking hub, read and decoded whole), and a heartbeat no longer reads and writes
+     * back the whole record.
+     */
+    private AsyncMap<String, JsonObject> presence;
+    /**
      * Each agent's history in pieces of {@link #HISTORY_CHUNK} events: key {@code agentId/n}. Appending touches the last
      * piece only, so a batch costs the same whatever the agent's history holds (one growing array per agent, read and
      * written back whole on every batch, made ingest slower with every event). The agent's record counts the events
@@ -130,6 +138,9 @@ public final class FleetHub extends VerticleBase {
                         vertx.sharedData()
                                 .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
                                 .onSuccess(m -> agents = m),
+                        vertx.sharedData()
+                                .<String, JsonObject>getAsyncMap("kmsagent.fleet.presence")
+                                .onSuccess(m -> presence = m),
                         vertx.sharedData()
                                 .<String, JsonArray>getAsyncMap("kmsagent.fleet.history.chunks")
                                 .onSuccess(m -> history = m),
@@ -323,6 +334,7 @@ public final class FleetHub extends VerticleBase {
                                 hubName);
                     }
                     return agents.put(id, record)
+                            .compose(v -> presence.put(id, AgentRecords.presence(record)))
                             .map(v -> new JsonObject()
                                     .put("lastSeq", record.getLong("lastSeq"))
                                     .put("hub", hubName));
@@ -334,11 +346,13 @@ public final class FleetHub extends VerticleBase {
         Instant now = clock.instant();
         return serial(
                 id,
-                () -> agents.get(id).compose(existing -> {
+                () -> presence.get(id).compose(existing -> {
                     if (existing == null) {
+                        // Registered through no hub, or through a hub of an earlier build that kept no presence
+                        // entries: the agent registers again, which writes one.
                         return Future.failedFuture(ControlException.conflict("agent " + id + " is not registered"));
                     }
-                    return agents.put(id, AgentRecords.heartbeat(existing, now))
+                    return presence.put(id, AgentRecords.heartbeat(existing, now))
                             .map(v -> new JsonObject().put("hub", hubName));
                 }));
     }
@@ -429,8 +443,15 @@ public final class FleetHub extends VerticleBase {
         }
     }
 
+    /** Every agent's record as the views show it, with where and when it was last heard from ({@link #presence}). */
     private Future<Map<String, JsonObject>> records() {
-        return agents.entries();
+        Future<Map<String, JsonObject>> heard = presence.entries();
+        return agents.entries()
+                .compose(all -> heard.map(p -> {
+                    Map<String, JsonObject> shown = new HashMap<>(all.size() * 2);
+                    all.forEach((id, r) -> shown.put(id, AgentRecords.withPresence(r, p.get(id))));
+                    return shown;
+                }));
     }
 
     private Future<JsonObject> view() {
@@ -521,7 +542,7 @@ public final class FleetHub extends VerticleBase {
         Future<Map<String, Long>> counts = agent != null
                 ? agents.get(agent)
                         .map(r -> r == null ? Map.<String, Long>of() : Map.of(agent, r.getLong("auditCount", 0L)))
-                : records().map(all -> {
+                : agents.entries().map(all -> {
                     Map<String, Long> c = new HashMap<>();
                     all.forEach((id, r) -> c.put(id, r.getLong("auditCount", 0L)));
                     return c;
@@ -575,11 +596,11 @@ public final class FleetHub extends VerticleBase {
         }
         // One agent, or a change: a change may carry a product key, so it goes to each agent's own address, which only
         // that agent's credential can register on, never to the address every agent shares. A query to one agent
-        // reads that agent's record only, not the fleet's: at 10,000 agents that took it from about 200 ms to 4
-        // (docs/performance-log.md).
+        // reads that agent's presence entry only, not the fleet's: at 10,000 agents reading the fleet's records took
+        // about 200 ms where one takes 4 (docs/performance-log.md).
         Future<Map<String, JsonObject>> known = target == null
-                ? records()
-                : agents.get(target).map(r -> r == null ? Map.<String, JsonObject>of() : Map.of(target, r));
+                ? presence.entries()
+                : presence.get(target).map(p -> p == null ? Map.<String, JsonObject>of() : Map.of(target, p));
         return known.compose(all -> {
             if (target != null && !all.containsKey(target)) {
                 return Future.failedFuture(ControlException.notFound("target: no agent " + target + " in the fleet"));
@@ -604,9 +625,9 @@ public final class FleetHub extends VerticleBase {
 
     /**
      * A query to every agent: one local publish reaches this hub's agents, one relay the other hubs'. It goes out
-     * before the fleet's records are read, which at 10,000 agents takes about as long as the agents take to answer (a
-     * fifth of a fan-out's work, docs/performance-log.md): the two now overlap, and answers that come first wait in the
-     * fan-out until it knows whom to expect.
+     * before the fleet's presence entries are read (the records, read before them, took about as long as the agents
+     * take to answer at 10,000 agents: docs/performance-log.md): the two overlap, and answers that come first wait in
+     * the fan-out until it knows whom to expect.
      */
     private Future<JsonObject> queryAll(JsonObject command, long deadline, long started) {
         String requestId = command.getString("requestId");
@@ -614,7 +635,8 @@ public final class FleetHub extends VerticleBase {
         fanOuts.put(requestId, fanOut);
         publishHere(FleetAddresses.ALL_AGENTS, command);
         vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null, deadline));
-        Future<Map<String, JsonObject>> known = records().onSuccess(all -> fanOut.expect(all, clock.instant()));
+        Future<Map<String, JsonObject>> known =
+                presence.entries().onSuccess(all -> fanOut.expect(all, clock.instant()));
         return awaitAnswers(requestId, fanOut, known, deadline, started);
     }
 

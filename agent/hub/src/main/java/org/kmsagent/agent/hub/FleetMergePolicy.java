@@ -15,6 +15,7 @@ import io.vertx.spi.cluster.hazelcast.impl.DataSerializableHolder;
  *
  * <ul>
  *   <li>an agent's record: the one that has acknowledged more ({@link AgentRecords#fresher});
+ *   <li>an agent's presence entry ({@link AgentRecords#presence}): the one heard from later;
  *   <li>a piece of an agent's history or audit ({@link Pieces}): the longer, as pieces only grow between the writes
  *       their record counts;
  *   <li>an agent's credential: the newer, as the credentials map judges them everywhere
@@ -51,6 +52,9 @@ public final class FleetMergePolicy implements SplitBrainMergePolicy<Object, Mer
             }
             if (m.containsKey("at") && e.containsKey("at")) {
                 return AgentCredentials.newer(m, e);
+            }
+            if (m.containsKey("lastSeenMs") && e.containsKey("lastSeenMs")) {
+                return AgentRecords.heardLater(m, e);
             }
             return false;
         }

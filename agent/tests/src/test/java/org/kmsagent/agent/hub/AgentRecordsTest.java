@@ -53,6 +53,41 @@ class AgentRecordsTest {
     }
 
     @Test
+    void aPresenceEntryHoldsWhoTheAgentIsWhereItIsConnectedAndWhenItWasLastHeardFrom() {
+        JsonObject r = registered().put("hubInstance", "i-1").put("products", new JsonArray().add(new JsonObject()));
+
+        JsonObject p = AgentRecords.presence(r);
+
+        assertThat(p.fieldNames())
+                .containsExactlyInAnyOrder(
+                        "agentId", "hostName", "hub", "hubInstance", "heartbeatSeconds", "lastSeen", "lastSeenMs");
+        assertThat(p.getString("lastSeen")).isEqualTo(T0.toString());
+        assertThat(AgentRecords.connected(p, T0.plusSeconds(29))).isTrue();
+        assertThat(AgentRecords.connected(p, T0.plusSeconds(30))).isFalse();
+    }
+
+    @Test
+    void theViewTakesWhereAndWhenFromAPresenceEntryHeardFromLaterAndLeavesTheStoredRecordAlone() {
+        JsonObject r = registered();
+        JsonObject stored = r.copy();
+        JsonObject later = AgentRecords.heartbeat(AgentRecords.presence(r), T0.plusSeconds(60))
+                .put("hub", "hub-b");
+
+        JsonObject shown = AgentRecords.withPresence(r, later);
+
+        assertThat(shown.getString("lastSeen")).isEqualTo(T0.plusSeconds(60).toString());
+        assertThat(shown.getString("hub")).isEqualTo("hub-b");
+        assertThat(shown.getString("hostName")).isEqualTo("PC-1");
+        assertThat(r).isEqualTo(stored);
+        // Events delivered after the last heartbeat moved the record on: its own time is the later one.
+        JsonObject older = AgentRecords.presence(r);
+        JsonObject moved = AgentRecords.heartbeat(r, T0.plusSeconds(90));
+        assertThat(AgentRecords.withPresence(moved, older).getString("lastSeen"))
+                .isEqualTo(T0.plusSeconds(90).toString());
+        assertThat(AgentRecords.withPresence(r, null)).isSameAs(r);
+    }
+
+    @Test
     void reRegisteringThroughAnotherHubKeepsWhatTheViewAlreadyHas() {
         JsonObject r = AgentRecords.apply(registered(), new JsonArray().add(event(1, "x", new JsonObject())), T0)
                 .record();

@@ -60,6 +60,15 @@ class FleetMergePolicyTest {
     }
 
     @Test
+    void thePresenceEntryHeardFromLaterIsKept() {
+        JsonObject registered = AgentRecords.presence(record(40, Instant.parse("2026-12-01T10:00:00Z")));
+        JsonObject beat = AgentRecords.heartbeat(registered, Instant.parse("2026-12-01T10:00:30Z"));
+
+        assertThat(FleetMergePolicy.keepsMerging(beat, registered)).isTrue();
+        assertThat(FleetMergePolicy.keepsMerging(registered, beat)).isFalse();
+    }
+
+    @Test
     void onATieOrAnUnknownShapeTheCopyInTheClusterStays() {
         JsonObject a = record(7, Instant.parse("2026-12-01T10:00:00Z")).put("hub", "a");
         JsonObject b = record(7, Instant.parse("2026-12-01T10:00:00Z")).put("hub", "b");

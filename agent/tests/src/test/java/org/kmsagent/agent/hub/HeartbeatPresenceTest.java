@@ -8,11 +8,8 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +21,7 @@ import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.link.HubConnection;
+import org.kmsagent.agent.testsupport.MovableClock;
 
 /**
  * An agent's heartbeats keep it connected in the fleet view and in routed queries, and when they stop it is shown
@@ -59,10 +57,10 @@ class HeartbeatPresenceTest {
         FleetLink pc = agents.connect("pc-1", "client", "windows-client", List.of(), new JsonObject());
         JsonObject registeredRecord = record("pc-1");
 
-        clock.now = REGISTERED.plusSeconds(170);
+        clock.set(REGISTERED.plusSeconds(170));
         assertThat(heartbeat("pc-1").await(10, TimeUnit.SECONDS).getString("hub"))
                 .isEqualTo("hub-local");
-        clock.now = REGISTERED.plusSeconds(270); // 100 s after the heartbeat, 270 s after the registration
+        clock.set(REGISTERED.plusSeconds(270)); // 100 s after the heartbeat, 270 s after the registration
 
         JsonObject shown = inView("pc-1");
         assertThat(shown.getBoolean("connected")).isTrue();
@@ -73,7 +71,7 @@ class HeartbeatPresenceTest {
                 .containsExactly("pc-1");
         assertThat(record("pc-1")).isEqualTo(registeredRecord);
 
-        clock.now = REGISTERED.plusSeconds(370); // 200 s after the last heartbeat
+        clock.set(REGISTERED.plusSeconds(370)); // 200 s after the last heartbeat
         shown = inView("pc-1");
         assertThat(shown.getBoolean("connected")).isFalse();
         assertThat(shown.getString("lastSeen"))
@@ -136,29 +134,5 @@ class HeartbeatPresenceTest {
                 .compose(c -> c.request(FleetAddresses.HEARTBEAT, new JsonObject().put("agentId", id), 5_000)
                         .andThen(x -> c.close()))
                 .andThen(x -> net.close());
-    }
-
-    /** The hub's clock, moved by the test. */
-    private static final class MovableClock extends Clock {
-        volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

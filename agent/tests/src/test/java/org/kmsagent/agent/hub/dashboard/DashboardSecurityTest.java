@@ -12,14 +12,10 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +27,7 @@ import org.kmsagent.agent.config.DashboardConfig;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.testsupport.MovableClock;
 
 /**
  * The dashboard's sign-in as an attacker meets it: guessing is locked out per address, one token cannot open
@@ -44,28 +41,11 @@ class DashboardSecurityTest {
     @TempDir
     Path dir;
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-01T00:00:00Z"));
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-03-01T00:00:00Z"));
     private Vertx vertx;
     private DashboardServer server;
     private HttpClient http;
     private AuditLog audit;
-
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
 
     private record Reply(
             int status,
@@ -233,7 +213,7 @@ class DashboardSecurityTest {
         assertThat(locked.body()).contains("too many wrong tokens", "15 minute");
         assertThat(call(HttpMethod.GET, "/", null, OPS, null, null).status()).isEqualTo(429);
 
-        now.set(now.get().plus(LoginThrottle.LOCKOUT).plusSeconds(1));
+        clock.advance(LoginThrottle.LOCKOUT.plusSeconds(1));
         assertThat(login(OPS).status()).isEqualTo(303);
     }
 
@@ -256,7 +236,7 @@ class DashboardSecurityTest {
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.body()).contains("too many sign-ins with this token");
         assertThat(login(OPS).status()).isEqualTo(303); // another token is not affected
-        now.set(now.get().plus(Duration.ofMinutes(16)));
+        clock.advance(Duration.ofMinutes(16));
         assertThat(login(READ).status()).isEqualTo(303);
     }
 }

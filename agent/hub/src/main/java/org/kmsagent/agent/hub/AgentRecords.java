@@ -219,9 +219,12 @@ public final class AgentRecords {
         r.put("firstSeen", firstSeen);
     }
 
-    /** What an agent's presence entry holds: who it is, where it is connected, and when it was last heard from. */
+    /**
+     * What an agent's presence entry holds: who it is, where it is connected, and when it was last heard from (its id
+     * is the entry's key).
+     */
     private static final List<String> PRESENCE =
-            List.of("agentId", "hostName", "hub", "hubInstance", "heartbeatSeconds", "lastSeen", "lastSeenMs");
+            List.of("hostName", "hub", "hubInstance", "heartbeatSeconds", "lastSeen", "lastSeenMs");
 
     /** What a presence entry says of a record that views take from it when it is the later. */
     private static final List<String> HEARD = List.of("hub", "hubInstance", "lastSeen", "lastSeenMs");

@@ -100,9 +100,10 @@ public final class FleetHub extends VerticleBase {
      * Where each agent is connected and when it was last heard from: written at registration with the record, and
      * alone at each heartbeat. A fan-out reads these small entries, not the fleet's records (which were a quarter of a
      * two-hub fan-out's work at the asking hub, read and decoded whole), and a heartbeat no longer reads and writes
-     * back the whole record.
+     * back the whole record. Kept as JSON text: Hazelcast holds a string as it is, where Vert.x wraps a JSON object
+     * in a holder that names its classes, a fifth of what an entry costs a hub (an entry and its backup per agent).
      */
-    private AsyncMap<String, JsonObject> presence;
+    private AsyncMap<String, String> presence;
     /**
      * Each agent's history in pieces of {@link #HISTORY_CHUNK} events: key {@code agentId/n}. Appending touches the last
      * piece only, so a batch costs the same whatever the agent's history holds (one growing array per agent, read and
@@ -139,7 +140,7 @@ public final class FleetHub extends VerticleBase {
                                 .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
                                 .onSuccess(m -> agents = m),
                         vertx.sharedData()
-                                .<String, JsonObject>getAsyncMap("kmsagent.fleet.presence")
+                                .<String, String>getAsyncMap("kmsagent.fleet.presence")
                                 .onSuccess(m -> presence = m),
                         vertx.sharedData()
                                 .<String, JsonArray>getAsyncMap("kmsagent.fleet.history.chunks")
@@ -334,7 +335,8 @@ public final class FleetHub extends VerticleBase {
                                 hubName);
                     }
                     return agents.put(id, record)
-                            .compose(v -> presence.put(id, AgentRecords.presence(record)))
+                            .compose(v -> presence.put(
+                                    id, AgentRecords.presence(record).encode()))
                             .map(v -> new JsonObject()
                                     .put("lastSeq", record.getLong("lastSeq"))
                                     .put("hub", hubName));
@@ -346,13 +348,14 @@ public final class FleetHub extends VerticleBase {
         Instant now = clock.instant();
         return serial(
                 id,
-                () -> presence.get(id).compose(existing -> {
+                () -> presenceOf(id).compose(existing -> {
                     if (existing == null) {
                         // Registered through no hub, or through a hub of an earlier build that kept no presence
                         // entries: the agent registers again, which writes one.
                         return Future.failedFuture(ControlException.conflict("agent " + id + " is not registered"));
                     }
-                    return presence.put(id, AgentRecords.heartbeat(existing, now))
+                    return presence.put(
+                                    id, AgentRecords.heartbeat(existing, now).encode())
                             .map(v -> new JsonObject().put("hub", hubName));
                 }));
     }
@@ -443,9 +446,23 @@ public final class FleetHub extends VerticleBase {
         }
     }
 
+    /** Every agent's presence entry ({@link #presence}), by agent id. */
+    private Future<Map<String, JsonObject>> present() {
+        return presence.entries().map(all -> {
+            Map<String, JsonObject> decoded = new HashMap<>(all.size() * 2);
+            all.forEach((id, text) -> decoded.put(id, new JsonObject(text)));
+            return decoded;
+        });
+    }
+
+    /** One agent's presence entry, or null. */
+    private Future<JsonObject> presenceOf(String id) {
+        return presence.get(id).map(text -> text == null ? null : new JsonObject(text));
+    }
+
     /** Every agent's record as the views show it, with where and when it was last heard from ({@link #presence}). */
     private Future<Map<String, JsonObject>> records() {
-        Future<Map<String, JsonObject>> heard = presence.entries();
+        Future<Map<String, JsonObject>> heard = present();
         return agents.entries()
                 .compose(all -> heard.map(p -> {
                     Map<String, JsonObject> shown = new HashMap<>(all.size() * 2);
@@ -599,8 +616,8 @@ public final class FleetHub extends VerticleBase {
         // reads that agent's presence entry only, not the fleet's: at 10,000 agents reading the fleet's records took
         // about 200 ms where one takes 4 (docs/performance-log.md).
         Future<Map<String, JsonObject>> known = target == null
-                ? presence.entries()
-                : presence.get(target).map(p -> p == null ? Map.<String, JsonObject>of() : Map.of(target, p));
+                ? present()
+                : presenceOf(target).map(p -> p == null ? Map.<String, JsonObject>of() : Map.of(target, p));
         return known.compose(all -> {
             if (target != null && !all.containsKey(target)) {
                 return Future.failedFuture(ControlException.notFound("target: no agent " + target + " in the fleet"));
@@ -635,8 +652,7 @@ public final class FleetHub extends VerticleBase {
         fanOuts.put(requestId, fanOut);
         publishHere(FleetAddresses.ALL_AGENTS, command);
         vertx.eventBus().publish(FleetAddresses.DELIVER, relayed(command, null, deadline));
-        Future<Map<String, JsonObject>> known =
-                presence.entries().onSuccess(all -> fanOut.expect(all, clock.instant()));
+        Future<Map<String, JsonObject>> known = present().onSuccess(all -> fanOut.expect(all, clock.instant()));
         return awaitAnswers(requestId, fanOut, known, deadline, started);
     }
 

@@ -4,6 +4,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.spi.merge.MergingValue;
 import com.hazelcast.spi.merge.SplitBrainMergePolicy;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.impl.DataSerializableHolder;
@@ -66,9 +67,17 @@ public final class FleetMergePolicy implements SplitBrainMergePolicy<Object, Mer
 
     /**
      * Vert.x keeps its JSON values in a Hazelcast map wrapped in a holder of its own (its cluster-serialized form);
-     * the values the fleet maps hold are all JSON.
+     * the values the fleet maps hold are all JSON, the presence entries as text.
      */
     private static Object decoded(Object value) {
+        if (value instanceof String text) {
+            // A presence entry is kept as JSON text (FleetHub); any other text is of no shape known here.
+            try {
+                return new JsonObject(text);
+            } catch (DecodeException notJson) {
+                return value;
+            }
+        }
         return value instanceof DataSerializableHolder h ? h.clusterSerializable() : value;
     }
 

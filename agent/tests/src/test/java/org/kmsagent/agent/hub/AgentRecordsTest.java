@@ -60,7 +60,7 @@ class AgentRecordsTest {
 
         assertThat(p.fieldNames())
                 .containsExactlyInAnyOrder(
-                        "agentId", "hostName", "hub", "hubInstance", "heartbeatSeconds", "lastSeen", "lastSeenMs");
+                        "hostName", "hub", "hubInstance", "heartbeatSeconds", "lastSeen", "lastSeenMs");
         assertThat(p.getString("lastSeen")).isEqualTo(T0.toString());
         assertThat(AgentRecords.connected(p, T0.plusSeconds(29))).isTrue();
         assertThat(AgentRecords.connected(p, T0.plusSeconds(30))).isFalse();

@@ -60,12 +60,16 @@ class FleetMergePolicyTest {
     }
 
     @Test
-    void thePresenceEntryHeardFromLaterIsKept() {
+    void thePresenceEntryHeardFromLaterIsKeptWhicheverSideMerges() {
         JsonObject registered = AgentRecords.presence(record(40, Instant.parse("2026-12-01T10:00:00Z")));
-        JsonObject beat = AgentRecords.heartbeat(registered, Instant.parse("2026-12-01T10:00:30Z"));
+        // Kept as JSON text, as the hubs keep presence entries.
+        String earlier = registered.encode();
+        String later = AgentRecords.heartbeat(registered, Instant.parse("2026-12-01T10:00:30Z"))
+                .encode();
 
-        assertThat(FleetMergePolicy.keepsMerging(beat, registered)).isTrue();
-        assertThat(FleetMergePolicy.keepsMerging(registered, beat)).isFalse();
+        assertThat(merged(later, earlier)).isEqualTo(later);
+        assertThat(merged(earlier, later)).isEqualTo(later);
+        assertThat(merged("not json", earlier)).isEqualTo(earlier);
     }
 
     @Test

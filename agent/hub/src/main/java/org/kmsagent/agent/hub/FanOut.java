@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * One fan-out in flight: who is expected, who answered, and the report. Used on its hub's event loop only. A query to
- * every agent goes out before the fleet's presence entries are read, so answers may come before {@link #expect} says whom they
- * are from.
+ * every agent goes out before the fleet's presence entries are read, so answers may come before {@link #expect} says
+ * whom they are from.
  */
 final class FanOut {
     /** Every agent in the fleet when the fan-out started; null until the presence entries are read. */
@@ -40,8 +40,9 @@ final class FanOut {
     }
 
     /**
-     * Notes whom to expect, from the fleet's presence entries ({@link AgentRecords#presence}): agents already known gone are reported at once instead of
-     * holding every fan-out to its deadline; an answer from one of them still counts if it comes.
+     * Notes whom to expect, from the fleet's presence entries ({@link AgentRecords#presence}): agents already known
+     * gone are reported at once instead of holding every fan-out to its deadline; an answer from one of them still
+     * counts if it comes.
      *
      * @return the agents awaited
      */

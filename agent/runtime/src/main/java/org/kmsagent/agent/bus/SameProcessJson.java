@@ -10,10 +10,10 @@ import io.vertx.core.json.JsonObject;
  * Hands a JSON object to a consumer in the same process as it is, where the event bus would deep-copy it. For a
  * sender that made the object for this one message and never touches it again: the bridge with a request's body it
  * decoded from a frame, a hub with the answer it built for one request. A deep copy of each body was about a twentieth
- * of a hub's ingest and of a fan-out at the asking hub (docs/performance-log.md, "Late morning of 2026-12-05").
+ * of a hub's ingest and of a fan-out at the asking hub (docs/performance-log.md, "Early afternoon of 2026-12-05").
  *
  * <p>Only for deliveries that stay in the process: a send with {@link DeliveryOptions#setLocalOnly local only}, or the
- * reply to a message a local consumer received. A hub of an older release in the same cluster would not know this
+ * reply to a message a local consumer received. A hub of another build in the same cluster would not know this
  * codec, so nothing sent with it may cross the cluster: it has no wire form, and a send that would need one fails.
  */
 public final class SameProcessJson implements MessageCodec<JsonObject, JsonObject> {

@@ -18,7 +18,9 @@
  * source kms-agent (the message table is linked into this exe), and reports SERVICE_STOPPED to the SCM with
  * ERROR_SERVICE_SPECIFIC_ERROR and code 10 or 11, so that `sc.exe query kms-agent` and the System log show why.
  *
- * JVM flags: the agent's defaults below, then each line of <install>\conf\service-jvm.options (blank lines and
+ * JVM flags: the agent's defaults below, the application class-data archive's (as bin\kms-agent.cmd gives `run`:
+ * made at the first stop of a service that really started, <install>\lib\kms-agent-run-<runtime>.jsa, then used by
+ * every start and by the short commands), then each line of <install>\conf\service-jvm.options (blank lines and
  * lines starting with # skipped), which therefore override them (the JVM takes the last of a repeated flag).
  *
  * Output: started by the SCM, a process has no standard handles, so stdout and stderr (this program's and the JVM's,
@@ -121,6 +123,35 @@ static int java_major(const wchar_t* java) {
   }
   fclose(f);
   return major;
+}
+
+/*
+ * The runtime's full version from <java>\release (JAVA_RUNTIME_VERSION="17.0.9+9"), which names the class-data
+ * archive: an archive is valid only for the JVM build that wrote it. Characters other than letters, digits, dots,
+ * plus and minus signs become '_' (as bin/kms-agent does). Returns 0 when the file or the line is missing.
+ */
+static int java_runtime_version(const wchar_t* java, wchar_t* out, size_t cap) {
+  wchar_t path[PATH_CHARS];
+  swprintf(path, PATH_CHARS, L"%ls\\release", java);
+  FILE* f = _wfopen(path, L"r");
+  if (f == NULL) return 0;
+  char line[512];
+  size_t n = 0;
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (strncmp(line, "JAVA_RUNTIME_VERSION=", 21) != 0) continue;
+    const char* p = line + 21;
+    if (*p == '"') p++;
+    for (; *p != 0 && *p != '"' && *p != '\r' && *p != '\n' && n + 1 < cap; p++) {
+      char c = *p;
+      int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '+'
+          || c == '-';
+      out[n++] = plain ? (wchar_t)c : L'_';
+    }
+    break;
+  }
+  fclose(f);
+  out[n] = 0;
+  return n > 0;
 }
 
 /* Whether java (a Java home) is usable: has bin\server\jvm.dll and is 17 or later. Returns its major, or 0. */
@@ -357,6 +388,63 @@ static void file_options(JavaVMOption* options, int* n) {
   fclose(f);
 }
 
+/* Deletes <install>\lib\kms-agent-run*.jsa: the archives of runtimes used before are of no use to this one. */
+static void delete_archives(void) {
+  wchar_t pattern[PATH_CHARS], path[PATH_CHARS];
+  swprintf(pattern, PATH_CHARS, L"%ls\\lib\\kms-agent-run*.jsa", g_home);
+  WIN32_FIND_DATAW fd;
+  HANDLE find = FindFirstFileW(pattern, &fd);
+  if (find == INVALID_HANDLE_VALUE) return;
+  do {
+    size_t len = wcslen(fd.cFileName);
+    /* FindFirstFile also matches short 8.3 names: only long names that end in .jsa. */
+    if (len > 4 && _wcsicmp(fd.cFileName + len - 4, L".jsa") == 0) {
+      swprintf(path, PATH_CHARS, L"%ls\\lib\\%ls", g_home, fd.cFileName);
+      DeleteFileW(path);
+    }
+  } while (FindNextFileW(find, &fd));
+  FindClose(find);
+}
+
+/*
+ * The application class-data archive's flags, as bin\kms-agent.cmd gives `run` (docs/performance.md): the archive
+ * when it exists; else, where the service may write beside its jars, one made at this JVM's exit as a pending file
+ * that the next start keeps only if the agent marked it as a real run's (<pending>.real, written once the service
+ * started). None when the runtime has no release file to name it by.
+ */
+static void archive_options(const wchar_t* java, JavaVMOption* options, int* n) {
+  wchar_t runtime[128], archive[PATH_CHARS], pending[PATH_CHARS], real[PATH_CHARS], flag[PATH_CHARS + 64];
+  if (!java_runtime_version(java, runtime, 128)) return;
+  swprintf(archive, PATH_CHARS, L"%ls\\lib\\kms-agent-run-%ls.jsa", g_home, runtime);
+  swprintf(pending, PATH_CHARS, L"%ls.pending", archive);
+  swprintf(real, PATH_CHARS, L"%ls.pending.real", archive);
+  if (!file_exists(archive) && file_exists(pending)) {
+    if (file_exists(real)) {
+      delete_archives();
+      MoveFileExW(pending, archive, MOVEFILE_REPLACE_EXISTING);
+    } else {
+      DeleteFileW(pending);
+    }
+    DeleteFileW(real);
+  }
+  if (file_exists(archive)) {
+    swprintf(flag, PATH_CHARS + 64, L"-XX:SharedArchiveFile=%ls", archive);
+    add_option(options, n, ansi(flag));
+  } else {
+    DeleteFileW(real);
+    HANDLE probe = CreateFileW(pending, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (probe == INVALID_HANDLE_VALUE) return; /* lib\ is not writable here: no archive */
+    CloseHandle(probe);
+    DeleteFileW(pending);
+    swprintf(flag, PATH_CHARS + 64, L"-XX:ArchiveClassesAtExit=%ls", pending);
+    add_option(options, n, ansi(flag));
+    swprintf(flag, PATH_CHARS + 64, L"-Dkmsagent.cds.pending=%ls", pending);
+    add_option(options, n, ansi(flag));
+  }
+  add_option(options, n, _strdup("-Xlog:cds=off"));
+  add_option(options, n, _strdup("-Xlog:cds+dynamic=off"));
+}
+
 static int run_java(const wchar_t* java, int argc, wchar_t** argv) {
   wchar_t bin[PATH_CHARS], dll[PATH_CHARS];
   swprintf(bin, PATH_CHARS, L"%ls\\bin", java);
@@ -389,6 +477,7 @@ static int run_java(const wchar_t* java, int argc, wchar_t** argv) {
   for (size_t i = 0; i < sizeof DEFAULT_FLAGS / sizeof DEFAULT_FLAGS[0]; i++) {
     add_option(options, &n, _strdup(DEFAULT_FLAGS[i]));
   }
+  archive_options(java, options, &n);
   file_options(options, &n);
 
   JavaVMInitArgs init;

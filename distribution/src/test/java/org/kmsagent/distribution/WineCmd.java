@@ -223,23 +223,34 @@ final class WineCmd {
 
     /** The stand-in java.exe (src/test/c/java-standin.c), built with mingw-w64 once per test JVM. */
     static synchronized Path standInJava() {
-        Path exe = TARGET.resolve("standin/java.exe");
-        if (Files.isRegularFile(exe)) {
-            return exe;
+        return standIn("java-standin.c", "standin/java.exe");
+    }
+
+    /** The stand-in jvm.dll (src/test/c/jvm-standin.c) the service host loads, built once per test JVM. */
+    static synchronized Path standInJvm() {
+        return standIn("jvm-standin.c", "standin/jvm.dll", "-shared");
+    }
+
+    private static Path standIn(String source, String output, String... flags) {
+        Path made = TARGET.resolve(output);
+        if (Files.isRegularFile(made)) {
+            return made;
         }
         requireTool("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64");
-        Path source = Path.of(System.getProperty("kmsagent.basedir", ".")).resolve("src/test/c/java-standin.c");
+        Path c = Path.of(System.getProperty("kmsagent.basedir", "."))
+                .resolve("src/test/c")
+                .resolve(source);
         try {
-            Files.createDirectories(exe.getParent());
-            Process p = new ProcessBuilder(
-                            "x86_64-w64-mingw32-gcc", "-O2", "-s", "-o", exe.toString(), source.toString())
-                    .redirectErrorStream(true)
-                    .start();
+            Files.createDirectories(made.getParent());
+            List<String> command = new ArrayList<>(List.of("x86_64-w64-mingw32-gcc", "-O2", "-s"));
+            command.addAll(List.of(flags));
+            command.addAll(List.of("-o", made.toString(), c.toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                fail("could not build the stand-in java.exe:\n" + log);
+                fail("could not build the stand-in " + made.getFileName() + ":\n" + log);
             }
-            return exe;
+            return made;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -269,6 +280,21 @@ final class WineCmd {
                 Files.createFile(jvm);
             }
             return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Gives the Java "installation" at {@code home} the release file a JDK has beside bin\ ({@code JAVA_VERSION} and
+     * {@code JAVA_RUNTIME_VERSION}, quoted, with the LF line ends a JDK's has on Windows too).
+     */
+    static void release(String home, String javaVersion, String runtimeVersion) {
+        try {
+            Files.writeString(
+                    onC(home).resolve("release"),
+                    "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_RUNTIME_VERSION=\"" + runtimeVersion + "\"\nJAVA_VERSION=\""
+                            + javaVersion + "\"\nOS_ARCH=\"x86_64\"\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

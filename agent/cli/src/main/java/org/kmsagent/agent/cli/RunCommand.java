@@ -1,8 +1,6 @@
 package org.kmsagent.agent.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,6 +15,7 @@ import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.config.PluginsDirSetting;
 import org.kmsagent.agent.daemon.AgentDaemon;
+import org.kmsagent.agent.daemon.ClassDataArchive;
 import org.kmsagent.agent.daemon.logging.RunLogging;
 import org.kmsagent.agent.live.DaemonWiring;
 import org.slf4j.Logger;
@@ -90,24 +89,8 @@ public final class RunCommand implements Callable<Integer> {
         daemon.banner().forEach(out::println);
         out.println("logging: " + logs);
         out.flush();
-        markRealRun();
+        ClassDataArchive.markRealRun();
         stop.await();
         return 0;
-    }
-
-    /**
-     * Tells the launcher that the class-data archive this JVM writes at exit comes from a real run (the agent
-     * started and served), so it may be kept: see bin/kms-agent. Without the launcher's property, nothing to do.
-     */
-    private static void markRealRun() {
-        String pending = System.getProperty("kmsagent.cds.pending");
-        if (pending == null || pending.isBlank()) {
-            return;
-        }
-        try {
-            Files.writeString(Path.of(pending + ".real"), "");
-        } catch (IOException | RuntimeException e) {
-            // Without the mark the archive is dropped and made again by the next run: slower, never wrong.
-        }
     }
 }

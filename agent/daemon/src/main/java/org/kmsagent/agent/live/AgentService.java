@@ -11,6 +11,7 @@ import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.config.PluginsDirSetting;
 import org.kmsagent.agent.daemon.AgentDaemon;
+import org.kmsagent.agent.daemon.ClassDataArchive;
 import org.kmsagent.agent.daemon.logging.RunLogging;
 import org.kmsagent.agent.windows.eventlog.AgentEvents;
 import org.kmsagent.agent.windows.service.ServiceBody;
@@ -68,6 +69,7 @@ public final class AgentService implements ServiceBodyProvider {
                 daemon.banner().forEach(System.out::println);
                 System.out.println("logging: " + logs);
                 System.out.flush();
+                ClassDataArchive.markRealRun();
             }
 
             /** Reported in the Event Log ({@code where}: the file, or what named it), then the start refused. */

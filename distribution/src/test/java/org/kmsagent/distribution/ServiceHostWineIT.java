@@ -1,0 +1,106 @@
+package org.kmsagent.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Windows service host as built (bin\kms-agent-service.exe, cross-compiled by agent/windows-service), run by
+ * Wine from a console with a stand-in jvm.dll that prints the options the host gives the JVM and ends the process
+ * (src/test/c/jvm-standin.c): which class-data archive flags it chooses, and what it does with the archive's files.
+ */
+class ServiceHostWineIT {
+    static final String HOME = "C:\\Program Files\\kms-agent-service-test";
+    static final String JDK = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.9.9-hotspot";
+    static final String ARCHIVE = HOME + "\\lib\\kms-agent-run-17.0.9+9.jsa";
+
+    @BeforeAll
+    static void layout() throws IOException {
+        WineCmd.ensurePrefix();
+        Path exe = WineCmd.TARGET.resolve("kms-agent/bin/kms-agent-service.exe");
+        if (!Files.isRegularFile(exe)) {
+            fail(
+                    exe
+                            + " is missing: agent/windows-service builds it where mingw-w64 is installed (.ci/run installs it)");
+        }
+        Path home = WineCmd.onC(HOME);
+        Files.createDirectories(home.resolve("bin"));
+        Files.createDirectories(home.resolve("lib"));
+        Files.createDirectories(home.resolve("conf"));
+        Files.copy(exe, home.resolve("bin/kms-agent-service.exe"), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(home.resolve("lib/agent.jar"), "");
+        Path jdk = WineCmd.onC(JDK);
+        Files.createDirectories(jdk.resolve("bin/server"));
+        Files.copy(WineCmd.standInJvm(), jdk.resolve("bin/server/jvm.dll"), StandardCopyOption.REPLACE_EXISTING);
+        WineCmd.release(JDK, "17.0.9", "17.0.9+9");
+    }
+
+    /** Starts the service host as a console program; returns the JVM options it gave, in order. */
+    private static List<String> start() {
+        WineCmd.Result r =
+                WineCmd.run(Map.of("KMSAGENT_JAVA_HOME", JDK), 60, HOME + "\\bin\\kms-agent-service.exe", "C:\\a.yaml");
+        assertThat(r.exit()).as(r.both()).isZero();
+        return r.out()
+                .lines()
+                .filter(l -> l.startsWith("option["))
+                .map(l -> l.substring(l.indexOf('=') + 1))
+                .toList();
+    }
+
+    private static Path lib(String name) {
+        return WineCmd.onC(HOME + "\\lib\\" + name);
+    }
+
+    @Test
+    void theFirstStartOfTheServiceMakesTheClassDataArchiveAndLaterStartsUseIt() throws IOException {
+        Path made = lib("kms-agent-run-17.0.9+9.jsa");
+        Path pending = lib("kms-agent-run-17.0.9+9.jsa.pending");
+        Path real = lib("kms-agent-run-17.0.9+9.jsa.pending.real");
+        Path older = lib("kms-agent-run-17.0.2+8.jsa");
+        for (Path f : List.of(made, pending, real, older)) {
+            Files.deleteIfExists(f); // from an earlier run of this test in the same target folder
+        }
+        Files.writeString(WineCmd.onC(HOME + "\\conf\\service-jvm.options"), "# overrides\r\n-Xlog:cds=info\r\n");
+
+        // The JVM writes the pending archive at exit; the service marks it real once the agent has started.
+        assertThat(start())
+                .containsSubsequence(
+                        "-Xmx64m",
+                        "-XX:ArchiveClassesAtExit=" + ARCHIVE + ".pending",
+                        "-Dkmsagent.cds.pending=" + ARCHIVE + ".pending",
+                        "-Xlog:cds=off",
+                        "-Xlog:cds+dynamic=off",
+                        // the options file comes last, so that a line there overrides the host's flags
+                        "-Xlog:cds=info")
+                .noneMatch(o -> o.startsWith("-XX:SharedArchiveFile"));
+        assertThat(pending).doesNotExist();
+
+        // A pending archive the agent did not mark (a refused configuration) is thrown away, and made again.
+        Files.writeString(pending, "partial");
+        assertThat(start()).contains("-XX:ArchiveClassesAtExit=" + ARCHIVE + ".pending");
+        assertThat(pending).doesNotExist();
+
+        // One it marked becomes the archive, and an older runtime's archive goes.
+        Files.writeString(pending, "archive");
+        Files.writeString(real, "");
+        Files.writeString(older, "older runtime");
+        assertThat(start())
+                .contains("-XX:SharedArchiveFile=" + ARCHIVE, "-Xlog:cds=off")
+                .noneMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit") || o.startsWith("-Dkmsagent.cds"));
+        assertThat(made).hasContent("archive");
+        assertThat(pending).doesNotExist();
+        assertThat(real).doesNotExist();
+        assertThat(older).doesNotExist();
+
+        assertThat(start()).contains("-XX:SharedArchiveFile=" + ARCHIVE);
+        assertThat(made).hasContent("archive");
+    }
+}

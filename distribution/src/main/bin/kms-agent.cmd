@@ -1,6 +1,7 @@
 @echo off
 rem kms-agent launcher for Windows. Needs a Java 17 or newer runtime: JAVA_HOME's when it is set, else java.exe on PATH.
-rem JVM flags: see docs/performance.md (run gets a small heap; other commands the JVM's default); KMSAGENT_JAVA_OPTS adds or overrides flags.
+rem JVM flags: see docs/performance.md (as bin/kms-agent: run gets a small heap, C1 only and an application class-data
+rem archive made at its first clean stop; the short commands C1 and that archive); KMSAGENT_JAVA_OPTS adds or overrides.
 rem Tested under Wine's cmd.exe with a stand-in java.exe (distribution/src/test, LauncherWineIT). Keep every path
 rem quoted where it is used and out of ( ) blocks: "C:\Program Files (x86)\..." would close a block early.
 setlocal
@@ -20,10 +21,20 @@ for %%j in (java.exe) do set "JAVA=%%~$PATH:j"
 if not defined JAVA goto nojava
 :javafound
 
-rem The version from the line "openjdk version "17.0.2" ..." (or "java version "1.8.0_402""). The command starts
-rem with "call" so that cmd /c, which for /f runs it with, does not strip the quotes around a path with spaces.
+rem The version, and the full runtime version that names the class-data archive, from the runtime's release file
+rem (JAVA_VERSION="17.0.2", JAVA_RUNTIME_VERSION="17.0.2+8"): asking java -version costs a JVM start of its own, as
+rem long as a short command's whole run. Without a release file (java.exe on PATH as an installer's stub folder),
+rem from the line "openjdk version "17.0.2" ..." (or "java version "1.8.0_402"") of java -version, and no archive: the
+rem runtime's full version would be a guess. The command starts with "call" so that cmd /c, which for /f runs it
+rem with, does not strip the quotes around a path with spaces.
 set "JVER="
-for /f "tokens=1-3" %%a in ('call "%JAVA%" -version 2^>^&1') do if /i "%%b"=="version" if not defined JVER set "JVER=%%~c"
+set "JRT="
+for %%d in ("%JAVA%") do set "JRELEASE=%%~dpd..\release"
+if not exist "%JRELEASE%" goto versionfromjava
+for /f "usebackq tokens=1,* delims==" %%a in ("%JRELEASE%") do if "%%a"=="JAVA_VERSION" if not defined JVER set "JVER=%%~b"
+for /f "usebackq tokens=1,* delims==" %%a in ("%JRELEASE%") do if "%%a"=="JAVA_RUNTIME_VERSION" if not defined JRT set "JRT=%%~b"
+:versionfromjava
+if not defined JVER for /f "tokens=1-3" %%a in ('call "%JAVA%" -version 2^>^&1') do if /i "%%b"=="version" if not defined JVER set "JVER=%%~c"
 set "JMAJOR=0"
 if defined JVER for /f "delims=.-+_ " %%m in ("%JVER%") do set "JMAJOR=%%m"
 if "%JMAJOR%"=="1" for /f "tokens=2 delims=.-+_ " %%m in ("%JVER%") do set "JMAJOR=%%m"
@@ -43,8 +54,52 @@ set "FLAGS=%GC% -XX:-UsePerfData"
 rem From Java 24 every command would start with WARNING lines about Guava's sun.misc.Unsafe calls: allow them quietly
 rem (the flag exists from Java 23; Java 17 refuses it).
 if %JMAJOR% GEQ 23 set "FLAGS=%FLAGS% --sun-misc-unsafe-memory-access=allow"
-rem run: C1 only, compiling after ten times the JVM's default counts (as bin/kms-agent; docs/performance.md).
-if /i "%~1"=="run" set "FLAGS=%FLAGS% -Xss512k -XX:TieredStopAtLevel=1 -XX:Tier3InvocationThreshold=2000 -XX:Tier3MinInvocationThreshold=1000 -XX:Tier3CompileThreshold=20000 -XX:Tier3BackEdgeThreshold=600000 -Xms8m -Xmx64m -XX:ReservedCodeCacheSize=16m"
+rem run and the short commands: C1 only, compiling after ten times the JVM's default counts (as bin/kms-agent;
+rem docs/performance.md). simulate, hub and bench keep the JVM's default compilers.
+set "C1=-XX:TieredStopAtLevel=1 -XX:Tier3InvocationThreshold=2000 -XX:Tier3MinInvocationThreshold=1000 -XX:Tier3CompileThreshold=20000 -XX:Tier3BackEdgeThreshold=600000"
+set "SHORT=1"
+if /i "%~1"=="run" set "SHORT="
+if /i "%~1"=="simulate" set "SHORT="
+if /i "%~1"=="hub" set "SHORT="
+if /i "%~1"=="bench" set "SHORT="
+if /i "%~1"=="run" set "FLAGS=%FLAGS% -Xss512k %C1% -Xms8m -Xmx64m -XX:ReservedCodeCacheSize=16m"
+if defined SHORT set "FLAGS=%FLAGS% %C1%"
+rem The application class-data archive (as bin/kms-agent): valid only for the JVM build that wrote it, so named after
+rem the runtime and made on this machine by the first real run, written as a pending archive that is kept only if
+rem the agent really started (it then leaves "<pending>.real"; run --help or a refused configuration would leave an
+rem archive of a tenth of the classes). The short commands read it when it exists. The service host does the same.
+if not defined JRT goto archivedone
+set "ARCHIVE=%KMSAGENT_HOME%\lib\kms-agent-run-%JRT%.jsa"
+if /i not "%~1"=="run" goto archiveread
+if exist "%ARCHIVE%" goto archiveread
+if not exist "%ARCHIVE%.pending" goto archivemake
+if not exist "%ARCHIVE%.pending.real" del "%ARCHIVE%.pending" 2>nul
+if not exist "%ARCHIVE%.pending.real" goto archivemake
+rem The archives of runtimes used before are of no use to this one (about 28 MB each).
+del "%KMSAGENT_HOME%\lib\kms-agent-run*.jsa" 2>nul
+move /y "%ARCHIVE%.pending" "%ARCHIVE%" >nul 2>nul
+del "%ARCHIVE%.pending.real" 2>nul
+goto archiveread
+:archivemake
+del "%ARCHIVE%.pending.real" 2>nul
+for %%a in (%*) do if /i "%%~a"=="--help" goto archivedone
+for %%a in (%*) do if /i "%%~a"=="-h" goto archivedone
+for %%a in (%*) do if /i "%%~a"=="--version" goto archivedone
+for %%a in (%*) do if /i "%%~a"=="-V" goto archivedone
+rem Only where the agent may write beside its jars (an installation under Program Files run by a user cannot).
+rem (Whether the file appeared, not the exit code: Wine's cmd, which the tests use, runs "|| ..." after a copy that
+rem worked.)
+copy /y nul "%ARCHIVE%.pending" >nul 2>nul
+if not exist "%ARCHIVE%.pending" goto archivedone
+del "%ARCHIVE%.pending" 2>nul
+set "FLAGS=%FLAGS% "-XX:ArchiveClassesAtExit=%ARCHIVE%.pending" "-Dkmsagent.cds.pending=%ARCHIVE%.pending" -Xlog:cds=off -Xlog:cds+dynamic=off"
+goto archivedone
+:archiveread
+if /i "%~1"=="simulate" goto archivedone
+if /i "%~1"=="hub" goto archivedone
+if /i "%~1"=="bench" goto archivedone
+if exist "%ARCHIVE%" set "FLAGS=%FLAGS% "-XX:SharedArchiveFile=%ARCHIVE%" -Xlog:cds=off -Xlog:cds+dynamic=off"
+:archivedone
 if /i "%~1"=="hub" set "FLAGS=%FLAGS% --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 if /i "%~1"=="bench" set "FLAGS=%FLAGS% --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 rem KMSAGENT_JAVA_OPTS is read with delayed expansion (!...!): cmd has split the line into commands and redirections

@@ -22,6 +22,10 @@ class LauncherWineIT {
     static final String JRE8 = "C:\\Program Files\\Java\\jre1.8.0_402";
     static final String NO_VERSION = "C:\\Java\\broken";
     static final String EMPTY = "C:\\Java\\empty";
+    /** A runtime with a release file, in a folder whose name has parentheses; its java.exe would report 11. */
+    static final String JDK17_RELEASE = "C:\\Program Files (x86)\\Java\\jdk-17.0.9";
+    /** An installation of its own for the class-data archive's files, also under a name with parentheses. */
+    static final String ARCHIVE_HOME = "C:\\Program Files (x86)\\kms-agent";
 
     @BeforeAll
     static void layout() throws Exception {
@@ -34,6 +38,10 @@ class LauncherWineIT {
         WineCmd.javaHome(JDK11, "11.0.22");
         WineCmd.javaHome(JRE8, "1.8.0_402");
         WineCmd.javaHome(NO_VERSION, null);
+        // The launcher reads the release file, not java -version: this stand-in would say 11 if it were asked.
+        WineCmd.javaHome(JDK17_RELEASE, "11.0.22");
+        WineCmd.release(JDK17_RELEASE, "17.0.9", "17.0.9+9");
+        WineCmd.installation(ARCHIVE_HOME);
         java.nio.file.Files.createDirectories(WineCmd.onC(EMPTY));
     }
 
@@ -150,7 +158,7 @@ class LauncherWineIT {
     }
 
     @Test
-    void java21OnPathWithoutJavaHomeRunsOtherCommandsWithDefaultHeap() {
+    void java21OnPathWithoutJavaHomeRunsOtherCommandsWithDefaultHeapAndC1Only() {
         WineCmd.Result r = launch(PLAIN_HOME, env("WINEPATH", JDK21 + "\\bin"), "status --json");
         assertThat(r.exit()).as(r.both()).isZero();
         assertThat(standIn(r)).isEqualTo("standin=" + JDK21 + "\\bin\\java.exe");
@@ -158,6 +166,11 @@ class LauncherWineIT {
                 .containsExactly(
                         "-XX:+UseSerialGC",
                         "-XX:-UsePerfData",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:Tier3InvocationThreshold=2000",
+                        "-XX:Tier3MinInvocationThreshold=1000",
+                        "-XX:Tier3CompileThreshold=20000",
+                        "-XX:Tier3BackEdgeThreshold=600000",
                         "--enable-native-access=ALL-UNNAMED",
                         "-Dkmsagent.home=" + PLAIN_HOME,
                         "-cp",
@@ -314,5 +327,83 @@ class LauncherWineIT {
         WineCmd.Result r = launch(HOME, env("JAVA_HOME", JDK17), "ctl \"a b\" --standin-exit=3");
         assertThat(r.exit()).as(r.both()).isEqualTo(3);
         assertThat(args(r)).endsWith("ctl", "a b", "--standin-exit=3");
+    }
+
+    @Test
+    void theVersionComesFromTheRuntimesReleaseFileWithoutAskingJava() {
+        // java -version would be a JVM start of its own before every command; the stand-in here would answer 11.
+        WineCmd.Result r = launch(PLAIN_HOME, env("JAVA_HOME", JDK17_RELEASE), "status");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(standIn(r)).isEqualTo("standin=" + JDK17_RELEASE + "\\bin\\java.exe");
+        assertThat(args(r)).contains("-XX:TieredStopAtLevel=1").noneMatch(a -> a.contains("SharedArchiveFile"));
+    }
+
+    @Test
+    void theFirstRealRunMakesAClassDataArchiveNamedAfterTheRuntimeAndLaterCommandsReadIt() throws Exception {
+        java.nio.file.Path lib = WineCmd.onC(ARCHIVE_HOME).resolve("lib");
+        String archive = ARCHIVE_HOME + "\\lib\\kms-agent-run-17.0.9+9.jsa";
+        java.nio.file.Path made = lib.resolve("kms-agent-run-17.0.9+9.jsa");
+        java.nio.file.Path pending = lib.resolve("kms-agent-run-17.0.9+9.jsa.pending");
+        java.nio.file.Path real = lib.resolve("kms-agent-run-17.0.9+9.jsa.pending.real");
+        java.nio.file.Path older = lib.resolve("kms-agent-run-17.0.2+8.jsa");
+        Map<String, String> env = env("JAVA_HOME", JDK17_RELEASE);
+        for (java.nio.file.Path f : jsaFiles(lib)) {
+            java.nio.file.Files.delete(f); // from an earlier run of this test in the same target folder
+        }
+
+        // run --help and the short commands make none: an archive of the few classes they load would slow every run.
+        assertThat(args(launch(ARCHIVE_HOME, env, "run --help")))
+                .noneMatch(a -> a.contains("Archive"))
+                .endsWith("run", "--help");
+        assertThat(args(launch(ARCHIVE_HOME, env, "status"))).noneMatch(a -> a.contains("Archive"));
+
+        // A real run writes a pending archive at exit, and the agent marks it real once it has started.
+        WineCmd.Result first = launch(ARCHIVE_HOME, env, "run --config \"C:\\My Configs (x86)\\agent.yaml\"");
+        assertThat(first.exit()).as(first.both()).isZero();
+        assertThat(args(first))
+                .containsSubsequence(
+                        "-XX:ArchiveClassesAtExit=" + archive + ".pending",
+                        "-Dkmsagent.cds.pending=" + archive + ".pending",
+                        "-Xlog:cds=off",
+                        "-Xlog:cds+dynamic=off",
+                        "org.kmsagent.agent.cli.Main",
+                        "run",
+                        "--config",
+                        "C:\\My Configs (x86)\\agent.yaml");
+        assertThat(jsaFiles(lib)).isEmpty();
+
+        // One the agent did not mark (a refused configuration) is thrown away and the next run tries again.
+        java.nio.file.Files.writeString(pending, "partial");
+        assertThat(args(launch(ARCHIVE_HOME, env, "run"))).contains("-XX:ArchiveClassesAtExit=" + archive + ".pending");
+        assertThat(pending).doesNotExist();
+
+        // One it marked becomes the archive; an older runtime's is deleted.
+        java.nio.file.Files.writeString(pending, "archive");
+        java.nio.file.Files.writeString(real, "");
+        java.nio.file.Files.writeString(older, "older runtime");
+        WineCmd.Result next = launch(ARCHIVE_HOME, env, "run");
+        assertThat(args(next))
+                .contains("-XX:SharedArchiveFile=" + archive)
+                .noneMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit"));
+        assertThat(made).hasContent("archive");
+        assertThat(pending).doesNotExist();
+        assertThat(real).doesNotExist();
+        assertThat(older).doesNotExist();
+
+        assertThat(args(launch(ARCHIVE_HOME, env, "status --json")))
+                .containsSubsequence(
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:SharedArchiveFile=" + archive,
+                        "org.kmsagent.agent.cli.Main",
+                        "status");
+        // hub, simulate and bench load other classes and keep the JVM's default compilers.
+        assertThat(args(launch(ARCHIVE_HOME, env, "hub"))).noneMatch(a -> a.contains("Archive"));
+    }
+
+    private static List<java.nio.file.Path> jsaFiles(java.nio.file.Path dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().contains(".jsa"))
+                    .toList();
+        }
     }
 }

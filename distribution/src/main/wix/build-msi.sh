@@ -113,6 +113,17 @@ msibuild "$output" -q "INSERT INTO \`Upgrade\` (\`UpgradeCode\`, \`VersionMax\`,
 msibuild "$output" -q "INSERT INTO \`RemoveFile\` (\`FileKey\`, \`Component_\`, \`FileName\`, \`DirProperty\`, \`InstallMode\`) VALUES ('ServiceHostLogs', 'Service', '*', 'LOGDIR', 2)"
 msibuild "$output" -q "INSERT INTO \`RemoveFile\` (\`FileKey\`, \`Component_\`, \`DirProperty\`, \`InstallMode\`) VALUES ('ServiceHostLogsFolder', 'Service', 'LOGDIR', 2)"
 
+# - RemoveFile in lib\: the class-data archive the service host makes at the service's first stop (and its pending
+#   files), which no component installs, goes at install and at uninstall (3): an upgrade's new jars would make the
+#   JVM refuse the old archive silently, and the host would never make a new one while it is there
+#   (docs/windows.md, "As a service"). lib\ is a directory wixl-heat names: found by its name under INSTALLDIR.
+libdir=$(msiinfo export "$output" Directory | tr -d '\r' | awk -F'\t' '$2 == "INSTALLDIR" && ($3 == "lib" || $3 ~ /\|lib$/) { print $1 }')
+if [ -z "$libdir" ]; then
+  echo "build-msi: no lib directory under INSTALLDIR in $output" >&2
+  exit 1
+fi
+msibuild "$output" -q "INSERT INTO \`RemoveFile\` (\`FileKey\`, \`Component_\`, \`FileName\`, \`DirProperty\`, \`InstallMode\`) VALUES ('ClassDataArchive', 'Service', 'kms-agent-run*.jsa*', '$libdir', 3)"
+
 # - Type="expandable" on a RegistryValue: wixl writes EventMessageFile as a plain string (REG_SZ). "#%" makes the
 #   value REG_EXPAND_SZ, the type the Event Log documents for a message file path.
 msibuild "$output" -q "UPDATE \`Registry\` SET \`Value\` = '#%[#ServiceExe]' WHERE \`Registry\` = 'EventSourceMessages'"

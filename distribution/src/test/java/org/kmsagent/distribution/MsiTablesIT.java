@@ -255,6 +255,19 @@ class MsiTablesIT {
                 .containsEntry("FileName", "")
                 .containsEntry("DirProperty", "LOGDIR")
                 .containsEntry("InstallMode", "2");
+        // The class-data archive the service host makes in lib\ (and its pending files): at install, so that an
+        // upgrade's service makes one for its new jars, and at uninstall (3).
+        String lib = table("Directory").stream()
+                .filter(d -> "INSTALLDIR".equals(d.get("Directory_Parent"))
+                        && d.get("DefaultDir").endsWith("lib"))
+                .map(d -> d.get("Directory"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(row("RemoveFile", "FileKey", "ClassDataArchive"))
+                .containsEntry("Component_", "Service")
+                .containsEntry("FileName", "kms-agent-run*.jsa*")
+                .containsEntry("DirProperty", lib)
+                .containsEntry("InstallMode", "3");
     }
 
     @Test

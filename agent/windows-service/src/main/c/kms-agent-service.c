@@ -101,27 +101,36 @@ static void strip_trailing_slash(wchar_t* p) {
   while (n > 3 && (p[n - 1] == L'\\' || p[n - 1] == L'/')) p[--n] = 0;
 }
 
-/* The major version in <java>\release (JAVA_VERSION="17.0.9" -> 17, "1.8.0_392" -> 8), 0 if unknown. */
-static int java_major(const wchar_t* java) {
+/* The value of KEY="value" in <java>\release, without its quotes, into out; 0 when the file or the key is missing. */
+static int release_value(const wchar_t* java, const char* key, char* out, size_t cap) {
   wchar_t path[PATH_CHARS];
   swprintf(path, PATH_CHARS, L"%ls\\release", java);
   FILE* f = _wfopen(path, L"r");
   if (f == NULL) return 0;
   char line[512];
-  int major = 0;
-  while (fgets(line, sizeof line, f) != NULL) {
-    if (strncmp(line, "JAVA_VERSION=", 13) == 0) {
-      const char* p = line + 13;
-      if (*p == '"') p++;
-      major = atoi(p);
-      if (major == 1) {
-        const char* dot = strchr(p, '.');
-        major = dot != NULL ? atoi(dot + 1) : 0;
-      }
-      break;
-    }
+  size_t key_len = strlen(key), n = 0;
+  int found = 0;
+  while (!found && fgets(line, sizeof line, f) != NULL) {
+    if (strncmp(line, key, key_len) != 0 || line[key_len] != '=') continue;
+    const char* p = line + key_len + 1;
+    if (*p == '"') p++;
+    while (*p != 0 && *p != '"' && *p != '\r' && *p != '\n' && n + 1 < cap) out[n++] = *p++;
+    found = 1;
   }
   fclose(f);
+  out[n] = 0;
+  return found && n > 0;
+}
+
+/* The major version in <java>\release (JAVA_VERSION="17.0.9" -> 17, "1.8.0_392" -> 8), 0 if unknown. */
+static int java_major(const wchar_t* java) {
+  char version[128];
+  if (!release_value(java, "JAVA_VERSION", version, sizeof version)) return 0;
+  int major = atoi(version);
+  if (major == 1) {
+    const char* dot = strchr(version, '.');
+    major = dot != NULL ? atoi(dot + 1) : 0;
+  }
   return major;
 }
 
@@ -131,25 +140,15 @@ static int java_major(const wchar_t* java) {
  * plus and minus signs become '_' (as bin/kms-agent does). Returns 0 when the file or the line is missing.
  */
 static int java_runtime_version(const wchar_t* java, wchar_t* out, size_t cap) {
-  wchar_t path[PATH_CHARS];
-  swprintf(path, PATH_CHARS, L"%ls\\release", java);
-  FILE* f = _wfopen(path, L"r");
-  if (f == NULL) return 0;
-  char line[512];
+  char version[128];
+  if (cap == 0 || !release_value(java, "JAVA_RUNTIME_VERSION", version, sizeof version)) return 0;
   size_t n = 0;
-  while (fgets(line, sizeof line, f) != NULL) {
-    if (strncmp(line, "JAVA_RUNTIME_VERSION=", 21) != 0) continue;
-    const char* p = line + 21;
-    if (*p == '"') p++;
-    for (; *p != 0 && *p != '"' && *p != '\r' && *p != '\n' && n + 1 < cap; p++) {
-      char c = *p;
-      int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '+'
-          || c == '-';
-      out[n++] = plain ? (wchar_t)c : L'_';
-    }
-    break;
+  for (const char* p = version; *p != 0 && n + 1 < cap; p++) {
+    char c = *p;
+    int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '+'
+        || c == '-';
+    out[n++] = plain ? (wchar_t)c : L'_';
   }
-  fclose(f);
   out[n] = 0;
   return n > 0;
 }

@@ -103,4 +103,23 @@ class ServiceHostWineIT {
         assertThat(start()).contains("-XX:SharedArchiveFile=" + ARCHIVE);
         assertThat(made).hasContent("archive");
     }
+
+    @Test
+    void whichJavaTakesTheMajorVersionFromTheReleaseFileAndRefusesOlderThan17() throws IOException {
+        for (String version : List.of("11.0.22", "1.8.0_392", "21")) {
+            String home = "C:\\Java\\release-" + version;
+            Files.createDirectories(WineCmd.onC(home + "\\bin\\server"));
+            Files.writeString(WineCmd.onC(home + "\\bin\\server\\jvm.dll"), "");
+            WineCmd.release(home, version, version + "+7");
+            WineCmd.Result r = WineCmd.run(
+                    Map.of("KMSAGENT_JAVA_HOME", home), 60, HOME + "\\bin\\kms-agent-service.exe", "--which-java");
+            if (version.equals("21")) {
+                assertThat(r.out()).as(r.both()).contains(home + " (Java 21)");
+                assertThat(r.exit()).isZero();
+            } else {
+                assertThat(r.out()).as(r.both()).contains("no usable Java 17+ found; looked in:", home);
+                assertThat(r.exit()).isEqualTo(10);
+            }
+        }
+    }
 }

@@ -105,6 +105,24 @@ if ls "$home"/lib/ | grep -q '\.jsa$'; then
   fail "run --help or a refused configuration made a class-data archive: $(ls "$home"/lib/ | grep '\.jsa')"
 fi
 
+# Java 17 will not start with ArchiveClassesAtExit when it cannot load its runtime's base archive (-Xshare:off, or a
+# runtime without one): such a run starts, and makes no archive.
+KMSAGENT_JAVA_OPTS=-Xshare:off "$agent" run --set dataDir="$work/data-noshare" --set bridge.port=0 \
+  > run0.out 2> run0.err &
+daemon=$!
+trap 'kill $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 120); do
+  grep -q "bridge certificate SHA-256" run0.out 2>/dev/null && break
+  kill -0 $daemon 2>/dev/null || { cat run0.out run0.err >&2; fail "run under -Xshare:off exited"; }
+  sleep 0.5
+done
+kill -TERM $daemon
+wait $daemon || true
+grep -q "kms-agent: stopped" run0.out || { cat run0.out run0.err >&2; fail "run under -Xshare:off did not stop"; }
+if ls "$home"/lib/ | grep -q '\.jsa'; then
+  fail "run under -Xshare:off made a class-data archive: $(ls "$home"/lib/ | grep '\.jsa')"
+fi
+
 # The daemon, and ctl status against it over the TLS bridge.
 "$agent" run --set dataDir="$work/data" --set bridge.port=0 --set metrics.enabled=true --set metrics.port=0 \
   > run.out 2> run.err &
@@ -152,8 +170,10 @@ echo "smoke: class-data archive of a real run: ${jsakb} KB"
 # own, and the old one goes. The update is played by a Java home whose release file names another build and whose
 # bin/java runs the same JVM.
 updated="$work/java-updated"
-mkdir -p "$updated/bin"
+mkdir -p "$updated/bin" "$updated/lib/server"
 printf '#!/bin/sh\nexec "%s" "$@"\n' "$java_bin" > "$updated/bin/java"
+# A runtime's own base archive beside it, as in every JDK: the launcher makes an archive only where there is one.
+ln -s "$java_home/lib/server/classes.jsa" "$updated/lib/server/classes.jsa"
 chmod +x "$updated/bin/java"
 sed 's/^JAVA_RUNTIME_VERSION=.*/JAVA_RUNTIME_VERSION="99.0.1+7-smoke update"/' "$java_home/release" > "$updated/release"
 JAVA_HOME="$updated" "$agent" run --set dataDir="$work/data" --set bridge.port=0 > run2.out 2> run2.err &

@@ -30,6 +30,7 @@ rem with, does not strip the quotes around a path with spaces.
 set "JVER="
 set "JRT="
 for %%d in ("%JAVA%") do set "JRELEASE=%%~dpd..\release"
+for %%d in ("%JAVA%") do set "JBASE=%%~dpdserver\classes.jsa"
 if not exist "%JRELEASE%" goto versionfromjava
 for /f "usebackq tokens=1,* delims==" %%a in ("%JRELEASE%") do if "%%a"=="JAVA_VERSION" if not defined JVER set "JVER=%%~b"
 for /f "usebackq tokens=1,* delims==" %%a in ("%JRELEASE%") do if "%%a"=="JAVA_RUNTIME_VERSION" if not defined JRT set "JRT=%%~b"
@@ -86,6 +87,12 @@ for %%a in (%*) do if /i "%%~a"=="--help" goto archivedone
 for %%a in (%*) do if /i "%%~a"=="-h" goto archivedone
 for %%a in (%*) do if /i "%%~a"=="--version" goto archivedone
 for %%a in (%*) do if /i "%%~a"=="-V" goto archivedone
+rem Java 17 refuses to start with ArchiveClassesAtExit when it cannot load its runtime's own base archive (under
+rem -Xshare:off, or a runtime built without bin\server\classes.jsa): such a run makes no archive rather than not start.
+rem Nor does a run with KMSAGENT_JAVA_OPTS, which may hold -Xshare:off: this script cannot look inside it safely (its
+rem pipe signs and ampersands are read only with delayed expansion, below), and the service makes the archive anyway.
+if not exist "%JBASE%" goto archivedone
+if defined KMSAGENT_JAVA_OPTS goto archivedone
 rem Only where the agent may write beside its jars (an installation under Program Files run by a user cannot).
 rem (Whether the file appeared, not the exit code: Wine's cmd, which the tests use, runs "|| ..." after a copy that
 rem worked.)

@@ -411,8 +411,9 @@ static void delete_archives(void) {
  * that the next start keeps only if the agent marked it as a real run's (<pending>.real, written once the service
  * started). None when the runtime has no release file to name it by.
  */
-static void archive_options(const wchar_t* java, JavaVMOption* options, int* n) {
+static void archive_options(const wchar_t* java, JavaVMOption* options, int* n, int sharing_off) {
   wchar_t runtime[128], archive[PATH_CHARS], pending[PATH_CHARS], real[PATH_CHARS], flag[PATH_CHARS + 64];
+  wchar_t base[PATH_CHARS];
   if (!java_runtime_version(java, runtime, 128)) return;
   swprintf(archive, PATH_CHARS, L"%ls\\lib\\kms-agent-run-%ls.jsa", g_home, runtime);
   swprintf(pending, PATH_CHARS, L"%ls.pending", archive);
@@ -431,6 +432,10 @@ static void archive_options(const wchar_t* java, JavaVMOption* options, int* n) 
     add_option(options, n, ansi(flag));
   } else {
     DeleteFileW(real);
+    /* Java 17 refuses to start with ArchiveClassesAtExit when it cannot load the runtime's own base archive (under
+       -Xshare:off, or a runtime built without bin\server\classes.jsa): such a start makes no archive. */
+    swprintf(base, PATH_CHARS, L"%ls\\bin\\server\\classes.jsa", java);
+    if (sharing_off || !file_exists(base)) return;
     HANDLE probe = CreateFileW(pending, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     if (probe == INVALID_HANDLE_VALUE) return; /* lib\ is not writable here: no archive */
     CloseHandle(probe);
@@ -476,8 +481,17 @@ static int run_java(const wchar_t* java, int argc, wchar_t** argv) {
   for (size_t i = 0; i < sizeof DEFAULT_FLAGS / sizeof DEFAULT_FLAGS[0]; i++) {
     add_option(options, &n, _strdup(DEFAULT_FLAGS[i]));
   }
-  archive_options(java, options, &n);
-  file_options(options, &n);
+  /* The options file's lines come last, so that they override; read first, for archive_options to know of an
+     -Xshare:off among them. */
+  JavaVMOption from_file[MAX_OPTIONS];
+  int n_file = 0;
+  file_options(from_file, &n_file);
+  int sharing_off = 0;
+  for (int i = 0; i < n_file; i++) {
+    if (from_file[i].optionString != NULL && strcmp(from_file[i].optionString, "-Xshare:off") == 0) sharing_off = 1;
+  }
+  archive_options(java, options, &n, sharing_off);
+  for (int i = 0; i < n_file; i++) add_option(options, &n, from_file[i].optionString);
 
   JavaVMInitArgs init;
   memset(&init, 0, sizeof init);

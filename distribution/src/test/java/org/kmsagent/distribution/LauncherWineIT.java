@@ -24,6 +24,8 @@ class LauncherWineIT {
     static final String EMPTY = "C:\\Java\\empty";
     /** A runtime with a release file, in a folder whose name has parentheses; its java.exe would report 11. */
     static final String JDK17_RELEASE = "C:\\Program Files (x86)\\Java\\jdk-17.0.9";
+    /** The same runtime built without its base class-data archive (bin\\server\\classes.jsa). */
+    static final String JDK17_NO_BASE_ARCHIVE = "C:\\Java\\jdk-17.0.9-nocds";
     /** An installation of its own for the class-data archive's files, also under a name with parentheses. */
     static final String ARCHIVE_HOME = "C:\\Program Files (x86)\\kms-agent";
 
@@ -41,6 +43,10 @@ class LauncherWineIT {
         // The launcher reads the release file, not java -version: this stand-in would say 11 if it were asked.
         WineCmd.javaHome(JDK17_RELEASE, "11.0.22");
         WineCmd.release(JDK17_RELEASE, "17.0.9", "17.0.9+9");
+        java.nio.file.Files.writeString(
+                WineCmd.onC(JDK17_RELEASE + "\\bin\\server\\classes.jsa"), "the runtime's base archive");
+        WineCmd.javaHome(JDK17_NO_BASE_ARCHIVE, "17.0.9");
+        WineCmd.release(JDK17_NO_BASE_ARCHIVE, "17.0.9", "17.0.9+9");
         WineCmd.installation(ARCHIVE_HOME);
         java.nio.file.Files.createDirectories(WineCmd.onC(EMPTY));
     }
@@ -398,6 +404,24 @@ class LauncherWineIT {
                         "status");
         // hub, simulate and bench load other classes and keep the JVM's default compilers.
         assertThat(args(launch(ARCHIVE_HOME, env, "hub"))).noneMatch(a -> a.contains("Archive"));
+    }
+
+    @Test
+    void aRunThatCouldNotLoadTheRuntimesBaseArchiveMakesNone() {
+        // Java 17 would refuse to start at all with ArchiveClassesAtExit: without classes.jsa, or under -Xshare:off,
+        // which KMSAGENT_JAVA_OPTS may hold (the launcher does not look inside it: a run with it makes none).
+        WineCmd.Result without = launch(PLAIN_HOME, env("JAVA_HOME", JDK17_NO_BASE_ARCHIVE), "run");
+        assertThat(without.exit()).as(without.both()).isZero();
+        assertThat(args(without)).contains("-Xmx64m").noneMatch(a -> a.contains("Archive"));
+
+        WineCmd.Result off =
+                launch(PLAIN_HOME, env("JAVA_HOME", JDK17_RELEASE, "KMSAGENT_JAVA_OPTS", "-Xmx70m -Xshare:off"), "run");
+        assertThat(off.exit()).as(off.both()).isZero();
+        assertThat(args(off)).contains("-Xshare:off", "-Xmx70m").noneMatch(a -> a.contains("Archive"));
+
+        // The same runtime with its base archive, without KMSAGENT_JAVA_OPTS: the run makes one.
+        assertThat(args(launch(PLAIN_HOME, env("JAVA_HOME", JDK17_RELEASE), "run")))
+                .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + PLAIN_HOME));
     }
 
     private static List<java.nio.file.Path> jsaFiles(java.nio.file.Path dir) throws java.io.IOException {

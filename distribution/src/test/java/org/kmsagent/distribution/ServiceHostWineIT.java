@@ -41,6 +41,7 @@ class ServiceHostWineIT {
         Files.createDirectories(jdk.resolve("bin/server"));
         Files.copy(WineCmd.standInJvm(), jdk.resolve("bin/server/jvm.dll"), StandardCopyOption.REPLACE_EXISTING);
         WineCmd.release(JDK, "17.0.9", "17.0.9+9");
+        Files.writeString(jdk.resolve("bin/server/classes.jsa"), "the runtime's base archive");
     }
 
     /** Starts the service host as a console program; returns the JVM options it gave, in order. */
@@ -102,6 +103,26 @@ class ServiceHostWineIT {
 
         assertThat(start()).contains("-XX:SharedArchiveFile=" + ARCHIVE);
         assertThat(made).hasContent("archive");
+    }
+
+    @Test
+    void aStartThatCouldNotLoadTheRuntimesBaseArchiveMakesNone() throws IOException {
+        // Java 17 would refuse to start at all with ArchiveClassesAtExit: under -Xshare:off, or without classes.jsa.
+        Path made = lib("kms-agent-run-17.0.9+9.jsa");
+        Path options = WineCmd.onC(HOME + "\\conf\\service-jvm.options");
+        Path base = WineCmd.onC(JDK + "\\bin\\server\\classes.jsa");
+        Files.deleteIfExists(made);
+        try {
+            Files.writeString(options, "-Xshare:off\r\n");
+            assertThat(start()).endsWith("-Xshare:off").noneMatch(o -> o.contains("Archive") || o.contains("cds"));
+
+            Files.writeString(options, "");
+            Files.delete(base);
+            assertThat(start()).noneMatch(o -> o.contains("Archive") || o.contains("cds"));
+        } finally {
+            Files.writeString(base, "the runtime's base archive");
+            Files.writeString(options, "");
+        }
     }
 
     @Test

@@ -89,10 +89,13 @@ for %%a in (%*) do if /i "%%~a"=="--version" goto archivedone
 for %%a in (%*) do if /i "%%~a"=="-V" goto archivedone
 rem Java 17 refuses to start with ArchiveClassesAtExit when it cannot load its runtime's own base archive (under
 rem -Xshare:off, or a runtime built without bin\server\classes.jsa): such a run makes no archive rather than not start.
-rem Nor does a run with KMSAGENT_JAVA_OPTS, which may hold -Xshare:off: this script cannot look inside it safely (its
-rem pipe signs and ampersands are read only with delayed expansion, below), and the service makes the archive anyway.
+rem Nor does a run with KMSAGENT_JAVA_OPTS, JDK_JAVA_OPTIONS or JAVA_TOOL_OPTIONS, which may hold -Xshare:off: this
+rem script cannot look inside them safely (pipe signs and ampersands are read only with delayed expansion, below), and
+rem the service makes the archive anyway.
 if not exist "%JBASE%" goto archivedone
 if defined KMSAGENT_JAVA_OPTS goto archivedone
+if defined JDK_JAVA_OPTIONS goto archivedone
+if defined JAVA_TOOL_OPTIONS goto archivedone
 rem Only where the agent may write beside its jars (an installation under Program Files run by a user cannot).
 rem (Whether the file appeared, not the exit code: Wine's cmd, which the tests use, runs "|| ..." after a copy that
 rem worked.)

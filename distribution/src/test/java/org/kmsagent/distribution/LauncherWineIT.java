@@ -409,7 +409,8 @@ class LauncherWineIT {
     @Test
     void aRunThatCouldNotLoadTheRuntimesBaseArchiveMakesNone() {
         // Java 17 would refuse to start at all with ArchiveClassesAtExit: without classes.jsa, or under -Xshare:off,
-        // which KMSAGENT_JAVA_OPTS may hold (the launcher does not look inside it: a run with it makes none).
+        // which KMSAGENT_JAVA_OPTS or the variables java.exe reads may hold (the launcher does not look inside them: a
+        // run with any of them makes none).
         WineCmd.Result without = launch(PLAIN_HOME, env("JAVA_HOME", JDK17_NO_BASE_ARCHIVE), "run");
         assertThat(without.exit()).as(without.both()).isZero();
         assertThat(args(without)).contains("-Xmx64m").noneMatch(a -> a.contains("Archive"));
@@ -418,6 +419,12 @@ class LauncherWineIT {
                 launch(PLAIN_HOME, env("JAVA_HOME", JDK17_RELEASE, "KMSAGENT_JAVA_OPTS", "-Xmx70m -Xshare:off"), "run");
         assertThat(off.exit()).as(off.both()).isZero();
         assertThat(args(off)).contains("-Xshare:off", "-Xmx70m").noneMatch(a -> a.contains("Archive"));
+        for (String javaReads : List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS")) {
+            assertThat(args(launch(PLAIN_HOME, env("JAVA_HOME", JDK17_RELEASE, javaReads, "-Xshare:off"), "run")))
+                    .as(javaReads)
+                    .contains("-Xmx64m")
+                    .noneMatch(a -> a.contains("Archive"));
+        }
 
         // The same runtime with its base archive, without KMSAGENT_JAVA_OPTS: the run makes one.
         assertThat(args(launch(PLAIN_HOME, env("JAVA_HOME", JDK17_RELEASE), "run")))

@@ -109,6 +109,8 @@ final class WineCmd {
         // The build's own Java must not leak into the Windows side's JAVA_HOME.
         e.remove("JAVA_HOME");
         e.remove("KMSAGENT_JAVA_OPTS");
+        e.remove("JDK_JAVA_OPTIONS");
+        e.remove("JAVA_TOOL_OPTIONS");
         e.remove("WINEPATH");
     }
 

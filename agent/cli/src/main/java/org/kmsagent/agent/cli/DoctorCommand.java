@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.doctor.BindingSelfTest;
 import org.kmsagent.agent.doctor.DoctorFormat;
 import org.kmsagent.agent.doctor.DoctorReport;
@@ -24,6 +25,7 @@ import org.kmsagent.agent.doctor.PortProbe;
 import org.kmsagent.agent.doctor.SelfTestStep;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.slc.SlcClient;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,7 +54,22 @@ public final class DoctorCommand extends MachineReportCommand {
             paramLabel = "HOST:PORT",
             description = "Ask this DNS server (an IP address or a name; port 53 unless given) for the _vlmcs._tcp"
                     + " SRV record instead of the system's.")
-    String dnsServer;
+    void dnsServer(String text) {
+        if (text == null || text.isBlank()) { // an unset variable in a script: the system's servers, as without it
+            dnsServer = Optional.empty();
+            return;
+        }
+        try {
+            HostPort.Address server = HostPort.typed("--dns-server", text, DNS_PORT);
+            dnsServer = Optional.of(InetSocketAddress.createUnresolved(server.host(), server.port()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static final int DNS_PORT = 53;
+
+    private Optional<InetSocketAddress> dnsServer = Optional.empty();
 
     @Option(
             names = "--domain",
@@ -107,7 +124,7 @@ public final class DoctorCommand extends MachineReportCommand {
         Optional<String> domainOverride = Optional.ofNullable(domain).filter(d -> !d.isBlank());
         KmsDoctor doctor = new KmsDoctor(
                 choice.stack(),
-                new KmsSrvLookup(parseServer(), timeoutMillis),
+                new KmsSrvLookup(dnsServer, timeoutMillis),
                 new PortProbe(Duration.ofMillis(timeoutMillis)),
                 () -> domainOverride.isPresent() ? domainOverride : MachineDomain.current(),
                 clock);
@@ -141,25 +158,5 @@ public final class DoctorCommand extends MachineReportCommand {
         List<SelfTestStep> steps = new BindingSelfTest(SlcClient::forService).run();
         print(DoctorFormat.selfTestJson(steps), DoctorFormat.selfTestText(steps));
         return BindingSelfTest.passed(steps) ? 0 : 1;
-    }
-
-    private Optional<InetSocketAddress> parseServer() {
-        if (dnsServer == null || dnsServer.isBlank()) {
-            return Optional.empty();
-        }
-        int colon = dnsServer.lastIndexOf(':');
-        try {
-            if (colon < 0) {
-                return Optional.of(InetSocketAddress.createUnresolved(dnsServer, 53));
-            }
-            int port = Integer.parseInt(dnsServer.substring(colon + 1));
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return Optional.of(InetSocketAddress.createUnresolved(dnsServer.substring(0, colon), port));
-        } catch (NumberFormatException e) {
-            throw new UsageException(
-                    "--dns-server must be HOST or HOST:PORT with a port 1-65535, got '" + dnsServer + "'");
-        }
     }
 }

@@ -234,16 +234,8 @@ final class AgentCommands {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give HOST[:PORT], or --dns [DOMAIN]");
             }
             String t = target.strip();
-            if (!t.startsWith("[") && t.indexOf(':') != t.lastIndexOf(':')) {
-                // ::1:1688 is the address ::1 on port 1688, or the address ::1:1688 on the default port: refuse to
-                // guess.
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "'" + BoundedInput.shown(t)
-                                + "' is ambiguous: write an IPv6 address in brackets, e.g. [::1]:1688 (address and port) "
-                                + "or [::1] (default port " + KmsEndpoint.DEFAULT_PORT + ")");
-            }
-            Optional<String> problem = HostPort.endpointProblem(t);
+            Optional<String> problem =
+                    HostPort.ambiguity(t, KmsEndpoint.DEFAULT_PORT).or(() -> HostPort.endpointProblem(t));
             if (problem.isPresent()) {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(), "'" + BoundedInput.shown(t) + "': " + problem.get());

@@ -167,22 +167,15 @@ public final class CtlCommand implements Runnable {
         ServerTrust serverTrust;
         String secret;
         try {
-            int colon = agent.lastIndexOf(':');
-            host = colon < 0 ? agent : agent.substring(0, colon);
-            String portText = colon < 0 ? String.valueOf(BridgeConfig.DEFAULT_PORT) : agent.substring(colon + 1);
-            if (HostPort.portProblem(portText).isPresent()) {
-                throw new IllegalArgumentException(
-                        "--agent: expected HOST:PORT with a port 1-65535, got " + BoundedInput.shown(agent));
-            }
-            port = Integer.parseInt(portText);
+            HostPort.Address address =
+                    HostPort.typed(namedHub(sub) ? "--hub" : "--agent", agent, BridgeConfig.DEFAULT_PORT);
+            host = address.host();
+            port = address.port();
             serverTrust = trust(sub);
             secret = token(sub);
             if ((cert == null) != (key == null)) {
                 throw new IllegalArgumentException("--cert and --cert-key go together");
             }
-        } catch (NumberFormatException e) {
-            err.println("kms-agent ctl: --agent: expected HOST:PORT, got " + agent);
-            return USAGE;
         } catch (IllegalArgumentException e) {
             err.println("kms-agent ctl: " + e.getMessage());
             return USAGE;

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.WholeNumber;
 import org.kmsagent.api.KmsEndpoint;
 
@@ -13,7 +14,9 @@ import org.kmsagent.api.KmsEndpoint;
  * dial ({@code bridge.host}, {@code metrics.host}, {@code dashboard.host}, {@code renewal.kms}, {@code fleet.hubs})
  * is checked here, so that what one refuses another never accepts. Nothing is resolved: the check does not depend on
  * DNS. Each method says what is wrong without quoting the value, the caller quoting it (bounded) after its key; only a
- * port out of range is quoted back, as every whole number out of range is ({@link WholeNumber#refusal}).
+ * port out of range is quoted back, as every whole number out of range is ({@link WholeNumber#refusal}). A machine
+ * typed after a command-line option ({@code ctl --agent}, {@code doctor --dns-server}) is read by {@link #typed}, on the
+ * same rule.
  */
 public final class HostPort {
     /** The lowest and highest TCP port one names to dial or to advertise (listening on 0 picks a free one). */
@@ -107,6 +110,56 @@ public final class HostPort {
             return portRequired ? Optional.of("the port is missing") : Optional.empty();
         }
         return portProblem(port);
+    }
+
+    /** A machine to dial and its port, as {@link #typed} read them: an IPv6 host without its brackets. */
+    public record Address(String host, int port) {
+        /** {@code host:port}, an IPv6 host in brackets: what {@link #typed} reads back. */
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    /**
+     * Why {@code text}, typed by a person, is refused where an IPv6 address must be in brackets, or empty. Without them
+     * {@code ::1:1688} is the address {@code ::1} on port 1688 as much as the address {@code ::1:1688} on the default
+     * port: a command line refuses to guess ({@code ctl --agent}, {@code doctor --dns-server}, {@code ctl set-kms}).
+     */
+    public static Optional<String> ambiguity(String text, int defaultPort) {
+        if (text.startsWith("[") || text.indexOf(':') == text.lastIndexOf(':')) {
+            return Optional.empty();
+        }
+        return Optional.of("an IPv6 address without brackets is ambiguous: write [::1]:" + defaultPort
+                + " (address and port) or [::1] (default port " + defaultPort + ")");
+    }
+
+    /**
+     * The machine after a command-line option: {@code HOST}, {@code HOST:PORT}, {@code [IPv6]} or {@code [IPv6]:PORT},
+     * on {@code defaultPort} when no port is given.
+     *
+     * @param option the option as the refusal names it, e.g. {@code --agent}
+     * @throws IllegalArgumentException one line naming the option, the value (bounded) and what is wrong with it
+     */
+    public static Address typed(String option, String text, int defaultPort) {
+        String t = text == null ? "" : text.strip();
+        Optional<String> problem = ambiguity(t, defaultPort).or(() -> hostPortProblem(t, false));
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException(option + ": expected HOST, HOST:PORT or [IPv6]:PORT, got '"
+                    + BoundedInput.shown(t) + "' (" + problem.get() + ")");
+        }
+        int close = t.startsWith("[") ? t.indexOf(']') : -1;
+        String host = close > 0 ? t.substring(1, close) : t;
+        String rest = close > 0 ? t.substring(close + 1) : t;
+        int colon = rest.indexOf(':');
+        if (close < 0 && colon >= 0) {
+            host = t.substring(0, colon);
+        }
+        if (colon < 0) {
+            return new Address(host, defaultPort);
+        }
+        return new Address(host, (int) WholeNumber.within(rest.substring(colon + 1), MIN_PORT, MAX_PORT)
+                .getAsLong());
     }
 
     /**

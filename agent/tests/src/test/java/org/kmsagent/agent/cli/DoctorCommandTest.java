@@ -290,7 +290,11 @@ class DoctorCommandTest {
         cl.setOut(new PrintWriter(out));
         int exit = cl.execute("doctor", "--licensing", "slc", "--dns-server", "127.0.0.1:99999");
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--dns-server must be HOST or HOST:PORT");
+        // Refused while the command line is read: nothing is probed or printed before it.
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString())
+                .startsWith("kms-agent: --dns-server: expected HOST, HOST:PORT or [IPv6]:PORT, got '127.0.0.1:99999'"
+                        + " (port: expected a whole number 1-65535, got 99999)");
     }
 
     /** The output with runs of spaces squeezed, so assertions do not depend on column widths. */

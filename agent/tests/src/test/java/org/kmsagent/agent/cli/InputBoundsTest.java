@@ -130,6 +130,6 @@ class InputBoundsTest {
     void anUnbracketedIpv6KmsHostIsRefusedAsAmbiguous() {
         CliRun run = CliRun.of("ctl", "--trust", "AB".repeat(32), "--token", "t".repeat(20), "set-kms", "::1:1688");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("'::1:1688' is ambiguous", "[::1]:1688");
+        assertThat(run.err()).contains("'::1:1688': an IPv6 address without brackets is ambiguous", "[::1]:1688");
     }
 }

@@ -38,7 +38,30 @@ class NamedUsageErrorsTest {
         CliRun run = ctl("--token", "t".repeat(20), "--agent", "127.0.0.1:99999");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip())
-                .isEqualTo("kms-agent ctl: --agent: expected HOST:PORT with a port 1-65535, got 127.0.0.1:99999");
+                .isEqualTo("kms-agent ctl: --agent: expected HOST, HOST:PORT or [IPv6]:PORT, got '127.0.0.1:99999'"
+                        + " (port: expected a whole number 1-65535, got 99999)");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "--agent | [::1 | missing ']' after an IPv6 address",
+                "--agent | ::1:7688 | an IPv6 address without brackets is ambiguous",
+                "--agent | -x:7688 | a host name is letters, digits and '-' between dots",
+                "--hub | \"hub a:7688\" | a host name has no spaces or control characters",
+            })
+    void aMachineThatIsNoHostAndPortIsAUsageErrorNamingTheOptionNotAFailedConnection(
+            String option, String value, String problem) {
+        // These reached the network before, and failed there in the socket's words ("cannot talk to the agent at
+        // [::1: [:", exit 3).
+        CliRun run = ctl("--token", "t".repeat(20), option, value);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err().strip())
+                .startsWith("kms-agent ctl: " + option + ": expected HOST, HOST:PORT or [IPv6]:PORT, got '" + value)
+                .contains("' (" + problem)
+                .doesNotContain("cannot talk");
     }
 
     @Test

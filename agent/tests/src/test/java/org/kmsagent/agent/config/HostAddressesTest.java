@@ -74,4 +74,31 @@ class HostAddressesTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(Optional.empty(), List.of("renewal.kms=\"dns:a b\"")))
                 .hasMessageContaining("--set renewal.kms: expected host, host:port");
     }
+
+    @Test
+    void aMachineTypedAfterAnOptionIsReadWithItsPortOrTheDefault() {
+        assertThat(HostPort.typed("--agent", "hub-a.corp.example:7688", 9443))
+                .isEqualTo(new HostPort.Address("hub-a.corp.example", 7688));
+        assertThat(HostPort.typed("--agent", " localhost ", 9443)).isEqualTo(new HostPort.Address("localhost", 9443));
+        // The host without its brackets, as a socket wants it; printed back with them.
+        assertThat(HostPort.typed("--agent", "[::1]:9999", 9443)).isEqualTo(new HostPort.Address("::1", 9999));
+        assertThat(HostPort.typed("--dns-server", "[fe80::1]", 53))
+                .hasToString("[fe80::1]:53")
+                .isEqualTo(new HostPort.Address("fe80::1", 53));
+    }
+
+    @Test
+    void aMachineTypedAfterAnOptionIsRefusedNamingTheOptionTheValueAndWhatIsWrong() {
+        assertThatThrownBy(() -> HostPort.typed("--agent", "::1:9443", 9443))
+                .hasMessage("--agent: expected HOST, HOST:PORT or [IPv6]:PORT, got '::1:9443' (an IPv6 address without"
+                        + " brackets is ambiguous: write [::1]:9443 (address and port) or [::1] (default port 9443))");
+        assertThatThrownBy(() -> HostPort.typed("--agent", "[::1", 9443))
+                .hasMessageEndingWith("got '[::1' (missing ']' after an IPv6 address)");
+        assertThatThrownBy(() -> HostPort.typed("--agent", "-x:9", 9443))
+                .hasMessageEndingWith("got '-x:9' (a host name is letters, digits and '-' between dots)");
+        assertThatThrownBy(() -> HostPort.typed("--dns-server", "10.0.0.53:99999", 53))
+                .hasMessageEndingWith("got '10.0.0.53:99999' (port: expected a whole number 1-65535, got 99999)");
+        assertThatThrownBy(() -> HostPort.typed("--dns-server", "10.0.0.53:", 53))
+                .hasMessageStartingWith("--dns-server: expected HOST");
+    }
 }

@@ -71,6 +71,8 @@ rem the agent really started (it then leaves "<pending>.real"; run --help or a r
 rem archive of a tenth of the classes). The short commands read it when it exists. The service host does the same.
 if not defined JRT goto archivedone
 set "ARCHIVE=%KMSAGENT_HOME%\lib\kms-agent-run-%JRT%.jsa"
+rem The JVM's own messages about the archive (one it cannot use is simply not used) are turned off.
+set "QUIETCDS=-Xlog:cds=off -Xlog:cds+dynamic=off"
 if /i not "%~1"=="run" goto archiveread
 if exist "%ARCHIVE%" goto archiveread
 if not exist "%ARCHIVE%.pending" goto archivemake
@@ -83,10 +85,7 @@ del "%ARCHIVE%.pending.real" 2>nul
 goto archiveread
 :archivemake
 del "%ARCHIVE%.pending.real" 2>nul
-for %%a in (%*) do if /i "%%~a"=="--help" goto archivedone
-for %%a in (%*) do if /i "%%~a"=="-h" goto archivedone
-for %%a in (%*) do if /i "%%~a"=="--version" goto archivedone
-for %%a in (%*) do if /i "%%~a"=="-V" goto archivedone
+for %%a in (%*) do for %%h in (--help -h --version -V) do if /i "%%~a"=="%%h" goto archivedone
 rem Java 17 refuses to start with ArchiveClassesAtExit when it cannot load its runtime's own base archive (under
 rem -Xshare:off, or a runtime built without bin\server\classes.jsa): such a run makes no archive rather than not start.
 rem Nor does a run with KMSAGENT_JAVA_OPTS, JDK_JAVA_OPTIONS or JAVA_TOOL_OPTIONS, which may hold -Xshare:off: this
@@ -102,16 +101,18 @@ rem worked.)
 copy /y nul "%ARCHIVE%.pending" >nul 2>nul
 if not exist "%ARCHIVE%.pending" goto archivedone
 del "%ARCHIVE%.pending" 2>nul
-set "FLAGS=%FLAGS% "-XX:ArchiveClassesAtExit=%ARCHIVE%.pending" "-Dkmsagent.cds.pending=%ARCHIVE%.pending" -Xlog:cds=off -Xlog:cds+dynamic=off"
+set "FLAGS=%FLAGS% "-XX:ArchiveClassesAtExit=%ARCHIVE%.pending" "-Dkmsagent.cds.pending=%ARCHIVE%.pending" %QUIETCDS%"
 goto archivedone
 :archiveread
 if /i "%~1"=="simulate" goto archivedone
 if /i "%~1"=="hub" goto archivedone
 if /i "%~1"=="bench" goto archivedone
-if exist "%ARCHIVE%" set "FLAGS=%FLAGS% "-XX:SharedArchiveFile=%ARCHIVE%" -Xlog:cds=off -Xlog:cds+dynamic=off"
+if exist "%ARCHIVE%" set "FLAGS=%FLAGS% "-XX:SharedArchiveFile=%ARCHIVE%" %QUIETCDS%"
 :archivedone
-if /i "%~1"=="hub" set "FLAGS=%FLAGS% --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
-if /i "%~1"=="bench" set "FLAGS=%FLAGS% --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+rem The internal packages Hazelcast asks for at start (hub; bench runs hubs of its own), as bin/kms-agent gives them.
+set "HAZELCAST=--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+if /i "%~1"=="hub" set "FLAGS=%FLAGS% %HAZELCAST%"
+if /i "%~1"=="bench" set "FLAGS=%FLAGS% %HAZELCAST%"
 rem KMSAGENT_JAVA_OPTS is read with delayed expansion (!...!): cmd has split the line into commands and redirections
 rem before it expands those, so a pipe sign, ampersand or angle bracket in the flags (as in -Dhttp.nonProxyHosts,
 rem whose hosts are separated by pipe signs) is an ordinary character there, where %KMSAGENT_JAVA_OPTS% broke the

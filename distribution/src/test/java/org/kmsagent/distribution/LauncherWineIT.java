@@ -358,9 +358,11 @@ class LauncherWineIT {
         }
 
         // run --help and the short commands make none: an archive of the few classes they load would slow every run.
-        assertThat(args(launch(ARCHIVE_HOME, env, "run --help")))
-                .noneMatch(a -> a.contains("Archive"))
-                .endsWith("run", "--help");
+        for (String asks : List.of("--help", "-h", "--version", "-V")) {
+            assertThat(args(launch(ARCHIVE_HOME, env, "run --config x.yaml " + asks)))
+                    .noneMatch(a -> a.contains("Archive"))
+                    .endsWith("run", "--config", "x.yaml", asks);
+        }
         assertThat(args(launch(ARCHIVE_HOME, env, "status"))).noneMatch(a -> a.contains("Archive"));
 
         // A real run writes a pending archive at exit, and the agent marks it real once it has started.

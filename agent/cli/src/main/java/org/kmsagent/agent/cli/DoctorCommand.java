@@ -91,14 +91,6 @@ public final class DoctorCommand extends MachineReportCommand {
         timeoutMillis = TIMEOUT_MS.read(spec, text);
     }
 
-    @Option(
-            names = OfflineAgentConfig.OPTION,
-            paramLabel = "FILE",
-            description = "The agent's configuration to check the machine with (default: KMSAGENT_CONFIG): the plugins'"
-                    + " trust store, the data directory with the licensing calls the agent abandoned, and the"
-                    + " simulated machine.")
-    String config;
-
     public DoctorCommand() {
         this(null, Clock.systemUTC());
     }
@@ -106,11 +98,6 @@ public final class DoctorCommand extends MachineReportCommand {
     public DoctorCommand(CliServices services, Clock clock) {
         super(services);
         this.clock = clock;
-    }
-
-    @Override
-    String configFile() {
-        return config;
     }
 
     @Override

@@ -39,6 +39,9 @@ final class GvlkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @CommandLine.Mixin
+    ConfigFileOption config;
+
     @Parameters(index = "0", paramLabel = "EDITION", description = "The edition, e.g. \"Windows 11 Enterprise\".")
     String edition;
 
@@ -53,6 +56,7 @@ final class GvlkCommand implements Callable<Integer> {
             throw new UsageException("the edition name is empty; give one, e.g. 'kms-agent gvlk \"Windows 11"
                     + " Enterprise\"'; see 'kms-agent products --family ID' for the editions");
         }
+        config.applyTo(root);
         try (PluginLease plugins = root.loadPlugins()) {
             PluginHost host = plugins.host();
             List<Sku> all = host.registry().families().stream()

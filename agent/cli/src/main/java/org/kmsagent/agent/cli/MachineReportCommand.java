@@ -18,6 +18,9 @@ abstract class MachineReportCommand implements Callable<Integer> {
     @Mixin
     LicensingOption licensing;
 
+    @Mixin
+    ConfigFileOption config;
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -34,22 +37,14 @@ abstract class MachineReportCommand implements Callable<Integer> {
 
     /**
      * The services given to the constructor, or the real wiring (which needs the parsed root options), reading the
-     * configuration {@link #configFile()} names.
+     * configuration {@code --config} names, else {@code KMSAGENT_CONFIG}'s.
      */
     final CliServices services() {
         if (services == null) {
-            root.useConfigFile(configFile());
+            config.applyTo(root);
             services = new DefaultCliServices(() -> root);
         }
         return services;
-    }
-
-    /**
-     * The configuration file this command names, as written, for every check it makes (docs/configuration.md); null
-     * when it names none, and the configuration is the one {@code KMSAGENT_CONFIG} names. None by default.
-     */
-    String configFile() {
-        return null;
     }
 
     /**

@@ -14,6 +14,7 @@ import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.api.Sku;
 import org.kmsagent.api.ThresholdClass;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,6 +37,9 @@ final class ProductsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @CommandLine.Mixin
+    ConfigFileOption config;
+
     @Option(names = "--family", paramLabel = "ID", description = "List this family's editions.")
     String family;
 
@@ -46,6 +50,7 @@ final class ProductsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         // Each plugin that failed is printed by loadPlugins(), and listed under "problems" with --json.
+        config.applyTo(root);
         try (PluginLease plugins = root.loadPlugins()) {
             PluginHost host = plugins.host();
             if (family == null) {

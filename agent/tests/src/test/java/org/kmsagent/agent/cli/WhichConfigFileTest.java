@@ -50,8 +50,10 @@ class WhichConfigFileTest {
 
     @Test
     void anEmptyConfigOptionIsAUsageErrorNamingIt() {
-        for (String command : List.of("run", "hub", "doctor")) {
-            CliRun run = CliRun.of(command, "--config", "");
+        for (String command : List.of("run", "hub", "doctor", "status", "products", "gvlk")) {
+            CliRun run = command.equals("gvlk")
+                    ? CliRun.of(command, "--config", "", "Windows 11 Enterprise")
+                    : CliRun.of(command, "--config", "");
             assertThat(run.exitCode()).as(command + ": " + run.err()).isEqualTo(2);
             assertThat(run.err())
                     .as(command)

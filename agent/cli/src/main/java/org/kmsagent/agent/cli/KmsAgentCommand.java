@@ -380,6 +380,9 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                 cl.addSubcommand(name, factoryCreate(factory, type));
             }
         });
+        // 'kms-agent help' and 'kms-agent help status', as an administrator types them (git, docker, netsh); the
+        // word names no module's command, so every command is built for it to describe.
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
         Set<String> global = cl.getCommandSpec().options().stream()
                 .filter(o -> o.scopeType() == ScopeType.INHERIT)
                 .map(CommandLine.Model.OptionSpec::longestName)

@@ -1,0 +1,31 @@
+package org.kmsagent.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code kms-agent help [COMMAND]}, the word an administrator types first, prints what {@code --help} prints. */
+class HelpCommandTest {
+    @Test
+    void helpAloneIsTheRootsHelp() {
+        CliRun help = CliRun.of("help");
+        assertThat(help.exitCode()).as(help.err()).isZero();
+        assertThat(help.out()).isEqualTo(CliRun.of("--help").out()).contains("Usage: kms-agent", "status", "doctor");
+    }
+
+    @Test
+    void helpWithACommandIsThatCommandsHelp() {
+        CliRun help = CliRun.of("help", "status");
+        assertThat(help.exitCode()).as(help.err()).isZero();
+        assertThat(help.out())
+                .startsWith("Usage: kms-agent status")
+                .isEqualTo(CliRun.of("status", "--help").out());
+    }
+
+    @Test
+    void helpForNoSuchCommandIsAUsageError() {
+        CliRun help = CliRun.of("help", "stauts");
+        assertThat(help.exitCode()).isEqualTo(2);
+        assertThat(help.err()).contains("stauts");
+    }
+}

@@ -62,11 +62,10 @@ public final class FleetLink {
     private static final int BATCH = 100;
     /**
      * A batch stays well under the hubs' default {@code bridge.maxFrameBytes} (64 KiB), which closes the connection
-     * on a larger frame; an event alone may not exceed {@link #MAX_EVENT_BYTES}, so every event can be delivered.
+     * on a larger frame; an event alone may not exceed {@link Outbox#MAX_EVENT_BYTES}, so every event can be
+     * delivered.
      */
     static final int MAX_BATCH_BYTES = 32 * 1024;
-
-    static final int MAX_EVENT_BYTES = 16 * 1024;
 
     private final Vertx vertx;
     private final Context context;
@@ -193,14 +192,10 @@ public final class FleetLink {
     /**
      * Records an event for the fleet: durably in the outbox first, then delivered when a hub is connected.
      *
-     * @return the event's sequence number, once it is on disk
+     * @return the event's sequence number, once it is on disk; failed with an {@link IllegalArgumentException} for an
+     *     event larger than {@link Outbox#MAX_EVENT_BYTES}, which is not recorded
      */
     public Future<Long> publish(String type, Object data) {
-        int size = new JsonObject().put("data", data).encode().length();
-        if (size > MAX_EVENT_BYTES) {
-            return Future.failedFuture(new IllegalArgumentException("fleet event '" + type + "' is " + size
-                    + " bytes; at most " + MAX_EVENT_BYTES + " can be delivered to a hub"));
-        }
         Promise<Long> p = Promise.promise();
         context.runOnContext(v -> context.<JsonObject>executeBlocking(
                         () -> outbox.append(type, clock.instant().toString(), data), true)

@@ -35,6 +35,12 @@ public final class Outbox implements AutoCloseable {
     /** How many events the agent keeps for a hub that lost its view; older acknowledged ones are dropped. */
     static final int RETAINED = 10_000;
 
+    /**
+     * The largest event, as it is stored and delivered (its JSON in UTF-8): a batch ({@link FleetLink}) holds at
+     * least one whole event, so every event can be delivered.
+     */
+    public static final int MAX_EVENT_BYTES = 16 * 1024;
+
     private final Path log;
     private final Path ackFile;
     /** The retained events, ascending by seq: acknowledged ones, then pending ones. */
@@ -142,16 +148,27 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** Appends an event and forces it to disk; returns it with its sequence number. */
+    /**
+     * Appends an event and forces it to disk; returns it with its sequence number.
+     *
+     * @throws IllegalArgumentException the event is larger than {@link #MAX_EVENT_BYTES}; nothing is written
+     */
     public synchronized JsonObject append(String type, String at, Object data) {
         JsonObject e = new JsonObject()
                 .put("seq", nextSeq)
                 .put("type", type)
                 .put("at", at)
                 .put("data", data);
+        // Measured on the encoding written, the one encoding an event gets (a separate check encoded each event
+        // again: a third of an agent's encoding work while it delivers).
+        String json = e.encode();
+        byte[] line = (json + "\n").getBytes(StandardCharsets.UTF_8);
+        if (line.length - 1 > MAX_EVENT_BYTES) {
+            throw new IllegalArgumentException("fleet event '" + type + "' is " + (line.length - 1) + " bytes; at most "
+                    + MAX_EVENT_BYTES + " can be delivered to a hub");
+        }
         try {
-            String json = e.encode();
-            channel.write(ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.write(ByteBuffer.wrap(line));
             channel.force(false);
             nextSeq++;
             events.add(Kept.of(e, json));

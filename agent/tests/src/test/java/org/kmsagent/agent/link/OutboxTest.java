@@ -1,6 +1,7 @@
 package org.kmsagent.agent.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -149,6 +150,26 @@ class OutboxTest {
             o.registered(0); // every hub was lost: the new view knows nothing of this agent
             assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("a", "b", "c");
             assertThat(o.written()).isEqualTo(3L);
+        }
+    }
+
+    /** An event no hub could take is refused whole, before anything is written or numbered. */
+    @Test
+    void anEventLargerThanAHubTakesIsRefusedAndTakesNoSequenceNumber() {
+        try (Outbox o = new Outbox(dir)) {
+            long first = o.append("a", "2026-03-01T00:00:00Z", null).getLong("seq");
+            // Counted in UTF-8 bytes: 6,000 characters of three bytes each are 18,000 bytes.
+            JsonObject large = new JsonObject().put("text", "\u20ac".repeat(6_000));
+            assertThatThrownBy(() -> o.append("big", "2026-03-01T00:00:01Z", large))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("fleet event 'big' is 180")
+                    .hasMessageEndingWith(" bytes; at most 16384 can be delivered to a hub");
+            assertThat(o.append("b", "2026-03-01T00:00:02Z", null).getLong("seq"))
+                    .isEqualTo(first + 1);
+            assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("a", "b");
+        }
+        try (Outbox o = new Outbox(dir)) {
+            assertThat(o.pending(10)).extracting(e -> e.getString("type")).containsExactly("a", "b");
         }
     }
 }

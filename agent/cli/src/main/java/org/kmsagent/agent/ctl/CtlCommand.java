@@ -162,15 +162,11 @@ public final class CtlCommand implements Runnable {
     int execute(CommandLine sub, Action action) {
         PrintWriter out = sub.getOut();
         PrintWriter err = sub.getErr();
-        String host;
-        int port;
+        HostPort.Address address;
         ServerTrust serverTrust;
         String secret;
         try {
-            HostPort.Address address =
-                    HostPort.typed(namedHub(sub) ? "--hub" : "--agent", agent, BridgeConfig.DEFAULT_PORT);
-            host = address.host();
-            port = address.port();
+            address = HostPort.typed(namedHub(sub) ? "--hub" : "--agent", agent, BridgeConfig.DEFAULT_PORT);
             serverTrust = trust(sub);
             secret = token(sub);
             if ((cert == null) != (key == null)) {
@@ -181,9 +177,11 @@ public final class CtlCommand implements Runnable {
             return USAGE;
         }
         String peer = namedHub(sub) ? "hub" : "agent";
+        // Messages name the address dialled, its port included when it was left to the default ('localhost:7688').
+        String where = address.toString();
         try (BridgeClient client = BridgeClient.connect(
-                host,
-                port,
+                address.host(),
+                address.port(),
                 serverTrust,
                 cert == null ? null : new ClientIdentity(cert, key),
                 secret,
@@ -196,22 +194,22 @@ public final class CtlCommand implements Runnable {
             return code;
         } catch (BridgeFailure f) {
             if (f.capacity()) {
-                err.println("kms-agent ctl: " + agent + " has no connection free for this client (" + f.getMessage()
+                err.println("kms-agent ctl: " + where + " has no connection free for this client (" + f.getMessage()
                         + "); try again later, or ask its operator about bridge.maxConnections*");
                 return NO_ACCESS;
             }
             // Named by address, not "the agent": with --hub it may be a hub that refused.
-            err.println("kms-agent ctl: " + agent + " refused: " + f.getMessage() + " (code " + f.code() + ")"
+            err.println("kms-agent ctl: " + where + " refused: " + f.getMessage() + " (code " + f.code() + ")"
                     + refusalHint(f.code(), f.getMessage(), secret, peer.equals("hub")));
             return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
         } catch (FileProblem e) {
             err.println("kms-agent ctl: " + e.getMessage());
             return USAGE;
         } catch (BridgeClient.NotABridge e) {
-            err.println("kms-agent ctl: " + agent + " " + e.getMessage());
+            err.println("kms-agent ctl: " + where + " " + e.getMessage());
             return NO_ACCESS;
         } catch (IOException e) {
-            err.println("kms-agent ctl: cannot talk to the " + peer + " at " + agent + ": " + e.getMessage());
+            err.println("kms-agent ctl: cannot talk to the " + peer + " at " + where + ": " + e.getMessage());
             return NO_ACCESS;
         } finally {
             err.flush();

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -252,6 +255,27 @@ class CtlEndToEndTest {
                 "fleet");
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).contains("cannot talk to the hub at 127.0.0.1:" + fixture.daemon.bridgePort());
+    }
+
+    /** An address given without a port is dialled on the bridge's default, and a failure names that port. */
+    @Test
+    void aFailureToConnectNamesThePortDialledWhenNoneWasGiven() throws Exception {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 7688));
+        } catch (IOException inUse) {
+            Assumptions.abort("127.0.0.1:7688 is in use on this machine");
+        }
+        Result r = AgentFixture.run(
+                "ctl",
+                "--agent",
+                "127.0.0.1",
+                "--trust",
+                "00".repeat(32),
+                "--token",
+                AgentFixture.ADMIN_TOKEN,
+                "status");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("cannot talk to the agent at 127.0.0.1:7688: ");
     }
 
     @Test

@@ -396,10 +396,14 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         });
         cl.setExitCodeExceptionMapper(ex -> ex instanceof CommandLine.ParameterException ? 2 : 1);
         cl.setParameterExceptionHandler((ex, arguments) -> {
+            // The word is an unknown command's ('kms-agent simulate'), or the one 'kms-agent help' was asked about
+            // (picocli's help command names it as the value of its refusal, 'Unknown subcommand').
             String word = ex instanceof CommandLine.UnmatchedArgumentException u
                             && !u.getUnmatched().isEmpty()
                     ? u.getUnmatched().get(0)
-                    : null;
+                    : ex.getMessage() != null && ex.getMessage().startsWith("Unknown subcommand")
+                            ? ex.getValue()
+                            : null;
             if (word != null
                     && ex.getCommandLine() == cl
                     && FULL_INSTALL_COMMANDS.contains(word)

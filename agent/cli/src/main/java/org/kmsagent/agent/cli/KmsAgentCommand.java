@@ -380,9 +380,15 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                 cl.addSubcommand(name, factoryCreate(factory, type));
             }
         });
-        // 'kms-agent help' and 'kms-agent help status', as an administrator types them (git, docker, netsh); the
-        // word names no module's command, so every command is built for it to describe.
-        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        // 'kms-agent help' and 'kms-agent help status', as an administrator types them (git, docker, netsh): with the
+        // others when they are all built (the word names no module's command, so they are for 'help').
+        if (named == null) {
+            CommandLine help = new CommandLine(new CommandLine.HelpCommand(), factory);
+            help.getCommandSpec()
+                    .usageMessage()
+                    .description("Prints the help of kms-agent, or of the command named, as --help does.");
+            cl.addSubcommand("help", help);
+        }
         Set<String> global = cl.getCommandSpec().options().stream()
                 .filter(o -> o.scopeType() == ScopeType.INHERIT)
                 .map(CommandLine.Model.OptionSpec::longestName)

@@ -46,7 +46,7 @@ class NamedSubcommandTest {
         for (String[] args : List.of(
                 new String[] {"--help"}, new String[0], new String[] {"statuss"}, new String[] {"-V", "status"})) {
             assertThat(KmsAgentCommand.commandLine(recording, args).getSubcommands())
-                    .containsKeys("products", "gvlk", "status", "doctor", "run", "ctl");
+                    .containsKeys("products", "gvlk", "status", "doctor", "run", "ctl", "help");
         }
     }
 

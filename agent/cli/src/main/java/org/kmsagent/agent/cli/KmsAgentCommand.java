@@ -384,8 +384,12 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         // others when they are all built (the word names no module's command, so they are for 'help').
         if (named == null) {
             CommandLine help = new CommandLine(new CommandLine.HelpCommand(), factory);
+            // Its header is what the commands' list shows (and put a blank line before its usage); the description,
+            // as every command's, is ours.
             help.getCommandSpec()
                     .usageMessage()
+                    .header(new String[0])
+                    .synopsisHeading("Usage: ")
                     .description("Prints the help of kms-agent, or of the command named, as --help does.");
             cl.addSubcommand("help", help);
         }

@@ -82,11 +82,12 @@ grep -q '"id" : "office2013"' mproducts.json || fail "machine agent: products do
 "$agent" status > mstatus.txt 2>&1 || { cat mstatus.txt >&2; fail "machine agent: status"; }
 "$agent" doctor > mdoctor.txt 2>&1 || [ $? -le 1 ] || { cat mdoctor.txt >&2; fail "machine agent: doctor"; }
 [ -s mdoctor.txt ] || fail "machine agent: doctor printed nothing"
-for cmd in simulate hub bench "help simulate"; do
-  set +e; "$agent" $cmd run > /dev/null 2> mcmd.err; rc=$?; set -e
-  [ $rc -eq 2 ] || fail "machine agent: '$cmd' should be an unknown command (exit 2), got $rc"
-  grep -q "'${cmd#help }' is a command of the full install" mcmd.err \
-    || fail "machine agent: '$cmd' is not refused as a command of the full install: $(cat mcmd.err)"
+for args in "simulate run" "hub run" "bench run" "help simulate"; do
+  set +e; "$agent" $args > /dev/null 2> mcmd.err; rc=$?; set -e
+  cmd=${args#help }; cmd=${cmd%% *}
+  [ $rc -eq 2 ] || fail "machine agent: '$args' should be an unknown command (exit 2), got $rc"
+  grep -q "'$cmd' is a command of the full install" mcmd.err \
+    || fail "machine agent: '$args' is not refused as a command of the full install: $(cat mcmd.err)"
 done
 "$agent" --help > mhelp.txt
 for cmd in run status doctor ctl products gvlk; do

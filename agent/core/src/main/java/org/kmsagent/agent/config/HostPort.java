@@ -148,18 +148,15 @@ public final class HostPort {
             throw new IllegalArgumentException(option + ": expected HOST, HOST:PORT or [IPv6]:PORT, got '"
                     + BoundedInput.shown(t) + "' (" + problem.get() + ")");
         }
+        // Checked above: no IPv6 address outside brackets, so the port's colon is the first after them.
         int close = t.startsWith("[") ? t.indexOf(']') : -1;
-        String host = close > 0 ? t.substring(1, close) : t;
-        String rest = close > 0 ? t.substring(close + 1) : t;
-        int colon = rest.indexOf(':');
-        if (close < 0 && colon >= 0) {
-            host = t.substring(0, colon);
-        }
-        if (colon < 0) {
-            return new Address(host, defaultPort);
-        }
-        return new Address(host, (int) WholeNumber.within(rest.substring(colon + 1), MIN_PORT, MAX_PORT)
-                .getAsLong());
+        int colon = t.indexOf(':', close + 1);
+        String host = close > 0 ? t.substring(1, close) : colon < 0 ? t : t.substring(0, colon);
+        int port = colon < 0
+                ? defaultPort
+                : (int) WholeNumber.within(t.substring(colon + 1), MIN_PORT, MAX_PORT)
+                        .getAsLong();
+        return new Address(host, port);
     }
 
     /**

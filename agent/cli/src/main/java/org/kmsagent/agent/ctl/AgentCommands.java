@@ -234,8 +234,7 @@ final class AgentCommands {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give HOST[:PORT], or --dns [DOMAIN]");
             }
             String t = target.strip();
-            Optional<String> problem =
-                    HostPort.ambiguity(t, KmsEndpoint.DEFAULT_PORT).or(() -> HostPort.endpointProblem(t));
+            Optional<String> problem = HostPort.endpointProblem(t);
             if (problem.isPresent()) {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(), "'" + BoundedInput.shown(t) + "': " + problem.get());

@@ -124,7 +124,8 @@ public final class HostPort {
     /**
      * Why {@code text}, typed by a person, is refused where an IPv6 address must be in brackets, or empty. Without them
      * {@code ::1:1688} is the address {@code ::1} on port 1688 as much as the address {@code ::1:1688} on the default
-     * port: a command line refuses to guess ({@code ctl --agent}, {@code doctor --dns-server}, {@code ctl set-kms}).
+     * port: nothing the agent reads guesses ({@code ctl --agent}, {@code doctor --dns-server}, and every KMS endpoint:
+     * {@link #endpointProblem}).
      */
     public static Optional<String> ambiguity(String text, int defaultPort) {
         if (text.startsWith("[") || text.indexOf(':') == text.lastIndexOf(':')) {
@@ -163,7 +164,8 @@ public final class HostPort {
      * Why {@code text} is not a KMS endpoint as {@link KmsEndpoint#parse} reads it, or empty: a pinned host by the
      * rule above, or DNS discovery ({@code dns}, {@code dns:domain}). Every place a person writes one (a
      * configuration key, a scenario's machines, {@code ctl set-kms}) asks here before parsing, so that a port out of
-     * range is refused in the words of every whole number, not in plugin-api's own.
+     * range is refused in the words of every whole number, not in plugin-api's own, and an IPv6 address without
+     * brackets is refused as ambiguous everywhere ({@link #ambiguity}), as {@code slmgr /skms} wants it in brackets.
      */
     public static Optional<String> endpointProblem(String text) {
         Optional<String> problem;
@@ -172,7 +174,7 @@ public final class HostPort {
         } else if (text.regionMatches(true, 0, "dns:", 0, 4)) {
             problem = hostProblem(text.substring(4)).map(p -> "the lookup domain after 'dns:': " + p);
         } else {
-            problem = hostPortProblem(text, false);
+            problem = ambiguity(text, KmsEndpoint.DEFAULT_PORT).or(() -> hostPortProblem(text, false));
         }
         if (problem.isEmpty()) {
             try {

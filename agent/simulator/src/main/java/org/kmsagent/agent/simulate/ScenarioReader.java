@@ -811,7 +811,7 @@ public final class ScenarioReader {
                 problems.add(new FieldProblem(
                         field + ".kms",
                         "'" + BoundedInput.shown(g.kms()) + "': " + problem.get()
-                                + " (write dns, dns:domain or host[:port])"));
+                                + " (write dns, dns:domain, host[:port] or [IPv6][:port])"));
             } else {
                 endpoint = KmsEndpoint.parse(g.kms());
             }

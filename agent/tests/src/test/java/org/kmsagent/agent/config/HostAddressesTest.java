@@ -58,6 +58,20 @@ class HostAddressesTest {
     }
 
     @Test
+    void aKmsHostGivenAsABareIpv6AddressIsRefusedAsAmbiguousAsOnTheCommandLine() {
+        // fe80::1:1688 is the address fe80::1 on port 1688 as much as fe80::1:1688 on 1688; it used to be read as the
+        // latter here while ctl set-kms refused it.
+        assertThat(errors("renewal.kms=\"fe80::1:1688\"", "renewal.families.office2013.kms=\"::1\""))
+                .containsExactly(
+                        "--set renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
+                                + "'fe80::1:1688' (an IPv6 address without brackets is ambiguous: write [::1]:1688 "
+                                + "(address and port) or [::1] (default port 1688))",
+                        "--set renewal.families.office2013.kms: expected host, host:port, [IPv6]:port, dns or "
+                                + "dns:domain, got '::1' (an IPv6 address without brackets is ambiguous: write "
+                                + "[::1]:1688 (address and port) or [::1] (default port 1688))");
+    }
+
+    @Test
     void usualAddressesAreAccepted() throws Exception {
         AgentConfig c = new ConfigLoader(Map.of())
                 .load(
@@ -69,7 +83,8 @@ class HostAddressesTest {
                                 "metrics.host=0.0.0.0",
                                 "dashboard.host=localhost",
                                 "renewal.kms=\"[fe80::1]:1688\"",
-                                "renewal.families.office2013.kms=\"dns:corp.example\""));
+                                "renewal.families.office2013.kms=\"dns:corp.example\"",
+                                "renewal.families.office2010.kms=\"[::1]\""));
         assertThat(c.fleet().hubs()).hasSize(3);
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(Optional.empty(), List.of("renewal.kms=\"dns:a b\"")))
                 .hasMessageContaining("--set renewal.kms: expected host, host:port");

@@ -176,9 +176,32 @@ class ScenarioReaderTest {
                   line 5, column 11: field 'host.weight': expected a whole number 0-65535, got 65536
                   line 8, column 12: field 'machines[0].count': expected a whole number 1 or more, got 0
                   line 11, column 10: field 'machines[0].kms': 'kms01.corp.example:70000': port: expected a whole \
-                number 1-65535, got 70000 (write dns, dns:domain or host[:port])
+                number 1-65535, got 70000 (write dns, dns:domain, host[:port] or [IPv6][:port])
                   line 15, column 18: field 'makFallback.windows-client.activations': expected a whole number 0 or \
                 more, got -1""");
+    }
+
+    @Test
+    void aKmsHostGivenAsABareIpv6AddressIsRefusedAsAmbiguous() {
+        // The rule of renewal.kms and ctl set-kms (HostPort.endpointProblem): fe80::1:1688 could be either address.
+        String text = """
+        machines:
+          - name: pc-{n}
+            count: 2
+            family: windows-client
+            edition: Windows 10 Pro
+            kms: fe80::1:1688
+          - name: srv-{n}
+            count: 2
+            family: windows-server
+            edition: Windows Server 2019 Standard
+            kms: "[fe80::1]:1688"
+        """;
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).parse("site.yaml", text, true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("site.yaml: line 6, column 10: field 'machines[0].kms': 'fe80::1:1688': an IPv6 address "
+                        + "without brackets is ambiguous: write [::1]:1688 (address and port) or [::1] (default port "
+                        + "1688) (write dns, dns:domain, host[:port] or [IPv6][:port])");
     }
 
     @Test

@@ -28,7 +28,8 @@ import org.kmsagent.agent.simulate.Scenario;
  * over time, then the notable moments and the closing figures. The same scenario and seed give the same bytes.
  *
  * <p>Stable hooks for readers and tests: each pool is {@code section.pool[data-pool=ID]}; its charts are
- * {@code svg#count-ID.count-chart}, {@code svg#activity-ID.activity-chart} and {@code svg#states-ID.states-chart};
+ * {@code svg#count-ID.count-chart}, {@code svg#activity-ID.activity-chart} and {@code svg#states-ID.states-chart}
+ * (a pool only a present's tables name, {@code p.hint.present-only}, has the count chart alone);
  * series carry {@code data-series} ({@code count} with {@code data-host}, one per KMS host, lifted by a
  * {@code transform} after the first (see {@link HostLineStyle}), whose legend key is {@code span.key.line} with the
  * same {@code data-host}; {@code threshold} with
@@ -132,7 +133,7 @@ public final class SimulationReport {
             // Only a present's tables name this pool: nothing in it is the lab's to activate or renew.
             h.append("<p class=\"hint present-only\">No machine of the fleet has a product in this pool: its count is"
                     + " what the host's table holds at the start (clients the simulation does not run), until their"
-                    + " entries age out.</p>\n");
+                    + " entries age out. With nothing to activate or renew here, the count is its only chart.</p>\n");
         } else {
             h.append("<p class=\"hint\">")
                     .append(String.format(Locale.ROOT, "%,d", p.products))
@@ -226,6 +227,12 @@ public final class SimulationReport {
                 c.end(),
                 counts.size() == 1 ? "Count reported by the KMS host" : "Count reported by each KMS host",
                 countLegends);
+
+        if (p.products == 0) {
+            // Activations, renewals and products by state could only be flat zeros: none is drawn (said above).
+            h.append("</section>\n");
+            return;
+        }
 
         // 2. Activations and renewals per bucket.
         double[] act = new double[p.activations.length];

@@ -222,6 +222,9 @@ class SimulationReportTest {
                 .contains("data-points=\"240\"", "d=\"M" + Svg.LEFT + ".0 ");
         assertThat(count).contains("data-threshold=\"5\" data-threshold-class=\"\"", ">threshold 5</text>");
         assertThat(html).contains("<a href=\"#pool-office\">Office 2013 and later</a>");
+        // Nothing of the pool is the lab's to activate or renew: no chart of flat zeros beside the count.
+        assertThat(section).contains("the count is its only chart").doesNotContain("activity-chart", "states-chart");
+        assertThat(html).contains("id=\"activity-windows\"", "id=\"states-windows\"");
 
         Scenario s = new ScenarioReader(TestFamilies.all()).read(scenario);
         ReportCollector c = new ReportCollector(s);

@@ -73,6 +73,14 @@ public record LabEvent(
                 cmid);
     }
 
+    /**
+     * Whether {@code machine} is a name the client sent, not its CMID standing in for one (a present's table client
+     * written without a name): the timeline and the report then name the client by its CMID once.
+     */
+    public boolean namedClient() {
+        return cmid == null || !machine.equalsIgnoreCase(cmid.toString());
+    }
+
     private static final String[] KIND_NAMES =
             Arrays.stream(RenewalEvent.Kind.values()).map(k -> kebab(k.name())).toArray(String[]::new);
 

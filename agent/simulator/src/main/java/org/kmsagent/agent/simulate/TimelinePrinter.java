@@ -194,7 +194,7 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
         if (perMachine) {
             line(
                     e,
-                    e.machine(),
+                    e.namedClient() ? e.machine() : "",
                     "",
                     counted + " of pool " + e.pool() + " on " + e.host().orElse("") + ": CMID " + e.cmid() + ", "
                             + why);

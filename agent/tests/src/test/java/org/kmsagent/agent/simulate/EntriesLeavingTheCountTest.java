@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.testsupport.LabFixtures;
 import org.kmsagent.agent.testsupport.TestFamilies;
 
@@ -120,6 +121,45 @@ class EntriesLeavingTheCountTest {
             assertThat(UUID.fromString(n.get("cmid").asText())).isNotNull();
             assertThat(n.get("pool").asText()).isEqualTo("windows");
         });
+    }
+
+    @Test
+    void aTableClientWithoutANameIsToldByItsCmidOnceInTheTimelineAndTheReport(@TempDir Path dir) throws Exception {
+        // A hand-written present may give a table client no name; the JSON's machine is then its CMID, and the
+        // timeline and report used to print it twice ("<cmid> ... CMID <cmid>", "<cmid> (CMID <cmid>)"), the
+        // timeline's name column pushed out of line by 36 characters.
+        Path scenario = dir.resolve("office-pcs.yaml");
+        Files.writeString(scenario, """
+        start: 2026-11-30T12:00:00Z
+        days: 10
+        machines:
+          - name: pc-{n}
+            count: 2
+            family: windows-client
+            edition: Windows 10 Pro
+        present:
+          ledgers:
+            - host: kms01.corp.example
+              clients:
+                - {cmid: 0000000A-0000-4000-8000-000000000001, family: office2013, lastRequest: 2026-11-01T00:00:00Z}
+                - {cmid: 00000000-0000-4000-8000-000000000002, family: office2013, lastRequest: 2026-11-02T00:00:00Z,
+                   name: office-pc-2}
+        """);
+        Path report = dir.resolve("office-pcs.html");
+        LabFixtures.Run run = LabFixtures.simulate(scenario.toString(), "--report", report.toString());
+
+        // The columns squeezed to one " | ": the name column empty for the nameless client.
+        assertThat(run.lines())
+                .filteredOn(l -> l.contains("aged out of pool office"))
+                .map(l -> l.replaceAll(" {2,}", " | "))
+                .containsExactly(
+                        "day | 0 12:00 | aged out of pool office on kms01.corp.example: CMID "
+                                + "0000000a-0000-4000-8000-000000000001, last request 30 days ago",
+                        "day | 1 12:00 | office-pc-2 | aged out of pool office on kms01.corp.example: CMID "
+                                + "00000000-0000-4000-8000-000000000002, last request 30 days ago");
+        assertThat(Files.readString(report))
+                .contains("CMID 0000000a-0000-4000-8000-000000000001: no request for 30 days")
+                .doesNotContain("0000000A-0000-4000-8000-000000000001 (CMID");
     }
 
     @Test

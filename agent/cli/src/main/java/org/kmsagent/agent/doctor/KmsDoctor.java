@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginFailure;
 import org.kmsagent.api.ActivationResult;
@@ -248,7 +249,7 @@ public final class KmsDoctor {
             return;
         }
         PortProbe.Outcome o = probe.probe(host, port);
-        String subject = host + ":" + port;
+        String subject = AddressText.of(host, port);
         out.add(
                 o.open()
                         ? Finding.ok(subject, "kms-port", o.detail() + " (connect only, nothing sent)")

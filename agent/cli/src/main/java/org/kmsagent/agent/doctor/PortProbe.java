@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import org.kmsagent.agent.core.AddressText;
 
 /**
  * Whether a KMS host's port accepts a TCP connection. It connects and closes: nothing is sent, so no KMS
@@ -35,14 +36,15 @@ public final class PortProbe {
         }
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(resolved.address(), port), (int) timeout.toMillis());
-            return new Outcome(true, "TCP " + host + ":" + port + " accepts connections");
+            return new Outcome(true, "TCP " + AddressText.of(host, port) + " accepts connections");
         } catch (SocketTimeoutException e) {
             return new Outcome(
                     false,
-                    "TCP " + host + ":" + port + " did not answer within " + timeout.toMillis()
+                    "TCP " + AddressText.of(host, port) + " did not answer within " + timeout.toMillis()
                             + " ms (filtered by a firewall?)");
         } catch (IOException e) {
-            return new Outcome(false, "TCP " + host + ":" + port + " refused the connection (" + e.getMessage() + ")");
+            return new Outcome(
+                    false, "TCP " + AddressText.of(host, port) + " refused the connection (" + e.getMessage() + ")");
         }
     }
 }

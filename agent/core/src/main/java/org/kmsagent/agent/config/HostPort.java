@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.WholeNumber;
 import org.kmsagent.api.KmsEndpoint;
@@ -117,7 +118,7 @@ public final class HostPort {
         /** {@code host:port}, an IPv6 host in brackets: what {@link #typed} reads back. */
         @Override
         public String toString() {
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+            return AddressText.of(host, port);
         }
     }
 

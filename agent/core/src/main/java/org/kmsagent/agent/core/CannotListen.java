@@ -18,7 +18,7 @@ public final class CannotListen extends Exception {
      * @param cause what the network stack reported
      */
     public CannotListen(String server, String host, int port, Throwable cause) {
-        super(server + ": cannot listen on " + host + ":" + port + ": " + reason(cause), cause);
+        super(server + ": cannot listen on " + AddressText.of(host, port) + ": " + reason(cause), cause);
     }
 
     /**
@@ -32,7 +32,7 @@ public final class CannotListen extends Exception {
      */
     public CannotListen(String server, String hostKey, String portKey, String host, int port, Throwable cause) {
         super(
-                server + ": cannot listen on " + host + ":" + port + " (" + hostKey + ", " + portKey + "): "
+                server + ": cannot listen on " + AddressText.of(host, port) + " (" + hostKey + ", " + portKey + "): "
                         + reason(cause),
                 cause);
     }

@@ -24,6 +24,7 @@ import org.kmsagent.agent.bus.bridge.AuditRoutes;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.core.CannotListen;
 import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.core.OwnerOnly;
@@ -345,7 +346,7 @@ public final class AgentDaemon implements AutoCloseable {
         audit.problem().ifPresent(lines::add);
         if (metricsEndpoint != null) {
             lines.add("kms-agent: Prometheus metrics at http://"
-                    + context.config().metrics().host() + ":" + metricsEndpoint.port() + "/metrics");
+                    + AddressText.of(context.config().metrics().host(), metricsEndpoint.port()) + "/metrics");
         }
         if (control instanceof DaemonBanner b) {
             lines.addAll(b.banner());
@@ -368,7 +369,7 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     private List<String> listeningBanner() {
-        String at = context.config().bridge().host() + ":" + bridge.port();
+        String at = AddressText.of(context.config().bridge().host(), bridge.port());
         return adminTokenFile == null
                 ? List.of(
                         "kms-agent: bridge listening on " + at + " (TLS)",

@@ -17,6 +17,7 @@ import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.BridgeConfig;
+import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.hub.dashboard.DashboardServer;
 import org.kmsagent.agent.metrics.Figures;
 import org.kmsagent.agent.metrics.MetricsEndpoint;
@@ -102,7 +103,7 @@ public final class HubServer implements AutoCloseable {
             }
             AgentBridge bridge = part(clustered, Key.get(AgentBridge.class));
             HubListeners.bridge(config).listening(() -> bridge.listen().await(30, TimeUnit.SECONDS));
-            String at = b.host() + ":" + bridge.port();
+            String at = AddressText.of(b.host(), bridge.port());
             Injector named = clustered.createChildInjector(new NamedHubModule(name != null ? name : at));
             part(clustered, Key.get(HubRoutes.class)).named(name != null ? name : at);
             FleetHub hub = part(named, Key.get(FleetHub.class));
@@ -116,13 +117,13 @@ public final class HubServer implements AutoCloseable {
                         .listening(() -> MetricsEndpoint.start(
                                         vertx, config.metrics(), figures.orElseThrow(), fleetMetrics.get()::refresh)
                                 .await(30, TimeUnit.SECONDS));
-                server.metricsAt = config.metrics().host() + ":" + server.metrics.port();
+                server.metricsAt = AddressText.of(config.metrics().host(), server.metrics.port());
             }
             if (config.dashboard().enabled()) {
                 server.dashboard = HubListeners.dashboard(config)
                         .listening(() -> DashboardServer.start(vertx, config.dashboard(), tls, b.tokens(), clock, audit)
                                 .await(30, TimeUnit.SECONDS));
-                server.dashboardAt = config.dashboard().host() + ":" + server.dashboard.port();
+                server.dashboardAt = AddressText.of(config.dashboard().host(), server.dashboard.port());
             }
             return server;
         } catch (Exception e) {

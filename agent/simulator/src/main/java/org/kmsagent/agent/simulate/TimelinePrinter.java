@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.agent.renewal.Diagnosis;
 import org.kmsagent.api.HostKey;
@@ -72,7 +73,7 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
             s.description().lines().forEach(l -> out.println("  " + l));
         }
         for (Scenario.HostPlan h : s.hosts()) {
-            out.println("KMS host: " + h.name() + ":" + h.port()
+            out.println("KMS host: " + AddressText.of(h.name(), h.port())
                     + (h.publishDns()
                             ? ", SRV record in " + h.domain()
                                     + (h.priority() != 0 || h.weight() != 0

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.host.KmsRequest;
 import org.kmsagent.agent.host.KmsResponse;
 import org.kmsagent.agent.host.LedgerKmsHost;
@@ -587,7 +588,7 @@ public final class SimulatedMachine
         }
         Optional<SimulatedNetwork.HostEntry> reached = route.reach(now);
         if (reached.isEmpty()) {
-            passedOver = Diagnosis.of(Cause.HOST_UNREACHABLE, hostName + ":" + port + " did not answer");
+            passedOver = Diagnosis.of(Cause.HOST_UNREACHABLE, AddressText.of(hostName, port) + " did not answer");
             return null;
         }
         SimulatedNetwork.HostEntry host = reached.get();

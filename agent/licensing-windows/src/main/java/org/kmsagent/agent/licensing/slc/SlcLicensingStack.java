@@ -12,6 +12,7 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.ActivationResult;
@@ -155,7 +156,8 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
             int discoveredPort =
                     optionalInt(s, skuId, "DiscoveredKeyManagementServicePort").orElse(0);
             Optional<String> hostInUse = discovered.isPresent()
-                    ? discovered.map(h -> h + ":" + (discoveredPort == 0 ? KmsEndpoint.DEFAULT_PORT : discoveredPort))
+                    ? discovered.map(
+                            h -> AddressText.of(h, discoveredPort == 0 ? KmsEndpoint.DEFAULT_PORT : discoveredPort))
                     : pinnedHost.map(h -> endpoint.toString());
             OptionalInt activationMinutes = optionalInt(s, skuId, "VLActivationInterval");
             OptionalInt renewalMinutes = optionalInt(s, skuId, "VLRenewalInterval");

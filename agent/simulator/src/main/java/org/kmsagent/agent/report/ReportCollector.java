@@ -216,11 +216,7 @@ public final class ReportCollector implements Consumer<LabEvent> {
                     if (before != null && before > 0) {
                         s.countNow.put(host, before - 1);
                     }
-                    first(
-                            s,
-                            e,
-                            "first entry aged out",
-                            client(e) + ": no request for 30 days, it no" + " longer counts");
+                    first(s, e, "first entry aged out", client(e) + ": no request for 30 days, it no longer counts");
                 }
             }
             case "pushed-out" -> {
@@ -230,7 +226,7 @@ public final class ReportCollector implements Consumer<LabEvent> {
                             s,
                             e,
                             "first entry pushed out",
-                            client(e) + ": the table was full, the" + " least recently seen entry made room");
+                            client(e) + ": the table was full, the least recently seen entry made room");
                 }
             }
             case "threshold-reached", "below-threshold" ->
@@ -266,12 +262,12 @@ public final class ReportCollector implements Consumer<LabEvent> {
         }
     }
 
-    /** The host an event concerns: the one it names, else the scenario's first. */
     /** The client whose entry left a count: its name and CMID, or its CMID alone when it sent no name. */
     private static String client(LabEvent e) {
         return e.namedClient() ? e.machine() + " (CMID " + e.cmid() + ")" : "CMID " + e.cmid();
     }
 
+    /** The host an event concerns: the one it names, else the scenario's first. */
     private String hostOf(LabEvent e) {
         return e.host().orElse(hosts.get(0));
     }

@@ -1,6 +1,8 @@
 package org.kmsagent.agent.doctor;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -105,19 +107,20 @@ public final class KmsDoctor {
                 host(subject, state, out, checked);
             }
         }
+        // To the second: the limit is 4 hours, and nanoseconds only make the line harder to compare with the host's.
+        Instant localTime = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         out.add(
                 clockRefused
                         ? Finding.fail(
                                 "machine",
                                 "clock",
-                                "a KMS host refused this machine's request timestamp; local UTC time is "
-                                        + clock.instant(),
+                                "a KMS host refused this machine's request timestamp; local UTC time is " + localTime,
                                 KmsFixes.fixFor(HResult.SL_E_VL_INVALID_TIMESTAMP)
                                         .orElse(null))
                         : Finding.info(
                                 "machine",
                                 "clock",
-                                "local UTC time is " + clock.instant() + "; the host's clock is not known"
+                                "local UTC time is " + localTime + "; the host's clock is not known"
                                         + " here (kms-agent sends nothing to a KMS host). A host refuses clients more than 4 hours off"
                                         + " (docs/kms-rules.md §2.4)."));
         return new DoctorReport(stackLine, out);

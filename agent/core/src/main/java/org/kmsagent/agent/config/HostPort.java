@@ -132,8 +132,22 @@ public final class HostPort {
         if (text.startsWith("[") || text.indexOf(':') == text.lastIndexOf(':')) {
             return Optional.empty();
         }
-        return Optional.of("an IPv6 address without brackets is ambiguous: write [::1]:" + defaultPort
-                + " (address and port) or [::1] (default port " + defaultPort + ")");
+        // Each reading the text has, in the form that says it: both when both are addresses (fe80::1:1688), the one
+        // when only one is (::1, a full eight groups), an example when neither is.
+        int last = text.lastIndexOf(':');
+        String head = text.substring(0, last);
+        String port = text.substring(last + 1);
+        boolean withPort = ipv6(head) && portProblem(port).isEmpty();
+        boolean whole = ipv6(text);
+        if (withPort && whole) {
+            return Optional.of("an IPv6 address without brackets is ambiguous: write [" + head + "]:" + port
+                    + " for port " + port + ", or [" + text + "] for the default port " + defaultPort);
+        }
+        if (withPort || whole) {
+            String written = withPort ? "[" + head + "]:" + port : "[" + text + "]";
+            return Optional.of("an IPv6 address is written in brackets: " + written);
+        }
+        return Optional.of("an IPv6 address is written in brackets, its port after them: [::1]:" + defaultPort);
     }
 
     /**

@@ -810,8 +810,8 @@ public final class ScenarioReader {
             if (problem.isPresent()) {
                 problems.add(new FieldProblem(
                         field + ".kms",
-                        "'" + BoundedInput.shown(g.kms()) + "': " + problem.get()
-                                + " (write dns, dns:domain, host[:port] or [IPv6][:port])"));
+                        "expected dns, dns:domain, host[:port] or [IPv6][:port], got '" + BoundedInput.shown(g.kms())
+                                + "' (" + problem.get() + ")"));
             } else {
                 endpoint = KmsEndpoint.parse(g.kms());
             }

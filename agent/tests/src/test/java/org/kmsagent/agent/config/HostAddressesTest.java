@@ -60,15 +60,26 @@ class HostAddressesTest {
     @Test
     void aKmsHostGivenAsABareIpv6AddressIsRefusedAsAmbiguousAsOnTheCommandLine() {
         // fe80::1:1688 is the address fe80::1 on port 1688 as much as fe80::1:1688 on 1688; it used to be read as the
-        // latter here while ctl set-kms refused it.
+        // latter here while ctl set-kms refused it. The refusal writes each reading the text has in brackets, not an
+        // example address the administrator did not type.
         assertThat(errors("renewal.kms=\"fe80::1:1688\"", "renewal.families.office2013.kms=\"::1\""))
                 .containsExactly(
                         "--set renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
-                                + "'fe80::1:1688' (an IPv6 address without brackets is ambiguous: write [::1]:1688 "
-                                + "(address and port) or [::1] (default port 1688))",
+                                + "'fe80::1:1688' (an IPv6 address without brackets is ambiguous: write "
+                                + "[fe80::1]:1688 for port 1688, or [fe80::1:1688] for the default port 1688)",
                         "--set renewal.families.office2013.kms: expected host, host:port, [IPv6]:port, dns or "
-                                + "dns:domain, got '::1' (an IPv6 address without brackets is ambiguous: write "
-                                + "[::1]:1688 (address and port) or [::1] (default port 1688))");
+                                + "dns:domain, got '::1' (an IPv6 address is written in brackets: [::1])");
+    }
+
+    @Test
+    void aBareIpv6AddressWithOneReadingIsShownThatReadingInBrackets() {
+        // Eight groups leave no room for a port; a trailing colon is neither reading, so an example is shown.
+        assertThat(HostPort.ambiguity("2001:db8:0:0:0:0:0:1", 1688))
+                .hasValue("an IPv6 address is written in brackets: [2001:db8:0:0:0:0:0:1]");
+        assertThat(HostPort.ambiguity("fe80::1:abcd:", 1688))
+                .hasValue("an IPv6 address is written in brackets, its port after them: [::1]:1688");
+        assertThat(HostPort.ambiguity("[fe80::1]:1688", 1688)).isEmpty();
+        assertThat(HostPort.ambiguity("kms01:1688", 1688)).isEmpty();
     }
 
     @Test
@@ -106,7 +117,8 @@ class HostAddressesTest {
     void aMachineTypedAfterAnOptionIsRefusedNamingTheOptionTheValueAndWhatIsWrong() {
         assertThatThrownBy(() -> HostPort.typed("--agent", "::1:9443", 9443))
                 .hasMessage("--agent: expected HOST, HOST:PORT or [IPv6]:PORT, got '::1:9443' (an IPv6 address without"
-                        + " brackets is ambiguous: write [::1]:9443 (address and port) or [::1] (default port 9443))");
+                        + " brackets is ambiguous: write [::1]:9443 for port 9443, or [::1:9443] for the default port"
+                        + " 9443)");
         assertThatThrownBy(() -> HostPort.typed("--agent", "[::1", 9443))
                 .hasMessageEndingWith("got '[::1' (missing ']' after an IPv6 address)");
         assertThatThrownBy(() -> HostPort.typed("--agent", "-x:9", 9443))

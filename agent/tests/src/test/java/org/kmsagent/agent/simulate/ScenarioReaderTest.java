@@ -175,8 +175,8 @@ class ScenarioReaderTest {
                   line 4, column 13: field 'host.priority': expected a whole number 0-65535, got -1
                   line 5, column 11: field 'host.weight': expected a whole number 0-65535, got 65536
                   line 8, column 12: field 'machines[0].count': expected a whole number 1 or more, got 0
-                  line 11, column 10: field 'machines[0].kms': 'kms01.corp.example:70000': port: expected a whole \
-                number 1-65535, got 70000 (write dns, dns:domain, host[:port] or [IPv6][:port])
+                  line 11, column 10: field 'machines[0].kms': expected dns, dns:domain, host[:port] or \
+                [IPv6][:port], got 'kms01.corp.example:70000' (port: expected a whole number 1-65535, got 70000)
                   line 15, column 18: field 'makFallback.windows-client.activations': expected a whole number 0 or \
                 more, got -1""");
     }
@@ -199,9 +199,10 @@ class ScenarioReaderTest {
         """;
         assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).parse("site.yaml", text, true))
                 .isInstanceOf(ScenarioException.class)
-                .hasMessage("site.yaml: line 6, column 10: field 'machines[0].kms': 'fe80::1:1688': an IPv6 address "
-                        + "without brackets is ambiguous: write [::1]:1688 (address and port) or [::1] (default port "
-                        + "1688) (write dns, dns:domain, host[:port] or [IPv6][:port])");
+                .hasMessage("site.yaml: line 6, column 10: field 'machines[0].kms': expected dns, dns:domain, "
+                        + "host[:port] or [IPv6][:port], got 'fe80::1:1688' (an IPv6 address without brackets is "
+                        + "ambiguous: write [fe80::1]:1688 for port 1688, or [fe80::1:1688] for the default port "
+                        + "1688)");
     }
 
     @Test

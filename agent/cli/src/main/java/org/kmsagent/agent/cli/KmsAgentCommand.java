@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.kmsagent.agent.command.GlobalOptions;
@@ -254,6 +255,9 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     /** The commands only the full install adds (its hub, simulator and bench modules register them). */
     private static final Set<String> FULL_INSTALL_COMMANDS = Set.of("hub", "simulate", "bench");
 
+    /** The shape of a plugin's family id (lower case, digits, dashes), not an option. */
+    private static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
     /**
      * The value of {@code option} anywhere in {@code args} ({@code --plugins-dir}: the root's, or a command's that
      * takes it; {@code --config}: doctor's).
@@ -340,10 +344,25 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         err.println("kms-agent: "
                 + (message.contains("'" + help + "'")
                         ? message
-                        : message.replaceFirst("\\.$", "") + "; see '" + help + "'"));
+                        : message.replaceFirst("\\.$", "") + familyHint(ex) + "; see '" + help + "'"));
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.flush();
         return 2;
+    }
+
+    /**
+     * For a command that takes {@code --family}, a family id typed on its own ({@code products office2024}, as one
+     * types {@code gvlk EDITION}) is shown how to name it; empty otherwise.
+     */
+    private static String familyHint(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()
+                && FAMILY_ID.matcher(u.getUnmatched().get(0)).matches()
+                && ex.getCommandLine().getCommandSpec().findOption("--family") != null) {
+            return " (a family is named with --family: --family "
+                    + u.getUnmatched().get(0) + ")";
+        }
+        return "";
     }
 
     /** A configured command line: usage errors exit 2, failures print their message (no stack trace) and exit 1. */

@@ -64,4 +64,17 @@ class UsageErrorsTest {
                 .contains("Did you mean: kms-agent status")
                 .doesNotContain("Usage:");
     }
+
+    @Test
+    void aFamilyTypedWithoutItsOptionIsShownHowToNameIt() {
+        // As one types 'gvlk EDITION'; picocli alone said only "Unmatched argument".
+        CliRun products = CliRun.of("products", "office2024");
+        assertThat(products.exitCode()).isEqualTo(2);
+        assertThat(products.err().strip())
+                .isEqualTo("kms-agent: Unmatched argument at index 1: 'office2024' (a family is named with --family:"
+                        + " --family office2024); see 'kms-agent products --help'");
+        // A command without --family, or a word that is no family id, gets no such hint.
+        assertThat(CliRun.of("status", "office2024").err()).doesNotContain("--family");
+        assertThat(CliRun.of("products", "Office 2024").err()).doesNotContain("--family");
+    }
 }

@@ -71,7 +71,7 @@ public final class FleetMergePolicy implements SplitBrainMergePolicy<Object, Mer
      */
     private static Object decoded(Object value) {
         if (value instanceof String text) {
-            // A presence entry is kept as JSON text (FleetHub); any other text is of no shape known here.
+            // A presence entry is kept as JSON text (FleetMaps); any other text is of no shape known here.
             try {
                 return new JsonObject(text);
             } catch (DecodeException notJson) {

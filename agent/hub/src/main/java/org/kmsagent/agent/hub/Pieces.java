@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A list per agent kept in a cluster map in pieces of a fixed size, under the keys {@code agentId/0},
- * {@code agentId/1}, ...: an agent's event history ({@link FleetHub}) and its forwarded audit records
+ * {@code agentId/1}, ...: an agent's event history ({@link FleetMaps}) and its forwarded audit records
  * ({@link HubAudit}). Appending reads and writes the last piece only, so a batch costs the same however long the list
  * has grown. How many entries an agent has is counted by its record, not by the pieces.
  */

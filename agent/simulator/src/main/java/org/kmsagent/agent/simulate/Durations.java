@@ -2,6 +2,7 @@ package org.kmsagent.agent.simulate;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +22,16 @@ final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)\\s*(d|h|m|s)");
 
     private Durations() {}
+
+    /** A field's duration, or null with what is wrong with it added to {@code problems} under {@code field}. */
+    static Duration read(String field, String text, List<FieldProblem> problems) {
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(new FieldProblem(field, e.getMessage()));
+            return null;
+        }
+    }
 
     /**
      * Parses a duration.

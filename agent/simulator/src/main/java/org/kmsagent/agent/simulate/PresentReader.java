@@ -222,10 +222,9 @@ final class PresentReader {
         Optional<Instant> last = instant(at + ".lastRequest", c.lastRequest(), problems);
         Optional<LoadedFamily> family = Optional.empty();
         if (c.family() != null) {
-            family = families.stream().filter(f -> f.id().equals(c.family())).findFirst();
+            family = ScenarioFamilies.byId(families, c.family());
             if (family.isEmpty()) {
-                problems.add(
-                        new FieldProblem(at + ".family", "no loaded family '" + BoundedInput.shown(c.family()) + "'"));
+                problems.add(ScenarioFamilies.unknown(at + ".family", c.family(), families));
                 return null;
             }
         } else if (c.skuId() != null) {

@@ -1,9 +1,7 @@
 package org.kmsagent.agent.simulate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,17 +178,8 @@ public record WhatIfChanges(
      */
     public static WhatIfChanges read(Path file) throws ScenarioException {
         String source = file.toString();
-        String text;
-        try {
-            text = BoundedInput.readText(file, ScenarioReader.MAX_FILE_BYTES);
-        } catch (NoSuchFileException e) {
-            throw new ScenarioException(source, List.of("no such file"));
-        } catch (BoundedInput.TooLargeException e) {
-            throw new ScenarioException(source, List.of("the file is " + e.getMessage()));
-        } catch (IOException e) {
-            throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
-        }
-        ScenarioReader.FileRead<ChangesFile> read = ScenarioReader.bind(source, text, true, ChangesFile.class);
+        String text = SimulatorFile.text(file, ScenarioReader.MAX_FILE_BYTES);
+        SimulatorFile.Read<ChangesFile> read = SimulatorFile.bind(source, text, true, ChangesFile.class);
         if (read.value().isEmpty()) {
             throw new ScenarioException(source, read.problems(List.of()));
         }

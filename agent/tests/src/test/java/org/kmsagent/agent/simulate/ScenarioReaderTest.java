@@ -229,6 +229,36 @@ class ScenarioReaderTest {
     }
 
     @Test
+    void aFamilyNotLoadedIsRefusedInTheSameWordsWhereverTheScenarioNamesIt() {
+        // A present's table client used to be told only "no loaded family 'office2007'", without what is loaded.
+        String text = """
+        start: 2026-11-30T12:00:00Z
+        machines:
+          - name: pc-1
+            family: office2007
+            edition: Office Professional Plus 2007
+        makFallback:
+          office2007: {key: NFW2C-KXP3J-7HHGW-PWWPX-JGPXM}
+        present:
+          ledgers:
+            - host: kms01.corp.example
+              clients:
+                - {cmid: 00000000-0000-4000-8000-000000000001, family: office2007, lastRequest: 2026-11-29T00:00:00Z}
+        """;
+        String loaded =
+                "(loaded: office2010, office2013, office2016, office2019, office2021, office2024, windows-client,"
+                        + " windows-server)";
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all()).parse("site.yaml", text, true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("site.yaml: 3 problems:\n"
+                        + "  line 4, column 13: field 'machines[0].family': no loaded family 'office2007' " + loaded
+                        + "\n  line 7, column 15: field 'makFallback.office2007': no loaded family 'office2007' "
+                        + loaded
+                        + "\n  line 12, column 64: field 'present.ledgers[0].clients[0].family': no loaded family "
+                        + "'office2007' " + loaded);
+    }
+
+    @Test
     void aValueRefusedForItsTypeIsNotReportedAgainByTheChecksOfItsDefault() {
         // 'machines' left out for its type would otherwise also be "the fleet is empty".
         assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all())

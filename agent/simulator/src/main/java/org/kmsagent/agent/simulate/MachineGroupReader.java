@@ -1,0 +1,235 @@
+package org.kmsagent.agent.simulate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.kmsagent.agent.config.HostPort;
+import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.simulate.ScenarioFile.GroupFile;
+import org.kmsagent.agent.simulate.ScenarioFile.ProductFile;
+import org.kmsagent.api.KmsEndpoint;
+import org.kmsagent.api.Sku;
+import org.kmsagent.api.WindowsVersion;
+
+/**
+ * Reads one group of a scenario's fleet ({@code machines[i]}): its name pattern and count, its products (each an
+ * edition of a loaded family with a SKU id), when its machines arrive and leave, their clock skew, KMS endpoint and
+ * Windows version; each problem named by its field.
+ */
+final class MachineGroupReader {
+    /** How far a machine's clock may be off either way: 100 years (beyond 4 hours every request is refused anyway). */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofDays(36_500);
+    /**
+     * The Windows versions a group may name ({@code windows: 11}); any other is written {@code major.minor[.build]}.
+     * Windows 11 reports itself as 10.0, and the licensing service it uses for Office is Windows 10's.
+     */
+    static final Map<String, WindowsVersion> WINDOWS_BY_NAME = windowsByName();
+
+    private static Map<String, WindowsVersion> windowsByName() {
+        Map<String, WindowsVersion> m = new LinkedHashMap<>();
+        m.put("7", WindowsVersion.WINDOWS_7);
+        m.put("8", WindowsVersion.WINDOWS_8);
+        m.put("10", WindowsVersion.WINDOWS_10);
+        m.put("11", WindowsVersion.WINDOWS_10);
+        return Collections.unmodifiableMap(m);
+    }
+
+    private final List<LoadedFamily> families;
+
+    MachineGroupReader(List<LoadedFamily> families) {
+        this.families = List.copyOf(families);
+    }
+
+    /**
+     * The group at {@code field} ({@code machines[2]}), its domain by default the host's; null when anything of it is
+     * wrong, each problem added to {@code problems}.
+     */
+    Scenario.MachineGroup read(String field, GroupFile g, Scenario.HostPlan host, List<FieldProblem> problems) {
+        int before = problems.size();
+        String name = g.name();
+        if (name == null || name.isBlank()) {
+            problems.add(
+                    new FieldProblem(field + ".name", "every group needs a name (use {n} for the machine number)"));
+        } else if (!name.matches("[A-Za-z0-9{}][A-Za-z0-9{}._-]*")) {
+            problems.add(new FieldProblem(
+                    field + ".name",
+                    "'" + BoundedInput.shown(name) + "' is not a machine name (letters, digits, '-', '.')"));
+        }
+        int count = g.count() == null ? 1 : g.count();
+        if (count < 1) {
+            problems.add(FieldProblem.belowLeast(field + ".count", count, 1));
+        } else if (count > ScenarioReader.MAX_MACHINES) {
+            problems.add(new FieldProblem(
+                    field + ".count",
+                    count + " machines is more than the limit of " + ScenarioReader.MAX_MACHINES
+                            + " (for the whole fleet)"));
+        }
+        List<ProductFile> productFiles = new ArrayList<>();
+        if (g.family() != null || g.edition() != null) {
+            productFiles.add(new ProductFile(g.family(), g.edition()));
+        }
+        if (g.products() != null) {
+            productFiles.addAll(g.products());
+        }
+        if (productFiles.isEmpty()) {
+            problems.add(new FieldProblem(field, "give 'family' and 'edition', or a 'products' list"));
+        }
+        List<Scenario.ProductPlan> products = new ArrayList<>();
+        for (int i = 0; i < productFiles.size(); i++) {
+            ProductFile p = productFiles.get(i);
+            String pf = g.products() != null && (g.family() == null && g.edition() == null)
+                    ? field + ".products[" + i + "]"
+                    : i == 0 && (g.family() != null || g.edition() != null)
+                            ? field
+                            : field + ".products[" + (i - 1) + "]";
+            if (p == null || p.family() == null) {
+                problems.add(
+                        new FieldProblem(pf + ".family", "required (loaded: " + ScenarioFamilies.ids(families) + ")"));
+                continue;
+            }
+            Optional<LoadedFamily> fam = ScenarioFamilies.byId(families, p.family());
+            if (fam.isEmpty()) {
+                problems.add(ScenarioFamilies.unknown(pf + ".family", p.family(), families));
+                continue;
+            }
+            if (p.edition() == null) {
+                problems.add(new FieldProblem(
+                        pf + ".edition",
+                        "required, e.g. '" + fam.get().catalog().skus().get(0).name() + "'"));
+                continue;
+            }
+            Optional<Sku> sku = fam.get().catalog().byName(p.edition());
+            if (sku.isEmpty()) {
+                problems.add(new FieldProblem(
+                        pf + ".edition",
+                        "'" + BoundedInput.shown(p.edition()) + "' is not an edition of "
+                                + fam.get().id() + suggestion(fam.get(), p.edition())));
+                continue;
+            }
+            if (sku.get().skuId().isEmpty()) {
+                problems.add(new FieldProblem(
+                        pf + ".edition", sku.get().name() + " has no known SKU id and cannot be simulated"));
+                continue;
+            }
+            Optional<Scenario.ProductPlan> same = products.stream()
+                    .filter(x -> x.sku().skuId().equals(sku.get().skuId()))
+                    .findFirst();
+            if (same.isPresent()) {
+                problems.add(new FieldProblem(
+                        pf + ".edition",
+                        sku.get().name() + " has the same SKU id as "
+                                + same.get().sku().name() + " (one machine holds one of them)"));
+                continue;
+            }
+            products.add(new Scenario.ProductPlan(fam.get(), sku.get()));
+        }
+        Duration arrive = Durations.read(field + ".arrive", g.arrive() == null ? "0" : g.arrive(), problems);
+        Duration every = Durations.read(field + ".every", g.every() == null ? "0" : g.every(), problems);
+        Duration leave = g.leave() == null ? null : Durations.read(field + ".leave", g.leave(), problems);
+        Duration skew = Durations.read(field + ".clockSkew", g.clockSkew() == null ? "0" : g.clockSkew(), problems);
+        if (skew != null && skew.abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+            problems.add(new FieldProblem(
+                    field + ".clockSkew",
+                    BoundedInput.shown(g.clockSkew()) + " is more than the allowed " + MAX_CLOCK_SKEW.toDays()
+                            + "d (100 years) either way"));
+        }
+        boolean lastArrives = true;
+        if (arrive != null
+                && every != null
+                && count > 1
+                && !arrive.isNegative()
+                && !every.isNegative()
+                && !every.isZero()) {
+            // The last machine must arrive within the longest duration too (every x (count - 1) may be enormous).
+            // Both are at most Durations.MAX, whose nanoseconds fit a long.
+            long room = Durations.MAX.minus(arrive).toNanos();
+            if (room / every.toNanos() < count - 1L) {
+                lastArrives = false;
+                problems.add(new FieldProblem(
+                        field + ".every",
+                        BoundedInput.shown(g.every()) + " between " + count + " machines puts the last one after "
+                                + Durations.MAX_DAYS + "d, the longest time allowed"));
+            }
+        }
+        if (arrive != null && arrive.isNegative()) {
+            problems.add(new FieldProblem(field + ".arrive", "must not be negative"));
+        }
+        if (every != null && every.isNegative()) {
+            problems.add(new FieldProblem(field + ".every", "must not be negative"));
+        }
+        if (leave != null
+                && arrive != null
+                && every != null
+                && count >= 1
+                && lastArrives
+                && leave.compareTo(arrive.plus(every.multipliedBy(count - 1))) <= 0) {
+            problems.add(new FieldProblem(
+                    field + ".leave", BoundedInput.shown(g.leave()) + " is not after the last machine's arrival"));
+        }
+        KmsEndpoint endpoint = KmsEndpoint.discovery();
+        if (g.kms() != null) {
+            Optional<String> problem = HostPort.endpointProblem(g.kms());
+            if (problem.isPresent()) {
+                problems.add(new FieldProblem(
+                        field + ".kms",
+                        "expected dns, dns:domain, host[:port] or [IPv6][:port], got '" + BoundedInput.shown(g.kms())
+                                + "' (" + problem.get() + ")"));
+            } else {
+                endpoint = KmsEndpoint.parse(g.kms());
+            }
+        }
+        WindowsVersion windows = WindowsVersion.WINDOWS_10;
+        if (g.windows() != null) {
+            String[] parts = g.windows().strip().split("\\.");
+            try {
+                WindowsVersion named = WINDOWS_BY_NAME.get(g.windows().strip());
+                windows = named != null
+                        ? named
+                        : new WindowsVersion(
+                                Integer.parseInt(parts[0]),
+                                Integer.parseInt(parts[1]),
+                                parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
+            } catch (RuntimeException e) {
+                problems.add(new FieldProblem(
+                        field + ".windows",
+                        "'" + BoundedInput.shown(g.windows())
+                                + "' is not a version (" + String.join(", ", WINDOWS_BY_NAME.keySet())
+                                + " or major.minor[.build], e.g. 6.1.7601)"));
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new Scenario.MachineGroup(
+                name,
+                count,
+                products,
+                arrive,
+                every,
+                Optional.ofNullable(leave),
+                skew,
+                endpoint,
+                g.hostCaching() == null || g.hostCaching(),
+                Boolean.TRUE.equals(g.cloned()),
+                windows,
+                g.domain() == null ? host.domain() : g.domain());
+    }
+
+    private static String suggestion(LoadedFamily f, String edition) {
+        String e = edition.toLowerCase(Locale.ROOT);
+        List<String> close = f.catalog().skus().stream()
+                .map(Sku::name)
+                .filter(n -> n.toLowerCase(Locale.ROOT).contains(e)
+                        || e.contains(n.toLowerCase(Locale.ROOT))
+                        || n.toLowerCase(Locale.ROOT).startsWith(e.split(" ")[0]))
+                .limit(5)
+                .toList();
+        return close.isEmpty() ? " (see 'kms-agent products')" : " (did you mean: " + String.join(", ", close) + "?)";
+    }
+}

@@ -1,0 +1,27 @@
+package org.kmsagent.agent.simulate;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.plugin.LoadedFamily;
+
+/** The families a scenario may name: the loaded ones, found by id, and one refusal wherever a scenario names another. */
+final class ScenarioFamilies {
+    private ScenarioFamilies() {}
+
+    static Optional<LoadedFamily> byId(List<LoadedFamily> families, String id) {
+        return families.stream().filter(f -> f.id().equals(id)).findFirst();
+    }
+
+    /** The loaded families' ids, as a refusal lists them ({@code office2010, office2013, ...}). */
+    static String ids(List<LoadedFamily> families) {
+        return families.stream().map(LoadedFamily::id).collect(Collectors.joining(", "));
+    }
+
+    /** {@code field} names a family that is not loaded: {@code no loaded family 'x' (loaded: ...)}. */
+    static FieldProblem unknown(String field, String id, List<LoadedFamily> families) {
+        return new FieldProblem(
+                field, "no loaded family '" + BoundedInput.shown(id) + "' (loaded: " + ids(families) + ")");
+    }
+}

@@ -139,7 +139,8 @@ final class FleetCommands extends CtlSubcommand {
             return request(FleetAddresses.POOLS, new JsonObject().put("horizonDays", horizonDays), (reply, out) -> {
                 Table t = new Table(
                         "HOST", "APPLICATION", "FAMILY", "COUNT", "CLASS", "NEEDS", "MET", "ARRIVALS/DAY", "FORECAST");
-                reply.getJsonArray("hosts", new JsonArray()).forEach(h -> {
+                JsonArray hosts = reply.getJsonArray("hosts", new JsonArray());
+                hosts.forEach(h -> {
                     JsonObject host = (JsonObject) h;
                     host.getJsonArray("pools", new JsonArray()).forEach(p -> {
                         JsonObject pool = (JsonObject) p;
@@ -165,6 +166,8 @@ final class FleetCommands extends CtlSubcommand {
                     });
                 });
                 t.print(out);
+                // As the other fleet views end: a fleet without a KMS host printed a header alone.
+                out.println(hosts.size() + " KMS host(s) in the fleet");
             });
         }
     }

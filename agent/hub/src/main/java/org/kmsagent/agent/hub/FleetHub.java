@@ -285,7 +285,7 @@ public final class FleetHub extends VerticleBase {
                     }
                     return maps.agents()
                             .put(id, record)
-                            .compose(v -> maps.present(id, AgentRecords.presence(record)))
+                            .compose(v -> maps.writePresence(id, AgentRecords.presence(record)))
                             .map(v -> new JsonObject()
                                     .put("lastSeq", record.getLong("lastSeq"))
                                     .put("hub", hubName));
@@ -303,7 +303,7 @@ public final class FleetHub extends VerticleBase {
                         // entries: the agent registers again, which writes one.
                         return Future.failedFuture(ControlException.conflict("agent " + id + " is not registered"));
                     }
-                    return maps.present(id, AgentRecords.heartbeat(existing, now))
+                    return maps.writePresence(id, AgentRecords.heartbeat(existing, now))
                             .map(v -> new JsonObject().put("hub", hubName));
                 }));
     }

@@ -55,8 +55,8 @@ record FleetMaps(
         return presence.get(id).map(text -> text == null ? null : new JsonObject(text));
     }
 
-    /** Writes an agent's presence entry. */
-    Future<Void> present(String id, JsonObject entry) {
+    /** Writes an agent's presence entry (at registration, and alone at each heartbeat). */
+    Future<Void> writePresence(String id, JsonObject entry) {
         return presence.put(id, entry.encode());
     }
 

@@ -167,6 +167,7 @@ public final class CtlCommand implements Runnable {
         String secret;
         try {
             address = HostPort.typed(namedHub(sub) ? "--hub" : "--agent", agent, BridgeConfig.DEFAULT_PORT);
+            FleetRouting.checkOptions(this, spec.commandLine().getParseResult().hasMatchedOption("--deadline"));
             serverTrust = trust(sub);
             secret = token(sub);
             if ((cert == null) != (key == null)) {

@@ -36,21 +36,34 @@ final class FleetRouting {
         }
     }
 
-    static int run(CtlCommand ctl, BridgeClient client, CtlCommand.Action action, PrintWriter out, PrintWriter err)
-            throws BridgeFailure, IOException {
+    /**
+     * Refuses routing options that cannot work together, before anything is dialled: a usage error is the same
+     * whether the hub is up or not.
+     *
+     * @param deadlineGiven whether {@code --deadline} was typed (it has a default)
+     * @throws IllegalArgumentException naming the option and what it takes
+     */
+    static void checkOptions(CtlCommand ctl, boolean deadlineGiven) {
         if (ctl.target != null && ctl.allAgents) {
-            err.println("kms-agent ctl: give --target or --all-agents, not both");
-            return CtlCommand.USAGE;
+            throw new IllegalArgumentException("give --target or --all-agents, not both");
+        }
+        if (deadlineGiven && ctl.target == null && !ctl.allAgents) {
+            // Said rather than ignored: whoever typed it expects it to bound a wait that only a routed command has.
+            throw new IllegalArgumentException(
+                    "--deadline is how long a hub waits for agents: it goes with --target or --all-agents");
         }
         // The hub waits at most 55 s (its deadlineMs, 1-55000): said here in the unit and option the user typed.
         if (!(ctl.deadlineSeconds >= MIN_DEADLINE_SECONDS && ctl.deadlineSeconds <= MAX_DEADLINE_SECONDS)) {
-            err.println("kms-agent ctl: --deadline: expected seconds from " + MIN_DEADLINE_SECONDS + " to "
+            throw new IllegalArgumentException("--deadline: expected seconds from " + MIN_DEADLINE_SECONDS + " to "
                     + MAX_DEADLINE_SECONDS + " (the longest a hub waits for agents), got "
                     + BigDecimal.valueOf(ctl.deadlineSeconds)
                             .stripTrailingZeros()
                             .toPlainString());
-            return CtlCommand.USAGE;
         }
+    }
+
+    static int run(CtlCommand ctl, BridgeClient client, CtlCommand.Action action, PrintWriter out, PrintWriter err)
+            throws BridgeFailure, IOException {
         Captured request;
         try {
             client.route((address, body) -> {

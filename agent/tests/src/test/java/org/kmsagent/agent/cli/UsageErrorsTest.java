@@ -2,6 +2,11 @@ package org.kmsagent.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,5 +81,38 @@ class UsageErrorsTest {
         // A command without --family, or a word that is no family id, gets no such hint.
         assertThat(CliRun.of("status", "office2024").err()).doesNotContain("--family");
         assertThat(CliRun.of("products", "Office 2024").err()).doesNotContain("--family");
+    }
+
+    @Test
+    void ctlRoutingOptionsThatCannotWorkAreRefusedBeforeAnythingIsDialled() throws IOException {
+        // A loopback port nothing listens on: were the options checked after connecting, each would end
+        // "cannot talk to the hub" (exit 3), as they did, and the user would start the hub to learn of a typing error.
+        String closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = "127.0.0.1:" + socket.getLocalPort();
+        }
+        List<String> head = List.of("ctl", "--hub", closed, "--trust", "AB".repeat(32), "--token", "t");
+
+        CliRun both = ctl(head, "--target", "pc-1", "--all-agents", "status");
+        CliRun tooLong = ctl(head, "--all-agents", "--deadline", "100", "status");
+        CliRun unrouted = ctl(head, "--deadline", "3", "status");
+
+        assertThat(List.of(both, tooLong, unrouted)).allSatisfy(r -> {
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).doesNotContain("cannot talk");
+        });
+        assertThat(both.err().strip()).isEqualTo("kms-agent ctl: give --target or --all-agents, not both");
+        assertThat(tooLong.err()).contains("--deadline: expected seconds from 0.001 to 55", "got 100");
+        assertThat(unrouted.err().strip())
+                .isEqualTo("kms-agent ctl: --deadline is how long a hub waits for agents: it goes with --target or"
+                        + " --all-agents");
+        // The same options, rightly given, get as far as dialling.
+        assertThat(ctl(head, "--all-agents", "--deadline", "3", "status").err()).contains("cannot talk to the hub");
+    }
+
+    private static CliRun ctl(List<String> head, String... args) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(args));
+        return CliRun.of(all.toArray(String[]::new));
     }
 }

@@ -59,10 +59,7 @@ final class ProductsCommand implements Callable<Integer> {
             }
             LoadedFamily f = host.registry()
                     .family(family)
-                    .orElseThrow(() -> new UsageException("no family '" + family + "' is loaded; loaded: "
-                            + host.registry().families().stream()
-                                    .map(LoadedFamily::id)
-                                    .collect(Collectors.joining(", "))));
+                    .orElseThrow(() -> new UsageException(host.registry().notLoaded(family)));
             listEditions(f, out);
             return 0;
         }

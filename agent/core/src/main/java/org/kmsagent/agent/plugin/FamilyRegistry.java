@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicensePack;
 import org.kmsagent.api.ProductGroup;
@@ -39,6 +41,24 @@ public final class FamilyRegistry {
     /** The family with that id. */
     public Optional<LoadedFamily> family(String id) {
         return Optional.ofNullable(families.get(id));
+    }
+
+    /**
+     * The one refusal of a family id that is not loaded, wherever one is typed (a command's {@code --family}, a ctl
+     * request, a scenario): {@code no loaded family 'x' (loaded: office2010, office2013, ...)}, so that whoever
+     * typed it sees the ids they can use.
+     */
+    public String notLoaded(String id) {
+        return notLoaded(id, families());
+    }
+
+    /** As {@link #notLoaded(String)}, against a list of families read before. */
+    public static String notLoaded(String id, List<LoadedFamily> loaded) {
+        return "no loaded family '" + BoundedInput.shown(id) + "' (loaded: "
+                + (loaded.isEmpty()
+                        ? "none"
+                        : loaded.stream().map(LoadedFamily::id).collect(Collectors.joining(", ")))
+                + ")";
     }
 
     /** Calls {@code listener} after every change. */

@@ -19,6 +19,7 @@ import org.kmsagent.agent.bus.view.ProductView;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.daemon.AgentState;
 import org.kmsagent.agent.host.GenuineHostView;
+import org.kmsagent.agent.plugin.FamilyRegistry;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginFailure;
 import org.kmsagent.agent.plugin.PluginHost;
@@ -288,9 +289,8 @@ final class LiveControl implements AgentControl {
         if (family.isEmpty()) {
             return pluginHost().registry().families();
         }
-        return List.of(pluginHost()
-                .registry()
-                .family(family.get())
-                .orElseThrow(() -> ControlException.notFound("no loaded family " + family.get())));
+        FamilyRegistry registry = pluginHost().registry();
+        return List.of(registry.family(family.get())
+                .orElseThrow(() -> ControlException.notFound(registry.notLoaded(family.get()))));
     }
 }

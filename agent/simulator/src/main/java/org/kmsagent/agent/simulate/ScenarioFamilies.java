@@ -3,7 +3,7 @@ package org.kmsagent.agent.simulate;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.plugin.FamilyRegistry;
 import org.kmsagent.agent.plugin.LoadedFamily;
 
 /** The families a scenario may name: the loaded ones, found by id, and one refusal wherever a scenario names another. */
@@ -21,7 +21,6 @@ final class ScenarioFamilies {
 
     /** {@code field} names a family that is not loaded: {@code no loaded family 'x' (loaded: ...)}. */
     static FieldProblem unknown(String field, String id, List<LoadedFamily> families) {
-        return new FieldProblem(
-                field, "no loaded family '" + BoundedInput.shown(id) + "' (loaded: " + ids(families) + ")");
+        return new FieldProblem(field, FamilyRegistry.notLoaded(id, families));
     }
 }

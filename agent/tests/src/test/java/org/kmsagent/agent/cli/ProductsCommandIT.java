@@ -180,7 +180,7 @@ class ProductsCommandIT {
         assertThat(CliRun.of("gvlk").exitCode()).isEqualTo(2);
         CliRun unknown = CliRun.of("products", "--plugins-dir", plugins, "--family", "office2030");
         assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err()).contains("no family 'office2030' is loaded");
+        assertThat(unknown.err()).contains("no loaded family 'office2030' (loaded: office2010, office2013, ");
     }
 
     private static JsonNode find(JsonNode families, String id) {

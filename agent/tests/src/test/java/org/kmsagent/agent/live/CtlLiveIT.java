@@ -120,6 +120,12 @@ class CtlLiveIT {
             } finally {
                 pool.shutdownNow();
             }
+            // A family the agent has not loaded is refused with the ids it has, as 'products --family' does.
+            AgentFixture.Result unknown = ctl(connect, ADMIN, "activate", "--family", "office2031");
+            assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(1);
+            assertThat(unknown.err())
+                    .contains("refused: no loaded family 'office2031' (loaded: office2010, office2013, ")
+                    .contains("windows-client, windows-server) (code 404)");
             // A read token may watch and query, never change.
             AgentFixture.Result refused = ctl(connect, READ, "activate");
             assertThat(refused.exit()).isEqualTo(3);

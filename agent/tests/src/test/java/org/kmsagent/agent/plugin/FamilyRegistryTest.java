@@ -37,6 +37,19 @@ class FamilyRegistryTest {
     }
 
     @Test
+    void aFamilyThatIsNotLoadedIsRefusedWithTheIdsThatAre() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        assertThat(registry.notLoaded("office2013")).isEqualTo("no loaded family 'office2013' (loaded: none)");
+
+        registry.admit(TestFamilies.byId("windows-server"));
+        registry.admit(TestFamilies.byId("office2013"));
+        assertThat(registry.notLoaded("office2031"))
+                .isEqualTo("no loaded family 'office2031' (loaded: office2013, windows-server)");
+        // Whatever was typed is quoted on one line: a pasted newline does not split the refusal.
+        assertThat(registry.notLoaded("office\n2031")).doesNotContain("\n").contains("'office\\n2031'");
+    }
+
+    @Test
     void aKeyOfAnotherFamilysSkuIsRefusedNamingBoth() throws Exception {
         FamilyRegistry registry = new FamilyRegistry();
         registry.admit(TestFamilies.byId("windows-client"));

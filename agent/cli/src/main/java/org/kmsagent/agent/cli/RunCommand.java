@@ -16,8 +16,8 @@ import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.config.PluginsDirSetting;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.ClassDataArchive;
-import org.kmsagent.agent.daemon.logging.RunLogging;
 import org.kmsagent.agent.live.DaemonWiring;
+import org.kmsagent.agent.logging.ResidentLogging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -73,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
             ConfigLoader.Loaded loaded = new ConfigLoader(System.getenv()).loadLocated(file, overrides);
             PluginsDirSetting.check(loaded);
             agentConfig = loaded.config();
-            logs = RunLogging.apply(agentConfig.logging());
+            logs = ResidentLogging.apply(agentConfig.logging());
         } catch (ConfigException e) {
             err.println("kms-agent run: " + e.getMessage());
             err.flush();

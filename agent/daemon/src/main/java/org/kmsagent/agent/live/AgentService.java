@@ -12,7 +12,7 @@ import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.config.PluginsDirSetting;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.ClassDataArchive;
-import org.kmsagent.agent.daemon.logging.RunLogging;
+import org.kmsagent.agent.logging.ResidentLogging;
 import org.kmsagent.agent.windows.eventlog.AgentEvents;
 import org.kmsagent.agent.windows.service.ServiceBody;
 import org.kmsagent.agent.windows.service.ServiceBodyProvider;
@@ -61,7 +61,7 @@ public final class AgentService implements ServiceBodyProvider {
                     ConfigLoader.Loaded loaded = new ConfigLoader(environment).loadLocated(file, List.of());
                     PluginsDirSetting.check(loaded);
                     config = loaded.config();
-                    logs = RunLogging.applyForService(config.logging());
+                    logs = ResidentLogging.applyForService(config.logging());
                 } catch (ConfigException e) {
                     throw refused(file.map(Path::toString).orElse("(defaults)"), e);
                 }

@@ -12,6 +12,7 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
+import org.kmsagent.agent.logging.ResidentLogging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,9 +49,14 @@ public final class HubCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AgentConfig agentConfig;
+        String logs;
         try {
             Optional<Path> file = ConfigFile.choose(config, "--config", System.getenv());
             agentConfig = new ConfigLoader(System.getenv()).forHub().load(file, sets);
+            // As run's: a hub is a resident process too, and what it logs at INFO (enrolments, agents registering or
+            // moving between hubs, wrong dashboard tokens, Hazelcast's members joining and leaving) is what its
+            // operator reads afterwards; left at every other command's warnings-only, none of it was written anywhere.
+            logs = ResidentLogging.apply(agentConfig.logging());
         } catch (ConfigException e) {
             err.println("kms-agent hub: " + e.getMessage());
             err.flush();
@@ -66,6 +72,7 @@ public final class HubCommand implements Callable<Integer> {
         }
         RunsUntilStopped stop = RunsUntilStopped.install("kms-agent hub", out, hub::close);
         hub.banner().forEach(out::println);
+        out.println("logging: " + logs);
         out.flush();
         stop.await();
         return 0;

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.daemon.logging;
+package org.kmsagent.agent.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -10,24 +10,27 @@ import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.util.FileSize;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.LoggingConfig;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log of {@code kms-agent run} and of the Windows service (AgentService), set up in code from {@code logging.*} (docs/operations.md, "Logs"): every line
+ * The log of the resident processes, {@code kms-agent run} (and the Windows service that runs it) and
+ * {@code kms-agent hub}, set up in code from {@code logging.*} (docs/operations.md, "Logs"): every line
  * {@code 2026-03-01T09:30:00.123+01:00 WARN  [thread] logger - message}, on standard error and, when
  * {@code logging.file} is set, in that file, which rolls over at {@code logging.maxFileSize} and at midnight into
  * {@code <file>.<date>.<n>}; rolled files older than {@code logging.maxHistoryDays}, or beyond
- * {@code logging.totalSizeCap} together, are deleted oldest first.
+ * {@code logging.totalSizeCap} together, are deleted oldest first. A logback configuration of the administrator's own
+ * ({@link #userConfiguration}) wins over all of this, for these processes as for every other command.
  */
-public final class RunLogging {
+public final class ResidentLogging {
     /** ISO-8601 local time with its offset, then the level padded so that messages line up. */
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
 
     private static final String CONSOLE = "console";
 
-    private RunLogging() {}
+    private ResidentLogging() {}
 
     /**
      * Replaces whatever logging is configured with the one {@code config} describes.
@@ -52,6 +55,12 @@ public final class RunLogging {
     private static String apply(LoggingConfig config, boolean fileAndStandardError) throws ConfigException {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return "as the class path's slf4j binding decides";
+        }
+        Optional<String> own = userConfiguration();
+        if (own.isPresent()) {
+            // Logback has configured itself from it already: resetting here would throw away what the administrator
+            // wrote (their appenders, their format) for the logging.* keys, which they chose not to use.
+            return "as " + own.get() + " configures (logging.* not used)";
         }
         Logger root = consoleOnly(context, config.levelName());
         if (config.file() == null) {
@@ -89,6 +98,25 @@ public final class RunLogging {
         return config.levelName() + " to standard error and " + file;
     }
 
+    /**
+     * The logback configuration the administrator gave, if any: {@code -Dlogback.configurationFile} (in
+     * {@code KMSAGENT_JAVA_OPTS}), or a {@code logback.xml} (or {@code logback-test.xml}) on the class path. Logback
+     * reads it itself at start; {@link QuietConfigurator} and {@link #apply} then step aside.
+     */
+    public static Optional<String> userConfiguration() {
+        String file = System.getProperty("logback.configurationFile");
+        if (file != null) {
+            return Optional.of(file);
+        }
+        ClassLoader loader = ResidentLogging.class.getClassLoader();
+        for (String name : new String[] {"logback-test.xml", "logback.xml"}) {
+            if (loader.getResource(name) != null) {
+                return Optional.of(name + " on the class path");
+            }
+        }
+        return Optional.empty();
+    }
+
     /** What the appender reported when it did not start: its last error, its cause's message first. */
     private static String whyNotStarted(LoggerContext context, Object appender) {
         Status last = null;
@@ -124,6 +152,13 @@ public final class RunLogging {
             // Every hub start warned that Hazelcast's CP subsystem is off ("UNSAFE mode"): the fleet uses none of
             // its data structures (no cluster locks, counters or semaphores), only maps, so nothing runs unsafe.
             context.getLogger("com.hazelcast.cp.CPSubsystem").setLevel(Level.ERROR);
+            // At INFO a hub's start printed Hazelcast's ASCII logo, its copyright, how to enable the Jet engine and
+            // diagnostics the fleet does not use, and security "recommendations" for its enterprise edition: twenty
+            // lines before the first one an operator reads. Its members joining and leaving, its lifecycle and its
+            // health monitor's resource warnings come from other loggers and stay.
+            context.getLogger("com.hazelcast.system").setLevel(Level.WARN);
+            context.getLogger("com.hazelcast.internal.diagnostics.Diagnostics").setLevel(Level.WARN);
+            context.getLogger("com.hazelcast.internal.tpc").setLevel(Level.WARN);
             // Every hub start warned that the gauge vertx.eventbus.handlers "has been already registered": Vert.x's
             // Micrometer metrics register it once per consumer and keep the first (vertx-micrometer-metrics 5.0);
             // the scrape is right. Micrometer logs this kind of message from this one logger.

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.daemon.logging;
+package org.kmsagent.agent.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The log's lines are what docs/operations.md shows, which logback's pattern layout made of {@link RunLogging#PATTERN}:
+ * The log's lines are what docs/operations.md shows, which logback's pattern layout made of {@link ResidentLogging#PATTERN}:
  * the encoder that writes them without the pattern parser writes the same bytes, for every level, short and long
  * logger names, thread names, arguments, and exceptions with causes.
  */
@@ -26,7 +26,7 @@ class LineEncoderTest {
     void writesTheSameBytesAsLogbacksPatternLayoutForThePattern() {
         PatternLayoutEncoder pattern = new PatternLayoutEncoder();
         pattern.setContext(context);
-        pattern.setPattern(RunLogging.PATTERN);
+        pattern.setPattern(ResidentLogging.PATTERN);
         pattern.start();
         LineEncoder lines = new LineEncoder();
         lines.setContext(context);

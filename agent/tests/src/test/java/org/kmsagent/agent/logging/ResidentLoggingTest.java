@@ -1,4 +1,4 @@
-package org.kmsagent.agent.cli;
+package org.kmsagent.agent.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,24 +14,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bench.LoopbackPorts;
+import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.config.LoggingConfig;
-import org.kmsagent.agent.daemon.logging.RunLogging;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code kms-agent run} with {@code logging.file}, as a real child process: timestamped lines with their levels in
+ * {@code kms-agent run} and {@code kms-agent hub} with {@code logging.file}, as real child processes: timestamped lines with their levels in
  * the file, which rolls over at its (here tiny) size; other commands stay quiet.
  */
-class RunLoggingTest {
+class ResidentLoggingTest {
     /** 2026-12-01T04:16:45.123+00:00 INFO  [main] o.k.a.cli.RunCommand - ... */
     private static final Pattern LINE = Pattern.compile(
             "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) (TRACE|DEBUG|INFO |WARN |ERROR) \\[.*");
+
+    private static final String HUB_TOKEN = "ops-token-0123456789ab";
 
     @TempDir
     Path dir;
@@ -40,9 +45,10 @@ class RunLoggingTest {
     void theServiceWritesItsLinesToItsLogFileAloneNotAlsoToStandardErrorWhichNothingRolls() throws Exception {
         Path runLog = dir.resolve("run.log");
         Path serviceLog = dir.resolve("service.log");
-        String run = logOneLine(() -> RunLogging.apply(new LoggingConfig("INFO", runLog.toString(), null, null, null)));
-        String service = logOneLine(
-                () -> RunLogging.applyForService(new LoggingConfig("INFO", serviceLog.toString(), null, null, null)));
+        String run =
+                logOneLine(() -> ResidentLogging.apply(new LoggingConfig("INFO", runLog.toString(), null, null, null)));
+        String service = logOneLine(() ->
+                ResidentLogging.applyForService(new LoggingConfig("INFO", serviceLog.toString(), null, null, null)));
 
         // kms-agent run: the console and the file; the service: the file only (its standard error is the service
         // host's kms-agent-service.log).
@@ -140,7 +146,7 @@ class RunLoggingTest {
             assertThat(Files.readString(console)).contains("logging: DEBUG to standard error and " + logFile);
             List<String> lines = Files.readAllLines(logFile);
             List<String> all = Stream.concat(
-                            lines.stream(), rolled(logFile).stream().flatMap(RunLoggingTest::read))
+                            lines.stream(), rolled(logFile).stream().flatMap(ResidentLoggingTest::read))
                     .toList();
             assertThat(all)
                     .isNotEmpty()
@@ -202,7 +208,7 @@ class RunLoggingTest {
     @Test
     void libraryNoticesThatCallForNoActionArePrintedOnlyWhenDebugging() {
         LoggerContext quiet = new LoggerContext();
-        RunLogging.consoleOnly(quiet, "WARN");
+        ResidentLogging.consoleOnly(quiet, "WARN");
         assertThat(quiet.getLogger("com.hazelcast.cp.CPSubsystem").isWarnEnabled())
                 .isFalse();
         assertThat(quiet.getLogger("io.micrometer.core.instrument.MeterRegistry")
@@ -222,7 +228,7 @@ class RunLoggingTest {
                 .isTrue();
 
         LoggerContext debugging = new LoggerContext();
-        RunLogging.consoleOnly(debugging, "DEBUG");
+        ResidentLogging.consoleOnly(debugging, "DEBUG");
         assertThat(debugging.getLogger("com.hazelcast.cp.CPSubsystem").isDebugEnabled())
                 .isTrue();
         assertThat(debugging
@@ -233,6 +239,127 @@ class RunLoggingTest {
                 .isTrue();
         quiet.stop();
         debugging.stop();
+    }
+
+    @Test
+    void aHubLogsWhatItDoesAtInfoToItsLogFileAsRunDoes() throws Exception {
+        // Until the hub applied logging.*, it logged warnings only, to standard error: its enrolments and the agents
+        // registering through it were written nowhere, and a logging.file in hub.yaml was silently not made.
+        Path logFile = dir.resolve("logs").resolve("hub.log");
+        Path console = dir.resolve("hub-console.txt");
+        int hazelcast = LoopbackPorts.free();
+        Path config = Files.writeString(
+                dir.resolve("hub.yaml"),
+                String.join(
+                        "\n",
+                        "dataDir: " + dir.resolve("hub-data"),
+                        "bridge: {host: 127.0.0.1, port: 0, tokens: [{name: ops, token: " + HUB_TOKEN
+                                + ", role: admin}]}",
+                        "fleet:",
+                        "  cluster: {name: hub-log-" + UUID.randomUUID() + ", port: " + hazelcast
+                                + ", members: ['127.0.0.1:" + hazelcast + "'], interfaces: ['127.0.0.1'],"
+                                + " eventBusPort: 0}",
+                        "logging: {file: " + logFile + "}",
+                        ""));
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-XX:-UsePerfData",
+                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                        "org.kmsagent.agent.cli.Main",
+                        "hub",
+                        "--config",
+                        config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile())
+                .start();
+        try {
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> !p.isAlive() || Files.readString(console).contains("logging: "));
+            String banner = Files.readString(console);
+            assertThat(p.isAlive()).as(banner).isTrue();
+            assertThat(banner).contains("logging: INFO to standard error and " + logFile);
+            Matcher port = Pattern.compile("bridge listening on 127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(banner);
+            Matcher fingerprint = Pattern.compile("SHA-256 ([0-9A-F:]+)").matcher(banner);
+            assertThat(port.find() && fingerprint.find()).as(banner).isTrue();
+
+            CliRun enrol = CliRun.of(
+                    "ctl",
+                    "--hub",
+                    "127.0.0.1:" + port.group(1),
+                    "--trust",
+                    fingerprint.group(1),
+                    "--token",
+                    HUB_TOKEN,
+                    "fleet",
+                    "enroll",
+                    "pc-0042");
+            assertThat(enrol.exitCode()).as(enrol.err()).isZero();
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.readString(logFile).contains("fleet: agent pc-0042 enrolled by 'ops'"));
+            String log = Files.readString(logFile);
+            // Hazelcast's members, as an operator of a cluster of hubs reads them; not its logo and copyright.
+            assertThat(log)
+                    .contains("Members {size:1")
+                    .doesNotContain("Copyright")
+                    .doesNotContain("o---o");
+            assertThat(log.lines().filter(l -> !l.isBlank() && LINE.matcher(l).matches()))
+                    .anyMatch(l -> l.contains(" INFO  ") && l.contains("enrolled by 'ops'"));
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anAdministratorsOwnLogbackConfigurationWinsOverTheLoggingKeys() throws Exception {
+        // Said in operations.md for every command, and true of all but run, which reset logback to logging.*.
+        Path own = Files.writeString(dir.resolve("own-logback.xml"), """
+                <configuration>
+                  <appender name="c" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>OWN %level %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="c"/></root>
+                </configuration>
+                """);
+        Path logFile = dir.resolve("not-made.log");
+        Path console = dir.resolve("own-console.txt");
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-XX:-UsePerfData",
+                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                        "-Dlogback.configurationFile=" + own,
+                        "org.kmsagent.agent.cli.Main",
+                        "run",
+                        "--set",
+                        "dataDir=" + dir.resolve("own-data"),
+                        "--set",
+                        "bridge.enabled=false",
+                        "--set",
+                        "logging.file=" + logFile)
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile())
+                .start();
+        try {
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> !p.isAlive() || Files.readString(console).contains("logging: "));
+            String out = Files.readString(console);
+            assertThat(p.isAlive()).as(out).isTrue();
+            assertThat(out)
+                    .contains("OWN INFO kms-agent run starting")
+                    .contains("logging: as " + own + " configures (logging.* not used)");
+            assertThat(logFile).doesNotExist();
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
     }
 
     private static List<Path> rolled(Path logFile) throws IOException {

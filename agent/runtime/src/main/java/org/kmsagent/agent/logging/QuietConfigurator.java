@@ -1,4 +1,4 @@
-package org.kmsagent.agent.daemon.logging;
+package org.kmsagent.agent.logging;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
@@ -7,21 +7,18 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * Logback's configuration before any command has said otherwise: warnings and errors on standard error, one line
- * each with an ISO-8601 timestamp and the level. Every command but {@code run} stays at that; {@code run} replaces it
- * from the {@code logging.*} keys ({@link RunLogging}). A {@code logback.xml} (or {@code logback-test.xml}) on the
+ * each with an ISO-8601 timestamp and the level. Every command but {@code run} and {@code hub} stays at that; they
+ * replace it from the {@code logging.*} keys ({@link ResidentLogging}). A {@code logback.xml} (or {@code logback-test.xml}) on the
  * class path, or {@code -Dlogback.configurationFile}, still wins: then this one steps aside.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_LOW_PRIORITY)
 public final class QuietConfigurator extends ContextAwareBase implements Configurator {
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        ClassLoader loader = QuietConfigurator.class.getClassLoader();
-        if (System.getProperty("logback.configurationFile") != null
-                || loader.getResource("logback-test.xml") != null
-                || loader.getResource("logback.xml") != null) {
+        if (ResidentLogging.userConfiguration().isPresent()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        RunLogging.consoleOnly(context, "WARN");
+        ResidentLogging.consoleOnly(context, "WARN");
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

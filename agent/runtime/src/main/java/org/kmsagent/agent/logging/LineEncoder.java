@@ -1,4 +1,4 @@
-package org.kmsagent.agent.daemon.logging;
+package org.kmsagent.agent.logging;
 
 import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
@@ -11,7 +11,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Writes each event as the line {@link RunLogging#PATTERN} describes, byte for byte what logback's
+ * Writes each event as the line {@link ResidentLogging#PATTERN} describes, byte for byte what logback's
  * {@code PatternLayoutEncoder} makes of that pattern ({@code LineEncoderTest} compares the two), without parsing the
  * pattern: logback's pattern parser and converters are about 80 classes, loaded by every command (they all log their
  * warnings), and a start-up cost that bought nothing but this one fixed format (docs/performance-log.md). A logged

@@ -19,11 +19,16 @@ import org.kmsagent.agent.core.BoundedInput;
  * @param maxFileSize the size at which the file rolls over, e.g. {@code 10MB} (units B, KB, MB, GB)
  * @param maxHistoryDays how many days of rolled files are kept
  * @param totalSizeCap the most the rolled files may take together; the oldest go first
+ * @param format {@code text} (one line per event, as docs/operations.md shows it) or {@code json} (one JSON object
+ *     per line, for a log collector that parses fields rather than text)
  */
 public record LoggingConfig(
-        String level, String file, String maxFileSize, Integer maxHistoryDays, String totalSizeCap) {
+        String level, String file, String maxFileSize, Integer maxHistoryDays, String totalSizeCap, String format) {
     /** The levels {@link #level} accepts, lowest volume first. */
     public static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
+
+    /** The formats {@link #format} accepts, the default first. */
+    public static final List<String> FORMATS = List.of("text", "json");
 
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})\\s*(B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
 
@@ -32,19 +37,25 @@ public record LoggingConfig(
         maxFileSize = Objects.requireNonNullElse(maxFileSize, "10MB");
         maxHistoryDays = Objects.requireNonNullElse(maxHistoryDays, 14);
         totalSizeCap = Objects.requireNonNullElse(totalSizeCap, "200MB");
+        format = Objects.requireNonNullElse(format, FORMATS.get(0));
         if (file != null && file.isBlank()) {
             file = null;
         }
     }
 
-    /** Every default: INFO, no file. */
+    /** Every default: INFO, as text lines, no file. */
     public static LoggingConfig defaults() {
-        return new LoggingConfig(null, null, null, null, null);
+        return new LoggingConfig(null, null, null, null, null, null);
     }
 
     /** {@link #level} in upper case. */
     public String levelName() {
         return level.strip().toUpperCase(Locale.ROOT);
+    }
+
+    /** Whether events are written as JSON objects, one per line ({@code logging.format: json}, in any case). */
+    public boolean json() {
+        return format.strip().equalsIgnoreCase("json");
     }
 
     /** A size such as {@code 10MB} in bytes, or -1 when it is not one. */
@@ -66,6 +77,10 @@ public record LoggingConfig(
         if (!LEVELS.contains(levelName())) {
             errors.add("logging.level: must be one of " + String.join("|", LEVELS) + ", got '"
                     + BoundedInput.shown(level) + "'");
+        }
+        if (!FORMATS.contains(format.strip().toLowerCase(Locale.ROOT))) {
+            errors.add("logging.format: must be one of " + String.join("|", FORMATS) + ", got '"
+                    + BoundedInput.shown(format) + "'");
         }
         long max = bytes(maxFileSize);
         if (max < 1) {

@@ -18,13 +18,19 @@ import java.time.format.DateTimeFormatter;
  * exception is still written by logback's own converter, loaded when the first one is logged.
  */
 final class LineEncoder extends EncoderBase<ILoggingEvent> {
-    /** {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX}}: the time zone is the JVM's at start, as logback's. */
-    private final DateTimeFormatter time =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneId.systemDefault());
+    private final DateTimeFormatter time = localTime();
     /** {@code %logger{36}}. */
     private final TargetLengthBasedClassNameAbbreviator abbreviator = new TargetLengthBasedClassNameAbbreviator(36);
 
     private volatile ThrowableProxyConverter throwables;
+
+    /**
+     * {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX}}: the time zone is the JVM's at start, as logback's. The JSON lines
+     * carry the same time.
+     */
+    static DateTimeFormatter localTime() {
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneId.systemDefault());
+    }
 
     /** No header or footer, as the pattern layout writes none. */
     @Override

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.status.Status;
@@ -62,16 +63,17 @@ public final class ResidentLogging {
             // wrote (their appenders, their format) for the logging.* keys, which they chose not to use.
             return "as " + own.get() + " configures (logging.* not used)";
         }
-        Logger root = consoleOnly(context, config.levelName());
+        Logger root = consoleOnly(context, config.levelName(), config.json());
+        String what = config.levelName() + (config.json() ? " as JSON lines" : "");
         if (config.file() == null) {
-            return config.levelName() + " to standard error";
+            return what + " to standard error";
         }
         Path file = Path.of(config.file()).toAbsolutePath();
         RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
         appender.setContext(context);
         appender.setName("file");
         appender.setFile(file.toString());
-        appender.setEncoder(encoder(context));
+        appender.setEncoder(encoder(context, config.json()));
         SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
         policy.setContext(context);
         policy.setParent(appender);
@@ -93,9 +95,9 @@ public final class ResidentLogging {
         root.addAppender(appender);
         if (!fileAndStandardError) {
             root.detachAppender(CONSOLE);
-            return config.levelName() + " to " + file;
+            return what + " to " + file;
         }
-        return config.levelName() + " to standard error and " + file;
+        return what + " to standard error and " + file;
     }
 
     /**
@@ -134,12 +136,16 @@ public final class ResidentLogging {
 
     /** Resets {@code context} to standard error alone at {@code level}; returns the root logger. */
     public static Logger consoleOnly(LoggerContext context, String level) {
+        return consoleOnly(context, level, false);
+    }
+
+    private static Logger consoleOnly(LoggerContext context, String level, boolean json) {
         context.reset();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
         console.setName(CONSOLE);
         console.setTarget("System.err");
-        console.setEncoder(encoder(context));
+        console.setEncoder(encoder(context, json));
         console.start();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Level rootLevel = Level.toLevel(level, Level.INFO);
@@ -173,9 +179,12 @@ public final class ResidentLogging {
         return root;
     }
 
-    /** The lines of {@link #PATTERN}, written without logback's pattern parser ({@link LineEncoder}). */
-    private static LineEncoder encoder(LoggerContext context) {
-        LineEncoder encoder = new LineEncoder();
+    /**
+     * The lines of {@link #PATTERN}, written without logback's pattern parser ({@link LineEncoder}); with
+     * {@code json} ({@code logging.format: json}), one JSON object per event and line ({@link JsonLineEncoder}).
+     */
+    private static Encoder<ILoggingEvent> encoder(LoggerContext context, boolean json) {
+        Encoder<ILoggingEvent> encoder = json ? new JsonLineEncoder() : new LineEncoder();
         encoder.setContext(context);
         encoder.start();
         return encoder;

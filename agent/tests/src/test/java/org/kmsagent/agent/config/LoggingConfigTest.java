@@ -46,6 +46,17 @@ class LoggingConfigTest {
     }
 
     @Test
+    void theFormatIsTextUnlessJsonIsAskedForInAnyCase() throws Exception {
+        assertThat(load(Map.of()).logging().json()).isFalse();
+        assertThat(load(Map.of(), "logging.format=JSON").logging().json()).isTrue();
+        assertThat(load(Map.of("KMSAGENT_LOGGING_FORMAT", "json")).logging().json())
+                .isTrue();
+        assertThatThrownBy(() -> load(Map.of(), "logging.format=xml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("logging.format: must be one of text|json, got 'xml'");
+    }
+
+    @Test
     void badSizesAndHistoryAreNamedByTheirKeys() {
         assertThatThrownBy(() -> load(Map.of(), "logging.maxFileSize=ten", "logging.maxHistoryDays=0"))
                 .hasMessageContaining("logging.maxFileSize: expected a size such as 10MB")

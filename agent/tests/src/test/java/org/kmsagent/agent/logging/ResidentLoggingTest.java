@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,10 +47,10 @@ class ResidentLoggingTest {
     void theServiceWritesItsLinesToItsLogFileAloneNotAlsoToStandardErrorWhichNothingRolls() throws Exception {
         Path runLog = dir.resolve("run.log");
         Path serviceLog = dir.resolve("service.log");
-        String run =
-                logOneLine(() -> ResidentLogging.apply(new LoggingConfig("INFO", runLog.toString(), null, null, null)));
-        String service = logOneLine(() ->
-                ResidentLogging.applyForService(new LoggingConfig("INFO", serviceLog.toString(), null, null, null)));
+        String run = logOneLine(
+                () -> ResidentLogging.apply(new LoggingConfig("INFO", runLog.toString(), null, null, null, null)));
+        String service = logOneLine(() -> ResidentLogging.applyForService(
+                new LoggingConfig("INFO", serviceLog.toString(), null, null, null, null)));
 
         // kms-agent run: the console and the file; the service: the file only (its standard error is the service
         // host's kms-agent-service.log).
@@ -56,6 +58,25 @@ class ResidentLoggingTest {
         assertThat(Files.readString(runLog)).contains("renewed Windows 11 Enterprise");
         assertThat(service).doesNotContain("renewed Windows 11 Enterprise");
         assertThat(Files.readString(serviceLog)).contains("renewed Windows 11 Enterprise");
+    }
+
+    @Test
+    void asJsonLinesTheConsoleAndTheFileGetOneObjectPerEvent() throws Exception {
+        Path logFile = dir.resolve("json.log");
+        String[] where = new String[1];
+        String console = logOneLine(() -> where[0] =
+                ResidentLogging.apply(new LoggingConfig("INFO", logFile.toString(), null, null, null, "json")));
+
+        assertThat(where[0]).isEqualTo("INFO as JSON lines to standard error and " + logFile);
+        ObjectMapper json = new ObjectMapper();
+        for (String text : List.of(console, Files.readString(logFile))) {
+            List<String> lines = text.lines().toList();
+            assertThat(lines).hasSize(1);
+            JsonNode line = json.readTree(lines.get(0));
+            assertThat(line.get("level").asText()).isEqualTo("INFO");
+            assertThat(line.get("logger").asText()).isEqualTo("org.kmsagent.agent.test");
+            assertThat(line.get("message").asText()).isEqualTo("renewed Windows 11 Enterprise");
+        }
     }
 
     /** What standard error showed while {@code setUp}'s logging logged one INFO line; the test logging after. */

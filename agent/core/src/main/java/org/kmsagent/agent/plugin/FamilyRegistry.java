@@ -54,11 +54,12 @@ public final class FamilyRegistry {
 
     /** As {@link #notLoaded(String)}, against a list of families read before. */
     public static String notLoaded(String id, List<LoadedFamily> loaded) {
-        return "no loaded family '" + BoundedInput.shown(id) + "' (loaded: "
-                + (loaded.isEmpty()
-                        ? "none"
-                        : loaded.stream().map(LoadedFamily::id).collect(Collectors.joining(", ")))
-                + ")";
+        return "no loaded family '" + BoundedInput.shown(id) + "' (loaded: " + ids(loaded) + ")";
+    }
+
+    /** The families' ids as a refusal lists them, {@code office2010, office2013, ...}, or {@code none}. */
+    public static String ids(List<LoadedFamily> loaded) {
+        return loaded.isEmpty() ? "none" : loaded.stream().map(LoadedFamily::id).collect(Collectors.joining(", "));
     }
 
     /** Calls {@code listener} after every change. */

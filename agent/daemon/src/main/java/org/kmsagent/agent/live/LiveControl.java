@@ -271,7 +271,8 @@ final class LiveControl implements AgentControl {
     public void unloadPlugin(String pluginId) {
         machine.onMachine(() -> {
             if (!pluginHost().unload(pluginId)) {
-                throw ControlException.notFound("no loaded plugin " + pluginId);
+                throw ControlException.notFound("no loaded plugin '" + BoundedInput.shown(pluginId) + "' (loaded: "
+                        + FamilyRegistry.ids(pluginHost().registry().families()) + ")");
             }
             return null;
         });

@@ -2,7 +2,6 @@ package org.kmsagent.agent.simulate;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.kmsagent.agent.plugin.FamilyRegistry;
 import org.kmsagent.agent.plugin.LoadedFamily;
 
@@ -16,7 +15,7 @@ final class ScenarioFamilies {
 
     /** The loaded families' ids, as a refusal lists them ({@code office2010, office2013, ...}). */
     static String ids(List<LoadedFamily> families) {
-        return families.stream().map(LoadedFamily::id).collect(Collectors.joining(", "));
+        return FamilyRegistry.ids(families);
     }
 
     /** {@code field} names a family that is not loaded: {@code no loaded family 'x' (loaded: ...)}. */

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -101,23 +102,16 @@ class ResidentLoggingTest {
         Path aFile = Files.writeString(dir.resolve("afile"), "");
         Path logFile = aFile.resolve("sub").resolve("agent.log"); // a folder on its path is a file
         Path console = dir.resolve("console.txt");
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-XX:-UsePerfData",
-                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                        "org.kmsagent.agent.cli.Main",
-                        "run",
-                        "--set",
-                        "dataDir=" + dir.resolve("data"),
-                        "--set",
-                        "bridge.port=0",
-                        "--set",
-                        "logging.file=" + logFile)
-                .redirectErrorStream(true)
-                .redirectOutput(console.toFile())
-                .start();
+        Process p = kmsAgent(
+                console,
+                List.of(),
+                "run",
+                "--set",
+                "dataDir=" + dir.resolve("data"),
+                "--set",
+                "bridge.port=0",
+                "--set",
+                "logging.file=" + logFile);
         try {
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
             String out = Files.readString(console);
@@ -135,29 +129,22 @@ class ResidentLoggingTest {
     void aRunWithALogFileWritesTimestampedLevelledLinesAndRollsItOver() throws Exception {
         Path logFile = dir.resolve("logs").resolve("kms-agent.log"); // the folder does not exist yet
         Path console = dir.resolve("console.txt");
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-XX:-UsePerfData",
-                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                        "org.kmsagent.agent.cli.Main",
-                        "run",
-                        "--set",
-                        "dataDir=" + dir.resolve("data"),
-                        "--set",
-                        "bridge.port=0",
-                        "--set",
-                        "logging.file=" + logFile,
-                        "--set",
-                        "logging.level=debug",
-                        "--set",
-                        "logging.maxFileSize=2KB",
-                        "--set",
-                        "logging.totalSizeCap=1MB")
-                .redirectErrorStream(true)
-                .redirectOutput(console.toFile())
-                .start();
+        Process p = kmsAgent(
+                console,
+                List.of(),
+                "run",
+                "--set",
+                "dataDir=" + dir.resolve("data"),
+                "--set",
+                "bridge.port=0",
+                "--set",
+                "logging.file=" + logFile,
+                "--set",
+                "logging.level=debug",
+                "--set",
+                "logging.maxFileSize=2KB",
+                "--set",
+                "logging.totalSizeCap=1MB");
         try {
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> !p.isAlive()
@@ -201,18 +188,8 @@ class ResidentLoggingTest {
     @Test
     void otherCommandsLogNothingBelowWarn() throws Exception {
         Path console = dir.resolve("products.txt");
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-XX:-UsePerfData",
-                        "org.kmsagent.agent.cli.Main",
-                        "--plugins-dir",
-                        dir.resolve("no-plugins").toString(),
-                        "products")
-                .redirectErrorStream(true)
-                .redirectOutput(console.toFile())
-                .start();
+        Process p = kmsAgent(
+                console, List.of(), "--plugins-dir", dir.resolve("no-plugins").toString(), "products");
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(console))
                 .doesNotContain(" INFO ")
@@ -282,19 +259,7 @@ class ResidentLoggingTest {
                                 + " eventBusPort: 0}",
                         "logging: {file: " + logFile + "}",
                         ""));
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-XX:-UsePerfData",
-                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                        "org.kmsagent.agent.cli.Main",
-                        "hub",
-                        "--config",
-                        config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(console.toFile())
-                .start();
+        Process p = kmsAgent(console, List.of(), "hub", "--config", config.toString());
         try {
             await().atMost(Duration.ofSeconds(120))
                     .until(() -> !p.isAlive() || Files.readString(console).contains("logging: "));
@@ -349,24 +314,16 @@ class ResidentLoggingTest {
                 """);
         Path logFile = dir.resolve("not-made.log");
         Path console = dir.resolve("own-console.txt");
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-XX:-UsePerfData",
-                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                        "-Dlogback.configurationFile=" + own,
-                        "org.kmsagent.agent.cli.Main",
-                        "run",
-                        "--set",
-                        "dataDir=" + dir.resolve("own-data"),
-                        "--set",
-                        "bridge.enabled=false",
-                        "--set",
-                        "logging.file=" + logFile)
-                .redirectErrorStream(true)
-                .redirectOutput(console.toFile())
-                .start();
+        Process p = kmsAgent(
+                console,
+                List.of("-Dlogback.configurationFile=" + own),
+                "run",
+                "--set",
+                "dataDir=" + dir.resolve("own-data"),
+                "--set",
+                "bridge.enabled=false",
+                "--set",
+                "logging.file=" + logFile);
         try {
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> !p.isAlive() || Files.readString(console).contains("logging: "));
@@ -381,6 +338,26 @@ class ResidentLoggingTest {
             p.waitFor(60, TimeUnit.SECONDS);
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * {@code kms-agent ARGS} as a process of its own on the test class path, as the launcher starts it, with
+     * {@code jvmFlags} added; standard output and error both go to {@code console}.
+     */
+    private static Process kmsAgent(Path console, List<String> jvmFlags, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-XX:-UsePerfData",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        cmd.addAll(jvmFlags);
+        cmd.add("org.kmsagent.agent.cli.Main");
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile())
+                .start();
     }
 
     private static List<Path> rolled(Path logFile) throws IOException {

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bench.LoopbackPorts;
 import org.kmsagent.agent.cli.CliRun;
+import org.kmsagent.agent.cli.KmsAgentProcess;
 import org.kmsagent.agent.config.LoggingConfig;
 import org.slf4j.LoggerFactory;
 
@@ -345,16 +345,7 @@ class ResidentLoggingTest {
      * {@code jvmFlags} added; standard output and error both go to {@code console}.
      */
     private static Process kmsAgent(Path console, List<String> jvmFlags, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-XX:-UsePerfData",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
-        cmd.addAll(jvmFlags);
-        cmd.add("org.kmsagent.agent.cli.Main");
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd)
+        return new ProcessBuilder(KmsAgentProcess.command(jvmFlags, List.of(args)))
                 .redirectErrorStream(true)
                 .redirectOutput(console.toFile())
                 .start();

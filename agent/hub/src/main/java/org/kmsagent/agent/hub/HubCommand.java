@@ -13,6 +13,8 @@ import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigFile;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.logging.ResidentLogging;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Runs a fleet hub: agents dial out to it; hubs cluster with one another.")
 public final class HubCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(HubCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -62,6 +66,12 @@ public final class HubCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        // The first line of each start in the log file, as run's: a file that outlives restarts shows where each began.
+        LOG.info(
+                "kms-agent hub starting: cluster {}, data in {}, logging {}",
+                agentConfig.fleet().cluster().name(),
+                agentConfig.dataDir(),
+                logs);
         HubServer hub;
         try {
             hub = HubServer.start(agentConfig, name, Clock.systemUTC());

@@ -292,6 +292,11 @@ class ResidentLoggingTest {
                     .contains("Members {size:1")
                     .doesNotContain("Copyright")
                     .doesNotContain("o---o");
+            // Each start begins with a line of its own, as run's does, in a file that outlives restarts.
+            assertThat(log.lines().findFirst().orElse(""))
+                    .contains(
+                            " INFO  [main] org.kmsagent.agent.hub.HubCommand - kms-agent hub starting: cluster hub-log-")
+                    .contains("logging INFO to standard error and " + logFile);
             assertThat(log.lines().filter(l -> !l.isBlank() && LINE.matcher(l).matches()))
                     .anyMatch(l -> l.contains(" INFO  ") && l.contains("enrolled by 'ops'"));
         } finally {

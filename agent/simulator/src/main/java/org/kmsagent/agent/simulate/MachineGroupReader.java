@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.plugin.FamilyRegistry;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.simulate.ScenarioFile.GroupFile;
 import org.kmsagent.agent.simulate.ScenarioFile.ProductFile;
@@ -90,7 +91,7 @@ final class MachineGroupReader {
                             : field + ".products[" + (i - 1) + "]";
             if (p == null || p.family() == null) {
                 problems.add(
-                        new FieldProblem(pf + ".family", "required (loaded: " + ScenarioFamilies.ids(families) + ")"));
+                        new FieldProblem(pf + ".family", "required (loaded: " + FamilyRegistry.ids(families) + ")"));
                 continue;
             }
             Optional<LoadedFamily> fam = ScenarioFamilies.byId(families, p.family());

@@ -13,11 +13,6 @@ final class ScenarioFamilies {
         return families.stream().filter(f -> f.id().equals(id)).findFirst();
     }
 
-    /** The loaded families' ids, as a refusal lists them ({@code office2010, office2013, ...}). */
-    static String ids(List<LoadedFamily> families) {
-        return FamilyRegistry.ids(families);
-    }
-
     /** {@code field} names a family that is not loaded: {@code no loaded family 'x' (loaded: ...)}. */
     static FieldProblem unknown(String field, String id, List<LoadedFamily> families) {
         return new FieldProblem(field, FamilyRegistry.notLoaded(id, families));

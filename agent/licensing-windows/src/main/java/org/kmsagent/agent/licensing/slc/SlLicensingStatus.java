@@ -30,6 +30,24 @@ public record SlLicensingStatus(
         return Optional.of(Instant.ofEpochSecond(seconds, nanos));
     }
 
+    /**
+     * When the licence ends, for a record read at {@code readAt}: the validity expiration where the record has one;
+     * else, for a licensed SKU whose {@code dwGraceTime} is above 0 (time-limited: KMS, token-based or AVMA,
+     * docs/kms-rules.md §8.1), that many minutes after the read, as {@code slmgr /dlv} shows a volume activation's
+     * expiration from its remaining minutes. A licensed SKU with neither is licensed for good (a MAK or retail key), and
+     * its renewal loop rests; a KMS client taken for one would never be renewed.
+     */
+    public Optional<Instant> validUntil(Instant readAt) {
+        Optional<Instant> stated = validUntil();
+        if (stated.isPresent() || status != LICENSED || graceMinutes <= 0) {
+            return stated;
+        }
+        return Optional.of(readAt.plusSeconds(graceMinutes * 60));
+    }
+
+    /** {@code SLLICENSINGSTATUS} licensed (docs/kms-rules.md §8.3). */
+    private static final int LICENSED = 1;
+
     /** An instant as a FILETIME (100 ns ticks since 1601), the encoding SLC uses. */
     public static long toFileTime(Instant instant) {
         return (instant.getEpochSecond() + FILETIME_EPOCH_OFFSET_SECONDS) * 10_000_000L + instant.getNano() / 100;

@@ -159,20 +159,15 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
                     ? discovered.map(
                             h -> AddressText.of(h, discoveredPort == 0 ? KmsEndpoint.DEFAULT_PORT : discoveredPort))
                     : pinnedHost.map(h -> endpoint.toString());
-            OptionalInt activationMinutes = optionalInt(s, skuId, "VLActivationInterval");
-            OptionalInt renewalMinutes = optionalInt(s, skuId, "VLRenewalInterval");
-            Duration activationInterval = activationMinutes.isPresent()
-                    ? Duration.ofMinutes(activationMinutes.getAsInt())
-                    : DEFAULT_ACTIVATION_INTERVAL;
-            Duration renewalInterval = renewalMinutes.isPresent()
-                    ? Duration.ofMinutes(renewalMinutes.getAsInt())
-                    : DEFAULT_RENEWAL_INTERVAL;
+            Duration activationInterval =
+                    interval(optionalInt(s, skuId, "VLActivationInterval"), DEFAULT_ACTIVATION_INTERVAL);
+            Duration renewalInterval = interval(optionalInt(s, skuId, "VLRenewalInterval"), DEFAULT_RENEWAL_INTERVAL);
             return new LicenseState(
                     skuId,
                     SlStatusMapping.toLicenseStatus(rec.status(), rec.reason()),
                     Duration.ofMinutes(rec.graceMinutes()),
                     HResult.of(rec.reason()),
-                    rec.validUntil(),
+                    rec.validUntil(Instant.now()),
                     endpoint,
                     hostInUse,
                     activationInterval,
@@ -230,14 +225,6 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
                     appCounter(s, applicationId, "KeyManagementServiceTotalRequests"),
                     appCounter(s, applicationId, "KeyManagementServiceFailedRequests"),
                     byStatus);
-        }
-    }
-
-    /** The client machine id (CMID) the service sends to KMS hosts, if it reports one. */
-    public Optional<String> clientMachineId(LicensingService service) throws LicensingException {
-        try (SlcSession s = open(service)) {
-            return SlcSession.ifPresent(() -> s.serviceInformation("ClientMachineID"))
-                    .map(SlcLicensingStack::text);
         }
     }
 
@@ -382,6 +369,20 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
         return SlcSession.ifPresent(() -> s.skuInformation(sku, name))
                 .map(SlcLicensingStack::text)
                 .filter(t -> !t.isBlank());
+    }
+
+    /**
+     * An interval the service reports, or {@code otherwise} where it reports none or one no KMS host can give (a host
+     * sets 15 to 43,200 minutes, docs/kms-rules.md §2.1). A client that is not activated may report anything there
+     * (§8.6 pitfall 7), and the renewal loop schedules its next attempt that far ahead: a zero would have it ask the
+     * host again at once, without end.
+     */
+    static Duration interval(OptionalInt minutes, Duration otherwise) {
+        return minutes.isPresent()
+                        && minutes.getAsInt() >= KmsRules.MIN_INTERVAL_MINUTES
+                        && minutes.getAsInt() <= KmsRules.MAX_INTERVAL_MINUTES
+                ? Duration.ofMinutes(minutes.getAsInt())
+                : otherwise;
     }
 
     private static OptionalInt optionalInt(SlcSession s, UUID sku, String name) throws LicensingException {

@@ -132,6 +132,44 @@ class SlcLicensingStackTest {
     }
 
     @Test
+    void aKmsLicenceWithoutAnExpiryDateEndsWhenItsRemainingMinutesRunOut() throws Exception {
+        dbl.control().double_set_status(pro.toString(), 1, 259_000, 30, HResult.S_OK.code(), 0);
+        Instant before = Instant.now();
+
+        LicenseState kms = stack.licenseState(LicensingService.SPP, pro);
+
+        // Still time-limited (docs/kms-rules.md §8.1): the renewal loop keeps renewing it and reports its expiry.
+        assertThat(kms.validUntil())
+                .hasValueSatisfying(until -> assertThat(until)
+                        .isBetween(
+                                before.plus(Duration.ofMinutes(259_000)),
+                                Instant.now().plus(Duration.ofMinutes(259_000))));
+
+        // Licensed with no minutes left to count: licensed for good (a MAK), nothing to renew.
+        dbl.control().double_set_status(pro.toString(), 1, 0, 0, HResult.S_OK.code(), 0);
+        assertThat(stack.licenseState(LicensingService.SPP, pro).validUntil()).isEmpty();
+    }
+
+    @Test
+    void intervalsNoHostCanGiveAreTheDefaultsSoTheLoopNeverAsksWithoutPause() throws Exception {
+        dbl.control().double_set_status(pro.toString(), 2, 43_000, 30, HResult.SL_I_OOT_GRACE_PERIOD.code(), 0);
+        dbl.skuDword(pro, "VLActivationInterval", 0);
+        dbl.skuDword(pro, "VLRenewalInterval", 43_201);
+
+        LicenseState state = stack.licenseState(LicensingService.SPP, pro);
+
+        assertThat(state.activationInterval()).isEqualTo(Duration.ofHours(2));
+        assertThat(state.renewalInterval()).isEqualTo(Duration.ofDays(7));
+
+        // The bounds a host may set are taken as they are.
+        dbl.skuDword(pro, "VLActivationInterval", 15);
+        dbl.skuDword(pro, "VLRenewalInterval", 43_200);
+        LicenseState bounds = stack.licenseState(LicensingService.SPP, pro);
+        assertThat(bounds.activationInterval()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(bounds.renewalInterval()).isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
     void graceKindsFollowTheReasonCode() throws Exception {
         int[][] cases = {
             {2, HResult.SL_I_OOB_GRACE_PERIOD.code()},
@@ -198,15 +236,6 @@ class SlcLicensingStackTest {
         KmsHostCounters c = stack.kmsHostCounters(LicensingService.SPP, SlcDouble.WINDOWS_APP);
         assertThat(c.keyManagementService()).isFalse();
         assertThat(c.currentCount()).isEqualTo(-1);
-    }
-
-    @Test
-    void clientMachineIdComesFromServiceInformation() throws Exception {
-        String cmid = "0ba1b4c3-1d2e-4f5a-9b8c-7d6e5f4a3b2c";
-        dbl.control()
-                .double_set_value(
-                        SlcDoubleControl.SCOPE_SERVICE, null, "ClientMachineID", SlcDoubleControl.SL_DATA_SZ, cmid, 0);
-        assertThat(stack.clientMachineId(LicensingService.SPP)).contains(cmid);
     }
 
     @Test

@@ -52,6 +52,7 @@ final class DaemonModule extends AbstractModule {
         bind(MachineLicensing.class).in(Singleton.class);
         bind(HostRoleRunner.class).in(Singleton.class);
         bind(ProductTracker.class).in(Singleton.class);
+        bind(MachineCmids.class).in(Singleton.class);
         bind(LiveControl.class).in(Singleton.class);
         bind(LiveAgent.class).in(Singleton.class);
         OptionalBinder.newOptionalBinder(binder(), ThisComputer.class)

@@ -49,6 +49,7 @@ final class LiveControl implements AgentControl {
     private final HostRoleRunner hosts;
     private final StatePersistence persistence;
     private final Provider<PluginHost> plugins;
+    private final MachineCmids cmids;
 
     @Inject
     LiveControl(
@@ -58,8 +59,10 @@ final class LiveControl implements AgentControl {
             MachineLicensing licensing,
             HostRoleRunner hosts,
             StatePersistence persistence,
-            Provider<PluginHost> plugins) {
+            Provider<PluginHost> plugins,
+            MachineCmids cmids) {
         this.plugins = plugins;
+        this.cmids = cmids;
         this.machine = machine;
         this.scheduler = scheduler;
         this.tracker = tracker;
@@ -80,11 +83,7 @@ final class LiveControl implements AgentControl {
 
     @Override
     public List<String> clientMachineIds() {
-        // The simulated machine's CMID (stored with it, so a copied data directory is a clone). Reading Windows' own
-        // CMID (SoftwareLicensingService.ClientMachineID) is not wired yet: the real stack reports none.
-        return machine.onMachine(() -> licensing.site() != null
-                ? List.of(licensing.site().machine().cmid().toString())
-                : List.<String>of());
+        return machine.onMachine(cmids::current);
     }
 
     @Override

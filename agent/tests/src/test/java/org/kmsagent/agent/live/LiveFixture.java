@@ -1,5 +1,6 @@
 package org.kmsagent.agent.live;
 
+import com.google.inject.Module;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -39,6 +40,11 @@ public final class LiveFixture implements AutoCloseable {
 
     /** Starts an agent over {@code dataDir} with the built plugins and these {@code --set} overrides. */
     static LiveFixture start(Path dataDir, String... sets) throws Exception {
+        return start(DaemonWiring.classPathModules(), dataDir, sets);
+    }
+
+    /** {@link #start(Path, String...)} with these Guice modules in place of the class path's (a stack of a test's). */
+    static LiveFixture start(List<Module> modules, Path dataDir, String... sets) throws Exception {
         List<String> all = new ArrayList<>(
                 List.of("dataDir=" + dataDir, "pluginsDir=" + PluginJars.builtPlugins(), "licensing=simulated"));
         all.addAll(List.of(sets));
@@ -54,7 +60,7 @@ public final class LiveFixture implements AutoCloseable {
                 vertx, config, dataDir, publisher, new StateStore(dataDir.resolve("state.json"), clock), clock);
         LiveAgent agent;
         try {
-            agent = LiveAgent.start(ctx);
+            agent = LiveAgent.start(modules, ctx);
         } catch (Exception e) {
             vertx.close().await();
             throw e;

@@ -61,7 +61,7 @@ public final class SlcDouble {
         return SlcClient.forLibrary(library);
     }
 
-    /** Adds a SKU with a key and a status; returns the SKU id. */
+    /** Adds a SKU of a new id with a key and a status; returns the SKU id. */
     public UUID addProduct(
             UUID app,
             String name,
@@ -71,7 +71,20 @@ public final class SlcDouble {
             LicenseStatus status,
             int graceMinutes,
             HResult reason) {
-        UUID sku = UUID.randomUUID();
+        return addProduct(app, UUID.randomUUID(), name, description, partial, channel, status, graceMinutes, reason);
+    }
+
+    /** Adds the SKU {@code sku} (a catalog's, for a family to find it) with a key and a status; returns its id. */
+    public UUID addProduct(
+            UUID app,
+            UUID sku,
+            String name,
+            String description,
+            String partial,
+            String channel,
+            LicenseStatus status,
+            int graceMinutes,
+            HResult reason) {
         check(control.double_add_sku(app.toString(), sku.toString(), name, description), "add_sku");
         UUID pkey = UUID.randomUUID();
         check(control.double_set_key(sku.toString(), pkey.toString(), partial, channel), "set_key");

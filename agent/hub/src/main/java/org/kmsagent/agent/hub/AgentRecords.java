@@ -3,6 +3,7 @@ package org.kmsagent.agent.hub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +141,12 @@ public final class AgentRecords {
                 continue; // delivered late (from the outbox, or again after a lost view): the registration is newer
             }
             if (PRODUCTS.equals(type)) {
-                r.put("products", data.getJsonArray("products", new JsonArray()));
+                Object products = data.containsKey("products") ? data.getValue("products") : new JsonArray();
+                if (!(products instanceof JsonArray list) || !list.stream().allMatch(JsonObject.class::isInstance)) {
+                    throw new IllegalArgumentException(
+                            "events: seq " + seq + " (" + PRODUCTS + "): products: expected an array of objects");
+                }
+                r.put("products", list);
             } else if (HOST.equals(type)) {
                 r.put("host", data);
                 noteArrivals(r, now);
@@ -206,12 +212,15 @@ public final class AgentRecords {
             return;
         }
         JsonObject firstSeen = r.getJsonObject("firstSeen", new JsonObject());
-        for (Object o : host.getJsonArray("ledger", new JsonArray())) {
-            if (o instanceof JsonObject entry && entry.getString("clientMachineId") != null) {
+        if (!(host.getValue("ledger") instanceof JsonArray ledger)) {
+            return;
+        }
+        for (Object o : ledger) {
+            if (o instanceof JsonObject entry && entry.getValue("clientMachineId") instanceof String cmid) {
                 JsonObject pool = firstSeen.getJsonObject(entry.getString("applicationId", "?"), new JsonObject());
-                String cmid = entry.getString("clientMachineId");
                 if (!pool.containsKey(cmid)) {
-                    pool.put(cmid, entry.getString("lastSeen", now.toString()));
+                    // Kept as a time the pool forecast can read: a time the agent wrote otherwise is now.
+                    pool.put(cmid, time(entry.getValue("lastSeen")).orElse(now).toString());
                 }
                 firstSeen.put(entry.getString("applicationId", "?"), pool);
             }
@@ -327,5 +336,17 @@ public final class AgentRecords {
 
     private static Optional<Instant> instant(String text) {
         return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
+    }
+
+    /** An ISO-8601 instant given as text, or empty for anything else. */
+    private static Optional<Instant> time(Object value) {
+        if (!(value instanceof String text)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -261,6 +261,7 @@ public final class FleetHub extends VerticleBase {
         if (!RequestBody.wholeWithin(written, 0, AgentRecords.MAX_SEQ)) {
             throw RequestBody.outOfRange("writtenSeq", 0, AgentRecords.MAX_SEQ, written);
         }
+        RegistrationCheck.check(body);
         Instant now = clock.instant();
         return serial(
                 id,

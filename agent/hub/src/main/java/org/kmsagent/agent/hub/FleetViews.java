@@ -47,8 +47,10 @@ final class FleetViews {
         Instant now = clock.instant();
         return maps.records().map(all -> {
             JsonArray list = new JsonArray();
-            sorted(all)
-                    .forEach(r -> list.add(new JsonObject()
+            RecordReading.each(
+                    sorted(all),
+                    "fleet",
+                    r -> new JsonObject()
                             .put("agentId", r.getString("agentId"))
                             .put("hostName", r.getString("hostName"))
                             .put("osClass", r.getString("osClass"))
@@ -61,7 +63,8 @@ final class FleetViews {
                             // What a what-if snapshot needs to start each machine as it is: its CMIDs, and per family
                             // the last successful activation or renewal and the host that gave it.
                             .put("cmids", r.getJsonArray("cmids", new JsonArray()))
-                            .put("renewals", r.getJsonObject("renewals", new JsonObject()))));
+                            .put("renewals", r.getJsonObject("renewals", new JsonObject())),
+                    list::add);
             return new JsonObject().put("at", now.toString()).put("agents", list);
         });
     }
@@ -72,7 +75,7 @@ final class FleetViews {
         Instant now = clock.instant();
         return maps.records().map(all -> {
             List<ExpiryForecast.ProductState> products = new ArrayList<>();
-            sorted(all).forEach(r -> products.addAll(AgentRecords.products(r)));
+            RecordReading.each(sorted(all), "fleet expiring", AgentRecords::products, products::addAll);
             return new JsonObject()
                     .put("at", now.toString())
                     .put("days", days)
@@ -96,12 +99,7 @@ final class FleetViews {
     /** Machines that present the same CMID (images cloned without generalizing). */
     Future<JsonObject> duplicates() {
         return maps.records()
-                .map(all -> new JsonObject()
-                        .put(
-                                "duplicates",
-                                BusJson.array(Duplicates.find(sorted(all).stream()
-                                        .map(AgentRecords::machine)
-                                        .toList()))));
+                .map(all -> new JsonObject().put("duplicates", BusJson.array(Duplicates.find(machines(sorted(all))))));
     }
 
     /** Each watched host with its counts against each threshold, the clients it saw, clones and missing agents. */
@@ -151,6 +149,12 @@ final class FleetViews {
                             .put("hostName", record.getString("hostName"))
                             .put("history", h));
         });
+    }
+
+    private static List<Duplicates.Machine> machines(List<JsonObject> records) {
+        List<Duplicates.Machine> out = new ArrayList<>();
+        RecordReading.each(records, "fleet duplicates", AgentRecords::machine, out::add);
+        return out;
     }
 
     private static List<JsonObject> sorted(Map<String, JsonObject> all) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -32,50 +33,51 @@ final class WatchedHosts {
     /** Each watched host with its counts against each threshold, the clients it saw, clones and missing agents. */
     static JsonArray hosts(List<JsonObject> records) {
         JsonArray out = new JsonArray();
-        for (JsonObject r : records) {
-            JsonObject view = r.getJsonObject("watchedHost");
-            if (view == null) {
-                continue;
-            }
-            String host = hostName(r, view);
-            List<JsonObject> clients = clients(records, r, view);
-            JsonArray unmanaged = new JsonArray();
-            clients.stream().filter(c -> !c.getBoolean("managed")).forEach(c -> unmanaged.add(c.getString("name")));
-            out.add(new JsonObject()
-                    .put("agentId", r.getString("agentId"))
-                    .put("host", host)
-                    .put("at", view.getString("at"))
-                    .put("applications", view.getJsonArray("applications", new JsonArray()))
-                    .put("countersError", view.getString("countersError"))
-                    .put("service", view.getJsonObject("service"))
-                    .put("serviceError", view.getString("serviceError"))
-                    .put("logCounts", view.getJsonArray("logCounts", new JsonArray()))
-                    .put("clients", clients.size())
-                    .put("unmanaged", unmanaged)
-                    .put("clones", clones(clients))
-                    .put("missing", missing(records, host, clients))
-                    .put("observedRequests", view.getLong("observedRequests", 0L))
-                    .put("malformedEvents", view.getLong("malformedEvents", 0L))
-                    .put("lastRead", view.getString("lastRead"))
-                    .put("eventLogError", view.getString("eventLogError")));
-        }
+        RecordReading.each(records, "fleet hosts", r -> host(records, r), h -> h.ifPresent(out::add));
         return out;
+    }
+
+    /** One watching agent's host, or empty when it watches none. */
+    private static Optional<JsonObject> host(List<JsonObject> records, JsonObject r) {
+        JsonObject view = r.getJsonObject("watchedHost");
+        if (view == null) {
+            return Optional.empty();
+        }
+        String host = hostName(r, view);
+        List<JsonObject> clients = clients(records, r, view);
+        JsonArray unmanaged = new JsonArray();
+        clients.stream().filter(c -> !c.getBoolean("managed")).forEach(c -> unmanaged.add(c.getString("name")));
+        return Optional.of(new JsonObject()
+                .put("agentId", r.getString("agentId"))
+                .put("host", host)
+                .put("at", view.getString("at"))
+                .put("applications", view.getJsonArray("applications", new JsonArray()))
+                .put("countersError", view.getString("countersError"))
+                .put("service", view.getJsonObject("service"))
+                .put("serviceError", view.getString("serviceError"))
+                .put("logCounts", view.getJsonArray("logCounts", new JsonArray()))
+                .put("clients", clients.size())
+                .put("unmanaged", unmanaged)
+                .put("clones", clones(clients))
+                .put("missing", missing(records, host, clients))
+                .put("observedRequests", view.getLong("observedRequests", 0L))
+                .put("malformedEvents", view.getLong("malformedEvents", 0L))
+                .put("lastRead", view.getString("lastRead"))
+                .put("eventLogError", view.getString("eventLogError")));
     }
 
     /** Every client the watched hosts logged, joined with the agents; only the unmanaged ones if asked. */
     static JsonArray clients(List<JsonObject> records, boolean unmanagedOnly) {
         JsonArray out = new JsonArray();
-        for (JsonObject r : records) {
-            JsonObject view = r.getJsonObject("watchedHost");
-            if (view == null) {
-                continue;
-            }
-            for (JsonObject c : clients(records, r, view)) {
-                if (!unmanagedOnly || !c.getBoolean("managed")) {
-                    out.add(c);
-                }
-            }
-        }
+        RecordReading.each(
+                records,
+                "fleet clients",
+                r -> r.getJsonObject("watchedHost") == null
+                        ? List.<JsonObject>of()
+                        : clients(records, r, r.getJsonObject("watchedHost")),
+                logged -> logged.stream()
+                        .filter(c -> !unmanagedOnly || !c.getBoolean("managed"))
+                        .forEach(out::add));
         return out;
     }
 

@@ -203,6 +203,13 @@ final class FleetCommands extends CtlSubcommand {
                     t.row(e.getValue("seq"), e.getString("at"), e.getString("type"), EventSummary.of(e));
                 });
                 t.print(out);
+                long earlier = reply.getLong("earlier", 0L);
+                if (earlier > 0) {
+                    // The hubs keep each agent's newest events (docs/fleet.md, "Sizing").
+                    out.printf(
+                            "%,d earlier event(s) of %s are no longer kept by the hubs; the agent's own log has them%n",
+                            earlier, reply.getString("agentId"));
+                }
             });
         }
     }

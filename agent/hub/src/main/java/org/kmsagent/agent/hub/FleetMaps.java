@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,16 +20,25 @@ import java.util.Map;
  *     asking hub, read and decoded whole), and a heartbeat no longer reads and writes back the whole record. Kept as
  *     JSON text: Hazelcast holds a string as it is, where Vert.x wraps a JSON object in a holder that names its
  *     classes, a fifth of what an entry costs a hub (an entry and its backup per agent).
- * @param history {@code kmsagent.fleet.history.chunks}: each agent's history in pieces of {@link #HISTORY_CHUNK}
- *     events, key {@code agentId/n} ({@link Pieces}). Appending touches the last piece only, so a batch costs the same
- *     whatever the agent's history holds (one growing array per agent, read and written back whole on every batch,
- *     made ingest slower with every event). The agent's record counts the events kept ({@code historyCount}); what a
- *     piece holds beyond that count (a write whose record never followed) is dropped when the piece is next written.
+ * @param history {@code kmsagent.fleet.history.chunks}: each agent's newest {@link #HISTORY_KEPT} history events in
+ *     {@link Pieces} of {@link #HISTORY_CHUNK}, key {@code agentId/n}. Appending touches the last piece only, so a batch
+ *     costs the same whatever the agent's history holds (one growing array per agent, read and written back whole on
+ *     every batch, made ingest slower with every event). The agent's record counts the events it has delivered
+ *     ({@code historyCount}).
  */
 record FleetMaps(
         AsyncMap<String, JsonObject> agents, AsyncMap<String, String> presence, AsyncMap<String, JsonArray> history) {
     /** History events per cluster-map entry (a few KB of JSON). */
     static final int HISTORY_CHUNK = 64;
+
+    /**
+     * History events a hub keeps per agent, the newest. Bounded because every hub holds the fleet's histories in its
+     * heap (an entry and its backup): a machine that cannot reach its host's threshold logs a failed attempt every two
+     * hours per product, some 4,400 a year, so a history kept whole would grow a hub's heap by about a gigabyte a year
+     * for every thousand such machines. A thousand events are a healthy machine's renewals for years, and six weeks of
+     * a failing machine's attempts at two products; the agent's own log keeps them all.
+     */
+    static final int HISTORY_KEPT = 1_000;
 
     /** The three maps of the cluster {@code vertx} belongs to (a hub's own when it runs alone). */
     static Future<FleetMaps> open(Vertx vertx) {
@@ -73,27 +81,15 @@ record FleetMaps(
 
     /** Appends events to an agent's history after the {@code kept} its record counts ({@link Pieces}). */
     Future<Void> append(String id, long kept, List<JsonObject> events) {
-        return Pieces.append(history, HISTORY_CHUNK, id, kept, events).mapEmpty();
+        return historyPieces().append(id, kept, events);
     }
 
-    /** An agent's whole history, oldest first: the pieces its record counts. */
-    Future<JsonArray> historyOf(String id, long kept) {
-        List<Future<JsonArray>> pieces = new ArrayList<>();
-        for (long p = 0; p * HISTORY_CHUNK < kept; p++) {
-            pieces.add(history.get(Pieces.key(id, p)));
-        }
-        return Future.all(pieces).map(x -> {
-            JsonArray all = new JsonArray();
-            for (Future<JsonArray> f : pieces) {
-                if (f.result() != null) {
-                    f.result().forEach(e -> {
-                        if (all.size() < kept) {
-                            all.add(e);
-                        }
-                    });
-                }
-            }
-            return all;
-        });
+    /** An agent's newest history events (at most {@link #HISTORY_KEPT}), oldest first, of the {@code count} it had. */
+    Future<JsonArray> historyOf(String id, long count) {
+        return historyPieces().newest(id, count);
+    }
+
+    private Pieces historyPieces() {
+        return new Pieces(history, HISTORY_CHUNK, HISTORY_KEPT);
     }
 }

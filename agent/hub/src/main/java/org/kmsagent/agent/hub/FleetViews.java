@@ -136,18 +136,23 @@ final class FleetViews {
         return counts.compose(c -> audit.query(query, agent, c));
     }
 
-    /** One agent's event history, oldest first. */
+    /**
+     * One agent's event history as the hubs keep it (its newest {@value FleetMaps#HISTORY_KEPT} events), oldest first,
+     * with how many earlier events are no longer kept.
+     */
     Future<JsonObject> history(RequestBody body) {
         String id = body.requiredText("target", AgentCredentials.AGENT_ID_FORM);
         return maps.agents().get(id).compose(record -> {
             if (record == null) {
                 return Future.failedFuture(ControlException.notFound("target: no agent " + id + " in the fleet"));
             }
-            return maps.historyOf(id, record.getLong("historyCount", 0L))
+            long count = record.getLong("historyCount", 0L);
+            return maps.historyOf(id, count)
                     .map(h -> new JsonObject()
                             .put("agentId", id)
                             .put("hostName", record.getString("hostName"))
-                            .put("history", h));
+                            .put("history", h)
+                            .put("earlier", Math.max(0, count - h.size())));
         });
     }
 

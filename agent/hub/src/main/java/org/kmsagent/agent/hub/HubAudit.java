@@ -4,14 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.AsyncMap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.kmsagent.agent.bus.audit.AuditLog;
 import org.kmsagent.agent.bus.audit.AuditQuery;
 import org.kmsagent.agent.bus.audit.AuditRecord;
@@ -24,11 +22,9 @@ import org.slf4j.LoggerFactory;
  * cluster-wide map {@code kmsagent.fleet.audit.pieces}) and this hub's own log, answered together on
  * {@link FleetAddresses#AUDIT}. Each hub answers with its own log and every agent's records (docs/audit.md).
  *
- * <p>An agent's records are kept in pieces of {@value #PIECE} (key {@code agentId/n}), as its history is: a batch
- * reads and writes the last piece only, and drops the piece that falls out of the newest {@link #KEPT_PER_AGENT}. (One
- * array per agent, read and written back whole, cost every batch up to a thousand records.) The agent's record in the
- * fleet view counts the records kept ({@code auditCount}); what the last piece holds beyond that count (a write whose
- * record never followed) is dropped when the piece is next written, so a record delivered again is kept once.
+ * <p>An agent's records are kept in {@link Pieces} of {@value #PIECE}, as its history is (one array per agent, read
+ * and written back whole, cost every batch up to a thousand records); the agent's record in the fleet view counts the
+ * records it has forwarded ({@code auditCount}).
  */
 final class HubAudit {
     private static final Logger LOG = LoggerFactory.getLogger(HubAudit.class);
@@ -36,12 +32,10 @@ final class HubAudit {
     static final int KEPT_PER_AGENT = 1_000;
     /** Records per cluster-map entry. */
     static final int PIECE = 100;
-    /** Pieces kept per agent: the newest {@link #KEPT_PER_AGENT} whatever the last piece holds. */
-    private static final int PIECES_KEPT = KEPT_PER_AGENT / PIECE + 1;
 
     private final String hubName;
     private final AuditLog own;
-    private AsyncMap<String, JsonArray> pieces;
+    private Pieces pieces;
 
     /**
      * @param own this hub's audit log, or null (a hub without one: tests)
@@ -54,7 +48,7 @@ final class HubAudit {
     Future<Void> start(Vertx vertx) {
         return vertx.sharedData()
                 .<String, JsonArray>getAsyncMap("kmsagent.fleet.audit.pieces")
-                .onSuccess(m -> pieces = m)
+                .onSuccess(m -> pieces = new Pieces(m, PIECE, KEPT_PER_AGENT))
                 .mapEmpty();
     }
 
@@ -85,42 +79,7 @@ final class HubAudit {
         if (records.isEmpty()) {
             return Future.succeededFuture(0);
         }
-        return Pieces.append(pieces, PIECE, agentId, kept, records).compose(last -> {
-            // The pieces that this batch pushed out of the newest ones kept (those kept before it ended at the piece
-            // of its record number kept - 1).
-            List<Future<Void>> drops = new ArrayList<>();
-            long dropFrom = kept == 0 ? 0 : Math.max(0, (kept - 1) / PIECE - PIECES_KEPT + 1);
-            for (long old = dropFrom; old <= last - PIECES_KEPT; old++) {
-                drops.add(pieces.remove(Pieces.key(agentId, old)).mapEmpty());
-            }
-            return Future.all(drops).map(records.size());
-        });
-    }
-
-    /** The pieces that hold an agent's newest records when it has {@code count}: first and last piece number. */
-    private static long[] window(long count) {
-        long lastPiece = (count - 1) / PIECE;
-        return new long[] {Math.max(0, lastPiece - PIECES_KEPT + 1), lastPiece};
-    }
-
-    /** An agent's newest records (at most {@link #KEPT_PER_AGENT}), oldest first, from the pieces its count covers. */
-    private static JsonArray newest(long count, Map<Long, JsonArray> byPiece) {
-        long[] w = window(count);
-        JsonArray all = new JsonArray();
-        for (long p = w[0]; p <= w[1]; p++) {
-            JsonArray piece = byPiece.get(p);
-            if (piece == null) {
-                continue;
-            }
-            int take = (int) Math.min(piece.size(), count - p * PIECE);
-            for (int i = 0; i < take; i++) {
-                all.add(piece.getValue(i));
-            }
-        }
-        while (all.size() > KEPT_PER_AGENT) {
-            all.remove(0);
-        }
-        return all;
+        return pieces.append(agentId, kept, records).map(records.size());
     }
 
     /** One agent's kept records, as {@link #query} reads them. */
@@ -128,21 +87,12 @@ final class HubAudit {
         if (count <= 0) {
             return Future.succeededFuture(Map.of());
         }
-        long[] w = window(count);
-        Map<Long, Future<JsonArray>> reads = new TreeMap<>();
-        for (long p = w[0]; p <= w[1]; p++) {
-            reads.put(p, pieces.get(Pieces.key(agent, p)));
-        }
-        return Future.all(new ArrayList<>(reads.values())).map(x -> {
-            Map<Long, JsonArray> byPiece = new HashMap<>();
-            reads.forEach((p, f) -> byPiece.put(p, f.result()));
-            return Map.of(agent, newest(count, byPiece));
-        });
+        return pieces.newest(agent, count).map(records -> Map.of(agent, records));
     }
 
     /** Every agent's kept records, given each agent's count. */
     private Future<Map<String, JsonArray>> all(Map<String, Long> counts) {
-        return pieces.entries().map(entries -> {
+        return pieces.map().entries().map(entries -> {
             Map<String, Map<Long, JsonArray>> byAgent = new HashMap<>();
             entries.forEach((k, v) -> {
                 int slash = k.lastIndexOf('/');
@@ -159,7 +109,7 @@ final class HubAudit {
             byAgent.forEach((agent, byPiece) -> {
                 long count = counts.getOrDefault(agent, 0L);
                 if (count > 0) {
-                    out.put(agent, newest(count, byPiece));
+                    out.put(agent, pieces.newest(count, byPiece));
                 }
             });
             return out;

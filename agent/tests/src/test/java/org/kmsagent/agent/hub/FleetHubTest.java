@@ -137,6 +137,63 @@ class FleetHubTest {
     }
 
     @Test
+    void aHubKeepsAnAgentsNewestHistoryEventsAndSaysHowManyEarlierOnesAreGone() throws Exception {
+        var bus = hub.vertx.eventBus();
+        bus.request(
+                        FleetAddresses.REGISTER,
+                        new JsonObject().put("agentId", "pc-7").put("hostName", "PC-7"))
+                .await(30, TimeUnit.SECONDS);
+        // A machine refused every two hours for half a year: more failed attempts than a hub keeps of anyone.
+        int sent = 2 * FleetMaps.HISTORY_KEPT + 3 * FleetMaps.HISTORY_CHUNK + 10;
+        for (int first = 1; first <= sent; first += 100) {
+            JsonArray events = new JsonArray();
+            for (int seq = first; seq <= Math.min(sent, first + 99); seq++) {
+                events.add(new JsonObject()
+                        .put("seq", seq)
+                        .put("type", "renewal")
+                        .put("at", NOW.plusSeconds(seq).toString())
+                        .put(
+                                "data",
+                                new JsonObject()
+                                        .put("kind", "ACTIVATION_FAILED")
+                                        .put("family", "windows-client")
+                                        .put("n", seq)));
+            }
+            bus.request(
+                            FleetAddresses.EVENTS,
+                            new JsonObject().put("agentId", "pc-7").put("events", events))
+                    .await(30, TimeUnit.SECONDS);
+        }
+
+        JsonObject reply = new JsonObject(ctl(LocalHub.READ_TOKEN, "fleet", "history", "--target", "pc-7", "--json")
+                .out());
+        List<Integer> kept = reply.getJsonArray("history").stream()
+                .map(e -> ((JsonObject) e).getJsonObject("data").getInteger("n"))
+                .toList();
+        assertThat(kept.equals(IntStream.rangeClosed(sent - FleetMaps.HISTORY_KEPT + 1, sent)
+                        .boxed()
+                        .toList()))
+                .as(
+                        "the newest %d in order, once each; got %d from %s to %s",
+                        FleetMaps.HISTORY_KEPT, kept.size(), kept.get(0), kept.get(kept.size() - 1))
+                .isTrue();
+        assertThat(reply.getLong("earlier")).isEqualTo(sent - FleetMaps.HISTORY_KEPT);
+        assertThat(ctl(LocalHub.READ_TOKEN, "fleet", "history", "--target", "pc-7")
+                        .out())
+                .endsWith(String.format(
+                        "%,d earlier event(s) of pc-7 are no longer kept by the hubs; the agent's own log has them%n",
+                        sent - FleetMaps.HISTORY_KEPT));
+        // What the hub holds for the agent stays within the newest kept and one piece.
+        var keys = hub.vertx
+                .sharedData()
+                .getAsyncMap("kmsagent.fleet.history.chunks")
+                .compose(m -> m.keys())
+                .await(30, TimeUnit.SECONDS);
+        int spanned = (FleetMaps.HISTORY_KEPT - 1 + FleetMaps.HISTORY_CHUNK - 1) / FleetMaps.HISTORY_CHUNK + 1;
+        assertThat(keys).hasSizeLessThanOrEqualTo(spanned);
+    }
+
+    @Test
     void aStateRefreshUpdatesTheViewWithoutEnteringTheHistory() throws Exception {
         FleetLink pc =
                 agent("pc-1", new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("pc-1"))));

@@ -119,6 +119,12 @@ public final class HubRoutes implements BridgeRoutes {
         return FleetAddresses.AGENT_SENDS.contains(address) || FleetAddresses.QUERIES.contains(address);
     }
 
+    /** An agent's answers to a fan-out go to the asking hub's reply address, which answers nothing back. */
+    @Override
+    public boolean oneWay(String address) {
+        return address.startsWith(FleetAddresses.REPLY_PREFIX);
+    }
+
     private static boolean agentAddress(String address) {
         return FleetAddresses.AGENT_SENDS.contains(address) || address.startsWith(FleetAddresses.REPLY_PREFIX);
     }

@@ -92,6 +92,11 @@ final class BridgeAccess {
         return routes.sendRole(client, address);
     }
 
+    /** Whether a send to the address takes no reply ({@link BridgeRoutes#oneWay}). */
+    boolean oneWay(String address) {
+        return routes.oneWay(address);
+    }
+
     /** Whether a request to the address stays in this process ({@link BridgeRoutes#servedHere}). */
     boolean servedHere(String address) {
         return routes.servedHere(address);

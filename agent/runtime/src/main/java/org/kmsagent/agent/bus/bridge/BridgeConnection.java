@@ -306,9 +306,10 @@ final class BridgeConnection {
         Optional<Role> needed = access.sendRole(client, address);
         if (needed.isEmpty() || !client.role().covers(needed.get())) {
             LOG.warn(
-                    "bridge: client '{}' ({}) refused on {}",
+                    "bridge: client '{}' ({}) from {} refused on {}",
                     client.name(),
                     client.role().id(),
+                    socket.remoteAddress(),
                     BoundedInput.printable(address));
             audit.refused(
                     client.name(),
@@ -331,6 +332,16 @@ final class BridgeConnection {
             } else {
                 write(Frames.error("access_denied"));
             }
+            return;
+        }
+        if (replyAddress == null && !access.oneWay(address)) {
+            // The address answers every request: sent one way, the work would be done with nobody to hear how it
+            // went, and, with no reply to wait for, outside MAX_IN_FLIGHT, so a client could queue it without bound.
+            write(new JsonObject()
+                    .put("type", "err")
+                    .put("address", address)
+                    .put("failureCode", BusCodes.BAD_REQUEST)
+                    .put("message", "replyAddress: required: " + address + " answers every request"));
             return;
         }
         DeliveryOptions options = new DeliveryOptions()
@@ -405,7 +416,13 @@ final class BridgeConnection {
                     socket.remoteAddress(),
                     BoundedInput.printable(address));
             audit.refused(client.name(), address, null, BusCodes.FORBIDDEN, "registration refused");
-            write(Frames.error("access_denied"));
+            if (client.isAgent()) {
+                // An enrolled agent asking to hear another agent's commands (docs/fleet.md, "Agent identity"): its
+                // own link never does, so the connection is not one to keep talking to.
+                closeWith("access_denied");
+            } else {
+                write(Frames.error("access_denied"));
+            }
             return;
         }
         if (!registrations.add(address)) {

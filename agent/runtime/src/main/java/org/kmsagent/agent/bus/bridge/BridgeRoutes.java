@@ -37,6 +37,15 @@ public interface BridgeRoutes {
         return Optional.empty();
     }
 
+    /**
+     * Whether a client sends to the address without a reply address: an answer to a request that came to it (a hub's
+     * fan-out). Every address of the control API, and of the hub's own requests, answers each request and takes a
+     * send only with a reply address.
+     */
+    default boolean oneWay(String address) {
+        return false;
+    }
+
     /** {@link #sendRole(String, String)} for an authenticated caller (routes that know agents override it). */
     default Optional<Role> sendRole(BridgeCaller caller, String address) {
         return caller.isAgent() ? Optional.empty() : sendRole(caller.name(), address);

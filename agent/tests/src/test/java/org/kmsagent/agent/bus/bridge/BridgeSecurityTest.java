@@ -122,6 +122,37 @@ class BridgeSecurityTest {
     }
 
     @Test
+    void aRequestWithoutAReplyAddressIsRefusedNotRunOutsideTheInFlightBound() throws Exception {
+        try (RawBridgeClient c = raw()) {
+            // Pipelined without reading: each would have queued a request on the machine thread, unbounded.
+            for (int i = 0; i < 3 * BridgeConnection.MAX_IN_FLIGHT; i++) {
+                c.sendFrame(new JsonObject()
+                        .put("type", "send")
+                        .put("address", BusAddresses.STATUS)
+                        .put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN))
+                        .put("body", new JsonObject()));
+            }
+            for (int i = 0; i < 3 * BridgeConnection.MAX_IN_FLIGHT; i++) {
+                JsonObject refused = c.readFrame();
+                assertThat(refused.getString("type")).isEqualTo("err");
+                assertThat(refused.getInteger("failureCode")).isEqualTo(400);
+                assertThat(refused.getString("message"))
+                        .isEqualTo("replyAddress: required: kmsagent.status answers every request");
+            }
+            // The connection stays open for requests made as the protocol says.
+            c.sendFrame(new JsonObject()
+                    .put("type", "send")
+                    .put("address", BusAddresses.STATUS)
+                    .put("replyAddress", "r1")
+                    .put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN))
+                    .put("body", new JsonObject()));
+            JsonObject reply = c.readFrame();
+            assertThat(reply.getString("address")).isEqualTo("r1");
+            assertThat(reply.getJsonObject("body").containsKey("products")).isTrue();
+        }
+    }
+
+    @Test
     void aFrameOfAnUnknownTypeOrWithoutAddressIsRefusedSayingWhatCame() throws Exception {
         try (RawBridgeClient c = raw()) {
             c.sendFrame(new JsonObject()

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.kmsagent.agent.core.text.Table;
+import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.api.ProductKey;
 
 /**
@@ -24,7 +25,7 @@ final class GenuineServiceLines {
 
     /**
      * The host's counts against each threshold: the service's own, per application, then those its event log shows
-     * over 30 days, per threshold the clients asked for.
+     * over 30 days, per application (the CMIDs it counted, in one table per application as the host keeps them).
      */
     static Table countsTable(JsonObject view) {
         Table t = new Table("SOURCE", "APPLICATION", "COUNT", "NEEDS", "MET");
@@ -42,9 +43,10 @@ final class GenuineServiceLines {
         });
         view.getJsonArray("logCounts", new JsonArray()).forEach(x -> {
             JsonObject th = (JsonObject) x;
+            String app = th.getString("applicationId");
             t.row(
                     "log, 30 days",
-                    "clients asking for " + th.getInteger("required"),
+                    GenuineHostView.UNKNOWN_APPLICATION.equals(app) ? "products no loaded family knows" : app,
                     th.getLong("count"),
                     th.getInteger("required"),
                     met(th));

@@ -6,12 +6,15 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.ThresholdClass;
 
@@ -24,7 +27,8 @@ import org.kmsagent.api.ThresholdClass;
  * @param applications the service's counters per application id; empty if they could not be read
  * @param countersError why the counters could not be read, or null
  * @param clients one per (client name, CMID) the log named within the last 30 days, newest request first
- * @param logCounts distinct CMIDs the log named within the last 30 days, by the minimum count they asked for
+ * @param logCounts per application, the distinct CMIDs the log shows the host counted within the last 30 days,
+ *     against each threshold of the application's clients: what the host's table holds ({@link #logCounts})
  * @param observedRequests requests held in the agent's ledger (all time)
  * @param malformedEvents events skipped as unreadable since the agent started
  * @param lastRead when the log was last read, or null
@@ -38,7 +42,7 @@ public record GenuineHostView(
         List<Application> applications,
         String countersError,
         List<Client> clients,
-        List<Threshold> logCounts,
+        List<LogCount> logCounts,
         long observedRequests,
         long malformedEvents,
         Instant lastRead,
@@ -92,6 +96,17 @@ public record GenuineHostView(
     public record Threshold(int required, long count, boolean met) {}
 
     /**
+     * The log's count of one application against one threshold.
+     *
+     * @param applicationId the licensing application whose table the CMIDs are in, or {@link #UNKNOWN_APPLICATION}
+     *     for products no loaded family knows
+     */
+    public record LogCount(String applicationId, int required, long count, boolean met) {}
+
+    /** The application of products no loaded family's catalog knows. */
+    public static final String UNKNOWN_APPLICATION = "unknown";
+
+    /**
      * One client as the log last saw it.
      *
      * @param name its FQDN as logged
@@ -128,12 +143,14 @@ public record GenuineHostView(
     }
 
     /**
-     * The view from the requests observed within the last 30 days before {@code now} (oldest first) and the counters.
+     * The view from the requests observed within the last 30 days before {@code now} (oldest first) and the counters;
+     * {@code applicationOf} names the application of a product (a SKU id), or is empty for one no loaded family knows.
      */
     public static GenuineHostView of(
             String hostName,
             Instant now,
             List<ObservedRequest> window,
+            Function<String, Optional<String>> applicationOf,
             List<Counters> counters,
             String countersError,
             long observedRequests,
@@ -142,25 +159,26 @@ public record GenuineHostView(
             String eventLogError) {
         Map<String, ObservedRequest> latest = new LinkedHashMap<>();
         Map<String, Integer> requests = new HashMap<>();
-        Map<Integer, Set<String>> cmidsByRequired = new TreeMap<>(Comparator.reverseOrder());
+        Set<ObservedRequestLog.CountedCmid> counted = new LinkedHashSet<>();
         for (ObservedRequest r : window) {
             String key =
                     r.clientName().toLowerCase(Locale.ROOT) + "|" + r.cmid().toLowerCase(Locale.ROOT);
             requests.merge(key, 1, Integer::sum);
             latest.put(key, r);
-            cmidsByRequired
-                    .computeIfAbsent(r.requiredCount(), k -> new TreeSet<>())
-                    .add(r.cmid().toLowerCase(Locale.ROOT));
+            if (r.counted()) {
+                counted.add(new ObservedRequestLog.CountedCmid(
+                        r.skuId().toLowerCase(Locale.ROOT),
+                        r.requiredCount(),
+                        r.cmid().toLowerCase(Locale.ROOT)));
+            }
         }
         List<ObservedRequestLog.ClientSeen> seen = new ArrayList<>();
         latest.forEach((k, r) -> seen.add(new ObservedRequestLog.ClientSeen(r, requests.get(k))));
-        Map<Integer, Long> counts = new TreeMap<>(Comparator.reverseOrder());
-        cmidsByRequired.forEach((required, cmids) -> counts.put(required, (long) cmids.size()));
         return of(
                 hostName,
                 now,
                 seen,
-                counts,
+                logCounts(List.copyOf(counted), applicationOf),
                 counters,
                 countersError,
                 observedRequests,
@@ -169,12 +187,37 @@ public record GenuineHostView(
                 eventLogError);
     }
 
+    /**
+     * The host's tables as its log shows them: the CMIDs it counted, in one table per application (Windows clients
+     * and servers share one, each Office application has its own: docs/kms-rules.md §1.4), each against every
+     * threshold of that application's clients; products no loaded family knows are counted apart, against the minimum
+     * counts they asked for.
+     */
+    public static List<LogCount> logCounts(
+            List<ObservedRequestLog.CountedCmid> counted, Function<String, Optional<String>> applicationOf) {
+        Map<String, Set<String>> cmids = new TreeMap<>();
+        Map<String, Set<Integer>> asked = new TreeMap<>();
+        Map<String, Optional<String>> known = new HashMap<>();
+        for (ObservedRequestLog.CountedCmid c : counted) {
+            String app = known.computeIfAbsent(c.skuId(), applicationOf).orElse(UNKNOWN_APPLICATION);
+            cmids.computeIfAbsent(app, a -> new TreeSet<>()).add(c.cmid());
+            asked.computeIfAbsent(app, a -> new TreeSet<>()).add(c.requiredCount());
+        }
+        List<LogCount> out = new ArrayList<>();
+        cmids.forEach((app, set) -> {
+            for (int required : thresholdsOf(app, asked.get(app))) {
+                out.add(new LogCount(app, required, set.size(), set.size() >= required));
+            }
+        });
+        return out;
+    }
+
     /** The view from what the ledger summarised for the window ({@link ObservedRequestLog#clientsSince}). */
     public static GenuineHostView of(
             String hostName,
             Instant now,
             List<ObservedRequestLog.ClientSeen> seen,
-            Map<Integer, Long> cmidsByRequired,
+            List<LogCount> logCounts,
             List<Counters> counters,
             String countersError,
             long observedRequests,
@@ -194,14 +237,14 @@ public record GenuineHostView(
                     c.requests()));
         }
         clients.sort(Comparator.comparing(Client::lastRequest).reversed().thenComparing(Client::name));
-        List<Threshold> logCounts = new ArrayList<>();
-        Map<Integer, Long> byRequired = new TreeMap<>(Comparator.reverseOrder());
-        byRequired.putAll(cmidsByRequired);
-        byRequired.forEach((required, n) -> logCounts.add(new Threshold(required, n, n >= required)));
         List<Application> apps = new ArrayList<>();
         for (Counters c : counters) {
+            Set<Integer> asked = new TreeSet<>(Comparator.reverseOrder());
+            logCounts.stream()
+                    .filter(l -> l.applicationId().equalsIgnoreCase(c.applicationId()))
+                    .forEach(l -> asked.add(l.required()));
             List<Threshold> thresholds = new ArrayList<>();
-            for (int required : thresholdsOf(c.applicationId(), byRequired.keySet())) {
+            for (int required : thresholdsOf(c.applicationId(), asked)) {
                 thresholds.add(new Threshold(required, c.currentCount(), c.currentCount() >= required));
             }
             apps.add(new Application(
@@ -229,7 +272,8 @@ public record GenuineHostView(
 
     /**
      * The threshold classes of an application's clients: Windows clients 25 and servers 5 share the Windows count,
-     * Office asks for 5 (docs/kms-rules.md §1.4, §1.5); for another application, the minimum counts its log shows.
+     * Office asks for 5 (docs/kms-rules.md §1.4, §1.5); for another application, the minimum counts its log shows,
+     * largest first.
      */
     static List<Integer> thresholdsOf(String applicationId, Set<Integer> seen) {
         if (KmsRules.WINDOWS_APPLICATION.toString().equalsIgnoreCase(applicationId)) {
@@ -239,7 +283,7 @@ public record GenuineHostView(
                 || KmsRules.OFFICE_2013_AND_LATER_APPLICATION.toString().equalsIgnoreCase(applicationId)) {
             return List.of(ThresholdClass.OFFICE.minimumCount());
         }
-        return List.copyOf(seen);
+        return seen.stream().sorted(Comparator.reverseOrder()).toList();
     }
 
     /** How far back the view looks: a host counts a client for 30 days after its latest request. */

@@ -10,12 +10,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.UUID;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.api.HResult;
@@ -473,17 +473,19 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
     }
 
     @Override
-    public synchronized Map<Integer, Long> distinctCmidsSince(Instant from) {
-        Map<Integer, Long> out = new TreeMap<>(Comparator.reverseOrder());
+    public synchronized List<CountedCmid> countedSince(Instant from) {
+        Set<CountedCmid> out = new LinkedHashSet<>();
         for (Object[] row : read(
-                "SELECT required_count, COUNT(DISTINCT LOWER(cmid)) FROM observed_request"
-                        + " WHERE host_time >= ? GROUP BY required_count",
+                "SELECT DISTINCT LOWER(sku_id), required_count, LOWER(cmid), result FROM observed_request"
+                        + " WHERE host_time >= ?",
                 ps -> ps.setObject(1, from),
-                rs -> new Object[] {rs.getInt(1), rs.getLong(2)},
-                16)) {
-            out.put((Integer) row[0], (Long) row[1]);
+                rs -> new Object[] {rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4)},
+                1024)) {
+            if (ObservedRequest.counted((String) row[3])) {
+                out.add(new CountedCmid((String) row[0], (Integer) row[1], (String) row[2]));
+            }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     @Override

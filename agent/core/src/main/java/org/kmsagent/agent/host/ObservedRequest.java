@@ -2,6 +2,7 @@ package org.kmsagent.agent.host;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.kmsagent.api.HResult;
 
 /**
  * One client request as a genuine Windows KMS host logged it (event 12290 in its "Key Management Service" log,
@@ -41,6 +42,28 @@ public record ObservedRequest(
         Objects.requireNonNull(cmid, "cmid");
         clientTime = Objects.requireNonNullElse(clientTime, "");
         Objects.requireNonNull(skuId, "skuId");
+    }
+
+    /**
+     * Whether the host counted this request's CMID: a request it refused (a host key that cannot activate the product,
+     * a clock too far off: any failure other than a count still too low) does not build the count (docs/kms-rules.md
+     * §1.2). A result the event leaves out, or one that is no HRESULT, is taken as counted.
+     */
+    public boolean counted() {
+        return counted(result);
+    }
+
+    /** {@link #counted()} for a logged result: {@code 0x0}, {@code 0xC004F038}, decimal, or empty. */
+    public static boolean counted(String result) {
+        String r = result.strip();
+        long code;
+        try {
+            code = r.regionMatches(true, 0, "0x", 0, 2) ? Long.parseLong(r.substring(2), 16) : Long.parseLong(r);
+        } catch (NumberFormatException e) {
+            return true;
+        }
+        int hr = (int) code;
+        return hr >= 0 || hr == HResult.SL_E_VL_NOT_ENOUGH_COUNT.code();
     }
 
     /** The license state's name, as the event documents it. */

@@ -2,7 +2,6 @@ package org.kmsagent.agent.host;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The append-only record of what a genuine KMS host logged (its event 12290s), kept by the agent that watches it so
@@ -32,8 +31,21 @@ public interface ObservedRequestLog {
      */
     List<ClientSeen> clientsSince(Instant from);
 
-    /** Per minimum count asked for, the distinct CMIDs (case aside) with a request at or after {@code from}. */
-    Map<Integer, Long> distinctCmidsSince(Instant from);
+    /**
+     * Each distinct product (SKU), minimum count and CMID (case aside) with a request at or after {@code from} that
+     * the host counted ({@link ObservedRequest#counted}): what the host's tables hold, for counting them per
+     * application ({@link GenuineHostView#logCounts}).
+     */
+    List<CountedCmid> countedSince(Instant from);
+
+    /**
+     * A CMID the host counted, with the product it asked for.
+     *
+     * @param skuId the product (lower case)
+     * @param requiredCount the minimum count it asked for
+     * @param cmid its client machine id (lower case)
+     */
+    record CountedCmid(String skuId, int requiredCount, String cmid) {}
 
     /**
      * A client as the host last logged it.

@@ -211,6 +211,9 @@ final class HostRoleRunner {
 
     /** The loaded families changed: the host model serves theirs, and the simulated machine reaches it again. */
     void families(List<LoadedFamily> families) {
+        if (watchedHost != null) {
+            watchedHost.families(families);
+        }
         if (hostRole != null) {
             hostRole.families(families);
             if (licensing.site() != null) {

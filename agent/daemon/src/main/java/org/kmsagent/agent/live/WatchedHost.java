@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.kmsagent.agent.bus.EventPublisher;
 import org.kmsagent.agent.host.GenuineHostView;
@@ -12,6 +13,7 @@ import org.kmsagent.agent.licensing.eventlog.KmsEventWatcher;
 import org.kmsagent.agent.licensing.kmshost.GenuineHostServiceReader;
 import org.kmsagent.agent.licensing.slc.KmsHostCounters;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
+import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.scheduler.Scheduler;
 import org.kmsagent.api.LicensingException;
@@ -42,6 +44,9 @@ final class WatchedHost implements AutoCloseable {
     private final GenuineHostServiceReader service;
     private final Scheduler scheduler;
     private final EventPublisher events;
+    /** The loaded families, whose catalogs say which application each logged product counts in. */
+    private List<LoadedFamily> families = List.of();
+
     private Scheduler.Timer next;
     private Instant lastRead;
     private String eventLogError;
@@ -75,6 +80,27 @@ final class WatchedHost implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /** The loaded families changed. */
+    void families(List<LoadedFamily> loaded) {
+        families = List.copyOf(loaded);
+    }
+
+    /** The application whose table a logged product (a SKU id) is counted in, by the loaded families' catalogs. */
+    private Optional<String> applicationOf(String skuId) {
+        UUID sku;
+        try {
+            sku = UUID.fromString(skuId.strip().replace("{", "").replace("}", ""));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        for (LoadedFamily f : families) {
+            if (f.catalog().bySkuId(sku).isPresent()) {
+                return Optional.of(f.applicationId().toString());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Reads the log now, then every {@link #POLL}. */
@@ -135,7 +161,7 @@ final class WatchedHost implements AutoCloseable {
                 name,
                 now,
                 ledger.clientsSince(from),
-                ledger.distinctCmidsSince(from),
+                GenuineHostView.logCounts(ledger.countedSince(from), this::applicationOf),
                 counters,
                 countersError,
                 ledger.observedCount(),

@@ -25,6 +25,7 @@ import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.ObservedRequest;
 import org.kmsagent.agent.testsupport.GenuineHostFixtures;
+import org.kmsagent.agent.testsupport.TestFamilies;
 
 /** {@code ctl host} on an agent watching a genuine KMS host prints what the host's log and counters show. */
 class CtlHostWatchedTest {
@@ -49,7 +50,8 @@ class CtlHostWatchedTest {
                                 "",
                                 2,
                                 43_000,
-                                "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c")),
+                                "73111121-5638-40f6-bc11-f1d7b0d64300")),
+                        TestFamilies::applicationOf,
                         List.of(new GenuineHostView.Counters("55c92734-d682-4d71-983e-d6ec3f16059f", 26, 40, 1)),
                         null,
                         1,
@@ -99,6 +101,10 @@ class CtlHostWatchedTest {
             assertThat(r.out().lines().filter(l -> l.startsWith("service")))
                     .hasSize(2)
                     .anySatisfy(l -> assertThat(l).contains("26", "25", "yes"));
+            // The log's count is of Windows' table (a Windows 11 Enterprise client), against both of its thresholds.
+            assertThat(r.out().lines().filter(l -> l.startsWith("log, 30 days")))
+                    .hasSize(2)
+                    .allSatisfy(l -> assertThat(l).contains("55c92734-d682-4d71-983e-d6ec3f16059f", " 1 ", "NO"));
             assertThat(r.out().lines().filter(l -> l.startsWith("pc-a.contoso.com")))
                     .singleElement()
                     .asString()

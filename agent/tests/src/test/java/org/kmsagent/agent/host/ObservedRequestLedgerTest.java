@@ -9,10 +9,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.testsupport.TestFamilies;
 
 /** The append-only record of a watched host's requests in the durable ledger, and the view summarised from it. */
 class ObservedRequestLedgerTest {
@@ -60,13 +60,37 @@ class ObservedRequestLedgerTest {
                             Tuple.tuple("pc-b.contoso.com", 1),
                             Tuple.tuple("PC-A.contoso.com", 2),
                             Tuple.tuple("srv.contoso.com", 1));
-            Map<Integer, Long> counts = ledger.distinctCmidsSince(from);
-            assertThat(counts).containsExactly(Map.entry(25, 2L), Map.entry(5, 1L));
+            // The CMIDs the host counted within the window, each once per product and count asked for (case aside);
+            // the request of 40 days ago is out of it.
+            List<ObservedRequestLog.CountedCmid> counted = ledger.countedSince(from);
+            assertThat(counted)
+                    .containsExactlyInAnyOrder(
+                            new ObservedRequestLog.CountedCmid(SKU, 25, "aaaaaaaa-0000-4000-8000-000000000001"),
+                            new ObservedRequestLog.CountedCmid(SKU, 5, "bbbbbbbb-0000-4000-8000-000000000002"),
+                            new ObservedRequestLog.CountedCmid(SKU, 25, "cccccccc-0000-4000-8000-000000000003"));
 
-            GenuineHostView fromStore =
-                    GenuineHostView.of("KMS01", NOW, seen, counts, List.of(), null, 6, 0, NOW, null);
+            GenuineHostView fromStore = GenuineHostView.of(
+                    "KMS01",
+                    NOW,
+                    seen,
+                    GenuineHostView.logCounts(counted, TestFamilies::applicationOf),
+                    List.of(),
+                    null,
+                    6,
+                    0,
+                    NOW,
+                    null);
             GenuineHostView fromList = GenuineHostView.of(
-                    "KMS01", NOW, ledger.observedBetween(from, NOW, 100), List.of(), null, 6, 0, NOW, null);
+                    "KMS01",
+                    NOW,
+                    ledger.observedBetween(from, NOW, 100),
+                    TestFamilies::applicationOf,
+                    List.of(),
+                    null,
+                    6,
+                    0,
+                    NOW,
+                    null);
             assertThat(fromStore).isEqualTo(fromList);
             assertThat(fromStore.clients().get(2).licenseState()).isEqualTo("licensed");
             assertThat(fromStore.clients().get(2).cmid()).isEqualTo("aaaaaaaa-0000-4000-8000-000000000001");

@@ -98,6 +98,7 @@ class WatchedHostFleetTest {
                         "KMS01",
                         NOW,
                         log,
+                        TestFamilies::applicationOf,
                         List.of(new GenuineHostView.Counters(
                                 "55c92734-d682-4d71-983e-d6ec3f16059f", 4, 6, 0, Map.of("Licensed", 5L))),
                         null,
@@ -191,17 +192,27 @@ class WatchedHostFleetTest {
                         .toList())
                 .as("pc-z names KMS01 and was never logged; pc-d uses DNS, and was logged anyway")
                 .containsExactly("pc-z");
-        // The service's count of 4 against the Windows classes; the log's distinct CMIDs per class asked for.
+        // The service's count of 4 against the Windows classes.
         JsonArray thresholds =
                 host.getJsonArray("applications").getJsonObject(0).getJsonArray("thresholds");
         assertThat(thresholds)
                 .containsExactly(
                         new JsonObject().put("required", 25).put("count", 4).put("met", false),
                         new JsonObject().put("required", 5).put("count", 4).put("met", false));
+        // The log's counted CMIDs, in one table for the product it logged (not one a loaded family knows), against
+        // each count asked for: the four machines (the clone once), as the service counts them.
         assertThat(host.getJsonArray("logCounts"))
                 .containsExactly(
-                        new JsonObject().put("required", 25).put("count", 3).put("met", false),
-                        new JsonObject().put("required", 5).put("count", 1).put("met", false));
+                        new JsonObject()
+                                .put("applicationId", "unknown")
+                                .put("required", 25)
+                                .put("count", 4)
+                                .put("met", false),
+                        new JsonObject()
+                                .put("applicationId", "unknown")
+                                .put("required", 5)
+                                .put("count", 4)
+                                .put("met", false));
 
         CliRun table = ctl("fleet", "hosts");
         assertThat(table.out())

@@ -17,6 +17,7 @@ import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.ObservedRequest;
 import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.rules.KmsRules;
+import org.kmsagent.agent.testsupport.TestFamilies;
 
 /**
  * The live fleet the what-if tests take snapshots of: six server agents reporting their products' state and last
@@ -87,6 +88,7 @@ final class WhatIfFleet {
                 "KMS01",
                 NOW,
                 log,
+                TestFamilies::applicationOf,
                 List.of(new GenuineHostView.Counters("55c92734-d682-4d71-983e-d6ec3f16059f", 28, 28, 0)),
                 null,
                 28,

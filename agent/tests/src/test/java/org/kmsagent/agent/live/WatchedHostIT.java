@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.licensing.eventlog.WevtapiDouble;
 import org.kmsagent.agent.licensing.kmshost.RegistryDouble;
+import org.kmsagent.agent.rules.KmsRules;
 
 /**
  * A real agent with {@code host.mode: watch} over the gcc-built Event Log double: it reads the host's log at start,
@@ -19,7 +20,8 @@ import org.kmsagent.agent.licensing.kmshost.RegistryDouble;
  * every request it read.
  */
 class WatchedHostIT {
-    private static final String WIN11 = "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c";
+    /** Windows 11 Enterprise, as the windows-client catalog names its SKU. */
+    private static final String WIN11 = "73111121-5638-40f6-bc11-f1d7b0d64300";
 
     @TempDir
     Path dir;
@@ -51,6 +53,11 @@ class WatchedHostIT {
                     .extracting(GenuineHostView.Client::name)
                     .containsExactly("pc-b.contoso.com", "pc-a.contoso.com");
             assertThat(v.malformedEvents()).isEqualTo(1);
+            // The loaded families' catalogs put the logged product in Windows' table, against both its thresholds.
+            assertThat(v.logCounts())
+                    .containsExactly(
+                            new GenuineHostView.LogCount(KmsRules.WINDOWS_APPLICATION.toString(), 25, 2, false),
+                            new GenuineHostView.LogCount(KmsRules.WINDOWS_APPLICATION.toString(), 5, 2, false));
             assertThat(v.countersError()).as("no SLC with the simulated stack").contains("SLC");
             assertThat(v.eventLogError()).isNull();
             assertThat(f.agent.banner()).anyMatch(l -> l.contains("watching the genuine host"));

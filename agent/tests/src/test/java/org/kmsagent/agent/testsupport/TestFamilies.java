@@ -55,6 +55,18 @@ public final class TestFamilies {
         return all().stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow();
     }
 
+    /**
+     * The application whose table a KMS host counts a product (a SKU id) in, by the bundled catalogs, as an agent
+     * watching a genuine host maps its log; empty for a product none of them knows.
+     */
+    public static Optional<String> applicationOf(String skuId) {
+        UUID sku = UUID.fromString(skuId);
+        return all().stream()
+                .filter(f -> f.catalog().bySkuId(sku).isPresent())
+                .map(f -> f.applicationId().toString())
+                .findFirst();
+    }
+
     /** The same family as {@code base} with another handler, e.g. a faulty one. */
     public static LoadedFamily withHandler(LoadedFamily base, ActivationHandler handler) {
         return load(base.id(), handler);

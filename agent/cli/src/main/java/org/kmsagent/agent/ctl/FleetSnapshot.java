@@ -182,14 +182,29 @@ final class FleetSnapshot {
             if (into == null || c.getString("cmid") == null || c.getString("lastRequest") == null) {
                 continue;
             }
-            String[] product = bySku.get(c.getString("skuId", "").toLowerCase(Locale.ROOT));
-            JsonObject entry = new JsonObject().put("cmid", c.getString("cmid")).put("skuId", c.getString("skuId"));
-            if (product != null) {
-                entry.put("family", product[0]);
+            // One entry per product the host counted the client for, each in its own pool (a machine with Windows and
+            // Office is in both tables, docs/kms-rules.md §1.4; one whose requests were all refused is in none, §1.2).
+            // A watching agent of an earlier build gives only the client's latest request.
+            JsonArray counted = c.getValue("counted") instanceof JsonArray a
+                    ? a
+                    : new JsonArray()
+                            .add(new JsonObject()
+                                    .put("skuId", c.getString("skuId"))
+                                    .put("requiredCount", c.getInteger("requiredCount"))
+                                    .put("lastRequest", c.getString("lastRequest")));
+            for (Object p : counted) {
+                JsonObject product = (JsonObject) p;
+                String sku = product.getString("skuId", "");
+                JsonObject entry =
+                        new JsonObject().put("cmid", c.getString("cmid")).put("skuId", sku);
+                String[] known = bySku.get(sku.toLowerCase(Locale.ROOT));
+                if (known != null) {
+                    entry.put("family", known[0]);
+                }
+                into.add(entry.put("name", c.getString("name"))
+                        .put("lastRequest", product.getString("lastRequest"))
+                        .put("requiredCount", product.getInteger("requiredCount")));
             }
-            into.add(entry.put("name", c.getString("name"))
-                    .put("lastRequest", c.getString("lastRequest"))
-                    .put("requiredCount", c.getInteger("requiredCount")));
         }
         byHost.forEach((h, clients) -> {
             if (!clients.isEmpty()) {

@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,6 +115,8 @@ public record GenuineHostView(
      * @param requiredCount the minimum count it asked for
      * @param skuId the product of its latest request
      * @param requests its requests within the window
+     * @param counted each product the host counted it for within the window (in that product's application's table),
+     *     with its latest counted request, newest first; empty when the host refused all its requests
      */
     public record Client(
             String name,
@@ -124,7 +125,15 @@ public record GenuineHostView(
             Instant lastRequest,
             int requiredCount,
             String skuId,
-            int requests) {}
+            int requests,
+            List<CountedProduct> counted) {
+        public Client {
+            counted = List.copyOf(counted);
+        }
+    }
+
+    /** A product a client was counted for, the minimum count it asked for, and its latest counted request for it. */
+    public record CountedProduct(String skuId, int requiredCount, Instant lastRequest) {}
 
     /** The service's counters for one application, as read (-1: not reported). */
     public record Counters(
@@ -159,17 +168,19 @@ public record GenuineHostView(
             String eventLogError) {
         Map<String, ObservedRequest> latest = new LinkedHashMap<>();
         Map<String, Integer> requests = new HashMap<>();
-        Set<ObservedRequestLog.CountedCmid> counted = new LinkedHashSet<>();
+        Map<List<Object>, ObservedRequestLog.CountedCmid> counted = new LinkedHashMap<>();
         for (ObservedRequest r : window) {
-            String key =
-                    r.clientName().toLowerCase(Locale.ROOT) + "|" + r.cmid().toLowerCase(Locale.ROOT);
+            String name = r.clientName().toLowerCase(Locale.ROOT);
+            String cmid = r.cmid().toLowerCase(Locale.ROOT);
+            String key = name + "|" + cmid;
             requests.merge(key, 1, Integer::sum);
             latest.put(key, r);
             if (r.counted()) {
-                counted.add(new ObservedRequestLog.CountedCmid(
-                        r.skuId().toLowerCase(Locale.ROOT),
-                        r.requiredCount(),
-                        r.cmid().toLowerCase(Locale.ROOT)));
+                String sku = r.skuId().toLowerCase(Locale.ROOT);
+                // Oldest first: a later request replaces an earlier one.
+                counted.put(
+                        List.of(name, cmid, sku, r.requiredCount()),
+                        new ObservedRequestLog.CountedCmid(name, cmid, sku, r.requiredCount(), r.hostTime()));
             }
         }
         List<ObservedRequestLog.ClientSeen> seen = new ArrayList<>();
@@ -178,7 +189,8 @@ public record GenuineHostView(
                 hostName,
                 now,
                 seen,
-                logCounts(List.copyOf(counted), applicationOf),
+                List.copyOf(counted.values()),
+                applicationOf,
                 counters,
                 countersError,
                 observedRequests,
@@ -212,21 +224,43 @@ public record GenuineHostView(
         return out;
     }
 
-    /** The view from what the ledger summarised for the window ({@link ObservedRequestLog#clientsSince}). */
+    /**
+     * The view from what the ledger summarised for the window ({@link ObservedRequestLog#clientsSince} and {@link
+     * ObservedRequestLog#countedSince}); {@code applicationOf} as above.
+     */
     public static GenuineHostView of(
             String hostName,
             Instant now,
             List<ObservedRequestLog.ClientSeen> seen,
-            List<LogCount> logCounts,
+            List<ObservedRequestLog.CountedCmid> counted,
+            Function<String, Optional<String>> applicationOf,
             List<Counters> counters,
             String countersError,
             long observedRequests,
             long malformedEvents,
             Instant lastRead,
             String eventLogError) {
+        List<LogCount> logCounts = logCounts(counted, applicationOf);
+        Map<String, List<CountedProduct>> countedFor = new HashMap<>();
+        for (ObservedRequestLog.CountedCmid c : counted) {
+            countedFor
+                    .computeIfAbsent(c.client(), k -> new ArrayList<>())
+                    .add(new CountedProduct(c.skuId(), c.requiredCount(), c.lastRequest()));
+        }
         List<Client> clients = new ArrayList<>();
         for (ObservedRequestLog.ClientSeen c : seen) {
             ObservedRequest r = c.latest();
+            String key =
+                    r.clientName().toLowerCase(Locale.ROOT) + "|" + r.cmid().toLowerCase(Locale.ROOT);
+            List<CountedProduct> products = new ArrayList<>();
+            // One per product: a client asking for one product with two minimum counts is in its table once.
+            countedFor.getOrDefault(key, List.of()).stream()
+                    .sorted(Comparator.comparing(CountedProduct::lastRequest).reversed())
+                    .forEach(p -> {
+                        if (products.stream().noneMatch(q -> q.skuId().equals(p.skuId()))) {
+                            products.add(p);
+                        }
+                    });
             clients.add(new Client(
                     r.clientName(),
                     r.cmid().toLowerCase(Locale.ROOT),
@@ -234,7 +268,8 @@ public record GenuineHostView(
                     r.hostTime(),
                     r.requiredCount(),
                     r.skuId(),
-                    c.requests()));
+                    c.requests(),
+                    products));
         }
         clients.sort(Comparator.comparing(Client::lastRequest).reversed().thenComparing(Client::name));
         List<Application> apps = new ArrayList<>();

@@ -11,11 +11,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.api.HResult;
@@ -474,18 +472,33 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
 
     @Override
     public synchronized List<CountedCmid> countedSince(Instant from) {
-        Set<CountedCmid> out = new LinkedHashSet<>();
+        // Grouped by result too: which results count is the host's rule (ObservedRequest.counted), read in Java.
+        Map<List<Object>, CountedCmid> out = new LinkedHashMap<>();
         for (Object[] row : read(
-                "SELECT DISTINCT LOWER(sku_id), required_count, LOWER(cmid), result FROM observed_request"
-                        + " WHERE host_time >= ?",
+                "SELECT LOWER(client_name), LOWER(cmid), LOWER(sku_id), required_count, result, MAX(host_time)"
+                        + " FROM observed_request WHERE host_time >= ?"
+                        + " GROUP BY LOWER(client_name), LOWER(cmid), LOWER(sku_id), required_count, result",
                 ps -> ps.setObject(1, from),
-                rs -> new Object[] {rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4)},
+                rs -> new Object[] {
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getInt(4),
+                    rs.getString(5),
+                    rs.getObject(6, Instant.class)
+                },
                 1024)) {
-            if (ObservedRequest.counted((String) row[3])) {
-                out.add(new CountedCmid((String) row[0], (Integer) row[1], (String) row[2]));
+            if (!ObservedRequest.counted((String) row[4])) {
+                continue;
             }
+            CountedCmid c = new CountedCmid(
+                    (String) row[0], (String) row[1], (String) row[2], (Integer) row[3], (Instant) row[5]);
+            out.merge(
+                    List.of(row[0], row[1], row[2], row[3]),
+                    c,
+                    (a, b) -> a.lastRequest().isAfter(b.lastRequest()) ? a : b);
         }
-        return List.copyOf(out);
+        return List.copyOf(out.values());
     }
 
     @Override

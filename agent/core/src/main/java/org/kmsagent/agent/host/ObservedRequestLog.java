@@ -32,20 +32,28 @@ public interface ObservedRequestLog {
     List<ClientSeen> clientsSince(Instant from);
 
     /**
-     * Each distinct product (SKU), minimum count and CMID (case aside) with a request at or after {@code from} that
-     * the host counted ({@link ObservedRequest#counted}): what the host's tables hold, for counting them per
-     * application ({@link GenuineHostView#logCounts}).
+     * What the host counted at or after {@code from} ({@link ObservedRequest#counted}): one per client name, CMID,
+     * product (SKU) and minimum count asked for (case aside), with its latest such request. What the host's tables
+     * hold, for counting them per application ({@link GenuineHostView#logCounts}) and placing each client in each
+     * table it is in. Computed by the store, as {@link #clientsSince} is.
      */
     List<CountedCmid> countedSince(Instant from);
 
     /**
-     * A CMID the host counted, with the product it asked for.
+     * A client's CMID as the host counted it for one product.
      *
+     * @param clientName its name (lower case)
+     * @param cmid its client machine id (lower case)
      * @param skuId the product (lower case)
      * @param requiredCount the minimum count it asked for
-     * @param cmid its client machine id (lower case)
+     * @param lastRequest its latest counted request for the product
      */
-    record CountedCmid(String skuId, int requiredCount, String cmid) {}
+    record CountedCmid(String clientName, String cmid, String skuId, int requiredCount, Instant lastRequest) {
+        /** The client's key in {@link #clientsSince}'s grouping: name and CMID, case aside. */
+        public String client() {
+            return clientName + "|" + cmid;
+        }
+    }
 
     /**
      * A client as the host last logged it.

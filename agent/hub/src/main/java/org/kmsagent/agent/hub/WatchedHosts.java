@@ -95,7 +95,7 @@ final class WatchedHosts {
             }
             JsonObject agent = agentsByName.get(shortName(c.getString("name")));
             String cmid = c.getString("cmid", "");
-            out.add(new JsonObject()
+            JsonObject client = new JsonObject()
                     .put("host", host)
                     .put("name", c.getString("name"))
                     .put("cmid", cmid)
@@ -105,7 +105,12 @@ final class WatchedHosts {
                     .put("skuId", c.getString("skuId"))
                     .put("managed", agent != null)
                     .put("agentId", agent == null ? null : agent.getString("agentId"))
-                    .put("clone", namesByCmid.getOrDefault(cmid, Set.of()).size() > 1));
+                    .put("clone", namesByCmid.getOrDefault(cmid, Set.of()).size() > 1);
+            if (c.getValue("counted") instanceof JsonArray counted) {
+                // What a watching agent of this build reports: each product the host counted the client for.
+                client.put("counted", counted);
+            }
+            out.add(client);
         }
         return out;
     }

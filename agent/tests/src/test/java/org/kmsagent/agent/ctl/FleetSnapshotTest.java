@@ -85,6 +85,66 @@ class FleetSnapshotTest {
     }
 
     @Test
+    void aHostsTableHoldsEachClientOncePerProductItCountedAndNoneItRefused() {
+        String office = "b322da9c-a2e2-4058-9e4e-f59a6970bd69";
+        JsonObject view = new JsonObject().put("at", "2026-11-30T12:00:00Z").put("agents", new JsonArray());
+        JsonObject hosts = new JsonObject().put("hosts", new JsonArray().add(new JsonObject().put("host", "KMS01")));
+        JsonObject clients = new JsonObject()
+                .put(
+                        "clients",
+                        new JsonArray()
+                                // Windows and Office on one PC: the host counts it in both tables.
+                                .add(client("pc-a.contoso.com", "a", office)
+                                        .put("host", "KMS01")
+                                        .put("lastRequest", "2026-11-29T10:00:00Z")
+                                        .put("requiredCount", 5)
+                                        .put(
+                                                "counted",
+                                                new JsonArray()
+                                                        .add(new JsonObject()
+                                                                .put("skuId", office)
+                                                                .put("requiredCount", 5)
+                                                                .put("lastRequest", "2026-11-29T10:00:00Z"))
+                                                        .add(new JsonObject()
+                                                                .put("skuId", WIN11)
+                                                                .put("requiredCount", 25)
+                                                                .put("lastRequest", "2026-11-28T09:00:00Z"))))
+                                // Every request refused (a host key that cannot activate it): in no table.
+                                .add(client("pc-b.contoso.com", "b", WIN11)
+                                        .put("host", "KMS01")
+                                        .put("lastRequest", "2026-11-29T11:00:00Z")
+                                        .put("requiredCount", 25)
+                                        .put("counted", new JsonArray())));
+        Map<String, String[]> bySku = Map.of(
+                WIN11, new String[] {"windows-client", "Windows 11 Enterprise"},
+                office, new String[] {"office2013", "Office 2013 Professional Plus"});
+
+        JsonObject s = FleetSnapshot.scenario(view, hosts, new JsonObject(), clients, bySku, 90)
+                .scenario();
+
+        JsonArray table = s.getJsonObject("present")
+                .getJsonArray("ledgers")
+                .getJsonObject(0)
+                .getJsonArray("clients");
+        assertThat(table)
+                .containsExactly(
+                        new JsonObject()
+                                .put("cmid", "a")
+                                .put("skuId", office)
+                                .put("family", "office2013")
+                                .put("name", "pc-a.contoso.com")
+                                .put("lastRequest", "2026-11-29T10:00:00Z")
+                                .put("requiredCount", 5),
+                        new JsonObject()
+                                .put("cmid", "a")
+                                .put("skuId", WIN11)
+                                .put("family", "windows-client")
+                                .put("name", "pc-a.contoso.com")
+                                .put("lastRequest", "2026-11-28T09:00:00Z")
+                                .put("requiredCount", 25));
+    }
+
+    @Test
     void unmanagedClientsBecomeMachinesByTheirSkuAndClonesOneClonedGroup() {
         JsonObject view = new JsonObject()
                 .put("at", "2026-11-30T12:00:00Z")

@@ -2,6 +2,7 @@ package org.kmsagent.agent.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.kmsagent.agent.testsupport.TestFamilies;
  * §1.4), against each threshold of that application's clients; a request the host refused builds no count (§1.2).
  */
 class GenuineHostLogCountsTest {
+    private static final Instant AT = Instant.parse("2026-11-30T12:00:00Z");
     private static final String WINDOWS = KmsRules.WINDOWS_APPLICATION.toString();
     private static final String OFFICE = KmsRules.OFFICE_2013_AND_LATER_APPLICATION.toString();
 
@@ -36,7 +38,7 @@ class GenuineHostLogCountsTest {
     private static List<CountedCmid> machines(String sku, int required, String prefix, int n) {
         List<CountedCmid> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new CountedCmid(sku, required, prefix + i));
+            out.add(new CountedCmid(prefix + i + ".contoso.com", prefix + i, sku, required, AT));
         }
         return out;
     }

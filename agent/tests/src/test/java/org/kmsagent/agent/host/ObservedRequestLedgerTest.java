@@ -65,21 +65,33 @@ class ObservedRequestLedgerTest {
             List<ObservedRequestLog.CountedCmid> counted = ledger.countedSince(from);
             assertThat(counted)
                     .containsExactlyInAnyOrder(
-                            new ObservedRequestLog.CountedCmid(SKU, 25, "aaaaaaaa-0000-4000-8000-000000000001"),
-                            new ObservedRequestLog.CountedCmid(SKU, 5, "bbbbbbbb-0000-4000-8000-000000000002"),
-                            new ObservedRequestLog.CountedCmid(SKU, 25, "cccccccc-0000-4000-8000-000000000003"));
+                            new ObservedRequestLog.CountedCmid(
+                                    "pc-a.contoso.com",
+                                    "aaaaaaaa-0000-4000-8000-000000000001",
+                                    SKU,
+                                    25,
+                                    NOW.minus(Duration.ofDays(1))),
+                            new ObservedRequestLog.CountedCmid(
+                                    "srv.contoso.com",
+                                    "bbbbbbbb-0000-4000-8000-000000000002",
+                                    SKU,
+                                    5,
+                                    NOW.minus(Duration.ofDays(2))),
+                            new ObservedRequestLog.CountedCmid(
+                                    "pc-b.contoso.com",
+                                    "aaaaaaaa-0000-4000-8000-000000000001",
+                                    SKU,
+                                    25,
+                                    NOW.minus(Duration.ofHours(1))),
+                            new ObservedRequestLog.CountedCmid(
+                                    "pc-c.contoso.com",
+                                    "cccccccc-0000-4000-8000-000000000003",
+                                    SKU,
+                                    25,
+                                    NOW.minus(Duration.ofMinutes(5))));
 
             GenuineHostView fromStore = GenuineHostView.of(
-                    "KMS01",
-                    NOW,
-                    seen,
-                    GenuineHostView.logCounts(counted, TestFamilies::applicationOf),
-                    List.of(),
-                    null,
-                    6,
-                    0,
-                    NOW,
-                    null);
+                    "KMS01", NOW, seen, counted, TestFamilies::applicationOf, List.of(), null, 6, 0, NOW, null);
             GenuineHostView fromList = GenuineHostView.of(
                     "KMS01",
                     NOW,

@@ -589,8 +589,14 @@ public final class RenewalLoop implements Runnable {
         Diagnosis d = callFailed ? Diagnosis.fromResult(r) : diagnose(r);
         emit(failed, Optional.of(r.hresult()), r, Optional.of(d));
         long now = scheduler.nowMillis();
-        if (d.cause() == Cause.COUNT_BELOW_THRESHOLD && countRefusedSinceMillis < 0) {
-            countRefusedSinceMillis = now;
+        if (d.cause() == Cause.COUNT_BELOW_THRESHOLD) {
+            if (countRefusedSinceMillis < 0) {
+                countRefusedSinceMillis = now;
+            }
+        } else if (countRefusedSinceMillis >= 0) {
+            // The MAK fallback is for a site too small for its host: count refusals that lasted, not one refusal
+            // and then a host that could not be reached. Another failure starts the wait again.
+            countRefusedSinceMillis = -1;
         }
         if (!licensed
                 && makPolicy.enabled()

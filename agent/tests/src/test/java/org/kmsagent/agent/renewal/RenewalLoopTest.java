@@ -209,6 +209,29 @@ class RenewalLoopTest {
     }
 
     @Test
+    void anOutageBetweenCountRefusalsStartsTheMakFallbacksWaitAgain() {
+        LoopHarness h = new LoopHarness();
+        var mak = LoopHarness.key("BCDFG-HJKMP-QRTVW-XY234-6789B");
+        Set<UUID> skus = new HashSet<>();
+        TestFamilies.byId("office2013").catalog().skus().forEach(s -> s.skuId().ifPresent(skus::add));
+        h.world.microsoft().register(mak, skus, 5);
+        // Refused for its count at 0 h, then the host is down from 1 h to day 3.
+        h.world.network().addOutage(LoopHarness.HOST, T0.plus(Duration.ofHours(1)), T0.plus(days(3)));
+        h.start(
+                h.machine("pc-mak", Duration.ZERO),
+                "office2013",
+                "Office 2013 Professional Plus",
+                MakFallbackPolicy.after(days(1), mak));
+        h.runUntil(days(5));
+
+        // Not at day 3, when the host came back after a single count refusal: a day of refusals from then on.
+        assertThat(h.times("pc-mak", MAK_ACTIVATED))
+                .singleElement()
+                .satisfies(t -> assertThat(t).isGreaterThanOrEqualTo(days(4)));
+        assertThat(h.world.microsoft().remaining(mak)).isEqualTo(4);
+    }
+
+    @Test
     void missingSrvRecordIsDiagnosedWhileAPinnedHostStillWorks() throws Exception {
         LoopHarness h = new LoopHarness(Duration.ofMinutes(120), Duration.ofDays(7), false);
         h.start(h.machine("dns-pc", Duration.ZERO), "windows-client", "Windows 10 Enterprise", MakFallbackPolicy.OFF);

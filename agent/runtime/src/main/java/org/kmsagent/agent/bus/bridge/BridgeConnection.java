@@ -39,6 +39,12 @@ final class BridgeConnection {
      */
     static final int MAX_IN_FLIGHT = 32;
     /**
+     * Refusals for the client's role a connection may have before it is closed: each is a warning in the log and a
+     * record in the audit log (docs/audit.md), and a client whose own commands keep asking for what its token may not
+     * do (ctl asks one thing a connection) would otherwise be free to rotate an administrator's records out of it.
+     */
+    static final int MAX_REFUSALS = 16;
+    /**
      * Headers a client may not pass on, lower case (bus headers are case-insensitive: "AgentId" is "agentId"): who it
      * is, and the bridge's own {@link Frames#ACCEPT_ENCODING}.
      */
@@ -76,6 +82,9 @@ final class BridgeConnection {
     private String thread;
 
     private int inFlight;
+    /** Requests and registrations refused on this connection for the client's role ({@link #MAX_REFUSALS}). */
+    private int refusals;
+
     private boolean paused;
     private boolean closed;
 
@@ -332,6 +341,7 @@ final class BridgeConnection {
             } else {
                 write(Frames.error("access_denied"));
             }
+            refused();
             return;
         }
         if (replyAddress == null && !access.oneWay(address)) {
@@ -422,6 +432,7 @@ final class BridgeConnection {
                 closeWith("access_denied");
             } else {
                 write(Frames.error("access_denied"));
+                refused();
             }
             return;
         }
@@ -476,6 +487,14 @@ final class BridgeConnection {
     private void write(Buffer frame) {
         if (!closed) {
             socket.write(frame);
+        }
+    }
+
+    /** Counts a refusal for the client's role, and closes the connection at the {@link #MAX_REFUSALS}th. */
+    private void refused() {
+        if (++refusals >= MAX_REFUSALS) {
+            LOG.warn("bridge: closing {}: {} requests refused on one connection", socket.remoteAddress(), refusals);
+            closeWith("too_many_refusals: " + refusals + " requests refused on this connection");
         }
     }
 

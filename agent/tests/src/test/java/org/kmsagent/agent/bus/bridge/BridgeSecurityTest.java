@@ -153,6 +153,35 @@ class BridgeSecurityTest {
     }
 
     @Test
+    void aConnectionThatKeepsAskingForWhatItsTokenMayNotDoIsClosed() throws Exception {
+        try (RawBridgeClient c = raw()) {
+            for (int i = 1; i <= BridgeConnection.MAX_REFUSALS; i++) {
+                c.sendFrame(new JsonObject()
+                        .put("type", "send")
+                        .put("address", BusAddresses.ACTIVATE)
+                        .put("replyAddress", "r" + i)
+                        .put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN))
+                        .put("body", new JsonObject()));
+                assertThat(c.readFrame().getInteger("failureCode")).isEqualTo(403);
+            }
+            assertThat(c.readFrame().getString("message"))
+                    .isEqualTo("too_many_refusals: " + BridgeConnection.MAX_REFUSALS
+                            + " requests refused on this connection");
+            assertThat(c.closedByAgent()).isTrue();
+        }
+        // Others are served as before; a new connection of the same token too.
+        try (RawBridgeClient c = raw()) {
+            c.sendFrame(new JsonObject()
+                    .put("type", "send")
+                    .put("address", BusAddresses.STATUS)
+                    .put("replyAddress", "r1")
+                    .put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN))
+                    .put("body", new JsonObject()));
+            assertThat(c.readFrame().getString("address")).isEqualTo("r1");
+        }
+    }
+
+    @Test
     void aFrameOfAnUnknownTypeOrWithoutAddressIsRefusedSayingWhatCame() throws Exception {
         try (RawBridgeClient c = raw()) {
             c.sendFrame(new JsonObject()

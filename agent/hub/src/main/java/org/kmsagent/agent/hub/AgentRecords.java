@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.Set;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.hub.forecast.Duplicates;
 import org.kmsagent.agent.hub.forecast.ExpiryForecast;
+import org.kmsagent.agent.rules.KmsRules;
 
 /**
  * The fleet view's record of one agent, as the JSON object the cluster map stores, and the pure transitions that
@@ -205,7 +207,13 @@ public final class AgentRecords {
         return null;
     }
 
-    /** Records when each counted client of the agent's KMS host model was first seen (for arrival rates). */
+    /**
+     * Records when each counted client of the agent's KMS host model was first seen (for arrival rates), and forgets a
+     * client the host's table no longer holds once its first sighting is older than the 30 days the arrival rate is
+     * read over ({@link PoolReport}): the record would otherwise hold every CMID the host ever counted, rewritten and
+     * backed up with every batch the agent sends. A client still held is kept however long ago it arrived, so it is
+     * never taken for a new arrival.
+     */
     private static void noteArrivals(JsonObject r, Instant now) {
         JsonObject host = r.getJsonObject("host");
         if (host == null) {
@@ -215,14 +223,35 @@ public final class AgentRecords {
         if (!(host.getValue("ledger") instanceof JsonArray ledger)) {
             return;
         }
+        Set<String> held = new HashSet<>();
         for (Object o : ledger) {
             if (o instanceof JsonObject entry && entry.getValue("clientMachineId") instanceof String cmid) {
-                JsonObject pool = firstSeen.getJsonObject(entry.getString("applicationId", "?"), new JsonObject());
+                String app = entry.getString("applicationId", "?");
+                held.add(app + "|" + cmid);
+                JsonObject pool = firstSeen.getJsonObject(app, new JsonObject());
                 if (!pool.containsKey(cmid)) {
                     // Kept as a time the pool forecast can read: a time the agent wrote otherwise is now.
                     pool.put(cmid, time(entry.getValue("lastSeen")).orElse(now).toString());
                 }
-                firstSeen.put(entry.getString("applicationId", "?"), pool);
+                firstSeen.put(app, pool);
+            }
+        }
+        Instant horizon = now.minus(KmsRules.COUNT_WINDOW);
+        for (String app : List.copyOf(firstSeen.fieldNames())) {
+            if (!(firstSeen.getValue(app) instanceof JsonObject pool)) {
+                firstSeen.remove(app);
+                continue;
+            }
+            for (String cmid : List.copyOf(pool.fieldNames())) {
+                if (!held.contains(app + "|" + cmid)
+                        && time(pool.getValue(cmid))
+                                .map(t -> t.isBefore(horizon))
+                                .orElse(true)) {
+                    pool.remove(cmid);
+                }
+            }
+            if (pool.isEmpty()) {
+                firstSeen.remove(app);
             }
         }
         r.put("firstSeen", firstSeen);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.kmsagent.agent.fleet.FleetAddresses;
@@ -26,6 +27,51 @@ class AgentRecordsTest {
                 new JsonObject().put("agentId", "pc-1").put("hostName", "PC-1").put("heartbeatSeconds", 10),
                 "hub-a",
                 T0);
+    }
+
+    private static JsonObject hostHolding(String... cmidsLastSeen) {
+        JsonArray ledger = new JsonArray();
+        for (int i = 0; i < cmidsLastSeen.length; i += 2) {
+            ledger.add(new JsonObject()
+                    .put("clientMachineId", cmidsLastSeen[i])
+                    .put("applicationId", "app")
+                    .put("lastSeen", cmidsLastSeen[i + 1]));
+        }
+        return new JsonObject().put("enabled", true).put("ledger", ledger);
+    }
+
+    @Test
+    void aClientTheHostNoLongerHoldsIsForgottenOnceItsArrivalIsPastTheWindowAndOneStillHeldIsKept() {
+        JsonObject r = registered();
+        r = AgentRecords.apply(
+                        r,
+                        new JsonArray()
+                                .add(event(
+                                        1,
+                                        FleetAddresses.EVENT_HOST,
+                                        hostHolding("c1", "2026-02-28T00:00:00Z", "c2", "2026-02-28T00:00:00Z"))),
+                        T0)
+                .record();
+        assertThat(r.getJsonObject("firstSeen").getJsonObject("app").fieldNames())
+                .containsExactlyInAnyOrder("c1", "c2");
+
+        // Sixty days on, the host holds c2 (renewing) and a new c3; c1 left its table.
+        Instant later = T0.plus(Duration.ofDays(60));
+        r = AgentRecords.apply(
+                        r,
+                        new JsonArray()
+                                .add(event(
+                                        2,
+                                        FleetAddresses.EVENT_HOST,
+                                        hostHolding("c2", "2026-04-29T00:00:00Z", "c3", "2026-04-29T00:00:00Z"))),
+                        later)
+                .record();
+
+        JsonObject pool = r.getJsonObject("firstSeen").getJsonObject("app");
+        assertThat(pool.fieldNames()).containsExactlyInAnyOrder("c2", "c3");
+        assertThat(pool.getString("c2"))
+                .as("still its first sighting: not a new arrival")
+                .isEqualTo("2026-02-28T00:00:00Z");
     }
 
     @Test

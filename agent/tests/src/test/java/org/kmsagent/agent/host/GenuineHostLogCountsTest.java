@@ -21,19 +21,12 @@ class GenuineHostLogCountsTest {
     private static final String WINDOWS = KmsRules.WINDOWS_APPLICATION.toString();
     private static final String OFFICE = KmsRules.OFFICE_2013_AND_LATER_APPLICATION.toString();
 
-    private static String sku(String family, String edition) {
-        return TestFamilies.byId(family)
-                .catalog()
-                .byName(edition)
-                .orElseThrow()
-                .skuId()
-                .orElseThrow()
-                .toString();
-    }
-
-    private static final String WIN11 = sku("windows-client", "Windows 11 Enterprise");
-    private static final String SERVER = sku("windows-server", "Windows Server 2022 Standard");
-    private static final String OFFICE2013 = sku("office2013", "Office 2013 Professional Plus");
+    private static final String WIN11 =
+            TestFamilies.skuId("windows-client", "Windows 11 Enterprise").toString();
+    private static final String SERVER =
+            TestFamilies.skuId("windows-server", "Windows Server 2022 Standard").toString();
+    private static final String OFFICE2013 =
+            TestFamilies.skuId("office2013", "Office 2013 Professional Plus").toString();
 
     private static List<CountedCmid> machines(String sku, int required, String prefix, int n) {
         List<CountedCmid> out = new ArrayList<>();

@@ -7,7 +7,6 @@ import com.google.inject.Module;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.licensing.LicensingStacks;
@@ -55,23 +54,13 @@ class WindowsCmidsIT {
         return modules;
     }
 
-    /** The SKU id a bundled family's catalog gives an edition: what its plugin finds installed. */
-    private static UUID catalogSku(String family, String edition) {
-        return TestFamilies.byId(family)
-                .catalog()
-                .byName(edition)
-                .orElseThrow()
-                .skuId()
-                .orElseThrow();
-    }
-
     @Test
     void eachLicensingServicesCmidIsReportedInTheFormTheHubsCompare() throws Exception {
         SlcDouble spp = SlcDouble.load("slc");
         SlcDouble ospp = SlcDouble.load("osppc");
         spp.addProduct(
                 SlcDouble.WINDOWS_APP,
-                catalogSku("windows-client", "Windows 11 Enterprise"),
+                TestFamilies.skuId("windows-client", "Windows 11 Enterprise"),
                 "Windows(R), Enterprise edition",
                 "Windows(R) Operating System, VOLUME_KMSCLIENT channel",
                 "2YT43",
@@ -83,7 +72,7 @@ class WindowsCmidsIT {
         spp.serviceValue("ClientMachineID", "{" + WINDOWS_CMID + "}");
         ospp.addProduct(
                 SlcDouble.OFFICE2010_APP,
-                catalogSku("office2010", "Office 2010 Professional Plus"),
+                TestFamilies.skuId("office2010", "Office 2010 Professional Plus"),
                 "Office 14, OfficeProPlus-KMS_Client edition",
                 "Office 14, VOLUME_KMSCLIENT channel",
                 "VYBBJ",

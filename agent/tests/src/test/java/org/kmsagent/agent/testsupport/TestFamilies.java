@@ -55,6 +55,11 @@ public final class TestFamilies {
         return all().stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow();
     }
 
+    /** The SKU id a bundled family's catalog gives an edition: what its plugin finds installed, and a host logs. */
+    public static UUID skuId(String family, String edition) {
+        return byId(family).catalog().byName(edition).orElseThrow().skuId().orElseThrow();
+    }
+
     /**
      * The application whose table a KMS host counts a product (a SKU id) in, by the bundled catalogs, as an agent
      * watching a genuine host maps its log; empty for a product none of them knows.

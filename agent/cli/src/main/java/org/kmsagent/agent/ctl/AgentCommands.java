@@ -193,8 +193,7 @@ final class AgentCommands {
         @Override
         public Integer call() {
             if (key != null && family == null) {
-                note("kms-agent ctl install-gvlk: --key needs --family");
-                return CtlCommand.USAGE;
+                throw new CommandLine.ParameterException(spec.commandLine(), "--key needs --family");
             }
             return requestAction(
                     BusAddresses.INSTALL_GVLK,

@@ -45,8 +45,8 @@ import picocli.CommandLine.Option;
 public final class CtlCommand implements Runnable {
     /** Exit code: the agent answered with an error. */
     public static final int ANSWERED_ERROR = 1;
-    /** Exit code: wrong usage. */
-    public static final int USAGE = 2;
+    // Exit code 2, wrong usage, is every command's: ctl's own usage errors are thrown as picocli's are, and the
+    // command line words them (KmsAgentCommand.usageError).
     /** Exit code: cannot connect, or not authorised. */
     public static final int NO_ACCESS = 3;
     /** The largest token file read: a token is tens of characters. */
@@ -174,8 +174,8 @@ public final class CtlCommand implements Runnable {
                 throw new IllegalArgumentException("--cert and --cert-key go together");
             }
         } catch (IllegalArgumentException e) {
-            err.println("kms-agent ctl: " + e.getMessage());
-            return USAGE;
+            // A usage error, worded as picocli's own are (one prefix, and where ctl's options are described).
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         String peer = namedHub(sub) ? "hub" : "agent";
         // Messages name the address dialled, its port included when it was left to the default ('localhost:7688').
@@ -204,8 +204,7 @@ public final class CtlCommand implements Runnable {
                     + refusalHint(f.code(), f.getMessage(), secret, peer.equals("hub")));
             return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
         } catch (FileProblem e) {
-            err.println("kms-agent ctl: " + e.getMessage());
-            return USAGE;
+            throw new CommandLine.ParameterException(sub, e.getMessage(), e);
         } catch (BridgeClient.NotABridge e) {
             err.println("kms-agent ctl: " + where + " " + e.getMessage());
             return NO_ACCESS;
@@ -266,8 +265,8 @@ public final class CtlCommand implements Runnable {
         }
         if (fingerprint == null) {
             throw new IllegalArgumentException(
-                    "how to trust the agent is missing: give --trust FINGERPRINT (printed by "
-                            + "'kms-agent run') or --ca FILE");
+                    "how to trust the " + peer + " is missing: give --trust FINGERPRINT (printed by " + "'kms-agent "
+                            + ("hub".equals(peer) ? "hub" : "run") + "') or --ca FILE");
         }
         if (option == null && fingerprint.isBlank()) {
             throw new IllegalArgumentException(TRUST_VARIABLE + " is set but empty: set it to the " + peer

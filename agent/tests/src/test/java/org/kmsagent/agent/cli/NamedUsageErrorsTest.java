@@ -38,8 +38,8 @@ class NamedUsageErrorsTest {
         CliRun run = ctl("--token", "t".repeat(20), "--agent", "127.0.0.1:99999");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip())
-                .isEqualTo("kms-agent ctl: --agent: expected HOST, HOST:PORT or [IPv6]:PORT, got '127.0.0.1:99999'"
-                        + " (port: expected a whole number 1-65535, got 99999)");
+                .isEqualTo("kms-agent: --agent: expected HOST, HOST:PORT or [IPv6]:PORT, got '127.0.0.1:99999'"
+                        + " (port: expected a whole number 1-65535, got 99999); see 'kms-agent ctl --help'");
     }
 
     @ParameterizedTest
@@ -59,7 +59,7 @@ class NamedUsageErrorsTest {
         CliRun run = ctl("--token", "t".repeat(20), option, value);
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
         assertThat(run.err().strip())
-                .startsWith("kms-agent ctl: " + option + ": expected HOST, HOST:PORT or [IPv6]:PORT, got '" + value)
+                .startsWith("kms-agent: " + option + ": expected HOST, HOST:PORT or [IPv6]:PORT, got '" + value)
                 .contains("' (" + problem)
                 .doesNotContain("cannot talk");
     }

@@ -101,13 +101,24 @@ class UsageErrorsTest {
             assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
             assertThat(r.err()).doesNotContain("cannot talk");
         });
-        assertThat(both.err().strip()).isEqualTo("kms-agent ctl: give --target or --all-agents, not both");
+        // One prefix for every usage error, picocli's or ctl's own, and where ctl's options are described.
+        assertThat(both.err().strip())
+                .isEqualTo("kms-agent: give --target or --all-agents, not both; see 'kms-agent ctl --help'");
         assertThat(tooLong.err()).contains("--deadline: expected seconds from 0.001 to 55", "got 100");
         assertThat(unrouted.err().strip())
-                .isEqualTo("kms-agent ctl: --deadline is how long a hub waits for agents: it goes with --target or"
-                        + " --all-agents");
+                .isEqualTo("kms-agent: --deadline is how long a hub waits for agents: it goes with --target or"
+                        + " --all-agents; see 'kms-agent ctl --help'");
         // The same options, rightly given, get as far as dialling.
         assertThat(ctl(head, "--all-agents", "--deadline", "3", "status").err()).contains("cannot talk to the hub");
+    }
+
+    @Test
+    void aCtlCommandsOwnUsageErrorIsWordedAsPicocliOnes() {
+        CliRun keyAlone = CliRun.of("ctl", "install-gvlk", "--key", "NPPR9-FWDCX-D2C8J-H872K-2YT43");
+
+        assertThat(keyAlone.exitCode()).isEqualTo(2);
+        assertThat(keyAlone.err().strip())
+                .isEqualTo("kms-agent: --key needs --family; see 'kms-agent ctl install-gvlk --help'");
     }
 
     private static CliRun ctl(List<String> head, String... args) {

@@ -205,8 +205,11 @@ class WhatIfFromHubTest {
         LabFixtures.Run r = kmsAgent("simulate", "--from-hub", hub.at(), "--outage", "0+40");
 
         assertThat(r.exitCode()).isEqualTo(2);
+        // The hub's words (it prints its fingerprint at 'kms-agent hub'), and no pointer to ctl's help: the options
+        // given were simulate's.
         assertThat(r.err().strip())
-                .startsWith("kms-agent simulate: --from-hub " + hub.at() + ": how to trust")
+                .isEqualTo("kms-agent simulate: --from-hub " + hub.at() + ": how to trust the hub is missing: give"
+                        + " --trust FINGERPRINT (printed by 'kms-agent hub') or --ca FILE")
                 .doesNotContain("\n");
     }
 

@@ -70,7 +70,9 @@ final class HubSnapshot {
                     .lines()
                     .findFirst()
                     .orElse("ctl exited " + code)
-                    .replaceFirst("^kms-agent ctl: ", "");
+                    // ctl's words without its prefix, or the pointer to ctl's help: the options were simulate's.
+                    .replaceFirst("^kms-agent(?: ctl)?: ", "")
+                    .replaceFirst("; see 'kms-agent ctl[^']*--help'$", "");
             throw new Failed(message, code);
         }
         return file;

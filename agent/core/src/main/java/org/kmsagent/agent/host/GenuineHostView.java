@@ -172,7 +172,7 @@ public record GenuineHostView(
         for (ObservedRequest r : window) {
             String name = r.clientName().toLowerCase(Locale.ROOT);
             String cmid = r.cmid().toLowerCase(Locale.ROOT);
-            String key = name + "|" + cmid;
+            String key = r.client();
             requests.merge(key, 1, Integer::sum);
             latest.put(key, r);
             if (r.counted()) {
@@ -250,8 +250,7 @@ public record GenuineHostView(
         List<Client> clients = new ArrayList<>();
         for (ObservedRequestLog.ClientSeen c : seen) {
             ObservedRequest r = c.latest();
-            String key =
-                    r.clientName().toLowerCase(Locale.ROOT) + "|" + r.cmid().toLowerCase(Locale.ROOT);
+            String key = r.client();
             List<CountedProduct> products = new ArrayList<>();
             // One per product: a client asking for one product with two minimum counts is in its table once.
             countedFor.getOrDefault(key, List.of()).stream()

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.host;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import org.kmsagent.api.HResult;
 
@@ -64,6 +65,19 @@ public record ObservedRequest(
         }
         int hr = (int) code;
         return hr >= 0 || hr == HResult.SL_E_VL_NOT_ENOUGH_COUNT.code();
+    }
+
+    /** The client this request came from: its name and CMID, case aside ({@link #client(String, String)}). */
+    public String client() {
+        return client(clientName, cmid);
+    }
+
+    /**
+     * The one key of a client in the host's log: a machine is its name and its CMID, either written in any case (a
+     * re-imaged machine keeps its name under a new CMID, a cloned one its CMID under a new name).
+     */
+    public static String client(String clientName, String cmid) {
+        return clientName.toLowerCase(Locale.ROOT) + "|" + cmid.toLowerCase(Locale.ROOT);
     }
 
     /** The license state's name, as the event documents it. */

@@ -51,7 +51,7 @@ public interface ObservedRequestLog {
     record CountedCmid(String clientName, String cmid, String skuId, int requiredCount, Instant lastRequest) {
         /** The client's key in {@link #clientsSince}'s grouping: name and CMID, case aside. */
         public String client() {
-            return clientName + "|" + cmid;
+            return ObservedRequest.client(clientName, cmid);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.kmsagent.agent.core.text.Guids;
 import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
@@ -89,10 +90,7 @@ final class MachineCmids {
 
     /** {@code {2B1C...}} as {@code 2b1c...}; blank is none. */
     static Optional<String> normalised(String cmid) {
-        String t = cmid.strip();
-        if (t.startsWith("{") && t.endsWith("}")) {
-            t = t.substring(1, t.length() - 1).strip();
-        }
+        String t = Guids.bare(cmid);
         return t.isEmpty() ? Optional.empty() : Optional.of(t.toLowerCase(Locale.ROOT));
     }
 }

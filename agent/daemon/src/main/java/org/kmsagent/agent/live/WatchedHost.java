@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.kmsagent.agent.bus.EventPublisher;
+import org.kmsagent.agent.core.text.Guids;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.licensing.eventlog.KmsEventWatcher;
@@ -91,7 +92,7 @@ final class WatchedHost implements AutoCloseable {
     private Optional<String> applicationOf(String skuId) {
         UUID sku;
         try {
-            sku = UUID.fromString(skuId.strip().replace("{", "").replace("}", ""));
+            sku = UUID.fromString(Guids.bare(skuId));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

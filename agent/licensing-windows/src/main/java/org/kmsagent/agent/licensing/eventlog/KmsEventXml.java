@@ -11,6 +11,7 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import org.kmsagent.agent.core.text.Guids;
 import org.kmsagent.agent.host.ObservedRequest;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -95,11 +96,11 @@ public final class KmsEventXml {
                 result,
                 required,
                 fqdn,
-                stripBraces(cmid),
+                Guids.bare(cmid),
                 clientTime,
                 state,
                 minutes,
-                stripBraces(sku)));
+                Guids.bare(sku)));
     }
 
     /** The event id, record id and creation time of {@code xml}. */
@@ -169,10 +170,6 @@ public final class KmsEventXml {
             throw new MalformedEventException(id, "event 12290 record " + id + ": " + field + " is empty");
         }
         return value;
-    }
-
-    private static String stripBraces(String s) {
-        return s.startsWith("{") && s.endsWith("}") ? s.substring(1, s.length() - 1) : s;
     }
 
     private static Element child(Element parent, String localName) {

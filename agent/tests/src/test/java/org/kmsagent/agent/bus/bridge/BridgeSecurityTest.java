@@ -104,12 +104,7 @@ class BridgeSecurityTest {
                     .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN))
                     .put("body", new JsonObject()));
             assertThat(c.readFrame().getString("message")).isEqualTo("access_denied");
-            c.sendFrame(new JsonObject()
-                    .put("type", "send")
-                    .put("address", "vertx.internal")
-                    .put("replyAddress", "r1")
-                    .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN))
-                    .put("body", new JsonObject()));
+            c.sendFrame(request("vertx.internal", "r1", AgentFixture.ADMIN_TOKEN));
             JsonObject refused = c.readFrame();
             assertThat(refused.getInteger("failureCode")).isEqualTo(403);
             assertThat(refused.getString("address")).isEqualTo("r1");
@@ -126,11 +121,7 @@ class BridgeSecurityTest {
         try (RawBridgeClient c = raw()) {
             // Pipelined without reading: each would have queued a request on the machine thread, unbounded.
             for (int i = 0; i < 3 * BridgeConnection.MAX_IN_FLIGHT; i++) {
-                c.sendFrame(new JsonObject()
-                        .put("type", "send")
-                        .put("address", BusAddresses.STATUS)
-                        .put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN))
-                        .put("body", new JsonObject()));
+                c.sendFrame(request(BusAddresses.STATUS, null, AgentFixture.READ_TOKEN));
             }
             for (int i = 0; i < 3 * BridgeConnection.MAX_IN_FLIGHT; i++) {
                 JsonObject refused = c.readFrame();
@@ -140,12 +131,7 @@ class BridgeSecurityTest {
                         .isEqualTo("replyAddress: required: kmsagent.status answers every request");
             }
             // The connection stays open for requests made as the protocol says.
-            c.sendFrame(new JsonObject()
-                    .put("type", "send")
-                    .put("address", BusAddresses.STATUS)
-                    .put("replyAddress", "r1")
-                    .put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN))
-                    .put("body", new JsonObject()));
+            c.sendFrame(request(BusAddresses.STATUS, "r1", AgentFixture.READ_TOKEN));
             JsonObject reply = c.readFrame();
             assertThat(reply.getString("address")).isEqualTo("r1");
             assertThat(reply.getJsonObject("body").containsKey("products")).isTrue();
@@ -156,12 +142,7 @@ class BridgeSecurityTest {
     void aConnectionThatKeepsAskingForWhatItsTokenMayNotDoIsClosed() throws Exception {
         try (RawBridgeClient c = raw()) {
             for (int i = 1; i <= BridgeConnection.MAX_REFUSALS; i++) {
-                c.sendFrame(new JsonObject()
-                        .put("type", "send")
-                        .put("address", BusAddresses.ACTIVATE)
-                        .put("replyAddress", "r" + i)
-                        .put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN))
-                        .put("body", new JsonObject()));
+                c.sendFrame(request(BusAddresses.ACTIVATE, "r" + i, AgentFixture.READ_TOKEN));
                 assertThat(c.readFrame().getInteger("failureCode")).isEqualTo(403);
             }
             assertThat(c.readFrame().getString("message"))
@@ -171,12 +152,7 @@ class BridgeSecurityTest {
         }
         // Others are served as before; a new connection of the same token too.
         try (RawBridgeClient c = raw()) {
-            c.sendFrame(new JsonObject()
-                    .put("type", "send")
-                    .put("address", BusAddresses.STATUS)
-                    .put("replyAddress", "r1")
-                    .put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN))
-                    .put("body", new JsonObject()));
+            c.sendFrame(request(BusAddresses.STATUS, "r1", AgentFixture.READ_TOKEN));
             assertThat(c.readFrame().getString("address")).isEqualTo("r1");
         }
     }
@@ -295,11 +271,7 @@ class BridgeSecurityTest {
                     held.add(c);
                     // An authenticated request, not a ping: a served connection then stays served (no authentication
                     // deadline closes it and frees its slot for a later one), however slowly the flood goes under load.
-                    c.sendFrame(new JsonObject()
-                            .put("type", "send")
-                            .put("address", BusAddresses.STATUS)
-                            .put("replyAddress", "flood")
-                            .put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN)));
+                    c.sendFrame(request(BusAddresses.STATUS, "flood", AgentFixture.READ_TOKEN));
                     JsonObject first = c.readFrameOrEnd().orElse(new JsonObject().put("message", "closed"));
                     // Refused with the reason, or closed before an answer (under load an unauthenticated connection may
                     // be
@@ -339,11 +311,7 @@ class BridgeSecurityTest {
                 // Written from another thread: once the bridge stops reading, TCP back-pressure blocks this writer.
                 Future<?> sent = writer.submit(() -> {
                     for (int i = 0; i < requests; i++) {
-                        c.sendFrame(new JsonObject()
-                                .put("type", "send")
-                                .put("address", BusAddresses.STATUS)
-                                .put("replyAddress", "r" + i)
-                                .put("headers", new JsonObject().put("token", AgentFixture.READ_TOKEN)));
+                        c.sendFrame(request(BusAddresses.STATUS, "r" + i, AgentFixture.READ_TOKEN));
                     }
                     return null;
                 });
@@ -368,5 +336,14 @@ class BridgeSecurityTest {
             c.sendFrame(new JsonObject().put("type", "ping"));
             assertThat(c.readFrame().getString("type")).isEqualTo("pong");
         }
+    }
+
+    /** A {@code send} frame as a client writes it: the address, the reply address (none when null) and a token. */
+    private static JsonObject request(String address, String replyAddress, String token) {
+        JsonObject frame = new JsonObject().put("type", "send").put("address", address);
+        if (replyAddress != null) {
+            frame.put("replyAddress", replyAddress);
+        }
+        return frame.put("headers", new JsonObject().put("token", token)).put("body", new JsonObject());
     }
 }

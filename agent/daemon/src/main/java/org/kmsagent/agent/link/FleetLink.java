@@ -62,7 +62,7 @@ public final class FleetLink {
     private static final int BATCH = 100;
     /**
      * A batch stays well under the hubs' default {@code bridge.maxFrameBytes} (64 KiB), which closes the connection
-     * on a larger frame; an event alone may not exceed {@link Outbox#MAX_EVENT_BYTES}, so every event can be
+     * on a larger frame; an event alone may not exceed {@link FleetAddresses#MAX_EVENT_BYTES}, so every event can be
      * delivered.
      */
     static final int MAX_BATCH_BYTES = 32 * 1024;
@@ -193,7 +193,7 @@ public final class FleetLink {
      * Records an event for the fleet: durably in the outbox first, then delivered when a hub is connected.
      *
      * @return the event's sequence number, once it is on disk; failed with an {@link IllegalArgumentException} for an
-     *     event larger than {@link Outbox#MAX_EVENT_BYTES}, which is not recorded
+     *     event larger than {@link FleetAddresses#MAX_EVENT_BYTES}, which is not recorded
      */
     public Future<Long> publish(String type, Object data) {
         Promise<Long> p = Promise.promise();

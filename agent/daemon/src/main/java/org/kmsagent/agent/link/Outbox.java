@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.core.OwnerOnly;
+import org.kmsagent.agent.fleet.FleetAddresses;
 
 /**
  * The agent's fleet events, kept durably so that none is lost while no hub is reachable, the agent restarts, or the
@@ -34,12 +35,6 @@ import org.kmsagent.agent.core.OwnerOnly;
 public final class Outbox implements AutoCloseable {
     /** How many events the agent keeps for a hub that lost its view; older acknowledged ones are dropped. */
     static final int RETAINED = 10_000;
-
-    /**
-     * The largest event, as it is stored and delivered (its JSON in UTF-8): a batch ({@link FleetLink}) holds at
-     * least one whole event, so every event can be delivered.
-     */
-    public static final int MAX_EVENT_BYTES = 16 * 1024;
 
     private final Path log;
     private final Path ackFile;
@@ -151,7 +146,7 @@ public final class Outbox implements AutoCloseable {
     /**
      * Appends an event and forces it to disk; returns it with its sequence number.
      *
-     * @throws IllegalArgumentException the event is larger than {@link #MAX_EVENT_BYTES}; nothing is written
+     * @throws IllegalArgumentException the event is larger than {@link FleetAddresses#MAX_EVENT_BYTES}; nothing is written
      */
     public synchronized JsonObject append(String type, String at, Object data) {
         JsonObject e = new JsonObject()
@@ -163,9 +158,9 @@ public final class Outbox implements AutoCloseable {
         // again: a third of an agent's encoding work while it delivers).
         String json = e.encode();
         byte[] line = (json + "\n").getBytes(StandardCharsets.UTF_8);
-        if (line.length - 1 > MAX_EVENT_BYTES) {
+        if (line.length - 1 > FleetAddresses.MAX_EVENT_BYTES) {
             throw new IllegalArgumentException("fleet event '" + type + "' is " + (line.length - 1) + " bytes; at most "
-                    + MAX_EVENT_BYTES + " can be delivered to a hub");
+                    + FleetAddresses.MAX_EVENT_BYTES + " can be delivered to a hub");
         }
         try {
             channel.write(ByteBuffer.wrap(line));

@@ -134,6 +134,13 @@ public final class AgentRecords {
                 throw new IllegalArgumentException("events: seq " + seq
                         + " is beyond what this agent has written (next " + "expected at most " + next + ")");
             }
+            // Measured as the agent's outbox measured it; only events accepted, so a batch delivered again costs
+            // nothing.
+            int bytes = e.toBuffer().length();
+            if (bytes > FleetAddresses.MAX_EVENT_BYTES) {
+                throw new IllegalArgumentException("events: seq " + seq + " is " + bytes
+                        + " bytes; an event is at most " + FleetAddresses.MAX_EVENT_BYTES);
+            }
             last = seq;
             accepted.add(e);
             JsonObject data = e.getValue("data") instanceof JsonObject d ? d : new JsonObject();

@@ -19,6 +19,12 @@ public final class FleetAddresses {
     public static final String HEARTBEAT = "kmsagent.fleet.heartbeat";
     /** An agent delivers outbox events in order: {@code {agentId, events:[{seq, type, at, data}]}}. */
     public static final String EVENTS = "kmsagent.fleet.events";
+    /**
+     * The largest event on {@link #EVENTS}, its JSON in UTF-8: an agent refuses to publish a larger one (its outbox
+     * writes none, and a batch always holds at least one whole event), and a hub refuses a batch that carries one, so
+     * that a misbehaving agent cannot fill every hub's history with events the size of a frame.
+     */
+    public static final int MAX_EVENT_BYTES = 16 * 1024;
     /** Prefix of the per-request addresses agents answer routed commands on. */
     public static final String REPLY_PREFIX = "kmsagent.fleet.reply.";
 

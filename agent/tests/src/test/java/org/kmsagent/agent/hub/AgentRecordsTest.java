@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.fleet.FleetAddresses;
+import org.kmsagent.agent.link.Outbox;
 
 class AgentRecordsTest {
     private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
@@ -72,6 +75,37 @@ class AgentRecordsTest {
         assertThat(pool.getString("c2"))
                 .as("still its first sighting: not a new arrival")
                 .isEqualTo("2026-02-28T00:00:00Z");
+    }
+
+    @Test
+    void anEventLargerThanAnAgentMayPublishIsRefusedNamingItsSeqAndSizeAndNothingOfTheBatchIsApplied(@TempDir Path dir)
+            throws Exception {
+        // The largest event an agent's outbox writes is accepted; one byte more is refused, as the outbox refuses it.
+        // An ASCII event: its characters are its bytes. Its size without the note, then a note that fills it up.
+        int overhead =
+                event(1, "renewal", new JsonObject().put("note", "")).encode().length();
+        String filler = "x".repeat(FleetAddresses.MAX_EVENT_BYTES - overhead);
+        JsonObject atLimit;
+        try (Outbox outbox = new Outbox(dir.resolve("outbox"))) {
+            assertThatThrownBy(() -> outbox.append(
+                            "renewal", T0.plusSeconds(1).toString(), new JsonObject().put("note", filler + "x")))
+                    .as("the outbox's own limit")
+                    .isInstanceOf(IllegalArgumentException.class);
+            atLimit = outbox.append("renewal", T0.plusSeconds(1).toString(), new JsonObject().put("note", filler));
+        }
+        JsonObject tooLarge = atLimit.copy().put("seq", 2L);
+        tooLarge.getJsonObject("data")
+                .put("note", tooLarge.getJsonObject("data").getString("note") + "x");
+        JsonObject r = registered();
+
+        assertThat(AgentRecords.apply(r, new JsonArray().add(atLimit), T0).accepted())
+                .hasSize(1);
+        assertThatThrownBy(
+                        () -> AgentRecords.apply(r, new JsonArray().add(atLimit).add(tooLarge), T0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("events: seq 2 is " + (FleetAddresses.MAX_EVENT_BYTES + 1) + " bytes; an event is at most "
+                        + FleetAddresses.MAX_EVENT_BYTES);
+        assertThat(r.getLong("lastSeq", 0L)).as("the record given is unchanged").isZero();
     }
 
     @Test

@@ -2,12 +2,16 @@ package org.kmsagent.agent.simulate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import org.kmsagent.agent.host.HistoryRecord;
 import org.kmsagent.agent.host.KmsHost;
 import org.kmsagent.agent.host.LedgerKmsHost;
@@ -15,6 +19,7 @@ import org.kmsagent.agent.host.LedgerUpdate;
 import org.kmsagent.agent.host.PoolEntry;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
 import org.kmsagent.agent.licensing.simulated.SimulatedProduct;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.LicenseStatus;
 
@@ -25,13 +30,17 @@ final class PresentLedger {
     /**
      * The host with its table as the present has it: each client still within the 30-day window at the start is
      * written as its last counted request (docs/kms-rules.md §1.2), and the pool's capacity follows the highest
-     * threshold asked (§1.3). The host model is rebuilt over the seeded ledger, as a restarted host reads its own.
+     * threshold asked (§1.3). A host's log can name more clients than its table holds (30 days of a busy host's
+     * requests): written oldest first, the least recently seen leave the table as it fills, as on the host (§1.3). The
+     * host model is rebuilt over the seeded ledger, as a restarted host reads its own.
      */
     static KmsHost seeded(KmsHost created, List<Present.LedgerSeed> seeds, Instant start) {
         if (seeds.isEmpty() || !(created instanceof LedgerKmsHost model)) {
             return created;
         }
         Map<String, Integer> highest = new HashMap<>();
+        // Per pool, the CMIDs its table holds, least recently seen first.
+        Map<String, LinkedHashSet<UUID>> held = new HashMap<>();
         List<Present.LedgerSeed> inOrder = seeds.stream()
                 .sorted(Comparator.comparing(Present.LedgerSeed::lastRequest)
                         .thenComparing(s -> s.cmid().toString()))
@@ -43,6 +52,16 @@ final class PresentLedger {
             int before = highest.getOrDefault(s.pool().id(), 0);
             OptionalInt raised = s.requiredCount() > before ? OptionalInt.of(s.requiredCount()) : OptionalInt.empty();
             raised.ifPresent(r -> highest.put(s.pool().id(), r));
+            LinkedHashSet<UUID> table = held.computeIfAbsent(s.pool().id(), k -> new LinkedHashSet<>());
+            table.remove(s.cmid()); // a client seen again is the most recently seen
+            table.add(s.cmid());
+            // Its own entry is rewritten; the least recently seen others leave while the table is over its capacity.
+            List<UUID> dropped = new ArrayList<>(List.of(s.cmid()));
+            int capacity = KmsRules.TABLE_CAP_FACTOR * highest.get(s.pool().id());
+            for (Iterator<UUID> oldest = table.iterator(); table.size() > capacity; ) {
+                dropped.add(oldest.next());
+                oldest.remove();
+            }
             HistoryRecord h = new HistoryRecord(
                     0,
                     s.lastRequest(),
@@ -59,7 +78,7 @@ final class PresentLedger {
             model.ledger()
                     .apply(new LedgerUpdate(
                             h,
-                            List.of(s.cmid()),
+                            dropped,
                             Optional.of(new PoolEntry(s.pool().id(), s.cmid(), s.name(), s.lastRequest())),
                             raised));
         }

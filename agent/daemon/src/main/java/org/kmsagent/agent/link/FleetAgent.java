@@ -155,7 +155,10 @@ public final class FleetAgent implements AutoCloseable {
                 local.handle(BusAddresses.STATUS, new JsonObject())
                         .onSuccess(status -> link.publish(
                                 FleetAddresses.EVENT_PRODUCTS,
-                                new JsonObject().put("products", status.getJsonArray("products", new JsonArray()))));
+                                new JsonObject()
+                                        .put("products", status.getJsonArray("products", new JsonArray()))
+                                        // A machine's first product brings its first CMID (fleet duplicates).
+                                        .put("cmids", status.getJsonArray("cmids", new JsonArray()))));
                 local.handle(BusAddresses.HOST_STATUS, new JsonObject())
                         .onSuccess(host -> link.publish(FleetAddresses.EVENT_HOST, host));
                 local.handle(BusAddresses.HOST_WATCHED, new JsonObject()).onSuccess(watched -> {

@@ -156,6 +156,16 @@ public final class AgentRecords {
                             "events: seq " + seq + " (" + PRODUCTS + "): products: expected an array of objects");
                 }
                 r.put("products", list);
+                // Sent with each refresh since CMIDs can appear after the registration (a machine's first product);
+                // an agent of an earlier build sends none, and the registration's stay.
+                if (data.containsKey("cmids")) {
+                    if (!(data.getValue("cmids") instanceof JsonArray cmids)
+                            || !cmids.stream().allMatch(String.class::isInstance)) {
+                        throw new IllegalArgumentException(
+                                "events: seq " + seq + " (" + PRODUCTS + "): cmids: expected an array of text");
+                    }
+                    r.put("cmids", cmids);
+                }
             } else if (HOST.equals(type)) {
                 r.put("host", data);
                 noteArrivals(r, now);

@@ -109,6 +109,43 @@ class AgentRecordsTest {
     }
 
     @Test
+    void aProductsRefreshCarriesTheMachinesCmidsSoACmidThatCameAfterTheRegistrationIsCompared() {
+        // Registered before its first product was installed: Windows had no CMID to give yet.
+        JsonObject r = registered().put("cmids", new JsonArray());
+        JsonObject products = new JsonObject()
+                .put("products", new JsonArray().add(new JsonObject().put("family", "windows-client")))
+                .put("cmids", new JsonArray().add("2b1c0000-0000-4000-8000-000000000001"));
+
+        JsonObject after = AgentRecords.apply(
+                        r, new JsonArray().add(event(1, FleetAddresses.EVENT_PRODUCTS, products)), T0)
+                .record();
+        assertThat(after.getJsonArray("cmids")).containsExactly("2b1c0000-0000-4000-8000-000000000001");
+        assertThat(AgentRecords.machine(after).cmids()).containsExactly("2b1c0000-0000-4000-8000-000000000001");
+
+        // An agent of an earlier build sends products alone: the CMIDs stay.
+        JsonObject older = AgentRecords.apply(
+                        after,
+                        new JsonArray()
+                                .add(event(
+                                        2,
+                                        FleetAddresses.EVENT_PRODUCTS,
+                                        new JsonObject().put("products", new JsonArray()))),
+                        T0)
+                .record();
+        assertThat(older.getJsonArray("cmids")).containsExactly("2b1c0000-0000-4000-8000-000000000001");
+
+        // CMIDs that are not text are refused, naming the event and the field; the record given is unchanged.
+        for (Object bad : new Object[] {"2b1c", new JsonArray().add(7), null}) {
+            JsonArray batch = new JsonArray()
+                    .add(event(3, FleetAddresses.EVENT_PRODUCTS, products.copy().put("cmids", bad)));
+            assertThatThrownBy(() -> AgentRecords.apply(older, batch, T0))
+                    .as(String.valueOf(bad))
+                    .hasMessage("events: seq 3 (products): cmids: expected an array of text");
+        }
+        assertThat(older.getLong("lastSeq")).isEqualTo(2L);
+    }
+
+    @Test
     void eventsDeliveredTwiceAreAcceptedOnce() {
         JsonObject r = registered();
         var first = AgentRecords.apply(

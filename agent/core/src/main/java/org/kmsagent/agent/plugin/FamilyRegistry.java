@@ -68,16 +68,35 @@ public final class FamilyRegistry {
     }
 
     /**
-     * Adds a family after checking it against those already admitted.
+     * Adds a family after checking it against those already admitted, and tells the listeners. A family a listener
+     * cannot take in hand (the agent's products of it) is taken back out, so that no half-admitted family is left
+     * that the plugin host reports as failed and would refuse to load again.
      *
-     * @throws CatalogException naming the conflict and the family it conflicts with
+     * @throws CatalogException naming the conflict and the family it conflicts with, or what the listener refused
      */
     public synchronized void admit(LoadedFamily candidate) throws CatalogException {
         for (LoadedFamily other : families.values()) {
             checkAgainst(candidate, other);
         }
         families.put(candidate.id(), candidate);
-        listeners.forEach(l -> l.accept(this));
+        try {
+            listeners.forEach(l -> l.accept(this));
+        } catch (RuntimeException e) {
+            families.remove(candidate.id());
+            for (Consumer<FamilyRegistry> l : listeners) {
+                try {
+                    l.accept(this); // as after a removal: what started for the family stops again
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw new CatalogException(
+                    "loaded, but its products could not be taken in hand: "
+                            + (e.getMessage() != null
+                                    ? e.getMessage()
+                                    : e.getClass().getSimpleName()),
+                    e);
+        }
     }
 
     /** Removes a family; returns whether it was there. */

@@ -3,9 +3,11 @@ package org.kmsagent.agent.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.kmsagent.agent.testsupport.TestFamilies;
 import org.kmsagent.api.LicensePack;
@@ -34,6 +36,32 @@ class FamilyRegistryTest {
             registry.admit(f);
         }
         assertThat(registry.families()).hasSize(TestFamilies.all().size());
+    }
+
+    @Test
+    void aFamilyWhoseProductsCannotBeTakenInHandIsTakenBackOutAndCanBeAdmittedAgain() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        registry.admit(TestFamilies.byId("windows-client"));
+        AtomicBoolean broken = new AtomicBoolean(true);
+        List<List<String>> heard = new ArrayList<>();
+        registry.onChange(r -> {
+            heard.add(r.families().stream().map(LoadedFamily::id).toList());
+            if (broken.get() && r.family("office2013").isPresent()) {
+                throw new IllegalStateException("a product's state cannot be read");
+            }
+        });
+
+        assertThatThrownBy(() -> registry.admit(TestFamilies.byId("office2013")))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("loaded, but its products could not be taken in hand: a product's state cannot be read");
+        assertThat(registry.family("office2013")).isEmpty();
+        assertThat(registry.families()).extracting(LoadedFamily::id).containsExactly("windows-client");
+        // The listener heard the family go again, so that what it started for it stops.
+        assertThat(heard).last().isEqualTo(List.of("windows-client"));
+
+        broken.set(false);
+        registry.admit(TestFamilies.byId("office2013"));
+        assertThat(registry.family("office2013")).isPresent();
     }
 
     @Test

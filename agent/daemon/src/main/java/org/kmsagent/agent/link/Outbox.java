@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.agent.fleet.FleetAddresses;
@@ -77,28 +79,25 @@ public final class Outbox implements AutoCloseable {
             acked = readAcked(clock);
             long last = 0;
             if (Files.isRegularFile(log)) {
-                List<String> lines;
-                int bad = 0;
-                try {
-                    lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                } catch (CharacterCodingException notText) {
-                    lines = List.of();
-                    bad = 1;
-                }
+                List<String> lines = lines(Files.readAllBytes(log));
+                // Line numbers (from 1) of lines that are not events in order; a last line that is not one was torn by
+                // a kill while it was written, never reported as produced, and is dropped quietly.
+                List<Integer> bad = new ArrayList<>();
                 for (int i = 0; i < lines.size(); i++) {
                     String line = lines.get(i);
-                    JsonObject e = parse(line);
+                    JsonObject e = line == null ? null : parse(line);
                     if (e != null && e.getLong("seq") > last) {
                         last = e.getLong("seq");
                         events.add(Kept.of(e, line));
-                    } else if (e == null && !line.isBlank() && i < lines.size() - 1) {
-                        bad++;
+                    } else if ((line == null || !line.isBlank()) && i < lines.size() - 1) {
+                        bad.add(i + 1);
                     }
                 }
-                if (bad > 0) {
+                if (!bad.isEmpty()) {
                     Path aside = DamagedFiles.moveAside(log, clock);
-                    problems.add("fleet outbox " + log + " was damaged (" + bad + " unreadable line(s)); moved to "
-                            + aside + "; the " + events.size() + " readable event(s) are kept");
+                    problems.add("fleet outbox " + log + " was damaged (" + bad.size() + " unreadable line(s): "
+                            + lineNumbers(bad) + "); moved to " + aside + "; the " + events.size()
+                            + " readable event(s) are kept");
                 }
             }
             nextSeq = Math.max(last, acked) + 1;
@@ -129,6 +128,37 @@ public final class Outbox implements AutoCloseable {
     /** What was found damaged when the outbox was opened; empty when nothing was. */
     public List<String> problems() {
         return List.copyOf(problems);
+    }
+
+    /**
+     * The log's lines, each decoded on its own: one that is not UTF-8 (a byte flipped on disk, a multi-byte character
+     * cut by a kill) is null, and costs only itself, not the events around it. A final newline ends the last line.
+     */
+    private static List<String> lines(byte[] data) {
+        List<String> lines = new ArrayList<>();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        int start = 0;
+        while (start < data.length) {
+            int end = start;
+            while (end < data.length && data[end] != '\n') {
+                end++;
+            }
+            try {
+                lines.add(utf8.decode(ByteBuffer.wrap(data, start, end - start)).toString());
+            } catch (CharacterCodingException notText) {
+                lines.add(null);
+            }
+            start = end + 1;
+        }
+        return lines;
+    }
+
+    /** The first few line numbers, as a damage report names them: {@code 3, 7, 12 and 4 more}. */
+    private static String lineNumbers(List<Integer> numbers) {
+        int shown = Math.min(numbers.size(), 5);
+        String text = "line "
+                + numbers.subList(0, shown).stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return numbers.size() > shown ? text + " and " + (numbers.size() - shown) + " more" : text;
     }
 
     private static JsonObject parse(String line) {

@@ -23,6 +23,8 @@ import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.Sku;
 import org.kmsagent.api.WindowsVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The simulated licensing stack as the daemon (and {@code kms-agent status} off Windows) drives it: one
@@ -34,6 +36,8 @@ import org.kmsagent.api.WindowsVersion;
  * <p>Not thread-safe: driven from the scheduler's single context, like the machine.
  */
 public final class SimulatedSite {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedSite.class);
+
     /** The DNS domain of the simulated machine (where it looks for {@code _vlmcs._tcp}, docs/kms-rules.md §2.5). */
     public static final String DOMAIN = "kms-agent.simulated";
     /** The Windows version the simulated machine runs (a current Windows 11 build). */
@@ -115,16 +119,34 @@ public final class SimulatedSite {
                 continue;
             }
             Optional<SimulatedMachine.StoredProduct> before = stored.stream()
-                    .filter(p -> p.skuId().equals(product.skuId()))
+                    .filter(p -> product.skuId().equals(p.skuId())) // a record may have lost its skuId
                     .findFirst();
-            if (before.isPresent()) {
-                machine.restore(product, before.get());
-            } else {
-                machine.install(product, Optional.of(sku.get().gvlk()));
+            if (before.isPresent() && restored(product, before.get())) {
+                installed.add(sku.get());
+                continue;
             }
+            machine.install(product, Optional.of(sku.get().gvlk()));
             installed.add(sku.get());
         }
         return installed;
+    }
+
+    /**
+     * Puts a product back as the state file stored it; false when the record cannot be (a key or host edited into
+     * something malformed, a field missing): the product is then installed afresh, as on a new machine, rather than
+     * stopping the agent at every start over one record.
+     */
+    private boolean restored(SimulatedProduct product, SimulatedMachine.StoredProduct record) {
+        try {
+            machine.restore(product, record);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "state.json: the simulated machine's {} could not be restored ({}); installed afresh with its GVLK",
+                    product.sku().name(),
+                    e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            return false;
+        }
     }
 
     /** The configured editions no loaded family knows (for the start-up report). */

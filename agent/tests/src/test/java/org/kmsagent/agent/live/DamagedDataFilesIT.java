@@ -3,6 +3,8 @@ package org.kmsagent.agent.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -189,6 +191,31 @@ class DamagedDataFilesIT {
             assertThat(aside(cert)).exists();
             awaitOwnProductsRenewed();
             assertThat(control.get().host().enabled()).isTrue();
+        }
+    }
+
+    @Test
+    void aSimulatedMachinesProductEditedIntoSomethingMalformedIsInstalledAfreshNotAStopAtEveryStart() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        String editions =
+                "simulated.editions=[Windows 11 Enterprise, Office Professional Plus 2016, Visio Professional 2016]";
+        try (AgentDaemon first = start(data, editions)) {
+            awaitOwnProductsRenewed();
+        }
+        // Hand-edited: a key that is no product key, a KMS host that is no address, a record without its SKU id.
+        Path state = data.resolve("state.json");
+        JsonObject saved = new JsonObject(Files.readString(state));
+        JsonArray products = saved.getJsonObject("machine").getJsonArray("products");
+        assertThat(products.size()).as("the simulated machine's products").isGreaterThanOrEqualTo(3);
+        products.getJsonObject(0).put("key", "NOT-A-KEY");
+        products.getJsonObject(1).put("kms", "kms01:99999");
+        products.getJsonObject(2).remove("skuId");
+        Files.writeString(state, saved.encodePrettily());
+
+        // It stopped the agent at start ("malformed product key"), naming no file, at every restart.
+        try (AgentDaemon daemon = start(data, editions)) {
+            awaitOwnProductsRenewed();
+            assertThat(control.get().products()).hasSize(3);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.daemon;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -66,6 +68,7 @@ public final class StateStore {
         }
         String why;
         Exception cause;
+        String what = "is damaged";
         try {
             AgentState read = mapper.readValue(file.toFile(), AgentState.class);
             if (read != null) {
@@ -73,14 +76,20 @@ public final class StateStore {
             }
             why = "it holds null, not a state";
             cause = null;
-        } catch (IOException | RuntimeException e) {
+        } catch (JsonProcessingException | RuntimeException e) {
             // Empty, truncated, garbage, or JSON of another shape.
+            why = damage(e);
+            cause = e;
+        } catch (IOException e) {
+            // Not damage: a file this account may not read (written by another one). Moved aside all the same, since
+            // the next save would replace it; what it holds is kept there.
+            what = "cannot be read";
             why = damage(e);
             cause = e;
         }
         Path aside = asideName();
         Files.move(file, aside);
-        IOException damaged = new IOException("state file " + file + " is damaged (" + why + "); moved to " + aside
+        IOException damaged = new IOException("state file " + file + " " + what + " (" + why + "); moved to " + aside
                 + "; the schedules are rebuilt from the licensing service's own state");
         if (cause != null) {
             damaged.initCause(cause);
@@ -134,6 +143,9 @@ public final class StateStore {
      * and its location as "line 1, column 10".
      */
     static String damage(Exception e) {
+        if (e instanceof AccessDeniedException) {
+            return "access denied to this account"; // its message is the file's name alone
+        }
         String first = String.valueOf(e.getMessage())
                 .lines()
                 .findFirst()
@@ -153,6 +165,13 @@ public final class StateStore {
             type.appendReplacement(out, Matcher.quoteReplacement(jsonWord(type.group(1))));
         }
         type.appendTail(out);
+        // Where the parser stopped: the second line of its message, which the first line above leaves out.
+        if (e instanceof JsonProcessingException j
+                && j.getLocation() != null
+                && j.getLocation().getLineNr() > 0) {
+            at += ", line " + j.getLocation().getLineNr() + ", column "
+                    + j.getLocation().getColumnNr();
+        }
         return BoundedInput.reason(out + at);
     }
 

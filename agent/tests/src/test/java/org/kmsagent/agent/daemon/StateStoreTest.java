@@ -53,6 +53,13 @@ class StateStoreTest {
     }
 
     @Test
+    void theDamageIsNamedWithTheLineAndColumnWhereTheFileStopsMakingSense() throws Exception {
+        Path file = Files.writeString(dir.resolve("state.json"), "{\n  \"revision\": 4,\n  \"products\": 7\n}\n");
+
+        assertThatThrownBy(new StateStore(file, CLOCK)::load).hasMessageContaining("at products, line 3, column 15)");
+    }
+
+    @Test
     void nullEmptyGarbageOrWrongShapedFilesAreMovedAsideUnderNamesNeverReused() throws Exception {
         Path file = dir.resolve("state.json");
         StateStore store = new StateStore(file, CLOCK);

@@ -125,6 +125,8 @@ public record WhatIfChanges(
                             : days(m.group("at"), flagPart("--retire " + v, "AT", problems));
             if (!m.matches()) {
                 problems.add("--retire " + BoundedInput.shown(v) + ": expected PATTERN[@AT], e.g. 'PC-1*@10d'");
+            } else if (at != null && at.isNegative()) {
+                problems.add("--retire " + BoundedInput.shown(v) + ": AT may not be negative (the run starts at 0)");
             } else if (at != null) {
                 r.add(new Retire(m.group("what").strip(), at));
             }
@@ -146,7 +148,9 @@ public record WhatIfChanges(
             Duration at = m.group("at") == null
                     ? Duration.ZERO
                     : days(m.group("at"), flagPart("--reimage " + v, "AT", problems));
-            if (at != null) {
+            if (at != null && at.isNegative()) {
+                problems.add("--reimage " + BoundedInput.shown(v) + ": AT may not be negative (the run starts at 0)");
+            } else if (at != null) {
                 ri.add(new Reimage(n, at));
             }
         }
@@ -218,7 +222,9 @@ public record WhatIfChanges(
                 continue;
             }
             Duration at = x.at() == null ? Duration.ZERO : days(x.at(), field("retire[" + i + "].at", problems));
-            if (at != null) {
+            if (at != null && at.isNegative()) {
+                problems.add(new FieldProblem("retire[" + i + "].at", NEGATIVE_AT));
+            } else if (at != null) {
                 r.add(new Retire(x.machines(), at));
             }
         }
@@ -236,19 +242,35 @@ public record WhatIfChanges(
                 continue;
             }
             Duration at = x.at() == null ? Duration.ZERO : days(x.at(), field("reimage[" + i + "].at", problems));
-            if (at != null) {
+            if (at != null && at.isNegative()) {
+                problems.add(new FieldProblem("reimage[" + i + "].at", NEGATIVE_AT));
+            } else if (at != null) {
                 ri.add(new Reimage(x.count(), at));
             }
         }
+        List<String> hostKeys =
+                names("removeHostKeys", f.removeHostKeys(), "a host key's name or a family id", problems);
+        List<String> packs = names("removeLicensePacks", f.removeLicensePacks(), "a license pack's name", problems);
         if (!problems.isEmpty() || !read.misfits().isEmpty()) {
             throw new ScenarioException(source, read.problems(problems));
         }
-        return new WhatIfChanges(
-                o,
-                r,
-                ri,
-                f.removeHostKeys() == null ? List.of() : f.removeHostKeys(),
-                f.removeLicensePacks() == null ? List.of() : f.removeLicensePacks());
+        return new WhatIfChanges(o, r, ri, hostKeys, packs);
+    }
+
+    private static final String NEGATIVE_AT = "may not be negative (the run starts at 0)";
+
+    /** A list of names from a changes file; an entry left empty ({@code - } or {@code ~}) is a problem at its index. */
+    private static List<String> names(String field, List<String> given, String expected, List<FieldProblem> problems) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; given != null && i < given.size(); i++) {
+            String n = given.get(i);
+            if (n == null || n.isBlank()) {
+                problems.add(new FieldProblem(field + "[" + i + "]", "empty: give " + expected));
+            } else {
+                names.add(n.strip());
+            }
+        }
+        return names;
     }
 
     /**

@@ -205,6 +205,34 @@ class WhatIfChangesTest {
     }
 
     @Test
+    void emptyNamesAndTimesBeforeTheStartAreProblemsNotACrashOrASilentChange() throws Exception {
+        // 'removeHostKeys: [~]' ended in a NullPointerException's stack trace; '-5d' retired machines before day 0.
+        Path bad = dir.resolve("changes.yaml");
+        Files.writeString(
+                bad,
+                "removeHostKeys:\n  - ~\nremoveLicensePacks:\n  - ' '\nretire:\n  - machines: PC*\n    at: -5d\n"
+                        + "reimage:\n  - count: 2\n    at: -1d\n");
+
+        Run file = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", bad.toString());
+        Run flags = LabFixtures.simulate("--snapshot", SNAPSHOT, "--retire", "PC*@-5d", "--reimage", "2@-1d");
+
+        assertThat(file.exitCode()).isEqualTo(2);
+        assertThat(file.err())
+                .startsWith("kms-agent simulate: " + bad + ": 4 problems:\n")
+                .contains(
+                        "field 'retire[0].at': may not be negative (the run starts at 0)",
+                        "field 'reimage[0].at': may not be negative (the run starts at 0)",
+                        "field 'removeHostKeys[0]': empty: give a host key's name or a family id",
+                        "field 'removeLicensePacks[0]': empty: give a license pack's name")
+                .doesNotContain("Exception");
+        assertThat(flags.exitCode()).isEqualTo(2);
+        assertThat(flags.err())
+                .contains(
+                        "--retire PC*@-5d: AT may not be negative (the run starts at 0)",
+                        "--reimage 2@-1d: AT may not be negative (the run starts at 0)");
+    }
+
+    @Test
     void aPresentNamingNoMachineOfTheFleetIsAnError() throws Exception {
         Path bad = dir.resolve("bad.json");
         Files.writeString(

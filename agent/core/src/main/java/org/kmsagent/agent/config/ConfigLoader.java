@@ -307,7 +307,11 @@ public final class ConfigLoader {
     /**
      * Reports every empty list entry (a '-' with nothing after it) and takes its list out, so the list falls back to
      * its default: bound, such an entry fails its whole section ("bridge: null"), hiding the section's other problems.
+     * An empty family override under {@value #FAMILY_OVERRIDES} is reported and taken out the same way.
      */
+    /** The one map of the configuration whose values are sections: a family's own renewal settings. */
+    private static final String FAMILY_OVERRIDES = "renewal.families";
+
     private static void dropListsWithEmptyEntries(JsonNode node, String path, List<String> errors) {
         if (node instanceof ObjectNode obj) {
             List<String> drop = new ArrayList<>();
@@ -315,6 +319,13 @@ public final class ConfigLoader {
                 Map.Entry<String, JsonNode> e = it.next();
                 String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                 boolean empty = false;
+                if (FAMILY_OVERRIDES.equals(path) && e.getValue().isNull()) {
+                    // 'office2013:' with nothing under it: bound, it failed the whole renewal section at its first
+                    // line with "not a valid value".
+                    errors.add(p + ": empty; give its kms or makFallback under it, or remove it");
+                    drop.add(e.getKey());
+                    continue;
+                }
                 if (e.getValue() instanceof ArrayNode arr) {
                     for (int i = 0; i < arr.size(); i++) {
                         if (arr.get(i).isNull()) {
@@ -341,6 +352,11 @@ public final class ConfigLoader {
     private JsonNode scalar(String text) {
         try {
             JsonNode n = Yaml.MAPPER.readTree(text);
+            if (n != null && n.isNumber() && !n.asText().equals(text.strip())) {
+                // 007, +5, 1e3, 0x1F: read as a number they would lose how they were written, which a text setting
+                // (an agent id, a token) keeps; a number setting reads the text as the same number.
+                return JsonNodeFactory.instance.textNode(text.strip());
+            }
             return n == null || n.isMissingNode() ? NullNode.getInstance() : n;
         } catch (JsonProcessingException e) {
             return JsonNodeFactory.instance.textNode(text);
@@ -378,7 +394,8 @@ public final class ConfigLoader {
                 Map.Entry<String, JsonNode> e = it.next();
                 String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                 if (e.getValue().isTextual()) {
-                    resolved(e.getValue().asText(), p, errors).ifPresent(v -> obj.put(e.getKey(), v));
+                    String written = e.getValue().asText();
+                    resolved(written, p, errors).ifPresent(v -> obj.set(e.getKey(), referenced(written, v)));
                 } else {
                     resolveEnvironmentReferences(e.getValue(), p, errors);
                 }
@@ -388,12 +405,26 @@ public final class ConfigLoader {
                 String p = path + "[" + i + "]";
                 if (arr.get(i).isTextual()) {
                     int at = i;
-                    resolved(arr.get(i).asText(), p, errors).ifPresent(v -> arr.set(at, arr.textNode(v)));
+                    String written = arr.get(i).asText();
+                    resolved(written, p, errors).ifPresent(v -> arr.set(at, referenced(written, v)));
                 } else {
                     resolveEnvironmentReferences(arr.get(i), p, errors);
                 }
             }
         }
+    }
+
+    /**
+     * A resolved value as the setting takes it: text, except that a value that is one reference alone and names
+     * {@code true} or {@code false} ({@code enabled: ${BRIDGE_ON}}) is that boolean, as if written in the file, since
+     * a boolean setting refuses text and the variable cannot be written without quotes.
+     */
+    private static JsonNode referenced(String written, String value) {
+        boolean alone = ENV_REF.matcher(written.strip()).matches();
+        if (alone && value.matches("true|True|TRUE|false|False|FALSE")) { // YAML 1.2's spellings, as in the file
+            return JsonNodeFactory.instance.booleanNode(Boolean.parseBoolean(value));
+        }
+        return JsonNodeFactory.instance.textNode(value);
     }
 
     private Optional<String> resolved(String text, String path, List<String> errors) {

@@ -44,6 +44,45 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anOverrideWrittenAsANumberWithLeadingZerosKeepsThemForATextSettingAndIsThatNumberForANumberSetting()
+            throws Exception {
+        // Read as YAML, 007 was the number 7, and the agent id became "7".
+        AgentConfig c = load(Map.of("KMSAGENT_FLEET_AGENT_ID", "007"), Optional.empty(), "bridge.port=07690");
+
+        assertThat(c.fleet().agentId()).isEqualTo("007");
+        assertThat(c.bridge().port()).isEqualTo(7690);
+    }
+
+    @Test
+    void anOnOffSettingGivenAsAVariableAloneTakesItsTrueOrFalse() throws Exception {
+        Path file = yaml("bridge:\n  enabled: ${BRIDGE_ON}\nhost:\n  enabled: ${HOST_ON}\n");
+
+        // It was refused whatever the variable held ("a text value: write true or false without quotes").
+        AgentConfig c = load(Map.of("BRIDGE_ON", "false", "HOST_ON", "TRUE"), Optional.of(file));
+        assertThat(c.bridge().enabled()).isFalse();
+        assertThat(c.host().enabled()).isTrue();
+        // Anything else is refused as in the file, naming the key and the value.
+        assertThat(errors(Map.of("BRIDGE_ON", "yes", "HOST_ON", "true"), Optional.of(file)))
+                .singleElement()
+                .asString()
+                .contains("bridge.enabled: expected true or false, got 'yes'");
+    }
+
+    @Test
+    void anEmptyFamilyOverrideIsNamedAtItsOwnLineAndTheRestOfTheRenewalSectionIsStillChecked() throws Exception {
+        Path file =
+                yaml("renewal:\n  kms: kms01.corp.example\n  families:\n    office2013:\n  callDeadlineSeconds: 0\n");
+
+        // It was one line, "renewal: not a valid value", at the section's first line.
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .anyMatch(l -> l.contains(":4:")
+                        && l.contains("renewal.families.office2013: empty; give its kms or"
+                                + " makFallback under it, or remove it"))
+                .anyMatch(l -> l.contains("renewal.callDeadlineSeconds"))
+                .noneMatch(l -> l.contains("not a valid value"));
+    }
+
+    @Test
     void aFileOfCommentsOnlyIsEveryDefault() throws Exception {
         assertThat(load(Map.of(), Optional.of(yaml("# nothing set yet\n")))).isEqualTo(AgentConfig.defaults());
     }

@@ -81,6 +81,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private FileChannel channel;
     private boolean failing;
+    private boolean rotationFailing;
 
     /** What {@link #read} found: the records asked for, oldest first, and how many damaged lines it skipped. */
     public record Page(List<AuditRecord> records, int skipped) {}
@@ -233,25 +234,40 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         }
     }
 
+    /**
+     * Moves the full file to {@code .1} (and each older one up). A rotation that cannot be done (on Windows, a rotated
+     * file held open by another program) leaves the records where they are: the current file is opened again and
+     * written past its size, and rotation is tried again at the next record; said once, and again when it works.
+     */
     private void rotate() throws IOException {
         channel.close();
-        Files.deleteIfExists(rotated(keptFiles));
-        for (int i = keptFiles - 1; i >= 1; i--) {
-            if (Files.exists(rotated(i))) {
-                Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.deleteIfExists(rotated(keptFiles));
+            for (int i = keptFiles - 1; i >= 1; i--) {
+                if (Files.exists(rotated(i))) {
+                    Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
+            if (keptFiles > 0) {
+                Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.delete(file);
+            }
+            LOG.info(
+                    "audit: {} reached {} bytes; rotated (the {} newest files are kept){}",
+                    file,
+                    maxFileBytes,
+                    keptFiles + 1,
+                    rotationFailing ? "; rotation works again" : "");
+            rotationFailing = false;
+        } catch (IOException e) {
+            if (!rotationFailing) {
+                rotationFailing = true;
+                LOG.warn("audit: {} could not be rotated ({}); records go on being written to it", file, e.toString());
+            }
+        } finally {
+            open();
         }
-        if (keptFiles > 0) {
-            Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
-        } else {
-            Files.delete(file);
-        }
-        LOG.info(
-                "audit: {} reached {} bytes; rotated (the {} newest files are kept)",
-                file,
-                maxFileBytes,
-                keptFiles + 1);
-        open();
     }
 
     private Path rotated(int n) {

@@ -110,6 +110,38 @@ class AuditLogTest {
     }
 
     @Test
+    void aRotationThatCannotBeDoneLeavesTheLogWritingToItsFileAndIsTriedAgain() throws Exception {
+        long lineBytes =
+                (record("kmsagent.activate").at(clock.instant()).toJson().encode() + "\n").length();
+        // What a rotated file held open on Windows does to the rename: here a folder in its place, not empty.
+        Path held = Files.createDirectories(dir.resolve("audit.log.1").resolve("held"));
+        try (AuditLog log = new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, 1)) {
+            for (int i = 0; i < 4; i++) {
+                log.record(record("kmsagent.activat" + i));
+            }
+            // Each one written: before, the first failed rotation left the file closed, and every record after it
+            // went to the log's WARN lines only, for good.
+            assertThat(actions(log.read(null, 100).get(10, TimeUnit.SECONDS)))
+                    .containsExactly(
+                            "kmsagent.activat0", "kmsagent.activat1", "kmsagent.activat2", "kmsagent.activat3");
+
+            Files.delete(held);
+            Files.delete(held.getParent());
+            log.record(record("kmsagent.activat4"));
+            assertThat(actions(log.read(null, 100).get(10, TimeUnit.SECONDS)))
+                    .as("rotated once it could be: the file held four, now in audit.log.1")
+                    .containsExactly(
+                            "kmsagent.activat0",
+                            "kmsagent.activat1",
+                            "kmsagent.activat2",
+                            "kmsagent.activat3",
+                            "kmsagent.activat4");
+        }
+        assertThat(dir.resolve("audit.log.1")).isRegularFile();
+        assertThat(Files.readAllLines(dir.resolve("audit.log"))).hasSize(1);
+    }
+
+    @Test
     void theFileIsTheOwnersOnly() throws Exception {
         try (AuditLog log = AuditLog.in(dir, clock)) {
             log.record(record("kmsagent.activate"));

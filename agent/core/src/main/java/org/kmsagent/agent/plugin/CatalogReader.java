@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.kmsagent.agent.core.WholeNumber;
+import org.kmsagent.agent.core.text.Guids;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicensePack;
 import org.kmsagent.api.LicensingServices;
@@ -277,14 +278,6 @@ public final class CatalogReader {
     }
 
     private static UUID uuid(String at, String text) throws CatalogException {
-        try {
-            UUID id = UUID.fromString(text);
-            if (!id.toString().equalsIgnoreCase(text)) {
-                throw new IllegalArgumentException();
-            }
-            return id;
-        } catch (IllegalArgumentException e) {
-            throw new CatalogException(at + ": '" + text + "' is not a GUID");
-        }
+        return Guids.parse(text).orElseThrow(() -> new CatalogException(at + ": '" + text + "' is not a GUID"));
     }
 }

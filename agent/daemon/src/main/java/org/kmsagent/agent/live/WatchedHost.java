@@ -90,14 +90,12 @@ final class WatchedHost implements AutoCloseable {
 
     /** The application whose table a logged product (a SKU id) is counted in, by the loaded families' catalogs. */
     private Optional<String> applicationOf(String skuId) {
-        UUID sku;
-        try {
-            sku = UUID.fromString(Guids.bare(skuId));
-        } catch (IllegalArgumentException e) {
+        Optional<UUID> sku = Guids.parse(Guids.bare(skuId));
+        if (sku.isEmpty()) {
             return Optional.empty();
         }
         for (LoadedFamily f : families) {
-            if (f.catalog().bySkuId(sku).isPresent()) {
+            if (f.catalog().bySkuId(sku.get()).isPresent()) {
                 return Optional.of(f.applicationId().toString());
             }
         }

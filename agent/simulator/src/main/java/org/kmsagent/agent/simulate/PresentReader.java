@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.text.Guids;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.simulate.ScenarioFile.LedgerClientFile;
@@ -138,7 +139,9 @@ final class PresentReader {
                                 .filter(c -> c != null
                                         && c.family() == null
                                         && c.skuId() != null
-                                        && unknown.contains(c.skuId().toLowerCase(Locale.ROOT)))
+                                        && Guids.parse(Guids.bare(c.skuId()))
+                                                .map(id -> unknown.contains(id.toString()))
+                                                .orElse(false))
                                 .count()
                         + " client(s) of " + host.get().name()
                         + " with a SKU no loaded plugin knows (" + String.join(", ", unknown) + ")");
@@ -228,19 +231,18 @@ final class PresentReader {
                 return null;
             }
         } else if (c.skuId() != null) {
+            Optional<UUID> sku = Guids.parse(Guids.bare(c.skuId()));
             family = families.stream()
-                    .filter(f -> f.catalog().skus().stream()
-                            .anyMatch(s -> s.skuId()
-                                    .map(id -> id.toString().equalsIgnoreCase(c.skuId()))
-                                    .orElse(false)))
+                    .filter(f ->
+                            sku.isPresent() && f.catalog().bySkuId(sku.get()).isPresent())
                     .findFirst();
-            if (family.isEmpty() && !c.skuId().matches("[0-9a-fA-F-]{36}")) {
+            if (sku.isEmpty()) {
                 problems.add(new FieldProblem(
                         at + ".skuId", "'" + BoundedInput.shown(c.skuId()) + "' is not a SKU id (a GUID)"));
                 return null;
             }
             if (family.isEmpty()) {
-                unknown.add(c.skuId().toLowerCase(Locale.ROOT));
+                unknown.add(sku.get().toString());
                 return null;
             }
         } else {
@@ -269,13 +271,13 @@ final class PresentReader {
                 f.countPool(), cmid.get(), c.name() == null ? c.cmid() : c.name(), last.get(), required);
     }
 
+    /** A CMID as a snapshot writes it, or with the braces Windows' own tools put around it. */
     private static Optional<UUID> uuid(String at, String text, List<FieldProblem> problems) {
-        try {
-            return Optional.of(UUID.fromString(text));
-        } catch (IllegalArgumentException e) {
+        Optional<UUID> id = Guids.parse(Guids.bare(text));
+        if (id.isEmpty()) {
             problems.add(new FieldProblem(at, "'" + BoundedInput.shown(text) + "' is not a CMID (a GUID)"));
-            return Optional.empty();
         }
+        return id;
     }
 
     private static Optional<Instant> instant(String at, String text, List<FieldProblem> problems) {

@@ -274,4 +274,36 @@ class WhatIfChangesTest {
                 .containsPattern("line \\d+, column \\d+: field 'present.machines\\[2\\].products\\[0\\].lastSuccess': "
                         + "2026-12-01T12:00:00Z is after the start 2026-11-30T12:00:00Z");
     }
+
+    @Test
+    void aHostTablesCmidOrSkuIdMustBeAWholeGuidAsWindowsWritesOne() throws Exception {
+        String snapshot = Files.readString(Path.of(SNAPSHOT));
+        String cmid = "\"cmid\" : \"00000065-0000-4000-8000-000000000065\"";
+        String sku = "\"skuId\" : \"73111121-5638-40f6-bc11-f1d7b0d64300\"";
+        assertThat(snapshot).contains(cmid, sku);
+        Path shortened = dir.resolve("short.json");
+        // UUID.fromString took both as GUIDs (00000001-0002-...); a run of dashes passed as a SKU id.
+        Files.writeString(
+                shortened,
+                snapshot.replaceFirst(cmid, "\"cmid\" : \"1-2-3-4-5\"")
+                        .replaceFirst(sku, "\"skuId\" : \"" + "-".repeat(36) + "\""));
+        Path braced = dir.resolve("braced.json");
+        // As slmgr /dlv and the KMS host's event log print them: braces, upper case. The same clients.
+        Files.writeString(
+                braced,
+                snapshot.replaceFirst(cmid, "\"cmid\" : \"{00000065-0000-4000-8000-000000000065}\"")
+                        .replaceFirst(sku, "\"skuId\" : \"{73111121-5638-40F6-BC11-F1D7B0D64300}\""));
+
+        Run bad = LabFixtures.simulate("--snapshot", shortened.toString());
+        Run good = LabFixtures.simulate("--snapshot", braced.toString());
+        Run original = LabFixtures.simulate("--snapshot", SNAPSHOT);
+
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err())
+                .contains("field 'present.ledgers[0].clients[0].cmid': '1-2-3-4-5' is not a CMID (a GUID)")
+                .contains("field 'present.ledgers[0].clients[0].skuId': '" + "-".repeat(36)
+                        + "' is not a SKU id (a GUID)");
+        assertThat(good.exitCode()).as(good.err()).isZero();
+        assertThat(good.out()).isEqualTo(original.out());
+    }
 }

@@ -59,6 +59,8 @@ final class CatalogJson {
      */
     static CatalogDocument read(byte[] text) throws CatalogException {
         try (JsonParser syntax = JSON.createParser(text)) {
+            // A field written twice ("gvlk" in one edition) would otherwise keep its last value without a word.
+            syntax.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             while (syntax.nextToken() != null) {
                 // only the tokenizer's verdict is wanted here
             }

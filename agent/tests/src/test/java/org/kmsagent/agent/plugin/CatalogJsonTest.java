@@ -65,6 +65,18 @@ class CatalogJsonTest {
     }
 
     @Test
+    void aFieldWrittenTwiceIsRefusedWithItsLineNotReadAsItsLastValue() {
+        String text = VALID.replace(
+                "\"gvlk\": \"YC7DK-G2NP3-2QQC3-J6H88-GVGXT\",",
+                "\"gvlk\": \"YC7DK-G2NP3-2QQC3-J6H88-GVGXT\", \"gvlk\": \"NMMKJ-6RK4F-KMJVX-8D9MJ-6MWKP\",");
+        assertThat(text).isNotEqualTo(VALID);
+        assertThatThrownBy(() -> read(text))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith("catalog is not valid JSON: Duplicate field 'gvlk'")
+                .hasMessageContaining("(line ");
+    }
+
+    @Test
     void aMissingRequiredFieldIsNamedWithTheObjectItBelongsIn() {
         String text = VALID.replace("\"gvlk\": \"YC7DK-G2NP3-2QQC3-J6H88-GVGXT\",", "");
         assertThatThrownBy(() -> read(text))

@@ -102,8 +102,13 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
         }
         if (code == HResult.DNS_ERROR_RCODE_NAME_ERROR.code()
                 || code == HResult.DNS_INFO_NO_RECORDS.code()
+                || code == HResult.DNS_NAME_NOT_FOUND.code()
                 || code == HResult.ERROR_INVALID_NAME.code()) {
             return of(Cause.NO_SRV_RECORD, "DNS has no _vlmcs._tcp record");
+        }
+        if (code == HResult.DNS_ERROR_RCODE_SERVER_FAILURE.code()) {
+            // docs/kms-rules.md §5: the lookup of the SRV record failed, so no host was found either.
+            return of(Cause.NO_SRV_RECORD, "the DNS server failed the _vlmcs._tcp lookup");
         }
         if (code == HResult.SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH.code()) {
             return of(Cause.HOST_KEY_TOO_OLD, "the host cannot activate this product group");

@@ -184,7 +184,7 @@ public final class ConfigLoader {
             }
         }
         resolveEnvironmentReferences(root, "", errors);
-        dropListsWithEmptyEntries(root, "", errors);
+        dropEmptyEntries(root, "", errors);
         // Binding stops at the first value that does not fit; DocumentBinding takes that value out and binds again, so
         // that one run reports every misfit (each removal falls back to the key's default, which the validator then
         // accepts). Nothing written anywhere (no file, or one of comments only, and no override) is every key's
@@ -304,15 +304,15 @@ public final class ConfigLoader {
         return e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
     }
 
+    /** The one map of the configuration whose values are sections: a family's own renewal settings. */
+    private static final String FAMILY_OVERRIDES = "renewal.families";
+
     /**
      * Reports every empty list entry (a '-' with nothing after it) and takes its list out, so the list falls back to
      * its default: bound, such an entry fails its whole section ("bridge: null"), hiding the section's other problems.
      * An empty family override under {@value #FAMILY_OVERRIDES} is reported and taken out the same way.
      */
-    /** The one map of the configuration whose values are sections: a family's own renewal settings. */
-    private static final String FAMILY_OVERRIDES = "renewal.families";
-
-    private static void dropListsWithEmptyEntries(JsonNode node, String path, List<String> errors) {
+    private static void dropEmptyEntries(JsonNode node, String path, List<String> errors) {
         if (node instanceof ObjectNode obj) {
             List<String> drop = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
@@ -338,13 +338,13 @@ public final class ConfigLoader {
                 if (empty) {
                     drop.add(e.getKey());
                 } else {
-                    dropListsWithEmptyEntries(e.getValue(), p, errors);
+                    dropEmptyEntries(e.getValue(), p, errors);
                 }
             }
             drop.forEach(obj::remove);
         } else if (node instanceof ArrayNode arr) {
             for (int i = 0; i < arr.size(); i++) {
-                dropListsWithEmptyEntries(arr.get(i), path + "[" + i + "]", errors);
+                dropEmptyEntries(arr.get(i), path + "[" + i + "]", errors);
             }
         }
     }

@@ -221,6 +221,11 @@ public final class BridgeClient implements AutoCloseable {
         if (routing != null) {
             return routing.request(address, body);
         }
+        return direct(address, body);
+    }
+
+    /** {@link #request} over the connection itself, whatever {@link #route} holds: a routing asking the hub. */
+    JsonObject direct(String address, JsonObject body) throws BridgeFailure, IOException {
         refusedAlready(500);
         String replyAddress = "ctl.reply." + nextReply++;
         write(new JsonObject()

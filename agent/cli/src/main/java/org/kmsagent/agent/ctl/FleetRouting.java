@@ -75,36 +75,35 @@ final class FleetRouting {
         } finally {
             client.route(null);
         }
-        String via = BusAddresses.CHANGES.contains(request.address)
-                ? FleetAddresses.ROUTE_CHANGE
-                : FleetAddresses.ROUTE_QUERY;
-        JsonObject routed = new JsonObject()
-                .put("address", request.address)
-                .put("body", request.body)
-                .put("deadlineMs", Math.round(ctl.deadlineSeconds * 1000));
-        if (ctl.target != null) {
-            routed.put("target", ctl.target);
-        }
-        JsonObject report = client.request(via, routed);
-        if (ctl.allAgents && ctl.printedJson(out, report)) {
-            return report.getJsonArray("notAnswered", new JsonArray()).isEmpty() ? 0 : CtlCommand.ANSWERED_ERROR;
-        }
+        JsonObject report = client.request(via(request.address), routed(ctl, request.address, request.body));
+        // With --json, standard output holds JSON only: what an agent refused, and who did not answer, go to
+        // standard error (with --all-agents the report already holds them).
+        boolean jsonReport = ctl.allAgents && ctl.printedJson(out, report);
+        PrintWriter shown = jsonReport ? new PrintWriter(Writer.nullWriter()) : out;
+        PrintWriter notes = ctl.json ? err : out;
         int worst = 0;
         for (Object o : report.getJsonArray("answered", new JsonArray())) {
             JsonObject a = (JsonObject) o;
             if (ctl.allAgents) {
-                out.println("== " + a.getString("agentId") + " (" + a.getString("hostName") + ")");
+                shown.println("== " + a.getString("agentId") + " (" + a.getString("hostName") + ")");
             }
             client.route((address, body) -> {
+                if (!address.equals(request.address)) {
+                    return followUp(ctl, client, address, body);
+                }
                 if (a.getBoolean("ok", false)) {
                     return a.getJsonObject("reply", new JsonObject());
                 }
                 throw new BridgeFailure(a.getInteger("code", 500), a.getString("message", "failed"));
             });
             try {
-                worst = Math.max(worst, action.run(client, out));
+                // Run as against the agent itself, with --json too: its exit code is the command's (an activation
+                // that failed on some product is 1), which the report alone does not give.
+                worst = Math.max(worst, action.run(client, shown));
             } catch (BridgeFailure f) {
-                out.println(a.getString("agentId") + ": refused: " + f.getMessage() + " (code " + f.code() + ")");
+                if (!jsonReport) {
+                    notes.println(a.getString("agentId") + ": refused: " + f.getMessage() + " (code " + f.code() + ")");
+                }
                 worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);
             } finally {
                 client.route(null);
@@ -113,12 +112,50 @@ final class FleetRouting {
         JsonArray silent = report.getJsonArray("notAnswered", new JsonArray());
         for (Object o : silent) {
             JsonObject s = (JsonObject) o;
-            out.println("NOT ANSWERED: " + s.getString("agentId") + " (" + s.getString("hostName") + "): "
-                    + s.getString("reason"));
+            if (!jsonReport) {
+                notes.println("NOT ANSWERED: " + s.getString("agentId") + " (" + s.getString("hostName") + "): "
+                        + s.getString("reason"));
+            }
         }
         if (!silent.isEmpty()) {
             worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);
         }
         return worst;
+    }
+
+    private static String via(String address) {
+        return BusAddresses.CHANGES.contains(address) ? FleetAddresses.ROUTE_CHANGE : FleetAddresses.ROUTE_QUERY;
+    }
+
+    private static JsonObject routed(CtlCommand ctl, String address, JsonObject body) {
+        JsonObject routed = new JsonObject()
+                .put("address", address)
+                .put("body", body)
+                .put("deadlineMs", Math.round(ctl.deadlineSeconds * 1000));
+        if (ctl.target != null) {
+            routed.put("target", ctl.target);
+        }
+        return routed;
+    }
+
+    /**
+     * A command's second request ({@code host} asks for the host model, then the watched genuine host): routed to the
+     * one target in turn; to all agents it is not (one fan-out per agent answered), and the command goes without it
+     * as against an agent that lacks the address.
+     */
+    private static JsonObject followUp(CtlCommand ctl, BridgeClient client, String address, JsonObject body)
+            throws BridgeFailure, IOException {
+        if (ctl.target == null) {
+            throw new BridgeFailure(404, "not routed to all agents: " + address);
+        }
+        JsonObject report = client.direct(via(address), routed(ctl, address, body));
+        for (Object o : report.getJsonArray("answered", new JsonArray())) {
+            JsonObject a = (JsonObject) o;
+            if (a.getBoolean("ok", false)) {
+                return a.getJsonObject("reply", new JsonObject());
+            }
+            throw new BridgeFailure(a.getInteger("code", 500), a.getString("message", "failed"));
+        }
+        throw new BridgeFailure(504, ctl.target + " did not answer " + address);
     }
 }

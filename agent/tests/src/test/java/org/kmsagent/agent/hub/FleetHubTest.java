@@ -1,5 +1,8 @@
 package org.kmsagent.agent.hub;
 
+import org.kmsagent.agent.bus.BusAddresses;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.eventbus.ReplyException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -325,6 +328,47 @@ class FleetHubTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out())
                 .contains("== pc-1 (PC-1)", "pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
+    }
+
+    @Test
+    void withJsonARoutedCommandPrintsJsonOnlyOnStandardOutputAndItsExitCodeSaysWhatFailed() {
+        agent("pc-1", new JsonObject());
+
+        CliRun all = ctl(LocalHub.OPS_TOKEN, "--all-agents", "--json", "activate");
+        CliRun one = ctl(LocalHub.OPS_TOKEN, "--target", "pc-1", "--json", "activate");
+
+        // --all-agents --json exited 0 although pc-1 refused; --target --json printed the refusal as text on stdout.
+        assertThat(all.exitCode()).as(all.err()).isEqualTo(1);
+        JsonObject report = new JsonObject(all.out());
+        assertThat(report.getJsonArray("answered").getJsonObject(0).getBoolean("ok")).isFalse();
+        assertThat(one.exitCode()).isEqualTo(1);
+        assertThat(one.out()).isEmpty();
+        assertThat(one.err()).contains("pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
+    }
+
+    @Test
+    void aRoutedCommandThatAsksTwiceGetsBothAnswersFromItsTarget() {
+        JsonObject watched = new JsonObject()
+                .put("watching", true)
+                .put("hostName", "KMS01")
+                .put("lastRead", NOW.toString())
+                .put("clients", new JsonArray());
+        agents.connect("pc-1", "PC-1", "server", "windows-server", List.of(), new JsonObject(), (address, body) ->
+                switch (address) {
+                    case BusAddresses.HOST_STATUS -> Future.succeededFuture(new JsonObject().put("enabled", false));
+                    case BusAddresses.HOST_WATCHED -> Future.succeededFuture(watched);
+                    default -> Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404, address));
+                });
+
+        CliRun text = ctl(LocalHub.OPS_TOKEN, "--target", "pc-1", "host");
+        CliRun json = ctl(LocalHub.OPS_TOKEN, "--target", "pc-1", "host", "--json");
+
+        // The host model's answer was handed to the second request too: the watched host never showed.
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("host role: off", "watching the genuine KMS host KMS01");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(new JsonObject(json.out()).getJsonObject("watchedHost").getString("hostName"))
+                .isEqualTo("KMS01");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.fleet.AgentDescription;
+import org.kmsagent.agent.link.CommandHandler;
 import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.link.Outbox;
 
@@ -47,6 +48,18 @@ final class HubAgents implements AutoCloseable {
     /** Starts an agent's link with this host name (agents on cloned VMs share one) and waits until the hub has it. */
     FleetLink connect(
             String id, String hostName, String osClass, String family, List<String> cmids, JsonObject snapshot) {
+        return connect(id, hostName, osClass, family, cmids, snapshot, SimulatedAgent.commands(id));
+    }
+
+    /** As above, its control API answering with {@code commands}. */
+    FleetLink connect(
+            String id,
+            String hostName,
+            String osClass,
+            String family,
+            List<String> cmids,
+            JsonObject snapshot,
+            CommandHandler commands) {
         FleetLink.Settings settings = new FleetLink.Settings(
                 List.of(hub.at()),
                 LocalHub.AGENT_TOKEN,
@@ -59,7 +72,7 @@ final class HubAgents implements AutoCloseable {
                 settings,
                 new AgentDescription(id, hostName, osClass, List.of(family), Map.of("agent", "test"), cmids, 60),
                 new Outbox(dir.resolve(id)),
-                SimulatedAgent.commands(id),
+                commands,
                 () -> Future.succeededFuture(snapshot),
                 Clock.systemUTC());
         links.add(link);

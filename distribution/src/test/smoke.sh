@@ -57,9 +57,11 @@ if "$agent" simulate "$home/scenarios/no-such-file.yaml" > /dev/null 2>&1; then 
 # --- The machine agent ---------------------------------------------------------------------------------------
 marchive=$(ls "$target"/kms-agent-machine-*.tar.gz | head -n 1)
 [ -f "$marchive" ] || fail "no kms-agent-machine-<version>.tar.gz in $target"
-mkdir "$work/machine"
-tar -xzf "$marchive" -C "$work/machine"
-home=$(ls -d "$work"/machine/kms-agent-machine-*)
+# Unpacked where the path has a space, as an install under "/opt/kms agent" would be: the launcher passes the
+# class-data archive's path as one argument.
+mkdir "$work/machine agent"
+tar -xzf "$marchive" -C "$work/machine agent"
+home=$(ls -d "$work"/"machine agent"/kms-agent-machine-*)
 for path in bin/kms-agent bin/kms-agent.cmd lib plugins conf/agent.yaml docs LICENSE README.md \
     docs/plugins/windows-server/README.md; do
   [ -e "$home/$path" ] || fail "the machine archive lacks $path"

@@ -94,7 +94,7 @@ key='D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)'
 msibuild "$output" -i "$idt/MsiLockPermissionsEx.idt"
 
 # - Component conditions and the Permanent attribute (newer wixl reads <Condition> and Permanent="yes").
-for pair in EnvKms:KMS EnvHubs:HUBS EnvHubToken:HUB_TOKEN EnvHubTrust:HUB_TRUST; do
+for pair in EnvKms:KMS EnvHubs:HUBS EnvHubToken:HUB_TOKEN EnvHubTrust:HUB_TRUST EnvJavaHome:JAVA_HOME; do
   msibuild "$output" -q "UPDATE \`Component\` SET \`Condition\` = '${pair#*:}' WHERE \`Component\` = '${pair%%:*}'"
 done
 attributes=$(msiinfo export "$output" Component | awk -F'\t' '$1 == "DataFolder" { print $4 }' | tr -d '\r')

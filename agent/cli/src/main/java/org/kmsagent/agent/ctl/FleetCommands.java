@@ -327,6 +327,14 @@ final class FleetCommands extends CtlSubcommand {
                 } catch (IOException e) {
                     throw new CtlCommand.FileProblem("--out", out, e);
                 }
+                JsonObject written = new JsonObject()
+                        .put("file", out.toString())
+                        .put("machines", r.machines())
+                        .put("hosts", r.hosts())
+                        .put("leftOut", new JsonArray(List.copyOf(r.skipped())));
+                if (ctl().printedJson(printer, written)) {
+                    return 0;
+                }
                 printer.println("wrote " + out + ": " + r.machines() + " machine(s), " + r.hosts() + " host(s)"
                         + (r.skipped().isEmpty() ? "" : "; left out: " + String.join("; ", r.skipped())));
                 printer.println(

@@ -301,6 +301,26 @@ class WhatIfFromHubTest {
     }
 
     @Test
+    void withJsonTheSnapshotSaysWhatItWroteAsJson() throws Exception {
+        fleet();
+        Path file = dir.resolve("fleet.json");
+
+        CliRun snap = ctl("fleet", "snapshot", "--out", file.toString(), "--json");
+
+        // It printed its two text lines whatever --json said.
+        assertThat(snap.exitCode()).as(snap.err()).isZero();
+        JsonObject written = new JsonObject(snap.out());
+        assertThat(written.getString("file")).isEqualTo(file.toString());
+        assertThat(written.getInteger("machines"))
+                .isEqualTo(new JsonObject(Files.readString(file))
+                        .getJsonArray("machines").stream()
+                                .mapToInt(m -> ((JsonObject) m).getInteger("count", 1))
+                                .sum());
+        assertThat(written.getInteger("hosts")).isPositive();
+        assertThat(written.getJsonArray("leftOut")).isNotNull();
+    }
+
+    @Test
     void aSnapshotFileThatCannotBeWrittenIsTheUsersFileProblemNotTheHubs() throws Exception {
         agent("srv-1", cmid(1), server("LICENSED", Duration.ofDays(176), Duration.ofDays(3)));
         Path file = dir.resolve("no-such-folder").resolve("fleet.json");

@@ -58,12 +58,29 @@ public final class FleetMetrics {
     /** Brings the gauges up to date from the fleet view. */
     public Future<Void> refresh() {
         AgentMetrics.setBridgeConnections(figures, bridgeConnections.getAsInt());
-        Future<?> view = request(FleetAddresses.VIEW, new JsonObject()).onSuccess(this::view);
-        Future<?> pools = request(FleetAddresses.POOLS, new JsonObject()).onSuccess(this::pools);
+        // A view that cannot be had (the cluster busy past the request's timeout) clears its gauges, as an agent's
+        // do: left as they were, the alerts would go on evaluating figures of an earlier minute as if current.
+        Future<?> view = request(FleetAddresses.VIEW, new JsonObject())
+                .onSuccess(this::view)
+                .onFailure(e -> clear(PREFIX + ".agents", PREFIX + ".products"));
+        Future<?> pools = request(FleetAddresses.POOLS, new JsonObject())
+                .onSuccess(this::pools)
+                .onFailure(e -> clear(
+                        PREFIX + ".pool.clients",
+                        PREFIX + ".pool.threshold",
+                        PREFIX + ".pool.info",
+                        PREFIX + ".pool.crossing.days"));
         int widest = Figures.EXPIRY_WINDOWS_DAYS.get(Figures.EXPIRY_WINDOWS_DAYS.size() - 1);
         Future<?> expiring = request(FleetAddresses.EXPIRING, new JsonObject().put("days", widest))
-                .onSuccess(this::expiring);
+                .onSuccess(this::expiring)
+                .onFailure(e -> clear(PREFIX + ".products.expiring"));
         return Future.join(view, pools, expiring).mapEmpty();
+    }
+
+    private void clear(String... gauges) {
+        for (String g : gauges) {
+            figures.clear(g);
+        }
     }
 
     private Future<JsonObject> request(String address, JsonObject body) {

@@ -110,6 +110,14 @@ public final class Figures {
                 true);
     }
 
+    /** Takes every row of a gauge away (a figure that cannot be had now), if it was ever set. */
+    public synchronized void clear(String name) {
+        MultiGauge g = gauges.get(name);
+        if (g != null) {
+            g.register(List.of(), true);
+        }
+    }
+
     /** Replaces a gauge with one untagged value. */
     public void set(String name, String description, Number value) {
         set(name, description, Map.of(Tags.empty(), value));

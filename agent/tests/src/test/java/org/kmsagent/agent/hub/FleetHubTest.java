@@ -1,12 +1,11 @@
 package org.kmsagent.agent.hub;
 
-import org.kmsagent.agent.bus.BusAddresses;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.eventbus.ReplyException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bench.SimulatedAgent;
+import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.link.FleetLink;
@@ -340,7 +340,8 @@ class FleetHubTest {
         // --all-agents --json exited 0 although pc-1 refused; --target --json printed the refusal as text on stdout.
         assertThat(all.exitCode()).as(all.err()).isEqualTo(1);
         JsonObject report = new JsonObject(all.out());
-        assertThat(report.getJsonArray("answered").getJsonObject(0).getBoolean("ok")).isFalse();
+        assertThat(report.getJsonArray("answered").getJsonObject(0).getBoolean("ok"))
+                .isFalse();
         assertThat(one.exitCode()).isEqualTo(1);
         assertThat(one.out()).isEmpty();
         assertThat(one.err()).contains("pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
@@ -353,8 +354,14 @@ class FleetHubTest {
                 .put("hostName", "KMS01")
                 .put("lastRead", NOW.toString())
                 .put("clients", new JsonArray());
-        agents.connect("pc-1", "PC-1", "server", "windows-server", List.of(), new JsonObject(), (address, body) ->
-                switch (address) {
+        agents.connect(
+                "pc-1",
+                "PC-1",
+                "server",
+                "windows-server",
+                List.of(),
+                new JsonObject(),
+                (address, body) -> switch (address) {
                     case BusAddresses.HOST_STATUS -> Future.succeededFuture(new JsonObject().put("enabled", false));
                     case BusAddresses.HOST_WATCHED -> Future.succeededFuture(watched);
                     default -> Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404, address));

@@ -3,6 +3,7 @@ package org.kmsagent.agent.metrics;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What one renewal-loop event of the agent's topic ({@code {type, at, data}} whose {@code data} has a {@code kind},
@@ -32,7 +33,10 @@ public record EventOutcome(boolean renewal, String family, String result, String
                 || !(data.getValue("kind") instanceof String kind)) {
             return Optional.empty();
         }
-        String family = data.getValue("family") instanceof String f ? f : "unknown";
+        // Each value an agent sends becomes a label of a counter on every hub: what is not of the expected shape is
+        // "unknown", so that no agent can make series of its own making (Figures caps their number as well).
+        String family =
+                data.getValue("family") instanceof String f && FAMILY.matcher(f).matches() ? f : UNKNOWN;
         return switch (kind) {
             case "ACTIVATED", "MAK_ACTIVATED" -> Optional.of(ok(false, family));
             case "ACTIVATION_FAILED", "MAK_FAILED" -> Optional.of(failed(false, family, data));
@@ -47,8 +51,29 @@ public record EventOutcome(boolean renewal, String family, String result, String
     }
 
     private static EventOutcome failed(boolean renewal, String family, JsonObject data) {
-        return new EventOutcome(renewal, family, FAILED, code(data), cause(data));
+        String code = code(data);
+        String cause = cause(data);
+        return new EventOutcome(
+                renewal,
+                family,
+                FAILED,
+                CODE.matcher(code).matches() ? code : UNKNOWN,
+                CAUSE.matcher(cause).matches() ? cause : UNKNOWN);
     }
+
+    /** The label values this outcome's series is counted under when a counter has all the series it may have. */
+    public EventOutcome other() {
+        return new EventOutcome(renewal, OTHER, result, OTHER, OTHER);
+    }
+
+    private static final String UNKNOWN = "unknown";
+    private static final String OTHER = "other";
+    /** A family id as plugins declare one. */
+    private static final Pattern FAMILY = Pattern.compile("[a-z0-9][a-z0-9.-]{0,63}");
+    /** An HRESULT as {@link #code} writes it. */
+    private static final Pattern CODE = Pattern.compile("0x[0-9A-F]{8}");
+    /** A cause's name, or an HRESULT's, in lower case. */
+    private static final Pattern CAUSE = Pattern.compile("[a-z0-9_]{1,64}");
 
     /** The HRESULT as upper-case hex, whether the event carries text ({@code 0xC004F038 SL_E_…}) or the record. */
     private static String code(JsonObject data) {

@@ -18,6 +18,8 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The registry of one agent or hub and the figures both kinds share. Gauges are {@link MultiGauge}s whose rows are
@@ -83,7 +85,17 @@ public final class Figures {
     }
 
     /** Counts one activation or renewal outcome: one series per family and outcome (result, code, cause). */
-    public void count(EventOutcome o) {
+    public void count(EventOutcome outcome) {
+        List<String> series = List.of(
+                String.valueOf(outcome.renewal()), outcome.family(), outcome.result(), outcome.code(), outcome.cause());
+        EventOutcome o = outcome;
+        if (!countedSeries.contains(series)) {
+            if (countedSeries.size() >= MAX_OUTCOME_SERIES) {
+                o = outcome.other(); // a bound on what agents' events can add to a hub's heap and to Prometheus
+            } else {
+                countedSeries.add(series);
+            }
+        }
         Counter.builder(prefix + (o.renewal() ? ".renewals" : ".activations"))
                 .description(
                         o.renewal()
@@ -117,6 +129,14 @@ public final class Figures {
             g.register(List.of(), true);
         }
     }
+
+    /**
+     * The most series the activation and renewal counters hold together; an outcome beyond them is counted under
+     * {@code other}. A fleet meets a few dozen (families × results × the codes and causes that occur).
+     */
+    public static final int MAX_OUTCOME_SERIES = 1_000;
+
+    private final Set<List<String>> countedSeries = ConcurrentHashMap.newKeySet();
 
     /** Replaces a gauge with one untagged value. */
     public void set(String name, String description, Number value) {

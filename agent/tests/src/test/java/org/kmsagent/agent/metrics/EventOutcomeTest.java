@@ -77,4 +77,36 @@ class EventOutcomeTest {
                 .isEmpty();
         assertThat(EventOutcome.of(new JsonObject().put("type", "activation"))).isEmpty();
     }
+
+    @Test
+    void valuesAnAgentSendsThatAreNotOfTheirShapeAreUnknownNotLabelsOfTheirOwn() {
+        // Each would have been a new counter series on every hub, for as long as the hub runs.
+        assertThat(EventOutcome.of(event(
+                        "renewal",
+                        new JsonObject()
+                                .put("kind", "RENEWAL_FAILED")
+                                .put("family", "Windows Client <b>")
+                                .put("hresult", "0xnot-a-code SOMETHING")
+                                .put("diagnosis", new JsonObject().put("cause", "x".repeat(200))))))
+                .contains(new EventOutcome(true, "unknown", "failed", "unknown", "unknown"));
+    }
+
+    @Test
+    void theCountersHoldABoundedNumberOfSeriesAndCountTheRestUnderOther() {
+        Figures figures = new Figures("kmsagent");
+        int codes = Figures.MAX_OUTCOME_SERIES + 50;
+        for (int i = 0; i < codes; i++) {
+            figures.count(
+                    new EventOutcome(true, "windows-client", "failed", String.format("0x%08X", i), "other_cause"));
+        }
+
+        String scrape = figures.scrape();
+        long series = scrape.lines()
+                .filter(l -> l.startsWith("kmsagent_renewals_total{"))
+                .count();
+        assertThat(series).isEqualTo(Figures.MAX_OUTCOME_SERIES + 1);
+        assertThat(scrape)
+                .contains(
+                        "kmsagent_renewals_total{cause=\"other\",code=\"other\",family=\"other\",result=\"failed\"} 50.0");
+    }
 }

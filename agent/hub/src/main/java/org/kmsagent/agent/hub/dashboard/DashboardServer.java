@@ -19,7 +19,10 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
@@ -69,6 +72,7 @@ public final class DashboardServer {
         LoginThrottle throttle = new LoginThrottle(clock);
         FleetQueries queries = new FleetQueries(vertx);
         LiveStreams streams = new LiveStreams(vertx);
+        Map<String, Set<HttpServerResponse>> sessionStreams = new ConcurrentHashMap<>();
         Router router = Router.router(vertx);
         router.route().handler(rc -> {
             HttpServerResponse r = rc.response();
@@ -151,6 +155,10 @@ public final class DashboardServer {
             Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
             auth.session(c == null ? null : c.getValue()).ifPresent(s -> DashboardAudit.actor(rc, s.tokenName()));
             auth.close(c == null ? null : c.getValue());
+            Set<HttpServerResponse> open = c == null ? null : sessionStreams.remove(c.getValue());
+            if (open != null) {
+                open.forEach(HttpServerResponse::end);
+            }
             rc.response()
                     .addCookie(Cookie.cookie(DashboardAuth.COOKIE, "")
                             .setPath("/")
@@ -214,10 +222,31 @@ public final class DashboardServer {
                     .setChunked(true)
                     .putHeader("Content-Type", "text/event-stream")
                     .putHeader("X-Accel-Buffering", "no");
-            long ping = vertx.setPeriodic(15_000, id -> r.write(": ping\n\n"));
+            // A stream a session opened ends with the session: at sign-out at once, when it expires at the next ping.
+            // It was checked only when opened, and went on sending host names and events after either.
+            Cookie c = rc.request().getCookie(DashboardAuth.COOKIE);
+            String sid = c != null && auth.session(c.getValue()).isPresent() ? c.getValue() : null;
+            if (sid != null) {
+                sessionStreams
+                        .computeIfAbsent(sid, k -> ConcurrentHashMap.newKeySet())
+                        .add(r);
+            }
+            long ping = vertx.setPeriodic(15_000, id -> {
+                if (sid != null && auth.session(sid).isEmpty()) {
+                    r.end();
+                } else {
+                    r.write(": ping\n\n");
+                }
+            });
             r.closeHandler(v -> {
                 streams.closed(r);
                 vertx.cancelTimer(ping);
+                if (sid != null) {
+                    sessionStreams.computeIfPresent(sid, (k, set) -> {
+                        set.remove(r);
+                        return set.isEmpty() ? null : set;
+                    });
+                }
             });
             // The first bytes (and so the browser's "open") once the subscription is in place; without one the
             // stream ends and the browser tries again after its retry time.

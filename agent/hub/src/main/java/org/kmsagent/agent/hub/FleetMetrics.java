@@ -124,7 +124,10 @@ public final class FleetMetrics {
                                         "pool",
                                         AgentMetrics.poolId(pool),
                                         "threshold_class",
-                                        f.getString("thresholdClass")),
+                                        f.getString("thresholdClass"),
+                                        // Which way: an alert wants a pool about to fall, not one about to reach.
+                                        "direction",
+                                        f.getBoolean("met", false) ? "drops_below" : "reaches"),
                                 Math.floorDiv(
                                         Duration.between(now, Instant.parse(at)).getSeconds(), 86_400L));
                     }
@@ -134,8 +137,8 @@ public final class FleetMetrics {
         AgentMetrics.setPools(figures, PREFIX, counts, thresholds, info);
         figures.set(
                 PREFIX + ".pool.crossing.days",
-                "Days until the forecast says the pool reaches (or, at or above it, "
-                        + "drops below) the threshold; absent when it never does within the horizon",
+                "Days until the forecast says the pool reaches (direction reaches) or drops below (drops_below) the "
+                        + "threshold; absent when it never does within the horizon",
                 crossing);
     }
 

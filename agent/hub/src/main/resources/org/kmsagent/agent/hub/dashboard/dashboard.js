@@ -123,6 +123,11 @@
     const q = new URLSearchParams({ days: table.days, q: table.q, sort: table.sort, dir: table.dir,
       offset: table.offset, limit: PAGE });
     return getJson('/api/expiring?' + q).then(page => {
+      // The list shrank under a later page (a refresh after renewals): show its last page, not "101-100 of 100".
+      if (page.rows.length === 0 && page.total > 0 && table.offset > 0) {
+        table.offset = Math.floor((page.total - 1) / PAGE) * PAGE;
+        return refreshTable();
+      }
       const body = document.querySelector('#expiring-table tbody');
       body.replaceChildren();
       page.rows.forEach(r => {
@@ -172,10 +177,21 @@
     document.getElementById('page-next').addEventListener('click', () => { table.offset += PAGE; refreshTable(); });
   }
 
+  /** An HRESULT as the agent sends it: its text ("0xC004F038 SL_E_…"), or the record {code, name}. */
+  function hresultText(h) {
+    if (!h) return '';
+    if (typeof h === 'string') return h;
+    const code = h.code === undefined ? '' : '0x' + (h.code >>> 0).toString(16).toUpperCase().padStart(8, '0');
+    return (code + ' ' + (h.name || '')).trim();
+  }
+
   function describe(e) {
     const d = e.data || {};
     const what = d.kind ? d.kind : e.type;
-    const result = d.kind ? (d.hresult && d.hresult.code !== undefined ? '' : '') : (d.ok === false ? ' failed '
+    // A renewal loop's failure says why, as the agent's log does: its code and the diagnosed cause.
+    const loopFailed = d.kind && /FAILED|TIMED_OUT|EXPIRED/.test(d.kind);
+    const cause = d.diagnosis && d.diagnosis.cause ? ' (' + d.diagnosis.cause + ')' : '';
+    const result = d.kind ? (loopFailed ? ' ' + hresultText(d.hresult) + cause : '') : (d.ok === false ? ' failed '
       + (d.hresult || '') : (d.ok ? ' ok' : ''));
     return day(e.at) + ' ' + (e.at || '').substring(11, 19) + '  ' + (e.hostName || e.agentId) + '  ' + what
       + (d.family ? ' ' + d.family : '') + result + (d.message ? ': ' + d.message : '');

@@ -467,6 +467,26 @@ class DashboardBrowserIT {
         assertThat(b.eval("document.querySelector('#live-events li[data-agent=\"live-pc\"]').textContent"))
                 .asString()
                 .contains("LIVE-PC", "activation", "windows-client", "ok");
+        // A renewal loop's failure shows its code and cause (it showed the kind and family only).
+        live.publish(
+                "renewal",
+                new JsonObject()
+                        .put("kind", "RENEWAL_FAILED")
+                        .put("family", "windows-client")
+                        .put("hresult", "0xC004F074 SL_E_VL_BINDING_SERVICE_UNAVAILABLE")
+                        .put("diagnosis", new JsonObject().put("cause", "HOST_UNREACHABLE")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Boolean.TRUE.equals(b.eval(
+                        "!!document.querySelector('#live-events li[data-agent=\"live-pc\"][data-type=renewal]')")));
+        assertThat(
+                        b.eval(
+                                "document.querySelector('#live-events li[data-agent=\"live-pc\"][data-type=renewal]').textContent"))
+                .asString()
+                .contains(
+                        "RENEWAL_FAILED",
+                        "windows-client",
+                        "0xC004F074 SL_E_VL_BINDING_SERVICE_UNAVAILABLE",
+                        "(HOST_UNREACHABLE)");
         // The figures follow: the new machine is counted.
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> String.valueOf(b.eval("document.getElementById('fleet-figures').textContent"))

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code kms-agent ctl --hub HOST:PORT fleet}: the fleet view a hub keeps (every agent, its products and state), and
  * its forecasts. Subcommands: {@code expiring}, {@code pools}, {@code duplicates}, {@code history}, and for watched
- * genuine KMS hosts {@code hosts} and {@code clients}, and {@code audit}. Exit codes as
+ * genuine KMS hosts {@code hosts} and {@code clients}, {@code audit}, and for administrators {@code snapshot},
+ * {@code enroll}, {@code revoke} and {@code forget}. Exit codes as
  * for ctl.
  */
 @Command(
@@ -40,6 +41,7 @@ import picocli.CommandLine.Option;
             FleetCommands.Snapshot.class,
             FleetCommands.Enroll.class,
             FleetCommands.Revoke.class,
+            FleetCommands.Forget.class,
             AuditCommands.Fleet.class,
         })
 final class FleetCommands extends CtlSubcommand {
@@ -406,6 +408,24 @@ final class FleetCommands extends CtlSubcommand {
                     FleetAddresses.REVOKE,
                     new JsonObject().put("agentId", agentId),
                     (reply, out) -> out.println("agent " + agentId + " revoked: it can no longer connect to the hubs"));
+        }
+    }
+
+    @Command(
+            name = "forget",
+            description = "Take a retired agent out of the fleet view (admin token): its record, history and forwarded"
+                    + " audit records. Refused while it is connected.")
+    static final class Forget extends CtlSubcommand {
+        @CommandLine.Parameters(paramLabel = "AGENT-ID", description = "The agent's id.")
+        String agentId;
+
+        @Override
+        public Integer call() {
+            return request(
+                    FleetAddresses.FORGET,
+                    new JsonObject().put("agentId", agentId),
+                    (reply, out) -> out.println("agent " + agentId
+                            + " forgotten: it is no longer in the fleet view, its forecasts or the hubs' figures"));
         }
     }
 }

@@ -105,6 +105,7 @@ public final class FleetHub extends VerticleBase {
                     request(FleetAddresses.CLIENTS, List.of("unmanaged"), (r, m) -> views.clients(r));
                     request(FleetAddresses.HISTORY, List.of("target"), (r, m) -> views.history(r));
                     request(FleetAddresses.AUDIT, FleetViews.AUDIT_FIELDS, (r, m) -> views.audit(r));
+                    request(FleetAddresses.FORGET, List.of("agentId"), (r, m) -> forget(r.json()));
                     request(
                             FleetAddresses.ROUTE_QUERY,
                             FleetRouter.ROUTE_FIELDS,
@@ -253,6 +254,37 @@ public final class FleetHub extends VerticleBase {
             throw RequestBody.expected(field, AgentCredentials.AGENT_ID_FORM.accepted(), id);
         }
         return s;
+    }
+
+    /**
+     * Takes a retired agent out of the fleet: its record, presence, history and forwarded audit records. One still
+     * connected is refused (it would register again at once); an unknown one is 404.
+     */
+    private Future<JsonObject> forget(JsonObject body) {
+        String id = agentId(body, "agentId");
+        Instant now = clock.instant();
+        return serial(
+                id,
+                () -> maps.agents().get(id).compose(record -> {
+                    if (record == null) {
+                        return Future.failedFuture(ControlException.notFound("no agent " + id + " in the fleet"));
+                    }
+                    return maps.presenceOf(id).compose(presence -> {
+                        if (AgentRecords.connected(AgentRecords.withPresence(record, presence), now)) {
+                            return Future.failedFuture(
+                                    ControlException.conflict(
+                                            "agent " + id
+                                                    + " is connected: stop its service (or revoke it: ctl fleet revoke) before forgetting it"));
+                        }
+                        return Future.all(
+                                        maps.forget(id, record.getLong("historyCount", 0L)),
+                                        audit.forget(id, record.getLong("auditCount", 0L)))
+                                .map(v -> {
+                                    LOG.info("fleet: agent {} forgotten (its record, history and audit records)", id);
+                                    return new JsonObject().put("agentId", id).put("forgotten", true);
+                                });
+                    });
+                }));
     }
 
     private Future<JsonObject> register(JsonObject body) {

@@ -89,6 +89,15 @@ record FleetMaps(
         return historyPieces().newest(id, count);
     }
 
+    /** Removes an agent's record, presence entry and history (it had {@code historyCount} events). */
+    Future<Void> forget(String id, long historyCount) {
+        return Future.all(
+                        agents.remove(id).mapEmpty(),
+                        presence.remove(id).mapEmpty(),
+                        historyPieces().removeAll(id, historyCount))
+                .mapEmpty();
+    }
+
     private Pieces historyPieces() {
         return new Pieces(history, HISTORY_CHUNK, HISTORY_KEPT);
     }

@@ -52,6 +52,11 @@ final class HubAudit {
                 .mapEmpty();
     }
 
+    /** Removes the records an agent forwarded ({@code auditCount} of them), when it is forgotten. */
+    Future<Void> forget(String agentId, long auditCount) {
+        return pieces.removeAll(agentId, auditCount);
+    }
+
     /**
      * Keeps the audit records among an agent's newly accepted events after the {@code kept} it has (its record's
      * {@code auditCount}). Called in the agent's serial chain, before its record acknowledges them.

@@ -104,6 +104,7 @@ public final class HubRoutes implements BridgeRoutes {
         if (FleetAddresses.ROUTE_CHANGE.equals(address)
                 || FleetAddresses.ENROLL.equals(address)
                 || FleetAddresses.REVOKE.equals(address)
+                || FleetAddresses.FORGET.equals(address)
                 || FleetAddresses.AUDIT.equals(address)) {
             return Optional.of(Role.ADMIN);
         }

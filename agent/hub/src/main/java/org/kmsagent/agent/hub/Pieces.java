@@ -76,6 +76,19 @@ record Pieces(AsyncMap<String, JsonArray> map, int size, int keep) {
         });
     }
 
+    /** Removes the pieces that hold an agent's entries when it has had {@code count} (an agent forgotten). */
+    Future<Void> removeAll(String agentId, long count) {
+        if (count <= 0) {
+            return Future.succeededFuture();
+        }
+        long[] w = window(count);
+        List<Future<Void>> removed = new ArrayList<>();
+        for (long p = w[0]; p <= w[1]; p++) {
+            removed.add(map.remove(key(agentId, p)).mapEmpty());
+        }
+        return Future.all(removed).mapEmpty();
+    }
+
     /** The first and last piece that hold an agent's newest entries when it has had {@code count}. */
     private long[] window(long count) {
         long lastPiece = (count - 1) / size;

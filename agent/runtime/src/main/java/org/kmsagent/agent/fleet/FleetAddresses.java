@@ -84,6 +84,12 @@ public final class FleetAddresses {
     public static final String ENROLL = "kmsagent.fleet.enroll";
     /** Revokes an agent's credential (admin only): {@code {agentId}}; the agent is disconnected and refused. */
     public static final String REVOKE = "kmsagent.fleet.revoke";
+    /**
+     * Forgets an agent that is not connected (admin only): {@code {agentId}} → {@code {agentId, forgotten}}; its record,
+     * history and forwarded audit records leave every hub (a retired machine, whose lapsed products and missed
+     * heartbeats would otherwise stay in the views and the alerts for good). Its credential is revoked apart.
+     */
+    public static final String FORGET = "kmsagent.fleet.forget";
     /** Published (clustered, hub-internal) when an agent's credential changed: {@code {agentId}}. */
     public static final String CREDENTIALS_CHANGED = "kmsagent.fleet.credentials.changed";
 

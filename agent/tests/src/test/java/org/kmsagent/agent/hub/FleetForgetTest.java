@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,9 @@ class FleetForgetTest {
         assertThat(agents.ctl(LocalHub.READ_TOKEN, "fleet", "history", "--target", "pc-old")
                         .exitCode())
                 .isEqualTo(1);
+        // Who forgot it is the hub's own audit record.
+        assertThat(Files.readString(dir.resolve("hub").resolve("audit.log")))
+                .contains("\"action\":\"kmsagent.fleet.forget\"", "pc-old");
         CliRun again = agents.ctl(LocalHub.OPS_TOKEN, "fleet", "forget", "pc-old");
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).contains("no agent pc-old in the fleet", "(code 404)");

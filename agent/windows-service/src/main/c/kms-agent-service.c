@@ -481,6 +481,11 @@ static int run_java(const wchar_t* java, int argc, wchar_t** argv) {
   for (size_t i = 0; i < sizeof DEFAULT_FLAGS / sizeof DEFAULT_FLAGS[0]; i++) {
     add_option(options, &n, _strdup(DEFAULT_FLAGS[i]));
   }
+  /* As bin\kms-agent.cmd does from Java 23 (Java 17 refuses the flag): without it, Java 24 and later write four
+     WARNING lines about sun.misc.Unsafe (Guava, through Guice) into kms-agent-service.log at every start. */
+  if (java_major(java) >= 23) {
+    add_option(options, &n, _strdup("--sun-misc-unsafe-memory-access=allow"));
+  }
   /* The options file's lines come last, so that they override; read first, for archive_options to know of an
      -Xshare:off among them. */
   JavaVMOption from_file[MAX_OPTIONS];

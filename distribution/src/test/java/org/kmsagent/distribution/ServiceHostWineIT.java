@@ -46,8 +46,13 @@ class ServiceHostWineIT {
 
     /** Starts the service host as a console program; returns the JVM options it gave, in order. */
     private static List<String> start() {
-        WineCmd.Result r =
-                WineCmd.run(Map.of("KMSAGENT_JAVA_HOME", JDK), 60, HOME + "\\bin\\kms-agent-service.exe", "C:\\a.yaml");
+        return start(JDK);
+    }
+
+    /** As {@link #start()}, with the runtime in {@code java}. */
+    private static List<String> start(String java) {
+        WineCmd.Result r = WineCmd.run(
+                Map.of("KMSAGENT_JAVA_HOME", java), 60, HOME + "\\bin\\kms-agent-service.exe", "C:\\a.yaml");
         assertThat(r.exit()).as(r.both()).isZero();
         return r.out()
                 .lines()
@@ -123,6 +128,22 @@ class ServiceHostWineIT {
             Files.writeString(base, "the runtime's base archive");
             Files.writeString(options, "");
         }
+    }
+
+    @Test
+    void onJava25TheServiceAllowsGuavasUnsafeCallsQuietlyAsTheLauncherDoesAndJava17IsNotGivenTheFlag()
+            throws IOException {
+        // The newest Java a JDK installer registered is what the host prefers: Unsafe's four WARNING lines went to
+        // kms-agent-service.log at every start, where kms-agent.cmd passes the flag from Java 23.
+        String jdk25 = "C:\\Program Files\\Eclipse Adoptium\\jdk-25.0.1.8-hotspot";
+        Path home = WineCmd.onC(jdk25);
+        Files.createDirectories(home.resolve("bin/server"));
+        Files.copy(WineCmd.standInJvm(), home.resolve("bin/server/jvm.dll"), StandardCopyOption.REPLACE_EXISTING);
+        WineCmd.release(jdk25, "25.0.1", "25.0.1+8");
+        Files.writeString(WineCmd.onC(HOME + "\\conf\\service-jvm.options"), "");
+
+        assertThat(start(jdk25)).contains("--sun-misc-unsafe-memory-access=allow", "-Xmx64m");
+        assertThat(start(JDK)).doesNotContain("--sun-misc-unsafe-memory-access=allow");
     }
 
     @Test

@@ -313,6 +313,26 @@ static void fail_win32(const wchar_t* java, const wchar_t* what, DWORD err) {
 
 /* ---- the JVM ---- */
 
+/* The Java home being started, for the hooks; set once ServiceMain.main runs, after which the agent reports itself. */
+static const wchar_t* g_starting_java;
+static volatile LONG g_main_running;
+
+/* The JVM's exit hook: during its start, an exit is a start that failed; later, the agent's own System.exit. */
+static void JNICALL jvm_exit_hook(jint code) {
+  if (g_main_running) return;
+  wchar_t text[256];
+  swprintf(text, 256, L"the JVM ended during its start with exit code %ld (check the flags in"
+      L" conf\\service-jvm.options)", (long)code);
+  fail(KMSAGENT_JVM_START_FAILED, EXIT_JVM_START_FAILED, g_starting_java, text);
+  ExitProcess(EXIT_JVM_START_FAILED);
+}
+
+static void JNICALL jvm_abort_hook(void) {
+  if (g_main_running) return;
+  fail(KMSAGENT_JVM_START_FAILED, EXIT_JVM_START_FAILED, g_starting_java, L"the JVM aborted during its start");
+  ExitProcess(EXIT_JVM_START_FAILED);
+}
+
 /* A JVM option in the ANSI code page the JVM reads options in; NULL if the text does not fit it. */
 static char* ansi(const wchar_t* w) {
   BOOL lossy = FALSE;
@@ -486,6 +506,14 @@ static int run_java(const wchar_t* java, int argc, wchar_t** argv) {
   if (java_major(java) >= 23) {
     add_option(options, &n, _strdup("--sun-misc-unsafe-memory-access=allow"));
   }
+  /* A JVM that gives up during its start (a flag it refuses, a heap it cannot reserve) exits the process from inside
+     JNI_CreateJavaVM, without returning an error code: these hooks let the host report it as a start failure
+     (event 1011, exit 11) rather than vanish. */
+  add_option(options, &n, _strdup("exit"));
+  options[n - 1].extraInfo = (void*)jvm_exit_hook;
+  add_option(options, &n, _strdup("abort"));
+  options[n - 1].extraInfo = (void*)jvm_abort_hook;
+
   /* The options file's lines come last, so that they override; read first, for archive_options to know of an
      -Xshare:off among them. */
   JavaVMOption from_file[MAX_OPTIONS];
@@ -507,6 +535,7 @@ static int run_java(const wchar_t* java, int argc, wchar_t** argv) {
 
   JavaVM* vm = NULL;
   JNIEnv* env = NULL;
+  g_starting_java = java;
   jint rc = create(&vm, (void**)&env, &init);
   if (rc != JNI_OK) {
     wchar_t text[256];
@@ -532,6 +561,7 @@ static int run_java(const wchar_t* java, int argc, wchar_t** argv) {
     (*env)->SetObjectArrayElement(env, args, i - 1, s);
   }
   /* Returns only if Java returns: ServiceMain.main ends the process with System.exit once the service stopped. */
+  InterlockedExchange(&g_main_running, 1);
   (*env)->CallStaticVoidMethod(env, main_class, main_method, args);
   int exit_code = 0;
   if ((*env)->ExceptionCheck(env)) {

@@ -147,6 +147,23 @@ class ServiceHostWineIT {
     }
 
     @Test
+    void aJvmThatEndsDuringItsStartIsReportedAsAStartThatFailedNotAVanishedProcess() throws IOException {
+        // As HotSpot does for a flag it refuses (-Xms above -Xmx in service-jvm.options): it exits the process from
+        // inside JNI_CreateJavaVM. The host wrote no event 1011 and reported no exit 11; the SCM saw a crash.
+        Files.writeString(WineCmd.onC(HOME + "\\conf\\service-jvm.options"), "");
+        WineCmd.Result r = WineCmd.run(
+                Map.of("KMSAGENT_JAVA_HOME", JDK, "STANDIN_EXIT_DURING_START", "1"),
+                60,
+                HOME + "\\bin\\kms-agent-service.exe",
+                "C:\\a.yaml");
+
+        assertThat(r.exit()).as(r.both()).isEqualTo(11);
+        assertThat(r.err())
+                .contains("could not start the Java runtime at " + JDK)
+                .contains("the JVM ended during its start with exit code 1");
+    }
+
+    @Test
     void whichJavaTakesTheMajorVersionFromTheReleaseFileAndRefusesOlderThan17() throws IOException {
         for (String version : List.of("11.0.22", "1.8.0_392", "21")) {
             String home = "C:\\Java\\release-" + version;

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
@@ -157,7 +158,7 @@ public final class DashboardServer {
             auth.close(c == null ? null : c.getValue());
             Set<HttpServerResponse> open = c == null ? null : sessionStreams.remove(c.getValue());
             if (open != null) {
-                open.forEach(HttpServerResponse::end);
+                open.stream().filter(r -> !r.ended() && !r.closed()).forEach(HttpServerResponse::end);
             }
             rc.response()
                     .addCookie(Cookie.cookie(DashboardAuth.COOKIE, "")
@@ -231,27 +232,38 @@ public final class DashboardServer {
                         .computeIfAbsent(sid, k -> ConcurrentHashMap.newKeySet())
                         .add(r);
             }
-            long ping = vertx.setPeriodic(15_000, id -> {
-                if (sid != null && auth.session(sid).isEmpty()) {
+            // Whichever comes first, the stream ending (sign-out, expiry) or the browser leaving, it is taken out once:
+            // after end() a close handler never runs, and an ended response left among the streams would throw
+            // on the next event and keep its ping timer for good.
+            AtomicBoolean gone = new AtomicBoolean();
+            long[] ping = new long[1];
+            Runnable forget = () -> {
+                if (gone.compareAndSet(false, true)) {
+                    streams.closed(r);
+                    vertx.cancelTimer(ping[0]);
+                    if (sid != null) {
+                        sessionStreams.computeIfPresent(sid, (k, set) -> {
+                            set.remove(r);
+                            return set.isEmpty() ? null : set;
+                        });
+                    }
+                }
+            };
+            ping[0] = vertx.setPeriodic(15_000, id -> {
+                if (r.ended() || r.closed()) {
+                    forget.run();
+                } else if (sid != null && auth.session(sid).isEmpty()) {
                     r.end();
                 } else {
                     r.write(": ping\n\n");
                 }
             });
-            r.closeHandler(v -> {
-                streams.closed(r);
-                vertx.cancelTimer(ping);
-                if (sid != null) {
-                    sessionStreams.computeIfPresent(sid, (k, set) -> {
-                        set.remove(r);
-                        return set.isEmpty() ? null : set;
-                    });
-                }
-            });
+            r.closeHandler(v -> forget.run());
+            r.endHandler(v -> forget.run());
             // The first bytes (and so the browser's "open") once the subscription is in place; without one the
             // stream ends and the browser tries again after its retry time.
             streams.open(r).onComplete(ar -> {
-                if (r.closed()) {
+                if (r.closed() || r.ended()) {
                     return;
                 }
                 if (ar.succeeded()) {

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.hub.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -9,9 +10,11 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +27,7 @@ import org.kmsagent.agent.config.DashboardConfig;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.config.TokenConfig;
+import org.kmsagent.agent.fleet.FleetAddresses;
 
 /** Signing out of the dashboard ends what the session had open: its live event stream too. */
 class DashboardSignOutTest {
@@ -73,12 +77,44 @@ class DashboardSignOutTest {
         stream.endHandler(v -> ended.complete(null));
         opened.get(30, TimeUnit.SECONDS);
 
+        // A second viewer, with a token of its own, follows the fleet too.
+        HttpClientResponse other = http.request(new RequestOptions()
+                        .setMethod(HttpMethod.GET)
+                        .setHost("127.0.0.1")
+                        .setPort(dashboard.port())
+                        .setURI("/api/events")
+                        .putHeader("Authorization", "Bearer " + READ))
+                .compose(r -> r.send())
+                .await(30, TimeUnit.SECONDS);
+        StringBuilder seen = new StringBuilder();
+        CompletableFuture<Void> otherOpened = new CompletableFuture<>();
+        other.handler(chunk -> {
+            synchronized (seen) {
+                seen.append(chunk.toString());
+            }
+            otherOpened.complete(null);
+        });
+        otherOpened.get(30, TimeUnit.SECONDS);
+
         HttpClientResponse logout = post(http, dashboard.port(), "/logout", origin, cookie, "");
         assertThat(logout.statusCode()).isEqualTo(303);
 
         // Before, the stream went on (host names, agents' events) until the browser left the page.
         ended.get(10, TimeUnit.SECONDS);
         assertThat(ended).isDone();
+        // And the ended stream is no longer among those the fleet's events go to: the other viewer still gets them.
+        vertx.eventBus()
+                .publish(
+                        FleetAddresses.LIVE,
+                        new JsonObject()
+                                .put("agentId", "pc-7")
+                                .put("hub", "hub-b")
+                                .put("type", "renewal"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            synchronized (seen) {
+                return seen.toString().contains("\"agentId\":\"pc-7\"");
+            }
+        });
     }
 
     private static HttpClientResponse post(

@@ -235,23 +235,19 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     }
 
     /**
-     * Moves the full file to {@code .1} (and each older one up). A rotation that cannot be done (on Windows, a rotated
-     * file held open by another program) leaves the records where they are: the current file is opened again and
-     * written past its size, and rotation is tried again at the next record; said once, and again when it works.
+     * Moves the full file to {@code .1} (and each older one up, the oldest kept dropped). A rotation that cannot be done
+     * (on Windows, a file of the chain held open by another program) changes nothing: every file is first moved aside
+     * to a temporary name, and moved back if one cannot be, before the oldest is deleted. The current file is then
+     * opened again and written past its size, and rotation is tried again at the next record; said once, and again
+     * when it works. (Shifting in place deleted the oldest file at each failed attempt, one per record.)
      */
     private void rotate() throws IOException {
         channel.close();
         try {
-            Files.deleteIfExists(rotated(keptFiles));
-            for (int i = keptFiles - 1; i >= 1; i--) {
-                if (Files.exists(rotated(i))) {
-                    Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            if (keptFiles > 0) {
-                Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
-            } else {
+            if (keptFiles == 0) {
                 Files.delete(file);
+            } else {
+                shiftAll();
             }
             LOG.info(
                     "audit: {} reached {} bytes; rotated (the {} newest files are kept){}",
@@ -267,6 +263,35 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             }
         } finally {
             open();
+        }
+    }
+
+    /** The current file to {@code .1}, {@code .1} to {@code .2}, ...: all or nothing, as far as renames allow. */
+    private void shiftAll() throws IOException {
+        record Aside(int age, Path name, Path temporary) {} // age 0: the current file; n: rotated(n)
+        List<Aside> aside = new ArrayList<>();
+        try {
+            for (int age = 0; age < keptFiles; age++) {
+                Path name = age == 0 ? file : rotated(age);
+                if (Files.exists(name)) {
+                    Path temporary = name.resolveSibling(name.getFileName() + ".rotating");
+                    Files.move(name, temporary, StandardCopyOption.REPLACE_EXISTING);
+                    aside.add(new Aside(age, name, temporary));
+                }
+            }
+            Files.deleteIfExists(rotated(keptFiles));
+        } catch (IOException e) {
+            for (int i = aside.size() - 1; i >= 0; i--) {
+                try {
+                    Files.move(aside.get(i).temporary(), aside.get(i).name());
+                } catch (IOException notBack) {
+                    e.addSuppressed(notBack); // left under its temporary name, which read() does not see
+                }
+            }
+            throw e;
+        }
+        for (int i = aside.size() - 1; i >= 0; i--) {
+            Files.move(aside.get(i).temporary(), rotated(aside.get(i).age() + 1), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

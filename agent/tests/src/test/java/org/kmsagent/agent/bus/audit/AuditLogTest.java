@@ -142,6 +142,45 @@ class AuditLogTest {
     }
 
     @Test
+    void whileARotationCannotBeDoneNoOlderFileIsDeletedOrMovedAndTheRecordsStayInOrder() throws Exception {
+        long lineBytes =
+                (record("kmsagent.activate").at(clock.instant()).toJson().encode() + "\n").length();
+        try (AuditLog log = new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, 3)) {
+            for (int i = 0; i < 6; i++) {
+                log.record(record("kmsagent.activat" + i));
+            }
+            log.read(null, 1).get(10, TimeUnit.SECONDS);
+        }
+        String one = Files.readString(dir.resolve("audit.log.1"));
+        String two = Files.readString(dir.resolve("audit.log.2"));
+        // The oldest slot cannot be freed (on Windows: held open by a reader).
+        Path held = Files.createDirectories(dir.resolve("audit.log.3").resolve("held"));
+        try (AuditLog log = new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, 3)) {
+            for (int i = 6; i < 10; i++) {
+                log.record(record("kmsagent.activat" + i));
+            }
+            // Each failed attempt left every file where it was: shifting in place deleted one older file per record.
+            assertThat(actions(log.read(null, 100).get(10, TimeUnit.SECONDS)))
+                    .containsExactly(
+                            "kmsagent.activat0",
+                            "kmsagent.activat1",
+                            "kmsagent.activat2",
+                            "kmsagent.activat3",
+                            "kmsagent.activat4",
+                            "kmsagent.activat5",
+                            "kmsagent.activat6",
+                            "kmsagent.activat7",
+                            "kmsagent.activat8",
+                            "kmsagent.activat9");
+            assertThat(Files.readString(dir.resolve("audit.log.1"))).isEqualTo(one);
+            assertThat(Files.readString(dir.resolve("audit.log.2"))).isEqualTo(two);
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".rotating"));
+            }
+        }
+    }
+
+    @Test
     void theFileIsTheOwnersOnly() throws Exception {
         try (AuditLog log = AuditLog.in(dir, clock)) {
             log.record(record("kmsagent.activate"));

@@ -13,10 +13,10 @@ rem source is gone) and install-service.cmd run at once is refused as "already i
 rem most 60 s (ping: a second's pause that every Windows has).
 set /a waited=0
 :waitstop
-sc.exe query kms-agent | find "STOPPED" >nul 2>&1
+sc.exe query kms-agent | "%SystemRoot%\System32\find.exe" "STOPPED" >nul 2>&1
 if not errorlevel 1 goto stopped
 if %waited% geq 60 goto stopped
-ping -n 2 127.0.0.1 >nul 2>&1
+"%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul 2>&1
 set /a waited+=1
 goto waitstop
 :stopped

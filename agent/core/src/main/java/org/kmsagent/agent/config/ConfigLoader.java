@@ -353,8 +353,9 @@ public final class ConfigLoader {
         try {
             JsonNode n = Yaml.MAPPER.readTree(text);
             if (n != null && n.isNumber() && !n.asText().equals(text.strip())) {
-                // 007, +5, 1e3, 0x1F: read as a number they would lose how they were written, which a text setting
-                // (an agent id, a token) keeps; a number setting reads the text as the same number.
+                // 007, +5, 1e3: read as a number they would lose how they were written, which a text setting (an agent
+                // id, a token) keeps; a number setting reads the text as the same number (not 0x1F or 10_000, which
+                // it then refuses, naming the key).
                 return JsonNodeFactory.instance.textNode(text.strip());
             }
             return n == null || n.isMissingNode() ? NullNode.getInstance() : n;

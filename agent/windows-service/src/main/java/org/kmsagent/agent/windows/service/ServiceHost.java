@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  *       handler 30 seconds); a thread of the host runs {@link ServiceBody#stop} while checkpoints keep rising, then
  *       reports STOPPED with exit code 0. INTERROGATE answers NO_ERROR; other controls (pause, continue, ...) are
  *       refused with ERROR_CALL_NOT_IMPLEMENTED, as Windows expects of a service that does not accept them.</li>
+ *   <li>A start or a stop that outlasts its limit ({@link Options#startLimit}, {@link Options#stopLimit}) is given
+ *       up: the host writes SERVICE_START_FAILED or SERVICE_STOP_FAILED naming the limit, reports STOPPED with the
+ *       code of a failed start or stop, and the dispatcher returns while the body's thread is still where it
+ *       hung.</li>
  *   <li>Once STOPPED is reported nothing more is: the SCM may end the process, and the dispatcher returns.</li>
  * </ol>
  * Event Log: AGENT_STARTED just before RUNNING, AGENT_STOPPED (or SERVICE_STOP_FAILED) just before STOPPED.
@@ -64,13 +68,24 @@ public final class ServiceHost {
 
     /**
      * Timing: the wait hints reported with START_PENDING and STOP_PENDING (how long the SCM waits for the next
-     * checkpoint before it considers the service hung), and how often the checkpoint is raised while the body works.
+     * checkpoint before it considers the service hung), how often the checkpoint is raised while the body works, and
+     * the limits on a whole start and a whole stop. Rising checkpoints tell the SCM that the service is making
+     * progress, so without a limit a start or stop that hangs would stay pending for ever: a service STOP_PENDING
+     * cannot be stopped again, and one START_PENDING refuses every control.
      */
-    public record Options(Duration startWaitHint, Duration stopWaitHint, Duration heartbeat, String version) {
+    public record Options(
+            Duration startWaitHint,
+            Duration stopWaitHint,
+            Duration heartbeat,
+            Duration startLimit,
+            Duration stopLimit,
+            String version) {
         public Options {
             Objects.requireNonNull(startWaitHint, "startWaitHint");
             Objects.requireNonNull(stopWaitHint, "stopWaitHint");
             Objects.requireNonNull(heartbeat, "heartbeat");
+            Objects.requireNonNull(startLimit, "startLimit");
+            Objects.requireNonNull(stopLimit, "stopLimit");
             Objects.requireNonNull(version, "version");
             if (heartbeat.isZero()
                     || heartbeat.isNegative()
@@ -78,20 +93,34 @@ public final class ServiceHost {
                     || heartbeat.compareTo(stopWaitHint) >= 0) {
                 throw new IllegalArgumentException("heartbeat must be positive and shorter than both wait hints");
             }
+            if (startLimit.isZero() || startLimit.isNegative() || stopLimit.isZero() || stopLimit.isNegative()) {
+                throw new IllegalArgumentException("the start and stop limits must be positive");
+            }
         }
 
-        /** 60 s to start, 30 s to stop, a checkpoint every 2 s; the version of this jar's manifest. */
+        /**
+         * 60 s to the next checkpoint while starting, 30 s while stopping, a checkpoint every 2 s; a start may take 3
+         * minutes in all (a machine that boots slowly; plugin loads have limits of their own), a stop 25 s: Windows
+         * Installer waits 30 s for a service it stops before an upgrade or removal, and the data folder survives an
+         * abrupt end (docs/windows-service-notes.md, "Service life cycle"). The version of this jar's manifest.
+         */
         public static Options defaults() {
             String v = ServiceHost.class.getPackage().getImplementationVersion();
             return new Options(
                     Duration.ofSeconds(60),
                     Duration.ofSeconds(30),
                     Duration.ofSeconds(2),
+                    Duration.ofMinutes(3),
+                    Duration.ofSeconds(25),
                     v == null ? "development" : v);
         }
 
         public Options withHeartbeat(Duration d) {
-            return new Options(startWaitHint, stopWaitHint, d, version);
+            return new Options(startWaitHint, stopWaitHint, d, startLimit, stopLimit, version);
+        }
+
+        public Options withLimits(Duration start, Duration stop) {
+            return new Options(startWaitHint, stopWaitHint, heartbeat, start, stop, version);
         }
     }
 
@@ -114,6 +143,10 @@ public final class ServiceHost {
     private boolean stoppedReported; // guarded by lock: nothing is reported after STOPPED
     private ScheduledFuture<?> heartbeat; // guarded by lock
     private Thread stopper; // guarded by lock
+    private StopReason stopReason; // guarded by lock
+    private ScheduledFuture<?> limit; // guarded by lock: when the current pending state's limit passes
+    private boolean settled; // guarded by lock: the current pending state has ended, by the body or by its limit
+    private volatile boolean limitPassed;
     private ScheduledExecutorService timer;
     private volatile int exitCode;
     private volatile long runningSince;
@@ -163,7 +196,7 @@ public final class ServiceHost {
             synchronized (lock) {
                 s = stopper;
             }
-            if (s != null) {
+            if (s != null && !limitPassed) {
                 s.join(TimeUnit.SECONDS.toMillis(5)); // it reported STOPPED as its last act; this only lets it finish
             }
             return exitCode;
@@ -197,13 +230,18 @@ public final class ServiceHost {
             }
             synchronized (lock) {
                 statusHandle = h;
-                enterPending(SERVICE_START_PENDING, options.startWaitHint());
+                enterPending(SERVICE_START_PENDING, options.startWaitHint(), options.startLimit());
             }
             LOG.info("starting the service {}", serviceName);
             try {
                 body.start();
             } catch (Throwable t) {
                 failStart(t);
+                return;
+            }
+            if (!settle()) {
+                LOG.warn("the agent finished starting after the start limit, when the service had already been"
+                        + " reported stopped; the process ends");
                 return;
             }
             runningSince = System.nanoTime();
@@ -222,6 +260,13 @@ public final class ServiceHost {
     }
 
     private void failStart(Throwable t) {
+        if (!settle()) {
+            LOG.warn(
+                    "the agent's start failed after the start limit, when the service had already been reported"
+                            + " stopped",
+                    t);
+            return;
+        }
         int code = t instanceof ServiceStartException s ? s.exitCode() : ServiceExitCode.START_FAILED;
         String todo = t instanceof ServiceStartException s && s.whatToDo() != null
                 ? s.whatToDo()
@@ -266,7 +311,8 @@ public final class ServiceHost {
                 if (state != SERVICE_RUNNING) {
                     return NO_ERROR; // already stopping (e.g. PRESHUTDOWN then SHUTDOWN) or stopped
                 }
-                enterPending(SERVICE_STOP_PENDING, options.stopWaitHint());
+                stopReason = reason;
+                enterPending(SERVICE_STOP_PENDING, options.stopWaitHint(), options.stopLimit());
                 stopper = new Thread(() -> stopBody(reason), "kms-agent-service-stop");
                 stopper.start();
             }
@@ -278,15 +324,30 @@ public final class ServiceHost {
     }
 
     private void stopBody(StopReason reason) {
-        int specific = 0;
+        Throwable failure = null;
         try {
             body.stop(reason);
-            events.agentStopped(reason.text(), Duration.ofNanos(System.nanoTime() - runningSince));
         } catch (Throwable t) {
-            specific = ServiceExitCode.STOP_FAILED;
-            exitCode = ServiceExitCode.STOP_FAILED;
-            LOG.error("stopping the service {} failed", serviceName, t);
-            events.serviceStopFailed(reason.text(), describe(t));
+            failure = t;
+        }
+        if (!settle()) {
+            LOG.warn(
+                    "the agent's stop ended after the stop limit, when the service had already been reported stopped",
+                    failure);
+            return;
+        }
+        int specific = 0;
+        try {
+            if (failure == null) {
+                events.agentStopped(reason.text(), Duration.ofNanos(System.nanoTime() - runningSince));
+            } else {
+                specific = ServiceExitCode.STOP_FAILED;
+                exitCode = ServiceExitCode.STOP_FAILED;
+                LOG.error("stopping the service {} failed", serviceName, failure);
+                events.serviceStopFailed(reason.text(), describe(failure));
+            }
+        } catch (Throwable t) {
+            LOG.error("the service {} stopped, but its Event Log entry could not be written", serviceName, t);
         } finally {
             synchronized (lock) {
                 stopHeartbeat();
@@ -296,11 +357,77 @@ public final class ServiceHost {
         }
     }
 
+    // ---- the limits on a whole start and a whole stop ----
+
+    /** Ends the current pending state's limit; false if the limit has already passed and ended the service. */
+    private boolean settle() {
+        synchronized (lock) {
+            if (settled) {
+                return false;
+            }
+            settled = true;
+            if (limit != null) {
+                limit.cancel(false);
+                limit = null;
+            }
+            return true;
+        }
+    }
+
+    /**
+     * On the timer's thread: the body has not finished starting or stopping within its limit. The service is
+     * reported stopped with the code a failed start or stop has, and the dispatcher returns, so the process ends
+     * (ServiceMain exits) with the body's thread still where it hung; what it finishes later changes nothing.
+     */
+    private void limitPassed(int pendingState, Duration allowed) {
+        StopReason reason;
+        synchronized (lock) {
+            if (state != pendingState || settled) {
+                return;
+            }
+            settled = true;
+            limit = null;
+            reason = stopReason;
+        }
+        limitPassed = true;
+        boolean starting = pendingState == SERVICE_START_PENDING;
+        int code = starting ? ServiceExitCode.START_FAILED : ServiceExitCode.STOP_FAILED;
+        exitCode = code;
+        try {
+            if (starting) {
+                String what = "the agent did not start within " + text(allowed);
+                LOG.error("{}; the service is reported stopped and its process ends", what);
+                events.serviceStartFailed(
+                        code,
+                        what,
+                        "Read the agent's log for the step it was in (a plugin, the licensing service, the data"
+                                + " folder), fix the cause and start the service again.");
+            } else {
+                String what = "the agent did not stop within " + text(allowed) + "; its process was ended";
+                LOG.error("{}", what);
+                events.serviceStopFailed(reason.text(), what);
+            }
+        } catch (Throwable t) {
+            LOG.error("the Event Log entry for the passed limit could not be written", t);
+        } finally {
+            synchronized (lock) {
+                stopHeartbeat();
+                reportStopped(ERROR_SERVICE_SPECIFIC_ERROR, code);
+            }
+        }
+    }
+
+    private static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
     // ---- status reports (lock held) ----
 
-    private void enterPending(int pendingState, Duration waitHint) {
+    private void enterPending(int pendingState, Duration waitHint, Duration allowed) {
         state = pendingState;
         checkpoint = 1;
+        settled = false;
+        limit = timer.schedule(() -> limitPassed(pendingState, allowed), allowed.toMillis(), TimeUnit.MILLISECONDS);
         report(pendingState, 0, NO_ERROR, 0, (int) waitHint.toMillis());
         long every = options.heartbeat().toMillis();
         heartbeat = timer.scheduleAtFixedRate(

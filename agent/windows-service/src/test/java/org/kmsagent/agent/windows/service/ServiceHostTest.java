@@ -46,7 +46,12 @@ class ServiceHostTest {
     private static final long WAIT_S = 20;
     /** Long wait hints, a heartbeat that cannot fire during a test unless the test waits for it. */
     private static final ServiceHost.Options SLOW_BEAT = new ServiceHost.Options(
-            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(20), "9.9.9-test");
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(40),
+            Duration.ofSeconds(40),
+            "9.9.9-test");
     /** A heartbeat every 5 ms, for the tests that watch checkpoints rise. */
     private static final ServiceHost.Options FAST_BEAT = SLOW_BEAT.withHeartbeat(Duration.ofMillis(5));
 
@@ -264,6 +269,68 @@ class ServiceHostTest {
 
         dbl.send(SERVICE_CONTROL_STOP);
         assertThat(exitOf(run)).isZero();
+    }
+
+    @Test
+    void aStopThatOutlastsItsLimitIsReportedAsAFailedStopAndTheHostReturnsWithoutWaitingForIt() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch stopReturned = new CountDownLatch(1);
+        ScriptedBody body = new ScriptedBody(() -> {}, () -> {
+            release.await(WAIT_S, TimeUnit.SECONDS); // a daemon whose stop hangs
+            stopReturned.countDown();
+        });
+        Future<Integer> run = runHost(body, SLOW_BEAT.withLimits(Duration.ofSeconds(40), Duration.ofMillis(300)));
+        dbl.awaitStatus(SERVICE_RUNNING, 0);
+        assertThat(dbl.send(SERVICE_CONTROL_STOP)).isEqualTo(NO_ERROR);
+
+        // The dispatcher returns while the body still hangs: the process can end.
+        assertThat(exitOf(run)).isEqualTo(ServiceExitCode.STOP_FAILED);
+        assertThat(stopReturned.getCount()).isEqualTo(1);
+        assertThat(states())
+                .containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING, SERVICE_STOPPED);
+        Status stopped = dbl.statuses().get(3);
+        assertThat(stopped.win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR);
+        assertThat(stopped.specificExitCode()).isEqualTo(ServiceExitCode.STOP_FAILED);
+        List<Event> e = dbl.events();
+        assertThat(e).extracting(Event::id).containsExactly(1000, AgentEventId.SERVICE_STOP_FAILED.id());
+        assertThat(e.get(1).strings())
+                .containsExactly("stop requested", "the agent did not stop within 300 ms; its process was ended");
+
+        // The hung stop finishing later reports nothing more (tearDown checks no status follows STOPPED).
+        release.countDown();
+        assertThat(stopReturned.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+        assertThat(dbl.events()).hasSize(2);
+        assertThat(body.stops).hasValue(1);
+    }
+
+    @Test
+    void aStartThatOutlastsItsLimitIsReportedAsAFailedStartAndTheHostReturnsWithoutWaitingForIt() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch startReturned = new CountDownLatch(1);
+        ScriptedBody body = new ScriptedBody(
+                () -> {
+                    release.await(WAIT_S, TimeUnit.SECONDS); // say, a licensing service that never answers
+                    startReturned.countDown();
+                },
+                () -> {});
+        Future<Integer> run = runHost(body, SLOW_BEAT.withLimits(Duration.ofMillis(300), Duration.ofSeconds(40)));
+
+        assertThat(exitOf(run)).isEqualTo(ServiceExitCode.START_FAILED);
+        assertThat(startReturned.getCount()).isEqualTo(1);
+        assertThat(states()).containsExactly(SERVICE_START_PENDING, SERVICE_STOPPED);
+        Status stopped = dbl.statuses().get(1);
+        assertThat(stopped.win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR);
+        assertThat(stopped.specificExitCode()).isEqualTo(ServiceExitCode.START_FAILED);
+        List<Event> e = dbl.events();
+        assertThat(e).extracting(Event::id).containsExactly(AgentEventId.SERVICE_START_FAILED.id());
+        assertThat(e.get(0).strings().subList(0, 2)).containsExactly("1", "the agent did not start within 300 ms");
+        assertThat(e.get(0).strings().get(2)).contains("agent's log");
+
+        // A start that ends after its limit neither reports RUNNING nor writes AGENT_STARTED.
+        release.countDown();
+        assertThat(startReturned.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+        assertThat(dbl.events()).hasSize(1);
+        assertThat(states()).containsExactly(SERVICE_START_PENDING, SERVICE_STOPPED);
     }
 
     @Test

@@ -27,8 +27,13 @@ import org.kmsagent.agent.windows.testing.Advapi32Double.Status;
 /** {@link ServiceMain#run}: the provider found through ServiceLoader, and what happens without one. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServiceMainTest {
-    private static final ServiceHost.Options OPTIONS =
-            new ServiceHost.Options(Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(20), "test");
+    private static final ServiceHost.Options OPTIONS = new ServiceHost.Options(
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(40),
+            Duration.ofSeconds(40),
+            "test");
 
     private Advapi32Double dbl;
     private EventLogWriter writer;

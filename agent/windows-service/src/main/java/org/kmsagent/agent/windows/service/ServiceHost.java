@@ -99,8 +99,9 @@ public final class ServiceHost {
         }
 
         /**
-         * 60 s to the next checkpoint while starting, 30 s while stopping, a checkpoint every 2 s; a start may take 3
-         * minutes in all (a machine that boots slowly; plugin loads have limits of their own), a stop 25 s: Windows
+         * 60 s to the next checkpoint while starting, 30 s while stopping, a checkpoint every 2 s; a start may take 10
+         * minutes in all (the plugins load one after another, each within 30 s, on a machine that may be booting
+         * slowly: the limit is there only so that a hung start ends), a stop 25 s: Windows
          * Installer waits 30 s for a service it stops before an upgrade or removal, and the data folder survives an
          * abrupt end (docs/windows-service-notes.md, "Service life cycle"). The version of this jar's manifest.
          */
@@ -110,7 +111,7 @@ public final class ServiceHost {
                     Duration.ofSeconds(60),
                     Duration.ofSeconds(30),
                     Duration.ofSeconds(2),
-                    Duration.ofMinutes(3),
+                    Duration.ofMinutes(10),
                     Duration.ofSeconds(25),
                     v == null ? "development" : v);
         }

@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
@@ -25,11 +28,16 @@ import org.slf4j.LoggerFactory;
  * <p>Those checks run on the caller's thread (the bridge's event loop) and take about a tenth of a second each, so at
  * most {@link #MAX_CHECKS_PER_SECOND} run per second: beyond that an unknown token is refused without being checked
  * (a flood of guesses cannot hold the bridge up; a right token refused then is accepted on the client's next try).
- * Thread-safe.
+ * A secret already checked against every hashed token not yet used, and matching none, is remembered (its digest,
+ * the last {@link #REFUSALS_REMEMBERED}) and refused again without a check: machines that keep presenting a token
+ * since replaced, say, do not spend the allowance that an operator's first sign-in needs. Thread-safe.
  */
 public final class ConfiguredTokens {
     /** PBKDF2 checks allowed per second, all tokens together. */
     public static final int MAX_CHECKS_PER_SECOND = 8;
+
+    /** How many refused secrets are remembered, the least recently presented forgotten first. */
+    static final int REFUSALS_REMEMBERED = 1024;
 
     private static final long SECOND_NANOS = 1_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredTokens.class);
@@ -39,6 +47,14 @@ public final class ConfiguredTokens {
     private final AtomicReferenceArray<byte[]> digests;
 
     private final List<TokenHash> hashes;
+
+    /** Hex digests of secrets that matched no hashed token when checked against all of them; access order. */
+    private final Map<String, Boolean> refused = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REFUSALS_REMEMBERED;
+        }
+    };
 
     private final LongSupplier nanos;
     private long windowStart;
@@ -94,18 +110,40 @@ public final class ConfiguredTokens {
             return known;
         }
         byte[] d = digest(presented);
+        String key = HexFormat.of().formatHex(d);
+        if (refusedBefore(key)) {
+            return Optional.empty();
+        }
         TokenConfig found = null;
+        boolean checked = false;
+        boolean checkedAll = true;
         for (int i = 0; i < tokens.size() && found == null; i++) {
             // A hashed token already used has one secret, and it is not this one: no derivation needed.
-            if (hashes.get(i) != null
-                    && digests.get(i) == null
-                    && mayCheck()
-                    && hashes.get(i).matches(presented)) {
+            if (hashes.get(i) == null || digests.get(i) != null) {
+                continue;
+            }
+            if (!mayCheck()) {
+                checkedAll = false;
+                break;
+            }
+            checked = true;
+            if (hashes.get(i).matches(presented)) {
                 digests.set(i, d);
                 found = tokens.get(i);
             }
         }
+        if (found == null && checked && checkedAll) {
+            synchronized (refused) {
+                refused.put(key, Boolean.TRUE);
+            }
+        }
         return Optional.ofNullable(found);
+    }
+
+    private boolean refusedBefore(String key) {
+        synchronized (refused) {
+            return refused.get(key) != null; // get, not containsKey: a hit counts as the latest presentation
+        }
     }
 
     /** Takes one PBKDF2 check from this second's allowance; false when it is spent. */

@@ -49,6 +49,38 @@ class ConfiguredTokensTest {
     }
 
     @Test
+    void aWrongTokenPresentedAgainAndAgainIsRefusedWithoutSpendingTheAllowanceASignInNeeds() {
+        AtomicLong nanos = new AtomicLong();
+        ConfiguredTokens tokens = new ConfiguredTokens(
+                List.of(
+                        new TokenConfig("ops", null, Role.ADMIN, hash(OPS)),
+                        new TokenConfig("reader", null, Role.READ, hash(READER))),
+                nanos::get);
+        // Machines still presenting a token since replaced: checked once against both hashes, then remembered.
+        String old = "replaced-token-0123456789abcdef";
+        for (int i = 0; i < 10 * ConfiguredTokens.MAX_CHECKS_PER_SECOND; i++) {
+            assertThat(tokens.match(old)).isEmpty();
+        }
+        // Same second: the operator's first sign-in is still checked, and so is the reader's.
+        assertThat(tokens.match(OPS)).map(TokenConfig::name).hasValue("ops");
+        assertThat(tokens.match(READER)).map(TokenConfig::name).hasValue("reader");
+        assertThat(tokens.match(old)).isEmpty();
+    }
+
+    @Test
+    void aWrongTokenRefusedUncheckedInASpentSecondIsCheckedAgainLaterSoItIsNotRememberedAsWrong() {
+        AtomicLong nanos = new AtomicLong();
+        ConfiguredTokens tokens =
+                new ConfiguredTokens(List.of(new TokenConfig("reader", null, Role.READ, hash(READER))), nanos::get);
+        for (int i = 0; i < ConfiguredTokens.MAX_CHECKS_PER_SECOND; i++) {
+            assertThat(tokens.match("guess-" + i + "-0123456789abcdef")).isEmpty();
+        }
+        assertThat(tokens.match(READER)).isEmpty(); // refused unchecked: the second's checks are spent
+        nanos.addAndGet(1_000_000_000L);
+        assertThat(tokens.match(READER)).map(TokenConfig::name).hasValue("reader");
+    }
+
+    @Test
     void knownMatchesAHashedTokenOnlyOnceItWasCheckedSoOtherCredentialsCanBeTriedFirstForFree() {
         ConfiguredTokens tokens = new ConfiguredTokens(List.of(
                 new TokenConfig("ops", null, Role.ADMIN, hash(OPS)), new TokenConfig("reader", READER, Role.READ)));

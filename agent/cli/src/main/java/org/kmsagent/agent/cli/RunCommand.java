@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.command.RunsUntilStopped;
@@ -54,6 +56,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set bridge.port=9999.")
     List<String> sets = new ArrayList<>();
 
+    @Option(
+            names = "--json",
+            description = "Print JSON Lines instead of text: a ready line (the bridge's address and certificate, the"
+                    + " metrics URL, the start's notes), then stopping and stopped.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -85,10 +93,12 @@ public final class RunCommand implements Callable<Integer> {
                 agentConfig.dataDir(),
                 logs);
         AgentDaemon daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
-        RunsUntilStopped stop = RunsUntilStopped.install("kms-agent", out, daemon::close);
-        daemon.banner().forEach(out::println);
-        out.println("logging: " + logs);
-        out.flush();
+        RunsUntilStopped stop = RunsUntilStopped.install("kms-agent", out, json, daemon::close);
+        List<String> lines = new ArrayList<>(daemon.banner());
+        lines.add("logging: " + logs);
+        Map<String, Object> facts = new LinkedHashMap<>(daemon.readyFacts());
+        facts.put("logging", logs);
+        stop.ready(lines, facts);
         ClassDataArchive.markRealRun();
         stop.await();
         return 0;

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.kmsagent.agent.bus.AgentControl;
@@ -344,14 +346,52 @@ public final class AgentDaemon implements AutoCloseable {
     public List<String> banner() {
         List<String> lines = new ArrayList<>(bridgeBanner());
         audit.problem().ifPresent(lines::add);
-        if (metricsEndpoint != null) {
-            lines.add("kms-agent: Prometheus metrics at http://"
-                    + AddressText.of(context.config().metrics().host(), metricsEndpoint.port()) + "/metrics");
-        }
-        if (control instanceof DaemonBanner b) {
-            lines.addAll(b.banner());
-        }
+        metricsUrl().ifPresent(url -> lines.add("kms-agent: Prometheus metrics at " + url));
+        lines.addAll(controlBanner());
         return lines;
+    }
+
+    /**
+     * The banner's facts for {@code run --json}: the bridge (its address, certificate fingerprint and the admin
+     * token's file, or {@code enabled: false}), the metrics URL, and the banner's other lines as notes, without
+     * their {@code kms-agent: } prefix.
+     */
+    public Map<String, Object> readyFacts() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        Map<String, Object> b = new LinkedHashMap<>();
+        if (bridge == null) {
+            b.put("enabled", false);
+        } else {
+            b.put("address", bridgeAddress());
+            b.put("certificateSha256", bridge.fingerprint());
+            if (adminTokenFile != null) {
+                b.put("adminTokenFile", adminTokenFile.toString());
+            }
+        }
+        facts.put("bridge", b);
+        facts.put("metrics", metricsUrl().orElse(null));
+        List<String> notes = new ArrayList<>(startProblems);
+        audit.problem().ifPresent(notes::add);
+        notes.addAll(controlBanner());
+        facts.put(
+                "notes",
+                notes.stream().map(l -> l.replaceFirst("^kms-agent: ", "")).toList());
+        return facts;
+    }
+
+    private List<String> controlBanner() {
+        return control instanceof DaemonBanner b ? b.banner() : List.of();
+    }
+
+    private Optional<String> metricsUrl() {
+        return metricsEndpoint == null
+                ? Optional.empty()
+                : Optional.of("http://"
+                        + AddressText.of(context.config().metrics().host(), metricsEndpoint.port()) + "/metrics");
+    }
+
+    private String bridgeAddress() {
+        return AddressText.of(context.config().bridge().host(), bridge.port());
     }
 
     private List<String> bridgeBanner() {
@@ -369,7 +409,7 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     private List<String> listeningBanner() {
-        String at = AddressText.of(context.config().bridge().host(), bridge.port());
+        String at = bridgeAddress();
         return adminTokenFile == null
                 ? List.of(
                         "kms-agent: bridge listening on " + at + " (TLS)",

@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.command.RunsUntilStopped;
@@ -48,6 +50,12 @@ public final class HubCommand implements Callable<Integer> {
     @Option(names = "--name", description = "The hub's name in the fleet view (default: its bridge's host:port).")
     String name;
 
+    @Option(
+            names = "--json",
+            description = "Print JSON Lines instead of text: a ready line (the hub's name, the bridge's address and"
+                    + " certificate, the dashboard and metrics URLs), then stopping and stopped.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -80,10 +88,12 @@ public final class HubCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        RunsUntilStopped stop = RunsUntilStopped.install("kms-agent hub", out, hub::close);
-        hub.banner().forEach(out::println);
-        out.println("logging: " + logs);
-        out.flush();
+        RunsUntilStopped stop = RunsUntilStopped.install("kms-agent hub", out, json, hub::close);
+        List<String> lines = new ArrayList<>(hub.banner());
+        lines.add("logging: " + logs);
+        Map<String, Object> facts = new LinkedHashMap<>(hub.readyFacts());
+        facts.put("logging", logs);
+        stop.ready(lines, facts);
         stop.await();
         return 0;
     }

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.kmsagent.agent.bus.audit.AuditLog;
@@ -185,13 +187,32 @@ public final class HubServer implements AutoCloseable {
         List<String> lines = new ArrayList<>(List.of(
                 "kms-agent hub " + hub.name() + ": bridge listening on " + bridgeAt + " (TLS)",
                 "kms-agent hub: bridge certificate SHA-256 " + bridge.fingerprint()));
-        if (dashboard != null) {
-            lines.add("kms-agent hub: dashboard at https://" + dashboardAt + "/ (the bridge's certificate and tokens)");
-        }
-        if (metrics != null) {
-            lines.add("kms-agent hub: Prometheus metrics at http://" + metricsAt + "/metrics");
-        }
+        dashboardUrl()
+                .ifPresent(url ->
+                        lines.add("kms-agent hub: dashboard at " + url + " (the bridge's certificate and tokens)"));
+        metricsUrl().ifPresent(url -> lines.add("kms-agent hub: Prometheus metrics at " + url));
         return lines;
+    }
+
+    /** The banner's facts for {@code hub --json}: name, bridge (address, certificate), dashboard and metrics URLs. */
+    public Map<String, Object> readyFacts() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("hub", hub.name());
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("address", bridgeAt);
+        b.put("certificateSha256", bridge.fingerprint());
+        facts.put("bridge", b);
+        facts.put("dashboard", dashboardUrl().orElse(null));
+        facts.put("metrics", metricsUrl().orElse(null));
+        return facts;
+    }
+
+    private Optional<String> dashboardUrl() {
+        return dashboard == null ? Optional.empty() : Optional.of("https://" + dashboardAt + "/");
+    }
+
+    private Optional<String> metricsUrl() {
+        return metrics == null ? Optional.empty() : Optional.of("http://" + metricsAt + "/metrics");
     }
 
     @Override

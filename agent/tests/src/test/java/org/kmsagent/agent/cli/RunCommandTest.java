@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,6 +119,74 @@ class RunCommandTest {
         } finally {
             second.process.destroy();
             second.process.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void withJsonTheDaemonPrintsOneJsonLineWhenReadyAndOneEachAsItStopsAndNothingElse() throws Exception {
+        Path data = dir.resolve("data");
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.log");
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-XX:-UsePerfData",
+                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                        "org.kmsagent.agent.cli.Main",
+                        "run",
+                        "--json",
+                        "--set",
+                        "dataDir=" + data,
+                        "--set",
+                        "bridge.port=0")
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        ObjectMapper json = new ObjectMapper();
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !Files.readString(out).isEmpty() || !p.isAlive());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.readString(out).endsWith("\n"));
+            JsonNode ready = json.readTree(Files.readAllLines(out).get(0));
+            assertThat(ready.path("event").asText()).as(Files.readString(err)).isEqualTo("ready");
+            assertThat(ready.path("pid").asLong()).isEqualTo(p.pid());
+            String address = ready.path("bridge").path("address").asText();
+            String fingerprint = ready.path("bridge").path("certificateSha256").asText();
+            assertThat(address).matches("127\\.0\\.0\\.1:\\d+");
+            assertThat(fingerprint).matches("[0-9A-F:]{95}");
+            assertThat(ready.path("bridge").path("adminTokenFile").asText())
+                    .isEqualTo(data.resolve("admin.token").toString());
+            assertThat(ready.path("logging").asText()).isEqualTo("INFO to standard error");
+            List<String> notes = new ArrayList<>();
+            ready.path("notes").forEach(n -> notes.add(n.asText()));
+            assertThat(notes).anyMatch(n -> n.startsWith("licensing stack: simulated"));
+            assertThat(notes).noneMatch(n -> n.startsWith("kms-agent:"));
+
+            // What a script reads from the line is enough to reach the agent.
+            Result ok = AgentFixture.run(
+                    "ctl",
+                    "--agent",
+                    address,
+                    "--trust",
+                    fingerprint,
+                    "--token-file",
+                    ready.path("bridge").path("adminTokenFile").asText(),
+                    "--json",
+                    "status");
+            assertThat(ok.exit()).as(ok.toString()).isZero();
+
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            List<String> lines = Files.readAllLines(out);
+            assertThat(lines).hasSize(3);
+            assertThat(json.readTree(lines.get(1)).path("event").asText()).isEqualTo("stopping");
+            JsonNode stopped = json.readTree(lines.get(2));
+            assertThat(stopped.path("event").asText()).isEqualTo("stopped");
+            assertThat(stopped.has("problem")).isFalse();
+        } finally {
+            p.destroyForcibly();
         }
     }
 

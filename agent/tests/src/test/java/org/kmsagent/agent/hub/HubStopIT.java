@@ -3,6 +3,10 @@ package org.kmsagent.agent.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,28 +29,9 @@ class HubStopIT {
 
     @Test
     void aHubStoppedWithSigtermSaysItIsStoppingThenStopped() throws Exception {
-        int hz = LoopbackPorts.free();
-        Path config = Files.writeString(
-                dir.resolve("hub.yaml"),
-                String.join(
-                        "\n",
-                        "dataDir: " + dir.resolve("data"),
-                        "bridge:",
-                        "  host: 127.0.0.1",
-                        "  port: 0",
-                        "  tokens:",
-                        "    - {name: ops, token: ops-token-0123456789ab, role: admin}",
-                        "fleet:",
-                        "  cluster:",
-                        "    name: hub-stop-" + UUID.randomUUID(),
-                        "    port: " + hz,
-                        "    members: ['127.0.0.1:" + hz + "']",
-                        "    interfaces: ['127.0.0.1']",
-                        "    eventBusPort: 0",
-                        ""));
         try (ChildJvm hub = ChildJvm.start(
                 "org.kmsagent.agent.cli.Main",
-                List.of("hub", "--config", config.toString(), "--name", "hub-stop"),
+                List.of("hub", "--config", config().toString(), "--name", "hub-stop"),
                 "bridge listening",
                 dir.resolve("hub.log"),
                 Duration.ofSeconds(150))) {
@@ -64,5 +49,66 @@ class HubStopIT {
                     .as("exit code after SIGTERM (143: the JVM's for SIGTERM)")
                     .isIn(0, 143);
         }
+    }
+
+    @Test
+    void withJsonAHubSaysReadyStoppingAndStoppedAsJsonLines() throws Exception {
+        try (ChildJvm hub = ChildJvm.start(
+                "org.kmsagent.agent.cli.Main",
+                List.of("hub", "--json", "--config", config().toString(), "--name", "hub-json"),
+                "\"event\":\"ready\"",
+                dir.resolve("hub.log"),
+                Duration.ofSeconds(150))) {
+            ObjectMapper json = new ObjectMapper();
+            JsonNode ready = json.readTree(events(hub).get(0));
+            assertThat(ready.path("hub").asText()).isEqualTo("hub-json");
+            assertThat(ready.path("bridge").path("address").asText()).matches("127\\.0\\.0\\.1:\\d+");
+            assertThat(ready.path("bridge").path("certificateSha256").asText()).matches("[0-9A-F:]{95}");
+            assertThat(ready.path("dashboard").isMissingNode())
+                    .as("no dashboard configured")
+                    .isTrue();
+            assertThat(hub.output()).doesNotContain("kms-agent hub: bridge listening");
+
+            hub.stop(Duration.ofSeconds(60));
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(events(hub)).hasSize(3));
+            assertThat(events(hub).stream().map(l -> readEvent(json, l)))
+                    .containsExactly("ready", "stopping", "stopped");
+        }
+    }
+
+    private static List<String> events(ChildJvm hub) {
+        return hub.output().lines().filter(l -> l.startsWith("{\"event\"")).toList();
+    }
+
+    private static String readEvent(ObjectMapper json, String line) {
+        try {
+            return json.readTree(line).path("event").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path config() throws IOException {
+        int hz = LoopbackPorts.free();
+        return Files.writeString(
+                dir.resolve("hub.yaml"),
+                String.join(
+                        "\n",
+                        "dataDir: " + dir.resolve("data"),
+                        "bridge:",
+                        "  host: 127.0.0.1",
+                        "  port: 0",
+                        "  tokens:",
+                        "    - {name: ops, token: ops-token-0123456789ab, role: admin}",
+                        "fleet:",
+                        "  cluster:",
+                        "    name: hub-stop-" + UUID.randomUUID(),
+                        "    port: " + hz,
+                        "    members: ['127.0.0.1:" + hz + "']",
+                        "    interfaces: ['127.0.0.1']",
+                        "    eventBusPort: 0",
+                        ""));
     }
 }

@@ -67,6 +67,9 @@ public final class PluginHost implements AutoCloseable {
     private final Map<Path, FileTime> scanned = new HashMap<>();
     private final Map<Path, PluginProblem> problems = new HashMap<>();
     private final Map<String, Path> loadedFrom = new HashMap<>();
+    /** Jars whose load passed the deadline and has not returned yet, by the plugin id they declare. */
+    private final Map<String, Path> overdue = new HashMap<>();
+
     private final ProblemReport problemReport;
 
     /** Where the host reports a jar it could not load, besides keeping it in {@link #problems()}. */
@@ -220,14 +223,21 @@ public final class PluginHost implements AutoCloseable {
                                         + other.getFileName() + " (loaded, kept) and " + path.getFileName()
                                         + "; remove one");
             }
+            Path late = overdue.get(declared.id());
+            if (late != null) {
+                throw new CatalogException("plugin id " + BoundedInput.shown(declared.id()) + " is still held by the "
+                        + "load of " + late.getFileName() + ", which passed its deadline and has not returned; it is "
+                        + "unloaded when it returns, then load this again");
+            }
             LoadedFamily family;
             try {
-                family = withinDeadline(path, () -> {
+                family = withinDeadline(path, declared.id(), loading, () -> {
                     loading.set(manager.loadPlugin(path));
                     return start(loading.get(), path);
                 });
             } finally {
-                pluginId = loading.get();
+                // An overdue load is undone by its own thread when it returns (undoOverdue), not here under its feet.
+                pluginId = overdue.containsKey(declared.id()) ? null : loading.get();
             }
             registry.admit(family);
             loadedFrom.put(family.id(), path);
@@ -254,7 +264,8 @@ public final class PluginHost implements AutoCloseable {
 
     /**
      * How long loading and starting one plugin (its classes, its Plugin and ProductFamily constructors, start(), its
-     * catalog) may take. A plugin that hangs is reported and skipped; its thread is abandoned (a daemon).
+     * catalog) may take. A plugin that hangs is reported and skipped; its thread is abandoned (a daemon). If that
+     * thread returns later, what it loaded is unloaded again (logged at WARN); until then its plugin id stays taken.
      */
     static final Duration START_DEADLINE = Duration.ofSeconds(30);
 
@@ -265,14 +276,28 @@ public final class PluginHost implements AutoCloseable {
         this.startDeadline = deadline;
     }
 
-    private LoadedFamily withinDeadline(Path path, Callable<LoadedFamily> work) throws Exception {
+    /**
+     * Runs {@code work} (which sets {@code loading} to the plugin id once PF4J has loaded the jar) on its own thread,
+     * waiting at most the deadline. Past it, the load is marked overdue and abandoned; when the thread returns, it
+     * undoes the load (see {@link #undoOverdue}).
+     */
+    private LoadedFamily withinDeadline(
+            Path path, String declaredId, AtomicReference<String> loading, Callable<LoadedFamily> work)
+            throws Exception {
         FutureTask<LoadedFamily> task = new FutureTask<>(work);
-        Thread t = new Thread(task, "plugin-start-" + path.getFileName());
+        Thread t = new Thread(
+                () -> {
+                    task.run();
+                    undoOverdue(path, declaredId, loading.get());
+                },
+                "plugin-start-" + path.getFileName());
         t.setDaemon(true);
         t.start();
         try {
             return task.get(startDeadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            // Marked under this lock, which the thread takes to undo: it cannot return between the two unseen.
+            overdue.put(declaredId, path);
             t.interrupt();
             throw new CatalogException("did not load and start within " + startDeadline.toSeconds()
                     + " s (a constructor " + "or start() that never returns); skipped");
@@ -284,6 +309,25 @@ public final class PluginHost implements AutoCloseable {
                 throw le;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Called by a load's thread when it returns: if the load was abandoned at the deadline (and so reported not
+     * loaded), the plugin it loaded into PF4J is stopped and unloaded, so that the jar can be loaded again. A load
+     * that returned in time is left to {@link #load}.
+     */
+    private synchronized void undoOverdue(Path path, String declaredId, String pluginId) {
+        if (!path.equals(overdue.get(declaredId))) {
+            return;
+        }
+        overdue.remove(declaredId);
+        log.warn(
+                "plugin jar {} finished loading after its deadline, when it had been reported not loaded; {}",
+                path,
+                pluginId != null ? "unloading plugin " + pluginId + " again" : "PF4J did not load it");
+        if (pluginId != null) {
+            unloadQuietly(pluginId);
         }
     }
 

@@ -5,44 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.link.FleetLink;
-import org.kmsagent.agent.testsupport.MovableClock;
 
 /**
  * A retired machine's record stays in the fleet view: its missed heartbeats and, 180 days on, its lapsed products
  * would keep the shipped alerts firing for good. An administrator forgets it; one still connected is refused.
  */
-class FleetForgetTest {
+class FleetForgetTest extends HubOnMovableClock {
     private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
 
-    @TempDir
-    Path dir;
-
-    private final MovableClock clock = new MovableClock(NOW);
-    private LocalHub hub;
-    private HubAgents agents;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = new LocalHub(dir.resolve("hub"), clock);
-        agents = new HubAgents(hub, dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agents.close();
-        hub.close();
+    FleetForgetTest() {
+        super(NOW);
     }
 
     private FleetLink agent(String id) {

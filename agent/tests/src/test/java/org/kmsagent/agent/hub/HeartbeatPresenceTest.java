@@ -7,21 +7,16 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.link.HubConnection;
-import org.kmsagent.agent.testsupport.MovableClock;
 
 /**
  * An agent's heartbeats keep it connected in the fleet view and in routed queries, and when they stop it is shown
@@ -30,26 +25,11 @@ import org.kmsagent.agent.testsupport.MovableClock;
  * hub's clock is moved by hand; the agent registers with a 60-second heartbeat, so it counts as connected for 180 s
  * after it was last heard from.
  */
-class HeartbeatPresenceTest {
+class HeartbeatPresenceTest extends HubOnMovableClock {
     private static final Instant REGISTERED = Instant.parse("2026-03-01T00:00:00Z");
 
-    @TempDir
-    Path dir;
-
-    private final MovableClock clock = new MovableClock(REGISTERED);
-    private LocalHub hub;
-    private HubAgents agents;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = new LocalHub(dir.resolve("hub"), clock);
-        agents = new HubAgents(hub, dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agents.close();
-        hub.close();
+    HeartbeatPresenceTest() {
+        super(REGISTERED);
     }
 
     @Test

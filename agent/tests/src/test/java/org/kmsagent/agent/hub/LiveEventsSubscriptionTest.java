@@ -6,35 +6,23 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmsagent.agent.bus.audit.AuditTrail;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
-import org.kmsagent.agent.config.DashboardConfig;
 import org.kmsagent.agent.config.FleetConfig;
-import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TlsConfig;
-import org.kmsagent.agent.config.TokenConfig;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.hub.dashboard.DashboardServer;
 import org.kmsagent.agent.metrics.Figures;
+import org.kmsagent.agent.testsupport.DashboardEventStream;
 
 /**
  * Every hub publishes the events it applies on a clustered address, and a clustered subscription to it makes every
@@ -55,59 +43,22 @@ class LiveEventsSubscriptionTest {
                     .start()
                     .await(30, TimeUnit.SECONDS);
             TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir);
-            DashboardServer dashboard = DashboardServer.start(
-                            vertx,
-                            new DashboardConfig(true, "127.0.0.1", 0),
-                            tls,
-                            List.of(new TokenConfig("monitoring", READ, Role.READ)),
-                            Clock.systemUTC(),
-                            AuditTrail.NONE)
-                    .await(30, TimeUnit.SECONDS);
+            DashboardServer dashboard = DashboardEventStream.startDashboard(vertx, tls, READ);
             assertThat(clusteredSubscriptions(vertx))
                     .as("clustered subscriptions to the live events with metrics and a dashboard nobody watches")
                     .isZero();
 
-            HttpClient http = vertx.createHttpClient(new HttpClientOptions()
-                    .setSsl(true)
-                    .setVerifyHost(false)
-                    .setTrustOptions(
-                            new PemTrustOptions().addCertPath(tls.certFile().toString())));
-            StringBuilder received = new StringBuilder();
-            CompletableFuture<Void> opened = new CompletableFuture<>();
-            HttpClientRequest request = http.request(new RequestOptions()
-                            .setMethod(HttpMethod.GET)
-                            .setHost("127.0.0.1")
-                            .setPort(dashboard.port())
-                            .setURI("/api/events")
-                            .putHeader("Authorization", "Bearer " + READ))
-                    .await(30, TimeUnit.SECONDS);
-            HttpClientResponse stream = request.send().await(30, TimeUnit.SECONDS);
-            assertThat(stream.statusCode()).isEqualTo(200);
-            stream.handler(chunk -> {
-                synchronized (received) {
-                    received.append(chunk.toString());
-                }
-                opened.complete(null);
-            });
-            opened.get(30, TimeUnit.SECONDS);
+            HttpClient http = DashboardEventStream.client(vertx, tls);
+            DashboardEventStream stream =
+                    DashboardEventStream.open(http, dashboard.port(), "Authorization", "Bearer " + READ);
             assertThat(clusteredSubscriptions(vertx))
                     .as("clustered subscriptions while a browser follows the stream")
                     .isEqualTo(1);
 
-            vertx.eventBus()
-                    .publish(
-                            FleetAddresses.LIVE,
-                            new JsonObject()
-                                    .put("agentId", "pc-7")
-                                    .put("hub", "hub-b")
-                                    .put("type", "renewal"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                synchronized (received) {
-                    return received.toString().contains("\"agentId\":\"pc-7\"");
-                }
-            });
+            DashboardEventStream.publishRenewal(vertx, "pc-7", "hub-b");
+            stream.awaitEventOf("pc-7", Duration.ofSeconds(30));
 
-            request.connection().close().await(30, TimeUnit.SECONDS);
+            stream.request().connection().close().await(30, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(30)).until(() -> clusteredSubscriptions(vertx) == 0);
         } finally {
             vertx.close().await(60, TimeUnit.SECONDS);

@@ -2,6 +2,10 @@ package org.kmsagent.agent.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.plugin.fixture.GatedPlugin;
 import org.kmsagent.agent.plugin.fixture.HangingPlugin;
+import org.kmsagent.agent.plugin.fixture.PluginGate;
+import org.slf4j.LoggerFactory;
 
 /** A plugin that never finishes starting is reported and skipped; the agent does not wait for it forever. */
 class PluginDeadlineIT {
@@ -18,10 +25,14 @@ class PluginDeadlineIT {
     Path dir;
 
     private PluginHost host;
+    private final Logger hostLog = (Logger) LoggerFactory.getLogger(PluginHost.class);
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
     @AfterEach
     void close() {
         HangingPlugin.RELEASE.countDown();
+        PluginGate.open();
+        hostLog.detachAppender(logged);
         if (host != null) {
             host.close();
         }
@@ -50,6 +61,49 @@ class PluginDeadlineIT {
         host.startDeadline(PluginHost.START_DEADLINE);
         Path office2013 = Files.copy(PluginJars.built("office2013"), dir.resolve("office2013.jar"));
         assertThat(host.load(office2013)).isPresent();
+    }
+
+    @Test
+    void aLoadThatReturnsAfterTheDeadlineIsUndoneAndTheSameJarThenLoads() throws Exception {
+        String classFile = GatedPlugin.class.getName().replace('.', '/') + ".class";
+        // Only the plugin class goes into the jar: its PluginGate comes from the test class path, shared with us.
+        Path gated = PluginJars.variant(
+                PluginJars.built("office2010"),
+                dir.resolve("office2010.jar"),
+                Map.of(classFile, PluginJars.classBytes(GatedPlugin.class)),
+                Map.of("Plugin-Class", GatedPlugin.class.getName()));
+        logged.start();
+        hostLog.addAppender(logged);
+        host = new PluginHost(dir, new FamilyRegistry(), new CatalogReader());
+        host.startDeadline(Duration.ofSeconds(1));
+        PluginGate.close();
+
+        assertThat(host.load(gated)).isEmpty();
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.reason()).contains("did not load and start within 1 s"));
+        assertThat(host.load(gated)).isEmpty();
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.reason())
+                        .isEqualTo("plugin id office2010 is still held by the load of office2010.jar, which passed "
+                                + "its deadline and has not returned; it is unloaded when it returns, then load this "
+                                + "again"));
+
+        PluginGate.open();
+        assertThat(PluginGate.awaitStopped(Duration.ofSeconds(20)))
+                .as("the plugin that started after the deadline is stopped again")
+                .isTrue();
+        host.startDeadline(PluginHost.START_DEADLINE);
+        // load() waits for the undo to finish: both hold the host's lock.
+        assertThat(host.load(gated)).hasValueSatisfying(f -> assertThat(f.id()).isEqualTo("office2010"));
+        assertThat(host.problems()).isEmpty();
+        assertThat(logged.list)
+                .filteredOn(e -> e.getLevel() == Level.WARN)
+                .singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage())
+                        .contains(gated.toAbsolutePath().normalize().toString())
+                        .contains("finished loading after its deadline"));
     }
 
     @Test

@@ -41,6 +41,16 @@ class AuditLogTest {
         return page.records().stream().map(AuditRecord::action).toList();
     }
 
+    /**
+     * A log in {@code dir} that rotates once its file holds two records like {@code record("kmsagent.activat0")} (one
+     * record's line, twice), keeping {@code keptFiles} rotated files.
+     */
+    AuditLog twoRecordsAFile(int keptFiles) {
+        long lineBytes =
+                (record("kmsagent.activate").at(clock.instant()).toJson().encode() + "\n").length();
+        return new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, keptFiles);
+    }
+
     @Test
     void recordsStayAcrossReopeningAndNewOnesFollowThem() throws Exception {
         try (AuditLog log = AuditLog.in(dir, clock)) {
@@ -87,9 +97,7 @@ class AuditLogTest {
 
     @Test
     void rotationKeepsTheNewestFilesOnlyAndReadsAcrossThem() throws Exception {
-        long lineBytes =
-                (record("kmsagent.activate").at(clock.instant()).toJson().encode() + "\n").length();
-        try (AuditLog log = new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, 2)) {
+        try (AuditLog log = twoRecordsAFile(2)) {
             for (int i = 0; i < 10; i++) {
                 log.record(record("kmsagent.activat" + i));
             }
@@ -111,11 +119,9 @@ class AuditLogTest {
 
     @Test
     void aRotationThatCannotBeDoneLeavesTheLogWritingToItsFileAndIsTriedAgain() throws Exception {
-        long lineBytes =
-                (record("kmsagent.activate").at(clock.instant()).toJson().encode() + "\n").length();
         // What a rotated file held open on Windows does to the rename: here a folder in its place, not empty.
         Path held = Files.createDirectories(dir.resolve("audit.log.1").resolve("held"));
-        try (AuditLog log = new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, 1)) {
+        try (AuditLog log = twoRecordsAFile(1)) {
             for (int i = 0; i < 4; i++) {
                 log.record(record("kmsagent.activat" + i));
             }
@@ -143,9 +149,7 @@ class AuditLogTest {
 
     @Test
     void whileARotationCannotBeDoneNoOlderFileIsDeletedOrMovedAndTheRecordsStayInOrder() throws Exception {
-        long lineBytes =
-                (record("kmsagent.activate").at(clock.instant()).toJson().encode() + "\n").length();
-        try (AuditLog log = new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, 3)) {
+        try (AuditLog log = twoRecordsAFile(3)) {
             for (int i = 0; i < 6; i++) {
                 log.record(record("kmsagent.activat" + i));
             }
@@ -155,7 +159,7 @@ class AuditLogTest {
         String two = Files.readString(dir.resolve("audit.log.2"));
         // The oldest slot cannot be freed (on Windows: held open by a reader).
         Path held = Files.createDirectories(dir.resolve("audit.log.3").resolve("held"));
-        try (AuditLog log = new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, 3)) {
+        try (AuditLog log = twoRecordsAFile(3)) {
             for (int i = 6; i < 10; i++) {
                 log.record(record("kmsagent.activat" + i));
             }

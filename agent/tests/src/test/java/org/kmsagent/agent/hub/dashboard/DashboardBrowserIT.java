@@ -44,6 +44,7 @@ import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.config.TlsConfig;
+import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.hub.AgentRecords;
 import org.kmsagent.agent.hub.HubServer;
 import org.kmsagent.agent.link.FleetLink;
@@ -118,29 +119,13 @@ class DashboardBrowserIT {
      * a Windows pool counting 13.
      */
     private void fillFleetView() throws Exception {
-        AsyncMap<String, JsonObject> agents = hub.vertx()
-                .sharedData()
-                .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
-                .await(30, TimeUnit.SECONDS);
+        AsyncMap<String, JsonObject> agents = fleetView();
         Instant now = Instant.now();
         List<Future<Void>> puts = new ArrayList<>();
         for (int i = 1; i <= MACHINES; i++) {
             String id = String.format("pc-%05d", i);
-            JsonObject product = SimulatedAgent.product(id)
-                    .put(
-                            "validUntil",
-                            now.plus(Duration.ofDays(i % 40 - 5))
-                                    .plus(Duration.ofHours(1))
-                                    .toString())
-                    .put("status", i % 40 < 5 ? "ADDITIONAL_GRACE" : "LICENSED");
-            JsonObject registration = new JsonObject()
-                    .put("agentId", id)
-                    .put("hostName", id.toUpperCase())
-                    .put("osClass", "client")
-                    .put("families", new JsonArray().add("windows-client"))
-                    .put("heartbeatSeconds", 3600)
-                    .put("products", new JsonArray().add(product));
-            puts.add(agents.put(id, AgentRecords.register(null, registration, "hub-it", now)));
+            Instant validUntil = now.plus(Duration.ofDays(i % 40 - 5)).plus(Duration.ofHours(1));
+            puts.add(agents.put(id, client(id, validUntil, i % 40 < 5 ? "ADDITIONAL_GRACE" : "LICENSED", now)));
             if (puts.size() == 500) {
                 Future.all(puts).await(60, TimeUnit.SECONDS);
                 puts.clear();
@@ -183,6 +168,28 @@ class DashboardBrowserIT {
                                 .put("ledger", ledger));
         puts.add(agents.put("kms1", AgentRecords.register(null, host, "hub-it", now)));
         Future.all(puts).await(60, TimeUnit.SECONDS);
+    }
+
+    /** The record a registration puts in the fleet view for a client with one Windows product valid until then. */
+    private static JsonObject client(String id, Instant validUntil, String status, Instant now) {
+        JsonObject product = SimulatedAgent.product(id)
+                .put("validUntil", validUntil.toString())
+                .put("status", status);
+        JsonObject registration = new JsonObject()
+                .put("agentId", id)
+                .put("hostName", id.toUpperCase())
+                .put("osClass", "client")
+                .put("families", new JsonArray().add("windows-client"))
+                .put("heartbeatSeconds", 3600)
+                .put("products", new JsonArray().add(product));
+        return AgentRecords.register(null, registration, "hub-it", now);
+    }
+
+    private AsyncMap<String, JsonObject> fleetView() throws Exception {
+        return hub.vertx()
+                .sharedData()
+                .<String, JsonObject>getAsyncMap("kmsagent.fleet.agents")
+                .await(30, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -383,9 +390,8 @@ class DashboardBrowserIT {
         b.screenshot(SHOTS.resolve("report-seven-hosts.png"));
     }
 
-    @Test
-    void theLiveDashboardShowsThePoolsTheStatesASortableSearchableTableAndNewActivations() throws Exception {
-        HeadlessChromium b = browser("dashboard");
+    /** Signs the browser in with the read token and waits until the dashboard has drawn its first figures. */
+    private void signIn(HeadlessChromium b) throws Exception {
         b.open(base() + "/login");
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> "complete".equals(b.eval("document.readyState"))
@@ -395,6 +401,12 @@ class DashboardBrowserIT {
         await().atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()
                 .until(() -> "true".equals(b.eval("document.body.dataset.ready || ''")));
+    }
+
+    @Test
+    void theLiveDashboardShowsThePoolsTheStatesASortableSearchableTableAndNewActivations() throws Exception {
+        HeadlessChromium b = browser("dashboard");
+        signIn(b);
 
         // Pools: the bar is the count, one line per threshold class.
         assertThat(b.eval("document.querySelector('#pools [data-series=count]').dataset.value"))
@@ -493,6 +505,72 @@ class DashboardBrowserIT {
                         .startsWith("10,002 machines"));
         assertThat(b.scriptErrors()).isEmpty();
         b.screenshot(SHOTS.resolve("dashboard-live.png"));
+    }
+
+    @Test
+    void aTableThatShrinksUnderALaterPageShowsItsLastPageOfRows() throws Exception {
+        HeadlessChromium b = browser("dashboard-shrink");
+        // 150 machines of their own (3 pages of 50), running out in 10 days; taken out again at the end, so the other
+        // tests see the fleet they expect.
+        AsyncMap<String, JsonObject> agents = fleetView();
+        Instant now = Instant.now();
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 150; i++) {
+            ids.add(String.format("shrink-%03d", i));
+        }
+        try {
+            Future.all(ids.stream()
+                            .map(id -> agents.put(id, client(id, now.plus(Duration.ofDays(10)), "LICENSED", now)))
+                            .toList())
+                    .await(60, TimeUnit.SECONDS);
+            signIn(b);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "open".equals(b.eval("document.getElementById('live-status').dataset.state")));
+            b.eval("const s = document.getElementById('expiring-search'); s.value = 'shrink-'; "
+                    + "s.dispatchEvent(new Event('input')); true");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "1–50 of 150".equals(pageInfo(b)));
+            b.eval("document.getElementById('page-next').click(); true");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "51–100 of 150".equals(pageInfo(b)));
+            b.eval("document.getElementById('page-next').click(); true");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "101–150 of 150".equals(pageInfo(b)));
+
+            // 80 machines leave the fleet; the next event the hub applies makes the dashboard refresh its page.
+            Future.all(ids.subList(70, 150).stream().map(agents::remove).toList())
+                    .await(60, TimeUnit.SECONDS);
+            hub.vertx()
+                    .eventBus()
+                    .publish(
+                            FleetAddresses.LIVE,
+                            new JsonObject()
+                                    .put("type", "renewal")
+                                    .put("at", Instant.now().toString())
+                                    .put(
+                                            "data",
+                                            new JsonObject()
+                                                    .put("kind", "RENEWED")
+                                                    .put("family", "windows-client"))
+                                    .put("agentId", "shrink-001")
+                                    .put("hostName", "SHRINK-001")
+                                    .put("hub", "hub-it"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "70".equals(b.eval("document.getElementById('page-info').dataset.total")));
+
+            // The last page there is now, with its rows: not "101–100 of 70" over "Nothing runs out".
+            assertThat(pageInfo(b)).isEqualTo("51–70 of 70");
+            assertThat(b.eval("[...document.querySelectorAll('#expiring-table tbody tr')].map(r => r.dataset.agent)"
+                            + ".join(',')"))
+                    .isEqualTo(String.join(",", ids.subList(50, 70)));
+            assertThat(b.eval("document.getElementById('page-next').disabled")).isEqualTo(true);
+            assertThat(b.eval("document.getElementById('page-prev').disabled")).isEqualTo(false);
+            assertThat(b.scriptErrors()).isEmpty();
+            b.screenshot(SHOTS.resolve("dashboard-shrunk.png"));
+        } finally {
+            Future.all(ids.stream().map(agents::remove).toList()).await(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String pageInfo(HeadlessChromium b) throws Exception {
+        return String.valueOf(b.eval("document.getElementById('page-info').textContent"));
     }
 
     private static List<Integer> daysColumn(HeadlessChromium b) throws Exception {

@@ -201,9 +201,17 @@ public final class PluginHost implements AutoCloseable {
      * Loads one jar (it need not be in the plugins directory).
      *
      * @return the admitted family, or empty when the jar failed (see {@link #problems()})
+     * @throws IllegalStateException when a plugin is loaded from this jar already: a refused request, not a problem
+     *     of the jar, so nothing is recorded and the loaded plugin is left as it was
      */
     public synchronized Optional<LoadedFamily> load(Path jar) {
         Path path = jar.toAbsolutePath().normalize();
+        for (Map.Entry<String, Path> e : loadedFrom.entrySet()) {
+            if (e.getValue().equals(path)) {
+                throw new IllegalStateException(path.getFileName() + " is already loaded (plugin " + e.getKey()
+                        + "); unload it first to load it again");
+            }
+        }
         problems.remove(path);
         AtomicReference<String> loading = new AtomicReference<>();
         String pluginId = null;
@@ -216,12 +224,8 @@ public final class PluginHost implements AutoCloseable {
             declaredId = declared.id();
             Path other = loadedFrom.get(declared.id());
             if (other != null) {
-                throw new CatalogException(
-                        other.equals(path)
-                                ? "is already loaded from this jar"
-                                : "plugin id " + BoundedInput.shown(declared.id()) + " is in two jars: "
-                                        + other.getFileName() + " (loaded, kept) and " + path.getFileName()
-                                        + "; remove one");
+                throw new CatalogException("plugin id " + BoundedInput.shown(declared.id()) + " is in two jars: "
+                        + other.getFileName() + " (loaded, kept) and " + path.getFileName() + "; remove one");
             }
             Path late = overdue.get(declared.id());
             if (late != null) {

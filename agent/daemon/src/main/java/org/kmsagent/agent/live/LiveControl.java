@@ -228,7 +228,12 @@ final class LiveControl implements AgentControl {
             if (!Files.isRegularFile(jar)) {
                 throw ControlException.notFound("no such plugin jar: " + jar);
             }
-            Optional<LoadedFamily> f = pluginHost().load(jar);
+            Optional<LoadedFamily> f;
+            try {
+                f = pluginHost().load(jar);
+            } catch (IllegalStateException e) {
+                throw ControlException.conflict(e.getMessage()); // loaded already: nothing changed
+            }
             if (f.isEmpty()) {
                 Path abs = jar.toAbsolutePath().normalize();
                 String why = pluginHost().problems().stream()

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,9 +15,12 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bus.BusCodes;
+import org.kmsagent.agent.bus.ControlException;
 import org.kmsagent.agent.bus.view.ActionResult;
 import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
+import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
 import org.kmsagent.agent.plugin.PluginJars;
 import org.kmsagent.api.ProductKey;
@@ -164,6 +168,21 @@ class LiveAgentIT {
                     .as("resumed from the kept schedule, not attempted again")
                     .isEqualTo(next);
             assertThat(f.renewals("ACTIVATION_FAILED")).hasSize(1);
+        }
+    }
+
+    @Test
+    void loadingAJarThatIsLoadedAlreadyIsA409ThatLeavesNoFailedPluginBehind() throws Exception {
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"))) {
+            List<PluginView> before = f.agent.plugins();
+            Path jar = PluginJars.built("windows-client");
+            ControlException e = catchThrowableOfType(ControlException.class, () -> f.agent.loadPlugin(jar));
+            assertThat(e.code()).isEqualTo(BusCodes.CONFLICT);
+            assertThat(e.getMessage())
+                    .isEqualTo(jar.getFileName() + " is already loaded (plugin windows-client); unload it first to load"
+                            + " it again");
+            // A refused request, not a broken jar: no FAILED entry, nothing for the load-failures gauge to count.
+            assertThat(f.agent.plugins()).isEqualTo(before).noneMatch(p -> "FAILED".equals(p.state()));
         }
     }
 

@@ -1,11 +1,14 @@
 package org.kmsagent.agent.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -206,8 +209,23 @@ public final class TokenCommand implements Runnable {
                     "token: " + token,
                     "hash:  " + hash,
                     "In bridge.tokens of the configuration (the token itself goes to the client only):",
-                    "  - {name: " + name + ", role: " + r.id() + ", hash: \"" + hash + "\"}");
+                    "  - {name: " + yamlScalar(name) + ", role: " + r.id() + ", hash: \"" + hash + "\"}");
             return 0;
+        }
+
+        /**
+         * The name as it can be pasted into the flow mapping printed: as it is when it is a plain word, else quoted
+         * (a JSON string is a YAML double-quoted scalar), so that "a, b", "ops: admin" or "#ops" stay one name.
+         */
+        static String yamlScalar(String name) {
+            if (name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                return name;
+            }
+            try {
+                return new ObjectMapper().writeValueAsString(name);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -88,6 +88,24 @@ class HashedTokenTest {
     }
 
     @Test
+    void theConfigurationLinePrintedLoadsAsOneTokenOfThatNameWhateverTheName() throws Exception {
+        for (String name : List.of("helpdesk", "a, b", "x}", "#ops", "ops: admin", "say \"hi\"")) {
+            Result r = AgentFixture.run("token", "new", "--name", name, "--iterations", "10000");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            String line = r.out()
+                    .lines()
+                    .filter(l -> l.startsWith("  - {"))
+                    .findFirst()
+                    .orElseThrow();
+            AgentConfig config = new ConfigLoader(Map.of()).load(Optional.of(config(line + "\n")), List.of());
+            assertThat(config.bridge().tokens())
+                    .as(line)
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.name()).isEqualTo(name));
+        }
+    }
+
+    @Test
     void aHashedTokenAuthenticatesOverTheRealBridgeAndAWrongOneIsRefused() throws Exception {
         String hash = TokenHash.of(TOKEN, TokenHash.MIN_ITERATIONS, new SecureRandom())
                 .format();

@@ -523,4 +523,17 @@ class SimulationReportTest {
         assertThat(run.err()).contains("--report", "does not exist");
         assertThat(run.out()).isEmpty();
     }
+
+    @Test
+    void aReportNamingADirectoryIsAUsageErrorBeforeAnythingRuns() {
+        Run run = LabFixtures.simulate(
+                LabFixtures.scenario("worked-example.yaml").toString(), "--report", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo(
+                        "kms-agent simulate: --report " + dir + ": is a directory; give the report's file name, e.g. "
+                                + dir.resolve("report.html") + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+    }
 }

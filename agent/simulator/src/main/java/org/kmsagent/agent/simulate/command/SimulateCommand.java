@@ -305,9 +305,17 @@ public final class SimulateCommand implements Callable<Integer> {
                     Files.deleteIfExists(fetched);
                 }
             }
+            // Before the run, which at a million machines takes minutes: a report that cannot be written is a usage
+            // error now, not a failure after the whole timeline has been printed.
             if (report != null && !Files.isDirectory(report.toAbsolutePath().getParent())) {
                 err.println("kms-agent simulate: --report " + report + ": directory "
                         + report.toAbsolutePath().getParent() + " does not exist");
+                err.flush();
+                return 2;
+            }
+            if (report != null && Files.isDirectory(report)) {
+                err.println("kms-agent simulate: --report " + report + ": is a directory; give the report's file name,"
+                        + " e.g. " + report.resolve("report.html"));
                 err.flush();
                 return 2;
             }

@@ -131,7 +131,8 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
                         + Durations.format(p.policy().after()) + " of count refusals, MAK "
                         + p.policy().mak().orElseThrow()
                         + " (" + p.activations() + " activations)"));
-        out.println("Seed " + s.seed() + ", " + s.length().toDays() + " days from " + start);
+        out.println("Seed " + s.seed() + ", " + s.length().toDays()
+                + (s.length().toDays() == 1 ? " day" : " days") + " from " + start);
         out.println();
     }
 

@@ -465,7 +465,7 @@ public record WhatIfChanges(
     public List<String> describe(Scenario s) {
         List<String> out = new ArrayList<>();
         outages.forEach(o -> out.add(o.host().orElse(s.host().name()) + " unreachable from day " + days(o.from())
-                + " for " + days(o.length()) + " days"));
+                + " for " + days(o.length()) + (o.length().equals(Duration.ofDays(1)) ? " day" : " days")));
         retire.forEach(r -> out.add("machines matching " + r.pattern() + " retired on day " + days(r.at())));
         reimage.forEach(r -> out.add(
                 r.count() + " machine(s) re-imaged on day " + days(r.at()) + " without generalizing (one CMID)"));

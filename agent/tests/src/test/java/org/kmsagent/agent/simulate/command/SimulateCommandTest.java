@@ -344,6 +344,6 @@ class SimulateCommandTest {
         // A run prints its seed, and a snapshot's is drawn from its content: a negative one must be given back as is.
         Run r = LabFixtures.simulate("--clients", "1", "--days", "1", "--seed", "-5");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("Seed -5, 1 days");
+        assertThat(r.out()).contains("Seed -5, 1 day from");
     }
 }

@@ -28,6 +28,8 @@ class LauncherWineIT {
     static final String JDK17_NO_BASE_ARCHIVE = "C:\\Java\\jdk-17.0.9-nocds";
     /** An installation of its own for the class-data archive's files, also under a name with parentheses. */
     static final String ARCHIVE_HOME = "C:\\Program Files (x86)\\kms-agent";
+    /** Oracle's folder of links to java.exe, first on PATH after its installer ran; the links lead to JDK17_RELEASE. */
+    static final String JAVAPATH = "C:\\Program Files\\Common Files\\Oracle\\Java\\javapath";
 
     @BeforeAll
     static void layout() throws Exception {
@@ -48,6 +50,7 @@ class LauncherWineIT {
         WineCmd.javaHome(JDK17_NO_BASE_ARCHIVE, "17.0.9");
         WineCmd.release(JDK17_NO_BASE_ARCHIVE, "17.0.9", "17.0.9+9");
         WineCmd.installation(ARCHIVE_HOME);
+        WineCmd.javaLinks(JAVAPATH, JDK17_RELEASE, "17.0.9");
         java.nio.file.Files.createDirectories(WineCmd.onC(EMPTY));
     }
 
@@ -342,6 +345,19 @@ class LauncherWineIT {
         assertThat(r.exit()).as(r.both()).isZero();
         assertThat(standIn(r)).isEqualTo("standin=" + JDK17_RELEASE + "\\bin\\java.exe");
         assertThat(args(r)).contains("-XX:TieredStopAtLevel=1").noneMatch(a -> a.contains("SharedArchiveFile"));
+    }
+
+    @Test
+    void javaOnPathInOraclesJavapathFolderIsReadFromTheHomeTheRuntimeReports() {
+        // The folder above javapath has no release file: the runtime's full version, and so the class-data archive,
+        // come from the home its java.exe reports. java.exe itself is still the one on PATH.
+        WineCmd.Result r = launch(PLAIN_HOME, env("WINEPATH", JAVAPATH), "run");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(standIn(r)).isEqualTo("standin=" + JAVAPATH + "\\java.exe");
+        assertThat(args(r))
+                .contains(
+                        "-Xmx64m",
+                        "-XX:ArchiveClassesAtExit=" + PLAIN_HOME + "\\lib\\kms-agent-run-17.0.9+9.jsa.pending");
     }
 
     @Test

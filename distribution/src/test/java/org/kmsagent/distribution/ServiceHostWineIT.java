@@ -3,7 +3,9 @@ package org.kmsagent.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -161,6 +163,77 @@ class ServiceHostWineIT {
         assertThat(r.err())
                 .contains("could not start the Java runtime at " + JDK)
                 .contains("the JVM ended during its start with exit code 1");
+    }
+
+    /** Starts the service host with conf\service-jvm.options holding {@code bytes}, as a console program. */
+    private static WineCmd.Result startWithOptionsFile(byte[]... bytes) throws IOException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        for (byte[] b : bytes) {
+            file.write(b);
+        }
+        Files.write(WineCmd.onC(HOME + "\\conf\\service-jvm.options"), file.toByteArray());
+        return WineCmd.run(Map.of("KMSAGENT_JAVA_HOME", JDK), 60, HOME + "\\bin\\kms-agent-service.exe", "C:\\a.yaml");
+    }
+
+    private static List<String> options(WineCmd.Result r) {
+        return r.out()
+                .lines()
+                .filter(l -> l.startsWith("option["))
+                .map(l -> l.substring(l.indexOf('=') + 1))
+                .toList();
+    }
+
+    @Test
+    void anOptionsFileSavedAsUtf8WithAByteOrderMarkGivesItsFirstLineAsWritten() throws IOException {
+        // Notepad writes EF BB BF first: glued to the first option, it made that line one the JVM could not be given.
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        WineCmd.Result r = startWithOptionsFile(
+                bom, "-Xmx96m\r\n-Dkmsagent.service.name=kms-agent-2\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(options(r)).as(r.both()).endsWith("-Xmx96m", "-Dkmsagent.service.name=kms-agent-2");
+    }
+
+    @Test
+    void anOptionsFileSavedAsUnicodeIsReadAsUtf16InEitherByteOrder() throws IOException {
+        // Notepad's "Unicode" is UTF-16LE after FF FE; "Unicode big endian" UTF-16BE after FE FF.
+        String text = "# overrides\r\n-Xmx80m\r\n\r\n   -Dkmsagent.service.name=kms agent 2  \r\n";
+        WineCmd.Result le =
+                startWithOptionsFile(new byte[] {(byte) 0xFF, (byte) 0xFE}, text.getBytes(StandardCharsets.UTF_16LE));
+        assertThat(le.exit()).as(le.both()).isZero();
+        assertThat(options(le)).as(le.both()).endsWith("-Xmx80m", "-Dkmsagent.service.name=kms agent 2");
+
+        WineCmd.Result be =
+                startWithOptionsFile(new byte[] {(byte) 0xFE, (byte) 0xFF}, text.getBytes(StandardCharsets.UTF_16BE));
+        assertThat(be.exit()).as(be.both()).isZero();
+        assertThat(options(be)).as(be.both()).endsWith("-Xmx80m", "-Dkmsagent.service.name=kms agent 2");
+    }
+
+    @Test
+    void aLineOfTheOptionsFileThatCannotBeReadFailsTheStartNamingTheLineRatherThanBeingLeftOut() throws IOException {
+        // A flag silently missing (a heap size, the service's name) would be found much later than a start that fails.
+        String file = HOME + "\\conf\\service-jvm.options";
+        byte[] first = "# overrides\r\n-Xmx96m\r\n".getBytes(StandardCharsets.US_ASCII);
+        Map<String, byte[]> lines = Map.of(
+                "line 3 of " + file + " is not valid UTF-8: save the file as UTF-8 or as Unicode",
+                new byte[] {'-', 'D', 'a', '=', (byte) 0xC3, '(', '\r', '\n'},
+                "line 3 of " + file + " has a character that the system code page",
+                "-Dkmsagent.note=\u65e5\u672c\r\n".getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> line : lines.entrySet()) {
+            WineCmd.Result r =
+                    startWithOptionsFile(first, line.getValue(), "-Xss1m\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(r.exit()).as(r.both()).isEqualTo(11);
+            assertThat(r.err())
+                    .as(r.both())
+                    .contains("could not start the Java runtime at " + JDK + ": " + line.getKey());
+            assertThat(options(r)).as("the JVM is not started").isEmpty();
+        }
+
+        // UTF-16 without its byte-order mark (Notepad never writes one; other tools do) is refused by name rather than
+        // read as UTF-8, each line cut at its first NUL.
+        WineCmd.Result r = startWithOptionsFile("-Xmx96m\r\n".getBytes(StandardCharsets.UTF_16LE));
+        assertThat(r.exit()).as(r.both()).isEqualTo(11);
+        assertThat(r.err()).as(r.both()).contains("line 1 of " + file + " holds a NUL character");
+        Files.writeString(WineCmd.onC(file), "");
     }
 
     @Test

@@ -88,10 +88,17 @@ set "QUIETCDS=-Xlog:cds=off -Xlog:cds+dynamic=off"
 if /i not "%~1"=="run" goto archiveread
 if exist "%ARCHIVE%" goto archiveread
 if not exist "%ARCHIVE%.pending" goto archivemake
-if not exist "%ARCHIVE%.pending.real" del "%ARCHIVE%.pending" 2>nul
+rem del /f: Java 17 and 21 write the archive read-only (mode 0444), and del leaves a read-only file where it is.
+if not exist "%ARCHIVE%.pending.real" del /f "%ARCHIVE%.pending" 2>nul
 if not exist "%ARCHIVE%.pending.real" goto archivemake
+rem Nor is a pending archive kept that the JVM did not finish writing (killed while it dumped, after the agent marked
+rem the run): every later JVM would silently not use it. The service host checks that it starts with the header
+rem HotSpot writes last; cmd has no way of its own to read a file's first bytes, so here only an empty one is known
+rem to be cut short.
+for %%f in ("%ARCHIVE%.pending") do if %%~zf EQU 0 del /f "%ARCHIVE%.pending" 2>nul
+if not exist "%ARCHIVE%.pending" goto archivemake
 rem The archives of runtimes used before are of no use to this one (about 28 MB each).
-del "%KMSAGENT_HOME%\lib\kms-agent-run*.jsa" 2>nul
+del /f "%KMSAGENT_HOME%\lib\kms-agent-run*.jsa" 2>nul
 move /y "%ARCHIVE%.pending" "%ARCHIVE%" >nul 2>nul
 del "%ARCHIVE%.pending.real" 2>nul
 goto archiveread

@@ -57,6 +57,8 @@
 /* Lines of conf\service-jvm.options taken as options; with the host's own (fewer than 32) within MAX_OPTIONS. */
 #define MAX_FILE_OPTIONS (MAX_OPTIONS - 32)
 #define MAX_OPTIONS_FILE_BYTES (1024 * 1024)
+/* HotSpot's CDS_DYNAMIC_ARCHIVE_MAGIC (cds/filemap.hpp): the first four bytes of a dynamic class-data archive. */
+#define CDS_DYNAMIC_ARCHIVE_MAGIC 0xf00baba8UL
 #define PATH_CHARS 1024
 #define TEXT_CHARS 8192
 
@@ -527,6 +529,36 @@ static int file_options(JavaVMOption* options, int* n, wchar_t* problem, size_t 
   return ok;
 }
 
+/*
+ * Deletes a file, read-only or not: HotSpot 17 and 21 create a class-data archive with mode 0444, which on Windows is
+ * the read-only attribute, and DeleteFileW refuses such a file (the JVM itself clears it before it writes one again).
+ */
+static void delete_file(const wchar_t* path) {
+  SetFileAttributesW(path, FILE_ATTRIBUTE_NORMAL);
+  DeleteFileW(path);
+}
+
+/*
+ * Whether path is a complete dynamic class-data archive, as far as can be told without a JVM: it starts with HotSpot's
+ * CDS_DYNAMIC_ARCHIVE_MAGIC, little-endian. HotSpot writes that header last: FileMapInfo::open_for_write truncates the
+ * file and seeks past the header, the regions follow, and ArchiveBuilder::write_archive calls write_header (at offset
+ * 0) only after them. So a JVM ended while it dumped (a service killed as it stopped) leaves an empty file, or one
+ * that starts with zeros, which the JVM would silently not use under -Xshare:auto: kept, every start would go
+ * without an archive for good.
+ */
+static int complete_dynamic_archive(const wchar_t* path) {
+  HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+  if (h == INVALID_HANDLE_VALUE) return 0;
+  unsigned char b[4];
+  DWORD got = 0;
+  BOOL ok = ReadFile(h, b, sizeof b, &got, NULL);
+  CloseHandle(h);
+  if (!ok || got != sizeof b) return 0;
+  unsigned long magic = (unsigned long)b[0] | ((unsigned long)b[1] << 8) | ((unsigned long)b[2] << 16)
+      | ((unsigned long)b[3] << 24);
+  return magic == CDS_DYNAMIC_ARCHIVE_MAGIC;
+}
+
 /* Deletes <install>\lib\kms-agent-run*.jsa: the archives of runtimes used before are of no use to this one. */
 static void delete_archives(void) {
   wchar_t pattern[PATH_CHARS], path[PATH_CHARS];
@@ -539,7 +571,7 @@ static void delete_archives(void) {
     /* FindFirstFile also matches short 8.3 names: only long names that end in .jsa. */
     if (len > 4 && _wcsicmp(fd.cFileName + len - 4, L".jsa") == 0) {
       swprintf(path, PATH_CHARS, L"%ls\\lib\\%ls", g_home, fd.cFileName);
-      DeleteFileW(path);
+      delete_file(path);
     }
   } while (FindNextFileW(find, &fd));
   FindClose(find);
@@ -549,7 +581,8 @@ static void delete_archives(void) {
  * The application class-data archive's flags, as bin\kms-agent.cmd gives `run` (docs/performance.md): the archive
  * when it exists; else, where the service may write beside its jars, one made at this JVM's exit as a pending file
  * that the next start keeps only if the agent marked it as a real run's (<pending>.real, written once the service
- * started). None when the runtime has no release file to name it by.
+ * started) and the JVM finished writing it (complete_dynamic_archive). None when the runtime has no release file to
+ * name it by.
  */
 static void archive_options(const wchar_t* java, JavaVMOption* options, int* n, int sharing_off) {
   wchar_t runtime[128], archive[PATH_CHARS], pending[PATH_CHARS], real[PATH_CHARS], flag[PATH_CHARS + 64];
@@ -559,19 +592,19 @@ static void archive_options(const wchar_t* java, JavaVMOption* options, int* n, 
   swprintf(pending, PATH_CHARS, L"%ls.pending", archive);
   swprintf(real, PATH_CHARS, L"%ls.pending.real", archive);
   if (!file_exists(archive) && file_exists(pending)) {
-    if (file_exists(real)) {
+    if (file_exists(real) && complete_dynamic_archive(pending)) {
       delete_archives();
       MoveFileExW(pending, archive, MOVEFILE_REPLACE_EXISTING);
     } else {
-      DeleteFileW(pending);
+      delete_file(pending);
     }
-    DeleteFileW(real);
+    delete_file(real);
   }
   if (file_exists(archive)) {
     swprintf(flag, PATH_CHARS + 64, L"-XX:SharedArchiveFile=%ls", archive);
     add_option(options, n, ansi(flag));
   } else {
-    DeleteFileW(real);
+    delete_file(real);
     /* Java 17 refuses to start with ArchiveClassesAtExit when it cannot load the runtime's own base archive (under
        -Xshare:off, or a runtime built without bin\server\classes.jsa): such a start makes no archive. */
     swprintf(base, PATH_CHARS, L"%ls\\bin\\server\\classes.jsa", java);
@@ -579,7 +612,7 @@ static void archive_options(const wchar_t* java, JavaVMOption* options, int* n, 
     HANDLE probe = CreateFileW(pending, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     if (probe == INVALID_HANDLE_VALUE) return; /* lib\ is not writable here: no archive */
     CloseHandle(probe);
-    DeleteFileW(pending);
+    delete_file(pending);
     swprintf(flag, PATH_CHARS + 64, L"-XX:ArchiveClassesAtExit=%ls", pending);
     add_option(options, n, ansi(flag));
     swprintf(flag, PATH_CHARS + 64, L"-Dkmsagent.cds.pending=%ls", pending);

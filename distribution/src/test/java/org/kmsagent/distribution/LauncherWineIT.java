@@ -400,11 +400,29 @@ class LauncherWineIT {
         java.nio.file.Files.writeString(pending, "partial");
         assertThat(args(launch(ARCHIVE_HOME, env, "run"))).contains("-XX:ArchiveClassesAtExit=" + archive + ".pending");
         assertThat(pending).doesNotExist();
+        // Also when read-only, as Java 17 and 21 write it (mode 0444): del leaves such a file where it is.
+        java.nio.file.Files.writeString(pending, "partial");
+        java.nio.file.Files.setPosixFilePermissions(
+                pending, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        assertThat(args(launch(ARCHIVE_HOME, env, "run"))).contains("-XX:ArchiveClassesAtExit=" + archive + ".pending");
+        assertThat(pending).doesNotExist();
+
+        // One the agent marked but the JVM left empty (ended as it began to dump) is not kept either.
+        java.nio.file.Files.write(pending, new byte[0]);
+        java.nio.file.Files.writeString(real, "");
+        assertThat(args(launch(ARCHIVE_HOME, env, "run")))
+                .contains("-XX:ArchiveClassesAtExit=" + archive + ".pending")
+                .noneMatch(a -> a.startsWith("-XX:SharedArchiveFile"));
+        assertThat(made).doesNotExist();
+        assertThat(pending).doesNotExist();
+        assertThat(real).doesNotExist();
 
         // One it marked becomes the archive; an older runtime's is deleted.
         java.nio.file.Files.writeString(pending, "archive");
         java.nio.file.Files.writeString(real, "");
         java.nio.file.Files.writeString(older, "older runtime");
+        java.nio.file.Files.setPosixFilePermissions(
+                older, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
         WineCmd.Result next = launch(ARCHIVE_HOME, env, "run");
         assertThat(args(next))
                 .contains("-XX:SharedArchiveFile=" + archive)

@@ -97,19 +97,91 @@ class ServiceHostWineIT {
         assertThat(pending).doesNotExist();
 
         // One it marked becomes the archive, and an older runtime's archive goes.
-        Files.writeString(pending, "archive");
+        byte[] archive = dynamicArchive("the regions");
+        Files.write(pending, archive);
         Files.writeString(real, "");
         Files.writeString(older, "older runtime");
         assertThat(start())
                 .contains("-XX:SharedArchiveFile=" + ARCHIVE, "-Xlog:cds=off")
                 .noneMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit") || o.startsWith("-Dkmsagent.cds"));
-        assertThat(made).hasContent("archive");
+        assertThat(made).hasBinaryContent(archive);
         assertThat(pending).doesNotExist();
         assertThat(real).doesNotExist();
         assertThat(older).doesNotExist();
 
         assertThat(start()).contains("-XX:SharedArchiveFile=" + ARCHIVE);
-        assertThat(made).hasContent("archive");
+        assertThat(made).hasBinaryContent(archive);
+    }
+
+    /** A dynamic class-data archive as HotSpot finishes it: its header, starting with 0xf00baba8 little-endian. */
+    static byte[] dynamicArchive(String rest) {
+        byte[] tail = rest.getBytes(StandardCharsets.US_ASCII);
+        byte[] b = new byte[4 + tail.length];
+        b[0] = (byte) 0xA8;
+        b[1] = (byte) 0xAB;
+        b[2] = (byte) 0x0B;
+        b[3] = (byte) 0xF0;
+        System.arraycopy(tail, 0, b, 4, tail.length);
+        return b;
+    }
+
+    @Test
+    void aMarkedPendingArchiveTheJvmDidNotFinishWritingIsDeletedNotKeptForGood() throws IOException {
+        // HotSpot writes the archive's header, magic first, after its regions: a JVM ended while it dumped (a service
+        // killed as it stopped, the agent having marked the run real) leaves an empty file or one that starts with
+        // zeros. Kept, it was the archive for good, and the JVM silently did without it at every start.
+        Path made = lib("kms-agent-run-17.0.9+9.jsa");
+        Path pending = lib("kms-agent-run-17.0.9+9.jsa.pending");
+        Path real = lib("kms-agent-run-17.0.9+9.jsa.pending.real");
+        Files.writeString(WineCmd.onC(HOME + "\\conf\\service-jvm.options"), "");
+        byte[] regionsOnly = new byte[8192];
+        System.arraycopy("the regions".getBytes(StandardCharsets.US_ASCII), 0, regionsOnly, 4096, 11);
+        for (byte[] cutShort : List.of(new byte[0], new byte[] {(byte) 0xA8, (byte) 0xAB}, regionsOnly)) {
+            Files.deleteIfExists(made);
+            Files.write(pending, cutShort);
+            Files.writeString(real, "");
+            assertThat(start())
+                    .as("a pending archive of %d bytes", cutShort.length)
+                    .contains("-XX:ArchiveClassesAtExit=" + ARCHIVE + ".pending")
+                    .noneMatch(o -> o.startsWith("-XX:SharedArchiveFile"));
+            assertThat(made).doesNotExist();
+            assertThat(pending).doesNotExist();
+            assertThat(real).doesNotExist();
+        }
+    }
+
+    @Test
+    void aReadOnlyPendingArchiveAsJava17WritesItIsStillDeletedOrKept() throws IOException {
+        // HotSpot 17 and 21 create the archive with mode 0444, on Windows the read-only attribute, which DeleteFileW
+        // refuses: the pending file stayed, and the start's probe of lib\ could not replace it, so no archive was
+        // ever made again. (Wine, like Windows, shows a file without write permission as read-only.)
+        Path made = lib("kms-agent-run-17.0.9+9.jsa");
+        Path pending = lib("kms-agent-run-17.0.9+9.jsa.pending");
+        Path real = lib("kms-agent-run-17.0.9+9.jsa.pending.real");
+        Path older = lib("kms-agent-run-17.0.2+8.jsa");
+        Files.writeString(WineCmd.onC(HOME + "\\conf\\service-jvm.options"), "");
+        Files.deleteIfExists(made);
+
+        Files.write(pending, new byte[4096]);
+        readOnly(pending);
+        assertThat(start()).contains("-XX:ArchiveClassesAtExit=" + ARCHIVE + ".pending");
+        assertThat(pending).doesNotExist();
+
+        // Marked and complete, it is kept; the older runtime's read-only archive goes.
+        Files.write(pending, dynamicArchive("the regions"));
+        readOnly(pending);
+        Files.writeString(real, "");
+        Files.deleteIfExists(older);
+        Files.writeString(older, "older runtime");
+        readOnly(older);
+        assertThat(start()).contains("-XX:SharedArchiveFile=" + ARCHIVE);
+        assertThat(made).hasBinaryContent(dynamicArchive("the regions"));
+        assertThat(older).doesNotExist();
+        Files.delete(made);
+    }
+
+    private static void readOnly(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
     }
 
     @Test

@@ -31,7 +31,19 @@ goto javafound
 for %%j in (java.exe) do set "JAVA=%%~$PATH:j"
 if not defined JAVA goto nojava
 :javafound
-for %%i in ("%JAVA%\..\..") do set "JHOME=%%~fi"
+rem The runtime's home, whose bin\server\jvm.dll the service loads: JAVA_HOME when it is set; else the home the runtime
+rem reports itself (its java.home property), since the java.exe on PATH need not be in its runtime's bin folder:
+rem Oracle's installer puts C:\Program Files\Common Files\Oracle\Java\javapath, a folder of links, first on PATH. Only
+rem when the runtime names none, the folder above java.exe's. (bin\kms-agent.cmd asks the same question, but only when
+rem the folder above java.exe's has no release file: it runs before every command, and asking costs a JVM start.)
+set "JHOME="
+if defined JAVA_HOME goto homeabovebin
+for /f "tokens=1,2,*" %%a in ('call "%JAVA%" -XshowSettings:properties -version 2^>^&1') do if "%%a"=="java.home" if "%%b"=="=" if not defined JHOME set "JHOME=%%c"
+if defined JHOME goto homefound
+:homeabovebin
+set "JHOME=%JAVA%\..\.."
+:homefound
+for %%i in ("%JHOME%") do set "JHOME=%%~fi"
 set "JVER="
 for /f "tokens=1-3" %%a in ('call "%JAVA%" -version 2^>^&1') do if /i "%%b"=="version" if not defined JVER set "JVER=%%~c"
 set "JMAJOR=0"

@@ -21,21 +21,33 @@ for %%j in (java.exe) do set "JAVA=%%~$PATH:j"
 if not defined JAVA goto nojava
 :javafound
 
-rem The version, and the full runtime version that names the class-data archive, from the runtime's release file
-rem (JAVA_VERSION="17.0.2", JAVA_RUNTIME_VERSION="17.0.2+8"): asking java -version costs a JVM start of its own, as
-rem long as a short command's whole run. Without a release file (java.exe on PATH as an installer's stub folder),
-rem from the line "openjdk version "17.0.2" ..." (or "java version "1.8.0_402"") of java -version, and no archive: the
-rem runtime's full version would be a guess. The command starts with "call" so that cmd /c, which for /f runs it
-rem with, does not strip the quotes around a path with spaces.
+rem The runtime's home: its release file gives the version and the full runtime version that names the class-data
+rem archive (JAVA_VERSION="17.0.2", JAVA_RUNTIME_VERSION="17.0.2+8"), its bin\server\classes.jsa is the base archive.
+rem It is the folder above java.exe's when that has a release file: asking java costs a JVM start of its own, as long
+rem as a short command's whole run. Otherwise java.exe is not in its runtime's bin folder (Oracle's installer puts
+rem C:\Program Files\Common Files\Oracle\Java\javapath, a folder of links, first on PATH), and the runtime is asked, as
+rem install-service.cmd asks it: its java.home and java.version properties (-XshowSettings:properties). The version
+rem then comes from that home's release file, or from java.version when it has none (and no archive: the runtime's
+rem full version would be a guess). The command starts with "call" so that cmd /c, which for /f runs it with, does not
+rem strip the quotes around a path with spaces.
 set "JVER="
 set "JRT="
-for %%d in ("%JAVA%") do set "JRELEASE=%%~dpd..\release"
-for %%d in ("%JAVA%") do set "JBASE=%%~dpdserver\classes.jsa"
-if not exist "%JRELEASE%" goto versionfromjava
-for /f "usebackq tokens=1,* delims==" %%a in ("%JRELEASE%") do if "%%a"=="JAVA_VERSION" if not defined JVER set "JVER=%%~b"
-for /f "usebackq tokens=1,* delims==" %%a in ("%JRELEASE%") do if "%%a"=="JAVA_RUNTIME_VERSION" if not defined JRT set "JRT=%%~b"
-:versionfromjava
-if not defined JVER for /f "tokens=1-3" %%a in ('call "%JAVA%" -version 2^>^&1') do if /i "%%b"=="version" if not defined JVER set "JVER=%%~c"
+for %%d in ("%JAVA%") do set "JROOT=%%~dpd.."
+if exist "%JROOT%\release" goto versionfromrelease
+set "JROOT="
+for /f "tokens=1,2,*" %%a in ('call "%JAVA%" -XshowSettings:properties -version 2^>^&1') do if "%%b"=="=" for %%k in (java.home java.version) do if "%%a"=="%%k" if not defined JPROP_%%k set "JPROP_%%k=%%c"
+set "JROOT=%JPROP_java.home%"
+set "JVER=%JPROP_java.version%"
+set "JPROP_java.home="
+set "JPROP_java.version="
+if not defined JROOT goto versionknown
+if not exist "%JROOT%\release" goto versionknown
+set "JVER="
+:versionfromrelease
+for /f "usebackq tokens=1,* delims==" %%a in ("%JROOT%\release") do if "%%a"=="JAVA_VERSION" if not defined JVER set "JVER=%%~b"
+for /f "usebackq tokens=1,* delims==" %%a in ("%JROOT%\release") do if "%%a"=="JAVA_RUNTIME_VERSION" if not defined JRT set "JRT=%%~b"
+:versionknown
+set "JBASE=%JROOT%\bin\server\classes.jsa"
 set "JMAJOR=0"
 if defined JVER for /f "delims=.-+_ " %%m in ("%JVER%") do set "JMAJOR=%%m"
 if "%JMAJOR%"=="1" for /f "tokens=2 delims=.-+_ " %%m in ("%JVER%") do set "JMAJOR=%%m"
@@ -76,10 +88,17 @@ set "QUIETCDS=-Xlog:cds=off -Xlog:cds+dynamic=off"
 if /i not "%~1"=="run" goto archiveread
 if exist "%ARCHIVE%" goto archiveread
 if not exist "%ARCHIVE%.pending" goto archivemake
-if not exist "%ARCHIVE%.pending.real" del "%ARCHIVE%.pending" 2>nul
+rem del /f: Java 17 and 21 write the archive read-only (mode 0444), and del leaves a read-only file where it is.
+if not exist "%ARCHIVE%.pending.real" del /f "%ARCHIVE%.pending" 2>nul
 if not exist "%ARCHIVE%.pending.real" goto archivemake
+rem Nor is a pending archive kept that the JVM did not finish writing (killed while it dumped, after the agent marked
+rem the run): every later JVM would silently not use it. The service host checks that it starts with the header
+rem HotSpot writes last; cmd has no way of its own to read a file's first bytes, so here only an empty one is known
+rem to be cut short.
+for %%f in ("%ARCHIVE%.pending") do if %%~zf EQU 0 del /f "%ARCHIVE%.pending" 2>nul
+if not exist "%ARCHIVE%.pending" goto archivemake
 rem The archives of runtimes used before are of no use to this one (about 28 MB each).
-del "%KMSAGENT_HOME%\lib\kms-agent-run*.jsa" 2>nul
+del /f "%KMSAGENT_HOME%\lib\kms-agent-run*.jsa" 2>nul
 move /y "%ARCHIVE%.pending" "%ARCHIVE%" >nul 2>nul
 del "%ARCHIVE%.pending.real" 2>nul
 goto archiveread

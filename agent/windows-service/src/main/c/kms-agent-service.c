@@ -21,7 +21,9 @@
  * JVM flags: the agent's defaults below, the application class-data archive's (as bin\kms-agent.cmd gives `run`:
  * made at the first stop of a service that really started, <install>\lib\kms-agent-run-<runtime>.jsa, then used by
  * every start and by the short commands), then each line of <install>\conf\service-jvm.options (blank lines and
- * lines starting with # skipped), which therefore override them (the JVM takes the last of a repeated flag).
+ * lines starting with # skipped), which therefore override them (the JVM takes the last of a repeated flag). That file
+ * is read as UTF-8, with or without a byte-order mark, or as UTF-16 with one (what Notepad saves as "Unicode"); a line
+ * that cannot be read or given to the JVM fails the start as above (event 1011, code 11), naming the line.
  *
  * Output: started by the SCM, a process has no standard handles, so stdout and stderr (this program's and the JVM's,
  * System.out/System.err and the agent's SLF4J lines) are appended to <install>\logs\kms-agent-service.log.
@@ -36,6 +38,7 @@
 #endif
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +54,11 @@
 #define EXIT_JAVA_NOT_FOUND 10
 #define EXIT_JVM_START_FAILED 11
 #define MAX_OPTIONS 128
+/* Lines of conf\service-jvm.options taken as options; with the host's own (fewer than 32) within MAX_OPTIONS. */
+#define MAX_FILE_OPTIONS (MAX_OPTIONS - 32)
+#define MAX_OPTIONS_FILE_BYTES (1024 * 1024)
+/* HotSpot's CDS_DYNAMIC_ARCHIVE_MAGIC (cds/filemap.hpp): the first four bytes of a dynamic class-data archive. */
+#define CDS_DYNAMIC_ARCHIVE_MAGIC 0xf00baba8UL
 #define PATH_CHARS 1024
 #define TEXT_CHARS 8192
 
@@ -387,24 +395,168 @@ static int add_option(JavaVMOption* options, int* n, char* text) {
   return 1;
 }
 
-/* Lines of <install>\conf\service-jvm.options (UTF-8 or ASCII). */
-static void file_options(JavaVMOption* options, int* n) {
+/*
+ * One line of the options file, already decoded, into options: trimmed (spaces and tabs before, spaces and the CR of
+ * a CRLF after); blank lines and lines starting with # skipped. Returns 0, with the reason in problem, for a line the
+ * JVM cannot be given as it is written.
+ */
+static int file_option(wchar_t* w, size_t len, int line, const wchar_t* path, JavaVMOption* options, int* n,
+    wchar_t* problem, size_t cap) {
+  if (wmemchr(w, 0, len) != NULL) {
+    swprintf(problem, cap, L"line %d of %ls holds a NUL character (a UTF-16 file without its byte-order mark?):"
+        L" save it as UTF-8 or as Unicode", line, path);
+    return 0;
+  }
+  w[len] = 0;
+  while (len > 0 && (w[len - 1] == L'\r' || w[len - 1] == L' ')) w[--len] = 0;
+  wchar_t* p = w;
+  while (*p == L' ' || *p == L'\t') p++;
+  if (*p == 0 || *p == L'#') return 1;
+  if (*n >= MAX_FILE_OPTIONS) {
+    swprintf(problem, cap, L"line %d of %ls is one option too many: the file may hold at most %d", line, path,
+        MAX_FILE_OPTIONS);
+    return 0;
+  }
+  char* option = ansi(p);
+  if (option == NULL) {
+    swprintf(problem, cap, L"line %d of %ls has a character that the system code page, in which the JVM reads its"
+        L" options, does not have", line, path);
+    return 0;
+  }
+  return add_option(options, n, option);
+}
+
+/* Whether s[0..len) is well-formed UTF-16: every high surrogate followed by a low one, and no low one alone. */
+static int utf16_well_formed(const wchar_t* s, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] >= 0xD800 && s[i] <= 0xDBFF) {
+      if (i + 1 >= len || s[i + 1] < 0xDC00 || s[i + 1] > 0xDFFF) return 0;
+      i++;
+    } else if (s[i] >= 0xDC00 && s[i] <= 0xDFFF) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/*
+ * The lines of <install>\conf\service-jvm.options into options. The file may be UTF-8 (or ASCII), with or without the
+ * byte-order mark Notepad writes, or UTF-16 with its byte-order mark (Notepad's "Unicode", little-endian, and "Unicode
+ * big endian"). A line that is not valid in that encoding, or that the JVM cannot be given, fails the start naming the
+ * file and the line, rather than being left out: a flag silently missing (a heap size, a service name) would be found
+ * much later than a service that says why it did not start. Returns 0 then, with the reason in problem; 1 otherwise,
+ * also when there is no file.
+ */
+static int file_options(JavaVMOption* options, int* n, wchar_t* problem, size_t cap) {
   wchar_t path[PATH_CHARS];
   swprintf(path, PATH_CHARS, L"%ls\\conf\\service-jvm.options", g_home);
-  FILE* f = _wfopen(path, L"r");
-  if (f == NULL) return;
-  char line[2048];
-  while (fgets(line, sizeof line, f) != NULL) {
-    size_t len = strlen(line);
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ')) line[--len] = 0;
-    char* p = line;
-    while (*p == ' ' || *p == '\t') p++;
-    if (*p == 0 || *p == '#') continue;
-    wchar_t w[2048];
-    if (MultiByteToWideChar(CP_UTF8, 0, p, -1, w, 2048) <= 0) continue;
-    add_option(options, n, ansi(w));
+  if (GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES) return 1;
+  FILE* f = _wfopen(path, L"rb");
+  if (f == NULL) {
+    swprintf(problem, cap, L"%ls cannot be read: %ls", path, _wcserror(errno));
+    return 0;
   }
+  unsigned char* bytes = malloc(MAX_OPTIONS_FILE_BYTES + 1);
+  if (bytes == NULL) {
+    fclose(f);
+    swprintf(problem, cap, L"out of memory reading %ls", path);
+    return 0;
+  }
+  size_t size = fread(bytes, 1, MAX_OPTIONS_FILE_BYTES + 1, f);
+  int failed = ferror(f);
   fclose(f);
+  if (failed || size > MAX_OPTIONS_FILE_BYTES) {
+    free(bytes);
+    swprintf(problem, cap, failed ? L"%ls cannot be read" : L"%ls is larger than %d bytes", path,
+        MAX_OPTIONS_FILE_BYTES);
+    return 0;
+  }
+  /* Decoded a line at a time, into a buffer as long as the longest line can be (a UTF-8 byte is at most a unit). */
+  wchar_t* w = malloc((size + 1) * sizeof(wchar_t));
+  if (w == NULL) {
+    free(bytes);
+    swprintf(problem, cap, L"out of memory reading %ls", path);
+    return 0;
+  }
+  int ok = 1;
+  int line = 0;
+  if (size >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF))) {
+    int big_endian = bytes[0] == 0xFE;
+    size_t units = (size - 2) / 2;
+    for (size_t i = 0; i < units; i++) {
+      unsigned char lo = bytes[2 + 2 * i + (big_endian ? 1 : 0)], hi = bytes[2 + 2 * i + (big_endian ? 0 : 1)];
+      w[i] = (wchar_t)(lo | (hi << 8));
+    }
+    size_t start = 0;
+    while (ok && start <= units) {
+      size_t end = start;
+      while (end < units && w[end] != L'\n') end++;
+      line++;
+      if (end == units && size % 2 != 0) {
+        swprintf(problem, cap, L"line %d of %ls ends in half a UTF-16 character: the file is cut short", line, path);
+        ok = 0;
+      } else if (!utf16_well_formed(w + start, end - start)) {
+        swprintf(problem, cap, L"line %d of %ls is not valid UTF-16", line, path);
+        ok = 0;
+      } else {
+        ok = file_option(w + start, end - start, line, path, options, n, problem, cap);
+      }
+      start = end + 1;
+    }
+  } else {
+    size_t start = size >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+    while (ok && start <= size) {
+      size_t end = start;
+      while (end < size && bytes[end] != '\n') end++;
+      line++;
+      int units = 0;
+      if (end > start) {
+        units = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, (const char*)bytes + start, (int)(end - start), w,
+            (int)size);
+      }
+      if (end > start && units <= 0) {
+        swprintf(problem, cap, L"line %d of %ls is not valid UTF-8: save the file as UTF-8 or as Unicode", line,
+            path);
+        ok = 0;
+      } else {
+        ok = file_option(w, (size_t)units, line, path, options, n, problem, cap);
+      }
+      start = end + 1;
+    }
+  }
+  free(w);
+  free(bytes);
+  return ok;
+}
+
+/*
+ * Deletes a file, read-only or not: HotSpot 17 and 21 create a class-data archive with mode 0444, which on Windows is
+ * the read-only attribute, and DeleteFileW refuses such a file (the JVM itself clears it before it writes one again).
+ */
+static void delete_file(const wchar_t* path) {
+  SetFileAttributesW(path, FILE_ATTRIBUTE_NORMAL);
+  DeleteFileW(path);
+}
+
+/*
+ * Whether path is a complete dynamic class-data archive, as far as can be told without a JVM: it starts with HotSpot's
+ * CDS_DYNAMIC_ARCHIVE_MAGIC, little-endian. HotSpot writes that header last: FileMapInfo::open_for_write truncates the
+ * file and seeks past the header, the regions follow, and ArchiveBuilder::write_archive calls write_header (at offset
+ * 0) only after them. So a JVM ended while it dumped (a service killed as it stopped) leaves an empty file, or one
+ * that starts with zeros, which the JVM would silently not use under -Xshare:auto: kept, every start would go
+ * without an archive for good.
+ */
+static int complete_dynamic_archive(const wchar_t* path) {
+  HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+  if (h == INVALID_HANDLE_VALUE) return 0;
+  unsigned char b[4];
+  DWORD got = 0;
+  BOOL ok = ReadFile(h, b, sizeof b, &got, NULL);
+  CloseHandle(h);
+  if (!ok || got != sizeof b) return 0;
+  unsigned long magic = (unsigned long)b[0] | ((unsigned long)b[1] << 8) | ((unsigned long)b[2] << 16)
+      | ((unsigned long)b[3] << 24);
+  return magic == CDS_DYNAMIC_ARCHIVE_MAGIC;
 }
 
 /* Deletes <install>\lib\kms-agent-run*.jsa: the archives of runtimes used before are of no use to this one. */
@@ -419,7 +571,7 @@ static void delete_archives(void) {
     /* FindFirstFile also matches short 8.3 names: only long names that end in .jsa. */
     if (len > 4 && _wcsicmp(fd.cFileName + len - 4, L".jsa") == 0) {
       swprintf(path, PATH_CHARS, L"%ls\\lib\\%ls", g_home, fd.cFileName);
-      DeleteFileW(path);
+      delete_file(path);
     }
   } while (FindNextFileW(find, &fd));
   FindClose(find);
@@ -429,7 +581,8 @@ static void delete_archives(void) {
  * The application class-data archive's flags, as bin\kms-agent.cmd gives `run` (docs/performance.md): the archive
  * when it exists; else, where the service may write beside its jars, one made at this JVM's exit as a pending file
  * that the next start keeps only if the agent marked it as a real run's (<pending>.real, written once the service
- * started). None when the runtime has no release file to name it by.
+ * started) and the JVM finished writing it (complete_dynamic_archive). None when the runtime has no release file to
+ * name it by.
  */
 static void archive_options(const wchar_t* java, JavaVMOption* options, int* n, int sharing_off) {
   wchar_t runtime[128], archive[PATH_CHARS], pending[PATH_CHARS], real[PATH_CHARS], flag[PATH_CHARS + 64];
@@ -439,19 +592,19 @@ static void archive_options(const wchar_t* java, JavaVMOption* options, int* n, 
   swprintf(pending, PATH_CHARS, L"%ls.pending", archive);
   swprintf(real, PATH_CHARS, L"%ls.pending.real", archive);
   if (!file_exists(archive) && file_exists(pending)) {
-    if (file_exists(real)) {
+    if (file_exists(real) && complete_dynamic_archive(pending)) {
       delete_archives();
       MoveFileExW(pending, archive, MOVEFILE_REPLACE_EXISTING);
     } else {
-      DeleteFileW(pending);
+      delete_file(pending);
     }
-    DeleteFileW(real);
+    delete_file(real);
   }
   if (file_exists(archive)) {
     swprintf(flag, PATH_CHARS + 64, L"-XX:SharedArchiveFile=%ls", archive);
     add_option(options, n, ansi(flag));
   } else {
-    DeleteFileW(real);
+    delete_file(real);
     /* Java 17 refuses to start with ArchiveClassesAtExit when it cannot load the runtime's own base archive (under
        -Xshare:off, or a runtime built without bin\server\classes.jsa): such a start makes no archive. */
     swprintf(base, PATH_CHARS, L"%ls\\bin\\server\\classes.jsa", java);
@@ -459,7 +612,7 @@ static void archive_options(const wchar_t* java, JavaVMOption* options, int* n, 
     HANDLE probe = CreateFileW(pending, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     if (probe == INVALID_HANDLE_VALUE) return; /* lib\ is not writable here: no archive */
     CloseHandle(probe);
-    DeleteFileW(pending);
+    delete_file(pending);
     swprintf(flag, PATH_CHARS + 64, L"-XX:ArchiveClassesAtExit=%ls", pending);
     add_option(options, n, ansi(flag));
     swprintf(flag, PATH_CHARS + 64, L"-Dkmsagent.cds.pending=%ls", pending);
@@ -516,9 +669,13 @@ static int run_java(const wchar_t* java, int argc, wchar_t** argv) {
 
   /* The options file's lines come last, so that they override; read first, for archive_options to know of an
      -Xshare:off among them. */
-  JavaVMOption from_file[MAX_OPTIONS];
+  JavaVMOption from_file[MAX_FILE_OPTIONS];
   int n_file = 0;
-  file_options(from_file, &n_file);
+  wchar_t problem[PATH_CHARS + 256];
+  if (!file_options(from_file, &n_file, problem, PATH_CHARS + 256)) {
+    fail(KMSAGENT_JVM_START_FAILED, EXIT_JVM_START_FAILED, java, problem);
+    return EXIT_JVM_START_FAILED;
+  }
   int sharing_off = 0;
   for (int i = 0; i < n_file; i++) {
     if (from_file[i].optionString != NULL && strcmp(from_file[i].optionString, "-Xshare:off") == 0) sharing_off = 1;

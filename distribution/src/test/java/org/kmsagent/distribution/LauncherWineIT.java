@@ -28,6 +28,8 @@ class LauncherWineIT {
     static final String JDK17_NO_BASE_ARCHIVE = "C:\\Java\\jdk-17.0.9-nocds";
     /** An installation of its own for the class-data archive's files, also under a name with parentheses. */
     static final String ARCHIVE_HOME = "C:\\Program Files (x86)\\kms-agent";
+    /** Oracle's folder of links to java.exe, first on PATH after its installer ran; the links lead to JDK17_RELEASE. */
+    static final String JAVAPATH = "C:\\Program Files\\Common Files\\Oracle\\Java\\javapath";
 
     @BeforeAll
     static void layout() throws Exception {
@@ -48,6 +50,7 @@ class LauncherWineIT {
         WineCmd.javaHome(JDK17_NO_BASE_ARCHIVE, "17.0.9");
         WineCmd.release(JDK17_NO_BASE_ARCHIVE, "17.0.9", "17.0.9+9");
         WineCmd.installation(ARCHIVE_HOME);
+        WineCmd.javaLinks(JAVAPATH, JDK17_RELEASE, "17.0.9");
         java.nio.file.Files.createDirectories(WineCmd.onC(EMPTY));
     }
 
@@ -345,6 +348,19 @@ class LauncherWineIT {
     }
 
     @Test
+    void javaOnPathInOraclesJavapathFolderIsReadFromTheHomeTheRuntimeReports() {
+        // The folder above javapath has no release file: the runtime's full version, and so the class-data archive,
+        // come from the home its java.exe reports. java.exe itself is still the one on PATH.
+        WineCmd.Result r = launch(PLAIN_HOME, env("WINEPATH", JAVAPATH), "run");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(standIn(r)).isEqualTo("standin=" + JAVAPATH + "\\java.exe");
+        assertThat(args(r))
+                .contains(
+                        "-Xmx64m",
+                        "-XX:ArchiveClassesAtExit=" + PLAIN_HOME + "\\lib\\kms-agent-run-17.0.9+9.jsa.pending");
+    }
+
+    @Test
     void theFirstRealRunMakesAClassDataArchiveNamedAfterTheRuntimeAndLaterCommandsReadIt() throws Exception {
         java.nio.file.Path lib = WineCmd.onC(ARCHIVE_HOME).resolve("lib");
         String archive = ARCHIVE_HOME + "\\lib\\kms-agent-run-17.0.9+9.jsa";
@@ -384,11 +400,29 @@ class LauncherWineIT {
         java.nio.file.Files.writeString(pending, "partial");
         assertThat(args(launch(ARCHIVE_HOME, env, "run"))).contains("-XX:ArchiveClassesAtExit=" + archive + ".pending");
         assertThat(pending).doesNotExist();
+        // Also when read-only, as Java 17 and 21 write it (mode 0444): del leaves such a file where it is.
+        java.nio.file.Files.writeString(pending, "partial");
+        java.nio.file.Files.setPosixFilePermissions(
+                pending, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        assertThat(args(launch(ARCHIVE_HOME, env, "run"))).contains("-XX:ArchiveClassesAtExit=" + archive + ".pending");
+        assertThat(pending).doesNotExist();
+
+        // One the agent marked but the JVM left empty (ended as it began to dump) is not kept either.
+        java.nio.file.Files.write(pending, new byte[0]);
+        java.nio.file.Files.writeString(real, "");
+        assertThat(args(launch(ARCHIVE_HOME, env, "run")))
+                .contains("-XX:ArchiveClassesAtExit=" + archive + ".pending")
+                .noneMatch(a -> a.startsWith("-XX:SharedArchiveFile"));
+        assertThat(made).doesNotExist();
+        assertThat(pending).doesNotExist();
+        assertThat(real).doesNotExist();
 
         // One it marked becomes the archive; an older runtime's is deleted.
         java.nio.file.Files.writeString(pending, "archive");
         java.nio.file.Files.writeString(real, "");
         java.nio.file.Files.writeString(older, "older runtime");
+        java.nio.file.Files.setPosixFilePermissions(
+                older, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
         WineCmd.Result next = launch(ARCHIVE_HOME, env, "run");
         assertThat(args(next))
                 .contains("-XX:SharedArchiveFile=" + archive)

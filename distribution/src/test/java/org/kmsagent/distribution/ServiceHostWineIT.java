@@ -3,7 +3,9 @@ package org.kmsagent.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -95,19 +97,91 @@ class ServiceHostWineIT {
         assertThat(pending).doesNotExist();
 
         // One it marked becomes the archive, and an older runtime's archive goes.
-        Files.writeString(pending, "archive");
+        byte[] archive = dynamicArchive("the regions");
+        Files.write(pending, archive);
         Files.writeString(real, "");
         Files.writeString(older, "older runtime");
         assertThat(start())
                 .contains("-XX:SharedArchiveFile=" + ARCHIVE, "-Xlog:cds=off")
                 .noneMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit") || o.startsWith("-Dkmsagent.cds"));
-        assertThat(made).hasContent("archive");
+        assertThat(made).hasBinaryContent(archive);
         assertThat(pending).doesNotExist();
         assertThat(real).doesNotExist();
         assertThat(older).doesNotExist();
 
         assertThat(start()).contains("-XX:SharedArchiveFile=" + ARCHIVE);
-        assertThat(made).hasContent("archive");
+        assertThat(made).hasBinaryContent(archive);
+    }
+
+    /** A dynamic class-data archive as HotSpot finishes it: its header, starting with 0xf00baba8 little-endian. */
+    static byte[] dynamicArchive(String rest) {
+        byte[] tail = rest.getBytes(StandardCharsets.US_ASCII);
+        byte[] b = new byte[4 + tail.length];
+        b[0] = (byte) 0xA8;
+        b[1] = (byte) 0xAB;
+        b[2] = (byte) 0x0B;
+        b[3] = (byte) 0xF0;
+        System.arraycopy(tail, 0, b, 4, tail.length);
+        return b;
+    }
+
+    @Test
+    void aMarkedPendingArchiveTheJvmDidNotFinishWritingIsDeletedNotKeptForGood() throws IOException {
+        // HotSpot writes the archive's header, magic first, after its regions: a JVM ended while it dumped (a service
+        // killed as it stopped, the agent having marked the run real) leaves an empty file or one that starts with
+        // zeros. Kept, it was the archive for good, and the JVM silently did without it at every start.
+        Path made = lib("kms-agent-run-17.0.9+9.jsa");
+        Path pending = lib("kms-agent-run-17.0.9+9.jsa.pending");
+        Path real = lib("kms-agent-run-17.0.9+9.jsa.pending.real");
+        Files.writeString(WineCmd.onC(HOME + "\\conf\\service-jvm.options"), "");
+        byte[] regionsOnly = new byte[8192];
+        System.arraycopy("the regions".getBytes(StandardCharsets.US_ASCII), 0, regionsOnly, 4096, 11);
+        for (byte[] cutShort : List.of(new byte[0], new byte[] {(byte) 0xA8, (byte) 0xAB}, regionsOnly)) {
+            Files.deleteIfExists(made);
+            Files.write(pending, cutShort);
+            Files.writeString(real, "");
+            assertThat(start())
+                    .as("a pending archive of %d bytes", cutShort.length)
+                    .contains("-XX:ArchiveClassesAtExit=" + ARCHIVE + ".pending")
+                    .noneMatch(o -> o.startsWith("-XX:SharedArchiveFile"));
+            assertThat(made).doesNotExist();
+            assertThat(pending).doesNotExist();
+            assertThat(real).doesNotExist();
+        }
+    }
+
+    @Test
+    void aReadOnlyPendingArchiveAsJava17WritesItIsStillDeletedOrKept() throws IOException {
+        // HotSpot 17 and 21 create the archive with mode 0444, on Windows the read-only attribute, which DeleteFileW
+        // refuses: the pending file stayed, and the start's probe of lib\ could not replace it, so no archive was
+        // ever made again. (Wine, like Windows, shows a file without write permission as read-only.)
+        Path made = lib("kms-agent-run-17.0.9+9.jsa");
+        Path pending = lib("kms-agent-run-17.0.9+9.jsa.pending");
+        Path real = lib("kms-agent-run-17.0.9+9.jsa.pending.real");
+        Path older = lib("kms-agent-run-17.0.2+8.jsa");
+        Files.writeString(WineCmd.onC(HOME + "\\conf\\service-jvm.options"), "");
+        Files.deleteIfExists(made);
+
+        Files.write(pending, new byte[4096]);
+        readOnly(pending);
+        assertThat(start()).contains("-XX:ArchiveClassesAtExit=" + ARCHIVE + ".pending");
+        assertThat(pending).doesNotExist();
+
+        // Marked and complete, it is kept; the older runtime's read-only archive goes.
+        Files.write(pending, dynamicArchive("the regions"));
+        readOnly(pending);
+        Files.writeString(real, "");
+        Files.deleteIfExists(older);
+        Files.writeString(older, "older runtime");
+        readOnly(older);
+        assertThat(start()).contains("-XX:SharedArchiveFile=" + ARCHIVE);
+        assertThat(made).hasBinaryContent(dynamicArchive("the regions"));
+        assertThat(older).doesNotExist();
+        Files.delete(made);
+    }
+
+    private static void readOnly(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
     }
 
     @Test
@@ -161,6 +235,77 @@ class ServiceHostWineIT {
         assertThat(r.err())
                 .contains("could not start the Java runtime at " + JDK)
                 .contains("the JVM ended during its start with exit code 1");
+    }
+
+    /** Starts the service host with conf\service-jvm.options holding {@code bytes}, as a console program. */
+    private static WineCmd.Result startWithOptionsFile(byte[]... bytes) throws IOException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        for (byte[] b : bytes) {
+            file.write(b);
+        }
+        Files.write(WineCmd.onC(HOME + "\\conf\\service-jvm.options"), file.toByteArray());
+        return WineCmd.run(Map.of("KMSAGENT_JAVA_HOME", JDK), 60, HOME + "\\bin\\kms-agent-service.exe", "C:\\a.yaml");
+    }
+
+    private static List<String> options(WineCmd.Result r) {
+        return r.out()
+                .lines()
+                .filter(l -> l.startsWith("option["))
+                .map(l -> l.substring(l.indexOf('=') + 1))
+                .toList();
+    }
+
+    @Test
+    void anOptionsFileSavedAsUtf8WithAByteOrderMarkGivesItsFirstLineAsWritten() throws IOException {
+        // Notepad writes EF BB BF first: glued to the first option, it made that line one the JVM could not be given.
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        WineCmd.Result r = startWithOptionsFile(
+                bom, "-Xmx96m\r\n-Dkmsagent.service.name=kms-agent-2\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(options(r)).as(r.both()).endsWith("-Xmx96m", "-Dkmsagent.service.name=kms-agent-2");
+    }
+
+    @Test
+    void anOptionsFileSavedAsUnicodeIsReadAsUtf16InEitherByteOrder() throws IOException {
+        // Notepad's "Unicode" is UTF-16LE after FF FE; "Unicode big endian" UTF-16BE after FE FF.
+        String text = "# overrides\r\n-Xmx80m\r\n\r\n   -Dkmsagent.service.name=kms agent 2  \r\n";
+        WineCmd.Result le =
+                startWithOptionsFile(new byte[] {(byte) 0xFF, (byte) 0xFE}, text.getBytes(StandardCharsets.UTF_16LE));
+        assertThat(le.exit()).as(le.both()).isZero();
+        assertThat(options(le)).as(le.both()).endsWith("-Xmx80m", "-Dkmsagent.service.name=kms agent 2");
+
+        WineCmd.Result be =
+                startWithOptionsFile(new byte[] {(byte) 0xFE, (byte) 0xFF}, text.getBytes(StandardCharsets.UTF_16BE));
+        assertThat(be.exit()).as(be.both()).isZero();
+        assertThat(options(be)).as(be.both()).endsWith("-Xmx80m", "-Dkmsagent.service.name=kms agent 2");
+    }
+
+    @Test
+    void aLineOfTheOptionsFileThatCannotBeReadFailsTheStartNamingTheLineRatherThanBeingLeftOut() throws IOException {
+        // A flag silently missing (a heap size, the service's name) would be found much later than a start that fails.
+        String file = HOME + "\\conf\\service-jvm.options";
+        byte[] first = "# overrides\r\n-Xmx96m\r\n".getBytes(StandardCharsets.US_ASCII);
+        Map<String, byte[]> lines = Map.of(
+                "line 3 of " + file + " is not valid UTF-8: save the file as UTF-8 or as Unicode",
+                new byte[] {'-', 'D', 'a', '=', (byte) 0xC3, '(', '\r', '\n'},
+                "line 3 of " + file + " has a character that the system code page",
+                "-Dkmsagent.note=\u65e5\u672c\r\n".getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> line : lines.entrySet()) {
+            WineCmd.Result r =
+                    startWithOptionsFile(first, line.getValue(), "-Xss1m\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(r.exit()).as(r.both()).isEqualTo(11);
+            assertThat(r.err())
+                    .as(r.both())
+                    .contains("could not start the Java runtime at " + JDK + ": " + line.getKey());
+            assertThat(options(r)).as("the JVM is not started").isEmpty();
+        }
+
+        // UTF-16 without its byte-order mark (Notepad never writes one; other tools do) is refused by name rather than
+        // read as UTF-8, each line cut at its first NUL.
+        WineCmd.Result r = startWithOptionsFile("-Xmx96m\r\n".getBytes(StandardCharsets.UTF_16LE));
+        assertThat(r.exit()).as(r.both()).isEqualTo(11);
+        assertThat(r.err()).as(r.both()).contains("line 1 of " + file + " holds a NUL character");
+        Files.writeString(WineCmd.onC(file), "");
     }
 
     @Test

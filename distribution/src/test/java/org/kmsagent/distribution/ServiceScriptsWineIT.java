@@ -18,6 +18,11 @@ class ServiceScriptsWineIT {
     static final String JDK17 = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.2.8-hotspot";
     static final String JDK11 = "C:\\Program Files (x86)\\Java\\jdk-11";
     static final String EMPTY = "C:\\Java\\empty";
+    /** Oracle's folder of links to java.exe, first on PATH after its installer ran; the links lead to JDK17. */
+    static final String JAVAPATH = "C:\\Program Files\\Common Files\\Oracle\\Java\\javapath";
+    /** A runtime whose java.exe reports no java.home. */
+    static final String NO_HOME = "C:\\Java\\jdk-17-nohome";
+
     static final String SERVICE_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\kms-agent";
 
     @BeforeAll
@@ -26,6 +31,9 @@ class ServiceScriptsWineIT {
         WineCmd.installation(HOME);
         WineCmd.javaHome(JDK17, "17.0.2");
         WineCmd.javaHome(JDK11, "11.0.22");
+        WineCmd.javaLinks(JAVAPATH, JDK17, "17.0.2");
+        WineCmd.javaHome(NO_HOME, "17.0.2");
+        Files.writeString(WineCmd.onC(NO_HOME + "\\bin\\java-home.txt"), "");
         Files.createDirectories(WineCmd.onC(EMPTY));
         // Placeholder for the service host another part of the build makes; sc.exe create does not open it.
         var exe = WineCmd.onC(HOME + "\\bin\\kms-agent-service.exe");
@@ -82,6 +90,22 @@ class ServiceScriptsWineIT {
                 "cd /d \"" + HOME + "\" && bin\\install-service.cmd conf\\agent.yaml");
         assertThat(r.exit()).as(r.both()).isZero();
         assertThat(serviceKey()).contains("KMSAGENT_CONFIG=" + HOME + "\\conf\\agent.yaml\\0JAVA_HOME=" + JDK17);
+    }
+
+    @Test
+    void javaOnPathInOraclesJavapathFolderGivesTheHomeTheRuntimeReports() {
+        // The folder above javapath holds no bin\server\jvm.dll: the install was refused, with a good JDK installed.
+        WineCmd.Result r = script("install-service.cmd", Map.of("WINEPATH", JAVAPATH), "");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(r.out()).as(r.both()).contains("Java 17.0.2 in " + JDK17 + ")");
+        assertThat(serviceKey()).contains("\\0JAVA_HOME=" + JDK17);
+    }
+
+    @Test
+    void aRuntimeThatReportsNoHomeIsTakenFromTheFolderAboveItsJavaExe() {
+        WineCmd.Result r = script("install-service.cmd", Map.of("WINEPATH", NO_HOME + "\\bin"), "");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(serviceKey()).contains("\\0JAVA_HOME=" + NO_HOME);
     }
 
     @Test

@@ -288,6 +288,25 @@ final class WineCmd {
     }
 
     /**
+     * A folder of links to a runtime's java.exe, as Oracle's installer puts
+     * {@code C:\Program Files\Common Files\Oracle\Java\javapath} first on PATH: the stand-in java.exe at
+     * {@code folder} reporting {@code version}, and {@code home} as its java.home (none when {@code home} is empty), as
+     * a link there reports the runtime it leads to. Returns the Unix path of the folder.
+     */
+    static Path javaLinks(String folder, String home, String version) {
+        Path dir = onC(folder);
+        try {
+            Files.createDirectories(dir);
+            Files.copy(standInJava(), dir.resolve("java.exe"), StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(dir.resolve("java-version.txt"), version + "\r\n");
+            Files.writeString(dir.resolve("java-home.txt"), home.isEmpty() ? "" : home + "\r\n");
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Gives the Java "installation" at {@code home} the release file a JDK has beside bin\ ({@code JAVA_VERSION} and
      * {@code JAVA_RUNTIME_VERSION}, quoted, with the LF line ends a JDK's has on Windows too).
      */

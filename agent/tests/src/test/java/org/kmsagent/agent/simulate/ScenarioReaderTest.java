@@ -394,4 +394,43 @@ class ScenarioReaderTest {
                         + " did you mean 'Windows Server 2022 Standard' or 'Windows Server 2012 Standard' or 'Windows"
                         + " Server 2025 Standard'?");
     }
+
+    @Test
+    void anOnOffValueIsTrueOrFalseAloneAsTheConfigurationTakesIt() throws Exception {
+        // 1 was taken for true (the Fleet line then said "cloned (one CMID)"), and yes and "true" too.
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    cloned: 1\n", true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("site.yaml: line 5, column 13: field 'machines[0].cloned': expected true or false");
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    hostCaching: yes\n", true))
+                .hasMessage("site.yaml: line 5, column 18: field 'machines[0].hostCaching': expected true or false");
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    hostCaching: \"true\"\n", true))
+                .hasMessage("site.yaml: line 5, column 18: field 'machines[0].hostCaching': expected true or false");
+        assertThatThrownBy(() -> reader.parse("site.json", """
+                {"machines": [{"name": "pc-{n}", "family": "windows-client", "edition": "Windows 10 Pro",
+                  "cloned": 1}]}""", false))
+                .hasMessage("site.json: line 2, column 13: field 'machines[0].cloned': expected true or false");
+        // YAML 1.2's true and false, in any case, as docs/configuration.md has them.
+        Scenario s = reader.parse("site.yaml", FLEET + "    cloned: True\n    hostCaching: FALSE\n", true);
+        assertThat(s.groups().get(0).cloned()).isTrue();
+        assertThat(s.groups().get(0).hostCaching()).isFalse();
+    }
+
+    @Test
+    void aNumberWrittenAsTextIsRefusedNotRead() throws Exception {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    count: \"2\"\n", true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': expected a whole number");
+        assertThatThrownBy(() -> reader.parse("site.json", """
+                {"machines": [{"name": "pc-{n}", "family": "windows-client", "edition": "Windows 10 Pro",
+                  "count": "2"}]}""", false))
+                .hasMessage("site.json: line 2, column 12: field 'machines[0].count': expected a whole number");
+        // Text may still be written as a number: windows: 11 is the text 11.
+        assertThat(reader.parse("site.yaml", FLEET + "    count: 2\n    windows: 7\n", true)
+                        .groups()
+                        .get(0)
+                        .count())
+                .isEqualTo(2);
+    }
 }

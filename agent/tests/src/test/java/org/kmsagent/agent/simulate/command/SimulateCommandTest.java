@@ -188,6 +188,42 @@ class SimulateCommandTest {
     }
 
     @Test
+    void onOffValuesAndCountsOfTheWrongTypeAreBadInputNotARun() throws Exception {
+        // Each of these used to run (exit 0): cloned: 1 as "cloned (one CMID)", yes and "true" as true, "2" as 2.
+        Path f = write("types.yaml", """
+        machines:
+          - name: pc-{n}
+            family: windows-client
+            edition: Windows 10 Pro
+            count: "2"
+            cloned: 1
+            hostCaching: yes
+          - name: srv-{n}
+            family: windows-server
+            edition: Windows Server 2022 Standard
+            hostCaching: "true"
+        """);
+        Run r = LabFixtures.simulate(f.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err())
+                .isEqualTo("kms-agent simulate: " + f + ": 4 problems:\n"
+                        + "  line 5, column 12: field 'machines[0].count': expected a whole number\n"
+                        + "  line 6, column 13: field 'machines[0].cloned': expected true or false\n"
+                        + "  line 7, column 18: field 'machines[0].hostCaching': expected true or false\n"
+                        + "  line 11, column 18: field 'machines[1].hostCaching': expected true or false\n");
+
+        Path json = write("types.json", """
+        {"machines": [{"name": "pc-{n}", "family": "windows-client", "edition": "Windows 10 Pro", "count": "2"}]}
+        """);
+        Run j = LabFixtures.simulate(json.toString());
+        assertThat(j.exitCode()).isEqualTo(2);
+        assertThat(j.err())
+                .isEqualTo("kms-agent simulate: " + json
+                        + ": line 1, column 100: field 'machines[0].count': expected a whole number\n");
+    }
+
+    @Test
     void everyWrongValueIsReportedByFieldPathAtOnce() throws Exception {
         Path f = write("values.yaml", """
         name: x

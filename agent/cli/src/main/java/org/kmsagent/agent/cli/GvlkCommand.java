@@ -2,14 +2,13 @@ package org.kmsagent.agent.cli;
 
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.command.TakesGlobalOptions;
+import org.kmsagent.agent.plugin.EditionNames;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.api.Sku;
@@ -91,62 +90,12 @@ final class GvlkCommand implements Callable<Integer> {
                         + " 'kms-agent products --family ID' for the editions");
             }
             List<String> close =
-                    EditionNames.closest(edition, all.stream().map(Sku::name).toList(), 3);
+                    EditionNames.closest(edition, all.stream().map(Sku::name).toList());
             // A mistyped edition is bad input, as an unknown family is for products: exit 2.
             throw new UsageException("no edition named '" + edition + "'"
                     + (close.isEmpty()
                             ? "; see 'kms-agent products --family ID' for the editions"
-                            : "; did you mean "
-                                    + String.join(
-                                            " or ",
-                                            close.stream()
-                                                    .map(n -> "'" + n + "'")
-                                                    .toList()) + "?"));
-        }
-    }
-
-    /** Close-match suggestions for a mistyped edition name. */
-    static final class EditionNames {
-        private EditionNames() {}
-
-        /** Up to {@code max} names nearest to {@code wanted}, nearest first; none if nothing is reasonably close. */
-        static List<String> closest(String wanted, List<String> names, int max) {
-            String w = normalise(wanted);
-            return names.stream()
-                    .map(n -> new Object() {
-                        final String name = n;
-                        final double score =
-                                distance(w, normalise(n)) / (double) Math.max(1, Math.max(w.length(), n.length()));
-                    })
-                    .filter(c -> c.score <= 0.4 || normalise(c.name).contains(w))
-                    .sorted(Comparator.comparingDouble(c -> c.score))
-                    .limit(max)
-                    .map(c -> c.name)
-                    .toList();
-        }
-
-        private static String normalise(String s) {
-            return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").strip();
-        }
-
-        /** Levenshtein distance. */
-        private static int distance(String a, String b) {
-            int[] prev = new int[b.length() + 1];
-            int[] cur = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) {
-                prev[j] = j;
-            }
-            for (int i = 1; i <= a.length(); i++) {
-                cur[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-                }
-                int[] t = prev;
-                prev = cur;
-                cur = t;
-            }
-            return prev[b.length()];
+                            : "; " + EditionNames.didYouMean(close)));
         }
     }
 }

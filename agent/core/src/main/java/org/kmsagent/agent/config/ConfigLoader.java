@@ -18,8 +18,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,9 +55,8 @@ public final class ConfigLoader {
      * (docs/performance-log.md). Configured once, then only read, so one is shared.
      */
     private static final class Yaml {
-        // YAML 1.2's booleans only: yes, no, on, off (YAML 1.1's) are words, which a boolean setting then refuses.
-        static final ObjectMapper MAPPER = new ObjectMapper(
-                        new YAMLFactory().enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS))
+        // YAML 1.2's booleans only (DocumentBinding.yamlFactory), as every document a user writes is read.
+        static final ObjectMapper MAPPER = new ObjectMapper(DocumentBinding.yamlFactory())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 // A key given twice, or 7688.9 for a port, is a mistake to report, not a value to guess.

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -36,6 +38,15 @@ public final class DocumentBinding {
     private static final int MAX_BIND_ATTEMPTS = 1000;
 
     private DocumentBinding() {}
+
+    /**
+     * The YAML every document a user writes is read as: YAML 1.2's booleans only ({@code true} and {@code false}, any
+     * case); YAML 1.1's {@code yes}, {@code no}, {@code on} and {@code off} are words, which an on/off value then
+     * refuses (docs/configuration.md) and a text value keeps as written.
+     */
+    public static YAMLFactory yamlFactory() {
+        return new YAMLFactory().enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS);
+    }
 
     /** A line and a column, both counted from 1. */
     public record Position(int line, int column) {

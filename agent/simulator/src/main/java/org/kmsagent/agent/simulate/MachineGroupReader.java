@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.plugin.EditionNames;
 import org.kmsagent.agent.plugin.FamilyRegistry;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.simulate.ScenarioFile.GroupFile;
@@ -110,7 +110,7 @@ final class MachineGroupReader {
                 problems.add(new FieldProblem(
                         pf + ".edition",
                         "'" + BoundedInput.shown(p.edition()) + "' is not an edition of "
-                                + fam.get().id() + suggestion(fam.get(), p.edition())));
+                                + fam.get().id() + "; " + suggestion(fam.get(), p.edition())));
                 continue;
             }
             if (sku.get().skuId().isEmpty()) {
@@ -222,15 +222,40 @@ final class MachineGroupReader {
                 g.domain() == null ? host.domain() : g.domain());
     }
 
-    private static String suggestion(LoadedFamily f, String edition) {
-        String e = edition.toLowerCase(Locale.ROOT);
-        List<String> close = f.catalog().skus().stream()
+    /**
+     * What to write instead of an edition {@code family} does not hold: the family that does hold it, else the names
+     * closest to it in {@code family} ({@link EditionNames}, as {@code kms-agent gvlk} suggests them), else those
+     * closest in the other loaded families, named with their family.
+     */
+    private String suggestion(LoadedFamily family, String edition) {
+        Optional<LoadedFamily> owner = EditionNames.familyOf(edition, families);
+        if (owner.isPresent()) {
+            return "it is an edition of family " + owner.get().id();
+        }
+        List<String> close = EditionNames.closest(edition, names(List.of(family)));
+        if (!close.isEmpty()) {
+            return EditionNames.didYouMean(close);
+        }
+        List<LoadedFamily> others =
+                families.stream().filter(f -> !f.id().equals(family.id())).toList();
+        close = EditionNames.closest(edition, names(others));
+        if (!close.isEmpty()) {
+            // Named with the family of the nearest, and only its editions: a line of names each with its own family
+            // would be a list to read, not a suggestion.
+            LoadedFamily nearest = EditionNames.familyOf(close.get(0), others).orElseThrow();
+            List<String> ofIt = close.stream()
+                    .filter(n -> nearest.catalog().byName(n).isPresent())
+                    .toList();
+            return (ofIt.size() == 1 ? "the closest edition is" : "the closest editions are") + " of family "
+                    + nearest.id() + ": " + EditionNames.didYouMean(ofIt);
+        }
+        return "see 'kms-agent products --family " + family.id() + "' for its editions";
+    }
+
+    private static List<String> names(List<LoadedFamily> families) {
+        return families.stream()
+                .flatMap(f -> f.catalog().skus().stream())
                 .map(Sku::name)
-                .filter(n -> n.toLowerCase(Locale.ROOT).contains(e)
-                        || e.contains(n.toLowerCase(Locale.ROOT))
-                        || n.toLowerCase(Locale.ROOT).startsWith(e.split(" ")[0]))
-                .limit(5)
                 .toList();
-        return close.isEmpty() ? " (see 'kms-agent products')" : " (did you mean: " + String.join(", ", close) + "?)";
     }
 }

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -87,13 +90,19 @@ final class SimulatorFile {
      *     past it can be read
      */
     static <T> Read<T> bind(String source, String text, boolean yaml, Class<T> type) throws ScenarioException {
-        ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
-        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-        // A key given twice, text after the document, and 2.5 where a count is meant are mistakes, not values to guess.
-        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        MapperBuilder<?, ?> builder = yaml ? YAMLMapper.builder(DocumentBinding.yamlFactory()) : JsonMapper.builder();
+        ObjectMapper mapper = builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                // A key given twice, text after the document, and 2.5 where a count is meant are mistakes, not values
+                // to guess.
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                // So are 1, yes or "true" for true and "2" for 2, as the agent's configuration refuses them for an
+                // on/off setting (docs/configuration.md): a value of the wrong type is an error (docs/simulate.md). A
+                // number or true where text is meant (windows: 11, from: 0) is still that text.
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build();
         DocumentBinding.Document document;
         try {
             document = DocumentBinding.read(mapper, text);

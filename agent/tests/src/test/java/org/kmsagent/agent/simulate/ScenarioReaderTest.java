@@ -2,6 +2,7 @@ package org.kmsagent.agent.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -142,8 +143,7 @@ class ScenarioReaderTest {
                 cloned, count, domain, edition, every, family, hostCaching, kms, leave, name, products, windows)
                   line 6, column 23: field 'host.activationInterval': 5m is outside the allowed 15m to 30d
                   line 12, column 14: field 'machines[0].edition': 'Windows 7 Ultimate' is not an edition of \
-                windows-client (did you mean: Windows 7 Professional, Windows 7 Professional N, Windows 7 Professional \
-                E, Windows 7 Enterprise, Windows 7 Enterprise N?)""");
+                windows-client; did you mean 'Windows 7 Enterprise'?""");
     }
 
     @Test
@@ -354,5 +354,83 @@ class ScenarioReaderTest {
                         .groups()
                         .get(0)
                         .windows());
+    }
+
+    /** The problem a one-group fleet of {@code edition} under {@code family} is refused with. */
+    private static String editionRefusal(String family, String edition) {
+        String text = "machines:\n  - name: pc-{n}\n    family: " + family + "\n    edition: " + edition + "\n";
+        return catchThrowableOfType(
+                        ScenarioException.class,
+                        () -> new ScenarioReader(TestFamilies.all()).parse("site.yaml", text, true))
+                .getMessage();
+    }
+
+    @Test
+    void aMisspeltEditionIsAnsweredWithTheClosestNamesOfItsFamilyAsGvlkAnswersIt() {
+        // The first five editions of the catalog used to be offered, Windows 7 for a misspelt Windows 10.
+        assertThat(editionRefusal("windows-client", "Windows 10 Enterprize"))
+                .isEqualTo("site.yaml: line 4, column 14: field 'machines[0].edition': 'Windows 10 Enterprize' is not"
+                        + " an edition of windows-client; did you mean 'Windows 10 Enterprise' or 'Windows 11"
+                        + " Enterprise' or 'Windows 10 Enterprise N'?");
+        assertThat(editionRefusal("windows-server", "Windows Server 2022 Standart"))
+                .isEqualTo("site.yaml: line 4, column 14: field 'machines[0].edition': 'Windows Server 2022 Standart'"
+                        + " is not an edition of windows-server; did you mean 'Windows Server 2022 Standard' or 'Windows"
+                        + " Server 2012 Standard' or 'Windows Server 2025 Standard'?");
+        assertThat(editionRefusal("windows-client", "Nothing Like Any Edition"))
+                .isEqualTo("site.yaml: line 4, column 14: field 'machines[0].edition': 'Nothing Like Any Edition' is"
+                        + " not an edition of windows-client; see 'kms-agent products --family windows-client' for"
+                        + " its editions");
+    }
+
+    @Test
+    void anEditionOfAnotherLoadedFamilyIsRefusedNamingThatFamily() {
+        assertThat(editionRefusal("windows-client", "Windows Server 2022 Standard"))
+                .isEqualTo("site.yaml: line 4, column 14: field 'machines[0].edition': 'Windows Server 2022 Standard'"
+                        + " is not an edition of windows-client; it is an edition of family windows-server");
+        // Misspelt as well: nothing of the family is close, the other families' closest are named with theirs.
+        assertThat(editionRefusal("windows-client", "Windows Server 2022 Standart"))
+                .isEqualTo("site.yaml: line 4, column 14: field 'machines[0].edition': 'Windows Server 2022 Standart'"
+                        + " is not an edition of windows-client; the closest editions are of family windows-server:"
+                        + " did you mean 'Windows Server 2022 Standard' or 'Windows Server 2012 Standard' or 'Windows"
+                        + " Server 2025 Standard'?");
+    }
+
+    @Test
+    void anOnOffValueIsTrueOrFalseAloneAsTheConfigurationTakesIt() throws Exception {
+        // 1 was taken for true (the Fleet line then said "cloned (one CMID)"), and yes and "true" too.
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    cloned: 1\n", true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("site.yaml: line 5, column 13: field 'machines[0].cloned': expected true or false");
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    hostCaching: yes\n", true))
+                .hasMessage("site.yaml: line 5, column 18: field 'machines[0].hostCaching': expected true or false");
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    hostCaching: \"true\"\n", true))
+                .hasMessage("site.yaml: line 5, column 18: field 'machines[0].hostCaching': expected true or false");
+        assertThatThrownBy(() -> reader.parse("site.json", """
+                {"machines": [{"name": "pc-{n}", "family": "windows-client", "edition": "Windows 10 Pro",
+                  "cloned": 1}]}""", false))
+                .hasMessage("site.json: line 2, column 13: field 'machines[0].cloned': expected true or false");
+        // YAML 1.2's true and false, in any case, as docs/configuration.md has them.
+        Scenario s = reader.parse("site.yaml", FLEET + "    cloned: True\n    hostCaching: FALSE\n", true);
+        assertThat(s.groups().get(0).cloned()).isTrue();
+        assertThat(s.groups().get(0).hostCaching()).isFalse();
+    }
+
+    @Test
+    void aNumberWrittenAsTextIsRefusedNotRead() throws Exception {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    count: \"2\"\n", true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': expected a whole number");
+        assertThatThrownBy(() -> reader.parse("site.json", """
+                {"machines": [{"name": "pc-{n}", "family": "windows-client", "edition": "Windows 10 Pro",
+                  "count": "2"}]}""", false))
+                .hasMessage("site.json: line 2, column 12: field 'machines[0].count': expected a whole number");
+        // Text may still be written as a number: windows: 11 is the text 11.
+        assertThat(reader.parse("site.yaml", FLEET + "    count: 2\n    windows: 7\n", true)
+                        .groups()
+                        .get(0)
+                        .count())
+                .isEqualTo(2);
     }
 }

@@ -172,8 +172,7 @@ class SimulateCommandTest {
                 + "  line 8, column 12: field 'machines[0].every': expected text (a single value)\n"
                 + "  line 10, column 23: field 'host.activationInterval': 5m is outside the allowed 15m to 30d\n"
                 + "  line 7, column 14: field 'machines[0].edition': 'Windows 7 Ultimate' is not an edition of "
-                + "windows-client (did you mean: Windows 7 Professional, Windows 7 Professional N, Windows 7 "
-                + "Professional E, Windows 7 Enterprise, Windows 7 Enterprise N?)\n";
+                + "windows-client; did you mean 'Windows 7 Enterprise'?\n";
         // The example of docs/simulate.md ("Exit codes"): the file it shows prints what it says.
         String doc = Files.readString(Path.of("..", "..", "docs", "simulate.md"));
         int yaml = doc.indexOf("```yaml\n", doc.indexOf("For example, this `site.yaml`:")) + "```yaml\n".length();
@@ -186,6 +185,42 @@ class SimulateCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).isEqualTo(printed.replace("site.yaml: ", f + ": "));
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void onOffValuesAndCountsOfTheWrongTypeAreBadInputNotARun() throws Exception {
+        // Each of these used to run (exit 0): cloned: 1 as "cloned (one CMID)", yes and "true" as true, "2" as 2.
+        Path f = write("types.yaml", """
+        machines:
+          - name: pc-{n}
+            family: windows-client
+            edition: Windows 10 Pro
+            count: "2"
+            cloned: 1
+            hostCaching: yes
+          - name: srv-{n}
+            family: windows-server
+            edition: Windows Server 2022 Standard
+            hostCaching: "true"
+        """);
+        Run r = LabFixtures.simulate(f.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err())
+                .isEqualTo("kms-agent simulate: " + f + ": 4 problems:\n"
+                        + "  line 5, column 12: field 'machines[0].count': expected a whole number\n"
+                        + "  line 6, column 13: field 'machines[0].cloned': expected true or false\n"
+                        + "  line 7, column 18: field 'machines[0].hostCaching': expected true or false\n"
+                        + "  line 11, column 18: field 'machines[1].hostCaching': expected true or false\n");
+
+        Path json = write("types.json", """
+        {"machines": [{"name": "pc-{n}", "family": "windows-client", "edition": "Windows 10 Pro", "count": "2"}]}
+        """);
+        Run j = LabFixtures.simulate(json.toString());
+        assertThat(j.exitCode()).isEqualTo(2);
+        assertThat(j.err())
+                .isEqualTo("kms-agent simulate: " + json
+                        + ": line 1, column 100: field 'machines[0].count': expected a whole number\n");
     }
 
     @Test

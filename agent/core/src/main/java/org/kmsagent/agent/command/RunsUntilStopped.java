@@ -49,10 +49,13 @@ public final class RunsUntilStopped {
     }
 
     /**
-     * Says that the command is ready: its text lines, or with {@code --json} one line holding {@code "event":
-     * "ready"}, the process id and {@code facts} (keys in their order; absent values left out).
+     * Says that the command is ready: its banner's text lines then {@code logging: <logging>}, or with {@code --json}
+     * one line holding {@code "event": "ready"}, the process id, {@code facts} (keys in their order; absent values
+     * left out) and {@code logging}.
+     *
+     * @param logging where the command's log goes, as {@code ResidentLogging} says it
      */
-    public void ready(List<String> lines, Map<String, Object> facts) {
+    public void ready(List<String> lines, Map<String, Object> facts, String logging) {
         if (json) {
             Map<String, Object> document = new LinkedHashMap<>();
             document.put("event", "ready");
@@ -62,9 +65,11 @@ public final class RunsUntilStopped {
                     document.put(k, v);
                 }
             });
+            document.put("logging", logging);
             line(document);
         } else {
             lines.forEach(out::println);
+            out.println("logging: " + logging);
             out.flush();
         }
     }

@@ -4,9 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.command.RunsUntilStopped;
@@ -89,11 +87,7 @@ public final class HubCommand implements Callable<Integer> {
             return 2;
         }
         RunsUntilStopped stop = RunsUntilStopped.install("kms-agent hub", out, json, hub::close);
-        List<String> lines = new ArrayList<>(hub.banner());
-        lines.add("logging: " + logs);
-        Map<String, Object> facts = new LinkedHashMap<>(hub.readyFacts());
-        facts.put("logging", logs);
-        stop.ready(lines, facts);
+        stop.ready(hub.banner(), hub.readyFacts(), logs);
         stop.await();
         return 0;
     }

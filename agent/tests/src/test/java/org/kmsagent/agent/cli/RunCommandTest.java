@@ -127,19 +127,7 @@ class RunCommandTest {
         Path data = dir.resolve("data");
         Path out = dir.resolve("out.jsonl");
         Path err = dir.resolve("err.log");
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-XX:-UsePerfData",
-                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                        "org.kmsagent.agent.cli.Main",
-                        "run",
-                        "--json",
-                        "--set",
-                        "dataDir=" + data,
-                        "--set",
-                        "bridge.port=0")
+        Process p = runCommand(data, "--json")
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
@@ -190,21 +178,24 @@ class RunCommandTest {
         }
     }
 
+    /** {@code kms-agent run} in a child JVM on this test's class path, its data in {@code data}, any free port. */
+    private static ProcessBuilder runCommand(Path data, String... options) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-XX:-UsePerfData",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "org.kmsagent.agent.cli.Main",
+                "run"));
+        command.addAll(List.of(options));
+        command.addAll(List.of("--set", "dataDir=" + data, "--set", "bridge.port=0"));
+        return new ProcessBuilder(command);
+    }
+
     private record Daemon(Process process, Path log, int port, String fingerprint) {
         static Daemon start(Path data, Path log) throws Exception {
-            Process p = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            "-XX:-UsePerfData",
-                            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                            "org.kmsagent.agent.cli.Main",
-                            "run",
-                            "--set",
-                            "dataDir=" + data,
-                            "--set",
-                            "bridge.port=0")
+            Process p = runCommand(data)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

@@ -16,6 +16,15 @@ class ConfiguredTokensTest {
         return TokenHash.of(token, TokenHash.MIN_ITERATIONS, new SecureRandom()).format();
     }
 
+    /** Both tokens hashed, neither used yet, on the test's clock. */
+    private static ConfiguredTokens opsAndReaderHashed(AtomicLong nanos) {
+        return new ConfiguredTokens(
+                List.of(
+                        new TokenConfig("ops", null, Role.ADMIN, hash(OPS)),
+                        new TokenConfig("reader", null, Role.READ, hash(READER))),
+                nanos::get);
+    }
+
     @Test
     void clearAndHashedTokensMatchTheirHolderAndNothingElse() {
         ConfiguredTokens tokens = new ConfiguredTokens(List.of(
@@ -30,11 +39,7 @@ class ConfiguredTokensTest {
     @Test
     void aFloodOfWrongTokensSpendsTheSecondsChecksButAUsedTokenStillMatchesWithoutOne() {
         AtomicLong nanos = new AtomicLong();
-        ConfiguredTokens tokens = new ConfiguredTokens(
-                List.of(
-                        new TokenConfig("ops", null, Role.ADMIN, hash(OPS)),
-                        new TokenConfig("reader", null, Role.READ, hash(READER))),
-                nanos::get);
+        ConfiguredTokens tokens = opsAndReaderHashed(nanos);
         assertThat(tokens.match(OPS)).isPresent(); // one check: ops is known from now on
 
         for (int i = 0; i < ConfiguredTokens.MAX_CHECKS_PER_SECOND; i++) {
@@ -51,11 +56,7 @@ class ConfiguredTokensTest {
     @Test
     void aWrongTokenPresentedAgainAndAgainIsRefusedWithoutSpendingTheAllowanceASignInNeeds() {
         AtomicLong nanos = new AtomicLong();
-        ConfiguredTokens tokens = new ConfiguredTokens(
-                List.of(
-                        new TokenConfig("ops", null, Role.ADMIN, hash(OPS)),
-                        new TokenConfig("reader", null, Role.READ, hash(READER))),
-                nanos::get);
+        ConfiguredTokens tokens = opsAndReaderHashed(nanos);
         // Machines still presenting a token since replaced: checked once against both hashes, then remembered.
         String old = "replaced-token-0123456789abcdef";
         for (int i = 0; i < 10 * ConfiguredTokens.MAX_CHECKS_PER_SECOND; i++) {

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.command.WholeNumberOption;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.report.ReportCollector;
@@ -129,7 +130,7 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Fraction (0 to 1) of licensing calls that fail "
                     + "with transient faults of every kind (service not running, RPC unavailable, SLOpen failed, access denied, "
                     + "WMI busy, hung call), drawn from the seed (overrides the scenario's faults: rate).")
-    Double faults;
+    String faults; // text, so that a refusal quotes what was typed: "abc", "2"
 
     @Option(names = "--json", description = "One JSON object per event per line instead of the timeline.")
     boolean json;
@@ -482,12 +483,24 @@ public final class SimulateCommand implements Callable<Integer> {
                                 .scenario(reader, families, seed, days);
         s = s.with(Optional.ofNullable(seed), Optional.ofNullable(days).map(d -> Duration.ofDays(d)));
         if (faults != null) {
-            if (!(faults >= 0 && faults <= 1)) {
-                throw new ScenarioException("--faults", List.of("must be between 0 and 1, got " + faults));
-            }
-            s = s.withFaults(FaultyStack.Plan.everyKind(faults));
+            s = s.withFaults(FaultyStack.Plan.everyKind(faultRate(faults)));
         }
         return s;
+    }
+
+    /** {@code --faults}: a fraction from 0 to 1 (0.05, 5e-2), else a usage error quoting what was given. */
+    static double faultRate(String text) throws ScenarioException {
+        double rate;
+        try {
+            rate = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            rate = Double.NaN;
+        }
+        if (!(rate >= 0 && rate <= 1)) { // NaN too
+            throw new ScenarioException(
+                    "--faults", List.of("expected a number from 0 to 1, got " + BoundedInput.shown(text)));
+        }
+        return rate;
     }
 
     /** {@code part} of {@code whole} as a percentage with one decimal; never 0% for a part above zero. */

@@ -62,8 +62,14 @@ class SimulateFaultsTest {
         System.out.println("--- without faults ---\n" + String.join("\n", tail(clean.lines(), 12))
                 + "\n--- with --faults 0.1 ---\n" + String.join("\n", tail(lines, 13)));
         assertThat(LabFixtures.simulate("--clients", "1", "--faults", "1.5").err())
-                .contains("--faults")
-                .contains("must be between 0 and 1, got 1.5");
+                .contains("--faults: expected a number from 0 to 1, got 1.5");
+        for (String bad : new String[] {"abc", "2", "NaN", "-0.1"}) {
+            LabFixtures.Run refused = LabFixtures.simulate("--clients", "1", "--faults", bad);
+            assertThat(refused.exitCode()).as(bad).isEqualTo(2);
+            assertThat(refused.err())
+                    .isEqualTo("kms-agent simulate: --faults: expected a number from 0 to 1, got " + bad
+                            + System.lineSeparator());
+        }
     }
 
     @Test

@@ -214,13 +214,11 @@ public final class TokenCommand implements Runnable {
         }
 
         /**
-         * The name as it can be pasted into the flow mapping printed: as it is when it is a plain word, else quoted
-         * (a JSON string is a YAML double-quoted scalar), so that "a, b", "ops: admin" or "#ops" stay one name.
+         * The name as it can be pasted into the flow mapping printed: always quoted (a JSON string is a YAML
+         * double-quoted scalar), since bare, YAML reads "a, b", "x}" or "#ops" as something else, and null, True,
+         * 1.10 or 007 as no name, true, 1.1 or 7.
          */
         static String yamlScalar(String name) {
-            if (name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-                return name;
-            }
             try {
                 return new ObjectMapper().writeValueAsString(name);
             } catch (JsonProcessingException e) {

@@ -84,12 +84,14 @@ class HashedTokenTest {
                 .isTrue();
         assertThat(doc.getString("role")).isEqualTo("admin");
         Result text = AgentFixture.run("token", "new");
-        assertThat(text.out()).contains("token: ", "hash:  pbkdf2-sha256:", "- {name: operator, role: read, hash: \"");
+        assertThat(text.out())
+                .contains("token: ", "hash:  pbkdf2-sha256:", "- {name: \"operator\", role: read, hash: \"");
     }
 
     @Test
     void theConfigurationLinePrintedLoadsAsOneTokenOfThatNameWhateverTheName() throws Exception {
-        for (String name : List.of("helpdesk", "a, b", "x}", "#ops", "ops: admin", "say \"hi\"")) {
+        for (String name :
+                List.of("helpdesk", "a, b", "x}", "#ops", "ops: admin", "say \"hi\"", "null", "True", "1.10", "007")) {
             Result r = AgentFixture.run("token", "new", "--name", name, "--iterations", "10000");
             assertThat(r.exit()).as(r.toString()).isZero();
             String line = r.out()

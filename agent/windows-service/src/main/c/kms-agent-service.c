@@ -441,9 +441,10 @@ static int utf16_well_formed(const wchar_t* s, size_t len) {
 
 /*
  * The lines of <install>\conf\service-jvm.options into options. The file may be UTF-8 (or ASCII), with or without the
- * byte-order mark Notepad writes, or UTF-16 with its byte-order mark (Notepad's "Unicode", little-endian, and "Unicode
- * big endian"). A line that is not valid in that encoding, or that the JVM cannot be given, fails the start naming the
- * file and the line, rather than being left out: a flag silently missing (a heap size, a service name) would be found
+ * byte-order mark Notepad writes, UTF-16 with its byte-order mark (Notepad's "Unicode", little-endian, and "Unicode
+ * big endian"), or, when it is not valid UTF-8, in the system code page (Notepad's "ANSI"). A line that the JVM cannot
+ * be given (a character outside the system code page, a NUL) fails the start naming the file and the line, rather
+ * than being left out: a flag silently missing (a heap size, a service name) would be found
  * much later than a service that says why it did not start. Returns 0 then, with the reason in problem; 1 otherwise,
  * also when there is no file.
  */
@@ -471,58 +472,52 @@ static int file_options(JavaVMOption* options, int* n, wchar_t* problem, size_t 
         MAX_OPTIONS_FILE_BYTES);
     return 0;
   }
-  /* Decoded a line at a time, into a buffer as long as the longest line can be (a UTF-8 byte is at most a unit). */
+  /* Room for the whole file decoded: a byte gives at most one UTF-16 unit, and file_option ends a line in place. */
   wchar_t* w = malloc((size + 1) * sizeof(wchar_t));
   if (w == NULL) {
     free(bytes);
     swprintf(problem, cap, L"out of memory reading %ls", path);
     return 0;
   }
-  int ok = 1;
-  int line = 0;
+  /* Decoded whole, then taken a line at a time; units: how many UTF-16 units the file holds. */
+  size_t units = 0;
+  int odd = 0; /* UTF-16 with an odd number of bytes: its last character is cut short */
   if (size >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF))) {
     int big_endian = bytes[0] == 0xFE;
-    size_t units = (size - 2) / 2;
+    units = (size - 2) / 2;
+    odd = size % 2 != 0;
     for (size_t i = 0; i < units; i++) {
       unsigned char lo = bytes[2 + 2 * i + (big_endian ? 1 : 0)], hi = bytes[2 + 2 * i + (big_endian ? 0 : 1)];
       w[i] = (wchar_t)(lo | (hi << 8));
     }
-    size_t start = 0;
-    while (ok && start <= units) {
-      size_t end = start;
-      while (end < units && w[end] != L'\n') end++;
-      line++;
-      if (end == units && size % 2 != 0) {
-        swprintf(problem, cap, L"line %d of %ls ends in half a UTF-16 character: the file is cut short", line, path);
-        ok = 0;
-      } else if (!utf16_well_formed(w + start, end - start)) {
-        swprintf(problem, cap, L"line %d of %ls is not valid UTF-16", line, path);
-        ok = 0;
-      } else {
-        ok = file_option(w + start, end - start, line, path, options, n, problem, cap);
-      }
-      start = end + 1;
-    }
   } else {
-    size_t start = size >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
-    while (ok && start <= size) {
-      size_t end = start;
-      while (end < size && bytes[end] != '\n') end++;
-      line++;
-      int units = 0;
-      if (end > start) {
-        units = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, (const char*)bytes + start, (int)(end - start), w,
-            (int)size);
-      }
-      if (end > start && units <= 0) {
-        swprintf(problem, cap, L"line %d of %ls is not valid UTF-8: save the file as UTF-8 or as Unicode", line,
-            path);
-        ok = 0;
-      } else {
-        ok = file_option(w, (size_t)units, line, path, options, n, problem, cap);
-      }
-      start = end + 1;
+    size_t skip = size >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+    int len = (int)(size - skip);
+    if (len > 0) {
+      int got = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, (const char*)bytes + skip, len, w, (int)size);
+      /* Not UTF-8: Notepad's "ANSI", the system code page, which it writes by default before Windows 10 1903
+         (Windows Server 2019 and earlier included); a comment with an accent must not stop the service. */
+      if (got <= 0) got = MultiByteToWideChar(CP_ACP, 0, (const char*)bytes + skip, len, w, (int)size);
+      units = got > 0 ? (size_t)got : 0;
     }
+  }
+  int ok = 1;
+  int line = 0;
+  size_t start = 0;
+  while (ok && start <= units) {
+    size_t end = start;
+    while (end < units && w[end] != L'\n') end++;
+    line++;
+    if (end == units && odd) {
+      swprintf(problem, cap, L"line %d of %ls ends in half a UTF-16 character: the file is cut short", line, path);
+      ok = 0;
+    } else if (!utf16_well_formed(w + start, end - start)) {
+      swprintf(problem, cap, L"line %d of %ls is not valid UTF-16", line, path);
+      ok = 0;
+    } else {
+      ok = file_option(w + start, end - start, line, path, options, n, problem, cap);
+    }
+    start = end + 1;
   }
   free(w);
   free(bytes);

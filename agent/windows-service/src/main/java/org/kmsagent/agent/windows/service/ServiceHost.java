@@ -209,6 +209,14 @@ public final class ServiceHost {
         }
     }
 
+    /**
+     * Whether a start or a stop outlasted its limit, so that the service was reported stopped while the body's thread
+     * still hung: the process should then end without running the JVM's shutdown hooks.
+     */
+    public boolean gaveUp() {
+        return limitPassed;
+    }
+
     /** The Win32 error of a failed {@code StartServiceCtrlDispatcherW}, 0 if it did not fail. */
     public int dispatcherError() {
         return dispatcherError;

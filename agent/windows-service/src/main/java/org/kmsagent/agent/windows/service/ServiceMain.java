@@ -34,17 +34,28 @@ public final class ServiceMain {
             return;
         }
         int code;
+        boolean gaveUp;
+        String serviceName = System.getProperty("kmsagent.service.name", DEFAULT_SERVICE_NAME);
         try (EventLogWriter writer = EventLogWriter.open(EventLogWriter.SOURCE)) {
-            code = run(
+            AgentEvents events = new AgentEvents(writer);
+            ServiceHost host = host(
                     List.of(args),
                     api,
-                    new AgentEvents(writer),
-                    System.getProperty("kmsagent.service.name", DEFAULT_SERVICE_NAME),
+                    events,
+                    serviceName,
                     ServiceHost.Options.defaults(),
                     ServiceMain.class.getClassLoader());
+            code = run(host, serviceName);
+            gaveUp = host.gaveUp();
         }
         System.out.flush();
         System.err.flush();
+        if (gaveUp) {
+            // A start or stop that hung past its limit: the JVM's shutdown hooks (the ledger's database closing on
+            // exit,
+            // say) could wait on what hangs and keep the process, and the data folder, after STOPPED was reported.
+            Runtime.getRuntime().halt(code);
+        }
         // The daemon may leave non-daemon threads; STOPPED is reported, so the process ends here.
         System.exit(code);
     }
@@ -61,7 +72,20 @@ public final class ServiceMain {
             String serviceName,
             ServiceHost.Options options,
             ClassLoader loader) {
-        ServiceHost host = new ServiceHost(api, serviceName, new ProvidedBody(args, events, loader), events, options);
+        return run(host(args, api, events, serviceName, options, loader), serviceName);
+    }
+
+    private static ServiceHost host(
+            List<String> args,
+            Advapi32Service api,
+            AgentEvents events,
+            String serviceName,
+            ServiceHost.Options options,
+            ClassLoader loader) {
+        return new ServiceHost(api, serviceName, new ProvidedBody(args, events, loader), events, options);
+    }
+
+    private static int run(ServiceHost host, String serviceName) {
         int code = host.run();
         if (code == ServiceExitCode.PROCESS_NOT_A_SERVICE) {
             System.err.println("kms-agent-service: not started by the Service Control Manager. Install the service with"

@@ -88,8 +88,10 @@ class ServiceHostTest {
         }
     }
 
+    private ServiceHost host;
+
     private Future<Integer> runHost(ServiceBody body, ServiceHost.Options options) {
-        ServiceHost host = new ServiceHost(dbl.api(), "kms-agent", body, new AgentEvents(writer), options);
+        host = new ServiceHost(dbl.api(), "kms-agent", body, new AgentEvents(writer), options);
         return pool.submit(host::run);
     }
 
@@ -141,6 +143,7 @@ class ServiceHostTest {
 
         assertThat(dbl.send(SERVICE_CONTROL_STOP)).isEqualTo(NO_ERROR);
         assertThat(exitOf(run)).isZero();
+        assertThat(host.gaveUp()).isFalse();
 
         assertThat(states())
                 .containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING, SERVICE_STOPPED);
@@ -286,6 +289,9 @@ class ServiceHostTest {
         // The dispatcher returns while the body still hangs: the process can end.
         assertThat(exitOf(run)).isEqualTo(ServiceExitCode.STOP_FAILED);
         assertThat(stopReturned.getCount()).isEqualTo(1);
+        assertThat(host.gaveUp())
+                .as("ServiceMain then halts: no shutdown hook may wait on what hangs")
+                .isTrue();
         assertThat(states())
                 .containsExactly(SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING, SERVICE_STOPPED);
         Status stopped = dbl.statuses().get(3);
@@ -317,6 +323,7 @@ class ServiceHostTest {
 
         assertThat(exitOf(run)).isEqualTo(ServiceExitCode.START_FAILED);
         assertThat(startReturned.getCount()).isEqualTo(1);
+        assertThat(host.gaveUp()).isTrue();
         assertThat(states()).containsExactly(SERVICE_START_PENDING, SERVICE_STOPPED);
         Status stopped = dbl.statuses().get(1);
         assertThat(stopped.win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR);

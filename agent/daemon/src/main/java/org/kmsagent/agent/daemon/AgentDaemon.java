@@ -353,14 +353,20 @@ public final class AgentDaemon implements AutoCloseable {
 
     /**
      * The banner's facts for {@code run --json}: the bridge (its address, certificate fingerprint and the admin
-     * token's file, or {@code enabled: false}), the metrics URL, and the banner's other lines as notes, without
-     * their {@code kms-agent: } prefix.
+     * token's file; {@code enabled: false} when configured off; {@code listening: false} when it could not start),
+     * the metrics URL, and the banner's other lines as notes, without their {@code kms-agent: } prefix.
      */
     public Map<String, Object> readyFacts() {
         Map<String, Object> facts = new LinkedHashMap<>();
         Map<String, Object> b = new LinkedHashMap<>();
         if (bridge == null) {
-            b.put("enabled", false);
+            // Off by configuration, or enabled but not listening: its TLS material could not be used (the notes say
+            // why), which a supervisor must not take for the first.
+            boolean enabled = context.config().bridge().enabled();
+            b.put("enabled", enabled);
+            if (enabled) {
+                b.put("listening", false);
+            }
         } else {
             b.put("address", bridgeAddress());
             b.put("certificateSha256", bridge.fingerprint());

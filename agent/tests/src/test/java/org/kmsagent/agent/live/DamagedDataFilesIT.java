@@ -156,6 +156,8 @@ class DamagedDataFilesIT {
                             l -> l.startsWith("kms-agent: bridge disabled: the configured TLS material cannot be used")
                                     && l.contains(cert.toString()));
             assertThat(daemon.bridgePort()).isEqualTo(-1);
+            // run --json tells a bridge that could not start from one configured off.
+            assertThat(daemon.readyFacts().get("bridge")).isEqualTo(Map.of("enabled", true, "listening", false));
             assertThat(control.get().host().enabled()).isFalse();
             awaitOwnProductsRenewed();
             // The configured files are the administrator's: reported, left where they are.

@@ -61,21 +61,11 @@ public final class ServiceMain {
     }
 
     /**
-     * Runs the service with the body of the first {@link ServiceBodyProvider} {@code loader} finds; returns the
-     * process exit code ({@link ServiceHost#run}). Without a provider the service fails to start with
-     * {@link ServiceExitCode#NO_SERVICE_BODY}, reported to the SCM and the Event Log.
+     * The host that runs the service with the body of the first {@link ServiceBodyProvider} {@code loader} finds.
+     * Without a provider the service fails to start with {@link ServiceExitCode#NO_SERVICE_BODY}, reported to the SCM
+     * and the Event Log.
      */
-    public static int run(
-            List<String> args,
-            Advapi32Service api,
-            AgentEvents events,
-            String serviceName,
-            ServiceHost.Options options,
-            ClassLoader loader) {
-        return run(host(args, api, events, serviceName, options, loader), serviceName);
-    }
-
-    private static ServiceHost host(
+    static ServiceHost host(
             List<String> args,
             Advapi32Service api,
             AgentEvents events,
@@ -85,7 +75,8 @@ public final class ServiceMain {
         return new ServiceHost(api, serviceName, new ProvidedBody(args, events, loader), events, options);
     }
 
-    private static int run(ServiceHost host, String serviceName) {
+    /** Runs {@code host} until the service has stopped; returns the process exit code ({@link ServiceHost#run}). */
+    static int run(ServiceHost host, String serviceName) {
         int code = host.run();
         if (code == ServiceExitCode.PROCESS_NOT_A_SERVICE) {
             System.err.println("kms-agent-service: not started by the Service Control Manager. Install the service with"

@@ -24,7 +24,7 @@ import org.kmsagent.agent.windows.testing.Advapi32Double;
 import org.kmsagent.agent.windows.testing.Advapi32Double.Event;
 import org.kmsagent.agent.windows.testing.Advapi32Double.Status;
 
-/** {@link ServiceMain#run}: the provider found through ServiceLoader, and what happens without one. */
+/** {@link ServiceMain#host} and {@link ServiceMain#run}: the provider found through ServiceLoader, and what happens without one. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServiceMainTest {
     private static final ServiceHost.Options OPTIONS = new ServiceHost.Options(
@@ -56,18 +56,18 @@ class ServiceMainTest {
         pool.shutdownNow();
     }
 
+    /** What ServiceMain.main runs, with the double's advapi32 and a test's class loader. */
+    private int runMain(List<String> args, AgentEvents events, ClassLoader loader) {
+        return ServiceMain.run(ServiceMain.host(args, dbl.api(), events, "kms-agent", OPTIONS, loader), "kms-agent");
+    }
+
     @Test
     void theProvidersBodyRunsAsTheServiceWithTheLauncherArguments() throws Exception {
         ScriptedBody body = ScriptedBody.quiet();
         TestBodyProvider.BODY.set(body);
         AgentEvents events = new AgentEvents(writer);
-        Future<Integer> run = pool.submit(() -> ServiceMain.run(
-                List.of("conf\\agent.yaml"),
-                dbl.api(),
-                events,
-                "kms-agent",
-                OPTIONS,
-                getClass().getClassLoader()));
+        Future<Integer> run = pool.submit(
+                () -> runMain(List.of("conf\\agent.yaml"), events, getClass().getClassLoader()));
         dbl.awaitStatus(SERVICE_RUNNING, 0);
         assertThat(TestBodyProvider.ARGS.get()).containsExactly("conf\\agent.yaml");
         assertThat(TestBodyProvider.EVENTS.get()).isSameAs(events);
@@ -87,13 +87,8 @@ class ServiceMainTest {
                 ServiceExitCode.CONFIGURATION,
                 "C:\\ProgramData\\kms-agent\\agent.yaml does not exist",
                 "Create it or pass another path."));
-        Future<Integer> run = pool.submit(() -> ServiceMain.run(
-                List.of(),
-                dbl.api(),
-                new AgentEvents(writer),
-                "kms-agent",
-                OPTIONS,
-                getClass().getClassLoader()));
+        Future<Integer> run = pool.submit(
+                () -> runMain(List.of(), new AgentEvents(writer), getClass().getClassLoader()));
         assertThat(run.get(20, TimeUnit.SECONDS)).isEqualTo(ServiceExitCode.START_FAILED);
         Status last = dbl.statuses().get(dbl.statuses().size() - 1);
         assertThat(last.state()).isEqualTo(SERVICE_STOPPED);
@@ -104,8 +99,7 @@ class ServiceMainTest {
     @Test
     void withoutAProviderTheServiceFailsToStartWithNoServiceBody() throws Exception {
         ClassLoader empty = new ClassLoader(null) {}; // sees no META-INF/services of ours
-        Future<Integer> run = pool.submit(
-                () -> ServiceMain.run(List.of(), dbl.api(), new AgentEvents(writer), "kms-agent", OPTIONS, empty));
+        Future<Integer> run = pool.submit(() -> runMain(List.of(), new AgentEvents(writer), empty));
         assertThat(run.get(20, TimeUnit.SECONDS)).isEqualTo(ServiceExitCode.START_FAILED);
         Status last = dbl.statuses().get(dbl.statuses().size() - 1);
         assertThat(last.state()).isEqualTo(SERVICE_STOPPED);

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.command.TakesGlobalOptions;
-import org.kmsagent.agent.plugin.EditionNames;
+import org.kmsagent.agent.core.text.ClosestNames;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.api.Sku;
@@ -90,12 +90,12 @@ final class GvlkCommand implements Callable<Integer> {
                         + " 'kms-agent products --family ID' for the editions");
             }
             List<String> close =
-                    EditionNames.closest(edition, all.stream().map(Sku::name).toList());
+                    ClosestNames.closest(edition, all.stream().map(Sku::name).toList());
             // A mistyped edition is bad input, as an unknown family is for products: exit 2.
             throw new UsageException("no edition named '" + edition + "'"
                     + (close.isEmpty()
                             ? "; see 'kms-agent products --family ID' for the editions"
-                            : "; " + EditionNames.didYouMean(close)));
+                            : "; " + ClosestNames.didYouMean(close)));
         }
     }
 }

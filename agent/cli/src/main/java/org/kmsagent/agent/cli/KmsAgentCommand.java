@@ -20,6 +20,7 @@ import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.core.Subcommands;
+import org.kmsagent.agent.core.text.ClosestNames;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginHostModule;
 import picocli.CommandLine;
@@ -332,10 +333,10 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     /**
      * What every command prints for arguments picocli refuses (an unknown option, a bad value, a missing parameter):
-     * the reason on one line, picocli's "Did you mean" for a mistyped word, and where the help is, rather than the
-     * whole help (which would bury the reason). Exit code 2.
+     * the reason on one line, the names close to a mistyped word, and where the help is, rather than the whole help
+     * (which would bury the reason). Exit code 2.
      */
-    private static int usageError(CommandLine.ParameterException ex) {
+    private static int usageError(CommandLine.ParameterException ex, Set<String> rootCommands) {
         CommandLine command = ex.getCommandLine();
         String help = command.getCommandSpec().qualifiedName() + " --help";
         String message = ex.getMessage();
@@ -345,9 +346,34 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                 + (message.contains("'" + help + "'")
                         ? message
                         : message.replaceFirst("\\.$", "") + familyHint(ex) + "; see '" + help + "'"));
-        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        if (ex instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()) {
+            printSuggestions(u, rootCommands, err);
+        }
         err.flush();
         return 2;
+    }
+
+    /**
+     * "Did you mean" with only the names close to the word ({@link ClosestNames}): picocli's own guess is its most
+     * similar name however far, and answered {@code ctl products} with {@code ctl activate}, a command that changes
+     * state. A word that is a command of kms-agent itself, typed under another command, is shown where it is.
+     */
+    private static void printSuggestions(
+            CommandLine.UnmatchedArgumentException ex, Set<String> rootCommands, PrintWriter err) {
+        String word = ex.getUnmatched().get(0);
+        CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+        List<String> close = ClosestNames.closest(word, ex.getSuggestions());
+        if (!close.isEmpty()) {
+            err.println("Did you mean: "
+                    + close.stream()
+                            .map(name -> ex.isUnknownOption() ? name : spec.qualifiedName() + " " + name)
+                            .collect(Collectors.joining(" or "))
+                    + "?");
+        } else if (spec.parent() != null && rootCommands.contains(word)) {
+            err.println("'" + word + "' is a command of kms-agent itself, not of '" + spec.qualifiedName() + "': "
+                    + "kms-agent " + word);
+        }
     }
 
     /**
@@ -444,7 +470,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
                 err.flush();
                 return 2;
             }
-            return usageError(ex);
+            return usageError(ex, subcommands.keySet());
         });
         // With --help anywhere, picocli prints the root's help and exits 0 even when a word before it is no command
         // (e.g. 'simulate --help' on the machine agent, which has no simulator): say it is unknown instead.

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.text.ClosestNames;
 import org.kmsagent.agent.plugin.EditionNames;
 import org.kmsagent.agent.plugin.FamilyRegistry;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -224,7 +225,7 @@ final class MachineGroupReader {
 
     /**
      * What to write instead of an edition {@code family} does not hold: the family that does hold it, else the names
-     * closest to it in {@code family} ({@link EditionNames}, as {@code kms-agent gvlk} suggests them), else those
+     * closest to it in {@code family} ({@link ClosestNames}, as {@code kms-agent gvlk} suggests them), else those
      * closest in the other loaded families, named with their family.
      */
     private String suggestion(LoadedFamily family, String edition) {
@@ -232,13 +233,13 @@ final class MachineGroupReader {
         if (owner.isPresent()) {
             return "it is an edition of family " + owner.get().id();
         }
-        List<String> close = EditionNames.closest(edition, names(List.of(family)));
+        List<String> close = ClosestNames.closest(edition, names(List.of(family)));
         if (!close.isEmpty()) {
-            return EditionNames.didYouMean(close);
+            return ClosestNames.didYouMean(close);
         }
         List<LoadedFamily> others =
                 families.stream().filter(f -> !f.id().equals(family.id())).toList();
-        close = EditionNames.closest(edition, names(others));
+        close = ClosestNames.closest(edition, names(others));
         if (!close.isEmpty()) {
             // Named with the family of the nearest, and only its editions: a line of names each with its own family
             // would be a list to read, not a suggestion.
@@ -247,7 +248,7 @@ final class MachineGroupReader {
                     .filter(n -> nearest.catalog().byName(n).isPresent())
                     .toList();
             return (ofIt.size() == 1 ? "the closest edition is" : "the closest editions are") + " of family "
-                    + nearest.id() + ": " + EditionNames.didYouMean(ofIt);
+                    + nearest.id() + ": " + ClosestNames.didYouMean(ofIt);
         }
         return "see 'kms-agent products --family " + family.id() + "' for its editions";
     }

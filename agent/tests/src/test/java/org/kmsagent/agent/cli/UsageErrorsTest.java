@@ -71,6 +71,21 @@ class UsageErrorsTest {
     }
 
     @Test
+    void onlyCloseNamesAreSuggestedAndARootCommandTypedUnderCtlIsShownWhereItIs() {
+        // picocli alone answered 'ctl products' with "Did you mean: ctl activate?", a command that changes state.
+        CliRun products = CliRun.of("ctl", "products");
+        assertThat(products.exitCode()).isEqualTo(2);
+        assertThat(products.err())
+                .contains("'products' is a command of kms-agent itself, not of 'kms-agent ctl': kms-agent products")
+                .doesNotContain("Did you mean", "activate");
+        CliRun typo = CliRun.of("ctl", "stauts");
+        assertThat(typo.err()).contains("Did you mean: kms-agent ctl status?").doesNotContain("host", "install-gvlk");
+        CliRun option = CliRun.of("status", "--jsn");
+        assertThat(option.exitCode()).isEqualTo(2);
+        assertThat(option.err()).contains("Did you mean: --json?");
+    }
+
+    @Test
     void aFamilyTypedWithoutItsOptionIsShownHowToNameIt() {
         // As one types 'gvlk EDITION'; picocli alone said only "Unmatched argument".
         CliRun products = CliRun.of("products", "office2024");

@@ -1,0 +1,89 @@
+package org.kmsagent.agent.core.text;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one rule for answering a name that is not known, wherever one is typed: an edition ({@code kms-agent gvlk}, a
+ * scenario's {@code edition:}), a command or an option of the command line. The names closest to it, in the same
+ * words everywhere, and none when nothing is close: a far-fetched guess (a command that changes state offered for a
+ * word that only looks like it) is worse than no guess.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ClosestNames {
+    /** At most this many names are suggested: more would be a list to read, not a suggestion. */
+    private static final int MAX_SUGGESTIONS = 3;
+    /** A name is close when at most this share of its letters must change (Levenshtein over the longer length). */
+    private static final double MAX_SCORE = 0.4;
+
+    private ClosestNames() {}
+
+    /**
+     * Up to three of {@code names} nearest to {@code wanted}, nearest first, compared without case and punctuation:
+     * those within 40% edits of the longer name, or that contain {@code wanted} whole; none if nothing is reasonably
+     * close, or {@code wanted} has no letter or digit (every name "contains" it).
+     */
+    public static List<String> closest(String wanted, List<String> names) {
+        String w = normalise(wanted);
+        if (w.isEmpty()) {
+            return List.of();
+        }
+        record Candidate(String name, double score) {}
+        List<Candidate> close = new ArrayList<>();
+        for (String name : names) {
+            String n = normalise(name);
+            double longer = Math.max(1, Math.max(w.length(), name.length()));
+            boolean contains = n.contains(w);
+            int distance;
+            if (contains) {
+                distance = n.length() - w.length(); // w inserted into: exactly the letters around it
+            } else if (Math.abs(n.length() - w.length()) / longer > MAX_SCORE) {
+                continue; // at least that many edits: not close, and a runaway input is not compared letter by letter
+            } else {
+                distance = distance(w, n);
+            }
+            double score = distance / longer;
+            if (score <= MAX_SCORE || contains) {
+                close.add(new Candidate(name, score));
+            }
+        }
+        return close.stream()
+                .sorted(Comparator.comparingDouble(Candidate::score))
+                .limit(MAX_SUGGESTIONS)
+                .map(Candidate::name)
+                .toList();
+    }
+
+    /** The suggestion in words: {@code did you mean 'A' or 'B'?}; {@code names} not empty. */
+    public static String didYouMean(List<String> names) {
+        return "did you mean "
+                + String.join(" or ", names.stream().map(n -> "'" + n + "'").toList()) + "?";
+    }
+
+    private static String normalise(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").strip();
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

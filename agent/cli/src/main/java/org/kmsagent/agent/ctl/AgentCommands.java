@@ -43,8 +43,8 @@ final class AgentCommands {
                                     : ProductKey.shownFromLastFive(p.getString("partialKey")),
                             p.getString("status"),
                             p.getString("kms"),
-                            p.getString("validUntil"),
-                            p.getString("nextAttempt"),
+                            shownTime(p.getString("validUntil")),
+                            shownTime(p.getString("nextAttempt")),
                             p.getString("lastResult"));
                 });
                 t.print(out);
@@ -123,7 +123,7 @@ final class AgentCommands {
                         e.getString("clientMachineId"),
                         e.getString("applicationId"),
                         e.getString("skuId"),
-                        e.getString("lastSeen"));
+                        shownTime(e.getString("lastSeen")));
             });
             if (!ledger.isEmpty()) {
                 t.print(out);
@@ -161,7 +161,7 @@ final class AgentCommands {
                         c.getString("name"),
                         c.getString("cmid"),
                         c.getString("licenseState"),
-                        c.getString("lastRequest"),
+                        shownTime(c.getString("lastRequest")),
                         c.getInteger("requiredCount"),
                         c.getInteger("requests"));
             });

@@ -142,7 +142,7 @@ final class AuditCommands {
                             ? ""
                             : " [" + r.getString("subject") + "]");
             Object[] cells = {
-                r.getString("at"),
+                CtlSubcommand.shownTime(r.getString("at")),
                 actor,
                 r.getString("source"),
                 r.getString("action"),

@@ -4,6 +4,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.core.text.Table;
 import picocli.CommandLine;
@@ -81,6 +84,22 @@ abstract class CtlSubcommand implements Callable<Integer> {
                     ? 0
                     : CtlCommand.ANSWERED_ERROR;
         });
+    }
+
+    /**
+     * An instant of a reply as ctl's tables show it: to the second, as slmgr shows times, so that the columns of one
+     * table agree (a product's validity was shown to the second beside its next attempt to the nanosecond). {@code
+     * --json} prints the reply whole. Text that is not an instant is shown as it came.
+     */
+    static String shownTime(String instant) {
+        if (instant == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(instant).truncatedTo(ChronoUnit.SECONDS).toString();
+        } catch (DateTimeParseException notAnInstant) {
+            return instant;
+        }
     }
 
     /** A line on standard error, beside the output (what the output itself is not: a note, a usage error). */

@@ -58,7 +58,7 @@ final class FleetCommands extends CtlSubcommand {
                         a.getString("osClass"),
                         a.getString("hub"),
                         a.getBoolean("connected", false) ? "yes" : "NO",
-                        a.getString("lastSeen"),
+                        shownTime(a.getString("lastSeen")),
                         products(a.getJsonArray("products", new JsonArray())));
             });
             t.print(out);
@@ -108,7 +108,7 @@ final class FleetCommands extends CtlSubcommand {
                             e.getString("hostName"),
                             e.getString("family"),
                             e.getString("product"),
-                            e.getString("validUntil"),
+                            shownTime(e.getString("validUntil")),
                             e.getValue("daysLeft"),
                             e.getString("cause"));
                 });
@@ -149,7 +149,7 @@ final class FleetCommands extends CtlSubcommand {
                         pool.getJsonArray("thresholds", new JsonArray()).forEach(x -> {
                             JsonObject f = (JsonObject) x;
                             boolean met = f.getBoolean("met", false);
-                            String at = f.getString("crossesAt");
+                            String at = shownTime(f.getString("crossesAt"));
                             t.row(
                                     host.getString("agentId"),
                                     pool.getString("applicationId"),

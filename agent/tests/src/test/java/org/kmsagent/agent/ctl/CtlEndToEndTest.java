@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -90,7 +92,24 @@ class CtlEndToEndTest {
         Result activate = fixture.ctlAdmin("activate", "--family", "windows-client");
         assertThat(activate.exit()).as(activate.toString()).isZero();
         assertThat(fixture.agent.product("windows-client").status).isEqualTo("LICENSED");
-        assertThat(fixture.ctlAdmin("status").out()).contains("LICENSED", "XXXXX-XXXXX-XXXXX-XXXXX-HVTHH");
+        Result status = fixture.ctlAdmin("status");
+        assertThat(status.out()).contains("LICENSED", "XXXXX-XXXXX-XXXXX-XXXXX-HVTHH");
+        // Every time of the table to the second, as VALID UNTIL always was; the reply keeps them as the agent has them.
+        JsonObject product = new JsonObject(fixture.ctlAdmin("--json", "status").out())
+                .getJsonArray("products")
+                .getJsonObject(0);
+        assertThat(product.getString("validUntil")).isNotNull();
+        // This agent runs no renewal loop, so it has no next attempt; CtlShownTimeTest shows one's fraction dropped.
+        for (String time : List.of("validUntil", "nextAttempt")) {
+            if (product.getString(time) == null) {
+                continue;
+            }
+            assertThat(status.out())
+                    .contains(Instant.parse(product.getString(time))
+                            .truncatedTo(ChronoUnit.SECONDS)
+                            .toString());
+        }
+        assertThat(status.out()).doesNotContainPattern(":\\d{2}\\.\\d+Z");
     }
 
     @Test

@@ -100,9 +100,9 @@ public record HResult(int code, String name, String meaning) {
             0x4004F065,
             "SL_I_NONGENUINE_GRACE_PERIOD",
             "The application is running within the valid non-genuine period.");
-    public static final HResult SL_I_EXTENDED_GRACE_PERIOD = known(
+    public static final HResult SL_I_TIMEBASED_EXTENDED_GRACE_PERIOD = known(
             0x4004FC06,
-            "SL_I_EXTENDED_GRACE_PERIOD",
+            "SL_I_TIMEBASED_EXTENDED_GRACE_PERIOD",
             "The application is running within the valid extended grace period.");
 
     // Added for the SLC stack and doctor (docs/kms-rules.md §8.4, docs/kms-rules.md §5): codes met in KMS/MAK
@@ -151,7 +151,11 @@ public record HResult(int code, String name, String meaning) {
     public static final HResult SL_E_PKEY_INVALID_UPGRADE =
             known(0xC004F061, "SL_E_PKEY_INVALID_UPGRADE", "The product key is only valid as an upgrade key.");
     public static final HResult SL_E_RIGHT_NOT_CONSUMED =
-            known(0xC004F073, "SL_E_RIGHT_NOT_CONSUMED", "No license right has been consumed yet.");
+            known(0xC004F002, "SL_E_RIGHT_NOT_CONSUMED", "No license right has been consumed yet.");
+    public static final HResult SL_E_APPLICATION_POLICIES_NOT_LOADED = known(
+            0xC004F073,
+            "SL_E_APPLICATION_POLICIES_NOT_LOADED",
+            "The licensing service could not load the application's policies.");
     public static final HResult SL_E_NOT_GENUINE =
             known(0xC004F200, "SL_E_NOT_GENUINE", "The current state is not genuine.");
     public static final HResult SL_I_TIMEBASED_VALIDITY_PERIOD = known(

@@ -18,7 +18,7 @@ final class SlStatusMapping {
                     yield LicenseStatus.ADDITIONAL_GRACE;
                 } else if (reason == HResult.SL_I_NONGENUINE_GRACE_PERIOD.code()) {
                     yield LicenseStatus.NON_GENUINE_GRACE;
-                } else if (reason == HResult.SL_I_EXTENDED_GRACE_PERIOD.code()) {
+                } else if (reason == HResult.SL_I_TIMEBASED_EXTENDED_GRACE_PERIOD.code()) {
                     yield LicenseStatus.EXTENDED_GRACE;
                 }
                 yield LicenseStatus.INITIAL_GRACE;

@@ -174,7 +174,7 @@ class SlcLicensingStackTest {
         int[][] cases = {
             {2, HResult.SL_I_OOB_GRACE_PERIOD.code()},
             {2, HResult.SL_I_NONGENUINE_GRACE_PERIOD.code()},
-            {2, HResult.SL_I_EXTENDED_GRACE_PERIOD.code()},
+            {2, HResult.SL_I_TIMEBASED_EXTENDED_GRACE_PERIOD.code()},
             {3, HResult.SL_E_GRACE_TIME_EXPIRED.code()},
             {0, 0}
         };

@@ -86,11 +86,14 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
      */
     public static Diagnosis fromResult(ActivationResult result) {
         int code = result.hresult().code();
-        if (code == HResult.SL_E_VL_NOT_ENOUGH_COUNT.code()
-                && result.reportedCount().isPresent()
-                && result.requiredCount().isPresent()) {
-            return countBelow(
-                    result.reportedCount().getAsInt(), result.requiredCount().getAsInt());
+        if (code == HResult.SL_E_VL_NOT_ENOUGH_COUNT.code()) {
+            // The SLC stack has only the code: the cause is the same (and the MAK fallback waits on it), the figures
+            // are not known.
+            return result.reportedCount().isPresent() && result.requiredCount().isPresent()
+                    ? countBelow(
+                            result.reportedCount().getAsInt(),
+                            result.requiredCount().getAsInt())
+                    : of(Cause.COUNT_BELOW_THRESHOLD, "the host's count is below this product's threshold");
         }
         if (code == HResult.SL_E_VL_INVALID_TIMESTAMP.code()) {
             return of(Cause.CLOCK_SKEW, "the host rejected the request's timestamp");

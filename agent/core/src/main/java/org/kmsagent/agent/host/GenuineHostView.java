@@ -204,21 +204,36 @@ public record GenuineHostView(
      * and servers share one, each Office application has its own: docs/kms-rules.md §1.4), each against every
      * threshold of that application's clients; products no loaded family knows are counted apart, against the minimum
      * counts they asked for.
+     *
+     * <p>Each table is replayed as the host keeps it (§1.3): the logged requests in the order they came, a table
+     * holding twice the highest threshold asked of it so far and giving up its least recently seen client when full.
+     * An Office host with 40 clients in its log holds 10, as its service reports. The log has each client's latest
+     * request per product, so a client evicted and seen again in between is replayed at its latest request only; and a
+     * cap raised before the 30 days the log covers is not in it.
      */
     public static List<LogCount> logCounts(
             List<ObservedRequestLog.CountedCmid> counted, Function<String, Optional<String>> applicationOf) {
-        Map<String, Set<String>> cmids = new TreeMap<>();
+        Map<String, Map<String, Boolean>> tables = new TreeMap<>(); // per application, its CMIDs least recent first
+        Map<String, Integer> highest = new HashMap<>();
         Map<String, Set<Integer>> asked = new TreeMap<>();
         Map<String, Optional<String>> known = new HashMap<>();
-        for (ObservedRequestLog.CountedCmid c : counted) {
+        List<ObservedRequestLog.CountedCmid> inOrder = new ArrayList<>(counted);
+        inOrder.sort(Comparator.comparing(ObservedRequestLog.CountedCmid::lastRequest)); // stable: log order kept
+        for (ObservedRequestLog.CountedCmid c : inOrder) {
             String app = known.computeIfAbsent(c.skuId(), applicationOf).orElse(UNKNOWN_APPLICATION);
-            cmids.computeIfAbsent(app, a -> new TreeSet<>()).add(c.cmid());
+            Map<String, Boolean> table = tables.computeIfAbsent(app, a -> new LinkedHashMap<>(16, 0.75f, true));
+            int capacity = KmsRules.TABLE_CAP_FACTOR * highest.merge(app, c.requiredCount(), Math::max);
+            table.put(c.cmid(), Boolean.TRUE); // access order: the requester becomes the most recently seen
+            for (var it = table.keySet().iterator(); table.size() > capacity; ) {
+                it.next();
+                it.remove();
+            }
             asked.computeIfAbsent(app, a -> new TreeSet<>()).add(c.requiredCount());
         }
         List<LogCount> out = new ArrayList<>();
-        cmids.forEach((app, set) -> {
+        tables.forEach((app, table) -> {
             for (int required : thresholdsOf(app, asked.get(app))) {
-                out.add(new LogCount(app, required, set.size(), set.size() >= required));
+                out.add(new LogCount(app, required, table.size(), table.size() >= required));
             }
         });
         return out;

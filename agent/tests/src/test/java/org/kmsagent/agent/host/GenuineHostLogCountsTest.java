@@ -14,7 +14,8 @@ import org.kmsagent.agent.testsupport.TestFamilies;
 
 /**
  * What a watched host's log says it counted: one table per application, as the host keeps them (docs/kms-rules.md
- * §1.4), against each threshold of that application's clients; a request the host refused builds no count (§1.2).
+ * §1.4), capped as the host caps them (§1.3), against each threshold of that application's clients; a request the
+ * host refused builds no count (§1.2).
  */
 class GenuineHostLogCountsTest {
     private static final Instant AT = Instant.parse("2026-11-30T12:00:00Z");
@@ -73,6 +74,29 @@ class GenuineHostLogCountsTest {
                         new LogCount(WINDOWS, 25, 5, false),
                         new LogCount(WINDOWS, 5, 5, true),
                         new LogCount(OFFICE, 5, 5, true));
+    }
+
+    @Test
+    void eachTableHoldsTwiceItsHighestThresholdAsTheHostsDoes() {
+        // docs/kms-rules.md §1.3: an Office host's count stops at 10 and a Windows host's at 50, whatever the log
+        // holds.
+        List<CountedCmid> log = new ArrayList<>(machines(OFFICE2013, 5, "office-", 40));
+        log.addAll(machines(WIN11, 25, "pc-", 60));
+        assertThat(counts(log))
+                .containsExactlyInAnyOrder(
+                        new LogCount(WINDOWS, 25, 50, true),
+                        new LogCount(WINDOWS, 5, 50, true),
+                        new LogCount(OFFICE, 5, 10, true));
+    }
+
+    @Test
+    void serversPushedOutWhileTheTableHeldTenStayOutWhenClientsRaiseItsCap() {
+        // 12 servers fill a table of 10 (two pushed out), then 14 clients raise it to 50: the host holds 24, short of
+        // the clients' 25, as the host model counts the same requests.
+        List<CountedCmid> log = new ArrayList<>(machines(SERVER, 5, "srv-", 12));
+        log.addAll(machines(WIN11, 25, "pc-", 14));
+        assertThat(counts(log))
+                .containsExactlyInAnyOrder(new LogCount(WINDOWS, 25, 24, false), new LogCount(WINDOWS, 5, 24, true));
     }
 
     @Test

@@ -3,7 +3,7 @@ package org.kmsagent.agent.report;
 import java.util.List;
 
 /**
- * How the count chart draws one KMS host's line (each host keeps its own count, docs/kms-rules.md §1.3, so a chart has
+ * How the count chart draws one KMS host's line (each host keeps its own count, docs/kms-rules.md §1.2, so a chart has
  * one line per host), and the legend its key. The n-th host (from 0) has a dash pattern no other host has, however
  * many there are: solid, dashed, then a dash followed by n - 1 dots, so that the lines stay apart printed in grey; and
  * a colour from a cycle of six for the screen. Two hosts often count the same (clients ask both, or each the same

@@ -165,7 +165,7 @@ public final class SimulationReport {
                     .append(". A refused request does not count (the count stays at 0).</p>\n");
         }
 
-        // 1. The count against each threshold: one line per host, each keeping its own count (docs/kms-rules.md §1.3);
+        // 1. The count against each threshold: one line per host, each keeping its own count (docs/kms-rules.md §1.2);
         // a host that never reported one is left out, unless no host did.
         Map<String, int[]> counts = new LinkedHashMap<>();
         p.countByHost.forEach((host, series) -> {

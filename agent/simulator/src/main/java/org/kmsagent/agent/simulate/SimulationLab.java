@@ -69,7 +69,7 @@ public final class SimulationLab {
     // Per edition (the catalog's own Sku object) and Windows version: the product every machine installs.
     private final Map<Sku, Map<WindowsVersion, SimulatedProduct>> products = new IdentityHashMap<>();
     // Per host and pool: the last count that host reported and the thresholds. Each host keeps its own table
-    // (docs/kms-rules.md §1.3), so one host's count never crosses a threshold against another's. Looked up per
+    // (docs/kms-rules.md §1.2), so one host's count never crosses a threshold against another's. Looked up per
     // reported count (every activation and renewal): by host, then pool, so the look-up builds no key.
     private final Map<String, Map<String, PoolWatch>> watches = new HashMap<>();
 
@@ -606,7 +606,7 @@ public final class SimulationLab {
 
     /**
      * Tells a host's count of a pool crossing one of its thresholds, up or down. Each host keeps its own table
-     * (docs/kms-rules.md §1.3), so the count is compared with that host's previous one only.
+     * (docs/kms-rules.md §1.2), so the count is compared with that host's previous one only.
      */
     private void crossings(PoolWatch w, Instant time, String pool, int count, Optional<String> host) {
         if (w.last == count) {

@@ -2,6 +2,7 @@ package org.kmsagent.agent.hub;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -85,6 +86,14 @@ public final class AgentCredentials extends VerticleBase {
             byte[] expected = HexFormat.of().parseHex(entry.getString("sha256"));
             return MessageDigest.isEqual(digest(token), expected);
         });
+    }
+
+    /** Whether the agent's own credential is revoked, as the cluster holds it (any hub may ask). */
+    static Future<Boolean> revoked(Vertx vertx, String agentId) {
+        return vertx.sharedData()
+                .<String, JsonObject>getAsyncMap(MAP)
+                .compose(m -> m.get(agentId))
+                .map(entry -> entry != null && entry.getBoolean("revoked", false));
     }
 
     /** Runs after any credential changed in this hub's memory (the bridge then checks its connections again). */

@@ -258,7 +258,7 @@ public final class FleetHub extends VerticleBase {
 
     /**
      * Takes a retired agent out of the fleet: its record, presence, history and forwarded audit records. One still
-     * connected is refused (it would register again at once); an unknown one is 404.
+     * connected is refused (it would register again at once) unless its credential is revoked; an unknown one is 404.
      */
     private Future<JsonObject> forget(JsonObject body) {
         String id = agentId(body, "agentId");
@@ -269,21 +269,31 @@ public final class FleetHub extends VerticleBase {
                     if (record == null) {
                         return Future.failedFuture(ControlException.notFound("no agent " + id + " in the fleet"));
                     }
-                    return maps.presenceOf(id).compose(presence -> {
-                        if (AgentRecords.connected(AgentRecords.withPresence(record, presence), now)) {
-                            return Future.failedFuture(
-                                    ControlException.conflict(
-                                            "agent " + id
-                                                    + " is connected: stop its service (or revoke it: ctl fleet revoke) before forgetting it"));
-                        }
-                        return Future.all(
-                                        maps.forget(id, record.getLong("historyCount", 0L)),
-                                        audit.forget(id, record.getLong("auditCount", 0L)))
-                                .map(v -> {
-                                    LOG.info("fleet: agent {} forgotten (its record, history and audit records)", id);
-                                    return new JsonObject().put("agentId", id).put("forgotten", true);
-                                });
-                    });
+                    return maps.presenceOf(id)
+                            .compose(
+                                    presence -> AgentRecords.connected(AgentRecords.withPresence(record, presence), now)
+                                            // Heard from lately, but revoked: its connections are closed and it cannot
+                                            // register again, so it is forgotten now, not three heartbeats later.
+                                            ? AgentCredentials.revoked(vertx, id)
+                                            : Future.succeededFuture(true))
+                            .compose(mayForget -> {
+                                if (!mayForget) {
+                                    return Future.failedFuture(ControlException.conflict("agent " + id
+                                            + " is connected: stop its service (or revoke it: ctl fleet revoke)"
+                                            + " before forgetting it"));
+                                }
+                                return Future.all(
+                                                maps.forget(id, record.getLong("historyCount", 0L)),
+                                                audit.forget(id, record.getLong("auditCount", 0L)))
+                                        .map(v -> {
+                                            LOG.info(
+                                                    "fleet: agent {} forgotten (its record, history and audit records)",
+                                                    id);
+                                            return new JsonObject()
+                                                    .put("agentId", id)
+                                                    .put("forgotten", true);
+                                        });
+                            });
                 }));
     }
 

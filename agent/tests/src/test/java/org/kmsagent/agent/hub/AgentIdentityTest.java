@@ -291,6 +291,11 @@ class AgentIdentityTest {
                 .contains(
                         "agent pc-b revoked by 'ops'", "credential no longer valid; closing", "refused: unknown token")
                 .doesNotContain(tokenB);
+        // Revoked, it can be forgotten at once: it was refused for three heartbeats as "connected", and told to be
+        // revoked first.
+        CliRun forget = ctl("fleet", "forget", "pc-b");
+        assertThat(forget.exitCode()).as(forget.err()).isZero();
+        assertThat(forget.out()).startsWith("agent pc-b forgotten");
         // Enrolled again, it gets a new credential; the old one stays refused.
         String fresh = enroll("pc-b");
         assertThat(fresh).isNotEqualTo(tokenB);

@@ -77,7 +77,8 @@ final class FleetRouting {
         }
         JsonObject report = client.request(via(request.address), routed(ctl, request.address, request.body));
         // With --json, standard output holds JSON only: what an agent refused, and who did not answer, go to
-        // standard error (with --all-agents the report already holds them).
+        // standard error as fleet.md says, also with --all-agents whose report holds them too (a person reads them
+        // there; a script reads the report).
         boolean jsonReport = ctl.allAgents && ctl.printedJson(out, report);
         PrintWriter shown = jsonReport ? new PrintWriter(Writer.nullWriter()) : out;
         PrintWriter notes = ctl.json ? err : out;
@@ -101,9 +102,7 @@ final class FleetRouting {
                 // that failed on some product is 1), which the report alone does not give.
                 worst = Math.max(worst, action.run(client, shown));
             } catch (BridgeFailure f) {
-                if (!jsonReport) {
-                    notes.println(a.getString("agentId") + ": refused: " + f.getMessage() + " (code " + f.code() + ")");
-                }
+                notes.println(a.getString("agentId") + ": refused: " + f.getMessage() + " (code " + f.code() + ")");
                 worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);
             } finally {
                 client.route(null);
@@ -112,10 +111,8 @@ final class FleetRouting {
         JsonArray silent = report.getJsonArray("notAnswered", new JsonArray());
         for (Object o : silent) {
             JsonObject s = (JsonObject) o;
-            if (!jsonReport) {
-                notes.println("NOT ANSWERED: " + s.getString("agentId") + " (" + s.getString("hostName") + "): "
-                        + s.getString("reason"));
-            }
+            notes.println("NOT ANSWERED: " + s.getString("agentId") + " (" + s.getString("hostName") + "): "
+                    + s.getString("reason"));
         }
         if (!silent.isEmpty()) {
             worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);

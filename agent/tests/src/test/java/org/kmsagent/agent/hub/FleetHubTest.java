@@ -342,6 +342,8 @@ class FleetHubTest {
         JsonObject report = new JsonObject(all.out());
         assertThat(report.getJsonArray("answered").getJsonObject(0).getBoolean("ok"))
                 .isFalse();
+        // As fleet.md says, the refusal is on standard error too (it was not, with --all-agents).
+        assertThat(all.err()).contains("pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
         assertThat(one.exitCode()).isEqualTo(1);
         assertThat(one.out()).isEmpty();
         assertThat(one.err()).contains("pc-1: refused: simulated agent has no kmsagent.activate (code 404)");

@@ -468,6 +468,15 @@ public final class ConfigLoader {
             return path + ": "
                     + BoundedInput.reason(Objects.requireNonNullElse(cause.getMessage(), "not a valid value"));
         } else if (error instanceof MismatchedInputException e) {
+            if (e.getTargetType() != null
+                    && List.class.isAssignableFrom(e.getTargetType())
+                    && misfit.found() != null
+                    && misfit.found().isValueNode()) {
+                // A first try at a list key is one value (--set fleet.hubs=hub-a:7688): show how a list is written,
+                // in a file and on the command line alike.
+                String one = BoundedInput.shown(misfit.found().asText());
+                return path + ": expected a list, got '" + one + "' (write it as [" + one + "], or [a, b] for more)";
+            }
             return path + ": expected " + describe(e.getTargetType()) + found(misfit.found());
         } else if (error instanceof JsonMappingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;

@@ -472,6 +472,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSetListGivenOneValueSaysHowAListIsWritten() {
+        // An administrator's first try; it said only "expected a list".
+        assertThat(errors(Map.of(), Optional.empty(), "fleet.hubs=hub-a.corp:7688"))
+                .containsExactly(
+                        "--set fleet.hubs: expected a list, got 'hub-a.corp:7688' (write it as [hub-a.corp:7688], or [a, b]"
+                                + " for more)");
+        // Written so, the list is taken: what is left is the hubs' trust, which a list of hubs needs.
+        assertThat(errors(Map.of(), Optional.empty(), "fleet.hubs=[hub-a.corp:7688]"))
+                .singleElement(STRING)
+                .startsWith("fleet.trust: give the hubs' certificate fingerprints");
+    }
+
+    @Test
     void aMissingEnvironmentReferenceNamesTheKeyNotTheValue() throws Exception {
         Path file = yaml("bridge:\n  tokens:\n    - {name: ops, token: \"${NO_SUCH_VAR}\", role: admin}\n");
         assertThat(errors(Map.of(), Optional.of(file)))

@@ -12,6 +12,7 @@ import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.HostPort;
+import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.core.BoundedInput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -209,7 +210,8 @@ public final class CtlCommand implements Runnable {
             err.println("kms-agent ctl: " + where + " " + e.getMessage());
             return NO_ACCESS;
         } catch (IOException e) {
-            err.println("kms-agent ctl: cannot talk to the " + peer + " at " + where + ": " + e.getMessage());
+            err.println("kms-agent ctl: cannot talk to the " + peer + " at " + where + ": "
+                    + AddressText.connectFailure(e));
             return NO_ACCESS;
         } finally {
             err.flush();

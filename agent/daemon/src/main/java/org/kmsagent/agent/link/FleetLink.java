@@ -25,6 +25,7 @@ import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.PinningTrustManager;
 import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.FleetConfig;
+import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.slf4j.Logger;
@@ -328,7 +329,9 @@ public final class FleetLink {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return t instanceof SSLException && root != t && root.getMessage() != null ? root.getMessage() : t.getMessage();
+        return t instanceof SSLException && root != t && root.getMessage() != null
+                ? root.getMessage()
+                : AddressText.connectFailure(t);
     }
 
     /**

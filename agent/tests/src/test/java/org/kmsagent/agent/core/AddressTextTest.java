@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,20 @@ class AddressTextTest {
         assertThat(AddressText.of("fe80::1%eth0", 1688)).isEqualTo("[fe80::1%eth0]:1688");
         assertThat(AddressText.of("127.0.0.1", 9443)).isEqualTo("127.0.0.1:9443");
         assertThat(AddressText.of("kms01.corp.example", 1688)).isEqualTo("kms01.corp.example:1688");
+    }
+
+    @Test
+    void aNameThatDoesNotResolveIsSaidToBeOneNotJustNamed() {
+        // ctl printed "cannot talk to the hub at hub-a.invalid:7688: hub-a.invalid", Netty's resolver's whole message.
+        String said = "unknown host hub-a.invalid (the name does not resolve here: check it, or give an IP address)";
+        assertThat(AddressText.connectFailure(new UnknownHostException("hub-a.invalid")))
+                .isEqualTo(said);
+        assertThat(AddressText.connectFailure(new UnknownHostException("hub-a.invalid: Name or service not known")))
+                .isEqualTo(said);
+        assertThat(AddressText.connectFailure(new IOException("failed", new UnknownHostException("hub-a.invalid"))))
+                .isEqualTo(said);
+        assertThat(AddressText.connectFailure(new IOException("Connection refused: /127.0.0.1:7688")))
+                .isEqualTo("Connection refused: /127.0.0.1:7688");
     }
 
     @Test

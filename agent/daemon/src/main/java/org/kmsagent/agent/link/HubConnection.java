@@ -16,6 +16,7 @@ import java.util.function.IntPredicate;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.FrameDecoder;
 import org.kmsagent.agent.bus.bridge.Frames;
+import org.kmsagent.agent.config.FleetConfig;
 
 /**
  * One agent's connection to one hub's TLS bridge, non-blocking (the bridge's framing over a Vert.x {@link NetSocket}):
@@ -195,12 +196,27 @@ public final class HubConnection {
                 } else {
                     // A connection-level error (refused registration, bad token): nothing can go on over this
                     // connection.
-                    shut("the hub refused: " + message);
+                    shut("the hub refused: " + message + refusalHint(message));
                     socket.close();
                 }
             }
             default -> {} // pong and unknown frame types need nothing
         }
+    }
+
+    /**
+     * What to do when the hub refused this connection's token: the hub's own log names the client it took the token
+     * for ("client 'ops' (admin) ... refused registration"), the agent's said only "access_denied".
+     */
+    private String refusalHint(String message) {
+        if (!message.startsWith("access_denied")
+                || FleetConfig.enrolledAgentId(token).isPresent()) {
+            return "";
+        }
+        return " (fleet.token is not an enrolled agent credential, kma1.<agent id>.…: enrol this agent on a hub with"
+                + " 'kms-agent ctl --hub HUB fleet enroll AGENT-ID' and give it that token; an operator's token cannot"
+                + " register an agent, and a shared agent token only where the hub's fleet.allowSharedAgentTokens"
+                + " allows it)";
     }
 
     private void shut(String why) {

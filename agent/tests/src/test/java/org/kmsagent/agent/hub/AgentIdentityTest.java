@@ -90,6 +90,13 @@ class AgentIdentityTest {
     }
 
     private FleetLink agent(String id, String token, CommandHandler commands) {
+        FleetLink link = started(id, token, commands);
+        await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
+        return link;
+    }
+
+    /** An agent's link, started, connected or not. */
+    private FleetLink started(String id, String token, CommandHandler commands) {
         FleetLink.Settings settings = new FleetLink.Settings(
                 List.of(hub.at()),
                 token,
@@ -114,7 +121,6 @@ class AgentIdentityTest {
                 Clock.systemUTC());
         links.add(link);
         link.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> link.hub().isPresent());
         return link;
     }
 
@@ -315,6 +321,19 @@ class AgentIdentityTest {
                 .contains(
                         "fleet: agent pc-0043 revoked by 'ops' (enrolled again", "credential no longer valid; closing")
                 .doesNotContain(first);
+    }
+
+    @Test
+    void anAgentGivenAnOperatorsTokenIsToldToBeEnrolled() {
+        // Its log said only "the hub refused: access_denied"; the reason was in the hub's log alone.
+        FleetLink link = started("pc-ops", LocalHub.OPS_TOKEN, (address, body) -> Future.succeededFuture(null));
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> log.text().contains("fleet.token is not an enrolled agent credential"));
+        assertThat(log.text())
+                .contains("the hub refused: access_denied", "fleet enroll AGENT-ID")
+                .doesNotContain(LocalHub.OPS_TOKEN);
+        assertThat(link.hub()).isEmpty();
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,18 @@ class AuditLogTest {
         long lineBytes =
                 (record("kmsagent.activate").at(clock.instant()).toJson().encode() + "\n").length();
         return new AuditLog(dir.resolve("audit.log"), clock, lineBytes * 2, keptFiles);
+    }
+
+    /** Records {@code kmsagent.activat<i>} for each {@code i} from {@code from} to {@code to - 1}, in order. */
+    static void recordNumbered(AuditLog log, int from, int to) {
+        for (int i = from; i < to; i++) {
+            log.record(record("kmsagent.activat" + i));
+        }
+    }
+
+    /** The actions {@link #recordNumbered} records for the same range. */
+    static String[] numbered(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> "kmsagent.activat" + i).toArray(String[]::new);
     }
 
     @Test
@@ -98,19 +111,10 @@ class AuditLogTest {
     @Test
     void rotationKeepsTheNewestFilesOnlyAndReadsAcrossThem() throws Exception {
         try (AuditLog log = twoRecordsAFile(2)) {
-            for (int i = 0; i < 10; i++) {
-                log.record(record("kmsagent.activat" + i));
-            }
+            recordNumbered(log, 0, 10);
             AuditLog.Page page = log.read(null, 100).get(10, TimeUnit.SECONDS);
             // Two records a file, the current one and two rotated: the six newest.
-            assertThat(actions(page))
-                    .containsExactly(
-                            "kmsagent.activat4",
-                            "kmsagent.activat5",
-                            "kmsagent.activat6",
-                            "kmsagent.activat7",
-                            "kmsagent.activat8",
-                            "kmsagent.activat9");
+            assertThat(actions(page)).containsExactly(numbered(4, 10));
         }
         assertThat(dir.resolve("audit.log.1")).exists();
         assertThat(dir.resolve("audit.log.2")).exists();
@@ -122,26 +126,17 @@ class AuditLogTest {
         // What a rotated file held open on Windows does to the rename: here a folder in its place, not empty.
         Path held = Files.createDirectories(dir.resolve("audit.log.1").resolve("held"));
         try (AuditLog log = twoRecordsAFile(1)) {
-            for (int i = 0; i < 4; i++) {
-                log.record(record("kmsagent.activat" + i));
-            }
+            recordNumbered(log, 0, 4);
             // Each one written: before, the first failed rotation left the file closed, and every record after it
             // went to the log's WARN lines only, for good.
-            assertThat(actions(log.read(null, 100).get(10, TimeUnit.SECONDS)))
-                    .containsExactly(
-                            "kmsagent.activat0", "kmsagent.activat1", "kmsagent.activat2", "kmsagent.activat3");
+            assertThat(actions(log.read(null, 100).get(10, TimeUnit.SECONDS))).containsExactly(numbered(0, 4));
 
             Files.delete(held);
             Files.delete(held.getParent());
             log.record(record("kmsagent.activat4"));
             assertThat(actions(log.read(null, 100).get(10, TimeUnit.SECONDS)))
                     .as("rotated once it could be: the file held four, now in audit.log.1")
-                    .containsExactly(
-                            "kmsagent.activat0",
-                            "kmsagent.activat1",
-                            "kmsagent.activat2",
-                            "kmsagent.activat3",
-                            "kmsagent.activat4");
+                    .containsExactly(numbered(0, 5));
         }
         assertThat(dir.resolve("audit.log.1")).isRegularFile();
         assertThat(Files.readAllLines(dir.resolve("audit.log"))).hasSize(1);
@@ -150,9 +145,7 @@ class AuditLogTest {
     @Test
     void whileARotationCannotBeDoneNoOlderFileIsDeletedOrMovedAndTheRecordsStayInOrder() throws Exception {
         try (AuditLog log = twoRecordsAFile(3)) {
-            for (int i = 0; i < 6; i++) {
-                log.record(record("kmsagent.activat" + i));
-            }
+            recordNumbered(log, 0, 6);
             log.read(null, 1).get(10, TimeUnit.SECONDS);
         }
         String one = Files.readString(dir.resolve("audit.log.1"));
@@ -160,22 +153,9 @@ class AuditLogTest {
         // The oldest slot cannot be freed (on Windows: held open by a reader).
         Path held = Files.createDirectories(dir.resolve("audit.log.3").resolve("held"));
         try (AuditLog log = twoRecordsAFile(3)) {
-            for (int i = 6; i < 10; i++) {
-                log.record(record("kmsagent.activat" + i));
-            }
+            recordNumbered(log, 6, 10);
             // Each failed attempt left every file where it was: shifting in place deleted one older file per record.
-            assertThat(actions(log.read(null, 100).get(10, TimeUnit.SECONDS)))
-                    .containsExactly(
-                            "kmsagent.activat0",
-                            "kmsagent.activat1",
-                            "kmsagent.activat2",
-                            "kmsagent.activat3",
-                            "kmsagent.activat4",
-                            "kmsagent.activat5",
-                            "kmsagent.activat6",
-                            "kmsagent.activat7",
-                            "kmsagent.activat8",
-                            "kmsagent.activat9");
+            assertThat(actions(log.read(null, 100).get(10, TimeUnit.SECONDS))).containsExactly(numbered(0, 10));
             assertThat(Files.readString(dir.resolve("audit.log.1"))).isEqualTo(one);
             assertThat(Files.readString(dir.resolve("audit.log.2"))).isEqualTo(two);
             try (var files = Files.list(dir)) {

@@ -115,7 +115,7 @@ public final class DoctorCommand extends MachineReportCommand {
                 new PortProbe(Duration.ofMillis(timeoutMillis)),
                 () -> domainOverride.isPresent() ? domainOverride : MachineDomain.current(),
                 clock);
-        DoctorReport report = doctor.diagnose(services().families(), choice.statusLine());
+        DoctorReport report = doctor.diagnose(services().families(), choice);
         report = withAgentRecord(report, agent);
         print(DoctorFormat.json(report), DoctorFormat.text(report));
         return report.failed() ? 1 : 0;
@@ -130,7 +130,7 @@ public final class DoctorCommand extends MachineReportCommand {
         findings.add(PluginTrustCheck.finding(services().pluginSignatures()));
         LicensingCallsCheck.check(Path.of(agent.dataDir()).toAbsolutePath(), clock.instant())
                 .ifPresent(findings::add);
-        return new DoctorReport(report.stackLine(), findings);
+        return new DoctorReport(report.stack(), report.stackReason(), findings);
     }
 
     private int selfTest() {

@@ -27,7 +27,9 @@ public final class DoctorFormat {
 
     public static String json(DoctorReport report) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("stack", report.stackLine());
+        // As status --json gives them: the stack's name, and why it was chosen.
+        root.put("stack", report.stack());
+        root.put("stackReason", report.stackReason());
         root.put("failed", report.failed());
         List<Object> findings = new ArrayList<>();
         for (Finding f : report.findings()) {

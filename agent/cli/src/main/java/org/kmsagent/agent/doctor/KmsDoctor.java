@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.kmsagent.agent.core.AddressText;
+import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginFailure;
 import org.kmsagent.api.ActivationResult;
@@ -58,7 +59,7 @@ public final class KmsDoctor {
     }
 
     /** Diagnoses every family's installed products. */
-    public DoctorReport diagnose(List<LoadedFamily> families, String stackLine) {
+    public DoctorReport diagnose(List<LoadedFamily> families, LicensingStacks.Choice choice) {
         List<Finding> out = new ArrayList<>();
         Set<String> checked = new HashSet<>();
         boolean clockRefused = false;
@@ -123,7 +124,7 @@ public final class KmsDoctor {
                                 "local UTC time is " + localTime + "; the host's clock is not known"
                                         + " here (kms-agent sends nothing to a KMS host). A host refuses clients more than 4 hours off"
                                         + " (docs/kms-rules.md §2.4)."));
-        return new DoctorReport(stackLine, out);
+        return new DoctorReport(choice.stack().name(), choice.reason(), out);
     }
 
     private static Finding channel(String subject, InstalledProduct p, Optional<Sku> sku) {

@@ -71,8 +71,13 @@ public final class LicensingStacks {
     public record Choice(LicensingStack stack, String mode, String reason) {
         /** One line for a log or a command's header: {@code licensing stack: slc (auto: running on Windows 10)}. */
         public String statusLine() {
-            return "licensing stack: " + stack.name() + " (" + reason + ")";
+            return LicensingStacks.statusLine(stack.name(), reason);
         }
+    }
+
+    /** {@link Choice#statusLine}'s line for a stack's name and the reason it was chosen. */
+    public static String statusLine(String stack, String reason) {
+        return "licensing stack: " + stack + " (" + reason + ")";
     }
 
     /**

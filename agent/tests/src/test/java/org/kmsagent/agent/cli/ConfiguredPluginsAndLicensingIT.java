@@ -159,9 +159,11 @@ class ConfiguredPluginsAndLicensingIT {
         assertThat(statusReason(env)).startsWith("licensing=simulated:");
         assertThat(statusReason(env, "--licensing", "auto")).startsWith("auto:");
         KmsAgentProcess doctor = run(env, "doctor", "--json");
+        // The stack and why, in the fields status --json gives them in.
         assertThat(JSON.readTree(doctor.out()).get("stack").asText())
                 .as(doctor.err())
-                .startsWith("licensing stack: simulated (licensing=simulated:");
+                .isEqualTo("simulated");
+        assertThat(JSON.readTree(doctor.out()).get("stackReason").asText()).startsWith("licensing=simulated:");
         // The key's environment override alone, as the service would get it.
         assertThat(statusReason(Map.of(
                         "KMSAGENT_LICENSING",

@@ -161,7 +161,7 @@ class DoctorCommandTest {
     }
 
     @Test
-    void flagsAMakWhereKmsNeedsAGvlk() {
+    void flagsAMakWhereKmsNeedsAGvlk() throws Exception {
         UUID mak = dbl.addProduct(
                 SlcDouble.WINDOWS_APP,
                 "Windows(R), Enterprise edition",
@@ -188,6 +188,10 @@ class DoctorCommandTest {
                 .contains("KMS activation needs a GVLK");
         assertThat(channel.path("fix").asText()).contains("the edition's GVLK XXXXX-XXXXX-XXXXX-XXXXX-2YT43");
         assertThat(out.toString()).doesNotContain("NPPR9"); // keys never appear whole
+        // The stack and why, in the two fields status --json gives them in (doctor put both in one line).
+        JsonNode root = new ObjectMapper().readTree(out.toString());
+        assertThat(root.path("stack").asText()).isEqualTo("slc");
+        assertThat(root.path("stackReason").asText()).startsWith("licensing=slc:");
     }
 
     @Test

@@ -20,6 +20,7 @@ final class ExpiringPage {
             "daysLeft", Comparator.comparingLong(r -> r.getLong("daysLeft")),
             "validUntil", Comparator.comparing(r -> r.getString("validUntil")),
             "hostName", Comparator.comparing(r -> r.getString("hostName", "").toLowerCase(Locale.ROOT)),
+            "agentId", Comparator.comparing(r -> r.getString("agentId", "")),
             "family", Comparator.comparing(r -> r.getString("family", "")),
             "product", Comparator.comparing(r -> r.getString("product", "")),
             "cause", Comparator.comparing(r -> r.getString("cause", "")));

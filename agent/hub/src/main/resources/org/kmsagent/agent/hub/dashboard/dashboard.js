@@ -132,13 +132,16 @@
       body.replaceChildren();
       page.rows.forEach(r => {
         const tr = el('tr', { 'data-agent': r.agentId, class: r.daysLeft < 0 ? 'lapsed' : '' });
-        tr.append(el('td', {}, r.hostName || r.agentId), el('td', {}, r.family), el('td', {}, r.product),
-          el('td', {}, day(r.validUntil)), el('td', { class: 'days' }, String(r.daysLeft)), el('td', {}, r.cause));
+        // The agent id beside the host name: two machines may share a name (a re-imaged one under a new id), and
+        // ctl addresses agents by id (--target).
+        tr.append(el('td', { class: 'machine' }, r.hostName || ''), el('td', { class: 'agent' }, r.agentId),
+          el('td', {}, r.family), el('td', {}, r.product), el('td', {}, day(r.validUntil)),
+          el('td', { class: 'days' }, String(r.daysLeft)), el('td', {}, r.cause));
         body.append(tr);
       });
       if (page.rows.length === 0) {
         const tr = el('tr', { class: 'empty' });
-        tr.append(el('td', { colspan: 6 }, 'Nothing runs out within ' + page.days + ' days'
+        tr.append(el('td', { colspan: 7 }, 'Nothing runs out within ' + page.days + ' days'
           + (page.query ? ' matching "' + page.query + '"' : '') + '.'));
         body.append(tr);
       }

@@ -172,12 +172,16 @@ class DashboardBrowserIT {
 
     /** The record a registration puts in the fleet view for a client with one Windows product valid until then. */
     private static JsonObject client(String id, Instant validUntil, String status, Instant now) {
+        return client(id, id.toUpperCase(), validUntil, status, now);
+    }
+
+    private static JsonObject client(String id, String hostName, Instant validUntil, String status, Instant now) {
         JsonObject product = SimulatedAgent.product(id)
                 .put("validUntil", validUntil.toString())
                 .put("status", status);
         JsonObject registration = new JsonObject()
                 .put("agentId", id)
-                .put("hostName", id.toUpperCase())
+                .put("hostName", hostName)
                 .put("osClass", "client")
                 .put("families", new JsonArray().add("windows-client"))
                 .put("heartbeatSeconds", 3600)
@@ -564,6 +568,54 @@ class DashboardBrowserIT {
             assertThat(b.eval("document.getElementById('page-prev').disabled")).isEqualTo(false);
             assertThat(b.scriptErrors()).isEmpty();
             b.screenshot(SHOTS.resolve("dashboard-shrunk.png"));
+        } finally {
+            Future.all(ids.stream().map(agents::remove).toList()).await(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Two machines named alike (a re-imaged one under a new agent id, say) are two rows an admin tells apart: each
+     * shows its agent id beside the host name, the id {@code ctl --target} takes, and the table sorts by it.
+     */
+    @Test
+    void twoMachinesOfOneHostNameAreTwoRowsToldApartByTheirAgentIds() throws Exception {
+        HeadlessChromium b = browser("dashboard-same-name");
+        AsyncMap<String, JsonObject> agents = fleetView();
+        Instant now = Instant.now();
+        List<String> ids = List.of("vm-old-7f3a", "vm-new-2c91");
+        try {
+            Future.all(ids.stream()
+                            .map(id -> agents.put(id, client(id, "vm", now.plus(Duration.ofDays(3)), "LICENSED", now)))
+                            .toList())
+                    .await(60, TimeUnit.SECONDS);
+            signIn(b);
+            assertThat(b.eval("[...document.querySelectorAll('#expiring-table thead th')].slice(0, 2)"
+                            + ".map(t => t.textContent).join(',')"))
+                    .isEqualTo("Machine,Agent id");
+            b.eval("const s = document.getElementById('expiring-search'); s.value = 'vm'; "
+                    + "s.dispatchEvent(new Event('input')); true");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "2".equals(b.eval("document.getElementById('page-info').dataset.total")));
+
+            // As a person reads them: the same host name, two agent ids (ties in days left come in agent order).
+            String rows = "[...document.querySelectorAll('#expiring-table tbody tr')].map(r => "
+                    + "r.querySelector('td.machine').textContent + ' ' + r.querySelector('td.agent').textContent)"
+                    + ".join(',')";
+            assertThat(b.eval(rows)).isEqualTo("vm vm-new-2c91,vm vm-old-7f3a");
+            // Written as text, never as markup: the host name and id come from the agents.
+            assertThat(b.eval("[...document.querySelectorAll('#expiring-table tbody td')].every(t => "
+                            + "t.children.length === 0)"))
+                    .isEqualTo(true);
+
+            b.eval("document.querySelector('#expiring-table th[data-sort=agentId]').click(); true");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "ascending"
+                            .equals(b.eval("document.querySelector('#expiring-table th[data-sort=agentId]')"
+                                    + ".getAttribute('aria-sort')")));
+            b.eval("document.querySelector('#expiring-table th[data-sort=agentId]').click(); true");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "vm vm-old-7f3a,vm vm-new-2c91".equals(b.eval(rows)));
+            assertThat(b.scriptErrors()).isEmpty();
+            b.screenshot(SHOTS.resolve("dashboard-same-host-name.png"));
         } finally {
             Future.all(ids.stream().map(agents::remove).toList()).await(60, TimeUnit.SECONDS);
         }

@@ -66,6 +66,29 @@ class ExpiringPageTest {
         assertThat(column(page, "cause")).allMatch(c -> ((String) c).startsWith("HOST_UNREACHABLE"));
     }
 
+    /** Two machines named alike (a re-imaged one under a new agent id): each row keeps its agent id, and sorts by it. */
+    @Test
+    void machinesOfOneHostNameKeepTheirAgentIdsAndSortByThem() {
+        JsonArray rows = fleet(3);
+        for (String id : List.of("vm-new-2c91", "vm-old-7f3a")) {
+            rows.add(new JsonObject()
+                    .put("agentId", id)
+                    .put("hostName", "vm")
+                    .put("family", "windows-client")
+                    .put("product", "P")
+                    .put("validUntil", "2026-03-05T00:00:00Z")
+                    .put("daysLeft", 1L)
+                    .put("cause", "has not tried to renew"));
+        }
+
+        JsonObject byName = ExpiringPage.of(rows, request("q", "VM", "sort", "hostName"));
+        assertThat(column(byName, "hostName")).containsExactly("vm", "vm");
+        assertThat(column(byName, "agentId")).containsExactly("vm-new-2c91", "vm-old-7f3a");
+        JsonObject byAgent = ExpiringPage.of(rows, request("sort", "agentId", "dir", "desc"));
+        assertThat(column(byAgent, "agentId"))
+                .containsExactly("vm-old-7f3a", "vm-new-2c91", "pc-00002", "pc-00001", "pc-00000");
+    }
+
     @Test
     void theLastPageHoldsWhatIsLeftAndAnOffsetBeyondTheEndIsEmpty() {
         assertThat(ExpiringPage.of(fleet(120), request("offset", "100")).getJsonArray("rows"))

@@ -13,6 +13,11 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
+  // A machine as the page names it: its host name and, in brackets, its agent id (what ctl --target takes); the id
+  // alone when it reported no host name.
+  function named(hostName, agentId) {
+    return hostName ? hostName + ' (' + agentId + ')' : agentId;
+  }
   function svg(tag, attrs, text) {
     const e = document.createElementNS(SVG, tag);
     Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v));
@@ -39,7 +44,8 @@
     pools.forEach(p => {
       const id = 'pool-' + p.host + '-' + p.applicationId;
       const div = el('div', { class: 'pool', id: id });
-      div.append(el('h3', {}, p.family + ' pool on ' + (p.hostName || p.host) + ': count ' + p.count));
+      // The KMS host by name and agent id: two hosts of one name are told apart, and ctl --target takes the id.
+      div.append(el('h3', {}, p.family + ' pool on ' + named(p.hostName, p.host) + ': count ' + p.count));
       const top = Math.max(p.count, ...p.thresholds.map(t => t.required), 1) * 1.15;
       const W = 640, H = 46, L = 8, R = 20, scale = x => L + (W - L - R) * x / top;
       const chart = svg('svg', { class: 'chart pool-chart', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H,
@@ -196,7 +202,7 @@
     const cause = d.diagnosis && d.diagnosis.cause ? ' (' + d.diagnosis.cause + ')' : '';
     const result = d.kind ? (loopFailed ? ' ' + hresultText(d.hresult) + cause : '') : (d.ok === false ? ' failed '
       + (d.hresult || '') : (d.ok ? ' ok' : ''));
-    return day(e.at) + ' ' + (e.at || '').substring(11, 19) + '  ' + (e.hostName || e.agentId) + '  ' + what
+    return day(e.at) + ' ' + (e.at || '').substring(11, 19) + '  ' + named(e.hostName, e.agentId) + '  ' + what
       + (d.family ? ' ' + d.family : '') + result + (d.message ? ': ' + d.message : '');
   }
 

@@ -421,6 +421,10 @@ class DashboardBrowserIT {
         assertThat(b.eval("document.querySelector('#pools .forecast[data-threshold-class=client]').textContent"))
                 .asString()
                 .contains("needs 12 more");
+        // The KMS host by its name and its agent id, which ctl --target takes: two hosts of one name are told apart.
+        assertThat(b.eval("document.querySelector('#pools h3').textContent"))
+                .asString()
+                .matches(".* pool on \\S+ \\([a-z0-9.-]+\\): count 13");
         // Machines by state: the stacked segments add up to the fleet's products.
         assertThat(b.eval(
                         "[...document.querySelectorAll('#states-chart [data-series=state]')].map(r => r.dataset.status"
@@ -482,7 +486,7 @@ class DashboardBrowserIT {
                         "!!document.querySelector('#live-events li[data-agent=\"live-pc\"][data-type=activation]')")));
         assertThat(b.eval("document.querySelector('#live-events li[data-agent=\"live-pc\"]').textContent"))
                 .asString()
-                .contains("LIVE-PC", "activation", "windows-client", "ok");
+                .contains("LIVE-PC (live-pc)", "activation", "windows-client", "ok");
         // A renewal loop's failure shows its code and cause (it showed the kind and family only).
         live.publish(
                 "renewal",

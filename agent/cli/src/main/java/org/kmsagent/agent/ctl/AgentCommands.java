@@ -264,9 +264,10 @@ final class AgentCommands {
         return family == null ? "all families" : family;
     }
 
-    @Command(name = "plugins", description = "Lists, loads, unloads or rescans plugins.")
+    @Command(name = "plugins", description = "Lists (the default), loads, unloads or rescans plugins.")
     static final class Plugins extends CtlSubcommand {
-        @Parameters(index = "0", paramLabel = "list|load|unload|rescan")
+        // 'ctl plugins' alone lists: an administrator's first try ('ctl --all-agents plugins') was a usage error.
+        @Parameters(index = "0", arity = "0..1", defaultValue = "list", paramLabel = "list|load|unload|rescan")
         String verb;
 
         @Parameters(index = "1", arity = "0..1", paramLabel = "JAR|ID")

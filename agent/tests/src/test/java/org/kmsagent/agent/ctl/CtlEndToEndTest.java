@@ -197,6 +197,10 @@ class CtlEndToEndTest {
         Result list = fixture.ctlAdmin("plugins", "list");
         assertThat(list.exit()).as(list.toString()).isZero();
         assertThat(list.out()).contains("windows-client", "STARTED");
+        // Alone, it lists (it was a usage error).
+        Result alone = fixture.ctlAdmin("plugins");
+        assertThat(alone.exit()).as(alone.toString()).isZero();
+        assertThat(alone.out()).isEqualTo(list.out());
 
         Path jar =
                 Files.writeString(dir.resolve("office2016-plugin.jar"), "not really a jar; the fake host only looks");

@@ -94,7 +94,7 @@ public final class KmsDoctor {
                 out.add(channel(subject, p, family.catalog().bySkuId(p.skuId())));
                 LicenseState state;
                 try {
-                    state = family.call((ext, h) -> h.status(stack, p));
+                    state = family.status(stack, p);
                 } catch (LicensingException | PluginFailure e) {
                     out.add(Finding.fail(subject, "license-state", e.getMessage(), null));
                     continue;

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.kmsagent.api.ActivationHandler;
 import org.kmsagent.api.CountPool;
 import org.kmsagent.api.InstalledProduct;
+import org.kmsagent.api.LicenseState;
 import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.LicensingStack;
@@ -96,7 +97,23 @@ public record LoadedFamily(
 
     /** The family's products installed on the machine behind {@code stack}. */
     public List<InstalledProduct> findInstalled(LicensingStack stack) throws LicensingException {
-        return call((f, h) -> h.findInstalled(stack, catalog));
+        return answered(call((f, h) -> h.findInstalled(stack, catalog)), "findInstalled");
+    }
+
+    /** The product's license state, as the family's handler reads it. */
+    public LicenseState status(LicensingStack stack, InstalledProduct product) throws LicensingException {
+        return answered(call((f, h) -> h.status(stack, product)), "status");
+    }
+
+    /**
+     * A plugin's answer, which the API says is never null: a null fails as a plugin that threw, so the caller retries
+     * and says which plugin, where a null taken as an answer stopped a renewal loop for good.
+     */
+    private <T> T answered(T answer, String method) {
+        if (answer == null) {
+            throw new PluginFailure(id(), new IllegalStateException(method + "() answered null"));
+        }
+        return answer;
     }
 
     /** The family id, cached at load time (calling the plugin again is not needed). */

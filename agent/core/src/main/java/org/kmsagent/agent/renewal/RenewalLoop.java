@@ -85,6 +85,8 @@ public final class RenewalLoop implements Runnable {
     private long countRefusedSinceMillis = -1;
     private boolean makTried;
     private boolean finished;
+    // Set while attemptNow runs the loop: the attempt is made whatever the product's state.
+    private boolean asked;
     // The loop's timer, pending while `armed`; once it has run or was cancelled it is handed back to the scheduler to
     // re-arm (Scheduler#reschedule), so a loop keeps one timer for its whole life.
     private Scheduler.Timer timer;
@@ -210,7 +212,12 @@ public final class RenewalLoop implements Runnable {
         }
         int before = attempts;
         nextAttemptMillis = scheduler.nowMillis();
-        run();
+        asked = true; // an administrator's request is made even for a product licensed for good, as slmgr /ato is
+        try {
+            run();
+        } finally {
+            asked = false;
+        }
         return attempts > before;
     }
 
@@ -269,6 +276,20 @@ public final class RenewalLoop implements Runnable {
 
     @Override
     public void run() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            // Something past the loop threw (a listener, the step that saves the schedule): the timer that ran is
+            // spent,
+            // so the loop re-arms before the failure goes on to be logged. One failure never ends a product's renewals.
+            if (!finished && !armed) {
+                wakeAt(scheduler.nowMillis() + retryCap().toMillis());
+            }
+            throw e;
+        }
+    }
+
+    private void runOnce() {
         armed = false; // the timer that ran
         if (finished) {
             return;
@@ -286,7 +307,16 @@ public final class RenewalLoop implements Runnable {
         // Reference fields are written only when they change, here and below (see wakeAt: each store marks a card).
         keepActivationInterval();
         reportTransition(state.status());
-        if (now >= nextAttemptMillis) {
+        // Never further ahead than one interval (kms-rules §2.1): a schedule saved while the clock ran ahead, or a
+        // clock
+        // set back since, would otherwise wait out the whole difference while the activation lapsed.
+        long furthest = now
+                + (state.status() == LicenseStatus.LICENSED ? state.renewalInterval() : state.activationInterval())
+                        .toMillis();
+        if (nextAttemptMillis > furthest) {
+            nextAttemptMillis = furthest;
+        }
+        if (now >= nextAttemptMillis && (asked || !licensedForGood())) {
             Outcome outcome = attempt(state.status() == LicenseStatus.LICENSED);
             if (finished) {
                 return;
@@ -444,10 +474,7 @@ public final class RenewalLoop implements Runnable {
                     throw new PluginFailure(familyId, e);
                 }
             } else {
-                read = family.call((f, h) -> h.status(stack, product));
-            }
-            if (read == null) {
-                return false;
+                read = family.status(stack, product);
             }
             state.set(read);
             return true;
@@ -674,8 +701,11 @@ public final class RenewalLoop implements Runnable {
             boundary = state.validUntilMillis();
         } else if (state.status().isGrace()) {
             boundary = now + state.graceRemainingMillis();
-        } else if (state.status() == LicenseStatus.LICENSED) {
-            return; // permanently licensed (MAK): nothing to renew
+        } else if (licensedForGood()) {
+            // Nothing to renew, but the state is read again every renewal interval: a product moved back to KMS
+            // (ctl install-gvlk) or whose licence went is then activated, where it used to wait for a restart.
+            nextAttemptMillis = now + state.renewalInterval().toMillis();
+            wake = nextAttemptMillis;
         }
         if (boundary > now && boundary < wake) {
             wake = boundary;
@@ -688,6 +718,11 @@ public final class RenewalLoop implements Runnable {
      * written only when the scheduler hands back another timer: at a large simulated fleet every reference stored into
      * a long-lived object marks its card, and the next young collection scans it.
      */
+    /** Licensed with no end (a MAK, a retail key): there is nothing to activate or renew. */
+    private boolean licensedForGood() {
+        return state.status() == LicenseStatus.LICENSED && !state.hasValidUntil();
+    }
+
     private void wakeAt(long atMillis) {
         Scheduler.Timer t = scheduler.reschedule(timer, atMillis, this);
         if (t != timer) {

@@ -304,12 +304,18 @@ final class ProductTracker {
             boolean tried = t.loop.attemptNow();
             RenewalEvent e = t.lastAttempt;
             if (!tried || e == null) {
+                // A loop that has not stopped could not read the product (a busy licensing service): it says so and
+                // when it tries again, rather than that it stopped.
                 out.add(new ActionResult(
                         t.family.id(),
                         name(t),
                         false,
                         null,
-                        "not attempted: the renewal loop has stopped (see the agent's log)"));
+                        t.loop.finished()
+                                ? "not attempted: the renewal loop has stopped (see the agent's log)"
+                                : "not attempted: the licensing service could not be asked (see the agent's log);"
+                                        + " the renewal loop tries again at "
+                                        + t.loop.nextAttempt().truncatedTo(ChronoUnit.SECONDS)));
             } else {
                 out.add(new ActionResult(
                         t.family.id(),
@@ -363,7 +369,7 @@ final class ProductTracker {
             return Optional.empty();
         }
         try {
-            return Optional.of(t.family.call((f, h) -> h.status(licensing.stack(), p)));
+            return Optional.of(t.family.status(licensing.stack(), p));
         } catch (LicensingException | PluginFailure e) {
             return Optional.empty();
         }
@@ -385,7 +391,7 @@ final class ProductTracker {
             Optional<LicenseState> ls = Optional.empty();
             if (p != null) {
                 try {
-                    ls = Optional.of(t.family.call((f, h) -> h.status(licensing.stack(), p)));
+                    ls = Optional.of(t.family.status(licensing.stack(), p));
                 } catch (LicensingException | PluginFailure e) {
                     ls = Optional.empty();
                 }

@@ -8,10 +8,23 @@ import static org.kmsagent.agent.renewal.RenewalEvent.Kind.RENEWED;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.licensing.ForwardingStack;
 import org.kmsagent.agent.licensing.simulated.SimulatedMachine;
+import org.kmsagent.agent.licensing.simulated.SimulatedProduct;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.testsupport.TestFamilies;
+import org.kmsagent.api.ActivationHandler;
+import org.kmsagent.api.HResult;
+import org.kmsagent.api.InstalledProduct;
+import org.kmsagent.api.LicenseState;
+import org.kmsagent.api.LicenseStatus;
+import org.kmsagent.api.LicensingException;
+import org.kmsagent.api.LicensingService;
+import org.kmsagent.api.LicensingStack;
+import org.kmsagent.api.Sku;
 
 /** A loop started again from a stored schedule (a restarted agent) and an administrator's "activate now". */
 class RenewalLoopResumeTest {
@@ -76,7 +89,7 @@ class RenewalLoopResumeTest {
     @Test
     void attemptNowAttemptsOnceAndReschedulesFromItsResult() {
         LoopHarness h = fiveServersActivated();
-        RenewalLoop loop = loopFor(h, h.machines.get("srv-0"));
+        RenewalLoop loop = loopFor(h, h.machines.get("srv-4"));
         loop.resume(LoopHarness.T0.plus(Duration.ofDays(7)));
         h.runUntil(Duration.ofDays(2));
         assertThat(loop.attempts()).isZero();
@@ -90,8 +103,109 @@ class RenewalLoopResumeTest {
         assertThat(loop.nextAttempt()).isEqualTo(now.plus(Duration.ofMinutes(10_080)));
         h.runUntil(Duration.ofDays(8));
         assertThat(loop.attempts()).isEqualTo(1);
-        assertThat(h.of("srv-0", RENEWAL_FAILED)).isEmpty();
+        assertThat(h.of("srv-4", RENEWAL_FAILED)).isEmpty();
         loop.stop();
         assertThat(loop.attemptNow()).isFalse();
+    }
+
+    @Test
+    void aStoredTimeFurtherAheadThanOneIntervalIsNotWaitedFor() {
+        // state.json written while the machine's clock ran a year ahead, the clock corrected since: the loop waited the
+        // year, and the activation lapsed at 180 days with no attempt.
+        LoopHarness h = new LoopHarness();
+        RenewalLoop[] first = new RenewalLoop[5];
+        for (int i = 0; i < 5; i++) {
+            first[i] = h.server(i);
+        }
+        h.runFor(Duration.ofMinutes(1));
+        for (RenewalLoop loop : first) {
+            loop.stop(); // the agent stops
+        }
+        h.events.clear();
+        RenewalLoop licensed = loopFor(h, h.machines.get("srv-4"));
+        licensed.resume(LoopHarness.T0.plus(Duration.ofDays(365)));
+        RenewalLoop refused = loopFor(h, h.machines.get("srv-0")); // still in grace: it retries every 2 hours
+        refused.resume(LoopHarness.T0.plus(Duration.ofDays(365)));
+
+        h.runUntil(Duration.ofDays(20));
+
+        // Renewed a week after the restart, and a week later again (the year ahead was waited for before).
+        assertThat(h.times("srv-4", RENEWED))
+                .startsWith(
+                        Duration.ofMinutes(1).plusDays(7), Duration.ofMinutes(1).plusDays(14));
+        assertThat(h.times("srv-0", ACTIVATED, ACTIVATION_FAILED))
+                .first()
+                .isEqualTo(Duration.ofMinutes(1).plusHours(2));
+    }
+
+    @Test
+    void aProductLicensedForGoodIsReadAgainAndActivatedOnceItIsBackOnKms() throws Exception {
+        // A MAK or retail licence has nothing to renew, and the loop kept no timer: put back on its GVLK (ctl
+        // install-gvlk), the product sat in grace until the agent restarted.
+        LoopHarness h = new LoopHarness();
+        SimulatedMachine m = h.machine("srv-1", Duration.ZERO);
+        LoadedFamily f = TestFamilies.byId("windows-server");
+        Sku sku = f.catalog().byName(SERVER).orElseThrow();
+        SimulatedProduct p = LoopHarness.product(f, sku, m);
+        m.install(p, Optional.of(sku.gvlk()));
+        boolean[] forGood = {true};
+        LicensingStack stack = new ForwardingStack(m) {
+            @Override
+            public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
+                LicenseState real = super.licenseState(service, skuId);
+                return forGood[0]
+                        ? new LicenseState(
+                                real.skuId(),
+                                LicenseStatus.LICENSED,
+                                Duration.ZERO,
+                                HResult.S_OK,
+                                Optional.empty(),
+                                real.kmsEndpoint(),
+                                Optional.empty(),
+                                real.activationInterval(),
+                                real.renewalInterval(),
+                                Optional.empty())
+                        : real;
+            }
+        };
+        RenewalLoop loop = new RenewalLoop(h.scheduler, f, stack, p.skuId(), MakFallbackPolicy.OFF, h.events::add);
+        loop.start();
+        h.runFor(Duration.ofDays(1));
+        assertThat(loop.attempts()).as("nothing to activate or renew").isZero();
+
+        forGood[0] = false; // back on its GVLK, in grace
+        h.runFor(Duration.ofDays(7));
+
+        assertThat(loop.attempts()).isPositive();
+        assertThat(h.of("srv-1", ACTIVATION_FAILED, ACTIVATED)).isNotEmpty();
+    }
+
+    @Test
+    void aPluginThatAnswersItsStatusWithNullIsRetriedNotLeft() {
+        // The loop took the null as "read nothing" and set no timer: the product was never tried again.
+        LoopHarness h = new LoopHarness();
+        int[] calls = {0};
+        ActivationHandler answersNullOnce = new ActivationHandler() {
+            @Override
+            public LicenseState status(LicensingStack stack, InstalledProduct product) throws LicensingException {
+                calls[0]++;
+                return calls[0] == 1 ? null : stack.licenseState(product.service(), product.skuId());
+            }
+        };
+        LoadedFamily f = TestFamilies.withHandler(TestFamilies.byId("windows-server"), answersNullOnce);
+        SimulatedMachine m = h.machine("srv-1", Duration.ZERO);
+        Sku sku = f.catalog().byName(SERVER).orElseThrow();
+        SimulatedProduct p = LoopHarness.product(f, sku, m);
+        m.install(p, Optional.of(sku.gvlk()));
+        RenewalLoop loop = new RenewalLoop(h.scheduler, f, m, p.skuId(), MakFallbackPolicy.OFF, h.events::add);
+        loop.start();
+
+        h.runFor(Duration.ofDays(1));
+
+        assertThat(loop.finished()).isFalse();
+        assertThat(loop.attempts()).isPositive();
+        assertThat(h.events)
+                .anySatisfy(e -> assertThat(e.diagnosis().map(Object::toString).orElse(""))
+                        .contains("status() answered null"));
     }
 }

@@ -180,6 +180,28 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         return LiveControl.inPluginsDirectory(directory, jar);
     }
 
+    /**
+     * Looks for the installed products now, as the agent does every activation interval; for this package's tests,
+     * which do not wait two hours.
+     */
+    void lookForProductsNow() {
+        machine.onMachine(() -> {
+            tracker.lookAgain();
+            return null;
+        });
+    }
+
+    /**
+     * Installs an edition of a loaded family on the simulated machine, as a person installs a product on a running
+     * machine; for this package's tests.
+     */
+    void installOnSimulatedMachine(String familyId, String edition) {
+        machine.onMachine(() -> licensing
+                .site()
+                .installEdition(plugins.registry().family(familyId).orElseThrow(), edition)
+                .orElseThrow());
+    }
+
     // ---- the control API, answered by LiveControl ----
 
     @Override

@@ -135,6 +135,7 @@ final class ProductTracker {
         plugins.rescan();
         plugins.registry().onChange(this::reconcile);
         reconcile(plugins.registry());
+        lookAgainEvery(KmsRules.ACTIVATION_INTERVAL);
     }
 
     /** After start: overrides for families not loaded, and where each loop starts. */
@@ -212,20 +213,63 @@ final class ProductTracker {
         }
         familyRetries.remove(f.id());
         for (InstalledProduct p : installed) {
-            Tracked t = new Tracked(f, p.skuId(), p.name());
-            // docs/kms-rules.md §2.3: each product follows its own schedule; the MAK fallback needs a MAK the
-            // administrator
-            // gave, which this build has no key for yet, so it stays off.
-            t.loop = new RenewalLoop(
-                    scheduler, f, licensing.stack(), p.skuId(), MakFallbackPolicy.OFF, e -> onEvent(t, e));
-            tracked.put(key(t), t);
-            ProductSchedule stored = persistence.state().products().get(key(t));
-            if (stored != null && stored.nextDue() != null) {
-                t.lastAttemptAt = stored.lastAttempt();
-                t.loop.resume(stored.nextDue());
-            } else {
-                t.loop.start();
+            startProduct(f, p);
+        }
+    }
+
+    private void startProduct(LoadedFamily f, InstalledProduct p) {
+        Tracked t = new Tracked(f, p.skuId(), p.name());
+        // docs/kms-rules.md §2.3: each product follows its own schedule; the MAK fallback needs a MAK the administrator
+        // gave, which this build has no key for yet, so it stays off.
+        t.loop = new RenewalLoop(scheduler, f, licensing.stack(), p.skuId(), MakFallbackPolicy.OFF, e -> onEvent(t, e));
+        tracked.put(key(t), t);
+        ProductSchedule stored = persistence.state().products().get(key(t));
+        if (stored != null && stored.nextDue() != null) {
+            t.lastAttemptAt = stored.lastAttempt();
+            t.loop.resume(stored.nextDue());
+        } else {
+            t.loop.start();
+        }
+    }
+
+    /**
+     * Looks for the loaded families' products again, every activation interval: one installed since the start
+     * (Office added to a machine, an edition upgraded to another SKU) gets a loop, and so does one whose loop ended
+     * because the licensing service once said it was not installed (an Office repair). Before, either waited for the
+     * agent's restart, the product in grace and then in notification.
+     */
+    void lookAgainEvery(Duration interval) {
+        scheduler.scheduleAfter(interval, () -> {
+            if (stopping) {
+                return;
             }
+            lookAgain();
+            lookAgainEvery(interval);
+        });
+    }
+
+    void lookAgain() {
+        boolean started = false;
+        for (LoadedFamily f : plugins.registry().families()) {
+            if (familyRetries.containsKey(f.id())) {
+                continue; // its first look is still being retried
+            }
+            for (InstalledProduct p : find(f)) {
+                Tracked t = tracked.get(AgentState.key(f.id(), p.skuId().toString()));
+                if (t != null && !t.loop.finished()) {
+                    continue;
+                }
+                LOG.info(
+                        "renewal of {} {}: {}",
+                        f.id(),
+                        p.name(),
+                        t == null ? "installed since the start, followed" : "installed again, followed again");
+                startProduct(f, p);
+                started = true;
+            }
+        }
+        if (started) {
+            persist();
         }
     }
 

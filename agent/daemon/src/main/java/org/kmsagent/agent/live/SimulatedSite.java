@@ -100,35 +100,40 @@ public final class SimulatedSite {
         family.catalog().skus().forEach(world::registerGvlk);
         List<Sku> installed = new ArrayList<>();
         for (String name : config.editions()) {
-            Optional<Sku> sku = family.catalog().byName(name);
-            if (sku.isEmpty() || sku.get().skuId().isEmpty()) {
-                continue;
-            }
-            LicensingService service = family.licensingService(WINDOWS);
-            SimulatedProduct product = new SimulatedProduct(
-                    service,
-                    family.applicationId(),
-                    family.id(),
-                    family.countPool().id(),
-                    sku.get(),
-                    family.catalog().gracePeriod(),
-                    family.catalog().licensePack().map(p -> p.name()));
-            if (machine.stored().stream().anyMatch(p -> p.skuId().equals(product.skuId()))) {
-                installed.add(
-                        sku.get()); // still installed (its plugin was unloaded and loaded again): keep it as it is
-                continue;
-            }
-            Optional<SimulatedMachine.StoredProduct> before = stored.stream()
-                    .filter(p -> product.skuId().equals(p.skuId())) // a record may have lost its skuId
-                    .findFirst();
-            if (before.isPresent() && restored(product, before.get())) {
-                installed.add(sku.get());
-                continue;
-            }
-            machine.install(product, Optional.of(sku.get().gvlk()));
-            installed.add(sku.get());
+            installEdition(family, name).ifPresent(installed::add);
         }
         return installed;
+    }
+
+    /**
+     * Installs one edition of {@code family} on the simulated machine, as a person installs a product (Office added
+     * to a running machine); empty if the family has no edition of that name with a SKU id.
+     */
+    public Optional<Sku> installEdition(LoadedFamily family, String name) throws LicensingException {
+        Optional<Sku> sku = family.catalog().byName(name);
+        if (sku.isEmpty() || sku.get().skuId().isEmpty()) {
+            return Optional.empty();
+        }
+        LicensingService service = family.licensingService(WINDOWS);
+        SimulatedProduct product = new SimulatedProduct(
+                service,
+                family.applicationId(),
+                family.id(),
+                family.countPool().id(),
+                sku.get(),
+                family.catalog().gracePeriod(),
+                family.catalog().licensePack().map(p -> p.name()));
+        if (machine.stored().stream().anyMatch(p -> p.skuId().equals(product.skuId()))) {
+            return sku; // still installed (its plugin was unloaded and loaded again): keep it as it is
+        }
+        Optional<SimulatedMachine.StoredProduct> before = stored.stream()
+                .filter(p -> product.skuId().equals(p.skuId())) // a record may have lost its skuId
+                .findFirst();
+        if (before.isPresent() && restored(product, before.get())) {
+            return sku;
+        }
+        machine.install(product, Optional.of(sku.get().gvlk()));
+        return sku;
     }
 
     /**

@@ -257,7 +257,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     private static final Set<String> FULL_INSTALL_COMMANDS = Set.of("hub", "simulate", "bench");
 
     /** The shape of a plugin's family id (lower case, digits, dashes), not an option. */
-    private static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    private static final Pattern FAMILY_ID = PluginHost.FAMILY_ID;
 
     /**
      * The value of {@code option} anywhere in {@code args} ({@code --plugins-dir}: the root's, or a command's that

@@ -12,12 +12,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.WholeNumber;
+import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.rules.KmsRules;
 
 /** The range and consistency rules of {@link AgentConfig}; each error names its key path. */
 final class ConfigValidator {
-    private static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    private static final Pattern FAMILY_ID = PluginHost.FAMILY_ID;
     private static final Pattern ADDRESS_PATTERN = Pattern.compile("[a-z0-9][a-z0-9.-]*\\*?|\\*");
     static final int MIN_TOKEN_LENGTH = TokenConfig.MIN_TOKEN_LENGTH;
 

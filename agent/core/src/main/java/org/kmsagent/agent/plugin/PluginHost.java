@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipException;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.api.PluginApi;
 import org.kmsagent.api.ProductFamily;
+import org.pf4j.DefaultVersionManager;
 import org.pf4j.ExtensionFinder;
 import org.pf4j.JarPluginManager;
 import org.pf4j.LegacyExtensionFinder;
@@ -180,10 +183,14 @@ public final class PluginHost implements AutoCloseable {
             log.error("cannot list plugins directory {}: {}", directory, e.toString());
             return admitted;
         }
-        // Of two jars with one plugin id, the one under the shipped name wins whatever a stray copy is called.
-        List<Path> jars = new ArrayList<>(
-                sorted.stream().filter(PluginHost::hasShippedName).toList());
-        sorted.stream().filter(p -> !jars.contains(p)).forEach(jars::add);
+        // A jar that failed and has since been removed is no problem any more: its FAILED entry, the failures gauge
+        // and the alert on it went only at a restart.
+        problems.keySet()
+                .removeIf(jar -> jar.startsWith(directory.toAbsolutePath().normalize()) && !Files.exists(jar));
+        scanned.keySet().removeIf(jar -> !Files.exists(jar));
+        // Of two jars with one plugin id, the higher Plugin-Version loads first (the other is then refused naming
+        // both), whatever the files are called: a stray copy or an older jar never displaces a bundled family.
+        List<Path> jars = inLoadOrder(sorted);
         for (Path jar : jars) {
             FileTime modified = modifiedTime(jar);
             FileTime seen = scanned.get(jar);
@@ -394,6 +401,14 @@ public final class PluginHost implements AutoCloseable {
             }
             require(extension.activationHandler(), "activationHandler()");
             URL catalogUrl = extension.catalogResource();
+            if (catalogUrl == null) {
+                // The usual slip: catalog.json at the jar's root, or not copied into it at all.
+                throw new CatalogException(
+                        "catalog resource not found: " + extension.getClass().getSimpleName()
+                                + ".catalogResource() returned null (a CatalogFamily reads "
+                                + extension.getClass().getPackageName().replace('.', '/') + "/catalog.json in the jar,"
+                                + " beside its class)");
+            }
             CatalogReader.ReadCatalog read = catalogReader.readWithGroups(id, catalogUrl);
             return LoadedFamily.of(
                     extension,
@@ -428,8 +443,15 @@ public final class PluginHost implements AutoCloseable {
     /** What a jar's manifest declares, read without loading any of its classes. */
     private record Descriptor(String id, String version) {}
 
-    private static final String NOT_A_PLUGIN = "it is not a kms-agent plugin (a plugin's manifest names Plugin-Id and "
-            + "Plugin-Class; see docs/plugin-guide.md)";
+    private static final String NOT_A_PLUGIN = "it is not a kms-agent plugin (a plugin's manifest names its Plugin-Id "
+            + "and Plugin-Version; see docs/plugin-guide.md)";
+
+    /**
+     * A family id, which is its plugin id: one kebab-case name, since it names configuration sections
+     * ({@code renewal.families.<id>}) and event-bus addresses, where two ids differing only by case would be two
+     * families to the agent and one to an administrator.
+     */
+    public static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     private static Descriptor descriptor(Path jar) throws CatalogException {
         Manifest manifest;
@@ -448,20 +470,84 @@ public final class PluginHost implements AutoCloseable {
         if (id == null || id.isBlank()) {
             throw new CatalogException("its META-INF/MANIFEST.MF names no Plugin-Id, so " + NOT_A_PLUGIN);
         }
+        if (!FAMILY_ID.matcher(id).matches()) {
+            throw new CatalogException(
+                    "Plugin-Id '" + BoundedInput.shown(id) + "' is not one kebab-case name (lower-case"
+                            + " letters and digits, words joined by '-', as windows-server-sac): it names the family's"
+                            + " configuration section and event-bus addresses");
+        }
         return new Descriptor(id, main.getValue("Plugin-Version"));
     }
 
+    /**
+     * The jars in file-name order, except that of jars with one plugin id the one of the highest Plugin-Version comes
+     * first (a version that is no SemVer counts lowest), and of one version the one under the shipped name; a jar
+     * whose manifest cannot be read keeps its place.
+     */
+    private static List<Path> inLoadOrder(List<Path> byName) {
+        Map<Path, Descriptor> declared = new HashMap<>();
+        for (Path jar : byName) {
+            try {
+                declared.put(jar, descriptor(jar));
+            } catch (CatalogException unreadable) {
+                // loaded in its turn, where the reason is reported
+            }
+        }
+        List<Path> out = new ArrayList<>(byName);
+        // Of one version, the jar named as the build ships it (<id>-<version>[-suffix].jar) before a copy.
+        Comparator<Path> newestFirst = ((Comparator<Path>) (a, b) -> compareVersions(
+                        declared.get(b).version(), declared.get(a).version()))
+                .thenComparing(jar -> !shippedName(jar, declared.get(jar)));
+        Map<String, List<Path>> byId = new HashMap<>();
+        for (Path jar : byName) {
+            if (declared.containsKey(jar)) {
+                byId.computeIfAbsent(declared.get(jar).id(), id -> new ArrayList<>())
+                        .add(jar);
+            }
+        }
+        for (List<Path> same : byId.values()) {
+            if (same.size() > 1) {
+                List<Path> ranked = same.stream().sorted(newestFirst).toList();
+                // The same places in the list, the newest in the first of them.
+                List<Integer> places = same.stream().map(out::indexOf).sorted().toList();
+                for (int i = 0; i < places.size(); i++) {
+                    out.set(places.get(i), ranked.get(i));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Whether a jar is named {@code <Plugin-Id>-<Plugin-Version>[-suffix].jar}, as the build ships it. */
-    private static boolean hasShippedName(Path jar) {
+    private static boolean shippedName(Path jar, Descriptor d) {
+        String name = jar.getFileName().toString();
+        String shipped = d.id() + "-" + d.version();
+        return d.version() != null && (name.equals(shipped + ".jar") || name.startsWith(shipped + "-"));
+    }
+
+    /** SemVer order, PF4J's; a version that is none (absent, "banana") is lower than any that is. */
+    private static int compareVersions(String a, String b) {
+        boolean aValid = isSemver(a);
+        boolean bValid = isSemver(b);
+        if (!aValid || !bValid) {
+            return Boolean.compare(aValid, bValid);
+        }
+        return VERSIONS.compareVersions(a.strip(), b.strip());
+    }
+
+    private static boolean isSemver(String version) {
+        if (version == null || version.isBlank()) {
+            return false;
+        }
         try {
-            Descriptor d = descriptor(jar);
-            String name = jar.getFileName().toString();
-            String shipped = d.id() + "-" + d.version();
-            return d.version() != null && (name.equals(shipped + ".jar") || name.startsWith(shipped + "-"));
-        } catch (CatalogException e) {
+            VERSIONS.compareVersions(version.strip(), version.strip());
+            return true;
+        } catch (RuntimeException notSemver) {
             return false;
         }
     }
+
+    private static final DefaultVersionManager VERSIONS = new DefaultVersionManager();
 
     private static String reason(Throwable e) {
         if (e instanceof CatalogException) {

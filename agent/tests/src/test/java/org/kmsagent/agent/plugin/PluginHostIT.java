@@ -311,6 +311,60 @@ class PluginHostIT {
     }
 
     @Test
+    void ofTwoJarsWithOneIdTheHigherVersionLoadsWhateverTheirNames() throws Exception {
+        // A third party's windows-client 0.0.1, named as the build names jars, sorted before the bundled 0.1.0 and
+        // displaced it at start.
+        Files.copy(PluginJars.built("windows-client"), dir.resolve("windows-client-0.1.0-SNAPSHOT.jar"));
+        PluginJars.variant(
+                PluginJars.built("windows-client"),
+                dir.resolve("windows-client-0.0.1.jar"),
+                Map.of(),
+                Map.of("Plugin-Version", "0.0.1"));
+        host().rescan();
+
+        assertThat(host.registry().family("windows-client").get().source())
+                .hasValueSatisfying(
+                        p -> assertThat(p.getFileName().toString()).isEqualTo("windows-client-0.1.0-SNAPSHOT.jar"));
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.jar().getFileName().toString()).isEqualTo("windows-client-0.0.1.jar"));
+    }
+
+    @Test
+    void aFailedJarThatIsRemovedIsNoProblemAfterARescan() throws Exception {
+        // Its FAILED entry, the failures gauge and the alert on it stayed until the agent restarted.
+        Path jar = PluginJars.variant(
+                PluginJars.built("office2013"),
+                dir.resolve("office2013-next.jar"),
+                Map.of(),
+                Map.of("Plugin-Requires", ">=99.0.0"));
+        host().rescan();
+        assertThat(host.problems()).hasSize(1);
+
+        Files.delete(jar);
+        host.rescan();
+
+        assertThat(host.problems()).isEmpty();
+    }
+
+    @Test
+    void aPluginIdThatIsNotKebabCaseIsRefused() throws Exception {
+        // It loaded beside windows-server, as a second family to the agent that an administrator reads as one.
+        PluginJars.variant(
+                PluginJars.built("office2010"),
+                dir.resolve("odd.jar"),
+                Map.of(),
+                Map.of("Plugin-Id", "Windows-Server"));
+        host().rescan();
+
+        assertThat(loadedIds()).isEmpty();
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(
+                        p -> assertThat(p.message()).contains("Plugin-Id 'Windows-Server' is not one kebab-case name"));
+    }
+
+    @Test
     void aZipWithoutManifestIsNamedAsNoPlugin() throws Exception {
         PluginJars.copyBuilt(dir, "office2013");
         try (java.util.zip.ZipOutputStream zip =
@@ -323,7 +377,7 @@ class PluginHostIT {
 
         assertThat(loadedIds()).containsExactly("office2013");
         String expected = "nomanifest.jar: the jar has no META-INF/MANIFEST.MF, so it is not a kms-agent plugin "
-                + "(a plugin's manifest names Plugin-Id and Plugin-Class; see docs/plugin-guide.md)";
+                + "(a plugin's manifest names its Plugin-Id and Plugin-Version; see docs/plugin-guide.md)";
         assertThat(host.problems())
                 .singleElement()
                 .satisfies(p -> assertThat(p.message()).isEqualTo(expected));

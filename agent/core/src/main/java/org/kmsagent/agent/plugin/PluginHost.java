@@ -457,6 +457,12 @@ public final class PluginHost implements AutoCloseable {
         Manifest manifest;
         try (JarFile file = new JarFile(jar.toFile())) {
             manifest = file.getManifest();
+            // PF4J would say only that the family's class loaders differ, and that the jar contributes no family.
+            if (file.stream().anyMatch(e -> e.getName().startsWith("org/kmsagent/api/"))) {
+                throw new CatalogException("the jar holds the plugin API's own classes (org/kmsagent/api/…), which the"
+                        + " agent gives every plugin: a copy inside the jar is another class to it. Build it with the"
+                        + " plugin-api dependency in scope provided (docs/plugin-guide.md)");
+            }
         } catch (ZipException e) {
             throw new CatalogException("not a jar (zip) file: " + e.getMessage());
         } catch (IOException e) {

@@ -348,6 +348,23 @@ class PluginHostIT {
     }
 
     @Test
+    void aJarHoldingThePluginApiIsToldToMarkItProvided() throws Exception {
+        // PF4J said only "Different class loaders", and the agent that the jar contributes no family.
+        PluginJars.variant(
+                PluginJars.built("office2010"),
+                dir.resolve("office2010-fat.jar"),
+                Map.of("org/kmsagent/api/Sku.class", new byte[] {(byte) 0xCA, (byte) 0xFE}),
+                Map.of());
+        host().rescan();
+
+        assertThat(loadedIds()).isEmpty();
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message())
+                        .contains("the jar holds the plugin API's own classes", "scope provided"));
+    }
+
+    @Test
     void aPluginIdThatIsNotKebabCaseIsRefused() throws Exception {
         // It loaded beside windows-server, as a second family to the agent that an administrator reads as one.
         PluginJars.variant(

@@ -350,35 +350,31 @@ class PluginHostIT {
     @Test
     void aJarHoldingThePluginApiIsToldToMarkItProvided() throws Exception {
         // PF4J said only "Different class loaders", and the agent that the jar contributes no family.
-        PluginJars.variant(
-                PluginJars.built("office2010"),
-                dir.resolve("office2010-fat.jar"),
-                Map.of("org/kmsagent/api/Sku.class", new byte[] {(byte) 0xCA, (byte) 0xFE}),
-                Map.of());
-        host().rescan();
+        assertThat(onlyProblemOf(
+                        "office2010-fat.jar",
+                        Map.of("org/kmsagent/api/Sku.class", new byte[] {(byte) 0xCA, (byte) 0xFE}),
+                        Map.of()))
+                .contains("the jar holds the plugin API's own classes", "scope provided");
+    }
 
+    /**
+     * The one problem of office2010's jar, copied to {@code name} with these entries and manifest attributes changed
+     * and alone in the folder: nothing loads.
+     */
+    private String onlyProblemOf(String name, Map<String, byte[]> entries, Map<String, String> manifest)
+            throws Exception {
+        PluginJars.variant(PluginJars.built("office2010"), dir.resolve(name), entries, manifest);
+        host().rescan();
         assertThat(loadedIds()).isEmpty();
-        assertThat(host.problems())
-                .singleElement()
-                .satisfies(p -> assertThat(p.message())
-                        .contains("the jar holds the plugin API's own classes", "scope provided"));
+        assertThat(host.problems()).hasSize(1);
+        return host.problems().get(0).message();
     }
 
     @Test
     void aPluginIdThatIsNotKebabCaseIsRefused() throws Exception {
         // It loaded beside windows-server, as a second family to the agent that an administrator reads as one.
-        PluginJars.variant(
-                PluginJars.built("office2010"),
-                dir.resolve("odd.jar"),
-                Map.of(),
-                Map.of("Plugin-Id", "Windows-Server"));
-        host().rescan();
-
-        assertThat(loadedIds()).isEmpty();
-        assertThat(host.problems())
-                .singleElement()
-                .satisfies(
-                        p -> assertThat(p.message()).contains("Plugin-Id 'Windows-Server' is not one kebab-case name"));
+        assertThat(onlyProblemOf("odd.jar", Map.of(), Map.of("Plugin-Id", "Windows-Server")))
+                .contains("Plugin-Id 'Windows-Server' is not one kebab-case name");
     }
 
     @Test

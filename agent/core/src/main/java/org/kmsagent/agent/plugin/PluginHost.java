@@ -482,7 +482,13 @@ public final class PluginHost implements AutoCloseable {
                             + " letters and digits, words joined by '-', as windows-server-sac): it names the family's"
                             + " configuration section and event-bus addresses");
         }
-        return new Descriptor(id, main.getValue("Plugin-Version"));
+        String version = main.getValue("Plugin-Version");
+        if (version != null && !isSemver(version)) {
+            // Two jars of one id are told apart by it (the higher loads), and ctl plugins shows it.
+            throw new CatalogException("Plugin-Version '" + BoundedInput.shown(version) + "' is not a SemVer version"
+                    + " (MAJOR.MINOR.PATCH, as 1.0.0 or 1.0.0-SNAPSHOT)");
+        }
+        return new Descriptor(id, version);
     }
 
     /**

@@ -378,6 +378,13 @@ class PluginHostIT {
     }
 
     @Test
+    void aPluginVersionThatIsNoSemVerIsRefused() throws Exception {
+        // The guide says SemVer, and the higher of two versions of one id loads: 'banana' was taken.
+        assertThat(onlyProblemOf("banana.jar", Map.of(), Map.of("Plugin-Version", "banana")))
+                .contains("Plugin-Version 'banana' is not a SemVer version");
+    }
+
+    @Test
     void aZipWithoutManifestIsNamedAsNoPlugin() throws Exception {
         PluginJars.copyBuilt(dir, "office2013");
         try (java.util.zip.ZipOutputStream zip =

@@ -104,6 +104,12 @@ public record HResult(int code, String name, String meaning) {
             0x4004FC06,
             "SL_I_TIMEBASED_EXTENDED_GRACE_PERIOD",
             "The application is running within the valid extended grace period.");
+    /**
+     * @deprecated the name slerror.h does not give 0x4004FC06; it is {@link #SL_I_TIMEBASED_EXTENDED_GRACE_PERIOD},
+     *     kept for plugins built against plugin API 0.1.0
+     */
+    @Deprecated
+    public static final HResult SL_I_EXTENDED_GRACE_PERIOD = SL_I_TIMEBASED_EXTENDED_GRACE_PERIOD;
 
     // Added for the SLC stack and doctor (docs/kms-rules.md §8.4, docs/kms-rules.md §5): codes met in KMS/MAK
     // activation that the

@@ -493,8 +493,8 @@ public final class PluginHost implements AutoCloseable {
 
     /**
      * The jars in file-name order, except that of jars with one plugin id the one of the highest Plugin-Version comes
-     * first (a version that is no SemVer counts lowest), and of one version the one under the shipped name; a jar
-     * whose manifest cannot be read keeps its place.
+     * first, and of one version the one under the shipped name; a jar whose manifest cannot be read, or is refused
+     * (its version no SemVer), keeps its place and is refused when loaded.
      */
     private static List<Path> inLoadOrder(List<Path> byName) {
         Map<Path, Descriptor> declared = new HashMap<>();

@@ -704,7 +704,11 @@ public final class RenewalLoop implements Runnable {
         } else if (licensedForGood()) {
             // Nothing to renew, but the state is read again every renewal interval: a product moved back to KMS
             // (ctl install-gvlk) or whose licence went is then activated, where it used to wait for a restart.
-            nextAttemptMillis = now + state.renewalInterval().toMillis();
+            // Never sooner than the shortest interval a host may set: a plugin's state may say zero.
+            nextAttemptMillis = now
+                    + Math.max(
+                            state.renewalInterval().toMillis(),
+                            Duration.ofMinutes(KmsRules.MIN_INTERVAL_MINUTES).toMillis());
             wake = nextAttemptMillis;
         }
         if (boundary > now && boundary < wake) {
@@ -758,7 +762,7 @@ public final class RenewalLoop implements Runnable {
                     Optional.of(PLUGIN_FAILED),
                     ActivationResult.of(PLUGIN_FAILED),
                     Optional.of(Diagnosis.of(Cause.PLUGIN_FAILED, what + ": " + e.getMessage())));
-            wakeAt(now + activationInterval.toMillis());
+            retryAt(now, now + activationInterval.toMillis());
             return;
         }
         LicensingException le = (LicensingException) e;
@@ -776,7 +780,7 @@ public final class RenewalLoop implements Runnable {
                         Optional.of(Diagnosis.of(
                                 late ? Cause.CALL_TIMED_OUT : Cause.LICENSING_UNAVAILABLE,
                                 what + ": " + e.getMessage())));
-                wakeAt(now + Faults.backoff(transientFailures, retryCap()).toMillis());
+                retryAt(now, now + Faults.backoff(transientFailures, retryCap()).toMillis());
             }
             case PERMANENT -> {
                 emit(
@@ -785,20 +789,31 @@ public final class RenewalLoop implements Runnable {
                         ActivationResult.of(h),
                         Optional.of(Diagnosis.of(
                                 Diagnosis.fromResult(ActivationResult.of(h)).cause(), what + ": " + e.getMessage())));
-                wakeAt(now + activationInterval.toMillis());
+                retryAt(now, now + activationInterval.toMillis());
             }
             default -> throw new IllegalStateException(c.name());
         }
     }
 
+    /**
+     * Arms the retry of a failed call; an attempt that was due is then due at the retry, so the next attempt shown
+     * (ctl status, ctl activate's answer, the state file) is when it will be made, not a time already past.
+     */
+    private void retryAt(long now, long at) {
+        if (nextAttemptMillis <= now) {
+            nextAttemptMillis = at;
+        }
+        wakeAt(at);
+    }
+
     /** The product is no longer on the machine: the one failure that ends the loop. */
     private void gone(LicensingException e) {
+        finished = true; // first: a listener that throws on the event must not find the loop still running
         emit(
                 Kind.PRODUCT_GONE,
                 Optional.of(e.hresult()),
                 ActivationResult.of(e.hresult()),
                 Optional.of(Diagnosis.of(Cause.PRODUCT_GONE, e.getMessage())));
-        finished = true;
         if (armed) {
             scheduler.cancel(timer);
             armed = false;

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +65,8 @@ final class ProductTracker {
     private final Provider<PluginHost> pluginHost;
 
     private final Map<String, Integer> familyRetries = new HashMap<>();
+    // The families whose products were found (by identity: a family reloaded is another object).
+    private final Set<LoadedFamily> found = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
     private final Map<String, ProductView> published = new HashMap<>();
     private PluginHost plugins;
@@ -180,6 +184,7 @@ final class ProductTracker {
                 LOG.info("renewal of {} {} stopped: its plugin was unloaded", t.family.id(), t.skuId);
             }
         }
+        found.removeIf(f -> families.stream().noneMatch(g -> g == f)); // unloaded or replaced
         hosts.families(families);
         for (LoadedFamily f : families) {
             if (tracked.values().stream().noneMatch(t -> t.family == f)) {
@@ -197,23 +202,29 @@ final class ProductTracker {
                 site.install(f);
             }
             installed = f.findInstalled(licensing.stack());
-            String kms = config.renewal().kmsFor(f.id());
-            if (!kms.isEmpty()) {
-                KmsEndpoint endpoint = KmsEndpoint.parse(kms);
-                for (InstalledProduct p : installed) {
-                    f.call((ext, h) -> {
-                        h.pointAt(licensing.stack(), p, endpoint);
-                        return null;
-                    });
-                }
+            for (InstalledProduct p : installed) {
+                pointAtConfiguredHost(f, p);
             }
         } catch (LicensingException | PluginFailure e) {
             retryFamily(f, e);
             return;
         }
         familyRetries.remove(f.id());
+        found.add(f);
         for (InstalledProduct p : installed) {
             startProduct(f, p);
+        }
+    }
+
+    /** Points the product at the KMS host the configuration names for its family, if it names one. */
+    private void pointAtConfiguredHost(LoadedFamily f, InstalledProduct p) throws LicensingException {
+        String kms = config.renewal().kmsFor(f.id());
+        if (!kms.isEmpty()) {
+            KmsEndpoint endpoint = KmsEndpoint.parse(kms);
+            f.call((ext, h) -> {
+                h.pointAt(licensing.stack(), p, endpoint);
+                return null;
+            });
         }
     }
 
@@ -249,15 +260,23 @@ final class ProductTracker {
     }
 
     void lookAgain() {
-        boolean started = false;
-        for (LoadedFamily f : plugins.registry().families()) {
-            if (familyRetries.containsKey(f.id())) {
-                continue; // its first look is still being retried
-            }
+        boolean followed = false;
+        // Only families whose first look went through: one still retried, or whose reconcile is still on its way to
+        // the machine thread, is that look's to start (and to point at its host).
+        for (LoadedFamily f : List.copyOf(found)) {
             for (InstalledProduct p : find(f)) {
                 Tracked t = tracked.get(AgentState.key(f.id(), p.skuId().toString()));
                 if (t != null && !t.loop.finished()) {
                     continue;
+                }
+                try {
+                    pointAtConfiguredHost(f, p); // as at the start: an Office repair also resets its KMS host
+                } catch (LicensingException | PluginFailure e) {
+                    LOG.warn(
+                            "renewal of {} {}: not pointed at its configured KMS host: {}",
+                            f.id(),
+                            p.name(),
+                            e.getMessage());
                 }
                 LOG.info(
                         "renewal of {} {}: {}",
@@ -265,10 +284,10 @@ final class ProductTracker {
                         p.name(),
                         t == null ? "installed since the start, followed" : "installed again, followed again");
                 startProduct(f, p);
-                started = true;
+                followed = true;
             }
         }
-        if (started) {
+        if (followed) {
             persist();
         }
     }

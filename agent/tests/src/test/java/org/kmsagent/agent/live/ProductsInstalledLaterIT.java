@@ -20,7 +20,8 @@ class ProductsInstalledLaterIT {
 
     @Test
     void officeInstalledAfterTheStartGetsItsOwnRenewalLoop() throws Exception {
-        try (LiveFixture f = LiveFixture.start(dir.resolve("data"))) {
+        // Its family's configured KMS host is set on it, as at the start: a product found later was left to DNS.
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "renewal.families.office2013.kms=kms1.corp:1688")) {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> f.agent.products().stream()
                             .anyMatch(p -> p.family().equals("windows-client") && p.lastResult() != null));
@@ -32,6 +33,10 @@ class ProductsInstalledLaterIT {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> f.agent.products().stream()
                             .anyMatch(p -> p.family().equals("office2013") && p.lastResult() != null));
+            assertThat(f.agent.products())
+                    .filteredOn(p -> p.family().equals("office2013"))
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.kms()).contains("kms1.corp"));
             // Looked for again, nothing new: one loop each, not a second one for either.
             f.agent.lookForProductsNow();
             assertThat(f.agent.products().stream().map(ProductView::family))

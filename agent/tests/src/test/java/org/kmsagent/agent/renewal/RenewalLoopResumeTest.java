@@ -208,4 +208,39 @@ class RenewalLoopResumeTest {
                 .anySatisfy(e -> assertThat(e.diagnosis().map(Object::toString).orElse(""))
                         .contains("status() answered null"));
     }
+
+    @Test
+    void anAttemptNowThatCouldNotReadTheProductShowsWhenItTriesAgain() throws Exception {
+        // ctl activate while the licensing service was busy answered "tries again at" the very second of the request,
+        // and ctl status showed that time, already past, as the next attempt.
+        LoopHarness h = new LoopHarness();
+        SimulatedMachine m = h.machine("srv-1", Duration.ZERO);
+        LoadedFamily f = TestFamilies.byId("windows-server");
+        Sku sku = f.catalog().byName(SERVER).orElseThrow();
+        SimulatedProduct p = LoopHarness.product(f, sku, m);
+        m.install(p, Optional.of(sku.gvlk()));
+        boolean[] busy = {false};
+        LicensingStack stack = new ForwardingStack(m) {
+            @Override
+            public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
+                if (busy[0]) {
+                    throw new LicensingException(HResult.of(0x80041045), "WMI is busy");
+                }
+                return super.licenseState(service, skuId);
+            }
+        };
+        RenewalLoop loop = new RenewalLoop(h.scheduler, f, stack, p.skuId(), MakFallbackPolicy.OFF, h.events::add);
+        loop.start();
+        h.runFor(Duration.ofMinutes(10));
+
+        busy[0] = true;
+        assertThat(loop.attemptNow()).isFalse();
+
+        assertThat(loop.finished()).isFalse();
+        assertThat(loop.nextAttempt()).isAfter(h.scheduler.now());
+        busy[0] = false;
+        int before = loop.attempts();
+        h.runFor(Duration.ofHours(2));
+        assertThat(loop.attempts()).isGreaterThan(before);
+    }
 }

@@ -290,15 +290,18 @@ class PluginHostIT {
         });
     }
 
+    private void assertLoadedFrom(String family, String jar) {
+        assertThat(host.registry().family(family).get().source())
+                .hasValueSatisfying(p -> assertThat(p.getFileName().toString()).isEqualTo(jar));
+    }
+
     @Test
     void ofTwoJarsWithOneIdTheShippedNameWinsEvenWhenTheCopySortsFirst() throws Exception {
         Files.copy(PluginJars.built("windows-client"), dir.resolve("windows-client-0.1.0-SNAPSHOT.jar"));
         Files.copy(PluginJars.built("windows-client"), dir.resolve("a-copy.jar"));
         host().rescan();
 
-        assertThat(host.registry().family("windows-client").get().source())
-                .hasValueSatisfying(
-                        p -> assertThat(p.getFileName().toString()).isEqualTo("windows-client-0.1.0-SNAPSHOT.jar"));
+        assertLoadedFrom("windows-client", "windows-client-0.1.0-SNAPSHOT.jar");
         assertThat(host.problems())
                 .singleElement()
                 .satisfies(p -> assertThat(p.message())
@@ -322,9 +325,7 @@ class PluginHostIT {
                 Map.of("Plugin-Version", "0.0.1"));
         host().rescan();
 
-        assertThat(host.registry().family("windows-client").get().source())
-                .hasValueSatisfying(
-                        p -> assertThat(p.getFileName().toString()).isEqualTo("windows-client-0.1.0-SNAPSHOT.jar"));
+        assertLoadedFrom("windows-client", "windows-client-0.1.0-SNAPSHOT.jar");
         assertThat(host.problems())
                 .singleElement()
                 .satisfies(p -> assertThat(p.jar().getFileName().toString()).isEqualTo("windows-client-0.0.1.jar"));

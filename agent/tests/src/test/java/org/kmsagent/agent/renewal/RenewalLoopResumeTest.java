@@ -41,6 +41,14 @@ class RenewalLoopResumeTest {
         return h;
     }
 
+    /** Windows Server 2019 Standard of {@code f} installed with its GVLK on {@code m}, as the agent finds it. */
+    private static SimulatedProduct installedServer(LoadedFamily f, SimulatedMachine m) throws LicensingException {
+        Sku sku = f.catalog().byName(SERVER).orElseThrow();
+        SimulatedProduct p = LoopHarness.product(f, sku, m);
+        m.install(p, Optional.of(sku.gvlk()));
+        return p;
+    }
+
     private static RenewalLoop loopFor(LoopHarness h, SimulatedMachine m) {
         LoadedFamily f = TestFamilies.byId("windows-server");
         return new RenewalLoop(
@@ -145,9 +153,7 @@ class RenewalLoopResumeTest {
         LoopHarness h = new LoopHarness();
         SimulatedMachine m = h.machine("srv-1", Duration.ZERO);
         LoadedFamily f = TestFamilies.byId("windows-server");
-        Sku sku = f.catalog().byName(SERVER).orElseThrow();
-        SimulatedProduct p = LoopHarness.product(f, sku, m);
-        m.install(p, Optional.of(sku.gvlk()));
+        SimulatedProduct p = installedServer(f, m);
         boolean[] forGood = {true};
         LicensingStack stack = new ForwardingStack(m) {
             @Override
@@ -181,7 +187,7 @@ class RenewalLoopResumeTest {
     }
 
     @Test
-    void aPluginThatAnswersItsStatusWithNullIsRetriedNotLeft() {
+    void aPluginThatAnswersItsStatusWithNullIsRetriedNotLeft() throws Exception {
         // The loop took the null as "read nothing" and set no timer: the product was never tried again.
         LoopHarness h = new LoopHarness();
         int[] calls = {0};
@@ -194,9 +200,7 @@ class RenewalLoopResumeTest {
         };
         LoadedFamily f = TestFamilies.withHandler(TestFamilies.byId("windows-server"), answersNullOnce);
         SimulatedMachine m = h.machine("srv-1", Duration.ZERO);
-        Sku sku = f.catalog().byName(SERVER).orElseThrow();
-        SimulatedProduct p = LoopHarness.product(f, sku, m);
-        m.install(p, Optional.of(sku.gvlk()));
+        SimulatedProduct p = installedServer(f, m);
         RenewalLoop loop = new RenewalLoop(h.scheduler, f, m, p.skuId(), MakFallbackPolicy.OFF, h.events::add);
         loop.start();
 
@@ -216,9 +220,7 @@ class RenewalLoopResumeTest {
         LoopHarness h = new LoopHarness();
         SimulatedMachine m = h.machine("srv-1", Duration.ZERO);
         LoadedFamily f = TestFamilies.byId("windows-server");
-        Sku sku = f.catalog().byName(SERVER).orElseThrow();
-        SimulatedProduct p = LoopHarness.product(f, sku, m);
-        m.install(p, Optional.of(sku.gvlk()));
+        SimulatedProduct p = installedServer(f, m);
         boolean[] busy = {false};
         LicensingStack stack = new ForwardingStack(m) {
             @Override

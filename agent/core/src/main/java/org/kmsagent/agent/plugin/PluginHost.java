@@ -190,7 +190,9 @@ public final class PluginHost implements AutoCloseable {
         scanned.keySet().removeIf(jar -> !Files.exists(jar));
         // Of two jars with one plugin id, the higher Plugin-Version loads first (the other is then refused naming
         // both), whatever the files are called: a stray copy or an older jar never displaces a bundled family.
-        List<Path> jars = inLoadOrder(sorted);
+        // Each manifest read once per scan: for the order here, and for the load.
+        Map<Path, Descriptor> declared = descriptors(sorted);
+        List<Path> jars = inLoadOrder(sorted, declared);
         for (Path jar : jars) {
             FileTime modified = modifiedTime(jar);
             FileTime seen = scanned.get(jar);
@@ -199,7 +201,7 @@ public final class PluginHost implements AutoCloseable {
                 continue;
             }
             scanned.put(jar, modified);
-            load(jar).ifPresent(admitted::add);
+            load(jar, declared.get(jar)).ifPresent(admitted::add);
         }
         return admitted;
     }
@@ -212,6 +214,11 @@ public final class PluginHost implements AutoCloseable {
      *     of the jar, so nothing is recorded and the loaded plugin is left as it was
      */
     public synchronized Optional<LoadedFamily> load(Path jar) {
+        return load(jar, null);
+    }
+
+    /** {@link #load(Path)}, with the jar's manifest as a scan just read it (null: read it here). */
+    private Optional<LoadedFamily> load(Path jar, Descriptor read) {
         Path path = jar.toAbsolutePath().normalize();
         for (Map.Entry<String, Path> e : loadedFrom.entrySet()) {
             if (e.getValue().equals(path)) {
@@ -227,7 +234,7 @@ public final class PluginHost implements AutoCloseable {
             // Before PF4J opens the jar: a refused jar has none of its classes loaded.
             signatures.verify(path);
             // PF4J reports a jar without manifest or a second jar of one id with its internals, not the reason.
-            Descriptor declared = descriptor(path);
+            Descriptor declared = read != null ? read : descriptor(path);
             declaredId = declared.id();
             Path other = loadedFrom.get(declared.id());
             if (other != null) {
@@ -496,15 +503,20 @@ public final class PluginHost implements AutoCloseable {
      * first, and of one version the one under the shipped name; a jar whose manifest cannot be read, or is refused
      * (its version no SemVer), keeps its place and is refused when loaded.
      */
-    private static List<Path> inLoadOrder(List<Path> byName) {
+    /** What each jar's manifest declares; a jar whose manifest is refused has none (its load reports why). */
+    private static Map<Path, Descriptor> descriptors(List<Path> jars) {
         Map<Path, Descriptor> declared = new HashMap<>();
-        for (Path jar : byName) {
+        for (Path jar : jars) {
             try {
                 declared.put(jar, descriptor(jar));
-            } catch (CatalogException unreadable) {
+            } catch (CatalogException refused) {
                 // loaded in its turn, where the reason is reported
             }
         }
+        return declared;
+    }
+
+    private static List<Path> inLoadOrder(List<Path> byName, Map<Path, Descriptor> declared) {
         List<Path> out = new ArrayList<>(byName);
         // Of one version, the jar named as the build ships it (<id>-<version>[-suffix].jar) before a copy.
         Comparator<Path> newestFirst = ((Comparator<Path>) (a, b) -> compareVersions(

@@ -221,6 +221,25 @@ public final class RenewalLoop implements Runnable {
         return attempts > before;
     }
 
+    /**
+     * The product's key changed under the loop (an administrator installed one): its state is read now and, unless it
+     * is licensed for good, an activation is attempted at once, the {@code slmgr /ato} an administrator types after
+     * {@code slmgr /ipk}; from its result the loop schedules as any attempt does (docs/kms-rules.md §2.3). Without this
+     * a product put back on its GVLK waited for the next read, up to a renewal interval. Call on the scheduler's
+     * thread.
+     */
+    public void keyChanged() {
+        if (finished) {
+            return;
+        }
+        if (armed) {
+            scheduler.cancel(timer);
+            armed = false;
+        }
+        nextAttemptMillis = scheduler.nowMillis();
+        run();
+    }
+
     /** When the next activation or renewal attempt is due (meaningful once started). */
     public Instant nextAttempt() {
         return Instant.ofEpochMilli(nextAttemptMillis);

@@ -110,6 +110,7 @@ final class LiveControl implements AgentControl {
         return machine.onMachine(() -> {
             List<LoadedFamily> chosen = select(family);
             List<ActionResult> out = new ArrayList<>();
+            List<LoadedFamily> changed = new ArrayList<>();
             for (LoadedFamily f : chosen) {
                 for (InstalledProduct p : tracker.find(f)) {
                     try {
@@ -124,9 +125,19 @@ final class LiveControl implements AgentControl {
                                                     .bySkuId(p.skuId())
                                                     .map(s -> s.gvlk().toString())
                                                     .orElse("the GVLK")
-                                    : "the GVLK is already installed";
+                                    : null;
                         });
-                        out.add(new ActionResult(f.id(), p.name(), true, HResult.S_OK.hex(), message));
+                        if (message != null && !changed.contains(f)) {
+                            changed.add(f);
+                        }
+                        out.add(new ActionResult(
+                                f.id(),
+                                p.name(),
+                                true,
+                                HResult.S_OK.hex(),
+                                message == null
+                                        ? "the GVLK is already installed"
+                                        : message + "; activation is attempted now (see ctl status)"));
                     } catch (LicensingException e) {
                         out.add(new ActionResult(
                                 f.id(), p.name(), false, e.hresult().hex(), e.getMessage()));
@@ -139,6 +150,7 @@ final class LiveControl implements AgentControl {
                     }
                 }
             }
+            tracker.keyInstalled(changed);
             tracker.persist();
             return out;
         });

@@ -392,6 +392,20 @@ final class ProductTracker {
         return out;
     }
 
+    /**
+     * An administrator installed a key in each of {@code families}: their products are read again now, so one put back
+     * on its GVLK is activated at once rather than at its next read (up to a renewal interval), and one whose key
+     * moved it to another SKU (an edition's key) is followed under that SKU.
+     */
+    void keyInstalled(List<LoadedFamily> families) {
+        for (Tracked t : List.copyOf(tracked.values())) {
+            if (families.contains(t.family)) {
+                t.loop.keyChanged();
+            }
+        }
+        lookAgain();
+    }
+
     // ---- persistence ----
 
     /** Saves the schedules and the simulated machine when they changed, and publishes changed product views. */

@@ -140,14 +140,18 @@ class LiveAgentIT {
                 assertThat(a.hresult()).isEqualTo("0xC004F038");
                 assertThat(a.message()).contains("count 1 of 25");
             });
+            int refusedBefore = f.renewals("ACTIVATION_FAILED").size();
             List<ActionResult> k = f.agent.installGvlk(
                     Optional.of("windows-client"), Optional.of(ProductKey.parse("NPPR9-FWDCX-D2C8J-H872K-2YT43")));
             assertThat(k).singleElement().satisfies(a -> {
                 assertThat(a.ok()).isTrue();
                 assertThat(a.message())
-                        .contains("XXXXX-XXXXX-XXXXX-XXXXX-2YT43")
+                        .contains("XXXXX-XXXXX-XXXXX-XXXXX-2YT43", "activation is attempted now")
                         .doesNotContain("NPPR9");
             });
+            // The new key was tried at once, not at the loop's next attempt two hours on: refused again, 1 of 25.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> f.renewals("ACTIVATION_FAILED").size() == refusedBefore + 1);
             assertThat(f.events().toString()).doesNotContain("NPPR9-FWDCX");
             assertThat(Files.readString(f.dataDir.resolve("state.json"))).contains("2YT43");
         }

@@ -155,25 +155,7 @@ class RenewalLoopResumeTest {
         LoadedFamily f = TestFamilies.byId("windows-server");
         SimulatedProduct p = installedServer(f, m);
         boolean[] forGood = {true};
-        LicensingStack stack = new ForwardingStack(m) {
-            @Override
-            public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
-                LicenseState real = super.licenseState(service, skuId);
-                return forGood[0]
-                        ? new LicenseState(
-                                real.skuId(),
-                                LicenseStatus.LICENSED,
-                                Duration.ZERO,
-                                HResult.S_OK,
-                                Optional.empty(),
-                                real.kmsEndpoint(),
-                                Optional.empty(),
-                                real.activationInterval(),
-                                real.renewalInterval(),
-                                Optional.empty())
-                        : real;
-            }
-        };
+        LicensingStack stack = licensedForGoodWhile(m, forGood);
         RenewalLoop loop = new RenewalLoop(h.scheduler, f, stack, p.skuId(), MakFallbackPolicy.OFF, h.events::add);
         loop.start();
         h.runFor(Duration.ofDays(1));
@@ -184,6 +166,34 @@ class RenewalLoopResumeTest {
 
         assertThat(loop.attempts()).isPositive();
         assertThat(h.of("srv-1", ACTIVATION_FAILED, ACTIVATED)).isNotEmpty();
+    }
+
+    @Test
+    void aKeyInstalledByAnAdministratorIsActivatedAtOnceNotAtTheNextRead() throws Exception {
+        // ctl install-gvlk on a product licensed for good: before, the loop found out at its next read, up to the
+        // renewal interval (7 days) later, the product in grace meanwhile.
+        LoopHarness h = new LoopHarness();
+        SimulatedMachine m = h.machine("srv-1", Duration.ZERO);
+        LoadedFamily f = TestFamilies.byId("windows-server");
+        SimulatedProduct p = installedServer(f, m);
+        boolean[] forGood = {true};
+        LicensingStack stack = licensedForGoodWhile(m, forGood);
+        RenewalLoop loop = new RenewalLoop(h.scheduler, f, stack, p.skuId(), MakFallbackPolicy.OFF, h.events::add);
+        loop.start();
+        h.runFor(Duration.ofHours(1));
+        loop.keyChanged();
+        assertThat(loop.attempts())
+                .as("licensed for good: the new read finds nothing to do")
+                .isZero();
+
+        forGood[0] = false; // the administrator put it back on its GVLK: in grace
+        loop.keyChanged();
+
+        assertThat(loop.attempts())
+                .as("attempted at the install, no time passed")
+                .isEqualTo(1);
+        assertThat(h.of("srv-1", ACTIVATION_FAILED, ACTIVATED)).hasSize(1);
+        assertThat(loop.nextAttempt()).isAfter(h.scheduler.now());
     }
 
     @Test
@@ -244,5 +254,28 @@ class RenewalLoopResumeTest {
         int before = loop.attempts();
         h.runFor(Duration.ofHours(2));
         assertThat(loop.attempts()).isGreaterThan(before);
+    }
+
+    /** The machine's stack, reporting a licence for good (a MAK's or retail's: no expiry) while {@code forGood[0]}. */
+    private static LicensingStack licensedForGoodWhile(SimulatedMachine m, boolean[] forGood) {
+        return new ForwardingStack(m) {
+            @Override
+            public LicenseState licenseState(LicensingService service, UUID skuId) throws LicensingException {
+                LicenseState real = super.licenseState(service, skuId);
+                return forGood[0]
+                        ? new LicenseState(
+                                real.skuId(),
+                                LicenseStatus.LICENSED,
+                                Duration.ZERO,
+                                HResult.S_OK,
+                                Optional.empty(),
+                                real.kmsEndpoint(),
+                                Optional.empty(),
+                                real.activationInterval(),
+                                real.renewalInterval(),
+                                Optional.empty())
+                        : real;
+            }
+        };
     }
 }

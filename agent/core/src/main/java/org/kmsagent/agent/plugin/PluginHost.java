@@ -495,6 +495,12 @@ public final class PluginHost implements AutoCloseable {
             throw new CatalogException("Plugin-Version '" + BoundedInput.shown(version) + "' is not a SemVer version"
                     + " (MAJOR.MINOR.PATCH, as 1.0.0 or 1.0.0-SNAPSHOT)");
         }
+        String requires = main.getValue("Plugin-Requires");
+        if (requires != null && !requires.isBlank() && !isVersionRange(requires)) {
+            // PF4J's own words for it named neither the attribute nor what it expects ("Illegal character near …").
+            throw new CatalogException("Plugin-Requires '" + BoundedInput.shown(requires) + "' is not a version range"
+                    + " of the plugin API (as >=" + API_VERSION + ")");
+        }
         return new Descriptor(id, version);
     }
 
@@ -567,6 +573,15 @@ public final class PluginHost implements AutoCloseable {
             VERSIONS.compareVersions(version.strip(), version.strip());
             return true;
         } catch (RuntimeException notSemver) {
+            return false;
+        }
+    }
+
+    private static boolean isVersionRange(String range) {
+        try {
+            VERSIONS.checkVersionConstraint(API_VERSION, range.strip());
+            return true;
+        } catch (RuntimeException notARange) {
             return false;
         }
     }

@@ -386,6 +386,13 @@ class PluginHostIT {
     }
 
     @Test
+    void aPluginRequiresThatIsNoVersionRangeIsRefusedNamingTheAttribute() throws Exception {
+        // PF4J's words for it were "Illegal character near 'banana'", naming neither the attribute nor the fix.
+        assertThat(onlyProblemOf("requires.jar", Map.of(), Map.of("Plugin-Requires", "banana")))
+                .contains("Plugin-Requires 'banana' is not a version range of the plugin API (as >=0.1.0)");
+    }
+
+    @Test
     void aZipWithoutManifestIsNamedAsNoPlugin() throws Exception {
         PluginJars.copyBuilt(dir, "office2013");
         try (java.util.zip.ZipOutputStream zip =

@@ -95,7 +95,8 @@ public final class SimulatedAgents {
                 // thing a real agent registers. Not a heartbeat: the hub would refuse it (the agent is not registered
                 // with the fleet) and log a warning per connection, a thousand lines in the benchmark's output.
                 connecting.add(HubConnection.connect(vertx, client, hostPort[0], Integer.parseInt(hostPort[1]), token)
-                        .compose(c -> c.register(FleetAddresses.agent(id)).map(c)));
+                        .compose(c ->
+                                c.register(FleetAddresses.agent(id), 120_000).map(c)));
             }
             Future.all(connecting).await(120, TimeUnit.SECONDS);
         }

@@ -251,8 +251,8 @@ public final class FleetLink {
                     // snapshot.
                     long written = outbox.written();
                     return Future.all(
-                                    c.register(FleetAddresses.ALL_AGENTS),
-                                    c.register(FleetAddresses.agent(me.agentId())))
+                                    c.register(FleetAddresses.ALL_AGENTS, settings.requestTimeoutMs()),
+                                    c.register(FleetAddresses.agent(me.agentId()), settings.requestTimeoutMs()))
                             .compose(x -> snapshot.get().recover(t -> Future.succeededFuture(new JsonObject())))
                             .compose(snap -> patiently(
                                     c,

@@ -27,6 +27,13 @@ public final class HubConnection {
     /** Largest frame accepted from a hub (a routed command is small; a reply to one is the agent's). */
     private static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
+    /**
+     * A port that is no bridge's: a dashboard speaks TLS with the hub's certificate, so it passes the pinned
+     * fingerprint and fails only at the first frame.
+     */
+    private static final String NOT_A_BRIDGE_HINT = ": is it the hub's bridge port? fleet.hubs names each hub's"
+            + " bridge.port (7688 by default), not its dashboard.port (7689) or another web port";
+
     private final Vertx vertx;
     private final NetSocket socket;
     private final String token;
@@ -43,7 +50,10 @@ public final class HubConnection {
         this.socket = socket;
         this.token = token;
         socket.handler(this::received);
-        socket.closeHandler(v -> shut("the hub closed the connection"));
+        socket.closeHandler(v -> shut(
+                framesReceived == 0
+                        ? "the hub closed the connection before answering anything" + NOT_A_BRIDGE_HINT
+                        : "the hub closed the connection"));
         socket.exceptionHandler(t -> socket.close());
     }
 
@@ -132,12 +142,26 @@ public final class HubConnection {
                 .put("body", body));
     }
 
-    /** Registers on an address; completes when the hub says the registration is live. */
-    public Future<Void> register(String address) {
+    /**
+     * Registers on an address; completes when the hub says the registration is live, and fails with a
+     * {@link ReplyFailure#TIMEOUT} when it has not within {@code timeoutMs}. A hub's bridge answers a registration at
+     * once, even while busy; a port that never answers (a dashboard's, which waits for an HTTP request line, or a hung
+     * hub) would otherwise hold the agent on it for good, never trying the next hub.
+     */
+    public Future<Void> register(String address, long timeoutMs) {
         Promise<Void> p = Promise.promise();
         registering.put(address, p);
+        long timer = vertx.setTimer(timeoutMs, t -> {
+            if (registering.remove(address) != null) {
+                p.tryFail(new ReplyException(
+                        ReplyFailure.TIMEOUT,
+                        BusCodes.TIMEOUT,
+                        "registration on " + address + ": no answer within " + timeoutMs + " ms"
+                                + (framesReceived == 0 ? NOT_A_BRIDGE_HINT : "")));
+            }
+        });
         write(new JsonObject().put("type", "register").put("address", address).put("headers", headers()));
-        return p.future();
+        return p.future().andThen(x -> vertx.cancelTimer(timer));
     }
 
     /** Closes the connection. */
@@ -156,6 +180,13 @@ public final class HubConnection {
     }
 
     private void received(Buffer data) {
+        if (framesReceived == 0 && data.length() >= 5 && data.getString(0, 5).equals("HTTP/")) {
+            // A web server's answer to the bridge's binary frame (Vert.x: 400 Bad Request), which the decoder would
+            // otherwise read as a frame length of a gigabyte.
+            shut("this port answers HTTP, not the bridge's framing" + NOT_A_BRIDGE_HINT);
+            socket.close();
+            return;
+        }
         try {
             for (JsonObject frame : decoder.feed(data)) {
                 framesReceived++;

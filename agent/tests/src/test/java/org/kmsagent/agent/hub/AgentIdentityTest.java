@@ -178,7 +178,7 @@ class AgentIdentityTest {
         assertThat(code(b.request(FleetAddresses.VIEW, new JsonObject(), 5_000)))
                 .isEqualTo(403);
         // Subscribing to A's command address closes the connection.
-        assertThat(code(b.register(FleetAddresses.agent("pc-a")))).isNotEqualTo(0);
+        assertThat(code(b.register(FleetAddresses.agent("pc-a"), 60_000))).isNotEqualTo(0);
         await().atMost(Duration.ofSeconds(10)).until(() -> b.closed().isComplete());
 
         JsonObject view = new JsonObject(ctl("fleet", "--json").out());
@@ -231,7 +231,7 @@ class AgentIdentityTest {
             JsonObject cmd = frame.getJsonObject("body");
             b.send(cmd.getString("replyTo"), answer.apply(cmd));
         });
-        b.register(FleetAddresses.ALL_AGENTS).await(10, TimeUnit.SECONDS);
+        b.register(FleetAddresses.ALL_AGENTS, 10_000).await(10, TimeUnit.SECONDS);
         b.request(
                         FleetAddresses.REGISTER,
                         new JsonObject().put("agentId", "pc-b").put("heartbeatSeconds", 60),
@@ -258,8 +258,8 @@ class AgentIdentityTest {
         HubConnection b = connect(enroll("pc-b"));
         List<JsonObject> heardByB = new CopyOnWriteArrayList<>();
         b.onMessage(heardByB::add);
-        b.register(FleetAddresses.ALL_AGENTS).await(10, TimeUnit.SECONDS);
-        b.register(FleetAddresses.agent("pc-b")).await(10, TimeUnit.SECONDS);
+        b.register(FleetAddresses.ALL_AGENTS, 10_000).await(10, TimeUnit.SECONDS);
+        b.register(FleetAddresses.agent("pc-b"), 10_000).await(10, TimeUnit.SECONDS);
         b.request(
                         FleetAddresses.REGISTER,
                         new JsonObject().put("agentId", "pc-b").put("heartbeatSeconds", 60),

@@ -188,7 +188,7 @@ class FleetClusterTest {
             CompletableFuture<JsonObject> heard = new CompletableFuture<>();
             agent.onMessage(heard::complete);
             String own = FleetAddresses.agent("a1");
-            Future.all(agent.register(FleetAddresses.ALL_AGENTS), agent.register(own))
+            Future.all(agent.register(FleetAddresses.ALL_AGENTS, 30_000), agent.register(own, 30_000))
                     .await(30, TimeUnit.SECONDS);
 
             for (String address : List.of(FleetAddresses.ALL_AGENTS, own)) {

@@ -388,7 +388,7 @@ class FleetHubTest {
                         agents.vertx(), client, hostPort[0], Integer.parseInt(hostPort[1]), LocalHub.OPS_TOKEN)
                 .await(10, TimeUnit.SECONDS);
 
-        Future<Void> registered = c.register(FleetAddresses.ALL_AGENTS);
+        Future<Void> registered = c.register(FleetAddresses.ALL_AGENTS, 60_000);
         Future<JsonObject> registration =
                 c.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "fake"), 5_000);
 

@@ -1,0 +1,108 @@
+package org.kmsagent.agent.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bus.bridge.TlsMaterial;
+import org.kmsagent.agent.config.TlsConfig;
+
+/**
+ * An agent whose {@code fleet.hubs} names a hub's dashboard port: the dashboard serves the hub's own certificate, so
+ * the pinned fingerprint passes and only the first frame fails. The agent logged "the hub closed the connection";
+ * it now says the port is no bridge's and which port to give, and a registration left unanswered fails (the agent
+ * then tries its next hub). Loopback servers with the hub's TLS material.
+ */
+class HubConnectionWrongPortTest {
+    @TempDir
+    Path dir;
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        get(vertx.close());
+    }
+
+    @Test
+    void aWebServerOnTheHubsCertificateIsNamedAsNoBridgePort() throws Exception {
+        TlsMaterial tls = tls();
+        int port = get(vertx.createHttpServer(new HttpServerOptions()
+                                .setHost("127.0.0.1")
+                                .setPort(0)
+                                .setSsl(true)
+                                .setKeyCertOptions(tls.keyCertOptions()))
+                        .requestHandler(r -> r.response().end("dashboard"))
+                        .listen())
+                .actualPort();
+
+        // Vert.x's HTTP server waits for a request line the bridge's frame never ends: no answer, no close. The agent
+        // waited on it for good, never trying its next hub.
+        assertThat(firstRegistrationFailure(tls, port))
+                .contains("no answer within 500 ms")
+                .contains("is it the hub's bridge port? fleet.hubs names each hub's bridge.port (7688 by default),"
+                        + " not its dashboard.port");
+    }
+
+    @Test
+    void aWebServerThatAnswersTheFrameWithHttpIsNamedAsNoBridgePort() throws Exception {
+        TlsMaterial tls = tls();
+        int port = tlsServer(
+                tls,
+                socket -> socket.handler(data -> socket.write(
+                                "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                        .onComplete(x -> socket.close())));
+
+        assertThat(firstRegistrationFailure(tls, port)).contains("this port answers HTTP, not the bridge's framing");
+    }
+
+    @Test
+    void aServerThatClosesBeforeAnyFrameIsNamedAsPossiblyNoBridgePort() throws Exception {
+        TlsMaterial tls = tls();
+        int port = tlsServer(tls, socket -> socket.handler(data -> socket.close()));
+
+        assertThat(firstRegistrationFailure(tls, port))
+                .contains("the hub closed the connection before answering anything: is it the hub's bridge port?");
+    }
+
+    /** A loopback TLS server on the hub's certificate, each connection given to {@code connected}. */
+    private int tlsServer(TlsMaterial tls, Handler<NetSocket> connected) throws Exception {
+        NetServerOptions options = new NetServerOptions()
+                .setHost("127.0.0.1")
+                .setPort(0)
+                .setSsl(true)
+                .setKeyCertOptions(tls.keyCertOptions());
+        return get(vertx.createNetServer(options).connectHandler(connected).listen())
+                .actualPort();
+    }
+
+    private TlsMaterial tls() {
+        return TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("hub"));
+    }
+
+    private String firstRegistrationFailure(TlsMaterial tls, int port) throws Exception {
+        var client = vertx.createNetClient(FleetLink.clientOptions(List.of(tls.fingerprint()), null));
+        HubConnection c = get(HubConnection.connect(vertx, client, "127.0.0.1", port, "agent-token"));
+        try {
+            get(c.register("kmsagent.fleet.agents", 500));
+            throw new AssertionError("registered with a port that is no bridge's");
+        } catch (ExecutionException e) {
+            return e.getCause().getMessage();
+        }
+    }
+
+    private static <T> T get(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+}

@@ -1,5 +1,7 @@
 package org.kmsagent.agent.cli;
 
+import picocli.CommandLine;
+
 /** The {@code kms-agent} entry point. */
 public final class Main {
     /** Guice's switch for generating a class per injected constructor and method (its {@code InternalFlags}). */
@@ -20,6 +22,25 @@ public final class Main {
 
     /** Runs the command line and returns its exit code: 0 done, 1 failed, 2 usage (picocli's own convention). */
     public static int run(String... args) {
-        return KmsAgentCommand.forProcess(args).execute(args);
+        CommandLine commandLine = KmsAgentCommand.forProcess(args);
+        return withOutputWritten(commandLine, commandLine.execute(args));
+    }
+
+    /**
+     * A command whose standard output could not be written (a full disk behind {@code > year.txt}, a closed pipe)
+     * failed, whatever it returned: Java's print streams keep write errors to themselves, and a script took the
+     * cut-short file for the whole with exit 0.
+     */
+    static int withOutputWritten(CommandLine commandLine, int exitCode) {
+        boolean lost = commandLine.getOut().checkError() | System.out.checkError();
+        if (!lost || exitCode != 0) {
+            return exitCode;
+        }
+        commandLine
+                .getErr()
+                .println("kms-agent: standard output could not be written (a full disk, or a pipe closed before the"
+                        + " end): what it printed is incomplete");
+        commandLine.getErr().flush();
+        return 1;
     }
 }

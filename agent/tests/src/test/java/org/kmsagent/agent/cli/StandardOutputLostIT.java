@@ -1,0 +1,56 @@
+package org.kmsagent.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.plugin.PluginJars;
+
+/**
+ * {@code kms-agent products > file} on a full disk: the output was cut short and the command still exited 0, so a
+ * script kept a partial file as the whole. /dev/full stands for the full disk (every write fails with ENOSPC).
+ */
+class StandardOutputLostIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCommandWhoseOutputCannotBeWrittenFailsAndSaysSo() throws Exception {
+        File full = new File("/dev/full");
+        assumeTrue(full.exists(), "needs /dev/full (Linux)");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(KmsAgentProcess.command(
+                        List.of(),
+                        List.of(
+                                "products",
+                                "--plugins-dir",
+                                PluginJars.builtPlugins().toString())))
+                .directory(dir.toFile())
+                .redirectOutput(full)
+                .redirectError(err.toFile())
+                .start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(err, StandardCharsets.UTF_8))
+                .contains("kms-agent: standard output could not be written (a full disk, or a pipe closed");
+    }
+
+    @Test
+    void theSameCommandWithItsOutputWrittenExitsZero() throws Exception {
+        KmsAgentProcess run = KmsAgentProcess.run(
+                dir,
+                List.of("products", "--plugins-dir", PluginJars.builtPlugins().toString()));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("windows-client");
+        assertThat(run.err()).doesNotContain("could not be written");
+    }
+}

@@ -269,6 +269,7 @@ public final class ConfigLoader {
             if (!node.isObject()) {
                 throw new ConfigException(path + ": expected a mapping of keys at the top level");
             }
+            document.numbersAsWritten().forEach((key, written) -> keepAsWritten(node, key, written));
             document.places().forEach((key, place) -> {
                 if (!key.isEmpty()) {
                     origin.put(key, path + ":" + place.key().line());
@@ -343,6 +344,39 @@ public final class ConfigLoader {
             for (int i = 0; i < arr.size(); i++) {
                 dropEmptyEntries(arr.get(i), path + "[" + i + "]", errors);
             }
+        }
+    }
+
+    private static final Pattern PATH_STEP = Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]");
+
+    /**
+     * Puts back the text of a number in the file that its reading changed ({@code agentId: 007} read as 7; YAML 1.1's
+     * {@code 0x1F} and {@code 10_000}), as {@link #scalar} does for the environment and --set: one rule for every
+     * source. A text setting keeps it as written; a number setting reads it as its number or refuses it, naming the
+     * key.
+     */
+    private static void keepAsWritten(JsonNode root, String path, String written) {
+        Matcher step = PATH_STEP.matcher(path);
+        JsonNode container = null;
+        String field = null;
+        int index = -1;
+        JsonNode at = root;
+        while (step.find()) {
+            container = at;
+            field = step.group(1);
+            index = field == null ? Integer.parseInt(step.group(2)) : -1;
+            at = field != null ? at.path(field) : at.path(index);
+        }
+        if (container instanceof ObjectNode obj
+                && field != null
+                && obj.get(field) != null
+                && obj.get(field).isNumber()) {
+            obj.put(field, written);
+        } else if (container instanceof ArrayNode arr
+                && index >= 0
+                && index < arr.size()
+                && arr.get(index).isNumber()) {
+            arr.set(index, JsonNodeFactory.instance.textNode(written));
         }
     }
 
@@ -461,8 +495,12 @@ public final class ConfigLoader {
             // Only a text reaches StrictBoolean spelled as a boolean: "true" in quotes, or an environment reference.
             boolean textBoolean = e.getTargetType() == Boolean.class
                     && (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false"));
+            // 0x4719 and 18_201 are numbers to YAML 1.1 and to Java's source, not to a setting (docs/configuration.md).
+            boolean notDecimal = Number.class.isAssignableFrom(boxed(e.getTargetType()))
+                    && value.matches("[-+]?(0[xXoObB][0-9a-fA-F_]*|[0-9][0-9_]*_[0-9_]*)");
             return path + ": expected " + describe(e.getTargetType()) + ", got '" + BoundedInput.shown(value) + "'"
-                    + (textBoolean ? " (a text value: write true or false without quotes)" : "");
+                    + (textBoolean ? " (a text value: write true or false without quotes)" : "")
+                    + (notDecimal ? " (write the number in decimal)" : "");
         } else if (error instanceof ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             return path + ": "
@@ -497,11 +535,24 @@ public final class ConfigLoader {
         return "";
     }
 
+    private static Class<?> boxed(Class<?> type) {
+        if (type == int.class) {
+            return Integer.class;
+        }
+        if (type == long.class) {
+            return Long.class;
+        }
+        if (type == double.class) {
+            return Double.class;
+        }
+        return type == null ? Object.class : type;
+    }
+
     private static String describe(Class<?> type) {
         if (type == null) {
             return "a different kind of value";
         }
-        if (type == Integer.class || type == int.class) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "a whole number";
         }
         if (type == Boolean.class || type == boolean.class) {

@@ -62,9 +62,14 @@ public final class DocumentBinding {
      * A document as read: its tree (a {@link MissingNode} when the text holds none) and where each entry is written,
      * by key path ({@code bridge.tokens[0].role}; the empty path is the document itself).
      */
-    public record Document(JsonNode tree, Map<String, Place> places) {
+    public record Document(JsonNode tree, Map<String, Place> places, Map<String, String> numbersAsWritten) {
+        /**
+         * @param numbersAsWritten by key path, each number whose text reads as another ({@code 007} as 7, YAML 1.1's
+         *     {@code 0x1F} as 31 and {@code 10_000} as 10000, {@code 1e3} as 1000.0): the text as written
+         */
         public Document {
             places = Map.copyOf(places);
+            numbersAsWritten = Map.copyOf(numbersAsWritten);
         }
 
         /** Where {@code path} is written, or else the nearest entry that encloses it and is. */
@@ -134,36 +139,46 @@ public final class DocumentBinding {
     public static Document read(ObjectMapper mapper, String text) throws JsonProcessingException {
         JsonNode tree = mapper.readTree(text);
         Map<String, Place> places = new HashMap<>();
+        Map<String, String> numbersAsWritten = new HashMap<>();
         try (JsonParser p = mapper.getFactory().createParser(text)) {
             if (p.nextToken() != null) {
                 Position at = Position.of(p.currentTokenLocation());
                 places.put("", new Place(at, at));
-                places(p, "", places);
+                places(p, "", places, numbersAsWritten);
             }
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a String source does no I/O
         }
-        return new Document(tree == null ? MissingNode.getInstance() : tree, places);
+        return new Document(tree == null ? MissingNode.getInstance() : tree, places, numbersAsWritten);
     }
 
-    /** Records where every key and list element below the parser's current token is written. */
-    private static void places(JsonParser p, String path, Map<String, Place> places) throws IOException {
+    /**
+     * Records where every key and list element below the parser's current token is written, and the text of each
+     * number that reads as another.
+     */
+    private static void places(JsonParser p, String path, Map<String, Place> places, Map<String, String> numbers)
+            throws IOException {
         if (p.currentToken() == JsonToken.START_OBJECT) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String child = path.isEmpty() ? p.currentName() : path + "." + p.currentName();
                 Position key = Position.of(p.currentTokenLocation());
                 p.nextToken();
                 places.put(child, new Place(key, Position.of(p.currentTokenLocation())));
-                places(p, child, places);
+                places(p, child, places, numbers);
             }
         } else if (p.currentToken() == JsonToken.START_ARRAY) {
             for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
                 String child = path + "[" + i + "]";
                 Position at = Position.of(p.currentTokenLocation());
                 places.put(child, new Place(at, at));
-                places(p, child, places);
+                places(p, child, places, numbers);
+            }
+        } else if (p.currentToken().isNumeric()) {
+            String written = p.getText();
+            if (!written.equals(String.valueOf(p.getNumberValue()))) {
+                numbers.put(path, written);
             }
         }
     }

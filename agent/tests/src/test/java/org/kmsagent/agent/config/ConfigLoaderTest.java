@@ -54,6 +54,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aNumberInTheFileThatReadsAsAnotherFollowsTheRuleOfTheOverrides() throws Exception {
+        // The file was read by YAML 1.1's rules: agentId 007 became "7", 010 became 8, and a port of 0x4719 or 18_201
+        // was taken, where the environment and --set keep 007 and refuse both ports.
+        Path file = yaml("fleet:\n  agentId: 007\nbridge:\n  port: 010\n");
+        AgentConfig c = load(Map.of(), Optional.of(file));
+        assertThat(c.fleet().agentId()).isEqualTo("007");
+        assertThat(c.bridge().port()).isEqualTo(10);
+
+        for (String port : List.of("0x4719", "18_201")) {
+            assertThat(errors(Map.of(), Optional.of(yaml("bridge:\n  port: " + port + "\n"))))
+                    .singleElement()
+                    .asString()
+                    .contains("agent.yaml:2: bridge.port: expected a whole number, got '" + port
+                            + "' (write the number in decimal)");
+        }
+        assertThat(errors(Map.of("KMSAGENT_BRIDGE_PORT", "0x4719"), Optional.empty()))
+                .singleElement()
+                .asString()
+                .contains("(write the number in decimal)");
+    }
+
+    @Test
     void anOnOffSettingGivenAsAVariableAloneTakesItsTrueOrFalse() throws Exception {
         Path file = yaml("bridge:\n  enabled: ${BRIDGE_ON}\nhost:\n  enabled: ${HOST_ON}\n");
 

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.cli;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import org.kmsagent.agent.doctor.KmsDoctor;
 import org.kmsagent.agent.doctor.KmsSrvLookup;
 import org.kmsagent.agent.doctor.LicensingCallsCheck;
 import org.kmsagent.agent.doctor.MachineDomain;
+import org.kmsagent.agent.doctor.NameResolver;
 import org.kmsagent.agent.doctor.PluginTrustCheck;
 import org.kmsagent.agent.doctor.PortProbe;
 import org.kmsagent.agent.doctor.SelfTestStep;
@@ -45,6 +47,7 @@ import picocli.CommandLine.Option;
         })
 public final class DoctorCommand extends MachineReportCommand {
     private final Clock clock;
+    private final NameResolver.Lookup names;
 
     @Option(names = "--self-test", description = "Exercise every SLC binding read-only, one pass/fail line each.")
     boolean selfTest;
@@ -96,8 +99,14 @@ public final class DoctorCommand extends MachineReportCommand {
     }
 
     public DoctorCommand(CliServices services, Clock clock) {
+        this(services, clock, InetAddress::getByName);
+    }
+
+    /** Host names (the DNS server's, a KMS host's) resolved by {@code names}: the system's resolver unless a test gives another. */
+    public DoctorCommand(CliServices services, Clock clock, NameResolver.Lookup names) {
         super(services);
         this.clock = clock;
+        this.names = names;
     }
 
     @Override
@@ -109,10 +118,11 @@ public final class DoctorCommand extends MachineReportCommand {
         AgentConfig agent = services().agentConfig();
         LicensingStacks.Choice choice = licensingStack();
         Optional<String> domainOverride = Optional.ofNullable(domain).filter(d -> !d.isBlank());
+        NameResolver resolver = new NameResolver(names, Duration.ofMillis(timeoutMillis));
         KmsDoctor doctor = new KmsDoctor(
                 choice.stack(),
-                new KmsSrvLookup(dnsServer, timeoutMillis),
-                new PortProbe(Duration.ofMillis(timeoutMillis)),
+                new KmsSrvLookup(dnsServer, timeoutMillis, resolver),
+                new PortProbe(Duration.ofMillis(timeoutMillis), resolver),
                 () -> domainOverride.isPresent() ? domainOverride : MachineDomain.current(),
                 clock);
         DoctorReport report = doctor.diagnose(services().families(), choice);

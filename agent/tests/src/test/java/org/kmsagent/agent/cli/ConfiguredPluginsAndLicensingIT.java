@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.doctor.LoopbackDnsServer;
 import org.kmsagent.agent.plugin.PluginJars;
 
 /**
@@ -33,6 +35,19 @@ class ConfiguredPluginsAndLicensingIT {
 
     private Path otherPlugins;
 
+    /** Where doctor's DNS discovery is asked, instead of the build machine's resolvers. */
+    private LoopbackDnsServer dns;
+
+    @BeforeEach
+    void dnsOnLoopback() throws Exception {
+        dns = new LoopbackDnsServer();
+    }
+
+    @AfterEach
+    void stopDns() throws Exception {
+        dns.close();
+    }
+
     @BeforeEach
     void pluginFolders() throws Exception {
         sitePlugins = dir.resolve("site-plugins");
@@ -49,7 +64,7 @@ class ConfiguredPluginsAndLicensingIT {
 
         assertThat(products(env)).isEqualTo(site);
         assertThat(statusFamilies(env)).isEqualTo(site);
-        KmsAgentProcess doctor = run(env, "doctor", "--json", "--licensing", "simulated");
+        KmsAgentProcess doctor = run(env, doctor("--json", "--licensing", "simulated"));
         List<String> subjects = new ArrayList<>();
         JSON.readTree(doctor.out())
                 .get("findings")
@@ -108,7 +123,7 @@ class ConfiguredPluginsAndLicensingIT {
         for (List<String> command : List.of(
                 List.of("products"),
                 List.of("status", "--licensing", "simulated"),
-                List.of("doctor", "--licensing", "simulated"),
+                List.of(doctor("--licensing", "simulated")),
                 List.of("gvlk", "Windows 11 Enterprise"))) {
             KmsAgentProcess refused = run(env, command.toArray(String[]::new));
             assertThat(refused.exit()).as(command + ": " + refused.err()).isEqualTo(2);
@@ -158,7 +173,7 @@ class ConfiguredPluginsAndLicensingIT {
 
         assertThat(statusReason(env)).startsWith("licensing=simulated:");
         assertThat(statusReason(env, "--licensing", "auto")).startsWith("auto:");
-        KmsAgentProcess doctor = run(env, "doctor", "--json");
+        KmsAgentProcess doctor = run(env, doctor("--json"));
         // The stack and why, in the fields status --json gives them in.
         assertThat(JSON.readTree(doctor.out()).get("stack").asText())
                 .as(doctor.err())
@@ -173,6 +188,14 @@ class ConfiguredPluginsAndLicensingIT {
                         "KMSAGENT_DATA_DIR",
                         dir.resolve("data").toString())))
                 .startsWith("licensing=simulated:");
+    }
+
+    /** {@code doctor OPTIONS}, its DNS discovery kept on {@link #dns}. */
+    private String[] doctor(String... options) {
+        List<String> args = new ArrayList<>(List.of("doctor"));
+        args.addAll(List.of(options));
+        args.addAll(dns.doctorOptions());
+        return args.toArray(String[]::new);
     }
 
     private Path config(String yaml) throws Exception {

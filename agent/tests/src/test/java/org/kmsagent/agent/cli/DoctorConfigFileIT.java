@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.doctor.LoopbackDnsServer;
 import org.kmsagent.agent.plugin.PluginJars;
 import org.kmsagent.agent.plugin.SigningKeys;
 
@@ -46,17 +48,23 @@ class DoctorConfigFileIT {
                   editions: [Windows Server 2022 Standard]
                 """.formatted(dataB, store));
 
-        KmsAgentProcess run = KmsAgentProcess.run(
-                dir,
-                Map.of("KMSAGENT_CONFIG", configA.toString(), "PLUGIN_STORE_PASSWORD", SigningKeys.PASSWORD),
-                List.of(
-                        "--plugins-dir",
-                        plugins.toString(),
-                        "doctor",
-                        "--licensing",
-                        "simulated",
-                        "--config",
-                        configB.toString()));
+        KmsAgentProcess run;
+        try (LoopbackDnsServer dns = new LoopbackDnsServer()) {
+            List<String> args = new ArrayList<>(List.of(
+                    "--plugins-dir",
+                    plugins.toString(),
+                    "doctor",
+                    "--licensing",
+                    "simulated",
+                    "--config",
+                    configB.toString()));
+            args.addAll(dns.doctorOptions());
+            run = KmsAgentProcess.run(
+                    dir,
+                    Map.of("KMSAGENT_CONFIG", configA.toString(), "PLUGIN_STORE_PASSWORD", SigningKeys.PASSWORD),
+                    args);
+            assertThat(dns.queries()).as("DNS asked on loopback: %s", run.out()).isPositive();
+        }
 
         assertThat(run.out())
                 .as(run.err())

@@ -6,11 +6,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.command.PluginLease;
+import org.kmsagent.agent.doctor.LoopbackDnsServer;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginJars;
@@ -53,17 +55,26 @@ class PluginsAheadIT {
                 dataDir: %s
                 plugins: {trustStore: %s, trustStorePassword: %s}
                 """.formatted(dir.resolve("data"), store, SigningKeys.PASSWORD));
-        String[] firstLook = {"--plugins-dir", plugins.toString(), "doctor", "--licensing", "simulated"};
-        String[] parsed = {
-            "--plugins-dir", plugins.toString(), "doctor", "--licensing", "simulated", "--config", config.toString()
-        };
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = KmsAgentCommand.forProcess(firstLook);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        try (LoopbackDnsServer dns = new LoopbackDnsServer()) {
+            String[] firstLook =
+                    withDns(dns, "--plugins-dir", plugins.toString(), "doctor", "--licensing", "simulated");
+            String[] parsed = withDns(
+                    dns,
+                    "--plugins-dir",
+                    plugins.toString(),
+                    "doctor",
+                    "--licensing",
+                    "simulated",
+                    "--config",
+                    config.toString());
+            CommandLine cl = KmsAgentCommand.forProcess(firstLook);
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
 
-        cl.execute(parsed);
+            cl.execute(parsed);
+        }
 
         assertThat(err.toString()).contains("warning: plugin not loaded: office2013.jar: refused: not signed");
         assertThat(out.toString()).contains("plugin signatures checked against 1 certificate(s) of " + store);
@@ -82,22 +93,31 @@ class PluginsAheadIT {
                 dataDir: %s
                 pluginsDir: %s
                 """.formatted(dir.resolve("data"), plugins));
-        String[] parsed = {"doctor", "--licensing", "simulated", "--config", config.toString()};
-        String[] firstLook = {"doctor", "--licensing", "simulated"};
+        try (LoopbackDnsServer dns = new LoopbackDnsServer()) {
+            String[] parsed = withDns(dns, "doctor", "--licensing", "simulated", "--config", config.toString());
+            String[] firstLook = withDns(dns, "doctor", "--licensing", "simulated");
 
-        for (String[] looked : List.of(parsed, firstLook)) {
-            StringWriter out = new StringWriter();
-            CommandLine cl = KmsAgentCommand.forProcess(looked);
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(new StringWriter(), true));
+            for (String[] looked : List.of(parsed, firstLook)) {
+                StringWriter out = new StringWriter();
+                CommandLine cl = KmsAgentCommand.forProcess(looked);
+                cl.setOut(new PrintWriter(out, true));
+                cl.setErr(new PrintWriter(new StringWriter(), true));
 
-            cl.execute(parsed);
+                cl.execute(parsed);
 
-            assertThat(out.toString())
-                    .as("first look: %s", String.join(" ", looked))
-                    .contains("office2013")
-                    .doesNotContain("no product family is loaded");
+                assertThat(out.toString())
+                        .as("first look: %s", String.join(" ", looked))
+                        .contains("office2013")
+                        .doesNotContain("no product family is loaded");
+            }
         }
+    }
+
+    /** {@code args} with doctor's DNS discovery kept on {@code dns}. */
+    private static String[] withDns(LoopbackDnsServer dns, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(dns.doctorOptions());
+        return all.toArray(String[]::new);
     }
 
     /**

@@ -1,8 +1,10 @@
 package org.kmsagent.agent.cli;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.doctor.NameResolver;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.slc.RecordingLicensingWriter;
 import org.kmsagent.agent.licensing.slc.SlcClient;
@@ -21,6 +23,11 @@ record TestServices(List<LoadedFamily> families, boolean windows) implements Cli
 
     /** The real root command line, with status and doctor built over these services. */
     CommandLine commandLine(Clock clock) {
+        return commandLine(clock, InetAddress::getByName);
+    }
+
+    /** As above, doctor resolving host names with {@code names}. */
+    CommandLine commandLine(Clock clock, NameResolver.Lookup names) {
         return KmsAgentCommand.commandLine(new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
@@ -28,7 +35,7 @@ record TestServices(List<LoadedFamily> families, boolean windows) implements Cli
                     return cls.cast(new StatusCommand(TestServices.this));
                 }
                 if (cls == DoctorCommand.class) {
-                    return cls.cast(new DoctorCommand(TestServices.this, clock));
+                    return cls.cast(new DoctorCommand(TestServices.this, clock, names));
                 }
                 return CommandLine.defaultFactory().create(cls);
             }

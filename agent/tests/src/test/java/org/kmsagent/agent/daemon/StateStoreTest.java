@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StateStoreTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
+    /** Far more saves than a writer makes before it is killed; the most one makes when nothing kills it. */
+    private static final int MAX_SAVES = 100_000;
 
     @TempDir
     Path dir;
@@ -109,7 +111,8 @@ class StateStoreTest {
                             System.getProperty("java.class.path"),
                             "-XX:-UsePerfData",
                             StateWriterMain.class.getName(),
-                            file.toString())
+                            file.toString(),
+                            Integer.toString(MAX_SAVES))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("writer-" + round + ".log").toFile())
                     .start();
@@ -118,6 +121,7 @@ class StateStoreTest {
                 await().atMost(Duration.ofSeconds(60))
                         .ignoreExceptions()
                         .until(() -> reader.load().revision() >= floor + 20);
+                assertThat(writer.isAlive()).as("still writing when killed").isTrue();
             } finally {
                 writer.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
                 writer.waitFor(30, TimeUnit.SECONDS);

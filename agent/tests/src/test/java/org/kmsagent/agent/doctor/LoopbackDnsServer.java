@@ -44,6 +44,15 @@ public final class LoopbackDnsServer implements AutoCloseable {
         return "127.0.0.1:" + socket.getLocalPort();
     }
 
+    /**
+     * {@code doctor}'s options that keep its DNS discovery on this server: {@code --dns-server} here and
+     * {@code --domain corp.test}, without which doctor would ask the system's resolvers for the machine's domain and
+     * its {@code _vlmcs._tcp} record (a query off loopback, answered by whatever the build machine's network holds).
+     */
+    public List<String> doctorOptions() {
+        return List.of("--dns-server", address(), "--domain", "corp.test");
+    }
+
     public InetSocketAddress socketAddress() {
         return new InetSocketAddress("127.0.0.1", socket.getLocalPort());
     }

@@ -8,18 +8,12 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.cli.CliRun;
@@ -28,26 +22,12 @@ import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.link.HubConnection;
 
 /** One hub (no cluster) with real agents' links and the real ctl: what an operator reads from the fleet view. */
-class FleetHubTest {
+class FleetHubTest extends HubOnClock {
     private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
-    private static final String WINDOWS = "55c92734-d682-4d71-983e-d6ec3f16059f";
+    private static final String WINDOWS = KmsHostSnapshot.WINDOWS;
 
-    @TempDir
-    Path dir;
-
-    private LocalHub hub;
-    private HubAgents agents;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
-        agents = new HubAgents(hub, dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agents.close();
-        hub.close();
+    FleetHubTest() {
+        super(NOW);
     }
 
     private FleetLink agent(String id, JsonObject snapshot) {
@@ -60,37 +40,10 @@ class FleetHubTest {
 
     /** A KMS host with 13 Windows clients last seen on Feb 20 (docs/kms-rules.md §1.6's count of 13). */
     private static JsonObject kmsHost() {
-        JsonArray ledger = new JsonArray();
-        for (int i = 0; i < 13; i++) {
-            ledger.add(new JsonObject()
-                    .put("clientMachineId", "cmid-" + i)
-                    .put("applicationId", WINDOWS)
-                    .put("skuId", "sku")
-                    .put("lastSeen", "2026-02-20T00:00:00Z"));
-        }
-        JsonObject pool = new JsonObject()
-                .put("applicationId", WINDOWS)
-                .put("family", "windows-client")
-                .put("count", 13)
-                .put(
-                        "thresholds",
-                        new JsonArray()
-                                .add(new JsonObject()
-                                        .put("thresholdClass", "windows-client")
-                                        .put("required", 25)
-                                        .put("met", false))
-                                .add(new JsonObject()
-                                        .put("thresholdClass", "windows-server")
-                                        .put("required", 5)
-                                        .put("met", true)));
-        return new JsonObject()
-                .put("products", new JsonArray().add(SimulatedAgent.product("kms1")))
-                .put(
-                        "host",
-                        new JsonObject()
-                                .put("enabled", true)
-                                .put("pools", new JsonArray().add(pool))
-                                .put("ledger", ledger));
+        return KmsHostSnapshot.of(
+                new JsonObject().put("products", new JsonArray().add(SimulatedAgent.product("kms1"))),
+                new JsonObject().put("family", "windows-client"),
+                13);
     }
 
     @Test

@@ -1,12 +1,15 @@
 package org.kmsagent.agent.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -96,17 +99,20 @@ class FleetSplitBrainIT {
      * Asks {@code member} until it answers {@code expected}, for up to 90 s (the heartbeat timeout is 8 s; merges are
      * tried every 20 s).
      */
-    private static void awaitAnswer(ChildJvm member, String request, String expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    private static void awaitAnswer(ChildJvm member, String request, String expected) {
         String prefix = expected.substring(0, expected.indexOf(' ') + 1);
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            last = member.ask(request, prefix, STEP);
-            if (last.equals(expected)) {
-                return;
-            }
-            Thread.sleep(100); // polling another process's view of its cluster; nothing here runs on a virtual clock
+        AtomicReference<String> last = new AtomicReference<>();
+        try {
+            // Polling another process's view of its cluster; nothing here runs on a virtual clock.
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> member.ask(request, prefix, STEP), answer -> {
+                        last.set(answer);
+                        return answer.equals(expected);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "expected '" + expected + "', last answer '" + last.get() + "'; " + member.output(), e);
         }
-        throw new AssertionError("expected '" + expected + "', last answer '" + last + "'; " + member.output());
     }
 }

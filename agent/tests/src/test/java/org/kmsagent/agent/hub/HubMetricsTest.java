@@ -5,20 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.config.MetricsConfig;
@@ -32,32 +27,23 @@ import org.kmsagent.agent.metrics.PrometheusText;
  * A hub's Prometheus endpoint over the real fleet service and TLS bridge, with agents reporting through real links:
  * the scraped figures are the ones {@code ctl fleet} shows.
  */
-class HubMetricsTest {
+class HubMetricsTest extends HubOnClock {
     private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
-    private static final String WINDOWS = "55c92734-d682-4d71-983e-d6ec3f16059f";
+    private static final String WINDOWS = KmsHostSnapshot.WINDOWS;
 
-    @TempDir
-    Path dir;
-
-    private LocalHub hub;
-    private HubAgents agents;
     private MetricsEndpoint endpoint;
 
+    HubMetricsTest() {
+        super(NOW);
+    }
+
     @BeforeEach
-    void start() throws Exception {
-        hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
-        agents = new HubAgents(hub, dir);
+    void startMetrics() throws Exception {
         Figures figures = new Figures("kmsagent.fleet");
         FleetMetrics metrics = new FleetMetrics(hub.vertx, figures, "hub-local", hub.bridge::connectionCount);
         metrics.start().await(10, TimeUnit.SECONDS);
         endpoint = MetricsEndpoint.start(hub.vertx, new MetricsConfig(true, "127.0.0.1", 0), figures, metrics::refresh)
                 .await(10, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agents.close();
-        hub.close();
     }
 
     private FleetLink agent(String id, JsonObject snapshot) {
@@ -75,38 +61,13 @@ class HubMetricsTest {
     }
 
     private static JsonObject kmsHost(int count) {
-        JsonArray ledger = new JsonArray();
-        for (int i = 0; i < count; i++) {
-            ledger.add(new JsonObject()
-                    .put("clientMachineId", "cmid-" + i)
-                    .put("applicationId", WINDOWS)
-                    .put("skuId", "sku")
-                    .put("lastSeen", "2026-02-20T00:00:00Z"));
-        }
-        JsonObject pool = new JsonObject()
-                .put("applicationId", WINDOWS)
-                .put("family", "windows-client,windows-server")
-                .put("id", "windows")
-                .put("families", new JsonArray().add("windows-client").add("windows-server"))
-                .put("count", count)
-                .put(
-                        "thresholds",
-                        new JsonArray()
-                                .add(new JsonObject()
-                                        .put("thresholdClass", "windows-client")
-                                        .put("required", 25)
-                                        .put("met", false))
-                                .add(new JsonObject()
-                                        .put("thresholdClass", "windows-server")
-                                        .put("required", 5)
-                                        .put("met", true)));
-        return machine("kms1", "LICENSED", "2026-08-01T00:00:00Z")
-                .put(
-                        "host",
-                        new JsonObject()
-                                .put("enabled", true)
-                                .put("pools", new JsonArray().add(pool))
-                                .put("ledger", ledger));
+        return KmsHostSnapshot.of(
+                machine("kms1", "LICENSED", "2026-08-01T00:00:00Z"),
+                new JsonObject()
+                        .put("family", "windows-client,windows-server")
+                        .put("id", "windows")
+                        .put("families", new JsonArray().add("windows-client").add("windows-server")),
+                count);
     }
 
     private CliRun ctl(String... args) {

@@ -6,18 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.bus.BusJson;
 import org.kmsagent.agent.cli.CliRun;
@@ -38,27 +33,13 @@ import org.kmsagent.agent.testsupport.TestFamilies;
  * PC-A, PC-B, PC-D and PC-Z. The host's log names five clients: KMS01 itself, PC-A and PC-B (cloned: one CMID),
  * PC-C (no agent) and PC-D. PC-Z names KMS01 as its KMS host but was never logged.
  */
-class WatchedHostFleetTest {
+class WatchedHostFleetTest extends HubOnClock {
     private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
     private static final String WIN11 = "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c";
     private static final String CLONED = "aaaaaaaa-0000-4000-8000-00000000000a";
 
-    @TempDir
-    Path dir;
-
-    private LocalHub hub;
-    private HubAgents agents;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
-        agents = new HubAgents(hub, dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agents.close();
-        hub.close();
+    WatchedHostFleetTest() {
+        super(NOW);
     }
 
     private FleetLink agent(String id, JsonObject snapshot) {

@@ -11,15 +11,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.cli.KmsAgentCommand;
 import org.kmsagent.agent.link.FleetLink;
@@ -34,24 +29,10 @@ import picocli.CommandLine;
  * renewal, and the watched host KMS01 whose log holds those six and 22 PCs without an agent (the Windows pool counts
  * 28). {@code ctl fleet snapshot} writes it; {@code simulate --snapshot} runs it with a 40-day outage of KMS01.
  */
-class WhatIfFromHubTest {
+class WhatIfFromHubTest extends HubOnClock {
 
-    @TempDir
-    Path dir;
-
-    private LocalHub hub;
-    private HubAgents agents;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = new LocalHub(dir.resolve("hub"), Clock.fixed(NOW, ZoneOffset.UTC));
-        agents = new HubAgents(hub, dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agents.close();
-        hub.close();
+    WhatIfFromHubTest() {
+        super(NOW);
     }
 
     private FleetLink agent(String id, String cmid, JsonObject snapshot) {

@@ -1,7 +1,7 @@
 package org.kmsagent.agent.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,11 @@ class AgentServiceClassDataArchiveTest {
         Path pending = pending();
         ServiceBody service = new AgentService(environment("70000")).create(List.of(), events);
 
-        catchThrowableOfType(ServiceStartException.class, service::start);
+        try {
+            assertThatThrownBy(service::start).isInstanceOf(ServiceStartException.class);
+        } finally {
+            service.stop(ServiceBody.StopReason.STOP); // had it started after all
+        }
 
         assertThat(Path.of(pending + ".real")).doesNotExist();
     }

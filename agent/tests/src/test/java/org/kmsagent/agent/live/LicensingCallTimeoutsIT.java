@@ -18,6 +18,7 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.AgentFixture;
+import org.kmsagent.agent.doctor.LoopbackDnsServer;
 import org.kmsagent.agent.metrics.PrometheusText;
 import org.kmsagent.agent.plugin.PluginJars;
 
@@ -57,7 +58,8 @@ class LicensingCallTimeoutsIT {
           faults: {hangRate: 1, startAfterSeconds: 2, hangSeconds: 20}
         """.formatted(data, PluginJars.builtPlugins(), TOKEN));
         AgentConfig config = new ConfigLoader(Map.of()).load(Optional.of(file), List.of());
-        try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
+        try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC());
+                LoopbackDnsServer dns = new LoopbackDnsServer()) {
             List<String> connect =
                     List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
             // "Activate now" until the faults have begun and a call was abandoned.
@@ -92,7 +94,8 @@ class LicensingCallTimeoutsIT {
                     .isGreaterThanOrEqualTo(1.0);
 
             // doctor, another process's view: what the agent recorded in its data directory.
-            AgentFixture.Result doctor = AgentFixture.run(
+            AgentFixture.Result doctor = AgentFixture.run(doctor(
+                    dns,
                     "--plugins-dir",
                     PluginJars.builtPlugins().toString(),
                     "doctor",
@@ -100,7 +103,7 @@ class LicensingCallTimeoutsIT {
                     "simulated",
                     "--config",
                     file.toString(),
-                    "--json");
+                    "--json"));
             JsonObject finding = new JsonObject(doctor.out())
                     .getJsonArray("findings").stream()
                             .map(JsonObject.class::cast)
@@ -111,16 +114,25 @@ class LicensingCallTimeoutsIT {
             assertThat(finding.getString("detail"))
                     .contains(" licensing call(s) at their deadline (1 s, activation 1 s)", "; last: ");
             assertThat(doctor.out()).contains("plugin signatures not checked (plugins.trustStore is not set)");
-            assertThat(AgentFixture.run(
+            assertThat(AgentFixture.run(doctor(
+                                    dns,
                                     "--plugins-dir",
                                     PluginJars.builtPlugins().toString(),
                                     "doctor",
                                     "--licensing",
                                     "simulated",
                                     "--config",
-                                    file.toString())
+                                    file.toString()))
                             .out())
                     .contains("WARN licensing-calls");
+            assertThat(dns.queries()).as("DNS asked on loopback").isPositive();
         }
+    }
+
+    /** {@code args} with doctor's DNS discovery kept on {@code dns}. */
+    private static String[] doctor(LoopbackDnsServer dns, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(dns.doctorOptions());
+        return all.toArray(String[]::new);
     }
 }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code kms-agent run} and {@code kms-agent hub} with {@code logging.file}, as real child processes: timestamped lines with their levels in
- * the file, which rolls over at its (here tiny) size; other commands stay quiet.
+ * the file, which rolls over at its (here tiny) size. That other commands stay quiet is {@link OtherCommandsLoggingIT}'s
+ * (it needs the built plugins).
  */
 class ResidentLoggingTest {
     /** 2026-12-01T04:16:45.123+00:00 INFO  [main] o.k.a.cli.RunCommand - ... */
@@ -183,18 +184,6 @@ class ResidentLoggingTest {
             p.waitFor(60, TimeUnit.SECONDS);
             p.destroyForcibly();
         }
-    }
-
-    @Test
-    void otherCommandsLogNothingBelowWarn() throws Exception {
-        Path console = dir.resolve("products.txt");
-        Process p = kmsAgent(
-                console, List.of(), "--plugins-dir", dir.resolve("no-plugins").toString(), "products");
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(Files.readString(console))
-                .doesNotContain(" INFO ")
-                .doesNotContain(" DEBUG ")
-                .doesNotContain("logback");
     }
 
     /**

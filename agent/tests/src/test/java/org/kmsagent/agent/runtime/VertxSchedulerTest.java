@@ -10,6 +10,8 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -49,14 +51,20 @@ class VertxSchedulerTest {
         VertxScheduler s = new VertxScheduler(vertx);
         AtomicBoolean cancelledRan = new AtomicBoolean();
         AtomicBoolean laterRan = new AtomicBoolean();
-        // Due a second from now, so that the cancel below always comes first even when this thread is descheduled
-        // on a loaded machine (at 5 ms it once fired before the cancel, at a load of 12 on 2 cores).
-        Scheduler.Timer t = s.scheduleAfter(Duration.ofSeconds(1), () -> cancelledRan.set(true));
-        assertThat(s.cancel(t)).isTrue();
-        assertThat(s.cancel(t)).isFalse();
-        s.scheduleAfter(Duration.ofMillis(1_500), () -> laterRan.set(true));
+        List<Boolean> cancels = new CopyOnWriteArrayList<>();
+        // Scheduled and cancelled on one event loop, which runs nothing else meanwhile: the cancel always comes
+        // before the timer is due, however loaded the machine (from this thread, a timer due in 5 ms once fired
+        // before the cancel). The later timer is on the same loop, which fires timers in the order they are due: once
+        // it has run, the cancelled one's time has passed.
+        vertx.getOrCreateContext().runOnContext(v -> {
+            Scheduler.Timer t = s.scheduleAfter(Duration.ofMillis(5), () -> cancelledRan.set(true));
+            cancels.add(s.cancel(t));
+            cancels.add(s.cancel(t));
+            s.scheduleAfter(Duration.ofMillis(10), () -> laterRan.set(true));
+        });
 
         await().atMost(Duration.ofSeconds(5)).untilTrue(laterRan);
+        assertThat(cancels).as("cancelled, then already cancelled").containsExactly(true, false);
         assertThat(cancelledRan).isFalse();
     }
 
@@ -74,17 +82,26 @@ class VertxSchedulerTest {
                 .await();
         VertxScheduler s = new VertxScheduler(vertx, Clock.systemUTC(), worker.get());
         AtomicReference<Boolean> onWorker = new AtomicReference<>();
+        AtomicReference<Boolean> cancel = new AtomicReference<>();
         AtomicBoolean cancelledRan = new AtomicBoolean();
-        Scheduler.Timer cancelled = s.scheduleAfter(Duration.ofMillis(500), () -> cancelledRan.set(true));
-        s.scheduleAfter(Duration.ofMillis(1), () -> {
-            onWorker.set(Context.isOnWorkerThread() && vertx.getOrCreateContext() == worker.get());
-            s.cancel(cancelled);
-        });
         AtomicBoolean later = new AtomicBoolean();
-        s.scheduleAfter(Duration.ofMillis(1000), () -> later.set(true));
+        AtomicReference<Scheduler.Timer> cancelled = new AtomicReference<>();
+        // Scheduled from the worker context, each due after the one before, the three timers fire on its event loop in
+        // the order they are due and their tasks run on the context in that order: the cancel comes first, however
+        // loaded the machine, even when the cancelled timer has already fired in Vert.x; once the later one has run,
+        // the cancelled one's time has passed.
+        worker.get().runOnContext(v -> {
+            s.scheduleAfter(Duration.ofMillis(1), () -> {
+                onWorker.set(Context.isOnWorkerThread() && vertx.getOrCreateContext() == worker.get());
+                cancel.set(s.cancel(cancelled.get()));
+            });
+            cancelled.set(s.scheduleAfter(Duration.ofMillis(5), () -> cancelledRan.set(true)));
+            s.scheduleAfter(Duration.ofMillis(10), () -> later.set(true));
+        });
 
         await().atMost(Duration.ofSeconds(5)).untilTrue(later);
         assertThat(onWorker.get()).isTrue();
+        assertThat(cancel.get()).isTrue();
         assertThat(cancelledRan).isFalse();
     }
 }

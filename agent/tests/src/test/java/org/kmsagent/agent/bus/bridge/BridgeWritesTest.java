@@ -1,16 +1,17 @@
 package org.kmsagent.agent.bus.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,10 +67,11 @@ class BridgeWritesTest {
             assertThat(heard.getJsonObject("body").getInteger("n")).isEqualTo(sent);
         }
         // Once found slow it is closed within the few seconds Netty's TLS handler gives its close notice.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (bridge.connectionCount() == 2 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
+        int messages = sent;
+        await().alias("the stalled client closed, " + messages + " messages sent")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> bridge.connectionCount() != 2);
         assertThat(bridge.connectionCount())
                 .as("the stalled client closed, %d messages sent", sent)
                 .isEqualTo(1);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import org.kmsagent.agent.ctl.ServerTrust;
@@ -46,7 +47,10 @@ final class RawBridgeClient implements AutoCloseable {
         return Frames.read(in, Integer.MAX_VALUE);
     }
 
-    /** Whether the agent has closed the connection (reads to end of stream). */
+    /**
+     * Whether the agent has closed the connection: reads to the end of the stream, and is false when the socket is
+     * still open after the read timeout (10 s without a byte).
+     */
     boolean closedByAgent() throws IOException {
         try {
             while (true) {
@@ -54,6 +58,8 @@ final class RawBridgeClient implements AutoCloseable {
                     return true;
                 }
             }
+        } catch (SocketTimeoutException e) {
+            return false; // still open
         } catch (SocketException e) {
             return true; // reset
         }

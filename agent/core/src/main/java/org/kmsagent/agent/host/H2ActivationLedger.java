@@ -124,7 +124,16 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
         } catch (IOException e) {
             throw new LedgerException("cannot create the directory of the activation ledger " + base + ".mv.db", e);
         }
-        return new H2ActivationLedger(fileUrl(base), base + ".mv.db", true);
+        H2ActivationLedger ledger = new H2ActivationLedger(fileUrl(base), base + ".mv.db", true);
+        try {
+            // H2 creates the file with the process's umask (0644); it holds the machines and their CMIDs, which the
+            // data folder's other files keep to their owner (OwnerOnly).
+            OwnerOnly.file(Path.of(base + ".mv.db"));
+        } catch (IOException e) {
+            ledger.close();
+            throw new LedgerException("cannot make the activation ledger " + base + ".mv.db its owner's only", e);
+        }
+        return ledger;
     }
 
     /**
@@ -142,7 +151,9 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
         // (45 s) is kept on purpose: with it shortened (it was 1 s, to keep the file small) H2 reuses the space of
         // chunks that the file's header still leads to, and a kill -9 then lost acknowledged requests on reopening
         // (host.CrashConsistencyTest lost some within 11 and 17 kills; none in 200 with the default). docs/host.md.
-        return "jdbc:h2:file:" + base;
+        // TRACE_LEVEL_FILE=0: H2 wrote its own ledger.trace.db of stack traces beside the ledger (a damaged file, a
+        // second process), world-readable and never rotated; the agent reports each failure itself (LedgerException).
+        return "jdbc:h2:file:" + base + ";TRACE_LEVEL_FILE=0";
     }
 
     /** A fresh, private in-memory ledger (nothing survives the process). */

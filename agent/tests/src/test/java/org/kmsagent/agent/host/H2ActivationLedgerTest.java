@@ -2,6 +2,7 @@ package org.kmsagent.agent.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.kmsagent.agent.host.HostFixtures.T0;
 import static org.kmsagent.agent.host.HostFixtures.fullHost;
 import static org.kmsagent.agent.host.HostFixtures.office2013;
@@ -11,6 +12,7 @@ import static org.kmsagent.agent.host.HostFixtures.windows7;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -84,6 +86,20 @@ class H2ActivationLedgerTest {
                 .isInstanceOf(LedgerException.class)
                 .hasMessageContaining("junk.mv.db");
         assertThat(Files.readString(file)).isEqualTo("this is not a database");
+        // H2's own trace of the failure (stack traces, 0644, never rotated) is not left in the data folder.
+        assertThat(dir.resolve("junk.trace.db")).doesNotExist();
+    }
+
+    @Test
+    void theLedgerFileIsItsOwnersOnlyAsTheDataFolderIsWhereModesExist() throws Exception {
+        Path file = dir.resolve("ledger");
+        H2ActivationLedger.openFile(file).close();
+
+        Path written = dir.resolve("ledger.mv.db");
+        assumeTrue(written.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX modes");
+        // H2 made it with the umask's 0644: the machines and CMIDs of the host's clients, readable by every user.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written)))
+                .isEqualTo("rw-------");
     }
 
     @Test

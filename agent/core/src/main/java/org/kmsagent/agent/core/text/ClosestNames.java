@@ -22,8 +22,8 @@ public final class ClosestNames {
     private ClosestNames() {}
 
     /**
-     * Up to three of {@code names} nearest to {@code wanted}, nearest first, compared without case and punctuation:
-     * those within 40% edits of the longer name, or that contain {@code wanted} whole; none if nothing is reasonably
+     * Up to three of {@code names} nearest to {@code wanted}, compared without case and punctuation: those that contain
+     * {@code wanted} whole, then those within 40% edits of the longer name, nearest first in each; none if nothing is reasonably
      * close, or {@code wanted} has no letter or digit (every name "contains" it).
      */
     public static List<String> closest(String wanted, List<String> names) {
@@ -31,7 +31,7 @@ public final class ClosestNames {
         if (w.isEmpty()) {
             return List.of();
         }
-        record Candidate(String name, double score) {}
+        record Candidate(String name, boolean contains, double score) {}
         List<Candidate> close = new ArrayList<>();
         for (String name : names) {
             String n = normalise(name);
@@ -47,11 +47,13 @@ public final class ClosestNames {
             }
             double score = distance / longer;
             if (score <= MAX_SCORE || contains) {
-                close.add(new Candidate(name, score));
+                close.add(new Candidate(name, contains, score));
             }
         }
         return close.stream()
-                .sorted(Comparator.comparingDouble(Candidate::score))
+                // A name that holds the whole of what was typed before one a few edits away: "Windows Server 2022"
+                // is an edition's name cut short, and its Datacenter was left out for 2008 R2 Web, three letters off.
+                .sorted(Comparator.comparing((Candidate c) -> !c.contains()).thenComparingDouble(Candidate::score))
                 .limit(MAX_SUGGESTIONS)
                 .map(Candidate::name)
                 .toList();

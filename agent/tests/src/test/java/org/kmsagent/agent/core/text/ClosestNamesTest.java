@@ -29,6 +29,15 @@ class ClosestNamesTest {
     }
 
     @Test
+    void aNameCutShortIsAnsweredWithTheNamesThatHoldItBeforeOnesAFewLettersOff() {
+        // "Windows Server 2022" was answered 2008 R2 Web, 2022 Standard and 2012 Standard: never its Datacenter.
+        assertThat(ClosestNames.closest("Windows Server 2022", allNames()))
+                .hasSize(3)
+                .allMatch(name -> name.startsWith("Windows Server 2022 "))
+                .contains("Windows Server 2022 Standard", "Windows Server 2022 Datacenter");
+    }
+
+    @Test
     void aNameOfNoLetterOrDigitIsAnsweredWithNoSuggestionNotThreeUnrelatedOnes() {
         // Every name "contains" the empty text such a name normalises to.
         assertThat(ClosestNames.closest("--- ", allNames())).isEmpty();

@@ -273,8 +273,9 @@ final class LiveControl implements AgentControl {
         Path dir = directory.toAbsolutePath().normalize();
         Path path = (jar.isAbsolute() ? jar : dir.resolve(jar)).normalize();
         if (!dir.equals(path.getParent())) {
+            // 400, not 403: a path mistake, which ctl would report as "not authorised" (exit 3) to a script.
             throw new ControlException(
-                    BusCodes.FORBIDDEN,
+                    BusCodes.BAD_REQUEST,
                     "path: "
                             + BoundedInput.shown(jar.toString())
                             + " is not in the plugins directory " + dir

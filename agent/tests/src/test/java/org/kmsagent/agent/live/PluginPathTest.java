@@ -32,7 +32,7 @@ class PluginPathTest {
             ControlException e = catchThrowableOfType(
                     ControlException.class, () -> LiveAgent.inPluginsDirectory(DIR, Path.of(elsewhere)));
             assertThat(e).as(elsewhere).isNotNull();
-            assertThat(e.code()).isEqualTo(BusCodes.FORBIDDEN);
+            assertThat(e.code()).isEqualTo(BusCodes.BAD_REQUEST);
             assertThat(e.getMessage()).contains("is not in the plugins directory /opt/kms-agent/plugins");
         }
     }

@@ -86,6 +86,26 @@ final class Durations {
         return negative ? d.negated() : d;
     }
 
+    /**
+     * A what-if's time or length: a whole number of days ({@code 40}, as {@code 40d}) or a duration as {@link #parse}
+     * reads it; a number of days beyond {@link #MAX_DAYS} is refused as {@code 100001d} is, whatever its digits.
+     *
+     * @throws IllegalArgumentException saying what was expected
+     */
+    static Duration days(String text) {
+        String t = text.strip();
+        if (t.matches("[+-]?\\d+")) {
+            Duration d;
+            try {
+                d = Duration.ofDays(Long.parseLong(t));
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw tooLong(text);
+            }
+            return bounded(text, d);
+        }
+        return parse(t);
+    }
+
     private static Duration bounded(String text, Duration d) {
         if (d.abs().compareTo(MAX) > 0) {
             throw tooLong(text);

@@ -1,5 +1,7 @@
 package org.kmsagent.agent.simulate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,7 +206,8 @@ public final class ScenarioReader {
                 }
             }
         }
-        FaultyStack.Plan faults = faults(f.faults(), start, problems);
+        FaultyStack.Plan faults =
+                faults(f.faults(), start, read == null ? null : read.document().tree(), problems);
         Present present = f.present() == null
                 ? Present.NONE
                 : new PresentReader(families).read(f.present(), start, hosts, groups, problems);
@@ -228,8 +231,20 @@ public final class ScenarioReader {
                 present);
     }
 
+    /**
+     * A number as the file writes it ({@code 2}, not the {@code 2.0} of the double read from it); {@code value}
+     * without a trailing {@code .0} for a scenario of no file ({@code tree} null).
+     */
+    private static String asWritten(JsonNode tree, String pointer, double value) {
+        JsonNode written = tree == null ? null : tree.at(pointer);
+        return written != null && written.isValueNode()
+                ? BoundedInput.shown(written.asText())
+                : new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
+    }
+
     /** The {@code faults:} section: rate, hangRate, kinds, until (docs/simulate.md). */
-    private FaultyStack.Plan faults(ScenarioFile.FaultsFile f, Instant start, List<FieldProblem> problems) {
+    private FaultyStack.Plan faults(
+            ScenarioFile.FaultsFile f, Instant start, JsonNode tree, List<FieldProblem> problems) {
         if (f == null) {
             return FaultyStack.Plan.NONE;
         }
@@ -237,14 +252,20 @@ public final class ScenarioReader {
         double hangRate = f.hangRate() == null ? 0 : f.hangRate();
         boolean ok = true;
         if (!(rate >= 0 && rate <= 1)) {
-            problems.add(new FieldProblem("faults.rate", "must be between 0 and 1, got " + rate));
+            problems.add(new FieldProblem(
+                    "faults.rate", "must be between 0 and 1, got " + asWritten(tree, "/faults/rate", rate)));
             ok = false;
         }
         if (!(hangRate >= 0 && hangRate <= 1)) {
-            problems.add(new FieldProblem("faults.hangRate", "must be between 0 and 1, got " + hangRate));
+            problems.add(new FieldProblem(
+                    "faults.hangRate",
+                    "must be between 0 and 1, got " + asWritten(tree, "/faults/hangRate", hangRate)));
             ok = false;
         } else if (ok && rate + hangRate > 1) {
-            problems.add(new FieldProblem("faults", "rate + hangRate must be at most 1, got " + (rate + hangRate)));
+            problems.add(new FieldProblem(
+                    "faults",
+                    "rate + hangRate must be at most 1, got " + asWritten(tree, "/faults/rate", rate) + " + "
+                            + asWritten(tree, "/faults/hangRate", hangRate)));
             ok = false;
         }
         Set<FaultyStack.Kind> kinds = EnumSet.noneOf(FaultyStack.Kind.class);

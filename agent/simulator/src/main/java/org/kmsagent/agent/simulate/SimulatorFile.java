@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.MapperBuilder;
@@ -25,6 +26,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * How the simulator reads a file of its own (a scenario, a what-if changes file): bounded in size, bound to its
@@ -48,7 +51,7 @@ final class SimulatorFile {
         } catch (BoundedInput.TooLargeException e) {
             throw new ScenarioException(source, List.of("the file is " + e.getMessage()));
         } catch (IOException e) {
-            throw new ScenarioException(source, List.of("cannot read: " + e.getMessage()));
+            throw new ScenarioException(source, List.of("cannot read: " + FileReason.of(e)));
         }
     }
 
@@ -107,10 +110,14 @@ final class SimulatorFile {
         try {
             document = DocumentBinding.read(mapper, text);
         } catch (JsonProcessingException e) {
+            Optional<String> yamlSyntax = yamlSyntax(e);
+            if (yamlSyntax.isPresent()) {
+                throw new ScenarioException(source, List.of(yamlSyntax.get()));
+            }
             JsonLocation at = e.getLocation();
             String where =
                     at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
-            throw new ScenarioException(source, List.of(problem(where, parsedPath(e), what(e, where))));
+            throw new ScenarioException(source, List.of(problem(where, parsedPath(e), what(e, where, null))));
         }
         if (document.tree().isMissingNode() || document.tree().isNull()) {
             return new Read<>(Optional.empty(), List.of(), Set.of(), document);
@@ -124,7 +131,8 @@ final class SimulatorFile {
                     .map(p -> m.error() instanceof UnrecognizedPropertyException ? p.key() : p.value())
                     .map(p -> "line " + p.line() + ", column " + p.column())
                     .orElse("");
-            misfits.add(problem(where, m.path(), m.numberOutOfRange().orElseGet(() -> what(m.error(), where))));
+            misfits.add(problem(
+                    where, m.path(), m.numberOutOfRange().orElseGet(() -> what(m.error(), where, m.found()))));
             refused.add(m.path());
             if (m.path().endsWith("]")) {
                 refused.add(DocumentBinding.parentOf(m.path()));
@@ -169,8 +177,41 @@ final class SimulatorFile {
         return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
     }
 
-    /** What is wrong, in the words of a scenario file, for a parser's error at {@code where} (or empty). */
-    private static String what(JsonProcessingException e, String where) {
+    /**
+     * The YAML mistakes a hand-written file makes most, said where they are and in a user's words rather than the
+     * parser's: a tab in the indentation (the parser names the place it was scanning from, lines above), a line
+     * indented to no column of the lines above ({@code expected <block end>, but found '<block mapping start>'}) and
+     * one indented deeper ({@code mapping values are not allowed here}). Empty for any other error.
+     */
+    private static Optional<String> yamlSyntax(JsonProcessingException e) {
+        if (!(e.getCause() instanceof MarkedYAMLException m) || m.getProblemMark() == null || m.getProblem() == null) {
+            return Optional.empty();
+        }
+        Mark at = m.getProblemMark();
+        String where = "line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1);
+        if (m.getProblem().contains("(TAB)") || m.getProblem().contains("tab character")) {
+            return Optional.of(where + ": a tab; YAML indents with spaces");
+        }
+        if (m.getProblem().startsWith("expected <block end>")) {
+            Mark block = m.getContextMark();
+            return Optional.of(where + ": the indentation does not match the lines above"
+                    + (block == null ? "" : " (the block from line " + (block.getLine() + 1) + ")"));
+        }
+        if (m.getProblem().startsWith("mapping values are not allowed here")) {
+            return Optional.of(problem(
+                    where,
+                    parsedPath(e),
+                    "a 'field: value' where none may be: is the line indented deeper than the one above, or does a"
+                            + " value hold ': ' (then quote it)?"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What is wrong, in the words of a scenario file, for a parser's error at {@code where} (or empty) about the value
+     * {@code found} (or null when not known).
+     */
+    private static String what(JsonProcessingException e, String where, JsonNode found) {
         String what;
         if (e instanceof UnrecognizedPropertyException u) {
             what = "unknown field '" + u.getPropertyName() + "' (allowed here: "
@@ -181,7 +222,7 @@ final class SimulatorFile {
         } else if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token")) {
             what = "trailing text after the end of the document (one scenario per file)";
         } else if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
-            what = expected(mi.getTargetType());
+            what = expected(mi.getTargetType()) + given(mi.getTargetType(), found);
         } else {
             // The parser's reason whole (only a runaway one is cut); the mark that repeats 'where' is left out.
             what = BoundedInput.reason(e.getOriginalMessage()).replaceAll(" \\(class [^)]*\\)", "");
@@ -192,6 +233,27 @@ final class SimulatorFile {
                     .replace("java.lang.", "");
         }
         return what;
+    }
+
+    /**
+     * What was given instead of a number or true/false, quoted back: {@code , got 'sixty'}; a number or true written
+     * in quotes is text, said so with how to write it ({@code , got the text "2"; write it without quotes}). Empty
+     * for a value of another kind (a list, a mapping).
+     */
+    private static String given(Class<?> type, JsonNode found) {
+        boolean number = type == Integer.class || type == Long.class || type == int.class || type == long.class;
+        boolean onOff = type == Boolean.class || type == boolean.class;
+        if (found == null || !(number || onOff)) {
+            return "";
+        }
+        if (found.isTextual()) {
+            String text = found.textValue();
+            boolean fits = number ? text.strip().matches("[+-]?[0-9]+") : text.equals("true") || text.equals("false");
+            return fits
+                    ? ", got the text \"" + BoundedInput.shown(text) + "\"; write it without quotes"
+                    : ", got '" + BoundedInput.shown(text) + "'";
+        }
+        return found.isValueNode() && !found.isNull() ? ", got " + BoundedInput.shown(found.asText()) : "";
     }
 
     /** What a field of that type needs, in the words of a scenario file. */

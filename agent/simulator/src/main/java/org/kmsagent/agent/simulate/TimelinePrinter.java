@@ -41,6 +41,7 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
     private final Set<String> firstPerFamily = new HashSet<>();
     // Counters kept as long[1] so that counting a renewal boxes nothing; printed in key order.
     private final Map<String, long[]> suppressed = new TreeMap<>();
+    private final Instant end;
     private Instant nextDigest;
     private Instant digestFrom;
 
@@ -62,6 +63,7 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
                 .orElse(30);
         this.lineFormat = "%-13s  %-" + Math.min(24, Math.max(12, nameWidth)) + "s %-"
                 + Math.min(40, Math.max(24, skuWidth + 1)) + "s %s%n";
+        this.end = start.plus(s.length());
         this.nextDigest = start.plus(DIGEST);
         this.digestFrom = start;
         header(s);
@@ -276,8 +278,12 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
         }
     }
 
+    /**
+     * Prints the digests due before {@code t}. A digest at the run's end instant is left to {@link #finish}: the
+     * events of that last instant belong to the run and go in its last digest, not in one of their own after it.
+     */
     private void digestUpTo(Instant t) {
-        while (!t.isBefore(nextDigest)) {
+        while (!t.isBefore(nextDigest) && nextDigest.isBefore(end)) {
             digest(nextDigest);
             digestFrom = nextDigest;
             nextDigest = nextDigest.plus(DIGEST);

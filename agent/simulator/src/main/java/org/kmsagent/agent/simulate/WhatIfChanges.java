@@ -106,13 +106,16 @@ public record WhatIfChanges(
             }
             Duration from = days(m.group("from"), flagPart("--outage " + v, "FROM", problems));
             Duration length = days(m.group("length"), flagPart("--outage " + v, "DURATION", problems));
-            if (from != null && length != null) {
-                if (length.isZero() || length.isNegative() || from.isNegative()) {
-                    problems.add("--outage " + BoundedInput.shown(v)
-                            + ": FROM may not be negative and DURATION must be " + "positive");
-                } else {
-                    o.add(new OutageChange(Optional.ofNullable(m.group("host")).map(String::strip), from, length));
-                }
+            if (from != null && from.isNegative()) {
+                problems.add("--outage " + BoundedInput.shown(v) + ": FROM " + NEGATIVE_AT + ", got "
+                        + BoundedInput.shown(m.group("from").strip()));
+            }
+            if (length != null && !positive(length)) {
+                problems.add("--outage " + BoundedInput.shown(v) + ": DURATION must be positive, got "
+                        + BoundedInput.shown(m.group("length").strip()));
+            }
+            if (from != null && length != null && !from.isNegative() && positive(length)) {
+                o.add(new OutageChange(Optional.ofNullable(m.group("host")).map(String::strip), from, length));
             }
         }
         List<Retire> r = new ArrayList<>();
@@ -205,12 +208,18 @@ public record WhatIfChanges(
             Duration length = x.length() == null
                     ? missing(at + ".for", problems)
                     : days(x.length(), field(at + ".for", problems));
-            if (from != null && length != null) {
-                if (from.isNegative() || length.isZero() || length.isNegative()) {
-                    problems.add(new FieldProblem(at, "'from' may not be negative and 'for' must be positive"));
-                } else {
-                    o.add(new OutageChange(Optional.ofNullable(x.host()), from, length));
-                }
+            if (from != null && from.isNegative()) {
+                problems.add(new FieldProblem(
+                        at + ".from",
+                        NEGATIVE_AT + ", got " + BoundedInput.shown(x.from().strip())));
+            }
+            if (length != null && !positive(length)) {
+                problems.add(new FieldProblem(
+                        at + ".for",
+                        "must be positive, got " + BoundedInput.shown(x.length().strip())));
+            }
+            if (from != null && length != null && !from.isNegative() && positive(length)) {
+                o.add(new OutageChange(Optional.ofNullable(x.host()), from, length));
             }
         }
         List<Retire> r = new ArrayList<>();
@@ -257,6 +266,11 @@ public record WhatIfChanges(
         return new WhatIfChanges(o, r, ri, hostKeys, packs);
     }
 
+    /** Longer than nothing ({@code Duration.isPositive} is Java 18's). */
+    private static boolean positive(Duration d) {
+        return !d.isZero() && !d.isNegative();
+    }
+
     private static final String NEGATIVE_AT = "may not be negative (the run starts at 0)";
 
     /** A list of names from a changes file; an entry left empty ({@code - } or {@code ~}) is a problem at its index. */
@@ -280,7 +294,7 @@ public record WhatIfChanges(
     private static Duration days(String text, Consumer<String> refused) {
         String t = text.strip();
         try {
-            return t.matches("\\d{1,5}") ? Duration.ofDays(Long.parseLong(t)) : Durations.parse(t);
+            return Durations.days(t);
         } catch (IllegalArgumentException e) {
             refused.accept(
                     e.getMessage().contains("too long")

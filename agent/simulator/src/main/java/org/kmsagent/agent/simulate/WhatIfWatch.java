@@ -3,6 +3,7 @@ package org.kmsagent.agent.simulate;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +126,8 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
 
     /** The findings as text. */
     public void print(PrintWriter out, List<String> changes) {
-        out.println("What-if from the fleet at " + scenario.start() + " (day 0), "
+        // Whole seconds, as the dashboard shows the time: a hub's snapshot is taken to the nanosecond.
+        out.println("What-if from the fleet at " + scenario.start().truncatedTo(ChronoUnit.SECONDS) + " (day 0), "
                 + scenario.length().toDays() + " days");
         out.println("Changes:");
         if (changes.isEmpty()) {

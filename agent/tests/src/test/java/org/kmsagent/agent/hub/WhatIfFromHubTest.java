@@ -182,6 +182,26 @@ class WhatIfFromHubTest extends HubOnClock {
     }
 
     @Test
+    void aRefusedTokenNamesOnlyTheOptionsSimulateHas() throws Exception {
+        Path wrong = dir.resolve("wrong.token");
+        Files.writeString(wrong, "not-a-token-of-this-hub");
+
+        LabFixtures.Run refused = kmsAgent(
+                "simulate", "--from-hub", hub.at(), "--trust", hub.fingerprint, "--token-file", wrong.toString());
+        LabFixtures.Run none = kmsAgent("simulate", "--from-hub", hub.at(), "--trust", hub.fingerprint);
+
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err())
+                .contains("the token was not accepted: check the one given (--token-file FILE or KMSAGENT_TOKEN)")
+                .doesNotContain("--token)", "--token TOKEN");
+        assertThat(none.exitCode()).isNotZero();
+        assertThat(none.err())
+                .contains("no token was given: pass it with --token-file FILE")
+                .contains("or the KMSAGENT_TOKEN environment variable")
+                .doesNotContain("--token)", "--token TOKEN");
+    }
+
+    @Test
     void fromHubWithoutTrustSaysHowToTrustTheHub() throws Exception {
         LabFixtures.Run r = kmsAgent("simulate", "--from-hub", hub.at(), "--outage", "0+40");
 

@@ -2,6 +2,8 @@ package org.kmsagent.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -535,5 +538,72 @@ class SimulationReportTest {
                         "kms-agent simulate: --report " + dir + ": is a directory; give the report's file name, e.g. "
                                 + dir.resolve("report.html") + System.lineSeparator());
         assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aReportAtALinkWritesTheLinksTargetAndKeepsTheLink() throws Exception {
+        Path target = dir.resolve("target.html");
+        Files.writeString(target, "old");
+        Path link = Files.createSymbolicLink(dir.resolve("link.html"), target.getFileName());
+
+        Run run = LabFixtures.simulate(
+                LabFixtures.scenario("worked-example.yaml").toString(), "--days", "1", "--report", link.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(target)).startsWith("<!DOCTYPE html>");
+    }
+
+    @Test
+    void aReportAtAFifoIsAUsageErrorAndTheFifoIsKept() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo");
+
+        Run run = LabFixtures.simulate(
+                LabFixtures.scenario("worked-example.yaml").toString(), "--days", "1", "--report", fifo.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("kms-agent simulate: --report " + fifo
+                        + ": not a regular file; give the path of a file to write" + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+        assertThat(Files.isRegularFile(fifo)).isFalse();
+        assertThat(Files.exists(fifo)).isTrue();
+    }
+
+    @Test
+    void aReportFolderThatCannotBeWrittenIsAUsageErrorBeforeAnythingRuns() throws Exception {
+        Path folder = unwritableFolder();
+        Path file = folder.resolve("report.html");
+
+        Run run = LabFixtures.simulate(
+                LabFixtures.scenario("worked-example.yaml").toString(), "--report", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("kms-agent simulate: --report " + file + ": cannot write in " + folder
+                        + ": Permission denied" + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+    }
+
+    /**
+     * A folder this account may not write in: one of mode 555, or for root (who may write there anyway) /sys, whose
+     * files the kernel makes; the test is skipped when neither refuses.
+     */
+    private Path unwritableFolder() throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        for (Path folder : List.of(readOnly, Path.of("/sys"))) {
+            try {
+                Files.delete(Files.createTempFile(folder, "probe", ""));
+            } catch (AccessDeniedException refused) {
+                return folder;
+            } catch (IOException other) {
+                // not this one
+            }
+        }
+        Assumptions.abort("no folder refuses this account's writes");
+        return null;
     }
 }

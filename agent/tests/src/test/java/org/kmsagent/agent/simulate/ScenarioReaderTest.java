@@ -108,8 +108,8 @@ class ScenarioReaderTest {
                 .hasMessageNotContaining("characters)")
                 .hasMessageNotContaining("Source");
         assertThatThrownBy(() -> reader.parse("t", "machines:\n  - name: a: b\n", true))
-                .hasMessageContaining(
-                        "line 2, column 12: field 'machines[0].name': mapping values are not allowed here")
+                .hasMessageContaining("line 2, column 12: field 'machines[0].name': a 'field: value' where none may be:"
+                        + " is the line indented deeper than the one above, or does a value hold ': ' (then quote it)?")
                 .hasMessageNotContaining("\\n")
                 .hasMessageNotContaining("characters)");
     }
@@ -134,11 +134,11 @@ class ScenarioReaderTest {
                 .isInstanceOf(ScenarioException.class)
                 .hasMessage("""
                 site.yaml: 8 problems:
-                  line 1, column 7: field 'days': expected a whole number
-                  line 2, column 7: field 'seed': expected a whole number
-                  line 4, column 9: field 'host.port': expected a whole number
+                  line 1, column 7: field 'days': expected a whole number, got 'sixty'
+                  line 2, column 7: field 'seed': expected a whole number, got 'abc'
+                  line 4, column 9: field 'host.port': expected a whole number, got 'http'
                   line 5, column 14: field 'host.hostKeys[0]': expected text (a single value)
-                  line 9, column 12: field 'machines[0].count': expected a whole number
+                  line 9, column 12: field 'machines[0].count': expected a whole number, got 'many'
                   line 10, column 5: field 'machines[0].cout': unknown field 'cout' (allowed here: arrive, clockSkew, \
                 cloned, count, domain, edition, every, family, hostCaching, kms, leave, name, products, windows)
                   line 6, column 23: field 'host.activationInterval': 5m is outside the allowed 15m to 30d
@@ -265,7 +265,7 @@ class ScenarioReaderTest {
                         .parse("t.json", "{\"machines\": [[1]],\n \"days\": \"x\"}", false))
                 .hasMessage("t.json: 2 problems:\n"
                         + "  line 1, column 15: field 'machines[0]': expected a mapping (lines of 'field: value')\n"
-                        + "  line 2, column 10: field 'days': expected a whole number");
+                        + "  line 2, column 10: field 'days': expected a whole number, got 'x'");
     }
 
     @Test
@@ -401,15 +401,17 @@ class ScenarioReaderTest {
         ScenarioReader reader = new ScenarioReader(TestFamilies.all());
         assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    cloned: 1\n", true))
                 .isInstanceOf(ScenarioException.class)
-                .hasMessage("site.yaml: line 5, column 13: field 'machines[0].cloned': expected true or false");
+                .hasMessage("site.yaml: line 5, column 13: field 'machines[0].cloned': expected true or false, got 1");
         assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    hostCaching: yes\n", true))
-                .hasMessage("site.yaml: line 5, column 18: field 'machines[0].hostCaching': expected true or false");
+                .hasMessage(
+                        "site.yaml: line 5, column 18: field 'machines[0].hostCaching': expected true or false, got 'yes'");
         assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    hostCaching: \"true\"\n", true))
-                .hasMessage("site.yaml: line 5, column 18: field 'machines[0].hostCaching': expected true or false");
+                .hasMessage(
+                        "site.yaml: line 5, column 18: field 'machines[0].hostCaching': expected true or false, got the text \"true\"; write it without quotes");
         assertThatThrownBy(() -> reader.parse("site.json", """
                 {"machines": [{"name": "pc-{n}", "family": "windows-client", "edition": "Windows 10 Pro",
                   "cloned": 1}]}""", false))
-                .hasMessage("site.json: line 2, column 13: field 'machines[0].cloned': expected true or false");
+                .hasMessage("site.json: line 2, column 13: field 'machines[0].cloned': expected true or false, got 1");
         // YAML 1.2's true and false, in any case, as docs/configuration.md has them.
         Scenario s = reader.parse("site.yaml", FLEET + "    cloned: True\n    hostCaching: FALSE\n", true);
         assertThat(s.groups().get(0).cloned()).isTrue();
@@ -421,16 +423,56 @@ class ScenarioReaderTest {
         ScenarioReader reader = new ScenarioReader(TestFamilies.all());
         assertThatThrownBy(() -> reader.parse("site.yaml", FLEET + "    count: \"2\"\n", true))
                 .isInstanceOf(ScenarioException.class)
-                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': expected a whole number");
+                .hasMessage("site.yaml: line 5, column 12: field 'machines[0].count': expected a whole number, got the"
+                        + " text \"2\"; write it without quotes");
         assertThatThrownBy(() -> reader.parse("site.json", """
                 {"machines": [{"name": "pc-{n}", "family": "windows-client", "edition": "Windows 10 Pro",
                   "count": "2"}]}""", false))
-                .hasMessage("site.json: line 2, column 12: field 'machines[0].count': expected a whole number");
+                .hasMessage("site.json: line 2, column 12: field 'machines[0].count': expected a whole number, got the"
+                        + " text \"2\"; write it without quotes");
         // Text may still be written as a number: windows: 11 is the text 11.
         assertThat(reader.parse("site.yaml", FLEET + "    count: 2\n    windows: 7\n", true)
                         .groups()
                         .get(0)
                         .count())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void aTabInTheIndentationIsNamedAtTheTab() {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("t.yaml", "name: t\nmachines:\n\t- count: 2\n", true))
+                .hasMessage("t.yaml: line 3, column 1: a tab; YAML indents with spaces");
+        assertThatThrownBy(() -> reader.parse("t.yaml", FLEET + "    count: 2\n  \twindows: 7\n", true))
+                .hasMessage("t.yaml: line 6, column 3: a tab; YAML indents with spaces");
+    }
+
+    @Test
+    void aLineIndentedToNoBlockAboveIsSaidInAUsersWords() {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("t.yaml", FLEET + "    count: 2\n   windows: 7\n", true))
+                .hasMessage("t.yaml: line 6, column 4: the indentation does not match the lines above (the block from"
+                        + " line 2)");
+    }
+
+    @Test
+    void aWrongValueForANumberOrTrueFalseIsQuotedBack() {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() ->
+                        reader.parse("t.yaml", "days: sixty\nseed: abc\n" + FLEET + "    cloned: \"true\"\n", true))
+                .hasMessage("t.yaml: 3 problems:\n"
+                        + "  line 1, column 7: field 'days': expected a whole number, got 'sixty'\n"
+                        + "  line 2, column 7: field 'seed': expected a whole number, got 'abc'\n"
+                        + "  line 7, column 13: field 'machines[0].cloned': expected true or false, got the text"
+                        + " \"true\"; write it without quotes");
+    }
+
+    @Test
+    void aFaultRateOutOfRangeIsQuotedAsWritten() {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("t.yaml", FLEET + "faults:\n  rate: 2\n", true))
+                .hasMessageEndingWith("field 'faults.rate': must be between 0 and 1, got 2");
+        assertThatThrownBy(() -> reader.parse("t.yaml", FLEET + "faults:\n  rate: 0.7\n  hangRate: 0.4\n", true))
+                .hasMessageEndingWith("field 'faults': rate + hangRate must be at most 1, got 0.7 + 0.4");
     }
 }

@@ -171,7 +171,7 @@ class WhatIfChangesTest {
         assertThat(r.err())
                 .isEqualTo("kms-agent simulate: " + bad + ": 2 problems:\n"
                         + "  line 3, column 10: field 'outages[0].for': expected text (a single value)\n"
-                        + "  line 5, column 12: field 'reimage[0].count': expected a whole number\n");
+                        + "  line 5, column 12: field 'reimage[0].count': expected a whole number, got 'two'\n");
     }
 
     @Test
@@ -230,6 +230,73 @@ class WhatIfChangesTest {
                 .contains(
                         "--retire PC*@-5d: AT may not be negative (the run starts at 0)",
                         "--reimage 2@-1d: AT may not be negative (the run starts at 0)");
+    }
+
+    @Test
+    void aBareNumberOfDaysIsReadAsNdAnyLengthWithTheSameRange() throws Exception {
+        String tooLong =
+                " is too long a duration (at most 100000d, about 274 years; a simulation runs at most 3650 days)";
+        Path changes = dir.resolve("changes.yaml");
+        Files.writeString(changes, "outages:\n  - from: 0\n    for: 100000\n  - from: 0\n    for: 100001\n");
+
+        for (String given : List.of("0+100000", "0+100000d")) {
+            Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--outage", given, "--days", "1");
+            assertThat(r.exitCode()).as(given + ": " + r.err()).isZero();
+        }
+        for (String given : List.of("100001", "100001d", "12345678", "99999999999999999999")) {
+            Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--outage", "0+" + given);
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err())
+                    .isEqualTo("kms-agent simulate: changes: --outage 0+" + given + ": DURATION '" + given + "'"
+                            + tooLong + "\n");
+        }
+        Run reimage = LabFixtures.simulate("--snapshot", SNAPSHOT, "--reimage", "2@100001");
+        assertThat(reimage.err())
+                .isEqualTo("kms-agent simulate: changes: --reimage 2@100001: AT '100001'" + tooLong + "\n");
+        Run file = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", changes.toString());
+        assertThat(file.exitCode()).isEqualTo(2);
+        assertThat(file.err())
+                .isEqualTo("kms-agent simulate: " + changes + ": line 5, column 10: field 'outages[1].for': '100001'"
+                        + tooLong + "\n");
+    }
+
+    @Test
+    void anOutageOfNoLengthOrFromBeforeTheStartNamesWhichPartIsWrong() throws Exception {
+        Run zero = LabFixtures.simulate("--snapshot", SNAPSHOT, "--outage", "0+0");
+        Run negative = LabFixtures.simulate("--snapshot", SNAPSHOT, "--outage", "-1+5");
+        Path changes = dir.resolve("changes.yaml");
+        Files.writeString(changes, "outages:\n  - from: -2d\n    for: 0\n");
+        Run file = LabFixtures.simulate("--snapshot", SNAPSHOT, "--changes", changes.toString());
+
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err())
+                .isEqualTo("kms-agent simulate: changes: --outage 0+0: DURATION must be positive, got 0\n");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err())
+                .isEqualTo("kms-agent simulate: changes: --outage -1+5: FROM may not be negative (the run starts at 0),"
+                        + " got -1\n");
+        assertThat(file.err())
+                .isEqualTo("kms-agent simulate: " + changes + ": 2 problems:\n"
+                        + "  line 2, column 11: field 'outages[0].from': may not be negative (the run starts at 0), got"
+                        + " -2d\n"
+                        + "  line 3, column 10: field 'outages[0].for': must be positive, got 0\n");
+    }
+
+    @Test
+    void aSnapshotTakenToTheNanosecondIsSaidInWholeSeconds() throws Exception {
+        // A hub's snapshot starts at the moment it was taken: 2026-12-06T19:43:42.172192089Z.
+        Path snapshot = dir.resolve("fleet.json");
+        Files.writeString(
+                snapshot,
+                Files.readString(Path.of(SNAPSHOT))
+                        .replace(
+                                "\"start\" : \"2026-11-30T12:00:00Z\"",
+                                "\"start\" : \"2026-11-30T12:00:00.172192089Z\""));
+
+        Run r = LabFixtures.simulate("--snapshot", snapshot.toString(), "--days", "1");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.lines()).contains("What-if from the fleet at 2026-11-30T12:00:00Z (day 0), 1 days");
     }
 
     @Test

@@ -72,7 +72,12 @@ final class HubSnapshot {
                     .orElse("ctl exited " + code)
                     // ctl's words without its prefix, or the pointer to ctl's help: the options were simulate's.
                     .replaceFirst("^kms-agent(?: ctl)?: ", "")
-                    .replaceFirst("; see 'kms-agent ctl[^']*--help'$", "");
+                    .replaceFirst("; see 'kms-agent ctl[^']*--help'$", "")
+                    // ctl's hints for a token name its --token too, an option simulate does not have.
+                    .replace("(--token-file FILE, KMSAGENT_TOKEN or --token)", "(--token-file FILE or KMSAGENT_TOKEN)")
+                    .replace(
+                            ", the KMSAGENT_TOKEN environment variable, or --token TOKEN",
+                            " or the KMSAGENT_TOKEN environment variable");
             throw new Failed(message, code);
         }
         return file;

@@ -21,6 +21,7 @@ import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.report.ReportCollector;
 import org.kmsagent.agent.report.SimulationReport;
 import org.kmsagent.agent.report.WhatIfSection;
+import org.kmsagent.agent.simulate.FileReason;
 import org.kmsagent.agent.simulate.FleetFlags;
 import org.kmsagent.agent.simulate.HostFactory;
 import org.kmsagent.agent.simulate.JsonEventWriter;
@@ -308,24 +309,60 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             // Before the run, which at a million machines takes minutes: a report that cannot be written is a usage
             // error now, not a failure after the whole timeline has been printed.
-            if (report != null && !Files.isDirectory(report.toAbsolutePath().getParent())) {
-                err.println("kms-agent simulate: --report " + report + ": directory "
-                        + report.toAbsolutePath().getParent() + " does not exist");
-                err.flush();
-                return 2;
-            }
-            if (report != null && Files.isDirectory(report)) {
-                err.println("kms-agent simulate: --report " + report + ": is a directory; give the report's file name,"
-                        + " e.g. " + report.resolve("report.html"));
-                err.flush();
-                return 2;
+            Path reportFile = null;
+            if (report != null) {
+                try {
+                    reportFile = reportTarget(report);
+                } catch (ScenarioException e) {
+                    err.println("kms-agent simulate: " + e.getMessage());
+                    err.flush();
+                    return 2;
+                }
             }
             return run(
                     scenario,
+                    reportFile,
                     err,
                     changes == null ? null : new WhatIfWatch(scenario),
                     changes == null ? List.of() : changes.describe(scenario));
         }
+    }
+
+    /**
+     * The file {@code --report FILE} writes: FILE, or the file a link at FILE leads to (the link is kept, its target
+     * written); a usage error when that is no regular file (a directory, a FIFO, a device) or its folder cannot be
+     * written in, found by creating and deleting a file there as the report's writing will.
+     */
+    static Path reportTarget(Path given) throws ScenarioException {
+        String flag = "--report " + given;
+        Path file = given.toAbsolutePath();
+        try {
+            for (int links = 0; Files.isSymbolicLink(file); links++) {
+                if (links == 40) {
+                    throw new ScenarioException(flag, List.of("too many levels of symbolic links"));
+                }
+                file = file.getParent().resolve(Files.readSymbolicLink(file)).normalize();
+            }
+        } catch (IOException e) {
+            throw new ScenarioException(flag, List.of("cannot follow the link: " + FileReason.of(e)));
+        }
+        if (Files.isDirectory(file)) {
+            throw new ScenarioException(
+                    flag, List.of("is a directory; give the report's file name, e.g. " + given.resolve("report.html")));
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new ScenarioException(flag, List.of("not a regular file; give the path of a file to write"));
+        }
+        Path folder = file.getParent();
+        if (!Files.isDirectory(folder)) {
+            throw new ScenarioException(flag, List.of("directory " + folder + " does not exist"));
+        }
+        try {
+            Files.delete(Files.createTempFile(folder, ".report-", ".html.tmp"));
+        } catch (IOException e) {
+            throw new ScenarioException(flag, List.of("cannot write in " + folder + ": " + FileReason.of(e)));
+        }
+        return file;
     }
 
     /** The what-if's changes when this is a what-if (a snapshot, a hub, or changes given), else null. */
@@ -349,7 +386,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
     private long lastEvents;
 
-    private int run(Scenario scenario, PrintWriter err, WhatIfWatch whatIf, List<String> changes) throws Exception {
+    private int run(Scenario scenario, Path reportFile, PrintWriter err, WhatIfWatch whatIf, List<String> changes)
+            throws Exception {
         PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
         TimelinePrinter timeline = json || whatIf != null ? null : new TimelinePrinter(out, scenario);
         JsonEventWriter jsonWriter = json && whatIf == null ? new JsonEventWriter(out, scenario.start()) : null;
@@ -428,13 +466,13 @@ public final class SimulateCommand implements Callable<Integer> {
             collector.finish(scenario.start().plus(scenario.length()));
             try {
                 SimulationReport.write(
-                        report,
+                        reportFile,
                         scenario,
                         collector,
                         summary,
                         whatIf == null ? "" : WhatIfSection.html(whatIf, changes));
             } catch (IOException e) {
-                err.println("kms-agent simulate: --report " + report + ": cannot write: " + e.getMessage());
+                err.println("kms-agent simulate: --report " + report + ": cannot write: " + FileReason.of(e));
                 err.flush();
                 return 1;
             }

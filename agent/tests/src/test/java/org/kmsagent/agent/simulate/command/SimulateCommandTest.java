@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.cli.KmsAgentCommand;
@@ -167,8 +172,8 @@ class SimulateCommandTest {
     @Test
     void valuesOfTheWrongTypeAreAllReportedInOneRunWithTheirLineAndColumn() throws Exception {
         String printed = "kms-agent simulate: site.yaml: 5 problems:\n"
-                + "  line 2, column 7: field 'days': expected a whole number\n"
-                + "  line 5, column 12: field 'machines[0].count': expected a whole number\n"
+                + "  line 2, column 7: field 'days': expected a whole number, got 'sixty'\n"
+                + "  line 5, column 12: field 'machines[0].count': expected a whole number, got 'eight'\n"
                 + "  line 8, column 12: field 'machines[0].every': expected text (a single value)\n"
                 + "  line 10, column 23: field 'host.activationInterval': 5m is outside the allowed 15m to 30d\n"
                 + "  line 7, column 14: field 'machines[0].edition': 'Windows 7 Ultimate' is not an edition of "
@@ -207,11 +212,12 @@ class SimulateCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err())
-                .isEqualTo("kms-agent simulate: " + f + ": 4 problems:\n"
-                        + "  line 5, column 12: field 'machines[0].count': expected a whole number\n"
-                        + "  line 6, column 13: field 'machines[0].cloned': expected true or false\n"
-                        + "  line 7, column 18: field 'machines[0].hostCaching': expected true or false\n"
-                        + "  line 11, column 18: field 'machines[1].hostCaching': expected true or false\n");
+                .isEqualTo(
+                        "kms-agent simulate: " + f + ": 4 problems:\n"
+                                + "  line 5, column 12: field 'machines[0].count': expected a whole number, got the text \"2\"; write it without quotes\n"
+                                + "  line 6, column 13: field 'machines[0].cloned': expected true or false, got 1\n"
+                                + "  line 7, column 18: field 'machines[0].hostCaching': expected true or false, got 'yes'\n"
+                                + "  line 11, column 18: field 'machines[1].hostCaching': expected true or false, got the text \"true\"; write it without quotes\n");
 
         Path json = write("types.json", """
         {"machines": [{"name": "pc-{n}", "family": "windows-client", "edition": "Windows 10 Pro", "count": "2"}]}
@@ -219,8 +225,9 @@ class SimulateCommandTest {
         Run j = LabFixtures.simulate(json.toString());
         assertThat(j.exitCode()).isEqualTo(2);
         assertThat(j.err())
-                .isEqualTo("kms-agent simulate: " + json
-                        + ": line 1, column 100: field 'machines[0].count': expected a whole number\n");
+                .isEqualTo(
+                        "kms-agent simulate: " + json
+                                + ": line 1, column 100: field 'machines[0].count': expected a whole number, got the text \"2\"; write it without quotes\n");
     }
 
     @Test
@@ -358,6 +365,50 @@ class SimulateCommandTest {
     void seedAndDaysOnTheCommandLineOverrideTheScenario() {
         Run r = LabFixtures.simulate(WORKED, "--days", "3", "--seed", "99");
         assertThat(r.out()).contains("Seed 99, 3 days").contains("Summary after day   3");
+    }
+
+    @Test
+    void anUnreadableScenarioSaysWhyItCannotBeRead() throws Exception {
+        Path unreadable = write("unread.yaml", "name: x\n");
+        Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("---------"));
+        // Root reads any file of mode 000; not a write-only file of the kernel's.
+        Path file = Stream.of(unreadable, Path.of("/sys/bus/pci/rescan"))
+                .filter(SimulateCommandTest::refusesReading)
+                .findFirst()
+                .orElse(null);
+        Assumptions.assumeTrue(file != null, "no file refuses this account's reading");
+
+        Run r = LabFixtures.simulate(file.toString());
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("kms-agent simulate: " + file + ": cannot read: Permission denied\n");
+    }
+
+    private static boolean refusesReading(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            in.read();
+            return false;
+        } catch (AccessDeniedException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aRunOfAMultipleOfThirtyDaysEndsWithOneDigestHoldingItsLastInstant() {
+        for (String days : List.of("30", "60", "90")) {
+            Run r = LabFixtures.simulate(WORKED, "--days", days);
+            List<String> digests =
+                    r.lines().stream().filter(l -> l.contains("... since day")).toList();
+
+            assertThat(r.exitCode()).isZero();
+            assertThat(digests).as(days).hasSize(Integer.parseInt(days) / 30);
+            assertThat(digests.get(digests.size() - 1))
+                    .as(days)
+                    .startsWith(
+                            String.format("day %3s 00:00  ... since day %3d 00:00", days, Integer.parseInt(days) - 30));
+        }
     }
 
     private Path write(String name, String text) throws Exception {

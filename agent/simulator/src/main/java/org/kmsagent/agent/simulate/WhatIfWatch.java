@@ -128,7 +128,7 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
     public void print(PrintWriter out, List<String> changes) {
         // Whole seconds, as the dashboard shows the time: a hub's snapshot is taken to the nanosecond.
         out.println("What-if from the fleet at " + scenario.start().truncatedTo(ChronoUnit.SECONDS) + " (day 0), "
-                + scenario.length().toDays() + " days");
+                + scenario.length().toDays() + (scenario.length().toDays() == 1 ? " day" : " days"));
         out.println("Changes:");
         if (changes.isEmpty()) {
             out.println("  none (the fleet as it is)");

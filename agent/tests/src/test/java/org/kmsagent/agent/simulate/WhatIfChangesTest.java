@@ -296,7 +296,7 @@ class WhatIfChangesTest {
         Run r = LabFixtures.simulate("--snapshot", snapshot.toString(), "--days", "1");
 
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.lines()).contains("What-if from the fleet at 2026-11-30T12:00:00Z (day 0), 1 days");
+        assertThat(r.lines()).contains("What-if from the fleet at 2026-11-30T12:00:00Z (day 0), 1 day");
     }
 
     @Test

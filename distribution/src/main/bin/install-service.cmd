@@ -5,7 +5,8 @@ rem for installations unpacked from the .zip.
 rem Needs: an elevated prompt; a 64-bit Java 17+ runtime (JAVA_HOME's when it is set, else the java.exe on PATH).
 rem Usage: install-service.cmd [path\to\agent.yaml]     (default: conf\agent.yaml)
 rem The service's environment (registry value Environment of the service) carries KMSAGENT_CONFIG, the
-rem configuration file, and JAVA_HOME, the runtime whose bin\server\jvm.dll the service host loads.
+rem configuration file, KMSAGENT_DATA_DIR, the data folder %ProgramData%\kms-agent\data (as the MSI's), and JAVA_HOME,
+rem the runtime whose bin\server\jvm.dll the service host loads.
 rem Tested under Wine's cmd.exe (distribution/src/test, ServiceScriptsWineIT).
 setlocal
 for %%i in ("%~dp0..") do set "KMSAGENT_HOME=%%~fi"
@@ -58,16 +59,30 @@ if not exist "%JHOME%\bin\server\jvm.dll" goto nojvm
 
 sc.exe query kms-agent >nul 2>&1
 if not errorlevel 1 goto exists
+
+rem The service's data (admin token, TLS key, state) goes where the MSI puts it, %ProgramData%\kms-agent\data, never in
+rem the installation folder: the shipped configuration says dataDir: data, relative to the service's working folder,
+rem which is this installation, and every local user can read Program Files. The agent sets no access list of its own
+rem on Windows (its folders inherit their parent's), so %ProgramData%\kms-agent is locked here as the MSI locks it:
+rem inherited entries removed, full control for SYSTEM (S-1-5-18) and Administrators (S-1-5-32-544) only, by SID so
+rem that a Windows in another language is served alike; (OI)(CI) hands both on to everything made inside.
+if not defined ProgramData goto noprogramdata
+set "KMSDATA=%ProgramData%\kms-agent"
+if not exist "%KMSDATA%\" mkdir "%KMSDATA%"
+if not exist "%KMSDATA%\" goto nodatafolder
+icacls.exe "%KMSDATA%" /inheritance:r /grant:r "*S-1-5-18:(OI)(CI)F" "*S-1-5-32-544:(OI)(CI)F" /Q >nul
+if errorlevel 1 goto notlocked
 sc.exe create kms-agent binPath= "\"%SERVICE%\"" start= auto DisplayName= "kms-agent" obj= LocalSystem >nul
 if errorlevel 1 goto notcreated
 sc.exe description kms-agent "Keeps volume-licensed Windows and Office activated and renewed through KMS." >nul
-reg.exe add "HKLM\SYSTEM\CurrentControlSet\Services\kms-agent" /v Environment /t REG_MULTI_SZ /s "|" /d "KMSAGENT_CONFIG=%CONFIG%|JAVA_HOME=%JHOME%" /f >nul
+reg.exe add "HKLM\SYSTEM\CurrentControlSet\Services\kms-agent" /v Environment /t REG_MULTI_SZ /s "|" /d "KMSAGENT_CONFIG=%CONFIG%|KMSAGENT_DATA_DIR=%KMSDATA%\data|JAVA_HOME=%JHOME%" /f >nul
 if errorlevel 1 goto noenvironment
 rem The agent's event source in the Application log: its message table is inside kms-agent-service.exe.
 set "SOURCE_KEY=HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\kms-agent"
 reg add "%SOURCE_KEY%" /v EventMessageFile /t REG_EXPAND_SZ /d "%SERVICE%" /f >nul
 reg add "%SOURCE_KEY%" /v TypesSupported /t REG_DWORD /d 7 /f >nul
 echo Installed the service kms-agent (configuration %CONFIG%, Java %JVER% in %JHOME%).
+echo Its data folder is %KMSDATA%\data (KMSAGENT_DATA_DIR, which overrides dataDir of the configuration); %KMSDATA% is readable by SYSTEM and Administrators only.
 echo Start it with: sc.exe start kms-agent
 exit /b 0
 
@@ -88,6 +103,15 @@ echo install-service: Java 17 or newer is needed; %JAVA% is version %JVER%. 1>&2
 exit /b 1
 :nojvm
 echo install-service: %JHOME%\bin\server\jvm.dll not found; the service needs a full 64-bit Java runtime there. 1>&2
+exit /b 1
+:noprogramdata
+echo install-service: the variable ProgramData is not set, so there is no %%ProgramData%%\kms-agent for the service's data. 1>&2
+exit /b 1
+:nodatafolder
+echo install-service: could not make the data folder %KMSDATA% (is this prompt elevated?) 1>&2
+exit /b 1
+:notlocked
+echo install-service: could not restrict %KMSDATA% to SYSTEM and Administrators with icacls.exe (is this prompt elevated?); the service was not installed. 1>&2
 exit /b 1
 :exists
 echo install-service: the service kms-agent is already installed; remove it first with uninstall-service.cmd. 1>&2

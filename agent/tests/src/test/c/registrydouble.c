@@ -5,11 +5,13 @@
  *
  * Prototype of winreg.h: LSTATUS RegGetValueW(HKEY, LPCWSTR lpSubKey, LPCWSTR lpValue, DWORD dwFlags, LPDWORD pdwType,
  * PVOID pvData, LPDWORD pcbData). Strings are UTF-16LE (WCHAR is 2 bytes here too); the status is returned, not put
- * in the thread's last error. Only HKEY_LOCAL_MACHINE and the SoftwareProtectionPlatform key hold values; anything
- * else answers ERROR_FILE_NOT_FOUND, as a missing key does.
+ * in the thread's last error. Only keys of HKEY_LOCAL_MACHINE hold values: the SoftwareProtectionPlatform key, and any
+ * other a test names (Office's OfficeSoftwareProtectionPlatform, whose Path value names the folder of osppc.dll);
+ * anything else answers ERROR_FILE_NOT_FOUND, as a missing key does.
  *
- * A test scripts the values with double_reg_set_sz / _dword / _multi_sz, a failure per value with double_reg_set_error,
- * and clears everything with double_reg_reset. Calls are counted.
+ * A test scripts the values with double_reg_set_sz / _dword / _multi_sz (SoftwareProtectionPlatform's), or
+ * double_reg_set_key_sz (another key's), a failure per value with double_reg_set_error, and clears everything with
+ * double_reg_reset. Calls are counted.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,6 +41,7 @@ _Static_assert(sizeof(WCHAR) == 2, "WCHAR is 2 bytes");
 
 #define MAX_VALUES 32
 #define MAX_NAME 96
+#define MAX_KEY 128
 #define MAX_DATA 1024
 
 /* HKEY_LOCAL_MACHINE is (HKEY)(ULONG_PTR)((LONG)0x80000002): sign-extended on x64. */
@@ -46,6 +49,7 @@ _Static_assert(sizeof(WCHAR) == 2, "WCHAR is 2 bytes");
 static const char* SPP_KEY = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtectionPlatform";
 
 typedef struct {
+  char key[MAX_KEY];
   char name[MAX_NAME];
   DWORD type;
   uint8_t data[MAX_DATA];
@@ -75,20 +79,23 @@ static int wide_eq_ascii(const WCHAR* w, const char* a) {
   return w[i] == 0;
 }
 
-static Value* slot(const char* name) {
+static Value* key_slot(const char* key, const char* name) {
   for (int i = 0; i < nvalues; i++) {
-    if (strcmp(values[i].name, name) == 0) {
+    if (strcmp(values[i].key, key) == 0 && strcmp(values[i].name, name) == 0) {
       return &values[i];
     }
   }
-  if (nvalues == MAX_VALUES || strlen(name) >= MAX_NAME) {
+  if (nvalues == MAX_VALUES || strlen(name) >= MAX_NAME || strlen(key) >= MAX_KEY) {
     return NULL;
   }
   Value* v = &values[nvalues++];
   memset(v, 0, sizeof(*v));
+  strcpy(v->key, key);
   strcpy(v->name, name);
   return v;
 }
+
+static Value* slot(const char* name) { return key_slot(SPP_KEY, name); }
 
 /* ASCII text as UTF-16LE units, '|' standing for the NUL between MULTI_SZ strings; closed by one NUL (two for multi). */
 static int put_text(Value* v, const char* text, int multi) {
@@ -118,6 +125,15 @@ EXPORT int64_t double_reg_calls(void) { return calls; }
 
 EXPORT int double_reg_set_sz(const char* name, const char* text) {
   Value* v = slot(name);
+  if (v == NULL) return 0;
+  v->type = REG_SZ;
+  v->error = 0;
+  return put_text(v, text, 0);
+}
+
+/* A REG_SZ value of another key of HKLM, e.g. SOFTWARE\Microsoft\OfficeSoftwareProtectionPlatform's Path. */
+EXPORT int double_reg_set_key_sz(const char* key, const char* name, const char* text) {
+  Value* v = key_slot(key, name);
   if (v == NULL) return 0;
   v->type = REG_SZ;
   v->error = 0;
@@ -165,12 +181,12 @@ EXPORT LSTATUS RegGetValueW(void* hkey, const WCHAR* lpSubKey, const WCHAR* lpVa
   if (pvData != NULL && pcbData == NULL) {
     return ERROR_INVALID_PARAMETER;
   }
-  if (hkey != HKLM || !wide_eq_ascii(lpSubKey, SPP_KEY)) {
+  if (hkey != HKLM) {
     return ERROR_FILE_NOT_FOUND;
   }
   Value* found = NULL;
   for (int i = 0; i < nvalues; i++) {
-    if (wide_eq_ascii(lpValue, values[i].name)) {
+    if (wide_eq_ascii(lpSubKey, values[i].key) && wide_eq_ascii(lpValue, values[i].name)) {
       found = &values[i];
     }
   }

@@ -24,6 +24,10 @@ class ServiceScriptsWineIT {
     static final String NO_HOME = "C:\\Java\\jdk-17-nohome";
 
     static final String SERVICE_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\kms-agent";
+    /** Where the service's data goes, as the MSI's: never under the installation folder, which Users can read. */
+    static final String KMSDATA = "C:\\ProgramData\\kms-agent";
+
+    static final String DATA_DIR_ENTRY = "\\0KMSAGENT_DATA_DIR=" + KMSDATA + "\\data\\0";
 
     @BeforeAll
     static void layout() throws Exception {
@@ -71,7 +75,7 @@ class ServiceScriptsWineIT {
                 .containsPattern("ObjectName\\s+REG_SZ\\s+LocalSystem")
                 .containsPattern("DisplayName\\s+REG_SZ\\s+kms-agent")
                 .contains("Keeps volume-licensed Windows and Office activated")
-                .contains("KMSAGENT_CONFIG=" + HOME + "\\conf\\agent.yaml\\0JAVA_HOME=" + JDK17);
+                .contains("KMSAGENT_CONFIG=" + HOME + "\\conf\\agent.yaml" + DATA_DIR_ENTRY + "JAVA_HOME=" + JDK17);
 
         WineCmd.Result again = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "");
         assertThat(again.exit()).as(again.both()).isEqualTo(1);
@@ -89,7 +93,29 @@ class ServiceScriptsWineIT {
                 Map.of("WINEPATH", JDK17 + "\\bin"),
                 "cd /d \"" + HOME + "\" && bin\\install-service.cmd conf\\agent.yaml");
         assertThat(r.exit()).as(r.both()).isZero();
-        assertThat(serviceKey()).contains("KMSAGENT_CONFIG=" + HOME + "\\conf\\agent.yaml\\0JAVA_HOME=" + JDK17);
+        assertThat(serviceKey())
+                .contains("KMSAGENT_CONFIG=" + HOME + "\\conf\\agent.yaml" + DATA_DIR_ENTRY + "JAVA_HOME=" + JDK17);
+    }
+
+    @Test
+    void theServiceKeepsItsDataInProgramDataLockedToSystemAndAdministratorsNotInTheInstallation() {
+        // The shipped agent.yaml says dataDir: data, which the service (working folder: the installation) would put
+        // in C:\Program Files\kms-agent\data, readable by every local user, admin.token and the bridge's TLS key
+        // with it. Wine's icacls.exe is a stub that changes no access list; its fixme trace shows the command line
+        // it was given, which is what this test can check. Whether Windows applies it is icacls' own business.
+        WineCmd.Result r =
+                script("install-service.cmd", Map.of("JAVA_HOME", JDK17, "WINEDEBUG", "-all,fixme+icacls"), "");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(r.out())
+                .contains("Its data folder is " + KMSDATA + "\\data (KMSAGENT_DATA_DIR, which overrides dataDir of"
+                        + " the configuration); " + KMSDATA + " is readable by SYSTEM and Administrators only.");
+        assertThat(serviceKey()).contains(DATA_DIR_ENTRY);
+        assertThat(Files.isDirectory(WineCmd.onC(KMSDATA))).isTrue();
+        assertThat(r.err())
+                .as(r.both())
+                .contains(
+                        "fixme:icacls:main stub: \"icacls.exe\" \"" + KMSDATA.replace("\\", "\\\\")
+                                + "\" \"/inheritance:r\" \"/grant:r\" \"*S-1-5-18:(OI)(CI)F\" \"*S-1-5-32-544:(OI)(CI)F\" \"/Q\"");
     }
 
     @Test

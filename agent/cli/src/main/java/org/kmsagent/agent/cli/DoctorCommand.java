@@ -77,7 +77,8 @@ public final class DoctorCommand extends MachineReportCommand {
     @Option(
             names = "--domain",
             paramLabel = "DOMAIN",
-            description = "The machine's DNS domain, when it cannot be found (a configured lookup domain still wins).")
+            description = "The DNS domain to look KMS hosts up in, used in place of the machine's domain"
+                    + " (USERDNSDOMAIN); a configured lookup domain still wins.")
     String domain;
 
     static final WholeNumberOption TIMEOUT_MS = new WholeNumberOption("--timeout-ms", "milliseconds", 1, 60_000);

@@ -44,4 +44,16 @@ class GlobalOptionsHelpTest {
             assertThat(help.out()).as(String.join(" ", command)).contains("--plugins-dir=DIR");
         }
     }
+
+    @Test
+    void doctorsDomainIsDescribedAsWinningOverTheMachinesDomain() {
+        // DoctorCommand uses --domain whenever it is given, before the machine's own domain: not only when that
+        // cannot be found.
+        CliRun help = CliRun.of("doctor", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out().replaceAll("\\s+", " "))
+                .contains("--domain=DOMAIN The DNS domain to look KMS hosts up in, used in place of the machine's"
+                        + " domain (USERDNSDOMAIN); a configured lookup domain still wins.")
+                .doesNotContain("when it cannot be found");
+    }
 }

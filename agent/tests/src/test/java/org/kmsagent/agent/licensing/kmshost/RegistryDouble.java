@@ -21,6 +21,9 @@ public interface RegistryDouble extends Library {
 
     int double_reg_set_sz(String name, String text);
 
+    /** A REG_SZ value of another key of HKLM than SoftwareProtectionPlatform's. */
+    int double_reg_set_key_sz(String key, String name, String text);
+
     int double_reg_set_multi_sz(String name, String text);
 
     int double_reg_set_dword(String name, int value);

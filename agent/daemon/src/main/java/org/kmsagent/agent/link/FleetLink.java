@@ -60,6 +60,9 @@ public final class FleetLink {
      */
     static final int SILENT_TIMEOUTS = 3;
 
+    /** See {@link #registrationTimeoutMs}: twice the longest reconnection storm measured. */
+    private static final long REGISTRATION_TIMEOUT_MS = 120_000;
+
     private static final int BATCH = 100;
     /**
      * A batch stays well under the hubs' default {@code bridge.maxFrameBytes} (64 KiB), which closes the connection
@@ -251,8 +254,8 @@ public final class FleetLink {
                     // snapshot.
                     long written = outbox.written();
                     return Future.all(
-                                    c.register(FleetAddresses.ALL_AGENTS, settings.requestTimeoutMs()),
-                                    c.register(FleetAddresses.agent(me.agentId()), settings.requestTimeoutMs()))
+                                    c.register(FleetAddresses.ALL_AGENTS, registrationTimeoutMs()),
+                                    c.register(FleetAddresses.agent(me.agentId()), registrationTimeoutMs()))
                             .compose(x -> snapshot.get().recover(t -> Future.succeededFuture(new JsonObject())))
                             .compose(snap -> patiently(
                                     c,
@@ -292,6 +295,15 @@ public final class FleetLink {
                         retry();
                     }
                 });
+    }
+
+    /**
+     * How long a registration may go unanswered before the hub is left for the next: a hub's bridge answers one at
+     * once, but one working through a reconnection storm (35–60 s, docs/fleet.md) answers late, and leaving it then
+     * would move its agents on to the next hub's storm. Never less than the request timeout.
+     */
+    private long registrationTimeoutMs() {
+        return Math.max(settings.requestTimeoutMs(), REGISTRATION_TIMEOUT_MS);
     }
 
     private void lost(HubConnection c, String target) {

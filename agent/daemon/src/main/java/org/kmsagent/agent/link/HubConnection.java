@@ -157,7 +157,9 @@ public final class HubConnection {
                         ReplyFailure.TIMEOUT,
                         BusCodes.TIMEOUT,
                         "registration on " + address + ": no answer within " + timeoutMs + " ms"
-                                + (framesReceived == 0 ? NOT_A_BRIDGE_HINT : "")));
+                                + (framesReceived == 0
+                                        ? " (a hub too busy to answer, or no bridge at all)" + NOT_A_BRIDGE_HINT
+                                        : "")));
             }
         });
         write(new JsonObject().put("type", "register").put("address", address).put("headers", headers()));

@@ -110,7 +110,7 @@ final class LiveControl implements AgentControl {
         return machine.onMachine(() -> {
             List<LoadedFamily> chosen = select(family);
             List<ActionResult> out = new ArrayList<>();
-            List<LoadedFamily> changed = new ArrayList<>();
+            List<String> changed = new ArrayList<>();
             for (LoadedFamily f : chosen) {
                 for (InstalledProduct p : tracker.find(f)) {
                     try {
@@ -127,8 +127,8 @@ final class LiveControl implements AgentControl {
                                                     .orElse("the GVLK")
                                     : null;
                         });
-                        if (message != null && !changed.contains(f)) {
-                            changed.add(f);
+                        if (message != null) {
+                            changed.add(AgentState.key(f.id(), p.skuId().toString()));
                         }
                         out.add(new ActionResult(
                                 f.id(),
@@ -266,7 +266,7 @@ final class LiveControl implements AgentControl {
 
     /**
      * The jar a load request names, which must be a file directly in the plugins directory: a relative name is taken
-     * there, an absolute path elsewhere is refused (403), so an admin token cannot make the agent run code from any
+     * there, an absolute path elsewhere is refused (400), so an admin token cannot make the agent run code from any
      * file it can read (a download folder, a share).
      */
     static Path inPluginsDirectory(Path directory, Path jar) {

@@ -393,14 +393,26 @@ final class ProductTracker {
     }
 
     /**
-     * An administrator installed a key in each of {@code families}: their products are read again now, so one put back
-     * on its GVLK is activated at once rather than at its next read (up to a renewal interval), and one whose key
-     * moved it to another SKU (an edition's key) is followed under that SKU.
+     * An administrator installed a key in each of {@code products} ({@link AgentState#key}): they are read again now,
+     * so one put back on its GVLK is activated at once rather than at its next read (up to a renewal interval), and
+     * one whose key moved it to another SKU (an edition's key) is followed under that SKU. Products whose key did not
+     * change keep their schedule.
      */
-    void keyInstalled(List<LoadedFamily> families) {
-        for (Tracked t : List.copyOf(tracked.values())) {
-            if (families.contains(t.family)) {
+    void keyInstalled(List<String> products) {
+        for (String key : products) {
+            Tracked t = tracked.get(key);
+            if (t == null) {
+                continue;
+            }
+            try {
                 t.loop.keyChanged();
+            } catch (RuntimeException e) {
+                // The loop re-armed itself (RenewalLoop.run); the key is installed and the reply says so.
+                LOG.warn(
+                        "renewal of {} {}: reading it after its new key failed: {}",
+                        t.family.id(),
+                        name(t),
+                        e.toString());
             }
         }
         lookAgain();

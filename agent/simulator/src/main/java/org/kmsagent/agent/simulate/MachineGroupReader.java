@@ -241,8 +241,9 @@ final class MachineGroupReader {
                 families.stream().filter(f -> !f.id().equals(family.id())).toList();
         close = ClosestNames.closest(edition, names(others));
         if (!close.isEmpty()) {
-            // Named with the family of the nearest, and only its editions: a line of names each with its own family
-            // would be a list to read, not a suggestion.
+            // Named with the family of the first suggestion (one that holds the whole of what was typed, else the
+            // nearest: ClosestNames' order), and only its editions: a line of names each with its own family would be
+            // a list to read, not a suggestion.
             LoadedFamily nearest = EditionNames.familyOf(close.get(0), others).orElseThrow();
             List<String> ofIt = close.stream()
                     .filter(n -> nearest.catalog().byName(n).isPresent())

@@ -14,9 +14,8 @@ class CtlRefusalHintTest {
 
     @Test
     void anotherRefusalWithTheSameCodeGetsNoRoleHint() {
-        String outsidePlugins = "path: /opt/x.jar is not in the plugins directory /opt/kms-agent/plugins; copy the jar"
-                + " there, then load it by name or run 'plugins rescan'";
-        assertThat(CtlCommand.refusalHint(403, outsidePlugins, "admin-token")).isEmpty();
+        String notReachable = "access_denied: kmsagent.fleet.view is not reachable over the bridge";
+        assertThat(CtlCommand.refusalHint(403, notReachable, "admin-token")).isEmpty();
     }
 
     @Test

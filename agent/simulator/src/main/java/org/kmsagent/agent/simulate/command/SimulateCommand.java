@@ -341,7 +341,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 if (links == 40) {
                     throw new ScenarioException(flag, List.of("too many levels of symbolic links"));
                 }
-                file = file.getParent().resolve(Files.readSymbolicLink(file)).normalize();
+                // Not normalised: "dir/../x" past a linked folder is the OS's to resolve, not a lexical cut.
+                file = file.getParent().resolve(Files.readSymbolicLink(file));
             }
         } catch (IOException e) {
             throw new ScenarioException(flag, List.of("cannot follow the link: " + FileReason.of(e)));

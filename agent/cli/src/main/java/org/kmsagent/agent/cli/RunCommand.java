@@ -90,7 +90,15 @@ public final class RunCommand implements Callable<Integer> {
                 agentConfig.licensing(),
                 agentConfig.dataDir(),
                 logs);
-        AgentDaemon daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
+        AgentDaemon daemon;
+        try {
+            daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
+        } catch (ConfigException e) {
+            // What only reading the files shows (a configured key that is not the certificate's, or encrypted).
+            err.println("kms-agent run: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         RunsUntilStopped stop = RunsUntilStopped.install("kms-agent", out, json, daemon::close);
         stop.ready(daemon.banner(), daemon.readyFacts(), logs);
         ClassDataArchive.markRealRun();

@@ -65,6 +65,84 @@ class RunCommandTest {
     }
 
     @Test
+    void aConfiguredKeyThatIsNotTheCertificatesStopsTheStartNamingBothFiles() throws Exception {
+        Path cert = tlsFixture("rsa-cert.pem");
+        Path key = tlsFixture("ec-pkcs8-key.pem");
+        // Without the check, run would listen with a pair no handshake can use, and serve until stopped.
+        Result r = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run(
+                        "run",
+                        "--set",
+                        "dataDir=" + dir.resolve("data"),
+                        "--set",
+                        "bridge.port=0",
+                        "--set",
+                        "bridge.tls.certFile=" + cert,
+                        "--set",
+                        "bridge.tls.keyFile=" + key));
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("bridge.tls.keyFile: the key in " + key + " does not match the certificate in " + cert)
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void configuredTlsFilesThatCannotBeUsedStopTheStartAsAMissingOneDoes() throws Exception {
+        Path cert = tlsFixture("ec-cert.pem");
+        Path encrypted = tlsFixture("ec-encrypted-key.pem");
+        Path key = tlsFixture("ec-pkcs8-key.pem");
+        Path data = dir.resolve("data");
+        // Before: "bridge disabled: the configured TLS material cannot be used", and the agent ran on without its
+        // control channel until stopped.
+        Result encryptedKey = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run(
+                        "run",
+                        "--set",
+                        "dataDir=" + data,
+                        "--set",
+                        "bridge.port=0",
+                        "--set",
+                        "bridge.tls.certFile=" + cert,
+                        "--set",
+                        "bridge.tls.keyFile=" + encrypted));
+        assertThat(encryptedKey.exit()).as(encryptedKey.toString()).isEqualTo(2);
+        assertThat(encryptedKey.err())
+                .contains("bridge.tls.keyFile: the private key in " + encrypted + " is encrypted")
+                .doesNotContain("bridge disabled");
+        Result keyAsCertificate = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run(
+                        "run",
+                        "--set",
+                        "dataDir=" + data,
+                        "--set",
+                        "bridge.port=0",
+                        "--set",
+                        "bridge.tls.certFile=" + key,
+                        "--set",
+                        "bridge.tls.keyFile=" + key));
+        assertThat(keyAsCertificate.exit()).as(keyAsCertificate.toString()).isEqualTo(2);
+        assertThat(keyAsCertificate.err()).contains("bridge.tls.certFile: ").contains(key.toString());
+        Result missing = AgentFixture.run(
+                "run",
+                "--set",
+                "dataDir=" + data,
+                "--set",
+                "bridge.tls.certFile=" + dir.resolve("none.pem"),
+                "--set",
+                "bridge.tls.keyFile=" + key);
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("kms-agent run: invalid configuration:");
+        assertThat(encryptedKey.err()).startsWith("kms-agent run: invalid configuration:");
+    }
+
+    private static Path tlsFixture(String name) throws Exception {
+        return Path.of(RunCommandTest.class.getResource("/tls-formats/" + name).toURI());
+    }
+
+    @Test
     void theDaemonPrintsHowToReachItStopsGracefullyOnSigtermAndKeepsItsCertificate() throws Exception {
         Path data = dir.resolve("data");
         Daemon first = Daemon.start(data, dir.resolve("first.log"));

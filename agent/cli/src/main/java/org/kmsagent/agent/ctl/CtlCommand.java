@@ -200,6 +200,17 @@ public final class CtlCommand implements Runnable {
                         + "); try again later, or ask its operator about bridge.maxConnections*");
                 return NO_ACCESS;
             }
+            if ("client_certificate_required".equals(f.getMessage())) {
+                // A TLS client offers only a certificate issued by one of the CAs the server names: one from
+                // another CA is not sent at all.
+                err.println("kms-agent ctl: " + where + " refused the connection: it requires a client certificate"
+                        + (cert == null
+                                ? " (bridge.tls.clientCaFile): give one with --cert FILE --cert-key FILE"
+                                : " issued by a CA in its bridge.tls.clientCaFile, and the one given with --cert is"
+                                        + " not")
+                        + " (see docs/event-bus.md, mutual TLS)");
+                return NO_ACCESS;
+            }
             // Named by address, not "the agent": with --hub it may be a hub that refused.
             err.println("kms-agent ctl: " + where + " refused: " + f.getMessage() + " (code " + f.code() + ")"
                     + refusalHint(f.code(), f.getMessage(), secret, peer.equals("hub")));

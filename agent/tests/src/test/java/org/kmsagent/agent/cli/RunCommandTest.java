@@ -65,6 +65,42 @@ class RunCommandTest {
     }
 
     @Test
+    void anExplicitSetPluginsDirWinsOverThePluginsDirOptionAndOnlyItIsChecked() throws Exception {
+        Path missing = dir.resolve("nope");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path data = dir.resolve("data");
+        // The valid folder given with --set wins: run starts (and prints its plugins folder) rather than refusing the
+        // option's folder, which it does not use.
+        ProcessBuilder b = runCommand(data, "--set", "pluginsDir=" + plugins);
+        b.command().addAll(b.command().indexOf("run"), List.of("--plugins-dir", missing.toString()));
+        Path log = dir.resolve("run.log");
+        Process run = b.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !run.isAlive() || Files.readString(log).contains("bridge listening"));
+            assertThat(Files.readString(log))
+                    .doesNotContain("--plugins-dir: " + missing)
+                    .contains("plugins from " + plugins);
+        } finally {
+            run.destroy();
+            run.waitFor(60, TimeUnit.SECONDS);
+        }
+        // The other way round, the option's valid folder does not excuse a --set one that does not exist.
+        Result refused = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run(
+                        "--plugins-dir",
+                        plugins.toString(),
+                        "run",
+                        "--set",
+                        "dataDir=" + data,
+                        "--set",
+                        "pluginsDir=" + missing));
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).contains("pluginsDir: " + missing + " does not exist");
+    }
+
+    @Test
     void aConfiguredKeyThatIsNotTheCertificatesStopsTheStartNamingBothFiles() throws Exception {
         Path cert = tlsFixture("rsa-cert.pem");
         Path key = tlsFixture("ec-pkcs8-key.pem");

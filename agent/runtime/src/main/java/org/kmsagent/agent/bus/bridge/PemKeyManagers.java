@@ -93,8 +93,8 @@ public final class PemKeyManagers {
             return; // a key type TLS would judge by itself
         }
         if (!keyType(key.getAlgorithm()).equals(keyType(publicKey.getAlgorithm()))) {
-            throw new IllegalArgumentException(
-                    mismatch + " (a " + key.getAlgorithm() + " key, a " + publicKey.getAlgorithm() + " certificate)");
+            throw new IllegalArgumentException(mismatch + " (an " + key.getAlgorithm() + " key; the certificate's is "
+                    + publicKey.getAlgorithm() + ")");
         }
         byte[] probe = "kms-agent: does this key belong to this certificate?".getBytes(StandardCharsets.US_ASCII);
         try {

@@ -12,7 +12,9 @@ import java.util.Optional;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.HostMode;
 import org.kmsagent.agent.config.HostPort;
+import org.kmsagent.agent.config.HostRoleConfig;
 import org.kmsagent.agent.doctor.BindingSelfTest;
 import org.kmsagent.agent.doctor.DoctorFormat;
 import org.kmsagent.agent.doctor.DoctorReport;
@@ -27,6 +29,8 @@ import org.kmsagent.agent.doctor.PortProbe;
 import org.kmsagent.agent.doctor.SelfTestStep;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.slc.SlcClient;
+import org.kmsagent.agent.live.SimulatedSite;
+import org.kmsagent.agent.rules.SrvRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,7 +82,8 @@ public final class DoctorCommand extends MachineReportCommand {
             names = "--domain",
             paramLabel = "DOMAIN",
             description = "The DNS domain to look KMS hosts up in, used in place of the machine's domain"
-                    + " (USERDNSDOMAIN); a configured lookup domain still wins.")
+                    + " (USERDNSDOMAIN on Windows); a configured lookup domain still wins. With the simulated stack, a"
+                    + " real domain to look up in place of the simulated machine's.")
     String domain;
 
     static final WholeNumberOption TIMEOUT_MS = new WholeNumberOption("--timeout-ms", "milliseconds", 1, 60_000);
@@ -125,11 +130,40 @@ public final class DoctorCommand extends MachineReportCommand {
                 new KmsSrvLookup(dnsServer, timeoutMillis, resolver),
                 new PortProbe(Duration.ofMillis(timeoutMillis), resolver),
                 () -> domainOverride.isPresent() ? domainOverride : MachineDomain.current(),
-                clock);
+                clock,
+                domainOverride.isPresent() ? null : simulatedDns(choice, agent));
         DoctorReport report = doctor.diagnose(services().families(), choice);
         report = withAgentRecord(report, agent);
         print(DoctorFormat.json(report), DoctorFormat.text(report));
         return report.failed() ? 1 : 0;
+    }
+
+    /**
+     * With the simulated stack, the DNS its machine sees, as {@code run} builds it: the machine is in
+     * {@link SimulatedSite#DOMAIN}, and the agent's host role (with {@code host.enabled}) publishes itself there under
+     * the machine's name when {@code host.publishDns}; null with a real stack.
+     */
+    private static KmsDoctor.SimulatedDns simulatedDns(LicensingStacks.Choice choice, AgentConfig agent) {
+        if (!"simulated".equals(choice.stack().name())) {
+            return null;
+        }
+        HostRoleConfig host = agent.host();
+        if (!host.enabled()) {
+            return new KmsDoctor.SimulatedDns(
+                    SimulatedSite.DOMAIN, Optional.empty(), "the agent's KMS host role is off (host.enabled=false)");
+        }
+        if (host.mode() == HostMode.WATCH || !host.publishDns()) {
+            return new KmsDoctor.SimulatedDns(
+                    SimulatedSite.DOMAIN,
+                    Optional.empty(),
+                    host.mode() == HostMode.WATCH
+                            ? "host.mode: watch models no host"
+                            : "the agent's KMS host role does not publish it (host.publishDns=false)");
+        }
+        return new KmsDoctor.SimulatedDns(
+                SimulatedSite.DOMAIN,
+                Optional.of(new SrvRecord(0, 0, host.port(), choice.stack().machineName())),
+                "");
     }
 
     /**

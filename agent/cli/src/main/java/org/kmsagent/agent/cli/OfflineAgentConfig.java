@@ -73,8 +73,14 @@ final class OfflineAgentConfig {
         try {
             PluginsDirSetting.check(loaded());
         } catch (ConfigException e) {
-            throw new UsageException(String.join("; ", e.errors()));
+            throw new UsageException(
+                    e.errors().size() == 1 ? e.errors().get(0) : "invalid configuration:" + oneLineEach(e.errors()));
         }
+    }
+
+    /** One problem a line, as run prints them (docs/configuration.md, "Validation"). */
+    private static String oneLineEach(List<String> errors) {
+        return errors.size() == 1 ? " " + errors.get(0) : "\n  " + String.join("\n  ", errors);
     }
 
     private synchronized ConfigLoader.Loaded loaded() {
@@ -97,7 +103,7 @@ final class OfflineAgentConfig {
             String source = given != null ? OPTION + " " : ConfigFile.VARIABLE + "=";
             throw new UsageException("the agent's configuration"
                     + file.map(f -> " (" + source + f + ")").orElse("")
-                    + " cannot be read: " + String.join("; ", e.errors()));
+                    + " cannot be read:" + oneLineEach(e.errors()));
         }
     }
 }

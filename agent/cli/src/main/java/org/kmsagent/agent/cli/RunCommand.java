@@ -69,8 +69,10 @@ public final class RunCommand implements Callable<Integer> {
         try {
             Optional<Path> file = ConfigFile.choose(config, "--config", System.getenv());
             List<String> overrides = new ArrayList<>();
-            // kms-agent --plugins-dir DIR run: the root option, as --set pluginsDir=DIR (an explicit --set still wins).
-            if (root != null) {
+            // kms-agent --plugins-dir DIR run: the root option, as --set pluginsDir=DIR. An explicit --set wins
+            // (docs/configuration.md), and only the folder that wins is checked: the option is then ignored.
+            boolean setExplicitly = sets.stream().anyMatch(s -> s.strip().startsWith("pluginsDir="));
+            if (root != null && !setExplicitly) {
                 // Refused as products, status and gvlk refuse it: exit 2, the same message.
                 root.checkPluginsDirOption();
                 root.pluginsDirOption().ifPresent(d -> overrides.add("pluginsDir=" + d.toAbsolutePath()));
@@ -90,7 +92,15 @@ public final class RunCommand implements Callable<Integer> {
                 agentConfig.licensing(),
                 agentConfig.dataDir(),
                 logs);
-        AgentDaemon daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
+        AgentDaemon daemon;
+        try {
+            daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
+        } catch (ConfigException e) {
+            // What only reading the files shows (a configured key that is not the certificate's, or encrypted).
+            err.println("kms-agent run: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         RunsUntilStopped stop = RunsUntilStopped.install("kms-agent", out, json, daemon::close);
         stop.ready(daemon.banner(), daemon.readyFacts(), logs);
         ClassDataArchive.markRealRun();

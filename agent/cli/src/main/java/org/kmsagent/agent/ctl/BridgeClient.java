@@ -5,7 +5,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -169,8 +171,37 @@ public final class BridgeClient implements AutoCloseable {
             return client;
         } catch (IOException e) {
             socket.close();
+            if (refusedInHandshake(e)) {
+                // A bridge with bridge.tls.clientCaFile ends the handshake over a client certificate it does not
+                // trust: ctl sees the alert, or only a broken pipe or a closed connection right after.
+                throw new IOException(
+                        e.getMessage() + "; the " + peer + " may require a client certificate"
+                                + (identity == null
+                                        ? ": give one with --cert FILE --cert-key FILE"
+                                        : " issued by a CA it trusts (bridge.tls.clientCaFile), not the one given"
+                                                + " with --cert")
+                                + " (see docs/event-bus.md, mutual TLS)",
+                        e);
+            }
             throw e;
         }
+    }
+
+    /**
+     * Whether a failure while connecting looks like the server ending the TLS handshake, or the connection right after
+     * it: an alert it sent, a broken pipe, a reset or an end of stream (not a timeout, not a refused connection, not
+     * this side's refusal of the server's certificate).
+     */
+    private static boolean refusedInHandshake(IOException e) {
+        if (e instanceof NotABridge || e instanceof SocketTimeoutException || e instanceof ConnectException) {
+            return false;
+        }
+        if (e instanceof SSLException) {
+            return String.valueOf(e.getMessage()).contains("Received fatal alert");
+        }
+        String m = String.valueOf(e.getMessage());
+        return e instanceof EOFException
+                || (e instanceof SocketException && (m.contains("Broken pipe") || m.contains("reset")));
     }
 
     /**

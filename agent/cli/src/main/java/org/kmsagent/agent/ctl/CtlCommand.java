@@ -197,7 +197,18 @@ public final class CtlCommand implements Runnable {
         } catch (BridgeFailure f) {
             if (f.capacity()) {
                 err.println("kms-agent ctl: " + where + " has no connection free for this client (" + f.getMessage()
-                        + "); try again later, or ask its operator about bridge.maxConnections*");
+                        + "); try again later, or ask its operator about " + capacityKey(f.getMessage()));
+                return NO_ACCESS;
+            }
+            if ("client_certificate_required".equals(f.getMessage())) {
+                // A TLS client offers only a certificate issued by one of the CAs the server names: one from
+                // another CA is not sent at all.
+                err.println("kms-agent ctl: " + where + " refused the connection: it requires a client certificate"
+                        + (cert == null
+                                ? " (bridge.tls.clientCaFile): give one with --cert FILE --cert-key FILE"
+                                : " issued by a CA in its bridge.tls.clientCaFile, and the one given with --cert is"
+                                        + " not")
+                        + " (see docs/event-bus.md, mutual TLS)");
                 return NO_ACCESS;
             }
             // Named by address, not "the agent": with --hub it may be a hub that refused.
@@ -216,6 +227,16 @@ public final class CtlCommand implements Runnable {
         } finally {
             err.flush();
         }
+    }
+
+    /** The setting behind a refusal for capacity, as the bridge's refusal names the limit. */
+    static String capacityKey(String refusal) {
+        return switch (refusal) {
+            case "too_many_connections" -> "bridge.maxConnections";
+            case "too_many_connections_from_address" -> "bridge.maxConnectionsPerAddress";
+            case "too_many_connections_for_token" -> "bridge.maxConnectionsPerToken";
+            default -> "bridge.maxConnections, bridge.maxConnectionsPerAddress and bridge.maxConnectionsPerToken";
+        };
     }
 
     /**

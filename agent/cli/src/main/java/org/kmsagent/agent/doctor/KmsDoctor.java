@@ -13,6 +13,7 @@ import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginFailure;
+import org.kmsagent.agent.rules.SrvRecord;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.InstalledProduct;
@@ -37,6 +38,39 @@ public final class KmsDoctor {
     private final PortProbe probe;
     private final Supplier<Optional<String>> machineDomain;
     private final Clock clock;
+    private SimulatedDns simulated;
+
+    /**
+     * What the simulated machine's DNS holds: the agent's own host role, published in the simulated domain when it is
+     * on (docs/simulate.md). No real DNS server knows that domain, so a lookup there is answered from this, as the
+     * running agent's simulated machine is.
+     *
+     * @param domain the simulated machine's DNS domain
+     * @param published the record the agent's host role publishes there, or empty when it publishes none
+     * @param why why there is none (the host role off, or not publishing), for the finding
+     */
+    public record SimulatedDns(String domain, Optional<SrvRecord> published, String why) {}
+
+    /**
+     * @param stack the licensing stack to read
+     * @param dns the SRV lookup
+     * @param probe the TCP probe
+     * @param machineDomain the machine's DNS domain ({@link MachineDomain#current()}, or {@code --domain})
+     * @param clock the local clock
+     * @param simulated the simulated machine's DNS, when {@code stack} is the simulated one: its domain is the
+     *     machine's, and its records are answered without a DNS query or a port probe (nothing listens: the host
+     *     role runs in-process)
+     */
+    public KmsDoctor(
+            LicensingStack stack,
+            KmsSrvLookup dns,
+            PortProbe probe,
+            Supplier<Optional<String>> machineDomain,
+            Clock clock,
+            SimulatedDns simulated) {
+        this(stack, dns, probe, machineDomain, clock);
+        this.simulated = simulated;
+    }
 
     /**
      * @param stack the licensing stack to read
@@ -210,6 +244,10 @@ public final class KmsDoctor {
         }
         KmsEndpoint.Discovery d = (KmsEndpoint.Discovery) s.kmsEndpoint();
         Optional<String> domain = d.lookupDomain().or(machineDomain);
+        if (simulated != null && d.lookupDomain().isEmpty()) {
+            simulatedHost(subject, out, checked);
+            return;
+        }
         if (domain.isEmpty()) {
             out.add(Finding.fail(
                     subject,
@@ -246,6 +284,30 @@ public final class KmsDoctor {
         }
         out.add(Finding.ok(a.name(), "kms-srv", "SRV " + a.records()));
         a.records().stream().limit(5).forEach(r -> port(r.target(), r.port(), out, checked));
+    }
+
+    /** DNS discovery on the simulated machine: in its own domain, answered as the agent's simulated network would. */
+    private void simulatedHost(String subject, List<Finding> out, Set<String> checked) {
+        String domain = simulated.domain();
+        out.add(Finding.info(subject, "kms-host", "DNS discovery in " + domain + " (the simulated machine's domain)"));
+        if (!checked.add("srv " + domain)) {
+            return;
+        }
+        String name = KmsSrvLookup.PREFIX + domain;
+        if (simulated.published().isPresent()) {
+            out.add(Finding.ok(
+                    name,
+                    "kms-srv",
+                    "SRV " + List.of(simulated.published().get())
+                            + " (the agent's own KMS host role, in-process: nothing listens, so no port is probed)"));
+            return;
+        }
+        out.add(Finding.fail(
+                name,
+                "kms-srv",
+                "no _vlmcs._tcp record in " + domain + ": " + simulated.why(),
+                "turn the host role on (host.enabled: true, host.publishDns: true), or give a KMS host"
+                        + " (renewal.kms)"));
     }
 
     private void port(String host, int port, List<Finding> out, Set<String> checked) {

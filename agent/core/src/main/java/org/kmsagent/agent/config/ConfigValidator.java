@@ -103,7 +103,10 @@ final class ConfigValidator {
                 } catch (IllegalArgumentException e) {
                     errors.add(p + ".hash: " + e.getMessage());
                 }
-            } else if (t.token() == null || t.token().length() < MIN_TOKEN_LENGTH) {
+            } else if (t.token() == null) {
+                // Neither secret: "token must be at least 16 characters" read as if a short one had been given.
+                errors.add(p + ": give token (" + MIN_TOKEN_LENGTH + " characters or more) or hash");
+            } else if (t.token().length() < MIN_TOKEN_LENGTH) {
                 errors.add(p + ".token: must be at least " + MIN_TOKEN_LENGTH + " characters");
             } else if (!secrets.add(t.token())) {
                 errors.add(p + ".token: the same token is given twice");

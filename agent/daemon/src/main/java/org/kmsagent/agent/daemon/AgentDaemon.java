@@ -25,6 +25,7 @@ import org.kmsagent.agent.bus.bridge.AgentBridge;
 import org.kmsagent.agent.bus.bridge.AuditRoutes;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.TokenConfig;
 import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.core.CannotListen;
@@ -227,9 +228,10 @@ public final class AgentDaemon implements AutoCloseable {
 
     /**
      * Starts the bridge. Damaged TLS material the agent made itself ({@code <dataDir>/tls/}) is moved aside
-     * ({@link DamagedFiles}) and a new self-signed pair made (a new fingerprint: clients trust it again). Configured
-     * material that cannot be used, or a second failure, leaves the bridge off for this run, said in the banner;
-     * everything else (the renewal of this machine's products above all) starts regardless. Only the material is
+     * ({@link DamagedFiles}) and a new self-signed pair made (a new fingerprint: clients trust it again); a second
+     * failure leaves the bridge off for this run, said in the banner; everything else (the renewal of this machine's
+     * products above all) starts regardless. Configured material that cannot be used is a configuration error
+     * ({@link ConfigException}), as a configured file that is missing is. Only the material is
      * judged so: an address it cannot listen on (the port taken, a host not this machine's) leaves the certificate
      * alone and stops the start ({@link CannotListen}), since an agent must not run without its control API.
      *
@@ -256,17 +258,31 @@ public final class AgentDaemon implements AutoCloseable {
                 .await(30, TimeUnit.SECONDS);
     }
 
-    /** The bridge's TLS material, read and checked; see {@link #startBridge}. Null when the bridge is off. */
-    private static TlsMaterial tlsMaterial(AgentConfig config, Path dataDir, Clock clock, List<String> problems) {
+    /**
+     * The bridge's TLS material, read and checked; see {@link #startBridge}. Null when the bridge is off.
+     *
+     * @throws ConfigException the configured certificate or key cannot be used
+     */
+    private static TlsMaterial tlsMaterial(AgentConfig config, Path dataDir, Clock clock, List<String> problems)
+            throws ConfigException {
+        if (config.bridge().tls().certFile() != null) {
+            // The administrator's files: a mistake in the configuration, as a missing one is (exit 2, naming the key
+            // and the file), not damage to work around; nothing the agent could make in their place would be trusted.
+            List<String> wrong = TlsMaterial.configuredProblems(config.bridge().tls(), "bridge.tls");
+            if (!wrong.isEmpty()) {
+                throw new ConfigException(wrong);
+            }
+            try {
+                return readTlsMaterial(config, dataDir);
+            } catch (RuntimeException e) {
+                throw new ConfigException(
+                        "bridge.tls: the configured certificate and key cannot be used (" + oneLine(e) + ")");
+            }
+        }
         try {
             return readTlsMaterial(config, dataDir);
         } catch (RuntimeException e) {
             String why = oneLine(e);
-            if (config.bridge().tls().certFile() != null) {
-                problems.add("kms-agent: bridge disabled: the configured TLS material cannot be used (" + why + ")");
-                LOG.error("bridge disabled: the configured TLS material cannot be used ({})", why);
-                return null;
-            }
             Path dir = dataDir.resolve("tls");
             List<String> moved = new ArrayList<>();
             try {

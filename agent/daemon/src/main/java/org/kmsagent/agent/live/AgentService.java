@@ -65,7 +65,12 @@ public final class AgentService implements ServiceBodyProvider {
                 } catch (ConfigException e) {
                     throw refused(file.map(Path::toString).orElse("(defaults)"), e);
                 }
-                daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC(), events);
+                try {
+                    daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC(), events);
+                } catch (ConfigException e) {
+                    // The configured TLS files, read only at start: refused as the rest of the file is.
+                    throw refused(file.map(Path::toString).orElse("(defaults)"), e);
+                }
                 daemon.banner().forEach(System.out::println);
                 System.out.println("logging: " + logs);
                 System.out.flush();

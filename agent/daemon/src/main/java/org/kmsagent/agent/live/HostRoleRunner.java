@@ -31,7 +31,7 @@ import org.kmsagent.agent.scheduler.Scheduler;
 /**
  * The daemon's KMS host role, as {@code host.*} configures it: off, the in-process host model over the durable
  * ledger ({@link HostRole}), or watching the genuine host on this machine ({@link WatchedHost}); and the host
- * settings in force (the configuration's, or those last set through ctl). Machine thread only.
+ * settings in force (the configuration's, or those last set through the control API). Machine thread only.
  */
 final class HostRoleRunner {
     private final AgentConfig config;
@@ -65,7 +65,7 @@ final class HostRoleRunner {
     }
 
     /**
-     * The host settings in force at start: those set through ctl, unless the configuration was edited since (then the
+     * The host settings in force at start: those set through the control API, unless the configuration was edited since (then the
      * file wins and the stored ones are dropped from the state).
      */
     void resolveSettings(StatePersistence persistence) {
@@ -75,9 +75,10 @@ final class HostRoleRunner {
         AgentState.StoredHostSettings changed = state.hostSettings();
         if (changed != null && configured.equals(changed.configured())) {
             hostSettings = changed.set();
-            banner.add("kms-agent: host settings as last set through ctl: " + hostSettings);
+            banner.add("kms-agent: host settings as last set through the control API (kmsagent.host.settings.set),"
+                    + " kept across the restart: " + hostSettings.describe());
         } else if (changed != null) {
-            // The configuration was edited since the settings were set through ctl: the file wins.
+            // The configuration was edited since the settings were set through the control API: the file wins.
             persistence.replace(state.withHostSettings(null));
         }
     }

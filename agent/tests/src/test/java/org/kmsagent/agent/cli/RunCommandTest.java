@@ -65,6 +65,120 @@ class RunCommandTest {
     }
 
     @Test
+    void anExplicitSetPluginsDirWinsOverThePluginsDirOptionAndOnlyItIsChecked() throws Exception {
+        Path missing = dir.resolve("nope");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path data = dir.resolve("data");
+        // The valid folder given with --set wins: run starts (and prints its plugins folder) rather than refusing the
+        // option's folder, which it does not use.
+        ProcessBuilder b = runCommand(data, "--set", "pluginsDir=" + plugins);
+        b.command().addAll(b.command().indexOf("run"), List.of("--plugins-dir", missing.toString()));
+        Path log = dir.resolve("run.log");
+        Process run = b.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !run.isAlive() || Files.readString(log).contains("bridge listening"));
+            assertThat(Files.readString(log))
+                    .doesNotContain("--plugins-dir: " + missing)
+                    .contains("plugins from " + plugins);
+        } finally {
+            run.destroy();
+            run.waitFor(60, TimeUnit.SECONDS);
+        }
+        // The other way round, the option's valid folder does not excuse a --set one that does not exist.
+        Result refused = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run(
+                        "--plugins-dir",
+                        plugins.toString(),
+                        "run",
+                        "--set",
+                        "dataDir=" + data,
+                        "--set",
+                        "pluginsDir=" + missing));
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).contains("pluginsDir: " + missing + " does not exist");
+    }
+
+    @Test
+    void aConfiguredKeyThatIsNotTheCertificatesStopsTheStartNamingBothFiles() throws Exception {
+        Path cert = tlsFixture("rsa-cert.pem");
+        Path key = tlsFixture("ec-pkcs8-key.pem");
+        // Without the check, run would listen with a pair no handshake can use, and serve until stopped.
+        Result r = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run(
+                        "run",
+                        "--set",
+                        "dataDir=" + dir.resolve("data"),
+                        "--set",
+                        "bridge.port=0",
+                        "--set",
+                        "bridge.tls.certFile=" + cert,
+                        "--set",
+                        "bridge.tls.keyFile=" + key));
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("bridge.tls.keyFile: the key in " + key + " does not match the certificate in " + cert)
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void configuredTlsFilesThatCannotBeUsedStopTheStartAsAMissingOneDoes() throws Exception {
+        Path cert = tlsFixture("ec-cert.pem");
+        Path encrypted = tlsFixture("ec-encrypted-key.pem");
+        Path key = tlsFixture("ec-pkcs8-key.pem");
+        Path data = dir.resolve("data");
+        // Before: "bridge disabled: the configured TLS material cannot be used", and the agent ran on without its
+        // control channel until stopped.
+        Result encryptedKey = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run(
+                        "run",
+                        "--set",
+                        "dataDir=" + data,
+                        "--set",
+                        "bridge.port=0",
+                        "--set",
+                        "bridge.tls.certFile=" + cert,
+                        "--set",
+                        "bridge.tls.keyFile=" + encrypted));
+        assertThat(encryptedKey.exit()).as(encryptedKey.toString()).isEqualTo(2);
+        assertThat(encryptedKey.err())
+                .contains("bridge.tls.keyFile: the private key in " + encrypted + " is encrypted")
+                .doesNotContain("bridge disabled");
+        Result keyAsCertificate = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run(
+                        "run",
+                        "--set",
+                        "dataDir=" + data,
+                        "--set",
+                        "bridge.port=0",
+                        "--set",
+                        "bridge.tls.certFile=" + key,
+                        "--set",
+                        "bridge.tls.keyFile=" + key));
+        assertThat(keyAsCertificate.exit()).as(keyAsCertificate.toString()).isEqualTo(2);
+        assertThat(keyAsCertificate.err()).contains("bridge.tls.certFile: ").contains(key.toString());
+        Result missing = AgentFixture.run(
+                "run",
+                "--set",
+                "dataDir=" + data,
+                "--set",
+                "bridge.tls.certFile=" + dir.resolve("none.pem"),
+                "--set",
+                "bridge.tls.keyFile=" + key);
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("kms-agent run: invalid configuration:");
+        assertThat(encryptedKey.err()).startsWith("kms-agent run: invalid configuration:");
+    }
+
+    private static Path tlsFixture(String name) throws Exception {
+        return Path.of(RunCommandTest.class.getResource("/tls-formats/" + name).toURI());
+    }
+
+    @Test
     void theDaemonPrintsHowToReachItStopsGracefullyOnSigtermAndKeepsItsCertificate() throws Exception {
         Path data = dir.resolve("data");
         Daemon first = Daemon.start(data, dir.resolve("first.log"));

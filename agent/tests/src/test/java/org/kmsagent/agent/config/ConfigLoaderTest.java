@@ -267,6 +267,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aTokenEntryWithNeitherTokenNorHashSaysToGiveOne() throws Exception {
+        Path file = yaml("""
+        bridge:
+          tokens:
+            - {name: ops, role: admin}
+        """);
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":3: bridge.tokens[0]: give token (16 characters or more) or hash");
+    }
+
+    @Test
     void aYamlSyntaxErrorKeepsTheParsersWholeReasonOnOneLine() throws Exception {
         Path file = yaml("bridge:\n  port: 7001\nrenewal:\n  kms: a: b\n");
         assertThat(errors(Map.of(), Optional.of(file)))

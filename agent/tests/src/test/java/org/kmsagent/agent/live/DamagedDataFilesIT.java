@@ -1,6 +1,7 @@
 package org.kmsagent.agent.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonArray;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.AgentControl;
 import org.kmsagent.agent.bus.view.ProductView;
 import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.ConfigException;
 import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.AgentFixture;
@@ -142,27 +144,37 @@ class DamagedDataFilesIT {
     }
 
     @Test
-    void aLedgerThatCannotBeRecreatedAndUnusableConfiguredTlsSwitchOffTheirPartsOnly() throws Exception {
+    void aLedgerThatCannotBeRecreatedSwitchesOffTheHostRoleOnly() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         // A directory where the ledger file should be: nothing to move aside, nothing can be made in its place.
         Files.createDirectories(data.resolve("ledger.mv.db"));
+
+        try (AgentDaemon daemon = start(data)) {
+            assertThat(daemon.banner())
+                    .anyMatch(l -> l.startsWith("kms-agent: KMS host role disabled: "))
+                    .anyMatch(l -> l.contains("bridge listening"));
+            assertThat(control.get().host().enabled()).isFalse();
+            awaitOwnProductsRenewed();
+        }
+    }
+
+    @Test
+    void unusableConfiguredTlsFilesAreAConfigurationErrorNotDamage() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
         Path cert = Files.writeString(dir.resolve("agent.crt"), "-----BEGIN CERTIFICATE-----\ngarbage\n");
         Path key = Files.writeString(dir.resolve("agent.key"), "garbage");
 
-        try (AgentDaemon daemon = start(data, "bridge.tls.certFile=" + cert, "bridge.tls.keyFile=" + key)) {
-            assertThat(daemon.banner())
-                    .anyMatch(l -> l.startsWith("kms-agent: KMS host role disabled: "))
-                    .anyMatch(
-                            l -> l.startsWith("kms-agent: bridge disabled: the configured TLS material cannot be used")
-                                    && l.contains(cert.toString()));
-            assertThat(daemon.bridgePort()).isEqualTo(-1);
-            // run --json tells a bridge that could not start from one configured off.
-            assertThat(daemon.readyFacts().get("bridge")).isEqualTo(Map.of("enabled", true, "listening", false));
-            assertThat(control.get().host().enabled()).isFalse();
-            awaitOwnProductsRenewed();
-            // The configured files are the administrator's: reported, left where they are.
-            assertThat(cert).exists();
-            assertThat(key).exists();
+        // The administrator's files: the start is refused naming them (run exits 2), as for a missing file.
+        assertThatThrownBy(() -> start(data, "bridge.tls.certFile=" + cert, "bridge.tls.keyFile=" + key))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).errors())
+                        .anyMatch(l -> l.startsWith("bridge.tls.certFile: ") && l.contains(cert.toString()))
+                        .anyMatch(l -> l.startsWith("bridge.tls.keyFile: ") && l.contains(key.toString())));
+        // Reported, left where they are; the data folder is free for the next start.
+        assertThat(cert).exists();
+        assertThat(key).exists();
+        try (AgentDaemon daemon = start(data)) {
+            assertThat(daemon.bridgePort()).isPositive();
         }
     }
 

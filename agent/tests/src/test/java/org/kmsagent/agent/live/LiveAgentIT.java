@@ -199,6 +199,11 @@ class LiveAgentIT {
         }
         try (LiveFixture again = LiveFixture.start(data, "host.enabled=true")) {
             assertThat(again.agent.hostSettings()).isEqualTo(set);
+            // Said in words, naming how they were set (ctl has no command for them), not as a Java record.
+            assertThat(again.agent.banner())
+                    .contains("kms-agent: host settings as last set through the control API"
+                            + " (kmsagent.host.settings.set), kept across the restart: activation interval 30 min,"
+                            + " renewal interval 1440 min, port 1700, publish DNS no");
         }
         try (LiveFixture edited = LiveFixture.start(data, "host.enabled=true", "host.renewalIntervalMinutes=720")) {
             assertThat(edited.agent.hostSettings()).isEqualTo(new HostSettingsView(120, 720, 1688, true));

@@ -8,8 +8,9 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.net.TrustOptions;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,9 +128,11 @@ public final class AgentBridge {
             options.setSslEngineOptions(engine);
         }
         if (config.tls().clientCaFile() != null) {
-            options.setClientAuth(ClientAuth.REQUIRED)
-                    .setTrustOptions(
-                            new PemTrustOptions().addCertPath(config.tls().clientCaFile()));
+            // Asked for, then required in connected(): a client without one is told so, and logged
+            // (ClientCertificates).
+            options.setClientAuth(ClientAuth.REQUEST)
+                    .setTrustOptions(TrustOptions.wrap(
+                            ClientCertificates.trustManager(Path.of(config.tls().clientCaFile()))));
         }
         int instances = config.eventLoopsOr(1);
         SameProcessJson.registerOn(vertx.eventBus());
@@ -175,6 +178,15 @@ public final class AgentBridge {
         }
         String source =
                 socket.remoteAddress() == null ? "?" : socket.remoteAddress().hostAddress();
+        if (config.tls().clientCaFile() != null && ClientCertificates.refusal(socket) != null) {
+            connections.decrementAndGet();
+            LOG.warn(
+                    "bridge: refused a connection from {}: it presented no client certificate issued by a CA in"
+                            + " bridge.tls.clientCaFile (a client offers only one those CAs issued)",
+                    socket.remoteAddress());
+            socket.end(Frames.encode(Frames.error(ClientCertificates.REQUIRED)));
+            return;
+        }
         if (!limits.admitAddress(source)) {
             connections.decrementAndGet();
             LOG.warn(

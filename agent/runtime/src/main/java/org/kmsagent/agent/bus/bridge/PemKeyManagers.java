@@ -11,6 +11,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -60,6 +62,7 @@ public final class PemKeyManagers {
     public static KeyManagerFactory of(Path certFile, Path keyFile) {
         Certificate[] chain = chain(certFile);
         PrivateKey key = privateKey(keyFile);
+        requireMatch(chain[0], key, certFile, keyFile);
         try {
             KeyStore store = KeyStore.getInstance("JKS");
             store.load(null, null);
@@ -75,7 +78,63 @@ public final class PemKeyManagers {
         }
     }
 
-    private static Certificate[] chain(Path certFile) {
+    /**
+     * Refuses a key that is not the one of the certificate's public key: TLS would accept the pair and every handshake
+     * would then fail ({@code handshake_failure}) with nothing said at either end. A few bytes signed with the key are
+     * verified with the certificate's public key.
+     *
+     * @throws IllegalArgumentException naming both files when they do not belong together
+     */
+    public static void requireMatch(Certificate cert, PrivateKey key, Path certFile, Path keyFile) {
+        String mismatch = "the key in " + keyFile + " does not match the certificate in " + certFile;
+        PublicKey publicKey = cert.getPublicKey();
+        String algorithm = signatureAlgorithm(key);
+        if (algorithm == null) {
+            return; // a key type TLS would judge by itself
+        }
+        if (!keyType(key.getAlgorithm()).equals(keyType(publicKey.getAlgorithm()))) {
+            throw new IllegalArgumentException(mismatch + " (an " + key.getAlgorithm() + " key; the certificate's is "
+                    + publicKey.getAlgorithm() + ")");
+        }
+        byte[] probe = "kms-agent: does this key belong to this certificate?".getBytes(StandardCharsets.US_ASCII);
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
+            verifier.update(probe);
+            if (!verifier.verify(signature)) {
+                throw new IllegalArgumentException(mismatch);
+            }
+        } catch (GeneralSecurityException e) {
+            // e.g. an EC key on another curve than the certificate's
+            throw new IllegalArgumentException(mismatch + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String signatureAlgorithm(PrivateKey key) {
+        return switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "EdDSA";
+            default -> null;
+        };
+    }
+
+    /** The JDK names an Edwards-curve key EdDSA or Ed25519 depending on how it was made. */
+    private static String keyType(String algorithm) {
+        return algorithm.startsWith("Ed") ? "EdDSA" : algorithm;
+    }
+
+    /**
+     * The certificates of a PEM file, the server's (or client's) own first.
+     *
+     * @throws IllegalArgumentException naming the file when it holds no certificate
+     * @throws UncheckedIOException when it cannot be read
+     */
+    public static Certificate[] chain(Path certFile) {
         try (InputStream in = Files.newInputStream(certFile)) {
             Collection<? extends Certificate> certs =
                     CertificateFactory.getInstance("X.509").generateCertificates(in);

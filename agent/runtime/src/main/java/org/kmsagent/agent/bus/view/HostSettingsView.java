@@ -29,6 +29,14 @@ public record HostSettingsView(
         check("port", port, HostPort.MIN_PORT, HostPort.MAX_PORT);
     }
 
+    /**
+     * For a person: {@code activation interval 60 min, renewal interval 10080 min, port 1688, publish DNS yes}.
+     */
+    public String describe() {
+        return "activation interval " + activationIntervalMinutes + " min, renewal interval " + renewalIntervalMinutes
+                + " min, port " + port + ", publish DNS " + (publishDns ? "yes" : "no");
+    }
+
     private static void check(String field, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(

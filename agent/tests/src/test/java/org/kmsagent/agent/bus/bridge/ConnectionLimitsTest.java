@@ -64,6 +64,8 @@ class ConnectionLimitsTest {
                 assertThat(same.exit()).as(same.toString()).isEqualTo(3);
                 assertThat(same.err())
                         .contains("has no connection free for this client", "too_many_connections_for_token")
+                        .contains("ask its operator about bridge.maxConnectionsPerToken")
+                        .doesNotContain("maxConnections*")
                         .doesNotContain("code 500");
 
                 // The same source address: 16 held, 4 more that never authenticate fill its share of 20.
@@ -74,7 +76,9 @@ class ConnectionLimitsTest {
                         .until(() -> fixture.daemon.bridge().connectionCount() == 20);
                 Result full = fixture.ctl(AgentFixture.ADMIN_TOKEN, "status");
                 assertThat(full.exit()).as(full.toString()).isEqualTo(3);
-                assertThat(full.err()).contains("has no connection free", "too_many_connections_from_address");
+                assertThat(full.err())
+                        .contains("has no connection free", "too_many_connections_from_address")
+                        .contains("ask its operator about bridge.maxConnectionsPerAddress");
             } finally {
                 for (RawBridgeClient c : held) {
                     c.close();

@@ -1,17 +1,24 @@
 package org.kmsagent.agent.bus.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.daemon.AgentFixture.Result;
+import org.slf4j.LoggerFactory;
 
 /** With {@code bridge.tls.clientCaFile}, a client needs a certificate from that CA as well as its token. */
 class MutualTlsBridgeTest {
@@ -25,14 +32,40 @@ class MutualTlsBridgeTest {
         try {
             // A self-signed client certificate is its own CA: the simplest trust store that names exactly one client.
             Path ca = Files.copy(Path.of(client.certificatePath()), dir.resolve("clients-ca.pem"));
+            Logger bridgeLog = (Logger) LoggerFactory.getLogger(AgentBridge.class);
+            ListAppender<ILoggingEvent> logged = new ListAppender<>();
+            logged.start();
+            bridgeLog.addAppender(logged);
             try (AgentFixture fixture = AgentFixture.start(dir.resolve("data"), "bridge.tls.clientCaFile=" + ca)) {
-                assertThat(ctl(fixture, null, null).exit())
-                        .as("no client certificate")
-                        .isEqualTo(3);
-                assertThat(ctl(fixture, stranger.certificatePath(), stranger.privateKeyPath())
-                                .exit())
+                // Before: 'cannot talk to the agent at 127.0.0.1:PORT: Broken pipe' both times, nothing logged.
+                Result none = ctl(fixture, null, null);
+                assertThat(none.exit()).as("no client certificate").isEqualTo(3);
+                assertThat(none.err())
+                        .as(none.toString())
+                        .contains("requires a client certificate")
+                        .contains("--cert FILE --cert-key FILE")
+                        .contains("docs/event-bus.md");
+                Result untrusted = ctl(fixture, stranger.certificatePath(), stranger.privateKeyPath());
+                assertThat(untrusted.exit())
                         .as("an untrusted client certificate")
                         .isEqualTo(3);
+                assertThat(untrusted.err())
+                        .as(untrusted.toString())
+                        .contains("requires a client certificate issued by a CA in its bridge.tls.clientCaFile,"
+                                + " and the one given with --cert is not");
+                // Once per connection, naming the client's address.
+                await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> assertThat(logged.list)
+                                .filteredOn(e -> e.getLevel() == Level.WARN)
+                                .extracting(ILoggingEvent::getFormattedMessage)
+                                .filteredOn(m -> m.matches(
+                                        "bridge: refused a connection from .*127\\.0\\.0\\.1:\\d+: it presented no"
+                                                + " client certificate issued by a CA in bridge.tls.clientCaFile.*"))
+                                .hasSize(2));
+            } finally {
+                bridgeLog.detachAppender(logged);
+            }
+            try (AgentFixture fixture = AgentFixture.start(dir.resolve("data"), "bridge.tls.clientCaFile=" + ca)) {
                 Result ok = ctl(fixture, client.certificatePath(), client.privateKeyPath());
                 assertThat(ok.exit()).as(ok.toString()).isZero();
                 assertThat(ok.out()).contains("windows-client");

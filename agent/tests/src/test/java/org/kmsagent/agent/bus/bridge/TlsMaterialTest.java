@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -114,6 +115,47 @@ class TlsMaterialTest {
         assertThatThrownBy(() -> configured(fixture("ec-pkcs8-key.pem"), fixture("ec-pkcs8-key.pem"))
                         .keyCertOptions())
                 .hasMessageContaining("ec-pkcs8-key.pem");
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesIsRefusedNamingBothFiles() throws Exception {
+        Path rsaCert = fixture("rsa-cert.pem");
+        Path ecCert = fixture("ec-cert.pem");
+        Path ecKey = fixture("ec-pkcs8-key.pem");
+        // Another EC P-256 key: the same kind as the certificate's, another key.
+        SelfSignedCertificate other = new SelfSignedCertificate("localhost", "EC", 256);
+        Path otherEcKey = Files.copy(other.privateKey().toPath(), dir.resolve("other-ec-key.pem"));
+        Path otherRsaKey = Files.writeString(dir.resolve("other-rsa-key.pem"), "");
+        SelfSignedCertificate otherRsa = new SelfSignedCertificate("localhost", "RSA", 2048);
+        Files.copy(otherRsa.privateKey().toPath(), otherRsaKey, StandardCopyOption.REPLACE_EXISTING);
+        other.delete();
+        otherRsa.delete();
+
+        assertThatThrownBy(() -> configured(rsaCert, ecKey).keyCertOptions())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the key in " + ecKey + " does not match the certificate in " + rsaCert);
+        assertThatThrownBy(() -> configured(ecCert, otherEcKey).keyCertOptions())
+                .hasMessage("the key in " + otherEcKey + " does not match the certificate in " + ecCert);
+        assertThatThrownBy(() -> configured(rsaCert, otherRsaKey).keyCertOptions())
+                .hasMessage("the key in " + otherRsaKey + " does not match the certificate in " + rsaCert);
+        assertThat(TlsMaterial.configuredProblems(
+                        new TlsConfig(rsaCert.toString(), ecKey.toString(), null), "bridge.tls"))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "bridge.tls.keyFile: the key in " + ecKey + " does not match the certificate in " + rsaCert);
+        assertThat(TlsMaterial.configuredProblems(
+                        new TlsConfig(ecCert.toString(), ecKey.toString(), null), "bridge.tls"))
+                .isEmpty();
+        assertThat(TlsMaterial.configuredProblems(
+                        new TlsConfig(
+                                ecKey.toString(),
+                                fixture("ec-encrypted-key.pem").toString(),
+                                null),
+                        "bridge.tls"))
+                .satisfiesExactly(
+                        c -> assertThat(c).startsWith("bridge.tls.certFile: ").contains(ecKey.toString()),
+                        k -> assertThat(k).startsWith("bridge.tls.keyFile: ").contains("is encrypted"));
     }
 
     private TlsMaterial configured(Path cert, Path key) {

@@ -105,18 +105,7 @@ class RunCommandTest {
         Path cert = tlsFixture("rsa-cert.pem");
         Path key = tlsFixture("ec-pkcs8-key.pem");
         // Without the check, run would listen with a pair no handshake can use, and serve until stopped.
-        Result r = assertTimeoutPreemptively(
-                Duration.ofSeconds(60),
-                () -> AgentFixture.run(
-                        "run",
-                        "--set",
-                        "dataDir=" + dir.resolve("data"),
-                        "--set",
-                        "bridge.port=0",
-                        "--set",
-                        "bridge.tls.certFile=" + cert,
-                        "--set",
-                        "bridge.tls.keyFile=" + key));
+        Result r = runWithBridgeTls(dir.resolve("data"), cert, key);
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err())
                 .contains("bridge.tls.keyFile: the key in " + key + " does not match the certificate in " + cert)
@@ -131,34 +120,12 @@ class RunCommandTest {
         Path data = dir.resolve("data");
         // Before: "bridge disabled: the configured TLS material cannot be used", and the agent ran on without its
         // control channel until stopped.
-        Result encryptedKey = assertTimeoutPreemptively(
-                Duration.ofSeconds(60),
-                () -> AgentFixture.run(
-                        "run",
-                        "--set",
-                        "dataDir=" + data,
-                        "--set",
-                        "bridge.port=0",
-                        "--set",
-                        "bridge.tls.certFile=" + cert,
-                        "--set",
-                        "bridge.tls.keyFile=" + encrypted));
+        Result encryptedKey = runWithBridgeTls(data, cert, encrypted);
         assertThat(encryptedKey.exit()).as(encryptedKey.toString()).isEqualTo(2);
         assertThat(encryptedKey.err())
                 .contains("bridge.tls.keyFile: the private key in " + encrypted + " is encrypted")
                 .doesNotContain("bridge disabled");
-        Result keyAsCertificate = assertTimeoutPreemptively(
-                Duration.ofSeconds(60),
-                () -> AgentFixture.run(
-                        "run",
-                        "--set",
-                        "dataDir=" + data,
-                        "--set",
-                        "bridge.port=0",
-                        "--set",
-                        "bridge.tls.certFile=" + key,
-                        "--set",
-                        "bridge.tls.keyFile=" + key));
+        Result keyAsCertificate = runWithBridgeTls(data, key, key);
         assertThat(keyAsCertificate.exit()).as(keyAsCertificate.toString()).isEqualTo(2);
         assertThat(keyAsCertificate.err()).contains("bridge.tls.certFile: ").contains(key.toString());
         Result missing = AgentFixture.run(
@@ -172,6 +139,22 @@ class RunCommandTest {
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).startsWith("kms-agent run: invalid configuration:");
         assertThat(encryptedKey.err()).startsWith("kms-agent run: invalid configuration:");
+    }
+
+    /** {@code run} with the bridge on these TLS files, bounded: a start that wrongly goes on would serve until stopped. */
+    private static Result runWithBridgeTls(Path data, Path cert, Path key) {
+        return assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> AgentFixture.run(
+                        "run",
+                        "--set",
+                        "dataDir=" + data,
+                        "--set",
+                        "bridge.port=0",
+                        "--set",
+                        "bridge.tls.certFile=" + cert,
+                        "--set",
+                        "bridge.tls.keyFile=" + key));
     }
 
     private static Path tlsFixture(String name) throws Exception {

@@ -151,13 +151,8 @@ class RenewalLoopResumeTest {
         // A MAK or retail licence has nothing to renew, and the loop kept no timer: put back on its GVLK (ctl
         // install-gvlk), the product sat in grace until the agent restarted.
         LoopHarness h = new LoopHarness();
-        SimulatedMachine m = h.machine("srv-1", Duration.ZERO);
-        LoadedFamily f = TestFamilies.byId("windows-server");
-        SimulatedProduct p = installedServer(f, m);
         boolean[] forGood = {true};
-        LicensingStack stack = licensedForGoodWhile(m, forGood);
-        RenewalLoop loop = new RenewalLoop(h.scheduler, f, stack, p.skuId(), MakFallbackPolicy.OFF, h.events::add);
-        loop.start();
+        RenewalLoop loop = startedLicensedForGoodWhile(h, forGood);
         h.runFor(Duration.ofDays(1));
         assertThat(loop.attempts()).as("nothing to activate or renew").isZero();
 
@@ -173,13 +168,8 @@ class RenewalLoopResumeTest {
         // ctl install-gvlk on a product licensed for good: before, the loop found out at its next read, up to the
         // renewal interval (7 days) later, the product in grace meanwhile.
         LoopHarness h = new LoopHarness();
-        SimulatedMachine m = h.machine("srv-1", Duration.ZERO);
-        LoadedFamily f = TestFamilies.byId("windows-server");
-        SimulatedProduct p = installedServer(f, m);
         boolean[] forGood = {true};
-        LicensingStack stack = licensedForGoodWhile(m, forGood);
-        RenewalLoop loop = new RenewalLoop(h.scheduler, f, stack, p.skuId(), MakFallbackPolicy.OFF, h.events::add);
-        loop.start();
+        RenewalLoop loop = startedLicensedForGoodWhile(h, forGood);
         h.runFor(Duration.ofHours(1));
         loop.keyChanged();
         assertThat(loop.attempts())
@@ -254,6 +244,17 @@ class RenewalLoopResumeTest {
         int before = loop.attempts();
         h.runFor(Duration.ofHours(2));
         assertThat(loop.attempts()).isGreaterThan(before);
+    }
+
+    /** A started loop for server srv-1, whose stack reports a licence for good while {@code forGood[0]}. */
+    private static RenewalLoop startedLicensedForGoodWhile(LoopHarness h, boolean[] forGood) throws Exception {
+        SimulatedMachine m = h.machine("srv-1", Duration.ZERO);
+        LoadedFamily f = TestFamilies.byId("windows-server");
+        SimulatedProduct p = installedServer(f, m);
+        RenewalLoop loop = new RenewalLoop(
+                h.scheduler, f, licensedForGoodWhile(m, forGood), p.skuId(), MakFallbackPolicy.OFF, h.events::add);
+        loop.start();
+        return loop;
     }
 
     /** The machine's stack, reporting a licence for good (a MAK's or retail's: no expiry) while {@code forGood[0]}. */

@@ -53,7 +53,7 @@ class GlobalOptionsHelpTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out().replaceAll("\\s+", " "))
                 .contains("--domain=DOMAIN The DNS domain to look KMS hosts up in, used in place of the machine's"
-                        + " domain (USERDNSDOMAIN); a configured lookup domain still wins.")
+                        + " domain (USERDNSDOMAIN on Windows); a configured lookup domain still wins.")
                 .doesNotContain("when it cannot be found");
     }
 }

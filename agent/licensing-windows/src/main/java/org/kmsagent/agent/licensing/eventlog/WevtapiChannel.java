@@ -6,7 +6,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import java.util.ArrayList;
 import java.util.List;
-import org.kmsagent.agent.licensing.slc.Utf16;
+import org.kmsagent.agent.licensing.win32.Utf16;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -6,7 +6,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import java.util.Objects;
 import java.util.Optional;
-import org.kmsagent.agent.licensing.slc.Utf16;
+import org.kmsagent.agent.licensing.win32.Utf16;
 
 /**
  * One key under {@code HKEY_LOCAL_MACHINE}, read value by value through {@code RegGetValueW}. An absent key or value

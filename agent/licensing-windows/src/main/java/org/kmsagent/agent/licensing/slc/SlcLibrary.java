@@ -11,7 +11,7 @@ import com.sun.jna.ptr.PointerByReference;
  *
  * <p>Mapping (docs/kms-rules.md §8.5, docs/building.md §9 "JNA "): HRESULT is {@code int} (never {@code WinNT.HRESULT}, which is 8
  * bytes on Linux); {@code const SLID*} is a {@link NativeGuid} passed by reference, {@code null} when optional; every
- * {@code PCWSTR} is a {@link Pointer} to UTF-16LE bytes made by {@link Utf16} (never {@code WString}, whose
+ * {@code PCWSTR} is a {@link Pointer} to UTF-16LE bytes made by {@link org.kmsagent.agent.licensing.win32.Utf16} (never {@code WString}, whose
  * {@code wchar_t} is 4 bytes on Linux); out pointers are {@link PointerByReference} and the buffers they receive
  * are freed through {@link NativeMemory}.
  *

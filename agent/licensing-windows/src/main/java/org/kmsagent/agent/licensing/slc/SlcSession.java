@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.kmsagent.agent.licensing.win32.Utf16;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.LicensingException;
 

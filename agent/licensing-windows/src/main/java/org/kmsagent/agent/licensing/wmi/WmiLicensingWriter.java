@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.UUID;
 import org.kmsagent.agent.licensing.slc.Guids;
 import org.kmsagent.agent.licensing.slc.LicensingWriter;
-import org.kmsagent.agent.licensing.slc.Utf16;
+import org.kmsagent.agent.licensing.win32.Utf16;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingService;

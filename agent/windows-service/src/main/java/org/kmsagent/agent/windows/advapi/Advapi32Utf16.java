@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * UTF-16LE strings for the advapi32 W functions. Made from bytes, never with {@code WString} or {@code getWideString}:
- * off Windows {@code wchar_t} is 4 bytes and those step by it. licensing-windows has its own ({@code slc.Utf16}): the
+ * off Windows {@code wchar_t} is 4 bytes and those step by it. licensing-windows has its own ({@code win32.Utf16}): the
  * two modules are peers and this one depends on nothing of the agent (docs/architecture.md).
  */
 public final class Advapi32Utf16 {

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.licensing.slc;
+package org.kmsagent.agent.licensing.win32;
 
 import com.sun.jna.Memory;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,17 @@
 package org.kmsagent.agent.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine;
 
 /** The {@code kms-agent} entry point. */
 public final class Main {
     /** Guice's switch for generating a class per injected constructor and method (its {@code InternalFlags}). */
     static final String GUICE_BYTECODE_GEN = "guice_bytecode_gen_option";
+
+    /** Where Linux shows what the process's descriptor 1 is: {@code pipe:[inode]} for an anonymous pipe. */
+    static final Path STANDARD_OUTPUT_LINK = Path.of("/proc/self/fd/1");
 
     private Main() {}
 
@@ -27,13 +33,14 @@ public final class Main {
     }
 
     /**
-     * A command whose standard output could not be written (a full disk behind {@code > year.txt}, a closed pipe)
-     * failed, whatever it returned: Java's print streams keep write errors to themselves, and a script took the
-     * cut-short file for the whole with exit 0.
+     * A command whose standard output could not be written (a full disk behind {@code > year.txt}) failed, whatever
+     * it returned: Java's print streams keep write errors to themselves, and a script took the cut-short file for the
+     * whole with exit 0. A pipe whose reader stopped early ({@code | grep -q}, {@code | head -1}) is not that: the
+     * reader had what it wanted, and a command killed by SIGPIPE would have ended as quietly.
      */
     static int withOutputWritten(CommandLine commandLine, int exitCode) {
         boolean lost = commandLine.getOut().checkError() | System.out.checkError();
-        if (!lost || exitCode != 0) {
+        if (!lost || exitCode != 0 || standardOutputIsPipe(STANDARD_OUTPUT_LINK)) {
             return exitCode;
         }
         commandLine
@@ -42,5 +49,18 @@ public final class Main {
                         + " end): what it printed is incomplete");
         commandLine.getErr().flush();
         return 1;
+    }
+
+    /**
+     * Whether standard output is an anonymous pipe: a write to one fails only once its reader has closed it (EPIPE),
+     * so a failed write there means the reader stopped, never data lost on a disk. Known on Linux only (elsewhere, and
+     * for a named pipe, a failed write is reported as lost).
+     */
+    static boolean standardOutputIsPipe(Path descriptorLink) {
+        try {
+            return Files.readSymbolicLink(descriptorLink).toString().startsWith("pipe:");
+        } catch (IOException | UnsupportedOperationException | SecurityException notKnown) {
+            return false;
+        }
     }
 }

@@ -43,6 +43,32 @@ class StandardOutputLostIT {
                 .contains("kms-agent: standard output could not be written (a full disk, or a pipe closed");
     }
 
+    /**
+     * {@code kms-agent ctl fleet | grep -q pc-0042}: grep left at the first match and the agent said its output was
+     * lost and exited 1, failing the docs' own wait loop. A reader that stops early is no lost output.
+     */
+    @Test
+    void aPipeWhoseReaderStopsEarlyEndsTheCommandQuietly() throws Exception {
+        assumeTrue(Files.isSymbolicLink(Path.of("/proc/self/fd/1")), "needs /proc (Linux) to tell a pipe");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(KmsAgentProcess.command(
+                        List.of(),
+                        List.of(
+                                "products",
+                                "--plugins-dir",
+                                PluginJars.builtPlugins().toString())))
+                .directory(dir.toFile())
+                .redirectError(err.toFile())
+                .start();
+        // The reader goes before the command prints anything (its JVM is still starting): every write fails, EPIPE.
+        p.getInputStream().close();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        String printed = Files.readString(err, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(printed).isZero();
+        assertThat(printed).doesNotContain("could not be written");
+    }
+
     @Test
     void theSameCommandWithItsOutputWrittenExitsZero() throws Exception {
         KmsAgentProcess run = KmsAgentProcess.run(

@@ -387,6 +387,26 @@ public final class SimulateCommand implements Callable<Integer> {
 
     private long lastEvents;
 
+    /**
+     * Whether what this command printed can no longer be written: the reader of its pipe has gone, or the disk behind
+     * its file is full. Flushes, once a simulated day, so that a failed write shows.
+     */
+    private boolean outputLost(PrintWriter out) {
+        out.flush();
+        return spec.commandLine().getOut().checkError() | System.out.checkError();
+    }
+
+    /** Ends a run whose output nobody reads any more, after so many scheduler events. */
+    private static final class OutputLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final long events;
+
+        OutputLost(long events) {
+            super(null, null, false, false);
+            this.events = events;
+        }
+    }
+
     private int run(Scenario scenario, Path reportFile, PrintWriter err, WhatIfWatch whatIf, List<String> changes)
             throws Exception {
         PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
@@ -406,6 +426,9 @@ public final class SimulateCommand implements Callable<Integer> {
         LabSummary summary;
         try {
             summary = lab.run((day, total, events) -> {
+                if (reportFile == null && outputLost(out)) {
+                    throw new OutputLost(events);
+                }
                 long now = System.nanoTime();
                 if (now - lastReport[0] > 1_000_000_000L) {
                     lastReport[0] = now;
@@ -421,6 +444,11 @@ public final class SimulateCommand implements Callable<Integer> {
                     err.flush();
                 }
             });
+        } catch (OutputLost lost) {
+            // Nobody reads what is left (`simulate --json | head -5`, or a full disk): stop rather than simulate the
+            // rest of a year for nothing. Main tells a reader that stopped early from output lost on a disk.
+            lastEvents = lost.events;
+            return 0;
         } catch (OutOfMemoryError e) {
             lab = null;
             if (jsonWriter != null) {

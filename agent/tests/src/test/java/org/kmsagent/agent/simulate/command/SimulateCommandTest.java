@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.AccessDeniedException;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.cli.KmsAgentCommand;
 import org.kmsagent.agent.testsupport.LabFixtures;
 import org.kmsagent.agent.testsupport.LabFixtures.Run;
+import org.kmsagent.agent.testsupport.TestFamilies;
 import picocli.CommandLine;
 
 class SimulateCommandTest {
@@ -431,5 +433,34 @@ class SimulateCommandTest {
         Run r = LabFixtures.simulate("--clients", "1", "--days", "1", "--seed", "-5");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("Seed -5, 1 day from");
+    }
+
+    /**
+     * {@code simulate --json | head -5} on a big fleet: the reader had gone after five lines, yet the command simulated
+     * the whole year before it ended. It now stops at the first simulated day whose output cannot be written.
+     */
+    @Test
+    void aRunWhoseOutputCannotBeWrittenStopsInsteadOfSimulatingTheRest() {
+        String[] args = {"--clients", "40", "--servers", "6", "--office2013", "10", "--days", "365", "--json"};
+        SimulateCommand whole =
+                new SimulateCommand(spec -> SimulationWiring.FamilyLease.of(TestFamilies.all()), LabFixtures.TEST_HOST);
+        CommandLine wholeRun = new CommandLine(whole);
+        wholeRun.setOut(new PrintWriter(new StringWriter(), true));
+        assertThat(wholeRun.execute(args)).isZero();
+
+        SimulateCommand unread =
+                new SimulateCommand(spec -> SimulationWiring.FamilyLease.of(TestFamilies.all()), LabFixtures.TEST_HOST);
+        CommandLine unreadRun = new CommandLine(unread);
+        unreadRun.setOut(new PrintWriter(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        }));
+        unreadRun.setErr(new PrintWriter(new StringWriter(), true));
+        unreadRun.execute(args);
+
+        // It stops after its first day: far from the year's events (a day's activations are a few of its renewals).
+        assertThat(unread.lastEvents()).isPositive().isLessThan(whole.lastEvents() / 4);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginProblem;
 import org.kmsagent.agent.plugin.PluginSignatures;
 
 /**
@@ -20,6 +21,9 @@ public interface CliServices {
      * doctor reports, without reading the trust store again.
      */
     PluginSignatures pluginSignatures();
+
+    /** The plugin jars of that load that were refused, and why (none when every jar loaded). */
+    List<PluginProblem> pluginProblems();
 
     /** Chooses the licensing stack: {@code --licensing}, else the configuration's {@code licensing}. */
     LicensingStacks stacks();

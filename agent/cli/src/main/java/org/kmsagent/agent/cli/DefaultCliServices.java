@@ -12,6 +12,7 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
+import org.kmsagent.agent.plugin.PluginProblem;
 import org.kmsagent.agent.plugin.PluginSignatures;
 
 /**
@@ -37,6 +38,11 @@ final class DefaultCliServices implements CliServices {
     @Override
     public PluginSignatures pluginSignatures() {
         return plugins().signatures();
+    }
+
+    @Override
+    public List<PluginProblem> pluginProblems() {
+        return plugins().problems();
     }
 
     private synchronized PluginHost plugins() {

@@ -24,6 +24,7 @@ import org.kmsagent.agent.doctor.KmsSrvLookup;
 import org.kmsagent.agent.doctor.LicensingCallsCheck;
 import org.kmsagent.agent.doctor.MachineDomain;
 import org.kmsagent.agent.doctor.NameResolver;
+import org.kmsagent.agent.doctor.PluginLoadCheck;
 import org.kmsagent.agent.doctor.PluginTrustCheck;
 import org.kmsagent.agent.doctor.PortProbe;
 import org.kmsagent.agent.doctor.SelfTestStep;
@@ -168,11 +169,13 @@ public final class DoctorCommand extends MachineReportCommand {
 
     /**
      * Adds what the agent recorded in its data directory (the configuration's {@code dataDir}; {@code data} in the
-     * working directory without one): the licensing calls it abandoned; and whether it checks plugin signatures.
+     * working directory without one): the licensing calls it abandoned; whether it checks plugin signatures, and the
+     * plugin jars it would not load.
      */
     private DoctorReport withAgentRecord(DoctorReport report, AgentConfig agent) {
         List<Finding> findings = new ArrayList<>(report.findings());
         findings.add(PluginTrustCheck.finding(services().pluginSignatures()));
+        PluginLoadCheck.check(services().pluginProblems()).ifPresent(findings::add);
         LicensingCallsCheck.check(Path.of(agent.dataDir()).toAbsolutePath(), clock.instant())
                 .ifPresent(findings::add);
         return new DoctorReport(report.stack(), report.stackReason(), findings);

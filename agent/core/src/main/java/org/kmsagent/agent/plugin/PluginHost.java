@@ -504,11 +504,6 @@ public final class PluginHost implements AutoCloseable {
         return new Descriptor(id, version);
     }
 
-    /**
-     * The jars in file-name order, except that of jars with one plugin id the one of the highest Plugin-Version comes
-     * first, and of one version the one under the shipped name; a jar whose manifest cannot be read, or is refused
-     * (its version no SemVer), keeps its place and is refused when loaded.
-     */
     /** What each jar's manifest declares; a jar whose manifest is refused has none (its load reports why). */
     private static Map<Path, Descriptor> descriptors(List<Path> jars) {
         Map<Path, Descriptor> declared = new HashMap<>();
@@ -522,6 +517,11 @@ public final class PluginHost implements AutoCloseable {
         return declared;
     }
 
+    /**
+     * The jars in file-name order, except that of jars with one plugin id the one of the highest Plugin-Version comes
+     * first, and of one version the one under the shipped name; a jar whose manifest cannot be read, or is refused
+     * (its version no SemVer), keeps its place and is refused when loaded.
+     */
     private static List<Path> inLoadOrder(List<Path> byName, Map<Path, Descriptor> declared) {
         List<Path> out = new ArrayList<>(byName);
         // Of one version, the jar named as the build ships it (<id>-<version>[-suffix].jar) before a copy.

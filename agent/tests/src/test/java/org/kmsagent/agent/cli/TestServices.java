@@ -10,6 +10,7 @@ import org.kmsagent.agent.licensing.slc.RecordingLicensingWriter;
 import org.kmsagent.agent.licensing.slc.SlcClient;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginProblem;
 import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.api.WindowsVersion;
 import picocli.CommandLine;
@@ -52,6 +53,12 @@ record TestServices(List<LoadedFamily> families, boolean windows) implements Cli
     @Override
     public PluginSignatures pluginSignatures() {
         return OfflinePluginTrust.of(agentConfig());
+    }
+
+    /** Families built in code: no jar to refuse. */
+    @Override
+    public List<PluginProblem> pluginProblems() {
+        return List.of();
     }
 
     @Override

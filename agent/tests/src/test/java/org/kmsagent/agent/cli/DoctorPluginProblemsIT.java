@@ -1,0 +1,57 @@
+package org.kmsagent.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.daemon.AgentFixture;
+import org.kmsagent.agent.daemon.AgentFixture.Result;
+import org.kmsagent.agent.plugin.PluginJars;
+
+/**
+ * {@code doctor} with a jar in the plugins folder that does not load: its refusal went to standard error only, and
+ * the check list itself looked healthy with a family missing. The list now names the jar and why.
+ */
+class DoctorPluginProblemsIT {
+    @TempDir
+    Path dir;
+
+    private Result doctor(Path plugins) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), """
+                dataDir: %s
+                licensing: simulated
+                simulated:
+                  editions: [Windows 11 Enterprise]
+                """.formatted(dir.resolve("data")));
+        return AgentFixture.run("--plugins-dir", plugins.toString(), "doctor", "--config", file.toString());
+    }
+
+    @Test
+    void aJarThatDoesNotLoadIsAWarningOfItsOwnNamingTheJarAndWhy() throws Exception {
+        Path plugins = dir.resolve("plugins");
+        PluginJars.copyBuilt(plugins, "windows-client");
+        byte[] office = Files.readAllBytes(PluginJars.built("office2016"));
+        Files.write(plugins.resolve("office2016-cut.jar"), Arrays.copyOf(office, office.length / 2));
+
+        Result r = doctor(plugins);
+
+        assertThat(r.out())
+                .as(r.toString())
+                .containsPattern("WARN plugins +agent: 1 plugin jar not loaded, so their families are not kept"
+                        + " activated: office2016-cut\\.jar: not a jar \\(zip\\) file")
+                .contains("fix: fix or remove each jar named");
+    }
+
+    @Test
+    void withEveryJarLoadedThereIsNoPluginsLine() throws Exception {
+        Path plugins = dir.resolve("plugins");
+        PluginJars.copyBuilt(plugins, "windows-client");
+
+        Result r = doctor(plugins);
+
+        assertThat(r.out()).as(r.toString()).contains("plugin-signatures").doesNotContain("WARN plugins");
+    }
+}

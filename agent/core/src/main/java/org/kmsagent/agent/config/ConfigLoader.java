@@ -166,7 +166,7 @@ public final class ConfigLoader {
                             why -> errors.add("environment variable " + BoundedInput.shown(e.getKey()) + ": " + why));
             ConfigKeys.forEnvironment(e.getKey()).ifPresent(key -> {
                 put(root, key, scalar(e.getValue()), errors);
-                origin.put(key, "environment variable " + e.getKey());
+                overridden(origin, key, "environment variable " + e.getKey());
             });
         }
         for (String set : sets) {
@@ -177,7 +177,7 @@ public final class ConfigLoader {
                 errors.add(FROM_SET + " " + ConfigKeys.notAKey(BoundedInput.shown(set.substring(0, eq))));
             } else {
                 put(root, set.substring(0, eq), scalar(set.substring(eq + 1)), errors);
-                origin.put(set.substring(0, eq), FROM_SET);
+                overridden(origin, set.substring(0, eq), FROM_SET);
             }
         }
         resolveEnvironmentReferences(root, "", errors);
@@ -227,6 +227,16 @@ public final class ConfigLoader {
      * ({@code --set pluginsDir: /nope does not exist}) rather than as a place ({@code agent.yaml:7: pluginsDir: ...}).
      */
     private static final String FROM_SET = "--set";
+
+    /**
+     * Records that {@code key} was written again by an override, replacing the whole value: the places the file gave
+     * its elements and fields ({@code fleet.hubs[0]}, line 6) are no longer where anything under it came from, and an
+     * error about {@code fleet.hubs[0]} must name the override, not a line of the file that holds a valid value.
+     */
+    private static void overridden(Map<String, String> origin, String key, String where) {
+        origin.keySet().removeIf(k -> k.startsWith(key + ".") || k.startsWith(key + "["));
+        origin.put(key, where);
+    }
 
     /**
      * Prefixes an error with where its key was written: the file and line, the environment variable, or

@@ -230,6 +230,23 @@ class ConfigLoaderTest {
                         + "-99999999999 (too small)");
     }
 
+    /**
+     * {@code KMSAGENT_FLEET_HUBS='[127.0.01:7690]'} over a file whose {@code hubs} is valid: the error sent the user to
+     * edit that line of the file, which was right, since the file's place for {@code fleet.hubs[0]} outlived the
+     * override that replaced the whole list.
+     */
+    @Test
+    void aListReplacedByAnOverrideBlamesTheOverrideNotTheFileLineItReplaced() throws Exception {
+        Path file = yaml("fleet:\n  hubs: [127.0.0.1:7690]\n");
+        assertThat(errors(Map.of("KMSAGENT_FLEET_HUBS", "[127.0.01:7690]"), Optional.of(file)))
+                .anySatisfy(e -> assertThat(e)
+                        .startsWith("environment variable KMSAGENT_FLEET_HUBS: fleet.hubs[0]: expected host:port"))
+                .noneSatisfy(e -> assertThat(e).contains(":2: fleet.hubs"));
+        assertThat(errors(Map.of(), Optional.of(file), "fleet.hubs=[127.0.01:7690]"))
+                .anySatisfy(e -> assertThat(e).startsWith("--set fleet.hubs[0]: expected host:port"))
+                .noneSatisfy(e -> assertThat(e).contains(":2: fleet.hubs"));
+    }
+
     @Test
     void aWrongTypeNamesItsKey() throws Exception {
         Path file = yaml("bridge:\n  maxConnections: lots\n");

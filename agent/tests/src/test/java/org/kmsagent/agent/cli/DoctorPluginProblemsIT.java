@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.daemon.AgentFixture.Result;
 import org.kmsagent.agent.plugin.PluginJars;
 
@@ -20,13 +19,7 @@ class DoctorPluginProblemsIT {
     Path dir;
 
     private Result doctor(Path plugins) throws Exception {
-        Path file = Files.writeString(dir.resolve("agent.yaml"), """
-                dataDir: %s
-                licensing: simulated
-                simulated:
-                  editions: [Windows 11 Enterprise]
-                """.formatted(dir.resolve("data")));
-        return AgentFixture.run("--plugins-dir", plugins.toString(), "doctor", "--config", file.toString());
+        return SimulatedDoctor.run(dir, plugins, "");
     }
 
     @Test

@@ -2,11 +2,9 @@ package org.kmsagent.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.daemon.AgentFixture.Result;
 import org.kmsagent.agent.plugin.PluginJars;
 
@@ -20,16 +18,7 @@ class DoctorSimulatedDomainIT {
     Path dir;
 
     private Result doctor(String host) throws Exception {
-        Path file = Files.writeString(dir.resolve("agent.yaml"), """
-                dataDir: %s
-                licensing: simulated
-                simulated:
-                  editions: [Windows 11 Enterprise]
-                host:
-                %s
-                """.formatted(dir.resolve("data"), host));
-        return AgentFixture.run(
-                "--plugins-dir", PluginJars.builtPlugins().toString(), "doctor", "--config", file.toString());
+        return SimulatedDoctor.run(dir, PluginJars.builtPlugins(), host);
     }
 
     @Test

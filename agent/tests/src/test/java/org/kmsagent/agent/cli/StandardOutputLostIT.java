@@ -21,21 +21,23 @@ class StandardOutputLostIT {
     @TempDir
     Path dir;
 
-    @Test
-    void aCommandWhoseOutputCannotBeWrittenFailsAndSaysSo() throws Exception {
-        File full = new File("/dev/full");
-        assumeTrue(full.exists(), "needs /dev/full (Linux)");
-        Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(KmsAgentProcess.command(
+    /** {@code kms-agent products} over the built plugins, started in the test's folder. */
+    private ProcessBuilder products() {
+        return new ProcessBuilder(KmsAgentProcess.command(
                         List.of(),
                         List.of(
                                 "products",
                                 "--plugins-dir",
                                 PluginJars.builtPlugins().toString())))
-                .directory(dir.toFile())
-                .redirectOutput(full)
-                .redirectError(err.toFile())
-                .start();
+                .directory(dir.toFile());
+    }
+
+    @Test
+    void aCommandWhoseOutputCannotBeWrittenFailsAndSaysSo() throws Exception {
+        File full = new File("/dev/full");
+        assumeTrue(full.exists(), "needs /dev/full (Linux)");
+        Path err = dir.resolve("err.txt");
+        Process p = products().redirectOutput(full).redirectError(err.toFile()).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
 
         assertThat(p.exitValue()).isEqualTo(1);
@@ -51,15 +53,7 @@ class StandardOutputLostIT {
     void aPipeWhoseReaderStopsEarlyEndsTheCommandQuietly() throws Exception {
         assumeTrue(Files.isSymbolicLink(Path.of("/proc/self/fd/1")), "needs /proc (Linux) to tell a pipe");
         Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(KmsAgentProcess.command(
-                        List.of(),
-                        List.of(
-                                "products",
-                                "--plugins-dir",
-                                PluginJars.builtPlugins().toString())))
-                .directory(dir.toFile())
-                .redirectError(err.toFile())
-                .start();
+        Process p = products().redirectError(err.toFile()).start();
         // The reader goes before the command prints anything (its JVM is still starting): every write fails, EPIPE.
         p.getInputStream().close();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();

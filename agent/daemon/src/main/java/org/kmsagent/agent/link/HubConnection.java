@@ -17,6 +17,7 @@ import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.FrameDecoder;
 import org.kmsagent.agent.bus.bridge.Frames;
 import org.kmsagent.agent.config.FleetConfig;
+import org.kmsagent.agent.core.BoundedInput;
 
 /**
  * One agent's connection to one hub's TLS bridge, non-blocking (the bridge's framing over a Vert.x {@link NetSocket}):
@@ -239,9 +240,20 @@ public final class HubConnection {
 
     /**
      * What to do when the hub refused this connection's token: the hub's own log names the client it took the token
-     * for ("client 'ops' (admin) ... refused registration"), the agent's said only "access_denied".
+     * for ("client 'ops' (admin) ... refused registration"), or says "unknown token"; the agent's said only
+     * "access_denied" or "not_authorised".
      */
     private String refusalHint(String message) {
+        if (message.startsWith("not_authorised")) {
+            // The hub knows no credential by this token: never enrolled, mistyped, or revoked or re-issued since
+            // (a revoked credential is refused the same way as one the hub never issued, docs/fleet.md).
+            String id =
+                    FleetConfig.enrolledAgentId(token).map(BoundedInput::shown).orElse("AGENT-ID");
+            return " (the hub knows no agent credential by this fleet.token: never enrolled, mistyped, or revoked or"
+                    + " replaced since by enrolling the id again; if this machine belongs in the fleet, enrol it on a hub"
+                    + " with 'kms-agent ctl --hub HUB fleet enroll " + id + "' and put the token that command prints in"
+                    + " fleet.token)";
+        }
         if (!message.startsWith("access_denied")
                 || FleetConfig.enrolledAgentId(token).isPresent()) {
             return "";

@@ -36,7 +36,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.CannotListen;
+import org.kmsagent.agent.logging.HeldRecords;
 import org.kmsagent.agent.metrics.Figures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a hub's clustered Vert.x on Hazelcast from {@link FleetConfig.ClusterConfig}: TCP-IP join only (no
@@ -45,6 +49,8 @@ import org.kmsagent.agent.metrics.Figures;
  * not offered (Hazelcast open source refuses it).
  */
 public final class FleetCluster {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetCluster.class);
+
     /** The fleet's cluster maps (agents' records, history and audit pieces): Hazelcast's name pattern for them. */
     static final String FLEET_MAPS = "kmsagent.fleet.*";
 
@@ -139,26 +145,53 @@ public final class FleetCluster {
         // cluster: a start that failed between the two failed at the join.
         Set<LifecycleEvent.LifecycleState> seen = ConcurrentHashMap.newKeySet();
         cfg.addListenerConfig(new ListenerConfig((LifecycleListener) event -> seen.add(event.getState())));
-        Future<Vertx> clustered = start(cfg, c, figures, wait);
-        try {
-            // Hazelcast gives up at `wait`; the margin covers its shutdown and Vert.x's own start after a join.
-            return clustered.await(wait.toSeconds() + 60, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw notJoined(c, wait, e);
-        } catch (Exception e) { // Vert.x's await rethrows the failure as it is, checked or not
-            if (seen.contains(LifecycleEvent.LifecycleState.STARTING)
-                    && !seen.contains(LifecycleEvent.LifecycleState.STARTED)) {
+        // Hazelcast's own lines stop at "is STARTING" until the join succeeds or gives up: a hub that waits for a
+        // member which never answers looked hung for the whole wait.
+        LOG.info(
+                "fleet.cluster: joining cluster '{}' through members {} (at most {} s)",
+                c.name(),
+                c.members(),
+                wait.toSeconds());
+        try (HeldRecords vertxErrors = HeldRecords.hold(VERTX_IMPL, VERTX_START_FAILED)) {
+            Future<Vertx> clustered = start(cfg, c, figures, wait);
+            try {
+                // Hazelcast gives up at `wait`; the margin covers its shutdown and Vert.x's own start after a join.
+                return clustered.await(wait.toSeconds() + 60, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
                 throw notJoined(c, wait, e);
+            } catch (Exception e) { // Vert.x's await rethrows the failure as it is, checked or not
+                if (seen.contains(LifecycleEvent.LifecycleState.STARTING)
+                        && !seen.contains(LifecycleEvent.LifecycleState.STARTED)) {
+                    vertxErrors.drop();
+                    throw notJoined(c, wait, e);
+                }
+                if (seen.contains(LifecycleEvent.LifecycleState.STARTED)) {
+                    // Joined, then Vert.x could not bind its end of the event bus (the port taken since the hub
+                    // checked).
+                    try {
+                        HubListeners.eventBus(c).listening(() -> {
+                            throw e;
+                        });
+                    } catch (CannotListen said) {
+                        vertxErrors.drop();
+                        throw said;
+                    }
+                }
+                throw e;
             }
-            if (seen.contains(LifecycleEvent.LifecycleState.STARTED)) {
-                // Joined, then Vert.x could not bind its end of the event bus (the port taken since the hub checked).
-                HubListeners.eventBus(c).listening(() -> {
-                    throw e;
-                });
-            }
-            throw e;
         }
     }
+
+    /**
+     * Vert.x's logger for a clustered start that failed: "Failed to initialize clustered Vert.x" with the cause's stack
+     * trace, then, as it closes, "Failed to leave cluster" (a NullPointerException inside vertx-hazelcast when the
+     * member never joined). Where the hub says why in one line ({@link #notJoined}, or {@link CannotListen} naming the
+     * event bus's address), they are held back and dropped ({@link HeldRecords}); any other failure still logs them.
+     */
+    private static final String VERTX_IMPL = "io.vertx.core.impl.VertxImpl";
+
+    private static final Set<String> VERTX_START_FAILED =
+            Set.of("Failed to initialize clustered Vert.x", "Failed to leave cluster");
 
     private static final Pattern MEMBER = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^\\s:\\[\\]]+)(?::([^:]*))?");
     private static final Pattern OCTET = Pattern.compile("\\*|\\d{1,3}(-\\d{1,3})?");

@@ -337,6 +337,40 @@ class AgentIdentityTest {
     }
 
     @Test
+    void anAgentWithATokenTheHubDoesNotKnowIsToldToBeEnrolled() {
+        // Its log said only "the hub refused: not_authorised", again at every retry; "unknown token" was in the hub's
+        // log alone.
+        String garbage = "garbage-token-0123456789";
+        FleetLink link = started("pc-0042", garbage, (address, body) -> Future.succeededFuture(null));
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> log.text().contains("the hub knows no agent credential by this fleet.token"));
+        assertThat(log.text())
+                .contains("fleet: pc-0042 cannot use hub " + hub.at() + ": the hub refused: not_authorised (the hub"
+                        + " knows no agent credential by this fleet.token: never enrolled, mistyped, or revoked")
+                .contains("enrol it on a hub with 'kms-agent ctl --hub HUB fleet enroll AGENT-ID' and put the token"
+                        + " that command prints in fleet.token)")
+                .doesNotContain(garbage);
+        assertThat(link.hub()).isEmpty();
+    }
+
+    @Test
+    void aRevokedAgentIsToldItsCredentialIsNoLongerKnownAndHowToEnrolItAgain() throws Exception {
+        String token = enroll("pc-0044");
+        FleetLink link = agent("pc-0044", token, (address, body) -> Future.succeededFuture(new JsonObject()));
+        assertThat(ctl("fleet", "revoke", "pc-0044").exitCode()).isZero();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.text().contains("the hub refused: not_authorised"));
+        assertThat(log.text())
+                .contains("fleet: pc-0044 cannot use hub " + hub.at() + ": the hub refused: not_authorised (the hub"
+                        + " knows no agent credential by this fleet.token: never enrolled, mistyped, or revoked or"
+                        + " replaced since by enrolling the id again;")
+                .contains("'kms-agent ctl --hub HUB fleet enroll pc-0044'")
+                .doesNotContain(token);
+        assertThat(link.hub()).isEmpty();
+    }
+
+    @Test
     void sharedAgentTokensAreRefusedUnlessAllowed() throws Exception {
         HubConnection shared = connect(LocalHub.AGENT_TOKEN);
         assertThat(code(shared.request(FleetAddresses.REGISTER, new JsonObject().put("agentId", "pc-x"), 5_000)))

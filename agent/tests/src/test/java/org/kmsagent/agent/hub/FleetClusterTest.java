@@ -41,6 +41,7 @@ import org.kmsagent.agent.core.CannotListen;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.link.HubConnection;
+import org.slf4j.LoggerFactory;
 
 class FleetClusterTest {
 
@@ -88,13 +89,71 @@ class FleetClusterTest {
     }
 
     /**
+     * The same hub, as its user saw it: for the whole wait its log stopped at Hazelcast's "is STARTING", so it looked
+     * hung; and after its one-line reason came two Vert.x ERROR records with stack traces ("Failed to initialize
+     * clustered Vert.x", then "Failed to leave cluster" with a NullPointerException from inside vertx-hazelcast). It
+     * now says at once which cluster it joins, through which members and for how long, and the failure is its own
+     * line alone.
+     */
+    @Test
+    void aHubThatCannotJoinSaysWhatItTriesAndEndsWithoutVertxStackTraces() throws Exception {
+        ch.qos.logback.classic.Logger own = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(FleetCluster.class);
+        ch.qos.logback.classic.Level level = own.getLevel();
+        own.setLevel(ch.qos.logback.classic.Level.INFO); // a hub's default logging.level; the tests run at WARN
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                LogLines log = new LogLines()) {
+            silentlyAccepting(silent);
+            int port = LoopbackPorts.free();
+            String cluster = "cannot-join-" + UUID.randomUUID();
+            List<String> members = List.of("127.0.0.1:" + silent.getLocalPort());
+            FleetConfig.ClusterConfig config = new FleetConfig.ClusterConfig(cluster, members, null, port, null, 0);
+
+            assertThatThrownBy(() -> FleetCluster.join(config, null, Duration.ofSeconds(3)))
+                    .hasMessageStartingWith("fleet.cluster: could not join cluster '" + cluster + "' within 3 s");
+
+            assertThat(log.text())
+                    .containsPattern("INFO .* - fleet.cluster: joining cluster '" + cluster + "' through members \\Q"
+                            + members + "\\E \\(at most 3 s\\)")
+                    .doesNotContain("Failed to initialize clustered Vert.x")
+                    .doesNotContain("Failed to leave cluster")
+                    .doesNotContain("NullPointerException")
+                    .doesNotContain("io.vertx.core.impl.VertxImpl");
+        } finally {
+            own.setLevel(level);
+        }
+    }
+
+    /** Accepts connections on {@code silent} and holds them open, never answering, until the socket closes. */
+    private static void silentlyAccepting(ServerSocket silent) {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    accepted.add(silent.accept());
+                }
+            } catch (IOException closed) {
+                for (Socket s : accepted) {
+                    try {
+                        s.close();
+                    } catch (IOException e) {
+                        // closing anyway
+                    }
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /**
      * An event-bus port taken after the hub checked it (HubServer tries its ports before it joins): Vert.x fails
      * once the member has joined. The hub stops naming the event bus, its keys and its address, and its member leaves
-     * the cluster rather than staying in it without a hub behind it.
+     * the cluster rather than staying in it without a hub behind it. Vert.x's own ERROR record of it is left out.
      */
     @Test
     void anEventBusPortTakenAfterTheCheckStopsTheHubNamingItAndItsMemberLeaves() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                LogLines log = new LogLines()) {
             int own = LoopbackPorts.free();
             FleetConfig.ClusterConfig config = new FleetConfig.ClusterConfig(
                     "taken-bus-" + UUID.randomUUID(),
@@ -109,6 +168,8 @@ class FleetClusterTest {
                     .isInstanceOf(CannotListen.class)
                     .hasMessage("event bus: cannot listen on 127.0.0.1:" + taken.getLocalPort()
                             + " (fleet.cluster.publicHost, fleet.cluster.eventBusPort): address already in use");
+            // That line is the whole story: Vert.x's record of the failed start, with its stack trace, is not repeated.
+            assertThat(log.text()).doesNotContain("Failed to initialize clustered Vert.x");
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(hazelcastThreads())
                             .as("Hazelcast's threads once the event bus has failed")

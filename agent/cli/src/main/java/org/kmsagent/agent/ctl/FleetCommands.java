@@ -339,8 +339,12 @@ final class FleetCommands extends CtlSubcommand {
                 }
                 printer.println("wrote " + out + ": " + r.machines() + " machine(s), " + r.hosts() + " host(s)"
                         + (r.skipped().isEmpty() ? "" : "; left out: " + String.join("; ", r.skipped())));
-                printer.println(
-                        "run it with: kms-agent simulate --snapshot " + out + " (add changes, e.g. --outage 0+40)");
+                // With no watched host the snapshot holds no host: simulate refuses an outage of one (docs/fleet.md).
+                printer.println("run it with: kms-agent simulate --snapshot " + out
+                        + (r.hosts() > 0
+                                ? " (add changes, e.g. --outage 0+40)"
+                                : " (add changes, e.g. --retire 'PC-1*'); it holds no KMS host, as no agent watches"
+                                        + " one (docs/fleet.md, \"Watched hosts\"), so it takes no --outage"));
                 return 0;
             });
         }

@@ -22,8 +22,9 @@ import org.kmsagent.api.LicenseStatus;
  * {@code present:} section holds the fleet as it is then, so that {@code simulate --snapshot} runs it forward:
  *
  * <ul>
- *   <li>the first watched host becomes {@code host}, further ones {@code hosts}; no watched host: the default host;
- *       each watched host's clients of the last 30 days (CMID, SKU, last request) become its table in
+ *   <li>the first watched host becomes {@code host}, further ones {@code hosts}; with no watched host the snapshot
+ *       holds no host (and counts none), and {@code simulate} refuses a change to one (docs/simulate.md); each
+ *       watched host's clients of the last 30 days (CMID, SKU, last request) become its table in
  *       {@code present.ledgers};
  *   <li>each agent becomes one machine, named by its host name (host name and agent id when agents share one, as on
  *       cloned VMs: machine names are unique), with its products (edition names as the agent reports them) and, when its
@@ -212,7 +213,7 @@ final class FleetSnapshot {
             }
         });
         scenario.put("present", new JsonObject().put("machines", present).put("ledgers", ledgers));
-        return new Result(scenario, count, Math.max(1, watched.size()), skipped);
+        return new Result(scenario, count, watched.size(), skipped);
     }
 
     /** An agent's machine as it is: its CMID and each product's state (docs/simulate.md, "The present"). */

@@ -41,6 +41,8 @@ import org.kmsagent.api.WindowsVersion;
  *     pin one)
  * @param snapshots how often the lab reports each host's counts ({@code host-status} events), if at all
  * @param present the fleet's state at the start (a fleet snapshot's), or {@link Present#NONE}: every machine new
+ * @param hostNamed whether the scenario names its host ({@code host}); false: the default host stands in
+ *     (docs/simulate.md, "The model"), as it does in a snapshot of a fleet with no watched host
  */
 public record Scenario(
         String name,
@@ -54,7 +56,8 @@ public record Scenario(
         FaultyStack.Plan faults,
         List<HostPlan> hosts,
         Optional<Duration> snapshots,
-        Present present) {
+        Present present,
+        boolean hostNamed) {
 
     public Scenario {
         Objects.requireNonNull(name, "name");
@@ -74,7 +77,19 @@ public record Scenario(
     /** The scenario with other faults ({@code --faults}). */
     public Scenario withFaults(FaultyStack.Plan plan) {
         return new Scenario(
-                name, description, seed, start, length, host, groups, makFallback, plan, hosts, snapshots, present);
+                name,
+                description,
+                seed,
+                start,
+                length,
+                host,
+                groups,
+                makFallback,
+                plan,
+                hosts,
+                snapshots,
+                present,
+                hostNamed);
     }
 
     /** The scenario with another seed and/or length (command-line overrides). */
@@ -91,7 +106,8 @@ public record Scenario(
                 faults,
                 hosts,
                 snapshots,
-                present);
+                present,
+                hostNamed);
     }
 
     /** The scenario with other hosts and fleet (a what-if's changes, {@link WhatIfChanges}). */
@@ -108,7 +124,8 @@ public record Scenario(
                 faults,
                 hosts,
                 snapshots,
-                present);
+                present,
+                hostNamed);
     }
 
     /**

@@ -228,7 +228,8 @@ public final class ScenarioReader {
                 faults,
                 hosts,
                 snapshots,
-                present);
+                present,
+                f.host() != null);
     }
 
     /**

@@ -324,6 +324,41 @@ public record WhatIfChanges(
     // ---- applying ----
 
     /**
+     * Refuses a change to a host (an outage, a host key or license pack removed) when the fleet's state names no host:
+     * a snapshot of a fleet with no watched host (docs/fleet.md, "What if: the fleet as it is"). Its KMS host is
+     * unknown, and the default host that would stand in for it is none of the fleet's, so such a change would be made
+     * to a host the user does not have. A scenario without a present keeps its default host, a host like any other.
+     *
+     * @param source the snapshot as the user gave it (its file, or the hub it was taken from)
+     * @throws ScenarioException naming the source, the changes refused, and what gives a snapshot a host
+     */
+    public void requireHostFor(Scenario s, String source) throws ScenarioException {
+        if (s.hostNamed() || s.present().isEmpty()) {
+            return;
+        }
+        List<String> asked = new ArrayList<>();
+        if (!outages.isEmpty()) {
+            asked.add("an outage");
+        }
+        if (!removeHostKeys.isEmpty()) {
+            asked.add("removing a host key");
+        }
+        if (!removeLicensePacks.isEmpty()) {
+            asked.add("removing a license pack");
+        }
+        if (asked.isEmpty()) {
+            return;
+        }
+        throw new ScenarioException(
+                source,
+                List.of("holds no KMS host (the fleet had no watched host when the snapshot was taken), so "
+                        + String.join(" or ", asked) + " would apply to the simulator's default host "
+                        + s.host().name() + ", which is not in your fleet; watch your KMS host (an agent on it with "
+                        + "host.mode: watch, docs/fleet.md \"Watched hosts\") and take the snapshot again, or name it "
+                        + "in the file's \"host\""));
+    }
+
+    /**
      * The scenario with these changes made.
      *
      * @throws ScenarioException a host, machine pattern, host key or pack the scenario does not have

@@ -219,6 +219,33 @@ class FleetSnapshotTest {
                         "client odd.contoso.com (SKU unknown-sku is in no plugin loaded here; give --plugins-dir)");
     }
 
+    @Test
+    void aFleetWithNoWatchedHostIsASnapshotOfNoHostAndCountsNone() {
+        JsonObject view = new JsonObject()
+                .put("at", "2026-11-30T12:00:00Z")
+                .put(
+                        "agents",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("agentId", "pc-a")
+                                        .put("hostName", "PC-A")
+                                        .put(
+                                                "products",
+                                                new JsonArray()
+                                                        .add(new JsonObject()
+                                                                .put("family", "windows-client")
+                                                                .put("product", "Windows 11 Enterprise")
+                                                                .put("kms", "DNS discovery")))));
+
+        FleetSnapshot.Result r = FleetSnapshot.scenario(
+                view, new JsonObject().put("hosts", new JsonArray()), new JsonObject(), Map.of(), 90);
+
+        assertThat(r.hosts()).isZero();
+        assertThat(r.machines()).isEqualTo(1);
+        assertThat(r.scenario().containsKey("host")).isFalse();
+        assertThat(r.scenario().containsKey("hosts")).isFalse();
+    }
+
     private static JsonObject client(String name, String cmid, String sku) {
         return new JsonObject().put("name", name).put("cmid", cmid).put("skuId", sku);
     }

@@ -289,6 +289,72 @@ class WhatIfFromHubTest extends HubOnClock {
                 .containsExactlyInAnyOrder("VM-pc-0042", "VM-pc-0043");
     }
 
+    /**
+     * docs/fleet.md, "What if: the fleet as it is": agents that find their host through DNS and no agent watching it.
+     * The snapshot holds no host and says so, and a what-if refuses to take down a host the fleet does not have (the
+     * simulator's default host used to stand in for it, silently).
+     */
+    @Test
+    void aFleetWithNoWatchedHostIsASnapshotOfNoHostWhoseOutageIsRefused() throws Exception {
+        JsonObject dns = server("LICENSED", Duration.ofDays(176), Duration.ofDays(3));
+        dns.getJsonArray("products").getJsonObject(0).remove("kms");
+        agent("srv-1", cmid(1), dns);
+        assertThat(ctl("fleet", "hosts").out()).contains("0 watched host(s)");
+        Path file = dir.resolve("fleet.json");
+
+        CliRun snap = ctl("fleet", "snapshot", "--out", file.toString());
+        CliRun json = ctl("fleet", "snapshot", "--out", file.toString(), "--json");
+
+        assertThat(snap.exitCode()).as(snap.err()).isZero();
+        assertThat(snap.out())
+                .contains("wrote " + file + ": 1 machine(s), 0 host(s)" + System.lineSeparator())
+                .contains("it holds no KMS host, as no agent watches one")
+                .doesNotContain("--outage 0+40");
+        assertThat(new JsonObject(json.out()).getInteger("hosts")).isZero();
+        assertThat(new JsonObject(Files.readString(file)).containsKey("host")).isFalse();
+
+        Path changes = dir.resolve("changes.yaml");
+        Files.writeString(changes, "outages:\n  - from: 0\n    for: 40d\n");
+        String refused = "kms-agent simulate: " + file + ": holds no KMS host (the fleet had no watched host when the"
+                + " snapshot was taken), so %s would apply to the simulator's default host kms01.corp.example, which is"
+                + " not in your fleet; watch your KMS host (an agent on it with host.mode: watch, docs/fleet.md"
+                + " \"Watched hosts\") and take the snapshot again, or name it in the file's \"host\"";
+        for (String[] change : new String[][] {
+            {"an outage", "--outage", "0+40"},
+            {"an outage", "--outage", "kms01.corp.example@0+40"},
+            {"an outage", "--changes", changes.toString()},
+            {"removing a host key", "--remove-host-key", "windows-server"},
+            {"removing a license pack", "--remove-license-pack", "Office 2013 Volume License Pack"}
+        }) {
+            LabFixtures.Run r = LabFixtures.simulate("--snapshot", file.toString(), change[1], change[2]);
+
+            assertThat(r.exitCode()).as(change[2] + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(change[2]).isEqualTo(refused.formatted(change[0]) + System.lineSeparator());
+            assertThat(r.out()).as(change[2]).isEmpty();
+        }
+        // A change to the fleet's machines needs no host.
+        LabFixtures.Run retire = LabFixtures.simulate("--snapshot", file.toString(), "--retire", "srv-1@10");
+        assertThat(retire.exitCode()).as(retire.err()).isZero();
+        assertThat(retire.out()).contains("machines matching srv-1 retired on day 10");
+
+        Path token = dir.resolve("read.token");
+        Files.writeString(token, LocalHub.READ_TOKEN);
+        LabFixtures.Run live = kmsAgent(
+                "simulate",
+                "--from-hub",
+                hub.at(),
+                "--trust",
+                hub.fingerprint,
+                "--token-file",
+                token.toString(),
+                "--outage",
+                "0+40");
+        assertThat(live.exitCode()).as(live.err()).isEqualTo(2);
+        assertThat(live.err())
+                .startsWith("kms-agent simulate: the snapshot of " + hub.at() + ": holds no KMS host")
+                .contains("so an outage would apply to the simulator's default host kms01.corp.example");
+    }
+
     @Test
     void aSnapshotRunningOutsideOneToThreeThousandSixHundredFiftyDaysIsAUsageError() throws Exception {
         agent("srv-1", cmid(1), server("LICENSED", Duration.ofDays(176), Duration.ofDays(3)));

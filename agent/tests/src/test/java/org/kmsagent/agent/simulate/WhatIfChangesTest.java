@@ -71,6 +71,20 @@ class WhatIfChangesTest {
     }
 
     @Test
+    void anOrdinaryScenarioWithoutAHostTakesAnOutageOfItsDefaultHost() {
+        // No present: the default host is the scenario's host as its author wrote it (docs/simulate.md, "The model"),
+        // unlike a snapshot's, where it would stand in for a host the fleet did not show.
+        Run r = LabFixtures.simulate(
+                "--snapshot",
+                LabFixtures.scenario("small-site-under-threshold.yaml").toString(),
+                "--outage",
+                "5+10");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("kms01.corp.example unreachable from day 5 for 10 days");
+    }
+
+    @Test
     void serversReimagedWithoutGeneralizingCountOnceWhenTheirOldEntriesAgeOut() {
         Run r = LabFixtures.simulate("--snapshot", SNAPSHOT, "--outage", "0+40", "--reimage", "6@45");
 

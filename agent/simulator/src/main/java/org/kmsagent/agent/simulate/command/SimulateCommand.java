@@ -292,6 +292,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 changes = whatIf(fetched);
                 scenario = scenario(families.families(), fetched);
                 if (changes != null) {
+                    changes.requireHostFor(scenario, source(fetched));
                     scenario = changes.applyTo(scenario, families.families());
                 }
             } catch (ScenarioException e) {
@@ -577,6 +578,13 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         double pct = 100.0 * part / whole;
         return pct < 0.1 ? "<0.1%" : String.format(Locale.ROOT, "%.1f%%", pct);
+    }
+
+    /** What the scenario was read from, as the user gave it: the hub for {@code --from-hub}, else the file. */
+    private String source(Path fetched) {
+        return fetched != null
+                ? "the snapshot of " + fromHub
+                : String.valueOf(snapshot != null ? snapshot : scenarioFile);
     }
 
     /** The hub's snapshot, its problems named after the hub rather than the temporary file. */

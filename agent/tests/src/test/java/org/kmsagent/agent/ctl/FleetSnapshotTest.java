@@ -151,16 +151,7 @@ class FleetSnapshotTest {
                 .put(
                         "agents",
                         new JsonArray()
-                                .add(new JsonObject()
-                                        .put("agentId", "pc-a")
-                                        .put("hostName", "PC-A")
-                                        .put(
-                                                "products",
-                                                new JsonArray()
-                                                        .add(new JsonObject()
-                                                                .put("family", "windows-client")
-                                                                .put("product", "Windows 11 Enterprise")
-                                                                .put("kms", "DNS discovery"))))
+                                .add(dnsAgent("pc-a", "PC-A"))
                                 .add(new JsonObject()
                                         .put("agentId", "bare")
                                         .put("hostName", "BARE")
@@ -223,19 +214,7 @@ class FleetSnapshotTest {
     void aFleetWithNoWatchedHostIsASnapshotOfNoHostAndCountsNone() {
         JsonObject view = new JsonObject()
                 .put("at", "2026-11-30T12:00:00Z")
-                .put(
-                        "agents",
-                        new JsonArray()
-                                .add(new JsonObject()
-                                        .put("agentId", "pc-a")
-                                        .put("hostName", "PC-A")
-                                        .put(
-                                                "products",
-                                                new JsonArray()
-                                                        .add(new JsonObject()
-                                                                .put("family", "windows-client")
-                                                                .put("product", "Windows 11 Enterprise")
-                                                                .put("kms", "DNS discovery")))));
+                .put("agents", new JsonArray().add(dnsAgent("pc-a", "PC-A")));
 
         FleetSnapshot.Result r = FleetSnapshot.scenario(
                 view, new JsonObject().put("hosts", new JsonArray()), new JsonObject(), Map.of(), 90);
@@ -244,6 +223,20 @@ class FleetSnapshotTest {
         assertThat(r.machines()).isEqualTo(1);
         assertThat(r.scenario().containsKey("host")).isFalse();
         assertThat(r.scenario().containsKey("hosts")).isFalse();
+    }
+
+    /** An agent reporting one Windows 11 Enterprise that finds its KMS host through DNS. */
+    private static JsonObject dnsAgent(String agentId, String hostName) {
+        return new JsonObject()
+                .put("agentId", agentId)
+                .put("hostName", hostName)
+                .put(
+                        "products",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("family", "windows-client")
+                                        .put("product", "Windows 11 Enterprise")
+                                        .put("kms", "DNS discovery")));
     }
 
     private static JsonObject client(String name, String cmid, String sku) {

@@ -156,16 +156,11 @@ class WhatIfFromHubTest extends HubOnClock {
                         "data-threshold=\"25\" data-event=\"below-threshold\"");
     }
 
-    @Test
-    void fromHubGivesWhatTheSnapshotFileGives() throws Exception {
-        fleet();
-        Path file = dir.resolve("fleet.json");
-        assertThat(ctl("fleet", "snapshot", "--out", file.toString()).exitCode())
-                .isZero();
+    /** {@code simulate --from-hub} of the test's hub with a read token, and a 40-day outage from day 0. */
+    private LabFixtures.Run fromHubWithAnOutage() throws Exception {
         Path token = dir.resolve("read.token");
         Files.writeString(token, LocalHub.READ_TOKEN);
-
-        LabFixtures.Run live = kmsAgent(
+        return kmsAgent(
                 "simulate",
                 "--from-hub",
                 hub.at(),
@@ -175,6 +170,15 @@ class WhatIfFromHubTest extends HubOnClock {
                 token.toString(),
                 "--outage",
                 "0+40");
+    }
+
+    @Test
+    void fromHubGivesWhatTheSnapshotFileGives() throws Exception {
+        fleet();
+        Path file = dir.resolve("fleet.json");
+        assertThat(ctl("fleet", "snapshot", "--out", file.toString()).exitCode())
+                .isZero();
+        LabFixtures.Run live = fromHubWithAnOutage();
         LabFixtures.Run fromFile = kmsAgent("simulate", "--snapshot", file.toString(), "--outage", "0+40");
 
         assertThat(live.exitCode()).as(live.err()).isZero();
@@ -337,18 +341,7 @@ class WhatIfFromHubTest extends HubOnClock {
         assertThat(retire.exitCode()).as(retire.err()).isZero();
         assertThat(retire.out()).contains("machines matching srv-1 retired on day 10");
 
-        Path token = dir.resolve("read.token");
-        Files.writeString(token, LocalHub.READ_TOKEN);
-        LabFixtures.Run live = kmsAgent(
-                "simulate",
-                "--from-hub",
-                hub.at(),
-                "--trust",
-                hub.fingerprint,
-                "--token-file",
-                token.toString(),
-                "--outage",
-                "0+40");
+        LabFixtures.Run live = fromHubWithAnOutage();
         assertThat(live.exitCode()).as(live.err()).isEqualTo(2);
         assertThat(live.err())
                 .startsWith("kms-agent simulate: the snapshot of " + hub.at() + ": holds no KMS host")

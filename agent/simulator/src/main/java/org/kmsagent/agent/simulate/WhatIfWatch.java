@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -124,6 +125,16 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
         return String.format(Locale.ROOT, "day %3d %02d:%02d", d.toDays(), d.toHoursPart(), d.toMinutesPart());
     }
 
+    /**
+     * The default host standing in for the fleet's, when the snapshot names none (a fleet with no watched host): its
+     * pools are not the fleet's host's, and the reader must know it.
+     */
+    private Optional<String> assumedHost() {
+        return scenario.hostNamed() || scenario.present().isEmpty()
+                ? Optional.empty()
+                : Optional.of(scenario.host().name());
+    }
+
     /** The findings as text. */
     public void print(PrintWriter out, List<String> changes) {
         // Whole seconds, as the dashboard shows the time: a hub's snapshot is taken to the nanosecond.
@@ -135,6 +146,9 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
         }
         changes.forEach(c -> out.println("  " + c));
         scenario.present().leftOut().forEach(l -> out.println("Left out: " + l));
+        assumedHost()
+                .ifPresent(h -> out.println("No KMS host in the snapshot (no agent watched one): " + h
+                        + ", the simulator's default host, stands in for it, its table empty at the start"));
         out.println();
         out.println("Pools (the host's count: distinct CMIDs of the last 30 days):");
         Map<String, Integer> pools = atStart();
@@ -233,6 +247,8 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
                 changes,
                 "leftOut",
                 scenario.present().leftOut(),
+                "assumedHost",
+                assumedHost().orElse(null),
                 "pools",
                 pools,
                 "lapses",

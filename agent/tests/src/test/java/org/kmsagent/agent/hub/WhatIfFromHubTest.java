@@ -183,6 +183,7 @@ class WhatIfFromHubTest extends HubOnClock {
 
         assertThat(live.exitCode()).as(live.err()).isZero();
         assertThat(live.out()).isNotEmpty().isEqualTo(fromFile.out());
+        assertThat(live.out()).as("a watched host is the snapshot's own").doesNotContain("No KMS host");
     }
 
     @Test
@@ -339,7 +340,12 @@ class WhatIfFromHubTest extends HubOnClock {
         // A change to the fleet's machines needs no host.
         LabFixtures.Run retire = LabFixtures.simulate("--snapshot", file.toString(), "--retire", "srv-1@10");
         assertThat(retire.exitCode()).as(retire.err()).isZero();
-        assertThat(retire.out()).contains("machines matching srv-1 retired on day 10");
+        assertThat(retire.out())
+                .contains("machines matching srv-1 retired on day 10")
+                .contains("No KMS host in the snapshot (no agent watched one): kms01.corp.example, the simulator's"
+                        + " default host, stands in for it, its table empty at the start");
+        LabFixtures.Run asJson = LabFixtures.simulate("--snapshot", file.toString(), "--json");
+        assertThat(new JsonObject(asJson.out()).getString("assumedHost")).isEqualTo("kms01.corp.example");
 
         LabFixtures.Run live = fromHubWithAnOutage();
         assertThat(live.exitCode()).as(live.err()).isEqualTo(2);

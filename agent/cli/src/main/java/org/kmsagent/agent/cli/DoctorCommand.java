@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.AgentConfig;
@@ -31,6 +32,7 @@ import org.kmsagent.agent.doctor.SelfTestStep;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.licensing.slc.SlcClient;
 import org.kmsagent.agent.live.SimulatedSite;
+import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.rules.SrvRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -175,7 +177,12 @@ public final class DoctorCommand extends MachineReportCommand {
     private DoctorReport withAgentRecord(DoctorReport report, AgentConfig agent) {
         List<Finding> findings = new ArrayList<>(report.findings());
         findings.add(PluginTrustCheck.finding(services().pluginSignatures()));
-        PluginLoadCheck.check(services().pluginProblems()).ifPresent(findings::add);
+        PluginLoadCheck.check(
+                        services().pluginProblems(),
+                        services().families().stream()
+                                .map(LoadedFamily::pluginId)
+                                .collect(Collectors.toSet()))
+                .ifPresent(findings::add);
         LicensingCallsCheck.check(Path.of(agent.dataDir()).toAbsolutePath(), clock.instant())
                 .ifPresent(findings::add);
         return new DoctorReport(report.stack(), report.stackReason(), findings);

@@ -36,7 +36,8 @@ public final class Main {
      * A command whose standard output could not be written (a full disk behind {@code > year.txt}) failed, whatever
      * it returned: Java's print streams keep write errors to themselves, and a script took the cut-short file for the
      * whole with exit 0. A pipe whose reader stopped early ({@code | grep -q}, {@code | head -1}) is not that: the
-     * reader had what it wanted, and a command killed by SIGPIPE would have ended as quietly.
+     * reader had what it wanted, and a command killed by SIGPIPE would have said nothing either (the JVM ignores the
+     * signal, so the command keeps its own exit code rather than 141).
      */
     static int withOutputWritten(CommandLine commandLine, int exitCode) {
         boolean lost = commandLine.getOut().checkError() | System.out.checkError();

@@ -343,8 +343,9 @@ final class FleetCommands extends CtlSubcommand {
                 printer.println("run it with: kms-agent simulate --snapshot " + out
                         + (r.hosts() > 0
                                 ? " (add changes, e.g. --outage 0+40)"
-                                : " (add changes, e.g. --retire 'PC-1*'); it holds no KMS host, as no agent watches"
-                                        + " one (docs/fleet.md, \"Watched hosts\"), so it takes no --outage"));
+                                : " (add changes to its machines, e.g. --retire NAME@DAY); it holds no KMS host, as no"
+                                        + " agent watches one (docs/fleet.md, \"Watched hosts\"), so it takes no"
+                                        + " --outage, --remove-host-key or --remove-license-pack"));
                 return 0;
             });
         }

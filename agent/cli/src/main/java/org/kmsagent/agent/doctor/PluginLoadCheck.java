@@ -2,6 +2,7 @@ package org.kmsagent.agent.doctor;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.plugin.PluginProblem;
 
@@ -13,18 +14,27 @@ import org.kmsagent.agent.plugin.PluginProblem;
 public final class PluginLoadCheck {
     private PluginLoadCheck() {}
 
-    /** The finding, or empty when every jar loaded. */
-    public static Optional<Finding> check(List<PluginProblem> problems) {
+    /**
+     * The finding, or empty when every jar loaded.
+     *
+     * @param loadedPlugins the plugin ids that did load: a refused jar of one of them (a copy, an older version) costs
+     *     no family, and is told so
+     */
+    public static Optional<Finding> check(List<PluginProblem> problems, Set<String> loadedPlugins) {
         if (problems.isEmpty()) {
             return Optional.empty();
         }
-        String each = problems.stream().map(PluginProblem::message).collect(Collectors.joining("; "));
+        String each = problems.stream()
+                .map(p -> p.message()
+                        + (p.pluginId().filter(loadedPlugins::contains).isPresent()
+                                ? " (its family is served by the jar that loaded)"
+                                : ""))
+                .collect(Collectors.joining("; "));
         return Optional.of(Finding.warn(
                 "agent",
                 "plugins",
-                problems.size() + (problems.size() == 1 ? " plugin jar" : " plugin jars")
-                        + " not loaded, so their families are not kept activated: " + each,
+                problems.size() + (problems.size() == 1 ? " plugin jar" : " plugin jars") + " not loaded: " + each,
                 "fix or remove each jar named (docs/plugin-guide.md, \"Installing and checking it\", lists the"
-                        + " reasons); the other families are not affected"));
+                        + " reasons); a family whose every jar is refused is not kept activated"));
     }
 }

@@ -249,8 +249,10 @@ public final class HubConnection {
             // (a revoked credential is refused the same way as one the hub never issued, docs/fleet.md).
             String id =
                     FleetConfig.enrolledAgentId(token).map(BoundedInput::shown).orElse("AGENT-ID");
+            // A hub that formed a cluster of its own holds none of the fleet's credentials either.
             return " (the hub knows no agent credential by this fleet.token: never enrolled, mistyped, or revoked or"
-                    + " replaced since by enrolling the id again; if this machine belongs in the fleet, enrol it on a hub"
+                    + " replaced since by enrolling the id again, or enrolled on the hubs of another cluster; if this"
+                    + " machine belongs in the fleet, enrol it on a hub"
                     + " with 'kms-agent ctl --hub HUB fleet enroll " + id + "' and put the token that command prints in"
                     + " fleet.token)";
         }

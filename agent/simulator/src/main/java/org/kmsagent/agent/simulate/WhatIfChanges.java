@@ -337,7 +337,9 @@ public record WhatIfChanges(
             return;
         }
         List<String> asked = new ArrayList<>();
-        if (!outages.isEmpty()) {
+        // An outage of a host the file names itself (a further host added to the snapshot by hand) is the user's own.
+        String stand = s.host().name();
+        if (outages.stream().anyMatch(o -> o.host().isEmpty() || o.host().get().equalsIgnoreCase(stand))) {
             asked.add("an outage");
         }
         if (!removeHostKeys.isEmpty()) {

@@ -33,9 +33,11 @@ class DoctorPluginProblemsIT {
 
         assertThat(r.out())
                 .as(r.toString())
-                .containsPattern("WARN plugins +agent: 1 plugin jar not loaded, so their families are not kept"
-                        + " activated: office2016-cut\\.jar: not a jar \\(zip\\) file")
-                .contains("fix: fix or remove each jar named");
+                .containsPattern(
+                        "WARN plugins +agent: 1 plugin jar not loaded: office2016-cut\\.jar: not a jar \\(zip\\)"
+                                + " file")
+                .contains("fix: fix or remove each jar named")
+                .contains("a family whose every jar is refused is not kept activated");
     }
 
     @Test

@@ -364,7 +364,7 @@ class AgentIdentityTest {
         assertThat(log.text())
                 .contains("fleet: pc-0044 cannot use hub " + hub.at() + ": the hub refused: not_authorised (the hub"
                         + " knows no agent credential by this fleet.token: never enrolled, mistyped, or revoked or"
-                        + " replaced since by enrolling the id again;")
+                        + " replaced since by enrolling the id again, or enrolled on the hubs of another cluster;")
                 .contains("'kms-agent ctl --hub HUB fleet enroll pc-0044'")
                 .doesNotContain(token);
         assertThat(link.hub()).isEmpty();

@@ -5,6 +5,7 @@ import static org.kmsagent.agent.hub.WhatIfFleet.NOW;
 import static org.kmsagent.agent.hub.WhatIfFleet.cmid;
 import static org.kmsagent.agent.hub.WhatIfFleet.server;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -346,6 +347,16 @@ class WhatIfFromHubTest extends HubOnClock {
                         + " default host, stands in for it, its table empty at the start");
         LabFixtures.Run asJson = LabFixtures.simulate("--snapshot", file.toString(), "--json");
         assertThat(new JsonObject(asJson.out()).getString("assumedHost")).isEqualTo("kms01.corp.example");
+        // A host the user adds to the snapshot is theirs: its outage runs.
+        Path edited = dir.resolve("edited.json");
+        Files.writeString(
+                edited,
+                new JsonObject(Files.readString(file))
+                        .put("hosts", new JsonArray().add(new JsonObject().put("name", "kms02.corp.example")))
+                        .encode());
+        LabFixtures.Run kms02 =
+                LabFixtures.simulate("--snapshot", edited.toString(), "--outage", "kms02.corp.example@0+40");
+        assertThat(kms02.exitCode()).as(kms02.err()).isZero();
 
         LabFixtures.Run live = fromHubWithAnOutage();
         assertThat(live.exitCode()).as(live.err()).isEqualTo(2);

@@ -392,7 +392,10 @@ public final class SimulateCommand implements Callable<Integer> {
      * Whether what this command printed can no longer be written: the reader of its pipe has gone, or the disk behind
      * its file is full. Flushes, once a simulated day, so that a failed write shows.
      */
-    private boolean outputLost(PrintWriter out) {
+    private boolean outputLost(JsonEventWriter jsonWriter, PrintWriter out) {
+        if (jsonWriter != null) {
+            jsonWriter.flush(); // its generator buffers too
+        }
         out.flush();
         return spec.commandLine().getOut().checkError() | System.out.checkError();
     }
@@ -427,7 +430,7 @@ public final class SimulateCommand implements Callable<Integer> {
         LabSummary summary;
         try {
             summary = lab.run((day, total, events) -> {
-                if (reportFile == null && outputLost(out)) {
+                if (reportFile == null && outputLost(jsonWriter, out)) {
                     throw new OutputLost(events);
                 }
                 long now = System.nanoTime();

@@ -458,7 +458,9 @@ class SimulateCommandTest {
             }
         }));
         unreadRun.setErr(new PrintWriter(new StringWriter(), true));
-        unreadRun.execute(args);
+        assertThat(unreadRun.execute(args))
+                .as("Main, not the command, tells a closed pipe from a full disk")
+                .isZero();
 
         // It stops after its first day: far from the year's events (a day's activations are a few of its renewals).
         assertThat(unread.lastEvents()).isPositive().isLessThan(whole.lastEvents() / 4);

@@ -18,6 +18,10 @@ for path in bin/kms-agent bin/kms-agent.cmd lib plugins scenarios docs LICENSE R
   [ -e "$home/$path" ] || fail "the archive lacks $path"
 done
 [ "$(ls "$home"/plugins/*.jar | wc -l)" -eq 8 ] || fail "the archive does not hold the eight bundled plugins"
+# lib/bundled-plugins.txt names exactly the families in plugins/ (their jars load first at start: PluginHost).
+listed=$(grep -v '^#' "$home/lib/bundled-plugins.txt" | sort)
+shipped=$(ls "$home"/plugins/ | sed 's/-[0-9][^-]*\(-SNAPSHOT\)\{0,1\}\.jar$//' | sort)
+[ "$listed" = "$shipped" ] || fail "lib/bundled-plugins.txt lists '$listed', plugins/ holds '$shipped'"
 zip=${archive%.tar.gz}.zip
 [ -f "$zip" ] || fail "no .zip beside the .tar.gz"
 

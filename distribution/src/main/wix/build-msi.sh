@@ -46,9 +46,10 @@ mkdir -p "$stage/bin" "$stage/conf"
 # service host's JVM options (conf\service-jvm.options, as in the .zip). The service scripts are left out: the MSI
 # installs and removes the service itself.
 cp "$source_dir/bin/kms-agent.cmd" "$stage/bin/"
-# The jars only: not a class-data archive a run of the sh launcher may have left in lib/.
+# The jars and the list of the bundled families (their jars load first), not a class-data archive a run of the sh
+# launcher may have left in lib/.
 mkdir -p "$stage/lib"
-cp "$source_dir"/lib/*.jar "$stage/lib/"
+cp "$source_dir"/lib/*.jar "$source_dir/lib/bundled-plugins.txt" "$stage/lib/"
 cp -r "$source_dir/plugins" "$stage/"
 cp "$source_dir/conf/agent.yaml" "$source_dir/conf/service-jvm.options" "$stage/conf/"
 if [ -f "$source_dir/bin/kms-agent-service.exe" ]; then

@@ -167,7 +167,12 @@ class MsiTablesIT {
                 names.stream().map(n -> n.substring(n.indexOf('|') + 1)).toList();
         assertThat(longNames)
                 .containsAll(expected)
-                .contains("kms-agent.cmd", "kms-agent-service.exe", "agent.yaml", "service-jvm.options");
+                .contains(
+                        "kms-agent.cmd",
+                        "kms-agent-service.exe",
+                        "agent.yaml",
+                        "service-jvm.options",
+                        "bundled-plugins.txt");
         assertThat(longNames).doesNotContain("install-service.cmd", "uninstall-service.cmd", "kms-agent");
 
         Map<String, String> exe = files.stream()

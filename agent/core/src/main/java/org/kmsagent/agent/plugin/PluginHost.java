@@ -67,6 +67,7 @@ public final class PluginHost implements AutoCloseable {
     private final CatalogReader catalogReader;
     private final PluginManager manager;
     private final PluginSignatures signatures;
+    private final BundledFamilies bundled;
     private final Map<Path, FileTime> scanned = new HashMap<>();
     private final Map<Path, PluginProblem> problems = new HashMap<>();
     private final Map<String, Path> loadedFrom = new HashMap<>();
@@ -86,7 +87,7 @@ public final class PluginHost implements AutoCloseable {
         CALLER
     }
 
-    /** A host that does not check signatures. */
+    /** A host that does not check signatures, loading every jar in file name order (no bundled family first). */
     public PluginHost(Path directory, FamilyRegistry registry, CatalogReader catalogReader) {
         this(directory, registry, catalogReader, PluginSignatures.notChecked());
     }
@@ -94,18 +95,23 @@ public final class PluginHost implements AutoCloseable {
     /** A host that loads only the jars {@code signatures} accepts (every load and rescan asks it first). */
     public PluginHost(
             Path directory, FamilyRegistry registry, CatalogReader catalogReader, PluginSignatures signatures) {
-        this(directory, registry, catalogReader, signatures, ProblemReport.LOG);
+        this(directory, registry, catalogReader, signatures, ProblemReport.LOG, BundledFamilies.none());
     }
 
-    /** As {@link #PluginHost(Path, FamilyRegistry, CatalogReader, PluginSignatures)}, its problems reported so. */
+    /**
+     * As {@link #PluginHost(Path, FamilyRegistry, CatalogReader, PluginSignatures)}, its problems reported so, and the
+     * jars of the {@code bundled} families loaded first at start.
+     */
     @Inject
     public PluginHost(
             @PluginsDirectory Path directory,
             FamilyRegistry registry,
             CatalogReader catalogReader,
             PluginSignatures signatures,
-            ProblemReport problemReport) {
+            ProblemReport problemReport,
+            BundledFamilies bundled) {
         this.problemReport = problemReport;
+        this.bundled = bundled;
         this.directory = directory.toAbsolutePath().normalize();
         this.registry = registry;
         this.catalogReader = catalogReader;
@@ -188,11 +194,12 @@ public final class PluginHost implements AutoCloseable {
         problems.keySet()
                 .removeIf(jar -> jar.startsWith(directory.toAbsolutePath().normalize()) && !Files.exists(jar));
         scanned.keySet().removeIf(jar -> !Files.exists(jar));
-        // Of two jars with one plugin id, the higher Plugin-Version loads first (the other is then refused naming
-        // both), whatever the files are called: a stray copy or an older jar never displaces a bundled family.
-        // Each manifest read once per scan: for the order here, and for the load.
+        // The bundled families first, so that a catalog clashing with one of theirs is the one refused; of two jars
+        // with one plugin id, the higher Plugin-Version (the other is then refused naming both). Both whatever the
+        // files are called: a stray copy, an older jar or a jar reusing a bundled key never displaces a bundled
+        // family. Each manifest read once per scan: for the order here, and for the load.
         Map<Path, Descriptor> declared = descriptors(sorted);
-        List<Path> jars = inLoadOrder(sorted, declared);
+        List<Path> jars = inLoadOrder(sorted, declared, bundled);
         for (Path jar : jars) {
             FileTime modified = modifiedTime(jar);
             FileTime seen = scanned.get(jar);
@@ -518,12 +525,21 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * The jars in file-name order, except that of jars with one plugin id the one of the highest Plugin-Version comes
-     * first, and of one version the one under the shipped name; a jar whose manifest cannot be read, or is refused
-     * (its version no SemVer), keeps its place and is refused when loaded.
+     * The jars of the bundled families, then the others, each part in file-name order, except that of jars with one
+     * plugin id the one of the highest Plugin-Version comes first, and of one version the one under the shipped name;
+     * a jar whose manifest cannot be read, or is refused (its version no SemVer), goes with the others and is refused
+     * when loaded.
      */
-    private static List<Path> inLoadOrder(List<Path> byName, Map<Path, Descriptor> declared) {
-        List<Path> out = new ArrayList<>(byName);
+    private static List<Path> inLoadOrder(List<Path> byName, Map<Path, Descriptor> declared, BundledFamilies bundled) {
+        List<Path> out = new ArrayList<>(byName.size());
+        for (boolean ofBundled : new boolean[] {true, false}) {
+            for (Path jar : byName) {
+                Descriptor d = declared.get(jar);
+                if ((d != null && bundled.contains(d.id())) == ofBundled) {
+                    out.add(jar);
+                }
+            }
+        }
         // Of one version, the jar named as the build ships it (<id>-<version>[-suffix].jar) before a copy.
         Comparator<Path> newestFirst = ((Comparator<Path>) (a, b) -> compareVersions(
                         declared.get(b).version(), declared.get(a).version()))

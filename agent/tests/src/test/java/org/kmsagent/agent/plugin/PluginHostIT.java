@@ -332,6 +332,46 @@ class PluginHostIT {
     }
 
     @Test
+    void aJarWhoseCatalogClashesWithABundledFamilyIsTheOneRefusedWhateverItIsCalled() throws Exception {
+        // The Semi-Annual Channel example, its first GVLK replaced by Windows Server 2022 Datacenter's, under a name
+        // that sorts before the bundled windows-server jar: in file name order it loaded first and knocked out the
+        // bundled family's 26 editions.
+        String catalog = "com/example/kms/sac/catalog.json";
+        Path example = ThirdPartyPluginIT.exampleJar();
+        String clashing = new String(PluginJars.entry(example, catalog), StandardCharsets.UTF_8)
+                .replace("6Y6KB-N82V8-D8CQV-23MJW-BWTG6", "WX4NM-KYWYW-QJJR4-XV3QB-6VM33");
+        PluginJars.variant(
+                example,
+                dir.resolve("aaa-sac.jar"),
+                mapOf(catalog, clashing.getBytes(StandardCharsets.UTF_8)),
+                Map.of());
+        PluginJars.copyBuilt(dir, "windows-server");
+
+        host = new PluginHost(
+                dir,
+                new FamilyRegistry(),
+                new CatalogReader(),
+                PluginSignatures.notChecked(),
+                PluginHost.ProblemReport.CALLER,
+                new BundledFamilies(Set.of("windows-client", "windows-server")));
+        host.rescan();
+
+        assertThat(loadedIds()).containsExactly("windows-server");
+        assertThat(host.problems()).singleElement().satisfies(p -> {
+            assertThat(p.jar().getFileName().toString()).isEqualTo("aaa-sac.jar");
+            assertThat(p.reason())
+                    .contains("key XXXXX-XXXXX-XXXXX-XXXXX-6VM33 is the key of Windows Server 2022 Datacenter")
+                    .contains("already used by family windows-server");
+        });
+        host.close();
+
+        // Without the installation's list the jars load in file name order, the clashing one first.
+        host();
+        host.rescan();
+        assertThat(loadedIds()).containsExactly("windows-server-sac");
+    }
+
+    @Test
     void aFailedJarThatIsRemovedIsNoProblemAfterARescan() throws Exception {
         // Its FAILED entry, the failures gauge and the alert on it stayed until the agent restarted.
         Path jar = PluginJars.variant(

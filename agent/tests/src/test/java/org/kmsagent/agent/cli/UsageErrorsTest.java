@@ -125,6 +125,18 @@ class UsageErrorsTest {
                         + " --all-agents; see 'kms-agent ctl --help'");
         // The same options, rightly given, get as far as dialling.
         assertThat(ctl(head, "--all-agents", "--deadline", "3", "status").err()).contains("cannot talk to the hub");
+
+        // A hub routes requests, not an agent's event stream: said before dialling, as a usage error.
+        for (List<String> routing : List.of(List.of("--target", "pc-1"), List.of("--all-agents"))) {
+            List<String> args = new ArrayList<>(routing);
+            args.add("watch");
+            CliRun watch = ctl(head, args.toArray(String[]::new));
+            assertThat(watch.exitCode()).as(watch.err()).isEqualTo(2);
+            assertThat(watch.err())
+                    .contains("watch cannot go through a hub (--target, --all-agents)")
+                    .contains("fleet history --target AGENT_ID")
+                    .doesNotContain("cannot talk");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.host;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The model of one KMS host: it answers requests by its ledger and its settings. Implementations are
@@ -17,4 +18,12 @@ public interface KmsHost {
      * threshold. Every request, granted or not, is appended to the history.
      */
     KmsResponse handle(KmsRequest request, Instant now);
+
+    /**
+     * The keys, packs and settings the host answers by, when it is a model that knows them: what tells a refusal's
+     * cause apart (a key of the wrong class, no key at all) where the answer's code alone cannot. Empty by default.
+     */
+    default Optional<HostConfig> configuration() {
+        return Optional.empty();
+    }
 }

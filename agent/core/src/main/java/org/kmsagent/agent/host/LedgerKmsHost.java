@@ -67,6 +67,11 @@ public final class LedgerKmsHost implements KmsHost {
         return config;
     }
 
+    @Override
+    public Optional<HostConfig> configuration() {
+        return Optional.of(config);
+    }
+
     public ActivationLedger ledger() {
         return ledger;
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.kmsagent.agent.bus.view.HostView;
@@ -36,6 +37,8 @@ final class HostRole implements KmsHost, AutoCloseable {
     private volatile LedgerKmsHost host;
     private List<String> unknownKeys = List.of();
     private List<String> unknownPacks = List.of();
+    private List<String> declaredKeys = List.of();
+    private List<String> declaredPacks = List.of();
 
     /**
      * @param wantedKeys host key names to hold; empty: every key the families declare
@@ -77,6 +80,8 @@ final class HostRole implements KmsHost, AutoCloseable {
             }
         }
         unknownKeys = List.copyOf(unknown);
+        declaredKeys = List.copyOf(declared.keySet());
+        declaredPacks = List.copyOf(packs);
         // Checked against the catalogs as the host keys are: an unknown pack is reported and ignored, not held
         // silently.
         Set<String> held = new LinkedHashSet<>(packs);
@@ -103,6 +108,16 @@ final class HostRole implements KmsHost, AutoCloseable {
     /** Configured license pack names that no loaded family declares. */
     List<String> unknownPacks() {
         return unknownPacks;
+    }
+
+    /** The host key names the loaded families declare, each once. */
+    List<String> declaredKeys() {
+        return declaredKeys;
+    }
+
+    /** The license pack names the loaded families declare. */
+    List<String> declaredPacks() {
+        return declaredPacks;
     }
 
     /** The model in force (for queries). */
@@ -156,6 +171,11 @@ final class HostRole implements KmsHost, AutoCloseable {
     @Override
     public KmsResponse handle(KmsRequest request, Instant now) {
         return host.handle(request, now);
+    }
+
+    @Override
+    public Optional<HostConfig> configuration() {
+        return Optional.of(host.config());
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.daemon.AgentState;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.H2ActivationLedger;
+import org.kmsagent.agent.host.HostConfig;
 import org.kmsagent.agent.host.HostSettings;
 import org.kmsagent.agent.host.LedgerException;
 import org.kmsagent.agent.host.LedgerKmsHost;
@@ -116,12 +117,27 @@ final class HostRoleRunner {
 
     /** After the plugins loaded: host keys and license packs no loaded family declares. */
     void reportUnknownKeys() {
-        if (hostRole != null && !hostRole.unknownKeys().isEmpty()) {
-            banner.add("kms-agent: host.hostKeys: no loaded family declares " + hostRole.unknownKeys() + "; ignored");
+        if (hostRole == null) {
+            return;
         }
-        if (hostRole != null && !hostRole.unknownPacks().isEmpty()) {
-            banner.add(
-                    "kms-agent: host.licensePacks: no loaded family declares " + hostRole.unknownPacks() + "; ignored");
+        // An unknown name is left out; when every name was unknown, the host is left with none at all, which is not
+        // what leaving the key empty means (all of them): said as such, with the names to choose from.
+        HostConfig held = hostRole.model().config();
+        if (!hostRole.unknownKeys().isEmpty()) {
+            banner.add("kms-agent: host.hostKeys: no loaded family declares " + hostRole.unknownKeys()
+                    + (held.hostKeys().isEmpty()
+                            ? ", so the host holds no host key and activates nothing"
+                            : "; not held")
+                    + " (the loaded families declare " + hostRole.declaredKeys()
+                    + "; an empty host.hostKeys holds them all)");
+        }
+        if (!hostRole.unknownPacks().isEmpty()) {
+            banner.add("kms-agent: host.licensePacks: no loaded family declares " + hostRole.unknownPacks()
+                    + (held.licensePacks().isEmpty()
+                            ? ", so the host holds no license pack and activates no Office release that needs one"
+                            : "; not held")
+                    + " (the loaded families declare " + hostRole.declaredPacks()
+                    + "; an empty host.licensePacks holds them all)");
         }
     }
 

@@ -200,6 +200,11 @@ public final class SimulationLab {
         public KmsResponse handle(KmsRequest request, Instant now) {
             return current.handle(request, now);
         }
+
+        @Override
+        public Optional<HostConfig> configuration() {
+            return current.configuration();
+        }
     }
 
     /** The lab's scheduler (tests drive it step by step). */

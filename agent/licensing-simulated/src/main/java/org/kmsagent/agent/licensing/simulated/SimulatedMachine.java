@@ -16,7 +16,6 @@ import java.util.UUID;
 import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.host.KmsRequest;
 import org.kmsagent.agent.host.KmsResponse;
-import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.agent.renewal.DiagnosableStack;
 import org.kmsagent.agent.renewal.Diagnosis;
@@ -725,15 +724,20 @@ public final class SimulatedMachine
                     .licensePack()
                     .filter(p -> !host.licensePacks().contains(p))
                     .map(p -> Diagnosis.of(Cause.LICENSE_PACK_MISSING, host.name() + " lacks the " + p))
-                    .or(() -> host.host() instanceof LedgerKmsHost l
-                            ? l.config()
-                                    .wrongClass(s.product.sku().group())
-                                    .map(w -> Diagnosis.of(Cause.HOST_KEY_WRONG_CLASS, w))
-                            : Optional.empty())
+                    .or(() -> host.host()
+                            .configuration()
+                            .flatMap(c -> c.wrongClass(s.product.sku().group()))
+                            .map(w -> Diagnosis.of(Cause.HOST_KEY_WRONG_CLASS, w)))
                     .orElseGet(() -> Diagnosis.of(
                             Cause.HOST_KEY_TOO_OLD,
-                            host.name() + "'s host key does not activate "
-                                    + s.product.sku().group().name()));
+                            // A host configured with none (every host.hostKeys name mistyped) has no key to be old.
+                            host.host()
+                                            .configuration()
+                                            .filter(c -> c.hostKeys().isEmpty())
+                                            .isPresent()
+                                    ? host.name() + " holds no host key (host.hostKeys)"
+                                    : host.name() + "'s host key does not activate "
+                                            + s.product.sku().group().name()));
         } else {
             d = Diagnosis.fromResult(r);
         }

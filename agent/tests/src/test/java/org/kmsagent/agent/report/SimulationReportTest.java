@@ -543,7 +543,7 @@ class SimulationReportTest {
     @Test
     void aReportAtALinkWritesTheLinksTargetAndKeepsTheLink() throws Exception {
         Path target = dir.resolve("target.html");
-        Files.writeString(target, "old");
+        Files.writeString(target, "<!DOCTYPE html>\n<html lang=\"en\">an earlier report</html>\n");
         Path link = Files.createSymbolicLink(dir.resolve("link.html"), target.getFileName());
 
         Run run = LabFixtures.simulate(
@@ -551,7 +551,28 @@ class SimulationReportTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(Files.isSymbolicLink(link)).isTrue();
-        assertThat(Files.readString(target)).startsWith("<!DOCTYPE html>");
+        assertThat(Files.readString(target)).startsWith("<!DOCTYPE html>").doesNotContain("an earlier report");
+    }
+
+    @Test
+    void aReportNamingTheScenarioItselfIsRefusedAndTheScenarioKept() throws Exception {
+        Path scenario = Files.copy(LabFixtures.scenario("worked-example.yaml"), dir.resolve("we.yaml"));
+        String before = Files.readString(scenario);
+
+        Run run = LabFixtures.simulate(scenario.toString(), "--days", "1", "--report", scenario.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("kms-agent simulate: --report " + scenario + ": the file exists and is no HTML report (it"
+                        + " does not start with <!DOCTYPE html>); a report replaces only an earlier report: give a new"
+                        + " file name, or remove the file first" + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+        assertThat(Files.readString(scenario)).isEqualTo(before);
+
+        Path empty = Files.createFile(dir.resolve("empty.html"));
+        Run intoEmpty = LabFixtures.simulate(scenario.toString(), "--days", "1", "--report", empty.toString());
+        assertThat(intoEmpty.exitCode()).as(intoEmpty.err()).isZero();
+        assertThat(Files.readString(empty)).startsWith("<!DOCTYPE html>");
     }
 
     @Test

@@ -3,7 +3,9 @@ package org.kmsagent.agent.simulate.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -355,6 +357,14 @@ public final class SimulateCommand implements Callable<Integer> {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new ScenarioException(flag, List.of("not a regular file; give the path of a file to write"));
         }
+        // A report replaces an earlier report, never another file: `--report site.yaml`, one completion away from the
+        // scenario's own name, replaced the scenario with HTML without a word.
+        if (Files.isRegularFile(file) && !emptyOrReport(file, flag)) {
+            throw new ScenarioException(
+                    flag,
+                    List.of("the file exists and is no HTML report (it does not start with <!DOCTYPE html>); a report"
+                            + " replaces only an earlier report: give a new file name, or remove the file first"));
+        }
         Path folder = file.getParent();
         if (!Files.isDirectory(folder)) {
             throw new ScenarioException(flag, List.of("directory " + folder + " does not exist"));
@@ -365,6 +375,21 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new ScenarioException(flag, List.of("cannot write in " + folder + ": " + FileReason.of(e)));
         }
         return file;
+    }
+
+    /** Whether an existing file is empty or starts as an HTML document does (the reports this command writes). */
+    private static boolean emptyOrReport(Path file, String flag) throws ScenarioException {
+        byte[] head = new byte[64];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new ScenarioException(flag, List.of("cannot read the file there: " + FileReason.of(e)));
+        }
+        String start = new String(head, 0, n, StandardCharsets.UTF_8)
+                .replace("\uFEFF", "")
+                .stripLeading();
+        return start.isEmpty() || start.regionMatches(true, 0, "<!DOCTYPE html", 0, "<!DOCTYPE html".length());
     }
 
     /** The what-if's changes when this is a what-if (a snapshot, a hub, or changes given), else null. */

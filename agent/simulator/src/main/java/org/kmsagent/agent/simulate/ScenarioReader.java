@@ -289,6 +289,11 @@ public final class ScenarioReader {
             Duration d = Durations.read("faults.until", f.until(), problems);
             if (d == null) {
                 ok = false;
+            } else if (d.isNegative() || d.isZero()) {
+                // Faults that end before (or as) the run starts inject nothing: surely not what was meant.
+                problems.add(new FieldProblem(
+                        "faults.until", "must be after the start (a duration such as 30d), got " + f.until()));
+                ok = false;
             } else {
                 until = Optional.of(start.plus(d));
             }

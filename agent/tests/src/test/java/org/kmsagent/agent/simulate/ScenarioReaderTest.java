@@ -474,5 +474,12 @@ class ScenarioReaderTest {
                 .hasMessageEndingWith("field 'faults.rate': must be between 0 and 1, got 2");
         assertThatThrownBy(() -> reader.parse("t.yaml", FLEET + "faults:\n  rate: 0.7\n  hangRate: 0.4\n", true))
                 .hasMessageEndingWith("field 'faults': rate + hangRate must be at most 1, got 0.7 + 0.4");
+        // Faults that end as the run starts, or before, would inject nothing at all.
+        for (String until : List.of("-5d", "0")) {
+            assertThatThrownBy(() ->
+                            reader.parse("t.yaml", FLEET + "faults:\n  rate: 0.1\n  until: " + until + "\n", true))
+                    .hasMessageContaining(
+                            "field 'faults.until': must be after the start (a duration such as 30d), got " + until);
+        }
     }
 }

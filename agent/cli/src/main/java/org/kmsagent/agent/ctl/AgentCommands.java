@@ -87,8 +87,14 @@ final class AgentCommands {
                     watchedView(client).ifPresent(w -> reply.put("watchedHost", w));
                 }
                 if (!ctl.printedJson(out, reply)) {
-                    printModel(reply, out);
                     Optional<JsonObject> watching = watchedView(client);
+                    if (watching.isPresent() && !reply.getBoolean("enabled", false)) {
+                        // host.mode: watch models nothing: its empty model tables and "host role: off" said the
+                        // opposite of the banner's "KMS host role on, watching the genuine host".
+                        out.println("host role: on, watching the genuine host (host.mode: watch; nothing modelled)");
+                    } else {
+                        printModel(reply, out);
+                    }
                     if (watching.isPresent()) {
                         printWatched(watching.get(), out);
                     }

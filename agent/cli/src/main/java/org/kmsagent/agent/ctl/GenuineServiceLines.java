@@ -19,7 +19,9 @@ final class GenuineServiceLines {
 
     /** "log read AT, N requests kept, M malformed events skipped". */
     static String logRead(JsonObject view) {
-        return "log read " + view.getString("lastRead") + ", " + view.getLong("observedRequests", 0L)
+        // No read yet (the log cannot be opened here, or the first poll has not run): said, not printed as "null".
+        String read = view.getString("lastRead");
+        return (read == null ? "log not read yet" : "log read " + read) + ", " + view.getLong("observedRequests", 0L)
                 + " requests kept, " + view.getLong("malformedEvents", 0L) + " malformed events skipped";
     }
 

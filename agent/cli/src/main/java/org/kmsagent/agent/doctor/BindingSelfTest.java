@@ -10,6 +10,7 @@ import org.kmsagent.agent.licensing.slc.SlLicensingStatus;
 import org.kmsagent.agent.licensing.slc.SlValue;
 import org.kmsagent.agent.licensing.slc.SlcClient;
 import org.kmsagent.agent.licensing.slc.SlcSession;
+import org.kmsagent.agent.licensing.win32.LinkErrors;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingService;
@@ -63,7 +64,7 @@ public final class BindingSelfTest {
         } catch (UnsatisfiedLinkError e) {
             SelfTestStep.Outcome o =
                     service == LicensingService.OSPP ? SelfTestStep.Outcome.SKIP : SelfTestStep.Outcome.FAIL;
-            steps.add(new SelfTestStep(lib, "load " + lib, o, "library not loadable: " + e.getMessage()));
+            steps.add(new SelfTestStep(lib, "load " + lib, o, "library not loadable: " + LinkErrors.summary(e)));
             return;
         }
         steps.add(new SelfTestStep(lib, "load " + lib, SelfTestStep.Outcome.PASS, "loaded"));
@@ -210,7 +211,11 @@ public final class BindingSelfTest {
             steps.add(new SelfTestStep(lib, call, SelfTestStep.Outcome.PASS, describe.apply(value)));
             return Optional.of(value);
         } catch (LicensingException | RuntimeException | UnsatisfiedLinkError e) {
-            steps.add(new SelfTestStep(lib, call, SelfTestStep.Outcome.FAIL, e.getMessage()));
+            steps.add(new SelfTestStep(
+                    lib,
+                    call,
+                    SelfTestStep.Outcome.FAIL,
+                    e instanceof UnsatisfiedLinkError u ? LinkErrors.summary(u) : e.getMessage()));
             return Optional.empty();
         }
     }

@@ -26,6 +26,7 @@ import org.kmsagent.agent.licensing.eventlog.KmsEventWatcher;
 import org.kmsagent.agent.licensing.eventlog.WevtapiChannel;
 import org.kmsagent.agent.licensing.kmshost.GenuineHostServiceReader;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
+import org.kmsagent.agent.licensing.win32.LinkErrors;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.scheduler.Scheduler;
 
@@ -151,7 +152,7 @@ final class HostRoleRunner {
             watcher = new KmsEventWatcher(
                     WevtapiChannel.forLibrary(library), ledger, dataDir.resolve("kms-eventlog.bookmark"), 100);
         } catch (UnsatisfiedLinkError e) {
-            error = "the Windows Event Log API (" + library + ") cannot be loaded here: " + e.getMessage();
+            error = "the Windows Event Log API (" + library + ") cannot be loaded here: " + LinkErrors.summary(e);
         }
         SlcLicensingStack slc = licensing.stack() instanceof SlcLicensingStack s ? s : null;
         WatchedHost w = new WatchedHost(

@@ -327,7 +327,10 @@ class FleetHubTest extends HubOnClock {
 
         // The host model's answer was handed to the second request too: the watched host never showed.
         assertThat(text.exitCode()).as(text.err()).isZero();
-        assertThat(text.out()).contains("host role: off", "watching the genuine KMS host KMS01");
+        assertThat(text.out())
+                .contains("host role: on, watching the genuine host (host.mode: watch; nothing modelled)")
+                .contains("watching the genuine KMS host KMS01")
+                .doesNotContain("host role: off", "ledger: 0 client(s)");
         assertThat(json.exitCode()).as(json.err()).isZero();
         assertThat(new JsonObject(json.out()).getJsonObject("watchedHost").getString("hostName"))
                 .isEqualTo("KMS01");

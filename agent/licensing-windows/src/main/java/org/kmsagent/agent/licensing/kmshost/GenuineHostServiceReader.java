@@ -11,6 +11,7 @@ import org.kmsagent.agent.licensing.registry.RegistryKey;
 import org.kmsagent.agent.licensing.registry.RegistryValue;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
 import org.kmsagent.agent.licensing.slc.SlcSession;
+import org.kmsagent.agent.licensing.win32.LinkErrors;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.LicensingException;
@@ -67,7 +68,7 @@ public final class GenuineHostServiceReader {
             return new GenuineHostServiceReader(RegistryKey.localMachine(library, SPP_KEY), null, slc);
         } catch (UnsatisfiedLinkError e) {
             return new GenuineHostServiceReader(
-                    null, "the registry API (" + library + ") cannot be loaded here: " + e.getMessage(), slc);
+                    null, "the registry API (" + library + ") cannot be loaded here: " + LinkErrors.summary(e), slc);
         }
     }
 

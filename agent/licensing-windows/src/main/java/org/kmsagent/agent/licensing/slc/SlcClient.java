@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.kmsagent.agent.licensing.registry.RegistryException;
 import org.kmsagent.agent.licensing.registry.RegistryKey;
 import org.kmsagent.agent.licensing.registry.RegistryValue;
+import org.kmsagent.agent.licensing.win32.LinkErrors;
 import org.kmsagent.api.LicensingException;
 import org.kmsagent.api.LicensingService;
 
@@ -75,13 +76,17 @@ public final class SlcClient {
             }
             byName = e;
         }
-        String tried = library + " could not be loaded by name (system path, jna.library.path): " + byName.getMessage();
+        String tried =
+                library + " could not be loaded by name (system path, jna.library.path): " + LinkErrors.summary(byName);
         String valuePath = "HKLM\\" + OSPP_KEY + "\\Path";
         Optional<RegistryValue> folder;
         try {
             folder = RegistryKey.localMachine(osppRegistryLibrary, OSPP_KEY).value("Path");
         } catch (RegistryException | UnsatisfiedLinkError e) {
-            throw linkError(tried + "; nor could " + valuePath + " be read: " + e.getMessage(), byName);
+            throw linkError(
+                    tried + "; nor could " + valuePath + " be read: "
+                            + (e instanceof UnsatisfiedLinkError u ? LinkErrors.summary(u) : e.getMessage()),
+                    byName);
         }
         if (folder.isEmpty()
                 || !(folder.get() instanceof RegistryValue.Sz sz)
@@ -101,7 +106,8 @@ public final class SlcClient {
             return new SlcClient(library, Native.load(file, SlcLibrary.class), NativeMemory.forLibrary(file));
         } catch (UnsatisfiedLinkError e) {
             throw linkError(
-                    tried + "; nor from " + file + " (the folder " + valuePath + " names): " + e.getMessage(), byName);
+                    tried + "; nor from " + file + " (the folder " + valuePath + " names): " + LinkErrors.summary(e),
+                    byName);
         }
     }
 

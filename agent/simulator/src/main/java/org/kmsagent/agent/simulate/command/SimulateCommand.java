@@ -132,7 +132,7 @@ public final class SimulateCommand implements Callable<Integer> {
             paramLabel = "RATE",
             description = "Fraction (0 to 1) of licensing calls that fail "
                     + "with transient faults of every kind (service not running, RPC unavailable, SLOpen failed, access denied, "
-                    + "WMI busy, hung call), drawn from the seed (overrides the scenario's faults: rate).")
+                    + "WMI busy, hung call), drawn from the seed (replaces the scenario's whole faults: section).")
     String faults; // text, so that a refusal quotes what was typed: "abc", "2"
 
     @Option(names = "--json", description = "One JSON object per event per line instead of the timeline.")

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.host;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -124,6 +125,7 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
         } catch (IOException e) {
             throw new LedgerException("cannot create the directory of the activation ledger " + base + ".mv.db", e);
         }
+        refuseNewerSchema(base);
         H2ActivationLedger ledger = new H2ActivationLedger(fileUrl(base), base + ".mv.db", true);
         try {
             // H2 creates the file with the process's umask (0644); it holds the machines and their CMIDs, which the
@@ -134,6 +136,35 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
             throw new LedgerException("cannot make the activation ledger " + base + ".mv.db its owner's only", e);
         }
         return ledger;
+    }
+
+    /**
+     * Refuses a ledger a newer kms-agent wrote before opening it for writing: opened so, H2 rewrites the file's header
+     * and chunks even when the agent then refuses it, and the refused file was to be left as it was (docs/host.md).
+     * Read through a read-only connection; whatever that cannot read (no file, a damaged one, one in use, no schema
+     * table) is left to the ordinary open, which reports it.
+     */
+    private static void refuseNewerSchema(String base) {
+        if (!Files.isRegularFile(Path.of(base + ".mv.db"))) {
+            return;
+        }
+        int version;
+        try (Connection c = DriverManager.getConnection(fileUrl(base) + ";ACCESS_MODE_DATA=r", "sa", "");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+            rs.next();
+            version = rs.getInt(1);
+        } catch (SQLException e) {
+            return;
+        }
+        if (version > SCHEMA_VERSION) {
+            throw newerSchema(base + ".mv.db", version);
+        }
+    }
+
+    private static LedgerException newerSchema(String description, int version) {
+        return new LedgerException("the activation ledger " + description + " has schema version " + version
+                + ", newer than this agent's " + SCHEMA_VERSION + "; open it with a newer kms-agent");
     }
 
     /**
@@ -182,8 +213,7 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
                 version = rs.getInt(1);
             }
             if (version > SCHEMA_VERSION) {
-                throw new LedgerException("the activation ledger " + description + " has schema version " + version
-                        + ", newer than this agent's " + SCHEMA_VERSION + "; open it with a newer kms-agent");
+                throw newerSchema(description, version);
             }
             if (version < 1) {
                 st.execute("CREATE TABLE pool_entry (pool_id VARCHAR NOT NULL, cmid UUID NOT NULL,"

@@ -12,6 +12,7 @@ import static org.kmsagent.agent.host.HostFixtures.windows7;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -71,10 +72,17 @@ class H2ActivationLedgerTest {
                     + (H2ActivationLedger.SCHEMA_VERSION + 1) + ", CURRENT_TIMESTAMP)");
         }
 
+        Path onDisk = dir.resolve("newer.mv.db");
+        byte[] before = Files.readAllBytes(onDisk);
+        FileTime modified = Files.getLastModifiedTime(onDisk);
+
         assertThatThrownBy(() -> H2ActivationLedger.openFile(file))
                 .isInstanceOf(LedgerException.class)
                 .hasMessageContaining("newer.mv.db")
                 .hasMessageContaining("schema version " + (H2ActivationLedger.SCHEMA_VERSION + 1));
+        // Not a byte of it rewritten, as the refusal promises (opened for writing, H2 rewrote its header).
+        assertThat(Files.readAllBytes(onDisk)).isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(onDisk)).isEqualTo(modified);
     }
 
     @Test

@@ -244,6 +244,12 @@ final class BridgeConnection {
                     frame.getValue("body"),
                     BusCodes.UNAUTHORIZED,
                     "a second credential on a connection authenticated as '" + caller.name() + "'");
+            // Answered on its reply address first, as every refusal that closes is: a client waiting there fails at
+            // once.
+            if (replyAddress != null) {
+                write(Frames.failure(
+                        address, replyAddress, BusCodes.UNAUTHORIZED, "RECIPIENT_FAILURE", "not_authorised"));
+            }
             closeWith("not_authorised");
             return;
         }

@@ -158,6 +158,22 @@ class BridgeSecurityTest {
     }
 
     @Test
+    void aSecondCredentialOnAConnectionIsAnsweredOnItsReplyAddressThenTheConnectionClosed() throws Exception {
+        try (RawBridgeClient c = raw()) {
+            c.sendFrame(request(BusAddresses.STATUS, "r1", AgentFixture.READ_TOKEN));
+            assertThat(c.readFrame().getString("address")).isEqualTo("r1");
+
+            c.sendFrame(request(BusAddresses.STATUS, "r2", AgentFixture.ADMIN_TOKEN));
+            JsonObject answer = c.readFrame();
+            assertThat(answer.getString("address")).isEqualTo("r2");
+            assertThat(answer.getInteger("failureCode")).isEqualTo(401);
+            assertThat(c.readFrame().getString("message")).isEqualTo("not_authorised");
+            assertThat(c.closedByAgent()).isTrue();
+        }
+        assertServing();
+    }
+
+    @Test
     void aFrameOfAnUnknownTypeOrWithoutAddressIsRefusedSayingWhatCame() throws Exception {
         try (RawBridgeClient c = raw()) {
             c.sendFrame(new JsonObject()

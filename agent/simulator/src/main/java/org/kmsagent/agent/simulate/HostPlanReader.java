@@ -112,7 +112,9 @@ final class HostPlanReader {
                 if (when == null) {
                     continue;
                 }
-                if (when.compareTo(last) < 0) {
+                if (when.isNegative()) {
+                    problems.add(new FieldProblem(field + ".at", "must not be negative (a time after the start)"));
+                } else if (when.compareTo(last) < 0) {
                     problems.add(new FieldProblem(field + ".at", "changes must be listed in time order"));
                 }
                 last = when;

@@ -181,28 +181,30 @@ public final class ScenarioReader {
                     problems.add(new FieldProblem(field + ".key", "the administrator's MAK is required"));
                     continue;
                 }
-                ProductKey key;
+                // Each field checked whatever the others hold: a bad file prints every problem at once.
+                ProductKey key = null;
                 try {
                     key = ProductKey.parse(m.key());
                 } catch (IllegalArgumentException ex) {
                     problems.add(new FieldProblem(field + ".key", BoundedInput.reason(ex.getMessage())));
-                    continue;
                 }
-                if (families.stream()
-                        .flatMap(fam -> fam.catalog().skus().stream())
-                        .anyMatch(s -> s.gvlk().equals(key))) {
+                ProductKey parsed = key;
+                if (parsed != null
+                        && families.stream()
+                                .flatMap(fam -> fam.catalog().skus().stream())
+                                .anyMatch(s -> s.gvlk().equals(parsed))) {
                     problems.add(new FieldProblem(field + ".key", key + " is a public GVLK, not a MAK"));
-                    continue;
+                    key = null;
                 }
                 Duration after = Durations.read(field + ".after", m.after() == null ? "30d" : m.after(), problems);
                 int activations = m.activations() == null ? 10 : m.activations();
                 if (activations < 0) {
                     problems.add(FieldProblem.belowLeast(field + ".activations", activations, 0));
                 }
-                if (after != null && !after.isNegative()) {
-                    mak.put(e.getKey(), new Scenario.MakPlan(MakFallbackPolicy.after(after, key), activations));
-                } else if (after != null) {
+                if (after != null && after.isNegative()) {
                     problems.add(new FieldProblem(field + ".after", "must not be negative"));
+                } else if (after != null && key != null) {
+                    mak.put(e.getKey(), new Scenario.MakPlan(MakFallbackPolicy.after(after, key), activations));
                 }
             }
         }

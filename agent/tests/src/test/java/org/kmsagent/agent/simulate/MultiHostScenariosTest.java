@@ -177,6 +177,8 @@ class MultiHostScenariosTest {
               licensePacks: [No Such Pack]
             - at: 6d
               hostKeys: [Nope key]
+            - at: -1d
+              licensePacks: [Office 2013 Volume License Pack]
         hosts:
           - name: kms01.corp.example
           - priority: 3
@@ -195,6 +197,9 @@ class MultiHostScenariosTest {
                 .hasMessageContaining("field 'host.changes[1].at': changes must be listed in time order")
                 .hasMessageContaining("field 'host.changes[1].licensePacks[0]': unknown license pack 'No Such Pack'")
                 .hasMessageContaining("field 'host.changes[2].hostKeys[0]': unknown host key 'Nope key'")
+                // Before the start: said as such, not as out of order.
+                .hasMessageContaining("field 'host.changes[3].at': must not be negative (a time after the start)")
+                .hasMessageNotContaining("field 'host.changes[3].at': changes must be listed in time order")
                 // A change listing only unknown packs or keys is reported for those, not also as installing nothing.
                 .hasMessageNotContaining("field 'host.changes[1]': installs nothing")
                 .hasMessageNotContaining("field 'host.changes[2]': installs nothing")

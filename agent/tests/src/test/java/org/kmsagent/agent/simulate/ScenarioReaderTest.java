@@ -95,6 +95,21 @@ class ScenarioReaderTest {
     }
 
     @Test
+    void aBadMakKeyDoesNotHideTheOtherProblemsOfItsEntry() {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        for (String key : List.of("ABCDE-ABCDE-ABCDE-ABCDE-ABCDE", "W269N-WFGWX-YVC9B-4J6C9-T83GX")) {
+            assertThatThrownBy(() -> reader.parse(
+                            "t",
+                            FLEET + "makFallback:\n  office2013:\n    key: " + key
+                                    + "\n    after: soon\n    activations: -1\n",
+                            true))
+                    .hasMessageContaining("field 'makFallback.office2013.key': ")
+                    .hasMessageContaining("field 'makFallback.office2013.after': 'soon' is not a duration")
+                    .hasMessageContaining("field 'makFallback.office2013.activations': ");
+        }
+    }
+
+    @Test
     void aParsersOrKeysReasonIsKeptWholeNotCutLikeAQuotedValue() {
         ScenarioReader reader = new ScenarioReader(TestFamilies.all());
         assertThatThrownBy(() -> reader.parse(

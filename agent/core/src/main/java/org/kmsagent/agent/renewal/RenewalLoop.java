@@ -111,14 +111,38 @@ public final class RenewalLoop implements Runnable {
             UUID skuId,
             MakFallbackPolicy makPolicy,
             RenewalListener listener) {
+        this(scheduler, family, stack, skuId, null, makPolicy, listener);
+    }
+
+    /**
+     * @param edition the edition's name as the machine reports it, or null: editions may share a SKU id (Windows 10
+     *     and 11 Enterprise do), and the catalog's first of them named a Windows 11 machine "Windows 10 Enterprise" in
+     *     every event until its product was first found
+     */
+    public RenewalLoop(
+            Scheduler scheduler,
+            LoadedFamily family,
+            LicensingStack stack,
+            UUID skuId,
+            String edition,
+            MakFallbackPolicy makPolicy,
+            RenewalListener listener) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.family = Objects.requireNonNull(family, "family");
         this.stack = Objects.requireNonNull(stack, "stack");
         this.skuId = Objects.requireNonNull(skuId, "skuId");
         this.makPolicy = Objects.requireNonNull(makPolicy, "makPolicy");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.sku = family.catalog().bySkuId(skuId).orElse(null);
-        this.skuName = sku != null ? sku.name() : skuId.toString();
+        Sku first = family.catalog().bySkuId(skuId).orElse(null);
+        // Searched again only when the edition is another of that SKU id's (a simulated fleet starts a million loops).
+        this.sku = first == null || edition == null || first.name().equals(edition)
+                ? first
+                : family.catalog().skus().stream()
+                        .filter(s -> s.name().equals(edition)
+                                && s.skuId().filter(skuId::equals).isPresent())
+                        .findFirst()
+                        .orElse(first);
+        this.skuName = edition != null ? edition : sku != null ? sku.name() : skuId.toString();
         this.familyId = family.id();
         this.poolId = family.countPool().id();
         this.handler = handlerOf(family);

@@ -232,7 +232,8 @@ final class ProductTracker {
         Tracked t = new Tracked(f, p.skuId(), p.name());
         // docs/kms-rules.md §2.3: each product follows its own schedule; the MAK fallback needs a MAK the administrator
         // gave, which this build has no key for yet, so it stays off.
-        t.loop = new RenewalLoop(scheduler, f, licensing.stack(), p.skuId(), MakFallbackPolicy.OFF, e -> onEvent(t, e));
+        t.loop = new RenewalLoop(
+                scheduler, f, licensing.stack(), p.skuId(), p.name(), MakFallbackPolicy.OFF, e -> onEvent(t, e));
         tracked.put(key(t), t);
         ProductSchedule stored = persistence.state().products().get(key(t));
         if (stored != null && stored.nextDue() != null) {

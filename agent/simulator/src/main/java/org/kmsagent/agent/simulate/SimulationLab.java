@@ -489,6 +489,7 @@ public final class SimulationLab {
                     f,
                     loopStack,
                     product.skuId(),
+                    sku.name(),
                     mak == null ? MakFallbackPolicy.OFF : mak.policy(),
                     e -> onEvent(m, tally, e));
             Present.ProductStart start =

@@ -12,6 +12,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -361,6 +362,36 @@ class SimulateCommandTest {
                         .path("count")
                         .asInt())
                 .isEqualTo(5);
+    }
+
+    @Test
+    void aWindows11MachineIsNamedSoInEveryEventEvenBeforeItsProductIsFound() throws Exception {
+        // Windows 10 and 11 Enterprise share a SKU id; with faults the first calls (finding the product) fail, and
+        // their
+        // events named the catalog's first edition of that id.
+        Path scenario = write("win11.yaml", """
+        seed: 3
+        days: 2
+        faults:
+          rate: 0.5
+        machines:
+          - name: pc-{n}
+            count: 20
+            family: windows-client
+            edition: Windows 11 Enterprise
+        """);
+        Run r = LabFixtures.simulate(scenario.toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> skus = new ArrayList<>();
+        for (String line : r.lines()) {
+            JsonNode sku = new ObjectMapper().readTree(line).get("sku");
+            if (sku != null && !sku.isNull()) {
+                skus.add(sku.asText());
+            }
+        }
+        assertThat(r.lines()).anyMatch(l -> l.contains("\"event\":\"call-failed\""));
+        assertThat(skus).isNotEmpty().containsOnly("Windows 11 Enterprise");
     }
 
     @Test

@@ -42,6 +42,8 @@ import picocli.CommandLine.Option;
             AgentCommands.Watch.class,
             AuditCommands.Agent.class,
             FleetCommands.class,
+            // `ctl help host`, as `kms-agent help simulate`: a Windows administrator types help before --help.
+            CommandLine.HelpCommand.class,
         })
 public final class CtlCommand implements Runnable {
     /** Exit code: the agent answered with an error. */

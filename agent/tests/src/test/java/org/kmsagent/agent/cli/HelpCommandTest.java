@@ -23,6 +23,18 @@ class HelpCommandTest {
     }
 
     @Test
+    void ctlHelpWithACommandIsThatCommandsHelp() {
+        CliRun help = CliRun.of("ctl", "help", "host");
+        assertThat(help.exitCode()).as(help.err()).isZero();
+        assertThat(help.out())
+                .startsWith("Usage: kms-agent ctl host")
+                .isEqualTo(CliRun.of("ctl", "host", "--help").out());
+        CliRun unknown = CliRun.of("ctl", "help", "hots");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("hots");
+    }
+
+    @Test
     void helpForNoSuchCommandIsAUsageError() {
         CliRun help = CliRun.of("help", "stauts");
         assertThat(help.exitCode()).isEqualTo(2);

@@ -25,11 +25,13 @@ final class AgentAudit implements AutoCloseable {
     private final AuditLog log;
     private final AuditApi api;
     private final String problem;
+    private final Clock clock;
 
-    private AgentAudit(AuditLog log, AuditApi api, String problem) {
+    private AgentAudit(AuditLog log, AuditApi api, String problem, Clock clock) {
         this.log = log;
         this.api = api;
         this.problem = problem;
+        this.clock = clock;
     }
 
     /** Opens the log and serves it on the bus. */
@@ -41,7 +43,7 @@ final class AgentAudit implements AutoCloseable {
             String why = "kms-agent: audit log disabled: " + e.getMessage() + " ("
                     + e.getCause().getMessage() + "); admin actions are written to the agent's log instead";
             LOG.error("{}", why);
-            return new AgentAudit(null, null, why);
+            return new AgentAudit(null, null, why, clock);
         }
         AuditApi api = new AuditApi(vertx, log);
         try {
@@ -50,12 +52,19 @@ final class AgentAudit implements AutoCloseable {
             log.close();
             throw e;
         }
-        return new AgentAudit(log, api, null);
+        return new AgentAudit(log, api, null, clock);
     }
 
     /** Where the bridge and the link record. */
     AuditTrail trail() {
-        return log != null ? log : r -> LOG.warn("audit: {}", r.toJson().encode());
+        if (log != null) {
+            return log;
+        }
+        // Callers leave the time to the trail (AuditTrail.record): the log stamps it, and so must this stand-in, or
+        // the only copy of the record says "at":null.
+        return r -> LOG.warn(
+                "audit: {}",
+                (r.at() == null ? r.at(AuditLog.stamp(clock)) : r).toJson().encode());
     }
 
     /** Why the log is off, for the banner; empty when it works. */

@@ -222,7 +222,7 @@ final class AgentCommands {
         public Integer call() {
             JsonObject body = new JsonObject().put("family", family);
             if (dns) {
-                body.put("dns", true).put("domain", target);
+                body.put("dns", true).put("domain", domain());
             } else {
                 KmsEndpoint.Pinned pinned = pinned();
                 body.put("host", pinned.host()).put("port", pinned.port());
@@ -231,6 +231,23 @@ final class AgentCommands {
                     BusAddresses.KMS_SET,
                     body,
                     (reply, out) -> out.println("KMS for " + families(family) + ": " + reply.getString("kms")));
+        }
+
+        /**
+         * DOMAIN after --dns (null: the machine's own), or a usage error before dialling, on the rule the agent
+         * applies to every client's (as a host name is refused here too).
+         */
+        private String domain() {
+            if (target == null) {
+                return null;
+            }
+            String t = target.strip();
+            Optional<String> problem = HostPort.domainProblem(t);
+            if (problem.isPresent()) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "'" + BoundedInput.shown(t) + "': " + problem.get());
+            }
+            return t;
         }
 
         /** HOST[:PORT] as given, or a usage error that says what to write instead. */

@@ -1,13 +1,20 @@
 package org.kmsagent.agent.ctl;
 
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.CertificateFingerprint;
@@ -20,8 +27,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kms-agent ctl}: remote control of a running agent over its TLS bridge. Exit codes: 0 done, 1 the agent
- * answered with an error (or an action failed on some product), 2 usage (a file of the user's that cannot be written
- * too), 3 cannot connect (or the address is not a bridge's) or not authorised.
+ * answered with an error (or an action failed on some product), 2 usage (a file of the user's that cannot be read,
+ * {@link #readFile}, or written too), 3 cannot connect (or the address is not a bridge's) or not authorised.
  *
  * <p>This class is the connection: its options, and {@link #execute} that connects and maps every outcome to those
  * codes. The commands below it ({@link AgentCommands}, {@link FleetCommands}, {@link AuditCommands}) are each a
@@ -54,6 +61,8 @@ public final class CtlCommand implements Runnable {
     public static final int NO_ACCESS = 3;
     /** The largest token file read: a token is tens of characters. */
     static final int MAX_TOKEN_FILE_BYTES = 4096;
+    /** The largest PEM file read ({@code --ca}, {@code --cert}, {@code --cert-key}): a whole CA bundle is ~250 KB. */
+    static final int MAX_PEM_FILE_BYTES = 1024 * 1024;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -168,6 +177,7 @@ public final class CtlCommand implements Runnable {
         HostPort.Address address;
         ServerTrust serverTrust;
         String secret;
+        ClientIdentity identity;
         try {
             address = HostPort.typed(namedHub(sub) ? "--hub" : "--agent", agent, BridgeConfig.DEFAULT_PORT);
             FleetRouting.checkOptions(this, spec.commandLine().getParseResult().hasMatchedOption("--deadline"));
@@ -176,6 +186,7 @@ public final class CtlCommand implements Runnable {
             if ((cert == null) != (key == null)) {
                 throw new IllegalArgumentException("--cert and --cert-key go together");
             }
+            identity = cert == null ? null : ClientIdentity.read(cert, key);
         } catch (IllegalArgumentException e) {
             // A usage error, worded as picocli's own are (one prefix, and where ctl's options are described).
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -187,7 +198,7 @@ public final class CtlCommand implements Runnable {
                 address.host(),
                 address.port(),
                 serverTrust,
-                cert == null ? null : new ClientIdentity(cert, key),
+                identity,
                 secret,
                 Duration.ofSeconds(timeoutSeconds),
                 peer)) {
@@ -286,7 +297,7 @@ public final class CtlCommand implements Runnable {
             throw new IllegalArgumentException("give --trust or --ca, not both");
         }
         if (ca != null) {
-            return new ServerTrust.CaFile(ca);
+            return caFile(ca);
         }
         if (fingerprint == null) {
             throw new IllegalArgumentException(
@@ -336,30 +347,66 @@ public final class CtlCommand implements Runnable {
             return token;
         }
         if (tokenFile != null) {
-            if (Files.isDirectory(tokenFile)) {
-                throw new IllegalArgumentException("--token-file: " + tokenFile + " is a directory, not a file; name "
-                        + "the token file in it (e.g. the agent's <dataDir>/admin.token)");
-            }
-            try {
-                String read =
-                        BoundedInput.readText(tokenFile, MAX_TOKEN_FILE_BYTES).strip();
-                if (read.isEmpty()) {
-                    throw new IllegalArgumentException(
-                            "--token-file: " + tokenFile + " is empty; it should hold the token on one line");
-                }
-                return read;
-            } catch (BoundedInput.TooLargeException e) {
+            String read = readFile(
+                            "--token-file",
+                            tokenFile,
+                            MAX_TOKEN_FILE_BYTES,
+                            "a token file holds one token",
+                            "the token file in it (e.g. the agent's <dataDir>/admin.token)")
+                    .strip();
+            if (read.isEmpty()) {
                 throw new IllegalArgumentException(
-                        "--token-file: " + tokenFile + " is " + e.getMessage() + " (a token file holds one token)");
-            } catch (NoSuchFileException e) {
-                throw new IllegalArgumentException("--token-file: " + tokenFile + " does not exist");
-            } catch (AccessDeniedException e) {
-                throw new IllegalArgumentException("--token-file: " + tokenFile + " is not readable by this account");
-            } catch (IOException e) {
-                throw new IllegalArgumentException("--token-file: cannot read " + tokenFile + ": " + e);
+                        "--token-file: " + tokenFile + " is empty; it should hold the token on one line");
             }
+            return read;
         }
         return System.getenv("KMSAGENT_TOKEN");
+    }
+
+    /**
+     * The text of a file named after one of ctl's options ({@code --token-file}, {@code --ca}, {@code --cert},
+     * {@code --cert-key}), read before dialling: a file that is missing, a directory, unreadable or too large is a
+     * usage error (exit 2) naming the option and the file, not a connection failure.
+     *
+     * @param holds what such a file holds, said when it is too large
+     * @param inDirectory which file to name instead, said when a directory was given
+     * @throws IllegalArgumentException naming the option, the file and what is wrong
+     */
+    static String readFile(String option, Path file, int maxBytes, String holds, String inDirectory) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(
+                    option + ": " + file + " is a directory, not a file; name " + inDirectory);
+        }
+        try {
+            return BoundedInput.readText(file, maxBytes);
+        } catch (BoundedInput.TooLargeException e) {
+            throw new IllegalArgumentException(option + ": " + file + " is " + e.getMessage() + " (" + holds + ")");
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(option + ": " + file + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException(option + ": " + file + " is not readable by this account");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + ": cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The CA certificates of {@code --ca}, read before dialling: a file that does not hold any is a usage error naming
+     * the option and the file (it was "cannot set up TLS: No certificate data found", naming neither, exit 3).
+     */
+    static ServerTrust.CaFile caFile(Path ca) {
+        String pem = readFile("--ca", ca, MAX_PEM_FILE_BYTES, "a CA file holds PEM certificates", "the PEM file in it");
+        try {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));
+            if (!certificates.isEmpty()) {
+                return new ServerTrust.CaFile(ca, List.copyOf(certificates));
+            }
+        } catch (CertificateException e) {
+            // not a certificate: said below, as for an empty file
+        }
+        throw new IllegalArgumentException("--ca: " + ca + " is not a PEM certificate file (expected the CA's"
+                + " certificate, -----BEGIN CERTIFICATE-----)");
     }
 
     /** Prints a reply as JSON, when --json asked for it. */

@@ -1,12 +1,10 @@
 package org.kmsagent.agent.ctl;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
+import java.security.cert.Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -61,17 +59,22 @@ public sealed interface ServerTrust {
         }
     }
 
-    /** Trust certificates issued by the CAs in a PEM file, for the host name connected to. */
-    record CaFile(Path file) implements ServerTrust {
+    /**
+     * Trust certificates issued by the CAs of a PEM file, for the host name connected to. The certificates were read
+     * before dialling ({@link CtlCommand#caFile}), so that a file that is not one is a usage error naming it.
+     */
+    record CaFile(Path file, List<Certificate> certificates) implements ServerTrust {
+        public CaFile {
+            certificates = List.copyOf(certificates);
+        }
+
         @Override
         public SSLContext context(KeyManager[] clientKeys) throws GeneralSecurityException, IOException {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
-            try (InputStream in = Files.newInputStream(file)) {
-                int i = 0;
-                for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    store.setCertificateEntry("ca-" + i++, cert);
-                }
+            int i = 0;
+            for (Certificate cert : certificates) {
+                store.setCertificateEntry("ca-" + i++, cert);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);

@@ -67,6 +67,37 @@ public final class HostPort {
         return Optional.empty();
     }
 
+    /** A label of a DNS domain: letters, digits and '-' only (no '_': nothing is looked up under it but SRV). */
+    private static final Pattern DOMAIN_LABEL = Pattern.compile("[A-Za-z0-9-]{1,63}");
+
+    /** What a DNS domain is, as every refusal of one says it. */
+    public static final String DOMAIN_RULE =
+            "a DNS domain is labels of letters, digits and hyphens separated by dots, at most 253 characters, each"
+                    + " label 1-63";
+
+    /**
+     * Why {@code domain} is not a DNS domain to look a KMS host up in ({@code ctl set-kms --dns DOMAIN}, the bus's
+     * {@code domain}, {@code dns:domain} in the configuration and scenarios), or empty. Beside {@link #hostProblem} so
+     * that every place that takes a lookup domain refuses the same ones: a domain the agent stores is put after
+     * {@code _vlmcs._tcp.} and given to Windows, which fails at every renewal on one it cannot ask DNS about. One
+     * final dot (a fully qualified name) is allowed, as for a host name.
+     */
+    public static Optional<String> domainProblem(String domain) {
+        if (domain == null || domain.isEmpty()) {
+            return Optional.of("the domain is empty");
+        }
+        String name = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+        if (name.length() > 253) {
+            return Optional.of(DOMAIN_RULE);
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (!DOMAIN_LABEL.matcher(label).matches()) {
+                return Optional.of(DOMAIN_RULE);
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Why {@code text} is not {@code host:port} (or {@code [v6]:port}), or empty when it is one.
      *
@@ -187,7 +218,7 @@ public final class HostPort {
         if (text.equalsIgnoreCase("dns")) {
             problem = Optional.empty();
         } else if (text.regionMatches(true, 0, "dns:", 0, 4)) {
-            problem = hostProblem(text.substring(4)).map(p -> "the lookup domain after 'dns:': " + p);
+            problem = domainProblem(text.substring(4)).map(p -> "the lookup domain after 'dns:': " + p);
         } else {
             problem = ambiguity(text, KmsEndpoint.DEFAULT_PORT).or(() -> hostPortProblem(text, false));
         }

@@ -224,6 +224,11 @@ public final class BusApi {
             if (host.isPresent() || port.isPresent()) {
                 throw ControlException.badRequest("host: not allowed with dns=true");
             }
+            // Checked here, not in ctl alone: every client's domain is stored, and renewals would fail on a bad one.
+            domain.flatMap(HostPort::domainProblem).ifPresent(p -> {
+                throw ControlException.badRequest(
+                        "domain: expected a DNS domain, got '" + BoundedInput.shown(domain.get()) + "' (" + p + ")");
+            });
             return domain.map(KmsEndpoint::discovery).orElseGet(KmsEndpoint::discovery);
         }
         if (domain.isPresent()) {

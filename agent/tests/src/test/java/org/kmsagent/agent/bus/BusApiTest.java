@@ -117,6 +117,35 @@ class BusApiTest {
         assertThat(agent.changes()).isZero();
     }
 
+    /**
+     * A lookup domain is refused by the agent, whatever client sent it: it used to be stored, and every renewal then
+     * failed with "no _vlmcs._tcp record in a b".
+     */
+    @Test
+    void aDnsDomainThatIsNotOneIsA400NamingTheFieldAndWhatADomainIs() throws Exception {
+        ReplyException space =
+                failure(BusAddresses.KMS_SET, new JsonObject().put("dns", true).put("domain", "a b"));
+        ReplyException label =
+                failure(BusAddresses.KMS_SET, new JsonObject().put("dns", true).put("domain", "corp..example"));
+        ReplyException tooLong = failure(
+                BusAddresses.KMS_SET, new JsonObject().put("dns", true).put("domain", "a".repeat(64) + ".example"));
+
+        assertThat(List.of(space, label, tooLong))
+                .allSatisfy(e -> assertThat(e.failureCode()).isEqualTo(BusCodes.BAD_REQUEST));
+        assertThat(space.getMessage())
+                .isEqualTo("domain: expected a DNS domain, got 'a b' (a DNS domain is labels of letters, digits and"
+                        + " hyphens separated by dots, at most 253 characters, each label 1-63)");
+        assertThat(label.getMessage()).startsWith("domain: expected a DNS domain, got 'corp..example' (");
+        assertThat(tooLong.getMessage()).startsWith("domain: expected a DNS domain, got 'aaaa");
+        assertThat(agent.changes()).isZero();
+
+        assertThat(request(
+                                BusAddresses.KMS_SET,
+                                new JsonObject().put("dns", true).put("domain", "corp-2.example."))
+                        .getString("kms"))
+                .isEqualTo("DNS discovery in corp-2.example.");
+    }
+
     /** The agent's addresses check a body as a hub's fleet addresses do (FleetRequestCheckTest): one wording. */
     @Test
     void aWrongFieldIsRefusedNamingItWhatIsAcceptedAndWhatWasGiven() {

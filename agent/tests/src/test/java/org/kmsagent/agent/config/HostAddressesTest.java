@@ -102,6 +102,22 @@ class HostAddressesTest {
     }
 
     @Test
+    void aLookupDomainFollowsTheDomainRuleWhereverItIsWritten() {
+        assertThat(HostPort.domainProblem("corp.example")).isEmpty();
+        assertThat(HostPort.domainProblem("corp-2.example.")).isEmpty();
+        assertThat(HostPort.domainProblem("a".repeat(63) + ".example")).isEmpty();
+        for (String bad : List.of("bad domain!", "a b", "corp..example", ".corp", "_srv.corp", "a".repeat(64))) {
+            assertThat(HostPort.domainProblem(bad)).as(bad).hasValue(HostPort.DOMAIN_RULE);
+        }
+        assertThat(HostPort.domainProblem(("a".repeat(62) + ".").repeat(4) + "ab"))
+                .as("254 characters")
+                .hasValue(HostPort.DOMAIN_RULE);
+        assertThat(errors("renewal.kms=\"dns:bad!\""))
+                .containsExactly("--set renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
+                        + "'dns:bad!' (the lookup domain after 'dns:': " + HostPort.DOMAIN_RULE + ")");
+    }
+
+    @Test
     void aMachineTypedAfterAnOptionIsReadWithItsPortOrTheDefault() {
         assertThat(HostPort.typed("--agent", "hub-a.corp.example:7688", 9443))
                 .isEqualTo(new HostPort.Address("hub-a.corp.example", 7688));

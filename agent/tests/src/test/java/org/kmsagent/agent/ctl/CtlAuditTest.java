@@ -1,17 +1,24 @@
 package org.kmsagent.agent.ctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.daemon.AgentFixture.Result;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audit of a real agent (daemon, TLS bridge on 127.0.0.1) as {@code ctl} sees it: admin actions and refusals,
@@ -131,13 +138,39 @@ class CtlAuditTest {
     void anAuditLogThatCannotBeOpenedDoesNotStopTheAgent() throws Exception {
         Path data = dir.resolve("data");
         Files.createDirectories(data.resolve("audit.log")); // a directory where the file should be
+        Logger auditLog = (Logger) LoggerFactory.getLogger("org.kmsagent.agent.daemon.AgentAudit");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        auditLog.addAppender(logged);
         try (AgentFixture agent = AgentFixture.start(data)) {
             assertThat(agent.daemon.banner())
                     .anyMatch(l -> l.startsWith("kms-agent: audit log disabled: cannot open the " + "audit log"));
             assertThat(agent.ctlAdmin("set-kms", "kms.corp.example").exit()).isZero();
             Result audit = agent.ctlAdmin("audit");
             assertThat(audit.exit()).isEqualTo(1);
-            assertThat(audit.err()).contains("code 503");
+            // Said in words (it was Vert.x's "No handlers for address kmsagent.audit"), and where to look.
+            assertThat(audit.err())
+                    .contains(
+                            "refused: the agent's audit log is disabled: it could not be opened at start",
+                            "start-up banner names the file",
+                            "(code 503)")
+                    .doesNotContain("No handlers");
+            // The agent's log is then the only copy of a record: it carries its time, as the file would (it was
+            // "at":null), the agent's clock's to the millisecond.
+            List<JsonObject> written = await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> logged.list.stream()
+                                    .filter(e -> e.getLevel() == Level.WARN)
+                                    .map(ILoggingEvent::getFormattedMessage)
+                                    .filter(m -> m.startsWith("audit: "))
+                                    .map(m -> new JsonObject(m.substring("audit: ".length())))
+                                    .filter(r -> "kmsagent.kms.set".equals(r.getString("action")))
+                                    .toList(),
+                            l -> !l.isEmpty());
+            assertThat(written.get(0).getString("at")).isEqualTo("2026-11-28T12:00:00Z");
+            assertThat(written.get(0).getString("actor")).isEqualTo("ops");
+        } finally {
+            auditLog.detachAppender(logged);
         }
     }
 

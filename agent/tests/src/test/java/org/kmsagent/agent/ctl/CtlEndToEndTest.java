@@ -186,6 +186,17 @@ class CtlEndToEndTest {
     }
 
     @Test
+    void setKmsDnsWithADomainThatIsNotOneIsAUsageErrorAndChangesNothing() {
+        // It used to be accepted ("KMS for all families: DNS discovery in bad domain!") and renewals then failed.
+        Result r = fixture.ctlAdmin("set-kms", "--dns", "bad domain!");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("'bad domain!': a DNS domain is labels of letters, digits and hyphens separated by dots, at"
+                        + " most 253 characters, each label 1-63");
+        assertThat(fixture.agent.kms("*")).isEmpty();
+    }
+
+    @Test
     void setKmsWithABadPortIsAUsageError() {
         Result r = fixture.ctlAdmin("set-kms", "kms.corp.example:99999");
         assertThat(r.exit()).isEqualTo(2);

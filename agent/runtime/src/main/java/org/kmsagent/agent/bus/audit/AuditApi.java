@@ -16,10 +16,20 @@ import org.kmsagent.agent.bus.RequestBody;
  * records that read like any admin action.
  */
 public final class AuditApi {
+    /**
+     * The answer, code 503, when the agent's log could not be opened: said in words, where no consumer at all gave
+     * Vert.x's "No handlers for address kmsagent.audit". It names no path: the banner, which the client may not see
+     * but the operator does, names the file and why.
+     */
+    public static final String DISABLED = "the agent's audit log is disabled: it could not be opened at start (the"
+            + " agent's start-up banner names the file and why, on its 'kms-agent: audit log disabled' line); its"
+            + " records go to the agent's own log as WARN lines until the file is fixed and the agent restarted";
+
     private final Vertx vertx;
     private final AuditLog log;
     private MessageConsumer<Object> consumer;
 
+    /** Serves {@code log}; null: answers every read 503, {@link #DISABLED}. */
     public AuditApi(Vertx vertx, AuditLog log) {
         this.vertx = vertx;
         this.log = log;
@@ -28,6 +38,10 @@ public final class AuditApi {
     /** Registers the address. */
     public Future<Void> register() {
         consumer = vertx.eventBus().consumer(BusAddresses.AUDIT, msg -> {
+            if (log == null) {
+                msg.fail(BusCodes.UNAVAILABLE, DISABLED);
+                return;
+            }
             AuditQuery query;
             try {
                 query = AuditQuery.of(RequestBody.of(msg.body(), AuditQuery.FIELDS));

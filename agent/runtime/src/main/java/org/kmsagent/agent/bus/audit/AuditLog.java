@@ -113,6 +113,14 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         return file;
     }
 
+    /**
+     * The time a record without one is given: now, to the millisecond (enough to order what people did, and it keeps
+     * the lines short). Also for records written elsewhere when the log is off ({@code daemon.AgentAudit}).
+     */
+    public static Instant stamp(Clock clock) {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
     /** Calls the consumer (on the log's thread) with every record once it is on disk: forwarding to the hubs. */
     public void onRecorded(Consumer<AuditRecord> listener) {
         listeners.add(listener);
@@ -120,8 +128,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
 
     @Override
     public void record(AuditRecord record) {
-        // Milliseconds are enough to order what people did, and keep the lines short.
-        AuditRecord stamped = record.at() == null ? record.at(clock.instant().truncatedTo(ChronoUnit.MILLIS)) : record;
+        AuditRecord stamped = record.at() == null ? record.at(stamp(clock)) : record;
         if (pendingCount.incrementAndGet() > MAX_PENDING) {
             pendingCount.decrementAndGet();
             dropped.incrementAndGet();

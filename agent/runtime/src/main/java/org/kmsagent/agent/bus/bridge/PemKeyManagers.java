@@ -60,8 +60,16 @@ public final class PemKeyManagers {
      * @throws UncheckedIOException when either cannot be read
      */
     public static KeyManagerFactory of(Path certFile, Path keyFile) {
-        Certificate[] chain = chain(certFile);
-        PrivateKey key = privateKey(keyFile);
+        return of(chain(certFile), privateKey(keyFile), certFile, keyFile);
+    }
+
+    /**
+     * As {@link #of(Path, Path)}, for a chain and key already read (by {@link #chain} and {@link #privateKey}): a
+     * caller that names each file's problem after its own option reads them one by one ({@code ctl --cert}).
+     *
+     * @throws IllegalArgumentException naming both files when the key is not the certificate's
+     */
+    public static KeyManagerFactory of(Certificate[] chain, PrivateKey key, Path certFile, Path keyFile) {
         requireMatch(chain[0], key, certFile, keyFile);
         try {
             KeyStore store = KeyStore.getInstance("JKS");

@@ -67,13 +67,13 @@ public final class HostPort {
         return Optional.empty();
     }
 
-    /** A label of a DNS domain: letters, digits and '-' only (no '_': nothing is looked up under it but SRV). */
-    private static final Pattern DOMAIN_LABEL = Pattern.compile("[A-Za-z0-9-]{1,63}");
+    /** A label of a DNS domain: letters, digits, '-' and '_' (DNS allows '_', and some internal zones use it). */
+    private static final Pattern DOMAIN_LABEL = Pattern.compile("[A-Za-z0-9_-]{1,63}");
 
     /** What a DNS domain is, as every refusal of one says it. */
     public static final String DOMAIN_RULE =
-            "a DNS domain is labels of letters, digits and hyphens separated by dots, at most 253 characters, each"
-                    + " label 1-63";
+            "a DNS domain is labels of letters, digits, hyphens and underscores separated by dots, at most 253 characters,"
+                    + " each label 1-63";
 
     /**
      * Why {@code domain} is not a DNS domain to look a KMS host up in ({@code ctl set-kms --dns DOMAIN}, the bus's

@@ -133,8 +133,8 @@ class BusApiTest {
         assertThat(List.of(space, label, tooLong))
                 .allSatisfy(e -> assertThat(e.failureCode()).isEqualTo(BusCodes.BAD_REQUEST));
         assertThat(space.getMessage())
-                .isEqualTo("domain: expected a DNS domain, got 'a b' (a DNS domain is labels of letters, digits and"
-                        + " hyphens separated by dots, at most 253 characters, each label 1-63)");
+                .isEqualTo("domain: expected a DNS domain, got 'a b' (a DNS domain is labels of letters, digits, hyphens"
+                        + " and underscores separated by dots, at most 253 characters, each label 1-63)");
         assertThat(label.getMessage()).startsWith("domain: expected a DNS domain, got 'corp..example' (");
         assertThat(tooLong.getMessage()).startsWith("domain: expected a DNS domain, got 'aaaa");
         assertThat(agent.changes()).isZero();

@@ -191,8 +191,9 @@ class CtlEndToEndTest {
         Result r = fixture.ctlAdmin("set-kms", "--dns", "bad domain!");
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err())
-                .contains("'bad domain!': a DNS domain is labels of letters, digits and hyphens separated by dots, at"
-                        + " most 253 characters, each label 1-63");
+                .contains(
+                        "'bad domain!': a DNS domain is labels of letters, digits, hyphens and underscores separated by dots, at"
+                                + " most 253 characters, each label 1-63");
         assertThat(fixture.agent.kms("*")).isEmpty();
     }
 

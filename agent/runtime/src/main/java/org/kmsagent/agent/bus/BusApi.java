@@ -235,6 +235,11 @@ public final class BusApi {
             throw ControlException.badRequest("domain: only with dns=true");
         }
         String h = host.orElseThrow(() -> RequestBody.missing("host", "a KMS host name or address, or dns=true"));
+        // The rule ctl and the configuration apply, for every client: "bad!host" was stored for renewals to fail on.
+        HostPort.hostProblem(h).ifPresent(p -> {
+            throw ControlException.badRequest(
+                    "host: expected a host name or address, got '" + BoundedInput.shown(h) + "' (" + p + ")");
+        });
         try {
             return KmsEndpoint.host(h, port.orElse(KmsEndpoint.DEFAULT_PORT));
         } catch (IllegalArgumentException e) {

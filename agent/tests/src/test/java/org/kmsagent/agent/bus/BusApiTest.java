@@ -117,6 +117,19 @@ class BusApiTest {
         assertThat(agent.changes()).isZero();
     }
 
+    @Test
+    void aKmsHostThatIsNoHostNameIsA400NamingTheFieldWhateverTheClient() throws Exception {
+        ReplyException bang = failure(BusAddresses.KMS_SET, new JsonObject().put("host", "bad!host"));
+        ReplyException ip = failure(BusAddresses.KMS_SET, new JsonObject().put("host", "10.0.0.300"));
+
+        assertThat(bang.failureCode()).isEqualTo(BusCodes.BAD_REQUEST);
+        assertThat(bang.getMessage())
+                .isEqualTo("host: expected a host name or address, got 'bad!host' (a host name is letters, digits and"
+                        + " '-' between dots)");
+        assertThat(ip.getMessage()).contains("each number of an IPv4 address is 0-255");
+        assertThat(agent.changes()).isZero();
+    }
+
     /**
      * A lookup domain is refused by the agent, whatever client sent it: it used to be stored, and every renewal then
      * failed with "no _vlmcs._tcp record in a b".
@@ -133,8 +146,9 @@ class BusApiTest {
         assertThat(List.of(space, label, tooLong))
                 .allSatisfy(e -> assertThat(e.failureCode()).isEqualTo(BusCodes.BAD_REQUEST));
         assertThat(space.getMessage())
-                .isEqualTo("domain: expected a DNS domain, got 'a b' (a DNS domain is labels of letters, digits, hyphens"
-                        + " and underscores separated by dots, at most 253 characters, each label 1-63)");
+                .isEqualTo(
+                        "domain: expected a DNS domain, got 'a b' (a DNS domain is labels of letters, digits, hyphens"
+                                + " and underscores separated by dots, at most 253 characters, each label 1-63)");
         assertThat(label.getMessage()).startsWith("domain: expected a DNS domain, got 'corp..example' (");
         assertThat(tooLong.getMessage()).startsWith("domain: expected a DNS domain, got 'aaaa");
         assertThat(agent.changes()).isZero();

@@ -286,16 +286,18 @@ public final class CtlCommand implements Runnable {
     }
 
     /**
-     * How to trust the agent or hub: {@code --trust}, else {@code KMSAGENT_TRUST}, or {@code --ca}. A refusal names
+     * How to trust the agent or hub: {@code --trust} or {@code --ca}, else {@code KMSAGENT_TRUST}. A refusal names
      * where the bad value came from: the variable, when the option was not given.
      *
      * @param peer "agent" or "hub", as messages name what is connected to
      */
     static ServerTrust trust(String option, String environment, Path ca, String peer) {
-        String fingerprint = option != null ? option : environment;
-        if (fingerprint != null && ca != null) {
+        if (option != null && ca != null) {
             throw new IllegalArgumentException("give --trust or --ca, not both");
         }
+        // An option given beats the environment: --ca with KMSAGENT_TRUST exported (as event-bus.md has it set for
+        // a session) was refused as "--trust and --ca", naming an option the user had not typed.
+        String fingerprint = ca != null ? null : option != null ? option : environment;
         if (ca != null) {
             return caFile(ca);
         }
@@ -360,7 +362,16 @@ public final class CtlCommand implements Runnable {
             }
             return read;
         }
-        return System.getenv("KMSAGENT_TOKEN");
+        return fromEnvironment(System.getenv("KMSAGENT_TOKEN"));
+    }
+
+    /**
+     * KMSAGENT_TOKEN as the token file is read: without the spaces, CR or BOM a variable set from a file or a
+     * PowerShell here-string carries (a token never holds them); a blank one is none.
+     */
+    static String fromEnvironment(String value) {
+        String token = value == null ? "" : value.replace("\uFEFF", "").strip();
+        return token.isEmpty() ? null : token;
     }
 
     /**

@@ -3,7 +3,11 @@ package org.kmsagent.agent.ctl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bus.bridge.TlsMaterial;
+import org.kmsagent.agent.config.TlsConfig;
 
 /**
  * The fingerprint may come from {@code KMSAGENT_TRUST} (docs/event-bus.md); when it is wrong, ctl names the variable,
@@ -11,6 +15,9 @@ import org.junit.jupiter.api.Test;
  * no fingerprint line.
  */
 class TrustFromEnvironmentTest {
+    @TempDir
+    Path dir;
+
     @Test
     void anEmptyVariableIsNamedAndSaidToBeEmpty() {
         assertThatThrownBy(() -> CtlCommand.trust(null, "", null, "agent"))
@@ -25,6 +32,22 @@ class TrustFromEnvironmentTest {
         assertThatThrownBy(() -> CtlCommand.trust(null, "AB:CD", null, "hub"))
                 .hasMessage(
                         "KMSAGENT_TRUST: expected a SHA-256 fingerprint (64 hex digits, colons optional), got 'AB:CD'");
+    }
+
+    @Test
+    void caGivenBeatsAnExportedFingerprintAndTrustWithCaIsStillRefused() throws Exception {
+        Path ca = TlsMaterial.load(new TlsConfig(null, null, null), dir).certFile();
+        assertThat(CtlCommand.trust(null, "ab".repeat(32), ca, "agent")).isInstanceOf(ServerTrust.CaFile.class);
+        assertThatThrownBy(() -> CtlCommand.trust("ab".repeat(32), null, ca, "agent"))
+                .hasMessage("give --trust or --ca, not both");
+    }
+
+    @Test
+    void aTokenFromTheEnvironmentLosesTheSpacesCrAndBomATokenFileLoses() {
+        assertThat(CtlCommand.fromEnvironment("\uFEFFadmin-0123456789abcdef\r\n"))
+                .isEqualTo("admin-0123456789abcdef");
+        assertThat(CtlCommand.fromEnvironment("  ")).isNull();
+        assertThat(CtlCommand.fromEnvironment(null)).isNull();
     }
 
     @Test

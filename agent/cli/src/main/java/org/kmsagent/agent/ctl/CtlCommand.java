@@ -297,10 +297,10 @@ public final class CtlCommand implements Runnable {
         }
         // An option given beats the environment: --ca with KMSAGENT_TRUST exported (as event-bus.md has it set for
         // a session) was refused as "--trust and --ca", naming an option the user had not typed.
-        String fingerprint = ca != null ? null : option != null ? option : environment;
         if (ca != null) {
             return caFile(ca);
         }
+        String fingerprint = option != null ? option : environment;
         if (fingerprint == null) {
             throw new IllegalArgumentException(
                     "how to trust the " + peer + " is missing: give --trust FINGERPRINT (printed by " + "'kms-agent "

@@ -105,7 +105,8 @@ final class HostRoleRunner {
                 hostRole = new HostRole(
                         licensing.stack().machineName(), ledger, h.hostKeys(), h.licensePacks(), toModel(hostSettings));
                 banner.add("kms-agent: KMS host role on: the host model " + hostRole.name() + " over the ledger "
-                        + ledgerFile + ".mv.db (in-process only; nothing listens on port " + h.port() + ")");
+                        + ledgerFile + ".mv.db (in-process only; nothing listens on port " + hostSettings.port()
+                        + ", the port it advertises)");
             }
         } else {
             if (h.mode() == HostMode.WATCH) {

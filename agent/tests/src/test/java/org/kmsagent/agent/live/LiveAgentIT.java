@@ -204,6 +204,11 @@ class LiveAgentIT {
                     .contains("kms-agent: host settings as last set through the control API"
                             + " (kmsagent.host.settings.set), kept across the restart: activation interval 30 min,"
                             + " renewal interval 1440 min, port 1700, publish DNS no");
+            // The role's own line names the port in force, not the configured 1688.
+            assertThat(again.agent.banner())
+                    .anySatisfy(l -> assertThat(l)
+                            .startsWith("kms-agent: KMS host role on")
+                            .endsWith("(in-process only; nothing listens on port 1700, the port it advertises)"));
         }
         try (LiveFixture edited = LiveFixture.start(data, "host.enabled=true", "host.renewalIntervalMinutes=720")) {
             assertThat(edited.agent.hostSettings()).isEqualTo(new HostSettingsView(120, 720, 1688, true));

@@ -15,6 +15,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.CertificateFingerprint;
@@ -277,6 +278,10 @@ public final class CtlCommand implements Runnable {
         }
         if (code == 403 && message != null && message.contains("needs role")) {
             return "; this token's role may not do this: changes need a token with role admin";
+        }
+        if (hub && code == 403 && message != null && message.contains(BusAddresses.AUDIT + " ")) {
+            // ctl --hub … audit: the hub's records and its agents' are the fleet's audit.
+            return "; a hub's audit, with the records its agents forward, is read with 'ctl --hub HOST:PORT fleet audit'";
         }
         return "";
     }

@@ -41,8 +41,8 @@ final class AgentAudit implements AutoCloseable {
         try {
             log = AuditLog.in(dataDir, clock);
         } catch (UncheckedIOException e) {
-            why = "kms-agent: audit log disabled: " + e.getMessage() + " ("
-                    + e.getCause().getMessage() + "); admin actions are written to the agent's log instead";
+            why = "kms-agent: audit log disabled: " + e.getMessage()
+                    + "; admin actions are written to the agent's log instead";
             LOG.error("{}", why);
         }
         // Registered either way: without a log it answers 503 saying so (AuditApi.DISABLED), not Vert.x's "No

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -104,13 +106,26 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         try {
             open();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the audit log " + this.file, e);
+            // The reason in the message itself: a hub prints the message alone, and "cannot open the audit log
+            // FILE" left the user to guess (a directory there, no permission, a full disk).
+            throw new UncheckedIOException("cannot open the audit log " + this.file + " (" + reason(e) + ")", e);
         }
     }
 
     /** The current file. */
     public Path file() {
         return file;
+    }
+
+    /** The system's words for why a file failed ("Is a directory"), without the path the message names already. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "Permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /**

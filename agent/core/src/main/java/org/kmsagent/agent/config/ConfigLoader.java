@@ -35,6 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
+import org.kmsagent.agent.core.YamlMistake;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.reader.ReaderException;
 
@@ -287,6 +288,12 @@ public final class ConfigLoader {
             });
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
+            // A tab or a misaligned line said as the simulator's files say it, not in SnakeYAML's words.
+            Optional<YamlMistake> mistake = YamlMistake.of(e);
+            if (mistake.isPresent()) {
+                throw new ConfigException(
+                        path + ":" + mistake.get().line() + ": " + mistake.get().what());
+            }
             throw new ConfigException(path + ":" + problemLine(e, text) + ": not valid YAML: "
                     + BoundedInput.reason(e.getOriginalMessage()));
         } catch (IOException e) {

@@ -26,8 +26,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.kmsagent.agent.core.YamlMistake;
 
 /**
  * How the simulator reads a file of its own (a scenario, a what-if changes file): bounded in size, bound to its
@@ -177,34 +176,13 @@ final class SimulatorFile {
         return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
     }
 
-    /**
-     * The YAML mistakes a hand-written file makes most, said where they are and in a user's words rather than the
-     * parser's: a tab in the indentation (the parser names the place it was scanning from, lines above), a line
-     * indented to no column of the lines above ({@code expected <block end>, but found '<block mapping start>'}) and
-     * one indented deeper ({@code mapping values are not allowed here}). Empty for any other error.
-     */
+    /** The common YAML mistakes ({@link YamlMistake}), with the field path where one is a field's. */
     private static Optional<String> yamlSyntax(JsonProcessingException e) {
-        if (!(e.getCause() instanceof MarkedYAMLException m) || m.getProblemMark() == null || m.getProblem() == null) {
-            return Optional.empty();
-        }
-        Mark at = m.getProblemMark();
-        String where = "line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1);
-        if (m.getProblem().contains("(TAB)") || m.getProblem().contains("tab character")) {
-            return Optional.of(where + ": a tab; YAML indents with spaces");
-        }
-        if (m.getProblem().startsWith("expected <block end>")) {
-            Mark block = m.getContextMark();
-            return Optional.of(where + ": the indentation does not match the lines above"
-                    + (block == null ? "" : " (the block from line " + (block.getLine() + 1) + ")"));
-        }
-        if (m.getProblem().startsWith("mapping values are not allowed here")) {
-            return Optional.of(problem(
-                    where,
-                    parsedPath(e),
-                    "a 'field: value' where none may be: is the line indented deeper than the one above, or does a"
-                            + " value hold ': ' (then quote it)?"));
-        }
-        return Optional.empty();
+        return YamlMistake.of(e)
+                .map(m -> problem(
+                        m.where(),
+                        m.kind() == YamlMistake.Kind.VALUE_WHERE_NONE_MAY_BE ? parsedPath(e) : "",
+                        m.what()));
     }
 
     /**

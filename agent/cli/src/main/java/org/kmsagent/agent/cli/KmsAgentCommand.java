@@ -396,6 +396,17 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         return commandLine(CommandLine.defaultFactory());
     }
 
+    /** picocli's help command, its header what the commands' list shows and its description ours, as every command's. */
+    private static CommandLine help(CommandLine.IFactory factory, String description) {
+        CommandLine help = new CommandLine(new CommandLine.HelpCommand(), factory);
+        help.getCommandSpec()
+                .usageMessage()
+                .header(new String[0])
+                .synopsisHeading("Usage: ")
+                .description(description);
+        return help;
+    }
+
     /** The same command line, its subcommands built by {@code factory} (tests hand commands their services). */
     public static CommandLine commandLine(CommandLine.IFactory factory) {
         return commandLine(factory, new String[0]);
@@ -428,15 +439,14 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         // 'kms-agent help' and 'kms-agent help status', as an administrator types them (git, docker, netsh): with the
         // others when they are all built (the word names no module's command, so they are for 'help').
         if (named == null) {
-            CommandLine help = new CommandLine(new CommandLine.HelpCommand(), factory);
-            // Its header is what the commands' list shows (and put a blank line before its usage); the description,
-            // as every command's, is ours.
-            help.getCommandSpec()
-                    .usageMessage()
-                    .header(new String[0])
-                    .synopsisHeading("Usage: ")
-                    .description("Prints the help of kms-agent, or of the command named, as --help does.");
-            cl.addSubcommand("help", help);
+            cl.addSubcommand(
+                    "help", help(factory, "Prints the help of kms-agent, or of the command named, as --help does."));
+        }
+        // 'kms-agent ctl help host' too: ctl's commands are many, and help is the word typed first.
+        CommandLine ctl = cl.getSubcommands().get("ctl");
+        if (ctl != null) {
+            ctl.addSubcommand(
+                    "help", help(factory, "Prints the help of ctl, or of the ctl command named, as --help does."));
         }
         Set<String> global = cl.getCommandSpec().options().stream()
                 .filter(o -> o.scopeType() == ScopeType.INHERIT)

@@ -50,8 +50,7 @@ import picocli.CommandLine.Option;
             AgentCommands.Watch.class,
             AuditCommands.Agent.class,
             FleetCommands.class,
-            // `ctl help host`, as `kms-agent help simulate`: a Windows administrator types help before --help.
-            CommandLine.HelpCommand.class,
+            // `ctl help host` is added where the command line is built (KmsAgentCommand), as `kms-agent help` is.
         })
 public final class CtlCommand implements Runnable {
     /** Exit code: the agent answered with an error. */

@@ -8,6 +8,14 @@ target=$(cd "$1" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/kms-agent-smoke.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
+# lib/bundled-plugins.txt names exactly the families in plugins/ (their jars load first at start: BundledFamilies):
+# the list is kept by hand beside distribution/pom.xml's plugin dependencies, which fill plugins/.
+bundled_list_names_the_jars() {
+  local listed shipped
+  listed=$(sed 's/#.*//; s/^[[:space:]]*//; s/[[:space:]]*$//; /^$/d' "$1/lib/bundled-plugins.txt" | sort)
+  shipped=$(ls "$1"/plugins/ | sed 's/-[0-9][^-]*\(-SNAPSHOT\)\{0,1\}\.jar$//' | sort)
+  [ "$listed" = "$shipped" ] || fail "$2: lib/bundled-plugins.txt lists '$listed', plugins/ holds '$shipped'"
+}
 
 archive=$(ls "$target"/kms-agent-[0-9]*.tar.gz | head -n 1)
 [ -f "$archive" ] || fail "no kms-agent-<version>.tar.gz in $target"
@@ -18,10 +26,7 @@ for path in bin/kms-agent bin/kms-agent.cmd lib plugins scenarios docs LICENSE R
   [ -e "$home/$path" ] || fail "the archive lacks $path"
 done
 [ "$(ls "$home"/plugins/*.jar | wc -l)" -eq 8 ] || fail "the archive does not hold the eight bundled plugins"
-# lib/bundled-plugins.txt names exactly the families in plugins/ (their jars load first at start: PluginHost).
-listed=$(grep -v '^#' "$home/lib/bundled-plugins.txt" | sort)
-shipped=$(ls "$home"/plugins/ | sed 's/-[0-9][^-]*\(-SNAPSHOT\)\{0,1\}\.jar$//' | sort)
-[ "$listed" = "$shipped" ] || fail "lib/bundled-plugins.txt lists '$listed', plugins/ holds '$shipped'"
+bundled_list_names_the_jars "$home" "the archive"
 zip=${archive%.tar.gz}.zip
 [ -f "$zip" ] || fail "no .zip beside the .tar.gz"
 
@@ -74,6 +79,7 @@ done
 # the benchmarks.
 # (The listing is read into a variable first: `ls | grep -q` under pipefail reads as "no match" whenever grep quits
 # before ls has finished writing.)
+bundled_list_names_the_jars "$home" "the machine archive"
 machine_jars=$(ls "$home"/lib/)
 for jar in hazelcast vertx-hazelcast vertx-web netty-tcnative-classes netty-tcnative-boringssl-static hub simulator bench; do
   if grep -q "^$jar-[0-9]" <<< "$machine_jars"; then fail "the machine agent's lib/ holds $jar"; fi

@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,7 +14,6 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.CertificateFingerprint;
@@ -278,10 +276,6 @@ public final class CtlCommand implements Runnable {
         if (code == 403 && message != null && message.contains("needs role")) {
             return "; this token's role may not do this: changes need a token with role admin";
         }
-        if (hub && code == 403 && message != null && message.contains(BusAddresses.AUDIT + " ")) {
-            // ctl --hub … audit: the hub's records and its agents' are the fleet's audit.
-            return "; a hub's audit, with the records its agents forward, is read with 'ctl --hub HOST:PORT fleet audit'";
-        }
         return "";
     }
 
@@ -388,12 +382,26 @@ public final class CtlCommand implements Runnable {
      * @throws IllegalArgumentException naming the option, the file and what is wrong
      */
     static String readFile(String option, Path file, int maxBytes, String holds, String inDirectory) {
+        return reading(option, file, holds, inDirectory, () -> BoundedInput.readText(file, maxBytes));
+    }
+
+    /** As {@link #readFile}, the bytes as they are: a certificate may be binary (DER, as certmgr exports it). */
+    static byte[] readBytes(String option, Path file, int maxBytes, String holds, String inDirectory) {
+        return reading(option, file, holds, inDirectory, () -> BoundedInput.readBytes(file, maxBytes));
+    }
+
+    @FunctionalInterface
+    private interface Reading<T> {
+        T read() throws IOException;
+    }
+
+    private static <T> T reading(String option, Path file, String holds, String inDirectory, Reading<T> reading) {
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(
                     option + ": " + file + " is a directory, not a file; name " + inDirectory);
         }
         try {
-            return BoundedInput.readText(file, maxBytes);
+            return reading.read();
         } catch (BoundedInput.TooLargeException e) {
             throw new IllegalArgumentException(option + ": " + file + " is " + e.getMessage() + " (" + holds + ")");
         } catch (NoSuchFileException e) {
@@ -410,18 +418,19 @@ public final class CtlCommand implements Runnable {
      * the option and the file (it was "cannot set up TLS: No certificate data found", naming neither, exit 3).
      */
     static ServerTrust.CaFile caFile(Path ca) {
-        String pem = readFile("--ca", ca, MAX_PEM_FILE_BYTES, "a CA file holds PEM certificates", "the PEM file in it");
+        // As bytes: the JDK reads PEM, DER (a .cer as Windows' certmgr exports it by default) and PKCS#7 alike.
+        byte[] read = readBytes("--ca", ca, MAX_PEM_FILE_BYTES, "a CA file holds certificates", "the CA file in it");
         try {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));
+            Collection<? extends Certificate> certificates =
+                    CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(read));
             if (!certificates.isEmpty()) {
                 return new ServerTrust.CaFile(ca, List.copyOf(certificates));
             }
         } catch (CertificateException e) {
             // not a certificate: said below, as for an empty file
         }
-        throw new IllegalArgumentException("--ca: " + ca + " is not a PEM certificate file (expected the CA's"
-                + " certificate, -----BEGIN CERTIFICATE-----)");
+        throw new IllegalArgumentException("--ca: " + ca + " is not a certificate file (expected the CA's"
+                + " certificate, PEM as -----BEGIN CERTIFICATE----- or DER)");
     }
 
     /** Prints a reply as JSON, when --json asked for it. */

@@ -291,8 +291,8 @@ public final class ConfigLoader {
             // A tab or a misaligned line said as the simulator's files say it, not in SnakeYAML's words.
             Optional<YamlMistake> mistake = YamlMistake.of(e);
             if (mistake.isPresent()) {
-                throw new ConfigException(
-                        path + ":" + mistake.get().line() + ": " + mistake.get().what());
+                throw new ConfigException(path + ":" + mistake.get().line() + ": "
+                        + mistake.get().what() + " (" + mistake.get().where() + ")");
             }
             throw new ConfigException(path + ":" + problemLine(e, text) + ": not valid YAML: "
                     + BoundedInput.reason(e.getOriginalMessage()));

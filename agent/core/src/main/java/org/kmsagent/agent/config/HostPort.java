@@ -61,19 +61,16 @@ public final class HostPort {
         }
         for (String label : name.split("\\.", -1)) {
             if (!LABEL.matcher(label).matches()) {
-                return Optional.of("a host name is letters, digits and '-' between dots");
+                return Optional.of("a host name is letters, digits, '-' and '_' between dots");
             }
         }
         return Optional.empty();
     }
 
-    /** A label of a DNS domain: letters, digits, '-' and '_' (DNS allows '_', and some internal zones use it). */
-    private static final Pattern DOMAIN_LABEL = Pattern.compile("[A-Za-z0-9_-]{1,63}");
-
     /** What a DNS domain is, as every refusal of one says it. */
     public static final String DOMAIN_RULE =
-            "a DNS domain is labels of letters, digits, hyphens and underscores separated by dots, at most 253 characters,"
-                    + " each label 1-63";
+            "a DNS domain is labels of letters, digits, hyphens and underscores separated by dots (none starting"
+                    + " with a hyphen), at most 253 characters, each label 1-63";
 
     /**
      * Why {@code domain} is not a DNS domain to look a KMS host up in ({@code ctl set-kms --dns DOMAIN}, the bus's
@@ -91,7 +88,7 @@ public final class HostPort {
             return Optional.of(DOMAIN_RULE);
         }
         for (String label : name.split("\\.", -1)) {
-            if (!DOMAIN_LABEL.matcher(label).matches()) {
+            if (!LABEL.matcher(label).matches()) {
                 return Optional.of(DOMAIN_RULE);
             }
         }

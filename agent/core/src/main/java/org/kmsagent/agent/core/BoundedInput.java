@@ -53,13 +53,7 @@ public final class BoundedInput {
      * @throws IOException it cannot be read, or is not UTF-8
      */
     public static String readText(Path file, int maxBytes) throws IOException {
-        byte[] data;
-        try (InputStream in = Files.newInputStream(file)) {
-            data = in.readNBytes(maxBytes + 1);
-        }
-        if (data.length > maxBytes) {
-            throw new TooLargeException("larger than " + describe(maxBytes) + ", more than such a file ever holds");
-        }
+        byte[] data = readBytes(file, maxBytes);
         try {
             String text = StandardCharsets.UTF_8
                     .newDecoder()
@@ -71,6 +65,23 @@ public final class BoundedInput {
         } catch (CharacterCodingException e) {
             throw new IOException("not UTF-8 text");
         }
+    }
+
+    /**
+     * The bytes of a file of the user's, refused when it holds more than {@code maxBytes} (a binary certificate, say).
+     *
+     * @throws TooLargeException it holds more (the message says how much is allowed)
+     * @throws IOException it cannot be read
+     */
+    public static byte[] readBytes(Path file, int maxBytes) throws IOException {
+        byte[] data;
+        try (InputStream in = Files.newInputStream(file)) {
+            data = in.readNBytes(maxBytes + 1);
+        }
+        if (data.length > maxBytes) {
+            throw new TooLargeException("larger than " + describe(maxBytes) + ", more than such a file ever holds");
+        }
+        return data;
     }
 
     private static String describe(int bytes) {

@@ -3,8 +3,6 @@ package org.kmsagent.agent.plugin;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -17,13 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The product families the installation ships, by plugin id: {@code lib/bundled-plugins.txt}, which the
- * distribution's build writes, one id per line ({@code #} starts a comment). At start their jars load before any
+ * distribution ships beside the jars (its smoke test checks it names exactly the jars in {@code plugins/}), one id per
+ * line ({@code #} starts a comment). At start their jars load before any
  * other, so that a jar dropped into the plugins folder whose catalog clashes with a bundled family's (a GVLK or an
  * edition name of its own reused) is the one refused, whatever the two files are called (docs/plugin-guide.md,
  * "Installing and checking it"). The agent's code names no family: the list is the installation's data.
  *
  * <p>A missing list (an agent run from the build's class path, a test) is an empty one: the jars then load in file
- * name order. An unreadable one is logged and taken as empty too: the plugins still load.
+ * name order; from an installation (the launcher sets {@code kmsagent.home}) that is logged. An unreadable one is
+ * logged and taken as empty too: the plugins still load.
  */
 @Singleton
 public final class BundledFamilies {
@@ -31,6 +31,9 @@ public final class BundledFamilies {
     public static final String FILE_NAME = "bundled-plugins.txt";
 
     private static final Logger log = LoggerFactory.getLogger(BundledFamilies.class);
+
+    /** A list of a few dozen ids; anything larger is no such list. */
+    private static final int MAX_BYTES = 64 * 1024;
 
     private final Set<String> ids;
 
@@ -64,8 +67,12 @@ public final class BundledFamilies {
     static Set<String> read(Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            // As every file of the user's is read: bounded, and without the BOM an editor on Windows writes.
+            lines = BoundedInput.readText(file, MAX_BYTES).lines().toList();
         } catch (NoSuchFileException absent) {
+            if (System.getProperty("kmsagent.home") != null) {
+                log.warn("{} is missing: the bundled families load in file name order with the other plugins", file);
+            }
             return Set.of();
         } catch (IOException | RuntimeException e) {
             log.warn(

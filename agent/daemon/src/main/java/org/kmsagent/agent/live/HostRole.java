@@ -35,10 +35,11 @@ final class HostRole implements KmsHost, AutoCloseable {
     private final List<String> wantedKeys;
     private final List<String> wantedPacks;
     private volatile LedgerKmsHost host;
-    private List<String> unknownKeys = List.of();
-    private List<String> unknownPacks = List.of();
-    private List<String> declaredKeys = List.of();
-    private List<String> declaredPacks = List.of();
+    // Written under the lock by families(), read by the start-up banner's thread.
+    private volatile List<String> unknownKeys = List.of();
+    private volatile List<String> unknownPacks = List.of();
+    private volatile List<String> declaredKeys = List.of();
+    private volatile List<String> declaredPacks = List.of();
 
     /**
      * @param wantedKeys host key names to hold; empty: every key the families declare

@@ -68,6 +68,14 @@ public final class HubRoutes implements BridgeRoutes {
             return "access_denied: this token is agent " + caller.agentId() + "'s own credential (ctl fleet enroll), "
                     + "not an operator token: " + address + " needs a token from the hub's bridge.tokens";
         }
+        if (BusAddresses.AUDIT.equals(address)) {
+            // ctl --hub HUB audit: the fleet's audit is the hub's (its own records and those its agents forward).
+            return "access_denied: "
+                    + notAnAgent(
+                            hubName,
+                            address + " is an agent's; read the hub's audit, with what"
+                                    + " its agents forward, with ctl --hub HOST:PORT fleet audit");
+        }
         return BridgeRoutes.super.unreachable(caller, address);
     }
 

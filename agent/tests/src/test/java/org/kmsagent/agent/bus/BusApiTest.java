@@ -124,8 +124,8 @@ class BusApiTest {
 
         assertThat(bang.failureCode()).isEqualTo(BusCodes.BAD_REQUEST);
         assertThat(bang.getMessage())
-                .isEqualTo("host: expected a host name or address, got 'bad!host' (a host name is letters, digits and"
-                        + " '-' between dots)");
+                .isEqualTo("host: expected a host name or address, got 'bad!host' (a host name is letters, digits,"
+                        + " '-' and '_' between dots)");
         assertThat(ip.getMessage()).contains("each number of an IPv4 address is 0-255");
         assertThat(agent.changes()).isZero();
     }
@@ -148,7 +148,8 @@ class BusApiTest {
         assertThat(space.getMessage())
                 .isEqualTo(
                         "domain: expected a DNS domain, got 'a b' (a DNS domain is labels of letters, digits, hyphens"
-                                + " and underscores separated by dots, at most 253 characters, each label 1-63)");
+                                + " and underscores separated by dots (none starting with a hyphen), at most 253 characters,"
+                                + " each label 1-63)");
         assertThat(label.getMessage()).startsWith("domain: expected a DNS domain, got 'corp..example' (");
         assertThat(tooLong.getMessage()).startsWith("domain: expected a DNS domain, got 'aaaa");
         assertThat(agent.changes()).isZero();

@@ -299,13 +299,14 @@ class ConfigLoaderTest {
         Path file = yaml("bridge:\n  port: 7001\nrenewal:\n  kms: a: b\n");
         assertThat(errors(Map.of(), Optional.of(file)))
                 .containsExactly(file + ":4: a 'field: value' where none may be: is the line indented deeper than the"
-                        + " one above, or does a value hold ': ' (then quote it)?");
+                        + " one above, or does a value hold ': ' (then quote it)? (line 4, column 9)");
     }
 
     @Test
     void aYamlSyntaxErrorIsPrefixedWithTheLineOfTheProblemItself() throws Exception {
         Path tab = yaml("licensing: auto\nbridge:\n\tport: 7688\n");
-        assertThat(errors(Map.of(), Optional.of(tab))).containsExactly(tab + ":3: a tab; YAML indents with spaces");
+        assertThat(errors(Map.of(), Optional.of(tab)))
+                .containsExactly(tab + ":3: a tab; YAML indents with spaces (line 3, column 1)");
         Path control = yaml("licensing: auto\ndataDir: data\nbridge:\n  host: \"a\u0001b\"\n");
         assertThat(errors(Map.of(), Optional.of(control)))
                 .singleElement()

@@ -140,7 +140,7 @@ class HostAddressesTest {
         assertThatThrownBy(() -> HostPort.typed("--agent", "[::1", 9443))
                 .hasMessageEndingWith("got '[::1' (missing ']' after an IPv6 address)");
         assertThatThrownBy(() -> HostPort.typed("--agent", "-x:9", 9443))
-                .hasMessageEndingWith("got '-x:9' (a host name is letters, digits and '-' between dots)");
+                .hasMessageEndingWith("got '-x:9' (a host name is letters, digits, '-' and '_' between dots)");
         assertThatThrownBy(() -> HostPort.typed("--dns-server", "10.0.0.53:99999", 53))
                 .hasMessageEndingWith("got '10.0.0.53:99999' (port: expected a whole number 1-65535, got 99999)");
         assertThatThrownBy(() -> HostPort.typed("--dns-server", "10.0.0.53:", 53))

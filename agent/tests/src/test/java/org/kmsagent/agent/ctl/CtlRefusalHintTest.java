@@ -19,15 +19,6 @@ class CtlRefusalHintTest {
     }
 
     @Test
-    void theAuditAskedOfAHubPointsToTheFleetsAudit() {
-        String refused = "access_denied: kmsagent.audit is not reachable over the bridge";
-        assertThat(CtlCommand.refusalHint(403, refused, "admin-token", true))
-                .isEqualTo("; a hub's audit, with the records its agents forward, is read with 'ctl --hub HOST:PORT"
-                        + " fleet audit'");
-        assertThat(CtlCommand.refusalHint(403, refused, "admin-token", false)).isEmpty();
-    }
-
-    @Test
     void aMissingOrWrongTokenSaysHowToPassOne() {
         assertThat(CtlCommand.refusalHint(401, "unauthorised", null)).contains("no token was given");
         assertThat(CtlCommand.refusalHint(401, "unauthorised", "wrong")).contains("the token was not accepted");

@@ -61,10 +61,10 @@ class CtlTlsFilesTest {
         assertUsageError(ctl("--ca", missing.toString()), "--ca: " + missing + " does not exist");
 
         Path notPem = Files.writeString(dir.resolve("notes.pem"), "not a certificate\n");
-        assertUsageError(ctl("--ca", notPem.toString()), "--ca: " + notPem + " is not a PEM certificate file");
+        assertUsageError(ctl("--ca", notPem.toString()), "--ca: " + notPem + " is not a certificate file");
 
         Path empty = Files.writeString(dir.resolve("empty.pem"), "");
-        assertUsageError(ctl("--ca", empty.toString()), "--ca: " + empty + " is not a PEM certificate file");
+        assertUsageError(ctl("--ca", empty.toString()), "--ca: " + empty + " is not a certificate file");
 
         assertUsageError(ctl("--ca", dir.toString()), "--ca: " + dir + " is a directory, not a file");
     }

@@ -3,7 +3,9 @@ package org.kmsagent.agent.ctl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
@@ -40,6 +42,21 @@ class TrustFromEnvironmentTest {
         assertThat(CtlCommand.trust(null, "ab".repeat(32), ca, "agent")).isInstanceOf(ServerTrust.CaFile.class);
         assertThatThrownBy(() -> CtlCommand.trust("ab".repeat(32), null, ca, "agent"))
                 .hasMessage("give --trust or --ca, not both");
+    }
+
+    @Test
+    void aCaCertificateIsTakenInDerAsCertmgrExportsItAsWellAsInPem() throws Exception {
+        Path pem = TlsMaterial.load(new TlsConfig(null, null, null), dir).certFile();
+        byte[] der;
+        try (var in = Files.newInputStream(pem)) {
+            der = CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in)
+                    .getEncoded();
+        }
+        Path cer = Files.write(dir.resolve("ca.cer"), der);
+
+        assertThat(CtlCommand.caFile(cer).certificates()).hasSize(1);
+        assertThat(CtlCommand.caFile(pem).certificates()).hasSize(1);
     }
 
     @Test

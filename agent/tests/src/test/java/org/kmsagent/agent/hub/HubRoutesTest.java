@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.bridge.BridgeCaller;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.fleet.FleetAddresses;
@@ -36,6 +37,17 @@ class HubRoutesTest {
         // Without the migration mode a shared token is nobody's agent.
         assertThat(strict.sendRole("agents", FleetAddresses.REGISTER)).isEmpty();
         assertThat(strict.sendRole("ops", FleetAddresses.ENROLL)).contains(Role.ADMIN);
+    }
+
+    @Test
+    void theAuditAskedOfAHubPointsToTheFleetsAudit() {
+        HubRoutes named = new HubRoutes(Set.of());
+        named.named("hub-a");
+        assertThat(named.unreachable(new BridgeCaller("ops", Role.ADMIN, null), BusAddresses.AUDIT))
+                .isEqualTo("access_denied: this is fleet hub hub-a, not an agent: kmsagent.audit is an agent's; read"
+                        + " the hub's audit, with what its agents forward, with ctl --hub HOST:PORT fleet audit");
+        assertThat(named.unreachable(new BridgeCaller("ops", Role.ADMIN, null), "kmsagent.nothing"))
+                .isEqualTo("access_denied: kmsagent.nothing is not reachable over the bridge");
     }
 
     @Test

@@ -563,8 +563,8 @@ class SimulationReportTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
-                .isEqualTo("kms-agent simulate: --report " + scenario + ": the file exists and is no HTML report (it"
-                        + " does not start with <!DOCTYPE html>); a report replaces only an earlier report: give a new"
+                .isEqualTo("kms-agent simulate: --report " + scenario + ": the file exists and is neither empty nor an"
+                        + " HTML page (it does not start with <!DOCTYPE html>), so it is no earlier report: give a new"
                         + " file name, or remove the file first" + System.lineSeparator());
         assertThat(run.out()).isEmpty();
         assertThat(Files.readString(scenario)).isEqualTo(before);

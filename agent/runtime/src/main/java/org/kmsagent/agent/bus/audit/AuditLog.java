@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -122,8 +123,12 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         if (e instanceof AccessDeniedException) {
             return "Permission denied";
         }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
+        if (e instanceof NoSuchFileException) {
+            return "its folder does not exist";
+        }
+        if (e instanceof FileSystemException f) {
+            // Its message without a reason is only the path, which the caller's message names already.
+            return f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }

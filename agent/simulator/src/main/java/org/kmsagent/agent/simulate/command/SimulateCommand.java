@@ -362,8 +362,8 @@ public final class SimulateCommand implements Callable<Integer> {
         if (Files.isRegularFile(file) && !emptyOrReport(file, flag)) {
             throw new ScenarioException(
                     flag,
-                    List.of("the file exists and is no HTML report (it does not start with <!DOCTYPE html>); a report"
-                            + " replaces only an earlier report: give a new file name, or remove the file first"));
+                    List.of("the file exists and is neither empty nor an HTML page (it does not start with <!DOCTYPE"
+                            + " html>), so it is no earlier report: give a new file name, or remove the file first"));
         }
         Path folder = file.getParent();
         if (!Files.isDirectory(folder)) {

@@ -125,21 +125,26 @@ final class HostRoleRunner {
         // An unknown name is left out; when every name was unknown, the host is left with none at all, which is not
         // what leaving the key empty means (all of them): said as such, with the names to choose from.
         HostConfig held = hostRole.model().config();
-        if (!hostRole.unknownKeys().isEmpty()) {
-            banner.add("kms-agent: host.hostKeys: no loaded family declares " + hostRole.unknownKeys()
-                    + (held.hostKeys().isEmpty()
-                            ? ", so the host holds no host key and activates nothing"
-                            : "; not held")
-                    + " (the loaded families declare " + hostRole.declaredKeys()
-                    + "; an empty host.hostKeys holds them all)");
-        }
-        if (!hostRole.unknownPacks().isEmpty()) {
-            banner.add("kms-agent: host.licensePacks: no loaded family declares " + hostRole.unknownPacks()
-                    + (held.licensePacks().isEmpty()
-                            ? ", so the host holds no license pack and activates no Office release that needs one"
-                            : "; not held")
-                    + " (the loaded families declare " + hostRole.declaredPacks()
-                    + "; an empty host.licensePacks holds them all)");
+        reportUnknown(
+                "host.hostKeys",
+                hostRole.unknownKeys(),
+                hostRole.declaredKeys(),
+                held.hostKeys().isEmpty(),
+                "no host key and activates nothing");
+        reportUnknown(
+                "host.licensePacks",
+                hostRole.unknownPacks(),
+                hostRole.declaredPacks(),
+                held.licensePacks().isEmpty(),
+                "no license pack and activates no Office release that needs one");
+    }
+
+    /** One start-up line for names of {@code key} no loaded family declares, and what the host holds then. */
+    private void reportUnknown(String key, List<String> unknown, List<String> declared, boolean noneHeld, String none) {
+        if (!unknown.isEmpty()) {
+            banner.add("kms-agent: " + key + ": no loaded family declares " + unknown
+                    + (noneHeld ? ", so the host holds " + none : "; not held") + " (the loaded families declare "
+                    + declared + "; an empty " + key + " holds them all)");
         }
     }
 

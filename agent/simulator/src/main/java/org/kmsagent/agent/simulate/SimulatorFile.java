@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
+import org.kmsagent.agent.core.FileReason;
 import org.kmsagent.agent.core.YamlMistake;
 
 /**

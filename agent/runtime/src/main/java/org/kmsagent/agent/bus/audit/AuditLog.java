@@ -10,10 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -36,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.kmsagent.agent.core.FileReason;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,28 +107,13 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         } catch (IOException e) {
             // The reason in the message itself: a hub prints the message alone, and "cannot open the audit log
             // FILE" left the user to guess (a directory there, no permission, a full disk).
-            throw new UncheckedIOException("cannot open the audit log " + this.file + " (" + reason(e) + ")", e);
+            throw new UncheckedIOException("cannot open the audit log " + this.file + " (" + FileReason.of(e) + ")", e);
         }
     }
 
     /** The current file. */
     public Path file() {
         return file;
-    }
-
-    /** The system's words for why a file failed ("Is a directory"), without the path the message names already. */
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "Permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "its folder does not exist";
-        }
-        if (e instanceof FileSystemException f) {
-            // Its message without a reason is only the path, which the caller's message names already.
-            return f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.kmsagent.agent.simulate;
+package org.kmsagent.agent.core;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

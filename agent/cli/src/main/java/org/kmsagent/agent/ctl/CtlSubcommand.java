@@ -57,13 +57,22 @@ abstract class CtlSubcommand implements Callable<Integer> {
 
     /**
      * One request for an action on products ({@code activate}, {@code install-gvlk}): its {@code results} printed one
-     * row a product; exit 1 when the action failed on any.
+     * row a product; exit 1 when the action failed on any, or matched none: a script that asked for an action on
+     * {@code --family windows-server} of a client must not read "done" when nothing was done.
      */
     final int requestAction(String address, JsonObject body) {
         CtlCommand ctl = ctl();
         return execute((client, out) -> {
             JsonObject reply = client.request(address, body);
             JsonArray results = reply.getJsonArray("results", new JsonArray());
+            if (results.isEmpty()) {
+                ctl.printedJson(out, reply);
+                out.flush(); // through a hub with --all-agents, after the "== agent" line it belongs to
+                String family = body.getString("family");
+                note("no product matched" + (family == null ? "" : " --family " + family)
+                        + ": nothing was done (ctl status lists this machine's products and their families)");
+                return CtlCommand.ANSWERED_ERROR;
+            }
             if (!ctl.printedJson(out, reply)) {
                 Table t = new Table("FAMILY", "PRODUCT", "RESULT", "HRESULT", "MESSAGE");
                 results.forEach(o -> {
@@ -76,9 +85,6 @@ abstract class CtlSubcommand implements Callable<Integer> {
                             r.getString("message"));
                 });
                 t.print(out);
-                if (results.isEmpty()) {
-                    out.println("(no product matched)");
-                }
             }
             return results.stream().allMatch(r -> ((JsonObject) r).getBoolean("ok", false))
                     ? 0

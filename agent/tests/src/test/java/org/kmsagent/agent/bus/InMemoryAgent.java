@@ -47,6 +47,9 @@ public final class InMemoryAgent implements AgentControl {
     private final Map<String, Product> products = new LinkedHashMap<>();
     private final Map<String, KmsEndpoint> kms = new LinkedHashMap<>();
     private final Map<String, PluginView> plugins = new LinkedHashMap<>();
+    /** A family whose plugin is loaded while this machine has none of its products: an action on it matches none. */
+    public static final String FAMILY_WITHOUT_PRODUCT = "windows-server";
+
     private HostSettingsView settings = new HostSettingsView(120, 10_080, 1688, true);
     private int changes;
     private EventPublisher attempts = (type, data) -> {};
@@ -59,7 +62,7 @@ public final class InMemoryAgent implements AgentControl {
 
     public InMemoryAgent(Clock clock) {
         this.clock = clock;
-        // Real GVLKs and SKU ids from gvlk.csv.
+        // Real GVLKs and SKU ids, as the windows-client and office2013 catalogs have them (docs/kms-rules.md §4).
         products.put(
                 "windows-client",
                 new Product(
@@ -146,7 +149,7 @@ public final class InMemoryAgent implements AgentControl {
                 out.add(new ActionResult(p.family, p.name, false, "0xC004F014", "no product key installed"));
             } else {
                 p.status = "LICENSED";
-                p.validUntil = clock.instant().plus(Duration.ofDays(180)); // kms-rules.md §2.3
+                p.validUntil = clock.instant().plus(Duration.ofDays(180)); // kms-rules.md §2.1
                 p.lastResult = "0x0 ok";
                 attempts.publish(
                         EventPublisher.RENEWAL,
@@ -232,12 +235,15 @@ public final class InMemoryAgent implements AgentControl {
     }
 
     private List<Product> select(Optional<String> family) {
+        if (family.filter(FAMILY_WITHOUT_PRODUCT::equals).isPresent()) {
+            return List.of();
+        }
         return family.map(f -> List.of(requireFamily(f))).orElseGet(() -> List.copyOf(products.values()));
     }
 
     private Product requireFamily(String family) {
         Product p = products.get(family);
-        if (p == null) {
+        if (p == null && !FAMILY_WITHOUT_PRODUCT.equals(family)) {
             throw ControlException.notFound("unknown family: " + family);
         }
         return p;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bus.InMemoryAgent;
 import org.kmsagent.agent.cli.KmsAgentCommand;
 import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.daemon.AgentFixture;
@@ -123,6 +124,20 @@ class CtlEndToEndTest {
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("key:", "code 400").doesNotContain("AAAAA-BBBBB");
         assertThat(fixture.agent.changes()).isEqualTo(before);
+    }
+
+    @Test
+    void anActionThatMatchesNoProductIsNotDone() {
+        // A script running install-gvlk --family windows-server on every machine must tell the clients apart.
+        for (String action : List.of("install-gvlk", "activate")) {
+            Result text = fixture.ctlAdmin(action, "--family", InMemoryAgent.FAMILY_WITHOUT_PRODUCT);
+            assertThat(text.exit()).as(text.toString()).isEqualTo(1);
+            assertThat(text.out()).as(action).isEmpty();
+            assertThat(text.err()).as(action).contains("no product matched --family windows-server: nothing was done");
+            Result json = fixture.ctlAdmin("--json", action, "--family", InMemoryAgent.FAMILY_WITHOUT_PRODUCT);
+            assertThat(json.exit()).as(json.toString()).isEqualTo(1);
+            assertThat(new JsonObject(json.out()).getJsonArray("results")).isEmpty();
+        }
     }
 
     @Test

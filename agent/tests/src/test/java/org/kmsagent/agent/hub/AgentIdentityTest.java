@@ -128,7 +128,17 @@ class AgentIdentityTest {
     private FleetLink agentA(String token) {
         return agent("pc-a", token, (address, body) -> {
             heardByA.add(new JsonObject().put("address", address).put("body", body));
-            return Future.succeededFuture(new JsonObject().put("ok", true));
+            // One product done, as an agent with a product of the family answers an action.
+            return Future.succeededFuture(new JsonObject()
+                    .put("ok", true)
+                    .put(
+                            "results",
+                            new JsonArray()
+                                    .add(new JsonObject()
+                                            .put("family", "windows-client")
+                                            .put("product", "Windows 10 Enterprise")
+                                            .put("ok", true)
+                                            .put("hresult", "0x00000000"))));
         });
     }
 

@@ -76,10 +76,20 @@ public record HResult(int code, String name, String meaning) {
             0xC004E003,
             "SL_E_EVALUATION_FAILED",
             "The Software Licensing Service reported that license evaluation failed.");
+    /**
+     * The product SKU is not found: slerror.h's SL_E_MISMATCHED_PRODUCT_SKU (docs/kms-rules.md §8.4). Not 0xC004F066,
+     * which slmgr labels "SKU not found" but slerror.h names a dependent property not set (§8.6, pitfall 10).
+     */
     public static final HResult SL_E_SKU_NOT_FOUND = known(
+            0xC004F069,
+            "SL_E_MISMATCHED_PRODUCT_SKU",
+            "The Software Protection Service reported that the product SKU is not found.");
+    /** A genuine-information property set before the property it depends on; slmgr mislabels it (§8.6, pitfall 10). */
+    public static final HResult SL_E_DEPENDENT_PROPERTY_NOT_SET = known(
             0xC004F066,
             "SL_E_DEPENDENT_PROPERTY_NOT_SET",
-            "The product SKU was not found (slmgr's wording; slerror.h names this a dependent property not set).");
+            "A genuine information property cannot be set before the property it depends on is set.");
+
     public static final HResult SL_E_LUA_ACCESSDENIED = known(
             0xC004F025, "SL_E_LUA_ACCESSDENIED", "Access denied: the requested action requires elevated privileges.");
     public static final HResult E_ACCESSDENIED = known(0x80070005, "E_ACCESSDENIED", "Access is denied.");
@@ -170,8 +180,10 @@ public record HResult(int code, String name, String meaning) {
             "The application is running within the timebased validity period.");
     public static final HResult SL_I_PERPETUAL_OOB_GRACE_PERIOD =
             known(0x4004FC05, "SL_I_PERPETUAL_OOB_GRACE_PERIOD", "The application has a perpetual grace period.");
+    /** No symbolic name is published for this code; Microsoft lists it as "DNS name does not exist" (§5). */
     public static final HResult DNS_NAME_NOT_FOUND =
-            known(0x80092328, "DNS_NAME_DOES_NOT_EXIST", "DNS name does not exist (no KMS SRV records found).");
+            known(0x80092328, "0x80092328", "DNS name does not exist (Microsoft's wording; no KMS SRV records found).");
+
     public static final HResult ERROR_SERVICE_DISABLED = known(
             0x80070422,
             "ERROR_SERVICE_DISABLED",

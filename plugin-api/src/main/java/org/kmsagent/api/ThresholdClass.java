@@ -19,7 +19,7 @@ public record ThresholdClass(String name, int minimumCount) {
     public static final ThresholdClass CLIENT = new ThresholdClass("client", 25);
     /** Windows Server volume editions: 5 (docs/kms-rules.md §1.5). */
     public static final ThresholdClass SERVER = new ThresholdClass("server", 5);
-    /** Office 2010 and 2013 volume products: 5 (docs/kms-rules.md §1.5). */
+    /** Office volume products, every release from 2010: 5 (docs/kms-rules.md §1.5, §3.4). */
     public static final ThresholdClass OFFICE = new ThresholdClass("office", 5);
 
     /** The classes every core knows without a plugin declaring them. */

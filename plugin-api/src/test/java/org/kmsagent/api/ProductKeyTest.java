@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class ProductKeyTest {
-    // Public GVLKs (Microsoft's KMS client key table, gvlk.csv).
+    // Public GVLKs (Microsoft's KMS client key table; docs/kms-rules.md §4).
     private static final String WINDOWS_7_ENTERPRISE = "33PXH-7Y6KF-2VJC9-XBBR8-HVTHH";
     private static final String SERVER_2022_DATACENTER = "WX4NM-KYWYW-QJJR4-XV3QB-6VM33";
 

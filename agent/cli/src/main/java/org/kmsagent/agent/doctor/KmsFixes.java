@@ -9,6 +9,10 @@ import org.kmsagent.api.HResult;
  * The one place that table lives in code.
  */
 public final class KmsFixes {
+    /** Microsoft lists 0x8007007B and 0x80092328 alike, as "DNS name does not exist" (§5). */
+    private static final String SRV_NOT_FOUND = "KMS SRV records not found; seen when the client has no primary DNS"
+            + " suffix: set one, or set a lookup domain (slmgr /skms-domain).";
+
     private static final Map<Integer, String> FIXES = Map.ofEntries(
             Map.entry(
                     0xC004F038,
@@ -29,7 +33,8 @@ public final class KmsFixes {
             Map.entry(0xC004C003, "The key (MAK or host key) is blocked: get a new key."),
             Map.entry(
                     0xC004C008,
-                    "The host key was used more than 10 times / on more than 6 hosts: ask the activation" + " centre."),
+                    "The host key (CSVLK) is over its limit: six hosts, each reactivated up to nine times: ask a"
+                            + " Microsoft activation centre for more."),
             Map.entry(
                     0xC004F035,
                     "A Windows 7 volume license without the OEM BIOS marker: use a MAK or retail key after a"
@@ -42,10 +47,8 @@ public final class KmsFixes {
             Map.entry(0x8007232A, "A network or DNS server problem: check the client's DNS servers."),
             Map.entry(0x800706BA, "A firewall on the host, or a stale SRV record naming a machine that is no host."),
             Map.entry(0x8007251D, "No KMS SRV records: publish them or pin a host with slmgr /skms."),
-            Map.entry(
-                    0x8007007B,
-                    "KMS SRV records not found; seen when the client has no primary DNS suffix: set one, or"
-                            + " set a lookup domain (slmgr /skms-domain)."),
+            Map.entry(0x8007007B, SRV_NOT_FOUND),
+            Map.entry(0x80092328, SRV_NOT_FOUND),
             Map.entry(
                     0xC004F009, "The grace period expired and the product is in the Notification state: activate it."),
             Map.entry(0xC004F014, "No key is installed: install the edition's GVLK."),

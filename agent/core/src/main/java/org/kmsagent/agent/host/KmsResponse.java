@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.kmsagent.api.HResult;
 
 /**
- * A KMS host's answer (docs/kms-rules.md §1.1 "Response").
+ * A KMS host's answer (docs/kms-rules.md §1.1).
  *
  * @param result {@link HResult#S_OK} when the requester is activated; otherwise the refusal
  *     ({@code 0xC004F038} count too low, {@code 0xC004F042} product not served, {@code 0xC004F06C} clock skew)

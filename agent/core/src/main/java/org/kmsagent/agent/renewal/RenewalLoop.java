@@ -421,7 +421,7 @@ public final class RenewalLoop implements Runnable {
             return false;
         }
         if (product == null) {
-            gone(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
+            gone(new LicensingException(HResult.SL_E_PRODUCT_SKU_NOT_INSTALLED, skuName + " is not installed"));
             return false;
         }
         // The name the licensing service reports: editions that share a SKU id (Windows 11 reuses Windows 10's,
@@ -569,7 +569,7 @@ public final class RenewalLoop implements Runnable {
         }
         restoreGvlk = false;
         if (product == null) {
-            gone(new LicensingException(HResult.SL_E_SKU_NOT_FOUND, skuName + " is not installed"));
+            gone(new LicensingException(HResult.SL_E_PRODUCT_SKU_NOT_INSTALLED, skuName + " is not installed"));
             return false;
         }
         return true;

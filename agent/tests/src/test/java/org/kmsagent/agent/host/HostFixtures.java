@@ -10,7 +10,7 @@ import org.kmsagent.api.LicenseStatus;
 import org.kmsagent.api.ProductGroup;
 import org.kmsagent.api.ThresholdClass;
 
-/** Product groups, host keys and request builders as the plugins' catalogs define them (kms ids from gvlk.csv). */
+/** Product groups, host keys and request builders as the plugins' catalogs define them (kms ids as in docs/kms-rules.md §3, §4). */
 final class HostFixtures {
     static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
 

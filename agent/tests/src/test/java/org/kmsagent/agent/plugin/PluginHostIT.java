@@ -91,7 +91,8 @@ class PluginHostIT {
                 .isEqualTo(UUID.fromString("59a52881-a989-479d-af46-f275c6370663"));
         assertThat(host.registry().family("office2013").get().applicationId())
                 .isEqualTo(UUID.fromString("0ff1ce15-a989-479d-af46-f275c6370663"));
-        // Windows client and server share one pool; each Office version counts apart (docs/kms-rules.md §1.4).
+        // Windows client and server share one pool; Office 2010 counts apart, Office 2013 and every later release share
+        // one (docs/kms-rules.md §1.4, §3.4).
         assertThat(host.registry().family("windows-server").get().countPool())
                 .isEqualTo(host.registry().family("windows-client").get().countPool());
         assertThat(host.registry().family("office2010").get().countPool().id()).isEqualTo("office2010");

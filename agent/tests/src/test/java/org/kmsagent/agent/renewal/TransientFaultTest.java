@@ -73,7 +73,10 @@ class TransientFaultTest {
                 .isEqualTo(FaultClass.TRANSIENT);
         assertThat(Faults.classify(HResult.SL_E_INVALID_PRODUCT_KEY, false)).isEqualTo(FaultClass.PERMANENT);
         assertThat(Faults.classify(HResult.ERROR_SERVICE_DISABLED, false)).isEqualTo(FaultClass.PERMANENT);
-        assertThat(Faults.classify(HResult.SL_E_SKU_NOT_FOUND, false)).isEqualTo(FaultClass.GONE);
+        assertThat(Faults.classify(HResult.of(0xC004F069), false)).isEqualTo(FaultClass.GONE);
+        assertThat(Faults.classify(HResult.of(0xC004F015), false)).isEqualTo(FaultClass.GONE);
+        // slmgr calls 0xC004F066 "SKU not found", but it is a property error: the product is still there to renew.
+        assertThat(Faults.classify(HResult.of(0xC004F066), false)).isEqualTo(FaultClass.PERMANENT);
         assertThat(Faults.backoff(1, Duration.ofHours(2))).isEqualTo(Duration.ofMinutes(1));
         assertThat(Faults.backoff(4, Duration.ofHours(2))).isEqualTo(Duration.ofMinutes(8));
         assertThat(Faults.backoff(40, Duration.ofHours(2))).isEqualTo(Duration.ofHours(2));

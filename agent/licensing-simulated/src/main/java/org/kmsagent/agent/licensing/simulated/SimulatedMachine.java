@@ -774,7 +774,8 @@ public final class SimulatedMachine
     private Slot slot(LicensingService service, UUID skuId) throws LicensingException {
         Slot s = find(skuId);
         if (s == null || s.service != service) {
-            throw new LicensingException(HResult.SL_E_SKU_NOT_FOUND, "SKU " + skuId + " is not installed on " + name);
+            throw new LicensingException(
+                    HResult.SL_E_PRODUCT_SKU_NOT_INSTALLED, "SKU " + skuId + " is not installed on " + name);
         }
         return s;
     }

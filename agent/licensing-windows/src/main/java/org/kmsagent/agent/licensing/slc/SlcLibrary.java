@@ -7,7 +7,7 @@ import com.sun.jna.ptr.PointerByReference;
 
 /**
  * The read side of the Software Licensing Client, as exported by {@code slc.dll} (Windows' SPP) and
- * {@code osppc.dll} (Office's OSPP) with the same names and prototypes (docs/kms-rules.md §8.2).
+ * {@code osppc.dll} (Office's OSPP) with the same names and prototypes (docs/kms-rules.md §8.1).
  *
  * <p>Mapping (docs/kms-rules.md §8.5, docs/building.md §9 "JNA "): HRESULT is {@code int} (never {@code WinNT.HRESULT}, which is 8
  * bytes on Linux); {@code const SLID*} is a {@link NativeGuid} passed by reference, {@code null} when optional; every

@@ -109,6 +109,8 @@ final class OfflineMachineModule extends AbstractModule {
                 // The status report names a family whose products cannot be read; installing is best effort here.
             }
         }
+        // As run says it at start: a mistyped edition is simply not installed, and the report would not show why.
+        site.unknownEditions(loaded).forEach(line -> note("warning: " + line));
         return site.machine();
     }
 }

@@ -156,8 +156,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
             banner.add("kms-agent: plugin not loaded: " + p.message());
         }
         if (licensing.site() != null) {
-            for (String e : licensing.site().unknownEditions(plugins.registry().families())) {
-                banner.add("kms-agent: simulated.editions: no loaded family has the edition '" + e + "'; skipped");
+            for (String line :
+                    licensing.site().unknownEditions(plugins.registry().families())) {
+                banner.add("kms-agent: " + line);
             }
         }
         tracker.reportStart(ids);

@@ -154,12 +154,15 @@ public final class SimulatedSite {
         }
     }
 
-    /** The configured editions no loaded family knows (for the start-up report). */
+    /**
+     * A line for each configured edition no loaded family knows, as {@code run} logs it at start and {@code status}
+     * and {@code doctor} print it: the edition is not installed, and a mistyped name would otherwise go unseen.
+     */
     public List<String> unknownEditions(List<LoadedFamily> families) {
         List<String> unknown = new ArrayList<>();
         for (String name : config.editions()) {
             if (families.stream().noneMatch(f -> f.catalog().byName(name).isPresent())) {
-                unknown.add(name);
+                unknown.add("simulated.editions: no loaded family has the edition '" + name + "'; skipped");
             }
         }
         return unknown;

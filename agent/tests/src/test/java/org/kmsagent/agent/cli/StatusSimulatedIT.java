@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.plugin.PluginJars;
 
@@ -44,6 +49,30 @@ class StatusSimulatedIT {
                         .filter(f -> !f.getString("family").equals("windows-client"))
                         .allMatch(f -> f.getJsonArray("products").isEmpty()))
                 .isTrue();
+    }
+
+    @Test
+    void aMistypedSimulatedEditionIsNamedByStatusAndDoctorAsRunNamesIt(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("agent.yaml"), """
+                dataDir: %s
+                simulated:
+                  editions: [Windows 11 Enterprize, Windows 11 Enterprise]
+                """.formatted(dir.resolve("data")));
+        for (String command : List.of("status", "doctor")) {
+            AgentFixture.Result r = AgentFixture.run(
+                    "--plugins-dir",
+                    PluginJars.builtPlugins().toString(),
+                    command,
+                    "--licensing",
+                    "simulated",
+                    "--config",
+                    config.toString());
+            assertThat(r.err())
+                    .as(command)
+                    .contains("warning: simulated.editions: no loaded family has the edition 'Windows 11 Enterprize';"
+                            + " skipped")
+                    .doesNotContain("'Windows 11 Enterprise'");
+        }
     }
 
     @Test

@@ -124,10 +124,15 @@ final class FleetViews {
     Future<JsonObject> audit(RequestBody request) {
         String agent = request.text("agent", AgentCredentials.AGENT_ID_FORM).orElse(null);
         AuditQuery query = AuditQuery.of(request);
+        // An id the fleet does not know is said, as history says it, not answered as an agent with no records: a
+        // mistyped id read "0 record(s)". A forgotten agent's forwarded records went with its record.
         Future<Map<String, Long>> counts = agent != null
                 ? maps.agents()
                         .get(agent)
-                        .map(r -> r == null ? Map.<String, Long>of() : Map.of(agent, r.getLong("auditCount", 0L)))
+                        .compose(r -> r == null
+                                ? Future.failedFuture(
+                                        ControlException.notFound("agent: no agent " + agent + " in the fleet"))
+                                : Future.succeededFuture(Map.of(agent, r.getLong("auditCount", 0L))))
                 : maps.agents().entries().map(all -> {
                     Map<String, Long> c = new HashMap<>();
                     all.forEach((id, r) -> c.put(id, r.getLong("auditCount", 0L)));

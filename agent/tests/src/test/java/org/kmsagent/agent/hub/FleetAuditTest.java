@@ -119,6 +119,11 @@ class FleetAuditTest {
                     .contains("kmsagent.fleet.enroll pc-9 ok", "kmsagent.fleet.revoke pc-9 ok");
             assertThat(Files.readString(dir.resolve("hub").resolve("audit.log")))
                     .doesNotContain("kma1.");
+            // An id the fleet has no record of is said, not answered as an agent without records.
+            CliRun unknown = ctl(hub, LocalHub.OPS_TOKEN, "fleet", "audit", "--agent", "pc-9999");
+            assertThat(unknown.exitCode()).as(unknown.out()).isEqualTo(1);
+            assertThat(unknown.out()).doesNotContain("record(s)");
+            assertThat(unknown.err()).contains("agent: no agent pc-9999 in the fleet", "code 404");
         }
     }
 

@@ -541,6 +541,19 @@ class SimulationReportTest {
     }
 
     @Test
+    void anEmptyReportNameIsAUsageErrorThatAsksForAFileName() {
+        // --report "$OUT" with OUT unset: the working folder is not what was meant, nor what to talk about.
+        Run run =
+                LabFixtures.simulate(LabFixtures.scenario("worked-example.yaml").toString(), "--report", "");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("kms-agent simulate: --report: needs a file name, e.g. --report report.html"
+                        + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
     void aReportAtALinkWritesTheLinksTargetAndKeepsTheLink() throws Exception {
         Path target = dir.resolve("target.html");
         Files.writeString(target, "<!DOCTYPE html>\n<html lang=\"en\">an earlier report</html>\n");

@@ -338,6 +338,10 @@ public final class SimulateCommand implements Callable<Integer> {
      */
     static Path reportTarget(Path given) throws ScenarioException {
         String flag = "--report " + given;
+        if (given.toString().isBlank()) {
+            // Path.of("") is the working folder: "is a directory" would answer a question the user did not ask.
+            throw new ScenarioException("--report", List.of("needs a file name, e.g. --report report.html"));
+        }
         Path file = given.toAbsolutePath();
         try {
             for (int links = 0; Files.isSymbolicLink(file); links++) {

@@ -6,7 +6,10 @@ import org.kmsagent.api.KmsEndpoint;
 
 /**
  * Every KMS constant kms-agent implements, once, with the section of {@code docs/kms-rules.md} that states it.
- * Code that needs one of these facts refers here rather than repeating the number.
+ * Code that needs one of these facts refers here rather than repeating the number. Two kinds live in the plugin API
+ * instead, because plugins name them: the activation thresholds (25, 5, 5) are {@link org.kmsagent.api.ThresholdClass}'s
+ * (§1.5), and the KMS port is {@link KmsEndpoint#DEFAULT_PORT}, which {@link #DEFAULT_PORT} is (§2.5). A grace period is each
+ * catalog's ({@code gracePeriodDays}, §2.2).
  */
 public final class KmsRules {
     private KmsRules() {}

@@ -28,7 +28,7 @@ final class AgentCommands {
     private AgentCommands() {}
 
     @Command(name = "status", description = "This machine's products and their activation state.")
-    static final class Status extends CtlSubcommand {
+    static final class Status extends RoutableSubcommand {
         @Override
         public Integer call() {
             return request(BusAddresses.STATUS, new JsonObject(), (reply, out) -> {
@@ -76,7 +76,7 @@ final class AgentCommands {
     }
 
     @Command(name = "host", description = "The KMS host model: counts per pool against thresholds, and its ledger.")
-    static final class Host extends CtlSubcommand {
+    static final class Host extends RoutableSubcommand {
         @Override
         public Integer call() {
             CtlCommand ctl = ctl();
@@ -178,7 +178,7 @@ final class AgentCommands {
     }
 
     @Command(name = "activate", description = "Activates now, one family or all.")
-    static final class Activate extends CtlSubcommand {
+    static final class Activate extends RoutableSubcommand {
         @Option(names = "--family", description = "Only this family (e.g. office2013).")
         String family;
 
@@ -189,7 +189,7 @@ final class AgentCommands {
     }
 
     @Command(name = "install-gvlk", description = "Installs the GVLK matching the installed edition, or a given key.")
-    static final class InstallGvlk extends CtlSubcommand {
+    static final class InstallGvlk extends RoutableSubcommand {
         @Option(names = "--family", description = "Only this family (required with --key).")
         String family;
 
@@ -208,7 +208,7 @@ final class AgentCommands {
     }
 
     @Command(name = "set-kms", description = "Pins a KMS host (HOST[:PORT]) or switches to DNS discovery (--dns).")
-    static final class SetKms extends CtlSubcommand {
+    static final class SetKms extends RoutableSubcommand {
         @Option(names = "--family", description = "Only this family.")
         String family;
 
@@ -269,7 +269,7 @@ final class AgentCommands {
     }
 
     @Command(name = "clear-kms", description = "Forgets the KMS endpoint (back to discovery in the machine's domain).")
-    static final class ClearKms extends CtlSubcommand {
+    static final class ClearKms extends RoutableSubcommand {
         @Option(names = "--family", description = "Only this family.")
         String family;
 
@@ -288,7 +288,7 @@ final class AgentCommands {
     }
 
     @Command(name = "plugins", description = "Lists (the default), loads, unloads or rescans plugins.")
-    static final class Plugins extends CtlSubcommand {
+    static final class Plugins extends RoutableSubcommand {
         // 'ctl plugins' alone lists: an administrator's first try ('ctl --all-agents plugins') was a usage error.
         @Parameters(index = "0", arity = "0..1", defaultValue = "list", paramLabel = "list|load|unload|rescan")
         String verb;

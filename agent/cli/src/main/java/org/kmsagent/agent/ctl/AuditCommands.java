@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.bus.audit.AuditQuery;
 import org.kmsagent.agent.command.WholeNumberOption;
+import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.agent.fleet.FleetAddresses;
@@ -101,6 +102,11 @@ final class AuditCommands {
         Window window;
 
         @Override
+        String insteadOfRouting() {
+            return "; what agents forwarded to the hub is 'fleet audit --agent AGENT_ID'";
+        }
+
+        @Override
         public Integer call() {
             return request(
                     BusAddresses.AUDIT,
@@ -118,9 +124,23 @@ final class AuditCommands {
         String agent;
 
         @Override
+        String insteadOfRouting() {
+            return "; one agent's forwarded records are 'fleet audit --agent AGENT_ID'";
+        }
+
+        @Override
         public Integer call() {
             JsonObject body = window.body(spec.commandLine(), Instant.now());
             if (agent != null) {
+                if (!FleetConfig.AGENT_ID.matcher(agent).matches()) {
+                    // ctl's own --agent HOST:PORT typed after 'fleet audit' lands here: said, rather than dialling
+                    // the default address while filtering on an id no agent has.
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            "--agent: after 'fleet audit' it is the id of the agent whose records to show ("
+                                    + FleetConfig.AGENT_ID_RULE + "), got '" + BoundedInput.shown(agent)
+                                    + "'; the hub's address goes before the command: ctl --hub HOST:PORT fleet audit");
+                }
                 body.put("agent", agent);
             }
             return request(FleetAddresses.AUDIT, body, (reply, out) -> print(out, reply, true));

@@ -38,9 +38,31 @@ abstract class CtlSubcommand implements Callable<Integer> {
         return ctl;
     }
 
-    /** Connects, runs {@code action}, and maps every outcome to ctl's exit codes. */
+    /** Whether a hub can route this command to agents ({@link RoutableSubcommand}). */
+    boolean routable() {
+        return false;
+    }
+
+    /** What to use instead of {@code --target}/{@code --all-agents} with this command, if anything (a usage hint). */
+    String insteadOfRouting() {
+        return "";
+    }
+
+    /**
+     * Connects, runs {@code action}, and maps every outcome to ctl's exit codes. {@code --target} or {@code
+     * --all-agents} with a command a hub does not route is a usage error before dialling: the hub refused it only
+     * after connecting, naming its internal addresses.
+     */
     final int execute(CtlCommand.Action action) {
-        return ctl().execute(spec.commandLine(), action);
+        CtlCommand ctl = ctl();
+        if (!routable() && (ctl.target != null || ctl.allAgents)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    spec.qualifiedName().replaceFirst("^\\S+ ctl ", "") + " does not go through a hub to agents:"
+                            + " --target and --all-agents go with an agent's own commands (status, host, activate,"
+                            + " install-gvlk, set-kms, clear-kms, plugins)" + insteadOfRouting());
+        }
+        return ctl.execute(spec.commandLine(), action);
     }
 
     /** One request; its reply printed as JSON with {@code --json}, else by {@code text}. Exit 0 once answered. */

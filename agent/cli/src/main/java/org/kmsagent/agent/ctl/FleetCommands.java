@@ -193,11 +193,24 @@ final class FleetCommands extends CtlSubcommand {
 
     @Command(name = "history", description = "One machine's activation history, oldest first.")
     static final class History extends CtlSubcommand {
-        @Option(names = "--target", required = true, paramLabel = "AGENT_ID", description = "The agent.")
+        @Option(names = "--target", paramLabel = "AGENT_ID", description = "The agent (required).")
         String target;
 
         @Override
+        String insteadOfRouting() {
+            return "; one agent's history is 'fleet history --target AGENT_ID', the option after the command";
+        }
+
+        @Override
         public Integer call() {
+            if (target == null) {
+                // Not picocli's required check: '--target ID fleet history' set ctl's routing option, and "missing
+                // --target" would contradict what was typed; execute() says where the option goes.
+                if (ctl().target == null && !ctl().allAgents) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "Missing required option: '--target=AGENT_ID'");
+                }
+            }
             return request(FleetAddresses.HISTORY, new JsonObject().put("target", target), (reply, out) -> {
                 Table t = new Table("SEQ", "AT", "TYPE", "WHAT");
                 reply.getJsonArray("history", new JsonArray()).forEach(o -> {

@@ -137,6 +137,32 @@ class UsageErrorsTest {
                     .contains("fleet history --target AGENT_ID")
                     .doesNotContain("cannot talk");
         }
+        // Nor the hub's own commands, nor an agent's audit log: the hub refused them after connecting, naming its
+        // internal addresses (400) or that --target was missing when it was typed before the command.
+        CliRun history = ctl(head, "--target", "pc-1", "fleet", "history");
+        CliRun expiring = ctl(head, "--all-agents", "fleet", "expiring");
+        CliRun audit = ctl(head, "--target", "pc-1", "audit");
+        assertThat(List.of(history, expiring, audit)).allSatisfy(r -> {
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+            assertThat(r.err())
+                    .contains("does not go through a hub to agents: --target and --all-agents go with an agent's own"
+                            + " commands")
+                    .doesNotContain("cannot talk", "Missing required option");
+        });
+        assertThat(history.err())
+                .startsWith("kms-agent: fleet history does not go through")
+                .contains("one agent's history is 'fleet history --target AGENT_ID', the option after the command");
+        assertThat(audit.err()).contains("'fleet audit --agent AGENT_ID'");
+        assertThat(ctl(head, "fleet", "history").err()).contains("Missing required option: '--target=AGENT_ID'");
+        // ctl's --agent HOST:PORT typed after 'fleet audit' is that command's agent id filter: said, not dialled.
+        CliRun misplaced = ctl(head, "fleet", "audit", "--agent", "127.0.0.1:17790");
+        assertThat(misplaced.exitCode()).isEqualTo(2);
+        assertThat(misplaced.err())
+                .contains(
+                        "--agent: after 'fleet audit' it is the id of the agent whose records to show",
+                        "got '127.0.0.1:17790'",
+                        "ctl --hub HOST:PORT fleet audit")
+                .doesNotContain("cannot talk");
     }
 
     @Test

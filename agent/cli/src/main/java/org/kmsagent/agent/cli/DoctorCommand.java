@@ -16,6 +16,7 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.HostMode;
 import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.config.HostRoleConfig;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.doctor.BindingSelfTest;
 import org.kmsagent.agent.doctor.DoctorFormat;
 import org.kmsagent.agent.doctor.DoctorReport;
@@ -126,15 +127,20 @@ public final class DoctorCommand extends MachineReportCommand {
         // Read before the network is probed, so that a usage error in it ends the command at once.
         AgentConfig agent = services().agentConfig();
         LicensingStacks.Choice choice = licensingStack();
-        Optional<String> domainOverride = Optional.ofNullable(domain).filter(d -> !d.isBlank());
+        Optional<String> domainOverride =
+                Optional.ofNullable(domain).map(String::strip).filter(d -> !d.isEmpty());
+        // Checked as set-kms --dns checks it: 'bad domain!' was looked up, and its failure blamed on DNS.
+        domainOverride.flatMap(HostPort::domainProblem).ifPresent(problem -> {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--domain '" + BoundedInput.shown(domainOverride.get()) + "': " + problem);
+        });
         NameResolver resolver = new NameResolver(names, Duration.ofMillis(timeoutMillis));
-        KmsDoctor doctor = new KmsDoctor(
-                choice.stack(),
-                new KmsSrvLookup(dnsServer, timeoutMillis, resolver),
-                new PortProbe(Duration.ofMillis(timeoutMillis), resolver),
-                () -> domainOverride.isPresent() ? domainOverride : MachineDomain.current(),
-                clock,
-                domainOverride.isPresent() ? null : simulatedDns(choice, agent));
+        KmsSrvLookup lookup = new KmsSrvLookup(dnsServer, timeoutMillis, resolver);
+        PortProbe probe = new PortProbe(Duration.ofMillis(timeoutMillis), resolver);
+        KmsDoctor doctor = domainOverride.isPresent()
+                ? KmsDoctor.withDomain(choice.stack(), lookup, probe, domainOverride.get(), clock)
+                : new KmsDoctor(
+                        choice.stack(), lookup, probe, MachineDomain::current, clock, simulatedDns(choice, agent));
         DoctorReport report = doctor.diagnose(services().families(), choice);
         report = withAgentRecord(report, agent);
         print(DoctorFormat.json(report), DoctorFormat.text(report));

@@ -21,7 +21,14 @@ public final class DoctorFormat {
             b.append(String.format("%-4s %-18s %s: %s%n", f.verdict(), f.check(), f.subject(), f.detail()));
             f.fix().ifPresent(fix -> b.append("     fix: ").append(fix).append('\n'));
         }
-        b.append(report.failed() ? "Problems found.\n" : "No problem found.\n");
+        long warnings = report.findings().stream()
+                .filter(f -> f.verdict() == Verdict.WARN)
+                .count();
+        // "No problem found" under a WARN (no family loaded, nothing checked) contradicted the line above it.
+        b.append(
+                report.failed()
+                        ? "Problems found.\n"
+                        : warnings > 0 ? "No failure; " + warnings + " warning(s) above.\n" : "No problem found.\n");
         return b.toString();
     }
 

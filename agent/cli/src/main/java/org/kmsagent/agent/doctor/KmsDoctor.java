@@ -39,6 +39,8 @@ public final class KmsDoctor {
     private final Supplier<Optional<String>> machineDomain;
     private final Clock clock;
     private SimulatedDns simulated;
+    /** How findings name the domain {@link #machineDomain} gives: the machine's, or the one {@code --domain} gave. */
+    private String machineDomainSource = "the machine's domain";
 
     /**
      * What the simulated machine's DNS holds: the agent's own host role, published in the simulated domain when it is
@@ -70,6 +72,14 @@ public final class KmsDoctor {
             SimulatedDns simulated) {
         this(stack, dns, probe, machineDomain, clock);
         this.simulated = simulated;
+    }
+
+    /** As the constructor above, with the domain {@code --domain} gave in place of the machine's. */
+    public static KmsDoctor withDomain(
+            LicensingStack stack, KmsSrvLookup dns, PortProbe probe, String domain, Clock clock) {
+        KmsDoctor doctor = new KmsDoctor(stack, dns, probe, () -> Optional.of(domain), clock);
+        doctor.machineDomainSource = "given with --domain";
+        return doctor;
     }
 
     /**
@@ -257,7 +267,7 @@ public final class KmsDoctor {
                     KmsFixes.fixFor(HResult.ERROR_INVALID_NAME).orElse(null)));
             return;
         }
-        String where = d.lookupDomain().isPresent() ? "the configured lookup domain" : "the machine's domain";
+        String where = d.lookupDomain().isPresent() ? "the configured lookup domain" : machineDomainSource;
         out.add(Finding.info(subject, "kms-host", "DNS discovery in " + domain.get() + " (" + where + ")"));
         if (!checked.add("srv " + domain.get())) {
             return;

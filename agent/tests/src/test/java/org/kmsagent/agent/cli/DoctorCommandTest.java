@@ -99,11 +99,25 @@ class DoctorCommandTest {
 
         assertThat(exit).isEqualTo(1);
         assertThat(out.toString())
-                .contains("DNS discovery in corp.test (the machine's domain)")
+                .contains("DNS discovery in corp.test (given with --domain)")
                 .contains("FAIL kms-srv            _vlmcs._tcp.corp.test: no SRV record _vlmcs._tcp.corp.test")
                 .contains("0x8007232B DNS_ERROR_RCODE_NAME_ERROR")
                 .contains("fix: No _vlmcs._tcp SRV record was found");
         assertThat(dns.queries()).isPositive();
+    }
+
+    @Test
+    void aDomainThatIsNoneIsAUsageErrorBeforeAnyQuery() {
+        // As set-kms --dns refuses it; doctor looked up '_vlmcs._tcp.bad domain!' and blamed DNS for the answer.
+        for (String bad : List.of("bad domain!", "a..b", "-lead.example")) {
+            int exit = run("--domain", bad);
+
+            assertThat(exit).as(bad).isEqualTo(2);
+            assertThat(err.toString())
+                    .as(bad)
+                    .contains("--domain '" + bad + "': a DNS domain is labels of letters, digits, hyphens and");
+        }
+        assertThat(dns.queries()).isZero();
     }
 
     @Test

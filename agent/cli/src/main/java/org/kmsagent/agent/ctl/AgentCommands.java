@@ -215,7 +215,11 @@ final class AgentCommands {
         @Option(names = "--dns", description = "Use DNS discovery (in DOMAIN, if given).")
         boolean dns;
 
-        @Parameters(arity = "0..1", paramLabel = "HOST[:PORT] | DOMAIN")
+        @Parameters(
+                arity = "0..1",
+                paramLabel = "HOST[:PORT] | DOMAIN",
+                description = "The KMS host to pin (port 1688 when left out; an IPv6 address in brackets), or with"
+                        + " --dns the domain to look hosts up in (the machine's own when left out).")
         String target;
 
         @Override
@@ -290,10 +294,21 @@ final class AgentCommands {
     @Command(name = "plugins", description = "Lists (the default), loads, unloads or rescans plugins.")
     static final class Plugins extends RoutableSubcommand {
         // 'ctl plugins' alone lists: an administrator's first try ('ctl --all-agents plugins') was a usage error.
-        @Parameters(index = "0", arity = "0..1", defaultValue = "list", paramLabel = "list|load|unload|rescan")
+        @Parameters(
+                index = "0",
+                arity = "0..1",
+                defaultValue = "list",
+                paramLabel = "list|load|unload|rescan",
+                description = "list (the default): every plugin and its state; load JAR: a jar already in the agent's"
+                        + " plugins folder, by file name or path; unload ID: a plugin by id; rescan: load what was"
+                        + " added to the folder.")
         String verb;
 
-        @Parameters(index = "1", arity = "0..1", paramLabel = "JAR|ID")
+        @Parameters(
+                index = "1",
+                arity = "0..1",
+                paramLabel = "JAR|ID",
+                description = "The jar of load, the plugin id of unload.")
         String argument;
 
         @Override
@@ -301,8 +316,8 @@ final class AgentCommands {
             String address;
             JsonObject body = new JsonObject();
             switch (verb) {
-                case "list" -> address = BusAddresses.PLUGINS_LIST;
-                case "rescan" -> address = BusAddresses.PLUGINS_RESCAN;
+                case "list" -> address = none(BusAddresses.PLUGINS_LIST);
+                case "rescan" -> address = none(BusAddresses.PLUGINS_RESCAN);
                 case "load" -> {
                     address = BusAddresses.PLUGINS_LOAD;
                     // A bare file name is the agent's to find in its plugins directory; a path is made absolute here.
@@ -343,6 +358,23 @@ final class AgentCommands {
                 });
                 t.print(out);
             });
+        }
+
+        /**
+         * {@code address}, when no argument follows the verb: 'plugins rescan office2010' rescanned every jar, and
+         * 'plugins list extra' listed, each as if the word were not there.
+         */
+        private String none(String address) {
+            if (argument != null) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "plugins " + verb + " takes no argument, got '" + BoundedInput.shown(argument) + "'"
+                                + (verb.equals("rescan")
+                                        ? " (rescan loads every jar added to the folder; 'plugins"
+                                                + " load JAR' loads one)"
+                                        : ""));
+            }
+            return address;
         }
 
         private String required(String what) {

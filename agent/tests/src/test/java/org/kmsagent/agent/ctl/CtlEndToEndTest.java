@@ -241,6 +241,13 @@ class CtlEndToEndTest {
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("unknown plugin");
         assertThat(fixture.ctlAdmin("plugins", "frobnicate").exit()).isEqualTo(2);
+        // A word after list or rescan was ignored: 'rescan office2010' rescanned every jar, exit 0.
+        int before = fixture.agent.changes();
+        Result rescanOne = fixture.ctlAdmin("plugins", "rescan", "office2010");
+        assertThat(rescanOne.exit()).isEqualTo(2);
+        assertThat(rescanOne.err()).contains("plugins rescan takes no argument, got 'office2010'", "plugins load JAR");
+        assertThat(fixture.ctlAdmin("plugins", "list", "extra").exit()).isEqualTo(2);
+        assertThat(fixture.agent.changes()).isEqualTo(before);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.bench;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +109,13 @@ public final class BenchCommand implements Callable<Integer> {
                         spec.commandLine(),
                         "--only: no benchmark is called '" + name + "'; there are " + String.join(", ", names));
             }
+        }
+        if (home != null && !Files.isRegularFile(home.resolve("bin/kms-agent"))) {
+            // Said before anything runs: the startup benchmark found it only in its own process, after the others.
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--home " + home + ": no kms-agent installation there (no bin/kms-agent); give the folder an"
+                            + " archive was unpacked to, e.g. distribution/target/kms-agent-machine");
         }
         List<Benchmark> selected = all.stream()
                 .filter(b -> only == null || only.contains(b.name()))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class BenchCommandTest {
 
     @Test
     void twoBenchmarksRunEachInAProcessOfItsOwnAndOneFailingKeepsTheOthersFigures() throws Exception {
-        Path noInstallation = dir.resolve("no-such-install");
+        Path noInstallation = launcherThatCannotRun(dir.resolve("broken-install"));
         Result r = bench("bench", "--quick", "--only", "bridge,startup", "--home", noInstallation.toString(), "--json");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(1);
@@ -66,15 +67,37 @@ class BenchCommandTest {
         assertThat(r.err()).contains("benchmark failed: startup: ");
     }
 
+    /**
+     * An installation folder whose launcher is there but not executable: it passes bench's own check of --home, and
+     * the startup benchmark fails on it in its process, which is what these tests need a benchmark to do.
+     */
+    private static Path launcherThatCannotRun(Path home) throws IOException {
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("bin/kms-agent"), "not a launcher\n");
+        return home;
+    }
+
     @Test
-    void aSingleBenchmarkRunsInAProcessOfItsOwnToo() {
+    void aHomeThatIsNoInstallationIsAUsageErrorBeforeAnythingRuns() {
+        Path nothing = dir.resolve("nonexistent");
+        Result r = bench("bench", "--json", "--quick", "--only", "startup", "--home", nothing.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("--home " + nothing + ": no kms-agent installation there (no bin/kms-agent)")
+                .doesNotContain("running startup");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aSingleBenchmarkRunsInAProcessOfItsOwnToo() throws IOException {
         Result r = bench(
                 "bench",
                 "--quick",
                 "--only",
                 "startup",
                 "--home",
-                dir.resolve("none").toString());
+                launcherThatCannotRun(dir.resolve("none")).toString());
 
         assertThat(r.exit()).isEqualTo(1);
         Matcher m = Pattern.compile("running startup \\(quick\\) in process (\\d+) \\.\\.\\.")

@@ -194,6 +194,11 @@ public final class TokenCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--role: " + e.getMessage());
             }
+            if (name.isBlank()) {
+                // The line printed would be refused by the configuration it is pasted into (bridge.tokens[i].name).
+                throw new UsageException("--name: must not be empty: it names the token in bridge.tokens and in the"
+                        + " audit log's records");
+            }
             SecureRandom random = new SecureRandom();
             byte[] secret = new byte[32];
             random.nextBytes(secret);
@@ -204,6 +209,7 @@ public final class TokenCommand implements Runnable {
             doc.put("role", r.id());
             doc.put("token", token);
             doc.put("hash", hash);
+            doc.put("iterations", iterations); // as token hash --json gives it
             output.print(
                     doc,
                     "token: " + token,

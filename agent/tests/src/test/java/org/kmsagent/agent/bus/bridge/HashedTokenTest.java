@@ -83,6 +83,13 @@ class HashedTokenTest {
         assertThat(TokenHash.parse(doc.getString("hash")).matches(doc.getString("token")))
                 .isTrue();
         assertThat(doc.getString("role")).isEqualTo("admin");
+        assertThat(doc.getInteger("iterations"))
+                .isEqualTo(TokenHash.parse(doc.getString("hash")).iterations());
+        // A blank name makes a line the configuration refuses (bridge.tokens[i].name: must be given).
+        Result blank = AgentFixture.run("token", "new", "--name", " ");
+        assertThat(blank.exit()).isEqualTo(2);
+        assertThat(blank.err()).contains("--name: must not be empty");
+        assertThat(blank.out()).isEmpty();
         Result text = AgentFixture.run("token", "new");
         assertThat(text.out())
                 .contains("token: ", "hash:  pbkdf2-sha256:", "- {name: \"operator\", role: read, hash: \"");

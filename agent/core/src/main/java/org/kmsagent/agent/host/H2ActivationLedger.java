@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.h2.mvstore.MVStore;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.api.HResult;
 
@@ -146,6 +147,18 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
      */
     private static void refuseNewerSchema(String base) {
         if (!Files.isRegularFile(Path.of(base + ".mv.db"))) {
+            return;
+        }
+        // A file H2 must repair before it can be read (a truncated one) fails a read-only SQL open, and that failure
+        // leaves the file locked inside this JVM until a collection: the open for writing then called it "already in
+        // use", which the host role does not take for damage, so it stayed off at every start. The store itself,
+        // opened read-only, is closed whatever it finds: a file whose tables it cannot see is left to that open.
+        try (MVStore store =
+                new MVStore.Builder().fileName(base + ".mv.db").readOnly().open()) {
+            if (store.getMapNames().isEmpty()) {
+                return;
+            }
+        } catch (RuntimeException unreadable) {
             return;
         }
         int version;

@@ -19,6 +19,8 @@ public final class QuietConfigurator extends ContextAwareBase implements Configu
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         ResidentLogging.consoleOnly(context, "WARN");
+        // Logging is not set up yet for a logger to say it: one line on standard error, as a usage note is.
+        ResidentLogging.missingConfiguration().ifPresent(why -> System.err.println("kms-agent: warning: " + why));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -10,6 +10,9 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.util.FileSize;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.kmsagent.agent.config.ConfigException;
@@ -54,6 +57,11 @@ public final class ResidentLogging {
     }
 
     private static String apply(LoggingConfig config, boolean fileAndStandardError) throws ConfigException {
+        return applyKeys(config, fileAndStandardError)
+                + missingConfiguration().map(why -> " (" + why + ")").orElse("");
+    }
+
+    private static String applyKeys(LoggingConfig config, boolean fileAndStandardError) throws ConfigException {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return "as the class path's slf4j binding decides";
         }
@@ -107,16 +115,56 @@ public final class ResidentLogging {
      */
     public static Optional<String> userConfiguration() {
         String file = System.getProperty("logback.configurationFile");
-        if (file != null) {
+        ClassLoader loader = ResidentLogging.class.getClassLoader();
+        if (file != null && missingConfiguration().isEmpty()) {
             return Optional.of(file);
         }
-        ClassLoader loader = ResidentLogging.class.getClassLoader();
+        if (file != null) {
+            // Logback falls back to DEBUG lines on standard output when the file it was given is not there, which
+            // broke --json and hid the agent's own lines; the agent then logs as if it had not been given (said once).
+            return Optional.empty();
+        }
         for (String name : new String[] {"logback-test.xml", "logback.xml"}) {
             if (loader.getResource(name) != null) {
                 return Optional.of(name + " on the class path");
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why {@code -Dlogback.configurationFile} names nothing logback can read (no such file, no such class-path
+     * resource), as a line for the start-up banner and standard error; empty when it is not set or names one. A URL
+     * other than {@code file:} is taken as given.
+     */
+    public static Optional<String> missingConfiguration() {
+        String given = System.getProperty("logback.configurationFile");
+        if (given == null) {
+            return Optional.empty();
+        }
+        Path file = null;
+        try {
+            URI uri = new URI(given);
+            // One letter is a Windows drive (C:/conf/logback.xml), not a scheme.
+            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+                if (!uri.getScheme().equals("file")) {
+                    return Optional.empty();
+                }
+                file = Path.of(uri);
+            }
+        } catch (URISyntaxException | IllegalArgumentException notAUri) {
+            // C:\conf\logback.xml: a path
+        }
+        try {
+            file = file != null ? file : Path.of(given);
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            file = null;
+        }
+        if ((file != null && Files.isRegularFile(file))
+                || ResidentLogging.class.getClassLoader().getResource(given) != null) {
+            return Optional.empty();
+        }
+        return Optional.of("-Dlogback.configurationFile=" + given + " names no file logback can read: not used");
     }
 
     /** What the appender reported when it did not start: its last error, its cause's message first. */

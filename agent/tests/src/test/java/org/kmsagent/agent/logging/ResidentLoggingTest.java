@@ -334,6 +334,37 @@ class ResidentLoggingTest {
         }
     }
 
+    @Test
+    void aLogbackConfigurationThatIsNotThereIsSaidAndTheLoggingKeysApply() throws Exception {
+        // Logback alone fell back to DEBUG lines on standard output (548 of them before ready), breaking --json, while
+        // the banner said the missing file configured the logging.
+        Path missing = dir.resolve("no-such-logback.xml");
+        Path console = dir.resolve("missing-console.txt");
+        Process p = kmsAgent(
+                console,
+                List.of("-Dlogback.configurationFile=" + missing),
+                "run",
+                "--set",
+                "dataDir=" + dir.resolve("missing-data"),
+                "--set",
+                "bridge.enabled=false");
+        try {
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> !p.isAlive() || Files.readString(console).contains("logging: "));
+            String out = Files.readString(console);
+            assertThat(p.isAlive()).as(out).isTrue();
+            assertThat(out)
+                    .contains("kms-agent: warning: -Dlogback.configurationFile=" + missing
+                            + " names no file logback can read: not used")
+                    .contains("logging: INFO to standard error (-Dlogback.configurationFile=" + missing)
+                    .doesNotContain(" DEBUG ");
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
+    }
+
     /**
      * {@code kms-agent ARGS} as a process of its own on the test class path, as the launcher starts it, with
      * {@code jvmFlags} added; standard output and error both go to {@code console}.

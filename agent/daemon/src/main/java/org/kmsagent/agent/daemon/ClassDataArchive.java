@@ -18,6 +18,25 @@ public final class ClassDataArchive {
 
     private ClassDataArchive() {}
 
+    /**
+     * Removes the real run's mark, when this process is a second {@code run} refused because an agent already runs on
+     * the data folder: both were given the same pending archive, this one writes it at its exit (a tenth of the
+     * classes), and the running agent's mark would have the next start keep it for good, leaving the real archive the
+     * running agent writes later pending for ever. Without the mark, the next start drops what is pending and the
+     * next real run makes the archive again: slower once, never wrong.
+     */
+    public static void forgetRealRun() {
+        String pending = System.getProperty(PENDING_PROPERTY);
+        if (pending == null || pending.isBlank()) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(Path.of(pending + ".real"));
+        } catch (IOException | RuntimeException e) {
+            // Left: at worst the smaller archive is kept, as before.
+        }
+    }
+
     /** Marks the pending archive as a real run's ({@code <pending>.real}); without the launcher's property, nothing. */
     public static void markRealRun() {
         String pending = System.getProperty(PENDING_PROPERTY);

@@ -67,6 +67,7 @@ final class DataFolderLock implements AutoCloseable {
                     OwnerOnly.fileAttributes(file));
             FileLock lock = channel.tryLock(LOCKED_BYTE, 1, false);
             if (lock == null) {
+                ClassDataArchive.forgetRealRun();
                 throw running(dataDir, holder(channel));
             }
             channel.truncate(0);

@@ -62,7 +62,10 @@ class DaemonStartFailuresTest {
             assertThatThrownBy(() -> AgentFixture.start(data))
                     .hasMessage("another kms-agent is running on the data folder " + data + " (pid " + pid + ")");
 
-            // Another process: kms-agent run exits 1, naming the folder and this process as its holder.
+            // Another process: kms-agent run exits 1, naming the folder and this process as its holder. Both were
+            // given the launcher's one pending class-data archive; the running agent had marked it as a real run's.
+            Path pending = dir.resolve("kms-agent-run-test.jsa.pending");
+            Path mark = Files.writeString(dir.resolve("kms-agent-run-test.jsa.pending.real"), "");
             Process second = new ProcessBuilder(
                             Path.of(System.getProperty("java.home"), "bin", "java")
                                     .toString(),
@@ -70,6 +73,7 @@ class DaemonStartFailuresTest {
                             System.getProperty("java.class.path"),
                             "-XX:-UsePerfData",
                             "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                            "-D" + ClassDataArchive.PENDING_PROPERTY + "=" + pending,
                             "org.kmsagent.agent.cli.Main",
                             "run",
                             "--set",
@@ -87,6 +91,9 @@ class DaemonStartFailuresTest {
                         .contains("kms-agent: another kms-agent is running on the data folder " + data + " (pid " + pid
                                 + ")")
                         .doesNotContain("bridge listening");
+                // The refused run writes that archive at its exit (a tenth of the classes): the mark no longer says
+                // whose it is, and kept, the next start promoted the small one and stranded the real one for good.
+                assertThat(mark).doesNotExist();
             } finally {
                 second.destroyForcibly();
             }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.OwnerOnly;
 
 /**
  * {@code <dataDir>/licensing-calls.json}: the running agent's {@link CallTimeouts}, rewritten after each call it
@@ -42,6 +43,8 @@ public final class CallTimeoutsFile {
         doc.put("lastAt", t.lastAt().map(Instant::toString).orElse(null));
         Path file = dataDir.resolve(NAME);
         Path tmp = dataDir.resolve(NAME + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
         Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -19,10 +19,21 @@ public final class LicensingCallsCheck {
 
     private LicensingCallsCheck() {}
 
-    /** The finding from the record in {@code dataDir}, if any; a damaged record is a warning saying so. */
+    /**
+     * The finding from the record in {@code dataDir}, if any; a damaged record is a warning saying so, naming the file.
+     * The agent never reads the record back: it writes a new one over it at its next abandoned call
+     * ({@code MachineLicensing}), so a damaged one stays until then.
+     */
     public static Optional<Finding> check(Path dataDir, Instant now) {
         try {
             return finding(CallTimeoutsFile.read(dataDir), dataDir.toString(), now);
+        } catch (CallTimeoutsFile.DamagedException e) {
+            return Optional.of(Finding.warn(
+                    "agent",
+                    "licensing-calls",
+                    e.getMessage() + "; the agent does not read it back, and writes a new record over it at its next "
+                            + "licensing-call timeout",
+                    "delete it to clear this warning: it holds only the count of abandoned licensing calls"));
         } catch (IOException e) {
             return Optional.of(Finding.warn(
                     "agent",

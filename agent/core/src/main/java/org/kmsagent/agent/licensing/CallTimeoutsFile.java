@@ -1,9 +1,12 @@
 package org.kmsagent.agent.licensing;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.OwnerOnly;
 
 /**
  * {@code <dataDir>/licensing-calls.json}: the running agent's {@link CallTimeouts}, rewritten after each call it
@@ -42,6 +46,8 @@ public final class CallTimeoutsFile {
         doc.put("lastAt", t.lastAt().map(Instant::toString).orElse(null));
         Path file = dataDir.resolve(NAME);
         Path tmp = dataDir.resolve(NAME + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
         Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -50,19 +56,50 @@ public final class CallTimeoutsFile {
         }
     }
 
+    /** The record exists but cannot be the agent's: the message names the file and says why, on one line. */
+    public static final class DamagedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DamagedException(Path file, String why, Throwable cause) {
+            super(file + " is damaged (" + why + ")", cause);
+        }
+    }
+
     /**
      * The record in {@code dataDir}; empty when there is none (no call timed out since the agent last started
      * writing, or another data directory).
      *
-     * @throws IOException when it exists but cannot be read or is damaged
+     * @throws DamagedException it is not a record the agent writes: empty, not UTF-8, too large, not JSON (with the
+     *     line and column), or JSON of another shape
+     * @throws IOException it exists but cannot be read
      */
     public static Optional<CallTimeouts> read(Path dataDir) throws IOException {
         Path file = dataDir.resolve(NAME);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
+        String text;
         try {
-            JsonNode n = JSON.readTree(BoundedInput.readText(file, MAX_BYTES));
+            text = BoundedInput.readText(file, MAX_BYTES);
+        } catch (FileSystemException e) {
+            throw e; // cannot be read (permissions, say): not damage
+        } catch (IOException e) {
+            throw new DamagedException(file, e.getMessage(), e); // not UTF-8, or too large
+        }
+        if (text.isBlank()) {
+            throw new DamagedException(file, "empty", null);
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new DamagedException(
+                    file,
+                    (at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ") + "not JSON",
+                    e);
+        }
+        try {
             Map<String, Long> byCall = new LinkedHashMap<>();
             n.path("byCall")
                     .fields()
@@ -77,7 +114,7 @@ public final class CallTimeoutsFile {
                     Optional.ofNullable(n.path("lastCall").textValue()),
                     Optional.ofNullable(n.path("lastAt").textValue()).map(Instant::parse)));
         } catch (RuntimeException e) {
-            throw new IOException(file + " is damaged: " + e.getMessage(), e);
+            throw new DamagedException(file, "JSON, but not a record of licensing-call timeouts", e);
         }
     }
 }

@@ -279,11 +279,19 @@ public final class AgentDaemon implements AutoCloseable {
                         "bridge.tls: the configured certificate and key cannot be used (" + oneLine(e) + ")");
             }
         }
+        Path dir = dataDir.resolve("tls");
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            // Not the agent's material: nothing to move aside, and no pair can be made where a file stands.
+            problems.add("kms-agent: " + dir + " is a file, not a folder: the bridge's TLS material cannot be kept "
+                    + "there; bridge disabled (move or remove that file)");
+            LOG.error("bridge disabled: {} is a file, not a folder (move or remove that file)", dir);
+            return null;
+        }
         try {
             return readTlsMaterial(config, dataDir);
         } catch (RuntimeException e) {
+            // Damaged, or half a pair (TlsMaterial.load): whatever is left is moved aside, never written over.
             String why = oneLine(e);
-            Path dir = dataDir.resolve("tls");
             List<String> moved = new ArrayList<>();
             try {
                 for (String name : List.of("agent-cert.pem", "agent-key.pem")) {
@@ -299,16 +307,19 @@ public final class AgentDaemon implements AutoCloseable {
                         "bridge disabled: damaged TLS material in {} cannot be moved aside: {}", dir, io.getMessage());
                 return null;
             }
-            problems.add("kms-agent: the bridge's TLS material was damaged (" + why + "); moved aside: "
-                    + String.join(", ", moved)
-                    + "; a new self-signed pair was made: clients must trust its fingerprint again");
-            LOG.warn("the bridge's TLS material was damaged ({}); moved aside: {}", why, moved);
+            // Said only once it is so: what was moved aside, then whether a new pair was made.
+            String damaged = "the bridge's TLS material was damaged (" + why + ")"
+                    + (moved.isEmpty() ? "" : "; moved aside: " + String.join(", ", moved));
             try {
-                return readTlsMaterial(config, dataDir);
+                TlsMaterial made = readTlsMaterial(config, dataDir);
+                problems.add("kms-agent: " + damaged
+                        + "; a new self-signed pair was made: clients must trust its fingerprint again");
+                LOG.warn("{}; a new self-signed pair was made", damaged);
+                return made;
             } catch (RuntimeException again) {
-                problems.add(
-                        "kms-agent: bridge disabled: new TLS material cannot be made either (" + oneLine(again) + ")");
-                LOG.error("bridge disabled: new TLS material cannot be made either ({})", oneLine(again));
+                problems.add("kms-agent: " + damaged + "; bridge disabled: new TLS material cannot be made ("
+                        + oneLine(again) + ")");
+                LOG.error("{}; bridge disabled: new TLS material cannot be made ({})", damaged, oneLine(again));
                 return null;
             }
         }

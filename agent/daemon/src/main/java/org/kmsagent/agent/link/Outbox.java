@@ -305,6 +305,8 @@ public final class Outbox implements AutoCloseable {
     private void writeAcked(long seq) {
         try {
             Path tmp = ackFile.resolveSibling(ackFile.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
             Files.writeString(tmp, Long.toString(seq));
             Files.move(tmp, ackFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             acked = seq;
@@ -323,6 +325,8 @@ public final class Outbox implements AutoCloseable {
         for (Kept k : events) {
             text.append(k.event().encode()).append('\n');
         }
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         channel = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND);

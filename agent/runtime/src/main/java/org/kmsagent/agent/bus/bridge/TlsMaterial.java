@@ -30,7 +30,14 @@ import org.kmsagent.agent.core.OwnerOnly;
  */
 public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boolean selfSigned) {
 
-    /** Loads the configured files, or loads (making it first, if needed) the self-signed pair in the data dir. */
+    /**
+     * Loads the configured files, or loads (making it first, if needed) the self-signed pair in the data dir. Half a
+     * pair is damaged material, never made whole by writing a new pair over the half that is left: its key or
+     * certificate would be lost, and the fingerprint clients pin would change without a word.
+     *
+     * @throws IllegalStateException one file of the self-signed pair is there and the other is not (the message names
+     *     the one missing)
+     */
     public static TlsMaterial load(TlsConfig tls, Path dataDir) {
         if (tls.certFile() != null) {
             Path cert = Path.of(tls.certFile());
@@ -39,7 +46,13 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
         Path dir = dataDir.resolve("tls");
         Path cert = dir.resolve("agent-cert.pem");
         Path key = dir.resolve("agent-key.pem");
-        if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
+        boolean hasCert = Files.isRegularFile(cert);
+        boolean hasKey = Files.isRegularFile(key);
+        if (hasCert != hasKey) {
+            Path missing = hasCert ? key : cert;
+            throw new IllegalStateException(missing + (Files.exists(missing) ? " is not a file" : " is missing"));
+        }
+        if (!hasCert) {
             generate(dir, cert, key);
         }
         return new TlsMaterial(cert, key, fingerprint(cert), true);

@@ -71,6 +71,20 @@ class TlsMaterialTest {
         assertAnswers(kept);
     }
 
+    @Test
+    void halfASelfSignedPairIsRefusedNamingTheMissingFileAndTheHalfLeftIsNotWrittenOver() throws Exception {
+        TlsMaterial made = TlsMaterial.load(new TlsConfig(null, null, null), dir);
+        Files.delete(made.keyFile());
+        byte[] cert = Files.readAllBytes(made.certFile());
+
+        // Before: a new pair was written over the certificate left, and its fingerprint changed without a word.
+        assertThatThrownBy(() -> TlsMaterial.load(new TlsConfig(null, null, null), dir))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(made.keyFile() + " is missing");
+        assertThat(Files.readAllBytes(made.certFile())).isEqualTo(cert);
+        assertThat(made.keyFile()).doesNotExist();
+    }
+
     /**
      * Configured material in each form OpenSSL writes (fixtures made with OpenSSL 3: {@code ecparam -genkey},
      * {@code genrsa -traditional}, {@code pkey}, {@code req -x509}) is served: the key read without Vert.x's PEM options.

@@ -4,10 +4,10 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +17,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.kmsagent.agent.core.BoundedLines;
 import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.agent.fleet.FleetAddresses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's fleet events, kept durably so that none is lost while no hub is reachable, the agent restarts, or the
@@ -29,14 +32,39 @@ import org.kmsagent.agent.fleet.FleetAddresses;
  *
  * <p>Acknowledged events are kept too (the latest {@link #RETAINED}): the agent is the durable source of its own
  * history, and when a hub's view knows less than was acknowledged (every hub was lost at once) they are delivered
- * again ({@link #registered}).
+ * again ({@link #registered}). Events no hub has taken yet are kept up to {@link #MAX_PENDING}: while no hub answers
+ * for long, the oldest are dropped past it, and a WARN line says how many. The file is compacted to what is kept, and
+ * read back a line at a time, each line up to {@link #MAX_LINE_BYTES}, so neither the file nor the heap grows without
+ * bound.
  *
  * <p>Thread-safe (synchronized). {@link #append}, {@link #acknowledge} and {@link #registered} do file IO: call them
  * off the event loop; the other methods only read memory.
  */
 public final class Outbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
     /** How many events the agent keeps for a hub that lost its view; older acknowledged ones are dropped. */
     static final int RETAINED = 10_000;
+
+    /**
+     * How many events no hub has taken yet the agent keeps; past it the oldest are dropped, counted and said in a WARN
+     * line. The same as {@link #RETAINED}: acknowledged events are dropped first, so the outbox never holds more than
+     * that many events in all (plus a tenth before it is compacted), as it did when every event was delivered: about
+     * 7 MB of ordinary events, what the agent's small heap ({@code -Xmx64m}) holds beside the rest. A hub that is away
+     * long enough for 10,000 events to pile up gets the newest state anyway when the agent registers again. Without
+     * a bound, 15,000 undelivered events ran the agent out of memory at start.
+     */
+    static final int MAX_PENDING = RETAINED;
+
+    /** Events written past a bound before the outbox is compacted (rewritten without those dropped). */
+    private static final int SLACK = RETAINED / 10;
+
+    /**
+     * The longest line read back as an event. An event is at most {@link FleetAddresses#MAX_EVENT_BYTES} when written,
+     * and renumbering after a hub's higher numbers adds a few digits; a longer line is damage (an edit, a file put
+     * there by hand), skipped without being read into memory. A 40 MB line read whole ran the agent out of memory.
+     */
+    static final int MAX_LINE_BYTES = 2 * FleetAddresses.MAX_EVENT_BYTES;
 
     private final Path log;
     private final Path ackFile;
@@ -58,6 +86,8 @@ public final class Outbox implements AutoCloseable {
     private FileChannel channel;
     private long nextSeq;
     private long acked;
+    /** Events dropped undelivered since the outbox was opened, past {@link #MAX_PENDING}. */
+    private long dropped;
 
     /** Opens (creating if needed) the outbox in the directory; a torn last line from a crash is dropped. */
     public Outbox(Path dir) {
@@ -68,8 +98,10 @@ public final class Outbox implements AutoCloseable {
      * Opens the outbox; {@code clock} names files moved aside. A torn last line (a kill while it was written, never
      * reported as produced) is dropped quietly. Any other line that is not an event, or an acknowledgement file that
      * holds no sequence number, is damage: the file is moved aside ({@link DamagedFiles}), the events that could be
-     * read are kept, and {@link #problems()} says what happened. Without a readable acknowledgement every kept event
-     * is pending again (a hub drops those it has).
+     * read are kept, and {@link #problems()} says what happened. A line longer than {@link #MAX_LINE_BYTES} is such
+     * damage, passed over without being read into memory. Without a readable acknowledgement every kept event is
+     * pending again (a hub drops those it has). Of more than {@link #MAX_PENDING} pending events, the newest are kept
+     * and a WARN line says how many were dropped.
      */
     public Outbox(Path dir, Clock clock) {
         this.log = dir.resolve("fleet-outbox.jsonl");
@@ -79,24 +111,51 @@ public final class Outbox implements AutoCloseable {
             acked = readAcked(clock);
             long last = 0;
             if (Files.isRegularFile(log)) {
-                List<String> lines = lines(Files.readAllBytes(log));
-                // Line numbers (from 1) of lines that are not events in order; a last line that is not one was torn by
-                // a kill while it was written, never reported as produced, and is dropped quietly.
+                // Line numbers (from 1) of lines that are not events in order: the first few, and how many. A last line
+                // that is not one was torn by a kill while it was written, never reported as produced, and is dropped
+                // quietly; so a bad line is counted only once another follows it. A line longer than any event was
+                // never written whole by the agent: it is damage wherever it is.
                 List<Integer> bad = new ArrayList<>();
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = lines.get(i);
-                    JsonObject e = line == null ? null : parse(line);
-                    if (e != null && e.getLong("seq") > last) {
-                        last = e.getLong("seq");
-                        events.add(Kept.of(e, line));
-                    } else if ((line == null || !line.isBlank()) && i < lines.size() - 1) {
-                        bad.add(i + 1);
+                int badCount = 0;
+                int held = 0;
+                long droppedAtStart = 0;
+                try (BoundedLines in = new BoundedLines(Files.newInputStream(log), MAX_LINE_BYTES)) {
+                    int number = 0;
+                    for (BoundedLines.Line read = in.next(); read != null; read = in.next()) {
+                        number++;
+                        if (held > 0) {
+                            badCount++;
+                            if (bad.size() < SHOWN_LINES) {
+                                bad.add(held);
+                            }
+                            held = 0;
+                        }
+                        String line = read.text();
+                        JsonObject e = line == null ? null : parse(line);
+                        if (e != null && e.getLong("seq") > last) {
+                            last = e.getLong("seq");
+                            events.add(Kept.of(e, line));
+                            if (events.size() > RETAINED + SLACK) {
+                                droppedAtStart += trim();
+                            }
+                        } else if (read.tooLong()) {
+                            badCount++;
+                            if (bad.size() < SHOWN_LINES) {
+                                bad.add(number);
+                            }
+                        } else if (line == null || !line.isBlank()) {
+                            held = number;
+                        }
                     }
                 }
-                if (!bad.isEmpty()) {
+                droppedAtStart += trim();
+                if (droppedAtStart > 0) {
+                    warnDropped(droppedAtStart);
+                }
+                if (badCount > 0) {
                     Path aside = DamagedFiles.moveAside(log, clock);
-                    problems.add("fleet outbox " + log + " was damaged (" + bad.size() + " unreadable line(s): "
-                            + lineNumbers(bad) + "); moved to " + aside + "; the " + events.size()
+                    problems.add("fleet outbox " + log + " was damaged (" + badCount + " unreadable line(s): "
+                            + lineNumbers(bad, badCount) + "); moved to " + aside + "; the " + events.size()
                             + " readable event(s) are kept");
                 }
             }
@@ -130,35 +189,13 @@ public final class Outbox implements AutoCloseable {
         return List.copyOf(problems);
     }
 
-    /**
-     * The log's lines, each decoded on its own: one that is not UTF-8 (a byte flipped on disk, a multi-byte character
-     * cut by a kill) is null, and costs only itself, not the events around it. A final newline ends the last line.
-     */
-    private static List<String> lines(byte[] data) {
-        List<String> lines = new ArrayList<>();
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
-        int start = 0;
-        while (start < data.length) {
-            int end = start;
-            while (end < data.length && data[end] != '\n') {
-                end++;
-            }
-            try {
-                lines.add(utf8.decode(ByteBuffer.wrap(data, start, end - start)).toString());
-            } catch (CharacterCodingException notText) {
-                lines.add(null);
-            }
-            start = end + 1;
-        }
-        return lines;
-    }
+    /** Line numbers a damage report names; the others are counted. */
+    private static final int SHOWN_LINES = 5;
 
     /** The first few line numbers, as a damage report names them: {@code 3, 7, 12 and 4 more}. */
-    private static String lineNumbers(List<Integer> numbers) {
-        int shown = Math.min(numbers.size(), 5);
-        String text = "line "
-                + numbers.subList(0, shown).stream().map(String::valueOf).collect(Collectors.joining(", "));
-        return numbers.size() > shown ? text + " and " + (numbers.size() - shown) + " more" : text;
+    private static String lineNumbers(List<Integer> shown, int count) {
+        String text = "line " + shown.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return count > shown.size() ? text + " and " + (count - shown.size()) + " more" : text;
     }
 
     private static JsonObject parse(String line) {
@@ -197,18 +234,49 @@ public final class Outbox implements AutoCloseable {
             channel.force(false);
             nextSeq++;
             events.add(Kept.of(e, json));
-            if (events.size() > RETAINED + RETAINED / 10) {
-                int drop = 0;
-                while (events.size() - drop > RETAINED && events.get(drop).seq() <= acked) {
-                    drop++;
-                }
-                events.subList(0, drop).clear();
+            if (events.size() > RETAINED + SLACK) {
+                long lost = trim();
                 rewrite();
+                if (lost > 0) {
+                    warnDropped(lost);
+                }
             }
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot append to the fleet outbox " + log, ex);
         }
         return e;
+    }
+
+    /**
+     * Drops the oldest acknowledged events while more than {@link #RETAINED} are kept in all, then the oldest pending
+     * ones beyond {@link #MAX_PENDING}; returns how many pending ones it dropped (counted in {@link #dropped()}).
+     */
+    private long trim() {
+        int drop = 0;
+        while (events.size() - drop > RETAINED && events.get(drop).seq() <= acked) {
+            drop++;
+        }
+        events.subList(0, drop).clear();
+        int first = firstPending();
+        int lost = Math.max(0, events.size() - first - MAX_PENDING);
+        events.subList(first, first + lost).clear();
+        dropped += lost;
+        return lost;
+    }
+
+    private void warnDropped(long lost) {
+        LOG.warn(
+                "fleet outbox: no hub has taken the agent's events for a long while; the {} oldest were dropped to keep"
+                        + " the newest {} (the oldest kept is from {}; {} dropped since the agent started)",
+                lost,
+                MAX_PENDING,
+                events.get(firstPending()).event().getString("at"),
+                dropped);
+    }
+
+    /** How many events were dropped since the outbox was opened because no hub took them ({@link #MAX_PENDING}). */
+    public synchronized long dropped() {
+        return dropped;
     }
 
     /** Up to {@code max} unacknowledged events, oldest first. */
@@ -315,19 +383,22 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** Rewrites the log with the retained events (dropping a torn line, or events beyond retention). */
+    /** Rewrites the log with the retained events (dropping a torn line, or events beyond the bounds). */
     private void rewrite() throws IOException {
         if (channel != null) {
             channel.close();
         }
         Path tmp = log.resolveSibling(log.getFileName() + ".tmp");
-        StringBuilder text = new StringBuilder();
-        for (Kept k : events) {
-            text.append(k.event().encode()).append('\n');
-        }
+        // Owner-only from the start, as every data file (OwnerOnly); the umask gave the events to every user.
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        // Line by line: the whole text at once was a second copy of the outbox in the agent's small heap.
+        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            for (Kept k : events) {
+                out.write(k.event().encode());
+                out.write('\n');
+            }
+        }
         Files.move(tmp, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         channel = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }

@@ -2,13 +2,10 @@ package org.kmsagent.agent.bus.audit;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.kmsagent.agent.core.BoundedLines;
 import org.kmsagent.agent.core.FileReason;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.slf4j.Logger;
@@ -63,6 +61,13 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
      * it, and then memory stays bounded: records beyond it are dropped, and counted in an ERROR line.
      */
     static final int MAX_PENDING = 10_000;
+    /**
+     * The longest line read back as a record; a longer one is damage, skipped and counted without being held (a 40 MB
+     * line read whole ran {@code ctl audit} out of the agent's heap). A record is a few hundred bytes: its fields are
+     * names, an address and a target whose values are bounded, and it travels to the hubs in a fleet event of at most
+     * {@code FleetAddresses.MAX_EVENT_BYTES} (16 KiB). 1 MiB leaves a wide margin and is still little to hold at once.
+     */
+    static final int MAX_LINE_BYTES = 1024 * 1024;
 
     private final Path file;
     private final Clock clock;
@@ -322,13 +327,14 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                 continue;
             }
             int bad = 0;
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                    Files.newInputStream(f),
-                    StandardCharsets.UTF_8
-                            .newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPLACE)
-                            .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
+            try (BoundedLines in = new BoundedLines(Files.newInputStream(f), MAX_LINE_BYTES)) {
+                for (BoundedLines.Line read = in.next(); read != null; read = in.next()) {
+                    if (read.tooLong()) {
+                        bad++;
+                        continue;
+                    }
+                    // Bytes that are not UTF-8 are replaced (U+FFFD), as before: the rest of the record still reads.
+                    String line = new String(read.bytes(), StandardCharsets.UTF_8);
                     if (line.isBlank()) {
                         continue;
                     }

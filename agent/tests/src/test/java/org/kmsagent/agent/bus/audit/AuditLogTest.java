@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.core.SmallHeapJvm;
 
 /** The audit log file on its own: append-only across reopenings, damage skipped, rotation bounded, owner-only. */
 class AuditLogTest {
@@ -92,6 +93,39 @@ class AuditLogTest {
             AuditLog.Page page = log.read(null, 100).get(10, TimeUnit.SECONDS);
             assertThat(actions(page)).containsExactly("kmsagent.activate", "kmsagent.kms.clear");
             assertThat(page.skipped()).isEqualTo(3);
+        }
+    }
+
+    /**
+     * A line far longer than any record (40 MB without a newline, as a walkthrough left it) is skipped and counted in
+     * the current file and in a rotated one, in the heap the agent runs with: {@code ctl audit --limit 1} answered
+     * "java.lang.OutOfMemoryError: Java heap space (code 500)" while the line was read whole.
+     */
+    @Test
+    void aLineLongerThanAnyRecordIsSkippedWithoutBeingHeldInTheCurrentAndARotatedFile() throws Exception {
+        String line = record("kmsagent.activate").at(clock.instant()).toJson().encode() + "\n";
+        Path rotated = Files.writeString(dir.resolve("audit.log.1"), line);
+        SmallHeapJvm.appendFiller(rotated, 40L * 1024 * 1024);
+        Files.writeString(rotated, "\n" + line.replace("activate", "kms.set"), StandardOpenOption.APPEND);
+        Path current = Files.writeString(dir.resolve("audit.log"), line.replace("activate", "kms.clear"));
+        SmallHeapJvm.appendFiller(current, 40L * 1024 * 1024);
+
+        SmallHeapJvm.Result all = SmallHeapJvm.run(ReadMain.class, dir.toString(), "100");
+        assertThat(all.output())
+                .as("exit %d", all.exit())
+                .contains("records=[kmsagent.activate, kmsagent.kms.set, kmsagent.kms.clear] skipped=2");
+        SmallHeapJvm.Result one = SmallHeapJvm.run(ReadMain.class, dir.toString(), "1");
+        assertThat(one.output()).as("exit %d", one.exit()).contains("records=[kmsagent.kms.clear] skipped=2");
+        assertThat(one.exit()).isZero();
+    }
+
+    /** Reads the log in {@code args[0]}, at most {@code args[1]} records, and prints their actions and the skipped. */
+    public static final class ReadMain {
+        public static void main(String[] args) throws Exception {
+            try (AuditLog log = AuditLog.in(Path.of(args[0]), Clock.systemUTC())) {
+                AuditLog.Page page = log.read(null, Integer.parseInt(args[1])).get(60, TimeUnit.SECONDS);
+                System.out.println("records=" + actions(page) + " skipped=" + page.skipped());
+            }
         }
     }
 

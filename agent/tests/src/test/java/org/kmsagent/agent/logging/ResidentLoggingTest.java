@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -307,31 +308,12 @@ class ResidentLoggingTest {
                 </configuration>
                 """);
         Path logFile = dir.resolve("not-made.log");
-        Path console = dir.resolve("own-console.txt");
-        Process p = kmsAgent(
-                console,
-                List.of("-Dlogback.configurationFile=" + own),
-                "run",
-                "--set",
-                "dataDir=" + dir.resolve("own-data"),
-                "--set",
-                "bridge.enabled=false",
-                "--set",
-                "logging.file=" + logFile);
-        try {
-            await().atMost(Duration.ofSeconds(90))
-                    .until(() -> !p.isAlive() || Files.readString(console).contains("logging: "));
-            String out = Files.readString(console);
-            assertThat(p.isAlive()).as(out).isTrue();
-            assertThat(out)
-                    .contains("OWN INFO kms-agent run starting")
-                    .contains("logging: as " + own + " configures (logging.* not used)");
-            assertThat(logFile).doesNotExist();
-        } finally {
-            p.destroy();
-            p.waitFor(60, TimeUnit.SECONDS);
-            p.destroyForcibly();
-        }
+        String out =
+                consoleUntilLogging("own", "-Dlogback.configurationFile=" + own, "--set", "logging.file=" + logFile);
+        assertThat(out)
+                .contains("OWN INFO kms-agent run starting")
+                .contains("logging: as " + own + " configures (logging.* not used)");
+        assertThat(logFile).doesNotExist();
     }
 
     @Test
@@ -339,25 +321,30 @@ class ResidentLoggingTest {
         // Logback alone fell back to DEBUG lines on standard output (548 of them before ready), breaking --json, while
         // the banner said the missing file configured the logging.
         Path missing = dir.resolve("no-such-logback.xml");
-        Path console = dir.resolve("missing-console.txt");
-        Process p = kmsAgent(
-                console,
-                List.of("-Dlogback.configurationFile=" + missing),
-                "run",
-                "--set",
-                "dataDir=" + dir.resolve("missing-data"),
-                "--set",
-                "bridge.enabled=false");
+        String out = consoleUntilLogging("missing", "-Dlogback.configurationFile=" + missing);
+        assertThat(out)
+                .contains("kms-agent: warning: -Dlogback.configurationFile=" + missing
+                        + " names no file logback can read: not used")
+                .contains("logging: INFO to standard error (-Dlogback.configurationFile=" + missing)
+                .doesNotContain(" DEBUG ");
+    }
+
+    /**
+     * The console of {@code kms-agent run} (data in {@code <name>-data}, no bridge, {@code more} run options) with
+     * {@code jvmFlag}, up to its banner's {@code logging:} line; the agent is then stopped.
+     */
+    private String consoleUntilLogging(String name, String jvmFlag, String... more) throws Exception {
+        Path console = dir.resolve(name + "-console.txt");
+        List<String> args = new ArrayList<>(
+                List.of("run", "--set", "dataDir=" + dir.resolve(name + "-data"), "--set", "bridge.enabled=false"));
+        args.addAll(List.of(more));
+        Process p = kmsAgent(console, List.of(jvmFlag), args.toArray(String[]::new));
         try {
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> !p.isAlive() || Files.readString(console).contains("logging: "));
             String out = Files.readString(console);
             assertThat(p.isAlive()).as(out).isTrue();
-            assertThat(out)
-                    .contains("kms-agent: warning: -Dlogback.configurationFile=" + missing
-                            + " names no file logback can read: not used")
-                    .contains("logging: INFO to standard error (-Dlogback.configurationFile=" + missing)
-                    .doesNotContain(" DEBUG ");
+            return out;
         } finally {
             p.destroy();
             p.waitFor(60, TimeUnit.SECONDS);

@@ -75,7 +75,7 @@ if /i "%~1"=="run" set "SHORT="
 if /i "%~1"=="simulate" set "SHORT="
 if /i "%~1"=="hub" set "SHORT="
 if /i "%~1"=="bench" set "SHORT="
-if /i "%~1"=="run" set "FLAGS=%FLAGS% -Xss512k %C1% -Xms8m -Xmx64m -XX:ReservedCodeCacheSize=16m"
+if /i "%~1"=="run" set "FLAGS=%FLAGS% -Xss512k %C1% -Xms8m -Xmx64m -XX:ReservedCodeCacheSize=16m -XX:+ExitOnOutOfMemoryError"
 if defined SHORT set "FLAGS=%FLAGS% %C1%"
 rem The application class-data archive (as bin/kms-agent): valid only for the JVM build that wrote it, so named after
 rem the runtime and made on this machine by the first real run, written as a pending archive that is kept only if

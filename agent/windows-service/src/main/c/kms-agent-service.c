@@ -77,6 +77,8 @@ static const char* const DEFAULT_FLAGS[] = {
     "-Xmx64m",
     "-Xss512k",
     "-XX:ReservedCodeCacheSize=16m",
+    /* Out of heap, the process ends (the service's recovery restarts it) rather than lives on with a dead agent. */
+    "-XX:+ExitOnOutOfMemoryError",
     "-XX:-UsePerfData",
     "--enable-native-access=ALL-UNNAMED",
     "-Dfile.encoding=UTF-8",

@@ -156,6 +156,7 @@ class LauncherWineIT {
                         "-Xms8m",
                         "-Xmx64m",
                         "-XX:ReservedCodeCacheSize=16m",
+                        "-XX:+ExitOnOutOfMemoryError",
                         "--enable-native-access=ALL-UNNAMED",
                         "-Dkmsagent.home=" + HOME,
                         "-cp",

@@ -162,6 +162,7 @@ public final class StartupBenchmark implements Benchmark {
                 "-Xms8m",
                 "-Xmx64m",
                 "-XX:ReservedCodeCacheSize=16m",
+                "-XX:+ExitOnOutOfMemoryError",
                 "-XX:-UsePerfData",
                 "-cp",
                 helloJar,

@@ -39,6 +39,15 @@ public final class OwnerOnly {
                 : new FileAttribute<?>[0];
     }
 
+    /**
+     * Makes {@code file} anew, empty and owner-only from its first moment, replacing what is there (the temporary file
+     * of a write that is then moved into place: a leftover of a killed write may have had another mode).
+     */
+    public static Path freshFile(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        return Files.createFile(file, fileAttributes(file));
+    }
+
     /** Makes an existing file {@code rw-------} where the file system has POSIX modes; elsewhere leaves it. */
     public static void file(Path file) throws IOException {
         if (posix(file)) {

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.api.HResult;
 
@@ -146,20 +148,35 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
      * table) is left to the ordinary open, which reports it.
      */
     private static void refuseNewerSchema(String base) {
-        if (!Files.isRegularFile(Path.of(base + ".mv.db"))) {
-            return;
-        }
-        // A file H2 must repair before it can be read (a truncated one) fails a read-only SQL open, and that failure
-        // leaves the file locked inside this JVM until a collection: the open for writing then called it "already in
-        // use", which the host role does not take for damage, so it stayed off at every start. The store itself,
-        // opened read-only, is closed whatever it finds: a file whose tables it cannot see is left to that open.
-        try (MVStore store =
-                new MVStore.Builder().fileName(base + ".mv.db").readOnly().open()) {
-            if (store.getMapNames().isEmpty()) {
+        Path file = Path.of(base + ".mv.db");
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+                // Nothing to refuse; an empty file is one H2 makes a new ledger in (a read-only look at it would
+                // leave it open, and the open below would then call it in use).
                 return;
             }
-        } catch (RuntimeException unreadable) {
-            return;
+        } catch (IOException e) {
+            return; // the open below says what is wrong with it
+        }
+        // A file H2 must repair before it can be read (a truncated one) failed a read-only SQL open, and that failure
+        // left the file locked inside this JVM until a collection: the open for writing then called it "already in
+        // use", which the host role does not take for damage, so it stayed off at every start. Looked at read-only as
+        // a store first (closed whatever it finds), a file in which no table can be read is damage, moved aside by the
+        // host role (operations.md): opened for writing, H2 made an empty ledger over what was left of it.
+        boolean tablesReadable;
+        try (MVStore store =
+                new MVStore.Builder().fileName(file.toString()).readOnly().open()) {
+            tablesReadable = !store.getMapNames().isEmpty();
+        } catch (MVStoreException e) {
+            if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+                return; // another process has it open: the open below says so
+            }
+            throw damaged(file, e);
+        } catch (RuntimeException e) {
+            throw damaged(file, e);
+        }
+        if (!tablesReadable) {
+            throw new LedgerException("cannot open the activation ledger " + file + ": damaged (no table can be read)");
         }
         int version;
         try (Connection c = DriverManager.getConnection(fileUrl(base) + ";ACCESS_MODE_DATA=r", "sa", "");
@@ -173,6 +190,12 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
         if (version > SCHEMA_VERSION) {
             throw newerSchema(base + ".mv.db", version);
         }
+    }
+
+    private static LedgerException damaged(Path file, RuntimeException e) {
+        String why =
+                String.valueOf(e.getMessage()).lines().findFirst().orElse("").replaceAll(" \\[[0-9./-]+]$", "");
+        return new LedgerException("cannot open the activation ledger " + file + ": damaged (" + why + ")", e);
     }
 
     private static LedgerException newerSchema(String description, int version) {

@@ -33,8 +33,11 @@ public final class CallTimeoutsFile {
 
     private CallTimeoutsFile() {}
 
-    /** Replaces the record (atomically where the file system can). */
-    public static void write(Path dataDir, CallTimeouts t) throws IOException {
+    /**
+     * Replaces the record (atomically where the file system can). One write at a time: calls time out on the threads
+     * that made them, several at once when the service hangs, and each write goes through the one temporary file.
+     */
+    public static synchronized void write(Path dataDir, CallTimeouts t) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("since", t.since().toString());
         doc.put("deadline", t.deadline().toString());
@@ -46,8 +49,7 @@ public final class CallTimeoutsFile {
         doc.put("lastAt", t.lastAt().map(Instant::toString).orElse(null));
         Path file = dataDir.resolve(NAME);
         Path tmp = dataDir.resolve(NAME + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
+        OwnerOnly.freshFile(tmp);
         Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -87,8 +87,7 @@ public final class AdminToken {
         new SecureRandom().nextBytes(random);
         OwnerOnly.directories(dataDir);
         Path tmp = dataDir.resolve("admin.token.tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
+        OwnerOnly.freshFile(tmp);
         Files.writeString(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -66,6 +66,9 @@ public final class Outbox implements AutoCloseable {
      */
     static final int MAX_LINE_BYTES = 2 * FleetAddresses.MAX_EVENT_BYTES;
 
+    /** Line numbers a damage report names; the others are counted. */
+    private static final int SHOWN_LINES = 5;
+
     private final Path log;
     private final Path ackFile;
     /** The retained events, ascending by seq: acknowledged ones, then pending ones. */
@@ -188,9 +191,6 @@ public final class Outbox implements AutoCloseable {
     public List<String> problems() {
         return List.copyOf(problems);
     }
-
-    /** Line numbers a damage report names; the others are counted. */
-    private static final int SHOWN_LINES = 5;
 
     /** The first few line numbers, as a damage report names them: {@code 3, 7, 12 and 4 more}. */
     private static String lineNumbers(List<Integer> shown, int count) {
@@ -373,8 +373,7 @@ public final class Outbox implements AutoCloseable {
     private void writeAcked(long seq) {
         try {
             Path tmp = ackFile.resolveSibling(ackFile.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
+            OwnerOnly.freshFile(tmp);
             Files.writeString(tmp, Long.toString(seq));
             Files.move(tmp, ackFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             acked = seq;
@@ -390,8 +389,7 @@ public final class Outbox implements AutoCloseable {
         }
         Path tmp = log.resolveSibling(log.getFileName() + ".tmp");
         // Owner-only from the start, as every data file (OwnerOnly); the umask gave the events to every user.
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
+        OwnerOnly.freshFile(tmp);
         // Line by line: the whole text at once was a second copy of the outbox in the agent's small heap.
         try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             for (Kept k : events) {

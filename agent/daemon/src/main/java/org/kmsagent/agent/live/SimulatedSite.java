@@ -160,6 +160,9 @@ public final class SimulatedSite {
      */
     public List<String> unknownEditions(List<LoadedFamily> families) {
         List<String> unknown = new ArrayList<>();
+        if (families.isEmpty()) {
+            return unknown; // no family loaded at all is said on its own; one line per edition would only repeat it
+        }
         for (String name : config.editions()) {
             if (families.stream().noneMatch(f -> f.catalog().byName(name).isPresent())) {
                 unknown.add("simulated.editions: no loaded family has the edition '" + name + "'; skipped");

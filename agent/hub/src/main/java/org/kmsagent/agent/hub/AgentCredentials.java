@@ -259,8 +259,7 @@ public final class AgentCredentials extends VerticleBase {
                     OwnerOnly.directories(file.getParent());
                     // Created owner-only, so the credentials are never readable by others, not even for a moment; a
                     // leftover of a killed save may have another mode. On Windows the data folder's ACL applies.
-                    Files.deleteIfExists(tmp);
-                    Files.createFile(tmp, OwnerOnly.fileAttributes(tmp));
+                    OwnerOnly.freshFile(tmp);
                     Files.writeString(tmp, all.encodePrettily(), StandardCharsets.UTF_8);
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                     return null;

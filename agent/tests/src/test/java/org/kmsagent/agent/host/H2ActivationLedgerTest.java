@@ -86,10 +86,11 @@ class H2ActivationLedgerTest {
     }
 
     @Test
-    void aTruncatedLedgerIsNotReportedAsInUseByAnotherProcess() throws Exception {
+    void aTruncatedLedgerIsDamageNotAFileInUseAndIsNotWrittenOver() throws Exception {
         // A walkthrough cut a ledger to 8 KiB: the read-only schema check failed on it and left H2's lock held in this
-        // JVM, so the real open said "Database may be already in use" and the host role stayed off at every start,
-        // where the agent moves a damaged ledger aside (HostRoleRunner, operations.md).
+        // JVM, so the real open said "Database may be already in use" and the host role stayed off at every start;
+        // opened for writing instead, H2 made an empty ledger over what was left. Damage is what the host role moves
+        // aside (HostRoleRunner, operations.md), so it is that.
         Path file = dir.resolve("cut");
         try (H2ActivationLedger ledger = H2ActivationLedger.openFile(file)) {
             LedgerKmsHost host = new LedgerKmsHost(fullHost(), ledger);
@@ -101,17 +102,36 @@ class H2ActivationLedgerTest {
         try (var channel = java.nio.channels.FileChannel.open(onDisk, java.nio.file.StandardOpenOption.WRITE)) {
             channel.truncate(Math.min(8192, channel.size() / 2));
         }
+        byte[] cut = Files.readAllBytes(onDisk);
 
-        try (H2ActivationLedger reopened = H2ActivationLedger.openFile(file)) {
-            // H2 made what it could of it: opened, not refused as another process's.
-            assertThat(reopened).isNotNull();
-        } catch (LedgerException e) {
-            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-                if (c instanceof java.sql.SQLException sql) {
-                    assertThat(sql.getErrorCode()).as(e.getMessage()).isNotEqualTo(90020);
-                }
-            }
-            assertThat(e.getMessage()).doesNotContain("already in use");
+        assertThatThrownBy(() -> H2ActivationLedger.openFile(file))
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("cut.mv.db: damaged")
+                .satisfies(e -> {
+                    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                        if (c instanceof java.sql.SQLException sql) {
+                            assertThat(sql.getErrorCode()).as("not 'in use'").isNotEqualTo(90020);
+                        }
+                    }
+                });
+        assertThat(Files.readAllBytes(onDisk)).isEqualTo(cut);
+        // Nothing of it stays open here: the host role can move it aside and make a new ledger in its place.
+        Files.move(onDisk, dir.resolve("cut.mv.db.damaged"));
+        H2ActivationLedger.openFile(file).close();
+    }
+
+    @Test
+    void anEmptyLedgerFileBecomesANewLedger() throws Exception {
+        // A read-only look at an empty file left it open in this JVM (H2 writes a header first), and the open for
+        // writing then called it in use.
+        Path file = dir.resolve("empty");
+        Files.createFile(dir.resolve("empty.mv.db"));
+
+        try (H2ActivationLedger ledger = H2ActivationLedger.openFile(file)) {
+            assertThat(new LedgerKmsHost(fullHost(), ledger)
+                            .handle(windows10(1, T0), T0)
+                            .count())
+                    .isEqualTo(1);
         }
     }
 
@@ -122,7 +142,7 @@ class H2ActivationLedgerTest {
 
         assertThatThrownBy(() -> H2ActivationLedger.openFile(file))
                 .isInstanceOf(LedgerException.class)
-                .hasMessageContaining("junk.mv.db");
+                .hasMessageContaining("junk.mv.db: damaged");
         assertThat(Files.readString(file)).isEqualTo("this is not a database");
         // H2's own trace of the failure (stack traces, 0644, never rotated) is not left in the data folder.
         assertThat(dir.resolve("junk.trace.db")).doesNotExist();

@@ -142,6 +142,12 @@ public final class CtlCommand implements Runnable {
                     + "each answer and names the agents that did not answer by the deadline.")
     boolean allAgents;
 
+    /**
+     * The agent whose answer a command is printing through a hub ({@link FleetRouting}), so that a note it writes on
+     * standard error names it as the routing's own notes do; null otherwise.
+     */
+    String answeringAgent;
+
     @Option(
             names = "--deadline",
             paramLabel = "SECONDS",

@@ -91,7 +91,8 @@ abstract class CtlSubcommand implements Callable<Integer> {
                 ctl.printedJson(out, reply);
                 out.flush(); // through a hub with --all-agents, after the "== agent" line it belongs to
                 String family = body.getString("family");
-                note("no product matched" + (family == null ? "" : " --family " + family)
+                note((ctl.answeringAgent == null ? "" : ctl.answeringAgent + ": ") + "no product matched"
+                        + (family == null ? "" : " --family " + family)
                         + ": nothing was done (ctl status lists this machine's products and their families)");
                 return CtlCommand.ANSWERED_ERROR;
             }

@@ -100,11 +100,13 @@ final class FleetRouting {
             try {
                 // Run as against the agent itself, with --json too: its exit code is the command's (an activation
                 // that failed on some product is 1), which the report alone does not give.
+                ctl.answeringAgent = a.getString("agentId");
                 worst = Math.max(worst, action.run(client, shown));
             } catch (BridgeFailure f) {
                 notes.println(a.getString("agentId") + ": refused: " + f.getMessage() + " (code " + f.code() + ")");
                 worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);
             } finally {
+                ctl.answeringAgent = null;
                 client.route(null);
             }
         }

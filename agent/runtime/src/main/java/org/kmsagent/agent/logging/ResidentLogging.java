@@ -10,9 +10,12 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.util.FileSize;
-import java.net.URI;
+import java.io.File;
+import java.net.MalformedURLException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
+import java.net.URL;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.kmsagent.agent.config.ConfigException;
@@ -139,32 +142,34 @@ public final class ResidentLogging {
      */
     public static Optional<String> missingConfiguration() {
         String given = System.getProperty("logback.configurationFile");
-        if (given == null) {
-            return Optional.empty();
-        }
-        Path file = null;
-        try {
-            URI uri = new URI(given);
-            // One letter is a Windows drive (C:/conf/logback.xml), not a scheme.
-            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
-                if (!uri.getScheme().equals("file")) {
-                    return Optional.empty();
-                }
-                file = Path.of(uri);
-            }
-        } catch (URISyntaxException | IllegalArgumentException notAUri) {
-            // C:\conf\logback.xml: a path
-        }
-        try {
-            file = file != null ? file : Path.of(given);
-        } catch (java.nio.file.InvalidPathException notAPath) {
-            file = null;
-        }
-        if ((file != null && Files.isRegularFile(file))
-                || ResidentLogging.class.getClassLoader().getResource(given) != null) {
+        if (given == null || readable(given)) {
             return Optional.empty();
         }
         return Optional.of("-Dlogback.configurationFile=" + given + " names no file logback can read: not used");
+    }
+
+    /**
+     * Whether logback finds a configuration at {@code given}, looked for in its order: a URL (any but {@code file:}
+     * taken as given), else a class-path resource, else a file. {@code file:///C:/Program Files/logback.xml} is a URL
+     * to logback although a URI may not have a space.
+     */
+    @SuppressWarnings("deprecation") // new URL(String), as logback reads the property: URI.create refuses a space
+    static boolean readable(String given) {
+        try {
+            URL url = new URL(given);
+            if (!url.getProtocol().equals("file")) {
+                return true;
+            }
+            File file;
+            try {
+                file = new File(url.toURI());
+            } catch (URISyntaxException | IllegalArgumentException notAUri) {
+                file = new File(URLDecoder.decode(url.getPath(), StandardCharsets.UTF_8));
+            }
+            return file.isFile();
+        } catch (MalformedURLException notAUrl) {
+            return ResidentLogging.class.getClassLoader().getResource(given) != null || new File(given).isFile();
+        }
     }
 
     /** What the appender reported when it did not start: its last error, its cause's message first. */

@@ -284,6 +284,25 @@ class FleetHubTest extends HubOnClock {
     }
 
     @Test
+    void anActionThatMatchesNoProductOnAnAgentIsNamedForThatAgentAndExits1() {
+        // A client of a mixed fleet asked to install a server key: its note said nothing of which agent it was.
+        agents.connect(
+                "pc-1",
+                "PC-1",
+                "client",
+                "windows-client",
+                List.of(),
+                new JsonObject(),
+                (address, body) -> Future.succeededFuture(new JsonObject().put("results", new JsonArray())));
+
+        CliRun run = ctl(LocalHub.OPS_TOKEN, "--all-agents", "install-gvlk", "--family", "windows-server");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("== pc-1 (PC-1)");
+        assertThat(run.err()).contains("pc-1: no product matched --family windows-server: nothing was done");
+    }
+
+    @Test
     void withJsonARoutedCommandPrintsJsonOnlyOnStandardOutputAndItsExitCodeSaysWhatFailed() {
         agent("pc-1", new JsonObject());
 

@@ -329,6 +329,24 @@ class ResidentLoggingTest {
                 .doesNotContain(" DEBUG ");
     }
 
+    @Test
+    void aConfigurationFileIsLookedForAsLogbackLooksForIt() throws Exception {
+        Path spaced = Files.createDirectories(dir.resolve("Program Files"));
+        Path own = Files.writeString(spaced.resolve("logback.xml"), "<configuration/>");
+
+        assertThat(ResidentLogging.readable(own.toString())).isTrue();
+        // A file URL with a raw space is a URL to logback, though no URI: it was taken for missing, and not used.
+        assertThat(ResidentLogging.readable("file://" + own)).isTrue();
+        assertThat(ResidentLogging.readable(own.toUri().toString())).isTrue();
+        assertThat(ResidentLogging.readable("https://config.example/logback.xml"))
+                .isTrue();
+        assertThat(ResidentLogging.readable(spaced.resolve("nosuch.xml").toString()))
+                .isFalse();
+        assertThat(ResidentLogging.readable("file://" + spaced.resolve("nosuch.xml")))
+                .isFalse();
+        assertThat(ResidentLogging.readable(spaced.toString())).as("a folder").isFalse();
+    }
+
     /**
      * The console of {@code kms-agent run} (data in {@code <name>-data}, no bridge, {@code more} run options) with
      * {@code jvmFlag}, up to its banner's {@code logging:} line; the agent is then stopped.

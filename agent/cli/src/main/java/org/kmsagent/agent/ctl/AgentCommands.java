@@ -396,17 +396,17 @@ final class AgentCommands {
             count = COUNT.read(spec, text);
         }
 
+        /** A hub routes requests, not event streams: it refused this (400) only after connecting. */
+        @Override
+        String insteadOfRouting() {
+            return "; it prints the events of the agent ctl connects to: give that agent's --agent HOST:PORT, or read"
+                    + " an agent's recent events through the hub with 'ctl --hub HOST:PORT fleet history --target"
+                    + " AGENT_ID'";
+        }
+
         @Override
         public Integer call() {
             CtlCommand ctl = ctl();
-            if (ctl.target != null || ctl.allAgents) {
-                // A hub routes requests, not event streams: it refused this (400) only after connecting.
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "watch cannot go through a hub (--target, --all-agents): it prints the events of the agent"
-                                + " ctl connects to; give that agent's --agent HOST:PORT, or read an agent's recent"
-                                + " events through the hub with 'ctl --hub HOST:PORT fleet history --target AGENT_ID'");
-            }
             return execute((client, out) -> {
                 client.register(BusAddresses.EVENTS);
                 note("watching " + BusAddresses.EVENTS + " on " + ctl.agent);

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.kmsagent.agent.core.text.Table;
 import picocli.CommandLine;
@@ -38,6 +39,15 @@ abstract class CtlSubcommand implements Callable<Integer> {
         return ctl;
     }
 
+    /** The names of ctl's commands a hub routes, as ctl declares them. */
+    private static List<String> routableCommands(CtlCommand ctl) {
+        return ctl.spec.subcommands().values().stream()
+                .filter(c -> c.getCommand() instanceof RoutableSubcommand)
+                .map(CommandLine::getCommandName)
+                .distinct()
+                .toList();
+    }
+
     /** Whether a hub can route this command to agents ({@link RoutableSubcommand}). */
     boolean routable() {
         return false;
@@ -59,8 +69,8 @@ abstract class CtlSubcommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
                     spec.qualifiedName().replaceFirst("^\\S+ ctl ", "") + " does not go through a hub to agents:"
-                            + " --target and --all-agents go with an agent's own commands (status, host, activate,"
-                            + " install-gvlk, set-kms, clear-kms, plugins)" + insteadOfRouting());
+                            + " --target and --all-agents go with an agent's own commands ("
+                            + String.join(", ", routableCommands(ctl)) + ")" + insteadOfRouting());
         }
         return ctl.execute(spec.commandLine(), action);
     }

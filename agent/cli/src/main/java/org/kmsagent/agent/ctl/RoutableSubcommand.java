@@ -1,9 +1,8 @@
 package org.kmsagent.agent.ctl;
 
 /**
- * A ctl command of the agent's own ({@code status}, {@code host}, {@code activate}, {@code install-gvlk},
- * {@code set-kms}, {@code clear-kms}, {@code plugins}): one request a hub can route to an agent with {@code --target}
- * or {@code --all-agents} ({@link FleetRouting}). Every other command refuses those options before dialling.
+ * A ctl command of the agent's own: one request a hub can route to an agent with {@code --target} or {@code
+ * --all-agents} ({@link FleetRouting}). Every other command refuses those options before dialling, naming these.
  */
 abstract class RoutableSubcommand extends CtlSubcommand {
     @Override

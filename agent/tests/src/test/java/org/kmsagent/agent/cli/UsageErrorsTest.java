@@ -133,7 +133,7 @@ class UsageErrorsTest {
             CliRun watch = ctl(head, args.toArray(String[]::new));
             assertThat(watch.exitCode()).as(watch.err()).isEqualTo(2);
             assertThat(watch.err())
-                    .contains("watch cannot go through a hub (--target, --all-agents)")
+                    .contains("watch does not go through a hub to agents")
                     .contains("fleet history --target AGENT_ID")
                     .doesNotContain("cannot talk");
         }
@@ -151,6 +151,7 @@ class UsageErrorsTest {
         });
         assertThat(history.err())
                 .startsWith("kms-agent: fleet history does not go through")
+                .contains("(status, host, activate, set-kms, clear-kms, install-gvlk, plugins)")
                 .contains("one agent's history is 'fleet history --target AGENT_ID', the option after the command");
         assertThat(audit.err()).contains("'fleet audit --agent AGENT_ID'");
         assertThat(ctl(head, "fleet", "history").err()).contains("Missing required option: '--target=AGENT_ID'");

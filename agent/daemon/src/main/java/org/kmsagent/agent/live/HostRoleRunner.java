@@ -199,12 +199,12 @@ final class HostRoleRunner {
             try {
                 aside = DamagedFiles.moveAside(file, clock);
             } catch (IOException io) {
-                banner.add("kms-agent: KMS host role disabled: the ledger " + file + " is damaged (" + why
-                        + ") and cannot be moved aside: " + io.getMessage());
+                banner.add(
+                        "kms-agent: KMS host role disabled: " + why + "; it cannot be moved aside: " + io.getMessage());
                 return null;
             }
-            banner.add("kms-agent: the ledger " + file + " was damaged (" + why + "); moved to " + aside
-                    + "; the host role starts with an empty ledger");
+            // The ledger's message names the file and says what is wrong with it: not said twice here.
+            banner.add("kms-agent: " + why + "; moved to " + aside + "; the host role starts with an empty ledger");
             try {
                 return H2ActivationLedger.openFile(ledgerFile);
             } catch (LedgerException again) {

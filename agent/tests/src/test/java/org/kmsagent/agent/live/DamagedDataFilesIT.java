@@ -112,8 +112,8 @@ class DamagedDataFilesIT {
         try (AgentDaemon daemon = start(data, FLEET_HUB, FLEET_TRUST)) {
             List<String> banner = daemon.banner();
             assertThat(banner)
-                    .anyMatch(l -> l.contains("the ledger " + ledger)
-                            && l.contains("was damaged")
+                    .anyMatch(l -> l.contains("cannot open the activation ledger " + ledger + ": damaged (")
+                            && !l.contains("the ledger " + ledger)
                             && l.contains("ledger.mv.db.damaged-")
                             && l.contains("starts with an empty ledger"))
                     .anyMatch(l -> l.contains("KMS host role on"))
@@ -199,7 +199,7 @@ class DamagedDataFilesIT {
                     .anyMatch(l -> l.contains("KMS host role on"))
                     .anyMatch(l -> l.contains("TLS material was damaged") && l.contains("agent-cert.pem.damaged-"))
                     .anyMatch(l -> l.contains("bridge listening"));
-            if (banner.stream().anyMatch(l -> l.contains("the ledger " + ledger) && l.contains("was damaged"))) {
+            if (banner.stream().anyMatch(l -> l.contains("activation ledger " + ledger + ": damaged"))) {
                 assertThat(aside(ledger)).exists();
             }
             assertThat(aside(cert)).exists();

@@ -110,7 +110,13 @@ public final class AgentDaemon implements AutoCloseable {
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
         OwnerOnly.directories(dataDir);
         // Before anything reads or writes the folder: a second agent on it would overwrite this one's state.
-        DataFolderLock lock = DataFolderLock.acquire(dataDir);
+        DataFolderLock lock;
+        try {
+            lock = DataFolderLock.acquire(dataDir);
+        } catch (DataFolderLock.InUseException e) {
+            ClassDataArchive.forgetRealRun();
+            throw e;
+        }
         try {
             return start(config, binding, clock, windowsEvents, dataDir, lock);
         } catch (Exception | Error e) {

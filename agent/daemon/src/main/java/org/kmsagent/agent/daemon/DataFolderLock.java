@@ -49,7 +49,7 @@ final class DataFolderLock implements AutoCloseable {
     /**
      * Takes the lock, or fails at once if another agent holds it.
      *
-     * @throws IllegalStateException another agent (in another process or this one) runs on {@code dataDir}
+     * @throws InUseException another agent (in another process or this one) runs on {@code dataDir}
      * @throws IOException the lock file cannot be opened or written
      */
     static DataFolderLock acquire(Path dataDir) throws IOException {
@@ -67,7 +67,6 @@ final class DataFolderLock implements AutoCloseable {
                     OwnerOnly.fileAttributes(file));
             FileLock lock = channel.tryLock(LOCKED_BYTE, 1, false);
             if (lock == null) {
-                ClassDataArchive.forgetRealRun();
                 throw running(dataDir, holder(channel));
             }
             channel.truncate(0);
@@ -87,9 +86,16 @@ final class DataFolderLock implements AutoCloseable {
         }
     }
 
-    private static IllegalStateException running(Path dataDir, String pid) {
-        return new IllegalStateException("another kms-agent is running on the data folder " + dataDir
+    private static InUseException running(Path dataDir, String pid) {
+        return new InUseException("another kms-agent is running on the data folder " + dataDir
                 + (pid == null ? "" : " (pid " + pid + ")"));
+    }
+
+    /** Another agent, in another process or this one, holds the folder. */
+    static final class InUseException extends IllegalStateException {
+        InUseException(String message) {
+            super(message);
+        }
     }
 
     /** The process id the holder wrote, or null when there is none yet (or it is not one). */

@@ -53,6 +53,16 @@ public final class DocumentBinding {
         static Position of(JsonLocation at) {
             return new Position(at.getLineNr(), at.getColumnNr());
         }
+
+        /** Where a parser stopped, or empty when it does not say (no location, or no line). */
+        public static Optional<Position> where(JsonLocation at) {
+            return at == null || at.getLineNr() <= 0 ? Optional.empty() : Optional.of(of(at));
+        }
+
+        /** {@code line 4, column 7}: how every message of the agent says where in a file a thing is written. */
+        public String where() {
+            return "line " + line + ", column " + column;
+        }
     }
 
     /** Where an entry is written: its key (for a list element, the element itself) and its value. */

@@ -58,6 +58,6 @@ public record YamlMistake(int line, int column, Kind kind, String what) {
 
     /** {@code line 4, column 7}. */
     public String where() {
-        return "line " + line + ", column " + column;
+        return new DocumentBinding.Position(line, column).where();
     }
 }

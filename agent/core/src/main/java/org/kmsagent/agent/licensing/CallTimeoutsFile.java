@@ -1,6 +1,5 @@
 package org.kmsagent.agent.licensing;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.agent.core.OwnerOnly;
 
 /**
@@ -95,10 +95,12 @@ public final class CallTimeoutsFile {
         try {
             n = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
             throw new DamagedException(
                     file,
-                    (at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ") + "not JSON",
+                    DocumentBinding.Position.where(e.getLocation())
+                                    .map(p -> p.where() + ": ")
+                                    .orElse("")
+                            + "not JSON",
                     e);
         }
         try {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.api.LicensingService;
 
 /**
@@ -359,6 +360,8 @@ final class CatalogJson {
     }
 
     private static String at(JsonLocation l) {
-        return l == null ? "" : " (line " + l.getLineNr() + ", column " + l.getColumnNr() + ")";
+        return DocumentBinding.Position.where(l)
+                .map(p -> " (" + p.where() + ")")
+                .orElse("");
     }
 }

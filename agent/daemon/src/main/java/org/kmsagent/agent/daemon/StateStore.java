@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.agent.core.OwnerOnly;
 
 /**
@@ -166,11 +167,10 @@ public final class StateStore {
         }
         type.appendTail(out);
         // Where the parser stopped: the second line of its message, which the first line above leaves out.
-        if (e instanceof JsonProcessingException j
-                && j.getLocation() != null
-                && j.getLocation().getLineNr() > 0) {
-            at += ", line " + j.getLocation().getLineNr() + ", column "
-                    + j.getLocation().getColumnNr();
+        if (e instanceof JsonProcessingException j) {
+            at += DocumentBinding.Position.where(j.getLocation())
+                    .map(p -> ", " + p.where())
+                    .orElse("");
         }
         return BoundedInput.reason(out + at);
     }

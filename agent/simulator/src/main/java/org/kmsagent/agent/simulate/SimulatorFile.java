@@ -1,6 +1,5 @@
 package org.kmsagent.agent.simulate;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -114,9 +113,9 @@ final class SimulatorFile {
             if (yamlSyntax.isPresent()) {
                 throw new ScenarioException(source, List.of(yamlSyntax.get()));
             }
-            JsonLocation at = e.getLocation();
-            String where =
-                    at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
+            String where = DocumentBinding.Position.where(e.getLocation())
+                    .map(DocumentBinding.Position::where)
+                    .orElse("");
             throw new ScenarioException(source, List.of(problem(where, parsedPath(e), what(e, where, null))));
         }
         if (document.tree().isMissingNode() || document.tree().isNull()) {
@@ -129,7 +128,7 @@ final class SimulatorFile {
             // An unknown field is wrong in its name, any other misfit in its value.
             String where = document.placeOf(m.path())
                     .map(p -> m.error() instanceof UnrecognizedPropertyException ? p.key() : p.value())
-                    .map(p -> "line " + p.line() + ", column " + p.column())
+                    .map(DocumentBinding.Position::where)
                     .orElse("");
             misfits.add(problem(
                     where, m.path(), m.numberOutOfRange().orElseGet(() -> what(m.error(), where, m.found()))));
@@ -150,7 +149,7 @@ final class SimulatorFile {
             DocumentBinding.Place p = places.get(at);
             if (p != null) {
                 DocumentBinding.Position pos = p.value().line() == p.key().line() ? p.value() : p.key();
-                return Optional.of("line " + pos.line() + ", column " + pos.column());
+                return Optional.of(pos.where());
             }
         }
         return Optional.empty();

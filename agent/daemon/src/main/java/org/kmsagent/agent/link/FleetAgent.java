@@ -190,8 +190,11 @@ public final class FleetAgent implements AutoCloseable {
                 Set<String> families = new LinkedHashSet<>();
                 products.forEach(p -> families.add(((JsonObject) p).getString("family")));
                 snap.put("families", new JsonArray(List.copyOf(families)));
-                if (families.contains("windows-server")) {
-                    snap.put("osClass", "server");
+                // What the machine's Windows edition says (a simulated server on Linux, a server family of any
+                // plugin) over the operating system's name the registration began with.
+                String os = status.result().getString("osClass");
+                if (os != null) {
+                    snap.put("osClass", os);
                 }
             }
             if (host.succeeded()) {

@@ -216,6 +216,11 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     }
 
     @Override
+    public Optional<String> osClass() {
+        return control.osClass();
+    }
+
+    @Override
     public Optional<GenuineHostView> watchedHost() {
         return control.watchedHost();
     }

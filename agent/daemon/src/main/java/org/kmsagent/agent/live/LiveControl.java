@@ -87,6 +87,11 @@ final class LiveControl implements AgentControl {
     }
 
     @Override
+    public Optional<String> osClass() {
+        return machine.onMachine(tracker::osClass);
+    }
+
+    @Override
     public Optional<GenuineHostView> watchedHost() {
         return machine.onMachine(() -> hosts.watchedView(scheduler.now()));
     }

@@ -39,6 +39,7 @@ import org.kmsagent.api.InstalledProduct;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.LicenseState;
 import org.kmsagent.api.LicensingException;
+import org.kmsagent.api.ThresholdClass;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -466,6 +467,26 @@ final class ProductTracker {
     }
 
     // ---- views ----
+
+    /**
+     * {@code server} when a tracked product is a Windows Server edition (its SKU's threshold class, whichever family
+     * declares it), {@code client} when one is a client edition, else empty (Office alone says nothing of the
+     * machine).
+     */
+    Optional<String> osClass() {
+        boolean client = false;
+        for (Tracked t : tracked.values()) {
+            Optional<String> c = t.family
+                    .catalog()
+                    .bySkuId(t.skuId)
+                    .map(s -> s.thresholdClass().name());
+            if (c.filter(ThresholdClass.SERVER.name()::equals).isPresent()) {
+                return Optional.of(ThresholdClass.SERVER.name());
+            }
+            client |= c.filter(ThresholdClass.CLIENT.name()::equals).isPresent();
+        }
+        return client ? Optional.of(ThresholdClass.CLIENT.name()) : Optional.empty();
+    }
 
     /** Every tracked product as the control API shows it. */
     List<ProductView> productViews() {

@@ -39,6 +39,14 @@ public interface AgentControl {
     }
 
     /**
+     * {@code server} or {@code client}, from the threshold class of this machine's Windows editions (a server family
+     * of any plugin counts); empty when no Windows edition is tracked. Default: empty.
+     */
+    default Optional<String> osClass() {
+        return Optional.empty();
+    }
+
+    /**
      * The licensing calls abandoned at their deadline since start; empty when this agent puts no deadline on them.
      * Default: empty.
      */

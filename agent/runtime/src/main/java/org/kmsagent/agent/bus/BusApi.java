@@ -59,6 +59,7 @@ public final class BusApi {
                 b -> new JsonObject()
                         .put("products", BusJson.array(control.products()))
                         .put("cmids", new JsonArray(control.clientMachineIds()))
+                        .put("osClass", control.osClass().orElse(null))
                         .put(
                                 "licensingCalls",
                                 control.licensingCallTimeouts()

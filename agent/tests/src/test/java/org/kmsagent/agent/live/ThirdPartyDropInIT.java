@@ -100,6 +100,36 @@ class ThirdPartyDropInIT {
                 .isEqualTo(3);
     }
 
+    @Test
+    void aMachineWhoseWindowsIsAThirdPartyServerFamilysIsReportedAsAServer() throws Exception {
+        // Before: the agent took a machine for a server only when a family with the bundled id windows-server had a
+        // product on it, so a Semi-Annual Channel server (on Linux, whose os.name says nothing) went to the hubs as
+        // a client. Now the edition's threshold class says it, whichever plugin declares it.
+        Path plugins = dir.resolve("plugins");
+        PluginJars.copyBuilt(plugins, "office2013");
+        Files.copy(exampleJar(), plugins.resolve("windows-server-sac-plugin-1.0.0.jar"));
+        Path file = Files.writeString(dir.resolve("agent.yaml"), """
+        licensing: simulated
+        simulated:
+          editions: ["Windows Server, version 1809 Datacenter", Office Professional Plus 2013]
+        bridge:
+          port: 0
+          tokens:
+            - {name: ops, token: "${ADMIN_T}", role: admin}
+        """);
+        AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN))
+                .load(Optional.of(file), List.of("dataDir=" + dir.resolve("data"), "pluginsDir=" + plugins));
+        try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
+            List<String> connect =
+                    List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> ctl(connect, "--json", "status").out().contains("windows-server-sac"));
+            AgentFixture.Result status = ctl(connect, "--json", "status");
+            assertThat(status.exit()).as(status.toString()).isZero();
+            assertThat(status.out()).as(status.out()).containsPattern("\"osClass\" ?: ?\"server\"");
+        }
+    }
+
     private static AgentFixture.Result ctl(List<String> connect, String... args) {
         List<String> argv = new ArrayList<>(List.of("ctl"));
         argv.addAll(connect);

@@ -222,8 +222,7 @@ public record GenuineHostView(
         for (ObservedRequestLog.CountedCmid c : inOrder) {
             String app = known.computeIfAbsent(c.skuId(), applicationOf).orElse(UNKNOWN_APPLICATION);
             Map<String, Boolean> table = tables.computeIfAbsent(app, a -> new LinkedHashMap<>(16, 0.75f, true));
-            // At least one entry's worth: a logged minimum count of 0 would otherwise empty the table.
-            int capacity = KmsRules.TABLE_CAP_FACTOR * Math.max(1, highest.merge(app, c.requiredCount(), Math::max));
+            int capacity = KmsRules.tableCap(highest.merge(app, c.requiredCount(), Math::max));
             table.put(c.cmid(), Boolean.TRUE); // access order: the requester becomes the most recently seen
             for (var it = table.keySet().iterator(); table.size() > capacity; ) {
                 it.next();

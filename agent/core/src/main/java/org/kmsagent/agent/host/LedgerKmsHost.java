@@ -92,7 +92,7 @@ public final class LedgerKmsHost implements KmsHost {
 
         PoolTable pool = pool(request.poolId());
         int highest = Math.max(pool.highestThreshold(), required);
-        int capacity = capacityFor(highest);
+        int capacity = KmsRules.tableCap(highest);
         UUID cmid = request.cmid();
 
         // Entries that expired by now go first; then the requester is registered (or its entry rewritten), then the
@@ -246,11 +246,6 @@ public final class LedgerKmsHost implements KmsHost {
         return now.minus(ENTRY_LIFETIME);
     }
 
-    /** docs/kms-rules.md §1.3: the table holds twice the highest threshold it has been asked for (10, or 50 for clients). */
-    static int capacityFor(int highestThreshold) {
-        return KmsRules.TABLE_CAP_FACTOR * highestThreshold;
-    }
-
     /** docs/kms-rules.md §1.5: a client activates when the returned count reaches its own class minimum. */
     static boolean activates(int count, int requiredCount) {
         return count >= requiredCount;
@@ -312,7 +307,7 @@ public final class LedgerKmsHost implements KmsHost {
     /** How many entries the pool's table holds at most now (2 x its highest threshold; 0 before any request). */
     public synchronized int capacity(String poolId) {
         PoolTable pool = pools.get(poolId);
-        return pool == null ? 0 : capacityFor(pool.highestThreshold());
+        return pool == null ? 0 : KmsRules.tableCap(pool.highestThreshold());
     }
 
     /** The pools that have counted at least one request. */

@@ -46,4 +46,13 @@ public final class KmsRules {
     // --- the network (§2.5) ---
     /** The TCP port a KMS host listens on unless configured otherwise (§2.5). */
     public static final int DEFAULT_PORT = KmsEndpoint.DEFAULT_PORT;
+
+    /**
+     * How many entries a count table holds: {@link #TABLE_CAP_FACTOR} times the highest minimum count it has been
+     * asked for (50 once a client OS asked, 10 for servers and Office alone), and at least one minimum's worth when a
+     * logged minimum reads 0 (§1.3).
+     */
+    public static int tableCap(int highestMinimumCount) {
+        return TABLE_CAP_FACTOR * Math.max(1, highestMinimumCount);
+    }
 }

@@ -56,7 +56,7 @@ final class PoolReport {
                 largest = Math.max(largest, ((JsonObject) t).getInteger("required", 0));
             }
             // docs/kms-rules.md §1.3: the table holds twice the largest threshold asked for.
-            int capacity = Math.max(1, KmsRules.TABLE_CAP_FACTOR * largest);
+            int capacity = KmsRules.tableCap(largest);
             JsonArray forecasts = new JsonArray();
             for (Object t : thresholds) {
                 JsonObject th = (JsonObject) t;

@@ -57,7 +57,7 @@ final class PresentLedger {
             table.add(s.cmid());
             // Its own entry is rewritten; the least recently seen others leave while the table is over its capacity.
             List<UUID> dropped = new ArrayList<>(List.of(s.cmid()));
-            int capacity = KmsRules.TABLE_CAP_FACTOR * highest.get(s.pool().id());
+            int capacity = KmsRules.tableCap(highest.get(s.pool().id()));
             for (Iterator<UUID> oldest = table.iterator(); table.size() > capacity; ) {
                 dropped.add(oldest.next());
                 oldest.remove();

@@ -41,6 +41,7 @@ import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.config.TokenConfig;
 import org.kmsagent.agent.ctl.BridgeClient;
 import org.kmsagent.agent.ctl.ServerTrust;
+import org.kmsagent.agent.host.HostSettings;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
 
@@ -234,7 +235,12 @@ public final class BridgeBenchmark implements Benchmark {
 
         @Override
         public HostSettingsView hostSettings() {
-            return new HostSettingsView(120, 10_080, 1688, true);
+            HostSettings d = HostSettings.defaults();
+            return new HostSettingsView(
+                    (int) d.activationInterval().toMinutes(),
+                    (int) d.renewalInterval().toMinutes(),
+                    d.port(),
+                    d.dnsPublishing());
         }
 
         @Override

@@ -12,6 +12,7 @@ import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.text.Table;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
 import picocli.CommandLine;
@@ -218,7 +219,8 @@ final class AgentCommands {
         @Parameters(
                 arity = "0..1",
                 paramLabel = "HOST[:PORT] | DOMAIN",
-                description = "The KMS host to pin (port 1688 when left out; an IPv6 address in brackets), or with"
+                description = "The KMS host to pin (port " + KmsRules.DEFAULT_PORT
+                        + " when left out; an IPv6 address in brackets), or with"
                         + " --dns the domain to look hosts up in (the machine's own when left out).")
         String target;
 

@@ -13,6 +13,7 @@ import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginFailure;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.rules.SrvRecord;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
@@ -38,7 +39,7 @@ public final class KmsDoctor {
     private final PortProbe probe;
     private final Supplier<Optional<String>> machineDomain;
     private final Clock clock;
-    private SimulatedDns simulated;
+    private SimulatedZone simulated;
     /** How findings name the domain {@link #machineDomain} gives: the machine's, or the one {@code --domain} gave. */
     private String machineDomainSource = "the machine's domain";
 
@@ -51,7 +52,7 @@ public final class KmsDoctor {
      * @param published the record the agent's host role publishes there, or empty when it publishes none
      * @param why why there is none (the host role off, or not publishing), for the finding
      */
-    public record SimulatedDns(String domain, Optional<SrvRecord> published, String why) {}
+    public record SimulatedZone(String domain, Optional<SrvRecord> published, String why) {}
 
     /**
      * @param stack the licensing stack to read
@@ -69,7 +70,7 @@ public final class KmsDoctor {
             PortProbe probe,
             Supplier<Optional<String>> machineDomain,
             Clock clock,
-            SimulatedDns simulated) {
+            SimulatedZone simulated) {
         this(stack, dns, probe, machineDomain, clock);
         this.simulated = simulated;
     }
@@ -166,8 +167,8 @@ public final class KmsDoctor {
                                 "machine",
                                 "clock",
                                 "local UTC time is " + localTime + "; the host's clock is not known"
-                                        + " here (kms-agent sends nothing to a KMS host). A host refuses clients more than 4 hours off"
-                                        + " (docs/kms-rules.md §2.4)."));
+                                        + " here (kms-agent sends nothing to a KMS host). A host refuses clients more than "
+                                        + KmsRules.MAX_CLOCK_SKEW.toHours() + " hours off (docs/kms-rules.md §2.4)."));
         return new DoctorReport(choice.stack().name(), choice.reason(), out);
     }
 

@@ -2,7 +2,9 @@ package org.kmsagent.agent.doctor;
 
 import java.util.Map;
 import java.util.Optional;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.HResult;
+import org.kmsagent.api.ThresholdClass;
 
 /**
  * The usual cause of each activation error and its fix, as docs/kms-rules.md §5 ("usual cause → fix") gives them.
@@ -13,12 +15,21 @@ public final class KmsFixes {
     private static final String SRV_NOT_FOUND = "KMS SRV records not found; seen when the client has no primary DNS"
             + " suffix: set one, or set a lookup domain (slmgr /skms-domain).";
 
+    /** The rules the fixes name, as kms-rules.md states them (§1.5, §2.4, §2.5). */
+    private static final String THRESHOLDS = ThresholdClass.CLIENT.minimumCount() + " client / "
+            + ThresholdClass.SERVER.minimumCount() + " server / " + ThresholdClass.OFFICE.minimumCount() + " Office";
+
+    private static final int PORT = KmsRules.DEFAULT_PORT;
+    private static final long SKEW_HOURS = KmsRules.MAX_CLOCK_SKEW.toHours();
+
     private static final Map<Integer, String> FIXES = Map.ofEntries(
             Map.entry(
                     0xC004F038,
-                    "Fewer unique clients than the threshold (25 client / 5 server / 5 Office): add clients,"
+                    "Fewer unique clients than the threshold (" + THRESHOLDS + "): add clients,"
                             + " check the host's count with slmgr /dli, look for duplicate client machine ids (cloned images)."),
-            Map.entry(0xC004F039, "The host did not answer the request: check the network and firewall, TCP 1688."),
+            Map.entry(
+                    0xC004F039,
+                    "The host did not answer the request: check the network and firewall, TCP " + PORT + "."),
             Map.entry(0xC004F041, "The KMS host itself is not activated: activate its host key online or by phone."),
             Map.entry(
                     0xC004F042,
@@ -26,10 +37,14 @@ public final class KmsFixes {
                             + " old host for a new OS): point the client at a suitable host or upgrade the host key."),
             Map.entry(
                     0xC004F074,
-                    "Every host tried returned an error: a stopped sppsvc on the host, TCP 1688 blocked, a"
-                            + " stale SRV record, a version mismatch or more than 4 h clock skew. Read event 12288 in the client's"
+                    "Every host tried returned an error: a stopped sppsvc on the host, TCP " + PORT + " blocked, a"
+                            + " stale SRV record, a version mismatch or more than " + SKEW_HOURS
+                            + " h clock skew. Read event 12288 in the client's"
                             + " Application log."),
-            Map.entry(0xC004F06C, "Client and host UTC clocks differ by more than 4 hours: fix time sync (NTP / AD)."),
+            Map.entry(
+                    0xC004F06C,
+                    "Client and host UTC clocks differ by more than " + SKEW_HOURS
+                            + " hours: fix time sync (NTP / AD)."),
             Map.entry(0xC004C003, "The key (MAK or host key) is blocked: get a new key."),
             Map.entry(
                     0xC004C008,

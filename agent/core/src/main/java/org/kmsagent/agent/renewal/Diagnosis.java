@@ -2,6 +2,7 @@ package org.kmsagent.agent.renewal;
 
 import java.util.Objects;
 import java.util.OptionalInt;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
 
@@ -22,7 +23,7 @@ public record Diagnosis(Cause cause, OptionalInt count, OptionalInt required, St
         HOST_UNREACHABLE("no KMS host answered"),
         NO_SRV_RECORD("no _vlmcs._tcp SRV record in DNS"),
         COUNT_BELOW_THRESHOLD("host count below the product's threshold"),
-        CLOCK_SKEW("client and host clocks differ by more than 4 hours"),
+        CLOCK_SKEW("client and host clocks differ by more than " + KmsRules.MAX_CLOCK_SKEW.toHours() + " hours"),
         HOST_KEY_TOO_OLD("the host's key does not activate this product"),
         /** The host holds keys of another class only (a client host key asked by a server): a newer one won't do. */
         HOST_KEY_WRONG_CLASS(

@@ -13,6 +13,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.simulate.LabEvent;
 import org.kmsagent.agent.simulate.Scenario;
 
@@ -182,7 +183,12 @@ public final class ReportCollector implements Consumer<LabEvent> {
             case "expired" -> {
                 move(e.machine(), e.family(), "out-of-tolerance");
                 if (s != null) {
-                    first(s, e, "first expiry", e.machine() + " (" + e.sku() + "): 180 days without renewal");
+                    first(
+                            s,
+                            e,
+                            "first expiry",
+                            e.machine() + " (" + e.sku() + "): " + KmsRules.VALIDITY.toDays()
+                                    + " days without renewal");
                 }
             }
             case "grace-expired" -> {
@@ -216,7 +222,12 @@ public final class ReportCollector implements Consumer<LabEvent> {
                     if (before != null && before > 0) {
                         s.countNow.put(host, before - 1);
                     }
-                    first(s, e, "first entry aged out", client(e) + ": no request for 30 days, it no longer counts");
+                    first(
+                            s,
+                            e,
+                            "first entry aged out",
+                            client(e) + ": no request for " + KmsRules.COUNT_WINDOW.toDays()
+                                    + " days, it no longer counts");
                 }
             }
             case "pushed-out" -> {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.kmsagent.agent.report.ReportCollector.Moment;
 import org.kmsagent.agent.report.ReportCollector.PoolSeries;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.agent.simulate.LabSummary;
 import org.kmsagent.agent.simulate.Scenario;
 
@@ -150,7 +151,9 @@ public final class SimulationReport {
                     .append(p.pushedOut)
                     .append("\">Entries that left the host's count: ")
                     .append(String.format(Locale.ROOT, "%,d", p.agedOut))
-                    .append(" aged out (no request for 30 days), ")
+                    .append(" aged out (no request for ")
+                    .append(KmsRules.COUNT_WINDOW.toDays())
+                    .append(" days), ")
                     .append(String.format(Locale.ROOT, "%,d", p.pushedOut))
                     .append(" pushed out (the table was full).</p>\n");
         }

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.agent.renewal.Diagnosis;
+import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.KmsEndpoint;
 
@@ -172,7 +173,7 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
                         "",
                         poolOf(e) + ": count " + e.count().getAsInt() + " fell below threshold "
                                 + e.required().getAsInt());
-            case "aged-out" -> entryLeft(e, "aged out", "last request 30 days ago");
+            case "aged-out" -> entryLeft(e, "aged out", "last request " + KmsRules.COUNT_WINDOW.toDays() + " days ago");
             case "pushed-out" -> entryLeft(e, "pushed out", "the table was full (least recently seen)");
             case "machine-arrived" -> count("arrivals");
             case "machine-left" -> {
@@ -251,9 +252,10 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
                                 .orElse("")
                 : "";
         return switch (e.event()) {
-            case "activated" -> "ACTIVATED (" + counted + "; valid 180 days)";
+            case "activated" -> "ACTIVATED (" + counted + "; valid " + KmsRules.VALIDITY.toDays() + " days)";
             case "renewed" -> "renewed (" + counted + "; validity restarts; further renewals summarized)";
-            case "expired" -> "EXPIRED: 180 days without renewal, out-of-tolerance grace";
+            case "expired" ->
+                "EXPIRED: " + KmsRules.VALIDITY.toDays() + " days without renewal, out-of-tolerance grace";
             case "grace-expired" -> "grace over: notification state (" + hex + ")";
             case "mak-activated" -> "MAK fallback: MAK installed and activated online (permanent)";
             case "gvlk-installed" -> "installed the edition's GVLK";

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.kmsagent.agent.rules.KmsRules;
 
 /**
  * What a what-if finds, read off the lab's events: when each host's count pool falls below each of its thresholds
@@ -150,7 +151,8 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
                 .ifPresent(h -> out.println("No KMS host in the snapshot (no agent watched one): " + h
                         + ", the simulator's default host, stands in for it, its table empty at the start"));
         out.println();
-        out.println("Pools (the host's count: distinct CMIDs of the last 30 days):");
+        out.println(
+                "Pools (the host's count: distinct CMIDs of the last " + KmsRules.COUNT_WINDOW.toDays() + " days):");
         Map<String, Integer> pools = atStart();
         if (pools.isEmpty()) {
             out.println("  no host counted anything");

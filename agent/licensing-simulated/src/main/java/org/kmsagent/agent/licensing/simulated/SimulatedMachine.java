@@ -597,7 +597,9 @@ public final class SimulatedMachine
             // The host refuses a request whose time is more than 4 h off; the client then tries the next host and
             // finally reports 0xC004F074 (docs/kms-rules.md §2.4).
             passedOver = Diagnosis.of(
-                    Cause.CLOCK_SKEW, "clock " + describeOffset() + " against " + host.name() + " (limit 4 h)");
+                    Cause.CLOCK_SKEW,
+                    "clock " + describeOffset() + " against " + host.name() + " (limit "
+                            + KmsRules.MAX_CLOCK_SKEW.toHours() + " h)");
             return null;
         }
         return answered(s, host, resp, now);

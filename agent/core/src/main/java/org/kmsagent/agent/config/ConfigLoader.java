@@ -96,32 +96,21 @@ public final class ConfigLoader {
     static final int MAX_FILE_BYTES = 1024 * 1024;
 
     private final Map<String, String> environment;
-    private final Set<String> knownFamilies;
     private final boolean hub;
 
     /** A loader over the given environment (pass {@code System.getenv()} in production). */
     public ConfigLoader(Map<String, String> environment) {
-        this(environment, Set.of(), false);
+        this(environment, false);
     }
 
-    private ConfigLoader(Map<String, String> environment, Set<String> knownFamilies, boolean hub) {
+    private ConfigLoader(Map<String, String> environment, boolean hub) {
         this.environment = Map.copyOf(environment);
-        this.knownFamilies = Set.copyOf(knownFamilies);
         this.hub = hub;
-    }
-
-    /**
-     * The same loader that also refuses a {@code renewal.families.<family>} no loaded plugin provides.
-     *
-     * @param familyIds the ids of the families actually loaded (empty: not checked)
-     */
-    public ConfigLoader withKnownFamilies(Set<String> familyIds) {
-        return new ConfigLoader(environment, familyIds, hub);
     }
 
     /** The same loader for {@code kms-agent hub}: the cluster's ports count in the port-clash check too. */
     public ConfigLoader forHub() {
-        return new ConfigLoader(environment, knownFamilies, true);
+        return new ConfigLoader(environment, true);
     }
 
     /**
@@ -196,7 +185,7 @@ public final class ConfigLoader {
             config = bound.value().orElse(null);
         }
         if (config != null) {
-            errors.addAll(ConfigValidator.validate(config, knownFamilies, hub));
+            errors.addAll(ConfigValidator.validate(config, hub));
         }
         if (!errors.isEmpty()) {
             Set<String> reported = new HashSet<>();

@@ -25,16 +25,15 @@ final class ConfigValidator {
     private ConfigValidator() {}
 
     static List<String> validate(AgentConfig c) {
-        return validate(c, Set.of(), false);
+        return validate(c, false);
     }
 
     /**
      * Every problem of a bound configuration.
      *
-     * @param knownFamilies the ids of the families the loaded plugins provide; empty: not checked
      * @param hub whether it configures a hub, whose cluster ports must not clash with its other ports
      */
-    static List<String> validate(AgentConfig c, Set<String> knownFamilies, boolean hub) {
+    static List<String> validate(AgentConfig c, boolean hub) {
         List<String> errors = new ArrayList<>();
         notBlank(errors, "pluginsDir", c.pluginsDir());
         notBlank(errors, "dataDir", c.dataDir());
@@ -132,9 +131,8 @@ final class ConfigValidator {
                 endpoint(errors, p + ".kms", e.getValue().kms());
             }
         }
-        if (!knownFamilies.isEmpty()) {
-            errors.addAll(r.unknownFamilies(knownFamilies));
-        }
+        // A renewal.families.<family> no loaded plugin provides is not refused here: plugins may come later, and the
+        // running agent says it once they are loaded (RenewalConfig.unknownFamilies, configuration.md).
         errors.addAll(c.fleet().problems());
         host(errors, "metrics.host", c.metrics().host());
         range(errors, "metrics.port", c.metrics().port(), 0, 65_535);

@@ -39,12 +39,6 @@ public record RenewalConfig(
         families = families == null ? Map.of() : Map.copyOf(families);
     }
 
-    /** The policy for one family: its own, else the global one. */
-    public MakFallback makFallbackFor(String family) {
-        FamilyRenewalConfig f = families.get(family);
-        return f != null && f.makFallback() != null ? f.makFallback() : makFallback;
-    }
-
     /**
      * One line for each {@code renewal.families.<family>} that no loaded plugin provides (an override that would
      * silently apply to nothing), e.g. {@code renewal.families.office2031: no loaded plugin provides this family

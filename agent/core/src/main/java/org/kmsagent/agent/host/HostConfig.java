@@ -74,28 +74,6 @@ public record HostConfig(
     }
 
     /**
-     * Why the host does not serve that product group, for diagnosis ({@code 0xC004F042} carries no reason): a key that
-     * would activate it lacks its license pack, or no key activates it (the host key is too old or of another
-     * product). Empty when the host serves it.
-     */
-    public Optional<String> whyNotServed(ProductGroup group) {
-        if (serves(group)) {
-            return Optional.empty();
-        }
-        Optional<HostKey> packless =
-                hostKeys.stream().filter(k -> k.activates(group)).findFirst();
-        if (packless.isPresent()) {
-            return Optional.of("host " + name + " lacks the license pack '"
-                    + packless.get().licensePack().orElseThrow() + "' that host key '"
-                    + packless.get().name() + "' needs to serve " + group.name());
-        }
-        return Optional.of("no host key on host " + name + " activates " + group.name()
-                + (hostKeys.isEmpty()
-                        ? " (it holds none)"
-                        : " (it holds " + hostKeys.stream().map(HostKey::name).toList() + ")"));
-    }
-
-    /**
      * The class of the host keys a family declares: the threshold classes of its editions ({@code client},
      * {@code server}, {@code office}). A key of another class never serves the family, whatever its age; a key of the
      * same class that does not serve it is too old (an Office 2019 key asked by Office LTSC 2021).

@@ -38,18 +38,6 @@ public record HostSettings(Duration activationInterval, Duration renewalInterval
                 Duration.ofMinutes(activationMinutes), Duration.ofMinutes(renewalMinutes), port, dnsPublishing);
     }
 
-    public HostSettings withActivationMinutes(long minutes) {
-        return new HostSettings(Duration.ofMinutes(minutes), renewalInterval, port, dnsPublishing);
-    }
-
-    public HostSettings withRenewalMinutes(long minutes) {
-        return new HostSettings(activationInterval, Duration.ofMinutes(minutes), port, dnsPublishing);
-    }
-
-    public HostSettings withPort(int newPort) {
-        return new HostSettings(activationInterval, renewalInterval, newPort, dnsPublishing);
-    }
-
     // docs/kms-rules.md §2.1: both intervals are whole minutes from 15 minutes to 30 days.
     private static void checkInterval(String field, Duration interval) {
         Objects.requireNonNull(interval, "host setting " + field);

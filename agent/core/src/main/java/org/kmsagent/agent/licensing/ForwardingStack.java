@@ -33,11 +33,6 @@ public abstract class ForwardingStack implements LicensingStack, DiagnosableStac
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** The wrapped stack. */
-    public final LicensingStack delegate() {
-        return delegate;
-    }
-
     @Override
     public final String name() {
         return delegate.name();

@@ -152,8 +152,8 @@ class ConfigLoaderTest {
                 .satisfies(t -> assertThat(t.token()).isEqualTo("0123456789abcdef-admin"));
         assertThat(c.renewal().kmsFor("office2013")).isEqualTo("dns");
         assertThat(c.renewal().kmsFor("windows-client")).isEqualTo("kms.corp.example:1700");
-        assertThat(c.renewal().makFallbackFor("office2013")).isEqualTo(MakFallback.ON_KMS_FAILURE);
-        assertThat(c.renewal().makFallbackFor("office2010")).isEqualTo(MakFallback.NEVER);
+        assertThat(c.renewal().families().get("office2013").makFallback()).isEqualTo(MakFallback.ON_KMS_FAILURE);
+        assertThat(c.renewal().makFallback()).isEqualTo(MakFallback.NEVER);
     }
 
     @Test

@@ -22,7 +22,7 @@ class HostSettingsTest {
 
     @Test
     void intervalsAcceptFifteenMinutesToThirtyDays() {
-        HostSettings s = HostSettings.defaults().withActivationMinutes(15).withRenewalMinutes(43_200);
+        HostSettings s = HostSettings.ofMinutes(15, 43_200, 1688, true);
 
         assertThat(s.activationInterval()).isEqualTo(Duration.ofMinutes(15));
         assertThat(s.renewalInterval()).isEqualTo(Duration.ofDays(30));
@@ -30,7 +30,7 @@ class HostSettingsTest {
 
     @Test
     void activationIntervalBelowFifteenMinutesIsRejectedNamingTheField() {
-        assertThatThrownBy(() -> HostSettings.defaults().withActivationMinutes(14))
+        assertThatThrownBy(() -> HostSettings.ofMinutes(14, 10_080, 1688, true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("activationInterval")
                 .hasMessageContaining("14 minutes")
@@ -39,7 +39,7 @@ class HostSettingsTest {
 
     @Test
     void renewalIntervalOverThirtyDaysIsRejectedNamingTheField() {
-        assertThatThrownBy(() -> HostSettings.defaults().withRenewalMinutes(43_201))
+        assertThatThrownBy(() -> HostSettings.ofMinutes(120, 43_201, 1688, true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("renewalInterval")
                 .hasMessageContaining("43201 minutes");
@@ -55,9 +55,10 @@ class HostSettingsTest {
 
     @Test
     void portOutsideTcpRangeIsRejected() {
-        assertThatThrownBy(() -> HostSettings.defaults().withPort(0)).hasMessageContaining("port: 0");
-        assertThatThrownBy(() -> HostSettings.defaults().withPort(65_536)).hasMessageContaining("port: 65536");
-        assertThat(HostSettings.defaults().withPort(65_535).port()).isEqualTo(65_535);
+        assertThatThrownBy(() -> HostSettings.ofMinutes(120, 10_080, 0, true)).hasMessageContaining("port: 0");
+        assertThatThrownBy(() -> HostSettings.ofMinutes(120, 10_080, 65_536, true))
+                .hasMessageContaining("port: 65536");
+        assertThat(HostSettings.ofMinutes(120, 10_080, 65_535, true).port()).isEqualTo(65_535);
     }
 
     @Test

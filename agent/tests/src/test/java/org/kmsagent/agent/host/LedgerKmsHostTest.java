@@ -292,10 +292,6 @@ class LedgerKmsHostTest {
         assertThat(host.count("windows", T0)).isZero();
         assertThat(host.capacity("windows")).isZero(); // a refused client request does not raise the cap to 50
         assertThat(host.handle(windows7(2, T0), T0).count()).isEqualTo(1);
-        assertThat(host.config().whyNotServed(HostFixtures.WINDOWS_10))
-                .get()
-                .asString()
-                .contains("no host key", "Windows 10/11");
     }
 
     @Test
@@ -320,16 +316,11 @@ class LedgerKmsHostTest {
         assertThat(office13.count()).isZero();
         assertThat(host.count("office2013", T0)).isZero();
         assertThat(office10.count()).isEqualTo(1);
-        assertThat(withoutPack.whyNotServed(HostFixtures.OFFICE_2013))
-                .get()
-                .asString()
-                .contains("lacks the license pack 'Office 2013 Volume License Pack'");
     }
 
     @Test
     void responseCarriesTheHostIntervalsAndName() {
-        HostConfig config = fullHost()
-                .withSettings(HostSettings.defaults().withActivationMinutes(60).withRenewalMinutes(1440));
+        HostConfig config = fullHost().withSettings(HostSettings.ofMinutes(60, 1440, 1688, true));
         LedgerKmsHost host = host(config);
 
         KmsResponse granted = host.handle(server(1, T0), T0);

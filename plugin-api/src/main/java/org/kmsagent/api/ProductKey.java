@@ -88,8 +88,9 @@ public record ProductKey(String value) {
 
     /**
      * A key known only by its last five characters (a partial product key, a key found in free text), shown as
-     * {@link #masked()} shows a whole one: {@code XXXXX-XXXXX-XXXXX-XXXXX-HVTHH}. Logs, events, audit records and
-     * consoles all use this one format.
+     * {@link #masked()} shows a whole one: {@code XXXXX-XXXXX-XXXXX-XXXXX-HVTHH}. Logs, audit records and tables use
+     * this one format; a sentence gives the five alone, as Windows does ({@code key ending HVTHH} in the Event Log's
+     * messages and doctor's findings).
      *
      * <p>{@code lastFive} is upper-cased. Anything but five ASCII letters or digits (null, empty, a whole key, a
      * control character) is shown as {@code ?????} instead of failing: the text often comes from another process,

@@ -152,24 +152,24 @@ public final class DoctorCommand extends MachineReportCommand {
      * {@link SimulatedSite#DOMAIN}, and the agent's host role (with {@code host.enabled}) publishes itself there under
      * the machine's name when {@code host.publishDns}; null with a real stack.
      */
-    private static KmsDoctor.SimulatedDns simulatedDns(LicensingStacks.Choice choice, AgentConfig agent) {
+    private static KmsDoctor.SimulatedZone simulatedDns(LicensingStacks.Choice choice, AgentConfig agent) {
         if (!"simulated".equals(choice.stack().name())) {
             return null;
         }
         HostRoleConfig host = agent.host();
         if (!host.enabled()) {
-            return new KmsDoctor.SimulatedDns(
+            return new KmsDoctor.SimulatedZone(
                     SimulatedSite.DOMAIN, Optional.empty(), "the agent's KMS host role is off (host.enabled=false)");
         }
         if (host.mode() == HostMode.WATCH || !host.publishDns()) {
-            return new KmsDoctor.SimulatedDns(
+            return new KmsDoctor.SimulatedZone(
                     SimulatedSite.DOMAIN,
                     Optional.empty(),
                     host.mode() == HostMode.WATCH
                             ? "host.mode: watch models no host"
                             : "the agent's KMS host role does not publish it (host.publishDns=false)");
         }
-        return new KmsDoctor.SimulatedDns(
+        return new KmsDoctor.SimulatedZone(
                 SimulatedSite.DOMAIN,
                 Optional.of(new SrvRecord(0, 0, host.port(), choice.stack().machineName())),
                 "");

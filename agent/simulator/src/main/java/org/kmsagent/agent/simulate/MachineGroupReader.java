@@ -26,7 +26,7 @@ import org.kmsagent.api.WindowsVersion;
  */
 final class MachineGroupReader {
     /** How far a machine's clock may be off either way: 100 years (beyond 4 hours every request is refused anyway). */
-    static final Duration MAX_CLOCK_SKEW = Duration.ofDays(36_500);
+    static final Duration MAX_SCENARIO_CLOCK_SKEW = Duration.ofDays(36_500);
     /**
      * The Windows versions a group may name ({@code windows: 11}); any other is written {@code major.minor[.build]}.
      * Windows 11 reports itself as 10.0, and the licensing service it uses for Office is Windows 10's.
@@ -135,10 +135,10 @@ final class MachineGroupReader {
         Duration every = Durations.read(field + ".every", g.every() == null ? "0" : g.every(), problems);
         Duration leave = g.leave() == null ? null : Durations.read(field + ".leave", g.leave(), problems);
         Duration skew = Durations.read(field + ".clockSkew", g.clockSkew() == null ? "0" : g.clockSkew(), problems);
-        if (skew != null && skew.abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+        if (skew != null && skew.abs().compareTo(MAX_SCENARIO_CLOCK_SKEW) > 0) {
             problems.add(new FieldProblem(
                     field + ".clockSkew",
-                    BoundedInput.shown(g.clockSkew()) + " is more than the allowed " + MAX_CLOCK_SKEW.toDays()
+                    BoundedInput.shown(g.clockSkew()) + " is more than the allowed " + MAX_SCENARIO_CLOCK_SKEW.toDays()
                             + "d (100 years) either way"));
         }
         boolean lastArrives = true;

@@ -36,7 +36,7 @@ public final class ScenarioReader {
     public static final Instant DEFAULT_START = Instant.parse("2026-01-05T08:00:00Z");
     /**
      * The earliest and latest start of a run: with the longest durations ({@link Durations#MAX}) and clock skews
-     * ({@link MachineGroupReader#MAX_CLOCK_SKEW}) added, every time of a run stays far inside what the clock and the request encoding
+     * ({@link MachineGroupReader#MAX_SCENARIO_CLOCK_SKEW}) added, every time of a run stays far inside what the clock and the request encoding
      * hold.
      */
     static final Instant EARLIEST_START = Instant.parse("1970-01-01T00:00:00Z");

@@ -6,7 +6,7 @@ import com.sun.jna.Structure;
 /**
  * The native layout of a Windows {@code GUID} (SLC's {@code SLID}, COM's {@code CLSID} and {@code IID}): 16 bytes,
  * Data1-3 in the machine's byte order (little-endian on x86 and x64), Data4 as 8 bytes in order (docs/kms-rules.md
- * §8.3). A structure argument is passed by reference, so it maps {@code const GUID*}. Convert with {@link Guids}.
+ * §8.3). A structure argument is passed by reference, so it maps {@code const GUID*}. Convert with {@link NativeGuids}.
  *
  * <p>The project's own mapping, so that the agent needs JNA only, not jna-platform (1.4 MB that the machine agent
  * would ship for this and a handful of calls; docs/performance-log.md, "Machine agent start-up footprint").

@@ -8,8 +8,8 @@ import java.util.UUID;
  * Conversions between {@link UUID} and the Windows {@code GUID} layout (Data1-3 little-endian in memory,
  * docs/kms-rules.md §8.3). Going through the text form keeps the byte order right on both sides.
  */
-public final class Guids {
-    private Guids() {}
+public final class NativeGuids {
+    private NativeGuids() {}
 
     /** A fresh native GUID holding {@code id}: the UUID's text order is Data1, Data2, Data3, then Data4's bytes. */
     public static NativeGuid toGuid(UUID id) {

@@ -32,7 +32,7 @@ public final class SlLicensingStatusStruct extends Structure {
     /** Copies the record into a Java value. */
     public SlLicensingStatus toValue() {
         return new SlLicensingStatus(
-                Guids.toUuid(SkuId),
+                NativeGuids.toUuid(SkuId),
                 eStatus,
                 Integer.toUnsignedLong(dwGraceTime),
                 Integer.toUnsignedLong(dwTotalGraceDays),

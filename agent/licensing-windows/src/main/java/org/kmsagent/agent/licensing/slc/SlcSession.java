@@ -74,7 +74,7 @@ public final class SlcSession implements AutoCloseable {
     public List<UUID> installedProductKeyIds(UUID skuId) throws LicensingException {
         IntByReference n = new IntByReference();
         PointerByReference out = new PointerByReference();
-        int hr = lib.SLGetInstalledProductKeyIds(live(), Guids.toGuid(skuId), n, out);
+        int hr = lib.SLGetInstalledProductKeyIds(live(), NativeGuids.toGuid(skuId), n, out);
         return readIds("SLGetInstalledProductKeyIds(" + skuId + ")", hr, n, out);
     }
 
@@ -114,14 +114,14 @@ public final class SlcSession implements AutoCloseable {
     /** {@code SLGetProductSkuInformation}. */
     public SlValue skuInformation(UUID skuId, String name) throws LicensingException {
         Reply r = new Reply();
-        int hr = lib.SLGetProductSkuInformation(live(), Guids.toGuid(skuId), Utf16.of(name), r.type, r.cb, r.out);
+        int hr = lib.SLGetProductSkuInformation(live(), NativeGuids.toGuid(skuId), Utf16.of(name), r.type, r.cb, r.out);
         return readValue("SLGetProductSkuInformation(" + skuId + ", " + name + ")", hr, r);
     }
 
     /** {@code SLGetPKeyInformation}. */
     public SlValue pkeyInformation(UUID pkeyId, String name) throws LicensingException {
         Reply r = new Reply();
-        int hr = lib.SLGetPKeyInformation(live(), Guids.toGuid(pkeyId), Utf16.of(name), r.type, r.cb, r.out);
+        int hr = lib.SLGetPKeyInformation(live(), NativeGuids.toGuid(pkeyId), Utf16.of(name), r.type, r.cb, r.out);
         return readValue("SLGetPKeyInformation(" + pkeyId + ", " + name + ")", hr, r);
     }
 
@@ -129,7 +129,7 @@ public final class SlcSession implements AutoCloseable {
     public SlValue applicationInformation(UUID applicationId, String name) throws LicensingException {
         Reply r = new Reply();
         int hr = lib.SLGetApplicationInformation(
-                live(), Guids.toGuid(applicationId), Utf16.of(name), r.type, r.cb, r.out);
+                live(), NativeGuids.toGuid(applicationId), Utf16.of(name), r.type, r.cb, r.out);
         return readValue("SLGetApplicationInformation(" + applicationId + ", " + name + ")", hr, r);
     }
 
@@ -148,7 +148,7 @@ public final class SlcSession implements AutoCloseable {
     public SlValue genuineInformation(UUID skuId, String name) throws LicensingException {
         live();
         Reply r = new Reply();
-        int hr = lib.SLGetGenuineInformation(Guids.toGuid(skuId), Utf16.of(name), r.type, r.cb, r.out);
+        int hr = lib.SLGetGenuineInformation(NativeGuids.toGuid(skuId), Utf16.of(name), r.type, r.cb, r.out);
         return readValue("SLGetGenuineInformation(" + skuId + ", " + name + ")", hr, r);
     }
 
@@ -189,7 +189,7 @@ public final class SlcSession implements AutoCloseable {
     }
 
     private static NativeGuid guid(UUID id) {
-        return id == null ? null : Guids.toGuid(id);
+        return id == null ? null : NativeGuids.toGuid(id);
     }
 
     private List<UUID> readIds(String call, int hr, IntByReference n, PointerByReference out)
@@ -201,7 +201,7 @@ public final class SlcSession implements AutoCloseable {
             checkArray(call, count, p);
             List<UUID> ids = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                ids.add(Guids.read(p, i));
+                ids.add(NativeGuids.read(p, i));
             }
             return List.copyOf(ids);
         } finally {

@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.kmsagent.agent.licensing.slc.Guids;
 import org.kmsagent.agent.licensing.slc.LicensingWriter;
+import org.kmsagent.agent.licensing.slc.NativeGuids;
 import org.kmsagent.agent.licensing.win32.Utf16;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.LicensingException;
@@ -194,10 +194,10 @@ public final class WmiLicensingWriter implements LicensingWriter {
         PointerByReference out = new PointerByReference();
         check(
                 ole32.CoCreateInstance(
-                        Guids.toGuid(CLSID_WBEM_LOCATOR),
+                        NativeGuids.toGuid(CLSID_WBEM_LOCATOR),
                         Pointer.NULL,
                         Ole32Library.CLSCTX_INPROC_SERVER,
-                        Guids.toGuid(IID_IWBEM_LOCATOR),
+                        NativeGuids.toGuid(IID_IWBEM_LOCATOR),
                         out),
                 "WMI " + what + ": WbemLocator");
         try (ComObject locator = new ComObject(out.getValue())) {

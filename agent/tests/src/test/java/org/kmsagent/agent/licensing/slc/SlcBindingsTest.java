@@ -89,7 +89,7 @@ class SlcBindingsTest {
             assertThat(s.pkeyInformation(pkey, "Channel")).hasToString("Volume:GVLK");
             // ProductSkuId is SL_DATA_BINARY: the 16-byte SLID in Windows GUID layout.
             SlValue.Binary id = (SlValue.Binary) s.pkeyInformation(pkey, "ProductSkuId");
-            assertThat(Guids.fromBytes(id.bytes())).isEqualTo(sku);
+            assertThat(NativeGuids.fromBytes(id.bytes())).isEqualTo(sku);
         }
     }
 

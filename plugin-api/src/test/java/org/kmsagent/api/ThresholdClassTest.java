@@ -1,6 +1,7 @@
 package org.kmsagent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,11 @@ class ThresholdClassTest {
 
     @Test
     void aClassNeedsAKebabCaseNameAndACountOfAtLeastOne() {
-        assertThat(new ThresholdClass("lab-pool", 3).minimumCount()).isEqualTo(3);
+        // Accepted: kebab-case names, digits included, down to a count of 1.
+        assertThatCode(() -> new ThresholdClass("lab-pool", 1)).doesNotThrowAnyException();
+        assertThatCode(() -> new ThresholdClass("pool2", 3)).doesNotThrowAnyException();
         assertThatThrownBy(() -> new ThresholdClass("Lab Pool", 3)).hasMessageContaining("kebab-case");
+        assertThatThrownBy(() -> new ThresholdClass("lab-", 3)).hasMessageContaining("kebab-case");
         assertThatThrownBy(() -> new ThresholdClass("lab", 0)).hasMessageContaining("at least 1");
     }
 }

@@ -18,7 +18,7 @@ import org.kmsagent.api.LicenseStatus;
 
 /**
  * Renders a {@link StatusReport} as the text an administrator knows from {@code slmgr /dlv}, or as JSON with the
- * same fields (documented in docs/windows.md, "What status shows").
+ * same fields (documented in docs/windows.md, "What `kms-agent status` shows").
  */
 public final class StatusFormat {
     /** Made at the first JSON report: the text one, what most runs print, needs no object mapper. */

@@ -138,7 +138,7 @@ public final class FleetLink {
     public static NetClientOptions clientOptions(List<String> fingerprints, String caFile) {
         // A hub working through a reconnection storm may take longer than Vert.x's default 10 s to finish a
         // handshake; giving up on it throws away both sides' work and starts another (docs/fleet.md,
-        // SlowHandshakeTest).
+        // SlowHandshakeIT).
         NetClientOptions o = new NetClientOptions()
                 .setSsl(true)
                 .setConnectTimeout(5_000)

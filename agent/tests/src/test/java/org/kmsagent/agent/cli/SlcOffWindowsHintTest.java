@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SlcOffWindowsHintTest {
     @Test
     void statusWithSlcOffWindowsNamesTheSimulatedStackForEachCommand() {
-        assumeFalse(Platform.isWindows());
+        assumeFalse(Platform.isWindows(), "on Windows the slc stack exists, so there is no off-Windows hint to check");
         CliRun run = CliRun.of("status", "--licensing", "slc");
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.err())

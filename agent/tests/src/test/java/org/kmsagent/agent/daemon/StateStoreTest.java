@@ -83,7 +83,10 @@ class StateStoreTest {
 
     @Test
     void theStateIsTheOwnersAloneWhereTheFileSystemHasPosixPermissions() throws Exception {
-        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        assumeTrue(
+                dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+                "no POSIX modes on this file system (Windows): there the state file inherits its folder's access list,"
+                        + " which the agent does not set (core.OwnerOnly)");
         Path file = dir.resolve("data").resolve("state.json");
         StateStore store = new StateStore(file, CLOCK);
         store.save(AgentState.empty());

@@ -113,9 +113,9 @@ class ServiceHostTest {
         assertThat(s).hasSize(2);
         assertThat(s.get(0))
                 .isEqualTo(new Status(SERVICE_WIN32_OWN_PROCESS, SERVICE_START_PENDING, 0, 0, 0, 1, 60_000));
+        // What the SCM is told the service accepts: STOP (0x1), SHUTDOWN (0x4) and PRESHUTDOWN (0x100), winsvc.h's.
         assertThat(s.get(1))
                 .isEqualTo(new Status(SERVICE_WIN32_OWN_PROCESS, SERVICE_RUNNING, 0x1 | 0x4 | 0x100, 0, 0, 0, 0));
-        assertThat(ServiceHost.ACCEPTED_WHEN_RUNNING).isEqualTo(0x105);
         assertThat(dbl.tableName()).isEqualTo("kms-agent");
         assertThat(dbl.handlerName()).isEqualTo("kms-agent");
         assertThat(body.starts).hasValue(1);

@@ -23,8 +23,11 @@ import org.kmsagent.agent.config.TokenConfig;
  * A hub busy with a reconnection storm can take longer than Vert.x's default 10 s to finish a TLS handshake. Neither
  * the bridge nor an agent's link gives up on it then: giving up threw away the work both had done and sent the
  * agent round again, which is what turned storms of 10,000 agents into minutes (docs/performance-log.md).
+ *
+ * <p>An IT (failsafe), not a unit test: it holds a real event loop for 11 s of wall-clock time, just past Vert.x's
+ * default, on loopback. A shorter timeout given to the classes for the test would no longer check the one they use.
  */
-class SlowHandshakeTest {
+class SlowHandshakeIT {
     @TempDir
     Path dir;
 

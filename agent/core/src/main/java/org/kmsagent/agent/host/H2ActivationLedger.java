@@ -3,6 +3,8 @@ package org.kmsagent.agent.host;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,6 +21,7 @@ import java.util.UUID;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
+import org.kmsagent.agent.core.FileReason;
 import org.kmsagent.agent.core.OwnerOnly;
 import org.kmsagent.api.HResult;
 
@@ -112,6 +115,7 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
      * Opens (or creates) the durable ledger in the H2 file {@code file} (H2 adds {@code .mv.db}; a path already ending
      * in {@code .mv.db} is taken as is). Its parent directory is created if missing.
      *
+     * @throws LedgerAccessException the file is there but this account may not read and write it
      * @throws LedgerException if the file cannot be opened (in use by another process, not an H2 database, or written
      *     by a newer schema version)
      */
@@ -128,6 +132,7 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
         } catch (IOException e) {
             throw new LedgerException("cannot create the directory of the activation ledger " + base + ".mv.db", e);
         }
+        refuseInaccessible(Path.of(base + ".mv.db"));
         refuseNewerSchema(base);
         H2ActivationLedger ledger = new H2ActivationLedger(fileUrl(base), base + ".mv.db", true);
         try {
@@ -136,9 +141,36 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
             OwnerOnly.file(Path.of(base + ".mv.db"));
         } catch (IOException e) {
             ledger.close();
-            throw new LedgerException("cannot make the activation ledger " + base + ".mv.db its owner's only", e);
+            // Another account's file this one may write (mode 0666): intact, but not this account's to keep private.
+            throw new LedgerAccessException(
+                    "cannot make the activation ledger " + base + ".mv.db its owner's only: " + FileReason.of(e)
+                            + ownerAndMode(Path.of(base + ".mv.db")),
+                    e);
         }
         return ledger;
+    }
+
+    /**
+     * Refuses a ledger this account may not read and write before H2 tries: H2 then says only "Could not open file",
+     * which reads as damage, and a damaged ledger is moved aside and started afresh, every pool at zero (operations.md).
+     */
+    private static void refuseInaccessible(Path file) {
+        if (!Files.exists(file) || (Files.isReadable(file) && Files.isWritable(file))) {
+            return;
+        }
+        throw new LedgerAccessException("cannot open the activation ledger " + file + ": this account ("
+                + System.getProperty("user.name") + ") may not " + (Files.isReadable(file) ? "write" : "read") + " it"
+                + ownerAndMode(file) + "; give the file to the agent's account, or run the agent as its owner");
+    }
+
+    /** {@code  (owner root, rw-r--r--)}, or nothing where the file system does not say. */
+    private static String ownerAndMode(Path file) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class);
+            return " (owner " + a.owner().getName() + ", " + PosixFilePermissions.toString(a.permissions()) + ")";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
     }
 
     /**

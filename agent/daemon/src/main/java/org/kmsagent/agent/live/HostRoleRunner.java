@@ -20,6 +20,7 @@ import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.agent.host.H2ActivationLedger;
 import org.kmsagent.agent.host.HostConfig;
 import org.kmsagent.agent.host.HostSettings;
+import org.kmsagent.agent.host.LedgerAccessException;
 import org.kmsagent.agent.host.LedgerException;
 import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.licensing.eventlog.KmsEventWatcher;
@@ -181,7 +182,8 @@ final class HostRoleRunner {
     /**
      * Opens the host role's ledger. A damaged file (garbage, truncated, torn beyond H2's own recovery) is moved aside
      * ({@link DamagedFiles}) and a new, empty ledger made in its place: the pool refills as clients renew. When even
-     * that fails, or the file is in use by another process or written by a newer version (not damage: left alone),
+     * that fails, or the file is in use by another process, written by a newer version or not this account's to read
+     * and write (not damage: left alone),
      * the host role stays off for this run and the banner says why; the renewal of this machine's own products is
      * not affected. Returns null when the host role is off.
      */
@@ -217,6 +219,9 @@ final class HostRoleRunner {
 
     /** Whether opening the ledger failed for what is in the file, not because another process holds it. */
     private static boolean isDamage(LedgerException e) {
+        if (e instanceof LedgerAccessException) {
+            return false; // intact, only not this account's to open: moving it aside would lose every pool
+        }
         String message = String.valueOf(e.getMessage());
         if (message.contains("has schema version")) {
             return false; // a newer agent's ledger: not ours to move

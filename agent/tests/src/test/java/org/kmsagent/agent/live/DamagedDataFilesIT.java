@@ -3,6 +3,7 @@ package org.kmsagent.agent.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -77,6 +78,19 @@ class DamagedDataFilesIT {
             List<ProductView> products = control.get().products();
             return !products.isEmpty() && products.stream().allMatch(p -> p.lastResult() != null);
         });
+    }
+
+    /** Sets or clears a file's immutable attribute; false where chattr is missing or the file system lacks it. */
+    private static boolean chattr(String change, Path file) throws InterruptedException {
+        try {
+            return new ProcessBuilder("chattr", change, file.toString())
+                            .redirectErrorStream(true)
+                            .start()
+                            .waitFor()
+                    == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static Path aside(Path file) throws Exception {
@@ -155,6 +169,38 @@ class DamagedDataFilesIT {
                     .anyMatch(l -> l.contains("bridge listening"));
             assertThat(control.get().host().enabled()).isFalse();
             awaitOwnProductsRenewed();
+        }
+    }
+
+    @Test
+    void aLedgerThisAccountMayNotWriteIsLeftWhereItIsNotMovedAsideAsDamage() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        try (AgentDaemon first = start(data)) {
+            awaitOwnProductsRenewed();
+        }
+        Path ledger = data.resolve("ledger.mv.db");
+        byte[] before = Files.readAllBytes(ledger);
+        // A file the agent's account may not write (a restore done as another user): made so for root too by the
+        // immutable attribute, which access(2) honours for every account. Before, H2's "Could not open file" was
+        // taken for damage: the intact ledger was moved aside and every pool started again at zero.
+        assumeTrue(
+                chattr("+i", ledger),
+                "chattr +i is not available on this file system: a file no account may write cannot be made here");
+        try (AgentDaemon daemon = start(data)) {
+            assertThat(daemon.banner())
+                    .as(String.join("\n", daemon.banner()))
+                    .anyMatch(l -> l.startsWith("kms-agent: KMS host role disabled: cannot open the activation ledger "
+                                    + ledger + ": this account (")
+                            && l.contains("may not write it"))
+                    .noneMatch(l -> l.contains("damaged"))
+                    .anyMatch(l -> l.contains("bridge listening"));
+            assertThat(control.get().host().enabled()).isFalse();
+        } finally {
+            chattr("-i", ledger);
+        }
+        assertThat(Files.readAllBytes(ledger)).isEqualTo(before);
+        try (Stream<Path> files = Files.list(data)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".damaged-"));
         }
     }
 

@@ -2,7 +2,9 @@ package org.kmsagent.agent.simulate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,7 +200,8 @@ public record Scenario(
      * @param licensePacks the license packs installed
      * @param activationInterval the retry interval it hands clients (§2.1)
      * @param renewalInterval the renewal interval it hands clients (§2.1)
-     * @param outages when it cannot be reached
+     * @param outages when it cannot be reached; overlapping or touching ones are merged into one, in time order
+     *     ({@link Outage#merged}): a host is down or up, not down twice
      * @param catalogKeys every host key the loaded families declare, with its family (for diagnosis)
      * @param priority its SRV record's priority (lower is tried first, kms-rules.md §2.5)
      * @param weight its SRV record's weight among hosts of one priority
@@ -222,7 +225,7 @@ public record Scenario(
             catalogKeys = catalogKeys == null ? Map.of() : Map.copyOf(catalogKeys);
             hostKeys = List.copyOf(hostKeys);
             licensePacks = Set.copyOf(licensePacks);
-            outages = List.copyOf(outages);
+            outages = Outage.merged(outages);
             changes = List.copyOf(changes);
         }
     }
@@ -238,7 +241,30 @@ public record Scenario(
     }
 
     /** The host is unreachable from {@code from} to {@code to}, both counted from the start. */
-    public record Outage(Duration from, Duration to) {}
+    public record Outage(Duration from, Duration to) {
+        /**
+         * The outages as the host lives them, in time order: those that overlap or touch are one, from the first's
+         * start to the last's end. Kept apart, a scenario's {@code outages: [{from: 2d, to: 6d}, {from: 4d, to: 8d}]}
+         * (or a what-if's outage over one the snapshot has) brought the host back at day 6 in the timeline and the
+         * report while it stayed down to day 8.
+         */
+        public static List<Outage> merged(List<Outage> outages) {
+            List<Outage> sorted = new ArrayList<>(outages);
+            sorted.sort(Comparator.comparing(Outage::from));
+            List<Outage> out = new ArrayList<>();
+            for (Outage o : sorted) {
+                Outage last = out.isEmpty() ? null : out.get(out.size() - 1);
+                if (last != null && o.from().compareTo(last.to()) <= 0) {
+                    out.set(
+                            out.size() - 1,
+                            new Outage(last.from(), o.to().compareTo(last.to()) > 0 ? o.to() : last.to()));
+                } else {
+                    out.add(o);
+                }
+            }
+            return List.copyOf(out);
+        }
+    }
 
     /** One product a group's machines have installed. */
     public record ProductPlan(LoadedFamily family, Sku sku) {}

@@ -459,6 +459,36 @@ class SimulateCommandTest {
     }
 
     @Test
+    void overlappingOutagesOfOneHostAreOneOutageInTheTimelineAndTheJson() throws Exception {
+        // Before: the host came back at day 6 (the first outage's end) in the timeline, the JSON and the report's
+        // shading, while every request failed up to day 8.
+        Path scenario = write("overlap.yaml", """
+        seed: 3
+        days: 10
+        machines:
+          - name: srv-{n}
+            count: 5
+            family: windows-server
+            edition: Windows Server 2022 Standard
+        host:
+          outages:
+            - {from: 4d, to: 8d}
+            - {from: 2d, to: 6d}
+        """);
+        Run json = LabFixtures.simulate(scenario.toString(), "--json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        List<String> hostLines = json.out()
+                .lines()
+                .filter(l -> l.contains("\"event\":\"host-down\"") || l.contains("\"event\":\"host-up\""))
+                .toList();
+        assertThat(hostLines).hasSize(2);
+        assertThat(hostLines.get(0)).contains("\"event\":\"host-down\"").contains("\"minute\":2880,");
+        assertThat(hostLines.get(1)).contains("\"event\":\"host-up\"").contains("\"minute\":11520,");
+        Run timeline = LabFixtures.simulate(scenario.toString());
+        assertThat(timeline.out()).contains("day   8 00:00").doesNotContain("day   6 00:00  KMS host");
+    }
+
+    @Test
     void aNegativeSeedIsASeedLikeAnyOther() {
         // A run prints its seed, and a snapshot's is drawn from its content: a negative one must be given back as is.
         Run r = LabFixtures.simulate("--clients", "1", "--days", "1", "--seed", "-5");

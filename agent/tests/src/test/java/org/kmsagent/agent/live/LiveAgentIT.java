@@ -186,6 +186,28 @@ class LiveAgentIT {
     }
 
     @Test
+    void anEmptyPluginsFolderIsAWarningInTheBannerNotOnlyZeroLoaded() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("plugins"));
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "pluginsDir=" + empty)) {
+            assertThat(f.agent.products()).isEmpty();
+            assertThat(f.agent.banner())
+                    .contains("kms-agent: no plugin loaded from "
+                            + empty.toAbsolutePath().normalize()
+                            + ": no product is kept activated; copy the family plugins there (the plugins folder of"
+                            + " the release archive) (docs/plugin-guide.md)");
+        }
+        Path missing = dir.resolve("no-such-folder");
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "pluginsDir=" + missing)) {
+            assertThat(f.agent.banner())
+                    .anyMatch(l -> l.startsWith("kms-agent: no plugin loaded from ")
+                            && l.contains("point pluginsDir or --plugins-dir at the folder of the family plugins"));
+        }
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"))) {
+            assertThat(f.agent.banner()).noneMatch(l -> l.contains("no plugin loaded"));
+        }
+    }
+
+    @Test
     void unloadingAPluginStopsItsRenewalAndLoadingItAgainResumesIt() throws Exception {
         try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "host.enabled=true")) {
             await().atMost(Duration.ofSeconds(30))

@@ -1,6 +1,8 @@
 package org.kmsagent.agent.cli;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.licensing.LicensingStacks;
 import org.kmsagent.agent.plugin.LoadedFamily;
@@ -15,6 +17,11 @@ public interface CliServices {
 
     /** The families loaded from the plugins directory. */
     List<LoadedFamily> families();
+
+    /** The plugins directory the families were loaded from, where known (a test's families come from none). */
+    default Optional<Path> pluginsDirectory() {
+        return Optional.empty();
+    }
 
     /**
      * The signature check the families were loaded with ({@code plugins.trustStore}), as read for that load: what

@@ -4,8 +4,10 @@ import com.google.inject.Guice;
 import com.google.inject.Module;
 import com.sun.jna.Platform;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.config.AgentConfig;
@@ -33,6 +35,11 @@ final class DefaultCliServices implements CliServices {
     @Override
     public List<LoadedFamily> families() {
         return plugins().registry().families();
+    }
+
+    @Override
+    public Optional<Path> pluginsDirectory() {
+        return Optional.of(plugins().directory());
     }
 
     @Override

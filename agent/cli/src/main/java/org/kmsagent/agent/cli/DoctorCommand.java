@@ -141,7 +141,8 @@ public final class DoctorCommand extends MachineReportCommand {
                 ? KmsDoctor.withDomain(choice.stack(), lookup, probe, domainOverride.get(), clock)
                 : new KmsDoctor(
                         choice.stack(), lookup, probe, MachineDomain::current, clock, simulatedDns(choice, agent));
-        DoctorReport report = doctor.diagnose(services().families(), choice);
+        DoctorReport report =
+                doctor.diagnose(services().families(), choice, services().pluginsDirectory());
         report = withAgentRecord(report, agent);
         print(DoctorFormat.json(report), DoctorFormat.text(report));
         return report.failed() ? 1 : 0;

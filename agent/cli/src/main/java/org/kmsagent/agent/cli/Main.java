@@ -35,13 +35,21 @@ public final class Main {
     /**
      * A command whose standard output could not be written (a full disk behind {@code > year.txt}) failed, whatever
      * it returned: Java's print streams keep write errors to themselves, and a script took the cut-short file for the
-     * whole with exit 0. A pipe whose reader stopped early ({@code | grep -q}, {@code | head -1}) is not that: the
-     * reader had what it wanted, and a command killed by SIGPIPE would have said nothing either (the JVM ignores the
-     * signal, so the command keeps its own exit code rather than 141).
+     * whole with exit 0. The loss is said whatever the command's own exit code: {@code doctor --json > file} that
+     * found problems exits 1 either way, and a script must be told that the file does not hold them all. A command
+     * that already failed keeps its exit code (doctor's 1, a usage error's 2, ctl's 3), one that did not exits 1. A
+     * pipe whose reader stopped early ({@code | grep -q}, {@code | head -1}) is not that: the reader had what it
+     * wanted, and a command killed by SIGPIPE would have said nothing either (the JVM ignores the signal, so the
+     * command keeps its own exit code rather than 141).
      */
     static int withOutputWritten(CommandLine commandLine, int exitCode) {
+        return withOutputWritten(commandLine, exitCode, STANDARD_OUTPUT_LINK);
+    }
+
+    /** As {@link #withOutputWritten(CommandLine, int)}, telling a pipe by {@code standardOutputLink}. */
+    static int withOutputWritten(CommandLine commandLine, int exitCode, Path standardOutputLink) {
         boolean lost = commandLine.getOut().checkError() | System.out.checkError();
-        if (!lost || exitCode != 0 || standardOutputIsPipe(STANDARD_OUTPUT_LINK)) {
+        if (!lost || standardOutputIsPipe(standardOutputLink)) {
             return exitCode;
         }
         commandLine
@@ -49,7 +57,7 @@ public final class Main {
                 .println("kms-agent: standard output could not be written (a full disk, or a pipe closed before the"
                         + " end): what it printed is incomplete");
         commandLine.getErr().flush();
-        return 1;
+        return exitCode != 0 ? exitCode : 1;
     }
 
     /**

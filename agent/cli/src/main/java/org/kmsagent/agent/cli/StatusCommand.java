@@ -29,7 +29,7 @@ public final class StatusCommand extends MachineReportCommand {
     public Integer call() throws Exception {
         LicensingStacks.Choice choice = licensingStack();
         StatusReport report = new StatusReader(choice.stack()).read(services().families(), choice.reason());
-        print(StatusFormat.json(report), StatusFormat.text(report));
+        print(StatusFormat.json(report), StatusFormat.text(report, services().pluginsDirectory()));
         return report.hasErrors() ? 1 : 0;
     }
 }

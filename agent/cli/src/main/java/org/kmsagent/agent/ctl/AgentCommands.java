@@ -49,6 +49,11 @@ final class AgentCommands {
                             p.getString("lastResult"));
                 });
                 t.print(out);
+                if (reply.getJsonArray("products", new JsonArray()).isEmpty()) {
+                    // An agent over an empty plugins folder printed a bare header, as if all were well.
+                    out.println("No product: the agent has no product family loaded, or none of its families' products"
+                            + " is installed here ('ctl plugins' lists what is loaded).");
+                }
                 licensingCalls(reply.getJsonObject("licensingCalls")).ifPresent(out::println);
             });
         }

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.doctor;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -105,6 +106,15 @@ public final class KmsDoctor {
 
     /** Diagnoses every family's installed products. */
     public DoctorReport diagnose(List<LoadedFamily> families, LicensingStacks.Choice choice) {
+        return diagnose(families, choice, Optional.empty());
+    }
+
+    /**
+     * Diagnoses every family's installed products; with none loaded, the warning names {@code pluginsDirectory}
+     * (where known).
+     */
+    public DoctorReport diagnose(
+            List<LoadedFamily> families, LicensingStacks.Choice choice, Optional<Path> pluginsDirectory) {
         List<Finding> out = new ArrayList<>();
         Set<String> checked = new HashSet<>();
         boolean clockRefused = false;
@@ -112,8 +122,11 @@ public final class KmsDoctor {
             out.add(Finding.warn(
                     "agent",
                     "families",
-                    "no product family is loaded, so no product was checked",
-                    "check the plugins directory"));
+                    "no product family is loaded"
+                            + pluginsDirectory.map(d -> " from " + d).orElse("")
+                            + ", so no product was checked, and an agent started over it keeps none activated",
+                    "copy the family plugins there (the plugins folder of the release archive), or point pluginsDir"
+                            + " or --plugins-dir at them (docs/plugin-guide.md)"));
         }
         for (LoadedFamily family : families) {
             List<InstalledProduct> installed;

@@ -3,11 +3,13 @@ package org.kmsagent.agent.status;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.kmsagent.agent.licensing.LicenseDetails;
 import org.kmsagent.api.ActivationResult;
 import org.kmsagent.api.HResult;
@@ -139,6 +141,14 @@ public final class StatusFormat {
 
     /** The report as {@code slmgr /dlv}-style text. */
     public static String text(StatusReport report) {
+        return text(report, Optional.empty());
+    }
+
+    /**
+     * The report as {@code slmgr /dlv}-style text; with no family loaded, it names {@code pluginsDirectory} (where
+     * known) and what to put there.
+     */
+    public static String text(StatusReport report, Optional<Path> pluginsDirectory) {
         StringBuilder b = new StringBuilder();
         b.append("Machine: ")
                 .append(report.machine())
@@ -151,7 +161,10 @@ public final class StatusFormat {
                 .append(report.stackReason())
                 .append('\n');
         if (report.families().isEmpty()) {
-            b.append("No product family is loaded.\n");
+            b.append(pluginsDirectory
+                    .map(d -> "No product family is loaded from " + d
+                            + ": no product was read; copy the family plugins there (docs/plugin-guide.md).\n")
+                    .orElse("No product family is loaded.\n"));
         }
         for (FamilyStatus f : report.families()) {
             b.append('\n')

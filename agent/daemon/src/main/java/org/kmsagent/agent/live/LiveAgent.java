@@ -155,6 +155,18 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         for (PluginProblem p : plugins.problems()) {
             banner.add("kms-agent: plugin not loaded: " + p.message());
         }
+        if (ids.isEmpty()) {
+            // The agent runs, and keeps nothing activated: said once here and in the log, not only as "0 loaded".
+            String line = "no plugin loaded from " + plugins.directory() + ": no product is kept activated; "
+                    + (!plugins.problems().isEmpty()
+                            ? "fix the plugins not loaded (named above), or copy the family plugins there"
+                            : Files.isDirectory(plugins.directory())
+                                    ? "copy the family plugins there (the plugins folder of the release archive)"
+                                    : "point pluginsDir or --plugins-dir at the folder of the family plugins")
+                    + " (docs/plugin-guide.md)";
+            LOG.warn(line);
+            banner.add("kms-agent: " + line);
+        }
         if (licensing.site() != null) {
             for (String line :
                     licensing.site().unknownEditions(plugins.registry().families())) {

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.kmsagent.agent.bus.AgentControl;
 import org.kmsagent.agent.bus.BusCodes;
@@ -116,8 +118,21 @@ final class LiveControl implements AgentControl {
             List<LoadedFamily> chosen = select(family);
             List<ActionResult> out = new ArrayList<>();
             List<String> changed = new ArrayList<>();
+            Map<LoadedFamily, List<InstalledProduct>> installed = new LinkedHashMap<>();
             for (LoadedFamily f : chosen) {
-                for (InstalledProduct p : tracker.find(f)) {
+                installed.put(f, tracker.find(f));
+                if (key.isPresent()) {
+                    // Refused before anything is installed: the licensing service would put another family's GVLK
+                    // on that family's product and this reply would say it was done for this one.
+                    GivenKeys.check(
+                            key.get(),
+                            f,
+                            installed.get(f),
+                            pluginHost().registry().families());
+                }
+            }
+            for (LoadedFamily f : chosen) {
+                for (InstalledProduct p : installed.get(f)) {
                     try {
                         String message = f.call((ext, h) -> {
                             if (key.isPresent()) {

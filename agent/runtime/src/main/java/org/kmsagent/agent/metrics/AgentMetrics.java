@@ -30,6 +30,11 @@ import org.kmsagent.agent.bus.BusAddresses;
  */
 public final class AgentMetrics {
     private static final DeliveryOptions LOCAL = new DeliveryOptions().setSendTimeout(5_000);
+    /** {@code kmsagent_families_loaded}: 0 is an agent that runs and keeps nothing activated (no plugin loaded). */
+    private static final String FAMILIES_LOADED = "kmsagent.families.loaded";
+
+    private static final String FAMILIES_LOADED_HELP =
+            "Product families loaded from the plugins folder; 0: no product is kept activated";
 
     private final Vertx vertx;
     private final Figures figures;
@@ -85,14 +90,23 @@ public final class AgentMetrics {
                 });
         Future<?> plugins = request(BusAddresses.PLUGINS_LIST)
                 .map(reply -> {
-                    long failed = reply.getJsonArray("plugins", new JsonArray()).stream()
+                    JsonArray list = reply.getJsonArray("plugins", new JsonArray());
+                    long failed = list.stream()
                             .filter(p -> p instanceof JsonObject o && "FAILED".equals(o.getString("state")))
                             .count();
                     figures.set("kmsagent.plugin.load.failures", "Plugins that failed to load or start", failed);
+                    long families = list.stream()
+                            .filter(p -> p instanceof JsonObject o && "STARTED".equals(o.getString("state")))
+                            .mapToLong(p -> ((JsonObject) p)
+                                    .getJsonArray("families", new JsonArray())
+                                    .size())
+                            .sum();
+                    figures.set(FAMILIES_LOADED, FAMILIES_LOADED_HELP, families);
                     return null;
                 })
                 .otherwise(e -> {
                     figures.set("kmsagent.plugin.load.failures", "Plugins that failed to load or start", Map.of());
+                    figures.set(FAMILIES_LOADED, FAMILIES_LOADED_HELP, Map.of());
                     return null;
                 });
         return Future.join(products, host, plugins).mapEmpty();

@@ -223,9 +223,12 @@ public final class InMemoryAgent implements AgentControl {
 
     @Override
     public synchronized void unloadPlugin(String pluginId) {
-        if (plugins.remove(pluginId) == null) {
+        PluginView gone = plugins.remove(pluginId);
+        if (gone == null) {
             throw ControlException.notFound("unknown plugin: " + pluginId);
         }
+        // As the live agent: a family unloaded is no longer tracked, so its products leave the status.
+        products.values().removeIf(p -> gone.families().contains(p.family));
         changes++;
     }
 

@@ -46,6 +46,34 @@ class StandardOutputLostIT {
     }
 
     /**
+     * {@code kms-agent doctor --json > report.json} on a full disk: doctor found problems (the simulated machine has no
+     * KMS host), so it exits 1 as it would anyway, but it said nothing of the lost report.
+     */
+    @Test
+    void aCommandThatFoundProblemsStillSaysItsOutputWasLost() throws Exception {
+        File full = new File("/dev/full");
+        assumeTrue(full.exists(), "needs /dev/full (Linux)");
+        List<String> doctor = List.of(
+                "doctor", "--json", "--plugins-dir", PluginJars.builtPlugins().toString(), "--licensing", "simulated");
+        KmsAgentProcess written = KmsAgentProcess.run(dir, doctor);
+        assertThat(written.exit())
+                .as("doctor finds problems here: %s", written.out())
+                .isEqualTo(1);
+
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(KmsAgentProcess.command(List.of(), doctor))
+                .directory(dir.toFile())
+                .redirectOutput(full)
+                .redirectError(err.toFile())
+                .start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(err, StandardCharsets.UTF_8))
+                .contains("kms-agent: standard output could not be written (a full disk, or a pipe closed");
+    }
+
+    /**
      * {@code kms-agent ctl fleet | grep -q pc-0042}: grep left at the first match and the agent said its output was
      * lost and exited 1, failing the docs' own wait loop. A reader that stops early is no lost output.
      */

@@ -58,6 +58,22 @@ class CtlEndToEndTest {
         assertThat(r.out()).contains("FAMILY", "windows-client", "Windows 7 Enterprise", "office2013");
     }
 
+    /** An agent over an empty plugins folder: the bare table header read as "all is well". */
+    @Test
+    void statusOfAnAgentWithNoProductSaysSoUnderTheHeader() throws Exception {
+        assertThat(fixture.ctlAdmin("status").out()).doesNotContain("No product");
+        try (AgentFixture none = AgentFixture.start(dir.resolve("no-products"))) {
+            none.agent.plugins().forEach(p -> none.agent.unloadPlugin(p.id()));
+            Result r = none.ctlAdmin("status");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out())
+                    .contains(
+                            "FAMILY",
+                            "No product: the agent has no product family loaded, or none of its families'"
+                                    + " products is installed here ('ctl plugins' lists what is loaded).");
+        }
+    }
+
     @Test
     void statusAsJsonIsTheAgentsReply() {
         Result r = fixture.ctl(AgentFixture.READ_TOKEN, "--json", "status");

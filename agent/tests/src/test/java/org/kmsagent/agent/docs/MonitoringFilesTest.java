@@ -39,6 +39,23 @@ class MonitoringFilesTest {
         assertThat(out).contains("SUCCESS");
     }
 
+    /**
+     * The rules' own cases ({@code promtool test rules}): among them, a pool no client uses (the office2010 pool a
+     * host holds by default, count 0) is not under its threshold, a used pool under it is.
+     */
+    @Test
+    void theAlertRulesPassTheirPromtoolTests() throws Exception {
+        String promtool = Promtool.path();
+        Process p = new ProcessBuilder(
+                        promtool, "test", "rules", "src/test/resources/prometheus/kms-agent-rules.test.yml")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("SUCCESS");
+    }
+
     @Test
     void theRulesAndTheDashboardNameOnlyDocumentedFigures() throws Exception {
         String operations = Files.readString(DOCS.resolve("operations.md"));

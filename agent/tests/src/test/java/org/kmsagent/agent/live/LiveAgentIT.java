@@ -2,6 +2,7 @@ package org.kmsagent.agent.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -154,6 +155,55 @@ class LiveAgentIT {
                     .until(() -> f.renewals("ACTIVATION_FAILED").size() == refusedBefore + 1);
             assertThat(f.events().toString()).doesNotContain("NPPR9-FWDCX");
             assertThat(Files.readString(f.dataDir.resolve("state.json"))).contains("2YT43");
+        }
+    }
+
+    @Test
+    void aWindowsGvlkGivenForOfficeIsA400AndNeitherProductsKeyChanges() throws Exception {
+        // Office 2013 on Windows 11 is held by Windows' own licensing service, which would take the Windows key.
+        try (LiveFixture f = LiveFixture.start(
+                dir.resolve("data"), "simulated.editions=[Windows 11 Enterprise, Office 2013 Professional Plus]")) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> f.agent.products().stream().allMatch(p -> p.lastResult() != null));
+            List<ProductView> before = f.agent.products();
+            int installedBefore = f.events().size();
+            ControlException e = catchThrowableOfType(
+                    ControlException.class,
+                    () -> f.agent.installGvlk(
+                            Optional.of("office2013"), Optional.of(ProductKey.parse("NPPR9-FWDCX-D2C8J-H872K-2YT43"))));
+            assertThat(e.code()).isEqualTo(BusCodes.BAD_REQUEST);
+            assertThat(e.getMessage())
+                    .startsWith("key: the key ending 2YT43 is the GVLK of Windows 10 Enterprise / Windows 11 Enterprise"
+                            + " (windows-client), not of an edition of office2013 installed here")
+                    .doesNotContain("NPPR9");
+            assertThat(f.agent.products())
+                    .extracting(ProductView::family, ProductView::partialKey)
+                    .isEqualTo(before.stream()
+                            .map(p -> tuple(p.family(), p.partialKey()))
+                            .toList());
+            assertThat(f.events()).hasSize(installedBefore);
+        }
+    }
+
+    @Test
+    void anEmptyPluginsFolderIsAWarningInTheBannerNotOnlyZeroLoaded() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("plugins"));
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "pluginsDir=" + empty)) {
+            assertThat(f.agent.products()).isEmpty();
+            assertThat(f.agent.banner())
+                    .contains("kms-agent: no plugin loaded from "
+                            + empty.toAbsolutePath().normalize()
+                            + ": no product is kept activated; copy the family plugins there (the plugins folder of"
+                            + " the release archive) (docs/plugin-guide.md)");
+        }
+        Path missing = dir.resolve("no-such-folder");
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"), "pluginsDir=" + missing)) {
+            assertThat(f.agent.banner())
+                    .anyMatch(l -> l.startsWith("kms-agent: no plugin loaded from ")
+                            && l.contains("point pluginsDir or --plugins-dir at the folder of the family plugins"));
+        }
+        try (LiveFixture f = LiveFixture.start(dir.resolve("data"))) {
+            assertThat(f.agent.banner()).noneMatch(l -> l.contains("no plugin loaded"));
         }
     }
 

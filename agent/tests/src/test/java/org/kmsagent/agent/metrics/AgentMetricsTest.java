@@ -67,10 +67,27 @@ class AgentMetricsTest {
                         .as(p.family())
                         .isEqualTo(1.0));
         assertThat(scrape.get("kmsagent_plugin_load_failures")).isZero();
+        assertThat(scrape.get("kmsagent_families_loaded"))
+                .isEqualTo((double) fixture.agent.plugins().stream()
+                        .mapToInt(p -> p.families().size())
+                        .sum())
+                .isPositive();
         assertThat(scrape.get("kmsagent_products_expiring", "within_days", "14"))
                 .isZero();
         // Vert.x's own meters are recorded too.
         assertThat(scrape.samples.keySet()).anyMatch(k -> k.startsWith("vertx_"));
+    }
+
+    /** An agent whose plugins folder was empty ran with "0 loaded" and no figure that an alert could watch. */
+    @Test
+    void anAgentWithNoFamilyLoadedShowsZeroFamilies() throws Exception {
+        fixture = AgentFixture.start(dir.resolve("agent"), "metrics.enabled=true", "metrics.port=0");
+        fixture.agent.plugins().forEach(p -> fixture.agent.unloadPlugin(p.id()));
+
+        PrometheusText scrape = PrometheusText.scrape(fixture.daemon.metricsPort());
+
+        assertThat(scrape.get("kmsagent_families_loaded")).isZero();
+        assertThat(scrape.promtoolProblemsOfOwnSeries()).isEmpty();
     }
 
     @Test

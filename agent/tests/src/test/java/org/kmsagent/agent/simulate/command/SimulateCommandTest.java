@@ -145,6 +145,18 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aKeyWithoutItsColonIsSaidAtItsLineInWordsNotAtTheFieldBefore() throws Exception {
+        // The parser stood at 'name' when it gave up: that line is right, the next is not.
+        Path f = write("nocolon.yaml", "name: x\nseed 7\ndays: 5\n");
+        Run r = LabFixtures.simulate(f.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .isEqualTo("kms-agent simulate: " + f + ": line 2, column 1: 'seed 7' has no ':' after its key"
+                        + System.lineSeparator());
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void unknownFieldIsNamedWithItsLineAndTheAllowedFields() throws Exception {
         Path f = write("typo.yaml", "name: x\nmachines:\n  - name: a\n    cout: 3\n    family: windows-client\n");
         Run r = LabFixtures.simulate(f.toString());

@@ -421,10 +421,7 @@ public final class SimulateCommand implements Callable<Integer> {
      * Whether what this command printed can no longer be written: the reader of its pipe has gone, or the disk behind
      * its file is full. Flushes, once a simulated day, so that a failed write shows.
      */
-    private boolean outputLost(JsonEventWriter jsonWriter, PrintWriter out) {
-        if (jsonWriter != null) {
-            jsonWriter.flush(); // its generator buffers too
-        }
+    private boolean outputLost(PrintWriter out) {
         out.flush();
         return spec.commandLine().getOut().checkError() | System.out.checkError();
     }
@@ -459,7 +456,7 @@ public final class SimulateCommand implements Callable<Integer> {
         LabSummary summary;
         try {
             summary = lab.run((day, total, events) -> {
-                if (reportFile == null && outputLost(jsonWriter, out)) {
+                if (reportFile == null && outputLost(out)) {
                     throw new OutputLost(events);
                 }
                 long now = System.nanoTime();
@@ -484,10 +481,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return 0;
         } catch (OutOfMemoryError e) {
             lab = null;
-            if (jsonWriter != null) {
-                jsonWriter.flush();
-            }
-            out.flush();
+            out.flush(); // whole lines only: an event the error stopped half-way was never written (JsonEventWriter)
             err.printf(
                     Locale.ROOT,
                     "kms-agent simulate: the simulation ran out of memory (heap limit %,d MB). Give it more"
@@ -514,9 +508,6 @@ public final class SimulateCommand implements Callable<Integer> {
                         scenario.faults(),
                         lab.endedLoops().size());
             }
-        }
-        if (jsonWriter != null) {
-            jsonWriter.flush();
         }
         if (whatIf != null && json) {
             out.println(new ObjectMapper().writeValueAsString(whatIf.json(changes)));

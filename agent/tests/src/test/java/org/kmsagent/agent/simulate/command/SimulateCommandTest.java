@@ -157,6 +157,26 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aClockSkewRefusalNamesTheHostThatRefusedAndTheSkewOverTheLimit() throws Exception {
+        Path f = write(
+                "skew.yaml",
+                "days: 1\nmachines:\n  - name: srv\n    family: windows-server\n"
+                        + "    edition: Windows Server 2022 Standard\n    clockSkew: 4h 30s\n");
+        Run r = LabFixtures.simulate(f.toString(), "--json");
+        assertThat(r.exitCode()).isZero();
+        ObjectMapper m = new ObjectMapper();
+        JsonNode refused = r.lines().stream()
+                .map(l -> read(m, l))
+                .filter(n -> n.get("event").asText().equals("activation-failed"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(refused.get("diagnosis").asText()).isEqualTo("CLOCK_SKEW");
+        assertThat(refused.get("host").asText()).isEqualTo("kms01.corp.example");
+        assertThat(refused.get("detail").asText())
+                .isEqualTo("clock +4h 30s against kms01.corp.example (limit 4h either way)");
+    }
+
+    @Test
     void unknownFieldIsNamedWithItsLineAndTheAllowedFields() throws Exception {
         Path f = write("typo.yaml", "name: x\nmachines:\n  - name: a\n    cout: 3\n    family: windows-client\n");
         Run r = LabFixtures.simulate(f.toString());

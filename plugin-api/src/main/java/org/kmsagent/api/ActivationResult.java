@@ -8,7 +8,8 @@ import java.util.OptionalInt;
  * The answer to one activation or renewal attempt.
  *
  * @param hresult what Windows reports ({@link HResult#S_OK} when activated)
- * @param kmsHost the host that answered, if one did
+ * @param kmsHost the host that answered, if one did; for an attempt no host granted, the stack may name the host it
+ *     concerns (one that refused the client's clock, or the last that did not answer)
  * @param reportedCount the count the host reported back, if it answered (docs/kms-rules.md §1.1)
  * @param requiredCount the threshold this product needed, when known
  */

@@ -144,7 +144,7 @@ public final class ScenarioReader {
             problems.add(new FieldProblem("machines", "the fleet is empty; list at least one group of machines"));
         } else {
             long total = 0;
-            Set<String> names = new LinkedHashSet<>();
+            List<Integer> entries = new ArrayList<>(); // each group's index in the file's machines list
             for (int i = 0; i < f.machines().size(); i++) {
                 GroupFile g = f.machines().get(i);
                 if (g == null) {
@@ -154,18 +154,29 @@ public final class ScenarioReader {
                 Scenario.MachineGroup mg = groupReader.read("machines[" + i + "]", g, host, problems);
                 if (mg != null) {
                     groups.add(mg);
+                    entries.add(i);
                     total += mg.count();
-                    if (!names.add(mg.namePattern())) {
-                        problems.add(new FieldProblem(
-                                "machines[" + i + "].name",
-                                "'" + BoundedInput.shown(mg.namePattern())
-                                        + "' is used by an earlier group; machine names must be unique"));
-                    }
                 }
             }
             if (total > MAX_MACHINES) {
                 problems.add(
                         new FieldProblem("machines", total + " machines is more than the limit of " + MAX_MACHINES));
+            } else {
+                // The names the groups give, not their patterns: 'pc' × 3 gives pc-02 as a group named pc-02 does.
+                for (MachineNames.Clash c : MachineNames.clashes(groups)) {
+                    Scenario.MachineGroup earlier = groups.get(c.earlier());
+                    problems.add(new FieldProblem(
+                            "machines[" + entries.get(c.later()) + "].name",
+                            "'" + BoundedInput.shown(groups.get(c.later()).namePattern()) + "' gives machine "
+                                    + BoundedInput.shown(c.name()) + ", which machines[" + entries.get(c.earlier())
+                                    + "] ('" + BoundedInput.shown(earlier.namePattern()) + "', count "
+                                    + earlier.count() + ") gives too"
+                                    + (c.name().equals(c.earlierName())
+                                            ? ""
+                                            : " (as " + BoundedInput.shown(c.earlierName())
+                                                    + ": Windows ignores letter case)")
+                                    + "; machine names must be unique"));
+                }
             }
         }
         Map<String, Scenario.MakPlan> mak = new LinkedHashMap<>();

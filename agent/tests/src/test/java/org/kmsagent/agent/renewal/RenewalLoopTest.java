@@ -164,16 +164,53 @@ class RenewalLoopTest {
         h.start(h.machine("behind-4h", hours(-4)), "windows-server", SERVER, MakFallbackPolicy.OFF);
         h.start(h.machine("ahead-4h1m", hours(4).plusMinutes(1)), "windows-server", SERVER, MakFallbackPolicy.OFF);
         h.start(h.machine("behind-4h1m", hours(-4).minusMinutes(1)), "windows-server", SERVER, MakFallbackPolicy.OFF);
+        h.start(h.machine("ahead-4h30s", hours(4).plusSeconds(30)), "windows-server", SERVER, MakFallbackPolicy.OFF);
+        h.start(h.machine("ahead-4h1ms", hours(4).plusMillis(1)), "windows-server", SERVER, MakFallbackPolicy.OFF);
         h.runFor(Duration.ZERO);
 
         assertThat(h.of("ahead-4h", ACTIVATION_FAILED).get(0).count()).hasValue(1);
         assertThat(h.of("behind-4h", ACTIVATION_FAILED).get(0).count()).hasValue(2);
-        for (String m : new String[] {"ahead-4h1m", "behind-4h1m"}) {
+        for (String m : new String[] {"ahead-4h1m", "behind-4h1m", "ahead-4h30s", "ahead-4h1ms"}) {
             RenewalEvent e = h.of(m, ACTIVATION_FAILED).get(0);
             assertThat(e.hresult().orElseThrow().hex()).isEqualTo("0xC004F074");
             assertThat(e.diagnosis().orElseThrow().cause()).isEqualTo(Cause.CLOCK_SKEW);
             assertThat(e.count()).isEmpty();
+            // The host answered (it refused the clock): it is named, as the detail names it.
+            assertThat(e.host()).hasValue(LoopHarness.HOST);
         }
+        // By how much the clock is over the limit, however little: '+4h' beside 'limit 4h' read as accepted.
+        assertThat(h.of("ahead-4h30s", ACTIVATION_FAILED)
+                        .get(0)
+                        .diagnosis()
+                        .orElseThrow()
+                        .detail())
+                .isEqualTo("clock +4h 30s against " + LoopHarness.HOST + " (limit 4h either way)");
+        assertThat(h.of("behind-4h1m", ACTIVATION_FAILED)
+                        .get(0)
+                        .diagnosis()
+                        .orElseThrow()
+                        .detail())
+                .isEqualTo("clock -4h 1m against " + LoopHarness.HOST + " (limit 4h either way)");
+        assertThat(h.of("ahead-4h1ms", ACTIVATION_FAILED)
+                        .get(0)
+                        .diagnosis()
+                        .orElseThrow()
+                        .detail())
+                .startsWith("clock +4h 0.001s against ");
+    }
+
+    @Test
+    void aHostThatDoesNotAnswerIsNamedInTheFailureAsInItsDetail() {
+        LoopHarness h = new LoopHarness();
+        h.world.network().addOutage(LoopHarness.HOST, T0, T0.plus(days(10)));
+        h.start(h.machine("pc-1", Duration.ZERO), "windows-client", "Windows 10 Enterprise", MakFallbackPolicy.OFF);
+        h.runFor(Duration.ZERO);
+
+        RenewalEvent e = h.of("pc-1", ACTIVATION_FAILED).get(0);
+        assertThat(e.diagnosis().orElseThrow().cause()).isEqualTo(Cause.HOST_UNREACHABLE);
+        assertThat(e.diagnosis().orElseThrow().detail()).contains(LoopHarness.HOST);
+        assertThat(e.host()).hasValue(LoopHarness.HOST);
+        assertThat(e.count()).isEmpty();
     }
 
     @Test

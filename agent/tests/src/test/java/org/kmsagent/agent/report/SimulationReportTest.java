@@ -621,6 +621,28 @@ class SimulationReportTest {
         assertThat(run.out()).isEmpty();
     }
 
+    @Test
+    void anEarlierReportMadeReadOnlyIsAUsageErrorAndKept() throws Exception {
+        Path file = dir.resolve("kept.html");
+        String earlier = "<!DOCTYPE html>\n<title>last quarter</title>\n";
+        Files.writeString(file, earlier);
+        Assumptions.assumeTrue(
+                file.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+
+        Run run = LabFixtures.simulate(
+                LabFixtures.scenario("worked-example.yaml").toString(), "--days", "1", "--report", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("kms-agent simulate: --report " + file + ": the file is read-only (r--r--r--), so it is"
+                        + " not replaced: give another file name, or make it writable first" + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+        assertThat(Files.readString(file)).isEqualTo(earlier);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("r--r--r--");
+    }
+
     /**
      * A folder this account may not write in: one of mode 555, or for root (who may write there anyway) /sys, whose
      * files the kernel makes; the test is skipped when neither refuses.

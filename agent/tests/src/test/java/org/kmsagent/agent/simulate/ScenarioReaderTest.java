@@ -90,8 +90,81 @@ class ScenarioReaderTest {
                 .isInstanceOf(ScenarioException.class)
                 .hasMessageContaining(
                         "field 'makFallback.windows-client.key': XXXXX-XXXXX-XXXXX-XXXXX-T83GX is a public GVLK")
-                .hasMessageContaining("field 'machines[1].name': 'pc-{n}' is used by an earlier group")
+                .hasMessageContaining(
+                        "field 'machines[1].name': 'pc-{n}' gives machine pc-01, which machines[0] ('pc-{n}',"
+                                + " count 1) gives too; machine names must be unique")
                 .hasMessageNotContaining("W269N");
+    }
+
+    private static String group(String name, int count) {
+        return "  - name: " + name + "\n    count: " + count + "\n    family: windows-client\n"
+                + "    edition: Windows 10 Pro\n";
+    }
+
+    @Test
+    void twoGroupsGivingOneMachineNameAreRefusedAtTheLaterGroupWithTheNameAndBothGroups() {
+        // 'pc' x 3 gives pc-01 .. pc-03: a group named pc-02 is a second machine pc-02 (its pattern differs).
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all())
+                        .parse("site.yaml", "machines:\n" + group("pc", 3) + group("pc-02", 1), true))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("site.yaml: line 6, column 11: field 'machines[1].name': 'pc-02' gives machine pc-02,"
+                        + " which machines[0] ('pc', count 3) gives too; machine names must be unique");
+        // Windows ignores letter case in a computer name.
+        assertThatThrownBy(() -> new ScenarioReader(TestFamilies.all())
+                        .parse("t", "machines:\n" + group("lab-{n}", 120) + group("x", 1) + group("LAB-1{n}", 2), true))
+                .hasMessageContaining("field 'machines[2].name': 'LAB-1{n}' gives machine LAB-101, which machines[0]"
+                        + " ('lab-{n}', count 120) gives too (as lab-101: Windows ignores letter case); machine names"
+                        + " must be unique")
+                .hasMessageNotContaining("machines[1]");
+    }
+
+    @Test
+    void groupsWhoseNamesDifferAreAcceptedHoweverAlikeTheirPatterns() throws Exception {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        // pc-01 .. pc-03 and pc-04; pc and pc-01, pc-02; pc-01 .. pc-09 and pc-001 .. pc-100; pc-001 .. pc-150 and
+        // pc-201 .. pc-210.
+        for (String fleet : List.of(
+                group("pc", 3) + group("pc-04", 1),
+                group("pc", 1) + group("pc", 2),
+                group("pc-{n}", 9) + group("pc-{n}", 100),
+                group("pc-{n}", 150) + group("pc-2{n}", 10))) {
+            assertThat(reader.parse("t", "machines:\n" + fleet, true).groups()).hasSize(2);
+        }
+    }
+
+    @Test
+    void namesOfGroupsOfHundredsOfThousandsAreComparedWithoutListingThem() throws Exception {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        // x000001 .. x500000 and x900001 .. x999999 do not meet; x100001 is both x{n}'s and x1{n}'s.
+        assertThat(reader.parse("t", "machines:\n" + group("x{n}", 500_000) + group("x9{n}", 99_999), true)
+                        .groups())
+                .hasSize(2);
+        assertThatThrownBy(
+                        () -> reader.parse("t", "machines:\n" + group("x{n}", 500_000) + group("x1{n}", 99_999), true))
+                .hasMessageContaining("'x1{n}' gives machine x100001, which machines[0] ('x{n}', count 500000)");
+    }
+
+    @Test
+    void aYamlSyntaxErrorIsSaidWhereItIsNotAtTheFieldBeforeIt() {
+        ScenarioReader reader = new ScenarioReader(TestFamilies.all());
+        assertThatThrownBy(() -> reader.parse("t", "name: x\nseed 7\ndays: 5\n", true))
+                .hasMessage("t: line 2, column 1: 'seed 7' has no ':' after its key");
+        assertThatThrownBy(() -> reader.parse("t", FLEET.replace("family:", "family"), true))
+                .hasMessage("t: line 3, column 5: 'family windows-client' has no ':' after its key");
+        // A file cut short: in a key, in a quoted value, in a bracket.
+        assertThatThrownBy(() -> reader.parse("t", "name: x\nmachines:\n  - name: pc\n    fam", true))
+                .hasMessage("t: line 4, column 5: 'fam' has no ':' after its key; the file ends there (is the file"
+                        + " cut short?)");
+        assertThatThrownBy(() -> reader.parse("t", "name: \"Branch off", true))
+                .hasMessage("t: line 1, column 7: the quote opened here is not closed before the file ends (is the"
+                        + " file cut short?)");
+        assertThatThrownBy(() -> reader.parse("t", "name: x\nmachines:\n  - {name: pc, count: 3", true))
+                .hasMessage("t: line 3, column 5: the '{' opened here is not closed before the file ends (is the file"
+                        + " cut short?)");
+        // Any other at the parser's problem mark, in its words, without the field before.
+        assertThatThrownBy(() -> reader.parse("t", "name: x\n@days: 5\n", true))
+                .hasMessageStartingWith("t: line 2, column 1: found character '@' that cannot start any token")
+                .hasMessageNotContaining("field 'name'");
     }
 
     @Test

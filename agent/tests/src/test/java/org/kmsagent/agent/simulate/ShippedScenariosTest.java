@@ -143,6 +143,7 @@ class ShippedScenariosTest {
             assertThat(failedRenewals).allSatisfy(e -> {
                 assertThat(e.hresult().orElseThrow().hex()).isEqualTo("0xC004F074");
                 assertThat(e.diagnosis().orElseThrow().cause()).isEqualTo(Cause.HOST_UNREACHABLE);
+                assertThat(e.host()).hasValue("kms01.corp.example"); // the host that did not answer
             });
             // Failed renewals retry every 2 hours.
             assertThat(Duration.between(

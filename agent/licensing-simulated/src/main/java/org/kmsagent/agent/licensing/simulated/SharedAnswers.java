@@ -38,4 +38,17 @@ final class SharedAnswers {
         }
         return r;
     }
+
+    /** A result without a count that names the host it concerns (see {@link SimulatedWorld#concerning}). */
+    synchronized ActivationResult concerning(HResult code, String host) {
+        Answer a = new Answer(code, host, -1, -1); // -1: no host's answer (of) has it, so the two never share a key
+        ActivationResult r = results.get(a);
+        if (r == null) {
+            r = new ActivationResult(code, Optional.of(host), OptionalInt.empty(), OptionalInt.empty());
+            if (results.size() < LIMIT) {
+                results.put(a, r);
+            }
+        }
+        return r;
+    }
 }

@@ -531,6 +531,7 @@ public final class SimulatedMachine
         long now = world.scheduler().nowMillis();
         if (passedOver != null) { // written only when set (see answered)
             passedOver = null;
+            passedOverHost = null;
         }
         ActivationResult r = null;
         if (s.endpoint instanceof KmsEndpoint.Pinned p) {
@@ -562,12 +563,15 @@ public final class SimulatedMachine
             }
         }
         s.hostInUse = null;
-        return fail(
-                s,
-                HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE,
-                passedOver != null
-                        ? passedOver
-                        : Diagnosis.of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted"));
+        if (passedOver == null) {
+            return fail(
+                    s,
+                    HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE,
+                    Diagnosis.of(Cause.HOST_UNREACHABLE, "no KMS host could be contacted"));
+        }
+        // The result names the host the failure concerns, as the diagnosis does (docs/simulate.md, "host").
+        s.lastDiagnosis = passedOver;
+        return world.concerning(HResult.SL_E_VL_BINDING_SERVICE_UNAVAILABLE, passedOverHost);
     }
 
     /**
@@ -575,6 +579,8 @@ public final class SimulatedMachine
      * no host answers; null when none was. A field, not a result, so that asking a host that answers builds nothing.
      */
     private Diagnosis passedOver;
+    /** The host {@link #passedOver} concerns: the one that did not answer, or refused the machine's clock. */
+    private String passedOverHost;
 
     /**
      * Sends the request to one host: its answer, or null when the client goes on to the next host (the host is not
@@ -588,6 +594,7 @@ public final class SimulatedMachine
         Optional<SimulatedNetwork.HostEntry> reached = route.reach(now);
         if (reached.isEmpty()) {
             passedOver = Diagnosis.of(Cause.HOST_UNREACHABLE, AddressText.of(hostName, port) + " did not answer");
+            passedOverHost = hostName;
             return null;
         }
         SimulatedNetwork.HostEntry host = reached.get();
@@ -599,7 +606,8 @@ public final class SimulatedMachine
             passedOver = Diagnosis.of(
                     Cause.CLOCK_SKEW,
                     "clock " + describeOffset() + " against " + host.name() + " (limit "
-                            + KmsRules.MAX_CLOCK_SKEW.toHours() + " h)");
+                            + KmsRules.MAX_CLOCK_SKEW.toHours() + "h either way)");
+            passedOverHost = host.name();
             return null;
         }
         return answered(s, host, resp, now);
@@ -752,11 +760,32 @@ public final class SimulatedMachine
         return ActivationResult.of(h);
     }
 
+    /**
+     * The machine's clock offset to the nanosecond, as scenario files write durations ({@code +4h 30s}, {@code -1d
+     * 2h 0.5s}): one refused for being over the limit shows by how much, however little.
+     */
     private String describeOffset() {
-        long minutes = clockOffset.toMinutes();
-        String sign = minutes < 0 ? "-" : "+";
-        long m = Math.abs(minutes);
-        return sign + (m / 60) + "h" + (m % 60 == 0 ? "" : String.format("%02dm", m % 60));
+        Duration a = clockOffset.abs();
+        StringBuilder b = new StringBuilder(clockOffset.isNegative() ? "-" : "+");
+        if (a.toDays() > 0) {
+            b.append(a.toDays()).append("d ");
+        }
+        if (a.toHoursPart() > 0) {
+            b.append(a.toHoursPart()).append("h ");
+        }
+        if (a.toMinutesPart() > 0) {
+            b.append(a.toMinutesPart()).append("m ");
+        }
+        if (a.toSecondsPart() > 0 || a.toNanosPart() > 0) {
+            b.append(a.toSecondsPart());
+            if (a.toNanosPart() > 0) {
+                b.append('.')
+                        .append(String.format(Locale.ROOT, "%09d", a.toNanosPart())
+                                .replaceAll("0+$", ""));
+            }
+            b.append("s ");
+        }
+        return a.isZero() ? "+0" : b.toString().strip();
     }
 
     private Slot find(UUID skuId) {

@@ -61,6 +61,14 @@ public final class SimulatedWorld {
     }
 
     /**
+     * The result a machine reports when no host granted its request, naming the host that concerns (it refused the
+     * machine's clock, or did not answer): no count. Shared as {@link #answer}'s are.
+     */
+    ActivationResult concerning(HResult code, String host) {
+        return answers.concerning(code, host);
+    }
+
+    /**
      * The world's one instance of a product as a machine reports it installed: an immutable value that every machine
      * with that edition, key and channel reports alike, so they share it (a fleet's worth of equal records and their
      * texts were six objects per product, nearly a third of those a simulated machine keeps). Asked only when a machine's key changes.

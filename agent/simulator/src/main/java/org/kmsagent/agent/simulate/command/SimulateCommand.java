@@ -8,11 +8,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.kmsagent.agent.command.TakesGlobalOptions;
@@ -369,6 +372,14 @@ public final class SimulateCommand implements Callable<Integer> {
                     List.of("the file exists and is neither empty nor an HTML page (it does not start with <!DOCTYPE"
                             + " html>), so it is no earlier report: give a new file name, or remove the file first"));
         }
+        // An earlier report made read-only is one to keep: the report's move into place would replace it regardless.
+        Optional<String> readOnly = Files.isRegularFile(file) ? readOnly(file) : Optional.empty();
+        if (readOnly.isPresent()) {
+            throw new ScenarioException(
+                    flag,
+                    List.of("the file is " + readOnly.get() + ", so it is not replaced: give another file name, or"
+                            + " make it writable first"));
+        }
         Path folder = file.getParent();
         if (!Files.isDirectory(folder)) {
             throw new ScenarioException(flag, List.of("directory " + folder + " does not exist"));
@@ -379,6 +390,26 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new ScenarioException(flag, List.of("cannot write in " + folder + ": " + FileReason.of(e)));
         }
         return file;
+    }
+
+    /**
+     * How a file is read-only ({@code read-only (r--r--r--)}), or empty when it may be written: one this account may
+     * not write, or, for an account that may write any file (root), one whose mode lets no one write it.
+     */
+    private static Optional<String> readOnly(Path file) {
+        String mode = "";
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+            mode = " (" + PosixFilePermissions.toString(p) + ")";
+            if (!p.contains(PosixFilePermission.OWNER_WRITE)
+                    && !p.contains(PosixFilePermission.GROUP_WRITE)
+                    && !p.contains(PosixFilePermission.OTHERS_WRITE)) {
+                return Optional.of("read-only" + mode);
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // No POSIX modes (Windows: isWritable reads the read-only attribute), or none to read: the check below.
+        }
+        return Files.isWritable(file) ? Optional.empty() : Optional.of("read-only for this account" + mode);
     }
 
     /** Whether an existing file is empty or starts as an HTML document does (the reports this command writes). */
@@ -421,10 +452,7 @@ public final class SimulateCommand implements Callable<Integer> {
      * Whether what this command printed can no longer be written: the reader of its pipe has gone, or the disk behind
      * its file is full. Flushes, once a simulated day, so that a failed write shows.
      */
-    private boolean outputLost(JsonEventWriter jsonWriter, PrintWriter out) {
-        if (jsonWriter != null) {
-            jsonWriter.flush(); // its generator buffers too
-        }
+    private boolean outputLost(PrintWriter out) {
         out.flush();
         return spec.commandLine().getOut().checkError() | System.out.checkError();
     }
@@ -459,7 +487,7 @@ public final class SimulateCommand implements Callable<Integer> {
         LabSummary summary;
         try {
             summary = lab.run((day, total, events) -> {
-                if (reportFile == null && outputLost(jsonWriter, out)) {
+                if (reportFile == null && outputLost(out)) {
                     throw new OutputLost(events);
                 }
                 long now = System.nanoTime();
@@ -484,10 +512,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return 0;
         } catch (OutOfMemoryError e) {
             lab = null;
-            if (jsonWriter != null) {
-                jsonWriter.flush();
-            }
-            out.flush();
+            out.flush(); // whole lines only: an event the error stopped half-way was never written (JsonEventWriter)
             err.printf(
                     Locale.ROOT,
                     "kms-agent simulate: the simulation ran out of memory (heap limit %,d MB). Give it more"
@@ -514,9 +539,6 @@ public final class SimulateCommand implements Callable<Integer> {
                         scenario.faults(),
                         lab.endedLoops().size());
             }
-        }
-        if (jsonWriter != null) {
-            jsonWriter.flush();
         }
         if (whatIf != null && json) {
             out.println(new ObjectMapper().writeValueAsString(whatIf.json(changes)));

@@ -145,6 +145,38 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aKeyWithoutItsColonIsSaidAtItsLineInWordsNotAtTheFieldBefore() throws Exception {
+        // The parser stood at 'name' when it gave up: that line is right, the next is not.
+        Path f = write("nocolon.yaml", "name: x\nseed 7\ndays: 5\n");
+        Run r = LabFixtures.simulate(f.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .isEqualTo("kms-agent simulate: " + f + ": line 2, column 1: 'seed 7' has no ':' after its key"
+                        + System.lineSeparator());
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aClockSkewRefusalNamesTheHostThatRefusedAndTheSkewOverTheLimit() throws Exception {
+        Path f = write(
+                "skew.yaml",
+                "days: 1\nmachines:\n  - name: srv\n    family: windows-server\n"
+                        + "    edition: Windows Server 2022 Standard\n    clockSkew: 4h 30s\n");
+        Run r = LabFixtures.simulate(f.toString(), "--json");
+        assertThat(r.exitCode()).isZero();
+        ObjectMapper m = new ObjectMapper();
+        JsonNode refused = r.lines().stream()
+                .map(l -> read(m, l))
+                .filter(n -> n.get("event").asText().equals("activation-failed"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(refused.get("diagnosis").asText()).isEqualTo("CLOCK_SKEW");
+        assertThat(refused.get("host").asText()).isEqualTo("kms01.corp.example");
+        assertThat(refused.get("detail").asText())
+                .isEqualTo("clock +4h 30s against kms01.corp.example (limit 4h either way)");
+    }
+
+    @Test
     void unknownFieldIsNamedWithItsLineAndTheAllowedFields() throws Exception {
         Path f = write("typo.yaml", "name: x\nmachines:\n  - name: a\n    cout: 3\n    family: windows-client\n");
         Run r = LabFixtures.simulate(f.toString());

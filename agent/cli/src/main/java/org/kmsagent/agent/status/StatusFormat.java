@@ -222,8 +222,12 @@ public final class StatusFormat {
                 b,
                 "Last activation result",
                 s.lastResult()
+                        // A failure's host may be one that never answered (0xC004F074 after an outage): "from"
+                        // only for a host that activated.
                         .map(r -> describe(r.hresult())
-                                + r.kmsHost().map(h -> " from " + h).orElse(""))
+                                + r.kmsHost()
+                                        .map(h -> r.activated() ? " from " + h : " (KMS host " + h + ")")
+                                        .orElse(""))
                         .orElse("(none recorded)"));
     }
 

@@ -149,6 +149,12 @@ public final class ConfigLoader {
         ObjectNode root = read(file, origin);
         List<String> errors = new ArrayList<>();
         for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
+            if (e.getValue().isBlank()) {
+                // Not set, as a blank KMSAGENT_CONFIG is not (ConfigFile): `set NAME=` is how cmd.exe unsets a
+                // variable, and a blank one is a common leftover of an MSI, GPO or systemd Environment line. Read as a
+                // value, it put the key back to its default over the file's value (a data folder of its own).
+                continue;
+            }
             // Variables that are not config keys (KMSAGENT_TOKEN is ctl's) are not ours to judge; one naming a setting
             // that cannot come from the environment is refused, not ignored, so that nobody believes it applied.
             ConfigKeys.refusedFromEnvironment(e.getKey())
@@ -165,6 +171,12 @@ public final class ConfigLoader {
                 errors.add("--set " + BoundedInput.shown(set) + ": expected key=value");
             } else if (!ConfigKeys.isLeaf(set.substring(0, eq))) {
                 errors.add(FROM_SET + " " + ConfigKeys.notAKey(BoundedInput.shown(set.substring(0, eq))));
+            } else if (set.substring(eq + 1).isBlank()) {
+                // Read as YAML, nothing is null, which binding fills with the key's default: the option silently put
+                // the default over the file's value. An empty text is written "" (renewal.kms="").
+                String key = BoundedInput.shown(set.substring(0, eq));
+                errors.add(FROM_SET + " " + key + ": no value given (write it after '=', \"\" for an empty text;"
+                        + " without --set " + key + " the file's value or the default applies)");
             } else {
                 put(root, set.substring(0, eq), scalar(set.substring(eq + 1)), errors);
                 overridden(origin, set.substring(0, eq), FROM_SET);

@@ -2,16 +2,21 @@ package org.kmsagent.agent.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.WholeNumber;
+import org.kmsagent.agent.core.YamlMistake;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.rules.KmsRules;
@@ -35,14 +40,12 @@ final class ConfigValidator {
      */
     static List<String> validate(AgentConfig c, boolean hub) {
         List<String> errors = new ArrayList<>();
+        paths(c).forEach((key, value) -> pathProblem(key, value).ifPresent(errors::add));
         notBlank(errors, "pluginsDir", c.pluginsDir());
         notBlank(errors, "dataDir", c.dataDir());
-        if (c.dataDir() != null
-                && !c.dataDir().isBlank()
-                && Files.exists(Path.of(c.dataDir()))
-                && !Files.isDirectory(Path.of(c.dataDir()))) {
-            errors.add("dataDir: " + BoundedInput.shownPath(c.dataDir()) + ": not a directory");
-        }
+        usable(c.dataDir())
+                .filter(d -> !c.dataDir().isBlank() && Files.exists(d) && !Files.isDirectory(d))
+                .ifPresent(d -> errors.add("dataDir: " + BoundedInput.shownPath(c.dataDir()) + ": not a directory"));
 
         HostRoleConfig h = c.host();
         // docs/kms-rules.md §2.1: both intervals range 15 min - 30 days.
@@ -267,9 +270,80 @@ final class ConfigValidator {
     }
 
     private static void readable(List<String> errors, String key, String file) {
-        if (file != null && !Files.isReadable(Path.of(file))) {
+        if (usable(file).filter(f -> !Files.isReadable(f)).isPresent()) {
             errors.add(key + ": cannot read file " + BoundedInput.shownPath(file));
         }
+    }
+
+    /**
+     * Every key that names a file or a folder, with its value when one is given: each is checked for what no path
+     * holds ({@link #pathProblem}) before anything else looks at it.
+     */
+    private static Map<String, String> paths(AgentConfig c) {
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("pluginsDir", c.pluginsDir());
+        paths.put("dataDir", c.dataDir());
+        paths.put("bridge.tls.certFile", c.bridge().tls().certFile());
+        paths.put("bridge.tls.keyFile", c.bridge().tls().keyFile());
+        paths.put("bridge.tls.clientCaFile", c.bridge().tls().clientCaFile());
+        paths.put("fleet.caFile", c.fleet().caFile());
+        paths.put("logging.file", c.logging().file());
+        paths.put("plugins.trustStore", c.plugins().trustStore());
+        paths.values().removeIf(Objects::isNull);
+        return paths;
+    }
+
+    /** The control characters YAML's escapes in double quotes make, by the escape: {@code \P} is U+2029. */
+    private static final Map<Integer, String> YAML_ESCAPES = Map.ofEntries(
+            Map.entry(0x00, "\\0"),
+            Map.entry(0x07, "\\a"),
+            Map.entry(0x08, "\\b"),
+            Map.entry(0x09, "\\t"),
+            Map.entry(0x0A, "\\n"),
+            Map.entry(0x0B, "\\v"),
+            Map.entry(0x0C, "\\f"),
+            Map.entry(0x0D, "\\r"),
+            Map.entry(0x1B, "\\e"),
+            Map.entry(0x85, "\\N"),
+            Map.entry(0x2028, "\\L"),
+            Map.entry(0x2029, "\\P"));
+
+    /**
+     * Why {@code value}, given for {@code key}, names no file or folder, or empty: it holds a control character (no
+     * path the agent should make does; a Windows path in YAML double quotes gets them from its backslashes, and the
+     * refusal says which), or it is no path on this system at all.
+     */
+    static Optional<String> pathProblem(String key, String value) {
+        long controls = value.codePoints().filter(BoundedInput::isControl).count();
+        if (controls > 0) {
+            List<String> escapes = value.codePoints()
+                    .filter(BoundedInput::isControl)
+                    .distinct()
+                    .mapToObj(YAML_ESCAPES::get)
+                    .filter(Objects::nonNull)
+                    .toList();
+            String made = escapes.isEmpty()
+                    ? "a backslash starts an escape"
+                    : escapes.size() == 1
+                            ? escapes.get(0) + " is an escape"
+                            : String.join(", ", escapes.subList(0, escapes.size() - 1)) + " and "
+                                    + escapes.get(escapes.size() - 1) + " are escapes";
+            return Optional.of(key + ": " + BoundedInput.shownPath(value) + " holds "
+                    + (controls == 1 ? "a control character" : "control characters") + "; "
+                    + YamlMistake.WINDOWS_PATHS + made);
+        }
+        try {
+            Path.of(value);
+            return Optional.empty();
+        } catch (InvalidPathException e) {
+            return Optional.of(key + ": not a file path on this system: " + BoundedInput.shownPath(value) + " ("
+                    + BoundedInput.reason(e.getReason()) + ")");
+        }
+    }
+
+    /** The path {@code value} names, or empty when none is given or it names none ({@link #pathProblem}). */
+    static Optional<Path> usable(String value) {
+        return value == null || pathProblem("", value).isPresent() ? Optional.empty() : Optional.of(Path.of(value));
     }
 
     /** A configured plugin trust store must open with its password and hold a certificate, or no plugin would load. */
@@ -279,6 +353,9 @@ final class ConfigValidator {
                 errors.add("plugins.trustStorePassword: given without plugins.trustStore");
             }
             return;
+        }
+        if (usable(p.trustStore()).isEmpty()) {
+            return; // said by pathProblem
         }
         if (p.trustStore().isBlank() || !Files.isReadable(Path.of(p.trustStore()))) {
             errors.add("plugins.trustStore: cannot read file " + BoundedInput.shownPath(p.trustStore()));

@@ -1,7 +1,6 @@
 package org.kmsagent.agent.config;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -146,7 +145,7 @@ public record FleetConfig(
                 errors.add(CertificateFingerprint.refusal(trust.get(i), "fleet.trust[" + i + "]"));
             }
         }
-        if (caFile != null && !Files.isReadable(Path.of(caFile))) {
+        if (ConfigValidator.usable(caFile).filter(f -> !Files.isReadable(f)).isPresent()) {
             errors.add("fleet.caFile: cannot read file " + BoundedInput.shownPath(caFile));
         }
         if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {

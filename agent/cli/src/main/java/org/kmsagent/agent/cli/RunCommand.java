@@ -99,7 +99,7 @@ public final class RunCommand implements Callable<Integer> {
             daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC())
                     .warnOf(warnings);
         } catch (ConfigException e) {
-            // What only reading the files shows (a configured key that is not the certificate's, or encrypted).
+            // A configured TLS file changed since the configuration was checked (ConfigValidator reads them).
             err.println("kms-agent run: " + e.getMessage());
             err.flush();
             return 2;

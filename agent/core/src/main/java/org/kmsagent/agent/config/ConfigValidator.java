@@ -1,9 +1,12 @@
 package org.kmsagent.agent.config;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,10 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.WholeNumber;
 import org.kmsagent.agent.core.YamlMistake;
+import org.kmsagent.agent.core.tls.PemKeyManagers;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.rules.KmsRules;
@@ -79,9 +84,8 @@ final class ConfigValidator {
         if ((tls.certFile() == null) != (tls.keyFile() == null)) {
             errors.add("bridge.tls: certFile and keyFile must be given together (or neither, for a self-signed one)");
         }
-        readable(errors, "bridge.tls.certFile", tls.certFile());
-        readable(errors, "bridge.tls.keyFile", tls.keyFile());
-        readable(errors, "bridge.tls.clientCaFile", tls.clientCaFile());
+        tlsFiles(errors, tls);
+        caFile(errors, "bridge.tls.clientCaFile", tls.clientCaFile());
         if (b.anonymous() != Role.NONE && !isLoopback(b.host())) {
             errors.add("bridge.anonymous: may only be '" + b.anonymous().id()
                     + "' when bridge.host is a loopback address, got " + BoundedInput.shown(b.host()));
@@ -137,6 +141,7 @@ final class ConfigValidator {
         // A renewal.families.<family> no loaded plugin provides is not refused here: plugins may come later, and the
         // running agent says it once they are loaded (RenewalConfig.unknownFamilies, configuration.md).
         errors.addAll(c.fleet().problems());
+        caFile(errors, "fleet.caFile", c.fleet().caFile());
         host(errors, "metrics.host", c.metrics().host());
         range(errors, "metrics.port", c.metrics().port(), 0, 65_535);
         host(errors, "dashboard.host", c.dashboard().host());
@@ -269,9 +274,69 @@ final class ConfigValidator {
         }
     }
 
-    private static void readable(List<String> errors, String key, String file) {
-        if (usable(file).filter(f -> !Files.isReadable(f)).isPresent()) {
-            errors.add(key + ": cannot read file " + BoundedInput.shownPath(file));
+    /**
+     * A file the agent reads, named by {@code key}: when one is given, it must be a file it can read (not a folder, a
+     * device or a pipe). Empty when none is given, or with the problem added when it cannot be read.
+     */
+    private static Optional<Path> readable(List<String> errors, String key, String file) {
+        Optional<Path> path = usable(file);
+        if (path.isEmpty()) {
+            return path; // none given, or said by pathProblem
+        }
+        Path f = path.get();
+        String problem = Files.isDirectory(f)
+                ? BoundedInput.shownPath(file) + " is a folder; name the file in it"
+                : !Files.isReadable(f)
+                        ? "cannot read file " + BoundedInput.shownPath(file)
+                        : !Files.isRegularFile(f)
+                                ? BoundedInput.shownPath(file) + " is not a regular file (a device or a pipe)"
+                                : null;
+        if (problem != null) {
+            errors.add(key + ": " + problem);
+            return Optional.empty();
+        }
+        return path;
+    }
+
+    /**
+     * The bridge's own certificate and key, read as the bridge reads them ({@link PemKeyManagers}): the certificate
+     * file holds certificates, the key file a key it can use (an encrypted one is refused), and the key is the
+     * certificate's. Checked here, with the rest of the file, so that each is named where it was written.
+     */
+    private static void tlsFiles(List<String> errors, TlsConfig tls) {
+        Optional<Path> certFile = readable(errors, "bridge.tls.certFile", tls.certFile());
+        Optional<Path> keyFile = readable(errors, "bridge.tls.keyFile", tls.keyFile());
+        Certificate[] chain = certFile.map(f -> read(errors, "bridge.tls.certFile", () -> PemKeyManagers.chain(f)))
+                .orElse(null);
+        PrivateKey key = keyFile.map(f -> read(errors, "bridge.tls.keyFile", () -> PemKeyManagers.privateKey(f)))
+                .orElse(null);
+        if (chain != null && key != null) {
+            read(errors, "bridge.tls.keyFile", () -> {
+                PemKeyManagers.requireMatch(chain[0], key, certFile.get(), keyFile.get());
+                return key;
+            });
+        }
+    }
+
+    /**
+     * A file of CA certificates ({@code bridge.tls.clientCaFile}, {@code fleet.caFile}), read into the trust manager
+     * the bridge and the fleet link use ({@link PemKeyManagers#trustManager}): one that holds no certificate (not PEM,
+     * a folder) is refused here, naming its key, rather than when the bridge starts or at each dial of a hub.
+     */
+    private static void caFile(List<String> errors, String key, String file) {
+        readable(errors, key, file).ifPresent(f -> read(errors, key, () -> PemKeyManagers.trustManager(f)));
+    }
+
+    /** What {@code reading} gives, or null with why not added as {@code key}'s problem. */
+    private static <T> T read(List<String> errors, String key, Supplier<T> reading) {
+        try {
+            return reading.get();
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            String why = e instanceof UncheckedIOException io && io.getCause().getMessage() != null
+                    ? e.getMessage() + ": " + io.getCause().getMessage()
+                    : e.getMessage();
+            errors.add(key + ": " + BoundedInput.reason(why));
+            return null;
         }
     }
 

@@ -1,6 +1,5 @@
 package org.kmsagent.agent.config;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -144,9 +143,6 @@ public record FleetConfig(
             if (!CertificateFingerprint.isPrinted(trust.get(i))) { // the constructor could not read it
                 errors.add(CertificateFingerprint.refusal(trust.get(i), "fleet.trust[" + i + "]"));
             }
-        }
-        if (ConfigValidator.usable(caFile).filter(f -> !Files.isReadable(f)).isPresent()) {
-            errors.add("fleet.caFile: cannot read file " + BoundedInput.shownPath(caFile));
         }
         if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
             errors.add("fleet.trust: give the hubs' certificate fingerprints (or fleet.caFile) when fleet.hubs is set");

@@ -274,12 +274,9 @@ public final class AgentDaemon implements AutoCloseable {
     private static TlsMaterial tlsMaterial(AgentConfig config, Path dataDir, Clock clock, List<String> problems)
             throws ConfigException {
         if (config.bridge().tls().certFile() != null) {
-            // The administrator's files: a mistake in the configuration, as a missing one is (exit 2, naming the key
-            // and the file), not damage to work around; nothing the agent could make in their place would be trusted.
-            List<String> wrong = TlsMaterial.configuredProblems(config.bridge().tls(), "bridge.tls");
-            if (!wrong.isEmpty()) {
-                throw new ConfigException(wrong);
-            }
+            // The administrator's files: a mistake in the configuration, as a missing one is (exit 2), not damage to
+            // work around; nothing the agent could make in their place would be trusted. Checked with the rest of the
+            // configuration, each named where it was written (ConfigValidator); here only a file changed since.
             try {
                 return readTlsMaterial(config, dataDir);
             } catch (RuntimeException e) {

@@ -71,7 +71,7 @@ public final class AgentService implements ServiceBodyProvider {
                     daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC(), events)
                             .warnOf(warnings);
                 } catch (ConfigException e) {
-                    // The configured TLS files, read only at start: refused as the rest of the file is.
+                    // A configured TLS file changed since the configuration was checked: refused as the rest is.
                     throw refused(file.map(Path::toString).orElse("(defaults)"), e);
                 }
                 daemon.banner().forEach(System.out::println);

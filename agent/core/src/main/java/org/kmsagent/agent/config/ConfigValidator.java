@@ -41,7 +41,8 @@ final class ConfigValidator {
     /**
      * Every problem of a bound configuration.
      *
-     * @param hub whether it configures a hub, whose cluster ports must not clash with its other ports
+     * @param hub whether it configures a hub: its cluster ports must not clash with its other ports, its cluster
+     *     interfaces must be this machine's, and it needs ctl tokens
      */
     static List<String> validate(AgentConfig c, boolean hub) {
         List<String> errors = new ArrayList<>();
@@ -140,7 +141,10 @@ final class ConfigValidator {
         }
         // A renewal.families.<family> no loaded plugin provides is not refused here: plugins may come later, and the
         // running agent says it once they are loaded (RenewalConfig.unknownFamilies, configuration.md).
-        errors.addAll(c.fleet().problems());
+        errors.addAll(c.fleet().problems(hub));
+        if (hub && b.tokens().isEmpty()) {
+            errors.add("bridge.tokens: a hub needs ctl tokens (an admin one enrols agents: ctl fleet enroll AGENT-ID)");
+        }
         caFile(errors, "fleet.caFile", c.fleet().caFile());
         host(errors, "metrics.host", c.metrics().host());
         range(errors, "metrics.port", c.metrics().port(), 0, 65_535);
@@ -449,7 +453,7 @@ final class ConfigValidator {
     }
 
     /** An address to bind: a host name or an IP address ({@link HostPort}, the rule every address key follows). */
-    private static void host(List<String> errors, String key, String host) {
+    static void host(List<String> errors, String key, String host) {
         if (host == null || host.isBlank()) {
             errors.add(key + ": must not be empty");
             return;

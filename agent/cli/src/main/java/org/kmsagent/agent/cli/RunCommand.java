@@ -65,6 +65,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AgentConfig agentConfig;
+        List<String> warnings;
         String logs;
         try {
             Optional<Path> file = ConfigFile.choose(config, "--config", System.getenv());
@@ -81,6 +82,7 @@ public final class RunCommand implements Callable<Integer> {
             ConfigLoader.Loaded loaded = new ConfigLoader(System.getenv()).loadLocated(file, overrides);
             PluginsDirSetting.check(loaded);
             agentConfig = loaded.config();
+            warnings = loaded.warnings();
             logs = ResidentLogging.apply(agentConfig.logging());
         } catch (ConfigException e) {
             err.println("kms-agent run: " + e.getMessage());
@@ -94,9 +96,10 @@ public final class RunCommand implements Callable<Integer> {
                 logs);
         AgentDaemon daemon;
         try {
-            daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC());
+            daemon = AgentDaemon.start(agentConfig, DaemonWiring.production(), Clock.systemUTC())
+                    .warnOf(warnings);
         } catch (ConfigException e) {
-            // What only reading the files shows (a configured key that is not the certificate's, or encrypted).
+            // A configured TLS file changed since the configuration was checked (ConfigValidator reads them).
             err.println("kms-agent run: " + e.getMessage());
             err.flush();
             return 2;

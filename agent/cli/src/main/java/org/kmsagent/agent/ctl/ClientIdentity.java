@@ -6,7 +6,7 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
-import org.kmsagent.agent.bus.bridge.PemKeyManagers;
+import org.kmsagent.agent.core.tls.PemKeyManagers;
 
 /**
  * A client certificate and key (PEM, the key unencrypted; read as the bridge reads its own, {@link PemKeyManagers})

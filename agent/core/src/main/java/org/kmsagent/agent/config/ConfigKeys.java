@@ -5,10 +5,14 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.text.ClosestNames;
 
 /**
  * The key paths the configuration records define, derived from the records themselves so that docs, overrides and
@@ -103,6 +107,53 @@ public final class ConfigKeys {
             }
         }
         return Optional.empty();
+    }
+
+    /** What every variable that sets a key starts with. */
+    private static final String PREFIX = "KMSAGENT_";
+
+    /**
+     * The {@code KMSAGENT_*} variables the project reads that set no key: the configuration file
+     * ({@link ConfigFile#VARIABLE}), {@code ctl}'s token and trust ({@code KMSAGENT_TOKEN}, {@code KMSAGENT_TRUST}),
+     * the launchers' installation folder and JVM flags ({@code KMSAGENT_HOME}, {@code KMSAGENT_JAVA_OPTS}) and the
+     * Windows service host's runtime ({@code KMSAGENT_JAVA_HOME}). {@link #unknownVariable} says nothing of them.
+     */
+    public static final Set<String> OTHER_VARIABLES = Set.of(
+            ConfigFile.VARIABLE,
+            "KMSAGENT_TOKEN",
+            "KMSAGENT_TRUST",
+            "KMSAGENT_HOME",
+            "KMSAGENT_JAVA_OPTS",
+            "KMSAGENT_JAVA_HOME");
+
+    /**
+     * A warning for a {@code KMSAGENT_*} variable that sets no key, is not refused ({@link #refusedFromEnvironment})
+     * and is none of {@link #OTHER_VARIABLES}: a misspelt key ({@code KMSAGENT_METRIC_PORT}) did nothing, without a
+     * word. With the nearest variables that do set one, or are read, when some are close ({@link ClosestNames}); empty
+     * for any other variable. A warning, not an error: other programs may use the prefix too.
+     */
+    public static Optional<String> unknownVariable(String variable) {
+        if (!variable.startsWith(PREFIX)
+                || OTHER_VARIABLES.contains(variable)
+                || forEnvironment(variable).isPresent()
+                || refusedFromEnvironment(variable).isPresent()) {
+            return Optional.empty();
+        }
+        Map<String, String> known = new LinkedHashMap<>(); // without the prefix, which every one shares: the variable
+        for (String key : all()) {
+            if (!key.contains("<") && !key.contains("[")) {
+                known.put(environmentName(key), PREFIX + environmentName(key));
+            }
+        }
+        OTHER_VARIABLES.stream().sorted().forEach(v -> known.put(v.substring(PREFIX.length()), v));
+        List<String> close = ClosestNames.closest(variable.substring(PREFIX.length()), List.copyOf(known.keySet()));
+        return Optional.of("environment variable " + BoundedInput.shown(variable)
+                + ": names no configuration key; ignored"
+                + (close.isEmpty()
+                        ? ""
+                        : " ("
+                                + ClosestNames.didYouMean(
+                                        close.stream().map(known::get).toList()) + ")"));
     }
 
     /** {@code renewal.families} as an environment variable's key part: {@code RENEWAL_FAMILIES}. */

@@ -129,9 +129,10 @@ public final class ConfigLoader {
      * A configuration as loaded, with where each key that was written came from: for a message about a value that
      * only turns out wrong after loading (a {@code pluginsDir} that names no folder), named as load errors are.
      */
-    public record Loaded(AgentConfig config, Map<String, String> origins) {
+    public record Loaded(AgentConfig config, Map<String, String> origins, List<String> warnings) {
         public Loaded {
             origins = Map.copyOf(origins);
+            warnings = List.copyOf(warnings);
         }
 
         /**
@@ -143,12 +144,23 @@ public final class ConfigLoader {
         }
     }
 
-    /** As {@link #load}, keeping where each key came from. */
+    /**
+     * As {@link #load}, keeping where each key came from, and what a valid configuration is still warned of: each
+     * {@code KMSAGENT_*} variable that sets no key and is no other variable the agent reads
+     * ({@link ConfigKeys#unknownVariable}), unless the configuration names it in a {@code ${NAME}}. Said at start as
+     * the other start warnings are (the banner), not refused.
+     */
     public Loaded loadLocated(Optional<Path> file, List<String> sets) throws ConfigException {
         Map<String, String> origin = new HashMap<>();
         ObjectNode root = read(file, origin);
         List<String> errors = new ArrayList<>();
         for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
+            if (e.getValue().isBlank()) {
+                // Not set, as a blank KMSAGENT_CONFIG is not (ConfigFile): `set NAME=` is how cmd.exe unsets a
+                // variable, and a blank one is a common leftover of an MSI, GPO or systemd Environment line. Read as a
+                // value, it put the key back to its default over the file's value (a data folder of its own).
+                continue;
+            }
             // Variables that are not config keys (KMSAGENT_TOKEN is ctl's) are not ours to judge; one naming a setting
             // that cannot come from the environment is refused, not ignored, so that nobody believes it applied.
             ConfigKeys.refusedFromEnvironment(e.getKey())
@@ -165,12 +177,19 @@ public final class ConfigLoader {
                 errors.add("--set " + BoundedInput.shown(set) + ": expected key=value");
             } else if (!ConfigKeys.isLeaf(set.substring(0, eq))) {
                 errors.add(FROM_SET + " " + ConfigKeys.notAKey(BoundedInput.shown(set.substring(0, eq))));
+            } else if (set.substring(eq + 1).isBlank()) {
+                // Read as YAML, nothing is null, which binding fills with the key's default: the option silently put
+                // the default over the file's value. An empty text is written "" (renewal.kms="").
+                String key = BoundedInput.shown(set.substring(0, eq));
+                errors.add(FROM_SET + " " + key + ": no value given (write it after '=', \"\" for an empty text;"
+                        + " without --set " + key + " the file's value or the default applies)");
             } else {
                 put(root, set.substring(0, eq), scalar(set.substring(eq + 1)), errors);
                 overridden(origin, set.substring(0, eq), FROM_SET);
             }
         }
-        resolveEnvironmentReferences(root, "", errors);
+        Set<String> referenced = new HashSet<>();
+        resolveEnvironmentReferences(root, "", errors, referenced);
         dropEmptyEntries(root, "", errors);
         // Binding stops at the first value that does not fit; DocumentBinding takes that value out and binds again, so
         // that one run reports every misfit (each removal falls back to the key's default, which the validator then
@@ -198,7 +217,13 @@ public final class ConfigLoader {
             }
             throw new ConfigException(located);
         }
-        return new Loaded(config, origin);
+        List<String> warnings = new ArrayList<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
+            if (!e.getValue().isBlank() && !referenced.contains(e.getKey())) {
+                ConfigKeys.unknownVariable(e.getKey()).ifPresent(warnings::add);
+            }
+        }
+        return new Loaded(config, origin, warnings);
     }
 
     /** Binds a configuration tree to the record, through Jackson: every key that is not written gets its default. */
@@ -426,16 +451,17 @@ public final class ConfigLoader {
         at.set(parts[parts.length - 1], value);
     }
 
-    private void resolveEnvironmentReferences(JsonNode node, String path, List<String> errors) {
+    /** Replaces each {@code ${NAME}}, adding each NAME to {@code names}. */
+    private void resolveEnvironmentReferences(JsonNode node, String path, List<String> errors, Set<String> names) {
         if (node instanceof ObjectNode obj) {
             for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                 if (e.getValue().isTextual()) {
                     String written = e.getValue().asText();
-                    resolved(written, p, errors).ifPresent(v -> obj.set(e.getKey(), referenced(written, v)));
+                    resolved(written, p, errors, names).ifPresent(v -> obj.set(e.getKey(), referenced(written, v)));
                 } else {
-                    resolveEnvironmentReferences(e.getValue(), p, errors);
+                    resolveEnvironmentReferences(e.getValue(), p, errors, names);
                 }
             }
         } else if (node instanceof ArrayNode arr) {
@@ -444,9 +470,9 @@ public final class ConfigLoader {
                 if (arr.get(i).isTextual()) {
                     int at = i;
                     String written = arr.get(i).asText();
-                    resolved(written, p, errors).ifPresent(v -> arr.set(at, referenced(written, v)));
+                    resolved(written, p, errors, names).ifPresent(v -> arr.set(at, referenced(written, v)));
                 } else {
-                    resolveEnvironmentReferences(arr.get(i), p, errors);
+                    resolveEnvironmentReferences(arr.get(i), p, errors, names);
                 }
             }
         }
@@ -465,7 +491,7 @@ public final class ConfigLoader {
         return JsonNodeFactory.instance.textNode(value);
     }
 
-    private Optional<String> resolved(String text, String path, List<String> errors) {
+    private Optional<String> resolved(String text, String path, List<String> errors, Set<String> names) {
         Matcher m = ENV_REF.matcher(text);
         if (!m.find()) {
             return Optional.empty();
@@ -473,6 +499,7 @@ public final class ConfigLoader {
         StringBuilder out = new StringBuilder();
         m.reset();
         while (m.find()) {
+            names.add(m.group(1));
             String value = environment.get(m.group(1));
             if (value == null) {
                 errors.add(path + ": environment variable " + BoundedInput.shown(m.group(1)) + " is not set");

@@ -1,17 +1,27 @@
 package org.kmsagent.agent.config;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.WholeNumber;
+import org.kmsagent.agent.core.YamlMistake;
+import org.kmsagent.agent.core.tls.PemKeyManagers;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginSignatures;
 import org.kmsagent.agent.rules.KmsRules;
@@ -31,18 +41,17 @@ final class ConfigValidator {
     /**
      * Every problem of a bound configuration.
      *
-     * @param hub whether it configures a hub, whose cluster ports must not clash with its other ports
+     * @param hub whether it configures a hub: its cluster ports must not clash with its other ports, its cluster
+     *     interfaces must be this machine's, and it needs ctl tokens
      */
     static List<String> validate(AgentConfig c, boolean hub) {
         List<String> errors = new ArrayList<>();
+        paths(c).forEach((key, value) -> pathProblem(key, value).ifPresent(errors::add));
         notBlank(errors, "pluginsDir", c.pluginsDir());
         notBlank(errors, "dataDir", c.dataDir());
-        if (c.dataDir() != null
-                && !c.dataDir().isBlank()
-                && Files.exists(Path.of(c.dataDir()))
-                && !Files.isDirectory(Path.of(c.dataDir()))) {
-            errors.add("dataDir: " + BoundedInput.shownPath(c.dataDir()) + ": not a directory");
-        }
+        usable(c.dataDir())
+                .filter(d -> !c.dataDir().isBlank() && Files.exists(d) && !Files.isDirectory(d))
+                .ifPresent(d -> errors.add("dataDir: " + BoundedInput.shownPath(c.dataDir()) + ": not a directory"));
 
         HostRoleConfig h = c.host();
         // docs/kms-rules.md §2.1: both intervals range 15 min - 30 days.
@@ -76,9 +85,8 @@ final class ConfigValidator {
         if ((tls.certFile() == null) != (tls.keyFile() == null)) {
             errors.add("bridge.tls: certFile and keyFile must be given together (or neither, for a self-signed one)");
         }
-        readable(errors, "bridge.tls.certFile", tls.certFile());
-        readable(errors, "bridge.tls.keyFile", tls.keyFile());
-        readable(errors, "bridge.tls.clientCaFile", tls.clientCaFile());
+        tlsFiles(errors, tls);
+        caFile(errors, "bridge.tls.clientCaFile", tls.clientCaFile());
         if (b.anonymous() != Role.NONE && !isLoopback(b.host())) {
             errors.add("bridge.anonymous: may only be '" + b.anonymous().id()
                     + "' when bridge.host is a loopback address, got " + BoundedInput.shown(b.host()));
@@ -133,7 +141,11 @@ final class ConfigValidator {
         }
         // A renewal.families.<family> no loaded plugin provides is not refused here: plugins may come later, and the
         // running agent says it once they are loaded (RenewalConfig.unknownFamilies, configuration.md).
-        errors.addAll(c.fleet().problems());
+        errors.addAll(c.fleet().problems(hub));
+        if (hub && b.tokens().isEmpty()) {
+            errors.add("bridge.tokens: a hub needs ctl tokens (an admin one enrols agents: ctl fleet enroll AGENT-ID)");
+        }
+        caFile(errors, "fleet.caFile", c.fleet().caFile());
         host(errors, "metrics.host", c.metrics().host());
         range(errors, "metrics.port", c.metrics().port(), 0, 65_535);
         host(errors, "dashboard.host", c.dashboard().host());
@@ -266,10 +278,141 @@ final class ConfigValidator {
         }
     }
 
-    private static void readable(List<String> errors, String key, String file) {
-        if (file != null && !Files.isReadable(Path.of(file))) {
-            errors.add(key + ": cannot read file " + BoundedInput.shownPath(file));
+    /**
+     * A file the agent reads, named by {@code key}: when one is given, it must be a file it can read (not a folder, a
+     * device or a pipe). Empty when none is given, or with the problem added when it cannot be read.
+     */
+    private static Optional<Path> readable(List<String> errors, String key, String file) {
+        Optional<Path> path = usable(file);
+        if (path.isEmpty()) {
+            return path; // none given, or said by pathProblem
         }
+        Path f = path.get();
+        String problem = Files.isDirectory(f)
+                ? BoundedInput.shownPath(file) + " is a folder; name the file in it"
+                : !Files.isReadable(f)
+                        ? "cannot read file " + BoundedInput.shownPath(file)
+                        : !Files.isRegularFile(f)
+                                ? BoundedInput.shownPath(file) + " is not a regular file (a device or a pipe)"
+                                : null;
+        if (problem != null) {
+            errors.add(key + ": " + problem);
+            return Optional.empty();
+        }
+        return path;
+    }
+
+    /**
+     * The bridge's own certificate and key, read as the bridge reads them ({@link PemKeyManagers}): the certificate
+     * file holds certificates, the key file a key it can use (an encrypted one is refused), and the key is the
+     * certificate's. Checked here, with the rest of the file, so that each is named where it was written.
+     */
+    private static void tlsFiles(List<String> errors, TlsConfig tls) {
+        Optional<Path> certFile = readable(errors, "bridge.tls.certFile", tls.certFile());
+        Optional<Path> keyFile = readable(errors, "bridge.tls.keyFile", tls.keyFile());
+        Certificate[] chain = certFile.map(f -> read(errors, "bridge.tls.certFile", () -> PemKeyManagers.chain(f)))
+                .orElse(null);
+        PrivateKey key = keyFile.map(f -> read(errors, "bridge.tls.keyFile", () -> PemKeyManagers.privateKey(f)))
+                .orElse(null);
+        if (chain != null && key != null) {
+            read(errors, "bridge.tls.keyFile", () -> {
+                PemKeyManagers.requireMatch(chain[0], key, certFile.get(), keyFile.get());
+                return key;
+            });
+        }
+    }
+
+    /**
+     * A file of CA certificates ({@code bridge.tls.clientCaFile}, {@code fleet.caFile}), read into the trust manager
+     * the bridge and the fleet link use ({@link PemKeyManagers#trustManager}): one that holds no certificate (not PEM,
+     * a folder) is refused here, naming its key, rather than when the bridge starts or at each dial of a hub.
+     */
+    private static void caFile(List<String> errors, String key, String file) {
+        readable(errors, key, file).ifPresent(f -> read(errors, key, () -> PemKeyManagers.trustManager(f)));
+    }
+
+    /** What {@code reading} gives, or null with why not added as {@code key}'s problem. */
+    private static <T> T read(List<String> errors, String key, Supplier<T> reading) {
+        try {
+            return reading.get();
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            String why = e instanceof UncheckedIOException io && io.getCause().getMessage() != null
+                    ? e.getMessage() + ": " + io.getCause().getMessage()
+                    : e.getMessage();
+            errors.add(key + ": " + BoundedInput.reason(why));
+            return null;
+        }
+    }
+
+    /**
+     * Every key that names a file or a folder, with its value when one is given: each is checked for what no path
+     * holds ({@link #pathProblem}) before anything else looks at it.
+     */
+    private static Map<String, String> paths(AgentConfig c) {
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("pluginsDir", c.pluginsDir());
+        paths.put("dataDir", c.dataDir());
+        paths.put("bridge.tls.certFile", c.bridge().tls().certFile());
+        paths.put("bridge.tls.keyFile", c.bridge().tls().keyFile());
+        paths.put("bridge.tls.clientCaFile", c.bridge().tls().clientCaFile());
+        paths.put("fleet.caFile", c.fleet().caFile());
+        paths.put("logging.file", c.logging().file());
+        paths.put("plugins.trustStore", c.plugins().trustStore());
+        paths.values().removeIf(Objects::isNull);
+        return paths;
+    }
+
+    /** The control characters YAML's escapes in double quotes make, by the escape: {@code \P} is U+2029. */
+    private static final Map<Integer, String> YAML_ESCAPES = Map.ofEntries(
+            Map.entry(0x00, "\\0"),
+            Map.entry(0x07, "\\a"),
+            Map.entry(0x08, "\\b"),
+            Map.entry(0x09, "\\t"),
+            Map.entry(0x0A, "\\n"),
+            Map.entry(0x0B, "\\v"),
+            Map.entry(0x0C, "\\f"),
+            Map.entry(0x0D, "\\r"),
+            Map.entry(0x1B, "\\e"),
+            Map.entry(0x85, "\\N"),
+            Map.entry(0x2028, "\\L"),
+            Map.entry(0x2029, "\\P"));
+
+    /**
+     * Why {@code value}, given for {@code key}, names no file or folder, or empty: it holds a control character (no
+     * path the agent should make does; a Windows path in YAML double quotes gets them from its backslashes, and the
+     * refusal says which), or it is no path on this system at all.
+     */
+    static Optional<String> pathProblem(String key, String value) {
+        long controls = value.codePoints().filter(BoundedInput::isControl).count();
+        if (controls > 0) {
+            List<String> escapes = value.codePoints()
+                    .filter(BoundedInput::isControl)
+                    .distinct()
+                    .mapToObj(YAML_ESCAPES::get)
+                    .filter(Objects::nonNull)
+                    .toList();
+            String made = escapes.isEmpty()
+                    ? "a backslash starts an escape"
+                    : escapes.size() == 1
+                            ? escapes.get(0) + " is an escape"
+                            : String.join(", ", escapes.subList(0, escapes.size() - 1)) + " and "
+                                    + escapes.get(escapes.size() - 1) + " are escapes";
+            return Optional.of(key + ": " + BoundedInput.shownPath(value) + " holds "
+                    + (controls == 1 ? "a control character" : "control characters") + "; "
+                    + YamlMistake.WINDOWS_PATHS + made);
+        }
+        try {
+            Path.of(value);
+            return Optional.empty();
+        } catch (InvalidPathException e) {
+            return Optional.of(key + ": not a file path on this system: " + BoundedInput.shownPath(value) + " ("
+                    + BoundedInput.reason(e.getReason()) + ")");
+        }
+    }
+
+    /** The path {@code value} names, or empty when none is given or it names none ({@link #pathProblem}). */
+    static Optional<Path> usable(String value) {
+        return value == null || pathProblem("", value).isPresent() ? Optional.empty() : Optional.of(Path.of(value));
     }
 
     /** A configured plugin trust store must open with its password and hold a certificate, or no plugin would load. */
@@ -279,6 +422,9 @@ final class ConfigValidator {
                 errors.add("plugins.trustStorePassword: given without plugins.trustStore");
             }
             return;
+        }
+        if (usable(p.trustStore()).isEmpty()) {
+            return; // said by pathProblem
         }
         if (p.trustStore().isBlank() || !Files.isReadable(Path.of(p.trustStore()))) {
             errors.add("plugins.trustStore: cannot read file " + BoundedInput.shownPath(p.trustStore()));
@@ -307,7 +453,7 @@ final class ConfigValidator {
     }
 
     /** An address to bind: a host name or an IP address ({@link HostPort}, the rule every address key follows). */
-    private static void host(List<String> errors, String key, String host) {
+    static void host(List<String> errors, String key, String host) {
         if (host == null || host.isBlank()) {
             errors.add(key + ": must not be empty");
             return;

@@ -1,11 +1,15 @@
 package org.kmsagent.agent.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 
@@ -103,6 +107,107 @@ public record FleetConfig(
             publicHost = Objects.requireNonNullElse(publicHost, "127.0.0.1");
             eventBusPort = Objects.requireNonNullElse(eventBusPort, DEFAULT_EVENT_BUS_PORT);
         }
+
+        /** One part of an interface pattern: a number, {@code *} or a range like {@code 10-20}. */
+        private static final Pattern OCTET = Pattern.compile("\\*|(\\d{1,3})(?:-(\\d{1,3}))?");
+
+        /**
+         * What Hazelcast would otherwise fail on with a stack trace or a wrong diagnosis much later, each entry named
+         * by its key: a member that is no {@code host} or {@code host:port} by the rule of every key that names a
+         * machine ({@link HostPort}; an IPv6 address in brackets), an interface that is no IPv4 pattern, a
+         * {@code publicHost} that is no host name or IP address; and, on a hub, interfaces that match no address of
+         * this machine (Hazelcast binds only there). A host that is not this machine's is found when the hub tries to
+         * listen (exit 1), as for {@code bridge.host}.
+         */
+        void problems(List<String> errors, boolean hub) {
+            for (int i = 0; i < members.size(); i++) {
+                String member = Objects.requireNonNullElse(members.get(i), "");
+                int at = i;
+                HostPort.ambiguity(member, port)
+                        .or(() -> HostPort.hostPortProblem(member, false))
+                        .ifPresent(problem -> errors.add("fleet.cluster.members[" + at
+                                + "]: expected HOST or HOST:PORT (an IPv6 address in brackets), got '"
+                                + BoundedInput.shown(member) + "' (" + problem + ")"));
+            }
+            boolean patterns = true;
+            for (int i = 0; i < interfaces.size(); i++) {
+                String pattern = Objects.requireNonNullElse(interfaces.get(i), "");
+                if (!isInterfacePattern(pattern)) {
+                    patterns = false;
+                    errors.add("fleet.cluster.interfaces[" + i + "]: expected an IPv4 address of this machine, each"
+                            + " part a number 0-255, '*' or a range like 10-20 (e.g. 10.1.2.*), got '"
+                            + BoundedInput.shown(pattern) + "'");
+                }
+            }
+            List<String> local = hub && patterns ? localAddresses() : List.of();
+            if (!local.isEmpty()
+                    && interfaces.stream().noneMatch(i -> local.stream().anyMatch(a -> matches(i, a)))) {
+                errors.add("fleet.cluster.interfaces: " + BoundedInput.shown(interfaces.toString())
+                        + " match no address of this machine (it has " + String.join(", ", local)
+                        + "); Hazelcast binds only there");
+            }
+            ConfigValidator.host(errors, "fleet.cluster.publicHost", publicHost);
+        }
+
+        private static boolean isInterfacePattern(String pattern) {
+            String[] octets = pattern.split("\\.", -1);
+            if (octets.length != 4) {
+                return false;
+            }
+            for (String o : octets) {
+                Matcher m = OCTET.matcher(o);
+                if (!m.matches()) {
+                    return false;
+                }
+                if (m.group(1) != null) {
+                    int lo = Integer.parseInt(m.group(1));
+                    int hi = m.group(2) == null ? lo : Integer.parseInt(m.group(2));
+                    if (hi > 255 || lo > hi) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** Whether an IPv4 address matches an interface pattern ({@code 10.1.2.*}, {@code 10.1.2.10-20}). */
+        private static boolean matches(String pattern, String address) {
+            String[] p = pattern.split("\\.");
+            String[] a = address.split("\\.");
+            if (p.length != 4 || a.length != 4) {
+                return false;
+            }
+            for (int k = 0; k < 4; k++) {
+                int v = Integer.parseInt(a[k]);
+                if (p[k].equals("*")) {
+                    continue;
+                }
+                int dash = p[k].indexOf('-');
+                int lo = Integer.parseInt(dash < 0 ? p[k] : p[k].substring(0, dash));
+                int hi = dash < 0 ? lo : Integer.parseInt(p[k].substring(dash + 1));
+                if (v < lo || v > hi) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** This machine's IPv4 addresses (empty when they cannot be read: then Hazelcast judges). */
+        private static List<String> localAddresses() {
+            List<String> out = new ArrayList<>();
+            try {
+                for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    for (InetAddress a : Collections.list(n.getInetAddresses())) {
+                        if (a instanceof Inet4Address) {
+                            out.add(a.getHostAddress());
+                        }
+                    }
+                }
+            } catch (SocketException | RuntimeException e) {
+                return List.of();
+            }
+            return out;
+        }
     }
 
     /**
@@ -131,8 +236,12 @@ public record FleetConfig(
                         + "', but fleet.agentId is '" + BoundedInput.shown(agentId) + "'");
     }
 
-    /** Range and consistency problems, each naming its key path. */
-    List<String> problems() {
+    /**
+     * Range and consistency problems, each naming its key path.
+     *
+     * @param hub whether it configures a hub, whose cluster interfaces must be this machine's
+     */
+    List<String> problems(boolean hub) {
         List<String> errors = new ArrayList<>();
         for (int i = 0; i < hubs.size(); i++) {
             String h = hubs.get(i);
@@ -145,9 +254,6 @@ public record FleetConfig(
             if (!CertificateFingerprint.isPrinted(trust.get(i))) { // the constructor could not read it
                 errors.add(CertificateFingerprint.refusal(trust.get(i), "fleet.trust[" + i + "]"));
             }
-        }
-        if (caFile != null && !Files.isReadable(Path.of(caFile))) {
-            errors.add("fleet.caFile: cannot read file " + BoundedInput.shownPath(caFile));
         }
         if (!hubs.isEmpty() && trust.isEmpty() && caFile == null) {
             errors.add("fleet.trust: give the hubs' certificate fingerprints (or fleet.caFile) when fleet.hubs is set");
@@ -163,6 +269,7 @@ public record FleetConfig(
         if (cluster.name().isBlank()) {
             errors.add("fleet.cluster.name: must not be empty");
         }
+        cluster.problems(errors, hub);
         return errors;
     }
 }

@@ -95,14 +95,14 @@ public record LoggingConfig(
             errors.add("logging.totalSizeCap: " + totalSizeCap + " is less than logging.maxFileSize " + maxFileSize);
         }
         ConfigValidator.range(errors, "logging.maxHistoryDays", maxHistoryDays, 1, 3650);
-        if (file != null) {
-            Path parent = Path.of(file).toAbsolutePath().getParent();
+        ConfigValidator.usable(file).ifPresent(f -> {
+            Path parent = f.toAbsolutePath().getParent();
             if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
                 errors.add("logging.file: " + BoundedInput.shownPath(parent.toString()) + " is not a directory");
-            } else if (Files.isDirectory(Path.of(file))) {
+            } else if (Files.isDirectory(f)) {
                 errors.add("logging.file: " + BoundedInput.shownPath(file) + " is a directory; name a file in it, e.g. "
                         + BoundedInput.shownPath(file + "/kms-agent.log"));
             }
-        }
+        });
     }
 }

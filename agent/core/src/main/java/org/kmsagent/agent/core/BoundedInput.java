@@ -188,12 +188,24 @@ public final class BoundedInput {
         return b.toString();
     }
 
+    /**
+     * Whether {@code c} is a control character as a message escapes it: C0 and C1 controls, format characters, and the
+     * line and paragraph separators U+2028 and U+2029 (YAML's {@code \L} and {@code \P}), which break a line too.
+     */
+    public static boolean isControl(int c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c)
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
+    }
+
     private static void escape(StringBuilder b, char c) {
         if (c == '\n') {
             b.append("\\n");
         } else if (c == '\t') {
             b.append("\\t");
-        } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+        } else if (isControl(c)) {
             b.append(String.format("\\u%04x", (int) c));
         } else {
             b.append(c);

@@ -64,6 +64,8 @@ public final class AgentDaemon implements AutoCloseable {
     private DataFolderLock lock;
     /** What went wrong at start but did not stop it (damaged TLS material), for the banner. */
     private final List<String> startProblems = new ArrayList<>();
+    /** What the configuration is warned of ({@link #warnOf}), for the banner. */
+    private final List<String> configurationWarnings = new ArrayList<>();
 
     private AgentDaemon(
             Vertx vertx,
@@ -272,12 +274,9 @@ public final class AgentDaemon implements AutoCloseable {
     private static TlsMaterial tlsMaterial(AgentConfig config, Path dataDir, Clock clock, List<String> problems)
             throws ConfigException {
         if (config.bridge().tls().certFile() != null) {
-            // The administrator's files: a mistake in the configuration, as a missing one is (exit 2, naming the key
-            // and the file), not damage to work around; nothing the agent could make in their place would be trusted.
-            List<String> wrong = TlsMaterial.configuredProblems(config.bridge().tls(), "bridge.tls");
-            if (!wrong.isEmpty()) {
-                throw new ConfigException(wrong);
-            }
+            // The administrator's files: a mistake in the configuration, as a missing one is (exit 2), not damage to
+            // work around; nothing the agent could make in their place would be trusted. Checked with the rest of the
+            // configuration, each named where it was written (ConfigValidator); here only a file changed since.
             try {
                 return readTlsMaterial(config, dataDir);
             } catch (RuntimeException e) {
@@ -375,11 +374,22 @@ public final class AgentDaemon implements AutoCloseable {
         return metricsEndpoint == null ? -1 : metricsEndpoint.port();
     }
 
+    /**
+     * Says what the configuration it was started with is warned of ({@code ConfigLoader.Loaded#warnings}: a
+     * {@code KMSAGENT_*} variable that sets no key) in the banner and the ready line's notes, as the agent's other
+     * start warnings are said (an override of a family no plugin provides). Call before either is read.
+     */
+    public AgentDaemon warnOf(List<String> warnings) {
+        configurationWarnings.addAll(warnings);
+        return this;
+    }
+
     /** Lines to print at start: where the bridge is and how to trust it (never a secret). */
     public List<String> banner() {
         List<String> lines = new ArrayList<>(bridgeBanner());
         audit.problem().ifPresent(lines::add);
         metricsUrl().ifPresent(url -> lines.add("kms-agent: Prometheus metrics at " + url));
+        configurationWarnings.forEach(w -> lines.add("kms-agent: " + w));
         lines.addAll(controlBanner());
         return lines;
     }
@@ -411,6 +421,7 @@ public final class AgentDaemon implements AutoCloseable {
         facts.put("metrics", metricsUrl().orElse(null));
         List<String> notes = new ArrayList<>(startProblems);
         audit.problem().ifPresent(notes::add);
+        notes.addAll(configurationWarnings);
         notes.addAll(controlBanner());
         facts.put(
                 "notes",

@@ -10,8 +10,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
+import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.List;
@@ -26,6 +26,7 @@ import org.kmsagent.agent.bus.bridge.PinningTrustManager;
 import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.core.AddressText;
+import org.kmsagent.agent.core.tls.PemKeyManagers;
 import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.slf4j.Logger;
@@ -147,7 +148,10 @@ public final class FleetLink {
             o.setTrustOptions(TrustOptions.wrap(new PinningTrustManager(fingerprints, "hub", "one of fleet.trust")))
                     .setHostnameVerificationAlgorithm("");
         } else {
-            o.setTrustOptions(new PemTrustOptions().addCertPath(caFile)).setHostnameVerificationAlgorithm("HTTPS");
+            // Read by the reader the configuration's check uses (PemKeyManagers), so that a file the check accepts is
+            // one the link can use; read once, here, rather than at each dial.
+            o.setTrustOptions(TrustOptions.wrap(PemKeyManagers.trustManager(Path.of(caFile))))
+                    .setHostnameVerificationAlgorithm("HTTPS");
         }
         return o;
     }

@@ -56,19 +56,22 @@ public final class AgentService implements ServiceBodyProvider {
                     throw refused(given != null ? ARGUMENT : ConfigFile.VARIABLE, e);
                 }
                 AgentConfig config;
+                List<String> warnings;
                 String logs;
                 try {
                     ConfigLoader.Loaded loaded = new ConfigLoader(environment).loadLocated(file, List.of());
                     PluginsDirSetting.check(loaded);
                     config = loaded.config();
+                    warnings = loaded.warnings();
                     logs = ResidentLogging.applyForService(config.logging());
                 } catch (ConfigException e) {
                     throw refused(file.map(Path::toString).orElse("(defaults)"), e);
                 }
                 try {
-                    daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC(), events);
+                    daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC(), events)
+                            .warnOf(warnings);
                 } catch (ConfigException e) {
-                    // The configured TLS files, read only at start: refused as the rest of the file is.
+                    // A configured TLS file changed since the configuration was checked: refused as the rest is.
                     throw refused(file.map(Path::toString).orElse("(defaults)"), e);
                 }
                 daemon.banner().forEach(System.out::println);

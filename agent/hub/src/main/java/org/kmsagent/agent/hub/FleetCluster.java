@@ -15,14 +15,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,10 +25,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.kmsagent.agent.config.FleetConfig;
-import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.CannotListen;
 import org.kmsagent.agent.logging.HeldRecords;
 import org.kmsagent.agent.metrics.Figures;
@@ -139,7 +129,7 @@ public final class FleetCluster {
      *     member addresses
      */
     static Vertx join(FleetConfig.ClusterConfig c, Figures figures, Duration wait) throws Exception {
-        check(c);
+        // Its settings were checked with the rest of the configuration (FleetConfig.ClusterConfig#problems).
         Config cfg = hazelcastConfig(c);
         // Hazelcast's member says STARTING once it has bound its port, and STARTED once it has joined (or formed) the
         // cluster: a start that failed between the two failed at the join.
@@ -192,92 +182,6 @@ public final class FleetCluster {
 
     private static final Set<String> VERTX_START_FAILED =
             Set.of("Failed to initialize clustered Vert.x", "Failed to leave cluster");
-
-    private static final Pattern MEMBER = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^\\s:\\[\\]]+)(?::([^:]*))?");
-    private static final Pattern OCTET = Pattern.compile("\\*|\\d{1,3}(-\\d{1,3})?");
-
-    /**
-     * Refuses, naming the key and the entry, what Hazelcast would otherwise fail on with a stack trace (a member's port
-     * that is no number, or out of range) or a wrong diagnosis much later, and interfaces that match no address of this
-     * machine (Hazelcast then cannot bind).
-     *
-     * @throws IllegalArgumentException naming {@code fleet.cluster.members} or {@code fleet.cluster.interfaces}
-     */
-    static void check(FleetConfig.ClusterConfig c) {
-        for (String m : c.members()) {
-            String member = m == null ? "" : m.strip();
-            Matcher parts = MEMBER.matcher(member);
-            boolean ok = parts.matches();
-            if (ok && parts.group(2) != null) {
-                ok = parts.group(2).matches("\\d{1,5}")
-                        && Integer.parseInt(parts.group(2)) >= 1
-                        && Integer.parseInt(parts.group(2)) <= 65535;
-            }
-            if (!ok) {
-                throw new IllegalArgumentException("fleet.cluster.members: expected HOST or HOST:PORT with a port"
-                        + " 1-65535 (an IPv6 address in brackets), got \"" + BoundedInput.shown(member) + "\"");
-            }
-        }
-        List<String> local = localAddresses();
-        for (String i : c.interfaces()) {
-            String pattern = i == null ? "" : i.strip();
-            String[] octets = pattern.split("\\.", -1);
-            boolean ok = octets.length == 4;
-            for (String o : octets) {
-                ok = ok && OCTET.matcher(o).matches();
-            }
-            if (!ok) {
-                throw new IllegalArgumentException("fleet.cluster.interfaces: expected an IPv4 address of this machine,"
-                        + " each part a number, '*' or a range like 10-20 (e.g. 10.1.2.*), got \""
-                        + BoundedInput.shown(pattern) + "\"");
-            }
-        }
-        if (!local.isEmpty()
-                && c.interfaces().stream().noneMatch(i -> local.stream().anyMatch(a -> matches(i.strip(), a)))) {
-            throw new IllegalArgumentException("fleet.cluster.interfaces: " + c.interfaces()
-                    + " match no address of this machine (it has " + String.join(", ", local)
-                    + "); Hazelcast binds only there");
-        }
-    }
-
-    /** Whether an IPv4 address matches an interface pattern ({@code 10.1.2.*}, {@code 10.1.2.10-20}). */
-    private static boolean matches(String pattern, String address) {
-        String[] p = pattern.split("\\.");
-        String[] a = address.split("\\.");
-        if (p.length != 4 || a.length != 4) {
-            return false;
-        }
-        for (int k = 0; k < 4; k++) {
-            int v = Integer.parseInt(a[k]);
-            if (p[k].equals("*")) {
-                continue;
-            }
-            int dash = p[k].indexOf('-');
-            int lo = Integer.parseInt(dash < 0 ? p[k] : p[k].substring(0, dash));
-            int hi = dash < 0 ? lo : Integer.parseInt(p[k].substring(dash + 1));
-            if (v < lo || v > hi) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** This machine's IPv4 addresses (empty when they cannot be read: then Hazelcast judges). */
-    private static List<String> localAddresses() {
-        List<String> out = new ArrayList<>();
-        try {
-            for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                for (InetAddress a : Collections.list(n.getInetAddresses())) {
-                    if (a instanceof Inet4Address) {
-                        out.add(a.getHostAddress());
-                    }
-                }
-            }
-        } catch (SocketException | RuntimeException e) {
-            return List.of();
-        }
-        return out;
-    }
 
     private static IllegalStateException notJoined(FleetConfig.ClusterConfig c, Duration wait, Exception cause) {
         return new IllegalStateException(

@@ -59,10 +59,14 @@ public final class HubCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AgentConfig agentConfig;
+        List<String> warnings;
         String logs;
         try {
             Optional<Path> file = ConfigFile.choose(config, "--config", System.getenv());
-            agentConfig = new ConfigLoader(System.getenv()).forHub().load(file, sets);
+            ConfigLoader.Loaded loaded =
+                    new ConfigLoader(System.getenv()).forHub().loadLocated(file, sets);
+            agentConfig = loaded.config();
+            warnings = loaded.warnings();
             // As run's: a hub is a resident process too, and what it logs at INFO (enrolments, agents registering or
             // moving between hubs, wrong dashboard tokens, Hazelcast's members joining and leaving) is what its
             // operator reads afterwards; left at every other command's warnings-only, none of it was written anywhere.
@@ -78,6 +82,8 @@ public final class HubCommand implements Callable<Integer> {
                 agentConfig.fleet().cluster().name(),
                 agentConfig.dataDir(),
                 logs);
+        // Logged at start, as the hub's other start warning (fleet.allowSharedAgentTokens) is.
+        warnings.forEach(w -> LOG.warn("{}", w));
         HubServer hub;
         try {
             hub = HubServer.start(agentConfig, name, Clock.systemUTC());

@@ -66,16 +66,11 @@ public final class HubServer implements AutoCloseable {
      * to listen later (a port taken in between) leaves the cluster again before it stops.
      *
      * @param name the hub's name in the fleet view, or null for {@code bridge host:port}
-     * @throws IllegalArgumentException the configuration names no bridge tokens (a hub has no local admin)
      * @throws org.kmsagent.agent.core.CannotListen one of its servers cannot listen (the message names it, its keys
      *     and its address)
      */
     public static HubServer start(AgentConfig config, String name, Clock clock) throws Exception {
         BridgeConfig b = config.bridge();
-        if (b.tokens().isEmpty()) {
-            throw new IllegalArgumentException("bridge.tokens: a hub needs ctl tokens (an admin one enrols agents: "
-                    + "ctl fleet enroll AGENT-ID)");
-        }
         HubListeners.checkFree(config);
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
         Files.createDirectories(dataDir);

@@ -72,9 +72,13 @@ class ConfigReportTest {
     @Test
     void aHubsEventBusPortMustNotClashWithItsOtherPortsNorItsMemberRange() throws Exception {
         ConfigLoader hub = new ConfigLoader(Map.of()).forHub();
-        assertThat(errors(hub, Optional.empty(), "metrics.enabled=true", "fleet.cluster.eventBusPort=9688"))
+        // A hub needs its ctl tokens (reported with the rest).
+        Optional<Path> tokens = Optional.of(Files.writeString(
+                dir.resolve("hub.yaml"),
+                "bridge:\n  tokens: [{name: ops, token: ops-token-0123456789ab, role: admin}]\n"));
+        assertThat(errors(hub, tokens, "metrics.enabled=true", "fleet.cluster.eventBusPort=9688"))
                 .containsExactly("--set fleet.cluster.eventBusPort: 9688 is also metrics.port; give each its own port");
-        assertThat(errors(hub, Optional.empty(), "fleet.cluster.eventBusPort=5720"))
+        assertThat(errors(hub, tokens, "fleet.cluster.eventBusPort=5720"))
                 .containsExactly(
                         "--set fleet.cluster.eventBusPort: 5720 is in the cluster's member port range 5701-5750 (fleet.cluster.port and "
                                 + "the 49 after it); give it a port outside that range");

@@ -210,12 +210,13 @@ class DamagedDataFilesIT {
         Path cert = Files.writeString(dir.resolve("agent.crt"), "-----BEGIN CERTIFICATE-----\ngarbage\n");
         Path key = Files.writeString(dir.resolve("agent.key"), "garbage");
 
-        // The administrator's files: the start is refused naming them (run exits 2), as for a missing file.
+        // The administrator's files: the configuration is refused naming them where they were written (run exits 2),
+        // as for a missing file.
         assertThatThrownBy(() -> start(data, "bridge.tls.certFile=" + cert, "bridge.tls.keyFile=" + key))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).errors())
-                        .anyMatch(l -> l.startsWith("bridge.tls.certFile: ") && l.contains(cert.toString()))
-                        .anyMatch(l -> l.startsWith("bridge.tls.keyFile: ") && l.contains(key.toString())));
+                        .anyMatch(l -> l.startsWith("--set bridge.tls.certFile: ") && l.contains(cert.toString()))
+                        .anyMatch(l -> l.startsWith("--set bridge.tls.keyFile: ") && l.contains(key.toString())));
         // Reported, left where they are; the data folder is free for the next start.
         assertThat(cert).exists();
         assertThat(key).exists();

@@ -13,8 +13,8 @@ import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
-import org.kmsagent.agent.bus.bridge.PemKeyManagers;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
+import org.kmsagent.agent.core.tls.PemKeyManagers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,19 +1,15 @@
 package org.kmsagent.agent.bus.bridge;
 
 import io.vertx.core.net.NetSocket;
-import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.kmsagent.agent.core.tls.PemKeyManagers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +35,7 @@ final class ClientCertificates {
      * is logged at WARN with the client's address.
      */
     static TrustManager trustManager(Path caFile) {
-        X509ExtendedTrustManager pkix = pkix(caFile);
+        X509ExtendedTrustManager pkix = PemKeyManagers.trustManager(caFile);
         return new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
@@ -95,28 +91,6 @@ final class ClientCertificates {
                 return pkix.getAcceptedIssuers();
             }
         };
-    }
-
-    private static X509ExtendedTrustManager pkix(Path caFile) {
-        Certificate[] cas = PemKeyManagers.chain(caFile);
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            for (int i = 0; i < cas.length; i++) {
-                store.setCertificateEntry("ca-" + i, cas[i]);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            for (TrustManager m : factory.getTrustManagers()) {
-                if (m instanceof X509ExtendedTrustManager x) {
-                    return x;
-                }
-            }
-            throw new IllegalStateException("no X.509 trust manager");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException(
-                    "the CA certificates in " + caFile + " cannot be used: " + e.getMessage(), e);
-        }
     }
 
     /**

@@ -8,16 +8,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.core.OwnerOnly;
+import org.kmsagent.agent.core.tls.PemKeyManagers;
 
 /**
  * The bridge's certificate and key: the configured PEM files, or a self-signed pair made at first start and kept in
@@ -56,50 +53,6 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
             generate(dir, cert, key);
         }
         return new TlsMaterial(cert, key, fingerprint(cert), true);
-    }
-
-    /**
-     * What is wrong with the configured certificate and key, read as the bridge would read them, one line each starting
-     * with the key of the file at fault ({@code bridge.tls.keyFile: the key in ec.key does not match the certificate in
-     * rsa.crt}): a certificate file that holds no certificate, a key file that holds no usable key (an encrypted one
-     * included), a key that is not the certificate's. Empty when they can be used, or when none are configured.
-     *
-     * @param keys where the files are configured, e.g. {@code bridge.tls}
-     */
-    public static List<String> configuredProblems(TlsConfig tls, String keys) {
-        if (tls.certFile() == null || tls.keyFile() == null) {
-            return List.of();
-        }
-        Path certFile = Path.of(tls.certFile());
-        Path keyFile = Path.of(tls.keyFile());
-        List<String> problems = new ArrayList<>();
-        Certificate[] chain = null;
-        PrivateKey key = null;
-        try {
-            chain = PemKeyManagers.chain(certFile);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            problems.add(keys + ".certFile: " + why(e));
-        }
-        try {
-            key = PemKeyManagers.privateKey(keyFile);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            problems.add(keys + ".keyFile: " + why(e));
-        }
-        if (chain != null && key != null) {
-            try {
-                PemKeyManagers.requireMatch(chain[0], key, certFile, keyFile);
-            } catch (IllegalArgumentException e) {
-                problems.add(keys + ".keyFile: " + why(e));
-            }
-        }
-        return problems;
-    }
-
-    /** The message, with the cause of a file that could not be read ({@code cannot read ...: Permission denied}). */
-    private static String why(RuntimeException e) {
-        return e instanceof UncheckedIOException io && io.getCause().getMessage() != null
-                ? e.getMessage() + ": " + io.getCause().getMessage()
-                : e.getMessage();
     }
 
     /**

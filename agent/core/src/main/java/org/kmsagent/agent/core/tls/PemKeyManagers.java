@@ -1,4 +1,4 @@
-package org.kmsagent.agent.bus.bridge;
+package org.kmsagent.agent.core.tls;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +22,9 @@ import java.util.Collection;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * A key manager from a PEM certificate chain and a PEM private key, without a password-protected key store.
@@ -35,6 +38,10 @@ import javax.net.ssl.KeyManagerFactory;
  * <p>Keys: PKCS#8 ({@code BEGIN PRIVATE KEY}, what the agent makes and what OpenSSL 3 writes; EC, RSA or
  * Ed25519) and the older OpenSSL forms Vert.x also read, PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) and SEC 1 EC
  * ({@code BEGIN EC PRIVATE KEY}, its curve named inside it). An encrypted key is refused with a way to decrypt it.
+ *
+ * <p>The one reader of the configuration's PEM files ({@code bridge.tls.*}, {@code fleet.caFile}): the check of the
+ * configuration reads them here, as the bridge, the dashboard, the fleet link and {@code ctl --cert} do, so what the
+ * check accepts is what they use.
  */
 public final class PemKeyManagers {
     private static final Pattern BLOCK =
@@ -154,6 +161,35 @@ public final class PemKeyManagers {
             throw new UncheckedIOException("cannot read certificate " + certFile, e);
         } catch (CertificateException e) {
             throw new IllegalArgumentException("not a PEM certificate: " + certFile + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * The trust manager of the CA certificates in {@code caFile} ({@link #chain}): a peer certificate they did not
+     * issue fails the handshake; with host-name verification asked for on the engine, the name is checked too.
+     *
+     * @throws IllegalArgumentException naming the file when it holds no certificate, or they cannot be trusted
+     * @throws UncheckedIOException when it cannot be read
+     */
+    public static X509ExtendedTrustManager trustManager(Path caFile) {
+        Certificate[] cas = chain(caFile);
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            for (int i = 0; i < cas.length; i++) {
+                store.setCertificateEntry("ca-" + i, cas[i]);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            for (TrustManager m : factory.getTrustManagers()) {
+                if (m instanceof X509ExtendedTrustManager x) {
+                    return x;
+                }
+            }
+            throw new IllegalStateException("no X.509 trust manager");
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException(
+                    "the CA certificates in " + caFile + " cannot be used: " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,48 @@
+package org.kmsagent.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the configuration is warned of is said in {@code run}'s start banner, as its other start warnings are. */
+class StartWarningsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aKmsagentVariableThatSetsNoKeyIsNamedInTheBanner() throws Exception {
+        Path log = dir.resolve("run.log");
+        ProcessBuilder b = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-XX:-UsePerfData",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "org.kmsagent.agent.cli.Main",
+                "run",
+                "--set",
+                "dataDir=" + dir.resolve("data"),
+                "--set",
+                "bridge.port=0"));
+        b.environment().put("KMSAGENT_METRIC_PORT", "17736");
+        Process run = b.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !run.isAlive() || Files.readString(log).contains("logging: "));
+            // Before, nothing: the variable was ignored without a word.
+            assertThat(Files.readString(log))
+                    .contains("kms-agent: environment variable KMSAGENT_METRIC_PORT: names no configuration key;"
+                            + " ignored (did you mean 'KMSAGENT_METRICS_PORT'");
+        } finally {
+            run.destroy();
+            run.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -37,18 +37,8 @@ class ThirdPartyDropInIT {
     void aDroppedInFamilyIsServedByARunningAgentAndCountsInThePoolOfItsApplication() throws Exception {
         Path plugins = dir.resolve("plugins");
         PluginJars.copyBuilt(plugins, "windows-client", "windows-server", "office2010", "office2013");
-        Path file = Files.writeString(dir.resolve("agent.yaml"), """
-        licensing: simulated
-        bridge:
-          port: 0
-          tokens:
-            - {name: ops, token: "${ADMIN_T}", role: admin}
-        """);
-        AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN))
-                .load(Optional.of(file), List.of("dataDir=" + dir.resolve("data"), "pluginsDir=" + plugins));
-        try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
-            List<String> connect =
-                    List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
+        try (AgentDaemon daemon = start(plugins, "")) {
+            List<String> connect = connect(daemon);
             AgentFixture.Result before = ctl(connect, "plugins", "list");
             assertThat(before.exit()).as(before.toString()).isZero();
             assertThat(before.out()).contains("windows-server").doesNotContain("windows-server-sac");
@@ -108,26 +98,35 @@ class ThirdPartyDropInIT {
         Path plugins = dir.resolve("plugins");
         PluginJars.copyBuilt(plugins, "office2013");
         Files.copy(exampleJar(), plugins.resolve("windows-server-sac-plugin-1.0.0.jar"));
-        Path file = Files.writeString(dir.resolve("agent.yaml"), """
-        licensing: simulated
-        simulated:
-          editions: ["Windows Server, version 1809 Datacenter", Office Professional Plus 2013]
-        bridge:
-          port: 0
-          tokens:
-            - {name: ops, token: "${ADMIN_T}", role: admin}
-        """);
-        AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN))
-                .load(Optional.of(file), List.of("dataDir=" + dir.resolve("data"), "pluginsDir=" + plugins));
-        try (AgentDaemon daemon = AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC())) {
-            List<String> connect =
-                    List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
+        try (AgentDaemon daemon = start(plugins, """
+                simulated:
+                  editions: ["Windows Server, version 1809 Datacenter", Office Professional Plus 2013]
+                """)) {
+            List<String> connect = connect(daemon);
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> ctl(connect, "--json", "status").out().contains("windows-server-sac"));
             AgentFixture.Result status = ctl(connect, "--json", "status");
             assertThat(status.exit()).as(status.toString()).isZero();
             assertThat(status.out()).as(status.out()).containsPattern("\"osClass\" ?: ?\"server\"");
         }
+    }
+
+    /** An agent on the simulated stack with an admin token and {@code extraYaml}, over the plugins in {@code plugins}. */
+    private AgentDaemon start(Path plugins, String extraYaml) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), """
+        licensing: simulated
+        bridge:
+          port: 0
+          tokens:
+            - {name: ops, token: "${ADMIN_T}", role: admin}
+        """ + extraYaml);
+        AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN))
+                .load(Optional.of(file), List.of("dataDir=" + dir.resolve("data"), "pluginsDir=" + plugins));
+        return AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC());
+    }
+
+    private static List<String> connect(AgentDaemon daemon) {
+        return List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
     }
 
     private static AgentFixture.Result ctl(List<String> connect, String... args) {

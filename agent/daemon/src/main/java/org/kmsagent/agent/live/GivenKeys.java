@@ -3,7 +3,6 @@ package org.kmsagent.agent.live;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.ControlException;
@@ -14,10 +13,12 @@ import org.kmsagent.api.Sku;
 
 /**
  * The check a key given to {@code install-gvlk --family F --key K} passes before it reaches the licensing service:
- * a key that a loaded catalog knows as a GVLK must be the GVLK of an edition of F installed here. The licensing
- * service installs a key for whichever edition it belongs to (Windows' own service holds Office 2013 and later too),
- * so without this a Windows GVLK given for Office would be installed for Windows and reported as done for Office.
- * A key no catalog knows (a MAK) is left to the licensing service, which alone can tell its edition.
+ * a key that a loaded catalog knows as a GVLK must be a GVLK of F. The licensing service installs a key for whichever
+ * product it belongs to (Windows' own service holds Office 2013 and later too), so without this a Windows GVLK given
+ * for Office would be installed for Windows and reported as done for Office. A GVLK of another edition of F is the
+ * licensing service's to take or refuse (Windows converts Pro to Enterprise with Enterprise's GVLK; a key for an
+ * edition that is not installed is refused there), as is a key no catalog knows (a MAK), whose edition only it can
+ * tell.
  */
 final class GivenKeys {
     private GivenKeys() {}
@@ -27,7 +28,8 @@ final class GivenKeys {
      * @param family the family it was given for
      * @param installed the family's products installed here
      * @param loaded every loaded family, whose catalogs say whose GVLK the key is
-     * @throws ControlException 400 naming the key by its last five and the edition(s) it is the GVLK of
+     * @throws ControlException 400 naming the key by its last five and the edition(s) of other families it is the GVLK
+     *     of
      */
     static void check(
             ProductKey key, LoadedFamily family, List<InstalledProduct> installed, List<LoadedFamily> loaded) {
@@ -41,14 +43,8 @@ final class GivenKeys {
                 owners.put(f.id(), names);
             }
         }
-        if (owners.isEmpty()) {
-            return; // not a GVLK any catalog knows: the licensing service decides
-        }
-        if (installed.stream()
-                .map(p -> family.catalog().bySkuId(p.skuId()))
-                .flatMap(Optional::stream)
-                .anyMatch(s -> s.gvlk().value().equals(key.value()))) {
-            return; // the GVLK of an installed edition (or of another release name of its SKU)
+        if (owners.isEmpty() || owners.containsKey(family.id())) {
+            return; // not a GVLK any catalog knows, or one of this family: the licensing service decides
         }
         String whose = owners.entrySet().stream()
                 .map(e -> String.join(" / ", e.getValue()) + " (" + e.getKey() + ")")
@@ -56,9 +52,7 @@ final class GivenKeys {
         String here = installed.isEmpty()
                 ? "none is"
                 : "installed: " + installed.stream().map(InstalledProduct::name).collect(Collectors.joining(", "));
-        String instead = owners.containsKey(family.id())
-                ? "without --key, install-gvlk installs the GVLK of the installed edition"
-                : "it goes with --family " + String.join(" or --family ", owners.keySet());
+        String instead = "it goes with --family " + String.join(" or --family ", owners.keySet());
         throw new ControlException(
                 BusCodes.BAD_REQUEST,
                 "key: the key ending " + key.lastFive() + " is the GVLK of " + whose + ", not of an edition of "

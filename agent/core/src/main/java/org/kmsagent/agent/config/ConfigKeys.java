@@ -129,8 +129,10 @@ public final class ConfigKeys {
     /**
      * A warning for a {@code KMSAGENT_*} variable that sets no key, is not refused ({@link #refusedFromEnvironment})
      * and is none of {@link #OTHER_VARIABLES}: a misspelt key ({@code KMSAGENT_METRIC_PORT}) did nothing, without a
-     * word. With the nearest variables that do set one, or are read, when some are close ({@link ClosestNames}); empty
-     * for any other variable. A warning, not an error: other programs may use the prefix too.
+     * word. Only for a variable close to one that sets a key or is read ({@link ClosestNames}), named in the warning:
+     * one close to none is an administrator's own (the shipped hub.yaml refers to KMSAGENT_OPS_TOKEN for its token, which an
+     * agent started from the same shell must not warn of). A warning, not an error: other programs may use the prefix
+     * too.
      */
     public static Optional<String> unknownVariable(String variable) {
         if (!variable.startsWith(PREFIX)
@@ -147,13 +149,12 @@ public final class ConfigKeys {
         }
         OTHER_VARIABLES.stream().sorted().forEach(v -> known.put(v.substring(PREFIX.length()), v));
         List<String> close = ClosestNames.closest(variable.substring(PREFIX.length()), List.copyOf(known.keySet()));
+        if (close.isEmpty()) {
+            return Optional.empty();
+        }
         return Optional.of("environment variable " + BoundedInput.shown(variable)
-                + ": names no configuration key; ignored"
-                + (close.isEmpty()
-                        ? ""
-                        : " ("
-                                + ClosestNames.didYouMean(
-                                        close.stream().map(known::get).toList()) + ")"));
+                + ": names no configuration key; ignored ("
+                + ClosestNames.didYouMean(close.stream().map(known::get).toList()) + ")");
     }
 
     /** {@code renewal.families} as an environment variable's key part: {@code RENEWAL_FAMILIES}. */

@@ -43,8 +43,6 @@ class UnknownVariableTest {
         assertThat(warnings(Map.of("KMSAGENT_TOKNE", "x"), Optional.empty()))
                 .containsExactly("environment variable KMSAGENT_TOKNE: names no configuration key; ignored (did you"
                         + " mean 'KMSAGENT_TOKEN'?)");
-        assertThat(warnings(Map.of("KMSAGENT_XYZZY_QUUX_PLUGH", "1"), Optional.empty()))
-                .containsExactly("environment variable KMSAGENT_XYZZY_QUUX_PLUGH: names no configuration key; ignored");
     }
 
     @Test
@@ -55,6 +53,10 @@ class UnknownVariableTest {
         env.put("KMSAGENT_BRIDGE_PORT", "7690");
         env.put("KMSAGENT_BRIDGEPORT", "7690");
         env.put("KMSAGENT_NOPE", " ");
+        // Close to no variable: an administrator's own, such as the one the shipped hub.yaml reads (fleet.md sets it
+        // in the shell an agent is then started from).
+        env.put("KMSAGENT_OPS_TOKEN", "example-ops-token-0123456789");
+        env.put("KMSAGENT_XYZZY_QUUX_PLUGH", "1");
         env.put("KMSAGENTX_NOPE", "1");
         env.put("PATH", "/bin");
         assertThat(warnings(env, Optional.empty())).isEmpty();

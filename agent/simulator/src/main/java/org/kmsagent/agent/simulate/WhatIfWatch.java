@@ -31,8 +31,17 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
     private final Map<String, Lapse> open = new LinkedHashMap<>();
     private final List<Lapse> lapses = new ArrayList<>();
 
-    /** A pool's count crossing a threshold: {@code below} true when it fell below. */
-    public record Crossing(String host, String pool, int threshold, boolean below, Instant at, int count) {}
+    /**
+     * A pool's count crossing a threshold: {@code below} true when it fell below; {@code back} true when it reached a
+     * threshold it had fallen below during the run (a pool that starts under its threshold reaches it, it is not back).
+     */
+    public record Crossing(
+            String host, String pool, int threshold, boolean below, boolean back, Instant at, int count) {
+        /** How the text and the report say it: {@code falls below}, {@code back at} or {@code reaches}. */
+        public String words() {
+            return below ? "falls below" : back ? "back at" : "reaches";
+        }
+    }
 
     /** One product's lapse, and when it was licensed again if it was within the run. */
     public static final class Lapse {
@@ -65,14 +74,26 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
                     poolsOf(e.host().orElseThrow()).put(e.pool(), e.count().getAsInt());
                 }
             }
-            case "threshold-reached", "below-threshold" ->
+            case "threshold-reached", "below-threshold" -> {
+                String host = e.host().orElse("");
+                int threshold = e.required().getAsInt();
+                boolean below = e.event().equals("below-threshold");
+                // The lab tells a crossing each way in turn, so a threshold reached after one it fell below is back.
+                boolean back = !below
+                        && crossings.stream()
+                                .anyMatch(c -> c.below()
+                                        && c.threshold() == threshold
+                                        && c.host().equals(host)
+                                        && c.pool().equals(e.pool()));
                 crossings.add(new Crossing(
-                        e.host().orElse(""),
+                        host,
                         e.pool(),
-                        e.required().getAsInt(),
-                        e.event().equals("below-threshold"),
+                        threshold,
+                        below,
+                        back,
                         e.time(),
                         e.count().getAsInt()));
+            }
             case "expired", "grace-expired" -> {
                 String key = e.machine() + "\u0000" + e.sku();
                 if (!open.containsKey(key)) {
@@ -168,7 +189,7 @@ public final class WhatIfWatch implements Consumer<LabEvent> {
                             Locale.ROOT,
                             "    %s  %s threshold %d (count %d)%n",
                             when(c.at()),
-                            c.below() ? "falls below" : "back at",
+                            c.words(),
                             c.threshold(),
                             c.count());
                 }

@@ -42,9 +42,19 @@ class WhatIfCrossingsTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out().lines().filter(l -> l.contains("threshold")).toList())
                 .containsExactly(
-                        "    day   0 00:10  back at threshold 5 (count 5)",
+                        "    day   0 00:10  reaches threshold 5 (count 5)",
                         "    day  30 00:10  falls below threshold 5 (count 4)",
                         "    day  30 00:30  back at threshold 5 (count 5)");
+    }
+
+    @Test
+    void aPoolThatStartsUnderItsThresholdReachesItAndIsNotBackAtIt() {
+        // 30 clients from nothing, the host down for the first 5 days: the pool was never at 25 before day 5.
+        Run r = LabFixtures.simulate("--clients", "30", "--days", "20", "--outage", "0+5");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("day   5 \\d\\d:\\d\\d  reaches threshold 25 \\(count 25\\)");
+        assertThat(r.out()).doesNotContain("back at");
     }
 
     @Test
@@ -59,6 +69,6 @@ class WhatIfCrossingsTest {
         // One detection: the what-if names the minute and count of the timeline's pool line (an hourly reading of
         // the count would say 01:00 and 7).
         assertThat(timeline.out()).containsPattern("day   0 00:45 +pool windows: count 5 reached threshold 5");
-        assertThat(whatIf.out()).contains("    day   0 00:45  back at threshold 5 (count 5)");
+        assertThat(whatIf.out()).contains("    day   0 00:45  reaches threshold 5 (count 5)");
     }
 }

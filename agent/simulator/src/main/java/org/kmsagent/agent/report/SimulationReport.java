@@ -89,6 +89,12 @@ public final class SimulationReport {
                 .append(fact("days", String.valueOf(days)))
                 .append(fact("seed", String.valueOf(scenario.seed())))
                 .append(fact("machines", String.format(Locale.ROOT, "%,d", summary.machines())))
+                .append(
+                        summary.toArrive() == 0
+                                ? ""
+                                : fact(
+                                        "to arrive after the end",
+                                        String.format(Locale.ROOT, "%,d", summary.toArrive())))
                 .append(fact("events", String.format(Locale.ROOT, "%,d", summary.events())))
                 .append(fact("KMS host", scenario.host().name()))
                 .append(

@@ -14,14 +14,16 @@ import java.util.TreeMap;
  * @param lastCountByHost per host (in the scenario's order) and pool, the last count that host reported; a host that
  *     reported none has an empty map
  * @param events how many scheduler events ran
- * @param machines how many machines took part
+ * @param machines how many machines took part (arrived by then)
+ * @param toArrive how many machines of the scenario had not arrived by then (an {@code arrive} after the run's end)
  */
 public record LabSummary(
         List<Row> rows,
         Map<String, Integer> lastCount,
         Map<String, Map<String, Integer>> lastCountByHost,
         long events,
-        int machines) {
+        int machines,
+        int toArrive) {
     public LabSummary {
         rows = List.copyOf(rows);
         // Kept in the given (sorted) order: the printed summary must be the same on every run.
@@ -36,7 +38,7 @@ public record LabSummary(
      *
      * @param pool the count pool
      * @param family the family id
-     * @param products installed products (machine × edition)
+     * @param products installed products (machine × edition) of the machines that have arrived
      * @param licensed licensed at the end (KMS or MAK)
      * @param viaMak of which activated by the MAK fallback
      * @param grace in a grace period at the end

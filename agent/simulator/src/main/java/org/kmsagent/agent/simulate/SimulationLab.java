@@ -640,7 +640,13 @@ public final class SimulationLab {
         Map<String, int[]> states = new LinkedHashMap<>();
         tallies.keySet().forEach(k -> states.put(k, new int[6]));
         Set<String> machines = new HashSet<>();
+        Set<String> toArrive = new HashSet<>();
         for (Member m : members) {
+            if (m.machine == null && !m.gone) {
+                // Not arrived yet (or not within the run): a product of no state, so in no column.
+                toArrive.add(m.machineName);
+                continue;
+            }
             String key = m.product.family().countPool().id() + "\u0000"
                     + m.product.family().id();
             int[] s = states.get(key);
@@ -648,9 +654,6 @@ public final class SimulationLab {
             machines.add(m.machineName);
             if (m.gone) {
                 s[5]++;
-                continue;
-            }
-            if (m.machine == null) {
                 continue;
             }
             UUID sku = m.product.sku().skuId().orElseThrow();
@@ -689,7 +692,8 @@ public final class SimulationLab {
                     t.byCause,
                     problems.getOrDefault(e.getKey(), Map.of())));
         }
-        return new LabSummary(rows, lastCount(), lastCountByHost(), scheduler.executed(), machines.size());
+        return new LabSummary(
+                rows, lastCount(), lastCountByHost(), scheduler.executed(), machines.size(), toArrive.size());
     }
 
     /** Per pool, the last count any host reported to a client. */

@@ -315,10 +315,13 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
         out.println();
         out.printf(
                 Locale.ROOT,
-                "Summary after %s (%,d machines, %,d scheduler events)%n",
+                "Summary after %s (%,d machines, %,d scheduler events%s)%n",
                 stamp(end).strip(),
                 summary.machines(),
-                summary.events());
+                summary.events(),
+                summary.toArrive() == 0
+                        ? ""
+                        : String.format(Locale.ROOT, "; %,d more to arrive after the end", summary.toArrive()));
         // Columns as wide as their content: a family or pool id of any length keeps the figures under their heads.
         Table table = new Table(
                         "pool",

@@ -2,6 +2,8 @@ package org.kmsagent.agent.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,5 +60,34 @@ class SimulationLabTest {
         // Still licensed at day 40: a failed renewal keeps the validity.
         assertThat(summary.row("windows", "windows-server").licensed()).isEqualTo(4);
         assertThat(summary.row("windows", "windows-server").gone()).isEqualTo(2);
+    }
+
+    @Test
+    void aMachineArrivingAfterTheRunsEndIsNoProductOfTheSummaryButSaidToArriveLater() throws Exception {
+        Scenario s = new ScenarioReader(TestFamilies.all()).parse("late.yaml", """
+        days: 10
+        machines:
+          - name: pc-{n}
+            count: 3
+            family: windows-client
+            edition: Windows 11 Enterprise
+          - name: late
+            family: windows-client
+            edition: Windows 11 Enterprise
+            arrive: 20d
+        """, true);
+        LabSummary summary = new SimulationLab(s, LabFixtures.TEST_HOST, e -> {}).run((d, t, e) -> {});
+
+        // Before: products 4 with 3 in grace and the fourth in no column, "4 machines" in the heading.
+        LabSummary.Row row = summary.row("windows", "windows-client");
+        assertThat(row.products()).isEqualTo(3);
+        assertThat(row.grace()).isEqualTo(3);
+        assertThat(summary.machines()).isEqualTo(3);
+        assertThat(summary.toArrive()).isEqualTo(1);
+        StringWriter text = new StringWriter();
+        new TimelinePrinter(new PrintWriter(text), s).finish(summary, s.start().plus(s.length()));
+        assertThat(text.toString())
+                .contains("Summary after day  10 00:00 (3 machines, ")
+                .contains("; 1 more to arrive after the end)");
     }
 }

@@ -27,7 +27,8 @@ class TimelineSummaryTableTest {
                 Map.of(),
                 Map.of(),
                 100,
-                15);
+                15,
+                0);
         printer.finish(summary, s.start().plus(s.length()));
 
         List<String> lines = text.toString().lines().toList();
@@ -69,7 +70,8 @@ class TimelineSummaryTableTest {
                 Map.of(),
                 Map.of(),
                 100,
-                15);
+                15,
+                0);
         printer.finish(summary, s.start().plus(s.length()));
 
         List<String> lines = text.toString().lines().toList();

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.metrics.Promtool;
 
 /**
@@ -80,5 +81,37 @@ class MonitoringFilesTest {
                 .allSatisfy(name -> assertThat(operations)
                         .as("docs/operations.md documents %s", name)
                         .contains("`" + name + "`"));
+    }
+
+    /**
+     * Every panel's query is PromQL Prometheus accepts: each is checked by promtool as the expression of a recording
+     * rule, with Grafana's {@code $__rate_interval} given a value as Grafana does (a dashboard is not checked by
+     * Prometheus otherwise, and a panel whose query does not parse shows only an error).
+     */
+    @Test
+    void promtoolAcceptsEveryPanelsQuery(@TempDir Path dir) throws Exception {
+        JsonObject dashboard = new JsonObject(Files.readString(DOCS.resolve("grafana/kms-agent.json")));
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        int n = 0;
+        for (Object panel : dashboard.getJsonArray("panels")) {
+            for (Object target : ((JsonObject) panel).getJsonArray("targets")) {
+                String expr = ((JsonObject) target).getString("expr").replace("$__rate_interval", "5m");
+                rules.append("      - record: dashboard:panel_query_")
+                        .append(++n)
+                        .append("\n        expr: '")
+                        .append(expr.replace("'", "''"))
+                        .append("'\n");
+            }
+        }
+        assertThat(n).isGreaterThanOrEqualTo(7);
+        Path file = dir.resolve("dashboard-queries.yml");
+        Files.writeString(file, rules);
+        Process p = new ProcessBuilder(Promtool.path(), "check", "rules", file.toString())
+                .redirectErrorStream(true)
+                .start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out + "\n" + rules).isZero();
+        assertThat(out).contains("SUCCESS");
     }
 }

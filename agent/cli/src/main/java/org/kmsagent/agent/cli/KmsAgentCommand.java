@@ -112,7 +112,8 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     /**
      * {@inheritDoc} Each jar that failed is printed on standard error, once, as {@code warning: plugin not loaded:
-     * <jar> (plugin <id>): <reason>} (the host here logs nothing of its own: docs/plugin-guide.md).
+     * <jar> (plugin <id>): <reason>} (the host here logs nothing of its own: docs/plugin-guide.md), and so is each
+     * warning of the configuration ({@link OfflineAgentConfig#warnings()}).
      *
      * @throws UsageException {@code --plugins-dir}, or without it the configuration's {@code pluginsDir}, names no
      *     directory: a typo there would otherwise pass as a machine with no product family to manage
@@ -145,6 +146,9 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         host.problems().stream()
                 .filter(p -> warned.add(p.message()))
                 .forEach(p -> err.println("warning: plugin not loaded: " + p.message()));
+        // The configuration's own warnings (a misspelt KMSAGENT_ variable), as run's banner says them: a status or
+        // doctor taken to check a change would otherwise show the default where the administrator meant a value.
+        config.warnings().stream().filter(warned::add).forEach(w -> err.println("warning: " + w));
         err.flush();
         return host;
     }

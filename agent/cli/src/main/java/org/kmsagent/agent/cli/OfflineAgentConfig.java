@@ -54,6 +54,16 @@ final class OfflineAgentConfig {
     }
 
     /**
+     * What the configuration is warned of but not refused for ({@link ConfigLoader#loadLocated}: a misspelt
+     * {@code KMSAGENT_*} variable), as {@code run} says it at start.
+     *
+     * @throws UsageException as {@link #get()}
+     */
+    List<String> warnings() {
+        return loaded().warnings();
+    }
+
+    /**
      * The plugins folder the configuration's {@code pluginsDir} names, as {@code run} reads it
      * ({@link PluginsDirSetting}); not checked.
      *

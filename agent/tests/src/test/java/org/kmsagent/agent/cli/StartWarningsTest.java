@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,37 @@ class StartWarningsTest {
         } finally {
             run.destroy();
             run.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theCommandsThatWorkWithoutTheAgentNameSuchAVariableOnceToo() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        for (List<String> command : List.of(
+                List.of("status"), List.of("products"), List.of("gvlk", "Windows 11 Enterprise"), List.of("doctor"))) {
+            ProcessBuilder b = new ProcessBuilder(new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "-XX:-UsePerfData",
+                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                    "org.kmsagent.agent.cli.Main",
+                    "--plugins-dir",
+                    plugins.toString())));
+            b.command().addAll(command);
+            b.environment().put("KMSAGENT_METRIC_PORT", "17736");
+            b.environment().put("KMSAGENT_DATA_DIR", dir.resolve("data").toString());
+            b.environment().remove("KMSAGENT_CONFIG");
+            Process p = b.redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            // Before, only run, the service and hub said it: a status taken to check a change showed the default.
+            assertThat(out.lines()
+                            .filter(l -> l.equals("warning: environment variable KMSAGENT_METRIC_PORT: names no"
+                                    + " configuration key; ignored (did you mean 'KMSAGENT_METRICS_PORT' or"
+                                    + " 'KMSAGENT_METRICS_HOST'?)")))
+                    .as(command + ":\n" + out)
+                    .hasSize(1);
         }
     }
 }

@@ -123,6 +123,10 @@ final class AgentCommands {
                             .append(c.getInteger("required"))
                             .append(c.getBoolean("met", false) ? " met" : " not met");
                 });
+                if (th.isEmpty()) {
+                    // A pool the ledger holds that no loaded family uses: its thresholds come from the families.
+                    th.append("none (no loaded family uses this pool)");
+                }
                 pools.row(p.getString("applicationId"), p.getString("family"), p.getInteger("count"), th);
             });
             pools.print(out);

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.plugin;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import org.kmsagent.agent.rules.KmsRules;
 import org.kmsagent.api.CountPool;
@@ -27,5 +28,21 @@ public final class CountPools {
         }
         String shortId = applicationId.toString().substring(0, 8).toLowerCase(Locale.ROOT);
         return new CountPool("app-" + shortId, "Application " + applicationId, applicationId);
+    }
+
+    /**
+     * The application a pool id names, for Microsoft's three named pools: what a ledger that holds a pool no loaded
+     * family uses (its plugin taken out) can still say of it. Empty for any other id ({@code app-…} names only the
+     * start of its application id).
+     */
+    public static Optional<UUID> applicationOf(String poolId) {
+        for (UUID app : new UUID[] {
+            KmsRules.WINDOWS_APPLICATION, KmsRules.OFFICE_2013_AND_LATER_APPLICATION, KmsRules.OFFICE_2010_APPLICATION
+        }) {
+            if (forApplication(app).id().equals(poolId)) {
+                return Optional.of(app);
+            }
+        }
+        return Optional.empty();
     }
 }

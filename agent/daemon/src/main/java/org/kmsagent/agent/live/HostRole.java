@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.host.ActivationLedger;
 import org.kmsagent.agent.host.HostConfig;
@@ -18,6 +19,7 @@ import org.kmsagent.agent.host.KmsRequest;
 import org.kmsagent.agent.host.KmsResponse;
 import org.kmsagent.agent.host.LedgerKmsHost;
 import org.kmsagent.agent.host.PoolEntry;
+import org.kmsagent.agent.plugin.CountPools;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.api.HostKey;
 import org.kmsagent.api.ThresholdClass;
@@ -151,8 +153,10 @@ final class HostRole implements KmsHost, AutoCloseable {
             List<HostView.Threshold> thresholds = classes.entrySet().stream()
                     .map(c -> new HostView.Threshold(c.getKey(), c.getValue(), count >= c.getValue()))
                     .toList();
+            // A pool no loaded family uses (its plugin taken out) is still in the ledger: its application is known
+            // for Microsoft's three pools, and none of its thresholds is (they come from the families' catalogs).
             String app = e.getValue().isEmpty()
-                    ? null
+                    ? CountPools.applicationOf(e.getKey()).map(UUID::toString).orElse(null)
                     : e.getValue().get(0).applicationId().toString();
             List<String> ids = e.getValue().stream().map(LoadedFamily::id).toList();
             String family = e.getValue().isEmpty() ? e.getKey() : String.join(",", ids);

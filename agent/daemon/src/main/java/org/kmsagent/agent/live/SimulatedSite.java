@@ -84,9 +84,21 @@ public final class SimulatedSite {
         return machine;
     }
 
-    /** The machine's store, to persist. */
+    /**
+     * The machine's store, to persist: its products, and every stored product this process has not installed (its
+     * family's plugin did not load this time: a broken update, a jar taken out), kept as it was read. Windows keeps an
+     * installed product whatever the agent loads; dropped here, one start without the plugin would lose the product's
+     * activation, its KMS setting and its grace clock for good.
+     */
     public StoredMachine store() {
-        return new StoredMachine(machine.machineName(), machine.cmid(), machine.stored());
+        List<SimulatedMachine.StoredProduct> products = new ArrayList<>(machine.stored());
+        for (SimulatedMachine.StoredProduct before : stored) {
+            if (before.skuId() != null
+                    && products.stream().noneMatch(p -> before.skuId().equals(p.skuId()))) {
+                products.add(before);
+            }
+        }
+        return new StoredMachine(machine.machineName(), machine.cmid(), products);
     }
 
     /**

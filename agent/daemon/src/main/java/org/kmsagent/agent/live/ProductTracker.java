@@ -84,6 +84,9 @@ final class ProductTracker {
         RenewalLoop loop;
         RenewalEvent lastAttempt;
         Instant lastAttemptAt;
+        // The last licensing call other than an attempt that failed (reading the product's state), for an
+        // administrator's activate that could not attempt: what stopped it, the plugin or the licensing service.
+        RenewalEvent lastCallFailure;
         Instant graceEnd;
 
         Tracked(LoadedFamily family, UUID skuId, String name) {
@@ -327,6 +330,8 @@ final class ProductTracker {
         if (e.hresult().isPresent() && RenewalEvents.isAttempt(e.kind())) {
             t.lastAttempt = e;
             t.lastAttemptAt = e.time();
+        } else if (e.kind() == RenewalEvent.Kind.CALL_FAILED || e.kind() == RenewalEvent.Kind.CALL_TIMED_OUT) {
+            t.lastCallFailure = e;
         }
         InstalledProduct p = t.loop.product();
         // A success starts a new validity, which the loop reads only after the event; a failure leaves it as read.
@@ -366,20 +371,26 @@ final class ProductTracker {
                 continue;
             }
             t.lastAttempt = null;
+            t.lastCallFailure = null;
             boolean tried = t.loop.attemptNow();
             RenewalEvent e = t.lastAttempt;
             if (!tried || e == null) {
-                // A loop that has not stopped could not read the product (a busy licensing service): it says so and
-                // when it tries again, rather than that it stopped.
+                // A loop that has not stopped could not read the product: it says what stopped it (the licensing
+                // service, or the family's plugin throwing, which is no fault of Windows) and when it tries again,
+                // rather than that it stopped.
+                RenewalEvent why = t.lastCallFailure;
                 out.add(new ActionResult(
                         t.family.id(),
                         name(t),
                         false,
-                        null,
+                        why == null ? null : why.hresult().map(HResult::hex).orElse(null),
                         t.loop.finished()
                                 ? "not attempted: the renewal loop has stopped (see the agent's log)"
-                                : "not attempted: the licensing service could not be asked (see the agent's log);"
-                                        + " the renewal loop tries again at "
+                                : "not attempted: "
+                                        + (why != null && why.diagnosis().isPresent()
+                                                ? why.diagnosis().get().toString()
+                                                : "the licensing service could not be asked")
+                                        + " (see the agent's log); the renewal loop tries again at "
                                         + t.loop.nextAttempt().truncatedTo(ChronoUnit.SECONDS)));
             } else {
                 out.add(new ActionResult(

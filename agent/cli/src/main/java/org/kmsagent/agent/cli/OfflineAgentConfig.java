@@ -108,7 +108,7 @@ final class OfflineAgentConfig {
             throw new UsageException(String.join("; ", e.errors())); // each names where the file was named
         }
         try {
-            return new ConfigLoader(environment).loadLocated(file, List.of());
+            return new ConfigLoader(environment).withoutSecrets().loadLocated(file, List.of());
         } catch (ConfigException e) {
             String source = given != null ? OPTION + " " : ConfigFile.VARIABLE + "=";
             throw new UsageException("the agent's configuration"

@@ -95,22 +95,41 @@ public final class ConfigLoader {
     /** The largest configuration file read (real ones are a few KiB). */
     static final int MAX_FILE_BYTES = 1024 * 1024;
 
+    /**
+     * The keys that hold a secret the agent presents or checks over the network, and that only {@code run} and
+     * {@code hub} use: {@link #withoutSecrets()} lets their {@code ${NAME}} be unset.
+     */
+    private static final Pattern SECRET_KEY = Pattern.compile("bridge\\.tokens\\[\\d+]\\.token|fleet\\.token");
+
     private final Map<String, String> environment;
     private final boolean hub;
+    private final boolean secretsUnused;
 
     /** A loader over the given environment (pass {@code System.getenv()} in production). */
     public ConfigLoader(Map<String, String> environment) {
-        this(environment, false);
+        this(environment, false, false);
     }
 
-    private ConfigLoader(Map<String, String> environment, boolean hub) {
+    private ConfigLoader(Map<String, String> environment, boolean hub, boolean secretsUnused) {
         this.environment = Map.copyOf(environment);
         this.hub = hub;
+        this.secretsUnused = secretsUnused;
     }
 
     /** The same loader for {@code kms-agent hub}: the cluster's ports count in the port-clash check too. */
     public ConfigLoader forHub() {
-        return new ConfigLoader(environment, true);
+        return new ConfigLoader(environment, true, secretsUnused);
+    }
+
+    /**
+     * The same loader for a command that uses no secret of the configuration ({@code status}, {@code doctor},
+     * {@code products}, {@code gvlk}): a {@code ${NAME}} in a bridge token or {@code fleet.token} may be unset, as it
+     * is in an administrator's console when only the service's environment holds the secret (the shipped agent.yaml
+     * writes {@code token: ${KMSAGENT_ADMIN_TOKEN}}); such a key reads as a stand-in that names the variable, which no
+     * such command presents anywhere. Everything else is checked as for {@code run}.
+     */
+    public ConfigLoader withoutSecrets() {
+        return new ConfigLoader(environment, hub, true);
     }
 
     /**
@@ -501,6 +520,10 @@ public final class ConfigLoader {
         while (m.find()) {
             names.add(m.group(1));
             String value = environment.get(m.group(1));
+            if (value == null && secretsUnused && SECRET_KEY.matcher(path).matches()) {
+                // Long enough for the token rule, one per key (no "given twice"), and no enrolled credential's shape.
+                value = "(unset " + m.group(1) + " for " + path + ")";
+            }
             if (value == null) {
                 errors.add(path + ": environment variable " + BoundedInput.shown(m.group(1)) + " is not set");
                 return Optional.empty();

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -537,6 +539,29 @@ class ConfigLoaderTest {
         Path file = yaml("bridge:\n  tokens:\n    - {name: ops, token: \"${NO_SUCH_VAR}\", role: admin}\n");
         assertThat(errors(Map.of(), Optional.of(file)))
                 .containsExactly(file + ":3: bridge.tokens[0].token: environment variable NO_SUCH_VAR is not set");
+    }
+
+    @Test
+    void aCommandThatUsesNoSecretReadsAFileWhoseTokensComeFromVariablesItsConsoleLacks() throws Exception {
+        // The shipped agent.yaml's way of writing a token; only the service's environment holds the secret.
+        Path file = yaml("bridge:\n  tokens:\n    - {name: ops, token: \"${KMSAGENT_ADMIN_TOKEN}\", role: admin}\n"
+                + "fleet:\n  hubs: [hub-a.corp:7688]\n  trust: [\"" + "AB:".repeat(31) + "AB\"]\n"
+                + "  token: \"${FLEET_TOKEN}\"\ndataDir: \"${NO_SUCH_DATA}\"\n");
+
+        // status, doctor, products, gvlk: the secrets may be unset; any other key's variable may not.
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).withoutSecrets().load(Optional.of(file), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .extracting(e -> ((ConfigException) e).errors(), InstanceOfAssertFactories.list(String.class))
+                .containsExactly(file + ":8: dataDir: environment variable NO_SUCH_DATA is not set");
+        AgentConfig offline = new ConfigLoader(Map.of("NO_SUCH_DATA", "data"))
+                .withoutSecrets()
+                .load(Optional.of(file), List.of());
+        assertThat(offline.dataDir()).isEqualTo("data");
+        // run and hub still refuse both, naming each key.
+        assertThat(errors(Map.of("NO_SUCH_DATA", "data"), Optional.of(file)))
+                .containsExactly(
+                        file + ":3: bridge.tokens[0].token: environment variable KMSAGENT_ADMIN_TOKEN is not set",
+                        file + ":7: fleet.token: environment variable FLEET_TOKEN is not set");
     }
 
     @Test

@@ -1,0 +1,51 @@
+package org.kmsagent.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands that work without the agent read a configuration whose tokens come from variables only the service's
+ * environment holds, as the shipped agent.yaml writes them: an administrator's console need not hold the secret.
+ */
+class OfflineSecretsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void statusAndGvlkReadAConfigurationWhoseTokenVariableIsUnsetHere() throws Exception {
+        Path config = Files.writeString(
+                dir.resolve("agent.yaml"),
+                "licensing: simulated\ndataDir: '" + dir.resolve("data") + "'\nbridge:\n  tokens:\n"
+                        + "    - {name: ops, token: \"${KMSAGENT_ADMIN_TOKEN}\", role: admin}\n");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        for (List<String> command : List.of(
+                List.of("status", "--config", config.toString()),
+                List.of("gvlk", "--config", config.toString(), "Windows 11 Enterprise"))) {
+            List<String> line = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "-XX:-UsePerfData",
+                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                    "org.kmsagent.agent.cli.Main",
+                    "--plugins-dir",
+                    plugins.toString()));
+            line.addAll(command);
+            ProcessBuilder b = new ProcessBuilder(line);
+            b.environment().remove("KMSAGENT_ADMIN_TOKEN");
+            b.environment().remove("KMSAGENT_CONFIG");
+            Process p = b.redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            // Before: exit 2, "bridge.tokens[0].token: environment variable KMSAGENT_ADMIN_TOKEN is not set".
+            assertThat(out).as(command + ":\n" + out).doesNotContain("is not set", "cannot be read");
+        }
+    }
+}

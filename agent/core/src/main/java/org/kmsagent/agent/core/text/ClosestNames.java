@@ -23,7 +23,8 @@ public final class ClosestNames {
 
     /**
      * Up to three of {@code names} nearest to {@code wanted}, compared without case and punctuation: those that contain
-     * {@code wanted} whole, then those within 40% edits of the longer name, nearest first in each; none if nothing is reasonably
+     * {@code wanted} whole, then those that hold each of its words (of two or more) in any order, then those within
+     * 40% edits of the longer name, nearest first in each; none if nothing is reasonably
      * close, or {@code wanted} has no letter or digit (every name "contains" it).
      */
     public static List<String> closest(String wanted, List<String> names) {
@@ -31,29 +32,39 @@ public final class ClosestNames {
         if (w.isEmpty()) {
             return List.of();
         }
-        record Candidate(String name, boolean contains, double score) {}
+        record Candidate(String name, boolean contains, boolean allWords, double score) {}
+        List<String> words = List.of(w.split(" "));
         List<Candidate> close = new ArrayList<>();
         for (String name : names) {
             String n = normalise(name);
             double longer = Math.max(1, Math.max(w.length(), name.length()));
             boolean contains = n.contains(w);
+            // Every word typed, in another order: "Office 2021 Professional Plus" for Office LTSC Professional Plus
+            // 2021, whose words Microsoft orders otherwise than the earlier releases'.
+            // No more words than the name has, so what is compared below is no longer than the name.
+            List<String> nameWords = List.of(n.split(" "));
+            boolean allWords =
+                    !contains && words.size() > 1 && words.size() <= nameWords.size() && nameWords.containsAll(words);
             int distance;
             if (contains) {
                 distance = n.length() - w.length(); // w inserted into: exactly the letters around it
-            } else if (Math.abs(n.length() - w.length()) / longer > MAX_SCORE) {
+            } else if (!allWords && Math.abs(n.length() - w.length()) / longer > MAX_SCORE) {
                 continue; // at least that many edits: not close, and a runaway input is not compared letter by letter
             } else {
                 distance = distance(w, n);
             }
             double score = distance / longer;
-            if (score <= MAX_SCORE || contains) {
-                close.add(new Candidate(name, contains, score));
+            if (score <= MAX_SCORE || contains || allWords) {
+                close.add(new Candidate(name, contains, allWords, score));
             }
         }
         return close.stream()
                 // A name that holds the whole of what was typed before one a few edits away: "Windows Server 2022"
                 // is an edition's name cut short, and its Datacenter was left out for 2008 R2 Web, three letters off.
-                .sorted(Comparator.comparing((Candidate c) -> !c.contains()).thenComparingDouble(Candidate::score))
+                // Then one that holds every word typed, in any order, before one that is only a few letters off.
+                .sorted(Comparator.comparing((Candidate c) -> !c.contains())
+                        .thenComparing(c -> !c.allWords())
+                        .thenComparingDouble(Candidate::score))
                 .limit(MAX_SUGGESTIONS)
                 .map(Candidate::name)
                 .toList();

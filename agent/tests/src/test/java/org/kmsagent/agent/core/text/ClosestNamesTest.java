@@ -29,6 +29,18 @@ class ClosestNamesTest {
     }
 
     @Test
+    void aNameWithItsWordsInAnotherOrderIsAnsweredWithTheNameThatHoldsThemAll() {
+        // Microsoft names the 2021 release "Office LTSC Professional Plus 2021"; "Office 2021 Professional Plus"
+        // was answered 2010 and 2013 Professional Plus first, the right one third.
+        assertThat(ClosestNames.closest("Office 2021 Professional Plus", allNames()))
+                .first()
+                .isEqualTo("Office LTSC Professional Plus 2021");
+        assertThat(ClosestNames.closest("office professional plus 2019", allNames()))
+                .first()
+                .isEqualTo("Office Professional Plus 2019");
+    }
+
+    @Test
     void aNameCutShortIsAnsweredWithTheNamesThatHoldItBeforeOnesAFewLettersOff() {
         // "Windows Server 2022" was answered 2008 R2 Web, 2022 Standard and 2012 Standard: never its Datacenter.
         assertThat(ClosestNames.closest("Windows Server 2022", allNames()))

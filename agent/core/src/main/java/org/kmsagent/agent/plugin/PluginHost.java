@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -35,6 +36,7 @@ import org.pf4j.ExtensionFinder;
 import org.pf4j.JarPluginManager;
 import org.pf4j.LegacyExtensionFinder;
 import org.pf4j.PluginManager;
+import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginStateListener;
 import org.pf4j.PluginWrapper;
@@ -390,21 +392,19 @@ public final class PluginHost implements AutoCloseable {
         } catch (ClassNotFoundException e) {
             throw new CatalogException("Plugin-Class " + BoundedInput.shown(pluginClass) + " is not in the jar");
         }
-        PluginState state = manager.startPlugin(pluginId);
+        PluginState state;
+        try {
+            state = manager.startPlugin(pluginId);
+        } catch (RuntimeException | LinkageError e) {
+            // PF4J lets what the plugin's start() throws through as it is: said to be start()'s, with its type.
+            throw new CatalogException(pluginClass + ".start() failed: " + reason(e));
+        }
         if (state != PluginState.STARTED) {
             Throwable cause = wrapper.getFailedException();
-            throw new CatalogException("failed to start" + (cause != null ? ": " + cause : " (state " + state + ")"));
+            throw new CatalogException(
+                    "failed to start" + (cause != null ? ": " + reason(cause) : " (state " + state + ")"));
         }
-        List<ProductFamily> extensions = manager.getExtensions(ProductFamily.class, pluginId);
-        if (extensions.isEmpty()) {
-            throw new CatalogException("contributes no ProductFamily extension (is META-INF/extensions.idx missing, "
-                    + "or does its class fail to load?)");
-        }
-        if (extensions.size() > 1) {
-            throw new CatalogException("contributes " + extensions.size() + " ProductFamily extensions; a plugin "
-                    + "contributes exactly one family");
-        }
-        ProductFamily extension = extensions.get(0);
+        ProductFamily extension = createFamily(pluginId, wrapper.getPluginClassLoader());
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(extension.getClass().getClassLoader());
@@ -433,6 +433,48 @@ public final class PluginHost implements AutoCloseable {
                     Optional.of(path));
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * The one ProductFamily the plugin's {@code META-INF/extensions.idx} lists, loaded and created here rather than by
+     * PF4J's {@code getExtensions}: for a class that fails to load or a constructor that throws, that logs a stack
+     * trace (on standard error of every command) and leaves the extension out, so that the cause was nowhere in the
+     * reason. Classes of the index that are no ProductFamily are left alone, as PF4J does.
+     */
+    private ProductFamily createFamily(String pluginId, ClassLoader loader) throws CatalogException {
+        List<Class<? extends ProductFamily>> families = new ArrayList<>();
+        for (String name : new TreeSet<>(manager.getExtensionClassNames(pluginId))) {
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, loader);
+            } catch (ClassNotFoundException e) {
+                throw new CatalogException("extension " + BoundedInput.shown(name) + ", which META-INF/extensions.idx"
+                        + " lists, is not in the jar");
+            } catch (LinkageError e) {
+                throw new CatalogException("extension " + name + " cannot be loaded: " + reason(e));
+            }
+            if (ProductFamily.class.isAssignableFrom(type)) {
+                families.add(type.asSubclass(ProductFamily.class));
+            }
+        }
+        if (families.isEmpty()) {
+            throw new CatalogException("contributes no ProductFamily extension (is META-INF/extensions.idx missing, "
+                    + "or does it list no ProductFamily class?)");
+        }
+        if (families.size() > 1) {
+            throw new CatalogException("contributes " + families.size() + " ProductFamily extensions; a plugin "
+                    + "contributes exactly one family");
+        }
+        Class<? extends ProductFamily> type = families.get(0);
+        try {
+            return manager.getExtensionFactory().create(type);
+        } catch (PluginRuntimeException e) {
+            // PF4J's factory wraps what the constructor threw (an exception; an error comes through as it is).
+            throw new CatalogException(
+                    type.getName() + " could not be created: " + reason(e.getCause() != null ? e.getCause() : e));
+        } catch (RuntimeException | LinkageError e) {
+            throw new CatalogException(type.getName() + " could not be created: " + reason(e));
         }
     }
 
@@ -604,21 +646,52 @@ public final class PluginHost implements AutoCloseable {
 
     private static final DefaultVersionManager VERSIONS = new DefaultVersionManager();
 
+    /**
+     * Why a load failed, from what was thrown: a {@link CatalogException}'s own words; a class missing (from the jar,
+     * or from this agent's plugin API) said as such; otherwise each exception of the chain by type and message, a
+     * wrapper whose message only repeats its cause's left out.
+     */
     private static String reason(Throwable e) {
         if (e instanceof CatalogException) {
             return e.getMessage();
         }
         StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (text.length() > 0) {
-                text.append(": ");
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Optional<String> missing = missingClass(t);
+            if (missing.isPresent()) {
+                return text.append(missingClassReason(missing.get(), t)).toString();
             }
-            text.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
-            if (t.getCause() == t) {
-                break;
+            Throwable cause = t.getCause();
+            boolean onlyWraps =
+                    cause != null && cause != t && String.valueOf(cause).equals(t.getMessage());
+            if (!onlyWraps) {
+                text.append(t.getClass().getSimpleName())
+                        .append(t.getMessage() != null ? ": " + t.getMessage() : "")
+                        .append(cause != null && cause != t ? ": " : "");
             }
         }
         return text.toString();
+    }
+
+    /** A JVM class name, as a NoClassDefFoundError ({@code a/b/C}) or ClassNotFoundException ({@code a.b.C}) gives it. */
+    private static final Pattern CLASS_NAME = Pattern.compile("[\\w$]+([./][\\w$]+)*");
+
+    /** The class a NoClassDefFoundError or ClassNotFoundException says is missing. */
+    private static Optional<String> missingClass(Throwable t) {
+        if ((t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException)
+                && t.getMessage() != null
+                && CLASS_NAME.matcher(t.getMessage()).matches()) {
+            return Optional.of(t.getMessage().replace('/', '.'));
+        }
+        return Optional.empty();
+    }
+
+    private static String missingClassReason(String className, Throwable t) {
+        return "class " + className + " not found (" + t.getClass().getSimpleName() + "): "
+                + (className.startsWith(PluginApi.class.getPackageName() + ".")
+                        ? "the plugin was built against a plugin API newer than this agent's " + API_VERSION
+                        : "a library the plugin uses is missing from the jar (unpack its private dependencies into it,"
+                                + " docs/plugin-guide.md)");
     }
 
     private static FileTime modifiedTime(Path jar) {

@@ -245,6 +245,9 @@ public final class PluginHost implements AutoCloseable {
             // PF4J reports a jar without manifest or a second jar of one id with its internals, not the reason.
             Descriptor declared = read != null ? read : descriptor(path);
             declaredId = declared.id();
+            if (declared.refused() != null) {
+                throw new CatalogException(declared.refused());
+            }
             Path other = loadedFrom.get(declared.id());
             if (other != null) {
                 throw new CatalogException("plugin id " + BoundedInput.shown(declared.id()) + " is in two jars: "
@@ -496,8 +499,13 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    /** What a jar's manifest declares, read without loading any of its classes. */
-    private record Descriptor(String id, String version) {}
+    /**
+     * What a jar's manifest declares, read without loading any of its classes.
+     *
+     * @param refused why the jar is refused though its Plugin-Id is valid (so that the refusal names the plugin), or
+     *     null
+     */
+    private record Descriptor(String id, String version, String refused) {}
 
     private static final String NOT_A_PLUGIN = "it is not a kms-agent plugin (a plugin's manifest names its Plugin-Id "
             + "and Plugin-Version; see docs/plugin-guide.md)";
@@ -509,48 +517,61 @@ public final class PluginHost implements AutoCloseable {
      */
     public static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
+    /**
+     * The jar's descriptor; a jar refused with a valid Plugin-Id gives it with the reason.
+     *
+     * @throws CatalogException the jar cannot be read, or names no valid Plugin-Id
+     */
     private static Descriptor descriptor(Path jar) throws CatalogException {
         Manifest manifest;
+        boolean holdsApi;
         try (JarFile file = new JarFile(jar.toFile())) {
             manifest = file.getManifest();
-            // PF4J would say only that the family's class loaders differ, and that the jar contributes no family.
-            if (file.stream().anyMatch(e -> e.getName().startsWith("org/kmsagent/api/"))) {
-                throw new CatalogException("the jar holds the plugin API's own classes (org/kmsagent/api/…), which the"
-                        + " agent gives every plugin: a copy inside the jar is another class to it. Build it with the"
-                        + " plugin-api dependency in scope provided (docs/plugin-guide.md)");
-            }
+            holdsApi = file.stream().anyMatch(e -> e.getName().startsWith("org/kmsagent/api/"));
         } catch (ZipException e) {
             throw new CatalogException("not a jar (zip) file: " + e.getMessage());
         } catch (IOException e) {
             throw new CatalogException("cannot be read: " + e);
         }
+        // PF4J would say only that the family's class loaders differ, and that the jar contributes no family.
+        String apiInside = holdsApi
+                ? "the jar holds the plugin API's own classes (org/kmsagent/api/…), which the agent gives every plugin:"
+                        + " a copy inside the jar is another class to it. Build it with the plugin-api dependency in"
+                        + " scope provided (docs/plugin-guide.md)"
+                : null;
         if (manifest == null) {
-            throw new CatalogException("the jar has no META-INF/MANIFEST.MF, so " + NOT_A_PLUGIN);
+            throw new CatalogException(
+                    holdsApi ? apiInside : "the jar has no META-INF/MANIFEST.MF, so " + NOT_A_PLUGIN);
         }
         Attributes main = manifest.getMainAttributes();
         String id = main.getValue("Plugin-Id");
         if (id == null || id.isBlank()) {
-            throw new CatalogException("its META-INF/MANIFEST.MF names no Plugin-Id, so " + NOT_A_PLUGIN);
+            throw new CatalogException(
+                    holdsApi ? apiInside : "its META-INF/MANIFEST.MF names no Plugin-Id, so " + NOT_A_PLUGIN);
         }
         if (!FAMILY_ID.matcher(id).matches()) {
             throw new CatalogException(
-                    "Plugin-Id '" + BoundedInput.shown(id) + "' is not one kebab-case name (lower-case"
-                            + " letters and digits, words joined by '-', as windows-server-sac): it names the family's"
-                            + " configuration section and event-bus addresses");
+                    holdsApi
+                            ? apiInside
+                            : "Plugin-Id '" + BoundedInput.shown(id) + "' is not one kebab-case name (lower-case"
+                                    + " letters and digits, words joined by '-', as windows-server-sac): it names the family's"
+                                    + " configuration section and event-bus addresses");
         }
+        // From here the id is valid: a refusal names the plugin.
         String version = main.getValue("Plugin-Version");
-        if (version != null && !isSemver(version)) {
-            // Two jars of one id are told apart by it (the higher loads), and ctl plugins shows it.
-            throw new CatalogException("Plugin-Version '" + BoundedInput.shown(version) + "' is not a SemVer version"
-                    + " (MAJOR.MINOR.PATCH, as 1.0.0 or 1.0.0-SNAPSHOT)");
-        }
         String requires = main.getValue("Plugin-Requires");
-        if (requires != null && !requires.isBlank() && !isVersionRange(requires)) {
-            // PF4J's own words for it named neither the attribute nor what it expects ("Illegal character near …").
-            throw new CatalogException("Plugin-Requires '" + BoundedInput.shown(requires) + "' is not a version range"
-                    + " of the plugin API (as >=" + API_VERSION + ")");
+        String refused = apiInside;
+        if (refused == null && version != null && !isSemver(version)) {
+            // Two jars of one id are told apart by it (the higher loads), and ctl plugins shows it.
+            refused = "Plugin-Version '" + BoundedInput.shown(version) + "' is not a SemVer version"
+                    + " (MAJOR.MINOR.PATCH, as 1.0.0 or 1.0.0-SNAPSHOT)";
         }
-        return new Descriptor(id, version);
+        if (refused == null && requires != null && !requires.isBlank() && !isVersionRange(requires)) {
+            // PF4J's own words for it named neither the attribute nor what it expects ("Illegal character near …").
+            refused = "Plugin-Requires '" + BoundedInput.shown(requires) + "' is not a version range"
+                    + " of the plugin API (as >=" + API_VERSION + ")";
+        }
+        return new Descriptor(id, version, refused);
     }
 
     /** What each jar's manifest declares; a jar whose manifest is refused has none (its load reports why). */
@@ -558,7 +579,10 @@ public final class PluginHost implements AutoCloseable {
         Map<Path, Descriptor> declared = new HashMap<>();
         for (Path jar : jars) {
             try {
-                declared.put(jar, descriptor(jar));
+                Descriptor d = descriptor(jar);
+                if (d.refused() == null) {
+                    declared.put(jar, d);
+                }
             } catch (CatalogException refused) {
                 // loaded in its turn, where the reason is reported
             }

@@ -139,4 +139,18 @@ class PluginHostReasonsTest {
                 .isEqualTo("acme.jar (plugin acme-suite): " + ExplodingPlugin.class.getName() + ".start() failed:"
                         + " IllegalStateException: licence store unreadable (test fixture)");
     }
+
+    @Test
+    void aRefusedManifestNamesItsValidPluginId() throws Exception {
+        // docs/plugin-guide.md gives "<jar> (plugin <id>): <reason>"; these three left the id out.
+        acmeJar(Map.of("Plugin-Version", "banana"), Map.of());
+        assertThat(onlyProblem()).startsWith("acme.jar (plugin acme-suite): Plugin-Version 'banana' is not a SemVer");
+
+        acmeJar(Map.of("Plugin-Requires", "banana"), Map.of());
+        assertThat(onlyProblem()).startsWith("acme.jar (plugin acme-suite): Plugin-Requires 'banana' is not a version");
+
+        acmeJar(Map.of(), Map.of("org/kmsagent/api/Sku.class", new byte[] {(byte) 0xCA, (byte) 0xFE}));
+        assertThat(onlyProblem())
+                .startsWith("acme.jar (plugin acme-suite): the jar holds the plugin API's own classes");
+    }
 }

@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -72,6 +74,7 @@ public final class PluginHost implements AutoCloseable {
     private final BundledFamilies bundled;
     private final Map<Path, FileTime> scanned = new HashMap<>();
     private final Map<Path, PluginProblem> problems = new HashMap<>();
+    private final Map<Path, String> skipped = new TreeMap<>();
     private final Map<String, Path> loadedFrom = new HashMap<>();
     /** Jars whose load passed the deadline and has not returned yet, by the plugin id they declare. */
     private final Map<String, Path> overdue = new HashMap<>();
@@ -162,6 +165,15 @@ public final class PluginHost implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * The entries of the plugins folder, at the last scan, that look meant as plugins but are no jar (a .zip, a
+     * folder), each as {@code <name>: <why>}, ordered by name. Not {@link #problems()}: no plugin failed. Other
+     * files (a README) are not named.
+     */
+    public synchronized List<String> skipped() {
+        return List.copyOf(skipped.values());
+    }
+
     /** Problems of the jars that failed, latest attempt per jar, ordered by file name. */
     public synchronized List<PluginProblem> problems() {
         List<PluginProblem> list = new ArrayList<>(problems.values());
@@ -182,15 +194,40 @@ public final class PluginHost implements AutoCloseable {
             log.warn("plugins directory {} does not exist; no product family is loaded", directory);
             return admitted;
         }
-        List<Path> sorted;
+        List<Path> sorted = new ArrayList<>();
+        Map<Path, String> notLoaded = new TreeMap<>();
         try (Stream<Path> files = Files.list(directory)) {
-            sorted = files.filter(p -> p.getFileName().toString().endsWith(".jar"))
-                    .sorted()
-                    .toList();
+            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                // .jar in any case: Windows file names are, and PF4J loads ACME.JAR as well.
+                String name = p.getFileName().toString();
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (Files.isDirectory(p)) {
+                    if (!name.startsWith(".")) { // a tool's own (.git), not meant as a plugin
+                        notLoaded.put(
+                                p,
+                                name + ": " + A_FOLDER + "; plugins load from the .jar files directly in"
+                                        + " the plugins folder");
+                    }
+                } else if (lower.endsWith(".jar")) {
+                    sorted.add(p);
+                } else if (lower.endsWith(".zip")) {
+                    notLoaded.put(p, name + ": not a plugin jar; plugins load from .jar files only");
+                }
+            }
         } catch (IOException e) {
             log.error("cannot list plugins directory {}: {}", directory, e.toString());
             return admitted;
         }
+        // Told, but no problem of a plugin: not FAILED in ctl plugins, not counted by kmsagent_plugin_load_failures,
+        // whose alert (KmsAgentPluginFailed, critical) means products not renewed. A .zip or a folder beside the jars
+        // (a download, a backup) costs no family, and paging someone for it would teach them to ignore that alert.
+        notLoaded.forEach((p, why) -> {
+            if (problemReport == ProblemReport.LOG && !why.equals(skipped.get(p))) {
+                log.warn("plugins folder {}: {}", directory, why);
+            }
+        });
+        skipped.clear();
+        skipped.putAll(notLoaded);
         // A jar that failed and has since been removed is no problem any more: its FAILED entry, the failures gauge
         // and the alert on it went only at a restart.
         problems.keySet()
@@ -507,6 +544,9 @@ public final class PluginHost implements AutoCloseable {
      */
     private record Descriptor(String id, String version, String refused) {}
 
+    /** Why a folder in the plugins folder is not loaded, whatever its name ({@code acme.jar} too). */
+    private static final String A_FOLDER = "a folder, not a plugin jar";
+
     private static final String NOT_A_PLUGIN = "it is not a kms-agent plugin (a plugin's manifest names its Plugin-Id "
             + "and Plugin-Version; see docs/plugin-guide.md)";
 
@@ -523,6 +563,9 @@ public final class PluginHost implements AutoCloseable {
      * @throws CatalogException the jar cannot be read, or names no valid Plugin-Id
      */
     private static Descriptor descriptor(Path jar) throws CatalogException {
+        if (Files.isDirectory(jar)) {
+            throw new CatalogException(A_FOLDER);
+        }
         Manifest manifest;
         boolean holdsApi;
         try (JarFile file = new JarFile(jar.toFile())) {

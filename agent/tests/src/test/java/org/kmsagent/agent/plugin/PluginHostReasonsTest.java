@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -152,5 +153,29 @@ class PluginHostReasonsTest {
         acmeJar(Map.of(), Map.of("org/kmsagent/api/Sku.class", new byte[] {(byte) 0xCA, (byte) 0xFE}));
         assertThat(onlyProblem())
                 .startsWith("acme.jar (plugin acme-suite): the jar holds the plugin API's own classes");
+    }
+
+    @Test
+    void aZipOrAFolderIsToldAsNoPluginJarAndFailsNoPlugin() throws Exception {
+        Files.write(dir.resolve("acme.zip"), new byte[] {1, 2, 3});
+        Files.createDirectories(dir.resolve("acme"));
+        Files.createDirectories(dir.resolve("somedir.jar"));
+        Files.createDirectories(dir.resolve(".git"));
+        Files.writeString(dir.resolve("README.txt"), "the plugins folder");
+        Files.writeString(dir.resolve("acme.jar.bak"), "an old copy");
+        host().rescan();
+
+        assertThat(host.skipped())
+                .containsExactly(
+                        "acme: a folder, not a plugin jar; plugins load from the .jar files directly in the plugins"
+                                + " folder",
+                        "acme.zip: not a plugin jar; plugins load from .jar files only",
+                        "somedir.jar: a folder, not a plugin jar; plugins load from the .jar files directly in the"
+                                + " plugins folder");
+        assertThat(host.problems()).as("no plugin failed").isEmpty();
+
+        Files.delete(dir.resolve("acme.zip"));
+        host.rescan();
+        assertThat(host.skipped()).hasSize(2);
     }
 }

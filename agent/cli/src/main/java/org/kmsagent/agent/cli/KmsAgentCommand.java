@@ -146,6 +146,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         host.problems().stream()
                 .filter(p -> warned.add(p.message()))
                 .forEach(p -> err.println("warning: plugin not loaded: " + p.message()));
+        host.skipped().stream().filter(warned::add).forEach(s -> err.println("warning: " + s));
         // The configuration's own warnings (a misspelt KMSAGENT_ variable), as run's banner says them: a status or
         // doctor taken to check a change would otherwise show the default where the administrator meant a value.
         config.warnings().stream().filter(warned::add).forEach(w -> err.println("warning: " + w));

@@ -12,9 +12,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -35,6 +38,7 @@ import org.pf4j.ExtensionFinder;
 import org.pf4j.JarPluginManager;
 import org.pf4j.LegacyExtensionFinder;
 import org.pf4j.PluginManager;
+import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginStateListener;
 import org.pf4j.PluginWrapper;
@@ -70,6 +74,7 @@ public final class PluginHost implements AutoCloseable {
     private final BundledFamilies bundled;
     private final Map<Path, FileTime> scanned = new HashMap<>();
     private final Map<Path, PluginProblem> problems = new HashMap<>();
+    private final Map<Path, String> skipped = new TreeMap<>();
     private final Map<String, Path> loadedFrom = new HashMap<>();
     /** Jars whose load passed the deadline and has not returned yet, by the plugin id they declare. */
     private final Map<String, Path> overdue = new HashMap<>();
@@ -160,6 +165,15 @@ public final class PluginHost implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * The entries of the plugins folder, at the last scan, that look meant as plugins but are no jar (a .zip, a
+     * folder), each as {@code <name>: <why>}, ordered by name. Not {@link #problems()}: no plugin failed. Other
+     * files (a README) are not named.
+     */
+    public synchronized List<String> skipped() {
+        return List.copyOf(skipped.values());
+    }
+
     /** Problems of the jars that failed, latest attempt per jar, ordered by file name. */
     public synchronized List<PluginProblem> problems() {
         List<PluginProblem> list = new ArrayList<>(problems.values());
@@ -180,15 +194,40 @@ public final class PluginHost implements AutoCloseable {
             log.warn("plugins directory {} does not exist; no product family is loaded", directory);
             return admitted;
         }
-        List<Path> sorted;
+        List<Path> sorted = new ArrayList<>();
+        Map<Path, String> notLoaded = new TreeMap<>();
         try (Stream<Path> files = Files.list(directory)) {
-            sorted = files.filter(p -> p.getFileName().toString().endsWith(".jar"))
-                    .sorted()
-                    .toList();
+            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                // .jar in any case: Windows file names are, and PF4J loads ACME.JAR as well.
+                String name = p.getFileName().toString();
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (Files.isDirectory(p)) {
+                    if (!name.startsWith(".")) { // a tool's own (.git), not meant as a plugin
+                        notLoaded.put(
+                                p,
+                                name + ": " + A_FOLDER + "; plugins load from the .jar files directly in"
+                                        + " the plugins folder");
+                    }
+                } else if (lower.endsWith(".jar")) {
+                    sorted.add(p);
+                } else if (lower.endsWith(".zip")) {
+                    notLoaded.put(p, name + ": not a plugin jar; plugins load from .jar files only");
+                }
+            }
         } catch (IOException e) {
             log.error("cannot list plugins directory {}: {}", directory, e.toString());
             return admitted;
         }
+        // Told, but no problem of a plugin: not FAILED in ctl plugins, not counted by kmsagent_plugin_load_failures,
+        // whose alert (KmsAgentPluginFailed, critical) means products not renewed. A .zip or a folder beside the jars
+        // (a download, a backup) costs no family, and paging someone for it would teach them to ignore that alert.
+        notLoaded.forEach((p, why) -> {
+            if (problemReport == ProblemReport.LOG && !why.equals(skipped.get(p))) {
+                log.warn("plugins folder {}: {}", directory, why);
+            }
+        });
+        skipped.clear();
+        skipped.putAll(notLoaded);
         // A jar that failed and has since been removed is no problem any more: its FAILED entry, the failures gauge
         // and the alert on it went only at a restart.
         problems.keySet()
@@ -243,6 +282,9 @@ public final class PluginHost implements AutoCloseable {
             // PF4J reports a jar without manifest or a second jar of one id with its internals, not the reason.
             Descriptor declared = read != null ? read : descriptor(path);
             declaredId = declared.id();
+            if (declared.refused() != null) {
+                throw new CatalogException(declared.refused());
+            }
             Path other = loadedFrom.get(declared.id());
             if (other != null) {
                 throw new CatalogException("plugin id " + BoundedInput.shown(declared.id()) + " is in two jars: "
@@ -390,21 +432,19 @@ public final class PluginHost implements AutoCloseable {
         } catch (ClassNotFoundException e) {
             throw new CatalogException("Plugin-Class " + BoundedInput.shown(pluginClass) + " is not in the jar");
         }
-        PluginState state = manager.startPlugin(pluginId);
+        PluginState state;
+        try {
+            state = manager.startPlugin(pluginId);
+        } catch (RuntimeException | LinkageError e) {
+            // PF4J lets what the plugin's start() throws through as it is: said to be start()'s, with its type.
+            throw new CatalogException(pluginClass + ".start() failed: " + reason(e));
+        }
         if (state != PluginState.STARTED) {
             Throwable cause = wrapper.getFailedException();
-            throw new CatalogException("failed to start" + (cause != null ? ": " + cause : " (state " + state + ")"));
+            throw new CatalogException(
+                    "failed to start" + (cause != null ? ": " + reason(cause) : " (state " + state + ")"));
         }
-        List<ProductFamily> extensions = manager.getExtensions(ProductFamily.class, pluginId);
-        if (extensions.isEmpty()) {
-            throw new CatalogException("contributes no ProductFamily extension (is META-INF/extensions.idx missing, "
-                    + "or does its class fail to load?)");
-        }
-        if (extensions.size() > 1) {
-            throw new CatalogException("contributes " + extensions.size() + " ProductFamily extensions; a plugin "
-                    + "contributes exactly one family");
-        }
-        ProductFamily extension = extensions.get(0);
+        ProductFamily extension = createFamily(pluginId, wrapper.getPluginClassLoader());
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(extension.getClass().getClassLoader());
@@ -436,6 +476,48 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
+    /**
+     * The one ProductFamily the plugin's {@code META-INF/extensions.idx} lists, loaded and created here rather than by
+     * PF4J's {@code getExtensions}: for a class that fails to load or a constructor that throws, that logs a stack
+     * trace (on standard error of every command) and leaves the extension out, so that the cause was nowhere in the
+     * reason. Classes of the index that are no ProductFamily are left alone, as PF4J does.
+     */
+    private ProductFamily createFamily(String pluginId, ClassLoader loader) throws CatalogException {
+        List<Class<? extends ProductFamily>> families = new ArrayList<>();
+        for (String name : new TreeSet<>(manager.getExtensionClassNames(pluginId))) {
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, loader);
+            } catch (ClassNotFoundException e) {
+                throw new CatalogException("extension " + BoundedInput.shown(name) + ", which META-INF/extensions.idx"
+                        + " lists, is not in the jar");
+            } catch (LinkageError e) {
+                throw new CatalogException("extension " + name + " cannot be loaded: " + reason(e));
+            }
+            if (ProductFamily.class.isAssignableFrom(type)) {
+                families.add(type.asSubclass(ProductFamily.class));
+            }
+        }
+        if (families.isEmpty()) {
+            throw new CatalogException("contributes no ProductFamily extension (is META-INF/extensions.idx missing, "
+                    + "or does it list no ProductFamily class?)");
+        }
+        if (families.size() > 1) {
+            throw new CatalogException("contributes " + families.size() + " ProductFamily extensions; a plugin "
+                    + "contributes exactly one family");
+        }
+        Class<? extends ProductFamily> type = families.get(0);
+        try {
+            return manager.getExtensionFactory().create(type);
+        } catch (PluginRuntimeException e) {
+            // PF4J's factory wraps what the constructor threw (an exception; an error comes through as it is).
+            throw new CatalogException(
+                    type.getName() + " could not be created: " + reason(e.getCause() != null ? e.getCause() : e));
+        } catch (RuntimeException | LinkageError e) {
+            throw new CatalogException(type.getName() + " could not be created: " + reason(e));
+        }
+    }
+
     private static <T> T require(T value, String what) throws CatalogException {
         if (value == null) {
             throw new CatalogException(what + " returned null");
@@ -454,8 +536,16 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    /** What a jar's manifest declares, read without loading any of its classes. */
-    private record Descriptor(String id, String version) {}
+    /**
+     * What a jar's manifest declares, read without loading any of its classes.
+     *
+     * @param refused why the jar is refused though its Plugin-Id is valid (so that the refusal names the plugin), or
+     *     null
+     */
+    private record Descriptor(String id, String version, String refused) {}
+
+    /** Why a folder in the plugins folder is not loaded, whatever its name ({@code acme.jar} too). */
+    private static final String A_FOLDER = "a folder, not a plugin jar";
 
     private static final String NOT_A_PLUGIN = "it is not a kms-agent plugin (a plugin's manifest names its Plugin-Id "
             + "and Plugin-Version; see docs/plugin-guide.md)";
@@ -467,48 +557,64 @@ public final class PluginHost implements AutoCloseable {
      */
     public static final Pattern FAMILY_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
+    /**
+     * The jar's descriptor; a jar refused with a valid Plugin-Id gives it with the reason.
+     *
+     * @throws CatalogException the jar cannot be read, or names no valid Plugin-Id
+     */
     private static Descriptor descriptor(Path jar) throws CatalogException {
+        if (Files.isDirectory(jar)) {
+            throw new CatalogException(A_FOLDER);
+        }
         Manifest manifest;
+        boolean holdsApi;
         try (JarFile file = new JarFile(jar.toFile())) {
             manifest = file.getManifest();
-            // PF4J would say only that the family's class loaders differ, and that the jar contributes no family.
-            if (file.stream().anyMatch(e -> e.getName().startsWith("org/kmsagent/api/"))) {
-                throw new CatalogException("the jar holds the plugin API's own classes (org/kmsagent/api/…), which the"
-                        + " agent gives every plugin: a copy inside the jar is another class to it. Build it with the"
-                        + " plugin-api dependency in scope provided (docs/plugin-guide.md)");
-            }
+            holdsApi = file.stream().anyMatch(e -> e.getName().startsWith("org/kmsagent/api/"));
         } catch (ZipException e) {
             throw new CatalogException("not a jar (zip) file: " + e.getMessage());
         } catch (IOException e) {
             throw new CatalogException("cannot be read: " + e);
         }
+        // PF4J would say only that the family's class loaders differ, and that the jar contributes no family.
+        String apiInside = holdsApi
+                ? "the jar holds the plugin API's own classes (org/kmsagent/api/…), which the agent gives every plugin:"
+                        + " a copy inside the jar is another class to it. Build it with the plugin-api dependency in"
+                        + " scope provided (docs/plugin-guide.md)"
+                : null;
         if (manifest == null) {
-            throw new CatalogException("the jar has no META-INF/MANIFEST.MF, so " + NOT_A_PLUGIN);
+            throw new CatalogException(
+                    holdsApi ? apiInside : "the jar has no META-INF/MANIFEST.MF, so " + NOT_A_PLUGIN);
         }
         Attributes main = manifest.getMainAttributes();
         String id = main.getValue("Plugin-Id");
         if (id == null || id.isBlank()) {
-            throw new CatalogException("its META-INF/MANIFEST.MF names no Plugin-Id, so " + NOT_A_PLUGIN);
+            throw new CatalogException(
+                    holdsApi ? apiInside : "its META-INF/MANIFEST.MF names no Plugin-Id, so " + NOT_A_PLUGIN);
         }
         if (!FAMILY_ID.matcher(id).matches()) {
             throw new CatalogException(
-                    "Plugin-Id '" + BoundedInput.shown(id) + "' is not one kebab-case name (lower-case"
-                            + " letters and digits, words joined by '-', as windows-server-sac): it names the family's"
-                            + " configuration section and event-bus addresses");
+                    holdsApi
+                            ? apiInside
+                            : "Plugin-Id '" + BoundedInput.shown(id) + "' is not one kebab-case name (lower-case"
+                                    + " letters and digits, words joined by '-', as windows-server-sac): it names the family's"
+                                    + " configuration section and event-bus addresses");
         }
+        // From here the id is valid: a refusal names the plugin.
         String version = main.getValue("Plugin-Version");
-        if (version != null && !isSemver(version)) {
-            // Two jars of one id are told apart by it (the higher loads), and ctl plugins shows it.
-            throw new CatalogException("Plugin-Version '" + BoundedInput.shown(version) + "' is not a SemVer version"
-                    + " (MAJOR.MINOR.PATCH, as 1.0.0 or 1.0.0-SNAPSHOT)");
-        }
         String requires = main.getValue("Plugin-Requires");
-        if (requires != null && !requires.isBlank() && !isVersionRange(requires)) {
-            // PF4J's own words for it named neither the attribute nor what it expects ("Illegal character near …").
-            throw new CatalogException("Plugin-Requires '" + BoundedInput.shown(requires) + "' is not a version range"
-                    + " of the plugin API (as >=" + API_VERSION + ")");
+        String refused = apiInside;
+        if (refused == null && version != null && !isSemver(version)) {
+            // Two jars of one id are told apart by it (the higher loads), and ctl plugins shows it.
+            refused = "Plugin-Version '" + BoundedInput.shown(version) + "' is not a SemVer version"
+                    + " (MAJOR.MINOR.PATCH, as 1.0.0 or 1.0.0-SNAPSHOT)";
         }
-        return new Descriptor(id, version);
+        if (refused == null && requires != null && !requires.isBlank() && !isVersionRange(requires)) {
+            // PF4J's own words for it named neither the attribute nor what it expects ("Illegal character near …").
+            refused = "Plugin-Requires '" + BoundedInput.shown(requires) + "' is not a version range"
+                    + " of the plugin API (as >=" + API_VERSION + ")";
+        }
+        return new Descriptor(id, version, refused);
     }
 
     /** What each jar's manifest declares; a jar whose manifest is refused has none (its load reports why). */
@@ -516,7 +622,10 @@ public final class PluginHost implements AutoCloseable {
         Map<Path, Descriptor> declared = new HashMap<>();
         for (Path jar : jars) {
             try {
-                declared.put(jar, descriptor(jar));
+                Descriptor d = descriptor(jar);
+                if (d.refused() == null) {
+                    declared.put(jar, d);
+                }
             } catch (CatalogException refused) {
                 // loaded in its turn, where the reason is reported
             }
@@ -604,21 +713,52 @@ public final class PluginHost implements AutoCloseable {
 
     private static final DefaultVersionManager VERSIONS = new DefaultVersionManager();
 
+    /**
+     * Why a load failed, from what was thrown: a {@link CatalogException}'s own words; a class missing (from the jar,
+     * or from this agent's plugin API) said as such; otherwise each exception of the chain by type and message, a
+     * wrapper whose message only repeats its cause's left out.
+     */
     private static String reason(Throwable e) {
         if (e instanceof CatalogException) {
             return e.getMessage();
         }
         StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (text.length() > 0) {
-                text.append(": ");
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Optional<String> missing = missingClass(t);
+            if (missing.isPresent()) {
+                return text.append(missingClassReason(missing.get(), t)).toString();
             }
-            text.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
-            if (t.getCause() == t) {
-                break;
+            Throwable cause = t.getCause();
+            boolean onlyWraps =
+                    cause != null && cause != t && String.valueOf(cause).equals(t.getMessage());
+            if (!onlyWraps) {
+                text.append(t.getClass().getSimpleName())
+                        .append(t.getMessage() != null ? ": " + t.getMessage() : "")
+                        .append(cause != null && cause != t ? ": " : "");
             }
         }
         return text.toString();
+    }
+
+    /** A JVM class name, as a NoClassDefFoundError ({@code a/b/C}) or ClassNotFoundException ({@code a.b.C}) gives it. */
+    private static final Pattern CLASS_NAME = Pattern.compile("[\\w$]+([./][\\w$]+)*");
+
+    /** The class a NoClassDefFoundError or ClassNotFoundException says is missing. */
+    private static Optional<String> missingClass(Throwable t) {
+        if ((t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException)
+                && t.getMessage() != null
+                && CLASS_NAME.matcher(t.getMessage()).matches()) {
+            return Optional.of(t.getMessage().replace('/', '.'));
+        }
+        return Optional.empty();
+    }
+
+    private static String missingClassReason(String className, Throwable t) {
+        return "class " + className + " not found (" + t.getClass().getSimpleName() + "): "
+                + (className.startsWith(PluginApi.class.getPackageName() + ".")
+                        ? "the plugin was built against a plugin API newer than this agent's " + API_VERSION
+                        : "a library the plugin uses is missing from the jar (unpack its private dependencies into it,"
+                                + " docs/plugin-guide.md)");
     }
 
     private static FileTime modifiedTime(Path jar) {

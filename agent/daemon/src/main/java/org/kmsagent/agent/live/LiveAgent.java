@@ -155,6 +155,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         for (PluginProblem p : plugins.problems()) {
             banner.add("kms-agent: plugin not loaded: " + p.message());
         }
+        for (String skipped : plugins.skipped()) {
+            banner.add("kms-agent: " + skipped);
+        }
         if (ids.isEmpty()) {
             // The agent runs, and keeps nothing activated: said once here and in the log, not only as "0 loaded".
             String line = "no plugin loaded from " + plugins.directory() + ": no product is kept activated; "

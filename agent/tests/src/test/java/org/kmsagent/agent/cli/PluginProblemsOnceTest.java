@@ -2,12 +2,16 @@ package org.kmsagent.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.plugin.PluginJars;
+import org.kmsagent.agent.plugin.fixture.ThrowingFamily;
 
 /**
  * A plugin jar that does not load is told once on standard error, as the {@code warning: plugin not loaded} line,
@@ -35,5 +39,33 @@ class PluginProblemsOnceTest {
                     .containsExactly("warning: plugin not loaded: broken.jar: not a jar (zip) file: zip END header not"
                             + " found");
         }
+    }
+
+    @Test
+    void productsTellsAFamilyThatCannotBeCreatedByItsCauseAndAZipBesideTheJarsWithoutAStackTrace() throws Exception {
+        // PF4J's "ERROR ... Cannot retrieve extension" and about twenty lines of stack trace came first, and the
+        // cause was in no warning; acme.zip was skipped without a word.
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.write(
+                plugins.resolve("acme.jar"),
+                Map.of("Plugin-Id", "acme-suite", "Plugin-Version", "1.0.0"),
+                Map.of(
+                        "META-INF/extensions.idx",
+                        (ThrowingFamily.class.getName() + "\n").getBytes(StandardCharsets.UTF_8),
+                        PluginJars.classFile(ThrowingFamily.class),
+                        PluginJars.classBytes(ThrowingFamily.class)));
+        Files.write(plugins.resolve("acme.zip"), new byte[] {1, 2, 3});
+        Files.writeString(plugins.resolve("README.txt"), "the plugins folder");
+
+        KmsAgentProcess run =
+                KmsAgentProcess.run(dir, List.of("--plugins-dir", plugins.toString(), "products", "--json"));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err().lines().filter(l -> l.contains("acme")))
+                .containsExactly(
+                        "warning: plugin not loaded: acme.jar (plugin acme-suite): " + ThrowingFamily.class.getName()
+                                + " could not be created: IllegalStateException: boom in constructor",
+                        "warning: acme.zip: not a plugin jar; plugins load from .jar files only");
+        assertThat(run.err()).doesNotContain("Exception\n", "\tat ", "org.pf4j", "README");
     }
 }

@@ -513,6 +513,16 @@ class PluginHostIT {
     }
 
     @Test
+    void aJarWhoseFileNameEndsInUpperCaseJarLoads() throws Exception {
+        // Windows file names are case-insensitive, and OFFICE2010.JAR was skipped without a word.
+        Files.copy(PluginJars.built("office2010"), dir.resolve("OFFICE2010.JAR"));
+        host().rescan();
+
+        assertThat(loadedIds()).containsExactly("office2010");
+        assertThat(host.problems()).isEmpty();
+    }
+
+    @Test
     void aJarCopiedInAfterStartIsServedAfterARescan() throws Exception {
         PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2010");
         host().rescan();

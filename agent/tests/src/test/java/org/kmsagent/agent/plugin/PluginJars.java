@@ -102,6 +102,29 @@ public final class PluginJars {
         return target;
     }
 
+    /**
+     * Writes a jar from nothing: a manifest of these main attributes ({@code Manifest-Version} added) and these
+     * entries. For a plugin whose failure comes before its catalog is read, no built jar is needed.
+     */
+    public static Path write(Path target, Map<String, String> manifest, Map<String, byte[]> entries)
+            throws IOException {
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.forEach((k, v) -> mf.getMainAttributes().put(new Attributes.Name(k), v));
+        try (OutputStream os = Files.newOutputStream(target);
+                JarOutputStream out = new JarOutputStream(os, mf)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                write(out, e.getKey(), e.getValue());
+            }
+        }
+        return target;
+    }
+
+    /** A jar entry's name for a class, e.g. {@code org/example/Family.class}. */
+    public static String classFile(Class<?> type) {
+        return type.getName().replace('.', '/') + ".class";
+    }
+
     /** The bytes of a compiled test class, to put inside a plugin jar. */
     public static byte[] classBytes(Class<?> type) throws IOException {
         String resource = type.getName().replace('.', '/') + ".class";

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bus.InMemoryAgent;
 import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.daemon.AgentFixture.Result;
 import org.slf4j.LoggerFactory;
@@ -131,6 +132,26 @@ class CtlAuditTest {
             assertThat(r.getString("result")).isEqualTo("failed");
             assertThat(r.getInteger("code")).isEqualTo(404);
             assertThat(r.getJsonObject("target").getString("family")).isEqualTo("office2099");
+        }
+    }
+
+    @Test
+    void anActionThatMatchedNoProductIsRecordedFailedAsCtlReportsIt() throws Exception {
+        // ctl said "no product matched --family windows-server: nothing was done" (exit 1) while the audit said ok.
+        try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
+            for (String action : List.of("activate", "install-gvlk")) {
+                Result r = agent.ctlAdmin(action, "--family", InMemoryAgent.FAMILY_WITHOUT_PRODUCT);
+                assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+                assertThat(r.err()).contains("no product matched --family windows-server");
+            }
+            List<JsonObject> records = records(agent.ctlAdmin("audit", "--json"));
+            for (String address : List.of("kmsagent.activate", "kmsagent.install-gvlk")) {
+                JsonObject r = withAction(records, address).get(0);
+                assertThat(r.getString("result")).as(address).isEqualTo("failed");
+                assertThat(r.getString("reason")).as(address).isEqualTo("no product matched");
+                assertThat(r.getJsonObject("target").getString("family")).isEqualTo("windows-server");
+            }
+            assertThat(agent.ctlAdmin("audit").out()).contains("family=windows-server", "failed: no product matched");
         }
     }
 

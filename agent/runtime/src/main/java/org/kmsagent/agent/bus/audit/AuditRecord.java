@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import org.kmsagent.agent.bus.ActionResults;
 
 /**
  * One admin action or refusal: who (the token's name, a client certificate's subject, or
@@ -36,7 +37,7 @@ public record AuditRecord(
     public static final String OK = "ok";
     /** Authentication or authorisation refused the request; nothing was done. */
     public static final String REFUSED = "refused";
-    /** The action was allowed but answered with an error (or failed on some product). */
+    /** The action was allowed but answered with an error (or failed on some product, or matched none). */
     public static final String FAILED = "failed";
 
     public AuditRecord {
@@ -44,17 +45,16 @@ public record AuditRecord(
     }
 
     /**
-     * Why a successful reply still counts as failed: its {@code results} (activate, install-gvlk) name products that
-     * failed, or a routed change ({@code fleet route.change}) failed on some agents or went unanswered. Null when
-     * nothing did.
+     * Why a successful reply still counts as failed: an action on products (activate, install-gvlk) failed on some or
+     * matched none ({@link ActionResults#failure}, the rule ctl's exit code follows too), or a routed change ({@code
+     * fleet route.change}) failed on some agents or went unanswered. Null when nothing did.
      */
     public static String failedProducts(Object reply) {
         if (!(reply instanceof JsonObject o)) {
             return null;
         }
-        if (o.getValue("results") instanceof JsonArray results) {
-            long failed = failed(results);
-            return failed == 0 ? null : failed + " of " + results.size() + " product(s) failed";
+        if (o.getValue("results") instanceof JsonArray) {
+            return ActionResults.failure(o);
         }
         if (o.getValue("answered") instanceof JsonArray answered) {
             long failed = failed(answered);

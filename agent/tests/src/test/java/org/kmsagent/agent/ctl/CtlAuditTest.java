@@ -156,6 +156,42 @@ class CtlAuditTest {
     }
 
     @Test
+    void aKeyTypedWhereAFamilyGoesIsStoredAndShownMasked() throws Exception {
+        String key = "BCDFG-HJKMP-QRTVW-XY234-6789B";
+        try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
+            Result install = agent.ctlAdmin("install-gvlk", "--family", key);
+            assertThat(install.exit()).as(install.toString()).isEqualTo(1);
+
+            JsonObject r = withAction(records(agent.ctlAdmin("audit", "--json")), "kmsagent.install-gvlk")
+                    .get(0);
+            assertThat(r.getJsonObject("target").getString("family")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-6789B");
+            assertThat(r.getString("reason")).contains("XXXXX-XXXXX-XXXXX-XXXXX-6789B");
+            assertThat(Files.readString(agent.daemon.auditFile())).doesNotContain("BCDFG", "HJKMP-QRTVW");
+            assertThat(agent.ctlAdmin("audit").out())
+                    .contains("family=XXXXX-XXXXX-XXXXX-XXXXX-6789B")
+                    .doesNotContain("BCDFG");
+        }
+    }
+
+    @Test
+    void aKeyGivenToSetKmsAsAHostIsAUsageErrorThatDoesNotEchoIt() throws Exception {
+        try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
+            int before = agent.agent.changes();
+            for (String host : List.of("BCDFG-HJKMP-QRTVW-XY234-6789B", "bcdfghjkmpqrtvwxy23467893:1688")) {
+                Result r = agent.ctlAdmin("set-kms", "--family", "office2019", host);
+                assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+                assertThat(r.err())
+                        .contains("looks like a product key", "install-gvlk --key")
+                        .doesNotContain("BCDFG", "bcdfg");
+            }
+            assertThat(agent.agent.changes()).isEqualTo(before);
+            // Nothing was sent: no admin action to record.
+            assertThat(withAction(records(agent.ctlAdmin("audit", "--json")), "kmsagent.kms.set"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void anAuditLogThatCannotBeOpenedDoesNotStopTheAgent() throws Exception {
         Path data = dir.resolve("data");
         Files.createDirectories(data.resolve("audit.log")); // a directory where the file should be

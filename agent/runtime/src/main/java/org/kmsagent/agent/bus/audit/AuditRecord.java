@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.kmsagent.agent.bus.ActionResults;
+import org.kmsagent.api.ProductKey;
 
 /**
  * One admin action or refusal: who (the token's name, a client certificate's subject, or
@@ -42,6 +43,10 @@ public record AuditRecord(
 
     public AuditRecord {
         target = target == null ? new JsonObject() : target;
+        // The action (a client's address) and the reason (an answer quoting the request, "no loaded family 'X'") may
+        // hold a product key typed in the wrong place: masked as the target's fields are (AuditTargets).
+        action = ProductKey.maskKeysIn(action);
+        reason = ProductKey.maskKeysIn(reason);
     }
 
     /**

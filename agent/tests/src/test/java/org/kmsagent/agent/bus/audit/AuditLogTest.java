@@ -236,8 +236,33 @@ class AuditLogTest {
                 .put("body", new JsonObject().put("productKey", "ABC").put("hostKey", "not-a-k\ney")));
         assertThat(target.encode()).doesNotContain("YC7DK", "secret", "ABC", "\\n");
         assertThat(target.getString("key")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-GVGXT");
-        assertThat(target.getString("productKey")).isEqualTo("XXXXX");
+        // Shown as tables show a partial key that is not five characters (it was "XXXXX" here, "?????" there).
+        assertThat(target.getString("productKey")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-?????");
         assertThat(target.getString("hostKey")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-?????");
         assertThat(target.getString("family")).isEqualTo("office2013");
+    }
+
+    @Test
+    void aKeyInAFieldNotNamedKeyOrInTheReasonIsMaskedToo() {
+        String key = "BCDFG-HJKMP-QRTVW-XY234-6789B";
+        JsonObject target = AuditTargets.of(new JsonObject()
+                .put("family", key)
+                .put("host", "bcdfghjkmpqrtvwxy23467893")
+                .put("body", new JsonObject().put("agentId", "pc-1 " + key).put(key, 1)));
+        AuditRecord r = new AuditRecord(
+                null,
+                "ops",
+                null,
+                "127.0.0.1",
+                "kmsagent.install-gvlk",
+                target,
+                AuditRecord.FAILED,
+                "no loaded family '" + key + "' (loaded: office2013)",
+                404);
+        assertThat(r.toJson().encode()).doesNotContain("BCDFG", "HJKMP-QRTVW", "bcdfghjkmp");
+        assertThat(target.getString("family")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-6789B");
+        assertThat(target.getString("host")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-67893");
+        assertThat(target.getString("agentId")).isEqualTo("pc-1 XXXXX-XXXXX-XXXXX-XXXXX-6789B");
+        assertThat(r.reason()).isEqualTo("no loaded family 'XXXXX-XXXXX-XXXXX-XXXXX-6789B' (loaded: office2013)");
     }
 }

@@ -1,6 +1,7 @@
 package org.kmsagent.agent.bus.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -210,6 +211,32 @@ class AuditLogTest {
         }
         assertThat(Files.readString(dir.resolve("audit.log"), StandardCharsets.UTF_8))
                 .endsWith("\n");
+    }
+
+    @Test
+    void anExistingLogAndItsRotatedFilesWithLooseModesAreMadeTheOwnersOnlyAtOpening() throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX modes");
+        // chmod 644 while the agent was stopped (or a restore): it stayed 0644 at every start, the ledger was
+        // tightened.
+        try (AuditLog log = twoRecordsAFile(2)) {
+            recordNumbered(log, 0, 3);
+            log.read(null, 1).get(10, TimeUnit.SECONDS);
+        }
+        Path current = dir.resolve("audit.log");
+        Path rotated = dir.resolve("audit.log.1");
+        for (Path f : List.of(current, rotated)) {
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+
+        try (AuditLog log = twoRecordsAFile(2)) {
+            for (Path f : List.of(current, rotated)) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                        .as(f.toString())
+                        .isEqualTo("rw-------");
+            }
+            // And carries on after the last line, as at any opening.
+            assertThat(actions(log.read(null, 100).get(10, TimeUnit.SECONDS))).containsExactly(numbered(0, 3));
+        }
     }
 
     @Test

@@ -349,6 +349,11 @@ public final class CtlCommand implements Runnable {
     }
 
     private String token(CommandLine sub) {
+        if (token != null && tokenFile != null) {
+            // As the synopsis has it, [--token T | --token-file F]: --token won silently, and a script that meant
+            // the file's token ran with another. KMSAGENT_TOKEN beside one of them is no conflict: the option wins.
+            throw new IllegalArgumentException("give --token or --token-file, not both");
+        }
         if (token != null) {
             return token;
         }

@@ -100,7 +100,9 @@ class CtlAuditTest {
             Result readerAudit = agent.ctl(AgentFixture.READ_TOKEN, "audit");
             assertThat(readerAudit.exit()).as(readerAudit.toString()).isEqualTo(3);
             assertThat(readerAudit.err())
-                    .contains("code 403", "reading the audit (kmsagent.audit) takes a token with role admin")
+                    .contains(
+                            " refused: forbidden: reading the audit (kmsagent.audit) takes a token with role admin",
+                            "code 403")
                     .doesNotContain("changes need");
 
             List<JsonObject> records = records(agent.ctlAdmin("audit", "--json"));
@@ -125,8 +127,12 @@ class CtlAuditTest {
     @Test
     void anActionThatFailsIsRecordedWithItsCode() throws Exception {
         try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
-            assertThat(agent.ctlAdmin("activate", "--family", "office2099").exit())
-                    .isEqualTo(1);
+            Result unknown = agent.ctlAdmin("activate", "--family", "office2099");
+            assertThat(unknown.exit()).isEqualTo(1);
+            // An answer that is no refusal of the token is not called one (it was "refused: no loaded family ...").
+            assertThat(unknown.err())
+                    .contains(" error: unknown family: office2099 (code 404)")
+                    .doesNotContain("refused");
             JsonObject r = withAction(records(agent.ctlAdmin("audit", "--json")), "kmsagent.activate")
                     .get(0);
             assertThat(r.getString("result")).isEqualTo("failed");
@@ -212,7 +218,7 @@ class CtlAuditTest {
             // Said in words (it was Vert.x's "No handlers for address kmsagent.audit"), and where to look.
             assertThat(audit.err())
                     .contains(
-                            "refused: the agent's audit log is disabled: it could not be opened at start",
+                            "error: the agent's audit log is disabled: it could not be opened at start",
                             "start-up banner names the file",
                             "(code 503)")
                     .doesNotContain("No handlers");

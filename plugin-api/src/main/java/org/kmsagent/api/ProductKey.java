@@ -2,6 +2,7 @@ package org.kmsagent.api;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,16 @@ public record ProductKey(String value) {
     private static final String SYMBOLS = "BCDFGHJKMPQRTVWXY2346789N";
     private static final Pattern FORMAT = Pattern.compile("[" + SYMBOLS + "]{5}(-[" + SYMBOLS + "]{5}){4}");
     private static final Pattern LAST_FIVE = Pattern.compile("[A-Za-z0-9]{5}");
+    /** A symbol of the alphabet in either case: a person types a key in lower case as often as not. */
+    private static final String SHAPE_SYMBOL = "[" + SYMBOLS + SYMBOLS.toLowerCase(Locale.ROOT) + "]";
+    /**
+     * Anything shaped like a product key, standing alone (no letter or digit on either side): five groups of five
+     * symbols of the alphabet joined by hyphens, or 25 such symbols without them. The last five are group 1 or 2.
+     */
+    private static final Pattern SHAPE = Pattern.compile("(?<![A-Za-z0-9])(?:"
+            + SHAPE_SYMBOL + "{5}(?:-" + SHAPE_SYMBOL + "{5}){3}-(" + SHAPE_SYMBOL + "{5})"
+            + "|" + SHAPE_SYMBOL + "{20}(" + SHAPE_SYMBOL + "{5})"
+            + ")(?![A-Za-z0-9])");
 
     public ProductKey {
         Objects.requireNonNull(value, "product key");
@@ -103,6 +114,53 @@ public record ProductKey(String value) {
         String shown =
                 lastFive != null && LAST_FIVE.matcher(lastFive).matches() ? lastFive.toUpperCase(Locale.ROOT) : "?????";
         return "XXXXX-XXXXX-XXXXX-XXXXX-" + shown;
+    }
+
+    /**
+     * Whether {@code text} (spaces around it aside) has a product key's shape: five groups of five characters of the
+     * product-key alphabet joined by hyphens, or 25 of them without, in either case. Validity (at most one {@code N})
+     * is not asked: a key with a typo is still a key that must not be stored or shown whole.
+     */
+    public static boolean hasKeyShape(String text) {
+        if (text == null) {
+            return false;
+        }
+        Matcher m = SHAPE.matcher(text.strip());
+        return m.matches();
+    }
+
+    /**
+     * {@code text} with everything in it shaped like a product key ({@link #hasKeyShape}) shown as {@link
+     * #shownFromLastFive} shows a key: {@code family=BCDFG-HJKMP-QRTVW-XY234-6789B} becomes {@code
+     * family=XXXXX-XXXXX-XXXXX-XXXXX-6789B}. For text that may hold a key in any place (a client's request, a reason
+     * quoting it) on its way to a log or a stored record. Null stays null.
+     */
+    public static String maskKeysIn(String text) {
+        if (text == null) {
+            return null;
+        }
+        Matcher m = SHAPE.matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        m.reset();
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String lastFive = m.group(1) != null ? m.group(1) : m.group(2);
+            m.appendReplacement(out, Matcher.quoteReplacement(shownFromLastFive(lastFive)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Text given where a product key goes (a request's {@code key} field), whatever it holds, shown as {@link
+     * #shownFromLastFive} shows a key: by its last five characters; text of five characters or fewer as {@code
+     * XXXXX-XXXXX-XXXXX-XXXXX-?????}, so that nothing shows more than five characters of a key.
+     */
+    public static String shownMasked(String text) {
+        String t = text == null ? "" : text.strip();
+        return shownFromLastFive(t.length() <= 5 ? null : t.substring(t.length() - 5));
     }
 
     /** Whether the key carries the single {@code N} of the Windows 8 / Office 2013 generation and later. */

@@ -31,6 +31,39 @@ class ProductKeyTest {
     }
 
     @Test
+    void anythingShapedLikeAKeyIsMaskedWhereverItStandsInText() {
+        // A key typed where a family or a host goes reached the audit log whole ("no loaded family 'BCDFG-...'").
+        assertThat(ProductKey.maskKeysIn("no loaded family 'BCDFG-HJKMP-QRTVW-XY234-6789B' (loaded: office2013)"))
+                .isEqualTo("no loaded family 'XXXXX-XXXXX-XXXXX-XXXXX-6789B' (loaded: office2013)");
+        assertThat(ProductKey.maskKeysIn("a=" + WINDOWS_7_ENTERPRISE.toLowerCase() + ",b=wx4nmkywywqjjr4xv3qb6vm33"))
+                .isEqualTo("a=XXXXX-XXXXX-XXXXX-XXXXX-HVTHH,b=XXXXX-XXXXX-XXXXX-XXXXX-6VM33");
+        // Not a key's shape: a letter outside the alphabet, a group too short, part of a longer run, a GUID.
+        for (String plain : new String[] {
+            "office2013",
+            "AAAAA-HJKMP-QRTVW-XY234-6789B",
+            "BCDFG-HJKMP-QRTVW-XY234-6789",
+            "xBCDFG-HJKMP-QRTVW-XY234-6789B",
+            "BCDFGHJKMPQRTVWXY23467893B",
+            "55c92734-d682-4d71-983e-d6ec3f16059f",
+            "kms.corp.example"
+        }) {
+            assertThat(ProductKey.maskKeysIn(plain)).as(plain).isEqualTo(plain);
+            assertThat(ProductKey.hasKeyShape(plain)).as(plain).isFalse();
+        }
+        assertThat(ProductKey.hasKeyShape(" BCDFG-HJKMP-QRTVW-XY234-6789B ")).isTrue();
+        assertThat(ProductKey.hasKeyShape("bcdfghjkmpqrtvwxy23467893")).isTrue();
+        assertThat(ProductKey.maskKeysIn(null)).isNull();
+    }
+
+    @Test
+    void textGivenAsAKeyIsShownByItsLastFiveAndShortTextAsShownFromLastFiveShowsIt() {
+        assertThat(ProductKey.shownMasked("YC7DK-G2NP3-2QQC3-J6H88-GVGXT")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-GVGXT");
+        // One way to show what is not five characters: the audit said "XXXXX" where tables said "?????".
+        assertThat(ProductKey.shownMasked("GVGXT")).isEqualTo(ProductKey.shownFromLastFive(null));
+        assertThat(ProductKey.shownMasked("")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-?????");
+    }
+
+    @Test
     void parseAcceptsLowerCaseAndBareTwentyFiveCharacters() {
         assertThat(ProductKey.parse(" wx4nmkywywqjjr4xv3qb6vm33 ")).isEqualTo(new ProductKey(SERVER_2022_DATACENTER));
     }

@@ -28,6 +28,15 @@ public final class BridgeFailure extends Exception {
         return code == UNAVAILABLE && isCapacity(getMessage());
     }
 
+    /**
+     * The word ctl's line gives the failure: {@code refused} when authentication or authorisation said no (401, 403),
+     * {@code error} otherwise (400 a malformed request, 404 an unknown family, 409, 503 a component not available,
+     * ...): those were "refused" too, which told the user their token was at fault.
+     */
+    public String verdict() {
+        return notAuthorised() ? "refused" : "error";
+    }
+
     /** Whether the failure is about credentials (401) or role (403) rather than the request itself. */
     public boolean notAuthorised() {
         return code == 401 || code == 403;

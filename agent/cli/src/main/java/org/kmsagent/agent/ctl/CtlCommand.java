@@ -229,8 +229,8 @@ public final class CtlCommand implements Runnable {
                 return NO_ACCESS;
             }
             // Named by address, not "the agent": with --hub it may be a hub that refused.
-            err.println("kms-agent ctl: " + where + " refused: " + f.getMessage() + " (code " + f.code() + ")"
-                    + refusalHint(f.code(), f.getMessage(), secret, peer.equals("hub")));
+            err.println("kms-agent ctl: " + where + " " + f.verdict() + ": " + f.getMessage() + " (code " + f.code()
+                    + ")" + refusalHint(f.code(), f.getMessage(), secret, peer.equals("hub")));
             return f.notAuthorised() ? NO_ACCESS : ANSWERED_ERROR;
         } catch (FileProblem e) {
             throw new CommandLine.ParameterException(sub, e.getMessage(), e);
@@ -349,6 +349,11 @@ public final class CtlCommand implements Runnable {
     }
 
     private String token(CommandLine sub) {
+        if (token != null && tokenFile != null) {
+            // As the synopsis has it, [--token T | --token-file F]: --token won silently, and a script that meant
+            // the file's token ran with another. KMSAGENT_TOKEN beside one of them is no conflict: the option wins.
+            throw new IllegalArgumentException("give --token or --token-file, not both");
+        }
         if (token != null) {
             return token;
         }

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.kmsagent.agent.bus.ActionResults;
 import org.kmsagent.agent.core.text.Table;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -90,18 +91,20 @@ abstract class CtlSubcommand implements Callable<Integer> {
     /**
      * One request for an action on products ({@code activate}, {@code install-gvlk}): its {@code results} printed one
      * row a product; exit 1 when the action failed on any, or matched none: a script that asked for an action on
-     * {@code --family windows-server} of a client must not read "done" when nothing was done.
+     * {@code --family windows-server} of a client must not read "done" when nothing was done. The rule is {@link
+     * ActionResults#failure}'s, which the agent's audit record follows too.
      */
     final int requestAction(String address, JsonObject body) {
         CtlCommand ctl = ctl();
         return execute((client, out) -> {
             JsonObject reply = client.request(address, body);
             JsonArray results = reply.getJsonArray("results", new JsonArray());
-            if (results.isEmpty()) {
+            String failure = ActionResults.failure(new JsonObject().put("results", results));
+            if (ActionResults.NO_PRODUCT_MATCHED.equals(failure)) {
                 ctl.printedJson(out, reply);
                 out.flush(); // through a hub with --all-agents, after the "== agent" line it belongs to
                 String family = body.getString("family");
-                note((ctl.answeringAgent == null ? "" : ctl.answeringAgent + ": ") + "no product matched"
+                note((ctl.answeringAgent == null ? "" : ctl.answeringAgent + ": ") + ActionResults.NO_PRODUCT_MATCHED
                         + (family == null ? "" : " --family " + family)
                         + ": nothing was done (ctl status lists this machine's products and their families)");
                 return CtlCommand.ANSWERED_ERROR;
@@ -119,9 +122,7 @@ abstract class CtlSubcommand implements Callable<Integer> {
                 });
                 t.print(out);
             }
-            return results.stream().allMatch(r -> ((JsonObject) r).getBoolean("ok", false))
-                    ? 0
-                    : CtlCommand.ANSWERED_ERROR;
+            return failure == null ? 0 : CtlCommand.ANSWERED_ERROR;
         });
     }
 

@@ -103,7 +103,8 @@ final class FleetRouting {
                 ctl.answeringAgent = a.getString("agentId");
                 worst = Math.max(worst, action.run(client, shown));
             } catch (BridgeFailure f) {
-                notes.println(a.getString("agentId") + ": refused: " + f.getMessage() + " (code " + f.code() + ")");
+                notes.println(a.getString("agentId") + ": " + f.verdict() + ": " + f.getMessage() + " (code " + f.code()
+                        + ")");
                 worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);
             } finally {
                 ctl.answeringAgent = null;

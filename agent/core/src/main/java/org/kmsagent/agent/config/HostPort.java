@@ -8,6 +8,7 @@ import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.WholeNumber;
 import org.kmsagent.api.KmsEndpoint;
+import org.kmsagent.api.ProductKey;
 
 /**
  * The one rule for a machine named in the configuration: a host name, an IPv4 address or an IPv6 address, with a
@@ -32,7 +33,14 @@ public final class HostPort {
 
     private static final Pattern DOTTED_NUMBERS = Pattern.compile("[0-9.]+");
 
-    /** Why {@code host} is not a host name or an IP address (IPv6 without brackets), or empty when it is one. */
+    /** Why a host with a product key's shape is refused; it names no part of the key. */
+    public static final String KEY_AS_HOST =
+            "it looks like a product key, not a host name: keys are installed with install-gvlk --key";
+
+    /**
+     * Why {@code host} is not a host name or an IP address (IPv6 without brackets), or empty when it is one. A host
+     * with a product key's shape ({@link ProductKey#hasKeyShape}) is refused too ({@link #KEY_AS_HOST}).
+     */
     public static Optional<String> hostProblem(String host) {
         if (host == null || host.isEmpty()) {
             return Optional.of("the host is empty");
@@ -56,6 +64,12 @@ public final class HostPort {
             return Optional.empty();
         }
         String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (ProductKey.hasKeyShape(name)) {
+            // A valid host name by the letter of the rule, and nobody's: a key pasted in the wrong place, which would
+            // be
+            // stored in state.json and shown by status whole.
+            return Optional.of(KEY_AS_HOST);
+        }
         if (name.length() > 253) {
             return Optional.of("a host name has at most 253 characters");
         }

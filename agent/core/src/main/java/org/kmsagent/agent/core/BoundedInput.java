@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kmsagent.api.ProductKey;
 
 /**
  * Reading what a user points at, and quoting back what a user wrote, without trusting either: files are read up to a
@@ -91,11 +92,13 @@ public final class BoundedInput {
     }
 
     /**
-     * A user's value made safe to quote in a one-line message: control characters escaped as Java escapes (newline
-     * as backslash n), at most {@link #SHOWN_CHARS} characters, then an ellipsis and the full length.
+     * A user's value made safe to quote in a one-line message: anything shaped like a product key masked to its last
+     * five ({@link ProductKey#maskKeysIn}: a key typed where a host or a family goes must not reach a log whole),
+     * control characters escaped as Java escapes (newline as backslash n), at most {@link #SHOWN_CHARS} characters,
+     * then an ellipsis and the full length.
      */
     public static String shown(String text) {
-        return cut(text, SHOWN_CHARS);
+        return cut(ProductKey.maskKeysIn(text), SHOWN_CHARS);
     }
 
     /** The longest file path quoted by {@link #shownPath}: Windows' classic MAX_PATH. */
@@ -126,15 +129,16 @@ public final class BoundedInput {
 
     /**
      * Text a remote client chose (its name, an address, an id, an error it caused) made safe for one log line, audit
-     * record or error reply: each control character replaced by {@code ?}, at most {@link #PRINTABLE_CHARS}
-     * characters, then {@code ...}; {@code (none)} for null. {@link #shown} is for a user's own value quoted back in
-     * an error, where the escapes tell them what they typed.
+     * record or error reply: each control character replaced by {@code ?}, anything shaped like a product key masked
+     * to its last five ({@link ProductKey#maskKeysIn}), at most {@link #PRINTABLE_CHARS} characters, then {@code
+     * ...}; {@code (none)} for null. {@link #shown} is for a user's own value quoted back in an error, where the
+     * escapes tell them what they typed.
      */
     public static String printable(String text) {
         if (text == null) {
             return "(none)";
         }
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        String clean = ProductKey.maskKeysIn(text.replaceAll("\\p{Cntrl}", "?"));
         return clean.length() > PRINTABLE_CHARS ? clean.substring(0, PRINTABLE_CHARS) + "..." : clean;
     }
 

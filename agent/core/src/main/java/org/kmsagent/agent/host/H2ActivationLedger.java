@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -92,7 +94,12 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
         try {
             this.connection = DriverManager.getConnection(url, "sa", "");
         } catch (SQLException e) {
-            throw new LedgerException("cannot open the activation ledger " + description + ": " + e.getMessage(), e);
+            throw new LedgerException(
+                    "cannot open the activation ledger " + description + ": "
+                            + withFileNamed(
+                                    String.valueOf(e.getMessage()),
+                                    description.substring(description.lastIndexOf(java.io.File.separatorChar) + 1)),
+                    e);
         }
         try {
             connection.setAutoCommit(false);
@@ -227,7 +234,22 @@ public final class H2ActivationLedger implements ActivationLedger, ObservedReque
     private static LedgerException damaged(Path file, RuntimeException e) {
         String why =
                 String.valueOf(e.getMessage()).lines().findFirst().orElse("").replaceAll(" \\[[0-9./-]+]$", "");
-        return new LedgerException("cannot open the activation ledger " + file + ": damaged (" + why + ")", e);
+        return new LedgerException(
+                "cannot open the activation ledger " + file + ": damaged ("
+                        + withFileNamed(why, String.valueOf(file.getFileName())) + ")",
+                e);
+    }
+
+    /** A Java object's default name, {@code sun.nio.ch.FileChannelImpl@40ada3c9}, as H2 puts the file in a message. */
+    private static final Pattern JAVA_OBJECT =
+            Pattern.compile("\\b[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+@[0-9a-f]+\\b");
+
+    /**
+     * H2's message with the Java objects it names (its file channel) replaced by the file's name: the banner read
+     * "damaged (Reading from file sun.nio.ch.FileChannelImpl@40ada3c9 failed at 1000 ...)".
+     */
+    static String withFileNamed(String message, String fileName) {
+        return JAVA_OBJECT.matcher(message).replaceAll(Matcher.quoteReplacement(fileName));
     }
 
     private static LedgerException newerSchema(String description, int version) {

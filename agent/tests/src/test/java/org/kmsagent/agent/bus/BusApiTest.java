@@ -130,6 +130,19 @@ class BusApiTest {
         assertThat(agent.changes()).isZero();
     }
 
+    @Test
+    void aKmsHostShapedLikeAProductKeyIsRefusedWithoutEchoingTheKey() throws Exception {
+        // A key pasted where the host goes was stored in state.json and shown by status, whole.
+        ReplyException key =
+                failure(BusAddresses.KMS_SET, new JsonObject().put("host", "BCDFG-HJKMP-QRTVW-XY234-6789B"));
+
+        assertThat(key.failureCode()).isEqualTo(BusCodes.BAD_REQUEST);
+        assertThat(key.getMessage())
+                .isEqualTo("host: expected a host name or address, got 'XXXXX-XXXXX-XXXXX-XXXXX-6789B' (it looks like"
+                        + " a product key, not a host name: keys are installed with install-gvlk --key)");
+        assertThat(agent.changes()).isZero();
+    }
+
     /**
      * A lookup domain is refused by the agent, whatever client sent it: it used to be stored, and every renewal then
      * failed with "no _vlmcs._tcp record in a b".

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Arguments picocli refuses are answered, for every command alike, with the reason on one line and where the help
@@ -164,6 +167,25 @@ class UsageErrorsTest {
                         "got '127.0.0.1:17790'",
                         "ctl --hub HOST:PORT fleet audit")
                 .doesNotContain("cannot talk");
+    }
+
+    @Test
+    void ctlTokenAndTokenFileTogetherAreAUsageErrorBeforeAnythingIsDialled(@TempDir Path dir) throws IOException {
+        // --token won silently over --token-file, though the synopsis says [--token T | --token-file F].
+        Path file = Files.writeString(dir.resolve("admin.token"), "from-the-file-0123456789\n");
+        String closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = "127.0.0.1:" + socket.getLocalPort();
+        }
+        List<String> head = List.of("ctl", "--agent", closed, "--trust", "AB".repeat(32));
+
+        CliRun both = ctl(head, "--token", "typed-0123456789", "--token-file", file.toString(), "status");
+
+        assertThat(both.exitCode()).as(both.err()).isEqualTo(2);
+        assertThat(both.err().strip())
+                .isEqualTo("kms-agent: give --token or --token-file, not both; see 'kms-agent ctl --help'");
+        // Either alone gets as far as dialling.
+        assertThat(ctl(head, "--token-file", file.toString(), "status").err()).contains("cannot talk to the agent");
     }
 
     @Test

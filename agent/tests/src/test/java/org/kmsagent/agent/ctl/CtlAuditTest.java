@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmsagent.agent.bus.InMemoryAgent;
 import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.daemon.AgentFixture.Result;
 import org.slf4j.LoggerFactory;
@@ -99,7 +100,9 @@ class CtlAuditTest {
             Result readerAudit = agent.ctl(AgentFixture.READ_TOKEN, "audit");
             assertThat(readerAudit.exit()).as(readerAudit.toString()).isEqualTo(3);
             assertThat(readerAudit.err())
-                    .contains("code 403", "reading the audit (kmsagent.audit) takes a token with role admin")
+                    .contains(
+                            " refused: forbidden: reading the audit (kmsagent.audit) takes a token with role admin",
+                            "code 403")
                     .doesNotContain("changes need");
 
             List<JsonObject> records = records(agent.ctlAdmin("audit", "--json"));
@@ -124,13 +127,73 @@ class CtlAuditTest {
     @Test
     void anActionThatFailsIsRecordedWithItsCode() throws Exception {
         try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
-            assertThat(agent.ctlAdmin("activate", "--family", "office2099").exit())
-                    .isEqualTo(1);
+            Result unknown = agent.ctlAdmin("activate", "--family", "office2099");
+            assertThat(unknown.exit()).isEqualTo(1);
+            // An answer that is no refusal of the token is not called one (it was "refused: no loaded family ...").
+            assertThat(unknown.err())
+                    .contains(" error: unknown family: office2099 (code 404)")
+                    .doesNotContain("refused");
             JsonObject r = withAction(records(agent.ctlAdmin("audit", "--json")), "kmsagent.activate")
                     .get(0);
             assertThat(r.getString("result")).isEqualTo("failed");
             assertThat(r.getInteger("code")).isEqualTo(404);
             assertThat(r.getJsonObject("target").getString("family")).isEqualTo("office2099");
+        }
+    }
+
+    @Test
+    void anActionThatMatchedNoProductIsRecordedFailedAsCtlReportsIt() throws Exception {
+        // ctl said "no product matched --family windows-server: nothing was done" (exit 1) while the audit said ok.
+        try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
+            for (String action : List.of("activate", "install-gvlk")) {
+                Result r = agent.ctlAdmin(action, "--family", InMemoryAgent.FAMILY_WITHOUT_PRODUCT);
+                assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+                assertThat(r.err()).contains("no product matched --family windows-server");
+            }
+            List<JsonObject> records = records(agent.ctlAdmin("audit", "--json"));
+            for (String address : List.of("kmsagent.activate", "kmsagent.install-gvlk")) {
+                JsonObject r = withAction(records, address).get(0);
+                assertThat(r.getString("result")).as(address).isEqualTo("failed");
+                assertThat(r.getString("reason")).as(address).isEqualTo("no product matched");
+                assertThat(r.getJsonObject("target").getString("family")).isEqualTo("windows-server");
+            }
+            assertThat(agent.ctlAdmin("audit").out()).contains("family=windows-server", "failed: no product matched");
+        }
+    }
+
+    @Test
+    void aKeyTypedWhereAFamilyGoesIsStoredAndShownMasked() throws Exception {
+        String key = "BCDFG-HJKMP-QRTVW-XY234-6789B";
+        try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
+            Result install = agent.ctlAdmin("install-gvlk", "--family", key);
+            assertThat(install.exit()).as(install.toString()).isEqualTo(1);
+
+            JsonObject r = withAction(records(agent.ctlAdmin("audit", "--json")), "kmsagent.install-gvlk")
+                    .get(0);
+            assertThat(r.getJsonObject("target").getString("family")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-6789B");
+            assertThat(r.getString("reason")).contains("XXXXX-XXXXX-XXXXX-XXXXX-6789B");
+            assertThat(Files.readString(agent.daemon.auditFile())).doesNotContain("BCDFG", "HJKMP-QRTVW");
+            assertThat(agent.ctlAdmin("audit").out())
+                    .contains("family=XXXXX-XXXXX-XXXXX-XXXXX-6789B")
+                    .doesNotContain("BCDFG");
+        }
+    }
+
+    @Test
+    void aKeyGivenToSetKmsAsAHostIsAUsageErrorThatDoesNotEchoIt() throws Exception {
+        try (AgentFixture agent = AgentFixture.start(dir.resolve("data"))) {
+            int before = agent.agent.changes();
+            for (String host : List.of("BCDFG-HJKMP-QRTVW-XY234-6789B", "bcdfghjkmpqrtvwxy23467893:1688")) {
+                Result r = agent.ctlAdmin("set-kms", "--family", "office2019", host);
+                assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+                assertThat(r.err())
+                        .contains("looks like a product key", "install-gvlk --key")
+                        .doesNotContain("BCDFG", "bcdfg");
+            }
+            assertThat(agent.agent.changes()).isEqualTo(before);
+            // Nothing was sent: no admin action to record.
+            assertThat(withAction(records(agent.ctlAdmin("audit", "--json")), "kmsagent.kms.set"))
+                    .isEmpty();
         }
     }
 
@@ -155,7 +218,7 @@ class CtlAuditTest {
             // Said in words (it was Vert.x's "No handlers for address kmsagent.audit"), and where to look.
             assertThat(audit.err())
                     .contains(
-                            "refused: the agent's audit log is disabled: it could not be opened at start",
+                            "error: the agent's audit log is disabled: it could not be opened at start",
                             "start-up banner names the file",
                             "(code 503)")
                     .doesNotContain("No handlers");

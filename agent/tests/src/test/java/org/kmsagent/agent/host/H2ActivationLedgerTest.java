@@ -136,6 +136,18 @@ class H2ActivationLedgerTest {
     }
 
     @Test
+    void aDamagedLedgerIsNamedByItsFileNotByAJavaObject() throws Exception {
+        // The banner read "damaged (Reading from file sun.nio.ch.FileChannelImpl@40ada3c9 failed at 1000 ...)".
+        Path file = dir.resolve("ledger.mv.db");
+        Files.writeString(file, "x".repeat(1000));
+
+        assertThatThrownBy(() -> H2ActivationLedger.openFile(file))
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("ledger.mv.db: damaged (Reading from file ledger.mv.db failed at 1000")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("@[0-9a-f]{4,}"));
+    }
+
+    @Test
     void fileThatIsNotAnH2DatabaseGetsAClearError() throws Exception {
         Path file = dir.resolve("junk.mv.db");
         Files.writeString(file, "this is not a database");

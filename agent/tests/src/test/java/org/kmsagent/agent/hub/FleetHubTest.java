@@ -268,7 +268,7 @@ class FleetHubTest extends HubOnClock {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err())
-                .contains(hub.at() + " refused: this is fleet hub hub-local, not an agent")
+                .contains(hub.at() + " error: this is fleet hub hub-local, not an agent")
                 .contains("--target AGENT_ID", "--all-agents", "(code 404)");
     }
 
@@ -280,7 +280,7 @@ class FleetHubTest extends HubOnClock {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out())
-                .contains("== pc-1 (PC-1)", "pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
+                .contains("== pc-1 (PC-1)", "pc-1: error: simulated agent has no kmsagent.activate (code 404)");
     }
 
     @Test
@@ -315,10 +315,10 @@ class FleetHubTest extends HubOnClock {
         assertThat(report.getJsonArray("answered").getJsonObject(0).getBoolean("ok"))
                 .isFalse();
         // As fleet.md says, the refusal is on standard error too (it was not, with --all-agents).
-        assertThat(all.err()).contains("pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
+        assertThat(all.err()).contains("pc-1: error: simulated agent has no kmsagent.activate (code 404)");
         assertThat(one.exitCode()).isEqualTo(1);
         assertThat(one.out()).isEmpty();
-        assertThat(one.err()).contains("pc-1: refused: simulated agent has no kmsagent.activate (code 404)");
+        assertThat(one.err()).contains("pc-1: error: simulated agent has no kmsagent.activate (code 404)");
     }
 
     @Test

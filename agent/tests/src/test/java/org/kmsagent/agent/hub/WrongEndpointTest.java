@@ -30,7 +30,7 @@ class WrongEndpointTest {
             // The hub answered (404: not here), which is no failure to connect or to be authorised (exit 3).
             assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
             assertThat(run.err())
-                    .contains(hub.at() + " refused: this is fleet hub hub-local, not an agent")
+                    .contains(hub.at() + " error: this is fleet hub hub-local, not an agent")
                     .contains("(code 404)")
                     .contains("ctl --agent AGENT_HOST:PORT watch");
         }

@@ -124,11 +124,11 @@ class CtlLiveIT {
             AgentFixture.Result unknown = ctl(connect, ADMIN, "activate", "--family", "office2031");
             assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(1);
             assertThat(unknown.err())
-                    .contains("refused: no loaded family 'office2031' (loaded: office2010, office2013, ")
+                    .contains("error: no loaded family 'office2031' (loaded: office2010, office2013, ")
                     .contains("windows-client, windows-server) (code 404)");
             AgentFixture.Result unload = ctl(connect, ADMIN, "plugins", "unload", "office2031");
             assertThat(unload.exit()).as(unload.toString()).isEqualTo(1);
-            assertThat(unload.err()).contains("refused: no loaded plugin 'office2031' (loaded: office2010, ");
+            assertThat(unload.err()).contains("error: no loaded plugin 'office2031' (loaded: office2010, ");
             // A read token may watch and query, never change.
             AgentFixture.Result refused = ctl(connect, READ, "activate");
             assertThat(refused.exit()).isEqualTo(3);

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * to disk as soon as written (records arriving together share one sync). Only ever appended to: a record is never changed or removed, except
  * that past {@link #MAX_FILE_BYTES} the file is rotated ({@code audit.log.1} … {@code audit.log.}{@link #KEPT_FILES},
  * the oldest dropped), so the log is bounded. Created owner-only ({@code 0600}) where the file system has POSIX
- * permissions, like {@code state.json}.
+ * permissions, like {@code state.json}; files found at start with another mode are made so.
  *
  * <p>Threading: {@link #record} only stamps the time and queues (at most {@link #MAX_PENDING}); one thread of its own
  * writes, in the order recorded, so callers on event loops never wait for a disk. {@link #read} runs on that thread too, so it sees every
@@ -108,6 +109,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         this.maxFileBytes = maxFileBytes;
         this.keptFiles = keptFiles;
         try {
+            tightenExisting();
             open();
         } catch (IOException e) {
             // The reason in the message itself: a hub prints the message alone, and "cannot open the audit log
@@ -182,6 +184,30 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
      */
     public CompletableFuture<Page> read(Instant since, int limit) {
         return CompletableFuture.supplyAsync(() -> readNow(since, limit), writer);
+    }
+
+    /**
+     * Makes the files already there ({@code audit.log} and its rotated ones) owner-only, where the file system has
+     * POSIX permissions: a log restored from a backup, copied in, or loosened by hand kept its mode (0644, every
+     * account reading who did what) while the ledger beside it was tightened at every start. Files the log creates are
+     * owner-only from their first moment ({@link #open}).
+     */
+    private void tightenExisting() throws IOException {
+        for (int age = 0; age <= keptFiles; age++) {
+            Path f = age == 0 ? file : rotated(age);
+            if (!Files.isRegularFile(f)) {
+                continue;
+            }
+            try {
+                OwnerOnly.file(f);
+            } catch (IOException e) {
+                // Another account's file this one may write: not this account's to keep private.
+                throw new FileSystemException(
+                        f.toString(),
+                        null,
+                        "cannot make " + f.getFileName() + " its owner's only: " + FileReason.of(e));
+            }
+        }
     }
 
     private void open() throws IOException {

@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import org.kmsagent.agent.bus.ActionResults;
+import org.kmsagent.api.ProductKey;
 
 /**
  * One admin action or refusal: who (the token's name, a client certificate's subject, or
@@ -36,25 +38,28 @@ public record AuditRecord(
     public static final String OK = "ok";
     /** Authentication or authorisation refused the request; nothing was done. */
     public static final String REFUSED = "refused";
-    /** The action was allowed but answered with an error (or failed on some product). */
+    /** The action was allowed but answered with an error (or failed on some product, or matched none). */
     public static final String FAILED = "failed";
 
     public AuditRecord {
         target = target == null ? new JsonObject() : target;
+        // The action (a client's address) and the reason (an answer quoting the request, "no loaded family 'X'") may
+        // hold a product key typed in the wrong place: masked as the target's fields are (AuditTargets).
+        action = ProductKey.maskKeysIn(action);
+        reason = ProductKey.maskKeysIn(reason);
     }
 
     /**
-     * Why a successful reply still counts as failed: its {@code results} (activate, install-gvlk) name products that
-     * failed, or a routed change ({@code fleet route.change}) failed on some agents or went unanswered. Null when
-     * nothing did.
+     * Why a successful reply still counts as failed: an action on products (activate, install-gvlk) failed on some or
+     * matched none ({@link ActionResults#failure}, the rule ctl's exit code follows too), or a routed change ({@code
+     * fleet route.change}) failed on some agents or went unanswered. Null when nothing did.
      */
     public static String failedProducts(Object reply) {
         if (!(reply instanceof JsonObject o)) {
             return null;
         }
-        if (o.getValue("results") instanceof JsonArray results) {
-            long failed = failed(results);
-            return failed == 0 ? null : failed + " of " + results.size() + " product(s) failed";
+        if (o.getValue("results") instanceof JsonArray) {
+            return ActionResults.failure(o);
         }
         if (o.getValue("answered") instanceof JsonArray answered) {
             long failed = failed(answered);

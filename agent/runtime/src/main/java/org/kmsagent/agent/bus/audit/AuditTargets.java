@@ -8,7 +8,8 @@ import org.kmsagent.api.ProductKey;
 /**
  * What a request was aimed at, taken from its body for the audit record: its plain fields (family, product, agent,
  * KMS host, plugin path, settings), the routed request's own fields one level down ({@code fleet route.change}'s
- * {@code body}), with every product key masked to its last five characters and every secret left out. Text from the
+ * {@code body}), with every product key masked to its last five characters (a field named like a key whatever it
+ * holds, and anything shaped like a key in any field's name or text) and every secret left out. Text from the
  * client is bounded and stripped of control characters, so a record stays one short line.
  */
 public final class AuditTargets {
@@ -43,7 +44,7 @@ public final class AuditTargets {
             }
             String field = bounded(name);
             if (lower.equals("key") || lower.endsWith("key")) {
-                to.put(field, maskKey(String.valueOf(v)));
+                to.put(field, ProductKey.shownMasked(String.valueOf(v)));
             } else if (v instanceof String s) {
                 to.put(field, bounded(s));
             } else if (v instanceof Number || v instanceof Boolean) {
@@ -57,19 +58,12 @@ public final class AuditTargets {
     }
 
     /**
-     * A product key as {@link ProductKey#shownFromLastFive} shows it; text of five characters or fewer is masked
-     * whole, so no record ever holds more than five of a key.
+     * Text from the client as a record keeps it: control characters replaced, anything shaped like a product key
+     * masked to its last five ({@link ProductKey#maskKeysIn}: a key typed where a family goes is still a key), then
+     * cut at {@link #MAX_TEXT}.
      */
-    private static String maskKey(String key) {
-        String k = key.strip();
-        if (k.length() <= 5) {
-            return "XXXXX";
-        }
-        return ProductKey.shownFromLastFive(k.substring(k.length() - 5));
-    }
-
     private static String bounded(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        String clean = ProductKey.maskKeysIn(text.replaceAll("\\p{Cntrl}", "?"));
         return clean.length() > MAX_TEXT ? clean.substring(0, MAX_TEXT) + "..." : clean;
     }
 }

@@ -335,29 +335,23 @@ final class BridgeConnection {
                             ? "not reachable over the bridge"
                             : "needs role " + needed.get().id() + ", token has "
                                     + client.role().id());
-            if (replyAddress != null) {
-                write(Frames.failure(
-                        address,
-                        replyAddress,
-                        BusCodes.FORBIDDEN,
-                        "RECIPIENT_FAILURE",
-                        needed.isEmpty()
-                                ? access.unreachable(client, address)
-                                : access.forbidden(address, needed.get())));
-            } else {
-                write(Frames.error("access_denied"));
-            }
+            String why =
+                    needed.isEmpty() ? access.unreachable(client, address) : access.forbidden(address, needed.get());
+            // Authorisation comes first, with or without a replyAddress: a send the role may not make is refused 403
+            // in the same words either way (it was a bare "access_denied" without one, where the address's own
+            // "replyAddress: required" frame has a code and says why).
+            write(
+                    replyAddress != null
+                            ? Frames.failure(address, replyAddress, BusCodes.FORBIDDEN, "RECIPIENT_FAILURE", why)
+                            : Frames.oneWayFailure(address, BusCodes.FORBIDDEN, why));
             refused();
             return;
         }
         if (replyAddress == null && !access.oneWay(address)) {
             // The address answers every request: sent one way, the work would be done with nobody to hear how it
             // went, and, with no reply to wait for, outside MAX_IN_FLIGHT, so a client could queue it without bound.
-            write(new JsonObject()
-                    .put("type", "err")
-                    .put("address", address)
-                    .put("failureCode", BusCodes.BAD_REQUEST)
-                    .put("message", "replyAddress: required: " + address + " answers every request"));
+            write(Frames.oneWayFailure(
+                    address, BusCodes.BAD_REQUEST, "replyAddress: required: " + address + " answers every request"));
             return;
         }
         DeliveryOptions options = new DeliveryOptions()

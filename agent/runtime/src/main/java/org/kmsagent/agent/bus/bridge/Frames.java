@@ -168,6 +168,18 @@ public final class Frames {
         return new JsonObject().put("type", "err").put("message", message);
     }
 
+    /**
+     * A refused request that had no reply address: {@code {"type":"err","address":A,"failureCode":C,"message":...}},
+     * addressed to the address it was sent to, with the code and the words a request with a reply address gets.
+     */
+    static JsonObject oneWayFailure(String address, int code, String message) {
+        return new JsonObject()
+                .put("type", "err")
+                .put("address", address)
+                .put("failureCode", code)
+                .put("message", message);
+    }
+
     /** A failed request, addressed to the client's reply address so that its waiting request sees it. */
     static JsonObject failure(String sourceAddress, String replyAddress, int code, String type, String message) {
         return new JsonObject()

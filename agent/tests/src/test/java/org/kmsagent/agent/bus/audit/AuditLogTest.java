@@ -1,6 +1,7 @@
 package org.kmsagent.agent.bus.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -213,6 +214,32 @@ class AuditLogTest {
     }
 
     @Test
+    void anExistingLogAndItsRotatedFilesWithLooseModesAreMadeTheOwnersOnlyAtOpening() throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX modes");
+        // chmod 644 while the agent was stopped (or a restore): it stayed 0644 at every start, the ledger was
+        // tightened.
+        try (AuditLog log = twoRecordsAFile(2)) {
+            recordNumbered(log, 0, 3);
+            log.read(null, 1).get(10, TimeUnit.SECONDS);
+        }
+        Path current = dir.resolve("audit.log");
+        Path rotated = dir.resolve("audit.log.1");
+        for (Path f : List.of(current, rotated)) {
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+
+        try (AuditLog log = twoRecordsAFile(2)) {
+            for (Path f : List.of(current, rotated)) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                        .as(f.toString())
+                        .isEqualTo("rw-------");
+            }
+            // And carries on after the last line, as at any opening.
+            assertThat(actions(log.read(null, 100).get(10, TimeUnit.SECONDS))).containsExactly(numbered(0, 3));
+        }
+    }
+
+    @Test
     void aReplyThatFailedOnSomeProductOrAgentCountsAsFailed() {
         JsonObject results = new JsonObject()
                 .put(
@@ -236,8 +263,33 @@ class AuditLogTest {
                 .put("body", new JsonObject().put("productKey", "ABC").put("hostKey", "not-a-k\ney")));
         assertThat(target.encode()).doesNotContain("YC7DK", "secret", "ABC", "\\n");
         assertThat(target.getString("key")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-GVGXT");
-        assertThat(target.getString("productKey")).isEqualTo("XXXXX");
+        // Shown as tables show a partial key that is not five characters (it was "XXXXX" here, "?????" there).
+        assertThat(target.getString("productKey")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-?????");
         assertThat(target.getString("hostKey")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-?????");
         assertThat(target.getString("family")).isEqualTo("office2013");
+    }
+
+    @Test
+    void aKeyInAFieldNotNamedKeyOrInTheReasonIsMaskedToo() {
+        String key = "BCDFG-HJKMP-QRTVW-XY234-6789B";
+        JsonObject target = AuditTargets.of(new JsonObject()
+                .put("family", key)
+                .put("host", "bcdfghjkmpqrtvwxy23467893")
+                .put("body", new JsonObject().put("agentId", "pc-1 " + key).put(key, 1)));
+        AuditRecord r = new AuditRecord(
+                null,
+                "ops",
+                null,
+                "127.0.0.1",
+                "kmsagent.install-gvlk",
+                target,
+                AuditRecord.FAILED,
+                "no loaded family '" + key + "' (loaded: office2013)",
+                404);
+        assertThat(r.toJson().encode()).doesNotContain("BCDFG", "HJKMP-QRTVW", "bcdfghjkmp");
+        assertThat(target.getString("family")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-6789B");
+        assertThat(target.getString("host")).isEqualTo("XXXXX-XXXXX-XXXXX-XXXXX-67893");
+        assertThat(target.getString("agentId")).isEqualTo("pc-1 XXXXX-XXXXX-XXXXX-XXXXX-6789B");
+        assertThat(r.reason()).isEqualTo("no loaded family 'XXXXX-XXXXX-XXXXX-XXXXX-6789B' (loaded: office2013)");
     }
 }

@@ -117,6 +117,34 @@ class BridgeSecurityTest {
     }
 
     @Test
+    void aSendTheRoleMayNotMakeIsA403WithOrWithoutAReplyAddress() throws Exception {
+        // Without a replyAddress it was {"type":"err","message":"access_denied"}: no code, and not what event-bus.md
+        // documents for either refusal. Authorisation is checked first, so the role's refusal is what comes back.
+        int before = fixture.agent.changes();
+        try (RawBridgeClient c = raw()) {
+            c.sendFrame(request(BusAddresses.ACTIVATE, null, AgentFixture.READ_TOKEN));
+            JsonObject oneWay = c.readFrame();
+            assertThat(oneWay.getString("type")).isEqualTo("err");
+            assertThat(oneWay.getString("address")).isEqualTo(BusAddresses.ACTIVATE);
+            assertThat(oneWay.getInteger("failureCode")).isEqualTo(403);
+            assertThat(oneWay.getString("message")).isEqualTo("forbidden: kmsagent.activate needs role admin");
+            c.sendFrame(request(BusAddresses.ACTIVATE, "r1", AgentFixture.READ_TOKEN));
+            JsonObject answered = c.readFrame();
+            assertThat(answered.getString("address")).isEqualTo("r1");
+            assertThat(answered.getInteger("failureCode")).isEqualTo(403);
+            assertThat(answered.getString("message")).isEqualTo(oneWay.getString("message"));
+            // An address outside the bridge's reach is refused alike, and the connection stays open.
+            c.sendFrame(request("vertx.internal", null, AgentFixture.READ_TOKEN));
+            JsonObject unreachable = c.readFrame();
+            assertThat(unreachable.getInteger("failureCode")).isEqualTo(403);
+            assertThat(unreachable.getString("message")).startsWith("access_denied: ");
+            c.sendFrame(request(BusAddresses.STATUS, "r2", AgentFixture.READ_TOKEN));
+            assertThat(c.readFrame().getString("address")).isEqualTo("r2");
+        }
+        assertThat(fixture.agent.changes()).isEqualTo(before);
+    }
+
+    @Test
     void aRequestWithoutAReplyAddressIsRefusedNotRunOutsideTheInFlightBound() throws Exception {
         try (RawBridgeClient c = raw()) {
             // Pipelined without reading: each would have queued a request on the machine thread, unbounded.

@@ -94,7 +94,7 @@ public final class CatalogReader {
 
         List<Sku> skus = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        Map<String, Sku> keyOwner = new HashMap<>();
+        Map<String, Integer> keyOwner = new HashMap<>();
         for (int i = 0; i < doc.skus().size(); i++) {
             CatalogDocument.SkuEntry e = doc.skus().get(i);
             String at = entry("skus", i, e.name());
@@ -118,10 +118,13 @@ public final class CatalogReader {
             }
             Optional<UUID> skuId = e.skuId() == null ? Optional.empty() : Optional.of(uuid(at + ".skuId", e.skuId()));
             Sku sku = new Sku(e.name(), e.product(), e.edition(), skuId, key, group, tc);
-            Sku other = keyOwner.putIfAbsent(key.value(), sku);
-            if (other != null && !KeySharing.sameSku(sku, other)) {
-                throw new CatalogException(
-                        at + ".gvlk: key " + key + " is also the key of " + other.name() + ", a different SKU");
+            Integer other = keyOwner.putIfAbsent(key.value(), i);
+            if (other != null) {
+                Optional<String> why = KeySharing.notOneSku(sku, skus.get(other));
+                if (why.isPresent()) {
+                    throw new CatalogException(at + ".gvlk: key " + key + " is also the key of "
+                            + listed("skus", other, skus.get(other).name()) + ", " + why.get());
+                }
             }
             skus.add(sku);
         }
@@ -260,11 +263,16 @@ public final class CatalogReader {
         return new LicensePack(e.name(), hostId, hostSystems);
     }
 
+    /** Another entry of a list, as a message about an entry names it: {@code skus[3] (name)}. */
+    private static String listed(String list, int i, String name) {
+        return list + "[" + i + "] (" + name + ")";
+    }
+
     /** Where entry {@code i} of a list is, for messages ({@code catalog skus[3] (name)}), its name checked first. */
     private static String entry(String list, int i, String name) throws CatalogException {
         String at = "catalog " + list + "[" + i + "]";
         name(at + ".name", name);
-        return at + " (" + name + ")";
+        return "catalog " + listed(list, i, name);
     }
 
     /**

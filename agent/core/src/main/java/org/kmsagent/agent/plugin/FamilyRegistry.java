@@ -129,9 +129,10 @@ public final class FamilyRegistry {
         }
         for (Sku s : c.catalog().skus()) {
             for (Sku t : byKey.getOrDefault(s.gvlk().value(), List.of())) {
-                if (!KeySharing.sameSku(s, t)) {
+                Optional<String> why = KeySharing.notOneSku(s, t);
+                if (why.isPresent()) {
                     throw new CatalogException("edition " + s.name() + ": key " + s.gvlk() + " is the key of "
-                            + t.name() + ", a different SKU" + against);
+                            + t.name() + ", " + why.get() + against);
                 }
             }
             if (byName.containsKey(s.name().toLowerCase(Locale.ROOT))) {

@@ -86,8 +86,23 @@ class FamilyRegistryTest {
         assertThatThrownBy(() -> registry.admit(thief))
                 .isInstanceOf(CatalogException.class)
                 .hasMessageContaining("edition Thief Pro: key")
-                .hasMessageContaining("a different SKU (already used by family windows-client)");
+                .hasMessageContaining(
+                        "a different SKU, of skuId " + PRO_SKU + " (already used by family windows-client)");
         assertThat(registry.family("thief")).isEmpty();
+    }
+
+    @Test
+    void theSameSkuIdAndKeyInAnotherProductGroupIsRefusedSayingSo() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        registry.admit(TestFamilies.byId("windows-client"));
+        // Windows 10 Pro's key and SKU id, but in a product group of the family's own: not "a different SKU".
+        LoadedFamily regrouped = family("regrouped", "Regrouped Pro", Optional.of(PRO_SKU), PRO_KEY);
+
+        assertThatThrownBy(() -> registry.admit(regrouped))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("key XXXXX-XXXXX-XXXXX-XXXXX-T83GX is the key of Windows 10 Pro, of the same"
+                        + " skuId but another product group ('Windows 10/11', not 'Windows 10/11 client')"
+                        + " (already used by family windows-client)");
     }
 
     @Test

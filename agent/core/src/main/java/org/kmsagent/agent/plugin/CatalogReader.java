@@ -29,7 +29,8 @@ import org.kmsagent.api.ThresholdClass;
 
 /**
  * Reads a plugin's catalog document and validates everything about it that can be checked within one plugin: the
- * JSON shape, every key's format (docs/kms-rules.md §6), unique names and keys, known or declared threshold classes,
+ * JSON shape, every key's format (docs/kms-rules.md §6), unique names, keys and SKU ids ({@link KeySharing}), known or
+ * declared threshold classes,
  * product-group references and ids. Checks across plugins are the registry's ({@link FamilyRegistry}).
  *
  * <p>Every declaration is checked as declared, not only through what uses it: a name people type (editions, product
@@ -95,6 +96,7 @@ public final class CatalogReader {
         List<Sku> skus = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Map<String, Integer> keyOwner = new HashMap<>();
+        Map<UUID, Integer> skuIdOwner = new HashMap<>();
         for (int i = 0; i < doc.skus().size(); i++) {
             CatalogDocument.SkuEntry e = doc.skus().get(i);
             String at = entry("skus", i, e.name());
@@ -124,6 +126,16 @@ public final class CatalogReader {
                 if (why.isPresent()) {
                     throw new CatalogException(at + ".gvlk: key " + key + " is also the key of "
                             + listed("skus", other, skus.get(other).name()) + ", " + why.get());
+                }
+            }
+            Integer first = skuId.isEmpty() ? null : skuIdOwner.putIfAbsent(skuId.get(), i);
+            if (first != null) {
+                List<String> differences = KeySharing.differences(sku, skus.get(first));
+                if (!differences.isEmpty()) {
+                    throw new CatalogException(at + ".skuId: skuId " + skuId.get() + " is already "
+                            + listed("skus", first, skus.get(first).name()) + ", which has "
+                            + String.join(" and ", differences)
+                            + ": one SKU under several names keeps one key, product group and threshold class");
                 }
             }
             skus.add(sku);

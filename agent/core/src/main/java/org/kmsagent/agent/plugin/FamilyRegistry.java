@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -20,7 +21,7 @@ import org.kmsagent.api.ThresholdClass;
 
 /**
  * The product families the agent serves, for the rest of the core. Admitting a family checks what no single
- * plugin can check alone: unique family ids, GVLKs and edition names unique across plugins, and one meaning for
+ * plugin can check alone: unique family ids, GVLKs, SKU ids and edition names unique across plugins, and one meaning for
  * each shared name (count pool, product group, threshold class, host key, license pack). Product groups are checked as
  * declared, whether or not an edition of the family uses them; the catalog reader has already refused a declared
  * threshold class or license pack that nothing in its catalog uses.
@@ -118,7 +119,9 @@ public final class FamilyRegistry {
         // by the key's text: a record's hashCode is bootstrapped on its first call, which costs more than this loop.
         Map<String, List<Sku>> byKey = new HashMap<>();
         Map<String, Sku> byName = new HashMap<>();
+        Map<UUID, Sku> bySkuId = new HashMap<>();
         for (Sku t : o.catalog().skus()) {
+            t.skuId().ifPresent(id -> bySkuId.putIfAbsent(id, t));
             List<Sku> sharing = byKey.get(t.gvlk().value());
             if (sharing == null) {
                 sharing = new ArrayList<>(1);
@@ -134,6 +137,13 @@ public final class FamilyRegistry {
                     throw new CatalogException("edition " + s.name() + ": key " + s.gvlk() + " is the key of "
                             + t.name() + ", " + why.get() + against);
                 }
+            }
+            // Not even the same SKU under another name: each family finds the installed products of its SKU ids.
+            Sku t = s.skuId().map(bySkuId::get).orElse(null);
+            if (t != null) {
+                throw new CatalogException(
+                        "edition " + s.name() + ": skuId " + s.skuId().get() + " is already " + t.name()
+                                + ", and an installed product is served by one family" + against);
             }
             if (byName.containsKey(s.name().toLowerCase(Locale.ROOT))) {
                 throw new CatalogException("edition name '" + s.name() + "'" + " is not unique" + against);

@@ -8,12 +8,16 @@ import org.kmsagent.api.Sku;
 import org.kmsagent.api.ThresholdClass;
 
 /**
- * The one rule for when two catalog entries may carry the same GVLK: a GVLK belongs to exactly one SKU, but one
- * SKU may be listed under several release names. Windows 11 and LTSC 2021/2024 reuse the earlier release's GVLK
- * and with it its SKU and KMS ids (docs/kms-rules.md §4), so "Windows 10 Pro" and "Windows 11 Pro" are one SKU with
- * one key, one product group and one threshold class. Two different SKUs with one key, a shared key without a SKU id
- * to prove it is one SKU, or one SKU id under another product group or threshold class are errors, and the refusal
- * says which of these it is.
+ * The one rule for when two catalog entries may carry the same GVLK or the same SKU id: a GVLK belongs to exactly one
+ * SKU, and so does a SKU id, but one SKU may be listed under several release names in its family's catalog. Windows 11
+ * and LTSC 2021/2024 reuse the earlier release's GVLK and with it its SKU and KMS ids (docs/kms-rules.md §4), so
+ * "Windows 10 Pro" and "Windows 11 Pro" are one SKU with one key, one product group and one threshold class. Two
+ * different SKUs with one key, a shared key without a SKU id to prove it is one SKU, or one SKU id under another key,
+ * product group or threshold class are errors, and the refusal says which of these it is.
+ *
+ * <p>Across families a SKU id is not shared at all, not even by the same SKU under another name ({@link
+ * FamilyRegistry}): each family finds its installed products by SKU id, so a SKU id in two families is one installed
+ * product that {@code status} and {@code doctor} list twice and two families activate and renew.
  */
 final class KeySharing {
     private KeySharing() {}

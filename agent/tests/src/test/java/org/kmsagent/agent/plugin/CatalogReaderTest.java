@@ -80,6 +80,16 @@ class CatalogReaderTest {
     }
 
     @Test
+    void aSkuIdGivenToTwoEditionsOfTwoKeysIsRefusedNamingBoth() {
+        // Two editions of one SKU id would be one installed product found as whichever the catalog lists first.
+        assertThatThrownBy(() -> read(withTwoEditions(SKU, SKU, "NMMKJ-6RK4F-KMJVX-8D9MJ-6MWKP", "Example", "office")))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog skus[1] (Example Standard).skuId: skuId " + SKU + " is already skus[0] (Example"
+                        + " Professional Plus), which has another key (ending GVGXT, not 6MWKP): one SKU under several"
+                        + " names keeps one key, product group and threshold class");
+    }
+
+    @Test
     void aDeclaredThresholdClassThatAnEditionUsesIsRead() throws Exception {
         SkuCatalog c = read(withClasses("kiosk", "{ \"name\": \"kiosk\", \"minimumCount\": 10 }"));
         assertThat(c.thresholdClasses()).containsExactly(new ThresholdClass("kiosk", 10));

@@ -28,6 +28,8 @@ class FamilyRegistryTest {
     private static final String PRO_KEY = "W269N-WFGWX-YVC9B-4J6C9-T83GX";
 
     private static final UUID PRO_SKU = UUID.fromString("2de67392-b7a7-462a-b1ca-108dd189f588");
+    /** A key of the alphabet that no bundled edition has. */
+    private static final String OWN_KEY = "BCDFG-HJKMP-QRTVW-XY234-6789N";
 
     @Test
     void theBundledFamiliesAreAdmittedTogether() throws Exception {
@@ -120,12 +122,33 @@ class FamilyRegistryTest {
     }
 
     @Test
-    void theSameSkuUnderAnotherReleaseNameMayShareItsKey() throws Exception {
+    void anotherFamilysSkuIdUnderAKeyOfItsOwnIsRefusedAndTheFirstFamilyKeepsServingIt() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        registry.admit(TestFamilies.byId("windows-server"));
+        UUID datacenter = TestFamilies.skuId("windows-server", "Windows Server 2025 Datacenter");
+        // Admitted, status and doctor would list an installed Windows Server 2025 Datacenter under both families.
+        LoadedFamily acme = family("acme-suite", "Acme Suite Standard", Optional.of(datacenter), OWN_KEY);
+
+        assertThatThrownBy(() -> registry.admit(acme))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("edition Acme Suite Standard: skuId " + datacenter + " is already Windows Server 2025"
+                        + " Datacenter, and an installed product is served by one family (already used by family"
+                        + " windows-server)");
+        assertThat(registry.families()).extracting(LoadedFamily::id).containsExactly("windows-server");
+    }
+
+    @Test
+    void theSameSkuUnderAnotherReleaseNameInAnotherFamilyIsRefused() throws Exception {
+        // One catalog may list one SKU under two release names (Windows 10 Pro and Windows 11 Pro, CatalogReaderTest);
+        // two families may not, or both would activate and renew the one installed product.
         FamilyRegistry registry = new FamilyRegistry();
         registry.admit(family("first", "Windows 10 Pro", Optional.of(PRO_SKU), PRO_KEY));
-        registry.admit(family("second", "Windows 11 Pro", Optional.of(PRO_SKU), PRO_KEY));
 
-        assertThat(registry.families()).extracting(LoadedFamily::id).containsExactly("first", "second");
+        assertThatThrownBy(() -> registry.admit(family("second", "Windows 11 Pro", Optional.of(PRO_SKU), PRO_KEY)))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("skuId " + PRO_SKU + " is already Windows 10 Pro")
+                .hasMessageEndingWith("(already used by family first)");
+        assertThat(registry.families()).extracting(LoadedFamily::id).containsExactly("first");
     }
 
     @Test

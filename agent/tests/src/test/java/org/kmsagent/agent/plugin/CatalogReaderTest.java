@@ -90,6 +90,19 @@ class CatalogReaderTest {
     }
 
     @Test
+    void aKeyInLowerCaseIsRefusedSayingKeysAreWrittenInUpperCase() {
+        assertThatThrownBy(() -> read(VALID.replace(KEY, "yc7dk-g2np3-2qqc3-j6h88-gvgxt")))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog skus[0] (Example Professional Plus).gvlk: malformed product key ending 'gvgxt':"
+                        + " character at position 1 is lower case: a key is written in upper case, from the product-key"
+                        + " alphabet BCDFGHJKMPQRTVWXY2346789 (plus one N)");
+        // A letter that is in no case of the alphabet is refused as before.
+        assertThatThrownBy(() -> read(VALID.replace(KEY, "AC7DK-G2NP3-2QQC3-J6H88-GVGXT")))
+                .hasMessageEndingWith("character at position 1 is not in the product-key alphabet"
+                        + " BCDFGHJKMPQRTVWXY2346789 (plus one N)");
+    }
+
+    @Test
     void aDeclaredThresholdClassThatAnEditionUsesIsRead() throws Exception {
         SkuCatalog c = read(withClasses("kiosk", "{ \"name\": \"kiosk\", \"minimumCount\": 10 }"));
         assertThat(c.thresholdClasses()).containsExactly(new ThresholdClass("kiosk", 10));

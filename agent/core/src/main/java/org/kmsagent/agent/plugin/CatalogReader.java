@@ -6,7 +6,6 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,14 +93,17 @@ public final class CatalogReader {
         Map<String, ProductGroup> groups = productGroups(doc);
 
         List<Sku> skus = new ArrayList<>();
-        Set<String> names = new HashSet<>();
+        Map<String, Integer> names = new HashMap<>();
         Map<String, Integer> keyOwner = new HashMap<>();
         Map<UUID, Integer> skuIdOwner = new HashMap<>();
         for (int i = 0; i < doc.skus().size(); i++) {
             CatalogDocument.SkuEntry e = doc.skus().get(i);
             String at = entry("skus", i, e.name());
-            if (!names.add(e.name().toLowerCase(Locale.ROOT))) {
-                throw new CatalogException(at + ".name: duplicate edition name");
+            Integer same = names.putIfAbsent(e.name().toLowerCase(Locale.ROOT), i);
+            if (same != null) {
+                String first = doc.skus().get(same).name();
+                throw new CatalogException(at + ".name: duplicate edition name, as " + listed("skus", same, first)
+                        + (first.equals(e.name()) ? "" : ", ignoring case"));
             }
             ProductKey key;
             try {
@@ -169,6 +171,7 @@ public final class CatalogReader {
         List<CatalogDocument.ThresholdClassEntry> entries =
                 doc.thresholdClasses() == null ? List.of() : doc.thresholdClasses();
         Map<String, ThresholdClass> declared = new LinkedHashMap<>();
+        Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             CatalogDocument.ThresholdClassEntry e = entries.get(i);
             String at = entry("thresholdClasses", i, e.name());
@@ -183,9 +186,12 @@ public final class CatalogReader {
             } catch (IllegalArgumentException ex) {
                 throw new CatalogException(at + ": " + ex.getMessage());
             }
-            if (declared.putIfAbsent(tc.name(), tc) != null) {
-                throw new CatalogException(at + ".name: duplicate threshold class");
+            Integer same = index.putIfAbsent(tc.name(), i);
+            if (same != null) {
+                throw new CatalogException(
+                        at + ".name: duplicate threshold class, as " + listed("thresholdClasses", same, tc.name()));
             }
+            declared.put(tc.name(), tc);
             Optional<ThresholdClass> known = ThresholdClass.wellKnown(tc.name());
             if (known.isPresent() && known.get().minimumCount() != tc.minimumCount()) {
                 throw new CatalogException(at + ": class '" + tc.name() + "' is already defined with minimum "
@@ -216,16 +222,25 @@ public final class CatalogReader {
 
     private static Map<String, ProductGroup> productGroups(CatalogDocument doc) throws CatalogException {
         Map<String, ProductGroup> groups = new LinkedHashMap<>();
-        Set<UUID> ids = new HashSet<>();
+        Map<String, Integer> names = new HashMap<>();
+        Map<UUID, Integer> ids = new HashMap<>();
         for (int i = 0; i < doc.productGroups().size(); i++) {
             CatalogDocument.ProductGroupEntry e = doc.productGroups().get(i);
             String at = entry("productGroups", i, e.name());
             UUID id = uuid(at + ".kmsId", e.kmsId());
-            if (groups.putIfAbsent(e.name(), new ProductGroup(e.name(), id)) != null) {
-                throw new CatalogException(at + ".name: duplicate product group");
+            Integer same = names.putIfAbsent(e.name(), i);
+            if (same != null) {
+                throw new CatalogException(
+                        at + ".name: duplicate product group, as " + listed("productGroups", same, e.name()));
             }
-            if (!ids.add(id)) {
-                throw new CatalogException(at + ".kmsId: " + id + " is already used by another group");
+            groups.put(e.name(), new ProductGroup(e.name(), id));
+            same = ids.putIfAbsent(id, i);
+            if (same != null) {
+                throw new CatalogException(at + ".kmsId: " + id + " is already the kmsId of "
+                        + listed(
+                                "productGroups",
+                                same,
+                                doc.productGroups().get(same).name()));
             }
         }
         return groups;
@@ -235,12 +250,13 @@ public final class CatalogReader {
             throws CatalogException {
         List<CatalogDocument.HostKeyEntry> entries = doc.hostKeys() == null ? List.of() : doc.hostKeys();
         List<HostKey> keys = new ArrayList<>();
-        Set<String> names = new HashSet<>();
+        Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             CatalogDocument.HostKeyEntry e = entries.get(i);
             String at = entry("hostKeys", i, e.name());
-            if (!names.add(e.name())) {
-                throw new CatalogException(at + ".name: duplicate host key");
+            Integer same = names.putIfAbsent(e.name(), i);
+            if (same != null) {
+                throw new CatalogException(at + ".name: duplicate host key, as " + listed("hostKeys", same, e.name()));
             }
             Set<UUID> activates = new LinkedHashSet<>();
             for (String g : e.activates()) {

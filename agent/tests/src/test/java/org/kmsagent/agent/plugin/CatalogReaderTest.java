@@ -136,7 +136,26 @@ class CatalogReaderTest {
                 "{ \"name\": \"kiosk\", \"minimumCount\": 10 }, { \"name\": \"kiosk\", \"minimumCount\": 10 }");
         assertThatThrownBy(() -> read(text))
                 .isInstanceOf(CatalogException.class)
-                .hasMessage("catalog thresholdClasses[1] (kiosk).name: duplicate threshold class");
+                .hasMessage("catalog thresholdClasses[1] (kiosk).name: duplicate threshold class, as"
+                        + " thresholdClasses[0] (kiosk)");
+    }
+
+    @Test
+    void aDuplicateNamesTheEntryItDuplicates() {
+        // Edition names are unique ignoring case (kms-agent gvlk finds them so): the refusal says which is the first.
+        String text = withTwoEditions(SKU, OTHER_SKU, "NMMKJ-6RK4F-KMJVX-8D9MJ-6MWKP", "Example", "office")
+                .replace("\"name\": \"Example Standard\"", "\"name\": \"Example professional plus\"");
+        assertThatThrownBy(() -> read(text))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog skus[1] (Example professional plus).name: duplicate edition name, as skus[0]"
+                        + " (Example Professional Plus), ignoring case");
+        String sameId = VALID.replace(
+                "c77ba21578c0\" } ]",
+                "c77ba21578c0\" }, { \"name\": \"Other\", \"kmsId\": \"e6a6f1bf-9d40-40c3-aa9f-c77ba21578c0\" } ]");
+        assertThatThrownBy(() -> read(sameId))
+                .hasMessage(
+                        "catalog productGroups[1] (Other).kmsId: e6a6f1bf-9d40-40c3-aa9f-c77ba21578c0 is already the"
+                                + " kmsId of productGroups[0] (Example)");
     }
 
     @Test

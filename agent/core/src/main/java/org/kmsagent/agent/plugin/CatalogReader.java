@@ -300,6 +300,14 @@ public final class CatalogReader {
     private static String entry(String list, int i, String name) throws CatalogException {
         String at = "catalog " + list + "[" + i + "]";
         name(at + ".name", name);
+        return path(list, i, name);
+    }
+
+    /**
+     * Where entry {@code i} of a list is, named ({@code catalog skus[3] (name)}): how every message about an entry
+     * starts, the registry's against other plugins too.
+     */
+    static String path(String list, int i, String name) {
         return "catalog " + listed(list, i, name);
     }
 

@@ -6,11 +6,15 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.api.LicensingService;
+import org.kmsagent.api.ProductKey;
 
 /**
  * Reads a catalog document ({@code catalog.json}) into a {@link CatalogDocument} with Jackson's streaming parser.
@@ -28,6 +32,8 @@ import org.kmsagent.api.LicensingService;
  */
 final class CatalogJson {
     private static final JsonFactory JSON = new JsonFactory();
+    /** Jackson's words for a bare word where a value belongs, quoting the word. */
+    private static final Pattern UNRECOGNIZED_TOKEN = Pattern.compile("^Unrecognized token '([^']*)'");
 
     private static final List<String> DOCUMENT_FIELDS = List.of(
             "displayName",
@@ -66,7 +72,11 @@ final class CatalogJson {
                 // only the tokenizer's verdict is wanted here
             }
         } catch (JsonParseException e) {
-            throw new CatalogException("catalog is not valid JSON: " + e.getOriginalMessage() + at(e.getLocation()), e);
+            String reason = e.getOriginalMessage();
+            String shown = withoutKey(reason, text, e.getLocation());
+            String message = "catalog is not valid JSON: " + shown + at(e.getLocation());
+            // Jackson's own message, the cause's, holds the key whole.
+            throw shown.equals(reason) ? new CatalogException(message, e) : new CatalogException(message);
         } catch (IOException e) {
             throw new CatalogException("catalog cannot be read: " + e.getMessage(), e);
         }
@@ -357,6 +367,38 @@ final class CatalogJson {
             case VALUE_NULL -> "null";
             default -> token.toString();
         };
+    }
+
+    /**
+     * Jackson's reason for a syntax error, with a product key written without its quotes ({@code "gvlk":
+     * BCDFG…}, perhaps a MAK pasted there) shown as the agent shows keys, by its last five: Jackson quotes the token it
+     * could not read, which is the whole key, or only its first group when the key has its dashes.
+     */
+    private static String withoutKey(String reason, byte[] text, JsonLocation at) {
+        Matcher m = UNRECOGNIZED_TOKEN.matcher(reason);
+        if (!m.find()) {
+            return reason;
+        }
+        String token = m.group(1);
+        String written = token;
+        long start = at == null ? -1 : at.getByteOffset(); // where the token starts, in a byte source
+        if (start >= 0 && start < text.length) {
+            int end = (int) start;
+            while (end < text.length && (text[end] == '-' || Character.isLetterOrDigit(text[end]))) {
+                end++;
+            }
+            String run = new String(text, (int) start, end - (int) start, StandardCharsets.US_ASCII);
+            if (run.startsWith(token)) {
+                written = run;
+            }
+        }
+        ProductKey key;
+        try {
+            key = ProductKey.parse(written); // 25 characters of the key alphabet, with or without the dashes
+        } catch (IllegalArgumentException notAKey) {
+            return reason;
+        }
+        return reason.substring(0, m.start(1)) + key.masked() + reason.substring(m.end(1));
     }
 
     private static String at(JsonLocation l) {

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.core.DocumentBinding;
@@ -26,9 +28,10 @@ import org.kmsagent.api.ProductKey;
  *
  * <p>The text is first checked to be JSON as a whole, so that a syntax error is reported with its line even when a
  * field before it is wrong too; then each field is read by name. Every message starts with {@code catalog}, names the
- * field by its path ({@code catalog skus[2].gvlk: ...}) and ends with its line and column. What is checked here is the
- * shape: which fields exist, which are required, and their JSON types; what the values mean is {@link CatalogReader}'s.
- * An optional field given as {@code null} is absent.
+ * field by its path ({@code catalog skus[2].gvlk: ...}) and ends with its line and column, but for a field missing
+ * from the document's own object, which has no place of its own (the object is the whole text). What is checked here
+ * is the shape: which fields exist, which are required, and their JSON types; what the values mean is {@link
+ * CatalogReader}'s. An optional field given as {@code null} is absent; a required one is refused where it is written.
  */
 final class CatalogJson {
     private static final JsonFactory JSON = new JsonFactory();
@@ -54,6 +57,8 @@ final class CatalogJson {
     private static final List<String> LICENSE_PACK_FIELDS = List.of("name", "hostActivationId", "hostOperatingSystems");
 
     private final JsonParser p;
+    /** Where each field given as null is written, by path: a required one is refused there. */
+    private final Map<String, JsonLocation> nulls = new HashMap<>();
 
     private CatalogJson(JsonParser p) {
         this.p = p;
@@ -326,7 +331,9 @@ final class CatalogJson {
         if (!known.contains(name)) {
             throw wrong(path(at, name), "unknown field; the fields here are " + String.join(", ", known));
         }
-        p.nextToken();
+        if (p.nextToken() == JsonToken.VALUE_NULL) {
+            nulls.put(path(at, name), p.currentTokenLocation());
+        }
         return name;
     }
 
@@ -339,10 +346,18 @@ final class CatalogJson {
         return p.currentToken() == JsonToken.VALUE_NULL;
     }
 
-    private static <T> T required(String at, String field, T value, JsonLocation object) throws CatalogException {
+    /**
+     * The value of a required field: a null is refused where it is written; a missing field where its object starts,
+     * but for the document's own fields, whose object is the whole document.
+     */
+    private <T> T required(String at, String field, T value, JsonLocation object) throws CatalogException {
         if (value == null) {
-            throw new CatalogException(
-                    "catalog " + path(at, field) + ": required, and missing or null" + CatalogJson.at(object));
+            String f = path(at, field);
+            JsonLocation written = nulls.get(f);
+            throw new CatalogException("catalog " + f + ": required, and "
+                    + (written != null
+                            ? "null" + at(written)
+                            : at.isEmpty() ? "missing" : "missing from " + at + at(object)));
         }
         return value;
     }

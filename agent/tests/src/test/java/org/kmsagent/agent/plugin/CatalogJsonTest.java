@@ -82,14 +82,23 @@ class CatalogJsonTest {
         String text = VALID.replace("\"gvlk\": \"YC7DK-G2NP3-2QQC3-J6H88-GVGXT\",", "");
         assertThatThrownBy(() -> read(text))
                 .isInstanceOf(CatalogException.class)
-                .hasMessage("catalog skus[0].gvlk: required, and missing or null (line 7, column 13)");
+                .hasMessage("catalog skus[0].gvlk: required, and missing from skus[0] (line 7, column 13)");
     }
 
     @Test
-    void aRequiredFieldGivenAsNullIsRefusedAsMissing() {
+    void aFieldMissingFromTheDocumentItselfIsNamedWithoutAPlace() {
+        // The document's object is the whole text: "(line 1, column 1)" pointed at its brace as if the field were
+        // there.
+        String text = VALID.replace("\"displayName\": \"Example\",", "");
+        assertThatThrownBy(() -> read(text)).hasMessage("catalog displayName: required, and missing");
+    }
+
+    @Test
+    void aRequiredFieldGivenAsNullIsRefusedWhereItIsWritten() {
         String text = VALID.replace("\"displayName\": \"Example\"", "\"displayName\": null");
-        assertThatThrownBy(() -> read(text))
-                .hasMessage("catalog displayName: required, and missing or null (line 1, column 1)");
+        assertThatThrownBy(() -> read(text)).hasMessage("catalog displayName: required, and null (line 2, column 18)");
+        assertThatThrownBy(() -> read(VALID.replace("\"group\": \"Example\"", "\"group\": null")))
+                .hasMessage("catalog skus[0].group: required, and null (line 12, column 14)");
     }
 
     @Test

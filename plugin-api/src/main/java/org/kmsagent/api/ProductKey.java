@@ -76,8 +76,11 @@ public record ProductKey(String value) {
                     return "expected '-' at position " + (i + 1);
                 }
                 if (!hyphenSlot && SYMBOLS.indexOf(c) < 0) {
+                    // A lower-case letter of the alphabet is the one that looks right: say what is wrong with it.
+                    boolean lowerCase = c >= 'a' && c <= 'z' && SYMBOLS.indexOf(Character.toUpperCase(c)) >= 0;
                     return "character at position " + (i + 1)
-                            + " is not in the product-key alphabet BCDFGHJKMPQRTVWXY2346789 (plus one N)";
+                            + (lowerCase ? " is lower case: a key is written in upper case, from" : " is not in")
+                            + " the product-key alphabet BCDFGHJKMPQRTVWXY2346789 (plus one N)";
                 }
             }
         }

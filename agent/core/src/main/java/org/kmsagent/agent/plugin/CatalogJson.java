@@ -6,11 +6,17 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.api.LicensingService;
+import org.kmsagent.api.ProductKey;
 
 /**
  * Reads a catalog document ({@code catalog.json}) into a {@link CatalogDocument} with Jackson's streaming parser.
@@ -22,12 +28,15 @@ import org.kmsagent.api.LicensingService;
  *
  * <p>The text is first checked to be JSON as a whole, so that a syntax error is reported with its line even when a
  * field before it is wrong too; then each field is read by name. Every message starts with {@code catalog}, names the
- * field by its path ({@code catalog skus[2].gvlk: ...}) and ends with its line and column. What is checked here is the
- * shape: which fields exist, which are required, and their JSON types; what the values mean is {@link CatalogReader}'s.
- * An optional field given as {@code null} is absent.
+ * field by its path ({@code catalog skus[2].gvlk: ...}) and ends with its line and column, but for a field missing
+ * from the document's own object, which has no place of its own (the object is the whole text). What is checked here
+ * is the shape: which fields exist, which are required, and their JSON types; what the values mean is {@link
+ * CatalogReader}'s. An optional field given as {@code null} is absent; a required one is refused where it is written.
  */
 final class CatalogJson {
     private static final JsonFactory JSON = new JsonFactory();
+    /** Jackson's words for a bare word where a value belongs, quoting the word. */
+    private static final Pattern UNRECOGNIZED_TOKEN = Pattern.compile("^Unrecognized token '([^']*)'");
 
     private static final List<String> DOCUMENT_FIELDS = List.of(
             "displayName",
@@ -48,6 +57,8 @@ final class CatalogJson {
     private static final List<String> LICENSE_PACK_FIELDS = List.of("name", "hostActivationId", "hostOperatingSystems");
 
     private final JsonParser p;
+    /** Where each field given as null is written, by path: a required one is refused there. */
+    private final Map<String, JsonLocation> nulls = new HashMap<>();
 
     private CatalogJson(JsonParser p) {
         this.p = p;
@@ -66,7 +77,11 @@ final class CatalogJson {
                 // only the tokenizer's verdict is wanted here
             }
         } catch (JsonParseException e) {
-            throw new CatalogException("catalog is not valid JSON: " + e.getOriginalMessage() + at(e.getLocation()), e);
+            String reason = e.getOriginalMessage();
+            String shown = withoutKey(reason, text, e.getLocation());
+            String message = "catalog is not valid JSON: " + shown + at(e.getLocation());
+            // Jackson's own message, the cause's, holds the key whole.
+            throw shown.equals(reason) ? new CatalogException(message, e) : new CatalogException(message);
         } catch (IOException e) {
             throw new CatalogException("catalog cannot be read: " + e.getMessage(), e);
         }
@@ -316,7 +331,9 @@ final class CatalogJson {
         if (!known.contains(name)) {
             throw wrong(path(at, name), "unknown field; the fields here are " + String.join(", ", known));
         }
-        p.nextToken();
+        if (p.nextToken() == JsonToken.VALUE_NULL) {
+            nulls.put(path(at, name), p.currentTokenLocation());
+        }
         return name;
     }
 
@@ -329,10 +346,18 @@ final class CatalogJson {
         return p.currentToken() == JsonToken.VALUE_NULL;
     }
 
-    private static <T> T required(String at, String field, T value, JsonLocation object) throws CatalogException {
+    /**
+     * The value of a required field: a null is refused where it is written; a missing field where its object starts,
+     * but for the document's own fields, whose object is the whole document.
+     */
+    private <T> T required(String at, String field, T value, JsonLocation object) throws CatalogException {
         if (value == null) {
-            throw new CatalogException(
-                    "catalog " + path(at, field) + ": required, and missing or null" + CatalogJson.at(object));
+            String f = path(at, field);
+            JsonLocation written = nulls.get(f);
+            throw new CatalogException("catalog " + f + ": required, and "
+                    + (written != null
+                            ? "null" + at(written)
+                            : at.isEmpty() ? "missing" : "missing from " + at + at(object)));
         }
         return value;
     }
@@ -357,6 +382,38 @@ final class CatalogJson {
             case VALUE_NULL -> "null";
             default -> token.toString();
         };
+    }
+
+    /**
+     * Jackson's reason for a syntax error, with a product key written without its quotes ({@code "gvlk":
+     * BCDFG…}, perhaps a MAK pasted there) shown as the agent shows keys, by its last five: Jackson quotes the token it
+     * could not read, which is the whole key, or only its first group when the key has its dashes.
+     */
+    private static String withoutKey(String reason, byte[] text, JsonLocation at) {
+        Matcher m = UNRECOGNIZED_TOKEN.matcher(reason);
+        if (!m.find()) {
+            return reason;
+        }
+        String token = m.group(1);
+        String written = token;
+        long start = at == null ? -1 : at.getByteOffset(); // where the token starts, in a byte source
+        if (start >= 0 && start < text.length) {
+            int end = (int) start;
+            while (end < text.length && (text[end] == '-' || Character.isLetterOrDigit(text[end]))) {
+                end++;
+            }
+            String run = new String(text, (int) start, end - (int) start, StandardCharsets.US_ASCII);
+            if (run.startsWith(token)) {
+                written = run;
+            }
+        }
+        ProductKey key;
+        try {
+            key = ProductKey.parse(written); // 25 characters of the key alphabet, with or without the dashes
+        } catch (IllegalArgumentException notAKey) {
+            return reason;
+        }
+        return reason.substring(0, m.start(1)) + key.masked() + reason.substring(m.end(1));
     }
 
     private static String at(JsonLocation l) {

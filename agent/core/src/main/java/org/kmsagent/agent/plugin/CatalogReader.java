@@ -6,7 +6,6 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +28,8 @@ import org.kmsagent.api.ThresholdClass;
 
 /**
  * Reads a plugin's catalog document and validates everything about it that can be checked within one plugin: the
- * JSON shape, every key's format (docs/kms-rules.md §6), unique names and keys, known or declared threshold classes,
+ * JSON shape, every key's format (docs/kms-rules.md §6), unique names, keys and SKU ids ({@link KeySharing}), known or
+ * declared threshold classes,
  * product-group references and ids. Checks across plugins are the registry's ({@link FamilyRegistry}).
  *
  * <p>Every declaration is checked as declared, not only through what uses it: a name people type (editions, product
@@ -93,13 +93,17 @@ public final class CatalogReader {
         Map<String, ProductGroup> groups = productGroups(doc);
 
         List<Sku> skus = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        Map<String, Sku> keyOwner = new HashMap<>();
+        Map<String, Integer> names = new HashMap<>();
+        Map<String, Integer> keyOwner = new HashMap<>();
+        Map<UUID, Integer> skuIdOwner = new HashMap<>();
         for (int i = 0; i < doc.skus().size(); i++) {
             CatalogDocument.SkuEntry e = doc.skus().get(i);
             String at = entry("skus", i, e.name());
-            if (!names.add(e.name().toLowerCase(Locale.ROOT))) {
-                throw new CatalogException(at + ".name: duplicate edition name");
+            Integer same = names.putIfAbsent(e.name().toLowerCase(Locale.ROOT), i);
+            if (same != null) {
+                String first = doc.skus().get(same).name();
+                throw new CatalogException(at + ".name: duplicate edition name, as " + listed("skus", same, first)
+                        + (first.equals(e.name()) ? "" : ", ignoring case"));
             }
             ProductKey key;
             try {
@@ -118,10 +122,23 @@ public final class CatalogReader {
             }
             Optional<UUID> skuId = e.skuId() == null ? Optional.empty() : Optional.of(uuid(at + ".skuId", e.skuId()));
             Sku sku = new Sku(e.name(), e.product(), e.edition(), skuId, key, group, tc);
-            Sku other = keyOwner.putIfAbsent(key.value(), sku);
-            if (other != null && !KeySharing.sameSku(sku, other)) {
-                throw new CatalogException(
-                        at + ".gvlk: key " + key + " is also the key of " + other.name() + ", a different SKU");
+            Integer other = keyOwner.putIfAbsent(key.value(), i);
+            if (other != null) {
+                Optional<String> why = KeySharing.notOneSku(sku, skus.get(other));
+                if (why.isPresent()) {
+                    throw new CatalogException(at + ".gvlk: key " + key + " is also the key of "
+                            + listed("skus", other, skus.get(other).name()) + ", " + why.get());
+                }
+            }
+            Integer first = skuId.isEmpty() ? null : skuIdOwner.putIfAbsent(skuId.get(), i);
+            if (first != null) {
+                List<String> differences = KeySharing.differences(sku, skus.get(first));
+                if (!differences.isEmpty()) {
+                    throw new CatalogException(at + ".skuId: skuId " + skuId.get() + " is already "
+                            + listed("skus", first, skus.get(first).name()) + ", which has "
+                            + String.join(" and ", differences)
+                            + ": one SKU under several names keeps one key, product group and threshold class");
+                }
             }
             skus.add(sku);
         }
@@ -154,6 +171,7 @@ public final class CatalogReader {
         List<CatalogDocument.ThresholdClassEntry> entries =
                 doc.thresholdClasses() == null ? List.of() : doc.thresholdClasses();
         Map<String, ThresholdClass> declared = new LinkedHashMap<>();
+        Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             CatalogDocument.ThresholdClassEntry e = entries.get(i);
             String at = entry("thresholdClasses", i, e.name());
@@ -168,9 +186,12 @@ public final class CatalogReader {
             } catch (IllegalArgumentException ex) {
                 throw new CatalogException(at + ": " + ex.getMessage());
             }
-            if (declared.putIfAbsent(tc.name(), tc) != null) {
-                throw new CatalogException(at + ".name: duplicate threshold class");
+            Integer same = index.putIfAbsent(tc.name(), i);
+            if (same != null) {
+                throw new CatalogException(
+                        at + ".name: duplicate threshold class, as " + listed("thresholdClasses", same, tc.name()));
             }
+            declared.put(tc.name(), tc);
             Optional<ThresholdClass> known = ThresholdClass.wellKnown(tc.name());
             if (known.isPresent() && known.get().minimumCount() != tc.minimumCount()) {
                 throw new CatalogException(at + ": class '" + tc.name() + "' is already defined with minimum "
@@ -201,16 +222,25 @@ public final class CatalogReader {
 
     private static Map<String, ProductGroup> productGroups(CatalogDocument doc) throws CatalogException {
         Map<String, ProductGroup> groups = new LinkedHashMap<>();
-        Set<UUID> ids = new HashSet<>();
+        Map<String, Integer> names = new HashMap<>();
+        Map<UUID, Integer> ids = new HashMap<>();
         for (int i = 0; i < doc.productGroups().size(); i++) {
             CatalogDocument.ProductGroupEntry e = doc.productGroups().get(i);
             String at = entry("productGroups", i, e.name());
             UUID id = uuid(at + ".kmsId", e.kmsId());
-            if (groups.putIfAbsent(e.name(), new ProductGroup(e.name(), id)) != null) {
-                throw new CatalogException(at + ".name: duplicate product group");
+            Integer same = names.putIfAbsent(e.name(), i);
+            if (same != null) {
+                throw new CatalogException(
+                        at + ".name: duplicate product group, as " + listed("productGroups", same, e.name()));
             }
-            if (!ids.add(id)) {
-                throw new CatalogException(at + ".kmsId: " + id + " is already used by another group");
+            groups.put(e.name(), new ProductGroup(e.name(), id));
+            same = ids.putIfAbsent(id, i);
+            if (same != null) {
+                throw new CatalogException(at + ".kmsId: " + id + " is already the kmsId of "
+                        + listed(
+                                "productGroups",
+                                same,
+                                doc.productGroups().get(same).name()));
             }
         }
         return groups;
@@ -220,12 +250,13 @@ public final class CatalogReader {
             throws CatalogException {
         List<CatalogDocument.HostKeyEntry> entries = doc.hostKeys() == null ? List.of() : doc.hostKeys();
         List<HostKey> keys = new ArrayList<>();
-        Set<String> names = new HashSet<>();
+        Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             CatalogDocument.HostKeyEntry e = entries.get(i);
             String at = entry("hostKeys", i, e.name());
-            if (!names.add(e.name())) {
-                throw new CatalogException(at + ".name: duplicate host key");
+            Integer same = names.putIfAbsent(e.name(), i);
+            if (same != null) {
+                throw new CatalogException(at + ".name: duplicate host key, as " + listed("hostKeys", same, e.name()));
             }
             Set<UUID> activates = new LinkedHashSet<>();
             for (String g : e.activates()) {
@@ -260,11 +291,24 @@ public final class CatalogReader {
         return new LicensePack(e.name(), hostId, hostSystems);
     }
 
+    /** Another entry of a list, as a message about an entry names it: {@code skus[3] (name)}. */
+    private static String listed(String list, int i, String name) {
+        return list + "[" + i + "] (" + name + ")";
+    }
+
     /** Where entry {@code i} of a list is, for messages ({@code catalog skus[3] (name)}), its name checked first. */
     private static String entry(String list, int i, String name) throws CatalogException {
         String at = "catalog " + list + "[" + i + "]";
         name(at + ".name", name);
-        return at + " (" + name + ")";
+        return path(list, i, name);
+    }
+
+    /**
+     * Where entry {@code i} of a list is, named ({@code catalog skus[3] (name)}): how every message about an entry
+     * starts, the registry's against other plugins too.
+     */
+    static String path(String list, int i, String name) {
+        return "catalog " + listed(list, i, name);
     }
 
     /**

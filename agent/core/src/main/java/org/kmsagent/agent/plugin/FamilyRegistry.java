@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -20,7 +21,7 @@ import org.kmsagent.api.ThresholdClass;
 
 /**
  * The product families the agent serves, for the rest of the core. Admitting a family checks what no single
- * plugin can check alone: unique family ids, GVLKs and edition names unique across plugins, and one meaning for
+ * plugin can check alone: unique family ids, GVLKs, SKU ids and edition names unique across plugins, and one meaning for
  * each shared name (count pool, product group, threshold class, host key, license pack). Product groups are checked as
  * declared, whether or not an edition of the family uses them; the catalog reader has already refused a declared
  * threshold class or license pack that nothing in its catalog uses.
@@ -118,7 +119,9 @@ public final class FamilyRegistry {
         // by the key's text: a record's hashCode is bootstrapped on its first call, which costs more than this loop.
         Map<String, List<Sku>> byKey = new HashMap<>();
         Map<String, Sku> byName = new HashMap<>();
+        Map<UUID, Sku> bySkuId = new HashMap<>();
         for (Sku t : o.catalog().skus()) {
+            t.skuId().ifPresent(id -> bySkuId.putIfAbsent(id, t));
             List<Sku> sharing = byKey.get(t.gvlk().value());
             if (sharing == null) {
                 sharing = new ArrayList<>(1);
@@ -127,30 +130,48 @@ public final class FamilyRegistry {
             sharing.add(t);
             byName.putIfAbsent(t.name().toLowerCase(Locale.ROOT), t);
         }
-        for (Sku s : c.catalog().skus()) {
+        // Each refusal starts with the entry's path in the candidate's catalog, as the reader's own refusals do.
+        List<Sku> skus = c.catalog().skus();
+        for (int i = 0; i < skus.size(); i++) {
+            Sku s = skus.get(i);
+            String at = CatalogReader.path("skus", i, s.name());
             for (Sku t : byKey.getOrDefault(s.gvlk().value(), List.of())) {
-                if (!KeySharing.sameSku(s, t)) {
-                    throw new CatalogException("edition " + s.name() + ": key " + s.gvlk() + " is the key of "
-                            + t.name() + ", a different SKU" + against);
+                Optional<String> why = KeySharing.notOneSku(s, t);
+                if (why.isPresent()) {
+                    throw new CatalogException(
+                            at + ".gvlk: key " + s.gvlk() + " is the key of " + t.name() + ", " + why.get() + against);
                 }
             }
+            // Not even the same SKU under another name: each family finds the installed products of its SKU ids.
+            Sku t = s.skuId().map(bySkuId::get).orElse(null);
+            if (t != null) {
+                throw new CatalogException(at + ".skuId: skuId " + s.skuId().get() + " is already " + t.name()
+                        + ", and an installed product is served by one family" + against);
+            }
             if (byName.containsKey(s.name().toLowerCase(Locale.ROOT))) {
-                throw new CatalogException("edition name '" + s.name() + "'" + " is not unique" + against);
+                throw new CatalogException(at + ".name: edition name '" + s.name() + "'" + " is not unique" + against);
             }
         }
         // Every declared group, not only those an edition uses: a name means one KMS id across all plugins.
-        for (ProductGroup g : c.productGroups()) {
+        List<ProductGroup> groups = c.productGroups();
+        for (int i = 0; i < groups.size(); i++) {
+            ProductGroup g = groups.get(i);
             for (ProductGroup h : o.productGroups()) {
                 if (g.name().equals(h.name()) != g.kmsId().equals(h.kmsId())) {
-                    throw new CatalogException("product group '" + g.name() + "' (" + g.kmsId() + ") conflicts with '"
-                            + h.name() + "' (" + h.kmsId() + ")" + against);
+                    throw new CatalogException(CatalogReader.path("productGroups", i, g.name()) + ": product group '"
+                            + g.name() + "' (" + g.kmsId() + ") conflicts with '" + h.name() + "' (" + h.kmsId()
+                            + ")" + against);
                 }
             }
         }
         for (ThresholdClass t : c.catalog().thresholdClasses()) {
             for (ThresholdClass u : o.catalog().thresholdClasses()) {
                 if (t.name().equals(u.name()) && t.minimumCount() != u.minimumCount()) {
-                    throw new CatalogException("threshold class '" + t.name() + "' has minimum " + t.minimumCount()
+                    // Shown where an edition names it: the catalog keeps no declaration of a class, only its editions'.
+                    int i = firstOfClass(skus, t);
+                    throw new CatalogException(CatalogReader.path(
+                                    "skus", i, skus.get(i).name())
+                            + ".thresholdClass: threshold class '" + t.name() + "' has minimum " + t.minimumCount()
                             + " but " + u.minimumCount() + against);
                 }
             }
@@ -162,14 +183,27 @@ public final class FamilyRegistry {
                 && q.isPresent()
                 && p.get().name().equals(q.get().name())
                         != p.get().hostActivationId().equals(q.get().hostActivationId())) {
-            throw new CatalogException(
-                    "license pack '" + p.get().name() + "' (" + p.get().hostActivationId() + ") conflicts with '"
-                            + q.get().name() + "' (" + q.get().hostActivationId() + ")" + against);
+            throw new CatalogException("catalog licensePack: license pack '"
+                    + p.get().name() + "' (" + p.get().hostActivationId() + ") conflicts with '"
+                    + q.get().name() + "' (" + q.get().hostActivationId() + ")" + against);
         }
-        for (HostKey k : c.catalog().hostKeys()) {
+        List<HostKey> hostKeys = c.catalog().hostKeys();
+        for (int i = 0; i < hostKeys.size(); i++) {
+            HostKey k = hostKeys.get(i);
             if (o.catalog().hostKeys().stream().anyMatch(h -> h.name().equals(k.name()))) {
-                throw new CatalogException("host key '" + k.name() + "' is not unique" + against);
+                throw new CatalogException(CatalogReader.path("hostKeys", i, k.name()) + ".name: host key '" + k.name()
+                        + "' is not unique" + against);
             }
         }
+    }
+
+    /** The index of the first edition of class {@code t}, which one has: a catalog's classes are its editions'. */
+    private static int firstOfClass(List<Sku> skus, ThresholdClass t) {
+        for (int i = 0; i < skus.size(); i++) {
+            if (skus.get(i).thresholdClass().equals(t)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no edition of class " + t.name());
     }
 }

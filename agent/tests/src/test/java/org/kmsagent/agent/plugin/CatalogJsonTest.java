@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.testsupport.TestFamilies;
@@ -81,14 +82,23 @@ class CatalogJsonTest {
         String text = VALID.replace("\"gvlk\": \"YC7DK-G2NP3-2QQC3-J6H88-GVGXT\",", "");
         assertThatThrownBy(() -> read(text))
                 .isInstanceOf(CatalogException.class)
-                .hasMessage("catalog skus[0].gvlk: required, and missing or null (line 7, column 13)");
+                .hasMessage("catalog skus[0].gvlk: required, and missing from skus[0] (line 7, column 13)");
     }
 
     @Test
-    void aRequiredFieldGivenAsNullIsRefusedAsMissing() {
+    void aFieldMissingFromTheDocumentItselfIsNamedWithoutAPlace() {
+        // The document's object is the whole text: "(line 1, column 1)" pointed at its brace as if the field were
+        // there.
+        String text = VALID.replace("\"displayName\": \"Example\",", "");
+        assertThatThrownBy(() -> read(text)).hasMessage("catalog displayName: required, and missing");
+    }
+
+    @Test
+    void aRequiredFieldGivenAsNullIsRefusedWhereItIsWritten() {
         String text = VALID.replace("\"displayName\": \"Example\"", "\"displayName\": null");
-        assertThatThrownBy(() -> read(text))
-                .hasMessage("catalog displayName: required, and missing or null (line 1, column 1)");
+        assertThatThrownBy(() -> read(text)).hasMessage("catalog displayName: required, and null (line 2, column 18)");
+        assertThatThrownBy(() -> read(VALID.replace("\"group\": \"Example\"", "\"group\": null")))
+                .hasMessage("catalog skus[0].group: required, and null (line 12, column 14)");
     }
 
     @Test
@@ -128,6 +138,29 @@ class CatalogJsonTest {
                 .hasMessageStartingWith("catalog (document): unexpected content after the catalog's object (line 17");
         assertThatThrownBy(() -> read("{\"displayName\": \"\u00e9\"}".replace("\u00e9", "\\uZZZZ")))
                 .hasMessageStartingWith("catalog is not valid JSON: ");
+    }
+
+    @Test
+    void aKeyWrittenWithoutItsQuotesIsShownByItsLastFiveOnly() {
+        // A catalog author may paste a MAK there: Jackson quotes the word it could not read, the key or its first
+        // group.
+        for (String unquoted :
+                List.of("YC7DKG2NP32QQC3J6H88GVGXT", "YC7DK-G2NP3-2QQC3-J6H88-GVGXT", "yc7dkg2np32qqc3j6h88gvgxt")) {
+            String text = VALID.replace("\"YC7DK-G2NP3-2QQC3-J6H88-GVGXT\"", unquoted);
+            assertThat(text).isNotEqualTo(VALID);
+            assertThatThrownBy(() -> read(text))
+                    .hasMessageStartingWith("catalog is not valid JSON: Unrecognized token"
+                            + " 'XXXXX-XXXXX-XXXXX-XXXXX-GVGXT': was expecting")
+                    .hasMessageEndingWith("(line 11, column 13)")
+                    .satisfies(e -> {
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            assertThat(t.getMessage()).as(unquoted).doesNotContainIgnoringCase("YC7DK");
+                        }
+                    });
+        }
+        // Any other word is quoted as Jackson reads it.
+        assertThatThrownBy(() -> read(VALID.replace("\"Example\",", "Example,")))
+                .hasMessageStartingWith("catalog is not valid JSON: Unrecognized token 'Example': was expecting");
     }
 
     @Test

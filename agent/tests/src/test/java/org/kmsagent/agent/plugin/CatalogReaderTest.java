@@ -36,6 +36,72 @@ class CatalogReaderTest {
                 .replace("\"thresholdClass\": \"office\"", "\"thresholdClass\": \"" + used + "\"");
     }
 
+    /**
+     * {@code VALID} whose edition gives {@code skuId} and is followed by a second edition of {@code skuId2}, key {@code
+     * gvlk2}, product group {@code group2} (declared beside the first's) and class {@code class2}.
+     */
+    private static String withTwoEditions(String skuId, String skuId2, String gvlk2, String group2, String class2) {
+        return VALID.replace(
+                        "c77ba21578c0\" } ]",
+                        "c77ba21578c0\" }, { \"name\": \"Other\", \"kmsId\": \"bfe7a195-4f8f-4f0b-a622-cf13c7d16864\" } ]")
+                .replace(
+                        "\"edition\": \"Professional Plus\",",
+                        "\"edition\": \"Professional Plus\", \"skuId\": \"" + skuId + "\",")
+                .replace(
+                        "\"thresholdClass\": \"office\"\n  } ]",
+                        "\"thresholdClass\": \"office\"\n  }, {\n"
+                                + "    \"name\": \"Example Standard\", \"product\": \"Example\", \"edition\": \"Standard\",\n"
+                                + "    \"skuId\": \"" + skuId2 + "\", \"gvlk\": \"" + gvlk2 + "\",\n"
+                                + "    \"group\": \"" + group2 + "\", \"thresholdClass\": \"" + class2 + "\"\n  } ]");
+    }
+
+    private static final String SKU = "d450596f-894d-49e0-966a-fd39ed4c4c64";
+    private static final String OTHER_SKU = "6f327760-8c5c-417c-9b61-836a98287e0c";
+    private static final String KEY = "YC7DK-G2NP3-2QQC3-J6H88-GVGXT";
+
+    @Test
+    void oneSkuMayBeListedUnderTwoNamesWithItsKey() throws Exception {
+        SkuCatalog c = read(withTwoEditions(SKU, SKU, KEY, "Example", "office"));
+        assertThat(c.skus()).extracting(s -> s.name()).containsExactly("Example Professional Plus", "Example Standard");
+    }
+
+    @Test
+    void aKeySharedByTwoEditionsSaysWhatMakesThemTwoSkus() {
+        assertThatThrownBy(() -> read(withTwoEditions(SKU, SKU, KEY, "Other", "office")))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog skus[1] (Example Standard).gvlk: key XXXXX-XXXXX-XXXXX-XXXXX-GVGXT is also the key"
+                        + " of skus[0] (Example Professional Plus), of the same skuId but another product group"
+                        + " ('Example', not 'Other')");
+        assertThatThrownBy(() -> read(withTwoEditions(SKU, SKU, KEY, "Example", "server")))
+                .hasMessageEndingWith("of the same skuId but another threshold class (office, not server)");
+        assertThatThrownBy(() -> read(withTwoEditions(SKU, OTHER_SKU, KEY, "Example", "office")))
+                .hasMessageEndingWith("is also the key of skus[0] (Example Professional Plus), a different SKU, of"
+                        + " skuId " + SKU);
+    }
+
+    @Test
+    void aSkuIdGivenToTwoEditionsOfTwoKeysIsRefusedNamingBoth() {
+        // Two editions of one SKU id would be one installed product found as whichever the catalog lists first.
+        assertThatThrownBy(() -> read(withTwoEditions(SKU, SKU, "NMMKJ-6RK4F-KMJVX-8D9MJ-6MWKP", "Example", "office")))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog skus[1] (Example Standard).skuId: skuId " + SKU + " is already skus[0] (Example"
+                        + " Professional Plus), which has another key (ending GVGXT, not 6MWKP): one SKU under several"
+                        + " names keeps one key, product group and threshold class");
+    }
+
+    @Test
+    void aKeyInLowerCaseIsRefusedSayingKeysAreWrittenInUpperCase() {
+        assertThatThrownBy(() -> read(VALID.replace(KEY, "yc7dk-g2np3-2qqc3-j6h88-gvgxt")))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog skus[0] (Example Professional Plus).gvlk: malformed product key ending 'gvgxt':"
+                        + " character at position 1 is lower case: a key is written in upper case, from the product-key"
+                        + " alphabet BCDFGHJKMPQRTVWXY2346789 (plus one N)");
+        // A letter that is in no case of the alphabet is refused as before.
+        assertThatThrownBy(() -> read(VALID.replace(KEY, "AC7DK-G2NP3-2QQC3-J6H88-GVGXT")))
+                .hasMessageEndingWith("character at position 1 is not in the product-key alphabet"
+                        + " BCDFGHJKMPQRTVWXY2346789 (plus one N)");
+    }
+
     @Test
     void aDeclaredThresholdClassThatAnEditionUsesIsRead() throws Exception {
         SkuCatalog c = read(withClasses("kiosk", "{ \"name\": \"kiosk\", \"minimumCount\": 10 }"));
@@ -70,7 +136,26 @@ class CatalogReaderTest {
                 "{ \"name\": \"kiosk\", \"minimumCount\": 10 }, { \"name\": \"kiosk\", \"minimumCount\": 10 }");
         assertThatThrownBy(() -> read(text))
                 .isInstanceOf(CatalogException.class)
-                .hasMessage("catalog thresholdClasses[1] (kiosk).name: duplicate threshold class");
+                .hasMessage("catalog thresholdClasses[1] (kiosk).name: duplicate threshold class, as"
+                        + " thresholdClasses[0] (kiosk)");
+    }
+
+    @Test
+    void aDuplicateNamesTheEntryItDuplicates() {
+        // Edition names are unique ignoring case (kms-agent gvlk finds them so): the refusal says which is the first.
+        String text = withTwoEditions(SKU, OTHER_SKU, "NMMKJ-6RK4F-KMJVX-8D9MJ-6MWKP", "Example", "office")
+                .replace("\"name\": \"Example Standard\"", "\"name\": \"Example professional plus\"");
+        assertThatThrownBy(() -> read(text))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog skus[1] (Example professional plus).name: duplicate edition name, as skus[0]"
+                        + " (Example Professional Plus), ignoring case");
+        String sameId = VALID.replace(
+                "c77ba21578c0\" } ]",
+                "c77ba21578c0\" }, { \"name\": \"Other\", \"kmsId\": \"e6a6f1bf-9d40-40c3-aa9f-c77ba21578c0\" } ]");
+        assertThatThrownBy(() -> read(sameId))
+                .hasMessage(
+                        "catalog productGroups[1] (Other).kmsId: e6a6f1bf-9d40-40c3-aa9f-c77ba21578c0 is already the"
+                                + " kmsId of productGroups[0] (Example)");
     }
 
     @Test

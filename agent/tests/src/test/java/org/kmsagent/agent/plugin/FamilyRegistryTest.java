@@ -28,6 +28,8 @@ class FamilyRegistryTest {
     private static final String PRO_KEY = "W269N-WFGWX-YVC9B-4J6C9-T83GX";
 
     private static final UUID PRO_SKU = UUID.fromString("2de67392-b7a7-462a-b1ca-108dd189f588");
+    /** A key of the alphabet that no bundled edition has. */
+    private static final String OWN_KEY = "BCDFG-HJKMP-QRTVW-XY234-6789N";
 
     @Test
     void theBundledFamiliesAreAdmittedTogether() throws Exception {
@@ -85,9 +87,25 @@ class FamilyRegistryTest {
 
         assertThatThrownBy(() -> registry.admit(thief))
                 .isInstanceOf(CatalogException.class)
-                .hasMessageContaining("edition Thief Pro: key")
-                .hasMessageContaining("a different SKU (already used by family windows-client)");
+                // Where in its own catalog, as the reader says of an error within one catalog.
+                .hasMessageStartingWith("catalog skus[0] (Thief Pro).gvlk: key")
+                .hasMessageContaining(
+                        "a different SKU, of skuId " + PRO_SKU + " (already used by family windows-client)");
         assertThat(registry.family("thief")).isEmpty();
+    }
+
+    @Test
+    void theSameSkuIdAndKeyInAnotherProductGroupIsRefusedSayingSo() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        registry.admit(TestFamilies.byId("windows-client"));
+        // Windows 10 Pro's key and SKU id, but in a product group of the family's own: not "a different SKU".
+        LoadedFamily regrouped = family("regrouped", "Regrouped Pro", Optional.of(PRO_SKU), PRO_KEY);
+
+        assertThatThrownBy(() -> registry.admit(regrouped))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("key XXXXX-XXXXX-XXXXX-XXXXX-T83GX is the key of Windows 10 Pro, of the same"
+                        + " skuId but another product group ('Windows 10/11', not 'Windows 10/11 client')"
+                        + " (already used by family windows-client)");
     }
 
     @Test
@@ -105,12 +123,34 @@ class FamilyRegistryTest {
     }
 
     @Test
-    void theSameSkuUnderAnotherReleaseNameMayShareItsKey() throws Exception {
+    void anotherFamilysSkuIdUnderAKeyOfItsOwnIsRefusedAndTheFirstFamilyKeepsServingIt() throws Exception {
+        FamilyRegistry registry = new FamilyRegistry();
+        registry.admit(TestFamilies.byId("windows-server"));
+        UUID datacenter = TestFamilies.skuId("windows-server", "Windows Server 2025 Datacenter");
+        // Admitted, status and doctor would list an installed Windows Server 2025 Datacenter under both families.
+        LoadedFamily acme = family("acme-suite", "Acme Suite Standard", Optional.of(datacenter), OWN_KEY);
+
+        assertThatThrownBy(() -> registry.admit(acme))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog skus[0] (Acme Suite Standard).skuId: skuId " + datacenter
+                        + " is already Windows Server 2025"
+                        + " Datacenter, and an installed product is served by one family (already used by family"
+                        + " windows-server)");
+        assertThat(registry.families()).extracting(LoadedFamily::id).containsExactly("windows-server");
+    }
+
+    @Test
+    void theSameSkuUnderAnotherReleaseNameInAnotherFamilyIsRefused() throws Exception {
+        // One catalog may list one SKU under two release names (Windows 10 Pro and Windows 11 Pro, CatalogReaderTest);
+        // two families may not, or both would activate and renew the one installed product.
         FamilyRegistry registry = new FamilyRegistry();
         registry.admit(family("first", "Windows 10 Pro", Optional.of(PRO_SKU), PRO_KEY));
-        registry.admit(family("second", "Windows 11 Pro", Optional.of(PRO_SKU), PRO_KEY));
 
-        assertThat(registry.families()).extracting(LoadedFamily::id).containsExactly("first", "second");
+        assertThatThrownBy(() -> registry.admit(family("second", "Windows 11 Pro", Optional.of(PRO_SKU), PRO_KEY)))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("skuId " + PRO_SKU + " is already Windows 10 Pro")
+                .hasMessageEndingWith("(already used by family first)");
+        assertThat(registry.families()).extracting(LoadedFamily::id).containsExactly("first");
     }
 
     @Test
@@ -131,7 +171,8 @@ class FamilyRegistryTest {
 
         assertThatThrownBy(() -> registry.admit(declaresMore))
                 .isInstanceOf(CatalogException.class)
-                .hasMessageContaining("product group 'Office 2013' (11111111-1111-1111-1111-111111111111) conflicts")
+                .hasMessageContaining("catalog productGroups[1] (Office 2013): product group 'Office 2013'"
+                        + " (11111111-1111-1111-1111-111111111111) conflicts")
                 .hasMessageContaining("(already used by family office2013)");
         assertThat(registry.family("declares-more")).isEmpty();
     }
@@ -163,9 +204,10 @@ class FamilyRegistryTest {
 
         assertThatThrownBy(() -> registry.admit(samePackName))
                 .isInstanceOf(CatalogException.class)
-                .hasMessage("license pack 'Office 2013 Volume License Pack' (11111111-1111-1111-1111-111111111111)"
-                        + " conflicts with 'Office 2013 Volume License Pack' (2e28138a-847f-42bc-9752-61b03fff33cd)"
-                        + " (already used by family office2013)");
+                .hasMessage(
+                        "catalog licensePack: license pack 'Office 2013 Volume License Pack' (11111111-1111-1111-1111-111111111111)"
+                                + " conflicts with 'Office 2013 Volume License Pack' (2e28138a-847f-42bc-9752-61b03fff33cd)"
+                                + " (already used by family office2013)");
         assertThat(registry.family("same-pack-name")).isEmpty();
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,18 +21,8 @@ class StartWarningsTest {
     @Test
     void aKmsagentVariableThatSetsNoKeyIsNamedInTheBanner() throws Exception {
         Path log = dir.resolve("run.log");
-        ProcessBuilder b = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-XX:-UsePerfData",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "org.kmsagent.agent.cli.Main",
-                "run",
-                "--set",
-                "dataDir=" + dir.resolve("data"),
-                "--set",
-                "bridge.port=0"));
+        ProcessBuilder b = new ProcessBuilder(KmsAgentProcess.command(
+                List.of(), List.of("run", "--set", "dataDir=" + dir.resolve("data"), "--set", "bridge.port=0")));
         b.environment().put("KMSAGENT_METRIC_PORT", "17736");
         Process run = b.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
@@ -52,28 +43,23 @@ class StartWarningsTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         for (List<String> command : List.of(
                 List.of("status"), List.of("products"), List.of("gvlk", "Windows 11 Enterprise"), List.of("doctor"))) {
-            ProcessBuilder b = new ProcessBuilder(new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    "-XX:-UsePerfData",
-                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                    "org.kmsagent.agent.cli.Main",
-                    "--plugins-dir",
-                    plugins.toString())));
-            b.command().addAll(command);
-            b.environment().put("KMSAGENT_METRIC_PORT", "17736");
-            b.environment().put("KMSAGENT_DATA_DIR", dir.resolve("data").toString());
-            b.environment().remove("KMSAGENT_CONFIG");
-            Process p = b.redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            List<String> args = new ArrayList<>(List.of("--plugins-dir", plugins.toString()));
+            args.addAll(command);
+            KmsAgentProcess p = KmsAgentProcess.run(
+                    Files.createDirectories(dir.resolve(command.get(0))),
+                    Map.of(
+                            "KMSAGENT_METRIC_PORT",
+                            "17736",
+                            "KMSAGENT_DATA_DIR",
+                            dir.resolve("data").toString()),
+                    args);
             // Before, only run, the service and hub said it: a status taken to check a change showed the default.
-            assertThat(out.lines()
+            assertThat(p.err()
+                            .lines()
                             .filter(l -> l.equals("warning: environment variable KMSAGENT_METRIC_PORT: names no"
                                     + " configuration key; ignored (did you mean 'KMSAGENT_METRICS_PORT' or"
                                     + " 'KMSAGENT_METRICS_HOST'?)")))
-                    .as(command + ":\n" + out)
+                    .as(command + ":\n" + p.err())
                     .hasSize(1);
         }
     }

@@ -65,9 +65,8 @@ public final class HostPort {
         }
         String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
         if (ProductKey.hasKeyShape(name)) {
-            // A valid host name by the letter of the rule, and nobody's: a key pasted in the wrong place, which would
-            // be
-            // stored in state.json and shown by status whole.
+            // A valid host name by the letter of the rule, and nobody's: a key pasted in the wrong place, which
+            // would be stored in state.json and shown by status whole.
             return Optional.of(KEY_AS_HOST);
         }
         if (name.length() > 253) {

@@ -351,8 +351,7 @@ public final class RenewalLoop implements Runnable {
         keepActivationInterval();
         reportTransition(state.status());
         // Never further ahead than one interval (kms-rules §2.1): a schedule saved while the clock ran ahead, or a
-        // clock
-        // set back since, would otherwise wait out the whole difference while the activation lapsed.
+        // clock set back since, would otherwise wait out the whole difference while the activation lapsed.
         long furthest = now
                 + (state.status() == LicenseStatus.LICENSED ? state.renewalInterval() : state.activationInterval())
                         .toMillis();

@@ -289,8 +289,7 @@ class FleetIT {
                                             : ""))
                             .toList();
                     // The hubs' view died with them; the agent, which keeps its own events, delivers what it had
-                    // acknowledged
-                    // too, so the rebuilt history is whole: once each, in order.
+                    // acknowledged too, so the rebuilt history is whole: once each, in order.
                     assertThat(events)
                             .containsExactly(
                                     "RENEWED",

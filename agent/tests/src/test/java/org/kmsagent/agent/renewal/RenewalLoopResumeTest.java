@@ -106,8 +106,7 @@ class RenewalLoopResumeTest {
         assertThat(loop.attempts()).isEqualTo(1);
         Instant now = h.scheduler.now();
         // A renewal succeeded: the next one is a renewal interval (7 days, docs/kms-rules.md §2.1) from now, and the
-        // old
-        // timer is gone (no attempt at the previously stored time).
+        // old timer is gone (no attempt at the previously stored time).
         assertThat(loop.nextAttempt()).isEqualTo(now.plus(Duration.ofMinutes(10_080)));
         h.runUntil(Duration.ofDays(8));
         assertThat(loop.attempts()).isEqualTo(1);

@@ -317,9 +317,8 @@ class BridgeSecurityTest {
                     // deadline closes it and frees its slot for a later one), however slowly the flood goes under load.
                     c.sendFrame(request(BusAddresses.STATUS, "flood", AgentFixture.READ_TOKEN));
                     JsonObject first = c.readFrameOrEnd().orElse(new JsonObject().put("message", "closed"));
-                    // Refused with the reason, or closed before an answer (under load an unauthenticated connection may
-                    // be
-                    // dropped by the handshake deadline first): either way not served.
+                    // Refused with the reason, or closed before an answer (under load an unauthenticated connection
+                    // may be dropped by the handshake deadline first): either way not served.
                     if ("too_many_connections".equals(first.getString("message")) || !first.containsKey("type")) {
                         turnedAway.incrementAndGet();
                     }

@@ -399,8 +399,7 @@ class SimulateCommandTest {
     @Test
     void aWindows11MachineIsNamedSoInEveryEventEvenBeforeItsProductIsFound() throws Exception {
         // Windows 10 and 11 Enterprise share a SKU id; with faults the first calls (finding the product) fail, and
-        // their
-        // events named the catalog's first edition of that id.
+        // their events named the catalog's first edition of that id.
         Path scenario = write("win11.yaml", """
         seed: 3
         days: 2

@@ -74,9 +74,14 @@ public record AuditRecord(
         return null;
     }
 
+    /**
+     * Agents whose answer is a failure: refused, or an action that failed on some product or matched none
+     * ({@link ActionResults#failure}), as ctl counts a routed action's exit code from each agent's reply.
+     */
     private static long failed(JsonArray items) {
         return items.stream()
-                .filter(r -> r instanceof JsonObject j && !j.getBoolean("ok", true))
+                .filter(r -> r instanceof JsonObject j
+                        && (!j.getBoolean("ok", true) || ActionResults.failure(j.getValue("reply")) != null))
                 .count();
     }
 

@@ -250,6 +250,26 @@ class AuditLogTest {
                 .put("answered", new JsonArray().add(new JsonObject().put("ok", true)))
                 .put("notAnswered", new JsonArray().add(new JsonObject().put("agentId", "pc-9")));
         assertThat(AuditRecord.failedProducts(routed)).isEqualTo("1 agent(s) did not answer");
+        // An agent that answered an activate with nothing matched (a client asked for windows-server): ctl exits 1
+        // for it, and the hub's record of the routed change said ok.
+        JsonObject nothingMatched = new JsonObject()
+                .put(
+                        "answered",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("ok", true)
+                                        .put("reply", new JsonObject().put("results", new JsonArray())))
+                                .add(new JsonObject()
+                                        .put("ok", true)
+                                        .put(
+                                                "reply",
+                                                new JsonObject()
+                                                        .put(
+                                                                "results",
+                                                                new JsonArray()
+                                                                        .add(new JsonObject().put("ok", true))))))
+                .put("notAnswered", new JsonArray());
+        assertThat(AuditRecord.failedProducts(nothingMatched)).isEqualTo("1 agent(s) failed");
         assertThat(AuditRecord.failedProducts(new JsonObject().put("kms", "kms.corp.example:1688")))
                 .isNull();
     }

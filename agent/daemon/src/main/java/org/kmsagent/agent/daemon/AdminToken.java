@@ -53,9 +53,11 @@ public final class AdminToken {
                 return new TokenConfig(NAME, token, Role.ADMIN);
             }
             Path aside = DamagedFiles.moveAside(file, clock);
-            problems.add("kms-agent: the admin token in " + file + " was damaged (" + why(token) + "); moved aside as "
-                    + aside.getFileName() + "; a new one was made");
-            LOG.warn("the admin token in {} was damaged; moved aside as {}; a new one was made", file, aside);
+            // Named in full, as a damaged state.json is: the administrator looks for it beside the data folder's
+            // others.
+            problems.add("kms-agent: the admin token in " + file + " was damaged (" + why(token) + "); moved to "
+                    + aside + "; a new one was made");
+            LOG.warn("the admin token in {} was damaged; moved to {}; a new one was made", file, aside);
         }
         make(dataDir, file);
         return new TokenConfig(NAME, read(file), Role.ADMIN);

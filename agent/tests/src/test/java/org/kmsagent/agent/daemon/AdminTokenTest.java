@@ -63,7 +63,7 @@ class AdminTokenTest {
         try (AgentDaemon daemon = s.daemon()) {
             assertThat(daemon.banner())
                     .anyMatch(l -> l.startsWith("kms-agent: the admin token in " + file + " was damaged")
-                            && l.contains("moved aside as admin.token.damaged-")
+                            && l.contains("moved to " + file.resolveSibling("admin.token.damaged-"))
                             && l.contains("a new one was made"));
             String token = Files.readString(file).strip();
             assertThat(token).matches("[A-Za-z0-9_-]{43}");

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.command.TakesGlobalOptions;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.Subcommands;
 import org.kmsagent.agent.core.text.ClosestNames;
 import org.kmsagent.agent.plugin.PluginHost;
@@ -344,7 +345,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
     private static int usageError(CommandLine.ParameterException ex, Set<String> rootCommands) {
         CommandLine command = ex.getCommandLine();
         String help = command.getCommandSpec().qualifiedName() + " --help";
-        String message = ex.getMessage();
+        String message = unknownCommand(ex).orElse(ex.getMessage());
         PrintWriter err = command.getErr();
         // Messages of our own already say where to look ("Missing a command; see 'kms-agent --help'.").
         err.println("kms-agent: "
@@ -357,6 +358,23 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         }
         err.flush();
         return 2;
+    }
+
+    /**
+     * A word where a command of {@code command} goes that names none ({@code kms-agent ctl nosuch}): said so, as
+     * {@code ctl help nosuch} says it, rather than picocli's "Unmatched argument at index 1"; empty for anything else
+     * (an option, an argument too many for a command without commands of its own).
+     */
+    private static Optional<String> unknownCommand(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u
+                && !u.isUnknownOption()
+                && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")
+                && !ex.getCommandLine().getSubcommands().isEmpty()) {
+            return Optional.of("'" + BoundedInput.shown(u.getUnmatched().get(0)) + "' is not a command of '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + "'");
+        }
+        return Optional.empty();
     }
 
     /**

@@ -68,7 +68,7 @@ class UsageErrorsTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
-                .startsWith("kms-agent: Unmatched argument at index 0: 'statsu'; see 'kms-agent --help'")
+                .startsWith("kms-agent: 'statsu' is not a command of 'kms-agent'; see 'kms-agent --help'")
                 .contains("Did you mean: kms-agent status")
                 .doesNotContain("Usage:");
     }
@@ -81,6 +81,9 @@ class UsageErrorsTest {
         assertThat(products.err())
                 .contains("'products' is a command of kms-agent itself, not of 'kms-agent ctl': kms-agent products")
                 .doesNotContain("Did you mean", "activate");
+        // Said as 'ctl help nosuch' says it; picocli alone said "Unmatched argument at index 1".
+        assertThat(CliRun.of("ctl", "nosuch").err())
+                .startsWith("kms-agent: 'nosuch' is not a command of 'kms-agent ctl'; see 'kms-agent ctl --help'");
         CliRun typo = CliRun.of("ctl", "stauts");
         assertThat(typo.err()).contains("Did you mean: kms-agent ctl status?").doesNotContain("host", "install-gvlk");
         CliRun option = CliRun.of("status", "--jsn");

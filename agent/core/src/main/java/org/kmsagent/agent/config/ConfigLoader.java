@@ -125,8 +125,8 @@ public final class ConfigLoader {
      * The same loader for a command that uses no secret of the configuration ({@code status}, {@code doctor},
      * {@code products}, {@code gvlk}): a {@code ${NAME}} in a bridge token or {@code fleet.token} may be unset, as it
      * is in an administrator's console when only the service's environment holds the secret (the shipped agent.yaml
-     * writes the admin token as a {@code ${NAME}} of the service's environment); such a key reads as a stand-in that names the variable, which no
-     * such command presents anywhere. Everything else is checked as for {@code run}.
+     * writes the admin token as a {@code ${NAME}} of the service's environment); such a key reads as a stand-in that
+     * names the variable, which no such command presents anywhere. Everything else is checked as for {@code run}.
      */
     public ConfigLoader withoutSecrets() {
         return new ConfigLoader(environment, hub, true);

@@ -29,8 +29,7 @@ import org.kmsagent.api.ThresholdClass;
 /**
  * Reads a plugin's catalog document and validates everything about it that can be checked within one plugin: the
  * JSON shape, every key's format (docs/kms-rules.md §6), unique names, keys and SKU ids ({@link KeySharing}), known or
- * declared threshold classes,
- * product-group references and ids. Checks across plugins are the registry's ({@link FamilyRegistry}).
+ * declared threshold classes, product-group references and ids. Checks across plugins are the registry's ({@link FamilyRegistry}).
  *
  * <p>Every declaration is checked as declared, not only through what uses it: a name people type (editions, product
  * groups, host keys, the license pack) is neither blank nor padded, a declared threshold class is one an edition

@@ -21,8 +21,8 @@ import org.kmsagent.api.ThresholdClass;
 
 /**
  * The product families the agent serves, for the rest of the core. Admitting a family checks what no single
- * plugin can check alone: unique family ids, GVLKs, SKU ids and edition names unique across plugins, and one meaning for
- * each shared name (count pool, product group, threshold class, host key, license pack). Product groups are checked as
+ * plugin can check alone: unique family ids, GVLKs, SKU ids and edition names unique across plugins, and one meaning
+ * for each shared name (count pool, product group, threshold class, host key, license pack). Product groups are checked as
  * declared, whether or not an edition of the family uses them; the catalog reader has already refused a declared
  * threshold class or license pack that nothing in its catalog uses.
  *

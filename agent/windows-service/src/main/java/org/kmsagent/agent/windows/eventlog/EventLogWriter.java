@@ -22,7 +22,7 @@ public interface EventLogWriter extends AutoCloseable {
 
     /**
      * Writes {@code event} with its insertion strings, in the order {@link AgentEventId#insertions()} documents.
-     * Strings are masked ({@link ProductKeys#maskKeys}) and shortened ({@link #MAX_STRING}) before they are written.
+     * Strings are masked ({@link org.kmsagent.api.ProductKey#maskKeysIn}) and shortened ({@link #MAX_STRING}) before they are written.
      *
      * @throws IllegalArgumentException if the number of strings is not the event's
      */

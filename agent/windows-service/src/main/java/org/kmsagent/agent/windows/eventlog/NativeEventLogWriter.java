@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import org.kmsagent.agent.windows.advapi.Advapi32Service;
 import org.kmsagent.agent.windows.advapi.Advapi32Utf16;
+import org.kmsagent.api.ProductKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ final class NativeEventLogWriter implements EventLogWriter {
 
     /** Masks keys, replaces null, cuts overlong strings. */
     static String prepare(String s) {
-        String t = ProductKeys.maskKeys(s == null ? "" : s);
+        String t = ProductKey.maskKeysIn(s == null ? "" : s);
         if (t.length() > MAX_STRING) {
             t = t.substring(0, MAX_STRING - 16) + " ...[truncated]";
         }

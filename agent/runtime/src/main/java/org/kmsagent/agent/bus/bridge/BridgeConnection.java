@@ -48,6 +48,9 @@ final class BridgeConnection {
      * Headers a client may not pass on, lower case (bus headers are case-insensitive: "AgentId" is "agentId"): who it
      * is, and the bridge's own {@link Frames#ACCEPT_ENCODING}.
      */
+    /** The frame types a client sends besides ping, which is answered before anything else. */
+    private static final Set<String> KNOWN_TYPES = Set.of("send", "register", "unregister", "publish");
+
     private static final Set<String> RESERVED_HEADERS =
             Set.of("token", "client", "role", "agentid", "connection", Frames.ACCEPT_ENCODING);
 
@@ -296,25 +299,38 @@ final class BridgeConnection {
             caller = client.get();
             token = (String) rawToken;
         }
+        if (type == null || !KNOWN_TYPES.contains(type)) {
+            // The type first: a frame of a mistyped kind is not "missing an address" (a client author debugging
+            // their frames needs to see which one it was).
+            write(Frames.error("unknown_type: " + shownType(frame.getValue("type"))
+                    + " (expected send, register, unregister or ping)"));
+            return;
+        }
         if (address == null) {
-            // Say what came, bounded: a client author debugging their frames needs to see which one it was.
             write(Frames.error("missing_address: a " + shownType(type) + " frame needs an address"));
             return;
         }
-        switch (type == null ? "" : type) {
+        switch (type) {
             case "send" -> send(client.get(), address, replyAddress, frame.getValue("body"), headers);
             case "register" -> register(client.get(), address);
             case "unregister" -> unregister(address);
-            case "publish" -> write(Frames.error("access_denied"));
-            default ->
-                write(Frames.error(
-                        "unknown_type: " + shownType(type) + " (expected send, register, unregister or ping)"));
+            default -> write(Frames.error("access_denied")); // publish: only the agent publishes events
         }
     }
 
-    /** A frame's type as a refusal quotes it: bounded and printable, or "untyped" when it has none. */
-    private static String shownType(String type) {
-        return type == null ? "untyped" : "'" + BoundedInput.shown(BoundedInput.printable(type)) + "'";
+    /**
+     * A frame's type as a refusal quotes it: a string bounded and printable in quotes, any other JSON value as it
+     * came with what it is ({@code 5 (a number, not a string)}), or "untyped" when it has none.
+     */
+    private static String shownType(Object type) {
+        if (type == null) {
+            return "untyped";
+        }
+        if (type instanceof String s) {
+            return "'" + BoundedInput.shown(BoundedInput.printable(s)) + "'";
+        }
+        String kind = type instanceof Number ? "a number" : type instanceof Boolean ? "a boolean" : "not text";
+        return BoundedInput.shown(BoundedInput.printable(String.valueOf(type))) + " (" + kind + ", not a string)";
     }
 
     private void send(BridgeCaller client, String address, String replyAddress, Object body, JsonObject headers) {

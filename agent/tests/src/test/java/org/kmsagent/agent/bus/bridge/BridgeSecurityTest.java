@@ -223,6 +223,19 @@ class BridgeSecurityTest {
                     .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)));
             assertThat(c.readFrame().getString("message"))
                     .isEqualTo("missing_address: a 'send' frame needs an address");
+            c.sendFrame(new JsonObject()
+                    .put("type", 5)
+                    .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)));
+            assertThat(c.readFrame().getString("message"))
+                    .as("a type that is no string is named as it came, before the missing address")
+                    .isEqualTo(
+                            "unknown_type: 5 (a number, not a string) (expected send, register, unregister or ping)");
+            c.sendFrame(new JsonObject()
+                    .put("type", "sned")
+                    .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)));
+            assertThat(c.readFrame().getString("message")).startsWith("unknown_type: 'sned' (expected send, ");
+            c.sendFrame(new JsonObject().put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)));
+            assertThat(c.readFrame().getString("message")).startsWith("unknown_type: untyped (expected send, ");
         }
     }
 

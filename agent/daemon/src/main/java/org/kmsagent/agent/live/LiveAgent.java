@@ -139,7 +139,7 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     private void startOnMachine() throws Exception {
         persistence.load();
         hosts.resolveSettings(persistence);
-        licensing.choose(Optional.ofNullable(persistence.state().machine()));
+        licensing.choose(Optional.ofNullable(persistence.state().machine()), persistence.damaged());
         hosts.start();
         tracker.reportSettings();
         plugins = pluginHost.get();

@@ -58,8 +58,12 @@ final class MachineLicensing implements ThisComputer {
         this.banner = banner;
     }
 
-    /** Chooses and decorates the stack; a simulated machine is the stored one when there is one. */
-    void choose(Optional<StoredMachine> stored) {
+    /**
+     * Chooses and decorates the stack; a simulated machine is the stored one when there is one.
+     *
+     * @param storeDamaged the stored state was damaged and moved aside: a simulated machine it held is lost with it
+     */
+    void choose(Optional<StoredMachine> stored, boolean storeDamaged) {
         this.storedMachine = stored;
         choice = stacks.select(config.licensing().id());
         banner.add("kms-agent: " + choice.statusLine());
@@ -81,6 +85,12 @@ final class MachineLicensing implements ThisComputer {
         if (site != null) {
             banner.add("kms-agent: " + site + " stands for this computer; editions from simulated.editions: "
                     + config.simulated().editions());
+            if (stored.isEmpty() && storeDamaged) {
+                // Windows would still hold its products; the simulated machine lived in the damaged file only.
+                banner.add("kms-agent: the simulated machine is a new one, its products installed afresh in grace: the"
+                        + " one stored in state.json was in the damaged file (a KMS host counts this CMID as another"
+                        + " machine)");
+            }
         }
     }
 

@@ -22,6 +22,7 @@ final class StatePersistence {
     private final StartBanner banner;
     private AgentState state;
     private AgentState saved;
+    private boolean damaged;
 
     @Inject
     StatePersistence(StateStore store, StartBanner banner) {
@@ -37,8 +38,14 @@ final class StatePersistence {
             banner.add("kms-agent: " + e.getMessage());
             LOG.error("{}", e.getMessage());
             state = AgentState.empty();
+            damaged = true;
         }
         saved = state;
+    }
+
+    /** Whether {@link #load} found the stored state damaged and moved it aside: whatever it held is not in force. */
+    boolean damaged() {
+        return damaged;
     }
 
     /** The state in force, or null before {@link #load}. */

@@ -280,6 +280,33 @@ class DamagedDataFilesIT {
         }
     }
 
+    @Test
+    void aDamagedStateFileSaysTheSimulatedMachineIsANewOne() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        try (AgentDaemon first = start(data)) {
+            awaitOwnProductsRenewed();
+        }
+        Path state = data.resolve("state.json");
+        String cmid =
+                new JsonObject(Files.readString(state)).getJsonObject("machine").getString("cmid");
+        Files.writeString(state, "{\"machine\": {\"name\": ");
+
+        try (AgentDaemon daemon = start(data)) {
+            List<String> banner = daemon.banner();
+            assertThat(banner)
+                    .as(String.join("\n", banner))
+                    .anyMatch(l -> l.contains("state file " + state + " is damaged"))
+                    .anyMatch(l -> l.contains("the simulated machine is a new one")
+                            && l.contains("the one stored in state.json was in the damaged file"))
+                    .noneMatch(l -> l.contains(cmid));
+        }
+        try (AgentDaemon again = start(data)) {
+            assertThat(again.banner())
+                    .as("said once: the next start finds the new machine stored")
+                    .noneMatch(l -> l.contains("the simulated machine is a new one"));
+        }
+    }
+
     private static void truncate(Path file, long size) throws Exception {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.truncate(size);

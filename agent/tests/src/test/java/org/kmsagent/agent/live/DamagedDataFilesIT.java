@@ -73,6 +73,15 @@ class DamagedDataFilesIT {
                 Clock.systemUTC());
     }
 
+    /** A data folder as a first run of the agent leaves it, its products renewed once. */
+    private Path afterAFirstRun(String... sets) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        try (AgentDaemon first = start(data, sets)) {
+            awaitOwnProductsRenewed();
+        }
+        return data;
+    }
+
     private void awaitOwnProductsRenewed() {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             List<ProductView> products = control.get().products();
@@ -103,11 +112,8 @@ class DamagedDataFilesIT {
 
     @Test
     void aGarbageLedgerDamagedTlsKeyAndDamagedOutboxAreMovedAsideAndTheAgentStartsWithEverything() throws Exception {
-        Path data = Files.createDirectories(dir.resolve("data"));
         // First start: the ledger, the bridge's self-signed pair and the outbox are made.
-        try (AgentDaemon first = start(data, FLEET_HUB, FLEET_TRUST)) {
-            awaitOwnProductsRenewed();
-        }
+        Path data = afterAFirstRun(FLEET_HUB, FLEET_TRUST);
         Path ledger = data.resolve("ledger.mv.db");
         Path key = data.resolve("tls").resolve("agent-key.pem");
         Path acked = data.resolve("fleet").resolve("fleet-outbox.acked");
@@ -174,10 +180,7 @@ class DamagedDataFilesIT {
 
     @Test
     void aLedgerThisAccountMayNotWriteIsLeftWhereItIsNotMovedAsideAsDamage() throws Exception {
-        Path data = Files.createDirectories(dir.resolve("data"));
-        try (AgentDaemon first = start(data)) {
-            awaitOwnProductsRenewed();
-        }
+        Path data = afterAFirstRun();
         Path ledger = data.resolve("ledger.mv.db");
         byte[] before = Files.readAllBytes(ledger);
         // A file the agent's account may not write (a restore done as another user): made so for root too by the
@@ -227,10 +230,7 @@ class DamagedDataFilesIT {
 
     @Test
     void aTruncatedLedgerAndATruncatedCertificateDoNotStopTheAgent() throws Exception {
-        Path data = Files.createDirectories(dir.resolve("data"));
-        try (AgentDaemon first = start(data)) {
-            awaitOwnProductsRenewed();
-        }
+        Path data = afterAFirstRun();
         LiveFixture.seedLedger(data, 30);
         Path ledger = data.resolve("ledger.mv.db");
         Path cert = data.resolve("tls").resolve("agent-cert.pem");
@@ -257,12 +257,9 @@ class DamagedDataFilesIT {
 
     @Test
     void aSimulatedMachinesProductEditedIntoSomethingMalformedIsInstalledAfreshNotAStopAtEveryStart() throws Exception {
-        Path data = Files.createDirectories(dir.resolve("data"));
         String editions =
                 "simulated.editions=[Windows 11 Enterprise, Office Professional Plus 2016, Visio Professional 2016]";
-        try (AgentDaemon first = start(data, editions)) {
-            awaitOwnProductsRenewed();
-        }
+        Path data = afterAFirstRun(editions);
         // Hand-edited: a key that is no product key, a KMS host that is no address, a record without its SKU id.
         Path state = data.resolve("state.json");
         JsonObject saved = new JsonObject(Files.readString(state));
@@ -282,10 +279,7 @@ class DamagedDataFilesIT {
 
     @Test
     void aDamagedStateFileSaysTheSimulatedMachineIsANewOne() throws Exception {
-        Path data = Files.createDirectories(dir.resolve("data"));
-        try (AgentDaemon first = start(data)) {
-            awaitOwnProductsRenewed();
-        }
+        Path data = afterAFirstRun();
         Path state = data.resolve("state.json");
         String cmid =
                 new JsonObject(Files.readString(state)).getJsonObject("machine").getString("cmid");

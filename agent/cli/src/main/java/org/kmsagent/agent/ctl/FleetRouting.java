@@ -76,8 +76,8 @@ final class FleetRouting {
             client.route(null);
         }
         JsonObject report = client.request(via(request.address), routed(ctl, request.address, request.body));
-        // With --json, standard output holds JSON only: what an agent refused, and who did not answer, go to
-        // standard error as fleet.md says, also with --all-agents whose report holds them too (a person reads them
+        // What an agent refused goes to standard error. With --json, standard output holds JSON only: who did not
+        // answer goes to standard error too, also with --all-agents whose report holds them (a person reads them
         // there; a script reads the report).
         boolean jsonReport = ctl.allAgents && ctl.printedJson(out, report);
         PrintWriter shown = jsonReport ? new PrintWriter(Writer.nullWriter()) : out;
@@ -103,8 +103,13 @@ final class FleetRouting {
                 ctl.answeringAgent = a.getString("agentId");
                 worst = Math.max(worst, action.run(client, shown));
             } catch (BridgeFailure f) {
-                notes.println(a.getString("agentId") + ": " + f.verdict() + ": " + f.getMessage() + " (code " + f.code()
+                // On standard error, as a refusal from an agent asked directly is, and as fleet.md says: a script
+                // reading the answers does not read an error as one; flushed first, so that a terminal shows it under
+                // its agent's header.
+                shown.flush();
+                err.println(a.getString("agentId") + ": " + f.verdict() + ": " + f.getMessage() + " (code " + f.code()
                         + ")");
+                err.flush();
                 worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);
             } finally {
                 ctl.answeringAgent = null;
@@ -114,8 +119,14 @@ final class FleetRouting {
         JsonArray silent = report.getJsonArray("notAnswered", new JsonArray());
         for (Object o : silent) {
             JsonObject s = (JsonObject) o;
+            // A change the agent got but answered too late was made all the same: the hub cannot tell.
+            String unknown = via(request.address).equals(FleetAddresses.ROUTE_CHANGE)
+                            && s.getString("reason", "").startsWith("no answer")
+                    ? " (the change may have been made all the same: ask with --target " + s.getString("agentId")
+                            + " status)"
+                    : "";
             notes.println("NOT ANSWERED: " + s.getString("agentId") + " (" + s.getString("hostName") + "): "
-                    + s.getString("reason"));
+                    + s.getString("reason") + unknown);
         }
         if (!silent.isEmpty()) {
             worst = Math.max(worst, CtlCommand.ANSWERED_ERROR);

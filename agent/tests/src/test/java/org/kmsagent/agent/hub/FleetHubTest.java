@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
@@ -279,8 +280,33 @@ class FleetHubTest extends HubOnClock {
         CliRun run = ctl(LocalHub.OPS_TOKEN, "--all-agents", "activate");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.out())
-                .contains("== pc-1 (PC-1)", "pc-1: error: simulated agent has no kmsagent.activate (code 404)");
+        assertThat(run.out()).contains("== pc-1 (PC-1)").doesNotContain("code 404");
+        // On standard error, as fleet.md says and as a refusal of an agent asked directly is.
+        assertThat(run.err()).contains("pc-1: error: simulated agent has no kmsagent.activate (code 404)");
+    }
+
+    @Test
+    void aChangeAnAgentAnsweredTooLateIsNotSaidUndone() {
+        // The agent gets the request and never answers within the deadline: it may have made the change all the same.
+        agents.connect(
+                "pc-1",
+                "PC-1",
+                "client",
+                "windows-client",
+                List.of(),
+                new JsonObject(),
+                (address, body) -> Promise.<JsonObject>promise().future());
+
+        CliRun change = ctl(LocalHub.OPS_TOKEN, "--target", "pc-1", "--deadline", "0.2", "set-kms", "kms1.example");
+        CliRun query = ctl(LocalHub.OPS_TOKEN, "--target", "pc-1", "--deadline", "0.2", "status");
+
+        assertThat(change.exitCode()).isEqualTo(1);
+        assertThat(change.out())
+                .contains("NOT ANSWERED: pc-1 (PC-1): no answer within 200 ms (the change may have been made all the"
+                        + " same: ask with --target pc-1 status)");
+        assertThat(query.out())
+                .contains("NOT ANSWERED: pc-1 (PC-1): no answer within 200 ms")
+                .doesNotContain("change");
     }
 
     @Test

@@ -69,7 +69,10 @@ public record AuditRecord(
             }
             return (failed > 0 ? failed + " agent(s) failed" : "")
                     + (failed > 0 && silent > 0 ? ", " : "")
-                    + (silent > 0 ? silent + " agent(s) did not answer" : "");
+                    + (silent > 0
+                            ? silent + " agent(s) did not answer (each agent's own record says whether it made the"
+                                    + " change)"
+                            : "");
         }
         return null;
     }

@@ -249,7 +249,8 @@ class AuditLogTest {
         JsonObject routed = new JsonObject()
                 .put("answered", new JsonArray().add(new JsonObject().put("ok", true)))
                 .put("notAnswered", new JsonArray().add(new JsonObject().put("agentId", "pc-9")));
-        assertThat(AuditRecord.failedProducts(routed)).isEqualTo("1 agent(s) did not answer");
+        assertThat(AuditRecord.failedProducts(routed))
+                .isEqualTo("1 agent(s) did not answer (each agent's own record says whether it made the change)");
         // An agent that answered an activate with nothing matched (a client asked for windows-server): ctl exits 1
         // for it, and the hub's record of the routed change said ok.
         JsonObject nothingMatched = new JsonObject()

@@ -12,8 +12,8 @@ import org.kmsagent.agent.bus.audit.AuditTrail;
 
 /**
  * Changes a hub routes to this agent are admin actions on it too, though they do not come through its bridge: each
- * is recorded with the hub it came from and the hub's client that asked ({@code requestedBy}, e.g.
- * {@code ops@hub:10.0.0.5:7443}). Queries are not recorded (docs/audit.md).
+ * is recorded with the hub's client that asked at the hub it asked ({@code ops@hub:hub-b}, as that hub's own record
+ * names itself), the hub it came through as the source. Queries are not recorded (docs/audit.md).
  */
 final class AuditedCommands implements CommandHandler {
     private final CommandHandler inner;
@@ -30,17 +30,16 @@ final class AuditedCommands implements CommandHandler {
     }
 
     @Override
-    public Future<JsonObject> handle(String address, JsonObject body, String requestedBy) {
+    public Future<JsonObject> handle(String address, JsonObject body, Asker asker) {
         Future<JsonObject> result = inner.handle(address, body);
         if (!BusAddresses.CHANGES.contains(address)) {
             return result;
         }
         String at = hub.get() == null ? "?" : hub.get();
-        String actor = (requestedBy == null
-                        ? ""
-                        : AuditTargets.of(new JsonObject().put("n", requestedBy))
-                                        .getString("n") + "@")
-                + "hub:" + at;
+        // The asking hub's name as that hub records it: relayed by another hub, the change still names where it was
+        // asked. A hub that sent no name is named by the address this agent reached it at.
+        String askedAt = asker == null || asker.hub() == null ? at : shown(asker.hub());
+        String actor = (asker == null || asker.client() == null ? "" : shown(asker.client()) + "@") + "hub:" + askedAt;
         String source = at.lastIndexOf(':') > 0 ? at.substring(0, at.lastIndexOf(':')) : at;
         return result.andThen(ar -> {
             String outcome = AuditRecord.OK;
@@ -62,5 +61,10 @@ final class AuditedCommands implements CommandHandler {
     @Override
     public Future<JsonObject> handle(String address, JsonObject body) {
         return handle(address, body, null);
+    }
+
+    /** A name the hub sent, bounded and printable as any audited value. */
+    private static String shown(String name) {
+        return AuditTargets.of(new JsonObject().put("n", name)).getString("n");
     }
 }

@@ -15,10 +15,16 @@ public interface CommandHandler {
     Future<JsonObject> handle(String address, JsonObject body);
 
     /**
-     * {@link #handle(String, JsonObject)}, knowing who asked the hub ({@code requestedBy}: the hub's client's token
-     * name, or null), for the audit log.
+     * {@link #handle(String, JsonObject)}, knowing who asked ({@code asker}), for the audit log.
      */
-    default Future<JsonObject> handle(String address, JsonObject body, String requestedBy) {
+    default Future<JsonObject> handle(String address, JsonObject body, Asker asker) {
         return handle(address, body);
     }
+
+    /**
+     * Who asked a routed change: the hub's client ({@code client}, its token name) at the hub it asked ({@code hub},
+     * that hub's name in the fleet view, which a change asked at one hub and relayed by another still names). Either
+     * may be null: a hub of an earlier version sends neither name.
+     */
+    record Asker(String client, String hub) {}
 }

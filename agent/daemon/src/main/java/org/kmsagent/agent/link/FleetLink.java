@@ -534,7 +534,12 @@ public final class FleetLink {
         JsonObject body = cmd.getValue("body") instanceof JsonObject b ? b : new JsonObject();
         Future<JsonObject> result;
         try {
-            result = commands.handle(address, body, cmd.getValue("requestedBy") instanceof String by ? by : null);
+            result = commands.handle(
+                    address,
+                    body,
+                    new CommandHandler.Asker(
+                            cmd.getValue("requestedBy") instanceof String by ? by : null,
+                            cmd.getValue("askedAt") instanceof String hub ? hub : null));
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }

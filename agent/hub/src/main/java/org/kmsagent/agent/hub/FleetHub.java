@@ -92,7 +92,7 @@ public final class FleetHub extends VerticleBase {
         return Future.all(FleetMaps.open(vertx).onSuccess(m -> maps = m), audit.start(vertx))
                 .compose(v -> {
                     views = new FleetViews(maps, audit, clock);
-                    router = new FleetRouter(vertx, maps, clock, instance);
+                    router = new FleetRouter(vertx, maps, clock, instance, hubName);
                     SameProcessJson.registerOn(vertx.eventBus());
                     local(FleetAddresses.REGISTER, this::register);
                     local(FleetAddresses.HEARTBEAT, this::heartbeat);

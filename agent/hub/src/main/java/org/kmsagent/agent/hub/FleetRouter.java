@@ -42,14 +42,17 @@ final class FleetRouter {
     private final Clock clock;
     /** This hub process, as the records of the agents connected to it name it ({@code hubInstance}). */
     private final String instance;
+    /** This hub's name in the fleet view: the agents' audit records of a change name the hub it was asked at. */
+    private final String hubName;
 
     private final String replyAddress;
     private final Map<String, FanOut> fanOuts = new HashMap<>();
     /** Fan-outs other hubs asked of this hub's agents, by request id: their answers go back in batches. */
     private final Map<String, RelayedAnswers> relayedAnswers = new HashMap<>();
 
-    FleetRouter(Vertx vertx, FleetMaps maps, Clock clock, String instance) {
+    FleetRouter(Vertx vertx, FleetMaps maps, Clock clock, String instance, String hubName) {
         this.vertx = vertx;
+        this.hubName = hubName;
         this.maps = maps;
         this.clock = clock;
         this.instance = instance;
@@ -84,7 +87,7 @@ final class FleetRouter {
                 .put("address", address)
                 .put("body", request);
         if (requestedBy != null) {
-            command.put("requestedBy", requestedBy);
+            command.put("requestedBy", requestedBy).put("askedAt", hubName);
         }
         if (target == null && !BusAddresses.CHANGES.contains(address)) {
             return queryAll(command, deadline, started);

@@ -16,7 +16,7 @@ import java.util.Locale;
 public final class ClosestNames {
     /** At most this many names are suggested: more would be a list to read, not a suggestion. */
     private static final int MAX_SUGGESTIONS = 3;
-    /** A name is close when at most this share of its letters must change (Levenshtein over the longer length). */
+    /** A name is close when at most this share of its letters must change (edits over the longer length). */
     private static final double MAX_SCORE = 0.4;
 
     private ClosestNames() {}
@@ -80,8 +80,11 @@ public final class ClosestNames {
         return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").strip();
     }
 
-    /** Levenshtein distance. */
+    /** Edits from one to the other: letters inserted, deleted, changed, or two neighbours swapped (each one edit). */
     private static int distance(String a, String b) {
+        // Three rows: two letters typed the wrong way round ("hbu" for hub) are one edit, not two, which in a short
+        // word was the difference between a suggestion and none.
+        int[] before = new int[b.length() + 1];
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
@@ -92,8 +95,12 @@ public final class ClosestNames {
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
                 cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    cur[j] = Math.min(cur[j], before[j - 2] + 1);
+                }
             }
-            int[] t = prev;
+            int[] t = before;
+            before = prev;
             prev = cur;
             cur = t;
         }

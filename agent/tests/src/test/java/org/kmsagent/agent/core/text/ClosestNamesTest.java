@@ -71,5 +71,7 @@ class ClosestNamesTest {
         assertThat(ClosestNames.closest("statsu", List.of("status", "simulate")))
                 .containsExactly("status");
         assertThat(ClosestNames.closest("--jsn", List.of("--json"))).containsExactly("--json");
+        // Two letters the wrong way round are one slip: 'kms-agent hbu' had no suggestion.
+        assertThat(ClosestNames.closest("hbu", List.of("hub", "run", "gvlk"))).containsExactly("hub");
     }
 }

@@ -324,9 +324,22 @@ public final class AgentRecords {
 
     /** Whether the agent has been heard from within three heartbeats. */
     public static boolean connected(JsonObject r, Instant now) {
-        long hb = r.getLong("heartbeatSeconds", 10L);
         long last = lastSeenMs(r);
-        return last != NEVER && Math.floorDiv(now.toEpochMilli() - last, 1000L) < 3 * hb;
+        return last != NEVER && Math.floorDiv(now.toEpochMilli() - last, 1000L) < connectedSeconds(r);
+    }
+
+    /**
+     * Why a connected agent counts as one, for an operator who stopped it: {@code heard from 3 s ago, and counted as
+     * connected until three heartbeats (30 s) pass unheard}.
+     */
+    static String whyConnected(JsonObject r, Instant now) {
+        return "heard from " + Math.max(0, Math.floorDiv(now.toEpochMilli() - lastSeenMs(r), 1000L))
+                + " s ago, and counted as connected until three heartbeats (" + connectedSeconds(r)
+                + " s) pass unheard";
+    }
+
+    private static long connectedSeconds(JsonObject r) {
+        return 3 * r.getLong("heartbeatSeconds", 10L);
     }
 
     /** When the agent was last heard from, in epoch milliseconds ({@link #NEVER} if the record does not say). */

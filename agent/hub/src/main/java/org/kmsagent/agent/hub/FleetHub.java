@@ -270,17 +270,19 @@ public final class FleetHub extends VerticleBase {
                         return Future.failedFuture(ControlException.notFound("no agent " + id + " in the fleet"));
                     }
                     return maps.presenceOf(id)
-                            .compose(
-                                    presence -> AgentRecords.connected(AgentRecords.withPresence(record, presence), now)
+                            .map(presence -> AgentRecords.withPresence(record, presence))
+                            .compose(heard -> (AgentRecords.connected(heard, now)
                                             // Heard from lately, but revoked: its connections are closed and it cannot
                                             // register again, so it is forgotten now, not three heartbeats later.
                                             ? AgentCredentials.revoked(vertx, id)
                                             : Future.succeededFuture(true))
-                            .compose(mayForget -> {
-                                if (!mayForget) {
+                                    .map(mayForget -> mayForget ? null : AgentRecords.whyConnected(heard, now)))
+                            .compose(connected -> {
+                                if (connected != null) {
+                                    // A service stopped a moment ago is still heard from: say when it no longer is.
                                     return Future.failedFuture(ControlException.conflict("agent " + id
-                                            + " is connected: stop its service (or revoke it: ctl fleet revoke)"
-                                            + " before forgetting it"));
+                                            + " is connected: " + connected + "; stop its service and forget it"
+                                            + " after that, or revoke it first (ctl fleet revoke)"));
                                 }
                                 return Future.all(
                                                 maps.forget(id, record.getLong("historyCount", 0L)),

@@ -44,7 +44,12 @@ class FleetForgetTest extends HubOnMovableClock {
         // Still connected (heard from within three heartbeats): refused, as it would register again at once.
         CliRun tooSoon = agents.ctl(LocalHub.OPS_TOKEN, "fleet", "forget", "pc-old");
         assertThat(tooSoon.exitCode()).isEqualTo(1);
-        assertThat(tooSoon.err()).contains("agent pc-old is connected", "(code 409)");
+        assertThat(tooSoon.err())
+                .contains(
+                        // The fixture's agents beat every 60 s.
+                        "agent pc-old is connected: heard from 0 s ago, and counted as connected until three"
+                                + " heartbeats (180 s) pass unheard; stop its service and forget it after that",
+                        "(code 409)");
 
         clock.advance(Duration.ofDays(200));
         // A read token may look, not forget.

@@ -3,6 +3,9 @@ package org.kmsagent.agent.plugin;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +40,8 @@ import org.pf4j.DefaultVersionManager;
 import org.pf4j.ExtensionFinder;
 import org.pf4j.JarPluginManager;
 import org.pf4j.LegacyExtensionFinder;
+import org.pf4j.Plugin;
+import org.pf4j.PluginFactory;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
@@ -128,6 +133,11 @@ public final class PluginHost implements AutoCloseable {
                 addPluginStateListener((PluginStateListener) finder);
                 return finder;
             }
+
+            @Override
+            protected PluginFactory createPluginFactory() {
+                return new PluginClassFactory();
+            }
         };
         jars.setSystemVersion(API_VERSION);
         this.manager = jars;
@@ -152,6 +162,63 @@ public final class PluginHost implements AutoCloseable {
         @Override
         public Map<String, Set<String>> readClasspathStorages() {
             return Map.of();
+        }
+    }
+
+    /**
+     * Creates each plugin's {@code Plugin-Class} instance (PF4J asks for it, through {@link PluginWrapper#getPlugin()},
+     * when the plugin starts), failing with the reason where PF4J's own factory logs a stack trace on standard error
+     * of every command and returns null, on which PF4J then fails with a NullPointerException of its own. As PF4J's:
+     * the class from the plugin's loader, a public constructor taking the {@link PluginWrapper} (deprecated in PF4J,
+     * still used) or else none.
+     */
+    private static final class PluginClassFactory implements PluginFactory {
+        @Override
+        public Plugin create(PluginWrapper wrapper) {
+            String name = wrapper.getDescriptor().getPluginClass();
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, wrapper.getPluginClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new PluginNotCreated("Plugin-Class " + BoundedInput.shown(name) + " is not in the jar");
+            } catch (LinkageError e) {
+                throw new PluginNotCreated(name + " could not be created: " + reason(e));
+            }
+            int modifiers = type.getModifiers();
+            if (!Plugin.class.isAssignableFrom(type) || Modifier.isAbstract(modifiers)) {
+                throw new PluginNotCreated("Plugin-Class " + name
+                        + (Plugin.class.isAssignableFrom(type) ? " is abstract" : " does not extend org.pf4j.Plugin")
+                        + " (name the plugin's own subclass of it, or leave Plugin-Class out)");
+            }
+            try {
+                Constructor<?> constructor;
+                Object[] arguments;
+                try {
+                    constructor = type.getConstructor(PluginWrapper.class);
+                    arguments = new Object[] {wrapper};
+                } catch (NoSuchMethodException noWrapper) {
+                    constructor = type.getConstructor();
+                    arguments = new Object[0];
+                }
+                return (Plugin) constructor.newInstance(arguments);
+            } catch (NoSuchMethodException e) {
+                throw new PluginNotCreated(
+                        name + " could not be created: it has no public constructor without parameters");
+            } catch (InvocationTargetException e) {
+                // What the constructor threw, not the reflection's wrapper around it.
+                throw new PluginNotCreated(name + " could not be created: " + reason(e.getCause()));
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                throw new PluginNotCreated(name + " could not be created: " + reason(e));
+            }
+        }
+    }
+
+    /** A plugin's {@code Plugin-Class} could not be created; the message is the reason, as a refusal gives it. */
+    private static final class PluginNotCreated extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PluginNotCreated(String reason) {
+            super(reason, null, false, false);
         }
     }
 
@@ -425,12 +492,13 @@ public final class PluginHost implements AutoCloseable {
             throw new CatalogException("requires plugin API "
                     + wrapper.getDescriptor().getRequires() + " but this agent offers " + API_VERSION);
         }
-        // PF4J would log a stack trace for a missing class, then fail with a NullPointerException of its own.
         String pluginClass = wrapper.getDescriptor().getPluginClass();
         try {
-            Class.forName(pluginClass, false, wrapper.getPluginClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new CatalogException("Plugin-Class " + BoundedInput.shown(pluginClass) + " is not in the jar");
+            // Created here, by PluginClassFactory, so that a Plugin-Class that cannot be is refused with its reason;
+            // startPlugin then starts this instance.
+            wrapper.getPlugin();
+        } catch (PluginNotCreated e) {
+            throw new CatalogException(e.getMessage());
         }
         PluginState state;
         try {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.PluginJars;
 import org.kmsagent.agent.plugin.fixture.ThrowingFamily;
+import org.kmsagent.agent.plugin.fixture.ThrowingPlugin;
 
 /**
  * A plugin jar that does not load is told once on standard error, as the {@code warning: plugin not loaded} line,
@@ -67,5 +68,30 @@ class PluginProblemsOnceTest {
                                 + " could not be created: IllegalStateException: boom in constructor",
                         "warning: acme.zip: not a plugin jar; plugins load from .jar files only");
         assertThat(run.err()).doesNotContain("Exception\n", "\tat ", "org.pf4j", "README");
+    }
+
+    @Test
+    void productsTellsAPluginClassWhoseConstructorThrowsInOneLineWithoutAStackTrace() throws Exception {
+        // PF4J's ERROR line and the constructor's stack trace came first, then the warning blamed start() with PF4J's
+        // own NullPointerException.
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.write(
+                plugins.resolve("acme-suite-1.0.0.jar"),
+                Map.of(
+                        "Plugin-Id",
+                        "acme-suite",
+                        "Plugin-Version",
+                        "1.0.0",
+                        "Plugin-Class",
+                        ThrowingPlugin.class.getName()),
+                Map.of(PluginJars.classFile(ThrowingPlugin.class), PluginJars.classBytes(ThrowingPlugin.class)));
+
+        KmsAgentProcess run = KmsAgentProcess.run(dir, List.of("--plugins-dir", plugins.toString(), "products"));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err().lines().filter(l -> !l.isBlank()))
+                .containsExactly("warning: plugin not loaded: acme-suite-1.0.0.jar (plugin acme-suite): "
+                        + ThrowingPlugin.class.getName() + " could not be created: IllegalStateException: boom in"
+                        + " constructor");
     }
 }

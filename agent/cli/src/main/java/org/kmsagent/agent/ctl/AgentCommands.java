@@ -368,6 +368,12 @@ final class AgentCommands {
                             p.getString("failure"));
                 });
                 t.print(out);
+                // A .zip or a folder in the plugins folder: told under the plugins, as no plugin of its own (none
+                // failed).
+                reply.getJsonArray("skipped", new JsonArray()).forEach(o -> {
+                    JsonObject s = (JsonObject) o;
+                    out.println("skipped: " + s.getString("file") + ": " + s.getString("reason"));
+                });
             });
         }
 

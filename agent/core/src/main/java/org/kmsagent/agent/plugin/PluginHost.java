@@ -79,7 +79,7 @@ public final class PluginHost implements AutoCloseable {
     private final BundledFamilies bundled;
     private final Map<Path, FileTime> scanned = new HashMap<>();
     private final Map<Path, PluginProblem> problems = new HashMap<>();
-    private final Map<Path, String> skipped = new TreeMap<>();
+    private final Map<Path, SkippedFile> skipped = new TreeMap<>();
     private final Map<String, Path> loadedFrom = new HashMap<>();
     /** Jars whose load passed the deadline and has not returned yet, by the plugin id they declare. */
     private final Map<String, Path> overdue = new HashMap<>();
@@ -234,10 +234,9 @@ public final class PluginHost implements AutoCloseable {
 
     /**
      * The entries of the plugins folder, at the last scan, that look meant as plugins but are no jar (a .zip, a
-     * folder), each as {@code <name>: <why>}, ordered by name. Not {@link #problems()}: no plugin failed. Other
-     * files (a README) are not named.
+     * folder), ordered by name. Not {@link #problems()}: no plugin failed. Other files (a README) are not named.
      */
-    public synchronized List<String> skipped() {
+    public synchronized List<SkippedFile> skipped() {
         return List.copyOf(skipped.values());
     }
 
@@ -262,7 +261,7 @@ public final class PluginHost implements AutoCloseable {
             return admitted;
         }
         List<Path> sorted = new ArrayList<>();
-        Map<Path, String> notLoaded = new TreeMap<>();
+        Map<Path, SkippedFile> notLoaded = new TreeMap<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path p : (Iterable<Path>) files.sorted()::iterator) {
                 // .jar in any case: Windows file names are, and PF4J loads ACME.JAR as well.
@@ -272,13 +271,15 @@ public final class PluginHost implements AutoCloseable {
                     if (!name.startsWith(".")) { // a tool's own (.git), not meant as a plugin
                         notLoaded.put(
                                 p,
-                                name + ": " + A_FOLDER + "; plugins load from the .jar files directly in"
-                                        + " the plugins folder");
+                                new SkippedFile(
+                                        p,
+                                        A_FOLDER
+                                                + "; plugins load from the .jar files directly in the plugins folder"));
                     }
                 } else if (lower.endsWith(".jar")) {
                     sorted.add(p);
                 } else if (lower.endsWith(".zip")) {
-                    notLoaded.put(p, name + ": not a plugin jar; plugins load from .jar files only");
+                    notLoaded.put(p, new SkippedFile(p, "not a plugin jar; plugins load from .jar files only"));
                 }
             }
         } catch (IOException e) {
@@ -290,7 +291,7 @@ public final class PluginHost implements AutoCloseable {
         // (a download, a backup) costs no family, and paging someone for it would teach them to ignore that alert.
         notLoaded.forEach((p, why) -> {
             if (problemReport == ProblemReport.LOG && !why.equals(skipped.get(p))) {
-                log.warn("plugins folder {}: {}", directory, why);
+                log.warn("plugins folder {}: {}", directory, why.message());
             }
         });
         skipped.clear();

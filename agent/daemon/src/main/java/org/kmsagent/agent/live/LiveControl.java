@@ -18,6 +18,7 @@ import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.agent.bus.view.SkippedFileView;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.daemon.AgentState;
 import org.kmsagent.agent.host.GenuineHostView;
@@ -251,6 +252,13 @@ final class LiveControl implements AgentControl {
                     p.pluginId().orElse(p.jar().getFileName().toString()), null, "FAILED", List.of(), p.message()));
         }
         return out;
+    }
+
+    @Override
+    public List<SkippedFileView> skippedPluginFiles() {
+        return machine.onMachine(() -> pluginHost().skipped().stream()
+                .map(s -> new SkippedFileView(s.name(), s.reason()))
+                .toList());
     }
 
     @Override

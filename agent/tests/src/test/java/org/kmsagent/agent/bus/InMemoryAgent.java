@@ -16,6 +16,7 @@ import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.agent.bus.view.SkippedFileView;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
 
@@ -207,6 +208,11 @@ public final class InMemoryAgent implements AgentControl {
     @Override
     public synchronized List<PluginView> plugins() {
         return List.copyOf(plugins.values());
+    }
+
+    @Override
+    public synchronized List<SkippedFileView> skippedPluginFiles() {
+        return List.of();
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.kmsagent.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +70,15 @@ class PluginProblemsOnceTest {
                                 + " could not be created: IllegalStateException: boom in constructor",
                         "warning: acme.zip: not a plugin jar; plugins load from .jar files only");
         assertThat(run.err()).doesNotContain("Exception\n", "\tat ", "org.pf4j", "README");
+        // The JSON a script reads: the zip under "skipped" (it was in no part of it), and no failed plugin.
+        JsonObject json = new JsonObject(run.out());
+        assertThat(json.getJsonArray("problems"))
+                .singleElement()
+                .satisfies(p -> assertThat(((JsonObject) p).getString("jar")).isEqualTo("acme.jar"));
+        assertThat(json.getJsonArray("skipped", new JsonArray()))
+                .containsExactly(new JsonObject()
+                        .put("file", "acme.zip")
+                        .put("reason", "not a plugin jar; plugins load from .jar files only"));
     }
 
     @Test

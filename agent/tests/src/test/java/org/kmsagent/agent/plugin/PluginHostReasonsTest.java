@@ -205,6 +205,7 @@ class PluginHostReasonsTest {
         host().rescan();
 
         assertThat(host.skipped())
+                .extracting(SkippedFile::message)
                 .containsExactly(
                         "acme: a folder, not a plugin jar; plugins load from the .jar files directly in the plugins"
                                 + " folder",

@@ -35,6 +35,7 @@ import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.agent.bus.view.SkippedFileView;
 import org.kmsagent.agent.config.BridgeConfig;
 import org.kmsagent.agent.config.Role;
 import org.kmsagent.agent.config.TlsConfig;
@@ -250,6 +251,11 @@ public final class BridgeBenchmark implements Benchmark {
 
         @Override
         public List<PluginView> plugins() {
+            return List.of();
+        }
+
+        @Override
+        public List<SkippedFileView> skippedPluginFiles() {
             return List.of();
         }
 

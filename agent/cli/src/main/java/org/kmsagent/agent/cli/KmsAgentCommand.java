@@ -24,6 +24,7 @@ import org.kmsagent.agent.core.Subcommands;
 import org.kmsagent.agent.core.text.ClosestNames;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginHostModule;
+import org.kmsagent.agent.plugin.SkippedFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -147,7 +148,10 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         host.problems().stream()
                 .filter(p -> warned.add(p.message()))
                 .forEach(p -> err.println("warning: plugin not loaded: " + p.message()));
-        host.skipped().stream().filter(warned::add).forEach(s -> err.println("warning: " + s));
+        host.skipped().stream()
+                .map(SkippedFile::message)
+                .filter(warned::add)
+                .forEach(s -> err.println("warning: " + s));
         // The configuration's own warnings (a misspelt KMSAGENT_ variable), as run's banner says them: a status or
         // doctor taken to check a change would otherwise show the default where the administrator meant a value.
         config.warnings().stream().filter(warned::add).forEach(w -> err.println("warning: " + w));

@@ -49,7 +49,8 @@ final class ProductsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        // Each plugin that failed is printed by loadPlugins(), and listed under "problems" with --json.
+        // Each plugin that failed is printed by loadPlugins(), and listed under "problems" with --json; each .zip or
+        // folder not loaded, under "skipped".
         config.applyTo(root);
         try (PluginLease plugins = root.loadPlugins()) {
             PluginHost host = plugins.host();
@@ -81,6 +82,17 @@ final class ProductsCommand implements Callable<Integer> {
                                 m.put("jar", p.jar().getFileName().toString());
                                 m.put("pluginId", p.pluginId().orElse(null));
                                 m.put("reason", p.reason());
+                                return m;
+                            })
+                            .toList());
+            // A .zip or a folder beside the jars: told, as on standard error, but no plugin failed (not a problem).
+            doc.put(
+                    "skipped",
+                    host.skipped().stream()
+                            .map(s -> {
+                                Map<String, Object> m = new LinkedHashMap<>();
+                                m.put("file", s.name());
+                                m.put("reason", s.reason());
                                 return m;
                             })
                             .toList());

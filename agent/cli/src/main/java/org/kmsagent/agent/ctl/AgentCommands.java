@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.bus.BusAddresses;
@@ -352,7 +354,9 @@ final class AgentCommands {
             return request(address, body, (reply, out) -> {
                 JsonArray list =
                         reply.containsKey("plugins") ? reply.getJsonArray("plugins") : new JsonArray().add(reply);
-                Table t = new Table("ID", "VERSION", "STATE", "FAMILIES", "FAILURE");
+                // One row per plugin id (the agent's list has one): a loaded plugin's NOTE names the jars of its id
+                // that did not load; a FAILED one's is its failure, then the others'.
+                Table t = new Table("ID", "VERSION", "STATE", "FAMILIES", "NOTE");
                 list.forEach(o -> {
                     JsonObject p = (JsonObject) o;
                     JsonArray fams = p.getJsonArray("families", new JsonArray());
@@ -365,10 +369,26 @@ final class AgentCommands {
                                     : String.join(
                                             ",",
                                             fams.stream().map(String::valueOf).toList()),
-                            p.getString("failure"));
+                            noteCell(p));
                 });
                 t.print(out);
+                // A .zip or a folder in the plugins folder: told under the plugins, as no plugin of its own (none
+                // failed).
+                reply.getJsonArray("skipped", new JsonArray()).forEach(o -> {
+                    JsonObject s = (JsonObject) o;
+                    out.println("skipped: " + s.getString("file") + ": " + s.getString("reason"));
+                });
             });
+        }
+
+        /** A plugin's NOTE cell: its failure and its notes, in that order, or null for none. */
+        private static String noteCell(JsonObject plugin) {
+            List<String> parts = new ArrayList<>();
+            if (plugin.getString("failure") != null) {
+                parts.add(plugin.getString("failure"));
+            }
+            plugin.getJsonArray("notes", new JsonArray()).forEach(n -> parts.add(String.valueOf(n)));
+            return parts.isEmpty() ? null : String.join("; ", parts);
         }
 
         /**

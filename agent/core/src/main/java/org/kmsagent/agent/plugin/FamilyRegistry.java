@@ -58,6 +58,24 @@ public final class FamilyRegistry {
         return "no loaded family '" + BoundedInput.shown(id) + "' (loaded: " + ids(loaded) + ")";
     }
 
+    /**
+     * As {@link #notLoaded(String, List)}, for a command that has printed the plugins that failed to load above
+     * ({@code warning: plugin not loaded: ...}): a family whose plugin is among {@code failed} is said to be so, {@code
+     * family 'x' is not loaded: its plugin failed to load (see above: x-1.0.0.jar: <reason>)}, not as if no plugin
+     * provided it; one that is simply absent, as {@link #notLoaded(String, List)} says it.
+     */
+    public static String notLoaded(String id, List<LoadedFamily> loaded, List<PluginProblem> failed) {
+        List<String> jars = failed.stream()
+                .filter(p -> p.pluginId().filter(id::equals).isPresent())
+                .map(p -> p.jar().getFileName() + ": " + p.reason())
+                .toList();
+        if (jars.isEmpty()) {
+            return notLoaded(id, loaded);
+        }
+        return "family '" + BoundedInput.shown(id) + "' is not loaded: its plugin failed to load (see above: "
+                + String.join("; ", jars) + ")";
+    }
+
     /** The families' ids as a refusal lists them, {@code office2010, office2013, ...}, or {@code none}. */
     public static String ids(List<LoadedFamily> loaded) {
         return loaded.isEmpty() ? "none" : loaded.stream().map(LoadedFamily::id).collect(Collectors.joining(", "));

@@ -3,6 +3,9 @@ package org.kmsagent.agent.plugin;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +40,8 @@ import org.pf4j.DefaultVersionManager;
 import org.pf4j.ExtensionFinder;
 import org.pf4j.JarPluginManager;
 import org.pf4j.LegacyExtensionFinder;
+import org.pf4j.Plugin;
+import org.pf4j.PluginFactory;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
@@ -74,7 +79,7 @@ public final class PluginHost implements AutoCloseable {
     private final BundledFamilies bundled;
     private final Map<Path, FileTime> scanned = new HashMap<>();
     private final Map<Path, PluginProblem> problems = new HashMap<>();
-    private final Map<Path, String> skipped = new TreeMap<>();
+    private final Map<Path, SkippedFile> skipped = new TreeMap<>();
     private final Map<String, Path> loadedFrom = new HashMap<>();
     /** Jars whose load passed the deadline and has not returned yet, by the plugin id they declare. */
     private final Map<String, Path> overdue = new HashMap<>();
@@ -128,6 +133,11 @@ public final class PluginHost implements AutoCloseable {
                 addPluginStateListener((PluginStateListener) finder);
                 return finder;
             }
+
+            @Override
+            protected PluginFactory createPluginFactory() {
+                return new PluginClassFactory();
+            }
         };
         jars.setSystemVersion(API_VERSION);
         this.manager = jars;
@@ -155,6 +165,63 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates each plugin's {@code Plugin-Class} instance (PF4J asks for it, through {@link PluginWrapper#getPlugin()},
+     * when the plugin starts), failing with the reason where PF4J's own factory logs a stack trace on standard error
+     * of every command and returns null, on which PF4J then fails with a NullPointerException of its own. As PF4J's:
+     * the class from the plugin's loader, a public constructor taking the {@link PluginWrapper} (deprecated in PF4J,
+     * still used) or else none.
+     */
+    private static final class PluginClassFactory implements PluginFactory {
+        @Override
+        public Plugin create(PluginWrapper wrapper) {
+            String name = wrapper.getDescriptor().getPluginClass();
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, wrapper.getPluginClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new PluginNotCreated("Plugin-Class " + BoundedInput.shown(name) + " is not in the jar");
+            } catch (LinkageError e) {
+                throw new PluginNotCreated(name + " could not be created: " + reason(e));
+            }
+            int modifiers = type.getModifiers();
+            if (!Plugin.class.isAssignableFrom(type) || Modifier.isAbstract(modifiers)) {
+                throw new PluginNotCreated("Plugin-Class " + name
+                        + (Plugin.class.isAssignableFrom(type) ? " is abstract" : " does not extend org.pf4j.Plugin")
+                        + " (name the plugin's own subclass of it, or leave Plugin-Class out)");
+            }
+            try {
+                Constructor<?> constructor;
+                Object[] arguments;
+                try {
+                    constructor = type.getConstructor(PluginWrapper.class);
+                    arguments = new Object[] {wrapper};
+                } catch (NoSuchMethodException noWrapper) {
+                    constructor = type.getConstructor();
+                    arguments = new Object[0];
+                }
+                return (Plugin) constructor.newInstance(arguments);
+            } catch (NoSuchMethodException e) {
+                throw new PluginNotCreated(
+                        name + " could not be created: it has no public constructor without parameters");
+            } catch (InvocationTargetException e) {
+                // What the constructor threw, not the reflection's wrapper around it.
+                throw new PluginNotCreated(name + " could not be created: " + reason(e.getCause()));
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                throw new PluginNotCreated(name + " could not be created: " + reason(e));
+            }
+        }
+    }
+
+    /** A plugin's {@code Plugin-Class} could not be created; the message is the reason, as a refusal gives it. */
+    private static final class PluginNotCreated extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PluginNotCreated(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
     /** What the host checks of a jar's signatures before loading it. */
     public PluginSignatures signatures() {
         return signatures;
@@ -167,10 +234,9 @@ public final class PluginHost implements AutoCloseable {
 
     /**
      * The entries of the plugins folder, at the last scan, that look meant as plugins but are no jar (a .zip, a
-     * folder), each as {@code <name>: <why>}, ordered by name. Not {@link #problems()}: no plugin failed. Other
-     * files (a README) are not named.
+     * folder), ordered by name. Not {@link #problems()}: no plugin failed. Other files (a README) are not named.
      */
-    public synchronized List<String> skipped() {
+    public synchronized List<SkippedFile> skipped() {
         return List.copyOf(skipped.values());
     }
 
@@ -195,7 +261,7 @@ public final class PluginHost implements AutoCloseable {
             return admitted;
         }
         List<Path> sorted = new ArrayList<>();
-        Map<Path, String> notLoaded = new TreeMap<>();
+        Map<Path, SkippedFile> notLoaded = new TreeMap<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path p : (Iterable<Path>) files.sorted()::iterator) {
                 // .jar in any case: Windows file names are, and PF4J loads ACME.JAR as well.
@@ -205,13 +271,15 @@ public final class PluginHost implements AutoCloseable {
                     if (!name.startsWith(".")) { // a tool's own (.git), not meant as a plugin
                         notLoaded.put(
                                 p,
-                                name + ": " + A_FOLDER + "; plugins load from the .jar files directly in"
-                                        + " the plugins folder");
+                                new SkippedFile(
+                                        p,
+                                        A_FOLDER
+                                                + "; plugins load from the .jar files directly in the plugins folder"));
                     }
                 } else if (lower.endsWith(".jar")) {
                     sorted.add(p);
                 } else if (lower.endsWith(".zip")) {
-                    notLoaded.put(p, name + ": not a plugin jar; plugins load from .jar files only");
+                    notLoaded.put(p, new SkippedFile(p, "not a plugin jar; plugins load from .jar files only"));
                 }
             }
         } catch (IOException e) {
@@ -223,7 +291,7 @@ public final class PluginHost implements AutoCloseable {
         // (a download, a backup) costs no family, and paging someone for it would teach them to ignore that alert.
         notLoaded.forEach((p, why) -> {
             if (problemReport == ProblemReport.LOG && !why.equals(skipped.get(p))) {
-                log.warn("plugins folder {}: {}", directory, why);
+                log.warn("plugins folder {}: {}", directory, why.message());
             }
         });
         skipped.clear();
@@ -425,12 +493,13 @@ public final class PluginHost implements AutoCloseable {
             throw new CatalogException("requires plugin API "
                     + wrapper.getDescriptor().getRequires() + " but this agent offers " + API_VERSION);
         }
-        // PF4J would log a stack trace for a missing class, then fail with a NullPointerException of its own.
         String pluginClass = wrapper.getDescriptor().getPluginClass();
         try {
-            Class.forName(pluginClass, false, wrapper.getPluginClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new CatalogException("Plugin-Class " + BoundedInput.shown(pluginClass) + " is not in the jar");
+            // Created here, by PluginClassFactory, so that a Plugin-Class that cannot be is refused with its reason;
+            // startPlugin then starts this instance.
+            wrapper.getPlugin();
+        } catch (PluginNotCreated e) {
+            throw new CatalogException(e.getMessage());
         }
         PluginState state;
         try {

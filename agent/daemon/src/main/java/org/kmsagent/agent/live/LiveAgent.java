@@ -20,6 +20,7 @@ import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.LicensingCallsView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.agent.bus.view.SkippedFileView;
 import org.kmsagent.agent.config.PluginsDirSetting;
 import org.kmsagent.agent.daemon.DaemonBanner;
 import org.kmsagent.agent.daemon.DaemonContext;
@@ -28,6 +29,7 @@ import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.agent.plugin.PluginProblem;
 import org.kmsagent.agent.plugin.PluginSignatures;
+import org.kmsagent.agent.plugin.SkippedFile;
 import org.kmsagent.agent.renewal.RenewalEvent;
 import org.kmsagent.agent.renewal.RenewalLoop;
 import org.kmsagent.api.KmsEndpoint;
@@ -155,8 +157,8 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         for (PluginProblem p : plugins.problems()) {
             banner.add("kms-agent: plugin not loaded: " + p.message());
         }
-        for (String skipped : plugins.skipped()) {
-            banner.add("kms-agent: " + skipped);
+        for (SkippedFile skipped : plugins.skipped()) {
+            banner.add("kms-agent: " + skipped.message());
         }
         if (ids.isEmpty()) {
             // The agent runs, and keeps nothing activated: said once here and in the log, not only as "0 loaded".
@@ -278,6 +280,11 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
     @Override
     public List<PluginView> plugins() {
         return control.plugins();
+    }
+
+    @Override
+    public List<SkippedFileView> skippedPluginFiles() {
+        return control.skippedPluginFiles();
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.agent.bus.view.SkippedFileView;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.daemon.AgentState;
 import org.kmsagent.agent.host.GenuineHostView;
@@ -241,16 +242,53 @@ final class LiveControl implements AgentControl {
         return machine.onMachine(this::pluginViews);
     }
 
+    /**
+     * One view per plugin id: a loaded plugin with the jars of its id that failed as its notes (a copy, or another
+     * version, refused while it serves: its products are renewed, so it is no FAILED entry, which the failures gauge
+     * and its critical alert count); a plugin id no jar of which loaded as FAILED, its first jar's failure the reason
+     * and the others' its notes. Two rows of one id read as two plugins, and the hub's versions of an agent took the
+     * failed row's (none).
+     */
     private List<PluginView> pluginViews() {
+        Map<String, List<PluginProblem>> failed = failedById();
         List<PluginView> out = new ArrayList<>();
         for (LoadedFamily f : pluginHost().registry().families()) {
-            out.add(new PluginView(f.pluginId(), f.pluginVersion(), "STARTED", List.of(f.id()), null));
+            out.add(loadedView(f, failed.remove(f.pluginId())));
         }
-        for (PluginProblem p : pluginHost().problems()) {
-            out.add(new PluginView(
-                    p.pluginId().orElse(p.jar().getFileName().toString()), null, "FAILED", List.of(), p.message()));
-        }
+        failed.forEach((id, jars) -> out.add(new PluginView(
+                id, null, "FAILED", List.of(), jars.get(0).message(), notes(jars.subList(1, jars.size())))));
         return out;
+    }
+
+    /** The problems of the plugin host by plugin id, in its order (by jar); one whose id is unknown by its jar's name. */
+    private Map<String, List<PluginProblem>> failedById() {
+        Map<String, List<PluginProblem>> failed = new LinkedHashMap<>();
+        for (PluginProblem p : pluginHost().problems()) {
+            failed.computeIfAbsent(p.pluginId().orElse(p.jar().getFileName().toString()), id -> new ArrayList<>())
+                    .add(p);
+        }
+        return failed;
+    }
+
+    private static PluginView loadedView(LoadedFamily f, List<PluginProblem> failed) {
+        return new PluginView(
+                f.pluginId(),
+                f.pluginVersion(),
+                "STARTED",
+                List.of(f.id()),
+                null,
+                failed == null ? List.of() : notes(failed));
+    }
+
+    private static List<String> notes(List<PluginProblem> failed) {
+        return failed.stream().map(p -> "not loaded: " + p.message()).toList();
+    }
+
+    @Override
+    public List<SkippedFileView> skippedPluginFiles() {
+        return machine.onMachine(() -> pluginHost().skipped().stream()
+                .map(s -> new SkippedFileView(s.name(), s.reason()))
+                .toList());
     }
 
     @Override
@@ -275,12 +313,7 @@ final class LiveControl implements AgentControl {
                         .orElse("not loaded");
                 throw ControlException.conflict(why);
             }
-            return new PluginView(
-                    f.get().pluginId(),
-                    f.get().pluginVersion(),
-                    "STARTED",
-                    List.of(f.get().id()),
-                    null);
+            return loadedView(f.get(), failedById().get(f.get().pluginId()));
         });
     }
 

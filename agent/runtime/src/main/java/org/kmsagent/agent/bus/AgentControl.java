@@ -9,6 +9,7 @@ import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.LicensingCallsView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.agent.bus.view.SkippedFileView;
 import org.kmsagent.agent.host.GenuineHostView;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
@@ -88,6 +89,12 @@ public interface AgentControl {
 
     /** The plugins known to the plugin host. */
     List<PluginView> plugins();
+
+    /**
+     * The entries of the plugins folder, at its last scan, that are no plugin jar (a {@code .zip}, a folder): told
+     * beside the plugins, never as failed ones.
+     */
+    List<SkippedFileView> skippedPluginFiles();
 
     /** Loads one plugin jar. */
     PluginView loadPlugin(Path jar);

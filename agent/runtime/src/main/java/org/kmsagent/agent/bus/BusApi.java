@@ -76,7 +76,9 @@ public final class BusApi {
         query(
                 BusAddresses.PLUGINS_LIST,
                 List.of(),
-                b -> new JsonObject().put("plugins", BusJson.array(control.plugins())));
+                b -> new JsonObject()
+                        .put("plugins", BusJson.array(control.plugins()))
+                        .put("skipped", BusJson.array(control.skippedPluginFiles())));
 
         change(BusAddresses.ACTIVATE, List.of("family"), b -> {
             var results = control.activate(b.text("family"));
@@ -152,7 +154,9 @@ public final class BusApi {
             return reply;
         });
         change(BusAddresses.PLUGINS_RESCAN, List.of(), b -> {
-            JsonObject reply = new JsonObject().put("plugins", BusJson.array(control.rescanPlugins()));
+            JsonObject reply = new JsonObject()
+                    .put("plugins", BusJson.array(control.rescanPlugins()))
+                    .put("skipped", BusJson.array(control.skippedPluginFiles()));
             events.publish(EventPublisher.PLUGINS_CHANGED, reply);
             return reply;
         });

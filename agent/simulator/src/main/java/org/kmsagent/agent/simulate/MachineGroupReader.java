@@ -43,9 +43,11 @@ final class MachineGroupReader {
     }
 
     private final List<LoadedFamily> families;
+    private final ScenarioFamilies known;
 
-    MachineGroupReader(List<LoadedFamily> families) {
-        this.families = List.copyOf(families);
+    MachineGroupReader(ScenarioFamilies known) {
+        this.known = known;
+        this.families = known.loaded();
     }
 
     /**
@@ -95,9 +97,9 @@ final class MachineGroupReader {
                         new FieldProblem(pf + ".family", "required (loaded: " + FamilyRegistry.ids(families) + ")"));
                 continue;
             }
-            Optional<LoadedFamily> fam = ScenarioFamilies.byId(families, p.family());
+            Optional<LoadedFamily> fam = known.byId(p.family());
             if (fam.isEmpty()) {
-                problems.add(ScenarioFamilies.unknown(pf + ".family", p.family(), families));
+                problems.add(known.unknown(pf + ".family", p.family()));
                 continue;
             }
             if (p.edition() == null) {

@@ -33,9 +33,11 @@ final class PresentReader {
     private static final Duration ROUNDING = Duration.ofHours(1);
 
     private final List<LoadedFamily> families;
+    private final ScenarioFamilies known;
 
-    PresentReader(List<LoadedFamily> families) {
-        this.families = families;
+    PresentReader(ScenarioFamilies known) {
+        this.known = known;
+        this.families = known.loaded();
     }
 
     Present read(
@@ -225,9 +227,9 @@ final class PresentReader {
         Optional<Instant> last = instant(at + ".lastRequest", c.lastRequest(), problems);
         Optional<LoadedFamily> family = Optional.empty();
         if (c.family() != null) {
-            family = ScenarioFamilies.byId(families, c.family());
+            family = known.byId(c.family());
             if (family.isEmpty()) {
-                problems.add(ScenarioFamilies.unknown(at + ".family", c.family(), families));
+                problems.add(known.unknown(at + ".family", c.family()));
                 return null;
             }
         } else if (c.skuId() != null) {

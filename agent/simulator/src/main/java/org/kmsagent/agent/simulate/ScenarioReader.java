@@ -18,6 +18,7 @@ import java.util.Set;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginProblem;
 import org.kmsagent.agent.renewal.MakFallbackPolicy;
 import org.kmsagent.agent.simulate.ScenarioFile.GroupFile;
 import org.kmsagent.agent.simulate.ScenarioFile.HostFile;
@@ -52,13 +53,23 @@ public final class ScenarioReader {
     static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
     private final List<LoadedFamily> families;
+    private final ScenarioFamilies known;
     private final HostPlanReader hostReader;
     private final MachineGroupReader groupReader;
 
     public ScenarioReader(List<LoadedFamily> families) {
-        this.families = List.copyOf(families);
+        this(families, List.of());
+    }
+
+    /**
+     * A reader of scenarios against {@code families}, where {@code failedPlugins} are the plugins that failed to load
+     * (printed above by the command): a scenario naming the family of one is told that its plugin failed.
+     */
+    public ScenarioReader(List<LoadedFamily> families, List<PluginProblem> failedPlugins) {
+        this.known = new ScenarioFamilies(families, failedPlugins);
+        this.families = known.loaded();
         this.hostReader = new HostPlanReader(this.families);
-        this.groupReader = new MachineGroupReader(this.families);
+        this.groupReader = new MachineGroupReader(known);
     }
 
     /** Reads and validates a scenario file. */
@@ -183,8 +194,8 @@ public final class ScenarioReader {
         if (f.makFallback() != null) {
             for (Map.Entry<String, MakFile> e : f.makFallback().entrySet()) {
                 String field = "makFallback." + e.getKey();
-                if (ScenarioFamilies.byId(families, e.getKey()).isEmpty()) {
-                    problems.add(ScenarioFamilies.unknown(BoundedInput.shown(field), e.getKey(), families));
+                if (known.byId(e.getKey()).isEmpty()) {
+                    problems.add(known.unknown(BoundedInput.shown(field), e.getKey()));
                     continue;
                 }
                 MakFile m = e.getValue();
@@ -223,7 +234,7 @@ public final class ScenarioReader {
                 faults(f.faults(), start, read == null ? null : read.document().tree(), problems);
         Present present = f.present() == null
                 ? Present.NONE
-                : new PresentReader(families).read(f.present(), start, hosts, groups, problems);
+                : new PresentReader(known).read(f.present(), start, hosts, groups, problems);
         if (!problems.isEmpty() || (read != null && !read.misfits().isEmpty())) {
             throw new ScenarioException(
                     source,

@@ -16,6 +16,7 @@ import org.kmsagent.agent.bus.view.HostSettingsView;
 import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.agent.bus.view.SkippedFileView;
 import org.kmsagent.api.KmsEndpoint;
 import org.kmsagent.api.ProductKey;
 
@@ -78,7 +79,7 @@ public final class InMemoryAgent implements AgentControl {
                         "b322da9c-a2e2-4058-9e4e-f59a6970bd69",
                         "YC7DK-G2NP3-2QQC3-J6H88-GVGXT"));
         for (String id : products.keySet()) {
-            plugins.put(id, new PluginView(id, "0.1.0", "STARTED", List.of(id), null));
+            plugins.put(id, new PluginView(id, "0.1.0", "STARTED", List.of(id), null, List.of()));
         }
     }
 
@@ -210,12 +211,17 @@ public final class InMemoryAgent implements AgentControl {
     }
 
     @Override
+    public synchronized List<SkippedFileView> skippedPluginFiles() {
+        return List.of();
+    }
+
+    @Override
     public synchronized PluginView loadPlugin(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw ControlException.notFound("no such plugin jar: " + jar);
         }
         String id = jar.getFileName().toString().replaceAll("(-plugin)?\\.jar$", "");
-        PluginView v = new PluginView(id, "0.1.0", "STARTED", List.of(id), null);
+        PluginView v = new PluginView(id, "0.1.0", "STARTED", List.of(id), null, List.of());
         plugins.put(id, v);
         changes++;
         return v;

@@ -20,6 +20,7 @@ import org.kmsagent.agent.bus.view.HostView;
 import org.kmsagent.agent.bus.view.LicensingCallsView;
 import org.kmsagent.agent.bus.view.PluginView;
 import org.kmsagent.agent.bus.view.ProductView;
+import org.kmsagent.agent.bus.view.SkippedFileView;
 import org.kmsagent.agent.host.GenuineHostView;
 
 /**
@@ -40,6 +41,7 @@ class MachineAgentRecordsTest {
                 HostView.class,
                 HostSettingsView.class,
                 PluginView.class,
+                SkippedFileView.class,
                 ActionResult.class,
                 LicensingCallsView.class,
                 GenuineHostView.class)) {

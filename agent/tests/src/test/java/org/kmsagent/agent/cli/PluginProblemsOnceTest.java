@@ -2,6 +2,8 @@ package org.kmsagent.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.PluginJars;
 import org.kmsagent.agent.plugin.fixture.ThrowingFamily;
+import org.kmsagent.agent.plugin.fixture.ThrowingPlugin;
 
 /**
  * A plugin jar that does not load is told once on standard error, as the {@code warning: plugin not loaded} line,
@@ -67,5 +70,39 @@ class PluginProblemsOnceTest {
                                 + " could not be created: IllegalStateException: boom in constructor",
                         "warning: acme.zip: not a plugin jar; plugins load from .jar files only");
         assertThat(run.err()).doesNotContain("Exception\n", "\tat ", "org.pf4j", "README");
+        // The JSON a script reads: the zip under "skipped" (it was in no part of it), and no failed plugin.
+        JsonObject json = new JsonObject(run.out());
+        assertThat(json.getJsonArray("problems"))
+                .singleElement()
+                .satisfies(p -> assertThat(((JsonObject) p).getString("jar")).isEqualTo("acme.jar"));
+        assertThat(json.getJsonArray("skipped", new JsonArray()))
+                .containsExactly(new JsonObject()
+                        .put("file", "acme.zip")
+                        .put("reason", "not a plugin jar; plugins load from .jar files only"));
+    }
+
+    @Test
+    void productsTellsAPluginClassWhoseConstructorThrowsInOneLineWithoutAStackTrace() throws Exception {
+        // PF4J's ERROR line and the constructor's stack trace came first, then the warning blamed start() with PF4J's
+        // own NullPointerException.
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.write(
+                plugins.resolve("acme-suite-1.0.0.jar"),
+                Map.of(
+                        "Plugin-Id",
+                        "acme-suite",
+                        "Plugin-Version",
+                        "1.0.0",
+                        "Plugin-Class",
+                        ThrowingPlugin.class.getName()),
+                Map.of(PluginJars.classFile(ThrowingPlugin.class), PluginJars.classBytes(ThrowingPlugin.class)));
+
+        KmsAgentProcess run = KmsAgentProcess.run(dir, List.of("--plugins-dir", plugins.toString(), "products"));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err().lines().filter(l -> !l.isBlank()))
+                .containsExactly("warning: plugin not loaded: acme-suite-1.0.0.jar (plugin acme-suite): "
+                        + ThrowingPlugin.class.getName() + " could not be created: IllegalStateException: boom in"
+                        + " constructor");
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.fixture.ExplodingPlugin;
+import org.kmsagent.agent.plugin.fixture.ThrowingPlugin;
 import org.kmsagent.api.Sku;
 
 /** Loads the real plugin jars the build produced, and broken variants of them, from a directory. */
@@ -496,6 +497,25 @@ class PluginHostIT {
             assertThat(p.message()).startsWith("office2010.jar (plugin office2010)");
             assertThat(p.reason()).contains("licence store unreadable");
         });
+    }
+
+    @Test
+    void aPluginClassWhoseConstructorThrowsIsReportedWithItsCauseAndTheOthersLoad() throws Exception {
+        PluginJars.copyBuilt(dir, "windows-client", "windows-server", "office2013");
+        PluginJars.variant(
+                PluginJars.built("office2010"),
+                dir.resolve("office2010.jar"),
+                mapOf(PluginJars.classFile(ThrowingPlugin.class), PluginJars.classBytes(ThrowingPlugin.class)),
+                Map.of("Plugin-Class", ThrowingPlugin.class.getName()));
+        host().rescan();
+
+        assertThat(loadedIds()).containsExactlyInAnyOrder("windows-client", "windows-server", "office2013");
+        // Was ".start() failed: NullPointerException: ...", PF4J's own, after its stack trace of the constructor's.
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message())
+                        .isEqualTo("office2010.jar (plugin office2010): " + ThrowingPlugin.class.getName()
+                                + " could not be created: IllegalStateException: boom in constructor"));
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.kmsagent.agent.plugin.fixture.ExplodingPlugin;
 import org.kmsagent.agent.plugin.fixture.LibraryFamily;
 import org.kmsagent.agent.plugin.fixture.PrivateLibrary;
 import org.kmsagent.agent.plugin.fixture.ThrowingFamily;
+import org.kmsagent.agent.plugin.fixture.ThrowingPlugin;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -142,6 +143,44 @@ class PluginHostReasonsTest {
     }
 
     @Test
+    void aPluginClassWhoseConstructorThrowsIsNamedWithTheCauseAndPf4jLogsNoStackTrace() throws Exception {
+        // PF4J logged the constructor's exception with its stack trace on standard error of every command, then
+        // failed with a NullPointerException of its own, which was the reason given (".start() failed:
+        // NullPointerException: ...").
+        acmeJar(
+                Map.of("Plugin-Class", ThrowingPlugin.class.getName()),
+                Map.of(PluginJars.classFile(ThrowingPlugin.class), PluginJars.classBytes(ThrowingPlugin.class)));
+
+        assertThat(onlyProblem())
+                .isEqualTo("acme.jar (plugin acme-suite): " + ThrowingPlugin.class.getName()
+                        + " could not be created: IllegalStateException: boom in constructor");
+        assertThat(pf4jLogged.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+    }
+
+    @Test
+    void aPluginClassThatIsNoPluginIsNamedAsSuch() throws Exception {
+        // PF4J logged "The plugin class '...' is not valid" at ERROR, then failed with its NullPointerException.
+        acmeJar(
+                Map.of("Plugin-Class", PrivateLibrary.class.getName()),
+                Map.of(PluginJars.classFile(PrivateLibrary.class), PluginJars.classBytes(PrivateLibrary.class)));
+
+        assertThat(onlyProblem())
+                .isEqualTo("acme.jar (plugin acme-suite): Plugin-Class " + PrivateLibrary.class.getName()
+                        + " does not extend org.pf4j.Plugin (name the plugin's own subclass of it, or leave"
+                        + " Plugin-Class out)");
+        assertThat(pf4jLogged.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+    }
+
+    @Test
+    void aPluginClassMissingFromTheJarIsNamedAndPf4jLogsNoStackTrace() throws Exception {
+        acmeJar(Map.of("Plugin-Class", "com.example.Nope"), Map.of());
+
+        assertThat(onlyProblem())
+                .isEqualTo("acme.jar (plugin acme-suite): Plugin-Class com.example.Nope is not in the jar");
+        assertThat(pf4jLogged.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+    }
+
+    @Test
     void aRefusedManifestNamesItsValidPluginId() throws Exception {
         // docs/plugin-guide.md gives "<jar> (plugin <id>): <reason>"; these three left the id out.
         acmeJar(Map.of("Plugin-Version", "banana"), Map.of());
@@ -166,6 +205,7 @@ class PluginHostReasonsTest {
         host().rescan();
 
         assertThat(host.skipped())
+                .extracting(SkippedFile::message)
                 .containsExactly(
                         "acme: a folder, not a plugin jar; plugins load from the .jar files directly in the plugins"
                                 + " folder",

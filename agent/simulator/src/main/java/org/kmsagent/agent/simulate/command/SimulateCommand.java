@@ -24,6 +24,7 @@ import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.FileReason;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginProblem;
 import org.kmsagent.agent.report.ReportCollector;
 import org.kmsagent.agent.report.SimulationReport;
 import org.kmsagent.agent.report.WhatIfSection;
@@ -295,7 +296,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     fetched = HubSnapshot.fetch(spec, this);
                 }
                 changes = whatIf(fetched);
-                scenario = scenario(families.families(), fetched);
+                scenario = scenario(families.families(), families.failedPlugins(), fetched);
                 if (changes != null) {
                     changes.requireHostFor(scenario, source(fetched));
                     scenario = changes.applyTo(scenario, families.families());
@@ -576,11 +577,12 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** The scenario from the file or the flags, fully validated; overrides applied. */
     Scenario scenario(List<LoadedFamily> families) throws ScenarioException {
-        return scenario(families, null);
+        return scenario(families, List.of(), null);
     }
 
-    private Scenario scenario(List<LoadedFamily> families, Path fetched) throws ScenarioException {
-        ScenarioReader reader = new ScenarioReader(families);
+    private Scenario scenario(List<LoadedFamily> families, List<PluginProblem> failedPlugins, Path fetched)
+            throws ScenarioException {
+        ScenarioReader reader = new ScenarioReader(families, failedPlugins);
         Path scenarioFile = fetched != null ? fetched : snapshot != null ? snapshot : this.scenarioFile;
         boolean fleetFlags = clients != null || servers != null || office2010 != null || office2013 != null;
         List<String> problems = new ArrayList<>();

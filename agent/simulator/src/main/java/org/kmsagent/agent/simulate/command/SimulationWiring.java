@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.plugin.LoadedFamily;
+import org.kmsagent.agent.plugin.PluginProblem;
 import org.kmsagent.agent.simulate.HostFactory;
 import org.kmsagent.agent.simulate.LabHosts;
 import picocli.CommandLine;
@@ -21,16 +22,22 @@ import picocli.CommandLine;
 public final class SimulationWiring {
     private SimulationWiring() {}
 
-    /** The loaded families, kept usable until the lease is closed (the plugin host that loaded them stays open). */
-    public record FamilyLease(List<LoadedFamily> families, AutoCloseable onClose) implements AutoCloseable {
+    /**
+     * The loaded families, kept usable until the lease is closed (the plugin host that loaded them stays open), and
+     * the plugins that failed to load, which the command has printed (a scenario naming one of their families is told
+     * so).
+     */
+    public record FamilyLease(List<LoadedFamily> families, List<PluginProblem> failedPlugins, AutoCloseable onClose)
+            implements AutoCloseable {
         public FamilyLease {
             families = List.copyOf(families);
+            failedPlugins = List.copyOf(failedPlugins);
             Objects.requireNonNull(onClose, "onClose");
         }
 
-        /** Families that need no closing (built in code). */
+        /** Families that need no closing (built in code), no plugin failed. */
         public static FamilyLease of(List<LoadedFamily> families) {
-            return new FamilyLease(families, () -> {});
+            return new FamilyLease(families, List.of(), () -> {});
         }
 
         @Override
@@ -50,7 +57,8 @@ public final class SimulationWiring {
         return spec -> {
             // It prints the plugins that failed (warning: plugin not loaded: ...).
             PluginLease plugins = ((GlobalOptions) spec.root().userObject()).loadPlugins();
-            return new FamilyLease(plugins.host().registry().families(), plugins);
+            return new FamilyLease(
+                    plugins.host().registry().families(), plugins.host().problems(), plugins);
         };
     }
 

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.kmsagent.agent.command.PluginLease;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.core.text.Table;
+import org.kmsagent.agent.plugin.FamilyRegistry;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginHost;
 import org.kmsagent.api.Sku;
@@ -60,7 +61,8 @@ final class ProductsCommand implements Callable<Integer> {
             }
             LoadedFamily f = host.registry()
                     .family(family)
-                    .orElseThrow(() -> new UsageException(host.registry().notLoaded(family)));
+                    .orElseThrow(() -> new UsageException(
+                            FamilyRegistry.notLoaded(family, host.registry().families(), host.problems())));
             listEditions(f, out);
             return 0;
         }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.PluginJars;
 import org.kmsagent.agent.plugin.fixture.ThrowingFamily;
 
-/** {@code kms-agent simulate} over a scenario naming a family whose plugin is in the folder but failed to load. */
+/**
+ * {@code kms-agent simulate} over a scenario naming a family whose plugin is in the folder but failed to load, and
+ * {@code products --family} naming it.
+ */
 class SimulateFailedPluginTest {
     @TempDir
     Path dir;
@@ -52,5 +55,12 @@ class SimulateFailedPluginTest {
                         + " failed to load (see above: acme-suite-1.0.0.jar: " + reason + ")"))
                 .anyMatch(l -> l.endsWith("field 'machines[1].family': no loaded family 'office2031' (loaded: none)"));
         assertThat(run.out()).isEmpty();
+
+        CliRun products = CliRun.of("--plugins-dir", plugins.toString(), "products", "--family", "acme-suite");
+
+        assertThat(products.exitCode()).isEqualTo(2);
+        assertThat(products.err())
+                .contains("family 'acme-suite' is not loaded: its plugin failed to load (see above:"
+                        + " acme-suite-1.0.0.jar: " + reason + ")");
     }
 }

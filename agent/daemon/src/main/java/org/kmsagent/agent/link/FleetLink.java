@@ -296,6 +296,14 @@ public final class FleetLink {
                     if (mine != attempt) {
                         return; // a later attempt is already under way
                     }
+                    if (stopped) {
+                        // The agent stopping closed the connection: nothing the hub did, nothing to report.
+                        LOG.debug("fleet: {} stopped before hub {} answered: {}", me.agentId(), target, reason(t));
+                        if (connection != null) {
+                            connection.close();
+                        }
+                        return;
+                    }
                     LOG.warn("fleet: {} cannot use hub {}: {}", me.agentId(), target, reason(t));
                     if (connection != null) {
                         connection.close(); // its close handler retries

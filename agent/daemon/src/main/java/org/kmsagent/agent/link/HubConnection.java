@@ -200,8 +200,12 @@ public final class HubConnection {
         });
     }
 
-    /** Closes the connection. */
+    /**
+     * Closes the connection from this side (the agent stopping, or giving up on the hub): what was waiting for the hub
+     * fails saying so at once, never as if the hub had closed it.
+     */
     public Future<Void> close() {
+        shut("the agent closed the connection itself");
         return socket.close();
     }
 

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -95,6 +96,27 @@ class FleetLinkNotABridgeTest {
                         + " dashboard.port (7689), a metrics port or another web port");
         assertThat(link.hub()).isEmpty();
         get(link.stop());
+    }
+
+    @Test
+    void anAgentStoppedWhileItsHubHasNotAnsweredDoesNotSayTheHubClosedTheConnection() throws Exception {
+        TlsMaterial tls = tls();
+        Promise<Void> registering = Promise.promise();
+        // A bridge that answers pings but holds registrations (a hub in a reconnection storm).
+        int port = bridge(tls, (socket, frame) -> {
+            if ("register".equals(frame.getString("type"))) {
+                registering.tryComplete();
+            }
+        });
+        FleetLink link = link(tls, port, 5_000);
+        link.start();
+        get(registering.future());
+
+        get(link.stop());
+        get(agent.close()); // whatever the link still had to do is done: it logs nothing after this
+
+        assertThat(logged).noneMatch(line -> line.contains("closed the connection"));
+        assertThat(logged).noneMatch(line -> line.contains("cannot use hub"));
     }
 
     @Test

@@ -102,6 +102,24 @@ class HubConnectionWrongPortTest {
         }
     }
 
+    @Test
+    void aConnectionTheAgentClosesItselfIsNotSaidToBeClosedByTheHub() throws Exception {
+        TlsMaterial tls = tls();
+        int port = tlsServer(tls, socket -> socket.handler(data -> {})); // hears, never answers
+        HubConnection c = connect(tls, port);
+        Future<Void> registering = c.register("kmsagent.fleet.agents", 60_000);
+
+        get(c.close());
+
+        try {
+            get(registering);
+            throw new AssertionError("registered on a connection closed before any answer");
+        } catch (ExecutionException e) {
+            assertThat(e.getCause().getMessage()).isEqualTo("the agent closed the connection itself");
+        }
+        assertThat(c.isClosed()).isTrue();
+    }
+
     private HubConnection connect(TlsMaterial tls, int port) throws Exception {
         var client = vertx.createNetClient(FleetLink.clientOptions(List.of(tls.fingerprint()), null));
         return get(HubConnection.connect(vertx, client, "127.0.0.1", port, "agent-token"));

@@ -106,7 +106,7 @@ public final class BridgeClient implements AutoCloseable {
     }
 
     /** How long a TLS handshake, and a bridge's answer to the first ping, may take before ctl gives up on the port. */
-    static final Duration FIRST_ANSWER = Duration.ofSeconds(10);
+    static final Duration FIRST_ANSWER = Frames.FIRST_ANSWER;
 
     /** Something answered on the port, but not as a kms-agent bridge: the message says what was seen. */
     public static final class NotABridge extends IOException {
@@ -165,7 +165,7 @@ public final class BridgeClient implements AutoCloseable {
             }
             BridgeClient client = new BridgeClient(socket, token, peer);
             if (probe) {
-                client.probe(seconds);
+                client.probe(firstMs);
             }
             socket.setSoTimeout(timeoutMs);
             return client;
@@ -208,12 +208,12 @@ public final class BridgeClient implements AutoCloseable {
      * Pings and waits for the bridge's first frame: its pong (a bridge answers a ping before any token is checked), or
      * a refusal for capacity, which is kept for the request that follows to report.
      */
-    private void probe(String seconds) throws IOException {
-        String notABridge = "answered, but not as a kms-agent bridge";
+    private void probe(int firstMs) throws IOException {
+        String notABridge = Frames.NOT_A_BRIDGE;
         String where = "; the " + peer + "'s bridge is the port it prints as 'bridge listening on'";
         JsonObject frame;
         try {
-            write(new JsonObject().put("type", "ping"));
+            write(Frames.ping());
         } catch (IOException e) {
             // A bridge refusing for capacity sends its refusal and closes at once: the ping can find the connection
             // closed with the refusal already received. That refusal is the answer to report.
@@ -228,9 +228,7 @@ public final class BridgeClient implements AutoCloseable {
             frame = Frames.read(in, MAX_REPLY_BYTES);
         } catch (SocketTimeoutException e) {
             throw new NotABridge(
-                    notABridge + " (no answer to a bridge ping within " + seconds + ": is it the dashboard port?)"
-                            + where,
-                    e);
+                    notABridge + " (" + Frames.noPong(firstMs) + ": is it the dashboard port?)" + where, e);
         } catch (EOFException e) {
             throw new EOFException("the " + peer + " closed the connection");
         } catch (IOException e) {

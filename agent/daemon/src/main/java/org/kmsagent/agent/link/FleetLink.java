@@ -22,6 +22,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.kmsagent.agent.bus.BusCodes;
 import org.kmsagent.agent.bus.bridge.AgentBridge;
+import org.kmsagent.agent.bus.bridge.Frames;
 import org.kmsagent.agent.bus.bridge.PinningTrustManager;
 import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.FleetConfig;
@@ -257,9 +258,12 @@ public final class FleetLink {
                     // Read before the snapshot is taken: state refreshes numbered up to here are older than the
                     // snapshot.
                     long written = outbox.written();
-                    return Future.all(
+                    // A bridge answers a ping at once, however busy: a port that answers TLS but not the ping (the
+                    // hub's dashboard) is left within seconds, not after the registration's generous deadline.
+                    return c.ping(firstAnswerMs())
+                            .compose(x -> Future.all(
                                     c.register(FleetAddresses.ALL_AGENTS, registrationTimeoutMs()),
-                                    c.register(FleetAddresses.agent(me.agentId()), registrationTimeoutMs()))
+                                    c.register(FleetAddresses.agent(me.agentId()), registrationTimeoutMs())))
                             .compose(x -> snapshot.get().recover(t -> Future.succeededFuture(new JsonObject())))
                             .compose(snap -> patiently(
                                     c,
@@ -292,6 +296,14 @@ public final class FleetLink {
                     if (mine != attempt) {
                         return; // a later attempt is already under way
                     }
+                    if (stopped) {
+                        // The agent stopping closed the connection: nothing the hub did, nothing to report.
+                        LOG.debug("fleet: {} stopped before hub {} answered: {}", me.agentId(), target, reason(t));
+                        if (connection != null) {
+                            connection.close();
+                        }
+                        return;
+                    }
                     LOG.warn("fleet: {} cannot use hub {}: {}", me.agentId(), target, reason(t));
                     if (connection != null) {
                         connection.close(); // its close handler retries
@@ -308,6 +320,14 @@ public final class FleetLink {
      */
     private long registrationTimeoutMs() {
         return Math.max(settings.requestTimeoutMs(), REGISTRATION_TIMEOUT_MS);
+    }
+
+    /**
+     * How long the hub's answer to the first ping may take: {@link Frames#FIRST_ANSWER}, as {@code kms-agent ctl}
+     * waits, or the request timeout when shorter.
+     */
+    private long firstAnswerMs() {
+        return Math.min(settings.requestTimeoutMs(), Frames.FIRST_ANSWER.toMillis());
     }
 
     private void lost(HubConnection c, String target) {

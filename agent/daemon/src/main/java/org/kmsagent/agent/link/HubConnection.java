@@ -33,7 +33,7 @@ public final class HubConnection {
      * fingerprint and fails only at the first frame.
      */
     private static final String NOT_A_BRIDGE_HINT = ": is it the hub's bridge port? fleet.hubs names each hub's"
-            + " bridge.port (7688 by default), not its dashboard.port (7689) or another web port";
+            + " bridge.port (7688 by default), not its dashboard.port (7689), a metrics port or another web port";
 
     private final Vertx vertx;
     private final NetSocket socket;
@@ -42,6 +42,11 @@ public final class HubConnection {
     private final Map<String, Promise<JsonObject>> waiting = new HashMap<>();
     private final Map<String, Promise<Void>> registering = new HashMap<>();
     private final Promise<Void> closed = Promise.promise();
+    /** The first ping's answer, while waited for ({@link #ping}). */
+    private Promise<Void> pinging;
+    /** Why the connection is gone, once it is. */
+    private String closedWhy;
+
     private Consumer<JsonObject> messages = m -> {};
     private long next;
     private long framesReceived;
@@ -150,6 +155,9 @@ public final class HubConnection {
      * hub) would otherwise hold the agent on it for good, never trying the next hub.
      */
     public Future<Void> register(String address, long timeoutMs) {
+        if (closedWhy != null) {
+            return Future.failedFuture(closedFailure());
+        }
         Promise<Void> p = Promise.promise();
         registering.put(address, p);
         long timer = vertx.setTimer(timeoutMs, t -> {
@@ -167,8 +175,37 @@ public final class HubConnection {
         return p.future().andThen(x -> vertx.cancelTimer(timer));
     }
 
-    /** Closes the connection. */
+    /**
+     * Waits for the hub's first answer to a {@code ping}, which a bridge sends at once, before any token is checked
+     * and however busy it is with requests; fails within {@code timeoutMs} on a port that answers TLS (on the hub's
+     * own certificate) but is no bridge's, such as the hub's dashboard, which waits for an HTTP request line the
+     * bridge's frames never end. Any frame counts as the answer (a bridge refusing for capacity sends its refusal).
+     */
+    public Future<Void> ping(long timeoutMs) {
+        if (framesReceived > 0) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> p = Promise.promise();
+        pinging = p;
+        long timer = vertx.setTimer(
+                timeoutMs,
+                t -> p.tryFail(new ReplyException(
+                        ReplyFailure.TIMEOUT,
+                        BusCodes.TIMEOUT,
+                        Frames.NOT_A_BRIDGE + " (" + Frames.noPong(timeoutMs) + ")" + NOT_A_BRIDGE_HINT)));
+        write(Frames.ping());
+        return p.future().andThen(x -> {
+            vertx.cancelTimer(timer);
+            pinging = null;
+        });
+    }
+
+    /**
+     * Closes the connection from this side (the agent stopping, or giving up on the hub): what was waiting for the hub
+     * fails saying so at once, never as if the hub had closed it.
+     */
     public Future<Void> close() {
+        shut("the agent closed the connection itself");
         return socket.close();
     }
 
@@ -193,7 +230,10 @@ public final class HubConnection {
         try {
             for (JsonObject frame : decoder.feed(data)) {
                 framesReceived++;
-                dispatch(frame);
+                dispatch(frame); // a refusal shuts the connection first, and fails the ping with it
+                if (pinging != null) {
+                    pinging.tryComplete();
+                }
             }
         } catch (FrameDecoder.FrameException e) {
             shut("bad frame from the hub: " + e.getMessage());
@@ -266,11 +306,20 @@ public final class HubConnection {
                 + " allows it)";
     }
 
+    private ReplyException closedFailure() {
+        return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusCodes.INTERNAL, closedWhy);
+    }
+
     private void shut(String why) {
-        if (closed.tryComplete()) {
-            ReplyException e = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusCodes.INTERNAL, why);
+        if (closedWhy == null) {
+            closedWhy = why;
+            closed.complete();
+            ReplyException e = closedFailure();
             waiting.values().forEach(p -> p.tryFail(e));
             registering.values().forEach(p -> p.tryFail(e));
+            if (pinging != null) {
+                pinging.tryFail(e);
+            }
             waiting.clear();
             registering.clear();
         }

@@ -49,7 +49,7 @@ class HubConnectionWrongPortTest {
 
         // Vert.x's HTTP server waits for a request line the bridge's frame never ends: no answer, no close. The agent
         // waited on it for good, never trying its next hub.
-        assertThat(firstRegistrationFailure(tls, port))
+        assertThat(firstRegistrationFailure(tls, port, 500))
                 .contains("no answer within 500 ms")
                 .contains("is it the hub's bridge port? fleet.hubs names each hub's bridge.port (7688 by default),"
                         + " not its dashboard.port");
@@ -64,7 +64,8 @@ class HubConnectionWrongPortTest {
                                 "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
                         .onComplete(x -> socket.close())));
 
-        assertThat(firstRegistrationFailure(tls, port)).contains("this port answers HTTP, not the bridge's framing");
+        assertThat(firstRegistrationFailure(tls, port, 15_000))
+                .contains("this port answers HTTP, not the bridge's framing");
     }
 
     @Test
@@ -72,8 +73,56 @@ class HubConnectionWrongPortTest {
         TlsMaterial tls = tls();
         int port = tlsServer(tls, socket -> socket.handler(data -> socket.close()));
 
-        assertThat(firstRegistrationFailure(tls, port))
+        // The registration's deadline is far off: on a loaded machine the close took longer than 500 ms to arrive.
+        assertThat(firstRegistrationFailure(tls, port, 15_000))
                 .contains("the hub closed the connection before answering anything: is it the hub's bridge port?");
+    }
+
+    @Test
+    void aWebServerThatLeavesThePingUnansweredIsNamedAsNoBridgeWithinThePingDeadline() throws Exception {
+        TlsMaterial tls = tls();
+        int port = get(vertx.createHttpServer(new HttpServerOptions()
+                                .setHost("127.0.0.1")
+                                .setPort(0)
+                                .setSsl(true)
+                                .setKeyCertOptions(tls.keyCertOptions()))
+                        .requestHandler(r -> r.response().end("dashboard"))
+                        .listen())
+                .actualPort();
+        HubConnection c = connect(tls, port);
+
+        try {
+            get(c.ping(300));
+            throw new AssertionError("a port that is no bridge's answered a ping");
+        } catch (ExecutionException e) {
+            assertThat(e.getCause().getMessage())
+                    .isEqualTo("answered, but not as a kms-agent bridge (no answer to a bridge ping within 300 ms): is"
+                            + " it the hub's bridge port? fleet.hubs names each hub's bridge.port (7688 by default),"
+                            + " not its dashboard.port (7689), a metrics port or another web port");
+        }
+    }
+
+    @Test
+    void aConnectionTheAgentClosesItselfIsNotSaidToBeClosedByTheHub() throws Exception {
+        TlsMaterial tls = tls();
+        int port = tlsServer(tls, socket -> socket.handler(data -> {})); // hears, never answers
+        HubConnection c = connect(tls, port);
+        Future<Void> registering = c.register("kmsagent.fleet.agents", 60_000);
+
+        get(c.close());
+
+        try {
+            get(registering);
+            throw new AssertionError("registered on a connection closed before any answer");
+        } catch (ExecutionException e) {
+            assertThat(e.getCause().getMessage()).isEqualTo("the agent closed the connection itself");
+        }
+        assertThat(c.isClosed()).isTrue();
+    }
+
+    private HubConnection connect(TlsMaterial tls, int port) throws Exception {
+        var client = vertx.createNetClient(FleetLink.clientOptions(List.of(tls.fingerprint()), null));
+        return get(HubConnection.connect(vertx, client, "127.0.0.1", port, "agent-token"));
     }
 
     /** A loopback TLS server on the hub's certificate, each connection given to {@code connected}. */
@@ -91,11 +140,11 @@ class HubConnectionWrongPortTest {
         return TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("hub"));
     }
 
-    private String firstRegistrationFailure(TlsMaterial tls, int port) throws Exception {
+    private String firstRegistrationFailure(TlsMaterial tls, int port, long timeoutMs) throws Exception {
         var client = vertx.createNetClient(FleetLink.clientOptions(List.of(tls.fingerprint()), null));
         HubConnection c = get(HubConnection.connect(vertx, client, "127.0.0.1", port, "agent-token"));
         try {
-            get(c.register("kmsagent.fleet.agents", 500));
+            get(c.register("kmsagent.fleet.agents", timeoutMs));
             throw new AssertionError("registered with a port that is no bridge's");
         } catch (ExecutionException e) {
             return e.getCause().getMessage();

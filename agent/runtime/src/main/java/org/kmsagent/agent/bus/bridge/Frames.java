@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -28,6 +29,31 @@ public final class Frames {
     public static final String CONTENT_ENCODING = "content-encoding";
 
     public static final String DEFLATE = "deflate";
+
+    /**
+     * How long a client waits for a bridge's answer to its first {@code ping} before it takes the port for one that is
+     * no bridge's (a dashboard speaks TLS on the same certificate, then waits for an HTTP request line the framing never
+     * ends): a bridge answers a ping at once, before any token is checked, even while it is slow to answer requests.
+     * {@code kms-agent ctl} and an agent's fleet link both wait this long at most.
+     */
+    public static final Duration FIRST_ANSWER = Duration.ofSeconds(10);
+
+    /** What a client says of a port whose TLS passed but that is no bridge's, before saying what it saw. */
+    public static final String NOT_A_BRIDGE = "answered, but not as a kms-agent bridge";
+
+    /** A {@code ping}: a bridge answers it with a {@code pong} at once, whatever the token. */
+    public static JsonObject ping() {
+        return new JsonObject().put("type", "ping");
+    }
+
+    /**
+     * What a client saw of a port whose bridge ping went unanswered for {@code waitedMs}, to follow
+     * {@link #NOT_A_BRIDGE}: "no answer to a bridge ping within 10 s" (or "within 300 ms").
+     */
+    public static String noPong(long waitedMs) {
+        return "no answer to a bridge ping within "
+                + (waitedMs % 1000 == 0 ? waitedMs / 1000 + " s" : waitedMs + " ms");
+    }
 
     /**
      * Replies whose body is at least this large as JSON go deflated to a client that accepts it. A hub's report of a

@@ -130,6 +130,10 @@ public final class FleetCluster {
      */
     static Vertx join(FleetConfig.ClusterConfig c, Figures figures, Duration wait) throws Exception {
         // Its settings were checked with the rest of the configuration (FleetConfig.ClusterConfig#problems).
+        // A member address where a hub's bridge, dashboard or metrics endpoint listens is refused here, before
+        // Hazelcast
+        // blacklists it and forms a cluster of one without a word (MemberProbe).
+        MemberProbe.check(c);
         Config cfg = hazelcastConfig(c);
         // Hazelcast's member says STARTING once it has bound its port, and STARTED once it has joined (or formed) the
         // cluster: a start that failed between the two failed at the join.

@@ -86,6 +86,10 @@ public final class FleetCluster {
         cfg.setProperty("hazelcast.socket.bind.any", "false");
         cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
         cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // The hub's Prometheus metrics are Micrometer's (Vert.x's meters and FleetMetrics), never Hazelcast's own: its
+        // collection only cost a thread and, at every stop, a WARN with a stack trace ("Collecting metrics from source
+        // ...MapService failed ... sleep interrupted") when the stop interrupted a collection.
+        cfg.getMetricsConfig().setEnabled(false);
         // A hub that dies must leave the cluster in seconds, not the default minute, so that its agents' failover
         // finds the fleet view answering (its partitions' backups are promoted on the survivors).
         cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -85,27 +86,37 @@ final class HubNames {
         String mine = new JsonObject().put("node", node).put("bridge", bridgeAt).encode();
         AsyncMap<String, String> names =
                 vertx.sharedData().<String, String>getAsyncMap(MAP).await(30, TimeUnit.SECONDS);
-        for (int tries = 0; tries < 5; tries++) {
+        long deadline = System.nanoTime() + OWNER_GONE.toNanos();
+        while (true) {
             String held = names.putIfAbsent(name, mine).await(30, TimeUnit.SECONDS);
             if (held == null) {
                 return;
             }
             JsonObject owner = new JsonObject(held);
-            if (!manager.getNodes().contains(owner.getString("node")) || node.equals(owner.getString("node"))) {
-                // Left by a hub that has gone (it died without removing it): this hub takes the name over.
+            if (!manager.getNodes().contains(owner.getString("node"))) {
+                // Left by a hub that has gone (it died without giving it back): this hub takes the name over.
                 if (names.replaceIfPresent(name, held, mine).await(30, TimeUnit.SECONDS)) {
                     return;
                 }
                 continue;
             }
-            throw new IllegalStateException(
-                    "hub --name: another hub of cluster '" + cluster + "' already uses the name '"
-                            + name + "' (the member whose bridge is " + owner.getString("bridge") + ", node "
-                            + owner.getString("node") + "); give each hub its own --name");
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("hub --name: another hub of cluster '" + cluster
+                        + "' already uses the name '" + name + "' (the member whose bridge is "
+                        + owner.getString("bridge") + ", node " + owner.getString("node")
+                        + "); give each hub its own --name");
+            }
+            // A hub restarted at once after a crash finds its former self still a member until the cluster notices it
+            // has gone (hazelcast.max.no.heartbeat.seconds): wait that long before calling the name another hub's.
+            Thread.sleep(500);
         }
-        throw new IllegalStateException("hub --name: could not take the name '" + name + "' in cluster '" + cluster
-                + "': other hubs kept changing it");
     }
+
+    /**
+     * How long a name's holder may still be listed as a member after it died: the cluster's heartbeat timeout (8 s,
+     * {@link FleetCluster#hazelcastConfig}) and a margin.
+     */
+    static final Duration OWNER_GONE = Duration.ofSeconds(12);
 
     /** Gives the name back as this hub leaves its cluster. */
     static void release(Vertx vertx, String name, String bridgeAt) throws Exception {

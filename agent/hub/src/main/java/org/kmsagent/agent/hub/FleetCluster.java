@@ -195,7 +195,7 @@ public final class FleetCluster {
         return new IllegalStateException(
                 "fleet.cluster: could not join cluster '" + c.name() + "' within " + wait.toSeconds() + " s"
                         + " through members " + c.members() + ": one of them accepts connections but does not answer"
-                        + " as a hub (another program, or a hub's bridge, dashboard or event-bus port); check"
+                        + " as a hub (another program, or a hub's event-bus port); check"
                         + " fleet.cluster.members and fleet.cluster.port on every hub (docs/fleet.md)",
                 cause);
     }

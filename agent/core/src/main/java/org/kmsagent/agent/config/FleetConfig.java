@@ -101,9 +101,13 @@ public record FleetConfig(
 
         public ClusterConfig {
             name = Objects.requireNonNullElse(name, "kms-agent-fleet");
-            members = members == null ? List.of("127.0.0.1") : List.copyOf(members);
-            interfaces = interfaces == null ? List.of("127.0.0.1") : List.copyOf(interfaces);
             port = Objects.requireNonNullElse(port, 5701);
+            // With its port: for a member without one Hazelcast also tries the two ports after it, and logs each it
+            // finds no member on as "added to the blacklist" at every start. A port out of range is refused under its
+            // own key alone.
+            boolean validPort = port >= HostPort.MIN_PORT && port <= HostPort.MAX_PORT;
+            members = members == null ? List.of(validPort ? "127.0.0.1:" + port : "127.0.0.1") : List.copyOf(members);
+            interfaces = interfaces == null ? List.of("127.0.0.1") : List.copyOf(interfaces);
             publicHost = Objects.requireNonNullElse(publicHost, "127.0.0.1");
             eventBusPort = Objects.requireNonNullElse(eventBusPort, DEFAULT_EVENT_BUS_PORT);
         }

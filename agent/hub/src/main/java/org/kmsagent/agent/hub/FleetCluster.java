@@ -86,6 +86,10 @@ public final class FleetCluster {
         cfg.setProperty("hazelcast.socket.bind.any", "false");
         cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
         cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // The hub's Prometheus metrics are Micrometer's (Vert.x's meters and FleetMetrics), never Hazelcast's own: its
+        // collection only cost a thread and, at every stop, a WARN with a stack trace ("Collecting metrics from source
+        // ...MapService failed ... sleep interrupted") when the stop interrupted a collection.
+        cfg.getMetricsConfig().setEnabled(false);
         // A hub that dies must leave the cluster in seconds, not the default minute, so that its agents' failover
         // finds the fleet view answering (its partitions' backups are promoted on the survivors).
         cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
@@ -130,6 +134,10 @@ public final class FleetCluster {
      */
     static Vertx join(FleetConfig.ClusterConfig c, Figures figures, Duration wait) throws Exception {
         // Its settings were checked with the rest of the configuration (FleetConfig.ClusterConfig#problems).
+        // A member address where a hub's bridge, dashboard or metrics endpoint listens is refused here, before
+        // Hazelcast
+        // blacklists it and forms a cluster of one without a word (MemberProbe).
+        MemberProbe.check(c);
         Config cfg = hazelcastConfig(c);
         // Hazelcast's member says STARTING once it has bound its port, and STARTED once it has joined (or formed) the
         // cluster: a start that failed between the two failed at the join.
@@ -187,7 +195,7 @@ public final class FleetCluster {
         return new IllegalStateException(
                 "fleet.cluster: could not join cluster '" + c.name() + "' within " + wait.toSeconds() + " s"
                         + " through members " + c.members() + ": one of them accepts connections but does not answer"
-                        + " as a hub (another program, or a hub's bridge, dashboard or event-bus port); check"
+                        + " as a hub (another program, or a hub's event-bus port); check"
                         + " fleet.cluster.members and fleet.cluster.port on every hub (docs/fleet.md)",
                 cause);
     }

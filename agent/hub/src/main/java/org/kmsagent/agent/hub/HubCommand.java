@@ -45,7 +45,10 @@ public final class HubCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set bridge.port=7690.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--name", description = "The hub's name in the fleet view (default: its bridge's host:port).")
+    @Option(
+            names = "--name",
+            description =
+                    "The hub's name in the fleet view, unique in its cluster: 1-64 letters, digits, . _ - : [ ] (default: its bridge's host:port; docs/fleet.md).")
     String name;
 
     @Option(
@@ -58,6 +61,12 @@ public final class HubCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Optional<String> badName = HubNames.problem(name);
+        if (badName.isPresent()) {
+            err.println("kms-agent hub: " + badName.get());
+            err.flush();
+            return 2;
+        }
         AgentConfig agentConfig;
         List<String> warnings;
         String logs;

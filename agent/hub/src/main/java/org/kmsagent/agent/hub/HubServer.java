@@ -65,7 +65,7 @@ public final class HubServer implements AutoCloseable {
      * HubListeners#checkFree}): a hub that cannot listen stops before it joins the other hubs' cluster. One that fails
      * to listen later (a port taken in between) leaves the cluster again before it stops.
      *
-     * @param name the hub's name in the fleet view, or null for {@code bridge host:port}
+     * @param name the hub's name in the fleet view, or null for {@code bridge host:port} ({@link HubNames#byDefault})
      * @throws org.kmsagent.agent.core.CannotListen one of its servers cannot listen (the message names it, its keys
      *     and its address)
      */
@@ -101,8 +101,11 @@ public final class HubServer implements AutoCloseable {
             AgentBridge bridge = part(clustered, Key.get(AgentBridge.class));
             HubListeners.bridge(config).listening(() -> bridge.listen().await(30, TimeUnit.SECONDS));
             String at = AddressText.of(b.host(), bridge.port());
-            Injector named = clustered.createChildInjector(new NamedHubModule(name != null ? name : at));
-            part(clustered, Key.get(HubRoutes.class)).named(name != null ? name : at);
+            String hubName = name != null ? name : HubNames.byDefault(config, bridge.port());
+            // One hub per name in a cluster: the fleet view files agents under it.
+            HubNames.claim(vertx, config.fleet().cluster().name(), hubName, at);
+            Injector named = clustered.createChildInjector(new NamedHubModule(hubName));
+            part(clustered, Key.get(HubRoutes.class)).named(hubName);
             FleetHub hub = part(named, Key.get(FleetHub.class));
             vertx.deployVerticle(hub).await(30, TimeUnit.SECONDS);
             HubServer server = new HubServer(vertx, bridge, hub, at);
@@ -226,6 +229,11 @@ public final class HubServer implements AutoCloseable {
             bridge.close().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("hub shutdown: the bridge did not stop cleanly: {}", e.toString());
+        }
+        try {
+            HubNames.release(vertx, hub.name(), bridgeAt);
+        } catch (Exception e) {
+            LOG.warn("hub shutdown: could not give back the hub's name in the cluster: {}", e.toString());
         }
         try {
             vertx.close().await(60, TimeUnit.SECONDS);

@@ -177,6 +177,19 @@ class FleetClusterTest {
         }
     }
 
+    /**
+     * A hub's Prometheus metrics are Micrometer's, never Hazelcast's own; Hazelcast's collection ran anyway, and a stop
+     * that interrupted it logged "Collecting metrics from source ...MapService failed" with a stack trace.
+     */
+    @Test
+    void aHubsHazelcastCollectsNoMetricsOfItsOwn() {
+        FleetConfig.ClusterConfig config = new FleetConfig.ClusterConfig("metrics-off", null, null, null, null, 0);
+
+        assertThat(FleetCluster.hazelcastConfig(config).getMetricsConfig().isEnabled())
+                .as("Hazelcast's metrics collection")
+                .isFalse();
+    }
+
     /** The live threads of Hazelcast members in this JVM ({@code hz.<instance>.<part>}). */
     private static Set<String> hazelcastThreads() {
         return Thread.getAllStackTraces().keySet().stream()

@@ -1,0 +1,141 @@
+package org.kmsagent.agent.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kmsagent.agent.bench.LoopbackPorts;
+import org.kmsagent.agent.cli.CliRun;
+import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.ConfigLoader;
+
+/**
+ * {@code hub --name} was taken as given: {@code 'bad name'} and {@code ''} started a hub, two hubs of one cluster could
+ * take one name (the fleet view then files agents under the wrong hub), and every hub bound to {@code 0.0.0.0} was
+ * named {@code 0.0.0.0:7688}.
+ */
+class HubNameTest {
+    @TempDir
+    Path dir;
+
+    private final String cluster = "hub-name-" + UUID.randomUUID();
+
+    /** A hub on free loopback ports, its members its own member port and {@code other}. */
+    private Path config(String name, int member, Integer other) throws Exception {
+        String members = "'127.0.0.1:" + member + "'" + (other == null ? "" : ", '127.0.0.1:" + other + "'");
+        return Files.writeString(
+                dir.resolve(name + ".yaml"),
+                String.join(
+                        "\n",
+                        "dataDir: " + dir.resolve(name),
+                        "bridge:",
+                        "  host: 127.0.0.1",
+                        "  port: 0",
+                        "  tokens:",
+                        "    - {name: ops, token: ops-token-0123456789ab, role: admin}",
+                        "fleet:",
+                        "  cluster:",
+                        "    name: " + cluster,
+                        "    port: " + member,
+                        "    members: [" + members + "]",
+                        "    interfaces: ['127.0.0.1']",
+                        "    eventBusPort: 0",
+                        "dashboard: {enabled: false}",
+                        "metrics: {enabled: false}",
+                        ""));
+    }
+
+    private static AgentConfig load(Path file) throws Exception {
+        return new ConfigLoader(Map.of()).forHub().load(Optional.of(file), List.of());
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "bad name",
+                "",
+                "hub/a",
+                "tab\there",
+                "x12345678901234567890123456789012345678901234567890123456789012345"
+            })
+    void aNameThatIsNoHubNameIsAUsageErrorNamingTheOption(String name) throws Exception {
+        Path file = config("usage", LoopbackPorts.free(), null);
+        CliRun run = assertTimeoutPreemptively(
+                Duration.ofSeconds(60), () -> CliRun.of("hub", "--config", file.toString(), "--name", name));
+
+        assertThat(run.err())
+                .startsWith("kms-agent hub: --name: expected 1-64 characters: letters, digits, '.', '_', '-', ':', '[',"
+                        + " ']', got '");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).doesNotContain("bridge listening");
+        assertThat(dir.resolve("usage")).doesNotExist();
+    }
+
+    @Test
+    void aSecondHubTakingANameAnotherMemberUsesRefusesToStartNamingBoth() throws Exception {
+        int firstMember = LoopbackPorts.free();
+        HubServer first = HubServer.start(load(config("first", firstMember, null)), "hub-a", Clock.systemUTC());
+        try {
+            int member = LoopbackPorts.free();
+            Throwable refused = null;
+            try {
+                HubServer.start(load(config("second", member, firstMember)), "hub-a", Clock.systemUTC())
+                        .close(); // it should not have started: the assertion below says so
+            } catch (IllegalStateException e) {
+                refused = e;
+            }
+
+            assertThat(refused)
+                    .as("the second hub's start")
+                    .isNotNull()
+                    .hasMessageStartingWith("hub --name: another hub of cluster '" + cluster
+                            + "' already uses the name 'hub-a' (the member whose bridge is 127.0.0.1:" + first.port()
+                            + ", node ")
+                    .hasMessageEndingWith("); give each hub its own --name");
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(((VertxInternal) first.vertx())
+                                    .clusterManager()
+                                    .getNodes())
+                            .as("the first hub's cluster once the second has gone")
+                            .hasSize(1));
+            // Another name joins, and a hub that stopped gives its name back.
+            HubServer b = HubServer.start(load(config("b", member, firstMember)), "hub-b", Clock.systemUTC());
+            b.close();
+            HubServer again = HubServer.start(load(config("b2", member, firstMember)), "hub-b", Clock.systemUTC());
+            assertThat(again.name()).isEqualTo("hub-b");
+            again.close();
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
+    void aHubBoundToEveryInterfaceIsNamedByItsPublicHostOrItsMachineNotByTheWildcard() throws Exception {
+        Path file = Files.writeString(
+                dir.resolve("wild.yaml"),
+                "bridge:\n  host: 0.0.0.0\n  port: 7688\n  tokens:\n"
+                        + "    - {name: ops, token: ops-token-0123456789ab, role: admin}\n");
+        AgentConfig wild = load(file);
+        assertThat(HubNames.byDefault(wild, 7688))
+                .isNotEqualTo("0.0.0.0:7688")
+                .isEqualTo(InetAddress.getLocalHost().getHostName() + ":7688");
+        AgentConfig published = new ConfigLoader(Map.of())
+                .forHub()
+                .load(Optional.of(file), List.of("fleet.cluster.publicHost=hub-a.corp.example"));
+        assertThat(HubNames.byDefault(published, 7688)).isEqualTo("hub-a.corp.example:7688");
+    }
+}

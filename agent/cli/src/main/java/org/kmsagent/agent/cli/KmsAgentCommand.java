@@ -390,7 +390,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
             CommandLine.UnmatchedArgumentException ex, Set<String> rootCommands, PrintWriter err) {
         String word = ex.getUnmatched().get(0);
         CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
-        List<String> close = ClosestNames.closest(word, ex.getSuggestions());
+        List<String> close = ClosestNames.closest(word, candidates(ex));
         if (!close.isEmpty()) {
             err.println("Did you mean: "
                     + close.stream()
@@ -401,6 +401,25 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
             err.println("'" + word + "' is a command of kms-agent itself, not of '" + spec.qualifiedName() + "': "
                     + "kms-agent " + word);
         }
+    }
+
+    /**
+     * Every name the word may have been meant as: the command's options, or its visible commands. Not picocli's own
+     * suggestions, its three most similar by shared letter pairs: 'hbu' shares none with hub, which was never
+     * offered, however close {@link ClosestNames} finds it.
+     */
+    private static List<String> candidates(CommandLine.UnmatchedArgumentException ex) {
+        CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+        if (ex.isUnknownOption()) {
+            return spec.options().stream()
+                    .filter(o -> !o.hidden())
+                    .flatMap(o -> Arrays.stream(o.names()))
+                    .toList();
+        }
+        return spec.subcommands().entrySet().stream()
+                .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden())
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /**

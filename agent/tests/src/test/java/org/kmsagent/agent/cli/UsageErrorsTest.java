@@ -89,6 +89,9 @@ class UsageErrorsTest {
         CliRun option = CliRun.of("status", "--jsn");
         assertThat(option.exitCode()).isEqualTo(2);
         assertThat(option.err()).contains("Did you mean: --json?");
+        // Two letters swapped share no letter pair with the name: picocli never offered it to be judged.
+        assertThat(CliRun.of("hbu").err()).contains("Did you mean: kms-agent hub?");
+        assertThat(CliRun.of("status", "--josn").err()).contains("Did you mean: --json?");
     }
 
     @Test

@@ -2,11 +2,11 @@ package org.kmsagent.agent.bus;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import org.kmsagent.agent.core.InstantJson;
 
 /** Converts view records to Vert.x JSON at the bus boundary: times as ISO-8601 text, absent values as null. */
 public final class BusJson {
@@ -14,7 +14,7 @@ public final class BusJson {
     // full install alone and is registered where the class path has it, found as Jackson finds modules. The machine
     // agent's records hold none, and its lib/ is 36 KB smaller for it (docs/performance.md).
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
+            .registerModule(InstantJson.module())
             .registerModules(ObjectMapper.findModules(BusJson.class.getClassLoader()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 

@@ -42,6 +42,53 @@ class StateStoreTest {
     }
 
     @Test
+    void aFileWrittenBeforeReadsTheSameAndIsWrittenBackWithTheSameTimes() throws Exception {
+        // The text of state.json as the agent wrote it with Jackson's jsr310 module (dates as ISO-8601 text): the
+        // agent's own reader of instants must read it, and write each instant back the same, to the nanosecond.
+        Path file = Files.writeString(dir.resolve("state.json"), """
+                {
+                  "revision" : 7,
+                  "products" : {
+                    "windows-client/73111121" : {
+                      "nextDue" : "2026-12-05T12:00:00Z",
+                      "validUntil" : "2027-05-27T12:00:00.120Z",
+                      "lastAttempt" : "2026-11-28T12:00:00.000000001Z",
+                      "lastResult" : "0x0 ok"
+                    }
+                  },
+                  "machine" : null,
+                  "hostSettings" : null
+                }
+                """);
+        AgentState loaded = new StateStore(file, CLOCK).load();
+
+        assertThat(loaded.products().get("windows-client/73111121"))
+                .isEqualTo(new ProductSchedule(
+                        Instant.parse("2026-12-05T12:00:00Z"),
+                        Instant.parse("2027-05-27T12:00:00.120Z"),
+                        Instant.parse("2026-11-28T12:00:00.000000001Z"),
+                        "0x0 ok"));
+        new StateStore(file, CLOCK).save(loaded);
+        assertThat(Files.readString(file))
+                .contains("\"nextDue\" : \"2026-12-05T12:00:00Z\"")
+                .contains("\"validUntil\" : \"2027-05-27T12:00:00.120Z\"")
+                .contains("\"lastAttempt\" : \"2026-11-28T12:00:00.000000001Z\"");
+    }
+
+    @Test
+    void aTimeThatIsNotAnInstantMakesTheFileDamagedNamingTheTimeAndWhere() throws Exception {
+        Path file = Files.writeString(
+                dir.resolve("state.json"),
+                "{\"revision\": 2, \"products\": {\"windows-client/x\": {\"nextDue\": \"next tuesday\"}}}");
+
+        assertThatThrownBy(new StateStore(file, CLOCK)::load)
+                .hasMessageContaining("is damaged (")
+                .hasMessageContaining("next tuesday")
+                .hasMessageContaining("not an ISO-8601 instant")
+                .hasMessageContaining("products.windows-client/x.nextDue");
+    }
+
+    @Test
     void aDamagedFileIsMovedAsideNotLost() throws Exception {
         Path file = Files.writeString(dir.resolve("state.json"), "{\"revision\": 4, \"products\": {");
         StateStore store = new StateStore(file, CLOCK);

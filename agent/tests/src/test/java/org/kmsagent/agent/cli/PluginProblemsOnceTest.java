@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.PluginJars;
@@ -49,14 +47,7 @@ class PluginProblemsOnceTest {
         // PF4J's "ERROR ... Cannot retrieve extension" and about twenty lines of stack trace came first, and the
         // cause was in no warning; acme.zip was skipped without a word.
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        PluginJars.write(
-                plugins.resolve("acme.jar"),
-                Map.of("Plugin-Id", "acme-suite", "Plugin-Version", "1.0.0"),
-                Map.of(
-                        "META-INF/extensions.idx",
-                        (ThrowingFamily.class.getName() + "\n").getBytes(StandardCharsets.UTF_8),
-                        PluginJars.classFile(ThrowingFamily.class),
-                        PluginJars.classBytes(ThrowingFamily.class)));
+        PluginJars.writeWithExtension(plugins.resolve("acme.jar"), "acme-suite", ThrowingFamily.class);
         Files.write(plugins.resolve("acme.zip"), new byte[] {1, 2, 3});
         Files.writeString(plugins.resolve("README.txt"), "the plugins folder");
 
@@ -86,16 +77,7 @@ class PluginProblemsOnceTest {
         // PF4J's ERROR line and the constructor's stack trace came first, then the warning blamed start() with PF4J's
         // own NullPointerException.
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        PluginJars.write(
-                plugins.resolve("acme-suite-1.0.0.jar"),
-                Map.of(
-                        "Plugin-Id",
-                        "acme-suite",
-                        "Plugin-Version",
-                        "1.0.0",
-                        "Plugin-Class",
-                        ThrowingPlugin.class.getName()),
-                Map.of(PluginJars.classFile(ThrowingPlugin.class), PluginJars.classBytes(ThrowingPlugin.class)));
+        PluginJars.writeWithPluginClass(plugins.resolve("acme-suite-1.0.0.jar"), "acme-suite", ThrowingPlugin.class);
 
         KmsAgentProcess run = KmsAgentProcess.run(dir, List.of("--plugins-dir", plugins.toString(), "products"));
 

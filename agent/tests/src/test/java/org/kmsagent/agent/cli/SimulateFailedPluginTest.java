@@ -2,10 +2,8 @@ package org.kmsagent.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.PluginJars;
@@ -22,14 +20,7 @@ class SimulateFailedPluginTest {
     @Test
     void aFamilyWhosePluginFailedIsSaidToHaveFailedAndAnAbsentOneIsSaidToBeAbsent() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        PluginJars.write(
-                plugins.resolve("acme-suite-1.0.0.jar"),
-                Map.of("Plugin-Id", "acme-suite", "Plugin-Version", "1.0.0"),
-                Map.of(
-                        "META-INF/extensions.idx",
-                        (ThrowingFamily.class.getName() + "\n").getBytes(StandardCharsets.UTF_8),
-                        PluginJars.classFile(ThrowingFamily.class),
-                        PluginJars.classBytes(ThrowingFamily.class)));
+        PluginJars.writeWithExtension(plugins.resolve("acme-suite-1.0.0.jar"), "acme-suite", ThrowingFamily.class);
         Path scenario = Files.writeString(dir.resolve("acme.yaml"), """
         name: Acme rollout
         days: 1

@@ -82,15 +82,7 @@ class CtlHostWatchedTest {
         AgentConfig config = new ConfigLoader(Map.of())
                 .load(Optional.of(tokens), List.of("dataDir=" + dir.resolve("data"), "bridge.port=0"));
         try (AgentDaemon daemon = AgentDaemon.start(config, ctx -> watching, Clock.fixed(NOW, ZoneOffset.UTC))) {
-            AgentFixture.Result r = AgentFixture.run(
-                    "ctl",
-                    "--agent",
-                    "127.0.0.1:" + daemon.bridgePort(),
-                    "--trust",
-                    daemon.fingerprint(),
-                    "--token",
-                    "read-0123456789abcdef",
-                    "host");
+            AgentFixture.Result r = AgentFixture.ctlOn(daemon, "read-0123456789abcdef", "host");
 
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out())
@@ -117,16 +109,7 @@ class CtlHostWatchedTest {
                             "host key: XXXXX-XXXXX-XXXXX-XXXXX-RC2WM",
                             "requests to 55c92734-d682-4d71-983e-d6ec3f16059f: total 40," + " failed 1");
 
-            AgentFixture.Result json = AgentFixture.run(
-                    "ctl",
-                    "--agent",
-                    "127.0.0.1:" + daemon.bridgePort(),
-                    "--trust",
-                    daemon.fingerprint(),
-                    "--token",
-                    "read-0123456789abcdef",
-                    "host",
-                    "--json");
+            AgentFixture.Result json = AgentFixture.ctlOn(daemon, "read-0123456789abcdef", "host", "--json");
             assertThat(json.exit()).as(json.err()).isZero();
             JsonObject service =
                     new JsonObject(json.out()).getJsonObject("watchedHost").getJsonObject("service");

@@ -62,6 +62,11 @@ public final class AgentFixture implements AutoCloseable {
 
     /** {@code --agent 127.0.0.1:port --trust fingerprint}. */
     public List<String> connection() {
+        return connection(daemon);
+    }
+
+    /** {@code --agent 127.0.0.1:port --trust fingerprint} of any daemon. */
+    public static List<String> connection(AgentDaemon daemon) {
         return List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
     }
 
@@ -72,8 +77,13 @@ public final class AgentFixture implements AutoCloseable {
 
     /** Runs {@code kms-agent ctl <connection> [--token token] <args>}. */
     public Result ctl(String token, String... args) {
+        return ctlOn(daemon, token, args);
+    }
+
+    /** Runs {@code kms-agent ctl <connection> [--token token] <args>} against any daemon, in-process. */
+    public static Result ctlOn(AgentDaemon daemon, String token, String... args) {
         List<String> argv = new ArrayList<>(List.of("ctl"));
-        argv.addAll(connection());
+        argv.addAll(connection(daemon));
         if (token != null) {
             argv.addAll(List.of("--token", token));
         }

@@ -19,6 +19,7 @@ import org.kmsagent.agent.bench.SimulatedAgent;
 import org.kmsagent.agent.bus.BusAddresses;
 import org.kmsagent.agent.cli.CliRun;
 import org.kmsagent.agent.fleet.FleetAddresses;
+import org.kmsagent.agent.link.CommandHandler;
 import org.kmsagent.agent.link.FleetLink;
 import org.kmsagent.agent.link.HubConnection;
 
@@ -33,6 +34,11 @@ class FleetHubTest extends HubOnClock {
 
     private FleetLink agent(String id, JsonObject snapshot) {
         return agents.connect(id, "server", "windows-server", List.of(), snapshot);
+    }
+
+    /** Client pc-1 (PC-1) with an empty snapshot, its control API answering with {@code commands}. */
+    private FleetLink pc1Answering(CommandHandler commands) {
+        return agents.connect("pc-1", "PC-1", "client", "windows-client", List.of(), new JsonObject(), commands);
     }
 
     private CliRun ctl(String token, String... args) {
@@ -288,14 +294,7 @@ class FleetHubTest extends HubOnClock {
     @Test
     void aChangeAnAgentAnsweredTooLateIsNotSaidUndone() {
         // The agent gets the request and never answers within the deadline: it may have made the change all the same.
-        agents.connect(
-                "pc-1",
-                "PC-1",
-                "client",
-                "windows-client",
-                List.of(),
-                new JsonObject(),
-                (address, body) -> Promise.<JsonObject>promise().future());
+        pc1Answering((address, body) -> Promise.<JsonObject>promise().future());
 
         CliRun change = ctl(LocalHub.OPS_TOKEN, "--target", "pc-1", "--deadline", "0.2", "set-kms", "kms1.example");
         CliRun query = ctl(LocalHub.OPS_TOKEN, "--target", "pc-1", "--deadline", "0.2", "status");
@@ -312,14 +311,7 @@ class FleetHubTest extends HubOnClock {
     @Test
     void anActionThatMatchesNoProductOnAnAgentIsNamedForThatAgentAndExits1() {
         // A client of a mixed fleet asked to install a server key: its note said nothing of which agent it was.
-        agents.connect(
-                "pc-1",
-                "PC-1",
-                "client",
-                "windows-client",
-                List.of(),
-                new JsonObject(),
-                (address, body) -> Future.succeededFuture(new JsonObject().put("results", new JsonArray())));
+        pc1Answering((address, body) -> Future.succeededFuture(new JsonObject().put("results", new JsonArray())));
 
         CliRun run = ctl(LocalHub.OPS_TOKEN, "--all-agents", "install-gvlk", "--family", "windows-server");
 

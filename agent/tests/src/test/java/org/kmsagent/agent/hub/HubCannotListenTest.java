@@ -3,7 +3,6 @@ package org.kmsagent.agent.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.internal.VertxInternal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,32 +37,10 @@ class HubCannotListenTest {
     @BeforeAll
     static void aHubRuns() throws Exception {
         int hz = LoopbackPorts.free();
-        for (String key : List.of("bridge.port", "dashboard.port", "metrics.port", "fleet.cluster.eventBusPort")) {
-            int port = LoopbackPorts.free();
-            while (port >= hz && port < hz + 50) { // outside the member ports a second member moves up to
-                port = LoopbackPorts.free();
-            }
-            PORTS.put(key, port);
-        }
-        config = Files.writeString(
-                dir.resolve("hub.yaml"),
-                String.join(
-                        "\n",
-                        "bridge:",
-                        "  host: 127.0.0.1",
-                        "  port: " + PORTS.get("bridge.port"),
-                        "  tokens:",
-                        "    - {name: ops, token: ops-token-0123456789ab, role: admin}",
-                        "fleet:",
-                        "  cluster:",
-                        "    name: cannot-listen-" + UUID.randomUUID(),
-                        "    port: " + hz,
-                        "    members: ['127.0.0.1:" + hz + "']",
-                        "    interfaces: ['127.0.0.1']",
-                        "    eventBusPort: " + PORTS.get("fleet.cluster.eventBusPort"),
-                        "dashboard: {enabled: true, host: 127.0.0.1, port: " + PORTS.get("dashboard.port") + "}",
-                        "metrics: {enabled: true, host: 127.0.0.1, port: " + PORTS.get("metrics.port") + "}",
-                        ""));
+        PORTS.putAll(HubYaml.portsOutsideMemberRange(hz));
+        config = new HubYaml("cannot-listen-" + UUID.randomUUID(), hz)
+                .ports(PORTS)
+                .writeTo(dir.resolve("hub.yaml"));
         first = HubServer.start(
                 new ConfigLoader(Map.of())
                         .forHub()

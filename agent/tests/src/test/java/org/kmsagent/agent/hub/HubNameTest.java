@@ -36,27 +36,11 @@ class HubNameTest {
 
     /** A hub on free loopback ports, its members its own member port and {@code other}. */
     private Path config(String name, int member, Integer other) throws Exception {
-        String members = "'127.0.0.1:" + member + "'" + (other == null ? "" : ", '127.0.0.1:" + other + "'");
-        return Files.writeString(
-                dir.resolve(name + ".yaml"),
-                String.join(
-                        "\n",
-                        "dataDir: " + dir.resolve(name),
-                        "bridge:",
-                        "  host: 127.0.0.1",
-                        "  port: 0",
-                        "  tokens:",
-                        "    - {name: ops, token: ops-token-0123456789ab, role: admin}",
-                        "fleet:",
-                        "  cluster:",
-                        "    name: " + cluster,
-                        "    port: " + member,
-                        "    members: [" + members + "]",
-                        "    interfaces: ['127.0.0.1']",
-                        "    eventBusPort: 0",
-                        "dashboard: {enabled: false}",
-                        "metrics: {enabled: false}",
-                        ""));
+        return new HubYaml(cluster, member)
+                .dataDir(dir.resolve(name))
+                .otherMembers(other == null ? List.of() : List.of("127.0.0.1:" + other))
+                .webServersOff()
+                .writeTo(dir.resolve(name + ".yaml"));
     }
 
     private static AgentConfig load(Path file) throws Exception {

@@ -96,24 +96,8 @@ class HubStopIT {
     }
 
     private Path config() throws IOException {
-        int hz = LoopbackPorts.free();
-        return Files.writeString(
-                dir.resolve("hub.yaml"),
-                String.join(
-                        "\n",
-                        "dataDir: " + dir.resolve("data"),
-                        "bridge:",
-                        "  host: 127.0.0.1",
-                        "  port: 0",
-                        "  tokens:",
-                        "    - {name: ops, token: ops-token-0123456789ab, role: admin}",
-                        "fleet:",
-                        "  cluster:",
-                        "    name: hub-stop-" + UUID.randomUUID(),
-                        "    port: " + hz,
-                        "    members: ['127.0.0.1:" + hz + "']",
-                        "    interfaces: ['127.0.0.1']",
-                        "    eventBusPort: 0",
-                        ""));
+        return new HubYaml("hub-stop-" + UUID.randomUUID(), LoopbackPorts.free())
+                .dataDir(dir.resolve("data"))
+                .writeTo(dir.resolve("hub.yaml"));
     }
 }

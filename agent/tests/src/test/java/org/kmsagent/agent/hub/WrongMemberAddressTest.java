@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.vertx.core.internal.VertxInternal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +40,7 @@ class WrongMemberAddressTest {
     @BeforeAll
     static void aHubRuns() throws Exception {
         firstMember = LoopbackPorts.free();
-        for (String key : List.of("bridge.port", "dashboard.port", "metrics.port", "fleet.cluster.eventBusPort")) {
-            PORTS.put(key, outsideMemberRange(firstMember));
-        }
+        PORTS.putAll(HubYaml.portsOutsideMemberRange(firstMember));
         first = HubServer.start(config("first", firstMember, PORTS, List.of()), "first", Clock.systemUTC());
     }
 
@@ -55,39 +51,14 @@ class WrongMemberAddressTest {
         }
     }
 
-    private static int outsideMemberRange(int member) {
-        int port = LoopbackPorts.free();
-        while (port >= member && port < member + 50) { // outside the member ports a member moves up to
-            port = LoopbackPorts.free();
-        }
-        return port;
-    }
-
     /** A hub on these ports whose members are its own member port and {@code others}. */
     private static AgentConfig config(String name, int member, Map<String, Integer> ports, List<String> others)
             throws Exception {
-        List<String> members = new ArrayList<>(List.of("'127.0.0.1:" + member + "'"));
-        others.forEach(o -> members.add("'" + o + "'"));
-        Path file = Files.writeString(
-                dir.resolve(name + ".yaml"),
-                String.join(
-                        "\n",
-                        "dataDir: " + dir.resolve(name),
-                        "bridge:",
-                        "  host: 127.0.0.1",
-                        "  port: " + ports.get("bridge.port"),
-                        "  tokens:",
-                        "    - {name: ops, token: ops-token-0123456789ab, role: admin}",
-                        "fleet:",
-                        "  cluster:",
-                        "    name: " + CLUSTER,
-                        "    port: " + member,
-                        "    members: [" + String.join(", ", members) + "]",
-                        "    interfaces: ['127.0.0.1']",
-                        "    eventBusPort: " + ports.get("fleet.cluster.eventBusPort"),
-                        "dashboard: {enabled: true, host: 127.0.0.1, port: " + ports.get("dashboard.port") + "}",
-                        "metrics: {enabled: true, host: 127.0.0.1, port: " + ports.get("metrics.port") + "}",
-                        ""));
+        Path file = new HubYaml(CLUSTER, member)
+                .dataDir(dir.resolve(name))
+                .otherMembers(others)
+                .ports(ports)
+                .writeTo(dir.resolve(name + ".yaml"));
         return new ConfigLoader(Map.of()).forHub().load(Optional.of(file), List.of());
     }
 
@@ -96,11 +67,11 @@ class WrongMemberAddressTest {
     /** A second hub's own ports, free ones, and the first hub's port {@code key} as its other member. */
     private static AgentConfig second(String key) throws Exception {
         int member = LoopbackPorts.free();
-        Map<String, Integer> own = new HashMap<>();
-        for (String k : PORTS.keySet()) {
-            own.put(k, outsideMemberRange(member));
-        }
-        return config("second-" + key, member, own, List.of("127.0.0.1:" + PORTS.get(key)));
+        return config(
+                "second-" + key,
+                member,
+                HubYaml.portsOutsideMemberRange(member),
+                List.of("127.0.0.1:" + PORTS.get(key)));
     }
 
     private static String refusal(String key, String what) {
@@ -159,12 +130,10 @@ class WrongMemberAddressTest {
     @Test
     void aMemberAddressThatIsAHubsMemberPortIsJoined() throws Exception {
         int member = LoopbackPorts.free();
-        Map<String, Integer> own = new HashMap<>();
-        for (String k : PORTS.keySet()) {
-            own.put(k, outsideMemberRange(member));
-        }
         HubServer second = HubServer.start(
-                config("joining", member, own, List.of("127.0.0.1:" + firstMember)), "second", Clock.systemUTC());
+                config("joining", member, HubYaml.portsOutsideMemberRange(member), List.of("127.0.0.1:" + firstMember)),
+                "second",
+                Clock.systemUTC());
         try {
             assertThat(((VertxInternal) second.vertx()).clusterManager().getNodes())
                     .as("the second hub's cluster")

@@ -14,10 +14,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.bridge.FrameDecoder;
 import org.kmsagent.agent.bus.bridge.Frames;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
-import org.kmsagent.agent.config.TlsConfig;
-import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import org.slf4j.LoggerFactory;
 
@@ -70,15 +66,11 @@ class FleetLinkNotABridgeTest {
 
     @Test
     void aHubsDashboardPortIsNamedWithinTheFirstAnswerDeadlineAndTriedAgainAsAHubThatIsDown() throws Exception {
-        TlsMaterial tls = tls();
+        TlsMaterial tls = LoopbackHub.tls(dir);
         AtomicInteger connections = new AtomicInteger();
         // The hub's dashboard: HTTPS on the hub's own certificate, which waits for a request line the bridge's frames
         // never end. The agent waited 120 s (its registration deadline) before saying anything.
-        int port = get(servers.createHttpServer(new HttpServerOptions()
-                                .setHost("127.0.0.1")
-                                .setPort(0)
-                                .setSsl(true)
-                                .setKeyCertOptions(tls.keyCertOptions()))
+        int port = get(servers.createHttpServer(LoopbackHub.onHubCertificate(new HttpServerOptions(), tls))
                         .connectionHandler(c -> connections.incrementAndGet())
                         .requestHandler(r -> r.response().end("dashboard"))
                         .listen())
@@ -100,7 +92,7 @@ class FleetLinkNotABridgeTest {
 
     @Test
     void anAgentStoppedWhileItsHubHasNotAnsweredDoesNotSayTheHubClosedTheConnection() throws Exception {
-        TlsMaterial tls = tls();
+        TlsMaterial tls = LoopbackHub.tls(dir);
         Promise<Void> registering = Promise.promise();
         // A bridge that answers pings but holds registrations (a hub in a reconnection storm).
         int port = bridge(tls, (socket, frame) -> {
@@ -121,7 +113,7 @@ class FleetLinkNotABridgeTest {
 
     @Test
     void aHubSlowToAnswerItsRegistrationIsWaitedForPastTheFirstAnswerDeadline() throws Exception {
-        TlsMaterial tls = tls();
+        TlsMaterial tls = LoopbackHub.tls(dir);
         // Answers pings at once, registrations only after three times the ping deadline.
         int port = bridge(tls, (socket, frame) -> {
             if ("register".equals(frame.getString("type"))) {
@@ -152,11 +144,7 @@ class FleetLinkNotABridgeTest {
 
     /** A loopback TLS server that answers pings as a bridge does, and gives every other frame to {@code frames}. */
     private int bridge(TlsMaterial tls, BiConsumer<NetSocket, JsonObject> frames) throws Exception {
-        return get(servers.createNetServer(new NetServerOptions()
-                                .setHost("127.0.0.1")
-                                .setPort(0)
-                                .setSsl(true)
-                                .setKeyCertOptions(tls.keyCertOptions()))
+        return get(servers.createNetServer(LoopbackHub.onHubCertificate(new NetServerOptions(), tls))
                         .connectHandler(socket -> {
                             FrameDecoder decoder = new FrameDecoder(1 << 20);
                             socket.handler(data -> {
@@ -177,28 +165,9 @@ class FleetLinkNotABridgeTest {
                 .actualPort();
     }
 
+    /** The link under test, on its own Vert.x; its heartbeat an hour off, so that only registrations are sent. */
     private FleetLink link(TlsMaterial tls, int port, long requestTimeoutMs) {
-        FleetLink.Settings settings = new FleetLink.Settings(
-                List.of("127.0.0.1:" + port),
-                "agent-token",
-                FleetLink.clientOptions(List.of(tls.fingerprint()), null),
-                3_600_000,
-                50,
-                requestTimeoutMs);
-        AgentDescription me =
-                new AgentDescription("pc-1", "PC-1", "client", List.of("windows-client"), Map.of(), List.of(), 3600);
-        return new FleetLink(
-                agent,
-                settings,
-                me,
-                new Outbox(dir.resolve("outbox")),
-                (address, body) -> Future.succeededFuture(new JsonObject()),
-                () -> Future.succeededFuture(new JsonObject()),
-                Clock.systemUTC());
-    }
-
-    private TlsMaterial tls() {
-        return TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("hub"));
+        return LoopbackHub.link(agent, dir, tls, port, 3_600_000, requestTimeoutMs);
     }
 
     private static <T> T get(Future<T> f) throws Exception {

@@ -11,7 +11,6 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.bridge.FrameDecoder;
 import org.kmsagent.agent.bus.bridge.Frames;
-import org.kmsagent.agent.bus.bridge.TlsMaterial;
-import org.kmsagent.agent.config.TlsConfig;
-import org.kmsagent.agent.fleet.AgentDescription;
 import org.kmsagent.agent.fleet.FleetAddresses;
 
 /**
@@ -101,24 +97,7 @@ class FleetLinkSlowHubTest {
     }
 
     private FleetLink link(int port, long requestTimeoutMs, long heartbeatMs) {
-        TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("hub"));
-        FleetLink.Settings settings = new FleetLink.Settings(
-                List.of("127.0.0.1:" + port),
-                "agent-token",
-                FleetLink.clientOptions(List.of(tls.fingerprint()), null),
-                heartbeatMs,
-                50,
-                requestTimeoutMs);
-        AgentDescription me =
-                new AgentDescription("pc-1", "PC-1", "client", List.of("windows-client"), Map.of(), List.of(), 3600);
-        return new FleetLink(
-                vertx,
-                settings,
-                me,
-                new Outbox(dir.resolve("outbox")),
-                (address, body) -> Future.succeededFuture(new JsonObject()),
-                () -> Future.succeededFuture(new JsonObject()),
-                Clock.systemUTC());
+        return LoopbackHub.link(vertx, dir, LoopbackHub.tls(dir), port, heartbeatMs, requestTimeoutMs);
     }
 
     private static <T> T get(Future<T> f) throws Exception {
@@ -142,12 +121,8 @@ class FleetLinkSlowHubTest {
         }
 
         int listen() throws Exception {
-            TlsMaterial tls = TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("hub"));
-            NetServer server = vertx.createNetServer(new NetServerOptions()
-                    .setHost("127.0.0.1")
-                    .setPort(0)
-                    .setSsl(true)
-                    .setKeyCertOptions(tls.keyCertOptions()));
+            NetServer server =
+                    vertx.createNetServer(LoopbackHub.onHubCertificate(new NetServerOptions(), LoopbackHub.tls(dir)));
             server.connectHandler(this::connected);
             return get(server.listen()).actualPort();
         }

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
-import org.kmsagent.agent.config.TlsConfig;
 
 /**
  * An agent whose {@code fleet.hubs} names a hub's dashboard port: the dashboard serves the hub's own certificate, so
@@ -37,15 +36,8 @@ class HubConnectionWrongPortTest {
 
     @Test
     void aWebServerOnTheHubsCertificateIsNamedAsNoBridgePort() throws Exception {
-        TlsMaterial tls = tls();
-        int port = get(vertx.createHttpServer(new HttpServerOptions()
-                                .setHost("127.0.0.1")
-                                .setPort(0)
-                                .setSsl(true)
-                                .setKeyCertOptions(tls.keyCertOptions()))
-                        .requestHandler(r -> r.response().end("dashboard"))
-                        .listen())
-                .actualPort();
+        TlsMaterial tls = LoopbackHub.tls(dir);
+        int port = dashboard(tls);
 
         // Vert.x's HTTP server waits for a request line the bridge's frame never ends: no answer, no close. The agent
         // waited on it for good, never trying its next hub.
@@ -57,7 +49,7 @@ class HubConnectionWrongPortTest {
 
     @Test
     void aWebServerThatAnswersTheFrameWithHttpIsNamedAsNoBridgePort() throws Exception {
-        TlsMaterial tls = tls();
+        TlsMaterial tls = LoopbackHub.tls(dir);
         int port = tlsServer(
                 tls,
                 socket -> socket.handler(data -> socket.write(
@@ -70,7 +62,7 @@ class HubConnectionWrongPortTest {
 
     @Test
     void aServerThatClosesBeforeAnyFrameIsNamedAsPossiblyNoBridgePort() throws Exception {
-        TlsMaterial tls = tls();
+        TlsMaterial tls = LoopbackHub.tls(dir);
         int port = tlsServer(tls, socket -> socket.handler(data -> socket.close()));
 
         // The registration's deadline is far off: on a loaded machine the close took longer than 500 ms to arrive.
@@ -80,15 +72,8 @@ class HubConnectionWrongPortTest {
 
     @Test
     void aWebServerThatLeavesThePingUnansweredIsNamedAsNoBridgeWithinThePingDeadline() throws Exception {
-        TlsMaterial tls = tls();
-        int port = get(vertx.createHttpServer(new HttpServerOptions()
-                                .setHost("127.0.0.1")
-                                .setPort(0)
-                                .setSsl(true)
-                                .setKeyCertOptions(tls.keyCertOptions()))
-                        .requestHandler(r -> r.response().end("dashboard"))
-                        .listen())
-                .actualPort();
+        TlsMaterial tls = LoopbackHub.tls(dir);
+        int port = dashboard(tls);
         HubConnection c = connect(tls, port);
 
         try {
@@ -104,7 +89,7 @@ class HubConnectionWrongPortTest {
 
     @Test
     void aConnectionTheAgentClosesItselfIsNotSaidToBeClosedByTheHub() throws Exception {
-        TlsMaterial tls = tls();
+        TlsMaterial tls = LoopbackHub.tls(dir);
         int port = tlsServer(tls, socket -> socket.handler(data -> {})); // hears, never answers
         HubConnection c = connect(tls, port);
         Future<Void> registering = c.register("kmsagent.fleet.agents", 60_000);
@@ -127,17 +112,17 @@ class HubConnectionWrongPortTest {
 
     /** A loopback TLS server on the hub's certificate, each connection given to {@code connected}. */
     private int tlsServer(TlsMaterial tls, Handler<NetSocket> connected) throws Exception {
-        NetServerOptions options = new NetServerOptions()
-                .setHost("127.0.0.1")
-                .setPort(0)
-                .setSsl(true)
-                .setKeyCertOptions(tls.keyCertOptions());
+        NetServerOptions options = LoopbackHub.onHubCertificate(new NetServerOptions(), tls);
         return get(vertx.createNetServer(options).connectHandler(connected).listen())
                 .actualPort();
     }
 
-    private TlsMaterial tls() {
-        return TlsMaterial.load(new TlsConfig(null, null, null), dir.resolve("hub"));
+    /** The hub's dashboard: HTTPS on the hub's certificate, answering every request with a page. */
+    private int dashboard(TlsMaterial tls) throws Exception {
+        return get(vertx.createHttpServer(LoopbackHub.onHubCertificate(new HttpServerOptions(), tls))
+                        .requestHandler(r -> r.response().end("dashboard"))
+                        .listen())
+                .actualPort();
     }
 
     private String firstRegistrationFailure(TlsMaterial tls, int port, long timeoutMs) throws Exception {

@@ -6,15 +6,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmsagent.agent.config.AgentConfig;
-import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.metrics.PrometheusText;
@@ -35,32 +30,15 @@ class CtlPluginsIT {
 
     /** A daemon over {@code plugins}, its metrics on a free port. */
     private AgentDaemon start() throws Exception {
-        Path file = Files.writeString(dir.resolve("agent.yaml"), """
-        licensing: simulated
-        bridge:
-          port: 0
-          tokens:
-            - {name: ops, token: "${ADMIN_T}", role: admin}
+        return SimulatedDaemon.start(dir, ADMIN, plugins, """
         metrics:
           enabled: true
           port: 0
         """);
-        AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN))
-                .load(Optional.of(file), List.of("dataDir=" + dir.resolve("data"), "pluginsDir=" + plugins));
-        return AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC());
     }
 
     private static AgentFixture.Result ctl(AgentDaemon daemon, String... args) {
-        List<String> argv = new ArrayList<>(List.of(
-                "ctl",
-                "--agent",
-                "127.0.0.1:" + daemon.bridgePort(),
-                "--trust",
-                daemon.fingerprint(),
-                "--token",
-                ADMIN));
-        argv.addAll(List.of(args));
-        AgentFixture.Result r = AgentFixture.run(argv.toArray(String[]::new));
+        AgentFixture.Result r = AgentFixture.ctlOn(daemon, ADMIN, args);
         assertThat(r.exit()).as(r.toString()).isZero();
         return r;
     }

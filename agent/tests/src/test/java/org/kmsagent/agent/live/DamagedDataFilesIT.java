@@ -150,15 +150,7 @@ class DamagedDataFilesIT {
             awaitOwnProductsRenewed();
             assertThat(control.get().host().enabled()).isTrue();
             // The bridge answers with its new pair.
-            AgentFixture.Result status = AgentFixture.run(
-                    "ctl",
-                    "--agent",
-                    "127.0.0.1:" + daemon.bridgePort(),
-                    "--trust",
-                    daemon.fingerprint(),
-                    "--token",
-                    ADMIN,
-                    "status");
+            AgentFixture.Result status = AgentFixture.ctlOn(daemon, ADMIN, "status");
             assertThat(status.exit()).as(status.toString()).isZero();
         }
     }

@@ -51,17 +51,7 @@ class HostKeysMistypedIT {
                             .contains("Windows Server 2022 CSVLK")
                             .endsWith("; an empty host.hostKeys holds them all)"));
 
-            AgentFixture.Result activate = AgentFixture.run(
-                    "ctl",
-                    "--agent",
-                    "127.0.0.1:" + daemon.bridgePort(),
-                    "--trust",
-                    daemon.fingerprint(),
-                    "--token",
-                    ADMIN,
-                    "activate",
-                    "--family",
-                    "windows-client");
+            AgentFixture.Result activate = AgentFixture.ctlOn(daemon, ADMIN, "activate", "--family", "windows-client");
             assertThat(activate.toString()).contains("0xC004F042").contains("holds no host key (host.hostKeys)");
         }
     }

@@ -5,18 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.cli.CliRun;
-import org.kmsagent.agent.config.AgentConfig;
-import org.kmsagent.agent.config.ConfigLoader;
 import org.kmsagent.agent.daemon.AgentDaemon;
 import org.kmsagent.agent.daemon.AgentFixture;
 import org.kmsagent.agent.plugin.PluginJars;
@@ -113,20 +108,11 @@ class ThirdPartyDropInIT {
 
     /** An agent on the simulated stack with an admin token and {@code extraYaml}, over the plugins in {@code plugins}. */
     private AgentDaemon start(Path plugins, String extraYaml) throws Exception {
-        Path file = Files.writeString(dir.resolve("agent.yaml"), """
-        licensing: simulated
-        bridge:
-          port: 0
-          tokens:
-            - {name: ops, token: "${ADMIN_T}", role: admin}
-        """ + extraYaml);
-        AgentConfig config = new ConfigLoader(Map.of("ADMIN_T", ADMIN))
-                .load(Optional.of(file), List.of("dataDir=" + dir.resolve("data"), "pluginsDir=" + plugins));
-        return AgentDaemon.start(config, DaemonWiring.production(), Clock.systemUTC());
+        return SimulatedDaemon.start(dir, ADMIN, plugins, extraYaml);
     }
 
     private static List<String> connect(AgentDaemon daemon) {
-        return List.of("--agent", "127.0.0.1:" + daemon.bridgePort(), "--trust", daemon.fingerprint());
+        return AgentFixture.connection(daemon);
     }
 
     private static AgentFixture.Result ctl(List<String> connect, String... args) {

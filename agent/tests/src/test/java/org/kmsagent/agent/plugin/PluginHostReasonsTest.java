@@ -68,13 +68,12 @@ class PluginHostReasonsTest {
 
     /** acme.jar whose one extension is {@code family}, its class file as given. */
     private void acmeJarWithFamily(Class<?> family, byte[] classFile) throws Exception {
-        acmeJar(
-                Map.of(),
-                Map.of(
-                        "META-INF/extensions.idx",
-                        (family.getName() + "\n").getBytes(StandardCharsets.UTF_8),
-                        PluginJars.classFile(family),
-                        classFile));
+        acmeJar(Map.of(), PluginJars.extension(family, classFile));
+    }
+
+    /** acme.jar whose {@code Plugin-Class} is {@code pluginClass}, the one class in it. */
+    private void acmeJarWithPluginClass(Class<?> pluginClass) throws Exception {
+        PluginJars.writeWithPluginClass(dir.resolve("acme.jar"), "acme-suite", pluginClass);
     }
 
     /** The one problem's message after a scan of the folder. */
@@ -133,9 +132,7 @@ class PluginHostReasonsTest {
     @Test
     void aStartThatThrowsIsSaidToBeStartsWithTheExceptionsType() throws Exception {
         // Said as "licence store unreadable (test fixture)" alone.
-        acmeJar(
-                Map.of("Plugin-Class", ExplodingPlugin.class.getName()),
-                Map.of(PluginJars.classFile(ExplodingPlugin.class), PluginJars.classBytes(ExplodingPlugin.class)));
+        acmeJarWithPluginClass(ExplodingPlugin.class);
 
         assertThat(onlyProblem())
                 .isEqualTo("acme.jar (plugin acme-suite): " + ExplodingPlugin.class.getName() + ".start() failed:"
@@ -147,9 +144,7 @@ class PluginHostReasonsTest {
         // PF4J logged the constructor's exception with its stack trace on standard error of every command, then
         // failed with a NullPointerException of its own, which was the reason given (".start() failed:
         // NullPointerException: ...").
-        acmeJar(
-                Map.of("Plugin-Class", ThrowingPlugin.class.getName()),
-                Map.of(PluginJars.classFile(ThrowingPlugin.class), PluginJars.classBytes(ThrowingPlugin.class)));
+        acmeJarWithPluginClass(ThrowingPlugin.class);
 
         assertThat(onlyProblem())
                 .isEqualTo("acme.jar (plugin acme-suite): " + ThrowingPlugin.class.getName()
@@ -160,9 +155,7 @@ class PluginHostReasonsTest {
     @Test
     void aPluginClassThatIsNoPluginIsNamedAsSuch() throws Exception {
         // PF4J logged "The plugin class '...' is not valid" at ERROR, then failed with its NullPointerException.
-        acmeJar(
-                Map.of("Plugin-Class", PrivateLibrary.class.getName()),
-                Map.of(PluginJars.classFile(PrivateLibrary.class), PluginJars.classBytes(PrivateLibrary.class)));
+        acmeJarWithPluginClass(PrivateLibrary.class);
 
         assertThat(onlyProblem())
                 .isEqualTo("acme.jar (plugin acme-suite): Plugin-Class " + PrivateLibrary.class.getName()

@@ -3,6 +3,7 @@ package org.kmsagent.agent.plugin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
@@ -118,6 +119,37 @@ public final class PluginJars {
             }
         }
         return target;
+    }
+
+    /**
+     * Writes plugin {@code pluginId} 1.0.0 from nothing, its one extension {@code extension} (say, a family whose
+     * constructor throws).
+     */
+    public static Path writeWithExtension(Path target, String pluginId, Class<?> extension) throws IOException {
+        return write(
+                target,
+                Map.of("Plugin-Id", pluginId, "Plugin-Version", "1.0.0"),
+                extension(extension, classBytes(extension)));
+    }
+
+    /** Writes plugin {@code pluginId} 1.0.0 from nothing, its {@code Plugin-Class} the one class in it. */
+    public static Path writeWithPluginClass(Path target, String pluginId, Class<?> pluginClass) throws IOException {
+        return write(
+                target,
+                Map.of("Plugin-Id", pluginId, "Plugin-Version", "1.0.0", "Plugin-Class", pluginClass.getName()),
+                Map.of(classFile(pluginClass), classBytes(pluginClass)));
+    }
+
+    /**
+     * The entries of a jar whose one extension is {@code extension}: its class file, {@code classFile}, and {@code
+     * META-INF/extensions.idx} listing it.
+     */
+    public static Map<String, byte[]> extension(Class<?> extension, byte[] classFile) {
+        return Map.of(
+                "META-INF/extensions.idx",
+                (extension.getName() + "\n").getBytes(StandardCharsets.UTF_8),
+                classFile(extension),
+                classFile);
     }
 
     /** A jar entry's name for a class, e.g. {@code org/example/Family.class}. */

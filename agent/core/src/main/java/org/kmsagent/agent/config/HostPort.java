@@ -225,7 +225,12 @@ public final class HostPort {
      */
     public static Optional<String> endpointProblem(String text) {
         Optional<String> problem;
-        if (text.equalsIgnoreCase("dns")) {
+        if (text.indexOf(',') >= 0 || text.indexOf(';') >= 0) {
+            // Windows keeps one KMS host per product (slmgr /skms); several hosts are found through DNS (kms-rules.md
+            // §2.5), and an administrator who types a list means that.
+            problem = Optional.of("one KMS endpoint, not a list: Windows keeps one KMS host per product; to use"
+                    + " several, publish each as a _vlmcs._tcp SRV record and give dns (or dns:domain)");
+        } else if (text.equalsIgnoreCase("dns")) {
             problem = Optional.empty();
         } else if (text.regionMatches(true, 0, "dns:", 0, 4)) {
             problem = domainProblem(text.substring(4)).map(p -> "the lookup domain after 'dns:': " + p);

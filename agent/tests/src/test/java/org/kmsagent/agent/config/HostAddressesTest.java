@@ -58,6 +58,16 @@ class HostAddressesTest {
     }
 
     @Test
+    void aListOfKmsHostsIsRefusedAsAListWithTheWayToGiveSeveral() {
+        // What an MSI's KMS=kms1:1688,kms2:1688 lands as: the IPv6 hint the colons used to bring was no help.
+        assertThat(errors("renewal.kms=\"kms1.corp.example:1688,kms2.corp.example:1688\""))
+                .containsExactly("--set renewal.kms: expected host, host:port, [IPv6]:port, dns or dns:domain, got "
+                        + "'kms1.corp.example:1688,kms2.corp.example:1688' (one KMS endpoint, not a list: Windows keeps"
+                        + " one KMS host per product; to use several, publish each as a _vlmcs._tcp SRV record and give"
+                        + " dns (or dns:domain))");
+    }
+
+    @Test
     void aKmsHostGivenAsABareIpv6AddressIsRefusedAsAmbiguousAsOnTheCommandLine() {
         // fe80::1:1688 is the address fe80::1 on port 1688 as much as fe80::1:1688 on 1688; it used to be read as the
         // latter here while ctl set-kms refused it. The refusal writes each reading the text has in brackets, not an

@@ -231,8 +231,9 @@ static int from_registry(wchar_t* out) {
       }
       wchar_t java[PATH_CHARS];
       DWORD size = sizeof java;
-      if (RegGetValueW(root, sub, jk->value, RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ, NULL, java, &size) !=
-          ERROR_SUCCESS) {
+      /* RRF_RT_REG_SZ alone: it also takes a REG_EXPAND_SZ value, returned expanded. Adding RRF_RT_REG_EXPAND_SZ
+         without RRF_NOEXPAND makes Windows (and Wine) refuse every call with ERROR_INVALID_PARAMETER. */
+      if (RegGetValueW(root, sub, jk->value, RRF_RT_REG_SZ, NULL, java, &size) != ERROR_SUCCESS) {
         continue;
       }
       java[PATH_CHARS - 1] = 0;

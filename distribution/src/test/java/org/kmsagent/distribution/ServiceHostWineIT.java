@@ -386,4 +386,20 @@ class ServiceHostWineIT {
             WineCmd.cmd(Map.of(), "reg.exe delete \"" + microsoftKey + "\" /f /reg:64 >nul 2>&1");
         }
     }
+
+    @Test
+    void aJavaHomeWrittenWithQuotesIsFoundAsTheLauncherFindsIt() throws IOException {
+        // set JAVA_HOME="C:\Program Files\..." keeps the quotes in the value, and the MSI copies the machine's
+        // %JAVA_HOME% into the service's environment as it is: kms-agent.cmd drops them, the host looked for
+        // "C:\...hotspot"\bin\server\jvm.dll and found no Java.
+        String jdk = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.10.7-hotspot";
+        runtimeAt(jdk, "17.0.10");
+        for (String variable : List.of("JAVA_HOME", "KMSAGENT_JAVA_HOME")) {
+            for (String value : List.of("\"" + jdk + "\"", "\"" + jdk + "\\\"", "\"" + jdk + "\\\\\"")) {
+                WineCmd.Result r = whichJava(Map.of(variable, value));
+                assertThat(r.out()).as(variable + "=" + value + "\n" + r.both()).contains(jdk + " (Java 17)");
+                assertThat(r.exit()).as(r.both()).isZero();
+            }
+        }
+    }
 }

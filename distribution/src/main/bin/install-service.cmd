@@ -81,37 +81,47 @@ rem The agent's event source in the Application log: its message table is inside
 set "SOURCE_KEY=HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\kms-agent"
 reg add "%SOURCE_KEY%" /v EventMessageFile /t REG_EXPAND_SZ /d "%SERVICE%" /f >nul
 reg add "%SOURCE_KEY%" /v TypesSupported /t REG_DWORD /d 7 /f >nul
-echo Installed the service kms-agent (configuration %CONFIG%, Java %JVER% in %JHOME%).
-echo Its data folder is %KMSDATA%\data (KMSAGENT_DATA_DIR, which overrides dataDir of the configuration); %KMSDATA% is readable by SYSTEM and Administrators only.
+rem Messages name paths with delayed expansion (!...!), read after cmd has split the line: an & | < > or ^ in a path
+rem (C:\R&D\...) is printed as written, where %...% broke the echo into commands. The same below.
+setlocal EnableDelayedExpansion
+echo Installed the service kms-agent (configuration !CONFIG!, Java !JVER! in !JHOME!).
+echo Its data folder is !KMSDATA!\data (KMSAGENT_DATA_DIR, which overrides dataDir of the configuration); !KMSDATA! is readable by SYSTEM and Administrators only.
 echo Start it with: sc.exe start kms-agent
 exit /b 0
 
 :noservice
-echo install-service: %SERVICE% not found; it is part of the kms-agent installation. 1>&2
+setlocal EnableDelayedExpansion
+echo install-service: !SERVICE! not found; it is part of the kms-agent installation. 1>&2
 exit /b 1
 :noconfig
-echo install-service: configuration file %CONFIG% not found. 1>&2
+setlocal EnableDelayedExpansion
+echo install-service: configuration file !CONFIG! not found. 1>&2
 exit /b 1
 :badjavahome
-echo install-service: JAVA_HOME is set to %JAVA_HOME%, but %JAVA_HOME%\bin\java.exe does not exist. Set it to a 64-bit Java 17 or newer installation, or clear it (set JAVA_HOME=) to use java.exe on PATH. 1>&2
+setlocal EnableDelayedExpansion
+echo install-service: JAVA_HOME is set to !JAVA_HOME!, but !JAVA_HOME!\bin\java.exe does not exist. Set it to a 64-bit Java 17 or newer installation, or clear it (set JAVA_HOME=) to use java.exe on PATH. 1>&2
 exit /b 1
 :nojava
 echo install-service: no Java runtime found. Install a 64-bit Java 17 or newer, or set JAVA_HOME. 1>&2
 exit /b 1
 :oldjava
-echo install-service: Java 17 or newer is needed; %JAVA% is version %JVER%. 1>&2
+setlocal EnableDelayedExpansion
+echo install-service: Java 17 or newer is needed; !JAVA! is version !JVER!. 1>&2
 exit /b 1
 :nojvm
-echo install-service: %JHOME%\bin\server\jvm.dll not found; the service needs a full 64-bit Java runtime there. 1>&2
+setlocal EnableDelayedExpansion
+echo install-service: !JHOME!\bin\server\jvm.dll not found; the service needs a full 64-bit Java runtime there. 1>&2
 exit /b 1
 :noprogramdata
 echo install-service: the variable ProgramData is not set, so there is no %%ProgramData%%\kms-agent for the service's data. 1>&2
 exit /b 1
 :nodatafolder
-echo install-service: could not make the data folder %KMSDATA% (is this prompt elevated?) 1>&2
+setlocal EnableDelayedExpansion
+echo install-service: could not make the data folder !KMSDATA! (is this prompt elevated?) 1>&2
 exit /b 1
 :notlocked
-echo install-service: could not restrict %KMSDATA% to SYSTEM and Administrators with icacls.exe (is this prompt elevated?); the service was not installed. 1>&2
+setlocal EnableDelayedExpansion
+echo install-service: could not restrict !KMSDATA! to SYSTEM and Administrators with icacls.exe (is this prompt elevated?); the service was not installed. 1>&2
 exit /b 1
 :exists
 echo install-service: the service kms-agent is already installed; remove it first with uninstall-service.cmd. 1>&2

@@ -148,8 +148,11 @@ exit /b %ERRORLEVEL%
 "%JAVA%" %FLAGS% --enable-native-access=ALL-UNNAMED "-Dkmsagent.home=%KMSAGENT_HOME%" -cp "%KMSAGENT_HOME%\lib\*" org.kmsagent.agent.cli.Main %*
 exit /b %ERRORLEVEL%
 
+rem The messages name paths with delayed expansion (!...!), read after cmd has split the line: an & | < > or ^ in
+rem JAVA_HOME or the path of java.exe (C:\R&D\...) is printed as written, where %...% broke the echo into commands.
 :badjavahome
-echo kms-agent: JAVA_HOME is set to %JAVA_HOME%, but %JAVA_HOME%\bin\java.exe does not exist. Set it to a Java 17 or newer installation, or clear it (set JAVA_HOME=) to use java.exe on PATH. 1>&2
+setlocal EnableDelayedExpansion
+echo kms-agent: JAVA_HOME is set to !JAVA_HOME!, but !JAVA_HOME!\bin\java.exe does not exist. Set it to a Java 17 or newer installation, or clear it (set JAVA_HOME=) to use java.exe on PATH. 1>&2
 exit /b 1
 
 :nojava
@@ -157,5 +160,6 @@ echo kms-agent: no Java runtime found. Install Java 17 or newer, or set JAVA_HOM
 exit /b 1
 
 :oldjava
-echo kms-agent: Java 17 or newer is needed; %JAVA% is version %JVER%. 1>&2
+setlocal EnableDelayedExpansion
+echo kms-agent: Java 17 or newer is needed; !JAVA! is version !JVER!. 1>&2
 exit /b 1

@@ -10,6 +10,7 @@
  *   1. <install>\runtime          (a runtime shipped inside the installation, if any)
  *   2. %KMSAGENT_JAVA_HOME%        (machine-wide environment variable, or the service's Environment value)
  *   3. %JAVA_HOME%
+ *      (these two as bin\kms-agent.cmd reads JAVA_HOME: quotes around the folder dropped, a trailing \ tolerated)
  *   4. the registry keys the common JDK installers write (HKLM, 64-bit view): JavaSoft (Oracle and others),
  *      Eclipse Adoptium (Temurin), AdoptOpenJDK, Microsoft, Azul Zulu.
  * A candidate counts if it has bin\server\jvm.dll and its release file says JAVA_VERSION 17 or later.
@@ -172,13 +173,25 @@ static int usable(const wchar_t* java) {
   return major >= MIN_JAVA_MAJOR ? major : 0;
 }
 
-/* Tries one explicit Java home; copies it to out and returns 1 if usable. */
+/* Removes every double quote, as bin\kms-agent.cmd does (set "JAVA_HOME=%JAVA_HOME:"=%"): admins write
+   set JAVA_HOME="C:\Program Files\...", and the MSI copies that value, quotes included. No path holds a quote. */
+static void strip_quotes(wchar_t* p) {
+  wchar_t* to = p;
+  for (const wchar_t* from = p; *from != 0; from++) {
+    if (*from != L'"') *to++ = *from;
+  }
+  *to = 0;
+}
+
+/* Tries one explicit Java home (quotes dropped, trailing backslashes too); copies it to out and returns 1 if usable. */
 static int try_home(const wchar_t* label, const wchar_t* java, wchar_t* out) {
   if (java == NULL || java[0] == 0) return 0;
   wchar_t h[PATH_CHARS];
   wcsncpy(h, java, PATH_CHARS - 1);
   h[PATH_CHARS - 1] = 0;
+  strip_quotes(h);
   strip_trailing_slash(h);
+  if (h[0] == 0) return 0;
   wchar_t note[PATH_CHARS + 64];
   swprintf(note, PATH_CHARS + 64, L"%ls=%ls", label, h);
   looked_at(note);
@@ -231,8 +244,9 @@ static int from_registry(wchar_t* out) {
       }
       wchar_t java[PATH_CHARS];
       DWORD size = sizeof java;
-      if (RegGetValueW(root, sub, jk->value, RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ, NULL, java, &size) !=
-          ERROR_SUCCESS) {
+      /* RRF_RT_REG_SZ alone: it also takes a REG_EXPAND_SZ value, returned expanded. Adding RRF_RT_REG_EXPAND_SZ
+         without RRF_NOEXPAND makes Windows (and Wine) refuse every call with ERROR_INVALID_PARAMETER. */
+      if (RegGetValueW(root, sub, jk->value, RRF_RT_REG_SZ, NULL, java, &size) != ERROR_SUCCESS) {
         continue;
       }
       java[PATH_CHARS - 1] = 0;

@@ -22,6 +22,8 @@ class LauncherWineIT {
     static final String JRE8 = "C:\\Program Files\\Java\\jre1.8.0_402";
     static final String NO_VERSION = "C:\\Java\\broken";
     static final String EMPTY = "C:\\Java\\empty";
+    /** A Java 11 in a folder whose name has an ampersand, which an unquoted echo reads as two commands. */
+    static final String JDK11_AMPERSAND = "C:\\R&D\\jdk-11";
     /** A runtime with a release file, in a folder whose name has parentheses; its java.exe would report 11. */
     static final String JDK17_RELEASE = "C:\\Program Files (x86)\\Java\\jdk-17.0.9";
     /** The same runtime built without its base class-data archive (bin\\server\\classes.jsa). */
@@ -40,6 +42,7 @@ class LauncherWineIT {
         WineCmd.javaHome(JDK21, "21"); // a GA release reports just "21"
         WineCmd.javaHome(JDK25, "25.0.1");
         WineCmd.javaHome(JDK11, "11.0.22");
+        WineCmd.javaHome(JDK11_AMPERSAND, "11.0.22");
         WineCmd.javaHome(JRE8, "1.8.0_402");
         WineCmd.javaHome(NO_VERSION, null);
         // The launcher reads the release file, not java -version: this stand-in would say 11 if it were asked.
@@ -473,5 +476,28 @@ class LauncherWineIT {
             return files.filter(f -> f.getFileName().toString().contains(".jsa"))
                     .toList();
         }
+    }
+
+    @Test
+    void cmdsSpecialCharactersInJavaHomeComeOutWholeInTheErrorMessages() {
+        // The error lines echoed %JAVA_HOME% unquoted: with C:\R&D\nojdk the message stopped at "C:\R" and cmd ran
+        // "D\nojdk, but ..." as a command of its own; | and ^ broke them too.
+        for (String missing : List.of("C:\\R&D\\nojdk", "C:\\a|b^c&d\\nojdk")) {
+            WineCmd.Result r = launch(HOME, env("JAVA_HOME", missing), "status");
+            assertThat(r.exit()).as(r.both()).isEqualTo(1);
+            assertThat(r.err())
+                    .as(r.both())
+                    .contains("kms-agent: JAVA_HOME is set to " + missing + ", but " + missing
+                            + "\\bin\\java.exe does not exist. Set it to a Java 17 or newer installation, or clear it"
+                            + " (set JAVA_HOME=) to use java.exe on PATH.")
+                    .doesNotContain("recognize");
+        }
+        WineCmd.Result old = launch(HOME, env("JAVA_HOME", JDK11_AMPERSAND), "status");
+        assertThat(old.exit()).as(old.both()).isEqualTo(1);
+        assertThat(old.err())
+                .as(old.both())
+                .contains("kms-agent: Java 17 or newer is needed; " + JDK11_AMPERSAND
+                        + "\\bin\\java.exe is version 11.0.22.")
+                .doesNotContain("recognize");
     }
 }

@@ -337,4 +337,69 @@ class ServiceHostWineIT {
             }
         }
     }
+
+    /** A runtime for --which-java only: bin\\server\\jvm.dll and a release file, at {@code home} on C:. */
+    private static void runtimeAt(String home, String version) throws IOException {
+        Files.createDirectories(WineCmd.onC(home + "\\bin\\server"));
+        Files.writeString(WineCmd.onC(home + "\\bin\\server\\jvm.dll"), "");
+        WineCmd.release(home, version, version + "+7");
+    }
+
+    private static WineCmd.Result whichJava(Map<String, String> env) {
+        return WineCmd.run(env, 60, HOME + "\\bin\\kms-agent-service.exe", "--which-java");
+    }
+
+    /** Runs reg.exe in the prefix (64-bit view); fails the test if it fails. */
+    private static void reg(String args) {
+        WineCmd.Result r = WineCmd.cmd(Map.of(), "reg.exe " + args + " /reg:64");
+        assertThat(r.exit()).as("reg.exe " + args + "\n" + r.both()).isZero();
+    }
+
+    @Test
+    void whichJavaFindsAJdkRegisteredOnlyByTemurinsOrMicrosoftsInstaller() throws IOException {
+        // RegGetValueW was asked for RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ without RRF_NOEXPAND, which Windows (and
+        // Wine, which copies it) refuses with ERROR_INVALID_PARAMETER: no registered JDK was ever found, and a
+        // machine with only Temurin's or Microsoft's MSI got "no usable Java 17+ found" (exit 10).
+        String temurin = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.10.7-hotspot";
+        String microsoft = "C:\\Program Files\\Microsoft\\jdk-21.0.2.13-hotspot";
+        String temurinKey = "HKLM\\SOFTWARE\\Eclipse Adoptium";
+        String microsoftKey = "HKLM\\SOFTWARE\\Microsoft\\JDK";
+        runtimeAt(temurin, "17.0.10");
+        runtimeAt(microsoft, "21.0.2");
+        try {
+            reg("add \"" + temurinKey + "\\JDK\\17.0.10.7\\hotspot\\MSI\" /v Path /t REG_SZ /d \"" + temurin
+                    + "\\\\\" /f");
+            WineCmd.Result r = whichJava(Map.of());
+            assertThat(r.out()).as(r.both()).contains(temurin + " (Java 17)");
+            assertThat(r.exit()).as(r.both()).isZero();
+            reg("delete \"" + temurinKey + "\" /f");
+
+            // A REG_EXPAND_SZ value is read expanded.
+            reg("add \"" + microsoftKey + "\\21.0.2.13\\hotspot\\MSI\" /v Path /t REG_EXPAND_SZ /d"
+                    + " \"%%ProgramFiles%%\\Microsoft\\jdk-21.0.2.13-hotspot\\\\\" /f");
+            r = whichJava(Map.of());
+            assertThat(r.out()).as(r.both()).contains(microsoft + " (Java 21)");
+            assertThat(r.exit()).as(r.both()).isZero();
+        } finally {
+            // Other tests expect no registered runtime.
+            WineCmd.cmd(Map.of(), "reg.exe delete \"" + temurinKey + "\" /f /reg:64 >nul 2>&1");
+            WineCmd.cmd(Map.of(), "reg.exe delete \"" + microsoftKey + "\" /f /reg:64 >nul 2>&1");
+        }
+    }
+
+    @Test
+    void aJavaHomeWrittenWithQuotesIsFoundAsTheLauncherFindsIt() throws IOException {
+        // set JAVA_HOME="C:\Program Files\..." keeps the quotes in the value, and the MSI copies the machine's
+        // %JAVA_HOME% into the service's environment as it is: kms-agent.cmd drops them, the host looked for
+        // "C:\...hotspot"\bin\server\jvm.dll and found no Java.
+        String jdk = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.10.7-hotspot";
+        runtimeAt(jdk, "17.0.10");
+        for (String variable : List.of("JAVA_HOME", "KMSAGENT_JAVA_HOME")) {
+            for (String value : List.of("\"" + jdk + "\"", "\"" + jdk + "\\\"", "\"" + jdk + "\\\\\"")) {
+                WineCmd.Result r = whichJava(Map.of(variable, value));
+                assertThat(r.out()).as(variable + "=" + value + "\n" + r.both()).contains(jdk + " (Java 17)");
+                assertThat(r.exit()).as(r.both()).isZero();
+            }
+        }
+    }
 }

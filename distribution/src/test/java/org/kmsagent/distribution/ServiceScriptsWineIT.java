@@ -3,6 +3,7 @@ package org.kmsagent.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,8 @@ class ServiceScriptsWineIT {
     static final String JDK17 = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.2.8-hotspot";
     static final String JDK11 = "C:\\Program Files (x86)\\Java\\jdk-11";
     static final String EMPTY = "C:\\Java\\empty";
+    /** A Java 11 in a folder whose name has an ampersand, which an unquoted echo reads as two commands. */
+    static final String JDK11_AMPERSAND = "C:\\R&D\\jdk-11";
     /** Oracle's folder of links to java.exe, first on PATH after its installer ran; the links lead to JDK17. */
     static final String JAVAPATH = "C:\\Program Files\\Common Files\\Oracle\\Java\\javapath";
     /** A runtime whose java.exe reports no java.home. */
@@ -35,6 +38,7 @@ class ServiceScriptsWineIT {
         WineCmd.installation(HOME);
         WineCmd.javaHome(JDK17, "17.0.2");
         WineCmd.javaHome(JDK11, "11.0.22");
+        WineCmd.javaHome(JDK11_AMPERSAND, "11.0.22");
         WineCmd.javaLinks(JAVAPATH, JDK17, "17.0.2");
         WineCmd.javaHome(NO_HOME, "17.0.2");
         Files.writeString(WineCmd.onC(NO_HOME + "\\bin\\java-home.txt"), "");
@@ -182,5 +186,45 @@ class ServiceScriptsWineIT {
         WineCmd.Result r = script("uninstall-service.cmd", Map.of(), "");
         assertThat(r.exit()).as(r.both()).isEqualTo(1);
         assertThat(r.err()).contains("there is no service kms-agent.");
+    }
+
+    @Test
+    void cmdsSpecialCharactersInAPathComeOutWholeInTheMessages() throws Exception {
+        // The messages echoed the paths unquoted: with C:\R&D\nojdk a line stopped at "C:\R" and cmd ran the rest
+        // as a command of its own; | and ^ broke them too.
+        for (String missing : List.of("C:\\R&D\\nojdk", "C:\\a|b^c&d\\nojdk")) {
+            WineCmd.Result r = script("install-service.cmd", Map.of("JAVA_HOME", missing), "");
+            assertThat(r.exit()).as(r.both()).isEqualTo(1);
+            assertThat(r.err())
+                    .as(r.both())
+                    .contains("install-service: JAVA_HOME is set to " + missing + ", but " + missing
+                            + "\\bin\\java.exe does not exist. Set it to a 64-bit Java 17 or newer installation, or"
+                            + " clear it (set JAVA_HOME=) to use java.exe on PATH.")
+                    .doesNotContain("recognize");
+        }
+        WineCmd.Result old = script("install-service.cmd", Map.of("JAVA_HOME", JDK11_AMPERSAND), "");
+        assertThat(old.exit()).as(old.both()).isEqualTo(1);
+        assertThat(old.err())
+                .as(old.both())
+                .contains("install-service: Java 17 or newer is needed; " + JDK11_AMPERSAND
+                        + "\\bin\\java.exe is version 11.0.22.")
+                .doesNotContain("recognize");
+
+        WineCmd.Result missing = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "\"C:\\R&D\\agent.yaml\"");
+        assertThat(missing.exit()).as(missing.both()).isEqualTo(1);
+        assertThat(missing.err())
+                .as(missing.both())
+                .contains("install-service: configuration file C:\\R&D\\agent.yaml not found.")
+                .doesNotContain("recognize");
+
+        Files.writeString(WineCmd.onC("C:\\R&D\\agent.yaml"), "");
+        WineCmd.Result r = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "\"C:\\R&D\\agent.yaml\"");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(r.out())
+                .as(r.both())
+                .contains("Installed the service kms-agent (configuration C:\\R&D\\agent.yaml, Java 17.0.2 in " + JDK17
+                        + ").");
+        assertThat(r.err()).as(r.both()).doesNotContain("recognize");
+        assertThat(serviceKey()).contains("KMSAGENT_CONFIG=C:\\R&D\\agent.yaml");
     }
 }

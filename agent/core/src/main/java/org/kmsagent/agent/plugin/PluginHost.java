@@ -36,6 +36,7 @@ import java.util.zip.ZipException;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.api.PluginApi;
 import org.kmsagent.api.ProductFamily;
+import org.kmsagent.api.ProductKey;
 import org.pf4j.DefaultVersionManager;
 import org.pf4j.ExtensionFinder;
 import org.pf4j.JarPluginManager;
@@ -806,7 +807,9 @@ public final class PluginHost implements AutoCloseable {
                         .append(cause != null && cause != t ? ": " : "");
             }
         }
-        return text.toString();
+        // A plugin's own exception messages are its author's text: one line, bounded, a key in them masked, since the
+        // reason reaches the banner, ctl plugins, the hub's view and the log.
+        return ProductKey.maskKeysIn(BoundedInput.reason(text.toString()));
     }
 
     /** A JVM class name, as a NoClassDefFoundError ({@code a/b/C}) or ClassNotFoundException ({@code a.b.C}) gives it. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.plugin.fixture.ExplodingPlugin;
+import org.kmsagent.agent.plugin.fixture.KeyInMessagePlugin;
 import org.kmsagent.agent.plugin.fixture.LibraryFamily;
 import org.kmsagent.agent.plugin.fixture.PrivateLibrary;
 import org.kmsagent.agent.plugin.fixture.ThrowingFamily;
@@ -150,6 +151,18 @@ class PluginHostReasonsTest {
                 .isEqualTo("acme.jar (plugin acme-suite): " + ThrowingPlugin.class.getName()
                         + " could not be created: IllegalStateException: boom in constructor");
         assertThat(pf4jLogged.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+    }
+
+    @Test
+    void aPluginsOwnMessageIsOneLineWithAnyKeyInItMasked() throws Exception {
+        // The reason goes to the banner, ctl plugins, the hub's view and the log: a plugin author's message is not
+        // trusted to be one line or free of a key.
+        acmeJarWithPluginClass(KeyInMessagePlugin.class);
+
+        assertThat(onlyProblem())
+                .isEqualTo("acme.jar (plugin acme-suite): " + KeyInMessagePlugin.class.getName()
+                        + " could not be created: IllegalStateException: MAK XXXXX-XXXXX-XXXXX-XXXXX-6789B rejected;"
+                        + " second line");
     }
 
     @Test

@@ -93,6 +93,9 @@ public final class HubConnection {
 
     /** Sends a request; fails with a {@link ReplyException} carrying the hub's failure code, or on timeout. */
     public Future<JsonObject> request(String address, JsonObject body, long timeoutMs) {
+        if (closedWhy != null) {
+            return Future.failedFuture(closedFailure());
+        }
         String reply = "agent.reply." + next++;
         Promise<JsonObject> p = Promise.promise();
         waiting.put(reply, p);
@@ -113,6 +116,9 @@ public final class HubConnection {
      * no, the request fails with a {@link ReplyFailure#TIMEOUT} and a late reply is ignored.
      */
     public Future<JsonObject> requestAwaitingReply(String address, JsonObject body, long checkMs, IntPredicate goOn) {
+        if (closedWhy != null) {
+            return Future.failedFuture(closedFailure());
+        }
         String reply = "agent.reply." + next++;
         Promise<JsonObject> p = Promise.promise();
         waiting.put(reply, p);
@@ -182,6 +188,9 @@ public final class HubConnection {
      * bridge's frames never end. Any frame counts as the answer (a bridge refusing for capacity sends its refusal).
      */
     public Future<Void> ping(long timeoutMs) {
+        if (closedWhy != null) {
+            return Future.failedFuture(closedFailure());
+        }
         if (framesReceived > 0) {
             return Future.succeededFuture();
         }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.file.Path;
@@ -103,6 +104,23 @@ class HubConnectionWrongPortTest {
             assertThat(e.getCause().getMessage()).isEqualTo("the agent closed the connection itself");
         }
         assertThat(c.isClosed()).isTrue();
+    }
+
+    @Test
+    void whatIsAskedOfAClosedConnectionFailsAtOnceWithWhyItClosed() throws Exception {
+        // A ping or a request on a connection already shut waited its whole deadline, then said "not a bridge" or
+        // "no reply", as register no longer did.
+        TlsMaterial tls = LoopbackHub.tls(dir);
+        HubConnection c = connect(tls, tlsServer(tls, socket -> socket.handler(data -> {})));
+        get(c.close());
+
+        for (Future<?> asked : List.of(
+                c.ping(60_000),
+                c.request("kmsagent.status", new JsonObject(), 60_000),
+                c.requestAwaitingReply("kmsagent.status", new JsonObject(), 60_000, checks -> true))) {
+            assertThat(asked.failed()).as("failed at once").isTrue();
+            assertThat(asked.cause().getMessage()).isEqualTo("the agent closed the connection itself");
+        }
     }
 
     private HubConnection connect(TlsMaterial tls, int port) throws Exception {

@@ -76,15 +76,21 @@ final class MemberProbe {
     static Optional<String> whatAnswers(InetSocketAddress address, Duration answer) {
         byte[] reply;
         try (Socket s = new Socket()) {
-            s.connect(address, (int) CONNECT.toMillis());
+            try {
+                s.connect(address, (int) CONNECT.toMillis());
+            } catch (IOException nothingThere) {
+                // Refused, unreachable, or no answer to the connection itself (a firewall dropping it: a timeout,
+                // which must not count as a silent listener and cost the TLS and HTTP probes their waits too).
+                return Optional.empty();
+            }
             s.setSoTimeout((int) answer.toMillis());
             s.getOutputStream().write(MEMBER_PROTOCOL);
             s.getOutputStream().flush();
             reply = readUpTo(s.getInputStream(), MEMBER_PROTOCOL.length);
         } catch (SocketTimeoutException silent) {
             reply = null;
-        } catch (IOException nothingThere) {
-            // Refused, unreachable, or no answer to the connection itself: no member yet, as for the first hub.
+        } catch (IOException gone) {
+            // Connected, then reset or closed before a greeting could be sent: nothing that will be a member.
             return Optional.empty();
         }
         if (reply != null && Arrays.equals(reply, MEMBER_PROTOCOL)) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.shareddata.AsyncMap;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,7 +101,10 @@ class HubNameTest {
                             .hasSize(1));
             // Another name joins, and a hub that stopped gives its name back.
             HubServer b = HubServer.start(load(config("b", member, firstMember)), "hub-b", Clock.systemUTC());
+            assertThat(namesHeld(first)).as("names while hub-b runs").contains("hub-b");
             b.close();
+            // Given back at its stop, not only taken over from a member that left (which the next start would do).
+            assertThat(namesHeld(first)).as("names once hub-b stopped").doesNotContain("hub-b");
             HubServer again = HubServer.start(load(config("b2", member, firstMember)), "hub-b", Clock.systemUTC());
             assertThat(again.name()).isEqualTo("hub-b");
             again.close();
@@ -121,5 +127,14 @@ class HubNameTest {
                 .forHub()
                 .load(Optional.of(file), List.of("fleet.cluster.publicHost=hub-a.corp.example"));
         assertThat(HubNames.byDefault(published, 7688)).isEqualTo("hub-a.corp.example:7688");
+    }
+
+    /** The names the cluster's map of hub names holds, as the first hub sees it. */
+    private static Set<String> namesHeld(HubServer hub) throws Exception {
+        return hub.vertx()
+                .sharedData()
+                .<String, String>getAsyncMap(HubNames.MAP)
+                .compose(AsyncMap::keys)
+                .await(30, TimeUnit.SECONDS);
     }
 }

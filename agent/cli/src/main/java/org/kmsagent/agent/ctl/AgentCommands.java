@@ -376,7 +376,9 @@ final class AgentCommands {
                 // failed).
                 reply.getJsonArray("skipped", new JsonArray()).forEach(o -> {
                     JsonObject s = (JsonObject) o;
-                    out.println("skipped: " + s.getString("file") + ": " + s.getString("reason"));
+                    // The agent's words, but a file name anyone with write access to the folder chose.
+                    out.println("skipped: " + BoundedInput.printable(s.getString("file")) + ": "
+                            + BoundedInput.printable(s.getString("reason")));
                 });
             });
         }

@@ -87,7 +87,7 @@ final class ConfigValidator {
         }
         tlsFiles(errors, tls);
         caFile(errors, "bridge.tls.clientCaFile", tls.clientCaFile());
-        if (b.anonymous() != Role.NONE && !isLoopback(b.host())) {
+        if (b.anonymous() != Role.NONE && !HostPort.isLoopback(b.host())) {
             errors.add("bridge.anonymous: may only be '" + b.anonymous().id()
                     + "' when bridge.host is a loopback address, got " + BoundedInput.shown(b.host()));
         }
@@ -196,8 +196,8 @@ final class ConfigValidator {
                     && (host == null
                             || other.host == null
                             || host.equals(other.host)
-                            || isWildcard(host)
-                            || isWildcard(other.host));
+                            || HostPort.isWildcard(host)
+                            || HostPort.isWildcard(other.host));
         }
     }
 
@@ -247,15 +247,6 @@ final class ConfigValidator {
             }
         }
         return errors;
-    }
-
-    private static boolean isWildcard(String host) {
-        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("*");
-    }
-
-    /** Only literal loopback names count: resolving a name here would make the check depend on DNS. */
-    static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static void notBlank(List<String> errors, String key, String value) {

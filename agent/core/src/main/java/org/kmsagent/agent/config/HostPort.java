@@ -247,6 +247,16 @@ public final class HostPort {
         return problem;
     }
 
+    /** Whether {@code host} is the address that listens on every interface ({@code 0.0.0.0}, {@code ::}, {@code *}). */
+    public static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("*");
+    }
+
+    /** Whether {@code host} is a loopback address; only literal names count: resolving one would depend on DNS. */
+    public static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
     /** Why {@code port} is not a TCP port 1-65535 ({@code port: expected a whole number 1-65535, got 70000}), or empty. */
     public static Optional<String> portProblem(String port) {
         return WholeNumber.within(port, MIN_PORT, MAX_PORT).isPresent()

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.core.BoundedInput;
 
@@ -49,7 +50,7 @@ final class HubNames {
         String host = config.bridge().host();
         if (isWildcard(host)) {
             String publicHost = config.fleet().cluster().publicHost();
-            host = !isLoopback(publicHost) && !isWildcard(publicHost) ? publicHost : machineName();
+            host = !HostPort.isLoopback(publicHost) && !isWildcard(publicHost) ? publicHost : machineName();
         }
         return AddressText.of(host, bridgePort);
     }
@@ -62,17 +63,9 @@ final class HubNames {
         }
     }
 
+    /** No host at all listens on every interface too. */
     private static boolean isWildcard(String host) {
-        return host == null
-                || host.isEmpty()
-                || host.equals("0.0.0.0")
-                || host.equals("::")
-                || host.equals("[::]")
-                || host.equals("*");
-    }
-
-    private static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+        return host == null || host.isEmpty() || HostPort.isWildcard(host);
     }
 
     /**

@@ -45,12 +45,15 @@ final class BridgeConnection {
      */
     static final int MAX_REFUSALS = 16;
     /**
+     * The frame types a client sends besides ping, which is answered before anything else; publish is known, and
+     * refused as access_denied (only the agent publishes events).
+     */
+    private static final Set<String> KNOWN_TYPES = Set.of("send", "register", "unregister", "publish");
+
+    /**
      * Headers a client may not pass on, lower case (bus headers are case-insensitive: "AgentId" is "agentId"): who it
      * is, and the bridge's own {@link Frames#ACCEPT_ENCODING}.
      */
-    /** The frame types a client sends besides ping, which is answered before anything else. */
-    private static final Set<String> KNOWN_TYPES = Set.of("send", "register", "unregister", "publish");
-
     private static final Set<String> RESERVED_HEADERS =
             Set.of("token", "client", "role", "agentid", "connection", Frames.ACCEPT_ENCODING);
 

@@ -120,8 +120,7 @@ final class FleetRouting {
         for (Object o : silent) {
             JsonObject s = (JsonObject) o;
             // A change the agent got but answered too late was made all the same: the hub cannot tell.
-            String unknown = via(request.address).equals(FleetAddresses.ROUTE_CHANGE)
-                            && s.getString("reason", "").startsWith("no answer")
+            String unknown = via(request.address).equals(FleetAddresses.ROUTE_CHANGE) && s.getBoolean("asked", false)
                     ? " (the change may have been made all the same: ask with --target " + s.getString("agentId")
                             + " status)"
                     : "";

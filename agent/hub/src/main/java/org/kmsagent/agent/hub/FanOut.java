@@ -99,6 +99,8 @@ final class FanOut {
                         .put("hostName", r.getString("hostName"))
                         .put("hub", r.getString("hub"))
                         .put("lastSeen", r.getString("lastSeen"))
+                        // Sent the request (connected) but silent: a change may have been made all the same.
+                        .put("asked", connected)
                         .put(
                                 "reason",
                                 connected

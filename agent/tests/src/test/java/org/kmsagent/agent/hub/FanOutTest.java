@@ -48,6 +48,24 @@ class FanOutTest {
                 .containsExactly("PC-1", "PC-2");
         assertThat(report.getJsonArray("notAnswered").getJsonObject(0).getString("reason"))
                 .startsWith("not connected (last seen ");
+        assertThat(report.getJsonArray("notAnswered").getJsonObject(0).getBoolean("asked"))
+                .as("a change was never sent to an agent not connected")
+                .isFalse();
+    }
+
+    @Test
+    void aConnectedAgentThatDidNotAnswerInTimeWasAskedSoAChangeMayHaveBeenMade() {
+        FanOut fanOut = new FanOut();
+        fanOut.expect(FLEET, NOW);
+        fanOut.answer(answer("pc-1"));
+
+        JsonObject silent = fanOut.report(FLEET, NOW, 5_000, 5_000).getJsonArray("notAnswered").stream()
+                .map(JsonObject.class::cast)
+                .filter(a -> a.getString("agentId").equals("pc-2"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(silent.getString("reason")).isEqualTo("no answer within 5000 ms");
+        assertThat(silent.getBoolean("asked")).isTrue();
     }
 
     @Test

@@ -376,9 +376,9 @@ final class AgentCommands {
                 // failed).
                 reply.getJsonArray("skipped", new JsonArray()).forEach(o -> {
                     JsonObject s = (JsonObject) o;
-                    // The agent's words, but a file name anyone with write access to the folder chose.
-                    out.println("skipped: " + BoundedInput.printable(s.getString("file")) + ": "
-                            + BoundedInput.printable(s.getString("reason")));
+                    // The agent's words around a file name that whoever may write to the folder chose: its control
+                    // characters escaped, as the table's cells are.
+                    out.println("skipped: " + BoundedInput.escaped(s.getString("file") + ": " + s.getString("reason")));
                 });
             });
         }

@@ -14,12 +14,16 @@ import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.core.BoundedInput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A hub's name in the fleet view ({@code hub --name}): what it may be, its default, and one hub per name in a cluster.
  * The fleet view files each agent under its hub's name, so two hubs of one name showed agents under the wrong hub.
  */
 final class HubNames {
+    private static final Logger LOG = LoggerFactory.getLogger(HubNames.class);
+
     /** What a hub's name is: {@link #RULE} in words. A bridge's {@code host:port} (an IPv6 host in brackets) is one. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9.:_\\[\\]-]{1,64}");
 
@@ -73,7 +77,7 @@ final class HubNames {
      *
      * @throws IllegalStateException another member of the cluster uses the name: the message names it and that member
      */
-    static void claim(Vertx vertx, String cluster, String name, String bridgeAt) throws Exception {
+    private static void claim(Vertx vertx, String cluster, String name, String bridgeAt) throws Exception {
         var manager = ((VertxInternal) vertx).clusterManager();
         String node = manager.getNodeId();
         String mine = new JsonObject().put("node", node).put("bridge", bridgeAt).encode();
@@ -111,16 +115,41 @@ final class HubNames {
      */
     static final Duration OWNER_GONE = Duration.ofSeconds(12);
 
-    /** Gives the name back as this hub leaves its cluster. */
-    static void release(Vertx vertx, String name, String bridgeAt) throws Exception {
-        var manager = ((VertxInternal) vertx).clusterManager();
-        String mine = new JsonObject()
-                .put("node", manager.getNodeId())
-                .put("bridge", bridgeAt)
-                .encode();
-        vertx.sharedData()
-                .<String, String>getAsyncMap(MAP)
-                .compose(names -> names.removeIfPresent(name, mine))
-                .await(30, TimeUnit.SECONDS);
+    /**
+     * A name this hub holds in its cluster.
+     *
+     * @param bridgeAt the hub's bridge, {@code host:port}, as the entry and the refusal of another hub name it
+     */
+    record Claim(Vertx vertx, String name, String bridgeAt) {
+        /**
+         * Claims {@code name}, or the default name of a bridge on {@code bridgePort}, for the hub whose bridge is on
+         * that port ({@link #claim}).
+         */
+        static Claim of(Vertx vertx, AgentConfig config, String name, int bridgePort) throws Exception {
+            String at = AddressText.of(config.bridge().host(), bridgePort);
+            String hubName = name != null ? name : byDefault(config, bridgePort);
+            claim(vertx, config.fleet().cluster().name(), hubName, at);
+            return new Claim(vertx, hubName, at);
+        }
+
+        /**
+         * Gives the name back as this hub leaves its cluster; a failure is logged, not thrown (the entry of a member
+         * that has left is taken over by the next hub of that name anyway).
+         */
+        void releaseQuietly() {
+            try {
+                var manager = ((VertxInternal) vertx).clusterManager();
+                String mine = new JsonObject()
+                        .put("node", manager.getNodeId())
+                        .put("bridge", bridgeAt)
+                        .encode();
+                vertx.sharedData()
+                        .<String, String>getAsyncMap(MAP)
+                        .compose(names -> names.removeIfPresent(name, mine))
+                        .await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("hub shutdown: could not give back the hub's name in the cluster: {}", e.toString());
+            }
+        }
     }
 }

@@ -37,6 +37,7 @@ public final class HubServer implements AutoCloseable {
     private final AgentBridge bridge;
     private final FleetHub hub;
     private final String bridgeAt;
+    private final HubNames.Claim claim;
     private MetricsEndpoint metrics;
     private String metricsAt;
     private DashboardServer dashboard;
@@ -44,11 +45,12 @@ public final class HubServer implements AutoCloseable {
     private boolean closed;
     private AuditLog audit;
 
-    private HubServer(Vertx vertx, AgentBridge bridge, FleetHub hub, String bridgeAt) {
+    private HubServer(Vertx vertx, AgentBridge bridge, FleetHub hub, HubNames.Claim claim) {
         this.vertx = vertx;
         this.bridge = bridge;
         this.hub = hub;
-        this.bridgeAt = bridgeAt;
+        this.claim = claim;
+        this.bridgeAt = claim.bridgeAt();
     }
 
     /**
@@ -56,9 +58,10 @@ public final class HubServer implements AutoCloseable {
      *
      * <p>The parts are built by Guice in three steps, each a child of the one before, because each waits on what the
      * one before started: {@link HubServerModule} (no Vert.x yet), {@link ClusteredHubModule} once the cluster is
-     * joined, {@link NamedHubModule} once the bridge listens (the default name is its port). This method only orders
-     * them: credentials deployed before the bridge listens (the bridge asks them for every agent's token), the bridge
-     * before the fleet service, metrics and dashboard last.
+     * joined, {@link NamedHubModule} once the hub holds its name in the cluster. This method only orders them: credentials
+     * deployed before the bridge listens (the bridge asks them for every agent's token), the name claimed before the
+     * bridge listens when the bridge's port is configured (after, for port 0: the default name is the port), the
+     * bridge before the fleet service, metrics and dashboard last.
      *
      * <p>Every server listens on the clustered Vert.x, which exists only once the cluster is joined, and Vert.x binds
      * the event bus itself as it joins; so the addresses are only tried before the join ({@link
@@ -88,6 +91,7 @@ public final class HubServer implements AutoCloseable {
             audit.close();
             throw e;
         }
+        HubNames.Claim claimed = null;
         try {
             Injector clustered = parts.createChildInjector(new ClusteredHubModule(vertx));
             vertx.deployVerticle(part(clustered, Key.get(AgentCredentials.class)))
@@ -99,16 +103,23 @@ public final class HubServer implements AutoCloseable {
                         config.fleet().agentTokens());
             }
             AgentBridge bridge = part(clustered, Key.get(AgentBridge.class));
+            // One hub per name in a cluster: the fleet view files agents under it. The name is claimed before the
+            // bridge listens when it is known by then (a configured port), so that no agent reaches a hub that is
+            // still waiting for its name (up to HubNames.OWNER_GONE after a crash) or is about to give up on it; with
+            // port 0 the default name holds the port the bridge gets, and a new port is a new name anyway.
+            if (b.port() != 0) {
+                claimed = HubNames.Claim.of(vertx, config, name, b.port());
+            }
             HubListeners.bridge(config).listening(() -> bridge.listen().await(30, TimeUnit.SECONDS));
-            String at = AddressText.of(b.host(), bridge.port());
-            String hubName = name != null ? name : HubNames.byDefault(config, bridge.port());
-            // One hub per name in a cluster: the fleet view files agents under it.
-            HubNames.claim(vertx, config.fleet().cluster().name(), hubName, at);
+            if (claimed == null) {
+                claimed = HubNames.Claim.of(vertx, config, name, bridge.port());
+            }
+            String hubName = claimed.name();
             Injector named = clustered.createChildInjector(new NamedHubModule(hubName));
             part(clustered, Key.get(HubRoutes.class)).named(hubName);
             FleetHub hub = part(named, Key.get(FleetHub.class));
             vertx.deployVerticle(hub).await(30, TimeUnit.SECONDS);
-            HubServer server = new HubServer(vertx, bridge, hub, at);
+            HubServer server = new HubServer(vertx, bridge, hub, claimed);
             server.audit = audit;
             Optional<FleetMetrics> fleetMetrics = part(named, new Key<Optional<FleetMetrics>>() {});
             if (fleetMetrics.isPresent()) {
@@ -127,6 +138,9 @@ public final class HubServer implements AutoCloseable {
             }
             return server;
         } catch (Exception e) {
+            if (claimed != null) {
+                claimed.releaseQuietly();
+            }
             vertx.close().await(30, TimeUnit.SECONDS);
             audit.close();
             throw e;
@@ -230,11 +244,7 @@ public final class HubServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("hub shutdown: the bridge did not stop cleanly: {}", e.toString());
         }
-        try {
-            HubNames.release(vertx, hub.name(), bridgeAt);
-        } catch (Exception e) {
-            LOG.warn("hub shutdown: could not give back the hub's name in the cluster: {}", e.toString());
-        }
+        claim.releaseQuietly();
         try {
             vertx.close().await(60, TimeUnit.SECONDS);
         } catch (Exception e) {

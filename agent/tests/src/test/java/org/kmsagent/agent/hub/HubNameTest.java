@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.AsyncMap;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,7 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +45,13 @@ class HubNameTest {
 
     /** A hub on free loopback ports, its members its own member port and {@code other}. */
     private Path config(String name, int member, Integer other) throws Exception {
+        return config(name, member, other, 0);
+    }
+
+    /** The same with its bridge on {@code bridgePort}. */
+    private Path config(String name, int member, Integer other, int bridgePort) throws Exception {
         return new HubYaml(cluster, member)
+                .bridgePort(bridgePort)
                 .dataDir(dir.resolve(name))
                 .otherMembers(other == null ? List.of() : List.of("127.0.0.1:" + other))
                 .webServersOff()
@@ -78,12 +90,26 @@ class HubNameTest {
         HubServer first = HubServer.start(load(config("first", firstMember, null)), "hub-a", Clock.systemUTC());
         try {
             int member = LoopbackPorts.free();
+            int secondBridge = HubYaml.portsOutsideMemberRange(member).get("bridge.port");
             Throwable refused = null;
-            try {
-                HubServer.start(load(config("second", member, firstMember)), "hub-a", Clock.systemUTC())
-                        .close(); // it should not have started: the assertion below says so
-            } catch (IllegalStateException e) {
-                refused = e;
+            // While the second hub waits for the name (12 s, in case its holder died), its bridge must not listen:
+            // an agent that reached it would be refused registration, then find the hub gone.
+            try (BridgeProbe probe = new BridgeProbe(secondBridge)) {
+                try {
+                    HubServer.start(
+                                    load(config("second", member, firstMember, secondBridge)),
+                                    "hub-a",
+                                    Clock.systemUTC())
+                            .close(); // it should not have started: the assertion below says so
+                } catch (IllegalStateException e) {
+                    refused = e;
+                }
+                assertThat(probe.accepted())
+                        .as("connections the second hub's bridge accepted while it waited for a name it could not have")
+                        .isZero();
+                assertThat(probe.tries())
+                        .as("connection attempts during the wait")
+                        .isGreaterThan(10);
             }
 
             assertThat(refused)
@@ -127,6 +153,42 @@ class HubNameTest {
                 .forHub()
                 .load(Optional.of(file), List.of("fleet.cluster.publicHost=hub-a.corp.example"));
         assertThat(HubNames.byDefault(published, 7688)).isEqualTo("hub-a.corp.example:7688");
+    }
+
+    /** Tries to connect to a loopback port every 100 ms until closed, counting the connections accepted. */
+    private static final class BridgeProbe implements AutoCloseable {
+        private final AtomicInteger accepted = new AtomicInteger();
+        private final AtomicInteger tries = new AtomicInteger();
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+        BridgeProbe(int port) {
+            timer.scheduleWithFixedDelay(
+                    () -> {
+                        tries.incrementAndGet();
+                        try (Socket s = new Socket()) {
+                            s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+                            accepted.incrementAndGet();
+                        } catch (IOException refused) {
+                            // nothing listens: what the test expects
+                        }
+                    },
+                    0,
+                    100,
+                    TimeUnit.MILLISECONDS);
+        }
+
+        int accepted() {
+            return accepted.get();
+        }
+
+        int tries() {
+            return tries.get();
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
     }
 
     /** The names the cluster's map of hub names holds, as the first hub sees it. */

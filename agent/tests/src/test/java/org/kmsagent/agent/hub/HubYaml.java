@@ -61,6 +61,12 @@ final class HubYaml {
         return this;
     }
 
+    /** The bridge on {@code port} (0, the default: a free one). */
+    HubYaml bridgePort(int port) {
+        this.bridgePort = port;
+        return this;
+    }
+
     /** The bridge, event bus, dashboard and metrics on these ports (keyed as {@link #PORT_KEYS}), all enabled. */
     HubYaml ports(Map<String, Integer> ports) {
         bridgePort = ports.get("bridge.port");

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import org.kmsagent.agent.command.GlobalOptions;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.command.WholeNumberOption;
+import org.kmsagent.agent.core.OutputFile;
 import org.kmsagent.agent.core.text.Table;
 import org.kmsagent.agent.fleet.FleetAddresses;
 import picocli.CommandLine;
@@ -328,8 +329,27 @@ final class FleetCommands extends CtlSubcommand {
             days = DAYS.read(spec, text);
         }
 
+        /**
+         * A snapshot replaces an earlier snapshot, never another file: {@code --out worked-example.yaml} replaced the
+         * scenario with the snapshot.
+         */
+        static final OutputFile.Kind SNAPSHOT = new OutputFile.Kind(
+                "snapshot",
+                "snapshot.json",
+                "neither empty nor an earlier snapshot (a JSON scenario named \"" + FleetSnapshot.NAME
+                        + "…\"), so it is not replaced",
+                start -> start.matches("(?s)\\{\\s*\"name\"\\s*:\\s*\"" + FleetSnapshot.NAME + ".*"));
+
         @Override
         public Integer call() {
+            // Before the hub is asked: a file that may not be written is a usage error, and nothing was fetched.
+            Path target;
+            try {
+                target = OutputFile.target("--out", out, SNAPSHOT);
+            } catch (OutputFile.Refused e) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), (e.nameGiven() ? "--out " + out : "--out") + ": " + e.getMessage());
+            }
             return execute((client, printer) -> {
                 JsonObject view = client.request(FleetAddresses.VIEW, new JsonObject());
                 JsonObject hosts = client.request(FleetAddresses.HOSTS, new JsonObject());
@@ -338,7 +358,7 @@ final class FleetCommands extends CtlSubcommand {
                 Map<String, String[]> bySku = skuNames(spec);
                 FleetSnapshot.Result r = FleetSnapshot.scenario(view, hosts, unmanaged, clients, bySku, days);
                 try {
-                    Files.writeString(out, r.scenario().encodePrettily() + System.lineSeparator());
+                    Files.writeString(target, r.scenario().encodePrettily() + System.lineSeparator());
                 } catch (IOException e) {
                     throw new CtlCommand.FileProblem("--out", out, e);
                 }

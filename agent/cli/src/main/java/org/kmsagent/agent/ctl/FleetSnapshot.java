@@ -38,6 +38,9 @@ import org.kmsagent.api.LicenseStatus;
  * </ul>
  */
 final class FleetSnapshot {
+    /** How a snapshot's name starts, and so its file: {@code fleet snapshot --out} replaces only such a file. */
+    static final String NAME = "Fleet snapshot of ";
+
     private FleetSnapshot() {}
 
     /** The days a scenario may run, as {@code kms-agent simulate} reads them (its {@code days}, 1 to 3650). */
@@ -62,7 +65,7 @@ final class FleetSnapshot {
             int days) {
         List<String> skipped = new ArrayList<>();
         JsonObject scenario = new JsonObject()
-                .put("name", "Fleet snapshot of " + view.getString("at"))
+                .put("name", NAME + view.getString("at"))
                 .put(
                         "description",
                         "The fleet a hub saw at " + view.getString("at") + " (kms-agent ctl fleet snapshot):"

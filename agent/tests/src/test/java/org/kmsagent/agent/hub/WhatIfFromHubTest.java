@@ -296,6 +296,38 @@ class WhatIfFromHubTest extends HubOnClock {
     }
 
     /**
+     * {@code fleet snapshot --out worked-example.yaml} replaced the scenario with the snapshot, exit 0: a snapshot
+     * replaces an earlier snapshot, never another file (as {@code simulate --report} replaces only a report).
+     */
+    @Test
+    void aSnapshotReplacesAnEarlierSnapshotButNeverAnotherFile() throws Exception {
+        fleet();
+        Path scenario = Files.writeString(dir.resolve("site.yaml"), "name: my site\nseed: 7\n");
+
+        CliRun refused = ctl("fleet", "snapshot", "--out", scenario.toString());
+
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err())
+                .startsWith("kms-agent: --out " + scenario + ": the file exists and is neither empty nor an earlier"
+                        + " snapshot (a JSON scenario named \"Fleet snapshot of …\"), so it is not replaced: give a new"
+                        + " file name, or remove the file first");
+        assertThat(Files.readString(scenario)).isEqualTo("name: my site\nseed: 7\n");
+        assertThat(ctl("fleet", "snapshot", "--out", dir.toString()).err())
+                .contains("--out " + dir + ": is a directory; give the snapshot's file name, e.g. "
+                        + dir.resolve("snapshot.json"));
+
+        Path earlier = dir.resolve("fleet.json");
+        assertThat(ctl("fleet", "snapshot", "--out", earlier.toString()).exitCode())
+                .isZero();
+        Files.writeString(earlier, Files.readString(earlier).replace("\"days\" : 90", "\"days\" : 30"));
+        CliRun again = ctl("fleet", "snapshot", "--out", earlier.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(new JsonObject(Files.readString(earlier)).getInteger("days"))
+                .as("the earlier snapshot, replaced")
+                .isEqualTo(90);
+    }
+
+    /**
      * docs/fleet.md, "What if: the fleet as it is": agents that find their host through DNS and no agent watching it.
      * The snapshot holds no host and says so, and a what-if refuses to take down a host the fleet does not have (the
      * simulator's default host used to stand in for it, silently).
@@ -406,7 +438,7 @@ class WhatIfFromHubTest extends HubOnClock {
 
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         assertThat(r.err())
-                .contains("--out: cannot write " + file + ": its folder does not exist")
+                .contains("--out " + file + ": directory " + file.getParent() + " does not exist")
                 .doesNotContain("cannot talk to the hub");
     }
 }

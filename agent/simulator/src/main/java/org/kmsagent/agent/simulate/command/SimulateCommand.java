@@ -3,25 +3,21 @@ package org.kmsagent.agent.simulate.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.kmsagent.agent.command.TakesGlobalOptions;
 import org.kmsagent.agent.command.WholeNumberOption;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.FileReason;
+import org.kmsagent.agent.core.OutputFile;
 import org.kmsagent.agent.licensing.simulated.FaultyStack;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.plugin.PluginProblem;
@@ -335,97 +331,23 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    /** The HTML report: it replaces an earlier report (every one starts {@code <!DOCTYPE html>}), never a scenario. */
+    static final OutputFile.Kind REPORT = new OutputFile.Kind(
+            "report",
+            "report.html",
+            "neither empty nor an HTML page (it does not start with <!DOCTYPE html>), so it is no earlier report",
+            start -> start.regionMatches(true, 0, "<!DOCTYPE html", 0, "<!DOCTYPE html".length()));
+
     /**
-     * The file {@code --report FILE} writes: FILE, or the file a link at FILE leads to (the link is kept, its target
-     * written); a usage error when that is no regular file (a directory, a FIFO, a device) or its folder cannot be
-     * written in, found by creating and deleting a file there as the report's writing will.
+     * The file {@code --report FILE} writes ({@link OutputFile#target}): a usage error, before the run, when it cannot
+     * or may not be written.
      */
     static Path reportTarget(Path given) throws ScenarioException {
-        String flag = "--report " + given;
-        if (given.toString().isBlank()) {
-            // Path.of("") is the working folder: "is a directory" would answer a question the user did not ask.
-            throw new ScenarioException("--report", List.of("needs a file name, e.g. --report report.html"));
-        }
-        Path file = given.toAbsolutePath();
         try {
-            for (int links = 0; Files.isSymbolicLink(file); links++) {
-                if (links == 40) {
-                    throw new ScenarioException(flag, List.of("too many levels of symbolic links"));
-                }
-                // Not normalised: "dir/../x" past a linked folder is the OS's to resolve, not a lexical cut.
-                file = file.getParent().resolve(Files.readSymbolicLink(file));
-            }
-        } catch (IOException e) {
-            throw new ScenarioException(flag, List.of("cannot follow the link: " + FileReason.of(e)));
+            return OutputFile.target("--report", given, REPORT);
+        } catch (OutputFile.Refused e) {
+            throw new ScenarioException(e.nameGiven() ? "--report " + given : "--report", List.of(e.getMessage()));
         }
-        if (Files.isDirectory(file)) {
-            throw new ScenarioException(
-                    flag, List.of("is a directory; give the report's file name, e.g. " + given.resolve("report.html")));
-        }
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw new ScenarioException(flag, List.of("not a regular file; give the path of a file to write"));
-        }
-        // A report replaces an earlier report, never another file: `--report site.yaml`, one completion away from the
-        // scenario's own name, replaced the scenario with HTML without a word.
-        if (Files.isRegularFile(file) && !emptyOrReport(file, flag)) {
-            throw new ScenarioException(
-                    flag,
-                    List.of("the file exists and is neither empty nor an HTML page (it does not start with <!DOCTYPE"
-                            + " html>), so it is no earlier report: give a new file name, or remove the file first"));
-        }
-        // An earlier report made read-only is one to keep: the report's move into place would replace it regardless.
-        Optional<String> readOnly = Files.isRegularFile(file) ? readOnly(file) : Optional.empty();
-        if (readOnly.isPresent()) {
-            throw new ScenarioException(
-                    flag,
-                    List.of("the file is " + readOnly.get() + ", so it is not replaced: give another file name, or"
-                            + " make it writable first"));
-        }
-        Path folder = file.getParent();
-        if (!Files.isDirectory(folder)) {
-            throw new ScenarioException(flag, List.of("directory " + folder + " does not exist"));
-        }
-        try {
-            Files.delete(Files.createTempFile(folder, ".report-", ".html.tmp"));
-        } catch (IOException e) {
-            throw new ScenarioException(flag, List.of("cannot write in " + folder + ": " + FileReason.of(e)));
-        }
-        return file;
-    }
-
-    /**
-     * How a file is read-only ({@code read-only (r--r--r--)}), or empty when it may be written: one this account may
-     * not write, or, for an account that may write any file (root), one whose mode lets no one write it.
-     */
-    private static Optional<String> readOnly(Path file) {
-        String mode = "";
-        try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-            mode = " (" + PosixFilePermissions.toString(p) + ")";
-            if (!p.contains(PosixFilePermission.OWNER_WRITE)
-                    && !p.contains(PosixFilePermission.GROUP_WRITE)
-                    && !p.contains(PosixFilePermission.OTHERS_WRITE)) {
-                return Optional.of("read-only" + mode);
-            }
-        } catch (UnsupportedOperationException | IOException e) {
-            // No POSIX modes (Windows: isWritable reads the read-only attribute), or none to read: the check below.
-        }
-        return Files.isWritable(file) ? Optional.empty() : Optional.of("read-only for this account" + mode);
-    }
-
-    /** Whether an existing file is empty or starts as an HTML document does (the reports this command writes). */
-    private static boolean emptyOrReport(Path file, String flag) throws ScenarioException {
-        byte[] head = new byte[64];
-        int n;
-        try (InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(head, 0, head.length);
-        } catch (IOException e) {
-            throw new ScenarioException(flag, List.of("cannot read the file there: " + FileReason.of(e)));
-        }
-        String start = new String(head, 0, n, StandardCharsets.UTF_8)
-                .replace("\uFEFF", "")
-                .stripLeading();
-        return start.isEmpty() || start.regionMatches(true, 0, "<!DOCTYPE html", 0, "<!DOCTYPE html".length());
     }
 
     /** The what-if's changes when this is a what-if (a snapshot, a hub, or changes given), else null. */

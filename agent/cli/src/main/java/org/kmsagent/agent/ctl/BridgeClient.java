@@ -157,7 +157,7 @@ public final class BridgeClient implements AutoCloseable {
             } catch (SSLException e) {
                 if (probe && String.valueOf(e.getMessage()).contains("nrecognized SSL message")) {
                     throw new NotABridge(
-                            "answered, but not with TLS: not a kms-agent bridge (is it a metrics port?); the " + peer
+                            Frames.NOT_TLS + " (is it a metrics port?); the " + peer
                                     + "'s bridge is the port it prints as 'bridge listening on'",
                             e);
                 }

@@ -1,5 +1,6 @@
 package org.kmsagent.agent.link;
 
+import io.netty.handler.ssl.NotSslRecordException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -365,6 +366,10 @@ public final class FleetLink {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
+        }
+        if (root instanceof NotSslRecordException) {
+            // A plain-text answer (a metrics port's HTTP 400), which Netty reports as the bytes in hex.
+            return Frames.NOT_TLS + HubConnection.NOT_A_BRIDGE_HINT;
         }
         return t instanceof SSLException && root != t && root.getMessage() != null
                 ? root.getMessage()

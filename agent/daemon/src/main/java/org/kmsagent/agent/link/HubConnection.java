@@ -32,7 +32,7 @@ public final class HubConnection {
      * A port that is no bridge's: a dashboard speaks TLS with the hub's certificate, so it passes the pinned
      * fingerprint and fails only at the first frame.
      */
-    private static final String NOT_A_BRIDGE_HINT = ": is it the hub's bridge port? fleet.hubs names each hub's"
+    static final String NOT_A_BRIDGE_HINT = ": is it the hub's bridge port? fleet.hubs names each hub's"
             + " bridge.port (7688 by default), not its dashboard.port (7689), a metrics port or another web port";
 
     private final Vertx vertx;

@@ -61,6 +61,30 @@ class HubConnectionWrongPortTest {
                 .contains("this port answers HTTP, not the bridge's framing");
     }
 
+    /**
+     * A hub's metrics port (plain HTTP) answers the TLS handshake with an HTTP 400 in clear text: the agent logged
+     * Netty's "not an SSL/TLS record: 485454502f312e30…", where ctl on the same port says what it is.
+     */
+    @Test
+    void aPlainHttpPortIsNamedAsNoBridgePortNotAsHex() throws Exception {
+        int port = get(vertx.createHttpServer()
+                        .requestHandler(r -> r.response().setStatusCode(404).end())
+                        .listen(0, "127.0.0.1"))
+                .actualPort();
+        var client = vertx.createNetClient(
+                FleetLink.clientOptions(List.of(LoopbackHub.tls(dir).fingerprint()), null));
+
+        try {
+            get(HubConnection.connect(vertx, client, "127.0.0.1", port, "agent-token"));
+            throw new AssertionError("a TLS connection to a plain HTTP port");
+        } catch (ExecutionException e) {
+            assertThat(FleetLink.reason(e.getCause()))
+                    .isEqualTo("answered, but not with TLS: not a kms-agent bridge: is it the hub's bridge port?"
+                            + " fleet.hubs names each hub's bridge.port (7688 by default), not its dashboard.port"
+                            + " (7689), a metrics port or another web port");
+        }
+    }
+
     @Test
     void aServerThatClosesBeforeAnyFrameIsNamedAsPossiblyNoBridgePort() throws Exception {
         TlsMaterial tls = LoopbackHub.tls(dir);

@@ -41,6 +41,9 @@ public final class Frames {
     /** What a client says of a port whose TLS passed but that is no bridge's, before saying what it saw. */
     public static final String NOT_A_BRIDGE = "answered, but not as a kms-agent bridge";
 
+    /** What a port that answers a TLS client in plain text (a metrics or other HTTP port) is, for ctl and agents. */
+    public static final String NOT_TLS = "answered, but not with TLS: not a kms-agent bridge";
+
     /** A {@code ping}: a bridge answers it with a {@code pong} at once, whatever the token. */
     public static JsonObject ping() {
         return new JsonObject().put("type", "ping");

@@ -287,7 +287,7 @@ public final class FleetLink {
                     failures = 0;
                     hub = target;
                     LOG.info(
-                            "fleet: {} registered with hub {} ({} events to deliver)",
+                            "fleet: {} registered with hub {} ({} event(s) to deliver)",
                             me.agentId(),
                             target,
                             outbox.size());

@@ -134,14 +134,11 @@ final class AgentCommands {
             pools.print(out);
             JsonArray ledger = reply.getJsonArray("ledger", new JsonArray());
             out.println("ledger: " + ledger.size() + " client(s)");
-            Table t = new Table("CLIENT", "APPLICATION", "SKU", "LAST SEEN");
+            // The ledger counts CMIDs per pool, not per SKU (its entries' skuId is null): no SKU column of dashes.
+            Table t = new Table("CMID", "APPLICATION", "LAST SEEN");
             ledger.forEach(o -> {
                 JsonObject e = (JsonObject) o;
-                t.row(
-                        e.getString("clientMachineId"),
-                        e.getString("applicationId"),
-                        e.getString("skuId"),
-                        shownTime(e.getString("lastSeen")));
+                t.row(e.getString("clientMachineId"), e.getString("applicationId"), shownTime(e.getString("lastSeen")));
             });
             if (!ledger.isEmpty()) {
                 t.print(out);

@@ -428,7 +428,7 @@ final class FleetCommands extends CtlSubcommand {
                 out.println(reply.getString("token"));
                 note("agent " + agentId + " enrolled"
                         + (reply.getBoolean("replaced", false) ? " (its previous credential no longer works)" : "")
-                        + "; the token above is shown only now: set it as that agent's fleet.token");
+                        + "; the token (on standard output) is shown only now: set it as that agent's fleet.token");
             });
         }
     }

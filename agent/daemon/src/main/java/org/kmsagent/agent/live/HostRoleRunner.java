@@ -175,7 +175,7 @@ final class HostRoleRunner {
         banner.add("kms-agent: KMS host role on, watching the genuine host " + w.name() + ": its '"
                 + KmsEventWatcher.CHANNEL + "' log into the ledger " + ledgerFile
                 + ".mv.db every " + WatchedHost.POLL.toMinutes() + " min" + (error == null ? "" : " - but " + error)
-                + (slc == null ? "; no service counters off Windows' licensing service" : ""));
+                + (slc == null ? "; the licensing service's own counters are read on Windows only" : ""));
         return w;
     }
 

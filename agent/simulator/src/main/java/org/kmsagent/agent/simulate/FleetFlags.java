@@ -55,7 +55,7 @@ public record FleetFlags(Integer clients, Integer servers, Integer office2010, I
         }
         String fleet = String.format(
                 Locale.ROOT,
-                "%d clients, %d servers, %d Office 2010 PCs, %d Office 2013 PCs",
+                "%,d clients, %,d servers, %,d Office 2010 PCs, %,d Office 2013 PCs",
                 n(clients),
                 n(servers),
                 n(office2010),

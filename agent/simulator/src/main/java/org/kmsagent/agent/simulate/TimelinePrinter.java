@@ -108,7 +108,7 @@ public final class TimelinePrinter implements Consumer<LabEvent> {
         out.println("Fleet:");
         for (Scenario.MachineGroup g : s.groups()) {
             String names = g.count() == 1 ? g.machineName(0) : g.machineName(0) + " .. " + g.machineName(g.count() - 1);
-            StringBuilder b = new StringBuilder("  " + g.count() + " x " + names + ": ");
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %,d x %s: ", g.count(), names));
             b.append(g.products().stream().map(p -> p.sku().name()).collect(Collectors.joining(" + ")));
             b.append("; from ").append(stamp(start.plus(g.arrive())));
             if (g.count() > 1 && !g.every().isZero()) {

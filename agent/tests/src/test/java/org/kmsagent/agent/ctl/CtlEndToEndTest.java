@@ -96,6 +96,14 @@ class CtlEndToEndTest {
                         "client 25 met",
                         "server 5 met",
                         "ledger: 1 client(s)");
+        // The ledger counts CMIDs per pool: its table named the CMID a client and showed an SKU column of dashes.
+        assertThat(r.out()
+                        .lines()
+                        .dropWhile(l -> !l.startsWith("ledger: "))
+                        .skip(1)
+                        .findFirst())
+                .hasValueSatisfying(header ->
+                        assertThat(header.split("\\s+")).containsExactly("CMID", "APPLICATION", "LAST", "SEEN"));
     }
 
     @Test

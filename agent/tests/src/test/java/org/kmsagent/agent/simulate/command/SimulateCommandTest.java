@@ -339,6 +339,17 @@ class SimulateCommandTest {
         assertThat(r.out()).contains("Last count reported per pool: office 10, windows 46");
     }
 
+    /** The header said "8000 clients" and "8000 x client-0001 …" beside a summary's "10,000 machines". */
+    @Test
+    void aLargeFleetByFlagsIsCountedWithThousandsSeparatorsInItsHeaderAsInItsSummary() {
+        Run r = LabFixtures.simulate("--clients", "1200", "--servers", "0", "--office2013", "0", "--days", "1");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("1,200 clients, 0 servers, 0 Office 2010 PCs, 0 Office 2013 PCs")
+                .containsPattern("\\n  1,200 x client-0001 \\.\\. client-1200: ");
+    }
+
     @Test
     void officePcsByFlagsRunWindowsEvenWithoutClients() {
         // Office PCs are Windows client PCs with Office on them: they need a Windows edition with no --clients too.

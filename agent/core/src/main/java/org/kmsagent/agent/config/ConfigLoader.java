@@ -36,8 +36,6 @@ import java.util.regex.Pattern;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.agent.core.YamlMistake;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads the agent configuration: the YAML file (optional: every key has a default), then {@code KMSAGENT_*}
@@ -321,35 +319,19 @@ public final class ConfigLoader {
             });
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
-            // A tab or a misaligned line said as the simulator's files say it, not in SnakeYAML's words.
-            Optional<YamlMistake> mistake = YamlMistake.of(e);
+            // A YAML syntax error at the mistake itself and in words, as the simulator's files say it (YamlMistake).
+            Optional<YamlMistake> mistake = YamlMistake.of(e, text);
             if (mistake.isPresent()) {
                 throw new ConfigException(path + ":" + mistake.get().line() + ": "
                         + mistake.get().what() + " (" + mistake.get().where() + ")");
             }
-            throw new ConfigException(path + ":" + problemLine(e, text) + ": not valid YAML: "
-                    + BoundedInput.reason(e.getOriginalMessage()));
+            // Jackson's own (a key written twice), at its location.
+            int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
+            throw new ConfigException(
+                    path + ":" + line + ": not valid YAML: " + BoundedInput.reason(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(path + ": cannot read: " + e.getMessage());
         }
-    }
-
-    /**
-     * The line a YAML error is about, as its reason says it ("(line 3, column 1)"): SnakeYAML's problem mark, or for a
-     * character it refuses outright its position; Jackson's own location (a key written twice) otherwise. The
-     * parser's location is where it stood when it gave up, often the line before the problem.
-     */
-    private static int problemLine(JsonProcessingException e, String text) {
-        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
-            return m.getProblemMark().getLine() + 1;
-        }
-        if (e.getCause() instanceof ReaderException r) {
-            int at = Math.min(
-                    text.offsetByCodePoints(0, Math.min(r.getPosition(), text.codePointCount(0, text.length()))),
-                    text.length());
-            return (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
-        }
-        return e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
     }
 
     /** The one map of the configuration whose values are sections: a family's own renewal settings. */

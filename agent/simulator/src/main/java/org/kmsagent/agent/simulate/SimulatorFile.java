@@ -27,8 +27,6 @@ import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.agent.core.FileReason;
 import org.kmsagent.agent.core.YamlMistake;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * How the simulator reads a file of its own (a scenario, a what-if changes file): bounded in size, bound to its
@@ -111,7 +109,7 @@ final class SimulatorFile {
         try {
             document = DocumentBinding.read(mapper, text);
         } catch (JsonProcessingException e) {
-            Optional<String> yamlSyntax = yamlSyntax(e).or(() -> yamlError(e, text));
+            Optional<String> yamlSyntax = yamlSyntax(e, text);
             if (yamlSyntax.isPresent()) {
                 throw new ScenarioException(source, List.of(yamlSyntax.get()));
             }
@@ -178,74 +176,13 @@ final class SimulatorFile {
         return (where.isEmpty() ? "" : where + ": ") + (path.isEmpty() ? "" : "field '" + path + "': ") + what;
     }
 
-    /** The common YAML mistakes ({@link YamlMistake}), with the field path where one is a field's. */
-    private static Optional<String> yamlSyntax(JsonProcessingException e) {
-        return YamlMistake.of(e)
+    /** A YAML syntax error ({@link YamlMistake}), with the field path where one is a field's; empty for any other. */
+    private static Optional<String> yamlSyntax(JsonProcessingException e, String text) {
+        return YamlMistake.of(e, text)
                 .map(m -> problem(
                         m.where(),
                         m.kind() == YamlMistake.Kind.VALUE_WHERE_NONE_MAY_BE ? parsedPath(e) : "",
                         m.what()));
-    }
-
-    /**
-     * Any other YAML syntax error, where the parser found it rather than where its last token was (the field before,
-     * which is not wrong): a key without its ':' at the key ({@code line 2, column 1: 'seed 7' has no ':' after its
-     * key}), a quote or bracket the file ends inside at the quote or bracket, and the rest at the parser's problem
-     * mark in its words. Empty for an error that is no YAML syntax error.
-     */
-    private static Optional<String> yamlError(JsonProcessingException e, String text) {
-        if (!(e.getCause() instanceof MarkedYAMLException m) || m.getProblemMark() == null) {
-            return Optional.empty();
-        }
-        Mark problem = m.getProblemMark();
-        Mark context = m.getContextMark();
-        String said = m.getProblem() == null ? "" : m.getProblem();
-        String during = m.getContext() == null ? "" : m.getContext();
-        boolean ends = problem.getIndex() >= text.codePointCount(0, text.length())
-                || said.contains("end of stream")
-                || said.contains("<stream end>");
-        String cutShort = " (is the file cut short?)";
-        if (context != null && said.startsWith("could not find expected ':'")) {
-            String key = lineFrom(text, context);
-            if (!key.isEmpty()) {
-                return Optional.of(problem(
-                        where(context),
-                        "",
-                        "'" + BoundedInput.shown(key) + "' has no ':' after its key"
-                                // A last line without its end: the file may have been cut in the key.
-                                + (ends && !text.endsWith("\n") ? "; the file ends there" + cutShort : "")));
-            }
-        }
-        if (context != null && ends) {
-            String opened = during.contains("quoted scalar")
-                    ? "the quote"
-                    : during.contains("flow mapping") ? "the '{'" : during.contains("flow sequence") ? "the '['" : null;
-            if (opened != null) {
-                return Optional.of(problem(
-                        where(context), "", opened + " opened here is not closed before the file ends" + cutShort));
-            }
-        }
-        String what = BoundedInput.reason(said);
-        if (context != null && !during.isEmpty() && context.getIndex() != problem.getIndex()) {
-            what += " (" + BoundedInput.reason(during) + " at " + where(context) + ")";
-        }
-        return Optional.of(problem(where(problem), "", what));
-    }
-
-    /** {@code line 2, column 1} for a mark of the YAML parser (0-based). */
-    private static String where(Mark mark) {
-        return new DocumentBinding.Position(mark.getLine() + 1, mark.getColumn() + 1).where();
-    }
-
-    /** The text of the mark's line from its column on, stripped; empty when there is none. */
-    private static String lineFrom(String text, Mark mark) {
-        List<String> lines = text.lines().toList();
-        if (mark.getLine() >= lines.size()) {
-            return "";
-        }
-        String line = lines.get(mark.getLine());
-        int column = Math.min(mark.getColumn(), line.codePointCount(0, line.length()));
-        return line.substring(line.offsetByCodePoints(0, column)).strip();
     }
 
     /**

@@ -311,9 +311,58 @@ class ConfigLoaderTest {
                 .containsExactly(tab + ":3: a tab; YAML indents with spaces (line 3, column 1)");
         Path control = yaml("licensing: auto\ndataDir: data\nbridge:\n  host: \"a\u0001b\"\n");
         assertThat(errors(Map.of(), Optional.of(control)))
-                .singleElement()
-                .asString()
-                .startsWith(control + ":4: not valid YAML");
+                .containsExactly(control + ":4: the control character U+0001 may not be in a YAML file; remove it"
+                        + " (line 4, column 11)");
+    }
+
+    /** A hub's configuration: the mistakes below are made on its line 9, with lines after it. */
+    private static final String HUB = """
+            licensing: auto
+            dataDir: data
+            fleet:
+              cluster:
+                members: ["hub-a:7690", "hub-b:7690"]
+            bridge:
+              host: 127.0.0.1
+              port: 7688
+            """;
+
+    @Test
+    void aKeyWithoutItsColonIsSaidAtTheKeyNotAtTheLineAfterIt() throws Exception {
+        Path file = yaml(HUB + "  port 7690\nlogging:\n  level: INFO\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":9: 'port 7690' has no ':' after its key (line 9, column 3)");
+    }
+
+    @Test
+    void anUnclosedQuoteIsSaidWhereItOpensNotAtTheEndOfTheFile() throws Exception {
+        Path file = yaml(HUB + "  name: \"hub-a\nlogging:\n  level: INFO\nrenewal:\n  kms: kms.example.com\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":9: the quote opened here is not closed before the file ends (is the file"
+                        + " cut short?) (line 9, column 9)");
+    }
+
+    @Test
+    void aLineIndentedToNoBlockAboveIsSaidAtThatLine() throws Exception {
+        Path file = yaml(HUB + " port: 7690\nlogging:\n  level: INFO\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":9: the indentation does not match the lines above (the block from line 1)"
+                        + " (line 9, column 2)");
+    }
+
+    @Test
+    void aMistakeOnTheLastLineIsSaidOnThatLineNeverOnePastTheEnd() throws Exception {
+        Path file = yaml("licensing: auto\nbridge:\n  host: 127.0.0.1\n  port 7688\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":4: 'port 7688' has no ':' after its key (line 4, column 3)");
+        Path cut = yaml("licensing: auto\nbridge:\n  host: 127.0.0.1\n  port 7688");
+        assertThat(errors(Map.of(), Optional.of(cut)))
+                .containsExactly(cut + ":4: 'port 7688' has no ':' after its key; the file ends there (is the file"
+                        + " cut short?) (line 4, column 3)");
+        Path bracket = yaml("licensing: auto\nbridge:\n  host: 127.0.0.1\nfleet:\n  hubs: [\"hub-a:7690\"\n");
+        assertThat(errors(Map.of(), Optional.of(bracket)))
+                .containsExactly(bracket + ":5: the '[' opened here is not closed before the file ends (is the file"
+                        + " cut short?) (line 5, column 9)");
     }
 
     @Test

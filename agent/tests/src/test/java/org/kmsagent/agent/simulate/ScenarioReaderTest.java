@@ -165,6 +165,9 @@ class ScenarioReaderTest {
         assertThatThrownBy(() -> reader.parse("t", "name: x\n@days: 5\n", true))
                 .hasMessageStartingWith("t: line 2, column 1: found character '@' that cannot start any token")
                 .hasMessageNotContaining("field 'name'");
+        // A character YAML refuses outright, at itself, not at the file's start.
+        assertThatThrownBy(() -> reader.parse("t", "name: x\nseed: \"a\u0001b\"\n", true))
+                .hasMessage("t: line 2, column 9: the control character U+0001 may not be in a YAML file; remove it");
     }
 
     @Test

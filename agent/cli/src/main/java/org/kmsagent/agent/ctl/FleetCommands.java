@@ -216,7 +216,7 @@ final class FleetCommands extends CtlSubcommand {
                 Table t = new Table("SEQ", "AT", "TYPE", "WHAT");
                 reply.getJsonArray("history", new JsonArray()).forEach(o -> {
                     JsonObject e = (JsonObject) o;
-                    t.row(e.getValue("seq"), e.getString("at"), e.getString("type"), EventSummary.of(e));
+                    t.row(e.getValue("seq"), shownTime(e.getString("at")), e.getString("type"), EventSummary.of(e));
                 });
                 t.print(out);
                 long earlier = reply.getLong("earlier", 0L);

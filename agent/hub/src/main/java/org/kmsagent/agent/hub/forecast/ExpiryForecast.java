@@ -2,6 +2,7 @@ package org.kmsagent.agent.hub.forecast;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -126,7 +127,8 @@ public final class ExpiryForecast {
                 .append(f.failures())
                 .append(f.failures() == 1 ? " failed attempt" : " failed attempts")
                 .append(", latest ")
-                .append(f.at());
+                // To the second, as ctl shows every time in its tables.
+                .append(f.at().truncatedTo(ChronoUnit.SECONDS));
         return s.toString();
     }
 }

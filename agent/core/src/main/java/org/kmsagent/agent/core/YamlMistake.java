@@ -57,7 +57,7 @@ public record YamlMistake(int line, int column, Kind kind, String what) {
     private static final Pattern UNKNOWN_ESCAPE =
             Pattern.compile("found unknown escape character (.)\\(\\d+\\)|expected escape sequence of .*");
 
-    private static final String CUT_SHORT = " (is the file cut short?)";
+    private static final String CUT_SHORT = ": is the file cut short?";
 
     /**
      * The mistake a parser's error over {@code text} is, or empty for an error that is no YAML syntax error (a key

@@ -338,8 +338,8 @@ class ConfigLoaderTest {
     void anUnclosedQuoteIsSaidWhereItOpensNotAtTheEndOfTheFile() throws Exception {
         Path file = yaml(HUB + "  name: \"hub-a\nlogging:\n  level: INFO\nrenewal:\n  kms: kms.example.com\n");
         assertThat(errors(Map.of(), Optional.of(file)))
-                .containsExactly(file + ":9: the quote opened here is not closed before the file ends (is the file"
-                        + " cut short?) (line 9, column 9)");
+                .containsExactly(file + ":9: the quote opened here is not closed before the file ends: is the file"
+                        + " cut short? (line 9, column 9)");
     }
 
     @Test
@@ -357,12 +357,12 @@ class ConfigLoaderTest {
                 .containsExactly(file + ":4: 'port 7688' has no ':' after its key (line 4, column 3)");
         Path cut = yaml("licensing: auto\nbridge:\n  host: 127.0.0.1\n  port 7688");
         assertThat(errors(Map.of(), Optional.of(cut)))
-                .containsExactly(cut + ":4: 'port 7688' has no ':' after its key; the file ends there (is the file"
-                        + " cut short?) (line 4, column 3)");
+                .containsExactly(cut + ":4: 'port 7688' has no ':' after its key; the file ends there: is the file"
+                        + " cut short? (line 4, column 3)");
         Path bracket = yaml("licensing: auto\nbridge:\n  host: 127.0.0.1\nfleet:\n  hubs: [\"hub-a:7690\"\n");
         assertThat(errors(Map.of(), Optional.of(bracket)))
-                .containsExactly(bracket + ":5: the '[' opened here is not closed before the file ends (is the file"
-                        + " cut short?) (line 5, column 9)");
+                .containsExactly(bracket + ":5: the '[' opened here is not closed before the file ends: is the file"
+                        + " cut short? (line 5, column 9)");
     }
 
     @Test

@@ -153,14 +153,14 @@ class ScenarioReaderTest {
                 .hasMessage("t: line 3, column 5: 'family windows-client' has no ':' after its key");
         // A file cut short: in a key, in a quoted value, in a bracket.
         assertThatThrownBy(() -> reader.parse("t", "name: x\nmachines:\n  - name: pc\n    fam", true))
-                .hasMessage("t: line 4, column 5: 'fam' has no ':' after its key; the file ends there (is the file"
-                        + " cut short?)");
+                .hasMessage("t: line 4, column 5: 'fam' has no ':' after its key; the file ends there: is the file"
+                        + " cut short?");
         assertThatThrownBy(() -> reader.parse("t", "name: \"Branch off", true))
-                .hasMessage("t: line 1, column 7: the quote opened here is not closed before the file ends (is the"
-                        + " file cut short?)");
+                .hasMessage("t: line 1, column 7: the quote opened here is not closed before the file ends: is the"
+                        + " file cut short?");
         assertThatThrownBy(() -> reader.parse("t", "name: x\nmachines:\n  - {name: pc, count: 3", true))
-                .hasMessage("t: line 3, column 5: the '{' opened here is not closed before the file ends (is the file"
-                        + " cut short?)");
+                .hasMessage("t: line 3, column 5: the '{' opened here is not closed before the file ends: is the file"
+                        + " cut short?");
         // Any other at the parser's problem mark, in its words, without the field before.
         assertThatThrownBy(() -> reader.parse("t", "name: x\n@days: 5\n", true))
                 .hasMessageStartingWith("t: line 2, column 1: found character '@' that cannot start any token")

@@ -72,7 +72,7 @@ public final class SimulatedAgent {
                 vertx,
                 settings,
                 me,
-                new Outbox(dataDir),
+                new Outbox(dataDir, agentId),
                 commands(agentId),
                 () -> Future.succeededFuture(new JsonObject().put("products", new JsonArray().add(product(agentId)))),
                 Clock.systemUTC());

@@ -66,7 +66,7 @@ public final class FleetAgent implements AutoCloseable {
         String agentId = agentId(f, hostName);
         AgentDescription me = new AgentDescription(
                 agentId, hostName, osClass(), List.of(), Map.of("agent", version()), List.of(), f.heartbeatSeconds());
-        Outbox outbox = new Outbox(dataDir.resolve("fleet"), clock);
+        Outbox outbox = new Outbox(dataDir.resolve("fleet"), agentId, clock);
         outbox.problems().forEach(p -> LOG.warn("{}", p));
         long timeout = config.bridge().requestTimeoutSeconds() * 1000L;
         AtomicReference<FleetLink> self = new AtomicReference<>();

@@ -170,6 +170,11 @@ public final class FleetLink {
             CommandHandler commands,
             Supplier<Future<JsonObject>> snapshot,
             Clock clock) {
+        if (!outbox.owner().equals(me.agentId())) {
+            // Its events would reach the hubs as this agent's (dedup by agent id and seq): another agent's history.
+            throw new IllegalArgumentException("the fleet outbox is agent " + outbox.owner() + "'s, not agent "
+                    + me.agentId() + "'s: its events cannot be delivered as " + me.agentId() + "'s");
+        }
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.settings = settings;

@@ -10,12 +10,17 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.core.BoundedLines;
 import org.kmsagent.agent.core.DamagedFiles;
@@ -29,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * hubs lose their view. An append-only file of JSON lines {@code {seq, type, at, data}} (each line forced to disk
  * before {@link #append} returns) plus a small file holding the highest sequence number a hub acknowledged.
  * Sequence numbers start at 1 and never repeat, so a hub drops what it already has (dedup by agent id and seq).
+ * A third file names the agent id the outbox belongs to: another agent's outbox, as a copied data folder brings it,
+ * is set aside, never delivered as this agent's (see the constructor).
  *
  * <p>Acknowledged events are kept too (the latest {@link #RETAINED}): the agent is the durable source of its own
  * history, and when a hub's view knows less than was acknowledged (every hub was lost at once) they are delivered
@@ -56,6 +63,9 @@ public final class Outbox implements AutoCloseable {
      */
     static final int MAX_PENDING = RETAINED;
 
+    /** The file that names the agent id the outbox belongs to. */
+    static final String OWNER_FILE = "fleet-outbox.owner";
+
     /** Events written past a bound before the outbox is compacted (rewritten without those dropped). */
     private static final int SLACK = RETAINED / 10;
 
@@ -69,8 +79,14 @@ public final class Outbox implements AutoCloseable {
     /** Line numbers a damage report names; the others are counted. */
     private static final int SHOWN_LINES = 5;
 
+    /** What an owner file may name: an agent id as the agent makes one (configured, enrolled, or a host name). */
+    private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+
     private final Path log;
     private final Path ackFile;
+    private final String owner;
+    /** Where another agent's outbox found in the directory went; null when none was. */
+    private final Path setAside;
     /** The retained events, ascending by seq: acknowledged ones, then pending ones. */
     private final List<Kept> events = new ArrayList<>();
 
@@ -92,9 +108,9 @@ public final class Outbox implements AutoCloseable {
     /** Events dropped undelivered since the outbox was opened, past {@link #MAX_PENDING}. */
     private long dropped;
 
-    /** Opens (creating if needed) the outbox in the directory; a torn last line from a crash is dropped. */
-    public Outbox(Path dir) {
-        this(dir, Clock.systemUTC());
+    /** Opens (creating if needed) agent {@code agentId}'s outbox in the directory; a torn last line is dropped. */
+    public Outbox(Path dir, String agentId) {
+        this(dir, agentId, Clock.systemUTC());
     }
 
     /**
@@ -105,12 +121,25 @@ public final class Outbox implements AutoCloseable {
      * damage, passed over without being read into memory. Without a readable acknowledgement every kept event is
      * pending again (a hub drops those it has). Of more than {@link #MAX_PENDING} pending events, the newest are kept
      * and a WARN line says how many were dropped.
+     *
+     * <p>The outbox belongs to {@code agentId}, named in {@code fleet-outbox.owner}: its events are delivered as that
+     * agent's, and only as its. An outbox another agent wrote (a copied data folder, a cloned machine, an agent whose
+     * id changed) is not delivered: the whole directory is moved aside as {@code <dir>.from-<id>.<UTC time>}, nothing
+     * in it deleted, a WARN line says so ({@link #setAside()}), and this agent starts an empty outbox. One without an
+     * owner file, as earlier versions wrote it, is taken as {@code agentId}'s.
      */
-    public Outbox(Path dir, Clock clock) {
+    public Outbox(Path dir, String agentId, Clock clock) {
+        if (agentId == null || !OWNER.matcher(agentId).matches()) {
+            // Its owner file would not name it when read back, and the outbox be set aside at every start.
+            throw new IllegalArgumentException(
+                    "an outbox belongs to an agent id (letters, digits, '.', '_', '-');" + " not to '" + agentId + "'");
+        }
+        this.owner = agentId;
         this.log = dir.resolve("fleet-outbox.jsonl");
         this.ackFile = dir.resolve("fleet-outbox.acked");
         try {
             OwnerOnly.directories(dir);
+            setAside = claim(dir, clock);
             acked = readAcked(clock);
             long last = 0;
             if (Files.isRegularFile(log)) {
@@ -169,6 +198,89 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the directory this agent's outbox: moves another agent's outbox aside (returning where), and records the
+     * owner when no owner file names one.
+     */
+    private Path claim(Path dir, Clock clock) throws IOException {
+        Path ownerFile = dir.resolve(OWNER_FILE);
+        Path aside = null;
+        if (Files.exists(ownerFile, LinkOption.NOFOLLOW_LINKS)) {
+            String found = readOwner(ownerFile);
+            if (owner.equals(found)) {
+                return null;
+            }
+            aside = moveAside(dir, found == null ? "unknown-agent" : found, clock);
+            if (found == null) {
+                LOG.warn(
+                        "fleet outbox {}: its owner file names no agent id, so whose events it holds is not known"
+                                + " and they are not delivered as agent {}'s: moved to {} (nothing deleted), and {}"
+                                + " starts a new outbox",
+                        dir,
+                        owner,
+                        aside,
+                        owner);
+            } else {
+                LOG.warn(
+                        "fleet outbox {} holds the events of agent {}, not of this agent {}, so they are not"
+                                + " delivered as {}'s: moved to {} (nothing deleted), and {} starts a new outbox. A"
+                                + " copied data folder or a cloned machine does this (clones also share CMIDs: ctl"
+                                + " --hub HUB fleet duplicates), as does a change of this agent's id (fleet.agentId,"
+                                + " its credential, its host name): what {} had not delivered is kept there",
+                        dir,
+                        found,
+                        owner,
+                        owner,
+                        aside,
+                        owner,
+                        found);
+            }
+            OwnerOnly.directories(dir);
+        }
+        Path tmp = ownerFile.resolveSibling(OWNER_FILE + ".tmp");
+        OwnerOnly.freshFile(tmp);
+        Files.writeString(tmp, owner + "\n");
+        Files.move(tmp, ownerFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return aside;
+    }
+
+    /** The agent id an owner file names; null when it names none (damage, or an edit). */
+    private static String readOwner(Path ownerFile) throws IOException {
+        if (Files.size(ownerFile) > 1024) {
+            return null;
+        }
+        try {
+            String text = Files.readString(ownerFile).strip();
+            return OWNER.matcher(text).matches() ? text : null;
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Moves the outbox's directory, whole, to {@code <dir>.from-<id>.<UTC time>} beside it ({@code -2}, {@code -3}… if
+     * that name is taken): one rename, so a crash leaves the outbox either where it was (set aside at the next start)
+     * or moved.
+     */
+    private static Path moveAside(Path dir, String from, Clock clock) throws IOException {
+        String base = dir.getFileName() + ".from-" + from + "."
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                        .withZone(ZoneOffset.UTC)
+                        .format(clock.instant());
+        Path aside = dir.resolveSibling(base);
+        for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
+            aside = dir.resolveSibling(base + "-" + n);
+        }
+        try {
+            return Files.move(dir, aside);
+        } catch (IOException e) {
+            throw new IOException(
+                    "the outbox in " + dir + " is another agent's and cannot be moved aside to " + aside + " (" + e
+                            + "); move that folder out of the way by hand",
+                    e);
+        }
+    }
+
     private long readAcked(Clock clock) throws IOException {
         if (!Files.isRegularFile(ackFile)) {
             return 0;
@@ -185,6 +297,19 @@ public final class Outbox implements AutoCloseable {
         problems.add("fleet outbox acknowledgement " + ackFile + " was damaged (no sequence number); moved to " + aside
                 + "; every kept event is sent again (hubs drop what they have)");
         return 0;
+    }
+
+    /**
+     * Where the outbox found in the directory was moved when it was opened, because it was another agent's (or its
+     * owner file named none); empty when it was this agent's, of an earlier version, or new.
+     */
+    public Optional<Path> setAside() {
+        return Optional.ofNullable(setAside);
+    }
+
+    /** The agent id the outbox belongs to: the one it was opened for. */
+    public String owner() {
+        return owner;
     }
 
     /** What was found damaged when the outbox was opened; empty when nothing was. */

@@ -49,7 +49,7 @@ class DataFilesOwnerOnlyTest {
     @Test
     void theFleetOutboxAndItsAcknowledgementAreOwnerOnly() throws Exception {
         Path fleet = dir.resolve("fleet");
-        try (Outbox o = new Outbox(fleet)) {
+        try (Outbox o = new Outbox(fleet, "pc-0042")) {
             o.append("a", "2026-03-01T00:00:00Z", new JsonObject().put("n", 1));
             o.append("b", "2026-03-01T00:00:01Z", new JsonObject().put("n", 2));
             o.acknowledge(1);
@@ -57,6 +57,7 @@ class DataFilesOwnerOnlyTest {
         // Before: -rw-r--r-- (the umask's), the only files there readable by every account with the acknowledgement.
         assertOwnerOnly(fleet.resolve("fleet-outbox.jsonl"));
         assertOwnerOnly(fleet.resolve("fleet-outbox.acked"));
+        assertOwnerOnly(fleet.resolve("fleet-outbox.owner"));
     }
 
     @Test

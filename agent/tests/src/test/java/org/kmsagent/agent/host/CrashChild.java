@@ -29,7 +29,7 @@ public final class CrashChild {
         H2ActivationLedger ledger = H2ActivationLedger.openFile(dir.resolve("ledger"));
         LedgerKmsHost host =
                 new LedgerKmsHost(HostConfig.of("crash-test", List.of(HostFixtures.SERVER_2016_KEY), Set.of()), ledger);
-        Outbox outbox = new Outbox(dir.resolve("fleet"));
+        Outbox outbox = new Outbox(dir.resolve("fleet"), "pc-0042");
         int applied = (int) ledger.historySize();
         for (long j = outbox.written(); j < applied; j++) {
             outbox.append("activation", "pc-" + j, new JsonObject().put("i", j));

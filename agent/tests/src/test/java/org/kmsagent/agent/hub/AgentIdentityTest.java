@@ -115,7 +115,7 @@ class AgentIdentityTest {
                         Map.of("agent", "test"),
                         List.of(),
                         60),
-                new Outbox(dir.resolve(id)),
+                new Outbox(dir.resolve(id), id),
                 commands,
                 () -> Future.succeededFuture(new JsonObject()),
                 Clock.systemUTC());

@@ -86,7 +86,7 @@ class AgentRecordsTest {
                 event(1, "renewal", new JsonObject().put("note", "")).encode().length();
         String filler = "x".repeat(FleetAddresses.MAX_EVENT_BYTES - overhead);
         JsonObject atLimit;
-        try (Outbox outbox = new Outbox(dir.resolve("outbox"))) {
+        try (Outbox outbox = new Outbox(dir.resolve("outbox"), "pc-0042")) {
             assertThatThrownBy(() -> outbox.append(
                             "renewal", T0.plusSeconds(1).toString(), new JsonObject().put("note", filler + "x")))
                     .as("the outbox's own limit")

@@ -71,7 +71,7 @@ final class HubAgents implements AutoCloseable {
                 vertx,
                 settings,
                 new AgentDescription(id, hostName, osClass, List.of(family), Map.of("agent", "test"), cmids, 60),
-                new Outbox(dir.resolve(id)),
+                new Outbox(dir.resolve(id), id),
                 commands,
                 () -> Future.succeededFuture(snapshot),
                 Clock.systemUTC());

@@ -46,7 +46,7 @@ class WrongHubFingerprintTest {
                             10_000),
                     new AgentDescription(
                             "pc-0042", "PC-0042", "client", List.of("windows-client"), Map.of(), List.of(), 60),
-                    new Outbox(dir.resolve("outbox")),
+                    new Outbox(dir.resolve("outbox"), "pc-0042"),
                     SimulatedAgent.commands("pc-0042"),
                     () -> Future.succeededFuture(new JsonObject()),
                     Clock.systemUTC());

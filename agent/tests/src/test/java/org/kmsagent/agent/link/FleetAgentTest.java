@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.cli.CliRun;
@@ -56,6 +59,81 @@ class FleetAgentTest {
             CliRun routed = ctl(hub, "--target", "pc-7", "status");
             assertThat(routed.exitCode()).as(routed.err()).isZero();
             assertThat(routed.out()).contains("LICENSED");
+        }
+    }
+
+    /**
+     * The user's walkthrough: pc-7's data folder copied to make pc-8 (as a cloned VM template does). pc-8's fleet history
+     * held pc-7's events, delivered again from the copied outbox under pc-8's id.
+     */
+    @Test
+    void aCopiedDataFolderDoesNotDeliverTheFirstAgentsEventsAsTheCopys() throws Exception {
+        try (LocalHub hub = new LocalHub(dir.resolve("hub"), Clock.systemUTC())) {
+            Path first = dir.resolve("agent");
+            List<String> firstHistory;
+            try (AgentFixture agent = AgentFixture.start(first, fleet(hub, "pc-7"))) {
+                firstHistory = changeAndWait(agent, hub, "pc-7");
+            }
+            Path copy = dir.resolve("copy");
+            copyFolder(first, copy);
+            try (AgentFixture agent = AgentFixture.start(copy, fleet(hub, "pc-8"))) {
+                // The same changes on the copy: its history has them once, not pc-7's before them.
+                List<String> history = changeAndWait(agent, hub, "pc-8");
+                assertThat(history.stream().filter(t -> t.equals("key-installed")))
+                        .hasSameSizeAs(firstHistory.stream()
+                                .filter(t -> t.equals("key-installed"))
+                                .toList());
+                assertThat(history.stream().filter(t -> t.equals("activation")))
+                        .hasSameSizeAs(firstHistory.stream()
+                                .filter(t -> t.equals("activation"))
+                                .toList());
+            }
+            assertThat(copy.resolve("fleet.from-pc-7.20261128T120000Z").resolve("fleet-outbox.jsonl"))
+                    .content()
+                    .contains("key-installed");
+        }
+    }
+
+    /**
+     * Installs a key and activates, and waits until the agent's history on the hub has the activation: events are
+     * delivered in order, so whatever its outbox held before is there too. Returns the history's event types.
+     */
+    private static List<String> changeAndWait(AgentFixture agent, LocalHub hub, String agentId) {
+        assertThat(agent.ctlAdmin("install-gvlk").exit()).isZero();
+        assertThat(agent.ctlAdmin("activate").exit()).isZero();
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(historyTypes(hub, agentId)).contains("key-installed", "activation"));
+        return historyTypes(hub, agentId);
+    }
+
+    private static String[] fleet(LocalHub hub, String agentId) {
+        return new String[] {
+            "fleet.hubs=[" + hub.at() + "]",
+            "fleet.trust=[" + hub.fingerprint + "]",
+            "fleet.token=" + LocalHub.AGENT_TOKEN,
+            "fleet.agentId=" + agentId,
+            "fleet.heartbeatSeconds=1"
+        };
+    }
+
+    private static List<String> historyTypes(LocalHub hub, String agentId) {
+        JsonArray history = new JsonObject(ctl(hub, "fleet", "history", "--target", agentId, "--json")
+                        .out())
+                .getJsonArray("history");
+        return history.stream().map(e -> ((JsonObject) e).getString("type")).toList();
+    }
+
+    private static void copyFolder(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().equals("agent.lock")) {
+                    Files.copy(p, target);
+                }
+            }
         }
     }
 

@@ -48,7 +48,7 @@ final class LoopbackHub {
                 vertx,
                 settings,
                 me,
-                new Outbox(dir.resolve("outbox")),
+                new Outbox(dir.resolve("outbox"), "pc-1"),
                 (address, body) -> Future.succeededFuture(new JsonObject()),
                 () -> Future.succeededFuture(new JsonObject()),
                 Clock.systemUTC());

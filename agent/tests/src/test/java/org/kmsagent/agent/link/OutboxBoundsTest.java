@@ -86,7 +86,7 @@ class OutboxBoundsTest {
     @Test
     void moreUndeliveredEventsThanTheBoundKeepTheNewestAndSayHowManyWereDropped() throws Exception {
         writeEvents(dir, Outbox.MAX_PENDING + 2_500, 10);
-        try (Outbox o = new Outbox(dir, CLOCK)) {
+        try (Outbox o = new Outbox(dir, "pc-0042", CLOCK)) {
             assertThat(o.size()).isEqualTo(Outbox.MAX_PENDING);
             assertThat(o.pending(1))
                     .singleElement()
@@ -107,7 +107,7 @@ class OutboxBoundsTest {
         assertThat(lines(dir.resolve("fleet-outbox.jsonl"))).isEqualTo(Outbox.MAX_PENDING + 1);
         // Appending lets a tenth more pile up before compacting (one rewrite per 1,000 events); opening keeps the
         // bound.
-        try (Outbox o = new Outbox(dir, CLOCK)) {
+        try (Outbox o = new Outbox(dir, "pc-0042", CLOCK)) {
             assertThat(o.size()).isEqualTo(Outbox.MAX_PENDING);
             assertThat(o.dropped()).isEqualTo(1);
         }
@@ -116,7 +116,7 @@ class OutboxBoundsTest {
     @Test
     void eventsAppendedWhileNoHubAnswersDropTheOldestPastTheBound() throws Exception {
         writeEvents(dir, Outbox.MAX_PENDING, 10);
-        try (Outbox o = new Outbox(dir, CLOCK)) {
+        try (Outbox o = new Outbox(dir, "pc-0042", CLOCK)) {
             assertThat(o.dropped()).isZero();
             int more = Outbox.MAX_PENDING / 10 + 1;
             for (int i = 0; i < more; i++) {
@@ -138,7 +138,7 @@ class OutboxBoundsTest {
         Files.writeString(log, events.substring(0, events.indexOf('\n') + 1));
         SmallHeapJvm.appendFiller(log, Outbox.MAX_LINE_BYTES + 1);
         Files.writeString(log, "\n" + events.substring(events.indexOf('\n') + 1), StandardOpenOption.APPEND);
-        try (Outbox o = new Outbox(dir, CLOCK)) {
+        try (Outbox o = new Outbox(dir, "pc-0042", CLOCK)) {
             assertThat(o.problems())
                     .singleElement()
                     .asString()
@@ -167,7 +167,7 @@ class OutboxBoundsTest {
     /** Opens the outbox in {@code args[0]} and prints what it holds. */
     public static final class OpenMain {
         public static void main(String[] args) {
-            try (Outbox o = new Outbox(Path.of(args[0]))) {
+            try (Outbox o = new Outbox(Path.of(args[0]), "pc-0042")) {
                 System.out.println(
                         "pending=" + o.size() + " first=" + o.pending(1).get(0).getLong("seq") + " dropped="
                                 + o.dropped() + " problems=" + o.problems().size());

@@ -21,14 +21,14 @@ class OutboxDamageTest {
 
     @Test
     void garbageInTheMiddleOfTheLogIsMovedAsideAndTheReadableEventsKept() throws Exception {
-        try (Outbox o = new Outbox(dir, CLOCK)) {
+        try (Outbox o = new Outbox(dir, "pc-0042", CLOCK)) {
             o.append("a", "2026-03-01T00:00:00Z", null);
             o.append("b", "2026-03-01T00:00:01Z", null);
         }
         Path log = dir.resolve("fleet-outbox.jsonl");
         String good = Files.readString(log);
         Files.writeString(log, good.replace("\n{", "\n#garbage#\n{"));
-        try (Outbox o = new Outbox(dir, CLOCK)) {
+        try (Outbox o = new Outbox(dir, "pc-0042", CLOCK)) {
             assertThat(o.problems())
                     .singleElement()
                     .asString()
@@ -43,7 +43,7 @@ class OutboxDamageTest {
         }
         assertThat(Files.readString(dir.resolve("fleet-outbox.jsonl.damaged-20260301T102030")))
                 .contains("#garbage#");
-        try (Outbox o = new Outbox(dir, CLOCK)) {
+        try (Outbox o = new Outbox(dir, "pc-0042", CLOCK)) {
             assertThat(o.problems()).isEmpty();
             assertThat(o.size()).isEqualTo(3);
         }
@@ -51,7 +51,7 @@ class OutboxDamageTest {
 
     @Test
     void aLineThatIsNotTextCostsOnlyItselfAndATornMultiByteLastLineIsDroppedQuietly() throws Exception {
-        try (Outbox o = new Outbox(dir, CLOCK)) {
+        try (Outbox o = new Outbox(dir, "pc-0042", CLOCK)) {
             o.append("a", "2026-03-01T00:00:00Z", new JsonObject().put("machine", "PC-Andr\u00e9"));
             o.append("b", "2026-03-01T00:00:01Z", null);
             o.append("c", "2026-03-01T00:00:02Z", null);
@@ -66,7 +66,7 @@ class OutboxDamageTest {
         damaged.write(new byte[] {'{', '"', 's', 'e', 'q', '"', ':', '4', ',', '"', 'x', '"', ':', '"', (byte) 0xC3});
         Files.write(log, damaged.toByteArray());
 
-        try (Outbox o = new Outbox(dir, CLOCK)) {
+        try (Outbox o = new Outbox(dir, "pc-0042", CLOCK)) {
             // Before, one byte that is not UTF-8 anywhere set every event aside ("the 0 readable event(s) are kept").
             assertThat(o.problems())
                     .singleElement()
@@ -91,7 +91,7 @@ class OutboxDamageTest {
     void aLogThatIsNotTextAndAnAcknowledgementThatIsNoNumberAreMovedAside() throws Exception {
         Files.write(dir.resolve("fleet-outbox.jsonl"), new byte[] {(byte) 0xC3, 0x28, '\n', (byte) 0xFF});
         Files.writeString(dir.resolve("fleet-outbox.acked"), "seven");
-        try (Outbox o = new Outbox(dir, CLOCK)) {
+        try (Outbox o = new Outbox(dir, "pc-0042", CLOCK)) {
             assertThat(o.problems())
                     .hasSize(2)
                     .anyMatch(p -> p.contains("fleet-outbox.acked.damaged-20260301T102030") && p.contains("sent again"))

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.kmsagent.agent.config.FleetConfig;
 import org.kmsagent.agent.core.BoundedLines;
 import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.core.OwnerOnly;
@@ -79,8 +80,8 @@ public final class Outbox implements AutoCloseable {
     /** Line numbers a damage report names; the others are counted. */
     private static final int SHOWN_LINES = 5;
 
-    /** What an owner file may name: an agent id as the agent makes one (configured, enrolled, or a host name). */
-    private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+    /** What an owner file may name: an agent id, as the hubs take one. */
+    private static final Pattern OWNER = FleetConfig.AGENT_ID;
 
     private final Path log;
     private final Path ackFile;
@@ -131,8 +132,8 @@ public final class Outbox implements AutoCloseable {
     public Outbox(Path dir, String agentId, Clock clock) {
         if (agentId == null || !OWNER.matcher(agentId).matches()) {
             // Its owner file would not name it when read back, and the outbox be set aside at every start.
-            throw new IllegalArgumentException(
-                    "an outbox belongs to an agent id (letters, digits, '.', '_', '-');" + " not to '" + agentId + "'");
+            throw new IllegalArgumentException("an outbox belongs to an agent id (" + FleetConfig.AGENT_ID.pattern()
+                    + "), not to '" + agentId + "'");
         }
         this.owner = agentId;
         this.log = dir.resolve("fleet-outbox.jsonl");

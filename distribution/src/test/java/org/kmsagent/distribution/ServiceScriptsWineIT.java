@@ -246,6 +246,8 @@ class ServiceScriptsWineIT {
                         + "\\bin\\java.exe is version 11.0.22.")
                 .doesNotContain("recognize");
 
+        // Made below: gone first, for a second run in the same Wine prefix (target/ kept between builds).
+        Files.deleteIfExists(WineCmd.onC("C:\\R&D\\agent.yaml"));
         WineCmd.Result missing = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "\"C:\\R&D\\agent.yaml\"");
         assertThat(missing.exit()).as(missing.both()).isEqualTo(1);
         assertThat(missing.err())

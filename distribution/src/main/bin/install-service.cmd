@@ -72,18 +72,22 @@ if not exist "%KMSDATA%\" mkdir "%KMSDATA%"
 if not exist "%KMSDATA%\" goto nodatafolder
 icacls.exe "%KMSDATA%" /inheritance:r /grant:r "*S-1-5-18:(OI)(CI)F" "*S-1-5-32-544:(OI)(CI)F" /Q >nul
 if errorlevel 1 goto notlocked
-sc.exe create kms-agent binPath= "\"%SERVICE%\"" start= auto DisplayName= "kms-agent" obj= LocalSystem >nul
+rem From here on paths are expanded with delayed expansion (!...!), after cmd has split the line into commands: an
+rem & | < > or ^ in a path (C:\R&D\kms-agent) is then given as written. sc.exe's binPath= wants the path quoted
+rem inside its argument, "\"...\"", and cmd has no backslash escape: its \" ends cmd's own quoting, so the path
+rem expanded there with percent signs stood outside quotes and an & in the installation folder split the line (the
+rem service got "C:\R). Messages name paths the same way, where percent signs broke the echo into commands; the
+rem same in the labels below.
+setlocal EnableDelayedExpansion
+sc.exe create kms-agent binPath= "\"!SERVICE!\"" start= auto DisplayName= "kms-agent" obj= LocalSystem >nul
 if errorlevel 1 goto notcreated
 sc.exe description kms-agent "Keeps volume-licensed Windows and Office activated and renewed through KMS." >nul
-reg.exe add "HKLM\SYSTEM\CurrentControlSet\Services\kms-agent" /v Environment /t REG_MULTI_SZ /s "|" /d "KMSAGENT_CONFIG=%CONFIG%|KMSAGENT_DATA_DIR=%KMSDATA%\data|JAVA_HOME=%JHOME%" /f >nul
+reg.exe add "HKLM\SYSTEM\CurrentControlSet\Services\kms-agent" /v Environment /t REG_MULTI_SZ /s "|" /d "KMSAGENT_CONFIG=!CONFIG!|KMSAGENT_DATA_DIR=!KMSDATA!\data|JAVA_HOME=!JHOME!" /f >nul
 if errorlevel 1 goto noenvironment
 rem The agent's event source in the Application log: its message table is inside kms-agent-service.exe.
 set "SOURCE_KEY=HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\kms-agent"
-reg add "%SOURCE_KEY%" /v EventMessageFile /t REG_EXPAND_SZ /d "%SERVICE%" /f >nul
-reg add "%SOURCE_KEY%" /v TypesSupported /t REG_DWORD /d 7 /f >nul
-rem Messages name paths with delayed expansion (!...!), read after cmd has split the line: an & | < > or ^ in a path
-rem (C:\R&D\...) is printed as written, where %...% broke the echo into commands. The same below.
-setlocal EnableDelayedExpansion
+reg add "!SOURCE_KEY!" /v EventMessageFile /t REG_EXPAND_SZ /d "!SERVICE!" /f >nul
+reg add "!SOURCE_KEY!" /v TypesSupported /t REG_DWORD /d 7 /f >nul
 echo Installed the service kms-agent (configuration !CONFIG!, Java !JVER! in !JHOME!).
 echo Its data folder is !KMSDATA!\data (KMSAGENT_DATA_DIR, which overrides dataDir of the configuration); !KMSDATA! is readable by SYSTEM and Administrators only.
 echo Start it with: sc.exe start kms-agent

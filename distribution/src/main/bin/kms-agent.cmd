@@ -120,13 +120,16 @@ rem worked.)
 copy /y nul "%ARCHIVE%.pending" >nul 2>nul
 if not exist "%ARCHIVE%.pending" goto archivedone
 del "%ARCHIVE%.pending" 2>nul
-set "FLAGS=%FLAGS% "-XX:ArchiveClassesAtExit=%ARCHIVE%.pending" "-Dkmsagent.cds.pending=%ARCHIVE%.pending" %QUIETCDS%"
+rem No quotes around FLAGS=... on the lines that add the archive: its path is quoted within, and those quotes would end
+rem the outer ones, leaving the path outside quotes, where an & in the installation folder (C:\R&D\kms-agent) split
+rem the line. FLAGS holds nothing else that cmd reads specially, and these lines end without a space.
+set FLAGS=%FLAGS% "-XX:ArchiveClassesAtExit=%ARCHIVE%.pending" "-Dkmsagent.cds.pending=%ARCHIVE%.pending" %QUIETCDS%
 goto archivedone
 :archiveread
 if /i "%~1"=="simulate" goto archivedone
 if /i "%~1"=="hub" goto archivedone
 if /i "%~1"=="bench" goto archivedone
-if exist "%ARCHIVE%" set "FLAGS=%FLAGS% "-XX:SharedArchiveFile=%ARCHIVE%" %QUIETCDS%"
+if exist "%ARCHIVE%" set FLAGS=%FLAGS% "-XX:SharedArchiveFile=%ARCHIVE%" %QUIETCDS%
 :archivedone
 rem The internal packages Hazelcast asks for at start (hub; bench runs hubs of its own), as bin/kms-agent gives them.
 set "HAZELCAST=--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"

@@ -51,7 +51,12 @@ cp "$source_dir/bin/kms-agent.cmd" "$stage/bin/"
 mkdir -p "$stage/lib"
 cp "$source_dir"/lib/*.jar "$source_dir/lib/bundled-plugins.txt" "$stage/lib/"
 cp -r "$source_dir/plugins" "$stage/"
-cp "$source_dir/conf/agent.yaml" "$source_dir/conf/service-jvm.options" "$stage/conf/"
+# The configuration files with CRLF line endings, as in the .zip (machine-archive-zip.xml): an administrator opens
+# them in Notepad, which before Windows 10 1809 (Server 2016 included) shows an LF file as one line. The agent.yaml
+# the MSI puts in %ProgramData%\kms-agent, the one the service reads and the administrator edits, is this copy too.
+for conf in agent.yaml service-jvm.options; do
+  awk '{ sub(/\r$/, ""); printf "%s\r\n", $0 }' "$source_dir/conf/$conf" > "$stage/conf/$conf"
+done
 if [ -f "$source_dir/bin/kms-agent-service.exe" ]; then
   cp "$source_dir/bin/kms-agent-service.exe" "$stage/bin/"
 else

@@ -412,8 +412,9 @@ static int add_option(JavaVMOption* options, int* n, char* text) {
 }
 
 /*
- * One line of the options file, already decoded, into options: trimmed (spaces and tabs before, spaces and the CR of
- * a CRLF after); blank lines and lines starting with # skipped. Returns 0, with the reason in problem, for a line the
+ * One line of the options file, already decoded, into options: trimmed (spaces and tabs before, spaces, tabs and the
+ * CR of a CRLF after: the .zip and the MSI ship the file with CRLF, and an editor may leave a tab before it); blank
+ * lines and lines starting with # skipped. Returns 0, with the reason in problem, for a line the
  * JVM cannot be given as it is written.
  */
 static int file_option(wchar_t* w, size_t len, int line, const wchar_t* path, JavaVMOption* options, int* n,
@@ -424,7 +425,7 @@ static int file_option(wchar_t* w, size_t len, int line, const wchar_t* path, Ja
     return 0;
   }
   w[len] = 0;
-  while (len > 0 && (w[len - 1] == L'\r' || w[len - 1] == L' ')) w[--len] = 0;
+  while (len > 0 && (w[len - 1] == L'\r' || w[len - 1] == L' ' || w[len - 1] == L'\t')) w[--len] = 0;
   wchar_t* p = w;
   while (*p == L' ' || *p == L'\t') p++;
   if (*p == 0 || *p == L'#') return 1;

@@ -447,6 +447,38 @@ class LauncherWineIT {
     }
 
     @Test
+    void anInstallationFolderWithAnAmpersandGetsItsClassDataArchiveFlagsWhole() throws Exception {
+        // The archive's flags were added as set "FLAGS=%FLAGS% "-XX:...=%ARCHIVE%.pending" ...": the inner quotes ended
+        // the outer ones, so the path stood outside quotes and C:\R&D\kms-agent split the line at the &.
+        String home = "C:\\R&D\\kms-agent";
+        WineCmd.installation(home);
+        java.nio.file.Path lib = WineCmd.onC(home).resolve("lib");
+        for (java.nio.file.Path f : jsaFiles(lib)) {
+            java.nio.file.Files.delete(f); // from an earlier run of this test in the same target folder
+        }
+        String archive = home + "\\lib\\kms-agent-run-17.0.9+9.jsa";
+        Map<String, String> env = env("JAVA_HOME", JDK17_RELEASE);
+        WineCmd.Result first = launch(home, env, "run");
+        assertThat(first.exit()).as(first.both()).isZero();
+        assertThat(first.both()).as(first.both()).doesNotContain("recognize");
+        assertThat(args(first))
+                .as(first.both())
+                .contains(
+                        "-XX:ArchiveClassesAtExit=" + archive + ".pending",
+                        "-Dkmsagent.cds.pending=" + archive + ".pending",
+                        "-Dkmsagent.home=" + home);
+
+        java.nio.file.Files.writeString(lib.resolve("kms-agent-run-17.0.9+9.jsa"), "archive");
+        WineCmd.Result next = launch(home, env, "status");
+        assertThat(next.exit()).as(next.both()).isZero();
+        assertThat(next.both()).as(next.both()).doesNotContain("recognize");
+        assertThat(args(next)).as(next.both()).contains("-XX:SharedArchiveFile=" + archive);
+        for (java.nio.file.Path f : jsaFiles(lib)) {
+            java.nio.file.Files.delete(f);
+        }
+    }
+
+    @Test
     void aRunThatCouldNotLoadTheRuntimesBaseArchiveMakesNone() {
         // Java 17 would refuse to start at all with ArchiveClassesAtExit: without classes.jsa, or under -Xshare:off,
         // which KMSAGENT_JAVA_OPTS or the variables java.exe reads may hold (the launcher does not look inside them: a

@@ -281,10 +281,14 @@ class MsiTablesIT {
         assertThat(file.get("FileName")).endsWith("service-jvm.options");
         assertThat(file).containsEntry("Component_", "ServiceJvmOptions");
         assertThat(row("Component", "Component", "ServiceJvmOptions")).containsEntry("Directory_", "CONFDIR");
-        assertThat(WineCmd.TARGET.resolve("kms-agent-machine/conf/service-jvm.options"))
-                .as("the file the MSI takes, from the machine agent's assembly")
-                .isRegularFile()
-                .hasSize(Long.parseLong(file.get("FileSize")));
+        // The MSI carries the file as the machine agent's .zip does, with CRLF line endings (ConfLineEndingsIT reads
+        // both); the assembled installation's copy, which the .tar.gz packs, is LF and so shorter by a byte a line.
+        String zip = "kms-agent-machine-" + System.getProperty("kmsagent.version", "0.1.0-SNAPSHOT");
+        byte[] zipped =
+                ConfLineEndingsIT.zipBytes(WineCmd.TARGET.resolve(zip + ".zip"), zip + "/conf/service-jvm.options");
+        assertThat(Long.parseLong(file.get("FileSize")))
+                .as("the size of the MSI's file, which is the .zip's")
+                .isEqualTo(zipped.length);
         assertThat(table("FeatureComponents").stream().map(r -> r.get("Component_")))
                 .contains("ServiceJvmOptions");
     }

@@ -267,6 +267,30 @@ class ServiceHostWineIT {
     }
 
     @Test
+    void theShippedOptionsFileWithItsCrlfLineEndingsGivesFlagsWithoutACarriageReturnOrATab() throws IOException {
+        // The file as the .zip and the MSI ship it, CRLF, with its two examples uncommented the way an editor may
+        // leave them: a space, or a tab, before the CR. The stand-in JVM shows a control character as \xNN.
+        String zip = "kms-agent-machine-" + System.getProperty("kmsagent.version", "0.1.0-SNAPSHOT");
+        String shipped =
+                ConfLineEndingsIT.zipEntry(WineCmd.TARGET.resolve(zip + ".zip"), zip + "/conf/service-jvm.options");
+        assertThat(shipped).contains("\r\n# -Xmx128m\r\n", "\r\n# -Dkmsagent.service.name=kms-agent\r\n");
+
+        WineCmd.Result asShipped = startWithOptionsFile(shipped.getBytes(StandardCharsets.UTF_8));
+        assertThat(asShipped.exit()).as(asShipped.both()).isZero();
+        assertThat(options(asShipped)).as(asShipped.both()).isNotEmpty().noneMatch(o -> o.contains("\\x"));
+
+        String edited = shipped.replace("\r\n# -Xmx128m\r\n", "\r\n-Xmx128m \r\n")
+                .replace("\r\n# -Dkmsagent.service.name=kms-agent\r\n", "\r\n-Dkmsagent.service.name=kms-agent\t\r\n");
+        WineCmd.Result r = startWithOptionsFile(edited.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(options(r))
+                .as(r.both())
+                .endsWith("-Xmx128m", "-Dkmsagent.service.name=kms-agent")
+                .noneMatch(o -> o.contains("\\x"));
+        Files.writeString(WineCmd.onC(HOME + "\\conf\\service-jvm.options"), "");
+    }
+
+    @Test
     void anOptionsFileSavedAsUnicodeIsReadAsUtf16InEitherByteOrder() throws IOException {
         // Notepad's "Unicode" is UTF-16LE after FF FE; "Unicode big endian" UTF-16BE after FE FF.
         String text = "# overrides\r\n-Xmx80m\r\n\r\n   -Dkmsagent.service.name=kms agent 2  \r\n";

@@ -3,8 +3,10 @@ package org.kmsagent.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,6 +191,40 @@ class ServiceScriptsWineIT {
     }
 
     @Test
+    void anInstallationFolderWithAnAmpersandGivesTheServiceTheWholeQuotedPath() throws Exception {
+        // sc.exe create ... binPath= "\"%SERVICE%\"": cmd takes no backslash escape, so \" closed its quotes and
+        // %SERVICE% stood outside them; C:\R&D\kms-agent split the line at the &, and sc.exe got binPath= "\"C:\R.
+        String home = "C:\\R&D\\kms-agent";
+        WineCmd.installation(home);
+        Path exe = WineCmd.onC(home + "\\bin\\kms-agent-service.exe");
+        if (!Files.exists(exe)) {
+            Files.createFile(exe);
+        }
+        String service = home + "\\bin\\kms-agent-service.exe";
+        WineCmd.Result r = WineCmd.cmd(Map.of("JAVA_HOME", JDK17), "\"" + home + "\\bin\\install-service.cmd\"");
+        assertThat(r.exit()).as(r.both()).isZero();
+        assertThat(r.both()).as(r.both()).doesNotContain("recognize");
+        assertThat(r.out())
+                .as(r.both())
+                .contains("Installed the service kms-agent (configuration " + home
+                        + "\\conf\\agent.yaml, Java 17.0.2 in " + JDK17 + ").");
+        String key = serviceKey();
+        assertThat(key)
+                .as(key)
+                .containsPattern("(?m)ImagePath\\s+REG_SZ\\s+" + Pattern.quote("\"" + service + "\"") + "\\s*$")
+                .contains("KMSAGENT_CONFIG=" + home + "\\conf\\agent.yaml" + DATA_DIR_ENTRY + "JAVA_HOME=" + JDK17);
+        String source = WineCmd.cmd(
+                        Map.of(),
+                        "reg.exe query \"HKLM\\SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\kms-agent\"")
+                .out();
+        assertThat(source).as(source).containsPattern("EventMessageFile\\s+REG_EXPAND_SZ\\s+" + Pattern.quote(service));
+
+        WineCmd.Result removed = WineCmd.cmd(Map.of(), "\"" + home + "\\bin\\uninstall-service.cmd\"");
+        assertThat(removed.exit()).as(removed.both()).isZero();
+        assertThat(removed.out()).contains("Removed the service kms-agent.");
+    }
+
+    @Test
     void cmdsSpecialCharactersInAPathComeOutWholeInTheMessages() throws Exception {
         // The messages echoed the paths unquoted: with C:\R&D\nojdk a line stopped at "C:\R" and cmd ran the rest
         // as a command of its own; | and ^ broke them too.
@@ -210,6 +246,8 @@ class ServiceScriptsWineIT {
                         + "\\bin\\java.exe is version 11.0.22.")
                 .doesNotContain("recognize");
 
+        // Made below: gone first, for a second run in the same Wine prefix (target/ kept between builds).
+        Files.deleteIfExists(WineCmd.onC("C:\\R&D\\agent.yaml"));
         WineCmd.Result missing = script("install-service.cmd", Map.of("JAVA_HOME", JDK17), "\"C:\\R&D\\agent.yaml\"");
         assertThat(missing.exit()).as(missing.both()).isEqualTo(1);
         assertThat(missing.err())

@@ -235,14 +235,16 @@ final class WineCmd {
 
     private static Path standIn(String source, String output, String... flags) {
         Path made = TARGET.resolve(output);
-        if (Files.isRegularFile(made)) {
-            return made;
-        }
-        requireTool("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64");
         Path c = Path.of(System.getProperty("kmsagent.basedir", "."))
                 .resolve("src/test/c")
                 .resolve(source);
         try {
+            // Made again when its source changed since: target/ outlives a change of the stand-in.
+            if (Files.isRegularFile(made)
+                    && Files.getLastModifiedTime(made).compareTo(Files.getLastModifiedTime(c)) >= 0) {
+                return made;
+            }
+            requireTool("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64");
             Files.createDirectories(made.getParent());
             List<String> command = new ArrayList<>(List.of("x86_64-w64-mingw32-gcc", "-O2", "-s"));
             command.addAll(List.of(flags));

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -322,7 +323,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command; see 'kms-agent --help'.");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command; see 'kms-agent --help'");
     }
 
     /**
@@ -351,7 +352,7 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         String help = command.getCommandSpec().qualifiedName() + " --help";
         String message = unknownCommand(ex).orElse(ex.getMessage());
         PrintWriter err = command.getErr();
-        // Messages of our own already say where to look ("Missing a command; see 'kms-agent --help'.").
+        // Messages of our own already say where to look ("Missing a command; see 'kms-agent --help'").
         err.println("kms-agent: "
                 + (message.contains("'" + help + "'")
                         ? message
@@ -364,12 +365,21 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         return 2;
     }
 
+    /** How picocli's {@code help} command refuses a word that names no command. */
+    private static final Pattern HELP_UNKNOWN = Pattern.compile("(?s)Unknown subcommand '(.*)'\\.?");
+
     /**
      * A word where a command of {@code command} goes that names none ({@code kms-agent ctl nosuch}): said so, as
      * {@code ctl help nosuch} says it, rather than picocli's "Unmatched argument at index 1"; empty for anything else
      * (an option, an argument too many for a command without commands of its own).
      */
     private static Optional<String> unknownCommand(CommandLine.ParameterException ex) {
+        Matcher help = HELP_UNKNOWN.matcher(String.valueOf(ex.getMessage()));
+        if (help.matches()) {
+            // picocli's help command: "Unknown subcommand 'nosuch'." for what the command line itself says so.
+            return Optional.of("'" + BoundedInput.shown(help.group(1)) + "' is not a command of '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + "'");
+        }
         if (ex instanceof CommandLine.UnmatchedArgumentException u
                 && !u.isUnknownOption()
                 && !u.getUnmatched().isEmpty()

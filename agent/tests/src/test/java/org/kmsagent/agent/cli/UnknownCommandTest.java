@@ -25,7 +25,7 @@ class UnknownCommandTest {
         for (String[] args : new String[][] {{}, {"--plugins-dir", "plugins"}, {"--plugins-dir=plugins"}}) {
             CliRun run = CliRun.of(args);
             assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(run.err()).contains("Missing a command; see 'kms-agent --help'.");
+            assertThat(run.err()).contains("Missing a command; see 'kms-agent --help'");
         }
     }
 

@@ -49,7 +49,7 @@ class UsageErrorsTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
-                .isEqualTo("kms-agent: Missing a command; see 'kms-agent --help'." + System.lineSeparator());
+                .isEqualTo("kms-agent: Missing a command; see 'kms-agent --help'" + System.lineSeparator());
     }
 
     @Test
@@ -81,9 +81,16 @@ class UsageErrorsTest {
         assertThat(products.err())
                 .contains("'products' is a command of kms-agent itself, not of 'kms-agent ctl': kms-agent products")
                 .doesNotContain("Did you mean", "activate");
-        // Said as 'ctl help nosuch' says it; picocli alone said "Unmatched argument at index 1".
+        // Said as 'ctl help nosuch' says it; picocli alone said "Unmatched argument at index 1", and its help command
+        // "Unknown subcommand 'nosuch'".
         assertThat(CliRun.of("ctl", "nosuch").err())
                 .startsWith("kms-agent: 'nosuch' is not a command of 'kms-agent ctl'; see 'kms-agent ctl --help'");
+        assertThat(CliRun.of("ctl", "help", "nosuch").err())
+                .startsWith("kms-agent: 'nosuch' is not a command of 'kms-agent ctl'; see 'kms-agent ctl --help'");
+        CliRun help = CliRun.of("help", "nosuch");
+        assertThat(help.exitCode()).isEqualTo(2);
+        assertThat(help.err())
+                .startsWith("kms-agent: 'nosuch' is not a command of 'kms-agent'; see 'kms-agent --help'");
         CliRun typo = CliRun.of("ctl", "stauts");
         assertThat(typo.err()).contains("Did you mean: kms-agent ctl status?").doesNotContain("host", "install-gvlk");
         CliRun option = CliRun.of("status", "--jsn");

@@ -72,7 +72,9 @@ class CrlfConfigFileTest {
                         + " one above, or does a value hold ': ' (then quote it)? (line 4, column 9)");
 
         Path control = crlf("control.yaml", "licensing: auto\ndataDir: data\nbridge:\n  host: \"a\u0001b\"\n");
-        assertThat(errors(control)).singleElement().asString().startsWith(control + ":4: not valid YAML");
+        assertThat(errors(control))
+                .containsExactly(control + ":4: the control character U+0001 may not be in a YAML file; remove it"
+                        + " (line 4, column 11)");
 
         Path unknown = crlf("unknown.yaml", "licensing: auto\n\n\nbridge:\n  prot: 7001\n");
         assertThat(errors(unknown)).singleElement().asString().startsWith(unknown + ":5: bridge.prot: unknown key");

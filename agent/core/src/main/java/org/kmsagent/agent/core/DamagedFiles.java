@@ -2,11 +2,8 @@ package org.kmsagent.agent.core;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +21,7 @@ public final class DamagedFiles {
 
     /** Moves {@code file} aside; returns where it went. */
     public static Path moveAside(Path file, Clock clock) throws IOException {
-        String base = file.getFileName() + ".damaged-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
-                        .withZone(ZoneOffset.UTC)
-                        .format(clock.instant());
-        Path aside = file.resolveSibling(base);
-        for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
-            aside = file.resolveSibling(base + "-" + n);
-        }
+        Path aside = AsideName.free(file, ".damaged-", clock);
         Files.move(file, aside);
         try {
             OwnerOnly.file(aside);

@@ -10,18 +10,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.core.AsideName;
 import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.agent.core.InstantJson;
@@ -193,15 +191,7 @@ public final class StateStore {
 
     /** {@code state.json.damaged-<UTC time>}, with {@code -2}, {@code -3}… when that name is taken: never overwritten. */
     private Path asideName() {
-        String base = file.getFileName() + ".damaged-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
-                        .withZone(ZoneOffset.UTC)
-                        .format(clock.instant());
-        Path aside = file.resolveSibling(base);
-        for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
-            aside = file.resolveSibling(base + "-" + n);
-        }
-        return aside;
+        return AsideName.free(file, ".damaged-", clock);
     }
 
     /** Saves the state with the next revision number, atomically; returns what was saved. */

@@ -15,14 +15,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.kmsagent.agent.config.FleetConfig;
+import org.kmsagent.agent.core.AsideName;
 import org.kmsagent.agent.core.BoundedLines;
 import org.kmsagent.agent.core.DamagedFiles;
 import org.kmsagent.agent.core.OwnerOnly;
@@ -264,14 +263,7 @@ public final class Outbox implements AutoCloseable {
      * or moved.
      */
     private static Path moveAside(Path dir, String from, Clock clock) throws IOException {
-        String base = dir.getFileName() + ".from-" + from + "."
-                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                        .withZone(ZoneOffset.UTC)
-                        .format(clock.instant());
-        Path aside = dir.resolveSibling(base);
-        for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
-            aside = dir.resolveSibling(base + "-" + n);
-        }
+        Path aside = AsideName.free(dir, ".from-" + from + ".", clock);
         try {
             return Files.move(dir, aside);
         } catch (IOException e) {

@@ -88,7 +88,7 @@ class FleetAgentTest {
                                 .filter(t -> t.equals("activation"))
                                 .toList());
             }
-            assertThat(copy.resolve("fleet.from-pc-7.20261128T120000Z").resolve("fleet-outbox.jsonl"))
+            assertThat(copy.resolve("fleet.from-pc-7.20261128T120000").resolve("fleet-outbox.jsonl"))
                     .content()
                     .contains("key-installed");
         }

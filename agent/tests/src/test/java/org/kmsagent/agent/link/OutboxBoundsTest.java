@@ -2,10 +2,6 @@ package org.kmsagent.agent.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -18,12 +14,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.core.SmallHeapJvm;
-import org.slf4j.LoggerFactory;
 
 /**
  * The outbox stays bounded while no hub takes its events, and a file larger than the agent's heap does not stop it
@@ -35,25 +29,11 @@ class OutboxBoundsTest {
     @TempDir
     Path dir;
 
-    final Logger outboxLog = (Logger) LoggerFactory.getLogger(Outbox.class);
-    final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-
-    @BeforeEach
-    void listen() {
-        logged.start();
-        outboxLog.addAppender(logged);
-    }
-
-    @AfterEach
-    void stopListening() {
-        outboxLog.detachAppender(logged);
-    }
+    @RegisterExtension
+    final OutboxWarnings warned = new OutboxWarnings();
 
     List<String> warnings() {
-        return logged.list.stream()
-                .filter(e -> e.getLevel() == Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage)
-                .toList();
+        return warned.lines();
     }
 
     /** Writes events {@code 1..count} as the outbox writes them, each with {@code filler} characters of data. */

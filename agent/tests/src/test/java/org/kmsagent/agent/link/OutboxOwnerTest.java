@@ -3,10 +3,6 @@ package org.kmsagent.agent.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -20,12 +16,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmsagent.agent.fleet.AgentDescription;
-import org.slf4j.LoggerFactory;
 
 /**
  * An outbox belongs to one agent id: a copied data folder (or a cloned machine) must not deliver the first agent's
@@ -39,26 +34,16 @@ class OutboxOwnerTest {
 
     Path fleet;
 
-    final Logger outboxLog = (Logger) LoggerFactory.getLogger(Outbox.class);
-    final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    @RegisterExtension
+    final OutboxWarnings warned = new OutboxWarnings();
 
     @BeforeEach
-    void listen() {
+    void folder() {
         fleet = data.resolve("fleet");
-        logged.start();
-        outboxLog.addAppender(logged);
-    }
-
-    @AfterEach
-    void stopListening() {
-        outboxLog.detachAppender(logged);
     }
 
     List<String> warnings() {
-        return logged.list.stream()
-                .filter(e -> e.getLevel() == Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage)
-                .toList();
+        return warned.lines();
     }
 
     /** The data folder's entries other than the outbox's own folder: where outboxes were set aside. */
@@ -99,12 +84,12 @@ class OutboxOwnerTest {
             assertThat(o.append("renewal", "2026-03-02T00:00:00Z", null).getLong("seq"))
                     .as("srv-02 numbers its own events from 1")
                     .isEqualTo(1L);
-            assertThat(o.setAside()).contains(data.resolve("fleet.from-srv-01.20260301T102030Z"));
+            assertThat(o.setAside()).contains(data.resolve("fleet.from-srv-01.20260301T102030"));
         }
         assertThat(Files.readString(fleet.resolve("fleet-outbox.owner")).trim()).isEqualTo("srv-02");
 
-        assertThat(setAside()).containsExactly("fleet.from-srv-01.20260301T102030Z");
-        Path aside = data.resolve("fleet.from-srv-01.20260301T102030Z");
+        assertThat(setAside()).containsExactly("fleet.from-srv-01.20260301T102030");
+        Path aside = data.resolve("fleet.from-srv-01.20260301T102030");
         assertThat(Files.readString(aside.resolve("fleet-outbox.jsonl"))).isEqualTo(events);
         assertThat(Files.readString(aside.resolve("fleet-outbox.acked"))).isEqualTo(acked);
         assertThat(Files.readString(aside.resolve("fleet-outbox.owner")).trim()).isEqualTo("srv-01");
@@ -127,7 +112,7 @@ class OutboxOwnerTest {
             assertThat(o.size()).isEqualTo(1);
             assertThat(o.setAside()).isEmpty();
         }
-        assertThat(setAside()).containsExactly("fleet.from-srv-01.20260301T102030Z");
+        assertThat(setAside()).containsExactly("fleet.from-srv-01.20260301T102030");
         assertThat(warnings()).hasSize(1);
     }
 
@@ -155,7 +140,7 @@ class OutboxOwnerTest {
         try (Outbox o = new Outbox(fleet, "pc-0043", CLOCK)) {
             assertThat(o.written()).isZero();
         }
-        assertThat(setAside()).containsExactly("fleet.from-pc-0042.20260301T102030Z");
+        assertThat(setAside()).containsExactly("fleet.from-pc-0042.20260301T102030");
     }
 
     @Test
@@ -181,15 +166,15 @@ class OutboxOwnerTest {
         srv01Outbox();
         new Outbox(fleet, "srv-02", CLOCK).close();
         // The folder copied once more from srv-01 (as it was) and started as srv-02 again.
-        Path aside = data.resolve("fleet.from-srv-01.20260301T102030Z");
+        Path aside = data.resolve("fleet.from-srv-01.20260301T102030");
         Files.move(fleet, data.resolve("srv-02-own"));
         copy(aside, fleet);
         try (Outbox o = new Outbox(fleet, "srv-02", CLOCK)) {
-            assertThat(o.setAside()).contains(data.resolve("fleet.from-srv-01.20260301T102030Z-2"));
+            assertThat(o.setAside()).contains(data.resolve("fleet.from-srv-01.20260301T102030-2"));
         }
         assertThat(setAside())
                 .containsExactly(
-                        "fleet.from-srv-01.20260301T102030Z", "fleet.from-srv-01.20260301T102030Z-2", "srv-02-own");
+                        "fleet.from-srv-01.20260301T102030", "fleet.from-srv-01.20260301T102030-2", "srv-02-own");
     }
 
     @Test
@@ -198,9 +183,9 @@ class OutboxOwnerTest {
         Files.writeString(fleet.resolve("fleet-outbox.owner"), "srv 01 / ?\n\n");
         try (Outbox o = new Outbox(fleet, "srv-01", CLOCK)) {
             assertThat(o.written()).isZero();
-            assertThat(o.setAside()).contains(data.resolve("fleet.from-unknown-agent.20260301T102030Z"));
+            assertThat(o.setAside()).contains(data.resolve("fleet.from-unknown-agent.20260301T102030"));
         }
-        assertThat(Files.readString(data.resolve("fleet.from-unknown-agent.20260301T102030Z/fleet-outbox.jsonl")))
+        assertThat(Files.readString(data.resolve("fleet.from-unknown-agent.20260301T102030/fleet-outbox.jsonl")))
                 .contains("kmsagent.install-gvlk");
         assertThat(warnings()).singleElement().asString().contains("names no agent id", "srv-01");
     }

@@ -73,8 +73,17 @@ public final class HostPort {
             return Optional.of("a host name has at most 253 characters");
         }
         for (String label : name.split("\\.", -1)) {
+            if (label.isEmpty()) {
+                return Optional.of("a host name has no empty part between dots");
+            }
+            if (label.length() > 63) {
+                // Every character may be right: the DNS limit is the label's length, which the words below omit.
+                return Optional.of("each part of a host name between dots has at most 63 characters, and '"
+                        + BoundedInput.shown(label) + "' has " + label.length());
+            }
             if (!LABEL.matcher(label).matches()) {
-                return Optional.of("a host name is letters, digits, '-' and '_' between dots");
+                return Optional.of(
+                        "a host name is letters, digits, '-' and '_' between dots, no part starting with" + " '-'");
             }
         }
         return Optional.empty();

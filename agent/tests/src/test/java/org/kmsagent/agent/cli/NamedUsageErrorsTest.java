@@ -49,7 +49,7 @@ class NamedUsageErrorsTest {
             value = {
                 "--agent | [::1 | missing ']' after an IPv6 address",
                 "--agent | ::1:7688 | an IPv6 address without brackets is ambiguous",
-                "--agent | -x:7688 | a host name is letters, digits, '-' and '_' between dots",
+                "--agent | -x:7688 | a host name is letters, digits, '-' and '_' between dots, no part starting with '-'",
                 "--hub | \"hub a:7688\" | a host name has no spaces or control characters",
             })
     void aMachineThatIsNoHostAndPortIsAUsageErrorNamingTheOptionNotAFailedConnection(

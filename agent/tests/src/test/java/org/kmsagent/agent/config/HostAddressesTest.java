@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.kmsagent.agent.core.BoundedInput;
 
 /**
  * Every key that names a machine follows one rule (HostPort): what renewal.kms refuses, fleet.hubs refuses too, at
@@ -150,7 +151,15 @@ class HostAddressesTest {
         assertThatThrownBy(() -> HostPort.typed("--agent", "[::1", 9443))
                 .hasMessageEndingWith("got '[::1' (missing ']' after an IPv6 address)");
         assertThatThrownBy(() -> HostPort.typed("--agent", "-x:9", 9443))
-                .hasMessageEndingWith("got '-x:9' (a host name is letters, digits, '-' and '_' between dots)");
+                .hasMessageEndingWith(
+                        "got '-x:9' (a host name is letters, digits, '-' and '_' between dots, no part starting with '-')");
+        // Every character right, one part too long for DNS: it was refused for its characters.
+        String longLabel = "k".repeat(80);
+        assertThatThrownBy(() -> HostPort.typed("--agent", longLabel + ".corp.example", 9443))
+                .hasMessageEndingWith("(each part of a host name between dots has at most 63 characters, and '"
+                        + BoundedInput.shown(longLabel) + "' has 80)");
+        assertThatThrownBy(() -> HostPort.typed("--agent", "kms..corp.example", 9443))
+                .hasMessageEndingWith("(a host name has no empty part between dots)");
         assertThatThrownBy(() -> HostPort.typed("--dns-server", "10.0.0.53:99999", 53))
                 .hasMessageEndingWith("got '10.0.0.53:99999' (port: expected a whole number 1-65535, got 99999)");
         assertThatThrownBy(() -> HostPort.typed("--dns-server", "10.0.0.53:", 53))

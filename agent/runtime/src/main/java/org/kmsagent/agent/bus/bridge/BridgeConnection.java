@@ -317,8 +317,25 @@ final class BridgeConnection {
             case "send" -> send(client.get(), address, replyAddress, frame.getValue("body"), headers);
             case "register" -> register(client.get(), address);
             case "unregister" -> unregister(address);
-            default -> write(Frames.error("access_denied")); // publish: only the agent publishes events
+            default -> publish(client.get(), address, frame.getValue("body"));
         }
+    }
+
+    /**
+     * A {@code publish} frame: refused whatever the token, since only the agent publishes events, and, as every refusal
+     * of authorisation, logged, audited and counted towards {@link #MAX_REFUSALS} (it was answered without a word in
+     * the log or the audit).
+     */
+    private void publish(BridgeCaller client, String address, Object body) {
+        LOG.warn(
+                "bridge: client '{}' ({}) from {} refused publishing on {}: only the agent publishes events",
+                client.name(),
+                client.role().id(),
+                socket.remoteAddress(),
+                BoundedInput.printable(address));
+        audit.refused(client.name(), address, body, BusCodes.FORBIDDEN, "publishing refused: only the agent publishes");
+        write(Frames.error("access_denied"));
+        refused();
     }
 
     /**

@@ -114,6 +114,18 @@ class BridgeSecurityTest {
                     .put("headers", new JsonObject().put("token", AgentFixture.ADMIN_TOKEN)));
             assertThat(c.readFrame().getString("message")).isEqualTo("access_denied");
         }
+        // The refused publish is in the audit as the refused registration is: it was answered without a record.
+        Result audit = fixture.ctlAdmin("audit", "--json");
+        assertThat(new JsonObject(audit.out())
+                        .getJsonArray("records").stream()
+                                .map(JsonObject.class::cast)
+                                .filter(r -> BusAddresses.EVENTS.equals(r.getString("action"))))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getString("result")).isEqualTo("refused");
+                    assertThat(r.getString("reason")).isEqualTo("publishing refused: only the agent publishes");
+                    assertThat(r.getInteger("code")).isEqualTo(403);
+                });
     }
 
     @Test

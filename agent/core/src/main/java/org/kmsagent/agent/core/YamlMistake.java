@@ -95,6 +95,12 @@ public record YamlMistake(int line, int column, Kind kind, String what) {
                             + " is no escape in double quotes; " + WINDOWS_PATHS + "a backslash starts an escape"));
         }
         if (said.startsWith("mapping values are not allowed here")) {
+            // A block's first key without its ':' (`bridge:` then `  port 7690` then `  host: …`): the parser reads
+            // the two lines as one value and gives up at the second's ':'. The key is the line above, as deep.
+            Optional<YamlMistake> keyAbove = keyWithoutColonAbove(problem, text);
+            if (keyAbove.isPresent()) {
+                return keyAbove;
+            }
             return Optional.of(at(
                     problem,
                     text,
@@ -176,6 +182,48 @@ public record YamlMistake(int line, int column, Kind kind, String what) {
                 Kind.CHARACTER,
                 (Character.isISOControl(c) ? "the control character " : "the character ") + name
                         + " may not be in a YAML file; remove it");
+    }
+
+    /**
+     * The line above the mark's, when it is a key without its ':' that the parser took as the start of a value
+     * running into the mark's line: indented as deep, no ':' in it, no comment, list item or quote. Empty otherwise.
+     */
+    private static Optional<YamlMistake> keyWithoutColonAbove(Mark problem, String text) {
+        List<String> lines = text.lines().toList();
+        int at = problem.getLine();
+        if (at < 1 || at >= lines.size()) {
+            return Optional.empty();
+        }
+        int above = at - 1;
+        while (above >= 0 && lines.get(above).isBlank()) {
+            above--;
+        }
+        if (above < 0) {
+            return Optional.empty();
+        }
+        String line = lines.get(above);
+        String key = line.strip();
+        if (indent(line) != indent(lines.get(at))
+                || key.contains(":")
+                || key.startsWith("#")
+                || key.startsWith("-")
+                || key.startsWith("\"")
+                || key.startsWith("'")) {
+            return Optional.empty();
+        }
+        return Optional.of(new YamlMistake(
+                above + 1,
+                indent(line) + 1,
+                Kind.NO_COLON,
+                "'" + BoundedInput.shown(key) + "' has no ':' after its key"));
+    }
+
+    private static int indent(String line) {
+        int n = 0;
+        while (n < line.length() && line.charAt(n) == ' ') {
+            n++;
+        }
+        return n;
     }
 
     /** The text of the mark's line from its column on, stripped; empty when there is none. */

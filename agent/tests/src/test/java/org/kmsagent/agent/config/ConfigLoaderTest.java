@@ -296,6 +296,18 @@ class ConfigLoaderTest {
                 .containsExactly(file + ":3: bridge.tokens[0]: give token (16 characters or more) or hash");
     }
 
+    /**
+     * A block's first key without its ':' reads, to the parser, as a value running into the next line, whose ':' it
+     * then refuses: said at the key, as a key without its ':' anywhere else is (it was "a 'field: value' where none
+     * may be" at the line after).
+     */
+    @Test
+    void aBlocksFirstKeyWithoutItsColonIsSaidAtThatKey() throws Exception {
+        Path file = yaml("bridge:\n  port 7690\n  host: 127.0.0.1\n");
+        assertThat(errors(Map.of(), Optional.of(file)))
+                .containsExactly(file + ":2: 'port 7690' has no ':' after its key (line 2, column 3)");
+    }
+
     @Test
     void aValueHoldingAColonIsSaidInAUsersWordsAsInTheSimulatorsFiles() throws Exception {
         Path file = yaml("bridge:\n  port: 7001\nrenewal:\n  kms: a: b\n");

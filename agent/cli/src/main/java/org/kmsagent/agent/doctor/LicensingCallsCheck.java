@@ -24,9 +24,9 @@ public final class LicensingCallsCheck {
      * The agent never reads the record back: it writes a new one over it at its next abandoned call
      * ({@code MachineLicensing}), so a damaged one stays until then.
      */
-    public static Optional<Finding> check(Path dataDir, Instant now) {
+    public static Optional<Finding> check(Path dataDir, Instant now, boolean simulated) {
         try {
-            return finding(CallTimeoutsFile.read(dataDir), dataDir.toString(), now);
+            return finding(CallTimeoutsFile.read(dataDir), dataDir.toString(), now, simulated);
         } catch (CallTimeoutsFile.DamagedException e) {
             return Optional.of(Finding.warn(
                     "agent",
@@ -49,8 +49,10 @@ public final class LicensingCallsCheck {
      * @param record what {@link org.kmsagent.agent.licensing.CallTimeoutsFile} read, empty when there is no record
      * @param where the data directory read, for the message
      * @param now the local clock
+     * @param simulated whether the stack is the simulated one, whose hangs are injected faults, not sppsvc's
      */
-    public static Optional<Finding> finding(Optional<CallTimeouts> record, String where, Instant now) {
+    public static Optional<Finding> finding(
+            Optional<CallTimeouts> record, String where, Instant now, boolean simulated) {
         if (record.isEmpty() || record.get().timedOut() == 0) {
             return Optional.empty();
         }
@@ -72,8 +74,11 @@ public final class LicensingCallsCheck {
                 "agent",
                 "licensing-calls",
                 detail,
-                "the Software Protection service "
-                        + "(sppsvc) did not answer in time: check it in services.msc and the Application log, restart it if it "
-                        + "hangs; renewal.callDeadlineSeconds sets the deadline"));
+                simulated
+                        ? "the simulated stack hung these calls as its faults ask (simulated.faults: hangRate);"
+                                + " nothing on this computer hung; renewal.callDeadlineSeconds sets the deadline"
+                        : "the Software Protection service (sppsvc) did not answer in time: check it in services.msc"
+                                + " and the Application log, restart it if it hangs; renewal.callDeadlineSeconds sets"
+                                + " the deadline"));
     }
 }

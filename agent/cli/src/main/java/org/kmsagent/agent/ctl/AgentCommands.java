@@ -112,7 +112,12 @@ final class AgentCommands {
         }
 
         private static void printModel(JsonObject reply, PrintWriter out) {
-            out.println("host role: " + (reply.getBoolean("enabled", false) ? "on" : "off"));
+            if (!reply.getBoolean("enabled", false)) {
+                // No model: an empty pools table and "ledger: 0 client(s)" under it read as a host that counts none.
+                out.println("host role: off (host.enabled: false)");
+                return;
+            }
+            out.println("host role: on");
             Table pools = new Table("APPLICATION", "FAMILY", "COUNT", "THRESHOLDS");
             reply.getJsonArray("pools", new JsonArray()).forEach(o -> {
                 JsonObject p = (JsonObject) o;

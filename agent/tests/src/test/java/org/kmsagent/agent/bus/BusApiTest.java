@@ -125,7 +125,7 @@ class BusApiTest {
         assertThat(bang.failureCode()).isEqualTo(BusCodes.BAD_REQUEST);
         assertThat(bang.getMessage())
                 .isEqualTo("host: expected a host name or address, got 'bad!host' (a host name is letters, digits,"
-                        + " '-' and '_' between dots)");
+                        + " '-' and '_' between dots, no part starting with '-')");
         assertThat(ip.getMessage()).contains("each number of an IPv4 address is 0-255");
         assertThat(agent.changes()).isZero();
     }

@@ -115,8 +115,23 @@ public final class InMemoryAgent implements AgentControl {
                 .toList();
     }
 
+    /** {@code host.enabled: false} from now on (until {@link #hostRoleOn}): no pools, no ledger. */
+    public synchronized void hostRoleOff() {
+        hostRole = false;
+    }
+
+    /** The host role back on, with its one pool and one client. */
+    public synchronized void hostRoleOn() {
+        hostRole = true;
+    }
+
+    private boolean hostRole = true;
+
     @Override
     public synchronized HostView host() {
+        if (!hostRole) {
+            return new HostView(false, List.of(), List.of());
+        }
         return new HostView(
                 true,
                 List.of(new HostView.Pool(

@@ -106,6 +106,19 @@ class CtlEndToEndTest {
                         assertThat(header.split("\\s+")).containsExactly("CMID", "APPLICATION", "LAST", "SEEN"));
     }
 
+    /** With the role off it printed "host role: off" above an empty pools table and "ledger: 0 client(s)". */
+    @Test
+    void hostWithTheRoleOffSaysSoAndNothingElse() {
+        fixture.agent.hostRoleOff();
+        try {
+            Result r = fixture.ctlAdmin("host");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).isEqualTo("host role: off (host.enabled: false)" + System.lineSeparator());
+        } finally {
+            fixture.agent.hostRoleOn();
+        }
+    }
+
     @Test
     void installGvlkThenActivateLicensesTheFamily() {
         Result install = fixture.ctlAdmin("install-gvlk", "--family", "windows-client");

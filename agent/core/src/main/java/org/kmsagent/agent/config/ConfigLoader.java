@@ -171,6 +171,7 @@ public final class ConfigLoader {
         Map<String, String> origin = new HashMap<>();
         ObjectNode root = read(file, origin);
         List<String> errors = new ArrayList<>();
+        Map<String, List<String>> variablesOf = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
             if (e.getValue().isBlank()) {
                 // Not set, as a blank KMSAGENT_CONFIG is not (ConfigFile): `set NAME=` is how cmd.exe unsets a
@@ -183,11 +184,21 @@ public final class ConfigLoader {
             ConfigKeys.refusedFromEnvironment(e.getKey())
                     .ifPresent(
                             why -> errors.add("environment variable " + BoundedInput.shown(e.getKey()) + ": " + why));
-            ConfigKeys.forEnvironment(e.getKey()).ifPresent(key -> {
-                put(root, key, scalar(e.getValue()), errors);
-                overridden(origin, key, "environment variable " + e.getKey());
-            });
+            ConfigKeys.forEnvironment(e.getKey())
+                    .ifPresent(key -> variablesOf
+                            .computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(e.getKey()));
         }
+        variablesOf.forEach((key, variables) -> {
+            if (variables.size() > 1) {
+                // Several spellings of one key (case and underscores do not matter): as a key written twice in the
+                // file, refused, even when they agree, rather than one picked by name order without a word.
+                errors.add(givenTwice(key, variables));
+            } else {
+                put(root, key, scalar(environment.get(variables.get(0))), errors);
+                overridden(origin, key, "environment variable " + variables.get(0));
+            }
+        });
         for (String set : sets) {
             int eq = set.indexOf('=');
             if (eq <= 0) {
@@ -241,6 +252,17 @@ public final class ConfigLoader {
             }
         }
         return new Loaded(config, origin, warnings);
+    }
+
+    /**
+     * The problem of several environment variables that name one key, naming each ({@code environment variables A and
+     * B both set bridge.port: give it once}); the key is then set by none of them.
+     */
+    private static String givenTwice(String key, List<String> variables) {
+        List<String> shown = variables.stream().map(BoundedInput::shown).toList();
+        String names = String.join(", ", shown.subList(0, shown.size() - 1)) + " and " + shown.get(shown.size() - 1);
+        return "environment variables " + names + (shown.size() == 2 ? " both" : " all") + " set " + key
+                + ": give it once";
     }
 
     /** Binds a configuration tree to the record, through Jackson: every key that is not written gets its default. */

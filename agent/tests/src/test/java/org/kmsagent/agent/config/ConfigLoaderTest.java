@@ -476,6 +476,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void severalVariablesNamingOneKeyAreRefusedTogetherWithTheOtherProblemsNeverOnePickedSilently() throws Exception {
+        // Before: the last in name order (KMSAGENT_bridge_maxFrameBytes) was applied and the other two ignored.
+        Path file = yaml("bridge:\n  maxFrameBytes: 1024\n");
+        assertThat(errors(
+                        Map.of(
+                                "KMSAGENT_BRIDGE_MAX_FRAME_BYTES", "100",
+                                "KMSAGENT_BRIDGE_MAXFRAMEBYTES", "50",
+                                "KMSAGENT_bridge_maxFrameBytes", "70",
+                                "KMSAGENT_METRICS_PORT", "abc"),
+                        Optional.of(file)))
+                .containsExactlyInAnyOrder(
+                        "environment variables KMSAGENT_BRIDGE_MAXFRAMEBYTES, KMSAGENT_BRIDGE_MAX_FRAME_BYTES and"
+                                + " KMSAGENT_bridge_maxFrameBytes all set bridge.maxFrameBytes: give it once",
+                        "environment variable KMSAGENT_METRICS_PORT: metrics.port: expected a whole number, got 'abc'");
+        // Agreeing values are refused too, as a key written twice in the file is: editing one of them later must not
+        // be what first stops the agent.
+        assertThat(errors(Map.of("KMSAGENT_BRIDGE_PORT", "9100", "KMSAGENT_BRIDGEPORT", "9100"), Optional.empty()))
+                .containsExactly("environment variables KMSAGENT_BRIDGEPORT and KMSAGENT_BRIDGE_PORT both set"
+                        + " bridge.port: give it once");
+        // A blank one is not set (BlankOverrideTest), so it names nothing twice.
+        assertThat(load(Map.of("KMSAGENT_BRIDGE_PORT", "9100", "KMSAGENT_BRIDGEPORT", " "), Optional.empty())
+                        .bridge()
+                        .port())
+                .isEqualTo(9100);
+    }
+
+    @Test
     void anOverrideInsideASectionTheFileGotWrongStillReportsTheFilesMistake() throws Exception {
         Path file = yaml("licensing: auto\nbridge: [1, 2]\nrenewal: dns\n");
         assertThat(errors(Map.of("KMSAGENT_RENEWAL_KMS", "dns"), Optional.of(file), "bridge.port=9999"))

@@ -51,7 +51,8 @@ class UnknownVariableTest {
         ConfigKeys.OTHER_VARIABLES.forEach(v -> env.put(v, "x"));
         env.remove(ConfigFile.VARIABLE); // it names a file, read by the command before the loader
         env.put("KMSAGENT_BRIDGE_PORT", "7690");
-        env.put("KMSAGENT_BRIDGEPORT", "7690");
+        // Another spelling, of another key: two that name one key are refused (ConfigLoaderTest).
+        env.put("KMSAGENT_METRICSPORT", "9100");
         env.put("KMSAGENT_NOPE", " ");
         // Close to no variable: an administrator's own, such as the one the shipped hub.yaml reads (fleet.md sets it
         // in the shell an agent is then started from).

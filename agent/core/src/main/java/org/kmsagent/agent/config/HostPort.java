@@ -78,8 +78,8 @@ public final class HostPort {
             }
             if (label.length() > 63) {
                 // Every character may be right: the DNS limit is the label's length, which the words below omit.
-                return Optional.of("each part of a host name between dots has at most 63 characters, and '"
-                        + BoundedInput.shown(label) + "' has " + label.length());
+                return Optional.of("each part of a host name between dots has at most 63 characters, and one has "
+                        + label.length());
             }
             if (!LABEL.matcher(label).matches()) {
                 return Optional.of(

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.kmsagent.agent.core.BoundedInput;
 
 /**
  * Every key that names a machine follows one rule (HostPort): what renewal.kms refuses, fleet.hubs refuses too, at
@@ -156,8 +155,8 @@ class HostAddressesTest {
         // Every character right, one part too long for DNS: it was refused for its characters.
         String longLabel = "k".repeat(80);
         assertThatThrownBy(() -> HostPort.typed("--agent", longLabel + ".corp.example", 9443))
-                .hasMessageEndingWith("(each part of a host name between dots has at most 63 characters, and '"
-                        + BoundedInput.shown(longLabel) + "' has 80)");
+                .hasMessageEndingWith(
+                        "(each part of a host name between dots has at most 63 characters, and one has 80)");
         assertThatThrownBy(() -> HostPort.typed("--agent", "kms..corp.example", 9443))
                 .hasMessageEndingWith("(a host name has no empty part between dots)");
         assertThatThrownBy(() -> HostPort.typed("--dns-server", "10.0.0.53:99999", 53))

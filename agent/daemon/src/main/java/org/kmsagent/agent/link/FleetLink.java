@@ -91,6 +91,14 @@ public final class FleetLink {
     private long attempt;
     private boolean retrying;
     private boolean flushing;
+    /** Events handed to the outbox whose write has not finished yet (on the context, like every field here). */
+    private int appending;
+    /**
+     * Events written since the last batch was taken: a count of its own, since asking the outbox would wait on the
+     * write in progress.
+     */
+    private int unsent;
+
     private boolean beating;
     private boolean stopped;
     /** Consecutive request timeouts on the current connection during which the hub sent nothing. */
@@ -212,12 +220,31 @@ public final class FleetLink {
      */
     public Future<Long> publish(String type, Object data) {
         Promise<Long> p = Promise.promise();
-        context.runOnContext(v -> context.<JsonObject>executeBlocking(
-                        () -> outbox.append(type, clock.instant().toString(), data), true)
-                .onSuccess(e -> flush())
-                .map(e -> e.getLong("seq"))
-                .onComplete(p));
+        context.runOnContext(v -> {
+            appending++;
+            context.<JsonObject>executeBlocking(
+                            () -> outbox.append(type, clock.instant().toString(), data), true)
+                    .onComplete(ar -> {
+                        appending--;
+                        if (ar.succeeded()) {
+                            unsent++;
+                        }
+                        // Events written together go out together: a renewal's events, or a burst after a long
+                        // offline spell, make one batch once the last of them is on disk, not a batch of the first
+                        // and another of the rest (the hub's work is per batch). A full batch goes at once.
+                        if (appending == 0 || unsent >= BATCH) {
+                            flush();
+                        }
+                    })
+                    .map(e -> e.getLong("seq"))
+                    .onComplete(p);
+        });
         return p.future();
+    }
+
+    /** The context the link's state lives on (tests publish from it, as the agent's own events are published). */
+    Context context() {
+        return context;
     }
 
     /** The hub this agent is registered with now, if any. */
@@ -521,6 +548,7 @@ public final class FleetLink {
             return;
         }
         flushing = true;
+        unsent = 0;
         List<JsonObject> batch = outbox.batch(BATCH, MAX_BATCH_BYTES);
         patiently(
                         c,

@@ -327,13 +327,13 @@ final class BridgeConnection {
      * the log or the audit).
      */
     private void publish(BridgeCaller client, String address, Object body) {
-        LOG.warn(
-                "bridge: client '{}' ({}) from {} refused publishing on {}: only the agent publishes events",
-                client.name(),
-                client.role().id(),
-                socket.remoteAddress(),
-                BoundedInput.printable(address));
-        audit.refused(client.name(), address, body, BusCodes.FORBIDDEN, "publishing refused: only the agent publishes");
+        logRefusal(
+                client,
+                "publishing on ",
+                address,
+                ": only the agent publishes events",
+                body,
+                "publishing refused: only the agent publishes");
         write(Frames.error("access_denied"));
         refused();
     }
@@ -356,17 +356,12 @@ final class BridgeConnection {
     private void send(BridgeCaller client, String address, String replyAddress, Object body, JsonObject headers) {
         Optional<Role> needed = access.sendRole(client, address);
         if (needed.isEmpty() || !client.role().covers(needed.get())) {
-            LOG.warn(
-                    "bridge: client '{}' ({}) from {} refused on {}",
-                    client.name(),
-                    client.role().id(),
-                    socket.remoteAddress(),
-                    BoundedInput.printable(address));
-            audit.refused(
-                    client.name(),
+            logRefusal(
+                    client,
+                    "on ",
                     address,
+                    "",
                     body,
-                    BusCodes.FORBIDDEN,
                     needed.isEmpty()
                             ? "not reachable over the bridge"
                             : "needs role " + needed.get().id() + ", token has "
@@ -455,13 +450,7 @@ final class BridgeConnection {
             return;
         }
         if (!access.mayRegister(client, address) || !client.role().covers(Role.READ)) {
-            LOG.warn(
-                    "bridge: client '{}' ({}) from {} refused registration on {}",
-                    client.name(),
-                    client.role().id(),
-                    socket.remoteAddress(),
-                    BoundedInput.printable(address));
-            audit.refused(client.name(), address, null, BusCodes.FORBIDDEN, "registration refused");
+            logRefusal(client, "registration on ", address, "", null, "registration refused");
             if (client.isAgent()) {
                 // An enrolled agent asking to hear another agent's commands (docs/fleet.md, "Agent identity"): its
                 // own link never does, so the connection is not one to keep talking to.
@@ -524,6 +513,22 @@ final class BridgeConnection {
         if (!closed) {
             socket.write(frame);
         }
+    }
+
+    /**
+     * Logs a refusal of authorisation ({@code refused <what><address><tail>}) and audits it with {@code why}: the one
+     * way every refused publish, send and registration is recorded (audit.md).
+     */
+    private void logRefusal(BridgeCaller client, String what, String address, String tail, Object body, String why) {
+        LOG.warn(
+                "bridge: client '{}' ({}) from {} refused {}{}{}",
+                client.name(),
+                client.role().id(),
+                socket.remoteAddress(),
+                what,
+                BoundedInput.printable(address),
+                tail);
+        audit.refused(client.name(), address, body, BusCodes.FORBIDDEN, why);
     }
 
     /** Counts a refusal for the client's role, and closes the connection at the {@link #MAX_REFUSALS}th. */

@@ -452,9 +452,9 @@ public final class KmsAgentCommand implements Runnable, GlobalOptions {
         return commandLine(CommandLine.defaultFactory());
     }
 
-    /** picocli's help command, its header what the commands' list shows and its description ours, as every command's. */
+    /** The help command, its header what the commands' list shows and its description ours, as every command's. */
     private static CommandLine help(CommandLine.IFactory factory, String description) {
-        CommandLine help = new CommandLine(new CommandLine.HelpCommand(), factory);
+        CommandLine help = new CommandLine(new HelpCommand(), factory);
         help.getCommandSpec()
                 .usageMessage()
                 .header(new String[0])

@@ -35,6 +35,19 @@ class HelpCommandTest {
     }
 
     @Test
+    void helpWithACommandUnderACommandIsThatCommandsHelp() {
+        // As an administrator types it: it was refused as "Unmatched argument at index 2: 'host'".
+        CliRun help = CliRun.of("help", "ctl", "host");
+        assertThat(help.exitCode()).as(help.err()).isZero();
+        assertThat(help.out())
+                .startsWith("Usage: kms-agent ctl host")
+                .isEqualTo(CliRun.of("ctl", "host", "--help").out());
+        CliRun unknown = CliRun.of("help", "ctl", "hots");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("kms-agent: 'hots' is not a command of 'kms-agent ctl'");
+    }
+
+    @Test
     void helpForNoSuchCommandIsAUsageError() {
         CliRun help = CliRun.of("help", "stauts");
         assertThat(help.exitCode()).isEqualTo(2);

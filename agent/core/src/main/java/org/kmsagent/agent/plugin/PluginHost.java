@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -247,6 +249,32 @@ public final class PluginHost implements AutoCloseable {
         list.sort((a, b) ->
                 a.jar().getFileName().toString().compareTo(b.jar().getFileName().toString()));
         return list;
+    }
+
+    /**
+     * {@link #problems()} by plugin id (a jar whose id could not be read by its file name), in the same order. A plugin
+     * id none of whose jars loaded is a failed plugin ({@link #failedPlugins}); a jar of a loaded plugin's id (a copy,
+     * another version) is a note of that plugin, whose products are kept activated all the same.
+     */
+    public synchronized Map<String, List<PluginProblem>> problemsById() {
+        Map<String, List<PluginProblem>> byId = new LinkedHashMap<>();
+        for (PluginProblem p : problems()) {
+            byId.computeIfAbsent(p.pluginId().orElse(p.jar().getFileName().toString()), id -> new ArrayList<>())
+                    .add(p);
+        }
+        return byId;
+    }
+
+    /**
+     * The plugin ids none of whose jars loaded, in {@link #problems()}'s order: what {@code ctl plugins} shows as
+     * FAILED, {@code kmsagent_plugin_load_failures} counts and the start banner calls failed.
+     */
+    public synchronized List<String> failedPlugins() {
+        Set<String> loaded = new HashSet<>();
+        registry.families().forEach(f -> loaded.add(f.pluginId()));
+        return problemsById().keySet().stream()
+                .filter(id -> !loaded.contains(id))
+                .toList();
     }
 
     /**

@@ -149,7 +149,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         List<String> ids =
                 plugins.registry().families().stream().map(LoadedFamily::id).toList();
         banner.add("kms-agent: plugins from " + plugins.directory() + ": " + ids.size() + " loaded " + ids
-                + (plugins.problems().isEmpty() ? "" : ", " + plugins.problems().size() + " failed")
+                + (plugins.failedPlugins().isEmpty()
+                        ? ""
+                        : ", " + plugins.failedPlugins().size() + " failed")
                 + (Files.isDirectory(plugins.directory())
                         ? ""
                         : " (no such directory: check pluginsDir or --plugins-dir)"));

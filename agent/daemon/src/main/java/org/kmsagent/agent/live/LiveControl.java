@@ -250,7 +250,7 @@ final class LiveControl implements AgentControl {
      * failed row's (none).
      */
     private List<PluginView> pluginViews() {
-        Map<String, List<PluginProblem>> failed = failedById();
+        Map<String, List<PluginProblem>> failed = pluginHost().problemsById();
         List<PluginView> out = new ArrayList<>();
         for (LoadedFamily f : pluginHost().registry().families()) {
             out.add(loadedView(f, failed.remove(f.pluginId())));
@@ -258,16 +258,6 @@ final class LiveControl implements AgentControl {
         failed.forEach((id, jars) -> out.add(new PluginView(
                 id, null, "FAILED", List.of(), jars.get(0).message(), notes(jars.subList(1, jars.size())))));
         return out;
-    }
-
-    /** The problems of the plugin host by plugin id, in its order (by jar); one whose id is unknown by its jar's name. */
-    private Map<String, List<PluginProblem>> failedById() {
-        Map<String, List<PluginProblem>> failed = new LinkedHashMap<>();
-        for (PluginProblem p : pluginHost().problems()) {
-            failed.computeIfAbsent(p.pluginId().orElse(p.jar().getFileName().toString()), id -> new ArrayList<>())
-                    .add(p);
-        }
-        return failed;
     }
 
     private static PluginView loadedView(LoadedFamily f, List<PluginProblem> failed) {
@@ -313,7 +303,7 @@ final class LiveControl implements AgentControl {
                         .orElse("not loaded");
                 throw ControlException.conflict(why);
             }
-            return loadedView(f.get(), failedById().get(f.get().pluginId()));
+            return loadedView(f.get(), pluginHost().problemsById().get(f.get().pluginId()));
         });
     }
 

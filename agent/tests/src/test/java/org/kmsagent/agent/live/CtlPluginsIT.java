@@ -140,6 +140,11 @@ class CtlPluginsIT {
             // Counted once, and only the plugin that serves nothing: windows-client's products are renewed.
             assertThat(PrometheusText.scrape(daemon.metricsPort()).get("kmsagent_plugin_load_failures"))
                     .isEqualTo(1.0);
+            // The start banner counts as the gauge does (it said "3 failed"), and still names every jar not loaded.
+            assertThat(daemon.banner())
+                    .anySatisfy(l -> assertThat(l).endsWith(": 1 loaded [windows-client], 1 failed"))
+                    .filteredOn(l -> l.startsWith("kms-agent: plugin not loaded: "))
+                    .hasSize(3);
         }
     }
 

@@ -137,6 +137,14 @@ public record YamlMistake(int line, int column, Kind kind, String what) {
                         opened + " opened here is not closed before the file ends" + CUT_SHORT));
             }
         }
+        if (ends) {
+            // Nothing after the opener at all ('hubs: [' as the file's last text): the parser names no context, only
+            // the end it found where a value should be. The opener is the file's last character.
+            Optional<YamlMistake> bare = openerAtTheEnd(text);
+            if (bare.isPresent()) {
+                return bare;
+            }
+        }
         YamlMistake other = at(problem, text, Kind.OTHER, BoundedInput.reason(said));
         if (context != null && !during.isEmpty() && context.getIndex() != problem.getIndex()) {
             YamlMistake from = at(context, text, Kind.OTHER, "");
@@ -147,6 +155,37 @@ public record YamlMistake(int line, int column, Kind kind, String what) {
                     other.what() + " (" + BoundedInput.reason(during) + " at " + from.where() + ")");
         }
         return Optional.of(other);
+    }
+
+    /**
+     * A '[' or '{' as the last character of the file but blanks: not closed, said where it is. (A quote the file ends
+     * in always comes with the parser's context, above.)
+     */
+    private static Optional<YamlMistake> openerAtTheEnd(String text) {
+        int end = text.length();
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        if (end == 0) {
+            return Optional.empty();
+        }
+        char c = text.charAt(end - 1);
+        if (c != '[' && c != '{') {
+            return Optional.empty();
+        }
+        String opened = "the '" + c + "'";
+        return Optional.of(atChar(
+                text,
+                end - 1,
+                Kind.NOT_CLOSED,
+                opened + " opened here is not closed before the file ends" + CUT_SHORT));
+    }
+
+    /** The mistake at the {@code at}th char of the text (0-based), its column counted in code points. */
+    private static YamlMistake atChar(String text, int at, Kind kind, String what) {
+        int lineStart = text.lastIndexOf('\n', at - 1) + 1;
+        int line = (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        return new YamlMistake(line, text.codePointCount(lineStart, at) + 1, kind, what);
     }
 
     /** {@code line 4, column 7}. */
@@ -171,14 +210,11 @@ public record YamlMistake(int line, int column, Kind kind, String what) {
     private static YamlMistake character(ReaderException r, String text) {
         int points = text.codePointCount(0, text.length());
         int at = text.offsetByCodePoints(0, Math.max(0, Math.min(r.getPosition(), points)));
-        int lineStart = text.lastIndexOf('\n', at - 1) + 1;
-        int line = (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
-        int column = text.codePointCount(lineStart, at) + 1;
         int c = r.getCodePoint();
         String name = String.format("U+%04X", c);
-        return new YamlMistake(
-                line,
-                column,
+        return atChar(
+                text,
+                at,
                 Kind.CHARACTER,
                 (Character.isISOControl(c) ? "the control character " : "the character ") + name
                         + " may not be in a YAML file; remove it");

@@ -375,6 +375,12 @@ class ConfigLoaderTest {
         assertThat(errors(Map.of(), Optional.of(bracket)))
                 .containsExactly(bracket + ":5: the '[' opened here is not closed before the file ends: is the file"
                         + " cut short? (line 5, column 9)");
+        // Nothing after the '[' at all: the parser named only the end it found ("expected the node content, but
+        // found '<stream end>'").
+        Path bare = yaml("licensing: auto\nfleet:\n  hubs: [\n");
+        assertThat(errors(Map.of(), Optional.of(bare)))
+                .containsExactly(bare + ":3: the '[' opened here is not closed before the file ends: is the file"
+                        + " cut short? (line 3, column 9)");
     }
 
     @Test

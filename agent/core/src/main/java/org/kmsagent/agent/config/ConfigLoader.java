@@ -298,12 +298,21 @@ public final class ConfigLoader {
      */
     private static String locate(String line, Map<String, String> origin) {
         String key = keyOf(line);
-        while (!key.isEmpty()) {
-            String where = origin.get(key);
+        // An error about a key that only overrides wrote below (the family of --set renewal.families.X.kms=…): where
+        // every key under it came from, when that is one place.
+        List<String> below = origin.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(key + ".") || e.getKey().startsWith(key + "["))
+                .map(Map.Entry::getValue)
+                .distinct()
+                .toList();
+        for (String k = key; !k.isEmpty(); k = DocumentBinding.parentOf(k)) {
+            String where = origin.get(k);
+            if (where == null && k.equals(key) && below.size() == 1) {
+                where = below.get(0);
+            }
             if (where != null) {
                 return where + (where.equals(FROM_SET) ? " " : ": ") + line;
             }
-            key = DocumentBinding.parentOf(key);
         }
         return line;
     }

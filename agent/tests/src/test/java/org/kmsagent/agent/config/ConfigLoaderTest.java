@@ -591,6 +591,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFamilyIdThatIsNoneIsSaidAsTheOptionOrVariableThatGaveItsKey() {
+        // The id is no key of its own there: only its kms was given (it was said without the option, as if written
+        // in no place).
+        assertThat(errors(Map.of(), Optional.empty(), "renewal.families.Office 2013.kms=kms.corp"))
+                .containsExactly("--set renewal.families.Office 2013: a family id is lower-case kebab-case, e.g."
+                        + " office2013");
+        assertThat(errors(
+                        Map.of(),
+                        Optional.empty(),
+                        "renewal.families.Office2013.kms=kms.corp",
+                        "renewal.families.Office2013.makFallback=never"))
+                .containsExactly("--set renewal.families.Office2013: a family id is lower-case kebab-case, e.g."
+                        + " office2013");
+    }
+
+    @Test
     void anUnknownSetKeyIsAnErrorListingTheKeysKnownThere() {
         assertThat(errors(Map.of(), Optional.empty(), "bridge.tls.certFil=/x.pem"))
                 .containsExactly("--set bridge.tls.certFil: unknown key (known here: certFile, clientCaFile, keyFile)");

@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.HostPort;
 import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.core.BoundedInput;
+import org.kmsagent.agent.core.tls.PemKeyManagers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -433,7 +433,7 @@ public final class CtlCommand implements Runnable {
         byte[] read = readBytes("--ca", ca, MAX_PEM_FILE_BYTES, "a CA file holds certificates", "the CA file in it");
         try {
             Collection<? extends Certificate> certificates =
-                    CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(read));
+                    PemKeyManagers.certificates(new ByteArrayInputStream(read));
             if (!certificates.isEmpty()) {
                 return new ServerTrust.CaFile(ca, List.copyOf(certificates));
             }

@@ -151,8 +151,7 @@ public final class PemKeyManagers {
      */
     public static Certificate[] chain(Path certFile) {
         try (InputStream in = Files.newInputStream(certFile)) {
-            Collection<? extends Certificate> certs =
-                    CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certs = certificates(in);
             if (certs.isEmpty()) {
                 throw new IllegalArgumentException("no PEM certificate in " + certFile);
             }
@@ -162,6 +161,16 @@ public final class PemKeyManagers {
         } catch (CertificateException e) {
             throw new IllegalArgumentException("not a PEM certificate: " + certFile + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * The certificates a stream holds: PEM, DER (a .cer as Windows' certmgr exports it by default) or PKCS#7, as the
+     * JDK reads them; the one reader of certificates for the bridge, the hubs and {@code ctl --ca}.
+     *
+     * @throws CertificateException data that is no certificate
+     */
+    public static Collection<? extends Certificate> certificates(InputStream in) throws CertificateException {
+        return CertificateFactory.getInstance("X.509").generateCertificates(in);
     }
 
     /**

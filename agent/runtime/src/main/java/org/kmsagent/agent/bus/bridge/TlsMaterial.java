@@ -3,13 +3,11 @@ package org.kmsagent.agent.bus.bridge;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.vertx.core.net.KeyCertOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import org.kmsagent.agent.config.CertificateFingerprint;
 import org.kmsagent.agent.config.TlsConfig;
@@ -103,14 +101,6 @@ public record TlsMaterial(Path certFile, Path keyFile, String fingerprint, boole
 
     /** The SHA-256 fingerprint of the first certificate in a PEM file. */
     public static String fingerprint(Path pemCert) {
-        try (InputStream in = Files.newInputStream(pemCert)) {
-            X509Certificate c =
-                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return CertificateFingerprint.of(c);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read certificate " + pemCert, e);
-        } catch (CertificateException e) {
-            throw new IllegalArgumentException("not a PEM certificate: " + pemCert, e);
-        }
+        return CertificateFingerprint.of((X509Certificate) PemKeyManagers.chain(pemCert)[0]);
     }
 }

@@ -278,8 +278,8 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Loads every jar in the directory that was not scanned yet, or that changed since it last failed. The first
-     * call loads everything.
+     * Loads every jar in the directory that is not loaded: new, changed, unloaded, or failed before (whatever failed is
+     * tried again). The first call loads everything.
      *
      * @return the families admitted by this scan
      */
@@ -340,7 +340,11 @@ public final class PluginHost implements AutoCloseable {
             FileTime modified = modifiedTime(jar);
             FileTime seen = scanned.get(jar);
             boolean loaded = loadedFrom.containsValue(jar);
-            if (loaded || (seen != null && seen.equals(modified))) {
+            // A jar that failed is tried again though unchanged: its reason may have been another jar (its plugin id
+            // or an edition taken by a plugin since unloaded or removed), and a rescan that kept saying so named a
+            // jar no longer there.
+            boolean failed = problems.containsKey(jar.toAbsolutePath().normalize());
+            if (loaded || (seen != null && seen.equals(modified) && !failed)) {
                 continue;
             }
             scanned.put(jar, modified);
@@ -415,8 +419,9 @@ public final class PluginHost implements AutoCloseable {
         } catch (Exception | LinkageError e) {
             PluginProblem problem =
                     new PluginProblem(path, Optional.ofNullable(pluginId != null ? pluginId : declaredId), reason(e));
-            problems.put(path, problem);
-            if (problemReport == ProblemReport.LOG) {
+            PluginProblem before = problems.put(path, problem);
+            // Said once per reason: a jar tried again at each rescan for the same reason is not logged again.
+            if (problemReport == ProblemReport.LOG && (before == null || !before.equals(problem))) {
                 log.error("plugin not loaded: {}", problem.message());
             }
             if (pluginId != null && !loadedFrom.containsKey(pluginId)) {

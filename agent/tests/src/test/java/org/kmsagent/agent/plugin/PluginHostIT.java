@@ -292,6 +292,38 @@ class PluginHostIT {
         });
     }
 
+    @Test
+    void aJarRefusedForAnotherJarsPluginIdLoadsOnceThatJarIsGoneThoughItIsUnchanged() throws Exception {
+        // A rescan kept the refusal, naming a jar that was neither loaded nor there, until the file was touched.
+        PluginJars.copyBuilt(dir, "windows-client");
+        Path bundled = dir.resolve(PluginJars.built("windows-client").getFileName());
+        Files.copy(PluginJars.built("windows-client"), dir.resolve("zz-windows-client-copy.jar"));
+        host().rescan();
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.reason()).contains("two jars"));
+
+        assertThat(host.unload("windows-client")).isTrue();
+        Files.delete(bundled);
+        host.rescan();
+
+        assertLoadedFrom("windows-client", "zz-windows-client-copy.jar");
+        assertThat(host.problems()).isEmpty();
+    }
+
+    @Test
+    void aJarThatFailsAgainForTheSameReasonIsStillOneProblem() throws Exception {
+        PluginJars.variant(
+                PluginJars.built("office2013"),
+                dir.resolve("office2013-next.jar"),
+                Map.of(),
+                Map.of("Plugin-Requires", ">=99.0.0"));
+        host().rescan();
+        PluginProblem first = host.problems().get(0);
+        host.rescan();
+        assertThat(host.problems()).containsExactly(first);
+    }
+
     private void assertLoadedFrom(String family, String jar) {
         assertThat(host.registry().family(family).get().source())
                 .hasValueSatisfying(p -> assertThat(p.getFileName().toString()).isEqualTo(jar));

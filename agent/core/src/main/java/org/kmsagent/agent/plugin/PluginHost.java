@@ -776,11 +776,17 @@ public final class PluginHost implements AutoCloseable {
         return out;
     }
 
-    /** Whether a jar is named {@code <Plugin-Id>-<Plugin-Version>[-suffix].jar}, as the build ships it. */
+    /**
+     * Whether a jar is named as a build names it: {@code <Plugin-Id>[-word...]-<Plugin-Version>[-suffix].jar}
+     * ({@code windows-client-0.1.0.jar}, a third party's {@code windows-server-sac-plugin-1.0.0.jar}), where a copy
+     * made beside it is not ({@code ... - Copy.jar}, {@code ... (1).jar}).
+     */
     private static boolean shippedName(Path jar, Descriptor d) {
-        String name = jar.getFileName().toString();
-        String shipped = d.id() + "-" + d.version();
-        return d.version() != null && (name.equals(shipped + ".jar") || name.startsWith(shipped + "-"));
+        return d.version() != null
+                && Pattern.compile(Pattern.quote(d.id()) + "(-[A-Za-z0-9._]+)*?-" + Pattern.quote(d.version())
+                                + "(-[A-Za-z0-9._-]+)?\\.(?i:jar)")
+                        .matcher(jar.getFileName().toString())
+                        .matches();
     }
 
     /** SemVer order, PF4J's; a version that is none (absent, "banana") is lower than any that is. */

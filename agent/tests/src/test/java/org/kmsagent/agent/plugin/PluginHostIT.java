@@ -330,6 +330,21 @@ class PluginHostIT {
     }
 
     @Test
+    void aThirdPartysJarNamedByItsArtifactWinsOverACopyOfIt() throws Exception {
+        // As plugin-guide.md's example builds it (artifact windows-server-sac-plugin, plugin id windows-server-sac):
+        // Explorer's " - Copy" sorts first, and the copy loaded while the original was refused.
+        String built = "windows-client-plugin-0.1.0-SNAPSHOT.jar";
+        Files.copy(PluginJars.built("windows-client"), dir.resolve(built));
+        Files.copy(PluginJars.built("windows-client"), dir.resolve("windows-client-plugin-0.1.0-SNAPSHOT - Copy.jar"));
+        host().rescan();
+
+        assertLoadedFrom("windows-client", built);
+        assertThat(host.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.jar().getFileName().toString()).endsWith(" - Copy.jar"));
+    }
+
+    @Test
     void ofTwoJarsWithOneIdTheShippedNameWinsEvenWhenTheCopySortsFirst() throws Exception {
         Files.copy(PluginJars.built("windows-client"), dir.resolve("windows-client-0.1.0-SNAPSHOT.jar"));
         Files.copy(PluginJars.built("windows-client"), dir.resolve("a-copy.jar"));

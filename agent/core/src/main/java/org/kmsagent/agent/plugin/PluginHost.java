@@ -373,16 +373,27 @@ public final class PluginHost implements AutoCloseable {
                         + "); unload it first to load it again");
             }
         }
-        problems.remove(path);
+        PluginProblem before = problems.remove(path);
         AtomicReference<String> loading = new AtomicReference<>();
         String pluginId = null;
         String declaredId = null;
         try {
+            // The manifest first, which loads no class: a refusal says "(plugin <id>)" whatever its reason, the
+            // signature's too. PF4J reports a jar without manifest or a second jar of one id with its internals, not
+            // the reason.
+            Descriptor declared = null;
+            CatalogException unreadable = null;
+            try {
+                declared = read != null ? read : descriptor(path);
+                declaredId = declared.id();
+            } catch (CatalogException e) {
+                unreadable = e;
+            }
             // Before PF4J opens the jar: a refused jar has none of its classes loaded.
             signatures.verify(path);
-            // PF4J reports a jar without manifest or a second jar of one id with its internals, not the reason.
-            Descriptor declared = read != null ? read : descriptor(path);
-            declaredId = declared.id();
+            if (unreadable != null) {
+                throw unreadable;
+            }
             if (declared.refused() != null) {
                 throw new CatalogException(declared.refused());
             }
@@ -419,7 +430,7 @@ public final class PluginHost implements AutoCloseable {
         } catch (Exception | LinkageError e) {
             PluginProblem problem =
                     new PluginProblem(path, Optional.ofNullable(pluginId != null ? pluginId : declaredId), reason(e));
-            PluginProblem before = problems.put(path, problem);
+            problems.put(path, problem);
             // Said once per reason: a jar tried again at each rescan for the same reason is not logged again.
             if (problemReport == ProblemReport.LOG && (before == null || !before.equals(problem))) {
                 log.error("plugin not loaded: {}", problem.message());

@@ -72,7 +72,7 @@ class DoctorConfigFileIT {
                 .contains("Windows Server 2022 Standard")
                 .doesNotContain("Windows 11 Enterprise");
         assertThat(run.err())
-                .contains("warning: plugin not loaded: office2013.jar: refused: not signed")
+                .contains("warning: plugin not loaded: office2013.jar (plugin office2013): refused: not signed")
                 .contains("no agent state in " + dataB.resolve("state.json"))
                 .doesNotContain(dataA.toString());
     }

@@ -76,7 +76,8 @@ class PluginsAheadIT {
             cl.execute(parsed);
         }
 
-        assertThat(err.toString()).contains("warning: plugin not loaded: office2013.jar: refused: not signed");
+        assertThat(err.toString())
+                .contains("warning: plugin not loaded: office2013.jar (plugin office2013): refused: not signed");
         assertThat(out.toString()).contains("plugin signatures checked against 1 certificate(s) of " + store);
     }
 

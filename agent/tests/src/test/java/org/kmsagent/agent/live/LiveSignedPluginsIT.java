@@ -43,7 +43,7 @@ class LiveSignedPluginsIT {
             // ctl plugins load <jar>
             assertThatThrownBy(() -> f.agent.loadPlugin(unsigned.getFileName()))
                     .isInstanceOf(ControlException.class)
-                    .hasMessageContaining(unsigned.getFileName() + ": refused: not signed");
+                    .hasMessageContaining(unsigned.getFileName() + " (plugin office2013): refused: not signed");
             // ctl plugins rescan
             assertThat(f.agent.rescanPlugins()).anySatisfy(p -> {
                 assertThat(p.state()).isEqualTo("FAILED");

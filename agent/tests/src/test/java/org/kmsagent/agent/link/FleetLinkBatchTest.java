@@ -19,8 +19,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmsagent.agent.bus.bridge.FrameDecoder;
-import org.kmsagent.agent.bus.bridge.Frames;
 import org.kmsagent.agent.fleet.FleetAddresses;
 
 /**
@@ -82,39 +80,24 @@ class FleetLinkBatchTest {
 
     private int listen() throws Exception {
         return get(vertx.createNetServer(LoopbackHub.onHubCertificate(new NetServerOptions(), LoopbackHub.tls(dir)))
-                        .connectHandler(this::connected)
+                        .connectHandler(socket -> LoopbackHub.onFrames(socket, frame -> received(socket, frame)))
                         .listen())
                 .actualPort();
     }
 
-    private void connected(NetSocket socket) {
-        FrameDecoder decoder = new FrameDecoder(1 << 20);
-        socket.handler(data -> {
-            try {
-                for (JsonObject frame : decoder.feed(data)) {
-                    received(socket, frame);
-                }
-            } catch (FrameDecoder.FrameException e) {
-                socket.close();
-            }
-        });
-    }
-
     private void received(NetSocket socket, JsonObject frame) {
         String address = frame.getString("address");
-        if ("ping".equals(frame.getString("type"))) {
-            socket.write(Frames.encode(new JsonObject().put("type", "pong")));
-        } else if ("register".equals(frame.getString("type"))) {
-            socket.write(
-                    Frames.encode(new JsonObject().put("type", "registered").put("address", address)));
-        } else if (FleetAddresses.REGISTER.equals(address)) {
-            reply(socket, frame, new JsonObject().put("lastSeq", 0L));
+        if (LoopbackHub.answeredAsABridge(socket, frame)) {
+            return;
+        }
+        if (FleetAddresses.REGISTER.equals(address)) {
+            LoopbackHub.reply(socket, frame, new JsonObject().put("lastSeq", 0L));
         } else if (FleetAddresses.HEARTBEAT.equals(address)) {
-            reply(socket, frame, new JsonObject());
+            LoopbackHub.reply(socket, frame, new JsonObject());
         } else if (FleetAddresses.EVENTS.equals(address)) {
             JsonArray events = frame.getJsonObject("body").getJsonArray("events");
             deliveries.add(events);
-            reply(
+            LoopbackHub.reply(
                     socket,
                     frame,
                     new JsonObject()
@@ -122,13 +105,6 @@ class FleetLinkBatchTest {
                                     "acked",
                                     events.getJsonObject(events.size() - 1).getLong("seq")));
         }
-    }
-
-    private static void reply(NetSocket socket, JsonObject request, JsonObject body) {
-        socket.write(Frames.encode(new JsonObject()
-                .put("type", "message")
-                .put("address", request.getString("replyAddress"))
-                .put("body", body)));
     }
 
     private static <T> T get(Future<T> f) throws Exception {

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmsagent.agent.bus.bridge.FrameDecoder;
 import org.kmsagent.agent.bus.bridge.Frames;
 import org.kmsagent.agent.fleet.FleetAddresses;
 
@@ -147,42 +146,27 @@ class FleetLinkSlowHubTest {
 
         private void connected(NetSocket socket) {
             connections.incrementAndGet();
-            FrameDecoder decoder = new FrameDecoder(1 << 20);
-            socket.handler(data -> {
-                try {
-                    for (JsonObject frame : decoder.feed(data)) {
-                        received(socket, frame);
-                    }
-                } catch (FrameDecoder.FrameException e) {
-                    socket.close();
-                }
-            });
+            LoopbackHub.onFrames(socket, frame -> received(socket, frame));
         }
 
         private void received(NetSocket socket, JsonObject frame) {
             String address = frame.getString("address");
-            if ("ping".equals(frame.getString("type"))) { // a bridge answers a ping at once, however slow otherwise
-                socket.write(Frames.encode(new JsonObject().put("type", "pong")));
-                return;
-            }
-            if ("register".equals(frame.getString("type"))) {
-                socket.write(
-                        Frames.encode(new JsonObject().put("type", "registered").put("address", address)));
+            if (LoopbackHub.answeredAsABridge(socket, frame)) { // at once, however slow its consumers
                 return;
             }
             JsonObject body = frame.getJsonObject("body");
             if (FleetAddresses.REGISTER.equals(address)) {
-                reply(socket, frame, new JsonObject().put("lastSeq", 0L));
+                LoopbackHub.reply(socket, frame, new JsonObject().put("lastSeq", 0L));
             } else if (FleetAddresses.HEARTBEAT.equals(address)) {
-                reply(socket, frame, new JsonObject());
+                LoopbackHub.reply(socket, frame, new JsonObject());
                 if (heldBack != null && heartbeatsBeforeAnswer.incrementAndGet() == 3) {
-                    reply(socket, heldBack, acked(heldBack.getJsonObject("body"))); // late
+                    LoopbackHub.reply(socket, heldBack, acked(heldBack.getJsonObject("body"))); // late
                     heldBack = null;
                 }
             } else if (FleetAddresses.EVENTS.equals(address)) {
                 events.add(body);
                 if (events.size() > 1) {
-                    reply(socket, frame, acked(body));
+                    LoopbackHub.reply(socket, frame, acked(body));
                 } else if (givesUp) {
                     socket.write(Frames.encode(new JsonObject()
                             .put("type", "err")
@@ -201,13 +185,6 @@ class FleetLinkSlowHubTest {
             JsonArray events = body.getJsonArray("events");
             return new JsonObject()
                     .put("acked", events.getJsonObject(events.size() - 1).getLong("seq"));
-        }
-
-        private static void reply(NetSocket socket, JsonObject request, JsonObject body) {
-            socket.write(Frames.encode(new JsonObject()
-                    .put("type", "message")
-                    .put("address", request.getString("replyAddress"))
-                    .put("body", body)));
         }
     }
 }

@@ -4,10 +4,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.kmsagent.agent.bus.bridge.FrameDecoder;
+import org.kmsagent.agent.bus.bridge.Frames;
 import org.kmsagent.agent.bus.bridge.TlsMaterial;
 import org.kmsagent.agent.config.TlsConfig;
 import org.kmsagent.agent.fleet.AgentDescription;
@@ -52,5 +56,44 @@ final class LoopbackHub {
                 (address, body) -> Future.succeededFuture(new JsonObject()),
                 () -> Future.succeededFuture(new JsonObject()),
                 Clock.systemUTC());
+    }
+
+    /** Hands each bridge frame the agent sends on {@code socket} to {@code received}; a malformed one closes it. */
+    static void onFrames(NetSocket socket, Consumer<JsonObject> received) {
+        FrameDecoder decoder = new FrameDecoder(1 << 20);
+        socket.handler(data -> {
+            try {
+                for (JsonObject frame : decoder.feed(data)) {
+                    received.accept(frame);
+                }
+            } catch (FrameDecoder.FrameException e) {
+                socket.close();
+            }
+        });
+    }
+
+    /** Answers the agent's request {@code frame} on its reply address with {@code body}. */
+    static void reply(NetSocket socket, JsonObject request, JsonObject body) {
+        socket.write(Frames.encode(new JsonObject()
+                .put("type", "message")
+                .put("address", request.getString("replyAddress"))
+                .put("body", body)));
+    }
+
+    /**
+     * Answers a frame of the bridge's own, as a bridge does however slow its consumers: a ping with a pong, a
+     * registration with its confirmation; false for any other frame.
+     */
+    static boolean answeredAsABridge(NetSocket socket, JsonObject frame) {
+        if ("ping".equals(frame.getString("type"))) {
+            socket.write(Frames.encode(new JsonObject().put("type", "pong")));
+            return true;
+        }
+        if ("register".equals(frame.getString("type"))) {
+            socket.write(Frames.encode(
+                    new JsonObject().put("type", "registered").put("address", frame.getString("address"))));
+            return true;
+        }
+        return false;
     }
 }

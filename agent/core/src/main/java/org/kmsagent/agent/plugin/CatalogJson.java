@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kmsagent.agent.core.BoundedInput;
 import org.kmsagent.agent.core.DocumentBinding;
 import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.ProductKey;
@@ -97,6 +98,64 @@ final class CatalogJson {
             return doc;
         } catch (IOException e) {
             throw new CatalogException("catalog cannot be read: " + e.getMessage(), e);
+        } catch (CatalogException e) {
+            throw named(e, text);
+        }
+    }
+
+    /** A refusal's path into a list of the document: {@code catalog skus[4].group: ...}. */
+    private static final Pattern IN_A_LIST = Pattern.compile(
+            "catalog (skus|productGroups|thresholdClasses|hostKeys)" + "\\[(\\d+)\\](?! \\()(.*)", Pattern.DOTALL);
+
+    /**
+     * The refusal with the name of the list entry it is about, as the catalog's other refusals give it ({@code catalog
+     * skus[4] (Windows Server 2022 Datacenter).group: ...}): an entry is found by its name, not by counting.
+     */
+    private static CatalogException named(CatalogException e, byte[] text) {
+        Matcher m = IN_A_LIST.matcher(e.getMessage());
+        if (!m.matches()) {
+            return e;
+        }
+        String name = entryName(text, m.group(1), Integer.parseInt(m.group(2)));
+        if (name == null || name.isBlank()) {
+            return e;
+        }
+        return new CatalogException("catalog " + m.group(1) + "[" + m.group(2) + "] ("
+                + BoundedInput.shown(BoundedInput.printable(name)) + ")" + m.group(3));
+    }
+
+    /** The {@code name} text of entry {@code index} of the document's list {@code list}; null if it has none. */
+    private static String entryName(byte[] text, String list, int index) {
+        try (JsonParser p = JSON.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean wanted = list.equals(p.currentName());
+                JsonToken value = p.nextToken();
+                if (!wanted || value != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+                    if (i < index || p.currentToken() != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        if (p.nextToken() == JsonToken.VALUE_STRING && "name".equals(field)) {
+                            return p.getText();
+                        }
+                        p.skipChildren();
+                    }
+                    return null;
+                }
+                return null;
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -61,7 +61,8 @@ class CatalogJsonTest {
         String text = VALID.replace("\"edition\": \"Professional Plus\",", "\"editon\": \"Professional Plus\",");
         assertThatThrownBy(() -> read(text))
                 .isInstanceOf(CatalogException.class)
-                .hasMessageStartingWith("catalog skus[0].editon: unknown field; the fields here are name, product,")
+                .hasMessageStartingWith(
+                        "catalog skus[0] (Example Professional Plus).editon: unknown field; the fields here are name, product,")
                 .hasMessageEndingWith("(line 10, column 5)");
     }
 
@@ -82,7 +83,17 @@ class CatalogJsonTest {
         String text = VALID.replace("\"gvlk\": \"YC7DK-G2NP3-2QQC3-J6H88-GVGXT\",", "");
         assertThatThrownBy(() -> read(text))
                 .isInstanceOf(CatalogException.class)
-                .hasMessage("catalog skus[0].gvlk: required, and missing from skus[0] (line 7, column 13)");
+                .hasMessage("catalog skus[0] (Example Professional Plus).gvlk: required, and missing from skus[0]"
+                        + " (line 7, column 13)");
+    }
+
+    @Test
+    void anEntryWithoutAReadableNameIsNamedByItsPlaceAlone() {
+        // The name is what is wrong, or missing: nothing to show in parentheses.
+        assertThatThrownBy(() -> read(VALID.replace("\"name\": \"Example Professional Plus\"", "\"name\": 7")))
+                .hasMessageStartingWith("catalog skus[0].name: expected a string, got a whole number");
+        assertThatThrownBy(() -> read(VALID.replace("\"name\": \"Example Professional Plus\",", "")))
+                .hasMessageStartingWith("catalog skus[0].name: required, and missing from skus[0]");
     }
 
     @Test
@@ -98,7 +109,8 @@ class CatalogJsonTest {
         String text = VALID.replace("\"displayName\": \"Example\"", "\"displayName\": null");
         assertThatThrownBy(() -> read(text)).hasMessage("catalog displayName: required, and null (line 2, column 18)");
         assertThatThrownBy(() -> read(VALID.replace("\"group\": \"Example\"", "\"group\": null")))
-                .hasMessage("catalog skus[0].group: required, and null (line 12, column 14)");
+                .hasMessage(
+                        "catalog skus[0] (Example Professional Plus).group: required, and null (line 12, column 14)");
     }
 
     @Test
@@ -111,11 +123,12 @@ class CatalogJsonTest {
         assertThatThrownBy(() -> read(VALID.replace("\"gracePeriodDays\": 30", "\"gracePeriodDays\": 3000000000")))
                 .hasMessageStartingWith("catalog gracePeriodDays: 3000000000 is too large");
         assertThatThrownBy(() -> read(VALID.replace("\"product\": \"Example\"", "\"product\": 7")))
-                .hasMessageStartingWith("catalog skus[0].product: expected a string, got a whole number");
+                .hasMessageStartingWith(
+                        "catalog skus[0] (Example Professional Plus).product: expected a string, got a whole number");
         assertThatThrownBy(() -> read(VALID.replace("\"activates\": [ \"Example\" ]", "\"activates\": \"Example\"")))
-                .hasMessageStartingWith("catalog hostKeys[0].activates: expected a list, got a string");
+                .hasMessageStartingWith("catalog hostKeys[0] (Example host).activates: expected a list, got a string");
         assertThatThrownBy(() -> read(VALID.replace("\"activates\": [ \"Example\" ]", "\"activates\": [ null ]")))
-                .hasMessageStartingWith("catalog hostKeys[0].activates[0]: must not be null");
+                .hasMessageStartingWith("catalog hostKeys[0] (Example host).activates[0]: must not be null");
         assertThatThrownBy(() -> read("[]"))
                 .hasMessageStartingWith("catalog (document): expected an object, got a list");
     }

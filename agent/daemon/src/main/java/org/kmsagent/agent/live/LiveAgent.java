@@ -148,10 +148,9 @@ public final class LiveAgent implements AgentControl, DaemonBanner, AutoCloseabl
         tracker.follow();
         List<String> ids =
                 plugins.registry().families().stream().map(LoadedFamily::id).toList();
+        int failed = plugins.failedPlugins().size();
         banner.add("kms-agent: plugins from " + plugins.directory() + ": " + ids.size() + " loaded " + ids
-                + (plugins.failedPlugins().isEmpty()
-                        ? ""
-                        : ", " + plugins.failedPlugins().size() + " failed")
+                + (failed == 0 ? "" : ", " + failed + " failed")
                 + (Files.isDirectory(plugins.directory())
                         ? ""
                         : " (no such directory: check pluginsDir or --plugins-dir)"));

@@ -250,13 +250,16 @@ final class LiveControl implements AgentControl {
      * failed row's (none).
      */
     private List<PluginView> pluginViews() {
-        Map<String, List<PluginProblem>> failed = pluginHost().problemsById();
+        Map<String, List<PluginProblem>> byId = pluginHost().problemsById();
         List<PluginView> out = new ArrayList<>();
         for (LoadedFamily f : pluginHost().registry().families()) {
-            out.add(loadedView(f, failed.remove(f.pluginId())));
+            out.add(loadedView(f, byId.get(f.pluginId())));
         }
-        failed.forEach((id, jars) -> out.add(new PluginView(
-                id, null, "FAILED", List.of(), jars.get(0).message(), notes(jars.subList(1, jars.size())))));
+        for (String id : pluginHost().failedPlugins()) {
+            List<PluginProblem> jars = byId.get(id);
+            out.add(new PluginView(
+                    id, null, "FAILED", List.of(), jars.get(0).message(), notes(jars.subList(1, jars.size()))));
+        }
         return out;
     }
 

@@ -13,6 +13,7 @@ import org.kmsagent.agent.plugin.CatalogReader;
 import org.kmsagent.agent.plugin.CountPools;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.api.ActivationHandler;
+import org.kmsagent.api.HostKey;
 import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.ProductFamily;
 import org.kmsagent.api.Sku;
@@ -23,8 +24,8 @@ import org.kmsagent.api.WindowsVersion;
  * The contract every product-family plugin's test extends: {@code class Office2013FamilyTest extends
  * FamilyContract { Office2013FamilyTest() { super(new Office2013Family()); } }}. It checks what the agent relies on
  * when it loads the plugin: the id given once and agreeing with the plugin's folder and {@code plugin.id}; a
- * catalog the core's reader accepts; the count pool following from the application id; a README with the fixed
- * headings naming every edition.
+ * catalog the core's reader accepts; the count pool following from the application id; host keys that form a
+ * hierarchy; a README with the fixed headings naming every edition.
  *
  * <p>Surefire passes {@code kmsagent.plugin.id} (the module's {@code plugin.id}) and {@code basedir}.
  */
@@ -77,6 +78,26 @@ public abstract class FamilyContract {
         for (Sku sku : catalog.skus()) {
             assertThat(catalog.byName(sku.name())).contains(sku);
             assertThat(sku.gvlk().value()).matches("([0-9A-Z]{5}-){4}[0-9A-Z]{5}");
+        }
+    }
+
+    /**
+     * Host keys form a hierarchy (docs/kms-rules.md §3.1): a newer key of the catalog activates every product group
+     * an older one does, so no host is refused a product by upgrading its key.
+     */
+    @Test
+    void aNewerHostKeyActivatesEveryGroupAnOlderOneDoes() throws Exception {
+        List<HostKey> keys = catalog().hostKeys();
+        for (HostKey older : keys) {
+            for (HostKey newer : keys) {
+                if (newer.generation() > older.generation()) {
+                    assertThat(newer.activates())
+                            .as(
+                                    "%s (generation %d) activates what %s (generation %d) does",
+                                    newer.name(), newer.generation(), older.name(), older.generation())
+                            .containsAll(older.activates());
+                }
+            }
         }
     }
 

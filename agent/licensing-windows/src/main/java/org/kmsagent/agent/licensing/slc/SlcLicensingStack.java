@@ -26,6 +26,8 @@ import org.kmsagent.api.LicensingService;
 import org.kmsagent.api.LicensingStack;
 import org.kmsagent.api.ProductKey;
 import org.kmsagent.api.WindowsVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The licensing stack of a real Windows machine: reads through SLC (or OSPP's {@code osppc}, which exports the
@@ -35,6 +37,8 @@ import org.kmsagent.api.WindowsVersion;
  * handle open. Calls block (native and COM); the core makes them off the event loop.
  */
 public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
+    private static final Logger LOG = LoggerFactory.getLogger(SlcLicensingStack.class);
+
     /** KMS client defaults when the service reports none: 120 min retry, 7 days renewal (docs/kms-rules.md §2.1). */
     static final Duration DEFAULT_ACTIVATION_INTERVAL = KmsRules.ACTIVATION_INTERVAL;
 
@@ -321,12 +325,32 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
         } else if (endpoint instanceof KmsEndpoint.Discovery d) {
             writer.clearKmsMachine(service, skuId);
             writer.clearKmsPort(service, skuId);
-            if (d.lookupDomain().isPresent()) {
+            if (!hasLookupDomain(service)) {
+                // Such a client looks for its host in the machine's own domain; calling the missing method would fail
+                // and leave the product unfollowed.
+                d.lookupDomain()
+                        .ifPresent(domain -> LOG.warn(
+                                "KMS host lookup domain {} not set for {}: {} on Windows {} has no lookup domain"
+                                        + " (Windows 8 and later only); it looks for its host by DNS in the"
+                                        + " machine's own domain",
+                                domain,
+                                skuId,
+                                service.displayName(),
+                                windowsVersion));
+            } else if (d.lookupDomain().isPresent()) {
                 writer.setKmsLookupDomain(service, skuId, d.lookupDomain().get());
             } else {
                 writer.clearKmsLookupDomain(service, skuId);
             }
         }
+    }
+
+    /**
+     * Whether the service has the lookup-domain methods: Windows' SPP from Windows 8 on; neither Windows 7's nor the
+     * Office Software Protection Platform (docs/kms-rules.md §8.1).
+     */
+    private boolean hasLookupDomain(LicensingService service) {
+        return service == LicensingService.SPP && !windowsVersion.isWindows7OrOlder();
     }
 
     /** Turns KMS host caching on or off for the service ({@code slmgr /ckhc}, {@code /skhc}). */

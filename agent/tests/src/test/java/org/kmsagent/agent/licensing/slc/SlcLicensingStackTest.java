@@ -270,6 +270,25 @@ class SlcLicensingStackTest {
     }
 
     @Test
+    void discoveryLeavesTheLookupDomainAloneWhereTheServiceHasNone() throws Exception {
+        // Windows 7's SPP and OSPP have no lookup-domain methods (docs/kms-rules.md §8.1): calling one fails, and
+        // KMS=dns then kept every product of the family from being followed.
+        SlcLicensingStack windows7 =
+                new SlcLicensingStack(SlcClient::forService, writer, "PC-7", WindowsVersion.WINDOWS_7);
+        windows7.setKmsEndpoint(LicensingService.SPP, pro, KmsEndpoint.discovery());
+        windows7.setKmsEndpoint(LicensingService.SPP, pro, KmsEndpoint.discovery("corp.example"));
+        stack.setKmsEndpoint(LicensingService.OSPP, pro, KmsEndpoint.discovery());
+        assertThat(writer.calls())
+                .containsExactly(
+                        "clearKmsMachine SPP " + pro,
+                        "clearKmsPort SPP " + pro,
+                        "clearKmsMachine SPP " + pro,
+                        "clearKmsPort SPP " + pro,
+                        "clearKmsMachine OSPP " + pro,
+                        "clearKmsPort OSPP " + pro);
+    }
+
+    @Test
     void hostCachingGoesThroughTheWriter() throws Exception {
         stack.setKmsHostCaching(LicensingService.SPP, false);
         assertThat(writer.calls()).containsExactly("setKmsHostCaching SPP false");

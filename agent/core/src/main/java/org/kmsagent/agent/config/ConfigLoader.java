@@ -582,7 +582,8 @@ public final class ConfigLoader {
                 // A first try at a list key is one value (--set fleet.hubs=hub-a:7688): show how a list is written,
                 // in a file and on the command line alike.
                 String one = BoundedInput.shown(misfit.found().asText());
-                return path + ": expected a list, got '" + one + "' (write it as [" + one + "], or [a, b] for more)";
+                return path + ": expected a list, got '" + one + "' (write it as " + listOfOne(one)
+                        + ", or [a, b] for more)";
             }
             return path + ": expected " + describe(e.getTargetType()) + found(misfit.found());
         } else if (error instanceof JsonMappingException e) {
@@ -591,6 +592,21 @@ public final class ConfigLoader {
             return path + ": " + BoundedInput.reason(message);
         }
         return "configuration: " + BoundedInput.reason(error.getOriginalMessage());
+    }
+
+    /**
+     * How {@code value} is written as a list of one. A value that is itself a list that did not read (the MSI's
+     * {@code [[fd00::1]:7688]}) is the entry inside it; an entry holding YAML's brackets, braces or quotes (an IPv6
+     * hub, {@code [fd00::1]:7688}) is quoted, or its brackets would be read as a list again.
+     */
+    private static String listOfOne(String value) {
+        String one = value.length() > 2 && value.startsWith("[") && value.endsWith("]")
+                ? value.substring(1, value.length() - 1).strip()
+                : value;
+        if (one.chars().noneMatch(c -> "[]{}\"'#".indexOf(c) >= 0)) {
+            return "[" + one + "]";
+        }
+        return "[\"" + one.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
     }
 
     /** What a mismatched value is, when it is a list or a mapping (a scalar's text is quoted where it matters). */

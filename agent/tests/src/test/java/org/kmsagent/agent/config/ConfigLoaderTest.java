@@ -645,6 +645,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aListGivenOneBracketedAddressIsShownQuotedInsideTheList() {
+        // [[fd00::1]:7688] is what the MSI makes of HUBS=[fd00::1]:7688; the hint once wrapped it in brackets again,
+        // and again at every try, where only the quoted form is read as one hub.
+        assertThat(errors(Map.of("KMSAGENT_FLEET_HUBS", "[[fd00::1]:7688]"), Optional.empty()))
+                .singleElement(STRING)
+                .endsWith("fleet.hubs: expected a list, got '[[fd00::1]:7688]' (write it as [\"[fd00::1]:7688\"],"
+                        + " or [a, b] for more)");
+        assertThat(errors(Map.of(), Optional.empty(), "fleet.hubs=[fd00::1]:7688"))
+                .singleElement(STRING)
+                .isEqualTo("--set fleet.hubs: expected a list, got '[fd00::1]:7688' (write it as"
+                        + " [\"[fd00::1]:7688\"], or [a, b] for more)");
+        assertThat(errors(Map.of("KMSAGENT_FLEET_HUBS", "[\"[fd00::1]:7688\"]"), Optional.empty()))
+                .singleElement(STRING)
+                .startsWith("fleet.trust: give the hubs' certificate fingerprints");
+    }
+
+    @Test
     void aMissingEnvironmentReferenceNamesTheKeyNotTheValue() throws Exception {
         Path file = yaml("bridge:\n  tokens:\n    - {name: ops, token: \"${NO_SUCH_VAR}\", role: admin}\n");
         assertThat(errors(Map.of(), Optional.of(file)))

@@ -13,7 +13,8 @@
  *      (these two as bin\kms-agent.cmd reads JAVA_HOME: quotes around the folder dropped, a trailing \ tolerated)
  *   4. the registry keys the common JDK installers write (HKLM, 64-bit view): JavaSoft (Oracle and others),
  *      Eclipse Adoptium (Temurin), AdoptOpenJDK, Microsoft, Azul Zulu.
- * A candidate counts if it has bin\server\jvm.dll and its release file says JAVA_VERSION 17 or later.
+ * A candidate counts if it has bin\server\jvm.dll (an x64 one, when its PE header can be read) and its release file
+ * says JAVA_VERSION 17 or later.
  *
  * If none is found, or the JVM cannot be started, it says so on stderr, writes event 1010 or 1011 under the event
  * source kms-agent (the message table is linked into this exe), and reports SERVICE_STOPPED to the SCM with
@@ -164,12 +165,47 @@ static int java_runtime_version(const wchar_t* java, wchar_t* out, size_t cap) {
   return n > 0;
 }
 
-/* Whether java (a Java home) is usable: has bin\server\jvm.dll and is 17 or later. Returns its major, or 0. */
-static int usable(const wchar_t* java) {
+/*
+ * The machine a DLL is built for, from its PE header (IMAGE_FILE_MACHINE_AMD64 0x8664, I386 0x014C, ARM64 0xAA64),
+ * or 0 when the file cannot be read as one: this 64-bit process cannot load a 32-bit jvm.dll (Win32 error 193).
+ */
+static unsigned pe_machine(const wchar_t* dll) {
+  FILE* f = _wfopen(dll, L"rb");
+  if (f == NULL) return 0;
+  unsigned char dos[64], pe[6];
+  unsigned machine = 0;
+  if (fread(dos, 1, sizeof dos, f) == sizeof dos && dos[0] == 'M' && dos[1] == 'Z') {
+    long at = (long)(dos[60] | dos[61] << 8 | dos[62] << 16 | (unsigned long)dos[63] << 24);
+    if (fseek(f, at, SEEK_SET) == 0 && fread(pe, 1, sizeof pe, f) == sizeof pe && memcmp(pe, "PE\0\0", 4) == 0) {
+      machine = pe[4] | pe[5] << 8;
+    }
+  }
+  fclose(f);
+  return machine;
+}
+
+/*
+ * Whether java (a Java home) is usable: has bin\server\jvm.dll, not one built for another machine than x64, and is
+ * 17 or later. Returns its major, or 0 with the reason in why (for --which-java and event 1010).
+ */
+static int usable(const wchar_t* java, wchar_t* why, size_t why_chars) {
   wchar_t dll[PATH_CHARS];
   swprintf(dll, PATH_CHARS, L"%ls\\bin\\server\\jvm.dll", java);
-  if (!file_exists(dll)) return 0;
+  if (!file_exists(dll)) {
+    swprintf(why, why_chars, L"no bin\\server\\jvm.dll");
+    return 0;
+  }
+  unsigned machine = pe_machine(dll);
+  if (machine != 0 && machine != 0x8664) {
+    swprintf(why, why_chars, L"%ls Java, not 64-bit x64", machine == 0x014C ? L"a 32-bit" : L"another machine's");
+    return 0;
+  }
   int major = java_major(java);
+  if (major == 0) {
+    swprintf(why, why_chars, L"no JAVA_VERSION in its release file");
+  } else if (major < MIN_JAVA_MAJOR) {
+    swprintf(why, why_chars, L"Java %d", major);
+  }
   return major >= MIN_JAVA_MAJOR ? major : 0;
 }
 
@@ -192,10 +228,12 @@ static int try_home(const wchar_t* label, const wchar_t* java, wchar_t* out) {
   strip_quotes(h);
   strip_trailing_slash(h);
   if (h[0] == 0) return 0;
-  wchar_t note[PATH_CHARS + 64];
-  swprintf(note, PATH_CHARS + 64, L"%ls=%ls", label, h);
+  wchar_t why[128] = L"";
+  int ok = usable(h, why, 128);
+  wchar_t note[PATH_CHARS + 192];
+  swprintf(note, PATH_CHARS + 192, ok ? L"%ls=%ls" : L"%ls=%ls (%ls)", label, h, why);
   looked_at(note);
-  if (!usable(h)) return 0;
+  if (!ok) return 0;
   wcscpy(out, h);
   return 1;
 }
@@ -251,7 +289,8 @@ static int from_registry(wchar_t* out) {
       }
       java[PATH_CHARS - 1] = 0;
       strip_trailing_slash(java);
-      int major = usable(java);
+      wchar_t why[128];
+      int major = usable(java, why, 128);
       if (major > best) {
         best = major;
         wcscpy(out, java);
@@ -302,8 +341,9 @@ static void fail(DWORD event_id, DWORD exit_code, const wchar_t* s1, const wchar
   if (event_id == KMSAGENT_JAVA_NOT_FOUND) {
     fwprintf(stderr,
         L"kms-agent-service: no 64-bit Java %d or later runtime found. Looked in: %ls\n"
-        L"Install one (for example Eclipse Temurin %d x64 with its MSI), or set the machine-wide environment"
-        L" variable KMSAGENT_JAVA_HOME or JAVA_HOME to its folder, then start the service again.\n",
+        L"Install one (for example Eclipse Temurin %d x64 with its MSI), then start the service again. A machine-wide"
+        L" environment variable KMSAGENT_JAVA_HOME or JAVA_HOME set now reaches the service only after Windows"
+        L" restarts.\n",
         MIN_JAVA_MAJOR, s1, MIN_JAVA_MAJOR);
   } else {
     fwprintf(stderr, L"kms-agent-service: could not start the Java runtime at %ls: %ls\n", s1, s2 ? s2 : L"");

@@ -362,6 +362,36 @@ class ServiceHostWineIT {
         }
     }
 
+    @Test
+    void whichJavaPassesOverA32BitRuntimeAndSaysWhyOfEachHomeItRefused() throws IOException {
+        // A 32-bit JAVA_HOME counted as usable: the service then failed with event 1011, "LoadLibrary(...) failed
+        // with Win32 error 193", and never tried the 64-bit Java beside it.
+        String x86 = "C:\\Program Files (x86)\\Java\\jdk-17-x86";
+        String old = "C:\\Java\\jdk-11";
+        runtimeAt(x86, "17.0.10");
+        runtimeAt(old, "11.0.22");
+        byte[] header = new byte[70];
+        header[0] = 'M';
+        header[1] = 'Z';
+        header[60] = 64; // e_lfanew: the PE header at offset 64
+        System.arraycopy(new byte[] {'P', 'E', 0, 0, 0x4C, 0x01}, 0, header, 64, 6); // IMAGE_FILE_MACHINE_I386
+        Files.write(WineCmd.onC(x86 + "\\bin\\server\\jvm.dll"), header);
+
+        WineCmd.Result r = whichJava(Map.of("KMSAGENT_JAVA_HOME", x86, "JAVA_HOME", old));
+        assertThat(r.exit()).as(r.both()).isEqualTo(10);
+        assertThat(r.out())
+                .as(r.both())
+                .contains("KMSAGENT_JAVA_HOME=" + x86 + " (a 32-bit Java, not 64-bit x64)")
+                .contains("JAVA_HOME=" + old + " (Java 11)");
+
+        header[64 + 4] = 0x64; // IMAGE_FILE_MACHINE_AMD64, 0x8664
+        header[64 + 5] = (byte) 0x86;
+        Files.write(WineCmd.onC(x86 + "\\bin\\server\\jvm.dll"), header);
+        WineCmd.Result x64 = whichJava(Map.of("KMSAGENT_JAVA_HOME", x86));
+        assertThat(x64.out()).as(x64.both()).contains(x86 + " (Java 17)");
+        assertThat(x64.exit()).as(x64.both()).isZero();
+    }
+
     /** A runtime for --which-java only: bin\\server\\jvm.dll and a release file, at {@code home} on C:. */
     private static void runtimeAt(String home, String version) throws IOException {
         Files.createDirectories(WineCmd.onC(home + "\\bin\\server"));

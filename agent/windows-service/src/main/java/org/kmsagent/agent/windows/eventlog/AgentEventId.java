@@ -68,8 +68,9 @@ public enum AgentEventId {
             1010,
             EventType.ERROR,
             "kms-agent could not find a 64-bit Java 17 or later runtime. Looked in: %1%nInstall one (for example Eclipse"
-                    + " Temurin 17 x64 with its MSI, which writes the registry keys looked at), or set the machine-wide"
-                    + " environment variable KMSAGENT_JAVA_HOME or JAVA_HOME to its folder, then start the service again.",
+                    + " Temurin 17 x64 with its MSI, which writes the registry keys looked at), then start the service"
+                    + " again. A machine-wide environment variable KMSAGENT_JAVA_HOME or JAVA_HOME set now reaches the"
+                    + " service only after Windows restarts.",
             "the places looked in"),
 
     /** Written by kms-agent-service.exe itself: Java was found but the JVM could not be loaded or started. */

@@ -73,7 +73,10 @@ public final class StatusFormat {
         ps.state().ifPresent(s -> {
             m.put("licenseStatus", s.status().label());
             m.put("licenseStatusCode", s.status().wmiCode());
-            m.put(remainingKey(s.status()), s.graceRemaining().toMinutes());
+            // Both keys always, the one that does not apply null: slmgr shows one line or the other.
+            boolean licensed = s.status() == LicenseStatus.LICENSED;
+            m.put("validityRemainingMinutes", licensed ? s.graceRemaining().toMinutes() : null);
+            m.put("graceRemainingMinutes", licensed ? null : s.graceRemaining().toMinutes());
             m.put("statusReason", hresult(s.reason()));
             m.put("validUntil", s.validUntil().map(Object::toString).orElse(null));
             m.put("kmsSetting", endpoint(s.kmsEndpoint()));
@@ -105,10 +108,6 @@ public final class StatusFormat {
                             : null);
         });
         return m;
-    }
-
-    private static String remainingKey(LicenseStatus status) {
-        return status == LicenseStatus.LICENSED ? "validityRemainingMinutes" : "graceRemainingMinutes";
     }
 
     private static Map<String, Object> endpoint(KmsEndpoint e) {

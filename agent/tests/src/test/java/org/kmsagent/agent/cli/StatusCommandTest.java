@@ -104,6 +104,11 @@ class StatusCommandTest {
         assertThat(p.path("channel").asText()).isEqualTo("Volume:GVLK");
         assertThat(p.path("licenseStatus").asText()).isEqualTo("Licensed");
         assertThat(p.path("validityRemainingMinutes").asLong()).isEqualTo(259_000);
+        // Both keys in every product, the one that does not apply null, as windows.md says of every field: a script
+        // reading both got a missing key.
+        assertThat(p.has("graceRemainingMinutes")
+                        && p.get("graceRemainingMinutes").isNull())
+                .isTrue();
         assertThat(p.path("validUntil").asText()).isEqualTo("2027-05-20T10:00:00Z");
         assertThat(p.path("kmsSetting").path("host").asText()).isEqualTo("kms.corp.test");
         assertThat(p.path("kmsSetting").path("port").asInt()).isEqualTo(1700);
@@ -114,6 +119,9 @@ class StatusCommandTest {
         JsonNode e = products.get(1);
         assertThat(e.path("licenseStatus").asText()).isEqualTo("Initial grace period");
         assertThat(e.path("graceRemainingMinutes").asLong()).isEqualTo(43_000);
+        assertThat(e.has("validityRemainingMinutes")
+                        && e.get("validityRemainingMinutes").isNull())
+                .isTrue();
         assertThat(e.path("statusReason").path("name").asText()).isEqualTo("SL_I_OOB_GRACE_PERIOD");
         assertThat(e.path("kmsSetting").path("mode").asText()).isEqualTo("dns-discovery");
     }

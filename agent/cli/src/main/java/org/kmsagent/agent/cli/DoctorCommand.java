@@ -35,6 +35,7 @@ import org.kmsagent.agent.licensing.slc.SlcClient;
 import org.kmsagent.agent.live.SimulatedSite;
 import org.kmsagent.agent.plugin.LoadedFamily;
 import org.kmsagent.agent.rules.SrvRecord;
+import org.kmsagent.api.KmsEndpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -141,6 +142,9 @@ public final class DoctorCommand extends MachineReportCommand {
                 ? KmsDoctor.withDomain(choice.stack(), lookup, probe, domainOverride.get(), clock)
                 : new KmsDoctor(
                         choice.stack(), lookup, probe, MachineDomain::current, clock, simulatedDns(choice, agent));
+        doctor.withConfiguredKms(family -> Optional.of(agent.renewal().kmsFor(family))
+                .filter(kms -> !kms.isEmpty())
+                .map(KmsEndpoint::parse));
         DoctorReport report =
                 doctor.diagnose(services().families(), choice, services().pluginsDirectory());
         report = withAgentRecord(report, agent);

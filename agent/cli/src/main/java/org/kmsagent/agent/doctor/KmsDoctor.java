@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.kmsagent.agent.core.AddressText;
 import org.kmsagent.agent.licensing.LicensingStacks;
@@ -43,6 +44,8 @@ public final class KmsDoctor {
     private SimulatedZone simulated;
     /** How findings name the domain {@link #machineDomain} gives: the machine's, or the one {@code --domain} gave. */
     private String machineDomainSource = "the machine's domain";
+    /** The endpoint the configuration's {@code renewal.kms} gives a family, which the agent sets when it starts. */
+    private Function<String, Optional<KmsEndpoint>> configuredKms = family -> Optional.empty();
 
     /**
      * What the simulated machine's DNS holds: the agent's own host role, published in the simulated domain when it is
@@ -104,6 +107,16 @@ public final class KmsDoctor {
         this.clock = clock;
     }
 
+    /**
+     * Checks, for each family, the KMS endpoint the configuration gives it ({@code renewal.kms}), where that is not the
+     * machine's setting: the agent points the family's products there when it starts, so a value tried before the
+     * rollout (the MSI's {@code KMS}) is probed as the service will use it.
+     */
+    public KmsDoctor withConfiguredKms(Function<String, Optional<KmsEndpoint>> configured) {
+        this.configuredKms = configured;
+        return this;
+    }
+
     /** Diagnoses every family's installed products. */
     public DoctorReport diagnose(List<LoadedFamily> families, LicensingStacks.Choice choice) {
         return diagnose(families, choice, Optional.empty());
@@ -163,7 +176,7 @@ public final class KmsDoctor {
                         || state.lastResult()
                                 .filter(r -> r.hresult().code() == HResult.SL_E_VL_INVALID_TIMESTAMP.code())
                                 .isPresent();
-                host(subject, state, out, checked);
+                host(subject, endpoint(subject, family.id(), state, out), state, out, checked);
             }
         }
         // To the second: the limit is 4 hours, and nanoseconds only make the line harder to compare with the host's.
@@ -259,14 +272,25 @@ public final class KmsDoctor {
                 KmsFixes.fixFor(r.hresult()).orElse(null));
     }
 
-    private void host(String subject, LicenseState s, List<Finding> out, Set<String> checked) {
+    /** The endpoint to check: the configured one where it differs from the machine's setting (said), else that. */
+    private KmsEndpoint endpoint(String subject, String family, LicenseState s, List<Finding> out) {
+        Optional<KmsEndpoint> configured = configuredKms.apply(family).filter(c -> !c.equals(s.kmsEndpoint()));
+        configured.ifPresent(c -> out.add(Finding.info(
+                subject,
+                "kms-configured",
+                "renewal.kms gives " + c + ", which the agent sets when it starts (the machine's setting now: "
+                        + s.kmsEndpoint() + "); checked below")));
+        return configured.orElse(s.kmsEndpoint());
+    }
+
+    private void host(String subject, KmsEndpoint endpoint, LicenseState s, List<Finding> out, Set<String> checked) {
         s.kmsHostInUse().ifPresent(h -> out.add(Finding.info(subject, "kms-host-in-use", "last answered by " + h)));
-        if (s.kmsEndpoint() instanceof KmsEndpoint.Pinned p) {
+        if (endpoint instanceof KmsEndpoint.Pinned p) {
             out.add(Finding.info(subject, "kms-host", "pinned to " + p + " (slmgr /skms)"));
             port(p.host(), p.port(), out, checked);
             return;
         }
-        KmsEndpoint.Discovery d = (KmsEndpoint.Discovery) s.kmsEndpoint();
+        KmsEndpoint.Discovery d = (KmsEndpoint.Discovery) endpoint;
         Optional<String> domain = d.lookupDomain().or(machineDomain);
         if (simulated != null && d.lookupDomain().isEmpty()) {
             simulatedHost(subject, out, checked);

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.kmsagent.agent.config.AgentConfig;
+import org.kmsagent.agent.config.RenewalConfig;
 import org.kmsagent.agent.doctor.LoopbackDnsServer;
 import org.kmsagent.agent.doctor.NameResolver;
 import org.kmsagent.agent.licensing.slc.NoNativeLeaks;
@@ -45,6 +47,8 @@ class DoctorCommandTest {
     private final List<UUID> skus = new ArrayList<>();
     private StringWriter out;
     private StringWriter err;
+    /** The agent's configuration doctor reads. */
+    private AgentConfig config = AgentConfig.defaults();
     /** How doctor resolves host names: the system's resolver, which takes the address literals used here as is. */
     private NameResolver.Lookup names = InetAddress::getByName;
 
@@ -84,6 +88,7 @@ class DoctorCommandTest {
         err = new StringWriter();
         CommandLine cl = TestServices.overDouble(
                         List.of(CodeFamily.windowsClient(SlcDouble.WINDOWS_APP, skus.toArray(UUID[]::new))))
+                .withConfig(config)
                 .commandLine(CLOCK, names);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
@@ -164,6 +169,31 @@ class DoctorCommandTest {
                 .contains("FAIL kms-port           127.0.0.1:" + closedPort + ": TCP 127.0.0.1:" + closedPort
                         + " refused the connection")
                 .contains("fix: open TCP " + closedPort + " in the host's firewall");
+    }
+
+    @Test
+    void probesTheHostRenewalKmsGivesWhichTheAgentSetsAtItsStart() {
+        // The MSI's KMS=, tried with doctor before a rollout as windows.md says: doctor probed the machine's current
+        // setting (here DNS discovery) and never the host the service would point the products at.
+        config = new AgentConfig(
+                null,
+                null,
+                null,
+                null,
+                null,
+                new RenewalConfig("127.0.0.1:" + closedPort, null, null, null, null),
+                null);
+
+        int exit = run("--domain", "corp.test");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("renewal.kms gives 127.0.0.1:" + closedPort + ", which the agent sets when it starts (the"
+                        + " machine's setting now: DNS discovery); checked below")
+                .contains("pinned to 127.0.0.1:" + closedPort)
+                .contains("FAIL kms-port           127.0.0.1:" + closedPort)
+                .doesNotContain("kms-srv");
+        assertThat(dns.queries()).isZero();
     }
 
     @Test

@@ -16,10 +16,15 @@ import org.kmsagent.api.WindowsVersion;
 import picocli.CommandLine;
 
 /** CLI services over the SLC stack on the native double, with families built in code. */
-record TestServices(List<LoadedFamily> families, boolean windows) implements CliServices {
+record TestServices(List<LoadedFamily> families, boolean windows, AgentConfig config) implements CliServices {
 
     static TestServices overDouble(List<LoadedFamily> families) {
-        return new TestServices(families, false);
+        return new TestServices(families, false, AgentConfig.defaults());
+    }
+
+    /** The same services reading {@code config} as the agent's configuration. */
+    TestServices withConfig(AgentConfig config) {
+        return new TestServices(families, windows, config);
     }
 
     /** The real root command line, with status and doctor built over these services. */
@@ -43,10 +48,10 @@ record TestServices(List<LoadedFamily> families, boolean windows) implements Cli
         });
     }
 
-    /** The defaults, as the agent runs without a configuration file or override. */
+    /** The defaults unless {@link #withConfig} gave others, as the agent runs without a configuration file. */
     @Override
     public AgentConfig agentConfig() {
-        return AgentConfig.defaults();
+        return config;
     }
 
     /** The check {@link #agentConfig()} asks for, as the real wiring loads plugins with. */

@@ -821,6 +821,14 @@ static void find_home(void) {
 }
 
 int wmain(int argc, wchar_t** argv) {
+  if (argc > 1 && (wcscmp(argv[1], L"--help") == 0 || wcscmp(argv[1], L"-h") == 0 || wcscmp(argv[1], L"/?") == 0)) {
+    /* Asked from a console, this was taken as a start: it looked for Java and printed event 1010's text. */
+    wprintf(L"Usage: kms-agent-service.exe [--which-java]\n"
+            L"The Windows service host of kms-agent, started by the service control manager as the kms-agent\n"
+            L"service (installed by the MSI or bin\\install-service.cmd). --which-java prints the Java runtime it\n"
+            L"would use, or every place it looked. For commands, use bin\\kms-agent.cmd.\n");
+    return 0;
+  }
   find_home();
   /* The SCM starts services in %SystemRoot%\System32; the agent's relative paths are relative to <install>. */
   SetCurrentDirectoryW(g_home);

@@ -363,6 +363,19 @@ class ServiceHostWineIT {
     }
 
     @Test
+    void helpPrintsTheUsageAndStartsNothing() {
+        // --help was taken as a start: it looked for Java and, finding none here, printed event 1010's text (exit 10).
+        for (String help : List.of("--help", "/?")) {
+            WineCmd.Result r = WineCmd.run(Map.of(), 60, HOME + "\\bin\\kms-agent-service.exe", help);
+            assertThat(r.exit()).as(r.both()).isZero();
+            assertThat(r.out())
+                    .as(r.both())
+                    .startsWith("Usage: kms-agent-service.exe [--which-java]")
+                    .doesNotContain("Java 17 or later runtime found");
+        }
+    }
+
+    @Test
     void whichJavaPassesOverA32BitRuntimeAndSaysWhyOfEachHomeItRefused() throws IOException {
         // A 32-bit JAVA_HOME counted as usable: the service then failed with event 1011, "LoadLibrary(...) failed
         // with Win32 error 193", and never tried the 64-bit Java beside it.

@@ -95,45 +95,45 @@ exit /b 0
 
 :noservice
 setlocal EnableDelayedExpansion
-echo install-service: !SERVICE! not found; it is part of the kms-agent installation. 1>&2
+>&2 echo install-service: !SERVICE! not found; it is part of the kms-agent installation.
 exit /b 1
 :noconfig
 setlocal EnableDelayedExpansion
-echo install-service: configuration file !CONFIG! not found. 1>&2
+>&2 echo install-service: configuration file !CONFIG! not found.
 exit /b 1
 :badjavahome
 setlocal EnableDelayedExpansion
-echo install-service: JAVA_HOME is set to !JAVA_HOME!, but !JAVA_HOME!\bin\java.exe does not exist. Set it to a 64-bit Java 17 or newer installation, or clear it (set JAVA_HOME=) to use java.exe on PATH. 1>&2
+>&2 echo install-service: JAVA_HOME is set to !JAVA_HOME!, but !JAVA_HOME!\bin\java.exe does not exist. Set it to a 64-bit Java 17 or newer installation, or clear it (set JAVA_HOME=) to use java.exe on PATH.
 exit /b 1
 :nojava
-echo install-service: no Java runtime found. Install a 64-bit Java 17 or newer, or set JAVA_HOME. 1>&2
+>&2 echo install-service: no Java runtime found. Install a 64-bit Java 17 or newer, or set JAVA_HOME.
 exit /b 1
 :oldjava
 setlocal EnableDelayedExpansion
-echo install-service: Java 17 or newer is needed; !JAVA! is version !JVER!. 1>&2
+>&2 echo install-service: Java 17 or newer is needed; !JAVA! is version !JVER!.
 exit /b 1
 :nojvm
 setlocal EnableDelayedExpansion
-echo install-service: !JHOME!\bin\server\jvm.dll not found; the service needs a full 64-bit Java runtime there. 1>&2
+>&2 echo install-service: !JHOME!\bin\server\jvm.dll not found; the service needs a full 64-bit Java runtime there.
 exit /b 1
 :noprogramdata
-echo install-service: the variable ProgramData is not set, so there is no %%ProgramData%%\kms-agent for the service's data. 1>&2
+>&2 echo install-service: the variable ProgramData is not set, so there is no %%ProgramData%%\kms-agent for the service's data.
 exit /b 1
 :nodatafolder
 setlocal EnableDelayedExpansion
-echo install-service: could not make the data folder !KMSDATA! (is this prompt elevated?) 1>&2
+>&2 echo install-service: could not make the data folder !KMSDATA! (is this prompt elevated?)
 exit /b 1
 :notlocked
 setlocal EnableDelayedExpansion
-echo install-service: could not restrict !KMSDATA! to SYSTEM and Administrators with icacls.exe (is this prompt elevated?); the service was not installed. 1>&2
+>&2 echo install-service: could not restrict !KMSDATA! to SYSTEM and Administrators with icacls.exe (is this prompt elevated?); the service was not installed.
 exit /b 1
 :exists
-echo install-service: the service kms-agent is already installed; remove it first with uninstall-service.cmd. 1>&2
+>&2 echo install-service: the service kms-agent is already installed; remove it first with uninstall-service.cmd.
 exit /b 1
 :notcreated
-echo install-service: could not create the service kms-agent (is this prompt elevated?) 1>&2
+>&2 echo install-service: could not create the service kms-agent (is this prompt elevated?)
 exit /b 1
 :noenvironment
-echo install-service: could not write the service's environment (is this prompt elevated?); removing it again. 1>&2
+>&2 echo install-service: could not write the service's environment (is this prompt elevated?); removing it again.
 sc.exe delete kms-agent >nul 2>&1
 exit /b 1

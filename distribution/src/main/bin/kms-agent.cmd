@@ -155,14 +155,14 @@ rem The messages name paths with delayed expansion (!...!), read after cmd has s
 rem JAVA_HOME or the path of java.exe (C:\R&D\...) is printed as written, where %...% broke the echo into commands.
 :badjavahome
 setlocal EnableDelayedExpansion
-echo kms-agent: JAVA_HOME is set to !JAVA_HOME!, but !JAVA_HOME!\bin\java.exe does not exist. Set it to a Java 17 or newer installation, or clear it (set JAVA_HOME=) to use java.exe on PATH. 1>&2
+>&2 echo kms-agent: JAVA_HOME is set to !JAVA_HOME!, but !JAVA_HOME!\bin\java.exe does not exist. Set it to a Java 17 or newer installation, or clear it (set JAVA_HOME=) to use java.exe on PATH.
 exit /b 1
 
 :nojava
-echo kms-agent: no Java runtime found. Install Java 17 or newer, or set JAVA_HOME. 1>&2
+>&2 echo kms-agent: no Java runtime found. Install Java 17 or newer, or set JAVA_HOME.
 exit /b 1
 
 :oldjava
 setlocal EnableDelayedExpansion
-echo kms-agent: Java 17 or newer is needed; !JAVA! is version !JVER!. 1>&2
+>&2 echo kms-agent: Java 17 or newer is needed; !JAVA! is version !JVER!.
 exit /b 1

@@ -27,8 +27,8 @@ echo Removed the service kms-agent.
 exit /b 0
 
 :missing
-echo uninstall-service: there is no service kms-agent. 1>&2
+>&2 echo uninstall-service: there is no service kms-agent.
 exit /b 1
 :notdeleted
-echo uninstall-service: could not remove the service kms-agent (is this prompt elevated?) 1>&2
+>&2 echo uninstall-service: could not remove the service kms-agent (is this prompt elevated?)
 exit /b 1

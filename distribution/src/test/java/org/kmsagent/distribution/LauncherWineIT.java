@@ -90,6 +90,8 @@ class LauncherWineIT {
         assertThat(r.err())
                 .as(r.both())
                 .contains("kms-agent: no Java runtime found. Install Java 17 or newer, or set JAVA_HOME.");
+        // Each line ends where its text does: `echo ... 1>&2` wrote the space before the redirection too.
+        assertThat(r.err().lines()).as(r.both()).noneMatch(line -> line.endsWith(" "));
         assertThat(r.out()).isEmpty();
     }
 

@@ -308,7 +308,7 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
     @Override
     public void installProductKey(LicensingService service, ProductKey key) throws LicensingException {
         writer.installProductKey(service, key);
-        writer.refreshLicenseStatus(service); // as slmgr /ipk does (docs/kms-rules.md §8.1)
+        refreshAfter(service, "the key's installation"); // as slmgr /ipk does (docs/kms-rules.md §8.1)
     }
 
     @Override
@@ -363,23 +363,66 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
         ActivationResult result;
         try {
             writer.activate(service, skuId);
-            result = new ActivationResult(
-                    HResult.S_OK, hostInUse(service, skuId), OptionalInt.empty(), OptionalInt.empty());
+            result = null;
         } catch (LicensingException e) {
-            if (NOT_A_REFUSAL.stream().anyMatch(h -> h.code() == e.hresult().code())) {
+            boolean skuCode = e.hresult().code() == HResult.SL_E_PRODUCT_SKU_NOT_INSTALLED.code()
+                    || e.hresult().code() == HResult.SL_E_SKU_NOT_FOUND.code();
+            // A KMS host without the client's product licence answers with the SKU codes too (docs/kms-rules.md §5):
+            // a refusal while the SKU is still here, the product gone only when it is not.
+            if (NOT_A_REFUSAL.stream().anyMatch(h -> h.code() == e.hresult().code())
+                    && !(skuCode && installed(service, skuId))) {
                 throw e;
             }
             result = ActivationResult.of(e.hresult());
         }
+        if (result == null) {
+            // Read after the fact, as the refresh below: neither undoes an activation that worked.
+            result = new ActivationResult(
+                    HResult.S_OK, hostInUse(service, skuId), OptionalInt.empty(), OptionalInt.empty());
+        }
         lastResults.put(skuId, result);
-        writer.refreshLicenseStatus(service); // as slmgr /ato does (docs/kms-rules.md §8.1)
+        refreshAfter(service, "the activation"); // as slmgr /ato does (docs/kms-rules.md §8.1)
         return result;
     }
 
-    private Optional<String> hostInUse(LicensingService service, UUID skuId) throws LicensingException {
+    /**
+     * {@code RefreshLicenseStatus} after a write that worked, as slmgr does; its failure is logged, not thrown, so the
+     * write stands. Not asked of OSPP, which OSPP.VBS never asks it of (docs/kms-rules.md §8.1).
+     */
+    private void refreshAfter(LicensingService service, String what) {
+        if (service == LicensingService.OSPP) {
+            return;
+        }
+        try {
+            writer.refreshLicenseStatus(service);
+        } catch (LicensingException e) {
+            LOG.warn(
+                    "{}: RefreshLicenseStatus after {} failed ({}); {} stands",
+                    service.displayName(),
+                    what,
+                    e.getMessage(),
+                    what);
+        }
+    }
+
+    /** Whether the service still lists the SKU (its name reads). */
+    private boolean installed(LicensingService service, UUID skuId) {
+        try (SlcSession s = open(service)) {
+            s.skuInformation(skuId, "Name");
+            return true;
+        } catch (LicensingException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The host that answered, best-effort: a read that fails after an activation that worked leaves it unknown. */
+    private Optional<String> hostInUse(LicensingService service, UUID skuId) {
         try (SlcSession s = open(service)) {
             Optional<String> discovered = optionalText(s, skuId, "DiscoveredKeyManagementServiceName");
             return discovered.isPresent() ? discovered : optionalText(s, skuId, "KeyManagementServiceName");
+        } catch (LicensingException e) {
+            LOG.debug("{}: host in use for {} not read: {}", service.displayName(), skuId, e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -318,6 +318,49 @@ class SlcLicensingStackTest {
     }
 
     @Test
+    void anActivationThatWorkedStandsWhenTheRefreshAfterItFails() throws Exception {
+        // The refresh that follows, as slmgr /ato's does, failed after Activate() had worked: the activation was
+        // reported as failed and asked again every 2 hours instead of renewed every 7 days.
+        writer.failWith("refreshLicenseStatus", HResult.RPC_S_SERVER_UNAVAILABLE);
+
+        ActivationResult result = stack.activate(LicensingService.SPP, pro);
+
+        assertThat(result.activated()).isTrue();
+        assertThat(stack.licenseState(LicensingService.SPP, pro).lastResult()).contains(result);
+        stack.installProductKey(LicensingService.SPP, PRO_GVLK);
+        assertThat(writer.calls())
+                .containsExactly(
+                        "activate SPP " + pro,
+                        "refreshLicenseStatus SPP",
+                        "installProductKey SPP XXXXX-XXXXX-XXXXX-XXXXX-T83GX",
+                        "refreshLicenseStatus SPP");
+    }
+
+    @Test
+    void theOfficeServiceIsNotAskedForARefreshItDoesNotHave() throws Exception {
+        // OSPP.VBS installs a key and activates without RefreshLicenseStatus, which is Windows' SPP's (slmgr's).
+        stack.installProductKey(LicensingService.OSPP, PRO_GVLK);
+        assertThat(writer.calls()).containsExactly("installProductKey OSPP XXXXX-XXXXX-XXXXX-XXXXX-T83GX");
+    }
+
+    @Test
+    void aHostsRefusalWithTheSkuNotInstalledCodeIsARefusalWhileTheSkuIsHere() throws Exception {
+        // A KMS host without the client's product licence answers Activate() with 0xC004F015: the product is still
+        // installed, and its loop must go on (the code was taken as the product gone, ending the loop).
+        writer.failWith("activate", HResult.SL_E_PRODUCT_SKU_NOT_INSTALLED);
+
+        ActivationResult refused = stack.activate(LicensingService.SPP, pro);
+
+        assertThat(refused.activated()).isFalse();
+        assertThat(refused.hresult().code()).isEqualTo(0xC004F015);
+        UUID gone = UUID.fromString("00000000-0000-0000-0000-00000000f015");
+        assertThatThrownBy(() -> stack.activate(LicensingService.SPP, gone))
+                .isInstanceOf(LicensingException.class)
+                .satisfies(e ->
+                        assertThat(((LicensingException) e).hresult().code()).isEqualTo(0xC004F015));
+    }
+
+    @Test
     void withoutAnActivationHereTheServicesLastAttemptIsTheLastResult() throws Exception {
         dbl.lastAttempt(pro, HResult.SL_E_VL_NOT_ENOUGH_COUNT);
 

@@ -152,7 +152,10 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
                             "no status record for the SKU asked about"));
             Optional<String> pinnedHost = optionalText(s, skuId, "KeyManagementServiceName");
             int port = optionalInt(s, skuId, "KeyManagementServicePort").orElse(0);
-            Optional<String> lookupDomain = optionalText(s, skuId, "KeyManagementServiceLookupDomain");
+            // Not asked where the service has none (Windows 7's SPP, OSPP): an error there would stop the whole read.
+            Optional<String> lookupDomain = hasLookupDomain(service)
+                    ? optionalText(s, skuId, "KeyManagementServiceLookupDomain")
+                    : Optional.empty();
             KmsEndpoint endpoint = pinnedHost
                     .<KmsEndpoint>map(h -> KmsEndpoint.host(h, port == 0 ? KmsEndpoint.DEFAULT_PORT : port))
                     .orElseGet(() -> new KmsEndpoint.Discovery(lookupDomain));
@@ -176,7 +179,17 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
                     hostInUse,
                     activationInterval,
                     renewalInterval,
-                    lastResult(s, skuId));
+                    lastResultIfReadable(s, skuId));
+        }
+    }
+
+    /** {@link #lastResult}, or none when the service will not say: it informs, and must not stop the state's read. */
+    private Optional<ActivationResult> lastResultIfReadable(SlcSession s, UUID skuId) {
+        try {
+            return lastResult(s, skuId);
+        } catch (LicensingException e) {
+            LOG.debug("last activation attempt of {} not read: {}", skuId, e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -361,6 +361,18 @@ class SlcLicensingStackTest {
     }
 
     @Test
+    void aLastAttemptThatCannotBeReadLeavesTheStateReadable() throws Exception {
+        // SL_LAST_ACT_ATTEMPT_HRESULT is informational: a service that answers it with an error (an older slc.dll or
+        // osppc.dll) made the whole state unreadable, and the renewal loop had no state for the product.
+        dbl.control().double_set_error("SLGetGenuineInformation", HResult.E_INVALIDARG.code());
+
+        LicenseState state = stack.licenseState(LicensingService.SPP, pro);
+
+        assertThat(state.status()).isEqualTo(LicenseStatus.LICENSED);
+        assertThat(state.lastResult()).isEmpty();
+    }
+
+    @Test
     void withoutAnActivationHereTheServicesLastAttemptIsTheLastResult() throws Exception {
         dbl.lastAttempt(pro, HResult.SL_E_VL_NOT_ENOUGH_COUNT);
 

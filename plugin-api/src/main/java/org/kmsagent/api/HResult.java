@@ -194,6 +194,34 @@ public record HResult(int code, String name, String meaning) {
             known(0x8007000D, "ERROR_INVALID_DATA", "The data is invalid (a KMS host too old for this product).");
     public static final HResult RPC_X_BAD_STUB_DATA =
             known(0x800706F7, "RPC_X_BAD_STUB_DATA", "The licensing library returned a malformed answer.");
+    // COM and WMI answers met on the write path (WMI's SoftwareLicensing classes, docs/kms-rules.md §8.4).
+    public static final HResult RPC_S_SERVER_TOO_BUSY =
+            known(0x800706BB, "RPC_S_SERVER_TOO_BUSY", "The RPC server is too busy to complete this operation.");
+    public static final HResult RPC_S_CALL_FAILED =
+            known(0x800706BE, "RPC_S_CALL_FAILED", "The remote procedure call failed.");
+    public static final HResult RPC_S_CALL_FAILED_DNE =
+            known(0x800706BF, "RPC_S_CALL_FAILED_DNE", "The remote procedure call failed and did not execute.");
+    public static final HResult RPC_E_DISCONNECTED =
+            known(0x80010108, "RPC_E_DISCONNECTED", "The object invoked has disconnected from its clients.");
+    public static final HResult RPC_E_TIMEOUT =
+            known(0x8001011F, "RPC_E_TIMEOUT", "This operation returned because the timeout period expired.");
+    public static final HResult CO_E_SERVER_EXEC_FAILURE =
+            known(0x80080005, "CO_E_SERVER_EXEC_FAILURE", "Server execution failed.");
+    public static final HResult WBEM_E_NOT_FOUND = known(0x80041002, "WBEM_E_NOT_FOUND", "Object cannot be found.");
+    public static final HResult WBEM_E_ACCESS_DENIED =
+            known(0x80041003, "WBEM_E_ACCESS_DENIED", "The caller lacks the rights WMI asks for the operation.");
+    public static final HResult WBEM_E_INVALID_CLASS =
+            known(0x80041010, "WBEM_E_INVALID_CLASS", "The class is not valid (its provider is not registered).");
+    public static final HResult WBEM_E_PROVIDER_LOAD_FAILURE =
+            known(0x80041013, "WBEM_E_PROVIDER_LOAD_FAILURE", "WMI could not load the class's provider.");
+    public static final HResult WBEM_E_TRANSPORT_FAILURE =
+            known(0x80041015, "WBEM_E_TRANSPORT_FAILURE", "WMI could not reach the provider.");
+    public static final HResult WBEM_E_INVALID_METHOD =
+            known(0x8004102E, "WBEM_E_INVALID_METHOD", "The method is not valid for this class.");
+    public static final HResult WBEM_E_SHUTTING_DOWN =
+            known(0x80041033, "WBEM_E_SHUTTING_DOWN", "WMI is shutting down.");
+    public static final HResult WBEM_E_SERVER_TOO_BUSY =
+            known(0x80041045, "WBEM_E_SERVER_TOO_BUSY", "WMI is too busy to handle the request.");
 
     private static HResult known(int code, String name, String meaning) {
         HResult h = new HResult(code, name, meaning);

@@ -38,25 +38,6 @@ public final class Faults {
             0x800705B4,
             "ERROR_TIMEOUT",
             "The licensing call did not return before its deadline; the agent abandoned it.");
-    /** {@code RPC_S_SERVER_TOO_BUSY}. */
-    public static final HResult RPC_SERVER_TOO_BUSY =
-            new HResult(0x800706BB, "RPC_S_SERVER_TOO_BUSY", "The RPC server is too busy to complete this operation.");
-    /** {@code RPC_S_CALL_FAILED}. */
-    public static final HResult RPC_CALL_FAILED =
-            new HResult(0x800706BE, "RPC_S_CALL_FAILED", "The remote procedure call failed.");
-    /** {@code RPC_E_TIMEOUT}: a COM call (WMI) timed out. */
-    public static final HResult RPC_TIMEOUT =
-            new HResult(0x8001011F, "RPC_E_TIMEOUT", "This operation returned because the timeout period expired.");
-    /** {@code WBEM_E_TRANSPORT_FAILURE}. */
-    public static final HResult WBEM_TRANSPORT_FAILURE =
-            new HResult(0x80041015, "WBEM_E_TRANSPORT_FAILURE", "WMI could not reach the provider.");
-    /** {@code WBEM_E_SHUTTING_DOWN}. */
-    public static final HResult WBEM_SHUTTING_DOWN =
-            new HResult(0x80041033, "WBEM_E_SHUTTING_DOWN", "WMI is shutting down.");
-    /** {@code WBEM_E_SERVER_TOO_BUSY}: WMI busy, typically at boot. */
-    public static final HResult WBEM_SERVER_TOO_BUSY =
-            new HResult(0x80041045, "WBEM_E_SERVER_TOO_BUSY", "WMI is too busy to handle the request.");
-
     /** How long after a loop starts an access-denied answer still counts as the service starting up. */
     public static final Duration STARTUP_WINDOW = Duration.ofMinutes(15);
     /** The first retry after a transient failure; each further one doubles, up to the activation interval. */
@@ -66,17 +47,20 @@ public final class Faults {
     private static final Set<Integer> TRANSIENT = Set.of(
             HResult.ERROR_SERVICE_NOT_ACTIVE.code(), // 0x80070426 sppsvc/osppsvc not running (restart after update)
             HResult.RPC_S_SERVER_UNAVAILABLE.code(), // 0x800706BA the service's RPC endpoint is gone
-            RPC_SERVER_TOO_BUSY.code(),
-            RPC_CALL_FAILED.code(),
-            RPC_TIMEOUT.code(),
+            HResult.RPC_S_SERVER_TOO_BUSY.code(),
+            HResult.RPC_S_CALL_FAILED.code(),
+            HResult.RPC_S_CALL_FAILED_DNE.code(), // the service went away before the call ran
+            HResult.RPC_E_DISCONNECTED.code(), // a COM object of a service restarted under the call
+            HResult.RPC_E_TIMEOUT.code(),
+            HResult.CO_E_SERVER_EXEC_FAILURE.code(), // WMI's host process starting or restarting
             CALL_TIMED_OUT.code(),
-            WBEM_TRANSPORT_FAILURE.code(),
-            WBEM_SHUTTING_DOWN.code(),
-            WBEM_SERVER_TOO_BUSY.code());
+            HResult.WBEM_E_TRANSPORT_FAILURE.code(),
+            HResult.WBEM_E_SHUTTING_DOWN.code(),
+            HResult.WBEM_E_SERVER_TOO_BUSY.code());
 
     /** Access refused: while the service is starting it refuses callers it later admits. */
     private static final Set<Integer> ACCESS_DENIED = Set.of(
-            HResult.E_ACCESSDENIED.code(), HResult.SL_E_LUA_ACCESSDENIED.code(), 0x80041003 /* WBEM_E_ACCESS_DENIED */);
+            HResult.E_ACCESSDENIED.code(), HResult.SL_E_LUA_ACCESSDENIED.code(), HResult.WBEM_E_ACCESS_DENIED.code());
 
     /** The product is not (or no longer) installed. */
     private static final Set<Integer> GONE =

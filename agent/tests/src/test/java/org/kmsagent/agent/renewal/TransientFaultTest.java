@@ -65,8 +65,17 @@ class TransientFaultTest {
     void theFaultModelSortsEveryFailureOnce() {
         assertThat(Faults.classify(HResult.ERROR_SERVICE_NOT_ACTIVE, false)).isEqualTo(FaultClass.TRANSIENT);
         assertThat(Faults.classify(HResult.RPC_S_SERVER_UNAVAILABLE, false)).isEqualTo(FaultClass.TRANSIENT);
-        assertThat(Faults.classify(Faults.WBEM_SERVER_TOO_BUSY, false)).isEqualTo(FaultClass.TRANSIENT);
+        assertThat(Faults.classify(HResult.WBEM_E_SERVER_TOO_BUSY, false)).isEqualTo(FaultClass.TRANSIENT);
         assertThat(Faults.classify(Faults.CALL_TIMED_OUT, false)).isEqualTo(FaultClass.TRANSIENT);
+        // A service restarted under a COM call (sppsvc after an update, WMI's host): it was a permanent failure, the
+        // next try an activation interval away.
+        assertThat(HResult.of(0x80010108).name()).isEqualTo("RPC_E_DISCONNECTED");
+        assertThat(Faults.classify(HResult.of(0x80010108), false)).isEqualTo(FaultClass.TRANSIENT);
+        assertThat(Faults.classify(HResult.of(0x800706BF), false)).isEqualTo(FaultClass.TRANSIENT);
+        assertThat(Faults.classify(HResult.of(0x80080005), false)).isEqualTo(FaultClass.TRANSIENT);
+        // A class or method the machine's WMI lacks is named, not "Unknown error code", and not retried soon.
+        assertThat(HResult.of(0x8004102E).name()).isEqualTo("WBEM_E_INVALID_METHOD");
+        assertThat(Faults.classify(HResult.of(0x8004102E), false)).isEqualTo(FaultClass.PERMANENT);
         assertThat(Faults.classify(HResult.E_ACCESSDENIED, true)).isEqualTo(FaultClass.TRANSIENT);
         assertThat(Faults.classify(HResult.E_ACCESSDENIED, false)).isEqualTo(FaultClass.PERMANENT);
         assertThat(Faults.classify(new LicensingException(HResult.of(0x80004005), "SLC SLOpen failed"), false))

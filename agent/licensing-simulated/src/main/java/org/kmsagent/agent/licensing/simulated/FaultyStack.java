@@ -250,7 +250,7 @@ public final class FaultyStack extends ForwardingStack {
             case RPC_UNAVAILABLE -> fail(HResult.RPC_S_SERVER_UNAVAILABLE, where);
             case SLOPEN_FAILED -> fail(HResult.of(0x80004005), "SLC SLOpen failed: " + where);
             case ACCESS_DENIED -> fail(HResult.E_ACCESSDENIED, where);
-            case WMI_BUSY -> fail(Faults.WBEM_SERVER_TOO_BUSY, where);
+            case WMI_BUSY -> fail(HResult.WBEM_E_SERVER_TOO_BUSY, where);
             case HANG -> hang(where);
             default -> throw new IllegalStateException(kind.name());
         }

@@ -86,6 +86,13 @@ public final class WmiLicensingWriter implements LicensingWriter {
                     + "simulated in the configuration, --set licensing=simulated for run, --licensing simulated for "
                     + "status and doctor");
         }
+        if (!Platform.is64Bit()) {
+            // The bindings assume x64's one calling convention and its VARIANT size (windows.md); a 32-bit JVM would
+            // make stdcall COM calls as cdecl and misread every VARIANT.
+            throw new IllegalStateException("the Windows licensing service (slc) needs a 64-bit Java; "
+                    + System.getProperty("java.home") + " is a 32-bit one: install a 64-bit Java 17 or later and set"
+                    + " JAVA_HOME to it");
+        }
         return "ole32";
     }
 

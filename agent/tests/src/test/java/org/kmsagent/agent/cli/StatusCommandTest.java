@@ -15,6 +15,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.kmsagent.agent.licensing.kmshost.RegistryDouble;
+import org.kmsagent.agent.licensing.slc.HostCachingSetting;
 import org.kmsagent.agent.licensing.slc.NoNativeLeaks;
 import org.kmsagent.agent.licensing.slc.SlLicensingStatus;
 import org.kmsagent.agent.licensing.slc.SlcDouble;
@@ -169,7 +171,7 @@ class StatusCommandTest {
     @Test
     void statusSpeaksSlmgrDlvCmidExtendedPidHostCachingTrustedTimeAndRearms() throws Exception {
         dbl.serviceValue("ClientMachineID", "6c4d2a5e-8f3b-4a51-9e0a-2b7f1c3d4e5f");
-        dbl.serviceDword("KeyManagementServiceHostCaching", 1);
+        RegistryDouble.load().double_reg_set_dword(HostCachingSetting.DISABLE_HOST_CACHING, 0);
         dbl.keyValue(pro, "DigitalPID", "03612-00206-471-000000-03-1033-19041.0000-0012021");
         dbl.skuValue(pro, "DiscoveredKeyManagementServiceMachineName", "kms.corp.test");
         dbl.skuDword(pro, "DiscoveredKeyManagementServicePort", 1700);

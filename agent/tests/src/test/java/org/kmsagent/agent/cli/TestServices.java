@@ -6,6 +6,8 @@ import java.util.List;
 import org.kmsagent.agent.config.AgentConfig;
 import org.kmsagent.agent.doctor.NameResolver;
 import org.kmsagent.agent.licensing.LicensingStacks;
+import org.kmsagent.agent.licensing.kmshost.RegistryDouble;
+import org.kmsagent.agent.licensing.slc.HostCachingSetting;
 import org.kmsagent.agent.licensing.slc.RecordingLicensingWriter;
 import org.kmsagent.agent.licensing.slc.SlcClient;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
@@ -71,7 +73,11 @@ record TestServices(List<LoadedFamily> families, boolean windows, AgentConfig co
         // "slc" must be asked for explicitly on Linux: auto would take the simulated machine.
         return new LicensingStacks(
                 () -> new SlcLicensingStack(
-                        SlcClient::forService, new RecordingLicensingWriter(), "PC-0042", WindowsVersion.WINDOWS_10),
+                        SlcClient::forService,
+                        new RecordingLicensingWriter(),
+                        "PC-0042",
+                        WindowsVersion.WINDOWS_10,
+                        new HostCachingSetting(RegistryDouble.LIBRARY)::enabled),
                 () -> {
                     throw new IllegalStateException("the simulated licensing stack is not wired into this build yet");
                 },

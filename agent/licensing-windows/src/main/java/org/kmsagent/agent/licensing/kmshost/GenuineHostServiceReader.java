@@ -9,6 +9,8 @@ import org.kmsagent.agent.host.GenuineHostService;
 import org.kmsagent.agent.licensing.registry.RegistryException;
 import org.kmsagent.agent.licensing.registry.RegistryKey;
 import org.kmsagent.agent.licensing.registry.RegistryValue;
+import org.kmsagent.agent.licensing.slc.HostCachingSetting;
+import org.kmsagent.agent.licensing.slc.SlcClient;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
 import org.kmsagent.agent.licensing.slc.SlcSession;
 import org.kmsagent.agent.licensing.win32.LinkErrors;
@@ -21,7 +23,7 @@ import org.kmsagent.api.LicensingService;
  * Reads the genuine KMS host service's settings, host keys and license packs (docs/host.md "What it reads").
  *
  * <ul>
- *   <li>Settings from the registry values the service keeps under {@link #SPP_KEY} (docs/kms-rules.md §8.1,
+ *   <li>Settings from the registry values the service keeps under {@link SlcClient#SPP_KEY} (docs/kms-rules.md §8.1,
  *       "Registry"): SLC has no public name for them, and the WMI properties of {@code SoftwareLicensingService}
  *       ({@code KeyManagementServiceListeningPort}, {@code ...DnsPublishing}, {@code ...LowPriority},
  *       {@code ...HostCaching}, {@code VLActivationInterval}, {@code VLRenewalInterval}) report these same values.
@@ -35,13 +37,11 @@ import org.kmsagent.api.LicensingService;
  */
 public final class GenuineHostServiceReader {
     /** Where the Software Protection service keeps its settings, under HKLM. */
-    public static final String SPP_KEY = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtectionPlatform";
-
     static final String LISTENING_PORT = "KeyManagementServiceListeningPort";
+
     static final String DISABLE_DNS_PUBLISHING = "DisableDnsPublishing";
     static final String DNS_DOMAIN_PUBLISH_LIST = "DnsDomainPublishList";
     static final String LOW_PRIORITY = "EnableKmsLowPriority";
-    static final String DISABLE_HOST_CACHING = "DisableKeyManagementServiceHostCaching";
     static final String ACTIVATION_INTERVAL = "VLActivationInterval";
     static final String RENEWAL_INTERVAL = "VLRenewalInterval";
 
@@ -65,7 +65,7 @@ public final class GenuineHostServiceReader {
     /** A reader over the named registry library ({@code advapi32} on Windows); one that cannot load is reported. */
     public static GenuineHostServiceReader forLibrary(String library, SlcLicensingStack slc) {
         try {
-            return new GenuineHostServiceReader(RegistryKey.localMachine(library, SPP_KEY), null, slc);
+            return new GenuineHostServiceReader(RegistryKey.localMachine(library, SlcClient.SPP_KEY), null, slc);
         } catch (UnsatisfiedLinkError e) {
             return new GenuineHostServiceReader(
                     null, "the registry API (" + library + ") cannot be loaded here: " + LinkErrors.summary(e), slc);
@@ -91,7 +91,7 @@ public final class GenuineHostServiceReader {
         boolean publishing = !s.flag(DISABLE_DNS_PUBLISHING, false);
         List<GenuineHostService.PublishedDomain> domains = s.domains(DNS_DOMAIN_PUBLISH_LIST);
         boolean low = s.flag(LOW_PRIORITY, false);
-        boolean caching = !s.flag(DISABLE_HOST_CACHING, false);
+        boolean caching = !s.flag(HostCachingSetting.DISABLE_HOST_CACHING, false);
         long activation = s.number(
                 ACTIVATION_INTERVAL,
                 GenuineHostService.DEFAULT_ACTIVATION_MINUTES,

@@ -20,6 +20,9 @@ import org.kmsagent.api.LicensingService;
  */
 public final class SlcClient {
     /** The key whose {@code Path} value names the folder of OSPP's {@code osppc.dll}. */
+    /** The registry key of Windows' own licensing service (SPP): its settings (docs/kms-rules.md §8.1). */
+    public static final String SPP_KEY = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtectionPlatform";
+
     public static final String OSPP_KEY = "SOFTWARE\\Microsoft\\OfficeSoftwareProtectionPlatform";
 
     private static final Map<String, SlcClient> LOADED = new ConcurrentHashMap<>();

@@ -61,6 +61,7 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
     private final LicensingWriter writer;
     private final String machineName;
     private final WindowsVersion windowsVersion;
+    private final Function<LicensingService, Optional<Boolean>> hostCaching;
     private final Map<UUID, ActivationResult> lastResults = new ConcurrentHashMap<>();
 
     /**
@@ -74,6 +75,20 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
             LicensingWriter writer,
             String machineName,
             WindowsVersion windowsVersion) {
+        this(clients, writer, machineName, windowsVersion, service -> Optional.empty());
+    }
+
+    /**
+     * As above, reading whether KMS host caching is on with {@code hostCaching} ({@link HostCachingSetting}: SLC has
+     * no value name for it).
+     */
+    public SlcLicensingStack(
+            Function<LicensingService, SlcClient> clients,
+            LicensingWriter writer,
+            String machineName,
+            WindowsVersion windowsVersion,
+            Function<LicensingService, Optional<Boolean>> hostCaching) {
+        this.hostCaching = Objects.requireNonNull(hostCaching, "hostCaching");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.machineName = Objects.requireNonNull(machineName, "machineName");
@@ -259,9 +274,7 @@ public final class SlcLicensingStack implements LicensingStack, LicenseDetails {
             Optional<String> cmid = SlcSession.ifPresent(() -> s.serviceInformation("ClientMachineID"))
                     .map(SlcLicensingStack::text)
                     .filter(t -> !t.isBlank());
-            Optional<Boolean> caching = SlcSession.ifPresent(
-                            () -> s.serviceInformation("KeyManagementServiceHostCaching"))
-                    .map(v -> v instanceof SlValue.Dword d ? d.value() != 0 : Boolean.parseBoolean(text(v).strip()));
+            Optional<Boolean> caching = hostCaching.apply(product.service());
             Optional<String> host = optionalText(s, sku, "DiscoveredKeyManagementServiceMachineName");
             if (host.isEmpty()) {
                 host = optionalText(s, sku, "DiscoveredKeyManagementServiceName");

@@ -4,6 +4,7 @@ import org.kmsagent.agent.licensing.LicensingStackFactory;
 import org.kmsagent.agent.licensing.registry.RegistryException;
 import org.kmsagent.agent.licensing.registry.RegistryKey;
 import org.kmsagent.agent.licensing.registry.RegistryValue;
+import org.kmsagent.agent.licensing.slc.HostCachingSetting;
 import org.kmsagent.agent.licensing.slc.SlcClient;
 import org.kmsagent.agent.licensing.slc.SlcLicensingStack;
 import org.kmsagent.agent.licensing.slc.WindowsMachine;
@@ -18,7 +19,8 @@ public final class SlcStackFactory implements LicensingStackFactory {
                 SlcClient::forService,
                 new WmiLicensingWriter(),
                 WindowsMachine.name(),
-                WindowsMachine.version(buildNumber()));
+                WindowsMachine.version(buildNumber()),
+                new HostCachingSetting("advapi32")::enabled);
     }
 
     /** Windows' build number from the registry, 0 when unreadable. */

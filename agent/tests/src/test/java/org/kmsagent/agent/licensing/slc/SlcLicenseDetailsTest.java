@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.kmsagent.agent.licensing.LicenseDetails.Details;
+import org.kmsagent.agent.licensing.kmshost.RegistryDouble;
 import org.kmsagent.api.HResult;
 import org.kmsagent.api.InstalledProduct;
 import org.kmsagent.api.KeyChannel;
@@ -26,6 +27,7 @@ class SlcLicenseDetailsTest {
     private static final String EPID = "03612-00206-471-000000-03-1033-19041.0000-0012021";
 
     private SlcDouble dbl;
+    private RegistryDouble registry;
     private SlcLicensingStack stack;
     private UUID pro;
     private InstalledProduct product;
@@ -33,8 +35,13 @@ class SlcLicenseDetailsTest {
     @BeforeEach
     void setUp() {
         dbl = SlcDouble.load("slc");
+        registry = RegistryDouble.load();
         stack = new SlcLicensingStack(
-                SlcClient::forService, new RecordingLicensingWriter(), "PC-0042", WindowsVersion.WINDOWS_10);
+                SlcClient::forService,
+                new RecordingLicensingWriter(),
+                "PC-0042",
+                WindowsVersion.WINDOWS_10,
+                new HostCachingSetting(RegistryDouble.LIBRARY)::enabled);
         pro = dbl.addProduct(
                 SlcDouble.WINDOWS_APP,
                 "Windows(R), Professional edition",
@@ -58,7 +65,6 @@ class SlcLicenseDetailsTest {
     void everyFieldComesFromItsSlcValueName() throws Exception {
         Instant trusted = Instant.parse("2026-11-30T08:15:30Z");
         dbl.serviceValue("ClientMachineID", CMID);
-        dbl.serviceDword("KeyManagementServiceHostCaching", 1);
         dbl.keyValue(pro, "DigitalPID", EPID);
         dbl.skuValue(pro, "DiscoveredKeyManagementServiceMachineName", "kms1.corp.example");
         dbl.skuDword(pro, "DiscoveredKeyManagementServicePort", 1700);
@@ -80,13 +86,25 @@ class SlcLicenseDetailsTest {
     }
 
     @Test
+    void hostCachingIsTheServicesRegistryValueForSlcHasNoNameForIt() throws Exception {
+        // Read through an SLC value name that does not exist (docs/kms-rules.md §8.1), it was never known on Windows.
+        dbl.serviceDword("KeyManagementServiceHostCaching", 0);
+        assertThat(stack.licenseDetails(product).orElseThrow().kmsHostCaching()).contains(true);
+
+        registry.double_reg_set_dword(HostCachingSetting.DISABLE_HOST_CACHING, 1); // slmgr /ckhc
+        assertThat(stack.licenseDetails(product).orElseThrow().kmsHostCaching()).contains(false);
+
+        registry.double_reg_set_error(HostCachingSetting.DISABLE_HOST_CACHING, 5); // ERROR_ACCESS_DENIED
+        assertThat(stack.licenseDetails(product).orElseThrow().kmsHostCaching()).isEmpty();
+    }
+
+    @Test
     void whatTheServiceDoesNotHoldIsEmptyAndTheRearmCountFallsBackToTheApplication() throws Exception {
         dbl.appDword(SlcDouble.WINDOWS_APP, "RemainingRearmCount", 5);
 
         Details d = stack.licenseDetails(product).orElseThrow();
 
         assertThat(d.clientMachineId()).isEmpty();
-        assertThat(d.kmsHostCaching()).isEmpty();
         assertThat(d.kmsHostUsed()).isEmpty();
         assertThat(d.trustedTime()).isEmpty();
         assertThat(d.extendedPid()).isEmpty();

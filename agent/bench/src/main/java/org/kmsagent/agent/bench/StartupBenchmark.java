@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * An installation's footprint, measured on its own launcher ({@code bin/kms-agent run}, with the JVM flags it sets)
@@ -63,78 +65,92 @@ public final class StartupBenchmark implements Benchmark {
         // One data folder for every round, started once unmeasured: the first start of an installation makes its TLS
         // certificate and ledger, which later starts only read.
         Path data = Files.createTempDirectory("kms-agent-bench");
-        // Every process runs in that folder, as a service runs outside its installation: a relative `plugins` (the
-        // default) then means the installation's plugins/, not whatever plugins/ the benchmark was started beside (the
-        // source tree's holds no jar, and an agent without plugins both starts faster and leaves the launcher a
-        // class-data archive without them, which `status` then loads from their jars).
-        Sample first = measure(agentCommand(launcher, data), data, READY, 1);
-        if (!PLUGINS_LOADED.matcher(first.output()).find()) {
-            throw new IllegalStateException("the agent loaded none of " + home.resolve("plugins")
-                    + "'s plugins, so its start would be measured without them:\n" + first.output());
+        try {
+            // Every process runs in that folder, as a service runs outside its installation: a relative `plugins` (the
+            // default) then means the installation's plugins/, not whatever plugins/ the benchmark was started beside
+            // (the
+            // source tree's holds no jar, and an agent without plugins both starts faster and leaves the launcher a
+            // class-data archive without them, which `status` then loads from their jars).
+            Sample first = measure(agentCommand(launcher, data), data, READY, 1);
+            if (!PLUGINS_LOADED.matcher(first.output()).find()) {
+                throw new IllegalStateException("the agent loaded none of " + home.resolve("plugins")
+                        + "'s plugins, so its start would be measured without them:\n" + first.output());
+            }
+            double[] agentStart = new double[rounds];
+            double[] bareStart = new double[rounds];
+            Sample agent = null;
+            Sample bare = null;
+            for (int i = 0; i < rounds; i++) {
+                bare = measure(bareCommand(idleSeconds + 5), data, "hello", idleSeconds);
+                agent = measure(agentCommand(launcher, data), data, READY, idleSeconds);
+                bareStart[i] = bare.startMillis;
+                agentStart[i] = agent.startMillis;
+            }
+            List<BenchFigure> figures = new ArrayList<>();
+            figures.add(new BenchFigure(
+                    name(),
+                    "agent cold start to ready",
+                    Median.of(agentStart),
+                    "ms",
+                    "bare JVM start to hello",
+                    Median.of(bareStart),
+                    false,
+                    OptionalDouble.of(4.0)));
+            figures.add(new BenchFigure(
+                    name(),
+                    "agent resident memory, idle (target 64 MB)",
+                    agent.rssKb / 1024.0,
+                    "MB",
+                    "bare JVM resident memory, idle",
+                    bare.rssKb / 1024.0,
+                    false,
+                    OptionalDouble.of((double) RSS_TARGET_KB / bare.rssKb)));
+            figures.add(new BenchFigure(
+                    name(),
+                    "agent CPU while idle " + idleSeconds + " s",
+                    agent.idleCpuMillis,
+                    "ms",
+                    "bare JVM CPU while idle",
+                    bare.idleCpuMillis,
+                    false,
+                    OptionalDouble.empty()));
+            figures.add(new BenchFigure(
+                    name(),
+                    "lib/ size (" + home.getFileName() + ")",
+                    libMegabytes(),
+                    "MB",
+                    "target lib/ size",
+                    LIB_TARGET_MB,
+                    false,
+                    OptionalDouble.of(1.0)));
+            double[] status = new double[rounds];
+            double[] hello = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                hello[i] = runToExit(bareCommand(0), data);
+                status[i] = runToExit(List.of(launcher.toString(), "status"), data);
+            }
+            figures.add(new BenchFigure(
+                    name(),
+                    "kms-agent status, start to exit",
+                    Median.of(status),
+                    "ms",
+                    "bare JVM hello, start to exit",
+                    Median.of(hello),
+                    false,
+                    OptionalDouble.of(4.0)));
+            return figures;
+        } finally {
+            // It holds the agent's admin token and TLS key: each run left one in the temporary folder.
+            deleteTree(data);
         }
-        double[] agentStart = new double[rounds];
-        double[] bareStart = new double[rounds];
-        Sample agent = null;
-        Sample bare = null;
-        for (int i = 0; i < rounds; i++) {
-            bare = measure(bareCommand(idleSeconds + 5), data, "hello", idleSeconds);
-            agent = measure(agentCommand(launcher, data), data, READY, idleSeconds);
-            bareStart[i] = bare.startMillis;
-            agentStart[i] = agent.startMillis;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
-        List<BenchFigure> figures = new ArrayList<>();
-        figures.add(new BenchFigure(
-                name(),
-                "agent cold start to ready",
-                Median.of(agentStart),
-                "ms",
-                "bare JVM start to hello",
-                Median.of(bareStart),
-                false,
-                OptionalDouble.of(4.0)));
-        figures.add(new BenchFigure(
-                name(),
-                "agent resident memory, idle (target 64 MB)",
-                agent.rssKb / 1024.0,
-                "MB",
-                "bare JVM resident memory, idle",
-                bare.rssKb / 1024.0,
-                false,
-                OptionalDouble.of((double) RSS_TARGET_KB / bare.rssKb)));
-        figures.add(new BenchFigure(
-                name(),
-                "agent CPU while idle " + idleSeconds + " s",
-                agent.idleCpuMillis,
-                "ms",
-                "bare JVM CPU while idle",
-                bare.idleCpuMillis,
-                false,
-                OptionalDouble.empty()));
-        figures.add(new BenchFigure(
-                name(),
-                "lib/ size (" + home.getFileName() + ")",
-                libMegabytes(),
-                "MB",
-                "target lib/ size",
-                LIB_TARGET_MB,
-                false,
-                OptionalDouble.of(1.0)));
-        double[] status = new double[rounds];
-        double[] hello = new double[rounds];
-        for (int i = 0; i < rounds; i++) {
-            hello[i] = runToExit(bareCommand(0), data);
-            status[i] = runToExit(List.of(launcher.toString(), "status"), data);
-        }
-        figures.add(new BenchFigure(
-                name(),
-                "kms-agent status, start to exit",
-                Median.of(status),
-                "ms",
-                "bare JVM hello, start to exit",
-                Median.of(hello),
-                false,
-                OptionalDouble.of(4.0)));
-        return figures;
     }
 
     private static List<String> agentCommand(Path launcher, Path data) {

@@ -64,7 +64,16 @@ class BenchCommandTest {
         assertThat(pids)
                 .doesNotHaveDuplicates()
                 .doesNotContain(Long.toString(ProcessHandle.current().pid()));
-        assertThat(r.err()).contains("benchmark failed: startup: ");
+        // Said once: the benchmark's process and bench both said it.
+        assertThat(r.err().split("benchmark failed: startup: ", -1)).hasSize(2);
+    }
+
+    @Test
+    void aBenchmarkNamedWithQuickThatDoesNotRunWithItIsSaidNotDroppedInSilence() {
+        Result r = bench("bench", "--quick", "--only", "million", "--json");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("bench: million skipped: it does not run with --quick");
     }
 
     /**
